@@ -1,0 +1,70 @@
+import { z } from 'zod';
+
+const optionalSecret = z.string().min(1).optional();
+
+/**
+ * Every setting Threadline reads, in one schema over `process.env`. Parsed once at cold start; a bad
+ * value fails fast with the variable's name. Functions take only the part they need.
+ */
+export const ConfigSchema = z.object({
+  TABLE_NAME: z.string().min(1).default('threadline'),
+  INBOUND_QUEUE_URL: z.string().min(1).optional(),
+  /** Region for phone numbers written without a country code. */
+  DEFAULT_REGION: z
+    .string()
+    .regex(/^[A-Z]{2}$/, 'an ISO 3166-1 alpha-2 code such as US or GB')
+    .default('US'),
+  /** The URL providers sign against (Twilio); when unset, the request's own URL is used. */
+  PUBLIC_BASE_URL: z.url().optional(),
+  TWILIO_AUTH_TOKEN: optionalSecret,
+  TWILIO_ACCOUNT_SID: optionalSecret,
+  META_APP_SECRET: optionalSecret,
+  META_VERIFY_TOKEN: optionalSecret,
+  WHATSAPP_ACCESS_TOKEN: optionalSecret,
+  WHATSAPP_PHONE_NUMBER_ID: optionalSecret,
+  META_PAGE_ACCESS_TOKEN: optionalSecret,
+  SES_FROM_ADDRESS: optionalSecret,
+  SNS_TRUSTED_CERT_FILE: z.string().min(1).optional(),
+  /** Local agent credentials: `agentId:token` pairs, comma-separated. */
+  AGENT_TOKENS: z.string().optional(),
+  /** Local runtime only. */
+  PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+  DATA_DIR: z.string().min(1).default('.data'),
+  /** Largest webhook body accepted, in bytes (WhatsApp documents payloads of up to 3 MB). */
+  MAX_BODY_BYTES: z.coerce.number().int().positive().default(4 * 1024 * 1024),
+});
+export type Config = z.infer<typeof ConfigSchema>;
+
+/** Raised when the environment does not satisfy the schema; the message names every bad variable. */
+export class ConfigError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'ConfigError';
+  }
+}
+
+/** Parses the environment once; throws ConfigError naming each variable that is wrong. */
+export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
+  const cleaned = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ''));
+  const result = ConfigSchema.safeParse(cleaned);
+  if (!result.success) {
+    const problems = result.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ');
+    throw new ConfigError(`invalid configuration: ${problems}`);
+  }
+  return result.data;
+}
+
+/** Parses `agentId:token,agentId:token` into a token → agent id map. */
+export function parseAgentTokens(value: string | undefined): Map<string, string> {
+  const tokens = new Map<string, string>();
+  for (const pair of (value ?? '').split(',')) {
+    const trimmed = pair.trim();
+    if (!trimmed) continue;
+    const colon = trimmed.indexOf(':');
+    if (colon <= 0 || colon === trimmed.length - 1) {
+      throw new ConfigError('invalid configuration: AGENT_TOKENS: expected agentId:token pairs');
+    }
+    tokens.set(trimmed.slice(colon + 1), trimmed.slice(0, colon));
+  }
+  return tokens;
+}

@@ -1,0 +1,175 @@
+import { z } from 'zod';
+
+/** The channels a customer can reach us on; voice is a phone call, whatever the carrier. */
+export const ChannelSchema = z.enum(['sms', 'whatsapp', 'messenger', 'instagram', 'email', 'voice']);
+export type Channel = z.infer<typeof ChannelSchema>;
+
+/** The providers whose webhooks we receive; one folder each under shared/channels. */
+export const ProviderSchema = z.enum(['whatsapp', 'twilio', 'meta', 'ses']);
+export type Provider = z.infer<typeof ProviderSchema>;
+
+/**
+ * Identity kinds. `phone` is E.164 and shared by SMS, voice and WhatsApp (a `wa_id` is a phone number);
+ * `whatsapp` is a business-scoped WhatsApp user id (BSUID) for users who hide their number behind a
+ * username; `messenger` and `instagram` values are `<page or account id>:<scoped user id>`.
+ */
+export const IdentityKindSchema = z.enum(['phone', 'email', 'messenger', 'instagram', 'whatsapp']);
+export type IdentityKind = z.infer<typeof IdentityKindSchema>;
+
+/** One normalised identifier of a person on a channel. */
+export const IdentitySchema = z.object({
+  kind: IdentityKindSchema,
+  value: z.string().min(1).max(320),
+});
+export type Identity = z.infer<typeof IdentitySchema>;
+
+/** Outbound delivery states, in the only order they may move (failed is terminal, beside delivered). */
+export const DeliveryStatusSchema = z.enum(['queued', 'sent', 'delivered', 'failed', 'read', 'played']);
+export type DeliveryStatus = z.infer<typeof DeliveryStatusSchema>;
+
+/** What a message carries besides (or instead of) text. */
+export const ContentTypeSchema = z.enum([
+  'text',
+  'image',
+  'audio',
+  'video',
+  'document',
+  'sticker',
+  'location',
+  'contacts',
+  'interactive',
+  'button',
+  'order',
+  'unsupported',
+]);
+export type ContentType = z.infer<typeof ContentTypeSchema>;
+
+/** A media item or file: kept as a reference (provider media id or URL), never downloaded by the webhook. */
+export const AttachmentSchema = z.object({
+  kind: z.enum(['image', 'audio', 'video', 'document', 'sticker', 'file']),
+  mediaId: z.string().optional(),
+  url: z.string().optional(),
+  mimeType: z.string().optional(),
+  filename: z.string().optional(),
+  caption: z.string().optional(),
+  sha256: z.string().optional(),
+  sizeBytes: z.number().int().nonnegative().optional(),
+});
+export type Attachment = z.infer<typeof AttachmentSchema>;
+
+/** A provider error code and text, as the provider gave them. */
+export const ProviderErrorSchema = z.object({
+  code: z.string(),
+  title: z.string().optional(),
+  message: z.string().optional(),
+});
+export type ProviderError = z.infer<typeof ProviderErrorSchema>;
+
+const EnvelopeBaseSchema = z.object({
+  /** Deterministic from the provider's own ids: the same delivery always yields the same id. */
+  id: z.string().min(1).max(512),
+  provider: ProviderSchema,
+  channel: ChannelSchema,
+  /** The business side: WhatsApp phone_number_id, page id, Twilio number, our email address. */
+  account: z.string().max(320).optional(),
+  /** When the provider says the event happened (ISO 8601 UTC). */
+  occurredAt: z.iso.datetime(),
+  /** When our webhook received it (ISO 8601 UTC). */
+  receivedAt: z.iso.datetime(),
+  /** Where the raw payload came from: `<provider>:<sha256 of the request body>#<JSON pointer>`. */
+  rawRef: z.string().max(1024),
+  /** The provider's own object for this event, kept verbatim for audit and re-processing. */
+  raw: z.unknown().optional(),
+});
+
+/** A message from (inbound) or, for echoes of a business's own replies, to (outbound) a customer. */
+export const MessageEnvelopeSchema = EnvelopeBaseSchema.extend({
+  kind: z.literal('message'),
+  direction: z.enum(['inbound', 'outbound']),
+  providerMessageId: z.string().min(1).max(512),
+  /** The customer: the sender of an inbound message, the recipient of an outbound one. */
+  customer: IdentitySchema,
+  /** Further identities of the same person carried by the same payload (e.g. phone and BSUID). */
+  alsoKnownAs: z.array(IdentitySchema).max(10).default([]),
+  profileName: z.string().max(256).optional(),
+  contentType: ContentTypeSchema,
+  text: z.string().optional(),
+  attachments: z.array(AttachmentSchema).default([]),
+  /** The provider message id this one replies to or quotes. */
+  replyTo: z.string().optional(),
+  /** Type-specific structured content: location, contacts, interactive reply, order, referral... */
+  data: z.record(z.string(), z.unknown()).optional(),
+  errors: z.array(ProviderErrorSchema).optional(),
+});
+export type MessageEnvelope = z.infer<typeof MessageEnvelopeSchema>;
+
+/** A delivery status of an outbound message. */
+export const StatusEnvelopeSchema = EnvelopeBaseSchema.extend({
+  kind: z.literal('status'),
+  providerMessageId: z.string().min(1).max(512),
+  status: DeliveryStatusSchema,
+  customer: IdentitySchema.optional(),
+  errors: z.array(ProviderErrorSchema).optional(),
+});
+export type StatusEnvelope = z.infer<typeof StatusEnvelopeSchema>;
+
+/** A reaction to a message; `emoji` absent means the reaction was removed. */
+export const ReactionEnvelopeSchema = EnvelopeBaseSchema.extend({
+  kind: z.literal('reaction'),
+  providerMessageId: z.string().min(1).max(512),
+  targetMessageId: z.string().min(1).max(512),
+  customer: IdentitySchema,
+  emoji: z.string().max(64).optional(),
+});
+export type ReactionEnvelope = z.infer<typeof ReactionEnvelopeSchema>;
+
+/** An edit or deletion of an earlier message by the customer. */
+export const EditEnvelopeSchema = EnvelopeBaseSchema.extend({
+  kind: z.enum(['edit', 'delete']),
+  providerMessageId: z.string().min(1).max(512),
+  targetMessageId: z.string().min(1).max(512),
+  customer: IdentitySchema,
+  text: z.string().optional(),
+});
+export type EditEnvelope = z.infer<typeof EditEnvelopeSchema>;
+
+/** A phone call's progress: one envelope per state change, recording or transcription. */
+export const CallEnvelopeSchema = EnvelopeBaseSchema.extend({
+  kind: z.literal('call'),
+  callId: z.string().min(1).max(512),
+  event: z.enum(['ringing', 'answered', 'completed', 'missed', 'voicemail', 'recording', 'transcription']),
+  direction: z.enum(['inbound', 'outbound']),
+  customer: IdentitySchema,
+  durationSeconds: z.number().int().nonnegative().optional(),
+  recordingUrl: z.string().optional(),
+  transcript: z.string().optional(),
+});
+export type CallEnvelope = z.infer<typeof CallEnvelopeSchema>;
+
+/**
+ * A provider-side event that is not a customer message: an identity change (WhatsApp
+ * `user_changed_number`) or an account-level error. Kept so nothing the provider says is dropped.
+ */
+export const SystemEnvelopeSchema = EnvelopeBaseSchema.extend({
+  kind: z.literal('system'),
+  event: z.enum(['identity_changed', 'provider_error']),
+  providerMessageId: z.string().min(1).max(512),
+  customer: IdentitySchema.optional(),
+  newIdentity: IdentitySchema.optional(),
+  text: z.string().optional(),
+  errors: z.array(ProviderErrorSchema).optional(),
+});
+export type SystemEnvelope = z.infer<typeof SystemEnvelopeSchema>;
+
+/** The one contract between webhook functions and the resolver. */
+export const EnvelopeSchema = z.discriminatedUnion('kind', [
+  MessageEnvelopeSchema,
+  StatusEnvelopeSchema,
+  ReactionEnvelopeSchema,
+  EditEnvelopeSchema,
+  CallEnvelopeSchema,
+  SystemEnvelopeSchema,
+]);
+export type Envelope = z.infer<typeof EnvelopeSchema>;
+/** An envelope as a normaliser builds it, before defaults are applied. */
+export type EnvelopeInput = z.input<typeof EnvelopeSchema>;

@@ -1,0 +1,52 @@
+/** Base of Threadline's error hierarchy; the HTTP edge maps subclasses to statuses by `instanceof`. */
+export class ThreadlineError extends Error {
+  /** A stable machine-readable code returned to clients. */
+  readonly code: string;
+  constructor(code: string, message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = new.target.name;
+    this.code = code;
+  }
+}
+
+/** The request is malformed or fails validation (400). */
+export class ValidationError extends ThreadlineError {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super('invalid_request', message, options);
+  }
+}
+
+/** The caller is not authenticated: missing, forged or unknown credentials (401). */
+export class UnauthorizedError extends ThreadlineError {
+  constructor(message = 'missing or invalid credentials') {
+    super('unauthorized', message);
+  }
+}
+
+/** The caller is known but may not do this (403). */
+export class ForbiddenError extends ThreadlineError {
+  constructor(message = 'not allowed') {
+    super('forbidden', message);
+  }
+}
+
+/** The thing asked for does not exist (404). */
+export class NotFoundError extends ThreadlineError {
+  constructor(message = 'not found') {
+    super('not_found', message);
+  }
+}
+
+/** The body is larger than the route accepts (413). */
+export class PayloadTooLargeError extends ThreadlineError {
+  constructor(message = 'payload too large') {
+    super('payload_too_large', message);
+  }
+}
+
+/** A dependency (queue, table) failed or throttled; the caller should retry (503). */
+export class UnavailableError extends ThreadlineError {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super('unavailable', message, options);
+  }
+}

@@ -9,6 +9,8 @@ const optionalSecret = z.string().min(1).optional();
 export const ConfigSchema = z.object({
   TABLE_NAME: z.string().min(1).default('threadline'),
   INBOUND_QUEUE_URL: z.string().min(1).optional(),
+  /** On AWS: the Secrets Manager secret (JSON) holding the provider secrets below. */
+  PROVIDER_SECRET_ARN: z.string().min(1).optional(),
   /** Region for phone numbers written without a country code. */
   DEFAULT_REGION: z
     .string()
@@ -31,7 +33,11 @@ export const ConfigSchema = z.object({
   PORT: z.coerce.number().int().min(0).max(65535).default(3000),
   DATA_DIR: z.string().min(1).default('.data'),
   /** Largest webhook body accepted, in bytes (WhatsApp documents payloads of up to 3 MB). */
-  MAX_BODY_BYTES: z.coerce.number().int().positive().default(4 * 1024 * 1024),
+  MAX_BODY_BYTES: z.coerce
+    .number()
+    .int()
+    .positive()
+    .default(4 * 1024 * 1024),
 });
 export type Config = z.infer<typeof ConfigSchema>;
 
@@ -67,4 +73,14 @@ export function parseAgentTokens(value: string | undefined): Map<string, string>
     tokens.set(trimmed.slice(colon + 1), trimmed.slice(0, colon));
   }
   return tokens;
+}
+
+/** The settings a function cannot run without; fails fast naming every one that is missing. */
+export function requireSettings<K extends keyof Config>(
+  config: Config,
+  names: readonly K[],
+): Config & { [P in K]-?: NonNullable<Config[P]> } {
+  const missing = names.filter((name) => config[name] === undefined);
+  if (missing.length > 0) throw new ConfigError(`missing configuration: ${missing.join(', ')}`);
+  return config as Config & { [P in K]-?: NonNullable<Config[P]> };
 }

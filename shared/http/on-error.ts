@@ -1,0 +1,56 @@
+import type { Context } from 'hono';
+import { HTTPException } from 'hono/http-exception';
+import type { ContentfulStatusCode } from 'hono/utils/http-status';
+import {
+  ForbiddenError,
+  NotFoundError,
+  PayloadTooLargeError,
+  type ThreadlineError,
+  UnauthorizedError,
+  UnavailableError,
+  ValidationError,
+} from '../errors.js';
+import { logger } from '../log.js';
+
+const STATUS_BY_ERROR: ReadonlyArray<[new (...args: never[]) => ThreadlineError, ContentfulStatusCode]> = [
+  [ValidationError, 400],
+  [UnauthorizedError, 401],
+  [ForbiddenError, 403],
+  [NotFoundError, 404],
+  [PayloadTooLargeError, 413],
+  [UnavailableError, 503],
+];
+
+/** The one JSON error body clients ever see. */
+export function errorBody(code: string, message: string): { error: { code: string; message: string } } {
+  return { error: { code, message } };
+}
+
+/**
+ * Maps errors to HTTP by `instanceof`: known errors keep their code and message, anything else is a
+ * 500 with a generic message (the details go to the log, never to the client).
+ */
+export function onError(error: Error, c: Context): Response {
+  for (const [type, status] of STATUS_BY_ERROR) {
+    if (error instanceof type) {
+      const level = status >= 500 ? 'error' : 'warn';
+      logger[level]('request failed', { path: c.req.path, status, code: error.code, error: error.message });
+      return c.json(errorBody(error.code, error.message), status);
+    }
+  }
+  if (error instanceof HTTPException) {
+    const status = error.status as ContentfulStatusCode;
+    logger.warn('request refused', { path: c.req.path, status });
+    return c.json(
+      errorBody(status === 413 ? 'payload_too_large' : 'http_error', error.message || 'request refused'),
+      status,
+    );
+  }
+  logger.error('unhandled error', { path: c.req.path, error: error.name, message: error.message });
+  return c.json(errorBody('internal', 'internal error'), 500);
+}
+
+/** JSON 404 for routes that do not exist. */
+export function notFound(c: Context): Response {
+  return c.json(errorBody('not_found', 'no such route'), 404);
+}

@@ -1,0 +1,9 @@
+import { Logger } from '@aws-lambda-powertools/logger';
+
+/**
+ * The structured logger (JSON lines, Powertools). Log ids and codes only: message text, phone
+ * numbers and email addresses are customers' personal data and never go into a log line.
+ */
+export const logger = new Logger({
+  serviceName: 'threadline',
+});

@@ -1,0 +1,178 @@
+import { describe, expect, it } from 'vitest';
+import type { Envelope } from '#shared/domain/envelope.js';
+import { applyEnvelope, candidateConversationId, type ResolverDeps } from '#shared/domain/resolver.js';
+import { envelope, inboundText, status } from '../../fakes/envelopes.js';
+import { MemoryStore } from '../../fakes/memory-store.js';
+
+function deps(store = new MemoryStore()): ResolverDeps & { store: MemoryStore } {
+  let n = 0;
+  return {
+    store,
+    clock: { now: () => new Date('2025-06-08T21:00:00.000Z') },
+    ids: { customerId: () => `cu_${++n}` },
+  };
+}
+
+const echo = (id: string, at: string): Envelope =>
+  envelope({
+    ...inboundText(),
+    id: `whatsapp:msg:${id}`,
+    providerMessageId: id,
+    direction: 'outbound',
+    occurredAt: at,
+    text: 'We are on it',
+  });
+
+function normalised(store: MemoryStore): unknown {
+  const customerId = store.identities.get('phone#+16505551234') ?? 'missing';
+  const conversationId = store.profiles.get(customerId)?.openConversationId ?? 'missing';
+  return JSON.parse(
+    JSON.stringify(store.timeline(customerId))
+      .replaceAll(customerId, 'CUSTOMER')
+      .replaceAll(conversationId, 'CONV'),
+  );
+}
+
+describe('applyEnvelope', () => {
+  it('creates a customer on first contact and puts the message on their timeline', async () => {
+    const d = deps();
+    const result = await applyEnvelope(d, inboundText());
+    expect(result).toEqual({
+      customerId: 'cu_1',
+      conversationId: candidateConversationId('cu_1', 'whatsapp:msg:wamid.IN1'),
+      written: true,
+    });
+    expect(d.store.identities.get('phone#+16505551234')).toBe('cu_1');
+    expect(d.store.profiles.get('cu_1')?.name).toBe('Sheena Nelson');
+    expect(d.store.timeline('cu_1').map((i) => [i.id, i.direction, i.text])).toEqual([
+      ['whatsapp:wamid.IN1', 'inbound', 'Hello, my order has not arrived'],
+    ]);
+  });
+
+  it('keeps one item when the same envelope is delivered four times', async () => {
+    const d = deps();
+    for (let i = 0; i < 4; i++) await applyEnvelope(d, inboundText());
+    expect(d.store.timeline('cu_1')).toHaveLength(1);
+    expect(d.store.profiles.size).toBe(1);
+  });
+
+  it('continues the open conversation for a returning customer', async () => {
+    const d = deps();
+    const first = await applyEnvelope(d, inboundText());
+    const second = await applyEnvelope(
+      d,
+      inboundText({ providerMessageId: 'wamid.IN2', occurredAt: '2025-06-08T21:05:00.000Z' }),
+    );
+    expect(second.customerId).toBe(first.customerId);
+    expect(second.conversationId).toBe(first.conversationId);
+    expect(d.store.timeline('cu_1').map((i) => i.providerMessageId)).toEqual(['wamid.IN1', 'wamid.IN2']);
+  });
+
+  it('gives two concurrent first messages from one person one customer', async () => {
+    const d = deps();
+    const results = await Promise.all([
+      applyEnvelope(d, inboundText()),
+      applyEnvelope(d, inboundText({ providerMessageId: 'wamid.IN2' })),
+    ]);
+    expect(new Set(results.map((r) => r.customerId)).size).toBe(1);
+    expect(d.store.timeline(results[0]?.customerId ?? '')).toHaveLength(2);
+  });
+
+  it('converges to the same state after a crash at any write', async () => {
+    const journey = [inboundText(), echo('wamid.OUT1', '2025-06-08T21:01:00.000Z')];
+    const clean = deps();
+    for (const e of journey) await applyEnvelope(clean, e);
+
+    for (let k = 1; k <= clean.store.writes; k++) {
+      const crashed = deps();
+      crashed.store.failOnWrite = k;
+      for (const e of journey) {
+        await applyEnvelope(crashed, e).catch(() => undefined);
+      }
+      crashed.store.failOnWrite = undefined;
+      for (const e of journey) await applyEnvelope(crashed, e);
+      // A crash before the identity claim lands means the retry mints another customer id; compare
+      // the state with ids replaced by the identity that found them.
+      expect(normalised(crashed.store), `crash at write ${k}`).toEqual(normalised(clean.store));
+      expect(crashed.store.profiles.size).toBe(1);
+    }
+  });
+
+  it('moves an outbound message forward only, whatever order its statuses arrive in', async () => {
+    const d = deps();
+    await applyEnvelope(d, inboundText());
+    await applyEnvelope(d, echo('wamid.OUT1', '2025-06-08T21:01:00.000Z'));
+    await applyEnvelope(d, status('wamid.OUT1', 'read', '2025-06-08T21:03:00.000Z'));
+    await applyEnvelope(d, status('wamid.OUT1', 'delivered', '2025-06-08T21:02:00.000Z'));
+    await applyEnvelope(d, status('wamid.OUT1', 'sent', '2025-06-08T21:01:30.000Z'));
+    const out = d.store.timeline('cu_1').find((i) => i.providerMessageId === 'wamid.OUT1');
+    expect(out?.status).toBe('read');
+  });
+
+  it('keeps a status that arrives before its message and applies it when the message lands', async () => {
+    const d = deps();
+    await applyEnvelope(d, status('wamid.OUT1', 'delivered', '2025-06-08T21:02:00.000Z'));
+    expect(d.store.refs.get('whatsapp#wamid.OUT1')?.status).toBe('delivered');
+    await applyEnvelope(d, echo('wamid.OUT1', '2025-06-08T21:01:00.000Z'));
+    const out = d.store.timeline('cu_1').find((i) => i.providerMessageId === 'wamid.OUT1');
+    expect(out?.status).toBe('delivered');
+  });
+
+  it('joins a second identity from the same payload unless another customer holds it', async () => {
+    const d = deps();
+    await applyEnvelope(
+      d,
+      inboundText({ alsoKnownAs: [{ kind: 'whatsapp', value: 'US.13491208655302741918' }] }),
+    );
+    expect(d.store.identities.get('whatsapp#US.13491208655302741918')).toBe('cu_1');
+
+    await applyEnvelope(
+      d,
+      inboundText({
+        providerMessageId: 'wamid.OTHER',
+        customer: { kind: 'phone', value: '+447700900123' },
+        alsoKnownAs: [{ kind: 'whatsapp', value: 'US.13491208655302741918' }],
+      }),
+    );
+    expect(d.store.identities.get('phone#+447700900123')).toBe('cu_2');
+    expect(d.store.identities.get('whatsapp#US.13491208655302741918')).toBe('cu_1');
+  });
+
+  it('gives the new number of a user_changed_number event to the same customer', async () => {
+    const d = deps();
+    await applyEnvelope(d, inboundText());
+    await applyEnvelope(
+      d,
+      envelope({
+        ...inboundText(),
+        id: 'whatsapp:msg:wamid.SYS',
+        kind: 'system',
+        event: 'identity_changed',
+        providerMessageId: 'wamid.SYS',
+        occurredAt: '2025-06-09T08:00:00.000Z',
+        newIdentity: { kind: 'phone', value: '+16505550000' },
+        text: 'User changed from 16505551234 to 16505550000',
+      }),
+    );
+    expect(d.store.identities.get('phone#+16505550000')).toBe('cu_1');
+    expect(d.store.timeline('cu_1').map((i) => i.event ?? i.type)).toEqual(['message', 'identity_changed']);
+  });
+
+  it('keeps an account-level provider error that names no customer', async () => {
+    const d = deps();
+    await applyEnvelope(
+      d,
+      envelope({
+        ...inboundText(),
+        id: 'whatsapp:error:abc:0:0:0',
+        kind: 'system',
+        event: 'provider_error',
+        providerMessageId: 'error-0',
+        customer: undefined,
+        errors: [{ code: '130429', title: 'Rate limit hit' }],
+      }),
+    );
+    expect(d.store.providerEvents.has('whatsapp:error:abc:0:0:0')).toBe(true);
+    expect(d.store.profiles.size).toBe(0);
+  });
+});

@@ -1,0 +1,66 @@
+import {
+  ConditionalCheckFailedException,
+  DynamoDBClient,
+  ProvisionedThroughputExceededException,
+} from '@aws-sdk/client-dynamodb';
+import { DynamoDBDocumentClient, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { mockClient } from 'aws-sdk-client-mock';
+import { beforeEach, describe, expect, it } from 'vitest';
+import { UnavailableError, ValidationError } from '#shared/errors.js';
+import { DynamoStore, decodeCursor, encodeCursor } from '#shared/store/dynamo-store.js';
+
+const ddb = mockClient(DynamoDBDocumentClient);
+const phone = { kind: 'phone', value: '+16505551234' } as const;
+const conditionFailed = () => new ConditionalCheckFailedException({ message: 'failed', $metadata: {} });
+
+describe('DynamoStore', () => {
+  beforeEach(() => ddb.reset());
+
+  it('answers false when an identity is already claimed', async () => {
+    ddb.on(PutCommand).rejects(conditionFailed());
+    const store = new DynamoStore(new DynamoDBClient({ region: 'us-east-1' }), 'threadline');
+    await expect(store.claimIdentity(phone, 'cu_1', '2025-01-01T00:00:00.000Z')).resolves.toBe(false);
+  });
+
+  it('turns throttling into UnavailableError so the record is retried', async () => {
+    ddb
+      .on(GetCommand)
+      .rejects(new ProvisionedThroughputExceededException({ message: 'slow down', $metadata: {} }));
+    const store = new DynamoStore(new DynamoDBClient({ region: 'us-east-1' }), 'threadline');
+    const error = await store.findCustomerId(phone).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(UnavailableError);
+    expect((error as UnavailableError).cause).toBeInstanceOf(ProvisionedThroughputExceededException);
+  });
+
+  it('retries the profile touch without lastInbound fields for an older event', async () => {
+    ddb
+      .on(UpdateCommand)
+      .rejectsOnce(conditionFailed())
+      .resolves({ Attributes: { openConversationId: 'cv_1' } });
+    const store = new DynamoStore(new DynamoDBClient({ region: 'us-east-1' }), 'threadline');
+    const out = await store.touchProfile({
+      customerId: 'cu_1',
+      identities: [phone],
+      channel: 'whatsapp',
+      at: '2025-06-08T20:59:43.000Z',
+      now: '2025-06-08T21:00:00.000Z',
+      candidateConversationId: 'cv_2',
+      inbound: true,
+    });
+    expect(out).toEqual({ openConversationId: 'cv_1' });
+    const calls = ddb.calls();
+    expect(calls).toHaveLength(2);
+    const second = calls[1]?.args[0].input as { UpdateExpression: string; ConditionExpression?: string };
+    expect(second.UpdateExpression).not.toContain('lastInboundAt');
+    expect(second.ConditionExpression).toBeUndefined();
+  });
+
+  it('round-trips a cursor and refuses one it did not make', () => {
+    const key = { pk: 'CUSTOMER#cu_1', sk: 'TIMELINE#2025#x' };
+    expect(decodeCursor(encodeCursor(key) ?? undefined)).toEqual(key);
+    expect(() => decodeCursor('not-a-cursor')).toThrow(ValidationError);
+    expect(() => decodeCursor(Buffer.from('{"pk":{"S":"x"}}').toString('base64url'))).toThrow(
+      ValidationError,
+    );
+  });
+});

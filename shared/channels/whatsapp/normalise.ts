@@ -1,0 +1,585 @@
+import { z } from 'zod';
+import { type Envelope, type EnvelopeInput, EnvelopeSchema, type Identity } from '#shared/domain/envelope.js';
+import { normalisePhone } from '#shared/domain/identity.js';
+import { ValidationError } from '#shared/errors.js';
+import {
+  WhatsAppChangeSchema,
+  type WhatsAppContact,
+  WhatsAppEntrySchema,
+  type WhatsAppError,
+  WhatsAppErrorSchema,
+  type WhatsAppMedia,
+  type WhatsAppMessage,
+  WhatsAppMessageSchema,
+  type WhatsAppStatus,
+  WhatsAppStatusSchema,
+  type WhatsAppSystem,
+  WhatsAppValueSchema,
+  WhatsAppWebhookSchema,
+} from './schema.js';
+
+/** What the normaliser needs besides the body. */
+export interface WhatsAppNormaliseContext {
+  /** When our webhook received the body (ISO 8601 UTC). */
+  receivedAt: string;
+  /** Hex SHA-256 of the raw body: the stem of every `rawRef` and of ids Meta did not give. */
+  bodySha256: string;
+}
+
+/** An item of the body that could not become an envelope, located by JSON pointer. */
+export interface WhatsAppRejection {
+  pointer: string;
+  reason: string;
+}
+
+/** The envelopes of one body, plus what was skipped so the caller can log it. */
+export interface WhatsAppNormalised {
+  envelopes: Envelope[];
+  rejected: WhatsAppRejection[];
+}
+
+// Containers are parsed one level at a time, each item on its own, so that one malformed message
+// costs only itself and not the rest of the batch (Meta batches up to 1000 updates per request).
+const BodyShellSchema = WhatsAppWebhookSchema.extend({ entry: z.array(z.unknown()) });
+const EntryShellSchema = WhatsAppEntrySchema.extend({ changes: z.array(z.unknown()).optional() });
+const ChangeShellSchema = WhatsAppChangeSchema.extend({ value: z.unknown().optional() });
+const ValueShellSchema = WhatsAppValueSchema.extend({
+  messages: z.array(z.unknown()).optional(),
+  message_echoes: z.array(z.unknown()).optional(),
+  statuses: z.array(z.unknown()).optional(),
+  errors: z.array(z.unknown()).optional(),
+});
+
+/** Change fields carrying customer traffic; others (template updates, account alerts...) are skipped. */
+const MESSAGE_FIELDS = new Set(['messages', 'smb_message_echoes']);
+
+/** A reason to skip one item; never leaves this module. */
+class RejectedItem extends Error {}
+
+/** What every item of one change shares. */
+interface Scope {
+  ctx: WhatsAppNormaliseContext;
+  account: string | undefined;
+  contacts: WhatsAppContact[];
+  /** How many messages the change holds: a lone contact belongs to a lone message. */
+  messageCount: number;
+}
+
+/**
+ * Turns a WhatsApp Cloud API webhook body into envelopes: every entry, every change, every message,
+ * echo, status and error. Pure and deterministic: the same body always yields the same envelopes.
+ * Throws ValidationError only when the body is not a WhatsApp Business Account webhook at all; a
+ * malformed part is skipped and reported in `rejected`.
+ */
+export function normaliseWhatsApp(payload: unknown, ctx: WhatsAppNormaliseContext): WhatsAppNormalised {
+  const kind = z.looseObject({ object: z.literal('whatsapp_business_account') }).safeParse(payload);
+  if (!kind.success) {
+    throw new ValidationError('not a WhatsApp Business Account webhook', { cause: kind.error });
+  }
+  const out: WhatsAppNormalised = { envelopes: [], rejected: [] };
+  const body = BodyShellSchema.safeParse(payload);
+  if (!body.success) {
+    reject(out, '', body.error);
+    return out;
+  }
+  for (const [i, rawEntry] of body.data.entry.entries()) {
+    const entry = EntryShellSchema.safeParse(rawEntry);
+    if (!entry.success) {
+      reject(out, `/entry/${i}`, entry.error);
+      continue;
+    }
+    for (const [j, rawChange] of (entry.data.changes ?? []).entries()) {
+      const pointer = `/entry/${i}/changes/${j}`;
+      const change = ChangeShellSchema.safeParse(rawChange);
+      if (!change.success) {
+        reject(out, pointer, change.error);
+        continue;
+      }
+      const { field, value: rawValue } = change.data;
+      // Test payloads often omit `field`; the arrays in the value then say what it is.
+      if ((field !== undefined && !MESSAGE_FIELDS.has(field)) || rawValue === undefined) continue;
+      const value = ValueShellSchema.safeParse(rawValue);
+      if (value.success) normaliseValue(out, `${pointer}/value`, value.data, ctx, { entry: i, change: j });
+      else reject(out, `${pointer}/value`, value.error);
+    }
+  }
+  return out;
+}
+
+function normaliseValue(
+  out: WhatsAppNormalised,
+  pointer: string,
+  value: z.infer<typeof ValueShellSchema>,
+  ctx: WhatsAppNormaliseContext,
+  at: { entry: number; change: number },
+): void {
+  const scope: Scope = {
+    ctx,
+    account: value.metadata?.phone_number_id,
+    contacts: value.contacts ?? [],
+    messageCount: value.messages?.length ?? 0,
+  };
+  value.messages?.forEach((raw, k) => {
+    collect(out, `${pointer}/messages/${k}`, () => {
+      const message = WhatsAppMessageSchema.parse(raw);
+      return messageEnvelopes(message, raw, 'inbound', scope, `${pointer}/messages/${k}`);
+    });
+  });
+  value.message_echoes?.forEach((raw, k) => {
+    collect(out, `${pointer}/message_echoes/${k}`, () => {
+      const message = WhatsAppMessageSchema.parse(raw);
+      return messageEnvelopes(message, raw, 'outbound', scope, `${pointer}/message_echoes/${k}`);
+    });
+  });
+  value.statuses?.forEach((raw, k) => {
+    collect(out, `${pointer}/statuses/${k}`, () => [
+      statusEnvelope(WhatsAppStatusSchema.parse(raw), raw, scope, `${pointer}/statuses/${k}`),
+    ]);
+  });
+  value.errors?.forEach((raw, k) => {
+    collect(out, `${pointer}/errors/${k}`, () => {
+      const error = WhatsAppErrorSchema.parse(raw);
+      const errorPointer = `${pointer}/errors/${k}`;
+      return [
+        {
+          ...base(scope, errorPointer, raw, undefined),
+          id: `whatsapp:error:${ctx.bodySha256}:${at.entry}:${at.change}:${k}`,
+          kind: 'system',
+          event: 'provider_error',
+          providerMessageId: derivedId(ctx, errorPointer),
+          ...optional('text', error.title ?? error.message),
+          errors: [providerError(error)],
+        },
+      ];
+    });
+  });
+}
+
+/** Runs one item's conversion; a schema failure or a RejectedItem costs that item only. */
+function collect(out: WhatsAppNormalised, pointer: string, build: () => EnvelopeInput[]): void {
+  try {
+    const envelopes = build().map((envelope) => EnvelopeSchema.parse(envelope));
+    out.envelopes.push(...envelopes);
+  } catch (error) {
+    if (error instanceof z.ZodError) reject(out, pointer, error);
+    else if (error instanceof RejectedItem) out.rejected.push({ pointer, reason: error.message });
+    else throw error;
+  }
+}
+
+// Reasons name paths and rules, never values: they are logged and values are personal data.
+function reject(out: WhatsAppNormalised, pointer: string, error: z.ZodError): void {
+  const reason = error.issues
+    .slice(0, 3)
+    .map((issue) => `${issue.path.join('.') || '(root)'}: ${issue.message}`)
+    .join('; ');
+  out.rejected.push({ pointer, reason });
+}
+
+type Direction = 'inbound' | 'outbound';
+
+function messageEnvelopes(
+  message: WhatsAppMessage,
+  raw: unknown,
+  direction: Direction,
+  scope: Scope,
+  pointer: string,
+): EnvelopeInput[] {
+  const wamid = message.id ?? derivedId(scope.ctx, pointer);
+  const common = base(scope, pointer, raw, message.timestamp);
+  if (message.type === 'system' && message.system)
+    return systemEnvelopes(message, message.system, wamid, common);
+
+  const people = direction === 'inbound' ? senderOf(message, scope) : recipientOf(message);
+  const [customer, ...alsoKnownAs] = people.identities;
+  if (!customer) throw new RejectedItem(`${direction} message without a usable phone or BSUID`);
+
+  // Reactions, edits and deletions have envelopes of their own, but those describe the customer's
+  // acts; the business's own (echoes) are kept as outbound `unsupported` messages below.
+  if (direction === 'inbound') {
+    if (message.type === 'reaction' && message.reaction) {
+      const emoji = message.reaction.emoji || undefined;
+      return [
+        {
+          ...common,
+          id: `whatsapp:reaction:${wamid}:${message.timestamp ?? 'none'}:${emoji ?? 'removed'}`,
+          kind: 'reaction',
+          providerMessageId: wamid,
+          targetMessageId: message.reaction.message_id,
+          customer,
+          ...optional('emoji', emoji),
+        },
+      ];
+    }
+    if (message.type === 'edit' && message.edit) {
+      const edited = message.edit.message;
+      return [
+        {
+          ...common,
+          id: `whatsapp:msg:${wamid}`,
+          kind: 'edit',
+          providerMessageId: wamid,
+          targetMessageId: message.edit.original_message_id,
+          customer,
+          ...optional('text', edited?.text?.body ?? mediaCaption(edited ?? {})),
+        },
+      ];
+    }
+    if (message.type === 'revoke' && message.revoke) {
+      return [
+        {
+          ...common,
+          id: `whatsapp:msg:${wamid}`,
+          kind: 'delete',
+          providerMessageId: wamid,
+          targetMessageId: message.revoke.original_message_id,
+          customer,
+        },
+      ];
+    }
+  }
+
+  const content = messageContent(message);
+  const data = { ...content.data, ...contextData(message), ...optional('username', people.username) };
+  return [
+    {
+      ...common,
+      id: `whatsapp:msg:${wamid}`,
+      kind: 'message',
+      direction,
+      providerMessageId: wamid,
+      customer,
+      alsoKnownAs,
+      ...optional('profileName', people.profileName),
+      contentType: content.contentType,
+      ...optional('text', content.text),
+      attachments: content.attachments ?? [],
+      ...optional('replyTo', message.context?.id),
+      ...(Object.keys(data).length > 0 ? { data } : {}),
+      ...(message.errors?.length ? { errors: message.errors.map(providerError) } : {}),
+    },
+  ];
+}
+
+type MessageContent = Pick<
+  Extract<EnvelopeInput, { kind: 'message' }>,
+  'contentType' | 'text' | 'attachments' | 'data'
+>;
+
+const MEDIA_TYPES = ['image', 'audio', 'video', 'document', 'sticker'] as const;
+type MediaType = (typeof MEDIA_TYPES)[number];
+const isMediaType = (type: string): type is MediaType => (MEDIA_TYPES as readonly string[]).includes(type);
+
+function messageContent(message: WhatsAppMessage): MessageContent {
+  const { type } = message;
+  if (type === 'text' && message.text) return { contentType: 'text', text: message.text.body };
+  if (isMediaType(type)) {
+    const media = message[type];
+    if (media) return mediaContent(type, media);
+  }
+  if (type === 'location' && message.location) {
+    const { latitude, longitude, name, address } = message.location;
+    const label = [name, address].filter((part) => part?.trim()).join(', ');
+    return {
+      contentType: 'location',
+      text: label || `${latitude}, ${longitude}`,
+      data: { location: message.location },
+    };
+  }
+  if (type === 'contacts' && message.contacts) {
+    const names = message.contacts.map(contactName).filter((name) => name !== undefined);
+    return {
+      contentType: 'contacts',
+      ...optional('text', names.join(', ') || undefined),
+      data: { contacts: message.contacts },
+    };
+  }
+  if (type === 'interactive' && message.interactive) return interactiveContent(message.interactive);
+  if (type === 'button' && message.button) {
+    return {
+      contentType: 'button',
+      text: message.button.text,
+      data: { button: { text: message.button.text, ...optional('payload', message.button.payload) } },
+    };
+  }
+  if (type === 'order' && message.order) {
+    return { contentType: 'order', ...optional('text', message.order.text), data: { order: message.order } };
+  }
+  // `unsupported`, any type we do not know (request_welcome, poll...), and echoes of reactions, edits
+  // and deletions, which have no outbound envelope: kept, visible, and marked.
+  const unsupportedType = type === 'unsupported' ? message.unsupported?.type : type;
+  const echoed = message.edit ?? message.revoke ?? message.reaction;
+  return {
+    contentType: 'unsupported',
+    ...optional('text', message.edit?.message?.text?.body),
+    data: {
+      ...optional('unsupportedType', unsupportedType),
+      ...(echoed ? { [type]: echoed } : {}),
+    },
+  };
+}
+
+function mediaContent(type: MediaType, media: WhatsAppMedia): MessageContent {
+  const attachment = {
+    kind: type,
+    ...optional('mediaId', media.id),
+    ...optional('url', media.url),
+    ...optional('mimeType', media.mime_type),
+    ...optional('sha256', media.sha256),
+    ...optional('filename', media.filename),
+    ...optional('caption', media.caption),
+  };
+  const data = { ...optional('voice', media.voice), ...optional('animated', media.animated) };
+  return {
+    contentType: type,
+    ...optional('text', media.caption),
+    attachments: [attachment],
+    ...(Object.keys(data).length > 0 ? { data } : {}),
+  };
+}
+
+function interactiveContent(interactive: NonNullable<WhatsAppMessage['interactive']>): MessageContent {
+  const { type } = interactive;
+  const reply =
+    type === 'button_reply'
+      ? interactive.button_reply
+      : type === 'list_reply'
+        ? interactive.list_reply
+        : undefined;
+  if (reply) {
+    const description =
+      'description' in reply && typeof reply.description === 'string' ? reply.description : undefined;
+    return {
+      contentType: 'interactive',
+      text: reply.title,
+      data: {
+        interactive: { type, id: reply.id, title: reply.title, ...optional('description', description) },
+      },
+    };
+  }
+  if (type === 'nfm_reply' && interactive.nfm_reply) {
+    const { name, body, response_json } = interactive.nfm_reply;
+    return {
+      contentType: 'interactive',
+      text: body?.trim() ? body : 'Flow response',
+      data: {
+        interactive: {
+          type,
+          ...optional('name', name),
+          ...optional('body', body),
+          ...flowResponse(response_json),
+        },
+      },
+    };
+  }
+  const own = interactive[type];
+  return { contentType: 'interactive', data: { interactive: { type, ...(isRecord(own) ? own : {}) } } };
+}
+
+/** A Flow's answers arrive as a JSON string: parsed when it is an object, else kept as the string. */
+function flowResponse(json: string): Record<string, unknown> {
+  try {
+    const parsed: unknown = JSON.parse(json);
+    if (isRecord(parsed)) return { response: parsed };
+  } catch {
+    // Not JSON: keep the string as Meta sent it.
+  }
+  return { responseJson: json };
+}
+
+function contextData(message: WhatsAppMessage): Record<string, unknown> {
+  const { context, referral } = message;
+  return {
+    ...(context?.forwarded ? { forwarded: true } : {}),
+    ...(context?.frequently_forwarded ? { frequentlyForwarded: true } : {}),
+    ...optional('referredProduct', context?.referred_product),
+    ...optional('referral', referral),
+  };
+}
+
+/**
+ * `system` messages announce identity changes. The envelope has room for one new identity, so a message
+ * that changes several (a new number *and* a new BSUID) yields one envelope per new identity: the first
+ * keeps the message id, the others add `#<field>`. A message with no new id (`customer_identity_changed`,
+ * a new security key) is still `identity_changed`, without `newIdentity`.
+ */
+function systemEnvelopes(
+  message: WhatsAppMessage,
+  system: WhatsAppSystem,
+  wamid: string,
+  common: ReturnType<typeof base>,
+): EnvelopeInput[] {
+  const customer =
+    phoneIdentity(message.from) ?? bsuidIdentity(system.previous_user_id) ?? phoneIdentity(system.customer);
+  const changes: { field: string; identity: Identity }[] = [];
+  const newPhone = phoneIdentity(system.wa_id ?? system.new_wa_id);
+  if (newPhone && newPhone.value !== customer?.value) changes.push({ field: 'wa_id', identity: newPhone });
+  const newUser = bsuidIdentity(system.user_id);
+  if (newUser && system.user_id !== system.previous_user_id)
+    changes.push({ field: 'user_id', identity: newUser });
+  const newParent = bsuidIdentity(system.parent_user_id);
+  if (newParent && system.parent_user_id !== system.previous_parent_user_id) {
+    changes.push({ field: 'parent_user_id', identity: newParent });
+  }
+  const envelope = (id: string, newIdentity?: Identity): EnvelopeInput => ({
+    ...common,
+    id,
+    kind: 'system',
+    event: 'identity_changed',
+    providerMessageId: wamid,
+    ...optional('customer', customer),
+    ...optional('newIdentity', newIdentity),
+    ...optional('text', system.body),
+    ...(message.errors?.length ? { errors: message.errors.map(providerError) } : {}),
+  });
+  if (changes.length === 0) return [envelope(`whatsapp:msg:${wamid}`)];
+  return changes.map(({ field, identity }, n) =>
+    envelope(n === 0 ? `whatsapp:msg:${wamid}` : `whatsapp:msg:${wamid}#${field}`, identity),
+  );
+}
+
+function statusEnvelope(status: WhatsAppStatus, raw: unknown, scope: Scope, pointer: string): EnvelopeInput {
+  // A group status names the group, not a person: no customer.
+  const customer =
+    status.recipient_type === 'group'
+      ? undefined
+      : (phoneIdentity(status.recipient_id) ?? bsuidIdentity(status.recipient_user_id));
+  return {
+    ...base(scope, pointer, raw, status.timestamp),
+    id: `whatsapp:status:${status.id}:${status.status}`,
+    kind: 'status',
+    providerMessageId: status.id,
+    status: status.status,
+    ...optional('customer', customer),
+    ...(status.errors?.length ? { errors: status.errors.map(providerError) } : {}),
+  };
+}
+
+interface People {
+  /** Customer first, then what else the payload says about the same person. */
+  identities: Identity[];
+  profileName?: string | undefined;
+  username?: string | undefined;
+}
+
+/**
+ * The sender of an inbound message: the phone of the matching contact's `wa_id`, else `from`; the BSUID
+ * and parent BSUID after it. BSUID-only users (a username, no number) are known by the BSUID alone.
+ */
+function senderOf(message: WhatsAppMessage, scope: Scope): People {
+  const contact = matchContact(message, scope);
+  const identities = unique([
+    phoneIdentity(contact?.wa_id),
+    phoneIdentity(message.from),
+    bsuidIdentity(message.from_user_id),
+    bsuidIdentity(contact?.user_id),
+    bsuidIdentity(message.from_parent_user_id),
+    bsuidIdentity(contact?.parent_user_id),
+  ]);
+  const name = contact?.profile?.name?.trim();
+  const username = contact?.profile?.username?.trim();
+  return {
+    identities,
+    profileName: name ? name.slice(0, 256) : undefined,
+    username: username || undefined,
+  };
+}
+
+/** The customer of an echo is the recipient: `to`, then `to_user_id` and `to_parent_user_id`. */
+function recipientOf(message: WhatsAppMessage): People {
+  return {
+    identities: unique([
+      phoneIdentity(message.to),
+      bsuidIdentity(message.to_user_id),
+      bsuidIdentity(message.to_parent_user_id),
+    ]),
+  };
+}
+
+function matchContact(message: WhatsAppMessage, scope: Scope): WhatsAppContact | undefined {
+  const from = phoneIdentity(message.from)?.value;
+  const match = scope.contacts.find(
+    (contact) =>
+      (message.from_user_id !== undefined && contact.user_id === message.from_user_id) ||
+      (from !== undefined && phoneIdentity(contact.wa_id)?.value === from),
+  );
+  if (match) return match;
+  // `wa_id` may differ from `from`; with one message and one contact they are the same person.
+  return scope.contacts.length === 1 && scope.messageCount === 1 ? scope.contacts[0] : undefined;
+}
+
+// WhatsApp numbers are digits with the country code and perhaps a `+`; anything else (a BSUID in
+// the wrong field, a group id with a dash) must not be read as a phone number.
+const PHONE_LIKE = /^\+?\d[\d ()-]{4,30}$/;
+
+function phoneIdentity(raw: string | undefined): Identity | undefined {
+  const trimmed = raw?.trim();
+  if (!trimmed || !PHONE_LIKE.test(trimmed)) return undefined;
+  const value = normalisePhone(trimmed, { international: true });
+  return value ? { kind: 'phone', value } : undefined;
+}
+
+function bsuidIdentity(raw: string | undefined): Identity | undefined {
+  const value = raw?.trim();
+  return value ? { kind: 'whatsapp', value } : undefined;
+}
+
+function unique(identities: (Identity | undefined)[]): Identity[] {
+  const seen = new Set<string>();
+  return identities.filter((identity): identity is Identity => {
+    if (!identity || seen.has(`${identity.kind}#${identity.value}`)) return false;
+    seen.add(`${identity.kind}#${identity.value}`);
+    return true;
+  });
+}
+
+function base(scope: Scope, pointer: string, raw: unknown, timestamp: string | undefined) {
+  return {
+    provider: 'whatsapp' as const,
+    channel: 'whatsapp' as const,
+    ...optional('account', scope.account),
+    // Test payloads sometimes omit the timestamp; Meta always sends it.
+    occurredAt: timestamp ? new Date(Number(timestamp) * 1000).toISOString() : scope.ctx.receivedAt,
+    receivedAt: scope.ctx.receivedAt,
+    rawRef: `whatsapp:${scope.ctx.bodySha256}#${pointer}`,
+    raw,
+  };
+}
+
+/** The id of an item Meta gave none: the body's hash and the item's JSON pointer. */
+function derivedId(ctx: WhatsAppNormaliseContext, pointer: string): string {
+  return `${ctx.bodySha256}#${pointer}`;
+}
+
+function providerError(error: WhatsAppError) {
+  return {
+    code: String(error.code),
+    ...optional('title', error.title),
+    ...optional('message', error.error_data?.details ?? error.details ?? error.message),
+  };
+}
+
+function mediaCaption(content: Record<string, unknown>): string | undefined {
+  for (const type of MEDIA_TYPES) {
+    const media = content[type];
+    if (isRecord(media) && typeof media.caption === 'string') return media.caption;
+  }
+  return undefined;
+}
+
+function contactName(contact: NonNullable<WhatsAppMessage['contacts']>[number]): string | undefined {
+  const name = contact.name;
+  const formatted = name?.formatted_name?.trim();
+  if (formatted) return formatted;
+  const parts = [name?.first_name, name?.middle_name, name?.last_name].filter((part) => part?.trim());
+  return parts.length > 0 ? parts.join(' ') : undefined;
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/** `{ [key]: value }` when value is defined, else `{}`: envelopes never carry `undefined` properties. */
+function optional<K extends string, V>(key: K, value: V | undefined): { [P in K]?: V } {
+  return (value === undefined ? {} : { [key]: value }) as { [P in K]?: V };
+}

@@ -1,0 +1,30 @@
+import type { Envelope } from '#shared/domain/envelope.js';
+import type { EnvelopeQueue } from '#shared/domain/ports.js';
+import { ThreadlineError, UnavailableError } from '#shared/errors.js';
+import { envelopeEntries } from '#shared/queue/sqs-envelope-queue.js';
+import type { LocalQueue } from './queue.js';
+
+/**
+ * The EnvelopeQueue of the local runtime: the same message bodies (and size limit) as SqsEnvelopeQueue,
+ * written durably to a LocalQueue, so the local webhooks enqueue exactly what they would on AWS.
+ */
+export class LocalEnvelopeQueue implements EnvelopeQueue {
+  readonly #queue: LocalQueue;
+
+  constructor(queue: LocalQueue) {
+    this.#queue = queue;
+  }
+
+  async enqueue(envelopes: readonly Envelope[]): Promise<void> {
+    if (envelopes.length === 0) return;
+    const bodies = envelopeEntries(envelopes).map((entry) => entry.MessageBody);
+    try {
+      await this.#queue.send(bodies);
+    } catch (error) {
+      if (error instanceof ThreadlineError) throw error;
+      throw new UnavailableError(`local queue ${this.#queue.name} did not queue ${bodies.length} envelopes`, {
+        cause: error,
+      });
+    }
+  }
+}

@@ -1,0 +1,409 @@
+import { createHash, randomUUID } from 'node:crypto';
+import { mkdirSync, readdirSync, readFileSync, unlinkSync } from 'node:fs';
+import { open, rename, unlink } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
+import { z } from 'zod';
+import { PayloadTooLargeError, ValidationError } from '#shared/errors.js';
+import { logger } from '#shared/log.js';
+import { SQS_MAX_MESSAGE_BYTES } from '#shared/queue/sqs-envelope-queue.js';
+
+/** An SQS-triggered Lambda handler, as the queue calls it (partial batch responses honoured). */
+export type QueueConsumer = (event: SQSEvent) => Promise<SQSBatchResponse | undefined> | Promise<void>;
+
+/** Time and timers, injectable so tests step through visibility timeouts without waiting. */
+export interface QueueTimers {
+  /** Milliseconds since the epoch. */
+  now(): number;
+  /** Runs `callback` after `ms`; returns a function that cancels it. */
+  schedule(callback: () => void, ms: number): () => void;
+}
+
+/** The process clock and `setTimeout`. */
+export const realTimers: QueueTimers = {
+  now: () => Date.now(),
+  schedule: (callback, ms) => {
+    const timer = setTimeout(callback, ms);
+    return () => clearTimeout(timer);
+  },
+};
+
+/** Where the queue reports what it does on its own: retries, dead-lettering, drops. Never bodies. */
+export type QueueLog = (level: 'warn' | 'error', message: string, fields: Record<string, unknown>) => void;
+
+/** Options of LocalQueue; the defaults are SQS's and Lambda's. */
+export interface LocalQueueOptions {
+  name: string;
+  /** Keep each message as a file here until it is deleted, and reload them on construction. */
+  dir?: string;
+  visibilityTimeoutMs?: number;
+  /** Receives before a message moves to `deadLetter` (or is dropped with an error log if there is none). */
+  maxReceiveCount?: number;
+  deadLetter?: LocalQueue;
+  /** Records per consumer call, 1 to 10 (default 10). */
+  batchSize?: number;
+  /** Batches in flight at once (default 1). */
+  concurrency?: number;
+  /** Longest the consumer sleeps between looks while messages are invisible; sends wake it at once. */
+  pollIntervalMs?: number;
+  timers?: QueueTimers;
+  log?: QueueLog;
+}
+
+/** A queued message, as `messages()` shows it. */
+export interface QueuedMessage {
+  messageId: string;
+  body: string;
+  sentTimestamp: number;
+  receiveCount: number;
+}
+
+/** What a message file holds; receive counts and visibility live in memory only. */
+const StoredMessageSchema = z.object({
+  messageId: z.uuid(),
+  body: z.string(),
+  sentTimestamp: z.number(),
+  deadLetterSourceArn: z.string().optional(),
+});
+type StoredMessage = z.infer<typeof StoredMessageSchema>;
+
+interface Message extends StoredMessage {
+  receiveCount: number;
+  firstReceiveTimestamp?: number;
+  /** Epoch ms from which the message may be received; in the future while it is in flight. */
+  visibleAt: number;
+  receiptHandle?: string;
+}
+
+/**
+ * An in-process queue with SQS standard-queue semantics, so the local runtime drives the same Lambda
+ * SQS consumers: batches of up to 10, a visibility timeout that redelivers whatever is not deleted
+ * (even if the consumer hangs), partial batch responses, and a dead-letter queue after
+ * `maxReceiveCount` receives. As on SQS, delivery is at least once and ordering best effort.
+ *
+ * One batch is in flight at a time by default (`concurrency`); while it runs, messages whose visibility
+ * timeout expires become visible but wait for a free slot. With `dir`, a message is on disk (fsync'd)
+ * before `send` resolves and is removed only once deleted, so a crash loses nothing; receive counts are
+ * not persisted, so after a restart every message is visible with a count of zero.
+ */
+export class LocalQueue {
+  readonly name: string;
+  readonly arn: string;
+  readonly #dir: string | undefined;
+  readonly #visibilityTimeoutMs: number;
+  readonly #maxReceiveCount: number;
+  readonly #deadLetter: LocalQueue | undefined;
+  readonly #batchSize: number;
+  readonly #concurrency: number;
+  readonly #pollIntervalMs: number;
+  readonly #timers: QueueTimers;
+  readonly #log: QueueLog;
+  /** Every message not yet deleted, in send order. */
+  readonly #messages = new Map<string, Message>();
+  readonly #batches = new Set<Promise<void>>();
+  /** Dead-letter moves under way. */
+  readonly #moves = new Set<Promise<void>>();
+  #idleWaiters: (() => void)[] = [];
+  #consumer: QueueConsumer | undefined;
+  #cancelWake: (() => void) | undefined;
+
+  constructor(options: LocalQueueOptions) {
+    this.name = options.name;
+    this.arn = `arn:aws:sqs:local:000000000000:${options.name}`;
+    this.#dir = options.dir;
+    this.#visibilityTimeoutMs = options.visibilityTimeoutMs ?? 30_000;
+    this.#maxReceiveCount = options.maxReceiveCount ?? 5;
+    this.#deadLetter = options.deadLetter;
+    this.#batchSize = options.batchSize ?? 10;
+    this.#concurrency = options.concurrency ?? 1;
+    this.#pollIntervalMs = options.pollIntervalMs ?? 1_000;
+    this.#timers = options.timers ?? realTimers;
+    this.#log = options.log ?? ((level, message, fields) => logger[level](message, fields));
+    if (!Number.isInteger(this.#batchSize) || this.#batchSize < 1 || this.#batchSize > 10) {
+      throw new RangeError(`batchSize must be an integer from 1 to 10, not ${this.#batchSize}`);
+    }
+    for (const [option, value] of [
+      ['maxReceiveCount', this.#maxReceiveCount],
+      ['concurrency', this.#concurrency],
+      ['pollIntervalMs', this.#pollIntervalMs],
+    ] as const) {
+      if (!Number.isInteger(value) || value < 1) throw new RangeError(`${option} must be a positive integer`);
+    }
+    if (this.#deadLetter === this) throw new RangeError('a queue cannot be its own dead-letter queue');
+    if (this.#dir) this.#load(this.#dir);
+  }
+
+  /** Queues message bodies and returns their ids; with `dir`, resolves once they are on disk. */
+  async send(bodies: readonly string[]): Promise<string[]> {
+    bodies.forEach((body, index) => {
+      const bytes = Buffer.byteLength(body, 'utf8');
+      if (bytes > SQS_MAX_MESSAGE_BYTES) {
+        throw new PayloadTooLargeError(
+          `message ${index} is ${bytes} bytes; SQS accepts at most ${SQS_MAX_MESSAGE_BYTES}`,
+        );
+      }
+      if (bytes === 0)
+        throw new ValidationError(`message ${index} is empty; SQS needs at least one character`);
+    });
+    const now = this.#timers.now();
+    const messages = bodies.map((body) => ({ messageId: randomUUID(), body, sentTimestamp: now }));
+    const written = await Promise.allSettled(messages.map((message) => this.#write(message)));
+    // Whatever reached the disk is queued, even if a sibling failed: memory and disk must agree.
+    messages.forEach((message, index) => {
+      if (written[index]?.status === 'fulfilled') this.#add(message);
+    });
+    this.#pump();
+    const failure = written.find((result) => result.status === 'rejected');
+    if (failure) throw failure.reason;
+    return messages.map((message) => message.messageId);
+  }
+
+  /** Starts delivering batches to `consumer`, as the Lambda event source mapping would. */
+  start(consumer: QueueConsumer): void {
+    if (this.#consumer) throw new Error(`queue ${this.name} already has a consumer`);
+    this.#consumer = consumer;
+    this.#pump();
+  }
+
+  /** Stops delivering and waits for the batches in flight to finish. */
+  async stop(): Promise<void> {
+    this.#consumer = undefined;
+    this.#cancelWake?.();
+    this.#cancelWake = undefined;
+    await Promise.all([...this.#batches, ...this.#moves]);
+  }
+
+  /** Resolves once the queue is empty: nothing visible, nothing in flight, no dead-letter move pending. */
+  idle(): Promise<void> {
+    if (this.#isIdle()) return Promise.resolve();
+    return new Promise((resolve) => this.#idleWaiters.push(resolve));
+  }
+
+  /** Approximate counts, as SQS reports them: in flight means received and not deleted yet. */
+  depth(): { visible: number; inFlight: number } {
+    const now = this.#timers.now();
+    let visible = 0;
+    for (const message of this.#messages.values()) if (message.visibleAt <= now) visible++;
+    return { visible, inFlight: this.#messages.size - visible };
+  }
+
+  /** Every message not yet deleted, without receiving it (to inspect a dead-letter queue). */
+  messages(): QueuedMessage[] {
+    return [...this.#messages.values()].map(({ messageId, body, sentTimestamp, receiveCount }) => ({
+      messageId,
+      body,
+      sentTimestamp,
+      receiveCount,
+    }));
+  }
+
+  /** Dispatches batches while a slot is free and messages are visible, then sleeps until the next one is. */
+  #pump(): void {
+    this.#cancelWake?.();
+    this.#cancelWake = undefined;
+    const consumer = this.#consumer;
+    if (consumer) {
+      while (this.#batches.size < this.#concurrency) {
+        const records = this.#receive();
+        if (records.length === 0) break;
+        const batch: Promise<void> = this.#process(consumer, records).finally(() => {
+          this.#batches.delete(batch);
+          this.#pump();
+        });
+        this.#batches.add(batch);
+      }
+      const now = this.#timers.now();
+      let next = Number.POSITIVE_INFINITY;
+      for (const message of this.#messages.values())
+        if (message.visibleAt > now) next = Math.min(next, message.visibleAt);
+      if (next !== Number.POSITIVE_INFINITY) {
+        this.#cancelWake = this.#timers.schedule(
+          () => this.#pump(),
+          Math.min(next - now, this.#pollIntervalMs),
+        );
+      }
+    }
+    this.#settle();
+  }
+
+  /** Receives up to a batch of visible messages, making them invisible for the visibility timeout. */
+  #receive(): SQSRecord[] {
+    const now = this.#timers.now();
+    const records: SQSRecord[] = [];
+    for (const message of this.#messages.values()) {
+      if (records.length === this.#batchSize) break;
+      if (message.visibleAt > now) continue;
+      if (message.receiveCount >= this.#maxReceiveCount) {
+        this.#moveToDeadLetter(message);
+        continue;
+      }
+      message.receiveCount += 1;
+      message.firstReceiveTimestamp ??= now;
+      message.visibleAt = now + this.#visibilityTimeoutMs;
+      message.receiptHandle = randomUUID();
+      records.push(this.#record(message));
+    }
+    return records;
+  }
+
+  /** Calls the consumer and deletes what it handled; anything else waits out its visibility timeout. */
+  async #process(consumer: QueueConsumer, records: SQSRecord[]): Promise<void> {
+    let failed: Set<string>;
+    try {
+      failed = failedIds(records, await consumer({ Records: records }));
+    } catch (error) {
+      this.#log(
+        'error',
+        'consumer failed or answered an invalid batch response; the whole batch will be redelivered',
+        {
+          queue: this.name,
+          messageIds: records.map((record) => record.messageId),
+          error,
+        },
+      );
+      return;
+    }
+    const handled = records.filter((record) => !failed.has(record.messageId));
+    await Promise.all(handled.map((record) => this.#delete(record.messageId, record.receiptHandle)));
+  }
+
+  /** Deletes a message if the receipt is its latest (a message redelivered since keeps its new lease). */
+  async #delete(messageId: string, receiptHandle: string): Promise<void> {
+    if (this.#messages.get(messageId)?.receiptHandle !== receiptHandle) return;
+    this.#messages.delete(messageId);
+    await this.#unlink(messageId).catch((error: unknown) =>
+      this.#log('error', 'deleted message file could not be removed', { queue: this.name, messageId, error }),
+    );
+  }
+
+  /** SQS's redrive: a message received maxReceiveCount times goes to the dead-letter queue when next due. */
+  #moveToDeadLetter(message: Message): void {
+    this.#messages.delete(message.messageId);
+    const fields = { queue: this.name, messageId: message.messageId, receiveCount: message.receiveCount };
+    const target = this.#deadLetter;
+    if (target) this.#log('warn', `message moved to dead-letter queue ${target.name}`, fields);
+    else
+      this.#log(
+        'error',
+        'message dropped: failed maxReceiveCount times and there is no dead-letter queue',
+        fields,
+      );
+    // Written to the dead-letter queue before it leaves this queue's disk: a crash in between duplicates it.
+    const move: Promise<void> = (async () => {
+      const { messageId, body, sentTimestamp } = message;
+      if (target) await target.#accept({ messageId, body, sentTimestamp, deadLetterSourceArn: this.arn });
+      await this.#unlink(messageId);
+    })()
+      .catch((error: unknown) => this.#log('error', 'dead-letter move failed', { ...fields, error }))
+      .finally(() => {
+        this.#moves.delete(move);
+        this.#settle();
+      });
+    this.#moves.add(move);
+  }
+
+  /** Takes in a message from another queue (dead-lettering), keeping its id and sent time. */
+  async #accept(message: StoredMessage): Promise<void> {
+    await this.#write(message);
+    this.#add(message);
+    this.#pump();
+  }
+
+  #add(message: StoredMessage): void {
+    this.#messages.set(message.messageId, { ...message, receiveCount: 0, visibleAt: 0 });
+  }
+
+  #record(message: Message): SQSRecord {
+    return {
+      messageId: message.messageId,
+      receiptHandle: message.receiptHandle ?? '',
+      body: message.body,
+      attributes: {
+        ApproximateReceiveCount: String(message.receiveCount),
+        SentTimestamp: String(message.sentTimestamp),
+        SenderId: '000000000000',
+        ApproximateFirstReceiveTimestamp: String(message.firstReceiveTimestamp),
+        ...(message.deadLetterSourceArn ? { DeadLetterQueueSourceArn: message.deadLetterSourceArn } : {}),
+      },
+      messageAttributes: {},
+      md5OfBody: createHash('md5').update(message.body, 'utf8').digest('hex'),
+      eventSource: 'aws:sqs',
+      eventSourceARN: this.arn,
+      awsRegion: 'local',
+    };
+  }
+
+  #isIdle(): boolean {
+    return this.#messages.size === 0 && this.#batches.size === 0 && this.#moves.size === 0;
+  }
+
+  #settle(): void {
+    if (!this.#isIdle()) return;
+    const waiters = this.#idleWaiters;
+    this.#idleWaiters = [];
+    for (const resolve of waiters) resolve();
+  }
+
+  #file(messageId: string): string {
+    return join(this.#dir ?? '', `${messageId}.json`);
+  }
+
+  /** Writes the message file durably: a temporary file, fsync'd, then renamed into place. */
+  async #write(message: StoredMessage): Promise<void> {
+    if (!this.#dir) return;
+    const file = this.#file(message.messageId);
+    const handle = await open(`${file}.tmp`, 'w');
+    try {
+      await handle.writeFile(JSON.stringify(message));
+      await handle.sync();
+    } finally {
+      await handle.close();
+    }
+    await rename(`${file}.tmp`, file);
+  }
+
+  async #unlink(messageId: string): Promise<void> {
+    if (!this.#dir) return;
+    await unlink(this.#file(messageId)).catch((error: NodeJS.ErrnoException) => {
+      if (error.code !== 'ENOENT') throw error;
+    });
+  }
+
+  /** Reloads the messages a previous process left, oldest first, all visible. */
+  #load(dir: string): void {
+    mkdirSync(dir, { recursive: true });
+    const stored: StoredMessage[] = [];
+    for (const name of readdirSync(dir)) {
+      const path = join(dir, name);
+      // A temporary file is a send that never completed, so never acknowledged: safe to drop.
+      if (name.endsWith('.tmp')) unlinkSync(path);
+      if (!name.endsWith('.json')) continue;
+      try {
+        stored.push(StoredMessageSchema.parse(JSON.parse(readFileSync(path, 'utf8'))));
+      } catch (error) {
+        throw new Error(`queue ${this.name}: ${path} is not a queued message; move it away to start`, {
+          cause: error,
+        });
+      }
+    }
+    stored.sort((a, b) => a.sentTimestamp - b.sentTimestamp);
+    for (const message of stored) this.#add(message);
+  }
+}
+
+/** A Lambda partial batch response; void, null or an empty list means every record succeeded. */
+const BatchResponseSchema = z
+  .object({ batchItemFailures: z.array(z.object({ itemIdentifier: z.string() })).nullish() })
+  .nullish();
+
+/** The ids a consumer reported as failed; as on Lambda, an id that is not in the batch fails it all. */
+function failedIds(records: readonly SQSRecord[], response: unknown): Set<string> {
+  const ids = new Set(records.map((record) => record.messageId));
+  const failed = new Set<string>();
+  for (const { itemIdentifier } of BatchResponseSchema.parse(response)?.batchItemFailures ?? []) {
+    if (!ids.has(itemIdentifier))
+      throw new Error(`batchItemFailures names ${itemIdentifier}, not in the batch`);
+    failed.add(itemIdentifier);
+  }
+  return failed;
+}

@@ -1,0 +1,132 @@
+import { Hono } from 'hono';
+import { z } from 'zod';
+import type { Identity } from '#shared/domain/envelope.js';
+import { normaliseEmail, normalisePhone, type PhoneOptions } from '#shared/domain/identity.js';
+import type { Conversation, Customer, TimelineItem } from '#shared/domain/timeline.js';
+import { NotFoundError, UnauthorizedError, ValidationError } from '#shared/errors.js';
+import { notFound, onError } from '#shared/http/on-error.js';
+import type { Page } from '#shared/store/dynamo-store.js';
+
+/** The reads the agent API makes. */
+export interface AgentStore {
+  findCustomerId(identity: Identity): Promise<string | undefined>;
+  getCustomer(customerId: string): Promise<Customer | undefined>;
+  findCustomersByName(prefix: string, limit: number): Promise<Customer[]>;
+  timeline(
+    customerId: string,
+    page: { limit: number; cursor?: string | undefined },
+  ): Promise<Page<TimelineItem>>;
+  getConversation(conversationId: string): Promise<Conversation | undefined>;
+  inbox(
+    filter: { status: string; assignee?: string | undefined; queue?: string | undefined },
+    page: { limit: number; cursor?: string | undefined },
+  ): Promise<Page<Conversation>>;
+}
+
+/** What the agent API needs. */
+export interface AgentAppDeps {
+  store: AgentStore;
+  /** Resolves a bearer token to an agent id, or undefined when the token is not valid. */
+  authenticate(token: string): Promise<string | undefined>;
+  phone: PhoneOptions;
+}
+
+type Env = { Variables: { agentId: string } };
+
+const IdSchema = z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'not a valid id');
+const LimitSchema = z.coerce.number().int().min(1).max(200).default(50);
+const CursorSchema = z.string().max(4096).optional();
+
+function parse<T extends z.ZodType>(schema: T, value: unknown): z.infer<T> {
+  const result = schema.safeParse(value);
+  if (!result.success) {
+    throw new ValidationError(
+      result.error.issues.map((i) => `${i.path.join('.') || 'value'}: ${i.message}`).join('; '),
+    );
+  }
+  return result.data;
+}
+
+/** The identities a search string could be: a phone in any format, an email, or a raw handle. */
+export function candidateIdentities(q: string, phone: PhoneOptions): Identity[] {
+  const found: Identity[] = [];
+  const email = normaliseEmail(q);
+  if (email) found.push({ kind: 'email', value: email });
+  if (/^[\d\s()+.\-:a-z]+$/i.test(q) && /\d{4}/.test(q.replace(/\D/g, ''))) {
+    const e164 = normalisePhone(q, phone);
+    if (e164) found.push({ kind: 'phone', value: e164 });
+  }
+  if (/^[\w.:-]{1,200}$/.test(q)) {
+    for (const kind of ['messenger', 'instagram', 'whatsapp'] as const) found.push({ kind, value: q });
+  }
+  return found;
+}
+
+/**
+ * The agent API under `/api`: bearer-token auth, stable JSON errors, `{items, cursor}` lists.
+ */
+export function createAgentApp(deps: AgentAppDeps): Hono<Env> {
+  const app = new Hono<Env>();
+  app.onError(onError);
+  app.notFound(notFound);
+
+  app.use('/api/*', async (c, next) => {
+    const header = c.req.header('authorization') ?? '';
+    const match = /^Bearer ([^\s]{1,4096})$/.exec(header);
+    const agentId = match?.[1] ? await deps.authenticate(match[1]) : undefined;
+    if (!agentId) throw new UnauthorizedError('missing or invalid bearer token');
+    c.set('agentId', agentId);
+    await next();
+  });
+
+  app.get('/api/customers', async (c) => {
+    const q = parse(z.string().trim().min(1).max(320), c.req.query('q'));
+    const byId = new Map<string, Customer>();
+    for (const identity of candidateIdentities(q, deps.phone)) {
+      const id = await deps.store.findCustomerId(identity);
+      const customer = id && !byId.has(id) ? await deps.store.getCustomer(id) : undefined;
+      if (customer) byId.set(customer.id, customer);
+    }
+    for (const customer of await deps.store.findCustomersByName(q, 25)) byId.set(customer.id, customer);
+    return c.json({ items: [...byId.values()], cursor: null });
+  });
+
+  app.get('/api/customers/:id', async (c) => {
+    const id = parse(IdSchema, c.req.param('id'));
+    const customer = await deps.store.getCustomer(id);
+    if (!customer) throw new NotFoundError(`no customer ${id}`);
+    const openConversation = customer.openConversationId
+      ? ((await deps.store.getConversation(customer.openConversationId)) ?? null)
+      : null;
+    return c.json({ ...customer, openConversation });
+  });
+
+  app.get('/api/customers/:id/timeline', async (c) => {
+    const id = parse(IdSchema, c.req.param('id'));
+    const limit = parse(LimitSchema, c.req.query('limit'));
+    const cursor = parse(CursorSchema, c.req.query('cursor'));
+    if (!(await deps.store.getCustomer(id))) throw new NotFoundError(`no customer ${id}`);
+    return c.json(await deps.store.timeline(id, { limit, cursor }));
+  });
+
+  app.get('/api/conversations', async (c) => {
+    const query = parse(
+      z.object({
+        status: z.enum(['open', 'resolved']).default('open'),
+        assignee: z.string().max(128).optional(),
+        queue: z.string().max(128).optional(),
+        limit: LimitSchema,
+        cursor: CursorSchema,
+      }),
+      c.req.query(),
+    );
+    const assignee = query.assignee === 'me' ? c.get('agentId') : query.assignee;
+    const page = await deps.store.inbox(
+      { status: query.status, assignee, queue: query.queue },
+      { limit: query.limit, cursor: query.cursor },
+    );
+    return c.json(page);
+  });
+
+  return app;
+}

@@ -1,0 +1,29 @@
+import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-powertools/batch';
+import type { SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
+import { EnvelopeSchema } from '#shared/domain/envelope.js';
+import { applyEnvelope, type ResolverDeps } from '#shared/domain/resolver.js';
+import { ValidationError } from '#shared/errors.js';
+
+/**
+ * The resolver's SQS consumer: each record is one envelope, applied on its own so one bad record
+ * fails alone (partial batch response) and is redelivered, then dead-lettered, without holding back
+ * the rest of its batch.
+ */
+export function createResolverConsumer(deps: ResolverDeps): (event: SQSEvent) => Promise<SQSBatchResponse> {
+  const processor = new BatchProcessor(EventType.SQS);
+  const recordHandler = async (record: SQSRecord): Promise<void> => {
+    let body: unknown;
+    try {
+      body = JSON.parse(record.body);
+    } catch (error) {
+      throw new ValidationError(`record ${record.messageId} is not JSON`, { cause: error });
+    }
+    const parsed = EnvelopeSchema.safeParse(body);
+    if (!parsed.success) {
+      throw new ValidationError(`record ${record.messageId} is not an envelope`, { cause: parsed.error });
+    }
+    await applyEnvelope(deps, parsed.data);
+  };
+  return (event) =>
+    processPartialResponse(event, recordHandler, processor, { throwOnFullBatchFailure: false });
+}

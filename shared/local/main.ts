@@ -1,0 +1,65 @@
+import { randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { z } from 'zod';
+import { ConfigError, loadConfig } from '../config/config.js';
+import { startLocalRuntime } from './runtime.js';
+
+const DevSecretsSchema = z.object({
+  META_APP_SECRET: z.string(),
+  META_VERIFY_TOKEN: z.string(),
+  AGENT_TOKENS: z.string(),
+});
+
+/**
+ * Development defaults for a fresh machine: secrets generated once and kept in DATA_DIR, so signed
+ * test requests and the agent token stay valid across restarts. Variables set in the environment win.
+ */
+function devDefaults(dataDir: string): z.infer<typeof DevSecretsSchema> {
+  const file = join(dataDir, 'dev-secrets.json');
+  if (existsSync(file)) return DevSecretsSchema.parse(JSON.parse(readFileSync(file, 'utf8')));
+  const secrets = {
+    META_APP_SECRET: randomBytes(16).toString('hex'),
+    META_VERIFY_TOKEN: randomBytes(8).toString('hex'),
+    AGENT_TOKENS: `dev-agent:${randomBytes(16).toString('hex')}`,
+  };
+  mkdirSync(dataDir, { recursive: true });
+  writeFileSync(file, `${JSON.stringify(secrets, null, 2)}\n`, { mode: 0o600 });
+  return secrets;
+}
+
+async function main(): Promise<void> {
+  const dataDir = loadConfig().DATA_DIR;
+  const config = loadConfig({ ...devDefaults(dataDir), ...process.env });
+  const runtime = await startLocalRuntime({ config });
+  const agentToken = config.AGENT_TOKENS?.split(',')[0]?.split(':')[1];
+  process.stdout.write(
+    [
+      '',
+      `Threadline is running at ${runtime.url} (data in ${dataDir}/)`,
+      '',
+      'Webhook URLs (expose them with a tunnel and paste them into each provider):',
+      `  WhatsApp Cloud API   GET, POST ${runtime.url}/webhooks/whatsapp`,
+      '',
+      'Agent API:',
+      `  ${runtime.url}/api/customers?q=...   Authorization: Bearer ${agentToken}`,
+      '',
+      'Development secrets in use (set them in the environment to override):',
+      `  META_APP_SECRET=${config.META_APP_SECRET}`,
+      `  META_VERIFY_TOKEN=${config.META_VERIFY_TOKEN}`,
+      `  AGENT_TOKENS=${config.AGENT_TOKENS}`,
+      '',
+    ].join('\n'),
+  );
+  const shutdown = async (): Promise<void> => {
+    await runtime.close();
+    process.exit(0);
+  };
+  process.once('SIGINT', shutdown);
+  process.once('SIGTERM', shutdown);
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(`${error instanceof ConfigError ? error.message : String(error)}\n`);
+  process.exit(1);
+});

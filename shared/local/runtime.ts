@@ -1,0 +1,122 @@
+import { join } from 'node:path';
+import { serve } from '@hono/node-server';
+import { Hono } from 'hono';
+import type { CountryCode } from 'libphonenumber-js';
+import { createAgentApp } from '#functions/agent-api/app.js';
+import { createResolverConsumer } from '#functions/resolver/consumer.js';
+import { createWhatsAppApp } from '#functions/whatsapp/app.js';
+import { type Config, parseAgentTokens, requireSettings } from '../config/config.js';
+import { type Clock, type IdGenerator, systemClock } from '../domain/ports.js';
+import { notFound, onError } from '../http/on-error.js';
+import { logger } from '../log.js';
+import { DynamoStore } from '../store/dynamo-store.js';
+import { randomIds } from '../store/ids.js';
+import { startLocalDynamo } from './dynamo.js';
+import { LocalEnvelopeQueue } from './local-envelope-queue.js';
+import { LocalQueue } from './queue.js';
+
+/** Options of the embedded runtime. */
+export interface LocalRuntimeOptions {
+  config: Config;
+  /** Persist data (DynamoDB and queued messages) under config.DATA_DIR; in memory when false. */
+  persist?: boolean;
+  clock?: Clock;
+  ids?: IdGenerator;
+  /** Queue timings, shortened by tests. */
+  queue?: { visibilityTimeoutMs?: number; maxReceiveCount?: number; pollIntervalMs?: number };
+}
+
+/** A running local Threadline: every function behind one HTTP server. */
+export interface LocalRuntime {
+  url: string;
+  port: number;
+  store: DynamoStore;
+  inbound: LocalQueue;
+  deadLetter: LocalQueue;
+  /** Resolves when every queued envelope has been processed (or dead-lettered). */
+  idle(): Promise<void>;
+  close(): Promise<void>;
+}
+
+/**
+ * Starts the embedded runtime: dynalite, the inbound queue (SQS semantics) with its dead-letter
+ * queue, the resolver consuming it, and the webhook and agent apps on one Node HTTP server. The
+ * apps and the consumer are the same code the Lambda handlers wrap.
+ */
+export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<LocalRuntime> {
+  const config = requireSettings(options.config, ['META_APP_SECRET', 'META_VERIFY_TOKEN']);
+  const persist = options.persist ?? true;
+  const dataDir = config.DATA_DIR;
+  const clock = options.clock ?? systemClock;
+
+  const dynamo = await startLocalDynamo({
+    tableName: config.TABLE_NAME,
+    ...(persist ? { path: join(dataDir, 'dynamodb') } : {}),
+  });
+  const store = new DynamoStore(dynamo.client, config.TABLE_NAME);
+
+  const deadLetter = new LocalQueue({
+    name: 'threadline-inbound-dlq',
+    ...(persist ? { dir: join(dataDir, 'queues', 'inbound-dlq') } : {}),
+  });
+  const inbound = new LocalQueue({
+    name: 'threadline-inbound',
+    ...(persist ? { dir: join(dataDir, 'queues', 'inbound') } : {}),
+    deadLetter,
+    visibilityTimeoutMs: options.queue?.visibilityTimeoutMs ?? 30_000,
+    maxReceiveCount: options.queue?.maxReceiveCount ?? 5,
+    ...(options.queue?.pollIntervalMs ? { pollIntervalMs: options.queue.pollIntervalMs } : {}),
+  });
+  inbound.start(
+    createResolverConsumer({
+      store,
+      clock,
+      ids: options.ids ?? randomIds,
+      log: (level, message, fields) => logger[level](message, fields),
+    }),
+  );
+
+  const tokens = parseAgentTokens(config.AGENT_TOKENS);
+  const root = new Hono();
+  root.onError(onError);
+  root.notFound(notFound);
+  root.get('/health', (c) => c.json({ ok: true }));
+  root.route(
+    '/',
+    createWhatsAppApp({
+      queue: new LocalEnvelopeQueue(inbound),
+      clock,
+      appSecret: config.META_APP_SECRET,
+      verifyToken: config.META_VERIFY_TOKEN,
+      maxBodyBytes: config.MAX_BODY_BYTES,
+    }),
+  );
+  root.route(
+    '/',
+    createAgentApp({
+      store,
+      authenticate: async (token) => tokens.get(token),
+      phone: { defaultRegion: config.DEFAULT_REGION as CountryCode },
+    }),
+  );
+
+  const server = await new Promise<ReturnType<typeof serve>>((resolve) => {
+    const s = serve({ fetch: root.fetch, port: config.PORT, hostname: '127.0.0.1' }, () => resolve(s));
+  });
+  const address = server.address();
+  const port = typeof address === 'object' && address ? address.port : config.PORT;
+
+  return {
+    url: `http://127.0.0.1:${port}`,
+    port,
+    store,
+    inbound,
+    deadLetter,
+    idle: () => inbound.idle(),
+    close: async () => {
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+      await inbound.stop();
+      await dynamo.close();
+    },
+  };
+}

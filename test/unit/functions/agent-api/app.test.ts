@@ -1,0 +1,138 @@
+import { describe, expect, it } from 'vitest';
+import { type AgentStore, candidateIdentities, createAgentApp } from '#functions/agent-api/app.js';
+import type { Identity } from '#shared/domain/envelope.js';
+import { identityToken } from '#shared/domain/identity.js';
+import type { Conversation, Customer, TimelineItem } from '#shared/domain/timeline.js';
+
+const sheena: Customer = {
+  id: 'cu_1',
+  name: 'Sheena Nelson',
+  identities: [{ kind: 'phone', value: '+16505551234' }],
+  channels: ['whatsapp'],
+  createdAt: '2025-06-08T21:00:00.000Z',
+  openConversationId: 'cv_1',
+};
+const conversation: Conversation = {
+  id: 'cv_1',
+  customerId: 'cu_1',
+  status: 'open',
+  createdAt: '2025-06-08T21:00:00.000Z',
+  waitingSince: '2025-06-08T20:59:43.000Z',
+};
+const item: TimelineItem = {
+  id: 'whatsapp:wamid.A',
+  type: 'message',
+  channel: 'whatsapp',
+  direction: 'inbound',
+  text: '<script>alert(1)</script>',
+  at: '2025-06-08T20:59:43.000Z',
+  customerId: 'cu_1',
+};
+
+function fakeStore(): AgentStore & { inboxCalls: unknown[] } {
+  const inboxCalls: unknown[] = [];
+  const identities = new Map<string, string>([['phone#+16505551234', 'cu_1']]);
+  return {
+    inboxCalls,
+    findCustomerId: async (identity: Identity) => identities.get(identityToken(identity)),
+    getCustomer: async (id) => (id === 'cu_1' ? sheena : undefined),
+    findCustomersByName: async (prefix) =>
+      sheena.name?.toLowerCase().startsWith(prefix.toLowerCase()) ? [sheena] : [],
+    timeline: async (_id, page) => ({ items: [item], cursor: page.cursor ? null : 'next' }),
+    getConversation: async (id) => (id === 'cv_1' ? conversation : undefined),
+    inbox: async (filter, page) => {
+      inboxCalls.push({ filter, page });
+      return { items: [conversation], cursor: null };
+    },
+  };
+}
+
+function app(store = fakeStore()) {
+  return createAgentApp({
+    store,
+    authenticate: async (token) => (token === 'secret-token' ? 'agent-7' : undefined),
+    phone: { defaultRegion: 'US' },
+  });
+}
+
+const auth = { headers: { Authorization: 'Bearer secret-token' } };
+
+describe('agent API', () => {
+  it.each([
+    ['no header', {}],
+    ['a wrong token', { headers: { Authorization: 'Bearer nope' } }],
+    ['a non-bearer scheme', { headers: { Authorization: 'Basic c2VjcmV0LXRva2Vu' } }],
+  ])('answers 401 with a JSON error for %s', async (_name, init) => {
+    const res = await app().request('/api/customers/cu_1', init);
+    expect(res.status).toBe(401);
+    expect(await res.json()).toEqual({
+      error: { code: 'unauthorized', message: 'missing or invalid bearer token' },
+    });
+  });
+
+  it.each(['+16505551234', '(650) 555-1234', '16505551234', 'whatsapp:+16505551234', 'Sheena'])(
+    'finds the customer by %s',
+    async (q) => {
+      const res = await app().request(`/api/customers?q=${encodeURIComponent(q)}`, auth);
+      expect(res.status).toBe(200);
+      const body = (await res.json()) as { items: Customer[]; cursor: null };
+      expect(body.items.map((c) => c.id)).toEqual(['cu_1']);
+      expect(body.cursor).toBeNull();
+    },
+  );
+
+  it('answers 400 when q is missing', async () => {
+    const res = await app().request('/api/customers', auth);
+    expect(res.status).toBe(400);
+    expect(((await res.json()) as { error: { code: string } }).error.code).toBe('invalid_request');
+  });
+
+  it('returns the profile with its open conversation', async () => {
+    const res = await app().request('/api/customers/cu_1', auth);
+    expect(await res.json()).toEqual({ ...sheena, openConversation: conversation });
+  });
+
+  it('answers 404 for an unknown customer and 400 for an id that cannot be one', async () => {
+    expect((await app().request('/api/customers/cu_404', auth)).status).toBe(404);
+    expect((await app().request(`/api/customers/${'x'.repeat(200)}`, auth)).status).toBe(400);
+    expect((await app().request('/api/customers/..%2F..%2Fetc', auth)).status).toBe(400);
+  });
+
+  it('returns the timeline as a page, text JSON-escaped verbatim', async () => {
+    const res = await app().request('/api/customers/cu_1/timeline', auth);
+    expect(res.headers.get('content-type')).toContain('application/json');
+    expect(await res.json()).toEqual({ items: [item], cursor: 'next' });
+  });
+
+  it('reads the inbox with "me" as the calling agent', async () => {
+    const store = fakeStore();
+    const res = await app(store).request('/api/conversations?assignee=me&queue=billing&limit=5', auth);
+    expect(res.status).toBe(200);
+    expect(store.inboxCalls).toEqual([
+      {
+        filter: { status: 'open', assignee: 'agent-7', queue: 'billing' },
+        page: { limit: 5, cursor: undefined },
+      },
+    ]);
+  });
+
+  it('answers 400 for an unknown inbox status and a limit out of range', async () => {
+    expect((await app().request('/api/conversations?status=maybe', auth)).status).toBe(400);
+    expect((await app().request('/api/conversations?limit=5000', auth)).status).toBe(400);
+  });
+
+  it('answers a JSON 404 for an unknown route', async () => {
+    const res = await app().request('/api/nothing-here', auth);
+    expect(res.status).toBe(404);
+    expect(await res.json()).toEqual({ error: { code: 'not_found', message: 'no such route' } });
+  });
+});
+
+describe('candidateIdentities', () => {
+  it('reads an email with a display name as the bare lower-cased address', () => {
+    expect(candidateIdentities('Jane <Jane@Example.COM>', {})).toContainEqual({
+      kind: 'email',
+      value: 'jane@example.com',
+    });
+  });
+});

@@ -1,0 +1,136 @@
+import { CfnOutput, Duration, RemovalPolicy, Stack, type StackProps } from 'aws-cdk-lib';
+import { AccessLogFormat } from 'aws-cdk-lib/aws-apigateway';
+import { HttpApi, HttpMethod, LogGroupLogDestination } from 'aws-cdk-lib/aws-apigatewayv2';
+import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
+import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
+import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
+import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
+import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
+import type { IQueue } from 'aws-cdk-lib/aws-sqs';
+import type { Construct } from 'constructs';
+import { ThreadlineFunction } from './constructs/threadline-function.js';
+import { inboundConsumer } from './stateful-stack.js';
+
+interface WebhookRoute {
+  readonly path: string;
+  readonly methods: readonly HttpMethod[];
+  /** Name of the stack output that carries the route's full URL, for pasting into the provider's console. */
+  readonly output?: string;
+}
+
+/**
+ * A webhook function: it verifies, normalises and enqueues, nothing else, so it gets the inbound queue
+ * and the provider secret and never the table.
+ */
+interface WebhookFunction {
+  /** Construct id. */
+  readonly id: string;
+  /** The folder under `functions/`. */
+  readonly name: string;
+  readonly routes: readonly WebhookRoute[];
+}
+
+/** One entry per provider; a new webhook is one more entry. */
+const webhooks: readonly WebhookFunction[] = [
+  {
+    id: 'WhatsApp',
+    name: 'whatsapp',
+    routes: [
+      {
+        path: '/webhooks/whatsapp',
+        methods: [HttpMethod.GET, HttpMethod.POST],
+        output: 'WhatsAppWebhookUrl',
+      },
+    ],
+  },
+];
+
+/** Webhooks only enqueue; providers give up on slow answers (Meta waits a few seconds, Twilio 15). */
+const webhookTimeout = Duration.seconds(10);
+
+export interface ApiStackProps extends StackProps {
+  readonly table: ITable;
+  readonly inboundQueue: IQueue;
+  readonly providerSecret: ISecret;
+}
+
+/** The functions and the HTTP API in front of them; holds no data, so it can be replaced at will. */
+export class ApiStack extends Stack {
+  constructor(scope: Construct, id: string, props: ApiStackProps) {
+    super(scope, id, props);
+    const { table, inboundQueue, providerSecret } = props;
+
+    const accessLogs = new LogGroup(this, 'ApiAccessLogs', {
+      retention: RetentionDays.ONE_MONTH,
+      removalPolicy: RemovalPolicy.DESTROY,
+    });
+    const api = new HttpApi(this, 'HttpApi', {
+      apiName: this.stackName,
+      description: 'Threadline: provider webhooks and the agent API',
+      // The stage is added below: only an explicit stage takes throttling and access logs.
+      createDefaultStage: false,
+    });
+    const stage = api.addStage('DefaultStage', {
+      stageName: '$default',
+      autoDeploy: true,
+      throttle: { rateLimit: 100, burstLimit: 200 },
+      accessLogSettings: {
+        destination: new LogGroupLogDestination(accessLogs),
+        // No path or query string: agent API paths carry customer ids and searches.
+        format: AccessLogFormat.custom(
+          JSON.stringify({
+            requestId: '$context.requestId',
+            requestTime: '$context.requestTimeEpoch',
+            routeKey: '$context.routeKey',
+            status: '$context.status',
+            latencyMs: '$context.responseLatency',
+            integrationError: '$context.integrationErrorMessage',
+          }),
+        ),
+      },
+    });
+    new CfnOutput(this, 'ApiUrl', { value: stage.url });
+
+    for (const webhook of webhooks) {
+      const fn = new ThreadlineFunction(this, webhook.id, {
+        name: webhook.name,
+        timeout: webhookTimeout,
+        description: `Threadline ${webhook.name} webhook`,
+      })
+        .bindQueue(inboundQueue, 'INBOUND_QUEUE_URL')
+        .bindSecret(providerSecret);
+      const integration = new HttpLambdaIntegration(`${webhook.id}Integration`, fn);
+      for (const route of webhook.routes) {
+        api.addRoutes({ path: route.path, methods: [...route.methods], integration });
+        if (route.output) new CfnOutput(this, route.output, { value: `${stage.url}${route.path.slice(1)}` });
+      }
+    }
+
+    const resolver = new ThreadlineFunction(this, 'Resolver', {
+      name: 'resolver',
+      timeout: inboundConsumer.timeout,
+      description: 'Threadline resolver: envelopes to timelines',
+    }).bindTable(table, 'readWrite');
+    resolver.addEventSource(
+      new SqsEventSource(inboundQueue, {
+        batchSize: inboundConsumer.batchSize,
+        maxBatchingWindow: inboundConsumer.maxBatchingWindow,
+        reportBatchItemFailures: true,
+      }),
+    );
+
+    const agentApi = new ThreadlineFunction(this, 'AgentApi', {
+      name: 'agent-api',
+      timeout: Duration.seconds(15),
+      description: 'Threadline agent API',
+    })
+      .bindTable(table, 'readWrite')
+      // Agent tokens live in the provider secret until the Cognito authorizer replaces them.
+      .bindSecret(providerSecret);
+    api.addRoutes({
+      path: '/api/{proxy+}',
+      methods: [HttpMethod.ANY],
+      integration: new HttpLambdaIntegration('AgentApiIntegration', agentApi),
+    });
+  }
+}

@@ -1,0 +1,28 @@
+import { App, type Environment } from 'aws-cdk-lib';
+import { ApiStack } from './api-stack.js';
+import { StatefulStack } from './stateful-stack.js';
+
+const app = new App();
+
+// Pinned to the CLI's account and region when it knows them; environment-agnostic otherwise, so synth
+// needs no credentials and makes no lookups.
+const account = process.env.CDK_DEFAULT_ACCOUNT;
+const region = process.env.CDK_DEFAULT_REGION;
+const env: Environment | undefined = account && region ? { account, region } : undefined;
+const tags = { app: 'threadline' };
+
+const stateful = new StatefulStack(app, 'ThreadlineStateful', {
+  env,
+  tags,
+  description: 'Threadline: table, queues and provider secret',
+});
+new ApiStack(app, 'ThreadlineApi', {
+  env,
+  tags,
+  description: 'Threadline: functions and HTTP API',
+  table: stateful.table,
+  inboundQueue: stateful.inboundQueue,
+  providerSecret: stateful.providerSecret,
+});
+
+app.synth();

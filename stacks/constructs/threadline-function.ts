@@ -1,0 +1,117 @@
+import { createRequire } from 'node:module';
+import { fileURLToPath } from 'node:url';
+import { type Duration, RemovalPolicy } from 'aws-cdk-lib';
+import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
+import { Architecture, Runtime, Tracing } from 'aws-cdk-lib/aws-lambda';
+import { LogLevel, NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
+import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
+import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
+import type { IQueue } from 'aws-cdk-lib/aws-sqs';
+import type { Construct } from 'constructs';
+import type { Config } from '#shared/config/config.js';
+
+/** A setting of the config schema that holds a queue URL, so a binding cannot invent a variable name. */
+export type QueueUrlSetting = Extract<keyof Config, `${string}_QUEUE_URL`>;
+
+export interface ThreadlineFunctionProps {
+  /** The folder under `functions/`; the entry point is `functions/<name>/handler.ts`, export `handler`. */
+  readonly name: string;
+  readonly timeout: Duration;
+  /** @default 512 */
+  readonly memorySize?: number;
+  readonly description?: string;
+}
+
+const projectRoot = fileURLToPath(new URL('../../', import.meta.url));
+
+const tableNameSetting = 'TABLE_NAME' satisfies keyof Config;
+const secretArnSetting = 'PROVIDER_SECRET_ARN' satisfies keyof Config;
+
+/**
+ * The house Lambda function: Node 22 on arm64, one ESM bundle built by the local esbuild, source maps,
+ * a log group kept for a month. Resources are bound with `bind*`, which set the variable the config
+ * schema reads and grant the matching permissions in one call, so the two cannot drift apart.
+ */
+export class ThreadlineFunction extends NodejsFunction {
+  constructor(scope: Construct, id: string, props: ThreadlineFunctionProps) {
+    requireLocalEsbuild();
+    super(scope, id, {
+      entry: `${projectRoot}functions/${props.name}/handler.ts`,
+      handler: 'handler',
+      projectRoot,
+      depsLockFilePath: `${projectRoot}package-lock.json`,
+      description: props.description,
+      runtime: Runtime.NODEJS_22_X,
+      architecture: Architecture.ARM_64,
+      memorySize: props.memorySize ?? 512,
+      timeout: props.timeout,
+      // X-Ray stays off: without the Powertools tracer wrapping the SDK clients an active trace shows
+      // little beyond the invocation itself, and it is a per-trace cost in every customer's account.
+      // Structured logs carry the ids that tie a message's path together.
+      tracing: Tracing.DISABLED,
+      logGroup: new LogGroup(scope, `${id}Logs`, {
+        retention: RetentionDays.ONE_MONTH,
+        // Functions hold no state: tearing their stack down may take their logs with it.
+        removalPolicy: RemovalPolicy.DESTROY,
+      }),
+      environment: { NODE_OPTIONS: '--enable-source-maps' },
+      bundling: {
+        format: OutputFormat.ESM,
+        target: 'node22',
+        mainFields: ['module', 'main'],
+        minify: true,
+        // Minifying would otherwise rename the error classes, whose names end up in logs (`new.target.name`).
+        keepNames: true,
+        sourceMap: true,
+        sourcesContent: false,
+        // Some CommonJS dependencies call `require` for Node built-ins, which an ESM bundle lacks.
+        banner: "import { createRequire } from 'module'; const require = createRequire(import.meta.url);",
+        // The AWS SDK v3 clients are bundled, not taken from the runtime: the versions pinned in
+        // package-lock.json are the ones the tests ran against, and the runtime's copy changes under a
+        // deployed function without notice. Tree-shaken, each bundle stays near 1 MB minified.
+        externalModules: [],
+        forceDockerBundling: false,
+        logLevel: LogLevel.WARNING,
+      },
+    });
+  }
+
+  /** Sets TABLE_NAME and grants data access to the table and its indexes. */
+  bindTable(table: ITable, mode: 'read' | 'readWrite'): this {
+    this.addEnvironment(tableNameSetting, table.tableName);
+    if (mode === 'read') table.grantReadData(this);
+    else table.grantReadWriteData(this);
+    return this;
+  }
+
+  /** Sets `envName` to the queue's URL and grants sqs:SendMessage on it. */
+  bindQueue(queue: IQueue, envName: QueueUrlSetting): this {
+    this.addEnvironment(envName, queue.queueUrl);
+    queue.grantSendMessages(this);
+    return this;
+  }
+
+  /** Sets PROVIDER_SECRET_ARN and grants reading the secret; its values never enter the template. */
+  bindSecret(secret: ISecret): this {
+    this.addEnvironment(secretArnSetting, secret.secretArn);
+    secret.grantRead(this);
+    return this;
+  }
+}
+
+/**
+ * NodejsFunction falls back to bundling in Docker when it cannot find esbuild. Synth must work offline
+ * and without Docker, so a missing esbuild is an error that says what to do instead.
+ */
+function requireLocalEsbuild(): void {
+  try {
+    createRequire(import.meta.url).resolve('esbuild');
+  } catch (error) {
+    throw new Error(
+      'esbuild is not installed: run `npm ci` (functions are bundled locally, never in Docker)',
+      {
+        cause: error,
+      },
+    );
+  }
+}

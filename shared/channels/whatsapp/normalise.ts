@@ -56,6 +56,9 @@ const MESSAGE_FIELDS = new Set(['messages', 'smb_message_echoes']);
 /** A reason to skip one item; never leaves this module. */
 class RejectedItem extends Error {}
 
+// Built once: a zod schema compiles on its first parse, so a per-call schema costs that every time.
+const ObjectKindSchema = z.looseObject({ object: z.literal('whatsapp_business_account') });
+
 /** What every item of one change shares. */
 interface Scope {
   ctx: WhatsAppNormaliseContext;
@@ -72,7 +75,7 @@ interface Scope {
  * malformed part is skipped and reported in `rejected`.
  */
 export function normaliseWhatsApp(payload: unknown, ctx: WhatsAppNormaliseContext): WhatsAppNormalised {
-  const kind = z.looseObject({ object: z.literal('whatsapp_business_account') }).safeParse(payload);
+  const kind = ObjectKindSchema.safeParse(payload);
   if (!kind.success) {
     throw new ValidationError('not a WhatsApp Business Account webhook', { cause: kind.error });
   }

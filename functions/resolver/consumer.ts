@@ -3,6 +3,7 @@ import type { SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
 import { EnvelopeSchema } from '#shared/domain/envelope.js';
 import { applyEnvelope, type ResolverDeps } from '#shared/domain/resolver.js';
 import { ValidationError } from '#shared/errors.js';
+import { logger } from '#shared/log.js';
 
 /**
  * The resolver's SQS consumer: each record is one envelope, applied on its own so one bad record
@@ -20,9 +21,23 @@ export function createResolverConsumer(deps: ResolverDeps): (event: SQSEvent) =>
     }
     const parsed = EnvelopeSchema.safeParse(body);
     if (!parsed.success) {
+      logger.error('record is not an envelope', { messageId: record.messageId });
       throw new ValidationError(`record ${record.messageId} is not an envelope`, { cause: parsed.error });
     }
-    await applyEnvelope(deps, parsed.data);
+    try {
+      await applyEnvelope(deps, parsed.data);
+    } catch (error) {
+      // Ids and error names only: the record body is customer data.
+      logger.warn('envelope failed, will be retried', {
+        messageId: record.messageId,
+        receiveCount: record.attributes.ApproximateReceiveCount,
+        envelopeId: parsed.data.id,
+        channel: parsed.data.channel,
+        error: error instanceof Error ? error.name : 'unknown',
+        reason: error instanceof Error ? error.message : undefined,
+      });
+      throw error;
+    }
   };
   return (event) =>
     processPartialResponse(event, recordHandler, processor, { throwOnFullBatchFailure: false });

@@ -1,0 +1,59 @@
+import type { SQSEvent, SQSRecord } from 'aws-lambda';
+import { describe, expect, it } from 'vitest';
+import { createResolverConsumer } from '#functions/resolver/consumer.js';
+import { inboundText } from '../../fakes/envelopes.js';
+import { MemoryStore } from '../../fakes/memory-store.js';
+
+function record(messageId: string, body: string): SQSRecord {
+  return {
+    messageId,
+    receiptHandle: `rh-${messageId}`,
+    body,
+    attributes: {
+      ApproximateReceiveCount: '1',
+      SentTimestamp: '0',
+      SenderId: 'local',
+      ApproximateFirstReceiveTimestamp: '0',
+    },
+    messageAttributes: {},
+    md5OfBody: '',
+    eventSource: 'aws:sqs',
+    eventSourceARN: 'arn:aws:sqs:local:000000000000:threadline-inbound',
+    awsRegion: 'local',
+  };
+}
+
+describe('resolver consumer', () => {
+  it('reports only the bad records of a batch as failures and applies the rest', async () => {
+    const store = new MemoryStore();
+    let n = 0;
+    const consume = createResolverConsumer({
+      store,
+      clock: { now: () => new Date('2025-06-08T21:00:00.000Z') },
+      ids: { customerId: () => `cu_${++n}` },
+    });
+    const event: SQSEvent = {
+      Records: [
+        record('m1', JSON.stringify(inboundText())),
+        record('m2', '{not json'),
+        record('m3', JSON.stringify({ kind: 'message' })),
+        record('m4', JSON.stringify(inboundText({ providerMessageId: 'wamid.IN2' }))),
+      ],
+    };
+    const response = await consume(event);
+    expect(response.batchItemFailures).toEqual([{ itemIdentifier: 'm2' }, { itemIdentifier: 'm3' }]);
+    expect(store.timeline('cu_1').map((i) => i.providerMessageId)).toEqual(['wamid.IN1', 'wamid.IN2']);
+  });
+
+  it('fails a record whose storage write fails, so the queue redelivers it', async () => {
+    const store = new MemoryStore();
+    store.failOnWrite = 1;
+    const consume = createResolverConsumer({
+      store,
+      clock: { now: () => new Date('2025-06-08T21:00:00.000Z') },
+      ids: { customerId: () => 'cu_1' },
+    });
+    const response = await consume({ Records: [record('m1', JSON.stringify(inboundText()))] });
+    expect(response.batchItemFailures).toEqual([{ itemIdentifier: 'm1' }]);
+  });
+});

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import type { Envelope, Identity, MessageEnvelope, StatusEnvelope } from './envelope.js';
+import type { Channel, Envelope, Identity, MessageEnvelope, StatusEnvelope } from './envelope.js';
 import type { Clock, IdGenerator } from './ports.js';
 import type { TimelineItem } from './timeline.js';
 
@@ -37,6 +37,16 @@ export interface ResolverStore {
   linkOutbound(item: TimelineItem): Promise<void>;
   /** Keeps a provider event that concerns no customer (account-level errors). */
   putProviderEvent(envelope: Envelope): Promise<void>;
+  /** The conversation a thread id (an email Message-ID) belongs to, trying the ids in order. */
+  findThread(channel: Channel, threadIds: readonly string[]): Promise<ThreadLink | undefined>;
+  /** Records which conversation a thread id belongs to (first link wins). */
+  linkThread(channel: Channel, threadId: string, link: ThreadLink): Promise<void>;
+}
+
+/** Where a thread id leads. */
+export interface ThreadLink {
+  customerId: string;
+  conversationId: string;
 }
 
 /** Resolver dependencies. */
@@ -62,6 +72,30 @@ export function candidateConversationId(customerId: string, envelopeId: string):
 /** The timeline id of a message: the channel and the provider's own id. */
 export function messageItemId(envelope: { channel: string; providerMessageId: string }): string {
   return `${envelope.channel}:${envelope.providerMessageId}`;
+}
+
+const MAX_THREAD_LOOKUPS = 5;
+
+/**
+ * The ids an email names as its parents, nearest first: In-Reply-To, then References from the end.
+ * Only emails thread this way; other channels' replies name a message, not a conversation.
+ */
+export function threadParents(envelope: Envelope): string[] {
+  if (envelope.kind !== 'message' || envelope.channel !== 'email') return [];
+  const data = envelope.data ?? {};
+  const strings = (value: unknown): string[] =>
+    (Array.isArray(value) ? value : [value]).filter(
+      (v): v is string => typeof v === 'string' && v.length > 0,
+    );
+  const parents = [...strings(data.inReplyTo), ...strings(data.references).reverse()];
+  return [...new Set(parents)].slice(0, MAX_THREAD_LOOKUPS);
+}
+
+/** The thread id an email introduces (its own Message-ID header), if any. */
+export function threadId(envelope: Envelope): string | undefined {
+  if (envelope.kind !== 'message' || envelope.channel !== 'email') return undefined;
+  const id = envelope.data?.messageId;
+  return typeof id === 'string' && id.length > 0 ? id : undefined;
 }
 
 /**
@@ -206,11 +240,18 @@ export async function applyEnvelope(deps: ResolverDeps, envelope: Envelope): Pro
     inbound,
   });
 
-  const item = toTimelineItem(envelope, customerId, openConversationId);
+  // An email replying to a thread of this customer's joins that thread's conversation.
+  const parents = threadParents(envelope);
+  const thread = parents.length ? await deps.store.findThread(envelope.channel, parents) : undefined;
+  const conversationId = thread?.customerId === customerId ? thread.conversationId : openConversationId;
+
+  const item = toTimelineItem(envelope, customerId, conversationId);
   const written = await deps.store.putTimelineItem(item, envelope.raw);
   if (envelope.kind === 'message' && envelope.direction === 'outbound') await deps.store.linkOutbound(item);
+  const ownThreadId = threadId(envelope);
+  if (ownThreadId) await deps.store.linkThread(envelope.channel, ownThreadId, { customerId, conversationId });
   await deps.store.touchConversation({
-    conversationId: openConversationId,
+    conversationId,
     customerId,
     channel: envelope.channel,
     at: envelope.occurredAt,
@@ -227,7 +268,7 @@ export async function applyEnvelope(deps: ResolverDeps, envelope: Envelope): Pro
         channel: envelope.channel,
         at: envelope.occurredAt,
         now,
-        candidateConversationId: openConversationId,
+        candidateConversationId: conversationId,
         inbound: false,
       });
     }
@@ -235,8 +276,8 @@ export async function applyEnvelope(deps: ResolverDeps, envelope: Envelope): Pro
   deps.log?.('info', written ? 'timeline item written' : 'duplicate envelope, already on the timeline', {
     customerId,
     channel: envelope.channel,
-    conversationId: openConversationId,
+    conversationId,
     providerMessageId: item.providerMessageId,
   });
-  return { customerId, conversationId: openConversationId, written };
+  return { customerId, conversationId, written };
 }

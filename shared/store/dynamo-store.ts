@@ -14,7 +14,7 @@ import {
   IdentityKindSchema,
   type StatusEnvelope,
 } from '../domain/envelope.js';
-import type { ResolverStore } from '../domain/resolver.js';
+import type { ResolverStore, ThreadLink } from '../domain/resolver.js';
 import {
   type Conversation,
   ConversationSchema,
@@ -33,6 +33,7 @@ import {
   getInput,
   Keys,
   linkMessageRefInput,
+  linkThreadInput,
   type ProfileTouch,
   putTimelineItemInput,
   queryCustomersByNameInput,
@@ -50,6 +51,8 @@ const MessageRefItemSchema = z.object({
   status: z.string().optional(),
   statusRank: z.number().optional(),
 });
+
+const ThreadLinkItemSchema = z.object({ customerId: z.string(), conversationId: z.string() });
 
 const StringSetSchema = z
   .union([z.set(z.string()), z.array(z.string())])
@@ -301,6 +304,23 @@ export class DynamoStore implements ResolverStore {
     } catch (error) {
       if (!isConditionFailure(error)) throw error;
     }
+  }
+
+  async findThread(channel: Channel, threadIds: readonly string[]): Promise<ThreadLink | undefined> {
+    for (const id of threadIds) {
+      const out = await this.#send('GetItem', () =>
+        this.#doc.send(new GetCommand(getInput(this.#table, Keys.messageRef(channel, id), true))),
+      );
+      const link = ThreadLinkItemSchema.safeParse(out.Item);
+      if (link.success) return link.data;
+    }
+    return undefined;
+  }
+
+  async linkThread(channel: Channel, threadId: string, link: ThreadLink): Promise<void> {
+    await this.#send('UpdateItem', () =>
+      this.#doc.send(new UpdateCommand(linkThreadInput(this.#table, channel, threadId, link))),
+    );
   }
 
   /** The customer's profile, or undefined. */

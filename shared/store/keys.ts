@@ -357,3 +357,23 @@ export function getInput(
 ): GetCommandInput {
   return { TableName: table, Key: key, ...(consistent ? { ConsistentRead: true } : {}) };
 }
+
+/** Records the conversation a thread id (email Message-ID) belongs to; the first link wins. */
+export function linkThreadInput(
+  table: string,
+  channel: Channel,
+  threadId: string,
+  link: { customerId: string; conversationId: string },
+): UpdateCommandInput {
+  return {
+    TableName: table,
+    Key: Keys.messageRef(channel, threadId),
+    UpdateExpression:
+      'SET entity = :entity, customerId = if_not_exists(customerId, :customerId), conversationId = if_not_exists(conversationId, :conversationId)',
+    ExpressionAttributeValues: {
+      ':entity': 'message_ref',
+      ':customerId': link.customerId,
+      ':conversationId': link.conversationId,
+    },
+  };
+}

@@ -1,6 +1,6 @@
-import type { Envelope, Identity, StatusEnvelope } from '#shared/domain/envelope.js';
+import type { Channel, Envelope, Identity, StatusEnvelope } from '#shared/domain/envelope.js';
 import { identityToken } from '#shared/domain/identity.js';
-import type { ResolverStore } from '#shared/domain/resolver.js';
+import type { ResolverStore, ThreadLink } from '#shared/domain/resolver.js';
 import { statusRank, type TimelineItem } from '#shared/domain/timeline.js';
 
 interface Profile {
@@ -32,6 +32,7 @@ export class MemoryStore implements ResolverStore {
   >();
   readonly refs = new Map<string, Ref>();
   readonly providerEvents = new Map<string, Envelope>();
+  readonly threads = new Map<string, ThreadLink>();
   writes = 0;
   failOnWrite?: number;
 
@@ -128,6 +129,20 @@ export class MemoryStore implements ResolverStore {
   async putProviderEvent(envelope: Envelope): Promise<void> {
     this.#write();
     this.providerEvents.set(envelope.id, envelope);
+  }
+
+  async findThread(channel: Channel, threadIds: readonly string[]): Promise<ThreadLink | undefined> {
+    for (const id of threadIds) {
+      const link = this.threads.get(`${channel}#${id}`);
+      if (link) return link;
+    }
+    return undefined;
+  }
+
+  async linkThread(channel: Channel, threadId: string, link: ThreadLink): Promise<void> {
+    this.#write();
+    const key = `${channel}#${threadId}`;
+    if (!this.threads.has(key)) this.threads.set(key, link);
   }
 
   /** The customer's timeline, oldest first. */

@@ -175,4 +175,40 @@ describe('applyEnvelope', () => {
     expect(d.store.providerEvents.has('whatsapp:error:abc:0:0:0')).toBe(true);
     expect(d.store.profiles.size).toBe(0);
   });
+
+  it('joins an email reply to the conversation of the message it answers', async () => {
+    const d = deps();
+    const email = (id: string, at: string, data: Record<string, unknown>) =>
+      envelope({
+        ...inboundText(),
+        id: `ses:msg:${id}`,
+        provider: 'ses',
+        channel: 'email',
+        providerMessageId: id,
+        occurredAt: at,
+        customer: { kind: 'email', value: 'sheena@example.com' },
+        data,
+      });
+    const first = await applyEnvelope(
+      d,
+      email('ses-1', '2025-06-08T20:00:00.000Z', { messageId: '<a@mail.example>' }),
+    );
+    // The customer's conversation moved on (resolved and a new one opened).
+    const profile = d.store.profiles.get(first.customerId ?? '');
+    if (profile) profile.openConversationId = 'cv_later';
+    const reply = await applyEnvelope(
+      d,
+      email('ses-2', '2025-06-09T09:00:00.000Z', {
+        messageId: '<b@mail.example>',
+        inReplyTo: '<a@mail.example>',
+        references: ['<a@mail.example>'],
+      }),
+    );
+    expect(reply.conversationId).toBe(first.conversationId);
+    const unrelated = await applyEnvelope(
+      d,
+      email('ses-3', '2025-06-09T10:00:00.000Z', { messageId: '<c@mail.example>', inReplyTo: '<unknown@x>' }),
+    );
+    expect(unrelated.conversationId).toBe('cv_later');
+  });
 });

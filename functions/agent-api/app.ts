@@ -1,5 +1,5 @@
 import { Hono } from 'hono';
-import { z } from 'zod';
+import * as z from 'zod';
 import type { Identity } from '#shared/domain/envelope.js';
 import { normaliseEmail, normalisePhone, type PhoneOptions } from '#shared/domain/identity.js';
 import type { Conversation, Customer, TimelineItem } from '#shared/domain/timeline.js';

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 
 /** The channels a customer can reach us on; voice is a phone call, whatever the carrier. */
 export const ChannelSchema = z.enum(['sms', 'whatsapp', 'messenger', 'instagram', 'email', 'voice']);

@@ -1,4 +1,4 @@
-import { type CountryCode, parsePhoneNumberFromString } from 'libphonenumber-js/max';
+import { type CountryCode, parsePhoneNumberFromString } from 'libphonenumber-js';
 import type { Identity } from './envelope.js';
 
 /** How to read a phone number that has no `+`. */

@@ -3,7 +3,7 @@ import { mkdirSync, readdirSync, readFileSync, unlinkSync } from 'node:fs';
 import { open, rename, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
-import { z } from 'zod';
+import * as z from 'zod';
 import { PayloadTooLargeError, ValidationError } from '#shared/errors.js';
 import { logger } from '#shared/log.js';
 import { SQS_MAX_MESSAGE_BYTES } from '#shared/queue/sqs-envelope-queue.js';

@@ -3,7 +3,7 @@ import { isDeepStrictEqual } from 'node:util';
 import { App, CfnElement, type Stack } from 'aws-cdk-lib';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import { describe, expect, it } from 'vitest';
-import { z } from 'zod';
+import * as z from 'zod';
 import { tableDefinition } from '#shared/store/table.js';
 import { ApiStack } from '../../stacks/api-stack.js';
 import { inboundConsumer, providerSecretKeys, StatefulStack } from '../../stacks/stateful-stack.js';

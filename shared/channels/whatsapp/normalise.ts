@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { type Envelope, type EnvelopeInput, EnvelopeSchema, type Identity } from '#shared/domain/envelope.js';
 import { normalisePhone } from '#shared/domain/identity.js';
 import { ValidationError } from '#shared/errors.js';

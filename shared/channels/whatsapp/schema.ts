@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 
 /**
  * WhatsApp Cloud API webhook bodies (`object: whatsapp_business_account`), after Meta's webhook reference

@@ -50,3 +50,17 @@ export class UnavailableError extends ThreadlineError {
     super('unavailable', message, options);
   }
 }
+
+/** The request conflicts with the current state: already merged elsewhere, not merged, ... (409). */
+export class ConflictError extends ThreadlineError {
+  constructor(message: string) {
+    super('conflict', message);
+  }
+}
+
+/** The customer was erased on request; nothing about them is kept (410). */
+export class GoneError extends ThreadlineError {
+  constructor(message = 'erased') {
+    super('gone', message);
+  }
+}

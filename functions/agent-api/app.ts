@@ -2,10 +2,12 @@ import { Hono } from 'hono';
 import * as z from 'zod';
 import type { Identity } from '#shared/domain/envelope.js';
 import { normaliseEmail, normalisePhone, type PhoneOptions } from '#shared/domain/identity.js';
+import type { Clock } from '#shared/domain/ports.js';
 import type { Conversation, Customer, TimelineItem } from '#shared/domain/timeline.js';
 import { NotFoundError, UnauthorizedError, ValidationError } from '#shared/errors.js';
 import { notFound, onError } from '#shared/http/on-error.js';
-import type { Page } from '#shared/store/dynamo-store.js';
+import type { CustomerExport, ErasureReport } from '#shared/store/customer-admin.js';
+import type { Page, Suggestion } from '#shared/store/dynamo-store.js';
 
 /** The reads the agent API makes. */
 export interface AgentStore {
@@ -21,11 +23,24 @@ export interface AgentStore {
     filter: { status: string; assignee?: string | undefined; queue?: string | undefined },
     page: { limit: number; cursor?: string | undefined },
   ): Promise<Page<Conversation>>;
+  suggestions(customerId: string): Promise<Suggestion[]>;
+}
+
+/** The changes agents make to customers and conversations. */
+export interface AgentAdmin {
+  merge(targetId: string, sourceId: string, agentId: string, now: string): Promise<void>;
+  unmerge(targetId: string, sourceId: string, agentId: string, now: string): Promise<void>;
+  dismissSuggestion(customerId: string, otherId: string): Promise<void>;
+  resolveConversation(conversationId: string, agentId: string, now: string): Promise<void>;
+  export(customerId: string, now: string): Promise<CustomerExport>;
+  erase(customerId: string, agentId: string, now: string): Promise<ErasureReport>;
 }
 
 /** What the agent API needs. */
 export interface AgentAppDeps {
   store: AgentStore;
+  admin: AgentAdmin;
+  clock: Clock;
   /** Resolves a bearer token to an agent id, or undefined when the token is not valid. */
   authenticate(token: string): Promise<string | undefined>;
   phone: PhoneOptions;
@@ -98,7 +113,68 @@ export function createAgentApp(deps: AgentAppDeps): Hono<Env> {
     const openConversation = customer.openConversationId
       ? ((await deps.store.getConversation(customer.openConversationId)) ?? null)
       : null;
-    return c.json({ ...customer, openConversation });
+    const suggestions = (await deps.store.suggestions(id)).filter((s) => s.status === 'open');
+    return c.json({ ...customer, openConversation, suggestions });
+  });
+
+  const OtherCustomerSchema = z.object({ customerId: IdSchema });
+  const body = async (c: { req: { json(): Promise<unknown> } }): Promise<unknown> => {
+    try {
+      return await c.req.json();
+    } catch (error) {
+      throw new ValidationError('body is not JSON', { cause: error });
+    }
+  };
+
+  app.post('/api/customers/:id/merge', async (c) => {
+    const id = parse(IdSchema, c.req.param('id'));
+    const { customerId } = parse(OtherCustomerSchema, await body(c));
+    await deps.admin.merge(id, customerId, c.get('agentId'), deps.clock.now().toISOString());
+    return c.json({ ...(await deps.store.getCustomer(id)) });
+  });
+
+  app.post('/api/customers/:id/unmerge', async (c) => {
+    const id = parse(IdSchema, c.req.param('id'));
+    const { customerId } = parse(OtherCustomerSchema, await body(c));
+    await deps.admin.unmerge(id, customerId, c.get('agentId'), deps.clock.now().toISOString());
+    return c.json({ ...(await deps.store.getCustomer(id)) });
+  });
+
+  app.get('/api/customers/:id/suggestions', async (c) => {
+    const id = parse(IdSchema, c.req.param('id'));
+    return c.json({ items: await deps.store.suggestions(id), cursor: null });
+  });
+
+  app.post('/api/customers/:id/suggestions/:otherId/accept', async (c) => {
+    const id = parse(IdSchema, c.req.param('id'));
+    const otherId = parse(IdSchema, c.req.param('otherId'));
+    const suggestion = (await deps.store.suggestions(id)).find((s) => s.otherId === otherId);
+    if (!suggestion) throw new NotFoundError(`no suggestion between ${id} and ${otherId}`);
+    await deps.admin.merge(id, otherId, c.get('agentId'), deps.clock.now().toISOString());
+    return c.json({ ...(await deps.store.getCustomer(id)) });
+  });
+
+  app.post('/api/customers/:id/suggestions/:otherId/dismiss', async (c) => {
+    const id = parse(IdSchema, c.req.param('id'));
+    const otherId = parse(IdSchema, c.req.param('otherId'));
+    await deps.admin.dismissSuggestion(id, otherId);
+    return c.json({ dismissed: true });
+  });
+
+  app.get('/api/customers/:id/export', async (c) => {
+    const id = parse(IdSchema, c.req.param('id'));
+    return c.json(await deps.admin.export(id, deps.clock.now().toISOString()));
+  });
+
+  app.delete('/api/customers/:id', async (c) => {
+    const id = parse(IdSchema, c.req.param('id'));
+    return c.json(await deps.admin.erase(id, c.get('agentId'), deps.clock.now().toISOString()));
+  });
+
+  app.post('/api/conversations/:id/resolve', async (c) => {
+    const id = parse(IdSchema, c.req.param('id'));
+    await deps.admin.resolveConversation(id, c.get('agentId'), deps.clock.now().toISOString());
+    return c.json(await deps.store.getConversation(id));
   });
 
   app.get('/api/customers/:id/timeline', async (c) => {

@@ -3,6 +3,8 @@ import { handle } from 'hono/aws-lambda';
 import type { CountryCode } from 'libphonenumber-js';
 import { parseAgentTokens } from '#shared/config/config.js';
 import { loadConfigWithSecrets } from '#shared/config/secrets.js';
+import { systemClock } from '#shared/domain/ports.js';
+import { CustomerAdmin } from '#shared/store/customer-admin.js';
 import { DynamoStore } from '#shared/store/dynamo-store.js';
 import { createAgentApp } from './app.js';
 
@@ -10,8 +12,13 @@ const config = await loadConfigWithSecrets();
 // Until the Cognito authorizer lands, agents authenticate with the AGENT_TOKENS held in the secret.
 const tokens = parseAgentTokens(config.AGENT_TOKENS);
 
+const client = new DynamoDBClient({});
+const store = new DynamoStore(client, config.TABLE_NAME);
+
 const app = createAgentApp({
-  store: new DynamoStore(new DynamoDBClient({}), config.TABLE_NAME),
+  store,
+  admin: new CustomerAdmin(client, config.TABLE_NAME, store),
+  clock: systemClock,
   authenticate: async (token) => tokens.get(token),
   phone: { defaultRegion: config.DEFAULT_REGION as CountryCode },
 });

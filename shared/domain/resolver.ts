@@ -1,36 +1,73 @@
 import { createHash } from 'node:crypto';
-import type { Channel, Envelope, Identity, MessageEnvelope, StatusEnvelope } from './envelope.js';
+import type { Channel, Envelope, Identity, StatusEnvelope } from './envelope.js';
+import { identityToken, type PhoneOptions } from './identity.js';
+import { mentionedIdentities } from './mentions.js';
 import type { Clock, IdGenerator } from './ports.js';
 import type { TimelineItem } from './timeline.js';
 
+/** What the resolver reads of a profile before deciding where an event goes. */
+export interface ProfileState {
+  customerId: string;
+  name?: string | undefined;
+  nameAt?: string | undefined;
+  mergedInto?: string | undefined;
+  openConversationId?: string | undefined;
+  lastConversationId?: string | undefined;
+  lastResolvedAt?: string | undefined;
+}
+
+/** How an event changes a conversation. */
+export interface ConversationTouch {
+  conversationId: string;
+  customerId: string;
+  channel: Channel;
+  at: string;
+  now: string;
+  /** The customer spoke: the conversation waits for an answer and records the channel. */
+  inbound: boolean;
+  /** Reopen a resolved conversation (only by an event newer than its resolution). */
+  reopen: boolean;
+  previousConversationId?: string | undefined;
+}
+
+/** How an event changes the profile; written last, so a crash before it is redone in full. */
+export interface ProfileTouch {
+  customerId: string;
+  identities: readonly Identity[];
+  channel: Channel;
+  at: string;
+  now: string;
+  conversationId: string;
+  inbound: boolean;
+  /** Identities this event mentioned, remembered so an erasure can find the mentions it left. */
+  mentioned?: readonly Identity[];
+}
+
+/** Why two customers may be one person. */
+export interface SuggestionEvidence {
+  /** Deterministic id of this piece of evidence, so a redelivery adds nothing. */
+  id: string;
+  identity: Identity;
+  reason: 'mentioned' | 'same_payload';
+  at: string;
+  envelopeId: string;
+}
+
 /** What the resolver needs from storage. Every method is idempotent. */
 export interface ResolverStore {
-  /** The customer an identity belongs to, read strongly consistent. */
+  /** The customer an identity belongs to (an eventually consistent read is enough: claims are conditional). */
   findCustomerId(identity: Identity): Promise<string | undefined>;
   /** Claims an identity for a customer; false when somebody holds it already. */
   claimIdentity(identity: Identity, customerId: string, now: string): Promise<boolean>;
-  /** Upserts the profile; answers the customer's open conversation. */
-  touchProfile(touch: {
-    customerId: string;
-    identities: readonly Identity[];
-    channel: TimelineItem['channel'] & string;
-    at: string;
-    now: string;
-    name?: string | undefined;
-    candidateConversationId: string;
-    inbound: boolean;
-  }): Promise<{ openConversationId: string }>;
+  getProfileState(customerId: string): Promise<ProfileState | undefined>;
+  /** Keeps the name from the earliest event that carried one, whatever order events arrive in. */
+  setName(customerId: string, name: string, at: string): Promise<void>;
   /** Writes a timeline item unless it is there already; answers whether it wrote. */
   putTimelineItem(item: TimelineItem, raw: unknown): Promise<boolean>;
-  /** Upserts a conversation for an event at a time. */
-  touchConversation(touch: {
-    conversationId: string;
-    customerId: string;
-    channel: TimelineItem['channel'] & string;
-    at: string;
-    now: string;
-    inbound: boolean;
-  }): Promise<void>;
+  /** A timeline item by its key parts. */
+  getTimelineItem(customerId: string, at: string, itemId: string): Promise<TimelineItem | undefined>;
+  touchConversation(touch: ConversationTouch): Promise<void>;
+  touchProfile(touch: ProfileTouch): Promise<void>;
   /** Records a delivery status forward-only, on the message and on its timeline item if known. */
   advanceStatus(envelope: StatusEnvelope): Promise<void>;
   /** Links an outbound message to its timeline item and applies any status that came before it. */
@@ -41,6 +78,12 @@ export interface ResolverStore {
   findThread(channel: Channel, threadIds: readonly string[]): Promise<ThreadLink | undefined>;
   /** Records which conversation a thread id belongs to (first link wins). */
   linkThread(channel: Channel, threadId: string, link: ThreadLink): Promise<void>;
+  /** Records that a customer mentioned (or shares a payload with) an identity. */
+  putMention(identity: Identity, customerId: string, evidence: SuggestionEvidence): Promise<void>;
+  /** Every customer who mentioned an identity, with the evidence. */
+  mentionsOf(identity: Identity): Promise<Array<{ customerId: string; evidence: SuggestionEvidence }>>;
+  /** Raises (or adds evidence to) a merge suggestion on both profiles; a dismissed one stays dismissed. */
+  putSuggestion(customerId: string, otherId: string, evidence: SuggestionEvidence): Promise<void>;
 }
 
 /** Where a thread id leads. */
@@ -54,6 +97,9 @@ export interface ResolverDeps {
   store: ResolverStore;
   clock: Clock;
   ids: IdGenerator;
+  /** How long after its resolution a customer's new message reopens a conversation (default 72 h). */
+  reopenWindowMs?: number;
+  phone?: PhoneOptions;
   log?: (level: 'info' | 'warn', message: string, fields: Record<string, unknown>) => void;
 }
 
@@ -64,9 +110,13 @@ export interface ResolveResult {
   written: boolean;
 }
 
-/** Deterministic id of the conversation an envelope would open, so a retry opens the same one. */
-export function candidateConversationId(customerId: string, envelopeId: string): string {
-  return `cv_${createHash('sha256').update(`${customerId}\n${envelopeId}`).digest('base64url').slice(0, 22)}`;
+/**
+ * The id of the conversation a customer opens after `previous` (none: their first). Deterministic, so
+ * concurrent first messages and retries all land in the same conversation.
+ */
+export function nextConversationId(customerId: string, previous: string | undefined): string {
+  const seed = `${customerId}\n${previous ?? 'first'}`;
+  return `cv_${createHash('sha256').update(seed).digest('base64url').slice(0, 22)}`;
 }
 
 /** The timeline id of a message: the channel and the provider's own id. */
@@ -102,14 +152,19 @@ export function threadId(envelope: Envelope): string | undefined {
  * Finds the customer behind an identity, creating one on first contact. Concurrent first messages
  * race on a conditional put of the identity; the loser adopts the winner's customer.
  */
-export async function resolveCustomer(deps: ResolverDeps, identity: Identity): Promise<string> {
+export async function resolveCustomerClaim(
+  deps: ResolverDeps,
+  identity: Identity,
+): Promise<{ customerId: string; isNew: boolean }> {
   const known = await deps.store.findCustomerId(identity);
-  if (known) return known;
+  if (known) return { customerId: known, isNew: false };
   const fresh = deps.ids.customerId();
-  if (await deps.store.claimIdentity(identity, fresh, deps.clock.now().toISOString())) return fresh;
+  if (await deps.store.claimIdentity(identity, fresh, deps.clock.now().toISOString())) {
+    return { customerId: fresh, isNew: true };
+  }
   const winner = await deps.store.findCustomerId(identity);
   if (!winner) throw new Error('identity claim lost but no holder found');
-  return winner;
+  return { customerId: winner, isNew: false };
 }
 
 function toTimelineItem(envelope: Envelope, customerId: string, conversationId: string): TimelineItem {
@@ -193,9 +248,109 @@ function isCustomerSpeaking(envelope: Envelope): boolean {
   return envelope.kind === 'reaction' || envelope.kind === 'edit' || envelope.kind === 'delete';
 }
 
+const DEFAULT_REOPEN_WINDOW_MS = 72 * 60 * 60 * 1000;
+const MAX_MERGE_HOPS = 5;
+
+/** Where an event goes: the conversation, and whether it reopens or follows another. */
+interface Placement {
+  conversationId: string;
+  reopen: boolean;
+  previousConversationId?: string | undefined;
+}
+
+function placeEvent(
+  deps: ResolverDeps,
+  envelope: Envelope,
+  profile: ProfileState | undefined,
+  customerId: string,
+  thread: ThreadLink | undefined,
+): Placement {
+  const open = profile?.openConversationId;
+  if (thread && thread.customerId === customerId) {
+    return { conversationId: thread.conversationId, reopen: thread.conversationId !== open };
+  }
+  if (open) return { conversationId: open, reopen: false };
+  const last = profile?.lastConversationId;
+  const resolvedAt = profile?.lastResolvedAt;
+  const window = deps.reopenWindowMs ?? DEFAULT_REOPEN_WINDOW_MS;
+  if (last && resolvedAt && Date.parse(envelope.occurredAt) - Date.parse(resolvedAt) <= window) {
+    return { conversationId: last, reopen: true };
+  }
+  return {
+    conversationId: nextConversationId(customerId, last),
+    reopen: false,
+    previousConversationId: last,
+  };
+}
+
+async function followMerges(
+  deps: ResolverDeps,
+  customerId: string,
+): Promise<{ customerId: string; profile: ProfileState | undefined }> {
+  let id = customerId;
+  let profile = await deps.store.getProfileState(id);
+  for (let hop = 0; profile?.mergedInto && hop < MAX_MERGE_HOPS; hop++) {
+    id = profile.mergedInto;
+    profile = await deps.store.getProfileState(id);
+  }
+  return { customerId: id, profile };
+}
+
+/** Turns the identities a payload or a text names into suggestions, never into merges. */
+async function recordEvidence(
+  deps: ResolverDeps,
+  envelope: Envelope,
+  customerId: string,
+  own: readonly Identity[],
+  also: readonly Identity[],
+): Promise<Identity[]> {
+  const ownTokens = new Set(own.map(identityToken));
+  const text = envelope.kind === 'message' && envelope.direction === 'inbound' ? envelope.text : undefined;
+  const evidence: Array<{ identity: Identity; reason: SuggestionEvidence['reason'] }> = [
+    ...also.map((identity) => ({ identity, reason: 'same_payload' as const })),
+    ...mentionedIdentities(text, deps.phone ?? {}).map((identity) => ({
+      identity,
+      reason: 'mentioned' as const,
+    })),
+  ];
+  const recorded: Identity[] = [];
+  for (const { identity, reason } of evidence) {
+    if (ownTokens.has(identityToken(identity))) continue;
+    recorded.push(identity);
+    const item: SuggestionEvidence = {
+      id: `${envelope.id}#${identityToken(identity)}`,
+      identity,
+      reason,
+      at: envelope.occurredAt,
+      envelopeId: envelope.id,
+    };
+    // The mention is kept even when nobody holds the identity yet: whoever claims it later
+    // meets the suggestion then, so the outcome does not depend on arrival order.
+    await deps.store.putMention(identity, customerId, item);
+    const holder = await deps.store.findCustomerId(identity);
+    if (holder && holder !== customerId) await deps.store.putSuggestion(customerId, holder, item);
+  }
+  return recorded;
+}
+
+/** A customer just claimed an identity: suggestions for everyone who mentioned it before. */
+async function meetEarlierMentions(
+  deps: ResolverDeps,
+  identity: Identity,
+  customerId: string,
+): Promise<void> {
+  for (const mention of await deps.store.mentionsOf(identity)) {
+    if (mention.customerId !== customerId) {
+      await deps.store.putSuggestion(mention.customerId, customerId, mention.evidence);
+    }
+  }
+}
+
 /**
- * Applies one envelope to the store. Safe to repeat after a crash at any point: every step is an
- * idempotent upsert or a write-once put keyed on the provider's ids, in an order that a retry completes.
+ * Applies one envelope to the store. Safe to repeat after a crash at any point: decisions are made
+ * from a profile read, every write is an idempotent upsert or a write-once put keyed on the
+ * provider's ids, and the profile (which the decisions read) is written last, so a retry after any
+ * crash makes the same decisions and completes the rest.
  */
 export async function applyEnvelope(deps: ResolverDeps, envelope: Envelope): Promise<ResolveResult> {
   if (envelope.kind === 'status') {
@@ -212,46 +367,52 @@ export async function applyEnvelope(deps: ResolverDeps, envelope: Envelope): Pro
     return { written: true };
   }
 
-  const customerId = await resolveCustomer(deps, envelope.customer);
-  const also = envelope.kind === 'message' ? envelope.alsoKnownAs : [];
-  const identities = [envelope.customer];
-  for (const identity of also) {
-    // Another identity in the same payload joins this customer only if nobody holds it yet;
-    // one held by someone else is left alone (merging is an agent's decision).
-    const holder = await deps.store.findCustomerId(identity);
-    if (holder === customerId) identities.push(identity);
-    else if (
-      !holder &&
-      (await deps.store.claimIdentity(identity, customerId, deps.clock.now().toISOString()))
-    )
-      identities.push(identity);
-  }
   const now = deps.clock.now().toISOString();
-  const inbound = isCustomerSpeaking(envelope);
-  const profileName = envelope.kind === 'message' ? (envelope as MessageEnvelope).profileName : undefined;
-  const { openConversationId } = await deps.store.touchProfile({
-    customerId,
-    identities,
-    channel: envelope.channel,
-    at: envelope.occurredAt,
-    now,
-    name: profileName,
-    candidateConversationId: candidateConversationId(customerId, envelope.id),
-    inbound,
-  });
+  const claimed = await resolveCustomerClaim(deps, envelope.customer);
+  const { customerId, profile } = await followMerges(deps, claimed.customerId);
+  // No profile yet means this is the customer's first event (the profile is written last, so a
+  // crash before it lands here again): whoever mentioned this identity earlier meets them now.
+  if (claimed.isNew || !profile) await meetEarlierMentions(deps, envelope.customer, customerId);
 
-  // An email replying to a thread of this customer's joins that thread's conversation.
+  // Other identities in the same payload (a WhatsApp number and its BSUID) join this customer only
+  // if nobody holds them; one held by someone else becomes a suggestion for an agent.
+  const identities: Identity[] = [envelope.customer];
+  const contested: Identity[] = [];
+  for (const identity of envelope.kind === 'message' ? envelope.alsoKnownAs : []) {
+    const holder = await deps.store.findCustomerId(identity);
+    if (holder === customerId || (!holder && (await deps.store.claimIdentity(identity, customerId, now)))) {
+      identities.push(identity);
+      if (!holder) await meetEarlierMentions(deps, identity, customerId);
+    } else {
+      contested.push(identity);
+    }
+  }
+
   const parents = threadParents(envelope);
   const thread = parents.length ? await deps.store.findThread(envelope.channel, parents) : undefined;
-  const conversationId = thread?.customerId === customerId ? thread.conversationId : openConversationId;
+  let placement = placeEvent(deps, envelope, profile, customerId, thread);
+  const inbound = isCustomerSpeaking(envelope);
 
-  const item = toTimelineItem(envelope, customerId, conversationId);
+  let item = toTimelineItem(envelope, customerId, placement.conversationId);
   const written = await deps.store.putTimelineItem(item, envelope.raw);
+  if (!written) {
+    // A redelivery: keep the first delivery's placement rather than deciding again.
+    const existing = await deps.store.getTimelineItem(customerId, item.at, item.id);
+    if (existing?.conversationId && existing.conversationId !== placement.conversationId) {
+      placement = { conversationId: existing.conversationId, reopen: false };
+      item = existing;
+    }
+  }
   if (envelope.kind === 'message' && envelope.direction === 'outbound') await deps.store.linkOutbound(item);
   const ownThreadId = threadId(envelope);
-  if (ownThreadId) await deps.store.linkThread(envelope.channel, ownThreadId, { customerId, conversationId });
+  if (ownThreadId) {
+    await deps.store.linkThread(envelope.channel, ownThreadId, {
+      customerId,
+      conversationId: placement.conversationId,
+    });
+  }
   await deps.store.touchConversation({
-    conversationId,
+    ...placement,
     customerId,
     channel: envelope.channel,
     at: envelope.occurredAt,
@@ -260,24 +421,32 @@ export async function applyEnvelope(deps: ResolverDeps, envelope: Envelope): Pro
   });
 
   if (envelope.kind === 'system' && envelope.newIdentity) {
-    const claimed = await deps.store.claimIdentity(envelope.newIdentity, customerId, now);
-    if (claimed) {
-      await deps.store.touchProfile({
-        customerId,
-        identities: [envelope.newIdentity],
-        channel: envelope.channel,
-        at: envelope.occurredAt,
-        now,
-        candidateConversationId: conversationId,
-        inbound: false,
-      });
+    if (await deps.store.claimIdentity(envelope.newIdentity, customerId, now)) {
+      identities.push(envelope.newIdentity);
+      await meetEarlierMentions(deps, envelope.newIdentity, customerId);
     }
+  }
+  const mentioned = await recordEvidence(deps, envelope, customerId, identities, contested);
+  await deps.store.touchProfile({
+    customerId,
+    identities,
+    channel: envelope.channel,
+    at: envelope.occurredAt,
+    now,
+    conversationId: placement.conversationId,
+    inbound,
+    mentioned,
+  });
+  // The name of the earliest event that carried one, so it does not depend on arrival order.
+  const name = envelope.kind === 'message' ? envelope.profileName : undefined;
+  if (name && (!profile?.name || (profile.nameAt !== undefined && profile.nameAt > envelope.occurredAt))) {
+    await deps.store.setName(customerId, name, envelope.occurredAt);
   }
   deps.log?.('info', written ? 'timeline item written' : 'duplicate envelope, already on the timeline', {
     customerId,
     channel: envelope.channel,
-    conversationId,
+    conversationId: placement.conversationId,
     providerMessageId: item.providerMessageId,
   });
-  return { customerId, conversationId, written };
+  return { customerId, conversationId: placement.conversationId, written };
 }

@@ -1,6 +1,7 @@
 import * as z from 'zod';
 import {
   AttachmentSchema,
+  type Channel,
   ChannelSchema,
   ContentTypeSchema,
   type DeliveryStatus,
@@ -65,6 +66,10 @@ export const CustomerSchema = z.object({
   lastInboundAt: z.iso.datetime().optional(),
   lastInboundChannel: ChannelSchema.optional(),
   openConversationId: z.string().optional(),
+  /** Set when an agent merged this customer into another: reads follow it. */
+  mergedInto: z.string().optional(),
+  /** Customers merged into this one. */
+  mergedFrom: z.array(z.string()).default([]),
 });
 export type Customer = z.infer<typeof CustomerSchema>;
 
@@ -80,5 +85,43 @@ export const ConversationSchema = z.object({
   waitingSince: z.iso.datetime().optional(),
   assignee: z.string().optional(),
   queue: z.string().optional(),
+  /** Every channel the customer wrote on in this conversation; more than one flags a channel switch. */
+  channels: z.array(ChannelSchema).default([]),
+  channelSwitch: z.boolean().default(false),
+  resolvedAt: z.iso.datetime().optional(),
+  /** The conversation this one follows, when the customer came back after the reopen window. */
+  previousConversationId: z.string().optional(),
 });
 export type Conversation = z.infer<typeof ConversationSchema>;
+
+/**
+ * Adds a `channel_switch` event before every inbound message that arrived on another channel than
+ * the inbound message before it. Derived when the timeline is read, so it is the same whatever order
+ * the messages were stored in; `previousInbound` carries the last channel across pages.
+ */
+export function withChannelSwitches(
+  items: readonly TimelineItem[],
+  previousInbound?: Channel,
+): { items: TimelineItem[]; lastInbound?: Channel } {
+  const out: TimelineItem[] = [];
+  let last = previousInbound;
+  for (const item of items) {
+    if (item.type === 'message' && item.direction === 'inbound' && item.channel) {
+      if (last && last !== item.channel) {
+        out.push({
+          id: `switch:${item.id}`,
+          type: 'event',
+          event: 'channel_switch',
+          channel: item.channel,
+          at: item.at,
+          customerId: item.customerId,
+          ...(item.conversationId ? { conversationId: item.conversationId } : {}),
+          data: { from: last, to: item.channel },
+        });
+      }
+      last = item.channel;
+    }
+    out.push(item);
+  }
+  return { items: out, ...(last ? { lastInbound: last } : {}) };
+}

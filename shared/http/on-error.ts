@@ -2,7 +2,9 @@ import type { Context } from 'hono';
 import { HTTPException } from 'hono/http-exception';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import {
+  ConflictError,
   ForbiddenError,
+  GoneError,
   NotFoundError,
   PayloadTooLargeError,
   type ThreadlineError,
@@ -17,6 +19,8 @@ const STATUS_BY_ERROR: ReadonlyArray<[new (...args: never[]) => ThreadlineError,
   [UnauthorizedError, 401],
   [ForbiddenError, 403],
   [NotFoundError, 404],
+  [ConflictError, 409],
+  [GoneError, 410],
   [PayloadTooLargeError, 413],
   [UnavailableError, 503],
 ];

@@ -9,6 +9,7 @@ import { type Config, parseAgentTokens, requireSettings } from '../config/config
 import { type Clock, type IdGenerator, systemClock } from '../domain/ports.js';
 import { notFound, onError } from '../http/on-error.js';
 import { logger } from '../log.js';
+import { CustomerAdmin } from '../store/customer-admin.js';
 import { DynamoStore } from '../store/dynamo-store.js';
 import { randomIds } from '../store/ids.js';
 import { startLocalDynamo } from './dynamo.js';
@@ -95,6 +96,8 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
     '/',
     createAgentApp({
       store,
+      admin: new CustomerAdmin(dynamo.client, config.TABLE_NAME, store),
+      clock,
       authenticate: async (token) => tokens.get(token),
       phone: { defaultRegion: config.DEFAULT_REGION as CountryCode },
     }),

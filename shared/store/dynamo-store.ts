@@ -9,12 +9,20 @@ import {
 import * as z from 'zod';
 import {
   type Channel,
+  ChannelSchema,
   type Envelope,
   type Identity,
   IdentityKindSchema,
   type StatusEnvelope,
 } from '../domain/envelope.js';
-import type { ResolverStore, ThreadLink } from '../domain/resolver.js';
+import type {
+  ConversationTouch,
+  ProfileState,
+  ProfileTouch,
+  ResolverStore,
+  SuggestionEvidence,
+  ThreadLink,
+} from '../domain/resolver.js';
 import {
   type Conversation,
   ConversationSchema,
@@ -22,23 +30,26 @@ import {
   CustomerSchema,
   type TimelineItem,
   TimelineItemSchema,
+  withChannelSwitches,
 } from '../domain/timeline.js';
-import { UnavailableError, ValidationError } from '../errors.js';
+import { GoneError, UnavailableError, ValidationError } from '../errors.js';
 import {
   advanceMessageRefInput,
   advanceTimelineStatusInput,
-  type ConversationTouch,
   claimIdentityInput,
   getIdentityInput,
   getInput,
   Keys,
   linkMessageRefInput,
   linkThreadInput,
-  type ProfileTouch,
+  putMentionInput,
+  putSuggestionInput,
   putTimelineItemInput,
   queryCustomersByNameInput,
   queryInboxInput,
+  queryMentionsInput,
   queryTimelineInput,
+  setNameInput,
   touchConversationInput,
   touchProfileInput,
 } from './keys.js';
@@ -51,6 +62,78 @@ const MessageRefItemSchema = z.object({
   status: z.string().optional(),
   statusRank: z.number().optional(),
 });
+
+const ProfileStateSchema = z.object({
+  customerId: z.string(),
+  name: z.string().optional(),
+  nameAt: z.string().optional(),
+  mergedInto: z.string().optional(),
+  openConversationId: z.string().optional(),
+  lastConversationId: z.string().optional(),
+  lastResolvedAt: z.string().optional(),
+});
+
+const EvidenceSetSchema = z
+  .union([z.set(z.string()), z.array(z.string())])
+  .transform((v) => [...v].sort().map((json) => JSON.parse(json) as SuggestionEvidence));
+
+const MentionItemSchema = z.object({ customerId: z.string(), evidence: EvidenceSetSchema });
+
+/** A merge suggestion as agents see it. */
+export const SuggestionSchema = z.object({
+  customerId: z.string(),
+  otherId: z.string(),
+  status: z.enum(['open', 'dismissed', 'accepted']),
+  createdAt: z.string(),
+  evidence: z.array(
+    z.object({
+      id: z.string(),
+      identity: z.object({ kind: IdentityKindSchema, value: z.string() }),
+      reason: z.enum(['mentioned', 'same_payload']),
+      at: z.string(),
+      envelopeId: z.string(),
+    }),
+  ),
+});
+export type Suggestion = z.infer<typeof SuggestionSchema>;
+
+const SuggestionItemSchema = z
+  .looseObject({
+    customerId: z.string(),
+    otherId: z.string(),
+    status: z.enum(['open', 'dismissed', 'accepted']),
+    createdAt: z.string(),
+    evidence: EvidenceSetSchema,
+  })
+  .transform((item) =>
+    SuggestionSchema.parse({
+      customerId: item.customerId,
+      otherId: item.otherId,
+      status: item.status,
+      createdAt: item.createdAt,
+      evidence: item.evidence,
+    }),
+  );
+
+const TimelineCursorSchema = z.object({
+  after: z.string().startsWith('TIMELINE#').max(2048),
+  lastInbound: ChannelSchema.optional(),
+});
+
+/** Encodes a timeline cursor: the last sort key returned and the last inbound channel seen. */
+function encodeTimelineCursor(cursor: z.infer<typeof TimelineCursorSchema>): string {
+  return Buffer.from(JSON.stringify(cursor)).toString('base64url');
+}
+
+function decodeTimelineCursor(cursor: string | undefined): { after?: string; lastInbound?: Channel } {
+  if (!cursor) return {};
+  try {
+    if (cursor.length > 4096) throw new Error('too long');
+    return TimelineCursorSchema.parse(JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')));
+  } catch (error) {
+    throw new ValidationError('invalid cursor', { cause: error });
+  }
+}
 
 const ThreadLinkItemSchema = z.object({ customerId: z.string(), conversationId: z.string() });
 
@@ -68,6 +151,8 @@ const CustomerItemSchema = z.looseObject({
   lastInboundAt: z.string().optional(),
   lastInboundChannel: z.string().optional(),
   openConversationId: z.string().optional(),
+  mergedInto: z.string().optional(),
+  mergedFrom: StringSetSchema,
 });
 
 /** A page of results and the opaque cursor of the next one. */
@@ -115,6 +200,8 @@ function toCustomer(item: Record<string, unknown>): Customer {
     lastInboundAt: parsed.lastInboundAt,
     lastInboundChannel: parsed.lastInboundChannel,
     openConversationId: parsed.openConversationId,
+    mergedInto: parsed.mergedInto,
+    mergedFrom: parsed.mergedFrom,
   });
 }
 
@@ -124,8 +211,9 @@ function toTimelineItem(item: Record<string, unknown>): TimelineItem {
 }
 
 function toConversation(item: Record<string, unknown>): Conversation {
-  const { pk: _pk, sk: _sk, entity: _entity, gsi1pk: _g, gsi1sk: _s, ...rest } = item;
-  return ConversationSchema.parse(rest);
+  const { pk: _pk, sk: _sk, entity: _entity, gsi1pk: _g, gsi1sk: _s, channels, ...rest } = item;
+  const list = StringSetSchema.parse(channels);
+  return ConversationSchema.parse({ ...rest, channels: list, channelSwitch: list.length > 1 });
 }
 
 /**
@@ -172,21 +260,18 @@ export class DynamoStore implements ResolverStore {
     }
   }
 
-  async touchProfile(touch: ProfileTouch): Promise<{ openConversationId: string }> {
-    let out: { Attributes?: Record<string, unknown> };
+  async touchProfile(touch: ProfileTouch): Promise<void> {
     try {
-      out = await this.#send('UpdateItem', () =>
-        this.#doc.send(new UpdateCommand(touchProfileInput(this.#table, touch, true))),
+      await this.#send('UpdateItem', () =>
+        this.#doc.send(new UpdateCommand(touchProfileInput(this.#table, touch, 'current'))),
       );
     } catch (error) {
       if (!isConditionFailure(error)) throw error;
-      // An older event than the last one seen: update everything but the lastInbound* fields.
-      out = await this.#send('UpdateItem', () =>
-        this.#doc.send(new UpdateCommand(touchProfileInput(this.#table, touch, false))),
+      // Older than the last event or the last resolution: only the order-independent sets change.
+      await this.#send('UpdateItem', () =>
+        this.#doc.send(new UpdateCommand(touchProfileInput(this.#table, touch, 'stale'))),
       );
     }
-    const open = z.object({ openConversationId: z.string() }).parse(out.Attributes);
-    return { openConversationId: open.openConversationId };
   }
 
   async putTimelineItem(item: TimelineItem, raw: unknown): Promise<boolean> {
@@ -204,12 +289,81 @@ export class DynamoStore implements ResolverStore {
   async touchConversation(touch: ConversationTouch): Promise<void> {
     try {
       await this.#send('UpdateItem', () =>
-        this.#doc.send(new UpdateCommand(touchConversationInput(this.#table, touch))),
+        this.#doc.send(new UpdateCommand(touchConversationInput(this.#table, touch, 'current'))),
       );
     } catch (error) {
       if (!isConditionFailure(error)) throw error;
-      // A newer message already moved the conversation on; nothing to change.
+      await this.#send('UpdateItem', () =>
+        this.#doc.send(new UpdateCommand(touchConversationInput(this.#table, touch, 'stale'))),
+      );
     }
+  }
+
+  async getProfileState(customerId: string): Promise<ProfileState | undefined> {
+    const out = await this.#send('GetItem', () =>
+      this.#doc.send(new GetCommand(getInput(this.#table, Keys.customer(customerId)))),
+    );
+    if (!out.Item || out.Item.entity !== 'customer') return undefined;
+    return ProfileStateSchema.parse({ ...out.Item, customerId });
+  }
+
+  async setName(customerId: string, name: string, at: string): Promise<void> {
+    try {
+      await this.#send('UpdateItem', () =>
+        this.#doc.send(new UpdateCommand(setNameInput(this.#table, customerId, name, at))),
+      );
+    } catch (error) {
+      if (!isConditionFailure(error)) throw error;
+    }
+  }
+
+  async getTimelineItem(customerId: string, at: string, itemId: string): Promise<TimelineItem | undefined> {
+    const out = await this.#send('GetItem', () =>
+      this.#doc.send(new GetCommand(getInput(this.#table, Keys.timelineItem(customerId, at, itemId), true))),
+    );
+    return out.Item ? toTimelineItem(out.Item) : undefined;
+  }
+
+  async putMention(identity: Identity, customerId: string, evidence: SuggestionEvidence): Promise<void> {
+    await this.#send('UpdateItem', () =>
+      this.#doc.send(new UpdateCommand(putMentionInput(this.#table, identity, customerId, evidence))),
+    );
+  }
+
+  async mentionsOf(identity: Identity): Promise<Array<{ customerId: string; evidence: SuggestionEvidence }>> {
+    const out = await this.#send('Query', () =>
+      this.#doc.send(new QueryCommand(queryMentionsInput(this.#table, identity))),
+    );
+    return (out.Items ?? []).flatMap((item) => {
+      const mention = MentionItemSchema.parse(item);
+      return mention.evidence.map((evidence) => ({ customerId: mention.customerId, evidence }));
+    });
+  }
+
+  async putSuggestion(customerId: string, otherId: string, evidence: SuggestionEvidence): Promise<void> {
+    const now = new Date().toISOString();
+    for (const [a, b] of [
+      [customerId, otherId],
+      [otherId, customerId],
+    ] as const) {
+      await this.#send('UpdateItem', () =>
+        this.#doc.send(new UpdateCommand(putSuggestionInput(this.#table, a, b, evidence, now))),
+      );
+    }
+  }
+
+  /** The merge suggestions on a customer's profile. */
+  async suggestions(customerId: string): Promise<Suggestion[]> {
+    const out = await this.#send('Query', () =>
+      this.#doc.send(
+        new QueryCommand({
+          TableName: this.#table,
+          KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
+          ExpressionAttributeValues: { ':pk': Keys.customer(customerId).pk, ':prefix': 'SUGGESTION#' },
+        }),
+      ),
+    );
+    return (out.Items ?? []).map((item) => SuggestionItemSchema.parse(item));
   }
 
   async advanceStatus(envelope: StatusEnvelope): Promise<void> {
@@ -328,7 +482,9 @@ export class DynamoStore implements ResolverStore {
     const out = await this.#send('GetItem', () =>
       this.#doc.send(new GetCommand(getInput(this.#table, Keys.customer(customerId)))),
     );
-    return out.Item ? toCustomer(out.Item) : undefined;
+    if (!out.Item) return undefined;
+    if (out.Item.entity === 'erased_customer') throw new GoneError(`customer ${customerId} was erased`);
+    return toCustomer(out.Item);
   }
 
   /** Customers whose name starts with the prefix. */
@@ -344,17 +500,56 @@ export class DynamoStore implements ResolverStore {
     customerId: string,
     page: { limit: number; cursor?: string | undefined },
   ): Promise<Page<TimelineItem>> {
-    const out = await this.#send('Query', () =>
-      this.#doc.send(
-        new QueryCommand(
-          queryTimelineInput(this.#table, customerId, {
-            limit: page.limit,
-            startKey: decodeCursor(page.cursor),
-          }),
+    const cursor = decodeTimelineCursor(page.cursor);
+    const partitions = await this.mergedPartitions(customerId);
+    // One sorted page of the union: at most `limit` from each partition, merged, cut to `limit`.
+    const pages = await Promise.all(
+      partitions.map((id) =>
+        this.#send('Query', () =>
+          this.#doc.send(
+            new QueryCommand(
+              queryTimelineInput(this.#table, id, { limit: page.limit + 1, after: cursor.after }),
+            ),
+          ),
         ),
       ),
     );
-    return { items: (out.Items ?? []).map(toTimelineItem), cursor: encodeCursor(out.LastEvaluatedKey) };
+    const rows = pages
+      .flatMap((out) => out.Items ?? [])
+      .map((item) => ({ sk: String(item.sk), item: toTimelineItem(item) }))
+      .sort((a, b) => (a.sk < b.sk ? -1 : a.sk > b.sk ? 1 : 0));
+    const taken = rows.slice(0, page.limit);
+    const more = rows.length > page.limit;
+    const derived = withChannelSwitches(
+      taken.map((r) => r.item),
+      cursor.lastInbound,
+    );
+    const last = taken.at(-1);
+    return {
+      items: derived.items,
+      cursor:
+        more && last ? encodeTimelineCursor({ after: last.sk, lastInbound: derived.lastInbound }) : null,
+    };
+  }
+
+  /** The partitions whose union is this customer's timeline: the root of its merges and all merged in. */
+  async mergedPartitions(customerId: string): Promise<string[]> {
+    let root = customerId;
+    for (let hop = 0; hop < 5; hop++) {
+      const state = await this.getProfileState(root);
+      if (!state?.mergedInto) break;
+      root = state.mergedInto;
+    }
+    const seen = new Set<string>();
+    const queue = [root];
+    while (queue.length > 0 && seen.size < 50) {
+      const id = queue.shift() as string;
+      if (seen.has(id)) continue;
+      seen.add(id);
+      const customer = await this.getCustomer(id);
+      queue.push(...(customer?.mergedFrom ?? []));
+    }
+    return [...seen];
   }
 
   /** A conversation, or undefined. */

@@ -6,6 +6,7 @@ import type {
 } from '@aws-sdk/lib-dynamodb';
 import type { Channel, DeliveryStatus, Identity, ProviderError } from '../domain/envelope.js';
 import { identityToken } from '../domain/identity.js';
+import type { ConversationTouch, ProfileTouch, SuggestionEvidence } from '../domain/resolver.js';
 import { statusRank, type TimelineItem } from '../domain/timeline.js';
 
 /**
@@ -72,71 +73,74 @@ export function claimIdentityInput(
   };
 }
 
-/** What an inbound event changes on the customer's profile. */
-export interface ProfileTouch {
-  customerId: string;
-  identities: readonly Identity[];
-  channel: Channel;
-  at: string;
-  now: string;
-  name?: string;
-  /** The conversation to open if the customer has none open. */
-  candidateConversationId: string;
-  /** Whether to move lastInbound* (only for inbound customer messages). */
-  inbound: boolean;
-}
-
 /**
- * Upserts the profile for an inbound event. Idempotent: sets are ADDed, first values kept with
- * if_not_exists; the lastInbound* fields move only forward in time (the condition), so a late
- * redelivery cannot move them back; the caller retries with `withLastInbound=false` on a failed check.
+ * Upserts the profile for an event; the resolver writes it last. `current` for an event newer than
+ * both the last one seen and the last resolution: it may (re)point the open conversation and move the
+ * last-inbound fields. `stale` (the retry after a failed check) only adds identities, channels and
+ * the conversation to their sets, which are order-independent.
  */
 export function touchProfileInput(
   table: string,
   touch: ProfileTouch,
-  withLastInbound: boolean,
+  phase: 'current' | 'stale',
 ): UpdateCommandInput {
-  const names: Record<string, string> = { '#open': 'openConversationId' };
+  const names: Record<string, string> = {};
   const values: Record<string, unknown> = {
     ':entity': 'customer',
     ':id': touch.customerId,
     ':now': touch.now,
     ':identities': new Set(touch.identities.map(identityToken)),
     ':channels': new Set([touch.channel]),
-    ':conv': touch.candidateConversationId,
+    ':conversations': new Set([touch.conversationId]),
   };
-  const sets = [
-    'entity = :entity',
-    'id = :id',
-    'createdAt = if_not_exists(createdAt, :now)',
-    '#open = if_not_exists(#open, :conv)',
-  ];
-  if (touch.name) {
-    names['#name'] = 'name';
-    values[':name'] = touch.name;
-    values[':namePk'] = CUSTOMER_NAME_PARTITION;
-    values[':nameSk'] = `${nameSearchKey(touch.name)}#${touch.customerId}`;
-    sets.push(
-      '#name = if_not_exists(#name, :name)',
-      'gsi1pk = if_not_exists(gsi1pk, :namePk)',
-      'gsi1sk = if_not_exists(gsi1sk, :nameSk)',
-    );
+  const sets = ['entity = :entity', 'id = :id', 'createdAt = if_not_exists(createdAt, :now)'];
+  const adds = ['identities :identities', 'channels :channels', 'conversationIds :conversations'];
+  if (touch.mentioned?.length) {
+    values[':mentioned'] = new Set(touch.mentioned.map(identityToken));
+    adds.push('mentioned :mentioned');
   }
   let condition: string | undefined;
-  if (withLastInbound && touch.inbound) {
+  if (phase === 'current') {
+    names['#open'] = 'openConversationId';
+    values[':conv'] = touch.conversationId;
     values[':at'] = touch.at;
-    values[':channel'] = touch.channel;
-    sets.push('lastInboundAt = :at', 'lastInboundChannel = :channel');
-    condition = 'attribute_not_exists(lastInboundAt) OR lastInboundAt <= :at';
+    sets.push('#open = :conv', 'lastEventAt = :at');
+    if (touch.inbound) {
+      values[':channel'] = touch.channel;
+      sets.push('lastInboundAt = :at', 'lastInboundChannel = :channel');
+    }
+    condition =
+      '(attribute_not_exists(lastEventAt) OR lastEventAt <= :at) AND (attribute_not_exists(lastResolvedAt) OR lastResolvedAt < :at)';
   }
   return {
     TableName: table,
     Key: Keys.customer(touch.customerId),
-    UpdateExpression: `SET ${sets.join(', ')} ADD identities :identities, channels :channels`,
-    ExpressionAttributeNames: names,
+    UpdateExpression: `SET ${sets.join(', ')} ADD ${adds.join(', ')}`,
+    ...(Object.keys(names).length ? { ExpressionAttributeNames: names } : {}),
     ExpressionAttributeValues: values,
     ...(condition ? { ConditionExpression: condition } : {}),
-    ReturnValues: 'ALL_NEW',
+  };
+}
+
+/** Sets the name from the earliest event that carried one (and indexes it for search). */
+export function setNameInput(
+  table: string,
+  customerId: string,
+  name: string,
+  at: string,
+): UpdateCommandInput {
+  return {
+    TableName: table,
+    Key: Keys.customer(customerId),
+    UpdateExpression: 'SET #name = :name, nameAt = :at, gsi1pk = :namePk, gsi1sk = :nameSk',
+    ExpressionAttributeNames: { '#name': 'name' },
+    ExpressionAttributeValues: {
+      ':name': name,
+      ':at': at,
+      ':namePk': CUSTOMER_NAME_PARTITION,
+      ':nameSk': `${nameSearchKey(name)}#${customerId}`,
+    },
+    ConditionExpression: 'attribute_exists(pk) AND (attribute_not_exists(nameAt) OR nameAt > :at)',
   };
 }
 
@@ -152,56 +156,84 @@ export function putTimelineItemInput(table: string, item: TimelineItem, raw: unk
   return { TableName: table, Item: record, ConditionExpression: 'attribute_not_exists(pk)' };
 }
 
-/** What an inbound event changes on the conversation. */
-export interface ConversationTouch {
-  conversationId: string;
-  customerId: string;
-  channel: Channel;
-  at: string;
-  now: string;
-  inbound: boolean;
-}
-
 /**
- * Upserts the conversation an event belongs to. Creation fields are if_not_exists; the inbox key is
- * set once when the customer starts waiting, so the index is not rewritten for every message.
+ * Upserts the conversation an event belongs to. `current` for an event newer than the conversation's
+ * last message and its resolution; `reopen` also puts a resolved conversation back in the open inbox;
+ * `stale` (the retry after a failed check) only adds the channel, so the channel set, which flags a
+ * channel switch, is the same whatever order messages arrive in.
  */
-export function touchConversationInput(table: string, touch: ConversationTouch): UpdateCommandInput {
-  const sets = [
-    'entity = :entity',
-    'id = :id',
-    'customerId = :customerId',
-    'createdAt = if_not_exists(createdAt, :now)',
-    '#status = if_not_exists(#status, :open)',
-    'channel = :channel',
-  ];
+export function touchConversationInput(
+  table: string,
+  touch: ConversationTouch,
+  phase: 'current' | 'stale',
+): UpdateCommandInput {
+  const key = Keys.conversation(touch.conversationId);
   const values: Record<string, unknown> = {
     ':entity': 'conversation',
     ':id': touch.conversationId,
     ':customerId': touch.customerId,
     ':now': touch.now,
-    ':open': 'open',
-    ':channel': touch.channel,
-    ':at': touch.at,
   };
-  sets.push('lastMessageAt = :at');
+  const sets = [
+    'entity = :entity',
+    'id = :id',
+    'customerId = :customerId',
+    'createdAt = if_not_exists(createdAt, :now)',
+  ];
+  const adds: string[] = [];
   if (touch.inbound) {
+    values[':channels'] = new Set([touch.channel]);
+    adds.push('channels :channels');
+  }
+  if (touch.previousConversationId) {
+    values[':previous'] = touch.previousConversationId;
+    sets.push('previousConversationId = if_not_exists(previousConversationId, :previous)');
+  }
+  if (phase === 'stale') {
+    return {
+      TableName: table,
+      Key: key,
+      UpdateExpression: `SET ${sets.join(', ')}${adds.length ? ` ADD ${adds.join(', ')}` : ''}`,
+      ExpressionAttributeValues: values,
+    };
+  }
+  values[':open'] = 'open';
+  values[':channel'] = touch.channel;
+  values[':at'] = touch.at;
+  sets.push('channel = :channel', 'lastMessageAt = :at');
+  const removes: string[] = [];
+  if (touch.reopen) {
     values[':inbox'] = inboxPartition('open');
     values[':inboxSk'] = `${touch.at}#${touch.conversationId}`;
-    sets.push(
-      'waitingSince = if_not_exists(waitingSince, :at)',
-      'gsi1pk = if_not_exists(gsi1pk, :inbox)',
-      'gsi1sk = if_not_exists(gsi1sk, :inboxSk)',
-    );
+    sets.push('#status = :open', 'waitingSince = :at', 'gsi1pk = :inbox', 'gsi1sk = :inboxSk');
+    removes.push('resolvedAt');
+  } else {
+    sets.push('#status = if_not_exists(#status, :open)');
+    if (touch.inbound) {
+      values[':inbox'] = inboxPartition('open');
+      values[':inboxSk'] = `${touch.at}#${touch.conversationId}`;
+      sets.push(
+        'waitingSince = if_not_exists(waitingSince, :at)',
+        'gsi1pk = if_not_exists(gsi1pk, :inbox)',
+        'gsi1sk = if_not_exists(gsi1sk, :inboxSk)',
+      );
+    }
   }
   return {
     TableName: table,
-    Key: Keys.conversation(touch.conversationId),
-    UpdateExpression: `SET ${sets.join(', ')}`,
+    Key: key,
+    UpdateExpression: [
+      `SET ${sets.join(', ')}`,
+      adds.length ? `ADD ${adds.join(', ')}` : '',
+      removes.length ? `REMOVE ${removes.join(', ')}` : '',
+    ]
+      .filter(Boolean)
+      .join(' '),
     ExpressionAttributeNames: { '#status': 'status' },
     ExpressionAttributeValues: values,
-    // lastMessageAt never moves back: an older redelivery fails the check and changes nothing.
-    ConditionExpression: 'attribute_not_exists(lastMessageAt) OR lastMessageAt <= :at',
+    // Never moved back by an older event, and never reopened by one older than the resolution.
+    ConditionExpression:
+      '(attribute_not_exists(lastMessageAt) OR lastMessageAt <= :at) AND (attribute_not_exists(resolvedAt) OR resolvedAt < :at)',
   };
 }
 
@@ -289,19 +321,30 @@ export function linkMessageRefInput(
   };
 }
 
-/** One page of a customer's timeline, oldest first. */
+/** Upper bound of timeline sort keys: every `TIMELINE#...` key sorts below `TIMELINE$`. */
+const TIMELINE_END = 'TIMELINE$';
+
+/**
+ * One page of one partition's timeline, oldest first, strictly after the sort key `after`. The
+ * cursor is a sort key rather than a LastEvaluatedKey so that one cursor pages through the union of
+ * several partitions (a customer and the customers merged into them).
+ */
 export function queryTimelineInput(
   table: string,
   customerId: string,
-  page: { limit: number; startKey?: Record<string, unknown> | undefined },
+  page: { limit: number; after?: string | undefined },
 ): QueryCommandInput {
   return {
     TableName: table,
-    KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
-    ExpressionAttributeValues: { ':pk': Keys.customer(customerId).pk, ':prefix': 'TIMELINE#' },
+    KeyConditionExpression: 'pk = :pk AND sk BETWEEN :from AND :to',
+    ExpressionAttributeValues: {
+      ':pk': Keys.customer(customerId).pk,
+      // The smallest string above `after` is `after` followed by U+0000.
+      ':from': page.after ? `${page.after}\u0000` : 'TIMELINE#',
+      ':to': TIMELINE_END,
+    },
     ScanIndexForward: true,
     Limit: page.limit,
-    ...(page.startKey ? { ExclusiveStartKey: page.startKey } : {}),
   };
 }
 
@@ -374,6 +417,65 @@ export function linkThreadInput(
       ':entity': 'message_ref',
       ':customerId': link.customerId,
       ':conversationId': link.conversationId,
+    },
+  };
+}
+
+/** Remembers that a customer mentioned an identity, so whoever claims it later meets the suggestion. */
+export function putMentionInput(
+  table: string,
+  identity: Identity,
+  customerId: string,
+  evidence: SuggestionEvidence,
+): UpdateCommandInput {
+  return {
+    TableName: table,
+    Key: { pk: `MENTION#${identityToken(identity)}`, sk: `CUSTOMER#${customerId}` },
+    UpdateExpression: 'SET entity = :entity, customerId = :customerId ADD evidence :evidence',
+    ExpressionAttributeValues: {
+      ':entity': 'mention',
+      ':customerId': customerId,
+      ':evidence': new Set([JSON.stringify(evidence)]),
+    },
+  };
+}
+
+/** Everyone who mentioned an identity. */
+export function queryMentionsInput(table: string, identity: Identity): QueryCommandInput {
+  return {
+    TableName: table,
+    KeyConditionExpression: 'pk = :pk',
+    ExpressionAttributeValues: { ':pk': `MENTION#${identityToken(identity)}` },
+    Limit: 50,
+  };
+}
+
+/** Key of the suggestion, on `customerId`'s profile, that `otherId` may be the same person. */
+export function suggestionKey(customerId: string, otherId: string): { pk: string; sk: string } {
+  return { pk: Keys.customer(customerId).pk, sk: `SUGGESTION#${otherId}` };
+}
+
+/** Raises a suggestion or adds evidence to it; its status (open, dismissed, accepted) is kept. */
+export function putSuggestionInput(
+  table: string,
+  customerId: string,
+  otherId: string,
+  evidence: SuggestionEvidence,
+  now: string,
+): UpdateCommandInput {
+  return {
+    TableName: table,
+    Key: suggestionKey(customerId, otherId),
+    UpdateExpression:
+      'SET entity = :entity, customerId = :customerId, otherId = :otherId, #status = if_not_exists(#status, :open), createdAt = if_not_exists(createdAt, :now) ADD evidence :evidence',
+    ExpressionAttributeNames: { '#status': 'status' },
+    ExpressionAttributeValues: {
+      ':entity': 'suggestion',
+      ':customerId': customerId,
+      ':otherId': otherId,
+      ':open': 'open',
+      ':now': now,
+      ':evidence': new Set([JSON.stringify(evidence)]),
     },
   };
 }

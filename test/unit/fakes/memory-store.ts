@@ -1,15 +1,39 @@
 import type { Channel, Envelope, Identity, StatusEnvelope } from '#shared/domain/envelope.js';
 import { identityToken } from '#shared/domain/identity.js';
-import type { ResolverStore, ThreadLink } from '#shared/domain/resolver.js';
+import type {
+  ConversationTouch,
+  ProfileState,
+  ProfileTouch,
+  ResolverStore,
+  SuggestionEvidence,
+  ThreadLink,
+} from '#shared/domain/resolver.js';
 import { statusRank, type TimelineItem } from '#shared/domain/timeline.js';
 
 interface Profile {
   id: string;
   name?: string;
+  nameAt?: string;
   identities: Set<string>;
   channels: Set<string>;
+  conversationIds: Set<string>;
+  openConversationId?: string;
+  lastEventAt?: string;
   lastInboundAt?: string;
-  openConversationId: string;
+  lastInboundChannel?: Channel;
+  lastConversationId?: string;
+  lastResolvedAt?: string;
+  mergedInto?: string;
+}
+
+interface ConversationRow {
+  customerId: string;
+  status: 'open' | 'resolved';
+  lastMessageAt?: string;
+  waitingSince?: string;
+  channels: Set<string>;
+  resolvedAt?: string;
+  previousConversationId?: string;
 }
 
 interface Ref {
@@ -19,20 +43,19 @@ interface Ref {
 }
 
 /**
- * An in-memory ResolverStore with the same idempotency rules as DynamoStore, and a hook that can
- * fail the n-th write so tests can crash the resolver part-way through.
+ * An in-memory ResolverStore with the same conditions as DynamoStore, and a hook that fails the n-th
+ * write so tests can crash the resolver part-way through.
  */
 export class MemoryStore implements ResolverStore {
   readonly identities = new Map<string, string>();
   readonly profiles = new Map<string, Profile>();
   readonly timelines = new Map<string, Map<string, TimelineItem>>();
-  readonly conversations = new Map<
-    string,
-    { customerId: string; lastMessageAt: string; waitingSince?: string }
-  >();
+  readonly conversations = new Map<string, ConversationRow>();
   readonly refs = new Map<string, Ref>();
   readonly providerEvents = new Map<string, Envelope>();
   readonly threads = new Map<string, ThreadLink>();
+  readonly mentions = new Map<string, Map<string, Set<string>>>();
+  readonly suggestions = new Map<string, { status: string; evidence: Set<string> }>();
   writes = 0;
   failOnWrite?: number;
 
@@ -53,23 +76,17 @@ export class MemoryStore implements ResolverStore {
     return true;
   }
 
-  async touchProfile(
-    touch: Parameters<ResolverStore['touchProfile']>[0],
-  ): Promise<{ openConversationId: string }> {
+  async getProfileState(customerId: string): Promise<ProfileState | undefined> {
+    const p = this.profiles.get(customerId);
+    return p ? { customerId, ...p } : undefined;
+  }
+
+  async setName(customerId: string, name: string, at: string): Promise<void> {
     this.#write();
-    const profile = this.profiles.get(touch.customerId) ?? {
-      id: touch.customerId,
-      identities: new Set<string>(),
-      channels: new Set<string>(),
-      openConversationId: touch.candidateConversationId,
-    };
-    for (const identity of touch.identities) profile.identities.add(identityToken(identity));
-    profile.channels.add(touch.channel);
-    if (touch.name && !profile.name) profile.name = touch.name;
-    if (touch.inbound && (!profile.lastInboundAt || profile.lastInboundAt <= touch.at))
-      profile.lastInboundAt = touch.at;
-    this.profiles.set(touch.customerId, profile);
-    return { openConversationId: profile.openConversationId };
+    const p = this.profiles.get(customerId);
+    if (!p || (p.nameAt !== undefined && p.nameAt <= at)) return;
+    p.name = name;
+    p.nameAt = at;
   }
 
   async putTimelineItem(item: TimelineItem): Promise<boolean> {
@@ -82,15 +99,57 @@ export class MemoryStore implements ResolverStore {
     return true;
   }
 
-  async touchConversation(touch: Parameters<ResolverStore['touchConversation']>[0]): Promise<void> {
+  async getTimelineItem(customerId: string, at: string, itemId: string): Promise<TimelineItem | undefined> {
+    const item = this.timelines.get(customerId)?.get(`${at}#${itemId}`);
+    return item ? structuredClone(item) : undefined;
+  }
+
+  async touchConversation(touch: ConversationTouch): Promise<void> {
     this.#write();
-    const current = this.conversations.get(touch.conversationId);
-    if (current && current.lastMessageAt > touch.at) return;
-    this.conversations.set(touch.conversationId, {
+    const row = this.conversations.get(touch.conversationId) ?? {
       customerId: touch.customerId,
-      lastMessageAt: touch.at,
-      ...(touch.inbound || current?.waitingSince ? { waitingSince: current?.waitingSince ?? touch.at } : {}),
-    });
+      status: 'open' as const,
+      channels: new Set<string>(),
+    };
+    this.conversations.set(touch.conversationId, row);
+    if (touch.inbound) row.channels.add(touch.channel);
+    if (touch.previousConversationId) row.previousConversationId ??= touch.previousConversationId;
+    const current =
+      (row.lastMessageAt === undefined || row.lastMessageAt <= touch.at) &&
+      (row.resolvedAt === undefined || row.resolvedAt < touch.at);
+    if (!current) return;
+    row.lastMessageAt = touch.at;
+    if (touch.reopen) {
+      row.status = 'open';
+      row.waitingSince = touch.at;
+      delete row.resolvedAt;
+    } else if (touch.inbound) {
+      row.waitingSince ??= touch.at;
+    }
+  }
+
+  async touchProfile(touch: ProfileTouch): Promise<void> {
+    this.#write();
+    const p = this.profiles.get(touch.customerId) ?? {
+      id: touch.customerId,
+      identities: new Set<string>(),
+      channels: new Set<string>(),
+      conversationIds: new Set<string>(),
+    };
+    this.profiles.set(touch.customerId, p);
+    for (const identity of touch.identities) p.identities.add(identityToken(identity));
+    p.channels.add(touch.channel);
+    p.conversationIds.add(touch.conversationId);
+    const current =
+      (p.lastEventAt === undefined || p.lastEventAt <= touch.at) &&
+      (p.lastResolvedAt === undefined || p.lastResolvedAt < touch.at);
+    if (!current) return;
+    p.openConversationId = touch.conversationId;
+    p.lastEventAt = touch.at;
+    if (touch.inbound) {
+      p.lastInboundAt = touch.at;
+      p.lastInboundChannel = touch.channel;
+    }
   }
 
   #advance(item: TimelineItem | undefined, status: NonNullable<TimelineItem['status']>, at: string): void {
@@ -100,9 +159,8 @@ export class MemoryStore implements ResolverStore {
     item.statusAt = at;
   }
 
-  #timelineItem(item: TimelineItem | undefined): TimelineItem | undefined {
-    if (!item) return undefined;
-    return this.timelines.get(item.customerId)?.get(`${item.at}#${item.id}`);
+  #stored(item: TimelineItem | undefined): TimelineItem | undefined {
+    return item ? this.timelines.get(item.customerId)?.get(`${item.at}#${item.id}`) : undefined;
   }
 
   async advanceStatus(envelope: StatusEnvelope): Promise<void> {
@@ -114,7 +172,7 @@ export class MemoryStore implements ResolverStore {
       ref.statusAt = envelope.occurredAt;
     }
     this.refs.set(key, ref);
-    this.#advance(this.#timelineItem(ref.item), envelope.status, envelope.occurredAt);
+    this.#advance(this.#stored(ref.item), envelope.status, envelope.occurredAt);
   }
 
   async linkOutbound(item: TimelineItem): Promise<void> {
@@ -123,7 +181,7 @@ export class MemoryStore implements ResolverStore {
     const ref = this.refs.get(key) ?? {};
     ref.item ??= item;
     this.refs.set(key, ref);
-    if (ref.status) this.#advance(this.#timelineItem(ref.item), ref.status, ref.statusAt ?? item.at);
+    if (ref.status) this.#advance(this.#stored(ref.item), ref.status, ref.statusAt ?? item.at);
   }
 
   async putProviderEvent(envelope: Envelope): Promise<void> {
@@ -143,6 +201,31 @@ export class MemoryStore implements ResolverStore {
     this.#write();
     const key = `${channel}#${threadId}`;
     if (!this.threads.has(key)) this.threads.set(key, link);
+  }
+
+  async putMention(identity: Identity, customerId: string, evidence: SuggestionEvidence): Promise<void> {
+    this.#write();
+    const byCustomer = this.mentions.get(identityToken(identity)) ?? new Map<string, Set<string>>();
+    this.mentions.set(identityToken(identity), byCustomer);
+    const set = byCustomer.get(customerId) ?? new Set<string>();
+    byCustomer.set(customerId, set);
+    set.add(JSON.stringify(evidence));
+  }
+
+  async mentionsOf(identity: Identity): Promise<Array<{ customerId: string; evidence: SuggestionEvidence }>> {
+    const byCustomer = this.mentions.get(identityToken(identity)) ?? new Map<string, Set<string>>();
+    return [...byCustomer.entries()].flatMap(([customerId, set]) =>
+      [...set].map((json) => ({ customerId, evidence: JSON.parse(json) as SuggestionEvidence })),
+    );
+  }
+
+  async putSuggestion(customerId: string, otherId: string, evidence: SuggestionEvidence): Promise<void> {
+    for (const key of [`${customerId}#${otherId}`, `${otherId}#${customerId}`]) {
+      this.#write();
+      const row = this.suggestions.get(key) ?? { status: 'open', evidence: new Set<string>() };
+      row.evidence.add(JSON.stringify(evidence));
+      this.suggestions.set(key, row);
+    }
   }
 
   /** The customer's timeline, oldest first. */

@@ -1,5 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { type AgentStore, candidateIdentities, createAgentApp } from '#functions/agent-api/app.js';
+import {
+  type AgentAdmin,
+  type AgentStore,
+  candidateIdentities,
+  createAgentApp,
+} from '#functions/agent-api/app.js';
 import type { Identity } from '#shared/domain/envelope.js';
 import { identityToken } from '#shared/domain/identity.js';
 import type { Conversation, Customer, TimelineItem } from '#shared/domain/timeline.js';
@@ -11,6 +16,7 @@ const sheena: Customer = {
   channels: ['whatsapp'],
   createdAt: '2025-06-08T21:00:00.000Z',
   openConversationId: 'cv_1',
+  mergedFrom: [],
 };
 const conversation: Conversation = {
   id: 'cv_1',
@@ -18,6 +24,8 @@ const conversation: Conversation = {
   status: 'open',
   createdAt: '2025-06-08T21:00:00.000Z',
   waitingSince: '2025-06-08T20:59:43.000Z',
+  channels: ['whatsapp'],
+  channelSwitch: false,
 };
 const item: TimelineItem = {
   id: 'whatsapp:wamid.A',
@@ -44,12 +52,50 @@ function fakeStore(): AgentStore & { inboxCalls: unknown[] } {
       inboxCalls.push({ filter, page });
       return { items: [conversation], cursor: null };
     },
+    suggestions: async () => [],
   };
 }
 
-function app(store = fakeStore()) {
+function fakeAdmin(): AgentAdmin & { calls: unknown[][] } {
+  const calls: unknown[][] = [];
+  return {
+    calls,
+    merge: async (...args) => {
+      calls.push(['merge', ...args]);
+    },
+    unmerge: async (...args) => {
+      calls.push(['unmerge', ...args]);
+    },
+    dismissSuggestion: async (...args) => {
+      calls.push(['dismiss', ...args]);
+    },
+    resolveConversation: async (...args) => {
+      calls.push(['resolve', ...args]);
+    },
+    export: async (id, now) => ({
+      exportedAt: now,
+      customers: [{ id }],
+      timeline: [],
+      conversations: [],
+      suggestions: [],
+    }),
+    erase: async (customerId, agentId, now) => ({
+      customerId,
+      erasedAt: now,
+      erasedBy: agentId,
+      customers: 1,
+      identities: 1,
+      timelineItems: 1,
+      conversations: 1,
+    }),
+  };
+}
+
+function app(store = fakeStore(), admin = fakeAdmin()) {
   return createAgentApp({
     store,
+    admin,
+    clock: { now: () => new Date('2025-06-09T10:00:00.000Z') },
     authenticate: async (token) => (token === 'secret-token' ? 'agent-7' : undefined),
     phone: { defaultRegion: 'US' },
   });
@@ -89,7 +135,7 @@ describe('agent API', () => {
 
   it('returns the profile with its open conversation', async () => {
     const res = await app().request('/api/customers/cu_1', auth);
-    expect(await res.json()).toEqual({ ...sheena, openConversation: conversation });
+    expect(await res.json()).toEqual({ ...sheena, openConversation: conversation, suggestions: [] });
   });
 
   it('answers 404 for an unknown customer and 400 for an id that cannot be one', async () => {
@@ -134,5 +180,46 @@ describe('candidateIdentities', () => {
       kind: 'email',
       value: 'jane@example.com',
     });
+  });
+});
+
+describe('agent API: customer changes', () => {
+  it('merges another customer in as the calling agent', async () => {
+    const admin = fakeAdmin();
+    const res = await app(fakeStore(), admin).request('/api/customers/cu_1/merge', {
+      method: 'POST',
+      headers: { ...auth.headers, 'content-type': 'application/json' },
+      body: JSON.stringify({ customerId: 'cu_2' }),
+    });
+    expect(res.status).toBe(200);
+    expect(admin.calls).toEqual([['merge', 'cu_1', 'cu_2', 'agent-7', '2025-06-09T10:00:00.000Z']]);
+  });
+
+  it('answers 400 for a merge without a valid customerId', async () => {
+    const admin = fakeAdmin();
+    for (const body of ['{"customerId":"../x"}', 'not json', '{}']) {
+      const res = await app(fakeStore(), admin).request('/api/customers/cu_1/merge', {
+        method: 'POST',
+        headers: { ...auth.headers, 'content-type': 'application/json' },
+        body,
+      });
+      expect(res.status).toBe(400);
+    }
+    expect(admin.calls).toEqual([]);
+  });
+
+  it('erases a customer and answers the audit report', async () => {
+    const res = await app().request('/api/customers/cu_1', { method: 'DELETE', ...auth });
+    expect(await res.json()).toMatchObject({ customerId: 'cu_1', erasedBy: 'agent-7', timelineItems: 1 });
+  });
+
+  it('resolves a conversation as the calling agent', async () => {
+    const admin = fakeAdmin();
+    const res = await app(fakeStore(), admin).request('/api/conversations/cv_1/resolve', {
+      method: 'POST',
+      ...auth,
+    });
+    expect(res.status).toBe(200);
+    expect(admin.calls).toEqual([['resolve', 'cv_1', 'agent-7', '2025-06-09T10:00:00.000Z']]);
   });
 });

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { Envelope } from '#shared/domain/envelope.js';
-import { applyEnvelope, candidateConversationId, type ResolverDeps } from '#shared/domain/resolver.js';
+import { applyEnvelope, nextConversationId, type ResolverDeps } from '#shared/domain/resolver.js';
 import { envelope, inboundText, status } from '../../fakes/envelopes.js';
 import { MemoryStore } from '../../fakes/memory-store.js';
 
@@ -39,7 +39,7 @@ describe('applyEnvelope', () => {
     const result = await applyEnvelope(d, inboundText());
     expect(result).toEqual({
       customerId: 'cu_1',
-      conversationId: candidateConversationId('cu_1', 'whatsapp:msg:wamid.IN1'),
+      conversationId: nextConversationId('cu_1', undefined),
       written: true,
     });
     expect(d.store.identities.get('phone#+16505551234')).toBe('cu_1');
@@ -209,6 +209,7 @@ describe('applyEnvelope', () => {
       d,
       email('ses-3', '2025-06-09T10:00:00.000Z', { messageId: '<c@mail.example>', inReplyTo: '<unknown@x>' }),
     );
-    expect(unrelated.conversationId).toBe('cv_later');
+    // Answering the old thread made it the open conversation again.
+    expect(unrelated.conversationId).toBe(first.conversationId);
   });
 });

@@ -32,26 +32,23 @@ describe('DynamoStore', () => {
     expect((error as UnavailableError).cause).toBeInstanceOf(ProvisionedThroughputExceededException);
   });
 
-  it('retries the profile touch without lastInbound fields for an older event', async () => {
-    ddb
-      .on(UpdateCommand)
-      .rejectsOnce(conditionFailed())
-      .resolves({ Attributes: { openConversationId: 'cv_1' } });
+  it('retries the profile touch without the conversation pointer for an older event', async () => {
+    ddb.on(UpdateCommand).rejectsOnce(conditionFailed()).resolves({});
     const store = new DynamoStore(new DynamoDBClient({ region: 'us-east-1' }), 'threadline');
-    const out = await store.touchProfile({
+    await store.touchProfile({
       customerId: 'cu_1',
       identities: [phone],
       channel: 'whatsapp',
       at: '2025-06-08T20:59:43.000Z',
       now: '2025-06-08T21:00:00.000Z',
-      candidateConversationId: 'cv_2',
+      conversationId: 'cv_2',
       inbound: true,
     });
-    expect(out).toEqual({ openConversationId: 'cv_1' });
     const calls = ddb.calls();
     expect(calls).toHaveLength(2);
     const second = calls[1]?.args[0].input as { UpdateExpression: string; ConditionExpression?: string };
     expect(second.UpdateExpression).not.toContain('lastInboundAt');
+    expect(second.UpdateExpression).not.toContain('#open');
     expect(second.ConditionExpression).toBeUndefined();
   });
 

@@ -8,6 +8,7 @@ import {
   putTimelineItemInput,
   queryInboxInput,
   queryTimelineInput,
+  setNameInput,
   touchConversationInput,
   touchProfileInput,
 } from '#shared/store/keys.js';
@@ -53,49 +54,42 @@ describe('key builders', () => {
     });
   });
 
-  it('touches the profile with idempotent set additions and a forward-only lastInboundAt', () => {
-    const input = touchProfileInput(
-      't',
-      {
-        customerId: 'cu_1',
-        identities: [phone],
-        channel: 'whatsapp',
-        at: '2025-06-08T20:59:43.000Z',
-        now: '2025-06-08T21:00:00.000Z',
-        name: 'Sheena Nelson',
-        candidateConversationId: 'cv_1',
-        inbound: true,
-      },
-      true,
-    );
+  const touch = {
+    customerId: 'cu_1',
+    identities: [phone],
+    channel: 'whatsapp' as const,
+    at: '2025-06-08T20:59:43.000Z',
+    now: '2025-06-08T21:00:00.000Z',
+    conversationId: 'cv_1',
+    inbound: true,
+  };
+
+  it('points the profile at the conversation only for an event newer than the last one and the last resolution', () => {
+    const input = touchProfileInput('t', touch, 'current');
     expect(input.UpdateExpression).toBe(
-      'SET entity = :entity, id = :id, createdAt = if_not_exists(createdAt, :now), #open = if_not_exists(#open, :conv), ' +
-        '#name = if_not_exists(#name, :name), gsi1pk = if_not_exists(gsi1pk, :namePk), gsi1sk = if_not_exists(gsi1sk, :nameSk), ' +
-        'lastInboundAt = :at, lastInboundChannel = :channel ADD identities :identities, channels :channels',
+      'SET entity = :entity, id = :id, createdAt = if_not_exists(createdAt, :now), #open = :conv, lastEventAt = :at, ' +
+        'lastInboundAt = :at, lastInboundChannel = :channel ADD identities :identities, channels :channels, conversationIds :conversations',
     );
-    expect(input.ConditionExpression).toBe('attribute_not_exists(lastInboundAt) OR lastInboundAt <= :at');
+    expect(input.ConditionExpression).toBe(
+      '(attribute_not_exists(lastEventAt) OR lastEventAt <= :at) AND (attribute_not_exists(lastResolvedAt) OR lastResolvedAt < :at)',
+    );
     expect(input.ExpressionAttributeValues?.[':identities']).toEqual(new Set(['phone#+16505551234']));
-    expect(input.ExpressionAttributeValues?.[':nameSk']).toBe('sheena nelson#cu_1');
-    expect(input.ReturnValues).toBe('ALL_NEW');
   });
 
-  it('leaves lastInboundAt alone on the retry for an older event', () => {
-    const input = touchProfileInput(
-      't',
-      {
-        customerId: 'cu_1',
-        identities: [phone],
-        channel: 'whatsapp',
-        at: '2025-06-08T20:59:43.000Z',
-        now: '2025-06-08T21:00:00.000Z',
-        candidateConversationId: 'cv_1',
-        inbound: true,
-      },
-      false,
+  it('only adds to the sets on the retry for an older event', () => {
+    const input = touchProfileInput('t', touch, 'stale');
+    expect(input.UpdateExpression).toBe(
+      'SET entity = :entity, id = :id, createdAt = if_not_exists(createdAt, :now) ADD identities :identities, channels :channels, conversationIds :conversations',
     );
-    expect(input.UpdateExpression).not.toContain('lastInboundAt');
     expect(input.ConditionExpression).toBeUndefined();
-    expect(input.ExpressionAttributeNames).toEqual({ '#open': 'openConversationId' });
+  });
+
+  it('keeps the name of the earliest event and indexes it for search', () => {
+    const input = setNameInput('t', 'cu_1', 'Sheena Nelson', '2025-06-08T20:59:43.000Z');
+    expect(input.ConditionExpression).toBe(
+      'attribute_exists(pk) AND (attribute_not_exists(nameAt) OR nameAt > :at)',
+    );
+    expect(input.ExpressionAttributeValues?.[':nameSk']).toBe('sheena nelson#cu_1');
   });
 
   it('writes a timeline item once, with the status rank of an outbound message', () => {
@@ -147,14 +141,19 @@ describe('key builders', () => {
   });
 
   it('puts a waiting conversation in the inbox once, keyed on when the wait began', () => {
-    const input = touchConversationInput('t', {
-      conversationId: 'cv_1',
-      customerId: 'cu_1',
-      channel: 'whatsapp',
-      at: '2025-06-08T20:59:43.000Z',
-      now: '2025-06-08T21:00:00.000Z',
-      inbound: true,
-    });
+    const input = touchConversationInput(
+      't',
+      {
+        conversationId: 'cv_1',
+        customerId: 'cu_1',
+        channel: 'whatsapp',
+        at: '2025-06-08T20:59:43.000Z',
+        now: '2025-06-08T21:00:00.000Z',
+        inbound: true,
+        reopen: false,
+      },
+      'current',
+    );
     expect(input.ExpressionAttributeValues).toMatchObject({
       ':inbox': 'INBOX#open',
       ':inboxSk': '2025-06-08T20:59:43.000Z#cv_1',
@@ -162,15 +161,37 @@ describe('key builders', () => {
     expect(input.UpdateExpression).toContain('gsi1sk = if_not_exists(gsi1sk, :inboxSk)');
   });
 
-  it('reads a timeline oldest first from a cursor', () => {
-    expect(queryTimelineInput('t', 'cu_1', { limit: 50, startKey: { pk: 'a', sk: 'b' } })).toEqual({
+  it('reads a timeline oldest first, strictly after a sort-key cursor', () => {
+    expect(queryTimelineInput('t', 'cu_1', { limit: 50, after: 'TIMELINE#2025#x' })).toEqual({
       TableName: 't',
-      KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
-      ExpressionAttributeValues: { ':pk': 'CUSTOMER#cu_1', ':prefix': 'TIMELINE#' },
+      KeyConditionExpression: 'pk = :pk AND sk BETWEEN :from AND :to',
+      ExpressionAttributeValues: {
+        ':pk': 'CUSTOMER#cu_1',
+        ':from': 'TIMELINE#2025#x\u0000',
+        ':to': 'TIMELINE$',
+      },
       ScanIndexForward: true,
       Limit: 50,
-      ExclusiveStartKey: { pk: 'a', sk: 'b' },
     });
+  });
+
+  it('reopens a resolved conversation only for an event newer than its resolution', () => {
+    const input = touchConversationInput(
+      't',
+      {
+        conversationId: 'cv_1',
+        customerId: 'cu_1',
+        channel: 'sms',
+        at: '2025-06-10T09:00:00.000Z',
+        now: '2025-06-10T09:00:01.000Z',
+        inbound: true,
+        reopen: true,
+      },
+      'current',
+    );
+    expect(input.UpdateExpression).toContain('#status = :open');
+    expect(input.UpdateExpression).toContain('REMOVE resolvedAt');
+    expect(input.ConditionExpression).toContain('(attribute_not_exists(resolvedAt) OR resolvedAt < :at)');
   });
 
   it('filters the inbox for unassigned conversations of a queue', () => {

@@ -1,0 +1,29 @@
+import type { Identity } from './envelope.js';
+import { normaliseEmail, normalisePhone, type PhoneOptions } from './identity.js';
+
+const EMAIL = /[A-Za-z0-9._%+-]{1,64}@[A-Za-z0-9.-]{1,253}\.[A-Za-z]{2,24}/g;
+// Digits with the separators people type: +1 (415) 555-0100, 415.555.0100, 07700 900123.
+const PHONE = /\+?\d[\d\s().-]{6,20}\d/g;
+const MAX_MENTIONS = 5;
+const MAX_TEXT = 20_000;
+
+/**
+ * Identifiers a customer wrote in a message (an email address in a DM, a phone number in a signature).
+ * They are evidence for a merge suggestion, never a reason to merge on their own.
+ */
+export function mentionedIdentities(text: string | undefined, phone: PhoneOptions): Identity[] {
+  if (!text) return [];
+  const sample = text.slice(0, MAX_TEXT);
+  const found = new Map<string, Identity>();
+  for (const match of sample.matchAll(EMAIL)) {
+    const value = normaliseEmail(match[0]);
+    if (value) found.set(`email#${value}`, { kind: 'email', value });
+  }
+  for (const match of sample.replace(EMAIL, ' ').matchAll(PHONE)) {
+    const digits = match[0].replace(/\D/g, '');
+    if (digits.length < 8 || digits.length > 15) continue;
+    const value = normalisePhone(match[0], phone);
+    if (value) found.set(`phone#${value}`, { kind: 'phone', value });
+  }
+  return [...found.values()].slice(0, MAX_MENTIONS);
+}

@@ -1,0 +1,458 @@
+import { ConditionalCheckFailedException, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import {
+  DeleteCommand,
+  DynamoDBDocumentClient,
+  GetCommand,
+  PutCommand,
+  QueryCommand,
+  UpdateCommand,
+} from '@aws-sdk/lib-dynamodb';
+import * as z from 'zod';
+import type { TimelineItem } from '../domain/timeline.js';
+import { ConflictError, GoneError, NotFoundError, UnavailableError, ValidationError } from '../errors.js';
+import type { DynamoStore, Suggestion } from './dynamo-store.js';
+import { getInput, inboxPartition, Keys, suggestionKey } from './keys.js';
+
+const StringSet = z
+  .union([z.set(z.string()), z.array(z.string())])
+  .optional()
+  .transform((v) => [...(v ?? [])].sort());
+
+const RawProfileSchema = z.looseObject({
+  entity: z.string(),
+  id: z.string(),
+  identities: StringSet,
+  channels: StringSet,
+  conversationIds: StringSet,
+  mentioned: StringSet,
+  mergedFrom: StringSet,
+  mergedInto: z.string().optional(),
+  openConversationId: z.string().optional(),
+});
+type RawProfile = z.infer<typeof RawProfileSchema>;
+
+/** Everything held about a customer, as `GET /api/customers/{id}/export` returns it. */
+export interface CustomerExport {
+  exportedAt: string;
+  customers: Array<Record<string, unknown>>;
+  timeline: TimelineItem[];
+  conversations: Array<Record<string, unknown>>;
+  suggestions: Suggestion[];
+}
+
+/** What an erasure removed, kept on the tombstone for audit (counts only, no personal data). */
+export interface ErasureReport {
+  customerId: string;
+  erasedAt: string;
+  erasedBy: string;
+  customers: number;
+  identities: number;
+  timelineItems: number;
+  conversations: number;
+}
+
+function conditionFailed(error: unknown): boolean {
+  return error instanceof ConditionalCheckFailedException;
+}
+
+/**
+ * Agent-driven changes to customers: merge, unmerge, resolve, export, erase. Each is a sequence of
+ * idempotent conditional writes (no transactions), ordered so a retry of the same request after a
+ * crash completes it.
+ */
+export class CustomerAdmin {
+  readonly #doc: DynamoDBDocumentClient;
+  readonly #table: string;
+  readonly #store: DynamoStore;
+
+  constructor(client: DynamoDBClient, table: string, store: DynamoStore) {
+    this.#doc = DynamoDBDocumentClient.from(client, { marshallOptions: { removeUndefinedValues: true } });
+    this.#table = table;
+    this.#store = store;
+  }
+
+  async #run<T>(operation: string, run: () => Promise<T>): Promise<T> {
+    try {
+      return await run();
+    } catch (error) {
+      if (conditionFailed(error)) throw error;
+      throw new UnavailableError(`DynamoDB ${operation} failed`, { cause: error });
+    }
+  }
+
+  async #ignoreCondition(operation: string, run: () => Promise<unknown>): Promise<boolean> {
+    try {
+      await this.#run(operation, run);
+      return true;
+    } catch (error) {
+      if (conditionFailed(error)) return false;
+      throw error;
+    }
+  }
+
+  async #profile(customerId: string): Promise<RawProfile> {
+    const out = await this.#run('GetItem', () =>
+      this.#doc.send(new GetCommand(getInput(this.#table, Keys.customer(customerId), true))),
+    );
+    if (!out.Item) throw new NotFoundError(`no customer ${customerId}`);
+    if (out.Item.entity === 'erased_customer') throw new GoneError(`customer ${customerId} was erased`);
+    return RawProfileSchema.parse(out.Item);
+  }
+
+  async #event(customerId: string, at: string, id: string, event: string, data: Record<string, unknown>) {
+    const item: TimelineItem = { id, type: 'event', event, at, customerId, data };
+    await this.#store.putTimelineItem(item, undefined);
+  }
+
+  /** Merges `sourceId` into `targetId`: identities re-pointed, a `mergedInto` pointer left behind. */
+  async merge(targetId: string, sourceId: string, agentId: string, now: string): Promise<void> {
+    if (targetId === sourceId) throw new ValidationError('a customer cannot be merged into itself');
+    const target = await this.#profile(targetId);
+    const source = await this.#profile(sourceId);
+    if (target.mergedInto) {
+      throw new ConflictError(
+        `customer ${targetId} is merged into ${target.mergedInto}; merge into that one`,
+      );
+    }
+    if (source.mergedInto && source.mergedInto !== targetId) {
+      throw new ConflictError(`customer ${sourceId} is already merged into ${source.mergedInto}`);
+    }
+    if (source.mergedFrom.includes(targetId)) {
+      throw new ConflictError(`customer ${targetId} is merged into ${sourceId}; unmerge it first`);
+    }
+    // 1. The target lists the source first, so its timeline reads include it as soon as it points there.
+    await this.#run('UpdateItem', () =>
+      this.#doc.send(
+        new UpdateCommand({
+          TableName: this.#table,
+          Key: Keys.customer(targetId),
+          UpdateExpression: 'ADD mergedFrom :source',
+          ConditionExpression: 'entity = :customer AND attribute_not_exists(mergedInto)',
+          ExpressionAttributeValues: { ':source': new Set([sourceId]), ':customer': 'customer' },
+        }),
+      ),
+    );
+    // 2. The source points to the target.
+    const pointed = await this.#ignoreCondition('UpdateItem', () =>
+      this.#doc.send(
+        new UpdateCommand({
+          TableName: this.#table,
+          Key: Keys.customer(sourceId),
+          UpdateExpression: 'SET mergedInto = :target, mergedAt = :now, mergedBy = :agent',
+          ConditionExpression: 'attribute_not_exists(mergedInto) OR mergedInto = :target',
+          ExpressionAttributeValues: { ':target': targetId, ':now': now, ':agent': agentId },
+        }),
+      ),
+    );
+    if (!pointed) throw new ConflictError(`customer ${sourceId} was merged elsewhere meanwhile`);
+    // 3. The source's identities now resolve to the target.
+    for (const token of source.identities) {
+      await this.#ignoreCondition('UpdateItem', () =>
+        this.#doc.send(
+          new UpdateCommand({
+            TableName: this.#table,
+            Key: { pk: `IDENTITY#${token}`, sk: 'IDENTITY' },
+            UpdateExpression: 'SET customerId = :target, mergedFrom = :source',
+            ConditionExpression: 'customerId = :source OR customerId = :target',
+            ExpressionAttributeValues: { ':target': targetId, ':source': sourceId },
+          }),
+        ),
+      );
+    }
+    // 4. The target shows them.
+    const adds: string[] = [];
+    const values: Record<string, unknown> = {};
+    if (source.identities.length) {
+      adds.push('identities :identities');
+      values[':identities'] = new Set(source.identities);
+    }
+    if (source.channels.length) {
+      adds.push('channels :channels');
+      values[':channels'] = new Set(source.channels);
+    }
+    if (adds.length) {
+      await this.#run('UpdateItem', () =>
+        this.#doc.send(
+          new UpdateCommand({
+            TableName: this.#table,
+            Key: Keys.customer(targetId),
+            UpdateExpression: `ADD ${adds.join(', ')}`,
+            ExpressionAttributeValues: values,
+          }),
+        ),
+      );
+    }
+    await this.#setSuggestionStatus(targetId, sourceId, 'accepted');
+    await this.#event(targetId, now, `merge:${sourceId}:${now}`, 'merge', {
+      customerId: sourceId,
+      by: agentId,
+    });
+  }
+
+  /** Undoes a merge: the source's own identities resolve to it again. */
+  async unmerge(targetId: string, sourceId: string, agentId: string, now: string): Promise<void> {
+    const source = await this.#profile(sourceId);
+    if (source.mergedInto !== targetId) {
+      throw new ConflictError(`customer ${sourceId} is not merged into ${targetId}`);
+    }
+    for (const token of source.identities) {
+      await this.#ignoreCondition('UpdateItem', () =>
+        this.#doc.send(
+          new UpdateCommand({
+            TableName: this.#table,
+            Key: { pk: `IDENTITY#${token}`, sk: 'IDENTITY' },
+            UpdateExpression: 'SET customerId = :source REMOVE mergedFrom',
+            ConditionExpression: 'customerId = :target',
+            ExpressionAttributeValues: { ':target': targetId, ':source': sourceId },
+          }),
+        ),
+      );
+    }
+    const deletes = ['mergedFrom :source'];
+    const values: Record<string, unknown> = { ':source': new Set([sourceId]) };
+    if (source.identities.length) {
+      deletes.push('identities :identities');
+      values[':identities'] = new Set(source.identities);
+    }
+    await this.#run('UpdateItem', () =>
+      this.#doc.send(
+        new UpdateCommand({
+          TableName: this.#table,
+          Key: Keys.customer(targetId),
+          UpdateExpression: `DELETE ${deletes.join(', ')}`,
+          ExpressionAttributeValues: values,
+        }),
+      ),
+    );
+    await this.#run('UpdateItem', () =>
+      this.#doc.send(
+        new UpdateCommand({
+          TableName: this.#table,
+          Key: Keys.customer(sourceId),
+          UpdateExpression: 'REMOVE mergedInto, mergedAt, mergedBy',
+        }),
+      ),
+    );
+    await this.#event(targetId, now, `unmerge:${sourceId}:${now}`, 'unmerge', {
+      customerId: sourceId,
+      by: agentId,
+    });
+    await this.#event(sourceId, now, `unmerge:${targetId}:${now}`, 'unmerge', {
+      customerId: targetId,
+      by: agentId,
+    });
+  }
+
+  async #setSuggestionStatus(a: string, b: string, status: 'accepted' | 'dismissed'): Promise<boolean> {
+    let any = false;
+    for (const [x, y] of [
+      [a, b],
+      [b, a],
+    ] as const) {
+      const done = await this.#ignoreCondition('UpdateItem', () =>
+        this.#doc.send(
+          new UpdateCommand({
+            TableName: this.#table,
+            Key: suggestionKey(x, y),
+            UpdateExpression: 'SET #status = :status',
+            ConditionExpression: 'attribute_exists(pk)',
+            ExpressionAttributeNames: { '#status': 'status' },
+            ExpressionAttributeValues: { ':status': status },
+          }),
+        ),
+      );
+      any ||= done;
+    }
+    return any;
+  }
+
+  /** Dismisses a merge suggestion on both profiles; later evidence does not reopen it. */
+  async dismissSuggestion(customerId: string, otherId: string): Promise<void> {
+    if (!(await this.#setSuggestionStatus(customerId, otherId, 'dismissed'))) {
+      throw new NotFoundError(`no suggestion between ${customerId} and ${otherId}`);
+    }
+  }
+
+  /** Resolves a conversation; the customer's next message within the window reopens it. */
+  async resolveConversation(conversationId: string, agentId: string, now: string): Promise<void> {
+    const conversation = await this.#store.getConversation(conversationId);
+    if (!conversation) throw new NotFoundError(`no conversation ${conversationId}`);
+    await this.#run('UpdateItem', () =>
+      this.#doc.send(
+        new UpdateCommand({
+          TableName: this.#table,
+          Key: Keys.conversation(conversationId),
+          UpdateExpression:
+            'SET #status = :resolved, resolvedAt = :now, resolvedBy = :agent, gsi1pk = :inbox, gsi1sk = :inboxSk REMOVE waitingSince',
+          ExpressionAttributeNames: { '#status': 'status' },
+          ExpressionAttributeValues: {
+            ':resolved': 'resolved',
+            ':now': now,
+            ':agent': agentId,
+            ':inbox': inboxPartition('resolved'),
+            ':inboxSk': `${now}#${conversationId}`,
+          },
+        }),
+      ),
+    );
+    await this.#ignoreCondition('UpdateItem', () =>
+      this.#doc.send(
+        new UpdateCommand({
+          TableName: this.#table,
+          Key: Keys.customer(conversation.customerId),
+          UpdateExpression: 'REMOVE openConversationId SET lastConversationId = :id, lastResolvedAt = :now',
+          ConditionExpression: 'openConversationId = :id',
+          ExpressionAttributeValues: { ':id': conversationId, ':now': now },
+        }),
+      ),
+    );
+    await this.#event(conversation.customerId, now, `resolved:${conversationId}:${now}`, 'resolved', {
+      conversationId,
+      by: agentId,
+    });
+  }
+
+  async #allTimeline(customerId: string): Promise<TimelineItem[]> {
+    const items: TimelineItem[] = [];
+    let cursor: string | undefined;
+    do {
+      const page = await this.#store.timeline(customerId, { limit: 200, cursor });
+      items.push(...page.items);
+      cursor = page.cursor ?? undefined;
+    } while (cursor);
+    return items;
+  }
+
+  /** Everything held about the customer (and the customers merged into them). */
+  async export(customerId: string, now: string): Promise<CustomerExport> {
+    await this.#profile(customerId);
+    const partitions = await this.#store.mergedPartitions(customerId);
+    const customers: Array<Record<string, unknown>> = [];
+    const conversations: Array<Record<string, unknown>> = [];
+    const suggestions: Suggestion[] = [];
+    for (const id of partitions) {
+      const profile = await this.#profile(id);
+      const { pk: _pk, sk: _sk, gsi1pk: _g, gsi1sk: _s, ...rest } = profile as Record<string, unknown>;
+      customers.push(rest);
+      for (const conversationId of profile.conversationIds) {
+        const conversation = await this.#store.getConversation(conversationId);
+        if (conversation) conversations.push(conversation);
+      }
+      suggestions.push(...(await this.#store.suggestions(id)));
+    }
+    return {
+      exportedAt: now,
+      customers,
+      timeline: await this.#allTimeline(customerId),
+      conversations,
+      suggestions,
+    };
+  }
+
+  /**
+   * Erases the customer and everyone merged with them: identities, timeline items with their raw
+   * payloads, message and thread references, conversations, mentions and suggestions. What remains is
+   * a tombstone with counts, the time and the agent: nothing that names the person.
+   */
+  async erase(customerId: string, agentId: string, now: string): Promise<ErasureReport> {
+    await this.#profile(customerId);
+    const partitions = await this.#store.mergedPartitions(customerId);
+    const report: ErasureReport = {
+      customerId,
+      erasedAt: now,
+      erasedBy: agentId,
+      customers: partitions.length,
+      identities: 0,
+      timelineItems: 0,
+      conversations: 0,
+    };
+    const profiles = await Promise.all(partitions.map((id) => this.#profile(id)));
+    for (const profile of profiles) {
+      for (const token of profile.identities) {
+        await this.#delete({ pk: `IDENTITY#${token}`, sk: 'IDENTITY' });
+        await this.#deletePartition(`MENTION#${token}`);
+        report.identities += 1;
+      }
+      for (const token of profile.mentioned) {
+        await this.#delete({ pk: `MENTION#${token}`, sk: `CUSTOMER#${profile.id}` });
+      }
+      for (const conversationId of profile.conversationIds) {
+        await this.#delete(Keys.conversation(conversationId));
+        report.conversations += 1;
+      }
+      for (const suggestion of await this.#store.suggestions(profile.id)) {
+        await this.#delete(suggestionKey(suggestion.otherId, profile.id));
+        await this.#delete(suggestionKey(profile.id, suggestion.otherId));
+      }
+      report.timelineItems += await this.#deleteTimeline(profile.id);
+    }
+    // Tombstones last: until they are written, a retry of the erasure still finds what to delete.
+    for (const profile of profiles) {
+      await this.#run('PutItem', () =>
+        this.#doc.send(
+          new PutCommand({
+            TableName: this.#table,
+            Item: {
+              ...Keys.customer(profile.id),
+              entity: 'erased_customer',
+              id: profile.id,
+              ...(profile.id === customerId ? report : { erasedAt: now, erasedBy: agentId }),
+            },
+          }),
+        ),
+      );
+    }
+    return report;
+  }
+
+  async #delete(key: { pk: string; sk: string }): Promise<void> {
+    await this.#run('DeleteItem', () =>
+      this.#doc.send(new DeleteCommand({ TableName: this.#table, Key: key })),
+    );
+  }
+
+  async #deletePartition(pk: string): Promise<void> {
+    const out = await this.#run('Query', () =>
+      this.#doc.send(
+        new QueryCommand({
+          TableName: this.#table,
+          KeyConditionExpression: 'pk = :pk',
+          ExpressionAttributeValues: { ':pk': pk },
+          ProjectionExpression: 'pk, sk',
+        }),
+      ),
+    );
+    for (const item of out.Items ?? []) await this.#delete({ pk: String(item.pk), sk: String(item.sk) });
+  }
+
+  async #deleteTimeline(customerId: string): Promise<number> {
+    let count = 0;
+    let startKey: Record<string, unknown> | undefined;
+    do {
+      const out = await this.#run('Query', () =>
+        this.#doc.send(
+          new QueryCommand({
+            TableName: this.#table,
+            KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
+            ExpressionAttributeValues: { ':pk': Keys.customer(customerId).pk, ':prefix': 'TIMELINE#' },
+            ...(startKey ? { ExclusiveStartKey: startKey } : {}),
+          }),
+        ),
+      );
+      for (const item of out.Items ?? []) {
+        const channel = typeof item.channel === 'string' ? item.channel : undefined;
+        if (channel && typeof item.providerMessageId === 'string') {
+          await this.#delete({ pk: `MESSAGE#${channel}#${item.providerMessageId}`, sk: 'MESSAGE' });
+        }
+        const messageId = (item.data as Record<string, unknown> | undefined)?.messageId;
+        if (channel && typeof messageId === 'string') {
+          await this.#delete({ pk: `MESSAGE#${channel}#${messageId}`, sk: 'MESSAGE' });
+        }
+        await this.#delete({ pk: String(item.pk), sk: String(item.sk) });
+        count += 1;
+      }
+      startKey = out.LastEvaluatedKey;
+    } while (startKey);
+    return count;
+  }
+}

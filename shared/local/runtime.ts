@@ -31,6 +31,8 @@ export interface LocalRuntimeOptions {
 export interface LocalRuntime {
   url: string;
   port: number;
+  /** The local DynamoDB endpoint (dynalite), for inspection. */
+  dynamoEndpoint: string;
   store: DynamoStore;
   inbound: LocalQueue;
   deadLetter: LocalQueue;
@@ -112,6 +114,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
   return {
     url: `http://127.0.0.1:${port}`,
     port,
+    dynamoEndpoint: dynamo.endpoint,
     store,
     inbound,
     deadLetter,

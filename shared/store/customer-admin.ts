@@ -370,7 +370,7 @@ export class CustomerAdmin {
     for (const profile of profiles) {
       for (const token of profile.identities) {
         await this.#delete({ pk: `IDENTITY#${token}`, sk: 'IDENTITY' });
-        await this.#deletePartition(`MENTION#${token}`);
+        await this.#forgetMentions(token);
         report.identities += 1;
       }
       for (const token of profile.mentioned) {
@@ -411,18 +411,34 @@ export class CustomerAdmin {
     );
   }
 
-  async #deletePartition(pk: string): Promise<void> {
+  /** Removes every mention of an erased identity, and the token from the mentioners' profiles. */
+  async #forgetMentions(token: string): Promise<void> {
     const out = await this.#run('Query', () =>
       this.#doc.send(
         new QueryCommand({
           TableName: this.#table,
           KeyConditionExpression: 'pk = :pk',
-          ExpressionAttributeValues: { ':pk': pk },
-          ProjectionExpression: 'pk, sk',
+          ExpressionAttributeValues: { ':pk': `MENTION#${token}` },
+          ProjectionExpression: 'pk, sk, customerId',
         }),
       ),
     );
-    for (const item of out.Items ?? []) await this.#delete({ pk: String(item.pk), sk: String(item.sk) });
+    for (const item of out.Items ?? []) {
+      if (typeof item.customerId === 'string') {
+        await this.#ignoreCondition('UpdateItem', () =>
+          this.#doc.send(
+            new UpdateCommand({
+              TableName: this.#table,
+              Key: Keys.customer(String(item.customerId)),
+              UpdateExpression: 'DELETE mentioned :token',
+              ConditionExpression: 'attribute_exists(pk)',
+              ExpressionAttributeValues: { ':token': new Set([token]) },
+            }),
+          ),
+        );
+      }
+      await this.#delete({ pk: String(item.pk), sk: String(item.sk) });
+    }
   }
 
   async #deleteTimeline(customerId: string): Promise<number> {

@@ -43,6 +43,13 @@ const webhooks: readonly WebhookFunction[] = [
       },
     ],
   },
+  {
+    id: 'Meta',
+    name: 'meta',
+    routes: [
+      { path: '/webhooks/meta', methods: [HttpMethod.GET, HttpMethod.POST], output: 'MetaWebhookUrl' },
+    ],
+  },
 ];
 
 /** Webhooks only enqueue; providers give up on slow answers (Meta waits a few seconds, Twilio 15). */

@@ -40,6 +40,7 @@ async function main(): Promise<void> {
       '',
       'Webhook URLs (expose them with a tunnel and paste them into each provider):',
       `  WhatsApp Cloud API   GET, POST ${runtime.url}/webhooks/whatsapp`,
+      `  Messenger/Instagram  GET, POST ${runtime.url}/webhooks/meta`,
       '',
       'Agent API:',
       `  ${runtime.url}/api/customers?q=...   Authorization: Bearer ${agentToken}`,

@@ -3,6 +3,7 @@ import { serve } from '@hono/node-server';
 import { Hono } from 'hono';
 import type { CountryCode } from 'libphonenumber-js';
 import { createAgentApp } from '#functions/agent-api/app.js';
+import { createMetaApp } from '#functions/meta/app.js';
 import { createResolverConsumer } from '#functions/resolver/consumer.js';
 import { createWhatsAppApp } from '#functions/whatsapp/app.js';
 import { type Config, parseAgentTokens, requireSettings } from '../config/config.js';
@@ -87,6 +88,16 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
   root.route(
     '/',
     createWhatsAppApp({
+      queue: new LocalEnvelopeQueue(inbound),
+      clock,
+      appSecret: config.META_APP_SECRET,
+      verifyToken: config.META_VERIFY_TOKEN,
+      maxBodyBytes: config.MAX_BODY_BYTES,
+    }),
+  );
+  root.route(
+    '/',
+    createMetaApp({
       queue: new LocalEnvelopeQueue(inbound),
       clock,
       appSecret: config.META_APP_SECRET,

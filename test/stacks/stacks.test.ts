@@ -192,7 +192,7 @@ describe('ThreadlineStateful', () => {
 });
 
 describe('ThreadlineApi', () => {
-  const functionIds = ['WhatsApp', 'Resolver', 'AgentApi'];
+  const functionIds = ['WhatsApp', 'Meta', 'Resolver', 'AgentApi'];
 
   it('holds exactly the expected functions', () => {
     api.resourceCountIs('AWS::Lambda::Function', functionIds.length);
@@ -212,6 +212,7 @@ describe('ThreadlineApi', () => {
 
   it.each([
     ['WhatsApp', { INBOUND_QUEUE_URL: { Ref: inboundId }, PROVIDER_SECRET_ARN: secretArn }],
+    ['Meta', { INBOUND_QUEUE_URL: { Ref: inboundId }, PROVIDER_SECRET_ARN: secretArn }],
     ['Resolver', { TABLE_NAME: { Ref: tableId } }],
     ['AgentApi', { TABLE_NAME: { Ref: tableId }, PROVIDER_SECRET_ARN: secretArn }],
   ])('gives %s exactly the settings it is bound to', (id, bound) => {
@@ -240,11 +241,14 @@ describe('ThreadlineApi', () => {
     });
   });
 
-  it.each([
+  const routeTable = [
     ['GET /webhooks/whatsapp', 'WhatsApp'],
     ['POST /webhooks/whatsapp', 'WhatsApp'],
+    ['GET /webhooks/meta', 'Meta'],
+    ['POST /webhooks/meta', 'Meta'],
     ['ANY /api/{proxy+}', 'AgentApi'],
-  ])('routes %s to %s', (routeKey, functionId) => {
+  ];
+  it.each(routeTable)('routes %s to %s', (routeKey, functionId) => {
     const routes = api.findResources('AWS::ApiGatewayV2::Route', { Properties: { RouteKey: routeKey } });
     const [route] = Object.values(routes);
     expect(Object.keys(routes)).toHaveLength(1);
@@ -265,7 +269,7 @@ describe('ThreadlineApi', () => {
   });
 
   it('exposes no other route', () => {
-    api.resourceCountIs('AWS::ApiGatewayV2::Route', 3);
+    api.resourceCountIs('AWS::ApiGatewayV2::Route', routeTable.length);
   });
 
   it('throttles the default stage and writes access logs to a log group kept 30 days', () => {
@@ -331,6 +335,7 @@ describe('ThreadlineApi', () => {
     ];
     api.hasOutput('ApiUrl', { Value: { 'Fn::Join': ['', [...base, '/']] } });
     api.hasOutput('WhatsAppWebhookUrl', { Value: { 'Fn::Join': ['', [...base, '/webhooks/whatsapp']] } });
+    api.hasOutput('MetaWebhookUrl', { Value: { 'Fn::Join': ['', [...base, '/webhooks/meta']] } });
   });
 });
 

@@ -1,7 +1,8 @@
 import * as z from 'zod';
-import { type Envelope, type EnvelopeInput, EnvelopeSchema, type Identity } from '#shared/domain/envelope.js';
+import type { EnvelopeInput, Identity } from '#shared/domain/envelope.js';
 import { normalisePhone } from '#shared/domain/identity.js';
 import { ValidationError } from '#shared/errors.js';
+import { collect, type Normalised, RejectedItem, type Rejection, rejectInvalid } from '../normalised.js';
 import {
   WhatsAppChangeSchema,
   type WhatsAppContact,
@@ -27,16 +28,10 @@ export interface WhatsAppNormaliseContext {
 }
 
 /** An item of the body that could not become an envelope, located by JSON pointer. */
-export interface WhatsAppRejection {
-  pointer: string;
-  reason: string;
-}
+export type WhatsAppRejection = Rejection;
 
 /** The envelopes of one body, plus what was skipped so the caller can log it. */
-export interface WhatsAppNormalised {
-  envelopes: Envelope[];
-  rejected: WhatsAppRejection[];
-}
+export type WhatsAppNormalised = Normalised;
 
 // Containers are parsed one level at a time, each item on its own, so that one malformed message
 // costs only itself and not the rest of the batch (Meta batches up to 1000 updates per request).
@@ -52,9 +47,6 @@ const ValueShellSchema = WhatsAppValueSchema.extend({
 
 /** Change fields carrying customer traffic; others (template updates, account alerts...) are skipped. */
 const MESSAGE_FIELDS = new Set(['messages', 'smb_message_echoes']);
-
-/** A reason to skip one item; never leaves this module. */
-class RejectedItem extends Error {}
 
 // Built once: a zod schema compiles on its first parse, so a per-call schema costs that every time.
 const ObjectKindSchema = z.looseObject({ object: z.literal('whatsapp_business_account') });
@@ -82,20 +74,20 @@ export function normaliseWhatsApp(payload: unknown, ctx: WhatsAppNormaliseContex
   const out: WhatsAppNormalised = { envelopes: [], rejected: [] };
   const body = BodyShellSchema.safeParse(payload);
   if (!body.success) {
-    reject(out, '', body.error);
+    rejectInvalid(out, '', body.error);
     return out;
   }
   for (const [i, rawEntry] of body.data.entry.entries()) {
     const entry = EntryShellSchema.safeParse(rawEntry);
     if (!entry.success) {
-      reject(out, `/entry/${i}`, entry.error);
+      rejectInvalid(out, `/entry/${i}`, entry.error);
       continue;
     }
     for (const [j, rawChange] of (entry.data.changes ?? []).entries()) {
       const pointer = `/entry/${i}/changes/${j}`;
       const change = ChangeShellSchema.safeParse(rawChange);
       if (!change.success) {
-        reject(out, pointer, change.error);
+        rejectInvalid(out, pointer, change.error);
         continue;
       }
       const { field, value: rawValue } = change.data;
@@ -103,7 +95,7 @@ export function normaliseWhatsApp(payload: unknown, ctx: WhatsAppNormaliseContex
       if ((field !== undefined && !MESSAGE_FIELDS.has(field)) || rawValue === undefined) continue;
       const value = ValueShellSchema.safeParse(rawValue);
       if (value.success) normaliseValue(out, `${pointer}/value`, value.data, ctx, { entry: i, change: j });
-      else reject(out, `${pointer}/value`, value.error);
+      else rejectInvalid(out, `${pointer}/value`, value.error);
     }
   }
   return out;
@@ -156,27 +148,6 @@ function normaliseValue(
       ];
     });
   });
-}
-
-/** Runs one item's conversion; a schema failure or a RejectedItem costs that item only. */
-function collect(out: WhatsAppNormalised, pointer: string, build: () => EnvelopeInput[]): void {
-  try {
-    const envelopes = build().map((envelope) => EnvelopeSchema.parse(envelope));
-    out.envelopes.push(...envelopes);
-  } catch (error) {
-    if (error instanceof z.ZodError) reject(out, pointer, error);
-    else if (error instanceof RejectedItem) out.rejected.push({ pointer, reason: error.message });
-    else throw error;
-  }
-}
-
-// Reasons name paths and rules, never values: they are logged and values are personal data.
-function reject(out: WhatsAppNormalised, pointer: string, error: z.ZodError): void {
-  const reason = error.issues
-    .slice(0, 3)
-    .map((issue) => `${issue.path.join('.') || '(root)'}: ${issue.message}`)
-    .join('; ');
-  out.rejected.push({ pointer, reason });
 }
 
 type Direction = 'inbound' | 'outbound';

@@ -1,0 +1,18 @@
+import type { Hono } from 'hono';
+import { normaliseMetaMessaging } from '#shared/channels/meta-messaging/normalise.js';
+import { createMetaWebhookApp, type MetaWebhookDeps } from '#shared/http/meta-webhook.js';
+
+/** What the Messenger and Instagram webhook needs. */
+export type MetaAppDeps = MetaWebhookDeps;
+
+/**
+ * `GET /webhooks/meta` answers Meta's verification handshake; `POST` takes Messenger (`object: page`)
+ * and Instagram (`object: instagram`) events and answers 200 `EVENT_RECEIVED` once they are on the
+ * queue. Nothing slow happens here: Messenger disables a webhook that keeps missing its 5 s limit.
+ */
+export function createMetaApp(deps: MetaAppDeps): Hono {
+  return createMetaWebhookApp(
+    { path: '/webhooks/meta', provider: 'meta', normalise: normaliseMetaMessaging, ack: 'EVENT_RECEIVED' },
+    deps,
+  );
+}

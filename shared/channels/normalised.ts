@@ -1,0 +1,41 @@
+import * as z from 'zod';
+import { type Envelope, type EnvelopeInput, EnvelopeSchema } from '../domain/envelope.js';
+
+/** An item of a body that could not become an envelope, located by JSON pointer. */
+export interface Rejection {
+  pointer: string;
+  reason: string;
+}
+
+/** The envelopes of one provider body, plus what was skipped so the caller can log it. */
+export interface Normalised {
+  envelopes: Envelope[];
+  rejected: Rejection[];
+}
+
+/** A reason to skip one item of a body; caught by `collect`, never leaves a normaliser. */
+export class RejectedItem extends Error {}
+
+/**
+ * Runs one item's conversion and validates its envelopes; a schema failure or a RejectedItem costs
+ * that item only, any other error (a bug) propagates.
+ */
+export function collect(out: Normalised, pointer: string, build: () => EnvelopeInput[]): void {
+  try {
+    const envelopes = build().map((envelope) => EnvelopeSchema.parse(envelope));
+    out.envelopes.push(...envelopes);
+  } catch (error) {
+    if (error instanceof z.ZodError) rejectInvalid(out, pointer, error);
+    else if (error instanceof RejectedItem) out.rejected.push({ pointer, reason: error.message });
+    else throw error;
+  }
+}
+
+/** Records a schema failure. Reasons name paths and rules, never values: values are personal data. */
+export function rejectInvalid(out: Normalised, pointer: string, error: z.ZodError): void {
+  const reason = error.issues
+    .slice(0, 3)
+    .map((issue) => `${issue.path.join('.') || '(root)'}: ${issue.message}`)
+    .join('; ');
+  out.rejected.push({ pointer, reason });
+}

@@ -1,0 +1,90 @@
+import { createHash } from 'node:crypto';
+import { Hono } from 'hono';
+import { bodyLimit } from 'hono/body-limit';
+import { verifyHandshake, verifyMetaSignature } from '../channels/meta/signature.js';
+import type { Envelope } from '../domain/envelope.js';
+import type { Clock, EnvelopeQueue } from '../domain/ports.js';
+import { PayloadTooLargeError, UnauthorizedError, ValidationError } from '../errors.js';
+import { logger } from '../log.js';
+import { notFound, onError } from './on-error.js';
+
+/** What a webhook signed with a Meta app secret needs. */
+export interface MetaWebhookDeps {
+  queue: EnvelopeQueue;
+  clock: Clock;
+  appSecret: string;
+  verifyToken: string;
+  maxBodyBytes: number;
+}
+
+/** One Meta product's webhook: where it listens and how its payload becomes envelopes. */
+export interface MetaWebhookSpec {
+  path: string;
+  provider: string;
+  normalise(
+    payload: unknown,
+    ctx: { receivedAt: string; bodySha256: string },
+  ): { envelopes: Envelope[]; rejected: { pointer: string; reason: string }[] };
+  /** The body of the 200 answer. */
+  ack: string;
+}
+
+/**
+ * A webhook in Meta's convention (WhatsApp Cloud API, Messenger, Instagram): `GET` answers the
+ * verification handshake; `POST` checks the size, then `X-Hub-Signature-256` over the raw bytes, then
+ * parses and normalises, and answers 200 only once every envelope is on the queue (a 5xx makes Meta
+ * retry). Rejected items are logged by pointer and reason, never by value.
+ */
+export function createMetaWebhookApp(spec: MetaWebhookSpec, deps: MetaWebhookDeps): Hono {
+  const app = new Hono();
+  app.onError(onError);
+  app.notFound(notFound);
+
+  app.get(spec.path, (c) => {
+    const challenge = verifyHandshake(c.req.query(), deps.verifyToken);
+    if (challenge === undefined) {
+      logger.warn('webhook handshake refused', { provider: spec.provider });
+      return c.text('forbidden', 403);
+    }
+    return c.text(challenge, 200);
+  });
+
+  app.post(
+    spec.path,
+    bodyLimit({
+      maxSize: deps.maxBodyBytes,
+      onError: () => {
+        throw new PayloadTooLargeError(`body over ${deps.maxBodyBytes} bytes`);
+      },
+    }),
+    async (c) => {
+      const raw = new Uint8Array(await c.req.arrayBuffer());
+      if (!verifyMetaSignature(raw, c.req.header('x-hub-signature-256'), deps.appSecret)) {
+        throw new UnauthorizedError('invalid or missing X-Hub-Signature-256');
+      }
+      let payload: unknown;
+      try {
+        payload = JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(raw));
+      } catch (error) {
+        throw new ValidationError('body is not JSON', { cause: error });
+      }
+      const bodySha256 = createHash('sha256').update(raw).digest('hex');
+      const { envelopes, rejected } = spec.normalise(payload, {
+        receivedAt: deps.clock.now().toISOString(),
+        bodySha256,
+      });
+      for (const r of rejected) {
+        logger.warn('webhook item rejected', {
+          provider: spec.provider,
+          bodySha256,
+          pointer: r.pointer,
+          reason: r.reason,
+        });
+      }
+      await deps.queue.enqueue(envelopes);
+      logger.info('webhook accepted', { provider: spec.provider, bodySha256, envelopes: envelopes.length });
+      return c.text(spec.ack, 200);
+    },
+  );
+  return app;
+}

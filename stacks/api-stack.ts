@@ -50,6 +50,29 @@ const webhooks: readonly WebhookFunction[] = [
       { path: '/webhooks/meta', methods: [HttpMethod.GET, HttpMethod.POST], output: 'MetaWebhookUrl' },
     ],
   },
+  {
+    id: 'TwilioSms',
+    name: 'twilio-sms',
+    routes: [
+      { path: '/webhooks/twilio/sms', methods: [HttpMethod.POST], output: 'TwilioSmsWebhookUrl' },
+      { path: '/webhooks/twilio/status', methods: [HttpMethod.POST], output: 'TwilioStatusCallbackUrl' },
+    ],
+  },
+  {
+    id: 'TwilioVoice',
+    name: 'twilio-voice',
+    routes: [
+      { path: '/webhooks/twilio/voice', methods: [HttpMethod.POST], output: 'TwilioVoiceWebhookUrl' },
+      { path: '/webhooks/twilio/voice/recording', methods: [HttpMethod.POST] },
+      { path: '/webhooks/twilio/voice/transcription', methods: [HttpMethod.POST] },
+      {
+        path: '/webhooks/twilio/voice/status',
+        methods: [HttpMethod.POST],
+        output: 'TwilioVoiceStatusCallbackUrl',
+      },
+      { path: '/webhooks/twilio/voice/after-record', methods: [HttpMethod.POST] },
+    ],
+  },
 ];
 
 /** Webhooks only enqueue; providers give up on slow answers (Meta waits a few seconds, Twilio 15). */

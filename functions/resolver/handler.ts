@@ -1,4 +1,5 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import type { CountryCode } from 'libphonenumber-js';
 import { loadConfig } from '#shared/config/config.js';
 import { systemClock } from '#shared/domain/ports.js';
 import { logger } from '#shared/log.js';
@@ -12,5 +13,7 @@ export const handler = createResolverConsumer({
   store: new DynamoStore(new DynamoDBClient({}), config.TABLE_NAME),
   clock: systemClock,
   ids: randomIds,
+  reopenWindowMs: config.REOPEN_WINDOW_HOURS * 3_600_000,
+  phone: { defaultRegion: config.DEFAULT_REGION as CountryCode },
   log: (level, message, fields) => logger[level](message, fields),
 });

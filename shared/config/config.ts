@@ -27,6 +27,19 @@ export const ConfigSchema = z.object({
   META_PAGE_ACCESS_TOKEN: optionalSecret,
   SES_FROM_ADDRESS: optionalSecret,
   SNS_TRUSTED_CERT_FILE: z.string().min(1).optional(),
+  /** Said to Twilio voice callers before the beep. */
+  VOICE_GREETING: z
+    .string()
+    .trim()
+    .min(1)
+    .max(4000)
+    .default('Thank you for calling. Please leave a message after the tone, and we will get back to you.'),
+  /** How long after a conversation is resolved the customer's next message reopens it. */
+  REOPEN_WINDOW_HOURS: z.coerce
+    .number()
+    .positive()
+    .max(24 * 365)
+    .default(72),
   /** Local agent credentials: `agentId:token` pairs, comma-separated. */
   AGENT_TOKENS: z.string().optional(),
   /** Local runtime only. */

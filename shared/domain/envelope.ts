@@ -139,7 +139,8 @@ export const CallEnvelopeSchema = EnvelopeBaseSchema.extend({
   callId: z.string().min(1).max(512),
   event: z.enum(['ringing', 'answered', 'completed', 'missed', 'voicemail', 'recording', 'transcription']),
   direction: z.enum(['inbound', 'outbound']),
-  customer: IdentitySchema,
+  /** Absent for a withheld or anonymous caller: the call is kept, but files under no customer. */
+  customer: IdentitySchema.optional(),
   durationSeconds: z.number().int().nonnegative().optional(),
   recordingUrl: z.string().optional(),
   transcript: z.string().optional(),

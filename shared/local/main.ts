@@ -8,6 +8,8 @@ import { startLocalRuntime } from './runtime.js';
 const DevSecretsSchema = z.object({
   META_APP_SECRET: z.string(),
   META_VERIFY_TOKEN: z.string(),
+  // Older dev-secrets files predate Twilio; one is generated for them.
+  TWILIO_AUTH_TOKEN: z.string().default(() => randomBytes(16).toString('hex')),
   AGENT_TOKENS: z.string(),
 });
 
@@ -21,6 +23,7 @@ function devDefaults(dataDir: string): z.infer<typeof DevSecretsSchema> {
   const secrets = {
     META_APP_SECRET: randomBytes(16).toString('hex'),
     META_VERIFY_TOKEN: randomBytes(8).toString('hex'),
+    TWILIO_AUTH_TOKEN: randomBytes(16).toString('hex'),
     AGENT_TOKENS: `dev-agent:${randomBytes(16).toString('hex')}`,
   };
   mkdirSync(dataDir, { recursive: true });
@@ -41,6 +44,9 @@ async function main(): Promise<void> {
       'Webhook URLs (expose them with a tunnel and paste them into each provider):',
       `  WhatsApp Cloud API   GET, POST ${runtime.url}/webhooks/whatsapp`,
       `  Messenger/Instagram  GET, POST ${runtime.url}/webhooks/meta`,
+      `  Twilio SMS/MMS       POST ${runtime.url}/webhooks/twilio/sms   (status callbacks: /webhooks/twilio/status)`,
+      `  Twilio voice         POST ${runtime.url}/webhooks/twilio/voice (call status: /webhooks/twilio/voice/status)`,
+      '  Twilio signs the public URL: set PUBLIC_BASE_URL to your tunnel URL.',
       '',
       'Agent API:',
       `  ${runtime.url}/api/customers?q=...   Authorization: Bearer ${agentToken}`,
@@ -48,6 +54,7 @@ async function main(): Promise<void> {
       'Development secrets in use (set them in the environment to override):',
       `  META_APP_SECRET=${config.META_APP_SECRET}`,
       `  META_VERIFY_TOKEN=${config.META_VERIFY_TOKEN}`,
+      `  TWILIO_AUTH_TOKEN=${config.TWILIO_AUTH_TOKEN}`,
       `  AGENT_TOKENS=${config.AGENT_TOKENS}`,
       '',
     ].join('\n'),

@@ -5,6 +5,8 @@ import type { CountryCode } from 'libphonenumber-js';
 import { createAgentApp } from '#functions/agent-api/app.js';
 import { createMetaApp } from '#functions/meta/app.js';
 import { createResolverConsumer } from '#functions/resolver/consumer.js';
+import { createTwilioSmsApp } from '#functions/twilio-sms/app.js';
+import { createTwilioVoiceApp } from '#functions/twilio-voice/app.js';
 import { createWhatsAppApp } from '#functions/whatsapp/app.js';
 import { type Config, parseAgentTokens, requireSettings } from '../config/config.js';
 import { type Clock, type IdGenerator, systemClock } from '../domain/ports.js';
@@ -48,7 +50,11 @@ export interface LocalRuntime {
  * apps and the consumer are the same code the Lambda handlers wrap.
  */
 export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<LocalRuntime> {
-  const config = requireSettings(options.config, ['META_APP_SECRET', 'META_VERIFY_TOKEN']);
+  const config = requireSettings(options.config, [
+    'META_APP_SECRET',
+    'META_VERIFY_TOKEN',
+    'TWILIO_AUTH_TOKEN',
+  ]);
   const persist = options.persist ?? true;
   const dataDir = config.DATA_DIR;
   const clock = options.clock ?? systemClock;
@@ -76,6 +82,8 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
       store,
       clock,
       ids: options.ids ?? randomIds,
+      reopenWindowMs: config.REOPEN_WINDOW_HOURS * 3_600_000,
+      phone: { defaultRegion: config.DEFAULT_REGION as CountryCode },
       log: (level, message, fields) => logger[level](message, fields),
     }),
   );
@@ -105,6 +113,15 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
       maxBodyBytes: config.MAX_BODY_BYTES,
     }),
   );
+  const twilio = {
+    queue: new LocalEnvelopeQueue(inbound),
+    clock,
+    authToken: config.TWILIO_AUTH_TOKEN,
+    publicBaseUrl: config.PUBLIC_BASE_URL,
+    maxBodyBytes: config.MAX_BODY_BYTES,
+  };
+  root.route('/', createTwilioSmsApp(twilio));
+  root.route('/', createTwilioVoiceApp({ ...twilio, greeting: config.VOICE_GREETING }));
   root.route(
     '/',
     createAgentApp({

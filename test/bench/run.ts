@@ -66,6 +66,7 @@ async function endToEnd(n: number): Promise<void> {
       PORT: '0',
       META_APP_SECRET: SECRET,
       META_VERIFY_TOKEN: 'v',
+      TWILIO_AUTH_TOKEN: 't',
       AGENT_TOKENS: 'bench:t',
     }),
     persist: false,

@@ -80,6 +80,7 @@ describe('local runtime: one customer across channels, merged, exported and eras
         DATA_DIR: dataDir,
         META_APP_SECRET: 's',
         META_VERIFY_TOKEN: 'v',
+        TWILIO_AUTH_TOKEN: 'twilio-token',
         AGENT_TOKENS: `agent-1:${TOKEN}`,
       }),
       persist: false,

@@ -41,6 +41,7 @@ describe('local runtime: a WhatsApp message from webhook to timeline', () => {
         DATA_DIR: dataDir,
         META_APP_SECRET: APP_SECRET,
         META_VERIFY_TOKEN: 'verify-me',
+        TWILIO_AUTH_TOKEN: 'twilio-token',
         AGENT_TOKENS: `agent-1:${TOKEN}`,
       }),
       queue: { visibilityTimeoutMs: 500, pollIntervalMs: 10 },

@@ -192,7 +192,7 @@ describe('ThreadlineStateful', () => {
 });
 
 describe('ThreadlineApi', () => {
-  const functionIds = ['WhatsApp', 'Meta', 'Resolver', 'AgentApi'];
+  const functionIds = ['WhatsApp', 'Meta', 'TwilioSms', 'TwilioVoice', 'Resolver', 'AgentApi'];
 
   it('holds exactly the expected functions', () => {
     api.resourceCountIs('AWS::Lambda::Function', functionIds.length);
@@ -213,6 +213,8 @@ describe('ThreadlineApi', () => {
   it.each([
     ['WhatsApp', { INBOUND_QUEUE_URL: { Ref: inboundId }, PROVIDER_SECRET_ARN: secretArn }],
     ['Meta', { INBOUND_QUEUE_URL: { Ref: inboundId }, PROVIDER_SECRET_ARN: secretArn }],
+    ['TwilioSms', { INBOUND_QUEUE_URL: { Ref: inboundId }, PROVIDER_SECRET_ARN: secretArn }],
+    ['TwilioVoice', { INBOUND_QUEUE_URL: { Ref: inboundId }, PROVIDER_SECRET_ARN: secretArn }],
     ['Resolver', { TABLE_NAME: { Ref: tableId } }],
     ['AgentApi', { TABLE_NAME: { Ref: tableId }, PROVIDER_SECRET_ARN: secretArn }],
   ])('gives %s exactly the settings it is bound to', (id, bound) => {
@@ -246,6 +248,13 @@ describe('ThreadlineApi', () => {
     ['POST /webhooks/whatsapp', 'WhatsApp'],
     ['GET /webhooks/meta', 'Meta'],
     ['POST /webhooks/meta', 'Meta'],
+    ['POST /webhooks/twilio/sms', 'TwilioSms'],
+    ['POST /webhooks/twilio/status', 'TwilioSms'],
+    ['POST /webhooks/twilio/voice', 'TwilioVoice'],
+    ['POST /webhooks/twilio/voice/recording', 'TwilioVoice'],
+    ['POST /webhooks/twilio/voice/transcription', 'TwilioVoice'],
+    ['POST /webhooks/twilio/voice/status', 'TwilioVoice'],
+    ['POST /webhooks/twilio/voice/after-record', 'TwilioVoice'],
     ['ANY /api/{proxy+}', 'AgentApi'],
   ];
   it.each(routeTable)('routes %s to %s', (routeKey, functionId) => {
@@ -336,6 +345,10 @@ describe('ThreadlineApi', () => {
     api.hasOutput('ApiUrl', { Value: { 'Fn::Join': ['', [...base, '/']] } });
     api.hasOutput('WhatsAppWebhookUrl', { Value: { 'Fn::Join': ['', [...base, '/webhooks/whatsapp']] } });
     api.hasOutput('MetaWebhookUrl', { Value: { 'Fn::Join': ['', [...base, '/webhooks/meta']] } });
+    api.hasOutput('TwilioSmsWebhookUrl', { Value: { 'Fn::Join': ['', [...base, '/webhooks/twilio/sms']] } });
+    api.hasOutput('TwilioVoiceWebhookUrl', {
+      Value: { 'Fn::Join': ['', [...base, '/webhooks/twilio/voice']] },
+    });
   });
 });
 

@@ -1,0 +1,72 @@
+import { createHash } from 'node:crypto';
+import type { Context, MiddlewareHandler } from 'hono';
+import { bodyLimit } from 'hono/body-limit';
+import { authenticateTwilioRequest, twilioSignedUrl } from '../channels/twilio/signature.js';
+import type { Envelope } from '../domain/envelope.js';
+import type { Clock, EnvelopeQueue } from '../domain/ports.js';
+import { PayloadTooLargeError, ThreadlineError, UnavailableError } from '../errors.js';
+import { logger } from '../log.js';
+
+/** What every Twilio webhook needs. */
+export interface TwilioWebhookDeps {
+  queue: EnvelopeQueue;
+  clock: Clock;
+  /** The primary Auth Token (TWILIO_AUTH_TOKEN). */
+  authToken: string;
+  /** PUBLIC_BASE_URL: the origin Twilio calls, when it is not the URL the function sees. */
+  publicBaseUrl?: string | undefined;
+  maxBodyBytes: number;
+}
+
+/** Refuses a body over the limit with 413 before anything reads it. */
+export function twilioBodyLimit(maxBodyBytes: number): MiddlewareHandler {
+  return bodyLimit({
+    maxSize: maxBodyBytes,
+    onError: () => {
+      throw new PayloadTooLargeError(`body over ${maxBodyBytes} bytes`);
+    },
+  });
+}
+
+/**
+ * The authenticated parameters of a Twilio request, and the normalisers' context. `X-Twilio-Signature`
+ * is checked before anything else (403), then that the body is a form (400).
+ */
+export async function readTwilioRequest(c: Context, deps: TwilioWebhookDeps) {
+  const body = new Uint8Array(await c.req.arrayBuffer());
+  const params = authenticateTwilioRequest({
+    authToken: deps.authToken,
+    url: twilioSignedUrl(c.req.url, deps.publicBaseUrl),
+    header: c.req.header('x-twilio-signature'),
+    contentType: c.req.header('content-type'),
+    body,
+  });
+  const ctx = {
+    receivedAt: deps.clock.now().toISOString(),
+    bodySha256: createHash('sha256').update(body).digest('hex'),
+  };
+  return { params, ctx };
+}
+
+/** Queues the envelopes; a failure that is not already one of ours is 503, so Twilio retries. */
+export async function enqueueTwilio(
+  queue: EnvelopeQueue,
+  envelopes: Envelope[],
+  bodySha256: string,
+): Promise<void> {
+  const [first] = envelopes;
+  if (first) {
+    try {
+      await queue.enqueue(envelopes);
+    } catch (error) {
+      if (error instanceof ThreadlineError) throw error;
+      throw new UnavailableError('the queue did not accept the envelopes', { cause: error });
+    }
+  }
+  logger.info('webhook accepted', {
+    provider: 'twilio',
+    bodySha256,
+    envelopes: envelopes.length,
+    ...(first ? { channel: first.channel, kind: first.kind, envelopeId: first.id } : {}),
+  });
+}

@@ -27,6 +27,25 @@ export const ConfigSchema = z.object({
   META_PAGE_ACCESS_TOKEN: optionalSecret,
   SES_FROM_ADDRESS: optionalSecret,
   SNS_TRUSTED_CERT_FILE: z.string().min(1).optional(),
+  /** SNS topics the SES webhook accepts (comma-separated ARNs); unset accepts any (local only). */
+  SNS_TOPIC_ARNS: z
+    .string()
+    .transform((v) =>
+      v
+        .split(',')
+        .map((a) => a.trim())
+        .filter((a) => a.length > 0),
+    )
+    .pipe(
+      z
+        .array(
+          z
+            .string()
+            .regex(/^arn:aws[a-z-]*:sns:[a-z0-9-]+:\d{12}:[\w-]{1,256}$/, 'SNS topic ARNs, comma-separated'),
+        )
+        .min(1),
+    )
+    .optional(),
   /** Said to Twilio voice callers before the beep. */
   VOICE_GREETING: z
     .string()

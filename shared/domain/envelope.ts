@@ -76,7 +76,10 @@ const EnvelopeBaseSchema = z.object({
   occurredAt: z.iso.datetime(),
   /** When our webhook received it (ISO 8601 UTC). */
   receivedAt: z.iso.datetime(),
-  /** Where the raw payload came from: `<provider>:<sha256 of the request body>#<JSON pointer>`. */
+  /**
+   * Where the raw payload came from: `<provider>:<sha256 of the body>#<JSON pointer>`, or
+   * `<provider>:<the provider's delivery id>#<pointer>` (SES: `ses:sns:<SNS MessageId>#...`).
+   */
   rawRef: z.string().max(1024),
   /** The provider's own object for this event, kept verbatim for audit and re-processing. */
   raw: z.unknown().optional(),
@@ -153,7 +156,8 @@ export type CallEnvelope = z.infer<typeof CallEnvelopeSchema>;
  */
 export const SystemEnvelopeSchema = EnvelopeBaseSchema.extend({
   kind: z.literal('system'),
-  event: z.enum(['identity_changed', 'provider_error']),
+  /** `suppressed`: a permanent bounce or a complaint; we must not send to that address again. */
+  event: z.enum(['identity_changed', 'provider_error', 'suppressed']),
   providerMessageId: z.string().min(1).max(512),
   customer: IdentitySchema.optional(),
   newIdentity: IdentitySchema.optional(),

@@ -47,6 +47,7 @@ async function main(): Promise<void> {
       `  Twilio SMS/MMS       POST ${runtime.url}/webhooks/twilio/sms   (status callbacks: /webhooks/twilio/status)`,
       `  Twilio voice         POST ${runtime.url}/webhooks/twilio/voice (call status: /webhooks/twilio/voice/status)`,
       '  Twilio signs the public URL: set PUBLIC_BASE_URL to your tunnel URL.',
+      `  Amazon SES (SNS)     POST ${runtime.url}/webhooks/ses`,
       '',
       'Agent API:',
       `  ${runtime.url}/api/customers?q=...   Authorization: Bearer ${agentToken}`,

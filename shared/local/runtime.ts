@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { serve } from '@hono/node-server';
 import { Hono } from 'hono';
@@ -5,11 +6,14 @@ import type { CountryCode } from 'libphonenumber-js';
 import { createAgentApp } from '#functions/agent-api/app.js';
 import { createMetaApp } from '#functions/meta/app.js';
 import { createResolverConsumer } from '#functions/resolver/consumer.js';
+import { createSesApp } from '#functions/ses/app.js';
 import { createTwilioSmsApp } from '#functions/twilio-sms/app.js';
 import { createTwilioVoiceApp } from '#functions/twilio-voice/app.js';
 import { createWhatsAppApp } from '#functions/whatsapp/app.js';
+import { getSnsUrl, SnsCertCache } from '../channels/ses/sns.js';
 import { type Config, parseAgentTokens, requireSettings } from '../config/config.js';
 import { type Clock, type IdGenerator, systemClock } from '../domain/ports.js';
+import { UnavailableError } from '../errors.js';
 import { notFound, onError } from '../http/on-error.js';
 import { logger } from '../log.js';
 import { CustomerAdmin } from '../store/customer-admin.js';
@@ -120,6 +124,26 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
     publicBaseUrl: config.PUBLIC_BASE_URL,
     maxBodyBytes: config.MAX_BODY_BYTES,
   };
+  root.route(
+    '/',
+    createSesApp({
+      queue: new LocalEnvelopeQueue(inbound),
+      clock,
+      maxBodyBytes: config.MAX_BODY_BYTES,
+      fetchCert: (url) => getSnsUrl(url),
+      trustedCertPem: config.SNS_TRUSTED_CERT_FILE
+        ? readFileSync(config.SNS_TRUSTED_CERT_FILE, 'utf8')
+        : undefined,
+      certCache: new SnsCertCache(),
+      confirmSubscription: async (url) => {
+        await getSnsUrl(url);
+      },
+      fetchObject: async () => {
+        throw new UnavailableError('the local runtime has no S3: use an SES action that delivers over SNS');
+      },
+      topicArns: config.SNS_TOPIC_ARNS,
+    }),
+  );
   root.route('/', createTwilioSmsApp(twilio));
   root.route('/', createTwilioVoiceApp({ ...twilio, greeting: config.VOICE_GREETING }));
   root.route(

@@ -1,0 +1,214 @@
+import type { SNSEvent } from 'aws-lambda';
+import { Hono } from 'hono';
+import { bodyLimit } from 'hono/body-limit';
+import {
+  normaliseSesNotification,
+  type SesNormalised,
+  sesS3Location,
+} from '#shared/channels/ses/normalise.js';
+import {
+  isSnsUrl,
+  type SnsCertCache,
+  SnsEventRecordSchema,
+  type SnsMessage,
+  SnsMessageSchema,
+  SnsSignatureError,
+  verifySnsMessage,
+} from '#shared/channels/ses/sns.js';
+import type { Envelope } from '#shared/domain/envelope.js';
+import type { Clock, EnvelopeQueue } from '#shared/domain/ports.js';
+import { PayloadTooLargeError, UnavailableError, ValidationError } from '#shared/errors.js';
+import { notFound, onError } from '#shared/http/on-error.js';
+import { logger } from '#shared/log.js';
+
+/** Reads an object from S3: the raw email a receipt rule's S3 action stored. */
+export type FetchObject = (bucket: string, key: string) => Promise<Uint8Array>;
+
+/** What turning SES notifications into queued envelopes needs, on either path. */
+export interface SesEventDeps {
+  queue: EnvelopeQueue;
+  clock: Clock;
+  fetchObject: FetchObject;
+  /**
+   * The SNS topics whose messages we accept. Anyone can subscribe our URL to a topic of their own and
+   * SNS will sign what they publish, so without this list a signature proves only that SNS sent it.
+   * Undefined accepts every topic (local development).
+   */
+  topicArns?: readonly string[] | undefined;
+}
+
+/** What the SES webhook (SNS over HTTP) needs. */
+export interface SesAppDeps extends SesEventDeps {
+  maxBodyBytes: number;
+  /** GETs a certificate URL (already checked) and returns the PEM. */
+  fetchCert: (url: string) => Promise<string>;
+  /** SNS_TRUSTED_CERT_FILE's PEM: used instead of fetching SigningCertURL (development and tests). */
+  trustedCertPem?: string | undefined;
+  certCache?: SnsCertCache;
+  /** GETs a SubscribeURL (already checked to be an SNS https URL) to confirm a subscription. */
+  confirmSubscription: (url: string) => Promise<void>;
+}
+
+const MESSAGE_TYPES = new Set(['Notification', 'SubscriptionConfirmation', 'UnsubscribeConfirmation']);
+
+/**
+ * `POST /webhooks/ses`: SES receipt and sending notifications delivered by SNS over HTTP(S). The body
+ * (JSON sent as text/plain) is verified against SNS's signature and our topic list; a subscription is
+ * confirmed by GETting its SubscribeURL; a notification is normalised (its email fetched from S3 when
+ * the receipt rule stored it there) and answered 200 only once the envelopes are queued. SNS counts
+ * any 2xx-4xx answer as delivered and retries on 5xx or timeouts.
+ */
+export function createSesApp(deps: SesAppDeps): Hono {
+  const app = new Hono();
+  app.onError(onError);
+  app.notFound(notFound);
+
+  app.post(
+    '/webhooks/ses',
+    bodyLimit({
+      maxSize: deps.maxBodyBytes,
+      onError: () => {
+        throw new PayloadTooLargeError(`body over ${deps.maxBodyBytes} bytes`);
+      },
+    }),
+    async (c) => {
+      const headerType = c.req.header('x-amz-sns-message-type');
+      if (!headerType || !MESSAGE_TYPES.has(headerType)) {
+        throw new ValidationError('missing or unknown x-amz-sns-message-type header');
+      }
+      const message = parseSnsBody(new Uint8Array(await c.req.arrayBuffer()));
+      if (message.Type !== headerType) {
+        throw new ValidationError('x-amz-sns-message-type does not match the body');
+      }
+      const fields = { provider: 'ses', snsMessageId: message.MessageId, type: message.Type };
+      if (!topicAllowed(message.TopicArn, deps.topicArns)) {
+        throw new SnsSignatureError('the SNS topic is not one of ours');
+      }
+      await verifySnsMessage(message, {
+        fetchCert: deps.fetchCert,
+        trustedCertPem: deps.trustedCertPem,
+        ...(deps.certCache ? { cache: deps.certCache } : {}),
+        now: () => deps.clock.now(),
+      });
+
+      if (message.Type === 'SubscriptionConfirmation') {
+        if (!isSnsUrl(message.SubscribeURL)) {
+          throw new SnsSignatureError('SubscribeURL is not an https URL on an SNS host');
+        }
+        try {
+          await deps.confirmSubscription(message.SubscribeURL);
+        } catch (error) {
+          throw new UnavailableError('could not confirm the SNS subscription', { cause: error });
+        }
+        logger.info('sns subscription confirmed', fields);
+        return c.text('OK', 200);
+      }
+      if (message.Type === 'UnsubscribeConfirmation') {
+        // Not re-subscribing is the point of an unsubscribe; it is logged for the operator.
+        logger.warn('sns subscription ended', fields);
+        return c.text('OK', 200);
+      }
+
+      const normalised = await normaliseSnsMessage(message.Message, message.MessageId, deps);
+      await deps.queue.enqueue(normalised.envelopes);
+      logger.info('webhook accepted', { ...fields, envelopes: normalised.envelopes.length });
+      return c.text('OK', 200);
+    },
+  );
+  return app;
+}
+
+/** True for the event SNS gives a Lambda it invokes directly (as opposed to an API Gateway request). */
+export function isSnsEvent(event: unknown): event is SNSEvent {
+  if (typeof event !== 'object' || event === null || !('Records' in event)) return false;
+  const { Records: records } = event;
+  return Array.isArray(records) && records.length > 0 && records[0]?.EventSource === 'aws:sns';
+}
+
+/**
+ * The AWS path: SNS invokes the function with a batch of records (no signature to check: AWS invoked
+ * us). Every record's envelopes are queued together; a record that is not an SES notification is
+ * logged and skipped, while an S3 or queue failure throws so Lambda retries the event.
+ */
+export async function handleSnsEvent(event: SNSEvent, deps: SesEventDeps): Promise<void> {
+  const envelopes: Envelope[] = [];
+  for (const [index, rawRecord] of event.Records.entries()) {
+    const record = SnsEventRecordSchema.safeParse(rawRecord);
+    if (!record.success) {
+      logger.warn('sns record rejected', { provider: 'ses', index, reason: record.error.issues[0]?.message });
+      continue;
+    }
+    const { MessageId: snsMessageId, TopicArn: topicArn, Message: message } = record.data.Sns;
+    if (!topicAllowed(topicArn, deps.topicArns)) {
+      logger.warn('sns record from another topic skipped', { provider: 'ses', snsMessageId });
+      continue;
+    }
+    try {
+      envelopes.push(...(await normaliseSnsMessage(message, snsMessageId, deps)).envelopes);
+    } catch (error) {
+      if (!(error instanceof ValidationError)) throw error;
+      logger.warn('sns record rejected', { provider: 'ses', snsMessageId, reason: error.message });
+    }
+  }
+  await deps.queue.enqueue(envelopes);
+  logger.info('sns event accepted', {
+    provider: 'ses',
+    records: event.Records.length,
+    envelopes: envelopes.length,
+  });
+}
+
+/** The SES notification inside an SNS Message, normalised, its email fetched from S3 if need be. */
+async function normaliseSnsMessage(
+  message: string,
+  snsMessageId: string,
+  deps: SesEventDeps,
+): Promise<SesNormalised> {
+  let notification: unknown;
+  try {
+    notification = JSON.parse(message);
+  } catch (error) {
+    throw new ValidationError('the SNS Message is not JSON', { cause: error });
+  }
+  const location = sesS3Location(notification);
+  let rawMime: Uint8Array | undefined;
+  if (location) {
+    try {
+      rawMime = await deps.fetchObject(location.bucket, location.key);
+    } catch (error) {
+      throw new UnavailableError('could not read the received email from S3', { cause: error });
+    }
+  }
+  const normalised = await normaliseSesNotification(
+    notification,
+    { receivedAt: deps.clock.now().toISOString(), snsMessageId },
+    rawMime,
+  );
+  for (const r of normalised.rejected) {
+    logger.warn('ses notification rejected', {
+      provider: 'ses',
+      snsMessageId,
+      pointer: r.pointer,
+      reason: r.reason,
+    });
+  }
+  return normalised;
+}
+
+function parseSnsBody(raw: Uint8Array): SnsMessage {
+  let body: unknown;
+  try {
+    body = JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(raw));
+  } catch (error) {
+    throw new ValidationError('body is not JSON', { cause: error });
+  }
+  const parsed = SnsMessageSchema.safeParse(body);
+  if (!parsed.success) {
+    throw new ValidationError('body is not a signed SNS message', { cause: parsed.error });
+  }
+  return parsed.data;
+}
+
+function topicAllowed(topicArn: string, allowed: readonly string[] | undefined): boolean {
+  return allowed === undefined || allowed.includes(topicArn);
+}

@@ -1,0 +1,253 @@
+import { createHash, createPublicKey, type KeyObject, verify, X509Certificate } from 'node:crypto';
+import * as z from 'zod';
+import { ForbiddenError, UnavailableError } from '#shared/errors.js';
+
+const SnsSignedFields = {
+  MessageId: z.string().min(1).max(256),
+  TopicArn: z.string().min(1).max(1024),
+  Message: z.string(),
+  Timestamp: z.string().min(1),
+  /** `1` = SHA1withRSA (the topic default), `2` = SHA256withRSA. */
+  SignatureVersion: z.enum(['1', '2']),
+  /** Base64. */
+  Signature: z.string().min(1),
+  SigningCertURL: z.string().min(1),
+};
+
+/** An SNS `Notification` as posted over HTTP(S) (not the Lambda event shape, whose URL keys differ). */
+export const SnsNotificationSchema = z.looseObject({
+  Type: z.literal('Notification'),
+  ...SnsSignedFields,
+  /** Absent when the publisher set none; the Lambda shape sends null instead. */
+  Subject: z.string().nullish(),
+  UnsubscribeURL: z.string().optional(),
+});
+
+const SnsConfirmationFields = {
+  ...SnsSignedFields,
+  Token: z.string().min(1),
+  /** GET it to (re)confirm the subscription. */
+  SubscribeURL: z.string().min(1),
+};
+
+/** Sent once when an endpoint is subscribed; nothing is delivered until it is confirmed. */
+export const SnsSubscriptionConfirmationSchema = z.looseObject({
+  Type: z.literal('SubscriptionConfirmation'),
+  ...SnsConfirmationFields,
+});
+
+/** Sent after an unsubscribe; its `SubscribeURL` would re-subscribe. */
+export const SnsUnsubscribeConfirmationSchema = z.looseObject({
+  Type: z.literal('UnsubscribeConfirmation'),
+  ...SnsConfirmationFields,
+});
+
+/** The JSON body SNS posts to an HTTP(S) subscriber (with `Content-Type: text/plain`). */
+export const SnsMessageSchema = z.discriminatedUnion('Type', [
+  SnsNotificationSchema,
+  SnsSubscriptionConfirmationSchema,
+  SnsUnsubscribeConfirmationSchema,
+]);
+export type SnsMessage = z.infer<typeof SnsMessageSchema>;
+export type SnsMessageType = SnsMessage['Type'];
+
+/**
+ * One record of the event SNS gives a Lambda it invokes directly. AWS invokes the function itself, so
+ * the record is not verified; its URL keys are spelt `SigningCertUrl`/`UnsubscribeUrl` (not `...URL`).
+ */
+export const SnsEventRecordSchema = z.looseObject({
+  EventSource: z.literal('aws:sns'),
+  Sns: z.looseObject({
+    Type: z.string().optional(),
+    MessageId: z.string().min(1).max(256),
+    TopicArn: z.string().min(1),
+    Message: z.string(),
+    Timestamp: z.string().optional(),
+    Subject: z.string().nullish(),
+  }),
+});
+export type SnsEventRecord = z.infer<typeof SnsEventRecordSchema>;
+
+/**
+ * The string SNS signs: `Name\nValue\n` for each field in this fixed order, a newline after every value,
+ * optional fields skipped when absent. The order is the same for signature v1 and v2.
+ */
+export function snsStringToSign(message: SnsMessage): string {
+  const fields: [string, string | null | undefined][] =
+    message.Type === 'Notification'
+      ? [
+          ['Message', message.Message],
+          ['MessageId', message.MessageId],
+          ['Subject', message.Subject],
+          ['Timestamp', message.Timestamp],
+          ['TopicArn', message.TopicArn],
+          ['Type', message.Type],
+        ]
+      : [
+          ['Message', message.Message],
+          ['MessageId', message.MessageId],
+          ['SubscribeURL', message.SubscribeURL],
+          ['Timestamp', message.Timestamp],
+          ['Token', message.Token],
+          ['TopicArn', message.TopicArn],
+          ['Type', message.Type],
+        ];
+  let out = '';
+  for (const [name, value] of fields) {
+    if (typeof value === 'string') out += `${name}\n${value}\n`;
+  }
+  return out;
+}
+
+// AWS's own validator (sns-validator) accepts exactly these hosts: sns.<region>.amazonaws.com(.cn).
+const SNS_HOST = /^sns\.[a-z0-9-]{3,}\.amazonaws\.com(\.cn)?$/;
+
+/** True for an https URL on an SNS regional host, default port, no credentials (SubscribeURL, cert URL). */
+export function isSnsUrl(url: string): boolean {
+  const parsed = URL.canParse(url) ? new URL(url) : undefined;
+  return (
+    parsed !== undefined &&
+    parsed.protocol === 'https:' &&
+    parsed.port === '' &&
+    parsed.username === '' &&
+    parsed.password === '' &&
+    SNS_HOST.test(parsed.hostname)
+  );
+}
+
+/** True for a `SigningCertURL` we may fetch: an SNS URL whose path ends in `.pem`. */
+export function isSnsSigningCertUrl(url: string): boolean {
+  return isSnsUrl(url) && new URL(url).pathname.endsWith('.pem');
+}
+
+/** The message failed verification: forged, tampered, or signed with a certificate we do not accept (403). */
+export class SnsSignatureError extends ForbiddenError {}
+
+/** A public key to check signatures with, and the validity of the certificate it came from. */
+interface SigningKey {
+  key: KeyObject;
+  notBefore?: Date;
+  notAfter?: Date;
+}
+
+/**
+ * Reads a PEM: an X.509 certificate (what SigningCertURL serves) or a bare public key (tests). The one
+ * place a key is taken out of a certificate.
+ */
+export function signingKeyFromPem(pem: string): SigningKey {
+  try {
+    if (pem.includes('BEGIN CERTIFICATE')) {
+      const cert = new X509Certificate(pem);
+      return { key: cert.publicKey, notBefore: new Date(cert.validFrom), notAfter: new Date(cert.validTo) };
+    }
+    return { key: createPublicKey(pem) };
+  } catch {
+    throw new SnsSignatureError('the SNS signing certificate is not a valid PEM');
+  }
+}
+
+/**
+ * Signing keys by certificate URL, shared across invocations. A load in flight is shared too, and a
+ * failed one is forgotten so the next message tries again.
+ */
+export class SnsCertCache {
+  readonly #keys = new Map<string, Promise<SigningKey>>();
+  readonly #maxEntries: number;
+
+  constructor(maxEntries = 32) {
+    this.#maxEntries = maxEntries;
+  }
+
+  /** The key cached under `id`, or the one `load` yields (then cached). */
+  get(id: string, load: () => Promise<SigningKey>): Promise<SigningKey> {
+    const cached = this.#keys.get(id);
+    if (cached) return cached;
+    const loading = load();
+    this.#keys.set(id, loading);
+    loading.catch(() => this.#keys.delete(id));
+    // Oldest first: Maps iterate in insertion order.
+    for (const oldest of this.#keys.keys()) {
+      if (this.#keys.size <= this.#maxEntries) break;
+      this.#keys.delete(oldest);
+    }
+    return loading;
+  }
+
+  get size(): number {
+    return this.#keys.size;
+  }
+}
+
+const defaultCertCache = new SnsCertCache();
+
+/** How a message is verified. */
+export interface SnsVerifyOptions {
+  /** GETs a certificate URL (already checked to be an SNS https `.pem` URL) and returns the PEM. */
+  fetchCert: (url: string) => Promise<string>;
+  /**
+   * A PEM (certificate or public key) used instead of fetching SigningCertURL: offline development and
+   * tests only (SNS_TRUSTED_CERT_FILE). The URL checks still apply.
+   */
+  trustedCertPem?: string | undefined;
+  /** Defaults to one cache per process. */
+  cache?: SnsCertCache;
+  /** For the certificate validity check; defaults to the system clock. */
+  now?: () => Date;
+}
+
+/**
+ * Verifies an SNS message as AWS prescribes: the SigningCertURL is an https `.pem` URL on an SNS host,
+ * the certificate is valid now, and the signature (v1 RSA-SHA1, v2 RSA-SHA256) matches the string to
+ * sign. Throws SnsSignatureError (403) when the message must be refused, and UnavailableError (503)
+ * when the certificate cannot be fetched, so SNS retries later.
+ */
+export async function verifySnsMessage(message: SnsMessage, options: SnsVerifyOptions): Promise<void> {
+  const url = message.SigningCertURL;
+  if (!isSnsSigningCertUrl(url)) {
+    throw new SnsSignatureError('SigningCertURL is not an https .pem URL on an SNS host');
+  }
+  const cache = options.cache ?? defaultCertCache;
+  const { trustedCertPem } = options;
+  const signing = trustedCertPem
+    ? await cache.get(`trusted:${createHash('sha256').update(trustedCertPem).digest('hex')}`, async () =>
+        signingKeyFromPem(trustedCertPem),
+      )
+    : await cache.get(url, async () => signingKeyFromPem(await fetchPem(url, options.fetchCert)));
+
+  const now = options.now?.() ?? new Date();
+  if ((signing.notBefore && now < signing.notBefore) || (signing.notAfter && now > signing.notAfter)) {
+    throw new SnsSignatureError('the SNS signing certificate is not valid at this time');
+  }
+  const algorithm = message.SignatureVersion === '1' ? 'RSA-SHA1' : 'RSA-SHA256';
+  let valid = false;
+  try {
+    valid = verify(
+      algorithm,
+      Buffer.from(snsStringToSign(message), 'utf8'),
+      signing.key,
+      Buffer.from(message.Signature, 'base64'),
+    );
+  } catch {
+    valid = false;
+  }
+  if (!valid) throw new SnsSignatureError('the SNS message signature does not match');
+}
+
+async function fetchPem(url: string, fetchCert: (url: string) => Promise<string>): Promise<string> {
+  try {
+    return await fetchCert(url);
+  } catch (error) {
+    throw new UnavailableError('could not fetch the SNS signing certificate', { cause: error });
+  }
+}
+
+/**
+ * GETs an SNS URL (a certificate or a SubscribeURL) and returns the body; redirects and non-2xx answers
+ * are errors, and a slow answer is cut off so the webhook still answers SNS within its 15 s.
+ */
+export async function getSnsUrl(url: string, timeoutMs = 5000): Promise<string> {
+  if (!isSnsUrl(url)) throw new Error('not an https URL on an SNS host');
+  const response = await fetch(url, { redirect: 'error', signal: AbortSignal.timeout(timeoutMs) });
+  if (!response.ok) throw new Error(`SNS answered HTTP ${response.status}`);
+  return response.text();
+}

@@ -84,6 +84,19 @@ export interface ResolverStore {
   mentionsOf(identity: Identity): Promise<Array<{ customerId: string; evidence: SuggestionEvidence }>>;
   /** Raises (or adds evidence to) a merge suggestion on both profiles; a dismissed one stays dismissed. */
   putSuggestion(customerId: string, otherId: string, evidence: SuggestionEvidence): Promise<void>;
+  /**
+   * Records a contact preference of an address: an SMS opt-out (STOP) or opt-in (START), or an email
+   * suppression after a permanent bounce or a complaint. The latest event wins, whatever the order.
+   */
+  setContactState(identity: Identity, state: ContactState): Promise<void>;
+}
+
+/** Whether we may send to an address, and why not. */
+export interface ContactState {
+  blocked: boolean;
+  reason: string;
+  at: string;
+  envelopeId: string;
 }
 
 /** Where a thread id leads. */
@@ -243,9 +256,31 @@ function toTimelineItem(envelope: Envelope, customerId: string, conversationId: 
   }
 }
 
+/**
+ * Whether the customer is waiting for us: an inbound message or call, a reaction, an edit. Mail that
+ * failed the spam, virus or DMARC checks, and auto-replies, are kept on the timeline but wait for no one.
+ */
 function isCustomerSpeaking(envelope: Envelope): boolean {
-  if (envelope.kind === 'message' || envelope.kind === 'call') return envelope.direction === 'inbound';
+  if (envelope.kind === 'message') {
+    if (envelope.data?.quarantined === true || envelope.data?.autoReply === true) return false;
+    return envelope.direction === 'inbound';
+  }
+  if (envelope.kind === 'call') return envelope.direction === 'inbound';
   return envelope.kind === 'reaction' || envelope.kind === 'edit' || envelope.kind === 'delete';
+}
+
+/** An SMS opt-out or opt-in keyword, or an email suppression, that this envelope carries. */
+export function contactStateOf(envelope: Envelope): ContactState | undefined {
+  const common = { at: envelope.occurredAt, envelopeId: envelope.id };
+  if (envelope.kind === 'system' && envelope.event === 'suppressed') {
+    return { ...common, blocked: true, reason: envelope.errors?.[0]?.code ?? 'suppressed' };
+  }
+  if (envelope.kind === 'message' && envelope.direction === 'inbound') {
+    const optOut = envelope.data?.optOut;
+    if (optOut === 'stop') return { ...common, blocked: true, reason: 'opted out (STOP)' };
+    if (optOut === 'start') return { ...common, blocked: false, reason: 'opted in (START)' };
+  }
+  return undefined;
 }
 
 const DEFAULT_REOPEN_WINDOW_MS = 72 * 60 * 60 * 1000;
@@ -427,6 +462,8 @@ export async function applyEnvelope(deps: ResolverDeps, envelope: Envelope): Pro
     }
   }
   const mentioned = await recordEvidence(deps, envelope, customerId, identities, contested);
+  const contact = contactStateOf(envelope);
+  if (contact && envelope.customer) await deps.store.setContactState(envelope.customer, contact);
   await deps.store.touchProfile({
     customerId,
     identities,

@@ -16,6 +16,7 @@ import {
   type StatusEnvelope,
 } from '../domain/envelope.js';
 import type {
+  ContactState,
   ConversationTouch,
   ProfileState,
   ProfileTouch,
@@ -49,6 +50,7 @@ import {
   queryInboxInput,
   queryMentionsInput,
   queryTimelineInput,
+  setContactStateInput,
   setNameInput,
   touchConversationInput,
   touchProfileInput,
@@ -134,6 +136,13 @@ function decodeTimelineCursor(cursor: string | undefined): { after?: string; las
     throw new ValidationError('invalid cursor', { cause: error });
   }
 }
+
+const ContactStateSchema = z.object({
+  blocked: z.boolean(),
+  reason: z.string(),
+  at: z.string(),
+  envelopeId: z.string(),
+});
 
 const ThreadLinkItemSchema = z.object({ customerId: z.string(), conversationId: z.string() });
 
@@ -350,6 +359,24 @@ export class DynamoStore implements ResolverStore {
         this.#doc.send(new UpdateCommand(putSuggestionInput(this.#table, a, b, evidence, now))),
       );
     }
+  }
+
+  async setContactState(identity: Identity, state: ContactState): Promise<void> {
+    try {
+      await this.#send('PutItem', () =>
+        this.#doc.send(new PutCommand(setContactStateInput(this.#table, identity, state))),
+      );
+    } catch (error) {
+      if (!isConditionFailure(error)) throw error;
+    }
+  }
+
+  /** Whether an address may be contacted (undefined: nothing recorded, so yes). */
+  async getContactState(identity: Identity): Promise<ContactState | undefined> {
+    const out = await this.#send('GetItem', () =>
+      this.#doc.send(new GetCommand(getInput(this.#table, Keys.contactState(identity), true))),
+    );
+    return out.Item ? ContactStateSchema.parse(out.Item) : undefined;
   }
 
   /** The merge suggestions on a customer's profile. */

@@ -6,7 +6,12 @@ import type {
 } from '@aws-sdk/lib-dynamodb';
 import type { Channel, DeliveryStatus, Identity, ProviderError } from '../domain/envelope.js';
 import { identityToken } from '../domain/identity.js';
-import type { ConversationTouch, ProfileTouch, SuggestionEvidence } from '../domain/resolver.js';
+import type {
+  ContactState,
+  ConversationTouch,
+  ProfileTouch,
+  SuggestionEvidence,
+} from '../domain/resolver.js';
 import { statusRank, type TimelineItem } from '../domain/timeline.js';
 
 /**
@@ -21,6 +26,7 @@ import { statusRank, type TimelineItem } from '../domain/timeline.js';
  * | conversation           | GetItem  pk=CONVERSATION#<id>, sk=CONVERSATION                   |
  * | inbox by status        | Query    gsi1 gsi1pk=INBOX#<status>, gsi1sk=<waitingSince>#<id>   |
  * | message by provider id | GetItem  pk=MESSAGE#<channel>#<providerMessageId>, sk=MESSAGE     |
+ * | contact state (opt-out)| GetItem  pk=CONTACT#<kind>#<value>, sk=CONTACT                    |
  */
 export const Keys = {
   identity: (identity: Identity) => ({ pk: `IDENTITY#${identityToken(identity)}`, sk: 'IDENTITY' }),
@@ -33,6 +39,7 @@ export const Keys = {
     pk: `CONVERSATION#${conversationId}`,
     sk: 'CONVERSATION',
   }),
+  contactState: (identity: Identity) => ({ pk: `CONTACT#${identityToken(identity)}`, sk: 'CONTACT' }),
   messageRef: (channel: Channel, providerMessageId: string) => ({
     pk: `MESSAGE#${channel}#${providerMessageId}`,
     sk: 'MESSAGE',
@@ -477,5 +484,20 @@ export function putSuggestionInput(
       ':now': now,
       ':evidence': new Set([JSON.stringify(evidence)]),
     },
+  };
+}
+
+/** Records whether an address may be contacted; only a later event changes it. */
+export function setContactStateInput(
+  table: string,
+  identity: Identity,
+  state: ContactState,
+): PutCommandInput {
+  return {
+    TableName: table,
+    Item: { ...Keys.contactState(identity), entity: 'contact_state', ...identity, ...state },
+    ConditionExpression: 'attribute_not_exists(pk) OR #at < :at',
+    ExpressionAttributeNames: { '#at': 'at' },
+    ExpressionAttributeValues: { ':at': state.at },
   };
 }

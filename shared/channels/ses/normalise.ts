@@ -49,8 +49,7 @@ export interface SesNormalised {
 
 /**
  * The `SystemEnvelope.event` that says "stop emailing this address" (permanent bounce, complaint).
- * `provider_error` until the envelope contract gains a `suppressed` event; the envelope's errors say
- * which (`bounce:Permanent:<subtype>` or `complaint:<feedback type>`).
+ * The envelope's errors say which (`bounce:Permanent:<subtype>` or `complaint:<feedback type>`).
  */
 export const SUPPRESSION_EVENT = 'suppressed' as const;
 

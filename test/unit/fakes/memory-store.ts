@@ -1,6 +1,7 @@
 import type { Channel, Envelope, Identity, StatusEnvelope } from '#shared/domain/envelope.js';
 import { identityToken } from '#shared/domain/identity.js';
 import type {
+  ContactState,
   ConversationTouch,
   ProfileState,
   ProfileTouch,
@@ -56,6 +57,7 @@ export class MemoryStore implements ResolverStore {
   readonly threads = new Map<string, ThreadLink>();
   readonly mentions = new Map<string, Map<string, Set<string>>>();
   readonly suggestions = new Map<string, { status: string; evidence: Set<string> }>();
+  readonly contacts = new Map<string, ContactState>();
   writes = 0;
   failOnWrite?: number;
 
@@ -226,6 +228,12 @@ export class MemoryStore implements ResolverStore {
       row.evidence.add(JSON.stringify(evidence));
       this.suggestions.set(key, row);
     }
+  }
+
+  async setContactState(identity: Identity, state: ContactState): Promise<void> {
+    this.#write();
+    const current = this.contacts.get(identityToken(identity));
+    if (!current || current.at < state.at) this.contacts.set(identityToken(identity), state);
   }
 
   /** The customer's timeline, oldest first. */

@@ -212,4 +212,67 @@ describe('applyEnvelope', () => {
     // Answering the old thread made it the open conversation again.
     expect(unrelated.conversationId).toBe(first.conversationId);
   });
+
+  it('records STOP and START as the contact state of the number, the later one winning in any order', async () => {
+    const sms = (id: string, at: string, optOut: string) =>
+      envelope({
+        ...inboundText(),
+        id: `twilio:msg:${id}`,
+        provider: 'twilio',
+        channel: 'sms',
+        providerMessageId: id,
+        occurredAt: at,
+        text: optOut.toUpperCase(),
+        data: { optOut },
+      });
+    const d = deps();
+    await applyEnvelope(d, sms('SM2', '2025-06-09T10:00:00.000Z', 'start'));
+    await applyEnvelope(d, sms('SM1', '2025-06-09T09:00:00.000Z', 'stop'));
+    expect(d.store.contacts.get('phone#+16505551234')).toMatchObject({
+      blocked: false,
+      reason: 'opted in (START)',
+    });
+    await applyEnvelope(d, sms('SM3', '2025-06-09T11:00:00.000Z', 'stop'));
+    expect(d.store.contacts.get('phone#+16505551234')).toMatchObject({ blocked: true });
+  });
+
+  it('suppresses an address after a permanent bounce', async () => {
+    const d = deps();
+    await applyEnvelope(
+      d,
+      envelope({
+        ...inboundText(),
+        id: 'ses:suppressed:m1:bounce:sheena@example.com',
+        provider: 'ses',
+        channel: 'email',
+        kind: 'system',
+        event: 'suppressed',
+        providerMessageId: 'm1',
+        customer: { kind: 'email', value: 'sheena@example.com' },
+        errors: [{ code: 'bounce:Permanent:General' }],
+      }),
+    );
+    expect(d.store.contacts.get('email#sheena@example.com')).toMatchObject({
+      blocked: true,
+      reason: 'bounce:Permanent:General',
+    });
+  });
+
+  it('keeps quarantined mail on the timeline without making anyone wait for an answer', async () => {
+    const d = deps();
+    const result = await applyEnvelope(
+      d,
+      envelope({
+        ...inboundText(),
+        id: 'ses:msg:spam-1',
+        provider: 'ses',
+        channel: 'email',
+        providerMessageId: 'spam-1',
+        customer: { kind: 'email', value: 'spoof@example.com' },
+        data: { quarantined: true, verdicts: { spam: 'FAIL' } },
+      }),
+    );
+    expect(d.store.timeline(result.customerId ?? '')).toHaveLength(1);
+    expect(d.store.conversations.get(result.conversationId ?? '')?.waitingSince).toBeUndefined();
+  });
 });

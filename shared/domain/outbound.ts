@@ -1,0 +1,85 @@
+import * as z from 'zod';
+import { ThreadlineError } from '../errors.js';
+import { ChannelSchema, IdentitySchema } from './envelope.js';
+
+/** A WhatsApp template: the only thing that may be sent outside the 24-hour customer service window. */
+export const TemplateSchema = z.object({
+  name: z.string().min(1).max(512),
+  language: z.string().min(2).max(16),
+  /** Body parameters, in order. */
+  parameters: z.array(z.string().max(1024)).max(20).default([]),
+});
+export type Template = z.infer<typeof TemplateSchema>;
+
+/** A file to send by URL (the provider fetches it). */
+export const OutboundAttachmentSchema = z.object({
+  url: z.url().max(2048),
+  kind: z.enum(['image', 'audio', 'video', 'document', 'file']).default('file'),
+  filename: z.string().max(255).optional(),
+  mimeType: z.string().max(255).optional(),
+});
+export type OutboundAttachment = z.infer<typeof OutboundAttachmentSchema>;
+
+/**
+ * One message to send, as the agent API (or the AI responder) puts it on the outbound queue. The
+ * sender turns it into exactly one provider API call.
+ */
+export const OutboundMessageSchema = z.object({
+  /** Our id of the reply; the timeline item is `reply:<id>`. */
+  id: z.string().min(1).max(128),
+  customerId: z.string(),
+  conversationId: z.string(),
+  /** The timeline item's `at`, so the sender can find it. */
+  at: z.iso.datetime(),
+  channel: ChannelSchema,
+  /** The customer's address on that channel. */
+  to: IdentitySchema,
+  /** Our side: WhatsApp phone_number_id, page or IG account id, Twilio number, our email address. */
+  from: z.string().max(320).optional(),
+  text: z.string().max(65_536).optional(),
+  template: TemplateSchema.optional(),
+  attachments: z.array(OutboundAttachmentSchema).max(10).default([]),
+  /** Messenger/Instagram: a message tag, for HUMAN_AGENT replies between 24 hours and 7 days. */
+  tag: z.enum(['HUMAN_AGENT']).optional(),
+  /** The provider message id this answers (WhatsApp context, email In-Reply-To). */
+  replyTo: z.string().max(998).optional(),
+  /** Email threading and subject. */
+  email: z
+    .object({
+      subject: z.string().max(998),
+      inReplyTo: z.string().max(998).optional(),
+      references: z.array(z.string().max(998)).max(50).default([]),
+    })
+    .optional(),
+  author: z.object({ kind: z.enum(['agent', 'ai']), id: z.string().max(128) }),
+});
+export type OutboundMessage = z.infer<typeof OutboundMessageSchema>;
+
+/** What a provider said when it accepted a message. */
+export interface SendResult {
+  /** The provider's id of the sent message; status callbacks refer to it. */
+  providerMessageId: string;
+  /** Email: the RFC Message-ID header we sent, so replies thread back. */
+  messageIdHeader?: string;
+}
+
+/** Sends one message on one channel; throws SendError subclasses. */
+export interface ChannelSender {
+  send(message: OutboundMessage): Promise<SendResult>;
+}
+
+/** The provider refused the message for good (bad number, window closed, blocked): do not retry. */
+export class PermanentSendError extends ThreadlineError {
+  readonly providerCode: string | undefined;
+  constructor(message: string, providerCode?: string, options?: { cause?: unknown }) {
+    super('send_failed', message, options);
+    this.providerCode = providerCode;
+  }
+}
+
+/** Throttling, a 5xx or a network failure: retry later with backoff. */
+export class RetryableSendError extends ThreadlineError {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super('send_retry', message, options);
+  }
+}

@@ -99,14 +99,31 @@ export class CustomerAdmin {
     return RawProfileSchema.parse(out.Item);
   }
 
+  async #root(customerId: string): Promise<string> {
+    let id = customerId;
+    for (let hop = 0; hop < 5; hop++) {
+      const profile = await this.#profile(id);
+      if (!profile.mergedInto) return id;
+      id = profile.mergedInto;
+    }
+    return id;
+  }
+
   async #event(customerId: string, at: string, id: string, event: string, data: Record<string, unknown>) {
     const item: TimelineItem = { id, type: 'event', event, at, customerId, data };
     await this.#store.putTimelineItem(item, undefined);
   }
 
   /** Merges `sourceId` into `targetId`: identities re-pointed, a `mergedInto` pointer left behind. */
-  async merge(targetId: string, sourceId: string, agentId: string, now: string): Promise<void> {
-    if (targetId === sourceId) throw new ValidationError('a customer cannot be merged into itself');
+  async merge(requestedTarget: string, requestedSource: string, agentId: string, now: string): Promise<void> {
+    if (requestedTarget === requestedSource) throw new ValidationError('a customer cannot be merged into itself');
+    // Merges go between the customers that stand for each side now (either may have been merged before).
+    const targetId = await this.#root(requestedTarget);
+    const sourceId = await this.#root(requestedSource);
+    if (targetId === sourceId) {
+      await this.#setSuggestionStatus(requestedTarget, requestedSource, 'accepted');
+      return;
+    }
     const target = await this.#profile(targetId);
     const source = await this.#profile(sourceId);
     if (target.mergedInto) {
@@ -182,7 +199,7 @@ export class CustomerAdmin {
         ),
       );
     }
-    await this.#setSuggestionStatus(targetId, sourceId, 'accepted');
+    await this.#setSuggestionStatus(requestedTarget, requestedSource, 'accepted');
     await this.#event(targetId, now, `merge:${sourceId}:${now}`, 'merge', {
       customerId: sourceId,
       by: agentId,
@@ -338,7 +355,7 @@ export class CustomerAdmin {
         const conversation = await this.#store.getConversation(conversationId);
         if (conversation) conversations.push(conversation);
       }
-      suggestions.push(...(await this.#store.suggestions(id)));
+      suggestions.push(...(await this.#store.suggestionsOn(id)));
     }
     return {
       exportedAt: now,
@@ -380,7 +397,7 @@ export class CustomerAdmin {
         await this.#delete(Keys.conversation(conversationId));
         report.conversations += 1;
       }
-      for (const suggestion of await this.#store.suggestions(profile.id)) {
+      for (const suggestion of await this.#store.suggestionsOn(profile.id)) {
         await this.#delete(suggestionKey(suggestion.otherId, profile.id));
         await this.#delete(suggestionKey(profile.id, suggestion.otherId));
       }

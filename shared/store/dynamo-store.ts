@@ -379,8 +379,19 @@ export class DynamoStore implements ResolverStore {
     return out.Item ? ContactStateSchema.parse(out.Item) : undefined;
   }
 
-  /** The merge suggestions on a customer's profile. */
+  /**
+   * The merge suggestions for a customer as agents see them: those on the customer and on everyone
+   * merged with them, leaving out suggestions between customers who are already one.
+   */
   async suggestions(customerId: string): Promise<Suggestion[]> {
+    const partitions = await this.mergedPartitions(customerId);
+    const inside = new Set(partitions);
+    const all = await Promise.all(partitions.map((id) => this.suggestionsOn(id)));
+    return all.flat().filter((s) => !inside.has(s.otherId));
+  }
+
+  /** The suggestion items stored on one profile. */
+  async suggestionsOn(customerId: string): Promise<Suggestion[]> {
     const out = await this.#send('Query', () =>
       this.#doc.send(
         new QueryCommand({

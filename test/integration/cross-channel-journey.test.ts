@@ -1,0 +1,307 @@
+import { createHmac, sign } from 'node:crypto';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import twilio from 'twilio';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type SnsMessage, snsStringToSign } from '#shared/channels/ses/sns.js';
+import { loadConfig } from '#shared/config/config.js';
+import type { Customer, TimelineItem } from '#shared/domain/timeline.js';
+import { type LocalRuntime, startLocalRuntime } from '#shared/local/runtime.js';
+
+const META_SECRET = 'journey-meta-secret';
+const TWILIO_TOKEN = 'journey-twilio-token';
+const AGENT = 'journey-agent-token';
+const fixture = (path: string) => new URL(`../fixtures/${path}`, import.meta.url);
+const CERT_FILE = fixture('ses/test-signing-cert.pem').pathname;
+const SNS_KEY = readFileSync(fixture('ses/test-signing-key.pem'), 'utf8');
+const IG_ACCOUNT = '17841400000000000';
+
+/**
+ * One person, Dana, over a morning: WhatsApp, then SMS from the same number written differently, then
+ * an email (signed with her phone number), then a call with a voicemail, then an Instagram DM naming
+ * her email address; later she replies to her own email thread.
+ */
+describe('local runtime: one person across every channel, through the real webhooks', () => {
+  let dataDir: string;
+  let runtime: LocalRuntime;
+
+  beforeAll(async () => {
+    dataDir = mkdtempSync(join(tmpdir(), 'threadline-journey-'));
+    runtime = await startLocalRuntime({
+      config: loadConfig({
+        PORT: '0',
+        DATA_DIR: dataDir,
+        META_APP_SECRET: META_SECRET,
+        META_VERIFY_TOKEN: 'v',
+        TWILIO_AUTH_TOKEN: TWILIO_TOKEN,
+        SNS_TRUSTED_CERT_FILE: CERT_FILE,
+        AGENT_TOKENS: `agent-dana:${AGENT}`,
+      }),
+      persist: false,
+      queue: { visibilityTimeoutMs: 1000, pollIntervalMs: 5 },
+    });
+  });
+
+  afterAll(async () => {
+    await runtime?.close();
+    rmSync(dataDir, { recursive: true, force: true });
+  });
+
+  /** Now, a few milliseconds after the previous event: Twilio stamps events on arrival. */
+  const later = async (): Promise<string> => {
+    await runtime.idle();
+    await new Promise((resolve) => setTimeout(resolve, 5));
+    return new Date().toISOString();
+  };
+
+  const api = async <T>(method: string, path: string): Promise<T> => {
+    const res = await fetch(`${runtime.url}${path}`, {
+      method,
+      headers: { Authorization: `Bearer ${AGENT}` },
+    });
+    expect(res.status, `${method} ${path}`).toBe(200);
+    return (await res.json()) as T;
+  };
+  const find = async (q: string) =>
+    (await api<{ items: Customer[] }>('GET', `/api/customers?q=${encodeURIComponent(q)}`)).items;
+
+  const meta = async (path: string, payload: unknown) => {
+    const body = JSON.stringify(payload);
+    const signature = `sha256=${createHmac('sha256', META_SECRET).update(body).digest('hex')}`;
+    const res = await fetch(`${runtime.url}${path}`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-hub-signature-256': signature },
+      body,
+    });
+    expect(res.status, path).toBe(200);
+  };
+
+  const twilioPost = async (url: string, params: Record<string, string>) => {
+    const signature = twilio.getExpectedTwilioSignature(TWILIO_TOKEN, url, params);
+    const res = await fetch(url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded', 'x-twilio-signature': signature },
+      body: new URLSearchParams(params).toString(),
+    });
+    expect(res.status, url).toBeLessThan(300);
+    return res.text();
+  };
+
+  const email = async (options: {
+    sesId: string;
+    at: string;
+    messageId: string;
+    inReplyTo?: string;
+    text: string;
+  }) => {
+    const mime = [
+      'From: Dana Scully <Dana.Scully@Example.com>',
+      'To: support@shop.example',
+      'Subject: Where is my parcel?',
+      `Message-ID: ${options.messageId}`,
+      ...(options.inReplyTo ? [`In-Reply-To: ${options.inReplyTo}`, `References: ${options.inReplyTo}`] : []),
+      `Date: ${new Date(options.at).toUTCString()}`,
+      'MIME-Version: 1.0',
+      'Content-Type: text/plain; charset=UTF-8',
+      '',
+      options.text,
+      '',
+    ].join('\r\n');
+    const notification = {
+      notificationType: 'Received',
+      receipt: {
+        timestamp: options.at,
+        recipients: ['support@shop.example'],
+        spamVerdict: { status: 'PASS' },
+        virusVerdict: { status: 'PASS' },
+        spfVerdict: { status: 'PASS' },
+        dkimVerdict: { status: 'PASS' },
+        dmarcVerdict: { status: 'PASS' },
+        action: { type: 'SNS', topicArn: 'arn:aws:sns:us-east-1:123456789012:inbound', encoding: 'BASE64' },
+      },
+      mail: {
+        timestamp: options.at,
+        source: 'dana.scully@example.com',
+        messageId: options.sesId,
+        destination: ['support@shop.example'],
+        headersTruncated: false,
+        headers: [],
+        commonHeaders: { from: ['Dana Scully <Dana.Scully@Example.com>'], to: ['support@shop.example'] },
+      },
+      content: Buffer.from(mime).toString('base64'),
+    };
+    const message: SnsMessage = {
+      Type: 'Notification',
+      MessageId: `sns-${options.sesId}`,
+      TopicArn: 'arn:aws:sns:us-east-1:123456789012:inbound',
+      Message: JSON.stringify(notification),
+      Timestamp: options.at,
+      SignatureVersion: '2',
+      Signature: '',
+      SigningCertURL: 'https://sns.us-east-1.amazonaws.com/SimpleNotificationService-journey.pem',
+      UnsubscribeURL: 'https://sns.us-east-1.amazonaws.com/?Action=Unsubscribe',
+    } as SnsMessage;
+    message.Signature = sign('RSA-SHA256', Buffer.from(snsStringToSign(message), 'utf8'), SNS_KEY).toString(
+      'base64',
+    );
+    const res = await fetch(`${runtime.url}/webhooks/ses`, {
+      method: 'POST',
+      headers: { 'content-type': 'text/plain; charset=UTF-8', 'x-amz-sns-message-type': 'Notification' },
+      body: JSON.stringify(message),
+    });
+    expect(res.status, await res.clone().text()).toBe(200);
+  };
+
+  it('keeps one customer for the phone channels, threads email, and merges the rest on an agent’s word', async () => {
+    // First WhatsApp: wa_id without a plus.
+    await meta('/webhooks/whatsapp', {
+      object: 'whatsapp_business_account',
+      entry: [
+        {
+          id: 'WABA',
+          changes: [
+            {
+              field: 'messages',
+              value: {
+                messaging_product: 'whatsapp',
+                metadata: { display_phone_number: '15550783881', phone_number_id: '106540352242922' },
+                contacts: [{ profile: { name: 'Dana' }, wa_id: '14155550100' }],
+                messages: [
+                  {
+                    from: '14155550100',
+                    id: 'wamid.DANA1',
+                    // Seconds, and a minute ago: everything after it is stamped on arrival.
+                    timestamp: String(Math.floor(Date.now() / 1000) - 60),
+                    type: 'text',
+                    text: { body: 'My parcel is late' },
+                  },
+                ],
+              },
+            },
+          ],
+        },
+      ],
+    });
+    await runtime.idle();
+    // Then an SMS from the same number, written with a plus.
+    await twilioPost(`${runtime.url}/webhooks/twilio/sms`, {
+      MessageSid: 'SMdana0000000000000000000000000001',
+      AccountSid: 'ACdana0000000000000000000000000000',
+      From: '+14155550100',
+      To: '+15005550006',
+      Body: 'Any news about my parcel?',
+      NumMedia: '0',
+    });
+    await runtime.idle();
+    // The phone channels are one customer at once.
+    const [dana] = await find('(415) 555-0100');
+    expect(dana?.channels).toEqual(['sms', 'whatsapp']);
+    const phoneId = (dana as Customer).id;
+
+    // Then an email, signed with her number.
+    await email({
+      sesId: 'ses-dana-1',
+      at: await later(),
+      messageId: '<dana-1@example.com>',
+      text: 'Writing by email now.\n\n--\nDana Scully\n+1 415 555 0100',
+    });
+    // Then a call and a voicemail.
+    await later();
+    const twiml = await twilioPost(`${runtime.url}/webhooks/twilio/voice`, {
+      CallSid: 'CAdana00000000000000000000000000001',
+      AccountSid: 'ACdana0000000000000000000000000000',
+      From: '+14155550100',
+      To: '+15005550006',
+      CallStatus: 'ringing',
+      Direction: 'inbound',
+    });
+    expect(twiml).toContain('<Record');
+    const recordingUrl = /recordingStatusCallback="([^"]+)"/.exec(twiml)?.[1]?.replaceAll('&amp;', '&');
+    expect(recordingUrl).toBeDefined();
+    await twilioPost(recordingUrl as string, {
+      AccountSid: 'ACdana0000000000000000000000000000',
+      CallSid: 'CAdana00000000000000000000000000001',
+      RecordingSid: 'REdana00000000000000000000000000001',
+      RecordingUrl:
+        'https://api.twilio.com/2010-04-01/Accounts/AC/Recordings/REdana00000000000000000000000000001',
+      RecordingStatus: 'completed',
+      RecordingDuration: '14',
+    });
+    // Then an Instagram DM that names her email.
+    await meta('/webhooks/meta', {
+      object: 'instagram',
+      entry: [
+        {
+          id: IG_ACCOUNT,
+          time: Date.parse(await later()),
+          messaging: [
+            {
+              sender: { id: '9912345' },
+              recipient: { id: IG_ACCOUNT },
+              timestamp: Date.now(),
+              message: { mid: 'aWdfZGFuYTE', text: 'Hi! Same person as dana.scully@example.com' },
+            },
+          ],
+        },
+      ],
+    });
+    // Then she answers her own email thread.
+    await email({
+      sesId: 'ses-dana-2',
+      at: await later(),
+      messageId: '<dana-2@example.com>',
+      inReplyTo: '<dana-1@example.com>',
+      text: 'Following up on this.\n\nOn Tue, Jun 10, 2025 at 10:00 AM Dana Scully wrote:\n> Writing by email now.',
+    });
+    await runtime.idle();
+
+    const [byEmail] = await find('dana.scully@example.com');
+    const [byInstagram] = await find(`${IG_ACCOUNT}:9912345`);
+    const emailId = (byEmail as Customer).id;
+    const instagramId = (byInstagram as Customer).id;
+    expect(new Set([phoneId, emailId, instagramId]).size).toBe(3);
+
+    // Email threading: the reply joined the first email's conversation, its quote kept apart.
+    const mail = await api<{ items: TimelineItem[] }>('GET', `/api/customers/${emailId}/timeline`);
+    const mails = mail.items.filter((i) => i.type === 'message');
+    expect(mails.map((i) => i.text)).toEqual([
+      'Writing by email now.\n\n--\nDana Scully\n+1 415 555 0100',
+      'Following up on this.',
+    ]);
+    expect(new Set(mails.map((i) => i.conversationId)).size).toBe(1);
+
+    // Suggestions, never merges: phone and email (the signature), email and Instagram (the DM).
+    const emailProfile = await api<{ suggestions: Array<{ otherId: string }> }>(
+      'GET',
+      `/api/customers/${emailId}`,
+    );
+    expect(emailProfile.suggestions.map((s) => s.otherId).sort()).toEqual([instagramId, phoneId].sort());
+
+    // An agent accepts both, on the phone customer.
+    await api('POST', `/api/customers/${phoneId}/suggestions/${emailId}/accept`);
+    const merged = await api<{ suggestions: Array<{ otherId: string }> }>('GET', `/api/customers/${phoneId}`);
+    expect(merged.suggestions.map((s) => s.otherId)).toEqual([instagramId]);
+    await api('POST', `/api/customers/${phoneId}/suggestions/${instagramId}/accept`);
+
+    const timeline = await api<{ items: TimelineItem[] }>('GET', `/api/customers/${instagramId}/timeline`);
+    expect(timeline.items.map((i) => [i.channel, i.event ?? i.type])).toEqual([
+      ['whatsapp', 'message'],
+      ['sms', 'channel_switch'],
+      ['sms', 'message'],
+      ['email', 'channel_switch'],
+      ['email', 'message'],
+      ['voice', 'call_ringing'],
+      ['voice', 'call_voicemail'],
+      ['instagram', 'channel_switch'],
+      ['instagram', 'message'],
+      ['email', 'channel_switch'],
+      ['email', 'message'],
+      [undefined, 'merge'],
+      [undefined, 'merge'],
+    ]);
+    const [one] = await find('dana.scully@example.com');
+    expect(one?.id).toBe(phoneId);
+    expect(one?.channels).toEqual(['email', 'instagram', 'sms', 'voice', 'whatsapp']);
+  });
+});

@@ -53,8 +53,15 @@ export class UnavailableError extends ThreadlineError {
 
 /** The request conflicts with the current state: already merged elsewhere, not merged, ... (409). */
 export class ConflictError extends ThreadlineError {
-  constructor(message: string) {
-    super('conflict', message);
+  constructor(message: string, code = 'conflict') {
+    super(code, message);
+  }
+}
+
+/** The request is well-formed but cannot be carried out as asked: say what to send instead (422). */
+export class UnprocessableError extends ThreadlineError {
+  constructor(message: string, code = 'unprocessable') {
+    super(code, message);
   }
 }
 

@@ -3,9 +3,11 @@ import * as z from 'zod';
 import type { Identity } from '#shared/domain/envelope.js';
 import { normaliseEmail, normalisePhone, type PhoneOptions } from '#shared/domain/identity.js';
 import type { Clock } from '#shared/domain/ports.js';
+import { type ReplyDeps, ReplyRequestSchema, sendReply } from '#shared/domain/replies.js';
 import type { Conversation, Customer, TimelineItem } from '#shared/domain/timeline.js';
 import { NotFoundError, UnauthorizedError, ValidationError } from '#shared/errors.js';
 import { notFound, onError } from '#shared/http/on-error.js';
+import type { OutboxEntry } from '#shared/local/outbox.js';
 import type { CustomerExport, ErasureReport } from '#shared/store/customer-admin.js';
 import type { Page, Suggestion } from '#shared/store/dynamo-store.js';
 
@@ -41,6 +43,9 @@ export interface AgentAppDeps {
   store: AgentStore;
   admin: AgentAdmin;
   clock: Clock;
+  replies: ReplyDeps;
+  /** Local runtime only: what was "sent" with no provider credentials. */
+  outbox?: () => OutboxEntry[];
   /** Resolves a bearer token to an agent id, or undefined when the token is not valid. */
   authenticate(token: string): Promise<string | undefined>;
   phone: PhoneOptions;
@@ -169,6 +174,27 @@ export function createAgentApp(deps: AgentAppDeps): Hono<Env> {
   app.delete('/api/customers/:id', async (c) => {
     const id = parse(IdSchema, c.req.param('id'));
     return c.json(await deps.admin.erase(id, c.get('agentId'), deps.clock.now().toISOString()));
+  });
+
+  app.post('/api/conversations/:id/replies', async (c) => {
+    const id = parse(IdSchema, c.req.param('id'));
+    const idempotencyKey = parse(
+      z.string().trim().min(1).max(255).optional(),
+      c.req.header('idempotency-key') || undefined,
+    );
+    const request = parse(ReplyRequestSchema, await body(c));
+    const { item, created } = await sendReply(deps.replies, {
+      conversationId: id,
+      request,
+      agentId: c.get('agentId'),
+      idempotencyKey,
+    });
+    return c.json({ reply: item }, created ? 202 : 200);
+  });
+
+  app.get('/api/outbox', (c) => {
+    if (!deps.outbox) throw new NotFoundError('no local outbox: replies go to the providers');
+    return c.json({ items: deps.outbox(), cursor: null });
   });
 
   app.post('/api/conversations/:id/resolve', async (c) => {

@@ -1,14 +1,17 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { SQSClient } from '@aws-sdk/client-sqs';
 import { handle } from 'hono/aws-lambda';
 import type { CountryCode } from 'libphonenumber-js';
-import { parseAgentTokens } from '#shared/config/config.js';
+import { parseAgentTokens, requireSettings } from '#shared/config/config.js';
 import { loadConfigWithSecrets } from '#shared/config/secrets.js';
 import { systemClock } from '#shared/domain/ports.js';
+import { SqsOutboundQueue } from '#shared/queue/sqs-outbound-queue.js';
 import { CustomerAdmin } from '#shared/store/customer-admin.js';
 import { DynamoStore } from '#shared/store/dynamo-store.js';
+import { timeOrderedId } from '#shared/store/ids.js';
 import { createAgentApp } from './app.js';
 
-const config = await loadConfigWithSecrets();
+const config = requireSettings(await loadConfigWithSecrets(), ['OUTBOUND_QUEUE_URL']);
 // Until the Cognito authorizer lands, agents authenticate with the AGENT_TOKENS held in the secret.
 const tokens = parseAgentTokens(config.AGENT_TOKENS);
 
@@ -19,6 +22,12 @@ const app = createAgentApp({
   store,
   admin: new CustomerAdmin(client, config.TABLE_NAME, store),
   clock: systemClock,
+  replies: {
+    store,
+    queue: new SqsOutboundQueue(new SQSClient({}), config.OUTBOUND_QUEUE_URL),
+    clock: systemClock,
+    newId: () => timeOrderedId('rp'),
+  },
   authenticate: async (token) => tokens.get(token),
   phone: { defaultRegion: config.DEFAULT_REGION as CountryCode },
 });

@@ -9,6 +9,9 @@ const optionalSecret = z.string().min(1).optional();
 export const ConfigSchema = z.object({
   TABLE_NAME: z.string().min(1).default('threadline'),
   INBOUND_QUEUE_URL: z.string().min(1).optional(),
+  OUTBOUND_QUEUE_URL: z.string().min(1).optional(),
+  /** How many times the outbound queue delivers a reply before the sender gives it up as failed. */
+  OUTBOUND_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(100).default(5),
   /** On AWS: the Secrets Manager secret (JSON) holding the provider secrets below. */
   PROVIDER_SECRET_ARN: z.string().min(1).optional(),
   /** Region for phone numbers written without a country code. */
@@ -20,6 +23,9 @@ export const ConfigSchema = z.object({
   PUBLIC_BASE_URL: z.url().optional(),
   TWILIO_AUTH_TOKEN: optionalSecret,
   TWILIO_ACCOUNT_SID: optionalSecret,
+  /** The Twilio number (E.164) replies are sent from; WhatsApp through Twilio uses TWILIO_WHATSAPP_FROM. */
+  TWILIO_FROM_NUMBER: optionalSecret,
+  TWILIO_WHATSAPP_FROM: optionalSecret,
   META_APP_SECRET: optionalSecret,
   META_VERIFY_TOKEN: optionalSecret,
   WHATSAPP_ACCESS_TOKEN: optionalSecret,

@@ -65,6 +65,8 @@ export const CustomerSchema = z.object({
   createdAt: z.iso.datetime(),
   lastInboundAt: z.iso.datetime().optional(),
   lastInboundChannel: ChannelSchema.optional(),
+  /** When the customer last wrote on each channel: the providers' reply windows run from it. */
+  lastInboundByChannel: z.partialRecord(ChannelSchema, z.iso.datetime()).default({}),
   openConversationId: z.string().optional(),
   /** Set when an agent merged this customer into another: reads follow it. */
   mergedInto: z.string().optional(),

@@ -10,6 +10,7 @@ import {
   type ThreadlineError,
   UnauthorizedError,
   UnavailableError,
+  UnprocessableError,
   ValidationError,
 } from '../errors.js';
 import { logger } from '../log.js';
@@ -22,6 +23,7 @@ const STATUS_BY_ERROR: ReadonlyArray<[new (...args: never[]) => ThreadlineError,
   [ConflictError, 409],
   [GoneError, 410],
   [PayloadTooLargeError, 413],
+  [UnprocessableError, 422],
   [UnavailableError, 503],
 ];
 

@@ -6,22 +6,27 @@ import type { CountryCode } from 'libphonenumber-js';
 import { createAgentApp } from '#functions/agent-api/app.js';
 import { createMetaApp } from '#functions/meta/app.js';
 import { createResolverConsumer } from '#functions/resolver/consumer.js';
+import { createSenderConsumer } from '#functions/sender/consumer.js';
 import { createSesApp } from '#functions/ses/app.js';
 import { createTwilioSmsApp } from '#functions/twilio-sms/app.js';
 import { createTwilioVoiceApp } from '#functions/twilio-voice/app.js';
 import { createWhatsAppApp } from '#functions/whatsapp/app.js';
 import { getSnsUrl, SnsCertCache } from '../channels/ses/sns.js';
 import { type Config, parseAgentTokens, requireSettings } from '../config/config.js';
+import type { Channel } from '../domain/envelope.js';
+import type { ChannelSender } from '../domain/outbound.js';
 import { type Clock, type IdGenerator, systemClock } from '../domain/ports.js';
 import { UnavailableError } from '../errors.js';
 import { notFound, onError } from '../http/on-error.js';
 import { logger } from '../log.js';
 import { CustomerAdmin } from '../store/customer-admin.js';
 import { DynamoStore } from '../store/dynamo-store.js';
-import { randomIds } from '../store/ids.js';
+import { randomIds, timeOrderedId } from '../store/ids.js';
 import { startLocalDynamo } from './dynamo.js';
 import { LocalEnvelopeQueue } from './local-envelope-queue.js';
+import { LocalOutboundQueue, LocalOutbox } from './outbox.js';
 import { LocalQueue } from './queue.js';
+import { localSenders } from './senders.js';
 
 /** Options of the embedded runtime. */
 export interface LocalRuntimeOptions {
@@ -30,6 +35,8 @@ export interface LocalRuntimeOptions {
   persist?: boolean;
   clock?: Clock;
   ids?: IdGenerator;
+  /** Replace the senders (tests); by default real adapters where credentials are set, else the outbox. */
+  senders?: Partial<Record<Channel, ChannelSender>>;
   /** Queue timings, shortened by tests. */
   queue?: { visibilityTimeoutMs?: number; maxReceiveCount?: number; pollIntervalMs?: number };
 }
@@ -43,6 +50,8 @@ export interface LocalRuntime {
   store: DynamoStore;
   inbound: LocalQueue;
   deadLetter: LocalQueue;
+  outbound: LocalQueue;
+  outbox: LocalOutbox;
   /** Resolves when every queued envelope has been processed (or dead-lettered). */
   idle(): Promise<void>;
   close(): Promise<void>;
@@ -81,6 +90,31 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
     maxReceiveCount: options.queue?.maxReceiveCount ?? 5,
     ...(options.queue?.pollIntervalMs ? { pollIntervalMs: options.queue.pollIntervalMs } : {}),
   });
+  // Replies: the outbound queue, and the sender consuming it into the providers or the local outbox.
+  const outboundDead = new LocalQueue({
+    name: 'threadline-outbound-dlq',
+    ...(persist ? { dir: join(dataDir, 'queues', 'outbound-dlq') } : {}),
+  });
+  const outbound = new LocalQueue({
+    name: 'threadline-outbound',
+    ...(persist ? { dir: join(dataDir, 'queues', 'outbound') } : {}),
+    deadLetter: outboundDead,
+    visibilityTimeoutMs: options.queue?.visibilityTimeoutMs ?? 30_000,
+    maxReceiveCount: config.OUTBOUND_MAX_ATTEMPTS,
+    ...(options.queue?.pollIntervalMs ? { pollIntervalMs: options.queue.pollIntervalMs } : {}),
+  });
+  const outbox = new LocalOutbox(persist ? { file: join(dataDir, 'outbox.jsonl') } : {});
+  const senders = options.senders ?? localSenders(config, outbox);
+  outbound.start(
+    createSenderConsumer({
+      store,
+      senders,
+      clock,
+      leaseMs: options.queue?.visibilityTimeoutMs ?? 30_000,
+      maxAttempts: config.OUTBOUND_MAX_ATTEMPTS,
+    }),
+  );
+
   inbound.start(
     createResolverConsumer({
       store,
@@ -152,6 +186,8 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
       store,
       admin: new CustomerAdmin(dynamo.client, config.TABLE_NAME, store),
       clock,
+      replies: { store, queue: new LocalOutboundQueue(outbound), clock, newId: () => timeOrderedId('rp') },
+      outbox: () => outbox.entries(),
       authenticate: async (token) => tokens.get(token),
       phone: { defaultRegion: config.DEFAULT_REGION as CountryCode },
     }),
@@ -170,10 +206,19 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
     store,
     inbound,
     deadLetter,
-    idle: () => inbound.idle(),
+    outbound,
+    outbox,
+    idle: async () => {
+      // A reply can lead to a status and a status to nothing: settle both queues until both are quiet.
+      for (let round = 0; round < 3; round++) {
+        await inbound.idle();
+        await outbound.idle();
+      }
+    },
     close: async () => {
       await new Promise<void>((resolve) => server.close(() => resolve()));
       await inbound.stop();
+      await outbound.stop();
       await dynamo.close();
     },
   };

@@ -116,7 +116,8 @@ export class CustomerAdmin {
 
   /** Merges `sourceId` into `targetId`: identities re-pointed, a `mergedInto` pointer left behind. */
   async merge(requestedTarget: string, requestedSource: string, agentId: string, now: string): Promise<void> {
-    if (requestedTarget === requestedSource) throw new ValidationError('a customer cannot be merged into itself');
+    if (requestedTarget === requestedSource)
+      throw new ValidationError('a customer cannot be merged into itself');
     // Merges go between the customers that stand for each side now (either may have been merged before).
     const targetId = await this.#root(requestedTarget);
     const sourceId = await this.#root(requestedSource);

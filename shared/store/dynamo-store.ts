@@ -15,6 +15,8 @@ import {
   IdentityKindSchema,
   type StatusEnvelope,
 } from '../domain/envelope.js';
+import { type OutboundMessage, OutboundMessageSchema, type SendResult } from '../domain/outbound.js';
+import { replyItem } from '../domain/replies.js';
 import type {
   ContactState,
   ConversationTouch,
@@ -200,6 +202,11 @@ function parseIdentityToken(token: string): Identity | undefined {
 
 function toCustomer(item: Record<string, unknown>): Customer {
   const parsed = CustomerItemSchema.parse(item);
+  const lastInboundByChannel = Object.fromEntries(
+    Object.entries(item)
+      .filter(([key, value]) => key.startsWith('lastInbound_') && typeof value === 'string')
+      .map(([key, value]) => [key.slice('lastInbound_'.length), value]),
+  );
   return CustomerSchema.parse({
     id: parsed.id,
     name: parsed.name,
@@ -208,6 +215,7 @@ function toCustomer(item: Record<string, unknown>): Customer {
     createdAt: parsed.createdAt,
     lastInboundAt: parsed.lastInboundAt,
     lastInboundChannel: parsed.lastInboundChannel,
+    lastInboundByChannel,
     openConversationId: parsed.openConversationId,
     mergedInto: parsed.mergedInto,
     mergedFrom: parsed.mergedFrom,
@@ -369,6 +377,138 @@ export class DynamoStore implements ResolverStore {
     } catch (error) {
       if (!isConditionFailure(error)) throw error;
     }
+  }
+
+  async putReply(message: OutboundMessage): Promise<{ message: OutboundMessage; created: boolean }> {
+    const key = { pk: `REPLY#${message.id}`, sk: 'REPLY' };
+    try {
+      await this.#send('PutItem', () =>
+        this.#doc.send(
+          new PutCommand({
+            TableName: this.#table,
+            Item: {
+              ...key,
+              entity: 'reply',
+              customerId: message.customerId,
+              message: JSON.stringify(message),
+            },
+            ConditionExpression: 'attribute_not_exists(pk)',
+          }),
+        ),
+      );
+      return { message, created: true };
+    } catch (error) {
+      if (!isConditionFailure(error)) throw error;
+    }
+    const out = await this.#send('GetItem', () =>
+      this.#doc.send(new GetCommand(getInput(this.#table, key, true))),
+    );
+    const stored = z.object({ message: z.string() }).parse(out.Item);
+    return { message: OutboundMessageSchema.parse(JSON.parse(stored.message)), created: false };
+  }
+
+  async lastInbound(customerId: string, channel: Channel): Promise<TimelineItem | undefined> {
+    const out = await this.#send('Query', () =>
+      this.#doc.send(
+        new QueryCommand({
+          TableName: this.#table,
+          KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
+          FilterExpression: 'channel = :channel AND direction = :inbound',
+          ExpressionAttributeValues: {
+            ':pk': Keys.customer(customerId).pk,
+            ':prefix': 'TIMELINE#',
+            ':channel': channel,
+            ':inbound': 'inbound',
+          },
+          ScanIndexForward: false,
+          Limit: 100,
+        }),
+      ),
+    );
+    const [item] = out.Items ?? [];
+    return item ? toTimelineItem(item) : undefined;
+  }
+
+  /**
+   * Claims a reply for sending, for `leaseMs`: only one sender sends it, and a sender that died mid-send
+   * leaves it to a redelivery once the lease is over. `sent` when it went out already.
+   */
+  async claimSend(
+    message: OutboundMessage,
+    now: Date,
+    leaseMs: number,
+  ): Promise<'claimed' | 'sent' | 'busy'> {
+    const key = Keys.timelineItem(message.customerId, message.at, `reply:${message.id}`);
+    try {
+      await this.#send('UpdateItem', () =>
+        this.#doc.send(
+          new UpdateCommand({
+            TableName: this.#table,
+            Key: key,
+            UpdateExpression: 'SET sendLeaseUntil = :until',
+            ConditionExpression:
+              'attribute_exists(pk) AND attribute_not_exists(providerMessageId) AND attribute_not_exists(sendFailedAt) AND (attribute_not_exists(sendLeaseUntil) OR sendLeaseUntil < :now)',
+            ExpressionAttributeValues: {
+              ':until': new Date(now.getTime() + leaseMs).toISOString(),
+              ':now': now.toISOString(),
+            },
+          }),
+        ),
+      );
+      return 'claimed';
+    } catch (error) {
+      if (!isConditionFailure(error)) throw error;
+    }
+    const out = await this.#send('GetItem', () =>
+      this.#doc.send(new GetCommand(getInput(this.#table, key, true))),
+    );
+    if (!out.Item) throw new UnavailableError(`reply ${message.id} is not on the timeline yet`);
+    return out.Item.providerMessageId || out.Item.sendFailedAt ? 'sent' : 'busy';
+  }
+
+  /**
+   * Records what the provider said: the reply's provider id (so status callbacks find it, and any status
+   * that came first is applied), and for email the Message-ID we sent, so the customer's answer threads.
+   */
+  async recordSent(message: OutboundMessage, result: SendResult, at: string): Promise<void> {
+    const item = replyItem(message);
+    const key = Keys.timelineItem(message.customerId, message.at, item.id);
+    await this.#send('UpdateItem', () =>
+      this.#doc.send(
+        new UpdateCommand({
+          TableName: this.#table,
+          Key: key,
+          UpdateExpression: 'SET providerMessageId = :pmid REMOVE sendLeaseUntil',
+          ConditionExpression: 'attribute_exists(pk)',
+          ExpressionAttributeValues: { ':pmid': result.providerMessageId },
+        }),
+      ),
+    );
+    await this.#advanceTimeline(key, { status: 'sent', at });
+    await this.linkOutbound({ ...item, providerMessageId: result.providerMessageId });
+    if (result.messageIdHeader) {
+      await this.linkThread(message.channel, result.messageIdHeader, {
+        customerId: message.customerId,
+        conversationId: message.conversationId,
+      });
+    }
+  }
+
+  /** Marks a reply failed for good, with the provider's reason. */
+  async recordSendFailure(message: OutboundMessage, reason: { code: string; message: string }, at: string) {
+    const key = Keys.timelineItem(message.customerId, message.at, `reply:${message.id}`);
+    await this.#send('UpdateItem', () =>
+      this.#doc.send(
+        new UpdateCommand({
+          TableName: this.#table,
+          Key: key,
+          UpdateExpression: 'SET sendFailedAt = :at REMOVE sendLeaseUntil',
+          ConditionExpression: 'attribute_exists(pk)',
+          ExpressionAttributeValues: { ':at': at },
+        }),
+      ),
+    );
+    await this.#advanceTimeline(key, { status: 'failed', at, errors: [reason] });
   }
 
   /** Whether an address may be contacted (undefined: nothing recorded, so yes). */

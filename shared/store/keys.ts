@@ -113,8 +113,9 @@ export function touchProfileInput(
     values[':at'] = touch.at;
     sets.push('#open = :conv', 'lastEventAt = :at');
     if (touch.inbound) {
+      names['#channelInbound'] = `lastInbound_${touch.channel}`;
       values[':channel'] = touch.channel;
-      sets.push('lastInboundAt = :at', 'lastInboundChannel = :channel');
+      sets.push('lastInboundAt = :at', 'lastInboundChannel = :channel', '#channelInbound = :at');
     }
     condition =
       '(attribute_not_exists(lastEventAt) OR lastEventAt <= :at) AND (attribute_not_exists(lastResolvedAt) OR lastResolvedAt < :at)';

@@ -96,7 +96,8 @@ describe('local runtime: a WhatsApp message from webhook to timeline', () => {
       (r) => r.items.length === 1,
     );
     await runtime.idle();
-    const customer = (await api<{ items: Customer[] }>('/api/customers?q=%2B16505551234')).items[0] as Customer;
+    const customer = (await api<{ items: Customer[] }>('/api/customers?q=%2B16505551234'))
+      .items[0] as Customer;
     expect(customer.id).toBe(found.items[0]?.id);
     expect(customer.name).toBe('Jörg');
     expect(customer.identities).toEqual([{ kind: 'phone', value: '+16505551234' }]);

@@ -7,6 +7,8 @@ import {
 } from '#functions/agent-api/app.js';
 import type { Identity } from '#shared/domain/envelope.js';
 import { identityToken } from '#shared/domain/identity.js';
+import type { OutboundMessage } from '#shared/domain/outbound.js';
+import type { ReplyDeps } from '#shared/domain/replies.js';
 import type { Conversation, Customer, TimelineItem } from '#shared/domain/timeline.js';
 
 const sheena: Customer = {
@@ -17,6 +19,7 @@ const sheena: Customer = {
   createdAt: '2025-06-08T21:00:00.000Z',
   openConversationId: 'cv_1',
   mergedFrom: [],
+  lastInboundByChannel: {},
 };
 const conversation: Conversation = {
   id: 'cv_1',
@@ -91,10 +94,47 @@ function fakeAdmin(): AgentAdmin & { calls: unknown[][] } {
   };
 }
 
-function app(store = fakeStore(), admin = fakeAdmin()) {
+function fakeReplies(): ReplyDeps & { queued: OutboundMessage[] } {
+  const queued: OutboundMessage[] = [];
+  const replies = new Map<string, OutboundMessage>();
+  return {
+    queued,
+    clock: { now: () => new Date('2025-06-09T10:00:00.000Z') },
+    newId: () => `rp_${replies.size + 1}`,
+    queue: {
+      enqueue: async (message) => {
+        queued.push(message);
+      },
+    },
+    store: {
+      getConversation: async (id) => (id === 'cv_1' ? conversation : undefined),
+      getCustomer: async (id) =>
+        id === 'cu_1'
+          ? {
+              ...sheena,
+              lastInboundChannel: 'whatsapp',
+              lastInboundByChannel: { whatsapp: '2025-06-08T20:59:43.000Z' },
+            }
+          : undefined,
+      mergedPartitions: async (id) => [id],
+      getContactState: async () => undefined,
+      lastInbound: async () => undefined,
+      putReply: async (message) => {
+        const existing = replies.get(message.id);
+        if (existing) return { message: existing, created: false };
+        replies.set(message.id, message);
+        return { message, created: true };
+      },
+      putTimelineItem: async () => true,
+    },
+  };
+}
+
+function app(store = fakeStore(), admin = fakeAdmin(), replies = fakeReplies()) {
   return createAgentApp({
     store,
     admin,
+    replies,
     clock: { now: () => new Date('2025-06-09T10:00:00.000Z') },
     authenticate: async (token) => (token === 'secret-token' ? 'agent-7' : undefined),
     phone: { defaultRegion: 'US' },
@@ -221,5 +261,50 @@ describe('agent API: customer changes', () => {
     });
     expect(res.status).toBe(200);
     expect(admin.calls).toEqual([['resolve', 'cv_1', 'agent-7', '2025-06-09T10:00:00.000Z']]);
+  });
+});
+
+describe('agent API: replies', () => {
+  const post = (replies: ReturnType<typeof fakeReplies>, body: unknown, key?: string) =>
+    app(fakeStore(), fakeAdmin(), replies).request('/api/conversations/cv_1/replies', {
+      method: 'POST',
+      headers: {
+        ...auth.headers,
+        'content-type': 'application/json',
+        ...(key ? { 'idempotency-key': key } : {}),
+      },
+      body: JSON.stringify(body),
+    });
+
+  it('queues a reply on the customer\u2019s last inbound channel, within the WhatsApp window', async () => {
+    const replies = fakeReplies();
+    const res = await post(replies, { text: 'It ships today' });
+    expect(res.status).toBe(202);
+    expect(await res.json()).toMatchObject({
+      reply: {
+        id: 'reply:rp_1',
+        channel: 'whatsapp',
+        direction: 'outbound',
+        status: 'queued',
+        text: 'It ships today',
+      },
+    });
+    expect(replies.queued.map((m) => [m.channel, m.to, m.author])).toEqual([
+      ['whatsapp', { kind: 'phone', value: '+16505551234' }, { kind: 'agent', id: 'agent-7' }],
+    ]);
+  });
+
+  it('returns the first result for a retried Idempotency-Key', async () => {
+    const replies = fakeReplies();
+    const first = await post(replies, { text: 'It ships today' }, 'key-1');
+    const again = await post(replies, { text: 'It ships today' }, 'key-1');
+    expect([first.status, again.status]).toEqual([202, 200]);
+    const [a, b] = [await first.json(), await again.json()];
+    expect(b).toEqual(a);
+  });
+
+  it('answers 400 for a reply with nothing to send', async () => {
+    const res = await post(fakeReplies(), { channel: 'whatsapp' });
+    expect(res.status).toBe(400);
   });
 });

@@ -1,0 +1,274 @@
+import { createHash } from 'node:crypto';
+import * as z from 'zod';
+import { ConflictError, NotFoundError, UnprocessableError } from '../errors.js';
+import { type Channel, ChannelSchema, type Identity } from './envelope.js';
+import {
+  OutboundAttachmentSchema,
+  type OutboundMessage,
+  OutboundMessageSchema,
+  TemplateSchema,
+} from './outbound.js';
+import type { Clock } from './ports.js';
+import type { ContactState } from './resolver.js';
+import type { Conversation, Customer, TimelineItem } from './timeline.js';
+
+const HOUR = 3_600_000;
+/** WhatsApp's customer service window: free-form messages within 24 hours of the customer's last one. */
+export const WHATSAPP_WINDOW_MS = 24 * HOUR;
+/** Messenger and Instagram: standard messaging within 24 hours, a HUMAN_AGENT tag up to 7 days. */
+export const MESSAGING_WINDOW_MS = 24 * HOUR;
+export const HUMAN_AGENT_WINDOW_MS = 7 * 24 * HOUR;
+
+/** A reply the rules forbid: 409 when the customer's state must change first, 422 when the request must. */
+function refuse(code: string, message: string, status: 409 | 422): Error {
+  return status === 409 ? new ConflictError(message, code) : new UnprocessableError(message, code);
+}
+
+/** The channel a reply goes out on: the one asked for, else the customer's most recent inbound one. */
+export function replyChannel(customer: Customer, requested: Channel | undefined): Channel {
+  const channel = requested ?? customer.lastInboundChannel;
+  if (!channel) {
+    throw refuse('no_channel', 'the customer has never written to us: name a channel', 422);
+  }
+  // A caller is answered by text on the same number.
+  return channel === 'voice' ? 'sms' : channel;
+}
+
+const ADDRESS_KIND: Record<Channel, Identity['kind'][]> = {
+  sms: ['phone'],
+  voice: ['phone'],
+  whatsapp: ['phone', 'whatsapp'],
+  email: ['email'],
+  messenger: ['messenger'],
+  instagram: ['instagram'],
+};
+
+/** The customer's address on a channel: their phone, email or page-scoped id. */
+export function replyAddress(customer: Customer, channel: Channel): Identity {
+  for (const kind of ADDRESS_KIND[channel]) {
+    const identity = customer.identities.find((i) => i.kind === kind);
+    if (identity) return identity;
+  }
+  throw refuse(
+    'no_address',
+    `the customer has no ${ADDRESS_KIND[channel].join(' or ')} to reach them on ${channel}`,
+    422,
+  );
+}
+
+/** What the rules need to know about the reply and the customer's state on the channel. */
+export interface ReplyContext {
+  channel: Channel;
+  now: Date;
+  /** When the customer last wrote on this channel. */
+  lastInboundAt?: string | undefined;
+  hasTemplate: boolean;
+  /** An SMS opt-out or an email suppression on the address. */
+  blocked?: { reason: string; at: string } | undefined;
+}
+
+/** What the rules allow: possibly with a message tag. */
+export interface ReplyPermit {
+  tag?: 'HUMAN_AGENT';
+}
+
+/**
+ * Enforces each provider's rules before anything is queued, with an error that says why and what to
+ * do: WhatsApp's 24-hour window (a template outside it), Messenger and Instagram's 24 hours (and a
+ * HUMAN_AGENT tag up to 7 days), SMS opt-outs (STOP) and suppressed email addresses.
+ */
+export function checkReplyRules(context: ReplyContext): ReplyPermit {
+  const since = context.lastInboundAt ? context.now.getTime() - Date.parse(context.lastInboundAt) : Infinity;
+  switch (context.channel) {
+    case 'whatsapp':
+      if (since > WHATSAPP_WINDOW_MS && !context.hasTemplate) {
+        throw refuse(
+          'whatsapp_window_closed',
+          `the customer last wrote on WhatsApp ${context.lastInboundAt ? `at ${context.lastInboundAt}` : 'never'}, more than 24 hours ago: WhatsApp only allows an approved template now (send "template": {"name", "language"})`,
+          422,
+        );
+      }
+      return {};
+    case 'messenger':
+    case 'instagram':
+      if (since <= MESSAGING_WINDOW_MS) return {};
+      if (since <= HUMAN_AGENT_WINDOW_MS) return { tag: 'HUMAN_AGENT' };
+      throw refuse(
+        'messaging_window_closed',
+        `the customer last wrote on ${context.channel} more than 7 days ago: Meta allows no reply until they write again`,
+        409,
+      );
+    case 'sms':
+    case 'voice':
+      if (context.blocked) {
+        throw refuse(
+          'sms_opted_out',
+          `the customer opted out of SMS on this number (${context.blocked.reason}, ${context.blocked.at}): they must text START before we may write`,
+          409,
+        );
+      }
+      return {};
+    case 'email':
+      if (context.blocked) {
+        throw refuse(
+          'email_suppressed',
+          `this email address is suppressed (${context.blocked.reason}, ${context.blocked.at}): reply on another channel`,
+          409,
+        );
+      }
+      return {};
+  }
+}
+
+/** The body of `POST /api/conversations/{id}/replies`. */
+export const ReplyRequestSchema = z
+  .object({
+    text: z.string().trim().min(1).max(65_536).optional(),
+    channel: ChannelSchema.optional(),
+    template: TemplateSchema.optional(),
+    attachments: z.array(OutboundAttachmentSchema).max(10).default([]),
+  })
+  .refine((r) => r.text !== undefined || r.template !== undefined || r.attachments.length > 0, {
+    message: 'a reply needs text, a template or an attachment',
+  });
+export type ReplyRequest = z.infer<typeof ReplyRequestSchema>;
+
+/** What sending a reply reads and writes. */
+export interface ReplyStore {
+  getConversation(conversationId: string): Promise<Conversation | undefined>;
+  getCustomer(customerId: string): Promise<Customer | undefined>;
+  mergedPartitions(customerId: string): Promise<string[]>;
+  getContactState(identity: Identity): Promise<ContactState | undefined>;
+  /** The customer's latest inbound message on a channel (email threading). */
+  lastInbound(customerId: string, channel: Channel): Promise<TimelineItem | undefined>;
+  /** Keeps the reply under its id once; answers the stored one when it was there already. */
+  putReply(message: OutboundMessage): Promise<{ message: OutboundMessage; created: boolean }>;
+  putTimelineItem(item: TimelineItem, raw: unknown): Promise<boolean>;
+}
+
+/** Where replies go to be sent. */
+export interface OutboundQueue {
+  enqueue(message: OutboundMessage): Promise<void>;
+}
+
+/** What the reply service needs. */
+export interface ReplyDeps {
+  store: ReplyStore;
+  queue: OutboundQueue;
+  clock: Clock;
+  newId(): string;
+}
+
+/** The timeline item of a reply: on the timeline as `queued` at once. */
+export function replyItem(message: OutboundMessage): TimelineItem {
+  return {
+    id: `reply:${message.id}`,
+    type: 'message',
+    direction: 'outbound',
+    channel: message.channel,
+    at: message.at,
+    customerId: message.customerId,
+    conversationId: message.conversationId,
+    status: 'queued',
+    statusAt: message.at,
+    contentType: message.template
+      ? 'text'
+      : message.attachments.length && !message.text
+        ? 'document'
+        : 'text',
+    ...(message.text !== undefined ? { text: message.text } : {}),
+    data: {
+      author: message.author,
+      ...(message.template ? { template: message.template } : {}),
+      ...(message.tag ? { tag: message.tag } : {}),
+      ...(message.attachments.length ? { attachments: message.attachments } : {}),
+    },
+  };
+}
+
+/** The reply id for an Idempotency-Key: the same key on the same conversation is the same reply. */
+export function replyIdFor(conversationId: string, agentId: string, idempotencyKey: string): string {
+  return `rp_${createHash('sha256').update(`${conversationId}\n${agentId}\n${idempotencyKey}`).digest('base64url').slice(0, 24)}`;
+}
+
+/**
+ * Sends a reply: checks the channel's rules, stores the reply under its id (so an `Idempotency-Key`
+ * retry returns the first result), puts it on the timeline as `queued` and on the outbound queue. A
+ * retry repeats the last two steps; the sender sends a reply once, whatever the queue redelivers.
+ */
+export async function sendReply(
+  deps: ReplyDeps,
+  input: {
+    conversationId: string;
+    request: ReplyRequest;
+    agentId: string;
+    idempotencyKey?: string | undefined;
+  },
+): Promise<{ item: TimelineItem; created: boolean }> {
+  const replyId = input.idempotencyKey
+    ? replyIdFor(input.conversationId, input.agentId, input.idempotencyKey)
+    : deps.newId();
+  const conversation = await deps.store.getConversation(input.conversationId);
+  if (!conversation) throw new NotFoundError(`no conversation ${input.conversationId}`);
+  const partitions = await deps.store.mergedPartitions(conversation.customerId);
+  const root = partitions[0] ?? conversation.customerId;
+  const profiles = (await Promise.all(partitions.map((id) => deps.store.getCustomer(id)))).filter(
+    (c): c is Customer => c !== undefined,
+  );
+  const customer = profiles.find((c) => c.id === root);
+  if (!customer) throw new NotFoundError(`no customer ${root}`);
+
+  const channel = replyChannel(customer, input.request.channel);
+  const to = replyAddress(customer, channel);
+  const lastInboundAt = profiles
+    .map((p) => p.lastInboundByChannel[channel === 'sms' ? 'sms' : channel])
+    .filter((at): at is string => at !== undefined)
+    .sort()
+    .at(-1);
+  const state = await deps.store.getContactState(to);
+  const permit = checkReplyRules({
+    channel,
+    now: deps.clock.now(),
+    lastInboundAt,
+    hasTemplate: input.request.template !== undefined,
+    blocked: state?.blocked ? { reason: state.reason, at: state.at } : undefined,
+  });
+
+  let email: OutboundMessage['email'];
+  if (channel === 'email') {
+    const last = (await Promise.all(partitions.map((id) => deps.store.lastInbound(id, 'email'))))
+      .filter((i): i is TimelineItem => i !== undefined)
+      .sort((a, b) => (a.at < b.at ? -1 : 1))
+      .at(-1);
+    const data = last?.data ?? {};
+    const parent = typeof data.messageId === 'string' ? data.messageId : undefined;
+    const previous = Array.isArray(data.references)
+      ? data.references.filter((r) => typeof r === 'string')
+      : [];
+    email = {
+      subject: typeof data.subject === 'string' ? data.subject : 'Your message',
+      ...(parent ? { inReplyTo: parent } : {}),
+      references: parent ? [...previous, parent] : previous,
+    };
+  }
+
+  const candidate = OutboundMessageSchema.parse({
+    id: replyId,
+    customerId: root,
+    conversationId: conversation.id,
+    at: deps.clock.now().toISOString(),
+    channel,
+    to,
+    ...(input.request.text !== undefined ? { text: input.request.text } : {}),
+    ...(input.request.template ? { template: input.request.template } : {}),
+    attachments: input.request.attachments,
+    ...(permit.tag ? { tag: permit.tag } : {}),
+    ...(email ? { email } : {}),
+    author: { kind: 'agent', id: input.agentId },
+  });
+  const { message, created } = await deps.store.putReply(candidate);
+  const item = replyItem(message);
+  await deps.store.putTimelineItem(item, undefined);
+  await deps.queue.enqueue(message);
+  return { item, created };
+}

@@ -1,0 +1,105 @@
+import { describe, expect, it } from 'vitest';
+import { checkReplyRules, replyAddress, replyChannel } from '#shared/domain/replies.js';
+import type { Customer } from '#shared/domain/timeline.js';
+import { ConflictError, UnprocessableError } from '#shared/errors.js';
+
+const now = new Date('2025-06-10T12:00:00.000Z');
+const hoursAgo = (h: number) => new Date(now.getTime() - h * 3_600_000).toISOString();
+
+describe('checkReplyRules', () => {
+  it.each([
+    ['whatsapp inside 24 h', { channel: 'whatsapp', lastInboundAt: hoursAgo(23), hasTemplate: false }, {}],
+    [
+      'whatsapp outside 24 h with a template',
+      { channel: 'whatsapp', lastInboundAt: hoursAgo(30), hasTemplate: true },
+      {},
+    ],
+    ['messenger inside 24 h', { channel: 'messenger', lastInboundAt: hoursAgo(2), hasTemplate: false }, {}],
+    [
+      'instagram after 24 h, within 7 days, as a human agent',
+      { channel: 'instagram', lastInboundAt: hoursAgo(48), hasTemplate: false },
+      { tag: 'HUMAN_AGENT' },
+    ],
+    ['sms with no opt-out', { channel: 'sms', hasTemplate: false }, {}],
+    ['email not suppressed', { channel: 'email', hasTemplate: false }, {}],
+  ] as const)('allows %s', (_name, context, permit) => {
+    expect(checkReplyRules({ ...context, now })).toEqual(permit);
+  });
+
+  it.each([
+    [
+      'whatsapp outside 24 h without a template',
+      { channel: 'whatsapp', lastInboundAt: hoursAgo(25), hasTemplate: false },
+      UnprocessableError,
+      'whatsapp_window_closed',
+    ],
+    [
+      'whatsapp to someone who never wrote',
+      { channel: 'whatsapp', hasTemplate: false },
+      UnprocessableError,
+      'whatsapp_window_closed',
+    ],
+    [
+      'messenger after 7 days',
+      { channel: 'messenger', lastInboundAt: hoursAgo(24 * 8), hasTemplate: false },
+      ConflictError,
+      'messaging_window_closed',
+    ],
+    [
+      'sms to a number that sent STOP',
+      { channel: 'sms', hasTemplate: false, blocked: { reason: 'opted out (STOP)', at: hoursAgo(1) } },
+      ConflictError,
+      'sms_opted_out',
+    ],
+    [
+      'email to a suppressed address',
+      {
+        channel: 'email',
+        hasTemplate: false,
+        blocked: { reason: 'bounce:Permanent:General', at: hoursAgo(1) },
+      },
+      ConflictError,
+      'email_suppressed',
+    ],
+  ] as const)('refuses %s, saying why', (_name, context, type, code) => {
+    const error = (() => {
+      try {
+        checkReplyRules({ ...context, now });
+      } catch (e) {
+        return e;
+      }
+      return undefined;
+    })();
+    expect(error).toBeInstanceOf(type);
+    expect((error as ConflictError).code).toBe(code);
+    expect((error as Error).message.length).toBeGreaterThan(40);
+  });
+});
+
+describe('reply channel and address', () => {
+  const customer: Customer = {
+    id: 'cu_1',
+    identities: [
+      { kind: 'email', value: 'dana@example.com' },
+      { kind: 'phone', value: '+14155550100' },
+    ],
+    channels: ['voice', 'email'],
+    createdAt: '2025-06-10T09:00:00.000Z',
+    lastInboundChannel: 'voice',
+    lastInboundByChannel: {},
+    mergedFrom: [],
+  };
+
+  it('answers a caller by SMS on the same number', () => {
+    expect(replyChannel(customer, undefined)).toBe('sms');
+    expect(replyAddress(customer, 'sms')).toEqual({ kind: 'phone', value: '+14155550100' });
+  });
+
+  it('takes the channel the agent names', () => {
+    expect(replyChannel(customer, 'email')).toBe('email');
+  });
+
+  it('refuses a channel the customer has no address on', () => {
+    expect(() => replyAddress(customer, 'instagram')).toThrow(/no instagram/);
+  });
+});

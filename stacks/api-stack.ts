@@ -1,15 +1,20 @@
-import { CfnOutput, Duration, RemovalPolicy, Stack, type StackProps } from 'aws-cdk-lib';
+import { CfnOutput, Duration, Fn, RemovalPolicy, Stack, type StackProps } from 'aws-cdk-lib';
 import { AccessLogFormat } from 'aws-cdk-lib/aws-apigateway';
 import { HttpApi, HttpMethod, LogGroupLogDestination } from 'aws-cdk-lib/aws-apigatewayv2';
 import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
+import { SqsDestination } from 'aws-cdk-lib/aws-lambda-destinations';
 import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
+import type { IBucket } from 'aws-cdk-lib/aws-s3';
 import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
+import type { ITopic } from 'aws-cdk-lib/aws-sns';
+import { LambdaSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
 import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
+import type { Config } from '#shared/config/config.js';
 import { ThreadlineFunction } from './constructs/threadline-function.js';
-import { inboundConsumer } from './stateful-stack.js';
+import { inboundConsumer, inboundMailPrefix } from './stateful-stack.js';
 
 interface WebhookRoute {
   readonly path: string;
@@ -20,7 +25,7 @@ interface WebhookRoute {
 
 /**
  * A webhook function: it verifies, normalises and enqueues, nothing else, so it gets the inbound queue
- * and the provider secret and never the table.
+ * (and the provider secret, if it checks signatures with it) and never the table.
  */
 interface WebhookFunction {
   /** Construct id. */
@@ -28,6 +33,12 @@ interface WebhookFunction {
   /** The folder under `functions/`. */
   readonly name: string;
   readonly routes: readonly WebhookRoute[];
+  /** @default webhookTimeout */
+  readonly timeout?: Duration;
+  /** @default the house function's */
+  readonly memorySize?: number;
+  /** @default true */
+  readonly readsProviderSecret?: boolean;
 }
 
 /** One entry per provider; a new webhook is one more entry. */
@@ -73,15 +84,33 @@ const webhooks: readonly WebhookFunction[] = [
       { path: '/webhooks/twilio/voice/after-record', methods: [HttpMethod.POST] },
     ],
   },
+  {
+    id: 'Ses',
+    name: 'ses',
+    // Mostly invoked by SNS, not waited on: it fetches and parses whole MIME messages (up to 40 MB) from S3.
+    timeout: Duration.seconds(30),
+    memorySize: 1024,
+    // SNS signatures are checked against SNS's certificate, not a shared secret.
+    readsProviderSecret: false,
+    routes: [{ path: '/webhooks/ses', methods: [HttpMethod.POST], output: 'SesWebhookUrl' }],
+  },
 ];
 
 /** Webhooks only enqueue; providers give up on slow answers (Meta waits a few seconds, Twilio 15). */
 const webhookTimeout = Duration.seconds(10);
 
+const snsTopicArnsSetting = 'SNS_TOPIC_ARNS' satisfies keyof Config;
+
 export interface ApiStackProps extends StackProps {
   readonly table: ITable;
   readonly inboundQueue: IQueue;
   readonly providerSecret: ISecret;
+  /** Where SES's receipt rule stores raw mail, under `inboundMailPrefix`. */
+  readonly inboundMailBucket: IBucket;
+  readonly sesReceiptsTopic: ITopic;
+  readonly sesEventsTopic: ITopic;
+  /** Where SNS events the SES function failed on go once Lambda's retries are spent. */
+  readonly failedEventsQueue: IQueue;
 }
 
 /** The functions and the HTTP API in front of them; holds no data, so it can be replaced at will. */
@@ -89,6 +118,7 @@ export class ApiStack extends Stack {
   constructor(scope: Construct, id: string, props: ApiStackProps) {
     super(scope, id, props);
     const { table, inboundQueue, providerSecret } = props;
+    const { inboundMailBucket, sesReceiptsTopic, sesEventsTopic, failedEventsQueue } = props;
 
     const accessLogs = new LogGroup(this, 'ApiAccessLogs', {
       retention: RetentionDays.ONE_MONTH,
@@ -121,20 +151,33 @@ export class ApiStack extends Stack {
     });
     new CfnOutput(this, 'ApiUrl', { value: stage.url });
 
+    const webhookFunctions = new Map<string, ThreadlineFunction>();
     for (const webhook of webhooks) {
       const fn = new ThreadlineFunction(this, webhook.id, {
         name: webhook.name,
-        timeout: webhookTimeout,
+        timeout: webhook.timeout ?? webhookTimeout,
+        memorySize: webhook.memorySize,
         description: `Threadline ${webhook.name} webhook`,
-      })
-        .bindQueue(inboundQueue, 'INBOUND_QUEUE_URL')
-        .bindSecret(providerSecret);
+      }).bindQueue(inboundQueue, 'INBOUND_QUEUE_URL');
+      if (webhook.readsProviderSecret ?? true) fn.bindSecret(providerSecret);
+      webhookFunctions.set(webhook.name, fn);
       const integration = new HttpLambdaIntegration(`${webhook.id}Integration`, fn);
       for (const route of webhook.routes) {
         api.addRoutes({ path: route.path, methods: [...route.methods], integration });
         if (route.output) new CfnOutput(this, route.output, { value: `${stage.url}${route.path.slice(1)}` });
       }
     }
+
+    // On AWS, SNS invokes the SES function itself (asynchronously); the route serves SNS over HTTPS.
+    const ses = webhookFunctions.get('ses');
+    if (!ses) throw new Error('the webhooks list has no ses entry');
+    const sesTopics = [sesReceiptsTopic, sesEventsTopic];
+    const topicArns = sesTopics.map((topic) => topic.topicArn);
+    ses.addEnvironment(snsTopicArnsSetting, Fn.join(',', topicArns));
+    for (const topic of sesTopics) topic.addSubscription(new LambdaSubscription(ses));
+    // A receipt notification names the object holding the message; objects outside the prefix stay unreadable.
+    inboundMailBucket.grantRead(ses, `${inboundMailPrefix}*`);
+    ses.configureAsyncInvoke({ retryAttempts: 2, onFailure: new SqsDestination(failedEventsQueue) });
 
     const resolver = new ThreadlineFunction(this, 'Resolver', {
       name: 'resolver',

@@ -14,7 +14,7 @@ const tags = { app: 'threadline' };
 const stateful = new StatefulStack(app, 'ThreadlineStateful', {
   env,
   tags,
-  description: 'Threadline: table, queues and provider secret',
+  description: 'Threadline: table, queues, provider secret, raw-mail bucket and SES receiving and events',
 });
 new ApiStack(app, 'ThreadlineApi', {
   env,
@@ -23,6 +23,10 @@ new ApiStack(app, 'ThreadlineApi', {
   table: stateful.table,
   inboundQueue: stateful.inboundQueue,
   providerSecret: stateful.providerSecret,
+  inboundMailBucket: stateful.inboundMailBucket,
+  sesReceiptsTopic: stateful.sesReceiptsTopic,
+  sesEventsTopic: stateful.sesEventsTopic,
+  failedEventsQueue: stateful.failedEventsQueue,
 });
 
 app.synth();

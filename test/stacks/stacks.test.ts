@@ -13,16 +13,39 @@ const cdkJson = CdkJsonSchema.parse(
   JSON.parse(readFileSync(new URL('../../cdk.json', import.meta.url), 'utf8')),
 );
 
-// The feature flags of cdk.json, so the templates are the ones `cdk synth` writes; no stack is bundled.
-const app = new App({ context: { ...cdkJson.context, 'aws:cdk:bundling-stacks': [] } });
+/**
+ * An app with the feature flags of cdk.json, so the templates are the ones `cdk synth` writes, and
+ * `context` on top; no stack is bundled.
+ */
+function appWith(context: Record<string, unknown>): App {
+  return new App({ context: { ...cdkJson.context, 'aws:cdk:bundling-stacks': [], ...context } });
+}
+
+// No email configured: the first deploy of most users.
+const app = appWith({});
 const statefulStack = new StatefulStack(app, 'ThreadlineStateful');
 const apiStack = new ApiStack(app, 'ThreadlineApi', {
   table: statefulStack.table,
   inboundQueue: statefulStack.inboundQueue,
   providerSecret: statefulStack.providerSecret,
+  inboundMailBucket: statefulStack.inboundMailBucket,
+  sesReceiptsTopic: statefulStack.sesReceiptsTopic,
+  sesEventsTopic: statefulStack.sesEventsTopic,
+  failedEventsQueue: statefulStack.failedEventsQueue,
 });
 const stateful = Template.fromStack(statefulStack);
 const api = Template.fromStack(apiStack);
+
+// Email configured through context, as `cdk synth -c emailDomain=… -c emailRecipients=…` gives it.
+const emailStack = new StatefulStack(
+  appWith({
+    emailDomain: ' Mail.Example.COM ',
+    emailRecipients: 'help@example.org, .example.net',
+    inboundMailRetentionDays: '7',
+  }),
+  'ThreadlineStateful',
+);
+const email = Template.fromStack(emailStack);
 
 /** The logical id of the CloudFormation resource at `path` (a construct path below the stack). */
 function logicalId(stack: Stack, path: string): string {
@@ -40,6 +63,14 @@ const tableArn = { 'Fn::GetAtt': [tableId, 'Arn'] };
 const tableIndexesArn = { 'Fn::Join': ['', [tableArn, '/index/*']] };
 const inboundArn = { 'Fn::GetAtt': [inboundId, 'Arn'] };
 const secretArn = { Ref: secretId };
+const bucketId = logicalId(statefulStack, 'InboundMailBucket');
+const bucketArn = { 'Fn::GetAtt': [bucketId, 'Arn'] };
+const inboundMailArn = { 'Fn::Join': ['', [bucketArn, '/inbound/*']] };
+const receiptsTopicId = logicalId(statefulStack, 'SesReceiptsTopic');
+const eventsTopicId = logicalId(statefulStack, 'SesEventsTopic');
+const failedEventsId = logicalId(statefulStack, 'FailedEventsQueue');
+const failedEventsArn = { 'Fn::GetAtt': [failedEventsId, 'Arn'] };
+const thisAccount = { StringEquals: { 'aws:SourceAccount': { Ref: 'AWS::AccountId' } } };
 
 const OutputsSchema = z.record(
   z.string(),
@@ -106,6 +137,23 @@ function actionsOn(functionId: string, resource: unknown): string[] {
 
 function allActions(functionId: string): string[] {
   return statementsOf(functionId).flatMap((s) => s.Action.map(String));
+}
+
+const ResourcePolicySchema = z.object({
+  Properties: z.object({
+    PolicyDocument: z.object({
+      Statement: z.array(
+        z.looseObject({ Effect: z.enum(['Allow', 'Deny']), Principal: z.unknown(), Condition: z.unknown() }),
+      ),
+    }),
+  }),
+});
+
+/** The statements of the one resource policy of `type` (bucket, topic) attached through `property`. */
+function resourcePolicy(template: Template, type: string, property: string, target: unknown) {
+  const policies = Object.values(template.findResources(type, { Properties: { [property]: target } }));
+  expect(policies).toHaveLength(1);
+  return ResourcePolicySchema.parse(policies[0]).Properties.PolicyDocument.Statement;
 }
 
 describe('ThreadlineStateful', () => {
@@ -189,10 +237,261 @@ describe('ThreadlineStateful', () => {
       Value: { 'Fn::GetAtt': [deadLetterId, 'QueueName'] },
     });
   });
+
+  it('keeps raw mail in a private SSE-S3 bucket that outlives the stack and expires it after 30 days', () => {
+    stateful.resourceCountIs('AWS::S3::Bucket', 1);
+    const bucket = stateful.toJSON().Resources[bucketId];
+    expect(bucket.DeletionPolicy).toBe('Retain');
+    expect(bucket.UpdateReplacePolicy).toBe('Retain');
+    expect(bucket.Properties).toEqual({
+      BucketEncryption: {
+        ServerSideEncryptionConfiguration: [{ ServerSideEncryptionByDefault: { SSEAlgorithm: 'AES256' } }],
+      },
+      PublicAccessBlockConfiguration: {
+        BlockPublicAcls: true,
+        BlockPublicPolicy: true,
+        IgnorePublicAcls: true,
+        RestrictPublicBuckets: true,
+      },
+      OwnershipControls: { Rules: [{ ObjectOwnership: 'BucketOwnerEnforced' }] },
+      // No prefix: everything in the bucket is raw mail.
+      LifecycleConfiguration: {
+        Rules: [
+          {
+            Id: 'ExpireRawMail',
+            Status: 'Enabled',
+            ExpirationInDays: 30,
+            AbortIncompleteMultipartUpload: { DaysAfterInitiation: 1 },
+          },
+        ],
+      },
+    });
+  });
+
+  it('lets SES of this account put objects under inbound/ only, and denies plain HTTP to everyone', () => {
+    const statements = resourcePolicy(stateful, 'AWS::S3::BucketPolicy', 'Bucket', { Ref: bucketId });
+    expect(statements).toEqual([
+      {
+        Effect: 'Deny',
+        Principal: { AWS: '*' },
+        Action: 's3:*',
+        Resource: [bucketArn, { 'Fn::Join': ['', [bucketArn, '/*']] }],
+        Condition: { Bool: { 'aws:SecureTransport': 'false' } },
+      },
+      {
+        Effect: 'Allow',
+        Principal: { Service: 'ses.amazonaws.com' },
+        Action: 's3:PutObject',
+        Resource: inboundMailArn,
+        Condition: thisAccount,
+      },
+    ]);
+  });
+
+  it('has two SNS topics signing with SHA256, one for receipts and one for sending events', () => {
+    stateful.resourceCountIs('AWS::SNS::Topic', 2);
+    for (const id of [receiptsTopicId, eventsTopicId]) {
+      expect(stateful.toJSON().Resources[id].Properties.SignatureVersion).toBe('2');
+    }
+  });
+
+  it('lets SES of this account publish receipts, over TLS only', () => {
+    const statements = resourcePolicy(stateful, 'AWS::SNS::TopicPolicy', 'Topics', [
+      { Ref: receiptsTopicId },
+    ]);
+    expect(statements).toEqual([
+      expect.objectContaining({
+        Effect: 'Deny',
+        Principal: '*',
+        Action: 'sns:Publish',
+        Condition: { Bool: { 'aws:SecureTransport': 'false' } },
+      }),
+      expect.objectContaining({
+        Effect: 'Allow',
+        Principal: { Service: 'ses.amazonaws.com' },
+        Action: 'sns:Publish',
+        Resource: { Ref: receiptsTopicId },
+        Condition: thisAccount,
+      }),
+    ]);
+  });
+
+  it('publishes bounces, complaints and deliveries of the configuration set to the events topic', () => {
+    stateful.resourceCountIs('AWS::SES::ConfigurationSet', 1);
+    const configurationSetId = logicalId(statefulStack, 'SesConfigurationSet');
+    stateful.hasResourceProperties('AWS::SES::ConfigurationSetEventDestination', {
+      ConfigurationSetName: { Ref: configurationSetId },
+      EventDestination: {
+        Enabled: true,
+        MatchingEventTypes: ['bounce', 'complaint', 'delivery'],
+        SnsDestination: { TopicARN: { Ref: eventsTopicId } },
+      },
+    });
+    const statements = resourcePolicy(stateful, 'AWS::SNS::TopicPolicy', 'Topics', [{ Ref: eventsTopicId }]);
+    const allowed = statements.filter((s) => s.Effect === 'Allow');
+    expect(allowed).toEqual([
+      expect.objectContaining({
+        Principal: { Service: 'ses.amazonaws.com' },
+        Action: 'sns:Publish',
+        Condition: {
+          StringEquals: {
+            'AWS:SourceAccount': { Ref: 'AWS::AccountId' },
+            'AWS:SourceArn': {
+              'Fn::Join': [
+                '',
+                [
+                  'arn:',
+                  { Ref: 'AWS::Partition' },
+                  ':ses:',
+                  { Ref: 'AWS::Region' },
+                  ':',
+                  { Ref: 'AWS::AccountId' },
+                  ':configuration-set/',
+                  { Ref: configurationSetId },
+                ],
+              ],
+            },
+          },
+        },
+      }),
+    ]);
+  });
+
+  it('keeps SES function failures on an encrypted queue for 14 days', () => {
+    const queue = stateful.toJSON().Resources[failedEventsId];
+    expect(queue.Properties).toEqual({ SqsManagedSseEnabled: true, MessageRetentionPeriod: 14 * 24 * 3600 });
+    expect(queue.DeletionPolicy).toBe('Retain');
+    stateful.hasOutput('FailedEventsQueueName', { Value: { 'Fn::GetAtt': [failedEventsId, 'QueueName'] } });
+  });
+
+  it('outputs the bucket and configuration set names', () => {
+    stateful.hasOutput('InboundMailBucketName', { Value: { Ref: bucketId } });
+    stateful.hasOutput('SesConfigurationSetName', {
+      Value: { Ref: logicalId(statefulStack, 'SesConfigurationSet') },
+    });
+  });
+
+  it('creates no receipt rule set, and no output about one, when no recipient is configured', () => {
+    stateful.resourceCountIs('AWS::SES::ReceiptRuleSet', 0);
+    stateful.resourceCountIs('AWS::SES::ReceiptRule', 0);
+    expect(statefulStack.sesReceiptRuleSet).toBeUndefined();
+    expect(Object.keys(stateful.findOutputs('*'))).not.toEqual(
+      expect.arrayContaining([expect.stringMatching(/ReceiptRuleSet|MxRecord/)]),
+    );
+  });
+});
+
+describe('ThreadlineStateful with email configured', () => {
+  const bucket = logicalId(emailStack, 'InboundMailBucket');
+  const ruleSetId = logicalId(emailStack, 'SesReceiptRuleSet');
+
+  it('stores mail for the domain and the recipients under inbound/, scanned, and notifies the receipts topic', () => {
+    email.resourceCountIs('AWS::SES::ReceiptRuleSet', 1);
+    email.resourceCountIs('AWS::SES::ReceiptRule', 1);
+    const [rule] = Object.values(email.findResources('AWS::SES::ReceiptRule'));
+    expect(rule?.Properties).toEqual({
+      RuleSetName: { Ref: ruleSetId },
+      Rule: {
+        Enabled: true,
+        ScanEnabled: true,
+        Recipients: ['mail.example.com', 'help@example.org', '.example.net'],
+        Actions: [
+          {
+            S3Action: {
+              BucketName: { Ref: bucket },
+              ObjectKeyPrefix: 'inbound/',
+              TopicArn: { Ref: logicalId(emailStack, 'SesReceiptsTopic') },
+            },
+          },
+        ],
+      },
+    });
+  });
+
+  it('creates the rule only once SES may write the bucket and publish to the topic', () => {
+    const [rule] = Object.values(email.findResources('AWS::SES::ReceiptRule'));
+    expect(rule?.DependsOn).toEqual(
+      expect.arrayContaining([
+        logicalId(emailStack, 'InboundMailBucket/Policy'),
+        logicalId(emailStack, 'SesReceiptsTopic/Policy'),
+      ]),
+    );
+  });
+
+  it('keeps a single SES statement in the bucket policy', () => {
+    const statements = resourcePolicy(email, 'AWS::S3::BucketPolicy', 'Bucket', { Ref: bucket });
+    expect(statements.filter((s) => s.Effect === 'Allow')).toHaveLength(1);
+  });
+
+  it('expires raw mail after the configured number of days', () => {
+    email.hasResourceProperties('AWS::S3::Bucket', {
+      LifecycleConfiguration: { Rules: [Match.objectLike({ ExpirationInDays: 7 })] },
+    });
+  });
+
+  it('outputs the rule set name, the command that activates it and the MX records to create', () => {
+    email.hasOutput('SesReceiptRuleSetName', { Value: { Ref: ruleSetId } });
+    email.hasOutput('SesActivateReceiptRuleSetCommand', {
+      Value: {
+        'Fn::Join': [
+          '',
+          [
+            'aws ses set-active-receipt-rule-set --rule-set-name ',
+            { Ref: ruleSetId },
+            ' --region ',
+            { Ref: 'AWS::Region' },
+          ],
+        ],
+      },
+    });
+    const region = { Ref: 'AWS::Region' };
+    email.hasOutput('SesMxRecord', {
+      Value: {
+        'Fn::Join': [
+          '',
+          [
+            'mail.example.com MX 10 inbound-smtp.',
+            region,
+            '.amazonaws.com, example.org MX 10 inbound-smtp.',
+            region,
+            '.amazonaws.com, *.example.net MX 10 inbound-smtp.',
+            region,
+            '.amazonaws.com',
+          ],
+        ],
+      },
+    });
+  });
+
+  it('takes recipients and retention from props over context', () => {
+    const stack = new StatefulStack(appWith({ emailDomain: 'ignored.example.com' }), 'ThreadlineStateful', {
+      emailDomain: 'example.com',
+      emailRecipients: ['Sales@Example.org'],
+      inboundMailRetentionDays: 90,
+    });
+    const template = Template.fromStack(stack);
+    template.hasResourceProperties('AWS::SES::ReceiptRule', {
+      Rule: Match.objectLike({ Recipients: ['example.com', 'sales@example.org'] }),
+    });
+    template.hasResourceProperties('AWS::S3::Bucket', {
+      LifecycleConfiguration: { Rules: [Match.objectLike({ ExpirationInDays: 90 })] },
+    });
+  });
+
+  it.each([
+    [{ emailDomain: 'help@example.com' }, /^emailDomain: a domain/],
+    [{ emailRecipients: 'help@example.com,not an address' }, /^emailRecipients: an address/],
+    [{ emailRecipients: Array.from({ length: 101 }, (_, i) => `a${i}@example.com`) }, /at most 100/],
+    [{ inboundMailRetentionDays: '0' }, /^inboundMailRetentionDays:/],
+    [{ inboundMailRetentionDays: 'thirty' }, /^inboundMailRetentionDays:/],
+  ])('refuses the context %j, naming the key', (context, message) => {
+    expect(() => new StatefulStack(appWith(context), 'ThreadlineStateful')).toThrow(message);
+  });
 });
 
 describe('ThreadlineApi', () => {
-  const functionIds = ['WhatsApp', 'Meta', 'TwilioSms', 'TwilioVoice', 'Resolver', 'AgentApi'];
+  const functionIds = ['WhatsApp', 'Meta', 'TwilioSms', 'TwilioVoice', 'Ses', 'Resolver', 'AgentApi'];
+  const memory: Record<string, number> = { Ses: 1024 };
 
   it('holds exactly the expected functions', () => {
     api.resourceCountIs('AWS::Lambda::Function', functionIds.length);
@@ -202,7 +501,7 @@ describe('ThreadlineApi', () => {
     const props = functionProps(id);
     expect(props.Runtime).toBe('nodejs22.x');
     expect(props.Architectures).toEqual(['arm64']);
-    expect(props.MemorySize).toBe(512);
+    expect(props.MemorySize).toBe(memory[id] ?? 512);
     expect(props.TracingConfig).toBeUndefined();
     expect(props.Environment.Variables.NODE_OPTIONS).toBe('--enable-source-maps');
     const logGroup = api.toJSON().Resources[props.LoggingConfig.LogGroup.Ref];
@@ -215,6 +514,13 @@ describe('ThreadlineApi', () => {
     ['Meta', { INBOUND_QUEUE_URL: { Ref: inboundId }, PROVIDER_SECRET_ARN: secretArn }],
     ['TwilioSms', { INBOUND_QUEUE_URL: { Ref: inboundId }, PROVIDER_SECRET_ARN: secretArn }],
     ['TwilioVoice', { INBOUND_QUEUE_URL: { Ref: inboundId }, PROVIDER_SECRET_ARN: secretArn }],
+    [
+      'Ses',
+      {
+        INBOUND_QUEUE_URL: { Ref: inboundId },
+        SNS_TOPIC_ARNS: { 'Fn::Join': [',', [{ Ref: receiptsTopicId }, { Ref: eventsTopicId }]] },
+      },
+    ],
     ['Resolver', { TABLE_NAME: { Ref: tableId } }],
     ['AgentApi', { TABLE_NAME: { Ref: tableId }, PROVIDER_SECRET_ARN: secretArn }],
   ])('gives %s exactly the settings it is bound to', (id, bound) => {
@@ -255,6 +561,7 @@ describe('ThreadlineApi', () => {
     ['POST /webhooks/twilio/voice/transcription', 'TwilioVoice'],
     ['POST /webhooks/twilio/voice/status', 'TwilioVoice'],
     ['POST /webhooks/twilio/voice/after-record', 'TwilioVoice'],
+    ['POST /webhooks/ses', 'Ses'],
     ['ANY /api/{proxy+}', 'AgentApi'],
   ];
   it.each(routeTable)('routes %s to %s', (routeKey, functionId) => {
@@ -332,7 +639,63 @@ describe('ThreadlineApi', () => {
     expect(allActions('AgentApi').filter((a) => a.startsWith('sqs:'))).toEqual([]);
   });
 
-  it('outputs the API URL and the WhatsApp webhook URL', () => {
+  it('gives the SES function 30 seconds: it fetches and parses whole messages', () => {
+    expect(functionProps('Ses').Timeout).toBe(30);
+    expect(functionProps('WhatsApp').Timeout).toBe(10);
+  });
+
+  it('lets the SES function read mail under inbound/, enqueue, and dead-letter, and nothing else', () => {
+    expect(actionsOn('Ses', inboundMailArn)).toContain('s3:GetObject*');
+    expect(actionsOn('Ses', inboundArn)).toContain('sqs:SendMessage');
+    expect(actionsOn('Ses', failedEventsArn)).toContain('sqs:SendMessage');
+    const resources = statementsOf('Ses').flatMap((s) => s.Resource);
+    // Objects outside inbound/ stay unreadable: the only object ARN is the prefix's.
+    expect(resources).not.toContainEqual({ 'Fn::Join': ['', [bucketArn, '/*']] });
+    for (const resource of resources) {
+      expect([bucketArn, inboundMailArn, inboundArn, failedEventsArn]).toContainEqual(resource);
+    }
+    expect(allActions('Ses').filter((a) => /^(dynamodb|secretsmanager|s3:Put|s3:Delete)/.test(a))).toEqual(
+      [],
+    );
+  });
+
+  it.each([
+    ['receipts', () => receiptsTopicId],
+    ['sending events', () => eventsTopicId],
+  ])('subscribes the SES function to the %s topic and lets SNS invoke it', (_name, topicId) => {
+    const sesArn = { 'Fn::GetAtt': [logicalId(apiStack, 'Ses'), 'Arn'] };
+    const topicArn = { Ref: topicId() };
+    const subscriptions = Object.values(api.findResources('AWS::SNS::Subscription')).map((r) =>
+      resolveRefs(r.Properties),
+    );
+    expect(subscriptions).toContainEqual({ Protocol: 'lambda', Endpoint: sesArn, TopicArn: topicArn });
+    const permissions = Object.values(
+      api.findResources('AWS::Lambda::Permission', { Properties: { Principal: 'sns.amazonaws.com' } }),
+    ).map((r) => resolveRefs(r.Properties));
+    expect(permissions).toContainEqual({
+      Action: 'lambda:InvokeFunction',
+      FunctionName: sesArn,
+      Principal: 'sns.amazonaws.com',
+      SourceArn: topicArn,
+    });
+  });
+
+  it('subscribes nothing else to a topic', () => {
+    api.resourceCountIs('AWS::SNS::Subscription', 2);
+  });
+
+  it('retries a failed SNS invocation twice, then sends it to the failed-events queue', () => {
+    api.resourceCountIs('AWS::Lambda::EventInvokeConfig', 1);
+    const [config] = Object.values(api.findResources('AWS::Lambda::EventInvokeConfig'));
+    expect(resolveRefs(config?.Properties)).toEqual({
+      FunctionName: { Ref: logicalId(apiStack, 'Ses') },
+      Qualifier: '$LATEST',
+      MaximumRetryAttempts: 2,
+      DestinationConfig: { OnFailure: { Destination: failedEventsArn } },
+    });
+  });
+
+  it('outputs the API URL and every webhook URL a provider console needs', () => {
     const apiId = logicalId(apiStack, 'HttpApi');
     const base = [
       'https://',
@@ -349,12 +712,14 @@ describe('ThreadlineApi', () => {
     api.hasOutput('TwilioVoiceWebhookUrl', {
       Value: { 'Fn::Join': ['', [...base, '/webhooks/twilio/voice']] },
     });
+    api.hasOutput('SesWebhookUrl', { Value: { 'Fn::Join': ['', [...base, '/webhooks/ses']] } });
   });
 });
 
 describe('the app', () => {
   it.each([
     ['ThreadlineStateful', statefulStack],
+    ['ThreadlineStateful with email', emailStack],
     ['ThreadlineApi', apiStack],
   ])('synthesises %s without errors or warnings', (_name, stack) => {
     Annotations.fromStack(stack).hasNoError('*', Match.anyValue());

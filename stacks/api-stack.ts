@@ -3,6 +3,7 @@ import { AccessLogFormat } from 'aws-cdk-lib/aws-apigateway';
 import { HttpApi, HttpMethod, LogGroupLogDestination } from 'aws-cdk-lib/aws-apigatewayv2';
 import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
+import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import { SqsDestination } from 'aws-cdk-lib/aws-lambda-destinations';
 import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
@@ -14,7 +15,7 @@ import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
 import type { Config } from '#shared/config/config.js';
 import { ThreadlineFunction } from './constructs/threadline-function.js';
-import { inboundConsumer, inboundMailPrefix } from './stateful-stack.js';
+import { inboundConsumer, inboundMailPrefix, outboundConsumer } from './stateful-stack.js';
 
 interface WebhookRoute {
   readonly path: string;
@@ -104,7 +105,10 @@ const snsTopicArnsSetting = 'SNS_TOPIC_ARNS' satisfies keyof Config;
 export interface ApiStackProps extends StackProps {
   readonly table: ITable;
   readonly inboundQueue: IQueue;
+  readonly outboundQueue: IQueue;
   readonly providerSecret: ISecret;
+  /** The SES configuration set email replies are sent with, so bounces and deliveries come back. */
+  readonly sesConfigurationSetName: string;
   /** Where SES's receipt rule stores raw mail, under `inboundMailPrefix`. */
   readonly inboundMailBucket: IBucket;
   readonly sesReceiptsTopic: ITopic;
@@ -198,8 +202,34 @@ export class ApiStack extends Stack {
       description: 'Threadline agent API',
     })
       .bindTable(table, 'readWrite')
+      .bindQueue(props.outboundQueue, 'OUTBOUND_QUEUE_URL')
       // Agent tokens live in the provider secret until the Cognito authorizer replaces them.
       .bindSecret(providerSecret);
+
+    const sender = new ThreadlineFunction(this, 'Sender', {
+      name: 'sender',
+      timeout: outboundConsumer.timeout,
+      description: 'Threadline sender: replies to the providers',
+    })
+      .bindTable(table, 'readWrite')
+      .bindSecret(providerSecret);
+    sender.addEnvironment('OUTBOUND_MAX_ATTEMPTS', String(outboundConsumer.maxReceiveCount));
+    sender.addEnvironment('SES_CONFIGURATION_SET', props.sesConfigurationSetName);
+    sender.addToRolePolicy(
+      new PolicyStatement({
+        actions: ['ses:SendRawEmail'],
+        resources: ['*'],
+        // Only with Threadline's configuration set, so every email sent reports its bounces back.
+        conditions: { StringEquals: { 'ses:ConfigurationSetName': props.sesConfigurationSetName } },
+      }),
+    );
+    sender.addEventSource(
+      new SqsEventSource(props.outboundQueue, {
+        batchSize: outboundConsumer.batchSize,
+        maxBatchingWindow: outboundConsumer.maxBatchingWindow,
+        reportBatchItemFailures: true,
+      }),
+    );
     api.addRoutes({
       path: '/api/{proxy+}',
       methods: [HttpMethod.ANY],

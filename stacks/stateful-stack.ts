@@ -27,6 +27,15 @@ export const inboundConsumer = {
   maxBatchingWindow: Duration.seconds(1),
 } as const;
 
+/** How the outbound queue's consumer (the sender) runs: one provider call per reply. */
+export const outboundConsumer = {
+  timeout: Duration.seconds(30),
+  batchSize: 10,
+  maxBatchingWindow: Duration.seconds(1),
+  /** Deliveries of a reply before the sender gives it up as failed (OUTBOUND_MAX_ATTEMPTS). */
+  maxReceiveCount: 5,
+} as const;
+
 /** The keys of the provider secret: the provider credentials the config schema reads, plus agent tokens. */
 export const providerSecretKeys = [
   'META_APP_SECRET',
@@ -37,6 +46,8 @@ export const providerSecretKeys = [
   'WHATSAPP_PHONE_NUMBER_ID',
   'META_PAGE_ACCESS_TOKEN',
   'SES_FROM_ADDRESS',
+  'TWILIO_FROM_NUMBER',
+  'TWILIO_WHATSAPP_FROM',
   'AGENT_TOKENS',
 ] as const satisfies readonly (keyof Config)[];
 
@@ -96,6 +107,8 @@ export class StatefulStack extends Stack {
   readonly table: Table;
   readonly inboundQueue: Queue;
   readonly inboundDeadLetterQueue: Queue;
+  readonly outboundQueue: Queue;
+  readonly outboundDeadLetterQueue: Queue;
   readonly providerSecret: Secret;
   readonly inboundMailBucket: Bucket;
   /** SES receipt notifications: the S3 action publishes here once it has stored a message. */
@@ -149,6 +162,26 @@ export class StatefulStack extends Stack {
       deadLetterQueue: { queue: this.inboundDeadLetterQueue, maxReceiveCount: 5 },
     });
 
+    this.outboundDeadLetterQueue = new Queue(this, 'OutboundDeadLetterQueue', {
+      encryption: QueueEncryption.SQS_MANAGED,
+      enforceSSL: true,
+      retentionPeriod: Duration.days(14),
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+    this.outboundQueue = new Queue(this, 'OutboundQueue', {
+      encryption: QueueEncryption.SQS_MANAGED,
+      enforceSSL: true,
+      retentionPeriod: Duration.days(4),
+      // The visibility timeout is also the backoff between attempts on throttling and 5xx.
+      visibilityTimeout: Duration.seconds(
+        6 * outboundConsumer.timeout.toSeconds() + outboundConsumer.maxBatchingWindow.toSeconds(),
+      ),
+      deadLetterQueue: {
+        queue: this.outboundDeadLetterQueue,
+        maxReceiveCount: outboundConsumer.maxReceiveCount,
+      },
+    });
+
     // Empty values read as unset, so a function whose credentials are not filled in yet fails at cold
     // start naming them. The values never enter the template: CloudFormation has Secrets Manager generate
     // the secret from this template of keys.
@@ -169,6 +202,7 @@ export class StatefulStack extends Stack {
 
     new CfnOutput(this, 'ProviderSecretName', { value: this.providerSecret.secretName });
     new CfnOutput(this, 'InboundDeadLetterQueueName', { value: this.inboundDeadLetterQueue.queueName });
+    new CfnOutput(this, 'OutboundDeadLetterQueueName', { value: this.outboundDeadLetterQueue.queueName });
 
     const retentionDays = this.setting(
       'inboundMailRetentionDays',

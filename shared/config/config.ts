@@ -32,6 +32,8 @@ export const ConfigSchema = z.object({
   WHATSAPP_PHONE_NUMBER_ID: optionalSecret,
   META_PAGE_ACCESS_TOKEN: optionalSecret,
   SES_FROM_ADDRESS: optionalSecret,
+  /** The SES configuration set replies are sent with (set by the stack), so bounces come back. */
+  SES_CONFIGURATION_SET: z.string().min(1).optional(),
   SNS_TRUSTED_CERT_FILE: z.string().min(1).optional(),
   /** SNS topics the SES webhook accepts (comma-separated ARNs); unset accepts any (local only). */
   SNS_TOPIC_ARNS: z

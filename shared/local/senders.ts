@@ -1,13 +1,14 @@
+import { configuredSenders } from '../channels/senders.js';
 import type { Config } from '../config/config.js';
 import type { Channel } from '../domain/envelope.js';
 import type { ChannelSender } from '../domain/outbound.js';
 import type { LocalOutbox } from './outbox.js';
 
 /**
- * The local runtime's senders: the local outbox for every channel. Real provider adapters replace it
- * channel by channel as their credentials are configured (see the sender function's wiring).
+ * The local runtime's senders: the real provider adapter where its credentials are configured, the
+ * local outbox everywhere else, so a developer with no accounts can still reply on every channel.
  */
-export function localSenders(_config: Config, outbox: LocalOutbox): Partial<Record<Channel, ChannelSender>> {
+export function localSenders(config: Config, outbox: LocalOutbox): Partial<Record<Channel, ChannelSender>> {
   const sender = outbox.sender();
   return {
     whatsapp: sender,
@@ -16,5 +17,6 @@ export function localSenders(_config: Config, outbox: LocalOutbox): Partial<Reco
     messenger: sender,
     instagram: sender,
     email: sender,
+    ...configuredSenders(config),
   };
 }

@@ -320,7 +320,7 @@ export class DynamoStore implements ResolverStore {
     const out = await this.#send('GetItem', () =>
       this.#doc.send(new GetCommand(getInput(this.#table, Keys.customer(customerId)))),
     );
-    if (!out.Item || out.Item.entity !== 'customer') return undefined;
+    if (out.Item?.entity !== 'customer') return undefined;
     return ProfileStateSchema.parse({ ...out.Item, customerId });
   }
 

@@ -27,7 +27,9 @@ const statefulStack = new StatefulStack(app, 'ThreadlineStateful');
 const apiStack = new ApiStack(app, 'ThreadlineApi', {
   table: statefulStack.table,
   inboundQueue: statefulStack.inboundQueue,
+  outboundQueue: statefulStack.outboundQueue,
   providerSecret: statefulStack.providerSecret,
+  sesConfigurationSetName: statefulStack.sesConfigurationSet.configurationSetName,
   inboundMailBucket: statefulStack.inboundMailBucket,
   sesReceiptsTopic: statefulStack.sesReceiptsTopic,
   sesEventsTopic: statefulStack.sesEventsTopic,
@@ -62,6 +64,8 @@ const secretId = logicalId(statefulStack, 'ProviderSecret');
 const tableArn = { 'Fn::GetAtt': [tableId, 'Arn'] };
 const tableIndexesArn = { 'Fn::Join': ['', [tableArn, '/index/*']] };
 const inboundArn = { 'Fn::GetAtt': [inboundId, 'Arn'] };
+const outboundId = logicalId(statefulStack, 'OutboundQueue');
+const outboundArn = { 'Fn::GetAtt': [outboundId, 'Arn'] };
 const secretArn = { Ref: secretId };
 const bucketId = logicalId(statefulStack, 'InboundMailBucket');
 const bucketArn = { 'Fn::GetAtt': [bucketId, 'Arn'] };
@@ -490,7 +494,16 @@ describe('ThreadlineStateful with email configured', () => {
 });
 
 describe('ThreadlineApi', () => {
-  const functionIds = ['WhatsApp', 'Meta', 'TwilioSms', 'TwilioVoice', 'Ses', 'Resolver', 'AgentApi'];
+  const functionIds = [
+    'WhatsApp',
+    'Meta',
+    'TwilioSms',
+    'TwilioVoice',
+    'Ses',
+    'Resolver',
+    'AgentApi',
+    'Sender',
+  ];
   const memory: Record<string, number> = { Ses: 1024 };
 
   it('holds exactly the expected functions', () => {
@@ -522,7 +535,23 @@ describe('ThreadlineApi', () => {
       },
     ],
     ['Resolver', { TABLE_NAME: { Ref: tableId } }],
-    ['AgentApi', { TABLE_NAME: { Ref: tableId }, PROVIDER_SECRET_ARN: secretArn }],
+    [
+      'AgentApi',
+      {
+        TABLE_NAME: { Ref: tableId },
+        OUTBOUND_QUEUE_URL: { Ref: outboundId },
+        PROVIDER_SECRET_ARN: secretArn,
+      },
+    ],
+    [
+      'Sender',
+      {
+        TABLE_NAME: { Ref: tableId },
+        PROVIDER_SECRET_ARN: secretArn,
+        OUTBOUND_MAX_ATTEMPTS: '5',
+        SES_CONFIGURATION_SET: { Ref: logicalId(statefulStack, 'SesConfigurationSet') },
+      },
+    ],
   ])('gives %s exactly the settings it is bound to', (id, bound) => {
     const variables = resolveRefs(functionProps(id).Environment.Variables);
     expect(variables).toEqual({ NODE_OPTIONS: '--enable-source-maps', ...bound });
@@ -537,16 +566,37 @@ describe('ThreadlineApi', () => {
     }
   });
 
-  it('feeds the resolver from the inbound queue in batches of 10, reporting item failures', () => {
-    api.resourceCountIs('AWS::Lambda::EventSourceMapping', 1);
-    const [mapping] = Object.values(api.findResources('AWS::Lambda::EventSourceMapping'));
-    expect(resolveRefs(mapping?.Properties)).toEqual({
-      EventSourceArn: inboundArn,
-      FunctionName: { Ref: logicalId(apiStack, 'Resolver') },
+  it.each([
+    ['Resolver', inboundArn],
+    ['Sender', outboundArn],
+  ])('feeds %s from its queue in batches of 10, reporting item failures', (id, queueArn) => {
+    api.resourceCountIs('AWS::Lambda::EventSourceMapping', 2);
+    const mappings = Object.values(api.findResources('AWS::Lambda::EventSourceMapping')).map((m) =>
+      resolveRefs(m.Properties),
+    );
+    expect(mappings).toContainEqual({
+      EventSourceArn: queueArn,
+      FunctionName: { Ref: logicalId(apiStack, id) },
       BatchSize: 10,
       MaximumBatchingWindowInSeconds: 1,
       FunctionResponseTypes: ['ReportBatchItemFailures'],
     });
+  });
+
+  it('lets the sender send email only with the configuration set, so bounces come back', () => {
+    const statements = Object.values(api.findResources('AWS::IAM::Policy'))
+      .flatMap((p) => p.Properties.PolicyDocument.Statement)
+      .filter((st: { Action: unknown }) => st.Action === 'ses:SendRawEmail');
+    expect(statements).toHaveLength(1);
+    expect(resolveRefs(statements[0].Condition)).toEqual({
+      StringEquals: { 'ses:ConfigurationSetName': { Ref: logicalId(statefulStack, 'SesConfigurationSet') } },
+    });
+  });
+
+  it('dead-letters a reply after 5 deliveries', () => {
+    const outbound = stateful.toJSON().Resources[outboundId].Properties;
+    expect(outbound.RedrivePolicy.maxReceiveCount).toBe(5);
+    expect(outbound.SqsManagedSseEnabled).toBe(true);
   });
 
   const routeTable = [
@@ -636,7 +686,9 @@ describe('ThreadlineApi', () => {
     );
     expect(actionsOn('AgentApi', tableIndexesArn)).toContain('dynamodb:Query');
     expect(actionsOn('AgentApi', secretArn)).toContain('secretsmanager:GetSecretValue');
-    expect(allActions('AgentApi').filter((a) => a.startsWith('sqs:'))).toEqual([]);
+    // It sends replies to the outbound queue and touches no other queue.
+    expect(actionsOn('AgentApi', outboundArn)).toContain('sqs:SendMessage');
+    expect(actionsOn('AgentApi', inboundArn).filter((a) => a.startsWith('sqs:'))).toEqual([]);
   });
 
   it('gives the SES function 30 seconds: it fetches and parses whole messages', () => {

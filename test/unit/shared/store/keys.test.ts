@@ -68,12 +68,14 @@ describe('key builders', () => {
     const input = touchProfileInput('t', touch, 'current');
     expect(input.UpdateExpression).toBe(
       'SET entity = :entity, id = :id, createdAt = if_not_exists(createdAt, :now), #open = :conv, lastEventAt = :at, ' +
-        'lastInboundAt = :at, lastInboundChannel = :channel ADD identities :identities, channels :channels, conversationIds :conversations',
+        'lastInboundAt = :at, lastInboundChannel = :channel, #channelInbound = :at ADD identities :identities, channels :channels, conversationIds :conversations',
     );
     expect(input.ConditionExpression).toBe(
       '(attribute_not_exists(lastEventAt) OR lastEventAt <= :at) AND (attribute_not_exists(lastResolvedAt) OR lastResolvedAt < :at)',
     );
     expect(input.ExpressionAttributeValues?.[':identities']).toEqual(new Set(['phone#+16505551234']));
+    // The reply windows run per channel.
+    expect(input.ExpressionAttributeNames?.['#channelInbound']).toBe('lastInbound_whatsapp');
   });
 
   it('only adds to the sets on the retry for an older event', () => {

@@ -1,0 +1,277 @@
+// Twilio's REST API called with the global fetch: `import twilio from 'twilio'` would load the whole
+// client (~110 ms of cold start) for one POST.
+import * as z from 'zod';
+import {
+  type ChannelSender,
+  type OutboundMessage,
+  PermanentSendError,
+  RetryableSendError,
+  type SendResult,
+} from '#shared/domain/outbound.js';
+
+const TWILIO_API = 'https://api.twilio.com/2010-04-01';
+const WHATSAPP_PREFIX = /^whatsapp:/i;
+/** Our own number as a Twilio sender: E.164, with or without the channel prefix. */
+const E164_SENDER = /^(?:whatsapp:)?\+[1-9]\d{1,14}$/i;
+/** A Content Template SID: a WhatsApp template is sent through Twilio by its SID, not by name. */
+const CONTENT_SID = /^HX[0-9a-fA-F]{32}$/;
+/** Provider text kept in an error message, at most. */
+const MAX_PROVIDER_TEXT = 300;
+
+/** What the Messages endpoint needs besides the message: credentials, our sender, the callback. */
+export interface TwilioMessageRequestOptions {
+  accountSid: string;
+  authToken: string;
+  /** Our sender for this message: an E.164 number, `whatsapp:` added for the WhatsApp channel. */
+  from: string;
+  /** Where Twilio posts this message's status changes; overrides the Messaging Service's URL. */
+  statusCallback?: string | undefined;
+}
+
+/** One HTTP call to Twilio, built without I/O so it can be checked by plain equality. */
+export interface TwilioHttpRequest {
+  method: 'POST';
+  url: string;
+  headers: Record<string, string>;
+  /** `application/x-www-form-urlencoded`; repeated keys (`MediaUrl`) are repeated, not indexed. */
+  body: string;
+}
+
+/**
+ * The Messages create call for one SMS/MMS (also the answer to a caller) or WhatsApp-through-Twilio
+ * message (providers.md §1.5):
+ * Basic auth with the Account SID and Auth Token, `To`/`From` prefixed `whatsapp:` on that channel, one
+ * `MediaUrl` per attachment (Twilio fetches them), `StatusCallback` when given. A template whose name is
+ * a Content SID (`HX…`) is sent as `ContentSid` + `ContentVariables` (`{"1": …}`), without Body or media.
+ * Throws PermanentSendError for what Twilio could never send.
+ */
+export function buildTwilioMessageRequest(
+  message: OutboundMessage,
+  options: TwilioMessageRequestOptions,
+): TwilioHttpRequest {
+  const { channel } = message;
+  // A reply to a caller (voice) is a text to their number.
+  if (channel !== 'sms' && channel !== 'whatsapp' && channel !== 'voice') {
+    throw new PermanentSendError(`Twilio does not send ${channel} messages`, 'unsupported_channel');
+  }
+  if (message.to.kind !== 'phone') {
+    throw new PermanentSendError(
+      `Twilio sends ${channel} to phone numbers only, not to a ${message.to.kind} identity`,
+      'unsupported_recipient',
+    );
+  }
+  const form = new URLSearchParams();
+  form.append('To', address(channel, message.to.value));
+  form.append('From', address(channel, options.from));
+  if (message.template) {
+    if (channel !== 'whatsapp' || !CONTENT_SID.test(message.template.name)) {
+      throw new PermanentSendError(
+        'a template is sent through Twilio by its Content SID (HX…): set the template name to it',
+        'template_not_supported',
+      );
+    }
+    form.append('ContentSid', message.template.name);
+    if (message.template.parameters.length > 0) {
+      const variables = Object.fromEntries(
+        message.template.parameters.map((value, i) => [String(i + 1), value]),
+      );
+      form.append('ContentVariables', JSON.stringify(variables));
+    }
+  } else {
+    if (!message.text && message.attachments.length === 0) {
+      throw new PermanentSendError('the reply has neither text nor attachments', 'empty_message');
+    }
+    if (message.text) form.append('Body', message.text);
+    for (const attachment of message.attachments) form.append('MediaUrl', attachment.url);
+  }
+  if (options.statusCallback) form.append('StatusCallback', options.statusCallback);
+  const credentials = Buffer.from(`${options.accountSid}:${options.authToken}`, 'utf8').toString('base64');
+  return {
+    method: 'POST',
+    url: `${TWILIO_API}/Accounts/${encodeURIComponent(options.accountSid)}/Messages.json`,
+    headers: {
+      Authorization: `Basic ${credentials}`,
+      'Content-Type': 'application/x-www-form-urlencoded',
+      Accept: 'application/json',
+    },
+    body: form.toString(),
+  };
+}
+
+function address(channel: 'sms' | 'whatsapp' | 'voice', value: string): string {
+  const bare = value.trim().replace(WHATSAPP_PREFIX, '');
+  return channel === 'whatsapp' ? `whatsapp:${bare}` : bare;
+}
+
+/** The 201 body of Messages create: only the SID matters here; status callbacks refer to it. */
+const TwilioMessageResourceSchema = z.looseObject({
+  /** `SM…` (SMS, WhatsApp) or `MM…` (MMS), 34 characters. */
+  sid: z.string().min(1).max(64),
+  status: z.string().optional(),
+});
+
+/**
+ * A Twilio error body. The 2010 API answers `{code, message, more_info, status}`; the newer product
+ * APIs `{errors: [{code, message, infoUrl}]}`. `code` is absent on some errors (a bare 5xx).
+ */
+const TwilioErrorBodySchema = z.looseObject({
+  code: z.coerce.number().int().optional().catch(undefined),
+  message: z.string().optional().catch(undefined),
+  more_info: z.string().optional().catch(undefined),
+  errors: z
+    .array(
+      z.looseObject({
+        code: z.coerce.number().int().optional().catch(undefined),
+        message: z.string().optional().catch(undefined),
+      }),
+    )
+    .optional()
+    .catch(undefined),
+});
+
+/**
+ * What we tell an agent for the refusals they can act on. The customer-facing meaning is the whole
+ * point: these strings end up on the timeline next to the failed reply.
+ */
+const KNOWN_REFUSALS: Record<number, string> = {
+  20003: 'Twilio rejected our credentials (error 20003): check TWILIO_ACCOUNT_SID and TWILIO_AUTH_TOKEN',
+  21211: "the customer's number is not a valid phone number (Twilio error 21211)",
+  21408: "sending to the customer's country is not enabled on the Twilio account (Twilio error 21408)",
+  21606: 'our Twilio number cannot send to this destination (Twilio error 21606)',
+  21608: 'a Twilio trial account can only send to verified numbers (Twilio error 21608)',
+  21610:
+    'the customer replied STOP to this number and opted out; they must text START to it before we can message them again (Twilio error 21610)',
+  21612: "the customer's number cannot be reached from our Twilio number (Twilio error 21612)",
+  21614:
+    "the customer's number cannot receive SMS: a landline or an invalid mobile number (Twilio error 21614)",
+  21617: 'the text is longer than the 1600 characters Twilio sends in one message (Twilio error 21617)',
+  63007: 'our WhatsApp sender is not set up on Twilio (Twilio error 63007): check TWILIO_WHATSAPP_FROM',
+  63016:
+    'the WhatsApp 24-hour customer service window is closed: use a template until the customer writes again (Twilio error 63016)',
+};
+/** Twilio's "Too many requests", sometimes sent with a 400 rather than a 429. */
+const TOO_MANY_REQUESTS = 20429;
+
+/** How TwilioSender reaches Twilio. */
+export interface TwilioSenderOptions {
+  accountSid: string;
+  authToken: string;
+  /** Our numbers: `sms` for SMS/MMS, `whatsapp` for WhatsApp through Twilio (E.164, prefix optional). */
+  from: { sms: string; whatsapp?: string | undefined };
+  statusCallback?: string | undefined;
+  /** Injected by tests; the global fetch otherwise. */
+  fetch?: typeof fetch;
+  /** Gives up on one call after this long (a retry may then send the message twice). Default 10 s. */
+  timeoutMs?: number;
+}
+
+/**
+ * Sends SMS/MMS (voice: a text to the caller) and WhatsApp-through-Twilio messages. Replies go from the number the conversation came
+ * in on when the message names one (`from`, E.164), else from the configured number of the channel.
+ * Throttling, 5xx and network failures are retryable; any other refusal is permanent. Errors never
+ * carry the Auth Token or the message text.
+ */
+export class TwilioSender implements ChannelSender {
+  readonly #options: TwilioSenderOptions;
+  readonly #fetch: typeof fetch;
+
+  constructor(options: TwilioSenderOptions) {
+    this.#options = options;
+    this.#fetch = options.fetch ?? ((input, init) => fetch(input, init));
+  }
+
+  async send(message: OutboundMessage): Promise<SendResult> {
+    const request = buildTwilioMessageRequest(message, {
+      accountSid: this.#options.accountSid,
+      authToken: this.#options.authToken,
+      from: this.#senderFor(message),
+      statusCallback: this.#options.statusCallback,
+    });
+    let response: Response;
+    let text: string;
+    try {
+      response = await this.#fetch(request.url, {
+        method: request.method,
+        headers: request.headers,
+        body: request.body,
+        signal: AbortSignal.timeout(this.#options.timeoutMs ?? 10_000),
+      });
+      text = await response.text();
+    } catch (error) {
+      // The cause is fetch's own error (DNS, reset, timeout): it never holds the request's headers.
+      throw new RetryableSendError(`Twilio could not be reached: ${errorName(error)}`, { cause: error });
+    }
+    const body = parseJson(text);
+    if (response.ok) {
+      const resource = TwilioMessageResourceSchema.safeParse(body);
+      // Twilio may well have queued the message: failing for good avoids texting the customer twice.
+      if (!resource.success) {
+        throw new PermanentSendError(
+          `Twilio answered ${response.status} without a message sid; check the Twilio console before resending`,
+          'invalid_response',
+        );
+      }
+      return { providerMessageId: resource.data.sid };
+    }
+    throw this.#refusal(response.status, body, message);
+  }
+
+  #senderFor(message: OutboundMessage): string {
+    if (message.from && E164_SENDER.test(message.from.trim())) return message.from.trim();
+    const configured = message.channel === 'whatsapp' ? this.#options.from.whatsapp : this.#options.from.sms;
+    if (!configured) {
+      throw new PermanentSendError(
+        `no Twilio sender is configured for ${message.channel}`,
+        'channel_not_configured',
+      );
+    }
+    return configured;
+  }
+
+  #refusal(status: number, body: unknown, message: OutboundMessage): Error {
+    const parsed = TwilioErrorBodySchema.safeParse(body ?? {});
+    const error = parsed.success ? parsed.data : {};
+    const code = error.code ?? error.errors?.[0]?.code;
+    if (status === 429 || status >= 500 || code === TOO_MANY_REQUESTS) {
+      return new RetryableSendError(
+        `Twilio answered ${status}${code === undefined ? '' : ` (error ${code})`}; retry later`,
+      );
+    }
+    const providerCode = code === undefined ? `http_${status}` : String(code);
+    const known = code === undefined ? undefined : KNOWN_REFUSALS[code];
+    if (known) return new PermanentSendError(known, providerCode);
+    if (status === 401 || status === 403) {
+      return new PermanentSendError(
+        `Twilio refused our credentials (HTTP ${status}): check TWILIO_ACCOUNT_SID and TWILIO_AUTH_TOKEN`,
+        providerCode,
+      );
+    }
+    const said = error.message ?? error.errors?.[0]?.message;
+    const detail = said ? `: ${this.#redact(said, message)}` : '';
+    return new PermanentSendError(
+      `Twilio refused the message (HTTP ${status}${code === undefined ? '' : `, error ${code}`})${detail}`,
+      providerCode,
+    );
+  }
+
+  /** Twilio's own words, without anything secret or personal we sent it. */
+  #redact(text: string, message: OutboundMessage): string {
+    const token = this.#options.authToken;
+    let out = token ? text.replaceAll(token, '[redacted]') : text;
+    if (message.text && message.text.trim().length >= 4) out = out.replaceAll(message.text, '[message text]');
+    return out.length > MAX_PROVIDER_TEXT ? `${out.slice(0, MAX_PROVIDER_TEXT)}…` : out;
+  }
+}
+
+function parseJson(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    // An HTML error page from a proxy: the status alone decides.
+    return undefined;
+  }
+}
+
+function errorName(error: unknown): string {
+  return error instanceof Error ? error.name : 'unknown error';
+}

@@ -1,0 +1,350 @@
+import * as z from 'zod';
+import type { Identity } from '#shared/domain/envelope.js';
+import {
+  type ChannelSender,
+  type OutboundAttachment,
+  type OutboundMessage,
+  PermanentSendError,
+  RetryableSendError,
+  type SendResult,
+  type Template,
+} from '#shared/domain/outbound.js';
+
+/** The one Graph API version every WhatsApp Cloud API call of ours uses; bump it here. */
+export const WHATSAPP_API_VERSION = 'v23.0';
+
+const GRAPH_HOST = 'https://graph.facebook.com';
+const DEFAULT_TIMEOUT_MS = 10_000;
+const E164 = /^\+[1-9]\d{6,14}$/;
+const NUMERIC_ID = /^\d{1,32}$/;
+const API_VERSION = /^v\d{1,3}\.\d{1,2}$/;
+const URL_IN_TEXT = /https?:\/\/\S/i;
+
+/** What a request to the Cloud API is built from. */
+export interface WhatsAppRequestOptions {
+  /** Our business number's `phone_number_id` (not the display number). */
+  phoneNumberId: string;
+  /** A system-user or business token with `whatsapp_business_messaging`. */
+  accessToken: string;
+  apiVersion?: string;
+}
+
+/** The sender's options: the request options plus the injectable `fetch` and a time limit. */
+export interface WhatsAppSenderOptions extends WhatsAppRequestOptions {
+  fetch?: typeof fetch;
+  /** How long one call may take before it counts as a network failure (retried); 10 s by default. */
+  timeoutMs?: number;
+}
+
+/** One HTTP call, ready for `fetch(url, { method, headers, body })`. */
+export interface WhatsAppRequest {
+  method: 'POST';
+  url: string;
+  headers: Record<string, string>;
+  /** JSON text of the Cloud API message object. */
+  body: string;
+}
+
+/**
+ * The Cloud API's answer to an accepted message. Accepted is not delivered: delivery and failures arrive
+ * later as `statuses` webhooks. `message_status` only appears for template pacing.
+ */
+export const WhatsAppSendResponseSchema = z.object({
+  messages: z.array(z.object({ id: z.string().min(1), message_status: z.string().optional() })).min(1),
+});
+
+/**
+ * A Graph API error body. Meta advises acting on `code` (and `error_data.details` for people), never on
+ * the message's title; `error_subcode` is deprecated for WhatsApp since v16.0. `message` and `details` are
+ * never copied into our errors: they may quote request values.
+ */
+export const GraphErrorBodySchema = z.object({
+  error: z.object({
+    message: z.string().optional(),
+    type: z.string().optional(),
+    code: z.number().int(),
+    error_subcode: z.number().int().optional(),
+    fbtrace_id: z.string().optional(),
+  }),
+});
+
+/**
+ * Builds the one Cloud API call for a message: `POST /<phone_number_id>/messages` with a Bearer token.
+ * Pure; throws PermanentSendError for a message WhatsApp cannot carry in one call (a template with text,
+ * several attachments, a caption on audio) or an identity it cannot address.
+ */
+export function buildWhatsAppRequest(
+  message: OutboundMessage,
+  options: WhatsAppRequestOptions,
+): WhatsAppRequest {
+  const apiVersion = options.apiVersion ?? WHATSAPP_API_VERSION;
+  if (!API_VERSION.test(apiVersion))
+    throw new PermanentSendError('WhatsApp sender misconfigured: bad API version');
+  if (!NUMERIC_ID.test(options.phoneNumberId)) {
+    throw new PermanentSendError('WhatsApp sender misconfigured: the phone number id must be numeric');
+  }
+  if (message.channel !== 'whatsapp') {
+    throw new PermanentSendError(`the WhatsApp sender cannot send a ${message.channel} message`);
+  }
+  const body = {
+    messaging_product: 'whatsapp',
+    recipient_type: 'individual',
+    ...recipientFields(message.to),
+    ...(message.replyTo ? { context: { message_id: message.replyTo } } : {}),
+    ...content(message),
+  };
+  return {
+    method: 'POST',
+    url: `${GRAPH_HOST}/${apiVersion}/${options.phoneNumberId}/messages`,
+    headers: { Authorization: `Bearer ${options.accessToken}`, 'Content-Type': 'application/json' },
+    body: JSON.stringify(body),
+  };
+}
+
+/**
+ * Sends a message with the Cloud API and maps the answer: throttling, Meta's transient errors, 5xx and
+ * network failures are retryable; every other refusal is permanent with the Graph error code and what to
+ * do. Errors never carry the token or the message text.
+ */
+export class WhatsAppSender implements ChannelSender {
+  readonly #options: WhatsAppRequestOptions;
+  readonly #fetch: typeof fetch;
+  readonly #timeoutMs: number;
+
+  constructor(options: WhatsAppSenderOptions) {
+    if (!NUMERIC_ID.test(options.phoneNumberId))
+      throw new Error('WhatsAppSender: phoneNumberId must be numeric');
+    if (options.accessToken.length === 0) throw new Error('WhatsAppSender: accessToken is empty');
+    if (options.apiVersion !== undefined && !API_VERSION.test(options.apiVersion)) {
+      throw new Error('WhatsAppSender: apiVersion must look like v23.0');
+    }
+    this.#options = {
+      phoneNumberId: options.phoneNumberId,
+      accessToken: options.accessToken,
+      ...(options.apiVersion ? { apiVersion: options.apiVersion } : {}),
+    };
+    this.#fetch = options.fetch ?? globalThis.fetch;
+    this.#timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+  }
+
+  async send(message: OutboundMessage): Promise<SendResult> {
+    const { url, ...init } = buildWhatsAppRequest(message, this.#options);
+    let response: Response;
+    try {
+      response = await this.#fetch(url, { ...init, signal: AbortSignal.timeout(this.#timeoutMs) });
+    } catch (error) {
+      throw new RetryableSendError(`WhatsApp did not answer (${networkFailure(error)}); will retry`, {
+        cause: error,
+      });
+    }
+    const answer = await readJson(response);
+    if (response.ok) {
+      const accepted = WhatsAppSendResponseSchema.safeParse(answer);
+      const id = accepted.success ? accepted.data.messages[0]?.id : undefined;
+      if (id) return { providerMessageId: id };
+      // Not retried: WhatsApp may well have accepted it, and a retry could deliver it twice.
+      throw new PermanentSendError(
+        `WhatsApp answered HTTP ${response.status} without a message id; not retried to avoid a duplicate`,
+      );
+    }
+    throw whatsAppError(response.status, answer);
+  }
+}
+
+/** `to` for a phone number (E.164 with the `+`), `recipient` for a business-scoped user id. */
+function recipientFields(to: Identity): { to: string } | { recipient: string } {
+  switch (to.kind) {
+    case 'phone':
+      if (!E164.test(to.value)) {
+        throw new PermanentSendError(
+          "the customer's WhatsApp number is not E.164 (+ country code and digits); WhatsApp cannot be addressed",
+        );
+      }
+      return { to: to.value };
+    case 'whatsapp':
+      // BSUID sends (from May 2026) put the id in `recipient`; `to` would be read as a phone number and
+      // win over `recipient` if both were present. Some messages (authentication templates) refuse
+      // BSUIDs with error 131062.
+      return { recipient: to.value };
+    default:
+      throw new PermanentSendError(
+        `WhatsApp cannot send to a ${to.kind} identity; it needs a phone number or BSUID`,
+      );
+  }
+}
+
+/** The `type` and its object: exactly one of a template, one media item (text as caption) or text. */
+function content(message: OutboundMessage): Record<string, unknown> {
+  const { template, attachments } = message;
+  const text = message.text || undefined;
+  if (template) {
+    if (text !== undefined || attachments.length > 0) {
+      throw new PermanentSendError(
+        'a WhatsApp template is sent on its own: send the text or attachments as a separate reply',
+      );
+    }
+    return { type: 'template', template: templateObject(template) };
+  }
+  if (attachments.length > 1) {
+    throw new PermanentSendError(
+      `WhatsApp sends one media item per message and this reply has ${attachments.length}: send one reply per attachment`,
+    );
+  }
+  const [attachment] = attachments;
+  if (attachment) {
+    const type = mediaType(attachment);
+    return { type, [type]: mediaObject(type, attachment, text) };
+  }
+  if (text !== undefined) return { type: 'text', text: { preview_url: URL_IN_TEXT.test(text), body: text } };
+  throw new PermanentSendError('nothing to send: the reply has no text, template or attachment');
+}
+
+function templateObject(template: Template): Record<string, unknown> {
+  return {
+    name: template.name,
+    language: { code: template.language },
+    ...(template.parameters.length > 0
+      ? {
+          components: [
+            { type: 'body', parameters: template.parameters.map((value) => ({ type: 'text', text: value })) },
+          ],
+        }
+      : {}),
+  };
+}
+
+type MediaType = 'image' | 'audio' | 'video' | 'document';
+
+function mediaType(attachment: OutboundAttachment): MediaType {
+  return attachment.kind === 'file' ? 'document' : attachment.kind;
+}
+
+/** Media by link (WhatsApp fetches and caches it for 10 minutes); audio takes no caption. */
+function mediaObject(type: MediaType, attachment: OutboundAttachment, caption: string | undefined) {
+  if (type === 'audio' && caption !== undefined) {
+    throw new PermanentSendError(
+      'WhatsApp audio carries no caption: send the text and the audio as separate replies',
+    );
+  }
+  return {
+    link: attachment.url,
+    ...(caption !== undefined ? { caption } : {}),
+    ...(type === 'document' && attachment.filename ? { filename: attachment.filename } : {}),
+  };
+}
+
+interface CodeRule {
+  retry: boolean;
+  hint: string;
+}
+
+/**
+ * Graph and Cloud API error codes (developers.facebook.com/documentation/business-messaging/whatsapp/
+ * support/error-codes). A known code decides, whatever the HTTP status: code 3 comes with a 500 but is a
+ * permission problem, code 1 and 131000 may come with a 400 but are transient.
+ */
+const CODES: Record<number, CodeRule> = {
+  1: { retry: true, hint: 'unknown API error, possibly at Meta' },
+  2: { retry: true, hint: 'the API is temporarily down or overloaded' },
+  4: { retry: true, hint: 'the app reached its API call rate limit' },
+  80007: { retry: true, hint: 'the WhatsApp Business Account reached its rate limit' },
+  130429: { retry: true, hint: "the business number's message throughput was reached" },
+  131000: { retry: true, hint: 'something went wrong at Meta' },
+  131016: { retry: true, hint: 'a WhatsApp service is temporarily unavailable' },
+  131056: { retry: true, hint: 'too many messages to this customer in a short time (pair rate limit)' },
+  0: { retry: false, hint: 'the access token could not be authenticated: renew the WhatsApp token' },
+  3: { retry: false, hint: 'the app lacks a capability or permission: check whatsapp_business_messaging' },
+  10: { retry: false, hint: 'permission denied: check the token has whatsapp_business_messaging' },
+  100: {
+    retry: false,
+    hint: 'a request parameter is invalid (phone number id, template name or language, media URL)',
+  },
+  190: { retry: false, hint: 'the access token has expired or was revoked: renew the WhatsApp token' },
+  368: { retry: false, hint: 'the WhatsApp Business Account is blocked for policy violations' },
+  130497: { retry: false, hint: 'the business may not message customers in this country' },
+  131008: { retry: false, hint: 'a required parameter is missing' },
+  131009: { retry: false, hint: 'a parameter value is invalid' },
+  131021: { retry: false, hint: 'the recipient is the business number itself' },
+  131026: {
+    retry: false,
+    hint: 'undeliverable: the customer may not use WhatsApp, may have blocked us or may need to update the app',
+  },
+  131031: { retry: false, hint: 'the WhatsApp Business Account is locked' },
+  131042: { retry: false, hint: 'a payment problem on the WhatsApp Business Account' },
+  131047: {
+    retry: false,
+    hint: 'more than 24 hours since the customer last wrote: only an approved template can be sent now',
+  },
+  131048: {
+    retry: false,
+    hint: 'the number is limited for spam: check its quality rating in WhatsApp Manager',
+  },
+  131049: {
+    retry: false,
+    hint: 'Meta held it back to keep engagement healthy (marketing limit): do not resend soon',
+  },
+  131050: { retry: false, hint: 'the customer stopped marketing messages from this business' },
+  131051: { retry: false, hint: 'this message type is not supported' },
+  131052: {
+    retry: false,
+    hint: 'WhatsApp could not download the media: the URL must be public, the type and size allowed',
+  },
+  131053: { retry: false, hint: 'WhatsApp could not upload the media: check its type and size' },
+  131062: {
+    retry: false,
+    hint: 'this message cannot go to a business-scoped user id: it needs the phone number',
+  },
+  132000: { retry: false, hint: "the template's parameter count does not match its definition" },
+  132001: { retry: false, hint: 'the template does not exist in that language or is not approved' },
+  132005: { retry: false, hint: 'the template text is too long once its parameters are filled in' },
+  132012: { retry: false, hint: "a template parameter does not match the template's format" },
+  132015: { retry: false, hint: 'the template is paused for low quality' },
+  132016: { retry: false, hint: 'the template is disabled' },
+  133010: { retry: false, hint: 'the business number is not registered with the Cloud API' },
+};
+
+function ruleFor(code: number): CodeRule | undefined {
+  if (code >= 200 && code <= 299) {
+    return { retry: false, hint: 'permission not granted or removed: check whatsapp_business_messaging' };
+  }
+  return CODES[code];
+}
+
+function isTransientStatus(status: number): boolean {
+  return status === 408 || status === 429 || status >= 500;
+}
+
+/** The SendError for a refused call, from the Graph error code if there is one, else the HTTP status. */
+function whatsAppError(status: number, answer: unknown): PermanentSendError | RetryableSendError {
+  const parsed = GraphErrorBodySchema.safeParse(answer);
+  if (!parsed.success) {
+    return isTransientStatus(status)
+      ? new RetryableSendError(`WhatsApp answered HTTP ${status}; will retry`)
+      : new PermanentSendError(`WhatsApp refused the message with HTTP ${status} and no error code`);
+  }
+  const { code, fbtrace_id: trace } = parsed.data.error;
+  const rule = ruleFor(code);
+  const where = `error ${code}, HTTP ${status}${trace ? `, fbtrace_id ${trace}` : ''}`;
+  const retry = rule ? rule.retry : isTransientStatus(status);
+  if (retry) {
+    return new RetryableSendError(
+      `WhatsApp is throttling or unavailable (${where}): ${rule?.hint ?? 'transient'}; will retry`,
+    );
+  }
+  return new PermanentSendError(
+    `WhatsApp refused the message (${where}): ${rule?.hint ?? "see Meta's WhatsApp error code reference"}`,
+    String(code),
+  );
+}
+
+async function readJson(response: Response): Promise<unknown> {
+  try {
+    return JSON.parse(await response.text());
+  } catch {
+    return undefined;
+  }
+}
+
+function networkFailure(error: unknown): string {
+  return error instanceof Error && error.name === 'TimeoutError' ? 'timed out' : 'network error';
+}

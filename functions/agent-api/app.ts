@@ -34,6 +34,20 @@ export interface AgentAdmin {
   unmerge(targetId: string, sourceId: string, agentId: string, now: string): Promise<void>;
   dismissSuggestion(customerId: string, otherId: string): Promise<void>;
   resolveConversation(conversationId: string, agentId: string, now: string): Promise<void>;
+  reopenConversation(conversationId: string, agentId: string, now: string): Promise<void>;
+  addNote(
+    conversationId: string,
+    text: string,
+    agentId: string,
+    now: string,
+    noteId: string,
+  ): Promise<TimelineItem>;
+  assign(
+    conversationId: string,
+    target: { agentId?: string | undefined; queue?: string | undefined },
+    by: string,
+    now: string,
+  ): Promise<void>;
   export(customerId: string, now: string): Promise<CustomerExport>;
   erase(customerId: string, agentId: string, now: string): Promise<ErasureReport>;
 }
@@ -195,6 +209,48 @@ export function createAgentApp(deps: AgentAppDeps): Hono<Env> {
   app.get('/api/outbox', (c) => {
     if (!deps.outbox) throw new NotFoundError('no local outbox: replies go to the providers');
     return c.json({ items: deps.outbox(), cursor: null });
+  });
+
+  app.post('/api/conversations/:id/notes', async (c) => {
+    const id = parse(IdSchema, c.req.param('id'));
+    const { text } = parse(z.object({ text: z.string().trim().min(1).max(65_536) }), await body(c));
+    const item = await deps.admin.addNote(
+      id,
+      text,
+      c.get('agentId'),
+      deps.clock.now().toISOString(),
+      deps.replies.newId(),
+    );
+    return c.json({ note: item }, 201);
+  });
+
+  app.post('/api/conversations/:id/assign', async (c) => {
+    const id = parse(IdSchema, c.req.param('id'));
+    const target = parse(
+      z
+        .object({
+          agentId: z.string().max(128).optional(),
+          queue: z.string().min(1).max(128).optional(),
+        })
+        .refine((t) => t.agentId !== undefined || t.queue !== undefined, {
+          message: 'name an agentId ("" to unassign, "me" for yourself) or a queue',
+        }),
+      await body(c),
+    );
+    const agentId = target.agentId === 'me' ? c.get('agentId') : target.agentId;
+    await deps.admin.assign(
+      id,
+      { agentId, queue: target.queue },
+      c.get('agentId'),
+      deps.clock.now().toISOString(),
+    );
+    return c.json(await deps.store.getConversation(id));
+  });
+
+  app.post('/api/conversations/:id/reopen', async (c) => {
+    const id = parse(IdSchema, c.req.param('id'));
+    await deps.admin.reopenConversation(id, c.get('agentId'), deps.clock.now().toISOString());
+    return c.json(await deps.store.getConversation(id));
   });
 
   app.post('/api/conversations/:id/resolve', async (c) => {

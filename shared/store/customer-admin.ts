@@ -330,6 +330,115 @@ export class CustomerAdmin {
     });
   }
 
+  /** An internal note on the conversation's timeline; agents see it, customers never do. */
+  async addNote(conversationId: string, text: string, agentId: string, now: string, noteId: string) {
+    const conversation = await this.#store.getConversation(conversationId);
+    if (!conversation) throw new NotFoundError(`no conversation ${conversationId}`);
+    const item: TimelineItem = {
+      id: `note:${noteId}`,
+      type: 'note',
+      at: now,
+      customerId: conversation.customerId,
+      conversationId,
+      text,
+      data: { author: { kind: 'agent', id: agentId } },
+    };
+    await this.#store.putTimelineItem(item, undefined);
+    return item;
+  }
+
+  /** Assigns (or transfers) a conversation to an agent and/or a queue, recorded on the timeline. */
+  async assign(
+    conversationId: string,
+    target: { agentId?: string | undefined; queue?: string | undefined },
+    by: string,
+    now: string,
+  ): Promise<void> {
+    const conversation = await this.#store.getConversation(conversationId);
+    if (!conversation) throw new NotFoundError(`no conversation ${conversationId}`);
+    const sets: string[] = [];
+    const removes: string[] = [];
+    const values: Record<string, unknown> = {};
+    const names: Record<string, string> = {};
+    if (target.agentId !== undefined) {
+      if (target.agentId === '') removes.push('assignee');
+      else {
+        sets.push('assignee = :agent');
+        values[':agent'] = target.agentId;
+      }
+    }
+    if (target.queue !== undefined) {
+      names['#queue'] = 'queue';
+      sets.push('#queue = :queue');
+      values[':queue'] = target.queue;
+    }
+    await this.#run('UpdateItem', () =>
+      this.#doc.send(
+        new UpdateCommand({
+          TableName: this.#table,
+          Key: Keys.conversation(conversationId),
+          UpdateExpression: [
+            sets.length ? `SET ${sets.join(', ')}` : '',
+            removes.length ? `REMOVE ${removes.join(', ')}` : '',
+          ]
+            .filter(Boolean)
+            .join(' '),
+          ConditionExpression: 'attribute_exists(pk)',
+          ...(Object.keys(names).length ? { ExpressionAttributeNames: names } : {}),
+          ...(Object.keys(values).length ? { ExpressionAttributeValues: values } : {}),
+        }),
+      ),
+    );
+    await this.#event(conversation.customerId, now, `assigned:${conversationId}:${now}`, 'assigned', {
+      conversationId,
+      from: { agentId: conversation.assignee ?? null, queue: conversation.queue ?? null },
+      to: {
+        agentId: target.agentId ?? conversation.assignee ?? null,
+        queue: target.queue ?? conversation.queue ?? null,
+      },
+      by,
+    });
+  }
+
+  /** Reopens a resolved conversation by hand, back in the open inbox. */
+  async reopenConversation(conversationId: string, agentId: string, now: string): Promise<void> {
+    const conversation = await this.#store.getConversation(conversationId);
+    if (!conversation) throw new NotFoundError(`no conversation ${conversationId}`);
+    if (conversation.status === 'open') return;
+    await this.#run('UpdateItem', () =>
+      this.#doc.send(
+        new UpdateCommand({
+          TableName: this.#table,
+          Key: Keys.conversation(conversationId),
+          UpdateExpression:
+            'SET #status = :open, gsi1pk = :inbox, gsi1sk = :inboxSk, waitingSince = :now REMOVE resolvedAt, resolvedBy',
+          ExpressionAttributeNames: { '#status': 'status' },
+          ExpressionAttributeValues: {
+            ':open': 'open',
+            ':inbox': inboxPartition('open'),
+            ':inboxSk': `${now}#${conversationId}`,
+            ':now': now,
+          },
+        }),
+      ),
+    );
+    await this.#ignoreCondition('UpdateItem', () =>
+      this.#doc.send(
+        new UpdateCommand({
+          TableName: this.#table,
+          Key: Keys.customer(conversation.customerId),
+          UpdateExpression: 'SET openConversationId = :id',
+          ConditionExpression: 'attribute_not_exists(openConversationId)',
+          ExpressionAttributeValues: { ':id': conversationId },
+        }),
+      ),
+    );
+    await this.#event(conversation.customerId, now, `reopened:${conversationId}:${now}`, 'reopened', {
+      conversationId,
+      by: agentId,
+    });
+  }
+
   async #allTimeline(customerId: string): Promise<TimelineItem[]> {
     const items: TimelineItem[] = [];
     let cursor: string | undefined;

@@ -176,4 +176,57 @@ describe('local runtime: an agent replies on WhatsApp and the statuses come back
     });
     expect(templated.status).toBe(202);
   });
+
+  it('assigns, notes, resolves, and reopens when the customer writes again within the window', async () => {
+    const customers = (await (await api('GET', '/api/customers?q=%2B447700900123')).json()) as {
+      items: Customer[];
+    };
+    const customer = customers.items[0] as Customer;
+    const conversationId = customer.openConversationId as string;
+
+    expect((await api('POST', `/api/conversations/${conversationId}/assign`, { agentId: 'me' })).status).toBe(
+      200,
+    );
+    const mine = (await (await api('GET', '/api/conversations?assignee=me')).json()) as {
+      items: { id: string }[];
+    };
+    expect(mine.items.map((c) => c.id)).toEqual([conversationId]);
+    expect(
+      (await api('POST', `/api/conversations/${conversationId}/notes`, { text: 'Address change approved' }))
+        .status,
+    ).toBe(201);
+    expect((await api('POST', `/api/conversations/${conversationId}/resolve`)).status).toBe(200);
+    const open = (await (await api('GET', '/api/conversations?status=open')).json()) as {
+      items: { id: string }[];
+    };
+    expect(open.items.map((c) => c.id)).not.toContain(conversationId);
+
+    await hook(
+      whatsapp({
+        contacts: [{ profile: { name: 'Ana' }, wa_id: '447700900123' }],
+        messages: [
+          {
+            from: '447700900123',
+            id: 'wamid.ANA2',
+            timestamp: String(Math.floor(Date.now() / 1000) + 1),
+            type: 'text',
+            text: { body: 'One more thing' },
+          },
+        ],
+      }),
+    );
+    const reopened = (await (await api('GET', '/api/conversations?status=open')).json()) as {
+      items: { id: string; assignee?: string }[];
+    };
+    expect(reopened.items.find((c) => c.id === conversationId)).toMatchObject({ assignee: 'agent-ana' });
+    const timeline = (await (await api('GET', `/api/customers/${customer.id}/timeline`)).json()) as {
+      items: TimelineItem[];
+    };
+    expect(timeline.items.map((i) => i.event ?? i.type).slice(-4)).toEqual([
+      'assigned',
+      'note',
+      'resolved',
+      'message',
+    ]);
+  });
 });

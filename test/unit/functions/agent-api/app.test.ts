@@ -75,6 +75,16 @@ function fakeAdmin(): AgentAdmin & { calls: unknown[][] } {
     resolveConversation: async (...args) => {
       calls.push(['resolve', ...args]);
     },
+    reopenConversation: async (...args) => {
+      calls.push(['reopen', ...args]);
+    },
+    addNote: async (conversationId, text, agentId, now, noteId) => {
+      calls.push(['note', conversationId, text, agentId]);
+      return { id: `note:${noteId}`, type: 'note', at: now, customerId: 'cu_1', conversationId, text };
+    },
+    assign: async (...args) => {
+      calls.push(['assign', ...args]);
+    },
     export: async (id, now) => ({
       exportedAt: now,
       customers: [{ id }],
@@ -305,6 +315,37 @@ describe('agent API: replies', () => {
 
   it('answers 400 for a reply with nothing to send', async () => {
     const res = await post(fakeReplies(), { channel: 'whatsapp' });
+    expect(res.status).toBe(400);
+  });
+});
+
+describe('agent API: notes and assignment', () => {
+  const post = (admin: ReturnType<typeof fakeAdmin>, path: string, body: unknown) =>
+    app(fakeStore(), admin).request(path, {
+      method: 'POST',
+      headers: { ...auth.headers, 'content-type': 'application/json' },
+      body: JSON.stringify(body),
+    });
+
+  it('adds an internal note as the calling agent', async () => {
+    const admin = fakeAdmin();
+    const res = await post(admin, '/api/conversations/cv_1/notes', { text: 'VIP, be quick' });
+    expect(res.status).toBe(201);
+    expect(admin.calls).toEqual([['note', 'cv_1', 'VIP, be quick', 'agent-7']]);
+  });
+
+  it('assigns to "me" and transfers to a queue', async () => {
+    const admin = fakeAdmin();
+    await post(admin, '/api/conversations/cv_1/assign', { agentId: 'me' });
+    await post(admin, '/api/conversations/cv_1/assign', { queue: 'billing' });
+    expect(admin.calls).toEqual([
+      ['assign', 'cv_1', { agentId: 'agent-7', queue: undefined }, 'agent-7', '2025-06-09T10:00:00.000Z'],
+      ['assign', 'cv_1', { agentId: undefined, queue: 'billing' }, 'agent-7', '2025-06-09T10:00:00.000Z'],
+    ]);
+  });
+
+  it('answers 400 for an assignment that names nobody', async () => {
+    const res = await post(fakeAdmin(), '/api/conversations/cv_1/assign', {});
     expect(res.status).toBe(400);
   });
 });

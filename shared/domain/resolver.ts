@@ -56,7 +56,7 @@ export interface SuggestionEvidence {
 /** What the resolver needs from storage. Every method is idempotent. */
 export interface ResolverStore {
   /** The customer an identity belongs to (an eventually consistent read is enough: claims are conditional). */
-  findCustomerId(identity: Identity): Promise<string | undefined>;
+  findCustomerId(identity: Identity, options?: { consistent?: boolean }): Promise<string | undefined>;
   /** Claims an identity for a customer; false when somebody holds it already. */
   claimIdentity(identity: Identity, customerId: string, now: string): Promise<boolean>;
   getProfileState(customerId: string): Promise<ProfileState | undefined>;
@@ -175,7 +175,7 @@ export async function resolveCustomerClaim(
   if (await deps.store.claimIdentity(identity, fresh, deps.clock.now().toISOString())) {
     return { customerId: fresh, isNew: true };
   }
-  const winner = await deps.store.findCustomerId(identity);
+  const winner = await deps.store.findCustomerId(identity, { consistent: true });
   if (!winner) throw new Error('identity claim lost but no holder found');
   return { customerId: winner, isNew: false };
 }

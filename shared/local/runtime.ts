@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { serve } from '@hono/node-server';
 import { Hono } from 'hono';
 import type { CountryCode } from 'libphonenumber-js';
@@ -15,7 +16,7 @@ import { getSnsUrl, SnsCertCache } from '../channels/ses/sns.js';
 import { type Config, parseAgentTokens, requireSettings } from '../config/config.js';
 import type { Channel } from '../domain/envelope.js';
 import type { ChannelSender } from '../domain/outbound.js';
-import { type Clock, type IdGenerator, systemClock } from '../domain/ports.js';
+import { type Clock, type EnvelopeQueue, type IdGenerator, systemClock } from '../domain/ports.js';
 import { UnavailableError } from '../errors.js';
 import { notFound, onError } from '../http/on-error.js';
 import { logger } from '../log.js';
@@ -39,6 +40,10 @@ export interface LocalRuntimeOptions {
   senders?: Partial<Record<Channel, ChannelSender>>;
   /** Queue timings, shortened by tests. */
   queue?: { visibilityTimeoutMs?: number; maxReceiveCount?: number; pollIntervalMs?: number };
+  /** Fault injection (tests): wraps or replaces the DynamoDB client of the store and the agent API. */
+  dynamoClient?: (client: DynamoDBClient) => DynamoDBClient;
+  /** Fault injection (tests): wraps or replaces the envelope queue every webhook enqueues to. */
+  wrapInboundQueue?: (queue: EnvelopeQueue) => EnvelopeQueue;
 }
 
 /** A running local Threadline: every function behind one HTTP server. */
@@ -76,7 +81,8 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
     tableName: config.TABLE_NAME,
     ...(persist ? { path: join(dataDir, 'dynamodb') } : {}),
   });
-  const store = new DynamoStore(dynamo.client, config.TABLE_NAME);
+  const dynamoClient = options.dynamoClient?.(dynamo.client) ?? dynamo.client;
+  const store = new DynamoStore(dynamoClient, config.TABLE_NAME);
 
   const deadLetter = new LocalQueue({
     name: 'threadline-inbound-dlq',
@@ -126,6 +132,8 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
     }),
   );
 
+  const envelopeQueue =
+    options.wrapInboundQueue?.(new LocalEnvelopeQueue(inbound)) ?? new LocalEnvelopeQueue(inbound);
   const tokens = parseAgentTokens(config.AGENT_TOKENS);
   const root = new Hono();
   root.onError(onError);
@@ -134,7 +142,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
   root.route(
     '/',
     createWhatsAppApp({
-      queue: new LocalEnvelopeQueue(inbound),
+      queue: envelopeQueue,
       clock,
       appSecret: config.META_APP_SECRET,
       verifyToken: config.META_VERIFY_TOKEN,
@@ -144,7 +152,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
   root.route(
     '/',
     createMetaApp({
-      queue: new LocalEnvelopeQueue(inbound),
+      queue: envelopeQueue,
       clock,
       appSecret: config.META_APP_SECRET,
       verifyToken: config.META_VERIFY_TOKEN,
@@ -152,7 +160,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
     }),
   );
   const twilio = {
-    queue: new LocalEnvelopeQueue(inbound),
+    queue: envelopeQueue,
     clock,
     authToken: config.TWILIO_AUTH_TOKEN,
     publicBaseUrl: config.PUBLIC_BASE_URL,
@@ -161,7 +169,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
   root.route(
     '/',
     createSesApp({
-      queue: new LocalEnvelopeQueue(inbound),
+      queue: envelopeQueue,
       clock,
       maxBodyBytes: config.MAX_BODY_BYTES,
       fetchCert: (url) => getSnsUrl(url),
@@ -184,7 +192,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
     '/',
     createAgentApp({
       store,
-      admin: new CustomerAdmin(dynamo.client, config.TABLE_NAME, store),
+      admin: new CustomerAdmin(dynamoClient, config.TABLE_NAME, store),
       clock,
       replies: { store, queue: new LocalOutboundQueue(outbound), clock, newId: () => timeOrderedId('rp') },
       outbox: () => outbox.entries(),

@@ -258,9 +258,9 @@ export class DynamoStore implements ResolverStore {
     }
   }
 
-  async findCustomerId(identity: Identity): Promise<string | undefined> {
+  async findCustomerId(identity: Identity, options: { consistent?: boolean } = {}): Promise<string | undefined> {
     const out = await this.#send('GetItem', () =>
-      this.#doc.send(new GetCommand(getIdentityInput(this.#table, identity))),
+      this.#doc.send(new GetCommand(getIdentityInput(this.#table, identity, options.consistent))),
     );
     return out.Item ? IdentityItemSchema.parse(out.Item).customerId : undefined;
   }

@@ -61,9 +61,13 @@ export function nameSearchKey(name: string): string {
     .trim();
 }
 
-/** Strongly consistent read of an identity item: who holds this phone, email or handle. */
-export function getIdentityInput(table: string, identity: Identity): GetCommandInput {
-  return { TableName: table, Key: Keys.identity(identity), ConsistentRead: true };
+/**
+ * Who holds this phone, email or handle. An eventually consistent read (half a read unit) is enough
+ * on the hot path, because a claim is conditional: the rare miss is caught by the claim failing and a
+ * strongly consistent read after it.
+ */
+export function getIdentityInput(table: string, identity: Identity, consistent = false): GetCommandInput {
+  return { TableName: table, Key: Keys.identity(identity), ...(consistent ? { ConsistentRead: true } : {}) };
 }
 
 /** Claims an identity for a customer; first writer wins (ConditionalCheckFailed for the others). */

@@ -5,6 +5,8 @@ import { createWhatsAppApp } from '#functions/whatsapp/app.js';
 import { loadConfig } from '#shared/config/config.js';
 import type { Envelope } from '#shared/domain/envelope.js';
 import { type LocalRuntime, startLocalRuntime } from '#shared/local/runtime.js';
+import { bundleFigures } from './bundles.js';
+import { capacityFigures } from './capacity.js';
 
 const SECRET = 'bench_secret';
 const body = (i: number): string =>
@@ -98,5 +100,11 @@ async function endToEnd(n: number): Promise<void> {
 }
 
 console.log(`machine: ${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, node ${process.version}`);
+console.log('\n1. Function bundles (esbuild as the CDK construct builds them) and cold init in a fresh node');
+await bundleFigures();
+console.log('\n2. Webhook throughput');
 await webhookThroughput(5_000);
+console.log('\n3. Cost per inbound message');
+await capacityFigures(200);
+console.log('\n4. End to end');
 await endToEnd(300);

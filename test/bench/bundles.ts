@@ -1,0 +1,95 @@
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { build } from 'esbuild';
+
+/** The functions, and the settings their module scope needs to load (dummy values: nothing is called). */
+const FUNCTIONS: Record<string, { webhook: boolean }> = {
+  whatsapp: { webhook: true },
+  meta: { webhook: true },
+  'twilio-sms': { webhook: true },
+  'twilio-voice': { webhook: true },
+  ses: { webhook: true },
+  resolver: { webhook: false },
+  sender: { webhook: false },
+  'agent-api': { webhook: false },
+};
+
+const ENV = {
+  AWS_REGION: 'us-east-1',
+  AWS_ACCESS_KEY_ID: 'bench',
+  AWS_SECRET_ACCESS_KEY: 'bench',
+  TABLE_NAME: 'threadline',
+  INBOUND_QUEUE_URL: 'https://sqs.us-east-1.amazonaws.com/123456789012/inbound',
+  OUTBOUND_QUEUE_URL: 'https://sqs.us-east-1.amazonaws.com/123456789012/outbound',
+  META_APP_SECRET: 'bench',
+  META_VERIFY_TOKEN: 'bench',
+  TWILIO_AUTH_TOKEN: 'bench',
+  SNS_TOPIC_ARNS: 'arn:aws:sns:us-east-1:123456789012:inbound',
+  AGENT_TOKENS: 'bench:bench',
+  POWERTOOLS_LOG_LEVEL: 'SILENT',
+};
+
+/** The same esbuild options as the house CDK construct (ESM, minified, node22, SDK bundled). */
+async function bundle(entry: string, outfile: string, inject: string[] = []): Promise<number> {
+  await build({
+    entryPoints: [entry],
+    outfile,
+    bundle: true,
+    platform: 'node',
+    format: 'esm',
+    target: 'node22',
+    mainFields: ['module', 'main'],
+    minify: true,
+    keepNames: true,
+    banner: { js: "import { createRequire } from 'module'; const require = createRequire(import.meta.url);" },
+    inject,
+    logLevel: 'silent',
+  });
+  return statSync(outfile).size;
+}
+
+/** Cold init: a fresh node process importing the bundle; the median of `runs`. */
+function coldInitMs(file: string, runs: number): number {
+  const script = `const t=performance.now();await import(${JSON.stringify(file)});process.stdout.write(String(performance.now()-t));`;
+  const times: number[] = [];
+  for (let i = 0; i < runs; i++) {
+    const out = execFileSync(process.execPath, ['--input-type=module', '-e', script], {
+      env: { ...process.env, ...ENV },
+      encoding: 'utf8',
+    });
+    times.push(Number(out));
+  }
+  times.sort((a, b) => a - b);
+  return times[Math.floor(times.length / 2)] ?? Number.NaN;
+}
+
+/** Bundle size and cold init of every function, beside a naive bundle that imports all of `twilio`. */
+export async function bundleFigures(runs = 5): Promise<void> {
+  const dir = mkdtempSync(join(tmpdir(), 'threadline-bundles-'));
+  const naive = fileURLToPath(new URL('./naive-twilio.ts', import.meta.url));
+  try {
+    console.log(
+      'function        bundle (min)   cold init (median)   naive bundle (+ whole twilio)   naive init',
+    );
+    for (const [name, { webhook }] of Object.entries(FUNCTIONS)) {
+      const file = join(dir, `${name}.mjs`);
+      const size = await bundle(`functions/${name}/handler.ts`, file);
+      const init = coldInitMs(file, runs);
+      let naiveText = '';
+      if (name.startsWith('twilio')) {
+        const naiveFile = join(dir, `${name}-naive.mjs`);
+        const naiveSize = await bundle(`functions/${name}/handler.ts`, naiveFile, [naive]);
+        naiveText = `${(naiveSize / 1024).toFixed(0).padStart(8)} KB   ${coldInitMs(naiveFile, runs).toFixed(1).padStart(8)} ms`;
+      }
+      console.log(
+        `${(webhook ? '* ' : '  ') + name.padEnd(14)}${(size / 1024).toFixed(0).padStart(7)} KB ${init.toFixed(1).padStart(14)} ms          ${naiveText}`,
+      );
+    }
+    console.log('(* webhook functions)');
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}

@@ -1,0 +1,134 @@
+import { createHmac } from 'node:crypto';
+import type { SQSEvent } from 'aws-lambda';
+import { createResolverConsumer } from '#functions/resolver/consumer.js';
+import { createWhatsAppApp } from '#functions/whatsapp/app.js';
+import type { Envelope } from '#shared/domain/envelope.js';
+import { startLocalDynamo } from '#shared/local/dynamo.js';
+import { DynamoStore } from '#shared/store/dynamo-store.js';
+import { randomIds } from '#shared/store/ids.js';
+
+const SECRET = 'capacity-secret';
+
+// Public on-demand prices, us-east-1 (per million): DynamoDB write / read request units, SQS
+// standard requests, Lambda requests; Lambda duration per GB-second (arm64).
+const PRICE = { wru: 0.625, rru: 0.125, sqs: 0.4, lambdaRequests: 0.2, lambdaGbSecond: 0.0000133334 };
+const CONNECT_PER_MILLION_CHAT_MESSAGES = 10_000;
+
+function body(i: number): string {
+  return JSON.stringify({
+    object: 'whatsapp_business_account',
+    entry: [
+      {
+        id: 'WABA',
+        changes: [
+          {
+            field: 'messages',
+            value: {
+              messaging_product: 'whatsapp',
+              metadata: { display_phone_number: '15550783881', phone_number_id: '106540352242922' },
+              contacts: [{ profile: { name: 'Returning Customer' }, wa_id: '16505551234' }],
+              messages: [
+                {
+                  from: '16505551234',
+                  id: `wamid.CAP${i}`,
+                  timestamp: String(1749416383 + i),
+                  type: 'text',
+                  text: { body: `Question number ${i} about my order` },
+                },
+              ],
+            },
+          },
+        ],
+      },
+    ],
+  });
+}
+
+/**
+ * DynamoDB capacity and SQS requests per inbound message for a returning customer, counted from the
+ * ConsumedCapacity the real DynamoDB API (dynalite) reports for every call of an end-to-end run, and
+ * turned into dollars per million messages at public prices.
+ */
+export async function capacityFigures(messages = 200): Promise<void> {
+  const dynamo = await startLocalDynamo({ tableName: 'threadline' });
+  let wcu = 0;
+  let rcu = 0;
+  let calls = 0;
+  dynamo.client.middlewareStack.add(
+    (next, context) => async (args) => {
+      (args.input as Record<string, unknown>).ReturnConsumedCapacity = 'TOTAL';
+      calls += 1;
+      const out = await next(args);
+      const consumed = (out.output as { ConsumedCapacity?: { CapacityUnits?: number } }).ConsumedCapacity;
+      const units = consumed?.CapacityUnits ?? 0;
+      if (/^(Get|Query|Scan|BatchGet)/.test(context.commandName ?? '')) rcu += units;
+      else wcu += units;
+      return out;
+    },
+    { step: 'initialize', name: 'consumedCapacity' },
+  );
+  const store = new DynamoStore(dynamo.client, 'threadline');
+  const consume = createResolverConsumer({ store, clock: { now: () => new Date() }, ids: randomIds });
+  let batches = 0;
+  const app = createWhatsAppApp({
+    queue: {
+      enqueue: async (envelopes: readonly Envelope[]) => {
+        batches += 1;
+        const event: SQSEvent = {
+          Records: envelopes.map((e, i) => ({
+            messageId: `${batches}-${i}`,
+            receiptHandle: 'r',
+            body: JSON.stringify(e),
+            attributes: {
+              ApproximateReceiveCount: '1',
+              SentTimestamp: '0',
+              SenderId: 'bench',
+              ApproximateFirstReceiveTimestamp: '0',
+            },
+            messageAttributes: {},
+            md5OfBody: '',
+            eventSource: 'aws:sqs',
+            eventSourceARN: 'arn:aws:sqs:local:000000000000:inbound',
+            awsRegion: 'local',
+          })),
+        };
+        const out = await consume(event);
+        if (out.batchItemFailures.length) throw new Error('resolver failed');
+      },
+    },
+    clock: { now: () => new Date() },
+    appSecret: SECRET,
+    verifyToken: 'v',
+    maxBodyBytes: 1_000_000,
+  });
+  const post = async (i: number) => {
+    const b = body(i);
+    const res = await app.request('/webhooks/whatsapp', {
+      method: 'POST',
+      headers: { 'x-hub-signature-256': `sha256=${createHmac('sha256', SECRET).update(b).digest('hex')}` },
+      body: b,
+    });
+    if (res.status !== 200) throw new Error(`status ${res.status}`);
+  };
+  try {
+    await post(0); // first contact: the customer exists from here on
+    [wcu, rcu, calls] = [0, 0, 0];
+    for (let i = 1; i <= messages; i++) await post(i);
+    const perWcu = wcu / messages;
+    const perRcu = rcu / messages;
+    // Per message: the webhook's SendMessageBatch, and (batched by Lambda, 10 to a batch at most) a
+    // receive and a delete; counted here at one message per batch, the worst case.
+    const sqsRequests = 3;
+    // Lambda: two invocations per message (webhook, resolver), ~512 MB for ~30 ms each.
+    const lambda = 2 * PRICE.lambdaRequests + 2 * 0.5 * 0.03 * PRICE.lambdaGbSecond * 1_000_000;
+    const dollars = perWcu * PRICE.wru + perRcu * PRICE.rru + sqsRequests * PRICE.sqs + lambda;
+    console.log(
+      `per inbound message, returning customer: ${perWcu.toFixed(2)} write units, ${perRcu.toFixed(2)} read units, ${(calls / messages).toFixed(1)} DynamoDB calls, ${sqsRequests} SQS requests`,
+    );
+    console.log(
+      `≈ $${dollars.toFixed(2)} per million messages (DynamoDB on-demand, SQS, Lambda at public us-east-1 prices) beside Amazon Connect's $${CONNECT_PER_MILLION_CHAT_MESSAGES.toLocaleString('en-US')} per million chat messages`,
+    );
+  } finally {
+    await dynamo.close();
+  }
+}

@@ -7,13 +7,13 @@ import {
   RetryableSendError,
   type SendResult,
 } from '#shared/domain/outbound.js';
+import { callGraph, GRAPH_API_VERSION, GraphErrorBodySchema, isTransientStatus } from '../meta/graph.js';
 
 /** The one Graph API version every Messenger and Instagram Send API call of ours uses; bump it here. */
 export const META_SEND_API_VERSION = 'v23.0';
 
 const DEFAULT_TIMEOUT_MS = 10_000;
 const NUMERIC_ID = /^\d{1,32}$/;
-const API_VERSION = /^v\d{1,3}\.\d{1,2}$/;
 
 /**
  * How the Instagram account is connected. `facebook-login` (Messenger API for Instagram): the Page token
@@ -55,20 +55,6 @@ export const MetaSendResponseSchema = z.object({
 });
 
 /**
- * A Graph API error body. Act on `code` and `error_subcode`; `message` is never copied into our errors
- * because it may quote request values.
- */
-export const GraphErrorBodySchema = z.object({
-  error: z.object({
-    message: z.string().optional(),
-    type: z.string().optional(),
-    code: z.number().int(),
-    error_subcode: z.number().int().optional(),
-    fbtrace_id: z.string().optional(),
-  }),
-});
-
-/**
  * Builds the one Send API call for a Messenger or Instagram message, with a Bearer token (kept out of the
  * URL, unlike Meta's `?access_token=` samples). `to.value` is `<page or IG account id>:<scoped user id>`.
  * The body is `messaging_type: RESPONSE`, or `MESSAGE_TAG` with `tag: HUMAN_AGENT` when the reply rules
@@ -82,7 +68,7 @@ export function buildMetaSendRequest(
   options: MetaSendRequestOptions,
 ): MetaSendRequest {
   const apiVersion = options.apiVersion ?? META_SEND_API_VERSION;
-  if (!API_VERSION.test(apiVersion))
+  if (!GRAPH_API_VERSION.test(apiVersion))
     throw new PermanentSendError('Meta sender misconfigured: bad API version');
   const { channel, to } = message;
   if (channel !== 'messenger' && channel !== 'instagram') {
@@ -126,7 +112,7 @@ export class MetaMessagingSender implements ChannelSender {
   constructor(options: MetaMessagingSenderOptions) {
     if (options.pageAccessToken.length === 0)
       throw new Error('MetaMessagingSender: pageAccessToken is empty');
-    if (options.apiVersion !== undefined && !API_VERSION.test(options.apiVersion)) {
+    if (options.apiVersion !== undefined && !GRAPH_API_VERSION.test(options.apiVersion)) {
       throw new Error('MetaMessagingSender: apiVersion must look like v23.0');
     }
     this.#options = {
@@ -139,17 +125,12 @@ export class MetaMessagingSender implements ChannelSender {
   }
 
   async send(message: OutboundMessage): Promise<SendResult> {
-    const { url, ...init } = buildMetaSendRequest(message, this.#options);
+    const request = buildMetaSendRequest(message, this.#options);
     const name = channelName(message);
-    let response: Response;
-    try {
-      response = await this.#fetch(url, { ...init, signal: AbortSignal.timeout(this.#timeoutMs) });
-    } catch (error) {
-      throw new RetryableSendError(`${name} did not answer (${networkFailure(error)}); will retry`, {
-        cause: error,
-      });
-    }
-    const answer = await readJson(response);
+    const { response, answer } = await callGraph(this.#fetch, request, {
+      timeoutMs: this.#timeoutMs,
+      product: name,
+    });
     if (response.ok) {
       const accepted = MetaSendResponseSchema.safeParse(answer);
       if (accepted.success) return { providerMessageId: accepted.data.message_id };
@@ -266,10 +247,6 @@ function ruleFor(message: OutboundMessage, code: number, subcode: number | undef
   return (subcode !== undefined ? CODES[`${code}/${subcode}`] : undefined) ?? CODES[String(code)];
 }
 
-function isTransientStatus(status: number): boolean {
-  return status === 408 || status === 429 || status >= 500;
-}
-
 /** The SendError for a refused call, from the Graph error code if there is one, else the HTTP status. */
 function sendError(
   message: OutboundMessage,
@@ -296,16 +273,4 @@ function sendError(
     `${name} refused the message (${where}): ${rule?.hint ?? "see Meta's Graph API error reference"}`,
     providerCode,
   );
-}
-
-async function readJson(response: Response): Promise<unknown> {
-  try {
-    return JSON.parse(await response.text());
-  } catch {
-    return undefined;
-  }
-}
-
-function networkFailure(error: unknown): string {
-  return error instanceof Error && error.name === 'TimeoutError' ? 'timed out' : 'network error';
 }

@@ -9,6 +9,7 @@ import {
   type SendResult,
   type Template,
 } from '#shared/domain/outbound.js';
+import { callGraph, GRAPH_API_VERSION, GraphErrorBodySchema, isTransientStatus } from '../meta/graph.js';
 
 /** The one Graph API version every WhatsApp Cloud API call of ours uses; bump it here. */
 export const WHATSAPP_API_VERSION = 'v23.0';
@@ -17,7 +18,6 @@ const GRAPH_HOST = 'https://graph.facebook.com';
 const DEFAULT_TIMEOUT_MS = 10_000;
 const E164 = /^\+[1-9]\d{6,14}$/;
 const NUMERIC_ID = /^\d{1,32}$/;
-const API_VERSION = /^v\d{1,3}\.\d{1,2}$/;
 const URL_IN_TEXT = /https?:\/\/\S/i;
 
 /** What a request to the Cloud API is built from. */
@@ -54,21 +54,6 @@ export const WhatsAppSendResponseSchema = z.object({
 });
 
 /**
- * A Graph API error body. Meta advises acting on `code` (and `error_data.details` for people), never on
- * the message's title; `error_subcode` is deprecated for WhatsApp since v16.0. `message` and `details` are
- * never copied into our errors: they may quote request values.
- */
-export const GraphErrorBodySchema = z.object({
-  error: z.object({
-    message: z.string().optional(),
-    type: z.string().optional(),
-    code: z.number().int(),
-    error_subcode: z.number().int().optional(),
-    fbtrace_id: z.string().optional(),
-  }),
-});
-
-/**
  * Builds the one Cloud API call for a message: `POST /<phone_number_id>/messages` with a Bearer token.
  * Pure; throws PermanentSendError for a message WhatsApp cannot carry in one call (a template with text,
  * several attachments, a caption on audio) or an identity it cannot address.
@@ -78,7 +63,7 @@ export function buildWhatsAppRequest(
   options: WhatsAppRequestOptions,
 ): WhatsAppRequest {
   const apiVersion = options.apiVersion ?? WHATSAPP_API_VERSION;
-  if (!API_VERSION.test(apiVersion))
+  if (!GRAPH_API_VERSION.test(apiVersion))
     throw new PermanentSendError('WhatsApp sender misconfigured: bad API version');
   if (!NUMERIC_ID.test(options.phoneNumberId)) {
     throw new PermanentSendError('WhatsApp sender misconfigured: the phone number id must be numeric');
@@ -115,7 +100,7 @@ export class WhatsAppSender implements ChannelSender {
     if (!NUMERIC_ID.test(options.phoneNumberId))
       throw new Error('WhatsAppSender: phoneNumberId must be numeric');
     if (options.accessToken.length === 0) throw new Error('WhatsAppSender: accessToken is empty');
-    if (options.apiVersion !== undefined && !API_VERSION.test(options.apiVersion)) {
+    if (options.apiVersion !== undefined && !GRAPH_API_VERSION.test(options.apiVersion)) {
       throw new Error('WhatsAppSender: apiVersion must look like v23.0');
     }
     this.#options = {
@@ -128,16 +113,11 @@ export class WhatsAppSender implements ChannelSender {
   }
 
   async send(message: OutboundMessage): Promise<SendResult> {
-    const { url, ...init } = buildWhatsAppRequest(message, this.#options);
-    let response: Response;
-    try {
-      response = await this.#fetch(url, { ...init, signal: AbortSignal.timeout(this.#timeoutMs) });
-    } catch (error) {
-      throw new RetryableSendError(`WhatsApp did not answer (${networkFailure(error)}); will retry`, {
-        cause: error,
-      });
-    }
-    const answer = await readJson(response);
+    const request = buildWhatsAppRequest(message, this.#options);
+    const { response, answer } = await callGraph(this.#fetch, request, {
+      timeoutMs: this.#timeoutMs,
+      product: 'WhatsApp',
+    });
     if (response.ok) {
       const accepted = WhatsAppSendResponseSchema.safeParse(answer);
       const id = accepted.success ? accepted.data.messages[0]?.id : undefined;
@@ -310,10 +290,6 @@ function ruleFor(code: number): CodeRule | undefined {
   return CODES[code];
 }
 
-function isTransientStatus(status: number): boolean {
-  return status === 408 || status === 429 || status >= 500;
-}
-
 /** The SendError for a refused call, from the Graph error code if there is one, else the HTTP status. */
 function whatsAppError(status: number, answer: unknown): PermanentSendError | RetryableSendError {
   const parsed = GraphErrorBodySchema.safeParse(answer);
@@ -335,16 +311,4 @@ function whatsAppError(status: number, answer: unknown): PermanentSendError | Re
     `WhatsApp refused the message (${where}): ${rule?.hint ?? "see Meta's WhatsApp error code reference"}`,
     String(code),
   );
-}
-
-async function readJson(response: Response): Promise<unknown> {
-  try {
-    return JSON.parse(await response.text());
-  } catch {
-    return undefined;
-  }
-}
-
-function networkFailure(error: unknown): string {
-  return error instanceof Error && error.name === 'TimeoutError' ? 'timed out' : 'network error';
 }

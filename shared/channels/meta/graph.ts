@@ -1,0 +1,52 @@
+import * as z from 'zod';
+import { RetryableSendError } from '../../domain/outbound.js';
+
+/** A Graph API version as Meta names them (`v23.0`). */
+export const GRAPH_API_VERSION = /^v\d{1,3}\.\d{1,2}$/;
+
+/**
+ * A Graph API error body. Act on `code` (and `error_subcode` where Meta still sends one); `message` and
+ * `details` are never copied into our errors, because they may quote request values.
+ */
+export const GraphErrorBodySchema = z.object({
+  error: z.object({
+    message: z.string().optional(),
+    type: z.string().optional(),
+    code: z.number().int(),
+    error_subcode: z.number().int().optional(),
+    fbtrace_id: z.string().optional(),
+  }),
+});
+
+/** Statuses worth retrying when Meta gives no error code that says otherwise. */
+export function isTransientStatus(status: number): boolean {
+  return status === 408 || status === 429 || status >= 500;
+}
+
+/**
+ * One Graph API call with a time limit: the response and its JSON body (undefined when it has none).
+ * A network failure or a timeout is a RetryableSendError naming `product`.
+ */
+export async function callGraph(
+  fetcher: typeof fetch,
+  request: { url: string; method: string; headers: Record<string, string>; body: string },
+  options: { timeoutMs: number; product: string },
+): Promise<{ response: Response; answer: unknown }> {
+  const { url, ...init } = request;
+  let response: Response;
+  try {
+    response = await fetcher(url, { ...init, signal: AbortSignal.timeout(options.timeoutMs) });
+  } catch (error) {
+    const failure = error instanceof Error && error.name === 'TimeoutError' ? 'timed out' : 'network error';
+    throw new RetryableSendError(`${options.product} did not answer (${failure}); will retry`, {
+      cause: error,
+    });
+  }
+  let answer: unknown;
+  try {
+    answer = JSON.parse(await response.text());
+  } catch {
+    answer = undefined;
+  }
+  return { response, answer };
+}

@@ -1,7 +1,7 @@
-import { ConditionalCheckFailedException, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import {
   DeleteCommand,
-  DynamoDBDocumentClient,
+  type DynamoDBDocumentClient,
   GetCommand,
   PutCommand,
   QueryCommand,
@@ -9,7 +9,8 @@ import {
 } from '@aws-sdk/lib-dynamodb';
 import * as z from 'zod';
 import type { TimelineItem } from '../domain/timeline.js';
-import { ConflictError, GoneError, NotFoundError, UnavailableError, ValidationError } from '../errors.js';
+import { ConflictError, GoneError, NotFoundError, ValidationError } from '../errors.js';
+import { documentClient, sendConditional, sendDynamo } from './dynamo-client.js';
 import type { DynamoStore, Suggestion } from './dynamo-store.js';
 import { getInput, inboxPartition, Keys, suggestionKey } from './keys.js';
 
@@ -51,10 +52,6 @@ export interface ErasureReport {
   conversations: number;
 }
 
-function conditionFailed(error: unknown): boolean {
-  return error instanceof ConditionalCheckFailedException;
-}
-
 /**
  * Agent-driven changes to customers: merge, unmerge, resolve, export, erase. Each is a sequence of
  * idempotent conditional writes (no transactions), ordered so a retry of the same request after a
@@ -66,32 +63,13 @@ export class CustomerAdmin {
   readonly #store: DynamoStore;
 
   constructor(client: DynamoDBClient, table: string, store: DynamoStore) {
-    this.#doc = DynamoDBDocumentClient.from(client, { marshallOptions: { removeUndefinedValues: true } });
+    this.#doc = documentClient(client);
     this.#table = table;
     this.#store = store;
   }
 
-  async #run<T>(operation: string, run: () => Promise<T>): Promise<T> {
-    try {
-      return await run();
-    } catch (error) {
-      if (conditionFailed(error)) throw error;
-      throw new UnavailableError(`DynamoDB ${operation} failed`, { cause: error });
-    }
-  }
-
-  async #ignoreCondition(operation: string, run: () => Promise<unknown>): Promise<boolean> {
-    try {
-      await this.#run(operation, run);
-      return true;
-    } catch (error) {
-      if (conditionFailed(error)) return false;
-      throw error;
-    }
-  }
-
   async #profile(customerId: string): Promise<RawProfile> {
-    const out = await this.#run('GetItem', () =>
+    const out = await sendDynamo('GetItem', () =>
       this.#doc.send(new GetCommand(getInput(this.#table, Keys.customer(customerId), true))),
     );
     if (!out.Item) throw new NotFoundError(`no customer ${customerId}`);
@@ -139,7 +117,7 @@ export class CustomerAdmin {
       throw new ConflictError(`customer ${targetId} is merged into ${sourceId}; unmerge it first`);
     }
     // 1. The target lists the source first, so its timeline reads include it as soon as it points there.
-    await this.#run('UpdateItem', () =>
+    await sendDynamo('UpdateItem', () =>
       this.#doc.send(
         new UpdateCommand({
           TableName: this.#table,
@@ -151,7 +129,7 @@ export class CustomerAdmin {
       ),
     );
     // 2. The source points to the target.
-    const pointed = await this.#ignoreCondition('UpdateItem', () =>
+    const pointed = await sendConditional('UpdateItem', () =>
       this.#doc.send(
         new UpdateCommand({
           TableName: this.#table,
@@ -165,7 +143,7 @@ export class CustomerAdmin {
     if (!pointed) throw new ConflictError(`customer ${sourceId} was merged elsewhere meanwhile`);
     // 3. The source's identities now resolve to the target.
     for (const token of source.identities) {
-      await this.#ignoreCondition('UpdateItem', () =>
+      await sendConditional('UpdateItem', () =>
         this.#doc.send(
           new UpdateCommand({
             TableName: this.#table,
@@ -189,7 +167,7 @@ export class CustomerAdmin {
       values[':channels'] = new Set(source.channels);
     }
     if (adds.length) {
-      await this.#run('UpdateItem', () =>
+      await sendDynamo('UpdateItem', () =>
         this.#doc.send(
           new UpdateCommand({
             TableName: this.#table,
@@ -214,7 +192,7 @@ export class CustomerAdmin {
       throw new ConflictError(`customer ${sourceId} is not merged into ${targetId}`);
     }
     for (const token of source.identities) {
-      await this.#ignoreCondition('UpdateItem', () =>
+      await sendConditional('UpdateItem', () =>
         this.#doc.send(
           new UpdateCommand({
             TableName: this.#table,
@@ -232,7 +210,7 @@ export class CustomerAdmin {
       deletes.push('identities :identities');
       values[':identities'] = new Set(source.identities);
     }
-    await this.#run('UpdateItem', () =>
+    await sendDynamo('UpdateItem', () =>
       this.#doc.send(
         new UpdateCommand({
           TableName: this.#table,
@@ -242,7 +220,7 @@ export class CustomerAdmin {
         }),
       ),
     );
-    await this.#run('UpdateItem', () =>
+    await sendDynamo('UpdateItem', () =>
       this.#doc.send(
         new UpdateCommand({
           TableName: this.#table,
@@ -267,7 +245,7 @@ export class CustomerAdmin {
       [a, b],
       [b, a],
     ] as const) {
-      const done = await this.#ignoreCondition('UpdateItem', () =>
+      const done = await sendConditional('UpdateItem', () =>
         this.#doc.send(
           new UpdateCommand({
             TableName: this.#table,
@@ -295,7 +273,7 @@ export class CustomerAdmin {
   async resolveConversation(conversationId: string, agentId: string, now: string): Promise<void> {
     const conversation = await this.#store.getConversation(conversationId);
     if (!conversation) throw new NotFoundError(`no conversation ${conversationId}`);
-    await this.#run('UpdateItem', () =>
+    await sendDynamo('UpdateItem', () =>
       this.#doc.send(
         new UpdateCommand({
           TableName: this.#table,
@@ -313,7 +291,7 @@ export class CustomerAdmin {
         }),
       ),
     );
-    await this.#ignoreCondition('UpdateItem', () =>
+    await sendConditional('UpdateItem', () =>
       this.#doc.send(
         new UpdateCommand({
           TableName: this.#table,
@@ -372,7 +350,7 @@ export class CustomerAdmin {
       sets.push('#queue = :queue');
       values[':queue'] = target.queue;
     }
-    await this.#run('UpdateItem', () =>
+    await sendDynamo('UpdateItem', () =>
       this.#doc.send(
         new UpdateCommand({
           TableName: this.#table,
@@ -405,7 +383,7 @@ export class CustomerAdmin {
     const conversation = await this.#store.getConversation(conversationId);
     if (!conversation) throw new NotFoundError(`no conversation ${conversationId}`);
     if (conversation.status === 'open') return;
-    await this.#run('UpdateItem', () =>
+    await sendDynamo('UpdateItem', () =>
       this.#doc.send(
         new UpdateCommand({
           TableName: this.#table,
@@ -422,7 +400,7 @@ export class CustomerAdmin {
         }),
       ),
     );
-    await this.#ignoreCondition('UpdateItem', () =>
+    await sendConditional('UpdateItem', () =>
       this.#doc.send(
         new UpdateCommand({
           TableName: this.#table,
@@ -515,7 +493,7 @@ export class CustomerAdmin {
     }
     // Tombstones last: until they are written, a retry of the erasure still finds what to delete.
     for (const profile of profiles) {
-      await this.#run('PutItem', () =>
+      await sendDynamo('PutItem', () =>
         this.#doc.send(
           new PutCommand({
             TableName: this.#table,
@@ -533,14 +511,14 @@ export class CustomerAdmin {
   }
 
   async #delete(key: { pk: string; sk: string }): Promise<void> {
-    await this.#run('DeleteItem', () =>
+    await sendDynamo('DeleteItem', () =>
       this.#doc.send(new DeleteCommand({ TableName: this.#table, Key: key })),
     );
   }
 
   /** Removes every mention of an erased identity, and the token from the mentioners' profiles. */
   async #forgetMentions(token: string): Promise<void> {
-    const out = await this.#run('Query', () =>
+    const out = await sendDynamo('Query', () =>
       this.#doc.send(
         new QueryCommand({
           TableName: this.#table,
@@ -552,7 +530,7 @@ export class CustomerAdmin {
     );
     for (const item of out.Items ?? []) {
       if (typeof item.customerId === 'string') {
-        await this.#ignoreCondition('UpdateItem', () =>
+        await sendConditional('UpdateItem', () =>
           this.#doc.send(
             new UpdateCommand({
               TableName: this.#table,
@@ -572,7 +550,7 @@ export class CustomerAdmin {
     let count = 0;
     let startKey: Record<string, unknown> | undefined;
     do {
-      const out = await this.#run('Query', () =>
+      const out = await sendDynamo('Query', () =>
         this.#doc.send(
           new QueryCommand({
             TableName: this.#table,

@@ -1,6 +1,6 @@
-import { ConditionalCheckFailedException, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import {
-  DynamoDBDocumentClient,
+  type DynamoDBDocumentClient,
   GetCommand,
   PutCommand,
   QueryCommand,
@@ -36,6 +36,7 @@ import {
   withChannelSwitches,
 } from '../domain/timeline.js';
 import { GoneError, UnavailableError, ValidationError } from '../errors.js';
+import { documentClient, isConditionFailure, sendDynamo } from './dynamo-client.js';
 import {
   advanceMessageRefInput,
   advanceTimelineStatusInput,
@@ -172,10 +173,6 @@ export interface Page<T> {
   cursor: string | null;
 }
 
-function isConditionFailure(error: unknown): boolean {
-  return error instanceof ConditionalCheckFailedException;
-}
-
 /** Encodes a DynamoDB LastEvaluatedKey as an opaque URL-safe cursor. */
 export function encodeCursor(key: Record<string, unknown> | undefined): string | null {
   return key ? Buffer.from(JSON.stringify(key)).toString('base64url') : null;
@@ -243,23 +240,15 @@ export class DynamoStore implements ResolverStore {
   readonly #table: string;
 
   constructor(client: DynamoDBClient, table: string) {
-    this.#doc = DynamoDBDocumentClient.from(client, {
-      marshallOptions: { removeUndefinedValues: true },
-    });
+    this.#doc = documentClient(client);
     this.#table = table;
   }
 
-  async #send<T>(operation: string, run: () => Promise<T>): Promise<T> {
-    try {
-      return await run();
-    } catch (error) {
-      if (isConditionFailure(error)) throw error;
-      throw new UnavailableError(`DynamoDB ${operation} failed`, { cause: error });
-    }
-  }
-
-  async findCustomerId(identity: Identity, options: { consistent?: boolean } = {}): Promise<string | undefined> {
-    const out = await this.#send('GetItem', () =>
+  async findCustomerId(
+    identity: Identity,
+    options: { consistent?: boolean } = {},
+  ): Promise<string | undefined> {
+    const out = await sendDynamo('GetItem', () =>
       this.#doc.send(new GetCommand(getIdentityInput(this.#table, identity, options.consistent))),
     );
     return out.Item ? IdentityItemSchema.parse(out.Item).customerId : undefined;
@@ -267,7 +256,7 @@ export class DynamoStore implements ResolverStore {
 
   async claimIdentity(identity: Identity, customerId: string, now: string): Promise<boolean> {
     try {
-      await this.#send('PutItem', () =>
+      await sendDynamo('PutItem', () =>
         this.#doc.send(new PutCommand(claimIdentityInput(this.#table, identity, customerId, now))),
       );
       return true;
@@ -279,13 +268,13 @@ export class DynamoStore implements ResolverStore {
 
   async touchProfile(touch: ProfileTouch): Promise<void> {
     try {
-      await this.#send('UpdateItem', () =>
+      await sendDynamo('UpdateItem', () =>
         this.#doc.send(new UpdateCommand(touchProfileInput(this.#table, touch, 'current'))),
       );
     } catch (error) {
       if (!isConditionFailure(error)) throw error;
       // Older than the last event or the last resolution: only the order-independent sets change.
-      await this.#send('UpdateItem', () =>
+      await sendDynamo('UpdateItem', () =>
         this.#doc.send(new UpdateCommand(touchProfileInput(this.#table, touch, 'stale'))),
       );
     }
@@ -293,7 +282,7 @@ export class DynamoStore implements ResolverStore {
 
   async putTimelineItem(item: TimelineItem, raw: unknown): Promise<boolean> {
     try {
-      await this.#send('PutItem', () =>
+      await sendDynamo('PutItem', () =>
         this.#doc.send(new PutCommand(putTimelineItemInput(this.#table, item, raw))),
       );
       return true;
@@ -305,19 +294,19 @@ export class DynamoStore implements ResolverStore {
 
   async touchConversation(touch: ConversationTouch): Promise<void> {
     try {
-      await this.#send('UpdateItem', () =>
+      await sendDynamo('UpdateItem', () =>
         this.#doc.send(new UpdateCommand(touchConversationInput(this.#table, touch, 'current'))),
       );
     } catch (error) {
       if (!isConditionFailure(error)) throw error;
-      await this.#send('UpdateItem', () =>
+      await sendDynamo('UpdateItem', () =>
         this.#doc.send(new UpdateCommand(touchConversationInput(this.#table, touch, 'stale'))),
       );
     }
   }
 
   async getProfileState(customerId: string): Promise<ProfileState | undefined> {
-    const out = await this.#send('GetItem', () =>
+    const out = await sendDynamo('GetItem', () =>
       this.#doc.send(new GetCommand(getInput(this.#table, Keys.customer(customerId)))),
     );
     if (out.Item?.entity !== 'customer') return undefined;
@@ -326,7 +315,7 @@ export class DynamoStore implements ResolverStore {
 
   async setName(customerId: string, name: string, at: string): Promise<void> {
     try {
-      await this.#send('UpdateItem', () =>
+      await sendDynamo('UpdateItem', () =>
         this.#doc.send(new UpdateCommand(setNameInput(this.#table, customerId, name, at))),
       );
     } catch (error) {
@@ -335,20 +324,20 @@ export class DynamoStore implements ResolverStore {
   }
 
   async getTimelineItem(customerId: string, at: string, itemId: string): Promise<TimelineItem | undefined> {
-    const out = await this.#send('GetItem', () =>
+    const out = await sendDynamo('GetItem', () =>
       this.#doc.send(new GetCommand(getInput(this.#table, Keys.timelineItem(customerId, at, itemId), true))),
     );
     return out.Item ? toTimelineItem(out.Item) : undefined;
   }
 
   async putMention(identity: Identity, customerId: string, evidence: SuggestionEvidence): Promise<void> {
-    await this.#send('UpdateItem', () =>
+    await sendDynamo('UpdateItem', () =>
       this.#doc.send(new UpdateCommand(putMentionInput(this.#table, identity, customerId, evidence))),
     );
   }
 
   async mentionsOf(identity: Identity): Promise<Array<{ customerId: string; evidence: SuggestionEvidence }>> {
-    const out = await this.#send('Query', () =>
+    const out = await sendDynamo('Query', () =>
       this.#doc.send(new QueryCommand(queryMentionsInput(this.#table, identity))),
     );
     return (out.Items ?? []).flatMap((item) => {
@@ -363,7 +352,7 @@ export class DynamoStore implements ResolverStore {
       [customerId, otherId],
       [otherId, customerId],
     ] as const) {
-      await this.#send('UpdateItem', () =>
+      await sendDynamo('UpdateItem', () =>
         this.#doc.send(new UpdateCommand(putSuggestionInput(this.#table, a, b, evidence, now))),
       );
     }
@@ -371,7 +360,7 @@ export class DynamoStore implements ResolverStore {
 
   async setContactState(identity: Identity, state: ContactState): Promise<void> {
     try {
-      await this.#send('PutItem', () =>
+      await sendDynamo('PutItem', () =>
         this.#doc.send(new PutCommand(setContactStateInput(this.#table, identity, state))),
       );
     } catch (error) {
@@ -382,7 +371,7 @@ export class DynamoStore implements ResolverStore {
   async putReply(message: OutboundMessage): Promise<{ message: OutboundMessage; created: boolean }> {
     const key = { pk: `REPLY#${message.id}`, sk: 'REPLY' };
     try {
-      await this.#send('PutItem', () =>
+      await sendDynamo('PutItem', () =>
         this.#doc.send(
           new PutCommand({
             TableName: this.#table,
@@ -400,7 +389,7 @@ export class DynamoStore implements ResolverStore {
     } catch (error) {
       if (!isConditionFailure(error)) throw error;
     }
-    const out = await this.#send('GetItem', () =>
+    const out = await sendDynamo('GetItem', () =>
       this.#doc.send(new GetCommand(getInput(this.#table, key, true))),
     );
     const stored = z.object({ message: z.string() }).parse(out.Item);
@@ -408,7 +397,7 @@ export class DynamoStore implements ResolverStore {
   }
 
   async lastInbound(customerId: string, channel: Channel): Promise<TimelineItem | undefined> {
-    const out = await this.#send('Query', () =>
+    const out = await sendDynamo('Query', () =>
       this.#doc.send(
         new QueryCommand({
           TableName: this.#table,
@@ -440,7 +429,7 @@ export class DynamoStore implements ResolverStore {
   ): Promise<'claimed' | 'sent' | 'busy'> {
     const key = Keys.timelineItem(message.customerId, message.at, `reply:${message.id}`);
     try {
-      await this.#send('UpdateItem', () =>
+      await sendDynamo('UpdateItem', () =>
         this.#doc.send(
           new UpdateCommand({
             TableName: this.#table,
@@ -459,7 +448,7 @@ export class DynamoStore implements ResolverStore {
     } catch (error) {
       if (!isConditionFailure(error)) throw error;
     }
-    const out = await this.#send('GetItem', () =>
+    const out = await sendDynamo('GetItem', () =>
       this.#doc.send(new GetCommand(getInput(this.#table, key, true))),
     );
     if (!out.Item) throw new UnavailableError(`reply ${message.id} is not on the timeline yet`);
@@ -473,7 +462,7 @@ export class DynamoStore implements ResolverStore {
   async recordSent(message: OutboundMessage, result: SendResult, at: string): Promise<void> {
     const item = replyItem(message);
     const key = Keys.timelineItem(message.customerId, message.at, item.id);
-    await this.#send('UpdateItem', () =>
+    await sendDynamo('UpdateItem', () =>
       this.#doc.send(
         new UpdateCommand({
           TableName: this.#table,
@@ -497,7 +486,7 @@ export class DynamoStore implements ResolverStore {
   /** Marks a reply failed for good, with the provider's reason. */
   async recordSendFailure(message: OutboundMessage, reason: { code: string; message: string }, at: string) {
     const key = Keys.timelineItem(message.customerId, message.at, `reply:${message.id}`);
-    await this.#send('UpdateItem', () =>
+    await sendDynamo('UpdateItem', () =>
       this.#doc.send(
         new UpdateCommand({
           TableName: this.#table,
@@ -513,7 +502,7 @@ export class DynamoStore implements ResolverStore {
 
   /** Whether an address may be contacted (undefined: nothing recorded, so yes). */
   async getContactState(identity: Identity): Promise<ContactState | undefined> {
-    const out = await this.#send('GetItem', () =>
+    const out = await sendDynamo('GetItem', () =>
       this.#doc.send(new GetCommand(getInput(this.#table, Keys.contactState(identity), true))),
     );
     return out.Item ? ContactStateSchema.parse(out.Item) : undefined;
@@ -532,7 +521,7 @@ export class DynamoStore implements ResolverStore {
 
   /** The suggestion items stored on one profile. */
   async suggestionsOn(customerId: string): Promise<Suggestion[]> {
-    const out = await this.#send('Query', () =>
+    const out = await sendDynamo('Query', () =>
       this.#doc.send(
         new QueryCommand({
           TableName: this.#table,
@@ -548,7 +537,7 @@ export class DynamoStore implements ResolverStore {
     const change = { status: envelope.status, at: envelope.occurredAt, errors: envelope.errors };
     let ref: z.infer<typeof MessageRefItemSchema>;
     try {
-      const out = await this.#send('UpdateItem', () =>
+      const out = await sendDynamo('UpdateItem', () =>
         this.#doc.send(
           new UpdateCommand(
             advanceMessageRefInput(this.#table, envelope.channel, envelope.providerMessageId, change),
@@ -559,7 +548,7 @@ export class DynamoStore implements ResolverStore {
     } catch (error) {
       if (!isConditionFailure(error)) throw error;
       // Already at this status or beyond. Re-read so a crash between the two writes is completed.
-      const out = await this.#send('GetItem', () =>
+      const out = await sendDynamo('GetItem', () =>
         this.#doc.send(
           new GetCommand(
             getInput(this.#table, Keys.messageRef(envelope.channel, envelope.providerMessageId), true),
@@ -579,7 +568,7 @@ export class DynamoStore implements ResolverStore {
     change: Parameters<typeof advanceTimelineStatusInput>[2],
   ): Promise<void> {
     try {
-      await this.#send('UpdateItem', () =>
+      await sendDynamo('UpdateItem', () =>
         this.#doc.send(new UpdateCommand(advanceTimelineStatusInput(this.#table, key, change))),
       );
     } catch (error) {
@@ -590,7 +579,7 @@ export class DynamoStore implements ResolverStore {
   async linkOutbound(item: TimelineItem): Promise<void> {
     if (!item.providerMessageId || !item.channel) return;
     const key = Keys.timelineItem(item.customerId, item.at, item.id);
-    const out = await this.#send('UpdateItem', () =>
+    const out = await sendDynamo('UpdateItem', () =>
       this.#doc.send(
         new UpdateCommand(
           linkMessageRefInput(this.#table, item.channel as Channel, item.providerMessageId as string, {
@@ -619,7 +608,7 @@ export class DynamoStore implements ResolverStore {
 
   async putProviderEvent(envelope: Envelope): Promise<void> {
     try {
-      await this.#send('PutItem', () =>
+      await sendDynamo('PutItem', () =>
         this.#doc.send(
           new PutCommand({
             TableName: this.#table,
@@ -640,7 +629,7 @@ export class DynamoStore implements ResolverStore {
 
   async findThread(channel: Channel, threadIds: readonly string[]): Promise<ThreadLink | undefined> {
     for (const id of threadIds) {
-      const out = await this.#send('GetItem', () =>
+      const out = await sendDynamo('GetItem', () =>
         this.#doc.send(new GetCommand(getInput(this.#table, Keys.messageRef(channel, id), true))),
       );
       const link = ThreadLinkItemSchema.safeParse(out.Item);
@@ -650,14 +639,14 @@ export class DynamoStore implements ResolverStore {
   }
 
   async linkThread(channel: Channel, threadId: string, link: ThreadLink): Promise<void> {
-    await this.#send('UpdateItem', () =>
+    await sendDynamo('UpdateItem', () =>
       this.#doc.send(new UpdateCommand(linkThreadInput(this.#table, channel, threadId, link))),
     );
   }
 
   /** The customer's profile, or undefined. */
   async getCustomer(customerId: string): Promise<Customer | undefined> {
-    const out = await this.#send('GetItem', () =>
+    const out = await sendDynamo('GetItem', () =>
       this.#doc.send(new GetCommand(getInput(this.#table, Keys.customer(customerId)))),
     );
     if (!out.Item) return undefined;
@@ -667,7 +656,7 @@ export class DynamoStore implements ResolverStore {
 
   /** Customers whose name starts with the prefix. */
   async findCustomersByName(prefix: string, limit: number): Promise<Customer[]> {
-    const out = await this.#send('Query', () =>
+    const out = await sendDynamo('Query', () =>
       this.#doc.send(new QueryCommand(queryCustomersByNameInput(this.#table, prefix, limit))),
     );
     return (out.Items ?? []).map(toCustomer);
@@ -683,7 +672,7 @@ export class DynamoStore implements ResolverStore {
     // One sorted page of the union: at most `limit` from each partition, merged, cut to `limit`.
     const pages = await Promise.all(
       partitions.map((id) =>
-        this.#send('Query', () =>
+        sendDynamo('Query', () =>
           this.#doc.send(
             new QueryCommand(
               queryTimelineInput(this.#table, id, { limit: page.limit + 1, after: cursor.after }),
@@ -732,7 +721,7 @@ export class DynamoStore implements ResolverStore {
 
   /** A conversation, or undefined. */
   async getConversation(conversationId: string): Promise<Conversation | undefined> {
-    const out = await this.#send('GetItem', () =>
+    const out = await sendDynamo('GetItem', () =>
       this.#doc.send(new GetCommand(getInput(this.#table, Keys.conversation(conversationId)))),
     );
     return out.Item ? toConversation(out.Item) : undefined;
@@ -743,7 +732,7 @@ export class DynamoStore implements ResolverStore {
     filter: { status: string; assignee?: string | undefined; queue?: string | undefined },
     page: { limit: number; cursor?: string | undefined },
   ): Promise<Page<Conversation>> {
-    const out = await this.#send('Query', () =>
+    const out = await sendDynamo('Query', () =>
       this.#doc.send(
         new QueryCommand(
           queryInboxInput(this.#table, filter, { limit: page.limit, startKey: decodeCursor(page.cursor) }),

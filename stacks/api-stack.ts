@@ -1,6 +1,6 @@
 import { CfnOutput, Duration, Fn, RemovalPolicy, Stack, type StackProps } from 'aws-cdk-lib';
 import { AccessLogFormat } from 'aws-cdk-lib/aws-apigateway';
-import { HttpApi, HttpMethod, LogGroupLogDestination } from 'aws-cdk-lib/aws-apigatewayv2';
+import { HttpApi, HttpMethod, type HttpRoute, LogGroupLogDestination } from 'aws-cdk-lib/aws-apigatewayv2';
 import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
 import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
@@ -15,6 +15,7 @@ import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
 import type { Config } from '#shared/config/config.js';
 import { ThreadlineFunction } from './constructs/threadline-function.js';
+import { suppressApiFindings } from './nag-suppressions.js';
 import { inboundConsumer, inboundMailPrefix, outboundConsumer } from './stateful-stack.js';
 
 interface WebhookRoute {
@@ -156,6 +157,7 @@ export class ApiStack extends Stack {
     new CfnOutput(this, 'ApiUrl', { value: stage.url });
 
     const webhookFunctions = new Map<string, ThreadlineFunction>();
+    const webhookRoutes: HttpRoute[] = [];
     for (const webhook of webhooks) {
       const fn = new ThreadlineFunction(this, webhook.id, {
         name: webhook.name,
@@ -167,7 +169,7 @@ export class ApiStack extends Stack {
       webhookFunctions.set(webhook.name, fn);
       const integration = new HttpLambdaIntegration(`${webhook.id}Integration`, fn);
       for (const route of webhook.routes) {
-        api.addRoutes({ path: route.path, methods: [...route.methods], integration });
+        webhookRoutes.push(...api.addRoutes({ path: route.path, methods: [...route.methods], integration }));
         if (route.output) new CfnOutput(this, route.output, { value: `${stage.url}${route.path.slice(1)}` });
       }
     }
@@ -230,10 +232,19 @@ export class ApiStack extends Stack {
         reportBatchItemFailures: true,
       }),
     );
-    api.addRoutes({
+    const agentApiRoutes = api.addRoutes({
       path: '/api/{proxy+}',
       methods: [HttpMethod.ANY],
       integration: new HttpLambdaIntegration('AgentApiIntegration', agentApi),
+    });
+
+    suppressApiFindings({
+      functions: [...webhookFunctions.values(), resolver, agentApi, sender],
+      tableFunctions: [resolver, agentApi, sender],
+      mailReader: ses,
+      mailSender: sender,
+      webhookRoutes,
+      agentApiRoutes,
     });
   }
 }

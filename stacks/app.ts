@@ -1,8 +1,13 @@
-import { App, type Environment } from 'aws-cdk-lib';
+import { App, Aspects, type Environment } from 'aws-cdk-lib';
+import { AwsSolutionsChecks } from 'cdk-nag';
 import { ApiStack } from './api-stack.js';
 import { StatefulStack } from './stateful-stack.js';
 
 const app = new App();
+
+// `cdk synth -c nag=true` runs cdk-nag's AwsSolutions checks: an unsuppressed finding fails synthesis.
+// Accepted findings and their reasons are in nag-suppressions.ts; test/stacks/nag.test.ts always runs them.
+if (String(app.node.tryGetContext('nag')) === 'true') Aspects.of(app).add(new AwsSolutionsChecks());
 
 // Pinned to the CLI's account and region when it knows them; environment-agnostic otherwise, so synth
 // needs no credentials and makes no lookups.

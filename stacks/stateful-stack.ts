@@ -16,6 +16,7 @@ import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import type { Construct, IDependable } from 'constructs';
 import * as z from 'zod';
 import type { Config } from '#shared/config/config.js';
+import { suppressStatefulFindings } from './nag-suppressions.js';
 
 /**
  * How the inbound queue's consumer (the resolver) runs. The queue's visibility timeout is derived from
@@ -283,6 +284,8 @@ export class StatefulStack extends Stack {
       recipients.length > 0
         ? this.addReceiptRuleSet(recipients, receiptsPublish.policyDependable)
         : undefined;
+
+    suppressStatefulFindings(this);
   }
 
   /**

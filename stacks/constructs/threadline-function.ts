@@ -1,7 +1,9 @@
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
-import { type Duration, RemovalPolicy } from 'aws-cdk-lib';
+import { isDeepStrictEqual } from 'node:util';
+import { type Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
+import { CfnRole, ManagedPolicy, PolicyDocument, PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import { Architecture, Runtime, Tracing } from 'aws-cdk-lib/aws-lambda';
 import { LogLevel, NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
@@ -29,12 +31,18 @@ const secretArnSetting = 'PROVIDER_SECRET_ARN' satisfies keyof Config;
 
 /**
  * The house Lambda function: Node 22 on arm64, one ESM bundle built by the local esbuild, source maps,
- * a log group kept for a month. Resources are bound with `bind*`, which set the variable the config
- * schema reads and grant the matching permissions in one call, so the two cannot drift apart.
+ * a log group kept for a month that only this function may write. Resources are bound with `bind*`,
+ * which set the variable the config schema reads and grant the matching permissions in one call, so
+ * the two cannot drift apart.
  */
 export class ThreadlineFunction extends NodejsFunction {
   constructor(scope: Construct, id: string, props: ThreadlineFunctionProps) {
     requireLocalEsbuild();
+    const logGroup = new LogGroup(scope, `${id}Logs`, {
+      retention: RetentionDays.ONE_MONTH,
+      // Functions hold no state: tearing their stack down may take their logs with it.
+      removalPolicy: RemovalPolicy.DESTROY,
+    });
     super(scope, id, {
       entry: `${projectRoot}functions/${props.name}/handler.ts`,
       handler: 'handler',
@@ -49,11 +57,7 @@ export class ThreadlineFunction extends NodejsFunction {
       // little beyond the invocation itself, and it is a per-trace cost in every customer's account.
       // Structured logs carry the ids that tie a message's path together.
       tracing: Tracing.DISABLED,
-      logGroup: new LogGroup(scope, `${id}Logs`, {
-        retention: RetentionDays.ONE_MONTH,
-        // Functions hold no state: tearing their stack down may take their logs with it.
-        removalPolicy: RemovalPolicy.DESTROY,
-      }),
+      logGroup,
       environment: { NODE_OPTIONS: '--enable-source-maps' },
       bundling: {
         format: OutputFormat.ESM,
@@ -74,6 +78,7 @@ export class ThreadlineFunction extends NodejsFunction {
         logLevel: LogLevel.WARNING,
       },
     });
+    this.restrictLogsTo(logGroup);
   }
 
   /** Sets TABLE_NAME and grants data access to the table and its indexes. */
@@ -96,6 +101,43 @@ export class ThreadlineFunction extends NodejsFunction {
     this.addEnvironment(secretArnSetting, secret.secretArn);
     secret.grantRead(this);
     return this;
+  }
+
+  /**
+   * Replaces the AWSLambdaBasicExecutionRole managed policy (create any log group, write to every one in
+   * the account) by an inline policy on the role that writes this function's own group only. The group
+   * exists before the function, so nothing needs logs:CreateLogGroup. Set on the role's L1 resource
+   * because the L2 role has no way to take a managed policy off; a managed policy added to the role
+   * later would be dropped there, so synth fails instead.
+   */
+  private restrictLogsTo(logGroup: LogGroup): void {
+    const role = this.role?.node.defaultChild;
+    if (!(role instanceof CfnRole)) throw new Error(`${this.node.path}: expected the function's own role`);
+    const managedByL2 = role.managedPolicyArns;
+    const basicExecution = ManagedPolicy.fromAwsManagedPolicyName('service-role/AWSLambdaBasicExecutionRole');
+    this.node.addValidation({
+      validate: () => {
+        const stack = Stack.of(this);
+        const expected = [stack.resolve(basicExecution.managedPolicyArn)];
+        return isDeepStrictEqual(stack.resolve(managedByL2), expected)
+          ? []
+          : ['the house function role takes no managed policy: grant with an inline statement instead'];
+      },
+    });
+    role.managedPolicyArns = undefined;
+    role.policies = [
+      {
+        policyName: 'WriteOwnLogs',
+        policyDocument: new PolicyDocument({
+          statements: [
+            new PolicyStatement({
+              actions: ['logs:CreateLogStream', 'logs:PutLogEvents'],
+              resources: [logGroup.logGroupArn],
+            }),
+          ],
+        }),
+      },
+    ];
   }
 }
 

@@ -691,6 +691,29 @@ describe('ThreadlineApi', () => {
     expect(actionsOn('AgentApi', inboundArn).filter((a) => a.startsWith('sqs:'))).toEqual([]);
   });
 
+  it.each(functionIds)('lets %s write its own log group only, with no managed policy', (id) => {
+    const roleId = logicalId(apiStack, `${id}/ServiceRole`);
+    const role = api.toJSON().Resources[roleId].Properties;
+    expect(role.ManagedPolicyArns).toBeUndefined();
+    const logsId = functionProps(id).LoggingConfig.LogGroup.Ref;
+    expect(role.Policies).toEqual([
+      {
+        PolicyName: 'WriteOwnLogs',
+        PolicyDocument: {
+          Version: '2012-10-17',
+          Statement: [
+            {
+              Effect: 'Allow',
+              Action: ['logs:CreateLogStream', 'logs:PutLogEvents'],
+              Resource: { 'Fn::GetAtt': [logsId, 'Arn'] },
+            },
+          ],
+        },
+      },
+    ]);
+    expect(allActions(id).filter((a) => a.startsWith('logs:'))).toEqual([]);
+  });
+
   it('gives the SES function 30 seconds: it fetches and parses whole messages', () => {
     expect(functionProps('Ses').Timeout).toBe(30);
     expect(functionProps('WhatsApp').Timeout).toBe(10);

@@ -11,7 +11,6 @@ import { logger } from '#shared/log.js';
  * the rest of its batch.
  */
 export function createResolverConsumer(deps: ResolverDeps): (event: SQSEvent) => Promise<SQSBatchResponse> {
-  const processor = new BatchProcessor(EventType.SQS);
   const recordHandler = async (record: SQSRecord): Promise<void> => {
     let body: unknown;
     try {
@@ -39,6 +38,9 @@ export function createResolverConsumer(deps: ResolverDeps): (event: SQSEvent) =>
       throw error;
     }
   };
+  // A processor per call: it keeps the batch's failures, so sharing one mixes concurrent batches up.
   return (event) =>
-    processPartialResponse(event, recordHandler, processor, { throwOnFullBatchFailure: false });
+    processPartialResponse(event, recordHandler, new BatchProcessor(EventType.SQS), {
+      throwOnFullBatchFailure: false,
+    });
 }

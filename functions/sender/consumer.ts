@@ -40,7 +40,6 @@ export interface SenderDeps {
  * the record so the queue retries it, and the last attempt marks it `failed` before the dead-letter queue.
  */
 export function createSenderConsumer(deps: SenderDeps): (event: SQSEvent) => Promise<SQSBatchResponse> {
-  const processor = new BatchProcessor(EventType.SQS);
   const recordHandler = async (record: SQSRecord): Promise<void> => {
     let parsed: OutboundMessage;
     try {
@@ -91,6 +90,9 @@ export function createSenderConsumer(deps: SenderDeps): (event: SQSEvent) => Pro
       throw error;
     }
   };
+  // A processor per call: it keeps the batch's failures, so sharing one mixes concurrent batches up.
   return (event) =>
-    processPartialResponse(event, recordHandler, processor, { throwOnFullBatchFailure: false });
+    processPartialResponse(event, recordHandler, new BatchProcessor(EventType.SQS), {
+      throwOnFullBatchFailure: false,
+    });
 }

@@ -36,11 +36,13 @@ import {
   withChannelSwitches,
 } from '../domain/timeline.js';
 import { GoneError, UnavailableError, ValidationError } from '../errors.js';
-import { documentClient, isConditionFailure, sendDynamo } from './dynamo-client.js';
+import { documentClient, isConditionFailure, sendConditional, sendDynamo } from './dynamo-client.js';
 import {
+  advanceChannelInboundInput,
   advanceMessageRefInput,
   advanceTimelineStatusInput,
   claimIdentityInput,
+  earlierWaitInput,
   getIdentityInput,
   getInput,
   Keys,
@@ -273,10 +275,16 @@ export class DynamoStore implements ResolverStore {
       );
     } catch (error) {
       if (!isConditionFailure(error)) throw error;
-      // Older than the last event or the last resolution: only the order-independent sets change.
+      // Older than the last event or the last resolution: only the order-independent sets change,
+      // and the channel's reply window if this is its latest message.
       await sendDynamo('UpdateItem', () =>
         this.#doc.send(new UpdateCommand(touchProfileInput(this.#table, touch, 'stale'))),
       );
+      if (touch.inbound) {
+        await sendConditional('UpdateItem', () =>
+          this.#doc.send(new UpdateCommand(advanceChannelInboundInput(this.#table, touch))),
+        );
+      }
     }
   }
 
@@ -302,6 +310,11 @@ export class DynamoStore implements ResolverStore {
       await sendDynamo('UpdateItem', () =>
         this.#doc.send(new UpdateCommand(touchConversationInput(this.#table, touch, 'stale'))),
       );
+      if (touch.inbound) {
+        await sendConditional('UpdateItem', () =>
+          this.#doc.send(new UpdateCommand(earlierWaitInput(this.#table, touch))),
+        );
+      }
     }
   }
 

@@ -506,3 +506,44 @@ export function setContactStateInput(
     ExpressionAttributeValues: { ':at': state.at },
   };
 }
+
+/**
+ * An inbound event older than the profile's last one still counts for its channel's reply window:
+ * moves `lastInbound_<channel>` forward to it if it is later than the value there.
+ */
+export function advanceChannelInboundInput(
+  table: string,
+  touch: { customerId: string; channel: Channel; at: string },
+): UpdateCommandInput {
+  return {
+    TableName: table,
+    Key: Keys.customer(touch.customerId),
+    UpdateExpression: 'SET #channelInbound = :at',
+    ConditionExpression:
+      'attribute_exists(pk) AND (attribute_not_exists(#channelInbound) OR #channelInbound < :at)',
+    ExpressionAttributeNames: { '#channelInbound': `lastInbound_${touch.channel}` },
+    ExpressionAttributeValues: { ':at': touch.at },
+  };
+}
+
+/**
+ * An inbound message older than the open conversation's last one still started the wait if it came
+ * before `waitingSince`: moves the wait, and the inbox order, back to it.
+ */
+export function earlierWaitInput(
+  table: string,
+  touch: { conversationId: string; at: string },
+): UpdateCommandInput {
+  return {
+    TableName: table,
+    Key: Keys.conversation(touch.conversationId),
+    UpdateExpression: 'SET waitingSince = :at, gsi1sk = :inboxSk',
+    ConditionExpression: '#status = :open AND waitingSince > :at',
+    ExpressionAttributeNames: { '#status': 'status' },
+    ExpressionAttributeValues: {
+      ':at': touch.at,
+      ':open': 'open',
+      ':inboxSk': `${touch.at}#${touch.conversationId}`,
+    },
+  };
+}

@@ -45,7 +45,14 @@ describe('DynamoStore', () => {
       inbound: true,
     });
     const calls = ddb.calls();
-    expect(calls).toHaveLength(2);
+    // The set-only retry, then the channel's reply window moved forward if this is its latest message.
+    expect(calls).toHaveLength(3);
+    const third = calls[2]?.args[0].input as {
+      UpdateExpression: string;
+      ExpressionAttributeNames: Record<string, string>;
+    };
+    expect(third.UpdateExpression).toBe('SET #channelInbound = :at');
+    expect(third.ExpressionAttributeNames['#channelInbound']).toBe('lastInbound_whatsapp');
     const second = calls[1]?.args[0].input as { UpdateExpression: string; ConditionExpression?: string };
     expect(second.UpdateExpression).not.toContain('lastInboundAt');
     expect(second.UpdateExpression).not.toContain('#open');

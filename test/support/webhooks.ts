@@ -1,0 +1,270 @@
+import { createHmac, sign } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import twilio from 'twilio';
+import { type SnsMessage, snsStringToSign } from '#shared/channels/ses/sns.js';
+
+/**
+ * Provider payloads as the providers send them, and signed requests to the local runtime's webhooks.
+ * The same payloads feed the normalisers directly where a test skips HTTP.
+ */
+
+const fixture = (path: string) => new URL(`../fixtures/${path}`, import.meta.url);
+/** The PEM that SNS signatures of `snsNotification` verify against (SNS_TRUSTED_CERT_FILE). */
+export const SNS_CERT_FILE = fixture('ses/test-signing-cert.pem').pathname;
+const SNS_KEY = readFileSync(fixture('ses/test-signing-key.pem'), 'utf8');
+
+export const WHATSAPP_PHONE_NUMBER_ID = '106540352242922';
+export const IG_ACCOUNT = '17841400000000000';
+export const SES_TOPIC = 'arn:aws:sns:us-east-1:123456789012:inbound';
+
+const seconds = (iso: string) => String(Math.floor(Date.parse(iso) / 1000));
+
+function whatsappBody(value: Record<string, unknown>, field = 'messages'): unknown {
+  return {
+    object: 'whatsapp_business_account',
+    entry: [
+      {
+        id: 'WABA',
+        changes: [
+          {
+            field,
+            value: {
+              messaging_product: 'whatsapp',
+              metadata: { display_phone_number: '15550783881', phone_number_id: WHATSAPP_PHONE_NUMBER_ID },
+              ...value,
+            },
+          },
+        ],
+      },
+    ],
+  };
+}
+
+/** A WhatsApp Cloud API webhook with inbound text messages from one wa_id (all share its contact). */
+export function whatsappText(options: {
+  from: string;
+  name?: string;
+  messages: Array<{ id: string; at: string; text: string }>;
+}): unknown {
+  return whatsappBody({
+    contacts: [{ profile: { name: options.name ?? 'Dana' }, wa_id: options.from }],
+    messages: options.messages.map((m) => ({
+      from: options.from,
+      id: m.id,
+      timestamp: seconds(m.at),
+      type: 'text',
+      text: { body: m.text },
+    })),
+  });
+}
+
+/** An echo of a message the business sent from the WhatsApp Business app (smb_message_echoes). */
+export function whatsappEcho(options: { to: string; id: string; at: string; text: string }): unknown {
+  return whatsappBody(
+    {
+      message_echoes: [
+        {
+          from: '15550783881',
+          to: options.to,
+          id: options.id,
+          timestamp: seconds(options.at),
+          type: 'text',
+          text: { body: options.text },
+        },
+      ],
+    },
+    'smb_message_echoes',
+  );
+}
+
+/** A WhatsApp status of one of our messages. */
+export function whatsappStatus(options: {
+  id: string;
+  status: 'sent' | 'delivered' | 'read' | 'failed';
+  at: string;
+  recipient: string;
+}): unknown {
+  return whatsappBody({
+    statuses: [
+      {
+        id: options.id,
+        status: options.status,
+        timestamp: seconds(options.at),
+        recipient_id: options.recipient,
+      },
+    ],
+  });
+}
+
+/** An Instagram DM to our account. */
+export function instagramText(options: { sender: string; mid: string; at: string; text: string }): unknown {
+  const time = Date.parse(options.at);
+  return {
+    object: 'instagram',
+    entry: [
+      {
+        id: IG_ACCOUNT,
+        time,
+        messaging: [
+          {
+            sender: { id: options.sender },
+            recipient: { id: IG_ACCOUNT },
+            timestamp: time,
+            message: { mid: options.mid, text: options.text },
+          },
+        ],
+      },
+    ],
+  };
+}
+
+/** The form parameters of a Twilio inbound SMS. */
+export function twilioSms(options: { sid: string; from: string; text: string }): Record<string, string> {
+  return {
+    MessageSid: options.sid,
+    AccountSid: 'AC00000000000000000000000000000000',
+    From: options.from,
+    To: '+15005550006',
+    Body: options.text,
+    NumMedia: '0',
+  };
+}
+
+/** An SES `Received` notification (SNS action, MIME inline) of a plain-text email. */
+export function sesReceived(options: {
+  sesId: string;
+  at: string;
+  from: string;
+  messageId: string;
+  inReplyTo?: string;
+  text: string;
+}): unknown {
+  const mime = [
+    `From: ${options.from}`,
+    'To: support@shop.example',
+    'Subject: Where is my parcel?',
+    `Message-ID: ${options.messageId}`,
+    ...(options.inReplyTo ? [`In-Reply-To: ${options.inReplyTo}`, `References: ${options.inReplyTo}`] : []),
+    `Date: ${new Date(options.at).toUTCString()}`,
+    'MIME-Version: 1.0',
+    'Content-Type: text/plain; charset=UTF-8',
+    '',
+    options.text,
+    '',
+  ].join('\r\n');
+  const address = /<([^>]+)>/.exec(options.from)?.[1] ?? options.from;
+  return {
+    notificationType: 'Received',
+    receipt: {
+      timestamp: options.at,
+      recipients: ['support@shop.example'],
+      spamVerdict: { status: 'PASS' },
+      virusVerdict: { status: 'PASS' },
+      spfVerdict: { status: 'PASS' },
+      dkimVerdict: { status: 'PASS' },
+      dmarcVerdict: { status: 'PASS' },
+      action: { type: 'SNS', topicArn: SES_TOPIC, encoding: 'BASE64' },
+    },
+    mail: {
+      timestamp: options.at,
+      source: address.toLowerCase(),
+      messageId: options.sesId,
+      destination: ['support@shop.example'],
+      headersTruncated: false,
+      headers: [],
+      commonHeaders: { from: [options.from], to: ['support@shop.example'] },
+    },
+    content: Buffer.from(mime).toString('base64'),
+  };
+}
+
+/** The SNS Notification that carries an SES notification, signed with the test key. */
+export function snsNotification(notification: unknown, options: { snsId: string; at: string }): SnsMessage {
+  const message = {
+    Type: 'Notification',
+    MessageId: options.snsId,
+    TopicArn: SES_TOPIC,
+    Message: JSON.stringify(notification),
+    Timestamp: options.at,
+    SignatureVersion: '2',
+    Signature: '',
+    SigningCertURL: 'https://sns.us-east-1.amazonaws.com/SimpleNotificationService-faults.pem',
+    UnsubscribeURL: 'https://sns.us-east-1.amazonaws.com/?Action=Unsubscribe',
+  } as SnsMessage;
+  message.Signature = sign('RSA-SHA256', Buffer.from(snsStringToSign(message), 'utf8'), SNS_KEY).toString(
+    'base64',
+  );
+  return message;
+}
+
+/** A signed request to a webhook, ready to send (again and again, as a provider retries). */
+export interface SignedRequest {
+  url: string;
+  init: { method: 'POST'; headers: Record<string, string>; body: string };
+}
+
+/** A WhatsApp or Messenger/Instagram webhook request signed with the Meta app secret. */
+export function signedMeta(
+  baseUrl: string,
+  path: string,
+  payload: unknown,
+  appSecret: string,
+): SignedRequest {
+  const body = JSON.stringify(payload);
+  const signature = `sha256=${createHmac('sha256', appSecret).update(body).digest('hex')}`;
+  return {
+    url: `${baseUrl}${path}`,
+    init: {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-hub-signature-256': signature },
+      body,
+    },
+  };
+}
+
+/** A Twilio webhook request signed with the auth token over the URL and the form parameters. */
+export function signedTwilio(url: string, params: Record<string, string>, authToken: string): SignedRequest {
+  return {
+    url,
+    init: {
+      method: 'POST',
+      headers: {
+        'content-type': 'application/x-www-form-urlencoded',
+        'x-twilio-signature': twilio.getExpectedTwilioSignature(authToken, url, params),
+      },
+      body: new URLSearchParams(params).toString(),
+    },
+  };
+}
+
+/** An SNS-over-HTTP delivery of an SES notification to `/webhooks/ses`. */
+export function signedSes(baseUrl: string, message: SnsMessage): SignedRequest {
+  return {
+    url: `${baseUrl}/webhooks/ses`,
+    init: {
+      method: 'POST',
+      headers: { 'content-type': 'text/plain; charset=UTF-8', 'x-amz-sns-message-type': 'Notification' },
+      body: JSON.stringify(message),
+    },
+  };
+}
+
+/** Sends a signed request; the status and body of the answer. */
+export async function deliver(request: SignedRequest): Promise<{ status: number; body: string }> {
+  const res = await fetch(request.url, request.init);
+  return { status: res.status, body: await res.text() };
+}
+
+/** Polls `check` until it answers true, at most `timeoutMs`; throws `message` if it never does. */
+export async function waitUntil(
+  check: () => boolean | Promise<boolean>,
+  message: string,
+  timeoutMs = 20_000,
+): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    if (await check()) return;
+    if (Date.now() > deadline) throw new Error(`timed out waiting: ${message}`);
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+}

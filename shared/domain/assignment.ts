@@ -1,0 +1,106 @@
+import * as z from 'zod';
+import { LanguageTagSchema, languageMatches } from './routing-policy.js';
+
+const DAY_MS = 86_400_000;
+
+/** Set by the agent through the API; only online agents get conversations. */
+export const AgentPresenceSchema = z.enum(['online', 'away']);
+export type AgentPresence = z.infer<typeof AgentPresenceSchema>;
+
+/** An agent as assignment sees them. */
+export const AgentSchema = z.object({
+  id: z.string().min(1),
+  queues: z.array(z.string().min(1)),
+  languages: z.array(LanguageTagSchema),
+  /** How many conversations they take at once. */
+  capacity: z.number().int().nonnegative(),
+  presence: AgentPresenceSchema,
+  /** Open conversations assigned to them now. */
+  openConversations: z.number().int().nonnegative(),
+});
+export type Agent = z.infer<typeof AgentSchema>;
+
+/** Who gets a conversation: an agent (and why), or nobody yet: it waits in its queue. */
+export type AgentChoice = { agentId: string; reason: 'last_helped' | 'least_loaded' } | { waiting: true };
+
+/** What assignment needs to know. */
+export interface ChooseAgentInput {
+  agents: readonly Agent[];
+  conversation: { queue: string; language?: string | undefined };
+  /** The agent who last helped this customer, and when (ISO 8601). */
+  lastHelpedBy?: { agentId: string; at: string } | undefined;
+  /** How recent `lastHelpedBy` must be to count; 0 turns the preference off. */
+  stickyDays: number;
+  now: Date;
+}
+
+const isAvailable = (agent: Agent) => agent.presence === 'online' && agent.openConversations < agent.capacity;
+const speaks = (agent: Agent, language: string | undefined) =>
+  language === undefined || languageMatches(agent.languages, language);
+
+/**
+ * Picks the agent for a conversation: the agent who last helped the customer, if within `stickyDays`,
+ * online, under capacity and speaking the conversation's language (their queues do not matter: they
+ * know the customer); else the least-loaded online agent of the queue who speaks the language and has
+ * room (fewest open conversations, then most room left, then id); else the conversation waits.
+ */
+export function chooseAgent(input: ChooseAgentInput): AgentChoice {
+  const { agents, conversation, lastHelpedBy, stickyDays, now } = input;
+
+  if (lastHelpedBy && stickyDays > 0) {
+    const age = now.getTime() - Date.parse(lastHelpedBy.at);
+    const sticky = agents.find((a) => a.id === lastHelpedBy.agentId);
+    if (
+      age <= stickyDays * DAY_MS &&
+      sticky &&
+      isAvailable(sticky) &&
+      speaks(sticky, conversation.language)
+    ) {
+      return { agentId: sticky.id, reason: 'last_helped' };
+    }
+  }
+
+  const [best] = agents
+    .filter(
+      (a) => a.queues.includes(conversation.queue) && isAvailable(a) && speaks(a, conversation.language),
+    )
+    .sort(
+      (a, b) =>
+        a.openConversations - b.openConversations ||
+        b.capacity - b.openConversations - (a.capacity - a.openConversations) ||
+        (a.id < b.id ? -1 : a.id > b.id ? 1 : 0),
+    );
+  return best ? { agentId: best.id, reason: 'least_loaded' } : { waiting: true };
+}
+
+/** A conversation waiting in a queue for an agent. */
+export interface WaitingConversation {
+  conversationId: string;
+  queue: string;
+  /** ISO 8601: since when the customer has waited. */
+  waitingSince: string;
+  language?: string | undefined;
+}
+
+/**
+ * The conversation an agent who has just freed up (or come online) should take: the one waiting
+ * longest in any of their queues, in a language they speak; undefined when they are away, full, or
+ * nothing they can take is waiting.
+ */
+export function nextWaitingConversation(
+  queueWaiting: readonly WaitingConversation[],
+  agent: Agent,
+): WaitingConversation | undefined {
+  if (!isAvailable(agent)) return undefined;
+  let next: WaitingConversation | undefined;
+  let nextAt = Number.POSITIVE_INFINITY;
+  for (const waiting of queueWaiting) {
+    if (!agent.queues.includes(waiting.queue) || !speaks(agent, waiting.language)) continue;
+    const at = Date.parse(waiting.waitingSince);
+    if (at < nextAt || (at === nextAt && next && waiting.conversationId < next.conversationId)) {
+      next = waiting;
+      nextAt = at;
+    }
+  }
+  return next;
+}

@@ -1,0 +1,206 @@
+import * as z from 'zod';
+import { ChannelSchema } from './envelope.js';
+
+/** Raised when a routing policy file is not JSON or breaks the schema; the message names each bad field. */
+export class RoutingPolicyError extends Error {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = 'RoutingPolicyError';
+  }
+}
+
+/** JSON has no comments: every section of the policy may carry a `$comment`, which routing ignores. */
+const comment = z.string().optional();
+
+function isTimeZone(value: string): boolean {
+  try {
+    new Intl.DateTimeFormat('en-US', { timeZone: value });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** An IANA time zone such as `Europe/Paris`, as the runtime's ICU data knows it. */
+export const TimeZoneSchema = z
+  .string()
+  .refine(isTimeZone, { message: 'not an IANA time zone (for example "Europe/Paris")' });
+
+/** A BCP 47 language tag (`en`, `es-MX`); matched on its primary subtag, case-insensitively. */
+export const LanguageTagSchema = z
+  .string()
+  .regex(/^[A-Za-z]{2,3}(-[A-Za-z0-9]{1,8})*$/, 'a language tag such as "en" or "es-MX"');
+
+/** Whether a language is in a list, comparing primary subtags (`es-MX` is `es`). */
+export function languageMatches(languages: readonly string[], language: string): boolean {
+  const primary = (tag: string) => (tag.split('-')[0] ?? tag).toLowerCase();
+  const wanted = primary(language);
+  return languages.some((l) => primary(l) === wanted);
+}
+
+/** A keyword or phrase; a trailing `*` matches any word that starts with it (`refund*`). */
+const KeywordSchema = z
+  .string()
+  .trim()
+  .max(100)
+  .regex(/[\p{L}\p{N}]/u, 'a keyword needs at least one letter or digit');
+
+export const WeekdaySchema = z.enum(['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun']);
+export type Weekday = z.infer<typeof WeekdaySchema>;
+
+/** `HH:MM`, 24-hour; `24:00` closes at midnight. */
+const TimeOfDaySchema = z
+  .string()
+  .regex(/^(([01]\d|2[0-3]):[0-5]\d|24:00)$/, 'a time of day "HH:MM" (00:00 to 24:00)');
+
+/** One opening window. `close` at or before `open` runs past midnight into the next day. */
+export const OpeningHoursSchema = z
+  .strictObject({
+    days: z.array(WeekdaySchema).min(1),
+    open: TimeOfDaySchema,
+    close: TimeOfDaySchema,
+  })
+  .refine((w) => w.open !== w.close, {
+    message: 'open and close are equal: use "00:00" to "24:00" for a whole day',
+    path: ['close'],
+  });
+export type OpeningHours = z.infer<typeof OpeningHoursSchema>;
+
+/** Where a routine message goes while closed: the AI (told it is after hours) or a named queue. */
+export const AfterHoursSchema = z.discriminatedUnion('route', [
+  z.strictObject({ route: z.literal('ai') }),
+  z.strictObject({ route: z.literal('queue'), queue: z.string().min(1) }),
+]);
+export type AfterHours = z.infer<typeof AfterHoursSchema>;
+
+/** When humans are there, in one time zone. */
+export const BusinessHoursSchema = z.strictObject({
+  $comment: comment,
+  timezone: TimeZoneSchema,
+  hours: z.array(OpeningHoursSchema).min(1),
+  afterHours: AfterHoursSchema.prefault({ route: 'ai' }),
+});
+export type BusinessHours = z.infer<typeof BusinessHoursSchema>;
+
+/**
+ * A human queue. A message belongs to the first queue, in file order, whose every stated criterion
+ * matches; a queue with no criteria is reached only as the default or after-hours queue.
+ */
+export const QueueSchema = z.strictObject({
+  $comment: comment,
+  name: z.string().trim().min(1).max(64),
+  channels: z.array(ChannelSchema).min(1).optional(),
+  languages: z.array(LanguageTagSchema).min(1).optional(),
+  keywords: z.array(KeywordSchema).min(1).optional(),
+  /** This queue's own hours; without them, the policy's. */
+  businessHours: BusinessHoursSchema.optional(),
+});
+export type Queue = z.infer<typeof QueueSchema>;
+
+/** The topics a human must handle, each with the keywords that reveal it. */
+export const DEFAULT_MUST_BE_HUMAN_TOPICS: Readonly<Record<string, readonly string[]>> = {
+  refund: ['refund*', 'money back', 'chargeback*', 'reimburse*'],
+  cancel: ['cancel*', 'unsubscribe', 'close my account', 'terminate my'],
+  complaint: ['complain*', 'unacceptable', 'disgraceful', 'ombudsman'],
+  legal: ['lawyer*', 'attorney*', 'solicitor*', 'lawsuit*', 'legal action', 'sue', 'suing', 'court', 'gdpr'],
+};
+
+/** What customers write when they want a person rather than a bot. */
+export const DEFAULT_ASK_FOR_PERSON_KEYWORDS: readonly string[] = [
+  'human',
+  'real person',
+  'a person',
+  'live agent',
+  'an agent',
+  'representative',
+  'operator',
+  'speak to someone',
+  'talk to someone',
+];
+
+/** When a message goes to a human instead of the AI. */
+export const EscalationSchema = z.strictObject({
+  $comment: comment,
+  /** The AI answers only when it is at least this confident (0 to 1). */
+  aiConfidenceThreshold: z.number().min(0).max(1).default(0.7),
+  mustBeHumanTopics: z
+    .record(z.string().trim().min(1).max(64), z.array(KeywordSchema).min(1))
+    .default(() => structuredClone(DEFAULT_MUST_BE_HUMAN_TOPICS) as Record<string, string[]>),
+  askForPersonKeywords: z.array(KeywordSchema).default(() => [...DEFAULT_ASK_FOR_PERSON_KEYWORDS]),
+  negativeSentimentEscalates: z.boolean().default(true),
+  /** The customer tag that marks a VIP; a customer flagged VIP escalates with or without it. */
+  vipTag: z.string().trim().min(1).optional(),
+  channelSwitchEscalates: z.boolean().default(true),
+  /** Voicemails and calls go to a human (the AI cannot call back). */
+  voicemailEscalates: z.boolean().default(true),
+});
+export type Escalation = z.infer<typeof EscalationSchema>;
+
+/** A business's routing rules, edited as data (JSON) and loaded once at start. */
+export const RoutingPolicySchema = z
+  .strictObject({
+    $comment: comment,
+    version: z.literal(1).default(1),
+    defaultQueue: z.string().trim().min(1),
+    queues: z.array(QueueSchema).min(1),
+    /** Without it, humans are always there. */
+    businessHours: BusinessHoursSchema.optional(),
+    escalation: EscalationSchema.prefault({}),
+    /** An agent who helped the customer within this many days gets the conversation first; 0 turns it off. */
+    stickyAgentDays: z.number().int().min(0).max(365).default(30),
+  })
+  .superRefine((policy, ctx) => {
+    const names = new Set<string>();
+    policy.queues.forEach((queue, i) => {
+      if (names.has(queue.name)) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['queues', i, 'name'],
+          message: `"${queue.name}" is named twice`,
+        });
+      }
+      names.add(queue.name);
+    });
+    const known = (name: string, path: (string | number)[]) => {
+      if (!names.has(name)) {
+        ctx.addIssue({ code: 'custom', path, message: `"${name}" is not the name of a queue in queues` });
+      }
+    };
+    known(policy.defaultQueue, ['defaultQueue']);
+    if (policy.businessHours?.afterHours.route === 'queue') {
+      known(policy.businessHours.afterHours.queue, ['businessHours', 'afterHours', 'queue']);
+    }
+    policy.queues.forEach((queue, i) => {
+      if (queue.businessHours?.afterHours.route === 'queue') {
+        known(queue.businessHours.afterHours.queue, ['queues', i, 'businessHours', 'afterHours', 'queue']);
+      }
+    });
+  });
+export type RoutingPolicy = z.infer<typeof RoutingPolicySchema>;
+/** A policy as written in the file, before defaults are applied. */
+export type RoutingPolicyInput = z.input<typeof RoutingPolicySchema>;
+
+function fieldPath(path: readonly PropertyKey[]): string {
+  let out = '';
+  for (const key of path) {
+    out += typeof key === 'number' ? `[${key}]` : `${out ? '.' : ''}${String(key)}`;
+  }
+  return out || '(root)';
+}
+
+/** Parses a routing policy file's text (JSON); throws RoutingPolicyError naming each field that is wrong. */
+export function parseRoutingPolicy(text: string): RoutingPolicy {
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch (error) {
+    const reason = error instanceof Error ? error.message : String(error);
+    throw new RoutingPolicyError(`routing policy is not valid JSON: ${reason}`, { cause: error });
+  }
+  const result = RoutingPolicySchema.safeParse(json);
+  if (!result.success) {
+    const problems = result.error.issues.map((i) => `${fieldPath(i.path)}: ${i.message}`).join('; ');
+    throw new RoutingPolicyError(`invalid routing policy: ${problems}`, { cause: result.error });
+  }
+  return result.data;
+}

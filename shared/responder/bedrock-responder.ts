@@ -1,0 +1,300 @@
+import {
+  type BedrockRuntimeClient,
+  BedrockRuntimeServiceException,
+  ConverseCommand,
+  type ConverseCommandInput,
+  type ConverseCommandOutput,
+  InternalServerException,
+  ModelNotReadyException,
+  ModelTimeoutException,
+  ServiceQuotaExceededException,
+  ServiceUnavailableException,
+  ThrottlingException,
+} from '@aws-sdk/client-bedrock-runtime';
+import * as z from 'zod';
+import type { TimelineItem } from '../domain/timeline.js';
+import { UnavailableError } from '../errors.js';
+import { logger } from '../log.js';
+import {
+  asksForPerson,
+  buildHandoffSummary,
+  type ConversationView,
+  channelName,
+  firstName,
+  type HandoffReason,
+  pendingText,
+  type Responder,
+  type ResponderContext,
+  type ResponderResult,
+  SentimentSchema,
+  type SummarySignals,
+  viewConversation,
+} from './responder.js';
+
+/** The instructions every Converse call starts with; `instructions` (shop facts, policies) follow them. */
+export const BEDROCK_SYSTEM_PROMPT = `You are the customer-service assistant of an online shop. Customers write on WhatsApp, SMS, Messenger, Instagram or email, or leave voicemails; the timeline you are given holds their messages on every channel, oldest first. Answer the customer's unanswered messages.
+
+Rules:
+- Answer only from the shop information below and the timeline. Never guess: when you are not sure, hand off.
+- Reply in the customer's language, briefly, in plain text without Markdown.
+- Greet the customer by first name when it is given. When they wrote earlier on another channel, acknowledge it (for example "I see you asked about your parcel on WhatsApp earlier.").
+- Hand off to a person when you cannot answer with confidence (low_confidence), the customer is upset or angry (negative_sentiment), the customer asks for a person (asked_for_person), or you cannot answer in their language (unsupported_language). With a handoff, "reply" may hold a short holding message in the customer's language, or be null.
+- Personal data is masked as [phone], [email] and [name]. Never ask for it and never invent it.
+
+Answer with one JSON object and nothing else:
+{"reply": string or null, "confidence": number from 0 to 1, "handoff": {"reason": "low_confidence" | "negative_sentiment" | "asked_for_person" | "unsupported_language", "summary": "one or two sentences for the agent"} or null, "language": ISO 639-1 code of the customer's messages, "sentiment": "positive" | "neutral" | "negative"}`;
+
+/** The JSON answer the model is asked for; anything else is a `model_error`. */
+export const ModelAnswerSchema = z.object({
+  reply: z.string().trim().min(1).max(4000).nullish(),
+  confidence: z.number().min(0).max(1),
+  handoff: z
+    .object({
+      reason: z.enum(['low_confidence', 'negative_sentiment', 'asked_for_person', 'unsupported_language']),
+      summary: z.string().trim().min(1).max(1000),
+    })
+    .nullish(),
+  language: z
+    .string()
+    .trim()
+    .toLowerCase()
+    .regex(/^[a-z]{2}$/)
+    .nullish(),
+  sentiment: SentimentSchema.nullish(),
+});
+export type ModelAnswer = z.infer<typeof ModelAnswerSchema>;
+
+/**
+ * The model's answer, or undefined when it is not the JSON asked for. Models sometimes wrap JSON in
+ * a Markdown fence or a sentence: the outermost braces are taken.
+ */
+export function parseModelAnswer(text: string): ModelAnswer | undefined {
+  const start = text.indexOf('{');
+  const end = text.lastIndexOf('}');
+  if (start < 0 || end < start) return undefined;
+  let json: unknown;
+  try {
+    json = JSON.parse(text.slice(start, end + 1));
+  } catch {
+    return undefined;
+  }
+  const parsed = ModelAnswerSchema.safeParse(json);
+  return parsed.success ? parsed.data : undefined;
+}
+
+const EMAIL = /[\p{L}\p{N}._%+-]+@[\p{L}\p{N}-]+(?:\.[\p{L}\p{N}-]+)*\.\p{L}{2,}/gu;
+// A run of digits with the separators people type in phone numbers, optionally after + or 00.
+const PHONE_LIKE = /(?<![\p{L}\p{N}+])(?:\+|\(\+?)?\d[\d \u00a0().\-/]{5,}\d(?![\p{L}\p{N}])/gu;
+const DATE_LIKE = /^(\d{4}-\d{1,2}-\d{1,2}|\d{1,2}[./-]\d{1,2}[./-]\d{2,4})$/;
+
+/** Whether a phone-like match is a phone number: 7 to 15 digits, and with separators or 9 digits or more. */
+function looksLikePhone(candidate: string): boolean {
+  if (DATE_LIKE.test(candidate)) return false;
+  const digits = candidate.replace(/\D/g, '').length;
+  if (digits < 7 || digits > 15) return false;
+  // A bare run of 7 or 8 digits is more often an order number than a phone number.
+  return digits >= 9 || /^\+|^\(|[ \u00a0().\-/]/.test(candidate);
+}
+
+const escapeRegExp = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+
+/**
+ * The text with what the answer does not need masked: email addresses as `[email]`, phone numbers
+ * (in any format, erring towards masking) as `[phone]`, and the customer's names other than their
+ * first (`otherNames`) as `[name]`.
+ */
+export function maskPersonalData(text: string, otherNames: readonly string[] = []): string {
+  let masked = text
+    .replace(EMAIL, '[email]')
+    .replace(PHONE_LIKE, (match) => (looksLikePhone(match.trim()) ? '[phone]' : match));
+  for (const name of otherNames) {
+    if (name.length < 2) continue;
+    masked = masked.replace(
+      new RegExp(`(?<![\\p{L}\\p{N}])${escapeRegExp(name)}(?![\\p{L}\\p{N}])`, 'giu'),
+      '[name]',
+    );
+  }
+  return masked;
+}
+
+/** Settings of the Bedrock responder. */
+export interface BedrockResponderOptions {
+  client: BedrockRuntimeClient;
+  /** A Bedrock model or inference-profile id that supports the Converse API. */
+  modelId: string;
+  /** Below this confidence the model's reply is not sent and the conversation is handed off (default 0.7). */
+  threshold?: number;
+  /** The shop's facts and policies, appended to the system prompt. */
+  instructions?: string;
+  /** The most recent messages of the timeline put in the prompt (default 30). */
+  maxMessages?: number;
+  maxTokens?: number;
+  temperature?: number;
+}
+
+const MESSAGE_CHARS = 1000;
+
+function describeAuthor(item: TimelineItem): string {
+  if (item.direction === 'inbound') return 'customer';
+  const author = item.data?.author;
+  const kind = typeof author === 'object' && author !== null && 'kind' in author ? author.kind : undefined;
+  return kind === 'agent' ? 'us (agent)' : 'us (assistant)';
+}
+
+function messageText(item: TimelineItem, otherNames: readonly string[]): string {
+  const text = item.text?.trim();
+  if (text) {
+    const flat = maskPersonalData(text, otherNames).replace(/\s+/g, ' ');
+    return flat.length > MESSAGE_CHARS ? `${flat.slice(0, MESSAGE_CHARS - 1)}…` : flat;
+  }
+  const kinds = item.attachments?.map((attachment) => attachment.kind) ?? [];
+  return `[${kinds.length ? kinds.join(', ') : (item.contentType ?? 'message')} without text]`;
+}
+
+/**
+ * The user turn: the customer's first name, channels and the recent cross-channel timeline
+ * (messages only, masked; no identities, ids, notes or event data).
+ */
+export function buildPrompt(context: ResponderContext, view: ConversationView, maxMessages = 30): string {
+  const name = firstName(context.customer);
+  const otherNames = (context.customer.name?.trim().split(/\s+/) ?? []).slice(1);
+  const pendingIds = new Set(view.pending.map((item) => item.id));
+  const messages = [...context.timeline]
+    .filter((item) => item.type === 'message')
+    .sort((a, b) => (a.at < b.at ? -1 : a.at > b.at ? 1 : 0))
+    .slice(-maxMessages);
+  const channels = [
+    ...new Set([...context.customer.channels, ...messages.flatMap((m) => (m.channel ? [m.channel] : []))]),
+  ];
+  const lines = [
+    `Customer: ${name ?? 'name unknown'} (${view.earlier.length ? 'returning customer' : 'first contact'})`,
+    `Channels used: ${channels.map(channelName).join(', ') || 'none'}`,
+    ...(view.channel ? [`Answering on: ${channelName(view.channel)}`] : []),
+    '',
+    'Timeline, oldest first:',
+    ...messages.map(
+      (item) =>
+        `[${item.at}] ${item.channel ? channelName(item.channel) : 'unknown channel'}, ${describeAuthor(item)}: ${messageText(item, otherNames)}${pendingIds.has(item.id) ? ' (unanswered)' : ''}`,
+    ),
+  ];
+  return lines.join('\n');
+}
+
+/** The Converse request for a context: pure, so its exact shape is tested without a mock. */
+export function buildConverseInput(
+  context: ResponderContext,
+  view: ConversationView,
+  options: Omit<BedrockResponderOptions, 'client' | 'threshold'>,
+): ConverseCommandInput {
+  const system = options.instructions
+    ? `${BEDROCK_SYSTEM_PROMPT}\n\nShop information:\n${options.instructions}`
+    : BEDROCK_SYSTEM_PROMPT;
+  return {
+    modelId: options.modelId,
+    system: [{ text: system }],
+    messages: [{ role: 'user', content: [{ text: buildPrompt(context, view, options.maxMessages) }] }],
+    inferenceConfig: { maxTokens: options.maxTokens ?? 800, temperature: options.temperature ?? 0.2 },
+  };
+}
+
+/** Errors after which the same call may succeed: the message is retried rather than handed off. */
+const TRANSIENT_ERRORS = [
+  ThrottlingException,
+  ServiceQuotaExceededException,
+  ServiceUnavailableException,
+  InternalServerException,
+  ModelNotReadyException,
+  ModelTimeoutException,
+];
+
+function replyText(output: ConverseCommandOutput): string {
+  return (output.output?.message?.content ?? [])
+    .map((block) => block.text ?? '')
+    .join('')
+    .trim();
+}
+
+/**
+ * The responder on AWS: Amazon Bedrock's Converse API with a configurable model. The prompt holds
+ * the recent timeline with phone numbers, email addresses and surnames masked; the model answers
+ * JSON, checked with zod. Throws UnavailableError when Bedrock throttles or fails transiently (the
+ * queue retries); any other failure or unusable answer is a `model_error` handoff.
+ */
+export function createBedrockResponder(options: BedrockResponderOptions): Responder {
+  const threshold = options.threshold ?? 0.7;
+
+  return {
+    async respond(context: ResponderContext): Promise<ResponderResult> {
+      const view = viewConversation(context);
+      const handOff = (
+        reason: HandoffReason,
+        signals: SummarySignals = {},
+        note?: string,
+        reply?: string,
+      ) => {
+        const summary = buildHandoffSummary(context, view, signals);
+        const result: ResponderResult = {
+          ...(reply ? { reply } : {}),
+          confidence: 0,
+          handoff: { reason, summary: (note ? `${summary}\nModel's note: ${note}` : summary).slice(0, 2000) },
+          ...(signals.language ? { language: signals.language } : {}),
+          ...(signals.sentiment ? { sentiment: signals.sentiment } : {}),
+        };
+        return result;
+      };
+
+      // Checked before the model is called: a human's conversation is never sent to it.
+      if (view.humanTookOver) return handOff('human_took_over');
+      if (!view.pending.length) return { confidence: 0 };
+      const text = pendingText(view);
+      if (text && asksForPerson(text)) return handOff('asked_for_person');
+
+      let output: ConverseCommandOutput;
+      try {
+        output = await options.client.send(new ConverseCommand(buildConverseInput(context, view, options)));
+      } catch (error) {
+        if (TRANSIENT_ERRORS.some((type) => error instanceof type)) {
+          throw new UnavailableError('Bedrock is throttling or unavailable', { cause: error });
+        }
+        if (error instanceof BedrockRuntimeServiceException) {
+          logger.warn('bedrock call failed', {
+            customerId: context.customer.id,
+            modelId: options.modelId,
+            error: error.name,
+          });
+          return handOff('model_error');
+        }
+        throw error;
+      }
+
+      const answer =
+        output.stopReason === 'end_turn' || output.stopReason === 'stop_sequence'
+          ? parseModelAnswer(replyText(output))
+          : undefined;
+      if (!answer) {
+        logger.warn('bedrock answer unusable', {
+          customerId: context.customer.id,
+          modelId: options.modelId,
+          stopReason: output.stopReason,
+        });
+        return handOff('model_error');
+      }
+
+      const signals: SummarySignals = {
+        ...(answer.language ? { language: answer.language } : {}),
+        ...(answer.sentiment ? { sentiment: answer.sentiment } : {}),
+      };
+      const reply = answer.reply ?? undefined;
+      const withConfidence = (result: ResponderResult): ResponderResult => ({
+        ...result,
+        confidence: answer.confidence,
+      });
+      if (answer.handoff) {
+        return withConfidence(handOff(answer.handoff.reason, signals, answer.handoff.summary, reply));
+      }
+      if (answer.sentiment === 'negative') return withConfidence(handOff('negative_sentiment', signals));
+      if (!reply || answer.confidence < threshold) return withConfidence(handOff('low_confidence', signals));
+      return { reply, confidence: answer.confidence, ...signals };
+    },
+  };
+}

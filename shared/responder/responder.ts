@@ -1,0 +1,355 @@
+import * as z from 'zod';
+import type { Channel } from '../domain/envelope.js';
+import { type Customer, CustomerSchema, type TimelineItem, TimelineItemSchema } from '../domain/timeline.js';
+
+/**
+ * Why a responder hands the conversation to a person. The first four use the routing vocabulary
+ * (`RouteReason`); `unsupported_language` and `model_error` are the responder's own.
+ */
+export const HandoffReasonSchema = z.enum([
+  /** No answer good enough: an unknown question, or a message without text. */
+  'low_confidence',
+  /** An upset or angry customer. */
+  'negative_sentiment',
+  /** The customer asked for a person. */
+  'asked_for_person',
+  /** An agent already took over this conversation: the responder never replies then. */
+  'human_took_over',
+  /** The customer writes in a language the responder cannot answer in. */
+  'unsupported_language',
+  /** The model failed or answered something unusable: the responder never replies then. */
+  'model_error',
+]);
+export type HandoffReason = z.infer<typeof HandoffReasonSchema>;
+
+/** Reasons after which a result carries no reply at all (not even a holding message). */
+export const SILENT_HANDOFF_REASONS: ReadonlySet<HandoffReason> = new Set(['human_took_over', 'model_error']);
+
+/** A request to route the conversation to a person, with what the agent needs to pick it up. */
+export const HandoffSchema = z.object({
+  reason: HandoffReasonSchema,
+  /** For the agent: channels used, what the customer asked, sentiment. Never sent to the customer. */
+  summary: z.string().min(1).max(2000),
+});
+export type Handoff = z.infer<typeof HandoffSchema>;
+
+/** The customer's mood as far as the responder can tell. */
+export const SentimentSchema = z.enum(['positive', 'neutral', 'negative']);
+export type Sentiment = z.infer<typeof SentimentSchema>;
+
+/** What a responder is given: the customer and their whole cross-channel timeline. */
+export const ResponderContextSchema = z.object({
+  customer: CustomerSchema,
+  /** Every item for the customer, on every channel and conversation (the order does not matter). */
+  timeline: z.array(TimelineItemSchema),
+  /** The conversation to answer; the customer's open conversation when unset. */
+  conversationId: z.string().optional(),
+});
+export type ResponderContext = z.infer<typeof ResponderContextSchema>;
+
+/**
+ * What a responder answers. `reply` and `handoff` may come together: the reply is then a holding
+ * message ("a colleague will answer here"). Neither means there was nothing to answer.
+ */
+export const ResponderResultSchema = z
+  .object({
+    /** Text to send to the customer now, on the channel they last wrote on. */
+    reply: z.string().min(1).max(4000).optional(),
+    /** 0 to 1: how sure the responder is that its answer fits the question. */
+    confidence: z.number().min(0).max(1),
+    handoff: HandoffSchema.optional(),
+    /** ISO 639-1 code of the customer's latest messages, when it could be told reliably. */
+    language: z
+      .string()
+      .regex(/^[a-z]{2}$/)
+      .optional(),
+    sentiment: SentimentSchema.optional(),
+    /** Ids of the knowledge-base articles the answer drew on. */
+    sources: z.array(z.string()).optional(),
+  })
+  .refine(
+    (result) => !(result.reply && result.handoff && SILENT_HANDOFF_REASONS.has(result.handoff.reason)),
+    {
+      message: 'no reply after a human took over or the model failed',
+      path: ['reply'],
+    },
+  );
+export type ResponderResult = z.infer<typeof ResponderResultSchema>;
+
+/** The responder port: reads the customer's context, answers or hands off. Throws only to be retried. */
+export interface Responder {
+  respond(context: ResponderContext): Promise<ResponderResult>;
+}
+
+/** The parts of the timeline every responder looks at, derived once per call. */
+export interface ConversationView {
+  /** Items of the conversation being answered, oldest first (all items when no conversation is known). */
+  items: TimelineItem[];
+  /** Inbound messages after our last outbound one in that conversation: what to answer now. */
+  pending: TimelineItem[];
+  /** Inbound messages before `pending`, on any channel and in any conversation, oldest first. */
+  earlier: TimelineItem[];
+  /** The channel of the latest pending message. */
+  channel?: Channel;
+  /** An agent wrote in the conversation, or it was assigned to an agent or a queue. */
+  humanTookOver: boolean;
+}
+
+const byTime = (a: TimelineItem, b: TimelineItem) => (a.at < b.at ? -1 : a.at > b.at ? 1 : 0);
+
+const isRecord = (value: unknown): value is Record<string, unknown> =>
+  typeof value === 'object' && value !== null && !Array.isArray(value);
+
+/** The conversation an item belongs to; events such as `assigned` carry it in their data. */
+function conversationOf(item: TimelineItem): string | undefined {
+  if (item.conversationId) return item.conversationId;
+  const id = item.data?.conversationId;
+  return typeof id === 'string' ? id : undefined;
+}
+
+function isAgentAuthored(item: TimelineItem): boolean {
+  const author = item.data?.author;
+  return isRecord(author) && author.kind === 'agent';
+}
+
+/** Whether an `assigned` event leaves the conversation with an agent or a queue (not an unassignment). */
+function assignsToHumans(item: TimelineItem): boolean {
+  const to = item.data?.to;
+  if (!isRecord(to)) return true;
+  return Boolean(to.agentId) || Boolean(to.queue);
+}
+
+const isInboundMessage = (item: TimelineItem) => item.type === 'message' && item.direction === 'inbound';
+
+/** Splits the context into the conversation being answered, what is pending in it, and the history. */
+export function viewConversation(context: ResponderContext): ConversationView {
+  const timeline = [...context.timeline].sort(byTime);
+  const conversationId = context.conversationId ?? context.customer.openConversationId;
+  // Without a conversation id every item counts: a human in any of them keeps the responder quiet.
+  const items = conversationId
+    ? timeline.filter((item) => conversationOf(item) === conversationId)
+    : timeline;
+
+  const lastAssignment = items.filter((item) => item.type === 'event' && item.event === 'assigned').at(-1);
+  const humanTookOver =
+    items.some(isAgentAuthored) || (lastAssignment !== undefined && assignsToHumans(lastAssignment));
+
+  const pending: TimelineItem[] = [];
+  for (const item of [...items].reverse()) {
+    if (item.type !== 'message') continue;
+    if (item.direction === 'outbound') break;
+    if (item.direction === 'inbound') pending.unshift(item);
+  }
+  const pendingIds = new Set(pending.map((item) => item.id));
+  const firstPendingAt = pending[0]?.at;
+  const earlier = timeline.filter(
+    (item) =>
+      isInboundMessage(item) && !pendingIds.has(item.id) && (!firstPendingAt || item.at <= firstPendingAt),
+  );
+  const channel = pending.at(-1)?.channel;
+  return { items, pending, earlier, ...(channel ? { channel } : {}), humanTookOver };
+}
+
+/** The text of the pending messages, one per line. */
+export function pendingText(view: ConversationView): string {
+  return view.pending
+    .map((item) => item.text?.trim())
+    .filter((text): text is string => Boolean(text))
+    .join('\n');
+}
+
+const CHANNEL_NAMES: Record<Channel, string> = {
+  sms: 'SMS',
+  whatsapp: 'WhatsApp',
+  messenger: 'Messenger',
+  instagram: 'Instagram',
+  email: 'email',
+  voice: 'phone',
+};
+
+/** How a channel reads in a sentence: "on WhatsApp", "by email". */
+const CHANNEL_PHRASES: Record<Channel, string> = {
+  sms: 'by SMS',
+  whatsapp: 'on WhatsApp',
+  messenger: 'on Messenger',
+  instagram: 'on Instagram',
+  email: 'by email',
+  voice: 'on the phone',
+};
+
+/** A channel's display name ("WhatsApp", "SMS", "email"). */
+export function channelName(channel: Channel): string {
+  return CHANNEL_NAMES[channel];
+}
+
+/** A channel as a sentence reads it: "on WhatsApp", "by email". */
+export function channelPhrase(channel: Channel): string {
+  return CHANNEL_PHRASES[channel];
+}
+
+/** The first word of the customer's name, for a greeting; undefined when no usable name is known. */
+export function firstName(customer: Pick<Customer, 'name'>): string | undefined {
+  const first = customer.name?.trim().split(/\s+/)[0];
+  return first && /\p{L}/u.test(first) ? first : undefined;
+}
+
+/** Folds text for matching: lower case, no accents, letters and digits separated by single spaces. */
+export function foldText(text: string): string {
+  return text
+    .normalize('NFKD')
+    .replace(/\p{M}/gu, '')
+    .toLowerCase()
+    .replace(/[^\p{L}\p{N}]+/gu, ' ')
+    .trim();
+}
+
+interface PersonRequestPatterns {
+  /** Phrases that ask for a person in this language and mean nothing else in another. */
+  phrases: RegExp[];
+  /** Single words, trusted only when the text is known to be in this language. */
+  words: RegExp[];
+}
+
+// Patterns run on folded text (see foldText): lower case, no accents, no punctuation.
+const PERSON_REQUESTS: Record<string, PersonRequestPatterns> = {
+  en: {
+    phrases: [
+      /\b(speak|talk|chat) (to|with) (a |an |some |the )?(someone|somebody|human|person|people|agent|representative|operator|manager|real person|human being|live agent)\b/,
+      /\breal (person|human|people)\b/,
+      /\b(live|human) agent\b/,
+      /\bhuman being\b/,
+    ],
+    words: [
+      /^(an? )?(agent|human|operator|representative|person)( please| pls| now)?$/,
+      /(?<!\b(delivery|shipping|customs|travel|estate|courier) )\bagent\b/,
+      /\bhuman\b/,
+    ],
+  },
+  es: {
+    phrases: [
+      /\bhablar con (una persona|alguien|un agente|un humano|un operador|un asesor|una persona real)\b/,
+      /\bpersona real\b/,
+    ],
+    words: [/\b(agente|humano|operador|asesor)\b/],
+  },
+  fr: {
+    phrases: [
+      /\bparler (a|avec) (quelqu un|une personne|un agent|un conseiller|une conseillere|un humain|un etre humain|un operateur)\b/,
+      /\b(vraie personne|personne reelle|etre humain)\b/,
+    ],
+    words: [/\b(conseiller|conseillere|humain|operateur)\b/],
+  },
+  de: {
+    phrases: [
+      /\b(mit )?(einem menschen|einer person|jemandem|einem mitarbeiter|einer mitarbeiterin|einem berater) (sprechen|reden)\b/,
+      /\b(echten? (person|menschen?)|kundenberater)\b/,
+    ],
+    words: [/\b(mitarbeiter|mitarbeiterin|mensch|menschen)\b/],
+  },
+  pt: {
+    phrases: [
+      /\bfalar com (uma pessoa|alguem|um atendente|uma atendente|um humano|um agente)\b/,
+      /\bpessoa real\b/,
+    ],
+    words: [/\b(atendente|humano)\b/],
+  },
+  it: {
+    phrases: [/\bparlare con (una persona|qualcuno|un operatore|un umano)\b/, /\bpersona reale\b/],
+    words: [/\b(operatore|umano)\b/],
+  },
+  nl: {
+    phrases: [
+      /\b(spreken|praten) met (een mens|iemand|een medewerker|een persoon)\b/,
+      /\becht(e)? persoon\b/,
+    ],
+    words: [/\b(medewerker|mens)\b/],
+  },
+};
+
+/** Languages whose requests for a person `asksForPerson` understands. */
+export const PERSON_REQUEST_LANGUAGES = Object.keys(PERSON_REQUESTS);
+
+/**
+ * Whether the customer asks for a person. English is always checked; single words of another
+ * language only when `language` says the text is in it, and every language's unambiguous phrases
+ * when the language is unknown (single words like Dutch "mens" would misfire on English text).
+ */
+export function asksForPerson(text: string, language?: string): boolean {
+  const folded = foldText(text);
+  if (!folded) return false;
+  const test = (patterns: readonly RegExp[]) => patterns.some((pattern) => pattern.test(folded));
+  const english = PERSON_REQUESTS.en;
+  if (english && (test(english.phrases) || test(english.words))) return true;
+  if (language) {
+    const own = PERSON_REQUESTS[language];
+    return own ? test(own.phrases) || test(own.words) : false;
+  }
+  return Object.values(PERSON_REQUESTS).some((patterns) => test(patterns.phrases));
+}
+
+/** What the responder found out about the customer's messages, for the agent's summary. */
+export interface SummarySignals {
+  sentiment?: Sentiment | undefined;
+  /** The sentiment library's score, when there is one. */
+  sentimentScore?: number | undefined;
+  language?: string | undefined;
+}
+
+const QUOTE_CHARS = 200;
+
+function quote(text: string): string {
+  const flat = text.replace(/\s+/g, ' ').trim();
+  return `"${flat.length > QUOTE_CHARS ? `${flat.slice(0, QUOTE_CHARS - 1)}…` : flat}"`;
+}
+
+/** A message as the summary quotes it: its text, or what it carried instead. */
+function describeMessage(item: TimelineItem): string {
+  if (item.text?.trim()) return quote(item.text);
+  if (item.contentType && item.contentType !== 'text') return `(${item.contentType}, no text)`;
+  if (item.attachments?.length) return `(${item.attachments.map((a) => a.kind).join(', ')}, no text)`;
+  return '(no text)';
+}
+
+/** Channels in the order the customer first used them: the profile's, then any the timeline adds. */
+function channelsUsed(context: ResponderContext): Channel[] {
+  const seen = new Set<Channel>(context.customer.channels);
+  for (const item of [...context.timeline].sort(byTime)) {
+    if (item.type === 'message' && item.channel) seen.add(item.channel);
+  }
+  return [...seen];
+}
+
+/**
+ * The summary an agent reads on a handoff, built from the timeline: who, which channels, what the
+ * customer asked now and earlier on other channels, sentiment and language.
+ */
+export function buildHandoffSummary(
+  context: ResponderContext,
+  view: ConversationView,
+  signals: SummarySignals = {},
+): string {
+  const who = context.customer.name?.trim() || 'Customer with no name on file';
+  const history = view.earlier.length ? 'returning customer' : 'first contact';
+  const channels = channelsUsed(context).map(channelName);
+  const lines = [`${who} (${history}); channels: ${channels.length ? channels.join(', ') : 'none yet'}.`];
+
+  const asked = view.pending.slice(-3);
+  if (asked.length) {
+    const where = view.channel ? ` ${channelPhrase(view.channel)}` : '';
+    lines.push(`Asked${where}: ${asked.map(describeMessage).join(' / ')}`);
+  } else {
+    lines.push('No unanswered message.');
+  }
+  const elsewhere = view.earlier.filter((item) => item.channel && item.channel !== view.channel).slice(-2);
+  for (const item of elsewhere) {
+    if (item.channel) lines.push(`Earlier ${channelPhrase(item.channel)}: ${describeMessage(item)}`);
+  }
+  const facts: string[] = [];
+  if (signals.sentiment) {
+    const score = signals.sentimentScore === undefined ? '' : ` (${signals.sentimentScore})`;
+    facts.push(`sentiment ${signals.sentiment}${score}`);
+  }
+  if (signals.language) facts.push(`language ${signals.language}`);
+  if (facts.length) lines.push(`${facts.join('; ')}.`);
+  return lines.join('\n').slice(0, 2000);
+}

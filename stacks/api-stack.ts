@@ -110,6 +110,8 @@ export interface ApiStackProps extends StackProps {
   readonly providerSecret: ISecret;
   /** The SES configuration set email replies are sent with, so bounces and deliveries come back. */
   readonly sesConfigurationSetName: string;
+  /** Agents' sign-in: the agent API verifies access tokens of this pool and client, for this group. */
+  readonly agentAuth: { userPoolId: string; clientId: string; group: string };
   /** Where SES's receipt rule stores raw mail, under `inboundMailPrefix`. */
   readonly inboundMailBucket: IBucket;
   readonly sesReceiptsTopic: ITopic;
@@ -205,8 +207,10 @@ export class ApiStack extends Stack {
     })
       .bindTable(table, 'readWrite')
       .bindQueue(props.outboundQueue, 'OUTBOUND_QUEUE_URL')
-      // Agent tokens live in the provider secret until the Cognito authorizer replaces them.
       .bindSecret(providerSecret);
+    agentApi.addEnvironment('COGNITO_USER_POOL_ID', props.agentAuth.userPoolId);
+    agentApi.addEnvironment('COGNITO_CLIENT_ID', props.agentAuth.clientId);
+    agentApi.addEnvironment('AGENT_GROUP', props.agentAuth.group);
 
     const sender = new ThreadlineFunction(this, 'Sender', {
       name: 'sender',

@@ -30,6 +30,11 @@ new ApiStack(app, 'ThreadlineApi', {
   outboundQueue: stateful.outboundQueue,
   providerSecret: stateful.providerSecret,
   sesConfigurationSetName: stateful.sesConfigurationSet.configurationSetName,
+  agentAuth: {
+    userPoolId: stateful.agentPool.userPoolId,
+    clientId: stateful.agentPoolClient.userPoolClientId,
+    group: stateful.agentsGroup,
+  },
   inboundMailBucket: stateful.inboundMailBucket,
   sesReceiptsTopic: stateful.sesReceiptsTopic,
   sesEventsTopic: stateful.sesEventsTopic,

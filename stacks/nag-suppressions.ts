@@ -18,6 +18,13 @@ export function suppressStatefulFindings(stack: StatefulStack): void {
       "generated value, Meta's webhook verify token, is pasted into Meta's console by hand. Operators " +
       'rotate by hand and update the secret.',
   });
+  suppress(stack.agentPool, {
+    id: 'AwsSolutions-COG8',
+    reason:
+      "The Plus feature plan (threat protection) is charged per monthly active user. The agents' pool " +
+      'has no self sign-up, requires a second factor (TOTP) and a 12-character password with every ' +
+      'character class; a business that wants adaptive authentication switches the pool to Plus.',
+  });
   suppress(stack.failedEventsQueue, {
     id: 'AwsSolutions-SQS3',
     reason:
@@ -115,9 +122,10 @@ export function suppressApiFindings(parts: ApiStackFindings): void {
   suppress(parts.agentApiRoutes, {
     id: 'AwsSolutions-APIG4',
     reason:
-      'The agent API checks the Authorization bearer token in the function before any route runs (401 ' +
-      'otherwise), against the agent tokens in the provider secret. The Cognito user-pool JWT authorizer ' +
-      'replaces that check when it lands.',
+      'The agent API verifies the Authorization bearer token in the function before any route runs: a ' +
+      "Cognito access token of the stack's agent pool and client, checked for signature, issuer, " +
+      'audience, token use, expiry (401) and membership of the agents group (403), with aws-jwt-verify. ' +
+      'Doing it in the function keeps one error format for every refusal and lets the 403 carry a reason.',
   });
 }
 

@@ -1,4 +1,11 @@
 import { Aws, CfnOutput, Duration, RemovalPolicy, Stack, type StackProps } from 'aws-cdk-lib';
+import {
+  AccountRecovery,
+  CfnUserPoolGroup,
+  Mfa,
+  UserPool,
+  type UserPoolClient,
+} from 'aws-cdk-lib/aws-cognito';
 import { AttributeType, BillingMode, ProjectionType, Table, TableEncryption } from 'aws-cdk-lib/aws-dynamodb';
 import { PolicyStatement, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import { BlockPublicAccess, Bucket, BucketEncryption, ObjectOwnership } from 'aws-cdk-lib/aws-s3';
@@ -111,6 +118,10 @@ export class StatefulStack extends Stack {
   readonly outboundQueue: Queue;
   readonly outboundDeadLetterQueue: Queue;
   readonly providerSecret: Secret;
+  /** Agents sign in here; the agent API accepts its access tokens for members of `agentsGroup`. */
+  readonly agentPool: UserPool;
+  readonly agentPoolClient: UserPoolClient;
+  readonly agentsGroup = 'agents';
   readonly inboundMailBucket: Bucket;
   /** SES receipt notifications: the S3 action publishes here once it has stored a message. */
   readonly sesReceiptsTopic: Topic;
@@ -202,6 +213,37 @@ export class StatefulStack extends Stack {
     });
 
     new CfnOutput(this, 'ProviderSecretName', { value: this.providerSecret.secretName });
+
+    // Agents: invited by an administrator (no self sign-up), strong passwords, a second factor.
+    this.agentPool = new UserPool(this, 'AgentPool', {
+      userPoolName: 'threadline-agents',
+      selfSignUpEnabled: false,
+      signInAliases: { email: true },
+      mfa: Mfa.REQUIRED,
+      mfaSecondFactor: { otp: true, sms: false },
+      passwordPolicy: {
+        minLength: 12,
+        requireLowercase: true,
+        requireUppercase: true,
+        requireDigits: true,
+        requireSymbols: true,
+      },
+      accountRecovery: AccountRecovery.EMAIL_ONLY,
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+    this.agentPoolClient = this.agentPool.addClient('AgentConsole', {
+      authFlows: { userSrp: true },
+      generateSecret: false,
+      preventUserExistenceErrors: true,
+      accessTokenValidity: Duration.hours(1),
+    });
+    new CfnUserPoolGroup(this, 'AgentsGroup', {
+      userPoolId: this.agentPool.userPoolId,
+      groupName: this.agentsGroup,
+      description: 'May use the Threadline agent API',
+    });
+    new CfnOutput(this, 'AgentUserPoolId', { value: this.agentPool.userPoolId });
+    new CfnOutput(this, 'AgentUserPoolClientId', { value: this.agentPoolClient.userPoolClientId });
     new CfnOutput(this, 'InboundDeadLetterQueueName', { value: this.inboundDeadLetterQueue.queueName });
     new CfnOutput(this, 'OutboundDeadLetterQueueName', { value: this.outboundDeadLetterQueue.queueName });
 

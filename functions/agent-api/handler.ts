@@ -5,6 +5,7 @@ import type { CountryCode } from 'libphonenumber-js';
 import { parseAgentTokens, requireSettings } from '#shared/config/config.js';
 import { loadConfigWithSecrets } from '#shared/config/secrets.js';
 import { systemClock } from '#shared/domain/ports.js';
+import { cognitoAuthenticator, tokenAuthenticator } from '#shared/http/auth.js';
 import { SqsOutboundQueue } from '#shared/queue/sqs-outbound-queue.js';
 import { CustomerAdmin } from '#shared/store/customer-admin.js';
 import { DynamoStore } from '#shared/store/dynamo-store.js';
@@ -12,8 +13,15 @@ import { timeOrderedId } from '#shared/store/ids.js';
 import { createAgentApp } from './app.js';
 
 const config = requireSettings(await loadConfigWithSecrets(), ['OUTBOUND_QUEUE_URL']);
-// Until the Cognito authorizer lands, agents authenticate with the AGENT_TOKENS held in the secret.
-const tokens = parseAgentTokens(config.AGENT_TOKENS);
+// Cognito access tokens when the stack configured a user pool; AGENT_TOKENS from the secret otherwise.
+const authenticate =
+  config.COGNITO_USER_POOL_ID && config.COGNITO_CLIENT_ID
+    ? cognitoAuthenticator({
+        userPoolId: config.COGNITO_USER_POOL_ID,
+        clientId: config.COGNITO_CLIENT_ID,
+        group: config.AGENT_GROUP,
+      })
+    : tokenAuthenticator(parseAgentTokens(config.AGENT_TOKENS));
 
 const client = new DynamoDBClient({});
 const store = new DynamoStore(client, config.TABLE_NAME);
@@ -28,7 +36,7 @@ const app = createAgentApp({
     clock: systemClock,
     newId: () => timeOrderedId('rp'),
   },
-  authenticate: async (token) => tokens.get(token),
+  authenticate,
   phone: { defaultRegion: config.DEFAULT_REGION as CountryCode },
 });
 

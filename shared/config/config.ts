@@ -67,6 +67,11 @@ export const ConfigSchema = z.object({
     .positive()
     .max(24 * 365)
     .default(72),
+  /** On AWS: the Cognito user pool whose access tokens the agent API accepts (set by the stack). */
+  COGNITO_USER_POOL_ID: z.string().min(1).optional(),
+  COGNITO_CLIENT_ID: z.string().min(1).optional(),
+  /** The user-pool group an agent must belong to. */
+  AGENT_GROUP: z.string().min(1).default('agents'),
   /** Local agent credentials: `agentId:token` pairs, comma-separated. */
   AGENT_TOKENS: z.string().optional(),
   /** Local runtime only. */

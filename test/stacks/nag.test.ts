@@ -39,6 +39,11 @@ function checkedStacks(context: Record<string, unknown>) {
     sesReceiptsTopic: stateful.sesReceiptsTopic,
     sesEventsTopic: stateful.sesEventsTopic,
     failedEventsQueue: stateful.failedEventsQueue,
+    agentAuth: {
+      userPoolId: stateful.agentPool.userPoolId,
+      clientId: stateful.agentPoolClient.userPoolClientId,
+      group: stateful.agentsGroup,
+    },
   });
   return { stateful, api };
 }
@@ -95,6 +100,7 @@ describe('cdk-nag AwsSolutions checks', () => {
 
   it('suppress only the reviewed findings of the stateful stack, with or without email', () => {
     const expected = [
+      'AwsSolutions-COG8 /ThreadlineStateful/AgentPool/Resource',
       'AwsSolutions-S1 /ThreadlineStateful/InboundMailBucket/Resource',
       'AwsSolutions-SMG4 /ThreadlineStateful/ProviderSecret/Resource',
       'AwsSolutions-SQS3 /ThreadlineStateful/FailedEventsQueue/Resource',

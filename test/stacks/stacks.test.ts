@@ -30,6 +30,11 @@ const apiStack = new ApiStack(app, 'ThreadlineApi', {
   outboundQueue: statefulStack.outboundQueue,
   providerSecret: statefulStack.providerSecret,
   sesConfigurationSetName: statefulStack.sesConfigurationSet.configurationSetName,
+  agentAuth: {
+    userPoolId: statefulStack.agentPool.userPoolId,
+    clientId: statefulStack.agentPoolClient.userPoolClientId,
+    group: statefulStack.agentsGroup,
+  },
   inboundMailBucket: statefulStack.inboundMailBucket,
   sesReceiptsTopic: statefulStack.sesReceiptsTopic,
   sesEventsTopic: statefulStack.sesEventsTopic,
@@ -541,6 +546,9 @@ describe('ThreadlineApi', () => {
         TABLE_NAME: { Ref: tableId },
         OUTBOUND_QUEUE_URL: { Ref: outboundId },
         PROVIDER_SECRET_ARN: secretArn,
+        COGNITO_USER_POOL_ID: { Ref: logicalId(statefulStack, 'AgentPool') },
+        COGNITO_CLIENT_ID: { Ref: logicalId(statefulStack, 'AgentPool/AgentConsole') },
+        AGENT_GROUP: 'agents',
       },
     ],
     [

@@ -1,11 +1,12 @@
 import { Hono } from 'hono';
+import { bodyLimit } from 'hono/body-limit';
 import * as z from 'zod';
 import type { Identity } from '#shared/domain/envelope.js';
 import { normaliseEmail, normalisePhone, type PhoneOptions } from '#shared/domain/identity.js';
 import type { Clock } from '#shared/domain/ports.js';
 import { type ReplyDeps, ReplyRequestSchema, sendReply } from '#shared/domain/replies.js';
 import type { Conversation, Customer, TimelineItem } from '#shared/domain/timeline.js';
-import { NotFoundError, UnauthorizedError, ValidationError } from '#shared/errors.js';
+import { NotFoundError, PayloadTooLargeError, UnauthorizedError, ValidationError } from '#shared/errors.js';
 import { notFound, onError } from '#shared/http/on-error.js';
 import type { OutboxEntry } from '#shared/local/outbox.js';
 import type { CustomerExport, ErasureReport } from '#shared/store/customer-admin.js';
@@ -70,6 +71,8 @@ type Env = { Variables: { agentId: string } };
 const IdSchema = z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'not a valid id');
 const LimitSchema = z.coerce.number().int().min(1).max(200).default(50);
 const CursorSchema = z.string().max(4096).optional();
+/** The largest request body: a reply is at most 64 Ki characters of text, ten attachments and a template. */
+const MAX_BODY_BYTES = 1_048_576;
 
 function parse<T extends z.ZodType>(schema: T, value: unknown): z.infer<T> {
   const result = schema.safeParse(value);
@@ -112,6 +115,15 @@ export function createAgentApp(deps: AgentAppDeps): Hono<Env> {
     c.set('agentId', agentId);
     await next();
   });
+  app.use(
+    '/api/*',
+    bodyLimit({
+      maxSize: MAX_BODY_BYTES,
+      onError: () => {
+        throw new PayloadTooLargeError(`body over ${MAX_BODY_BYTES} bytes`);
+      },
+    }),
+  );
 
   app.get('/api/customers', async (c) => {
     const q = parse(z.string().trim().min(1).max(320), c.req.query('q'));
@@ -137,11 +149,13 @@ export function createAgentApp(deps: AgentAppDeps): Hono<Env> {
   });
 
   const OtherCustomerSchema = z.object({ customerId: IdSchema });
-  const body = async (c: { req: { json(): Promise<unknown> } }): Promise<unknown> => {
+  const body = async (c: { req: { arrayBuffer(): Promise<ArrayBuffer> } }): Promise<unknown> => {
+    // Read outside the try: a body over the limit fails here, and bodyLimit answers 413.
+    const bytes = await c.req.arrayBuffer();
     try {
-      return await c.req.json();
+      return JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(bytes));
     } catch (error) {
-      throw new ValidationError('body is not JSON', { cause: error });
+      throw new ValidationError('body is not UTF-8 JSON', { cause: error });
     }
   };
 

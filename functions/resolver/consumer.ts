@@ -2,7 +2,7 @@ import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-p
 import type { SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
 import { EnvelopeSchema } from '#shared/domain/envelope.js';
 import { applyEnvelope, type ResolverDeps } from '#shared/domain/resolver.js';
-import { ValidationError } from '#shared/errors.js';
+import { ThreadlineError, ValidationError } from '#shared/errors.js';
 import { logger } from '#shared/log.js';
 
 /**
@@ -33,7 +33,7 @@ export function createResolverConsumer(deps: ResolverDeps): (event: SQSEvent) =>
         envelopeId: parsed.data.id,
         channel: parsed.data.channel,
         error: error instanceof Error ? error.name : 'unknown',
-        reason: error instanceof Error ? error.message : undefined,
+        code: error instanceof ThreadlineError ? error.code : undefined,
       });
       throw error;
     }

@@ -13,6 +13,24 @@ export interface Normalised {
   rejected: Rejection[];
 }
 
+/**
+ * Deeper than any provider nests its JSON, and far below the depth at which `JSON.stringify` (queueing an
+ * envelope that carries its raw item) overflows the stack.
+ */
+export const MAX_JSON_DEPTH = 64;
+
+/** True when the arrays and objects of a parsed JSON value nest deeper than `max` levels; no recursion. */
+export function nestsDeeperThan(value: unknown, max: number): boolean {
+  const stack: [unknown, number][] = [[value, 1]];
+  for (let next = stack.pop(); next !== undefined; next = stack.pop()) {
+    const [node, level] = next;
+    if (typeof node !== 'object' || node === null) continue;
+    if (level > max) return true;
+    for (const child of Array.isArray(node) ? node : Object.values(node)) stack.push([child, level + 1]);
+  }
+  return false;
+}
+
 /** A reason to skip one item of a body; caught by `collect`, never leaves a normaliser. */
 export class RejectedItem extends Error {}
 

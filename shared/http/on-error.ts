@@ -1,5 +1,6 @@
 import type { Context } from 'hono';
 import { HTTPException } from 'hono/http-exception';
+import { routePath } from 'hono/route';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import {
   ConflictError,
@@ -40,20 +41,34 @@ export function onError(error: Error, c: Context): Response {
   for (const [type, status] of STATUS_BY_ERROR) {
     if (error instanceof type) {
       const level = status >= 500 ? 'error' : 'warn';
-      logger[level]('request failed', { path: c.req.path, status, code: error.code, error: error.message });
+      // Other client errors may echo what the caller typed (`no customer <id>`): their code says enough.
+      const logged = status >= 500 || error instanceof ValidationError ? { error: error.message } : {};
+      logger[level]('request failed', { route: route(c), status, code: error.code, ...logged });
       return c.json(errorBody(error.code, error.message), status);
     }
   }
   if (error instanceof HTTPException) {
     const status = error.status as ContentfulStatusCode;
-    logger.warn('request refused', { path: c.req.path, status });
+    logger.warn('request refused', { route: route(c), status });
     return c.json(
       errorBody(status === 413 ? 'payload_too_large' : 'http_error', error.message || 'request refused'),
       status,
     );
   }
-  logger.error('unhandled error', { path: c.req.path, error: error.name, message: error.message });
+  logger.error('unhandled error', { route: route(c), error: error.name, message: error.message });
   return c.json(errorBody('internal', 'internal error'), 500);
+}
+
+/**
+ * The route that matched (`/api/customers/:id`), for logs: never the path, which carries whatever the
+ * caller put in it (a phone number typed as an id, say).
+ */
+function route(c: Context): string {
+  try {
+    return routePath(c, -1) || 'unmatched';
+  } catch {
+    return 'unmatched';
+  }
 }
 
 /** JSON 404 for routes that do not exist. */

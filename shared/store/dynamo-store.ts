@@ -745,13 +745,26 @@ export class DynamoStore implements ResolverStore {
     filter: { status: string; assignee?: string | undefined; queue?: string | undefined },
     page: { limit: number; cursor?: string | undefined },
   ): Promise<Page<Conversation>> {
-    const out = await sendDynamo('Query', () =>
-      this.#doc.send(
-        new QueryCommand(
-          queryInboxInput(this.#table, filter, { limit: page.limit, startKey: decodeCursor(page.cursor) }),
+    // Decoded before the call, so a cursor we did not make is a 400, not an unavailable store.
+    const startKey = decodeCursor(page.cursor);
+    let out: { Items?: Record<string, unknown>[]; LastEvaluatedKey?: Record<string, unknown> };
+    try {
+      out = await sendDynamo('Query', () =>
+        this.#doc.send(
+          new QueryCommand(queryInboxInput(this.#table, filter, { limit: page.limit, startKey })),
         ),
-      ),
-    );
+      );
+    } catch (error) {
+      // A well-formed cursor that is not a key of this index is DynamoDB's ValidationException.
+      if (
+        startKey &&
+        error instanceof UnavailableError &&
+        (error.cause as Error | undefined)?.name === 'ValidationException'
+      ) {
+        throw new ValidationError('invalid cursor', { cause: error });
+      }
+      throw error;
+    }
     return { items: (out.Items ?? []).map(toConversation), cursor: encodeCursor(out.LastEvaluatedKey) };
   }
 }

@@ -7,7 +7,15 @@ import type {
   Identity,
 } from '#shared/domain/envelope.js';
 import { ValidationError } from '#shared/errors.js';
-import { collect, type Normalised, RejectedItem, type Rejection, rejectInvalid } from '../normalised.js';
+import {
+  collect,
+  MAX_JSON_DEPTH,
+  type Normalised,
+  nestsDeeperThan,
+  RejectedItem,
+  type Rejection,
+  rejectInvalid,
+} from '../normalised.js';
 import {
   type MetaAttachment,
   MetaChangeSchema,
@@ -95,6 +103,9 @@ export function normaliseMetaMessaging(
   const kind = ObjectKindSchema.safeParse(payload);
   if (!kind.success) {
     throw new ValidationError('not a Messenger or Instagram webhook', { cause: kind.error });
+  }
+  if (nestsDeeperThan(payload, MAX_JSON_DEPTH)) {
+    throw new ValidationError(`the body nests deeper than ${MAX_JSON_DEPTH} levels`);
   }
   const channel = CHANNEL_OF[kind.data.object];
   const out: MetaMessagingNormalised = { envelopes: [], rejected: [] };

@@ -16,6 +16,7 @@ import {
 } from '#shared/domain/envelope.js';
 import { normaliseEmail } from '#shared/domain/identity.js';
 import { ValidationError } from '#shared/errors.js';
+import { MAX_JSON_DEPTH, nestsDeeperThan } from '../normalised.js';
 import {
   type SesBounce,
   type SesComplaint,
@@ -107,6 +108,9 @@ export async function normaliseSesNotification(
   if (!shell.success || type === undefined) {
     throw new ValidationError('not an SES notification', shell.success ? {} : { cause: shell.error });
   }
+  if (nestsDeeperThan(notification, MAX_JSON_DEPTH)) {
+    throw new ValidationError(`the notification nests deeper than ${MAX_JSON_DEPTH} levels`);
+  }
   const out: SesNormalised = { envelopes: [], rejected: [] };
   if (type === 'Received') {
     const received = SesReceivedNotificationSchema.safeParse(notification);
@@ -118,7 +122,9 @@ export async function normaliseSesNotification(
     return out;
   }
   if (type !== 'Bounce' && type !== 'Complaint' && type !== 'Delivery') {
-    out.rejected.push({ pointer: '', reason: `unsupported SES notification type ${JSON.stringify(type)}` });
+    // The type is named only when it looks like one (Open, Rendering Failure...): reasons quote no payload values.
+    const named = /^[A-Za-z][A-Za-z ]{0,63}$/.test(type) ? ` ${JSON.stringify(type)}` : '';
+    out.rejected.push({ pointer: '', reason: `unsupported SES notification type${named}` });
     return out;
   }
   const sending = SesSendingNotificationSchema.safeParse(notification);

@@ -2,7 +2,15 @@ import * as z from 'zod';
 import type { EnvelopeInput, Identity } from '#shared/domain/envelope.js';
 import { normalisePhone } from '#shared/domain/identity.js';
 import { ValidationError } from '#shared/errors.js';
-import { collect, type Normalised, RejectedItem, type Rejection, rejectInvalid } from '../normalised.js';
+import {
+  collect,
+  MAX_JSON_DEPTH,
+  type Normalised,
+  nestsDeeperThan,
+  RejectedItem,
+  type Rejection,
+  rejectInvalid,
+} from '../normalised.js';
 import {
   WhatsAppChangeSchema,
   type WhatsAppContact,
@@ -70,6 +78,9 @@ export function normaliseWhatsApp(payload: unknown, ctx: WhatsAppNormaliseContex
   const kind = ObjectKindSchema.safeParse(payload);
   if (!kind.success) {
     throw new ValidationError('not a WhatsApp Business Account webhook', { cause: kind.error });
+  }
+  if (nestsDeeperThan(payload, MAX_JSON_DEPTH)) {
+    throw new ValidationError(`the body nests deeper than ${MAX_JSON_DEPTH} levels`);
   }
   const out: WhatsAppNormalised = { envelopes: [], rejected: [] };
   const body = BodyShellSchema.safeParse(payload);
@@ -354,7 +365,7 @@ function interactiveContent(interactive: NonNullable<WhatsAppMessage['interactiv
 function flowResponse(json: string): Record<string, unknown> {
   try {
     const parsed: unknown = JSON.parse(json);
-    if (isRecord(parsed)) return { response: parsed };
+    if (isRecord(parsed) && !nestsDeeperThan(parsed, MAX_JSON_DEPTH)) return { response: parsed };
   } catch {
     // Not JSON: keep the string as Meta sent it.
   }

@@ -1,0 +1,416 @@
+import { createHmac, sign } from 'node:crypto';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import twilio from 'twilio';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { type SnsMessage, snsStringToSign } from '#shared/channels/ses/sns.js';
+import { loadConfig } from '#shared/config/config.js';
+import type { Customer } from '#shared/domain/timeline.js';
+import { type LocalRuntime, startLocalRuntime } from '#shared/local/runtime.js';
+import { logger } from '#shared/log.js';
+
+// `npm test` runs with POWERTOOLS_LOG_LEVEL=SILENT, and the logger reads its level once, when
+// shared/log.ts is first imported: set INFO before any import (vi.hoisted runs first) so that lines are
+// really written, and captured below.
+const previousLevel = vi.hoisted(() => {
+  const previous = process.env.POWERTOOLS_LOG_LEVEL;
+  process.env.POWERTOOLS_LOG_LEVEL = 'INFO';
+  return previous;
+});
+
+/**
+ * A journey through the local runtime on several channels, an agent's reply, and bad requests, with
+ * every line written to stdout and stderr captured: none may carry message text, a phone number in any
+ * format, an email address, a name, a bearer token or a provider secret.
+ */
+
+const META_SECRET = 'log-privacy-meta-secret-9f2c';
+const TWILIO_TOKEN = 'log-privacy-twilio-token-71aa';
+const AGENT_TOKEN = 'log-privacy-agent-token-4d0e';
+const WRONG_TOKEN = 'log-privacy-wrong-token-c3b8';
+const fixture = (path: string) => new URL(`../fixtures/${path}`, import.meta.url);
+const CERT_FILE = fixture('ses/test-signing-cert.pem').pathname;
+const SNS_KEY = readFileSync(fixture('ses/test-signing-key.pem'), 'utf8');
+const TOPIC = 'arn:aws:sns:us-east-1:123456789012:inbound';
+
+const PHONE_E164 = '+14155550142';
+const PHONE_DIGITS = '14155550142';
+const NAME = 'Dana Whitfield';
+const EMAIL = 'dana.whitfield@example.org';
+const PAGE = '682498302938465';
+const PSID = '7719355012';
+const TEXTS = {
+  whatsapp: 'WhatsApp: my parcel to Zanzibar is late',
+  sms: 'SMS: still waiting for the Zanzibar parcel',
+  messenger: 'Messenger: the kumquat order never came',
+  email: 'Email: writing about the quince delivery',
+  transcript: 'Voicemail: please call me about the persimmon box',
+  reply: 'Reply: your marmalade ships tomorrow',
+  refused: 'Refused: forged text about the tamarind',
+  rejected: 'Rejected: item without sender about the lychee',
+  badReply: 'Bad reply: about the loquat',
+};
+
+/** What must never appear in a log line (compared case-insensitively). */
+const FORBIDDEN: string[] = [
+  PHONE_E164,
+  PHONE_DIGITS,
+  '4155550142',
+  '(415) 555',
+  '415-555',
+  '415 555',
+  '555-0142',
+  '555 0142',
+  NAME,
+  'Whitfield',
+  EMAIL,
+  '@example.org',
+  AGENT_TOKEN,
+  WRONG_TOKEN,
+  META_SECRET,
+  TWILIO_TOKEN,
+  ...Object.values(TEXTS),
+  // One distinctive word of each text, so a truncated or re-cased quote is caught too.
+  'Zanzibar',
+  'kumquat',
+  'quince',
+  'persimmon',
+  'marmalade',
+  'tamarind',
+  'lychee',
+  'loquat',
+];
+
+function decoded(line: string): string {
+  try {
+    return decodeURIComponent(line);
+  } catch {
+    return line;
+  }
+}
+
+describe('local runtime: logs carry ids and codes, never personal data or secrets', () => {
+  let dataDir: string;
+  let runtime: LocalRuntime;
+  const lines: string[] = [];
+  const restores: (() => void)[] = [];
+
+  /** Captures every write to a stream (not passed on: the run's own output stays quiet). */
+  const capture = (stream: NodeJS.WriteStream) => {
+    const spy = vi.spyOn(stream, 'write').mockImplementation(((
+      chunk: string | Uint8Array,
+      ...rest: unknown[]
+    ) => {
+      lines.push(...(typeof chunk === 'string' ? chunk : Buffer.from(chunk).toString('utf8')).split('\n'));
+      const callback = rest.find((r) => typeof r === 'function') as (() => void) | undefined;
+      callback?.();
+      return true;
+    }) as typeof stream.write);
+    restores.push(() => spy.mockRestore());
+  };
+
+  beforeAll(async () => {
+    capture(process.stdout);
+    capture(process.stderr);
+    for (const method of ['log', 'info', 'warn', 'error', 'debug', 'trace'] as const) {
+      const spy = vi.spyOn(console, method).mockImplementation((...args: unknown[]) => {
+        lines.push(...args.map(String).join(' ').split('\n'));
+      });
+      restores.push(() => spy.mockRestore());
+    }
+    dataDir = mkdtempSync(join(tmpdir(), 'threadline-log-privacy-'));
+    runtime = await startLocalRuntime({
+      config: loadConfig({
+        PORT: '0',
+        DATA_DIR: dataDir,
+        META_APP_SECRET: META_SECRET,
+        META_VERIFY_TOKEN: 'v',
+        TWILIO_AUTH_TOKEN: TWILIO_TOKEN,
+        SNS_TRUSTED_CERT_FILE: CERT_FILE,
+        AGENT_TOKENS: `agent-priv:${AGENT_TOKEN}`,
+      }),
+      persist: false,
+      queue: { visibilityTimeoutMs: 1000, pollIntervalMs: 5 },
+    });
+  });
+
+  afterAll(async () => {
+    await runtime?.close();
+    for (const restore of restores.reverse()) restore();
+    if (previousLevel === undefined) delete process.env.POWERTOOLS_LOG_LEVEL;
+    else process.env.POWERTOOLS_LOG_LEVEL = previousLevel;
+    rmSync(dataDir, { recursive: true, force: true });
+  });
+
+  const post = (path: string, body: string, headers: Record<string, string>) =>
+    fetch(`${runtime.url}${path}`, { method: 'POST', headers, body });
+
+  const meta = async (path: string, payload: unknown, secret = META_SECRET) => {
+    const body = JSON.stringify(payload);
+    const signature = `sha256=${createHmac('sha256', secret).update(body).digest('hex')}`;
+    const res = await post(path, body, {
+      'content-type': 'application/json',
+      'x-hub-signature-256': signature,
+    });
+    return res.status;
+  };
+
+  const twilioPost = async (path: string, params: Record<string, string>, token = TWILIO_TOKEN) => {
+    const url = `${runtime.url}${path}`;
+    const res = await post(path, new URLSearchParams(params).toString(), {
+      'content-type': 'application/x-www-form-urlencoded',
+      'x-twilio-signature': twilio.getExpectedTwilioSignature(token, url, params),
+    });
+    return { status: res.status, text: await res.text() };
+  };
+
+  const agent = async (method: string, path: string, body?: unknown, token = AGENT_TOKEN) => {
+    const res = await fetch(`${runtime.url}${path}`, {
+      method,
+      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+      ...(body === undefined ? {} : { body: typeof body === 'string' ? body : JSON.stringify(body) }),
+    });
+    return { status: res.status, json: (await res.json()) as Record<string, unknown> };
+  };
+
+  const whatsapp = (id: string, text: string, message: Record<string, unknown> = {}) => ({
+    object: 'whatsapp_business_account',
+    entry: [
+      {
+        id: 'WABA',
+        changes: [
+          {
+            field: 'messages',
+            value: {
+              messaging_product: 'whatsapp',
+              metadata: { display_phone_number: '15550783881', phone_number_id: '106540352242922' },
+              contacts: [{ profile: { name: NAME }, wa_id: PHONE_DIGITS }],
+              messages: [
+                {
+                  from: PHONE_DIGITS,
+                  id,
+                  timestamp: String(Math.floor(Date.now() / 1000)),
+                  type: 'text',
+                  text: { body: text },
+                  ...message,
+                },
+              ],
+            },
+          },
+        ],
+      },
+    ],
+  });
+
+  const email = async () => {
+    const at = new Date().toISOString();
+    const mime = [
+      `From: ${NAME} <Dana.Whitfield@Example.org>`,
+      'To: support@shop.example',
+      `Subject: ${TEXTS.email}`,
+      'Message-ID: <log-privacy-1@example.org>',
+      `Date: ${new Date(at).toUTCString()}`,
+      'Content-Type: text/plain; charset=UTF-8',
+      '',
+      `${TEXTS.email}\n\n--\n${NAME}\n+1 (415) 555-0142`,
+      '',
+    ].join('\r\n');
+    const notification = {
+      notificationType: 'Received',
+      receipt: {
+        timestamp: at,
+        recipients: ['support@shop.example'],
+        spamVerdict: { status: 'PASS' },
+        virusVerdict: { status: 'PASS' },
+        spfVerdict: { status: 'PASS' },
+        dkimVerdict: { status: 'PASS' },
+        dmarcVerdict: { status: 'PASS' },
+        action: { type: 'SNS', topicArn: TOPIC, encoding: 'BASE64' },
+      },
+      mail: {
+        timestamp: at,
+        source: EMAIL,
+        messageId: 'ses-log-privacy-1',
+        destination: ['support@shop.example'],
+        headersTruncated: false,
+        headers: [],
+        commonHeaders: { from: [`${NAME} <${EMAIL}>`], to: ['support@shop.example'], subject: TEXTS.email },
+      },
+      content: Buffer.from(mime).toString('base64'),
+    };
+    const message = {
+      Type: 'Notification',
+      MessageId: 'sns-log-privacy-1',
+      TopicArn: TOPIC,
+      Message: JSON.stringify(notification),
+      Timestamp: at,
+      SignatureVersion: '2',
+      Signature: '',
+      SigningCertURL: 'https://sns.us-east-1.amazonaws.com/SimpleNotificationService-log-privacy.pem',
+    } as SnsMessage;
+    message.Signature = sign('RSA-SHA256', Buffer.from(snsStringToSign(message), 'utf8'), SNS_KEY).toString(
+      'base64',
+    );
+    const res = await post('/webhooks/ses', JSON.stringify(message), {
+      'content-type': 'text/plain; charset=UTF-8',
+      'x-amz-sns-message-type': 'Notification',
+    });
+    return res.status;
+  };
+
+  it('logs the journey and its failures without a single personal value', async () => {
+    expect(logger.getLevelName()).toBe('INFO');
+    const call = {
+      CallSid: 'CAlogprivacy0000000000000000000001',
+      AccountSid: 'AClogprivacy000000000000000000000',
+      From: PHONE_E164,
+      To: '+15005550006',
+      CallStatus: 'ringing',
+      Direction: 'inbound',
+    };
+
+    // The journey: WhatsApp, SMS, Messenger, email, a call with its voicemail and transcript.
+    expect(await meta('/webhooks/whatsapp', whatsapp('wamid.PRIV1', TEXTS.whatsapp))).toBe(200);
+    expect(
+      (
+        await twilioPost('/webhooks/twilio/sms', {
+          MessageSid: 'SMlogprivacy0000000000000000000001',
+          AccountSid: call.AccountSid,
+          From: PHONE_E164,
+          To: '+15005550006',
+          Body: TEXTS.sms,
+          NumMedia: '0',
+        })
+      ).status,
+    ).toBe(200);
+    expect(
+      await meta('/webhooks/meta', {
+        object: 'page',
+        entry: [
+          {
+            id: PAGE,
+            time: Date.now(),
+            messaging: [
+              {
+                sender: { id: PSID },
+                recipient: { id: PAGE },
+                timestamp: Date.now(),
+                message: { mid: 'm_logprivacy1', text: TEXTS.messenger },
+              },
+            ],
+          },
+        ],
+      }),
+    ).toBe(200);
+    expect(await email()).toBe(200);
+    expect((await twilioPost('/webhooks/twilio/voice', call)).status).toBe(200);
+    const recording = `/webhooks/twilio/voice/recording?${new URLSearchParams({ From: PHONE_E164, To: call.To })}`;
+    expect(
+      (
+        await twilioPost(recording, {
+          AccountSid: call.AccountSid,
+          CallSid: call.CallSid,
+          RecordingSid: 'RElogprivacy0000000000000000000001',
+          RecordingUrl:
+            'https://api.twilio.com/2010-04-01/Accounts/AC/Recordings/RElogprivacy0000000000000000000001',
+          RecordingStatus: 'completed',
+          RecordingDuration: '9',
+        })
+      ).status,
+    ).toBe(204);
+    expect(
+      (
+        await twilioPost('/webhooks/twilio/voice/transcription', {
+          ...call,
+          CallStatus: 'completed',
+          TranscriptionSid: 'TRlogprivacy0000000000000000000001',
+          TranscriptionStatus: 'completed',
+          TranscriptionText: TEXTS.transcript,
+        })
+      ).status,
+    ).toBe(204);
+    await runtime.idle();
+
+    // An agent finds her and answers on WhatsApp, through the API; the sender hands it to the outbox.
+    const found = await agent('GET', `/api/customers?q=${encodeURIComponent(PHONE_E164)}`);
+    const [dana] = found.json.items as Customer[];
+    expect(dana?.openConversationId).toBeDefined();
+    const reply = await agent('POST', `/api/conversations/${dana?.openConversationId}/replies`, {
+      text: TEXTS.reply,
+      channel: 'whatsapp',
+    });
+    expect(reply.status).toBe(202);
+    await runtime.idle();
+    expect(runtime.outbox.entries().map((e) => e.message.text)).toContain(TEXTS.reply);
+
+    // Bad requests, each carrying personal data where a careless log would pick it up.
+    expect(await meta('/webhooks/whatsapp', whatsapp('wamid.PRIV2', TEXTS.refused), 'forged-secret')).toBe(
+      401,
+    );
+    expect(
+      await meta(
+        '/webhooks/whatsapp',
+        whatsapp('wamid.PRIV3', TEXTS.rejected, { timestamp: `${NAME} ${PHONE_E164}` }),
+      ),
+    ).toBe(200);
+    expect(
+      (await twilioPost('/webhooks/twilio/sms', { From: PHONE_E164, Body: TEXTS.refused }, 'forged')).status,
+    ).toBe(403);
+    expect(
+      (
+        await twilioPost('/webhooks/twilio/status', {
+          MessageSid: 'SMx',
+          To: PHONE_E164,
+          MessageStatus: EMAIL,
+        })
+      ).status,
+    ).toBe(400);
+    expect(
+      (await twilioPost('/webhooks/twilio/voice', { ...call, From: 'anonymous', CallSid: 'CAanon' })).status,
+    ).toBe(200);
+    expect((await agent('GET', '/api/conversations', undefined, WRONG_TOKEN)).status).toBe(401);
+    expect((await agent('GET', `/api/customers/${PHONE_DIGITS}`)).status).toBe(404);
+    expect((await agent('GET', `/api/customers/${encodeURIComponent(PHONE_E164)}/timeline`)).status).toBe(
+      400,
+    );
+    expect((await agent('GET', `/api/customers/${encodeURIComponent(EMAIL)}`)).status).toBe(400);
+    expect(
+      (await agent('POST', `/api/conversations/${PHONE_DIGITS}/replies`, { text: TEXTS.badReply })).status,
+    ).toBe(404);
+    expect(
+      (
+        await agent('POST', `/api/conversations/${dana?.openConversationId}/replies`, {
+          text: TEXTS.badReply,
+          channel: 'carrier-pigeon',
+        })
+      ).status,
+    ).toBe(400);
+    expect((await agent('POST', `/api/customers/${dana?.id}/merge`, `{"customerId":"${NAME}"`)).status).toBe(
+      400,
+    );
+    await runtime.idle();
+
+    // The logs were written and captured: JSON lines from the service, for the journey and the failures.
+    const records = lines
+      .filter((line) => line.trim().startsWith('{'))
+      .map((line) => JSON.parse(line) as { level: string; message: string; service: string });
+    expect(records.length).toBeGreaterThanOrEqual(20);
+    expect(records.every((r) => r.service === 'threadline')).toBe(true);
+    const messages = records.map((r) => r.message);
+    expect(messages.filter((m) => m === 'webhook accepted').length).toBeGreaterThanOrEqual(7);
+    expect(messages).toContain('reply sent');
+    expect(messages).toContain('webhook item rejected');
+    expect(messages.filter((m) => m === 'request failed').length).toBeGreaterThanOrEqual(9);
+
+    // And not one of them, nor any other line written, holds a personal value or a secret.
+    const leaks = lines.flatMap((line) => {
+      // Percent-decoded too: a path or a query would carry `dana.whitfield%40example.org`.
+      const forms = [line, decoded(line)].map((form) => form.toLowerCase());
+      return FORBIDDEN.filter((value) => forms.some((form) => form.includes(value.toLowerCase()))).map(
+        (value) => `${value} in ${line}`,
+      );
+    });
+    expect(leaks).toEqual([]);
+  });
+});

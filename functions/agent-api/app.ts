@@ -11,6 +11,14 @@ import { notFound, onError } from '#shared/http/on-error.js';
 import type { OutboxEntry } from '#shared/local/outbox.js';
 import type { CustomerExport, ErasureReport } from '#shared/store/customer-admin.js';
 import type { Page, Suggestion } from '#shared/store/dynamo-store.js';
+import {
+  AssignRequestSchema,
+  DOCS_PAGE,
+  IdSchema,
+  NoteRequestSchema,
+  OtherCustomerSchema,
+  openApiDocument,
+} from './openapi.js';
 
 /** The reads the agent API makes. */
 export interface AgentStore {
@@ -68,7 +76,6 @@ export interface AgentAppDeps {
 
 type Env = { Variables: { agentId: string } };
 
-const IdSchema = z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'not a valid id');
 const LimitSchema = z.coerce.number().int().min(1).max(200).default(50);
 const CursorSchema = z.string().max(4096).optional();
 /** The largest request body: a reply is at most 64 Ki characters of text, ten attachments and a template. */
@@ -107,7 +114,13 @@ export function createAgentApp(deps: AgentAppDeps): Hono<Env> {
   app.onError(onError);
   app.notFound(notFound);
 
+  // The API's description is public: it holds no customer data, and a browser can open the page.
+  const document = openApiDocument();
+  app.get('/api/openapi.json', (c) => c.json(document));
+  app.get('/api/docs', (c) => c.html(DOCS_PAGE));
+
   app.use('/api/*', async (c, next) => {
+    if (c.req.path === '/api/openapi.json' || c.req.path === '/api/docs') return next();
     const header = c.req.header('authorization') ?? '';
     const match = /^Bearer ([^\s]{1,4096})$/.exec(header);
     const agentId = match?.[1] ? await deps.authenticate(match[1]) : undefined;
@@ -148,7 +161,6 @@ export function createAgentApp(deps: AgentAppDeps): Hono<Env> {
     return c.json({ ...customer, openConversation, suggestions });
   });
 
-  const OtherCustomerSchema = z.object({ customerId: IdSchema });
   const body = async (c: { req: { arrayBuffer(): Promise<ArrayBuffer> } }): Promise<unknown> => {
     // Read outside the try: a body over the limit fails here, and bodyLimit answers 413.
     const bytes = await c.req.arrayBuffer();
@@ -227,7 +239,7 @@ export function createAgentApp(deps: AgentAppDeps): Hono<Env> {
 
   app.post('/api/conversations/:id/notes', async (c) => {
     const id = parse(IdSchema, c.req.param('id'));
-    const { text } = parse(z.object({ text: z.string().trim().min(1).max(65_536) }), await body(c));
+    const { text } = parse(NoteRequestSchema, await body(c));
     const item = await deps.admin.addNote(
       id,
       text,
@@ -240,17 +252,7 @@ export function createAgentApp(deps: AgentAppDeps): Hono<Env> {
 
   app.post('/api/conversations/:id/assign', async (c) => {
     const id = parse(IdSchema, c.req.param('id'));
-    const target = parse(
-      z
-        .object({
-          agentId: z.string().max(128).optional(),
-          queue: z.string().min(1).max(128).optional(),
-        })
-        .refine((t) => t.agentId !== undefined || t.queue !== undefined, {
-          message: 'name an agentId ("" to unassign, "me" for yourself) or a queue',
-        }),
-      await body(c),
-    );
+    const target = parse(AssignRequestSchema, await body(c));
     const agentId = target.agentId === 'me' ? c.get('agentId') : target.agentId;
     await deps.admin.assign(
       id,

@@ -51,6 +51,8 @@ async function main(): Promise<void> {
       '',
       'Agent API:',
       `  ${runtime.url}/api/customers?q=...   Authorization: Bearer ${agentToken}`,
+      `  ${runtime.url}/api/docs   (the OpenAPI document: /api/openapi.json)`,
+      `  ${runtime.url}/api/outbox (replies "sent" without provider credentials)`,
       '',
       'Development secrets in use (set them in the environment to override):',
       `  META_APP_SECRET=${config.META_APP_SECRET}`,

@@ -1,7 +1,7 @@
 import { Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import * as z from 'zod';
-import type { Identity } from '#shared/domain/envelope.js';
+import { ChannelSchema, type Identity } from '#shared/domain/envelope.js';
 import { normaliseEmail, normalisePhone, type PhoneOptions } from '#shared/domain/identity.js';
 import type { Clock } from '#shared/domain/ports.js';
 import { type ReplyDeps, ReplyRequestSchema, sendReply } from '#shared/domain/replies.js';
@@ -11,6 +11,7 @@ import { notFound, onError } from '#shared/http/on-error.js';
 import type { OutboxEntry } from '#shared/local/outbox.js';
 import type { CustomerExport, ErasureReport } from '#shared/store/customer-admin.js';
 import type { Page, Suggestion } from '#shared/store/dynamo-store.js';
+import type { InboxFilter } from '#shared/store/keys.js';
 import {
   AssignRequestSchema,
   DOCS_PAGE,
@@ -31,7 +32,7 @@ export interface AgentStore {
   ): Promise<Page<TimelineItem>>;
   getConversation(conversationId: string): Promise<Conversation | undefined>;
   inbox(
-    filter: { status: string; assignee?: string | undefined; queue?: string | undefined },
+    filter: InboxFilter,
     page: { limit: number; cursor?: string | undefined },
   ): Promise<Page<Conversation>>;
   suggestions(customerId: string): Promise<Suggestion[]>;
@@ -289,6 +290,7 @@ export function createAgentApp(deps: AgentAppDeps): Hono<Env> {
         status: z.enum(['open', 'resolved']).default('open'),
         assignee: z.string().max(128).optional(),
         queue: z.string().max(128).optional(),
+        channel: ChannelSchema.optional(),
         limit: LimitSchema,
         cursor: CursorSchema,
       }),
@@ -296,7 +298,7 @@ export function createAgentApp(deps: AgentAppDeps): Hono<Env> {
     );
     const assignee = query.assignee === 'me' ? c.get('agentId') : query.assignee;
     const page = await deps.store.inbox(
-      { status: query.status, assignee, queue: query.queue },
+      { status: query.status, assignee, queue: query.queue, channel: query.channel },
       { limit: query.limit, cursor: query.cursor },
     );
     return c.json(page);

@@ -1,4 +1,5 @@
 import * as z from 'zod';
+import { ChannelSchema } from '#shared/domain/envelope.js';
 import { ReplyRequestSchema } from '#shared/domain/replies.js';
 import { ConversationSchema, CustomerSchema, TimelineItemSchema } from '#shared/domain/timeline.js';
 import { SuggestionSchema } from '#shared/store/dynamo-store.js';
@@ -184,6 +185,7 @@ export function openApiDocument(): Record<string, unknown> {
             query('status', z.enum(['open', 'resolved']), 'default open'),
             query('assignee', z.string(), 'an agent id, `me` or `unassigned`'),
             query('queue', z.string(), 'a queue name'),
+            query('channel', ChannelSchema, 'conversations the customer wrote in on this channel'),
             ...cursorParams,
           ],
           responses: {

@@ -45,6 +45,7 @@ import {
   earlierWaitInput,
   getIdentityInput,
   getInput,
+  type InboxFilter,
   Keys,
   linkMessageRefInput,
   linkThreadInput,
@@ -742,7 +743,7 @@ export class DynamoStore implements ResolverStore {
 
   /** The inbox: conversations of a status, longest waiting first. */
   async inbox(
-    filter: { status: string; assignee?: string | undefined; queue?: string | undefined },
+    filter: InboxFilter,
     page: { limit: number; cursor?: string | undefined },
   ): Promise<Page<Conversation>> {
     // Decoded before the call, so a cursor we did not make is a 400, not an unavailable store.

@@ -371,10 +371,18 @@ export function queryCustomersByNameInput(table: string, prefix: string, limit: 
   };
 }
 
+/** What the inbox can be filtered by. */
+export interface InboxFilter {
+  status: string;
+  assignee?: string | undefined;
+  queue?: string | undefined;
+  channel?: Channel | undefined;
+}
+
 /** The inbox: conversations of one status, longest waiting first. */
 export function queryInboxInput(
   table: string,
-  filter: { status: string; assignee?: string | undefined; queue?: string | undefined },
+  filter: InboxFilter,
   page: { limit: number; startKey?: Record<string, unknown> | undefined },
 ): QueryCommandInput {
   const names: Record<string, string> = {};
@@ -390,6 +398,11 @@ export function queryInboxInput(
     names['#queue'] = 'queue';
     values[':queue'] = filter.queue;
     filters.push('#queue = :queue');
+  }
+  if (filter.channel) {
+    // Any channel the customer wrote on in the conversation.
+    values[':channel'] = filter.channel;
+    filters.push('contains(channels, :channel)');
   }
   return {
     TableName: table,

@@ -191,6 +191,14 @@ describe('local runtime: an agent replies on WhatsApp and the statuses come back
       items: { id: string }[];
     };
     expect(mine.items.map((c) => c.id)).toEqual([conversationId]);
+    const byChannel = async (channel: string) =>
+      (
+        (await (await api('GET', `/api/conversations?channel=${channel}`)).json()) as {
+          items: { id: string }[];
+        }
+      ).items.map((c) => c.id);
+    expect(await byChannel('whatsapp')).toContain(conversationId);
+    expect(await byChannel('email')).not.toContain(conversationId);
     expect(
       (await api('POST', `/api/conversations/${conversationId}/notes`, { text: 'Address change approved' }))
         .status,

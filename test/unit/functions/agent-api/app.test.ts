@@ -202,11 +202,14 @@ describe('agent API', () => {
 
   it('reads the inbox with "me" as the calling agent', async () => {
     const store = fakeStore();
-    const res = await app(store).request('/api/conversations?assignee=me&queue=billing&limit=5', auth);
+    const res = await app(store).request(
+      '/api/conversations?assignee=me&queue=billing&channel=sms&limit=5',
+      auth,
+    );
     expect(res.status).toBe(200);
     expect(store.inboxCalls).toEqual([
       {
-        filter: { status: 'open', assignee: 'agent-7', queue: 'billing' },
+        filter: { status: 'open', assignee: 'agent-7', queue: 'billing', channel: 'sms' },
         page: { limit: 5, cursor: undefined },
       },
     ]);

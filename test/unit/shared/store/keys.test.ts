@@ -206,4 +206,10 @@ describe('key builders', () => {
     expect(input.FilterExpression).toBe('attribute_not_exists(assignee) AND #queue = :queue');
     expect(input.ExpressionAttributeValues).toEqual({ ':pk': 'INBOX#open', ':queue': 'billing' });
   });
+
+  it('filters the inbox for conversations the customer wrote in on a channel', () => {
+    const input = queryInboxInput('t', { status: 'open', channel: 'email' }, { limit: 20 });
+    expect(input.FilterExpression).toBe('contains(channels, :channel)');
+    expect(input.ExpressionAttributeValues).toEqual({ ':pk': 'INBOX#open', ':channel': 'email' });
+  });
 });

@@ -18,6 +18,7 @@ import {
 import type { Envelope } from '#shared/domain/envelope.js';
 import type { Clock, EnvelopeQueue } from '#shared/domain/ports.js';
 import { PayloadTooLargeError, UnavailableError, ValidationError } from '#shared/errors.js';
+import { enqueueEnvelopes } from '#shared/http/enqueue.js';
 import { notFound, onError } from '#shared/http/on-error.js';
 import { logger } from '#shared/log.js';
 
@@ -110,7 +111,7 @@ export function createSesApp(deps: SesAppDeps): Hono {
       }
 
       const normalised = await normaliseSnsMessage(message.Message, message.MessageId, deps);
-      await deps.queue.enqueue(normalised.envelopes);
+      await enqueueEnvelopes(deps.queue, normalised.envelopes);
       logger.info('webhook accepted', { ...fields, envelopes: normalised.envelopes.length });
       return c.text('OK', 200);
     },
@@ -150,7 +151,7 @@ export async function handleSnsEvent(event: SNSEvent, deps: SesEventDeps): Promi
       logger.warn('sns record rejected', { provider: 'ses', snsMessageId, reason: error.message });
     }
   }
-  await deps.queue.enqueue(envelopes);
+  await enqueueEnvelopes(deps.queue, envelopes);
   logger.info('sns event accepted', {
     provider: 'ses',
     records: event.Records.length,

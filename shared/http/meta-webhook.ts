@@ -6,6 +6,7 @@ import type { Envelope } from '../domain/envelope.js';
 import type { Clock, EnvelopeQueue } from '../domain/ports.js';
 import { PayloadTooLargeError, UnauthorizedError, ValidationError } from '../errors.js';
 import { logger } from '../log.js';
+import { enqueueEnvelopes } from './enqueue.js';
 import { notFound, onError } from './on-error.js';
 
 /** What a webhook signed with a Meta app secret needs. */
@@ -81,7 +82,7 @@ export function createMetaWebhookApp(spec: MetaWebhookSpec, deps: MetaWebhookDep
           reason: r.reason,
         });
       }
-      await deps.queue.enqueue(envelopes);
+      await enqueueEnvelopes(deps.queue, envelopes);
       logger.info('webhook accepted', { provider: spec.provider, bodySha256, envelopes: envelopes.length });
       return c.text(spec.ack, 200);
     },

@@ -4,8 +4,9 @@ import { bodyLimit } from 'hono/body-limit';
 import { authenticateTwilioRequest, twilioSignedUrl } from '../channels/twilio/signature.js';
 import type { Envelope } from '../domain/envelope.js';
 import type { Clock, EnvelopeQueue } from '../domain/ports.js';
-import { PayloadTooLargeError, ThreadlineError, UnavailableError } from '../errors.js';
+import { PayloadTooLargeError } from '../errors.js';
 import { logger } from '../log.js';
+import { enqueueEnvelopes } from './enqueue.js';
 
 /** What every Twilio webhook needs. */
 export interface TwilioWebhookDeps {
@@ -55,14 +56,7 @@ export async function enqueueTwilio(
   bodySha256: string,
 ): Promise<void> {
   const [first] = envelopes;
-  if (first) {
-    try {
-      await queue.enqueue(envelopes);
-    } catch (error) {
-      if (error instanceof ThreadlineError) throw error;
-      throw new UnavailableError('the queue did not accept the envelopes', { cause: error });
-    }
-  }
+  await enqueueEnvelopes(queue, envelopes);
   logger.info('webhook accepted', {
     provider: 'twilio',
     bodySha256,

@@ -13,12 +13,13 @@ const VECTOR = 'sha256=9a5c9d1aca4e2ba45cf25664677cc12dc0013185eb267c1ee20aec841
 const sign = (body: string, secret = SECRET) =>
   `sha256=${createHmac('sha256', secret).update(body).digest('hex')}`;
 
-function setup(options: { failEnqueue?: boolean; maxBodyBytes?: number } = {}) {
+function setup(options: { failEnqueue?: boolean; crashEnqueue?: boolean; maxBodyBytes?: number } = {}) {
   const queued: Envelope[] = [];
   const app = createWhatsAppApp({
     queue: {
       enqueue: async (envelopes) => {
         if (options.failEnqueue) throw new UnavailableError('queue refused the batch');
+        if (options.crashEnqueue) throw new Error('ENOSPC: no space left on device');
         queued.push(...envelopes);
       },
     },
@@ -91,6 +92,13 @@ describe('WhatsApp webhook', () => {
 
   it('answers 503 when the queue refuses the envelopes, so Meta retries', async () => {
     const { post } = setup({ failEnqueue: true });
+    const res = await post(RAW, VECTOR);
+    expect(res.status).toBe(503);
+    expect(((await res.json()) as { error: { code: string } }).error.code).toBe('unavailable');
+  });
+
+  it('answers 503, not 500, when the queue fails in a way it did not foresee', async () => {
+    const { post } = setup({ crashEnqueue: true });
     const res = await post(RAW, VECTOR);
     expect(res.status).toBe(503);
     expect(((await res.json()) as { error: { code: string } }).error.code).toBe('unavailable');

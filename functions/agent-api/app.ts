@@ -1,6 +1,12 @@
 import { Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import * as z from 'zod';
+import {
+  type Agent,
+  type AgentProfile,
+  AgentUpdateSchema,
+  applyAgentUpdate,
+} from '#shared/domain/assignment.js';
 import { ChannelSchema, type Identity } from '#shared/domain/envelope.js';
 import { normaliseEmail, normalisePhone, type PhoneOptions } from '#shared/domain/identity.js';
 import type { Clock } from '#shared/domain/ports.js';
@@ -36,6 +42,9 @@ export interface AgentStore {
     page: { limit: number; cursor?: string | undefined },
   ): Promise<Page<Conversation>>;
   suggestions(customerId: string): Promise<Suggestion[]>;
+  getAgent(agentId: string): Promise<AgentProfile | undefined>;
+  putAgent(agent: AgentProfile): Promise<void>;
+  listAgents(): Promise<Agent[]>;
 }
 
 /** The changes agents make to customers and conversations. */
@@ -236,6 +245,24 @@ export function createAgentApp(deps: AgentAppDeps): Hono<Env> {
   app.get('/api/outbox', (c) => {
     if (!deps.outbox) throw new NotFoundError('no local outbox: replies go to the providers');
     return c.json({ items: deps.outbox(), cursor: null });
+  });
+
+  app.get('/api/agents', async (c) => {
+    const agents = await deps.store.listAgents();
+    return c.json({ items: agents.sort((a, b) => (a.id < b.id ? -1 : 1)), cursor: null });
+  });
+
+  app.put('/api/agents/me', async (c) => {
+    const update = parse(AgentUpdateSchema, await body(c));
+    const agentId = c.get('agentId');
+    const agent = applyAgentUpdate(
+      agentId,
+      await deps.store.getAgent(agentId),
+      update,
+      deps.clock.now().toISOString(),
+    );
+    await deps.store.putAgent(agent);
+    return c.json(agent);
   });
 
   app.post('/api/conversations/:id/notes', async (c) => {

@@ -1,4 +1,5 @@
 import * as z from 'zod';
+import { AgentProfileSchema, AgentSchema, AgentUpdateSchema } from '#shared/domain/assignment.js';
 import { ChannelSchema } from '#shared/domain/envelope.js';
 import { ReplyRequestSchema } from '#shared/domain/replies.js';
 import { ConversationSchema, CustomerSchema, TimelineItemSchema } from '#shared/domain/timeline.js';
@@ -215,6 +216,26 @@ export function openApiDocument(): Record<string, unknown> {
               ...json(z.object({ reply: TimelineItemSchema })),
             },
             ...errors(400, 401, 404, 409, 422, 503),
+          },
+        },
+      },
+      '/api/agents': {
+        get: {
+          summary: 'Every registered agent: queues, languages, capacity, presence and open conversations',
+          responses: {
+            200: { description: 'the agents', ...json(page(AgentSchema)) },
+            ...errors(401),
+          },
+        },
+      },
+      '/api/agents/me': {
+        put: {
+          summary:
+            'Register or update yourself for assignment (only the fields given change; a new agent is away, in no queue, with capacity 5)',
+          requestBody: input(AgentUpdateSchema),
+          responses: {
+            200: { description: 'the agent', ...json(AgentProfileSchema) },
+            ...errors(400, 401),
           },
         },
       },

@@ -1,16 +1,36 @@
 import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-powertools/batch';
 import type { SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
-import { EnvelopeSchema } from '#shared/domain/envelope.js';
-import { applyEnvelope, type ResolverDeps } from '#shared/domain/resolver.js';
+import { type Envelope, EnvelopeSchema } from '#shared/domain/envelope.js';
+import { applyEnvelope, messageItemId, type ResolverDeps } from '#shared/domain/resolver.js';
+import type { TimelineItem } from '#shared/domain/timeline.js';
 import { ThreadlineError, ValidationError } from '#shared/errors.js';
 import { logger } from '#shared/log.js';
+
+/** Routes an inbound item the resolver has just written (`routeInbound` bound to its dependencies). */
+export type RouteFn = (input: {
+  customerId: string;
+  conversationId: string;
+  item: TimelineItem;
+}) => Promise<unknown>;
+
+/** The timeline id of an envelope the router decides about: an inbound message or a voicemail. */
+function routableItemId(envelope: Envelope): string | undefined {
+  if (envelope.kind === 'message' && envelope.direction === 'inbound') return messageItemId(envelope);
+  if (envelope.kind === 'call' && envelope.direction === 'inbound' && envelope.event === 'voicemail') {
+    return envelope.id;
+  }
+  return undefined;
+}
 
 /**
  * The resolver's SQS consumer: each record is one envelope, applied on its own so one bad record
  * fails alone (partial batch response) and is redelivered, then dead-lettered, without holding back
  * the rest of its batch.
  */
-export function createResolverConsumer(deps: ResolverDeps): (event: SQSEvent) => Promise<SQSBatchResponse> {
+export function createResolverConsumer(
+  deps: ResolverDeps,
+  options: { route?: RouteFn | undefined } = {},
+): (event: SQSEvent) => Promise<SQSBatchResponse> {
   const recordHandler = async (record: SQSRecord): Promise<void> => {
     let body: unknown;
     try {
@@ -24,7 +44,21 @@ export function createResolverConsumer(deps: ResolverDeps): (event: SQSEvent) =>
       throw new ValidationError(`record ${record.messageId} is not an envelope`, { cause: parsed.error });
     }
     try {
-      await applyEnvelope(deps, parsed.data);
+      const envelope = parsed.data;
+      const result = await applyEnvelope(deps, envelope);
+      // Routing runs after the envelope is applied; a failure retries the record, and both steps are
+      // idempotent, so the redelivery completes whichever was left undone.
+      const itemId = options.route ? routableItemId(envelope) : undefined;
+      if (options.route && itemId && result.customerId && result.conversationId) {
+        const item = await deps.store.getTimelineItem(result.customerId, envelope.occurredAt, itemId);
+        if (item) {
+          await options.route({
+            customerId: result.customerId,
+            conversationId: item.conversationId ?? result.conversationId,
+            item,
+          });
+        }
+      }
     } catch (error) {
       // Ids and error names only: the record body is customer data.
       logger.warn('envelope failed, will be retried', {

@@ -35,6 +35,8 @@ export const ConfigSchema = z.object({
   /** The SES configuration set replies are sent with (set by the stack), so bounces come back. */
   SES_CONFIGURATION_SET: z.string().min(1).optional(),
   SNS_TRUSTED_CERT_FILE: z.string().min(1).optional(),
+  /** The routing policy (JSON, see shared/routing/README.md); the shipped default when unset. */
+  ROUTING_POLICY_FILE: z.string().min(1).optional(),
   /** SNS topics the SES webhook accepts (comma-separated ARNs); unset accepts any (local only). */
   SNS_TOPIC_ARNS: z
     .string()

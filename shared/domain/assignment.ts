@@ -104,3 +104,35 @@ export function nextWaitingConversation(
   }
   return next;
 }
+
+/** An agent as registered: what they set through `PUT /api/agents/me`. */
+export const AgentProfileSchema = AgentSchema.omit({ openConversations: true }).extend({
+  updatedAt: z.iso.datetime(),
+});
+export type AgentProfile = z.infer<typeof AgentProfileSchema>;
+
+/** The body of `PUT /api/agents/me`: only the fields given change. */
+export const AgentUpdateSchema = z.strictObject({
+  presence: AgentPresenceSchema.optional(),
+  queues: z.array(z.string().trim().min(1).max(64)).max(50).optional(),
+  languages: z.array(LanguageTagSchema).max(20).optional(),
+  capacity: z.number().int().min(0).max(100).optional(),
+});
+export type AgentUpdate = z.infer<typeof AgentUpdateSchema>;
+
+/** A new agent: away, in no queue, speaking no declared language, room for five conversations. */
+export function applyAgentUpdate(
+  agentId: string,
+  current: AgentProfile | undefined,
+  update: AgentUpdate,
+  now: string,
+): AgentProfile {
+  return {
+    id: agentId,
+    presence: update.presence ?? current?.presence ?? 'away',
+    queues: update.queues ?? current?.queues ?? [],
+    languages: update.languages ?? current?.languages ?? [],
+    capacity: update.capacity ?? current?.capacity ?? 5,
+    updatedAt: now,
+  };
+}

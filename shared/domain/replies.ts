@@ -144,7 +144,12 @@ export interface ReplyStore {
   /** Keeps the reply under its id once; answers the stored one when it was there already. */
   putReply(message: OutboundMessage): Promise<{ message: OutboundMessage; created: boolean }>;
   putTimelineItem(item: TimelineItem, raw: unknown): Promise<boolean>;
+  /** Remembers the agent whose reply was last queued to the customer (assignment prefers them). */
+  setLastAgent(customerId: string, agentId: string, at: string): Promise<void>;
 }
+
+/** Who writes a reply: an agent, or the AI responder. */
+export type ReplyAuthor = OutboundMessage['author'];
 
 /** Where replies go to be sent. */
 export interface OutboundQueue {
@@ -202,11 +207,15 @@ export async function sendReply(
     conversationId: string;
     request: ReplyRequest;
     agentId: string;
+    /** Who writes; the agent `agentId` when unset. */
+    author?: ReplyAuthor | undefined;
     idempotencyKey?: string | undefined;
   },
 ): Promise<{ item: TimelineItem; created: boolean }> {
+  const author: ReplyAuthor = input.author ?? { kind: 'agent', id: input.agentId };
+  const keyOwner = author.kind === 'agent' ? author.id : `${author.kind}:${author.id}`;
   const replyId = input.idempotencyKey
-    ? replyIdFor(input.conversationId, input.agentId, input.idempotencyKey)
+    ? replyIdFor(input.conversationId, keyOwner, input.idempotencyKey)
     : deps.newId();
   const conversation = await deps.store.getConversation(input.conversationId);
   if (!conversation) throw new NotFoundError(`no conversation ${input.conversationId}`);
@@ -264,11 +273,12 @@ export async function sendReply(
     attachments: input.request.attachments,
     ...(permit.tag ? { tag: permit.tag } : {}),
     ...(email ? { email } : {}),
-    author: { kind: 'agent', id: input.agentId },
+    author,
   });
   const { message, created } = await deps.store.putReply(candidate);
   const item = replyItem(message);
   await deps.store.putTimelineItem(item, undefined);
   await deps.queue.enqueue(message);
+  if (message.author.kind === 'agent') await deps.store.setLastAgent(root, message.author.id, message.at);
   return { item, created };
 }

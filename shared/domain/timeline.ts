@@ -72,6 +72,9 @@ export const CustomerSchema = z.object({
   mergedInto: z.string().optional(),
   /** Customers merged into this one. */
   mergedFrom: z.array(z.string()).default([]),
+  /** The agent whose reply was last queued to this customer, and when: assignment prefers them. */
+  lastAgentId: z.string().optional(),
+  lastAgentAt: z.iso.datetime().optional(),
 });
 export type Customer = z.infer<typeof CustomerSchema>;
 

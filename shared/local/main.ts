@@ -34,7 +34,7 @@ function devDefaults(dataDir: string): z.infer<typeof DevSecretsSchema> {
 async function main(): Promise<void> {
   const dataDir = loadConfig().DATA_DIR;
   const config = loadConfig({ ...devDefaults(dataDir), ...process.env });
-  const runtime = await startLocalRuntime({ config });
+  const runtime = await startLocalRuntime({ config, routing: true });
   const agentToken = config.AGENT_TOKENS?.split(',')[0]?.split(':')[1];
   process.stdout.write(
     [

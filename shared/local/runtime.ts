@@ -6,7 +6,7 @@ import { Hono } from 'hono';
 import type { CountryCode } from 'libphonenumber-js';
 import { createAgentApp } from '#functions/agent-api/app.js';
 import { createMetaApp } from '#functions/meta/app.js';
-import { createResolverConsumer } from '#functions/resolver/consumer.js';
+import { createResolverConsumer, type RouteFn } from '#functions/resolver/consumer.js';
 import { createSenderConsumer } from '#functions/sender/consumer.js';
 import { createSesApp } from '#functions/ses/app.js';
 import { createTwilioSmsApp } from '#functions/twilio-sms/app.js';
@@ -17,9 +17,15 @@ import { type Config, parseAgentTokens, requireSettings } from '../config/config
 import type { Channel } from '../domain/envelope.js';
 import type { ChannelSender } from '../domain/outbound.js';
 import { type Clock, type EnvelopeQueue, type IdGenerator, systemClock } from '../domain/ports.js';
+import { routeInbound } from '../domain/router.js';
 import { UnavailableError } from '../errors.js';
 import { notFound, onError } from '../http/on-error.js';
 import { logger } from '../log.js';
+import {
+  createKnowledgeBaseResponder,
+  SAMPLE_KNOWLEDGE_BASE,
+} from '../responder/knowledge-base-responder.js';
+import { loadRoutingPolicy } from '../routing/load-policy.js';
 import { CustomerAdmin } from '../store/customer-admin.js';
 import { DynamoStore } from '../store/dynamo-store.js';
 import { randomIds, timeOrderedId } from '../store/ids.js';
@@ -44,6 +50,12 @@ export interface LocalRuntimeOptions {
   dynamoClient?: (client: DynamoDBClient) => DynamoDBClient;
   /** Fault injection (tests): wraps or replaces the envelope queue every webhook enqueues to. */
   wrapInboundQueue?: (queue: EnvelopeQueue) => EnvelopeQueue;
+  /**
+   * Route every inbound message (AI or a human queue) with the knowledge-base responder and the
+   * routing policy (ROUTING_POLICY_FILE, else the default). `npm start` turns it on; off by default
+   * so tests of the pipeline see only what they send.
+   */
+  routing?: boolean;
 }
 
 /** A running local Threadline: every function behind one HTTP server. */
@@ -121,15 +133,35 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
     }),
   );
 
+  const admin = new CustomerAdmin(dynamoClient, config.TABLE_NAME, store);
+  const replies = {
+    store,
+    queue: new LocalOutboundQueue(outbound),
+    clock,
+    newId: () => timeOrderedId('rp'),
+  };
+  const log = (level: 'info' | 'warn', message: string, fields: Record<string, unknown>) =>
+    logger[level](message, fields);
+  let route: RouteFn | undefined;
+  if (options.routing) {
+    // Read once at start: a policy with an error stops the runtime with the field named.
+    const policy = loadRoutingPolicy(config.ROUTING_POLICY_FILE);
+    const responder = createKnowledgeBaseResponder({ folder: SAMPLE_KNOWLEDGE_BASE });
+    route = (input) => routeInbound({ store, admin, replies, responder, policy, clock, log }, input);
+  }
+
   inbound.start(
-    createResolverConsumer({
-      store,
-      clock,
-      ids: options.ids ?? randomIds,
-      reopenWindowMs: config.REOPEN_WINDOW_HOURS * 3_600_000,
-      phone: { defaultRegion: config.DEFAULT_REGION as CountryCode },
-      log: (level, message, fields) => logger[level](message, fields),
-    }),
+    createResolverConsumer(
+      {
+        store,
+        clock,
+        ids: options.ids ?? randomIds,
+        reopenWindowMs: config.REOPEN_WINDOW_HOURS * 3_600_000,
+        phone: { defaultRegion: config.DEFAULT_REGION as CountryCode },
+        log,
+      },
+      { route },
+    ),
   );
 
   const envelopeQueue =
@@ -192,9 +224,9 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
     '/',
     createAgentApp({
       store,
-      admin: new CustomerAdmin(dynamoClient, config.TABLE_NAME, store),
+      admin,
       clock,
-      replies: { store, queue: new LocalOutboundQueue(outbound), clock, newId: () => timeOrderedId('rp') },
+      replies,
       outbox: () => outbox.entries(),
       authenticate: async (token) => tokens.get(token),
       phone: { defaultRegion: config.DEFAULT_REGION as CountryCode },

@@ -309,7 +309,14 @@ export class CustomerAdmin {
   }
 
   /** An internal note on the conversation's timeline; agents see it, customers never do. */
-  async addNote(conversationId: string, text: string, agentId: string, now: string, noteId: string) {
+  async addNote(
+    conversationId: string,
+    text: string,
+    agentId: string,
+    now: string,
+    noteId: string,
+    authorKind: 'agent' | 'ai' = 'agent',
+  ) {
     const conversation = await this.#store.getConversation(conversationId);
     if (!conversation) throw new NotFoundError(`no conversation ${conversationId}`);
     const item: TimelineItem = {
@@ -319,7 +326,7 @@ export class CustomerAdmin {
       customerId: conversation.customerId,
       conversationId,
       text,
-      data: { author: { kind: 'agent', id: agentId } },
+      data: { author: { kind: authorKind, id: agentId } },
     };
     await this.#store.putTimelineItem(item, undefined);
     return item;
@@ -331,6 +338,8 @@ export class CustomerAdmin {
     target: { agentId?: string | undefined; queue?: string | undefined },
     by: string,
     now: string,
+    /** The timeline event's id, for a caller that must record one assignment however often it runs. */
+    eventId: string = `assigned:${conversationId}:${now}`,
   ): Promise<void> {
     const conversation = await this.#store.getConversation(conversationId);
     if (!conversation) throw new NotFoundError(`no conversation ${conversationId}`);
@@ -367,7 +376,7 @@ export class CustomerAdmin {
         }),
       ),
     );
-    await this.#event(conversation.customerId, now, `assigned:${conversationId}:${now}`, 'assigned', {
+    await this.#event(conversation.customerId, now, eventId, 'assigned', {
       conversationId,
       from: { agentId: conversation.assignee ?? null, queue: conversation.queue ?? null },
       to: {

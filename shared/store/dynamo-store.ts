@@ -7,6 +7,7 @@ import {
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
 import * as z from 'zod';
+import { type Agent, type AgentProfile, AgentProfileSchema } from '../domain/assignment.js';
 import {
   type Channel,
   ChannelSchema,
@@ -38,6 +39,7 @@ import {
 import { GoneError, UnavailableError, ValidationError } from '../errors.js';
 import { documentClient, isConditionFailure, sendConditional, sendDynamo } from './dynamo-client.js';
 import {
+  AGENTS_PARTITION,
   advanceChannelInboundInput,
   advanceMessageRefInput,
   advanceTimelineStatusInput,
@@ -168,6 +170,8 @@ const CustomerItemSchema = z.looseObject({
   openConversationId: z.string().optional(),
   mergedInto: z.string().optional(),
   mergedFrom: StringSetSchema,
+  lastAgentId: z.string().optional(),
+  lastAgentAt: z.string().optional(),
 });
 
 /** A page of results and the opaque cursor of the next one. */
@@ -219,12 +223,19 @@ function toCustomer(item: Record<string, unknown>): Customer {
     openConversationId: parsed.openConversationId,
     mergedInto: parsed.mergedInto,
     mergedFrom: parsed.mergedFrom,
+    lastAgentId: parsed.lastAgentId,
+    lastAgentAt: parsed.lastAgentAt,
   });
 }
 
 function toTimelineItem(item: Record<string, unknown>): TimelineItem {
   const { pk: _pk, sk: _sk, entity: _entity, raw: _raw, statusRank: _rank, ...rest } = item;
   return TimelineItemSchema.parse(rest);
+}
+
+function toAgentProfile(item: Record<string, unknown>): AgentProfile {
+  const { pk: _pk, sk: _sk, entity: _entity, gsi1pk: _g, gsi1sk: _s, ...rest } = item;
+  return AgentProfileSchema.parse(rest);
 }
 
 function toConversation(item: Record<string, unknown>): Conversation {
@@ -767,5 +778,86 @@ export class DynamoStore implements ResolverStore {
       throw error;
     }
     return { items: (out.Items ?? []).map(toConversation), cursor: encodeCursor(out.LastEvaluatedKey) };
+  }
+
+  /** A registered agent, or undefined. */
+  async getAgent(agentId: string): Promise<AgentProfile | undefined> {
+    const out = await sendDynamo('GetItem', () =>
+      this.#doc.send(new GetCommand(getInput(this.#table, Keys.agent(agentId), true))),
+    );
+    return out.Item ? toAgentProfile(out.Item) : undefined;
+  }
+
+  /** Registers or updates an agent. */
+  async putAgent(agent: AgentProfile): Promise<void> {
+    await sendDynamo('PutItem', () =>
+      this.#doc.send(
+        new PutCommand({
+          TableName: this.#table,
+          Item: {
+            ...Keys.agent(agent.id),
+            entity: 'agent',
+            gsi1pk: AGENTS_PARTITION,
+            gsi1sk: agent.id,
+            ...agent,
+          },
+        }),
+      ),
+    );
+  }
+
+  /** Every registered agent, with the open conversations assigned to each now. */
+  async listAgents(): Promise<Agent[]> {
+    const profiles: AgentProfile[] = [];
+    let startKey: Record<string, unknown> | undefined;
+    do {
+      const out = await sendDynamo('Query', () =>
+        this.#doc.send(
+          new QueryCommand({
+            TableName: this.#table,
+            IndexName: 'gsi1',
+            KeyConditionExpression: 'gsi1pk = :pk',
+            ExpressionAttributeValues: { ':pk': AGENTS_PARTITION },
+            ...(startKey ? { ExclusiveStartKey: startKey } : {}),
+          }),
+        ),
+      );
+      profiles.push(...(out.Items ?? []).map(toAgentProfile));
+      startKey = out.LastEvaluatedKey;
+    } while (startKey);
+    return Promise.all(
+      profiles.map(async ({ updatedAt: _updatedAt, ...profile }) => ({
+        ...profile,
+        openConversations: await this.#openConversationsOf(profile.id),
+      })),
+    );
+  }
+
+  async #openConversationsOf(agentId: string): Promise<number> {
+    let count = 0;
+    let cursor: string | undefined;
+    for (let page = 0; page < 20; page++) {
+      const result = await this.inbox({ status: 'open', assignee: agentId }, { limit: 200, cursor });
+      count += result.items.length;
+      if (!result.cursor) break;
+      cursor = result.cursor;
+    }
+    return count;
+  }
+
+  /** Remembers the agent whose reply was last queued to the customer (the latest wins). */
+  async setLastAgent(customerId: string, agentId: string, at: string): Promise<void> {
+    await sendConditional('UpdateItem', () =>
+      this.#doc.send(
+        new UpdateCommand({
+          TableName: this.#table,
+          Key: Keys.customer(customerId),
+          UpdateExpression: 'SET lastAgentId = :agent, lastAgentAt = :at',
+          ConditionExpression:
+            'attribute_exists(pk) AND (attribute_not_exists(lastAgentAt) OR lastAgentAt <= :at)',
+          ExpressionAttributeValues: { ':agent': agentId, ':at': at },
+        }),
+      ),
+    );
   }
 }

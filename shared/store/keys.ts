@@ -27,6 +27,8 @@ import { statusRank, type TimelineItem } from '../domain/timeline.js';
  * | inbox by status        | Query    gsi1 gsi1pk=INBOX#<status>, gsi1sk=<waitingSince>#<id>   |
  * | message by provider id | GetItem  pk=MESSAGE#<channel>#<providerMessageId>, sk=MESSAGE     |
  * | contact state (opt-out)| GetItem  pk=CONTACT#<kind>#<value>, sk=CONTACT                    |
+ * | agent                  | GetItem  pk=AGENT#<id>, sk=AGENT                                 |
+ * | every agent            | Query    gsi1 gsi1pk=AGENTS, gsi1sk=<id>                         |
  */
 export const Keys = {
   identity: (identity: Identity) => ({ pk: `IDENTITY#${identityToken(identity)}`, sk: 'IDENTITY' }),
@@ -39,6 +41,7 @@ export const Keys = {
     pk: `CONVERSATION#${conversationId}`,
     sk: 'CONVERSATION',
   }),
+  agent: (agentId: string) => ({ pk: `AGENT#${agentId}`, sk: 'AGENT' }),
   contactState: (identity: Identity) => ({ pk: `CONTACT#${identityToken(identity)}`, sk: 'CONTACT' }),
   messageRef: (channel: Channel, providerMessageId: string) => ({
     pk: `MESSAGE#${channel}#${providerMessageId}`,
@@ -46,6 +49,8 @@ export const Keys = {
   }),
 } as const;
 
+/** Partition of the agents in the gsi1 index. */
+export const AGENTS_PARTITION = 'AGENTS';
 /** Partition of the customer-name index. */
 export const CUSTOMER_NAME_PARTITION = 'CUSTOMER_NAME';
 /** Inbox index partition of a conversation status. */

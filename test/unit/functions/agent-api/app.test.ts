@@ -5,6 +5,7 @@ import {
   candidateIdentities,
   createAgentApp,
 } from '#functions/agent-api/app.js';
+import type { AgentProfile } from '#shared/domain/assignment.js';
 import type { Identity } from '#shared/domain/envelope.js';
 import { identityToken } from '#shared/domain/identity.js';
 import type { OutboundMessage } from '#shared/domain/outbound.js';
@@ -43,9 +44,16 @@ const item: TimelineItem = {
 function fakeStore(): AgentStore & { inboxCalls: unknown[] } {
   const inboxCalls: unknown[] = [];
   const identities = new Map<string, string>([['phone#+16505551234', 'cu_1']]);
+  const agents = new Map<string, AgentProfile>();
   return {
     inboxCalls,
     findCustomerId: async (identity: Identity) => identities.get(identityToken(identity)),
+    getAgent: async (id) => agents.get(id),
+    putAgent: async (agent) => {
+      agents.set(agent.id, agent);
+    },
+    listAgents: async () =>
+      [...agents.values()].map(({ updatedAt: _at, ...agent }) => ({ ...agent, openConversations: 0 })),
     getCustomer: async (id) => (id === 'cu_1' ? sheena : undefined),
     findCustomersByName: async (prefix) =>
       sheena.name?.toLowerCase().startsWith(prefix.toLowerCase()) ? [sheena] : [],
@@ -129,6 +137,7 @@ function fakeReplies(): ReplyDeps & { queued: OutboundMessage[] } {
       mergedPartitions: async (id) => [id],
       getContactState: async () => undefined,
       lastInbound: async () => undefined,
+      setLastAgent: async () => {},
       putReply: async (message) => {
         const existing = replies.get(message.id);
         if (existing) return { message: existing, created: false };
@@ -350,5 +359,42 @@ describe('agent API: notes and assignment', () => {
   it('answers 400 for an assignment that names nobody', async () => {
     const res = await post(fakeAdmin(), '/api/conversations/cv_1/assign', {});
     expect(res.status).toBe(400);
+  });
+
+  it('registers the agent with PUT /api/agents/me, changing only the fields given, and lists agents', async () => {
+    const api = app();
+    const put = (body: unknown) =>
+      api.request('/api/agents/me', {
+        method: 'PUT',
+        headers: { ...auth.headers, 'content-type': 'application/json' },
+        body: JSON.stringify(body),
+      });
+    const first = await put({ presence: 'online', queues: ['general'], languages: ['en'] });
+    expect(first.status).toBe(200);
+    expect(await first.json()).toEqual({
+      id: 'agent-7',
+      presence: 'online',
+      queues: ['general'],
+      languages: ['en'],
+      capacity: 5,
+      updatedAt: '2025-06-09T10:00:00.000Z',
+    });
+    expect(await (await put({ capacity: 2 })).json()).toMatchObject({ presence: 'online', capacity: 2 });
+    expect((await put({ presence: 'busy' })).status).toBe(400);
+    expect((await put({ nickname: 'x' })).status).toBe(400);
+    const list = await api.request('/api/agents', auth);
+    expect(await list.json()).toEqual({
+      items: [
+        {
+          id: 'agent-7',
+          presence: 'online',
+          queues: ['general'],
+          languages: ['en'],
+          capacity: 2,
+          openConversations: 0,
+        },
+      ],
+      cursor: null,
+    });
   });
 });

@@ -56,4 +56,33 @@ describe('resolver consumer', () => {
     const response = await consume({ Records: [record('m1', JSON.stringify(inboundText()))] });
     expect(response.batchItemFailures).toEqual([{ itemIdentifier: 'm1' }]);
   });
+
+  it('routes each inbound message after applying it, and fails the record when routing fails', async () => {
+    const store = new MemoryStore();
+    const routed: Array<{ customerId: string; conversationId: string; itemId: string }> = [];
+    let fail = false;
+    const consume = createResolverConsumer(
+      {
+        store,
+        clock: { now: () => new Date('2025-06-08T21:00:00.000Z') },
+        ids: { customerId: () => 'cu_1' },
+      },
+      {
+        route: async ({ customerId, conversationId, item }) => {
+          if (fail) throw new Error('responder down');
+          routed.push({ customerId, conversationId, itemId: item.id });
+        },
+      },
+    );
+    const first = await consume({ Records: [record('m1', JSON.stringify(inboundText()))] });
+    expect(first.batchItemFailures).toEqual([]);
+    expect(routed).toEqual([
+      { customerId: 'cu_1', conversationId: expect.stringMatching(/^cv_/), itemId: 'whatsapp:wamid.IN1' },
+    ]);
+    fail = true;
+    const second = await consume({
+      Records: [record('m2', JSON.stringify(inboundText({ providerMessageId: 'wamid.IN2' })))],
+    });
+    expect(second.batchItemFailures).toEqual([{ itemIdentifier: 'm2' }]);
+  });
 });

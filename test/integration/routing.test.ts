@@ -1,0 +1,241 @@
+import { createHmac, sign } from 'node:crypto';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type SnsMessage, snsStringToSign } from '#shared/channels/ses/sns.js';
+import { loadConfig } from '#shared/config/config.js';
+import type { Conversation, Customer, TimelineItem } from '#shared/domain/timeline.js';
+import { type LocalRuntime, startLocalRuntime } from '#shared/local/runtime.js';
+
+const META_SECRET = 'routing-meta-secret';
+const ANA = 'routing-ana-token';
+const BOB = 'routing-bob-token';
+const fixture = (path: string) => new URL(`../fixtures/${path}`, import.meta.url);
+const CERT_FILE = fixture('ses/test-signing-cert.pem').pathname;
+const SNS_KEY = readFileSync(fixture('ses/test-signing-key.pem'), 'utf8');
+const TOPIC = 'arn:aws:sns:us-east-1:123456789012:inbound';
+
+/**
+ * Maria emails, and agent Ana helps her; later she asks a routine question on WhatsApp, which the AI
+ * answers there; then she emails asking for a person, and the conversation goes back to Ana, with a
+ * hand-off summary on the timeline.
+ */
+describe('local runtime: routing between the AI and agents', () => {
+  let dataDir: string;
+  let runtime: LocalRuntime;
+
+  beforeAll(async () => {
+    dataDir = mkdtempSync(join(tmpdir(), 'threadline-routing-'));
+    runtime = await startLocalRuntime({
+      config: loadConfig({
+        PORT: '0',
+        DATA_DIR: dataDir,
+        META_APP_SECRET: META_SECRET,
+        META_VERIFY_TOKEN: 'v',
+        TWILIO_AUTH_TOKEN: 't',
+        SNS_TRUSTED_CERT_FILE: CERT_FILE,
+        AGENT_TOKENS: `agent-ana:${ANA},agent-bob:${BOB}`,
+        // A resolved conversation stays resolved: the next message opens a new one.
+        REOPEN_WINDOW_HOURS: '0.00001',
+      }),
+      persist: false,
+      routing: true,
+      queue: { visibilityTimeoutMs: 1000, pollIntervalMs: 5 },
+    });
+  });
+
+  afterAll(async () => {
+    await runtime?.close();
+    rmSync(dataDir, { recursive: true, force: true });
+  });
+
+  const api = async <T>(method: string, path: string, body?: unknown, token = ANA): Promise<T> => {
+    const res = await fetch(`${runtime.url}${path}`, {
+      method,
+      headers: { Authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+      ...(body ? { body: JSON.stringify(body) } : {}),
+    });
+    expect(res.status, `${method} ${path}`).toBeLessThan(300);
+    return (await res.json()) as T;
+  };
+  const find = async (q: string) =>
+    (await api<{ items: Customer[] }>('GET', `/api/customers?q=${encodeURIComponent(q)}`))
+      .items[0] as Customer;
+  const timeline = async (customerId: string) =>
+    (await api<{ items: TimelineItem[] }>('GET', `/api/customers/${customerId}/timeline?limit=200`)).items;
+
+  const whatsapp = async (id: string, text: string) => {
+    const body = JSON.stringify({
+      object: 'whatsapp_business_account',
+      entry: [
+        {
+          id: 'WABA',
+          changes: [
+            {
+              field: 'messages',
+              value: {
+                messaging_product: 'whatsapp',
+                metadata: { display_phone_number: '15550783881', phone_number_id: '106540352242922' },
+                contacts: [{ profile: { name: 'Maria Lopez' }, wa_id: '447700900123' }],
+                messages: [
+                  {
+                    from: '447700900123',
+                    id,
+                    timestamp: String(Math.floor(Date.now() / 1000)),
+                    type: 'text',
+                    text: { body: text },
+                  },
+                ],
+              },
+            },
+          ],
+        },
+      ],
+    });
+    const res = await fetch(`${runtime.url}/webhooks/whatsapp`, {
+      method: 'POST',
+      headers: {
+        'content-type': 'application/json',
+        'x-hub-signature-256': `sha256=${createHmac('sha256', META_SECRET).update(body).digest('hex')}`,
+      },
+      body,
+    });
+    expect(res.status).toBe(200);
+    await runtime.idle();
+  };
+
+  const email = async (sesId: string, text: string) => {
+    const at = new Date().toISOString();
+    const mime = [
+      'From: Maria Lopez <maria@example.com>',
+      'To: support@shop.example',
+      'Subject: My order',
+      `Message-ID: <${sesId}@example.com>`,
+      `Date: ${new Date(at).toUTCString()}`,
+      'MIME-Version: 1.0',
+      'Content-Type: text/plain; charset=UTF-8',
+      '',
+      text,
+      '',
+    ].join('\r\n');
+    const notification = {
+      notificationType: 'Received',
+      receipt: {
+        timestamp: at,
+        recipients: ['support@shop.example'],
+        spamVerdict: { status: 'PASS' },
+        virusVerdict: { status: 'PASS' },
+        spfVerdict: { status: 'PASS' },
+        dkimVerdict: { status: 'PASS' },
+        dmarcVerdict: { status: 'PASS' },
+        action: { type: 'SNS', topicArn: TOPIC, encoding: 'BASE64' },
+      },
+      mail: {
+        timestamp: at,
+        source: 'maria@example.com',
+        messageId: sesId,
+        destination: ['support@shop.example'],
+        headersTruncated: false,
+        headers: [],
+        commonHeaders: { from: ['Maria Lopez <maria@example.com>'], to: ['support@shop.example'] },
+      },
+      content: Buffer.from(mime).toString('base64'),
+    };
+    const message = {
+      Type: 'Notification',
+      MessageId: `sns-${sesId}`,
+      TopicArn: TOPIC,
+      Message: JSON.stringify(notification),
+      Timestamp: at,
+      SignatureVersion: '2',
+      Signature: '',
+      SigningCertURL: 'https://sns.us-east-1.amazonaws.com/SimpleNotificationService-routing.pem',
+      UnsubscribeURL: 'https://sns.us-east-1.amazonaws.com/?Action=Unsubscribe',
+    } as SnsMessage;
+    message.Signature = sign('RSA-SHA256', Buffer.from(snsStringToSign(message), 'utf8'), SNS_KEY).toString(
+      'base64',
+    );
+    const res = await fetch(`${runtime.url}/webhooks/ses`, {
+      method: 'POST',
+      headers: { 'content-type': 'text/plain; charset=UTF-8', 'x-amz-sns-message-type': 'Notification' },
+      body: JSON.stringify(message),
+    });
+    expect(res.status, await res.clone().text()).toBe(200);
+    await runtime.idle();
+  };
+
+  it('answers a routine WhatsApp question by AI, and hands a request for a person to the agent who helped last', async () => {
+    // Two agents online; Bob has more room, so without a history he would be chosen.
+    const online = { presence: 'online', queues: ['general', 'billing'], languages: ['en'] };
+    await api('PUT', '/api/agents/me', { ...online, capacity: 3 }, ANA);
+    await api('PUT', '/api/agents/me', { ...online, capacity: 10 }, BOB);
+    const agents = await api<{ items: Array<{ id: string; presence: string }> }>('GET', '/api/agents');
+    expect(agents.items.map((a) => [a.id, a.presence])).toEqual([
+      ['agent-ana', 'online'],
+      ['agent-bob', 'online'],
+    ]);
+
+    // An earlier conversation by email, in which Ana helped and which she resolved.
+    await email('ses-maria-1', 'Hello, I have a question about the invoice of my order 1234.');
+    const byEmail = await find('maria@example.com');
+    const earlier = byEmail.openConversationId as string;
+    await api('POST', `/api/conversations/${earlier}/assign`, { agentId: 'me' });
+    await api('POST', `/api/conversations/${earlier}/replies`, { text: 'Here is your invoice.' });
+    await api('POST', `/api/conversations/${earlier}/resolve`);
+    expect((await find('maria@example.com')).lastAgentId).toBe('agent-ana');
+    await new Promise((resolve) => setTimeout(resolve, 100));
+
+    // A routine question on WhatsApp: the AI answers it there, through the outbound path.
+    await whatsapp('wamid.MARIA1', 'How long does shipping take?');
+    const byPhone = await find('+447700900123');
+    const aiReplies = runtime.outbox.entries().filter((e) => e.message.author.kind === 'ai');
+    expect(aiReplies.map((e) => [e.message.channel, e.message.to.value, e.message.author])).toContainEqual([
+      'whatsapp',
+      '+447700900123',
+      { kind: 'ai', id: 'responder' },
+    ]);
+    expect(aiReplies.find((e) => e.message.channel === 'whatsapp')?.message.text).toContain('Shipping times');
+    const phoneTimeline = await timeline(byPhone.id);
+    expect(phoneTimeline.find((i) => i.id === 'route:whatsapp:wamid.MARIA1')?.data).toMatchObject({
+      target: 'ai',
+      queue: 'general',
+    });
+
+    // Ana sees it is one person and merges the WhatsApp customer into the email one.
+    await api('POST', `/api/customers/${byEmail.id}/merge`, { customerId: byPhone.id });
+
+    // Then Maria emails asking for a person: the conversation goes to Ana, with a summary.
+    await email('ses-maria-2', 'I want to speak to a person, please.');
+    const maria = await find('maria@example.com');
+    const conversationId = maria.openConversationId as string;
+    expect(conversationId).not.toBe(earlier);
+    const anas = await api<{ items: Conversation[] }>(
+      'GET',
+      '/api/conversations?status=open&assignee=agent-ana',
+    );
+    expect(anas.items.find((c) => c.id === conversationId)).toMatchObject({
+      assignee: 'agent-ana',
+      queue: 'general',
+    });
+    const items = (await timeline(maria.id)).filter((i) => i.conversationId === conversationId);
+    const decision = items.find((i) => i.event === 'routed');
+    expect(decision?.data).toMatchObject({
+      target: 'human',
+      reason: 'asked_for_person',
+      queue: 'general',
+      assignedTo: 'agent-ana',
+    });
+    const note = items.find((i) => i.type === 'note');
+    expect(note?.data).toEqual({ author: { kind: 'ai', id: 'responder' } });
+    expect(note?.text).toContain('Maria Lopez');
+    expect(note?.text).toContain('"I want to speak to a person, please."');
+    expect(note?.text).toContain('Earlier on WhatsApp: "How long does shipping take?"');
+    // No AI reply went out in the conversation handed to Ana.
+    expect(
+      runtime.outbox
+        .entries()
+        .filter((e) => e.message.conversationId === conversationId && e.message.author.kind === 'ai'),
+    ).toEqual([]);
+  });
+});

@@ -1,0 +1,319 @@
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import type { Agent } from '#shared/domain/assignment.js';
+import type { OutboundMessage } from '#shared/domain/outbound.js';
+import { type RouterDeps, routeInbound } from '#shared/domain/router.js';
+import { parseRoutingPolicy } from '#shared/domain/routing-policy.js';
+import type { Conversation, Customer, TimelineItem } from '#shared/domain/timeline.js';
+import {
+  createKnowledgeBaseResponder,
+  SAMPLE_KNOWLEDGE_BASE,
+} from '#shared/responder/knowledge-base-responder.js';
+import type { Responder } from '#shared/responder/responder.js';
+
+const policy = parseRoutingPolicy(
+  readFileSync(new URL('../../../../shared/routing/default-policy.json', import.meta.url), 'utf8'),
+);
+/** A Tuesday, 11:00 in New York: within the default policy's business hours. */
+const NOW = '2025-06-10T15:00:00.000Z';
+const MESSAGE_AT = '2025-06-10T14:59:00.000Z';
+
+const ana: Agent = {
+  id: 'ana',
+  queues: ['general'],
+  languages: ['en'],
+  capacity: 5,
+  presence: 'online',
+  openConversations: 0,
+};
+const bob: Agent = { ...ana, id: 'bob', capacity: 10 };
+
+interface World {
+  deps: RouterDeps;
+  items: Map<string, TimelineItem>;
+  customer: Customer;
+  conversation: Conversation;
+  outbound: OutboundMessage[];
+  responderCalls: number;
+}
+
+function world(
+  options: {
+    responder?: Responder;
+    customer?: Partial<Customer>;
+    conversation?: Partial<Conversation>;
+    agents?: Agent[];
+  } = {},
+): World {
+  const items = new Map<string, TimelineItem>();
+  const customer: Customer = {
+    id: 'cu_1',
+    name: 'Maria Lopez',
+    identities: [
+      { kind: 'phone', value: '+447700900123' },
+      { kind: 'email', value: 'maria@example.com' },
+    ],
+    channels: ['whatsapp'],
+    createdAt: '2025-06-01T10:00:00.000Z',
+    lastInboundChannel: 'whatsapp',
+    lastInboundByChannel: { whatsapp: MESSAGE_AT },
+    openConversationId: 'cv_1',
+    mergedFrom: [],
+    ...options.customer,
+  };
+  const conversation: Conversation = {
+    id: 'cv_1',
+    customerId: 'cu_1',
+    status: 'open',
+    createdAt: MESSAGE_AT,
+    channels: ['whatsapp'],
+    channelSwitch: false,
+    ...options.conversation,
+  };
+  const replies = new Map<string, OutboundMessage>();
+  const outbound: OutboundMessage[] = [];
+  const put = async (item: TimelineItem) => {
+    const key = `${item.customerId}|${item.at}|${item.id}`;
+    if (items.has(key)) return false;
+    items.set(key, item);
+    return true;
+  };
+  const clock = { now: () => new Date(NOW) };
+  const kb = options.responder ?? createKnowledgeBaseResponder({ folder: SAMPLE_KNOWLEDGE_BASE });
+  const w: World = { items, customer, conversation, outbound, responderCalls: 0 } as World;
+  const responder: Responder = {
+    respond: async (context) => {
+      w.responderCalls++;
+      return kb.respond(context);
+    },
+  };
+  w.deps = {
+    policy,
+    clock,
+    responder,
+    store: {
+      getTimelineItem: async (customerId, at, id) => items.get(`${customerId}|${at}|${id}`),
+      putTimelineItem: put,
+      getCustomer: async (id) => (id === customer.id ? customer : undefined),
+      getConversation: async (id) => (id === conversation.id ? conversation : undefined),
+      mergedPartitions: async (id) => [id],
+      timeline: async (customerId) => ({
+        items: [...items.values()]
+          .filter((i) => i.customerId === customerId)
+          .sort((a, b) => (`${a.at}${a.id}` < `${b.at}${b.id}` ? -1 : 1)),
+        cursor: null,
+      }),
+      listAgents: async () => options.agents ?? [ana, bob],
+    },
+    admin: {
+      addNote: async (conversationId, text, authorId, now, noteId, authorKind = 'agent') => {
+        await put({
+          id: `note:${noteId}`,
+          type: 'note',
+          at: now,
+          customerId: customer.id,
+          conversationId,
+          text,
+          data: { author: { kind: authorKind, id: authorId } },
+        });
+      },
+      assign: async (conversationId, target, by, now, eventId) => {
+        if (target.agentId !== undefined) conversation.assignee = target.agentId;
+        if (target.queue !== undefined) conversation.queue = target.queue;
+        await put({
+          id: eventId ?? `assigned:${conversationId}:${now}`,
+          type: 'event',
+          event: 'assigned',
+          at: now,
+          customerId: customer.id,
+          data: { conversationId, to: target, by },
+        });
+      },
+    },
+    replies: {
+      clock,
+      newId: () => `rp_${replies.size + 1}`,
+      queue: {
+        enqueue: async (message) => {
+          outbound.push(message);
+        },
+      },
+      store: {
+        getConversation: async (id) => (id === conversation.id ? conversation : undefined),
+        getCustomer: async (id) => (id === customer.id ? customer : undefined),
+        mergedPartitions: async (id) => [id],
+        getContactState: async () => undefined,
+        lastInbound: async () => undefined,
+        setLastAgent: async () => {},
+        putReply: async (message) => {
+          const existing = replies.get(message.id);
+          if (existing) return { message: existing, created: false };
+          replies.set(message.id, message);
+          return { message, created: true };
+        },
+        putTimelineItem: put,
+      },
+    },
+  };
+  return w;
+}
+
+/** Writes an inbound message as the resolver would, and routes it. */
+async function inbound(
+  w: World,
+  text: string,
+  options: { id?: string; channel?: 'whatsapp' | 'email' } = {},
+) {
+  const item: TimelineItem = {
+    id: options.id ?? 'whatsapp:wamid.1',
+    type: 'message',
+    direction: 'inbound',
+    channel: options.channel ?? 'whatsapp',
+    at: MESSAGE_AT,
+    customerId: 'cu_1',
+    conversationId: 'cv_1',
+    contentType: 'text',
+    text,
+  };
+  await w.deps.store.putTimelineItem(item, undefined);
+  return routeInbound(w.deps, { customerId: 'cu_1', conversationId: 'cv_1', item });
+}
+
+const ofType = (w: World, predicate: (item: TimelineItem) => boolean) =>
+  [...w.items.values()].filter(predicate);
+const decisions = (w: World) => ofType(w, (i) => i.event === 'routed');
+const notes = (w: World) => ofType(w, (i) => i.type === 'note');
+
+describe('routeInbound', () => {
+  it('lets the AI answer a routine question, through the outbound path, as author ai', async () => {
+    const w = world();
+    const outcome = await inbound(w, 'How long does shipping take?');
+    expect(outcome).toMatchObject({
+      routed: true,
+      replied: true,
+      decision: { target: 'ai', reason: 'routine' },
+    });
+    expect(w.outbound).toHaveLength(1);
+    expect(w.outbound[0]).toMatchObject({
+      channel: 'whatsapp',
+      conversationId: 'cv_1',
+      author: { kind: 'ai', id: 'responder' },
+    });
+    expect(w.outbound[0]?.text).toContain('Shipping times');
+    expect(decisions(w)).toEqual([
+      expect.objectContaining({
+        id: 'route:whatsapp:wamid.1',
+        conversationId: 'cv_1',
+        data: expect.objectContaining({ target: 'ai', queue: 'general', reason: 'routine' }),
+      }),
+    ]);
+    expect(notes(w)).toEqual([]);
+    expect(w.conversation.assignee).toBeUndefined();
+  });
+
+  it('hands an angry customer to a person, with a summary note and an agent', async () => {
+    const w = world();
+    const outcome = await inbound(
+      w,
+      'This is terrible. Your awful service is a disaster, I am furious and disgusted. Horrible!',
+    );
+    expect(outcome.decision).toMatchObject({ target: 'human', reason: 'negative_sentiment' });
+    expect(w.outbound).toEqual([]);
+    expect(notes(w)).toEqual([
+      expect.objectContaining({
+        id: 'note:handoff:whatsapp:wamid.1',
+        data: { author: { kind: 'ai', id: 'responder' } },
+        text: expect.stringContaining('Maria Lopez'),
+      }),
+    ]);
+    // Nobody helped Maria before: the least-loaded agent with the most room.
+    expect(w.conversation.assignee).toBe('bob');
+  });
+
+  it('hands a request for a person to the agent who helped last, without asking the AI', async () => {
+    const w = world({ customer: { lastAgentId: 'ana', lastAgentAt: '2025-06-05T10:00:00.000Z' } });
+    const outcome = await inbound(w, 'I want to speak to a person', { id: 'email:m1', channel: 'email' });
+    expect(outcome).toMatchObject({
+      assignedTo: 'ana',
+      decision: { target: 'human', reason: 'asked_for_person', queue: 'general' },
+    });
+    expect(w.responderCalls).toBe(0);
+    expect(w.conversation).toMatchObject({ assignee: 'ana', queue: 'general' });
+    const [note] = notes(w);
+    expect(note?.text).toMatch(/^Hand-off \(asked_for_person\)/);
+    expect(note?.text).toContain('"I want to speak to a person"');
+    expect(decisions(w)[0]?.data).toMatchObject({ target: 'human', assignedTo: 'ana' });
+  });
+
+  it('leaves the conversation waiting in its queue when no agent can take it', async () => {
+    const w = world({ agents: [{ ...ana, presence: 'away' }] });
+    const outcome = await inbound(w, 'I want to speak to a person');
+    expect(outcome.assignedTo).toBeUndefined();
+    expect(w.conversation).toMatchObject({ queue: 'general' });
+    expect(w.conversation.assignee).toBeUndefined();
+  });
+
+  it('keeps the AI silent once a human has taken the conversation', async () => {
+    const w = world({ conversation: { assignee: 'ana', queue: 'general' } });
+    const outcome = await inbound(w, 'How long does shipping take?');
+    expect(outcome.decision).toMatchObject({ target: 'human', reason: 'human_took_over' });
+    expect(w.responderCalls).toBe(0);
+    expect(w.outbound).toEqual([]);
+    expect(notes(w)).toEqual([]);
+    expect(decisions(w)).toHaveLength(1);
+  });
+
+  it('keeps the AI silent once an agent has replied in the conversation', async () => {
+    const w = world();
+    await w.deps.store.putTimelineItem(
+      {
+        id: 'reply:rp_0',
+        type: 'message',
+        direction: 'outbound',
+        channel: 'whatsapp',
+        at: '2025-06-10T14:00:00.000Z',
+        customerId: 'cu_1',
+        conversationId: 'cv_1',
+        text: 'Hello from Ana',
+        data: { author: { kind: 'agent', id: 'ana' } },
+      },
+      undefined,
+    );
+    const outcome = await inbound(w, 'How long does shipping take?');
+    expect(outcome.decision).toMatchObject({ target: 'human', reason: 'human_took_over' });
+    expect(w.outbound).toEqual([]);
+  });
+
+  it('records one decision and sends one reply however often the message is delivered', async () => {
+    const w = world();
+    await inbound(w, 'How long does shipping take?');
+    const again = await inbound(w, 'How long does shipping take?');
+    expect(again.routed).toBe(false);
+    expect(decisions(w)).toHaveLength(1);
+    expect(w.outbound).toHaveLength(1);
+    expect(w.responderCalls).toBe(1);
+  });
+
+  it('hands off when the channel rules refuse the AI reply', async () => {
+    // WhatsApp's window is closed: the AI may not write free text, so a person takes it.
+    const w = world({
+      customer: { lastInboundByChannel: { whatsapp: '2025-06-01T10:00:00.000Z' } },
+    });
+    const outcome = await inbound(w, 'How long does shipping take?');
+    expect(outcome.decision).toMatchObject({ target: 'human', reason: 'low_confidence' });
+    expect(outcome.decision?.detail).toContain('whatsapp_window_closed');
+    expect(w.outbound).toEqual([]);
+    expect(notes(w)).toHaveLength(1);
+  });
+
+  it('routes nothing but inbound messages and voicemails', async () => {
+    const w = world();
+    const outcome = await routeInbound(w.deps, {
+      customerId: 'cu_1',
+      conversationId: 'cv_1',
+      item: { id: 'x', type: 'event', event: 'reaction', at: MESSAGE_AT, customerId: 'cu_1' },
+    });
+    expect(outcome.routed).toBe(false);
+    expect(decisions(w)).toEqual([]);
+  });
+});

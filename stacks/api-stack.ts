@@ -190,8 +190,27 @@ export class ApiStack extends Stack {
     const resolver = new ThreadlineFunction(this, 'Resolver', {
       name: 'resolver',
       timeout: inboundConsumer.timeout,
-      description: 'Threadline resolver: envelopes to timelines',
-    }).bindTable(table, 'readWrite');
+      description: 'Threadline resolver: envelopes to timelines, then routing (AI or a human queue)',
+      // Read next to the bundle by the router: the routing policy and the sample knowledge base.
+      assets: ['shared/routing/default-policy.json', 'shared/responder/knowledge-base'],
+    })
+      .bindTable(table, 'readWrite')
+      // The AI's replies go out through the same outbound queue as agents'.
+      .bindQueue(props.outboundQueue, 'OUTBOUND_QUEUE_URL');
+    // `-c bedrockModelId=…` answers with Amazon Bedrock instead of the knowledge-base responder.
+    const bedrockModelId = this.node.tryGetContext('bedrockModelId') as string | undefined;
+    if (bedrockModelId) {
+      resolver.addEnvironment('BEDROCK_MODEL_ID', bedrockModelId);
+      resolver.addToRolePolicy(
+        new PolicyStatement({
+          actions: ['bedrock:InvokeModel'],
+          resources: [
+            `arn:${this.partition}:bedrock:*::foundation-model/*`,
+            `arn:${this.partition}:bedrock:${this.region}:${this.account}:inference-profile/${bedrockModelId}`,
+          ],
+        }),
+      );
+    }
     resolver.addEventSource(
       new SqsEventSource(inboundQueue, {
         batchSize: inboundConsumer.batchSize,

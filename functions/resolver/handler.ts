@@ -1,19 +1,43 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { SQSClient } from '@aws-sdk/client-sqs';
 import type { CountryCode } from 'libphonenumber-js';
-import { loadConfig } from '#shared/config/config.js';
+import { loadConfig, requireSettings } from '#shared/config/config.js';
 import { systemClock } from '#shared/domain/ports.js';
 import { logger } from '#shared/log.js';
+import { SqsOutboundQueue } from '#shared/queue/sqs-outbound-queue.js';
+import { createRouter } from '#shared/routing/create-router.js';
+import { CustomerAdmin } from '#shared/store/customer-admin.js';
 import { DynamoStore } from '#shared/store/dynamo-store.js';
-import { randomIds } from '#shared/store/ids.js';
+import { randomIds, timeOrderedId } from '#shared/store/ids.js';
 import { createResolverConsumer } from './consumer.js';
 
-const config = loadConfig();
+// No provider secret: resolving and routing need none.
+const config = requireSettings(loadConfig(), ['OUTBOUND_QUEUE_URL']);
+const client = new DynamoDBClient({});
+const store = new DynamoStore(client, config.TABLE_NAME);
 
-export const handler = createResolverConsumer({
-  store: new DynamoStore(new DynamoDBClient({}), config.TABLE_NAME),
+// The routing policy and the sample knowledge base are copied next to the bundle at synth, where the
+// defaults look for them; ROUTING_POLICY_FILE, KNOWLEDGE_BASE_DIR and BEDROCK_MODEL_ID override them.
+const route = createRouter(config, {
+  store,
+  admin: new CustomerAdmin(client, config.TABLE_NAME, store),
+  replies: {
+    store,
+    queue: new SqsOutboundQueue(new SQSClient({}), config.OUTBOUND_QUEUE_URL),
+    clock: systemClock,
+    newId: () => timeOrderedId('rp'),
+  },
   clock: systemClock,
-  ids: randomIds,
-  reopenWindowMs: config.REOPEN_WINDOW_HOURS * 3_600_000,
-  phone: { defaultRegion: config.DEFAULT_REGION as CountryCode },
-  log: (level, message, fields) => logger[level](message, fields),
 });
+
+export const handler = createResolverConsumer(
+  {
+    store,
+    clock: systemClock,
+    ids: randomIds,
+    reopenWindowMs: config.REOPEN_WINDOW_HOURS * 3_600_000,
+    phone: { defaultRegion: config.DEFAULT_REGION as CountryCode },
+    log: (level, message, fields) => logger[level](message, fields),
+  },
+  { route },
+);

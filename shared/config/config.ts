@@ -63,6 +63,10 @@ export const ConfigSchema = z.object({
     .min(1)
     .max(4000)
     .default('Thank you for calling. Please leave a message after the tone, and we will get back to you.'),
+  /** The knowledge base (a folder of Markdown articles) of the local responder; the shipped sample when unset. */
+  KNOWLEDGE_BASE_DIR: z.string().min(1).optional(),
+  /** On AWS: answer with this Amazon Bedrock model (Converse API) instead of the knowledge-base responder. */
+  BEDROCK_MODEL_ID: z.string().min(1).optional(),
   /** How long after a conversation is resolved the customer's next message reopens it. */
   REOPEN_WINDOW_HOURS: z.coerce
     .number()

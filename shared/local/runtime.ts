@@ -17,15 +17,10 @@ import { type Config, parseAgentTokens, requireSettings } from '../config/config
 import type { Channel } from '../domain/envelope.js';
 import type { ChannelSender } from '../domain/outbound.js';
 import { type Clock, type EnvelopeQueue, type IdGenerator, systemClock } from '../domain/ports.js';
-import { routeInbound } from '../domain/router.js';
 import { UnavailableError } from '../errors.js';
 import { notFound, onError } from '../http/on-error.js';
 import { logger } from '../log.js';
-import {
-  createKnowledgeBaseResponder,
-  SAMPLE_KNOWLEDGE_BASE,
-} from '../responder/knowledge-base-responder.js';
-import { loadRoutingPolicy } from '../routing/load-policy.js';
+import { createRouter } from '../routing/create-router.js';
 import { CustomerAdmin } from '../store/customer-admin.js';
 import { DynamoStore } from '../store/dynamo-store.js';
 import { randomIds, timeOrderedId } from '../store/ids.js';
@@ -145,9 +140,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
   let route: RouteFn | undefined;
   if (options.routing) {
     // Read once at start: a policy with an error stops the runtime with the field named.
-    const policy = loadRoutingPolicy(config.ROUTING_POLICY_FILE);
-    const responder = createKnowledgeBaseResponder({ folder: SAMPLE_KNOWLEDGE_BASE });
-    route = (input) => routeInbound({ store, admin, replies, responder, policy, clock, log }, input);
+    route = createRouter(config, { store, admin, replies, clock });
   }
 
   inbound.start(

@@ -22,6 +22,11 @@ export interface ThreadlineFunctionProps {
   /** @default 512 */
   readonly memorySize?: number;
   readonly description?: string;
+  /**
+   * Files and folders (paths from the project root) copied next to the bundle, for code that reads
+   * them relative to its own module at run time (the routing policy, the knowledge base).
+   */
+  readonly assets?: readonly string[];
 }
 
 const projectRoot = fileURLToPath(new URL('../../', import.meta.url));
@@ -76,6 +81,16 @@ export class ThreadlineFunction extends NodejsFunction {
         externalModules: [],
         forceDockerBundling: false,
         logLevel: LogLevel.WARNING,
+        ...(props.assets?.length
+          ? {
+              commandHooks: {
+                beforeBundling: () => [],
+                beforeInstall: () => [],
+                afterBundling: (inputDir: string, outputDir: string) =>
+                  (props.assets ?? []).map((asset) => `cp -R "${inputDir}/${asset}" "${outputDir}/"`),
+              },
+            }
+          : {}),
       },
     });
     this.restrictLogsTo(logGroup);

@@ -30,6 +30,9 @@ const ENV = {
   SNS_TOPIC_ARNS: 'arn:aws:sns:us-east-1:123456789012:inbound',
   AGENT_TOKENS: 'bench:bench',
   POWERTOOLS_LOG_LEVEL: 'SILENT',
+  // The resolver reads these next to its bundle on Lambda; here they stay in the repository.
+  ROUTING_POLICY_FILE: fileURLToPath(new URL('../../shared/routing/default-policy.json', import.meta.url)),
+  KNOWLEDGE_BASE_DIR: fileURLToPath(new URL('../../shared/responder/knowledge-base/', import.meta.url)),
 };
 
 /** The same esbuild options as the house CDK construct (ESM, minified, node22, SDK bundled). */

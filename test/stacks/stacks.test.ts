@@ -539,7 +539,7 @@ describe('ThreadlineApi', () => {
         SNS_TOPIC_ARNS: { 'Fn::Join': [',', [{ Ref: receiptsTopicId }, { Ref: eventsTopicId }]] },
       },
     ],
-    ['Resolver', { TABLE_NAME: { Ref: tableId } }],
+    ['Resolver', { TABLE_NAME: { Ref: tableId }, OUTBOUND_QUEUE_URL: { Ref: outboundId } }],
     [
       'AgentApi',
       {
@@ -681,6 +681,8 @@ describe('ThreadlineApi', () => {
       expect.arrayContaining(['sqs:ReceiveMessage', 'sqs:DeleteMessage', 'sqs:ChangeMessageVisibility']),
     );
     expect(allActions('Resolver').filter((a) => a.startsWith('secretsmanager:'))).toEqual([]);
+    // The AI's replies go to the outbound queue, like agents'.
+    expect(actionsOn('Resolver', outboundArn)).toContain('sqs:SendMessage');
   });
 
   it('lets the agent API read and write the table and read the provider secret', () => {

@@ -9,6 +9,7 @@ import {
 } from '#shared/domain/assignment.js';
 import { ChannelSchema, type Identity } from '#shared/domain/envelope.js';
 import { normaliseEmail, normalisePhone, type PhoneOptions } from '#shared/domain/identity.js';
+import { customerMetrics, type Metrics } from '#shared/domain/metrics.js';
 import type { Clock } from '#shared/domain/ports.js';
 import { type ReplyDeps, ReplyRequestSchema, sendReply } from '#shared/domain/replies.js';
 import type { Conversation, Customer, TimelineItem } from '#shared/domain/timeline.js';
@@ -25,6 +26,7 @@ import {
   NoteRequestSchema,
   OtherCustomerSchema,
   openApiDocument,
+  TagsRequestSchema,
 } from './openapi.js';
 
 /** The reads the agent API makes. */
@@ -42,6 +44,8 @@ export interface AgentStore {
     page: { limit: number; cursor?: string | undefined },
   ): Promise<Page<Conversation>>;
   suggestions(customerId: string): Promise<Suggestion[]>;
+  setTags(customerId: string, tags: readonly string[]): Promise<void>;
+  overallMetrics(): Promise<Metrics>;
   getAgent(agentId: string): Promise<AgentProfile | undefined>;
   putAgent(agent: AgentProfile): Promise<void>;
   listAgents(): Promise<Agent[]>;
@@ -245,6 +249,28 @@ export function createAgentApp(deps: AgentAppDeps): Hono<Env> {
   app.get('/api/outbox', (c) => {
     if (!deps.outbox) throw new NotFoundError('no local outbox: replies go to the providers');
     return c.json({ items: deps.outbox(), cursor: null });
+  });
+
+  app.put('/api/customers/:id/tags', async (c) => {
+    const id = parse(IdSchema, c.req.param('id'));
+    const { tags } = parse(TagsRequestSchema, await body(c));
+    if (!(await deps.store.getCustomer(id))) throw new NotFoundError(`no customer ${id}`);
+    await deps.store.setTags(id, [...new Set(tags)]);
+    return c.json(await deps.store.getCustomer(id));
+  });
+
+  app.get('/api/metrics', async (c) => {
+    const customerId = parse(IdSchema.optional(), c.req.query('customerId'));
+    if (!customerId) return c.json({ overall: await deps.store.overallMetrics() });
+    if (!(await deps.store.getCustomer(customerId))) throw new NotFoundError(`no customer ${customerId}`);
+    const items: TimelineItem[] = [];
+    let cursor: string | undefined;
+    do {
+      const page = await deps.store.timeline(customerId, { limit: 200, cursor });
+      items.push(...page.items);
+      cursor = page.cursor ?? undefined;
+    } while (cursor && items.length < 10_000);
+    return c.json({ customerId, metrics: customerMetrics(items) });
   });
 
   app.get('/api/agents', async (c) => {

@@ -9,6 +9,19 @@ import { SuggestionSchema } from '#shared/store/dynamo-store.js';
 export const IdSchema = z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'not a valid id');
 /** `POST /api/customers/{id}/merge` and `/unmerge`. */
 export const OtherCustomerSchema = z.object({ customerId: IdSchema });
+/** `PUT /api/customers/{id}/tags`. */
+export const TagsRequestSchema = z.object({
+  tags: z
+    .array(
+      z
+        .string()
+        .trim()
+        .min(1)
+        .max(64)
+        .regex(/^[\w.:-]+$/, 'letters, digits, _ . : -'),
+    )
+    .max(50),
+});
 /** `POST /api/conversations/{id}/notes`. */
 export const NoteRequestSchema = z.object({ text: z.string().trim().min(1).max(65_536) });
 /** `POST /api/conversations/{id}/assign`. */
@@ -217,6 +230,25 @@ export function openApiDocument(): Record<string, unknown> {
             },
             ...errors(400, 401, 404, 409, 422, 503),
           },
+        },
+      },
+      '/api/customers/{id}/tags': {
+        put: {
+          summary: "Replace the customer's tags (e.g. `vip`, which the routing policy escalates on)",
+          parameters: [idParam('id')],
+          requestBody: input(TagsRequestSchema),
+          responses: {
+            200: { description: 'the customer', ...json(CustomerSchema) },
+            ...errors(400, 401, 404),
+          },
+        },
+      },
+      '/api/metrics': {
+        get: {
+          summary:
+            'AI resolution rate (messages the AI answered / messages routed), hand-off reasons, first response time, channel-switch rate: overall, or for one customer with ?customerId=',
+          parameters: [query('customerId', IdSchema, 'one customer instead of the overall figures')],
+          responses: { 200: { description: 'the figures' }, ...errors(400, 401, 404) },
         },
       },
       '/api/agents': {

@@ -146,6 +146,8 @@ export interface ReplyStore {
   putTimelineItem(item: TimelineItem, raw: unknown): Promise<boolean>;
   /** Remembers the agent whose reply was last queued to the customer (assignment prefers them). */
   setLastAgent(customerId: string, agentId: string, at: string): Promise<void>;
+  /** Marks the conversation's first reply (for the first-response-time metric). */
+  recordFirstResponse?(conversationId: string, at: string): Promise<void>;
 }
 
 /** Who writes a reply: an agent, or the AI responder. */
@@ -278,6 +280,7 @@ export async function sendReply(
   const { message, created } = await deps.store.putReply(candidate);
   const item = replyItem(message);
   await deps.store.putTimelineItem(item, undefined);
+  await deps.store.recordFirstResponse?.(message.conversationId, message.at);
   await deps.queue.enqueue(message);
   if (message.author.kind === 'agent') await deps.store.setLastAgent(root, message.author.id, message.at);
   return { item, created };

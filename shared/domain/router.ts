@@ -28,6 +28,16 @@ export interface RouterStore {
   ): Promise<{ items: TimelineItem[]; cursor: string | null }>;
   /** Every registered agent, with their open conversations. */
   listAgents(): Promise<Agent[]>;
+  /** Adds one routing decision to the running totals behind GET /api/metrics. */
+  countDecision?(decision: DecisionCount): Promise<void>;
+}
+
+/** What one routing decision adds to the overall metrics. */
+export interface DecisionCount {
+  target: RouteDecision['target'];
+  reason: RouteDecision['reason'];
+  answeredByAi: boolean;
+  channelSwitch: boolean;
 }
 
 /** The conversation changes a hand-off makes. */
@@ -188,15 +198,16 @@ export async function routeInbound(
   // The responder reads what there was up to this item: a redelivery sees what the first one saw.
   const timeline = everything.filter((i) => i.at <= item.at || i.id === item.id);
   const now = deps.clock.now();
+  const facts = conversationFacts(everything, conversationId, item);
   const base = {
     message: { channel: item.channel, kind, text: item.text },
     conversation: {
       status: conversation.status,
       assignee: conversation.assignee,
       queue: conversation.queue,
-      ...conversationFacts(everything, conversationId, item),
+      ...facts,
     },
-    customer: {},
+    customer: { tags: customer.tags },
     policy: deps.policy,
     now,
   };
@@ -286,7 +297,7 @@ export async function routeInbound(
     }
   }
 
-  await deps.store.putTimelineItem(
+  const recorded = await deps.store.putTimelineItem(
     {
       id: decisionId,
       type: 'event',
@@ -307,6 +318,16 @@ export async function routeInbound(
     },
     undefined,
   );
+  // Counted once, by whoever wrote the decision; a crash just before this loses one count, never adds one.
+  if (recorded) {
+    await deps.store.countDecision?.({
+      target: decision.target,
+      reason: decision.reason,
+      answeredByAi: outcome.replied === true,
+      channelSwitch:
+        decision.reason === 'channel_switch' || facts.channelsBefore.some((c) => c !== item.channel),
+    });
+  }
   deps.log?.('info', 'message routed', {
     customerId,
     conversationId,

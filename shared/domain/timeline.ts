@@ -68,6 +68,8 @@ export const CustomerSchema = z.object({
   /** When the customer last wrote on each channel: the providers' reply windows run from it. */
   lastInboundByChannel: z.partialRecord(ChannelSchema, z.iso.datetime()).default({}),
   openConversationId: z.string().optional(),
+  /** Labels agents give the customer (e.g. `vip`, which the routing policy can escalate on). */
+  tags: z.array(z.string()).default([]),
   /** Set when an agent merged this customer into another: reads follow it. */
   mergedInto: z.string().optional(),
   /** Customers merged into this one. */

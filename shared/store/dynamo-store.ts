@@ -16,6 +16,7 @@ import {
   IdentityKindSchema,
   type StatusEnvelope,
 } from '../domain/envelope.js';
+import type { Metrics } from '../domain/metrics.js';
 import { type OutboundMessage, OutboundMessageSchema, type SendResult } from '../domain/outbound.js';
 import { replyItem } from '../domain/replies.js';
 import type {
@@ -27,6 +28,7 @@ import type {
   SuggestionEvidence,
   ThreadLink,
 } from '../domain/resolver.js';
+import type { DecisionCount } from '../domain/router.js';
 import {
   type Conversation,
   ConversationSchema,
@@ -152,6 +154,9 @@ const ContactStateSchema = z.object({
   envelopeId: z.string(),
 });
 
+/** The one item of overall counters. */
+const METRICS_KEY = { pk: 'METRICS', sk: 'OVERALL' } as const;
+
 const ThreadLinkItemSchema = z.object({ customerId: z.string(), conversationId: z.string() });
 
 const StringSetSchema = z
@@ -170,6 +175,7 @@ const CustomerItemSchema = z.looseObject({
   openConversationId: z.string().optional(),
   mergedInto: z.string().optional(),
   mergedFrom: StringSetSchema,
+  tags: StringSetSchema,
   lastAgentId: z.string().optional(),
   lastAgentAt: z.string().optional(),
 });
@@ -223,6 +229,7 @@ function toCustomer(item: Record<string, unknown>): Customer {
     openConversationId: parsed.openConversationId,
     mergedInto: parsed.mergedInto,
     mergedFrom: parsed.mergedFrom,
+    tags: parsed.tags,
     lastAgentId: parsed.lastAgentId,
     lastAgentAt: parsed.lastAgentAt,
   });
@@ -523,6 +530,107 @@ export class DynamoStore implements ResolverStore {
       ),
     );
     await this.#advanceTimeline(key, { status: 'failed', at, errors: [reason] });
+  }
+
+  /** Adds one routing decision to the overall counters (one item: fine at a small desk's volume). */
+  async countDecision(decision: DecisionCount): Promise<void> {
+    const names: Record<string, string> = { '#reason': `handoff_${decision.reason}` };
+    const adds = ['routed :one'];
+    if (decision.answeredByAi) adds.push('answeredByAi :one');
+    if (decision.channelSwitch) adds.push('channelSwitches :one');
+    if (decision.target === 'human') adds.push('#reason :one');
+    await sendDynamo('UpdateItem', () =>
+      this.#doc.send(
+        new UpdateCommand({
+          TableName: this.#table,
+          Key: METRICS_KEY,
+          UpdateExpression: `SET entity = :entity ADD ${adds.join(', ')}`,
+          ...(decision.target === 'human' ? { ExpressionAttributeNames: names } : {}),
+          ExpressionAttributeValues: { ':one': 1, ':entity': 'metrics' },
+        }),
+      ),
+    );
+  }
+
+  /** Marks a conversation's first reply; the first time only, adds its wait to the overall counters. */
+  async recordFirstResponse(conversationId: string, at: string): Promise<void> {
+    let waitingSince: string | undefined;
+    try {
+      const out = await sendDynamo('UpdateItem', () =>
+        this.#doc.send(
+          new UpdateCommand({
+            TableName: this.#table,
+            Key: Keys.conversation(conversationId),
+            UpdateExpression: 'SET firstResponseAt = :at',
+            ConditionExpression: 'attribute_exists(pk) AND attribute_not_exists(firstResponseAt)',
+            ExpressionAttributeValues: { ':at': at },
+            ReturnValues: 'ALL_NEW',
+          }),
+        ),
+      );
+      waitingSince =
+        typeof out.Attributes?.waitingSince === 'string' ? out.Attributes.waitingSince : undefined;
+    } catch (error) {
+      if (isConditionFailure(error)) return;
+      throw error;
+    }
+    if (!waitingSince) return;
+    const ms = Math.max(0, Date.parse(at) - Date.parse(waitingSince));
+    await sendDynamo('UpdateItem', () =>
+      this.#doc.send(
+        new UpdateCommand({
+          TableName: this.#table,
+          Key: METRICS_KEY,
+          UpdateExpression: 'SET entity = :entity ADD firstResponses :one, firstResponseMsTotal :ms',
+          ExpressionAttributeValues: { ':one': 1, ':ms': ms, ':entity': 'metrics' },
+        }),
+      ),
+    );
+  }
+
+  /** The overall counters, as metrics. */
+  async overallMetrics(): Promise<Metrics> {
+    const out = await sendDynamo('GetItem', () =>
+      this.#doc.send(new GetCommand(getInput(this.#table, METRICS_KEY))),
+    );
+    const item = (out.Item ?? {}) as Record<string, unknown>;
+    const num = (key: string) => (typeof item[key] === 'number' ? (item[key] as number) : 0);
+    const routed = num('routed');
+    const handoffReasons = Object.fromEntries(
+      Object.entries(item)
+        .filter(([key, value]) => key.startsWith('handoff_') && typeof value === 'number')
+        .map(([key, value]) => [key.slice('handoff_'.length), value as number]),
+    );
+    const responses = num('firstResponses');
+    return {
+      routed,
+      aiResolutionRate: routed ? num('answeredByAi') / routed : null,
+      handoffReasons,
+      firstResponseMs: {
+        median: null,
+        mean: responses ? num('firstResponseMsTotal') / responses : null,
+        conversations: responses,
+      },
+      channelSwitchRate: routed ? num('channelSwitches') / routed : null,
+    };
+  }
+
+  /** Replaces the customer's tags (labels agents give them, such as `vip`). */
+  async setTags(customerId: string, tags: readonly string[]): Promise<void> {
+    await sendDynamo('UpdateItem', () =>
+      this.#doc.send(
+        new UpdateCommand({
+          TableName: this.#table,
+          Key: Keys.customer(customerId),
+          UpdateExpression: tags.length ? 'SET tags = :tags' : 'REMOVE tags',
+          ConditionExpression: 'entity = :customer',
+          ExpressionAttributeValues: {
+            ':customer': 'customer',
+            ...(tags.length ? { ':tags': new Set(tags) } : {}),
+          },
+        }),
+      ),
+    );
   }
 
   /** Whether an address may be contacted (undefined: nothing recorded, so yes). */

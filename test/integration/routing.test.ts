@@ -237,5 +237,23 @@ describe('local runtime: routing between the AI and agents', () => {
         .entries()
         .filter((e) => e.message.conversationId === conversationId && e.message.author.kind === 'ai'),
     ).toEqual([]);
+
+    // The metrics count what happened: an AI answer, a hand-off because Maria asked for a person.
+    const overall = await api<{
+      overall: {
+        routed: number;
+        aiResolutionRate: number;
+        handoffReasons: Record<string, number>;
+        firstResponseMs: { conversations: number };
+      };
+    }>('GET', '/api/metrics');
+    expect(overall.overall.routed).toBeGreaterThanOrEqual(2);
+    expect(overall.overall.aiResolutionRate).toBeGreaterThan(0);
+    expect(overall.overall.handoffReasons.asked_for_person).toBe(1);
+    expect(overall.overall.firstResponseMs.conversations).toBeGreaterThanOrEqual(1);
+    const mine = await api<{
+      metrics: { handoffReasons: Record<string, number>; channelSwitchRate: number | null };
+    }>('GET', `/api/metrics?customerId=${maria.id}`);
+    expect(mine.metrics.handoffReasons).toMatchObject({ asked_for_person: 1 });
   });
 });

@@ -20,6 +20,7 @@ const sheena: Customer = {
   createdAt: '2025-06-08T21:00:00.000Z',
   openConversationId: 'cv_1',
   mergedFrom: [],
+  tags: [],
   lastInboundByChannel: {},
 };
 const conversation: Conversation = {
@@ -64,6 +65,14 @@ function fakeStore(): AgentStore & { inboxCalls: unknown[] } {
       return { items: [conversation], cursor: null };
     },
     suggestions: async () => [],
+    setTags: async () => {},
+    overallMetrics: async () => ({
+      routed: 4,
+      aiResolutionRate: 0.5,
+      handoffReasons: { asked_for_person: 2 },
+      firstResponseMs: { median: null, mean: 1000, conversations: 2 },
+      channelSwitchRate: 0.25,
+    }),
   };
 }
 
@@ -396,5 +405,18 @@ describe('agent API: notes and assignment', () => {
       ],
       cursor: null,
     });
+  });
+});
+
+describe('agent API: metrics', () => {
+  it('reports the overall figures', async () => {
+    const res = await app().request('/api/metrics', auth);
+    expect(await res.json()).toMatchObject({ overall: { routed: 4, aiResolutionRate: 0.5 } });
+  });
+
+  it('reports one customer from their timeline', async () => {
+    const res = await app().request('/api/metrics?customerId=cu_1', auth);
+    expect(res.status).toBe(200);
+    expect(await res.json()).toMatchObject({ customerId: 'cu_1', metrics: { routed: 0 } });
   });
 });

@@ -88,6 +88,7 @@ describe('reply channel and address', () => {
     lastInboundChannel: 'voice',
     lastInboundByChannel: {},
     mergedFrom: [],
+    tags: [],
   };
 
   it('answers a caller by SMS on the same number', () => {

@@ -57,6 +57,7 @@ function world(
     createdAt: '2025-06-01T10:00:00.000Z',
     lastInboundChannel: 'whatsapp',
     lastInboundByChannel: { whatsapp: MESSAGE_AT },
+    tags: [],
     openConversationId: 'cv_1',
     mergedFrom: [],
     ...options.customer,
@@ -304,6 +305,14 @@ describe('routeInbound', () => {
     expect(outcome.decision?.detail).toContain('whatsapp_window_closed');
     expect(w.outbound).toEqual([]);
     expect(notes(w)).toHaveLength(1);
+  });
+
+  it('hands a VIP to a person at once, without asking the AI', async () => {
+    const w = world({ customer: { tags: ['vip'] } });
+    const outcome = await inbound(w, 'How long does shipping take?');
+    expect(outcome.decision).toMatchObject({ target: 'human', reason: 'vip' });
+    expect(w.responderCalls).toBe(0);
+    expect(w.outbound).toEqual([]);
   });
 
   it('routes nothing but inbound messages and voicemails', async () => {

@@ -1,0 +1,53 @@
+import { describe, expect, it } from 'vitest';
+import { customerMetrics } from '#shared/domain/metrics.js';
+import type { TimelineItem } from '#shared/domain/timeline.js';
+
+const base = { customerId: 'cu_1', conversationId: 'cv_1' };
+const msg = (
+  id: string,
+  at: string,
+  direction: 'inbound' | 'outbound',
+  channel: TimelineItem['channel'],
+  author?: string,
+) =>
+  ({
+    ...base,
+    id,
+    type: 'message',
+    at,
+    direction,
+    channel,
+    ...(author ? { data: { author: { kind: author } } } : {}),
+  }) as TimelineItem;
+const routed = (id: string, at: string, target: string, reason: string) =>
+  ({
+    ...base,
+    id: `route:${id}`,
+    type: 'event',
+    event: 'routed',
+    at,
+    data: { target, reason },
+  }) as TimelineItem;
+
+describe('customerMetrics', () => {
+  it('counts AI answers, hand-off reasons, the first response and channel switches', () => {
+    const m = customerMetrics([
+      msg('w1', '2025-06-10T09:00:00.000Z', 'inbound', 'whatsapp'),
+      routed('w1', '2025-06-10T09:00:00.000Z', 'ai', 'routine'),
+      msg('r1', '2025-06-10T09:00:30.000Z', 'outbound', 'whatsapp', 'ai'),
+      msg('e1', '2025-06-10T10:00:00.000Z', 'inbound', 'email'),
+      routed('e1', '2025-06-10T10:00:00.000Z', 'human', 'asked_for_person'),
+    ]);
+    expect(m).toEqual({
+      routed: 2,
+      aiResolutionRate: 0.5,
+      handoffReasons: { asked_for_person: 1 },
+      firstResponseMs: { median: 30_000, mean: 30_000, conversations: 1 },
+      channelSwitchRate: 0.5,
+    });
+  });
+
+  it('has no rates before anything was routed', () => {
+    expect(customerMetrics([])).toMatchObject({ routed: 0, aiResolutionRate: null, channelSwitchRate: null });
+  });
+});

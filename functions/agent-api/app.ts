@@ -6,6 +6,7 @@ import {
   type AgentProfile,
   AgentUpdateSchema,
   applyAgentUpdate,
+  nextWaitingConversation,
 } from '#shared/domain/assignment.js';
 import { ChannelSchema, type Identity } from '#shared/domain/envelope.js';
 import { normaliseEmail, normalisePhone, type PhoneOptions } from '#shared/domain/identity.js';
@@ -70,6 +71,7 @@ export interface AgentAdmin {
     target: { agentId?: string | undefined; queue?: string | undefined },
     by: string,
     now: string,
+    eventId?: string,
   ): Promise<void>;
   export(customerId: string, now: string): Promise<CustomerExport>;
   erase(customerId: string, agentId: string, now: string): Promise<ErasureReport>;
@@ -273,6 +275,30 @@ export function createAgentApp(deps: AgentAppDeps): Hono<Env> {
     return c.json({ customerId, metrics: customerMetrics(items) });
   });
 
+  /** Gives an agent who came online or freed up the conversation waiting longest in their queues. */
+  const takeNextWaiting = async (agentId: string): Promise<void> => {
+    const agent = (await deps.store.listAgents()).find((a) => a.id === agentId);
+    if (!agent) return;
+    const waiting = await deps.store.inbox({ status: 'open', assignee: 'unassigned' }, { limit: 200 });
+    const next = nextWaitingConversation(
+      waiting.items.flatMap((c) =>
+        c.queue && c.waitingSince
+          ? [{ conversationId: c.id, queue: c.queue, waitingSince: c.waitingSince }]
+          : [],
+      ),
+      agent,
+    );
+    if (!next) return;
+    const now = deps.clock.now().toISOString();
+    await deps.admin.assign(
+      next.conversationId,
+      { agentId },
+      'routing',
+      now,
+      `assigned:${next.conversationId}:${now}`,
+    );
+  };
+
   app.get('/api/agents', async (c) => {
     const agents = await deps.store.listAgents();
     return c.json({ items: agents.sort((a, b) => (a.id < b.id ? -1 : 1)), cursor: null });
@@ -288,6 +314,7 @@ export function createAgentApp(deps: AgentAppDeps): Hono<Env> {
       deps.clock.now().toISOString(),
     );
     await deps.store.putAgent(agent);
+    await takeNextWaiting(agentId);
     return c.json(agent);
   });
 
@@ -326,6 +353,8 @@ export function createAgentApp(deps: AgentAppDeps): Hono<Env> {
   app.post('/api/conversations/:id/resolve', async (c) => {
     const id = parse(IdSchema, c.req.param('id'));
     await deps.admin.resolveConversation(id, c.get('agentId'), deps.clock.now().toISOString());
+    // The agent has room again: the longest-waiting conversation of their queues is theirs.
+    await takeNextWaiting(c.get('agentId'));
     return c.json(await deps.store.getConversation(id));
   });
 

@@ -420,3 +420,33 @@ describe('agent API: metrics', () => {
     expect(await res.json()).toMatchObject({ customerId: 'cu_1', metrics: { routed: 0 } });
   });
 });
+
+describe('agent API: waiting conversations', () => {
+  it('gives an agent who comes online the conversation waiting longest in their queues', async () => {
+    const store = fakeStore();
+    store.inbox = async (filter, page) => {
+      store.inboxCalls.push({ filter, page });
+      return {
+        items: [
+          { ...conversation, id: 'cv_new', queue: 'billing', waitingSince: '2025-06-09T09:00:00.000Z' },
+          { ...conversation, id: 'cv_old', queue: 'billing', waitingSince: '2025-06-09T08:00:00.000Z' },
+          { ...conversation, id: 'cv_other', queue: 'legal', waitingSince: '2025-06-09T07:00:00.000Z' },
+        ],
+        cursor: null,
+      };
+    };
+    const admin = fakeAdmin();
+    const res = await app(store, admin).request('/api/agents/me', {
+      method: 'PUT',
+      headers: { ...auth.headers, 'content-type': 'application/json' },
+      body: JSON.stringify({ presence: 'online', queues: ['billing'], capacity: 3 }),
+    });
+    expect(res.status).toBe(200);
+    expect(store.inboxCalls).toEqual([
+      { filter: { status: 'open', assignee: 'unassigned' }, page: { limit: 200 } },
+    ]);
+    expect(admin.calls.filter((c) => c[0] === 'assign').map((c) => [c[1], c[2]])).toEqual([
+      ['cv_old', { agentId: 'agent-7' }],
+    ]);
+  });
+});

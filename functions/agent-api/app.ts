@@ -372,7 +372,7 @@ export function createAgentApp(deps: AgentAppDeps): Hono<Env> {
         status: z.enum(['open', 'resolved']).default('open'),
         assignee: z.string().max(128).optional(),
         queue: z.string().max(128).optional(),
-        channel: ChannelSchema.optional(),
+        channel: z.optional(ChannelSchema),
         limit: LimitSchema,
         cursor: CursorSchema,
       }),

@@ -35,14 +35,14 @@ export const AssignRequestSchema = z
   });
 
 const ErrorSchema = z.object({ error: z.object({ code: z.string(), message: z.string() }) });
-const page = (item: z.ZodType) => z.object({ items: z.array(item), cursor: z.string().nullable() });
+const page = (item: z.core.$ZodType) => z.object({ items: z.array(item), cursor: z.string().nullable() });
 
-const json = (schema: z.ZodType) => ({
+const json = (schema: z.core.$ZodType) => ({
   content: {
     'application/json': { schema: z.toJSONSchema(schema, { io: 'output', unrepresentable: 'any' }) },
   },
 });
-const input = (schema: z.ZodType) => ({
+const input = (schema: z.core.$ZodType) => ({
   required: true,
   content: {
     'application/json': { schema: z.toJSONSchema(schema, { io: 'input', unrepresentable: 'any' }) },
@@ -70,7 +70,7 @@ const idParam = (name: string) => ({
   required: true,
   schema: z.toJSONSchema(IdSchema),
 });
-const query = (name: string, schema: z.ZodType, description: string) => ({
+const query = (name: string, schema: z.core.$ZodType, description: string) => ({
   name,
   in: 'query',
   required: false,

@@ -1,5 +1,11 @@
-import * as z from 'zod';
+import { en } from 'zod/locales';
+import { config } from 'zod/mini';
+// Named, not `z.core.$ZodError`: through the namespace esbuild keeps all of zod core and every locale.
+import { $ZodError } from 'zod/v4/core';
 import { type Envelope, type EnvelopeInput, EnvelopeSchema } from '../domain/envelope.js';
+
+// zod/mini loads no messages of its own; rejections are logged by path and message, so load English.
+config(en());
 
 /** An item of a body that could not become an envelope, located by JSON pointer. */
 export interface Rejection {
@@ -43,14 +49,14 @@ export function collect(out: Normalised, pointer: string, build: () => EnvelopeI
     const envelopes = build().map((envelope) => EnvelopeSchema.parse(envelope));
     out.envelopes.push(...envelopes);
   } catch (error) {
-    if (error instanceof z.ZodError) rejectInvalid(out, pointer, error);
+    if (error instanceof $ZodError) rejectInvalid(out, pointer, error);
     else if (error instanceof RejectedItem) out.rejected.push({ pointer, reason: error.message });
     else throw error;
   }
 }
 
 /** Records a schema failure. Reasons name paths and rules, never values: values are personal data. */
-export function rejectInvalid(out: Normalised, pointer: string, error: z.ZodError): void {
+export function rejectInvalid(out: Normalised, pointer: string, error: $ZodError): void {
   const reason = error.issues
     .slice(0, 3)
     .map((issue) => `${issue.path.join('.') || '(root)'}: ${issue.message}`)

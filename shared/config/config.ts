@@ -1,26 +1,30 @@
-import * as z from 'zod';
+import { en } from 'zod/locales';
+import * as z from 'zod/mini';
 
-const optionalSecret = z.string().min(1).optional();
+// zod/mini loads no messages of its own; a bad setting must say what is wrong with it.
+z.config(en());
+
+const optionalSecret = z.optional(z.string().check(z.minLength(1)));
 
 /**
  * Every setting Threadline reads, in one schema over `process.env`. Parsed once at cold start; a bad
  * value fails fast with the variable's name. Functions take only the part they need.
  */
 export const ConfigSchema = z.object({
-  TABLE_NAME: z.string().min(1).default('threadline'),
-  INBOUND_QUEUE_URL: z.string().min(1).optional(),
-  OUTBOUND_QUEUE_URL: z.string().min(1).optional(),
+  TABLE_NAME: z._default(z.string().check(z.minLength(1)), 'threadline'),
+  INBOUND_QUEUE_URL: z.optional(z.string().check(z.minLength(1))),
+  OUTBOUND_QUEUE_URL: z.optional(z.string().check(z.minLength(1))),
   /** How many times the outbound queue delivers a reply before the sender gives it up as failed. */
-  OUTBOUND_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(100).default(5),
+  OUTBOUND_MAX_ATTEMPTS: z._default(z.coerce.number().check(z.int(), z.gte(1), z.lte(100)), 5),
   /** On AWS: the Secrets Manager secret (JSON) holding the provider secrets below. */
-  PROVIDER_SECRET_ARN: z.string().min(1).optional(),
+  PROVIDER_SECRET_ARN: z.optional(z.string().check(z.minLength(1))),
   /** Region for phone numbers written without a country code. */
-  DEFAULT_REGION: z
-    .string()
-    .regex(/^[A-Z]{2}$/, 'an ISO 3166-1 alpha-2 code such as US or GB')
-    .default('US'),
+  DEFAULT_REGION: z._default(
+    z.string().check(z.regex(/^[A-Z]{2}$/, 'an ISO 3166-1 alpha-2 code such as US or GB')),
+    'US',
+  ),
   /** The URL providers sign against (Twilio); when unset, the request's own URL is used. */
-  PUBLIC_BASE_URL: z.url().optional(),
+  PUBLIC_BASE_URL: z.optional(z.url()),
   TWILIO_AUTH_TOKEN: optionalSecret,
   TWILIO_ACCOUNT_SID: optionalSecret,
   /** The Twilio number (E.164) replies are sent from; WhatsApp through Twilio uses TWILIO_WHATSAPP_FROM. */
@@ -33,62 +37,59 @@ export const ConfigSchema = z.object({
   META_PAGE_ACCESS_TOKEN: optionalSecret,
   SES_FROM_ADDRESS: optionalSecret,
   /** The SES configuration set replies are sent with (set by the stack), so bounces come back. */
-  SES_CONFIGURATION_SET: z.string().min(1).optional(),
-  SNS_TRUSTED_CERT_FILE: z.string().min(1).optional(),
+  SES_CONFIGURATION_SET: z.optional(z.string().check(z.minLength(1))),
+  SNS_TRUSTED_CERT_FILE: z.optional(z.string().check(z.minLength(1))),
   /** The routing policy (JSON, see shared/routing/README.md); the shipped default when unset. */
-  ROUTING_POLICY_FILE: z.string().min(1).optional(),
+  ROUTING_POLICY_FILE: z.optional(z.string().check(z.minLength(1))),
   /** SNS topics the SES webhook accepts (comma-separated ARNs); unset accepts any (local only). */
-  SNS_TOPIC_ARNS: z
-    .string()
-    .transform((v) =>
-      v
-        .split(',')
-        .map((a) => a.trim())
-        .filter((a) => a.length > 0),
-    )
-    .pipe(
+  SNS_TOPIC_ARNS: z.optional(
+    z.pipe(
+      z.pipe(
+        z.string(),
+        z.transform((v) =>
+          v
+            .split(',')
+            .map((a) => a.trim())
+            .filter((a) => a.length > 0),
+        ),
+      ),
       z
         .array(
           z
             .string()
-            .regex(/^arn:aws[a-z-]*:sns:[a-z0-9-]+:\d{12}:[\w-]{1,256}$/, 'SNS topic ARNs, comma-separated'),
+            .check(
+              z.regex(
+                /^arn:aws[a-z-]*:sns:[a-z0-9-]+:\d{12}:[\w-]{1,256}$/,
+                'SNS topic ARNs, comma-separated',
+              ),
+            ),
         )
-        .min(1),
-    )
-    .optional(),
+        .check(z.minLength(1)),
+    ),
+  ),
   /** Said to Twilio voice callers before the beep. */
-  VOICE_GREETING: z
-    .string()
-    .trim()
-    .min(1)
-    .max(4000)
-    .default('Thank you for calling. Please leave a message after the tone, and we will get back to you.'),
+  VOICE_GREETING: z._default(
+    z.string().check(z.trim(), z.minLength(1), z.maxLength(4000)),
+    'Thank you for calling. Please leave a message after the tone, and we will get back to you.',
+  ),
   /** The knowledge base (a folder of Markdown articles) of the local responder; the shipped sample when unset. */
-  KNOWLEDGE_BASE_DIR: z.string().min(1).optional(),
+  KNOWLEDGE_BASE_DIR: z.optional(z.string().check(z.minLength(1))),
   /** On AWS: answer with this Amazon Bedrock model (Converse API) instead of the knowledge-base responder. */
-  BEDROCK_MODEL_ID: z.string().min(1).optional(),
+  BEDROCK_MODEL_ID: z.optional(z.string().check(z.minLength(1))),
   /** How long after a conversation is resolved the customer's next message reopens it. */
-  REOPEN_WINDOW_HOURS: z.coerce
-    .number()
-    .positive()
-    .max(24 * 365)
-    .default(72),
+  REOPEN_WINDOW_HOURS: z._default(z.coerce.number().check(z.positive(), z.lte(24 * 365)), 72),
   /** On AWS: the Cognito user pool whose access tokens the agent API accepts (set by the stack). */
-  COGNITO_USER_POOL_ID: z.string().min(1).optional(),
-  COGNITO_CLIENT_ID: z.string().min(1).optional(),
+  COGNITO_USER_POOL_ID: z.optional(z.string().check(z.minLength(1))),
+  COGNITO_CLIENT_ID: z.optional(z.string().check(z.minLength(1))),
   /** The user-pool group an agent must belong to. */
-  AGENT_GROUP: z.string().min(1).default('agents'),
+  AGENT_GROUP: z._default(z.string().check(z.minLength(1)), 'agents'),
   /** Local agent credentials: `agentId:token` pairs, comma-separated. */
-  AGENT_TOKENS: z.string().optional(),
+  AGENT_TOKENS: z.optional(z.string()),
   /** Local runtime only. */
-  PORT: z.coerce.number().int().min(0).max(65535).default(3000),
-  DATA_DIR: z.string().min(1).default('.data'),
+  PORT: z._default(z.coerce.number().check(z.int(), z.gte(0), z.lte(65535)), 3000),
+  DATA_DIR: z._default(z.string().check(z.minLength(1)), '.data'),
   /** Largest webhook body accepted, in bytes (WhatsApp documents payloads of up to 3 MB). */
-  MAX_BODY_BYTES: z.coerce
-    .number()
-    .int()
-    .positive()
-    .default(4 * 1024 * 1024),
+  MAX_BODY_BYTES: z._default(z.coerce.number().check(z.int(), z.positive()), 4 * 1024 * 1024),
 });
 export type Config = z.infer<typeof ConfigSchema>;
 

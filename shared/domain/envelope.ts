@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import * as z from 'zod/mini';
 
 /** The channels a customer can reach us on; voice is a phone call, whatever the carrier. */
 export const ChannelSchema = z.enum(['sms', 'whatsapp', 'messenger', 'instagram', 'email', 'voice']);
@@ -19,7 +19,7 @@ export type IdentityKind = z.infer<typeof IdentityKindSchema>;
 /** One normalised identifier of a person on a channel. */
 export const IdentitySchema = z.object({
   kind: IdentityKindSchema,
-  value: z.string().min(1).max(320),
+  value: z.string().check(z.minLength(1), z.maxLength(320)),
 });
 export type Identity = z.infer<typeof IdentitySchema>;
 
@@ -47,31 +47,31 @@ export type ContentType = z.infer<typeof ContentTypeSchema>;
 /** A media item or file: kept as a reference (provider media id or URL), never downloaded by the webhook. */
 export const AttachmentSchema = z.object({
   kind: z.enum(['image', 'audio', 'video', 'document', 'sticker', 'file']),
-  mediaId: z.string().optional(),
-  url: z.string().optional(),
-  mimeType: z.string().optional(),
-  filename: z.string().optional(),
-  caption: z.string().optional(),
-  sha256: z.string().optional(),
-  sizeBytes: z.number().int().nonnegative().optional(),
+  mediaId: z.optional(z.string()),
+  url: z.optional(z.string()),
+  mimeType: z.optional(z.string()),
+  filename: z.optional(z.string()),
+  caption: z.optional(z.string()),
+  sha256: z.optional(z.string()),
+  sizeBytes: z.optional(z.int().check(z.nonnegative())),
 });
 export type Attachment = z.infer<typeof AttachmentSchema>;
 
 /** A provider error code and text, as the provider gave them. */
 export const ProviderErrorSchema = z.object({
   code: z.string(),
-  title: z.string().optional(),
-  message: z.string().optional(),
+  title: z.optional(z.string()),
+  message: z.optional(z.string()),
 });
 export type ProviderError = z.infer<typeof ProviderErrorSchema>;
 
 const EnvelopeBaseSchema = z.object({
   /** Deterministic from the provider's own ids: the same delivery always yields the same id. */
-  id: z.string().min(1).max(512),
+  id: z.string().check(z.minLength(1), z.maxLength(512)),
   provider: ProviderSchema,
   channel: ChannelSchema,
   /** The business side: WhatsApp phone_number_id, page id, Twilio number, our email address. */
-  account: z.string().max(320).optional(),
+  account: z.optional(z.string().check(z.maxLength(320))),
   /** When the provider says the event happened (ISO 8601 UTC). */
   occurredAt: z.iso.datetime(),
   /** When our webhook received it (ISO 8601 UTC). */
@@ -80,73 +80,73 @@ const EnvelopeBaseSchema = z.object({
    * Where the raw payload came from: `<provider>:<sha256 of the body>#<JSON pointer>`, or
    * `<provider>:<the provider's delivery id>#<pointer>` (SES: `ses:sns:<SNS MessageId>#...`).
    */
-  rawRef: z.string().max(1024),
+  rawRef: z.string().check(z.maxLength(1024)),
   /** The provider's own object for this event, kept verbatim for audit and re-processing. */
-  raw: z.unknown().optional(),
+  raw: z.optional(z.unknown()),
 });
 
 /** A message from (inbound) or, for echoes of a business's own replies, to (outbound) a customer. */
-export const MessageEnvelopeSchema = EnvelopeBaseSchema.extend({
+export const MessageEnvelopeSchema = z.extend(EnvelopeBaseSchema, {
   kind: z.literal('message'),
   direction: z.enum(['inbound', 'outbound']),
-  providerMessageId: z.string().min(1).max(512),
+  providerMessageId: z.string().check(z.minLength(1), z.maxLength(512)),
   /** The customer: the sender of an inbound message, the recipient of an outbound one. */
   customer: IdentitySchema,
   /** Further identities of the same person carried by the same payload (e.g. phone and BSUID). */
-  alsoKnownAs: z.array(IdentitySchema).max(10).default([]),
-  profileName: z.string().max(256).optional(),
+  alsoKnownAs: z._default(z.array(IdentitySchema).check(z.maxLength(10)), []),
+  profileName: z.optional(z.string().check(z.maxLength(256))),
   contentType: ContentTypeSchema,
-  text: z.string().optional(),
-  attachments: z.array(AttachmentSchema).default([]),
+  text: z.optional(z.string()),
+  attachments: z._default(z.array(AttachmentSchema), []),
   /** The provider message id this one replies to or quotes. */
-  replyTo: z.string().optional(),
+  replyTo: z.optional(z.string()),
   /** Type-specific structured content: location, contacts, interactive reply, order, referral... */
-  data: z.record(z.string(), z.unknown()).optional(),
-  errors: z.array(ProviderErrorSchema).optional(),
+  data: z.optional(z.record(z.string(), z.unknown())),
+  errors: z.optional(z.array(ProviderErrorSchema)),
 });
 export type MessageEnvelope = z.infer<typeof MessageEnvelopeSchema>;
 
 /** A delivery status of an outbound message. */
-export const StatusEnvelopeSchema = EnvelopeBaseSchema.extend({
+export const StatusEnvelopeSchema = z.extend(EnvelopeBaseSchema, {
   kind: z.literal('status'),
-  providerMessageId: z.string().min(1).max(512),
+  providerMessageId: z.string().check(z.minLength(1), z.maxLength(512)),
   status: DeliveryStatusSchema,
-  customer: IdentitySchema.optional(),
-  errors: z.array(ProviderErrorSchema).optional(),
+  customer: z.optional(IdentitySchema),
+  errors: z.optional(z.array(ProviderErrorSchema)),
 });
 export type StatusEnvelope = z.infer<typeof StatusEnvelopeSchema>;
 
 /** A reaction to a message; `emoji` absent means the reaction was removed. */
-export const ReactionEnvelopeSchema = EnvelopeBaseSchema.extend({
+export const ReactionEnvelopeSchema = z.extend(EnvelopeBaseSchema, {
   kind: z.literal('reaction'),
-  providerMessageId: z.string().min(1).max(512),
-  targetMessageId: z.string().min(1).max(512),
+  providerMessageId: z.string().check(z.minLength(1), z.maxLength(512)),
+  targetMessageId: z.string().check(z.minLength(1), z.maxLength(512)),
   customer: IdentitySchema,
-  emoji: z.string().max(64).optional(),
+  emoji: z.optional(z.string().check(z.maxLength(64))),
 });
 export type ReactionEnvelope = z.infer<typeof ReactionEnvelopeSchema>;
 
 /** An edit or deletion of an earlier message by the customer. */
-export const EditEnvelopeSchema = EnvelopeBaseSchema.extend({
+export const EditEnvelopeSchema = z.extend(EnvelopeBaseSchema, {
   kind: z.enum(['edit', 'delete']),
-  providerMessageId: z.string().min(1).max(512),
-  targetMessageId: z.string().min(1).max(512),
+  providerMessageId: z.string().check(z.minLength(1), z.maxLength(512)),
+  targetMessageId: z.string().check(z.minLength(1), z.maxLength(512)),
   customer: IdentitySchema,
-  text: z.string().optional(),
+  text: z.optional(z.string()),
 });
 export type EditEnvelope = z.infer<typeof EditEnvelopeSchema>;
 
 /** A phone call's progress: one envelope per state change, recording or transcription. */
-export const CallEnvelopeSchema = EnvelopeBaseSchema.extend({
+export const CallEnvelopeSchema = z.extend(EnvelopeBaseSchema, {
   kind: z.literal('call'),
-  callId: z.string().min(1).max(512),
+  callId: z.string().check(z.minLength(1), z.maxLength(512)),
   event: z.enum(['ringing', 'answered', 'completed', 'missed', 'voicemail', 'recording', 'transcription']),
   direction: z.enum(['inbound', 'outbound']),
   /** Absent for a withheld or anonymous caller: the call is kept, but files under no customer. */
-  customer: IdentitySchema.optional(),
-  durationSeconds: z.number().int().nonnegative().optional(),
-  recordingUrl: z.string().optional(),
-  transcript: z.string().optional(),
+  customer: z.optional(IdentitySchema),
+  durationSeconds: z.optional(z.int().check(z.nonnegative())),
+  recordingUrl: z.optional(z.string()),
+  transcript: z.optional(z.string()),
 });
 export type CallEnvelope = z.infer<typeof CallEnvelopeSchema>;
 
@@ -154,15 +154,15 @@ export type CallEnvelope = z.infer<typeof CallEnvelopeSchema>;
  * A provider-side event that is not a customer message: an identity change (WhatsApp
  * `user_changed_number`) or an account-level error. Kept so nothing the provider says is dropped.
  */
-export const SystemEnvelopeSchema = EnvelopeBaseSchema.extend({
+export const SystemEnvelopeSchema = z.extend(EnvelopeBaseSchema, {
   kind: z.literal('system'),
   /** `suppressed`: a permanent bounce or a complaint; we must not send to that address again. */
   event: z.enum(['identity_changed', 'provider_error', 'suppressed']),
-  providerMessageId: z.string().min(1).max(512),
-  customer: IdentitySchema.optional(),
-  newIdentity: IdentitySchema.optional(),
-  text: z.string().optional(),
-  errors: z.array(ProviderErrorSchema).optional(),
+  providerMessageId: z.string().check(z.minLength(1), z.maxLength(512)),
+  customer: z.optional(IdentitySchema),
+  newIdentity: z.optional(IdentitySchema),
+  text: z.optional(z.string()),
+  errors: z.optional(z.array(ProviderErrorSchema)),
 });
 export type SystemEnvelope = z.infer<typeof SystemEnvelopeSchema>;
 

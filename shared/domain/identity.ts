@@ -1,6 +1,8 @@
 import { type CountryCode, parsePhoneNumberFromString } from 'libphonenumber-js';
 import type { Identity } from './envelope.js';
 
+export { normaliseEmail } from './addresses.js';
+
 /** How to read a phone number that has no `+`. */
 export interface PhoneOptions {
   /** Region for national-format numbers such as `(415) 555-0100`. */
@@ -18,7 +20,8 @@ export function normalisePhone(input: string, options: PhoneOptions = {}): strin
   const { defaultRegion = 'US', international = false } = options;
   const stripped = input.trim().replace(/^(whatsapp|tel|sms):/i, '');
   if (stripped.length === 0 || stripped.length > 40) return undefined;
-  const digitsOnly = international ? /^\d{6,15}$/.test(stripped) : /^\d{11,15}$/.test(stripped);
+  // A leading 0 is a trunk prefix (`020 7946 0958`), never a country code.
+  const digitsOnly = international ? /^[1-9]\d{5,14}$/.test(stripped) : /^[1-9]\d{10,14}$/.test(stripped);
   const candidate = digitsOnly ? `+${stripped}` : stripped;
   const parsed = parsePhoneNumberFromString(candidate, defaultRegion);
   if (parsed?.isPossible()) return parsed.number;
@@ -28,11 +31,15 @@ export function normalisePhone(input: string, options: PhoneOptions = {}): strin
   return undefined;
 }
 
-/** Lower-cases and trims an email address, stripping a display name (`Jane <Jane@X.com>` → `jane@x.com`). */
-export function normaliseEmail(input: string): string | undefined {
-  const angle = /<([^<>]+)>/.exec(input);
-  const address = (angle?.[1] ?? input).trim().toLowerCase();
-  return /^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(address) ? address : undefined;
+/**
+ * The identity as the resolver stores and looks it up: a phone number in canonical E.164 (a national
+ * number read in `defaultRegion`), anything else as it is. A number libphonenumber does not know (a
+ * test range, a new range) keeps the shape the webhook gave it rather than losing the sender.
+ */
+export function canonicalIdentity(identity: Identity, options: PhoneOptions = {}): Identity {
+  if (identity.kind !== 'phone') return identity;
+  const value = normalisePhone(identity.value, options) ?? identity.value;
+  return value === identity.value ? identity : { ...identity, value };
 }
 
 /** The single string under which an identity is stored and looked up. */

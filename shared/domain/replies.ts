@@ -124,7 +124,7 @@ export function checkReplyRules(context: ReplyContext): ReplyPermit {
 export const ReplyRequestSchema = z
   .object({
     text: z.string().trim().min(1).max(65_536).optional(),
-    channel: ChannelSchema.optional(),
+    channel: z.optional(ChannelSchema),
     template: TemplateSchema.optional(),
     attachments: z.array(OutboundAttachmentSchema).max(10).default([]),
   })

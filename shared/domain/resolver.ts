@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { Channel, Envelope, Identity, StatusEnvelope } from './envelope.js';
-import { identityToken, type PhoneOptions } from './identity.js';
+import { canonicalIdentity, identityToken, type PhoneOptions } from './identity.js';
 import { mentionedIdentities } from './mentions.js';
 import type { Clock, IdGenerator } from './ports.js';
 import type { TimelineItem } from './timeline.js';
@@ -382,12 +382,44 @@ async function meetEarlierMentions(
 }
 
 /**
+ * The envelope with its phone identities in canonical E.164: webhooks keep numbers as the provider
+ * sent them (no phone metadata in their bundles), so the resolver canonicalises before any lookup.
+ */
+export function canonicalEnvelope(envelope: Envelope, phone: PhoneOptions): Envelope {
+  const canonical = (identity: Identity | undefined) => identity && canonicalIdentity(identity, phone);
+  switch (envelope.kind) {
+    case 'message':
+      return {
+        ...envelope,
+        customer: canonicalIdentity(envelope.customer, phone),
+        alsoKnownAs: envelope.alsoKnownAs.map((identity) => canonicalIdentity(identity, phone)),
+      };
+    case 'reaction':
+    case 'edit':
+    case 'delete':
+      return { ...envelope, customer: canonicalIdentity(envelope.customer, phone) };
+    case 'system': {
+      const { customer, newIdentity, ...rest } = envelope;
+      const c = canonical(customer);
+      const n = canonical(newIdentity);
+      return { ...rest, ...(c ? { customer: c } : {}), ...(n ? { newIdentity: n } : {}) };
+    }
+    default: {
+      const { customer, ...rest } = envelope;
+      const c = canonical(customer);
+      return { ...rest, ...(c ? { customer: c } : {}) } as Envelope;
+    }
+  }
+}
+
+/**
  * Applies one envelope to the store. Safe to repeat after a crash at any point: decisions are made
  * from a profile read, every write is an idempotent upsert or a write-once put keyed on the
  * provider's ids, and the profile (which the decisions read) is written last, so a retry after any
  * crash makes the same decisions and completes the rest.
  */
-export async function applyEnvelope(deps: ResolverDeps, envelope: Envelope): Promise<ResolveResult> {
+export async function applyEnvelope(deps: ResolverDeps, queued: Envelope): Promise<ResolveResult> {
+  const envelope = canonicalEnvelope(queued, deps.phone ?? {});
   if (envelope.kind === 'status') {
     await deps.store.advanceStatus(envelope);
     return { written: true };

@@ -15,20 +15,20 @@ export const TimelineItemSchema = z.object({
   /** Stable, derived from the provider's ids: `<channel>:<providerMessageId>` for messages. */
   id: z.string(),
   type: z.enum(['message', 'note', 'event']),
-  channel: ChannelSchema.optional(),
+  channel: z.optional(ChannelSchema),
   direction: z.enum(['inbound', 'outbound']).optional(),
   text: z.string().optional(),
   at: z.iso.datetime(),
   customerId: z.string(),
   conversationId: z.string().optional(),
   providerMessageId: z.string().optional(),
-  from: IdentitySchema.optional(),
-  contentType: ContentTypeSchema.optional(),
+  from: z.optional(IdentitySchema),
+  contentType: z.optional(ContentTypeSchema),
   attachments: z.array(AttachmentSchema).optional(),
   replyTo: z.string().optional(),
   data: z.record(z.string(), z.unknown()).optional(),
   /** Outbound messages only; moves forward only (see statusRank). */
-  status: DeliveryStatusSchema.optional(),
+  status: z.optional(DeliveryStatusSchema),
   statusAt: z.iso.datetime().optional(),
   errors: z.array(ProviderErrorSchema).optional(),
   /** For events: what happened (reaction, edit, delete, call, identity_changed, ...). */
@@ -64,7 +64,7 @@ export const CustomerSchema = z.object({
   channels: z.array(ChannelSchema),
   createdAt: z.iso.datetime(),
   lastInboundAt: z.iso.datetime().optional(),
-  lastInboundChannel: ChannelSchema.optional(),
+  lastInboundChannel: z.optional(ChannelSchema),
   /** When the customer last wrote on each channel: the providers' reply windows run from it. */
   lastInboundByChannel: z.partialRecord(ChannelSchema, z.iso.datetime()).default({}),
   openConversationId: z.string().optional(),
@@ -85,7 +85,7 @@ export const ConversationSchema = z.object({
   id: z.string(),
   customerId: z.string(),
   status: z.enum(['open', 'resolved']),
-  channel: ChannelSchema.optional(),
+  channel: z.optional(ChannelSchema),
   createdAt: z.iso.datetime(),
   lastMessageAt: z.iso.datetime().optional(),
   /** Since when the customer has been waiting for an answer; unset once answered. */

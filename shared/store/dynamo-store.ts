@@ -129,7 +129,7 @@ const SuggestionItemSchema = z
 
 const TimelineCursorSchema = z.object({
   after: z.string().startsWith('TIMELINE#').max(2048),
-  lastInbound: ChannelSchema.optional(),
+  lastInbound: z.optional(ChannelSchema),
 });
 
 /** Encodes a timeline cursor: the last sort key returned and the last inbound channel seen. */

@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import type {
   Attachment,
   ContentType,
@@ -49,13 +49,13 @@ export type MetaMessagingNormalised = Normalised;
 
 // Containers are parsed one level at a time, each event on its own, so that one malformed event
 // costs only itself and not the rest of the batch.
-const BodyShellSchema = MetaMessagingWebhookSchema.extend({ entry: z.array(z.unknown()) });
-const EntryShellSchema = MetaEntrySchema.extend({
+const BodyShellSchema = z.extend(MetaMessagingWebhookSchema, { entry: z.array(z.unknown()) });
+const EntryShellSchema = z.extend(MetaEntrySchema, {
   // Only a fallback for events without a timestamp: a bad one must not cost the entry.
-  time: MetaTimeSchema.optional().catch(undefined),
-  messaging: z.array(z.unknown()).optional(),
-  standby: z.array(z.unknown()).optional(),
-  changes: z.array(z.unknown()).optional(),
+  time: z.catch(z.optional(MetaTimeSchema), undefined),
+  messaging: z.optional(z.array(z.unknown())),
+  standby: z.optional(z.array(z.unknown())),
+  changes: z.optional(z.array(z.unknown())),
 });
 
 // Built once: a zod schema compiles on its first parse.

@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import * as z from 'zod/mini';
 
 /**
  * Messenger (`object: page`) and Instagram Messaging (`object: instagram`) webhook bodies: both use the
@@ -37,16 +37,20 @@ export function metaTimeMs(value: number | string): number | undefined {
 /** A time in any of the forms {@link metaTimeMs} reads. */
 export const MetaTimeSchema = z
   .union([z.number(), z.string()])
-  .refine((value) => metaTimeMs(value) !== undefined, 'expected epoch milliseconds, seconds or ISO 8601');
+  .check(
+    z.refine((value) => metaTimeMs(value) !== undefined, 'expected epoch milliseconds, seconds or ISO 8601'),
+  );
 
 /** One side of an event: a person (PSID / IGSID) or the business (Page id / IG professional account id). */
 export const MetaPartySchema = z
   .looseObject({
-    id: z.string().min(1).optional(),
+    id: z.optional(z.string().check(z.minLength(1))),
     /** Instead of `id` for people reached through the checkbox plugin or chat plugin (no PSID yet). */
-    user_ref: z.string().min(1).optional(),
+    user_ref: z.optional(z.string().check(z.minLength(1))),
   })
-  .refine((party) => party.id !== undefined || party.user_ref !== undefined, 'needs an id or a user_ref');
+  .check(
+    z.refine((party) => party.id !== undefined || party.user_ref !== undefined, 'needs an id or a user_ref'),
+  );
 export type MetaParty = z.infer<typeof MetaPartySchema>;
 
 /**
@@ -55,62 +59,63 @@ export type MetaParty = z.infer<typeof MetaPartySchema>;
  * appointment_booking... an open set.
  */
 export const MetaAttachmentSchema = z.looseObject({
-  type: z.string().min(1),
-  payload: z
-    .looseObject({
-      /** The CDN URL of the media; expires. Absent on templates. */
-      url: z.string().optional(),
-      /** ig_post / ig_reel / fallback. */
-      title: z.string().optional(),
-      /** Messenger stickers arrive as `image` with a sticker id (369239263222822 is the thumbs-up). */
-      sticker_id: z.union([z.number(), z.string()]).optional(),
-      ig_post_media_id: z.string().optional(),
-      reel_video_id: z.string().optional(),
-      /** ig_story: the story's id and URL (no `url`). */
-      story_media_id: z.string().optional(),
-      story_media_url: z.string().optional(),
-    })
-    .nullable()
-    .optional(),
+  type: z.string().check(z.minLength(1)),
+  payload: z.optional(
+    z.nullable(
+      z.looseObject({
+        /** The CDN URL of the media; expires. Absent on templates. */
+        url: z.optional(z.string()),
+        /** ig_post / ig_reel / fallback. */
+        title: z.optional(z.string()),
+        /** Messenger stickers arrive as `image` with a sticker id (369239263222822 is the thumbs-up). */
+        sticker_id: z.optional(z.union([z.number(), z.string()])),
+        ig_post_media_id: z.optional(z.string()),
+        reel_video_id: z.optional(z.string()),
+        /** ig_story: the story's id and URL (no `url`). */
+        story_media_id: z.optional(z.string()),
+        story_media_url: z.optional(z.string()),
+      }),
+    ),
+  ),
   /** Legacy fallback attachments carry title and url beside the payload. */
-  title: z.string().optional(),
-  url: z.string().optional(),
+  title: z.optional(z.string()),
+  url: z.optional(z.string()),
 });
 export type MetaAttachment = z.infer<typeof MetaAttachmentSchema>;
 
 /** Ad, m.me / ig.me link or QR code a person came from: `{ref, source, type, ad_id, ...}`. */
 export const MetaReferralSchema = z.looseObject({
-  ref: z.string().optional(),
-  source: z.string().optional(),
-  type: z.string().optional(),
+  ref: z.optional(z.string()),
+  source: z.optional(z.string()),
+  type: z.optional(z.string()),
 });
 
 /** `message`: from a person, or with `is_echo` sent by the business (any app, or Meta's own inbox). */
 export const MetaMessageSchema = z.looseObject({
   /** The message id; the Send API returns the same id as `message_id`. */
-  mid: z.string().min(1),
-  text: z.string().optional(),
+  mid: z.string().check(z.minLength(1)),
+  text: z.optional(z.string()),
   /** Sender is the business, recipient the person. */
-  is_echo: z.boolean().optional(),
+  is_echo: z.optional(z.boolean()),
   /** On echoes: the app that sent it (a number); Meta's inbox and the Pages app have their own ids. */
-  app_id: z.union([z.number(), z.string()]).optional(),
+  app_id: z.optional(z.union([z.number(), z.string()])),
   /** On echoes: the `metadata` string the sending app attached. */
-  metadata: z.string().optional(),
-  quick_reply: z.looseObject({ payload: z.string() }).optional(),
+  metadata: z.optional(z.string()),
+  quick_reply: z.optional(z.looseObject({ payload: z.string() })),
   /** A reply to an earlier message (`mid`) or, on Instagram, to a story (`story: {id, url}`). */
-  reply_to: z
-    .looseObject({
-      mid: z.string().optional(),
-      is_self_reply: z.boolean().optional(),
-      story: z.looseObject({ id: z.string().optional(), url: z.string().optional() }).optional(),
-    })
-    .optional(),
-  attachments: z.array(MetaAttachmentSchema).optional(),
+  reply_to: z.optional(
+    z.looseObject({
+      mid: z.optional(z.string()),
+      is_self_reply: z.optional(z.boolean()),
+      story: z.optional(z.looseObject({ id: z.optional(z.string()), url: z.optional(z.string()) })),
+    }),
+  ),
+  attachments: z.optional(z.array(MetaAttachmentSchema)),
   /** Instagram: the person unsent the message `mid` [S: IG examples]. */
-  is_deleted: z.boolean().optional(),
+  is_deleted: z.optional(z.boolean()),
   /** Instagram: a message type the API cannot show (GIFs, some stickers). */
-  is_unsupported: z.boolean().optional(),
-  referral: MetaReferralSchema.optional(),
+  is_unsupported: z.optional(z.boolean()),
+  referral: z.optional(MetaReferralSchema),
 });
 export type MetaMessage = z.infer<typeof MetaMessageSchema>;
 
@@ -121,45 +126,49 @@ export type MetaMessage = z.infer<typeof MetaMessageSchema>;
  */
 export const MetaReceiptSchema = z
   .looseObject({
-    mids: z.array(z.string().min(1)).optional(),
-    mid: z.string().min(1).optional(),
-    watermark: MetaTimeSchema.optional(),
+    mids: z.optional(z.array(z.string().check(z.minLength(1)))),
+    mid: z.optional(z.string().check(z.minLength(1))),
+    watermark: z.optional(MetaTimeSchema),
   })
-  .refine(
-    (receipt) =>
-      Boolean(receipt.mids?.length) || receipt.mid !== undefined || receipt.watermark !== undefined,
-    'a receipt needs mids, a mid or a watermark',
+  .check(
+    z.refine(
+      (receipt) =>
+        Boolean(receipt.mids?.length) || receipt.mid !== undefined || receipt.watermark !== undefined,
+      'a receipt needs mids, a mid or a watermark',
+    ),
   );
 export type MetaReceipt = z.infer<typeof MetaReceiptSchema>;
 
 /** `reaction`: to the message `mid`; `unreact` may omit `emoji` and `reaction`. */
 export const MetaReactionSchema = z.looseObject({
-  mid: z.string().min(1),
+  mid: z.string().check(z.minLength(1)),
   action: z.enum(['react', 'unreact']),
   /** The emoji itself (`❤️`). */
-  emoji: z.string().optional(),
+  emoji: z.optional(z.string()),
   /** smile, angry, sad, wow, love, like, dislike, other (IG also laugh). */
-  reaction: z.string().optional(),
+  reaction: z.optional(z.string()),
 });
 export type MetaReaction = z.infer<typeof MetaReactionSchema>;
 
 /** `postback`: a postback button, Get Started, persistent menu item or IG icebreaker was tapped. */
 export const MetaPostbackSchema = z.looseObject({
   /** Only from v11.0 (IG) and recent Messenger versions. */
-  mid: z.string().min(1).optional(),
-  title: z.string().optional(),
+  mid: z.optional(z.string().check(z.minLength(1))),
+  title: z.optional(z.string()),
   /** Only sent to the app that sent the button. */
-  payload: z.string().optional(),
-  referral: MetaReferralSchema.optional(),
+  payload: z.optional(z.string()),
+  referral: z.optional(MetaReferralSchema),
 });
 export type MetaPostback = z.infer<typeof MetaPostbackSchema>;
 
 /** `message_edit` (Messenger `message_edits`): the new text of message `mid`, edited `num_edit` times. */
 export const MetaMessageEditSchema = z.looseObject({
-  mid: z.string().min(1),
-  text: z.string().optional(),
+  mid: z.string().check(z.minLength(1)),
+  text: z.optional(z.string()),
   /** An integer; the reference's example writes it as a string. */
-  num_edit: z.union([z.number().int().nonnegative(), z.string().regex(/^\d+$/)]).optional(),
+  num_edit: z.optional(
+    z.union([z.number().check(z.int(), z.nonnegative()), z.string().check(z.regex(/^\d+$/))]),
+  ),
 });
 export type MetaMessageEdit = z.infer<typeof MetaMessageEditSchema>;
 
@@ -170,37 +179,37 @@ export type MetaMessageEdit = z.infer<typeof MetaMessageEditSchema>;
  * without one is reported with a reason rather than a schema message.
  */
 export const MetaMessagingEventSchema = z.looseObject({
-  sender: MetaPartySchema.optional(),
-  recipient: MetaPartySchema.optional(),
+  sender: z.optional(MetaPartySchema),
+  recipient: z.optional(MetaPartySchema),
   /** Milliseconds; seconds or ISO in some payloads (see metaTimeMs). Absent on some delivery events. */
-  timestamp: MetaTimeSchema.optional(),
-  message: MetaMessageSchema.optional(),
-  delivery: MetaReceiptSchema.optional(),
-  read: MetaReceiptSchema.optional(),
-  reaction: MetaReactionSchema.optional(),
-  postback: MetaPostbackSchema.optional(),
-  message_edit: MetaMessageEditSchema.optional(),
+  timestamp: z.optional(MetaTimeSchema),
+  message: z.optional(MetaMessageSchema),
+  delivery: z.optional(MetaReceiptSchema),
+  read: z.optional(MetaReceiptSchema),
+  reaction: z.optional(MetaReactionSchema),
+  postback: z.optional(MetaPostbackSchema),
+  message_edit: z.optional(MetaMessageEditSchema),
   /** `messaging_referrals`: a person already in the thread followed a link or ad again. */
-  referral: MetaReferralSchema.optional(),
+  referral: z.optional(MetaReferralSchema),
 });
 export type MetaMessagingEvent = z.infer<typeof MetaMessagingEventSchema>;
 
 /** `entry[].changes[]`: the Graph shape, used by Meta's dashboard test events and some IG fields. */
 export const MetaChangeSchema = z.looseObject({
-  field: z.string().optional(),
-  value: z.unknown().optional(),
+  field: z.optional(z.string()),
+  value: z.optional(z.unknown()),
 });
 
 /** One Page or IG account; `entry` is an array and may hold several, each with several events. */
 export const MetaEntrySchema = z.looseObject({
   /** The Page id (Messenger) or IG professional account id (Instagram): our account. */
-  id: z.string().min(1).optional(),
+  id: z.optional(z.string().check(z.minLength(1))),
   /** When Meta sent the notification, not when the event happened; only a fallback. */
-  time: MetaTimeSchema.optional(),
-  messaging: z.array(MetaMessagingEventSchema).optional(),
+  time: z.optional(MetaTimeSchema),
+  messaging: z.optional(z.array(MetaMessagingEventSchema)),
   /** Handover protocol: events for an app that does not control the thread. */
-  standby: z.array(MetaMessagingEventSchema).optional(),
-  changes: z.array(MetaChangeSchema).optional(),
+  standby: z.optional(z.array(MetaMessagingEventSchema)),
+  changes: z.optional(z.array(MetaChangeSchema)),
 });
 export type MetaEntry = z.infer<typeof MetaEntrySchema>;
 

@@ -5,7 +5,8 @@ import {
   type ParsedMail,
   simpleParser,
 } from 'mailparser';
-import * as z from 'zod';
+import * as z from 'zod/mini';
+import { normaliseEmail } from '#shared/domain/addresses.js';
 import {
   type Attachment,
   type Envelope,
@@ -14,7 +15,6 @@ import {
   type Identity,
   type ProviderError,
 } from '#shared/domain/envelope.js';
-import { normaliseEmail } from '#shared/domain/identity.js';
 import { ValidationError } from '#shared/errors.js';
 import { MAX_JSON_DEPTH, nestsDeeperThan } from '../normalised.js';
 import {
@@ -72,11 +72,11 @@ const S3ActionShellSchema = z.looseObject({
   receipt: z.looseObject({
     action: z.looseObject({
       type: z.literal('S3'),
-      bucketName: z.string().min(1),
-      objectKey: z.string().min(1),
+      bucketName: z.string().check(z.minLength(1)),
+      objectKey: z.string().check(z.minLength(1)),
     }),
   }),
-  content: z.string().optional(),
+  content: z.optional(z.string()),
 });
 
 /**
@@ -155,7 +155,7 @@ function collect(out: SesNormalised, pointer: string, envelope: EnvelopeInput | 
 }
 
 // Reasons name paths and rules, never values: they are logged and values are personal data.
-function reject(out: SesNormalised, pointer: string, error: z.ZodError): void {
+function reject(out: SesNormalised, pointer: string, error: z.core.$ZodError): void {
   const reason = error.issues
     .slice(0, 3)
     .map((issue) => `${issue.path.join('.') || '(root)'}: ${issue.message}`)

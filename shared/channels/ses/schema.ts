@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import * as z from 'zod/mini';
 
 // Objects are loose throughout: AWS reserves the right to add fields to every SES notification.
 
@@ -10,12 +10,12 @@ export type SesVerdict = z.infer<typeof SesVerdictSchema>;
 export const SesReceiptActionSchema = z.looseObject({
   /** S3 | SNS | Bounce | Lambda | Stop | WorkMail. */
   type: z.string(),
-  topicArn: z.string().optional(),
+  topicArn: z.optional(z.string()),
   /** S3 action: where the raw MIME was stored; the key is `mail.messageId` plus the rule's prefix. */
-  bucketName: z.string().optional(),
-  objectKey: z.string().optional(),
+  bucketName: z.optional(z.string()),
+  objectKey: z.optional(z.string()),
   /** SNS action: how `content` is encoded, `UTF8` (the default) or `BASE64`; casing varies by source. */
-  encoding: z.string().optional(),
+  encoding: z.optional(z.string()),
 });
 export type SesReceiptAction = z.infer<typeof SesReceiptActionSchema>;
 
@@ -23,16 +23,16 @@ export type SesReceiptAction = z.infer<typeof SesReceiptActionSchema>;
 export const SesReceiptSchema = z.looseObject({
   timestamp: z.string(),
   // The doc table calls it a string, the examples and @types say number.
-  processingTimeMillis: z.union([z.number(), z.string()]).optional(),
+  processingTimeMillis: z.optional(z.union([z.number(), z.string()])),
   /** The envelope RCPT TO addresses that matched the rule: ours. They can differ from `mail.destination`. */
-  recipients: z.array(z.string()).default([]),
-  spamVerdict: SesVerdictSchema.optional(),
-  virusVerdict: SesVerdictSchema.optional(),
-  spfVerdict: SesVerdictSchema.optional(),
-  dkimVerdict: SesVerdictSchema.optional(),
-  dmarcVerdict: SesVerdictSchema.optional(),
+  recipients: z._default(z.array(z.string()), []),
+  spamVerdict: z.optional(SesVerdictSchema),
+  virusVerdict: z.optional(SesVerdictSchema),
+  spfVerdict: z.optional(SesVerdictSchema),
+  dkimVerdict: z.optional(SesVerdictSchema),
+  dmarcVerdict: z.optional(SesVerdictSchema),
   /** none | quarantine | reject; present only when DMARC fails. */
-  dmarcPolicy: z.string().optional(),
+  dmarcPolicy: z.optional(z.string()),
   action: SesReceiptActionSchema,
 });
 export type SesReceipt = z.infer<typeof SesReceiptSchema>;
@@ -42,30 +42,30 @@ export const SesHeaderSchema = z.looseObject({ name: z.string(), value: z.string
 
 /** SES's parse of the main headers; `messageId` is the original RFC 5322 Message-ID, not the SES id. */
 export const SesCommonHeadersSchema = z.looseObject({
-  returnPath: z.string().optional(),
-  from: z.array(z.string()).optional(),
-  sender: z.array(z.string()).optional(),
-  replyTo: z.array(z.string()).optional(),
-  to: z.array(z.string()).optional(),
-  cc: z.array(z.string()).optional(),
-  bcc: z.array(z.string()).optional(),
-  date: z.string().optional(),
-  messageId: z.string().optional(),
-  subject: z.string().optional(),
+  returnPath: z.optional(z.string()),
+  from: z.optional(z.array(z.string())),
+  sender: z.optional(z.array(z.string())),
+  replyTo: z.optional(z.array(z.string())),
+  to: z.optional(z.array(z.string())),
+  cc: z.optional(z.array(z.string())),
+  bcc: z.optional(z.array(z.string())),
+  date: z.optional(z.string()),
+  messageId: z.optional(z.string()),
+  subject: z.optional(z.string()),
 });
 
 /** `mail`: the email a notification is about. Headers are present only when the identity enables them. */
 export const SesMailSchema = z.looseObject({
   timestamp: z.string(),
   /** The SES message id: the S3 key of a received email, the id SendEmail returned for a sent one. */
-  messageId: z.string().min(1).max(512),
+  messageId: z.string().check(z.minLength(1), z.maxLength(512)),
   /** Envelope MAIL FROM (received mail) or the sending address (sent mail); empty for bounces. */
-  source: z.string().optional(),
-  destination: z.array(z.string()).default([]),
+  source: z.optional(z.string()),
+  destination: z._default(z.array(z.string()), []),
   /** True once the headers pass 10 KB. */
-  headersTruncated: z.boolean().optional(),
-  headers: z.array(SesHeaderSchema).optional(),
-  commonHeaders: SesCommonHeadersSchema.optional(),
+  headersTruncated: z.optional(z.boolean()),
+  headers: z.optional(z.array(SesHeaderSchema)),
+  commonHeaders: z.optional(SesCommonHeadersSchema),
 });
 export type SesMail = z.infer<typeof SesMailSchema>;
 
@@ -75,7 +75,7 @@ export const SesReceivedNotificationSchema = z.looseObject({
   receipt: SesReceiptSchema,
   mail: SesMailSchema,
   /** The raw MIME, encoded as `receipt.action.encoding` says (UTF-8 text or Base64). */
-  content: z.string().optional(),
+  content: z.optional(z.string()),
 });
 export type SesReceivedNotification = z.infer<typeof SesReceivedNotificationSchema>;
 
@@ -88,15 +88,15 @@ export const SesBounceSchema = z.looseObject({
   bouncedRecipients: z.array(
     z.looseObject({
       emailAddress: z.string(),
-      action: z.string().optional(),
-      status: z.string().optional(),
-      diagnosticCode: z.string().optional(),
+      action: z.optional(z.string()),
+      status: z.optional(z.string()),
+      diagnosticCode: z.optional(z.string()),
     }),
   ),
   timestamp: z.string(),
-  feedbackId: z.string().optional(),
-  remoteMtaIp: z.string().optional(),
-  reportingMTA: z.string().optional(),
+  feedbackId: z.optional(z.string()),
+  remoteMtaIp: z.optional(z.string()),
+  reportingMTA: z.optional(z.string()),
 });
 export type SesBounce = z.infer<typeof SesBounceSchema>;
 
@@ -104,23 +104,23 @@ export type SesBounce = z.infer<typeof SesBounceSchema>;
 export const SesComplaintSchema = z.looseObject({
   complainedRecipients: z.array(z.looseObject({ emailAddress: z.string() })),
   timestamp: z.string(),
-  feedbackId: z.string().optional(),
-  complaintSubType: z.string().nullish(),
-  userAgent: z.string().optional(),
+  feedbackId: z.optional(z.string()),
+  complaintSubType: z.nullish(z.string()),
+  userAgent: z.optional(z.string()),
   /** abuse | auth-failure | fraud | not-spam | other | virus. */
-  complaintFeedbackType: z.string().optional(),
-  arrivalDate: z.string().optional(),
+  complaintFeedbackType: z.optional(z.string()),
+  arrivalDate: z.optional(z.string()),
 });
 export type SesComplaint = z.infer<typeof SesComplaintSchema>;
 
 /** `delivery`: the recipient's mail server accepted the email. */
 export const SesDeliverySchema = z.looseObject({
   timestamp: z.string(),
-  processingTimeMillis: z.number().optional(),
+  processingTimeMillis: z.optional(z.number()),
   recipients: z.array(z.string()),
-  smtpResponse: z.string().optional(),
-  reportingMTA: z.string().optional(),
-  remoteMtaIp: z.string().optional(),
+  smtpResponse: z.optional(z.string()),
+  reportingMTA: z.optional(z.string()),
+  remoteMtaIp: z.optional(z.string()),
 });
 export type SesDelivery = z.infer<typeof SesDeliverySchema>;
 
@@ -129,18 +129,18 @@ export type SesDelivery = z.infer<typeof SesDeliverySchema>;
  * configuration-set event publishing calls it `eventType`; the objects are the same.
  */
 export const SesSendingNotificationSchema = z.looseObject({
-  notificationType: z.string().optional(),
-  eventType: z.string().optional(),
+  notificationType: z.optional(z.string()),
+  eventType: z.optional(z.string()),
   mail: SesMailSchema,
-  bounce: SesBounceSchema.optional(),
-  complaint: SesComplaintSchema.optional(),
-  delivery: SesDeliverySchema.optional(),
+  bounce: z.optional(SesBounceSchema),
+  complaint: z.optional(SesComplaintSchema),
+  delivery: z.optional(SesDeliverySchema),
 });
 export type SesSendingNotification = z.infer<typeof SesSendingNotificationSchema>;
 
 /** Just enough to tell an SES notification from anything else published to the topic. */
 export const SesNotificationShellSchema = z.looseObject({
-  notificationType: z.string().optional(),
-  eventType: z.string().optional(),
-  mail: z.looseObject({ messageId: z.string().min(1) }),
+  notificationType: z.optional(z.string()),
+  eventType: z.optional(z.string()),
+  mail: z.looseObject({ messageId: z.string().check(z.minLength(1)) }),
 });

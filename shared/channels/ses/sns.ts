@@ -1,17 +1,17 @@
 import { createHash, createPublicKey, type KeyObject, verify, X509Certificate } from 'node:crypto';
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { ForbiddenError, UnavailableError } from '#shared/errors.js';
 
 const SnsSignedFields = {
-  MessageId: z.string().min(1).max(256),
-  TopicArn: z.string().min(1).max(1024),
+  MessageId: z.string().check(z.minLength(1), z.maxLength(256)),
+  TopicArn: z.string().check(z.minLength(1), z.maxLength(1024)),
   Message: z.string(),
-  Timestamp: z.string().min(1),
+  Timestamp: z.string().check(z.minLength(1)),
   /** `1` = SHA1withRSA (the topic default), `2` = SHA256withRSA. */
   SignatureVersion: z.enum(['1', '2']),
   /** Base64. */
-  Signature: z.string().min(1),
-  SigningCertURL: z.string().min(1),
+  Signature: z.string().check(z.minLength(1)),
+  SigningCertURL: z.string().check(z.minLength(1)),
 };
 
 /** An SNS `Notification` as posted over HTTP(S) (not the Lambda event shape, whose URL keys differ). */
@@ -19,15 +19,15 @@ export const SnsNotificationSchema = z.looseObject({
   Type: z.literal('Notification'),
   ...SnsSignedFields,
   /** Absent when the publisher set none; the Lambda shape sends null instead. */
-  Subject: z.string().nullish(),
-  UnsubscribeURL: z.string().optional(),
+  Subject: z.nullish(z.string()),
+  UnsubscribeURL: z.optional(z.string()),
 });
 
 const SnsConfirmationFields = {
   ...SnsSignedFields,
-  Token: z.string().min(1),
+  Token: z.string().check(z.minLength(1)),
   /** GET it to (re)confirm the subscription. */
-  SubscribeURL: z.string().min(1),
+  SubscribeURL: z.string().check(z.minLength(1)),
 };
 
 /** Sent once when an endpoint is subscribed; nothing is delivered until it is confirmed. */
@@ -58,12 +58,12 @@ export type SnsMessageType = SnsMessage['Type'];
 export const SnsEventRecordSchema = z.looseObject({
   EventSource: z.literal('aws:sns'),
   Sns: z.looseObject({
-    Type: z.string().optional(),
-    MessageId: z.string().min(1).max(256),
-    TopicArn: z.string().min(1),
+    Type: z.optional(z.string()),
+    MessageId: z.string().check(z.minLength(1), z.maxLength(256)),
+    TopicArn: z.string().check(z.minLength(1)),
     Message: z.string(),
-    Timestamp: z.string().optional(),
-    Subject: z.string().nullish(),
+    Timestamp: z.optional(z.string()),
+    Subject: z.nullish(z.string()),
   }),
 });
 export type SnsEventRecord = z.infer<typeof SnsEventRecordSchema>;

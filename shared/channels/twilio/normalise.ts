@@ -1,4 +1,6 @@
-import type * as z from 'zod';
+import { en } from 'zod/locales';
+import * as z from 'zod/mini';
+import { providerPhone } from '#shared/domain/addresses.js';
 import {
   type Attachment,
   type Channel,
@@ -9,7 +11,6 @@ import {
   type Identity,
   type ProviderError,
 } from '#shared/domain/envelope.js';
-import { normalisePhone } from '#shared/domain/identity.js';
 import { ValidationError } from '#shared/errors.js';
 import {
   type TwilioCallParams,
@@ -21,6 +22,9 @@ import {
   TwilioOptOutTypeSchema,
   TwilioStatusParamsSchema,
 } from './schema.js';
+
+// zod/mini loads no messages of its own; refusals name the field and the rule, so load English.
+z.config(en());
 
 /** What the normalisers need besides the parameters. */
 export interface TwilioNormaliseContext {
@@ -396,7 +400,7 @@ function phoneIdentity(
 ): Identity | undefined {
   const trimmed = raw?.trim();
   if (!trimmed || !PHONE_LIKE.test(trimmed)) return undefined;
-  const value = normalisePhone(trimmed, options);
+  const value = providerPhone(trimmed, options);
   return value ? { kind: 'phone', value } : undefined;
 }
 
@@ -409,7 +413,7 @@ function bsuidIdentity(raw: string | undefined): Identity | undefined {
 function accountOf(address: string | undefined): string | undefined {
   const bare = address?.trim().replace(WHATSAPP_PREFIX, '');
   if (!bare) return undefined;
-  return (PHONE_LIKE.test(bare) ? normalisePhone(bare) : undefined) ?? bare.slice(0, 320);
+  return (PHONE_LIKE.test(bare) ? providerPhone(bare) : undefined) ?? bare.slice(0, 320);
 }
 
 function unique(identities: (Identity | undefined)[]): Identity[] {
@@ -422,7 +426,7 @@ function unique(identities: (Identity | undefined)[]): Identity[] {
 }
 
 /** Parses at the boundary; the error names fields and rules, never values (they are personal data). */
-function parseParams<S extends z.ZodType>(schema: S, input: unknown, what: string): z.infer<S> {
+function parseParams<S extends z.ZodMiniType>(schema: S, input: unknown, what: string): z.infer<S> {
   const result = schema.safeParse(input);
   if (result.success) return result.data;
   const reason = result.error.issues

@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import * as z from 'zod/mini';
 
 /**
  * Twilio webhook parameters (providers.md §1.3, §1.4, §1.6). Twilio posts every webhook as
@@ -38,62 +38,67 @@ export function firstValues(form: TwilioForm): Record<string, string> {
 }
 
 /** A Twilio SID (`SM…`, `MM…`, `CA…`, `RE…`, `TR…`): 34 characters from Twilio, shorter in test payloads. */
-const SidSchema = z.string().trim().min(1).max(64);
+const SidSchema = z.string().check(z.trim(), z.minLength(1), z.maxLength(64));
 /** A count or a number of seconds, as the decimal string Twilio sends. */
-const CountSchema = z.string().regex(/^\d{1,9}$/, 'expected a decimal count');
+const CountSchema = z.string().check(z.regex(/^\d{1,9}$/, 'expected a decimal count'));
 
 /** `OptOutType`, sent only when Advanced Opt-Out is enabled on the Messaging Service (§1.3). */
-export const TwilioOptOutTypeSchema = z
-  .string()
-  .transform((value) => value.trim().toUpperCase())
-  .pipe(z.enum(['STOP', 'START', 'HELP']));
+export const TwilioOptOutTypeSchema = z.pipe(
+  z.pipe(
+    z.string(),
+    z.transform((value: string) => value.trim().toUpperCase()),
+  ),
+  z.enum(['STOP', 'START', 'HELP']),
+);
 
 /** An inbound SMS, MMS or WhatsApp message (the Messaging webhook, §1.3). */
 export const TwilioMessageParamsSchema = z
   .looseObject({
     /** 34 characters, `SM…` (SMS) or `MM…` (MMS). */
-    MessageSid: SidSchema.optional(),
+    MessageSid: z.optional(SidSchema),
     /** Deprecated twins of MessageSid with the same value; older payloads and tests carry only these. */
-    SmsSid: SidSchema.optional(),
-    SmsMessageSid: SidSchema.optional(),
-    AccountSid: z.string().optional(),
-    MessagingServiceSid: z.string().optional(),
+    SmsSid: z.optional(SidSchema),
+    SmsMessageSid: z.optional(SidSchema),
+    AccountSid: z.optional(z.string()),
+    MessagingServiceSid: z.optional(z.string()),
     /** The customer: E.164 "if possible, otherwise the raw caller ID"; `whatsapp:+E164` or `whatsapp:<BSUID>`. */
-    From: z.string().trim().min(1),
+    From: z.string().check(z.trim(), z.minLength(1)),
     /** Our number, in the same forms; missing from some test payloads. */
-    To: z.string().optional(),
+    To: z.optional(z.string()),
     /** Up to 1600 characters; absent on media-only, location and some WhatsApp messages. */
-    Body: z.string().optional(),
+    Body: z.optional(z.string()),
     /** How many `MediaUrl{N}` / `MediaContentType{N}` pairs follow, N zero-based. */
-    NumMedia: CountSchema.optional(),
-    NumSegments: z.string().optional(),
+    NumMedia: z.optional(CountSchema),
+    NumSegments: z.optional(z.string()),
     /** Set by Twilio when Advanced Opt-Out recognised a keyword; plain keywords arrive without it. */
-    OptOutType: z.string().optional(),
+    OptOutType: z.optional(z.string()),
     /** WhatsApp: display name (may be blank) and the sender's number as digits without `+`. */
-    ProfileName: z.string().optional(),
-    WaId: z.string().optional(),
+    ProfileName: z.optional(z.string()),
+    WaId: z.optional(z.string()),
     /** WhatsApp users known by a business-scoped id (BSUID) instead of a number, and their username. */
-    ExternalUserId: z.string().optional(),
-    ParentExternalUserId: z.string().optional(),
-    ProfileUsername: z.string().optional(),
+    ExternalUserId: z.optional(z.string()),
+    ParentExternalUserId: z.optional(z.string()),
+    ProfileUsername: z.optional(z.string()),
     /** WhatsApp: `text`, `image`, `location`, `button`, `interactive`... Not in Twilio's table, seen in payloads. */
-    MessageType: z.string().optional(),
-    Latitude: z.string().optional(),
-    Longitude: z.string().optional(),
-    Address: z.string().optional(),
-    Label: z.string().optional(),
-    ButtonText: z.string().optional(),
-    ButtonPayload: z.string().optional(),
+    MessageType: z.optional(z.string()),
+    Latitude: z.optional(z.string()),
+    Longitude: z.optional(z.string()),
+    Address: z.optional(z.string()),
+    Label: z.optional(z.string()),
+    ButtonText: z.optional(z.string()),
+    ButtonPayload: z.optional(z.string()),
     /** `"true"` when set. */
-    Forwarded: z.string().optional(),
-    FrequentlyForwarded: z.string().optional(),
+    Forwarded: z.optional(z.string()),
+    FrequentlyForwarded: z.optional(z.string()),
     /** A reply to one of our messages of the previous 7 days. */
-    OriginalRepliedMessageSid: z.string().optional(),
-    OriginalRepliedMessageSender: z.string().optional(),
+    OriginalRepliedMessageSid: z.optional(z.string()),
+    OriginalRepliedMessageSender: z.optional(z.string()),
   })
-  .refine(
-    (params) => params.MessageSid ?? params.SmsMessageSid ?? params.SmsSid,
-    'MessageSid (or SmsSid) is required',
+  .check(
+    z.refine(
+      (params) => params.MessageSid ?? params.SmsMessageSid ?? params.SmsSid,
+      'MessageSid (or SmsSid) is required',
+    ),
   );
 export type TwilioMessageParams = z.infer<typeof TwilioMessageParamsSchema>;
 
@@ -121,27 +126,29 @@ export type TwilioMessageStatus = z.infer<typeof TwilioMessageStatusSchema>;
  */
 export const TwilioStatusParamsSchema = z
   .looseObject({
-    MessageSid: SidSchema.optional(),
-    SmsSid: SidSchema.optional(),
+    MessageSid: z.optional(SidSchema),
+    SmsSid: z.optional(SidSchema),
     /** Older twin of MessageStatus. */
-    MessageStatus: z.string().optional(),
-    SmsStatus: z.string().optional(),
-    AccountSid: z.string().optional(),
-    MessagingServiceSid: z.string().optional(),
+    MessageStatus: z.optional(z.string()),
+    SmsStatus: z.optional(z.string()),
+    AccountSid: z.optional(z.string()),
+    MessagingServiceSid: z.optional(z.string()),
     /** Our sender; `whatsapp:+E164` for WhatsApp. */
-    From: z.string().optional(),
+    From: z.optional(z.string()),
     /** The customer; missing from some test payloads. */
-    To: z.string().optional(),
+    To: z.optional(z.string()),
     /** On `failed` and `undelivered` (e.g. 30003, 30008, 63016). */
-    ErrorCode: z.string().optional(),
-    ErrorMessage: z.string().optional(),
+    ErrorCode: z.optional(z.string()),
+    ErrorMessage: z.optional(z.string()),
     /** WhatsApp and other channels: the channel's own failure text. */
-    ChannelStatusMessage: z.string().optional(),
+    ChannelStatusMessage: z.optional(z.string()),
     /** SMS: `YYMMDDhhmm`, carrier time of an unspecified zone, so not used as occurredAt. */
-    RawDlrDoneDate: z.string().optional(),
+    RawDlrDoneDate: z.optional(z.string()),
   })
-  .refine((params) => params.MessageSid ?? params.SmsSid, 'MessageSid (or SmsSid) is required')
-  .refine((params) => params.MessageStatus ?? params.SmsStatus, 'MessageStatus is required');
+  .check(
+    z.refine((params) => params.MessageSid ?? params.SmsSid, 'MessageSid (or SmsSid) is required'),
+    z.refine((params) => params.MessageStatus ?? params.SmsStatus, 'MessageStatus is required'),
+  );
 export type TwilioStatusParams = z.infer<typeof TwilioStatusParamsSchema>;
 
 /** Every `CallStatus` value (§1.6). */
@@ -164,27 +171,27 @@ export type TwilioCallStatus = z.infer<typeof TwilioCallStatusSchema>;
  */
 export const TwilioCallParamsSchema = z.looseObject({
   CallSid: SidSchema,
-  AccountSid: z.string().optional(),
+  AccountSid: z.optional(z.string()),
   /**
    * E.164, `client:<name>`, or `anonymous`/`unknown` for a withheld number. Absent from recording status
    * callbacks: the voice app then passes the caller from the callback URL it signed (see normaliseTwilioCall).
    */
-  From: z.string().optional(),
-  To: z.string().optional(),
-  CallStatus: TwilioCallStatusSchema.optional(),
+  From: z.optional(z.string()),
+  To: z.optional(z.string()),
+  CallStatus: z.optional(TwilioCallStatusSchema),
   /** `inbound`, `outbound-api` or `outbound-dial`. */
-  Direction: z.string().optional(),
+  Direction: z.optional(z.string()),
   /** Status callbacks: the call's length in seconds. */
-  CallDuration: CountSchema.optional(),
-  RecordingSid: SidSchema.optional(),
+  CallDuration: z.optional(CountSchema),
+  RecordingSid: z.optional(SidSchema),
   /** WAV; append `.mp3` for MP3. Media needs basic auth only if the account requires it. */
-  RecordingUrl: z.string().optional(),
-  RecordingDuration: CountSchema.optional(),
+  RecordingUrl: z.optional(z.string()),
+  RecordingDuration: z.optional(CountSchema),
   /** `completed`, `failed` or `absent` (nothing was said). */
-  RecordingStatus: z.string().optional(),
-  TranscriptionSid: SidSchema.optional(),
-  TranscriptionText: z.string().optional(),
+  RecordingStatus: z.optional(z.string()),
+  TranscriptionSid: z.optional(SidSchema),
+  TranscriptionText: z.optional(z.string()),
   /** `completed` or `failed`. */
-  TranscriptionStatus: z.string().optional(),
+  TranscriptionStatus: z.optional(z.string()),
 });
 export type TwilioCallParams = z.infer<typeof TwilioCallParamsSchema>;

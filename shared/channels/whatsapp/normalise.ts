@@ -1,6 +1,6 @@
-import * as z from 'zod';
+import * as z from 'zod/mini';
+import { providerPhone } from '#shared/domain/addresses.js';
 import type { EnvelopeInput, Identity } from '#shared/domain/envelope.js';
-import { normalisePhone } from '#shared/domain/identity.js';
 import { ValidationError } from '#shared/errors.js';
 import {
   collect,
@@ -43,14 +43,14 @@ export type WhatsAppNormalised = Normalised;
 
 // Containers are parsed one level at a time, each item on its own, so that one malformed message
 // costs only itself and not the rest of the batch (Meta batches up to 1000 updates per request).
-const BodyShellSchema = WhatsAppWebhookSchema.extend({ entry: z.array(z.unknown()) });
-const EntryShellSchema = WhatsAppEntrySchema.extend({ changes: z.array(z.unknown()).optional() });
-const ChangeShellSchema = WhatsAppChangeSchema.extend({ value: z.unknown().optional() });
-const ValueShellSchema = WhatsAppValueSchema.extend({
-  messages: z.array(z.unknown()).optional(),
-  message_echoes: z.array(z.unknown()).optional(),
-  statuses: z.array(z.unknown()).optional(),
-  errors: z.array(z.unknown()).optional(),
+const BodyShellSchema = z.extend(WhatsAppWebhookSchema, { entry: z.array(z.unknown()) });
+const EntryShellSchema = z.extend(WhatsAppEntrySchema, { changes: z.optional(z.array(z.unknown())) });
+const ChangeShellSchema = z.extend(WhatsAppChangeSchema, { value: z.optional(z.unknown()) });
+const ValueShellSchema = z.extend(WhatsAppValueSchema, {
+  messages: z.optional(z.array(z.unknown())),
+  message_echoes: z.optional(z.array(z.unknown())),
+  statuses: z.optional(z.array(z.unknown())),
+  errors: z.optional(z.array(z.unknown())),
 });
 
 /** Change fields carrying customer traffic; others (template updates, account alerts...) are skipped. */
@@ -500,7 +500,7 @@ const PHONE_LIKE = /^\+?\d[\d ()-]{4,30}$/;
 function phoneIdentity(raw: string | undefined): Identity | undefined {
   const trimmed = raw?.trim();
   if (!trimmed || !PHONE_LIKE.test(trimmed)) return undefined;
-  const value = normalisePhone(trimmed, { international: true });
+  const value = providerPhone(trimmed, { international: true });
   return value ? { kind: 'phone', value } : undefined;
 }
 

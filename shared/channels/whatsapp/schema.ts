@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import * as z from 'zod/mini';
 
 /**
  * WhatsApp Cloud API webhook bodies (`object: whatsapp_business_account`), after Meta's webhook reference
@@ -7,27 +7,27 @@ import * as z from 'zod';
  */
 
 /** Meta sends times as a *string* of Unix seconds (`"1749416383"`), never a number or milliseconds. */
-export const UnixSecondsSchema = z.string().regex(/^\d{1,12}$/, 'expected a string of Unix seconds');
+export const UnixSecondsSchema = z.string().check(z.regex(/^\d{1,12}$/, 'expected a string of Unix seconds'));
 
 /** An error as Meta reports it on a message, a status or a whole change value. */
 export const WhatsAppErrorSchema = z.looseObject({
   /** Numeric (131051, 130429...); kept as a string in envelopes. */
-  code: z.union([z.number().int(), z.string().min(1)]),
-  title: z.string().optional(),
+  code: z.union([z.number().check(z.int()), z.string().check(z.minLength(1))]),
+  title: z.optional(z.string()),
   /** Usually repeats `title`; `error_data.details` is the useful text. */
-  message: z.string().optional(),
-  error_data: z.looseObject({ details: z.string().optional() }).optional(),
+  message: z.optional(z.string()),
+  error_data: z.optional(z.looseObject({ details: z.optional(z.string()) })),
   /** Not in Meta's reference, but test payloads (and older versions) put `details` at the top level. */
-  details: z.string().optional(),
-  href: z.string().optional(),
+  details: z.optional(z.string()),
+  href: z.optional(z.string()),
 });
 export type WhatsAppError = z.infer<typeof WhatsAppErrorSchema>;
 
 /** The business number the change concerns. */
 export const WhatsAppMetadataSchema = z.looseObject({
-  display_phone_number: z.string().optional(),
+  display_phone_number: z.optional(z.string()),
   /** Our account key: the id the Graph API sends from, stable when the display number is reformatted. */
-  phone_number_id: z.string().optional(),
+  phone_number_id: z.optional(z.string()),
 });
 
 /** `value.contacts[]`: the profile of the user who sent the messages of this change. */
@@ -37,21 +37,21 @@ export const WhatsAppContactSchema = z.looseObject({
    * match" (Meta), so it can differ from `messages[].from`. Omitted for users who hide their number behind
    * a username.
    */
-  wa_id: z.string().optional(),
+  wa_id: z.optional(z.string()),
   /** Business-scoped user id (BSUID, `CC.<alnum>`, e.g. `IN.2081978709342942`); from April 2026. */
-  user_id: z.string().optional(),
+  user_id: z.optional(z.string()),
   /** Parent BSUID shared across a managed business's portfolios (`CC.ENT.<alnum>`). */
-  parent_user_id: z.string().optional(),
-  profile: z
-    .looseObject({
+  parent_user_id: z.optional(z.string()),
+  profile: z.optional(
+    z.looseObject({
       /** Display name; may be blank. */
-      name: z.string().optional(),
+      name: z.optional(z.string()),
       /** Username, only for users who adopted one. */
-      username: z.string().optional(),
-    })
-    .optional(),
+      username: z.optional(z.string()),
+    }),
+  ),
   /** Only when the identity change check is enabled. */
-  identity_key_hash: z.string().optional(),
+  identity_key_hash: z.optional(z.string()),
 });
 export type WhatsAppContact = z.infer<typeof WhatsAppContactSchema>;
 
@@ -59,63 +59,69 @@ export type WhatsAppContact = z.infer<typeof WhatsAppContactSchema>;
 export const WhatsAppMediaSchema = z
   .looseObject({
     /** Media id for `GET /<media-id>`; expires after 7 days. */
-    id: z.string().min(1).optional(),
+    id: z.optional(z.string().check(z.minLength(1))),
     /** Direct URL, rolled out to media webhooks gradually from 2025-11-12; needs the bearer token. */
-    url: z.string().min(1).optional(),
-    mime_type: z.string().optional(),
-    sha256: z.string().optional(),
-    caption: z.string().optional(),
+    url: z.optional(z.string().check(z.minLength(1))),
+    mime_type: z.optional(z.string()),
+    sha256: z.optional(z.string()),
+    caption: z.optional(z.string()),
     /** document only: the original name, may carry accents (`Currículum café.pdf`). */
-    filename: z.string().optional(),
+    filename: z.optional(z.string()),
     /** sticker only. */
-    animated: z.boolean().optional(),
+    animated: z.optional(z.boolean()),
     /** audio only: true for a voice note recorded in the app. */
-    voice: z.boolean().optional(),
+    voice: z.optional(z.boolean()),
   })
-  .refine((media) => media.id !== undefined || media.url !== undefined, 'media needs an id or a url');
+  .check(
+    z.refine((media) => media.id !== undefined || media.url !== undefined, 'media needs an id or a url'),
+  );
 export type WhatsAppMedia = z.infer<typeof WhatsAppMediaSchema>;
 
 /** A shared contact card (`type: contacts`); many fields may be missing. */
 export const WhatsAppSharedContactSchema = z.looseObject({
-  name: z
-    .looseObject({
-      formatted_name: z.string().optional(),
-      first_name: z.string().optional(),
-      middle_name: z.string().optional(),
-      last_name: z.string().optional(),
-    })
-    .optional(),
-  phones: z.array(z.looseObject({ phone: z.string().optional(), wa_id: z.string().optional() })).optional(),
+  name: z.optional(
+    z.looseObject({
+      formatted_name: z.optional(z.string()),
+      first_name: z.optional(z.string()),
+      middle_name: z.optional(z.string()),
+      last_name: z.optional(z.string()),
+    }),
+  ),
+  phones: z.optional(
+    z.array(z.looseObject({ phone: z.optional(z.string()), wa_id: z.optional(z.string()) })),
+  ),
 });
 export type WhatsAppSharedContact = z.infer<typeof WhatsAppSharedContactSchema>;
 
 /** Interactive replies: `button_reply` and `list_reply` from our buttons/lists, `nfm_reply` from a Flow. */
 export const WhatsAppInteractiveSchema = z
   .looseObject({
-    type: z.string().min(1),
-    button_reply: z.looseObject({ id: z.string(), title: z.string() }).optional(),
-    list_reply: z
-      .looseObject({ id: z.string(), title: z.string(), description: z.string().optional() })
-      .optional(),
-    nfm_reply: z
-      .looseObject({
-        name: z.string().optional(),
-        body: z.string().optional(),
+    type: z.string().check(z.minLength(1)),
+    button_reply: z.optional(z.looseObject({ id: z.string(), title: z.string() })),
+    list_reply: z.optional(
+      z.looseObject({ id: z.string(), title: z.string(), description: z.optional(z.string()) }),
+    ),
+    nfm_reply: z.optional(
+      z.looseObject({
+        name: z.optional(z.string()),
+        body: z.optional(z.string()),
         /** The Flow's answers as a JSON *string*, not an object. */
         response_json: z.string(),
-      })
-      .optional(),
+      }),
+    ),
   })
-  .superRefine((interactive, ctx) => {
-    const replies: readonly string[] = ['button_reply', 'list_reply', 'nfm_reply'];
-    if (replies.includes(interactive.type) && interactive[interactive.type] === undefined) {
-      ctx.addIssue({
-        code: 'custom',
-        message: `${interactive.type} without its object`,
-        path: [interactive.type],
-      });
-    }
-  });
+  .check(
+    z.superRefine((interactive, ctx) => {
+      const replies: readonly string[] = ['button_reply', 'list_reply', 'nfm_reply'];
+      if (replies.includes(interactive.type) && interactive[interactive.type] === undefined) {
+        ctx.addIssue({
+          code: 'custom',
+          message: `${interactive.type} without its object`,
+          path: [interactive.type],
+        });
+      }
+    }),
+  );
 export type WhatsAppInteractive = z.infer<typeof WhatsAppInteractiveSchema>;
 
 /**
@@ -125,41 +131,41 @@ export type WhatsAppInteractive = z.infer<typeof WhatsAppInteractiveSchema>;
  * (`new_wa_id`) and `customer_identity_changed` (a new security key, no new id).
  */
 export const WhatsAppSystemSchema = z.looseObject({
-  type: z.string().optional(),
-  body: z.string().optional(),
-  wa_id: z.string().optional(),
-  new_wa_id: z.string().optional(),
-  customer: z.string().optional(),
-  identity: z.string().optional(),
-  user_id: z.string().optional(),
-  previous_user_id: z.string().optional(),
-  parent_user_id: z.string().optional(),
-  previous_parent_user_id: z.string().optional(),
+  type: z.optional(z.string()),
+  body: z.optional(z.string()),
+  wa_id: z.optional(z.string()),
+  new_wa_id: z.optional(z.string()),
+  customer: z.optional(z.string()),
+  identity: z.optional(z.string()),
+  user_id: z.optional(z.string()),
+  previous_user_id: z.optional(z.string()),
+  parent_user_id: z.optional(z.string()),
+  previous_parent_user_id: z.optional(z.string()),
 });
 export type WhatsAppSystem = z.infer<typeof WhatsAppSystemSchema>;
 
 /** `context`: a reply, a product inquiry, the message holding the buttons, or a forward marker. */
 export const WhatsAppContextSchema = z.looseObject({
   /** The business number or user that sent the quoted message; may carry `+`. */
-  from: z.string().optional(),
+  from: z.optional(z.string()),
   /** wamid of the quoted message. */
-  id: z.string().optional(),
-  forwarded: z.boolean().optional(),
+  id: z.optional(z.string()),
+  forwarded: z.optional(z.boolean()),
   /** Forwarded more than five times. */
-  frequently_forwarded: z.boolean().optional(),
-  referred_product: z
-    .looseObject({ catalog_id: z.string().optional(), product_retailer_id: z.string().optional() })
-    .optional(),
+  frequently_forwarded: z.optional(z.boolean()),
+  referred_product: z.optional(
+    z.looseObject({ catalog_id: z.optional(z.string()), product_retailer_id: z.optional(z.string()) }),
+  ),
 });
 
 /** The new content of an edited message (`type: edit`, coexistence numbers only). */
 export const WhatsAppEditedContentSchema = z.looseObject({
-  type: z.string().optional(),
-  context: WhatsAppContextSchema.optional(),
-  text: z.looseObject({ body: z.string() }).optional(),
-  image: WhatsAppMediaSchema.optional(),
-  video: WhatsAppMediaSchema.optional(),
-  document: WhatsAppMediaSchema.optional(),
+  type: z.optional(z.string()),
+  context: z.optional(WhatsAppContextSchema),
+  text: z.optional(z.looseObject({ body: z.string() })),
+  image: z.optional(WhatsAppMediaSchema),
+  video: z.optional(WhatsAppMediaSchema),
+  document: z.optional(WhatsAppMediaSchema),
 });
 
 /** Message types whose payload sits in the property named after the type. */
@@ -189,142 +195,146 @@ export const WHATSAPP_TYPED_PAYLOADS = [
 export const WhatsAppMessageSchema = z
   .looseObject({
     /** `wamid.…`; always sent by Meta, but some test payloads omit it. */
-    id: z.string().min(1).optional(),
+    id: z.optional(z.string().check(z.minLength(1))),
     /** The sender's phone as digits; may carry a `+`, and is `''` or absent for BSUID-only users. */
-    from: z.string().optional(),
+    from: z.optional(z.string()),
     /** The sender's BSUID. */
-    from_user_id: z.string().optional(),
-    from_parent_user_id: z.string().optional(),
+    from_user_id: z.optional(z.string()),
+    from_parent_user_id: z.optional(z.string()),
     /** Echoes only: the customer the business wrote to (`''` when only `to_user_id` is known). */
-    to: z.string().optional(),
-    to_user_id: z.string().optional(),
-    to_parent_user_id: z.string().optional(),
+    to: z.optional(z.string()),
+    to_user_id: z.optional(z.string()),
+    to_parent_user_id: z.optional(z.string()),
     /** String of Unix seconds; absent only in test payloads (then we use the time of receipt). */
-    timestamp: UnixSecondsSchema.optional(),
-    type: z.string().min(1),
-    context: WhatsAppContextSchema.optional(),
+    timestamp: z.optional(UnixSecondsSchema),
+    type: z.string().check(z.minLength(1)),
+    context: z.optional(WhatsAppContextSchema),
     /** Click-to-WhatsApp ad the user came from: `source_url, source_id, source_type, ctwa_clid, …`. */
-    referral: z
-      .looseObject({ source_type: z.string().optional(), ctwa_clid: z.string().optional() })
-      .optional(),
+    referral: z.optional(
+      z.looseObject({ source_type: z.optional(z.string()), ctwa_clid: z.optional(z.string()) }),
+    ),
     /** On `unsupported` (131051 "Message type unknown") or when media could not be fetched. */
-    errors: z.array(WhatsAppErrorSchema).optional(),
-    text: z.looseObject({ body: z.string() }).optional(),
-    image: WhatsAppMediaSchema.optional(),
-    audio: WhatsAppMediaSchema.optional(),
-    video: WhatsAppMediaSchema.optional(),
-    document: WhatsAppMediaSchema.optional(),
-    sticker: WhatsAppMediaSchema.optional(),
+    errors: z.optional(z.array(WhatsAppErrorSchema)),
+    text: z.optional(z.looseObject({ body: z.string() })),
+    image: z.optional(WhatsAppMediaSchema),
+    audio: z.optional(WhatsAppMediaSchema),
+    video: z.optional(WhatsAppMediaSchema),
+    document: z.optional(WhatsAppMediaSchema),
+    sticker: z.optional(WhatsAppMediaSchema),
     /** latitude/longitude are numbers (floats); the rest is optional. */
-    location: z
-      .looseObject({
+    location: z.optional(
+      z.looseObject({
         latitude: z.number(),
         longitude: z.number(),
-        name: z.string().optional(),
-        address: z.string().optional(),
-        url: z.string().optional(),
-      })
-      .optional(),
+        name: z.optional(z.string()),
+        address: z.optional(z.string()),
+        url: z.optional(z.string()),
+      }),
+    ),
     /** Shared contact cards; not to be confused with `value.contacts`, the sender's profile. */
-    contacts: z.array(WhatsAppSharedContactSchema).optional(),
-    interactive: WhatsAppInteractiveSchema.optional(),
+    contacts: z.optional(z.array(WhatsAppSharedContactSchema)),
+    interactive: z.optional(WhatsAppInteractiveSchema),
     /** Quick-reply button of a template. */
-    button: z.looseObject({ payload: z.string().optional(), text: z.string() }).optional(),
+    button: z.optional(z.looseObject({ payload: z.optional(z.string()), text: z.string() })),
     /** No `emoji` (or an empty one) means the reaction was removed; the removal reuses a wamid. */
-    reaction: z.looseObject({ message_id: z.string().min(1), emoji: z.string().optional() }).optional(),
-    order: z
-      .looseObject({
-        catalog_id: z.string().optional(),
-        text: z.string().optional(),
-        product_items: z
-          .array(
+    reaction: z.optional(
+      z.looseObject({ message_id: z.string().check(z.minLength(1)), emoji: z.optional(z.string()) }),
+    ),
+    order: z.optional(
+      z.looseObject({
+        catalog_id: z.optional(z.string()),
+        text: z.optional(z.string()),
+        product_items: z.optional(
+          z.array(
             z.looseObject({
               product_retailer_id: z.string(),
               quantity: z.union([z.number(), z.string()]),
               item_price: z.union([z.number(), z.string()]),
               currency: z.string(),
             }),
-          )
-          .optional(),
-      })
-      .optional(),
-    system: WhatsAppSystemSchema.optional(),
+          ),
+        ),
+      }),
+    ),
+    system: z.optional(WhatsAppSystemSchema),
     /** `unsupported.type` names what the user sent (edit, poll_update, ...); may be missing on old versions. */
-    unsupported: z.looseObject({ type: z.string().optional() }).optional(),
+    unsupported: z.optional(z.looseObject({ type: z.optional(z.string()) })),
     /** Coexistence only (a WhatsApp Business app number); elsewhere edits arrive as `unsupported`. */
-    edit: z
-      .looseObject({
-        original_message_id: z.string().min(1),
-        message: WhatsAppEditedContentSchema.optional(),
-      })
-      .optional(),
+    edit: z.optional(
+      z.looseObject({
+        original_message_id: z.string().check(z.minLength(1)),
+        message: z.optional(WhatsAppEditedContentSchema),
+      }),
+    ),
     /** Coexistence only: the user deleted a message within two days of sending it. */
-    revoke: z.looseObject({ original_message_id: z.string().min(1) }).optional(),
+    revoke: z.optional(z.looseObject({ original_message_id: z.string().check(z.minLength(1)) })),
   })
-  .superRefine((message, ctx) => {
-    const typed: readonly string[] = WHATSAPP_TYPED_PAYLOADS;
-    if (typed.includes(message.type) && message[message.type] === undefined) {
-      ctx.addIssue({
-        code: 'custom',
-        message: `${message.type} message without its object`,
-        path: [message.type],
-      });
-    }
-  });
+  .check(
+    z.superRefine((message, ctx) => {
+      const typed: readonly string[] = WHATSAPP_TYPED_PAYLOADS;
+      if (typed.includes(message.type) && message[message.type] === undefined) {
+        ctx.addIssue({
+          code: 'custom',
+          message: `${message.type} message without its object`,
+          path: [message.type],
+        });
+      }
+    }),
+  );
 export type WhatsAppMessage = z.infer<typeof WhatsAppMessageSchema>;
 
 /** A delivery status of a message we sent (`value.statuses[]`). */
 export const WhatsAppStatusSchema = z.looseObject({
   /** wamid of our outbound message. */
-  id: z.string().min(1),
+  id: z.string().check(z.minLength(1)),
   /** `played` is a voice message played; `delivered` is skipped when `read` arrives at once. */
   status: z.enum(['sent', 'delivered', 'read', 'failed', 'played']),
-  timestamp: UnixSecondsSchema.optional(),
+  timestamp: z.optional(UnixSecondsSchema),
   /** The recipient's phone digits, or a group id when `recipient_type` is `group`. */
-  recipient_id: z.string().optional(),
-  recipient_type: z.string().optional(),
-  recipient_participant_id: z.string().optional(),
+  recipient_id: z.optional(z.string()),
+  recipient_type: z.optional(z.string()),
+  recipient_participant_id: z.optional(z.string()),
   /** BSUIDs; `recipient_user_id` is omitted on `failed` when we sent to a phone number. */
-  recipient_user_id: z.string().optional(),
-  recipient_parent_user_id: z.string().optional(),
-  biz_opaque_callback_data: z.string().optional(),
+  recipient_user_id: z.optional(z.string()),
+  recipient_parent_user_id: z.optional(z.string()),
+  biz_opaque_callback_data: z.optional(z.string()),
   /** v24.0+ omits it except inside free-entry-point windows; `expiration_timestamp` only on `sent`. */
-  conversation: z.looseObject({ id: z.string().optional() }).optional(),
+  conversation: z.optional(z.looseObject({ id: z.optional(z.string()) })),
   /** Only on `sent` and one of delivered/read; `billable` is deprecated, `pricing_model` is `PMP`. */
-  pricing: z
-    .looseObject({ category: z.string().optional(), pricing_model: z.string().optional() })
-    .optional(),
+  pricing: z.optional(
+    z.looseObject({ category: z.optional(z.string()), pricing_model: z.optional(z.string()) }),
+  ),
   /** On `failed`, e.g. 131049 (healthy ecosystem engagement). */
-  errors: z.array(WhatsAppErrorSchema).optional(),
+  errors: z.optional(z.array(WhatsAppErrorSchema)),
 });
 export type WhatsAppStatus = z.infer<typeof WhatsAppStatusSchema>;
 
 /** `changes[].value`: one of messages, message_echoes, statuses or errors, with metadata and contacts. */
 export const WhatsAppValueSchema = z.looseObject({
-  messaging_product: z.literal('whatsapp').optional(),
-  metadata: WhatsAppMetadataSchema.optional(),
+  messaging_product: z.optional(z.literal('whatsapp')),
+  metadata: z.optional(WhatsAppMetadataSchema),
   /** Absent on system messages, statuses and echoes. */
-  contacts: z.array(WhatsAppContactSchema).optional(),
-  messages: z.array(WhatsAppMessageSchema).optional(),
-  message_echoes: z.array(WhatsAppMessageSchema).optional(),
-  statuses: z.array(WhatsAppStatusSchema).optional(),
+  contacts: z.optional(z.array(WhatsAppContactSchema)),
+  messages: z.optional(z.array(WhatsAppMessageSchema)),
+  message_echoes: z.optional(z.array(WhatsAppMessageSchema)),
+  statuses: z.optional(z.array(WhatsAppStatusSchema)),
   /** System, app or account errors not tied to a message (e.g. 130429 rate limit hit). */
-  errors: z.array(WhatsAppErrorSchema).optional(),
+  errors: z.optional(z.array(WhatsAppErrorSchema)),
 });
 export type WhatsAppValue = z.infer<typeof WhatsAppValueSchema>;
 
 /** One change; `field` is `messages` (or `smb_message_echoes` for echoes); test payloads often omit it. */
 export const WhatsAppChangeSchema = z.looseObject({
-  field: z.string().optional(),
-  value: WhatsAppValueSchema.optional(),
+  field: z.optional(z.string()),
+  value: z.optional(WhatsAppValueSchema),
 });
 export type WhatsAppChange = z.infer<typeof WhatsAppChangeSchema>;
 
 /** One WhatsApp Business Account; `entry` is an array and may hold several, each with several changes. */
 export const WhatsAppEntrySchema = z.looseObject({
   /** The WABA id. */
-  id: z.string().optional(),
-  changes: z.array(WhatsAppChangeSchema).optional(),
+  id: z.optional(z.string()),
+  changes: z.optional(z.array(WhatsAppChangeSchema)),
 });
 export type WhatsAppEntry = z.infer<typeof WhatsAppEntrySchema>;
 

@@ -1,0 +1,40 @@
+/**
+ * Address normalisation cheap enough for the webhooks: no phone metadata, no dependencies. The
+ * resolver canonicalises phone numbers fully (libphonenumber-js, see identity.ts) before it stores or
+ * looks anything up, so a webhook only has to keep what the provider sent in a stable shape.
+ */
+
+/** Longest phone string we look at; anything longer is not a phone number. */
+const MAX_PHONE_CHARS = 40;
+
+/**
+ * A phone number as a provider sends it (Twilio's `+14155550100` or `whatsapp:+14155550100`,
+ * WhatsApp's `wa_id` `14155550100`, with or without spaces, dashes, dots or brackets) in the shape
+ * the resolver canonicalises: `+` and the digits when the number carries its country code (a `+`,
+ * `international`, or 11 to 15 bare digits not starting with 0), else the bare national digits.
+ * Undefined when it is not a phone number at all (letters, too few or too many digits, a country
+ * code starting with 0).
+ */
+export function providerPhone(input: string, options: { international?: boolean } = {}): string | undefined {
+  const stripped = input.trim().replace(/^(whatsapp|tel|sms):/i, '');
+  if (stripped.length === 0 || stripped.length > MAX_PHONE_CHARS) return undefined;
+  // `+44 (0) 20 …`: the bracketed trunk prefix is not dialled from abroad.
+  const compact = stripped.replace(/^(\+\d{1,3})\s*\(0\)/, '$1').replace(/[\s().-]/g, '');
+  const match = /^(\+?)(\d+)$/.exec(compact);
+  if (!match) return undefined;
+  const [, plus, digits = ''] = match;
+  // No country calling code starts with 0.
+  if (plus || options.international) {
+    return digits.length >= 6 && digits.length <= 15 && !digits.startsWith('0') ? `+${digits}` : undefined;
+  }
+  if (digits.length >= 11 && digits.length <= 15 && !digits.startsWith('0')) return `+${digits}`;
+  // A national number (`020 7946 0958`, `(415) 555-0100`): the resolver reads it in DEFAULT_REGION.
+  return digits.length >= 6 && digits.length <= 15 ? digits : undefined;
+}
+
+/** Lower-cases and trims an email address, stripping a display name (`Jane <Jane@X.com>` → `jane@x.com`). */
+export function normaliseEmail(input: string): string | undefined {
+  const angle = /<([^<>]+)>/.exec(input);
+  const address = (angle?.[1] ?? input).trim().toLowerCase();
+  return /^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(address) ? address : undefined;
+}

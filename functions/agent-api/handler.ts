@@ -2,6 +2,7 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { handle } from 'hono/aws-lambda';
 import type { CountryCode } from 'libphonenumber-js';
+import { getSecretString } from '#shared/aws/secrets-lite.js';
 import { parseAgentTokens, requireSettings } from '#shared/config/config.js';
 import { loadConfigWithSecrets } from '#shared/config/secrets.js';
 import { systemClock } from '#shared/domain/ports.js';
@@ -12,7 +13,9 @@ import { DynamoStore } from '#shared/store/dynamo-store.js';
 import { timeOrderedId } from '#shared/store/ids.js';
 import { createAgentApp } from './app.js';
 
-const config = requireSettings(await loadConfigWithSecrets(), ['OUTBOUND_QUEUE_URL']);
+const config = requireSettings(await loadConfigWithSecrets((id) => getSecretString(id)), [
+  'OUTBOUND_QUEUE_URL',
+]);
 // Cognito access tokens when the stack configured a user pool; AGENT_TOKENS from the secret otherwise.
 const authenticate =
   config.COGNITO_USER_POOL_ID && config.COGNITO_CLIENT_ID

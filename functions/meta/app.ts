@@ -1,6 +1,8 @@
 import type { Hono } from 'hono';
 import { normaliseMetaMessaging } from '#shared/channels/meta-messaging/normalise.js';
-import { createMetaWebhookApp, type MetaWebhookDeps } from '#shared/http/meta-webhook.js';
+import { createMetaWebhook, type MetaWebhookDeps } from '#shared/http/meta-webhook.js';
+import type { Webhook } from '#shared/http/webhook.js';
+import { webhookApp } from '#shared/http/webhook-hono.js';
 
 /** What the Messenger and Instagram webhook needs. */
 export type MetaAppDeps = MetaWebhookDeps;
@@ -10,9 +12,14 @@ export type MetaAppDeps = MetaWebhookDeps;
  * and Instagram (`object: instagram`) events and answers 200 `EVENT_RECEIVED` once they are on the
  * queue. Nothing slow happens here: Messenger disables a webhook that keeps missing its 5 s limit.
  */
-export function createMetaApp(deps: MetaAppDeps): Hono {
-  return createMetaWebhookApp(
+export function createMetaWebhookFn(deps: MetaAppDeps): Webhook {
+  return createMetaWebhook(
     { path: '/webhooks/meta', provider: 'meta', normalise: normaliseMetaMessaging, ack: 'EVENT_RECEIVED' },
     deps,
   );
+}
+
+/** The Messenger and Instagram webhook as a Hono app (local runtime, tests). */
+export function createMetaApp(deps: MetaAppDeps): Hono {
+  return webhookApp(createMetaWebhookFn(deps));
 }

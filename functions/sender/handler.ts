@@ -1,11 +1,12 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { getSecretString } from '#shared/aws/secrets-lite.js';
 import { configuredSenders } from '#shared/channels/senders.js';
 import { loadConfigWithSecrets } from '#shared/config/secrets.js';
 import { systemClock } from '#shared/domain/ports.js';
 import { DynamoStore } from '#shared/store/dynamo-store.js';
 import { createSenderConsumer } from './consumer.js';
 
-const config = await loadConfigWithSecrets();
+const config = await loadConfigWithSecrets((id) => getSecretString(id));
 
 export const handler = createSenderConsumer({
   store: new DynamoStore(new DynamoDBClient({}), config.TABLE_NAME),

@@ -1,6 +1,5 @@
 import type { SNSEvent } from 'aws-lambda';
-import { Hono } from 'hono';
-import { bodyLimit } from 'hono/body-limit';
+import type { Hono } from 'hono';
 import {
   normaliseSesNotification,
   type SesNormalised,
@@ -17,9 +16,10 @@ import {
 } from '#shared/channels/ses/sns.js';
 import type { Envelope } from '#shared/domain/envelope.js';
 import type { Clock, EnvelopeQueue } from '#shared/domain/ports.js';
-import { PayloadTooLargeError, UnavailableError, ValidationError } from '#shared/errors.js';
+import { UnavailableError, ValidationError } from '#shared/errors.js';
 import { enqueueEnvelopes } from '#shared/http/enqueue.js';
-import { notFound, onError } from '#shared/http/on-error.js';
+import { createWebhook, text, type Webhook } from '#shared/http/webhook.js';
+import { webhookApp } from '#shared/http/webhook-hono.js';
 import { logger } from '#shared/log.js';
 
 /** Reads an object from S3: the raw email a receipt rule's S3 action stored. */
@@ -59,64 +59,64 @@ const MESSAGE_TYPES = new Set(['Notification', 'SubscriptionConfirmation', 'Unsu
  * the receipt rule stored it there) and answered 200 only once the envelopes are queued. SNS counts
  * any 2xx-4xx answer as delivered and retries on 5xx or timeouts.
  */
-export function createSesApp(deps: SesAppDeps): Hono {
-  const app = new Hono();
-  app.onError(onError);
-  app.notFound(notFound);
+export function createSesWebhook(deps: SesAppDeps): Webhook {
+  return createWebhook(
+    [
+      {
+        method: 'POST',
+        path: '/webhooks/ses',
+        async handle(req) {
+          const headerType = req.header('x-amz-sns-message-type');
+          if (!headerType || !MESSAGE_TYPES.has(headerType)) {
+            throw new ValidationError('missing or unknown x-amz-sns-message-type header');
+          }
+          const message = parseSnsBody(req.body);
+          if (message.Type !== headerType) {
+            throw new ValidationError('x-amz-sns-message-type does not match the body');
+          }
+          const fields = { provider: 'ses', snsMessageId: message.MessageId, type: message.Type };
+          if (!topicAllowed(message.TopicArn, deps.topicArns)) {
+            throw new SnsSignatureError('the SNS topic is not one of ours');
+          }
+          await verifySnsMessage(message, {
+            fetchCert: deps.fetchCert,
+            trustedCertPem: deps.trustedCertPem,
+            ...(deps.certCache ? { cache: deps.certCache } : {}),
+            now: () => deps.clock.now(),
+          });
 
-  app.post(
-    '/webhooks/ses',
-    bodyLimit({
-      maxSize: deps.maxBodyBytes,
-      onError: () => {
-        throw new PayloadTooLargeError(`body over ${deps.maxBodyBytes} bytes`);
+          if (message.Type === 'SubscriptionConfirmation') {
+            if (!isSnsUrl(message.SubscribeURL)) {
+              throw new SnsSignatureError('SubscribeURL is not an https URL on an SNS host');
+            }
+            try {
+              await deps.confirmSubscription(message.SubscribeURL);
+            } catch (error) {
+              throw new UnavailableError('could not confirm the SNS subscription', { cause: error });
+            }
+            logger.info('sns subscription confirmed', fields);
+            return text(200, 'OK');
+          }
+          if (message.Type === 'UnsubscribeConfirmation') {
+            // Not re-subscribing is the point of an unsubscribe; it is logged for the operator.
+            logger.warn('sns subscription ended', fields);
+            return text(200, 'OK');
+          }
+
+          const normalised = await normaliseSnsMessage(message.Message, message.MessageId, deps);
+          await enqueueEnvelopes(deps.queue, normalised.envelopes);
+          logger.info('webhook accepted', { ...fields, envelopes: normalised.envelopes.length });
+          return text(200, 'OK');
+        },
       },
-    }),
-    async (c) => {
-      const headerType = c.req.header('x-amz-sns-message-type');
-      if (!headerType || !MESSAGE_TYPES.has(headerType)) {
-        throw new ValidationError('missing or unknown x-amz-sns-message-type header');
-      }
-      const message = parseSnsBody(new Uint8Array(await c.req.arrayBuffer()));
-      if (message.Type !== headerType) {
-        throw new ValidationError('x-amz-sns-message-type does not match the body');
-      }
-      const fields = { provider: 'ses', snsMessageId: message.MessageId, type: message.Type };
-      if (!topicAllowed(message.TopicArn, deps.topicArns)) {
-        throw new SnsSignatureError('the SNS topic is not one of ours');
-      }
-      await verifySnsMessage(message, {
-        fetchCert: deps.fetchCert,
-        trustedCertPem: deps.trustedCertPem,
-        ...(deps.certCache ? { cache: deps.certCache } : {}),
-        now: () => deps.clock.now(),
-      });
-
-      if (message.Type === 'SubscriptionConfirmation') {
-        if (!isSnsUrl(message.SubscribeURL)) {
-          throw new SnsSignatureError('SubscribeURL is not an https URL on an SNS host');
-        }
-        try {
-          await deps.confirmSubscription(message.SubscribeURL);
-        } catch (error) {
-          throw new UnavailableError('could not confirm the SNS subscription', { cause: error });
-        }
-        logger.info('sns subscription confirmed', fields);
-        return c.text('OK', 200);
-      }
-      if (message.Type === 'UnsubscribeConfirmation') {
-        // Not re-subscribing is the point of an unsubscribe; it is logged for the operator.
-        logger.warn('sns subscription ended', fields);
-        return c.text('OK', 200);
-      }
-
-      const normalised = await normaliseSnsMessage(message.Message, message.MessageId, deps);
-      await enqueueEnvelopes(deps.queue, normalised.envelopes);
-      logger.info('webhook accepted', { ...fields, envelopes: normalised.envelopes.length });
-      return c.text('OK', 200);
-    },
+    ],
+    deps.maxBodyBytes,
   );
-  return app;
+}
+
+/** The SES webhook as a Hono app (local runtime, tests). */
+export function createSesApp(deps: SesAppDeps): Hono {
+  return webhookApp(createSesWebhook(deps));
 }
 
 /** True for the event SNS gives a Lambda it invokes directly (as opposed to an API Gateway request). */

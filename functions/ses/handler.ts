@@ -1,33 +1,32 @@
 import { readFileSync } from 'node:fs';
-import { GetObjectCommand, S3Client } from '@aws-sdk/client-s3';
-import { SQSClient } from '@aws-sdk/client-sqs';
-import type { Context, SNSEvent } from 'aws-lambda';
-import { handle } from 'hono/aws-lambda';
+import type { APIGatewayProxyEventV2, SNSEvent } from 'aws-lambda';
+import { getObjectBytes } from '#shared/aws/s3-lite.js';
+import { getSecretString } from '#shared/aws/secrets-lite.js';
+import { sqsSendMessageBatch } from '#shared/aws/sqs-lite.js';
 import { getSnsUrl, SnsCertCache } from '#shared/channels/ses/sns.js';
 import { requireSettings } from '#shared/config/config.js';
 import { loadConfigWithSecrets } from '#shared/config/secrets.js';
 import { systemClock } from '#shared/domain/ports.js';
+import { lambdaWebhook } from '#shared/http/webhook-lambda.js';
 import { SqsEnvelopeQueue } from '#shared/queue/sqs-envelope-queue.js';
-import { createSesApp, type FetchObject, handleSnsEvent, isSnsEvent } from './app.js';
+import { createSesWebhook, type FetchObject, handleSnsEvent, isSnsEvent } from './app.js';
 
-const config = requireSettings(await loadConfigWithSecrets(), ['INBOUND_QUEUE_URL', 'SNS_TOPIC_ARNS']);
+const config = requireSettings(await loadConfigWithSecrets((id) => getSecretString(id)), [
+  'INBOUND_QUEUE_URL',
+  'SNS_TOPIC_ARNS',
+]);
 
-const s3 = new S3Client({});
-const fetchObject: FetchObject = async (bucket, key) => {
-  const out = await s3.send(new GetObjectCommand({ Bucket: bucket, Key: key }));
-  if (!out.Body) throw new Error('S3 returned no body');
-  return out.Body.transformToByteArray();
-};
+const fetchObject: FetchObject = (bucket, key) => getObjectBytes(bucket, key);
 
 const deps = {
-  queue: new SqsEnvelopeQueue(new SQSClient({}), config.INBOUND_QUEUE_URL),
+  queue: new SqsEnvelopeQueue((input) => sqsSendMessageBatch(input), config.INBOUND_QUEUE_URL),
   clock: systemClock,
   fetchObject,
   topicArns: config.SNS_TOPIC_ARNS,
 };
 
-const http = handle(
-  createSesApp({
+const http = lambdaWebhook(
+  createSesWebhook({
     ...deps,
     maxBodyBytes: config.MAX_BODY_BYTES,
     fetchCert: (url) => getSnsUrl(url),
@@ -43,12 +42,11 @@ const http = handle(
 
 /** SNS invokes the function directly on AWS; the HTTP route (API Gateway) serves SNS over HTTPS. */
 export const handler = async (
-  event: Parameters<typeof http>[0] | SNSEvent,
-  context: Context,
+  event: APIGatewayProxyEventV2 | SNSEvent,
 ): Promise<Awaited<ReturnType<typeof http>> | undefined> => {
   if (isSnsEvent(event)) {
     await handleSnsEvent(event, deps);
     return undefined;
   }
-  return http(event, context);
+  return http(event);
 };

@@ -1,12 +1,8 @@
-import { Hono } from 'hono';
+import type { Hono } from 'hono';
 import { normaliseTwilioMessage, normaliseTwilioStatus } from '#shared/channels/twilio/normalise.js';
-import { notFound, onError } from '#shared/http/on-error.js';
-import {
-  enqueueTwilio,
-  readTwilioRequest,
-  type TwilioWebhookDeps,
-  twilioBodyLimit,
-} from '#shared/http/twilio-webhook.js';
+import { enqueueTwilio, readTwilioRequest, type TwilioWebhookDeps } from '#shared/http/twilio-webhook.js';
+import { createWebhook, text, type Webhook } from '#shared/http/webhook.js';
+import { webhookApp } from '#shared/http/webhook-hono.js';
 
 /** What the Twilio messaging webhooks need. */
 export type TwilioSmsAppDeps = TwilioWebhookDeps;
@@ -21,22 +17,33 @@ export const EMPTY_TWIML = '<?xml version="1.0" encoding="UTF-8"?><Response/>';
  * a form (400); it answers only once the envelopes are queued (503 if the queue fails): empty TwiML for
  * a message, 204 for a status.
  */
+export function createTwilioSmsWebhook(deps: TwilioSmsAppDeps): Webhook {
+  return createWebhook(
+    [
+      {
+        method: 'POST',
+        path: '/webhooks/twilio/sms',
+        async handle(req) {
+          const { params, ctx } = readTwilioRequest(req, deps);
+          await enqueueTwilio(deps.queue, normaliseTwilioMessage(params, ctx), ctx.bodySha256);
+          return text(200, EMPTY_TWIML, 'text/xml');
+        },
+      },
+      {
+        method: 'POST',
+        path: '/webhooks/twilio/status',
+        async handle(req) {
+          const { params, ctx } = readTwilioRequest(req, deps);
+          await enqueueTwilio(deps.queue, normaliseTwilioStatus(params, ctx), ctx.bodySha256);
+          return { status: 204 };
+        },
+      },
+    ],
+    deps.maxBodyBytes,
+  );
+}
+
+/** The Twilio messaging webhooks as a Hono app (local runtime, tests). */
 export function createTwilioSmsApp(deps: TwilioSmsAppDeps): Hono {
-  const app = new Hono();
-  app.onError(onError);
-  app.notFound(notFound);
-  const limit = twilioBodyLimit(deps.maxBodyBytes);
-
-  app.post('/webhooks/twilio/sms', limit, async (c) => {
-    const { params, ctx } = await readTwilioRequest(c, deps);
-    await enqueueTwilio(deps.queue, normaliseTwilioMessage(params, ctx), ctx.bodySha256);
-    return c.body(EMPTY_TWIML, 200, { 'content-type': 'text/xml' });
-  });
-
-  app.post('/webhooks/twilio/status', limit, async (c) => {
-    const { params, ctx } = await readTwilioRequest(c, deps);
-    await enqueueTwilio(deps.queue, normaliseTwilioStatus(params, ctx), ctx.bodySha256);
-    return c.body(null, 204);
-  });
-  return app;
+  return webhookApp(createTwilioSmsWebhook(deps));
 }

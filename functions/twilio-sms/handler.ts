@@ -1,19 +1,24 @@
-import { SQSClient } from '@aws-sdk/client-sqs';
-import { handle } from 'hono/aws-lambda';
+import { getSecretString } from '#shared/aws/secrets-lite.js';
+import { sqsSendMessageBatch } from '#shared/aws/sqs-lite.js';
 import { requireSettings } from '#shared/config/config.js';
 import { loadConfigWithSecrets } from '#shared/config/secrets.js';
 import { systemClock } from '#shared/domain/ports.js';
+import { lambdaWebhook } from '#shared/http/webhook-lambda.js';
 import { SqsEnvelopeQueue } from '#shared/queue/sqs-envelope-queue.js';
-import { createTwilioSmsApp } from './app.js';
+import { createTwilioSmsWebhook } from './app.js';
 
-const config = requireSettings(await loadConfigWithSecrets(), ['INBOUND_QUEUE_URL', 'TWILIO_AUTH_TOKEN']);
+const config = requireSettings(await loadConfigWithSecrets((id) => getSecretString(id)), [
+  'INBOUND_QUEUE_URL',
+  'TWILIO_AUTH_TOKEN',
+]);
 
-const app = createTwilioSmsApp({
-  queue: new SqsEnvelopeQueue(new SQSClient({}), config.INBOUND_QUEUE_URL),
+const webhook = createTwilioSmsWebhook({
+  queue: new SqsEnvelopeQueue((input) => sqsSendMessageBatch(input), config.INBOUND_QUEUE_URL),
   clock: systemClock,
   authToken: config.TWILIO_AUTH_TOKEN,
   publicBaseUrl: config.PUBLIC_BASE_URL,
   maxBodyBytes: config.MAX_BODY_BYTES,
 });
 
-export const handler = handle(app);
+/** API Gateway (HTTP API, payload 2.0) events straight to the webhook: no SDK, no Hono on this path. */
+export const handler = lambdaWebhook(webhook);

@@ -1,15 +1,11 @@
-import { Hono } from 'hono';
+import type { Hono } from 'hono';
 import { normaliseTwilioCall, type TwilioCallEvent } from '#shared/channels/twilio/normalise.js';
 import { twilioCallbackUrl } from '#shared/channels/twilio/signature.js';
 import type { Envelope } from '#shared/domain/envelope.js';
 import { ValidationError } from '#shared/errors.js';
-import { notFound, onError } from '#shared/http/on-error.js';
-import {
-  enqueueTwilio,
-  readTwilioRequest,
-  type TwilioWebhookDeps,
-  twilioBodyLimit,
-} from '#shared/http/twilio-webhook.js';
+import { enqueueTwilio, readTwilioRequest, type TwilioWebhookDeps } from '#shared/http/twilio-webhook.js';
+import { createWebhook, queryOf, text, type Webhook, type WebhookRoute } from '#shared/http/webhook.js';
+import { webhookApp } from '#shared/http/webhook-hono.js';
 import { logger } from '#shared/log.js';
 
 /** What the Twilio voice webhooks need. */
@@ -45,64 +41,75 @@ const MAX_RECORDING_SECONDS = 120;
  * thanks the caller and hangs up. Every route checks size (413), then `X-Twilio-Signature` (403), then
  * that the body is a form (400), and fails with 503 when the queue does.
  */
-export function createTwilioVoiceApp(deps: TwilioVoiceAppDeps): Hono {
-  const app = new Hono();
-  app.onError(onError);
-  app.notFound(notFound);
-  const limit = twilioBodyLimit(deps.maxBodyBytes);
-
-  app.post(VOICE_ROUTES.incoming, limit, async (c) => {
-    const { params, ctx } = await readTwilioRequest(c, deps);
-    let envelopes: Envelope[] = [];
-    try {
-      envelopes = normaliseTwilioCall(params, ctx, 'incoming');
-    } catch (error) {
-      if (!(error instanceof ValidationError)) throw error;
-      // A withheld number has no identity to file the call under, but the caller is still answered.
-      logger.warn('call not recorded', {
-        provider: 'twilio',
-        channel: 'voice',
-        callId: params.CallSid,
-        reason: error.message,
-      });
-    }
-    await enqueueTwilio(deps.queue, envelopes, ctx.bodySha256);
-    const url = (path: string) => twilioCallbackUrl(path, c.req.url, deps.publicBaseUrl);
-    // Recording status callbacks carry neither From nor To: they travel in the (signed) callback URL.
-    const caller = new URLSearchParams(
-      Object.entries({ From: params.From, To: params.To }).filter(
-        (entry): entry is [string, string] => entry[1] !== undefined,
-      ),
-    ).toString();
-    const twiml = answerTwiml(deps.greeting, {
-      action: url(VOICE_ROUTES.afterRecord),
-      transcribeCallback: url(VOICE_ROUTES.transcription),
-      recordingStatusCallback: `${url(VOICE_ROUTES.recording)}${caller ? `?${caller}` : ''}`,
-    });
-    return c.body(twiml, 200, { 'content-type': 'text/xml' });
-  });
-
-  const callback = (path: string, event: TwilioCallEvent) =>
-    app.post(path, limit, async (c) => {
-      const { params, ctx } = await readTwilioRequest(c, deps);
+export function createTwilioVoiceWebhook(deps: TwilioVoiceAppDeps): Webhook {
+  const callback = (path: string, event: TwilioCallEvent): WebhookRoute => ({
+    method: 'POST',
+    path,
+    async handle(req) {
+      const { params, ctx } = readTwilioRequest(req, deps);
       await enqueueTwilio(
         deps.queue,
-        normaliseTwilioCall(params, { ...ctx, query: c.req.query() }, event),
+        normaliseTwilioCall(params, { ...ctx, query: queryOf(req.url) }, event),
         ctx.bodySha256,
       );
-      return c.body(null, 204);
-    });
-  callback(VOICE_ROUTES.recording, 'recording');
-  callback(VOICE_ROUTES.transcription, 'transcription');
-  callback(VOICE_ROUTES.status, 'status');
-
-  app.post(VOICE_ROUTES.afterRecord, limit, async (c) => {
-    await readTwilioRequest(c, deps);
-    return c.body(farewellTwiml(deps.farewell ?? DEFAULT_VOICE_FAREWELL), 200, {
-      'content-type': 'text/xml',
-    });
+      return { status: 204 };
+    },
   });
-  return app;
+  return createWebhook(
+    [
+      {
+        method: 'POST',
+        path: VOICE_ROUTES.incoming,
+        async handle(req) {
+          const { params, ctx } = readTwilioRequest(req, deps);
+          let envelopes: Envelope[] = [];
+          try {
+            envelopes = normaliseTwilioCall(params, ctx, 'incoming');
+          } catch (error) {
+            if (!(error instanceof ValidationError)) throw error;
+            // A withheld number has no identity to file the call under, but the caller is still answered.
+            logger.warn('call not recorded', {
+              provider: 'twilio',
+              channel: 'voice',
+              callId: params.CallSid,
+              reason: error.message,
+            });
+          }
+          await enqueueTwilio(deps.queue, envelopes, ctx.bodySha256);
+          const url = (path: string) => twilioCallbackUrl(path, req.url, deps.publicBaseUrl);
+          // Recording status callbacks carry neither From nor To: they travel in the (signed) callback URL.
+          const caller = new URLSearchParams(
+            Object.entries({ From: params.From, To: params.To }).filter(
+              (entry): entry is [string, string] => entry[1] !== undefined,
+            ),
+          ).toString();
+          const twiml = answerTwiml(deps.greeting, {
+            action: url(VOICE_ROUTES.afterRecord),
+            transcribeCallback: url(VOICE_ROUTES.transcription),
+            recordingStatusCallback: `${url(VOICE_ROUTES.recording)}${caller ? `?${caller}` : ''}`,
+          });
+          return text(200, twiml, 'text/xml');
+        },
+      },
+      callback(VOICE_ROUTES.recording, 'recording'),
+      callback(VOICE_ROUTES.transcription, 'transcription'),
+      callback(VOICE_ROUTES.status, 'status'),
+      {
+        method: 'POST',
+        path: VOICE_ROUTES.afterRecord,
+        handle(req) {
+          readTwilioRequest(req, deps);
+          return text(200, farewellTwiml(deps.farewell ?? DEFAULT_VOICE_FAREWELL), 'text/xml');
+        },
+      },
+    ],
+    deps.maxBodyBytes,
+  );
+}
+
+/** The Twilio voice webhooks as a Hono app (local runtime, tests). */
+export function createTwilioVoiceApp(deps: TwilioVoiceAppDeps): Hono {
+  return webhookApp(createTwilioVoiceWebhook(deps));
 }
 
 /** The absolute callback URLs of the `<Record>` verb. */

@@ -1,8 +1,10 @@
-import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { type Config, ConfigError, loadConfig } from './config.js';
 
 const SecretPayloadSchema = z.record(z.string(), z.string());
+
+/** Reads a Secrets Manager secret's SecretString (undefined when it has none). */
+export type SecretReader = (secretId: string) => Promise<string | undefined>;
 
 /**
  * Loads the configuration on AWS: the environment, plus the provider secrets from the Secrets Manager
@@ -10,15 +12,15 @@ const SecretPayloadSchema = z.record(z.string(), z.string());
  * wins over the secret, so an operator can override one value without editing the secret.
  */
 export async function loadConfigWithSecrets(
+  readSecret: SecretReader,
   env: Record<string, string | undefined> = process.env,
-  client: SecretsManagerClient = new SecretsManagerClient({}),
 ): Promise<Config> {
   const base = loadConfig(env);
   if (!base.PROVIDER_SECRET_ARN) return base;
-  const out = await client.send(new GetSecretValueCommand({ SecretId: base.PROVIDER_SECRET_ARN }));
+  const secretString = await readSecret(base.PROVIDER_SECRET_ARN);
   let secret: Record<string, string>;
   try {
-    secret = SecretPayloadSchema.parse(JSON.parse(out.SecretString ?? '{}'));
+    secret = SecretPayloadSchema.parse(JSON.parse(secretString ?? '{}'));
   } catch (error) {
     throw new ConfigError(
       `invalid configuration: PROVIDER_SECRET_ARN: the secret is not a JSON object of strings (${

@@ -1,13 +1,11 @@
 import { createHash } from 'node:crypto';
-import { Hono } from 'hono';
-import { bodyLimit } from 'hono/body-limit';
 import { verifyHandshake, verifyMetaSignature } from '../channels/meta/signature.js';
 import type { Envelope } from '../domain/envelope.js';
 import type { Clock, EnvelopeQueue } from '../domain/ports.js';
-import { PayloadTooLargeError, UnauthorizedError, ValidationError } from '../errors.js';
+import { UnauthorizedError, ValidationError } from '../errors.js';
 import { logger } from '../log.js';
 import { enqueueEnvelopes } from './enqueue.js';
-import { notFound, onError } from './on-error.js';
+import { createWebhook, queryOf, text, type Webhook } from './webhook.js';
 
 /** What a webhook signed with a Meta app secret needs. */
 export interface MetaWebhookDeps {
@@ -36,56 +34,61 @@ export interface MetaWebhookSpec {
  * parses and normalises, and answers 200 only once every envelope is on the queue (a 5xx makes Meta
  * retry). Rejected items are logged by pointer and reason, never by value.
  */
-export function createMetaWebhookApp(spec: MetaWebhookSpec, deps: MetaWebhookDeps): Hono {
-  const app = new Hono();
-  app.onError(onError);
-  app.notFound(notFound);
-
-  app.get(spec.path, (c) => {
-    const challenge = verifyHandshake(c.req.query(), deps.verifyToken);
-    if (challenge === undefined) {
-      logger.warn('webhook handshake refused', { provider: spec.provider });
-      return c.text('forbidden', 403);
-    }
-    return c.text(challenge, 200);
-  });
-
-  app.post(
-    spec.path,
-    bodyLimit({
-      maxSize: deps.maxBodyBytes,
-      onError: () => {
-        throw new PayloadTooLargeError(`body over ${deps.maxBodyBytes} bytes`);
+export function createMetaWebhook(spec: MetaWebhookSpec, deps: MetaWebhookDeps): Webhook {
+  return createWebhook(
+    [
+      {
+        method: 'GET',
+        path: spec.path,
+        handle(req) {
+          const challenge = verifyHandshake(queryOf(req.url), deps.verifyToken);
+          if (challenge === undefined) {
+            logger.warn('webhook handshake refused', { provider: spec.provider });
+            return text(403, 'forbidden');
+          }
+          return text(200, challenge);
+        },
       },
-    }),
-    async (c) => {
-      const raw = new Uint8Array(await c.req.arrayBuffer());
-      if (!verifyMetaSignature(raw, c.req.header('x-hub-signature-256'), deps.appSecret)) {
-        throw new UnauthorizedError('invalid or missing X-Hub-Signature-256');
-      }
-      let payload: unknown;
-      try {
-        payload = JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(raw));
-      } catch (error) {
-        throw new ValidationError('body is not JSON', { cause: error });
-      }
-      const bodySha256 = createHash('sha256').update(raw).digest('hex');
-      const { envelopes, rejected } = spec.normalise(payload, {
-        receivedAt: deps.clock.now().toISOString(),
-        bodySha256,
-      });
-      for (const r of rejected) {
-        logger.warn('webhook item rejected', {
-          provider: spec.provider,
-          bodySha256,
-          pointer: r.pointer,
-          reason: r.reason,
-        });
-      }
-      await enqueueEnvelopes(deps.queue, envelopes);
-      logger.info('webhook accepted', { provider: spec.provider, bodySha256, envelopes: envelopes.length });
-      return c.text(spec.ack, 200);
-    },
+      {
+        method: 'POST',
+        path: spec.path,
+        async handle(req) {
+          const raw = req.body;
+          if (!verifyMetaSignature(raw, req.header('x-hub-signature-256'), deps.appSecret)) {
+            throw new UnauthorizedError('invalid or missing X-Hub-Signature-256');
+          }
+          let payload: unknown;
+          try {
+            payload = JSON.parse(utf8.decode(raw));
+          } catch (error) {
+            throw new ValidationError('body is not JSON', { cause: error });
+          }
+          const bodySha256 = createHash('sha256').update(raw).digest('hex');
+          const { envelopes, rejected } = spec.normalise(payload, {
+            receivedAt: deps.clock.now().toISOString(),
+            bodySha256,
+          });
+          for (const r of rejected) {
+            logger.warn('webhook item rejected', {
+              provider: spec.provider,
+              bodySha256,
+              pointer: r.pointer,
+              reason: r.reason,
+            });
+          }
+          await enqueueEnvelopes(deps.queue, envelopes);
+          logger.info('webhook accepted', {
+            provider: spec.provider,
+            bodySha256,
+            envelopes: envelopes.length,
+          });
+          return text(200, spec.ack);
+        },
+      },
+    ],
+    deps.maxBodyBytes,
   );
-  return app;
 }
+
+/** Fatal: a body that is not valid UTF-8 is refused rather than read with replacement characters. */
+const utf8 = new TextDecoder('utf-8', { fatal: true });

@@ -2,50 +2,25 @@ import type { Context } from 'hono';
 import { HTTPException } from 'hono/http-exception';
 import { routePath } from 'hono/route';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
-import {
-  ConflictError,
-  ForbiddenError,
-  GoneError,
-  NotFoundError,
-  PayloadTooLargeError,
-  type ThreadlineError,
-  UnauthorizedError,
-  UnavailableError,
-  UnprocessableError,
-  ValidationError,
-} from '../errors.js';
+import { ThreadlineError, ValidationError } from '../errors.js';
 import { logger } from '../log.js';
+import { errorBody, statusOfError } from './error-status.js';
 
-const STATUS_BY_ERROR: ReadonlyArray<[new (...args: never[]) => ThreadlineError, ContentfulStatusCode]> = [
-  [ValidationError, 400],
-  [UnauthorizedError, 401],
-  [ForbiddenError, 403],
-  [NotFoundError, 404],
-  [ConflictError, 409],
-  [GoneError, 410],
-  [PayloadTooLargeError, 413],
-  [UnprocessableError, 422],
-  [UnavailableError, 503],
-];
-
-/** The one JSON error body clients ever see. */
-export function errorBody(code: string, message: string): { error: { code: string; message: string } } {
-  return { error: { code, message } };
-}
+export { errorBody } from './error-status.js';
 
 /**
  * Maps errors to HTTP by `instanceof`: known errors keep their code and message, anything else is a
  * 500 with a generic message (the details go to the log, never to the client).
  */
 export function onError(error: Error, c: Context): Response {
-  for (const [type, status] of STATUS_BY_ERROR) {
-    if (error instanceof type) {
-      const level = status >= 500 ? 'error' : 'warn';
-      // Other client errors may echo what the caller typed (`no customer <id>`): their code says enough.
-      const logged = status >= 500 || error instanceof ValidationError ? { error: error.message } : {};
-      logger[level]('request failed', { route: route(c), status, code: error.code, ...logged });
-      return c.json(errorBody(error.code, error.message), status);
-    }
+  const known = statusOfError(error);
+  if (known !== undefined && error instanceof ThreadlineError) {
+    const status = known as ContentfulStatusCode;
+    const level = status >= 500 ? 'error' : 'warn';
+    // Other client errors may echo what the caller typed (`no customer <id>`): their code says enough.
+    const logged = status >= 500 || error instanceof ValidationError ? { error: error.message } : {};
+    logger[level]('request failed', { route: route(c), status, code: error.code, ...logged });
+    return c.json(errorBody(error.code, error.message), status);
   }
   if (error instanceof HTTPException) {
     const status = error.status as ContentfulStatusCode;

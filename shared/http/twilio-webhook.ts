@@ -1,12 +1,10 @@
 import { createHash } from 'node:crypto';
-import type { Context, MiddlewareHandler } from 'hono';
-import { bodyLimit } from 'hono/body-limit';
 import { authenticateTwilioRequest, twilioSignedUrl } from '../channels/twilio/signature.js';
 import type { Envelope } from '../domain/envelope.js';
 import type { Clock, EnvelopeQueue } from '../domain/ports.js';
-import { PayloadTooLargeError } from '../errors.js';
 import { logger } from '../log.js';
 import { enqueueEnvelopes } from './enqueue.js';
+import type { WebhookRequest } from './webhook.js';
 
 /** What every Twilio webhook needs. */
 export interface TwilioWebhookDeps {
@@ -19,27 +17,17 @@ export interface TwilioWebhookDeps {
   maxBodyBytes: number;
 }
 
-/** Refuses a body over the limit with 413 before anything reads it. */
-export function twilioBodyLimit(maxBodyBytes: number): MiddlewareHandler {
-  return bodyLimit({
-    maxSize: maxBodyBytes,
-    onError: () => {
-      throw new PayloadTooLargeError(`body over ${maxBodyBytes} bytes`);
-    },
-  });
-}
-
 /**
  * The authenticated parameters of a Twilio request, and the normalisers' context. `X-Twilio-Signature`
  * is checked before anything else (403), then that the body is a form (400).
  */
-export async function readTwilioRequest(c: Context, deps: TwilioWebhookDeps) {
-  const body = new Uint8Array(await c.req.arrayBuffer());
+export function readTwilioRequest(req: WebhookRequest, deps: TwilioWebhookDeps) {
+  const body = req.body;
   const params = authenticateTwilioRequest({
     authToken: deps.authToken,
-    url: twilioSignedUrl(c.req.url, deps.publicBaseUrl),
-    header: c.req.header('x-twilio-signature'),
-    contentType: c.req.header('content-type'),
+    url: twilioSignedUrl(req.url, deps.publicBaseUrl),
+    header: req.header('x-twilio-signature'),
+    contentType: req.header('content-type'),
     body,
   });
   const ctx = {

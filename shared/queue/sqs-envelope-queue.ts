@@ -1,9 +1,8 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import {
-  type BatchResultErrorEntry,
-  SendMessageBatchCommand,
-  type SendMessageBatchRequestEntry,
-  type SQSClient,
+import type {
+  BatchResultErrorEntry,
+  SendMessageBatchCommandOutput,
+  SendMessageBatchRequestEntry,
 } from '@aws-sdk/client-sqs';
 import type { Envelope } from '#shared/domain/envelope.js';
 import type { EnvelopeQueue } from '#shared/domain/ports.js';
@@ -81,6 +80,15 @@ export function sendMessageBatchInputs(
   return inputs;
 }
 
+/**
+ * Sends one SendMessageBatch request: the webhooks use the signed-HTTPS call of shared/aws (no SDK in
+ * their bundles), anything else may use the SDK client (sqs-sdk-batch.ts). An error that carries
+ * `retryable: true` (throttling, a 5xx, a timeout) is retried like failed entries.
+ */
+export type SendMessageBatch = (
+  input: EnvelopeBatchInput,
+) => Promise<Pick<SendMessageBatchCommandOutput, 'Successful' | 'Failed'>>;
+
 /** Options of SqsEnvelopeQueue. */
 export interface SqsEnvelopeQueueOptions {
   /** Pauses before each retry of entries SQS reported as failed; its length is the number of retries. */
@@ -95,13 +103,13 @@ export interface SqsEnvelopeQueueOptions {
  * is idempotent, so envelopes queued before the failure may safely arrive again).
  */
 export class SqsEnvelopeQueue implements EnvelopeQueue {
-  readonly #client: SQSClient;
+  readonly #send: SendMessageBatch;
   readonly #queueUrl: string;
   readonly #retryDelaysMs: readonly number[];
   readonly #sleep: (ms: number) => Promise<void>;
 
-  constructor(client: SQSClient, queueUrl: string, options: SqsEnvelopeQueueOptions = {}) {
-    this.#client = client;
+  constructor(send: SendMessageBatch, queueUrl: string, options: SqsEnvelopeQueueOptions = {}) {
+    this.#send = send;
     this.#queueUrl = queueUrl;
     this.#retryDelaysMs = options.retryDelaysMs ?? [50, 200];
     this.#sleep = options.sleep ?? ((ms) => sleep(ms));
@@ -118,10 +126,15 @@ export class SqsEnvelopeQueue implements EnvelopeQueue {
       let successful: ReadonlySet<string | undefined>;
       let failed: BatchResultErrorEntry[];
       try {
-        const output = await this.#client.send(new SendMessageBatchCommand({ ...input, Entries: entries }));
+        const output = await this.#send({ ...input, Entries: entries });
         successful = new Set((output.Successful ?? []).map((result) => result.Id));
         failed = output.Failed ?? [];
       } catch (error) {
+        const delay = this.#retryDelaysMs[attempt - 1];
+        if (delay !== undefined && isRetryable(error)) {
+          await this.#sleep(delay);
+          continue;
+        }
         throw new UnavailableError(`SQS SendMessageBatch failed; ${entries.length} envelopes not queued`, {
           cause: error,
         });
@@ -142,4 +155,9 @@ export class SqsEnvelopeQueue implements EnvelopeQueue {
       await this.#sleep(delay);
     }
   }
+}
+
+/** True for an error its thrower marked as worth retrying (throttling, a 5xx, a timeout). */
+function isRetryable(error: unknown): boolean {
+  return typeof error === 'object' && error !== null && (error as { retryable?: unknown }).retryable === true;
 }

@@ -1,9 +1,13 @@
 import { createHash, createHmac } from 'node:crypto';
 import { cpus } from 'node:os';
 import { performance } from 'node:perf_hooks';
-import { createWhatsAppApp } from '#functions/whatsapp/app.js';
+import type { APIGatewayProxyEventV2 } from 'aws-lambda';
+import twilio from 'twilio';
+import { createTwilioSmsApp, createTwilioSmsWebhook } from '#functions/twilio-sms/app.js';
+import { createWhatsAppApp, createWhatsAppWebhook } from '#functions/whatsapp/app.js';
 import { loadConfig } from '#shared/config/config.js';
 import type { Envelope } from '#shared/domain/envelope.js';
+import { lambdaWebhook } from '#shared/http/webhook-lambda.js';
 import { type LocalRuntime, startLocalRuntime } from '#shared/local/runtime.js';
 import { bundleFigures } from './bundles.js';
 import { capacityFigures } from './capacity.js';
@@ -11,6 +15,28 @@ import { capacityFigures } from './capacity.js';
 const SECRET = 'bench_secret';
 const body = (i: number): string =>
   `{"object":"whatsapp_business_account","entry":[{"id":"102290129340398","changes":[{"value":{"messaging_product":"whatsapp","metadata":{"display_phone_number":"15550783881","phone_number_id":"106540352242922"},"contacts":[{"profile":{"name":"Customer ${i % 100}"},"wa_id":"1650555${String(1000 + (i % 100)).padStart(4, '0')}"}],"messages":[{"from":"1650555${String(1000 + (i % 100)).padStart(4, '0')}","id":"wamid.BENCH${i}","timestamp":"${1749416383 + i}","type":"text","text":{"body":"Where is my order ${i}?"}}]},"field":"messages"}]}]}`;
+/** A Twilio inbound SMS as Twilio posts it (form fields of providers.md §1). */
+const twilioForm = (i: number): Record<string, string> => ({
+  ToCountry: 'US',
+  ToState: 'CA',
+  SmsMessageSid: `SM${String(i).padStart(32, '0')}`,
+  NumMedia: '0',
+  ToCity: 'SAN FRANCISCO',
+  FromZip: '94105',
+  SmsSid: `SM${String(i).padStart(32, '0')}`,
+  FromState: 'CA',
+  SmsStatus: 'received',
+  FromCity: 'SAN FRANCISCO',
+  Body: `Where is my order ${i}?`,
+  FromCountry: 'US',
+  To: '+15005550006',
+  ToZip: '94105',
+  NumSegments: '1',
+  MessageSid: `SM${String(i).padStart(32, '0')}`,
+  AccountSid: 'AC00000000000000000000000000000000',
+  From: `+1650555${String(1000 + (i % 100)).padStart(4, '0')}`,
+  ApiVersion: '2010-04-01',
+});
 const sign = (b: string) => `sha256=${createHmac('sha256', SECRET).update(b).digest('hex')}`;
 
 function rate(count: number, ms: number): string {
@@ -21,44 +47,137 @@ function percentile(sorted: number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? Number.NaN;
 }
 
-/** Webhook in-process: verify + normalise + enqueue to a stub, beside HMAC + JSON.parse alone. */
+/** An API Gateway HTTP API event (payload 2.0) for a POST, as Lambda hands it to a webhook function. */
+function apiEvent(path: string, headers: Record<string, string>, body: string): APIGatewayProxyEventV2 {
+  const domainName = 'abc123.execute-api.us-east-1.amazonaws.com';
+  return {
+    version: '2.0',
+    routeKey: '$default',
+    rawPath: path,
+    rawQueryString: '',
+    headers: { host: domainName, ...headers },
+    body,
+    isBase64Encoded: false,
+    requestContext: {
+      accountId: '123456789012',
+      apiId: 'abc123',
+      domainName,
+      domainPrefix: 'abc123',
+      http: { method: 'POST', path, protocol: 'HTTP/1.1', sourceIp: '198.51.100.7', userAgent: 'bench' },
+      requestId: 'bench',
+      routeKey: '$default',
+      stage: '$default',
+      time: '01/Jun/2026:12:00:00 +0000',
+      timeEpoch: 1780315200000,
+    },
+  };
+}
+
+/** Runs `once(i)` for i < n after a warm-up of the first n/10, and returns the elapsed ms. */
+async function timed(n: number, once: (i: number) => Promise<void> | void): Promise<number> {
+  for (let i = 0; i < Math.ceil(n / 10); i++) await once(i);
+  const t0 = performance.now();
+  for (let i = 0; i < n; i++) await once(i);
+  return performance.now() - t0;
+}
+
+function report(name: string, n: number, appMs: number, honoMs: number, floorMs: number, floorName: string) {
+  console.log(`${name}, Lambda path (verify+normalise+enqueue): ${rate(n, appMs)}`);
+  console.log(`${name}, local Hono app (fetch Request/Response): ${rate(n, honoMs)}`);
+  console.log(`${name}, floor (${floorName}): ${rate(n, floorMs)}`);
+  console.log(
+    `${name}, ratio to floor: ${(floorMs / appMs).toFixed(2)} (Hono: ${(floorMs / honoMs).toFixed(2)})`,
+  );
+}
+
+/**
+ * Webhook in-process: the Lambda handler on API Gateway events (verify + normalise + enqueue to a
+ * stub), the local Hono app on fetch Requests, and the floor for the same bytes.
+ */
 async function webhookThroughput(n: number): Promise<void> {
+  let queued = 0;
+  const queue = {
+    enqueue: async (e: readonly Envelope[]) => {
+      queued += e.length;
+    },
+  };
+  const clock = { now: () => new Date() };
+
   const bodies = Array.from({ length: n }, (_, i) => body(i));
   const sigs = bodies.map(sign);
-  let queued = 0;
-  const app = createWhatsAppApp({
-    queue: {
-      enqueue: async (e: readonly Envelope[]) => {
-        queued += e.length;
-      },
-    },
-    clock: { now: () => new Date() },
-    appSecret: SECRET,
-    verifyToken: 'v',
-    maxBodyBytes: 4 * 1024 * 1024,
+  const meta = { queue, clock, appSecret: SECRET, verifyToken: 'v', maxBodyBytes: 4 * 1024 * 1024 };
+  const waLambda = lambdaWebhook(createWhatsAppWebhook(meta));
+  const waHono = createWhatsAppApp(meta);
+  const waEvents = bodies.map((b, i) =>
+    apiEvent(
+      '/webhooks/whatsapp',
+      { 'content-type': 'application/json', 'x-hub-signature-256': sigs[i] as string },
+      b,
+    ),
+  );
+  const waMs = await timed(n, async (i) => {
+    const res = await waLambda(waEvents[i] as APIGatewayProxyEventV2);
+    if (res.statusCode !== 200) throw new Error(`status ${res.statusCode}`);
   });
-  const t0 = performance.now();
-  for (let i = 0; i < n; i++) {
-    const res = await app.request('/webhooks/whatsapp', {
+  const waHonoMs = await timed(n, async (i) => {
+    const res = await waHono.request('/webhooks/whatsapp', {
       method: 'POST',
       headers: { 'content-type': 'application/json', 'x-hub-signature-256': sigs[i] as string },
       body: bodies[i],
     });
     if (res.status !== 200) throw new Error(`status ${res.status}`);
-  }
-  const appMs = performance.now() - t0;
-  const t1 = performance.now();
-  for (let i = 0; i < n; i++) {
+  });
+  const waFloorMs = await timed(n, (i) => {
     const b = bodies[i] as string;
     createHmac('sha256', SECRET).update(b).digest('hex');
     createHash('sha256').update(b).digest('hex');
     JSON.parse(b);
-  }
-  const floorMs = performance.now() - t1;
-  if (queued !== n) throw new Error(`queued ${queued} of ${n}`);
-  console.log(`webhook in-process (verify+normalise+enqueue): ${rate(n, appMs)} over ${n} deliveries`);
-  console.log(`floor (HMAC + SHA-256 + JSON.parse of the same bytes): ${rate(n, floorMs)}`);
-  console.log(`ratio to floor: ${(floorMs / appMs).toFixed(2)}`);
+  });
+  report('WhatsApp', n, waMs, waHonoMs, waFloorMs, 'HMAC-SHA256 + SHA-256 + JSON.parse');
+
+  const host = 'abc123.execute-api.us-east-1.amazonaws.com';
+  const forms = Array.from({ length: n }, (_, i) => twilioForm(i));
+  const formBodies = forms.map((f) => new URLSearchParams(f).toString());
+  const twilioSigs = forms.map((f) =>
+    twilio.getExpectedTwilioSignature(SECRET, `https://${host}/webhooks/twilio/sms`, f),
+  );
+  const twilioDeps = { queue, clock, authToken: SECRET, maxBodyBytes: 4 * 1024 * 1024 };
+  const smsLambda = lambdaWebhook(createTwilioSmsWebhook(twilioDeps));
+  const smsHono = createTwilioSmsApp(twilioDeps);
+  const smsEvents = formBodies.map((b, i) =>
+    apiEvent(
+      '/webhooks/twilio/sms',
+      { 'content-type': 'application/x-www-form-urlencoded', 'x-twilio-signature': twilioSigs[i] as string },
+      b,
+    ),
+  );
+  const smsMs = await timed(n, async (i) => {
+    const res = await smsLambda(smsEvents[i] as APIGatewayProxyEventV2);
+    if (res.statusCode !== 200) throw new Error(`status ${res.statusCode}`);
+  });
+  const smsHonoMs = await timed(n, async (i) => {
+    const res = await smsHono.request(`https://${host}/webhooks/twilio/sms`, {
+      method: 'POST',
+      headers: {
+        'content-type': 'application/x-www-form-urlencoded',
+        'x-twilio-signature': twilioSigs[i] as string,
+      },
+      body: formBodies[i],
+    });
+    if (res.status !== 200) throw new Error(`status ${res.status}`);
+  });
+  const smsFloorMs = await timed(n, (i) => {
+    const b = formBodies[i] as string;
+    const params = Object.fromEntries(new URLSearchParams(b));
+    // Twilio's scheme: HMAC-SHA1 over the URL and the sorted name+value pairs.
+    let data = `https://${host}/webhooks/twilio/sms`;
+    for (const name of Object.keys(params).sort()) data += name + params[name];
+    createHmac('sha1', SECRET).update(data).digest('base64');
+    createHash('sha256').update(b).digest('hex');
+  });
+  report('Twilio SMS', n, smsMs, smsHonoMs, smsFloorMs, 'form parse + HMAC-SHA1 + SHA-256');
+  const expected = 2 * (n + Math.ceil(n / 10)) * 2;
+  if (queued !== expected) throw new Error(`queued ${queued} of ${expected}`);
 }
 
 /** End to end through the local runtime: webhook → queue → resolver → dynalite → timeline. */

@@ -5,6 +5,7 @@ import { startLocalDynamo } from '#shared/local/dynamo.js';
 import { LocalQueue } from '#shared/local/queue.js';
 import type { LocalRuntime } from '#shared/local/runtime.js';
 import { SqsEnvelopeQueue } from '#shared/queue/sqs-envelope-queue.js';
+import { sdkSendMessageBatch } from '#shared/queue/sqs-sdk-batch.js';
 import { DynamoStore } from '#shared/store/dynamo-store.js';
 import { randomIds } from '#shared/store/ids.js';
 import { DynamoFaults } from '../../support/dynamo-faults.js';
@@ -44,9 +45,13 @@ describe('SQS send failures: the webhook answers 503, queues nothing, and the pr
   beforeAll(async () => {
     runtime = await startTestRuntime({
       wrapInboundQueue: () =>
-        new SqsEnvelopeQueue(sqs.asClient(), 'https://sqs.local/000000000000/threadline-inbound', {
-          sleep: async () => {},
-        }),
+        new SqsEnvelopeQueue(
+          sdkSendMessageBatch(sqs.asClient()),
+          'https://sqs.local/000000000000/threadline-inbound',
+          {
+            sleep: async () => {},
+          },
+        ),
     });
     inspect = inspectionClient(runtime.dynamoEndpoint);
   }, 60_000);

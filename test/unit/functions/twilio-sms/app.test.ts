@@ -1,12 +1,12 @@
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import { handle } from 'hono/aws-lambda';
 import twilio from 'twilio';
 import { describe, expect, it } from 'vitest';
 import * as z from 'zod';
-import { createTwilioSmsApp, EMPTY_TWIML } from '#functions/twilio-sms/app.js';
+import { createTwilioSmsApp, createTwilioSmsWebhook, EMPTY_TWIML } from '#functions/twilio-sms/app.js';
 import type { Envelope } from '#shared/domain/envelope.js';
 import { UnavailableError } from '#shared/errors.js';
+import { lambdaWebhook } from '#shared/http/webhook-lambda.js';
 
 const TOKEN = 'test_auth_token';
 const BASE = 'https://hooks.example.com';
@@ -33,9 +33,9 @@ interface Setup {
 function setup(options: Setup = {}) {
   const queued: Envelope[] = [];
   const publicBaseUrl = options.publicBaseUrl === null ? undefined : (options.publicBaseUrl ?? BASE);
-  const app = createTwilioSmsApp({
+  const deps = {
     queue: {
-      enqueue: async (envelopes) => {
+      enqueue: async (envelopes: readonly Envelope[]) => {
         if (options.queueError) throw options.queueError;
         queued.push(...envelopes);
       },
@@ -44,7 +44,8 @@ function setup(options: Setup = {}) {
     authToken: TOKEN,
     publicBaseUrl,
     maxBodyBytes: options.maxBodyBytes ?? 64 * 1024,
-  });
+  };
+  const app = createTwilioSmsApp(deps);
   /** Posts a form as Twilio does (spaces as `+`), signed over `signedUrl` unless a header is given. */
   const post = (
     path: string,
@@ -62,7 +63,7 @@ function setup(options: Setup = {}) {
       body: request.body ?? new URLSearchParams(form).toString(),
     });
   };
-  return { app, queued, post };
+  return { app, lambda: lambdaWebhook(createTwilioSmsWebhook(deps)), queued, post };
 }
 
 describe('POST /webhooks/twilio/sms', () => {
@@ -113,11 +114,11 @@ describe('POST /webhooks/twilio/sms', () => {
   });
 
   it('accepts a base64 body from API Gateway through the Lambda adapter', async () => {
-    const { app, queued } = setup({ publicBaseUrl: null });
+    const { lambda, queued } = setup({ publicBaseUrl: null });
     const form = params('sms_inbound');
     const domainName = 'abc123.execute-api.eu-west-1.amazonaws.com';
     const body = new URLSearchParams(form).toString();
-    const result = await handle(app)({
+    const result = await lambda({
       version: '2.0',
       routeKey: '$default',
       rawPath: SMS,
@@ -132,8 +133,6 @@ describe('POST /webhooks/twilio/sms', () => {
       requestContext: {
         accountId: '123456789012',
         apiId: 'abc123',
-        authentication: null,
-        authorizer: {},
         domainName,
         domainPrefix: 'abc123',
         http: {
@@ -150,7 +149,7 @@ describe('POST /webhooks/twilio/sms', () => {
         timeEpoch: 1780315200000,
       },
     });
-    expect(result.statusCode).toBe(200);
+    expect(result).toEqual({ statusCode: 200, headers: { 'content-type': 'text/xml' }, body: EMPTY_TWIML });
     expect(queued[0]).toMatchObject({
       id: 'twilio:msg:SM2c0f9e8d7c6b5a4938271605f4e3d2c1',
       rawRef: `twilio:${createHash('sha256').update(body).digest('hex')}#`,

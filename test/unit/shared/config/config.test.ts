@@ -1,6 +1,4 @@
-import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
-import { mockClient } from 'aws-sdk-client-mock';
-import { beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { ConfigError, loadConfig, parseAgentTokens, requireSettings } from '#shared/config/config.js';
 import { loadConfigWithSecrets } from '#shared/config/secrets.js';
 
@@ -44,28 +42,43 @@ describe('parseAgentTokens', () => {
 });
 
 describe('loadConfigWithSecrets', () => {
-  const sm = mockClient(SecretsManagerClient);
-  beforeEach(() => sm.reset());
+  /** A secret store holding one secret; records what was asked for. */
+  function store(secretId: string, secretString: string | undefined) {
+    const asked: string[] = [];
+    const read = async (id: string) => {
+      asked.push(id);
+      if (id !== secretId) throw new Error(`no secret ${id}`);
+      return secretString;
+    };
+    return { asked, read };
+  }
 
   it('fills provider secrets from the secret, the environment winning', async () => {
-    sm.on(GetSecretValueCommand, { SecretId: 'arn:secret' }).resolves({
-      SecretString: JSON.stringify({ META_APP_SECRET: 'from-secret', META_VERIFY_TOKEN: 'verify' }),
-    });
-    const config = await loadConfigWithSecrets(
-      { PROVIDER_SECRET_ARN: 'arn:secret', META_VERIFY_TOKEN: 'from-env' },
-      new SecretsManagerClient({ region: 'us-east-1' }),
+    const secrets = store(
+      'arn:secret',
+      JSON.stringify({ META_APP_SECRET: 'from-secret', META_VERIFY_TOKEN: 'verify' }),
     );
+    const config = await loadConfigWithSecrets(secrets.read, {
+      PROVIDER_SECRET_ARN: 'arn:secret',
+      META_VERIFY_TOKEN: 'from-env',
+    });
     expect(config.META_APP_SECRET).toBe('from-secret');
     expect(config.META_VERIFY_TOKEN).toBe('from-env');
+    expect(secrets.asked).toEqual(['arn:secret']);
+  });
+
+  it('reads no secret when PROVIDER_SECRET_ARN is unset', async () => {
+    const secrets = store('arn:secret', '{}');
+    const config = await loadConfigWithSecrets(secrets.read, { META_APP_SECRET: 'env' });
+    expect(config.META_APP_SECRET).toBe('env');
+    expect(secrets.asked).toEqual([]);
   });
 
   it('fails with the variable name when the secret is not a JSON object of strings', async () => {
-    sm.on(GetSecretValueCommand).resolves({ SecretString: '[1,2]' });
-    await expect(
-      loadConfigWithSecrets(
-        { PROVIDER_SECRET_ARN: 'arn:secret' },
-        new SecretsManagerClient({ region: 'us-east-1' }),
-      ),
-    ).rejects.toThrow(/PROVIDER_SECRET_ARN/);
+    for (const bad of ['[1,2]', '{"META_APP_SECRET":1}', 'not json']) {
+      await expect(
+        loadConfigWithSecrets(store('arn:secret', bad).read, { PROVIDER_SECRET_ARN: 'arn:secret' }),
+      ).rejects.toThrow(/PROVIDER_SECRET_ARN/);
+    }
   });
 });

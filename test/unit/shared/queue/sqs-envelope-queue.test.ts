@@ -19,6 +19,7 @@ import {
   SqsEnvelopeQueue,
   sendMessageBatchInputs,
 } from '#shared/queue/sqs-envelope-queue.js';
+import { sdkSendMessageBatch } from '#shared/queue/sqs-sdk-batch.js';
 
 const QUEUE_URL = 'https://sqs.eu-west-1.amazonaws.com/123456789012/threadline-inbound';
 const TEXT = 'Hello, my order has not arrived';
@@ -81,7 +82,9 @@ describe('SqsEnvelopeQueue', () => {
   beforeEach(() => {
     sqs.reset();
     sleep = vi.fn(async (_ms: number) => {});
-    queue = new SqsEnvelopeQueue(new SQSClient({ region: 'eu-west-1' }), QUEUE_URL, { sleep });
+    queue = new SqsEnvelopeQueue(sdkSendMessageBatch(new SQSClient({ region: 'eu-west-1' })), QUEUE_URL, {
+      sleep,
+    });
   });
 
   it('sends each envelope as one entry: its JSON as body, kind and channel as attributes', async () => {
@@ -190,6 +193,27 @@ describe('SqsEnvelopeQueue', () => {
     expect((error as UnavailableError).message).toBe('SQS SendMessageBatch failed; 2 envelopes not queued');
     expect((error as UnavailableError).cause).toBe(sdkError);
     expect(sent()).toHaveLength(1);
+  });
+
+  it('retries a whole request that failed with a retryable error, then gives up with 503', async () => {
+    const throttled = Object.assign(new Error('throttled'), { retryable: true });
+    sqs.on(SendMessageBatchCommand).rejectsOnce(throttled).callsFake(answer());
+    const envelopes = messages(2);
+    await queue.enqueue(envelopes);
+    expect(sent().map((input) => input.Entries)).toEqual([
+      [entry(envelopes, 0), entry(envelopes, 1)],
+      [entry(envelopes, 0), entry(envelopes, 1)],
+    ]);
+    expect(sleep.mock.calls).toEqual([[50]]);
+
+    sqs.reset();
+    sleep.mockClear();
+    sqs.on(SendMessageBatchCommand).rejects(throttled);
+    const error = await queue.enqueue(envelopes).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(UnavailableError);
+    expect((error as UnavailableError).cause).toBe(throttled);
+    expect(sent()).toHaveLength(3);
+    expect(sleep.mock.calls).toEqual([[50], [200]]);
   });
 });
 

@@ -1,0 +1,37 @@
+import { Hono } from 'hono';
+import { bodyLimit } from 'hono/body-limit';
+import { PayloadTooLargeError } from '../errors.js';
+import { notFound, onError } from './on-error.js';
+import type { Webhook } from './webhook.js';
+
+/**
+ * A webhook as a Hono app, for the local runtime and tests: each route is mounted at its own path (so
+ * several webhooks share one server), the body is read under the limit (413 without buffering an
+ * oversized stream), and the same `Webhook.handle` answers as on Lambda.
+ */
+export function webhookApp(webhook: Webhook): Hono {
+  const app = new Hono();
+  app.onError(onError);
+  app.notFound(notFound);
+  const limit = bodyLimit({
+    maxSize: webhook.maxBodyBytes,
+    onError: () => {
+      throw new PayloadTooLargeError(`body over ${webhook.maxBodyBytes} bytes`);
+    },
+  });
+  for (const route of webhook.routes) {
+    app.on(route.method, route.path, limit, async (c) => {
+      const body = route.method === 'GET' ? new Uint8Array() : new Uint8Array(await c.req.arrayBuffer());
+      const res = await webhook.handle({
+        method: route.method,
+        path: route.path,
+        url: c.req.url,
+        header: (name) => c.req.header(name),
+        body,
+      });
+      const headers: Record<string, string> = res.contentType ? { 'content-type': res.contentType } : {};
+      return new Response(res.status === 204 ? null : (res.body ?? ''), { status: res.status, headers });
+    });
+  }
+  return app;
+}

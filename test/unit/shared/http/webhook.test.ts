@@ -1,0 +1,239 @@
+import { createHmac } from 'node:crypto';
+import type { APIGatewayProxyEventV2 } from 'aws-lambda';
+import { describe, expect, it } from 'vitest';
+import { createWhatsAppApp, createWhatsAppWebhook } from '#functions/whatsapp/app.js';
+import type { Envelope } from '#shared/domain/envelope.js';
+import { ConflictError, ValidationError } from '#shared/errors.js';
+import { createWebhook, queryOf, text, type WebhookRequest } from '#shared/http/webhook.js';
+import { lambdaWebhook } from '#shared/http/webhook-lambda.js';
+import { whatsappText } from '../../../support/webhooks.js';
+
+const DOMAIN = 'abc123.execute-api.eu-west-1.amazonaws.com';
+
+/** An API Gateway HTTP API (payload 2.0) event, as Lambda receives it. */
+function event(options: {
+  method: string;
+  path: string;
+  query?: string;
+  headers?: Record<string, string>;
+  body?: string;
+  base64?: boolean;
+}): APIGatewayProxyEventV2 {
+  return {
+    version: '2.0',
+    routeKey: '$default',
+    rawPath: options.path,
+    rawQueryString: options.query ?? '',
+    headers: { host: DOMAIN, ...options.headers },
+    ...(options.body === undefined
+      ? {}
+      : {
+          body: options.base64 ? Buffer.from(options.body).toString('base64') : options.body,
+        }),
+    isBase64Encoded: options.base64 ?? false,
+    requestContext: {
+      accountId: '123456789012',
+      apiId: 'abc123',
+      domainName: DOMAIN,
+      domainPrefix: 'abc123',
+      http: {
+        method: options.method,
+        path: options.path,
+        protocol: 'HTTP/1.1',
+        sourceIp: '198.51.100.7',
+        userAgent: 'test',
+      },
+      requestId: 'req-1',
+      routeKey: '$default',
+      stage: '$default',
+      time: '01/Jun/2026:12:00:00 +0000',
+      timeEpoch: 1780315200000,
+    },
+  };
+}
+
+describe('createWebhook', () => {
+  function echoWebhook(maxBodyBytes = 16) {
+    const seen: WebhookRequest[] = [];
+    const webhook = createWebhook(
+      [
+        {
+          method: 'POST',
+          path: '/hook',
+          handle(req) {
+            seen.push(req);
+            const body = new TextDecoder().decode(req.body);
+            if (body === 'conflict') throw new ConflictError('already there');
+            if (body === 'invalid') throw new ValidationError('bad body');
+            if (body === 'bug') throw new TypeError('secret detail +14155550100');
+            return text(200, `got ${body}`);
+          },
+        },
+      ],
+      maxBodyBytes,
+    );
+    const request = (req: Partial<WebhookRequest> & { body?: Uint8Array }) =>
+      webhook.handle({
+        method: 'POST',
+        path: '/hook',
+        url: 'https://x/hook',
+        header: () => undefined,
+        body: new Uint8Array(),
+        ...req,
+      });
+    return { webhook, seen, request };
+  }
+  const bytes = (s: string) => new TextEncoder().encode(s);
+
+  it('answers the route, and 404 for another path or method', async () => {
+    const { request } = echoWebhook();
+    expect(await request({ body: bytes('hi') })).toEqual({
+      status: 200,
+      contentType: 'text/plain; charset=UTF-8',
+      body: 'got hi',
+    });
+    for (const other of [{ path: '/other' }, { method: 'GET' }, { path: '/hook/' }]) {
+      const res = await request(other);
+      expect(res.status).toBe(404);
+      expect(JSON.parse(res.body ?? '')).toEqual({ error: { code: 'not_found', message: 'no such route' } });
+    }
+  });
+
+  it('refuses a body over the limit with 413 before the route sees it', async () => {
+    const { request, seen } = echoWebhook(16);
+    const res = await request({ body: new Uint8Array(17) });
+    expect(res.status).toBe(413);
+    expect(JSON.parse(res.body ?? '').error.code).toBe('payload_too_large');
+    expect(seen).toHaveLength(0);
+    expect((await request({ body: new Uint8Array(16) })).status).toBe(200);
+  });
+
+  it('maps our errors to their status and code, and anything else to a generic 500', async () => {
+    const { request } = echoWebhook();
+    const conflict = await request({ body: bytes('conflict') });
+    expect(conflict.status).toBe(409);
+    expect(JSON.parse(conflict.body ?? '')).toEqual({
+      error: { code: 'conflict', message: 'already there' },
+    });
+    expect((await request({ body: bytes('invalid') })).status).toBe(400);
+    const bug = await request({ body: bytes('bug') });
+    expect(bug.status).toBe(500);
+    expect(bug.body).not.toContain('14155550100');
+    expect(JSON.parse(bug.body ?? '')).toEqual({ error: { code: 'internal', message: 'internal error' } });
+  });
+
+  it('reads the query keeping the first of repeated names', () => {
+    expect(queryOf('https://x/h?a=1&b=two%20words&a=3')).toEqual({ a: '1', b: 'two words' });
+    expect(queryOf('https://x/h')).toEqual({});
+  });
+});
+
+describe('lambdaWebhook', () => {
+  const SECRET = 'app_secret';
+  const sign = (body: string) => `sha256=${createHmac('sha256', SECRET).update(body).digest('hex')}`;
+  const payload = JSON.stringify(
+    whatsappText({
+      from: '16505551234',
+      messages: [{ id: 'wamid.LAMBDA1', at: '2026-06-01T11:59:00.000Z', text: 'Where is my order?' }],
+    }),
+  );
+
+  function whatsapp() {
+    const queued: Envelope[] = [];
+    const deps = {
+      queue: { enqueue: async (envelopes: readonly Envelope[]) => void queued.push(...envelopes) },
+      clock: { now: () => new Date('2026-06-01T12:00:00.000Z') },
+      appSecret: SECRET,
+      verifyToken: 'verify-me',
+      maxBodyBytes: 64 * 1024,
+    };
+    return { queued, deps, lambda: lambdaWebhook(createWhatsAppWebhook(deps)) };
+  }
+
+  it('queues what the local (Hono) app queues for the same signed delivery, plain or base64', async () => {
+    const viaLambda = whatsapp();
+    for (const base64 of [false, true]) {
+      const result = await viaLambda.lambda(
+        event({
+          method: 'POST',
+          path: '/webhooks/whatsapp',
+          headers: { 'content-type': 'application/json', 'x-hub-signature-256': sign(payload) },
+          body: payload,
+          base64,
+        }),
+      );
+      expect(result).toEqual({
+        statusCode: 200,
+        headers: { 'content-type': 'text/plain; charset=UTF-8' },
+        body: 'OK',
+      });
+    }
+    const viaHono = whatsapp();
+    const res = await createWhatsAppApp(viaHono.deps).request('/webhooks/whatsapp', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-hub-signature-256': sign(payload) },
+      body: payload,
+    });
+    expect(res.status).toBe(200);
+    expect(await res.text()).toBe('OK');
+    expect(viaHono.queued).toHaveLength(1);
+    expect(viaLambda.queued).toEqual([...viaHono.queued, ...viaHono.queued]);
+    expect(viaLambda.queued[0]).toMatchObject({ id: expect.stringContaining('wamid.LAMBDA1') });
+  });
+
+  it('refuses a forged signature and answers the handshake from the query string', async () => {
+    const { lambda, queued } = whatsapp();
+    const forged = await lambda(
+      event({
+        method: 'POST',
+        path: '/webhooks/whatsapp',
+        headers: { 'x-hub-signature-256': sign(`${payload} `) },
+        body: payload,
+      }),
+    );
+    expect(forged.statusCode).toBe(401);
+    expect(queued).toEqual([]);
+
+    const handshake = await lambda(
+      event({
+        method: 'GET',
+        path: '/webhooks/whatsapp',
+        query: 'hub.mode=subscribe&hub.verify_token=verify-me&hub.challenge=1158201444',
+      }),
+    );
+    expect(handshake).toMatchObject({ statusCode: 200, body: '1158201444' });
+    const wrong = await lambda(
+      event({
+        method: 'GET',
+        path: '/webhooks/whatsapp',
+        query: 'hub.mode=subscribe&hub.verify_token=nope&hub.challenge=1158201444',
+      }),
+    );
+    expect(wrong.statusCode).toBe(403);
+  });
+
+  it('gives a route the URL the caller used and answers 204 with no headers', async () => {
+    const seen: string[] = [];
+    const lambda = lambdaWebhook(
+      createWebhook(
+        [
+          {
+            method: 'POST',
+            path: '/hook',
+            handle: (req) => {
+              seen.push(req.url, req.header('x-custom') ?? '-', String(req.body.byteLength));
+              return { status: 204 };
+            },
+          },
+        ],
+        1024,
+      ),
+    );
+    const result = await lambda(
+      event({ method: 'POST', path: '/hook', query: 'a=1&b=2', headers: { 'x-custom': 'yes' } }),
+    );
+    expect(result).toEqual({ statusCode: 204, body: '' });
+    expect(seen).toEqual([`https://${DOMAIN}/hook?a=1&b=2`, 'yes', '0']);
+    expect((await lambda(event({ method: 'POST', path: '/nope' }))).statusCode).toBe(404);
+  });
+});

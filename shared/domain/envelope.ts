@@ -23,7 +23,7 @@ export const IdentitySchema = z.object({
 });
 export type Identity = z.infer<typeof IdentitySchema>;
 
-/** Outbound delivery states, in the only order they may move (failed is terminal, beside delivered). */
+/** Outbound delivery states, in the only order they may move (see statusRank: failed after delivered, before read). */
 export const DeliveryStatusSchema = z.enum(['queued', 'sent', 'delivered', 'failed', 'read', 'played']);
 export type DeliveryStatus = z.infer<typeof DeliveryStatusSchema>;
 

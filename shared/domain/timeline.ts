@@ -39,16 +39,18 @@ export const TimelineItemSchema = z.object({
 export type TimelineItem = z.infer<typeof TimelineItemSchema>;
 
 /**
- * The order in which a delivery status may move. `failed` sits beside `delivered`: a message is one or
- * the other, and whichever the provider reports first stands; `read` and `played` can still follow.
+ * The order in which a delivery status may move. `failed` ranks above `delivered`: a receiving mail
+ * server can bounce an email after SES reported it delivered, and the agent must then see it failed,
+ * in whichever order the two notifications arrive. `read` and `played` still win over `failed`: a
+ * message the customer read was delivered.
  */
 const STATUS_RANK: Record<DeliveryStatus, number> = {
   queued: 0,
   sent: 1,
   delivered: 2,
-  failed: 2,
-  read: 3,
-  played: 4,
+  failed: 3,
+  read: 4,
+  played: 5,
 };
 
 /** The rank of a status; a status update applies only when its rank is higher than the current one. */

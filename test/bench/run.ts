@@ -73,12 +73,20 @@ function apiEvent(path: string, headers: Record<string, string>, body: string): 
   };
 }
 
-/** Runs `once(i)` for i < n after a warm-up of the first n/10, and returns the elapsed ms. */
+/**
+ * Runs `once(i)` for i < n after a warm-up of the first n/10, three times, and returns the fastest
+ * run's ms: on a shared machine the fastest run is the one least disturbed by other work, and the
+ * floor is measured the same way.
+ */
 async function timed(n: number, once: (i: number) => Promise<void> | void): Promise<number> {
   for (let i = 0; i < Math.ceil(n / 10); i++) await once(i);
-  const t0 = performance.now();
-  for (let i = 0; i < n; i++) await once(i);
-  return performance.now() - t0;
+  let best = Number.POSITIVE_INFINITY;
+  for (let run = 0; run < 3; run++) {
+    const t0 = performance.now();
+    for (let i = 0; i < n; i++) await once(i);
+    best = Math.min(best, performance.now() - t0);
+  }
+  return best;
 }
 
 function report(name: string, n: number, appMs: number, honoMs: number, floorMs: number, floorName: string) {
@@ -176,7 +184,7 @@ async function webhookThroughput(n: number): Promise<void> {
     createHash('sha256').update(b).digest('hex');
   });
   report('Twilio SMS', n, smsMs, smsHonoMs, smsFloorMs, 'form parse + HMAC-SHA1 + SHA-256');
-  const expected = 2 * (n + Math.ceil(n / 10)) * 2;
+  const expected = 2 * (3 * n + Math.ceil(n / 10)) * 2;
   if (queued !== expected) throw new Error(`queued ${queued} of ${expected}`);
 }
 

@@ -14,9 +14,9 @@ import { LambdaSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
 import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
 import type { Config } from '#shared/config/config.js';
-import { ThreadlineFunction } from './constructs/threadline-function.js';
+import { type QueueUrlSetting, ThreadlineFunction } from './constructs/threadline-function.js';
 import { suppressApiFindings } from './nag-suppressions.js';
-import { inboundConsumer, inboundMailPrefix, outboundConsumer } from './stateful-stack.js';
+import { inboundConsumer, inboundMailPrefix, mailConsumer, outboundConsumer } from './stateful-stack.js';
 
 interface WebhookRoute {
   readonly path: string;
@@ -26,7 +26,7 @@ interface WebhookRoute {
 }
 
 /**
- * A webhook function: it verifies, normalises and enqueues, nothing else, so it gets the inbound queue
+ * A webhook function: it verifies, normalises and enqueues, nothing else, so it gets one queue to send to
  * (and the provider secret, if it checks signatures with it) and never the table.
  */
 interface WebhookFunction {
@@ -35,10 +35,12 @@ interface WebhookFunction {
   /** The folder under `functions/`. */
   readonly name: string;
   readonly routes: readonly WebhookRoute[];
-  /** @default webhookTimeout */
-  readonly timeout?: Duration;
-  /** @default the house function's */
-  readonly memorySize?: number;
+  /**
+   * The queue it sends to: envelopes go to the inbound queue; SES notifications go to the mail queue,
+   * where ses-mail fetches and parses the mail they name.
+   * @default 'inbound'
+   */
+  readonly enqueuesTo?: 'inbound' | 'mail';
   /** @default true */
   readonly readsProviderSecret?: boolean;
 }
@@ -89,9 +91,10 @@ const webhooks: readonly WebhookFunction[] = [
   {
     id: 'Ses',
     name: 'ses',
-    // Mostly invoked by SNS, not waited on: it fetches and parses whole MIME messages (up to 40 MB) from S3.
-    timeout: Duration.seconds(30),
-    memorySize: 1024,
+    // Mostly invoked by SNS. It only verifies each SNS message (SNS's signing certificate is fetched at
+    // most once per cold start) and enqueues the SES notification: fetching and parsing the mail is
+    // ses-mail's, so it runs with every webhook's timeout and memory.
+    enqueuesTo: 'mail',
     // SNS signatures are checked against SNS's certificate, not a shared secret.
     readsProviderSecret: false,
     routes: [{ path: '/webhooks/ses', methods: [HttpMethod.POST], output: 'SesWebhookUrl' }],
@@ -106,6 +109,8 @@ const snsTopicArnsSetting = 'SNS_TOPIC_ARNS' satisfies keyof Config;
 export interface ApiStackProps extends StackProps {
   readonly table: ITable;
   readonly inboundQueue: IQueue;
+  /** SES notifications the SES webhook verified, consumed by ses-mail. */
+  readonly mailQueue: IQueue;
   readonly outboundQueue: IQueue;
   readonly providerSecret: ISecret;
   /** The SES configuration set email replies are sent with, so bounces and deliveries come back. */
@@ -124,7 +129,7 @@ export interface ApiStackProps extends StackProps {
 export class ApiStack extends Stack {
   constructor(scope: Construct, id: string, props: ApiStackProps) {
     super(scope, id, props);
-    const { table, inboundQueue, providerSecret } = props;
+    const { table, inboundQueue, mailQueue, providerSecret } = props;
     const { inboundMailBucket, sesReceiptsTopic, sesEventsTopic, failedEventsQueue } = props;
 
     const accessLogs = new LogGroup(this, 'ApiAccessLogs', {
@@ -158,15 +163,18 @@ export class ApiStack extends Stack {
     });
     new CfnOutput(this, 'ApiUrl', { value: stage.url });
 
+    const webhookQueues: Record<NonNullable<WebhookFunction['enqueuesTo']>, [IQueue, QueueUrlSetting]> = {
+      inbound: [inboundQueue, 'INBOUND_QUEUE_URL'],
+      mail: [mailQueue, 'MAIL_QUEUE_URL'],
+    };
     const webhookFunctions = new Map<string, ThreadlineFunction>();
     const webhookRoutes: HttpRoute[] = [];
     for (const webhook of webhooks) {
       const fn = new ThreadlineFunction(this, webhook.id, {
         name: webhook.name,
-        timeout: webhook.timeout ?? webhookTimeout,
-        memorySize: webhook.memorySize,
+        timeout: webhookTimeout,
         description: `Threadline ${webhook.name} webhook`,
-      }).bindQueue(inboundQueue, 'INBOUND_QUEUE_URL');
+      }).bindQueue(...webhookQueues[webhook.enqueuesTo ?? 'inbound']);
       if (webhook.readsProviderSecret ?? true) fn.bindSecret(providerSecret);
       webhookFunctions.set(webhook.name, fn);
       const integration = new HttpLambdaIntegration(`${webhook.id}Integration`, fn);
@@ -183,9 +191,25 @@ export class ApiStack extends Stack {
     const topicArns = sesTopics.map((topic) => topic.topicArn);
     ses.addEnvironment(snsTopicArnsSetting, Fn.join(',', topicArns));
     for (const topic of sesTopics) topic.addSubscription(new LambdaSubscription(ses));
-    // A receipt notification names the object holding the message; objects outside the prefix stay unreadable.
-    inboundMailBucket.grantRead(ses, `${inboundMailPrefix}*`);
     ses.configureAsyncInvoke({ retryAttempts: 2, onFailure: new SqsDestination(failedEventsQueue) });
+
+    // The SES notifications the webhook verified: fetches the mail a receipt names, parses it, enqueues envelopes.
+    const sesMail = new ThreadlineFunction(this, 'SesMail', {
+      name: 'ses-mail',
+      timeout: mailConsumer.timeout,
+      // Whole MIME messages (up to 40 MB) are downloaded and parsed in memory.
+      memorySize: 1024,
+      description: 'Threadline ses-mail: SES notifications to envelopes (fetches and parses the mail)',
+    }).bindQueue(inboundQueue, 'INBOUND_QUEUE_URL');
+    // A receipt notification names the object holding the message; objects outside the prefix stay unreadable.
+    inboundMailBucket.grantRead(sesMail, `${inboundMailPrefix}*`);
+    sesMail.addEventSource(
+      new SqsEventSource(mailQueue, {
+        batchSize: mailConsumer.batchSize,
+        maxBatchingWindow: mailConsumer.maxBatchingWindow,
+        reportBatchItemFailures: true,
+      }),
+    );
 
     const resolver = new ThreadlineFunction(this, 'Resolver', {
       name: 'resolver',
@@ -262,9 +286,9 @@ export class ApiStack extends Stack {
     });
 
     suppressApiFindings({
-      functions: [...webhookFunctions.values(), resolver, agentApi, sender],
+      functions: [...webhookFunctions.values(), sesMail, resolver, agentApi, sender],
       tableFunctions: [resolver, agentApi, sender],
-      mailReader: ses,
+      mailReader: sesMail,
       mailSender: sender,
       webhookRoutes,
       agentApiRoutes,

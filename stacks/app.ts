@@ -27,6 +27,7 @@ new ApiStack(app, 'ThreadlineApi', {
   description: 'Threadline: functions and HTTP API',
   table: stateful.table,
   inboundQueue: stateful.inboundQueue,
+  mailQueue: stateful.mailQueue,
   outboundQueue: stateful.outboundQueue,
   providerSecret: stateful.providerSecret,
   sesConfigurationSetName: stateful.sesConfigurationSet.configurationSetName,

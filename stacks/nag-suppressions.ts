@@ -37,7 +37,7 @@ export function suppressStatefulFindings(stack: StatefulStack): void {
     id: 'AwsSolutions-S1',
     reason:
       'Raw received mail: private (public access blocked, owner-enforced, TLS only, SSE-S3), written only ' +
-      'by SES of this account under inbound/, read only by the SES function, and expired by lifecycle. ' +
+      'by SES of this account under inbound/, read only by the ses-mail function, and expired by lifecycle. ' +
       'Server access logs would need a second bucket that keeps every object key with its own retention; ' +
       'object-level audit is available through CloudTrail S3 data events on the account trail.',
   });

@@ -35,6 +35,17 @@ export const inboundConsumer = {
   maxBatchingWindow: Duration.seconds(1),
 } as const;
 
+/**
+ * How the mail queue's consumer (ses-mail) runs: each message is one SES notification, whose mail it may
+ * download from the bucket and parse (up to 40 MB of MIME), so one at a time, with the time that takes.
+ * Without batching there is nothing to wait for. The queue's visibility timeout is derived from it.
+ */
+export const mailConsumer = {
+  timeout: Duration.seconds(60),
+  batchSize: 1,
+  maxBatchingWindow: Duration.seconds(0),
+} as const;
+
 /** How the outbound queue's consumer (the sender) runs: one provider call per reply. */
 export const outboundConsumer = {
   timeout: Duration.seconds(30),
@@ -115,6 +126,9 @@ export class StatefulStack extends Stack {
   readonly table: Table;
   readonly inboundQueue: Queue;
   readonly inboundDeadLetterQueue: Queue;
+  /** SES notifications the SES webhook verified, for ses-mail to turn into envelopes. */
+  readonly mailQueue: Queue;
+  readonly mailDeadLetterQueue: Queue;
   readonly outboundQueue: Queue;
   readonly outboundDeadLetterQueue: Queue;
   readonly providerSecret: Secret;
@@ -172,6 +186,24 @@ export class StatefulStack extends Stack {
         6 * inboundConsumer.timeout.toSeconds() + inboundConsumer.maxBatchingWindow.toSeconds(),
       ),
       deadLetterQueue: { queue: this.inboundDeadLetterQueue, maxReceiveCount: 5 },
+    });
+
+    // Built like the inbound queue: the SES webhook verifies a notification and enqueues it here, and
+    // ses-mail fetches and parses the mail it names.
+    this.mailDeadLetterQueue = new Queue(this, 'MailDeadLetterQueue', {
+      encryption: QueueEncryption.SQS_MANAGED,
+      enforceSSL: true,
+      retentionPeriod: Duration.days(14),
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+    this.mailQueue = new Queue(this, 'MailQueue', {
+      encryption: QueueEncryption.SQS_MANAGED,
+      enforceSSL: true,
+      retentionPeriod: Duration.days(4),
+      visibilityTimeout: Duration.seconds(
+        6 * mailConsumer.timeout.toSeconds() + mailConsumer.maxBatchingWindow.toSeconds(),
+      ),
+      deadLetterQueue: { queue: this.mailDeadLetterQueue, maxReceiveCount: 5 },
     });
 
     this.outboundDeadLetterQueue = new Queue(this, 'OutboundDeadLetterQueue', {
@@ -245,6 +277,7 @@ export class StatefulStack extends Stack {
     new CfnOutput(this, 'AgentUserPoolId', { value: this.agentPool.userPoolId });
     new CfnOutput(this, 'AgentUserPoolClientId', { value: this.agentPoolClient.userPoolClientId });
     new CfnOutput(this, 'InboundDeadLetterQueueName', { value: this.inboundDeadLetterQueue.queueName });
+    new CfnOutput(this, 'MailDeadLetterQueueName', { value: this.mailDeadLetterQueue.queueName });
     new CfnOutput(this, 'OutboundDeadLetterQueueName', { value: this.outboundDeadLetterQueue.queueName });
 
     const retentionDays = this.setting(

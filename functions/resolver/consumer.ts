@@ -1,10 +1,10 @@
-import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-powertools/batch';
 import type { SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
 import { type Envelope, EnvelopeSchema } from '#shared/domain/envelope.js';
 import { applyEnvelope, messageItemId, type ResolverDeps } from '#shared/domain/resolver.js';
 import type { TimelineItem } from '#shared/domain/timeline.js';
-import { ThreadlineError, ValidationError } from '#shared/errors.js';
+import { ValidationError } from '#shared/errors.js';
 import { logger } from '#shared/log.js';
+import { errorFields, sqsBatchHandler } from '#shared/queue/sqs-batch.js';
 
 /** Routes an inbound item the resolver has just written (`routeInbound` bound to its dependencies). */
 export type RouteFn = (input: {
@@ -66,15 +66,10 @@ export function createResolverConsumer(
         receiveCount: record.attributes.ApproximateReceiveCount,
         envelopeId: parsed.data.id,
         channel: parsed.data.channel,
-        error: error instanceof Error ? error.name : 'unknown',
-        code: error instanceof ThreadlineError ? error.code : undefined,
+        ...errorFields(error),
       });
       throw error;
     }
   };
-  // A processor per call: it keeps the batch's failures, so sharing one mixes concurrent batches up.
-  return (event) =>
-    processPartialResponse(event, recordHandler, new BatchProcessor(EventType.SQS), {
-      throwOnFullBatchFailure: false,
-    });
+  return sqsBatchHandler(recordHandler);
 }

@@ -1,4 +1,3 @@
-import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-powertools/batch';
 import type { SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
 import type { Channel } from '#shared/domain/envelope.js';
 import {
@@ -11,6 +10,7 @@ import {
 import type { Clock } from '#shared/domain/ports.js';
 import { ValidationError } from '#shared/errors.js';
 import { logger } from '#shared/log.js';
+import { sqsBatchHandler } from '#shared/queue/sqs-batch.js';
 
 /** What the sender needs from storage. */
 export interface SenderStore {
@@ -90,9 +90,5 @@ export function createSenderConsumer(deps: SenderDeps): (event: SQSEvent) => Pro
       throw error;
     }
   };
-  // A processor per call: it keeps the batch's failures, so sharing one mixes concurrent batches up.
-  return (event) =>
-    processPartialResponse(event, recordHandler, new BatchProcessor(EventType.SQS), {
-      throwOnFullBatchFailure: false,
-    });
+  return sqsBatchHandler(recordHandler);
 }

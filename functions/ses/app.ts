@@ -1,10 +1,6 @@
 import type { SNSEvent } from 'aws-lambda';
 import type { Hono } from 'hono';
-import {
-  normaliseSesNotification,
-  type SesNormalised,
-  sesS3Location,
-} from '#shared/channels/ses/normalise.js';
+import { checkSesNotification, type MailNotification, type MailQueue } from '#shared/channels/ses/mail.js';
 import {
   isSnsUrl,
   type SnsCertCache,
@@ -14,22 +10,17 @@ import {
   SnsSignatureError,
   verifySnsMessage,
 } from '#shared/channels/ses/sns.js';
-import type { Envelope } from '#shared/domain/envelope.js';
-import type { Clock, EnvelopeQueue } from '#shared/domain/ports.js';
-import { UnavailableError, ValidationError } from '#shared/errors.js';
-import { enqueueEnvelopes } from '#shared/http/enqueue.js';
+import type { Clock } from '#shared/domain/ports.js';
+import { ThreadlineError, UnavailableError, ValidationError } from '#shared/errors.js';
 import { createWebhook, text, type Webhook } from '#shared/http/webhook.js';
 import { webhookApp } from '#shared/http/webhook-hono.js';
 import { logger } from '#shared/log.js';
 
-/** Reads an object from S3: the raw email a receipt rule's S3 action stored. */
-export type FetchObject = (bucket: string, key: string) => Promise<Uint8Array>;
-
-/** What turning SES notifications into queued envelopes needs, on either path. */
+/** What queuing SES notifications needs, on either path. */
 export interface SesEventDeps {
-  queue: EnvelopeQueue;
+  /** Where verified notifications wait for `ses-mail`, which fetches, parses and normalises them. */
+  mail: MailQueue;
   clock: Clock;
-  fetchObject: FetchObject;
   /**
    * The SNS topics whose messages we accept. Anyone can subscribe our URL to a topic of their own and
    * SNS will sign what they publish, so without this list a signature proves only that SNS sent it.
@@ -55,9 +46,9 @@ const MESSAGE_TYPES = new Set(['Notification', 'SubscriptionConfirmation', 'Unsu
 /**
  * `POST /webhooks/ses`: SES receipt and sending notifications delivered by SNS over HTTP(S). The body
  * (JSON sent as text/plain) is verified against SNS's signature and our topic list; a subscription is
- * confirmed by GETting its SubscribeURL; a notification is normalised (its email fetched from S3 when
- * the receipt rule stored it there) and answered 200 only once the envelopes are queued. SNS counts
- * any 2xx-4xx answer as delivered and retries on 5xx or timeouts.
+ * confirmed by GETting its SubscribeURL; a notification is answered 200 once it is on the mail queue,
+ * where `ses-mail` fetches the email from S3 if need be, parses it and queues the envelopes. SNS
+ * counts any 2xx-4xx answer as delivered and retries on 5xx or timeouts.
  */
 export function createSesWebhook(deps: SesAppDeps): Webhook {
   return createWebhook(
@@ -103,9 +94,16 @@ export function createSesWebhook(deps: SesAppDeps): Webhook {
             return text(200, 'OK');
           }
 
-          const normalised = await normaliseSnsMessage(message.Message, message.MessageId, deps);
-          await enqueueEnvelopes(deps.queue, normalised.envelopes);
-          logger.info('webhook accepted', { ...fields, envelopes: normalised.envelopes.length });
+          checkSesNotification(message.Message);
+          await enqueueMail(deps.mail, [
+            {
+              snsMessageId: message.MessageId,
+              topicArn: message.TopicArn,
+              message: message.Message,
+              receivedAt: deps.clock.now().toISOString(),
+            },
+          ]);
+          logger.info('webhook accepted', fields);
           return text(200, 'OK');
         },
       },
@@ -128,11 +126,12 @@ export function isSnsEvent(event: unknown): event is SNSEvent {
 
 /**
  * The AWS path: SNS invokes the function with a batch of records (no signature to check: AWS invoked
- * us). Every record's envelopes are queued together; a record that is not an SES notification is
- * logged and skipped, while an S3 or queue failure throws so Lambda retries the event.
+ * us). Every record from one of our topics goes to the mail queue, all together; a record that is not
+ * an SNS notification is logged and skipped, while a queue failure throws so Lambda retries the event.
  */
 export async function handleSnsEvent(event: SNSEvent, deps: SesEventDeps): Promise<void> {
-  const envelopes: Envelope[] = [];
+  const notifications: MailNotification[] = [];
+  const receivedAt = deps.clock.now().toISOString();
   for (const [index, rawRecord] of event.Records.entries()) {
     const record = SnsEventRecordSchema.safeParse(rawRecord);
     if (!record.success) {
@@ -145,55 +144,31 @@ export async function handleSnsEvent(event: SNSEvent, deps: SesEventDeps): Promi
       continue;
     }
     try {
-      envelopes.push(...(await normaliseSnsMessage(message, snsMessageId, deps)).envelopes);
+      checkSesNotification(message);
     } catch (error) {
       if (!(error instanceof ValidationError)) throw error;
       logger.warn('sns record rejected', { provider: 'ses', snsMessageId, reason: error.message });
+      continue;
     }
+    notifications.push({ snsMessageId, topicArn, message, receivedAt });
   }
-  await enqueueEnvelopes(deps.queue, envelopes);
+  await enqueueMail(deps.mail, notifications);
   logger.info('sns event accepted', {
     provider: 'ses',
     records: event.Records.length,
-    envelopes: envelopes.length,
+    notifications: notifications.length,
   });
 }
 
-/** The SES notification inside an SNS Message, normalised, its email fetched from S3 if need be. */
-async function normaliseSnsMessage(
-  message: string,
-  snsMessageId: string,
-  deps: SesEventDeps,
-): Promise<SesNormalised> {
-  let notification: unknown;
+/** Queues notifications; a failure that is not already one of ours is 503, so SNS retries. */
+async function enqueueMail(mail: MailQueue, notifications: MailNotification[]): Promise<void> {
+  if (notifications.length === 0) return;
   try {
-    notification = JSON.parse(message);
+    await mail.enqueue(notifications);
   } catch (error) {
-    throw new ValidationError('the SNS Message is not JSON', { cause: error });
+    if (error instanceof ThreadlineError) throw error;
+    throw new UnavailableError('the mail queue did not accept the notifications', { cause: error });
   }
-  const location = sesS3Location(notification);
-  let rawMime: Uint8Array | undefined;
-  if (location) {
-    try {
-      rawMime = await deps.fetchObject(location.bucket, location.key);
-    } catch (error) {
-      throw new UnavailableError('could not read the received email from S3', { cause: error });
-    }
-  }
-  const normalised = await normaliseSesNotification(
-    notification,
-    { receivedAt: deps.clock.now().toISOString(), snsMessageId },
-    rawMime,
-  );
-  for (const r of normalised.rejected) {
-    logger.warn('ses notification rejected', {
-      provider: 'ses',
-      snsMessageId,
-      pointer: r.pointer,
-      reason: r.reason,
-    });
-  }
-  return normalised;
 }
 
 function parseSnsBody(raw: Uint8Array): SnsMessage {

@@ -1,6 +1,5 @@
 import { readFileSync } from 'node:fs';
 import type { APIGatewayProxyEventV2, SNSEvent } from 'aws-lambda';
-import { getObjectBytes } from '#shared/aws/s3-lite.js';
 import { getSecretString } from '#shared/aws/secrets-lite.js';
 import { sqsSendMessageBatch } from '#shared/aws/sqs-lite.js';
 import { getSnsUrl, SnsCertCache } from '#shared/channels/ses/sns.js';
@@ -8,20 +7,17 @@ import { requireSettings } from '#shared/config/config.js';
 import { loadConfigWithSecrets } from '#shared/config/secrets.js';
 import { systemClock } from '#shared/domain/ports.js';
 import { lambdaWebhook } from '#shared/http/webhook-lambda.js';
-import { SqsEnvelopeQueue } from '#shared/queue/sqs-envelope-queue.js';
-import { createSesWebhook, type FetchObject, handleSnsEvent, isSnsEvent } from './app.js';
+import { SqsMailQueue } from '#shared/queue/sqs-mail-queue.js';
+import { createSesWebhook, handleSnsEvent, isSnsEvent } from './app.js';
 
 const config = requireSettings(await loadConfigWithSecrets((id) => getSecretString(id)), [
-  'INBOUND_QUEUE_URL',
+  'MAIL_QUEUE_URL',
   'SNS_TOPIC_ARNS',
 ]);
 
-const fetchObject: FetchObject = (bucket, key) => getObjectBytes(bucket, key);
-
 const deps = {
-  queue: new SqsEnvelopeQueue((input) => sqsSendMessageBatch(input), config.INBOUND_QUEUE_URL),
+  mail: new SqsMailQueue((input) => sqsSendMessageBatch(input), config.MAIL_QUEUE_URL),
   clock: systemClock,
-  fetchObject,
   topicArns: config.SNS_TOPIC_ARNS,
 };
 

@@ -14,6 +14,8 @@ export const ConfigSchema = z.object({
   TABLE_NAME: z._default(z.string().check(z.minLength(1)), 'threadline'),
   INBOUND_QUEUE_URL: z.optional(z.string().check(z.minLength(1))),
   OUTBOUND_QUEUE_URL: z.optional(z.string().check(z.minLength(1))),
+  /** The SES notifications the SES webhook verified, waiting for ses-mail to fetch and parse the mail. */
+  MAIL_QUEUE_URL: z.optional(z.string().check(z.minLength(1))),
   /** How many times the outbound queue delivers a reply before the sender gives it up as failed. */
   OUTBOUND_MAX_ATTEMPTS: z._default(z.coerce.number().check(z.int(), z.gte(1), z.lte(100)), 5),
   /** On AWS: the Secrets Manager secret (JSON) holding the provider secrets below. */

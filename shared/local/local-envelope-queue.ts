@@ -17,14 +17,22 @@ export class LocalEnvelopeQueue implements EnvelopeQueue {
 
   async enqueue(envelopes: readonly Envelope[]): Promise<void> {
     if (envelopes.length === 0) return;
-    const bodies = envelopeEntries(envelopes).map((entry) => entry.MessageBody);
-    try {
-      await this.#queue.send(bodies);
-    } catch (error) {
-      if (error instanceof ThreadlineError) throw error;
-      throw new UnavailableError(`local queue ${this.#queue.name} did not queue ${bodies.length} envelopes`, {
-        cause: error,
-      });
-    }
+    await sendBodies(
+      this.#queue,
+      envelopeEntries(envelopes).map((entry) => entry.MessageBody),
+      'envelopes',
+    );
+  }
+}
+
+/** Sends message bodies to a local queue; a failure that is not one of ours becomes UnavailableError (503). */
+export async function sendBodies(queue: LocalQueue, bodies: string[], what: string): Promise<void> {
+  try {
+    await queue.send(bodies);
+  } catch (error) {
+    if (error instanceof ThreadlineError) throw error;
+    throw new UnavailableError(`local queue ${queue.name} did not queue ${bodies.length} ${what}`, {
+      cause: error,
+    });
   }
 }

@@ -9,9 +9,11 @@ import { createMetaApp } from '#functions/meta/app.js';
 import { createResolverConsumer, type RouteFn } from '#functions/resolver/consumer.js';
 import { createSenderConsumer } from '#functions/sender/consumer.js';
 import { createSesApp } from '#functions/ses/app.js';
+import { createMailConsumer } from '#functions/ses-mail/consumer.js';
 import { createTwilioSmsApp } from '#functions/twilio-sms/app.js';
 import { createTwilioVoiceApp } from '#functions/twilio-voice/app.js';
 import { createWhatsAppApp } from '#functions/whatsapp/app.js';
+import type { MailQueue } from '../channels/ses/mail.js';
 import { getSnsUrl, SnsCertCache } from '../channels/ses/sns.js';
 import { type Config, parseAgentTokens, requireSettings } from '../config/config.js';
 import type { Channel } from '../domain/envelope.js';
@@ -26,6 +28,7 @@ import { DynamoStore } from '../store/dynamo-store.js';
 import { randomIds, timeOrderedId } from '../store/ids.js';
 import { startLocalDynamo } from './dynamo.js';
 import { LocalEnvelopeQueue } from './local-envelope-queue.js';
+import { LocalMailQueue } from './local-mail-queue.js';
 import { LocalOutboundQueue, LocalOutbox } from './outbox.js';
 import { LocalQueue } from './queue.js';
 import { localSenders } from './senders.js';
@@ -45,6 +48,8 @@ export interface LocalRuntimeOptions {
   dynamoClient?: (client: DynamoDBClient) => DynamoDBClient;
   /** Fault injection (tests): wraps or replaces the envelope queue every webhook enqueues to. */
   wrapInboundQueue?: (queue: EnvelopeQueue) => EnvelopeQueue;
+  /** Fault injection (tests): wraps or replaces the mail queue the SES webhook enqueues to. */
+  wrapMailQueue?: (queue: MailQueue) => MailQueue;
   /**
    * Route every inbound message (AI or a human queue) with the knowledge-base responder and the
    * routing policy (ROUTING_POLICY_FILE, else the default). `npm start` turns it on; off by default
@@ -62,6 +67,8 @@ export interface LocalRuntime {
   store: DynamoStore;
   inbound: LocalQueue;
   deadLetter: LocalQueue;
+  /** Verified SES notifications waiting for ses-mail. */
+  mail: LocalQueue;
   outbound: LocalQueue;
   outbox: LocalOutbox;
   /** Resolves when every queued envelope has been processed (or dead-lettered). */
@@ -191,10 +198,31 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
     publicBaseUrl: config.PUBLIC_BASE_URL,
     maxBodyBytes: config.MAX_BODY_BYTES,
   };
+  // SES: the webhook verifies and queues notifications; ses-mail parses the mail into envelopes.
+  const mailDead = new LocalQueue({
+    name: 'threadline-mail-dlq',
+    ...(persist ? { dir: join(dataDir, 'queues', 'mail-dlq') } : {}),
+  });
+  const mail = new LocalQueue({
+    name: 'threadline-mail',
+    ...(persist ? { dir: join(dataDir, 'queues', 'mail') } : {}),
+    deadLetter: mailDead,
+    visibilityTimeoutMs: options.queue?.visibilityTimeoutMs ?? 60_000,
+    maxReceiveCount: options.queue?.maxReceiveCount ?? 5,
+    ...(options.queue?.pollIntervalMs ? { pollIntervalMs: options.queue.pollIntervalMs } : {}),
+  });
+  mail.start(
+    createMailConsumer({
+      queue: envelopeQueue,
+      fetchObject: async () => {
+        throw new UnavailableError('the local runtime has no S3: use an SES action that delivers over SNS');
+      },
+    }),
+  );
   root.route(
     '/',
     createSesApp({
-      queue: envelopeQueue,
+      mail: options.wrapMailQueue?.(new LocalMailQueue(mail)) ?? new LocalMailQueue(mail),
       clock,
       maxBodyBytes: config.MAX_BODY_BYTES,
       fetchCert: (url) => getSnsUrl(url),
@@ -204,9 +232,6 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
       certCache: new SnsCertCache(),
       confirmSubscription: async (url) => {
         await getSnsUrl(url);
-      },
-      fetchObject: async () => {
-        throw new UnavailableError('the local runtime has no S3: use an SES action that delivers over SNS');
       },
       topicArns: config.SNS_TOPIC_ARNS,
     }),
@@ -239,17 +264,20 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
     store,
     inbound,
     deadLetter,
+    mail,
     outbound,
     outbox,
     idle: async () => {
       // A reply can lead to a status and a status to nothing: settle both queues until both are quiet.
       for (let round = 0; round < 3; round++) {
+        await mail.idle();
         await inbound.idle();
         await outbound.idle();
       }
     },
     close: async () => {
       await new Promise<void>((resolve) => server.close(() => resolve()));
+      await mail.stop();
       await inbound.stop();
       await outbound.stop();
       await dynamo.close();

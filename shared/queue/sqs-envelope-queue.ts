@@ -64,10 +64,15 @@ export function sendMessageBatchInputs(
   queueUrl: string,
   envelopes: readonly Envelope[],
 ): EnvelopeBatchInput[] {
+  return batchInputs(queueUrl, envelopeEntries(envelopes));
+}
+
+/** Splits entries into SendMessageBatch inputs of at most 10 entries and 1 MiB each, in order. */
+export function batchInputs(queueUrl: string, entries: readonly EnvelopeEntry[]): EnvelopeBatchInput[] {
   const inputs: EnvelopeBatchInput[] = [];
   let current: EnvelopeBatchInput | undefined;
   let bytes = 0;
-  for (const entry of envelopeEntries(envelopes)) {
+  for (const entry of entries) {
     const size = entryBytes(entry);
     if (!current || current.Entries.length === MAX_BATCH_ENTRIES || bytes + size > SQS_MAX_MESSAGE_BYTES) {
       current = { QueueUrl: queueUrl, Entries: [] };
@@ -98,11 +103,11 @@ export interface SqsEnvelopeQueueOptions {
 }
 
 /**
- * The EnvelopeQueue on Amazon SQS (standard queue). Resolves only when SQS has accepted every envelope;
- * otherwise throws UnavailableError, so the webhook answers 5xx and the provider retries (the resolver
- * is idempotent, so envelopes queued before the failure may safely arrive again).
+ * Sends SendMessageBatch entries to one SQS queue, 10 at a time within 1 MiB. Resolves only when SQS has
+ * accepted every entry; otherwise throws UnavailableError, so a webhook answers 5xx and the provider
+ * retries (consumers are idempotent, so entries queued before the failure may safely arrive again).
  */
-export class SqsEnvelopeQueue implements EnvelopeQueue {
+export class SqsBatchSender {
   readonly #send: SendMessageBatch;
   readonly #queueUrl: string;
   readonly #retryDelaysMs: readonly number[];
@@ -115,8 +120,8 @@ export class SqsEnvelopeQueue implements EnvelopeQueue {
     this.#sleep = options.sleep ?? ((ms) => sleep(ms));
   }
 
-  async enqueue(envelopes: readonly Envelope[]): Promise<void> {
-    for (const input of sendMessageBatchInputs(this.#queueUrl, envelopes)) await this.#sendBatch(input);
+  async sendAll(entries: readonly EnvelopeEntry[]): Promise<void> {
+    for (const input of batchInputs(this.#queueUrl, entries)) await this.#sendBatch(input);
   }
 
   /** Sends one batch, then resends only the entries SQS did not report as successful. */
@@ -135,7 +140,7 @@ export class SqsEnvelopeQueue implements EnvelopeQueue {
           await this.#sleep(delay);
           continue;
         }
-        throw new UnavailableError(`SQS SendMessageBatch failed; ${entries.length} envelopes not queued`, {
+        throw new UnavailableError(`SQS SendMessageBatch failed; ${entries.length} entries not queued`, {
           cause: error,
         });
       }
@@ -148,12 +153,25 @@ export class SqsEnvelopeQueue implements EnvelopeQueue {
         const codes =
           [...new Set(failed.map((result) => result.Code ?? 'unknown'))].join(', ') || 'no result';
         throw new UnavailableError(
-          `SQS did not queue ${entries.length} envelopes after ${attempt} attempts (${codes})`,
+          `SQS did not queue ${entries.length} entries after ${attempt} attempts (${codes})`,
           { cause: failed },
         );
       }
       await this.#sleep(delay);
     }
+  }
+}
+
+/** The EnvelopeQueue on Amazon SQS (standard queue): each envelope one message (see envelopeEntries). */
+export class SqsEnvelopeQueue implements EnvelopeQueue {
+  readonly #sender: SqsBatchSender;
+
+  constructor(send: SendMessageBatch, queueUrl: string, options: SqsEnvelopeQueueOptions = {}) {
+    this.#sender = new SqsBatchSender(send, queueUrl, options);
+  }
+
+  async enqueue(envelopes: readonly Envelope[]): Promise<void> {
+    await this.#sender.sendAll(envelopeEntries(envelopes));
   }
 }
 

@@ -12,6 +12,7 @@ const FUNCTIONS: Record<string, { webhook: boolean }> = {
   'twilio-sms': { webhook: true },
   'twilio-voice': { webhook: true },
   ses: { webhook: true },
+  'ses-mail': { webhook: false },
   resolver: { webhook: false },
   sender: { webhook: false },
   'agent-api': { webhook: false },
@@ -28,6 +29,7 @@ const ENV = {
   META_VERIFY_TOKEN: 'bench',
   TWILIO_AUTH_TOKEN: 'bench',
   SNS_TOPIC_ARNS: 'arn:aws:sns:us-east-1:123456789012:inbound',
+  MAIL_QUEUE_URL: 'https://sqs.us-east-1.amazonaws.com/123456789012/mail',
   AGENT_TOKENS: 'bench:bench',
   POWERTOOLS_LOG_LEVEL: 'SILENT',
   // The resolver reads these next to its bundle on Lambda; here they stay in the repository.

@@ -32,6 +32,7 @@ function checkedStacks(context: Record<string, unknown>) {
   const api = new ApiStack(app, 'ThreadlineApi', {
     table: stateful.table,
     inboundQueue: stateful.inboundQueue,
+    mailQueue: stateful.mailQueue,
     outboundQueue: stateful.outboundQueue,
     providerSecret: stateful.providerSecret,
     sesConfigurationSetName: stateful.sesConfigurationSet.configurationSetName,
@@ -116,6 +117,7 @@ describe('cdk-nag AwsSolutions checks', () => {
       'Resolver',
       'Sender',
       'Ses',
+      'SesMail',
       'TwilioSms',
       'TwilioVoice',
       'WhatsApp',
@@ -139,7 +141,7 @@ describe('cdk-nag AwsSolutions checks', () => {
         (route) => `AwsSolutions-APIG4 /ThreadlineApi/HttpApi/${route}/Resource`,
       ),
       // Wildcards: table indexes (bindTable), raw mail under inbound/, SES sending with the configuration set.
-      ...['AgentApi', 'Resolver', 'Sender', 'Ses'].map(
+      ...['AgentApi', 'Resolver', 'Sender', 'SesMail'].map(
         (fn) => `AwsSolutions-IAM5 /ThreadlineApi/${fn}/ServiceRole/DefaultPolicy/Resource`,
       ),
       ...functions.map((fn) => `AwsSolutions-L1 /ThreadlineApi/${fn}/Resource`),

@@ -6,7 +6,12 @@ import { describe, expect, it } from 'vitest';
 import * as z from 'zod';
 import { tableDefinition } from '#shared/store/table.js';
 import { ApiStack } from '../../stacks/api-stack.js';
-import { inboundConsumer, providerSecretKeys, StatefulStack } from '../../stacks/stateful-stack.js';
+import {
+  inboundConsumer,
+  mailConsumer,
+  providerSecretKeys,
+  StatefulStack,
+} from '../../stacks/stateful-stack.js';
 
 const CdkJsonSchema = z.object({ context: z.record(z.string(), z.unknown()) });
 const cdkJson = CdkJsonSchema.parse(
@@ -27,6 +32,7 @@ const statefulStack = new StatefulStack(app, 'ThreadlineStateful');
 const apiStack = new ApiStack(app, 'ThreadlineApi', {
   table: statefulStack.table,
   inboundQueue: statefulStack.inboundQueue,
+  mailQueue: statefulStack.mailQueue,
   outboundQueue: statefulStack.outboundQueue,
   providerSecret: statefulStack.providerSecret,
   sesConfigurationSetName: statefulStack.sesConfigurationSet.configurationSetName,
@@ -69,6 +75,9 @@ const secretId = logicalId(statefulStack, 'ProviderSecret');
 const tableArn = { 'Fn::GetAtt': [tableId, 'Arn'] };
 const tableIndexesArn = { 'Fn::Join': ['', [tableArn, '/index/*']] };
 const inboundArn = { 'Fn::GetAtt': [inboundId, 'Arn'] };
+const mailId = logicalId(statefulStack, 'MailQueue');
+const mailDeadLetterId = logicalId(statefulStack, 'MailDeadLetterQueue');
+const mailArn = { 'Fn::GetAtt': [mailId, 'Arn'] };
 const outboundId = logicalId(statefulStack, 'OutboundQueue');
 const outboundArn = { 'Fn::GetAtt': [outboundId, 'Arn'] };
 const secretArn = { Ref: secretId };
@@ -208,9 +217,32 @@ describe('ThreadlineStateful', () => {
     expect(visibility).toBeGreaterThanOrEqual(6 * resolverTimeout);
   });
 
+  it('encrypts the mail queue like the inbound queue and dead-letters a notification after 5 receives', () => {
+    const queue = stateful.toJSON().Resources[mailId].Properties;
+    expect(queue).toEqual({
+      SqsManagedSseEnabled: true,
+      MessageRetentionPeriod: 4 * 24 * 3600,
+      VisibilityTimeout: expect.any(Number),
+      RedrivePolicy: { deadLetterTargetArn: { 'Fn::GetAtt': [mailDeadLetterId, 'Arn'] }, maxReceiveCount: 5 },
+    });
+    const dlq = stateful.toJSON().Resources[mailDeadLetterId];
+    expect(dlq.Properties).toEqual({ SqsManagedSseEnabled: true, MessageRetentionPeriod: 14 * 24 * 3600 });
+    expect(dlq.DeletionPolicy).toBe('Retain');
+  });
+
+  it('gives the mail queue a visibility timeout of at least six ses-mail timeouts', () => {
+    const visibility = stateful.toJSON().Resources[mailId].Properties.VisibilityTimeout;
+    const sesMailTimeout = functionProps('SesMail').Timeout;
+    expect(sesMailTimeout).toBe(mailConsumer.timeout.toSeconds());
+    expect(sesMailTimeout).toBeGreaterThanOrEqual(60);
+    expect(visibility).toBeGreaterThanOrEqual(6 * sesMailTimeout);
+  });
+
   it.each([
     ['inbound', () => inboundId],
     ['dead-letter', () => deadLetterId],
+    ['mail', () => mailId],
+    ['mail dead-letter', () => mailDeadLetterId],
   ])('denies plain-HTTP access to the %s queue', (_name, queueId) => {
     stateful.hasResourceProperties('AWS::SQS::QueuePolicy', {
       Queues: [{ Ref: queueId() }],
@@ -240,10 +272,13 @@ describe('ThreadlineStateful', () => {
     expect(Object.values(template).every((v) => v === '')).toBe(true);
   });
 
-  it('outputs the provider secret name and the dead-letter queue name', () => {
+  it('outputs the provider secret name and the dead-letter queue names', () => {
     stateful.hasOutput('ProviderSecretName', {});
     stateful.hasOutput('InboundDeadLetterQueueName', {
       Value: { 'Fn::GetAtt': [deadLetterId, 'QueueName'] },
+    });
+    stateful.hasOutput('MailDeadLetterQueueName', {
+      Value: { 'Fn::GetAtt': [mailDeadLetterId, 'QueueName'] },
     });
   });
 
@@ -505,11 +540,12 @@ describe('ThreadlineApi', () => {
     'TwilioSms',
     'TwilioVoice',
     'Ses',
+    'SesMail',
     'Resolver',
     'AgentApi',
     'Sender',
   ];
-  const memory: Record<string, number> = { Ses: 1024 };
+  const memory: Record<string, number> = { SesMail: 1024 };
 
   it('holds exactly the expected functions', () => {
     api.resourceCountIs('AWS::Lambda::Function', functionIds.length);
@@ -535,10 +571,11 @@ describe('ThreadlineApi', () => {
     [
       'Ses',
       {
-        INBOUND_QUEUE_URL: { Ref: inboundId },
+        MAIL_QUEUE_URL: { Ref: mailId },
         SNS_TOPIC_ARNS: { 'Fn::Join': [',', [{ Ref: receiptsTopicId }, { Ref: eventsTopicId }]] },
       },
     ],
+    ['SesMail', { INBOUND_QUEUE_URL: { Ref: inboundId } }],
     ['Resolver', { TABLE_NAME: { Ref: tableId }, OUTBOUND_QUEUE_URL: { Ref: outboundId } }],
     [
       'AgentApi',
@@ -574,21 +611,39 @@ describe('ThreadlineApi', () => {
     }
   });
 
+  const eventSourceMappings = () =>
+    Object.values(api.findResources('AWS::Lambda::EventSourceMapping')).map((m) => resolveRefs(m.Properties));
+
+  it('maps exactly three queues to functions', () => {
+    api.resourceCountIs('AWS::Lambda::EventSourceMapping', 3);
+  });
+
   it.each([
     ['Resolver', inboundArn],
     ['Sender', outboundArn],
   ])('feeds %s from its queue in batches of 10, reporting item failures', (id, queueArn) => {
-    api.resourceCountIs('AWS::Lambda::EventSourceMapping', 2);
-    const mappings = Object.values(api.findResources('AWS::Lambda::EventSourceMapping')).map((m) =>
-      resolveRefs(m.Properties),
-    );
-    expect(mappings).toContainEqual({
+    expect(eventSourceMappings()).toContainEqual({
       EventSourceArn: queueArn,
       FunctionName: { Ref: logicalId(apiStack, id) },
       BatchSize: 10,
       MaximumBatchingWindowInSeconds: 1,
       FunctionResponseTypes: ['ReportBatchItemFailures'],
     });
+  });
+
+  it('feeds ses-mail from the mail queue one notification at a time, reporting item failures', () => {
+    const onMailQueue = eventSourceMappings().filter((m) =>
+      isDeepStrictEqual((m as { EventSourceArn?: unknown }).EventSourceArn, mailArn),
+    );
+    expect(onMailQueue).toEqual([
+      {
+        EventSourceArn: mailArn,
+        FunctionName: { Ref: logicalId(apiStack, 'SesMail') },
+        BatchSize: mailConsumer.batchSize,
+        MaximumBatchingWindowInSeconds: mailConsumer.maxBatchingWindow.toSeconds(),
+        FunctionResponseTypes: ['ReportBatchItemFailures'],
+      },
+    ]);
   });
 
   it('lets the sender send email only with the configuration set, so bounces come back', () => {
@@ -724,24 +779,43 @@ describe('ThreadlineApi', () => {
     expect(allActions(id).filter((a) => a.startsWith('logs:'))).toEqual([]);
   });
 
-  it('gives the SES function 30 seconds: it fetches and parses whole messages', () => {
-    expect(functionProps('Ses').Timeout).toBe(30);
-    expect(functionProps('WhatsApp').Timeout).toBe(10);
+  it('runs the SES function like every webhook, and gives ses-mail a minute to fetch and parse a message', () => {
+    expect(functionProps('Ses').Timeout).toBe(functionProps('WhatsApp').Timeout);
+    expect(functionProps('Ses').Timeout).toBe(10);
+    expect(functionProps('SesMail').Timeout).toBe(60);
   });
 
-  it('lets the SES function read mail under inbound/, enqueue, and dead-letter, and nothing else', () => {
-    expect(actionsOn('Ses', inboundMailArn)).toContain('s3:GetObject*');
-    expect(actionsOn('Ses', inboundArn)).toContain('sqs:SendMessage');
+  it('lets the SES function enqueue to the mail queue and dead-letter, and nothing else', () => {
+    expect(actionsOn('Ses', mailArn)).toContain('sqs:SendMessage');
     expect(actionsOn('Ses', failedEventsArn)).toContain('sqs:SendMessage');
-    const resources = statementsOf('Ses').flatMap((s) => s.Resource);
+    for (const resource of statementsOf('Ses').flatMap((s) => s.Resource)) {
+      expect([mailArn, failedEventsArn]).toContainEqual(resource);
+    }
+    // Fetching the mail and making envelopes moved to ses-mail.
+    expect(actionsOn('Ses', inboundArn)).toEqual([]);
+    expect(allActions('Ses').filter((a) => /^(s3|dynamodb|secretsmanager):/.test(a))).toEqual([]);
+    // It consumes no queue: SNS invokes it.
+    expect(allActions('Ses')).not.toContain('sqs:ReceiveMessage');
+  });
+
+  it('lets ses-mail read mail under inbound/ only, consume the mail queue, and send only to the inbound queue', () => {
+    expect(actionsOn('SesMail', inboundMailArn)).toContain('s3:GetObject*');
+    expect(actionsOn('SesMail', mailArn)).toEqual(
+      expect.arrayContaining(['sqs:ReceiveMessage', 'sqs:DeleteMessage', 'sqs:ChangeMessageVisibility']),
+    );
+    expect(actionsOn('SesMail', mailArn)).not.toContain('sqs:SendMessage');
+    expect(actionsOn('SesMail', inboundArn)).toContain('sqs:SendMessage');
+    const resources = statementsOf('SesMail').flatMap((s) => s.Resource);
     // Objects outside inbound/ stay unreadable: the only object ARN is the prefix's.
     expect(resources).not.toContainEqual({ 'Fn::Join': ['', [bucketArn, '/*']] });
     for (const resource of resources) {
-      expect([bucketArn, inboundMailArn, inboundArn, failedEventsArn]).toContainEqual(resource);
+      expect([bucketArn, inboundMailArn, inboundArn, mailArn]).toContainEqual(resource);
     }
-    expect(allActions('Ses').filter((a) => /^(dynamodb|secretsmanager|s3:Put|s3:Delete)/.test(a))).toEqual(
-      [],
-    );
+    const senders = statementsOf('SesMail').filter((s) => s.Action.includes('sqs:SendMessage'));
+    expect(senders.flatMap((s) => s.Resource)).toEqual([inboundArn]);
+    expect(
+      allActions('SesMail').filter((a) => /^(dynamodb|secretsmanager|s3:Put|s3:Delete)/.test(a)),
+    ).toEqual([]);
   });
 
   it.each([

@@ -13,7 +13,7 @@ export const SECRETS = {
  * Twilio signs against the request URL, which is the runtime's own.
  */
 export function startTestRuntime(
-  options: Pick<LocalRuntimeOptions, 'dynamoClient' | 'wrapInboundQueue' | 'queue'> = {},
+  options: Pick<LocalRuntimeOptions, 'dynamoClient' | 'wrapInboundQueue' | 'wrapMailQueue' | 'queue'> = {},
 ): Promise<LocalRuntime> {
   return startLocalRuntime({
     config: loadConfig({

@@ -5,6 +5,7 @@ import { startLocalDynamo } from '#shared/local/dynamo.js';
 import { LocalQueue } from '#shared/local/queue.js';
 import type { LocalRuntime } from '#shared/local/runtime.js';
 import { SqsEnvelopeQueue } from '#shared/queue/sqs-envelope-queue.js';
+import { SqsMailQueue } from '#shared/queue/sqs-mail-queue.js';
 import { sdkSendMessageBatch } from '#shared/queue/sqs-sdk-batch.js';
 import { DynamoStore } from '#shared/store/dynamo-store.js';
 import { randomIds } from '#shared/store/ids.js';
@@ -41,6 +42,8 @@ describe('SQS send failures: the webhook answers 503, queues nothing, and the pr
   let inspect: DynamoDBClient;
   // The production adapter (SqsEnvelopeQueue) in the local runtime, over an SQS that fails on demand.
   const sqs = new FlakySqs(() => runtime.inbound);
+  // The SES webhook's mail queue is SQS too, and goes down with it.
+  const mailSqs = new FlakySqs(() => runtime.mail);
 
   beforeAll(async () => {
     runtime = await startTestRuntime({
@@ -48,6 +51,14 @@ describe('SQS send failures: the webhook answers 503, queues nothing, and the pr
         new SqsEnvelopeQueue(
           sdkSendMessageBatch(sqs.asClient()),
           'https://sqs.local/000000000000/threadline-inbound',
+          {
+            sleep: async () => {},
+          },
+        ),
+      wrapMailQueue: () =>
+        new SqsMailQueue(
+          sdkSendMessageBatch(mailSqs.asClient()),
+          'https://sqs.local/000000000000/threadline-mail',
           {
             sleep: async () => {},
           },
@@ -97,6 +108,7 @@ describe('SQS send failures: the webhook answers 503, queues nothing, and the pr
     };
 
     sqs.mode = 'down';
+    mailSqs.mode = 'down';
     for (const [name, request] of Object.entries(requests)) {
       const answer = await deliver(request);
       expect(answer.status, `${name} while SQS is down`).toBe(503);
@@ -104,12 +116,15 @@ describe('SQS send failures: the webhook answers 503, queues nothing, and the pr
     }
     // Nothing half-stored: nothing queued, so nothing reaches the table.
     expect(sqs.queued).toBe(0);
+    expect(mailSqs.queued).toBe(0);
     expect(runtime.inbound.messages()).toEqual([]);
+    expect(runtime.mail.messages()).toEqual([]);
     await runtime.idle();
     expect(await scanTable(inspect, TABLE)).toEqual([]);
 
     // SQS is back; each provider retries its request as it was.
     sqs.mode = 'up';
+    mailSqs.mode = 'up';
     for (const [name, request] of Object.entries(requests)) {
       const answer = await deliver(request);
       expect(answer.status, `${name} once SQS is back`).toBeLessThan(300);

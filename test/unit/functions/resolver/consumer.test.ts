@@ -1,27 +1,11 @@
-import type { SQSEvent, SQSRecord } from 'aws-lambda';
+import type { SQSEvent } from 'aws-lambda';
 import { describe, expect, it } from 'vitest';
 import { createResolverConsumer } from '#functions/resolver/consumer.js';
+import { sqsRecord } from '../../../support/sqs.js';
 import { inboundText } from '../../fakes/envelopes.js';
 import { MemoryStore } from '../../fakes/memory-store.js';
 
-function record(messageId: string, body: string): SQSRecord {
-  return {
-    messageId,
-    receiptHandle: `rh-${messageId}`,
-    body,
-    attributes: {
-      ApproximateReceiveCount: '1',
-      SentTimestamp: '0',
-      SenderId: 'local',
-      ApproximateFirstReceiveTimestamp: '0',
-    },
-    messageAttributes: {},
-    md5OfBody: '',
-    eventSource: 'aws:sqs',
-    eventSourceARN: 'arn:aws:sqs:local:000000000000:threadline-inbound',
-    awsRegion: 'local',
-  };
-}
+const record = (messageId: string, body: string) => sqsRecord(messageId, body);
 
 describe('resolver consumer', () => {
   it('reports only the bad records of a batch as failures and applies the rest', async () => {

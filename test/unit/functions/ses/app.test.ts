@@ -3,6 +3,8 @@ import { readFileSync } from 'node:fs';
 import type { SNSEvent } from 'aws-lambda';
 import { describe, expect, it, vi } from 'vitest';
 import { createSesApp, handleSnsEvent, isSnsEvent } from '#functions/ses/app.js';
+import { mailEnvelopes } from '#functions/ses-mail/consumer.js';
+import type { MailNotification } from '#shared/channels/ses/mail.js';
 import {
   SnsCertCache,
   type SnsMessage,
@@ -55,11 +57,23 @@ interface SetupOptions {
   confirm?: (url: string) => Promise<void>;
 }
 
+/** The envelopes ses-mail makes of queued notifications, in order. */
+async function envelopesOf(
+  notifications: readonly MailNotification[],
+  fetchObject: (bucket: string, key: string) => Promise<Uint8Array>,
+): Promise<Envelope[]> {
+  const envelopes: Envelope[] = [];
+  for (const notification of notifications) {
+    envelopes.push(...(await mailEnvelopes(notification, { fetchObject })).envelopes);
+  }
+  return envelopes;
+}
+
 function setup(options: SetupOptions = {}) {
-  const queued: Envelope[] = [];
-  const enqueue = vi.fn(async (envelopes: readonly Envelope[]) => {
+  const mailed: MailNotification[] = [];
+  const enqueue = vi.fn(async (notifications: readonly MailNotification[]) => {
     if (options.failEnqueue) throw new UnavailableError('queue refused the batch');
-    queued.push(...envelopes);
+    mailed.push(...notifications);
   });
   const fetchCert = vi.fn(options.fetchCert ?? (async () => CERT));
   const fetchObject = vi.fn(
@@ -67,14 +81,13 @@ function setup(options: SetupOptions = {}) {
   );
   const confirmSubscription = vi.fn(options.confirm ?? (async () => {}));
   const app = createSesApp({
-    queue: { enqueue },
+    mail: { enqueue },
     clock: { now: () => NOW },
     maxBodyBytes: options.maxBodyBytes ?? 1024 * 1024,
     fetchCert,
     ...(options.trusted ? { trustedCertPem: CERT } : {}),
     certCache: new SnsCertCache(),
     confirmSubscription,
-    fetchObject,
     topicArns: 'topicArns' in options ? options.topicArns : [TOPIC],
   });
   const post = (message: unknown, type?: string, body = JSON.stringify(message)) =>
@@ -86,18 +99,28 @@ function setup(options: SetupOptions = {}) {
       },
       body,
     });
-  return { app, post, queued, enqueue, fetchCert, fetchObject, confirmSubscription };
+  /** What ses-mail makes of everything queued so far. */
+  const drain = () => envelopesOf(mailed, fetchObject);
+  return { app, post, mailed, drain, enqueue, fetchCert, fetchObject, confirmSubscription };
 }
 
 describe('SES webhook (SNS over HTTP)', () => {
   it.each(['1', '2'] as const)(
     'queues the email of a signed (v%s) SNS-action notification and answers 200',
     async (version) => {
-      const { post, queued, fetchCert } = setup();
+      const { post, mailed, drain, fetchCert } = setup();
       const message = carrying(json('ses/received_sns_action.json'), version);
       const res = await post(message, 'Notification');
       expect(res.status).toBe(200);
-      expect(queued).toEqual([
+      expect(mailed).toEqual([
+        {
+          snsMessageId: NOTIFICATION.MessageId,
+          topicArn: TOPIC,
+          message: message.Message,
+          receivedAt: NOW.toISOString(),
+        },
+      ]);
+      expect(await drain()).toEqual([
         expect.objectContaining({
           id: 'ses:msg:d6iitobk75ur44p8kdnnp7g2n800',
           kind: 'message',
@@ -112,12 +135,14 @@ describe('SES webhook (SNS over HTTP)', () => {
     },
   );
 
-  it('fetches the email an S3 action stored, and references it', async () => {
-    const { post, queued, fetchObject } = setup();
+  it('leaves the email an S3 action stored to ses-mail, which fetches and references it', async () => {
+    const { post, drain, fetchObject } = setup();
     const res = await post(carrying(json('ses/received_s3_action.json')), 'Notification');
     expect(res.status).toBe(200);
+    expect(fetchObject).not.toHaveBeenCalled();
+    const envelopes = await drain();
     expect(fetchObject).toHaveBeenCalledWith('my-S3-bucket', 'inbound/d6iitobk75ur44p8kdnnp7g2n800');
-    expect(queued).toEqual([
+    expect(envelopes).toEqual([
       expect.objectContaining({
         text: "Let's talk about these images:",
         customer: { kind: 'email', value: 'sony@chatwoot.com' },
@@ -128,18 +153,19 @@ describe('SES webhook (SNS over HTTP)', () => {
     ]);
   });
 
-  it('answers 503 and queues nothing when the stored email cannot be read, so SNS retries', async () => {
-    const { post, enqueue } = setup({
+  it('answers 200 without reading S3: a stored email that cannot be read fails in ses-mail, which retries', async () => {
+    const { post, enqueue, drain } = setup({
       fetchObject: async () => {
         throw new Error('AccessDenied');
       },
     });
     const res = await post(carrying(json('ses/received_s3_action.json')), 'Notification');
-    expect(res.status).toBe(503);
-    expect(enqueue).not.toHaveBeenCalled();
+    expect(res.status).toBe(200);
+    expect(enqueue).toHaveBeenCalledTimes(1);
+    await expect(drain()).rejects.toThrow(UnavailableError);
   });
 
-  it('answers 503 when the queue refuses the envelopes', async () => {
+  it('answers 503 when the mail queue refuses the notification, so SNS retries', async () => {
     const { post } = setup({ failEnqueue: true });
     const res = await post(carrying(json('ses/received_sns_action.json')), 'Notification');
     expect(res.status).toBe(503);
@@ -147,17 +173,18 @@ describe('SES webhook (SNS over HTTP)', () => {
   });
 
   it('queues a status and a suppression for a permanent bounce', async () => {
-    const { post, queued } = setup();
+    const { post, drain } = setup();
     const res = await post(carrying(json('ses/bounce_permanent_dsn.json')), 'Notification');
     expect(res.status).toBe(200);
-    expect(queued.map((e) => e.kind)).toEqual(['status', 'system']);
+    expect((await drain()).map((e) => e.kind)).toEqual(['status', 'system']);
   });
 
   it('queues the same envelope ids when SNS redelivers a notification', async () => {
-    const { post, queued } = setup();
+    const { post, drain } = setup();
     const message = carrying(json('ses/delivery.json'));
     await post(message, 'Notification');
     await post(message, 'Notification');
+    const queued = await drain();
     expect(queued).toHaveLength(2);
     expect(queued[0]?.id).toBe(queued[1]?.id);
   });
@@ -307,12 +334,12 @@ describe('SES webhook (SNS over HTTP)', () => {
   });
 
   it('accepts any topic when no topic list is configured (local development)', async () => {
-    const { post, queued } = setup({ topicArns: undefined });
+    const { post, mailed } = setup({ topicArns: undefined });
     const message = signed(carrying(json('ses/delivery.json')), {
       TopicArn: 'arn:aws:sns:eu-west-1:111111111111:Any',
     });
     expect((await post(message, 'Notification')).status).toBe(200);
-    expect(queued).toHaveLength(1);
+    expect(mailed).toHaveLength(1);
   });
 });
 
@@ -331,23 +358,23 @@ describe('handleSnsEvent (SNS invokes the function)', () => {
     };
   }
 
-  function deps(options: { failS3?: boolean; topicArns?: readonly string[] } = {}) {
-    const enqueue = vi.fn(async (_envelopes: readonly Envelope[]) => {});
+  const fetchObject = vi.fn(async () => readFileSync(fixturePath('email/peer-only_text.eml')));
+
+  function deps(options: { failQueue?: boolean; topicArns?: readonly string[] } = {}) {
+    const enqueue = vi.fn(async (_notifications: readonly MailNotification[]) => {
+      if (options.failQueue) throw new Error('SQS unavailable');
+    });
     return {
       enqueue,
       deps: {
-        queue: { enqueue },
+        mail: { enqueue },
         clock: { now: () => NOW },
-        fetchObject: vi.fn(async () => {
-          if (options.failS3) throw new Error('NoSuchKey');
-          return readFileSync(fixturePath('email/peer-only_text.eml'));
-        }),
         topicArns: options.topicArns ?? [LAMBDA_TOPIC],
       },
     };
   }
 
-  it('queues the envelopes of every record in one batch', async () => {
+  it("queues every record's notification in one batch, for ses-mail to normalise", async () => {
     const { enqueue, deps: d } = deps();
     const event = withRecords(
       { MessageId: 'm-1', Message: JSON.stringify(json('ses/delivery.json')) },
@@ -355,18 +382,23 @@ describe('handleSnsEvent (SNS invokes the function)', () => {
     );
     await handleSnsEvent(event, d);
     expect(enqueue).toHaveBeenCalledTimes(1);
-    const envelopes = enqueue.mock.calls[0]?.[0] ?? [];
+    const notifications = enqueue.mock.calls[0]?.[0] ?? [];
+    expect(notifications.map((n) => [n.snsMessageId, n.topicArn, n.receivedAt])).toEqual([
+      ['m-1', LAMBDA_TOPIC, NOW.toISOString()],
+      ['m-2', LAMBDA_TOPIC, NOW.toISOString()],
+    ]);
+    const envelopes = await envelopesOf(notifications, fetchObject);
     expect(envelopes.map((e) => [e.kind, e.rawRef])).toEqual([
       ['status', 'ses:sns:m-1#/delivery/recipients/0'],
       ['message', 'ses:sns:m-2#'],
     ]);
-    expect(d.fetchObject).toHaveBeenCalledWith('my-S3-bucket', 'inbound/d6iitobk75ur44p8kdnnp7g2n800');
+    expect(fetchObject).toHaveBeenCalledWith('my-S3-bucket', 'inbound/d6iitobk75ur44p8kdnnp7g2n800');
   });
 
   it('handles the documented event shape (SigningCertUrl casing, Subject null) without verifying it', async () => {
     const { enqueue, deps: d } = deps();
     await handleSnsEvent(EVENT, d);
-    expect(enqueue.mock.calls[0]?.[0]).toEqual([
+    expect(await envelopesOf(enqueue.mock.calls[0]?.[0] ?? [], fetchObject)).toEqual([
       expect.objectContaining({ kind: 'status', status: 'delivered' }),
     ]);
   });
@@ -384,17 +416,16 @@ describe('handleSnsEvent (SNS invokes the function)', () => {
       { MessageId: 'm-4', Message: JSON.stringify(json('ses/delivery.json')) },
     );
     await handleSnsEvent(event, d);
-    expect(enqueue.mock.calls[0]?.[0]?.map((e) => e.rawRef)).toEqual(['ses:sns:m-4#/delivery/recipients/0']);
+    expect(enqueue.mock.calls[0]?.[0]?.map((n) => n.snsMessageId)).toEqual(['m-4']);
   });
 
-  it('throws when the stored email cannot be read, so Lambda retries the event', async () => {
-    const { enqueue, deps: d } = deps({ failS3: true });
+  it('throws when the mail queue refuses, so Lambda retries the event', async () => {
+    const { deps: d } = deps({ failQueue: true });
     const event = withRecords({
       MessageId: 'm-1',
       Message: JSON.stringify(json('ses/received_s3_action.json')),
     });
     await expect(handleSnsEvent(event, d)).rejects.toThrow(UnavailableError);
-    expect(enqueue).not.toHaveBeenCalled();
   });
 });
 

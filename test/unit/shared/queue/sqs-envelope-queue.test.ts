@@ -152,7 +152,7 @@ describe('SqsEnvelopeQueue', () => {
 
     expect(error).toBeInstanceOf(UnavailableError);
     expect((error as UnavailableError).message).toBe(
-      'SQS did not queue 2 envelopes after 3 attempts (InternalError)',
+      'SQS did not queue 2 entries after 3 attempts (InternalError)',
     );
     expect((error as UnavailableError).cause).toEqual([
       { Id: '1', SenderFault: false, Code: 'InternalError', Message: 'try again' },
@@ -173,7 +173,7 @@ describe('SqsEnvelopeQueue', () => {
       Failed: [{ Id: '0', SenderFault: true, Code: 'InvalidParameterValue' }],
     });
     await expect(queue.enqueue([message(0)])).rejects.toThrow(
-      'SQS did not queue 1 envelopes after 1 attempts (InvalidParameterValue)',
+      'SQS did not queue 1 entries after 1 attempts (InvalidParameterValue)',
     );
     expect(sent()).toHaveLength(1);
   });
@@ -190,7 +190,7 @@ describe('SqsEnvelopeQueue', () => {
     const error = await queue.enqueue(messages(2)).catch((e: unknown) => e);
 
     expect(error).toBeInstanceOf(UnavailableError);
-    expect((error as UnavailableError).message).toBe('SQS SendMessageBatch failed; 2 envelopes not queued');
+    expect((error as UnavailableError).message).toBe('SQS SendMessageBatch failed; 2 entries not queued');
     expect((error as UnavailableError).cause).toBe(sdkError);
     expect(sent()).toHaveLength(1);
   });

@@ -10,6 +10,7 @@ import { type SnsMessage, snsStringToSign } from '#shared/channels/ses/sns.js';
 import { loadConfig } from '#shared/config/config.js';
 import type { Customer, TimelineItem } from '#shared/domain/timeline.js';
 import { type LocalRuntime, startLocalRuntime } from '#shared/local/runtime.js';
+import { sesReceived } from '../support/webhooks.js';
 
 /**
  * A corpus of hostile and broken requests against every route of a running local runtime. Each refused
@@ -201,42 +202,16 @@ const TWILIO_ROUTES: [string, Record<string, string>][] = [
 ];
 
 function sesNotification(sesId: string, text: string, from = 'bad.input@example.com') {
-  const at = new Date().toISOString();
-  const mime = [
-    `From: Bad Input <${from}>`,
-    'To: support@shop.example',
-    'Subject: bad input',
-    `Message-ID: <${sesId}@example.com>`,
-    `Date: ${new Date(at).toUTCString()}`,
-    'MIME-Version: 1.0',
-    'Content-Type: text/plain; charset=UTF-8',
-    '',
-    text,
-    '',
-  ].join('\r\n');
-  return JSON.stringify({
-    notificationType: 'Received',
-    receipt: {
-      timestamp: at,
-      recipients: ['support@shop.example'],
-      spamVerdict: { status: 'PASS' },
-      virusVerdict: { status: 'PASS' },
-      spfVerdict: { status: 'PASS' },
-      dkimVerdict: { status: 'PASS' },
-      dmarcVerdict: { status: 'PASS' },
-      action: { type: 'SNS', topicArn: TOPIC, encoding: 'BASE64' },
-    },
-    mail: {
-      timestamp: at,
-      source: from,
-      messageId: sesId,
-      destination: ['support@shop.example'],
-      headersTruncated: false,
-      headers: [],
-      commonHeaders: { from: [`Bad Input <${from}>`], to: ['support@shop.example'] },
-    },
-    content: Buffer.from(mime).toString('base64'),
-  });
+  return JSON.stringify(
+    sesReceived({
+      sesId,
+      at: new Date().toISOString(),
+      from: `Bad Input <${from}>`,
+      messageId: `<${sesId}@example.com>`,
+      subject: 'bad input',
+      text,
+    }),
+  );
 }
 
 interface SnsOptions {

@@ -1,14 +1,14 @@
-import { createHmac, sign } from 'node:crypto';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { createHmac } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import twilio from 'twilio';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { type SnsMessage, snsStringToSign } from '#shared/channels/ses/sns.js';
 import { loadConfig } from '#shared/config/config.js';
 import type { Customer } from '#shared/domain/timeline.js';
 import { type LocalRuntime, startLocalRuntime } from '#shared/local/runtime.js';
 import { logger } from '#shared/log.js';
+import { sesReceived, snsNotification } from '../support/webhooks.js';
 
 // `npm test` runs with POWERTOOLS_LOG_LEVEL=SILENT, and the logger reads its level once, when
 // shared/log.ts is first imported: set INFO before any import (vi.hoisted runs first) so that lines are
@@ -31,8 +31,6 @@ const AGENT_TOKEN = 'log-privacy-agent-token-4d0e';
 const WRONG_TOKEN = 'log-privacy-wrong-token-c3b8';
 const fixture = (path: string) => new URL(`../fixtures/${path}`, import.meta.url);
 const CERT_FILE = fixture('ses/test-signing-cert.pem').pathname;
-const SNS_KEY = readFileSync(fixture('ses/test-signing-key.pem'), 'utf8');
-const TOPIC = 'arn:aws:sns:us-east-1:123456789012:inbound';
 
 const PHONE_E164 = '+14155550142';
 const PHONE_DIGITS = '14155550142';
@@ -205,53 +203,15 @@ describe('local runtime: logs carry ids and codes, never personal data or secret
 
   const email = async () => {
     const at = new Date().toISOString();
-    const mime = [
-      `From: ${NAME} <Dana.Whitfield@Example.org>`,
-      'To: support@shop.example',
-      `Subject: ${TEXTS.email}`,
-      'Message-ID: <log-privacy-1@example.org>',
-      `Date: ${new Date(at).toUTCString()}`,
-      'Content-Type: text/plain; charset=UTF-8',
-      '',
-      `${TEXTS.email}\n\n--\n${NAME}\n+1 (415) 555-0142`,
-      '',
-    ].join('\r\n');
-    const notification = {
-      notificationType: 'Received',
-      receipt: {
-        timestamp: at,
-        recipients: ['support@shop.example'],
-        spamVerdict: { status: 'PASS' },
-        virusVerdict: { status: 'PASS' },
-        spfVerdict: { status: 'PASS' },
-        dkimVerdict: { status: 'PASS' },
-        dmarcVerdict: { status: 'PASS' },
-        action: { type: 'SNS', topicArn: TOPIC, encoding: 'BASE64' },
-      },
-      mail: {
-        timestamp: at,
-        source: EMAIL,
-        messageId: 'ses-log-privacy-1',
-        destination: ['support@shop.example'],
-        headersTruncated: false,
-        headers: [],
-        commonHeaders: { from: [`${NAME} <${EMAIL}>`], to: ['support@shop.example'], subject: TEXTS.email },
-      },
-      content: Buffer.from(mime).toString('base64'),
-    };
-    const message = {
-      Type: 'Notification',
-      MessageId: 'sns-log-privacy-1',
-      TopicArn: TOPIC,
-      Message: JSON.stringify(notification),
-      Timestamp: at,
-      SignatureVersion: '2',
-      Signature: '',
-      SigningCertURL: 'https://sns.us-east-1.amazonaws.com/SimpleNotificationService-log-privacy.pem',
-    } as SnsMessage;
-    message.Signature = sign('RSA-SHA256', Buffer.from(snsStringToSign(message), 'utf8'), SNS_KEY).toString(
-      'base64',
-    );
+    const notification = sesReceived({
+      sesId: 'ses-log-privacy-1',
+      at,
+      from: `${NAME} <Dana.Whitfield@Example.org>`,
+      messageId: '<log-privacy-1@example.org>',
+      subject: TEXTS.email,
+      text: `${TEXTS.email}\n\n--\n${NAME}\n+1 (415) 555-0142`,
+    });
+    const message = snsNotification(notification, { snsId: 'sns-log-privacy-1', at });
     const res = await post('/webhooks/ses', JSON.stringify(message), {
       'content-type': 'text/plain; charset=UTF-8',
       'x-amz-sns-message-type': 'Notification',

@@ -1,20 +1,18 @@
-import { createHmac, sign } from 'node:crypto';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { createHmac } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type SnsMessage, snsStringToSign } from '#shared/channels/ses/sns.js';
 import { loadConfig } from '#shared/config/config.js';
 import type { Conversation, Customer, TimelineItem } from '#shared/domain/timeline.js';
 import { type LocalRuntime, startLocalRuntime } from '#shared/local/runtime.js';
+import { deliver, sesReceived, signedSes, snsNotification } from '../support/webhooks.js';
 
 const META_SECRET = 'routing-meta-secret';
 const ANA = 'routing-ana-token';
 const BOB = 'routing-bob-token';
 const fixture = (path: string) => new URL(`../fixtures/${path}`, import.meta.url);
 const CERT_FILE = fixture('ses/test-signing-cert.pem').pathname;
-const SNS_KEY = readFileSync(fixture('ses/test-signing-key.pem'), 'utf8');
-const TOPIC = 'arn:aws:sns:us-east-1:123456789012:inbound';
 
 /**
  * Maria emails, and agent Ana helps her; later she asks a routine question on WhatsApp, which the AI
@@ -107,61 +105,18 @@ describe('local runtime: routing between the AI and agents', () => {
 
   const email = async (sesId: string, text: string) => {
     const at = new Date().toISOString();
-    const mime = [
-      'From: Maria Lopez <maria@example.com>',
-      'To: support@shop.example',
-      'Subject: My order',
-      `Message-ID: <${sesId}@example.com>`,
-      `Date: ${new Date(at).toUTCString()}`,
-      'MIME-Version: 1.0',
-      'Content-Type: text/plain; charset=UTF-8',
-      '',
+    const notification = sesReceived({
+      sesId,
+      at,
+      from: 'Maria Lopez <maria@example.com>',
+      messageId: `<${sesId}@example.com>`,
+      subject: 'My order',
       text,
-      '',
-    ].join('\r\n');
-    const notification = {
-      notificationType: 'Received',
-      receipt: {
-        timestamp: at,
-        recipients: ['support@shop.example'],
-        spamVerdict: { status: 'PASS' },
-        virusVerdict: { status: 'PASS' },
-        spfVerdict: { status: 'PASS' },
-        dkimVerdict: { status: 'PASS' },
-        dmarcVerdict: { status: 'PASS' },
-        action: { type: 'SNS', topicArn: TOPIC, encoding: 'BASE64' },
-      },
-      mail: {
-        timestamp: at,
-        source: 'maria@example.com',
-        messageId: sesId,
-        destination: ['support@shop.example'],
-        headersTruncated: false,
-        headers: [],
-        commonHeaders: { from: ['Maria Lopez <maria@example.com>'], to: ['support@shop.example'] },
-      },
-      content: Buffer.from(mime).toString('base64'),
-    };
-    const message = {
-      Type: 'Notification',
-      MessageId: `sns-${sesId}`,
-      TopicArn: TOPIC,
-      Message: JSON.stringify(notification),
-      Timestamp: at,
-      SignatureVersion: '2',
-      Signature: '',
-      SigningCertURL: 'https://sns.us-east-1.amazonaws.com/SimpleNotificationService-routing.pem',
-      UnsubscribeURL: 'https://sns.us-east-1.amazonaws.com/?Action=Unsubscribe',
-    } as SnsMessage;
-    message.Signature = sign('RSA-SHA256', Buffer.from(snsStringToSign(message), 'utf8'), SNS_KEY).toString(
-      'base64',
-    );
-    const res = await fetch(`${runtime.url}/webhooks/ses`, {
-      method: 'POST',
-      headers: { 'content-type': 'text/plain; charset=UTF-8', 'x-amz-sns-message-type': 'Notification' },
-      body: JSON.stringify(message),
     });
-    expect(res.status, await res.clone().text()).toBe(200);
+    const res = await deliver(
+      signedSes(runtime.url, snsNotification(notification, { snsId: `sns-${sesId}`, at })),
+    );
+    expect(res.status, res.body).toBe(200);
     await runtime.idle();
   };
 

@@ -137,12 +137,15 @@ export function sesReceived(options: {
   from: string;
   messageId: string;
   inReplyTo?: string;
+  /** Default `Where is my parcel?`. */
+  subject?: string;
   text: string;
 }): unknown {
+  const subject = options.subject ?? 'Where is my parcel?';
   const mime = [
     `From: ${options.from}`,
     'To: support@shop.example',
-    'Subject: Where is my parcel?',
+    `Subject: ${subject}`,
     `Message-ID: ${options.messageId}`,
     ...(options.inReplyTo ? [`In-Reply-To: ${options.inReplyTo}`, `References: ${options.inReplyTo}`] : []),
     `Date: ${new Date(options.at).toUTCString()}`,
@@ -172,7 +175,7 @@ export function sesReceived(options: {
       destination: ['support@shop.example'],
       headersTruncated: false,
       headers: [],
-      commonHeaders: { from: [options.from], to: ['support@shop.example'] },
+      commonHeaders: { from: [options.from], to: ['support@shop.example'], subject },
     },
     content: Buffer.from(mime).toString('base64'),
   };

@@ -1,9 +1,11 @@
+import { readFileSync } from 'node:fs';
 import type { SNSEvent } from 'aws-lambda';
 import type { Hono } from 'hono';
 import { checkSesNotification, type MailNotification, type MailQueue } from '#shared/channels/ses/mail.js';
 import {
+  getSnsUrl,
   isSnsUrl,
-  type SnsCertCache,
+  SnsCertCache,
   SnsEventRecordSchema,
   type SnsMessage,
   SnsMessageSchema,
@@ -39,6 +41,24 @@ export interface SesAppDeps extends SesEventDeps {
   certCache?: SnsCertCache;
   /** GETs a SubscribeURL (already checked to be an SNS https URL) to confirm a subscription. */
   confirmSubscription: (url: string) => Promise<void>;
+}
+
+/**
+ * How the SES webhook checks and answers SNS, on Lambda and locally: certificates fetched over HTTPS
+ * (once each, cached) unless SNS_TRUSTED_CERT_FILE names a PEM to check against, and subscriptions
+ * confirmed by GETting their SubscribeURL.
+ */
+export function snsHttpDeps(
+  trustedCertFile: string | undefined,
+): Pick<SesAppDeps, 'fetchCert' | 'trustedCertPem' | 'certCache' | 'confirmSubscription'> {
+  return {
+    fetchCert: (url) => getSnsUrl(url),
+    trustedCertPem: trustedCertFile ? readFileSync(trustedCertFile, 'utf8') : undefined,
+    certCache: new SnsCertCache(),
+    confirmSubscription: async (url) => {
+      await getSnsUrl(url);
+    },
+  };
 }
 
 const MESSAGE_TYPES = new Set(['Notification', 'SubscriptionConfirmation', 'UnsubscribeConfirmation']);

@@ -1,14 +1,12 @@
-import { readFileSync } from 'node:fs';
 import type { APIGatewayProxyEventV2, SNSEvent } from 'aws-lambda';
 import { getSecretString } from '#shared/aws/secrets-lite.js';
 import { sqsSendMessageBatch } from '#shared/aws/sqs-lite.js';
-import { getSnsUrl, SnsCertCache } from '#shared/channels/ses/sns.js';
 import { requireSettings } from '#shared/config/config.js';
 import { loadConfigWithSecrets } from '#shared/config/secrets.js';
 import { systemClock } from '#shared/domain/ports.js';
 import { lambdaWebhook } from '#shared/http/webhook-lambda.js';
 import { SqsMailQueue } from '#shared/queue/sqs-mail-queue.js';
-import { createSesWebhook, handleSnsEvent, isSnsEvent } from './app.js';
+import { createSesWebhook, handleSnsEvent, isSnsEvent, snsHttpDeps } from './app.js';
 
 const config = requireSettings(await loadConfigWithSecrets((id) => getSecretString(id)), [
   'MAIL_QUEUE_URL',
@@ -25,14 +23,7 @@ const http = lambdaWebhook(
   createSesWebhook({
     ...deps,
     maxBodyBytes: config.MAX_BODY_BYTES,
-    fetchCert: (url) => getSnsUrl(url),
-    trustedCertPem: config.SNS_TRUSTED_CERT_FILE
-      ? readFileSync(config.SNS_TRUSTED_CERT_FILE, 'utf8')
-      : undefined,
-    certCache: new SnsCertCache(),
-    confirmSubscription: async (url) => {
-      await getSnsUrl(url);
-    },
+    ...snsHttpDeps(config.SNS_TRUSTED_CERT_FILE),
   }),
 );
 

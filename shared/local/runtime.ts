@@ -1,4 +1,3 @@
-import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { serve } from '@hono/node-server';
@@ -8,13 +7,12 @@ import { createAgentApp } from '#functions/agent-api/app.js';
 import { createMetaApp } from '#functions/meta/app.js';
 import { createResolverConsumer, type RouteFn } from '#functions/resolver/consumer.js';
 import { createSenderConsumer } from '#functions/sender/consumer.js';
-import { createSesApp } from '#functions/ses/app.js';
+import { createSesApp, snsHttpDeps } from '#functions/ses/app.js';
 import { createMailConsumer } from '#functions/ses-mail/consumer.js';
 import { createTwilioSmsApp } from '#functions/twilio-sms/app.js';
 import { createTwilioVoiceApp } from '#functions/twilio-voice/app.js';
 import { createWhatsAppApp } from '#functions/whatsapp/app.js';
 import type { MailQueue } from '../channels/ses/mail.js';
-import { getSnsUrl, SnsCertCache } from '../channels/ses/sns.js';
 import { type Config, parseAgentTokens, requireSettings } from '../config/config.js';
 import type { Channel } from '../domain/envelope.js';
 import type { ChannelSender } from '../domain/outbound.js';
@@ -225,14 +223,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
       mail: options.wrapMailQueue?.(new LocalMailQueue(mail)) ?? new LocalMailQueue(mail),
       clock,
       maxBodyBytes: config.MAX_BODY_BYTES,
-      fetchCert: (url) => getSnsUrl(url),
-      trustedCertPem: config.SNS_TRUSTED_CERT_FILE
-        ? readFileSync(config.SNS_TRUSTED_CERT_FILE, 'utf8')
-        : undefined,
-      certCache: new SnsCertCache(),
-      confirmSubscription: async (url) => {
-        await getSnsUrl(url);
-      },
+      ...snsHttpDeps(config.SNS_TRUSTED_CERT_FILE),
       topicArns: config.SNS_TOPIC_ARNS,
     }),
   );

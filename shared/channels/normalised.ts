@@ -2,7 +2,7 @@ import { en } from 'zod/locales';
 import { config } from 'zod/mini';
 // Named, not `z.core.$ZodError`: through the namespace esbuild keeps all of zod core and every locale.
 import { $ZodError } from 'zod/v4/core';
-import { type Envelope, type EnvelopeInput, EnvelopeSchema } from '../domain/envelope.js';
+import { type Envelope, type EnvelopeInput, EnvelopeSchema, type Identity } from '../domain/envelope.js';
 
 // zod/mini loads no messages of its own; rejections are logged by path and message, so load English.
 config(en());
@@ -62,4 +62,19 @@ export function rejectInvalid(out: Normalised, pointer: string, error: $ZodError
     .map((issue) => `${issue.path.join('.') || '(root)'}: ${issue.message}`)
     .join('; ');
   out.rejected.push({ pointer, reason });
+}
+
+/** `{ [key]: value }` when value is defined, else `{}`: envelopes never carry `undefined` properties. */
+export function optional<K extends string, V>(key: K, value: V | undefined): { [P in K]?: V } {
+  return (value === undefined ? {} : { [key]: value }) as { [P in K]?: V };
+}
+
+/** The defined identities, each once (by kind and value), in order: a customer and the rest of their ids. */
+export function uniqueIdentities(identities: (Identity | undefined)[]): Identity[] {
+  const seen = new Set<string>();
+  return identities.filter((identity): identity is Identity => {
+    if (!identity || seen.has(`${identity.kind}#${identity.value}`)) return false;
+    seen.add(`${identity.kind}#${identity.value}`);
+    return true;
+  });
 }

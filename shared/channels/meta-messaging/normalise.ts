@@ -12,6 +12,7 @@ import {
   MAX_JSON_DEPTH,
   type Normalised,
   nestsDeeperThan,
+  optional,
   RejectedItem,
   type Rejection,
   rejectInvalid,
@@ -488,9 +489,4 @@ function base(e: Event, timeMs: number | undefined = e.timeMs) {
 
 function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
-/** `{ [key]: value }` when value is defined, else `{}`: envelopes never carry `undefined` properties. */
-function optional<K extends string, V>(key: K, value: V | undefined): { [P in K]?: V } {
-  return (value === undefined ? {} : { [key]: value }) as { [P in K]?: V };
 }

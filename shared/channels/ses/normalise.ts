@@ -16,7 +16,7 @@ import {
   type ProviderError,
 } from '#shared/domain/envelope.js';
 import { ValidationError } from '#shared/errors.js';
-import { MAX_JSON_DEPTH, nestsDeeperThan } from '../normalised.js';
+import { MAX_JSON_DEPTH, nestsDeeperThan, optional } from '../normalised.js';
 import {
   type SesBounce,
   type SesComplaint,
@@ -742,9 +742,4 @@ function isoTime(value: string, fallback: string): string {
 
 function unique<T>(values: T[]): T[] {
   return [...new Set(values)];
-}
-
-/** `{ [key]: value }` when value is defined, else `{}`: envelopes never carry `undefined` properties. */
-function optional<K extends string, V>(key: K, value: V | undefined): { [P in K]?: V } {
-  return (value === undefined ? {} : { [key]: value }) as { [P in K]?: V };
 }

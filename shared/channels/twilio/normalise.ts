@@ -1,5 +1,4 @@
-import { en } from 'zod/locales';
-import * as z from 'zod/mini';
+import type * as z from 'zod/mini';
 import { providerPhone } from '#shared/domain/addresses.js';
 import {
   type Attachment,
@@ -12,6 +11,7 @@ import {
   type ProviderError,
 } from '#shared/domain/envelope.js';
 import { ValidationError } from '#shared/errors.js';
+import { optional, uniqueIdentities } from '../normalised.js';
 import {
   type TwilioCallParams,
   TwilioCallParamsSchema,
@@ -22,9 +22,6 @@ import {
   TwilioOptOutTypeSchema,
   TwilioStatusParamsSchema,
 } from './schema.js';
-
-// zod/mini loads no messages of its own; refusals name the field and the rule, so load English.
-z.config(en());
 
 /** What the normalisers need besides the parameters. */
 export interface TwilioNormaliseContext {
@@ -97,7 +94,7 @@ export function normaliseTwilioMessage(
   const message = parseParams(TwilioMessageParamsSchema, params, 'message');
   const sid = message.MessageSid ?? message.SmsMessageSid ?? message.SmsSid ?? '';
   const channel = channelOf(message.From);
-  const [customer, ...alsoKnownAs] = unique([
+  const [customer, ...alsoKnownAs] = uniqueIdentities([
     addressIdentity(message.From),
     phoneIdentity(message.WaId, { international: true }),
     bsuidIdentity(message.ExternalUserId),
@@ -416,15 +413,6 @@ function accountOf(address: string | undefined): string | undefined {
   return (PHONE_LIKE.test(bare) ? providerPhone(bare) : undefined) ?? bare.slice(0, 320);
 }
 
-function unique(identities: (Identity | undefined)[]): Identity[] {
-  const seen = new Set<string>();
-  return identities.filter((identity): identity is Identity => {
-    if (!identity || seen.has(`${identity.kind}#${identity.value}`)) return false;
-    seen.add(`${identity.kind}#${identity.value}`);
-    return true;
-  });
-}
-
 /** Parses at the boundary; the error names fields and rules, never values (they are personal data). */
 function parseParams<S extends z.ZodMiniType>(schema: S, input: unknown, what: string): z.infer<S> {
   const result = schema.safeParse(input);
@@ -464,9 +452,4 @@ function nonBlank(value: string | undefined): string | undefined {
 
 function nonEmpty(value: string | undefined): string | undefined {
   return value ? value : undefined;
-}
-
-/** `{ [key]: value }` when value is defined, else `{}`: envelopes never carry `undefined` properties. */
-function optional<K extends string, V>(key: K, value: V | undefined): { [P in K]?: V } {
-  return (value === undefined ? {} : { [key]: value }) as { [P in K]?: V };
 }

@@ -7,9 +7,11 @@ import {
   MAX_JSON_DEPTH,
   type Normalised,
   nestsDeeperThan,
+  optional,
   RejectedItem,
   type Rejection,
   rejectInvalid,
+  uniqueIdentities,
 } from '../normalised.js';
 import {
   WhatsAppChangeSchema,
@@ -453,7 +455,7 @@ interface People {
  */
 function senderOf(message: WhatsAppMessage, scope: Scope): People {
   const contact = matchContact(message, scope);
-  const identities = unique([
+  const identities = uniqueIdentities([
     phoneIdentity(contact?.wa_id),
     phoneIdentity(message.from),
     bsuidIdentity(message.from_user_id),
@@ -473,7 +475,7 @@ function senderOf(message: WhatsAppMessage, scope: Scope): People {
 /** The customer of an echo is the recipient: `to`, then `to_user_id` and `to_parent_user_id`. */
 function recipientOf(message: WhatsAppMessage): People {
   return {
-    identities: unique([
+    identities: uniqueIdentities([
       phoneIdentity(message.to),
       bsuidIdentity(message.to_user_id),
       bsuidIdentity(message.to_parent_user_id),
@@ -507,15 +509,6 @@ function phoneIdentity(raw: string | undefined): Identity | undefined {
 function bsuidIdentity(raw: string | undefined): Identity | undefined {
   const value = raw?.trim();
   return value ? { kind: 'whatsapp', value } : undefined;
-}
-
-function unique(identities: (Identity | undefined)[]): Identity[] {
-  const seen = new Set<string>();
-  return identities.filter((identity): identity is Identity => {
-    if (!identity || seen.has(`${identity.kind}#${identity.value}`)) return false;
-    seen.add(`${identity.kind}#${identity.value}`);
-    return true;
-  });
 }
 
 function base(scope: Scope, pointer: string, raw: unknown, timestamp: string | undefined) {
@@ -562,9 +555,4 @@ function contactName(contact: NonNullable<WhatsAppMessage['contacts']>[number]):
 
 function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
-/** `{ [key]: value }` when value is defined, else `{}`: envelopes never carry `undefined` properties. */
-function optional<K extends string, V>(key: K, value: V | undefined): { [P in K]?: V } {
-  return (value === undefined ? {} : { [key]: value }) as { [P in K]?: V };
 }

@@ -7,6 +7,14 @@ import { type Envelope, type EnvelopeInput, EnvelopeSchema, type Identity } from
 // zod/mini loads no messages of its own; rejections are logged by path and message, so load English.
 config(en());
 
+/** What a normaliser of a webhook body needs besides the body. */
+export interface BodyContext {
+  /** When our webhook received the body (ISO 8601 UTC). */
+  receivedAt: string;
+  /** Hex SHA-256 of the raw body: the stem of every `rawRef` and of ids the provider did not give. */
+  bodySha256: string;
+}
+
 /** An item of a body that could not become an envelope, located by JSON pointer. */
 export interface Rejection {
   pointer: string;

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { verifyHandshake, verifyMetaSignature } from '../channels/meta/signature.js';
-import type { Envelope } from '../domain/envelope.js';
+import type { BodyContext, Normalised } from '../channels/normalised.js';
 import type { Clock, EnvelopeQueue } from '../domain/ports.js';
 import { UnauthorizedError, ValidationError } from '../errors.js';
 import { logger } from '../log.js';
@@ -20,10 +20,7 @@ export interface MetaWebhookDeps {
 export interface MetaWebhookSpec {
   path: string;
   provider: string;
-  normalise(
-    payload: unknown,
-    ctx: { receivedAt: string; bodySha256: string },
-  ): { envelopes: Envelope[]; rejected: { pointer: string; reason: string }[] };
+  normalise(payload: unknown, ctx: BodyContext): Normalised;
   /** The body of the 200 answer. */
   ack: string;
 }

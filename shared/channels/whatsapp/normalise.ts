@@ -3,6 +3,7 @@ import { providerPhone } from '#shared/domain/addresses.js';
 import type { EnvelopeInput, Identity } from '#shared/domain/envelope.js';
 import { ValidationError } from '#shared/errors.js';
 import {
+  type BodyContext,
   collect,
   MAX_JSON_DEPTH,
   type Normalised,
@@ -30,12 +31,7 @@ import {
 } from './schema.js';
 
 /** What the normaliser needs besides the body. */
-export interface WhatsAppNormaliseContext {
-  /** When our webhook received the body (ISO 8601 UTC). */
-  receivedAt: string;
-  /** Hex SHA-256 of the raw body: the stem of every `rawRef` and of ids Meta did not give. */
-  bodySha256: string;
-}
+export type WhatsAppNormaliseContext = BodyContext;
 
 /** An item of the body that could not become an envelope, located by JSON pointer. */
 export type WhatsAppRejection = Rejection;

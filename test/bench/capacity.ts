@@ -6,6 +6,7 @@ import type { Envelope } from '#shared/domain/envelope.js';
 import { startLocalDynamo } from '#shared/local/dynamo.js';
 import { DynamoStore } from '#shared/store/dynamo-store.js';
 import { randomIds } from '#shared/store/ids.js';
+import { whatsappText } from '../support/webhooks.js';
 
 const SECRET = 'capacity-secret';
 
@@ -15,33 +16,19 @@ const PRICE = { wru: 0.625, rru: 0.125, sqs: 0.4, lambdaRequests: 0.2, lambdaGbS
 const CONNECT_PER_MILLION_CHAT_MESSAGES = 10_000;
 
 function body(i: number): string {
-  return JSON.stringify({
-    object: 'whatsapp_business_account',
-    entry: [
-      {
-        id: 'WABA',
-        changes: [
-          {
-            field: 'messages',
-            value: {
-              messaging_product: 'whatsapp',
-              metadata: { display_phone_number: '15550783881', phone_number_id: '106540352242922' },
-              contacts: [{ profile: { name: 'Returning Customer' }, wa_id: '16505551234' }],
-              messages: [
-                {
-                  from: '16505551234',
-                  id: `wamid.CAP${i}`,
-                  timestamp: String(1749416383 + i),
-                  type: 'text',
-                  text: { body: `Question number ${i} about my order` },
-                },
-              ],
-            },
-          },
-        ],
-      },
-    ],
-  });
+  return JSON.stringify(
+    whatsappText({
+      from: '16505551234',
+      name: 'Returning Customer',
+      messages: [
+        {
+          id: `wamid.CAP${i}`,
+          at: new Date((1749416383 + i) * 1000).toISOString(),
+          text: `Question number ${i} about my order`,
+        },
+      ],
+    }),
+  );
 }
 
 /**

@@ -10,7 +10,7 @@ import { type SnsMessage, snsStringToSign } from '#shared/channels/ses/sns.js';
 import { loadConfig } from '#shared/config/config.js';
 import type { Customer, TimelineItem } from '#shared/domain/timeline.js';
 import { type LocalRuntime, startLocalRuntime } from '#shared/local/runtime.js';
-import { sesReceived } from '../support/webhooks.js';
+import { sesReceived, whatsappText } from '../support/webhooks.js';
 
 /**
  * A corpus of hostile and broken requests against every route of a running local runtime. Each refused
@@ -71,37 +71,23 @@ const metaPost = (path: string, body: string | Uint8Array, headers: Record<strin
   body,
 });
 
-const nowSeconds = () => String(Math.floor(Date.now() / 1000));
+const _nowSeconds = () => String(Math.floor(Date.now() / 1000));
 
-function whatsappBody(options: { from: string; id: string; text: string; name?: string; extra?: object }) {
-  return JSON.stringify({
-    object: 'whatsapp_business_account',
-    entry: [
-      {
-        id: 'WABA',
-        changes: [
-          {
-            field: 'messages',
-            value: {
-              messaging_product: 'whatsapp',
-              metadata: { display_phone_number: '15550783881', phone_number_id: '106540352242922' },
-              contacts: [{ profile: { name: options.name ?? 'Bad Input' }, wa_id: options.from }],
-              messages: [
-                {
-                  from: options.from,
-                  id: options.id,
-                  timestamp: nowSeconds(),
-                  type: 'text',
-                  text: { body: options.text },
-                  ...options.extra,
-                },
-              ],
-            },
-          },
-        ],
-      },
-    ],
-  });
+function whatsappBody(options: {
+  from: string;
+  id: string;
+  text: string;
+  name?: string;
+  extra?: Record<string, unknown>;
+}) {
+  const { from, id, text, extra } = options;
+  return JSON.stringify(
+    whatsappText({
+      from,
+      name: options.name ?? 'Bad Input',
+      messages: [{ id, at: new Date().toISOString(), text, ...(extra ? { extra } : {}) }],
+    }),
+  );
 }
 
 function messengerBody(options: { sender: string; mid: string; text: string; object?: string }) {

@@ -8,6 +8,7 @@ import { type SnsMessage, snsStringToSign } from '#shared/channels/ses/sns.js';
 import { loadConfig } from '#shared/config/config.js';
 import type { Customer, TimelineItem } from '#shared/domain/timeline.js';
 import { type LocalRuntime, startLocalRuntime } from '#shared/local/runtime.js';
+import { whatsappText } from '../support/webhooks.js';
 
 const META_SECRET = 'journey-meta-secret';
 const TWILIO_TOKEN = 'journey-twilio-token';
@@ -155,34 +156,17 @@ describe('local runtime: one person across every channel, through the real webho
 
   it('keeps one customer for the phone channels, threads email, and merges the rest on an agent’s word', async () => {
     // First WhatsApp: wa_id without a plus.
-    await meta('/webhooks/whatsapp', {
-      object: 'whatsapp_business_account',
-      entry: [
-        {
-          id: 'WABA',
-          changes: [
-            {
-              field: 'messages',
-              value: {
-                messaging_product: 'whatsapp',
-                metadata: { display_phone_number: '15550783881', phone_number_id: '106540352242922' },
-                contacts: [{ profile: { name: 'Dana' }, wa_id: '14155550100' }],
-                messages: [
-                  {
-                    from: '14155550100',
-                    id: 'wamid.DANA1',
-                    // Seconds, and a minute ago: everything after it is stamped on arrival.
-                    timestamp: String(Math.floor(Date.now() / 1000) - 60),
-                    type: 'text',
-                    text: { body: 'My parcel is late' },
-                  },
-                ],
-              },
-            },
-          ],
-        },
-      ],
-    });
+    await meta(
+      '/webhooks/whatsapp',
+      // A minute ago: everything after it is stamped on arrival.
+      whatsappText({
+        from: '14155550100',
+        name: 'Dana',
+        messages: [
+          { id: 'wamid.DANA1', at: new Date(Date.now() - 60_000).toISOString(), text: 'My parcel is late' },
+        ],
+      }),
+    );
     await runtime.idle();
     // Then an SMS from the same number, written with a plus.
     await twilioPost(`${runtime.url}/webhooks/twilio/sms`, {

@@ -8,7 +8,7 @@ import { loadConfig } from '#shared/config/config.js';
 import type { Customer } from '#shared/domain/timeline.js';
 import { type LocalRuntime, startLocalRuntime } from '#shared/local/runtime.js';
 import { logger } from '#shared/log.js';
-import { sesReceived, snsNotification } from '../support/webhooks.js';
+import { sesReceived, snsNotification, whatsappText } from '../support/webhooks.js';
 
 // `npm test` runs with POWERTOOLS_LOG_LEVEL=SILENT, and the logger reads its level once, when
 // shared/log.ts is first imported: set INFO before any import (vi.hoisted runs first) so that lines are
@@ -172,34 +172,12 @@ describe('local runtime: logs carry ids and codes, never personal data or secret
     return { status: res.status, json: (await res.json()) as Record<string, unknown> };
   };
 
-  const whatsapp = (id: string, text: string, message: Record<string, unknown> = {}) => ({
-    object: 'whatsapp_business_account',
-    entry: [
-      {
-        id: 'WABA',
-        changes: [
-          {
-            field: 'messages',
-            value: {
-              messaging_product: 'whatsapp',
-              metadata: { display_phone_number: '15550783881', phone_number_id: '106540352242922' },
-              contacts: [{ profile: { name: NAME }, wa_id: PHONE_DIGITS }],
-              messages: [
-                {
-                  from: PHONE_DIGITS,
-                  id,
-                  timestamp: String(Math.floor(Date.now() / 1000)),
-                  type: 'text',
-                  text: { body: text },
-                  ...message,
-                },
-              ],
-            },
-          },
-        ],
-      },
-    ],
-  });
+  const whatsapp = (id: string, text: string, extra: Record<string, unknown> = {}) =>
+    whatsappText({
+      from: PHONE_DIGITS,
+      name: NAME,
+      messages: [{ id, at: new Date().toISOString(), text, extra }],
+    });
 
   const email = async () => {
     const at = new Date().toISOString();

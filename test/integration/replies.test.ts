@@ -6,30 +6,14 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '#shared/config/config.js';
 import type { Customer, TimelineItem } from '#shared/domain/timeline.js';
 import { type LocalRuntime, startLocalRuntime } from '#shared/local/runtime.js';
+import { whatsappBody } from '../support/webhooks.js';
 
 const SECRET = 'replies-meta-secret';
 const AGENT = 'replies-agent-token';
 
 /** A WhatsApp Cloud API webhook body with one change value. */
 function whatsapp(value: Record<string, unknown>): string {
-  return JSON.stringify({
-    object: 'whatsapp_business_account',
-    entry: [
-      {
-        id: 'WABA',
-        changes: [
-          {
-            field: 'messages',
-            value: {
-              messaging_product: 'whatsapp',
-              metadata: { display_phone_number: '15550783881', phone_number_id: '106540352242922' },
-              ...value,
-            },
-          },
-        ],
-      },
-    ],
-  });
+  return JSON.stringify(whatsappBody(value));
 }
 
 describe('local runtime: an agent replies on WhatsApp and the statuses come back', () => {

@@ -19,7 +19,8 @@ export const SES_TOPIC = 'arn:aws:sns:us-east-1:123456789012:inbound';
 
 const seconds = (iso: string) => String(Math.floor(Date.parse(iso) / 1000));
 
-function whatsappBody(value: Record<string, unknown>, field = 'messages'): unknown {
+/** A WhatsApp Cloud API webhook body with one change `value` (metadata filled in) of `field`. */
+export function whatsappBody(value: Record<string, unknown>, field = 'messages'): unknown {
   return {
     object: 'whatsapp_business_account',
     entry: [
@@ -44,7 +45,8 @@ function whatsappBody(value: Record<string, unknown>, field = 'messages'): unkno
 export function whatsappText(options: {
   from: string;
   name?: string;
-  messages: Array<{ id: string; at: string; text: string }>;
+  /** `extra` is merged into the message (a context, a referral, another type...). */
+  messages: Array<{ id: string; at: string; text: string; extra?: Record<string, unknown> }>;
 }): unknown {
   return whatsappBody({
     contacts: [{ profile: { name: options.name ?? 'Dana' }, wa_id: options.from }],
@@ -54,6 +56,7 @@ export function whatsappText(options: {
       timestamp: seconds(m.at),
       type: 'text',
       text: { body: m.text },
+      ...m.extra,
     })),
   });
 }

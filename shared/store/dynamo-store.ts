@@ -275,16 +275,10 @@ export class DynamoStore implements ResolverStore {
     return out.Item ? IdentityItemSchema.parse(out.Item).customerId : undefined;
   }
 
-  async claimIdentity(identity: Identity, customerId: string, now: string): Promise<boolean> {
-    try {
-      await sendDynamo('PutItem', () =>
-        this.#doc.send(new PutCommand(claimIdentityInput(this.#table, identity, customerId, now))),
-      );
-      return true;
-    } catch (error) {
-      if (isConditionFailure(error)) return false;
-      throw error;
-    }
+  claimIdentity(identity: Identity, customerId: string, now: string): Promise<boolean> {
+    return sendConditional('PutItem', () =>
+      this.#doc.send(new PutCommand(claimIdentityInput(this.#table, identity, customerId, now))),
+    );
   }
 
   async touchProfile(touch: ProfileTouch): Promise<void> {
@@ -307,16 +301,10 @@ export class DynamoStore implements ResolverStore {
     }
   }
 
-  async putTimelineItem(item: TimelineItem, raw: unknown): Promise<boolean> {
-    try {
-      await sendDynamo('PutItem', () =>
-        this.#doc.send(new PutCommand(putTimelineItemInput(this.#table, item, raw))),
-      );
-      return true;
-    } catch (error) {
-      if (isConditionFailure(error)) return false;
-      throw error;
-    }
+  putTimelineItem(item: TimelineItem, raw: unknown): Promise<boolean> {
+    return sendConditional('PutItem', () =>
+      this.#doc.send(new PutCommand(putTimelineItemInput(this.#table, item, raw))),
+    );
   }
 
   async touchConversation(touch: ConversationTouch): Promise<void> {
@@ -346,13 +334,9 @@ export class DynamoStore implements ResolverStore {
   }
 
   async setName(customerId: string, name: string, at: string): Promise<void> {
-    try {
-      await sendDynamo('UpdateItem', () =>
-        this.#doc.send(new UpdateCommand(setNameInput(this.#table, customerId, name, at))),
-      );
-    } catch (error) {
-      if (!isConditionFailure(error)) throw error;
-    }
+    await sendConditional('UpdateItem', () =>
+      this.#doc.send(new UpdateCommand(setNameInput(this.#table, customerId, name, at))),
+    );
   }
 
   async getTimelineItem(customerId: string, at: string, itemId: string): Promise<TimelineItem | undefined> {
@@ -391,13 +375,9 @@ export class DynamoStore implements ResolverStore {
   }
 
   async setContactState(identity: Identity, state: ContactState): Promise<void> {
-    try {
-      await sendDynamo('PutItem', () =>
-        this.#doc.send(new PutCommand(setContactStateInput(this.#table, identity, state))),
-      );
-    } catch (error) {
-      if (!isConditionFailure(error)) throw error;
-    }
+    await sendConditional('PutItem', () =>
+      this.#doc.send(new PutCommand(setContactStateInput(this.#table, identity, state))),
+    );
   }
 
   async putReply(message: OutboundMessage): Promise<{ message: OutboundMessage; created: boolean }> {
@@ -700,13 +680,9 @@ export class DynamoStore implements ResolverStore {
     key: { pk: string; sk: string },
     change: Parameters<typeof advanceTimelineStatusInput>[2],
   ): Promise<void> {
-    try {
-      await sendDynamo('UpdateItem', () =>
-        this.#doc.send(new UpdateCommand(advanceTimelineStatusInput(this.#table, key, change))),
-      );
-    } catch (error) {
-      if (!isConditionFailure(error)) throw error;
-    }
+    await sendConditional('UpdateItem', () =>
+      this.#doc.send(new UpdateCommand(advanceTimelineStatusInput(this.#table, key, change))),
+    );
   }
 
   async linkOutbound(item: TimelineItem): Promise<void> {
@@ -740,24 +716,20 @@ export class DynamoStore implements ResolverStore {
   }
 
   async putProviderEvent(envelope: Envelope): Promise<void> {
-    try {
-      await sendDynamo('PutItem', () =>
-        this.#doc.send(
-          new PutCommand({
-            TableName: this.#table,
-            Item: {
-              pk: `PROVIDER_EVENT#${envelope.provider}`,
-              sk: `${envelope.occurredAt}#${envelope.id}`,
-              entity: 'provider_event',
-              envelope: JSON.stringify(envelope),
-            },
-            ConditionExpression: 'attribute_not_exists(pk)',
-          }),
-        ),
-      );
-    } catch (error) {
-      if (!isConditionFailure(error)) throw error;
-    }
+    await sendConditional('PutItem', () =>
+      this.#doc.send(
+        new PutCommand({
+          TableName: this.#table,
+          Item: {
+            pk: `PROVIDER_EVENT#${envelope.provider}`,
+            sk: `${envelope.occurredAt}#${envelope.id}`,
+            entity: 'provider_event',
+            envelope: JSON.stringify(envelope),
+          },
+          ConditionExpression: 'attribute_not_exists(pk)',
+        }),
+      ),
+    );
   }
 
   async findThread(channel: Channel, threadIds: readonly string[]): Promise<ThreadLink | undefined> {

@@ -11,22 +11,17 @@ import * as z from 'zod';
 import type { TimelineItem } from '../domain/timeline.js';
 import { ConflictError, GoneError, NotFoundError, ValidationError } from '../errors.js';
 import { documentClient, sendConditional, sendDynamo } from './dynamo-client.js';
-import type { DynamoStore, Suggestion } from './dynamo-store.js';
+import { type DynamoStore, StringSetSchema, type Suggestion } from './dynamo-store.js';
 import { getInput, inboxPartition, Keys, suggestionKey } from './keys.js';
-
-const StringSet = z
-  .union([z.set(z.string()), z.array(z.string())])
-  .optional()
-  .transform((v) => [...(v ?? [])].sort());
 
 const RawProfileSchema = z.looseObject({
   entity: z.string(),
   id: z.string(),
-  identities: StringSet,
-  channels: StringSet,
-  conversationIds: StringSet,
-  mentioned: StringSet,
-  mergedFrom: StringSet,
+  identities: StringSetSchema,
+  channels: StringSetSchema,
+  conversationIds: StringSetSchema,
+  mentioned: StringSetSchema,
+  mergedFrom: StringSetSchema,
   mergedInto: z.string().optional(),
   openConversationId: z.string().optional(),
 });

@@ -159,7 +159,8 @@ const METRICS_KEY = { pk: 'METRICS', sk: 'OVERALL' } as const;
 
 const ThreadLinkItemSchema = z.object({ customerId: z.string(), conversationId: z.string() });
 
-const StringSetSchema = z
+/** A DynamoDB string set as the document client reads it (a Set, or an array), sorted. */
+export const StringSetSchema = z
   .union([z.set(z.string()), z.array(z.string())])
   .optional()
   .transform((v) => [...(v ?? [])].sort());

@@ -13,7 +13,8 @@ import {
   verifySnsMessage,
 } from '#shared/channels/ses/sns.js';
 import type { Clock } from '#shared/domain/ports.js';
-import { ThreadlineError, UnavailableError, ValidationError } from '#shared/errors.js';
+import { UnavailableError, ValidationError } from '#shared/errors.js';
+import { enqueueOrUnavailable } from '#shared/http/enqueue.js';
 import { createWebhook, text, type Webhook } from '#shared/http/webhook.js';
 import { webhookApp } from '#shared/http/webhook-hono.js';
 import { logger } from '#shared/log.js';
@@ -115,14 +116,18 @@ export function createSesWebhook(deps: SesAppDeps): Webhook {
           }
 
           checkSesNotification(message.Message);
-          await enqueueMail(deps.mail, [
-            {
-              snsMessageId: message.MessageId,
-              topicArn: message.TopicArn,
-              message: message.Message,
-              receivedAt: deps.clock.now().toISOString(),
-            },
-          ]);
+          await enqueueOrUnavailable(
+            deps.mail,
+            [
+              {
+                snsMessageId: message.MessageId,
+                topicArn: message.TopicArn,
+                message: message.Message,
+                receivedAt: deps.clock.now().toISOString(),
+              },
+            ],
+            'notifications',
+          );
           logger.info('webhook accepted', fields);
           return text(200, 'OK');
         },
@@ -172,23 +177,12 @@ export async function handleSnsEvent(event: SNSEvent, deps: SesEventDeps): Promi
     }
     notifications.push({ snsMessageId, topicArn, message, receivedAt });
   }
-  await enqueueMail(deps.mail, notifications);
+  await enqueueOrUnavailable(deps.mail, notifications, 'notifications');
   logger.info('sns event accepted', {
     provider: 'ses',
     records: event.Records.length,
     notifications: notifications.length,
   });
-}
-
-/** Queues notifications; a failure that is not already one of ours is 503, so SNS retries. */
-async function enqueueMail(mail: MailQueue, notifications: MailNotification[]): Promise<void> {
-  if (notifications.length === 0) return;
-  try {
-    await mail.enqueue(notifications);
-  } catch (error) {
-    if (error instanceof ThreadlineError) throw error;
-    throw new UnavailableError('the mail queue did not accept the notifications', { cause: error });
-  }
 }
 
 function parseSnsBody(raw: Uint8Array): SnsMessage {

@@ -10,6 +10,7 @@ import {
   UnprocessableError,
   ValidationError,
 } from '../errors.js';
+import { logger } from '../log.js';
 
 const STATUS_BY_ERROR: ReadonlyArray<[new (...args: never[]) => ThreadlineError, number]> = [
   [ValidationError, 400],
@@ -24,7 +25,7 @@ const STATUS_BY_ERROR: ReadonlyArray<[new (...args: never[]) => ThreadlineError,
 ];
 
 /** The HTTP status of one of our errors, by `instanceof`; undefined for anything else (a bug: 500). */
-export function statusOfError(error: unknown): number | undefined {
+function statusOfError(error: unknown): number | undefined {
   if (!(error instanceof ThreadlineError)) return undefined;
   for (const [type, status] of STATUS_BY_ERROR) if (error instanceof type) return status;
   return undefined;
@@ -33,4 +34,22 @@ export function statusOfError(error: unknown): number | undefined {
 /** The one JSON error body clients ever see. */
 export function errorBody(code: string, message: string): { error: { code: string; message: string } } {
   return { error: { code, message } };
+}
+
+/**
+ * The answer to one of our errors, logged under its route (the pattern, never the path): 5xx as errors
+ * with the message, 4xx as warnings with only the code, except a ValidationError, whose message names
+ * the rule (other client errors may echo what the caller typed: `no customer <id>`). Undefined for any
+ * other error, which the caller answers as a generic 500.
+ */
+export function knownErrorAnswer(
+  error: unknown,
+  route: string,
+): { status: number; body: ReturnType<typeof errorBody> } | undefined {
+  const status = statusOfError(error);
+  if (status === undefined || !(error instanceof ThreadlineError)) return undefined;
+  const level = status >= 500 ? 'error' : 'warn';
+  const logged = status >= 500 || error instanceof ValidationError ? { error: error.message } : {};
+  logger[level]('request failed', { route, status, code: error.code, ...logged });
+  return { status, body: errorBody(error.code, error.message) };
 }

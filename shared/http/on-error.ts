@@ -2,9 +2,8 @@ import type { Context } from 'hono';
 import { HTTPException } from 'hono/http-exception';
 import { routePath } from 'hono/route';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
-import { ThreadlineError, ValidationError } from '../errors.js';
 import { logger } from '../log.js';
-import { errorBody, statusOfError } from './error-status.js';
+import { errorBody, knownErrorAnswer } from './error-status.js';
 
 export { errorBody } from './error-status.js';
 
@@ -13,15 +12,8 @@ export { errorBody } from './error-status.js';
  * 500 with a generic message (the details go to the log, never to the client).
  */
 export function onError(error: Error, c: Context): Response {
-  const known = statusOfError(error);
-  if (known !== undefined && error instanceof ThreadlineError) {
-    const status = known as ContentfulStatusCode;
-    const level = status >= 500 ? 'error' : 'warn';
-    // Other client errors may echo what the caller typed (`no customer <id>`): their code says enough.
-    const logged = status >= 500 || error instanceof ValidationError ? { error: error.message } : {};
-    logger[level]('request failed', { route: route(c), status, code: error.code, ...logged });
-    return c.json(errorBody(error.code, error.message), status);
-  }
+  const known = knownErrorAnswer(error, route(c));
+  if (known) return c.json(known.body, known.status as ContentfulStatusCode);
   if (error instanceof HTTPException) {
     const status = error.status as ContentfulStatusCode;
     logger.warn('request refused', { route: route(c), status });

@@ -1,6 +1,6 @@
-import { PayloadTooLargeError, ThreadlineError, ValidationError } from '../errors.js';
+import { PayloadTooLargeError } from '../errors.js';
 import { logger } from '../log.js';
-import { errorBody, statusOfError } from './error-status.js';
+import { errorBody, knownErrorAnswer } from './error-status.js';
 
 /**
  * A webhook request as a transport hands it over: API Gateway's event on Lambda (webhook-lambda.ts),
@@ -95,13 +95,9 @@ export function createWebhook(routes: readonly WebhookRoute[], maxBodyBytes: num
 
 /** Maps an error to its answer and logs it, as the agent API's onError does. */
 function errorResponse(error: unknown, route: string): WebhookResponse {
-  const status = statusOfError(error);
-  if (status !== undefined && error instanceof ThreadlineError) {
-    const level = status >= 500 ? 'error' : 'warn';
-    const logged = status >= 500 || error instanceof ValidationError ? { error: error.message } : {};
-    logger[level]('request failed', { route, status, code: error.code, ...logged });
-    return jsonError(status, error.code, error.message);
-  }
+  const known = knownErrorAnswer(error, route);
+  if (known)
+    return { status: known.status, contentType: 'application/json', body: JSON.stringify(known.body) };
   const { name, message } = error instanceof Error ? error : { name: 'unknown', message: String(error) };
   logger.error('unhandled error', { route, error: name, message });
   return jsonError(500, 'internal', 'internal error');

@@ -33,14 +33,19 @@ export interface Normalised {
  */
 export const MAX_JSON_DEPTH = 64;
 
-/** True when the arrays and objects of a parsed JSON value nest deeper than `max` levels; no recursion. */
+/**
+ * True when the arrays and objects of a parsed JSON value nest deeper than `max` levels. Recursive, but
+ * never deeper than `max + 1` calls, however deep the value; allocates nothing, as it runs on every body.
+ */
 export function nestsDeeperThan(value: unknown, max: number): boolean {
-  const stack: [unknown, number][] = [[value, 1]];
-  for (let next = stack.pop(); next !== undefined; next = stack.pop()) {
-    const [node, level] = next;
-    if (typeof node !== 'object' || node === null) continue;
-    if (level > max) return true;
-    for (const child of Array.isArray(node) ? node : Object.values(node)) stack.push([child, level + 1]);
+  if (typeof value !== 'object' || value === null) return false;
+  if (max <= 0) return true;
+  if (Array.isArray(value)) {
+    for (const child of value) if (nestsDeeperThan(child, max - 1)) return true;
+  } else {
+    for (const key in value) {
+      if (nestsDeeperThan((value as Record<string, unknown>)[key], max - 1)) return true;
+    }
   }
   return false;
 }
@@ -72,7 +77,13 @@ export function rejectInvalid(out: Normalised, pointer: string, error: $ZodError
   out.rejected.push({ pointer, reason });
 }
 
-/** `{ [key]: value }` when value is defined, else `{}`: envelopes never carry `undefined` properties. */
+/**
+ * `{ [key]: value }` when value is defined, else `{}`: envelopes never carry `undefined` properties.
+ *
+ * Envelope literals start with a property (`id`), never with a spread (`{ ...base, id }`): on Node 20's
+ * V8, every property written after a leading spread takes a slow path, and that made building one
+ * envelope cost more than validating it (7 µs against 0.1 µs; Node 22 is fast either way).
+ */
 export function optional<K extends string, V>(key: K, value: V | undefined): { [P in K]?: V } {
   return (value === undefined ? {} : { [key]: value }) as { [P in K]?: V };
 }

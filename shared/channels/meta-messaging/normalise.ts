@@ -240,8 +240,8 @@ function messageEnvelopes(e: Event, message: MetaMessage): EnvelopeInput[] {
     if (direction === 'outbound') return [businessAct(e, key, 'delete', { targetMessageId: message.mid })];
     return [
       {
-        ...base(e),
         id: `${channel}:${key}`,
+        ...base(e),
         kind: 'delete',
         providerMessageId: key,
         targetMessageId: message.mid,
@@ -262,8 +262,8 @@ function messageEnvelopes(e: Event, message: MetaMessage): EnvelopeInput[] {
   };
   return [
     {
-      ...base(e),
       id: `${channel}:msg:${message.mid}`,
+      ...base(e),
       kind: 'message',
       direction,
       providerMessageId: message.mid,
@@ -352,8 +352,8 @@ function editEnvelope(e: Event, edit: MetaMessageEdit): EnvelopeInput {
   // Meta sends edits by customers only; one by the business is kept, marked, as its own act.
   if (e.sides.byBusiness) return businessAct(e, key, 'edit', { targetMessageId: edit.mid });
   return {
-    ...base(e),
     id: `${e.scope.channel}:${key}`,
+    ...base(e),
     kind: 'edit',
     providerMessageId: key,
     targetMessageId: edit.mid,
@@ -369,8 +369,8 @@ function reactionEnvelope(e: Event, reaction: MetaReaction): EnvelopeInput {
   // `emoji` absent means removed, so a reaction without the emoji keeps its name (love, like...).
   const emoji = reaction.action === 'unreact' ? undefined : reaction.emoji || reaction.reaction || 'other';
   return {
-    ...base(e),
     id: `${e.scope.channel}:${key}`,
+    ...base(e),
     kind: 'reaction',
     providerMessageId: key,
     targetMessageId: reaction.mid,
@@ -392,8 +392,8 @@ function receiptEnvelopes(e: Event, receipt: MetaReceipt, status: DeliveryStatus
   const mids = receipt.mids?.length ? receipt.mids : receipt.mid ? [receipt.mid] : [];
   if (mids.length > 0) {
     return [...new Set(mids)].map((mid) => ({
-      ...common,
       id: `${e.scope.channel}:status:${mid}:${status}`,
+      ...common,
       kind: 'status',
       providerMessageId: mid,
       status,
@@ -403,8 +403,8 @@ function receiptEnvelopes(e: Event, receipt: MetaReceipt, status: DeliveryStatus
   const providerMessageId = `watermark:${customerOf(e).value}:${watermarkMs}`;
   return [
     {
-      ...common,
       id: `${e.scope.channel}:status:${providerMessageId}:${status}`,
+      ...common,
       kind: 'status',
       providerMessageId,
       status,
@@ -421,8 +421,8 @@ function postbackEnvelope(e: Event, postback: MetaPostback): EnvelopeInput {
     ...(e.standby ? { standby: true } : {}),
   };
   return {
-    ...base(e),
     id: postback.mid ? `${e.scope.channel}:msg:${postback.mid}` : `${e.scope.channel}:${key}`,
+    ...base(e),
     kind: 'message',
     direction: e.sides.byBusiness ? 'outbound' : 'inbound',
     providerMessageId: key,
@@ -445,8 +445,8 @@ function unknownEventEnvelope(e: Event): EnvelopeInput {
 /** A message envelope for an event that is not a message: `unsupported`, its kind in `data`. */
 function eventMessage(e: Event, key: string, kind: string, data: Record<string, unknown>): MessageInput {
   return {
-    ...base(e),
     id: `${e.scope.channel}:${key}`,
+    ...base(e),
     kind: 'message',
     direction: e.sides.byBusiness ? 'outbound' : 'inbound',
     providerMessageId: key,

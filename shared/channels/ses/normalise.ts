@@ -668,9 +668,9 @@ function statusEnvelope(
   const { mail } = notification;
   const customer = emailIdentity(recipient);
   return {
-    ...sendingBase(notification, ctx, pointer, occurredAt),
     // One per message, status and recipient: SES may report one recipient in several notifications.
     id: `ses:status:${mail.messageId}:${status}:${customer?.value ?? recipient.trim().toLowerCase()}`,
+    ...sendingBase(notification, ctx, pointer, occurredAt),
     kind: 'status',
     providerMessageId: mail.messageId,
     status,
@@ -692,8 +692,8 @@ function suppression(
   const customer = emailIdentity(recipient);
   if (!customer) return new RejectedItem(`${reason} for an address that is not an email address`);
   return {
-    ...sendingBase(notification, ctx, pointer, occurredAt),
     id: `ses:suppressed:${notification.mail.messageId}:${reason}:${customer.value}`,
+    ...sendingBase(notification, ctx, pointer, occurredAt),
     kind: 'system',
     event: SUPPRESSION_EVENT,
     providerMessageId: notification.mail.messageId,

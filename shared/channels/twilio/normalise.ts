@@ -113,8 +113,8 @@ export function normaliseTwilioMessage(
     ...optional('referral', referralOf(params)),
   };
   const envelope = validated({
-    ...base(ctx, channel, params, accountOf(message.To)),
     id: `twilio:msg:${sid}`,
+    ...base(ctx, channel, params, accountOf(message.To)),
     kind: 'message',
     direction: 'inbound',
     providerMessageId: sid,
@@ -162,8 +162,8 @@ export function normaliseTwilioStatus(
   const whatsapp = isWhatsAppAddress(callback.From) || isWhatsAppAddress(callback.To);
   return [
     validated({
-      ...base(ctx, whatsapp ? 'whatsapp' : 'sms', params, accountOf(callback.From)),
       id: `twilio:status:${sid}:${rawStatus}`,
+      ...base(ctx, whatsapp ? 'whatsapp' : 'sms', params, accountOf(callback.From)),
       kind: 'status',
       providerMessageId: sid,
       status,
@@ -192,8 +192,8 @@ export function normaliseTwilioCall(
   const customer = addressIdentity(direction === 'inbound' ? from : to);
   if (!customer) throw new ValidationError('the caller is withheld or not a phone number');
   const common = {
-    ...base(ctx, 'voice', params, accountOf(direction === 'inbound' ? to : from)),
     kind: 'call' as const,
+    ...base(ctx, 'voice', params, accountOf(direction === 'inbound' ? to : from)),
     callId: call.CallSid,
     direction,
     customer,
@@ -203,7 +203,7 @@ export function normaliseTwilioCall(
     suffix: string,
     extra: Partial<Extract<EnvelopeInput, { kind: 'call' }>> = {},
   ): Envelope[] => [
-    validated({ ...common, id: `twilio:call:${call.CallSid}:${suffix}`, event: callEvent, ...extra }),
+    validated({ id: `twilio:call:${call.CallSid}:${suffix}`, ...common, event: callEvent, ...extra }),
   ];
 
   switch (event) {

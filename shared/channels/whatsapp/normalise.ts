@@ -146,8 +146,8 @@ function normaliseValue(
       const errorPointer = `${pointer}/errors/${k}`;
       return [
         {
-          ...base(scope, errorPointer, raw, undefined),
           id: `whatsapp:error:${ctx.bodySha256}:${at.entry}:${at.change}:${k}`,
+          ...base(scope, errorPointer, raw, undefined),
           kind: 'system',
           event: 'provider_error',
           providerMessageId: derivedId(ctx, errorPointer),
@@ -184,8 +184,8 @@ function messageEnvelopes(
       const emoji = message.reaction.emoji || undefined;
       return [
         {
-          ...common,
           id: `whatsapp:reaction:${wamid}:${message.timestamp ?? 'none'}:${emoji ?? 'removed'}`,
+          ...common,
           kind: 'reaction',
           providerMessageId: wamid,
           targetMessageId: message.reaction.message_id,
@@ -198,8 +198,8 @@ function messageEnvelopes(
       const edited = message.edit.message;
       return [
         {
-          ...common,
           id: `whatsapp:msg:${wamid}`,
+          ...common,
           kind: 'edit',
           providerMessageId: wamid,
           targetMessageId: message.edit.original_message_id,
@@ -211,8 +211,8 @@ function messageEnvelopes(
     if (message.type === 'revoke' && message.revoke) {
       return [
         {
-          ...common,
           id: `whatsapp:msg:${wamid}`,
+          ...common,
           kind: 'delete',
           providerMessageId: wamid,
           targetMessageId: message.revoke.original_message_id,
@@ -226,8 +226,8 @@ function messageEnvelopes(
   const data = { ...content.data, ...contextData(message), ...optional('username', people.username) };
   return [
     {
-      ...common,
       id: `whatsapp:msg:${wamid}`,
+      ...common,
       kind: 'message',
       direction,
       providerMessageId: wamid,
@@ -405,8 +405,8 @@ function systemEnvelopes(
     changes.push({ field: 'parent_user_id', identity: newParent });
   }
   const envelope = (id: string, newIdentity?: Identity): EnvelopeInput => ({
-    ...common,
     id,
+    ...common,
     kind: 'system',
     event: 'identity_changed',
     providerMessageId: wamid,
@@ -428,8 +428,8 @@ function statusEnvelope(status: WhatsAppStatus, raw: unknown, scope: Scope, poin
       ? undefined
       : (phoneIdentity(status.recipient_id) ?? bsuidIdentity(status.recipient_user_id));
   return {
-    ...base(scope, pointer, raw, status.timestamp),
     id: `whatsapp:status:${status.id}:${status.status}`,
+    ...base(scope, pointer, raw, status.timestamp),
     kind: 'status',
     providerMessageId: status.id,
     status: status.status,

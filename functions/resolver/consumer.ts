@@ -1,5 +1,5 @@
 import type { SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
-import { type Envelope, EnvelopeSchema } from '#shared/domain/envelope.js';
+import { type Envelope, EnvelopeParser } from '#shared/domain/envelope.js';
 import { applyEnvelope, messageItemId, type ResolverDeps } from '#shared/domain/resolver.js';
 import type { TimelineItem } from '#shared/domain/timeline.js';
 import { ValidationError } from '#shared/errors.js';
@@ -38,7 +38,7 @@ export function createResolverConsumer(
     } catch (error) {
       throw new ValidationError(`record ${record.messageId} is not JSON`, { cause: error });
     }
-    const parsed = EnvelopeSchema.safeParse(body);
+    const parsed = EnvelopeParser.safeParse(body);
     if (!parsed.success) {
       logger.error('record is not an envelope', { messageId: record.messageId });
       throw new ValidationError(`record ${record.messageId} is not an envelope`, { cause: parsed.error });

@@ -2,7 +2,7 @@ import { en } from 'zod/locales';
 import { config } from 'zod/mini';
 // Named, not `z.core.$ZodError`: through the namespace esbuild keeps all of zod core and every locale.
 import { $ZodError } from 'zod/v4/core';
-import { type Envelope, type EnvelopeInput, EnvelopeSchema, type Identity } from '../domain/envelope.js';
+import { type Envelope, type EnvelopeInput, EnvelopeParser, type Identity } from '../domain/envelope.js';
 
 // zod/mini loads no messages of its own; rejections are logged by path and message, so load English.
 config(en());
@@ -59,7 +59,7 @@ export class RejectedItem extends Error {}
  */
 export function collect(out: Normalised, pointer: string, build: () => EnvelopeInput[]): void {
   try {
-    const envelopes = build().map((envelope) => EnvelopeSchema.parse(envelope));
+    const envelopes = build().map((envelope) => EnvelopeParser.parse(envelope));
     out.envelopes.push(...envelopes);
   } catch (error) {
     if (error instanceof $ZodError) rejectInvalid(out, pointer, error);

@@ -1,4 +1,5 @@
 import * as z from 'zod/mini';
+import { hot } from '../validation/hot.js';
 
 /** The channels a customer can reach us on; voice is a phone call, whatever the carrier. */
 export const ChannelSchema = z.enum(['sms', 'whatsapp', 'messenger', 'instagram', 'email', 'voice']);
@@ -176,5 +177,7 @@ export const EnvelopeSchema = z.discriminatedUnion('kind', [
   SystemEnvelopeSchema,
 ]);
 export type Envelope = z.infer<typeof EnvelopeSchema>;
+/** EnvelopeSchema where every envelope passes (normalisers, the resolver): compiled once warm. */
+export const EnvelopeParser = hot(EnvelopeSchema);
 /** An envelope as a normaliser builds it, before defaults are applied. */
 export type EnvelopeInput = z.input<typeof EnvelopeSchema>;

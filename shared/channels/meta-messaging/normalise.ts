@@ -7,6 +7,7 @@ import type {
   Identity,
 } from '#shared/domain/envelope.js';
 import { ValidationError } from '#shared/errors.js';
+import { hot } from '#shared/validation/hot.js';
 import {
   type BodyContext,
   collect,
@@ -58,6 +59,13 @@ const EntryShellSchema = z.extend(MetaEntrySchema, {
 // Built once: a zod schema compiles on its first parse.
 const ObjectKindSchema = z.looseObject({ object: z.enum(['page', 'instagram']) });
 
+// What every delivery parses, compiled once the function is warm.
+const ObjectKind = hot(ObjectKindSchema);
+const BodyShell = hot(BodyShellSchema);
+const EntryShell = hot(EntryShellSchema);
+const Change = hot(MetaChangeSchema);
+const MessagingEvent = hot(MetaMessagingEventSchema);
+
 type MetaChannel = 'messenger' | 'instagram';
 const CHANNEL_OF = { page: 'messenger', instagram: 'instagram' } as const satisfies Record<
   string,
@@ -97,7 +105,7 @@ export function normaliseMetaMessaging(
   payload: unknown,
   ctx: MetaMessagingNormaliseContext,
 ): MetaMessagingNormalised {
-  const kind = ObjectKindSchema.safeParse(payload);
+  const kind = ObjectKind.safeParse(payload);
   if (!kind.success) {
     throw new ValidationError('not a Messenger or Instagram webhook', { cause: kind.error });
   }
@@ -106,13 +114,13 @@ export function normaliseMetaMessaging(
   }
   const channel = CHANNEL_OF[kind.data.object];
   const out: MetaMessagingNormalised = { envelopes: [], rejected: [] };
-  const body = BodyShellSchema.safeParse(payload);
+  const body = BodyShell.safeParse(payload);
   if (!body.success) {
     rejectInvalid(out, '', body.error);
     return out;
   }
   for (const [i, rawEntry] of body.data.entry.entries()) {
-    const entry = EntryShellSchema.safeParse(rawEntry);
+    const entry = EntryShell.safeParse(rawEntry);
     if (!entry.success) {
       rejectInvalid(out, `/entry/${i}`, entry.error);
       continue;
@@ -135,7 +143,7 @@ export function normaliseMetaMessaging(
     }
     changes?.forEach((rawChange, j) => {
       const pointer = `/entry/${i}/changes/${j}`;
-      const change = MetaChangeSchema.safeParse(rawChange);
+      const change = Change.safeParse(rawChange);
       if (!change.success) {
         rejectInvalid(out, pointer, change.error);
         return;
@@ -157,7 +165,7 @@ export function normaliseMetaMessaging(
 }
 
 function eventEnvelopes(raw: unknown, scope: Scope, pointer: string, standby: boolean): EnvelopeInput[] {
-  const event = MetaMessagingEventSchema.parse(raw);
+  const event = MessagingEvent.parse(raw);
   const e: Event = {
     event,
     raw,

@@ -11,7 +11,7 @@ import {
   type Attachment,
   type Envelope,
   type EnvelopeInput,
-  EnvelopeSchema,
+  EnvelopeParser,
   type Identity,
   type ProviderError,
 } from '#shared/domain/envelope.js';
@@ -149,7 +149,7 @@ function collect(out: SesNormalised, pointer: string, envelope: EnvelopeInput | 
     out.rejected.push({ pointer, reason: envelope.message });
     return;
   }
-  const parsed = EnvelopeSchema.safeParse(envelope);
+  const parsed = EnvelopeParser.safeParse(envelope);
   if (parsed.success) out.envelopes.push(parsed.data);
   else reject(out, pointer, parsed.error);
 }

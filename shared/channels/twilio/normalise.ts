@@ -6,11 +6,12 @@ import {
   type DeliveryStatus,
   type Envelope,
   type EnvelopeInput,
-  EnvelopeSchema,
+  EnvelopeParser,
   type Identity,
   type ProviderError,
 } from '#shared/domain/envelope.js';
 import { ValidationError } from '#shared/errors.js';
+import { hot, type Parser } from '#shared/validation/hot.js';
 import { optional, uniqueIdentities } from '../normalised.js';
 import {
   type TwilioCallParams,
@@ -22,6 +23,12 @@ import {
   TwilioOptOutTypeSchema,
   TwilioStatusParamsSchema,
 } from './schema.js';
+
+// What every request parses, compiled once the function is warm.
+const MessageParams = hot(TwilioMessageParamsSchema);
+const StatusParams = hot(TwilioStatusParamsSchema);
+const CallParams = hot(TwilioCallParamsSchema);
+const MessageStatus = hot(TwilioMessageStatusSchema);
 
 /** What the normalisers need besides the parameters. */
 export interface TwilioNormaliseContext {
@@ -91,7 +98,7 @@ export function normaliseTwilioMessage(
   params: Record<string, string>,
   ctx: TwilioNormaliseContext,
 ): Envelope[] {
-  const message = parseParams(TwilioMessageParamsSchema, params, 'message');
+  const message = parseParams(MessageParams, params, 'message');
   const sid = message.MessageSid ?? message.SmsMessageSid ?? message.SmsSid ?? '';
   const channel = channelOf(message.From);
   const [customer, ...alsoKnownAs] = uniqueIdentities([
@@ -140,13 +147,9 @@ export function normaliseTwilioStatus(
   params: Record<string, string>,
   ctx: TwilioNormaliseContext,
 ): Envelope[] {
-  const callback = parseParams(TwilioStatusParamsSchema, params, 'status callback');
+  const callback = parseParams(StatusParams, params, 'status callback');
   const sid = callback.MessageSid ?? callback.SmsSid ?? '';
-  const rawStatus = parseParams(
-    TwilioMessageStatusSchema,
-    callback.MessageStatus ?? callback.SmsStatus,
-    'status',
-  );
+  const rawStatus = parseParams(MessageStatus, callback.MessageStatus ?? callback.SmsStatus, 'status');
   const status = MESSAGE_STATUS[rawStatus];
   if (status === undefined) return [];
   const errors: ProviderError[] = [];
@@ -185,7 +188,7 @@ export function normaliseTwilioCall(
   ctx: TwilioCallContext,
   event: TwilioCallEvent,
 ): Envelope[] {
-  const call = parseParams(TwilioCallParamsSchema, params, 'voice request');
+  const call = parseParams(CallParams, params, 'voice request');
   const from = call.From ?? ctx.query?.From;
   const to = call.To ?? ctx.query?.To;
   const direction: 'inbound' | 'outbound' = call.Direction?.startsWith('outbound') ? 'outbound' : 'inbound';
@@ -414,7 +417,7 @@ function accountOf(address: string | undefined): string | undefined {
 }
 
 /** Parses at the boundary; the error names fields and rules, never values (they are personal data). */
-function parseParams<S extends z.ZodMiniType>(schema: S, input: unknown, what: string): z.infer<S> {
+function parseParams<S extends z.ZodMiniType>(schema: Parser<S>, input: unknown, what: string): z.infer<S> {
   const result = schema.safeParse(input);
   if (result.success) return result.data;
   const reason = result.error.issues
@@ -424,7 +427,7 @@ function parseParams<S extends z.ZodMiniType>(schema: S, input: unknown, what: s
 }
 
 function validated(envelope: EnvelopeInput): Envelope {
-  const result = EnvelopeSchema.safeParse(envelope);
+  const result = EnvelopeParser.safeParse(envelope);
   if (result.success) return result.data;
   const reason = result.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`).join('; ');
   throw new ValidationError(`Twilio parameters make no valid envelope: ${reason}`, { cause: result.error });

@@ -2,6 +2,7 @@ import * as z from 'zod/mini';
 import { providerPhone } from '#shared/domain/addresses.js';
 import type { EnvelopeInput, Identity } from '#shared/domain/envelope.js';
 import { ValidationError } from '#shared/errors.js';
+import { hot } from '#shared/validation/hot.js';
 import {
   type BodyContext,
   collect,
@@ -57,6 +58,16 @@ const MESSAGE_FIELDS = new Set(['messages', 'smb_message_echoes']);
 // Built once: a zod schema compiles on its first parse, so a per-call schema costs that every time.
 const ObjectKindSchema = z.looseObject({ object: z.literal('whatsapp_business_account') });
 
+// What every delivery parses, compiled once the function is warm.
+const ObjectKind = hot(ObjectKindSchema);
+const BodyShell = hot(BodyShellSchema);
+const EntryShell = hot(EntryShellSchema);
+const ChangeShell = hot(ChangeShellSchema);
+const ValueShell = hot(ValueShellSchema);
+const Message = hot(WhatsAppMessageSchema);
+const Status = hot(WhatsAppStatusSchema);
+const ErrorItem = hot(WhatsAppErrorSchema);
+
 /** What every item of one change shares. */
 interface Scope {
   ctx: WhatsAppNormaliseContext;
@@ -73,7 +84,7 @@ interface Scope {
  * malformed part is skipped and reported in `rejected`.
  */
 export function normaliseWhatsApp(payload: unknown, ctx: WhatsAppNormaliseContext): WhatsAppNormalised {
-  const kind = ObjectKindSchema.safeParse(payload);
+  const kind = ObjectKind.safeParse(payload);
   if (!kind.success) {
     throw new ValidationError('not a WhatsApp Business Account webhook', { cause: kind.error });
   }
@@ -81,20 +92,20 @@ export function normaliseWhatsApp(payload: unknown, ctx: WhatsAppNormaliseContex
     throw new ValidationError(`the body nests deeper than ${MAX_JSON_DEPTH} levels`);
   }
   const out: WhatsAppNormalised = { envelopes: [], rejected: [] };
-  const body = BodyShellSchema.safeParse(payload);
+  const body = BodyShell.safeParse(payload);
   if (!body.success) {
     rejectInvalid(out, '', body.error);
     return out;
   }
   for (const [i, rawEntry] of body.data.entry.entries()) {
-    const entry = EntryShellSchema.safeParse(rawEntry);
+    const entry = EntryShell.safeParse(rawEntry);
     if (!entry.success) {
       rejectInvalid(out, `/entry/${i}`, entry.error);
       continue;
     }
     for (const [j, rawChange] of (entry.data.changes ?? []).entries()) {
       const pointer = `/entry/${i}/changes/${j}`;
-      const change = ChangeShellSchema.safeParse(rawChange);
+      const change = ChangeShell.safeParse(rawChange);
       if (!change.success) {
         rejectInvalid(out, pointer, change.error);
         continue;
@@ -102,7 +113,7 @@ export function normaliseWhatsApp(payload: unknown, ctx: WhatsAppNormaliseContex
       const { field, value: rawValue } = change.data;
       // Test payloads often omit `field`; the arrays in the value then say what it is.
       if ((field !== undefined && !MESSAGE_FIELDS.has(field)) || rawValue === undefined) continue;
-      const value = ValueShellSchema.safeParse(rawValue);
+      const value = ValueShell.safeParse(rawValue);
       if (value.success) normaliseValue(out, `${pointer}/value`, value.data, ctx, { entry: i, change: j });
       else rejectInvalid(out, `${pointer}/value`, value.error);
     }
@@ -125,24 +136,24 @@ function normaliseValue(
   };
   value.messages?.forEach((raw, k) => {
     collect(out, `${pointer}/messages/${k}`, () => {
-      const message = WhatsAppMessageSchema.parse(raw);
+      const message = Message.parse(raw);
       return messageEnvelopes(message, raw, 'inbound', scope, `${pointer}/messages/${k}`);
     });
   });
   value.message_echoes?.forEach((raw, k) => {
     collect(out, `${pointer}/message_echoes/${k}`, () => {
-      const message = WhatsAppMessageSchema.parse(raw);
+      const message = Message.parse(raw);
       return messageEnvelopes(message, raw, 'outbound', scope, `${pointer}/message_echoes/${k}`);
     });
   });
   value.statuses?.forEach((raw, k) => {
     collect(out, `${pointer}/statuses/${k}`, () => [
-      statusEnvelope(WhatsAppStatusSchema.parse(raw), raw, scope, `${pointer}/statuses/${k}`),
+      statusEnvelope(Status.parse(raw), raw, scope, `${pointer}/statuses/${k}`),
     ]);
   });
   value.errors?.forEach((raw, k) => {
     collect(out, `${pointer}/errors/${k}`, () => {
-      const error = WhatsAppErrorSchema.parse(raw);
+      const error = ErrorItem.parse(raw);
       const errorPointer = `${pointer}/errors/${k}`;
       return [
         {

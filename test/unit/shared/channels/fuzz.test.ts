@@ -1,6 +1,8 @@
 import { readdirSync, readFileSync } from 'node:fs';
+import { isDeepStrictEqual } from 'node:util';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import * as z from 'zod/mini';
 import { normaliseMetaMessaging } from '#shared/channels/meta-messaging/normalise.js';
 import { normaliseSesNotification } from '#shared/channels/ses/normalise.js';
 import {
@@ -12,6 +14,7 @@ import {
 import { normaliseWhatsApp } from '#shared/channels/whatsapp/normalise.js';
 import { type Envelope, EnvelopeSchema } from '#shared/domain/envelope.js';
 import { ValidationError } from '#shared/errors.js';
+import { hotSchemas } from '#shared/validation/hot.js';
 
 /**
  * Fuzzing of every normaliser with arbitrary JSON and with mutated real fixtures. Whatever the input, a
@@ -574,4 +577,77 @@ describe('SES normaliser under fuzzing: the email itself', () => {
       { numRuns: 100, seed: 0x5eed09 },
     );
   });
+});
+
+describe('compiled schemas (hot.ts) against the interpreter', () => {
+  /** What a parse says, in a form that compares key order and the issues' paths, codes and messages. */
+  function outcome(schema: z.ZodMiniType, value: unknown) {
+    const result = schema.safeParse(value);
+    return result.success
+      ? { ok: true, json: JSON.stringify(result.data), data: result.data }
+      : {
+          ok: false,
+          issues: result.error.issues.map(({ path, code, message }) => ({ path, code, message })),
+        };
+  }
+
+  /** The value and every array and object inside it: each may reach some schema on its own. */
+  function parts(value: unknown): unknown[] {
+    return [
+      value,
+      ...slots(value).map(([container, key]) => (container as Record<string | number, unknown>)[key]),
+    ];
+  }
+
+  /** The envelopes a fixture yields (none for the fixtures of events the normaliser refuses). */
+  const envelopesOf = (run: (body: unknown) => Outcome, [name, body]: [string, unknown]) => {
+    try {
+      return run(body).envelopes.map((envelope): [string, unknown] => [name, envelope]);
+    } catch {
+      return [];
+    }
+  };
+  const ENVELOPES = [
+    ...WHATSAPP.flatMap((fixture) => envelopesOf((body) => normaliseWhatsApp(body, CTX), fixture)),
+    ...META.flatMap((fixture) => envelopesOf((body) => normaliseMetaMessaging(body, CTX), fixture)),
+  ];
+  const INPUTS: [string, unknown][] = [...WHATSAPP, ...META, ...TWILIO, ...SES, ...ENVELOPES];
+
+  it('every schema on the delivery path is hot, and the fixtures reach each of them', () => {
+    const schemas = hotSchemas();
+    // WhatsApp 8, Messenger/Instagram 5, Twilio 4, the envelope 1.
+    expect(schemas.length).toBeGreaterThanOrEqual(18);
+    for (const schema of schemas) {
+      const accepted = INPUTS.flatMap(([, input]) => parts(input)).filter(
+        (part) => schema.safeParse(part).success,
+      );
+      expect(accepted.length).toBeGreaterThan(0);
+    }
+  });
+
+  it('compiled and interpreted parses agree on every part of every fixture, as is and mutated', () => {
+    const pairs = hotSchemas().map((schema) => [schema, z.compile(schema)] as const);
+    const agree = (value: unknown) => {
+      for (const part of parts(value)) {
+        for (const [interpreted, compiled] of pairs) {
+          const [fast, slow] = [outcome(compiled, part), outcome(interpreted, part)];
+          // expect() only on a difference, to say what it is: called 10⁵ times, it is the slow part.
+          if (!isDeepStrictEqual(fast, slow)) expect(fast).toStrictEqual(slow);
+        }
+      }
+    };
+    for (const [name, input] of INPUTS) {
+      try {
+        agree(input);
+      } catch (error) {
+        named(name)(error);
+      }
+    }
+    fc.assert(
+      fc.property(fc.constantFrom(...INPUTS), mutations, ([, input], changes) =>
+        agree(mutate(input, changes)),
+      ),
+      { numRuns: 100, seed: 0x5eed0c },
+    );
+  }, 30_000);
 });

@@ -15,7 +15,7 @@ import {
 import type { Clock } from '#shared/domain/ports.js';
 import { UnavailableError, ValidationError } from '#shared/errors.js';
 import { enqueueOrUnavailable } from '#shared/http/enqueue.js';
-import { createWebhook, text, type Webhook } from '#shared/http/webhook.js';
+import { createWebhook, text, type Webhook, type WebhookRequest } from '#shared/http/webhook.js';
 import { webhookApp } from '#shared/http/webhook-hono.js';
 import { logger } from '#shared/log.js';
 
@@ -82,7 +82,7 @@ export function createSesWebhook(deps: SesAppDeps): Webhook {
           if (!headerType || !MESSAGE_TYPES.has(headerType)) {
             throw new ValidationError('missing or unknown x-amz-sns-message-type header');
           }
-          const message = parseSnsBody(req.body);
+          const message = parseSnsBody(req);
           if (message.Type !== headerType) {
             throw new ValidationError('x-amz-sns-message-type does not match the body');
           }
@@ -185,10 +185,10 @@ export async function handleSnsEvent(event: SNSEvent, deps: SesEventDeps): Promi
   });
 }
 
-function parseSnsBody(raw: Uint8Array): SnsMessage {
+function parseSnsBody(req: WebhookRequest): SnsMessage {
   let body: unknown;
   try {
-    body = JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(raw));
+    body = JSON.parse(req.text ?? new TextDecoder('utf-8', { fatal: true }).decode(req.body));
   } catch (error) {
     throw new ValidationError('body is not JSON', { cause: error });
   }

@@ -56,7 +56,7 @@ export function createMetaWebhook(spec: MetaWebhookSpec, deps: MetaWebhookDeps):
           }
           let payload: unknown;
           try {
-            payload = JSON.parse(utf8.decode(raw));
+            payload = JSON.parse(req.text ?? utf8.decode(raw));
           } catch (error) {
             throw new ValidationError('body is not JSON', { cause: error });
           }

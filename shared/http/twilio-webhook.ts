@@ -29,6 +29,7 @@ export function readTwilioRequest(req: WebhookRequest, deps: TwilioWebhookDeps) 
     header: req.header('x-twilio-signature'),
     contentType: req.header('content-type'),
     body,
+    text: req.text,
   });
   const ctx = {
     receivedAt: deps.clock.now().toISOString(),

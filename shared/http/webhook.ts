@@ -16,6 +16,12 @@ export interface WebhookRequest {
   /** A header by lower-case name. */
   header(name: string): string | undefined;
   body: Uint8Array;
+  /**
+   * The body as text, when it arrived as text (API Gateway hands a non-binary body over as a string):
+   * exactly what decoding `body` as UTF-8 gives, so a caller skips decoding bytes it was just given
+   * as a string. Undefined otherwise; the caller decodes `body`.
+   */
+  text?: string;
 }
 
 /** The answer; `body` is text (empty TwiML, a challenge, `OK`, a JSON error). */

@@ -79,6 +79,8 @@ export interface TwilioRequest {
   contentType: string | undefined;
   /** The body as received (the Lambda adapter has already decoded a base64 body). */
   body: Uint8Array;
+  /** `body` as text, when the transport already has it (WebhookRequest.text). */
+  text?: string | undefined;
 }
 
 /**
@@ -90,7 +92,7 @@ export interface TwilioRequest {
 export function authenticateTwilioRequest(request: TwilioRequest): Record<string, string> {
   const isForm = mediaType(request.contentType) === TWILIO_FORM_CONTENT_TYPE;
   // Form bodies are ASCII; a byte that is not UTF-8 decodes to U+FFFD and fails the signature.
-  const form = isForm ? parseTwilioForm(new TextDecoder().decode(request.body)) : undefined;
+  const form = isForm ? parseTwilioForm(request.text ?? new TextDecoder().decode(request.body)) : undefined;
   const signed = form
     ? verifyTwilioSignature({
         authToken: request.authToken,

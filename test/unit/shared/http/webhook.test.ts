@@ -236,4 +236,36 @@ describe('lambdaWebhook', () => {
     expect(seen).toEqual([`https://${DOMAIN}/hook?a=1&b=2`, 'yes', '0']);
     expect((await lambda(event({ method: 'POST', path: '/nope' }))).statusCode).toBe(404);
   });
+
+  it('hands a text body over as text too, unless it came base64 or would not survive UTF-8', async () => {
+    const seen: { text: string | undefined; bytes: string }[] = [];
+    const lambda = lambdaWebhook(
+      createWebhook(
+        [
+          {
+            method: 'POST',
+            path: '/hook',
+            handle: (req) => {
+              seen.push({ text: req.text, bytes: Buffer.from(req.body).toString('hex') });
+              return { status: 204 };
+            },
+          },
+        ],
+        1024,
+      ),
+    );
+    const post = (body: string, base64 = false) =>
+      lambda(event({ method: 'POST', path: '/hook', body, base64 }));
+    await post('{"text":"café 👋"}');
+    await post('{"text":"café 👋"}', true);
+    // A lone surrogate has no UTF-8 form: the bytes carry U+FFFD, and only they say what was signed.
+    await post('{"text":"\ud83d"}');
+    expect(seen[0]).toEqual({
+      text: '{"text":"café 👋"}',
+      bytes: Buffer.from('{"text":"café 👋"}').toString('hex'),
+    });
+    expect(seen[1]).toEqual({ text: undefined, bytes: seen[0]?.bytes });
+    expect(seen[2]?.text).toBeUndefined();
+    expect(seen[2]?.bytes).toContain('efbfbd');
+  });
 });

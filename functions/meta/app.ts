@@ -1,8 +1,6 @@
-import type { Hono } from 'hono';
 import { normaliseMetaMessaging } from '#shared/channels/meta-messaging/normalise.js';
 import { createMetaWebhook, type MetaWebhookDeps } from '#shared/http/meta-webhook.js';
 import type { Webhook } from '#shared/http/webhook.js';
-import { webhookApp } from '#shared/http/webhook-hono.js';
 
 /** What the Messenger and Instagram webhook needs. */
 export type MetaAppDeps = MetaWebhookDeps;
@@ -17,9 +15,4 @@ export function createMetaWebhookFn(deps: MetaAppDeps): Webhook {
     { path: '/webhooks/meta', provider: 'meta', normalise: normaliseMetaMessaging, ack: 'EVENT_RECEIVED' },
     deps,
   );
-}
-
-/** The Messenger and Instagram webhook as a Hono app (local runtime, tests). */
-export function createMetaApp(deps: MetaAppDeps): Hono {
-  return webhookApp(createMetaWebhookFn(deps));
 }

@@ -1,6 +1,5 @@
 import { readFileSync } from 'node:fs';
 import type { SNSEvent } from 'aws-lambda';
-import type { Hono } from 'hono';
 import { checkSesNotification, type MailNotification, type MailQueue } from '#shared/channels/ses/mail.js';
 import {
   getSnsUrl,
@@ -16,7 +15,6 @@ import type { Clock } from '#shared/domain/ports.js';
 import { UnavailableError, ValidationError } from '#shared/errors.js';
 import { enqueueOrUnavailable } from '#shared/http/enqueue.js';
 import { createWebhook, text, type Webhook, type WebhookRequest } from '#shared/http/webhook.js';
-import { webhookApp } from '#shared/http/webhook-hono.js';
 import { logger } from '#shared/log.js';
 
 /** What queuing SES notifications needs, on either path. */
@@ -135,11 +133,6 @@ export function createSesWebhook(deps: SesAppDeps): Webhook {
     ],
     deps.maxBodyBytes,
   );
-}
-
-/** The SES webhook as a Hono app (local runtime, tests). */
-export function createSesApp(deps: SesAppDeps): Hono {
-  return webhookApp(createSesWebhook(deps));
 }
 
 /** True for the event SNS gives a Lambda it invokes directly (as opposed to an API Gateway request). */

@@ -1,8 +1,6 @@
-import type { Hono } from 'hono';
 import { normaliseTwilioMessage, normaliseTwilioStatus } from '#shared/channels/twilio/normalise.js';
 import { enqueueTwilio, readTwilioRequest, type TwilioWebhookDeps } from '#shared/http/twilio-webhook.js';
 import { createWebhook, text, type Webhook } from '#shared/http/webhook.js';
-import { webhookApp } from '#shared/http/webhook-hono.js';
 
 /** What the Twilio messaging webhooks need. */
 export type TwilioSmsAppDeps = TwilioWebhookDeps;
@@ -41,9 +39,4 @@ export function createTwilioSmsWebhook(deps: TwilioSmsAppDeps): Webhook {
     ],
     deps.maxBodyBytes,
   );
-}
-
-/** The Twilio messaging webhooks as a Hono app (local runtime, tests). */
-export function createTwilioSmsApp(deps: TwilioSmsAppDeps): Hono {
-  return webhookApp(createTwilioSmsWebhook(deps));
 }

@@ -1,11 +1,9 @@
-import type { Hono } from 'hono';
 import { normaliseTwilioCall, type TwilioCallEvent } from '#shared/channels/twilio/normalise.js';
 import { twilioCallbackUrl } from '#shared/channels/twilio/signature.js';
 import type { Envelope } from '#shared/domain/envelope.js';
 import { ValidationError } from '#shared/errors.js';
 import { enqueueTwilio, readTwilioRequest, type TwilioWebhookDeps } from '#shared/http/twilio-webhook.js';
 import { createWebhook, queryOf, text, type Webhook, type WebhookRoute } from '#shared/http/webhook.js';
-import { webhookApp } from '#shared/http/webhook-hono.js';
 import { logger } from '#shared/log.js';
 
 /** What the Twilio voice webhooks need. */
@@ -105,11 +103,6 @@ export function createTwilioVoiceWebhook(deps: TwilioVoiceAppDeps): Webhook {
     ],
     deps.maxBodyBytes,
   );
-}
-
-/** The Twilio voice webhooks as a Hono app (local runtime, tests). */
-export function createTwilioVoiceApp(deps: TwilioVoiceAppDeps): Hono {
-  return webhookApp(createTwilioVoiceWebhook(deps));
 }
 
 /** The absolute callback URLs of the `<Record>` verb. */

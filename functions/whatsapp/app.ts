@@ -1,8 +1,6 @@
-import type { Hono } from 'hono';
 import { normaliseWhatsApp } from '#shared/channels/whatsapp/normalise.js';
 import { createMetaWebhook, type MetaWebhookDeps } from '#shared/http/meta-webhook.js';
 import type { Webhook } from '#shared/http/webhook.js';
-import { webhookApp } from '#shared/http/webhook-hono.js';
 
 /** What the WhatsApp webhook needs. */
 export type WhatsAppAppDeps = MetaWebhookDeps;
@@ -17,9 +15,4 @@ export function createWhatsAppWebhook(deps: WhatsAppAppDeps): Webhook {
     { path: '/webhooks/whatsapp', provider: 'whatsapp', normalise: normaliseWhatsApp, ack: 'OK' },
     deps,
   );
-}
-
-/** The WhatsApp webhook as a Hono app (local runtime, tests). */
-export function createWhatsAppApp(deps: WhatsAppAppDeps): Hono {
-  return webhookApp(createWhatsAppWebhook(deps));
 }

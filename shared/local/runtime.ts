@@ -4,14 +4,17 @@ import { serve } from '@hono/node-server';
 import { Hono } from 'hono';
 import type { CountryCode } from 'libphonenumber-js';
 import { createAgentApp } from '#functions/agent-api/app.js';
-import { createMetaApp } from '#functions/meta/app.js';
 import { createResolverConsumer, type RouteFn } from '#functions/resolver/consumer.js';
 import { createSenderConsumer } from '#functions/sender/consumer.js';
-import { createSesApp, snsHttpDeps } from '#functions/ses/app.js';
+import { snsHttpDeps } from '#functions/ses/app.js';
 import { createMailConsumer } from '#functions/ses-mail/consumer.js';
-import { createTwilioSmsApp } from '#functions/twilio-sms/app.js';
-import { createTwilioVoiceApp } from '#functions/twilio-voice/app.js';
-import { createWhatsAppApp } from '#functions/whatsapp/app.js';
+import {
+  createMetaApp,
+  createSesApp,
+  createTwilioSmsApp,
+  createTwilioVoiceApp,
+  createWhatsAppApp,
+} from '#shared/local/webhook-apps.js';
 import type { MailQueue } from '../channels/ses/mail.js';
 import { type Config, parseAgentTokens, requireSettings } from '../config/config.js';
 import type { Channel } from '../domain/envelope.js';

@@ -1,9 +1,9 @@
 import { createHmac } from 'node:crypto';
 import type { SQSEvent } from 'aws-lambda';
 import { createResolverConsumer } from '#functions/resolver/consumer.js';
-import { createWhatsAppApp } from '#functions/whatsapp/app.js';
 import type { Envelope } from '#shared/domain/envelope.js';
 import { startLocalDynamo } from '#shared/local/dynamo.js';
+import { createWhatsAppApp } from '#shared/local/webhook-apps.js';
 import { DynamoStore } from '#shared/store/dynamo-store.js';
 import { randomIds } from '#shared/store/ids.js';
 import { whatsappText } from '../support/webhooks.js';

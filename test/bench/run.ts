@@ -3,12 +3,13 @@ import { cpus } from 'node:os';
 import { performance } from 'node:perf_hooks';
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import twilio from 'twilio';
-import { createTwilioSmsApp, createTwilioSmsWebhook } from '#functions/twilio-sms/app.js';
-import { createWhatsAppApp, createWhatsAppWebhook } from '#functions/whatsapp/app.js';
+import { createTwilioSmsWebhook } from '#functions/twilio-sms/app.js';
+import { createWhatsAppWebhook } from '#functions/whatsapp/app.js';
 import { loadConfig } from '#shared/config/config.js';
 import type { Envelope } from '#shared/domain/envelope.js';
 import { lambdaWebhook } from '#shared/http/webhook-lambda.js';
 import { type LocalRuntime, startLocalRuntime } from '#shared/local/runtime.js';
+import { createTwilioSmsApp, createWhatsAppApp } from '#shared/local/webhook-apps.js';
 import { bundleFigures } from './bundles.js';
 import { capacityFigures } from './capacity.js';
 

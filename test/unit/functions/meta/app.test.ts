@@ -1,9 +1,9 @@
 import { createHmac } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { createMetaApp } from '#functions/meta/app.js';
 import type { Envelope } from '#shared/domain/envelope.js';
 import { UnavailableError } from '#shared/errors.js';
+import { createMetaApp } from '#shared/local/webhook-apps.js';
 import { logger } from '#shared/log.js';
 
 const SECRET = 'test_app_secret';

@@ -2,7 +2,7 @@ import { sign } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import type { SNSEvent } from 'aws-lambda';
 import { describe, expect, it, vi } from 'vitest';
-import { createSesApp, handleSnsEvent, isSnsEvent } from '#functions/ses/app.js';
+import { handleSnsEvent, isSnsEvent } from '#functions/ses/app.js';
 import { mailEnvelopes } from '#functions/ses-mail/consumer.js';
 import type { MailNotification } from '#shared/channels/ses/mail.js';
 import {
@@ -13,6 +13,7 @@ import {
 } from '#shared/channels/ses/sns.js';
 import type { Envelope } from '#shared/domain/envelope.js';
 import { UnavailableError } from '#shared/errors.js';
+import { createSesApp } from '#shared/local/webhook-apps.js';
 
 const fixturePath = (path: string) => new URL(`../../../fixtures/${path}`, import.meta.url);
 const text = (path: string) => readFileSync(fixturePath(path), 'utf8');

@@ -3,10 +3,11 @@ import { readFileSync } from 'node:fs';
 import twilio from 'twilio';
 import { describe, expect, it } from 'vitest';
 import * as z from 'zod';
-import { createTwilioSmsApp, createTwilioSmsWebhook, EMPTY_TWIML } from '#functions/twilio-sms/app.js';
+import { createTwilioSmsWebhook, EMPTY_TWIML } from '#functions/twilio-sms/app.js';
 import type { Envelope } from '#shared/domain/envelope.js';
 import { UnavailableError } from '#shared/errors.js';
 import { lambdaWebhook } from '#shared/http/webhook-lambda.js';
+import { createTwilioSmsApp } from '#shared/local/webhook-apps.js';
 
 const TOKEN = 'test_auth_token';
 const BASE = 'https://hooks.example.com';

@@ -3,13 +3,9 @@ import { readFileSync } from 'node:fs';
 import twilio from 'twilio';
 import { describe, expect, it } from 'vitest';
 import * as z from 'zod';
-import {
-  createTwilioVoiceApp,
-  DEFAULT_VOICE_FAREWELL,
-  DEFAULT_VOICE_GREETING,
-  VOICE_ROUTES,
-} from '#functions/twilio-voice/app.js';
+import { DEFAULT_VOICE_FAREWELL, DEFAULT_VOICE_GREETING, VOICE_ROUTES } from '#functions/twilio-voice/app.js';
 import type { Envelope } from '#shared/domain/envelope.js';
+import { createTwilioVoiceApp } from '#shared/local/webhook-apps.js';
 
 const TOKEN = 'test_auth_token';
 const BASE = 'https://hooks.example.com';

@@ -1,8 +1,8 @@
 import { createHmac } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { createWhatsAppApp } from '#functions/whatsapp/app.js';
 import type { Envelope } from '#shared/domain/envelope.js';
 import { UnavailableError } from '#shared/errors.js';
+import { createWhatsAppApp } from '#shared/local/webhook-apps.js';
 
 const SECRET = 'test_app_secret';
 // providers.md §4.4: the exact bytes Meta signs, escapes kept.

@@ -1,11 +1,12 @@
 import { createHmac } from 'node:crypto';
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import { describe, expect, it } from 'vitest';
-import { createWhatsAppApp, createWhatsAppWebhook } from '#functions/whatsapp/app.js';
+import { createWhatsAppWebhook } from '#functions/whatsapp/app.js';
 import type { Envelope } from '#shared/domain/envelope.js';
 import { ConflictError, ValidationError } from '#shared/errors.js';
 import { createWebhook, queryOf, text, type WebhookRequest } from '#shared/http/webhook.js';
 import { lambdaWebhook } from '#shared/http/webhook-lambda.js';
+import { createWhatsAppApp } from '#shared/local/webhook-apps.js';
 import { whatsappText } from '../../../support/webhooks.js';
 
 const DOMAIN = 'abc123.execute-api.eu-west-1.amazonaws.com';

@@ -7,6 +7,9 @@
 /** Longest phone string we look at; anything longer is not a phone number. */
 const MAX_PHONE_CHARS = 40;
 
+/** `+` and digits, or digits alone. */
+const DIGITS = /^(\+?)(\d+)$/;
+
 /**
  * A phone number as a provider sends it (Twilio's `+14155550100` or `whatsapp:+14155550100`,
  * WhatsApp's `wa_id` `14155550100`, with or without spaces, dashes, dots or brackets) in the shape
@@ -16,11 +19,8 @@ const MAX_PHONE_CHARS = 40;
  * code starting with 0).
  */
 export function providerPhone(input: string, options: { international?: boolean } = {}): string | undefined {
-  const stripped = input.trim().replace(/^(whatsapp|tel|sms):/i, '');
-  if (stripped.length === 0 || stripped.length > MAX_PHONE_CHARS) return undefined;
-  // `+44 (0) 20 …`: the bracketed trunk prefix is not dialled from abroad.
-  const compact = stripped.replace(/^(\+\d{1,3})\s*\(0\)/, '$1').replace(/[\s().-]/g, '');
-  const match = /^(\+?)(\d+)$/.exec(compact);
+  // Most providers send `+` and digits, or digits alone: nothing to strip (and no regex to run for it).
+  const match = DIGITS.exec(input) ?? DIGITS.exec(compacted(input) ?? '');
   if (!match) return undefined;
   const [, plus, digits = ''] = match;
   // No country calling code starts with 0.
@@ -30,6 +30,14 @@ export function providerPhone(input: string, options: { international?: boolean 
   if (digits.length >= 11 && digits.length <= 15 && !digits.startsWith('0')) return `+${digits}`;
   // A national number (`020 7946 0958`, `(415) 555-0100`): the resolver reads it in DEFAULT_REGION.
   return digits.length >= 6 && digits.length <= 15 ? digits : undefined;
+}
+
+/** A phone number as written, without its scheme, spaces, brackets, dots and dashes. */
+function compacted(input: string): string | undefined {
+  const stripped = input.trim().replace(/^(whatsapp|tel|sms):/i, '');
+  if (stripped.length === 0 || stripped.length > MAX_PHONE_CHARS) return undefined;
+  // `+44 (0) 20 …`: the bracketed trunk prefix is not dialled from abroad.
+  return stripped.replace(/^(\+\d{1,3})\s*\(0\)/, '$1').replace(/[\s().-]/g, '');
 }
 
 /** Lower-cases and trims an email address, stripping a display name (`Jane <Jane@X.com>` → `jane@x.com`). */

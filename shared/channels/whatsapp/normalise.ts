@@ -461,10 +461,11 @@ interface People {
  * and parent BSUID after it. BSUID-only users (a username, no number) are known by the BSUID alone.
  */
 function senderOf(message: WhatsAppMessage, scope: Scope): People {
-  const contact = matchContact(message, scope);
+  const from = phoneIdentity(message.from);
+  const contact = matchContact(message, from, scope);
   const identities = uniqueIdentities([
     phoneIdentity(contact?.wa_id),
-    phoneIdentity(message.from),
+    from,
     bsuidIdentity(message.from_user_id),
     bsuidIdentity(contact?.user_id),
     bsuidIdentity(message.from_parent_user_id),
@@ -490,12 +491,15 @@ function recipientOf(message: WhatsAppMessage): People {
   };
 }
 
-function matchContact(message: WhatsAppMessage, scope: Scope): WhatsAppContact | undefined {
-  const from = phoneIdentity(message.from)?.value;
+function matchContact(
+  message: WhatsAppMessage,
+  from: Identity | undefined,
+  scope: Scope,
+): WhatsAppContact | undefined {
   const match = scope.contacts.find(
     (contact) =>
       (message.from_user_id !== undefined && contact.user_id === message.from_user_id) ||
-      (from !== undefined && phoneIdentity(contact.wa_id)?.value === from),
+      (from !== undefined && phoneIdentity(contact.wa_id)?.value === from.value),
   );
   if (match) return match;
   // `wa_id` may differ from `from`; with one message and one contact they are the same person.

@@ -1,25 +1,24 @@
 import { en } from 'zod/locales';
 import * as z from 'zod/mini';
+import { nonEmptyString, optionalNonEmptyString, optionalString } from '../validation/primitives.js';
 
 // zod/mini loads no messages of its own; a bad setting must say what is wrong with it.
 z.config(en());
-
-const optionalSecret = z.optional(z.string().check(z.minLength(1)));
 
 /**
  * Every setting Threadline reads, in one schema over `process.env`. Parsed once at cold start; a bad
  * value fails fast with the variable's name. Functions take only the part they need.
  */
 export const ConfigSchema = z.object({
-  TABLE_NAME: z._default(z.string().check(z.minLength(1)), 'threadline'),
-  INBOUND_QUEUE_URL: z.optional(z.string().check(z.minLength(1))),
-  OUTBOUND_QUEUE_URL: z.optional(z.string().check(z.minLength(1))),
+  TABLE_NAME: z._default(nonEmptyString, 'threadline'),
+  INBOUND_QUEUE_URL: optionalNonEmptyString,
+  OUTBOUND_QUEUE_URL: optionalNonEmptyString,
   /** The SES notifications the SES webhook verified, waiting for ses-mail to fetch and parse the mail. */
-  MAIL_QUEUE_URL: z.optional(z.string().check(z.minLength(1))),
+  MAIL_QUEUE_URL: optionalNonEmptyString,
   /** How many times the outbound queue delivers a reply before the sender gives it up as failed. */
   OUTBOUND_MAX_ATTEMPTS: z._default(z.coerce.number().check(z.int(), z.gte(1), z.lte(100)), 5),
   /** On AWS: the Secrets Manager secret (JSON) holding the provider secrets below. */
-  PROVIDER_SECRET_ARN: z.optional(z.string().check(z.minLength(1))),
+  PROVIDER_SECRET_ARN: optionalNonEmptyString,
   /** Region for phone numbers written without a country code. */
   DEFAULT_REGION: z._default(
     z.string().check(z.regex(/^[A-Z]{2}$/, 'an ISO 3166-1 alpha-2 code such as US or GB')),
@@ -27,22 +26,22 @@ export const ConfigSchema = z.object({
   ),
   /** The URL providers sign against (Twilio); when unset, the request's own URL is used. */
   PUBLIC_BASE_URL: z.optional(z.url()),
-  TWILIO_AUTH_TOKEN: optionalSecret,
-  TWILIO_ACCOUNT_SID: optionalSecret,
+  TWILIO_AUTH_TOKEN: optionalNonEmptyString,
+  TWILIO_ACCOUNT_SID: optionalNonEmptyString,
   /** The Twilio number (E.164) replies are sent from; WhatsApp through Twilio uses TWILIO_WHATSAPP_FROM. */
-  TWILIO_FROM_NUMBER: optionalSecret,
-  TWILIO_WHATSAPP_FROM: optionalSecret,
-  META_APP_SECRET: optionalSecret,
-  META_VERIFY_TOKEN: optionalSecret,
-  WHATSAPP_ACCESS_TOKEN: optionalSecret,
-  WHATSAPP_PHONE_NUMBER_ID: optionalSecret,
-  META_PAGE_ACCESS_TOKEN: optionalSecret,
-  SES_FROM_ADDRESS: optionalSecret,
+  TWILIO_FROM_NUMBER: optionalNonEmptyString,
+  TWILIO_WHATSAPP_FROM: optionalNonEmptyString,
+  META_APP_SECRET: optionalNonEmptyString,
+  META_VERIFY_TOKEN: optionalNonEmptyString,
+  WHATSAPP_ACCESS_TOKEN: optionalNonEmptyString,
+  WHATSAPP_PHONE_NUMBER_ID: optionalNonEmptyString,
+  META_PAGE_ACCESS_TOKEN: optionalNonEmptyString,
+  SES_FROM_ADDRESS: optionalNonEmptyString,
   /** The SES configuration set replies are sent with (set by the stack), so bounces come back. */
-  SES_CONFIGURATION_SET: z.optional(z.string().check(z.minLength(1))),
-  SNS_TRUSTED_CERT_FILE: z.optional(z.string().check(z.minLength(1))),
+  SES_CONFIGURATION_SET: optionalNonEmptyString,
+  SNS_TRUSTED_CERT_FILE: optionalNonEmptyString,
   /** The routing policy (JSON, see shared/routing/README.md); the shipped default when unset. */
-  ROUTING_POLICY_FILE: z.optional(z.string().check(z.minLength(1))),
+  ROUTING_POLICY_FILE: optionalNonEmptyString,
   /** SNS topics the SES webhook accepts (comma-separated ARNs); unset accepts any (local only). */
   SNS_TOPIC_ARNS: z.optional(
     z.pipe(
@@ -75,21 +74,21 @@ export const ConfigSchema = z.object({
     'Thank you for calling. Please leave a message after the tone, and we will get back to you.',
   ),
   /** The knowledge base (a folder of Markdown articles) of the local responder; the shipped sample when unset. */
-  KNOWLEDGE_BASE_DIR: z.optional(z.string().check(z.minLength(1))),
+  KNOWLEDGE_BASE_DIR: optionalNonEmptyString,
   /** On AWS: answer with this Amazon Bedrock model (Converse API) instead of the knowledge-base responder. */
-  BEDROCK_MODEL_ID: z.optional(z.string().check(z.minLength(1))),
+  BEDROCK_MODEL_ID: optionalNonEmptyString,
   /** How long after a conversation is resolved the customer's next message reopens it. */
   REOPEN_WINDOW_HOURS: z._default(z.coerce.number().check(z.positive(), z.lte(24 * 365)), 72),
   /** On AWS: the Cognito user pool whose access tokens the agent API accepts (set by the stack). */
-  COGNITO_USER_POOL_ID: z.optional(z.string().check(z.minLength(1))),
-  COGNITO_CLIENT_ID: z.optional(z.string().check(z.minLength(1))),
+  COGNITO_USER_POOL_ID: optionalNonEmptyString,
+  COGNITO_CLIENT_ID: optionalNonEmptyString,
   /** The user-pool group an agent must belong to. */
-  AGENT_GROUP: z._default(z.string().check(z.minLength(1)), 'agents'),
+  AGENT_GROUP: z._default(nonEmptyString, 'agents'),
   /** Local agent credentials: `agentId:token` pairs, comma-separated. */
-  AGENT_TOKENS: z.optional(z.string()),
+  AGENT_TOKENS: optionalString,
   /** Local runtime only. */
   PORT: z._default(z.coerce.number().check(z.int(), z.gte(0), z.lte(65535)), 3000),
-  DATA_DIR: z._default(z.string().check(z.minLength(1)), '.data'),
+  DATA_DIR: z._default(nonEmptyString, '.data'),
   /** Largest webhook body accepted, in bytes (WhatsApp documents payloads of up to 3 MB). */
   MAX_BODY_BYTES: z._default(z.coerce.number().check(z.int(), z.positive()), 4 * 1024 * 1024),
 });

@@ -1,5 +1,6 @@
 import * as z from 'zod/mini';
 import { hot } from '../validation/hot.js';
+import { optionalString } from '../validation/primitives.js';
 
 /** The channels a customer can reach us on; voice is a phone call, whatever the carrier. */
 export const ChannelSchema = z.enum(['sms', 'whatsapp', 'messenger', 'instagram', 'email', 'voice']);
@@ -48,12 +49,12 @@ export type ContentType = z.infer<typeof ContentTypeSchema>;
 /** A media item or file: kept as a reference (provider media id or URL), never downloaded by the webhook. */
 export const AttachmentSchema = z.object({
   kind: z.enum(['image', 'audio', 'video', 'document', 'sticker', 'file']),
-  mediaId: z.optional(z.string()),
-  url: z.optional(z.string()),
-  mimeType: z.optional(z.string()),
-  filename: z.optional(z.string()),
-  caption: z.optional(z.string()),
-  sha256: z.optional(z.string()),
+  mediaId: optionalString,
+  url: optionalString,
+  mimeType: optionalString,
+  filename: optionalString,
+  caption: optionalString,
+  sha256: optionalString,
   sizeBytes: z.optional(z.int().check(z.nonnegative())),
 });
 export type Attachment = z.infer<typeof AttachmentSchema>;
@@ -61,8 +62,8 @@ export type Attachment = z.infer<typeof AttachmentSchema>;
 /** A provider error code and text, as the provider gave them. */
 export const ProviderErrorSchema = z.object({
   code: z.string(),
-  title: z.optional(z.string()),
-  message: z.optional(z.string()),
+  title: optionalString,
+  message: optionalString,
 });
 export type ProviderError = z.infer<typeof ProviderErrorSchema>;
 
@@ -97,10 +98,10 @@ export const MessageEnvelopeSchema = z.extend(EnvelopeBaseSchema, {
   alsoKnownAs: z._default(z.array(IdentitySchema).check(z.maxLength(10)), []),
   profileName: z.optional(z.string().check(z.maxLength(256))),
   contentType: ContentTypeSchema,
-  text: z.optional(z.string()),
+  text: optionalString,
   attachments: z._default(z.array(AttachmentSchema), []),
   /** The provider message id this one replies to or quotes. */
-  replyTo: z.optional(z.string()),
+  replyTo: optionalString,
   /** Type-specific structured content: location, contacts, interactive reply, order, referral... */
   data: z.optional(z.record(z.string(), z.unknown())),
   errors: z.optional(z.array(ProviderErrorSchema)),
@@ -133,7 +134,7 @@ export const EditEnvelopeSchema = z.extend(EnvelopeBaseSchema, {
   providerMessageId: z.string().check(z.minLength(1), z.maxLength(512)),
   targetMessageId: z.string().check(z.minLength(1), z.maxLength(512)),
   customer: IdentitySchema,
-  text: z.optional(z.string()),
+  text: optionalString,
 });
 export type EditEnvelope = z.infer<typeof EditEnvelopeSchema>;
 
@@ -146,8 +147,8 @@ export const CallEnvelopeSchema = z.extend(EnvelopeBaseSchema, {
   /** Absent for a withheld or anonymous caller: the call is kept, but files under no customer. */
   customer: z.optional(IdentitySchema),
   durationSeconds: z.optional(z.int().check(z.nonnegative())),
-  recordingUrl: z.optional(z.string()),
-  transcript: z.optional(z.string()),
+  recordingUrl: optionalString,
+  transcript: optionalString,
 });
 export type CallEnvelope = z.infer<typeof CallEnvelopeSchema>;
 
@@ -162,7 +163,7 @@ export const SystemEnvelopeSchema = z.extend(EnvelopeBaseSchema, {
   providerMessageId: z.string().check(z.minLength(1), z.maxLength(512)),
   customer: z.optional(IdentitySchema),
   newIdentity: z.optional(IdentitySchema),
-  text: z.optional(z.string()),
+  text: optionalString,
   errors: z.optional(z.array(ProviderErrorSchema)),
 });
 export type SystemEnvelope = z.infer<typeof SystemEnvelopeSchema>;

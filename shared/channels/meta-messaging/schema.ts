@@ -1,4 +1,10 @@
 import * as z from 'zod/mini';
+import {
+  nonEmptyString,
+  optionalBoolean,
+  optionalNonEmptyString,
+  optionalString,
+} from '../../validation/primitives.js';
 
 /**
  * Messenger (`object: page`) and Instagram Messaging (`object: instagram`) webhook bodies: both use the
@@ -44,9 +50,9 @@ export const MetaTimeSchema = z
 /** One side of an event: a person (PSID / IGSID) or the business (Page id / IG professional account id). */
 export const MetaPartySchema = z
   .looseObject({
-    id: z.optional(z.string().check(z.minLength(1))),
+    id: optionalNonEmptyString,
     /** Instead of `id` for people reached through the checkbox plugin or chat plugin (no PSID yet). */
-    user_ref: z.optional(z.string().check(z.minLength(1))),
+    user_ref: optionalNonEmptyString,
   })
   .check(
     z.refine((party) => party.id !== undefined || party.user_ref !== undefined, 'needs an id or a user_ref'),
@@ -59,62 +65,62 @@ export type MetaParty = z.infer<typeof MetaPartySchema>;
  * appointment_booking... an open set.
  */
 export const MetaAttachmentSchema = z.looseObject({
-  type: z.string().check(z.minLength(1)),
+  type: nonEmptyString,
   payload: z.optional(
     z.nullable(
       z.looseObject({
         /** The CDN URL of the media; expires. Absent on templates. */
-        url: z.optional(z.string()),
+        url: optionalString,
         /** ig_post / ig_reel / fallback. */
-        title: z.optional(z.string()),
+        title: optionalString,
         /** Messenger stickers arrive as `image` with a sticker id (369239263222822 is the thumbs-up). */
         sticker_id: z.optional(z.union([z.number(), z.string()])),
-        ig_post_media_id: z.optional(z.string()),
-        reel_video_id: z.optional(z.string()),
+        ig_post_media_id: optionalString,
+        reel_video_id: optionalString,
         /** ig_story: the story's id and URL (no `url`). */
-        story_media_id: z.optional(z.string()),
-        story_media_url: z.optional(z.string()),
+        story_media_id: optionalString,
+        story_media_url: optionalString,
       }),
     ),
   ),
   /** Legacy fallback attachments carry title and url beside the payload. */
-  title: z.optional(z.string()),
-  url: z.optional(z.string()),
+  title: optionalString,
+  url: optionalString,
 });
 export type MetaAttachment = z.infer<typeof MetaAttachmentSchema>;
 
 /** Ad, m.me / ig.me link or QR code a person came from: `{ref, source, type, ad_id, ...}`. */
 export const MetaReferralSchema = z.looseObject({
-  ref: z.optional(z.string()),
-  source: z.optional(z.string()),
-  type: z.optional(z.string()),
+  ref: optionalString,
+  source: optionalString,
+  type: optionalString,
 });
 
 /** `message`: from a person, or with `is_echo` sent by the business (any app, or Meta's own inbox). */
 export const MetaMessageSchema = z.looseObject({
   /** The message id; the Send API returns the same id as `message_id`. */
-  mid: z.string().check(z.minLength(1)),
-  text: z.optional(z.string()),
+  mid: nonEmptyString,
+  text: optionalString,
   /** Sender is the business, recipient the person. */
-  is_echo: z.optional(z.boolean()),
+  is_echo: optionalBoolean,
   /** On echoes: the app that sent it (a number); Meta's inbox and the Pages app have their own ids. */
   app_id: z.optional(z.union([z.number(), z.string()])),
   /** On echoes: the `metadata` string the sending app attached. */
-  metadata: z.optional(z.string()),
+  metadata: optionalString,
   quick_reply: z.optional(z.looseObject({ payload: z.string() })),
   /** A reply to an earlier message (`mid`) or, on Instagram, to a story (`story: {id, url}`). */
   reply_to: z.optional(
     z.looseObject({
-      mid: z.optional(z.string()),
-      is_self_reply: z.optional(z.boolean()),
-      story: z.optional(z.looseObject({ id: z.optional(z.string()), url: z.optional(z.string()) })),
+      mid: optionalString,
+      is_self_reply: optionalBoolean,
+      story: z.optional(z.looseObject({ id: optionalString, url: optionalString })),
     }),
   ),
   attachments: z.optional(z.array(MetaAttachmentSchema)),
   /** Instagram: the person unsent the message `mid` [S: IG examples]. */
-  is_deleted: z.optional(z.boolean()),
+  is_deleted: optionalBoolean,
   /** Instagram: a message type the API cannot show (GIFs, some stickers). */
-  is_unsupported: z.optional(z.boolean()),
+  is_unsupported: optionalBoolean,
   referral: z.optional(MetaReferralSchema),
 });
 export type MetaMessage = z.infer<typeof MetaMessageSchema>;
@@ -126,8 +132,8 @@ export type MetaMessage = z.infer<typeof MetaMessageSchema>;
  */
 export const MetaReceiptSchema = z
   .looseObject({
-    mids: z.optional(z.array(z.string().check(z.minLength(1)))),
-    mid: z.optional(z.string().check(z.minLength(1))),
+    mids: z.optional(z.array(nonEmptyString)),
+    mid: optionalNonEmptyString,
     watermark: z.optional(MetaTimeSchema),
   })
   .check(
@@ -141,30 +147,30 @@ export type MetaReceipt = z.infer<typeof MetaReceiptSchema>;
 
 /** `reaction`: to the message `mid`; `unreact` may omit `emoji` and `reaction`. */
 export const MetaReactionSchema = z.looseObject({
-  mid: z.string().check(z.minLength(1)),
+  mid: nonEmptyString,
   action: z.enum(['react', 'unreact']),
   /** The emoji itself (`❤️`). */
-  emoji: z.optional(z.string()),
+  emoji: optionalString,
   /** smile, angry, sad, wow, love, like, dislike, other (IG also laugh). */
-  reaction: z.optional(z.string()),
+  reaction: optionalString,
 });
 export type MetaReaction = z.infer<typeof MetaReactionSchema>;
 
 /** `postback`: a postback button, Get Started, persistent menu item or IG icebreaker was tapped. */
 export const MetaPostbackSchema = z.looseObject({
   /** Only from v11.0 (IG) and recent Messenger versions. */
-  mid: z.optional(z.string().check(z.minLength(1))),
-  title: z.optional(z.string()),
+  mid: optionalNonEmptyString,
+  title: optionalString,
   /** Only sent to the app that sent the button. */
-  payload: z.optional(z.string()),
+  payload: optionalString,
   referral: z.optional(MetaReferralSchema),
 });
 export type MetaPostback = z.infer<typeof MetaPostbackSchema>;
 
 /** `message_edit` (Messenger `message_edits`): the new text of message `mid`, edited `num_edit` times. */
 export const MetaMessageEditSchema = z.looseObject({
-  mid: z.string().check(z.minLength(1)),
-  text: z.optional(z.string()),
+  mid: nonEmptyString,
+  text: optionalString,
   /** An integer; the reference's example writes it as a string. */
   num_edit: z.optional(
     z.union([z.number().check(z.int(), z.nonnegative()), z.string().check(z.regex(/^\d+$/))]),
@@ -196,14 +202,14 @@ export type MetaMessagingEvent = z.infer<typeof MetaMessagingEventSchema>;
 
 /** `entry[].changes[]`: the Graph shape, used by Meta's dashboard test events and some IG fields. */
 export const MetaChangeSchema = z.looseObject({
-  field: z.optional(z.string()),
+  field: optionalString,
   value: z.optional(z.unknown()),
 });
 
 /** One Page or IG account; `entry` is an array and may hold several, each with several events. */
 export const MetaEntrySchema = z.looseObject({
   /** The Page id (Messenger) or IG professional account id (Instagram): our account. */
-  id: z.optional(z.string().check(z.minLength(1))),
+  id: optionalNonEmptyString,
   /** When Meta sent the notification, not when the event happened; only a fallback. */
   time: z.optional(MetaTimeSchema),
   messaging: z.optional(z.array(MetaMessagingEventSchema)),

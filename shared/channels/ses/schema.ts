@@ -1,4 +1,5 @@
 import * as z from 'zod/mini';
+import { nonEmptyString, optionalBoolean, optionalString } from '../../validation/primitives.js';
 
 // Objects are loose throughout: AWS reserves the right to add fields to every SES notification.
 
@@ -10,12 +11,12 @@ export type SesVerdict = z.infer<typeof SesVerdictSchema>;
 export const SesReceiptActionSchema = z.looseObject({
   /** S3 | SNS | Bounce | Lambda | Stop | WorkMail. */
   type: z.string(),
-  topicArn: z.optional(z.string()),
+  topicArn: optionalString,
   /** S3 action: where the raw MIME was stored; the key is `mail.messageId` plus the rule's prefix. */
-  bucketName: z.optional(z.string()),
-  objectKey: z.optional(z.string()),
+  bucketName: optionalString,
+  objectKey: optionalString,
   /** SNS action: how `content` is encoded, `UTF8` (the default) or `BASE64`; casing varies by source. */
-  encoding: z.optional(z.string()),
+  encoding: optionalString,
 });
 export type SesReceiptAction = z.infer<typeof SesReceiptActionSchema>;
 
@@ -32,7 +33,7 @@ export const SesReceiptSchema = z.looseObject({
   dkimVerdict: z.optional(SesVerdictSchema),
   dmarcVerdict: z.optional(SesVerdictSchema),
   /** none | quarantine | reject; present only when DMARC fails. */
-  dmarcPolicy: z.optional(z.string()),
+  dmarcPolicy: optionalString,
   action: SesReceiptActionSchema,
 });
 export type SesReceipt = z.infer<typeof SesReceiptSchema>;
@@ -42,16 +43,16 @@ export const SesHeaderSchema = z.looseObject({ name: z.string(), value: z.string
 
 /** SES's parse of the main headers; `messageId` is the original RFC 5322 Message-ID, not the SES id. */
 export const SesCommonHeadersSchema = z.looseObject({
-  returnPath: z.optional(z.string()),
+  returnPath: optionalString,
   from: z.optional(z.array(z.string())),
   sender: z.optional(z.array(z.string())),
   replyTo: z.optional(z.array(z.string())),
   to: z.optional(z.array(z.string())),
   cc: z.optional(z.array(z.string())),
   bcc: z.optional(z.array(z.string())),
-  date: z.optional(z.string()),
-  messageId: z.optional(z.string()),
-  subject: z.optional(z.string()),
+  date: optionalString,
+  messageId: optionalString,
+  subject: optionalString,
 });
 
 /** `mail`: the email a notification is about. Headers are present only when the identity enables them. */
@@ -60,10 +61,10 @@ export const SesMailSchema = z.looseObject({
   /** The SES message id: the S3 key of a received email, the id SendEmail returned for a sent one. */
   messageId: z.string().check(z.minLength(1), z.maxLength(512)),
   /** Envelope MAIL FROM (received mail) or the sending address (sent mail); empty for bounces. */
-  source: z.optional(z.string()),
+  source: optionalString,
   destination: z._default(z.array(z.string()), []),
   /** True once the headers pass 10 KB. */
-  headersTruncated: z.optional(z.boolean()),
+  headersTruncated: optionalBoolean,
   headers: z.optional(z.array(SesHeaderSchema)),
   commonHeaders: z.optional(SesCommonHeadersSchema),
 });
@@ -75,7 +76,7 @@ export const SesReceivedNotificationSchema = z.looseObject({
   receipt: SesReceiptSchema,
   mail: SesMailSchema,
   /** The raw MIME, encoded as `receipt.action.encoding` says (UTF-8 text or Base64). */
-  content: z.optional(z.string()),
+  content: optionalString,
 });
 export type SesReceivedNotification = z.infer<typeof SesReceivedNotificationSchema>;
 
@@ -88,15 +89,15 @@ export const SesBounceSchema = z.looseObject({
   bouncedRecipients: z.array(
     z.looseObject({
       emailAddress: z.string(),
-      action: z.optional(z.string()),
-      status: z.optional(z.string()),
-      diagnosticCode: z.optional(z.string()),
+      action: optionalString,
+      status: optionalString,
+      diagnosticCode: optionalString,
     }),
   ),
   timestamp: z.string(),
-  feedbackId: z.optional(z.string()),
-  remoteMtaIp: z.optional(z.string()),
-  reportingMTA: z.optional(z.string()),
+  feedbackId: optionalString,
+  remoteMtaIp: optionalString,
+  reportingMTA: optionalString,
 });
 export type SesBounce = z.infer<typeof SesBounceSchema>;
 
@@ -104,12 +105,12 @@ export type SesBounce = z.infer<typeof SesBounceSchema>;
 export const SesComplaintSchema = z.looseObject({
   complainedRecipients: z.array(z.looseObject({ emailAddress: z.string() })),
   timestamp: z.string(),
-  feedbackId: z.optional(z.string()),
+  feedbackId: optionalString,
   complaintSubType: z.nullish(z.string()),
-  userAgent: z.optional(z.string()),
+  userAgent: optionalString,
   /** abuse | auth-failure | fraud | not-spam | other | virus. */
-  complaintFeedbackType: z.optional(z.string()),
-  arrivalDate: z.optional(z.string()),
+  complaintFeedbackType: optionalString,
+  arrivalDate: optionalString,
 });
 export type SesComplaint = z.infer<typeof SesComplaintSchema>;
 
@@ -118,9 +119,9 @@ export const SesDeliverySchema = z.looseObject({
   timestamp: z.string(),
   processingTimeMillis: z.optional(z.number()),
   recipients: z.array(z.string()),
-  smtpResponse: z.optional(z.string()),
-  reportingMTA: z.optional(z.string()),
-  remoteMtaIp: z.optional(z.string()),
+  smtpResponse: optionalString,
+  reportingMTA: optionalString,
+  remoteMtaIp: optionalString,
 });
 export type SesDelivery = z.infer<typeof SesDeliverySchema>;
 
@@ -129,8 +130,8 @@ export type SesDelivery = z.infer<typeof SesDeliverySchema>;
  * configuration-set event publishing calls it `eventType`; the objects are the same.
  */
 export const SesSendingNotificationSchema = z.looseObject({
-  notificationType: z.optional(z.string()),
-  eventType: z.optional(z.string()),
+  notificationType: optionalString,
+  eventType: optionalString,
   mail: SesMailSchema,
   bounce: z.optional(SesBounceSchema),
   complaint: z.optional(SesComplaintSchema),
@@ -140,7 +141,7 @@ export type SesSendingNotification = z.infer<typeof SesSendingNotificationSchema
 
 /** Just enough to tell an SES notification from anything else published to the topic. */
 export const SesNotificationShellSchema = z.looseObject({
-  notificationType: z.optional(z.string()),
-  eventType: z.optional(z.string()),
-  mail: z.looseObject({ messageId: z.string().check(z.minLength(1)) }),
+  notificationType: optionalString,
+  eventType: optionalString,
+  mail: z.looseObject({ messageId: nonEmptyString }),
 });

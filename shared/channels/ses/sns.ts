@@ -1,17 +1,18 @@
 import { createHash, createPublicKey, type KeyObject, verify, X509Certificate } from 'node:crypto';
 import * as z from 'zod/mini';
 import { ForbiddenError, UnavailableError } from '#shared/errors.js';
+import { nonEmptyString, optionalString } from '../../validation/primitives.js';
 
 const SnsSignedFields = {
   MessageId: z.string().check(z.minLength(1), z.maxLength(256)),
   TopicArn: z.string().check(z.minLength(1), z.maxLength(1024)),
   Message: z.string(),
-  Timestamp: z.string().check(z.minLength(1)),
+  Timestamp: nonEmptyString,
   /** `1` = SHA1withRSA (the topic default), `2` = SHA256withRSA. */
   SignatureVersion: z.enum(['1', '2']),
   /** Base64. */
-  Signature: z.string().check(z.minLength(1)),
-  SigningCertURL: z.string().check(z.minLength(1)),
+  Signature: nonEmptyString,
+  SigningCertURL: nonEmptyString,
 };
 
 /** An SNS `Notification` as posted over HTTP(S) (not the Lambda event shape, whose URL keys differ). */
@@ -20,14 +21,14 @@ export const SnsNotificationSchema = z.looseObject({
   ...SnsSignedFields,
   /** Absent when the publisher set none; the Lambda shape sends null instead. */
   Subject: z.nullish(z.string()),
-  UnsubscribeURL: z.optional(z.string()),
+  UnsubscribeURL: optionalString,
 });
 
 const SnsConfirmationFields = {
   ...SnsSignedFields,
-  Token: z.string().check(z.minLength(1)),
+  Token: nonEmptyString,
   /** GET it to (re)confirm the subscription. */
-  SubscribeURL: z.string().check(z.minLength(1)),
+  SubscribeURL: nonEmptyString,
 };
 
 /** Sent once when an endpoint is subscribed; nothing is delivered until it is confirmed. */
@@ -58,11 +59,11 @@ export type SnsMessageType = SnsMessage['Type'];
 export const SnsEventRecordSchema = z.looseObject({
   EventSource: z.literal('aws:sns'),
   Sns: z.looseObject({
-    Type: z.optional(z.string()),
+    Type: optionalString,
     MessageId: z.string().check(z.minLength(1), z.maxLength(256)),
-    TopicArn: z.string().check(z.minLength(1)),
+    TopicArn: nonEmptyString,
     Message: z.string(),
-    Timestamp: z.optional(z.string()),
+    Timestamp: optionalString,
     Subject: z.nullish(z.string()),
   }),
 });

@@ -1,4 +1,5 @@
 import * as z from 'zod/mini';
+import { optionalString } from '../../validation/primitives.js';
 
 /**
  * Twilio webhook parameters (providers.md §1.3, §1.4, §1.6). Twilio posts every webhook as
@@ -59,40 +60,40 @@ export const TwilioMessageParamsSchema = z
     /** Deprecated twins of MessageSid with the same value; older payloads and tests carry only these. */
     SmsSid: z.optional(SidSchema),
     SmsMessageSid: z.optional(SidSchema),
-    AccountSid: z.optional(z.string()),
-    MessagingServiceSid: z.optional(z.string()),
+    AccountSid: optionalString,
+    MessagingServiceSid: optionalString,
     /** The customer: E.164 "if possible, otherwise the raw caller ID"; `whatsapp:+E164` or `whatsapp:<BSUID>`. */
     From: z.string().check(z.trim(), z.minLength(1)),
     /** Our number, in the same forms; missing from some test payloads. */
-    To: z.optional(z.string()),
+    To: optionalString,
     /** Up to 1600 characters; absent on media-only, location and some WhatsApp messages. */
-    Body: z.optional(z.string()),
+    Body: optionalString,
     /** How many `MediaUrl{N}` / `MediaContentType{N}` pairs follow, N zero-based. */
     NumMedia: z.optional(CountSchema),
-    NumSegments: z.optional(z.string()),
+    NumSegments: optionalString,
     /** Set by Twilio when Advanced Opt-Out recognised a keyword; plain keywords arrive without it. */
-    OptOutType: z.optional(z.string()),
+    OptOutType: optionalString,
     /** WhatsApp: display name (may be blank) and the sender's number as digits without `+`. */
-    ProfileName: z.optional(z.string()),
-    WaId: z.optional(z.string()),
+    ProfileName: optionalString,
+    WaId: optionalString,
     /** WhatsApp users known by a business-scoped id (BSUID) instead of a number, and their username. */
-    ExternalUserId: z.optional(z.string()),
-    ParentExternalUserId: z.optional(z.string()),
-    ProfileUsername: z.optional(z.string()),
+    ExternalUserId: optionalString,
+    ParentExternalUserId: optionalString,
+    ProfileUsername: optionalString,
     /** WhatsApp: `text`, `image`, `location`, `button`, `interactive`... Not in Twilio's table, seen in payloads. */
-    MessageType: z.optional(z.string()),
-    Latitude: z.optional(z.string()),
-    Longitude: z.optional(z.string()),
-    Address: z.optional(z.string()),
-    Label: z.optional(z.string()),
-    ButtonText: z.optional(z.string()),
-    ButtonPayload: z.optional(z.string()),
+    MessageType: optionalString,
+    Latitude: optionalString,
+    Longitude: optionalString,
+    Address: optionalString,
+    Label: optionalString,
+    ButtonText: optionalString,
+    ButtonPayload: optionalString,
     /** `"true"` when set. */
-    Forwarded: z.optional(z.string()),
-    FrequentlyForwarded: z.optional(z.string()),
+    Forwarded: optionalString,
+    FrequentlyForwarded: optionalString,
     /** A reply to one of our messages of the previous 7 days. */
-    OriginalRepliedMessageSid: z.optional(z.string()),
-    OriginalRepliedMessageSender: z.optional(z.string()),
+    OriginalRepliedMessageSid: optionalString,
+    OriginalRepliedMessageSender: optionalString,
   })
   .check(
     z.refine(
@@ -129,21 +130,21 @@ export const TwilioStatusParamsSchema = z
     MessageSid: z.optional(SidSchema),
     SmsSid: z.optional(SidSchema),
     /** Older twin of MessageStatus. */
-    MessageStatus: z.optional(z.string()),
-    SmsStatus: z.optional(z.string()),
-    AccountSid: z.optional(z.string()),
-    MessagingServiceSid: z.optional(z.string()),
+    MessageStatus: optionalString,
+    SmsStatus: optionalString,
+    AccountSid: optionalString,
+    MessagingServiceSid: optionalString,
     /** Our sender; `whatsapp:+E164` for WhatsApp. */
-    From: z.optional(z.string()),
+    From: optionalString,
     /** The customer; missing from some test payloads. */
-    To: z.optional(z.string()),
+    To: optionalString,
     /** On `failed` and `undelivered` (e.g. 30003, 30008, 63016). */
-    ErrorCode: z.optional(z.string()),
-    ErrorMessage: z.optional(z.string()),
+    ErrorCode: optionalString,
+    ErrorMessage: optionalString,
     /** WhatsApp and other channels: the channel's own failure text. */
-    ChannelStatusMessage: z.optional(z.string()),
+    ChannelStatusMessage: optionalString,
     /** SMS: `YYMMDDhhmm`, carrier time of an unspecified zone, so not used as occurredAt. */
-    RawDlrDoneDate: z.optional(z.string()),
+    RawDlrDoneDate: optionalString,
   })
   .check(
     z.refine((params) => params.MessageSid ?? params.SmsSid, 'MessageSid (or SmsSid) is required'),
@@ -171,27 +172,27 @@ export type TwilioCallStatus = z.infer<typeof TwilioCallStatusSchema>;
  */
 export const TwilioCallParamsSchema = z.looseObject({
   CallSid: SidSchema,
-  AccountSid: z.optional(z.string()),
+  AccountSid: optionalString,
   /**
    * E.164, `client:<name>`, or `anonymous`/`unknown` for a withheld number. Absent from recording status
    * callbacks: the voice app then passes the caller from the callback URL it signed (see normaliseTwilioCall).
    */
-  From: z.optional(z.string()),
-  To: z.optional(z.string()),
+  From: optionalString,
+  To: optionalString,
   CallStatus: z.optional(TwilioCallStatusSchema),
   /** `inbound`, `outbound-api` or `outbound-dial`. */
-  Direction: z.optional(z.string()),
+  Direction: optionalString,
   /** Status callbacks: the call's length in seconds. */
   CallDuration: z.optional(CountSchema),
   RecordingSid: z.optional(SidSchema),
   /** WAV; append `.mp3` for MP3. Media needs basic auth only if the account requires it. */
-  RecordingUrl: z.optional(z.string()),
+  RecordingUrl: optionalString,
   RecordingDuration: z.optional(CountSchema),
   /** `completed`, `failed` or `absent` (nothing was said). */
-  RecordingStatus: z.optional(z.string()),
+  RecordingStatus: optionalString,
   TranscriptionSid: z.optional(SidSchema),
-  TranscriptionText: z.optional(z.string()),
+  TranscriptionText: optionalString,
   /** `completed` or `failed`. */
-  TranscriptionStatus: z.optional(z.string()),
+  TranscriptionStatus: optionalString,
 });
 export type TwilioCallParams = z.infer<typeof TwilioCallParamsSchema>;

@@ -1,4 +1,10 @@
 import * as z from 'zod/mini';
+import {
+  nonEmptyString,
+  optionalBoolean,
+  optionalNonEmptyString,
+  optionalString,
+} from '../../validation/primitives.js';
 
 /**
  * WhatsApp Cloud API webhook bodies (`object: whatsapp_business_account`), after Meta's webhook reference
@@ -12,22 +18,22 @@ export const UnixSecondsSchema = z.string().check(z.regex(/^\d{1,12}$/, 'expecte
 /** An error as Meta reports it on a message, a status or a whole change value. */
 export const WhatsAppErrorSchema = z.looseObject({
   /** Numeric (131051, 130429...); kept as a string in envelopes. */
-  code: z.union([z.number().check(z.int()), z.string().check(z.minLength(1))]),
-  title: z.optional(z.string()),
+  code: z.union([z.number().check(z.int()), nonEmptyString]),
+  title: optionalString,
   /** Usually repeats `title`; `error_data.details` is the useful text. */
-  message: z.optional(z.string()),
-  error_data: z.optional(z.looseObject({ details: z.optional(z.string()) })),
+  message: optionalString,
+  error_data: z.optional(z.looseObject({ details: optionalString })),
   /** Not in Meta's reference, but test payloads (and older versions) put `details` at the top level. */
-  details: z.optional(z.string()),
-  href: z.optional(z.string()),
+  details: optionalString,
+  href: optionalString,
 });
 export type WhatsAppError = z.infer<typeof WhatsAppErrorSchema>;
 
 /** The business number the change concerns. */
 export const WhatsAppMetadataSchema = z.looseObject({
-  display_phone_number: z.optional(z.string()),
+  display_phone_number: optionalString,
   /** Our account key: the id the Graph API sends from, stable when the display number is reformatted. */
-  phone_number_id: z.optional(z.string()),
+  phone_number_id: optionalString,
 });
 
 /** `value.contacts[]`: the profile of the user who sent the messages of this change. */
@@ -37,21 +43,21 @@ export const WhatsAppContactSchema = z.looseObject({
    * match" (Meta), so it can differ from `messages[].from`. Omitted for users who hide their number behind
    * a username.
    */
-  wa_id: z.optional(z.string()),
+  wa_id: optionalString,
   /** Business-scoped user id (BSUID, `CC.<alnum>`, e.g. `IN.2081978709342942`); from April 2026. */
-  user_id: z.optional(z.string()),
+  user_id: optionalString,
   /** Parent BSUID shared across a managed business's portfolios (`CC.ENT.<alnum>`). */
-  parent_user_id: z.optional(z.string()),
+  parent_user_id: optionalString,
   profile: z.optional(
     z.looseObject({
       /** Display name; may be blank. */
-      name: z.optional(z.string()),
+      name: optionalString,
       /** Username, only for users who adopted one. */
-      username: z.optional(z.string()),
+      username: optionalString,
     }),
   ),
   /** Only when the identity change check is enabled. */
-  identity_key_hash: z.optional(z.string()),
+  identity_key_hash: optionalString,
 });
 export type WhatsAppContact = z.infer<typeof WhatsAppContactSchema>;
 
@@ -59,18 +65,18 @@ export type WhatsAppContact = z.infer<typeof WhatsAppContactSchema>;
 export const WhatsAppMediaSchema = z
   .looseObject({
     /** Media id for `GET /<media-id>`; expires after 7 days. */
-    id: z.optional(z.string().check(z.minLength(1))),
+    id: optionalNonEmptyString,
     /** Direct URL, rolled out to media webhooks gradually from 2025-11-12; needs the bearer token. */
-    url: z.optional(z.string().check(z.minLength(1))),
-    mime_type: z.optional(z.string()),
-    sha256: z.optional(z.string()),
-    caption: z.optional(z.string()),
+    url: optionalNonEmptyString,
+    mime_type: optionalString,
+    sha256: optionalString,
+    caption: optionalString,
     /** document only: the original name, may carry accents (`Currículum café.pdf`). */
-    filename: z.optional(z.string()),
+    filename: optionalString,
     /** sticker only. */
-    animated: z.optional(z.boolean()),
+    animated: optionalBoolean,
     /** audio only: true for a voice note recorded in the app. */
-    voice: z.optional(z.boolean()),
+    voice: optionalBoolean,
   })
   .check(
     z.refine((media) => media.id !== undefined || media.url !== undefined, 'media needs an id or a url'),
@@ -81,30 +87,26 @@ export type WhatsAppMedia = z.infer<typeof WhatsAppMediaSchema>;
 export const WhatsAppSharedContactSchema = z.looseObject({
   name: z.optional(
     z.looseObject({
-      formatted_name: z.optional(z.string()),
-      first_name: z.optional(z.string()),
-      middle_name: z.optional(z.string()),
-      last_name: z.optional(z.string()),
+      formatted_name: optionalString,
+      first_name: optionalString,
+      middle_name: optionalString,
+      last_name: optionalString,
     }),
   ),
-  phones: z.optional(
-    z.array(z.looseObject({ phone: z.optional(z.string()), wa_id: z.optional(z.string()) })),
-  ),
+  phones: z.optional(z.array(z.looseObject({ phone: optionalString, wa_id: optionalString }))),
 });
 export type WhatsAppSharedContact = z.infer<typeof WhatsAppSharedContactSchema>;
 
 /** Interactive replies: `button_reply` and `list_reply` from our buttons/lists, `nfm_reply` from a Flow. */
 export const WhatsAppInteractiveSchema = z
   .looseObject({
-    type: z.string().check(z.minLength(1)),
+    type: nonEmptyString,
     button_reply: z.optional(z.looseObject({ id: z.string(), title: z.string() })),
-    list_reply: z.optional(
-      z.looseObject({ id: z.string(), title: z.string(), description: z.optional(z.string()) }),
-    ),
+    list_reply: z.optional(z.looseObject({ id: z.string(), title: z.string(), description: optionalString })),
     nfm_reply: z.optional(
       z.looseObject({
-        name: z.optional(z.string()),
-        body: z.optional(z.string()),
+        name: optionalString,
+        body: optionalString,
         /** The Flow's answers as a JSON *string*, not an object. */
         response_json: z.string(),
       }),
@@ -131,36 +133,36 @@ export type WhatsAppInteractive = z.infer<typeof WhatsAppInteractiveSchema>;
  * (`new_wa_id`) and `customer_identity_changed` (a new security key, no new id).
  */
 export const WhatsAppSystemSchema = z.looseObject({
-  type: z.optional(z.string()),
-  body: z.optional(z.string()),
-  wa_id: z.optional(z.string()),
-  new_wa_id: z.optional(z.string()),
-  customer: z.optional(z.string()),
-  identity: z.optional(z.string()),
-  user_id: z.optional(z.string()),
-  previous_user_id: z.optional(z.string()),
-  parent_user_id: z.optional(z.string()),
-  previous_parent_user_id: z.optional(z.string()),
+  type: optionalString,
+  body: optionalString,
+  wa_id: optionalString,
+  new_wa_id: optionalString,
+  customer: optionalString,
+  identity: optionalString,
+  user_id: optionalString,
+  previous_user_id: optionalString,
+  parent_user_id: optionalString,
+  previous_parent_user_id: optionalString,
 });
 export type WhatsAppSystem = z.infer<typeof WhatsAppSystemSchema>;
 
 /** `context`: a reply, a product inquiry, the message holding the buttons, or a forward marker. */
 export const WhatsAppContextSchema = z.looseObject({
   /** The business number or user that sent the quoted message; may carry `+`. */
-  from: z.optional(z.string()),
+  from: optionalString,
   /** wamid of the quoted message. */
-  id: z.optional(z.string()),
-  forwarded: z.optional(z.boolean()),
+  id: optionalString,
+  forwarded: optionalBoolean,
   /** Forwarded more than five times. */
-  frequently_forwarded: z.optional(z.boolean()),
+  frequently_forwarded: optionalBoolean,
   referred_product: z.optional(
-    z.looseObject({ catalog_id: z.optional(z.string()), product_retailer_id: z.optional(z.string()) }),
+    z.looseObject({ catalog_id: optionalString, product_retailer_id: optionalString }),
   ),
 });
 
 /** The new content of an edited message (`type: edit`, coexistence numbers only). */
 export const WhatsAppEditedContentSchema = z.looseObject({
-  type: z.optional(z.string()),
+  type: optionalString,
   context: z.optional(WhatsAppContextSchema),
   text: z.optional(z.looseObject({ body: z.string() })),
   image: z.optional(WhatsAppMediaSchema),
@@ -195,24 +197,22 @@ export const WHATSAPP_TYPED_PAYLOADS = [
 export const WhatsAppMessageSchema = z
   .looseObject({
     /** `wamid.…`; always sent by Meta, but some test payloads omit it. */
-    id: z.optional(z.string().check(z.minLength(1))),
+    id: optionalNonEmptyString,
     /** The sender's phone as digits; may carry a `+`, and is `''` or absent for BSUID-only users. */
-    from: z.optional(z.string()),
+    from: optionalString,
     /** The sender's BSUID. */
-    from_user_id: z.optional(z.string()),
-    from_parent_user_id: z.optional(z.string()),
+    from_user_id: optionalString,
+    from_parent_user_id: optionalString,
     /** Echoes only: the customer the business wrote to (`''` when only `to_user_id` is known). */
-    to: z.optional(z.string()),
-    to_user_id: z.optional(z.string()),
-    to_parent_user_id: z.optional(z.string()),
+    to: optionalString,
+    to_user_id: optionalString,
+    to_parent_user_id: optionalString,
     /** String of Unix seconds; absent only in test payloads (then we use the time of receipt). */
     timestamp: z.optional(UnixSecondsSchema),
-    type: z.string().check(z.minLength(1)),
+    type: nonEmptyString,
     context: z.optional(WhatsAppContextSchema),
     /** Click-to-WhatsApp ad the user came from: `source_url, source_id, source_type, ctwa_clid, …`. */
-    referral: z.optional(
-      z.looseObject({ source_type: z.optional(z.string()), ctwa_clid: z.optional(z.string()) }),
-    ),
+    referral: z.optional(z.looseObject({ source_type: optionalString, ctwa_clid: optionalString })),
     /** On `unsupported` (131051 "Message type unknown") or when media could not be fetched. */
     errors: z.optional(z.array(WhatsAppErrorSchema)),
     text: z.optional(z.looseObject({ body: z.string() })),
@@ -226,24 +226,22 @@ export const WhatsAppMessageSchema = z
       z.looseObject({
         latitude: z.number(),
         longitude: z.number(),
-        name: z.optional(z.string()),
-        address: z.optional(z.string()),
-        url: z.optional(z.string()),
+        name: optionalString,
+        address: optionalString,
+        url: optionalString,
       }),
     ),
     /** Shared contact cards; not to be confused with `value.contacts`, the sender's profile. */
     contacts: z.optional(z.array(WhatsAppSharedContactSchema)),
     interactive: z.optional(WhatsAppInteractiveSchema),
     /** Quick-reply button of a template. */
-    button: z.optional(z.looseObject({ payload: z.optional(z.string()), text: z.string() })),
+    button: z.optional(z.looseObject({ payload: optionalString, text: z.string() })),
     /** No `emoji` (or an empty one) means the reaction was removed; the removal reuses a wamid. */
-    reaction: z.optional(
-      z.looseObject({ message_id: z.string().check(z.minLength(1)), emoji: z.optional(z.string()) }),
-    ),
+    reaction: z.optional(z.looseObject({ message_id: nonEmptyString, emoji: optionalString })),
     order: z.optional(
       z.looseObject({
-        catalog_id: z.optional(z.string()),
-        text: z.optional(z.string()),
+        catalog_id: optionalString,
+        text: optionalString,
         product_items: z.optional(
           z.array(
             z.looseObject({
@@ -258,16 +256,16 @@ export const WhatsAppMessageSchema = z
     ),
     system: z.optional(WhatsAppSystemSchema),
     /** `unsupported.type` names what the user sent (edit, poll_update, ...); may be missing on old versions. */
-    unsupported: z.optional(z.looseObject({ type: z.optional(z.string()) })),
+    unsupported: z.optional(z.looseObject({ type: optionalString })),
     /** Coexistence only (a WhatsApp Business app number); elsewhere edits arrive as `unsupported`. */
     edit: z.optional(
       z.looseObject({
-        original_message_id: z.string().check(z.minLength(1)),
+        original_message_id: nonEmptyString,
         message: z.optional(WhatsAppEditedContentSchema),
       }),
     ),
     /** Coexistence only: the user deleted a message within two days of sending it. */
-    revoke: z.optional(z.looseObject({ original_message_id: z.string().check(z.minLength(1)) })),
+    revoke: z.optional(z.looseObject({ original_message_id: nonEmptyString })),
   })
   .check(
     z.superRefine((message, ctx) => {
@@ -286,24 +284,22 @@ export type WhatsAppMessage = z.infer<typeof WhatsAppMessageSchema>;
 /** A delivery status of a message we sent (`value.statuses[]`). */
 export const WhatsAppStatusSchema = z.looseObject({
   /** wamid of our outbound message. */
-  id: z.string().check(z.minLength(1)),
+  id: nonEmptyString,
   /** `played` is a voice message played; `delivered` is skipped when `read` arrives at once. */
   status: z.enum(['sent', 'delivered', 'read', 'failed', 'played']),
   timestamp: z.optional(UnixSecondsSchema),
   /** The recipient's phone digits, or a group id when `recipient_type` is `group`. */
-  recipient_id: z.optional(z.string()),
-  recipient_type: z.optional(z.string()),
-  recipient_participant_id: z.optional(z.string()),
+  recipient_id: optionalString,
+  recipient_type: optionalString,
+  recipient_participant_id: optionalString,
   /** BSUIDs; `recipient_user_id` is omitted on `failed` when we sent to a phone number. */
-  recipient_user_id: z.optional(z.string()),
-  recipient_parent_user_id: z.optional(z.string()),
-  biz_opaque_callback_data: z.optional(z.string()),
+  recipient_user_id: optionalString,
+  recipient_parent_user_id: optionalString,
+  biz_opaque_callback_data: optionalString,
   /** v24.0+ omits it except inside free-entry-point windows; `expiration_timestamp` only on `sent`. */
-  conversation: z.optional(z.looseObject({ id: z.optional(z.string()) })),
+  conversation: z.optional(z.looseObject({ id: optionalString })),
   /** Only on `sent` and one of delivered/read; `billable` is deprecated, `pricing_model` is `PMP`. */
-  pricing: z.optional(
-    z.looseObject({ category: z.optional(z.string()), pricing_model: z.optional(z.string()) }),
-  ),
+  pricing: z.optional(z.looseObject({ category: optionalString, pricing_model: optionalString })),
   /** On `failed`, e.g. 131049 (healthy ecosystem engagement). */
   errors: z.optional(z.array(WhatsAppErrorSchema)),
 });
@@ -325,7 +321,7 @@ export type WhatsAppValue = z.infer<typeof WhatsAppValueSchema>;
 
 /** One change; `field` is `messages` (or `smb_message_echoes` for echoes); test payloads often omit it. */
 export const WhatsAppChangeSchema = z.looseObject({
-  field: z.optional(z.string()),
+  field: optionalString,
   value: z.optional(WhatsAppValueSchema),
 });
 export type WhatsAppChange = z.infer<typeof WhatsAppChangeSchema>;
@@ -333,7 +329,7 @@ export type WhatsAppChange = z.infer<typeof WhatsAppChangeSchema>;
 /** One WhatsApp Business Account; `entry` is an array and may hold several, each with several changes. */
 export const WhatsAppEntrySchema = z.looseObject({
   /** The WABA id. */
-  id: z.optional(z.string()),
+  id: optionalString,
   changes: z.optional(z.array(WhatsAppChangeSchema)),
 });
 export type WhatsAppEntry = z.infer<typeof WhatsAppEntrySchema>;

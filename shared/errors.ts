@@ -1,16 +1,18 @@
 /** Base of Threadline's error hierarchy; the HTTP edge maps subclasses to statuses by `instanceof`. */
 export class ThreadlineError extends Error {
+  // Every error class names itself in a string: a minified bundle renames classes (see errors.test.ts).
+  override name = 'ThreadlineError';
   /** A stable machine-readable code returned to clients. */
   readonly code: string;
   constructor(code: string, message: string, options?: { cause?: unknown }) {
     super(message, options);
-    this.name = new.target.name;
     this.code = code;
   }
 }
 
 /** The request is malformed or fails validation (400). */
 export class ValidationError extends ThreadlineError {
+  override name = 'ValidationError';
   constructor(message: string, options?: { cause?: unknown }) {
     super('invalid_request', message, options);
   }
@@ -18,6 +20,7 @@ export class ValidationError extends ThreadlineError {
 
 /** The caller is not authenticated: missing, forged or unknown credentials (401). */
 export class UnauthorizedError extends ThreadlineError {
+  override name = 'UnauthorizedError';
   constructor(message = 'missing or invalid credentials') {
     super('unauthorized', message);
   }
@@ -25,6 +28,7 @@ export class UnauthorizedError extends ThreadlineError {
 
 /** The caller is known but may not do this (403). */
 export class ForbiddenError extends ThreadlineError {
+  override name = 'ForbiddenError';
   constructor(message = 'not allowed') {
     super('forbidden', message);
   }
@@ -32,6 +36,7 @@ export class ForbiddenError extends ThreadlineError {
 
 /** The thing asked for does not exist (404). */
 export class NotFoundError extends ThreadlineError {
+  override name = 'NotFoundError';
   constructor(message = 'not found') {
     super('not_found', message);
   }
@@ -39,6 +44,7 @@ export class NotFoundError extends ThreadlineError {
 
 /** The body is larger than the route accepts (413). */
 export class PayloadTooLargeError extends ThreadlineError {
+  override name = 'PayloadTooLargeError';
   constructor(message = 'payload too large') {
     super('payload_too_large', message);
   }
@@ -46,6 +52,7 @@ export class PayloadTooLargeError extends ThreadlineError {
 
 /** A dependency (queue, table) failed or throttled; the caller should retry (503). */
 export class UnavailableError extends ThreadlineError {
+  override name = 'UnavailableError';
   constructor(message: string, options?: { cause?: unknown }) {
     super('unavailable', message, options);
   }
@@ -53,6 +60,7 @@ export class UnavailableError extends ThreadlineError {
 
 /** The request conflicts with the current state: already merged elsewhere, not merged, ... (409). */
 export class ConflictError extends ThreadlineError {
+  override name = 'ConflictError';
   constructor(message: string, code = 'conflict') {
     super(code, message);
   }
@@ -60,6 +68,7 @@ export class ConflictError extends ThreadlineError {
 
 /** The request is well-formed but cannot be carried out as asked: say what to send instead (422). */
 export class UnprocessableError extends ThreadlineError {
+  override name = 'UnprocessableError';
   constructor(message: string, code = 'unprocessable') {
     super(code, message);
   }
@@ -67,6 +76,7 @@ export class UnprocessableError extends ThreadlineError {
 
 /** The customer was erased on request; nothing about them is kept (410). */
 export class GoneError extends ThreadlineError {
+  override name = 'GoneError';
   constructor(message = 'erased') {
     super('gone', message);
   }

@@ -174,6 +174,7 @@ export class ApiStack extends Stack {
         name: webhook.name,
         timeout: webhookTimeout,
         description: `Threadline ${webhook.name} webhook`,
+        keepNames: false,
       }).bindQueue(...webhookQueues[webhook.enqueuesTo ?? 'inbound']);
       if (webhook.readsProviderSecret ?? true) fn.bindSecret(providerSecret);
       webhookFunctions.set(webhook.name, fn);

@@ -95,6 +95,7 @@ const RETRYABLE_CODES = new Set([
  * The message never contains the request body or credentials.
  */
 export class AwsRequestError extends Error {
+  override name = 'AwsRequestError';
   /** The HTTP status, or 0 when no response arrived. */
   readonly status: number;
   /** AWS's error code without its namespace (`RequestThrottled`, `NoSuchKey`), or a local one. */
@@ -111,7 +112,6 @@ export class AwsRequestError extends Error {
     options?: { cause?: unknown },
   ) {
     super(message, options);
-    this.name = 'AwsRequestError';
     this.status = fields.status;
     this.code = fields.code;
     this.retryable = fields.retryable;
@@ -227,6 +227,7 @@ interface OutgoingRequest {
 
 /** A reused keep-alive socket that turned out closed before any response: safe to send again. */
 class StaleSocketError extends Error {
+  override name = 'StaleSocketError';
   constructor(readonly error: AwsRequestError) {
     super(error.message);
   }

@@ -51,7 +51,9 @@ export function nestsDeeperThan(value: unknown, max: number): boolean {
 }
 
 /** A reason to skip one item of a body; caught by `collect`, never leaves a normaliser. */
-export class RejectedItem extends Error {}
+export class RejectedItem extends Error {
+  override name = 'RejectedItem';
+}
 
 /**
  * Runs one item's conversion and validates its envelopes; a schema failure or a RejectedItem costs

@@ -96,9 +96,9 @@ export type Config = z.infer<typeof ConfigSchema>;
 
 /** Raised when the environment does not satisfy the schema; the message names every bad variable. */
 export class ConfigError extends Error {
+  override name = 'ConfigError';
   constructor(message: string) {
     super(message);
-    this.name = 'ConfigError';
   }
 }
 

@@ -70,6 +70,7 @@ export interface ChannelSender {
 
 /** The provider refused the message for good (bad number, window closed, blocked): do not retry. */
 export class PermanentSendError extends ThreadlineError {
+  override name = 'PermanentSendError';
   readonly providerCode: string | undefined;
   constructor(message: string, providerCode?: string, options?: { cause?: unknown }) {
     super('send_failed', message, options);
@@ -79,6 +80,7 @@ export class PermanentSendError extends ThreadlineError {
 
 /** Throttling, a 5xx or a network failure: retry later with backoff. */
 export class RetryableSendError extends ThreadlineError {
+  override name = 'RetryableSendError';
   constructor(message: string, options?: { cause?: unknown }) {
     super('send_retry', message, options);
   }

@@ -3,9 +3,9 @@ import { ChannelSchema } from './envelope.js';
 
 /** Raised when a routing policy file is not JSON or breaks the schema; the message names each bad field. */
 export class RoutingPolicyError extends Error {
+  override name = 'RoutingPolicyError';
   constructor(message: string, options?: { cause?: unknown }) {
     super(message, options);
-    this.name = 'RoutingPolicyError';
   }
 }
 

@@ -32,6 +32,7 @@ export type Article = z.infer<typeof ArticleSchema>;
 
 /** A knowledge base that cannot be used: no articles, an article without a heading or a body. */
 export class KnowledgeBaseError extends ThreadlineError {
+  override name = 'KnowledgeBaseError';
   constructor(message: string, options?: { cause?: unknown }) {
     super('knowledge_base_invalid', message, options);
   }

@@ -27,6 +27,13 @@ export interface ThreadlineFunctionProps {
    * them relative to its own module at run time (the routing policy, the knowledge base).
    */
   readonly assets?: readonly string[];
+  /**
+   * Keep function and class names through minifying, for dependencies that read them at run time.
+   * It costs a cold start some 2 ms and a webhook bundle 9 KB; the webhooks, whose code and
+   * dependencies name their errors in strings (errors.test.ts), turn it off.
+   * @default true
+   */
+  readonly keepNames?: boolean;
 }
 
 const projectRoot = fileURLToPath(new URL('../../', import.meta.url));
@@ -69,8 +76,8 @@ export class ThreadlineFunction extends NodejsFunction {
         target: 'node22',
         mainFields: ['module', 'main'],
         minify: true,
-        // Minifying would otherwise rename the error classes, whose names end up in logs (`new.target.name`).
-        keepNames: true,
+        // Minifying would otherwise rename classes whose names some dependencies read (and log).
+        keepNames: props.keepNames ?? true,
         sourceMap: true,
         sourcesContent: false,
         // Some CommonJS dependencies call `require` for Node built-ins, which an ESM bundle lacks.

@@ -37,8 +37,13 @@ const ENV = {
   KNOWLEDGE_BASE_DIR: fileURLToPath(new URL('../../shared/responder/knowledge-base/', import.meta.url)),
 };
 
-/** The same esbuild options as the house CDK construct (ESM, minified, node22, SDK bundled). */
-async function bundle(entry: string, outfile: string, inject: string[] = []): Promise<number> {
+/** The same esbuild options as the house CDK construct (ESM, minified, node22, SDK bundled, keepNames but for webhooks). */
+export async function bundle(
+  entry: string,
+  outfile: string,
+  keepNames: boolean,
+  inject: string[] = [],
+): Promise<number> {
   await build({
     entryPoints: [entry],
     outfile,
@@ -48,7 +53,7 @@ async function bundle(entry: string, outfile: string, inject: string[] = []): Pr
     target: 'node22',
     mainFields: ['module', 'main'],
     minify: true,
-    keepNames: true,
+    keepNames,
     banner: { js: "import { createRequire } from 'module'; const require = createRequire(import.meta.url);" },
     inject,
     logLevel: 'silent',
@@ -82,12 +87,12 @@ export async function bundleFigures(runs = 11): Promise<void> {
     );
     for (const [name, { webhook }] of Object.entries(FUNCTIONS)) {
       const file = join(dir, `${name}.mjs`);
-      const size = await bundle(`functions/${name}/handler.ts`, file);
+      const size = await bundle(`functions/${name}/handler.ts`, file, !webhook);
       const init = coldInitMs(file, runs);
       let naiveText = '';
       if (name.startsWith('twilio')) {
         const naiveFile = join(dir, `${name}-naive.mjs`);
-        const naiveSize = await bundle(`functions/${name}/handler.ts`, naiveFile, [naive]);
+        const naiveSize = await bundle(`functions/${name}/handler.ts`, naiveFile, !webhook, [naive]);
         naiveText = `${(naiveSize / 1024).toFixed(0).padStart(8)} KB   ${coldInitMs(naiveFile, runs).toFixed(1).padStart(8)} ms`;
       }
       console.log(

@@ -164,7 +164,9 @@ function reject(out: SesNormalised, pointer: string, error: z.core.$ZodError): v
 }
 
 /** A reason to skip one item; never leaves this module. */
-class RejectedItem extends Error {}
+class RejectedItem extends Error {
+  override name = 'RejectedItem';
+}
 
 // ---------------------------------------------------------------------------------------------------
 // Received: an inbound email

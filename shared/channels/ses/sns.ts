@@ -122,7 +122,9 @@ export function isSnsSigningCertUrl(url: string): boolean {
 }
 
 /** The message failed verification: forged, tampered, or signed with a certificate we do not accept (403). */
-export class SnsSignatureError extends ForbiddenError {}
+export class SnsSignatureError extends ForbiddenError {
+  override name = 'SnsSignatureError';
+}
 
 /** A public key to check signatures with, and the validity of the certificate it came from. */
 interface SigningKey {

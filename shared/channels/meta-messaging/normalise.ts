@@ -8,12 +8,11 @@ import type {
 } from '#shared/domain/envelope.js';
 import { ValidationError } from '#shared/errors.js';
 import { hot } from '#shared/validation/hot.js';
+import { MAX_JSON_DEPTH, nestsDeeperThan } from '#shared/validation/json-depth.js';
 import {
   type BodyContext,
   collect,
-  MAX_JSON_DEPTH,
   type Normalised,
-  nestsDeeperThan,
   optional,
   RejectedItem,
   type Rejection,

@@ -1,6 +1,6 @@
 import * as z from 'zod/mini';
 import { ValidationError } from '../../errors.js';
-import { MAX_JSON_DEPTH, nestsDeeperThan } from '../normalised.js';
+import { MAX_JSON_DEPTH, nestsDeeperThan } from '../../validation/json-depth.js';
 import { SesNotificationShellSchema } from './schema.js';
 
 /**

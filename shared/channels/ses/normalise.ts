@@ -16,7 +16,8 @@ import {
   type ProviderError,
 } from '#shared/domain/envelope.js';
 import { ValidationError } from '#shared/errors.js';
-import { MAX_JSON_DEPTH, nestsDeeperThan, optional } from '../normalised.js';
+import { MAX_JSON_DEPTH, nestsDeeperThan } from '../../validation/json-depth.js';
+import { optional } from '../normalised.js';
 import {
   type SesBounce,
   type SesComplaint,

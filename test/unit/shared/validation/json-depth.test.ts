@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { MAX_JSON_DEPTH, nestsDeeperThan } from '#shared/channels/normalised.js';
+import { MAX_JSON_DEPTH, nestsDeeperThan } from '#shared/validation/json-depth.js';
 
 /** `levels` arrays or objects, one inside the next, as JSON.parse builds them. */
 function nested(levels: number, kind: 'array' | 'object'): unknown {

@@ -69,10 +69,12 @@ export function optional<K extends string, V>(key: K, value: V | undefined): { [
 
 /** The defined identities, each once (by kind and value), in order: a customer and the rest of their ids. */
 export function uniqueIdentities(identities: (Identity | undefined)[]): Identity[] {
-  const seen = new Set<string>();
-  return identities.filter((identity): identity is Identity => {
-    if (!identity || seen.has(`${identity.kind}#${identity.value}`)) return false;
-    seen.add(`${identity.kind}#${identity.value}`);
-    return true;
-  });
+  // A handful at most: comparing with those kept beats building a set of keys.
+  const kept: Identity[] = [];
+  for (const identity of identities) {
+    if (identity && !kept.some((k) => k.kind === identity.kind && k.value === identity.value)) {
+      kept.push(identity);
+    }
+  }
+  return kept;
 }

@@ -233,7 +233,12 @@ function messageEnvelopes(
   }
 
   const content = messageContent(message);
-  const data = { ...content.data, ...contextData(message), ...optional('username', people.username) };
+  const extra = contextData(message);
+  // Most messages are plain text from a customer without a username: no data at all.
+  const data =
+    content.data === undefined && extra === NO_DATA && people.username === undefined
+      ? NO_DATA
+      : { ...content.data, ...extra, ...optional('username', people.username) };
   return [
     {
       id: `whatsapp:msg:${wamid}`,
@@ -253,6 +258,9 @@ function messageEnvelopes(
     },
   ];
 }
+
+/** Shared, never written to: `data` of a message that has none (it is then left out). */
+const NO_DATA: Readonly<Record<string, unknown>> = Object.freeze({});
 
 type MessageContent = Pick<
   Extract<EnvelopeInput, { kind: 'message' }>,
@@ -382,6 +390,7 @@ function flowResponse(json: string): Record<string, unknown> {
 
 function contextData(message: WhatsAppMessage): Record<string, unknown> {
   const { context, referral } = message;
+  if (!context && !referral) return NO_DATA;
   return {
     ...(context?.forwarded ? { forwarded: true } : {}),
     ...(context?.frequently_forwarded ? { frequentlyForwarded: true } : {}),

@@ -1,5 +1,19 @@
 import { CognitoJwtVerifier } from 'aws-jwt-verify';
-import { CognitoJwtInvalidGroupError, FetchError, JwtBaseError } from 'aws-jwt-verify/error';
+import {
+  CognitoJwtInvalidClientIdError,
+  CognitoJwtInvalidGroupError,
+  CognitoJwtInvalidTokenUseError,
+  FetchError,
+  JwtBaseError,
+  JwtExpiredError,
+  JwtInvalidIssuerError,
+  JwtInvalidSignatureAlgorithmError,
+  JwtInvalidSignatureError,
+  JwtNotBeforeError,
+  JwtParseError,
+  KidNotFoundInJwksError,
+  ParameterValidationError,
+} from 'aws-jwt-verify/error';
 import type { Jwks } from 'aws-jwt-verify/jwk';
 import { ForbiddenError, UnavailableError } from '../errors.js';
 import { logger } from '../log.js';
@@ -48,10 +62,30 @@ export function cognitoAuthenticator(options: CognitoAuthOptions): Authenticate 
         throw new UnavailableError('could not fetch the user pool keys', { cause: error });
       }
       if (error instanceof JwtBaseError) {
-        logger.warn('agent token refused', { reason: error.name });
+        logger.warn('agent token refused', { reason: refusal(error) });
         return undefined;
       }
       throw error;
     }
   };
+}
+
+// aws-jwt-verify's errors do not set `name` (every one reads "Error"): the reason comes from the class.
+const REFUSALS: [new (...args: never[]) => JwtBaseError, string][] = [
+  [JwtExpiredError, 'expired'],
+  [JwtNotBeforeError, 'not yet valid'],
+  [JwtInvalidSignatureError, 'bad signature'],
+  [JwtInvalidSignatureAlgorithmError, 'bad signature'],
+  [KidNotFoundInJwksError, 'unknown signing key'],
+  [JwtInvalidIssuerError, 'another issuer'],
+  // What verify() throws for a token from a user pool it was not set up with.
+  [ParameterValidationError, 'another issuer'],
+  [CognitoJwtInvalidClientIdError, 'another app client'],
+  [CognitoJwtInvalidTokenUseError, 'not an access token'],
+  [JwtParseError, 'not a JWT'],
+];
+
+/** Why a token was refused, for the log line (never the token or its claims). */
+function refusal(error: JwtBaseError): string {
+  return REFUSALS.find(([type]) => error instanceof type)?.[1] ?? 'invalid';
 }

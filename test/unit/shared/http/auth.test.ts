@@ -1,7 +1,8 @@
 import { createSign, generateKeyPairSync } from 'node:crypto';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { ForbiddenError } from '#shared/errors.js';
 import { cognitoAuthenticator, tokenAuthenticator } from '#shared/http/auth.js';
+import { logger } from '#shared/log.js';
 
 const POOL = 'eu-west-1_AbCdEf123';
 const CLIENT = '1example23456789abcdefghij';
@@ -42,14 +43,24 @@ describe('cognitoAuthenticator', () => {
   });
 
   it.each([
-    ['an expired token', jwt({ exp: Math.floor(Date.now() / 1000) - 60 })],
-    ['another app client', jwt({ client_id: 'someone-else' })],
-    ['another issuer', jwt({ iss: 'https://cognito-idp.eu-west-1.amazonaws.com/eu-west-1_Other' })],
-    ['an id token', jwt({ token_use: 'id' })],
-    ['a forged signature', jwt({}, other.privateKey)],
-    ['garbage', 'not.a.jwt'],
-  ])('refuses %s (401)', async (_name, token) => {
-    await expect(authenticate(token)).resolves.toBeUndefined();
+    ['an expired token', jwt({ exp: Math.floor(Date.now() / 1000) - 60 }), 'expired'],
+    ['another app client', jwt({ client_id: 'someone-else' }), 'another app client'],
+    [
+      'another issuer',
+      jwt({ iss: 'https://cognito-idp.eu-west-1.amazonaws.com/eu-west-1_Other' }),
+      'another issuer',
+    ],
+    ['an id token', jwt({ token_use: 'id' }), 'not an access token'],
+    ['a forged signature', jwt({}, other.privateKey), 'bad signature'],
+    ['garbage', 'not.a.jwt', 'not a JWT'],
+  ])('refuses %s (401) and logs why', async (_name, token, reason) => {
+    const warn = vi.spyOn(logger, 'warn').mockImplementation(() => undefined);
+    try {
+      await expect(authenticate(token)).resolves.toBeUndefined();
+      expect(warn).toHaveBeenCalledWith('agent token refused', { reason });
+    } finally {
+      warn.mockRestore();
+    }
   });
 
   it('answers 403 for a valid token of a user outside the agents group', async () => {

@@ -5,9 +5,13 @@ import type { QueueTimers } from '#shared/local/queue.js';
  * message exactly when the test advances past its visibility timeout, never on its own.
  */
 export class ManualTimers implements QueueTimers {
-  #now = Date.parse('2025-06-10T12:00:00.000Z');
+  #now: number;
   #next = 0;
   readonly #pending = new Map<number, { at: number; callback: () => void }>();
+
+  constructor(start = Date.parse('2025-06-10T12:00:00.000Z')) {
+    this.#now = start;
+  }
 
   now(): number {
     return this.#now;
@@ -19,15 +23,22 @@ export class ManualTimers implements QueueTimers {
     return () => this.#pending.delete(id);
   }
 
-  /** Moves time forward and runs every callback that fell due, in order. */
+  /**
+   * Moves time forward, running every callback that falls due on the way in order, each at its own
+   * time (a callback sees the clock at its due time, and what it schedules within the span runs too).
+   */
   advance(ms: number): void {
-    this.#now += ms;
-    const due = [...this.#pending.entries()]
-      .filter(([, timer]) => timer.at <= this.#now)
-      .sort(([a, x], [b, y]) => x.at - y.at || a - b);
-    for (const [id, timer] of due) {
-      if (!this.#pending.delete(id)) continue;
-      timer.callback();
+    const target = this.#now + ms;
+    for (;;) {
+      let next: [number, { at: number; callback: () => void }] | undefined;
+      for (const entry of this.#pending) {
+        if (entry[1].at <= target && (!next || entry[1].at < next[1].at)) next = entry;
+      }
+      if (!next) break;
+      this.#pending.delete(next[0]);
+      this.#now = next[1].at;
+      next[1].callback();
     }
+    this.#now = target;
   }
 }

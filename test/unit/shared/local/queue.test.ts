@@ -10,42 +10,12 @@ import {
   type LocalQueueOptions,
   type QueueConsumer,
   type QueueLog,
-  type QueueTimers,
 } from '#shared/local/queue.js';
+import { ManualTimers } from '../../../support/manual-timers.js';
 
 const T0 = Date.parse('2025-06-08T21:00:00.000Z');
 const VISIBILITY = 1_000;
 const MiB = 1_048_576;
-
-/** Timers that move only when told, firing due callbacks in order. */
-class ManualTimers implements QueueTimers {
-  #now = T0;
-  #pending: { at: number; callback: () => void }[] = [];
-
-  now(): number {
-    return this.#now;
-  }
-
-  schedule(callback: () => void, ms: number): () => void {
-    const timer = { at: this.#now + ms, callback };
-    this.#pending.push(timer);
-    return () => {
-      this.#pending = this.#pending.filter((t) => t !== timer);
-    };
-  }
-
-  advance(ms: number): void {
-    const target = this.#now + ms;
-    for (;;) {
-      const due = this.#pending.filter((t) => t.at <= target).sort((a, b) => a.at - b.at)[0];
-      if (!due) break;
-      this.#pending = this.#pending.filter((t) => t !== due);
-      this.#now = due.at;
-      due.callback();
-    }
-    this.#now = target;
-  }
-}
 
 /** Polls a condition on real time; generous, so a loaded machine does not flake. */
 async function until(condition: () => boolean, timeoutMs = 10_000): Promise<void> {
@@ -96,7 +66,7 @@ describe('LocalQueue', () => {
   };
 
   beforeEach(() => {
-    timers = new ManualTimers();
+    timers = new ManualTimers(T0);
     log = vi.fn<QueueLog>();
   });
 

@@ -1,15 +1,13 @@
 import { createHash, createHmac, sign } from 'node:crypto';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { request } from 'node:http';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { DynamoDBClient, ScanCommand } from '@aws-sdk/client-dynamodb';
 import twilio from 'twilio';
 import { afterAll, beforeAll, describe, expect, it, type MockInstance, vi } from 'vitest';
 import { type SnsMessage, snsStringToSign } from '#shared/channels/ses/sns.js';
-import { loadConfig } from '#shared/config/config.js';
 import type { Customer, TimelineItem } from '#shared/domain/timeline.js';
-import { type LocalRuntime, startLocalRuntime } from '#shared/local/runtime.js';
+import type { LocalRuntime } from '#shared/local/runtime.js';
+import { startTestRuntime } from '../support/runtime.js';
 import { sesReceived, whatsappText } from '../support/webhooks.js';
 
 /**
@@ -24,7 +22,6 @@ const TWILIO_TOKEN = 'bad-input-twilio-token';
 const AGENT = 'bad-input-agent-token';
 const TOPIC = 'arn:aws:sns:us-east-1:123456789012:inbound';
 const fixture = (path: string) => new URL(`../fixtures/${path}`, import.meta.url);
-const CERT_FILE = fixture('ses/test-signing-cert.pem').pathname;
 const SNS_KEY = readFileSync(fixture('ses/test-signing-key.pem'), 'utf8');
 const OTHER_KEY = readFileSync(fixture('ses/other-signing-key.pem'), 'utf8');
 const CERT_URL = 'https://sns.us-east-1.amazonaws.com/SimpleNotificationService-bad-input.pem';
@@ -952,7 +949,6 @@ const agentCases: RefusedCase[] = [
 // ---------------------------------------------------------------------------------------------------
 
 describe('local runtime: hostile and broken requests on every route', () => {
-  let dataDir: string;
   let runtime: LocalRuntime;
   let dynamo: DynamoDBClient;
   let clockOverride: Date | undefined;
@@ -960,21 +956,16 @@ describe('local runtime: hostile and broken requests on every route', () => {
   let outboundSends: MockInstance;
 
   beforeAll(async () => {
-    dataDir = mkdtempSync(join(tmpdir(), 'threadline-bad-input-'));
-    runtime = await startLocalRuntime({
-      config: loadConfig({
-        PORT: '0',
-        DATA_DIR: dataDir,
+    runtime = await startTestRuntime({
+      env: {
         META_APP_SECRET: META_SECRET,
         META_VERIFY_TOKEN: VERIFY_TOKEN,
         TWILIO_AUTH_TOKEN: TWILIO_TOKEN,
-        SNS_TRUSTED_CERT_FILE: CERT_FILE,
         SNS_TOPIC_ARNS: TOPIC,
         AGENT_TOKENS: `agent-bad:${AGENT}`,
-      }),
+      },
       clock: { now: () => clockOverride ?? new Date() },
-      persist: false,
-      queue: { visibilityTimeoutMs: 1000, pollIntervalMs: 5 },
+      queue: { visibilityTimeoutMs: 1000 },
     });
     dynamo = new DynamoDBClient({
       endpoint: runtime.dynamoEndpoint,
@@ -988,7 +979,6 @@ describe('local runtime: hostile and broken requests on every route', () => {
   afterAll(async () => {
     dynamo?.destroy();
     await runtime?.close();
-    rmSync(dataDir, { recursive: true, force: true });
   });
 
   /**

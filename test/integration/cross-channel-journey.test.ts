@@ -1,22 +1,22 @@
-import { createHmac, sign } from 'node:crypto';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import twilio from 'twilio';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type SnsMessage, snsStringToSign } from '#shared/channels/ses/sns.js';
-import { loadConfig } from '#shared/config/config.js';
 import type { Customer, TimelineItem } from '#shared/domain/timeline.js';
-import { type LocalRuntime, startLocalRuntime } from '#shared/local/runtime.js';
-import { whatsappText } from '../support/webhooks.js';
+import type { LocalRuntime } from '#shared/local/runtime.js';
+import { startTestRuntime } from '../support/runtime.js';
+import {
+  deliver,
+  IG_ACCOUNT,
+  instagramText,
+  sesReceived,
+  signedMeta,
+  signedSes,
+  signedTwilio,
+  snsNotification,
+  whatsappText,
+} from '../support/webhooks.js';
 
 const META_SECRET = 'journey-meta-secret';
 const TWILIO_TOKEN = 'journey-twilio-token';
 const AGENT = 'journey-agent-token';
-const fixture = (path: string) => new URL(`../fixtures/${path}`, import.meta.url);
-const CERT_FILE = fixture('ses/test-signing-cert.pem').pathname;
-const SNS_KEY = readFileSync(fixture('ses/test-signing-key.pem'), 'utf8');
-const IG_ACCOUNT = '17841400000000000';
 
 /**
  * One person, Dana, over a morning: WhatsApp, then SMS from the same number written differently, then
@@ -24,29 +24,21 @@ const IG_ACCOUNT = '17841400000000000';
  * her email address; later she replies to her own email thread.
  */
 describe('local runtime: one person across every channel, through the real webhooks', () => {
-  let dataDir: string;
   let runtime: LocalRuntime;
 
   beforeAll(async () => {
-    dataDir = mkdtempSync(join(tmpdir(), 'threadline-journey-'));
-    runtime = await startLocalRuntime({
-      config: loadConfig({
-        PORT: '0',
-        DATA_DIR: dataDir,
+    runtime = await startTestRuntime({
+      env: {
         META_APP_SECRET: META_SECRET,
-        META_VERIFY_TOKEN: 'v',
         TWILIO_AUTH_TOKEN: TWILIO_TOKEN,
-        SNS_TRUSTED_CERT_FILE: CERT_FILE,
         AGENT_TOKENS: `agent-dana:${AGENT}`,
-      }),
-      persist: false,
-      queue: { visibilityTimeoutMs: 1000, pollIntervalMs: 5 },
+      },
+      queue: { visibilityTimeoutMs: 1000 },
     });
   });
 
   afterAll(async () => {
     await runtime?.close();
-    rmSync(dataDir, { recursive: true, force: true });
   });
 
   /** Now, a few milliseconds after the previous event: Twilio stamps events on arrival. */
@@ -68,25 +60,14 @@ describe('local runtime: one person across every channel, through the real webho
     (await api<{ items: Customer[] }>('GET', `/api/customers?q=${encodeURIComponent(q)}`)).items;
 
   const meta = async (path: string, payload: unknown) => {
-    const body = JSON.stringify(payload);
-    const signature = `sha256=${createHmac('sha256', META_SECRET).update(body).digest('hex')}`;
-    const res = await fetch(`${runtime.url}${path}`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', 'x-hub-signature-256': signature },
-      body,
-    });
+    const res = await deliver(signedMeta(runtime.url, path, payload, META_SECRET));
     expect(res.status, path).toBe(200);
   };
 
   const twilioPost = async (url: string, params: Record<string, string>) => {
-    const signature = twilio.getExpectedTwilioSignature(TWILIO_TOKEN, url, params);
-    const res = await fetch(url, {
-      method: 'POST',
-      headers: { 'content-type': 'application/x-www-form-urlencoded', 'x-twilio-signature': signature },
-      body: new URLSearchParams(params).toString(),
-    });
+    const res = await deliver(signedTwilio(url, params, TWILIO_TOKEN));
     expect(res.status, url).toBeLessThan(300);
-    return res.text();
+    return res.body;
   };
 
   const email = async (options: {
@@ -96,62 +77,14 @@ describe('local runtime: one person across every channel, through the real webho
     inReplyTo?: string;
     text: string;
   }) => {
-    const mime = [
-      'From: Dana Scully <Dana.Scully@Example.com>',
-      'To: support@shop.example',
-      'Subject: Where is my parcel?',
-      `Message-ID: ${options.messageId}`,
-      ...(options.inReplyTo ? [`In-Reply-To: ${options.inReplyTo}`, `References: ${options.inReplyTo}`] : []),
-      `Date: ${new Date(options.at).toUTCString()}`,
-      'MIME-Version: 1.0',
-      'Content-Type: text/plain; charset=UTF-8',
-      '',
-      options.text,
-      '',
-    ].join('\r\n');
-    const notification = {
-      notificationType: 'Received',
-      receipt: {
-        timestamp: options.at,
-        recipients: ['support@shop.example'],
-        spamVerdict: { status: 'PASS' },
-        virusVerdict: { status: 'PASS' },
-        spfVerdict: { status: 'PASS' },
-        dkimVerdict: { status: 'PASS' },
-        dmarcVerdict: { status: 'PASS' },
-        action: { type: 'SNS', topicArn: 'arn:aws:sns:us-east-1:123456789012:inbound', encoding: 'BASE64' },
-      },
-      mail: {
-        timestamp: options.at,
-        source: 'dana.scully@example.com',
-        messageId: options.sesId,
-        destination: ['support@shop.example'],
-        headersTruncated: false,
-        headers: [],
-        commonHeaders: { from: ['Dana Scully <Dana.Scully@Example.com>'], to: ['support@shop.example'] },
-      },
-      content: Buffer.from(mime).toString('base64'),
-    };
-    const message: SnsMessage = {
-      Type: 'Notification',
-      MessageId: `sns-${options.sesId}`,
-      TopicArn: 'arn:aws:sns:us-east-1:123456789012:inbound',
-      Message: JSON.stringify(notification),
-      Timestamp: options.at,
-      SignatureVersion: '2',
-      Signature: '',
-      SigningCertURL: 'https://sns.us-east-1.amazonaws.com/SimpleNotificationService-journey.pem',
-      UnsubscribeURL: 'https://sns.us-east-1.amazonaws.com/?Action=Unsubscribe',
-    } as SnsMessage;
-    message.Signature = sign('RSA-SHA256', Buffer.from(snsStringToSign(message), 'utf8'), SNS_KEY).toString(
-      'base64',
+    const notification = sesReceived({ ...options, from: 'Dana Scully <Dana.Scully@Example.com>' });
+    const res = await deliver(
+      signedSes(
+        runtime.url,
+        snsNotification(notification, { snsId: `sns-${options.sesId}`, at: options.at }),
+      ),
     );
-    const res = await fetch(`${runtime.url}/webhooks/ses`, {
-      method: 'POST',
-      headers: { 'content-type': 'text/plain; charset=UTF-8', 'x-amz-sns-message-type': 'Notification' },
-      body: JSON.stringify(message),
-    });
-    expect(res.status, await res.clone().text()).toBe(200);
+    expect(res.status, res.body).toBe(200);
   };
 
   it('keeps one customer for the phone channels, threads email, and merges the rest on an agent’s word', async () => {
@@ -213,23 +146,15 @@ describe('local runtime: one person across every channel, through the real webho
       RecordingDuration: '14',
     });
     // Then an Instagram DM that names her email.
-    await meta('/webhooks/meta', {
-      object: 'instagram',
-      entry: [
-        {
-          id: IG_ACCOUNT,
-          time: Date.parse(await later()),
-          messaging: [
-            {
-              sender: { id: '9912345' },
-              recipient: { id: IG_ACCOUNT },
-              timestamp: Date.now(),
-              message: { mid: 'aWdfZGFuYTE', text: 'Hi! Same person as dana.scully@example.com' },
-            },
-          ],
-        },
-      ],
-    });
+    await meta(
+      '/webhooks/meta',
+      instagramText({
+        sender: '9912345',
+        mid: 'aWdfZGFuYTE',
+        at: await later(),
+        text: 'Hi! Same person as dana.scully@example.com',
+      }),
+    );
     // Then she answers her own email thread.
     await email({
       sesId: 'ses-dana-2',

@@ -1,12 +1,9 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { DynamoDBClient, ScanCommand } from '@aws-sdk/client-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { loadConfig } from '#shared/config/config.js';
 import type { Envelope } from '#shared/domain/envelope.js';
 import type { Customer, TimelineItem } from '#shared/domain/timeline.js';
-import { type LocalRuntime, startLocalRuntime } from '#shared/local/runtime.js';
+import type { LocalRuntime } from '#shared/local/runtime.js';
+import { startTestRuntime } from '../support/runtime.js';
 import { envelope } from '../unit/fakes/envelopes.js';
 
 const TOKEN = 'customers-token';
@@ -51,7 +48,6 @@ const mail = envelope({
 });
 
 describe('local runtime: one customer across channels, merged, exported and erased', () => {
-  let dataDir: string;
   let runtime: LocalRuntime;
   const call = async <T>(
     method: string,
@@ -73,24 +69,14 @@ describe('local runtime: one customer across channels, merged, exported and eras
     (await call<{ items: Customer[] }>('GET', `/api/customers?q=${encodeURIComponent(q)}`)).json.items;
 
   beforeAll(async () => {
-    dataDir = mkdtempSync(join(tmpdir(), 'threadline-customers-'));
-    runtime = await startLocalRuntime({
-      config: loadConfig({
-        PORT: '0',
-        DATA_DIR: dataDir,
-        META_APP_SECRET: 's',
-        META_VERIFY_TOKEN: 'v',
-        TWILIO_AUTH_TOKEN: 'twilio-token',
-        AGENT_TOKENS: `agent-1:${TOKEN}`,
-      }),
-      persist: false,
-      queue: { visibilityTimeoutMs: 500, pollIntervalMs: 5 },
+    runtime = await startTestRuntime({
+      env: { AGENT_TOKENS: `agent-1:${TOKEN}` },
+      queue: { visibilityTimeoutMs: 500 },
     });
   });
 
   afterAll(async () => {
     await runtime?.close();
-    rmSync(dataDir, { recursive: true, force: true });
   });
 
   it('suggests, merges, reads the union, unmerges, exports and erases', async () => {

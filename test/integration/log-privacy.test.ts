@@ -1,14 +1,17 @@
-import { createHmac } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import twilio from 'twilio';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { loadConfig } from '#shared/config/config.js';
 import type { Customer } from '#shared/domain/timeline.js';
-import { type LocalRuntime, startLocalRuntime } from '#shared/local/runtime.js';
+import type { LocalRuntime } from '#shared/local/runtime.js';
 import { logger } from '#shared/log.js';
-import { sesReceived, snsNotification, whatsappText } from '../support/webhooks.js';
+import { startTestRuntime } from '../support/runtime.js';
+import {
+  deliver,
+  sesReceived,
+  signedMeta,
+  signedSes,
+  signedTwilio,
+  snsNotification,
+  whatsappText,
+} from '../support/webhooks.js';
 
 // `npm test` runs with POWERTOOLS_LOG_LEVEL=SILENT, and the logger reads its level once, when
 // shared/log.ts is first imported: set INFO before any import (vi.hoisted runs first) so that lines are
@@ -29,8 +32,6 @@ const META_SECRET = 'log-privacy-meta-secret-9f2c';
 const TWILIO_TOKEN = 'log-privacy-twilio-token-71aa';
 const AGENT_TOKEN = 'log-privacy-agent-token-4d0e';
 const WRONG_TOKEN = 'log-privacy-wrong-token-c3b8';
-const fixture = (path: string) => new URL(`../fixtures/${path}`, import.meta.url);
-const CERT_FILE = fixture('ses/test-signing-cert.pem').pathname;
 
 const PHONE_E164 = '+14155550142';
 const PHONE_DIGITS = '14155550142';
@@ -89,7 +90,6 @@ function decoded(line: string): string {
 }
 
 describe('local runtime: logs carry ids and codes, never personal data or secrets', () => {
-  let dataDir: string;
   let runtime: LocalRuntime;
   const lines: string[] = [];
   const restores: (() => void)[] = [];
@@ -117,19 +117,13 @@ describe('local runtime: logs carry ids and codes, never personal data or secret
       });
       restores.push(() => spy.mockRestore());
     }
-    dataDir = mkdtempSync(join(tmpdir(), 'threadline-log-privacy-'));
-    runtime = await startLocalRuntime({
-      config: loadConfig({
-        PORT: '0',
-        DATA_DIR: dataDir,
+    runtime = await startTestRuntime({
+      env: {
         META_APP_SECRET: META_SECRET,
-        META_VERIFY_TOKEN: 'v',
         TWILIO_AUTH_TOKEN: TWILIO_TOKEN,
-        SNS_TRUSTED_CERT_FILE: CERT_FILE,
         AGENT_TOKENS: `agent-priv:${AGENT_TOKEN}`,
-      }),
-      persist: false,
-      queue: { visibilityTimeoutMs: 1000, pollIntervalMs: 5 },
+      },
+      queue: { visibilityTimeoutMs: 1000 },
     });
   });
 
@@ -138,29 +132,14 @@ describe('local runtime: logs carry ids and codes, never personal data or secret
     for (const restore of restores.reverse()) restore();
     if (previousLevel === undefined) delete process.env.POWERTOOLS_LOG_LEVEL;
     else process.env.POWERTOOLS_LOG_LEVEL = previousLevel;
-    rmSync(dataDir, { recursive: true, force: true });
   });
 
-  const post = (path: string, body: string, headers: Record<string, string>) =>
-    fetch(`${runtime.url}${path}`, { method: 'POST', headers, body });
-
-  const meta = async (path: string, payload: unknown, secret = META_SECRET) => {
-    const body = JSON.stringify(payload);
-    const signature = `sha256=${createHmac('sha256', secret).update(body).digest('hex')}`;
-    const res = await post(path, body, {
-      'content-type': 'application/json',
-      'x-hub-signature-256': signature,
-    });
-    return res.status;
-  };
+  const meta = async (path: string, payload: unknown, secret = META_SECRET) =>
+    (await deliver(signedMeta(runtime.url, path, payload, secret))).status;
 
   const twilioPost = async (path: string, params: Record<string, string>, token = TWILIO_TOKEN) => {
-    const url = `${runtime.url}${path}`;
-    const res = await post(path, new URLSearchParams(params).toString(), {
-      'content-type': 'application/x-www-form-urlencoded',
-      'x-twilio-signature': twilio.getExpectedTwilioSignature(token, url, params),
-    });
-    return { status: res.status, text: await res.text() };
+    const res = await deliver(signedTwilio(`${runtime.url}${path}`, params, token));
+    return { status: res.status, text: res.body };
   };
 
   const agent = async (method: string, path: string, body?: unknown, token = AGENT_TOKEN) => {
@@ -190,11 +169,7 @@ describe('local runtime: logs carry ids and codes, never personal data or secret
       text: `${TEXTS.email}\n\n--\n${NAME}\n+1 (415) 555-0142`,
     });
     const message = snsNotification(notification, { snsId: 'sns-log-privacy-1', at });
-    const res = await post('/webhooks/ses', JSON.stringify(message), {
-      'content-type': 'text/plain; charset=UTF-8',
-      'x-amz-sns-message-type': 'Notification',
-    });
-    return res.status;
+    return (await deliver(signedSes(runtime.url, message))).status;
   };
 
   it('logs the journey and its failures without a single personal value', async () => {

@@ -1,55 +1,28 @@
-import { createHmac } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { loadConfig } from '#shared/config/config.js';
 import type { Customer, TimelineItem } from '#shared/domain/timeline.js';
-import { type LocalRuntime, startLocalRuntime } from '#shared/local/runtime.js';
-import { whatsappBody } from '../support/webhooks.js';
+import type { LocalRuntime } from '#shared/local/runtime.js';
+import { startTestRuntime } from '../support/runtime.js';
+import { deliver, signedMeta, whatsappStatus, whatsappText } from '../support/webhooks.js';
 
 const SECRET = 'replies-meta-secret';
 const AGENT = 'replies-agent-token';
 
-/** A WhatsApp Cloud API webhook body with one change value. */
-function whatsapp(value: Record<string, unknown>): string {
-  return JSON.stringify(whatsappBody(value));
-}
-
 describe('local runtime: an agent replies on WhatsApp and the statuses come back', () => {
-  let dataDir: string;
   let runtime: LocalRuntime;
 
   beforeAll(async () => {
-    dataDir = mkdtempSync(join(tmpdir(), 'threadline-replies-'));
-    runtime = await startLocalRuntime({
-      config: loadConfig({
-        PORT: '0',
-        DATA_DIR: dataDir,
-        META_APP_SECRET: SECRET,
-        META_VERIFY_TOKEN: 'v',
-        TWILIO_AUTH_TOKEN: 't',
-        AGENT_TOKENS: `agent-ana:${AGENT}`,
-      }),
-      persist: false,
-      queue: { visibilityTimeoutMs: 1000, pollIntervalMs: 5 },
+    runtime = await startTestRuntime({
+      env: { META_APP_SECRET: SECRET, AGENT_TOKENS: `agent-ana:${AGENT}` },
+      queue: { visibilityTimeoutMs: 1000 },
     });
   });
 
   afterAll(async () => {
     await runtime?.close();
-    rmSync(dataDir, { recursive: true, force: true });
   });
 
-  const hook = async (body: string) => {
-    const res = await fetch(`${runtime.url}/webhooks/whatsapp`, {
-      method: 'POST',
-      headers: {
-        'content-type': 'application/json',
-        'x-hub-signature-256': `sha256=${createHmac('sha256', SECRET).update(body).digest('hex')}`,
-      },
-      body,
-    });
+  const hook = async (payload: unknown) => {
+    const res = await deliver(signedMeta(runtime.url, '/webhooks/whatsapp', payload, SECRET));
     expect(res.status).toBe(200);
     await runtime.idle();
   };
@@ -62,15 +35,14 @@ describe('local runtime: an agent replies on WhatsApp and the statuses come back
 
   it('sends once per idempotency key, and moves the reply to read with the provider’s callbacks', async () => {
     await hook(
-      whatsapp({
-        contacts: [{ profile: { name: 'Ana' }, wa_id: '447700900123' }],
+      whatsappText({
+        from: '447700900123',
+        name: 'Ana',
         messages: [
           {
-            from: '447700900123',
             id: 'wamid.ANA1',
-            timestamp: String(Math.floor(Date.now() / 1000) - 120),
-            type: 'text',
-            text: { body: 'Can I change my delivery address?' },
+            at: new Date(Date.now() - 120_000).toISOString(),
+            text: 'Can I change my delivery address?',
           },
         ],
       }),
@@ -111,15 +83,9 @@ describe('local runtime: an agent replies on WhatsApp and the statuses come back
     const wamid = outbox[0]?.providerMessageId as string;
 
     // The provider's callbacks, out of order: read before delivered.
-    const stamp = String(Math.floor(Date.now() / 1000));
-    await hook(
-      whatsapp({ statuses: [{ id: wamid, status: 'read', timestamp: stamp, recipient_id: '447700900123' }] }),
-    );
-    await hook(
-      whatsapp({
-        statuses: [{ id: wamid, status: 'delivered', timestamp: stamp, recipient_id: '447700900123' }],
-      }),
-    );
+    const at = new Date().toISOString();
+    await hook(whatsappStatus({ id: wamid, status: 'read', at, recipient: '447700900123' }));
+    await hook(whatsappStatus({ id: wamid, status: 'delivered', at, recipient: '447700900123' }));
     const timeline = (await (
       await api('GET', `/api/customers/${customers.items[0]?.id}/timeline`)
     ).json()) as {
@@ -133,15 +99,14 @@ describe('local runtime: an agent replies on WhatsApp and the statuses come back
 
   it('refuses a WhatsApp reply outside the 24-hour window without a template, saying what to do', async () => {
     await hook(
-      whatsapp({
-        contacts: [{ profile: { name: 'Old' }, wa_id: '447700900999' }],
+      whatsappText({
+        from: '447700900999',
+        name: 'Old',
         messages: [
           {
-            from: '447700900999',
             id: 'wamid.OLD1',
-            timestamp: String(Math.floor(Date.now() / 1000) - 3 * 86_400),
-            type: 'text',
-            text: { body: 'Hello from three days ago' },
+            at: new Date(Date.now() - 3 * 86_400_000).toISOString(),
+            text: 'Hello from three days ago',
           },
         ],
       }),
@@ -194,16 +159,11 @@ describe('local runtime: an agent replies on WhatsApp and the statuses come back
     expect(open.items.map((c) => c.id)).not.toContain(conversationId);
 
     await hook(
-      whatsapp({
-        contacts: [{ profile: { name: 'Ana' }, wa_id: '447700900123' }],
+      whatsappText({
+        from: '447700900123',
+        name: 'Ana',
         messages: [
-          {
-            from: '447700900123',
-            id: 'wamid.ANA2',
-            timestamp: String(Math.floor(Date.now() / 1000) + 1),
-            type: 'text',
-            text: { body: 'One more thing' },
-          },
+          { id: 'wamid.ANA2', at: new Date(Date.now() + 1000).toISOString(), text: 'One more thing' },
         ],
       }),
     );

@@ -1,18 +1,19 @@
-import { createHmac } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { loadConfig } from '#shared/config/config.js';
 import type { Conversation, Customer, TimelineItem } from '#shared/domain/timeline.js';
-import { type LocalRuntime, startLocalRuntime } from '#shared/local/runtime.js';
-import { deliver, sesReceived, signedSes, snsNotification } from '../support/webhooks.js';
+import type { LocalRuntime } from '#shared/local/runtime.js';
+import { startTestRuntime } from '../support/runtime.js';
+import {
+  deliver,
+  sesReceived,
+  signedMeta,
+  signedSes,
+  snsNotification,
+  whatsappText,
+} from '../support/webhooks.js';
 
 const META_SECRET = 'routing-meta-secret';
 const ANA = 'routing-ana-token';
 const BOB = 'routing-bob-token';
-const fixture = (path: string) => new URL(`../fixtures/${path}`, import.meta.url);
-const CERT_FILE = fixture('ses/test-signing-cert.pem').pathname;
 
 /**
  * Maria emails, and agent Ana helps her; later she asks a routine question on WhatsApp, which the AI
@@ -20,32 +21,23 @@ const CERT_FILE = fixture('ses/test-signing-cert.pem').pathname;
  * hand-off summary on the timeline.
  */
 describe('local runtime: routing between the AI and agents', () => {
-  let dataDir: string;
   let runtime: LocalRuntime;
 
   beforeAll(async () => {
-    dataDir = mkdtempSync(join(tmpdir(), 'threadline-routing-'));
-    runtime = await startLocalRuntime({
-      config: loadConfig({
-        PORT: '0',
-        DATA_DIR: dataDir,
+    runtime = await startTestRuntime({
+      env: {
         META_APP_SECRET: META_SECRET,
-        META_VERIFY_TOKEN: 'v',
-        TWILIO_AUTH_TOKEN: 't',
-        SNS_TRUSTED_CERT_FILE: CERT_FILE,
         AGENT_TOKENS: `agent-ana:${ANA},agent-bob:${BOB}`,
         // A resolved conversation stays resolved: the next message opens a new one.
         REOPEN_WINDOW_HOURS: '0.00001',
-      }),
-      persist: false,
+      },
       routing: true,
-      queue: { visibilityTimeoutMs: 1000, pollIntervalMs: 5 },
+      queue: { visibilityTimeoutMs: 1000 },
     });
   });
 
   afterAll(async () => {
     await runtime?.close();
-    rmSync(dataDir, { recursive: true, force: true });
   });
 
   const api = async <T>(method: string, path: string, body?: unknown, token = ANA): Promise<T> => {
@@ -64,41 +56,12 @@ describe('local runtime: routing between the AI and agents', () => {
     (await api<{ items: TimelineItem[] }>('GET', `/api/customers/${customerId}/timeline?limit=200`)).items;
 
   const whatsapp = async (id: string, text: string) => {
-    const body = JSON.stringify({
-      object: 'whatsapp_business_account',
-      entry: [
-        {
-          id: 'WABA',
-          changes: [
-            {
-              field: 'messages',
-              value: {
-                messaging_product: 'whatsapp',
-                metadata: { display_phone_number: '15550783881', phone_number_id: '106540352242922' },
-                contacts: [{ profile: { name: 'Maria Lopez' }, wa_id: '447700900123' }],
-                messages: [
-                  {
-                    from: '447700900123',
-                    id,
-                    timestamp: String(Math.floor(Date.now() / 1000)),
-                    type: 'text',
-                    text: { body: text },
-                  },
-                ],
-              },
-            },
-          ],
-        },
-      ],
+    const payload = whatsappText({
+      from: '447700900123',
+      name: 'Maria Lopez',
+      messages: [{ id, at: new Date().toISOString(), text }],
     });
-    const res = await fetch(`${runtime.url}/webhooks/whatsapp`, {
-      method: 'POST',
-      headers: {
-        'content-type': 'application/json',
-        'x-hub-signature-256': `sha256=${createHmac('sha256', META_SECRET).update(body).digest('hex')}`,
-      },
-      body,
-    });
+    const res = await deliver(signedMeta(runtime.url, '/webhooks/whatsapp', payload, META_SECRET));
     expect(res.status).toBe(200);
     await runtime.idle();
   };

@@ -13,8 +13,15 @@ export const SECRETS = {
  * Twilio signs against the request URL, which is the runtime's own.
  */
 export function startTestRuntime(
-  options: Pick<LocalRuntimeOptions, 'dynamoClient' | 'wrapInboundQueue' | 'wrapMailQueue' | 'queue'> = {},
+  options: Pick<
+    LocalRuntimeOptions,
+    'dynamoClient' | 'wrapInboundQueue' | 'wrapMailQueue' | 'queue' | 'routing' | 'clock'
+  > & {
+    /** Settings over these defaults (a test's own secrets, agent tokens, policy...). */
+    env?: Record<string, string>;
+  } = {},
 ): Promise<LocalRuntime> {
+  const { env, ...rest } = options;
   return startLocalRuntime({
     config: loadConfig({
       PORT: '0',
@@ -23,9 +30,10 @@ export function startTestRuntime(
       TWILIO_AUTH_TOKEN: SECRETS.twilio,
       SNS_TRUSTED_CERT_FILE: SNS_CERT_FILE,
       AGENT_TOKENS: 'agent-faults:faults-agent-token',
+      ...env,
     }),
     persist: false,
-    ...options,
+    ...rest,
     queue: { visibilityTimeoutMs: 5_000, pollIntervalMs: 5, ...options.queue },
   });
 }

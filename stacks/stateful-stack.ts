@@ -25,6 +25,13 @@ import * as z from 'zod';
 import type { Config } from '#shared/config/config.js';
 import { suppressStatefulFindings } from './nag-suppressions.js';
 
+/** How a Lambda function consumes a queue: its timeout and its event source's batching. */
+export interface QueueConsumer {
+  readonly timeout: Duration;
+  readonly batchSize: number;
+  readonly maxBatchingWindow: Duration;
+}
+
 /**
  * How the inbound queue's consumer (the resolver) runs. The queue's visibility timeout is derived from
  * it, so the two are declared once, here, next to the queue.
@@ -169,62 +176,16 @@ export class StatefulStack extends Stack {
       projectionType: ProjectionType.ALL,
     });
 
-    // SQS-managed encryption: senders need no kms:GenerateDataKey grant and there is no key to manage.
-    this.inboundDeadLetterQueue = new Queue(this, 'InboundDeadLetterQueue', {
-      encryption: QueueEncryption.SQS_MANAGED,
-      enforceSSL: true,
-      retentionPeriod: Duration.days(14),
-      removalPolicy: RemovalPolicy.RETAIN,
-    });
-    this.inboundQueue = new Queue(this, 'InboundQueue', {
-      encryption: QueueEncryption.SQS_MANAGED,
-      enforceSSL: true,
-      // A message keeps its age when dead-lettered, so it must expire here well before it would there.
-      retentionPeriod: Duration.days(4),
-      // AWS's rule for Lambda consumers: six times the function timeout, plus the batching window.
-      visibilityTimeout: Duration.seconds(
-        6 * inboundConsumer.timeout.toSeconds() + inboundConsumer.maxBatchingWindow.toSeconds(),
-      ),
-      deadLetterQueue: { queue: this.inboundDeadLetterQueue, maxReceiveCount: 5 },
-    });
-
-    // Built like the inbound queue: the SES webhook verifies a notification and enqueues it here, and
-    // ses-mail fetches and parses the mail it names.
-    this.mailDeadLetterQueue = new Queue(this, 'MailDeadLetterQueue', {
-      encryption: QueueEncryption.SQS_MANAGED,
-      enforceSSL: true,
-      retentionPeriod: Duration.days(14),
-      removalPolicy: RemovalPolicy.RETAIN,
-    });
-    this.mailQueue = new Queue(this, 'MailQueue', {
-      encryption: QueueEncryption.SQS_MANAGED,
-      enforceSSL: true,
-      retentionPeriod: Duration.days(4),
-      visibilityTimeout: Duration.seconds(
-        6 * mailConsumer.timeout.toSeconds() + mailConsumer.maxBatchingWindow.toSeconds(),
-      ),
-      deadLetterQueue: { queue: this.mailDeadLetterQueue, maxReceiveCount: 5 },
-    });
-
-    this.outboundDeadLetterQueue = new Queue(this, 'OutboundDeadLetterQueue', {
-      encryption: QueueEncryption.SQS_MANAGED,
-      enforceSSL: true,
-      retentionPeriod: Duration.days(14),
-      removalPolicy: RemovalPolicy.RETAIN,
-    });
-    this.outboundQueue = new Queue(this, 'OutboundQueue', {
-      encryption: QueueEncryption.SQS_MANAGED,
-      enforceSSL: true,
-      retentionPeriod: Duration.days(4),
-      // The visibility timeout is also the backoff between attempts on throttling and 5xx.
-      visibilityTimeout: Duration.seconds(
-        6 * outboundConsumer.timeout.toSeconds() + outboundConsumer.maxBatchingWindow.toSeconds(),
-      ),
-      deadLetterQueue: {
-        queue: this.outboundDeadLetterQueue,
-        maxReceiveCount: outboundConsumer.maxReceiveCount,
-      },
-    });
+    // Each consumed queue dead-letters into a queue of its own after maxReceiveCount receives.
+    [this.inboundQueue, this.inboundDeadLetterQueue] = this.consumedQueue('Inbound', inboundConsumer, 5);
+    // The SES webhook enqueues the notifications it verifies here; ses-mail fetches and parses their mail.
+    [this.mailQueue, this.mailDeadLetterQueue] = this.consumedQueue('Mail', mailConsumer, 5);
+    // The visibility timeout is also the backoff between attempts on throttling and 5xx.
+    [this.outboundQueue, this.outboundDeadLetterQueue] = this.consumedQueue(
+      'Outbound',
+      outboundConsumer,
+      outboundConsumer.maxReceiveCount,
+    );
 
     // Empty values read as unset, so a function whose credentials are not filled in yet fails at cold
     // start naming them. The values never enter the template: CloudFormation has Secrets Manager generate
@@ -333,12 +294,7 @@ export class StatefulStack extends Stack {
       signatureVersion: '2',
     });
 
-    this.failedEventsQueue = new Queue(this, 'FailedEventsQueue', {
-      encryption: QueueEncryption.SQS_MANAGED,
-      enforceSSL: true,
-      retentionPeriod: Duration.days(14),
-      removalPolicy: RemovalPolicy.RETAIN,
-    });
+    this.failedEventsQueue = this.retainedQueue('FailedEventsQueue');
     new CfnOutput(this, 'FailedEventsQueueName', { value: this.failedEventsQueue.queueName });
 
     // Senders name it to have bounces, complaints and deliveries published (SES_CONFIGURATION_SET).
@@ -361,6 +317,40 @@ export class StatefulStack extends Stack {
         : undefined;
 
     suppressStatefulFindings(this);
+  }
+
+  /**
+   * A queue that keeps messages 14 days and outlives the stack: a dead-letter queue, or one an operator
+   * inspects. SQS-managed encryption: senders need no kms:GenerateDataKey grant and there is no key to
+   * manage; TLS only.
+   */
+  private retainedQueue(id: string): Queue {
+    return new Queue(this, id, {
+      encryption: QueueEncryption.SQS_MANAGED,
+      enforceSSL: true,
+      retentionPeriod: Duration.days(14),
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+  }
+
+  /**
+   * `<name>Queue`, read by a Lambda function that runs as `consumer`, and its retained
+   * `<name>DeadLetterQueue`, which takes a message after `maxReceiveCount` receives.
+   */
+  private consumedQueue(name: string, consumer: QueueConsumer, maxReceiveCount: number): [Queue, Queue] {
+    const deadLetter = this.retainedQueue(`${name}DeadLetterQueue`);
+    const queue = new Queue(this, `${name}Queue`, {
+      encryption: QueueEncryption.SQS_MANAGED,
+      enforceSSL: true,
+      // A message keeps its age when dead-lettered, so it must expire here well before it would there.
+      retentionPeriod: Duration.days(4),
+      // AWS's rule for Lambda consumers: six times the function timeout, plus the batching window.
+      visibilityTimeout: Duration.seconds(
+        6 * consumer.timeout.toSeconds() + consumer.maxBatchingWindow.toSeconds(),
+      ),
+      deadLetterQueue: { queue: deadLetter, maxReceiveCount },
+    });
+    return [queue, deadLetter];
   }
 
   /**

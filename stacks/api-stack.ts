@@ -5,7 +5,6 @@ import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
 import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import { SqsDestination } from 'aws-cdk-lib/aws-lambda-destinations';
-import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { IBucket } from 'aws-cdk-lib/aws-s3';
 import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
@@ -204,13 +203,7 @@ export class ApiStack extends Stack {
     }).bindQueue(inboundQueue, 'INBOUND_QUEUE_URL');
     // A receipt notification names the object holding the message; objects outside the prefix stay unreadable.
     inboundMailBucket.grantRead(sesMail, `${inboundMailPrefix}*`);
-    sesMail.addEventSource(
-      new SqsEventSource(mailQueue, {
-        batchSize: mailConsumer.batchSize,
-        maxBatchingWindow: mailConsumer.maxBatchingWindow,
-        reportBatchItemFailures: true,
-      }),
-    );
+    sesMail.consume(mailQueue, mailConsumer);
 
     const resolver = new ThreadlineFunction(this, 'Resolver', {
       name: 'resolver',
@@ -219,7 +212,7 @@ export class ApiStack extends Stack {
       // Read next to the bundle by the router: the routing policy and the sample knowledge base.
       assets: ['shared/routing/default-policy.json', 'shared/responder/knowledge-base'],
     })
-      .bindTable(table, 'readWrite')
+      .bindTable(table)
       // The AI's replies go out through the same outbound queue as agents'.
       .bindQueue(props.outboundQueue, 'OUTBOUND_QUEUE_URL');
     // `-c bedrockModelId=…` answers with Amazon Bedrock instead of the knowledge-base responder.
@@ -236,20 +229,14 @@ export class ApiStack extends Stack {
         }),
       );
     }
-    resolver.addEventSource(
-      new SqsEventSource(inboundQueue, {
-        batchSize: inboundConsumer.batchSize,
-        maxBatchingWindow: inboundConsumer.maxBatchingWindow,
-        reportBatchItemFailures: true,
-      }),
-    );
+    resolver.consume(inboundQueue, inboundConsumer);
 
     const agentApi = new ThreadlineFunction(this, 'AgentApi', {
       name: 'agent-api',
       timeout: Duration.seconds(15),
       description: 'Threadline agent API',
     })
-      .bindTable(table, 'readWrite')
+      .bindTable(table)
       .bindQueue(props.outboundQueue, 'OUTBOUND_QUEUE_URL')
       .bindSecret(providerSecret);
     agentApi.addEnvironment('COGNITO_USER_POOL_ID', props.agentAuth.userPoolId);
@@ -261,7 +248,7 @@ export class ApiStack extends Stack {
       timeout: outboundConsumer.timeout,
       description: 'Threadline sender: replies to the providers',
     })
-      .bindTable(table, 'readWrite')
+      .bindTable(table)
       .bindSecret(providerSecret);
     sender.addEnvironment('OUTBOUND_MAX_ATTEMPTS', String(outboundConsumer.maxReceiveCount));
     sender.addEnvironment('SES_CONFIGURATION_SET', props.sesConfigurationSetName);
@@ -273,13 +260,7 @@ export class ApiStack extends Stack {
         conditions: { StringEquals: { 'ses:ConfigurationSetName': props.sesConfigurationSetName } },
       }),
     );
-    sender.addEventSource(
-      new SqsEventSource(props.outboundQueue, {
-        batchSize: outboundConsumer.batchSize,
-        maxBatchingWindow: outboundConsumer.maxBatchingWindow,
-        reportBatchItemFailures: true,
-      }),
-    );
+    sender.consume(props.outboundQueue, outboundConsumer);
     const agentApiRoutes = api.addRoutes({
       path: '/api/{proxy+}',
       methods: [HttpMethod.ANY],

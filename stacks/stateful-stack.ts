@@ -23,14 +23,8 @@ import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import type { Construct, IDependable } from 'constructs';
 import * as z from 'zod';
 import type { Config } from '#shared/config/config.js';
+import type { QueueConsumer } from './constructs/threadline-function.js';
 import { suppressStatefulFindings } from './nag-suppressions.js';
-
-/** How a Lambda function consumes a queue: its timeout and its event source's batching. */
-export interface QueueConsumer {
-  readonly timeout: Duration;
-  readonly batchSize: number;
-  readonly maxBatchingWindow: Duration;
-}
 
 /**
  * How the inbound queue's consumer (the resolver) runs. The queue's visibility timeout is derived from

@@ -5,12 +5,23 @@ import { type Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
 import { CfnRole, ManagedPolicy, PolicyDocument, PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import { Architecture, Runtime, Tracing } from 'aws-cdk-lib/aws-lambda';
+import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
 import { LogLevel, NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
 import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
 import type { Config } from '#shared/config/config.js';
+
+/**
+ * How a function consumes an SQS queue: its timeout and its event source's batching. The queue's
+ * visibility timeout is derived from it (StatefulStack), so both sides read one description.
+ */
+export interface QueueConsumer {
+  readonly timeout: Duration;
+  readonly batchSize: number;
+  readonly maxBatchingWindow: Duration;
+}
 
 /** A setting of the config schema that holds a queue URL, so a binding cannot invent a variable name. */
 export type QueueUrlSetting = Extract<keyof Config, `${string}_QUEUE_URL`>;
@@ -103,11 +114,10 @@ export class ThreadlineFunction extends NodejsFunction {
     this.restrictLogsTo(logGroup);
   }
 
-  /** Sets TABLE_NAME and grants data access to the table and its indexes. */
-  bindTable(table: ITable, mode: 'read' | 'readWrite'): this {
+  /** Sets TABLE_NAME and grants reading and writing data in the table and its indexes. */
+  bindTable(table: ITable): this {
     this.addEnvironment(tableNameSetting, table.tableName);
-    if (mode === 'read') table.grantReadData(this);
-    else table.grantReadWriteData(this);
+    table.grantReadWriteData(this);
     return this;
   }
 
@@ -115,6 +125,21 @@ export class ThreadlineFunction extends NodejsFunction {
   bindQueue(queue: IQueue, envName: QueueUrlSetting): this {
     this.addEnvironment(envName, queue.queueUrl);
     queue.grantSendMessages(this);
+    return this;
+  }
+
+  /**
+   * Has Lambda invoke the function with batches from the queue, as `consumer` describes, and grants
+   * consuming it. The function reports failed records one by one, so only those are received again.
+   */
+  consume(queue: IQueue, consumer: QueueConsumer): this {
+    this.addEventSource(
+      new SqsEventSource(queue, {
+        batchSize: consumer.batchSize,
+        maxBatchingWindow: consumer.maxBatchingWindow,
+        reportBatchItemFailures: true,
+      }),
+    );
     return this;
   }
 

@@ -15,7 +15,13 @@ import type { Construct } from 'constructs';
 import type { Config } from '#shared/config/config.js';
 import { type QueueUrlSetting, ThreadlineFunction } from './constructs/threadline-function.js';
 import { suppressApiFindings } from './nag-suppressions.js';
-import { inboundConsumer, inboundMailPrefix, mailConsumer, outboundConsumer } from './stateful-stack.js';
+import {
+  inboundConsumer,
+  inboundMailPrefix,
+  mailConsumer,
+  outboundConsumer,
+  type StatefulStack,
+} from './stateful-stack.js';
 
 interface WebhookRoute {
   readonly path: string;
@@ -122,6 +128,27 @@ export interface ApiStackProps extends StackProps {
   readonly sesEventsTopic: ITopic;
   /** Where SNS events the SES function failed on go once Lambda's retries are spent. */
   readonly failedEventsQueue: IQueue;
+}
+
+/** The props of the API stack that come from the stateful stack: all of them but the StackProps. */
+export function statefulInputs(stateful: StatefulStack): Omit<ApiStackProps, keyof StackProps> {
+  return {
+    table: stateful.table,
+    inboundQueue: stateful.inboundQueue,
+    mailQueue: stateful.mailQueue,
+    outboundQueue: stateful.outboundQueue,
+    providerSecret: stateful.providerSecret,
+    sesConfigurationSetName: stateful.sesConfigurationSet.configurationSetName,
+    agentAuth: {
+      userPoolId: stateful.agentPool.userPoolId,
+      clientId: stateful.agentPoolClient.userPoolClientId,
+      group: stateful.agentsGroup,
+    },
+    inboundMailBucket: stateful.inboundMailBucket,
+    sesReceiptsTopic: stateful.sesReceiptsTopic,
+    sesEventsTopic: stateful.sesEventsTopic,
+    failedEventsQueue: stateful.failedEventsQueue,
+  };
 }
 
 /** The functions and the HTTP API in front of them; holds no data, so it can be replaced at will. */

@@ -1,6 +1,6 @@
 import { App, Aspects, type Environment } from 'aws-cdk-lib';
 import { AwsSolutionsChecks } from 'cdk-nag';
-import { ApiStack } from './api-stack.js';
+import { ApiStack, statefulInputs } from './api-stack.js';
 import { StatefulStack } from './stateful-stack.js';
 
 const app = new App();
@@ -25,21 +25,7 @@ new ApiStack(app, 'ThreadlineApi', {
   env,
   tags,
   description: 'Threadline: functions and HTTP API',
-  table: stateful.table,
-  inboundQueue: stateful.inboundQueue,
-  mailQueue: stateful.mailQueue,
-  outboundQueue: stateful.outboundQueue,
-  providerSecret: stateful.providerSecret,
-  sesConfigurationSetName: stateful.sesConfigurationSet.configurationSetName,
-  agentAuth: {
-    userPoolId: stateful.agentPool.userPoolId,
-    clientId: stateful.agentPoolClient.userPoolClientId,
-    group: stateful.agentsGroup,
-  },
-  inboundMailBucket: stateful.inboundMailBucket,
-  sesReceiptsTopic: stateful.sesReceiptsTopic,
-  sesEventsTopic: stateful.sesEventsTopic,
-  failedEventsQueue: stateful.failedEventsQueue,
+  ...statefulInputs(stateful),
 });
 
 app.synth();

@@ -4,7 +4,7 @@ import { Annotations, Match } from 'aws-cdk-lib/assertions';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { describe, expect, it } from 'vitest';
 import * as z from 'zod';
-import { ApiStack } from '../../stacks/api-stack.js';
+import { ApiStack, statefulInputs } from '../../stacks/api-stack.js';
 import { StatefulStack } from '../../stacks/stateful-stack.js';
 
 const CdkJsonSchema = z.object({ context: z.record(z.string(), z.unknown()) });
@@ -29,23 +29,7 @@ function checkedStacks(context: Record<string, unknown>) {
   });
   Aspects.of(app).add(new AwsSolutionsChecks({ verbose: true, logIgnores: true }));
   const stateful = new StatefulStack(app, 'ThreadlineStateful');
-  const api = new ApiStack(app, 'ThreadlineApi', {
-    table: stateful.table,
-    inboundQueue: stateful.inboundQueue,
-    mailQueue: stateful.mailQueue,
-    outboundQueue: stateful.outboundQueue,
-    providerSecret: stateful.providerSecret,
-    sesConfigurationSetName: stateful.sesConfigurationSet.configurationSetName,
-    inboundMailBucket: stateful.inboundMailBucket,
-    sesReceiptsTopic: stateful.sesReceiptsTopic,
-    sesEventsTopic: stateful.sesEventsTopic,
-    failedEventsQueue: stateful.failedEventsQueue,
-    agentAuth: {
-      userPoolId: stateful.agentPool.userPoolId,
-      clientId: stateful.agentPoolClient.userPoolClientId,
-      group: stateful.agentsGroup,
-    },
-  });
+  const api = new ApiStack(app, 'ThreadlineApi', statefulInputs(stateful));
   return { stateful, api };
 }
 

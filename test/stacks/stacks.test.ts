@@ -5,7 +5,7 @@ import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import { describe, expect, it } from 'vitest';
 import * as z from 'zod';
 import { tableDefinition } from '#shared/store/table.js';
-import { ApiStack } from '../../stacks/api-stack.js';
+import { ApiStack, statefulInputs } from '../../stacks/api-stack.js';
 import {
   inboundConsumer,
   mailConsumer,
@@ -29,23 +29,7 @@ function appWith(context: Record<string, unknown>): App {
 // No email configured: the first deploy of most users.
 const app = appWith({});
 const statefulStack = new StatefulStack(app, 'ThreadlineStateful');
-const apiStack = new ApiStack(app, 'ThreadlineApi', {
-  table: statefulStack.table,
-  inboundQueue: statefulStack.inboundQueue,
-  mailQueue: statefulStack.mailQueue,
-  outboundQueue: statefulStack.outboundQueue,
-  providerSecret: statefulStack.providerSecret,
-  sesConfigurationSetName: statefulStack.sesConfigurationSet.configurationSetName,
-  agentAuth: {
-    userPoolId: statefulStack.agentPool.userPoolId,
-    clientId: statefulStack.agentPoolClient.userPoolClientId,
-    group: statefulStack.agentsGroup,
-  },
-  inboundMailBucket: statefulStack.inboundMailBucket,
-  sesReceiptsTopic: statefulStack.sesReceiptsTopic,
-  sesEventsTopic: statefulStack.sesEventsTopic,
-  failedEventsQueue: statefulStack.failedEventsQueue,
-});
+const apiStack = new ApiStack(app, 'ThreadlineApi', statefulInputs(statefulStack));
 const stateful = Template.fromStack(statefulStack);
 const api = Template.fromStack(apiStack);
 

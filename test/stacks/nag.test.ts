@@ -1,31 +1,22 @@
-import { readFileSync } from 'node:fs';
-import { App, Aspects } from 'aws-cdk-lib';
+import { Aspects } from 'aws-cdk-lib';
 import { Annotations, Match } from 'aws-cdk-lib/assertions';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { describe, expect, it } from 'vitest';
 import * as z from 'zod';
 import { ApiStack, statefulInputs } from '../../stacks/api-stack.js';
 import { StatefulStack } from '../../stacks/stateful-stack.js';
-
-const CdkJsonSchema = z.object({ context: z.record(z.string(), z.unknown()) });
-const cdkJson = CdkJsonSchema.parse(
-  JSON.parse(readFileSync(new URL('../../cdk.json', import.meta.url), 'utf8')),
-);
+import { appWith } from '../support/cdk-app.js';
 
 /**
  * Both stacks in an app with cdk.json's feature flags and `context` on top, checked by cdk-nag's
  * AwsSolutions pack; no stack is bundled.
  */
 function checkedStacks(context: Record<string, unknown>) {
-  const app = new App({
-    context: {
-      ...cdkJson.context,
-      'aws:cdk:bundling-stacks': [],
-      // With this flag an error annotation fails synthesis outright; off here, findings stay annotations
-      // that the assertions below can list. It changes no template.
-      '@aws-cdk/core:annotationsInValidationReport': false,
-      ...context,
-    },
+  const app = appWith({
+    // With this flag an error annotation fails synthesis outright; off here, findings stay annotations
+    // that the assertions below can list. It changes no template.
+    '@aws-cdk/core:annotationsInValidationReport': false,
+    ...context,
   });
   Aspects.of(app).add(new AwsSolutionsChecks({ verbose: true, logIgnores: true }));
   const stateful = new StatefulStack(app, 'ThreadlineStateful');

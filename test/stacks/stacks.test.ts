@@ -1,6 +1,5 @@
-import { readFileSync } from 'node:fs';
 import { isDeepStrictEqual } from 'node:util';
-import { App, CfnElement, type Stack } from 'aws-cdk-lib';
+import { CfnElement, type Stack } from 'aws-cdk-lib';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import { describe, expect, it } from 'vitest';
 import * as z from 'zod';
@@ -12,19 +11,7 @@ import {
   providerSecretKeys,
   StatefulStack,
 } from '../../stacks/stateful-stack.js';
-
-const CdkJsonSchema = z.object({ context: z.record(z.string(), z.unknown()) });
-const cdkJson = CdkJsonSchema.parse(
-  JSON.parse(readFileSync(new URL('../../cdk.json', import.meta.url), 'utf8')),
-);
-
-/**
- * An app with the feature flags of cdk.json, so the templates are the ones `cdk synth` writes, and
- * `context` on top; no stack is bundled.
- */
-function appWith(context: Record<string, unknown>): App {
-  return new App({ context: { ...cdkJson.context, 'aws:cdk:bundling-stacks': [], ...context } });
-}
+import { appWith } from '../support/cdk-app.js';
 
 // No email configured: the first deploy of most users.
 const app = appWith({});

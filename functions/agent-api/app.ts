@@ -94,6 +94,17 @@ type Env = { Variables: { agentId: string } };
 
 const LimitSchema = z.coerce.number().int().min(1).max(200).default(50);
 const CursorSchema = z.string().max(4096).optional();
+const SearchQuerySchema = z.string().trim().min(1).max(320);
+const IdempotencyKeySchema = z.string().trim().min(1).max(255).optional();
+const OptionalIdSchema = IdSchema.optional();
+const InboxQuerySchema = z.object({
+  status: z.enum(['open', 'resolved']).default('open'),
+  assignee: z.string().max(128).optional(),
+  queue: z.string().max(128).optional(),
+  channel: z.optional(ChannelSchema),
+  limit: LimitSchema,
+  cursor: CursorSchema,
+});
 /** The largest request body: a reply is at most 64 Ki characters of text, ten attachments and a template. */
 const MAX_BODY_BYTES = 1_048_576;
 
@@ -131,8 +142,12 @@ export function createAgentApp(deps: AgentAppDeps): Hono<Env> {
   app.notFound(notFound);
 
   // The API's description is public: it holds no customer data, and a browser can open the page.
-  const document = openApiDocument();
-  app.get('/api/openapi.json', (c) => c.json(document));
+  // Built on the first request for it, not at cold start: nothing else needs it.
+  let document: Record<string, unknown> | undefined;
+  app.get('/api/openapi.json', (c) => {
+    document ??= openApiDocument();
+    return c.json(document);
+  });
   app.get('/api/docs', (c) => c.html(DOCS_PAGE));
 
   app.use('/api/*', async (c, next) => {
@@ -155,7 +170,7 @@ export function createAgentApp(deps: AgentAppDeps): Hono<Env> {
   );
 
   app.get('/api/customers', async (c) => {
-    const q = parse(z.string().trim().min(1).max(320), c.req.query('q'));
+    const q = parse(SearchQuerySchema, c.req.query('q'));
     const byId = new Map<string, Customer>();
     for (const identity of candidateIdentities(q, deps.phone)) {
       const id = await deps.store.findCustomerId(identity);
@@ -234,10 +249,7 @@ export function createAgentApp(deps: AgentAppDeps): Hono<Env> {
 
   app.post('/api/conversations/:id/replies', async (c) => {
     const id = parse(IdSchema, c.req.param('id'));
-    const idempotencyKey = parse(
-      z.string().trim().min(1).max(255).optional(),
-      c.req.header('idempotency-key') || undefined,
-    );
+    const idempotencyKey = parse(IdempotencyKeySchema, c.req.header('idempotency-key') || undefined);
     const request = parse(ReplyRequestSchema, await body(c));
     const { item, created } = await sendReply(deps.replies, {
       conversationId: id,
@@ -262,7 +274,7 @@ export function createAgentApp(deps: AgentAppDeps): Hono<Env> {
   });
 
   app.get('/api/metrics', async (c) => {
-    const customerId = parse(IdSchema.optional(), c.req.query('customerId'));
+    const customerId = parse(OptionalIdSchema, c.req.query('customerId'));
     if (!customerId) return c.json({ overall: await deps.store.overallMetrics() });
     if (!(await deps.store.getCustomer(customerId))) throw new NotFoundError(`no customer ${customerId}`);
     const items: TimelineItem[] = [];
@@ -367,17 +379,7 @@ export function createAgentApp(deps: AgentAppDeps): Hono<Env> {
   });
 
   app.get('/api/conversations', async (c) => {
-    const query = parse(
-      z.object({
-        status: z.enum(['open', 'resolved']).default('open'),
-        assignee: z.string().max(128).optional(),
-        queue: z.string().max(128).optional(),
-        channel: z.optional(ChannelSchema),
-        limit: LimitSchema,
-        cursor: CursorSchema,
-      }),
-      c.req.query(),
-    );
+    const query = parse(InboxQuerySchema, c.req.query());
     const assignee = query.assignee === 'me' ? c.get('agentId') : query.assignee;
     const page = await deps.store.inbox(
       { status: query.status, assignee, queue: query.queue, channel: query.channel },

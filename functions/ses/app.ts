@@ -14,7 +14,7 @@ import {
 import type { Clock } from '#shared/domain/ports.js';
 import { UnavailableError, ValidationError } from '#shared/errors.js';
 import { enqueueOrUnavailable } from '#shared/http/enqueue.js';
-import { createWebhook, text, type Webhook, type WebhookRequest } from '#shared/http/webhook.js';
+import { createWebhook, jsonBody, text, type Webhook, type WebhookRequest } from '#shared/http/webhook.js';
 import { logger } from '#shared/log.js';
 
 /** What queuing SES notifications needs, on either path. */
@@ -179,13 +179,7 @@ export async function handleSnsEvent(event: SNSEvent, deps: SesEventDeps): Promi
 }
 
 function parseSnsBody(req: WebhookRequest): SnsMessage {
-  let body: unknown;
-  try {
-    body = JSON.parse(req.text ?? new TextDecoder('utf-8', { fatal: true }).decode(req.body));
-  } catch (error) {
-    throw new ValidationError('body is not JSON', { cause: error });
-  }
-  const parsed = SnsMessageSchema.safeParse(body);
+  const parsed = SnsMessageSchema.safeParse(jsonBody(req));
   if (!parsed.success) {
     throw new ValidationError('body is not a signed SNS message', { cause: parsed.error });
   }

@@ -2,10 +2,10 @@ import { createHash } from 'node:crypto';
 import { verifyHandshake, verifyMetaSignature } from '../channels/meta/signature.js';
 import type { BodyContext, Normalised } from '../channels/normalised.js';
 import type { Clock, EnvelopeQueue } from '../domain/ports.js';
-import { UnauthorizedError, ValidationError } from '../errors.js';
+import { UnauthorizedError } from '../errors.js';
 import { logger } from '../log.js';
 import { enqueueEnvelopes } from './enqueue.js';
-import { createWebhook, queryOf, text, type Webhook } from './webhook.js';
+import { createWebhook, jsonBody, queryOf, text, type Webhook } from './webhook.js';
 
 /** What a webhook signed with a Meta app secret needs. */
 export interface MetaWebhookDeps {
@@ -54,12 +54,7 @@ export function createMetaWebhook(spec: MetaWebhookSpec, deps: MetaWebhookDeps):
           if (!verifyMetaSignature(raw, req.header('x-hub-signature-256'), deps.appSecret)) {
             throw new UnauthorizedError('invalid or missing X-Hub-Signature-256');
           }
-          let payload: unknown;
-          try {
-            payload = JSON.parse(req.text ?? utf8.decode(raw));
-          } catch (error) {
-            throw new ValidationError('body is not JSON', { cause: error });
-          }
+          const payload = jsonBody(req);
           const bodySha256 = createHash('sha256').update(raw).digest('hex');
           const { envelopes, rejected } = spec.normalise(payload, {
             receivedAt: deps.clock.now().toISOString(),
@@ -86,6 +81,3 @@ export function createMetaWebhook(spec: MetaWebhookSpec, deps: MetaWebhookDeps):
     deps.maxBodyBytes,
   );
 }
-
-/** Fatal: a body that is not valid UTF-8 is refused rather than read with replacement characters. */
-const utf8 = new TextDecoder('utf-8', { fatal: true });

@@ -1,4 +1,4 @@
-import { PayloadTooLargeError } from '../errors.js';
+import { PayloadTooLargeError, ValidationError } from '../errors.js';
 import { logger } from '../log.js';
 import { errorBody, knownErrorAnswer } from './error-status.js';
 
@@ -53,6 +53,27 @@ export function text(
   contentType = 'text/plain; charset=UTF-8',
 ): WebhookResponse {
   return { status, contentType, body };
+}
+
+/**
+ * The body parsed as JSON: `text` when the transport gave it, else `body` decoded as UTF-8. A body
+ * that is not UTF-8 JSON is a ValidationError ('body is not JSON', 400).
+ */
+export function jsonBody(req: WebhookRequest): unknown {
+  try {
+    return JSON.parse(req.text ?? decodeUtf8(req.body));
+  } catch (error) {
+    throw new ValidationError('body is not JSON', { cause: error });
+  }
+}
+
+/** Fatal: a body that is not valid UTF-8 is refused rather than read with replacement characters. */
+let utf8: InstanceType<typeof TextDecoder> | undefined;
+
+/** Made on first use: a webhook whose bodies arrive as text never builds one. */
+function decodeUtf8(bytes: Uint8Array): string {
+  utf8 ??= new TextDecoder('utf-8', { fatal: true });
+  return utf8.decode(bytes);
 }
 
 /** A JSON error answer. */

@@ -6,18 +6,15 @@ import { enqueueTwilio, readTwilioRequest, type TwilioWebhookDeps } from '#share
 import { createWebhook, queryOf, text, type Webhook, type WebhookRoute } from '#shared/http/webhook.js';
 import { logger } from '#shared/log.js';
 
+export { DEFAULT_VOICE_GREETING } from '#shared/config/config.js';
+
 /** What the Twilio voice webhooks need. */
 export interface TwilioVoiceAppDeps extends TwilioWebhookDeps {
   /** Said when a call is answered, before the beep (VOICE_GREETING). */
   greeting: string;
-  /** Said once the message is recorded. */
-  farewell?: string;
 }
 
-/** The greeting when none is configured. */
-export const DEFAULT_VOICE_GREETING =
-  'Thank you for calling. Please leave a message after the tone, and we will get back to you.';
-/** What the caller hears after recording, unless the deps say otherwise. */
+/** What the caller hears after recording. */
 export const DEFAULT_VOICE_FAREWELL = 'Thank you. We have your message. Goodbye.';
 
 /** Where the voice routes live; Twilio is told the absolute URLs. */
@@ -40,6 +37,8 @@ const MAX_RECORDING_SECONDS = 120;
  * that the body is a form (400), and fails with 503 when the queue does.
  */
 export function createTwilioVoiceWebhook(deps: TwilioVoiceAppDeps): Webhook {
+  // The same for every call: built once here rather than per request.
+  const farewell = farewellTwiml(DEFAULT_VOICE_FAREWELL);
   const callback = (path: string, event: TwilioCallEvent): WebhookRoute => ({
     method: 'POST',
     path,
@@ -97,7 +96,7 @@ export function createTwilioVoiceWebhook(deps: TwilioVoiceAppDeps): Webhook {
         path: VOICE_ROUTES.afterRecord,
         handle(req) {
           readTwilioRequest(req, deps);
-          return text(200, farewellTwiml(deps.farewell ?? DEFAULT_VOICE_FAREWELL), 'text/xml');
+          return text(200, farewell, 'text/xml');
         },
       },
     ],

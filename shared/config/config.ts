@@ -5,6 +5,10 @@ import { nonEmptyString, optionalNonEmptyString, optionalString } from '../valid
 // zod/mini loads no messages of its own; a bad setting must say what is wrong with it.
 z.config(en());
 
+/** What Twilio voice callers hear before the beep when VOICE_GREETING is unset. */
+export const DEFAULT_VOICE_GREETING =
+  'Thank you for calling. Please leave a message after the tone, and we will get back to you.';
+
 /**
  * Every setting Threadline reads, in one schema over `process.env`. Parsed once at cold start; a bad
  * value fails fast with the variable's name. Functions take only the part they need.
@@ -71,7 +75,7 @@ export const ConfigSchema = z.object({
   /** Said to Twilio voice callers before the beep. */
   VOICE_GREETING: z._default(
     z.string().check(z.trim(), z.minLength(1), z.maxLength(4000)),
-    'Thank you for calling. Please leave a message after the tone, and we will get back to you.',
+    DEFAULT_VOICE_GREETING,
   ),
   /** The knowledge base (a folder of Markdown articles) of the local responder; the shipped sample when unset. */
   KNOWLEDGE_BASE_DIR: optionalNonEmptyString,

@@ -7,3 +7,12 @@ import { Logger } from '@aws-lambda-powertools/logger';
 export const logger = new Logger({
   serviceName: 'threadline',
 });
+
+/** `logger` by level name: what the resolver, the router and the local queues take as their `log`. */
+export function log(
+  level: 'debug' | 'info' | 'warn' | 'error',
+  message: string,
+  fields: Record<string, unknown>,
+): void {
+  logger[level](message, fields);
+}

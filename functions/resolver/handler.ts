@@ -3,7 +3,7 @@ import { SQSClient } from '@aws-sdk/client-sqs';
 import type { CountryCode } from 'libphonenumber-js';
 import { loadConfig, requireSettings } from '#shared/config/config.js';
 import { systemClock } from '#shared/domain/ports.js';
-import { logger } from '#shared/log.js';
+import { log } from '#shared/log.js';
 import { SqsOutboundQueue } from '#shared/queue/sqs-outbound-queue.js';
 import { createRouter } from '#shared/routing/create-router.js';
 import { CustomerAdmin } from '#shared/store/customer-admin.js';
@@ -37,7 +37,7 @@ export const handler = createResolverConsumer(
     ids: randomIds,
     reopenWindowMs: config.REOPEN_WINDOW_HOURS * 3_600_000,
     phone: { defaultRegion: config.DEFAULT_REGION as CountryCode },
-    log: (level, message, fields) => logger[level](message, fields),
+    log,
   },
   { route },
 );

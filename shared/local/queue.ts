@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import type { SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
 import * as z from 'zod';
 import { PayloadTooLargeError, ValidationError } from '#shared/errors.js';
-import { logger } from '#shared/log.js';
+import { log } from '#shared/log.js';
 import { SQS_MAX_MESSAGE_BYTES } from '#shared/queue/sqs-envelope-queue.js';
 
 /** An SQS-triggered Lambda handler, as the queue calls it (partial batch responses honoured). */
@@ -118,7 +118,7 @@ export class LocalQueue {
     this.#concurrency = options.concurrency ?? 1;
     this.#pollIntervalMs = options.pollIntervalMs ?? 1_000;
     this.#timers = options.timers ?? realTimers;
-    this.#log = options.log ?? ((level, message, fields) => logger[level](message, fields));
+    this.#log = options.log ?? log;
     if (!Number.isInteger(this.#batchSize) || this.#batchSize < 1 || this.#batchSize > 10) {
       throw new RangeError(`batchSize must be an integer from 1 to 10, not ${this.#batchSize}`);
     }

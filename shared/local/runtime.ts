@@ -22,7 +22,7 @@ import type { ChannelSender } from '../domain/outbound.js';
 import { type Clock, type EnvelopeQueue, type IdGenerator, systemClock } from '../domain/ports.js';
 import { UnavailableError } from '../errors.js';
 import { notFound, onError } from '../http/on-error.js';
-import { logger } from '../log.js';
+import { log } from '../log.js';
 import { createRouter } from '../routing/create-router.js';
 import { CustomerAdmin } from '../store/customer-admin.js';
 import { DynamoStore } from '../store/dynamo-store.js';
@@ -143,8 +143,6 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
     clock,
     newId: () => timeOrderedId('rp'),
   };
-  const log = (level: 'info' | 'warn', message: string, fields: Record<string, unknown>) =>
-    logger[level](message, fields);
   let route: RouteFn | undefined;
   if (options.routing) {
     // Read once at start: a policy with an error stops the runtime with the field named.

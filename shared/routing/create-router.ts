@@ -3,7 +3,7 @@ import type { Config } from '../config/config.js';
 import type { Clock } from '../domain/ports.js';
 import type { ReplyDeps } from '../domain/replies.js';
 import { type RouterAdmin, type RouterStore, routeInbound } from '../domain/router.js';
-import { logger } from '../log.js';
+import { log } from '../log.js';
 import { createBedrockResponder } from '../responder/bedrock-responder.js';
 import {
   createKnowledgeBaseResponder,
@@ -36,7 +36,5 @@ export function createRouter(
     : createKnowledgeBaseResponder({
         folder: config.KNOWLEDGE_BASE_DIR ?? files.knowledgeBaseDir ?? SAMPLE_KNOWLEDGE_BASE,
       });
-  const log = (level: 'info' | 'warn', message: string, fields: Record<string, unknown>) =>
-    logger[level](message, fields);
   return (input) => routeInbound({ ...deps, responder, policy, log }, input);
 }

@@ -1,7 +1,6 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { handle } from 'hono/aws-lambda';
-import type { CountryCode } from 'libphonenumber-js';
 import { getSecretString } from '#shared/aws/secrets-lite.js';
 import { parseAgentTokens, requireSettings } from '#shared/config/config.js';
 import { loadConfigWithSecrets } from '#shared/config/secrets.js';
@@ -40,7 +39,7 @@ const app = createAgentApp({
     newId: () => timeOrderedId('rp'),
   },
   authenticate,
-  phone: { defaultRegion: config.DEFAULT_REGION as CountryCode },
+  phone: { defaultRegion: config.DEFAULT_REGION },
 });
 
 export const handler = handle(app);

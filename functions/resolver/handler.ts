@@ -1,6 +1,5 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { SQSClient } from '@aws-sdk/client-sqs';
-import type { CountryCode } from 'libphonenumber-js';
 import { loadConfig, requireSettings } from '#shared/config/config.js';
 import { systemClock } from '#shared/domain/ports.js';
 import { log } from '#shared/log.js';
@@ -36,7 +35,7 @@ export const handler = createResolverConsumer(
     clock: systemClock,
     ids: randomIds,
     reopenWindowMs: config.REOPEN_WINDOW_HOURS * 3_600_000,
-    phone: { defaultRegion: config.DEFAULT_REGION as CountryCode },
+    phone: { defaultRegion: config.DEFAULT_REGION },
     log,
   },
   { route },

@@ -1,3 +1,4 @@
+import type { CountryCode } from 'libphonenumber-js';
 import { en } from 'zod/locales';
 import * as z from 'zod/mini';
 import { nonEmptyString, optionalNonEmptyString, optionalString } from '../validation/primitives.js';
@@ -25,7 +26,11 @@ export const ConfigSchema = z.object({
   PROVIDER_SECRET_ARN: optionalNonEmptyString,
   /** Region for phone numbers written without a country code. */
   DEFAULT_REGION: z._default(
-    z.string().check(z.regex(/^[A-Z]{2}$/, 'an ISO 3166-1 alpha-2 code such as US or GB')),
+    // Typed for libphonenumber-js here, once, rather than cast wherever it is used.
+    z.string().check(z.regex(/^[A-Z]{2}$/, 'an ISO 3166-1 alpha-2 code such as US or GB')) as z.ZodMiniType<
+      CountryCode,
+      string
+    >,
     'US',
   ),
   /** The URL providers sign against (Twilio); when unset, the request's own URL is used. */

@@ -2,7 +2,6 @@ import { join } from 'node:path';
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { serve } from '@hono/node-server';
 import { Hono } from 'hono';
-import type { CountryCode } from 'libphonenumber-js';
 import { createAgentApp } from '#functions/agent-api/app.js';
 import { createResolverConsumer, type RouteFn } from '#functions/resolver/consumer.js';
 import { createSenderConsumer } from '#functions/sender/consumer.js';
@@ -156,7 +155,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
         clock,
         ids: options.ids ?? randomIds,
         reopenWindowMs: config.REOPEN_WINDOW_HOURS * 3_600_000,
-        phone: { defaultRegion: config.DEFAULT_REGION as CountryCode },
+        phone: { defaultRegion: config.DEFAULT_REGION },
         log,
       },
       { route },
@@ -239,7 +238,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
       replies,
       outbox: () => outbox.entries(),
       authenticate: async (token) => tokens.get(token),
-      phone: { defaultRegion: config.DEFAULT_REGION as CountryCode },
+      phone: { defaultRegion: config.DEFAULT_REGION },
     }),
   );
 

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import * as z from 'zod';
-import { ConfigError, loadConfig } from '../config/config.js';
+import { ConfigError, loadConfig, parseAgentTokens } from '../config/config.js';
 import { startLocalRuntime } from './runtime.js';
 
 const DevSecretsSchema = z.object({
@@ -35,7 +35,7 @@ async function main(): Promise<void> {
   const dataDir = loadConfig().DATA_DIR;
   const config = loadConfig({ ...devDefaults(dataDir), ...process.env });
   const runtime = await startLocalRuntime({ config, routing: true });
-  const agentToken = config.AGENT_TOKENS?.split(',')[0]?.split(':')[1];
+  const [agentToken] = parseAgentTokens(config.AGENT_TOKENS).keys();
   process.stdout.write(
     [
       '',

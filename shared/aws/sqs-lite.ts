@@ -20,15 +20,6 @@ export interface SqsSendMessageBatchOutput {
   Failed: BatchResultErrorEntry[];
 }
 
-/** Options of sqsSendMessageBatch. */
-export interface SqsSendMessageBatchOptions extends AwsCallOptions {
-  /**
-   * Checks each accepted entry's MD5OfMessageBody against the body sent, as the SDK does (default true);
-   * a mismatch throws a retryable AwsRequestError `InvalidMd5`.
-   */
-  verifyMd5?: boolean;
-}
-
 /**
  * The region of a queue URL: `https://sqs.<region>.amazonaws.com/...` (also LocalStack's
  * `sqs.<region>.localhost.localstack.cloud`), the legacy `<region>.queue.amazonaws.com`, or
@@ -52,14 +43,16 @@ export function queueUrlRegion(queueUrl: string): string | undefined {
  * AmazonSQS.SendMessageBatch`) to `sqs.<region>.amazonaws.com`, signed with SigV4, the region taken
  * from `options.region`, the queue URL, then AWS_REGION. Takes and returns the SDK's shapes.
  * Resolves even when SQS refused some entries (they are in `Failed`); throws AwsRequestError when the
- * whole call fails (`retryable` for throttling, 5xx, network errors and timeouts).
+ * whole call fails (`retryable` for throttling, 5xx, network errors and timeouts). Each accepted
+ * entry's MD5OfMessageBody is checked against the body sent, as the SDK does: a mismatch throws a
+ * retryable AwsRequestError `InvalidMd5`.
  *
  * Only string and number message attributes are supported: an entry with BinaryValue, list values or
  * MessageSystemAttributes is refused (TypeError) before anything is sent.
  */
 export async function sqsSendMessageBatch(
   input: SendMessageBatchCommandInput,
-  options: SqsSendMessageBatchOptions = {},
+  options: AwsCallOptions = {},
 ): Promise<SqsSendMessageBatchOutput> {
   const { QueueUrl, Entries } = input;
   if (!QueueUrl) throw new TypeError('SendMessageBatch: QueueUrl is required');
@@ -87,7 +80,7 @@ export async function sqsSendMessageBatch(
     Successful: Array.isArray(Successful) ? Successful : [],
     Failed: Array.isArray(Failed) ? Failed : [],
   };
-  if (options.verifyMd5 ?? true) verifyMd5(Entries, result, response.headers['x-amzn-requestid']);
+  verifyMd5(Entries, result, response.headers['x-amzn-requestid']);
   return result;
 }
 

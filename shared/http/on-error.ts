@@ -5,8 +5,6 @@ import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import { logger } from '../log.js';
 import { errorBody, knownErrorAnswer } from './error-status.js';
 
-export { errorBody } from './error-status.js';
-
 /**
  * Maps errors to HTTP by `instanceof`: known errors keep their code and message, anything else is a
  * 500 with a generic message (the details go to the log, never to the client).

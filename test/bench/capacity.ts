@@ -1,11 +1,12 @@
 import { createHmac } from 'node:crypto';
-import type { SQSEvent } from 'aws-lambda';
 import { createResolverConsumer } from '#functions/resolver/consumer.js';
 import type { Envelope } from '#shared/domain/envelope.js';
+import { systemClock } from '#shared/domain/ports.js';
 import { startLocalDynamo } from '#shared/local/dynamo.js';
 import { createWhatsAppApp } from '#shared/local/webhook-apps.js';
 import { DynamoStore } from '#shared/store/dynamo-store.js';
 import { randomIds } from '#shared/store/ids.js';
+import { sqsRecord } from '../support/sqs.js';
 import { whatsappText } from '../support/webhooks.js';
 
 const SECRET = 'capacity-secret';
@@ -55,35 +56,18 @@ export async function capacityFigures(messages = 200): Promise<void> {
     { step: 'initialize', name: 'consumedCapacity' },
   );
   const store = new DynamoStore(dynamo.client, 'threadline');
-  const consume = createResolverConsumer({ store, clock: { now: () => new Date() }, ids: randomIds });
+  const consume = createResolverConsumer({ store, clock: systemClock, ids: randomIds });
   let batches = 0;
   const app = createWhatsAppApp({
     queue: {
       enqueue: async (envelopes: readonly Envelope[]) => {
         batches += 1;
-        const event: SQSEvent = {
-          Records: envelopes.map((e, i) => ({
-            messageId: `${batches}-${i}`,
-            receiptHandle: 'r',
-            body: JSON.stringify(e),
-            attributes: {
-              ApproximateReceiveCount: '1',
-              SentTimestamp: '0',
-              SenderId: 'bench',
-              ApproximateFirstReceiveTimestamp: '0',
-            },
-            messageAttributes: {},
-            md5OfBody: '',
-            eventSource: 'aws:sqs',
-            eventSourceARN: 'arn:aws:sqs:local:000000000000:inbound',
-            awsRegion: 'local',
-          })),
-        };
-        const out = await consume(event);
+        const Records = envelopes.map((e, i) => sqsRecord(`${batches}-${i}`, JSON.stringify(e)));
+        const out = await consume({ Records });
         if (out.batchItemFailures.length) throw new Error('resolver failed');
       },
     },
-    clock: { now: () => new Date() },
+    clock: systemClock,
     appSecret: SECRET,
     verifyToken: 'v',
     maxBodyBytes: 1_000_000,

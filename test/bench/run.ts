@@ -7,6 +7,7 @@ import { createTwilioSmsWebhook } from '#functions/twilio-sms/app.js';
 import { createWhatsAppWebhook } from '#functions/whatsapp/app.js';
 import { loadConfig } from '#shared/config/config.js';
 import type { Envelope } from '#shared/domain/envelope.js';
+import { systemClock } from '#shared/domain/ports.js';
 import { lambdaWebhook } from '#shared/http/webhook-lambda.js';
 import { type LocalRuntime, startLocalRuntime } from '#shared/local/runtime.js';
 import { createTwilioSmsApp, createWhatsAppApp } from '#shared/local/webhook-apps.js';
@@ -110,7 +111,7 @@ async function webhookThroughput(n: number): Promise<void> {
       queued += e.length;
     },
   };
-  const clock = { now: () => new Date() };
+  const clock = systemClock;
 
   const bodies = Array.from({ length: n }, (_, i) => body(i));
   const sigs = bodies.map(sign);

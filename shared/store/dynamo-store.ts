@@ -906,24 +906,32 @@ export class DynamoStore implements ResolverStore {
       profiles.push(...(out.Items ?? []).map(toAgentProfile));
       startKey = out.LastEvaluatedKey;
     } while (startKey);
-    return Promise.all(
-      profiles.map(async ({ updatedAt: _updatedAt, ...profile }) => ({
-        ...profile,
-        openConversations: await this.#openConversationsOf(profile.id),
-      })),
-    );
+    const open = profiles.length ? await this.#openConversationsByAgent() : new Map<string, number>();
+    return profiles.map(({ updatedAt: _updatedAt, ...profile }) => ({
+      ...profile,
+      openConversations: open.get(profile.id) ?? 0,
+    }));
   }
 
-  async #openConversationsOf(agentId: string): Promise<number> {
-    let count = 0;
-    let cursor: string | undefined;
+  /** How many open conversations each agent holds: one pass over the open inbox (at most 20 pages of 200). */
+  async #openConversationsByAgent(): Promise<Map<string, number>> {
+    const counts = new Map<string, number>();
+    let startKey: Record<string, unknown> | undefined;
     for (let page = 0; page < 20; page++) {
-      const result = await this.inbox({ status: 'open', assignee: agentId }, { limit: 200, cursor });
-      count += result.items.length;
-      if (!result.cursor) break;
-      cursor = result.cursor;
+      const out = await sendDynamo('Query', () =>
+        this.#doc.send(
+          new QueryCommand(queryInboxInput(this.#table, { status: 'open' }, { limit: 200, startKey })),
+        ),
+      );
+      for (const item of out.Items ?? []) {
+        if (typeof item.assignee === 'string') {
+          counts.set(item.assignee, (counts.get(item.assignee) ?? 0) + 1);
+        }
+      }
+      startKey = out.LastEvaluatedKey;
+      if (!startKey) break;
     }
-    return count;
+    return counts;
   }
 
   /** Remembers the agent whose reply was last queued to the customer (the latest wins). */

@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import type { Channel, Envelope, Identity, StatusEnvelope } from './envelope.js';
 import { canonicalIdentity, identityToken, type PhoneOptions } from './identity.js';
 import { mentionedIdentities } from './mentions.js';
+import { followMerges } from './merges.js';
 import type { Clock, IdGenerator } from './ports.js';
 import type { TimelineItem } from './timeline.js';
 
@@ -284,7 +285,6 @@ export function contactStateOf(envelope: Envelope): ContactState | undefined {
 }
 
 const DEFAULT_REOPEN_WINDOW_MS = 72 * 60 * 60 * 1000;
-const MAX_MERGE_HOPS = 5;
 
 /** Where an event goes: the conversation, and whether it reopens or follows another. */
 interface Placement {
@@ -316,19 +316,6 @@ function placeEvent(
     reopen: false,
     previousConversationId: last,
   };
-}
-
-async function followMerges(
-  deps: ResolverDeps,
-  customerId: string,
-): Promise<{ customerId: string; profile: ProfileState | undefined }> {
-  let id = customerId;
-  let profile = await deps.store.getProfileState(id);
-  for (let hop = 0; profile?.mergedInto && hop < MAX_MERGE_HOPS; hop++) {
-    id = profile.mergedInto;
-    profile = await deps.store.getProfileState(id);
-  }
-  return { customerId: id, profile };
 }
 
 /** Turns the identities a payload or a text names into suggestions, never into merges. */
@@ -436,7 +423,10 @@ export async function applyEnvelope(deps: ResolverDeps, queued: Envelope): Promi
 
   const now = deps.clock.now().toISOString();
   const claimed = await resolveCustomerClaim(deps, envelope.customer);
-  const { customerId, profile } = await followMerges(deps, claimed.customerId);
+  const { customerId, profile } = await followMerges(
+    (id) => deps.store.getProfileState(id),
+    claimed.customerId,
+  );
   // No profile yet means this is the customer's first event (the profile is written last, so a
   // crash before it lands here again): whoever mentioned this identity earlier meets them now.
   if (claimed.isNew || !profile) await meetEarlierMentions(deps, envelope.customer, customerId);

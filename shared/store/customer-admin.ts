@@ -8,6 +8,7 @@ import {
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
 import * as z from 'zod';
+import { followMerges } from '../domain/merges.js';
 import type { TimelineItem } from '../domain/timeline.js';
 import { ConflictError, GoneError, NotFoundError, ValidationError } from '../errors.js';
 import { documentClient, sendConditional, sendDynamo } from './dynamo-client.js';
@@ -72,14 +73,9 @@ export class CustomerAdmin {
     return RawProfileSchema.parse(out.Item);
   }
 
-  async #root(customerId: string): Promise<string> {
-    let id = customerId;
-    for (let hop = 0; hop < 5; hop++) {
-      const profile = await this.#profile(id);
-      if (!profile.mergedInto) return id;
-      id = profile.mergedInto;
-    }
-    return id;
+  /** The customer that stands for this one now (after its merges), and its profile. */
+  #root(customerId: string): Promise<{ customerId: string; profile: RawProfile }> {
+    return followMerges((id) => this.#profile(id), customerId);
   }
 
   async #event(customerId: string, at: string, id: string, event: string, data: Record<string, unknown>) {
@@ -92,14 +88,12 @@ export class CustomerAdmin {
     if (requestedTarget === requestedSource)
       throw new ValidationError('a customer cannot be merged into itself');
     // Merges go between the customers that stand for each side now (either may have been merged before).
-    const targetId = await this.#root(requestedTarget);
-    const sourceId = await this.#root(requestedSource);
+    const { customerId: targetId, profile: target } = await this.#root(requestedTarget);
+    const { customerId: sourceId, profile: source } = await this.#root(requestedSource);
     if (targetId === sourceId) {
       await this.#setSuggestionStatus(requestedTarget, requestedSource, 'accepted');
       return;
     }
-    const target = await this.#profile(targetId);
-    const source = await this.#profile(sourceId);
     if (target.mergedInto) {
       throw new ConflictError(
         `customer ${targetId} is merged into ${target.mergedInto}; merge into that one`,

@@ -16,6 +16,7 @@ import {
   IdentityKindSchema,
   type StatusEnvelope,
 } from '../domain/envelope.js';
+import { followMerges } from '../domain/merges.js';
 import type { Metrics } from '../domain/metrics.js';
 import { type OutboundMessage, OutboundMessageSchema, type SendResult } from '../domain/outbound.js';
 import { replyItem } from '../domain/replies.js';
@@ -807,19 +808,20 @@ export class DynamoStore implements ResolverStore {
 
   /** The partitions whose union is this customer's timeline: the root of its merges and all merged in. */
   async mergedPartitions(customerId: string): Promise<string[]> {
-    let root = customerId;
-    for (let hop = 0; hop < 5; hop++) {
-      const state = await this.getProfileState(root);
-      if (!state?.mergedInto) break;
-      root = state.mergedInto;
-    }
+    // Each profile is read once: those met on the way up to the root are met again on the way down.
+    const loaded = new Map<string, Customer | undefined>();
+    const read = async (id: string) => {
+      if (!loaded.has(id)) loaded.set(id, await this.getCustomer(id));
+      return loaded.get(id);
+    };
+    const { customerId: root } = await followMerges(read, customerId);
     const seen = new Set<string>();
     const queue = [root];
     while (queue.length > 0 && seen.size < 50) {
       const id = queue.shift() as string;
       if (seen.has(id)) continue;
       seen.add(id);
-      const customer = await this.getCustomer(id);
+      const customer = await read(id);
       queue.push(...(customer?.mergedFrom ?? []));
     }
     return [...seen];

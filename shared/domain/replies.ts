@@ -136,8 +136,8 @@ export type ReplyRequest = z.infer<typeof ReplyRequestSchema>;
 /** What sending a reply reads and writes. */
 export interface ReplyStore {
   getConversation(conversationId: string): Promise<Conversation | undefined>;
-  getCustomer(customerId: string): Promise<Customer | undefined>;
-  mergedPartitions(customerId: string): Promise<string[]>;
+  /** The partitions of the customer's merges (the root first) and the profiles of those that have one. */
+  mergedCustomers(customerId: string): Promise<{ partitions: string[]; customers: Customer[] }>;
   getContactState(identity: Identity): Promise<ContactState | undefined>;
   /** The customer's latest inbound message on a channel (email threading). */
   lastInbound(customerId: string, channel: Channel): Promise<TimelineItem | undefined>;
@@ -221,11 +221,8 @@ export async function sendReply(
     : deps.newId();
   const conversation = await deps.store.getConversation(input.conversationId);
   if (!conversation) throw new NotFoundError(`no conversation ${input.conversationId}`);
-  const partitions = await deps.store.mergedPartitions(conversation.customerId);
+  const { partitions, customers: profiles } = await deps.store.mergedCustomers(conversation.customerId);
   const root = partitions[0] ?? conversation.customerId;
-  const profiles = (await Promise.all(partitions.map((id) => deps.store.getCustomer(id)))).filter(
-    (c): c is Customer => c !== undefined,
-  );
   const customer = profiles.find((c) => c.id === root);
   if (!customer) throw new NotFoundError(`no customer ${root}`);
 

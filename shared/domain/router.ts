@@ -20,7 +20,8 @@ export interface RouterStore {
   putTimelineItem(item: TimelineItem, raw: unknown): Promise<boolean>;
   getCustomer(customerId: string): Promise<Customer | undefined>;
   getConversation(conversationId: string): Promise<Conversation | undefined>;
-  mergedPartitions(customerId: string): Promise<string[]>;
+  /** The partitions of the customer's merges (the root first) and the profiles of those that have one. */
+  mergedCustomers(customerId: string): Promise<{ partitions: string[]; customers: Customer[] }>;
   /** One page of the customer's timeline (the union of merged customers), oldest first. */
   timeline(
     customerId: string,
@@ -270,10 +271,7 @@ export async function routeInbound(
       `handoff:${item.id}`,
       'ai',
     );
-    const partitions = await deps.store.mergedPartitions(customerId);
-    const profiles = (await Promise.all(partitions.map((id) => deps.store.getCustomer(id)))).filter(
-      (c): c is Customer => c !== undefined,
-    );
+    const { customers: profiles } = await deps.store.mergedCustomers(customerId);
     const choice = chooseAgent({
       agents: await deps.store.listAgents(),
       conversation: { queue: decision.queue, language: result?.language },

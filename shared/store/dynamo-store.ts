@@ -808,6 +808,14 @@ export class DynamoStore implements ResolverStore {
 
   /** The partitions whose union is this customer's timeline: the root of its merges and all merged in. */
   async mergedPartitions(customerId: string): Promise<string[]> {
+    return (await this.mergedCustomers(customerId)).partitions;
+  }
+
+  /**
+   * The partitions whose union is this customer's timeline (the root of its merges first, then all
+   * merged in), and the profiles of those that have one, in the same order.
+   */
+  async mergedCustomers(customerId: string): Promise<{ partitions: string[]; customers: Customer[] }> {
     // Each profile is read once: those met on the way up to the root are met again on the way down.
     const loaded = new Map<string, Customer | undefined>();
     const read = async (id: string) => {
@@ -824,7 +832,9 @@ export class DynamoStore implements ResolverStore {
       const customer = await read(id);
       queue.push(...(customer?.mergedFrom ?? []));
     }
-    return [...seen];
+    const partitions = [...seen];
+    const customers = partitions.map((id) => loaded.get(id)).filter((c): c is Customer => c !== undefined);
+    return { partitions, customers };
   }
 
   /** A conversation, or undefined. */

@@ -135,15 +135,19 @@ function fakeReplies(): ReplyDeps & { queued: OutboundMessage[] } {
     },
     store: {
       getConversation: async (id) => (id === 'cv_1' ? conversation : undefined),
-      getCustomer: async (id) =>
-        id === 'cu_1'
-          ? {
-              ...sheena,
-              lastInboundChannel: 'whatsapp',
-              lastInboundByChannel: { whatsapp: '2025-06-08T20:59:43.000Z' },
-            }
-          : undefined,
-      mergedPartitions: async (id) => [id],
+      mergedCustomers: async (id) => ({
+        partitions: [id],
+        customers:
+          id === 'cu_1'
+            ? [
+                {
+                  ...sheena,
+                  lastInboundChannel: 'whatsapp',
+                  lastInboundByChannel: { whatsapp: '2025-06-08T20:59:43.000Z' },
+                },
+              ]
+            : [],
+      }),
       getContactState: async () => undefined,
       lastInbound: async () => undefined,
       setLastAgent: async () => {},

@@ -97,7 +97,7 @@ function world(
       putTimelineItem: put,
       getCustomer: async (id) => (id === customer.id ? customer : undefined),
       getConversation: async (id) => (id === conversation.id ? conversation : undefined),
-      mergedPartitions: async (id) => [id],
+      mergedCustomers: async (id) => ({ partitions: [id], customers: id === customer.id ? [customer] : [] }),
       timeline: async (customerId) => ({
         items: [...items.values()]
           .filter((i) => i.customerId === customerId)
@@ -141,8 +141,10 @@ function world(
       },
       store: {
         getConversation: async (id) => (id === conversation.id ? conversation : undefined),
-        getCustomer: async (id) => (id === customer.id ? customer : undefined),
-        mergedPartitions: async (id) => [id],
+        mergedCustomers: async (id) => ({
+          partitions: [id],
+          customers: id === customer.id ? [customer] : [],
+        }),
         getContactState: async () => undefined,
         lastInbound: async () => undefined,
         setLastAgent: async () => {},

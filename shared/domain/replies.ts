@@ -166,10 +166,13 @@ export interface ReplyDeps {
   newId(): string;
 }
 
+/** The timeline id of a reply. */
+export const replyItemId = (replyId: string): string => `reply:${replyId}`;
+
 /** The timeline item of a reply: on the timeline as `queued` at once. */
 export function replyItem(message: OutboundMessage): TimelineItem {
   return {
-    id: `reply:${message.id}`,
+    id: replyItemId(message.id),
     type: 'message',
     direction: 'outbound',
     channel: message.channel,

@@ -8,12 +8,13 @@ import {
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
 import * as z from 'zod';
+import type { Channel } from '../domain/envelope.js';
 import { followMerges } from '../domain/merges.js';
 import type { TimelineItem } from '../domain/timeline.js';
 import { ConflictError, GoneError, NotFoundError, ValidationError } from '../errors.js';
 import { documentClient, sendConditional, sendDynamo } from './dynamo-client.js';
 import { type DynamoStore, StringSetSchema, type Suggestion } from './dynamo-store.js';
-import { getInput, inboxPartition, Keys, suggestionKey } from './keys.js';
+import { getInput, inboxPartition, Keys, mentionsPartition, suggestionKey, TIMELINE_PREFIX } from './keys.js';
 
 const RawProfileSchema = z.looseObject({
   entity: z.string(),
@@ -136,7 +137,7 @@ export class CustomerAdmin {
         this.#doc.send(
           new UpdateCommand({
             TableName: this.#table,
-            Key: { pk: `IDENTITY#${token}`, sk: 'IDENTITY' },
+            Key: Keys.identityByToken(token),
             UpdateExpression: 'SET customerId = :target, mergedFrom = :source',
             ConditionExpression: 'customerId = :source OR customerId = :target',
             ExpressionAttributeValues: { ':target': targetId, ':source': sourceId },
@@ -185,7 +186,7 @@ export class CustomerAdmin {
         this.#doc.send(
           new UpdateCommand({
             TableName: this.#table,
-            Key: { pk: `IDENTITY#${token}`, sk: 'IDENTITY' },
+            Key: Keys.identityByToken(token),
             UpdateExpression: 'SET customerId = :source REMOVE mergedFrom',
             ConditionExpression: 'customerId = :target',
             ExpressionAttributeValues: { ':target': targetId, ':source': sourceId },
@@ -472,12 +473,12 @@ export class CustomerAdmin {
     const profiles = await Promise.all(partitions.map((id) => this.#profile(id)));
     for (const profile of profiles) {
       for (const token of profile.identities) {
-        await this.#delete({ pk: `IDENTITY#${token}`, sk: 'IDENTITY' });
+        await this.#delete(Keys.identityByToken(token));
         await this.#forgetMentions(token);
         report.identities += 1;
       }
       for (const token of profile.mentioned) {
-        await this.#delete({ pk: `MENTION#${token}`, sk: `CUSTOMER#${profile.id}` });
+        await this.#delete(Keys.mention(token, profile.id));
       }
       for (const conversationId of profile.conversationIds) {
         await this.#delete(Keys.conversation(conversationId));
@@ -521,7 +522,7 @@ export class CustomerAdmin {
         new QueryCommand({
           TableName: this.#table,
           KeyConditionExpression: 'pk = :pk',
-          ExpressionAttributeValues: { ':pk': `MENTION#${token}` },
+          ExpressionAttributeValues: { ':pk': mentionsPartition(token) },
           ProjectionExpression: 'pk, sk, customerId',
         }),
       ),
@@ -553,19 +554,19 @@ export class CustomerAdmin {
           new QueryCommand({
             TableName: this.#table,
             KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
-            ExpressionAttributeValues: { ':pk': Keys.customer(customerId).pk, ':prefix': 'TIMELINE#' },
+            ExpressionAttributeValues: { ':pk': Keys.customer(customerId).pk, ':prefix': TIMELINE_PREFIX },
             ...(startKey ? { ExclusiveStartKey: startKey } : {}),
           }),
         ),
       );
       for (const item of out.Items ?? []) {
-        const channel = typeof item.channel === 'string' ? item.channel : undefined;
+        const channel = typeof item.channel === 'string' ? (item.channel as Channel) : undefined;
         if (channel && typeof item.providerMessageId === 'string') {
-          await this.#delete({ pk: `MESSAGE#${channel}#${item.providerMessageId}`, sk: 'MESSAGE' });
+          await this.#delete(Keys.messageRef(channel, item.providerMessageId));
         }
         const messageId = (item.data as Record<string, unknown> | undefined)?.messageId;
         if (channel && typeof messageId === 'string') {
-          await this.#delete({ pk: `MESSAGE#${channel}#${messageId}`, sk: 'MESSAGE' });
+          await this.#delete(Keys.messageRef(channel, messageId));
         }
         await this.#delete({ pk: String(item.pk), sk: String(item.sk) });
         count += 1;

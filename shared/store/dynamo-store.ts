@@ -19,7 +19,7 @@ import {
 import { followMerges } from '../domain/merges.js';
 import type { Metrics } from '../domain/metrics.js';
 import { type OutboundMessage, OutboundMessageSchema, type SendResult } from '../domain/outbound.js';
-import { replyItem } from '../domain/replies.js';
+import { replyItem, replyItemId } from '../domain/replies.js';
 import type {
   ContactState,
   ConversationTouch,
@@ -61,8 +61,10 @@ import {
   queryInboxInput,
   queryMentionsInput,
   queryTimelineInput,
+  SUGGESTION_PREFIX,
   setContactStateInput,
   setNameInput,
+  TIMELINE_PREFIX,
   touchConversationInput,
   touchProfileInput,
 } from './keys.js';
@@ -129,7 +131,7 @@ const SuggestionItemSchema = z
   );
 
 const TimelineCursorSchema = z.object({
-  after: z.string().startsWith('TIMELINE#').max(2048),
+  after: z.string().startsWith(TIMELINE_PREFIX).max(2048),
   lastInbound: z.optional(ChannelSchema),
 });
 
@@ -419,7 +421,7 @@ export class DynamoStore implements ResolverStore {
           FilterExpression: 'channel = :channel AND direction = :inbound',
           ExpressionAttributeValues: {
             ':pk': Keys.customer(customerId).pk,
-            ':prefix': 'TIMELINE#',
+            ':prefix': TIMELINE_PREFIX,
             ':channel': channel,
             ':inbound': 'inbound',
           },
@@ -441,7 +443,7 @@ export class DynamoStore implements ResolverStore {
     now: Date,
     leaseMs: number,
   ): Promise<'claimed' | 'sent' | 'busy'> {
-    const key = Keys.timelineItem(message.customerId, message.at, `reply:${message.id}`);
+    const key = Keys.timelineItem(message.customerId, message.at, replyItemId(message.id));
     try {
       await sendDynamo('UpdateItem', () =>
         this.#doc.send(
@@ -499,7 +501,7 @@ export class DynamoStore implements ResolverStore {
 
   /** Marks a reply failed for good, with the provider's reason. */
   async recordSendFailure(message: OutboundMessage, reason: { code: string; message: string }, at: string) {
-    const key = Keys.timelineItem(message.customerId, message.at, `reply:${message.id}`);
+    const key = Keys.timelineItem(message.customerId, message.at, replyItemId(message.id));
     await sendDynamo('UpdateItem', () =>
       this.#doc.send(
         new UpdateCommand({
@@ -641,7 +643,7 @@ export class DynamoStore implements ResolverStore {
         new QueryCommand({
           TableName: this.#table,
           KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
-          ExpressionAttributeValues: { ':pk': Keys.customer(customerId).pk, ':prefix': 'SUGGESTION#' },
+          ExpressionAttributeValues: { ':pk': Keys.customer(customerId).pk, ':prefix': SUGGESTION_PREFIX },
         }),
       ),
     );

@@ -14,6 +14,17 @@ import type {
 } from '../domain/resolver.js';
 import { statusRank, type TimelineItem } from '../domain/timeline.js';
 
+function identityKey(token: string): { pk: string; sk: string } {
+  return { pk: `IDENTITY#${token}`, sk: 'IDENTITY' };
+}
+
+/** Sort-key prefix of a customer's timeline items. */
+export const TIMELINE_PREFIX = 'TIMELINE#';
+/** Sort-key prefix of the merge suggestions on a customer's profile. */
+export const SUGGESTION_PREFIX = 'SUGGESTION#';
+/** Partition of everyone who mentioned the identity of a token (`<kind>#<value>`). */
+export const mentionsPartition = (token: string): string => `MENTION#${token}`;
+
 /**
  * Single-table keys. Every access pattern is named here and listed in the README:
  *
@@ -22,20 +33,24 @@ import { statusRank, type TimelineItem } from '../domain/timeline.js';
  * | identity → customer    | GetItem  pk=IDENTITY#<kind>#<value>, sk=IDENTITY                 |
  * | customer profile       | GetItem  pk=CUSTOMER#<id>, sk=PROFILE                            |
  * | customer timeline      | Query    pk=CUSTOMER#<id>, sk begins_with TIMELINE#               |
+ * | merge suggestions      | Query    pk=CUSTOMER#<id>, sk begins_with SUGGESTION#             |
  * | customers by name      | Query    gsi1 gsi1pk=CUSTOMER_NAME, gsi1sk begins_with <name>     |
  * | conversation           | GetItem  pk=CONVERSATION#<id>, sk=CONVERSATION                   |
  * | inbox by status        | Query    gsi1 gsi1pk=INBOX#<status>, gsi1sk=<waitingSince>#<id>   |
  * | message by provider id | GetItem  pk=MESSAGE#<channel>#<providerMessageId>, sk=MESSAGE     |
+ * | who mentioned identity | Query    pk=MENTION#<kind>#<value>, sk=CUSTOMER#<id>              |
  * | contact state (opt-out)| GetItem  pk=CONTACT#<kind>#<value>, sk=CONTACT                    |
  * | agent                  | GetItem  pk=AGENT#<id>, sk=AGENT                                 |
  * | every agent            | Query    gsi1 gsi1pk=AGENTS, gsi1sk=<id>                         |
  */
 export const Keys = {
-  identity: (identity: Identity) => ({ pk: `IDENTITY#${identityToken(identity)}`, sk: 'IDENTITY' }),
+  identity: (identity: Identity) => identityKey(identityToken(identity)),
+  /** The identity item of a token (`<kind>#<value>`), as profiles list their identities. */
+  identityByToken: (token: string) => identityKey(token),
   customer: (customerId: string) => ({ pk: `CUSTOMER#${customerId}`, sk: 'PROFILE' }),
   timelineItem: (customerId: string, at: string, itemId: string) => ({
     pk: `CUSTOMER#${customerId}`,
-    sk: `TIMELINE#${at}#${itemId}`,
+    sk: `${TIMELINE_PREFIX}${at}#${itemId}`,
   }),
   conversation: (conversationId: string) => ({
     pk: `CONVERSATION#${conversationId}`,
@@ -46,6 +61,11 @@ export const Keys = {
   messageRef: (channel: Channel, providerMessageId: string) => ({
     pk: `MESSAGE#${channel}#${providerMessageId}`,
     sk: 'MESSAGE',
+  }),
+  /** That a customer mentioned the identity of a token (`<kind>#<value>`). */
+  mention: (token: string, customerId: string) => ({
+    pk: mentionsPartition(token),
+    sk: `CUSTOMER#${customerId}`,
   }),
 } as const;
 
@@ -357,7 +377,7 @@ export function queryTimelineInput(
     ExpressionAttributeValues: {
       ':pk': Keys.customer(customerId).pk,
       // The smallest string above `after` is `after` followed by U+0000.
-      ':from': page.after ? `${page.after}\u0000` : 'TIMELINE#',
+      ':from': page.after ? `${page.after}\u0000` : TIMELINE_PREFIX,
       ':to': TIMELINE_END,
     },
     ScanIndexForward: true,
@@ -460,7 +480,7 @@ export function putMentionInput(
 ): UpdateCommandInput {
   return {
     TableName: table,
-    Key: { pk: `MENTION#${identityToken(identity)}`, sk: `CUSTOMER#${customerId}` },
+    Key: Keys.mention(identityToken(identity), customerId),
     UpdateExpression: 'SET entity = :entity, customerId = :customerId ADD evidence :evidence',
     ExpressionAttributeValues: {
       ':entity': 'mention',
@@ -475,14 +495,14 @@ export function queryMentionsInput(table: string, identity: Identity): QueryComm
   return {
     TableName: table,
     KeyConditionExpression: 'pk = :pk',
-    ExpressionAttributeValues: { ':pk': `MENTION#${identityToken(identity)}` },
+    ExpressionAttributeValues: { ':pk': mentionsPartition(identityToken(identity)) },
     Limit: 50,
   };
 }
 
 /** Key of the suggestion, on `customerId`'s profile, that `otherId` may be the same person. */
 export function suggestionKey(customerId: string, otherId: string): { pk: string; sk: string } {
-  return { pk: Keys.customer(customerId).pk, sk: `SUGGESTION#${otherId}` };
+  return { pk: Keys.customer(customerId).pk, sk: `${SUGGESTION_PREFIX}${otherId}` };
 }
 
 /** Raises a suggestion or adds evidence to it; its status (open, dismissed, accepted) is kept. */

@@ -1,5 +1,4 @@
-import type { TimelineItem } from './timeline.js';
-import { withChannelSwitches } from './timeline.js';
+import { authorKind, type TimelineItem, withChannelSwitches } from './timeline.js';
 
 /** The figures of GET /api/metrics, overall and per customer. */
 export interface Metrics {
@@ -28,8 +27,7 @@ export function customerMetrics(timeline: readonly TimelineItem[]): Metrics {
       handoffReasons[String(data.reason)] = (handoffReasons[String(data.reason)] ?? 0) + 1;
   }
   for (const i of timeline) {
-    const author = (i.data?.author as { kind?: string } | undefined)?.kind;
-    if (i.type === 'message' && i.direction === 'outbound' && author === 'ai') answeredByAi += 1;
+    if (i.type === 'message' && i.direction === 'outbound' && authorKind(i) === 'ai') answeredByAi += 1;
   }
   // First reply after the first inbound message, per conversation.
   const first = new Map<string, { inbound?: string; reply?: string }>();

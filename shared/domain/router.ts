@@ -12,7 +12,13 @@ import type { Clock } from './ports.js';
 import { type ReplyDeps, sendReply } from './replies.js';
 import { type AiAssessment, decideRoute, type InboundKind, type RouteDecision } from './routing.js';
 import type { RoutingPolicy } from './routing-policy.js';
-import type { Conversation, Customer, TimelineItem } from './timeline.js';
+import {
+  authorKind,
+  type Conversation,
+  type Customer,
+  conversationOf,
+  type TimelineItem,
+} from './timeline.js';
 
 /** What routing reads and writes in storage. */
 export interface RouterStore {
@@ -109,17 +115,6 @@ async function readTimeline(store: RouterStore, customerId: string): Promise<Tim
   }
   return items;
 }
-
-const conversationOf = (item: TimelineItem): string | undefined => {
-  if (item.conversationId) return item.conversationId;
-  const id = item.data?.conversationId;
-  return typeof id === 'string' ? id : undefined;
-};
-
-const authorKind = (item: TimelineItem): unknown => {
-  const author = item.data?.author;
-  return typeof author === 'object' && author !== null ? (author as { kind?: unknown }).kind : undefined;
-};
 
 /** What the routing rules need to know about the conversation, from its timeline before this item. */
 function conversationFacts(

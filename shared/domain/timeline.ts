@@ -58,6 +58,24 @@ export function statusRank(status: DeliveryStatus): number {
   return STATUS_RANK[status];
 }
 
+/** Orders timeline items oldest first (a comparator for sort). */
+export const byTime = (a: TimelineItem, b: TimelineItem): number => (a.at < b.at ? -1 : a.at > b.at ? 1 : 0);
+
+/** The conversation an item belongs to; events such as `assigned` carry it in their data. */
+export function conversationOf(item: TimelineItem): string | undefined {
+  if (item.conversationId) return item.conversationId;
+  const id = item.data?.conversationId;
+  return typeof id === 'string' ? id : undefined;
+}
+
+/** Who wrote a reply or a note (`agent`, `ai`), from the author its data carries. */
+export function authorKind(item: TimelineItem): string | undefined {
+  const author = item.data?.author;
+  const kind =
+    typeof author === 'object' && author !== null ? (author as { kind?: unknown }).kind : undefined;
+  return typeof kind === 'string' ? kind : undefined;
+}
+
 /** A customer as agents see it. */
 export const CustomerSchema = z.object({
   id: z.string(),

@@ -12,7 +12,7 @@ import {
   ThrottlingException,
 } from '@aws-sdk/client-bedrock-runtime';
 import * as z from 'zod';
-import type { TimelineItem } from '../domain/timeline.js';
+import { authorKind, byTime, type TimelineItem } from '../domain/timeline.js';
 import { UnavailableError } from '../errors.js';
 import { logger } from '../log.js';
 import {
@@ -136,9 +136,7 @@ const MESSAGE_CHARS = 1000;
 
 function describeAuthor(item: TimelineItem): string {
   if (item.direction === 'inbound') return 'customer';
-  const author = item.data?.author;
-  const kind = typeof author === 'object' && author !== null && 'kind' in author ? author.kind : undefined;
-  return kind === 'agent' ? 'us (agent)' : 'us (assistant)';
+  return authorKind(item) === 'agent' ? 'us (agent)' : 'us (assistant)';
 }
 
 function messageText(item: TimelineItem, otherNames: readonly string[]): string {
@@ -161,7 +159,7 @@ export function buildPrompt(context: ResponderContext, view: ConversationView, m
   const pendingIds = new Set(view.pending.map((item) => item.id));
   const messages = [...context.timeline]
     .filter((item) => item.type === 'message')
-    .sort((a, b) => (a.at < b.at ? -1 : a.at > b.at ? 1 : 0))
+    .sort(byTime)
     .slice(-maxMessages);
   const channels = [
     ...new Set([...context.customer.channels, ...messages.flatMap((m) => (m.channel ? [m.channel] : []))]),

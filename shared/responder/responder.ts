@@ -1,6 +1,14 @@
 import * as z from 'zod';
 import type { Channel } from '../domain/envelope.js';
-import { type Customer, CustomerSchema, type TimelineItem, TimelineItemSchema } from '../domain/timeline.js';
+import {
+  authorKind,
+  byTime,
+  type Customer,
+  CustomerSchema,
+  conversationOf,
+  type TimelineItem,
+  TimelineItemSchema,
+} from '../domain/timeline.js';
 
 /**
  * Why a responder hands the conversation to a person. The first four use the routing vocabulary
@@ -95,22 +103,10 @@ export interface ConversationView {
   humanTookOver: boolean;
 }
 
-const byTime = (a: TimelineItem, b: TimelineItem) => (a.at < b.at ? -1 : a.at > b.at ? 1 : 0);
-
 const isRecord = (value: unknown): value is Record<string, unknown> =>
   typeof value === 'object' && value !== null && !Array.isArray(value);
 
-/** The conversation an item belongs to; events such as `assigned` carry it in their data. */
-function conversationOf(item: TimelineItem): string | undefined {
-  if (item.conversationId) return item.conversationId;
-  const id = item.data?.conversationId;
-  return typeof id === 'string' ? id : undefined;
-}
-
-function isAgentAuthored(item: TimelineItem): boolean {
-  const author = item.data?.author;
-  return isRecord(author) && author.kind === 'agent';
-}
+const isAgentAuthored = (item: TimelineItem) => authorKind(item) === 'agent';
 
 /** Whether an `assigned` event leaves the conversation with an agent or a queue (not an unassignment). */
 function assignsToHumans(item: TimelineItem): boolean {

@@ -5,7 +5,6 @@ const DAY_MS = 86_400_000;
 
 /** Set by the agent through the API; only online agents get conversations. */
 export const AgentPresenceSchema = z.enum(['online', 'away']);
-export type AgentPresence = z.infer<typeof AgentPresenceSchema>;
 
 /** An agent as assignment sees them. */
 export const AgentSchema = z.object({

@@ -16,7 +16,6 @@ export type Provider = z.infer<typeof ProviderSchema>;
  * username; `messenger` and `instagram` values are `<page or account id>:<scoped user id>`.
  */
 export const IdentityKindSchema = z.enum(['phone', 'email', 'messenger', 'instagram', 'whatsapp']);
-export type IdentityKind = z.infer<typeof IdentityKindSchema>;
 
 /** One normalised identifier of a person on a channel. */
 export const IdentitySchema = z.object({
@@ -126,7 +125,6 @@ export const ReactionEnvelopeSchema = z.extend(EnvelopeBaseSchema, {
   customer: IdentitySchema,
   emoji: z.optional(z.string().check(z.maxLength(64))),
 });
-export type ReactionEnvelope = z.infer<typeof ReactionEnvelopeSchema>;
 
 /** An edit or deletion of an earlier message by the customer. */
 export const EditEnvelopeSchema = z.extend(EnvelopeBaseSchema, {
@@ -136,7 +134,6 @@ export const EditEnvelopeSchema = z.extend(EnvelopeBaseSchema, {
   customer: IdentitySchema,
   text: optionalString,
 });
-export type EditEnvelope = z.infer<typeof EditEnvelopeSchema>;
 
 /** A phone call's progress: one envelope per state change, recording or transcription. */
 export const CallEnvelopeSchema = z.extend(EnvelopeBaseSchema, {
@@ -150,7 +147,6 @@ export const CallEnvelopeSchema = z.extend(EnvelopeBaseSchema, {
   recordingUrl: optionalString,
   transcript: optionalString,
 });
-export type CallEnvelope = z.infer<typeof CallEnvelopeSchema>;
 
 /**
  * A provider-side event that is not a customer message: an identity change (WhatsApp

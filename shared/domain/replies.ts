@@ -232,7 +232,7 @@ export async function sendReply(
   const channel = replyChannel(customer, input.request.channel);
   const to = replyAddress(customer, channel);
   const lastInboundAt = profiles
-    .map((p) => p.lastInboundByChannel[channel === 'sms' ? 'sms' : channel])
+    .map((p) => p.lastInboundByChannel[channel])
     .filter((at): at is string => at !== undefined)
     .sort()
     .at(-1);

@@ -64,14 +64,12 @@ export const OpeningHoursSchema = z
     message: 'open and close are equal: use "00:00" to "24:00" for a whole day',
     path: ['close'],
   });
-export type OpeningHours = z.infer<typeof OpeningHoursSchema>;
 
 /** Where a routine message goes while closed: the AI (told it is after hours) or a named queue. */
 export const AfterHoursSchema = z.discriminatedUnion('route', [
   z.strictObject({ route: z.literal('ai') }),
   z.strictObject({ route: z.literal('queue'), queue: z.string().min(1) }),
 ]);
-export type AfterHours = z.infer<typeof AfterHoursSchema>;
 
 /** When humans are there, in one time zone. */
 export const BusinessHoursSchema = z.strictObject({
@@ -134,7 +132,6 @@ export const EscalationSchema = z.strictObject({
   /** Voicemails and calls go to a human (the AI cannot call back). */
   voicemailEscalates: z.boolean().default(true),
 });
-export type Escalation = z.infer<typeof EscalationSchema>;
 
 /** A business's routing rules, edited as data (JSON) and loaded once at start. */
 export const RoutingPolicySchema = z

@@ -46,6 +46,7 @@ export const RouteDecisionSchema = z.object({
 });
 export type RouteDecision = z.infer<typeof RouteDecisionSchema>;
 
+/** The customer's mood as far as the AI can tell. */
 export const SentimentSchema = z.enum(['positive', 'neutral', 'negative']);
 export type Sentiment = z.infer<typeof SentimentSchema>;
 

@@ -12,6 +12,7 @@ import {
   ThrottlingException,
 } from '@aws-sdk/client-bedrock-runtime';
 import * as z from 'zod';
+import { SentimentSchema } from '../domain/routing.js';
 import { authorKind, byTime, type TimelineItem } from '../domain/timeline.js';
 import { UnavailableError } from '../errors.js';
 import { logger } from '../log.js';
@@ -26,7 +27,6 @@ import {
   type Responder,
   type ResponderContext,
   type ResponderResult,
-  SentimentSchema,
   type SummarySignals,
   viewConversation,
 } from './responder.js';

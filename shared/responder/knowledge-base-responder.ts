@@ -5,6 +5,7 @@ import { eld } from 'eld/small';
 import MiniSearch, { type SearchResult } from 'minisearch';
 import Sentiment from 'sentiment';
 import * as z from 'zod';
+import type { Sentiment as SentimentLabel } from '../domain/routing.js';
 import { ThreadlineError } from '../errors.js';
 import {
   asksForPerson,
@@ -18,7 +19,6 @@ import {
   type Responder,
   type ResponderContext,
   type ResponderResult,
-  type Sentiment as SentimentLabel,
   viewConversation,
 } from './responder.js';
 

@@ -1,5 +1,6 @@
 import * as z from 'zod';
 import type { Channel } from '../domain/envelope.js';
+import { type Sentiment, SentimentSchema } from '../domain/routing.js';
 import {
   authorKind,
   byTime,
@@ -39,11 +40,6 @@ export const HandoffSchema = z.object({
   /** For the agent: channels used, what the customer asked, sentiment. Never sent to the customer. */
   summary: z.string().min(1).max(2000),
 });
-export type Handoff = z.infer<typeof HandoffSchema>;
-
-/** The customer's mood as far as the responder can tell. */
-export const SentimentSchema = z.enum(['positive', 'neutral', 'negative']);
-export type Sentiment = z.infer<typeof SentimentSchema>;
 
 /** What a responder is given: the customer and their whole cross-channel timeline. */
 export const ResponderContextSchema = z.object({
@@ -261,9 +257,6 @@ const PERSON_REQUESTS: Record<string, PersonRequestPatterns> = {
     words: [/\b(medewerker|mens)\b/],
   },
 };
-
-/** Languages whose requests for a person `asksForPerson` understands. */
-export const PERSON_REQUEST_LANGUAGES = Object.keys(PERSON_REQUESTS);
 
 /**
  * Whether the customer asks for a person. English is always checked; single words of another

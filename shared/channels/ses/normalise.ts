@@ -7,17 +7,10 @@ import {
 } from 'mailparser';
 import * as z from 'zod/mini';
 import { normaliseEmail } from '#shared/domain/addresses.js';
-import {
-  type Attachment,
-  type Envelope,
-  type EnvelopeInput,
-  EnvelopeParser,
-  type Identity,
-  type ProviderError,
-} from '#shared/domain/envelope.js';
+import type { Attachment, EnvelopeInput, Identity, ProviderError } from '#shared/domain/envelope.js';
 import { ValidationError } from '#shared/errors.js';
 import { MAX_JSON_DEPTH, nestsDeeperThan } from '../../validation/json-depth.js';
-import { optional } from '../normalised.js';
+import { collect, type Normalised, optional, RejectedItem, rejectInvalid } from '../normalised.js';
 import {
   type SesBounce,
   type SesComplaint,
@@ -37,17 +30,8 @@ export interface SesNormaliseContext {
   snsMessageId: string;
 }
 
-/** A part of the notification that could not become an envelope, located by JSON pointer. */
-export interface SesRejection {
-  pointer: string;
-  reason: string;
-}
-
 /** The envelopes of one notification, plus what was skipped so the caller can log it. */
-export interface SesNormalised {
-  envelopes: Envelope[];
-  rejected: SesRejection[];
-}
+export type SesNormalised = Normalised;
 
 /**
  * The `SystemEnvelope.event` that says "stop emailing this address" (permanent bounce, complaint).
@@ -112,14 +96,17 @@ export async function normaliseSesNotification(
   if (nestsDeeperThan(notification, MAX_JSON_DEPTH)) {
     throw new ValidationError(`the notification nests deeper than ${MAX_JSON_DEPTH} levels`);
   }
-  const out: SesNormalised = { envelopes: [], rejected: [] };
+  const out: Normalised = { envelopes: [], rejected: [] };
   if (type === 'Received') {
     const received = SesReceivedNotificationSchema.safeParse(notification);
     if (!received.success) {
-      reject(out, '', received.error);
+      rejectInvalid(out, '', received.error);
       return out;
     }
-    collect(out, '', await receivedEnvelope(received.data, ctx, rawMime));
+    // The one asynchronous step, done before the envelope is built so that `collect` stays synchronous.
+    const mime = rawMime ?? inlineMime(received.data);
+    const parsed = mime ? await parseMime(mime) : undefined;
+    collect(out, '', () => [receivedEnvelope(received.data, ctx, mime, parsed)]);
     return out;
   }
   if (type !== 'Bounce' && type !== 'Complaint' && type !== 'Delivery') {
@@ -130,7 +117,7 @@ export async function normaliseSesNotification(
   }
   const sending = SesSendingNotificationSchema.safeParse(notification);
   if (!sending.success) {
-    reject(out, '', sending.error);
+    rejectInvalid(out, '', sending.error);
     return out;
   }
   const { bounce, complaint, delivery } = sending.data;
@@ -143,30 +130,6 @@ export async function normaliseSesNotification(
       reason: `${type} notification without its ${type.toLowerCase()} object`,
     });
   return out;
-}
-
-function collect(out: SesNormalised, pointer: string, envelope: EnvelopeInput | RejectedItem): void {
-  if (envelope instanceof RejectedItem) {
-    out.rejected.push({ pointer, reason: envelope.message });
-    return;
-  }
-  const parsed = EnvelopeParser.safeParse(envelope);
-  if (parsed.success) out.envelopes.push(parsed.data);
-  else reject(out, pointer, parsed.error);
-}
-
-// Reasons name paths and rules, never values: they are logged and values are personal data.
-function reject(out: SesNormalised, pointer: string, error: z.core.$ZodError): void {
-  const reason = error.issues
-    .slice(0, 3)
-    .map((issue) => `${issue.path.join('.') || '(root)'}: ${issue.message}`)
-    .join('; ');
-  out.rejected.push({ pointer, reason });
-}
-
-/** A reason to skip one item; never leaves this module. */
-class RejectedItem extends Error {
-  override name = 'RejectedItem';
 }
 
 // ---------------------------------------------------------------------------------------------------
@@ -188,19 +151,19 @@ interface MailContent {
   contentType?: string | undefined;
 }
 
-async function receivedEnvelope(
+/** The inbound message of a `Received` notification; `mime` is its raw MIME, `parsed` that MIME read. */
+function receivedEnvelope(
   notification: SesReceivedNotification,
   ctx: SesNormaliseContext,
-  rawMime: Uint8Array | undefined,
-): Promise<EnvelopeInput | RejectedItem> {
+  mime: Uint8Array | undefined,
+  parsed: ParsedMail | undefined,
+): EnvelopeInput {
   const { mail, receipt } = notification;
-  const mime = rawMime ?? inlineMime(notification);
-  const parsed = mime ? await parseMime(mime) : undefined;
   const content = parsed ? mailContent(parsed) : headerContent(notification);
 
   const sender = content.from?.address ?? mail.commonHeaders?.from?.[0];
   const address = sender ? normaliseEmail(sender) : undefined;
-  if (!address) return new RejectedItem('received email without a usable From address');
+  if (!address) throw new RejectedItem('received email without a usable From address');
   const customer: Identity = { kind: 'email', value: address };
   const account = receipt.recipients.map((r) => normaliseEmail(r)).find((r) => r !== undefined);
 
@@ -576,7 +539,7 @@ function capText(value: string): { value: string; truncated: boolean } {
  * fails it only (SES reports a soft bounce only once it has stopped retrying, so the mail is not coming).
  */
 function bounceEnvelopes(
-  out: SesNormalised,
+  out: Normalised,
   notification: SesSendingNotification,
   bounce: SesBounce,
   ctx: SesNormaliseContext,
@@ -590,15 +553,11 @@ function bounceEnvelopes(
       ...optional('message', recipient.diagnosticCode ?? recipient.status),
     };
     const at = isoTime(bounce.timestamp, ctx.receivedAt);
-    collect(
-      out,
-      pointer,
+    collect(out, pointer, () => [
       statusEnvelope(notification, ctx, pointer, recipient.emailAddress, 'failed', at, [error]),
-    );
+    ]);
     if (permanent) {
-      collect(
-        out,
-        pointer,
+      collect(out, pointer, () => [
         suppression(
           notification,
           ctx,
@@ -609,7 +568,7 @@ function bounceEnvelopes(
           error,
           'permanent bounce',
         ),
-      );
+      ]);
     }
   });
 }
@@ -619,7 +578,7 @@ function bounceEnvelopes(
  * notification gives) and suppresses the address, unless the feedback type is `not-spam`.
  */
 function complaintEnvelopes(
-  out: SesNormalised,
+  out: Normalised,
   notification: SesSendingNotification,
   complaint: SesComplaint,
   ctx: SesNormaliseContext,
@@ -627,27 +586,23 @@ function complaintEnvelopes(
   complaint.complainedRecipients.forEach((recipient, i) => {
     const pointer = `/complaint/complainedRecipients/${i}`;
     const at = isoTime(complaint.timestamp, ctx.receivedAt);
-    collect(
-      out,
-      pointer,
+    collect(out, pointer, () => [
       statusEnvelope(notification, ctx, pointer, recipient.emailAddress, 'delivered', at),
-    );
+    ]);
     if (complaint.complaintFeedbackType?.toLowerCase() === 'not-spam') return;
     const error: ProviderError = {
       code: `complaint:${complaint.complaintFeedbackType ?? 'unspecified'}`,
       title: 'Complaint',
       ...optional('message', complaint.complaintSubType ?? undefined),
     };
-    collect(
-      out,
-      pointer,
+    collect(out, pointer, () => [
       suppression(notification, ctx, pointer, recipient.emailAddress, 'complaint', at, error, 'complaint'),
-    );
+    ]);
   });
 }
 
 function deliveryEnvelopes(
-  out: SesNormalised,
+  out: Normalised,
   notification: SesSendingNotification,
   delivery: SesDelivery,
   ctx: SesNormaliseContext,
@@ -655,7 +610,7 @@ function deliveryEnvelopes(
   delivery.recipients.forEach((address, i) => {
     const pointer = `/delivery/recipients/${i}`;
     const at = isoTime(delivery.timestamp, ctx.receivedAt);
-    collect(out, pointer, statusEnvelope(notification, ctx, pointer, address, 'delivered', at));
+    collect(out, pointer, () => [statusEnvelope(notification, ctx, pointer, address, 'delivered', at)]);
   });
 }
 
@@ -691,9 +646,9 @@ function suppression(
   occurredAt: string,
   error: ProviderError,
   because: string,
-): EnvelopeInput | RejectedItem {
+): EnvelopeInput {
   const customer = emailIdentity(recipient);
-  if (!customer) return new RejectedItem(`${reason} for an address that is not an email address`);
+  if (!customer) throw new RejectedItem(`${reason} for an address that is not an email address`);
   return {
     id: `ses:suppressed:${notification.mail.messageId}:${reason}:${customer.value}`,
     ...sendingBase(notification, ctx, pointer, occurredAt),

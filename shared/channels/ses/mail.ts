@@ -1,7 +1,17 @@
 import * as z from 'zod/mini';
 import { ValidationError } from '../../errors.js';
 import { MAX_JSON_DEPTH, nestsDeeperThan } from '../../validation/json-depth.js';
-import { SesNotificationShellSchema } from './schema.js';
+import { nonEmptyString, optionalString } from '../../validation/primitives.js';
+
+/**
+ * Just enough to tell an SES notification from anything else published to the topic. Here rather than
+ * in schema.ts: importing it from there would make the SES webhook build every SES schema at cold start.
+ */
+export const SesNotificationShellSchema = z.looseObject({
+  notificationType: optionalString,
+  eventType: optionalString,
+  mail: z.looseObject({ messageId: nonEmptyString }),
+});
 
 /**
  * A verified SES notification on its way from the SES webhook to `ses-mail`, which fetches the mail

@@ -11,11 +11,11 @@ import type { Attachment, EnvelopeInput, Identity, ProviderError } from '#shared
 import { ValidationError } from '#shared/errors.js';
 import { MAX_JSON_DEPTH, nestsDeeperThan } from '../../validation/json-depth.js';
 import { collect, type Normalised, optional, RejectedItem, rejectInvalid } from '../normalised.js';
+import { SesNotificationShellSchema } from './mail.js';
 import {
   type SesBounce,
   type SesComplaint,
   type SesDelivery,
-  SesNotificationShellSchema,
   type SesReceivedNotification,
   SesReceivedNotificationSchema,
   type SesSendingNotification,

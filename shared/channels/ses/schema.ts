@@ -1,5 +1,5 @@
 import * as z from 'zod/mini';
-import { nonEmptyString, optionalBoolean, optionalString } from '../../validation/primitives.js';
+import { optionalBoolean, optionalString } from '../../validation/primitives.js';
 
 // Objects are loose throughout: AWS reserves the right to add fields to every SES notification.
 
@@ -138,10 +138,3 @@ export const SesSendingNotificationSchema = z.looseObject({
   delivery: z.optional(SesDeliverySchema),
 });
 export type SesSendingNotification = z.infer<typeof SesSendingNotificationSchema>;
-
-/** Just enough to tell an SES notification from anything else published to the topic. */
-export const SesNotificationShellSchema = z.looseObject({
-  notificationType: optionalString,
-  eventType: optionalString,
-  mail: z.looseObject({ messageId: nonEmptyString }),
-});

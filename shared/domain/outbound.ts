@@ -63,6 +63,18 @@ export interface SendResult {
   messageIdHeader?: string;
 }
 
+/**
+ * One HTTP call to a provider's send API, built without I/O (a test checks it by plain equality) and
+ * ready for `fetch(url, { method, headers, body })`.
+ */
+export interface ProviderHttpRequest {
+  method: 'POST';
+  url: string;
+  headers: Record<string, string>;
+  /** The encoded body: JSON text for Meta's APIs, `application/x-www-form-urlencoded` for Twilio's. */
+  body: string;
+}
+
 /** Sends one message on one channel; throws SendError subclasses. */
 export interface ChannelSender {
   send(message: OutboundMessage): Promise<SendResult>;

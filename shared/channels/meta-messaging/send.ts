@@ -4,6 +4,7 @@ import {
   type OutboundAttachment,
   type OutboundMessage,
   PermanentSendError,
+  type ProviderHttpRequest,
   RetryableSendError,
   type SendResult,
 } from '#shared/domain/outbound.js';
@@ -39,15 +40,6 @@ export interface MetaMessagingSenderOptions extends MetaSendRequestOptions {
   timeoutMs?: number;
 }
 
-/** One HTTP call, ready for `fetch(url, { method, headers, body })`. */
-export interface MetaSendRequest {
-  method: 'POST';
-  url: string;
-  headers: Record<string, string>;
-  /** JSON text of the Send API parameters. */
-  body: string;
-}
-
 /** The Send API's answer; `recipient_id` is absent for `user_ref` and phone-number recipients. */
 export const MetaSendResponseSchema = z.object({
   recipient_id: z.string().optional(),
@@ -66,7 +58,7 @@ export const MetaSendResponseSchema = z.object({
 export function buildMetaSendRequest(
   message: OutboundMessage,
   options: MetaSendRequestOptions,
-): MetaSendRequest {
+): ProviderHttpRequest {
   const apiVersion = options.apiVersion ?? META_SEND_API_VERSION;
   if (!GRAPH_API_VERSION.test(apiVersion))
     throw new PermanentSendError('Meta sender misconfigured: bad API version');

@@ -1,5 +1,5 @@
 import * as z from 'zod';
-import { RetryableSendError } from '../../domain/outbound.js';
+import { type ProviderHttpRequest, RetryableSendError } from '../../domain/outbound.js';
 
 /** A Graph API version as Meta names them (`v23.0`). */
 export const GRAPH_API_VERSION = /^v\d{1,3}\.\d{1,2}$/;
@@ -29,7 +29,7 @@ export function isTransientStatus(status: number): boolean {
  */
 export async function callGraph(
   fetcher: typeof fetch,
-  request: { url: string; method: string; headers: Record<string, string>; body: string },
+  request: ProviderHttpRequest,
   options: { timeoutMs: number; product: string },
 ): Promise<{ response: Response; answer: unknown }> {
   const { url, ...init } = request;

@@ -5,6 +5,7 @@ import {
   type ChannelSender,
   type OutboundMessage,
   PermanentSendError,
+  type ProviderHttpRequest,
   RetryableSendError,
   type SendResult,
 } from '#shared/domain/outbound.js';
@@ -28,27 +29,19 @@ export interface TwilioMessageRequestOptions {
   statusCallback?: string | undefined;
 }
 
-/** One HTTP call to Twilio, built without I/O so it can be checked by plain equality. */
-export interface TwilioHttpRequest {
-  method: 'POST';
-  url: string;
-  headers: Record<string, string>;
-  /** `application/x-www-form-urlencoded`; repeated keys (`MediaUrl`) are repeated, not indexed. */
-  body: string;
-}
-
 /**
  * The Messages create call for one SMS/MMS (also the answer to a caller) or WhatsApp-through-Twilio
  * message (providers.md §1.5):
- * Basic auth with the Account SID and Auth Token, `To`/`From` prefixed `whatsapp:` on that channel, one
- * `MediaUrl` per attachment (Twilio fetches them), `StatusCallback` when given. A template whose name is
+ * Basic auth with the Account SID and Auth Token, a form body, `To`/`From` prefixed `whatsapp:` on that
+ * channel, one `MediaUrl` per attachment (the key repeated, not indexed; Twilio fetches them),
+ * `StatusCallback` when given. A template whose name is
  * a Content SID (`HX…`) is sent as `ContentSid` + `ContentVariables` (`{"1": …}`), without Body or media.
  * Throws PermanentSendError for what Twilio could never send.
  */
 export function buildTwilioMessageRequest(
   message: OutboundMessage,
   options: TwilioMessageRequestOptions,
-): TwilioHttpRequest {
+): ProviderHttpRequest {
   const { channel } = message;
   // A reply to a caller (voice) is a text to their number.
   if (channel !== 'sms' && channel !== 'whatsapp' && channel !== 'voice') {

@@ -5,6 +5,7 @@ import {
   type OutboundAttachment,
   type OutboundMessage,
   PermanentSendError,
+  type ProviderHttpRequest,
   RetryableSendError,
   type SendResult,
   type Template,
@@ -36,15 +37,6 @@ export interface WhatsAppSenderOptions extends WhatsAppRequestOptions {
   timeoutMs?: number;
 }
 
-/** One HTTP call, ready for `fetch(url, { method, headers, body })`. */
-export interface WhatsAppRequest {
-  method: 'POST';
-  url: string;
-  headers: Record<string, string>;
-  /** JSON text of the Cloud API message object. */
-  body: string;
-}
-
 /**
  * The Cloud API's answer to an accepted message. Accepted is not delivered: delivery and failures arrive
  * later as `statuses` webhooks. `message_status` only appears for template pacing.
@@ -54,14 +46,15 @@ export const WhatsAppSendResponseSchema = z.object({
 });
 
 /**
- * Builds the one Cloud API call for a message: `POST /<phone_number_id>/messages` with a Bearer token.
+ * Builds the one Cloud API call for a message: `POST /<phone_number_id>/messages` with a Bearer token,
+ * the Cloud API message object as JSON body.
  * Pure; throws PermanentSendError for a message WhatsApp cannot carry in one call (a template with text,
  * several attachments, a caption on audio) or an identity it cannot address.
  */
 export function buildWhatsAppRequest(
   message: OutboundMessage,
   options: WhatsAppRequestOptions,
-): WhatsAppRequest {
+): ProviderHttpRequest {
   const apiVersion = options.apiVersion ?? WHATSAPP_API_VERSION;
   if (!GRAPH_API_VERSION.test(apiVersion))
     throw new PermanentSendError('WhatsApp sender misconfigured: bad API version');

@@ -2,6 +2,7 @@ import { en } from 'zod/locales';
 import { config } from 'zod/mini';
 // Named, not `z.core.$ZodError`: through the namespace esbuild keeps all of zod core and every locale.
 import { $ZodError } from 'zod/v4/core';
+import { providerPhone } from '../domain/addresses.js';
 import { type Envelope, type EnvelopeInput, EnvelopeParser, type Identity } from '../domain/envelope.js';
 
 // zod/mini loads no messages of its own; rejections are logged by path and message, so load English.
@@ -65,6 +66,29 @@ export function rejectInvalid(out: Normalised, pointer: string, error: $ZodError
  */
 export function optional<K extends string, V>(key: K, value: V | undefined): { [P in K]?: V } {
   return (value === undefined ? {} : { [key]: value }) as { [P in K]?: V };
+}
+
+/** A JSON object: not null, not an array. */
+export function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/**
+ * What a provider's phone field must look like before it is read as a number: digits, perhaps a
+ * leading `+` and a national format's punctuation. A BSUID in the wrong field, a group id, a short
+ * code, `client:` or `anonymous` are not phones.
+ */
+export const PHONE_LIKE = /^\+?\d[\d ()-]{4,30}$/;
+
+/** The phone identity in a provider's field (see `providerPhone` for `options`), if it holds one. */
+export function phoneIdentity(
+  raw: string | undefined,
+  options: { international?: boolean } = {},
+): Identity | undefined {
+  const trimmed = raw?.trim();
+  if (!trimmed || !PHONE_LIKE.test(trimmed)) return undefined;
+  const value = providerPhone(trimmed, options);
+  return value ? { kind: 'phone', value } : undefined;
 }
 
 /** The defined identities, each once (by kind and value), in order: a customer and the rest of their ids. */

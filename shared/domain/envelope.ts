@@ -178,3 +178,5 @@ export type Envelope = z.infer<typeof EnvelopeSchema>;
 export const EnvelopeParser = hot(EnvelopeSchema);
 /** An envelope as a normaliser builds it, before defaults are applied. */
 export type EnvelopeInput = z.input<typeof EnvelopeSchema>;
+/** A message envelope as a normaliser builds it. */
+export type MessageEnvelopeInput = Extract<EnvelopeInput, { kind: 'message' }>;

@@ -5,6 +5,7 @@ import type {
   DeliveryStatus,
   EnvelopeInput,
   Identity,
+  MessageEnvelopeInput,
 } from '#shared/domain/envelope.js';
 import { ValidationError } from '#shared/errors.js';
 import { hot } from '#shared/validation/hot.js';
@@ -12,6 +13,7 @@ import { MAX_JSON_DEPTH, nestsDeeperThan } from '#shared/validation/json-depth.j
 import {
   type BodyContext,
   collect,
+  isRecord,
   type Normalised,
   optional,
   RejectedItem,
@@ -307,8 +309,6 @@ const CONTENT_BY_KIND: Readonly<Record<Attachment['kind'], ContentType>> = {
   document: 'document',
 };
 
-type MessageInput = Extract<EnvelopeInput, { kind: 'message' }>;
-
 interface MessageContent {
   contentType: ContentType;
   attachments: Attachment[];
@@ -450,7 +450,12 @@ function unknownEventEnvelope(e: Event): EnvelopeInput {
 }
 
 /** A message envelope for an event that is not a message: `unsupported`, its kind in `data`. */
-function eventMessage(e: Event, key: string, kind: string, data: Record<string, unknown>): MessageInput {
+function eventMessage(
+  e: Event,
+  key: string,
+  kind: string,
+  data: Record<string, unknown>,
+): MessageEnvelopeInput {
   return {
     id: `${e.scope.channel}:${key}`,
     ...base(e),
@@ -488,8 +493,4 @@ function base(e: Event, timeMs: number | undefined = e.timeMs) {
     rawRef: `meta:${e.scope.ctx.bodySha256}#${e.pointer}`,
     raw: e.raw,
   };
-}
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }

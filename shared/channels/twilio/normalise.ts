@@ -8,11 +8,12 @@ import {
   type EnvelopeInput,
   EnvelopeParser,
   type Identity,
+  type MessageEnvelopeInput,
   type ProviderError,
 } from '#shared/domain/envelope.js';
 import { ValidationError } from '#shared/errors.js';
 import { hot, type Parser } from '#shared/validation/hot.js';
-import { optional, uniqueIdentities } from '../normalised.js';
+import { optional, PHONE_LIKE, phoneIdentity, uniqueIdentities } from '../normalised.js';
 import {
   type TwilioCallParams,
   TwilioCallParamsSchema,
@@ -258,8 +259,9 @@ function callStatusEvent(call: TwilioCallParams): 'ringing' | 'answered' | 'comp
   }
 }
 
-type MessageInput = Extract<EnvelopeInput, { kind: 'message' }>;
-type MessageContent = Pick<MessageInput, 'contentType' | 'text' | 'data'> & { attachments: Attachment[] };
+type MessageContent = Pick<MessageEnvelopeInput, 'contentType' | 'text' | 'data'> & {
+  attachments: Attachment[];
+};
 
 function messageContent(message: TwilioMessageParams, params: Record<string, string>): MessageContent {
   // NUL bytes (seen in real bodies) carry nothing and break consumers that store C strings.
@@ -372,8 +374,6 @@ function base(
 }
 
 const WHATSAPP_PREFIX = /^whatsapp:/i;
-// E.164 with perhaps a national format's punctuation; short codes, `client:`, `anonymous` are not phones.
-const PHONE_LIKE = /^\+?\d[\d ()-]{4,30}$/;
 // A business-scoped WhatsApp user id: `IN.2081978709342942`, `IN.ENT.9081726354`.
 const BSUID = /^[A-Z]{2}(\.[A-Za-z0-9]+)+$/;
 
@@ -392,16 +392,6 @@ function addressIdentity(address: string | undefined): Identity | undefined {
   const bare = trimmed.replace(WHATSAPP_PREFIX, '');
   if (bare !== trimmed && BSUID.test(bare)) return { kind: 'whatsapp', value: bare };
   return phoneIdentity(bare);
-}
-
-function phoneIdentity(
-  raw: string | undefined,
-  options: { international?: boolean } = {},
-): Identity | undefined {
-  const trimmed = raw?.trim();
-  if (!trimmed || !PHONE_LIKE.test(trimmed)) return undefined;
-  const value = providerPhone(trimmed, options);
-  return value ? { kind: 'phone', value } : undefined;
 }
 
 function bsuidIdentity(raw: string | undefined): Identity | undefined {

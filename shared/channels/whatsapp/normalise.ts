@@ -1,14 +1,15 @@
 import * as z from 'zod/mini';
-import { providerPhone } from '#shared/domain/addresses.js';
-import type { EnvelopeInput, Identity } from '#shared/domain/envelope.js';
+import type { EnvelopeInput, Identity, MessageEnvelopeInput } from '#shared/domain/envelope.js';
 import { ValidationError } from '#shared/errors.js';
 import { hot } from '#shared/validation/hot.js';
 import { MAX_JSON_DEPTH, nestsDeeperThan } from '#shared/validation/json-depth.js';
 import {
   type BodyContext,
   collect,
+  isRecord,
   type Normalised,
   optional,
+  phoneIdentity,
   RejectedItem,
   type Rejection,
   rejectInvalid,
@@ -262,10 +263,7 @@ function messageEnvelopes(
 /** Shared, never written to: `data` of a message that has none (it is then left out). */
 const NO_DATA: Readonly<Record<string, unknown>> = Object.freeze({});
 
-type MessageContent = Pick<
-  Extract<EnvelopeInput, { kind: 'message' }>,
-  'contentType' | 'text' | 'attachments' | 'data'
->;
+type MessageContent = Pick<MessageEnvelopeInput, 'contentType' | 'text' | 'attachments' | 'data'>;
 
 const MEDIA_TYPES = ['image', 'audio', 'video', 'document', 'sticker'] as const;
 type MediaType = (typeof MEDIA_TYPES)[number];
@@ -412,9 +410,11 @@ function systemEnvelopes(
   common: ReturnType<typeof base>,
 ): EnvelopeInput[] {
   const customer =
-    phoneIdentity(message.from) ?? bsuidIdentity(system.previous_user_id) ?? phoneIdentity(system.customer);
+    phoneIdentity(message.from, INTERNATIONAL) ??
+    bsuidIdentity(system.previous_user_id) ??
+    phoneIdentity(system.customer, INTERNATIONAL);
   const changes: { field: string; identity: Identity }[] = [];
-  const newPhone = phoneIdentity(system.wa_id ?? system.new_wa_id);
+  const newPhone = phoneIdentity(system.wa_id ?? system.new_wa_id, INTERNATIONAL);
   if (newPhone && newPhone.value !== customer?.value) changes.push({ field: 'wa_id', identity: newPhone });
   const newUser = bsuidIdentity(system.user_id);
   if (newUser && system.user_id !== system.previous_user_id)
@@ -445,7 +445,7 @@ function statusEnvelope(status: WhatsAppStatus, raw: unknown, scope: Scope, poin
   const customer =
     status.recipient_type === 'group'
       ? undefined
-      : (phoneIdentity(status.recipient_id) ?? bsuidIdentity(status.recipient_user_id));
+      : (phoneIdentity(status.recipient_id, INTERNATIONAL) ?? bsuidIdentity(status.recipient_user_id));
   return {
     id: `whatsapp:status:${status.id}:${status.status}`,
     ...base(scope, pointer, raw, status.timestamp),
@@ -469,10 +469,10 @@ interface People {
  * and parent BSUID after it. BSUID-only users (a username, no number) are known by the BSUID alone.
  */
 function senderOf(message: WhatsAppMessage, scope: Scope): People {
-  const from = phoneIdentity(message.from);
+  const from = phoneIdentity(message.from, INTERNATIONAL);
   const contact = matchContact(message, from, scope);
   const identities = uniqueIdentities([
-    phoneIdentity(contact?.wa_id),
+    phoneIdentity(contact?.wa_id, INTERNATIONAL),
     from,
     bsuidIdentity(message.from_user_id),
     bsuidIdentity(contact?.user_id),
@@ -492,7 +492,7 @@ function senderOf(message: WhatsAppMessage, scope: Scope): People {
 function recipientOf(message: WhatsAppMessage): People {
   return {
     identities: uniqueIdentities([
-      phoneIdentity(message.to),
+      phoneIdentity(message.to, INTERNATIONAL),
       bsuidIdentity(message.to_user_id),
       bsuidIdentity(message.to_parent_user_id),
     ]),
@@ -507,23 +507,16 @@ function matchContact(
   const match = scope.contacts.find(
     (contact) =>
       (message.from_user_id !== undefined && contact.user_id === message.from_user_id) ||
-      (from !== undefined && phoneIdentity(contact.wa_id)?.value === from.value),
+      (from !== undefined && phoneIdentity(contact.wa_id, INTERNATIONAL)?.value === from.value),
   );
   if (match) return match;
   // `wa_id` may differ from `from`; with one message and one contact they are the same person.
   return scope.contacts.length === 1 && scope.messageCount === 1 ? scope.contacts[0] : undefined;
 }
 
-// WhatsApp numbers are digits with the country code and perhaps a `+`; anything else (a BSUID in
-// the wrong field, a group id with a dash) must not be read as a phone number.
-const PHONE_LIKE = /^\+?\d[\d ()-]{4,30}$/;
-
-function phoneIdentity(raw: string | undefined): Identity | undefined {
-  const trimmed = raw?.trim();
-  if (!trimmed || !PHONE_LIKE.test(trimmed)) return undefined;
-  const value = providerPhone(trimmed, { international: true });
-  return value ? { kind: 'phone', value } : undefined;
-}
+// WhatsApp numbers (`from`, `wa_id`, `recipient_id`) carry the country code, with or without a `+`.
+// One object for every call: building it per call would cost the delivery path an allocation.
+const INTERNATIONAL = { international: true } as const;
 
 function bsuidIdentity(raw: string | undefined): Identity | undefined {
   const value = raw?.trim();
@@ -570,8 +563,4 @@ function contactName(contact: NonNullable<WhatsAppMessage['contacts']>[number]):
   if (formatted) return formatted;
   const parts = [name?.first_name, name?.middle_name, name?.last_name].filter((part) => part?.trim());
   return parts.length > 0 ? parts.join(' ') : undefined;
-}
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }

@@ -17,7 +17,6 @@ import {
   type Normalised,
   optional,
   RejectedItem,
-  type Rejection,
   rejectInvalid,
 } from '../normalised.js';
 import {
@@ -36,15 +35,6 @@ import {
   MetaTimeSchema,
   metaTimeMs,
 } from './schema.js';
-
-/** What the normaliser needs besides the body. */
-export type MetaMessagingNormaliseContext = BodyContext;
-
-/** An item of the body that could not become an envelope, located by JSON pointer. */
-export type MetaMessagingRejection = Rejection;
-
-/** The envelopes of one body, plus what was skipped so the caller can log it. */
-export type MetaMessagingNormalised = Normalised;
 
 // Containers are parsed one level at a time, each event on its own, so that one malformed event
 // costs only itself and not the rest of the batch.
@@ -75,7 +65,7 @@ const CHANNEL_OF = { page: 'messenger', instagram: 'instagram' } as const satisf
 
 /** What every event of one entry shares. */
 interface Scope {
-  ctx: MetaMessagingNormaliseContext;
+  ctx: BodyContext;
   channel: MetaChannel;
   /** The Page or IG account the entry is for. */
   entryId: string | undefined;
@@ -102,10 +92,7 @@ interface Event {
  * body always yields the same envelopes. Throws ValidationError only when the body is neither; a
  * malformed or unusable event is skipped and reported in `rejected`, never dropped silently.
  */
-export function normaliseMetaMessaging(
-  payload: unknown,
-  ctx: MetaMessagingNormaliseContext,
-): MetaMessagingNormalised {
+export function normaliseMetaMessaging(payload: unknown, ctx: BodyContext): Normalised {
   const kind = ObjectKind.safeParse(payload);
   if (!kind.success) {
     throw new ValidationError('not a Messenger or Instagram webhook', { cause: kind.error });
@@ -114,7 +101,7 @@ export function normaliseMetaMessaging(
     throw new ValidationError(`the body nests deeper than ${MAX_JSON_DEPTH} levels`);
   }
   const channel = CHANNEL_OF[kind.data.object];
-  const out: MetaMessagingNormalised = { envelopes: [], rejected: [] };
+  const out: Normalised = { envelopes: [], rejected: [] };
   const body = BodyShell.safeParse(payload);
   if (!body.success) {
     rejectInvalid(out, '', body.error);

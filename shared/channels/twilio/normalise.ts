@@ -13,7 +13,7 @@ import {
 } from '#shared/domain/envelope.js';
 import { ValidationError } from '#shared/errors.js';
 import { hot, type Parser } from '#shared/validation/hot.js';
-import { optional, PHONE_LIKE, phoneIdentity, uniqueIdentities } from '../normalised.js';
+import { type BodyContext, optional, PHONE_LIKE, phoneIdentity, uniqueIdentities } from '../normalised.js';
 import {
   type TwilioCallParams,
   TwilioCallParamsSchema,
@@ -31,16 +31,8 @@ const StatusParams = hot(TwilioStatusParamsSchema);
 const CallParams = hot(TwilioCallParamsSchema);
 const MessageStatus = hot(TwilioMessageStatusSchema);
 
-/** What the normalisers need besides the parameters. */
-export interface TwilioNormaliseContext {
-  /** When our webhook received the request (ISO 8601 UTC); Twilio sends no event time, so also occurredAt. */
-  receivedAt: string;
-  /** Hex SHA-256 of the raw body: the stem of `rawRef`. */
-  bodySha256: string;
-}
-
 /** The voice normaliser's context: also the query of the callback URL, which the signature covers. */
-export interface TwilioCallContext extends TwilioNormaliseContext {
+export interface TwilioCallContext extends BodyContext {
   /**
    * Recording status callbacks carry neither `From` nor `To`, so the voice app writes them into the
    * callback URL's query when it answers the call; they are read from here when the parameters lack them.
@@ -95,10 +87,7 @@ const MESSAGE_STATUS: Record<TwilioMessageStatus, DeliveryStatus | undefined> = 
  * number, or a WhatsApp BSUID. Opt-out keywords stay ordinary messages and add `data.optOut`. Throws
  * ValidationError when the parameters are not a message or the sender is no phone and no WhatsApp user.
  */
-export function normaliseTwilioMessage(
-  params: Record<string, string>,
-  ctx: TwilioNormaliseContext,
-): Envelope[] {
+export function normaliseTwilioMessage(params: Record<string, string>, ctx: BodyContext): Envelope[] {
   const message = parseParams(MessageParams, params, 'message');
   const sid = message.MessageSid ?? message.SmsMessageSid ?? message.SmsSid ?? '';
   const channel = channelOf(message.From);
@@ -144,10 +133,7 @@ export function normaliseTwilioMessage(
  * the raw status stays in `raw`. `receiving`/`received` yield nothing. Throws ValidationError for
  * parameters that are not a status callback, or a status Twilio does not document.
  */
-export function normaliseTwilioStatus(
-  params: Record<string, string>,
-  ctx: TwilioNormaliseContext,
-): Envelope[] {
+export function normaliseTwilioStatus(params: Record<string, string>, ctx: BodyContext): Envelope[] {
   const callback = parseParams(StatusParams, params, 'status callback');
   const sid = callback.MessageSid ?? callback.SmsSid ?? '';
   const rawStatus = parseParams(MessageStatus, callback.MessageStatus ?? callback.SmsStatus, 'status');
@@ -356,16 +342,12 @@ function optOutOf(message: TwilioMessageParams, channel: Channel): TwilioOptOut 
   return OPT_OUT_KEYWORDS.get(message.Body.trim().toUpperCase());
 }
 
-function base(
-  ctx: TwilioNormaliseContext,
-  channel: Channel,
-  params: Record<string, string>,
-  account?: string,
-) {
+function base(ctx: BodyContext, channel: Channel, params: Record<string, string>, account?: string) {
   return {
     provider: 'twilio' as const,
     channel,
     ...optional('account', account),
+    // Twilio sends no event time: when our webhook received the request is the nearest there is.
     occurredAt: ctx.receivedAt,
     receivedAt: ctx.receivedAt,
     rawRef: `twilio:${ctx.bodySha256}#`,

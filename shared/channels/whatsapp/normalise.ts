@@ -11,7 +11,6 @@ import {
   optional,
   phoneIdentity,
   RejectedItem,
-  type Rejection,
   rejectInvalid,
   uniqueIdentities,
 } from '../normalised.js';
@@ -30,15 +29,6 @@ import {
   WhatsAppValueSchema,
   WhatsAppWebhookSchema,
 } from './schema.js';
-
-/** What the normaliser needs besides the body. */
-export type WhatsAppNormaliseContext = BodyContext;
-
-/** An item of the body that could not become an envelope, located by JSON pointer. */
-export type WhatsAppRejection = Rejection;
-
-/** The envelopes of one body, plus what was skipped so the caller can log it. */
-export type WhatsAppNormalised = Normalised;
 
 // Containers are parsed one level at a time, each item on its own, so that one malformed message
 // costs only itself and not the rest of the batch (Meta batches up to 1000 updates per request).
@@ -70,7 +60,7 @@ const ErrorItem = hot(WhatsAppErrorSchema);
 
 /** What every item of one change shares. */
 interface Scope {
-  ctx: WhatsAppNormaliseContext;
+  ctx: BodyContext;
   account: string | undefined;
   contacts: WhatsAppContact[];
   /** How many messages the change holds: a lone contact belongs to a lone message. */
@@ -83,7 +73,7 @@ interface Scope {
  * Throws ValidationError only when the body is not a WhatsApp Business Account webhook at all; a
  * malformed part is skipped and reported in `rejected`.
  */
-export function normaliseWhatsApp(payload: unknown, ctx: WhatsAppNormaliseContext): WhatsAppNormalised {
+export function normaliseWhatsApp(payload: unknown, ctx: BodyContext): Normalised {
   const kind = ObjectKind.safeParse(payload);
   if (!kind.success) {
     throw new ValidationError('not a WhatsApp Business Account webhook', { cause: kind.error });
@@ -91,7 +81,7 @@ export function normaliseWhatsApp(payload: unknown, ctx: WhatsAppNormaliseContex
   if (nestsDeeperThan(payload, MAX_JSON_DEPTH)) {
     throw new ValidationError(`the body nests deeper than ${MAX_JSON_DEPTH} levels`);
   }
-  const out: WhatsAppNormalised = { envelopes: [], rejected: [] };
+  const out: Normalised = { envelopes: [], rejected: [] };
   const body = BodyShell.safeParse(payload);
   if (!body.success) {
     rejectInvalid(out, '', body.error);
@@ -122,10 +112,10 @@ export function normaliseWhatsApp(payload: unknown, ctx: WhatsAppNormaliseContex
 }
 
 function normaliseValue(
-  out: WhatsAppNormalised,
+  out: Normalised,
   pointer: string,
   value: z.infer<typeof ValueShellSchema>,
-  ctx: WhatsAppNormaliseContext,
+  ctx: BodyContext,
   at: { entry: number; change: number },
 ): void {
   const scope: Scope = {
@@ -537,7 +527,7 @@ function base(scope: Scope, pointer: string, raw: unknown, timestamp: string | u
 }
 
 /** The id of an item Meta gave none: the body's hash and the item's JSON pointer. */
-function derivedId(ctx: WhatsAppNormaliseContext, pointer: string): string {
+function derivedId(ctx: BodyContext, pointer: string): string {
   return `${ctx.bodySha256}#${pointer}`;
 }
 

@@ -436,18 +436,22 @@ function unknownEventEnvelope(e: Event): EnvelopeInput {
   return eventMessage(e, `event:${kind}:${e.senderKey}:${timeKey(e)}`, kind, {});
 }
 
-/** A message envelope for an event that is not a message: `unsupported`, its kind in `data`. */
+/**
+ * A message envelope for an event that is not a message: `unsupported`, its kind in `data`. Outbound
+ * when the business sent the event, unless `direction` says otherwise.
+ */
 function eventMessage(
   e: Event,
   key: string,
   kind: string,
   data: Record<string, unknown>,
+  direction: MessageEnvelopeInput['direction'] = e.sides.byBusiness ? 'outbound' : 'inbound',
 ): MessageEnvelopeInput {
   return {
     id: `${e.scope.channel}:${key}`,
     ...base(e),
     kind: 'message',
-    direction: e.sides.byBusiness ? 'outbound' : 'inbound',
+    direction,
     providerMessageId: key,
     customer: customerOf(e),
     contentType: 'unsupported',
@@ -460,7 +464,7 @@ function eventMessage(
  * customer's acts, so these are kept as outbound `unsupported` messages, as WhatsApp echoes are.
  */
 function businessAct(e: Event, key: string, kind: string, detail: Record<string, unknown>): EnvelopeInput {
-  return { ...eventMessage(e, key, kind, { [kind]: detail }), direction: 'outbound' };
+  return eventMessage(e, key, kind, { [kind]: detail }, 'outbound');
 }
 
 /** The event's time for ids: epoch ms, or the body hash and pointer when Meta gave no time. */

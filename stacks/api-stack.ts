@@ -1,6 +1,12 @@
 import { CfnOutput, Duration, Fn, RemovalPolicy, Stack, type StackProps } from 'aws-cdk-lib';
 import { AccessLogFormat } from 'aws-cdk-lib/aws-apigateway';
-import { HttpApi, HttpMethod, type HttpRoute, LogGroupLogDestination } from 'aws-cdk-lib/aws-apigatewayv2';
+import {
+  HttpApi,
+  HttpMethod,
+  type HttpRoute,
+  type HttpStage,
+  LogGroupLogDestination,
+} from 'aws-cdk-lib/aws-apigatewayv2';
 import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
 import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
@@ -14,14 +20,9 @@ import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
 import type { Config } from '#shared/config/config.js';
 import { type QueueUrlSetting, ThreadlineFunction } from './constructs/threadline-function.js';
+import { inboundMailPrefix } from './email-receiving.js';
 import { suppressApiFindings } from './nag-suppressions.js';
-import {
-  inboundConsumer,
-  inboundMailPrefix,
-  mailConsumer,
-  outboundConsumer,
-  type StatefulStack,
-} from './stateful-stack.js';
+import { inboundConsumer, mailConsumer, outboundConsumer, type StatefulStack } from './stateful-stack.js';
 
 interface WebhookRoute {
   readonly path: string;
@@ -155,9 +156,31 @@ export function statefulInputs(stateful: StatefulStack): Omit<ApiStackProps, key
 export class ApiStack extends Stack {
   constructor(scope: Construct, id: string, props: ApiStackProps) {
     super(scope, id, props);
-    const { table, inboundQueue, mailQueue, providerSecret } = props;
-    const { inboundMailBucket, sesReceiptsTopic, sesEventsTopic, failedEventsQueue } = props;
+    const { api, stage } = this.httpApi();
+    const { functions: webhookFunctions, routes: webhookRoutes } = this.webhookFunctions(api, stage, props);
+    this.deliverSesBySns(webhookFunctions, props);
+    const sesMail = this.sesMail(props);
+    const resolver = this.resolver(props);
+    const agentApi = this.agentApi(props);
+    const sender = this.sender(props);
+    const agentApiRoutes = api.addRoutes({
+      path: '/api/{proxy+}',
+      methods: [HttpMethod.ANY],
+      integration: new HttpLambdaIntegration('AgentApiIntegration', agentApi),
+    });
 
+    suppressApiFindings({
+      functions: [...webhookFunctions.values(), sesMail, resolver, agentApi, sender],
+      tableFunctions: [resolver, agentApi, sender],
+      mailReader: sesMail,
+      mailSender: sender,
+      webhookRoutes,
+      agentApiRoutes,
+    });
+  }
+
+  /** The HTTP API with its one throttled stage, whose access logs carry no path or query string. */
+  private httpApi(): { api: HttpApi; stage: HttpStage } {
     const accessLogs = new LogGroup(this, 'ApiAccessLogs', {
       retention: RetentionDays.ONE_MONTH,
       removalPolicy: RemovalPolicy.DESTROY,
@@ -188,13 +211,21 @@ export class ApiStack extends Stack {
       },
     });
     new CfnOutput(this, 'ApiUrl', { value: stage.url });
+    return { api, stage };
+  }
 
+  /** One function per entry of `webhooks`, bound to its queue (and the secret), behind its routes. */
+  private webhookFunctions(
+    api: HttpApi,
+    stage: HttpStage,
+    props: ApiStackProps,
+  ): { functions: Map<string, ThreadlineFunction>; routes: HttpRoute[] } {
     const webhookQueues: Record<NonNullable<WebhookFunction['enqueuesTo']>, [IQueue, QueueUrlSetting]> = {
-      inbound: [inboundQueue, 'INBOUND_QUEUE_URL'],
-      mail: [mailQueue, 'MAIL_QUEUE_URL'],
+      inbound: [props.inboundQueue, 'INBOUND_QUEUE_URL'],
+      mail: [props.mailQueue, 'MAIL_QUEUE_URL'],
     };
-    const webhookFunctions = new Map<string, ThreadlineFunction>();
-    const webhookRoutes: HttpRoute[] = [];
+    const functions = new Map<string, ThreadlineFunction>();
+    const routes: HttpRoute[] = [];
     for (const webhook of webhooks) {
       const fn = new ThreadlineFunction(this, webhook.id, {
         name: webhook.name,
@@ -202,36 +233,48 @@ export class ApiStack extends Stack {
         description: `Threadline ${webhook.name} webhook`,
         keepNames: false,
       }).bindQueue(...webhookQueues[webhook.enqueuesTo ?? 'inbound']);
-      if (webhook.readsProviderSecret ?? true) fn.bindSecret(providerSecret);
-      webhookFunctions.set(webhook.name, fn);
+      if (webhook.readsProviderSecret ?? true) fn.bindSecret(props.providerSecret);
+      functions.set(webhook.name, fn);
       const integration = new HttpLambdaIntegration(`${webhook.id}Integration`, fn);
       for (const route of webhook.routes) {
-        webhookRoutes.push(...api.addRoutes({ path: route.path, methods: [...route.methods], integration }));
+        routes.push(...api.addRoutes({ path: route.path, methods: [...route.methods], integration }));
         if (route.output) new CfnOutput(this, route.output, { value: `${stage.url}${route.path.slice(1)}` });
       }
     }
+    return { functions, routes };
+  }
 
-    // On AWS, SNS invokes the SES function itself (asynchronously); the route serves SNS over HTTPS.
+  /** On AWS, SNS invokes the SES function itself (asynchronously); the route serves SNS over HTTPS. */
+  private deliverSesBySns(
+    webhookFunctions: ReadonlyMap<string, ThreadlineFunction>,
+    props: ApiStackProps,
+  ): void {
     const ses = webhookFunctions.get('ses');
     if (!ses) throw new Error('the webhooks list has no ses entry');
-    const sesTopics = [sesReceiptsTopic, sesEventsTopic];
+    const sesTopics = [props.sesReceiptsTopic, props.sesEventsTopic];
     const topicArns = sesTopics.map((topic) => topic.topicArn);
     ses.addEnvironment(snsTopicArnsSetting, Fn.join(',', topicArns));
     for (const topic of sesTopics) topic.addSubscription(new LambdaSubscription(ses));
-    ses.configureAsyncInvoke({ retryAttempts: 2, onFailure: new SqsDestination(failedEventsQueue) });
+    ses.configureAsyncInvoke({ retryAttempts: 2, onFailure: new SqsDestination(props.failedEventsQueue) });
+  }
 
-    // The SES notifications the webhook verified: fetches the mail a receipt names, parses it, enqueues envelopes.
+  /** The SES notifications the webhook verified: fetches the mail a receipt names, parses it, enqueues envelopes. */
+  private sesMail(props: ApiStackProps): ThreadlineFunction {
     const sesMail = new ThreadlineFunction(this, 'SesMail', {
       name: 'ses-mail',
       timeout: mailConsumer.timeout,
       // Whole MIME messages (up to 40 MB) are downloaded and parsed in memory.
       memorySize: 1024,
       description: 'Threadline ses-mail: SES notifications to envelopes (fetches and parses the mail)',
-    }).bindQueue(inboundQueue, 'INBOUND_QUEUE_URL');
+    }).bindQueue(props.inboundQueue, 'INBOUND_QUEUE_URL');
     // A receipt notification names the object holding the message; objects outside the prefix stay unreadable.
-    inboundMailBucket.grantRead(sesMail, `${inboundMailPrefix}*`);
-    sesMail.consume(mailQueue, mailConsumer);
+    props.inboundMailBucket.grantRead(sesMail, `${inboundMailPrefix}*`);
+    sesMail.consume(props.mailQueue, mailConsumer);
+    return sesMail;
+  }
 
+  /** Envelopes to timelines, then routing; `-c bedrockModelId=…` answers with Amazon Bedrock. */
+  private resolver(props: ApiStackProps): ThreadlineFunction {
     const resolver = new ThreadlineFunction(this, 'Resolver', {
       name: 'resolver',
       timeout: inboundConsumer.timeout,
@@ -239,10 +282,9 @@ export class ApiStack extends Stack {
       // Read next to the bundle by the router: the routing policy and the sample knowledge base.
       assets: ['shared/routing/default-policy.json', 'shared/responder/knowledge-base'],
     })
-      .bindTable(table)
+      .bindTable(props.table)
       // The AI's replies go out through the same outbound queue as agents'.
       .bindQueue(props.outboundQueue, 'OUTBOUND_QUEUE_URL');
-    // `-c bedrockModelId=…` answers with Amazon Bedrock instead of the knowledge-base responder.
     const bedrockModelId = this.node.tryGetContext('bedrockModelId') as string | undefined;
     if (bedrockModelId) {
       resolver.addEnvironment('BEDROCK_MODEL_ID', bedrockModelId);
@@ -256,27 +298,35 @@ export class ApiStack extends Stack {
         }),
       );
     }
-    resolver.consume(inboundQueue, inboundConsumer);
+    resolver.consume(props.inboundQueue, inboundConsumer);
+    return resolver;
+  }
 
+  /** The agent API: the table, replies to the outbound queue, Cognito sign-in. */
+  private agentApi(props: ApiStackProps): ThreadlineFunction {
     const agentApi = new ThreadlineFunction(this, 'AgentApi', {
       name: 'agent-api',
       timeout: Duration.seconds(15),
       description: 'Threadline agent API',
     })
-      .bindTable(table)
+      .bindTable(props.table)
       .bindQueue(props.outboundQueue, 'OUTBOUND_QUEUE_URL')
-      .bindSecret(providerSecret);
+      .bindSecret(props.providerSecret);
     agentApi.addEnvironment('COGNITO_USER_POOL_ID', props.agentAuth.userPoolId);
     agentApi.addEnvironment('COGNITO_CLIENT_ID', props.agentAuth.clientId);
     agentApi.addEnvironment('AGENT_GROUP', props.agentAuth.group);
+    return agentApi;
+  }
 
+  /** Replies to the providers, email only with Threadline's configuration set. */
+  private sender(props: ApiStackProps): ThreadlineFunction {
     const sender = new ThreadlineFunction(this, 'Sender', {
       name: 'sender',
       timeout: outboundConsumer.timeout,
       description: 'Threadline sender: replies to the providers',
     })
-      .bindTable(table)
-      .bindSecret(providerSecret);
+      .bindTable(props.table)
+      .bindSecret(props.providerSecret);
     sender.addEnvironment('OUTBOUND_MAX_ATTEMPTS', String(outboundConsumer.maxReceiveCount));
     sender.addEnvironment('SES_CONFIGURATION_SET', props.sesConfigurationSetName);
     sender.addToRolePolicy(
@@ -288,19 +338,6 @@ export class ApiStack extends Stack {
       }),
     );
     sender.consume(props.outboundQueue, outboundConsumer);
-    const agentApiRoutes = api.addRoutes({
-      path: '/api/{proxy+}',
-      methods: [HttpMethod.ANY],
-      integration: new HttpLambdaIntegration('AgentApiIntegration', agentApi),
-    });
-
-    suppressApiFindings({
-      functions: [...webhookFunctions.values(), sesMail, resolver, agentApi, sender],
-      tableFunctions: [resolver, agentApi, sender],
-      mailReader: sesMail,
-      mailSender: sender,
-      webhookRoutes,
-      agentApiRoutes,
-    });
+    return sender;
   }
 }

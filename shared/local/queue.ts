@@ -7,26 +7,10 @@ import * as z from 'zod';
 import { PayloadTooLargeError, ValidationError } from '#shared/errors.js';
 import { log } from '#shared/log.js';
 import { SQS_MAX_MESSAGE_BYTES } from '#shared/queue/sqs-envelope-queue.js';
+import { type LocalTimers, realTimers } from './timers.js';
 
 /** An SQS-triggered Lambda handler, as the queue calls it (partial batch responses honoured). */
 export type QueueConsumer = (event: SQSEvent) => Promise<SQSBatchResponse | undefined> | Promise<void>;
-
-/** Time and timers, injectable so tests step through visibility timeouts without waiting. */
-export interface QueueTimers {
-  /** Milliseconds since the epoch. */
-  now(): number;
-  /** Runs `callback` after `ms`; returns a function that cancels it. */
-  schedule(callback: () => void, ms: number): () => void;
-}
-
-/** The process clock and `setTimeout`. */
-export const realTimers: QueueTimers = {
-  now: () => Date.now(),
-  schedule: (callback, ms) => {
-    const timer = setTimeout(callback, ms);
-    return () => clearTimeout(timer);
-  },
-};
 
 /** Where the queue reports what it does on its own: retries, dead-lettering, drops. Never bodies. */
 export type QueueLog = (level: 'warn' | 'error', message: string, fields: Record<string, unknown>) => void;
@@ -46,7 +30,7 @@ export interface LocalQueueOptions {
   concurrency?: number;
   /** Longest the consumer sleeps between looks while messages are invisible; sends wake it at once. */
   pollIntervalMs?: number;
-  timers?: QueueTimers;
+  timers?: LocalTimers;
   log?: QueueLog;
 }
 
@@ -96,7 +80,7 @@ export class LocalQueue {
   readonly #batchSize: number;
   readonly #concurrency: number;
   readonly #pollIntervalMs: number;
-  readonly #timers: QueueTimers;
+  readonly #timers: LocalTimers;
   readonly #log: QueueLog;
   /** Every message not yet deleted, in send order. */
   readonly #messages = new Map<string, Message>();

@@ -1,10 +1,10 @@
-import type { QueueTimers } from '#shared/local/queue.js';
+import type { LocalTimers } from '#shared/local/timers.js';
 
 /**
- * QueueTimers whose time moves only when the test says so: a LocalQueue on them redelivers a failed
+ * LocalTimers whose time moves only when the test says so: a LocalQueue on them redelivers a failed
  * message exactly when the test advances past its visibility timeout, never on its own.
  */
-export class ManualTimers implements QueueTimers {
+export class ManualTimers implements LocalTimers {
   #now: number;
   #next = 0;
   readonly #pending = new Map<number, { at: number; callback: () => void }>();

@@ -1,39 +1,10 @@
-import { randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
-import * as z from 'zod';
 import { ConfigError, loadConfig, parseAgentTokens } from '../config/config.js';
+import { devSecrets } from './dev-secrets.js';
 import { startLocalRuntime } from './runtime.js';
-
-const DevSecretsSchema = z.object({
-  META_APP_SECRET: z.string(),
-  META_VERIFY_TOKEN: z.string(),
-  // Older dev-secrets files predate Twilio; one is generated for them.
-  TWILIO_AUTH_TOKEN: z.string().default(() => randomBytes(16).toString('hex')),
-  AGENT_TOKENS: z.string(),
-});
-
-/**
- * Development defaults for a fresh machine: secrets generated once and kept in DATA_DIR, so signed
- * test requests and the agent token stay valid across restarts. Variables set in the environment win.
- */
-function devDefaults(dataDir: string): z.infer<typeof DevSecretsSchema> {
-  const file = join(dataDir, 'dev-secrets.json');
-  if (existsSync(file)) return DevSecretsSchema.parse(JSON.parse(readFileSync(file, 'utf8')));
-  const secrets = {
-    META_APP_SECRET: randomBytes(16).toString('hex'),
-    META_VERIFY_TOKEN: randomBytes(8).toString('hex'),
-    TWILIO_AUTH_TOKEN: randomBytes(16).toString('hex'),
-    AGENT_TOKENS: `dev-agent:${randomBytes(16).toString('hex')}`,
-  };
-  mkdirSync(dataDir, { recursive: true });
-  writeFileSync(file, `${JSON.stringify(secrets, null, 2)}\n`, { mode: 0o600 });
-  return secrets;
-}
 
 async function main(): Promise<void> {
   const dataDir = loadConfig().DATA_DIR;
-  const config = loadConfig({ ...devDefaults(dataDir), ...process.env });
+  const config = loadConfig({ ...devSecrets(dataDir), ...process.env });
   const runtime = await startLocalRuntime({ config, routing: true });
   const [agentToken] = parseAgentTokens(config.AGENT_TOKENS).keys();
   process.stdout.write(

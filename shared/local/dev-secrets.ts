@@ -1,0 +1,41 @@
+import { randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import * as z from 'zod';
+
+const token = (bytes: number) => randomBytes(bytes).toString('hex');
+
+const DevSecretsSchema = z.object({
+  META_APP_SECRET: z.string(),
+  META_VERIFY_TOKEN: z.string(),
+  // Older dev-secrets files predate Twilio; one is generated for them, and saved.
+  TWILIO_AUTH_TOKEN: z.string().default(() => token(16)),
+  AGENT_TOKENS: z.string(),
+});
+
+/** The development secrets `npm start` uses unless the environment sets them. */
+export type DevSecrets = z.infer<typeof DevSecretsSchema>;
+
+/**
+ * Development defaults for a fresh machine: secrets generated once and kept in `dataDir`, so signed
+ * test requests and the agent token stay valid across restarts. A file that lacks a newer secret gets
+ * it generated and written back, so it too stays the same from one start to the next.
+ */
+export function devSecrets(dataDir: string): DevSecrets {
+  const file = join(dataDir, 'dev-secrets.json');
+  const stored: unknown = existsSync(file) ? JSON.parse(readFileSync(file, 'utf8')) : undefined;
+  const secrets = DevSecretsSchema.parse(
+    stored ?? {
+      META_APP_SECRET: token(16),
+      META_VERIFY_TOKEN: token(8),
+      AGENT_TOKENS: `dev-agent:${token(16)}`,
+    },
+  );
+  const complete =
+    typeof stored === 'object' && stored !== null && Object.keys(secrets).every((k) => k in stored);
+  if (!complete) {
+    mkdirSync(dataDir, { recursive: true });
+    writeFileSync(file, `${JSON.stringify(secrets, null, 2)}\n`, { mode: 0o600 });
+  }
+  return secrets;
+}

@@ -1,0 +1,30 @@
+import { mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { devSecrets } from '#shared/local/dev-secrets.js';
+
+const freshDir = () => mkdtempSync(join(tmpdir(), 'threadline-dev-secrets-'));
+const stored = (dir: string): unknown => JSON.parse(readFileSync(join(dir, 'dev-secrets.json'), 'utf8'));
+
+describe('devSecrets', () => {
+  it('generates the secrets once, keeps them private, and returns the same ones on the next start', () => {
+    const dir = freshDir();
+    const first = devSecrets(dir);
+    expect(first.META_APP_SECRET).toMatch(/^[0-9a-f]{32}$/);
+    expect(first.AGENT_TOKENS).toMatch(/^dev-agent:[0-9a-f]{32}$/);
+    expect(statSync(join(dir, 'dev-secrets.json')).mode & 0o777).toBe(0o600);
+    expect(devSecrets(dir)).toEqual(first);
+  });
+
+  it('saves a Twilio token generated for a file written before Twilio, so it stays the same', () => {
+    const dir = freshDir();
+    const old = { META_APP_SECRET: 'a', META_VERIFY_TOKEN: 'b', AGENT_TOKENS: 'dev-agent:c' };
+    writeFileSync(join(dir, 'dev-secrets.json'), JSON.stringify(old));
+    const first = devSecrets(dir);
+    expect(first).toMatchObject(old);
+    expect(first.TWILIO_AUTH_TOKEN).toMatch(/^[0-9a-f]{32}$/);
+    expect(stored(dir)).toEqual(first);
+    expect(devSecrets(dir).TWILIO_AUTH_TOKEN).toBe(first.TWILIO_AUTH_TOKEN);
+  });
+});

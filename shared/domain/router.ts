@@ -10,8 +10,9 @@ import { type Agent, chooseAgent } from './assignment.js';
 import type { Channel } from './envelope.js';
 import type { Clock } from './ports.js';
 import { type ReplyDeps, sendReply } from './replies.js';
-import { type AiAssessment, decideRoute, type InboundKind, type RouteDecision } from './routing.js';
-import type { RoutingPolicy } from './routing-policy.js';
+import { decideRoute } from './routing/decide-route.js';
+import type { AiAssessment, InboundKind, RouteDecision } from './routing/decision.js';
+import type { RoutingPolicy } from './routing/policy.js';
 import {
   authorKind,
   type Conversation,

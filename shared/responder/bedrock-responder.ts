@@ -12,7 +12,7 @@ import {
   ThrottlingException,
 } from '@aws-sdk/client-bedrock-runtime';
 import * as z from 'zod';
-import { SentimentSchema } from '../domain/routing.js';
+import { SentimentSchema } from '../domain/routing/decision.js';
 import { authorKind, byTime, type TimelineItem } from '../domain/timeline.js';
 import { UnavailableError } from '../errors.js';
 import { logger } from '../log.js';

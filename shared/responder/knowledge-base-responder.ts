@@ -5,7 +5,7 @@ import { eld } from 'eld/small';
 import MiniSearch, { type SearchResult } from 'minisearch';
 import Sentiment from 'sentiment';
 import * as z from 'zod';
-import type { Sentiment as SentimentLabel } from '../domain/routing.js';
+import type { Sentiment as SentimentLabel } from '../domain/routing/decision.js';
 import { ThreadlineError } from '../errors.js';
 import {
   asksForPerson,

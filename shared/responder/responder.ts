@@ -1,6 +1,6 @@
 import * as z from 'zod';
 import type { Channel } from '../domain/envelope.js';
-import { type Sentiment, SentimentSchema } from '../domain/routing.js';
+import { type Sentiment, SentimentSchema } from '../domain/routing/decision.js';
 import {
   authorKind,
   byTime,

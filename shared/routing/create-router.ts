@@ -1,5 +1,6 @@
 import { BedrockRuntimeClient } from '@aws-sdk/client-bedrock-runtime';
 import type { Config } from '../config/config.js';
+import { loadRoutingPolicy } from '../config/routing-policy-file.js';
 import type { Clock } from '../domain/ports.js';
 import type { ReplyDeps } from '../domain/replies.js';
 import { type RouterAdmin, type RouterStore, routeInbound } from '../domain/router.js';
@@ -10,7 +11,6 @@ import {
   SAMPLE_KNOWLEDGE_BASE,
 } from '../responder/knowledge-base-responder.js';
 import type { Responder } from '../responder/responder.js';
-import { DEFAULT_ROUTING_POLICY_FILE, loadRoutingPolicy } from './load-policy.js';
 
 /** Where the shipped policy and knowledge base are, when they are not next to the source (a bundle). */
 export interface RouterFiles {
@@ -28,9 +28,7 @@ export function createRouter(
   deps: { store: RouterStore; admin: RouterAdmin; replies: ReplyDeps; clock: Clock },
   files: RouterFiles = {},
 ): (input: Parameters<typeof routeInbound>[1]) => ReturnType<typeof routeInbound> {
-  const policy = loadRoutingPolicy(
-    config.ROUTING_POLICY_FILE ?? files.policyFile ?? DEFAULT_ROUTING_POLICY_FILE,
-  );
+  const policy = loadRoutingPolicy(config.ROUTING_POLICY_FILE ?? files.policyFile);
   const responder: Responder = config.BEDROCK_MODEL_ID
     ? createBedrockResponder({ client: new BedrockRuntimeClient({}), modelId: config.BEDROCK_MODEL_ID })
     : createKnowledgeBaseResponder({

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import type { Agent } from '#shared/domain/assignment.js';
 import type { OutboundMessage } from '#shared/domain/outbound.js';
 import { type RouterDeps, routeInbound } from '#shared/domain/router.js';
-import { parseRoutingPolicy } from '#shared/domain/routing-policy.js';
+import { parseRoutingPolicy } from '#shared/domain/routing/policy.js';
 import type { Conversation, Customer, TimelineItem } from '#shared/domain/timeline.js';
 import {
   createKnowledgeBaseResponder,
@@ -12,7 +12,7 @@ import {
 import type { Responder } from '#shared/responder/responder.js';
 
 const policy = parseRoutingPolicy(
-  readFileSync(new URL('../../../../shared/routing/default-policy.json', import.meta.url), 'utf8'),
+  readFileSync(new URL('../../../../shared/domain/routing/default-policy.json', import.meta.url), 'utf8'),
 );
 /** A Tuesday, 11:00 in New York: within the default policy's business hours. */
 const NOW = '2025-06-10T15:00:00.000Z';

@@ -1,13 +1,9 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import {
-  type AiAssessment,
-  decideRoute,
-  findKeyword,
-  isWithinBusinessHours,
-  type RouteInput,
-  selectQueue,
-} from '#shared/domain/routing.js';
+import { isWithinBusinessHours } from '#shared/domain/routing/business-hours.js';
+import { decideRoute } from '#shared/domain/routing/decide-route.js';
+import type { AiAssessment, RouteInput } from '#shared/domain/routing/decision.js';
+import { findKeyword } from '#shared/domain/routing/keywords.js';
 import {
   type BusinessHours,
   DEFAULT_ASK_FOR_PERSON_KEYWORDS,
@@ -17,10 +13,11 @@ import {
   RoutingPolicyError,
   type RoutingPolicyInput,
   RoutingPolicySchema,
-} from '#shared/domain/routing-policy.js';
+} from '#shared/domain/routing/policy.js';
+import { selectQueue } from '#shared/domain/routing/queues.js';
 import type { ResponderResult } from '#shared/responder/responder.js';
 
-const ROUTING_DIR = new URL('../../../../shared/routing/', import.meta.url);
+const ROUTING_DIR = new URL('../../../../../shared/domain/routing/', import.meta.url);
 
 const WEEKDAYS = ['mon', 'tue', 'wed', 'thu', 'fri'] as const;
 

@@ -1,15 +1,15 @@
 import { ConflictError, UnprocessableError } from '../errors.js';
+import { type Agent, chooseAgent } from './assignment.js';
+import type { Channel } from './envelope.js';
+import type { Clock } from './ports.js';
+import { type ReplyDeps, sendReply } from './replies.js';
 import {
   buildHandoffSummary,
   type Responder,
   type ResponderContext,
   type ResponderResult,
   viewConversation,
-} from '../responder/responder.js';
-import { type Agent, chooseAgent } from './assignment.js';
-import type { Channel } from './envelope.js';
-import type { Clock } from './ports.js';
-import { type ReplyDeps, sendReply } from './replies.js';
+} from './responder.js';
 import { decideRoute } from './routing/decide-route.js';
 import type { AiAssessment, InboundKind, RouteDecision } from './routing/decision.js';
 import type { RoutingPolicy } from './routing/policy.js';

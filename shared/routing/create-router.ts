@@ -1,16 +1,10 @@
-import { BedrockRuntimeClient } from '@aws-sdk/client-bedrock-runtime';
 import type { Config } from '../config/config.js';
 import { loadRoutingPolicy } from '../config/routing-policy-file.js';
 import type { Clock } from '../domain/ports.js';
 import type { ReplyDeps } from '../domain/replies.js';
 import { type RouterAdmin, type RouterStore, routeInbound } from '../domain/router.js';
 import { log } from '../log.js';
-import { createBedrockResponder } from '../responder/bedrock-responder.js';
-import {
-  createKnowledgeBaseResponder,
-  SAMPLE_KNOWLEDGE_BASE,
-} from '../responder/knowledge-base-responder.js';
-import type { Responder } from '../responder/responder.js';
+import { createResponder } from '../responder/create-responder.js';
 
 /** Where the shipped policy and knowledge base are, when they are not next to the source (a bundle). */
 export interface RouterFiles {
@@ -20,8 +14,7 @@ export interface RouterFiles {
 
 /**
  * Builds the router the resolver calls after each inbound message: the routing policy (read and
- * validated once), and the responder: Amazon Bedrock when BEDROCK_MODEL_ID is set, else the
- * knowledge-base responder over KNOWLEDGE_BASE_DIR (the shipped sample articles by default).
+ * validated once), and the responder the configuration chooses.
  */
 export function createRouter(
   config: Config,
@@ -29,10 +22,6 @@ export function createRouter(
   files: RouterFiles = {},
 ): (input: Parameters<typeof routeInbound>[1]) => ReturnType<typeof routeInbound> {
   const policy = loadRoutingPolicy(config.ROUTING_POLICY_FILE ?? files.policyFile);
-  const responder: Responder = config.BEDROCK_MODEL_ID
-    ? createBedrockResponder({ client: new BedrockRuntimeClient({}), modelId: config.BEDROCK_MODEL_ID })
-    : createKnowledgeBaseResponder({
-        folder: config.KNOWLEDGE_BASE_DIR ?? files.knowledgeBaseDir ?? SAMPLE_KNOWLEDGE_BASE,
-      });
+  const responder = createResponder(config, files.knowledgeBaseDir);
   return (input) => routeInbound({ ...deps, responder, policy, log }, input);
 }

@@ -2,14 +2,12 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import type { Agent } from '#shared/domain/assignment.js';
 import type { OutboundMessage } from '#shared/domain/outbound.js';
+import type { Responder } from '#shared/domain/responder.js';
 import { type RouterDeps, routeInbound } from '#shared/domain/router.js';
 import { parseRoutingPolicy } from '#shared/domain/routing/policy.js';
 import type { Conversation, Customer, TimelineItem } from '#shared/domain/timeline.js';
-import {
-  createKnowledgeBaseResponder,
-  SAMPLE_KNOWLEDGE_BASE,
-} from '#shared/responder/knowledge-base-responder.js';
-import type { Responder } from '#shared/responder/responder.js';
+import { SAMPLE_KNOWLEDGE_BASE } from '#shared/responder/knowledge-base-articles.js';
+import { createKnowledgeBaseResponder } from '#shared/responder/knowledge-base-responder.js';
 
 const policy = parseRoutingPolicy(
   readFileSync(new URL('../../../../shared/domain/routing/default-policy.json', import.meta.url), 'utf8'),

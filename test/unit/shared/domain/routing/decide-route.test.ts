@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
+import type { ResponderResult } from '#shared/domain/responder.js';
 import { isWithinBusinessHours } from '#shared/domain/routing/business-hours.js';
 import { decideRoute } from '#shared/domain/routing/decide-route.js';
 import type { AiAssessment, RouteInput } from '#shared/domain/routing/decision.js';
@@ -15,7 +16,6 @@ import {
   RoutingPolicySchema,
 } from '#shared/domain/routing/policy.js';
 import { selectQueue } from '#shared/domain/routing/queues.js';
-import type { ResponderResult } from '#shared/responder/responder.js';
 
 const ROUTING_DIR = new URL('../../../../../shared/domain/routing/', import.meta.url);
 

@@ -23,6 +23,7 @@ export const RouteReasonSchema = z.enum([
 ]);
 export type RouteReason = z.infer<typeof RouteReasonSchema>;
 
+/** Who answers a message: the AI or a person. */
 export const RouteTargetSchema = z.enum(['ai', 'human']);
 export type RouteTarget = z.infer<typeof RouteTargetSchema>;
 

@@ -280,7 +280,7 @@ export class ApiStack extends Stack {
       timeout: inboundConsumer.timeout,
       description: 'Threadline resolver: envelopes to timelines, then routing (AI or a human queue)',
       // Read next to the bundle by the router: the routing policy and the sample knowledge base.
-      assets: ['shared/routing/default-policy.json', 'shared/responder/knowledge-base'],
+      assets: ['shared/domain/routing/default-policy.json', 'shared/responder/knowledge-base'],
     })
       .bindTable(props.table)
       // The AI's replies go out through the same outbound queue as agents'.

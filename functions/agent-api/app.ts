@@ -1,6 +1,7 @@
 import { Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import * as z from 'zod';
+import { type ReplyDeps, sendReply } from '#shared/app/send-reply.js';
 import {
   type Agent,
   type AgentProfile,
@@ -12,7 +13,7 @@ import { ChannelSchema, type Identity } from '#shared/domain/envelope.js';
 import { normaliseEmail, normalisePhone, type PhoneOptions } from '#shared/domain/identity.js';
 import { customerMetrics, type Metrics } from '#shared/domain/metrics.js';
 import type { Clock } from '#shared/domain/ports.js';
-import { type ReplyDeps, ReplyRequestSchema, sendReply } from '#shared/domain/replies.js';
+import { ReplyRequestSchema } from '#shared/domain/replies.js';
 import type { Conversation, Customer, TimelineItem } from '#shared/domain/timeline.js';
 import { NotFoundError, PayloadTooLargeError, UnauthorizedError, ValidationError } from '#shared/errors.js';
 import { notFound, onError } from '#shared/http/on-error.js';

@@ -1,18 +1,4 @@
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { getSecretString } from '#shared/aws/secrets-lite.js';
-import { configuredSenders } from '#shared/channels/senders.js';
-import { loadConfigWithSecrets } from '#shared/config/secrets.js';
-import { systemClock } from '#shared/domain/ports.js';
-import { DynamoStore } from '#shared/store/dynamo-store.js';
-import { createSenderConsumer } from './consumer.js';
+import { createSenderHandler } from '#shared/lambda/sender-handler.js';
 
-const config = await loadConfigWithSecrets((id) => getSecretString(id));
-
-export const handler = createSenderConsumer({
-  store: new DynamoStore(new DynamoDBClient({}), config.TABLE_NAME),
-  senders: configuredSenders(config),
-  clock: systemClock,
-  // Longer than one invocation, so a sender that died mid-call is retried only once its lease is over.
-  leaseMs: 60_000,
-  maxAttempts: config.OUTBOUND_MAX_ATTEMPTS,
-});
+/** SQS → sender → providers; the provider secrets are read once, at cold start. */
+export const handler = await createSenderHandler();

@@ -49,7 +49,7 @@ export const ConfigSchema = z.object({
   /** The SES configuration set replies are sent with (set by the stack), so bounces come back. */
   SES_CONFIGURATION_SET: optionalNonEmptyString,
   SNS_TRUSTED_CERT_FILE: optionalNonEmptyString,
-  /** The routing policy (JSON, see shared/routing/README.md); the shipped default when unset. */
+  /** The routing policy (JSON, see shared/domain/routing/README.md); the shipped default when unset. */
   ROUTING_POLICY_FILE: optionalNonEmptyString,
   /** SNS topics the SES webhook accepts (comma-separated ARNs); unset accepts any (local only). */
   SNS_TOPIC_ARNS: z.optional(

@@ -1,5 +1,5 @@
 import * as z from 'zod';
-import { LanguageTagSchema, languageMatches } from './routing-policy.js';
+import { LanguageTagSchema, languageMatches } from './routing/policy.js';
 
 const DAY_MS = 86_400_000;
 

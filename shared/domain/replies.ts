@@ -1,16 +1,9 @@
 import { createHash } from 'node:crypto';
 import * as z from 'zod';
-import { ConflictError, NotFoundError, UnprocessableError } from '../errors.js';
+import { ConflictError, UnprocessableError } from '../errors.js';
 import { type Channel, ChannelSchema, type Identity } from './envelope.js';
-import {
-  OutboundAttachmentSchema,
-  type OutboundMessage,
-  OutboundMessageSchema,
-  TemplateSchema,
-} from './outbound.js';
-import type { Clock } from './ports.js';
-import type { ContactState } from './resolver.js';
-import type { Conversation, Customer, TimelineItem } from './timeline.js';
+import { OutboundAttachmentSchema, type OutboundMessage, TemplateSchema } from './outbound.js';
+import type { Customer, TimelineItem } from './timeline.js';
 
 const HOUR = 3_600_000;
 /** WhatsApp's customer service window: free-form messages within 24 hours of the customer's last one. */
@@ -133,38 +126,8 @@ export const ReplyRequestSchema = z
   });
 export type ReplyRequest = z.infer<typeof ReplyRequestSchema>;
 
-/** What sending a reply reads and writes. */
-export interface ReplyStore {
-  getConversation(conversationId: string): Promise<Conversation | undefined>;
-  /** The partitions of the customer's merges (the root first) and the profiles of those that have one. */
-  mergedCustomers(customerId: string): Promise<{ partitions: string[]; customers: Customer[] }>;
-  getContactState(identity: Identity): Promise<ContactState | undefined>;
-  /** The customer's latest inbound message on a channel (email threading). */
-  lastInbound(customerId: string, channel: Channel): Promise<TimelineItem | undefined>;
-  /** Keeps the reply under its id once; answers the stored one when it was there already. */
-  putReply(message: OutboundMessage): Promise<{ message: OutboundMessage; created: boolean }>;
-  putTimelineItem(item: TimelineItem, raw: unknown): Promise<boolean>;
-  /** Remembers the agent whose reply was last queued to the customer (assignment prefers them). */
-  setLastAgent(customerId: string, agentId: string, at: string): Promise<void>;
-  /** Marks the conversation's first reply (for the first-response-time metric). */
-  recordFirstResponse?(conversationId: string, at: string): Promise<void>;
-}
-
 /** Who writes a reply: an agent, or the AI responder. */
 export type ReplyAuthor = OutboundMessage['author'];
-
-/** Where replies go to be sent. */
-export interface OutboundQueue {
-  enqueue(message: OutboundMessage): Promise<void>;
-}
-
-/** What the reply service needs. */
-export interface ReplyDeps {
-  store: ReplyStore;
-  queue: OutboundQueue;
-  clock: Clock;
-  newId(): string;
-}
 
 /** The timeline id of a reply. */
 export const replyItemId = (replyId: string): string => `reply:${replyId}`;
@@ -201,87 +164,32 @@ export function replyIdFor(conversationId: string, agentId: string, idempotencyK
   return `rp_${createHash('sha256').update(`${conversationId}\n${agentId}\n${idempotencyKey}`).digest('base64url').slice(0, 24)}`;
 }
 
-/**
- * Sends a reply: checks the channel's rules, stores the reply under its id (so an `Idempotency-Key`
- * retry returns the first result), puts it on the timeline as `queued` and on the outbound queue. A
- * retry repeats the last two steps; the sender sends a reply once, whatever the queue redelivers.
- */
-export async function sendReply(
-  deps: ReplyDeps,
-  input: {
-    conversationId: string;
-    request: ReplyRequest;
-    agentId: string;
-    /** Who writes; the agent `agentId` when unset. */
-    author?: ReplyAuthor | undefined;
-    idempotencyKey?: string | undefined;
-  },
-): Promise<{ item: TimelineItem; created: boolean }> {
-  const author: ReplyAuthor = input.author ?? { kind: 'agent', id: input.agentId };
-  const keyOwner = author.kind === 'agent' ? author.id : `${author.kind}:${author.id}`;
-  const replyId = input.idempotencyKey
-    ? replyIdFor(input.conversationId, keyOwner, input.idempotencyKey)
-    : deps.newId();
-  const conversation = await deps.store.getConversation(input.conversationId);
-  if (!conversation) throw new NotFoundError(`no conversation ${input.conversationId}`);
-  const { partitions, customers: profiles } = await deps.store.mergedCustomers(conversation.customerId);
-  const root = partitions[0] ?? conversation.customerId;
-  const customer = profiles.find((c) => c.id === root);
-  if (!customer) throw new NotFoundError(`no customer ${root}`);
+/** The id that owns an Idempotency-Key: the agent, or the AI under its own namespace. */
+export function replyKeyOwner(author: ReplyAuthor): string {
+  return author.kind === 'agent' ? author.id : `${author.kind}:${author.id}`;
+}
 
-  const channel = replyChannel(customer, input.request.channel);
-  const to = replyAddress(customer, channel);
-  const lastInboundAt = profiles
+/** When the customer last wrote on a channel, across their merged profiles. */
+export function lastInboundOn(profiles: readonly Customer[], channel: Channel): string | undefined {
+  return profiles
     .map((p) => p.lastInboundByChannel[channel])
     .filter((at): at is string => at !== undefined)
     .sort()
     .at(-1);
-  const state = await deps.store.getContactState(to);
-  const permit = checkReplyRules({
-    channel,
-    now: deps.clock.now(),
-    lastInboundAt,
-    hasTemplate: input.request.template !== undefined,
-    blocked: state?.blocked ? { reason: state.reason, at: state.at } : undefined,
-  });
+}
 
-  let email: OutboundMessage['email'];
-  if (channel === 'email') {
-    const last = (await Promise.all(partitions.map((id) => deps.store.lastInbound(id, 'email'))))
-      .filter((i): i is TimelineItem => i !== undefined)
-      .sort((a, b) => (a.at < b.at ? -1 : 1))
-      .at(-1);
-    const data = last?.data ?? {};
-    const parent = typeof data.messageId === 'string' ? data.messageId : undefined;
-    const previous = Array.isArray(data.references)
-      ? data.references.filter((r) => typeof r === 'string')
-      : [];
-    email = {
-      subject: typeof data.subject === 'string' ? data.subject : 'Your message',
-      ...(parent ? { inReplyTo: parent } : {}),
-      references: parent ? [...previous, parent] : previous,
-    };
-  }
-
-  const candidate = OutboundMessageSchema.parse({
-    id: replyId,
-    customerId: root,
-    conversationId: conversation.id,
-    at: deps.clock.now().toISOString(),
-    channel,
-    to,
-    ...(input.request.text !== undefined ? { text: input.request.text } : {}),
-    ...(input.request.template ? { template: input.request.template } : {}),
-    attachments: input.request.attachments,
-    ...(permit.tag ? { tag: permit.tag } : {}),
-    ...(email ? { email } : {}),
-    author,
-  });
-  const { message, created } = await deps.store.putReply(candidate);
-  const item = replyItem(message);
-  await deps.store.putTimelineItem(item, undefined);
-  await deps.store.recordFirstResponse?.(message.conversationId, message.at);
-  await deps.queue.enqueue(message);
-  if (message.author.kind === 'agent') await deps.store.setLastAgent(root, message.author.id, message.at);
-  return { item, created };
+/** An email reply's subject and threading headers, from the customer's latest inbound email. */
+export function replyEmail(latest: readonly (TimelineItem | undefined)[]): OutboundMessage['email'] {
+  const last = latest
+    .filter((i): i is TimelineItem => i !== undefined)
+    .sort((a, b) => (a.at < b.at ? -1 : 1))
+    .at(-1);
+  const data = last?.data ?? {};
+  const parent = typeof data.messageId === 'string' ? data.messageId : undefined;
+  const previous = Array.isArray(data.references) ? data.references.filter((r) => typeof r === 'string') : [];
+  return {
+    subject: typeof data.subject === 'string' ? data.subject : 'Your message',
+    ...(parent ? { inReplyTo: parent } : {}),
+    references: parent ? [...previous, parent] : previous,
+  };
 }

@@ -3,7 +3,7 @@ import { appendFileSync, mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type { Channel } from '../domain/envelope.js';
 import type { ChannelSender, OutboundMessage, SendResult } from '../domain/outbound.js';
-import type { OutboundQueue } from '../domain/replies.js';
+import type { OutboundQueue } from '../domain/reply-ports.js';
 import type { LocalQueue } from './queue.js';
 
 /** A message the local runtime "sent": what a provider would have received. */

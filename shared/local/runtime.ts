@@ -3,10 +3,11 @@ import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { serve } from '@hono/node-server';
 import { Hono } from 'hono';
 import { createAgentApp } from '#functions/agent-api/app.js';
-import { createResolverConsumer, type RouteFn } from '#functions/resolver/consumer.js';
-import { createSenderConsumer } from '#functions/sender/consumer.js';
 import { snsHttpDeps } from '#functions/ses/app.js';
 import { createMailConsumer } from '#functions/ses-mail/consumer.js';
+import { deliverReply } from '#shared/app/deliver-reply.js';
+import { receiveEnvelope } from '#shared/app/receive-envelope.js';
+import { routeMessage } from '#shared/app/route-message.js';
 import {
   createMetaApp,
   createSesApp,
@@ -16,13 +17,18 @@ import {
 } from '#shared/local/webhook-apps.js';
 import type { MailQueue } from '../channels/ses/mail.js';
 import { type Config, parseAgentTokens, requireSettings } from '../config/config.js';
+import { resolverSettings } from '../config/resolver-settings.js';
+import { loadRoutingPolicy } from '../config/routing-policy-file.js';
 import type { Channel } from '../domain/envelope.js';
 import type { ChannelSender } from '../domain/outbound.js';
 import { type Clock, type EnvelopeQueue, type IdGenerator, systemClock } from '../domain/ports.js';
+import type { RouteInbound } from '../domain/router-ports.js';
 import { UnavailableError } from '../errors.js';
 import { notFound, onError } from '../http/on-error.js';
 import { log } from '../log.js';
-import { createRouter } from '../routing/create-router.js';
+import { createResolverConsumer } from '../queue/resolver-consumer.js';
+import { createSenderConsumer } from '../queue/sender-consumer.js';
+import { createResponder } from '../responder/create-responder.js';
 import { CustomerAdmin } from '../store/customer-admin.js';
 import { DynamoStore } from '../store/dynamo-store.js';
 import { randomIds, timeOrderedId } from '../store/ids.js';
@@ -125,14 +131,15 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
   });
   const outbox = new LocalOutbox(persist ? { file: join(dataDir, 'outbox.jsonl') } : {});
   const senders = options.senders ?? localSenders(config, outbox);
+  const sending = {
+    store,
+    senders,
+    clock,
+    leaseMs: options.queue?.visibilityTimeoutMs ?? 30_000,
+    maxAttempts: config.OUTBOUND_MAX_ATTEMPTS,
+  };
   outbound.start(
-    createSenderConsumer({
-      store,
-      senders,
-      clock,
-      leaseMs: options.queue?.visibilityTimeoutMs ?? 30_000,
-      maxAttempts: config.OUTBOUND_MAX_ATTEMPTS,
-    }),
+    createSenderConsumer((message, receiveCount) => deliverReply(sending, message, receiveCount)),
   );
 
   const admin = new CustomerAdmin(dynamoClient, config.TABLE_NAME, store);
@@ -142,25 +149,15 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
     clock,
     newId: () => timeOrderedId('rp'),
   };
-  let route: RouteFn | undefined;
+  let route: RouteInbound | undefined;
   if (options.routing) {
     // Read once at start: a policy with an error stops the runtime with the field named.
-    route = createRouter(config, { store, admin, replies, clock });
+    const policy = loadRoutingPolicy(config.ROUTING_POLICY_FILE);
+    const router = { store, admin, replies, clock, responder: createResponder(config), policy, log };
+    route = (input) => routeMessage(router, input);
   }
-
-  inbound.start(
-    createResolverConsumer(
-      {
-        store,
-        clock,
-        ids: options.ids ?? randomIds,
-        reopenWindowMs: config.REOPEN_WINDOW_HOURS * 3_600_000,
-        phone: { defaultRegion: config.DEFAULT_REGION },
-        log,
-      },
-      { route },
-    ),
-  );
+  const resolving = { store, clock, ids: options.ids ?? randomIds, ...resolverSettings(config), log, route };
+  inbound.start(createResolverConsumer((envelope) => receiveEnvelope(resolving, envelope)));
 
   const envelopeQueue =
     options.wrapInboundQueue?.(new LocalEnvelopeQueue(inbound)) ?? new LocalEnvelopeQueue(inbound);

@@ -1,6 +1,6 @@
 import { SendMessageCommand, type SQSClient } from '@aws-sdk/client-sqs';
 import type { OutboundMessage } from '../domain/outbound.js';
-import type { OutboundQueue } from '../domain/replies.js';
+import type { OutboundQueue } from '../domain/reply-ports.js';
 import { UnavailableError } from '../errors.js';
 
 /** The outbound queue on SQS: one message per reply, the sender's input. */

@@ -12,10 +12,6 @@ import {
   ThrottlingException,
 } from '@aws-sdk/client-bedrock-runtime';
 import * as z from 'zod';
-import { SentimentSchema } from '../domain/routing.js';
-import { authorKind, byTime, type TimelineItem } from '../domain/timeline.js';
-import { UnavailableError } from '../errors.js';
-import { logger } from '../log.js';
 import {
   asksForPerson,
   buildHandoffSummary,
@@ -29,7 +25,11 @@ import {
   type ResponderResult,
   type SummarySignals,
   viewConversation,
-} from './responder.js';
+} from '../domain/responder.js';
+import { SentimentSchema } from '../domain/routing/decision.js';
+import { authorKind, byTime, type TimelineItem } from '../domain/timeline.js';
+import { UnavailableError } from '../errors.js';
+import { logger } from '../log.js';
 
 /** The instructions every Converse call starts with; `instructions` (shop facts, policies) follow them. */
 export const BEDROCK_SYSTEM_PROMPT = `You are the customer-service assistant of an online shop. Customers write on WhatsApp, SMS, Messenger, Instagram or email, or leave voicemails; the timeline you are given holds their messages on every channel, oldest first. Answer the customer's unanswered messages.

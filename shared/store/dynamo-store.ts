@@ -28,8 +28,8 @@ import type {
   ResolverStore,
   SuggestionEvidence,
   ThreadLink,
-} from '../domain/resolver.js';
-import type { DecisionCount } from '../domain/router.js';
+} from '../domain/resolver-ports.js';
+import type { DecisionCount } from '../domain/router-ports.js';
 import {
   type Conversation,
   ConversationSchema,

@@ -11,7 +11,7 @@ import type {
   ConversationTouch,
   ProfileTouch,
   SuggestionEvidence,
-} from '../domain/resolver.js';
+} from '../domain/resolver-ports.js';
 import { statusRank, type TimelineItem } from '../domain/timeline.js';
 
 function identityKey(token: string): { pk: string; sk: string } {

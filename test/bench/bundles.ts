@@ -34,7 +34,9 @@ const ENV = {
   AGENT_TOKENS: 'bench:bench',
   POWERTOOLS_LOG_LEVEL: 'SILENT',
   // The resolver reads these next to its bundle on Lambda; here they stay in the repository.
-  ROUTING_POLICY_FILE: fileURLToPath(new URL('../../shared/routing/default-policy.json', import.meta.url)),
+  ROUTING_POLICY_FILE: fileURLToPath(
+    new URL('../../shared/domain/routing/default-policy.json', import.meta.url),
+  ),
   KNOWLEDGE_BASE_DIR: fileURLToPath(new URL('../../shared/responder/knowledge-base/', import.meta.url)),
 };
 

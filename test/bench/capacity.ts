@@ -1,9 +1,10 @@
 import { createHmac } from 'node:crypto';
-import { createResolverConsumer } from '#functions/resolver/consumer.js';
+import { receiveEnvelope } from '#shared/app/receive-envelope.js';
 import type { Envelope } from '#shared/domain/envelope.js';
 import { systemClock } from '#shared/domain/ports.js';
 import { startLocalDynamo } from '#shared/local/dynamo.js';
 import { createWhatsAppApp } from '#shared/local/webhook-apps.js';
+import { createResolverConsumer } from '#shared/queue/resolver-consumer.js';
 import { DynamoStore } from '#shared/store/dynamo-store.js';
 import { randomIds } from '#shared/store/ids.js';
 import { sqsRecord } from '../support/sqs.js';
@@ -56,7 +57,9 @@ export async function capacityFigures(messages = 200): Promise<void> {
     { step: 'initialize', name: 'consumedCapacity' },
   );
   const store = new DynamoStore(dynamo.client, 'threadline');
-  const consume = createResolverConsumer({ store, clock: systemClock, ids: randomIds });
+  const consume = createResolverConsumer((envelope) =>
+    receiveEnvelope({ store, clock: systemClock, ids: randomIds }, envelope),
+  );
   let batches = 0;
   const app = createWhatsAppApp({
     queue: {

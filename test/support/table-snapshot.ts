@@ -1,6 +1,6 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, ScanCommand } from '@aws-sdk/lib-dynamodb';
-import { nextConversationId } from '#shared/domain/resolver.js';
+import { nextConversationId } from '#shared/domain/conversation.js';
 
 /** A table item as the document client reads it (string sets as Set). */
 export type Item = Record<string, unknown>;

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { createResolverConsumer } from '#functions/resolver/consumer.js';
+import { type ResolverDeps, receiveEnvelope } from '#shared/app/receive-envelope.js';
 import { normaliseMetaMessaging } from '#shared/channels/meta-messaging/normalise.js';
 import { normaliseSesNotification } from '#shared/channels/ses/normalise.js';
 import { normaliseTwilioMessage } from '#shared/channels/twilio/normalise.js';
@@ -8,6 +8,7 @@ import { normaliseWhatsApp } from '#shared/channels/whatsapp/normalise.js';
 import type { Envelope } from '#shared/domain/envelope.js';
 import { startLocalDynamo } from '#shared/local/dynamo.js';
 import { LocalQueue } from '#shared/local/queue.js';
+import { createResolverConsumer } from '#shared/queue/resolver-consumer.js';
 import { DynamoStore } from '#shared/store/dynamo-store.js';
 import { randomIds } from '#shared/store/ids.js';
 import { DynamoFaults } from '../../support/dynamo-faults.js';
@@ -160,12 +161,13 @@ async function run(
     timers,
     log: () => {},
   });
-  const consumer = createResolverConsumer({
+  const deps: ResolverDeps = {
     store: new DynamoStore(dynamo.client, TABLE),
     clock: { now: () => new Date('2025-06-10T12:00:00.000Z') },
     ids: randomIds,
     phone: { defaultRegion: 'US' },
-  });
+  };
+  const consumer = createResolverConsumer((envelope) => receiveEnvelope(deps, envelope));
   let inFlight = 0;
   let redelivered = 0;
   const failed = new Set<string>();

@@ -1,9 +1,10 @@
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createResolverConsumer } from '#functions/resolver/consumer.js';
+import { receiveEnvelope } from '#shared/app/receive-envelope.js';
 import { startLocalDynamo } from '#shared/local/dynamo.js';
 import { LocalQueue } from '#shared/local/queue.js';
 import type { LocalRuntime } from '#shared/local/runtime.js';
+import { createResolverConsumer } from '#shared/queue/resolver-consumer.js';
 import { SqsEnvelopeQueue } from '#shared/queue/sqs-envelope-queue.js';
 import { SqsMailQueue } from '#shared/queue/sqs-mail-queue.js';
 import { sdkSendMessageBatch } from '#shared/queue/sqs-sdk-batch.js';
@@ -282,11 +283,12 @@ describe('a poison message', () => {
       timers,
       log: () => {},
     });
-    const consumer = createResolverConsumer({
+    const deps = {
       store: new DynamoStore(dynamo.client, table),
       clock: { now: () => new Date() },
       ids: randomIds,
-    });
+    };
+    const consumer = createResolverConsumer((envelope) => receiveEnvelope(deps, envelope));
     const batches: Array<{ records: Array<{ id: string; receives: number }>; failed: string[] }> = [];
     let inFlight = 0;
     queue.start(async (event) => {

@@ -8,7 +8,7 @@ import type {
   ResolverStore,
   SuggestionEvidence,
   ThreadLink,
-} from '#shared/domain/resolver.js';
+} from '#shared/domain/resolver-ports.js';
 import { statusRank, type TimelineItem } from '#shared/domain/timeline.js';
 
 interface Profile {

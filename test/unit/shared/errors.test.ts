@@ -15,7 +15,7 @@ const MODULES = [
   'shared/channels/ses/sns.ts',
   'shared/config/config.ts',
   'shared/domain/outbound.ts',
-  'shared/domain/routing-policy.ts',
+  'shared/domain/routing/policy.ts',
 ];
 
 function sources(dir: string): string[] {

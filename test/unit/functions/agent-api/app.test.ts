@@ -5,11 +5,11 @@ import {
   candidateIdentities,
   createAgentApp,
 } from '#functions/agent-api/app.js';
+import type { ReplyDeps } from '#shared/app/send-reply.js';
 import type { AgentProfile } from '#shared/domain/assignment.js';
 import type { Identity } from '#shared/domain/envelope.js';
 import { identityToken } from '#shared/domain/identity.js';
 import type { OutboundMessage } from '#shared/domain/outbound.js';
-import type { ReplyDeps } from '#shared/domain/replies.js';
 import type { Conversation, Customer, TimelineItem } from '#shared/domain/timeline.js';
 
 const sheena: Customer = {

@@ -9,6 +9,7 @@ import {
 } from '@aws-sdk/client-bedrock-runtime';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { ResponderResultSchema } from '#shared/domain/responder.js';
 import { UnavailableError } from '#shared/errors.js';
 import { logger } from '#shared/log.js';
 import {
@@ -17,7 +18,6 @@ import {
   maskPersonalData,
   parseModelAnswer,
 } from '#shared/responder/bedrock-responder.js';
-import { ResponderResultSchema } from '#shared/responder/responder.js';
 import { assigned, context, inbound, note, outbound } from './fixtures.js';
 
 const MODEL_ID = 'anthropic.claude-3-5-haiku-20241022-v1:0';

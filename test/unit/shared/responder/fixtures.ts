@@ -1,11 +1,11 @@
 import type { Channel } from '#shared/domain/envelope.js';
+import type { ResponderContext } from '#shared/domain/responder.js';
 import {
   type Customer,
   CustomerSchema,
   type TimelineItem,
   TimelineItemSchema,
 } from '#shared/domain/timeline.js';
-import type { ResponderContext } from '#shared/responder/responder.js';
 
 /** Dana: wrote on WhatsApp yesterday (conversation conv_1), writes by email today (conv_2, open). */
 export function dana(overrides: Partial<Customer> = {}): Customer {

@@ -1,21 +1,7 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
-import {
-  type Article,
-  createArticleIndex,
-  createKnowledgeBaseResponder,
-  detectLanguage,
-  foldTerm,
-  KnowledgeBaseError,
-  loadArticles,
-  markdownToText,
-  parseArticle,
-  SAMPLE_KNOWLEDGE_BASE,
-  scoreSentiment,
-} from '#shared/responder/knowledge-base-responder.js';
-import { ResponderResultSchema } from '#shared/responder/responder.js';
+import { describe, expect, it } from 'vitest';
+import { ResponderResultSchema } from '#shared/domain/responder.js';
+import { type Article, SAMPLE_KNOWLEDGE_BASE } from '#shared/responder/knowledge-base-articles.js';
+import { createKnowledgeBaseResponder } from '#shared/responder/knowledge-base-responder.js';
 import { assigned, context, dana, inbound, note, outbound, yesterdayOnWhatsApp } from './fixtures.js';
 
 const TODAY = '2025-06-10T10:00:00.000Z';
@@ -246,101 +232,5 @@ describe('createKnowledgeBaseResponder', () => {
     expect(refused.handoff?.reason).toBe('low_confidence');
     expect(answered.reply).toContain('Gift cards are sold in amounts of €25, €50 and €100.');
     expect(answered.confidence).toBe(refused.confidence);
-  });
-});
-
-describe('knowledge-base articles', () => {
-  const folders: string[] = [];
-  afterAll(() => {
-    for (const folder of folders) rmSync(folder, { recursive: true, force: true });
-  });
-  const folderWith = (files: Record<string, string>) => {
-    const folder = mkdtempSync(join(tmpdir(), 'kb-'));
-    folders.push(folder);
-    for (const [name, text] of Object.entries(files)) writeFileSync(join(folder, name), text);
-    return folder;
-  };
-
-  it('loads the sample articles, titled by their first heading', () => {
-    const articles = loadArticles(SAMPLE_KNOWLEDGE_BASE);
-    expect(articles.map((article) => [article.id, article.title])).toEqual([
-      ['cancel-order', 'Cancelling an order'],
-      ['change-delivery-address', 'Changing your delivery address'],
-      ['opening-hours', 'Opening hours and contact'],
-      ['payment-methods', 'Payment methods'],
-      ['returns', 'Returns and refunds'],
-      ['shipping-times', 'Shipping times'],
-      ['sizes', 'Sizes and fit'],
-      ['tracking', 'Tracking your parcel'],
-    ]);
-    for (const article of articles) expect(article.body).not.toMatch(/^#/m);
-  });
-
-  it('reads only Markdown files and turns their Markdown into plain text', () => {
-    const folder = folderWith({
-      'b.md':
-        'Intro line\n\n## **Gift** cards\n\nSee [our shop](https://shop.example/gift) for _all_ `amounts`.\n',
-      'a.txt': '# Not an article',
-    });
-    expect(loadArticles(folder)).toEqual([
-      {
-        id: 'b',
-        title: 'Gift cards',
-        body: 'Intro line\n\nSee our shop (https://shop.example/gift) for all amounts.',
-      },
-    ]);
-  });
-
-  it('refuses an article without a heading, a folder that does not exist and an empty base', () => {
-    expect(() => parseArticle('x', 'just text')).toThrow(KnowledgeBaseError);
-    expect(() => parseArticle('y', '# Title only')).toThrow(/article y has no body/);
-    expect(() => loadArticles(join(tmpdir(), 'no-such-kb-folder'))).toThrow(KnowledgeBaseError);
-    expect(() => createKnowledgeBaseResponder({ folder: folderWith({}) })).toThrow(/no articles/);
-  });
-
-  it('strips lists, quotes and HTML from Markdown', () => {
-    expect(markdownToText('> Note\n\n* one\n+ two\n<br/>**bold**')).toBe('Note\n\n- one\n- two\nbold');
-  });
-});
-
-describe('retrieval, sentiment and language', () => {
-  it.each([
-    ['shipping', 'ship'],
-    ['shipped', 'ship'],
-    ['ships', 'ship'],
-    ['Returns', 'return'],
-    ['addresses', 'address'],
-    ['deliveries', 'delivery'],
-    ['the', null],
-    ['Hello', null],
-  ])('folds "%s" to %s', (term, folded) => {
-    expect(foldTerm(term)).toBe(folded);
-  });
-
-  it('scores a question made only of common words lower than a specific one', () => {
-    const search = createArticleIndex(loadArticles(SAMPLE_KNOWLEDGE_BASE));
-    expect(search('Can I pay with Klarna?')?.confidence).toBe(1);
-    expect(search('Do you ship to Canada?')?.confidence).toBeLessThan(0.5);
-    expect(search('hello there')).toBeUndefined();
-  });
-
-  it.each([
-    ['I ordered the wrong size, can I exchange it?', 0],
-    ['I have a problem with my payment', 0],
-    ['You people are useless', -3],
-    ['I am not happy with this', -3],
-    ['I was charged twice, wtf', -4],
-    ['Great, thanks!', 5],
-  ])('scores the sentiment of "%s" as %d', (text, score) => {
-    expect(scoreSentiment(text)).toBe(score);
-  });
-
-  it.each([
-    ['Hi, I ordered a jacket last week, when will it arrive?', 'en'],
-    ['Bonjour, où est mon colis ?', 'fr'],
-    ['Wo ist mein Paket?', 'de'],
-    ['hi', undefined],
-  ])('detects the language of "%s" as %s', (text, language) => {
-    expect(detectLanguage(text)).toBe(language);
   });
 });

@@ -1,6 +1,6 @@
 import * as z from 'zod';
-import type { Channel } from '../domain/envelope.js';
-import { type Sentiment, SentimentSchema } from '../domain/routing.js';
+import type { Channel } from './envelope.js';
+import { type Sentiment, SentimentSchema } from './routing/decision.js';
 import {
   authorKind,
   byTime,
@@ -9,7 +9,7 @@ import {
   conversationOf,
   type TimelineItem,
   TimelineItemSchema,
-} from '../domain/timeline.js';
+} from './timeline.js';
 
 /**
  * Why a responder hands the conversation to a person. The first four use the routing vocabulary

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
+import { type ResolverDeps, receiveEnvelope } from '#shared/app/receive-envelope.js';
+import { nextConversationId } from '#shared/domain/conversation.js';
 import type { Envelope } from '#shared/domain/envelope.js';
-import { applyEnvelope, nextConversationId, type ResolverDeps } from '#shared/domain/resolver.js';
 import { envelope, inboundText, status } from '../../fakes/envelopes.js';
 import { MemoryStore } from '../../fakes/memory-store.js';
 
@@ -33,10 +34,10 @@ function normalised(store: MemoryStore): unknown {
   );
 }
 
-describe('applyEnvelope', () => {
+describe('receiveEnvelope', () => {
   it('creates a customer on first contact and puts the message on their timeline', async () => {
     const d = deps();
-    const result = await applyEnvelope(d, inboundText());
+    const result = await receiveEnvelope(d, inboundText());
     expect(result).toEqual({
       customerId: 'cu_1',
       conversationId: nextConversationId('cu_1', undefined),
@@ -51,15 +52,15 @@ describe('applyEnvelope', () => {
 
   it('keeps one item when the same envelope is delivered four times', async () => {
     const d = deps();
-    for (let i = 0; i < 4; i++) await applyEnvelope(d, inboundText());
+    for (let i = 0; i < 4; i++) await receiveEnvelope(d, inboundText());
     expect(d.store.timeline('cu_1')).toHaveLength(1);
     expect(d.store.profiles.size).toBe(1);
   });
 
   it('continues the open conversation for a returning customer', async () => {
     const d = deps();
-    const first = await applyEnvelope(d, inboundText());
-    const second = await applyEnvelope(
+    const first = await receiveEnvelope(d, inboundText());
+    const second = await receiveEnvelope(
       d,
       inboundText({ providerMessageId: 'wamid.IN2', occurredAt: '2025-06-08T21:05:00.000Z' }),
     );
@@ -71,8 +72,8 @@ describe('applyEnvelope', () => {
   it('gives two concurrent first messages from one person one customer', async () => {
     const d = deps();
     const results = await Promise.all([
-      applyEnvelope(d, inboundText()),
-      applyEnvelope(d, inboundText({ providerMessageId: 'wamid.IN2' })),
+      receiveEnvelope(d, inboundText()),
+      receiveEnvelope(d, inboundText({ providerMessageId: 'wamid.IN2' })),
     ]);
     expect(new Set(results.map((r) => r.customerId)).size).toBe(1);
     expect(d.store.timeline(results[0]?.customerId ?? '')).toHaveLength(2);
@@ -81,16 +82,16 @@ describe('applyEnvelope', () => {
   it('converges to the same state after a crash at any write', async () => {
     const journey = [inboundText(), echo('wamid.OUT1', '2025-06-08T21:01:00.000Z')];
     const clean = deps();
-    for (const e of journey) await applyEnvelope(clean, e);
+    for (const e of journey) await receiveEnvelope(clean, e);
 
     for (let k = 1; k <= clean.store.writes; k++) {
       const crashed = deps();
       crashed.store.failOnWrite = k;
       for (const e of journey) {
-        await applyEnvelope(crashed, e).catch(() => undefined);
+        await receiveEnvelope(crashed, e).catch(() => undefined);
       }
       crashed.store.failOnWrite = undefined;
-      for (const e of journey) await applyEnvelope(crashed, e);
+      for (const e of journey) await receiveEnvelope(crashed, e);
       // A crash before the identity claim lands means the retry mints another customer id; compare
       // the state with ids replaced by the identity that found them.
       expect(normalised(crashed.store), `crash at write ${k}`).toEqual(normalised(clean.store));
@@ -100,33 +101,33 @@ describe('applyEnvelope', () => {
 
   it('moves an outbound message forward only, whatever order its statuses arrive in', async () => {
     const d = deps();
-    await applyEnvelope(d, inboundText());
-    await applyEnvelope(d, echo('wamid.OUT1', '2025-06-08T21:01:00.000Z'));
-    await applyEnvelope(d, status('wamid.OUT1', 'read', '2025-06-08T21:03:00.000Z'));
-    await applyEnvelope(d, status('wamid.OUT1', 'delivered', '2025-06-08T21:02:00.000Z'));
-    await applyEnvelope(d, status('wamid.OUT1', 'sent', '2025-06-08T21:01:30.000Z'));
+    await receiveEnvelope(d, inboundText());
+    await receiveEnvelope(d, echo('wamid.OUT1', '2025-06-08T21:01:00.000Z'));
+    await receiveEnvelope(d, status('wamid.OUT1', 'read', '2025-06-08T21:03:00.000Z'));
+    await receiveEnvelope(d, status('wamid.OUT1', 'delivered', '2025-06-08T21:02:00.000Z'));
+    await receiveEnvelope(d, status('wamid.OUT1', 'sent', '2025-06-08T21:01:30.000Z'));
     const out = d.store.timeline('cu_1').find((i) => i.providerMessageId === 'wamid.OUT1');
     expect(out?.status).toBe('read');
   });
 
   it('keeps a status that arrives before its message and applies it when the message lands', async () => {
     const d = deps();
-    await applyEnvelope(d, status('wamid.OUT1', 'delivered', '2025-06-08T21:02:00.000Z'));
+    await receiveEnvelope(d, status('wamid.OUT1', 'delivered', '2025-06-08T21:02:00.000Z'));
     expect(d.store.refs.get('whatsapp#wamid.OUT1')?.status).toBe('delivered');
-    await applyEnvelope(d, echo('wamid.OUT1', '2025-06-08T21:01:00.000Z'));
+    await receiveEnvelope(d, echo('wamid.OUT1', '2025-06-08T21:01:00.000Z'));
     const out = d.store.timeline('cu_1').find((i) => i.providerMessageId === 'wamid.OUT1');
     expect(out?.status).toBe('delivered');
   });
 
   it('joins a second identity from the same payload unless another customer holds it', async () => {
     const d = deps();
-    await applyEnvelope(
+    await receiveEnvelope(
       d,
       inboundText({ alsoKnownAs: [{ kind: 'whatsapp', value: 'US.13491208655302741918' }] }),
     );
     expect(d.store.identities.get('whatsapp#US.13491208655302741918')).toBe('cu_1');
 
-    await applyEnvelope(
+    await receiveEnvelope(
       d,
       inboundText({
         providerMessageId: 'wamid.OTHER',
@@ -140,8 +141,8 @@ describe('applyEnvelope', () => {
 
   it('gives the new number of a user_changed_number event to the same customer', async () => {
     const d = deps();
-    await applyEnvelope(d, inboundText());
-    await applyEnvelope(
+    await receiveEnvelope(d, inboundText());
+    await receiveEnvelope(
       d,
       envelope({
         ...inboundText(),
@@ -160,7 +161,7 @@ describe('applyEnvelope', () => {
 
   it('keeps an account-level provider error that names no customer', async () => {
     const d = deps();
-    await applyEnvelope(
+    await receiveEnvelope(
       d,
       envelope({
         ...inboundText(),
@@ -189,14 +190,14 @@ describe('applyEnvelope', () => {
         customer: { kind: 'email', value: 'sheena@example.com' },
         data,
       });
-    const first = await applyEnvelope(
+    const first = await receiveEnvelope(
       d,
       email('ses-1', '2025-06-08T20:00:00.000Z', { messageId: '<a@mail.example>' }),
     );
     // The customer's conversation moved on (resolved and a new one opened).
     const profile = d.store.profiles.get(first.customerId ?? '');
     if (profile) profile.openConversationId = 'cv_later';
-    const reply = await applyEnvelope(
+    const reply = await receiveEnvelope(
       d,
       email('ses-2', '2025-06-09T09:00:00.000Z', {
         messageId: '<b@mail.example>',
@@ -205,7 +206,7 @@ describe('applyEnvelope', () => {
       }),
     );
     expect(reply.conversationId).toBe(first.conversationId);
-    const unrelated = await applyEnvelope(
+    const unrelated = await receiveEnvelope(
       d,
       email('ses-3', '2025-06-09T10:00:00.000Z', { messageId: '<c@mail.example>', inReplyTo: '<unknown@x>' }),
     );
@@ -226,19 +227,19 @@ describe('applyEnvelope', () => {
         data: { optOut },
       });
     const d = deps();
-    await applyEnvelope(d, sms('SM2', '2025-06-09T10:00:00.000Z', 'start'));
-    await applyEnvelope(d, sms('SM1', '2025-06-09T09:00:00.000Z', 'stop'));
+    await receiveEnvelope(d, sms('SM2', '2025-06-09T10:00:00.000Z', 'start'));
+    await receiveEnvelope(d, sms('SM1', '2025-06-09T09:00:00.000Z', 'stop'));
     expect(d.store.contacts.get('phone#+16505551234')).toMatchObject({
       blocked: false,
       reason: 'opted in (START)',
     });
-    await applyEnvelope(d, sms('SM3', '2025-06-09T11:00:00.000Z', 'stop'));
+    await receiveEnvelope(d, sms('SM3', '2025-06-09T11:00:00.000Z', 'stop'));
     expect(d.store.contacts.get('phone#+16505551234')).toMatchObject({ blocked: true });
   });
 
   it('suppresses an address after a permanent bounce', async () => {
     const d = deps();
-    await applyEnvelope(
+    await receiveEnvelope(
       d,
       envelope({
         ...inboundText(),
@@ -260,7 +261,7 @@ describe('applyEnvelope', () => {
 
   it('keeps quarantined mail on the timeline without making anyone wait for an answer', async () => {
     const d = deps();
-    const result = await applyEnvelope(
+    const result = await receiveEnvelope(
       d,
       envelope({
         ...inboundText(),

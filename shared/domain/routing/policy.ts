@@ -1,5 +1,5 @@
 import * as z from 'zod';
-import { ChannelSchema } from './envelope.js';
+import { ChannelSchema } from '../envelope.js';
 
 /** Raised when a routing policy file is not JSON or breaks the schema; the message names each bad field. */
 export class RoutingPolicyError extends Error {

@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { receiveEnvelope } from '#shared/app/receive-envelope.js';
 import type { Envelope } from '#shared/domain/envelope.js';
-import { applyEnvelope } from '#shared/domain/resolver.js';
 import { envelope } from '../../fakes/envelopes.js';
 import { MemoryStore } from '../../fakes/memory-store.js';
 
@@ -124,7 +124,7 @@ async function run(order: readonly Envelope[]): Promise<unknown> {
     clock: { now: () => new Date('2025-06-10T14:00:00.000Z') },
     ids: { customerId: () => `cu_${++n}` },
   };
-  for (const e of order) await applyEnvelope(deps, e);
+  for (const e of order) await receiveEnvelope(deps, e);
   return snapshot(store);
 }
 
@@ -133,7 +133,7 @@ describe('a cross-channel journey', () => {
     const store = new MemoryStore();
     let n = 0;
     const deps = { store, clock: { now: () => new Date() }, ids: { customerId: () => `cu_${++n}` } };
-    for (const e of journey) await applyEnvelope(deps, e);
+    for (const e of journey) await receiveEnvelope(deps, e);
     const phoneCustomer = store.identities.get('phone#+14155550100') as string;
     expect(store.timeline(phoneCustomer).map((i) => i.channel)).toEqual(['whatsapp', 'sms', 'voice']);
     const emailCustomer = store.identities.get('email#dana@example.com') as string;

@@ -1,6 +1,7 @@
 import type { SQSEvent } from 'aws-lambda';
 import { describe, expect, it } from 'vitest';
-import { createResolverConsumer } from '#functions/resolver/consumer.js';
+import { receiveEnvelope } from '#shared/app/receive-envelope.js';
+import { createResolverConsumer } from '#shared/queue/resolver-consumer.js';
 import { sqsRecord } from '../../../support/sqs.js';
 import { inboundText } from '../../fakes/envelopes.js';
 import { MemoryStore } from '../../fakes/memory-store.js';
@@ -11,11 +12,16 @@ describe('resolver consumer', () => {
   it('reports only the bad records of a batch as failures and applies the rest', async () => {
     const store = new MemoryStore();
     let n = 0;
-    const consume = createResolverConsumer({
-      store,
-      clock: { now: () => new Date('2025-06-08T21:00:00.000Z') },
-      ids: { customerId: () => `cu_${++n}` },
-    });
+    const consume = createResolverConsumer((envelope) =>
+      receiveEnvelope(
+        {
+          store,
+          clock: { now: () => new Date('2025-06-08T21:00:00.000Z') },
+          ids: { customerId: () => `cu_${++n}` },
+        },
+        envelope,
+      ),
+    );
     const event: SQSEvent = {
       Records: [
         record('m1', JSON.stringify(inboundText())),
@@ -32,11 +38,16 @@ describe('resolver consumer', () => {
   it('fails a record whose storage write fails, so the queue redelivers it', async () => {
     const store = new MemoryStore();
     store.failOnWrite = 1;
-    const consume = createResolverConsumer({
-      store,
-      clock: { now: () => new Date('2025-06-08T21:00:00.000Z') },
-      ids: { customerId: () => 'cu_1' },
-    });
+    const consume = createResolverConsumer((envelope) =>
+      receiveEnvelope(
+        {
+          store,
+          clock: { now: () => new Date('2025-06-08T21:00:00.000Z') },
+          ids: { customerId: () => 'cu_1' },
+        },
+        envelope,
+      ),
+    );
     const response = await consume({ Records: [record('m1', JSON.stringify(inboundText()))] });
     expect(response.batchItemFailures).toEqual([{ itemIdentifier: 'm1' }]);
   });
@@ -45,18 +56,19 @@ describe('resolver consumer', () => {
     const store = new MemoryStore();
     const routed: Array<{ customerId: string; conversationId: string; itemId: string }> = [];
     let fail = false;
-    const consume = createResolverConsumer(
-      {
-        store,
-        clock: { now: () => new Date('2025-06-08T21:00:00.000Z') },
-        ids: { customerId: () => 'cu_1' },
-      },
-      {
-        route: async ({ customerId, conversationId, item }) => {
-          if (fail) throw new Error('responder down');
-          routed.push({ customerId, conversationId, itemId: item.id });
+    const consume = createResolverConsumer((envelope) =>
+      receiveEnvelope(
+        {
+          store,
+          clock: { now: () => new Date('2025-06-08T21:00:00.000Z') },
+          ids: { customerId: () => 'cu_1' },
+          route: async ({ customerId, conversationId, item }) => {
+            if (fail) throw new Error('responder down');
+            routed.push({ customerId, conversationId, itemId: item.id });
+          },
         },
-      },
+        envelope,
+      ),
     );
     const first = await consume({ Records: [record('m1', JSON.stringify(inboundText()))] });
     expect(first.batchItemFailures).toEqual([]);

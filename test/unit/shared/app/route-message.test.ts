@@ -1,18 +1,16 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
+import { type RouterDeps, routeMessage } from '#shared/app/route-message.js';
 import type { Agent } from '#shared/domain/assignment.js';
 import type { OutboundMessage } from '#shared/domain/outbound.js';
-import { type RouterDeps, routeInbound } from '#shared/domain/router.js';
-import { parseRoutingPolicy } from '#shared/domain/routing-policy.js';
+import type { Responder } from '#shared/domain/responder.js';
+import { parseRoutingPolicy } from '#shared/domain/routing/policy.js';
 import type { Conversation, Customer, TimelineItem } from '#shared/domain/timeline.js';
-import {
-  createKnowledgeBaseResponder,
-  SAMPLE_KNOWLEDGE_BASE,
-} from '#shared/responder/knowledge-base-responder.js';
-import type { Responder } from '#shared/responder/responder.js';
+import { SAMPLE_KNOWLEDGE_BASE } from '#shared/responder/knowledge-base-articles.js';
+import { createKnowledgeBaseResponder } from '#shared/responder/knowledge-base-responder.js';
 
 const policy = parseRoutingPolicy(
-  readFileSync(new URL('../../../../shared/routing/default-policy.json', import.meta.url), 'utf8'),
+  readFileSync(new URL('../../../../shared/domain/routing/default-policy.json', import.meta.url), 'utf8'),
 );
 /** A Tuesday, 11:00 in New York: within the default policy's business hours. */
 const NOW = '2025-06-10T15:00:00.000Z';
@@ -179,7 +177,7 @@ async function inbound(
     text,
   };
   await w.deps.store.putTimelineItem(item, undefined);
-  return routeInbound(w.deps, { customerId: 'cu_1', conversationId: 'cv_1', item });
+  return routeMessage(w.deps, { customerId: 'cu_1', conversationId: 'cv_1', item });
 }
 
 const ofType = (w: World, predicate: (item: TimelineItem) => boolean) =>
@@ -187,7 +185,7 @@ const ofType = (w: World, predicate: (item: TimelineItem) => boolean) =>
 const decisions = (w: World) => ofType(w, (i) => i.event === 'routed');
 const notes = (w: World) => ofType(w, (i) => i.type === 'note');
 
-describe('routeInbound', () => {
+describe('routeMessage', () => {
   it('lets the AI answer a routine question, through the outbound path, as author ai', async () => {
     const w = world();
     const outcome = await inbound(w, 'How long does shipping take?');
@@ -319,7 +317,7 @@ describe('routeInbound', () => {
 
   it('routes nothing but inbound messages and voicemails', async () => {
     const w = world();
-    const outcome = await routeInbound(w.deps, {
+    const outcome = await routeMessage(w.deps, {
       customerId: 'cu_1',
       conversationId: 'cv_1',
       item: { id: 'x', type: 'event', event: 'reaction', at: MESSAGE_AT, customerId: 'cu_1' },

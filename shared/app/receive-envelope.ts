@@ -1,0 +1,292 @@
+import { type Placement, placeEvent, threadId, threadParents } from '../domain/conversation.js';
+import type { Envelope, Identity } from '../domain/envelope.js';
+import { identityToken, type PhoneOptions } from '../domain/identity.js';
+import { mentionedIdentities } from '../domain/mentions.js';
+import { followMerges } from '../domain/merges.js';
+import type { Clock, IdGenerator } from '../domain/ports.js';
+import {
+  canonicalEnvelope,
+  contactStateOf,
+  isCustomerSpeaking,
+  toTimelineItem,
+} from '../domain/resolution.js';
+import type { ProfileState, ResolverStore, SuggestionEvidence } from '../domain/resolver-ports.js';
+import type { RouteInbound } from '../domain/router-ports.js';
+import { routableKind } from '../domain/routing/routable.js';
+import type { TimelineItem } from '../domain/timeline.js';
+
+/** Resolver dependencies. */
+export interface ResolverDeps {
+  store: ResolverStore;
+  clock: Clock;
+  ids: IdGenerator;
+  /** How long after its resolution a customer's new message reopens a conversation (default 72 h). */
+  reopenWindowMs?: number;
+  phone?: PhoneOptions;
+  log?: (level: 'info' | 'warn', message: string, fields: Record<string, unknown>) => void;
+  /** Routes an inbound message or voicemail once it is on the timeline; no routing when unset. */
+  route?: RouteInbound | undefined;
+}
+
+/** The outcome of applying one envelope, for logs and tests. */
+export interface ResolveResult {
+  customerId?: string;
+  conversationId?: string;
+  written: boolean;
+}
+
+/** The event of a known customer, as the steps of resolving it pass it on. */
+interface Resolving {
+  envelope: Envelope;
+  /** The identity the event came from (or concerns). */
+  customer: Identity;
+  customerId: string;
+  profile: ProfileState | undefined;
+  now: string;
+}
+
+/**
+ * Finds the customer behind an identity, creating one on first contact. Concurrent first messages
+ * race on a conditional put of the identity; the loser adopts the winner's customer.
+ */
+async function resolveCustomerClaim(
+  deps: ResolverDeps,
+  identity: Identity,
+): Promise<{ customerId: string; isNew: boolean }> {
+  const known = await deps.store.findCustomerId(identity);
+  if (known) return { customerId: known, isNew: false };
+  const fresh = deps.ids.customerId();
+  if (await deps.store.claimIdentity(identity, fresh, deps.clock.now().toISOString())) {
+    return { customerId: fresh, isNew: true };
+  }
+  const winner = await deps.store.findCustomerId(identity, { consistent: true });
+  if (!winner) throw new Error('identity claim lost but no holder found');
+  return { customerId: winner, isNew: false };
+}
+
+/** A customer just claimed an identity: suggestions for everyone who mentioned it before. */
+async function meetEarlierMentions(
+  deps: ResolverDeps,
+  identity: Identity,
+  customerId: string,
+): Promise<void> {
+  for (const mention of await deps.store.mentionsOf(identity)) {
+    if (mention.customerId !== customerId) {
+      await deps.store.putSuggestion(mention.customerId, customerId, mention.evidence);
+    }
+  }
+}
+
+/**
+ * Other identities in the same payload (a WhatsApp number and its BSUID) join this customer only if
+ * nobody holds them; one held by someone else becomes a suggestion for an agent.
+ */
+async function claimOtherIdentities(
+  deps: ResolverDeps,
+  { envelope, customer, customerId, now }: Resolving,
+): Promise<{ identities: Identity[]; contested: Identity[] }> {
+  const identities: Identity[] = [customer];
+  const contested: Identity[] = [];
+  for (const identity of envelope.kind === 'message' ? envelope.alsoKnownAs : []) {
+    const holder = await deps.store.findCustomerId(identity);
+    if (holder === customerId || (!holder && (await deps.store.claimIdentity(identity, customerId, now)))) {
+      identities.push(identity);
+      if (!holder) await meetEarlierMentions(deps, identity, customerId);
+    } else {
+      contested.push(identity);
+    }
+  }
+  return { identities, contested };
+}
+
+/** Turns the identities a payload or a text names into suggestions, never into merges. */
+async function recordEvidence(
+  deps: ResolverDeps,
+  envelope: Envelope,
+  customerId: string,
+  own: readonly Identity[],
+  also: readonly Identity[],
+): Promise<Identity[]> {
+  const ownTokens = new Set(own.map(identityToken));
+  const text = envelope.kind === 'message' && envelope.direction === 'inbound' ? envelope.text : undefined;
+  const evidence: Array<{ identity: Identity; reason: SuggestionEvidence['reason'] }> = [
+    ...also.map((identity) => ({ identity, reason: 'same_payload' as const })),
+    ...mentionedIdentities(text, deps.phone ?? {}).map((identity) => ({
+      identity,
+      reason: 'mentioned' as const,
+    })),
+  ];
+  const recorded: Identity[] = [];
+  for (const { identity, reason } of evidence) {
+    if (ownTokens.has(identityToken(identity))) continue;
+    recorded.push(identity);
+    const item: SuggestionEvidence = {
+      id: `${envelope.id}#${identityToken(identity)}`,
+      identity,
+      reason,
+      at: envelope.occurredAt,
+      envelopeId: envelope.id,
+    };
+    // The mention is kept even when nobody holds the identity yet: whoever claims it later
+    // meets the suggestion then, so the outcome does not depend on arrival order.
+    await deps.store.putMention(identity, customerId, item);
+    const holder = await deps.store.findCustomerId(identity);
+    if (holder && holder !== customerId) await deps.store.putSuggestion(customerId, holder, item);
+  }
+  return recorded;
+}
+
+/**
+ * Puts the event on the timeline in its conversation, links its outbound message and email thread,
+ * and touches the conversation. A redelivery keeps the first delivery's placement.
+ */
+async function placeOnTimeline(
+  deps: ResolverDeps,
+  { envelope, customerId, profile, now }: Resolving,
+): Promise<{ item: TimelineItem; placement: Placement; written: boolean; inbound: boolean }> {
+  const parents = threadParents(envelope);
+  const thread = parents.length ? await deps.store.findThread(envelope.channel, parents) : undefined;
+  let placement = placeEvent(envelope, profile, customerId, thread, deps.reopenWindowMs);
+  const inbound = isCustomerSpeaking(envelope);
+
+  let item = toTimelineItem(envelope, customerId, placement.conversationId);
+  const written = await deps.store.putTimelineItem(item, envelope.raw);
+  if (!written) {
+    // A redelivery: keep the first delivery's placement rather than deciding again.
+    const existing = await deps.store.getTimelineItem(customerId, item.at, item.id);
+    if (existing?.conversationId && existing.conversationId !== placement.conversationId) {
+      placement = { conversationId: existing.conversationId, reopen: false };
+      item = existing;
+    }
+  }
+  if (envelope.kind === 'message' && envelope.direction === 'outbound') await deps.store.linkOutbound(item);
+  const ownThreadId = threadId(envelope);
+  if (ownThreadId) {
+    await deps.store.linkThread(envelope.channel, ownThreadId, {
+      customerId,
+      conversationId: placement.conversationId,
+    });
+  }
+  await deps.store.touchConversation({
+    ...placement,
+    customerId,
+    channel: envelope.channel,
+    at: envelope.occurredAt,
+    now,
+    inbound,
+  });
+  return { item, placement, written, inbound };
+}
+
+/**
+ * What the event tells about the customer: a new identity, mentions, a contact preference, then the
+ * profile itself (written last: the decisions read it) and the name of the earliest event that had one.
+ */
+async function updateCustomer(
+  deps: ResolverDeps,
+  resolving: Resolving,
+  claimed: { identities: Identity[]; contested: Identity[] },
+  placed: { conversationId: string; inbound: boolean },
+): Promise<void> {
+  const { envelope, customer, customerId, profile, now } = resolving;
+  const { identities, contested } = claimed;
+  if (envelope.kind === 'system' && envelope.newIdentity) {
+    if (await deps.store.claimIdentity(envelope.newIdentity, customerId, now)) {
+      identities.push(envelope.newIdentity);
+      await meetEarlierMentions(deps, envelope.newIdentity, customerId);
+    }
+  }
+  const mentioned = await recordEvidence(deps, envelope, customerId, identities, contested);
+  const contact = contactStateOf(envelope);
+  if (contact) await deps.store.setContactState(customer, contact);
+  await deps.store.touchProfile({
+    customerId,
+    identities,
+    channel: envelope.channel,
+    at: envelope.occurredAt,
+    now,
+    conversationId: placed.conversationId,
+    inbound: placed.inbound,
+    mentioned,
+  });
+  // The name of the earliest event that carried one, so it does not depend on arrival order.
+  const name = envelope.kind === 'message' ? envelope.profileName : undefined;
+  if (name && (!profile?.name || (profile.nameAt !== undefined && profile.nameAt > envelope.occurredAt))) {
+    await deps.store.setName(customerId, name, envelope.occurredAt);
+  }
+}
+
+/**
+ * Routing runs after the envelope is applied; a failure fails the whole receipt, and both steps are
+ * idempotent, so the redelivery completes whichever was left undone. The item is read back as stored.
+ */
+async function routeItem(
+  deps: ResolverDeps,
+  envelope: Envelope,
+  placed: { item: TimelineItem; customerId: string; conversationId: string },
+): Promise<void> {
+  if (!deps.route || !routableKind(placed.item)) return;
+  const item = await deps.store.getTimelineItem(placed.customerId, envelope.occurredAt, placed.item.id);
+  if (item) {
+    await deps.route({
+      customerId: placed.customerId,
+      conversationId: item.conversationId ?? placed.conversationId,
+      item,
+    });
+  }
+}
+
+/** Applies the event of a known identity: who, where on the timeline, what it changes, then routing. */
+async function resolveCustomerEvent(
+  deps: ResolverDeps,
+  envelope: Envelope,
+  customer: Identity,
+): Promise<ResolveResult> {
+  const now = deps.clock.now().toISOString();
+  const claim = await resolveCustomerClaim(deps, customer);
+  const { customerId, profile } = await followMerges(
+    (id) => deps.store.getProfileState(id),
+    claim.customerId,
+  );
+  // No profile yet means this is the customer's first event (the profile is written last, so a
+  // crash before it lands here again): whoever mentioned this identity earlier meets them now.
+  if (claim.isNew || !profile) await meetEarlierMentions(deps, customer, customerId);
+  const resolving: Resolving = { envelope, customer, customerId, profile, now };
+  const claimed = await claimOtherIdentities(deps, resolving);
+  const { item, placement, written, inbound } = await placeOnTimeline(deps, resolving);
+  const { conversationId } = placement;
+  await updateCustomer(deps, resolving, claimed, { conversationId, inbound });
+  deps.log?.('info', written ? 'timeline item written' : 'duplicate envelope, already on the timeline', {
+    customerId,
+    channel: envelope.channel,
+    conversationId,
+    providerMessageId: item.providerMessageId,
+  });
+  await routeItem(deps, envelope, { item, customerId, conversationId });
+  return { customerId, conversationId, written };
+}
+
+/**
+ * Receives one envelope: applies it to the store, then routes it when it is an inbound message or a
+ * voicemail. Safe to repeat after a crash at any point: decisions are made from a profile read, every
+ * write is an idempotent upsert or a write-once put keyed on the provider's ids, and the profile
+ * (which the decisions read) is written last, so a retry after any crash makes the same decisions
+ * and completes the rest.
+ */
+export async function receiveEnvelope(deps: ResolverDeps, queued: Envelope): Promise<ResolveResult> {
+  const envelope = canonicalEnvelope(queued, deps.phone ?? {});
+  if (envelope.kind === 'status') {
+    await deps.store.advanceStatus(envelope);
+    return { written: true };
+  }
+  if (!envelope.customer) {
+    await deps.store.putProviderEvent(envelope);
+    deps.log?.('warn', 'provider event without a customer', {
+      channel: envelope.channel,
+      kind: envelope.kind,
+      envelopeId: envelope.id,
+    });
+    return { written: true };
+  }
+  return resolveCustomerEvent(deps, envelope, envelope.customer);
+}

@@ -1,0 +1,262 @@
+import { chooseAgent } from '../domain/assignment.js';
+import type { Clock } from '../domain/ports.js';
+import {
+  buildHandoffSummary,
+  type Responder,
+  type ResponderContext,
+  type ResponderResult,
+  viewConversation,
+} from '../domain/responder.js';
+import type { RouterAdmin, RouterStore } from '../domain/router-ports.js';
+import { decideRoute } from '../domain/routing/decide-route.js';
+import type { RouteDecision, RouteInput } from '../domain/routing/decision.js';
+import {
+  type ConversationFacts,
+  conversationFacts,
+  handsOff,
+  lastHelpedBy,
+  routedEvent,
+  toAssessment,
+} from '../domain/routing/facts.js';
+import type { RoutingPolicy } from '../domain/routing/policy.js';
+import { AI_AUTHOR_ID, routableKind, routeItemId } from '../domain/routing/routable.js';
+import type { Conversation, Customer, TimelineItem } from '../domain/timeline.js';
+import { ConflictError, UnprocessableError } from '../errors.js';
+import { type ReplyDeps, sendReply } from './send-reply.js';
+
+/** What the router needs. */
+export interface RouterDeps {
+  store: RouterStore;
+  admin: RouterAdmin;
+  replies: ReplyDeps;
+  responder: Responder;
+  policy: RoutingPolicy;
+  clock: Clock;
+  log?: (level: 'info' | 'warn', message: string, fields: Record<string, unknown>) => void;
+}
+
+/** What happened to one inbound item. */
+export interface RouteOutcome {
+  decision?: RouteDecision;
+  /** False when the item was routed before (a redelivery) or is not something to route. */
+  routed: boolean;
+  replied?: boolean;
+  assignedTo?: string;
+}
+
+/** One routing in progress: the item, its customer and conversation, and what the rules read. */
+interface Routing {
+  customerId: string;
+  conversationId: string;
+  item: TimelineItem & { channel: NonNullable<TimelineItem['channel']> };
+  customer: Customer;
+  conversation: Conversation;
+  decisionId: string;
+  context: ResponderContext;
+  facts: ConversationFacts;
+  base: Omit<RouteInput, 'ai'>;
+  now: Date;
+}
+
+const MAX_TIMELINE_PAGES = 20;
+
+async function readTimeline(store: RouterStore, customerId: string): Promise<TimelineItem[]> {
+  const items: TimelineItem[] = [];
+  let cursor: string | undefined;
+  for (let page = 0; page < MAX_TIMELINE_PAGES; page++) {
+    const result = await store.timeline(customerId, { limit: 200, cursor });
+    items.push(...result.items.filter((item) => item.event !== 'channel_switch'));
+    if (!result.cursor) break;
+    cursor = result.cursor;
+  }
+  return items;
+}
+
+/** Reads what the decision depends on: the timeline, and the facts of the conversation it shows. */
+async function readRouting(
+  deps: RouterDeps,
+  found: Pick<Routing, 'customerId' | 'conversationId' | 'item' | 'customer' | 'conversation' | 'decisionId'>,
+  kind: RouteInput['message']['kind'],
+): Promise<Routing> {
+  const { customerId, conversationId, item, customer, conversation } = found;
+  const everything = await readTimeline(deps.store, customerId);
+  // The responder reads what there was up to this item: a redelivery sees what the first one saw.
+  const timeline = everything.filter((i) => i.at <= item.at || i.id === item.id);
+  const now = deps.clock.now();
+  const facts = conversationFacts(everything, conversationId, item);
+  const base = {
+    message: { channel: item.channel, kind, text: item.text },
+    conversation: {
+      status: conversation.status,
+      assignee: conversation.assignee,
+      queue: conversation.queue,
+      ...facts,
+    },
+    customer: { tags: customer.tags },
+    policy: deps.policy,
+    now,
+  };
+  return { ...found, context: { customer, timeline, conversationId }, facts, base, now };
+}
+
+/** Decides without the AI; asks the responder only when the AI could take it, then decides again. */
+async function decide(
+  deps: RouterDeps,
+  routing: Routing,
+): Promise<{ decision: RouteDecision; result: ResponderResult | undefined }> {
+  const decision = decideRoute(routing.base);
+  if (decision.target !== 'ai') return { decision, result: undefined };
+  const result = await deps.responder.respond(routing.context);
+  return { decision: decideRoute({ ...routing.base, ai: toAssessment(result) }), result };
+}
+
+/**
+ * Lets the AI reply through the same outbound path as agents. A reply the channel's rules refuse, or
+ * no reply at all, turns the decision into a hand-off.
+ */
+async function answerWithAi(
+  deps: RouterDeps,
+  routing: Routing,
+  decision: RouteDecision,
+  result: ResponderResult | undefined,
+): Promise<{ decision: RouteDecision; replied: boolean }> {
+  if (decision.target !== 'ai') return { decision, replied: false };
+  if (!result?.reply) {
+    // Nothing to say (nothing pending): the conversation waits for a person rather than for nobody.
+    const detail = 'the AI had no reply to give';
+    return { decision: { ...decision, target: 'human', reason: 'low_confidence', detail }, replied: false };
+  }
+  try {
+    await sendReply(deps.replies, {
+      conversationId: routing.conversationId,
+      request: { text: result.reply, attachments: [] },
+      agentId: AI_AUTHOR_ID,
+      author: { kind: 'ai', id: AI_AUTHOR_ID },
+      idempotencyKey: routing.decisionId,
+    });
+    return { decision, replied: true };
+  } catch (error) {
+    if (!(error instanceof ConflictError || error instanceof UnprocessableError)) throw error;
+    const detail = `the AI's reply was refused on ${routing.item.channel} (${error.code}); a person must answer`;
+    return { decision: { ...decision, target: 'human', reason: 'low_confidence', detail }, replied: false };
+  }
+}
+
+/** Hands off: a summary note for the agent, then an assignment to an agent or the queue. */
+async function handOff(
+  deps: RouterDeps,
+  routing: Routing,
+  decision: RouteDecision,
+  result: ResponderResult | undefined,
+): Promise<string | undefined> {
+  const { context, conversationId, customerId, decisionId, now } = routing;
+  const at = now.toISOString();
+  const summary =
+    result?.handoff?.summary ??
+    buildHandoffSummary(context, viewConversation(context), {
+      sentiment: result?.sentiment,
+      language: result?.language,
+    });
+  await deps.admin.addNote(
+    conversationId,
+    `Hand-off (${decision.reason}): ${decision.detail}.\n${summary}`,
+    AI_AUTHOR_ID,
+    at,
+    `handoff:${routing.item.id}`,
+    'ai',
+  );
+  const { customers: profiles } = await deps.store.mergedCustomers(customerId);
+  const choice = chooseAgent({
+    agents: await deps.store.listAgents(),
+    conversation: { queue: decision.queue, language: result?.language },
+    lastHelpedBy: lastHelpedBy(profiles.length ? profiles : [routing.customer]),
+    stickyDays: deps.policy.stickyAgentDays,
+    now,
+  });
+  // One assignment event per routed item, however often it is delivered.
+  const assignmentId = `assigned:${conversationId}:${decisionId}`;
+  if ('agentId' in choice) {
+    const target = { agentId: choice.agentId, queue: decision.queue };
+    await deps.admin.assign(conversationId, target, AI_AUTHOR_ID, at, assignmentId);
+    return choice.agentId;
+  }
+  if (routing.conversation.queue !== decision.queue) {
+    await deps.admin.assign(conversationId, { queue: decision.queue }, AI_AUTHOR_ID, at, assignmentId);
+  }
+  return undefined;
+}
+
+/** Records the decision last; counted once, by whoever wrote it (a crash just before loses one count). */
+async function recordDecision(
+  deps: RouterDeps,
+  routing: Routing,
+  outcome: RouteOutcome & { decision: RouteDecision },
+): Promise<void> {
+  const { decision } = outcome;
+  const { item, facts } = routing;
+  const recorded = await deps.store.putTimelineItem(
+    routedEvent(item, routing, decision, outcome.assignedTo),
+    undefined,
+  );
+  if (recorded) {
+    await deps.store.countDecision?.({
+      target: decision.target,
+      reason: decision.reason,
+      answeredByAi: outcome.replied === true,
+      channelSwitch:
+        decision.reason === 'channel_switch' || facts.channelsBefore.some((c) => c !== item.channel),
+    });
+  }
+}
+
+/**
+ * Routes one inbound message or voicemail the resolver has just written: decides AI or a human queue
+ * (`decideRoute`, asking the responder only when the AI could take it), lets the AI reply through the
+ * same outbound path as agents (a reply the channel's rules refuse becomes a hand-off), or hands off
+ * with a summary note and an assignment. The decision is recorded last, as an event keyed on the
+ * item, so a redelivery after a crash completes the work (every step is idempotent) and one after
+ * the decision does nothing.
+ */
+export async function routeMessage(
+  deps: RouterDeps,
+  input: { customerId: string; conversationId: string; item: TimelineItem },
+): Promise<RouteOutcome> {
+  const { customerId, conversationId, item } = input;
+  const kind = routableKind(item);
+  const channel = item.channel;
+  if (!kind || !channel) return { routed: false };
+  const decisionId = routeItemId(item.id);
+  if (await deps.store.getTimelineItem(customerId, item.at, decisionId)) return { routed: false };
+  const [customer, conversation] = await Promise.all([
+    deps.store.getCustomer(customerId),
+    deps.store.getConversation(conversationId),
+  ]);
+  if (!customer || !conversation) return { routed: false };
+
+  const found = {
+    customerId,
+    conversationId,
+    item: { ...item, channel },
+    customer,
+    conversation,
+    decisionId,
+  };
+  const routing = await readRouting(deps, found, kind);
+  const first = await decide(deps, routing);
+  const { decision, replied } = await answerWithAi(deps, routing, first.decision, first.result);
+  const outcome: RouteOutcome & { decision: RouteDecision } = { routed: true, decision };
+  if (replied) outcome.replied = true;
+  if (handsOff(decision)) {
+    const assignedTo = await handOff(deps, routing, decision, first.result);
+    if (assignedTo) outcome.assignedTo = assignedTo;
+  }
+  await recordDecision(deps, routing, outcome);
+  deps.log?.('info', 'message routed', {
+    customerId,
+    conversationId,
+    target: decision.target,
+    reason: decision.reason,
+    queue: decision.queue,
+  });
+  return outcome;
+}

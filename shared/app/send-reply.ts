@@ -1,0 +1,110 @@
+import { type OutboundMessage, OutboundMessageSchema } from '../domain/outbound.js';
+import type { Clock } from '../domain/ports.js';
+import {
+  checkReplyRules,
+  lastInboundOn,
+  type ReplyAuthor,
+  type ReplyRequest,
+  replyAddress,
+  replyChannel,
+  replyEmail,
+  replyIdFor,
+  replyItem,
+  replyKeyOwner,
+} from '../domain/replies.js';
+import type { OutboundQueue, ReplyStore } from '../domain/reply-ports.js';
+import type { Customer, TimelineItem } from '../domain/timeline.js';
+import { NotFoundError } from '../errors.js';
+
+/** What the reply service needs. */
+export interface ReplyDeps {
+  store: ReplyStore;
+  queue: OutboundQueue;
+  clock: Clock;
+  newId(): string;
+}
+
+/** What to send: the request of an agent (or the AI) on one conversation. */
+interface SendReplyInput {
+  conversationId: string;
+  request: ReplyRequest;
+  agentId: string;
+  /** Who writes; the agent `agentId` when unset. */
+  author?: ReplyAuthor | undefined;
+  idempotencyKey?: string | undefined;
+}
+
+/** The conversation's customer (the root of their merges) and the partitions of every merged one. */
+async function readRecipient(
+  deps: ReplyDeps,
+  conversationId: string,
+): Promise<{
+  conversationId: string;
+  root: string;
+  customer: Customer;
+  partitions: string[];
+  profiles: Customer[];
+}> {
+  const conversation = await deps.store.getConversation(conversationId);
+  if (!conversation) throw new NotFoundError(`no conversation ${conversationId}`);
+  const { partitions, customers: profiles } = await deps.store.mergedCustomers(conversation.customerId);
+  const root = partitions[0] ?? conversation.customerId;
+  const customer = profiles.find((c) => c.id === root);
+  if (!customer) throw new NotFoundError(`no customer ${root}`);
+  return { conversationId: conversation.id, root, customer, partitions, profiles };
+}
+
+/**
+ * Sends a reply: checks the channel's rules, stores the reply under its id (so an `Idempotency-Key`
+ * retry returns the first result), puts it on the timeline as `queued` and on the outbound queue. A
+ * retry repeats the last two steps; the sender sends a reply once, whatever the queue redelivers.
+ */
+export async function sendReply(
+  deps: ReplyDeps,
+  input: SendReplyInput,
+): Promise<{ item: TimelineItem; created: boolean }> {
+  const author: ReplyAuthor = input.author ?? { kind: 'agent', id: input.agentId };
+  const replyId = input.idempotencyKey
+    ? replyIdFor(input.conversationId, replyKeyOwner(author), input.idempotencyKey)
+    : deps.newId();
+  const { conversationId, root, customer, partitions, profiles } = await readRecipient(
+    deps,
+    input.conversationId,
+  );
+  const channel = replyChannel(customer, input.request.channel);
+  const to = replyAddress(customer, channel);
+  const state = await deps.store.getContactState(to);
+  const permit = checkReplyRules({
+    channel,
+    now: deps.clock.now(),
+    lastInboundAt: lastInboundOn(profiles, channel),
+    hasTemplate: input.request.template !== undefined,
+    blocked: state?.blocked ? { reason: state.reason, at: state.at } : undefined,
+  });
+  const email: OutboundMessage['email'] =
+    channel === 'email'
+      ? replyEmail(await Promise.all(partitions.map((id) => deps.store.lastInbound(id, 'email'))))
+      : undefined;
+
+  const candidate = OutboundMessageSchema.parse({
+    id: replyId,
+    customerId: root,
+    conversationId,
+    at: deps.clock.now().toISOString(),
+    channel,
+    to,
+    ...(input.request.text !== undefined ? { text: input.request.text } : {}),
+    ...(input.request.template ? { template: input.request.template } : {}),
+    attachments: input.request.attachments,
+    ...(permit.tag ? { tag: permit.tag } : {}),
+    ...(email ? { email } : {}),
+    author,
+  });
+  const { message, created } = await deps.store.putReply(candidate);
+  const item = replyItem(message);
+  await deps.store.putTimelineItem(item, undefined);
+  await deps.store.recordFirstResponse?.(message.conversationId, message.at);
+  await deps.queue.enqueue(message);
+  if (message.author.kind === 'agent') await deps.store.setLastAgent(root, message.author.id, message.at);
+  return { item, created };
+}

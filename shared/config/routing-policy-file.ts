@@ -1,0 +1,8 @@
+import { readFileSync } from 'node:fs';
+import { DEFAULT_ROUTING_POLICY_URL } from '../domain/routing/default-policy.js';
+import { parseRoutingPolicy, type RoutingPolicy } from '../domain/routing/policy.js';
+
+/** Reads and validates a routing policy file (once, at start); the shipped default when none is named. */
+export function loadRoutingPolicy(file: string | URL = DEFAULT_ROUTING_POLICY_URL): RoutingPolicy {
+  return parseRoutingPolicy(readFileSync(file, 'utf8'));
+}

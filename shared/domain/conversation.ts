@@ -1,0 +1,74 @@
+import { createHash } from 'node:crypto';
+import type { Envelope } from './envelope.js';
+import type { ProfileState, ThreadLink } from './resolver-ports.js';
+
+/**
+ * The id of the conversation a customer opens after `previous` (none: their first). Deterministic, so
+ * concurrent first messages and retries all land in the same conversation.
+ */
+export function nextConversationId(customerId: string, previous: string | undefined): string {
+  const seed = `${customerId}\n${previous ?? 'first'}`;
+  return `cv_${createHash('sha256').update(seed).digest('base64url').slice(0, 22)}`;
+}
+
+const MAX_THREAD_LOOKUPS = 5;
+
+/**
+ * The ids an email names as its parents, nearest first: In-Reply-To, then References from the end.
+ * Only emails thread this way; other channels' replies name a message, not a conversation.
+ */
+export function threadParents(envelope: Envelope): string[] {
+  if (envelope.kind !== 'message' || envelope.channel !== 'email') return [];
+  const data = envelope.data ?? {};
+  const strings = (value: unknown): string[] =>
+    (Array.isArray(value) ? value : [value]).filter(
+      (v): v is string => typeof v === 'string' && v.length > 0,
+    );
+  const parents = [...strings(data.inReplyTo), ...strings(data.references).reverse()];
+  return [...new Set(parents)].slice(0, MAX_THREAD_LOOKUPS);
+}
+
+/** The thread id an email introduces (its own Message-ID header), if any. */
+export function threadId(envelope: Envelope): string | undefined {
+  if (envelope.kind !== 'message' || envelope.channel !== 'email') return undefined;
+  const id = envelope.data?.messageId;
+  return typeof id === 'string' && id.length > 0 ? id : undefined;
+}
+
+const DEFAULT_REOPEN_WINDOW_MS = 72 * 60 * 60 * 1000;
+
+/** Where an event goes: the conversation, and whether it reopens or follows another. */
+export interface Placement {
+  conversationId: string;
+  reopen: boolean;
+  previousConversationId?: string | undefined;
+}
+
+/**
+ * Places an event: in the conversation its email thread names, else the open one, else the last one
+ * when the customer writes again within `reopenWindowMs` of its resolution, else a new one.
+ */
+export function placeEvent(
+  envelope: Envelope,
+  profile: ProfileState | undefined,
+  customerId: string,
+  thread: ThreadLink | undefined,
+  reopenWindowMs: number | undefined,
+): Placement {
+  const open = profile?.openConversationId;
+  if (thread && thread.customerId === customerId) {
+    return { conversationId: thread.conversationId, reopen: thread.conversationId !== open };
+  }
+  if (open) return { conversationId: open, reopen: false };
+  const last = profile?.lastConversationId;
+  const resolvedAt = profile?.lastResolvedAt;
+  const window = reopenWindowMs ?? DEFAULT_REOPEN_WINDOW_MS;
+  if (last && resolvedAt && Date.parse(envelope.occurredAt) - Date.parse(resolvedAt) <= window) {
+    return { conversationId: last, reopen: true };
+  }
+  return {
+    conversationId: nextConversationId(customerId, last),
+    reopen: false,
+    previousConversationId: last,
+  };
+}

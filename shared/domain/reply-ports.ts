@@ -1,0 +1,26 @@
+import type { Channel, Identity } from './envelope.js';
+import type { OutboundMessage } from './outbound.js';
+import type { ContactState } from './resolver-ports.js';
+import type { Conversation, Customer, TimelineItem } from './timeline.js';
+
+/** What sending a reply reads and writes. */
+export interface ReplyStore {
+  getConversation(conversationId: string): Promise<Conversation | undefined>;
+  /** The partitions of the customer's merges (the root first) and the profiles of those that have one. */
+  mergedCustomers(customerId: string): Promise<{ partitions: string[]; customers: Customer[] }>;
+  getContactState(identity: Identity): Promise<ContactState | undefined>;
+  /** The customer's latest inbound message on a channel (email threading). */
+  lastInbound(customerId: string, channel: Channel): Promise<TimelineItem | undefined>;
+  /** Keeps the reply under its id once; answers the stored one when it was there already. */
+  putReply(message: OutboundMessage): Promise<{ message: OutboundMessage; created: boolean }>;
+  putTimelineItem(item: TimelineItem, raw: unknown): Promise<boolean>;
+  /** Remembers the agent whose reply was last queued to the customer (assignment prefers them). */
+  setLastAgent(customerId: string, agentId: string, at: string): Promise<void>;
+  /** Marks the conversation's first reply (for the first-response-time metric). */
+  recordFirstResponse?(conversationId: string, at: string): Promise<void>;
+}
+
+/** Where replies go to be sent. */
+export interface OutboundQueue {
+  enqueue(message: OutboundMessage): Promise<void>;
+}

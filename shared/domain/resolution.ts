@@ -1,0 +1,144 @@
+import type { Envelope, Identity } from './envelope.js';
+import { canonicalIdentity, type PhoneOptions } from './identity.js';
+import type { ContactState } from './resolver-ports.js';
+import type { TimelineItem } from './timeline.js';
+
+/** The timeline id of a message: the channel and the provider's own id. */
+export function messageItemId(envelope: { channel: string; providerMessageId: string }): string {
+  return `${envelope.channel}:${envelope.providerMessageId}`;
+}
+
+/** The timeline item an envelope (anything but a status) writes on the customer's timeline. */
+export function toTimelineItem(envelope: Envelope, customerId: string, conversationId: string): TimelineItem {
+  const base = { customerId, conversationId, channel: envelope.channel, at: envelope.occurredAt };
+  switch (envelope.kind) {
+    case 'message':
+      return {
+        ...base,
+        id: messageItemId(envelope),
+        type: 'message',
+        direction: envelope.direction,
+        providerMessageId: envelope.providerMessageId,
+        from: envelope.customer,
+        contentType: envelope.contentType,
+        ...(envelope.text !== undefined ? { text: envelope.text } : {}),
+        ...(envelope.attachments.length ? { attachments: envelope.attachments } : {}),
+        ...(envelope.replyTo ? { replyTo: envelope.replyTo } : {}),
+        ...(envelope.data ? { data: envelope.data } : {}),
+        ...(envelope.errors ? { errors: envelope.errors } : {}),
+        ...(envelope.direction === 'outbound'
+          ? { status: 'sent' as const, statusAt: envelope.occurredAt }
+          : {}),
+      };
+    case 'reaction':
+      return {
+        ...base,
+        id: envelope.id,
+        type: 'event',
+        event: envelope.emoji ? 'reaction' : 'reaction_removed',
+        providerMessageId: envelope.providerMessageId,
+        targetMessageId: envelope.targetMessageId,
+        from: envelope.customer,
+        ...(envelope.emoji ? { emoji: envelope.emoji } : {}),
+      };
+    case 'edit':
+    case 'delete':
+      return {
+        ...base,
+        id: envelope.id,
+        type: 'event',
+        event: envelope.kind,
+        providerMessageId: envelope.providerMessageId,
+        targetMessageId: envelope.targetMessageId,
+        from: envelope.customer,
+        ...(envelope.text !== undefined ? { text: envelope.text } : {}),
+      };
+    case 'call':
+      return {
+        ...base,
+        id: envelope.id,
+        type: 'event',
+        event: `call_${envelope.event}`,
+        direction: envelope.direction,
+        providerMessageId: envelope.callId,
+        from: envelope.customer,
+        ...(envelope.transcript !== undefined ? { text: envelope.transcript } : {}),
+        data: {
+          ...(envelope.durationSeconds !== undefined ? { durationSeconds: envelope.durationSeconds } : {}),
+          ...(envelope.recordingUrl ? { recordingUrl: envelope.recordingUrl } : {}),
+        },
+      };
+    case 'system':
+      return {
+        ...base,
+        id: envelope.id,
+        type: 'event',
+        event: envelope.event,
+        providerMessageId: envelope.providerMessageId,
+        ...(envelope.customer ? { from: envelope.customer } : {}),
+        ...(envelope.text !== undefined ? { text: envelope.text } : {}),
+        ...(envelope.newIdentity ? { data: { newIdentity: envelope.newIdentity } } : {}),
+        ...(envelope.errors ? { errors: envelope.errors } : {}),
+      };
+    case 'status':
+      throw new Error('statuses are not timeline items');
+  }
+}
+
+/**
+ * Whether the customer is waiting for us: an inbound message or call, a reaction, an edit. Mail that
+ * failed the spam, virus or DMARC checks, and auto-replies, are kept on the timeline but wait for no one.
+ */
+export function isCustomerSpeaking(envelope: Envelope): boolean {
+  if (envelope.kind === 'message') {
+    if (envelope.data?.quarantined === true || envelope.data?.autoReply === true) return false;
+    return envelope.direction === 'inbound';
+  }
+  if (envelope.kind === 'call') return envelope.direction === 'inbound';
+  return envelope.kind === 'reaction' || envelope.kind === 'edit' || envelope.kind === 'delete';
+}
+
+/** An SMS opt-out or opt-in keyword, or an email suppression, that this envelope carries. */
+export function contactStateOf(envelope: Envelope): ContactState | undefined {
+  const common = { at: envelope.occurredAt, envelopeId: envelope.id };
+  if (envelope.kind === 'system' && envelope.event === 'suppressed') {
+    return { ...common, blocked: true, reason: envelope.errors?.[0]?.code ?? 'suppressed' };
+  }
+  if (envelope.kind === 'message' && envelope.direction === 'inbound') {
+    const optOut = envelope.data?.optOut;
+    if (optOut === 'stop') return { ...common, blocked: true, reason: 'opted out (STOP)' };
+    if (optOut === 'start') return { ...common, blocked: false, reason: 'opted in (START)' };
+  }
+  return undefined;
+}
+
+/**
+ * The envelope with its phone identities in canonical E.164: webhooks keep numbers as the provider
+ * sent them (no phone metadata in their bundles), so the resolver canonicalises before any lookup.
+ */
+export function canonicalEnvelope(envelope: Envelope, phone: PhoneOptions): Envelope {
+  const canonical = (identity: Identity | undefined) => identity && canonicalIdentity(identity, phone);
+  switch (envelope.kind) {
+    case 'message':
+      return {
+        ...envelope,
+        customer: canonicalIdentity(envelope.customer, phone),
+        alsoKnownAs: envelope.alsoKnownAs.map((identity) => canonicalIdentity(identity, phone)),
+      };
+    case 'reaction':
+    case 'edit':
+    case 'delete':
+      return { ...envelope, customer: canonicalIdentity(envelope.customer, phone) };
+    case 'system': {
+      const { customer, newIdentity, ...rest } = envelope;
+      const c = canonical(customer);
+      const n = canonical(newIdentity);
+      return { ...rest, ...(c ? { customer: c } : {}), ...(n ? { newIdentity: n } : {}) };
+    }
+    default: {
+      const { customer, ...rest } = envelope;
+      const c = canonical(customer);
+      return { ...rest, ...(c ? { customer: c } : {}) } as Envelope;
+    }
+  }
+}

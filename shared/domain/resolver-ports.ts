@@ -1,0 +1,102 @@
+import type { Channel, Envelope, Identity, StatusEnvelope } from './envelope.js';
+import type { TimelineItem } from './timeline.js';
+
+/** What the resolver reads of a profile before deciding where an event goes. */
+export interface ProfileState {
+  customerId: string;
+  name?: string | undefined;
+  nameAt?: string | undefined;
+  mergedInto?: string | undefined;
+  openConversationId?: string | undefined;
+  lastConversationId?: string | undefined;
+  lastResolvedAt?: string | undefined;
+}
+
+/** How an event changes a conversation. */
+export interface ConversationTouch {
+  conversationId: string;
+  customerId: string;
+  channel: Channel;
+  at: string;
+  now: string;
+  /** The customer spoke: the conversation waits for an answer and records the channel. */
+  inbound: boolean;
+  /** Reopen a resolved conversation (only by an event newer than its resolution). */
+  reopen: boolean;
+  previousConversationId?: string | undefined;
+}
+
+/** How an event changes the profile; written last, so a crash before it is redone in full. */
+export interface ProfileTouch {
+  customerId: string;
+  identities: readonly Identity[];
+  channel: Channel;
+  at: string;
+  now: string;
+  conversationId: string;
+  inbound: boolean;
+  /** Identities this event mentioned, remembered so an erasure can find the mentions it left. */
+  mentioned?: readonly Identity[];
+}
+
+/** Why two customers may be one person. */
+export interface SuggestionEvidence {
+  /** Deterministic id of this piece of evidence, so a redelivery adds nothing. */
+  id: string;
+  identity: Identity;
+  reason: 'mentioned' | 'same_payload';
+  at: string;
+  envelopeId: string;
+}
+
+/** What the resolver needs from storage. Every method is idempotent. */
+export interface ResolverStore {
+  /** The customer an identity belongs to (an eventually consistent read is enough: claims are conditional). */
+  findCustomerId(identity: Identity, options?: { consistent?: boolean }): Promise<string | undefined>;
+  /** Claims an identity for a customer; false when somebody holds it already. */
+  claimIdentity(identity: Identity, customerId: string, now: string): Promise<boolean>;
+  getProfileState(customerId: string): Promise<ProfileState | undefined>;
+  /** Keeps the name from the earliest event that carried one, whatever order events arrive in. */
+  setName(customerId: string, name: string, at: string): Promise<void>;
+  /** Writes a timeline item unless it is there already; answers whether it wrote. */
+  putTimelineItem(item: TimelineItem, raw: unknown): Promise<boolean>;
+  /** A timeline item by its key parts. */
+  getTimelineItem(customerId: string, at: string, itemId: string): Promise<TimelineItem | undefined>;
+  touchConversation(touch: ConversationTouch): Promise<void>;
+  touchProfile(touch: ProfileTouch): Promise<void>;
+  /** Records a delivery status forward-only, on the message and on its timeline item if known. */
+  advanceStatus(envelope: StatusEnvelope): Promise<void>;
+  /** Links an outbound message to its timeline item and applies any status that came before it. */
+  linkOutbound(item: TimelineItem): Promise<void>;
+  /** Keeps a provider event that concerns no customer (account-level errors). */
+  putProviderEvent(envelope: Envelope): Promise<void>;
+  /** The conversation a thread id (an email Message-ID) belongs to, trying the ids in order. */
+  findThread(channel: Channel, threadIds: readonly string[]): Promise<ThreadLink | undefined>;
+  /** Records which conversation a thread id belongs to (first link wins). */
+  linkThread(channel: Channel, threadId: string, link: ThreadLink): Promise<void>;
+  /** Records that a customer mentioned (or shares a payload with) an identity. */
+  putMention(identity: Identity, customerId: string, evidence: SuggestionEvidence): Promise<void>;
+  /** Every customer who mentioned an identity, with the evidence. */
+  mentionsOf(identity: Identity): Promise<Array<{ customerId: string; evidence: SuggestionEvidence }>>;
+  /** Raises (or adds evidence to) a merge suggestion on both profiles; a dismissed one stays dismissed. */
+  putSuggestion(customerId: string, otherId: string, evidence: SuggestionEvidence): Promise<void>;
+  /**
+   * Records a contact preference of an address: an SMS opt-out (STOP) or opt-in (START), or an email
+   * suppression after a permanent bounce or a complaint. The latest event wins, whatever the order.
+   */
+  setContactState(identity: Identity, state: ContactState): Promise<void>;
+}
+
+/** Whether we may send to an address, and why not. */
+export interface ContactState {
+  blocked: boolean;
+  reason: string;
+  at: string;
+  envelopeId: string;
+}
+
+/** Where a thread id leads. */
+export interface ThreadLink {
+  customerId: string;
+  conversationId: string;
+}

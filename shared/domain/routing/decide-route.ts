@@ -1,0 +1,189 @@
+import { isWithinBusinessHours } from './business-hours.js';
+import type { AiHandoffReason, RouteDecision, RouteInput, RouteReason } from './decision.js';
+import { findKeyword } from './keywords.js';
+import { businessHoursOf, isAfterHours, selectQueue } from './queues.js';
+
+/** One decision in the making: the input, and the helpers every rule shares. */
+interface Decision {
+  input: RouteInput;
+  text: string;
+  /** The queue the message would go to (by channel, language, keywords). */
+  selected: string;
+  toHuman(reason: RouteReason, detail: string, queue?: string): RouteDecision;
+  aiSays(reason: AiHandoffReason): boolean;
+}
+
+/** Rules 1-2: a person already has (or waits for) the conversation. */
+function ownershipRule({ input, selected, toHuman, aiSays }: Decision): RouteDecision | undefined {
+  const { conversation } = input;
+  if (conversation.assignee || conversation.humanReplied || aiSays('human_took_over')) {
+    const who = conversation.assignee
+      ? `agent ${conversation.assignee} has taken`
+      : conversation.humanReplied
+        ? 'an agent has replied in'
+        : 'the AI found that an agent has taken';
+    return toHuman(
+      'human_took_over',
+      `${who} this conversation; the AI does not reply in it again`,
+      conversation.queue ?? selected,
+    );
+  }
+  if (conversation.routedTo === 'human') {
+    const queue = conversation.queue ?? selected;
+    return toHuman('awaiting_human', `already escalated; waiting for an agent in ${queue}`, queue);
+  }
+  return undefined;
+}
+
+/** Rules 3-4: who the customer is and what kind of message it is. */
+function customerRule({ input, toHuman }: Decision): RouteDecision | undefined {
+  const { customer, message } = input;
+  const { escalation } = input.policy;
+  if (customer.vip) return toHuman('vip', 'the customer is flagged VIP');
+  if (escalation.vipTag && customer.tags?.includes(escalation.vipTag)) {
+    return toHuman('vip', `the customer is tagged "${escalation.vipTag}"`);
+  }
+  if (escalation.voicemailEscalates && message.kind !== 'message') {
+    return toHuman('voicemail', message.kind === 'voicemail' ? 'a voicemail' : 'a phone call');
+  }
+  return undefined;
+}
+
+/** Rules 5-6: what the text says (or the AI says it says). */
+function textRule({ input, text, toHuman, aiSays }: Decision): RouteDecision | undefined {
+  const { escalation } = input.policy;
+  for (const [topic, keywords] of Object.entries(escalation.mustBeHumanTopics)) {
+    const keyword = findKeyword(text, keywords);
+    if (keyword) return toHuman('must_be_human_topic', `topic "${topic}" (keyword "${keyword}")`);
+  }
+  if (aiSays('must_be_human_topic')) {
+    return toHuman('must_be_human_topic', 'the AI found a topic for a person');
+  }
+  const askedWith = findKeyword(text, escalation.askForPersonKeywords);
+  if (askedWith) return toHuman('asked_for_person', `the customer asked for a person ("${askedWith}")`);
+  if (aiSays('asked_for_person')) {
+    return toHuman('asked_for_person', 'the AI says the customer asked for a person');
+  }
+  return undefined;
+}
+
+/** Rules 7-8: the customer's mood and a switch of channel. */
+function moodRule({ input, toHuman, aiSays }: Decision): RouteDecision | undefined {
+  const { conversation, message, ai } = input;
+  const { escalation } = input.policy;
+  if (escalation.negativeSentimentEscalates) {
+    if (ai?.sentiment === 'negative') {
+      return toHuman('negative_sentiment', 'the AI reads the message as negative');
+    }
+    if (aiSays('negative_sentiment')) {
+      return toHuman('negative_sentiment', 'the AI reads the customer as upset');
+    }
+  }
+  const before = conversation.channelsBefore;
+  if (
+    escalation.channelSwitchEscalates &&
+    conversation.status === 'open' &&
+    before.length > 0 &&
+    !before.includes(message.channel)
+  ) {
+    return toHuman(
+      'channel_switch',
+      `the customer came back on ${message.channel} about a conversation open on ${before.join(', ')}`,
+    );
+  }
+  return undefined;
+}
+
+/** Rule 9: the AI is not sure enough, or cannot answer. */
+function confidenceRule({ input, toHuman, aiSays }: Decision): RouteDecision | undefined {
+  const { ai } = input;
+  const threshold = input.policy.escalation.aiConfidenceThreshold;
+  if (ai && ai.confidence < threshold) {
+    return toHuman('low_confidence', `AI confidence ${ai.confidence} is under the threshold ${threshold}`);
+  }
+  if (aiSays('low_confidence')) return toHuman('low_confidence', 'the AI has no answer good enough');
+  if (aiSays('unsupported_language')) {
+    return toHuman('low_confidence', "the AI cannot answer in the customer's language");
+  }
+  if (aiSays('model_error')) return toHuman('low_confidence', 'the AI failed to answer');
+  return undefined;
+}
+
+/** Rules 10-11: the AI answers, unless the queue is closed and sends it to the after-hours queue. */
+function clockRule({ input, selected }: Decision): RouteDecision {
+  const { ai, policy, now } = input;
+  const hours = businessHoursOf(policy, selected);
+  if (hours && !isWithinBusinessHours(hours, now)) {
+    if (hours.afterHours.route === 'queue') {
+      return {
+        target: 'human',
+        queue: hours.afterHours.queue,
+        reason: 'after_hours',
+        detail: `outside business hours (${hours.timezone}); the after-hours queue takes it`,
+        afterHours: true,
+      };
+    }
+    return {
+      target: 'ai',
+      queue: selected,
+      reason: 'after_hours',
+      detail: `outside business hours (${hours.timezone}); the AI answers and says when a person will`,
+      afterHours: true,
+    };
+  }
+  return {
+    target: 'ai',
+    queue: selected,
+    reason: 'routine',
+    detail: ai ? `the AI answers (confidence ${ai.confidence})` : 'the AI answers',
+    afterHours: false,
+  };
+}
+
+/**
+ * Routes one inbound message to the AI or a human queue. The first rule that fires decides:
+ * 1. human_took_over: an agent is assigned or has replied (or the AI saw so); the AI never replies again.
+ * 2. awaiting_human: an earlier message was escalated and no agent has taken it yet.
+ * 3. vip: the customer is flagged VIP or carries the policy's VIP tag.
+ * 4. voicemail: a voicemail or a call (`voicemailEscalates`).
+ * 5. must_be_human_topic: a topic keyword in the text (topics in policy order), or the AI says so.
+ * 6. asked_for_person: an ask-for-a-person phrase in the text, or the AI says so.
+ * 7. negative_sentiment: the AI reads the message as negative (`negativeSentimentEscalates`).
+ * 8. channel_switch: the customer writes on a new channel in an open conversation (`channelSwitchEscalates`).
+ * 9. low_confidence: the AI's confidence is under the threshold, or it hands off for want of an answer,
+ *    of the language, or because it failed.
+ * 10. after_hours: the queue is closed; the AI answers (flagged) or the after-hours queue takes it.
+ * 11. routine: the AI answers.
+ * Facts about the conversation and the customer come first, then what the text says, then what the
+ * AI judges, then the clock. Escalations ignore business hours: the conversation waits in its queue.
+ */
+export function decideRoute(input: RouteInput): RouteDecision {
+  const { message, customer, ai, policy, now } = input;
+  const text = message.text ?? '';
+  const selected = selectQueue(policy, {
+    channel: message.channel,
+    language: ai?.language ?? customer.language,
+    text,
+  });
+  const decision: Decision = {
+    input,
+    text,
+    selected,
+    toHuman: (reason, detail, queue = selected) => ({
+      target: 'human',
+      queue,
+      reason,
+      detail,
+      afterHours: isAfterHours(policy, queue, now),
+    }),
+    aiSays: (reason) => ai?.handoff?.reason === reason,
+  };
+  return (
+    ownershipRule(decision) ??
+    customerRule(decision) ??
+    textRule(decision) ??
+    moodRule(decision) ??
+    confidenceRule(decision) ??
+    clockRule(decision)
+  );
+}

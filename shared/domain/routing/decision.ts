@@ -1,0 +1,98 @@
+import * as z from 'zod';
+import type { Channel } from '../envelope.js';
+import type { Conversation } from '../timeline.js';
+import { LanguageTagSchema, type RoutingPolicy } from './policy.js';
+
+/**
+ * Why a message went where it went, in order of precedence: the first rule that fires decides.
+ * `awaiting_human` (a conversation already escalated stays with humans until one takes it) is ours,
+ * beside the issue's list.
+ */
+export const RouteReasonSchema = z.enum([
+  'human_took_over',
+  'awaiting_human',
+  'vip',
+  'voicemail',
+  'must_be_human_topic',
+  'asked_for_person',
+  'negative_sentiment',
+  'channel_switch',
+  'low_confidence',
+  'after_hours',
+  'routine',
+]);
+export type RouteReason = z.infer<typeof RouteReasonSchema>;
+
+/** Who answers a message: the AI or a person. */
+export const RouteTargetSchema = z.enum(['ai', 'human']);
+export type RouteTarget = z.infer<typeof RouteTargetSchema>;
+
+/** The routing decision recorded on the timeline for every inbound message. */
+export const RouteDecisionSchema = z.object({
+  target: RouteTargetSchema,
+  /** The human queue: where the conversation waits, or would go if the AI handed it off. */
+  queue: z.string(),
+  reason: RouteReasonSchema,
+  /** One sentence for agents; names the matched keyword or figure, never the customer's own words. */
+  detail: z.string(),
+  /** The queue's business hours are over: the AI should say when a person will answer. */
+  afterHours: z.boolean(),
+});
+export type RouteDecision = z.infer<typeof RouteDecisionSchema>;
+
+/** The customer's mood as far as the AI can tell. */
+export const SentimentSchema = z.enum(['positive', 'neutral', 'negative']);
+export type Sentiment = z.infer<typeof SentimentSchema>;
+
+/**
+ * Why the AI itself asks to hand off: the responder's vocabulary (`shared/responder`), plus
+ * `must_be_human_topic`. `unsupported_language` and `model_error` count as low confidence.
+ */
+export const AiHandoffReasonSchema = z.enum([
+  'low_confidence',
+  'negative_sentiment',
+  'asked_for_person',
+  'human_took_over',
+  'unsupported_language',
+  'model_error',
+  'must_be_human_topic',
+]);
+export type AiHandoffReason = z.infer<typeof AiHandoffReasonSchema>;
+
+/**
+ * What the AI responder says about a message; a responder's result (`ResponderResult`) is one. Its
+ * handoff summary is for the agent and stays out of the routing decision.
+ */
+export const AiAssessmentSchema = z.object({
+  /** 0 to 1: how sure the AI is that its draft answers the customer. */
+  confidence: z.number().min(0).max(1),
+  handoff: z.object({ reason: AiHandoffReasonSchema }).optional(),
+  sentiment: SentimentSchema.optional(),
+  language: LanguageTagSchema.optional(),
+});
+export type AiAssessment = z.infer<typeof AiAssessmentSchema>;
+
+/** What a message is: a written message, a phone call or a voicemail (its text is the transcript). */
+export type InboundKind = 'message' | 'call' | 'voicemail';
+
+/** Everything one routing decision depends on; nothing else is read, so the same input gives the same answer. */
+export interface RouteInput {
+  message: { channel: Channel; kind: InboundKind; text?: string | undefined };
+  conversation: Pick<Conversation, 'status' | 'assignee' | 'queue'> & {
+    /** Channels the customer wrote on in this conversation before this message (not including it). */
+    channelsBefore: readonly Channel[];
+    /** An agent has replied in the conversation. */
+    humanReplied?: boolean | undefined;
+    /** The target of the previous decision in this conversation; unset for a new or reopened one. */
+    routedTo?: RouteTarget | undefined;
+  };
+  customer: {
+    vip?: boolean | undefined;
+    tags?: readonly string[] | undefined;
+    language?: string | undefined;
+  };
+  /** Absent before the AI has looked at the message: rules that need it do not fire. */
+  ai?: AiAssessment | undefined;
+  policy: RoutingPolicy;
+  now: Date;
+}

@@ -1,0 +1,24 @@
+import type { TimelineItem } from '../timeline.js';
+import type { InboundKind } from './decision.js';
+
+/** The AI's id as an author of replies, notes and assignments. */
+export const AI_AUTHOR_ID = 'responder';
+
+/** The timeline id of the routing decision of an item. */
+export const routeItemId = (itemId: string) => `route:${itemId}`;
+
+/**
+ * Whether an item is something to route: an inbound customer message or a voicemail left on an
+ * inbound call. Mail that failed the spam, virus or DMARC checks, and auto-replies, are kept but
+ * routed nowhere. The resolver asks it of the item it wrote, the router of the item it is given.
+ */
+export function routableKind(item: TimelineItem): InboundKind | undefined {
+  if (item.type === 'message' && item.direction === 'inbound') {
+    if (item.data?.quarantined === true || item.data?.autoReply === true) return undefined;
+    return 'message';
+  }
+  if (item.type === 'event' && item.event === 'call_voicemail' && item.direction === 'inbound') {
+    return 'voicemail';
+  }
+  return undefined;
+}

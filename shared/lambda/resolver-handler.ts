@@ -1,0 +1,55 @@
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { SQSClient } from '@aws-sdk/client-sqs';
+import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
+import { receiveEnvelope } from '../app/receive-envelope.js';
+import { routeMessage } from '../app/route-message.js';
+import { loadConfig, requireSettings } from '../config/config.js';
+import { resolverSettings } from '../config/resolver-settings.js';
+import { loadRoutingPolicy } from '../config/routing-policy-file.js';
+import { systemClock } from '../domain/ports.js';
+import { log } from '../log.js';
+import { createResolverConsumer } from '../queue/resolver-consumer.js';
+import { SqsOutboundQueue } from '../queue/sqs-outbound-queue.js';
+import { createResponder } from '../responder/create-responder.js';
+import { CustomerAdmin } from '../store/customer-admin.js';
+import { DynamoStore } from '../store/dynamo-store.js';
+import { randomIds, timeOrderedId } from '../store/ids.js';
+
+/**
+ * The resolver function on AWS: envelopes from SQS to the timeline, then routing. The routing policy
+ * and the sample knowledge base are copied next to the bundle at synth, where the defaults look for
+ * them; ROUTING_POLICY_FILE, KNOWLEDGE_BASE_DIR and BEDROCK_MODEL_ID override them.
+ */
+export function createResolverHandler(): (event: SQSEvent) => Promise<SQSBatchResponse> {
+  // No provider secret: resolving and routing need none.
+  const config = requireSettings(loadConfig(), ['OUTBOUND_QUEUE_URL']);
+  const client = new DynamoDBClient({});
+  const store = new DynamoStore(client, config.TABLE_NAME);
+  const replies = {
+    store,
+    queue: new SqsOutboundQueue(new SQSClient({}), config.OUTBOUND_QUEUE_URL),
+    clock: systemClock,
+    newId: () => timeOrderedId('rp'),
+  };
+  // Read once at start: a policy with an error stops the function with the field named.
+  const policy = loadRoutingPolicy(config.ROUTING_POLICY_FILE);
+  const admin = new CustomerAdmin(client, config.TABLE_NAME, store);
+  const router = {
+    store,
+    admin,
+    replies,
+    clock: systemClock,
+    responder: createResponder(config),
+    policy,
+    log,
+  };
+  const deps = {
+    store,
+    clock: systemClock,
+    ids: randomIds,
+    ...resolverSettings(config),
+    log,
+    route: (input: Parameters<typeof routeMessage>[1]) => routeMessage(router, input),
+  };
+  return createResolverConsumer((envelope) => receiveEnvelope(deps, envelope));
+}

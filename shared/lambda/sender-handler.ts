@@ -1,0 +1,23 @@
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
+import { deliverReply } from '../app/deliver-reply.js';
+import { getSecretString } from '../aws/secrets-lite.js';
+import { configuredSenders } from '../channels/senders.js';
+import { loadConfigWithSecrets } from '../config/secrets.js';
+import { systemClock } from '../domain/ports.js';
+import { createSenderConsumer } from '../queue/sender-consumer.js';
+import { DynamoStore } from '../store/dynamo-store.js';
+
+/** The sender function on AWS: replies from SQS to the providers, with the provider secrets. */
+export async function createSenderHandler(): Promise<(event: SQSEvent) => Promise<SQSBatchResponse>> {
+  const config = await loadConfigWithSecrets((id) => getSecretString(id));
+  const deps = {
+    store: new DynamoStore(new DynamoDBClient({}), config.TABLE_NAME),
+    senders: configuredSenders(config),
+    clock: systemClock,
+    // Longer than one invocation, so a sender that died mid-call is retried only once its lease is over.
+    leaseMs: 60_000,
+    maxAttempts: config.OUTBOUND_MAX_ATTEMPTS,
+  };
+  return createSenderConsumer((message, receiveCount) => deliverReply(deps, message, receiveCount));
+}

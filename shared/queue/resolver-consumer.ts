@@ -1,0 +1,42 @@
+import type { SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
+import { type Envelope, EnvelopeParser } from '../domain/envelope.js';
+import { ValidationError } from '../errors.js';
+import { logger } from '../log.js';
+import { errorFields, sqsBatchHandler } from './sqs-batch.js';
+
+/**
+ * The resolver's SQS consumer: each record is one envelope, received on its own (`receiveEnvelope`
+ * bound to its dependencies) so one bad record fails alone (partial batch response) and is
+ * redelivered, then dead-lettered, without holding back the rest of its batch.
+ */
+export function createResolverConsumer(
+  receive: (envelope: Envelope) => Promise<unknown>,
+): (event: SQSEvent) => Promise<SQSBatchResponse> {
+  const recordHandler = async (record: SQSRecord): Promise<void> => {
+    let body: unknown;
+    try {
+      body = JSON.parse(record.body);
+    } catch (error) {
+      throw new ValidationError(`record ${record.messageId} is not JSON`, { cause: error });
+    }
+    const parsed = EnvelopeParser.safeParse(body);
+    if (!parsed.success) {
+      logger.error('record is not an envelope', { messageId: record.messageId });
+      throw new ValidationError(`record ${record.messageId} is not an envelope`, { cause: parsed.error });
+    }
+    try {
+      await receive(parsed.data);
+    } catch (error) {
+      // Ids and error names only: the record body is customer data.
+      logger.warn('envelope failed, will be retried', {
+        messageId: record.messageId,
+        receiveCount: record.attributes.ApproximateReceiveCount,
+        envelopeId: parsed.data.id,
+        channel: parsed.data.channel,
+        ...errorFields(error),
+      });
+      throw error;
+    }
+  };
+  return sqsBatchHandler(recordHandler);
+}

@@ -1,0 +1,88 @@
+import { describe, expect, it } from 'vitest';
+import { deliverReply, type SenderDeps } from '#shared/app/deliver-reply.js';
+import {
+  type OutboundMessage,
+  OutboundMessageSchema,
+  PermanentSendError,
+  RetryableSendError,
+} from '#shared/domain/outbound.js';
+import type { SenderStore } from '#shared/domain/sender-ports.js';
+
+const NOW = '2025-06-10T12:00:00.000Z';
+
+const message: OutboundMessage = OutboundMessageSchema.parse({
+  id: 'rp_1',
+  customerId: 'cu_1',
+  conversationId: 'cv_1',
+  at: NOW,
+  channel: 'sms',
+  to: { kind: 'phone', value: '+14155550100' },
+  text: 'Your parcel left today.',
+  author: { kind: 'agent', id: 'ag_1' },
+});
+
+/** A sender store that answers `claim` and records what it was told. */
+function store(claim: 'claimed' | 'sent' | 'busy' = 'claimed') {
+  const calls: Array<[string, ...unknown[]]> = [];
+  const fake: SenderStore = {
+    claimSend: async () => claim,
+    recordSent: async (_m, result, at) => {
+      calls.push(['sent', result.providerMessageId, at]);
+    },
+    recordSendFailure: async (_m, reason, at) => {
+      calls.push(['failed', reason.code, at]);
+    },
+  };
+  return { fake, calls };
+}
+
+function deps(fake: SenderStore, send: () => Promise<{ providerMessageId: string }>): SenderDeps {
+  return {
+    store: fake,
+    senders: { sms: { send } },
+    clock: { now: () => new Date(NOW) },
+    leaseMs: 60_000,
+    maxAttempts: 3,
+  };
+}
+
+const sent = async () => ({ providerMessageId: 'SM1' });
+
+describe('deliverReply', () => {
+  it('sends a claimed reply once and records the provider id', async () => {
+    const { fake, calls } = store();
+    await deliverReply(deps(fake, sent), message, 1);
+    expect(calls).toEqual([['sent', 'SM1', NOW]]);
+  });
+
+  it('skips a reply already sent, and fails one another attempt is sending', async () => {
+    const done = store('sent');
+    await deliverReply(deps(done.fake, sent), message, 2);
+    expect(done.calls).toEqual([]);
+    const busy = store('busy');
+    await expect(deliverReply(deps(busy.fake, sent), message, 2)).rejects.toThrow(/another attempt/);
+    expect(busy.calls).toEqual([]);
+  });
+
+  it('marks a reply failed when its channel has no sender configured', async () => {
+    const { fake, calls } = store();
+    await deliverReply({ ...deps(fake, sent), senders: {} }, message, 1);
+    expect(calls).toEqual([['failed', 'channel_not_configured', NOW]]);
+  });
+
+  it('marks a permanent refusal failed with the provider code, without a retry', async () => {
+    const { fake, calls } = store();
+    const refuse = async () => Promise.reject(new PermanentSendError('unreachable', '30003'));
+    await deliverReply(deps(fake, refuse), message, 1);
+    expect(calls).toEqual([['failed', '30003', NOW]]);
+  });
+
+  it('retries a throttled send, and gives up on the last attempt', async () => {
+    const { fake, calls } = store();
+    const throttled = async () => Promise.reject(new RetryableSendError('throttled'));
+    await expect(deliverReply(deps(fake, throttled), message, 2)).rejects.toThrow(RetryableSendError);
+    expect(calls).toEqual([]);
+    await expect(deliverReply(deps(fake, throttled), message, 3)).rejects.toThrow(RetryableSendError);
+    expect(calls).toEqual([['failed', 'gave_up', NOW]]);
+  });
+});

@@ -1,0 +1,169 @@
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import {
+  DEFAULT_ASK_FOR_PERSON_KEYWORDS,
+  DEFAULT_MUST_BE_HUMAN_TOPICS,
+  parseRoutingPolicy,
+  RoutingPolicyError,
+} from '#shared/domain/routing/policy.js';
+import { ROUTING_DIR } from './fixtures.js';
+
+describe('parseRoutingPolicy', () => {
+  it('accepts the shipped default policy', () => {
+    const policy = parseRoutingPolicy(readFileSync(new URL('default-policy.json', ROUTING_DIR), 'utf8'));
+    expect(policy.defaultQueue).toBe('general');
+    expect(policy.queues.map((q) => q.name)).toEqual(['billing', 'spanish', 'voice', 'general']);
+    expect(Object.keys(policy.escalation.mustBeHumanTopics)).toEqual([
+      'refund',
+      'cancel',
+      'complaint',
+      'legal',
+    ]);
+    expect(policy.escalation.vipTag).toBe('vip');
+    expect(policy.businessHours?.timezone).toBe('America/New_York');
+    expect(policy.escalation.mustBeHumanTopics).toEqual(DEFAULT_MUST_BE_HUMAN_TOPICS);
+    expect(policy.escalation.askForPersonKeywords).toEqual(DEFAULT_ASK_FOR_PERSON_KEYWORDS);
+  });
+
+  it('documents every field of the shipped policy in the README', () => {
+    const readme = readFileSync(new URL('README.md', ROUTING_DIR), 'utf8');
+    const keys = new Set<string>();
+    const walk = (value: unknown, inTopics: boolean): void => {
+      if (Array.isArray(value)) for (const v of value) walk(v, false);
+      else if (value && typeof value === 'object') {
+        for (const [key, v] of Object.entries(value)) {
+          if (!inTopics) keys.add(key);
+          walk(v, key === 'mustBeHumanTopics');
+        }
+      }
+    };
+    walk(JSON.parse(readFileSync(new URL('default-policy.json', ROUTING_DIR), 'utf8')), false);
+    const undocumented = [...keys].filter((key) => !readme.includes(`\`${key}\``));
+    expect(undocumented).toEqual([]);
+  });
+
+  it('fills in the escalation defaults when the file leaves them out', () => {
+    const policy = parseRoutingPolicy('{"defaultQueue": "general", "queues": [{"name": "general"}]}');
+    expect(policy.version).toBe(1);
+    expect(policy.stickyAgentDays).toBe(30);
+    expect(policy.businessHours).toBeUndefined();
+    expect(policy.escalation).toMatchObject({
+      aiConfidenceThreshold: 0.7,
+      negativeSentimentEscalates: true,
+      channelSwitchEscalates: true,
+      voicemailEscalates: true,
+    });
+    expect(policy.escalation.vipTag).toBeUndefined();
+    expect(Object.keys(policy.escalation.mustBeHumanTopics)).toEqual([
+      'refund',
+      'cancel',
+      'complaint',
+      'legal',
+    ]);
+    expect(policy.escalation.mustBeHumanTopics.refund).toContain('money back');
+    expect(policy.escalation.askForPersonKeywords).toContain('real person');
+  });
+
+  it('defaults business hours to routing routine messages to the AI after hours', () => {
+    const policy = parseRoutingPolicy(
+      JSON.stringify({
+        defaultQueue: 'general',
+        queues: [{ name: 'general' }],
+        businessHours: {
+          timezone: 'Europe/Paris',
+          hours: [{ days: ['mon'], open: '09:00', close: '17:00' }],
+        },
+      }),
+    );
+    expect(policy.businessHours?.afterHours).toEqual({ route: 'ai' });
+  });
+
+  const minimal = { defaultQueue: 'general', queues: [{ name: 'general' }] };
+  it.each([
+    ['text that is not JSON', '{"defaultQueue": ', /^routing policy is not valid JSON: /],
+    ['a missing default queue', JSON.stringify({ queues: [{ name: 'general' }] }), /defaultQueue: /],
+    [
+      'a default queue that is not listed',
+      JSON.stringify({ ...minimal, defaultQueue: 'support' }),
+      /defaultQueue: "support" is not the name of a queue in queues/,
+    ],
+    [
+      'a misspelt field',
+      JSON.stringify({ ...minimal, queues: [{ name: 'general', keywrods: ['x'] }] }),
+      /queues\[0\]: Unrecognized key: "keywrods"/,
+    ],
+    [
+      'an unknown channel',
+      JSON.stringify({ ...minimal, queues: [{ name: 'general' }, { name: 'tg', channels: ['telegram'] }] }),
+      /queues\[1\]\.channels\[0\]: /,
+    ],
+    [
+      'a language that is not a tag',
+      JSON.stringify({ ...minimal, queues: [{ name: 'general' }, { name: 'en', languages: ['english'] }] }),
+      /queues\[1\]\.languages\[0\]: a language tag/,
+    ],
+    [
+      'a queue named twice',
+      JSON.stringify({ ...minimal, queues: [{ name: 'general' }, { name: 'general' }] }),
+      /queues\[1\]\.name: "general" is named twice/,
+    ],
+    [
+      'a time zone that does not exist',
+      JSON.stringify({
+        ...minimal,
+        businessHours: {
+          timezone: 'Europe/Atlantis',
+          hours: [{ days: ['mon'], open: '09:00', close: '17:00' }],
+        },
+      }),
+      /businessHours\.timezone: not an IANA time zone/,
+    ],
+    [
+      'a time of day out of range',
+      JSON.stringify({
+        ...minimal,
+        businessHours: { timezone: 'UTC', hours: [{ days: ['mon'], open: '9:00', close: '25:00' }] },
+      }),
+      /businessHours\.hours\[0\]\.open: a time of day.*businessHours\.hours\[0\]\.close: a time of day/,
+    ],
+    [
+      'a window that opens and closes at the same time',
+      JSON.stringify({
+        ...minimal,
+        businessHours: { timezone: 'UTC', hours: [{ days: ['mon'], open: '09:00', close: '09:00' }] },
+      }),
+      /businessHours\.hours\[0\]\.close: open and close are equal/,
+    ],
+    [
+      'an after-hours queue that is not listed',
+      JSON.stringify({
+        ...minimal,
+        businessHours: {
+          timezone: 'UTC',
+          hours: [{ days: ['mon'], open: '09:00', close: '17:00' }],
+          afterHours: { route: 'queue', queue: 'overnight' },
+        },
+      }),
+      /businessHours\.afterHours\.queue: "overnight" is not the name of a queue/,
+    ],
+    [
+      'a confidence threshold above 1',
+      JSON.stringify({ ...minimal, escalation: { aiConfidenceThreshold: 1.5 } }),
+      /escalation\.aiConfidenceThreshold: /,
+    ],
+    [
+      'a topic without keywords',
+      JSON.stringify({ ...minimal, escalation: { mustBeHumanTopics: { refund: [] } } }),
+      /escalation\.mustBeHumanTopics\.refund: /,
+    ],
+    [
+      'a keyword that is only a wildcard',
+      JSON.stringify({ ...minimal, escalation: { askForPersonKeywords: ['human', ' * '] } }),
+      /escalation\.askForPersonKeywords\[1\]: a keyword needs at least one letter or digit/,
+    ],
+    ['a negative sticky window', JSON.stringify({ ...minimal, stickyAgentDays: -1 }), /stickyAgentDays: /],
+  ])('rejects %s, naming the field', (_name, text, message) => {
+    expect(() => parseRoutingPolicy(text)).toThrow(RoutingPolicyError);
+    expect(() => parseRoutingPolicy(text)).toThrow(message);
+  });
+});

@@ -1,0 +1,66 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import {
+  KnowledgeBaseError,
+  loadArticles,
+  markdownToText,
+  parseArticle,
+  SAMPLE_KNOWLEDGE_BASE,
+} from '#shared/responder/knowledge-base-articles.js';
+import { createKnowledgeBaseResponder } from '#shared/responder/knowledge-base-responder.js';
+
+describe('knowledge-base articles', () => {
+  const folders: string[] = [];
+  afterAll(() => {
+    for (const folder of folders) rmSync(folder, { recursive: true, force: true });
+  });
+  const folderWith = (files: Record<string, string>) => {
+    const folder = mkdtempSync(join(tmpdir(), 'kb-'));
+    folders.push(folder);
+    for (const [name, text] of Object.entries(files)) writeFileSync(join(folder, name), text);
+    return folder;
+  };
+
+  it('loads the sample articles, titled by their first heading', () => {
+    const articles = loadArticles(SAMPLE_KNOWLEDGE_BASE);
+    expect(articles.map((article) => [article.id, article.title])).toEqual([
+      ['cancel-order', 'Cancelling an order'],
+      ['change-delivery-address', 'Changing your delivery address'],
+      ['opening-hours', 'Opening hours and contact'],
+      ['payment-methods', 'Payment methods'],
+      ['returns', 'Returns and refunds'],
+      ['shipping-times', 'Shipping times'],
+      ['sizes', 'Sizes and fit'],
+      ['tracking', 'Tracking your parcel'],
+    ]);
+    for (const article of articles) expect(article.body).not.toMatch(/^#/m);
+  });
+
+  it('reads only Markdown files and turns their Markdown into plain text', () => {
+    const folder = folderWith({
+      'b.md':
+        'Intro line\n\n## **Gift** cards\n\nSee [our shop](https://shop.example/gift) for _all_ `amounts`.\n',
+      'a.txt': '# Not an article',
+    });
+    expect(loadArticles(folder)).toEqual([
+      {
+        id: 'b',
+        title: 'Gift cards',
+        body: 'Intro line\n\nSee our shop (https://shop.example/gift) for all amounts.',
+      },
+    ]);
+  });
+
+  it('refuses an article without a heading, a folder that does not exist and an empty base', () => {
+    expect(() => parseArticle('x', 'just text')).toThrow(KnowledgeBaseError);
+    expect(() => parseArticle('y', '# Title only')).toThrow(/article y has no body/);
+    expect(() => loadArticles(join(tmpdir(), 'no-such-kb-folder'))).toThrow(KnowledgeBaseError);
+    expect(() => createKnowledgeBaseResponder({ folder: folderWith({}) })).toThrow(/no articles/);
+  });
+
+  it('strips lists, quotes and HTML from Markdown', () => {
+    expect(markdownToText('> Note\n\n* one\n+ two\n<br/>**bold**')).toBe('Note\n\n- one\n- two\nbold');
+  });
+});

@@ -1,0 +1,24 @@
+import { describe, expect, it } from 'vitest';
+import { detectLanguage, scoreSentiment } from '#shared/responder/text-signals.js';
+
+describe('sentiment and language', () => {
+  it.each([
+    ['I ordered the wrong size, can I exchange it?', 0],
+    ['I have a problem with my payment', 0],
+    ['You people are useless', -3],
+    ['I am not happy with this', -3],
+    ['I was charged twice, wtf', -4],
+    ['Great, thanks!', 5],
+  ])('scores the sentiment of "%s" as %d', (text, score) => {
+    expect(scoreSentiment(text)).toBe(score);
+  });
+
+  it.each([
+    ['Hi, I ordered a jacket last week, when will it arrive?', 'en'],
+    ['Bonjour, où est mon colis ?', 'fr'],
+    ['Wo ist mein Paket?', 'de'],
+    ['hi', undefined],
+  ])('detects the language of "%s" as %s', (text, language) => {
+    expect(detectLanguage(text)).toBe(language);
+  });
+});

@@ -1,25 +1,17 @@
 import { Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import * as z from 'zod';
-import {
-  type Agent,
-  type AgentProfile,
-  AgentUpdateSchema,
-  applyAgentUpdate,
-  nextWaitingConversation,
-} from '#shared/domain/assignment.js';
+import type { AgentAdmin, AgentStore } from '#shared/domain/agent-ports.js';
+import { AgentUpdateSchema, applyAgentUpdate, nextWaitingConversation } from '#shared/domain/assignment.js';
 import { ChannelSchema, type Identity } from '#shared/domain/envelope.js';
 import { normaliseEmail, normalisePhone, type PhoneOptions } from '#shared/domain/identity.js';
-import { customerMetrics, type Metrics } from '#shared/domain/metrics.js';
+import { customerMetrics } from '#shared/domain/metrics.js';
+import type { Outbox } from '#shared/domain/outbox.js';
 import type { Clock } from '#shared/domain/ports.js';
 import { type ReplyDeps, ReplyRequestSchema, sendReply } from '#shared/domain/replies.js';
-import type { Conversation, Customer, TimelineItem } from '#shared/domain/timeline.js';
+import type { Customer, TimelineItem } from '#shared/domain/timeline.js';
 import { NotFoundError, PayloadTooLargeError, UnauthorizedError, ValidationError } from '#shared/errors.js';
 import { notFound, onError } from '#shared/http/on-error.js';
-import type { OutboxEntry } from '#shared/local/outbox.js';
-import type { CustomerExport, ErasureReport } from '#shared/store/customer-admin.js';
-import type { Page, Suggestion } from '#shared/store/dynamo-store.js';
-import type { InboxFilter } from '#shared/store/keys.js';
 import {
   AssignRequestSchema,
   DOCS_PAGE,
@@ -30,53 +22,6 @@ import {
   TagsRequestSchema,
 } from './openapi.js';
 
-/** The reads the agent API makes. */
-export interface AgentStore {
-  findCustomerId(identity: Identity): Promise<string | undefined>;
-  getCustomer(customerId: string): Promise<Customer | undefined>;
-  findCustomersByName(prefix: string, limit: number): Promise<Customer[]>;
-  timeline(
-    customerId: string,
-    page: { limit: number; cursor?: string | undefined },
-  ): Promise<Page<TimelineItem>>;
-  getConversation(conversationId: string): Promise<Conversation | undefined>;
-  inbox(
-    filter: InboxFilter,
-    page: { limit: number; cursor?: string | undefined },
-  ): Promise<Page<Conversation>>;
-  suggestions(customerId: string): Promise<Suggestion[]>;
-  setTags(customerId: string, tags: readonly string[]): Promise<void>;
-  overallMetrics(): Promise<Metrics>;
-  getAgent(agentId: string): Promise<AgentProfile | undefined>;
-  putAgent(agent: AgentProfile): Promise<void>;
-  listAgents(): Promise<Agent[]>;
-}
-
-/** The changes agents make to customers and conversations. */
-export interface AgentAdmin {
-  merge(targetId: string, sourceId: string, agentId: string, now: string): Promise<void>;
-  unmerge(targetId: string, sourceId: string, agentId: string, now: string): Promise<void>;
-  dismissSuggestion(customerId: string, otherId: string): Promise<void>;
-  resolveConversation(conversationId: string, agentId: string, now: string): Promise<void>;
-  reopenConversation(conversationId: string, agentId: string, now: string): Promise<void>;
-  addNote(
-    conversationId: string,
-    text: string,
-    agentId: string,
-    now: string,
-    noteId: string,
-  ): Promise<TimelineItem>;
-  assign(
-    conversationId: string,
-    target: { agentId?: string | undefined; queue?: string | undefined },
-    by: string,
-    now: string,
-    eventId?: string,
-  ): Promise<void>;
-  export(customerId: string, now: string): Promise<CustomerExport>;
-  erase(customerId: string, agentId: string, now: string): Promise<ErasureReport>;
-}
-
 /** What the agent API needs. */
 export interface AgentAppDeps {
   store: AgentStore;
@@ -84,7 +29,7 @@ export interface AgentAppDeps {
   clock: Clock;
   replies: ReplyDeps;
   /** Local runtime only: what was "sent" with no provider credentials. */
-  outbox?: () => OutboxEntry[];
+  outbox?: Outbox;
   /** Resolves a bearer token to an agent id, or undefined when the token is not valid. */
   authenticate(token: string): Promise<string | undefined>;
   phone: PhoneOptions;
@@ -262,7 +207,7 @@ export function createAgentApp(deps: AgentAppDeps): Hono<Env> {
 
   app.get('/api/outbox', (c) => {
     if (!deps.outbox) throw new NotFoundError('no local outbox: replies go to the providers');
-    return c.json({ items: deps.outbox(), cursor: null });
+    return c.json({ items: deps.outbox.entries(), cursor: null });
   });
 
   app.put('/api/customers/:id/tags', async (c) => {

@@ -236,7 +236,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
       admin,
       clock,
       replies,
-      outbox: () => outbox.entries(),
+      outbox,
       authenticate: async (token) => tokens.get(token),
       phone: { defaultRegion: config.DEFAULT_REGION },
     }),

@@ -1,10 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import {
-  type AgentAdmin,
-  type AgentStore,
-  candidateIdentities,
-  createAgentApp,
-} from '#functions/agent-api/app.js';
+import { candidateIdentities, createAgentApp } from '#functions/agent-api/app.js';
+import type { AgentAdmin, AgentStore } from '#shared/domain/agent-ports.js';
 import type { AgentProfile } from '#shared/domain/assignment.js';
 import type { Identity } from '#shared/domain/envelope.js';
 import { identityToken } from '#shared/domain/identity.js';

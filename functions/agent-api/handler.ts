@@ -1,6 +1,7 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { handle } from 'hono/aws-lambda';
+import { createAgentApp } from '#shared/api/app.js';
 import { getSecretString } from '#shared/aws/secrets-lite.js';
 import { parseAgentTokens, requireSettings } from '#shared/config/config.js';
 import { loadConfigWithSecrets } from '#shared/config/secrets.js';
@@ -10,7 +11,6 @@ import { SqsOutboundQueue } from '#shared/queue/sqs-outbound-queue.js';
 import { CustomerAdmin } from '#shared/store/customer-admin.js';
 import { DynamoStore } from '#shared/store/dynamo-store.js';
 import { timeOrderedId } from '#shared/store/ids.js';
-import { createAgentApp } from './app.js';
 
 const config = requireSettings(await loadConfigWithSecrets((id) => getSecretString(id)), [
   'OUTBOUND_QUEUE_URL',

@@ -3,15 +3,9 @@ import { appendFileSync, mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type { Channel } from '../domain/envelope.js';
 import type { ChannelSender, OutboundMessage, SendResult } from '../domain/outbound.js';
+import type { Outbox, OutboxEntry } from '../domain/outbox.js';
 import type { OutboundQueue } from '../domain/reply-ports.js';
 import type { LocalQueue } from './queue.js';
-
-/** A message the local runtime "sent": what a provider would have received. */
-export interface OutboxEntry {
-  providerMessageId: string;
-  sentAt: string;
-  message: OutboundMessage;
-}
 
 function digest(value: string, length: number): string {
   return createHash('sha256').update(value).digest('hex').slice(0, length);
@@ -36,7 +30,7 @@ function providerIdFor(channel: Channel, replyId: string): string {
  * The local stand-in for every provider when no credentials are configured: it accepts each message,
  * keeps it (in memory and as a line of `outbox.jsonl`), and answers with a provider-shaped id.
  */
-export class LocalOutbox {
+export class LocalOutbox implements Outbox {
   readonly #entries: OutboxEntry[] = [];
   readonly #file: string | undefined;
 

@@ -2,9 +2,9 @@ import { join } from 'node:path';
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { serve } from '@hono/node-server';
 import { Hono } from 'hono';
-import { createAgentApp } from '#functions/agent-api/app.js';
 import { snsHttpDeps } from '#functions/ses/app.js';
 import { createMailConsumer } from '#functions/ses-mail/consumer.js';
+import { createAgentApp } from '#shared/api/app.js';
 import { deliverReply } from '#shared/app/deliver-reply.js';
 import { receiveEnvelope } from '#shared/app/receive-envelope.js';
 import { routeMessage } from '#shared/app/route-message.js';
@@ -233,7 +233,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
       admin,
       clock,
       replies,
-      outbox: () => outbox.entries(),
+      outbox,
       authenticate: async (token) => tokens.get(token),
       phone: { defaultRegion: config.DEFAULT_REGION },
     }),

@@ -1,11 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import {
-  type AgentAdmin,
-  type AgentStore,
-  candidateIdentities,
-  createAgentApp,
-} from '#functions/agent-api/app.js';
+import { createAgentApp } from '#shared/api/app.js';
 import type { ReplyDeps } from '#shared/app/send-reply.js';
+import type { AgentAdmin, AgentStore } from '#shared/domain/agent-ports.js';
 import type { AgentProfile } from '#shared/domain/assignment.js';
 import type { Identity } from '#shared/domain/envelope.js';
 import { identityToken } from '#shared/domain/identity.js';
@@ -246,15 +242,6 @@ describe('agent API', () => {
     const res = await app().request('/api/nothing-here', auth);
     expect(res.status).toBe(404);
     expect(await res.json()).toEqual({ error: { code: 'not_found', message: 'no such route' } });
-  });
-});
-
-describe('candidateIdentities', () => {
-  it('reads an email with a display name as the bare lower-cased address', () => {
-    expect(candidateIdentities('Jane <Jane@Example.COM>', {})).toContainEqual({
-      kind: 'email',
-      value: 'jane@example.com',
-    });
   });
 });
 

@@ -1,0 +1,34 @@
+import { createRoute, type OpenAPIHono } from '@hono/zod-openapi';
+import { listAgents } from '#shared/app/list-agents.js';
+import { updateAgent } from '#shared/app/update-agent.js';
+import { AgentProfileSchema, AgentSchema, AgentUpdateSchema } from '#shared/domain/assignment.js';
+import type { AgentAppDeps } from './deps.js';
+import { jsonBody, readJsonBody } from './json-body.js';
+import { type AgentEnv, createRouter } from './router.js';
+import { errors, json, page } from './schemas.js';
+
+const list = createRoute({
+  method: 'get',
+  path: '/agents',
+  summary: 'Every registered agent: queues, languages, capacity, presence and open conversations',
+  responses: { 200: json('the agents', page(AgentSchema)), ...errors(401) },
+});
+
+const update = createRoute({
+  method: 'put',
+  path: '/agents/me',
+  summary:
+    'Register or update yourself for assignment (only the fields given change; a new agent is away, in no queue, with capacity 5)',
+  middleware: [readJsonBody] as const,
+  request: { body: jsonBody(AgentUpdateSchema) },
+  responses: { 200: json('the agent', AgentProfileSchema), ...errors(400, 401) },
+});
+
+/** `/api/agents`: the agents, and each agent's own registration for assignment. */
+export function agentsApp(deps: AgentAppDeps): OpenAPIHono<AgentEnv> {
+  return createRouter()
+    .openapi(list, async (c) => c.json({ items: await listAgents(deps), cursor: null }, 200))
+    .openapi(update, async (c) =>
+      c.json(await updateAgent(deps, c.get('agentId'), c.req.valid('json')), 200),
+    );
+}

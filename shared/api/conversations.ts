@@ -1,0 +1,123 @@
+import { createRoute, type OpenAPIHono } from '@hono/zod-openapi';
+import * as z from 'zod';
+import { addNote } from '#shared/app/add-note.js';
+import { assignConversation } from '#shared/app/assign-conversation.js';
+import { listInbox } from '#shared/app/list-inbox.js';
+import { reopenConversation } from '#shared/app/reopen-conversation.js';
+import { resolveConversation } from '#shared/app/resolve-conversation.js';
+import { sendReply } from '#shared/app/send-reply.js';
+import { ReplyRequestSchema } from '#shared/domain/replies.js';
+import { ConversationSchema, TimelineItemSchema } from '#shared/domain/timeline.js';
+import type { AgentAppDeps } from './deps.js';
+import { jsonBody, readJsonBody } from './json-body.js';
+import { type AgentEnv, createRouter } from './router.js';
+import {
+  AssignRequestSchema,
+  errors,
+  IdParamsSchema,
+  InboxQuerySchema,
+  json,
+  NoteRequestSchema,
+  page,
+  ReplyHeadersSchema,
+} from './schemas.js';
+
+const inbox = createRoute({
+  method: 'get',
+  path: '/conversations',
+  summary: 'The inbox, longest waiting first',
+  request: { query: InboxQuerySchema },
+  responses: { 200: json('a page', page(ConversationSchema)), ...errors(400, 401) },
+});
+
+const ReplySchema = z.object({ reply: TimelineItemSchema });
+const reply = createRoute({
+  method: 'post',
+  path: '/conversations/{id}/replies',
+  summary:
+    "Reply on the customer's last inbound channel (or `channel`); an `Idempotency-Key` retry returns the first result",
+  middleware: [readJsonBody] as const,
+  request: { params: IdParamsSchema, headers: ReplyHeadersSchema, body: jsonBody(ReplyRequestSchema) },
+  responses: {
+    202: json('queued', ReplySchema),
+    200: json('the first result of a retried key', ReplySchema),
+    ...errors(400, 401, 404, 409, 422, 503),
+  },
+});
+
+const note = createRoute({
+  method: 'post',
+  path: '/conversations/{id}/notes',
+  summary: 'An internal note',
+  middleware: [readJsonBody] as const,
+  request: { params: IdParamsSchema, body: jsonBody(NoteRequestSchema) },
+  responses: {
+    201: json('the note', z.object({ note: TimelineItemSchema })),
+    ...errors(400, 401, 404),
+  },
+});
+
+const assign = createRoute({
+  method: 'post',
+  path: '/conversations/{id}/assign',
+  summary: 'Assign or transfer to an agent and/or a queue',
+  middleware: [readJsonBody] as const,
+  request: { params: IdParamsSchema, body: jsonBody(AssignRequestSchema) },
+  responses: { 200: json('the conversation', ConversationSchema), ...errors(400, 401, 404) },
+});
+
+const resolve = createRoute({
+  method: 'post',
+  path: '/conversations/{id}/resolve',
+  summary: 'Resolve; the next message within the reopen window reopens it',
+  request: { params: IdParamsSchema },
+  responses: { 200: json('the conversation', ConversationSchema), ...errors(401, 404) },
+});
+
+const reopen = createRoute({
+  method: 'post',
+  path: '/conversations/{id}/reopen',
+  summary: 'Reopen a resolved conversation',
+  request: { params: IdParamsSchema },
+  responses: { 200: json('the conversation', ConversationSchema), ...errors(401, 404) },
+});
+
+/** `/api/conversations`: the inbox, replies, notes, assignment, resolve and reopen. */
+export function conversationsApp(deps: AgentAppDeps): OpenAPIHono<AgentEnv> {
+  return createRouter()
+    .openapi(inbox, async (c) => {
+      const { limit, cursor, ...filter } = c.req.valid('query');
+      return c.json(
+        await listInbox(deps, { filter, page: { limit, cursor }, agentId: c.get('agentId') }),
+        200,
+      );
+    })
+    .openapi(reply, async (c) => {
+      const { item, created } = await sendReply(deps.replies, {
+        conversationId: c.req.valid('param').id,
+        request: c.req.valid('json'),
+        agentId: c.get('agentId'),
+        idempotencyKey: c.req.valid('header')['Idempotency-Key'],
+      });
+      return created ? c.json({ reply: item }, 202) : c.json({ reply: item }, 200);
+    })
+    .openapi(note, async (c) => {
+      const conversationId = c.req.valid('param').id;
+      const { text } = c.req.valid('json');
+      const noteDeps = { ...deps, newId: () => deps.replies.newId() };
+      return c.json(
+        { note: await addNote(noteDeps, { conversationId, text, agentId: c.get('agentId') }) },
+        201,
+      );
+    })
+    .openapi(assign, async (c) => {
+      const request = { conversationId: c.req.valid('param').id, target: c.req.valid('json') };
+      return c.json(await assignConversation(deps, { ...request, agentId: c.get('agentId') }), 200);
+    })
+    .openapi(resolve, async (c) =>
+      c.json(await resolveConversation(deps, c.req.valid('param').id, c.get('agentId')), 200),
+    )
+    .openapi(reopen, async (c) =>
+      c.json(await reopenConversation(deps, c.req.valid('param').id, c.get('agentId')), 200),
+    );
+}

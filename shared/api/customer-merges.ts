@@ -1,0 +1,87 @@
+import { createRoute, type OpenAPIHono } from '@hono/zod-openapi';
+import type { Context } from 'hono';
+import { acceptSuggestion } from '#shared/app/accept-suggestion.js';
+import { dismissSuggestion } from '#shared/app/dismiss-suggestion.js';
+import { listSuggestions } from '#shared/app/list-suggestions.js';
+import { mergeCustomers } from '#shared/app/merge-customers.js';
+import { unmergeCustomers } from '#shared/app/unmerge-customers.js';
+import { type Customer, CustomerSchema } from '#shared/domain/timeline.js';
+import { SuggestionSchema } from '#shared/store/dynamo-store.js';
+import type { AgentAppDeps } from './deps.js';
+import { jsonBody, readJsonBody } from './json-body.js';
+import { type AgentEnv, createRouter } from './router.js';
+import { errors, IdParamsSchema, json, OtherCustomerSchema, PairParamsSchema, page } from './schemas.js';
+
+const mergeRoute = (path: string, summary: string, answer: string) =>
+  createRoute({
+    method: 'post',
+    path,
+    summary,
+    middleware: [readJsonBody] as const,
+    request: { params: IdParamsSchema, body: jsonBody(OtherCustomerSchema) },
+    responses: { 200: json(answer, CustomerSchema), ...errors(400, 401, 404, 409) },
+  });
+
+const merge = mergeRoute(
+  '/customers/{id}/merge',
+  'Merge another customer into this one',
+  'the merged customer',
+);
+const unmerge = mergeRoute('/customers/{id}/unmerge', 'Undo a merge', 'the customer');
+
+const suggestions = createRoute({
+  method: 'get',
+  path: '/customers/{id}/suggestions',
+  summary: 'Merge suggestions with their evidence',
+  request: { params: IdParamsSchema },
+  responses: { 200: json('suggestions', page(SuggestionSchema)), ...errors(401) },
+});
+
+const accept = createRoute({
+  method: 'post',
+  path: '/customers/{id}/suggestions/{otherId}/accept',
+  summary: 'Accept a suggestion: merge the other customer in',
+  request: { params: PairParamsSchema },
+  responses: { 200: json('the merged customer', CustomerSchema), ...errors(401, 404, 409) },
+});
+
+const dismiss = createRoute({
+  method: 'post',
+  path: '/customers/{id}/suggestions/{otherId}/dismiss',
+  summary: 'Dismiss a suggestion; later evidence does not reopen it',
+  request: { params: PairParamsSchema },
+  responses: { 200: { description: 'dismissed' }, ...errors(401, 404) },
+});
+
+/**
+ * The customer after a merge; `{}` if it was erased in between, as the API has always answered. The
+ * document promises a customer, so the cast states that case's exception.
+ */
+const answer = (c: Context<AgentEnv>, customer: Customer | undefined) =>
+  c.json({ ...customer } as Customer, 200);
+
+/** `/api/customers/{id}/...`: merges, unmerges and merge suggestions. */
+export function customerMergesApp(deps: AgentAppDeps): OpenAPIHono<AgentEnv> {
+  return createRouter()
+    .openapi(merge, async (c) => {
+      const request = { targetId: c.req.valid('param').id, sourceId: c.req.valid('json').customerId };
+      return answer(c, await mergeCustomers(deps, { ...request, agentId: c.get('agentId') }));
+    })
+    .openapi(unmerge, async (c) => {
+      const request = { targetId: c.req.valid('param').id, sourceId: c.req.valid('json').customerId };
+      return answer(c, await unmergeCustomers(deps, { ...request, agentId: c.get('agentId') }));
+    })
+    .openapi(suggestions, async (c) =>
+      c.json({ items: await listSuggestions(deps, c.req.valid('param').id), cursor: null }, 200),
+    )
+    .openapi(accept, async (c) => {
+      const { id, otherId } = c.req.valid('param');
+      const customer = await acceptSuggestion(deps, { customerId: id, otherId, agentId: c.get('agentId') });
+      return answer(c, customer);
+    })
+    .openapi(dismiss, async (c) => {
+      const { id, otherId } = c.req.valid('param');
+      await dismissSuggestion(deps, id, otherId);
+      return c.json({ dismissed: true }, 200);
+    });
+}

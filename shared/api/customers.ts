@@ -1,0 +1,100 @@
+import { createRoute, type OpenAPIHono } from '@hono/zod-openapi';
+import * as z from 'zod';
+import { eraseCustomer } from '#shared/app/erase-customer.js';
+import { exportCustomer } from '#shared/app/export-customer.js';
+import { readCustomer } from '#shared/app/read-customer.js';
+import { readTimeline } from '#shared/app/read-timeline.js';
+import { searchCustomers } from '#shared/app/search-customers.js';
+import { setTags } from '#shared/app/set-tags.js';
+import { ConversationSchema, CustomerSchema, TimelineItemSchema } from '#shared/domain/timeline.js';
+import { SuggestionSchema } from '#shared/store/dynamo-store.js';
+import type { AgentAppDeps } from './deps.js';
+import { jsonBody, readJsonBody } from './json-body.js';
+import { type AgentEnv, createRouter } from './router.js';
+import {
+  errors,
+  IdParamsSchema,
+  json,
+  PageQuerySchema,
+  page,
+  SearchQuerySchema,
+  TagsRequestSchema,
+} from './schemas.js';
+
+const search = createRoute({
+  method: 'get',
+  path: '/customers',
+  summary: 'Find customers by name prefix or any identity (phone in any format, email, handle)',
+  request: { query: SearchQuerySchema },
+  responses: { 200: json('matches', page(CustomerSchema)), ...errors(400, 401) },
+});
+
+const read = createRoute({
+  method: 'get',
+  path: '/customers/{id}',
+  summary: 'A customer: identities, channels, open conversation, open merge suggestions',
+  request: { params: IdParamsSchema },
+  responses: {
+    200: json(
+      'the profile',
+      CustomerSchema.extend({
+        openConversation: ConversationSchema.nullable(),
+        suggestions: z.array(SuggestionSchema),
+      }),
+    ),
+    ...errors(400, 401, 404, 410),
+  },
+});
+
+const erase = createRoute({
+  method: 'delete',
+  path: '/customers/{id}',
+  summary: 'Erase the customer (and everyone merged with them); answers the audit report',
+  request: { params: IdParamsSchema },
+  responses: { 200: { description: 'counts of what was erased' }, ...errors(400, 401, 404, 410) },
+});
+
+const timeline = createRoute({
+  method: 'get',
+  path: '/customers/{id}/timeline',
+  summary: 'Every item of the customer and those merged with them, oldest first',
+  request: { params: IdParamsSchema, query: PageQuerySchema },
+  responses: { 200: json('a page', page(TimelineItemSchema)), ...errors(400, 401, 404) },
+});
+
+const exportData = createRoute({
+  method: 'get',
+  path: '/customers/{id}/export',
+  summary: 'Everything held about the customer, as JSON',
+  request: { params: IdParamsSchema },
+  responses: { 200: { description: 'the export' }, ...errors(401, 404, 410) },
+});
+
+const tags = createRoute({
+  method: 'put',
+  path: '/customers/{id}/tags',
+  summary: "Replace the customer's tags (e.g. `vip`, which the routing policy escalates on)",
+  middleware: [readJsonBody] as const,
+  request: { params: IdParamsSchema, body: jsonBody(TagsRequestSchema) },
+  responses: { 200: json('the customer', CustomerSchema), ...errors(400, 401, 404) },
+});
+
+/** `/api/customers`: search, profile, timeline, tags, export and erasure. */
+export function customersApp(deps: AgentAppDeps): OpenAPIHono<AgentEnv> {
+  return createRouter()
+    .openapi(search, async (c) => {
+      const { q } = c.req.valid('query');
+      return c.json({ items: await searchCustomers(deps, q), cursor: null }, 200);
+    })
+    .openapi(read, async (c) => c.json(await readCustomer(deps, c.req.valid('param').id), 200))
+    .openapi(erase, async (c) =>
+      c.json(await eraseCustomer(deps, c.req.valid('param').id, c.get('agentId')), 200),
+    )
+    .openapi(timeline, async (c) =>
+      c.json(await readTimeline(deps, c.req.valid('param').id, c.req.valid('query')), 200),
+    )
+    .openapi(exportData, async (c) => c.json(await exportCustomer(deps, c.req.valid('param').id), 200))
+    .openapi(tags, async (c) =>
+      c.json(await setTags(deps, c.req.valid('param').id, c.req.valid('json').tags), 200),
+    );
+}

@@ -1,0 +1,133 @@
+import type { OpenAPIHono, RouteConfig } from '@hono/zod-openapi';
+import { Hono } from 'hono';
+import * as z from 'zod';
+import type { AgentEnv } from './router.js';
+
+/** The document's own fields; its paths come from the routes' declarations. */
+const DOCUMENT_FIELDS = {
+  openapi: '3.1.0',
+  info: {
+    title: 'Threadline agent API',
+    version: '0.1.0',
+    description:
+      'Customers, their cross-channel timelines, conversations and replies. Every call needs `Authorization: Bearer <token>`. Lists answer `{items, cursor}`; errors answer `{error: {code, message}}`.',
+  },
+  components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } } },
+  security: [{ bearer: [] }],
+};
+
+/** The paths `docsApp` serves without a token. */
+export const PUBLIC_PATHS: ReadonlySet<string> = new Set(['/api/openapi.json', '/api/docs']);
+
+type JsonSchema = Record<string, unknown>;
+type Declared = z.core.$ZodType;
+
+// zod's own JSON Schema output, not @asteasolutions/zod-to-openapi's generator: the domain's envelope
+// schemas are zod/mini, which that generator cannot read (it calls `.meta()`, which mini schemas lack).
+const jsonSchema = (schema: Declared, io: 'input' | 'output'): JsonSchema =>
+  z.toJSONSchema(schema, { io, unrepresentable: 'any' }) as JsonSchema;
+
+const LOCATIONS = [
+  ['path', 'params'],
+  ['query', 'query'],
+  ['header', 'headers'],
+] as const;
+
+/** A route's path, query and header parameters, from the object schemas it validates them with. */
+function parameters(request: RouteConfig['request']): JsonSchema[] {
+  return LOCATIONS.flatMap(([where, key]) => {
+    const declared = request?.[key] as Declared | undefined;
+    if (!declared) return [];
+    const object = jsonSchema(declared, 'input');
+    const required = new Set((object.required as string[] | undefined) ?? []);
+    return Object.entries((object.properties ?? {}) as Record<string, JsonSchema>).map(([name, schema]) => {
+      const { description, ...rest } = schema;
+      return {
+        name,
+        in: where,
+        required: where === 'path' || required.has(name),
+        ...(description ? { description } : {}),
+        schema: rest,
+      };
+    });
+  });
+}
+
+const content = (declared: unknown, io: 'input' | 'output') => {
+  const schema = (declared as { 'application/json'?: { schema: Declared } } | undefined)?.['application/json']
+    ?.schema;
+  return schema ? { content: { 'application/json': { schema: jsonSchema(schema, io) } } } : {};
+};
+
+/** One operation of the document, from the route's createRoute declaration. */
+function operation(route: RouteConfig): JsonSchema {
+  const params = parameters(route.request);
+  const body = route.request?.body;
+  return {
+    ...(route.summary ? { summary: route.summary } : {}),
+    ...(params.length ? { parameters: params } : {}),
+    ...(body ? { requestBody: { required: true, ...content(body.content, 'input') } } : {}),
+    responses: Object.fromEntries(
+      Object.entries(route.responses).map(([status, response]) => [
+        status,
+        '$ref' in response
+          ? response
+          : { description: response.description, ...content(response.content, 'output') },
+      ]),
+    ),
+  };
+}
+
+/**
+ * The agent API's OpenAPI 3.1 document, generated from the routes' createRoute declarations (the same
+ * zod schemas the routes validate with), so the document cannot drift from the code.
+ */
+export function openApiDocument(api: OpenAPIHono<AgentEnv>): JsonSchema {
+  const paths: Record<string, Record<string, JsonSchema>> = {};
+  for (const definition of api.openAPIRegistry.definitions) {
+    if (definition.type !== 'route') continue;
+    const { route } = definition;
+    paths[route.path] = { ...paths[route.path], [route.method]: operation(route) };
+  }
+  return { ...DOCUMENT_FIELDS, paths };
+}
+
+/**
+ * `GET /api/openapi.json` and `GET /api/docs`. The API's description is public: it holds no customer
+ * data, and a browser can open the page. Built on the first request for it, not at cold start: nothing
+ * else needs it.
+ */
+export function docsApp(api: OpenAPIHono<AgentEnv>): Hono<AgentEnv> {
+  let document: JsonSchema | undefined;
+  return new Hono<AgentEnv>()
+    .get('/openapi.json', (c) => {
+      document ??= openApiDocument(api);
+      return c.json(document);
+    })
+    .get('/docs', (c) => c.html(DOCS_PAGE));
+}
+
+/** A self-contained page that renders the document: no script or style from elsewhere. */
+const DOCS_PAGE = `<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><title>Threadline agent API</title>
+<style>body{font:15px/1.5 system-ui,sans-serif;max-width:60rem;margin:2rem auto;padding:0 1rem;color:#1d2327}
+h2{margin-top:2rem;border-bottom:1px solid #ddd}.op{margin:.6rem 0 1.2rem}.m{display:inline-block;min-width:4.5rem;font-weight:600}
+code,pre{background:#f5f5f5;padding:.1rem .3rem;border-radius:3px}pre{padding:.6rem;overflow:auto;font-size:13px}</style></head>
+<body><h1>Threadline agent API</h1><p id="intro"></p><div id="ops">Loading /api/openapi.json…</div>
+<script>
+fetch('openapi.json').then(r=>r.json()).then(doc=>{
+  document.getElementById('intro').textContent=doc.info.description;
+  const ops=document.getElementById('ops');ops.textContent='';
+  for(const [path,item] of Object.entries(doc.paths)){
+    const h=document.createElement('h2');h.textContent=path;ops.append(h);
+    for(const [method,op] of Object.entries(item)){
+      const d=document.createElement('div');d.className='op';
+      const m=document.createElement('span');m.className='m';m.textContent=method.toUpperCase();
+      const s=document.createElement('span');s.textContent=op.summary;d.append(m,s);
+      if(op.requestBody){const p=document.createElement('pre');p.textContent=JSON.stringify(op.requestBody.content['application/json'].schema,null,2);d.append(p);}
+      const r=document.createElement('div');r.textContent='Answers: '+Object.entries(op.responses).map(([k,v])=>k+' '+v.description).join(' · ');d.append(r);
+      ops.append(d);
+    }
+  }
+}).catch(e=>{document.getElementById('ops').textContent='Could not load the document: '+e;});
+</script></body></html>`;

@@ -1,0 +1,32 @@
+import { createMiddleware } from 'hono/factory';
+import type { AgentEnv } from './router.js';
+
+/**
+ * Reads a request body as strict UTF-8 JSON whatever its declared content type, as the agent API always
+ * has, and hands the text to the route's body validation. A body that is not UTF-8 JSON is validated as
+ * `null`, which no body schema accepts, and `rejectInvalid` reports it as such: after the path and query
+ * checks, as before.
+ */
+export const readJsonBody = createMiddleware<AgentEnv>(async (c, next) => {
+  // Read outside the try: a body over the limit fails here, and bodyLimit answers 413.
+  const bytes = await c.req.arrayBuffer();
+  let text: string;
+  try {
+    text = new TextDecoder('utf-8', { fatal: true }).decode(bytes);
+    JSON.parse(text);
+  } catch (error) {
+    text = 'null';
+    c.set('unreadableBody', { cause: error });
+  }
+  // The validator reads JSON only from a JSON content type; the body was just checked to be JSON.
+  c.req.raw.headers.set('content-type', 'application/json');
+  // Hono keeps each read body as a promise, though its type says otherwise.
+  (c.req.bodyCache as { text?: Promise<string> }).text = Promise.resolve(text);
+  await next();
+});
+
+/** A required JSON request body of the schema, validated and documented by the route that declares it. */
+export const jsonBody = <T>(schema: T) => ({
+  required: true,
+  content: { 'application/json': { schema } },
+});

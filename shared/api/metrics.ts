@@ -1,0 +1,21 @@
+import { createRoute, type OpenAPIHono } from '@hono/zod-openapi';
+import { readMetrics } from '#shared/app/read-metrics.js';
+import type { AgentAppDeps } from './deps.js';
+import { type AgentEnv, createRouter } from './router.js';
+import { errors, MetricsQuerySchema } from './schemas.js';
+
+const metrics = createRoute({
+  method: 'get',
+  path: '/metrics',
+  summary:
+    'AI resolution rate (messages the AI answered / messages routed), hand-off reasons, first response time, channel-switch rate: overall, or for one customer with ?customerId=',
+  request: { query: MetricsQuerySchema },
+  responses: { 200: { description: 'the figures' }, ...errors(400, 401, 404) },
+});
+
+/** `/api/metrics`: the figures, overall or for one customer. */
+export function metricsApp(deps: AgentAppDeps): OpenAPIHono<AgentEnv> {
+  return createRouter().openapi(metrics, async (c) =>
+    c.json(await readMetrics(deps, c.req.valid('query').customerId), 200),
+  );
+}

@@ -1,0 +1,101 @@
+import * as z from 'zod';
+import { ChannelSchema } from '#shared/domain/envelope.js';
+
+/** Ids in paths: what the API accepts, and so what the document says. */
+export const IdSchema = z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'not a valid id');
+/** `{id}` in a path. */
+export const IdParamsSchema = z.object({ id: IdSchema });
+/** `{id}` and `{otherId}`: a merge suggestion between two customers. */
+export const PairParamsSchema = z.object({ id: IdSchema, otherId: IdSchema });
+/** `POST /api/customers/{id}/merge` and `/unmerge`. */
+export const OtherCustomerSchema = z.object({ customerId: IdSchema });
+/** `PUT /api/customers/{id}/tags`. */
+export const TagsRequestSchema = z.object({
+  tags: z
+    .array(
+      z
+        .string()
+        .trim()
+        .min(1)
+        .max(64)
+        .regex(/^[\w.:-]+$/, 'letters, digits, _ . : -'),
+    )
+    .max(50),
+});
+/** `POST /api/conversations/{id}/notes`. */
+export const NoteRequestSchema = z.object({ text: z.string().trim().min(1).max(65_536) });
+/** `POST /api/conversations/{id}/assign`. */
+export const AssignRequestSchema = z
+  .object({
+    agentId: z.string().max(128).optional(),
+    queue: z.string().min(1).max(128).optional(),
+  })
+  .refine((t) => t.agentId !== undefined || t.queue !== undefined, {
+    message: 'name an agentId ("" to unassign, "me" for yourself) or a queue',
+  });
+
+const LimitSchema = z.coerce
+  .number()
+  .int()
+  .min(1)
+  .max(200)
+  .default(50)
+  .meta({ description: 'page size (default 50)' });
+const CursorSchema = z.string().max(4096).optional().meta({ description: 'the cursor of the previous page' });
+/** `?limit=&cursor=` of a paged list. */
+export const PageQuerySchema = z.object({ cursor: CursorSchema, limit: LimitSchema });
+/** `GET /api/customers?q=`. */
+export const SearchQuerySchema = z.object({
+  q: z.string().trim().min(1).max(320).meta({ description: 'search text' }),
+});
+/** `GET /api/conversations`: the inbox filter and page. */
+export const InboxQuerySchema = z.object({
+  status: z.enum(['open', 'resolved']).default('open').meta({ description: 'default open' }),
+  assignee: z.string().max(128).optional().meta({ description: 'an agent id, `me` or `unassigned`' }),
+  queue: z.string().max(128).optional().meta({ description: 'a queue name' }),
+  channel: z
+    .optional(ChannelSchema)
+    .meta({ description: 'conversations the customer wrote in on this channel' }),
+  ...PageQuerySchema.shape,
+});
+/** `GET /api/metrics?customerId=`. */
+export const MetricsQuerySchema = z.object({
+  customerId: IdSchema.optional().meta({ description: 'one customer instead of the overall figures' }),
+});
+/** `Idempotency-Key` of a reply: an empty header is no key; the document shows the bound of the trimmed key. */
+export const ReplyHeadersSchema = z.object({
+  'Idempotency-Key': z
+    .string()
+    .optional()
+    .transform((key) => key || undefined)
+    .pipe(z.string().trim().min(1).max(255).optional())
+    .meta({ maxLength: 255 }),
+});
+
+/** The body of every error answer. */
+export const ErrorSchema = z.object({ error: z.object({ code: z.string(), message: z.string() }) });
+
+/** A `{items, cursor}` list of the item schema. */
+export const page = <T extends z.ZodType>(item: T) =>
+  z.object({ items: z.array(item), cursor: z.string().nullable() });
+
+/** A JSON response of the schema, as a route declares it. */
+export const json = <T extends z.ZodType>(description: string, schema: T) => ({
+  description,
+  content: { 'application/json': { schema } },
+});
+
+const STATUS_TEXT: Record<number, string> = {
+  400: 'invalid request',
+  401: 'missing or invalid bearer token',
+  404: 'not found',
+  409: 'the current state forbids it (the error code says which rule)',
+  410: 'the customer was erased',
+  413: 'body too large',
+  422: 'the request must change (the error code and message say how)',
+  503: 'a dependency is unavailable; retry',
+};
+
+/** The error answers a route can give, each with the error body. */
+export const errors = (...statuses: number[]) =>
+  Object.fromEntries(statuses.map((s) => [s, json(STATUS_TEXT[s] ?? 'error', ErrorSchema)]));

@@ -1,0 +1,19 @@
+import type { AgentAdmin, AgentStore } from '#shared/domain/agent-ports.js';
+import type { Clock } from '#shared/domain/ports.js';
+import type { Customer } from '#shared/domain/timeline.js';
+import { NotFoundError } from '#shared/errors.js';
+import { mergeCustomers } from './merge-customers.js';
+
+/** Accepts a merge suggestion: merges the suggested customer in; no such suggestion is a NotFoundError. */
+export async function acceptSuggestion(
+  deps: {
+    store: Pick<AgentStore, 'getCustomer' | 'suggestions'>;
+    admin: Pick<AgentAdmin, 'merge'>;
+    clock: Clock;
+  },
+  { customerId, otherId, agentId }: { customerId: string; otherId: string; agentId: string },
+): Promise<Customer | undefined> {
+  const suggestion = (await deps.store.suggestions(customerId)).find((s) => s.otherId === otherId);
+  if (!suggestion) throw new NotFoundError(`no suggestion between ${customerId} and ${otherId}`);
+  return mergeCustomers(deps, { targetId: customerId, sourceId: otherId, agentId });
+}

@@ -1,0 +1,20 @@
+import type { AgentStore } from '#shared/domain/agent-ports.js';
+import type { Conversation } from '#shared/domain/timeline.js';
+import type { Page } from '#shared/store/dynamo-store.js';
+import type { InboxFilter } from '#shared/store/keys.js';
+
+/** One page of the inbox, longest waiting first; the assignee `me` is the calling agent. */
+export function listInbox(
+  deps: { store: Pick<AgentStore, 'inbox'> },
+  {
+    filter,
+    page,
+    agentId,
+  }: { filter: InboxFilter; page: { limit: number; cursor?: string | undefined }; agentId: string },
+): Promise<Page<Conversation>> {
+  const assignee = filter.assignee === 'me' ? agentId : filter.assignee;
+  return deps.store.inbox(
+    { status: filter.status, assignee, queue: filter.queue, channel: filter.channel },
+    { limit: page.limit, cursor: page.cursor },
+  );
+}

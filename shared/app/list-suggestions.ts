@@ -1,0 +1,10 @@
+import type { AgentStore } from '#shared/domain/agent-ports.js';
+import type { Suggestion } from '#shared/store/dynamo-store.js';
+
+/** Every merge suggestion of a customer, with its evidence, whatever its status. */
+export function listSuggestions(
+  deps: { store: Pick<AgentStore, 'suggestions'> },
+  customerId: string,
+): Promise<Suggestion[]> {
+  return deps.store.suggestions(customerId);
+}

@@ -1,0 +1,20 @@
+import type { AgentAdmin, AgentStore } from '#shared/domain/agent-ports.js';
+import type { Conversation } from '#shared/domain/timeline.js';
+import { type TakeNextWaitingDeps, takeNextWaiting } from './take-next-waiting.js';
+
+/**
+ * Resolves a conversation as the agent, who then has room again: the longest-waiting conversation of
+ * their queues becomes theirs. Answers the resolved conversation.
+ */
+export async function resolveConversation(
+  deps: TakeNextWaitingDeps & {
+    store: Pick<AgentStore, 'getConversation'>;
+    admin: Pick<AgentAdmin, 'resolveConversation'>;
+  },
+  conversationId: string,
+  agentId: string,
+): Promise<Conversation | undefined> {
+  await deps.admin.resolveConversation(conversationId, agentId, deps.clock.now().toISOString());
+  await takeNextWaiting(deps, agentId);
+  return deps.store.getConversation(conversationId);
+}

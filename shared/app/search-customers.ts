@@ -1,0 +1,37 @@
+import type { AgentStore } from '#shared/domain/agent-ports.js';
+import type { Identity } from '#shared/domain/envelope.js';
+import { normaliseEmail, normalisePhone, type PhoneOptions } from '#shared/domain/identity.js';
+import type { Customer } from '#shared/domain/timeline.js';
+
+/** The identities a search string could be: a phone in any format, an email, or a raw handle. */
+export function candidateIdentities(q: string, phone: PhoneOptions): Identity[] {
+  const found: Identity[] = [];
+  const email = normaliseEmail(q);
+  if (email) found.push({ kind: 'email', value: email });
+  if (/^[\d\s()+.\-:a-z]+$/i.test(q) && /\d{4}/.test(q.replace(/\D/g, ''))) {
+    const e164 = normalisePhone(q, phone);
+    if (e164) found.push({ kind: 'phone', value: e164 });
+  }
+  if (/^[\w.:-]{1,200}$/.test(q)) {
+    for (const kind of ['messenger', 'instagram', 'whatsapp'] as const) found.push({ kind, value: q });
+  }
+  return found;
+}
+
+/** Finds customers by any identity the text could be, then by name prefix: each customer once. */
+export async function searchCustomers(
+  deps: {
+    store: Pick<AgentStore, 'findCustomerId' | 'getCustomer' | 'findCustomersByName'>;
+    phone: PhoneOptions;
+  },
+  q: string,
+): Promise<Customer[]> {
+  const byId = new Map<string, Customer>();
+  for (const identity of candidateIdentities(q, deps.phone)) {
+    const id = await deps.store.findCustomerId(identity);
+    const customer = id && !byId.has(id) ? await deps.store.getCustomer(id) : undefined;
+    if (customer) byId.set(customer.id, customer);
+  }
+  for (const customer of await deps.store.findCustomersByName(q, 25)) byId.set(customer.id, customer);
+  return [...byId.values()];
+}

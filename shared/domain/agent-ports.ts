@@ -1,0 +1,54 @@
+import type { CustomerExport, ErasureReport } from '#shared/store/customer-admin.js';
+import type { Page, Suggestion } from '#shared/store/dynamo-store.js';
+import type { InboxFilter } from '#shared/store/keys.js';
+import type { Agent, AgentProfile } from './assignment.js';
+import type { Identity } from './envelope.js';
+import type { Metrics } from './metrics.js';
+import type { Conversation, Customer, TimelineItem } from './timeline.js';
+
+/** The reads (and the agent-owned writes) the agent-side use cases make, whatever the store behind them. */
+export interface AgentStore {
+  findCustomerId(identity: Identity): Promise<string | undefined>;
+  getCustomer(customerId: string): Promise<Customer | undefined>;
+  findCustomersByName(prefix: string, limit: number): Promise<Customer[]>;
+  timeline(
+    customerId: string,
+    page: { limit: number; cursor?: string | undefined },
+  ): Promise<Page<TimelineItem>>;
+  getConversation(conversationId: string): Promise<Conversation | undefined>;
+  inbox(
+    filter: InboxFilter,
+    page: { limit: number; cursor?: string | undefined },
+  ): Promise<Page<Conversation>>;
+  suggestions(customerId: string): Promise<Suggestion[]>;
+  setTags(customerId: string, tags: readonly string[]): Promise<void>;
+  overallMetrics(): Promise<Metrics>;
+  getAgent(agentId: string): Promise<AgentProfile | undefined>;
+  putAgent(agent: AgentProfile): Promise<void>;
+  listAgents(): Promise<Agent[]>;
+}
+
+/** The changes agents make to customers and conversations: multi-item sequences the store keeps safe. */
+export interface AgentAdmin {
+  merge(targetId: string, sourceId: string, agentId: string, now: string): Promise<void>;
+  unmerge(targetId: string, sourceId: string, agentId: string, now: string): Promise<void>;
+  dismissSuggestion(customerId: string, otherId: string): Promise<void>;
+  resolveConversation(conversationId: string, agentId: string, now: string): Promise<void>;
+  reopenConversation(conversationId: string, agentId: string, now: string): Promise<void>;
+  addNote(
+    conversationId: string,
+    text: string,
+    agentId: string,
+    now: string,
+    noteId: string,
+  ): Promise<TimelineItem>;
+  assign(
+    conversationId: string,
+    target: { agentId?: string | undefined; queue?: string | undefined },
+    by: string,
+    now: string,
+    eventId?: string,
+  ): Promise<void>;
+  export(customerId: string, now: string): Promise<CustomerExport>;
+  erase(customerId: string, agentId: string, now: string): Promise<ErasureReport>;
+}

@@ -1,0 +1,49 @@
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { SQSClient } from '@aws-sdk/client-sqs';
+import type { OpenAPIHono } from '@hono/zod-openapi';
+import { createAgentApp } from '#shared/api/app.js';
+import type { AgentEnv } from '#shared/api/router.js';
+import { getSecretString } from '#shared/aws/secrets-lite.js';
+import { parseAgentTokens, requireSettings } from '#shared/config/config.js';
+import { loadConfigWithSecrets } from '#shared/config/secrets.js';
+import { systemClock } from '#shared/domain/ports.js';
+import { cognitoAuthenticator, tokenAuthenticator } from '#shared/http/auth.js';
+import { SqsOutboundQueue } from '#shared/queue/sqs-outbound-queue.js';
+import { CustomerAdmin } from '#shared/store/customer-admin.js';
+import { DynamoStore } from '#shared/store/dynamo-store.js';
+import { timeOrderedId } from '#shared/store/ids.js';
+
+/**
+ * The agent API as the Lambda runs it: settings and secrets read once, DynamoDB behind the agent ports,
+ * replies onto the outbound SQS queue, agents authenticated by Cognito or by `AGENT_TOKENS`.
+ */
+export async function createLambdaAgentApp(): Promise<OpenAPIHono<AgentEnv>> {
+  const config = requireSettings(await loadConfigWithSecrets((id) => getSecretString(id)), [
+    'OUTBOUND_QUEUE_URL',
+  ]);
+  // Cognito access tokens when the stack configured a user pool; AGENT_TOKENS from the secret otherwise.
+  const authenticate =
+    config.COGNITO_USER_POOL_ID && config.COGNITO_CLIENT_ID
+      ? cognitoAuthenticator({
+          userPoolId: config.COGNITO_USER_POOL_ID,
+          clientId: config.COGNITO_CLIENT_ID,
+          group: config.AGENT_GROUP,
+        })
+      : tokenAuthenticator(parseAgentTokens(config.AGENT_TOKENS));
+
+  const client = new DynamoDBClient({});
+  const store = new DynamoStore(client, config.TABLE_NAME);
+  return createAgentApp({
+    store,
+    admin: new CustomerAdmin(client, config.TABLE_NAME, store),
+    clock: systemClock,
+    replies: {
+      store,
+      queue: new SqsOutboundQueue(new SQSClient({}), config.OUTBOUND_QUEUE_URL),
+      clock: systemClock,
+      newId: () => timeOrderedId('rp'),
+    },
+    authenticate,
+    phone: { defaultRegion: config.DEFAULT_REGION },
+  });
+}

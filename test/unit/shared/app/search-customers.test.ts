@@ -1,0 +1,76 @@
+import { describe, expect, it } from 'vitest';
+import { candidateIdentities, searchCustomers } from '#shared/app/search-customers.js';
+import type { Identity } from '#shared/domain/envelope.js';
+import { identityToken } from '#shared/domain/identity.js';
+import type { Customer } from '#shared/domain/timeline.js';
+
+const customer = (id: string, name: string): Customer => ({
+  id,
+  name,
+  identities: [],
+  channels: [],
+  createdAt: '2025-06-08T21:00:00.000Z',
+  mergedFrom: [],
+  tags: [],
+  lastInboundByChannel: {},
+});
+
+describe('candidateIdentities', () => {
+  it('reads an email with a display name as the bare lower-cased address', () => {
+    expect(candidateIdentities('Jane <Jane@Example.COM>', {})).toContainEqual({
+      kind: 'email',
+      value: 'jane@example.com',
+    });
+  });
+
+  it('reads a phone in a local format as E.164 in the default region, and as a raw handle', () => {
+    expect(candidateIdentities('(650) 555-1234', { defaultRegion: 'US' })).toEqual([
+      { kind: 'phone', value: '+16505551234' },
+    ]);
+    expect(candidateIdentities('16505551234', { defaultRegion: 'US' })).toEqual([
+      { kind: 'phone', value: '+16505551234' },
+      { kind: 'messenger', value: '16505551234' },
+      { kind: 'instagram', value: '16505551234' },
+      { kind: 'whatsapp', value: '16505551234' },
+    ]);
+  });
+
+  it('tries no phone for text with fewer than four digits, and no handle for text with spaces', () => {
+    expect(candidateIdentities('Sheena Nelson', { defaultRegion: 'US' })).toEqual([]);
+    expect(candidateIdentities('abc123', { defaultRegion: 'US' }).map((i) => i.kind)).toEqual([
+      'messenger',
+      'instagram',
+      'whatsapp',
+    ]);
+  });
+});
+
+describe('searchCustomers', () => {
+  const sheena = customer('cu_1', 'Sheena Nelson');
+  const shea = customer('cu_2', 'Shea Park');
+  const identities = new Map([
+    [identityToken({ kind: 'phone', value: '+16505551234' }), 'cu_1'],
+    [identityToken({ kind: 'whatsapp', value: '16505551234' }), 'cu_1'],
+  ]);
+  const looked: Identity[] = [];
+  const store = {
+    findCustomerId: async (identity: Identity) => {
+      looked.push(identity);
+      return identities.get(identityToken(identity));
+    },
+    getCustomer: async (id: string) => [sheena, shea].find((c) => c.id === id),
+    findCustomersByName: async (prefix: string) =>
+      [sheena, shea].filter((c) => c.name?.toLowerCase().startsWith(prefix.toLowerCase())),
+  };
+
+  it('answers each customer once, whether found by several identities or by name', async () => {
+    const found = await searchCustomers({ store, phone: { defaultRegion: 'US' } }, '16505551234');
+    expect(found.map((c) => c.id)).toEqual(['cu_1']);
+    expect(looked.length).toBeGreaterThan(1);
+  });
+
+  it('finds by name prefix when no identity matches', async () => {
+    const found = await searchCustomers({ store, phone: {} }, 'She');
+    expect(found.map((c) => c.id)).toEqual(['cu_1', 'cu_2']);
+  });
+});

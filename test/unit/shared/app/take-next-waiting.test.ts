@@ -1,0 +1,85 @@
+import { describe, expect, it } from 'vitest';
+import { takeNextWaiting } from '#shared/app/take-next-waiting.js';
+import type { Agent } from '#shared/domain/assignment.js';
+import type { Conversation } from '#shared/domain/timeline.js';
+
+const agent: Agent = {
+  id: 'agent-7',
+  presence: 'online',
+  queues: ['billing'],
+  languages: ['en'],
+  capacity: 3,
+  openConversations: 0,
+};
+const waiting = (id: string, queue: string | undefined, waitingSince: string | undefined): Conversation => ({
+  id,
+  customerId: 'cu_1',
+  status: 'open',
+  createdAt: '2025-06-09T06:00:00.000Z',
+  channels: ['whatsapp'],
+  channelSwitch: false,
+  ...(queue ? { queue } : {}),
+  ...(waitingSince ? { waitingSince } : {}),
+});
+
+function deps(agents: Agent[], conversations: Conversation[]) {
+  const assigned: unknown[][] = [];
+  const inboxCalls: unknown[] = [];
+  return {
+    assigned,
+    inboxCalls,
+    store: {
+      listAgents: async () => agents,
+      inbox: async (filter: unknown, page: unknown) => {
+        inboxCalls.push({ filter, page });
+        return { items: conversations, cursor: null };
+      },
+    },
+    admin: {
+      assign: async (...args: unknown[]) => {
+        assigned.push(args);
+      },
+    },
+    clock: { now: () => new Date('2025-06-09T10:00:00.000Z') },
+  };
+}
+
+describe('takeNextWaiting', () => {
+  it('assigns the longest-waiting unassigned conversation of the agent\u2019s queues, as routing', async () => {
+    const d = deps(
+      [agent],
+      [
+        waiting('cv_new', 'billing', '2025-06-09T09:00:00.000Z'),
+        waiting('cv_old', 'billing', '2025-06-09T08:00:00.000Z'),
+        waiting('cv_other', 'legal', '2025-06-09T07:00:00.000Z'),
+        waiting('cv_unqueued', undefined, '2025-06-09T06:00:00.000Z'),
+      ],
+    );
+    await takeNextWaiting(d, 'agent-7');
+    expect(d.inboxCalls).toEqual([
+      { filter: { status: 'open', assignee: 'unassigned' }, page: { limit: 200 } },
+    ]);
+    expect(d.assigned).toEqual([
+      [
+        'cv_old',
+        { agentId: 'agent-7' },
+        'routing',
+        '2025-06-09T10:00:00.000Z',
+        'assigned:cv_old:2025-06-09T10:00:00.000Z',
+      ],
+    ]);
+  });
+
+  it('assigns nothing to an agent who is not registered', async () => {
+    const d = deps([], [waiting('cv_old', 'billing', '2025-06-09T08:00:00.000Z')]);
+    await takeNextWaiting(d, 'agent-7');
+    expect(d.inboxCalls).toEqual([]);
+    expect(d.assigned).toEqual([]);
+  });
+
+  it('assigns nothing when nothing waits in the agent\u2019s queues', async () => {
+    const d = deps([agent], [waiting('cv_other', 'legal', '2025-06-09T07:00:00.000Z')]);
+    await takeNextWaiting(d, 'agent-7');
+    expect(d.assigned).toEqual([]);
+  });
+});

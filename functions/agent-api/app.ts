@@ -10,16 +10,17 @@ import {
 } from '#shared/domain/assignment.js';
 import { ChannelSchema, type Identity } from '#shared/domain/envelope.js';
 import { normaliseEmail, normalisePhone, type PhoneOptions } from '#shared/domain/identity.js';
+import type { InboxFilter } from '#shared/domain/inbox.js';
 import { customerMetrics, type Metrics } from '#shared/domain/metrics.js';
+import type { Page } from '#shared/domain/paging.js';
 import type { Clock } from '#shared/domain/ports.js';
+import type { CustomerExport, ErasureReport } from '#shared/domain/privacy.js';
 import { type ReplyDeps, ReplyRequestSchema, sendReply } from '#shared/domain/replies.js';
+import type { Suggestion } from '#shared/domain/suggestions.js';
 import type { Conversation, Customer, TimelineItem } from '#shared/domain/timeline.js';
 import { NotFoundError, PayloadTooLargeError, UnauthorizedError, ValidationError } from '#shared/errors.js';
 import { notFound, onError } from '#shared/http/on-error.js';
 import type { OutboxEntry } from '#shared/local/outbox.js';
-import type { CustomerExport, ErasureReport } from '#shared/store/customer-admin.js';
-import type { Page, Suggestion } from '#shared/store/dynamo-store.js';
-import type { InboxFilter } from '#shared/store/keys.js';
 import {
   AssignRequestSchema,
   DOCS_PAGE,

@@ -2,8 +2,8 @@ import * as z from 'zod';
 import { AgentProfileSchema, AgentSchema, AgentUpdateSchema } from '#shared/domain/assignment.js';
 import { ChannelSchema } from '#shared/domain/envelope.js';
 import { ReplyRequestSchema } from '#shared/domain/replies.js';
+import { SuggestionSchema } from '#shared/domain/suggestions.js';
 import { ConversationSchema, CustomerSchema, TimelineItemSchema } from '#shared/domain/timeline.js';
-import { SuggestionSchema } from '#shared/store/dynamo-store.js';
 
 /** Ids in paths: what the API accepts, and so what the document says. */
 export const IdSchema = z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'not a valid id');

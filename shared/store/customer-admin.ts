@@ -10,10 +10,12 @@ import {
 import * as z from 'zod';
 import type { Channel } from '../domain/envelope.js';
 import { followMerges } from '../domain/merges.js';
+import type { CustomerExport, ErasureReport } from '../domain/privacy.js';
+import type { Suggestion } from '../domain/suggestions.js';
 import type { TimelineItem } from '../domain/timeline.js';
 import { ConflictError, GoneError, NotFoundError, ValidationError } from '../errors.js';
 import { documentClient, sendConditional, sendDynamo } from './dynamo-client.js';
-import { type DynamoStore, StringSetSchema, type Suggestion } from './dynamo-store.js';
+import { type DynamoStore, StringSetSchema } from './dynamo-store.js';
 import { getInput, inboxPartition, Keys, mentionsPartition, suggestionKey, TIMELINE_PREFIX } from './keys.js';
 
 const RawProfileSchema = z.looseObject({
@@ -28,26 +30,6 @@ const RawProfileSchema = z.looseObject({
   openConversationId: z.string().optional(),
 });
 type RawProfile = z.infer<typeof RawProfileSchema>;
-
-/** Everything held about a customer, as `GET /api/customers/{id}/export` returns it. */
-export interface CustomerExport {
-  exportedAt: string;
-  customers: Array<Record<string, unknown>>;
-  timeline: TimelineItem[];
-  conversations: Array<Record<string, unknown>>;
-  suggestions: Suggestion[];
-}
-
-/** What an erasure removed, kept on the tombstone for audit (counts only, no personal data). */
-export interface ErasureReport {
-  customerId: string;
-  erasedAt: string;
-  erasedBy: string;
-  customers: number;
-  identities: number;
-  timelineItems: number;
-  conversations: number;
-}
 
 /**
  * Agent-driven changes to customers: merge, unmerge, resolve, export, erase. Each is a sequence of

@@ -16,9 +16,11 @@ import {
   IdentityKindSchema,
   type StatusEnvelope,
 } from '../domain/envelope.js';
+import type { InboxFilter } from '../domain/inbox.js';
 import { followMerges } from '../domain/merges.js';
 import type { Metrics } from '../domain/metrics.js';
 import { type OutboundMessage, OutboundMessageSchema, type SendResult } from '../domain/outbound.js';
+import type { Page } from '../domain/paging.js';
 import { replyItem, replyItemId } from '../domain/replies.js';
 import type {
   ContactState,
@@ -30,6 +32,7 @@ import type {
   ThreadLink,
 } from '../domain/resolver.js';
 import type { DecisionCount } from '../domain/router.js';
+import { type Suggestion, SuggestionSchema } from '../domain/suggestions.js';
 import {
   type Conversation,
   ConversationSchema,
@@ -50,7 +53,6 @@ import {
   earlierWaitInput,
   getIdentityInput,
   getInput,
-  type InboxFilter,
   Keys,
   linkMessageRefInput,
   linkThreadInput,
@@ -93,24 +95,6 @@ const EvidenceSetSchema = z
   .transform((v) => [...v].sort().map((json) => JSON.parse(json) as SuggestionEvidence));
 
 const MentionItemSchema = z.object({ customerId: z.string(), evidence: EvidenceSetSchema });
-
-/** A merge suggestion as agents see it. */
-export const SuggestionSchema = z.object({
-  customerId: z.string(),
-  otherId: z.string(),
-  status: z.enum(['open', 'dismissed', 'accepted']),
-  createdAt: z.string(),
-  evidence: z.array(
-    z.object({
-      id: z.string(),
-      identity: z.object({ kind: IdentityKindSchema, value: z.string() }),
-      reason: z.enum(['mentioned', 'same_payload']),
-      at: z.string(),
-      envelopeId: z.string(),
-    }),
-  ),
-});
-export type Suggestion = z.infer<typeof SuggestionSchema>;
 
 const SuggestionItemSchema = z
   .looseObject({
@@ -183,12 +167,6 @@ const CustomerItemSchema = z.looseObject({
   lastAgentId: z.string().optional(),
   lastAgentAt: z.string().optional(),
 });
-
-/** A page of results and the opaque cursor of the next one. */
-export interface Page<T> {
-  items: T[];
-  cursor: string | null;
-}
 
 /** Encodes a DynamoDB LastEvaluatedKey as an opaque URL-safe cursor. */
 export function encodeCursor(key: Record<string, unknown> | undefined): string | null {

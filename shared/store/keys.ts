@@ -6,6 +6,7 @@ import type {
 } from '@aws-sdk/lib-dynamodb';
 import type { Channel, DeliveryStatus, Identity, ProviderError } from '../domain/envelope.js';
 import { identityToken } from '../domain/identity.js';
+import type { InboxFilter } from '../domain/inbox.js';
 import type {
   ContactState,
   ConversationTouch,
@@ -394,14 +395,6 @@ export function queryCustomersByNameInput(table: string, prefix: string, limit: 
     ExpressionAttributeValues: { ':pk': CUSTOMER_NAME_PARTITION, ':prefix': nameSearchKey(prefix) },
     Limit: limit,
   };
-}
-
-/** What the inbox can be filtered by. */
-export interface InboxFilter {
-  status: string;
-  assignee?: string | undefined;
-  queue?: string | undefined;
-  channel?: Channel | undefined;
 }
 
 /** The inbox: conversations of one status, longest waiting first. */

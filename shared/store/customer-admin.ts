@@ -16,7 +16,8 @@ import type { TimelineItem } from '../domain/timeline.js';
 import { ConflictError, GoneError, NotFoundError, ValidationError } from '../errors.js';
 import { documentClient, sendConditional, sendDynamo } from './dynamo-client.js';
 import { type DynamoStore, StringSetSchema } from './dynamo-store.js';
-import { getInput, inboxPartition, Keys, mentionsPartition, suggestionKey, TIMELINE_PREFIX } from './keys.js';
+import { inboxPartition, Keys, mentionsPartition, suggestionKey, TIMELINE_PREFIX } from './keys.js';
+import { getInput } from './params/common.js';
 
 const RawProfileSchema = z.looseObject({
   entity: z.string(),

@@ -44,32 +44,27 @@ import {
 } from '../domain/timeline.js';
 import { GoneError, UnavailableError, ValidationError } from '../errors.js';
 import { documentClient, isConditionFailure, sendConditional, sendDynamo } from './dynamo-client.js';
+import { AGENTS_PARTITION, Keys, SUGGESTION_PREFIX, TIMELINE_PREFIX } from './keys.js';
+import { getInput } from './params/common.js';
+import { earlierWaitInput, queryInboxInput, touchConversationInput } from './params/conversations.js';
 import {
-  AGENTS_PARTITION,
   advanceChannelInboundInput,
-  advanceMessageRefInput,
-  advanceTimelineStatusInput,
   claimIdentityInput,
-  earlierWaitInput,
   getIdentityInput,
-  getInput,
-  Keys,
-  linkMessageRefInput,
-  linkThreadInput,
-  putMentionInput,
-  putSuggestionInput,
-  putTimelineItemInput,
   queryCustomersByNameInput,
-  queryInboxInput,
-  queryMentionsInput,
-  queryTimelineInput,
-  SUGGESTION_PREFIX,
   setContactStateInput,
   setNameInput,
-  TIMELINE_PREFIX,
-  touchConversationInput,
   touchProfileInput,
-} from './keys.js';
+} from './params/customers.js';
+import { putMentionInput, putSuggestionInput, queryMentionsInput } from './params/suggestions.js';
+import {
+  advanceMessageRefInput,
+  advanceTimelineStatusInput,
+  linkMessageRefInput,
+  linkThreadInput,
+  putTimelineItemInput,
+  queryTimelineInput,
+} from './params/timeline.js';
 
 const IdentityItemSchema = z.object({ customerId: z.string() });
 

@@ -1,0 +1,82 @@
+import type { GetCommandInput, PutCommandInput, UpdateCommandInput } from '@aws-sdk/lib-dynamodb';
+import type { OutboundMessage } from '../../domain/outbound.js';
+import { replyItemId } from '../../domain/replies.js';
+import { Keys } from '../keys.js';
+import { getInput } from './common.js';
+
+/** Key of a reply's item on the timeline, which also holds its send claim and outcome. */
+export function replyTimelineKey(message: OutboundMessage): { pk: string; sk: string } {
+  return Keys.timelineItem(message.customerId, message.at, replyItemId(message.id));
+}
+
+/** Records a reply once under its id: a retried request finds the first one. */
+export function putReplyInput(table: string, message: OutboundMessage): PutCommandInput {
+  return {
+    TableName: table,
+    Item: {
+      ...Keys.reply(message.id),
+      entity: 'reply',
+      customerId: message.customerId,
+      message: JSON.stringify(message),
+    },
+    ConditionExpression: 'attribute_not_exists(pk)',
+  };
+}
+
+/** The reply recorded under an id, read after its put found one there. */
+export function getReplyInput(table: string, replyId: string): GetCommandInput {
+  return getInput(table, Keys.reply(replyId), true);
+}
+
+/**
+ * Claims a reply for sending until `now + leaseMs`: only while it is on the timeline, not sent, not
+ * failed for good, and nobody else holds an unexpired lease.
+ */
+export function claimSendInput(
+  table: string,
+  message: OutboundMessage,
+  now: Date,
+  leaseMs: number,
+): UpdateCommandInput {
+  return {
+    TableName: table,
+    Key: replyTimelineKey(message),
+    UpdateExpression: 'SET sendLeaseUntil = :until',
+    ConditionExpression:
+      'attribute_exists(pk) AND attribute_not_exists(providerMessageId) AND attribute_not_exists(sendFailedAt) AND (attribute_not_exists(sendLeaseUntil) OR sendLeaseUntil < :now)',
+    ExpressionAttributeValues: {
+      ':until': new Date(now.getTime() + leaseMs).toISOString(),
+      ':now': now.toISOString(),
+    },
+  };
+}
+
+/** Records the provider's id of a sent reply and lets go of the send lease. */
+export function recordSentInput(
+  table: string,
+  message: OutboundMessage,
+  providerMessageId: string,
+): UpdateCommandInput {
+  return {
+    TableName: table,
+    Key: replyTimelineKey(message),
+    UpdateExpression: 'SET providerMessageId = :pmid REMOVE sendLeaseUntil',
+    ConditionExpression: 'attribute_exists(pk)',
+    ExpressionAttributeValues: { ':pmid': providerMessageId },
+  };
+}
+
+/** Marks a reply failed for good and lets go of the send lease. */
+export function recordSendFailureInput(
+  table: string,
+  message: OutboundMessage,
+  at: string,
+): UpdateCommandInput {
+  return {
+    TableName: table,
+    Key: replyTimelineKey(message),
+    UpdateExpression: 'SET sendFailedAt = :at REMOVE sendLeaseUntil',
+    ConditionExpression: 'attribute_exists(pk)',
+    ExpressionAttributeValues: { ':at': at },
+  };
+}

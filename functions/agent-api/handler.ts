@@ -8,7 +8,7 @@ import { systemClock } from '#shared/domain/ports.js';
 import { cognitoAuthenticator, tokenAuthenticator } from '#shared/http/auth.js';
 import { SqsOutboundQueue } from '#shared/queue/sqs-outbound-queue.js';
 import { CustomerAdmin } from '#shared/store/customer-admin.js';
-import { DynamoStore } from '#shared/store/dynamo-store.js';
+import { dynamoRepositories, storePorts } from '#shared/store/dynamo-repositories.js';
 import { timeOrderedId } from '#shared/store/ids.js';
 import { createAgentApp } from './app.js';
 
@@ -26,7 +26,8 @@ const authenticate =
     : tokenAuthenticator(parseAgentTokens(config.AGENT_TOKENS));
 
 const client = new DynamoDBClient({});
-const store = new DynamoStore(client, config.TABLE_NAME);
+const repos = dynamoRepositories(client, config.TABLE_NAME);
+const store = storePorts(repos);
 
 const app = createAgentApp({
   store,

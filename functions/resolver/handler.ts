@@ -6,14 +6,15 @@ import { log } from '#shared/log.js';
 import { SqsOutboundQueue } from '#shared/queue/sqs-outbound-queue.js';
 import { createRouter } from '#shared/routing/create-router.js';
 import { CustomerAdmin } from '#shared/store/customer-admin.js';
-import { DynamoStore } from '#shared/store/dynamo-store.js';
+import { dynamoRepositories, storePorts } from '#shared/store/dynamo-repositories.js';
 import { randomIds, timeOrderedId } from '#shared/store/ids.js';
 import { createResolverConsumer } from './consumer.js';
 
 // No provider secret: resolving and routing need none.
 const config = requireSettings(loadConfig(), ['OUTBOUND_QUEUE_URL']);
 const client = new DynamoDBClient({});
-const store = new DynamoStore(client, config.TABLE_NAME);
+const repos = dynamoRepositories(client, config.TABLE_NAME);
+const store = storePorts(repos);
 
 // The routing policy and the sample knowledge base are copied next to the bundle at synth, where the
 // defaults look for them; ROUTING_POLICY_FILE, KNOWLEDGE_BASE_DIR and BEDROCK_MODEL_ID override them.

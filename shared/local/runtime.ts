@@ -24,7 +24,7 @@ import { notFound, onError } from '../http/on-error.js';
 import { log } from '../log.js';
 import { createRouter } from '../routing/create-router.js';
 import { CustomerAdmin } from '../store/customer-admin.js';
-import { DynamoStore } from '../store/dynamo-store.js';
+import { type DynamoRepositories, dynamoRepositories, storePorts } from '../store/dynamo-repositories.js';
 import { randomIds, timeOrderedId } from '../store/ids.js';
 import { startLocalDynamo } from './dynamo.js';
 import { LocalEnvelopeQueue } from './local-envelope-queue.js';
@@ -64,7 +64,8 @@ export interface LocalRuntime {
   port: number;
   /** The local DynamoDB endpoint (dynalite), for inspection. */
   dynamoEndpoint: string;
-  store: DynamoStore;
+  /** Every repository over the local table, for inspection. */
+  store: DynamoRepositories;
   inbound: LocalQueue;
   deadLetter: LocalQueue;
   /** Verified SES notifications waiting for ses-mail. */
@@ -96,7 +97,8 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
     ...(persist ? { path: join(dataDir, 'dynamodb') } : {}),
   });
   const dynamoClient = options.dynamoClient?.(dynamo.client) ?? dynamo.client;
-  const store = new DynamoStore(dynamoClient, config.TABLE_NAME);
+  const repos = dynamoRepositories(dynamoClient, config.TABLE_NAME);
+  const store = storePorts(repos);
 
   const deadLetter = new LocalQueue({
     name: 'threadline-inbound-dlq',
@@ -252,7 +254,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
     url: `http://127.0.0.1:${port}`,
     port,
     dynamoEndpoint: dynamo.endpoint,
-    store,
+    store: repos,
     inbound,
     deadLetter,
     mail,

@@ -12,12 +12,12 @@ import type { Channel } from '../domain/envelope.js';
 import { followMerges } from '../domain/merges.js';
 import type { CustomerExport, ErasureReport } from '../domain/privacy.js';
 import type { Suggestion } from '../domain/suggestions.js';
-import type { TimelineItem } from '../domain/timeline.js';
+import type { Conversation, TimelineItem } from '../domain/timeline.js';
 import { ConflictError, GoneError, NotFoundError, ValidationError } from '../errors.js';
 import { documentClient, sendConditional, sendDynamo } from './dynamo-client.js';
-import { type DynamoStore, StringSetSchema } from './dynamo-store.js';
 import { inboxPartition, Keys, mentionsPartition, suggestionKey, TIMELINE_PREFIX } from './keys.js';
 import { getInput } from './params/common.js';
+import { StringSetSchema } from './string-set.js';
 
 const RawProfileSchema = z.looseObject({
   entity: z.string(),
@@ -32,6 +32,18 @@ const RawProfileSchema = z.looseObject({
 });
 type RawProfile = z.infer<typeof RawProfileSchema>;
 
+/** What the admin reads and writes through the repositories. */
+export interface AdminStore {
+  putTimelineItem(item: TimelineItem, raw: unknown): Promise<boolean>;
+  getConversation(conversationId: string): Promise<Conversation | undefined>;
+  suggestionsOn(customerId: string): Promise<Suggestion[]>;
+  mergedPartitions(customerId: string): Promise<string[]>;
+  timeline(
+    customerId: string,
+    page: { limit: number; cursor?: string | undefined },
+  ): Promise<{ items: TimelineItem[]; cursor: string | null }>;
+}
+
 /**
  * Agent-driven changes to customers: merge, unmerge, resolve, export, erase. Each is a sequence of
  * idempotent conditional writes (no transactions), ordered so a retry of the same request after a
@@ -40,9 +52,9 @@ type RawProfile = z.infer<typeof RawProfileSchema>;
 export class CustomerAdmin {
   readonly #doc: DynamoDBDocumentClient;
   readonly #table: string;
-  readonly #store: DynamoStore;
+  readonly #store: AdminStore;
 
-  constructor(client: DynamoDBClient, table: string, store: DynamoStore) {
+  constructor(client: DynamoDBClient, table: string, store: AdminStore) {
     this.#doc = documentClient(client);
     this.#table = table;
     this.#store = store;

@@ -4,7 +4,7 @@ import type { Envelope } from '#shared/domain/envelope.js';
 import { systemClock } from '#shared/domain/ports.js';
 import { startLocalDynamo } from '#shared/local/dynamo.js';
 import { createWhatsAppApp } from '#shared/local/webhook-apps.js';
-import { DynamoStore } from '#shared/store/dynamo-store.js';
+import { dynamoRepositories } from '#shared/store/dynamo-repositories.js';
 import { randomIds } from '#shared/store/ids.js';
 import { sqsRecord } from '../support/sqs.js';
 import { whatsappText } from '../support/webhooks.js';
@@ -55,7 +55,8 @@ export async function capacityFigures(messages = 200): Promise<void> {
     },
     { step: 'initialize', name: 'consumedCapacity' },
   );
-  const store = new DynamoStore(dynamo.client, 'threadline');
+  const repos = dynamoRepositories(dynamo.client, 'threadline');
+  const store = { ...repos.customers, ...repos.suggestions, ...repos.timeline, ...repos.conversations };
   const consume = createResolverConsumer({ store, clock: systemClock, ids: randomIds });
   let batches = 0;
   const app = createWhatsAppApp({

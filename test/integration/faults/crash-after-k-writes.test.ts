@@ -8,7 +8,7 @@ import { normaliseWhatsApp } from '#shared/channels/whatsapp/normalise.js';
 import type { Envelope } from '#shared/domain/envelope.js';
 import { startLocalDynamo } from '#shared/local/dynamo.js';
 import { LocalQueue } from '#shared/local/queue.js';
-import { DynamoStore } from '#shared/store/dynamo-store.js';
+import { dynamoRepositories } from '#shared/store/dynamo-repositories.js';
 import { randomIds } from '#shared/store/ids.js';
 import { DynamoFaults } from '../../support/dynamo-faults.js';
 import { ManualTimers } from '../../support/manual-timers.js';
@@ -160,8 +160,9 @@ async function run(
     timers,
     log: () => {},
   });
+  const repos = dynamoRepositories(dynamo.client, TABLE);
   const consumer = createResolverConsumer({
-    store: new DynamoStore(dynamo.client, TABLE),
+    store: { ...repos.customers, ...repos.suggestions, ...repos.timeline, ...repos.conversations },
     clock: { now: () => new Date('2025-06-10T12:00:00.000Z') },
     ids: randomIds,
     phone: { defaultRegion: 'US' },

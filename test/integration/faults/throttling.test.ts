@@ -7,7 +7,7 @@ import type { LocalRuntime } from '#shared/local/runtime.js';
 import { SqsEnvelopeQueue } from '#shared/queue/sqs-envelope-queue.js';
 import { SqsMailQueue } from '#shared/queue/sqs-mail-queue.js';
 import { sdkSendMessageBatch } from '#shared/queue/sqs-sdk-batch.js';
-import { DynamoStore } from '#shared/store/dynamo-store.js';
+import { dynamoRepositories } from '#shared/store/dynamo-repositories.js';
 import { randomIds } from '#shared/store/ids.js';
 import { DynamoFaults } from '../../support/dynamo-faults.js';
 import { FlakySqs } from '../../support/flaky-sqs.js';
@@ -282,8 +282,9 @@ describe('a poison message', () => {
       timers,
       log: () => {},
     });
+    const repos = dynamoRepositories(dynamo.client, table);
     const consumer = createResolverConsumer({
-      store: new DynamoStore(dynamo.client, table),
+      store: { ...repos.customers, ...repos.suggestions, ...repos.timeline, ...repos.conversations },
       clock: { now: () => new Date() },
       ids: randomIds,
     });

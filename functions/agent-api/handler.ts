@@ -7,8 +7,7 @@ import { loadConfigWithSecrets } from '#shared/config/secrets.js';
 import { systemClock } from '#shared/domain/ports.js';
 import { cognitoAuthenticator, tokenAuthenticator } from '#shared/http/auth.js';
 import { SqsOutboundQueue } from '#shared/queue/sqs-outbound-queue.js';
-import { CustomerAdmin } from '#shared/store/customer-admin.js';
-import { dynamoRepositories, storePorts } from '#shared/store/dynamo-repositories.js';
+import { adminPorts, dynamoRepositories, storePorts } from '#shared/store/dynamo-repositories.js';
 import { timeOrderedId } from '#shared/store/ids.js';
 import { createAgentApp } from './app.js';
 
@@ -25,13 +24,12 @@ const authenticate =
       })
     : tokenAuthenticator(parseAgentTokens(config.AGENT_TOKENS));
 
-const client = new DynamoDBClient({});
-const repos = dynamoRepositories(client, config.TABLE_NAME);
+const repos = dynamoRepositories(new DynamoDBClient({}), config.TABLE_NAME);
 const store = storePorts(repos);
 
 const app = createAgentApp({
   store,
-  admin: new CustomerAdmin(client, config.TABLE_NAME, store),
+  admin: adminPorts(repos),
   clock: systemClock,
   replies: {
     store,

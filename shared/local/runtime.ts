@@ -23,8 +23,12 @@ import { UnavailableError } from '../errors.js';
 import { notFound, onError } from '../http/on-error.js';
 import { log } from '../log.js';
 import { createRouter } from '../routing/create-router.js';
-import { CustomerAdmin } from '../store/customer-admin.js';
-import { type DynamoRepositories, dynamoRepositories, storePorts } from '../store/dynamo-repositories.js';
+import {
+  adminPorts,
+  type DynamoRepositories,
+  dynamoRepositories,
+  storePorts,
+} from '../store/dynamo-repositories.js';
 import { randomIds, timeOrderedId } from '../store/ids.js';
 import { startLocalDynamo } from './dynamo.js';
 import { LocalEnvelopeQueue } from './local-envelope-queue.js';
@@ -137,7 +141,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
     }),
   );
 
-  const admin = new CustomerAdmin(dynamoClient, config.TABLE_NAME, store);
+  const admin = adminPorts(repos);
   const replies = {
     store,
     queue: new LocalOutboundQueue(outbound),

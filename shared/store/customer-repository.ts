@@ -7,9 +7,9 @@ import { GoneError } from '../errors.js';
 import {
   type DynamoDb,
   getItem,
-  isConditionFailure,
   putItemIf,
   queryItems,
+  updateCurrentOrStale,
   updateItem,
   updateItemIf,
 } from './dynamo-client.js';
@@ -94,19 +94,6 @@ function toCustomer(item: Record<string, unknown>): Customer {
   });
 }
 
-/** Upserts the profile for an event; an older event only adds to its order-independent sets. */
-async function touchProfile(db: DynamoDb, touch: ProfileTouch): Promise<void> {
-  try {
-    await updateItem(db, touchProfileInput(db.table, touch, 'current'));
-  } catch (error) {
-    if (!isConditionFailure(error)) throw error;
-    // Older than the last event or the last resolution: only the order-independent sets change,
-    // and the channel's reply window if this is its latest message.
-    await updateItem(db, touchProfileInput(db.table, touch, 'stale'));
-    if (touch.inbound) await updateItemIf(db, advanceChannelInboundInput(db.table, touch));
-  }
-}
-
 /**
  * The partitions whose union is this customer's timeline (the root of its merges first, then all
  * merged in), and the profiles of those that have one, in the same order.
@@ -162,7 +149,14 @@ export function customerRepository(db: DynamoDb) {
       return putItemIf(db, claimIdentityInput(db.table, identity, customerId, now));
     },
     /** Upserts the profile for an event. */
-    touchProfile: (touch: ProfileTouch) => touchProfile(db, touch),
+    touchProfile: (touch: ProfileTouch): Promise<void> =>
+      updateCurrentOrStale(db, {
+        current: touchProfileInput(db.table, touch, 'current'),
+        // Older than the last event or the last resolution: only the order-independent sets change,
+        // and the channel's reply window if this is its latest message.
+        stale: touchProfileInput(db.table, touch, 'stale'),
+        followUp: touch.inbound ? advanceChannelInboundInput(db.table, touch) : undefined,
+      }),
     /** What the resolver needs of a profile, or undefined when there is none. */
     async getProfileState(customerId: string): Promise<ProfileState | undefined> {
       const out = await getItem(db, getInput(db.table, Keys.customer(customerId)));

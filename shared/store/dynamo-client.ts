@@ -91,3 +91,25 @@ export function queryItems(db: DynamoDb, input: QueryCommandInput): Promise<Quer
 export async function deleteItem(db: DynamoDb, input: DeleteCommandInput): Promise<void> {
   await sendDynamo('DeleteItem', () => db.doc.send(new DeleteCommand(input)));
 }
+
+/**
+ * The resolver's upserts: the update for an event newer than what is stored; when its condition says
+ * the event is older, the update that only adds to order-independent sets, then an optional
+ * conditional follow-up (a reply window or a wait moved back to an earlier inbound message).
+ */
+export async function updateCurrentOrStale(
+  db: DynamoDb,
+  inputs: {
+    current: UpdateCommandInput;
+    stale: UpdateCommandInput;
+    followUp: UpdateCommandInput | undefined;
+  },
+): Promise<void> {
+  try {
+    await updateItem(db, inputs.current);
+  } catch (error) {
+    if (!isConditionFailure(error)) throw error;
+    await updateItem(db, inputs.stale);
+    if (inputs.followUp) await updateItemIf(db, inputs.followUp);
+  }
+}

@@ -3,7 +3,9 @@ import { agentRepository } from './agent-repository.js';
 import { conversationRepository } from './conversation-repository.js';
 import { customerRepository } from './customer-repository.js';
 import { documentClient } from './dynamo-client.js';
+import { mergeRepository } from './merge-repository.js';
 import { metricsRepository } from './metrics-repository.js';
+import { privacyRepository } from './privacy-repository.js';
 import { replyRepository } from './reply-repository.js';
 import { suggestionRepository } from './suggestion-repository.js';
 import { timelineRepository } from './timeline-repository.js';
@@ -16,15 +18,19 @@ import { timelineRepository } from './timeline-repository.js';
 export function dynamoRepositories(client: DynamoDBClient, table: string) {
   const db = { doc: documentClient(client), table };
   const customers = customerRepository(db);
+  const suggestions = suggestionRepository(db, customers);
   const timeline = timelineRepository(db, customers);
+  const conversations = conversationRepository(db, timeline);
   return {
     customers,
-    suggestions: suggestionRepository(db, customers),
+    suggestions,
     timeline,
-    conversations: conversationRepository(db),
+    conversations,
     replies: replyRepository(db, timeline),
     agents: agentRepository(db),
     metrics: metricsRepository(db),
+    merges: mergeRepository(db, { suggestions, timeline }),
+    privacy: privacyRepository(db, { customers, conversations, suggestions, timeline }),
   };
 }
 
@@ -45,4 +51,12 @@ export function storePorts(repos: DynamoRepositories) {
     ...repos.agents,
     ...repos.metrics,
   };
+}
+
+/**
+ * The repositories behind the changes agents make (merge, unmerge, suggestions, resolve, reopen,
+ * notes, assignment, export, erase), spread into one object: the agent API's and routing's `admin`.
+ */
+export function adminPorts(repos: DynamoRepositories) {
+  return { ...repos.conversations, ...repos.suggestions, ...repos.merges, ...repos.privacy };
 }

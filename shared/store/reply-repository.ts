@@ -18,9 +18,8 @@ import {
   claimSendInput,
   getReplyInput,
   putReplyInput,
-  recordSendFailureInput,
-  recordSentInput,
   replyTimelineKey,
+  settleSendInput,
 } from './params/replies.js';
 import { advanceTimelineStatusInput } from './params/timeline.js';
 
@@ -64,7 +63,7 @@ async function recordSent(
   at: string,
 ) {
   const item = replyItem(message);
-  await updateItem(db, recordSentInput(db.table, message, result.providerMessageId));
+  await updateItem(db, settleSendInput(db.table, message, { providerMessageId: result.providerMessageId }));
   await updateItemIf(
     db,
     advanceTimelineStatusInput(db.table, replyTimelineKey(message), { status: 'sent', at }),
@@ -101,7 +100,7 @@ export function replyRepository(db: DynamoDb, links: Links) {
       recordSent(db, links, message, result, at),
     /** Marks a reply failed for good, with the provider's reason. */
     async recordSendFailure(message: OutboundMessage, reason: { code: string; message: string }, at: string) {
-      await updateItem(db, recordSendFailureInput(db.table, message, at));
+      await updateItem(db, settleSendInput(db.table, message, { failedAt: at }));
       const change = { status: 'failed' as const, at, errors: [reason] };
       await updateItemIf(db, advanceTimelineStatusInput(db.table, replyTimelineKey(message), change));
     },

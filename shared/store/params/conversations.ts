@@ -148,8 +148,8 @@ export function queryInboxInput(
 export function resolveConversationInput(
   table: string,
   conversationId: string,
-  agentId: string,
   now: string,
+  agentId: string,
 ): UpdateCommandInput {
   return {
     TableName: table,

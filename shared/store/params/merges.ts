@@ -29,19 +29,29 @@ export function pointMergedIntoInput(
   };
 }
 
-/** Step 3 of a merge: one of the source's identities resolves to the target. */
-export function repointIdentityInput(
+/**
+ * Step 3 of a merge: one of the source's identities resolves to the target (`to: 'target'`). An unmerge
+ * points it back to the source (`to: 'source'`), only from the target.
+ */
+export function pointIdentityInput(
   table: string,
   token: string,
-  sourceId: string,
-  targetId: string,
+  merge: { sourceId: string; targetId: string },
+  to: 'target' | 'source',
 ): UpdateCommandInput {
   return {
     TableName: table,
     Key: Keys.identityByToken(token),
-    UpdateExpression: 'SET customerId = :target, mergedFrom = :source',
-    ConditionExpression: 'customerId = :source OR customerId = :target',
-    ExpressionAttributeValues: { ':target': targetId, ':source': sourceId },
+    ...(to === 'target'
+      ? {
+          UpdateExpression: 'SET customerId = :target, mergedFrom = :source',
+          ConditionExpression: 'customerId = :source OR customerId = :target',
+        }
+      : {
+          UpdateExpression: 'SET customerId = :source REMOVE mergedFrom',
+          ConditionExpression: 'customerId = :target',
+        }),
+    ExpressionAttributeValues: { ':target': merge.targetId, ':source': merge.sourceId },
   };
 }
 
@@ -67,22 +77,6 @@ export function addMergedIdentitiesInput(
     Key: Keys.customer(targetId),
     UpdateExpression: `ADD ${adds.join(', ')}`,
     ExpressionAttributeValues: values,
-  };
-}
-
-/** Unmerge: one of the source's own identities resolves to it again. */
-export function restoreIdentityInput(
-  table: string,
-  token: string,
-  sourceId: string,
-  targetId: string,
-): UpdateCommandInput {
-  return {
-    TableName: table,
-    Key: Keys.identityByToken(token),
-    UpdateExpression: 'SET customerId = :source REMOVE mergedFrom',
-    ConditionExpression: 'customerId = :target',
-    ExpressionAttributeValues: { ':target': targetId, ':source': sourceId },
   };
 }
 

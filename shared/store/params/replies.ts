@@ -51,32 +51,24 @@ export function claimSendInput(
   };
 }
 
-/** Records the provider's id of a sent reply and lets go of the send lease. */
-export function recordSentInput(
+/**
+ * Records how a send ended, the provider's id of the sent reply or the time it failed for good, and
+ * lets go of the send lease.
+ */
+export function settleSendInput(
   table: string,
   message: OutboundMessage,
-  providerMessageId: string,
+  outcome: { providerMessageId: string } | { failedAt: string },
 ): UpdateCommandInput {
+  const [set, values] =
+    'providerMessageId' in outcome
+      ? ['providerMessageId = :pmid', { ':pmid': outcome.providerMessageId }]
+      : ['sendFailedAt = :at', { ':at': outcome.failedAt }];
   return {
     TableName: table,
     Key: replyTimelineKey(message),
-    UpdateExpression: 'SET providerMessageId = :pmid REMOVE sendLeaseUntil',
+    UpdateExpression: `SET ${set} REMOVE sendLeaseUntil`,
     ConditionExpression: 'attribute_exists(pk)',
-    ExpressionAttributeValues: { ':pmid': providerMessageId },
-  };
-}
-
-/** Marks a reply failed for good and lets go of the send lease. */
-export function recordSendFailureInput(
-  table: string,
-  message: OutboundMessage,
-  at: string,
-): UpdateCommandInput {
-  return {
-    TableName: table,
-    Key: replyTimelineKey(message),
-    UpdateExpression: 'SET sendFailedAt = :at REMOVE sendLeaseUntil',
-    ConditionExpression: 'attribute_exists(pk)',
-    ExpressionAttributeValues: { ':at': at },
+    ExpressionAttributeValues: values,
   };
 }

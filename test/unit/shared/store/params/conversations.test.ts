@@ -72,7 +72,7 @@ describe('conversation params', () => {
   const profileKey = { pk: 'CUSTOMER#cu_1', sk: 'PROFILE' };
 
   it('moves a resolved conversation to the resolved inbox and ends its wait', () => {
-    expect(resolveConversationInput('t', 'cv_1', 'ag_1', now)).toEqual({
+    expect(resolveConversationInput('t', 'cv_1', now, 'ag_1')).toEqual({
       TableName: 't',
       Key: conversationKey,
       UpdateExpression:

@@ -3,10 +3,9 @@ import {
   addMergedFromInput,
   addMergedIdentitiesInput,
   clearMergedIntoInput,
+  pointIdentityInput,
   pointMergedIntoInput,
   removeMergedFromInput,
-  repointIdentityInput,
-  restoreIdentityInput,
 } from '#shared/store/params/merges.js';
 
 const target = { pk: 'CUSTOMER#cu_t', sk: 'PROFILE' };
@@ -35,14 +34,18 @@ describe('merge params', () => {
   });
 
   it("re-points one of the source's identities, and back on unmerge", () => {
-    expect(repointIdentityInput('t', 'phone#+16505551234', 'cu_s', 'cu_t')).toEqual({
+    expect(
+      pointIdentityInput('t', 'phone#+16505551234', { sourceId: 'cu_s', targetId: 'cu_t' }, 'target'),
+    ).toEqual({
       TableName: 't',
       Key: identity,
       UpdateExpression: 'SET customerId = :target, mergedFrom = :source',
       ConditionExpression: 'customerId = :source OR customerId = :target',
       ExpressionAttributeValues: { ':target': 'cu_t', ':source': 'cu_s' },
     });
-    expect(restoreIdentityInput('t', 'phone#+16505551234', 'cu_s', 'cu_t')).toEqual({
+    expect(
+      pointIdentityInput('t', 'phone#+16505551234', { sourceId: 'cu_s', targetId: 'cu_t' }, 'source'),
+    ).toEqual({
       TableName: 't',
       Key: identity,
       UpdateExpression: 'SET customerId = :source REMOVE mergedFrom',

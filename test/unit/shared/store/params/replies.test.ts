@@ -4,9 +4,8 @@ import {
   claimSendInput,
   getReplyInput,
   putReplyInput,
-  recordSendFailureInput,
-  recordSentInput,
   replyTimelineKey,
+  settleSendInput,
 } from '#shared/store/params/replies.js';
 
 const message: OutboundMessage = OutboundMessageSchema.parse({
@@ -60,14 +59,14 @@ describe('reply params', () => {
   });
 
   it("records the provider's id, or the failure, and lets go of the lease", () => {
-    expect(recordSentInput('t', message, 'SM123')).toEqual({
+    expect(settleSendInput('t', message, { providerMessageId: 'SM123' })).toEqual({
       TableName: 't',
       Key: itemKey,
       UpdateExpression: 'SET providerMessageId = :pmid REMOVE sendLeaseUntil',
       ConditionExpression: 'attribute_exists(pk)',
       ExpressionAttributeValues: { ':pmid': 'SM123' },
     });
-    expect(recordSendFailureInput('t', message, '2025-06-08T21:00:06.000Z')).toEqual({
+    expect(settleSendInput('t', message, { failedAt: '2025-06-08T21:00:06.000Z' })).toEqual({
       TableName: 't',
       Key: itemKey,
       UpdateExpression: 'SET sendFailedAt = :at REMOVE sendLeaseUntil',

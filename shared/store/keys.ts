@@ -1,5 +1,6 @@
 import type { Channel, Identity } from '../domain/envelope.js';
 import { identityToken } from '../domain/identity.js';
+import { replyItemId } from '../domain/replies.js';
 
 function identityKey(token: string): { pk: string; sk: string } {
   return { pk: `IDENTITY#${token}`, sk: 'IDENTITY' };
@@ -75,6 +76,14 @@ export function suggestionKey(customerId: string, otherId: string): { pk: string
   return { pk: Keys.customer(customerId).pk, sk: `${SUGGESTION_PREFIX}${otherId}` };
 }
 
+/** Key of a reply's item on the timeline, which also holds its send claim and outcome. */
+export function replyTimelineKey(reply: { id: string; customerId: string; at: string }): {
+  pk: string;
+  sk: string;
+} {
+  return Keys.timelineItem(reply.customerId, reply.at, replyItemId(reply.id));
+}
+
 /** Partition of the agents in the gsi1 index. */
 export const AGENTS_PARTITION = 'AGENTS';
 /** Partition of the customer-name index. */
@@ -83,6 +92,10 @@ export const CUSTOMER_NAME_PARTITION = 'CUSTOMER_NAME';
 export const inboxPartition = (status: string): string => `INBOX#${status}`;
 /** Inbox index sort key: longest waiting first, the id to break ties. */
 export const inboxSortKey = (since: string, conversationId: string): string => `${since}#${conversationId}`;
+
+/** Sort key of the customer-name index: the searchable name, the id to break ties. */
+export const nameSortKey = (name: string, customerId: string): string =>
+  `${nameSearchKey(name)}#${customerId}`;
 
 /** Lower-cased, accent-free form of a name for prefix search. */
 export function nameSearchKey(name: string): string {

@@ -13,14 +13,9 @@ import {
   updateItem,
   updateItemIf,
 } from './dynamo-client.js';
+import { replyTimelineKey } from './keys.js';
 import { getInput } from './params/common.js';
-import {
-  claimSendInput,
-  getReplyInput,
-  putReplyInput,
-  replyTimelineKey,
-  settleSendInput,
-} from './params/replies.js';
+import { claimSendInput, getReplyInput, putReplyInput, settleSendInput } from './params/replies.js';
 import { advanceTimelineStatusInput } from './params/timeline.js';
 
 type Links = {

@@ -51,14 +51,14 @@ export function touchConversationInput(
   const removes: string[] = [];
   if (touch.reopen) {
     values[':inbox'] = inboxPartition('open');
-    values[':inboxSk'] = `${touch.at}#${touch.conversationId}`;
+    values[':inboxSk'] = inboxSortKey(touch.at, touch.conversationId);
     sets.push('#status = :open', 'waitingSince = :at', 'gsi1pk = :inbox', 'gsi1sk = :inboxSk');
     removes.push('resolvedAt');
   } else {
     sets.push('#status = if_not_exists(#status, :open)');
     if (touch.inbound) {
       values[':inbox'] = inboxPartition('open');
-      values[':inboxSk'] = `${touch.at}#${touch.conversationId}`;
+      values[':inboxSk'] = inboxSortKey(touch.at, touch.conversationId);
       sets.push(
         'waitingSince = if_not_exists(waitingSince, :at)',
         'gsi1pk = if_not_exists(gsi1pk, :inbox)',
@@ -101,7 +101,7 @@ export function earlierWaitInput(
     ExpressionAttributeValues: {
       ':at': touch.at,
       ':open': 'open',
-      ':inboxSk': `${touch.at}#${touch.conversationId}`,
+      ':inboxSk': inboxSortKey(touch.at, touch.conversationId),
     },
   };
 }

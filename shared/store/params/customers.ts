@@ -7,7 +7,7 @@ import type {
 import type { Channel, Identity } from '../../domain/envelope.js';
 import { identityToken } from '../../domain/identity.js';
 import type { ContactState, ProfileTouch } from '../../domain/resolver.js';
-import { CUSTOMER_NAME_PARTITION, Keys, nameSearchKey } from '../keys.js';
+import { CUSTOMER_NAME_PARTITION, Keys, nameSearchKey, nameSortKey } from '../keys.js';
 
 /**
  * Who holds this phone, email or handle. An eventually consistent read (half a read unit) is enough
@@ -117,7 +117,7 @@ export function setNameInput(
       ':name': name,
       ':at': at,
       ':namePk': CUSTOMER_NAME_PARTITION,
-      ':nameSk': `${nameSearchKey(name)}#${customerId}`,
+      ':nameSk': nameSortKey(name, customerId),
     },
     ConditionExpression: 'attribute_exists(pk) AND (attribute_not_exists(nameAt) OR nameAt > :at)',
   };

@@ -1,13 +1,7 @@
 import type { GetCommandInput, PutCommandInput, UpdateCommandInput } from '@aws-sdk/lib-dynamodb';
 import type { OutboundMessage } from '../../domain/outbound.js';
-import { replyItemId } from '../../domain/replies.js';
-import { Keys } from '../keys.js';
+import { Keys, replyTimelineKey } from '../keys.js';
 import { getInput } from './common.js';
-
-/** Key of a reply's item on the timeline, which also holds its send claim and outcome. */
-export function replyTimelineKey(message: OutboundMessage): { pk: string; sk: string } {
-  return Keys.timelineItem(message.customerId, message.at, replyItemId(message.id));
-}
 
 /** Records a reply once under its id: a retried request finds the first one. */
 export function putReplyInput(table: string, message: OutboundMessage): PutCommandInput {

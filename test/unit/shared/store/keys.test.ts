@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { Keys, nameSearchKey, suggestionKey } from '#shared/store/keys.js';
+import { Keys, nameSearchKey, replyTimelineKey, suggestionKey } from '#shared/store/keys.js';
 
 const phone = { kind: 'phone', value: '+16505551234' } as const;
 
@@ -34,6 +34,11 @@ describe('key builders', () => {
       { pk: 'PROVIDER_EVENT#meta', sk: '2025-06-08T20:59:43.000Z#ev_1' },
     ],
     ['metrics', Keys.metrics(), { pk: 'METRICS', sk: 'OVERALL' }],
+    [
+      'reply timeline item',
+      replyTimelineKey({ id: 'rp_1', customerId: 'cu_1', at: '2025-06-08T21:00:00.000Z' }),
+      { pk: 'CUSTOMER#cu_1', sk: 'TIMELINE#2025-06-08T21:00:00.000Z#reply:rp_1' },
+    ],
     ['suggestion', suggestionKey('cu_1', 'cu_2'), { pk: 'CUSTOMER#cu_1', sk: 'SUGGESTION#cu_2' }],
     [
       'mention',

@@ -4,7 +4,6 @@ import {
   claimSendInput,
   getReplyInput,
   putReplyInput,
-  replyTimelineKey,
   settleSendInput,
 } from '#shared/store/params/replies.js';
 
@@ -21,10 +20,6 @@ const message: OutboundMessage = OutboundMessageSchema.parse({
 const itemKey = { pk: 'CUSTOMER#cu_1', sk: 'TIMELINE#2025-06-08T21:00:00.000Z#reply:rp_1' };
 
 describe('reply params', () => {
-  it("keys a reply's send records on its timeline item", () => {
-    expect(replyTimelineKey(message)).toEqual(itemKey);
-  });
-
   it('records a reply once under its id, and reads it back strongly', () => {
     expect(putReplyInput('t', message)).toEqual({
       TableName: 't',

@@ -1,6 +1,6 @@
 import type { AgentAdmin } from '#shared/domain/agent-ports.js';
 import type { Clock } from '#shared/domain/ports.js';
-import type { ErasureReport } from '#shared/store/customer-admin.js';
+import type { ErasureReport } from '#shared/domain/privacy.js';
 
 /** Erases a customer and everyone merged with them (the right to erasure); answers the audit report. */
 export function eraseCustomer(

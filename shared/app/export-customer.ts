@@ -1,6 +1,6 @@
 import type { AgentAdmin } from '#shared/domain/agent-ports.js';
 import type { Clock } from '#shared/domain/ports.js';
-import type { CustomerExport } from '#shared/store/customer-admin.js';
+import type { CustomerExport } from '#shared/domain/privacy.js';
 
 /** Everything held about a customer (the right of access), stamped with when it was taken. */
 export function exportCustomer(

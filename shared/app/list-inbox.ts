@@ -1,7 +1,7 @@
 import type { AgentStore } from '#shared/domain/agent-ports.js';
+import type { InboxFilter } from '#shared/domain/inbox.js';
+import type { Page } from '#shared/domain/paging.js';
 import type { Conversation } from '#shared/domain/timeline.js';
-import type { Page } from '#shared/store/dynamo-store.js';
-import type { InboxFilter } from '#shared/store/keys.js';
 
 /** One page of the inbox, longest waiting first; the assignee `me` is the calling agent. */
 export function listInbox(

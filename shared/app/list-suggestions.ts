@@ -1,5 +1,5 @@
 import type { AgentStore } from '#shared/domain/agent-ports.js';
-import type { Suggestion } from '#shared/store/dynamo-store.js';
+import type { Suggestion } from '#shared/domain/suggestions.js';
 
 /** Every merge suggestion of a customer, with its evidence, whatever its status. */
 export function listSuggestions(

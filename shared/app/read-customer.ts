@@ -1,7 +1,7 @@
 import type { AgentStore } from '#shared/domain/agent-ports.js';
+import type { Suggestion } from '#shared/domain/suggestions.js';
 import type { Conversation, Customer } from '#shared/domain/timeline.js';
 import { NotFoundError } from '#shared/errors.js';
-import type { Suggestion } from '#shared/store/dynamo-store.js';
 
 /** A customer as an agent opens them: the profile, its open conversation and open merge suggestions. */
 export type CustomerView = Customer & { openConversation: Conversation | null; suggestions: Suggestion[] };

@@ -1,6 +1,6 @@
 import type { AgentStore } from '#shared/domain/agent-ports.js';
+import type { Page } from '#shared/domain/paging.js';
 import type { TimelineItem } from '#shared/domain/timeline.js';
-import type { Page } from '#shared/store/dynamo-store.js';
 import { existingCustomer } from './read-customer.js';
 
 /** One page of a known customer's timeline (theirs and their merged customers'), oldest first. */

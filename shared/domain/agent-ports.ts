@@ -1,9 +1,10 @@
-import type { CustomerExport, ErasureReport } from '#shared/store/customer-admin.js';
-import type { Page, Suggestion } from '#shared/store/dynamo-store.js';
-import type { InboxFilter } from '#shared/store/keys.js';
 import type { Agent, AgentProfile } from './assignment.js';
 import type { Identity } from './envelope.js';
+import type { InboxFilter } from './inbox.js';
 import type { Metrics } from './metrics.js';
+import type { Page } from './paging.js';
+import type { CustomerExport, ErasureReport } from './privacy.js';
+import type { Suggestion } from './suggestions.js';
 import type { Conversation, Customer, TimelineItem } from './timeline.js';
 
 /** The reads (and the agent-owned writes) the agent-side use cases make, whatever the store behind them. */

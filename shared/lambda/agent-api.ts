@@ -9,8 +9,7 @@ import { loadConfigWithSecrets } from '#shared/config/secrets.js';
 import { systemClock } from '#shared/domain/ports.js';
 import { cognitoAuthenticator, tokenAuthenticator } from '#shared/http/auth.js';
 import { SqsOutboundQueue } from '#shared/queue/sqs-outbound-queue.js';
-import { CustomerAdmin } from '#shared/store/customer-admin.js';
-import { DynamoStore } from '#shared/store/dynamo-store.js';
+import { adminPorts, dynamoRepositories, storePorts } from '#shared/store/dynamo-repositories.js';
 import { timeOrderedId } from '#shared/store/ids.js';
 
 /**
@@ -31,11 +30,11 @@ export async function createLambdaAgentApp(): Promise<OpenAPIHono<AgentEnv>> {
         })
       : tokenAuthenticator(parseAgentTokens(config.AGENT_TOKENS));
 
-  const client = new DynamoDBClient({});
-  const store = new DynamoStore(client, config.TABLE_NAME);
+  const repos = dynamoRepositories(new DynamoDBClient({}), config.TABLE_NAME);
+  const store = storePorts(repos);
   return createAgentApp({
     store,
-    admin: new CustomerAdmin(client, config.TABLE_NAME, store),
+    admin: adminPorts(repos),
     clock: systemClock,
     replies: {
       store,

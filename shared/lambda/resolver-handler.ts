@@ -11,8 +11,7 @@ import { log } from '../log.js';
 import { createResolverConsumer } from '../queue/resolver-consumer.js';
 import { SqsOutboundQueue } from '../queue/sqs-outbound-queue.js';
 import { createResponder } from '../responder/create-responder.js';
-import { CustomerAdmin } from '../store/customer-admin.js';
-import { DynamoStore } from '../store/dynamo-store.js';
+import { dynamoRepositories, storePorts } from '../store/dynamo-repositories.js';
 import { randomIds, timeOrderedId } from '../store/ids.js';
 
 /**
@@ -23,8 +22,8 @@ import { randomIds, timeOrderedId } from '../store/ids.js';
 export function createResolverHandler(): (event: SQSEvent) => Promise<SQSBatchResponse> {
   // No provider secret: resolving and routing need none.
   const config = requireSettings(loadConfig(), ['OUTBOUND_QUEUE_URL']);
-  const client = new DynamoDBClient({});
-  const store = new DynamoStore(client, config.TABLE_NAME);
+  const repos = dynamoRepositories(new DynamoDBClient({}), config.TABLE_NAME);
+  const store = storePorts(repos);
   const replies = {
     store,
     queue: new SqsOutboundQueue(new SQSClient({}), config.OUTBOUND_QUEUE_URL),
@@ -33,10 +32,9 @@ export function createResolverHandler(): (event: SQSEvent) => Promise<SQSBatchRe
   };
   // Read once at start: a policy with an error stops the function with the field named.
   const policy = loadRoutingPolicy(config.ROUTING_POLICY_FILE);
-  const admin = new CustomerAdmin(client, config.TABLE_NAME, store);
   const router = {
     store,
-    admin,
+    admin: repos.conversations,
     replies,
     clock: systemClock,
     responder: createResponder(config),

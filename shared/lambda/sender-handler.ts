@@ -6,13 +6,13 @@ import { configuredSenders } from '../channels/senders.js';
 import { loadConfigWithSecrets } from '../config/secrets.js';
 import { systemClock } from '../domain/ports.js';
 import { createSenderConsumer } from '../queue/sender-consumer.js';
-import { DynamoStore } from '../store/dynamo-store.js';
+import { dynamoRepositories } from '../store/dynamo-repositories.js';
 
 /** The sender function on AWS: replies from SQS to the providers, with the provider secrets. */
 export async function createSenderHandler(): Promise<(event: SQSEvent) => Promise<SQSBatchResponse>> {
   const config = await loadConfigWithSecrets((id) => getSecretString(id));
   const deps = {
-    store: new DynamoStore(new DynamoDBClient({}), config.TABLE_NAME),
+    store: dynamoRepositories(new DynamoDBClient({}), config.TABLE_NAME).replies,
     senders: configuredSenders(config),
     clock: systemClock,
     // Longer than one invocation, so a sender that died mid-call is retried only once its lease is over.

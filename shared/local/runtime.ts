@@ -29,8 +29,12 @@ import { log } from '../log.js';
 import { createResolverConsumer } from '../queue/resolver-consumer.js';
 import { createSenderConsumer } from '../queue/sender-consumer.js';
 import { createResponder } from '../responder/create-responder.js';
-import { CustomerAdmin } from '../store/customer-admin.js';
-import { DynamoStore } from '../store/dynamo-store.js';
+import {
+  adminPorts,
+  type DynamoRepositories,
+  dynamoRepositories,
+  storePorts,
+} from '../store/dynamo-repositories.js';
 import { randomIds, timeOrderedId } from '../store/ids.js';
 import { startLocalDynamo } from './dynamo.js';
 import { LocalEnvelopeQueue } from './local-envelope-queue.js';
@@ -70,7 +74,8 @@ export interface LocalRuntime {
   port: number;
   /** The local DynamoDB endpoint (dynalite), for inspection. */
   dynamoEndpoint: string;
-  store: DynamoStore;
+  /** Every repository over the local table, for inspection. */
+  store: DynamoRepositories;
   inbound: LocalQueue;
   deadLetter: LocalQueue;
   /** Verified SES notifications waiting for ses-mail. */
@@ -102,7 +107,8 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
     ...(persist ? { path: join(dataDir, 'dynamodb') } : {}),
   });
   const dynamoClient = options.dynamoClient?.(dynamo.client) ?? dynamo.client;
-  const store = new DynamoStore(dynamoClient, config.TABLE_NAME);
+  const repos = dynamoRepositories(dynamoClient, config.TABLE_NAME);
+  const store = storePorts(repos);
 
   const deadLetter = new LocalQueue({
     name: 'threadline-inbound-dlq',
@@ -142,7 +148,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
     createSenderConsumer((message, receiveCount) => deliverReply(sending, message, receiveCount)),
   );
 
-  const admin = new CustomerAdmin(dynamoClient, config.TABLE_NAME, store);
+  const admin = adminPorts(repos);
   const replies = {
     store,
     queue: new LocalOutboundQueue(outbound),
@@ -249,7 +255,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
     url: `http://127.0.0.1:${port}`,
     port,
     dynamoEndpoint: dynamo.endpoint,
-    store,
+    store: repos,
     inbound,
     deadLetter,
     mail,

@@ -1,10 +1,31 @@
 import { ConditionalCheckFailedException, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import {
+  DeleteCommand,
+  type DeleteCommandInput,
+  DynamoDBDocumentClient,
+  GetCommand,
+  type GetCommandInput,
+  type GetCommandOutput,
+  PutCommand,
+  type PutCommandInput,
+  QueryCommand,
+  type QueryCommandInput,
+  type QueryCommandOutput,
+  UpdateCommand,
+  type UpdateCommandInput,
+  type UpdateCommandOutput,
+} from '@aws-sdk/lib-dynamodb';
 import { UnavailableError } from '../errors.js';
 
 /** The document client every repository uses: plain objects in, sets as JS Sets, undefined dropped. */
 export function documentClient(client: DynamoDBClient): DynamoDBDocumentClient {
   return DynamoDBDocumentClient.from(client, { marshallOptions: { removeUndefinedValues: true } });
+}
+
+/** What every repository sends its commands through: one document client and the table's name. */
+export interface DynamoDb {
+  doc: DynamoDBDocumentClient;
+  table: string;
 }
 
 /** Whether a write failed its condition, which callers treat as "already done" or "not allowed". */
@@ -33,5 +54,62 @@ export async function sendConditional(operation: string, run: () => Promise<unkn
   } catch (error) {
     if (isConditionFailure(error)) return false;
     throw error;
+  }
+}
+
+/** Sends a GetItem built by a params builder. */
+export function getItem(db: DynamoDb, input: GetCommandInput): Promise<GetCommandOutput> {
+  return sendDynamo('GetItem', () => db.doc.send(new GetCommand(input)));
+}
+
+/** Sends a PutItem built by a params builder; a failed condition throws. */
+export function putItem(db: DynamoDb, input: PutCommandInput): Promise<unknown> {
+  return sendDynamo('PutItem', () => db.doc.send(new PutCommand(input)));
+}
+
+/** Sends a conditional PutItem; false when its condition failed. */
+export function putItemIf(db: DynamoDb, input: PutCommandInput): Promise<boolean> {
+  return sendConditional('PutItem', () => db.doc.send(new PutCommand(input)));
+}
+
+/** Sends an UpdateItem built by a params builder; a failed condition throws. */
+export function updateItem(db: DynamoDb, input: UpdateCommandInput): Promise<UpdateCommandOutput> {
+  return sendDynamo('UpdateItem', () => db.doc.send(new UpdateCommand(input)));
+}
+
+/** Sends a conditional UpdateItem; false when its condition failed. */
+export function updateItemIf(db: DynamoDb, input: UpdateCommandInput): Promise<boolean> {
+  return sendConditional('UpdateItem', () => db.doc.send(new UpdateCommand(input)));
+}
+
+/** Sends a Query built by a params builder. */
+export function queryItems(db: DynamoDb, input: QueryCommandInput): Promise<QueryCommandOutput> {
+  return sendDynamo('Query', () => db.doc.send(new QueryCommand(input)));
+}
+
+/** Sends a DeleteItem built by a params builder. */
+export async function deleteItem(db: DynamoDb, input: DeleteCommandInput): Promise<void> {
+  await sendDynamo('DeleteItem', () => db.doc.send(new DeleteCommand(input)));
+}
+
+/**
+ * The resolver's upserts: the update for an event newer than what is stored; when its condition says
+ * the event is older, the update that only adds to order-independent sets, then an optional
+ * conditional follow-up (a reply window or a wait moved back to an earlier inbound message).
+ */
+export async function updateCurrentOrStale(
+  db: DynamoDb,
+  inputs: {
+    current: UpdateCommandInput;
+    stale: UpdateCommandInput;
+    followUp: UpdateCommandInput | undefined;
+  },
+): Promise<void> {
+  try {
+    await updateItem(db, inputs.current);
+  } catch (error) {
+    if (!isConditionFailure(error)) throw error;
+    await updateItem(db, inputs.stale);
+    if (inputs.followUp) await updateItemIf(db, inputs.followUp);
   }
 }

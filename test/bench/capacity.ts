@@ -5,7 +5,7 @@ import { systemClock } from '#shared/domain/ports.js';
 import { startLocalDynamo } from '#shared/local/dynamo.js';
 import { createWhatsAppApp } from '#shared/local/webhook-apps.js';
 import { createResolverConsumer } from '#shared/queue/resolver-consumer.js';
-import { DynamoStore } from '#shared/store/dynamo-store.js';
+import { dynamoRepositories, storePorts } from '#shared/store/dynamo-repositories.js';
 import { randomIds } from '#shared/store/ids.js';
 import { sqsRecord } from '../support/sqs.js';
 import { whatsappText } from '../support/webhooks.js';
@@ -56,7 +56,7 @@ export async function capacityFigures(messages = 200): Promise<void> {
     },
     { step: 'initialize', name: 'consumedCapacity' },
   );
-  const store = new DynamoStore(dynamo.client, 'threadline');
+  const store = storePorts(dynamoRepositories(dynamo.client, 'threadline'));
   const consume = createResolverConsumer((envelope) =>
     receiveEnvelope({ store, clock: systemClock, ids: randomIds }, envelope),
   );

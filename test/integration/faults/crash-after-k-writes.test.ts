@@ -9,7 +9,7 @@ import type { Envelope } from '#shared/domain/envelope.js';
 import { startLocalDynamo } from '#shared/local/dynamo.js';
 import { LocalQueue } from '#shared/local/queue.js';
 import { createResolverConsumer } from '#shared/queue/resolver-consumer.js';
-import { DynamoStore } from '#shared/store/dynamo-store.js';
+import { dynamoRepositories, storePorts } from '#shared/store/dynamo-repositories.js';
 import { randomIds } from '#shared/store/ids.js';
 import { DynamoFaults } from '../../support/dynamo-faults.js';
 import { ManualTimers } from '../../support/manual-timers.js';
@@ -162,7 +162,7 @@ async function run(
     log: () => {},
   });
   const deps: ResolverDeps = {
-    store: new DynamoStore(dynamo.client, TABLE),
+    store: storePorts(dynamoRepositories(dynamo.client, TABLE)),
     clock: { now: () => new Date('2025-06-10T12:00:00.000Z') },
     ids: randomIds,
     phone: { defaultRegion: 'US' },

@@ -8,7 +8,7 @@ import { createResolverConsumer } from '#shared/queue/resolver-consumer.js';
 import { SqsEnvelopeQueue } from '#shared/queue/sqs-envelope-queue.js';
 import { SqsMailQueue } from '#shared/queue/sqs-mail-queue.js';
 import { sdkSendMessageBatch } from '#shared/queue/sqs-sdk-batch.js';
-import { DynamoStore } from '#shared/store/dynamo-store.js';
+import { dynamoRepositories, storePorts } from '#shared/store/dynamo-repositories.js';
 import { randomIds } from '#shared/store/ids.js';
 import { DynamoFaults } from '../../support/dynamo-faults.js';
 import { FlakySqs } from '../../support/flaky-sqs.js';
@@ -284,7 +284,7 @@ describe('a poison message', () => {
       log: () => {},
     });
     const deps = {
-      store: new DynamoStore(dynamo.client, table),
+      store: storePorts(dynamoRepositories(dynamo.client, table)),
       clock: { now: () => new Date() },
       ids: randomIds,
     };

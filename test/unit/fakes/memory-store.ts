@@ -44,8 +44,8 @@ interface Ref {
 }
 
 /**
- * An in-memory ResolverStore with the same conditions as DynamoStore, and a hook that fails the n-th
- * write so tests can crash the resolver part-way through.
+ * An in-memory ResolverStore with the same conditions as the DynamoDB repositories, and a hook that
+ * fails the n-th write so tests can crash the resolver part-way through.
  */
 export class MemoryStore implements ResolverStore {
   readonly identities = new Map<string, string>();

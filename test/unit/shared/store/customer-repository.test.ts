@@ -6,19 +6,26 @@ import {
 import { DynamoDBDocumentClient, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
-import { UnavailableError, ValidationError } from '#shared/errors.js';
-import { DynamoStore, decodeCursor, encodeCursor } from '#shared/store/dynamo-store.js';
+import { UnavailableError } from '#shared/errors.js';
+import { customerRepository } from '#shared/store/customer-repository.js';
+import { documentClient } from '#shared/store/dynamo-client.js';
 
 const ddb = mockClient(DynamoDBDocumentClient);
 const phone = { kind: 'phone', value: '+16505551234' } as const;
 const conditionFailed = () => new ConditionalCheckFailedException({ message: 'failed', $metadata: {} });
 
-describe('DynamoStore', () => {
+const repository = () =>
+  customerRepository({
+    doc: documentClient(new DynamoDBClient({ region: 'us-east-1' })),
+    table: 'threadline',
+  });
+
+describe('customerRepository', () => {
   beforeEach(() => ddb.reset());
 
   it('answers false when an identity is already claimed', async () => {
     ddb.on(PutCommand).rejects(conditionFailed());
-    const store = new DynamoStore(new DynamoDBClient({ region: 'us-east-1' }), 'threadline');
+    const store = repository();
     await expect(store.claimIdentity(phone, 'cu_1', '2025-01-01T00:00:00.000Z')).resolves.toBe(false);
   });
 
@@ -26,7 +33,7 @@ describe('DynamoStore', () => {
     ddb
       .on(GetCommand)
       .rejects(new ProvisionedThroughputExceededException({ message: 'slow down', $metadata: {} }));
-    const store = new DynamoStore(new DynamoDBClient({ region: 'us-east-1' }), 'threadline');
+    const store = repository();
     const error = await store.findCustomerId(phone).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(UnavailableError);
     expect((error as UnavailableError).cause).toBeInstanceOf(ProvisionedThroughputExceededException);
@@ -34,7 +41,7 @@ describe('DynamoStore', () => {
 
   it('retries the profile touch without the conversation pointer for an older event', async () => {
     ddb.on(UpdateCommand).rejectsOnce(conditionFailed()).resolves({});
-    const store = new DynamoStore(new DynamoDBClient({ region: 'us-east-1' }), 'threadline');
+    const store = repository();
     await store.touchProfile({
       customerId: 'cu_1',
       identities: [phone],
@@ -57,14 +64,5 @@ describe('DynamoStore', () => {
     expect(second.UpdateExpression).not.toContain('lastInboundAt');
     expect(second.UpdateExpression).not.toContain('#open');
     expect(second.ConditionExpression).toBeUndefined();
-  });
-
-  it('round-trips a cursor and refuses one it did not make', () => {
-    const key = { pk: 'CUSTOMER#cu_1', sk: 'TIMELINE#2025#x' };
-    expect(decodeCursor(encodeCursor(key) ?? undefined)).toEqual(key);
-    expect(() => decodeCursor('not-a-cursor')).toThrow(ValidationError);
-    expect(() => decodeCursor(Buffer.from('{"pk":{"S":"x"}}').toString('base64url'))).toThrow(
-      ValidationError,
-    );
   });
 });

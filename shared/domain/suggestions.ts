@@ -1,0 +1,21 @@
+import * as z from 'zod';
+import { IdentityKindSchema } from './envelope.js';
+
+/** A merge suggestion as agents see it: two customers who may be one person, and why. */
+export const SuggestionSchema = z.object({
+  customerId: z.string(),
+  otherId: z.string(),
+  status: z.enum(['open', 'dismissed', 'accepted']),
+  createdAt: z.string(),
+  evidence: z.array(
+    z.object({
+      id: z.string(),
+      identity: z.object({ kind: IdentityKindSchema, value: z.string() }),
+      reason: z.enum(['mentioned', 'same_payload']),
+      at: z.string(),
+      envelopeId: z.string(),
+    }),
+  ),
+});
+/** A merge suggestion as agents see it. */
+export type Suggestion = z.infer<typeof SuggestionSchema>;

@@ -1,0 +1,182 @@
+import type { InboxFilter } from '../domain/inbox.js';
+import type { Page } from '../domain/paging.js';
+import type { ConversationTouch } from '../domain/resolver-ports.js';
+import { type Conversation, ConversationSchema, type TimelineItem } from '../domain/timeline.js';
+import { NotFoundError, UnavailableError, ValidationError } from '../errors.js';
+import { decodeCursor, encodeCursor } from './cursor.js';
+import {
+  type DynamoDb,
+  getItem,
+  queryItems,
+  updateCurrentOrStale,
+  updateItem,
+  updateItemIf,
+} from './dynamo-client.js';
+import { eventItem } from './events.js';
+import { Keys } from './keys.js';
+import { getInput } from './params/common.js';
+import {
+  type AssignTarget,
+  assignConversationInput,
+  earlierWaitInput,
+  holdOpenConversationInput,
+  queryInboxInput,
+  releaseOpenConversationInput,
+  reopenConversationInput,
+  resolveConversationInput,
+  touchConversationInput,
+} from './params/conversations.js';
+import { StringSetSchema } from './string-set.js';
+
+type Timeline = { putTimelineItem(item: TimelineItem, raw: unknown): Promise<boolean> };
+
+function toConversation(item: Record<string, unknown>): Conversation {
+  const { pk: _pk, sk: _sk, entity: _entity, gsi1pk: _g, gsi1sk: _s, channels, ...rest } = item;
+  const list = StringSetSchema.parse(channels);
+  return ConversationSchema.parse({ ...rest, channels: list, channelSwitch: list.length > 1 });
+}
+
+/** The inbox: conversations of a status, longest waiting first. */
+async function inbox(
+  db: DynamoDb,
+  filter: InboxFilter,
+  page: { limit: number; cursor?: string | undefined },
+): Promise<Page<Conversation>> {
+  // Decoded before the call, so a cursor we did not make is a 400, not an unavailable store.
+  const startKey = decodeCursor(page.cursor);
+  let out: { Items?: Record<string, unknown>[]; LastEvaluatedKey?: Record<string, unknown> };
+  try {
+    out = await queryItems(db, queryInboxInput(db.table, filter, { limit: page.limit, startKey }));
+  } catch (error) {
+    // A well-formed cursor that is not a key of this index is DynamoDB's ValidationException.
+    if (
+      startKey &&
+      error instanceof UnavailableError &&
+      (error.cause as Error | undefined)?.name === 'ValidationException'
+    ) {
+      throw new ValidationError('invalid cursor', { cause: error });
+    }
+    throw error;
+  }
+  return { items: (out.Items ?? []).map(toConversation), cursor: encodeCursor(out.LastEvaluatedKey) };
+}
+
+/** Assigns a conversation and records who had it and who has it now on the timeline. */
+async function assign(
+  db: DynamoDb,
+  timeline: Timeline,
+  conversation: Conversation,
+  target: AssignTarget,
+  change: { by: string; now: string; eventId: string },
+): Promise<void> {
+  await updateItem(db, assignConversationInput(db.table, conversation.id, target));
+  const event = eventItem(conversation.customerId, change.now, change.eventId, 'assigned', {
+    conversationId: conversation.id,
+    from: { agentId: conversation.assignee ?? null, queue: conversation.queue ?? null },
+    to: {
+      agentId: target.agentId ?? conversation.assignee ?? null,
+      queue: target.queue ?? conversation.queue ?? null,
+    },
+    by: change.by,
+  });
+  await timeline.putTimelineItem(event, undefined);
+}
+
+/**
+ * Resolves or reopens a conversation: the inbox first, then the profile's open conversation, then the
+ * event on the timeline, so a retry after a crash completes it.
+ */
+async function changeStatus(
+  db: DynamoDb,
+  timeline: Timeline,
+  conversation: Conversation,
+  change: { to: 'resolved' | 'reopened'; agentId: string; now: string },
+) {
+  const { id, customerId } = conversation;
+  const { to, agentId, now } = change;
+  if (to === 'resolved') {
+    await updateItem(db, resolveConversationInput(db.table, id, now, agentId));
+    await updateItemIf(db, releaseOpenConversationInput(db.table, customerId, id, now));
+  } else {
+    await updateItem(db, reopenConversationInput(db.table, id, now));
+    await updateItemIf(db, holdOpenConversationInput(db.table, customerId, id));
+  }
+  const event = eventItem(customerId, now, `${to}:${id}:${now}`, to, { conversationId: id, by: agentId });
+  await timeline.putTimelineItem(event, undefined);
+}
+
+/**
+ * Conversations and the inbox: the resolver's upserts, reads, and the changes agents (and routing)
+ * make, each recorded as an event or a note on the customer's timeline.
+ */
+export function conversationRepository(db: DynamoDb, timeline: Timeline) {
+  /** A conversation, or undefined. */
+  const getConversation = async (conversationId: string): Promise<Conversation | undefined> => {
+    const out = await getItem(db, getInput(db.table, Keys.conversation(conversationId)));
+    return out.Item ? toConversation(out.Item) : undefined;
+  };
+  const existing = async (conversationId: string): Promise<Conversation> => {
+    const conversation = await getConversation(conversationId);
+    if (!conversation) throw new NotFoundError(`no conversation ${conversationId}`);
+    return conversation;
+  };
+  return {
+    /** Upserts the conversation an event belongs to. */
+    touchConversation: (touch: ConversationTouch): Promise<void> =>
+      updateCurrentOrStale(db, {
+        current: touchConversationInput(db.table, touch, 'current'),
+        stale: touchConversationInput(db.table, touch, 'stale'),
+        followUp: touch.inbound ? earlierWaitInput(db.table, touch) : undefined,
+      }),
+    getConversation,
+    /** The inbox: conversations of a status, longest waiting first. */
+    inbox: (filter: InboxFilter, page: { limit: number; cursor?: string | undefined }) =>
+      inbox(db, filter, page),
+    /** Resolves a conversation; the customer's next message within the window reopens it. */
+    async resolveConversation(conversationId: string, agentId: string, now: string): Promise<void> {
+      await changeStatus(db, timeline, await existing(conversationId), { to: 'resolved', agentId, now });
+    },
+    /** Reopens a resolved conversation by hand, back in the open inbox. */
+    async reopenConversation(conversationId: string, agentId: string, now: string): Promise<void> {
+      const conversation = await existing(conversationId);
+      if (conversation.status === 'open') return;
+      await changeStatus(db, timeline, conversation, { to: 'reopened', agentId, now });
+    },
+    /** An internal note on the conversation's timeline; agents see it, customers never do. */
+    async addNote(
+      conversationId: string,
+      text: string,
+      agentId: string,
+      now: string,
+      noteId: string,
+      authorKind: 'agent' | 'ai' = 'agent',
+    ) {
+      const { customerId } = await existing(conversationId);
+      const item: TimelineItem = {
+        id: `note:${noteId}`,
+        type: 'note',
+        at: now,
+        customerId,
+        conversationId,
+        text,
+        data: { author: { kind: authorKind, id: agentId } },
+      };
+      await timeline.putTimelineItem(item, undefined);
+      return item;
+    },
+    /** Assigns (or transfers) a conversation to an agent and/or a queue, recorded on the timeline. */
+    async assign(
+      conversationId: string,
+      target: AssignTarget,
+      by: string,
+      now: string,
+      /** The timeline event's id, for a caller that must record one assignment however often it runs. */
+      eventId: string = `assigned:${conversationId}:${now}`,
+    ): Promise<void> {
+      await assign(db, timeline, await existing(conversationId), target, { by, now, eventId });
+    },
+  };
+}
+
+/** The conversation repository's methods. */
+export type ConversationRepository = ReturnType<typeof conversationRepository>;

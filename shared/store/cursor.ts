@@ -1,0 +1,43 @@
+import * as z from 'zod';
+import { type Channel, ChannelSchema } from '../domain/envelope.js';
+import { ValidationError } from '../errors.js';
+import { TIMELINE_PREFIX } from './keys.js';
+
+/** Parses a base64url JSON cursor with a schema; anything we did not make is a ValidationError. */
+function decodeWith<T>(schema: z.ZodType<T>, cursor: string): T {
+  try {
+    if (cursor.length > 4096) throw new Error('too long');
+    return schema.parse(JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')));
+  } catch (error) {
+    throw new ValidationError('invalid cursor', { cause: error });
+  }
+}
+
+const TimelineCursorSchema = z.object({
+  after: z.string().startsWith(TIMELINE_PREFIX).max(2048),
+  lastInbound: z.optional(ChannelSchema),
+});
+
+/** Encodes a timeline cursor: the last sort key returned and the last inbound channel seen. */
+export function encodeTimelineCursor(cursor: z.infer<typeof TimelineCursorSchema>): string {
+  return Buffer.from(JSON.stringify(cursor)).toString('base64url');
+}
+
+/** Decodes a timeline cursor; no cursor is the first page. */
+export function decodeTimelineCursor(cursor: string | undefined): { after?: string; lastInbound?: Channel } {
+  if (!cursor) return {};
+  return decodeWith(TimelineCursorSchema, cursor);
+}
+
+/** Encodes a DynamoDB LastEvaluatedKey as an opaque URL-safe cursor. */
+export function encodeCursor(key: Record<string, unknown> | undefined): string | null {
+  return key ? Buffer.from(JSON.stringify(key)).toString('base64url') : null;
+}
+
+const CursorSchema = z.record(z.string(), z.union([z.string().max(2048), z.number()]));
+
+/** Decodes a cursor; a cursor that was not made by encodeCursor is a ValidationError. */
+export function decodeCursor(cursor: string | undefined): Record<string, unknown> | undefined {
+  if (!cursor) return undefined;
+  return decodeWith(CursorSchema, cursor);
+}

@@ -1,0 +1,203 @@
+import * as z from 'zod';
+import { type Identity, IdentityKindSchema } from '../domain/envelope.js';
+import { followMerges } from '../domain/merges.js';
+import type { ContactState, ProfileState, ProfileTouch } from '../domain/resolver-ports.js';
+import { type Customer, CustomerSchema } from '../domain/timeline.js';
+import { GoneError } from '../errors.js';
+import {
+  type DynamoDb,
+  getItem,
+  putItemIf,
+  queryItems,
+  updateCurrentOrStale,
+  updateItem,
+  updateItemIf,
+} from './dynamo-client.js';
+import { Keys } from './keys.js';
+import { getInput } from './params/common.js';
+import {
+  advanceChannelInboundInput,
+  claimIdentityInput,
+  getIdentityInput,
+  queryCustomersByNameInput,
+  setContactStateInput,
+  setLastAgentInput,
+  setNameInput,
+  setTagsInput,
+  touchProfileInput,
+} from './params/customers.js';
+import { StringSetSchema } from './string-set.js';
+
+const IdentityItemSchema = z.object({ customerId: z.string() });
+
+const ProfileStateSchema = z.object({
+  customerId: z.string(),
+  name: z.string().optional(),
+  nameAt: z.string().optional(),
+  mergedInto: z.string().optional(),
+  openConversationId: z.string().optional(),
+  lastConversationId: z.string().optional(),
+  lastResolvedAt: z.string().optional(),
+});
+
+const ContactStateSchema = z.object({
+  blocked: z.boolean(),
+  reason: z.string(),
+  at: z.string(),
+  envelopeId: z.string(),
+});
+
+const CustomerItemSchema = z.looseObject({
+  id: z.string(),
+  name: z.string().optional(),
+  identities: StringSetSchema,
+  channels: StringSetSchema,
+  createdAt: z.string(),
+  lastInboundAt: z.string().optional(),
+  lastInboundChannel: z.string().optional(),
+  openConversationId: z.string().optional(),
+  mergedInto: z.string().optional(),
+  mergedFrom: StringSetSchema,
+  tags: StringSetSchema,
+  lastAgentId: z.string().optional(),
+  lastAgentAt: z.string().optional(),
+});
+
+function parseIdentityToken(token: string): Identity | undefined {
+  const hash = token.indexOf('#');
+  const kind = IdentityKindSchema.safeParse(token.slice(0, hash));
+  return kind.success ? { kind: kind.data, value: token.slice(hash + 1) } : undefined;
+}
+
+function toCustomer(item: Record<string, unknown>): Customer {
+  const parsed = CustomerItemSchema.parse(item);
+  const lastInboundByChannel = Object.fromEntries(
+    Object.entries(item)
+      .filter(([key, value]) => key.startsWith('lastInbound_') && typeof value === 'string')
+      .map(([key, value]) => [key.slice('lastInbound_'.length), value]),
+  );
+  return CustomerSchema.parse({
+    id: parsed.id,
+    name: parsed.name,
+    identities: parsed.identities.map(parseIdentityToken).filter((i) => i !== undefined),
+    channels: parsed.channels,
+    createdAt: parsed.createdAt,
+    lastInboundAt: parsed.lastInboundAt,
+    lastInboundChannel: parsed.lastInboundChannel,
+    lastInboundByChannel,
+    openConversationId: parsed.openConversationId,
+    mergedInto: parsed.mergedInto,
+    mergedFrom: parsed.mergedFrom,
+    tags: parsed.tags,
+    lastAgentId: parsed.lastAgentId,
+    lastAgentAt: parsed.lastAgentAt,
+  });
+}
+
+/**
+ * The partitions whose union is this customer's timeline (the root of its merges first, then all
+ * merged in), and the profiles of those that have one, in the same order.
+ */
+async function mergedCustomers(
+  getCustomer: (id: string) => Promise<Customer | undefined>,
+  customerId: string,
+): Promise<{ partitions: string[]; customers: Customer[] }> {
+  // Each profile is read once: those met on the way up to the root are met again on the way down.
+  const loaded = new Map<string, Customer | undefined>();
+  const read = async (id: string) => {
+    if (!loaded.has(id)) loaded.set(id, await getCustomer(id));
+    return loaded.get(id);
+  };
+  const { customerId: root } = await followMerges(read, customerId);
+  const seen = new Set<string>();
+  const queue = [root];
+  while (queue.length > 0 && seen.size < 50) {
+    const id = queue.shift() as string;
+    if (seen.has(id)) continue;
+    seen.add(id);
+    const customer = await read(id);
+    queue.push(...(customer?.mergedFrom ?? []));
+  }
+  const partitions = [...seen];
+  const customers = partitions.map((id) => loaded.get(id)).filter((c): c is Customer => c !== undefined);
+  return { partitions, customers };
+}
+
+/**
+ * Customers: who holds an identity, profiles (names, tags, channels, the last agent), merged
+ * customers seen as one, and whether an address may be contacted.
+ */
+export function customerRepository(db: DynamoDb) {
+  /** The customer's profile, or undefined; GoneError when it was erased. */
+  const getCustomer = async (customerId: string): Promise<Customer | undefined> => {
+    const out = await getItem(db, getInput(db.table, Keys.customer(customerId)));
+    if (!out.Item) return undefined;
+    if (out.Item.entity === 'erased_customer') throw new GoneError(`customer ${customerId} was erased`);
+    return toCustomer(out.Item);
+  };
+  return {
+    /** Who holds this identity; eventually consistent unless asked. */
+    async findCustomerId(
+      identity: Identity,
+      options: { consistent?: boolean } = {},
+    ): Promise<string | undefined> {
+      const out = await getItem(db, getIdentityInput(db.table, identity, options.consistent));
+      return out.Item ? IdentityItemSchema.parse(out.Item).customerId : undefined;
+    },
+    /** Claims an identity for a customer; false when someone holds it already. */
+    claimIdentity(identity: Identity, customerId: string, now: string): Promise<boolean> {
+      return putItemIf(db, claimIdentityInput(db.table, identity, customerId, now));
+    },
+    /** Upserts the profile for an event. */
+    touchProfile: (touch: ProfileTouch): Promise<void> =>
+      updateCurrentOrStale(db, {
+        current: touchProfileInput(db.table, touch, 'current'),
+        // Older than the last event or the last resolution: only the order-independent sets change,
+        // and the channel's reply window if this is its latest message.
+        stale: touchProfileInput(db.table, touch, 'stale'),
+        followUp: touch.inbound ? advanceChannelInboundInput(db.table, touch) : undefined,
+      }),
+    /** What the resolver needs of a profile, or undefined when there is none. */
+    async getProfileState(customerId: string): Promise<ProfileState | undefined> {
+      const out = await getItem(db, getInput(db.table, Keys.customer(customerId)));
+      if (out.Item?.entity !== 'customer') return undefined;
+      return ProfileStateSchema.parse({ ...out.Item, customerId });
+    },
+    /** Sets the name from the earliest event that carried one. */
+    async setName(customerId: string, name: string, at: string): Promise<void> {
+      await updateItemIf(db, setNameInput(db.table, customerId, name, at));
+    },
+    /** Records whether an address may be contacted; only a later event changes it. */
+    async setContactState(identity: Identity, state: ContactState): Promise<void> {
+      await putItemIf(db, setContactStateInput(db.table, identity, state));
+    },
+    /** Whether an address may be contacted (undefined: nothing recorded, so yes). */
+    async getContactState(identity: Identity): Promise<ContactState | undefined> {
+      const out = await getItem(db, getInput(db.table, Keys.contactState(identity), true));
+      return out.Item ? ContactStateSchema.parse(out.Item) : undefined;
+    },
+    getCustomer,
+    /** Customers whose name starts with the prefix. */
+    async findCustomersByName(prefix: string, limit: number): Promise<Customer[]> {
+      const out = await queryItems(db, queryCustomersByNameInput(db.table, prefix, limit));
+      return (out.Items ?? []).map(toCustomer);
+    },
+    /** The partitions whose union is this customer's timeline, and their profiles. */
+    mergedCustomers: (customerId: string) => mergedCustomers(getCustomer, customerId),
+    /** The partitions whose union is this customer's timeline: the root of its merges and all merged in. */
+    async mergedPartitions(customerId: string): Promise<string[]> {
+      return (await mergedCustomers(getCustomer, customerId)).partitions;
+    },
+    /** Replaces the customer's tags (labels agents give them, such as `vip`). */
+    async setTags(customerId: string, tags: readonly string[]): Promise<void> {
+      await updateItem(db, setTagsInput(db.table, customerId, tags));
+    },
+    /** Remembers the agent whose reply was last queued to the customer (the latest wins). */
+    async setLastAgent(customerId: string, agentId: string, at: string): Promise<void> {
+      await updateItemIf(db, setLastAgentInput(db.table, customerId, agentId, at));
+    },
+  };
+}
+
+/** The customer repository's methods. */
+export type CustomerRepository = ReturnType<typeof customerRepository>;

@@ -1,0 +1,62 @@
+import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { agentRepository } from './agent-repository.js';
+import { conversationRepository } from './conversation-repository.js';
+import { customerRepository } from './customer-repository.js';
+import { documentClient } from './dynamo-client.js';
+import { mergeRepository } from './merge-repository.js';
+import { metricsRepository } from './metrics-repository.js';
+import { privacyRepository } from './privacy-repository.js';
+import { replyRepository } from './reply-repository.js';
+import { suggestionRepository } from './suggestion-repository.js';
+import { timelineRepository } from './timeline-repository.js';
+
+/**
+ * Every repository over one DynamoDB table and one document client. A composition root spreads those
+ * a use case needs into its ports (`{ ...customers, ...suggestions, ...timeline, ...conversations }`
+ * is a ResolverStore).
+ */
+export function dynamoRepositories(client: DynamoDBClient, table: string) {
+  const db = { doc: documentClient(client), table };
+  const customers = customerRepository(db);
+  const suggestions = suggestionRepository(db, customers);
+  const timeline = timelineRepository(db, customers);
+  const conversations = conversationRepository(db, timeline);
+  return {
+    customers,
+    suggestions,
+    timeline,
+    conversations,
+    replies: replyRepository(db, timeline),
+    agents: agentRepository(db),
+    metrics: metricsRepository(db),
+    merges: mergeRepository(db, { suggestions, timeline }),
+    privacy: privacyRepository(db, { customers, conversations, suggestions, timeline }),
+  };
+}
+
+/** Every repository over one table, by aggregate. */
+export type DynamoRepositories = ReturnType<typeof dynamoRepositories>;
+
+/**
+ * The repositories behind the store ports of the resolver, routing, replies and the agent API, spread
+ * into one object: what a composition root that runs several of them passes as their `store`.
+ */
+export function storePorts(repos: DynamoRepositories) {
+  return {
+    ...repos.customers,
+    ...repos.suggestions,
+    ...repos.timeline,
+    ...repos.conversations,
+    ...repos.replies,
+    ...repos.agents,
+    ...repos.metrics,
+  };
+}
+
+/**
+ * The repositories behind the changes agents make (merge, unmerge, suggestions, resolve, reopen,
+ * notes, assignment, export, erase), spread into one object: the agent API's and routing's `admin`.
+ */
+export function adminPorts(repos: DynamoRepositories) {
+  return { ...repos.conversations, ...repos.suggestions, ...repos.merges, ...repos.privacy };
+}

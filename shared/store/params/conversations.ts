@@ -1,0 +1,266 @@
+import type { QueryCommandInput, UpdateCommandInput } from '@aws-sdk/lib-dynamodb';
+import type { InboxFilter } from '../../domain/inbox.js';
+import type { ConversationTouch } from '../../domain/resolver-ports.js';
+import { inboxPartition, inboxSortKey, Keys } from '../keys.js';
+
+/**
+ * Upserts the conversation an event belongs to. `current` for an event newer than the conversation's
+ * last message and its resolution; `reopen` also puts a resolved conversation back in the open inbox;
+ * `stale` (the retry after a failed check) only adds the channel, so the channel set, which flags a
+ * channel switch, is the same whatever order messages arrive in.
+ */
+export function touchConversationInput(
+  table: string,
+  touch: ConversationTouch,
+  phase: 'current' | 'stale',
+): UpdateCommandInput {
+  const key = Keys.conversation(touch.conversationId);
+  const values: Record<string, unknown> = {
+    ':entity': 'conversation',
+    ':id': touch.conversationId,
+    ':customerId': touch.customerId,
+    ':now': touch.now,
+  };
+  const sets = [
+    'entity = :entity',
+    'id = :id',
+    'customerId = :customerId',
+    'createdAt = if_not_exists(createdAt, :now)',
+  ];
+  const adds: string[] = [];
+  if (touch.inbound) {
+    values[':channels'] = new Set([touch.channel]);
+    adds.push('channels :channels');
+  }
+  if (touch.previousConversationId) {
+    values[':previous'] = touch.previousConversationId;
+    sets.push('previousConversationId = if_not_exists(previousConversationId, :previous)');
+  }
+  if (phase === 'stale') {
+    return {
+      TableName: table,
+      Key: key,
+      UpdateExpression: `SET ${sets.join(', ')}${adds.length ? ` ADD ${adds.join(', ')}` : ''}`,
+      ExpressionAttributeValues: values,
+    };
+  }
+  values[':open'] = 'open';
+  values[':channel'] = touch.channel;
+  values[':at'] = touch.at;
+  sets.push('channel = :channel', 'lastMessageAt = :at');
+  const removes: string[] = [];
+  if (touch.reopen) {
+    values[':inbox'] = inboxPartition('open');
+    values[':inboxSk'] = inboxSortKey(touch.at, touch.conversationId);
+    sets.push('#status = :open', 'waitingSince = :at', 'gsi1pk = :inbox', 'gsi1sk = :inboxSk');
+    removes.push('resolvedAt');
+  } else {
+    sets.push('#status = if_not_exists(#status, :open)');
+    if (touch.inbound) {
+      values[':inbox'] = inboxPartition('open');
+      values[':inboxSk'] = inboxSortKey(touch.at, touch.conversationId);
+      sets.push(
+        'waitingSince = if_not_exists(waitingSince, :at)',
+        'gsi1pk = if_not_exists(gsi1pk, :inbox)',
+        'gsi1sk = if_not_exists(gsi1sk, :inboxSk)',
+      );
+    }
+  }
+  return {
+    TableName: table,
+    Key: key,
+    UpdateExpression: [
+      `SET ${sets.join(', ')}`,
+      adds.length ? `ADD ${adds.join(', ')}` : '',
+      removes.length ? `REMOVE ${removes.join(', ')}` : '',
+    ]
+      .filter(Boolean)
+      .join(' '),
+    ExpressionAttributeNames: { '#status': 'status' },
+    ExpressionAttributeValues: values,
+    // Never moved back by an older event, and never reopened by one older than the resolution.
+    ConditionExpression:
+      '(attribute_not_exists(lastMessageAt) OR lastMessageAt <= :at) AND (attribute_not_exists(resolvedAt) OR resolvedAt < :at)',
+  };
+}
+
+/**
+ * An inbound message older than the open conversation's last one still started the wait if it came
+ * before `waitingSince`: moves the wait, and the inbox order, back to it.
+ */
+export function earlierWaitInput(
+  table: string,
+  touch: { conversationId: string; at: string },
+): UpdateCommandInput {
+  return {
+    TableName: table,
+    Key: Keys.conversation(touch.conversationId),
+    UpdateExpression: 'SET waitingSince = :at, gsi1sk = :inboxSk',
+    ConditionExpression: '#status = :open AND waitingSince > :at',
+    ExpressionAttributeNames: { '#status': 'status' },
+    ExpressionAttributeValues: {
+      ':at': touch.at,
+      ':open': 'open',
+      ':inboxSk': inboxSortKey(touch.at, touch.conversationId),
+    },
+  };
+}
+
+/** The inbox: conversations of one status, longest waiting first. */
+export function queryInboxInput(
+  table: string,
+  filter: InboxFilter,
+  page: { limit: number; startKey?: Record<string, unknown> | undefined },
+): QueryCommandInput {
+  const names: Record<string, string> = {};
+  const values: Record<string, unknown> = { ':pk': inboxPartition(filter.status) };
+  const filters: string[] = [];
+  if (filter.assignee === 'unassigned') {
+    filters.push('attribute_not_exists(assignee)');
+  } else if (filter.assignee) {
+    values[':assignee'] = filter.assignee;
+    filters.push('assignee = :assignee');
+  }
+  if (filter.queue) {
+    names['#queue'] = 'queue';
+    values[':queue'] = filter.queue;
+    filters.push('#queue = :queue');
+  }
+  if (filter.channel) {
+    // Any channel the customer wrote on in the conversation.
+    values[':channel'] = filter.channel;
+    filters.push('contains(channels, :channel)');
+  }
+  return {
+    TableName: table,
+    IndexName: 'gsi1',
+    KeyConditionExpression: 'gsi1pk = :pk',
+    ExpressionAttributeValues: values,
+    ...(Object.keys(names).length ? { ExpressionAttributeNames: names } : {}),
+    ...(filters.length ? { FilterExpression: filters.join(' AND ') } : {}),
+    ScanIndexForward: true,
+    Limit: page.limit,
+    ...(page.startKey ? { ExclusiveStartKey: page.startKey } : {}),
+  };
+}
+
+/** Resolves a conversation: out of the open inbox, into the resolved one, its wait over. */
+export function resolveConversationInput(
+  table: string,
+  conversationId: string,
+  now: string,
+  agentId: string,
+): UpdateCommandInput {
+  return {
+    TableName: table,
+    Key: Keys.conversation(conversationId),
+    UpdateExpression:
+      'SET #status = :resolved, resolvedAt = :now, resolvedBy = :agent, gsi1pk = :inbox, gsi1sk = :inboxSk REMOVE waitingSince',
+    ExpressionAttributeNames: { '#status': 'status' },
+    ExpressionAttributeValues: {
+      ':resolved': 'resolved',
+      ':now': now,
+      ':agent': agentId,
+      ':inbox': inboxPartition('resolved'),
+      ':inboxSk': inboxSortKey(now, conversationId),
+    },
+  };
+}
+
+/**
+ * The profile lets go of a resolved conversation (only if it is still the open one), so the next
+ * message within the reopen window finds it as the last one.
+ */
+export function releaseOpenConversationInput(
+  table: string,
+  customerId: string,
+  conversationId: string,
+  now: string,
+): UpdateCommandInput {
+  return {
+    TableName: table,
+    Key: Keys.customer(customerId),
+    UpdateExpression: 'REMOVE openConversationId SET lastConversationId = :id, lastResolvedAt = :now',
+    ConditionExpression: 'openConversationId = :id',
+    ExpressionAttributeValues: { ':id': conversationId, ':now': now },
+  };
+}
+
+/** Reopens a resolved conversation by hand: back in the open inbox, waiting from now. */
+export function reopenConversationInput(
+  table: string,
+  conversationId: string,
+  now: string,
+): UpdateCommandInput {
+  return {
+    TableName: table,
+    Key: Keys.conversation(conversationId),
+    UpdateExpression:
+      'SET #status = :open, gsi1pk = :inbox, gsi1sk = :inboxSk, waitingSince = :now REMOVE resolvedAt, resolvedBy',
+    ExpressionAttributeNames: { '#status': 'status' },
+    ExpressionAttributeValues: {
+      ':open': 'open',
+      ':inbox': inboxPartition('open'),
+      ':inboxSk': inboxSortKey(now, conversationId),
+      ':now': now,
+    },
+  };
+}
+
+/** Points the profile at a reopened conversation, unless another one is open meanwhile. */
+export function holdOpenConversationInput(
+  table: string,
+  customerId: string,
+  conversationId: string,
+): UpdateCommandInput {
+  return {
+    TableName: table,
+    Key: Keys.customer(customerId),
+    UpdateExpression: 'SET openConversationId = :id',
+    ConditionExpression: 'attribute_not_exists(openConversationId)',
+    ExpressionAttributeValues: { ':id': conversationId },
+  };
+}
+
+/** Who a conversation is assigned to: an agent (`''` unassigns) and/or a queue; unset fields stay. */
+export interface AssignTarget {
+  agentId?: string | undefined;
+  queue?: string | undefined;
+}
+
+/** Assigns (or transfers) an existing conversation to an agent and/or a queue. */
+export function assignConversationInput(
+  table: string,
+  conversationId: string,
+  target: AssignTarget,
+): UpdateCommandInput {
+  const sets: string[] = [];
+  const removes: string[] = [];
+  const values: Record<string, unknown> = {};
+  const names: Record<string, string> = {};
+  if (target.agentId !== undefined) {
+    if (target.agentId === '') removes.push('assignee');
+    else {
+      sets.push('assignee = :agent');
+      values[':agent'] = target.agentId;
+    }
+  }
+  if (target.queue !== undefined) {
+    names['#queue'] = 'queue';
+    sets.push('#queue = :queue');
+    values[':queue'] = target.queue;
+  }
+  return {
+    TableName: table,
+    Key: Keys.conversation(conversationId),
+    UpdateExpression: [
+      sets.length ? `SET ${sets.join(', ')}` : '',
+      removes.length ? `REMOVE ${removes.join(', ')}` : '',
+    ]
+      .filter(Boolean)
+      .join(' '),
+    ConditionExpression: 'attribute_exists(pk)',
+    ...(Object.keys(names).length ? { ExpressionAttributeNames: names } : {}),
+    ...(Object.keys(values).length ? { ExpressionAttributeValues: values } : {}),
+  };
+}

@@ -1,0 +1,180 @@
+import type {
+  GetCommandInput,
+  PutCommandInput,
+  QueryCommandInput,
+  UpdateCommandInput,
+} from '@aws-sdk/lib-dynamodb';
+import type { Channel, Identity } from '../../domain/envelope.js';
+import { identityToken } from '../../domain/identity.js';
+import type { ContactState, ProfileTouch } from '../../domain/resolver-ports.js';
+import { CUSTOMER_NAME_PARTITION, Keys, nameSearchKey, nameSortKey } from '../keys.js';
+
+/**
+ * Who holds this phone, email or handle. An eventually consistent read (half a read unit) is enough
+ * on the hot path, because a claim is conditional: the rare miss is caught by the claim failing and a
+ * strongly consistent read after it.
+ */
+export function getIdentityInput(table: string, identity: Identity, consistent = false): GetCommandInput {
+  return { TableName: table, Key: Keys.identity(identity), ...(consistent ? { ConsistentRead: true } : {}) };
+}
+
+/** Claims an identity for a customer; first writer wins (ConditionalCheckFailed for the others). */
+export function claimIdentityInput(
+  table: string,
+  identity: Identity,
+  customerId: string,
+  now: string,
+): PutCommandInput {
+  return {
+    TableName: table,
+    Item: { ...Keys.identity(identity), entity: 'identity', ...identity, customerId, createdAt: now },
+    ConditionExpression: 'attribute_not_exists(pk)',
+  };
+}
+
+/**
+ * Upserts the profile for an event; the resolver writes it last. `current` for an event newer than
+ * both the last one seen and the last resolution: it may (re)point the open conversation and move the
+ * last-inbound fields. `stale` (the retry after a failed check) only adds identities, channels and
+ * the conversation to their sets, which are order-independent.
+ */
+export function touchProfileInput(
+  table: string,
+  touch: ProfileTouch,
+  phase: 'current' | 'stale',
+): UpdateCommandInput {
+  const names: Record<string, string> = {};
+  const values: Record<string, unknown> = {
+    ':entity': 'customer',
+    ':id': touch.customerId,
+    ':now': touch.now,
+    ':identities': new Set(touch.identities.map(identityToken)),
+    ':channels': new Set([touch.channel]),
+    ':conversations': new Set([touch.conversationId]),
+  };
+  const sets = ['entity = :entity', 'id = :id', 'createdAt = if_not_exists(createdAt, :now)'];
+  const adds = ['identities :identities', 'channels :channels', 'conversationIds :conversations'];
+  if (touch.mentioned?.length) {
+    values[':mentioned'] = new Set(touch.mentioned.map(identityToken));
+    adds.push('mentioned :mentioned');
+  }
+  let condition: string | undefined;
+  if (phase === 'current') {
+    names['#open'] = 'openConversationId';
+    values[':conv'] = touch.conversationId;
+    values[':at'] = touch.at;
+    sets.push('#open = :conv', 'lastEventAt = :at');
+    if (touch.inbound) {
+      names['#channelInbound'] = `lastInbound_${touch.channel}`;
+      values[':channel'] = touch.channel;
+      sets.push('lastInboundAt = :at', 'lastInboundChannel = :channel', '#channelInbound = :at');
+    }
+    condition =
+      '(attribute_not_exists(lastEventAt) OR lastEventAt <= :at) AND (attribute_not_exists(lastResolvedAt) OR lastResolvedAt < :at)';
+  }
+  return {
+    TableName: table,
+    Key: Keys.customer(touch.customerId),
+    UpdateExpression: `SET ${sets.join(', ')} ADD ${adds.join(', ')}`,
+    ...(Object.keys(names).length ? { ExpressionAttributeNames: names } : {}),
+    ExpressionAttributeValues: values,
+    ...(condition ? { ConditionExpression: condition } : {}),
+  };
+}
+
+/**
+ * An inbound event older than the profile's last one still counts for its channel's reply window:
+ * moves `lastInbound_<channel>` forward to it if it is later than the value there.
+ */
+export function advanceChannelInboundInput(
+  table: string,
+  touch: { customerId: string; channel: Channel; at: string },
+): UpdateCommandInput {
+  return {
+    TableName: table,
+    Key: Keys.customer(touch.customerId),
+    UpdateExpression: 'SET #channelInbound = :at',
+    ConditionExpression:
+      'attribute_exists(pk) AND (attribute_not_exists(#channelInbound) OR #channelInbound < :at)',
+    ExpressionAttributeNames: { '#channelInbound': `lastInbound_${touch.channel}` },
+    ExpressionAttributeValues: { ':at': touch.at },
+  };
+}
+
+/** Sets the name from the earliest event that carried one (and indexes it for search). */
+export function setNameInput(
+  table: string,
+  customerId: string,
+  name: string,
+  at: string,
+): UpdateCommandInput {
+  return {
+    TableName: table,
+    Key: Keys.customer(customerId),
+    UpdateExpression: 'SET #name = :name, nameAt = :at, gsi1pk = :namePk, gsi1sk = :nameSk',
+    ExpressionAttributeNames: { '#name': 'name' },
+    ExpressionAttributeValues: {
+      ':name': name,
+      ':at': at,
+      ':namePk': CUSTOMER_NAME_PARTITION,
+      ':nameSk': nameSortKey(name, customerId),
+    },
+    ConditionExpression: 'attribute_exists(pk) AND (attribute_not_exists(nameAt) OR nameAt > :at)',
+  };
+}
+
+/** Customers whose name starts with a prefix. */
+export function queryCustomersByNameInput(table: string, prefix: string, limit: number): QueryCommandInput {
+  return {
+    TableName: table,
+    IndexName: 'gsi1',
+    KeyConditionExpression: 'gsi1pk = :pk AND begins_with(gsi1sk, :prefix)',
+    ExpressionAttributeValues: { ':pk': CUSTOMER_NAME_PARTITION, ':prefix': nameSearchKey(prefix) },
+    Limit: limit,
+  };
+}
+
+/** Records whether an address may be contacted; only a later event changes it. */
+export function setContactStateInput(
+  table: string,
+  identity: Identity,
+  state: ContactState,
+): PutCommandInput {
+  return {
+    TableName: table,
+    Item: { ...Keys.contactState(identity), entity: 'contact_state', ...identity, ...state },
+    ConditionExpression: 'attribute_not_exists(pk) OR #at < :at',
+    ExpressionAttributeNames: { '#at': 'at' },
+    ExpressionAttributeValues: { ':at': state.at },
+  };
+}
+
+/** Replaces the customer's tags; an empty list removes them. Never creates a profile. */
+export function setTagsInput(table: string, customerId: string, tags: readonly string[]): UpdateCommandInput {
+  return {
+    TableName: table,
+    Key: Keys.customer(customerId),
+    UpdateExpression: tags.length ? 'SET tags = :tags' : 'REMOVE tags',
+    ConditionExpression: 'entity = :customer',
+    ExpressionAttributeValues: {
+      ':customer': 'customer',
+      ...(tags.length ? { ':tags': new Set(tags) } : {}),
+    },
+  };
+}
+
+/** Remembers the agent whose reply was last queued to the customer; a later reply wins. */
+export function setLastAgentInput(
+  table: string,
+  customerId: string,
+  agentId: string,
+  at: string,
+): UpdateCommandInput {
+  return {
+    TableName: table,
+    Key: Keys.customer(customerId),
+    UpdateExpression: 'SET lastAgentId = :agent, lastAgentAt = :at',
+    ConditionExpression: 'attribute_exists(pk) AND (attribute_not_exists(lastAgentAt) OR lastAgentAt <= :at)',
+    ExpressionAttributeValues: { ':agent': agentId, ':at': at },
+  };
+}

@@ -1,0 +1,68 @@
+import type { GetCommandInput, PutCommandInput, UpdateCommandInput } from '@aws-sdk/lib-dynamodb';
+import type { OutboundMessage } from '../../domain/outbound.js';
+import { Keys, replyTimelineKey } from '../keys.js';
+import { getInput } from './common.js';
+
+/** Records a reply once under its id: a retried request finds the first one. */
+export function putReplyInput(table: string, message: OutboundMessage): PutCommandInput {
+  return {
+    TableName: table,
+    Item: {
+      ...Keys.reply(message.id),
+      entity: 'reply',
+      customerId: message.customerId,
+      message: JSON.stringify(message),
+    },
+    ConditionExpression: 'attribute_not_exists(pk)',
+  };
+}
+
+/** The reply recorded under an id, read after its put found one there. */
+export function getReplyInput(table: string, replyId: string): GetCommandInput {
+  return getInput(table, Keys.reply(replyId), true);
+}
+
+/**
+ * Claims a reply for sending until `now + leaseMs`: only while it is on the timeline, not sent, not
+ * failed for good, and nobody else holds an unexpired lease.
+ */
+export function claimSendInput(
+  table: string,
+  message: OutboundMessage,
+  now: Date,
+  leaseMs: number,
+): UpdateCommandInput {
+  return {
+    TableName: table,
+    Key: replyTimelineKey(message),
+    UpdateExpression: 'SET sendLeaseUntil = :until',
+    ConditionExpression:
+      'attribute_exists(pk) AND attribute_not_exists(providerMessageId) AND attribute_not_exists(sendFailedAt) AND (attribute_not_exists(sendLeaseUntil) OR sendLeaseUntil < :now)',
+    ExpressionAttributeValues: {
+      ':until': new Date(now.getTime() + leaseMs).toISOString(),
+      ':now': now.toISOString(),
+    },
+  };
+}
+
+/**
+ * Records how a send ended, the provider's id of the sent reply or the time it failed for good, and
+ * lets go of the send lease.
+ */
+export function settleSendInput(
+  table: string,
+  message: OutboundMessage,
+  outcome: { providerMessageId: string } | { failedAt: string },
+): UpdateCommandInput {
+  const [set, values] =
+    'providerMessageId' in outcome
+      ? ['providerMessageId = :pmid', { ':pmid': outcome.providerMessageId }]
+      : ['sendFailedAt = :at', { ':at': outcome.failedAt }];
+  return {
+    TableName: table,
+    Key: replyTimelineKey(message),
+    UpdateExpression: `SET ${set} REMOVE sendLeaseUntil`,
+    ConditionExpression: 'attribute_exists(pk)',
+    ExpressionAttributeValues: values,
+  };
+}

@@ -1,0 +1,178 @@
+import type { PutCommandInput, QueryCommandInput, UpdateCommandInput } from '@aws-sdk/lib-dynamodb';
+import type { Channel, DeliveryStatus, Envelope, ProviderError } from '../../domain/envelope.js';
+import { statusRank, type TimelineItem } from '../../domain/timeline.js';
+import { Keys, TIMELINE_END, TIMELINE_PREFIX } from '../keys.js';
+
+/** Writes a timeline item once: a redelivered envelope finds it there and changes nothing. */
+export function putTimelineItemInput(table: string, item: TimelineItem, raw: unknown): PutCommandInput {
+  const record: Record<string, unknown> = {
+    ...Keys.timelineItem(item.customerId, item.at, item.id),
+    entity: 'timeline',
+    ...item,
+  };
+  if (item.status) record.statusRank = statusRank(item.status);
+  if (raw !== undefined) record.raw = JSON.stringify(raw);
+  return { TableName: table, Item: record, ConditionExpression: 'attribute_not_exists(pk)' };
+}
+
+/** A delivery status to record. */
+export interface StatusChange {
+  status: DeliveryStatus;
+  at: string;
+  errors?: ProviderError[] | undefined;
+}
+
+function statusSets(change: StatusChange): {
+  expression: string;
+  values: Record<string, unknown>;
+} {
+  const values: Record<string, unknown> = {
+    ':status': change.status,
+    ':rank': statusRank(change.status),
+    ':statusAt': change.at,
+  };
+  const sets = ['#status = :status', 'statusRank = :rank', 'statusAt = :statusAt'];
+  if (change.errors?.length) {
+    values[':errors'] = change.errors;
+    sets.push('errors = :errors');
+  }
+  return { expression: sets.join(', '), values };
+}
+
+/**
+ * Moves the message's reference item forward to a status; creates it if the message is not known
+ * yet, so a status that arrives before its message is kept and applied when the message lands.
+ */
+export function advanceMessageRefInput(
+  table: string,
+  channel: Channel,
+  providerMessageId: string,
+  change: StatusChange,
+): UpdateCommandInput {
+  const { expression, values } = statusSets(change);
+  return {
+    TableName: table,
+    Key: Keys.messageRef(channel, providerMessageId),
+    UpdateExpression: `SET entity = :entity, ${expression}`,
+    ExpressionAttributeNames: { '#status': 'status' },
+    ExpressionAttributeValues: { ...values, ':entity': 'message_ref' },
+    ConditionExpression: 'attribute_not_exists(statusRank) OR statusRank < :rank',
+    ReturnValues: 'ALL_NEW',
+  };
+}
+
+/** Moves a timeline item forward to a status; never creates one, never moves back. */
+export function advanceTimelineStatusInput(
+  table: string,
+  key: { pk: string; sk: string },
+  change: StatusChange,
+): UpdateCommandInput {
+  const { expression, values } = statusSets(change);
+  return {
+    TableName: table,
+    Key: key,
+    UpdateExpression: `SET ${expression}`,
+    ExpressionAttributeNames: { '#status': 'status' },
+    ExpressionAttributeValues: values,
+    ConditionExpression: 'attribute_exists(pk) AND (attribute_not_exists(statusRank) OR statusRank < :rank)',
+  };
+}
+
+/** Links a message reference to its timeline item (first link wins) and returns any status it holds. */
+export function linkMessageRefInput(
+  table: string,
+  channel: Channel,
+  providerMessageId: string,
+  target: { customerId: string; timelineSk: string },
+): UpdateCommandInput {
+  return {
+    TableName: table,
+    Key: Keys.messageRef(channel, providerMessageId),
+    UpdateExpression:
+      'SET entity = :entity, customerId = if_not_exists(customerId, :customerId), timelineSk = if_not_exists(timelineSk, :sk)',
+    ExpressionAttributeValues: {
+      ':entity': 'message_ref',
+      ':customerId': target.customerId,
+      ':sk': target.timelineSk,
+    },
+    ReturnValues: 'ALL_NEW',
+  };
+}
+
+/**
+ * One page of one partition's timeline, oldest first, strictly after the sort key `after`. The
+ * cursor is a sort key rather than a LastEvaluatedKey so that one cursor pages through the union of
+ * several partitions (a customer and the customers merged into them).
+ */
+export function queryTimelineInput(
+  table: string,
+  customerId: string,
+  page: { limit: number; after?: string | undefined },
+): QueryCommandInput {
+  return {
+    TableName: table,
+    KeyConditionExpression: 'pk = :pk AND sk BETWEEN :from AND :to',
+    ExpressionAttributeValues: {
+      ':pk': Keys.customer(customerId).pk,
+      // The smallest string above `after` is `after` followed by U+0000.
+      ':from': page.after ? `${page.after}\u0000` : TIMELINE_PREFIX,
+      ':to': TIMELINE_END,
+    },
+    ScanIndexForward: true,
+    Limit: page.limit,
+  };
+}
+
+/** Records the conversation a thread id (email Message-ID) belongs to; the first link wins. */
+export function linkThreadInput(
+  table: string,
+  channel: Channel,
+  threadId: string,
+  link: { customerId: string; conversationId: string },
+): UpdateCommandInput {
+  return {
+    TableName: table,
+    Key: Keys.messageRef(channel, threadId),
+    UpdateExpression:
+      'SET entity = :entity, customerId = if_not_exists(customerId, :customerId), conversationId = if_not_exists(conversationId, :conversationId)',
+    ExpressionAttributeValues: {
+      ':entity': 'message_ref',
+      ':customerId': link.customerId,
+      ':conversationId': link.conversationId,
+    },
+  };
+}
+
+/** The customer's latest inbound messages on a channel, newest first (one page of 100 at most). */
+export function queryLastInboundInput(
+  table: string,
+  customerId: string,
+  channel: Channel,
+): QueryCommandInput {
+  return {
+    TableName: table,
+    KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
+    FilterExpression: 'channel = :channel AND direction = :inbound',
+    ExpressionAttributeValues: {
+      ':pk': Keys.customer(customerId).pk,
+      ':prefix': TIMELINE_PREFIX,
+      ':channel': channel,
+      ':inbound': 'inbound',
+    },
+    ScanIndexForward: false,
+    Limit: 100,
+  };
+}
+
+/** Keeps a raw provider event once, apart from the timeline. */
+export function putProviderEventInput(table: string, envelope: Envelope): PutCommandInput {
+  return {
+    TableName: table,
+    Item: {
+      ...Keys.providerEvent(envelope.provider, envelope.occurredAt, envelope.id),
+      entity: 'provider_event',
+      envelope: JSON.stringify(envelope),
+    },
+    ConditionExpression: 'attribute_not_exists(pk)',
+  };
+}

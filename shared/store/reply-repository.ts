@@ -1,0 +1,106 @@
+import * as z from 'zod';
+import type { Channel } from '../domain/envelope.js';
+import { type OutboundMessage, OutboundMessageSchema, type SendResult } from '../domain/outbound.js';
+import { replyItem } from '../domain/replies.js';
+import type { ThreadLink } from '../domain/resolver-ports.js';
+import type { TimelineItem } from '../domain/timeline.js';
+import { UnavailableError } from '../errors.js';
+import {
+  type DynamoDb,
+  getItem,
+  isConditionFailure,
+  putItem,
+  updateItem,
+  updateItemIf,
+} from './dynamo-client.js';
+import { replyTimelineKey } from './keys.js';
+import { getInput } from './params/common.js';
+import { claimSendInput, getReplyInput, putReplyInput, settleSendInput } from './params/replies.js';
+import { advanceTimelineStatusInput } from './params/timeline.js';
+
+type Links = {
+  linkOutbound(item: TimelineItem): Promise<void>;
+  linkThread(channel: Channel, threadId: string, link: ThreadLink): Promise<void>;
+};
+
+/** Records a reply once under its id; a retried request gets the first one back. */
+async function putReply(db: DynamoDb, message: OutboundMessage) {
+  try {
+    await putItem(db, putReplyInput(db.table, message));
+    return { message, created: true };
+  } catch (error) {
+    if (!isConditionFailure(error)) throw error;
+  }
+  const out = await getItem(db, getReplyInput(db.table, message.id));
+  const stored = z.object({ message: z.string() }).parse(out.Item);
+  return { message: OutboundMessageSchema.parse(JSON.parse(stored.message)), created: false };
+}
+
+/** Claims a reply for sending, or says it went out already (`sent`) or someone holds it (`busy`). */
+async function claimSend(db: DynamoDb, message: OutboundMessage, now: Date, leaseMs: number) {
+  try {
+    await updateItem(db, claimSendInput(db.table, message, now, leaseMs));
+    return 'claimed' as const;
+  } catch (error) {
+    if (!isConditionFailure(error)) throw error;
+  }
+  const out = await getItem(db, getInput(db.table, replyTimelineKey(message), true));
+  if (!out.Item) throw new UnavailableError(`reply ${message.id} is not on the timeline yet`);
+  return out.Item.providerMessageId || out.Item.sendFailedAt ? ('sent' as const) : ('busy' as const);
+}
+
+/** Records the provider's answer: its id on the item, `sent`, the message reference, the email thread. */
+async function recordSent(
+  db: DynamoDb,
+  links: Links,
+  message: OutboundMessage,
+  result: SendResult,
+  at: string,
+) {
+  const item = replyItem(message);
+  await updateItem(db, settleSendInput(db.table, message, { providerMessageId: result.providerMessageId }));
+  await updateItemIf(
+    db,
+    advanceTimelineStatusInput(db.table, replyTimelineKey(message), { status: 'sent', at }),
+  );
+  await links.linkOutbound({ ...item, providerMessageId: result.providerMessageId });
+  if (result.messageIdHeader) {
+    await links.linkThread(message.channel, result.messageIdHeader, {
+      customerId: message.customerId,
+      conversationId: message.conversationId,
+    });
+  }
+}
+
+/**
+ * Replies: recorded once per request, then claimed, sent and recorded by the sender on the reply's
+ * timeline item, so a redelivered reply is sent at most once.
+ */
+export function replyRepository(db: DynamoDb, links: Links) {
+  return {
+    /** Records a reply once; `created` is false when the same request came before. */
+    putReply: (message: OutboundMessage): Promise<{ message: OutboundMessage; created: boolean }> =>
+      putReply(db, message),
+    /**
+     * Claims a reply for sending, for `leaseMs`: only one sender sends it, and a sender that died mid-send
+     * leaves it to a redelivery once the lease is over. `sent` when it went out already.
+     */
+    claimSend: (message: OutboundMessage, now: Date, leaseMs: number): Promise<'claimed' | 'sent' | 'busy'> =>
+      claimSend(db, message, now, leaseMs),
+    /**
+     * Records what the provider said: the reply's provider id (so status callbacks find it, and any status
+     * that came first is applied), and for email the Message-ID we sent, so the customer's answer threads.
+     */
+    recordSent: (message: OutboundMessage, result: SendResult, at: string): Promise<void> =>
+      recordSent(db, links, message, result, at),
+    /** Marks a reply failed for good, with the provider's reason. */
+    async recordSendFailure(message: OutboundMessage, reason: { code: string; message: string }, at: string) {
+      await updateItem(db, settleSendInput(db.table, message, { failedAt: at }));
+      const change = { status: 'failed' as const, at, errors: [reason] };
+      await updateItemIf(db, advanceTimelineStatusInput(db.table, replyTimelineKey(message), change));
+    },
+  };
+}
+
+/** The reply repository's methods. */
+export type ReplyRepository = ReturnType<typeof replyRepository>;

@@ -1,0 +1,119 @@
+import * as z from 'zod';
+import type { Identity } from '../domain/envelope.js';
+import type { SuggestionEvidence } from '../domain/resolver-ports.js';
+import { type Suggestion, SuggestionSchema } from '../domain/suggestions.js';
+import { NotFoundError } from '../errors.js';
+import { type DynamoDb, queryItems, updateItem, updateItemIf } from './dynamo-client.js';
+import {
+  putMentionInput,
+  putSuggestionInput,
+  queryMentionsInput,
+  querySuggestionsInput,
+  setSuggestionStatusInput,
+} from './params/suggestions.js';
+
+const EvidenceSetSchema = z
+  .union([z.set(z.string()), z.array(z.string())])
+  .transform((v) => [...v].sort().map((json) => JSON.parse(json) as SuggestionEvidence));
+
+const MentionItemSchema = z.object({ customerId: z.string(), evidence: EvidenceSetSchema });
+
+const SuggestionItemSchema = z
+  .looseObject({
+    customerId: z.string(),
+    otherId: z.string(),
+    status: z.enum(['open', 'dismissed', 'accepted']),
+    createdAt: z.string(),
+    evidence: EvidenceSetSchema,
+  })
+  .transform((item) =>
+    SuggestionSchema.parse({
+      customerId: item.customerId,
+      otherId: item.otherId,
+      status: item.status,
+      createdAt: item.createdAt,
+      evidence: item.evidence,
+    }),
+  );
+
+/** Sets the status of the suggestion on both profiles; false when there is none on either. */
+async function setSuggestionStatus(
+  db: DynamoDb,
+  a: string,
+  b: string,
+  status: 'accepted' | 'dismissed',
+): Promise<boolean> {
+  let any = false;
+  for (const [x, y] of [
+    [a, b],
+    [b, a],
+  ] as const) {
+    any = (await updateItemIf(db, setSuggestionStatusInput(db.table, x, y, status))) || any;
+  }
+  return any;
+}
+
+/**
+ * Mentions (a customer named someone else's phone or email) and the merge suggestions they raise,
+ * kept on both profiles; agents accept them by merging or dismiss them.
+ */
+export function suggestionRepository(
+  db: DynamoDb,
+  customers: { mergedPartitions(customerId: string): Promise<string[]> },
+) {
+  /** The suggestion items stored on one profile. */
+  const suggestionsOn = async (customerId: string): Promise<Suggestion[]> => {
+    const out = await queryItems(db, querySuggestionsInput(db.table, customerId));
+    return (out.Items ?? []).map((item) => SuggestionItemSchema.parse(item));
+  };
+  return {
+    /** Remembers that a customer mentioned an identity. */
+    async putMention(identity: Identity, customerId: string, evidence: SuggestionEvidence): Promise<void> {
+      await updateItem(db, putMentionInput(db.table, identity, customerId, evidence));
+    },
+    /** Everyone who mentioned an identity, one entry per piece of evidence. */
+    async mentionsOf(
+      identity: Identity,
+    ): Promise<Array<{ customerId: string; evidence: SuggestionEvidence }>> {
+      const out = await queryItems(db, queryMentionsInput(db.table, identity));
+      return (out.Items ?? []).flatMap((item) => {
+        const mention = MentionItemSchema.parse(item);
+        return mention.evidence.map((evidence) => ({ customerId: mention.customerId, evidence }));
+      });
+    },
+    /** Raises a suggestion on both profiles, or adds evidence to it. */
+    async putSuggestion(customerId: string, otherId: string, evidence: SuggestionEvidence): Promise<void> {
+      const now = new Date().toISOString();
+      for (const [a, b] of [
+        [customerId, otherId],
+        [otherId, customerId],
+      ] as const) {
+        await updateItem(db, putSuggestionInput(db.table, a, b, evidence, now));
+      }
+    },
+    /**
+     * The merge suggestions for a customer as agents see them: those on the customer and on everyone
+     * merged with them, leaving out suggestions between customers who are already one.
+     */
+    async suggestions(customerId: string): Promise<Suggestion[]> {
+      const partitions = await customers.mergedPartitions(customerId);
+      const inside = new Set(partitions);
+      const all = await Promise.all(partitions.map((id) => suggestionsOn(id)));
+      return all.flat().filter((s) => !inside.has(s.otherId));
+    },
+    suggestionsOn,
+    /** Marks the suggestion between two customers accepted (they were merged), if there is one. */
+    async acceptSuggestion(customerId: string, otherId: string): Promise<void> {
+      await setSuggestionStatus(db, customerId, otherId, 'accepted');
+    },
+    /** Dismisses a merge suggestion on both profiles; later evidence does not reopen it. */
+    async dismissSuggestion(customerId: string, otherId: string): Promise<void> {
+      if (!(await setSuggestionStatus(db, customerId, otherId, 'dismissed'))) {
+        throw new NotFoundError(`no suggestion between ${customerId} and ${otherId}`);
+      }
+    },
+  };
+}
+
+/** The suggestion repository's methods. */
+export type SuggestionRepository = ReturnType<typeof suggestionRepository>;

@@ -1,0 +1,178 @@
+import * as z from 'zod';
+import type { Channel, Envelope, StatusEnvelope } from '../domain/envelope.js';
+import type { Page } from '../domain/paging.js';
+import type { ThreadLink } from '../domain/resolver-ports.js';
+import { type TimelineItem, TimelineItemSchema, withChannelSwitches } from '../domain/timeline.js';
+import { decodeTimelineCursor, encodeTimelineCursor } from './cursor.js';
+import {
+  type DynamoDb,
+  getItem,
+  isConditionFailure,
+  putItemIf,
+  queryItems,
+  updateItem,
+  updateItemIf,
+} from './dynamo-client.js';
+import { Keys } from './keys.js';
+import { getInput } from './params/common.js';
+import {
+  advanceMessageRefInput,
+  advanceTimelineStatusInput,
+  linkMessageRefInput,
+  linkThreadInput,
+  putProviderEventInput,
+  putTimelineItemInput,
+  queryLastInboundInput,
+  queryTimelineInput,
+  type StatusChange,
+} from './params/timeline.js';
+
+const MessageRefItemSchema = z.object({
+  customerId: z.string().optional(),
+  timelineSk: z.string().optional(),
+  status: z.string().optional(),
+  statusRank: z.number().optional(),
+});
+
+const ParkedStatusSchema = z.object({
+  status: TimelineItemSchema.shape.status,
+  statusAt: z.string().optional(),
+  errors: TimelineItemSchema.shape.errors,
+});
+
+const ThreadLinkItemSchema = z.object({ customerId: z.string(), conversationId: z.string() });
+
+function toTimelineItem(item: Record<string, unknown>): TimelineItem {
+  const { pk: _pk, sk: _sk, entity: _entity, raw: _raw, statusRank: _rank, ...rest } = item;
+  return TimelineItemSchema.parse(rest);
+}
+
+type Partitions = { mergedPartitions(customerId: string): Promise<string[]> };
+
+/** One page of the union of the customer's partitions, oldest first. */
+async function timelinePage(
+  db: DynamoDb,
+  customers: Partitions,
+  customerId: string,
+  page: { limit: number; cursor?: string | undefined },
+): Promise<Page<TimelineItem>> {
+  const cursor = decodeTimelineCursor(page.cursor);
+  const partitions = await customers.mergedPartitions(customerId);
+  // One sorted page of the union: at most `limit` from each partition, merged, cut to `limit`.
+  const pages = await Promise.all(
+    partitions.map((id) =>
+      queryItems(db, queryTimelineInput(db.table, id, { limit: page.limit + 1, after: cursor.after })),
+    ),
+  );
+  const rows = pages
+    .flatMap((out) => out.Items ?? [])
+    .map((item) => ({ sk: String(item.sk), item: toTimelineItem(item) }))
+    .sort((a, b) => (a.sk < b.sk ? -1 : a.sk > b.sk ? 1 : 0));
+  const taken = rows.slice(0, page.limit);
+  const more = rows.length > page.limit;
+  const derived = withChannelSwitches(
+    taken.map((r) => r.item),
+    cursor.lastInbound,
+  );
+  const last = taken.at(-1);
+  return {
+    items: derived.items,
+    cursor: more && last ? encodeTimelineCursor({ after: last.sk, lastInbound: derived.lastInbound }) : null,
+  };
+}
+
+async function advanceTimeline(db: DynamoDb, key: { pk: string; sk: string }, change: StatusChange) {
+  await updateItemIf(db, advanceTimelineStatusInput(db.table, key, change));
+}
+
+/** Moves a message's reference, then its timeline item, forward to a delivery status. */
+async function advanceStatus(db: DynamoDb, envelope: StatusEnvelope): Promise<void> {
+  const change = { status: envelope.status, at: envelope.occurredAt, errors: envelope.errors };
+  let ref: z.infer<typeof MessageRefItemSchema>;
+  try {
+    const out = await updateItem(
+      db,
+      advanceMessageRefInput(db.table, envelope.channel, envelope.providerMessageId, change),
+    );
+    ref = MessageRefItemSchema.parse(out.Attributes);
+  } catch (error) {
+    if (!isConditionFailure(error)) throw error;
+    // Already at this status or beyond. Re-read so a crash between the two writes is completed.
+    const key = Keys.messageRef(envelope.channel, envelope.providerMessageId);
+    const out = await getItem(db, getInput(db.table, key, true));
+    ref = MessageRefItemSchema.parse(out.Item ?? {});
+    if (ref.status !== envelope.status) return;
+  }
+  if (ref.customerId && ref.timelineSk) {
+    await advanceTimeline(db, { pk: Keys.customer(ref.customerId).pk, sk: ref.timelineSk }, change);
+  }
+}
+
+/** Links an outbound message's provider id to its timeline item, applying a status that came first. */
+async function linkOutbound(db: DynamoDb, item: TimelineItem): Promise<void> {
+  if (!item.providerMessageId || !item.channel) return;
+  const key = Keys.timelineItem(item.customerId, item.at, item.id);
+  const out = await updateItem(
+    db,
+    linkMessageRefInput(db.table, item.channel, item.providerMessageId, {
+      customerId: item.customerId,
+      timelineSk: key.sk,
+    }),
+  );
+  const ref = ParkedStatusSchema.parse(out.Attributes);
+  // A status that came before the message was parked on the reference; bring it to the timeline.
+  if (ref.status) {
+    await advanceTimeline(db, key, { status: ref.status, at: ref.statusAt ?? item.at, errors: ref.errors });
+  }
+}
+
+/**
+ * The timeline: items written once, read a page at a time across merged customers, and the message
+ * and thread references that carry delivery statuses and email threads to them; raw provider events.
+ */
+export function timelineRepository(db: DynamoDb, customers: Partitions) {
+  return {
+    /** Writes a timeline item once; false when it was there already. */
+    putTimelineItem(item: TimelineItem, raw: unknown): Promise<boolean> {
+      return putItemIf(db, putTimelineItemInput(db.table, item, raw));
+    },
+    /** One timeline item, read strongly. */
+    async getTimelineItem(customerId: string, at: string, itemId: string): Promise<TimelineItem | undefined> {
+      const out = await getItem(db, getInput(db.table, Keys.timelineItem(customerId, at, itemId), true));
+      return out.Item ? toTimelineItem(out.Item) : undefined;
+    },
+    /** One page of the customer's timeline, oldest first. */
+    timeline: (customerId: string, page: { limit: number; cursor?: string | undefined }) =>
+      timelinePage(db, customers, customerId, page),
+    /** The customer's latest inbound message on a channel (among the last 100 items). */
+    async lastInbound(customerId: string, channel: Channel): Promise<TimelineItem | undefined> {
+      const out = await queryItems(db, queryLastInboundInput(db.table, customerId, channel));
+      const [item] = out.Items ?? [];
+      return item ? toTimelineItem(item) : undefined;
+    },
+    /** Applies a delivery status; it only ever moves forward. */
+    advanceStatus: (envelope: StatusEnvelope) => advanceStatus(db, envelope),
+    /** Links an outbound message's provider id to its timeline item. */
+    linkOutbound: (item: TimelineItem) => linkOutbound(db, item),
+    /** Keeps the raw provider event once. */
+    async putProviderEvent(envelope: Envelope): Promise<void> {
+      await putItemIf(db, putProviderEventInput(db.table, envelope));
+    },
+    /** The conversation the first known thread id (email Message-ID) belongs to. */
+    async findThread(channel: Channel, threadIds: readonly string[]): Promise<ThreadLink | undefined> {
+      for (const id of threadIds) {
+        const out = await getItem(db, getInput(db.table, Keys.messageRef(channel, id), true));
+        const link = ThreadLinkItemSchema.safeParse(out.Item);
+        if (link.success) return link.data;
+      }
+      return undefined;
+    },
+    /** Records the conversation a thread id belongs to; the first link wins. */
+    async linkThread(channel: Channel, threadId: string, link: ThreadLink): Promise<void> {
+      await updateItem(db, linkThreadInput(db.table, channel, threadId, link));
+    },
+  };
+}
+
+/** The timeline repository's methods. */
+export type TimelineRepository = ReturnType<typeof timelineRepository>;

@@ -1,0 +1,99 @@
+import { ConditionalCheckFailedException, DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDBDocumentClient, GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { mockClient } from 'aws-sdk-client-mock';
+import { beforeEach, describe, expect, it, vi } from 'vitest';
+import type { TimelineItem } from '#shared/domain/timeline.js';
+import { ConflictError, ValidationError } from '#shared/errors.js';
+import { documentClient } from '#shared/store/dynamo-client.js';
+import { mergeRepository } from '#shared/store/merge-repository.js';
+
+const ddb = mockClient(DynamoDBDocumentClient);
+const db = { doc: documentClient(new DynamoDBClient({ region: 'us-east-1' })), table: 'threadline' };
+const profiles: Record<string, Record<string, unknown>> = {
+  'CUSTOMER#cu_t': { entity: 'customer', id: 'cu_t', identities: new Set(['phone#+1']) },
+  'CUSTOMER#cu_s': {
+    entity: 'customer',
+    id: 'cu_s',
+    identities: new Set(['email#s@x.io']),
+    channels: new Set(['email']),
+  },
+  'CUSTOMER#cu_m': { entity: 'customer', id: 'cu_m', mergedInto: 'cu_t', identities: new Set(['phone#+3']) },
+};
+
+function repository() {
+  const deps = {
+    suggestions: { acceptSuggestion: vi.fn(async () => {}) },
+    timeline: { putTimelineItem: vi.fn(async (_item: TimelineItem, _raw: unknown) => true) },
+  };
+  return { merges: mergeRepository(db, deps), ...deps };
+}
+
+const updates = () =>
+  ddb
+    .commandCalls(UpdateCommand)
+    .map((call) => [call.args[0].input.Key, call.args[0].input.UpdateExpression]);
+
+describe('mergeRepository', () => {
+  beforeEach(() => {
+    ddb.reset();
+    ddb.on(GetCommand).callsFake((input: { Key: { pk: string } }) => ({ Item: profiles[input.Key.pk] }));
+    ddb.on(UpdateCommand).resolves({});
+  });
+
+  it('lists the source on the target, points the source, re-points its identities, then shows them', async () => {
+    const { merges, suggestions, timeline } = repository();
+    await merges.merge('cu_t', 'cu_s', 'ag_1', '2025-06-10T09:00:00.000Z');
+    expect(updates()).toEqual([
+      [{ pk: 'CUSTOMER#cu_t', sk: 'PROFILE' }, 'ADD mergedFrom :source'],
+      [
+        { pk: 'CUSTOMER#cu_s', sk: 'PROFILE' },
+        'SET mergedInto = :target, mergedAt = :now, mergedBy = :agent',
+      ],
+      [{ pk: 'IDENTITY#email#s@x.io', sk: 'IDENTITY' }, 'SET customerId = :target, mergedFrom = :source'],
+      [{ pk: 'CUSTOMER#cu_t', sk: 'PROFILE' }, 'ADD identities :identities, channels :channels'],
+    ]);
+    expect(suggestions.acceptSuggestion).toHaveBeenCalledWith('cu_t', 'cu_s');
+    expect(timeline.putTimelineItem).toHaveBeenCalledWith(
+      expect.objectContaining({
+        id: 'merge:cu_s:2025-06-10T09:00:00.000Z',
+        event: 'merge',
+        customerId: 'cu_t',
+      }),
+      undefined,
+    );
+  });
+
+  it('only accepts the suggestion when both sides already stand for the same customer', async () => {
+    const { merges, suggestions } = repository();
+    await merges.merge('cu_t', 'cu_m', 'ag_1', '2025-06-10T09:00:00.000Z');
+    expect(updates()).toEqual([]);
+    expect(suggestions.acceptSuggestion).toHaveBeenCalledWith('cu_t', 'cu_m');
+  });
+
+  it('refuses to merge a customer into itself, and a source merged elsewhere meanwhile', async () => {
+    const { merges } = repository();
+    await expect(merges.merge('cu_t', 'cu_t', 'ag_1', 'n')).rejects.toBeInstanceOf(ValidationError);
+    ddb
+      .on(UpdateCommand)
+      .resolvesOnce({})
+      .rejectsOnce(new ConditionalCheckFailedException({ message: 'failed', $metadata: {} }));
+    await expect(merges.merge('cu_t', 'cu_s', 'ag_1', 'n')).rejects.toThrow(
+      new ConflictError('customer cu_s was merged elsewhere meanwhile'),
+    );
+  });
+
+  it('gives the source its own identities back on unmerge and records it on both timelines', async () => {
+    const { merges, timeline } = repository();
+    await merges.unmerge('cu_t', 'cu_m', 'ag_1', '2025-06-10T09:00:00.000Z');
+    expect(updates()).toEqual([
+      [{ pk: 'IDENTITY#phone#+3', sk: 'IDENTITY' }, 'SET customerId = :source REMOVE mergedFrom'],
+      [{ pk: 'CUSTOMER#cu_t', sk: 'PROFILE' }, 'DELETE mergedFrom :source, identities :identities'],
+      [{ pk: 'CUSTOMER#cu_m', sk: 'PROFILE' }, 'REMOVE mergedInto, mergedAt, mergedBy'],
+    ]);
+    expect(timeline.putTimelineItem.mock.calls.map(([item]) => [item.customerId, item.event])).toEqual([
+      ['cu_t', 'unmerge'],
+      ['cu_m', 'unmerge'],
+    ]);
+    await expect(merges.unmerge('cu_t', 'cu_s', 'ag_1', 'n')).rejects.toBeInstanceOf(ConflictError);
+  });
+});

@@ -1,0 +1,146 @@
+import { describe, expect, it } from 'vitest';
+import {
+  assignConversationInput,
+  holdOpenConversationInput,
+  queryInboxInput,
+  releaseOpenConversationInput,
+  reopenConversationInput,
+  resolveConversationInput,
+  touchConversationInput,
+} from '#shared/store/params/conversations.js';
+
+describe('conversation params', () => {
+  it('puts a waiting conversation in the inbox once, keyed on when the wait began', () => {
+    const input = touchConversationInput(
+      't',
+      {
+        conversationId: 'cv_1',
+        customerId: 'cu_1',
+        channel: 'whatsapp',
+        at: '2025-06-08T20:59:43.000Z',
+        now: '2025-06-08T21:00:00.000Z',
+        inbound: true,
+        reopen: false,
+      },
+      'current',
+    );
+    expect(input.ExpressionAttributeValues).toMatchObject({
+      ':inbox': 'INBOX#open',
+      ':inboxSk': '2025-06-08T20:59:43.000Z#cv_1',
+    });
+    expect(input.UpdateExpression).toContain('gsi1sk = if_not_exists(gsi1sk, :inboxSk)');
+  });
+
+  it('reopens a resolved conversation only for an event newer than its resolution', () => {
+    const input = touchConversationInput(
+      't',
+      {
+        conversationId: 'cv_1',
+        customerId: 'cu_1',
+        channel: 'sms',
+        at: '2025-06-10T09:00:00.000Z',
+        now: '2025-06-10T09:00:01.000Z',
+        inbound: true,
+        reopen: true,
+      },
+      'current',
+    );
+    expect(input.UpdateExpression).toContain('#status = :open');
+    expect(input.UpdateExpression).toContain('REMOVE resolvedAt');
+    expect(input.ConditionExpression).toContain('(attribute_not_exists(resolvedAt) OR resolvedAt < :at)');
+  });
+
+  it('filters the inbox for unassigned conversations of a queue', () => {
+    const input = queryInboxInput(
+      't',
+      { status: 'open', assignee: 'unassigned', queue: 'billing' },
+      { limit: 20 },
+    );
+    expect(input.IndexName).toBe('gsi1');
+    expect(input.FilterExpression).toBe('attribute_not_exists(assignee) AND #queue = :queue');
+    expect(input.ExpressionAttributeValues).toEqual({ ':pk': 'INBOX#open', ':queue': 'billing' });
+  });
+
+  it('filters the inbox for conversations the customer wrote in on a channel', () => {
+    const input = queryInboxInput('t', { status: 'open', channel: 'email' }, { limit: 20 });
+    expect(input.FilterExpression).toBe('contains(channels, :channel)');
+    expect(input.ExpressionAttributeValues).toEqual({ ':pk': 'INBOX#open', ':channel': 'email' });
+  });
+
+  const now = '2025-06-10T09:00:00.000Z';
+  const conversationKey = { pk: 'CONVERSATION#cv_1', sk: 'CONVERSATION' };
+  const profileKey = { pk: 'CUSTOMER#cu_1', sk: 'PROFILE' };
+
+  it('moves a resolved conversation to the resolved inbox and ends its wait', () => {
+    expect(resolveConversationInput('t', 'cv_1', now, 'ag_1')).toEqual({
+      TableName: 't',
+      Key: conversationKey,
+      UpdateExpression:
+        'SET #status = :resolved, resolvedAt = :now, resolvedBy = :agent, gsi1pk = :inbox, gsi1sk = :inboxSk REMOVE waitingSince',
+      ExpressionAttributeNames: { '#status': 'status' },
+      ExpressionAttributeValues: {
+        ':resolved': 'resolved',
+        ':now': now,
+        ':agent': 'ag_1',
+        ':inbox': 'INBOX#resolved',
+        ':inboxSk': `${now}#cv_1`,
+      },
+    });
+  });
+
+  it('lets the profile go of a resolved conversation only while it is the open one', () => {
+    expect(releaseOpenConversationInput('t', 'cu_1', 'cv_1', now)).toEqual({
+      TableName: 't',
+      Key: profileKey,
+      UpdateExpression: 'REMOVE openConversationId SET lastConversationId = :id, lastResolvedAt = :now',
+      ConditionExpression: 'openConversationId = :id',
+      ExpressionAttributeValues: { ':id': 'cv_1', ':now': now },
+    });
+  });
+
+  it('reopens a conversation by hand into the open inbox, waiting from now', () => {
+    expect(reopenConversationInput('t', 'cv_1', now)).toEqual({
+      TableName: 't',
+      Key: conversationKey,
+      UpdateExpression:
+        'SET #status = :open, gsi1pk = :inbox, gsi1sk = :inboxSk, waitingSince = :now REMOVE resolvedAt, resolvedBy',
+      ExpressionAttributeNames: { '#status': 'status' },
+      ExpressionAttributeValues: {
+        ':open': 'open',
+        ':inbox': 'INBOX#open',
+        ':inboxSk': `${now}#cv_1`,
+        ':now': now,
+      },
+    });
+  });
+
+  it('points the profile at a reopened conversation unless another is open', () => {
+    expect(holdOpenConversationInput('t', 'cu_1', 'cv_1')).toEqual({
+      TableName: 't',
+      Key: profileKey,
+      UpdateExpression: 'SET openConversationId = :id',
+      ConditionExpression: 'attribute_not_exists(openConversationId)',
+      ExpressionAttributeValues: { ':id': 'cv_1' },
+    });
+  });
+
+  it('assigns an existing conversation to an agent and a queue', () => {
+    expect(assignConversationInput('t', 'cv_1', { agentId: 'ag_1', queue: 'billing' })).toEqual({
+      TableName: 't',
+      Key: conversationKey,
+      UpdateExpression: 'SET assignee = :agent, #queue = :queue',
+      ConditionExpression: 'attribute_exists(pk)',
+      ExpressionAttributeNames: { '#queue': 'queue' },
+      ExpressionAttributeValues: { ':agent': 'ag_1', ':queue': 'billing' },
+    });
+  });
+
+  it('unassigns with an empty agent id and leaves the queue alone when none is given', () => {
+    expect(assignConversationInput('t', 'cv_1', { agentId: '' })).toEqual({
+      TableName: 't',
+      Key: conversationKey,
+      UpdateExpression: 'REMOVE assignee',
+      ConditionExpression: 'attribute_exists(pk)',
+    });
+  });
+});

@@ -1,0 +1,96 @@
+import { describe, expect, it } from 'vitest';
+import {
+  claimIdentityInput,
+  setLastAgentInput,
+  setNameInput,
+  setTagsInput,
+  touchProfileInput,
+} from '#shared/store/params/customers.js';
+
+const phone = { kind: 'phone', value: '+16505551234' } as const;
+
+describe('customer params', () => {
+  it('claims an identity only when nobody holds it', () => {
+    expect(claimIdentityInput('t', phone, 'cu_1', '2025-01-01T00:00:00.000Z')).toEqual({
+      TableName: 't',
+      Item: {
+        pk: 'IDENTITY#phone#+16505551234',
+        sk: 'IDENTITY',
+        entity: 'identity',
+        kind: 'phone',
+        value: '+16505551234',
+        customerId: 'cu_1',
+        createdAt: '2025-01-01T00:00:00.000Z',
+      },
+      ConditionExpression: 'attribute_not_exists(pk)',
+    });
+  });
+
+  const touch = {
+    customerId: 'cu_1',
+    identities: [phone],
+    channel: 'whatsapp' as const,
+    at: '2025-06-08T20:59:43.000Z',
+    now: '2025-06-08T21:00:00.000Z',
+    conversationId: 'cv_1',
+    inbound: true,
+  };
+
+  it('points the profile at the conversation only for an event newer than the last one and the last resolution', () => {
+    const input = touchProfileInput('t', touch, 'current');
+    expect(input.UpdateExpression).toBe(
+      'SET entity = :entity, id = :id, createdAt = if_not_exists(createdAt, :now), #open = :conv, lastEventAt = :at, ' +
+        'lastInboundAt = :at, lastInboundChannel = :channel, #channelInbound = :at ADD identities :identities, channels :channels, conversationIds :conversations',
+    );
+    expect(input.ConditionExpression).toBe(
+      '(attribute_not_exists(lastEventAt) OR lastEventAt <= :at) AND (attribute_not_exists(lastResolvedAt) OR lastResolvedAt < :at)',
+    );
+    expect(input.ExpressionAttributeValues?.[':identities']).toEqual(new Set(['phone#+16505551234']));
+    // The reply windows run per channel.
+    expect(input.ExpressionAttributeNames?.['#channelInbound']).toBe('lastInbound_whatsapp');
+  });
+
+  it('only adds to the sets on the retry for an older event', () => {
+    const input = touchProfileInput('t', touch, 'stale');
+    expect(input.UpdateExpression).toBe(
+      'SET entity = :entity, id = :id, createdAt = if_not_exists(createdAt, :now) ADD identities :identities, channels :channels, conversationIds :conversations',
+    );
+    expect(input.ConditionExpression).toBeUndefined();
+  });
+
+  it('keeps the name of the earliest event and indexes it for search', () => {
+    const input = setNameInput('t', 'cu_1', 'Sheena Nelson', '2025-06-08T20:59:43.000Z');
+    expect(input.ConditionExpression).toBe(
+      'attribute_exists(pk) AND (attribute_not_exists(nameAt) OR nameAt > :at)',
+    );
+    expect(input.ExpressionAttributeValues?.[':nameSk']).toBe('sheena nelson#cu_1');
+  });
+
+  it('replaces the tags of an existing profile, or removes them all', () => {
+    expect(setTagsInput('t', 'cu_1', ['vip'])).toEqual({
+      TableName: 't',
+      Key: { pk: 'CUSTOMER#cu_1', sk: 'PROFILE' },
+      UpdateExpression: 'SET tags = :tags',
+      ConditionExpression: 'entity = :customer',
+      ExpressionAttributeValues: { ':customer': 'customer', ':tags': new Set(['vip']) },
+    });
+    expect(setTagsInput('t', 'cu_1', [])).toEqual({
+      TableName: 't',
+      Key: { pk: 'CUSTOMER#cu_1', sk: 'PROFILE' },
+      UpdateExpression: 'REMOVE tags',
+      ConditionExpression: 'entity = :customer',
+      ExpressionAttributeValues: { ':customer': 'customer' },
+    });
+  });
+
+  it('remembers the last agent only for a later reply', () => {
+    expect(setLastAgentInput('t', 'cu_1', 'ag_1', '2025-06-08T21:00:00.000Z')).toEqual({
+      TableName: 't',
+      Key: { pk: 'CUSTOMER#cu_1', sk: 'PROFILE' },
+      UpdateExpression: 'SET lastAgentId = :agent, lastAgentAt = :at',
+      ConditionExpression:
+        'attribute_exists(pk) AND (attribute_not_exists(lastAgentAt) OR lastAgentAt <= :at)',
+      ExpressionAttributeValues: { ':agent': 'ag_1', ':at': '2025-06-08T21:00:00.000Z' },
+    });
+  });
+});

@@ -1,0 +1,104 @@
+import { describe, expect, it } from 'vitest';
+import type { Envelope } from '#shared/domain/envelope.js';
+import {
+  advanceMessageRefInput,
+  advanceTimelineStatusInput,
+  putProviderEventInput,
+  putTimelineItemInput,
+  queryLastInboundInput,
+  queryTimelineInput,
+} from '#shared/store/params/timeline.js';
+
+describe('timeline params', () => {
+  it('writes a timeline item once, with the status rank of an outbound message', () => {
+    const input = putTimelineItemInput(
+      't',
+      {
+        id: 'whatsapp:wamid.OUT',
+        type: 'message',
+        channel: 'whatsapp',
+        direction: 'outbound',
+        at: '2025-06-08T21:00:00.000Z',
+        customerId: 'cu_1',
+        status: 'sent',
+      },
+      { id: 'wamid.OUT' },
+    );
+    expect(input.ConditionExpression).toBe('attribute_not_exists(pk)');
+    expect(input.Item).toMatchObject({
+      pk: 'CUSTOMER#cu_1',
+      sk: 'TIMELINE#2025-06-08T21:00:00.000Z#whatsapp:wamid.OUT',
+      entity: 'timeline',
+      statusRank: 1,
+      raw: '{"id":"wamid.OUT"}',
+    });
+  });
+
+  it('advances a status only to a higher rank, creating the reference if absent', () => {
+    const input = advanceMessageRefInput('t', 'whatsapp', 'wamid.OUT', {
+      status: 'delivered',
+      at: '2025-06-08T21:01:00.000Z',
+    });
+    expect(input.Key).toEqual({ pk: 'MESSAGE#whatsapp#wamid.OUT', sk: 'MESSAGE' });
+    expect(input.ConditionExpression).toBe('attribute_not_exists(statusRank) OR statusRank < :rank');
+    expect(input.ExpressionAttributeValues?.[':rank']).toBe(2);
+  });
+
+  it('never creates a timeline item when advancing its status', () => {
+    const input = advanceTimelineStatusInput(
+      't',
+      { pk: 'CUSTOMER#cu_1', sk: 'TIMELINE#x' },
+      { status: 'failed', at: '2025-06-08T21:01:00.000Z', errors: [{ code: '131049' }] },
+    );
+    expect(input.ConditionExpression).toBe(
+      'attribute_exists(pk) AND (attribute_not_exists(statusRank) OR statusRank < :rank)',
+    );
+    expect(input.UpdateExpression).toBe(
+      'SET #status = :status, statusRank = :rank, statusAt = :statusAt, errors = :errors',
+    );
+  });
+
+  it('reads a timeline oldest first, strictly after a sort-key cursor', () => {
+    expect(queryTimelineInput('t', 'cu_1', { limit: 50, after: 'TIMELINE#2025#x' })).toEqual({
+      TableName: 't',
+      KeyConditionExpression: 'pk = :pk AND sk BETWEEN :from AND :to',
+      ExpressionAttributeValues: {
+        ':pk': 'CUSTOMER#cu_1',
+        ':from': 'TIMELINE#2025#x\u0000',
+        ':to': 'TIMELINE$',
+      },
+      ScanIndexForward: true,
+      Limit: 50,
+    });
+  });
+
+  it("reads a customer's latest inbound messages on a channel, newest first", () => {
+    expect(queryLastInboundInput('t', 'cu_1', 'sms')).toEqual({
+      TableName: 't',
+      KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
+      FilterExpression: 'channel = :channel AND direction = :inbound',
+      ExpressionAttributeValues: {
+        ':pk': 'CUSTOMER#cu_1',
+        ':prefix': 'TIMELINE#',
+        ':channel': 'sms',
+        ':inbound': 'inbound',
+      },
+      ScanIndexForward: false,
+      Limit: 100,
+    });
+  });
+
+  it('keeps a raw provider event once, apart from the timeline', () => {
+    const envelope = { id: 'ev_1', provider: 'meta', occurredAt: '2025-06-08T20:59:43.000Z' } as Envelope;
+    expect(putProviderEventInput('t', envelope)).toEqual({
+      TableName: 't',
+      Item: {
+        pk: 'PROVIDER_EVENT#meta',
+        sk: '2025-06-08T20:59:43.000Z#ev_1',
+        entity: 'provider_event',
+        envelope: JSON.stringify(envelope),
+      },
+      ConditionExpression: 'attribute_not_exists(pk)',
+    });
+  });
+});

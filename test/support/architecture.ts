@@ -16,11 +16,11 @@ export const LAYERS: ReadonlyArray<{ name: string; prefixes: readonly string[]; 
   {
     name: 'functions',
     prefixes: ['functions/'],
-    may: ['lambda', 'api', 'app', 'adapters', 'domain', 'base'],
+    may: ['lambda', 'api', 'app', 'adapters', 'http', 'domain', 'base'],
   },
   { name: 'stacks', prefixes: ['stacks/'], may: ['adapters', 'domain', 'base'] },
-  { name: 'local', prefixes: ['shared/local/'], may: ['api', 'app', 'adapters', 'domain', 'base'] },
-  { name: 'lambda', prefixes: ['shared/lambda/'], may: ['api', 'app', 'adapters', 'domain', 'base'] },
+  { name: 'local', prefixes: ['shared/local/'], may: ['api', 'app', 'adapters', 'http', 'domain', 'base'] },
+  { name: 'lambda', prefixes: ['shared/lambda/'], may: ['api', 'app', 'adapters', 'http', 'domain', 'base'] },
   { name: 'api', prefixes: ['shared/api/'], may: ['app', 'domain', 'base', 'http'] },
   { name: 'app', prefixes: ['shared/app/'], may: ['domain', 'base'] },
   {
@@ -31,11 +31,11 @@ export const LAYERS: ReadonlyArray<{ name: string; prefixes: readonly string[]; 
       'shared/responder/',
       'shared/queue/',
       'shared/aws/',
-      'shared/http/',
       'shared/config/',
     ],
-    may: ['domain', 'base'],
+    may: ['http', 'domain', 'base'],
   },
+  { name: 'http', prefixes: ['shared/http/'], may: ['domain', 'base'] },
   { name: 'domain', prefixes: ['shared/domain/'], may: ['base'] },
   { name: 'base', prefixes: ['shared/errors.ts', 'shared/validation/', 'shared/log.ts'], may: [] },
 ];

@@ -1,11 +1,11 @@
 import { getSecretString } from '#shared/aws/secrets-lite.js';
 import { sqsSendMessageBatch } from '#shared/aws/sqs-lite.js';
+import { createMetaWebhook } from '#shared/channels/meta/webhook.js';
 import { requireSettings } from '#shared/config/config.js';
 import { loadConfigWithSecrets } from '#shared/config/secrets.js';
 import { systemClock } from '#shared/domain/ports.js';
-import { lambdaWebhook } from '#shared/http/webhook-lambda.js';
+import { lambdaWebhook } from '#shared/lambda/webhook-lambda.js';
 import { SqsEnvelopeQueue } from '#shared/queue/sqs-envelope-queue.js';
-import { createMetaWebhookFn } from './app.js';
 
 const config = requireSettings(await loadConfigWithSecrets((id) => getSecretString(id)), [
   'INBOUND_QUEUE_URL',
@@ -13,7 +13,7 @@ const config = requireSettings(await loadConfigWithSecrets((id) => getSecretStri
   'META_VERIFY_TOKEN',
 ]);
 
-const webhook = createMetaWebhookFn({
+const webhook = createMetaWebhook({
   queue: new SqsEnvelopeQueue((input) => sqsSendMessageBatch(input), config.INBOUND_QUEUE_URL),
   clock: systemClock,
   appSecret: config.META_APP_SECRET,

@@ -1,12 +1,12 @@
 import type { APIGatewayProxyEventV2, SNSEvent } from 'aws-lambda';
 import { getSecretString } from '#shared/aws/secrets-lite.js';
 import { sqsSendMessageBatch } from '#shared/aws/sqs-lite.js';
+import { createSesWebhook, handleSnsEvent, isSnsEvent, snsHttpDeps } from '#shared/channels/ses/webhook.js';
 import { requireSettings } from '#shared/config/config.js';
 import { loadConfigWithSecrets } from '#shared/config/secrets.js';
 import { systemClock } from '#shared/domain/ports.js';
-import { lambdaWebhook } from '#shared/http/webhook-lambda.js';
+import { lambdaWebhook } from '#shared/lambda/webhook-lambda.js';
 import { SqsMailQueue } from '#shared/queue/sqs-mail-queue.js';
-import { createSesWebhook, handleSnsEvent, isSnsEvent, snsHttpDeps } from './app.js';
 
 const config = requireSettings(await loadConfigWithSecrets((id) => getSecretString(id)), [
   'MAIL_QUEUE_URL',

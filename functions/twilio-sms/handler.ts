@@ -1,11 +1,11 @@
 import { getSecretString } from '#shared/aws/secrets-lite.js';
 import { sqsSendMessageBatch } from '#shared/aws/sqs-lite.js';
+import { createTwilioSmsWebhook } from '#shared/channels/twilio/sms-webhook.js';
 import { requireSettings } from '#shared/config/config.js';
 import { loadConfigWithSecrets } from '#shared/config/secrets.js';
 import { systemClock } from '#shared/domain/ports.js';
-import { lambdaWebhook } from '#shared/http/webhook-lambda.js';
+import { lambdaWebhook } from '#shared/lambda/webhook-lambda.js';
 import { SqsEnvelopeQueue } from '#shared/queue/sqs-envelope-queue.js';
-import { createTwilioSmsWebhook } from './app.js';
 
 const config = requireSettings(await loadConfigWithSecrets((id) => getSecretString(id)), [
   'INBOUND_QUEUE_URL',

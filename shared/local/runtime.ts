@@ -5,8 +5,8 @@ import { Hono } from 'hono';
 import { createAgentApp } from '#functions/agent-api/app.js';
 import { createResolverConsumer, type RouteFn } from '#functions/resolver/consumer.js';
 import { createSenderConsumer } from '#functions/sender/consumer.js';
-import { snsHttpDeps } from '#functions/ses/app.js';
 import { createMailConsumer } from '#functions/ses-mail/consumer.js';
+import { snsHttpDeps } from '#shared/channels/ses/webhook.js';
 import {
   createMetaApp,
   createSesApp,

@@ -3,7 +3,7 @@ import { isDeepStrictEqual } from 'node:util';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import * as z from 'zod/mini';
-import { normaliseMetaMessaging } from '#shared/channels/meta-messaging/normalise.js';
+import { normaliseMetaMessaging } from '#shared/channels/meta/normalise.js';
 import { normaliseSesNotification } from '#shared/channels/ses/normalise.js';
 import {
   normaliseTwilioCall,

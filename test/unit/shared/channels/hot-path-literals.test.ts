@@ -5,12 +5,12 @@ import { describe, expect, it } from 'vitest';
 const HOT_PATH = [
   'shared/channels/normalised.ts',
   'shared/channels/whatsapp/normalise.ts',
-  'shared/channels/meta-messaging/normalise.ts',
+  'shared/channels/meta/normalise.ts',
   'shared/channels/twilio/normalise.ts',
   'shared/http/webhook.ts',
-  'shared/http/webhook-lambda.ts',
-  'shared/http/meta-webhook.ts',
-  'shared/http/twilio-webhook.ts',
+  'shared/lambda/webhook-lambda.ts',
+  'shared/channels/meta/signed-webhook.ts',
+  'shared/channels/twilio/webhook-request.ts',
 ];
 
 // On Node 20's V8, every property written after a leading spread ({ ...base, id, ... }) takes a slow

@@ -1,11 +1,11 @@
 import { createHmac } from 'node:crypto';
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import { describe, expect, it } from 'vitest';
-import { createWhatsAppWebhook } from '#functions/whatsapp/app.js';
+import { createWhatsAppWebhook } from '#shared/channels/whatsapp/webhook.js';
 import type { Envelope } from '#shared/domain/envelope.js';
 import { ConflictError, ValidationError } from '#shared/errors.js';
 import { createWebhook, queryOf, text, type WebhookRequest } from '#shared/http/webhook.js';
-import { lambdaWebhook } from '#shared/http/webhook-lambda.js';
+import { lambdaWebhook } from '#shared/lambda/webhook-lambda.js';
 import { createWhatsAppApp } from '#shared/local/webhook-apps.js';
 import { whatsappText } from '../../../support/webhooks.js';
 

@@ -3,14 +3,15 @@ import { readFileSync } from 'node:fs';
 import twilio from 'twilio';
 import { describe, expect, it } from 'vitest';
 import * as z from 'zod';
-import { DEFAULT_VOICE_FAREWELL, DEFAULT_VOICE_GREETING, VOICE_ROUTES } from '#functions/twilio-voice/app.js';
+import { DEFAULT_VOICE_FAREWELL, VOICE_ROUTES } from '#shared/channels/twilio/voice-webhook.js';
+import { DEFAULT_VOICE_GREETING } from '#shared/config/config.js';
 import type { Envelope } from '#shared/domain/envelope.js';
 import { createTwilioVoiceApp } from '#shared/local/webhook-apps.js';
 
 const TOKEN = 'test_auth_token';
 const BASE = 'https://hooks.example.com';
 const FORM = 'application/x-www-form-urlencoded';
-const FIXTURES = new URL('../../../fixtures/twilio/', import.meta.url);
+const FIXTURES = new URL('../../../../fixtures/twilio/', import.meta.url);
 const CALL = 'CA5e4d3c2b1a0f9e8d7c6b5a4f3e2d1c0b';
 const CALLER = { kind: 'phone', value: '+14158675310' } as const;
 

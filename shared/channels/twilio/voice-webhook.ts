@@ -1,15 +1,14 @@
-import { normaliseTwilioCall, type TwilioCallEvent } from '#shared/channels/twilio/normalise.js';
-import { twilioCallbackUrl } from '#shared/channels/twilio/signature.js';
 import type { Envelope } from '#shared/domain/envelope.js';
 import { ValidationError } from '#shared/errors.js';
-import { enqueueTwilio, readTwilioRequest, type TwilioWebhookDeps } from '#shared/http/twilio-webhook.js';
 import { createWebhook, queryOf, text, type Webhook, type WebhookRoute } from '#shared/http/webhook.js';
 import { logger } from '#shared/log.js';
-
-export { DEFAULT_VOICE_GREETING } from '#shared/config/config.js';
+import { normaliseTwilioCall, type TwilioCallEvent } from './normalise.js';
+import { twilioCallbackUrl } from './signature.js';
+import { answerTwiml, farewellTwiml } from './twiml.js';
+import { enqueueTwilio, readTwilioRequest, type TwilioWebhookDeps } from './webhook-request.js';
 
 /** What the Twilio voice webhooks need. */
-export interface TwilioVoiceAppDeps extends TwilioWebhookDeps {
+export interface TwilioVoiceWebhookDeps extends TwilioWebhookDeps {
   /** Said when a call is answered, before the beep (VOICE_GREETING). */
   greeting: string;
 }
@@ -26,9 +25,6 @@ export const VOICE_ROUTES = {
   afterRecord: '/webhooks/twilio/voice/after-record',
 } as const;
 
-// Transcription only runs on recordings shorter than 120 s (providers.md §1.6), so no message may be longer.
-const MAX_RECORDING_SECONDS = 120;
-
 /**
  * Twilio voice: `POST /webhooks/twilio/voice` answers an incoming call (well inside Twilio's 15 s) with
  * the greeting and a transcribed `<Record>`, after queuing a `ringing` envelope; `/recording`,
@@ -36,7 +32,7 @@ const MAX_RECORDING_SECONDS = 120;
  * thanks the caller and hangs up. Every route checks size (413), then `X-Twilio-Signature` (403), then
  * that the body is a form (400), and fails with 503 when the queue does.
  */
-export function createTwilioVoiceWebhook(deps: TwilioVoiceAppDeps): Webhook {
+export function createTwilioVoiceWebhook(deps: TwilioVoiceWebhookDeps): Webhook {
   // The same for every call: built once here rather than per request.
   const farewell = farewellTwiml(DEFAULT_VOICE_FAREWELL);
   const callback = (path: string, event: TwilioCallEvent): WebhookRoute => ({
@@ -102,74 +98,4 @@ export function createTwilioVoiceWebhook(deps: TwilioVoiceAppDeps): Webhook {
     ],
     deps.maxBodyBytes,
   );
-}
-
-/** The absolute callback URLs of the `<Record>` verb. */
-export interface RecordCallbacks {
-  action: string;
-  transcribeCallback: string;
-  recordingStatusCallback: string;
-}
-
-const XML_DECLARATION = '<?xml version="1.0" encoding="UTF-8"?>';
-
-/** The answer to an incoming call: the greeting, then a transcribed recording of at most 120 s. */
-export function answerTwiml(greeting: string, callbacks: RecordCallbacks): string {
-  const say = greeting.trim() ? `<Say>${xmlText(greeting)}</Say>` : '';
-  const record = [
-    `action="${xmlAttribute(callbacks.action)}"`,
-    'method="POST"',
-    `maxLength="${MAX_RECORDING_SECONDS}"`,
-    'playBeep="true"',
-    'transcribe="true"',
-    `transcribeCallback="${xmlAttribute(callbacks.transcribeCallback)}"`,
-    `recordingStatusCallback="${xmlAttribute(callbacks.recordingStatusCallback)}"`,
-  ].join(' ');
-  return `${XML_DECLARATION}<Response>${say}<Record ${record}/></Response>`;
-}
-
-/** The answer once the message is recorded: thanks, then hang up. */
-export function farewellTwiml(farewell: string): string {
-  const say = farewell.trim() ? `<Say>${xmlText(farewell)}</Say>` : '';
-  return `${XML_DECLARATION}<Response>${say}<Hangup/></Response>`;
-}
-
-/** Drops what XML 1.0 forbids even escaped (most C0 controls, lone surrogates, U+FFFE/U+FFFF). */
-function xmlLegal(value: string): string {
-  let legal = '';
-  // for…of walks code points, so a paired surrogate arrives whole and a lone one alone.
-  for (const char of value) {
-    const code = char.codePointAt(0) ?? 0;
-    if (
-      code === 0x9 ||
-      code === 0xa ||
-      code === 0xd ||
-      (code >= 0x20 && code <= 0xd7ff) ||
-      (code >= 0xe000 && code <= 0xfffd) ||
-      code >= 0x10000
-    ) {
-      legal += char;
-    }
-  }
-  return legal;
-}
-
-/** Escapes element text as twilio-node's TwiML builder (xmlbuilder) does. */
-function xmlText(value: string): string {
-  return xmlLegal(value)
-    .replaceAll('&', '&amp;')
-    .replaceAll('<', '&lt;')
-    .replaceAll('>', '&gt;')
-    .replaceAll('\r', '&#xD;');
-}
-
-/** Escapes an attribute value as twilio-node's TwiML builder (xmlbuilder) does. */
-function xmlAttribute(value: string): string {
-  return xmlLegal(value)
-    .replaceAll('&', '&amp;')
-    .replaceAll('<', '&lt;')
-    .replaceAll('"', '&quot;')
-    .replaceAll('\t', '&#x9;')
-    .replaceAll('\n', '&#xA;')
-    .replaceAll('\r', '&#xD;');
 }

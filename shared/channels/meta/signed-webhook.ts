@@ -1,11 +1,11 @@
 import { createHash } from 'node:crypto';
-import { verifyHandshake, verifyMetaSignature } from '../channels/meta/signature.js';
-import type { BodyContext, Normalised } from '../channels/normalised.js';
-import type { Clock, EnvelopeQueue } from '../domain/ports.js';
-import { UnauthorizedError } from '../errors.js';
-import { logger } from '../log.js';
-import { enqueueEnvelopes } from './enqueue.js';
-import { createWebhook, jsonBody, queryOf, text, type Webhook } from './webhook.js';
+import type { Clock, EnvelopeQueue } from '#shared/domain/ports.js';
+import { UnauthorizedError } from '#shared/errors.js';
+import { enqueueEnvelopes } from '#shared/http/enqueue.js';
+import { createWebhook, jsonBody, queryOf, text, type Webhook } from '#shared/http/webhook.js';
+import { logger } from '#shared/log.js';
+import type { BodyContext, Normalised } from '../normalised.js';
+import { verifyHandshake, verifyMetaSignature } from './signature.js';
 
 /** What a webhook signed with a Meta app secret needs. */
 export interface MetaWebhookDeps {
@@ -31,7 +31,7 @@ export interface MetaWebhookSpec {
  * parses and normalises, and answers 200 only once every envelope is on the queue (a 5xx makes Meta
  * retry). Rejected items are logged by pointer and reason, never by value.
  */
-export function createMetaWebhook(spec: MetaWebhookSpec, deps: MetaWebhookDeps): Webhook {
+export function createMetaSignedWebhook(spec: MetaWebhookSpec, deps: MetaWebhookDeps): Webhook {
   return createWebhook(
     [
       {

@@ -1,8 +1,8 @@
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { normaliseMetaMessaging } from '#shared/channels/meta-messaging/normalise.js';
-import { metaTimeMs } from '#shared/channels/meta-messaging/schema.js';
+import { normaliseMetaMessaging } from '#shared/channels/meta/normalise.js';
+import { metaTimeMs } from '#shared/channels/meta/schema.js';
 import type { Envelope } from '#shared/domain/envelope.js';
 import { ValidationError } from '#shared/errors.js';
 

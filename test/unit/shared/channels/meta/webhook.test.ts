@@ -7,7 +7,7 @@ import { createMetaApp } from '#shared/local/webhook-apps.js';
 import { logger } from '#shared/log.js';
 
 const SECRET = 'test_app_secret';
-const FIXTURES = new URL('../../../fixtures/meta/', import.meta.url);
+const FIXTURES = new URL('../../../../fixtures/meta/', import.meta.url);
 // Compact bytes with Meta's escapes kept (`\u00e4`, `\/`): re-serialising them changes the bytes.
 const RAW =
   '{"object":"page","entry":[{"id":"682498302938465","time":1458692752600,"messaging":[{"sender":{"id":"1254459154682919"},"recipient":{"id":"682498302938465"},"timestamp":1458692752478,"message":{"mid":"m_TEST","text":"h\\u00e4llo \\/ <b>"}}]}]}';

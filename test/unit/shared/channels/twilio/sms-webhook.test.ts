@@ -3,10 +3,11 @@ import { readFileSync } from 'node:fs';
 import twilio from 'twilio';
 import { describe, expect, it } from 'vitest';
 import * as z from 'zod';
-import { createTwilioSmsWebhook, EMPTY_TWIML } from '#functions/twilio-sms/app.js';
+import { createTwilioSmsWebhook } from '#shared/channels/twilio/sms-webhook.js';
+import { EMPTY_TWIML } from '#shared/channels/twilio/twiml.js';
 import type { Envelope } from '#shared/domain/envelope.js';
 import { UnavailableError } from '#shared/errors.js';
-import { lambdaWebhook } from '#shared/http/webhook-lambda.js';
+import { lambdaWebhook } from '#shared/lambda/webhook-lambda.js';
 import { createTwilioSmsApp } from '#shared/local/webhook-apps.js';
 
 const TOKEN = 'test_auth_token';
@@ -14,7 +15,7 @@ const BASE = 'https://hooks.example.com';
 const SMS = '/webhooks/twilio/sms';
 const STATUS = '/webhooks/twilio/status';
 const FORM = 'application/x-www-form-urlencoded';
-const FIXTURES = new URL('../../../fixtures/twilio/', import.meta.url);
+const FIXTURES = new URL('../../../../fixtures/twilio/', import.meta.url);
 
 function params(name: string): Record<string, string> {
   const raw = readFileSync(new URL(`${name}.json`, FIXTURES), 'utf8');

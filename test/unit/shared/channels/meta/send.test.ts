@@ -5,7 +5,7 @@ import {
   META_SEND_API_VERSION,
   MetaMessagingSender,
   type MetaSendRequestOptions,
-} from '#shared/channels/meta-messaging/send.js';
+} from '#shared/channels/meta/send.js';
 import {
   type OutboundMessage,
   OutboundMessageSchema,

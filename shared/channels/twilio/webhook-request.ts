@@ -1,10 +1,10 @@
 import { createHash } from 'node:crypto';
-import { authenticateTwilioRequest, twilioSignedUrl } from '../channels/twilio/signature.js';
-import type { Envelope } from '../domain/envelope.js';
-import type { Clock, EnvelopeQueue } from '../domain/ports.js';
-import { logger } from '../log.js';
-import { enqueueEnvelopes } from './enqueue.js';
-import type { WebhookRequest } from './webhook.js';
+import type { Envelope } from '#shared/domain/envelope.js';
+import type { Clock, EnvelopeQueue } from '#shared/domain/ports.js';
+import { enqueueEnvelopes } from '#shared/http/enqueue.js';
+import type { WebhookRequest } from '#shared/http/webhook.js';
+import { logger } from '#shared/log.js';
+import { authenticateTwilioRequest, twilioSignedUrl } from './signature.js';
 
 /** What every Twilio webhook needs. */
 export interface TwilioWebhookDeps {

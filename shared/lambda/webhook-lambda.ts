@@ -1,5 +1,5 @@
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
-import type { Webhook } from './webhook.js';
+import type { Webhook } from '#shared/http/webhook.js';
 
 const EMPTY = new Uint8Array();
 

@@ -2,7 +2,6 @@ import { sign } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import type { SNSEvent } from 'aws-lambda';
 import { describe, expect, it, vi } from 'vitest';
-import { handleSnsEvent, isSnsEvent } from '#functions/ses/app.js';
 import { mailEnvelopes } from '#functions/ses-mail/consumer.js';
 import type { MailNotification } from '#shared/channels/ses/mail.js';
 import {
@@ -11,11 +10,12 @@ import {
   SnsMessageSchema,
   snsStringToSign,
 } from '#shared/channels/ses/sns.js';
+import { handleSnsEvent, isSnsEvent } from '#shared/channels/ses/webhook.js';
 import type { Envelope } from '#shared/domain/envelope.js';
 import { UnavailableError } from '#shared/errors.js';
 import { createSesApp } from '#shared/local/webhook-apps.js';
 
-const fixturePath = (path: string) => new URL(`../../../fixtures/${path}`, import.meta.url);
+const fixturePath = (path: string) => new URL(`../../../../fixtures/${path}`, import.meta.url);
 const text = (path: string) => readFileSync(fixturePath(path), 'utf8');
 const json = (path: string): Record<string, unknown> => JSON.parse(text(path));
 

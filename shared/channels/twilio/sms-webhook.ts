@@ -1,12 +1,7 @@
-import { normaliseTwilioMessage, normaliseTwilioStatus } from '#shared/channels/twilio/normalise.js';
-import { enqueueTwilio, readTwilioRequest, type TwilioWebhookDeps } from '#shared/http/twilio-webhook.js';
 import { createWebhook, text, type Webhook } from '#shared/http/webhook.js';
-
-/** What the Twilio messaging webhooks need. */
-export type TwilioSmsAppDeps = TwilioWebhookDeps;
-
-/** TwiML that sends no reply: Twilio needs a Content-Type, and `text/xml` with an empty Response is silent. */
-export const EMPTY_TWIML = '<?xml version="1.0" encoding="UTF-8"?><Response/>';
+import { normaliseTwilioMessage, normaliseTwilioStatus } from './normalise.js';
+import { EMPTY_TWIML } from './twiml.js';
+import { enqueueTwilio, readTwilioRequest, type TwilioWebhookDeps } from './webhook-request.js';
 
 /**
  * `POST /webhooks/twilio/sms` (inbound SMS, MMS, WhatsApp through Twilio) and `POST /webhooks/twilio/status`
@@ -15,7 +10,7 @@ export const EMPTY_TWIML = '<?xml version="1.0" encoding="UTF-8"?><Response/>';
  * a form (400); it answers only once the envelopes are queued (503 if the queue fails): empty TwiML for
  * a message, 204 for a status.
  */
-export function createTwilioSmsWebhook(deps: TwilioSmsAppDeps): Webhook {
+export function createTwilioSmsWebhook(deps: TwilioWebhookDeps): Webhook {
   return createWebhook(
     [
       {

@@ -1,6 +1,11 @@
 import { readFileSync } from 'node:fs';
 import type { SNSEvent } from 'aws-lambda';
-import { checkSesNotification, type MailNotification, type MailQueue } from '#shared/channels/ses/mail.js';
+import type { Clock } from '#shared/domain/ports.js';
+import { UnavailableError, ValidationError } from '#shared/errors.js';
+import { enqueueOrUnavailable } from '#shared/http/enqueue.js';
+import { createWebhook, jsonBody, text, type Webhook, type WebhookRequest } from '#shared/http/webhook.js';
+import { logger } from '#shared/log.js';
+import { checkSesNotification, type MailNotification, type MailQueue } from './mail.js';
 import {
   getSnsUrl,
   isSnsUrl,
@@ -10,12 +15,7 @@ import {
   SnsMessageSchema,
   SnsSignatureError,
   verifySnsMessage,
-} from '#shared/channels/ses/sns.js';
-import type { Clock } from '#shared/domain/ports.js';
-import { UnavailableError, ValidationError } from '#shared/errors.js';
-import { enqueueOrUnavailable } from '#shared/http/enqueue.js';
-import { createWebhook, jsonBody, text, type Webhook, type WebhookRequest } from '#shared/http/webhook.js';
-import { logger } from '#shared/log.js';
+} from './sns.js';
 
 /** What queuing SES notifications needs, on either path. */
 export interface SesEventDeps {
@@ -31,7 +31,7 @@ export interface SesEventDeps {
 }
 
 /** What the SES webhook (SNS over HTTP) needs. */
-export interface SesAppDeps extends SesEventDeps {
+export interface SesWebhookDeps extends SesEventDeps {
   maxBodyBytes: number;
   /** GETs a certificate URL (already checked) and returns the PEM. */
   fetchCert: (url: string) => Promise<string>;
@@ -49,7 +49,7 @@ export interface SesAppDeps extends SesEventDeps {
  */
 export function snsHttpDeps(
   trustedCertFile: string | undefined,
-): Pick<SesAppDeps, 'fetchCert' | 'trustedCertPem' | 'certCache' | 'confirmSubscription'> {
+): Pick<SesWebhookDeps, 'fetchCert' | 'trustedCertPem' | 'certCache' | 'confirmSubscription'> {
   return {
     fetchCert: (url) => getSnsUrl(url),
     trustedCertPem: trustedCertFile ? readFileSync(trustedCertFile, 'utf8') : undefined,
@@ -69,7 +69,7 @@ const MESSAGE_TYPES = new Set(['Notification', 'SubscriptionConfirmation', 'Unsu
  * where `ses-mail` fetches the email from S3 if need be, parses it and queues the envelopes. SNS
  * counts any 2xx-4xx answer as delivered and retries on 5xx or timeouts.
  */
-export function createSesWebhook(deps: SesAppDeps): Webhook {
+export function createSesWebhook(deps: SesWebhookDeps): Webhook {
   return createWebhook(
     [
       {

@@ -8,7 +8,7 @@ import {
   RetryableSendError,
   type SendResult,
 } from '#shared/domain/outbound.js';
-import { callGraph, GRAPH_API_VERSION, GraphErrorBodySchema, isTransientStatus } from '../meta/graph.js';
+import { callGraph, GRAPH_API_VERSION, GraphErrorBodySchema, isTransientStatus } from './graph.js';
 
 /** The one Graph API version every Messenger and Instagram Send API call of ours uses; bump it here. */
 export const META_SEND_API_VERSION = 'v23.0';

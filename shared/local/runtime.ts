@@ -5,7 +5,6 @@ import { Hono } from 'hono';
 import { createAgentApp } from '#functions/agent-api/app.js';
 import { createResolverConsumer, type RouteFn } from '#functions/resolver/consumer.js';
 import { createSenderConsumer } from '#functions/sender/consumer.js';
-import { createMailConsumer } from '#functions/ses-mail/consumer.js';
 import { snsHttpDeps } from '#shared/channels/ses/webhook.js';
 import {
   createMetaApp,
@@ -14,6 +13,7 @@ import {
   createTwilioVoiceApp,
   createWhatsAppApp,
 } from '#shared/local/webhook-apps.js';
+import { createMailConsumer } from '#shared/queue/mail-consumer.js';
 import type { MailQueue } from '../channels/ses/mail.js';
 import { type Config, parseAgentTokens, requireSettings } from '../config/config.js';
 import type { Channel } from '../domain/envelope.js';

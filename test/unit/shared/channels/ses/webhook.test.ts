@@ -2,8 +2,8 @@ import { sign } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import type { SNSEvent } from 'aws-lambda';
 import { describe, expect, it, vi } from 'vitest';
-import { mailEnvelopes } from '#functions/ses-mail/consumer.js';
 import type { MailNotification } from '#shared/channels/ses/mail.js';
+import { mailEnvelopes } from '#shared/channels/ses/mail-envelopes.js';
 import {
   SnsCertCache,
   type SnsMessage,

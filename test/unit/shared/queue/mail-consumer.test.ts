@@ -1,10 +1,10 @@
 import { readFileSync } from 'node:fs';
 import type { SQSEvent } from 'aws-lambda';
 import { describe, expect, it, vi } from 'vitest';
-import { createMailConsumer } from '#functions/ses-mail/consumer.js';
 import type { MailNotification } from '#shared/channels/ses/mail.js';
 import type { Envelope } from '#shared/domain/envelope.js';
 import { UnavailableError } from '#shared/errors.js';
+import { createMailConsumer } from '#shared/queue/mail-consumer.js';
 import { SqsMailQueue } from '#shared/queue/sqs-mail-queue.js';
 import { sqsRecord } from '../../../support/sqs.js';
 

@@ -1,64 +1,16 @@
 import type { SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
-import { type MailNotification, MailNotificationSchema } from '#shared/channels/ses/mail.js';
-import {
-  normaliseSesNotification,
-  type SesNormalised,
-  sesS3Location,
-} from '#shared/channels/ses/normalise.js';
+import { MailNotificationSchema } from '#shared/channels/ses/mail.js';
+import { type FetchObject, mailEnvelopes } from '#shared/channels/ses/mail-envelopes.js';
 import type { EnvelopeQueue } from '#shared/domain/ports.js';
-import { UnavailableError, ValidationError } from '#shared/errors.js';
+import { ValidationError } from '#shared/errors.js';
 import { enqueueEnvelopes } from '#shared/http/enqueue.js';
 import { logger } from '#shared/log.js';
-import { errorFields, sqsBatchHandler } from '#shared/queue/sqs-batch.js';
+import { errorFields, sqsBatchHandler } from './sqs-batch.js';
 
-/** Reads an object from S3: the raw email a receipt rule's S3 action stored. */
-export type FetchObject = (bucket: string, key: string) => Promise<Uint8Array>;
-
-/** What turning SES notifications into envelopes needs. */
+/** What ses-mail's consumer needs: the inbound queue, and S3 for mail a receipt rule stored there. */
 export interface MailDeps {
   queue: EnvelopeQueue;
   fetchObject: FetchObject;
-}
-
-/**
- * The envelopes of one SES notification: its email fetched from S3 when the receipt rule stored it
- * there, parsed, and normalised. Throws ValidationError for a notification that can never become
- * envelopes (not JSON), UnavailableError when S3 cannot be read (worth retrying).
- */
-export async function mailEnvelopes(
-  notification: MailNotification,
-  deps: Pick<MailDeps, 'fetchObject'>,
-): Promise<SesNormalised> {
-  const { snsMessageId } = notification;
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(notification.message);
-  } catch (error) {
-    throw new ValidationError('the SNS Message is not JSON', { cause: error });
-  }
-  const location = sesS3Location(parsed);
-  let rawMime: Uint8Array | undefined;
-  if (location) {
-    try {
-      rawMime = await deps.fetchObject(location.bucket, location.key);
-    } catch (error) {
-      throw new UnavailableError('could not read the received email from S3', { cause: error });
-    }
-  }
-  const normalised = await normaliseSesNotification(
-    parsed,
-    { receivedAt: notification.receivedAt, snsMessageId },
-    rawMime,
-  );
-  for (const r of normalised.rejected) {
-    logger.warn('ses notification rejected', {
-      provider: 'ses',
-      snsMessageId,
-      pointer: r.pointer,
-      reason: r.reason,
-    });
-  }
-  return normalised;
 }
 
 /**

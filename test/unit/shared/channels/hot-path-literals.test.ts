@@ -5,6 +5,10 @@ import { describe, expect, it } from 'vitest';
 const HOT_PATH = [
   'shared/channels/normalised.ts',
   'shared/channels/whatsapp/normalise.ts',
+  'shared/channels/whatsapp/messages.ts',
+  'shared/channels/whatsapp/message-content.ts',
+  'shared/channels/whatsapp/statuses.ts',
+  'shared/channels/whatsapp/scope.ts',
   'shared/channels/meta/normalise.ts',
   'shared/channels/twilio/normalise.ts',
   'shared/http/webhook.ts',

@@ -2,7 +2,7 @@ import type { Envelope } from '#shared/domain/envelope.js';
 import { ValidationError } from '#shared/errors.js';
 import { createWebhook, queryOf, text, type Webhook, type WebhookRoute } from '#shared/http/webhook.js';
 import { logger } from '#shared/log.js';
-import { normaliseTwilioCall, type TwilioCallEvent } from './normalise.js';
+import { normaliseTwilioCall, type TwilioCallEvent } from './normalise-call.js';
 import { twilioCallbackUrl } from './signature.js';
 import { answerTwiml, farewellTwiml } from './twiml.js';
 import { enqueueTwilio, readTwilioRequest, type TwilioWebhookDeps } from './webhook-request.js';

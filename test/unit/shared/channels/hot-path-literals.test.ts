@@ -14,6 +14,8 @@ const HOT_PATH = [
   'shared/channels/meta/messages.ts',
   'shared/channels/meta/acts.ts',
   'shared/channels/twilio/normalise.ts',
+  'shared/channels/twilio/normalise-call.ts',
+  'shared/channels/twilio/params.ts',
   'shared/http/webhook.ts',
   'shared/lambda/webhook-lambda.ts',
   'shared/channels/meta/signed-webhook.ts',

@@ -1,7 +1,8 @@
 import { UnavailableError, ValidationError } from '#shared/errors.js';
 import { logger } from '#shared/log.js';
 import type { MailNotification } from './mail.js';
-import { normaliseSesNotification, type SesNormalised, sesS3Location } from './normalise.js';
+import { normaliseSesNotification, type SesNormalised } from './normalise.js';
+import { sesS3Location } from './received.js';
 
 /** Reads an object from S3: the raw email a receipt rule's S3 action stored. */
 export type FetchObject = (bucket: string, key: string) => Promise<Uint8Array>;

@@ -11,8 +11,11 @@ export interface Scope {
   messageCount: number;
 }
 
-// WhatsApp numbers (`from`, `wa_id`, `recipient_id`) carry the country code, with or without a `+`.
-// One object for every call: building it per call would cost the delivery path an allocation.
+/**
+ * `phoneIdentity`'s options for WhatsApp numbers (`from`, `wa_id`, `recipient_id`), which carry the
+ * country code with or without a `+`. One object for every call: building it per call would cost the
+ * delivery path an allocation.
+ */
 export const INTERNATIONAL = { international: true } as const;
 
 /** A business-scoped user id (BSUID) as the `whatsapp` identity. */

@@ -1,39 +1,4 @@
-import type { APIGatewayProxyEventV2, SNSEvent } from 'aws-lambda';
-import { getSecretString } from '#shared/aws/secrets-lite.js';
-import { sqsSendMessageBatch } from '#shared/aws/sqs-lite.js';
-import { requireSettings } from '#shared/config/config.js';
-import { loadConfigWithSecrets } from '#shared/config/secrets.js';
-import { systemClock } from '#shared/domain/ports.js';
-import { lambdaWebhook } from '#shared/http/webhook-lambda.js';
-import { SqsMailQueue } from '#shared/queue/sqs-mail-queue.js';
-import { createSesWebhook, handleSnsEvent, isSnsEvent, snsHttpDeps } from './app.js';
-
-const config = requireSettings(await loadConfigWithSecrets((id) => getSecretString(id)), [
-  'MAIL_QUEUE_URL',
-  'SNS_TOPIC_ARNS',
-]);
-
-const deps = {
-  mail: new SqsMailQueue((input) => sqsSendMessageBatch(input), config.MAIL_QUEUE_URL),
-  clock: systemClock,
-  topicArns: config.SNS_TOPIC_ARNS,
-};
-
-const http = lambdaWebhook(
-  createSesWebhook({
-    ...deps,
-    maxBodyBytes: config.MAX_BODY_BYTES,
-    ...snsHttpDeps(config.SNS_TRUSTED_CERT_FILE),
-  }),
-);
+import { sesWebhookHandler } from '#shared/lambda/webhook-ses-handler.js';
 
 /** SNS invokes the function directly on AWS; the HTTP route (API Gateway) serves SNS over HTTPS. */
-export const handler = async (
-  event: APIGatewayProxyEventV2 | SNSEvent,
-): Promise<Awaited<ReturnType<typeof http>> | undefined> => {
-  if (isSnsEvent(event)) {
-    await handleSnsEvent(event, deps);
-    return undefined;
-  }
-  return http(event);
-};
+export const handler = await sesWebhookHandler();

@@ -1,11 +1,5 @@
-import {
-  type AwsCallOptions,
-  AwsRequestError,
-  awsHost,
-  parseJsonObject,
-  resolveRegion,
-  signedRequest,
-} from './signed-request.js';
+import { AwsRequestError, parseJsonObject } from './request-error.js';
+import { type AwsCallOptions, awsHost, resolveRegion, signedRequest } from './signed-request.js';
 
 /** The region of a Secrets Manager ARN (`arn:<partition>:secretsmanager:<region>:...`), if it is one. */
 export function secretArnRegion(secretId: string): string | undefined {

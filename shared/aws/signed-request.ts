@@ -1,6 +1,6 @@
-import http, { type IncomingHttpHeaders, type OutgoingHttpHeaders } from 'node:http';
-import https from 'node:https';
 import aws4 from 'aws4';
+import { type AwsResponse, type OutgoingRequest, StaleSocketError, send } from './https-send.js';
+import { AwsRequestError, errorFromResponse } from './request-error.js';
 
 /** The credentials a request is signed with; Lambda puts them in the environment. */
 export interface AwsCredentials {
@@ -46,79 +46,10 @@ export interface SignedRequestOptions extends Omit<AwsCallOptions, 'region'> {
   maxResponseBytes?: number;
 }
 
-/** A successful (2xx) response, body read in full. */
-export interface AwsResponse {
-  status: number;
-  headers: IncomingHttpHeaders;
-  body: Buffer;
-}
-
 /** How long a call may take by default: AWS answers these calls in tens of milliseconds. */
 export const DEFAULT_TIMEOUT_MS = 3_000;
 
 const DEFAULT_MAX_RESPONSE_BYTES = 10 * 1024 * 1024;
-
-/** The longest service-provided error text kept in an error message. */
-const MAX_ERROR_TEXT = 300;
-
-/**
- * Error codes worth retrying whatever the status: the SDK's throttling and transient lists, plus SQS's
- * KMS throttling (`KmsThrottled`, query code `KMS.ThrottlingException`).
- */
-const RETRYABLE_CODES = new Set([
-  'BandwidthLimitExceeded',
-  'EC2ThrottledException',
-  'KmsThrottled',
-  'KMS.ThrottlingException',
-  'LimitExceededException',
-  'PriorRequestNotComplete',
-  'ProvisionedThroughputExceededException',
-  'RequestLimitExceeded',
-  'RequestThrottled',
-  'RequestThrottledException',
-  'SlowDown',
-  'ThrottledException',
-  'Throttling',
-  'ThrottlingException',
-  'TooManyRequestsException',
-  'TransactionInProgressException',
-  'RequestTimeout',
-  'RequestTimeoutException',
-  'InternalError',
-  'ServiceUnavailable',
-]);
-
-/**
- * An AWS call that failed: an error answer (`status` ≥ 300, `code` from the body or headers), or no
- * answer at all (`status` 0, `code` the network error's, e.g. ECONNREFUSED, or `TimeoutError`).
- * `retryable` says whether the same request may succeed later (5xx, throttling, network, timeout).
- * The message never contains the request body or credentials.
- */
-export class AwsRequestError extends Error {
-  override name = 'AwsRequestError';
-  /** The HTTP status, or 0 when no response arrived. */
-  readonly status: number;
-  /** AWS's error code without its namespace (`RequestThrottled`, `NoSuchKey`), or a local one. */
-  readonly code: string;
-  readonly retryable: boolean;
-  /** The signing name of the service called. */
-  readonly service: string;
-  /** AWS's request id, when the response carried one. */
-  readonly requestId: string | undefined;
-
-  constructor(
-    message: string,
-    fields: { status: number; code: string; retryable: boolean; service: string; requestId?: string },
-    options?: { cause?: unknown },
-  ) {
-    super(message, options);
-    this.status = fields.status;
-    this.code = fields.code;
-    this.retryable = fields.retryable;
-    this.service = fields.service;
-    this.requestId = fields.requestId;
-  }
-}
 
 /** Reads the credentials Lambda sets in the environment; throws AwsRequestError when they are missing. */
 export function credentialsFromEnv(env: NodeJS.ProcessEnv = process.env, service = 'aws'): AwsCredentials {
@@ -154,10 +85,6 @@ export function resolveRegion(service: string, ...candidates: (string | undefine
 export function awsHost(prefix: string, region: string): string {
   return `${prefix}.${region}.amazonaws.com${region.startsWith('cn-') ? '.cn' : ''}`;
 }
-
-// One keep-alive pool per process: a warm Lambda reuses its TLS connection instead of handshaking again.
-const httpsAgent = new https.Agent({ keepAlive: true, maxSockets: 50 });
-const httpAgent = new http.Agent({ keepAlive: true, maxSockets: 50 });
 
 /**
  * Signs a request with SigV4 (the `aws4` package) and sends it over node:https (node:http for an `http:`
@@ -212,199 +139,4 @@ export async function signedRequest(
   }
   if (response.status >= 300) throw errorFromResponse(request.service, response);
   return response;
-}
-
-interface OutgoingRequest {
-  url: URL;
-  method: string;
-  path: string;
-  headers: OutgoingHttpHeaders;
-  body: string | undefined;
-  service: string;
-  timeoutMs: number;
-  maxResponseBytes: number;
-}
-
-/** A reused keep-alive socket that turned out closed before any response: safe to send again. */
-class StaleSocketError extends Error {
-  override name = 'StaleSocketError';
-  constructor(readonly error: AwsRequestError) {
-    super(error.message);
-  }
-}
-
-/** Sends one request and reads the response body, under one timer for the whole exchange. */
-function send(request: OutgoingRequest): Promise<AwsResponse> {
-  const { url, service, maxResponseBytes } = request;
-  const plain = url.protocol === 'http:';
-  return new Promise((resolve, reject) => {
-    let settled = false;
-    let responded = false;
-    const settle = (error: Error | undefined, response?: AwsResponse) => {
-      if (settled) return;
-      settled = true;
-      clearTimeout(timer);
-      if (error) {
-        req.destroy();
-        reject(error);
-      } else if (response) {
-        resolve(response);
-      }
-    };
-    const tooLarge = (status: number) =>
-      new AwsRequestError(`${service}: response larger than ${maxResponseBytes} bytes`, {
-        status,
-        code: 'ResponseTooLarge',
-        retryable: false,
-        service,
-      });
-
-    const req = (plain ? http : https).request(
-      {
-        protocol: url.protocol,
-        hostname: url.hostname.replace(/^\[|\]$/g, ''),
-        port: url.port || undefined,
-        method: request.method,
-        path: request.path,
-        headers: request.headers,
-        agent: plain ? httpAgent : httpsAgent,
-      },
-      (res) => {
-        responded = true;
-        const status = res.statusCode ?? 0;
-        const declared = Number(res.headers['content-length']);
-        if (declared > maxResponseBytes) {
-          settle(tooLarge(status));
-          return;
-        }
-        const chunks: Buffer[] = [];
-        let size = 0;
-        res.on('data', (chunk: Buffer) => {
-          size += chunk.length;
-          if (size > maxResponseBytes) settle(tooLarge(status));
-          else chunks.push(chunk);
-        });
-        res.on('end', () =>
-          settle(undefined, { status, headers: res.headers, body: Buffer.concat(chunks, size) }),
-        );
-        res.on('error', (error) => settle(networkError(service, error)));
-        // The connection closed before the body was complete.
-        res.on('close', () => {
-          if (!res.complete)
-            settle(networkError(service, Object.assign(new Error('aborted'), { code: 'ECONNRESET' })));
-        });
-      },
-    );
-    req.on('error', (error: NodeJS.ErrnoException) => {
-      const failure = networkError(service, error);
-      settle(
-        !responded && req.reusedSocket && error.code === 'ECONNRESET'
-          ? new StaleSocketError(failure)
-          : failure,
-      );
-    });
-    const timer = setTimeout(() => {
-      settle(
-        new AwsRequestError(`${service}: no complete response within ${request.timeoutMs} ms`, {
-          status: 0,
-          code: 'TimeoutError',
-          retryable: true,
-          service,
-        }),
-      );
-    }, request.timeoutMs);
-    req.end(request.body);
-  });
-}
-
-/** A request that got no response: always worth retrying (connection refused or reset, DNS, TLS). */
-function networkError(service: string, error: NodeJS.ErrnoException): AwsRequestError {
-  const code = error.code ?? 'NetworkError';
-  return new AwsRequestError(
-    `${service}: request failed: ${code}`,
-    {
-      status: 0,
-      code,
-      retryable: true,
-      service,
-    },
-    { cause: error },
-  );
-}
-
-/**
- * The AwsRequestError for an error answer. The code is JSON's `__type` (or `code`) without its
- * `namespace#` prefix and `:url` suffix, else the `X-Amzn-ErrorType` or awsQueryCompatible
- * `X-Amzn-Query-Error` header's code, else S3's XML `<Code>`.
- */
-export function errorFromResponse(service: string, response: AwsResponse): AwsRequestError {
-  const { status, headers } = response;
-  const text = response.body.toString('utf8', 0, Math.min(response.body.length, 64 * 1024)).trim();
-  let code: string | undefined;
-  let message: string | undefined;
-  if (text.startsWith('{')) {
-    try {
-      const json = JSON.parse(text) as Record<string, unknown>;
-      code = stringOf(json.__type) ?? stringOf(json.code) ?? stringOf(json.Code);
-      message = stringOf(json.message) ?? stringOf(json.Message);
-    } catch {
-      // Not JSON after all: keep the status.
-    }
-  } else if (text.startsWith('<')) {
-    code = /<Code>([^<]{1,200})<\/Code>/.exec(text)?.[1];
-    message = /<Message>([^<]{1,2000})<\/Message>/.exec(text)?.[1];
-  }
-  const queryCode = headerOf(headers, 'x-amzn-query-error')?.split(';')[0];
-  code = sanitizeErrorCode(code ?? headerOf(headers, 'x-amzn-errortype') ?? queryCode ?? `Http${status}`);
-  const retryable =
-    status >= 500 ||
-    status === 429 ||
-    RETRYABLE_CODES.has(code) ||
-    (queryCode !== undefined && RETRYABLE_CODES.has(queryCode));
-  const requestId = headerOf(headers, 'x-amzn-requestid') ?? headerOf(headers, 'x-amz-request-id');
-  const detail = message ? `: ${clip(message)}` : '';
-  return new AwsRequestError(`${service}: HTTP ${status} ${code}${detail}`, {
-    status,
-    code,
-    retryable,
-    service,
-    ...(requestId ? { requestId } : {}),
-  });
-}
-
-function sanitizeErrorCode(raw: string): string {
-  const code = raw.split(',')[0]?.split(':')[0] ?? raw;
-  const hash = code.indexOf('#');
-  return (hash >= 0 ? code.slice(hash + 1) : code).trim() || 'Unknown';
-}
-
-function stringOf(value: unknown): string | undefined {
-  return typeof value === 'string' && value ? value : undefined;
-}
-
-function headerOf(headers: IncomingHttpHeaders, name: string): string | undefined {
-  const value = headers[name];
-  return (Array.isArray(value) ? value[0] : value) || undefined;
-}
-
-/** Keeps AWS's own error text short and on one line (it names parameters; it is not our request). */
-function clip(text: string): string {
-  const line = text.replace(/\s+/g, ' ');
-  return line.length > MAX_ERROR_TEXT ? `${line.slice(0, MAX_ERROR_TEXT)}…` : line;
-}
-
-/** A successful response's JSON object body; throws a retryable AwsRequestError if it is not one. */
-export function parseJsonObject(service: string, body: Buffer): Record<string, unknown> {
-  try {
-    const value: unknown = JSON.parse(body.toString('utf8'));
-    if (value && typeof value === 'object' && !Array.isArray(value)) return value as Record<string, unknown>;
-  } catch {
-    // Reported below, without the body.
-  }
-  throw new AwsRequestError(`${service}: the response is not a JSON object`, {
-    status: 200,
-    code: 'InvalidResponse',
-    retryable: true,
-    service,
-  });
 }

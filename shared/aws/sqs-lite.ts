@@ -5,14 +5,8 @@ import type {
   SendMessageBatchRequestEntry,
   SendMessageBatchResultEntry,
 } from '@aws-sdk/client-sqs';
-import {
-  type AwsCallOptions,
-  AwsRequestError,
-  awsHost,
-  parseJsonObject,
-  resolveRegion,
-  signedRequest,
-} from './signed-request.js';
+import { AwsRequestError, parseJsonObject } from './request-error.js';
+import { type AwsCallOptions, awsHost, resolveRegion, signedRequest } from './signed-request.js';
 
 /** What SendMessageBatch answers (the SDK output's lists): SQS reports each entry in one or the other. */
 export interface SqsSendMessageBatchOutput {

@@ -2,7 +2,7 @@ import { SESClient } from '@aws-sdk/client-ses';
 import type { Config } from '../config/config.js';
 import type { Channel } from '../domain/envelope.js';
 import type { ChannelSender } from '../domain/outbound.js';
-import { MetaMessagingSender } from './meta-messaging/send.js';
+import { MetaMessagingSender } from './meta/send.js';
 import { SesSender } from './ses/send.js';
 import { TwilioSender } from './twilio/send.js';
 import { WhatsAppSender } from './whatsapp/send.js';

@@ -2,12 +2,11 @@ import { join } from 'node:path';
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { serve } from '@hono/node-server';
 import { Hono } from 'hono';
-import { snsHttpDeps } from '#functions/ses/app.js';
-import { createMailConsumer } from '#functions/ses-mail/consumer.js';
 import { createAgentApp } from '#shared/api/app.js';
 import { deliverReply } from '#shared/app/deliver-reply.js';
 import { receiveEnvelope } from '#shared/app/receive-envelope.js';
 import { routeMessage } from '#shared/app/route-message.js';
+import { snsHttpDeps } from '#shared/channels/ses/webhook.js';
 import {
   createMetaApp,
   createSesApp,
@@ -15,6 +14,7 @@ import {
   createTwilioVoiceApp,
   createWhatsAppApp,
 } from '#shared/local/webhook-apps.js';
+import { createMailConsumer } from '#shared/queue/mail-consumer.js';
 import type { MailQueue } from '../channels/ses/mail.js';
 import { type Config, parseAgentTokens, requireSettings } from '../config/config.js';
 import { resolverSettings } from '../config/resolver-settings.js';

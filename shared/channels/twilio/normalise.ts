@@ -1,22 +1,26 @@
-import type * as z from 'zod/mini';
-import { providerPhone } from '#shared/domain/addresses.js';
-import {
-  type Attachment,
-  type Channel,
-  type DeliveryStatus,
-  type Envelope,
-  type EnvelopeInput,
-  EnvelopeParser,
-  type Identity,
-  type MessageEnvelopeInput,
-  type ProviderError,
+import type {
+  Attachment,
+  Channel,
+  DeliveryStatus,
+  Envelope,
+  MessageEnvelopeInput,
+  ProviderError,
 } from '#shared/domain/envelope.js';
 import { ValidationError } from '#shared/errors.js';
-import { hot, type Parser } from '#shared/validation/hot.js';
-import { type BodyContext, optional, PHONE_LIKE, phoneIdentity, uniqueIdentities } from '../normalised.js';
+import { hot } from '#shared/validation/hot.js';
+import { type BodyContext, optional, phoneIdentity, uniqueIdentities } from '../normalised.js';
 import {
-  type TwilioCallParams,
-  TwilioCallParamsSchema,
+  accountOf,
+  addressIdentity,
+  base,
+  bsuidIdentity,
+  channelOf,
+  isWhatsAppAddress,
+  nonBlank,
+  parseParams,
+  validated,
+} from './params.js';
+import {
   type TwilioMessageParams,
   TwilioMessageParamsSchema,
   type TwilioMessageStatus,
@@ -28,20 +32,7 @@ import {
 // What every request parses, compiled once the function is warm.
 const MessageParams = hot(TwilioMessageParamsSchema);
 const StatusParams = hot(TwilioStatusParamsSchema);
-const CallParams = hot(TwilioCallParamsSchema);
 const MessageStatus = hot(TwilioMessageStatusSchema);
-
-/** The voice normaliser's context: also the query of the callback URL, which the signature covers. */
-export interface TwilioCallContext extends BodyContext {
-  /**
-   * Recording status callbacks carry neither `From` nor `To`, so the voice app writes them into the
-   * callback URL's query when it answers the call; they are read from here when the parameters lack them.
-   */
-  query?: Record<string, string>;
-}
-
-/** Which voice request the parameters came from. */
-export type TwilioCallEvent = 'incoming' | 'status' | 'recording' | 'transcription';
 
 /** An opt-out keyword's meaning, recorded in the message's `data.optOut`. */
 export type TwilioOptOut = 'stop' | 'start' | 'help';
@@ -163,88 +154,6 @@ export function normaliseTwilioStatus(params: Record<string, string>, ctx: BodyC
   ];
 }
 
-/**
- * Turns a voice request into a `call` envelope on channel `voice`: the incoming call is `ringing`, a
- * recording is `voicemail`, a transcription `transcription`, and a call status callback `completed`
- * (with its duration) or `missed` (busy, no-answer, failed, canceled). A recording or transcription
- * that failed or holds nothing yields no envelope. The customer is the caller of an inbound call and
- * the callee of an outbound one; ValidationError when that is withheld (`anonymous`) or not a phone.
- */
-export function normaliseTwilioCall(
-  params: Record<string, string>,
-  ctx: TwilioCallContext,
-  event: TwilioCallEvent,
-): Envelope[] {
-  const call = parseParams(CallParams, params, 'voice request');
-  const from = call.From ?? ctx.query?.From;
-  const to = call.To ?? ctx.query?.To;
-  const direction: 'inbound' | 'outbound' = call.Direction?.startsWith('outbound') ? 'outbound' : 'inbound';
-  const customer = addressIdentity(direction === 'inbound' ? from : to);
-  if (!customer) throw new ValidationError('the caller is withheld or not a phone number');
-  const common = {
-    kind: 'call' as const,
-    ...base(ctx, 'voice', params, accountOf(direction === 'inbound' ? to : from)),
-    callId: call.CallSid,
-    direction,
-    customer,
-  };
-  const callEnvelope = (
-    callEvent: Extract<EnvelopeInput, { kind: 'call' }>['event'],
-    suffix: string,
-    extra: Partial<Extract<EnvelopeInput, { kind: 'call' }>> = {},
-  ): Envelope[] => [
-    validated({ id: `twilio:call:${call.CallSid}:${suffix}`, ...common, event: callEvent, ...extra }),
-  ];
-
-  switch (event) {
-    case 'incoming':
-      return callEnvelope('ringing', 'ringing');
-    case 'status': {
-      const callEvent = callStatusEvent(call);
-      return callEnvelope(callEvent, callEvent, {
-        ...optional('durationSeconds', seconds(call.CallDuration)),
-        ...optional('recordingUrl', nonBlank(call.RecordingUrl)),
-      });
-    }
-    case 'recording': {
-      if (call.RecordingStatus !== undefined && call.RecordingStatus !== 'completed') return [];
-      const recordingSid = required(call.RecordingSid, 'RecordingSid');
-      return callEnvelope('voicemail', `voicemail:${recordingSid}`, {
-        recordingUrl: required(nonBlank(call.RecordingUrl), 'RecordingUrl'),
-        ...optional('durationSeconds', seconds(call.RecordingDuration)),
-      });
-    }
-    case 'transcription': {
-      if (call.TranscriptionStatus !== undefined && call.TranscriptionStatus !== 'completed') return [];
-      const transcriptionSid = required(call.TranscriptionSid, 'TranscriptionSid');
-      return callEnvelope('transcription', `transcription:${transcriptionSid}`, {
-        ...optional('transcript', call.TranscriptionText),
-        ...optional('recordingUrl', nonBlank(call.RecordingUrl)),
-      });
-    }
-  }
-}
-
-function callStatusEvent(call: TwilioCallParams): 'ringing' | 'answered' | 'completed' | 'missed' {
-  switch (call.CallStatus) {
-    case 'queued':
-    case 'initiated':
-    case 'ringing':
-      return 'ringing';
-    case 'in-progress':
-      return 'answered';
-    case 'completed':
-      return 'completed';
-    case 'busy':
-    case 'failed':
-    case 'no-answer':
-    case 'canceled':
-      return 'missed';
-    case undefined:
-      throw new ValidationError('invalid Twilio voice request: CallStatus is required');
-  }
-}
-
 type MessageContent = Pick<MessageEnvelopeInput, 'contentType' | 'text' | 'data'> & {
   attachments: Attachment[];
 };
@@ -342,87 +251,10 @@ function optOutOf(message: TwilioMessageParams, channel: Channel): TwilioOptOut 
   return OPT_OUT_KEYWORDS.get(message.Body.trim().toUpperCase());
 }
 
-function base(ctx: BodyContext, channel: Channel, params: Record<string, string>, account?: string) {
-  return {
-    provider: 'twilio' as const,
-    channel,
-    ...optional('account', account),
-    // Twilio sends no event time: when our webhook received the request is the nearest there is.
-    occurredAt: ctx.receivedAt,
-    receivedAt: ctx.receivedAt,
-    rawRef: `twilio:${ctx.bodySha256}#`,
-    raw: params,
-  };
-}
-
-const WHATSAPP_PREFIX = /^whatsapp:/i;
-// A business-scoped WhatsApp user id: `IN.2081978709342942`, `IN.ENT.9081726354`.
-const BSUID = /^[A-Z]{2}(\.[A-Za-z0-9]+)+$/;
-
-function isWhatsAppAddress(address: string | undefined): boolean {
-  return address !== undefined && WHATSAPP_PREFIX.test(address.trim());
-}
-
-function channelOf(from: string): 'sms' | 'whatsapp' {
-  return isWhatsAppAddress(from) ? 'whatsapp' : 'sms';
-}
-
-/** The identity behind a Twilio address: `+E164`, `whatsapp:+E164` or `whatsapp:<BSUID>`. */
-function addressIdentity(address: string | undefined): Identity | undefined {
-  const trimmed = address?.trim();
-  if (!trimmed) return undefined;
-  const bare = trimmed.replace(WHATSAPP_PREFIX, '');
-  if (bare !== trimmed && BSUID.test(bare)) return { kind: 'whatsapp', value: bare };
-  return phoneIdentity(bare);
-}
-
-function bsuidIdentity(raw: string | undefined): Identity | undefined {
-  const value = raw?.trim();
-  return value && BSUID.test(value) ? { kind: 'whatsapp', value } : undefined;
-}
-
-/** Our number: E.164 when it is one, else as given (a short code); the channel prefix is dropped. */
-function accountOf(address: string | undefined): string | undefined {
-  const bare = address?.trim().replace(WHATSAPP_PREFIX, '');
-  if (!bare) return undefined;
-  return (PHONE_LIKE.test(bare) ? providerPhone(bare) : undefined) ?? bare.slice(0, 320);
-}
-
-/** Parses at the boundary; the error names fields and rules, never values (they are personal data). */
-function parseParams<S extends z.ZodMiniType>(schema: Parser<S>, input: unknown, what: string): z.infer<S> {
-  const result = schema.safeParse(input);
-  if (result.success) return result.data;
-  const reason = result.error.issues
-    .map((issue) => `${issue.path.length ? `${issue.path.join('.')}: ` : ''}${issue.message}`)
-    .join('; ');
-  throw new ValidationError(`invalid Twilio ${what}: ${reason}`, { cause: result.error });
-}
-
-function validated(envelope: EnvelopeInput): Envelope {
-  const result = EnvelopeParser.safeParse(envelope);
-  if (result.success) return result.data;
-  const reason = result.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`).join('; ');
-  throw new ValidationError(`Twilio parameters make no valid envelope: ${reason}`, { cause: result.error });
-}
-
-function required(value: string | undefined, name: string): string {
-  if (value === undefined) throw new ValidationError(`invalid Twilio voice request: ${name} is required`);
-  return value;
-}
-
-function seconds(value: string | undefined): number | undefined {
-  return value === undefined ? undefined : Number(value);
-}
-
 function coordinate(value: string | undefined): number | undefined {
   if (value === undefined || value.trim() === '') return undefined;
   const number = Number(value);
   return Number.isFinite(number) ? number : undefined;
-}
-
-function nonBlank(value: string | undefined): string | undefined {
-  const trimmed = value?.trim();
-  return trimmed ? trimmed : undefined;
 }
 
 function nonEmpty(value: string | undefined): string | undefined {

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { type ResolverDeps, receiveEnvelope } from '#shared/app/receive-envelope.js';
-import { normaliseMetaMessaging } from '#shared/channels/meta-messaging/normalise.js';
+import { normaliseMetaMessaging } from '#shared/channels/meta/normalise.js';
 import { normaliseSesNotification } from '#shared/channels/ses/normalise.js';
 import { normaliseTwilioMessage } from '#shared/channels/twilio/normalise.js';
 import { normaliseWhatsApp } from '#shared/channels/whatsapp/normalise.js';

@@ -10,7 +10,7 @@ const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
 /** The modules that export error classes. */
 const MODULES = [
   'shared/errors.ts',
-  'shared/aws/signed-request.ts',
+  'shared/aws/request-error.ts',
   'shared/channels/normalised.ts',
   'shared/channels/ses/sns.ts',
   'shared/config/config.ts',

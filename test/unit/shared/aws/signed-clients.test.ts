@@ -4,15 +4,10 @@ import type { AddressInfo, Socket } from 'node:net';
 import { Hash } from '@smithy/core/serde';
 import { SignatureV4 } from '@smithy/signature-v4';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { AwsRequestError, errorFromResponse } from '#shared/aws/request-error.js';
 import { encodeS3Key, getObjectBytes, s3ObjectUrl } from '#shared/aws/s3-lite.js';
 import { getSecretString, secretArnRegion } from '#shared/aws/secrets-lite.js';
-import {
-  type AwsCredentials,
-  AwsRequestError,
-  awsHost,
-  errorFromResponse,
-  signedRequest,
-} from '#shared/aws/signed-request.js';
+import { type AwsCredentials, awsHost, signedRequest } from '#shared/aws/signed-request.js';
 import { queueUrlRegion, sqsSendMessageBatch } from '#shared/aws/sqs-lite.js';
 
 const CREDENTIALS: AwsCredentials = {

@@ -3,14 +3,10 @@ import { isDeepStrictEqual } from 'node:util';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import * as z from 'zod/mini';
-import { normaliseMetaMessaging } from '#shared/channels/meta-messaging/normalise.js';
+import { normaliseMetaMessaging } from '#shared/channels/meta/normalise.js';
 import { normaliseSesNotification } from '#shared/channels/ses/normalise.js';
-import {
-  normaliseTwilioCall,
-  normaliseTwilioMessage,
-  normaliseTwilioStatus,
-  type TwilioCallEvent,
-} from '#shared/channels/twilio/normalise.js';
+import { normaliseTwilioMessage, normaliseTwilioStatus } from '#shared/channels/twilio/normalise.js';
+import { normaliseTwilioCall, type TwilioCallEvent } from '#shared/channels/twilio/normalise-call.js';
 import { normaliseWhatsApp } from '#shared/channels/whatsapp/normalise.js';
 import { type Envelope, EnvelopeSchema } from '#shared/domain/envelope.js';
 import { ValidationError } from '#shared/errors.js';

@@ -5,12 +5,21 @@ import { describe, expect, it } from 'vitest';
 const HOT_PATH = [
   'shared/channels/normalised.ts',
   'shared/channels/whatsapp/normalise.ts',
-  'shared/channels/meta-messaging/normalise.ts',
+  'shared/channels/whatsapp/messages.ts',
+  'shared/channels/whatsapp/message-content.ts',
+  'shared/channels/whatsapp/statuses.ts',
+  'shared/channels/whatsapp/scope.ts',
+  'shared/channels/meta/normalise.ts',
+  'shared/channels/meta/event.ts',
+  'shared/channels/meta/messages.ts',
+  'shared/channels/meta/acts.ts',
   'shared/channels/twilio/normalise.ts',
+  'shared/channels/twilio/normalise-call.ts',
+  'shared/channels/twilio/params.ts',
   'shared/http/webhook.ts',
-  'shared/http/webhook-lambda.ts',
-  'shared/http/meta-webhook.ts',
-  'shared/http/twilio-webhook.ts',
+  'shared/lambda/webhook-lambda.ts',
+  'shared/channels/meta/signed-webhook.ts',
+  'shared/channels/twilio/webhook-request.ts',
 ];
 
 // On Node 20's V8, every property written after a leading spread ({ ...base, id, ... }) takes a slow

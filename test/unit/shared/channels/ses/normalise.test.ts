@@ -1,16 +1,9 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import {
-  htmlToText,
-  MAX_INLINE_MIME_BYTES,
-  MAX_TEXT_BYTES,
-  messageIds,
-  normaliseSesNotification,
-  type SesNormaliseContext,
-  SUPPRESSION_EVENT,
-  sesS3Location,
-  splitQuoted,
-} from '#shared/channels/ses/normalise.js';
+import type { SesNormaliseContext } from '#shared/channels/ses/context.js';
+import { normaliseSesNotification } from '#shared/channels/ses/normalise.js';
+import { MAX_INLINE_MIME_BYTES, MAX_TEXT_BYTES, sesS3Location } from '#shared/channels/ses/received.js';
+import { SUPPRESSION_EVENT } from '#shared/channels/ses/sending.js';
 import type { Envelope, MessageEnvelope } from '#shared/domain/envelope.js';
 import { ValidationError } from '#shared/errors.js';
 
@@ -534,90 +527,5 @@ describe('normaliseSesNotification: sending events', () => {
     ['null', null],
   ])('throws ValidationError for %s', async (_name, payload) => {
     await expect(normaliseSesNotification(payload, CTX)).rejects.toThrow(ValidationError);
-  });
-});
-
-describe('splitQuoted', () => {
-  it.each([
-    [
-      'no quote',
-      'Hello,\n\nmy order has not arrived.\n\nJane',
-      'Hello,\n\nmy order has not arrived.\n\nJane',
-      false,
-    ],
-    ['a top-posted reply over > lines', 'Thanks!\n\n> Your order shipped.\n> Tracking: 123', 'Thanks!', true],
-    [
-      'an Outlook "Original Message" block',
-      'See below.\n\n-----Original Message-----\nFrom: Support <care@example.com>\nSent: Monday\nTo: Jane\nSubject: Order',
-      'See below.',
-      true,
-    ],
-    [
-      'an Outlook From/Sent block',
-      'Still waiting.\n\n________________________________\nFrom: Support <care@example.com>\nSent: Monday, 3 June\nTo: Jane\nSubject: Order',
-      'Still waiting.',
-      true,
-    ],
-    [
-      'a German attribution',
-      'Danke!\n\nAm 3. Juni 2024 um 10:00 schrieb Support <care@example.com>:\n> Hallo',
-      'Danke!',
-      true,
-    ],
-    [
-      'an unknown attribution ending in wrote:',
-      'Got it.\n\nThe Support Team wrote:\n> Hi Jane',
-      'Got it.',
-      true,
-    ],
-    [
-      'a bottom-posted reply',
-      'On Mon, 3 Jun 2024 at 10:00, Support <care@example.com> wrote:\n> Did it arrive?\n\nYes, this morning.',
-      'Yes, this morning.',
-      true,
-    ],
-    [
-      'a forward, left whole',
-      'FYI\n\n---------- Forwarded message ---------\nFrom: Shop <shop@example.com>\nDate: Mon\nSubject: Order\nTo: Jane\n\n> not a quote',
-      'FYI\n\n---------- Forwarded message ---------\nFrom: Shop <shop@example.com>\nDate: Mon\nSubject: Order\nTo: Jane\n\n> not a quote',
-      false,
-    ],
-    ['only a quote', '> Did it arrive?\n> Tell us.', '> Did it arrive?\n> Tell us.', false],
-  ])('splits %s', (_name, body, text, quoted) => {
-    expect(splitQuoted(body)).toEqual({ text, full: body, quoted });
-  });
-
-  it('normalises CRLF and trailing whitespace', () => {
-    expect(splitQuoted('\r\nHi  \r\n\r\n> old\r\n').text).toBe('Hi');
-  });
-});
-
-describe('htmlToText', () => {
-  it('keeps headings in their case, drops images, and turns a Gmail quote into > lines', () => {
-    const html =
-      '<h2>Order 42</h2><div dir="ltr">Yes &amp; thanks</div><img src="cid:logo"><div class="gmail_quote">' +
-      '<div class="gmail_attr">On Mon, Support &lt;<a href="mailto:care@example.com">care@example.com</a>&gt; wrote:<br></div>' +
-      '<blockquote class="gmail_quote"><p>Did it arrive?</p></blockquote></div>';
-    const text = htmlToText(html);
-    expect(text).toBe(
-      'Order 42\n\nYes & thanks\nOn Mon, Support <care@example.com> wrote:\n\n\n> Did it arrive?',
-    );
-    expect(splitQuoted(text).text).toBe('Order 42\n\nYes & thanks');
-  });
-});
-
-describe('messageIds', () => {
-  it.each([
-    ['<a@x> <b@y>', ['<a@x>', '<b@y>']],
-    ['<a@x>, <a@x>', ['<a@x>']],
-    ['<a@x>\r\n  <b@y>', ['<a@x>', '<b@y>']],
-    ['custom-message-ID', ['custom-message-ID']],
-    [
-      ['<a@x>', '<b@y>'],
-      ['<a@x>', '<b@y>'],
-    ],
-    [undefined, []],
-  ])('reads %j', (value, ids) => {
-    expect(messageIds(value)).toEqual(ids);
   });
 });

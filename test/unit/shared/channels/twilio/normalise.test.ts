@@ -1,11 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import * as z from 'zod';
-import {
-  normaliseTwilioCall,
-  normaliseTwilioMessage,
-  normaliseTwilioStatus,
-} from '#shared/channels/twilio/normalise.js';
+import { normaliseTwilioMessage, normaliseTwilioStatus } from '#shared/channels/twilio/normalise.js';
+import { normaliseTwilioCall } from '#shared/channels/twilio/normalise-call.js';
 import type { DeliveryStatus, Envelope } from '#shared/domain/envelope.js';
 import { statusRank } from '#shared/domain/timeline.js';
 import { ValidationError } from '#shared/errors.js';

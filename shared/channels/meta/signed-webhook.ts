@@ -1,0 +1,83 @@
+import { createHash } from 'node:crypto';
+import type { Clock, EnvelopeQueue } from '#shared/domain/ports.js';
+import { UnauthorizedError } from '#shared/errors.js';
+import { enqueueEnvelopes } from '#shared/http/enqueue.js';
+import { createWebhook, jsonBody, queryOf, text, type Webhook } from '#shared/http/webhook.js';
+import { logger } from '#shared/log.js';
+import type { BodyContext, Normalised } from '../normalised.js';
+import { verifyHandshake, verifyMetaSignature } from './signature.js';
+
+/** What a webhook signed with a Meta app secret needs. */
+export interface MetaWebhookDeps {
+  queue: EnvelopeQueue;
+  clock: Clock;
+  appSecret: string;
+  verifyToken: string;
+  maxBodyBytes: number;
+}
+
+/** One Meta product's webhook: where it listens and how its payload becomes envelopes. */
+export interface MetaWebhookSpec {
+  path: string;
+  provider: string;
+  normalise(payload: unknown, ctx: BodyContext): Normalised;
+  /** The body of the 200 answer. */
+  ack: string;
+}
+
+/**
+ * A webhook in Meta's convention (WhatsApp Cloud API, Messenger, Instagram): `GET` answers the
+ * verification handshake; `POST` checks the size, then `X-Hub-Signature-256` over the raw bytes, then
+ * parses and normalises, and answers 200 only once every envelope is on the queue (a 5xx makes Meta
+ * retry). Rejected items are logged by pointer and reason, never by value.
+ */
+export function createMetaSignedWebhook(spec: MetaWebhookSpec, deps: MetaWebhookDeps): Webhook {
+  return createWebhook(
+    [
+      {
+        method: 'GET',
+        path: spec.path,
+        handle(req) {
+          const challenge = verifyHandshake(queryOf(req.url), deps.verifyToken);
+          if (challenge === undefined) {
+            logger.warn('webhook handshake refused', { provider: spec.provider });
+            return text(403, 'forbidden');
+          }
+          return text(200, challenge);
+        },
+      },
+      {
+        method: 'POST',
+        path: spec.path,
+        async handle(req) {
+          const raw = req.body;
+          if (!verifyMetaSignature(raw, req.header('x-hub-signature-256'), deps.appSecret)) {
+            throw new UnauthorizedError('invalid or missing X-Hub-Signature-256');
+          }
+          const payload = jsonBody(req);
+          const bodySha256 = createHash('sha256').update(raw).digest('hex');
+          const { envelopes, rejected } = spec.normalise(payload, {
+            receivedAt: deps.clock.now().toISOString(),
+            bodySha256,
+          });
+          for (const r of rejected) {
+            logger.warn('webhook item rejected', {
+              provider: spec.provider,
+              bodySha256,
+              pointer: r.pointer,
+              reason: r.reason,
+            });
+          }
+          await enqueueEnvelopes(deps.queue, envelopes);
+          logger.info('webhook accepted', {
+            provider: spec.provider,
+            bodySha256,
+            envelopes: envelopes.length,
+          });
+          return text(200, spec.ack);
+        },
+      },
+    ],
+    deps.maxBodyBytes,
+  );
+}

@@ -1,0 +1,18 @@
+/** What the normaliser needs besides the notification. */
+export interface SesNormaliseContext {
+  /** When our webhook received the notification (ISO 8601 UTC). */
+  receivedAt: string;
+  /** The SNS MessageId that carried it: the same on every redelivery, and the stem of every `rawRef`. */
+  snsMessageId: string;
+}
+
+/** `ses:sns:<SNS MessageId>#<JSON pointer into the SES notification>`. */
+export function rawRef(ctx: SesNormaliseContext, pointer: string): string {
+  return `ses:sns:${ctx.snsMessageId}#${pointer}`;
+}
+
+/** A time as ISO 8601 UTC, or `fallback` when SES wrote one that does not parse. */
+export function isoTime(value: string, fallback: string): string {
+  const time = new Date(value);
+  return Number.isNaN(time.getTime()) ? fallback : time.toISOString();
+}

@@ -1,0 +1,179 @@
+import { compile } from 'html-to-text';
+import {
+  type AddressObject,
+  type Attachment as MailAttachment,
+  type ParsedMail,
+  simpleParser,
+} from 'mailparser';
+import { normaliseEmail } from '#shared/domain/addresses.js';
+import type { Attachment } from '#shared/domain/envelope.js';
+import { optional } from '../normalised.js';
+import type { SesReceivedNotification } from './schema.js';
+
+/** At most this many attachments are listed; `data.attachmentsOmitted` counts the rest. */
+export const MAX_ATTACHMENTS = 100;
+
+/** What the MIME says, or what SES's own header parse says when there is no MIME to read. */
+export interface MailContent {
+  from?: { address: string; name?: string | undefined } | undefined;
+  replyTo: string[];
+  subject?: string | undefined;
+  messageId?: string | undefined;
+  inReplyTo: string[];
+  references: string[];
+  /** The body as plain text: the text part, else the HTML part turned to text. */
+  body?: string | undefined;
+  attachments: Attachment[];
+  attachmentsOmitted: number;
+  header: (name: string) => string | undefined;
+  contentType?: string | undefined;
+}
+
+/** The MIME read by mailparser, or undefined when it cannot be read. */
+export async function parseMime(mime: Uint8Array): Promise<ParsedMail | undefined> {
+  try {
+    return await simpleParser(Buffer.from(mime.buffer, mime.byteOffset, mime.byteLength), {
+      // The HTML part is turned to text below, with our options; links and data: URIs are not needed.
+      skipHtmlToText: true,
+      skipTextToHtml: true,
+      skipTextLinks: true,
+      skipImageLinks: true,
+    });
+  } catch {
+    // Unreadable MIME: the envelope is built from SES's header parse and says the body is unavailable.
+    return undefined;
+  }
+}
+
+/** What the parsed MIME says: addresses, subject, threading ids, the body as text, attachments. */
+export function mailContent(mail: ParsedMail): MailContent {
+  const from = addresses(mail.from)[0];
+  const listed = mail.attachments.slice(0, MAX_ATTACHMENTS).map(attachmentOf);
+  const plain = mail.text?.trim() ? mail.text : undefined;
+  const html = typeof mail.html === 'string' && mail.html.trim() ? mail.html : undefined;
+  return {
+    ...optional('from', from),
+    replyTo: addresses(mail.replyTo)
+      .map((a) => normaliseEmail(a.address))
+      .filter((a) => a !== undefined),
+    ...optional('subject', mail.subject?.trim() || undefined),
+    ...optional('messageId', mail.messageId?.trim() || undefined),
+    inReplyTo: messageIds(mail.inReplyTo),
+    references: messageIds(mail.references),
+    ...optional('body', plain ?? (html ? htmlToText(html) : undefined)),
+    attachments: listed,
+    attachmentsOmitted: mail.attachments.length - listed.length,
+    header: (name) => headerText(mail.headers.get(name)),
+    ...optional('contentType', headerText(mail.headers.get('content-type'))),
+  };
+}
+
+/** The headers-only view, from SES's own parse: used when there is no MIME (Lambda action, unreadable). */
+export function headerContent(notification: SesReceivedNotification): MailContent {
+  const { mail } = notification;
+  const common = mail.commonHeaders;
+  const header = (name: string) =>
+    mail.headers?.find((h) => h.name.toLowerCase() === name.toLowerCase())?.value;
+  const from = common?.from?.[0];
+  const fromAddress = from ? normaliseEmail(from) : undefined;
+  const displayName = from
+    ?.replace(/<[^<>]*>\s*$/, '')
+    .replace(/^"|"$/g, '')
+    .trim();
+  return {
+    ...(fromAddress ? { from: { address: fromAddress, name: displayName || undefined } } : {}),
+    replyTo: (common?.replyTo ?? []).map((a) => normaliseEmail(a)).filter((a) => a !== undefined),
+    ...optional('subject', common?.subject?.trim() || undefined),
+    ...optional('messageId', common?.messageId?.trim() || undefined),
+    inReplyTo: messageIds(header('in-reply-to')),
+    references: messageIds(header('references')),
+    attachments: [],
+    attachmentsOmitted: 0,
+    header,
+    ...optional('contentType', header('content-type')),
+  };
+}
+
+function addresses(field: AddressObject | AddressObject[] | undefined): { address: string; name?: string }[] {
+  const objects = Array.isArray(field) ? field : field ? [field] : [];
+  const out: { address: string; name?: string }[] = [];
+  const visit = (entries: AddressObject['value']): void => {
+    for (const entry of entries) {
+      if (entry.address) out.push({ address: entry.address, ...optional('name', entry.name || undefined) });
+      if (entry.group) visit(entry.group);
+    }
+  };
+  for (const object of objects) visit(object.value);
+  return out;
+}
+
+/**
+ * Message ids as RFC 5322 writes them (`<left@right>`), in order, without duplicates. Ids without angle
+ * brackets (some senders, SES's own examples) are kept as the whitespace-separated words they are.
+ */
+export function messageIds(value: string | string[] | undefined): string[] {
+  const joined = (Array.isArray(value) ? value : value ? [value] : []).join(' ');
+  const bracketed = joined.match(/<[^<>\s]+>/g);
+  const ids = bracketed ?? joined.split(/[\s,]+/).filter((word) => word.length > 0);
+  return unique(ids.filter((id) => id.length <= 998));
+}
+
+function attachmentOf(part: MailAttachment): Attachment {
+  const mimeType = part.contentType?.toLowerCase();
+  const top = mimeType?.split('/')[0];
+  const kind = top === 'image' || top === 'audio' || top === 'video' ? top : 'file';
+  return {
+    kind,
+    ...optional('filename', part.filename || undefined),
+    ...optional('mimeType', mimeType),
+    sizeBytes: part.size,
+  };
+}
+
+// Built once: compiling the converter's selectors costs more than a typical conversion.
+const convertHtml = compile({
+  wordwrap: false,
+  selectors: [
+    ...['h1', 'h2', 'h3', 'h4', 'h5', 'h6'].map((selector) => ({ selector, options: { uppercase: false } })),
+    { selector: 'img', format: 'skip' },
+    { selector: 'a', options: { hideLinkHrefIfSameAsText: true, noAnchorUrl: true } },
+    { selector: 'table', format: 'dataTable', options: { uppercaseHeaderCells: false } },
+  ],
+});
+
+/** An HTML body as plain text: headings in their own case, images dropped, quotes as `> ` lines. */
+export function htmlToText(html: string): string {
+  return convertHtml(html);
+}
+
+function headerText(value: unknown): string | undefined {
+  if (typeof value === 'string') return value;
+  if (Array.isArray(value)) return headerText(value[0]);
+  if (typeof value === 'object' && value !== null && 'value' in value && typeof value.value === 'string') {
+    return value.value;
+  }
+  return undefined;
+}
+
+const AUTO_PRECEDENCE = new Set(['bulk', 'junk', 'auto_reply']);
+
+/**
+ * Machine-sent mail that must not start a conversation with a human or the AI: RFC 3834
+ * `Auto-Submitted` (anything but `no`), the vendor `X-Autoreply`/`X-Autorespond` headers, `Precedence:
+ * bulk|junk|auto_reply`, and delivery reports (`multipart/report`).
+ */
+export function isAutoReply(content: MailContent): boolean {
+  const value = (name: string) => content.header(name)?.split(';')[0]?.trim().toLowerCase();
+  const autoSubmitted = value('auto-submitted');
+  if (autoSubmitted && autoSubmitted !== 'no') return true;
+  for (const name of ['x-autoreply', 'x-autorespond']) {
+    const flag = value(name);
+    if (flag && flag !== 'no') return true;
+  }
+  if (AUTO_PRECEDENCE.has(value('precedence') ?? '')) return true;
+  return content.contentType?.toLowerCase().startsWith('multipart/report') ?? false;
+}
+
+function unique<T>(values: T[]): T[] {
+  return [...new Set(values)];
+}

@@ -1,0 +1,169 @@
+import type { ParsedMail } from 'mailparser';
+import * as z from 'zod/mini';
+import { normaliseEmail } from '#shared/domain/addresses.js';
+import type { Attachment, EnvelopeInput, Identity } from '#shared/domain/envelope.js';
+import { optional, RejectedItem } from '../normalised.js';
+import { isoTime, rawRef, type SesNormaliseContext } from './context.js';
+import { headerContent, isAutoReply, mailContent } from './mail-content.js';
+import { splitQuoted } from './quoted.js';
+import type { SesReceivedNotification } from './schema.js';
+
+/** Longest `text` and `data.fullText`, in UTF-8 bytes: the envelope becomes a DynamoDB item (400 KB). */
+export const MAX_TEXT_BYTES = 64 * 1024;
+/** Raw MIME up to this size stays in `raw.content` (SNS action); larger mail is only referenced. */
+export const MAX_INLINE_MIME_BYTES = 32 * 1024;
+
+/** Where the raw MIME of a `Received` notification waits in S3 (the S3 action), when it is not inline. */
+export interface SesS3Location {
+  bucket: string;
+  key: string;
+}
+
+const S3ActionShellSchema = z.looseObject({
+  notificationType: z.literal('Received'),
+  receipt: z.looseObject({
+    action: z.looseObject({
+      type: z.literal('S3'),
+      bucketName: z.string().check(z.minLength(1)),
+      objectKey: z.string().check(z.minLength(1)),
+    }),
+  }),
+  content: z.optional(z.string()),
+});
+
+/**
+ * The S3 object holding the email of a `Received` notification from an S3 action, or undefined when
+ * the MIME is inline (SNS action) or the notification is about something else. The app fetches it.
+ */
+export function sesS3Location(notification: unknown): SesS3Location | undefined {
+  const parsed = S3ActionShellSchema.safeParse(notification);
+  if (!parsed.success || parsed.data.content !== undefined) return undefined;
+  const { bucketName, objectKey } = parsed.data.receipt.action;
+  return { bucket: bucketName, key: objectKey };
+}
+
+/** The inbound message of a `Received` notification; `mime` is its raw MIME, `parsed` that MIME read. */
+export function receivedEnvelope(
+  notification: SesReceivedNotification,
+  ctx: SesNormaliseContext,
+  mime: Uint8Array | undefined,
+  parsed: ParsedMail | undefined,
+): EnvelopeInput {
+  const { mail, receipt } = notification;
+  const content = parsed ? mailContent(parsed) : headerContent(notification);
+
+  const sender = content.from?.address ?? mail.commonHeaders?.from?.[0];
+  const address = sender ? normaliseEmail(sender) : undefined;
+  if (!address) throw new RejectedItem('received email without a usable From address');
+  const customer: Identity = { kind: 'email', value: address };
+  const account = receipt.recipients.map((r) => normaliseEmail(r)).find((r) => r !== undefined);
+
+  const split = content.body ? splitQuoted(content.body) : undefined;
+  const text = split ? capText(split.text) : undefined;
+  const fullText = split?.quoted ? capText(split.full) : undefined;
+  const [inReplyTo, ...otherParents] = content.inReplyTo;
+  const references = [...new Set([...content.references, ...otherParents])];
+  const verdicts = verdictsOf(notification);
+  const s3 = sesS3LocationOf(notification);
+  const replyTo = content.replyTo.filter((r) => r !== address);
+
+  const data: Record<string, unknown> = {
+    ...optional('subject', content.subject),
+    ...optional('messageId', content.messageId),
+    ...optional('inReplyTo', inReplyTo),
+    ...(references.length > 0 ? { references } : {}),
+    ...(replyTo.length > 0 ? { replyToAddresses: replyTo } : {}),
+    ...(receipt.recipients.length > 1 ? { recipients: receipt.recipients.map((r) => r.toLowerCase()) } : {}),
+    ...optional('fullText', fullText?.value),
+    ...(text?.truncated || fullText?.truncated ? { truncated: true } : {}),
+    ...(content.attachmentsOmitted > 0 ? { attachmentsOmitted: content.attachmentsOmitted } : {}),
+    ...(isAutoReply(content) ? { autoReply: true } : {}),
+    ...(Object.keys(verdicts.verdicts).length > 0 ? { verdicts: verdicts.verdicts } : {}),
+    ...(verdicts.quarantined ? { quarantined: true } : {}),
+    ...optional('s3', s3),
+    ...(mime ? { mimeBytes: mime.byteLength } : {}),
+    ...(parsed ? {} : { bodyUnavailable: true }),
+  };
+
+  // The envelope keeps what SES said about the mail; the MIME itself only when it is small (large mail
+  // is referenced by `data.s3`, or is gone: the SNS action keeps no copy).
+  const { content: inline, ...rest } = notification;
+  const raw = inline !== undefined && mime && mime.byteLength <= MAX_INLINE_MIME_BYTES ? notification : rest;
+
+  return {
+    id: `ses:msg:${mail.messageId}`,
+    provider: 'ses',
+    channel: 'email',
+    ...optional('account', account),
+    occurredAt: isoTime(mail.timestamp, ctx.receivedAt),
+    receivedAt: ctx.receivedAt,
+    rawRef: rawRef(ctx, ''),
+    raw,
+    kind: 'message',
+    direction: 'inbound',
+    providerMessageId: mail.messageId,
+    customer,
+    ...optional('profileName', content.from?.name?.trim().slice(0, 256) || undefined),
+    contentType: contentTypeOf(text?.value, content.attachments),
+    ...optional('text', text?.value),
+    attachments: content.attachments,
+    data,
+  };
+}
+
+/** The MIME an SNS action carried inline (base64 or UTF-8), if any. */
+export function inlineMime(notification: SesReceivedNotification): Uint8Array | undefined {
+  const { content, receipt } = notification;
+  if (content === undefined) return undefined;
+  return /^base64$/i.test(receipt.action.encoding ?? '')
+    ? Buffer.from(content, 'base64')
+    : Buffer.from(content, 'utf8');
+}
+
+function contentTypeOf(text: string | undefined, attachments: Attachment[]) {
+  if (text !== undefined || attachments.length === 0) return 'text' as const;
+  const first = attachments[0]?.kind;
+  return first === 'image' || first === 'audio' || first === 'video' ? first : ('document' as const);
+}
+
+/**
+ * The receipt's verdicts, and whether the mail is quarantined: spam or virus FAIL, or a DMARC failure
+ * whose domain asks receivers to quarantine or reject (a spoofed From must not reach a customer's
+ * timeline, where the AI would answer the impostor).
+ */
+function verdictsOf(notification: SesReceivedNotification): {
+  verdicts: Record<string, string>;
+  quarantined: boolean;
+} {
+  const { receipt } = notification;
+  const verdicts: Record<string, string> = {
+    ...optional('spam', receipt.spamVerdict?.status),
+    ...optional('virus', receipt.virusVerdict?.status),
+    ...optional('spf', receipt.spfVerdict?.status),
+    ...optional('dkim', receipt.dkimVerdict?.status),
+    ...optional('dmarc', receipt.dmarcVerdict?.status),
+    ...optional('dmarcPolicy', receipt.dmarcPolicy),
+  };
+  const failed = (status: string | undefined) => status?.toUpperCase() === 'FAIL';
+  const enforcedDmarc = ['quarantine', 'reject'].includes(receipt.dmarcPolicy?.toLowerCase() ?? '');
+  const quarantined =
+    failed(verdicts.spam) || failed(verdicts.virus) || (failed(verdicts.dmarc) && enforcedDmarc);
+  return { verdicts, quarantined };
+}
+
+function sesS3LocationOf(notification: SesReceivedNotification): SesS3Location | undefined {
+  const { action } = notification.receipt;
+  return action.type === 'S3' && action.bucketName && action.objectKey
+    ? { bucket: action.bucketName, key: action.objectKey }
+    : undefined;
+}
+
+function capText(value: string): { value: string; truncated: boolean } {
+  if (Buffer.byteLength(value, 'utf8') <= MAX_TEXT_BYTES) return { value, truncated: false };
+  // Cut on a byte budget, then drop a character the cut split in two.
+  const cut = Buffer.from(value, 'utf8')
+    .subarray(0, MAX_TEXT_BYTES)
+    .toString('utf8')
+    .replace(/\uFFFD$/, '');
+  return { value: cut, truncated: true };
+}

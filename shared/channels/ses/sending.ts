@@ -1,0 +1,164 @@
+import { normaliseEmail } from '#shared/domain/addresses.js';
+import type { EnvelopeInput, Identity, ProviderError } from '#shared/domain/envelope.js';
+import { collect, type Normalised, optional, RejectedItem } from '../normalised.js';
+import { isoTime, rawRef, type SesNormaliseContext } from './context.js';
+import type { SesBounce, SesComplaint, SesDelivery, SesSendingNotification } from './schema.js';
+
+/**
+ * The `SystemEnvelope.event` that says "stop emailing this address" (permanent bounce, complaint).
+ * The envelope's errors say which (`bounce:Permanent:<subtype>` or `complaint:<feedback type>`).
+ */
+export const SUPPRESSION_EVENT = 'suppressed' as const;
+
+/**
+ * A permanent bounce fails the message and suppresses the address; a transient or undetermined one
+ * fails it only (SES reports a soft bounce only once it has stopped retrying, so the mail is not coming).
+ */
+export function bounceEnvelopes(
+  out: Normalised,
+  notification: SesSendingNotification,
+  bounce: SesBounce,
+  ctx: SesNormaliseContext,
+): void {
+  const permanent = bounce.bounceType === 'Permanent';
+  bounce.bouncedRecipients.forEach((recipient, i) => {
+    const pointer = `/bounce/bouncedRecipients/${i}`;
+    const error: ProviderError = {
+      code: `bounce:${bounce.bounceType}:${bounce.bounceSubType}`,
+      title: `${bounce.bounceType} bounce (${bounce.bounceSubType})`,
+      ...optional('message', recipient.diagnosticCode ?? recipient.status),
+    };
+    const at = isoTime(bounce.timestamp, ctx.receivedAt);
+    collect(out, pointer, () => [
+      statusEnvelope(notification, ctx, pointer, recipient.emailAddress, 'failed', at, [error]),
+    ]);
+    if (permanent) {
+      collect(out, pointer, () => [
+        suppression(
+          notification,
+          ctx,
+          pointer,
+          recipient.emailAddress,
+          'bounce',
+          at,
+          error,
+          'permanent bounce',
+        ),
+      ]);
+    }
+  });
+}
+
+/**
+ * A complaint proves the mail reached the mailbox (status delivered, the same envelope id a Delivery
+ * notification gives) and suppresses the address, unless the feedback type is `not-spam`.
+ */
+export function complaintEnvelopes(
+  out: Normalised,
+  notification: SesSendingNotification,
+  complaint: SesComplaint,
+  ctx: SesNormaliseContext,
+): void {
+  complaint.complainedRecipients.forEach((recipient, i) => {
+    const pointer = `/complaint/complainedRecipients/${i}`;
+    const at = isoTime(complaint.timestamp, ctx.receivedAt);
+    collect(out, pointer, () => [
+      statusEnvelope(notification, ctx, pointer, recipient.emailAddress, 'delivered', at),
+    ]);
+    if (complaint.complaintFeedbackType?.toLowerCase() === 'not-spam') return;
+    const error: ProviderError = {
+      code: `complaint:${complaint.complaintFeedbackType ?? 'unspecified'}`,
+      title: 'Complaint',
+      ...optional('message', complaint.complaintSubType ?? undefined),
+    };
+    collect(out, pointer, () => [
+      suppression(notification, ctx, pointer, recipient.emailAddress, 'complaint', at, error, 'complaint'),
+    ]);
+  });
+}
+
+/** A delivery: a `delivered` status per recipient. */
+export function deliveryEnvelopes(
+  out: Normalised,
+  notification: SesSendingNotification,
+  delivery: SesDelivery,
+  ctx: SesNormaliseContext,
+): void {
+  delivery.recipients.forEach((address, i) => {
+    const pointer = `/delivery/recipients/${i}`;
+    const at = isoTime(delivery.timestamp, ctx.receivedAt);
+    collect(out, pointer, () => [statusEnvelope(notification, ctx, pointer, address, 'delivered', at)]);
+  });
+}
+
+function statusEnvelope(
+  notification: SesSendingNotification,
+  ctx: SesNormaliseContext,
+  pointer: string,
+  recipient: string,
+  status: 'delivered' | 'failed',
+  occurredAt: string,
+  errors?: ProviderError[],
+): EnvelopeInput {
+  const { mail } = notification;
+  const customer = emailIdentity(recipient);
+  return {
+    // One per message, status and recipient: SES may report one recipient in several notifications.
+    id: `ses:status:${mail.messageId}:${status}:${customer?.value ?? recipient.trim().toLowerCase()}`,
+    ...sendingBase(notification, ctx, pointer, occurredAt),
+    kind: 'status',
+    providerMessageId: mail.messageId,
+    status,
+    ...optional('customer', customer),
+    ...(errors ? { errors } : {}),
+  };
+}
+
+function suppression(
+  notification: SesSendingNotification,
+  ctx: SesNormaliseContext,
+  pointer: string,
+  recipient: string,
+  reason: 'bounce' | 'complaint',
+  occurredAt: string,
+  error: ProviderError,
+  because: string,
+): EnvelopeInput {
+  const customer = emailIdentity(recipient);
+  if (!customer) throw new RejectedItem(`${reason} for an address that is not an email address`);
+  return {
+    id: `ses:suppressed:${notification.mail.messageId}:${reason}:${customer.value}`,
+    ...sendingBase(notification, ctx, pointer, occurredAt),
+    kind: 'system',
+    event: SUPPRESSION_EVENT,
+    providerMessageId: notification.mail.messageId,
+    customer,
+    text: `email address suppressed after a ${because}`,
+    errors: [error],
+  };
+}
+
+function sendingBase(
+  notification: SesSendingNotification,
+  ctx: SesNormaliseContext,
+  pointer: string,
+  at: string,
+) {
+  // The headers SES may attach are the original mail's, ours: the status does not need them.
+  const { headers: _headers, commonHeaders: _common, ...mail } = notification.mail;
+  const source = mail.source ? normaliseEmail(mail.source) : undefined;
+  return {
+    provider: 'ses' as const,
+    channel: 'email' as const,
+    ...optional('account', source),
+    occurredAt: at,
+    receivedAt: ctx.receivedAt,
+    rawRef: rawRef(ctx, pointer),
+    raw: { ...notification, mail },
+  };
+}
+
+function emailIdentity(address: string): Identity | undefined {
+  const value = normaliseEmail(address);
+  return value ? { kind: 'email', value } : undefined;
+}

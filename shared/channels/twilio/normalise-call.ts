@@ -1,0 +1,112 @@
+import type { Envelope, EnvelopeInput } from '#shared/domain/envelope.js';
+import { ValidationError } from '#shared/errors.js';
+import { hot } from '#shared/validation/hot.js';
+import { type BodyContext, optional } from '../normalised.js';
+import { accountOf, addressIdentity, base, nonBlank, parseParams, validated } from './params.js';
+import { type TwilioCallParams, TwilioCallParamsSchema } from './schema.js';
+
+// What every request parses, compiled once the function is warm.
+const CallParams = hot(TwilioCallParamsSchema);
+
+/** The voice normaliser's context: also the query of the callback URL, which the signature covers. */
+export interface TwilioCallContext extends BodyContext {
+  /**
+   * Recording status callbacks carry neither `From` nor `To`, so the voice app writes them into the
+   * callback URL's query when it answers the call; they are read from here when the parameters lack them.
+   */
+  query?: Record<string, string>;
+}
+
+/** Which voice request the parameters came from. */
+export type TwilioCallEvent = 'incoming' | 'status' | 'recording' | 'transcription';
+
+/**
+ * Turns a voice request into a `call` envelope on channel `voice`: the incoming call is `ringing`, a
+ * recording is `voicemail`, a transcription `transcription`, and a call status callback `completed`
+ * (with its duration) or `missed` (busy, no-answer, failed, canceled). A recording or transcription
+ * that failed or holds nothing yields no envelope. The customer is the caller of an inbound call and
+ * the callee of an outbound one; ValidationError when that is withheld (`anonymous`) or not a phone.
+ */
+export function normaliseTwilioCall(
+  params: Record<string, string>,
+  ctx: TwilioCallContext,
+  event: TwilioCallEvent,
+): Envelope[] {
+  const call = parseParams(CallParams, params, 'voice request');
+  const from = call.From ?? ctx.query?.From;
+  const to = call.To ?? ctx.query?.To;
+  const direction: 'inbound' | 'outbound' = call.Direction?.startsWith('outbound') ? 'outbound' : 'inbound';
+  const customer = addressIdentity(direction === 'inbound' ? from : to);
+  if (!customer) throw new ValidationError('the caller is withheld or not a phone number');
+  const common = {
+    kind: 'call' as const,
+    ...base(ctx, 'voice', params, accountOf(direction === 'inbound' ? to : from)),
+    callId: call.CallSid,
+    direction,
+    customer,
+  };
+  const callEnvelope = (
+    callEvent: Extract<EnvelopeInput, { kind: 'call' }>['event'],
+    suffix: string,
+    extra: Partial<Extract<EnvelopeInput, { kind: 'call' }>> = {},
+  ): Envelope[] => [
+    validated({ id: `twilio:call:${call.CallSid}:${suffix}`, ...common, event: callEvent, ...extra }),
+  ];
+
+  switch (event) {
+    case 'incoming':
+      return callEnvelope('ringing', 'ringing');
+    case 'status': {
+      const callEvent = callStatusEvent(call);
+      return callEnvelope(callEvent, callEvent, {
+        ...optional('durationSeconds', seconds(call.CallDuration)),
+        ...optional('recordingUrl', nonBlank(call.RecordingUrl)),
+      });
+    }
+    case 'recording': {
+      if (call.RecordingStatus !== undefined && call.RecordingStatus !== 'completed') return [];
+      const recordingSid = required(call.RecordingSid, 'RecordingSid');
+      return callEnvelope('voicemail', `voicemail:${recordingSid}`, {
+        recordingUrl: required(nonBlank(call.RecordingUrl), 'RecordingUrl'),
+        ...optional('durationSeconds', seconds(call.RecordingDuration)),
+      });
+    }
+    case 'transcription': {
+      if (call.TranscriptionStatus !== undefined && call.TranscriptionStatus !== 'completed') return [];
+      const transcriptionSid = required(call.TranscriptionSid, 'TranscriptionSid');
+      return callEnvelope('transcription', `transcription:${transcriptionSid}`, {
+        ...optional('transcript', call.TranscriptionText),
+        ...optional('recordingUrl', nonBlank(call.RecordingUrl)),
+      });
+    }
+  }
+}
+
+function callStatusEvent(call: TwilioCallParams): 'ringing' | 'answered' | 'completed' | 'missed' {
+  switch (call.CallStatus) {
+    case 'queued':
+    case 'initiated':
+    case 'ringing':
+      return 'ringing';
+    case 'in-progress':
+      return 'answered';
+    case 'completed':
+      return 'completed';
+    case 'busy':
+    case 'failed':
+    case 'no-answer':
+    case 'canceled':
+      return 'missed';
+    case undefined:
+      throw new ValidationError('invalid Twilio voice request: CallStatus is required');
+  }
+}
+
+function required(value: string | undefined, name: string): string {
+  if (value === undefined) throw new ValidationError(`invalid Twilio voice request: ${name} is required`);
+  return value;
+}
+
+function seconds(value: string | undefined): number | undefined {
+  return value === undefined ? undefined : Number(value);
+}

@@ -1,0 +1,37 @@
+import { createWebhook, text, type Webhook } from '#shared/http/webhook.js';
+import { normaliseTwilioMessage, normaliseTwilioStatus } from './normalise.js';
+import { EMPTY_TWIML } from './twiml.js';
+import { enqueueTwilio, readTwilioRequest, type TwilioWebhookDeps } from './webhook-request.js';
+
+/**
+ * `POST /webhooks/twilio/sms` (inbound SMS, MMS, WhatsApp through Twilio) and `POST /webhooks/twilio/status`
+ * (status callbacks of our messages). Each checks the size, then `X-Twilio-Signature` before anything
+ * else (a forged or unsigned request is 403, as Twilio's own middleware answers), then that the body is
+ * a form (400); it answers only once the envelopes are queued (503 if the queue fails): empty TwiML for
+ * a message, 204 for a status.
+ */
+export function createTwilioSmsWebhook(deps: TwilioWebhookDeps): Webhook {
+  return createWebhook(
+    [
+      {
+        method: 'POST',
+        path: '/webhooks/twilio/sms',
+        async handle(req) {
+          const { params, ctx } = readTwilioRequest(req, deps);
+          await enqueueTwilio(deps.queue, normaliseTwilioMessage(params, ctx), ctx.bodySha256);
+          return text(200, EMPTY_TWIML, 'text/xml');
+        },
+      },
+      {
+        method: 'POST',
+        path: '/webhooks/twilio/status',
+        async handle(req) {
+          const { params, ctx } = readTwilioRequest(req, deps);
+          await enqueueTwilio(deps.queue, normaliseTwilioStatus(params, ctx), ctx.bodySha256);
+          return { status: 204 };
+        },
+      },
+    ],
+    deps.maxBodyBytes,
+  );
+}

@@ -1,0 +1,101 @@
+import type { Envelope } from '#shared/domain/envelope.js';
+import { ValidationError } from '#shared/errors.js';
+import { createWebhook, queryOf, text, type Webhook, type WebhookRoute } from '#shared/http/webhook.js';
+import { logger } from '#shared/log.js';
+import { normaliseTwilioCall, type TwilioCallEvent } from './normalise-call.js';
+import { twilioCallbackUrl } from './signature.js';
+import { answerTwiml, farewellTwiml } from './twiml.js';
+import { enqueueTwilio, readTwilioRequest, type TwilioWebhookDeps } from './webhook-request.js';
+
+/** What the Twilio voice webhooks need. */
+export interface TwilioVoiceWebhookDeps extends TwilioWebhookDeps {
+  /** Said when a call is answered, before the beep (VOICE_GREETING). */
+  greeting: string;
+}
+
+/** What the caller hears after recording. */
+export const DEFAULT_VOICE_FAREWELL = 'Thank you. We have your message. Goodbye.';
+
+/** Where the voice routes live; Twilio is told the absolute URLs. */
+export const VOICE_ROUTES = {
+  incoming: '/webhooks/twilio/voice',
+  recording: '/webhooks/twilio/voice/recording',
+  transcription: '/webhooks/twilio/voice/transcription',
+  status: '/webhooks/twilio/voice/status',
+  afterRecord: '/webhooks/twilio/voice/after-record',
+} as const;
+
+/**
+ * Twilio voice: `POST /webhooks/twilio/voice` answers an incoming call (well inside Twilio's 15 s) with
+ * the greeting and a transcribed `<Record>`, after queuing a `ringing` envelope; `/recording`,
+ * `/transcription` and `/status` queue the voicemail, its transcript and the call's end; `/after-record`
+ * thanks the caller and hangs up. Every route checks size (413), then `X-Twilio-Signature` (403), then
+ * that the body is a form (400), and fails with 503 when the queue does.
+ */
+export function createTwilioVoiceWebhook(deps: TwilioVoiceWebhookDeps): Webhook {
+  // The same for every call: built once here rather than per request.
+  const farewell = farewellTwiml(DEFAULT_VOICE_FAREWELL);
+  const callback = (path: string, event: TwilioCallEvent): WebhookRoute => ({
+    method: 'POST',
+    path,
+    async handle(req) {
+      const { params, ctx } = readTwilioRequest(req, deps);
+      await enqueueTwilio(
+        deps.queue,
+        normaliseTwilioCall(params, { ...ctx, query: queryOf(req.url) }, event),
+        ctx.bodySha256,
+      );
+      return { status: 204 };
+    },
+  });
+  return createWebhook(
+    [
+      {
+        method: 'POST',
+        path: VOICE_ROUTES.incoming,
+        async handle(req) {
+          const { params, ctx } = readTwilioRequest(req, deps);
+          let envelopes: Envelope[] = [];
+          try {
+            envelopes = normaliseTwilioCall(params, ctx, 'incoming');
+          } catch (error) {
+            if (!(error instanceof ValidationError)) throw error;
+            // A withheld number has no identity to file the call under, but the caller is still answered.
+            logger.warn('call not recorded', {
+              provider: 'twilio',
+              channel: 'voice',
+              callId: params.CallSid,
+              reason: error.message,
+            });
+          }
+          await enqueueTwilio(deps.queue, envelopes, ctx.bodySha256);
+          const url = (path: string) => twilioCallbackUrl(path, req.url, deps.publicBaseUrl);
+          // Recording status callbacks carry neither From nor To: they travel in the (signed) callback URL.
+          const caller = new URLSearchParams(
+            Object.entries({ From: params.From, To: params.To }).filter(
+              (entry): entry is [string, string] => entry[1] !== undefined,
+            ),
+          ).toString();
+          const twiml = answerTwiml(deps.greeting, {
+            action: url(VOICE_ROUTES.afterRecord),
+            transcribeCallback: url(VOICE_ROUTES.transcription),
+            recordingStatusCallback: `${url(VOICE_ROUTES.recording)}${caller ? `?${caller}` : ''}`,
+          });
+          return text(200, twiml, 'text/xml');
+        },
+      },
+      callback(VOICE_ROUTES.recording, 'recording'),
+      callback(VOICE_ROUTES.transcription, 'transcription'),
+      callback(VOICE_ROUTES.status, 'status'),
+      {
+        method: 'POST',
+        path: VOICE_ROUTES.afterRecord,
+        handle(req) {
+          readTwilioRequest(req, deps);
+          return text(200, farewell, 'text/xml');
+        },
+      },
+    ],
+    deps.maxBodyBytes,
+  );
+}

@@ -1,0 +1,62 @@
+import { getSecretString } from '#shared/aws/secrets-lite.js';
+import { sqsSendMessageBatch } from '#shared/aws/sqs-lite.js';
+import type { MetaWebhookDeps } from '#shared/channels/meta/signed-webhook.js';
+import type { TwilioVoiceWebhookDeps } from '#shared/channels/twilio/voice-webhook.js';
+import { type Config, requireSettings } from '#shared/config/config.js';
+import { loadConfigWithSecrets } from '#shared/config/secrets.js';
+import { type EnvelopeQueue, systemClock } from '#shared/domain/ports.js';
+import type { Webhook } from '#shared/http/webhook.js';
+import { SqsEnvelopeQueue } from '#shared/queue/sqs-envelope-queue.js';
+import { lambdaWebhook } from './webhook-lambda.js';
+
+/** A webhook's Lambda handler: API Gateway (HTTP API, payload 2.0) events straight to the webhook. */
+export type WebhookHandler = ReturnType<typeof lambdaWebhook>;
+
+/**
+ * The configuration at cold start, the provider secrets (Secrets Manager) included; fails fast naming
+ * every setting in `settings` that is missing.
+ */
+export async function webhookConfig<K extends keyof Config>(settings: readonly K[]) {
+  return requireSettings(await loadConfigWithSecrets((id) => getSecretString(id)), settings);
+}
+
+/** The inbound queue on SQS, through the SDK-free client: no SDK in a webhook bundle. */
+export function sqsEnvelopeQueue(queueUrl: string): EnvelopeQueue {
+  return new SqsEnvelopeQueue((input) => sqsSendMessageBatch(input), queueUrl);
+}
+
+/** A webhook signed with the Meta app secret (WhatsApp, Messenger and Instagram) as a Lambda handler. */
+export async function metaWebhookHandler(
+  create: (deps: MetaWebhookDeps) => Webhook,
+): Promise<WebhookHandler> {
+  const config = await webhookConfig(['INBOUND_QUEUE_URL', 'META_APP_SECRET', 'META_VERIFY_TOKEN']);
+  return lambdaWebhook(
+    create({
+      queue: sqsEnvelopeQueue(config.INBOUND_QUEUE_URL),
+      clock: systemClock,
+      appSecret: config.META_APP_SECRET,
+      verifyToken: config.META_VERIFY_TOKEN,
+      maxBodyBytes: config.MAX_BODY_BYTES,
+    }),
+  );
+}
+
+/**
+ * A webhook signed with the Twilio Auth Token (messaging, voice) as a Lambda handler; the voice
+ * webhook also takes its greeting (VOICE_GREETING), which the messaging one ignores.
+ */
+export async function twilioWebhookHandler(
+  create: (deps: TwilioVoiceWebhookDeps) => Webhook,
+): Promise<WebhookHandler> {
+  const config = await webhookConfig(['INBOUND_QUEUE_URL', 'TWILIO_AUTH_TOKEN']);
+  return lambdaWebhook(
+    create({
+      queue: sqsEnvelopeQueue(config.INBOUND_QUEUE_URL),
+      clock: systemClock,
+      authToken: config.TWILIO_AUTH_TOKEN,
+      publicBaseUrl: config.PUBLIC_BASE_URL,
+      maxBodyBytes: config.MAX_BODY_BYTES,
+      greeting: config.VOICE_GREETING,
+    }),
+  );
+}

@@ -1,0 +1,60 @@
+import type { SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
+import { MailNotificationSchema } from '#shared/channels/ses/mail.js';
+import { type FetchObject, mailEnvelopes } from '#shared/channels/ses/mail-envelopes.js';
+import type { EnvelopeQueue } from '#shared/domain/ports.js';
+import { ValidationError } from '#shared/errors.js';
+import { enqueueEnvelopes } from '#shared/http/enqueue.js';
+import { logger } from '#shared/log.js';
+import { errorFields, sqsBatchHandler } from './sqs-batch.js';
+
+/** What ses-mail's consumer needs: the inbound queue, and S3 for mail a receipt rule stored there. */
+export interface MailDeps {
+  queue: EnvelopeQueue;
+  fetchObject: FetchObject;
+}
+
+/**
+ * ses-mail's SQS consumer: each record is one verified SES notification, turned into envelopes on the
+ * inbound queue on its own, so one that fails (S3 or the queue unavailable) is redelivered, then
+ * dead-lettered, without holding back the rest of its batch. A record that can never become envelopes
+ * (not a notification, not JSON) is logged and dropped: retrying it would fail the same way.
+ */
+export function createMailConsumer(deps: MailDeps): (event: SQSEvent) => Promise<SQSBatchResponse> {
+  const recordHandler = async (record: SQSRecord): Promise<void> => {
+    let body: unknown;
+    try {
+      body = JSON.parse(record.body);
+    } catch {
+      body = undefined;
+    }
+    const notification = MailNotificationSchema.safeParse(body);
+    if (!notification.success) {
+      logger.error('record is not a mail notification, dropped', { messageId: record.messageId });
+      return;
+    }
+    const { snsMessageId } = notification.data;
+    try {
+      const { envelopes } = await mailEnvelopes(notification.data, deps);
+      await enqueueEnvelopes(deps.queue, envelopes);
+      logger.info('mail notification normalised', {
+        provider: 'ses',
+        snsMessageId,
+        envelopes: envelopes.length,
+      });
+    } catch (error) {
+      if (error instanceof ValidationError) {
+        logger.warn('ses notification rejected', { provider: 'ses', snsMessageId, reason: error.message });
+        return;
+      }
+      // Ids and error names only: the notification is customer data.
+      logger.warn('mail notification failed, will be retried', {
+        messageId: record.messageId,
+        receiveCount: record.attributes.ApproximateReceiveCount,
+        snsMessageId,
+        ...errorFields(error),
+      });
+      throw error;
+    }
+  };
+  return sqsBatchHandler(recordHandler);
+}

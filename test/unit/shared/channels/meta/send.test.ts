@@ -1,0 +1,339 @@
+import { describe, expect, it, vi } from 'vitest';
+import type * as z from 'zod';
+import {
+  buildMetaSendRequest,
+  META_SEND_API_VERSION,
+  MetaMessagingSender,
+  type MetaSendRequestOptions,
+} from '#shared/channels/meta/send.js';
+import {
+  type OutboundMessage,
+  OutboundMessageSchema,
+  PermanentSendError,
+  RetryableSendError,
+} from '#shared/domain/outbound.js';
+
+const TOKEN = 'EAAB-page-secret-token';
+const PAGE_ID = '1906385232743851';
+const PSID = '6789012345678901';
+const IG_ID = '17841400000000000';
+const IGSID = '1234567890123456';
+const TEXT = 'We refunded your order, Jörg';
+const HEADERS = { Authorization: `Bearer ${TOKEN}`, 'Content-Type': 'application/json' };
+
+function outbound(overrides: Partial<z.input<typeof OutboundMessageSchema>> = {}): OutboundMessage {
+  return OutboundMessageSchema.parse({
+    id: 'reply-1',
+    customerId: 'cus-1',
+    conversationId: 'conv-1',
+    at: '2026-05-02T10:00:00.000Z',
+    channel: 'messenger',
+    to: { kind: 'messenger', value: `${PAGE_ID}:${PSID}` },
+    author: { kind: 'agent', id: 'agent-1' },
+    ...overrides,
+  });
+}
+
+function instagram(overrides: Partial<z.input<typeof OutboundMessageSchema>> = {}): OutboundMessage {
+  return outbound({
+    channel: 'instagram',
+    to: { kind: 'instagram', value: `${IG_ID}:${IGSID}` },
+    ...overrides,
+  });
+}
+
+function build(message: OutboundMessage, options: Partial<MetaSendRequestOptions> = {}) {
+  const request = buildMetaSendRequest(message, { pageAccessToken: TOKEN, ...options });
+  return { ...request, body: JSON.parse(request.body) as unknown };
+}
+
+function answering(status: number, body: unknown) {
+  return vi.fn<typeof fetch>(
+    async () => new Response(typeof body === 'string' ? body : JSON.stringify(body), { status }),
+  );
+}
+
+function sender(fetchFn: typeof fetch): MetaMessagingSender {
+  return new MetaMessagingSender({ pageAccessToken: TOKEN, fetch: fetchFn });
+}
+
+/** The documented Graph error body. */
+function graphError(code: number, subcode?: number, message = 'Some message') {
+  return {
+    error: {
+      message,
+      type: 'OAuthException',
+      code,
+      ...(subcode !== undefined ? { error_subcode: subcode } : {}),
+      fbtrace_id: 'BLBz/WZt8dN',
+    },
+  };
+}
+
+async function failure(promise: Promise<unknown>): Promise<Error> {
+  const error = await promise.then(
+    () => undefined,
+    (e: unknown) => e,
+  );
+  if (!(error instanceof Error)) throw new Error('expected the send to fail');
+  return error;
+}
+
+describe('buildMetaSendRequest', () => {
+  it("posts Messenger text as a RESPONSE to the Page's /messages with a Bearer token", () => {
+    expect(build(outbound({ text: TEXT }))).toEqual({
+      method: 'POST',
+      url: `https://graph.facebook.com/${META_SEND_API_VERSION}/${PAGE_ID}/messages`,
+      headers: HEADERS,
+      body: { recipient: { id: PSID }, messaging_type: 'RESPONSE', message: { text: TEXT } },
+    });
+    expect(META_SEND_API_VERSION).toBe('v23.0');
+  });
+
+  it('sends a HUMAN_AGENT reply as MESSAGE_TAG with the tag', () => {
+    expect(build(outbound({ text: TEXT, tag: 'HUMAN_AGENT' })).body).toEqual({
+      recipient: { id: PSID },
+      messaging_type: 'MESSAGE_TAG',
+      tag: 'HUMAN_AGENT',
+      message: { text: TEXT },
+    });
+  });
+
+  it.each([
+    ['image', 'image'],
+    ['audio', 'audio'],
+    ['video', 'video'],
+    ['document', 'file'],
+    ['file', 'file'],
+  ] as const)('sends a %s attachment by URL as type %s', (kind, type) => {
+    const message = outbound({
+      attachments: [{ url: 'https://cdn.example.com/x', kind, filename: 'x.bin' }],
+    });
+    expect(build(message).body).toEqual({
+      recipient: { id: PSID },
+      messaging_type: 'RESPONSE',
+      message: { attachment: { type, payload: { url: 'https://cdn.example.com/x' } } },
+    });
+  });
+
+  it('sends Instagram through the linked Page token at /me/messages by default', () => {
+    expect(build(instagram({ text: TEXT, tag: 'HUMAN_AGENT' }))).toEqual({
+      method: 'POST',
+      url: `https://graph.facebook.com/${META_SEND_API_VERSION}/me/messages`,
+      headers: HEADERS,
+      body: {
+        recipient: { id: IGSID },
+        messaging_type: 'MESSAGE_TAG',
+        tag: 'HUMAN_AGENT',
+        message: { text: TEXT },
+      },
+    });
+  });
+
+  it('sends Instagram to graph.instagram.com/<IG_ID>/messages with Instagram Login', () => {
+    const request = build(instagram({ text: TEXT }), {
+      instagramApi: 'instagram-login',
+      apiVersion: 'v24.0',
+    });
+    expect(request.url).toBe(`https://graph.instagram.com/v24.0/${IG_ID}/messages`);
+    expect(request.body).toEqual({
+      recipient: { id: IGSID },
+      messaging_type: 'RESPONSE',
+      message: { text: TEXT },
+    });
+  });
+
+  it('splits the identity at its first colon only', () => {
+    const message = outbound({ to: { kind: 'messenger', value: `${PAGE_ID}:user:with:colons` }, text: TEXT });
+    expect(build(message).body).toMatchObject({ recipient: { id: 'user:with:colons' } });
+  });
+
+  it('sends no quote for replyTo, which the Send API does not document', () => {
+    expect(build(outbound({ text: TEXT, replyTo: 'm_PREVIOUS' })).body).toEqual({
+      recipient: { id: PSID },
+      messaging_type: 'RESPONSE',
+      message: { text: TEXT },
+    });
+  });
+
+  it.each([
+    [
+      'text with an attachment',
+      { text: TEXT, attachments: [{ url: 'https://cdn.example.com/a.jpg', kind: 'image' }] },
+      /two replies/,
+    ],
+    [
+      'two attachments',
+      {
+        attachments: [
+          { url: 'https://cdn.example.com/a.jpg', kind: 'image' },
+          { url: 'https://cdn.example.com/b.jpg', kind: 'image' },
+        ],
+      },
+      /one attachment per message and this reply has 2/,
+    ],
+    ['a template', { template: { name: 'order_update', language: 'en_US' } }, /templates are WhatsApp's/],
+    ['nothing to send', {}, /nothing to send/],
+    ['a phone identity', { to: { kind: 'phone', value: '+16505551234' }, text: TEXT }, /messenger identity/],
+    [
+      'an identity without an account',
+      { to: { kind: 'messenger', value: PSID }, text: TEXT },
+      /<account id>/,
+    ],
+    [
+      'a non-numeric account',
+      { to: { kind: 'messenger', value: `../me:${PSID}` }, text: TEXT },
+      /<account id>/,
+    ],
+    ['an empty scoped id', { to: { kind: 'messenger', value: `${PAGE_ID}:` }, text: TEXT }, /<account id>/],
+    ['a WhatsApp message', { channel: 'whatsapp', text: TEXT }, /whatsapp message/],
+  ] as const)('refuses %s with a PermanentSendError that says why', (_label, overrides, why) => {
+    const attempt = () => build(outbound(overrides as Partial<z.input<typeof OutboundMessageSchema>>));
+    expect(attempt).toThrow(PermanentSendError);
+    expect(attempt).toThrow(why);
+  });
+});
+
+describe('MetaMessagingSender', () => {
+  it('makes exactly the built request and returns message_id as the provider message id', async () => {
+    const fetchFn = answering(200, { recipient_id: PSID, message_id: 'm_AG5Hz2Uq7tuwNEhXfYYKj8mJEM' });
+    const message = outbound({ text: TEXT, tag: 'HUMAN_AGENT' });
+
+    const result = await sender(fetchFn).send(message);
+
+    expect(result).toEqual({ providerMessageId: 'm_AG5Hz2Uq7tuwNEhXfYYKj8mJEM' });
+    expect(fetchFn).toHaveBeenCalledTimes(1);
+    const [url, init] = fetchFn.mock.calls[0] ?? [];
+    expect(url).toBe(`https://graph.facebook.com/v23.0/${PAGE_ID}/messages`);
+    expect(init?.method).toBe('POST');
+    expect(init?.headers).toEqual(HEADERS);
+    expect(JSON.parse(String(init?.body))).toEqual({
+      recipient: { id: PSID },
+      messaging_type: 'MESSAGE_TAG',
+      tag: 'HUMAN_AGENT',
+      message: { text: TEXT },
+    });
+    expect(init?.signal).toBeInstanceOf(AbortSignal);
+  });
+
+  it('accepts an answer without recipient_id', async () => {
+    const result = await sender(answering(200, { message_id: 'm_1' })).send(instagram({ text: TEXT }));
+    expect(result).toEqual({ providerMessageId: 'm_1' });
+  });
+
+  it('refuses a bad configuration at construction', () => {
+    expect(() => new MetaMessagingSender({ pageAccessToken: '' })).toThrow(/empty/);
+    expect(() => new MetaMessagingSender({ pageAccessToken: TOKEN, apiVersion: 'latest' })).toThrow(/v23\.0/);
+  });
+
+  it('does not call Meta for a message it cannot carry', async () => {
+    const fetchFn = answering(200, {});
+    await expect(sender(fetchFn).send(outbound())).rejects.toBeInstanceOf(PermanentSendError);
+    expect(fetchFn).not.toHaveBeenCalled();
+  });
+
+  it.each([
+    [400, 613, undefined, 'rate limit'],
+    [400, 4, undefined, 'request limit'],
+    [400, 4, 2018022, 'request limit'],
+    [400, 32, undefined, 'Page reached its request limit'],
+    [400, 17, undefined, 'request limit'],
+    [500, 1200, undefined, 'temporary send failure'],
+    [500, 2, undefined, 'unexpected error'],
+    [503, 999999, undefined, 'transient'],
+  ])('retries HTTP %i with error %i/%s', async (status, code, subcode, hint) => {
+    const error = await failure(
+      sender(answering(status, graphError(code, subcode))).send(outbound({ text: TEXT })),
+    );
+    expect(error).toBeInstanceOf(RetryableSendError);
+    expect(error.message).toContain(`error ${subcode === undefined ? code : `${code}/${subcode}`}`);
+    expect(error.message).toContain('fbtrace_id BLBz/WZt8dN');
+    expect(error.message).toContain(hint);
+  });
+
+  it.each([
+    [400, 10, 2018278, undefined, '10/2018278', 'HUMAN_AGENT tag'],
+    [400, 10, 2018278, 'HUMAN_AGENT', '10/2018278', 'more than 7 days'],
+    [403, 10, undefined, undefined, '10', 'pages_messaging'],
+    [400, 551, 1545041, undefined, '551/1545041', "isn't available"],
+    [400, 100, 2018001, undefined, '100/2018001', 'no matching user'],
+    [400, 100, 2018109, undefined, '100/2018109', 'larger than allowed'],
+    [400, 100, undefined, undefined, '100', 'parameter is invalid'],
+    [401, 190, 463, undefined, '190/463', 'renew the Page access token'],
+    [403, 200, 2018028, undefined, '200/2018028', 'permission missing'],
+    [400, 424242, undefined, undefined, '424242', "Meta's Graph API error reference"],
+  ] as const)(
+    'refuses for good on HTTP %i with error %i/%s (tag %s)',
+    async (status, code, subcode, tag, providerCode, hint) => {
+      const message = outbound({ text: TEXT, ...(tag ? { tag } : {}) });
+      const error = await failure(sender(answering(status, graphError(code, subcode))).send(message));
+      expect(error).toBeInstanceOf(PermanentSendError);
+      expect((error as PermanentSendError).providerCode).toBe(providerCode);
+      expect(error.message).toContain(`Messenger refused the message (error ${providerCode}, HTTP ${status}`);
+      expect(error.message).toContain(hint);
+    },
+  );
+
+  it('names Instagram in an Instagram refusal', async () => {
+    const error = await failure(sender(answering(400, graphError(551))).send(instagram({ text: TEXT })));
+    expect(error).toBeInstanceOf(PermanentSendError);
+    expect(error.message).toMatch(/^Instagram refused the message \(error 551/);
+  });
+
+  it.each([
+    [429, '', RetryableSendError],
+    [502, '<html>Bad Gateway</html>', RetryableSendError],
+    [400, 'not json', PermanentSendError],
+    [403, { error: { message: 'no code' } }, PermanentSendError],
+  ])('maps HTTP %i without a Graph error code by its status', async (status, body, kind) => {
+    const error = await failure(sender(answering(status, body)).send(outbound({ text: TEXT })));
+    expect(error).toBeInstanceOf(kind);
+    expect(error.message).toContain(`HTTP ${status}`);
+  });
+
+  it('retries a network failure, keeping it as the cause', async () => {
+    const cause = new TypeError('fetch failed');
+    const fetchFn = vi.fn<typeof fetch>(async () => {
+      throw cause;
+    });
+    const error = await failure(sender(fetchFn).send(outbound({ text: TEXT })));
+    expect(error).toBeInstanceOf(RetryableSendError);
+    expect(error.message).toBe('Messenger did not answer (network error); will retry');
+    expect(error.cause).toBe(cause);
+  });
+
+  it('retries a call that timed out', async () => {
+    const fetchFn = vi.fn<typeof fetch>(async () => {
+      throw new DOMException('The operation was aborted due to timeout', 'TimeoutError');
+    });
+    const error = await failure(sender(fetchFn).send(outbound({ text: TEXT })));
+    expect(error).toBeInstanceOf(RetryableSendError);
+    expect(error.message).toContain('timed out');
+  });
+
+  it('does not retry a 200 without a message id, which may have been sent', async () => {
+    const error = await failure(
+      sender(answering(200, { recipient_id: PSID })).send(outbound({ text: TEXT })),
+    );
+    expect(error).toBeInstanceOf(PermanentSendError);
+    expect(error.message).toContain('without a message id');
+  });
+
+  it.each([
+    [400, 10, 2018278],
+    [400, 100, undefined],
+    [400, 613, undefined],
+    [500, 1, undefined],
+  ])('keeps the token and the text out of the error for HTTP %i, error %i', async (status, code, subcode) => {
+    // Meta's own message may echo request values: it must not reach our error.
+    const echo = graphError(
+      code,
+      subcode,
+      `(#${code}) Bad param message[text]=${TEXT} access_token=${TOKEN}`,
+    );
+    const error = await failure(sender(answering(status, echo)).send(outbound({ text: TEXT })));
+    const seen = `${error.message} ${String(error.cause ?? '')} ${JSON.stringify(error)}`;
+    expect(seen).not.toContain(TOKEN);
+    expect(seen).not.toContain(TEXT);
+  });
+});

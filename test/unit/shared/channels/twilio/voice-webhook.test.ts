@@ -1,0 +1,285 @@
+import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import twilio from 'twilio';
+import { describe, expect, it } from 'vitest';
+import * as z from 'zod';
+import { DEFAULT_VOICE_FAREWELL, VOICE_ROUTES } from '#shared/channels/twilio/voice-webhook.js';
+import { DEFAULT_VOICE_GREETING } from '#shared/config/config.js';
+import type { Envelope } from '#shared/domain/envelope.js';
+import { createTwilioVoiceApp } from '#shared/local/webhook-apps.js';
+
+const TOKEN = 'test_auth_token';
+const BASE = 'https://hooks.example.com';
+const FORM = 'application/x-www-form-urlencoded';
+const FIXTURES = new URL('../../../../fixtures/twilio/', import.meta.url);
+const CALL = 'CA5e4d3c2b1a0f9e8d7c6b5a4f3e2d1c0b';
+const CALLER = { kind: 'phone', value: '+14158675310' } as const;
+
+function params(name: string): Record<string, string> {
+  const raw = readFileSync(new URL(`${name}.json`, FIXTURES), 'utf8');
+  return z.record(z.string(), z.string()).parse(JSON.parse(raw));
+}
+
+interface Setup {
+  queueError?: Error;
+  maxBodyBytes?: number;
+  publicBaseUrl?: string | null;
+  greeting?: string;
+}
+
+function setup(options: Setup = {}) {
+  const queued: Envelope[] = [];
+  const app = createTwilioVoiceApp({
+    queue: {
+      enqueue: async (envelopes) => {
+        if (options.queueError) throw options.queueError;
+        queued.push(...envelopes);
+      },
+    },
+    clock: { now: () => new Date('2026-06-01T12:00:00.000Z') },
+    authToken: TOKEN,
+    publicBaseUrl: options.publicBaseUrl === null ? undefined : (options.publicBaseUrl ?? BASE),
+    maxBodyBytes: options.maxBodyBytes ?? 64 * 1024,
+    greeting: options.greeting ?? DEFAULT_VOICE_GREETING,
+  });
+  /**
+   * Posts a form to `url` (absolute, as Twilio calls it) signed by twilio-node over `signedUrl`
+   * (default: the URL itself); the app sees the same path and query on its own host.
+   */
+  const post = (
+    url: string,
+    form: Record<string, string>,
+    request: { header?: string | null; signedUrl?: string; contentType?: string; body?: string } = {},
+  ) => {
+    const header =
+      request.header === undefined
+        ? twilio.getExpectedTwilioSignature(TOKEN, request.signedUrl ?? url, form)
+        : request.header;
+    const { pathname, search } = new URL(url);
+    return app.request(`${pathname}${search}`, {
+      method: 'POST',
+      headers: {
+        'content-type': request.contentType ?? FORM,
+        ...(header === null ? {} : { 'x-twilio-signature': header }),
+      },
+      body: request.body ?? new URLSearchParams(form).toString(),
+    });
+  };
+  return { app, queued, post };
+}
+
+/** The TwiML twilio-node's own builder writes for our answer. */
+function expectedAnswer(greeting: string, base: string, recordingQuery: string): string {
+  const response = new twilio.twiml.VoiceResponse();
+  response.say(greeting);
+  response.record({
+    action: `${base}/webhooks/twilio/voice/after-record`,
+    method: 'POST',
+    maxLength: 120,
+    playBeep: true,
+    transcribe: true,
+    transcribeCallback: `${base}/webhooks/twilio/voice/transcription`,
+    recordingStatusCallback: `${base}/webhooks/twilio/voice/recording${recordingQuery}`,
+  });
+  return response.toString();
+}
+
+const CALLER_QUERY = '?From=%2B14158675310&To=%2B15017122661';
+
+describe('POST /webhooks/twilio/voice', () => {
+  it('queues a ringing call and answers with the greeting and a transcribed recording', async () => {
+    const { post, queued } = setup();
+    const res = await post(`${BASE}${VOICE_ROUTES.incoming}`, params('call_incoming'));
+    expect(res.status).toBe(200);
+    expect(res.headers.get('content-type')).toBe('text/xml');
+    expect(await res.text()).toBe(expectedAnswer(DEFAULT_VOICE_GREETING, BASE, CALLER_QUERY));
+    expect(queued).toEqual([
+      expect.objectContaining({
+        id: `twilio:call:${CALL}:ringing`,
+        kind: 'call',
+        channel: 'voice',
+        event: 'ringing',
+        callId: CALL,
+        customer: CALLER,
+      }),
+    ]);
+  });
+
+  it.each([
+    ['markup and quotes', `Tom & Jerry's <shop> "best" > rest`],
+    ['non-ASCII and line breaks', 'Grüß Gott!\r\nMerci, à bientôt.'],
+  ])('XML-escapes a greeting with %s as twilio-node does', async (_name, greeting) => {
+    const { post } = setup({ greeting });
+    const res = await post(`${BASE}${VOICE_ROUTES.incoming}`, params('call_incoming'));
+    expect(await res.text()).toBe(expectedAnswer(greeting, BASE, CALLER_QUERY));
+  });
+
+  it('drops characters XML cannot carry from the greeting', async () => {
+    const { post } = setup({ greeting: 'Hello\u0000\u0007 there' });
+    const res = await post(`${BASE}${VOICE_ROUTES.incoming}`, params('call_incoming'));
+    expect(await res.text()).toBe(expectedAnswer('Hello there', BASE, CALLER_QUERY));
+  });
+
+  it('points the callbacks at the request origin when no public base URL is set', async () => {
+    const { post } = setup({ publicBaseUrl: null });
+    const res = await post(`http://localhost${VOICE_ROUTES.incoming}`, params('call_incoming'));
+    expect(await res.text()).toBe(expectedAnswer(DEFAULT_VOICE_GREETING, 'http://localhost', CALLER_QUERY));
+  });
+
+  it('accepts an HTTPS voice webhook Twilio signed without the custom port (§4.3)', async () => {
+    const publicBaseUrl = 'https://voice.example.com:8443';
+    const { post, queued } = setup({ publicBaseUrl });
+    const res = await post(`${publicBaseUrl}${VOICE_ROUTES.incoming}`, params('call_incoming'), {
+      signedUrl: `https://voice.example.com${VOICE_ROUTES.incoming}`,
+    });
+    expect(res.status).toBe(200);
+    expect(queued).toHaveLength(1);
+  });
+
+  it('answers a withheld caller too, but has no customer to queue the call for', async () => {
+    const { post, queued } = setup();
+    const form = { ...params('call_incoming'), From: 'anonymous' };
+    const res = await post(`${BASE}${VOICE_ROUTES.incoming}`, form);
+    expect(res.status).toBe(200);
+    expect(await res.text()).toBe(
+      expectedAnswer(DEFAULT_VOICE_GREETING, BASE, '?From=anonymous&To=%2B15017122661'),
+    );
+    expect(queued).toEqual([]);
+  });
+});
+
+describe('Twilio voice: the whole call', () => {
+  it('answers, records, transcribes and ends a call, queuing one envelope per step', async () => {
+    const { post, queued } = setup();
+    const answer = await (await post(`${BASE}${VOICE_ROUTES.incoming}`, params('call_incoming'))).text();
+    const attribute = (name: string) =>
+      new RegExp(`${name}="([^"]+)"`).exec(answer)?.[1]?.replaceAll('&amp;', '&') ?? 'missing';
+
+    // Twilio requests exactly the URLs of our TwiML, and signs them with their query.
+    const afterRecord = await post(attribute('action'), params('call_after_record'));
+    expect(afterRecord.status).toBe(200);
+    const farewell = new twilio.twiml.VoiceResponse();
+    farewell.say(DEFAULT_VOICE_FAREWELL);
+    farewell.hangup();
+    expect(await afterRecord.text()).toBe(farewell.toString());
+
+    const recording = await post(attribute('recordingStatusCallback'), params('call_recording_completed'));
+    expect(recording.status).toBe(204);
+    const transcription = await post(attribute('transcribeCallback'), params('call_transcription_completed'));
+    expect(transcription.status).toBe(204);
+    const status = await post(`${BASE}${VOICE_ROUTES.status}`, params('call_status_completed'));
+    expect(status.status).toBe(204);
+
+    expect(queued.map((envelope) => envelope.kind === 'call' && [envelope.id, envelope.event])).toEqual([
+      [`twilio:call:${CALL}:ringing`, 'ringing'],
+      [`twilio:call:${CALL}:voicemail:RE3f2e1d0c9b8a7f6e5d4c3b2a1f0e9d8c`, 'voicemail'],
+      [`twilio:call:${CALL}:transcription:TR1a2b3c4d5e6f7a8b9c0d1e2f3a4b5c6d`, 'transcription'],
+      [`twilio:call:${CALL}:completed`, 'completed'],
+    ]);
+    for (const envelope of queued)
+      expect(envelope).toMatchObject({ customer: CALLER, account: '+15017122661' });
+    expect(queued[1]).toMatchObject({ durationSeconds: 14 });
+    expect(queued[2]).toMatchObject({
+      transcript: 'Hi, this is Sheena. My order has not arrived, please call me back.',
+    });
+    expect(queued[3]).toMatchObject({ durationSeconds: 21 });
+  });
+
+  it('queues an unanswered call as missed', async () => {
+    const { post, queued } = setup();
+    expect((await post(`${BASE}${VOICE_ROUTES.status}`, params('call_status_no_answer'))).status).toBe(204);
+    expect(queued).toEqual([expect.objectContaining({ id: `twilio:call:${CALL}:missed`, event: 'missed' })]);
+  });
+
+  it('acknowledges a failed recording without queuing a voicemail', async () => {
+    const { post, queued } = setup();
+    const form = { ...params('call_recording_completed'), RecordingStatus: 'failed' };
+    expect((await post(`${BASE}${VOICE_ROUTES.recording}${CALLER_QUERY}`, form)).status).toBe(204);
+    expect(queued).toEqual([]);
+  });
+
+  it('answers 400 for a recording callback whose URL does not name the caller', async () => {
+    const { post, queued } = setup();
+    expect((await post(`${BASE}${VOICE_ROUTES.recording}`, params('call_recording_completed'))).status).toBe(
+      400,
+    );
+    expect(queued).toEqual([]);
+  });
+
+  it('answers 403 when the caller in a recording callback URL was changed after signing', async () => {
+    const { post, queued } = setup();
+    const res = await post(
+      `${BASE}${VOICE_ROUTES.recording}?From=%2B16505551234`,
+      params('call_recording_completed'),
+      {
+        signedUrl: `${BASE}${VOICE_ROUTES.recording}${CALLER_QUERY}`,
+      },
+    );
+    expect(res.status).toBe(403);
+    expect(queued).toEqual([]);
+  });
+});
+
+describe('Twilio voice: refusals', () => {
+  const routes = [
+    [VOICE_ROUTES.incoming, 'call_incoming'],
+    [`${VOICE_ROUTES.recording}${CALLER_QUERY}`, 'call_recording_completed'],
+    [VOICE_ROUTES.transcription, 'call_transcription_completed'],
+    [VOICE_ROUTES.status, 'call_status_completed'],
+    [VOICE_ROUTES.afterRecord, 'call_after_record'],
+  ] as const;
+
+  it.each(routes)('%s answers 403 and queues nothing without a signature', async (path, fixture) => {
+    const { post, queued } = setup();
+    const res = await post(`${BASE}${path}`, params(fixture), { header: null });
+    expect(res.status).toBe(403);
+    expect(((await res.json()) as { error: { code: string } }).error.code).toBe('forbidden');
+    expect(queued).toEqual([]);
+  });
+
+  it.each(routes)('%s answers 403 for a signature made with another token', async (path, fixture) => {
+    const { post, queued } = setup();
+    const form = params(fixture);
+    const header = twilio.getExpectedTwilioSignature('another_token', `${BASE}${path}`, form);
+    expect((await post(`${BASE}${path}`, form, { header })).status).toBe(403);
+    expect(queued).toEqual([]);
+  });
+
+  it.each(routes)('%s answers 403 when a query parameter was added', async (path, fixture) => {
+    const { post } = setup();
+    const added = `${BASE}${path}${path.includes('?') ? '&' : '?'}replay=1`;
+    expect((await post(added, params(fixture), { signedUrl: `${BASE}${path}` })).status).toBe(403);
+  });
+
+  it.each(routes)('%s answers 413 for a body over the limit', async (path, fixture) => {
+    const { post } = setup({ maxBodyBytes: 256 });
+    const form = { ...params(fixture), Padding: 'x'.repeat(512) };
+    expect((await post(`${BASE}${path}`, form, { header: null })).status).toBe(413);
+  });
+
+  it.each(routes)('%s answers 400 for a signed body that is not a form', async (path) => {
+    const { app } = setup();
+    const body = '{"CallSid":"CA1"}';
+    const url = `${BASE}${path}${path.includes('?') ? '&' : '?'}bodySHA256=${createHash('sha256').update(body).digest('hex')}`;
+    const { pathname, search } = new URL(url);
+    const res = await app.request(`${pathname}${search}`, {
+      method: 'POST',
+      headers: {
+        'content-type': 'application/json',
+        'x-twilio-signature': twilio.getExpectedTwilioSignature(TOKEN, url, {}),
+      },
+      body,
+    });
+    expect(res.status).toBe(400);
+  });
+
+  it.each(routes.filter(([path]) => path !== VOICE_ROUTES.afterRecord))(
+    '%s answers 503 when the queue fails',
+    async (path, fixture) => {
+      const { post } = setup({ queueError: new Error('socket hang up') });
+      const res = await post(`${BASE}${path}`, params(fixture));
+      expect(res.status).toBe(503);
+      expect(((await res.json()) as { error: { code: string } }).error.code).toBe('unavailable');
+    },
+  );
+});

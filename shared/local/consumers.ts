@@ -1,0 +1,84 @@
+import { deliverReply } from '#shared/app/deliver-reply.js';
+import { receiveEnvelope } from '#shared/app/receive-envelope.js';
+import { routeMessage } from '#shared/app/route-message.js';
+import type { ReplyDeps } from '#shared/app/send-reply.js';
+import type { Config } from '../config/config.js';
+import { resolverSettings } from '../config/resolver-settings.js';
+import { loadRoutingPolicy } from '../config/routing-policy-file.js';
+import type { Channel } from '../domain/envelope.js';
+import type { ChannelSender } from '../domain/outbound.js';
+import type { Clock, EnvelopeQueue, IdGenerator } from '../domain/ports.js';
+import type { RouteInbound } from '../domain/router-ports.js';
+import { UnavailableError } from '../errors.js';
+import { log } from '../log.js';
+import { createMailConsumer } from '../queue/mail-consumer.js';
+import { createResolverConsumer } from '../queue/resolver-consumer.js';
+import { createSenderConsumer } from '../queue/sender-consumer.js';
+import { createResponder } from '../responder/create-responder.js';
+import { adminPorts, type DynamoRepositories, storePorts } from '../store/dynamo-repositories.js';
+import { timeOrderedId } from '../store/ids.js';
+import { LocalOutboundQueue } from './outbox.js';
+import type { LocalQueues } from './queues.js';
+
+/** What the runtime's consumers are built from. */
+export interface ConsumersInput {
+  config: Config;
+  repos: DynamoRepositories;
+  queues: LocalQueues;
+  clock: Clock;
+  ids: IdGenerator;
+  senders: Partial<Record<Channel, ChannelSender>>;
+  /** Where ses-mail puts the envelopes it parses: the same queue the webhooks enqueue to. */
+  envelopes: EnvelopeQueue;
+  /** The sender's lease on a reply: the outbound queue's visibility timeout. */
+  leaseMs: number;
+  /** Route inbound messages to the AI or a human queue (the routing policy is read once, here). */
+  routing: boolean;
+}
+
+/**
+ * Starts the consumers the Lambda functions run on AWS, over the local queues: the sender on the
+ * outbound queue, the resolver (and routing) on the inbound queue, ses-mail on the mail queue. Answers
+ * the reply dependencies, which the agent API shares with routing.
+ */
+export function startConsumers(input: ConsumersInput): ReplyDeps {
+  const { config, repos, queues, clock } = input;
+  const store = storePorts(repos);
+  const sending = {
+    store,
+    senders: input.senders,
+    clock,
+    leaseMs: input.leaseMs,
+    maxAttempts: config.OUTBOUND_MAX_ATTEMPTS,
+  };
+  queues.outbound.start(
+    createSenderConsumer((message, receiveCount) => deliverReply(sending, message, receiveCount)),
+  );
+
+  const replies = {
+    store,
+    queue: new LocalOutboundQueue(queues.outbound),
+    clock,
+    newId: () => timeOrderedId('rp'),
+  };
+  let route: RouteInbound | undefined;
+  if (input.routing) {
+    // Read once at start: a policy with an error stops the runtime with the field named.
+    const policy = loadRoutingPolicy(config.ROUTING_POLICY_FILE);
+    const admin = adminPorts(repos);
+    const router = { store, admin, replies, clock, responder: createResponder(config), policy, log };
+    route = (routed) => routeMessage(router, routed);
+  }
+  const resolving = { store, clock, ids: input.ids, ...resolverSettings(config), log, route };
+  queues.inbound.start(createResolverConsumer((envelope) => receiveEnvelope(resolving, envelope)));
+
+  queues.mail.start(
+    createMailConsumer({
+      queue: input.envelopes,
+      fetchObject: async () => {
+        throw new UnavailableError('the local runtime has no S3: use an SES action that delivers over SNS');
+      },
+    }),
+  );
+  return replies;
+}

@@ -1,0 +1,69 @@
+import { Hono } from 'hono';
+import { createAgentApp } from '#shared/api/app.js';
+import type { AgentAppDeps } from '#shared/api/deps.js';
+import type { MailQueue } from '#shared/channels/ses/mail.js';
+import { snsHttpDeps } from '#shared/channels/ses/webhook.js';
+import {
+  createMetaApp,
+  createSesApp,
+  createTwilioSmsApp,
+  createTwilioVoiceApp,
+  createWhatsAppApp,
+} from '#shared/local/webhook-apps.js';
+import type { Config } from '../config/config.js';
+
+/** The configuration with the secrets the webhooks check signatures with. */
+export type ServedConfig = Config &
+  Record<'META_APP_SECRET' | 'META_VERIFY_TOKEN' | 'TWILIO_AUTH_TOKEN', string>;
+
+import type { Clock, EnvelopeQueue } from '../domain/ports.js';
+import { notFound, onError } from '../http/on-error.js';
+
+/** What the local HTTP server serves: the webhooks' queues and the agent API's dependencies. */
+export interface LocalHttpInput {
+  config: ServedConfig;
+  clock: Clock;
+  envelopes: EnvelopeQueue;
+  mail: MailQueue;
+  agent: AgentAppDeps;
+}
+
+/** Every webhook, the agent API and `/health` as one Hono app, at the paths they have on AWS. */
+export function localHttpApp(input: LocalHttpInput): Hono {
+  const { config, clock, envelopes } = input;
+  const root = new Hono();
+  root.onError(onError);
+  root.notFound(notFound);
+  root.get('/health', (c) => c.json({ ok: true }));
+  const meta = {
+    queue: envelopes,
+    clock,
+    appSecret: config.META_APP_SECRET,
+    verifyToken: config.META_VERIFY_TOKEN,
+    maxBodyBytes: config.MAX_BODY_BYTES,
+  };
+  root.route('/', createWhatsAppApp(meta));
+  root.route('/', createMetaApp(meta));
+  // SES: the webhook verifies and queues notifications; ses-mail parses the mail into envelopes.
+  root.route(
+    '/',
+    createSesApp({
+      mail: input.mail,
+      clock,
+      maxBodyBytes: config.MAX_BODY_BYTES,
+      ...snsHttpDeps(config.SNS_TRUSTED_CERT_FILE),
+      topicArns: config.SNS_TOPIC_ARNS,
+    }),
+  );
+  const twilio = {
+    queue: envelopes,
+    clock,
+    authToken: config.TWILIO_AUTH_TOKEN,
+    publicBaseUrl: config.PUBLIC_BASE_URL,
+    maxBodyBytes: config.MAX_BODY_BYTES,
+  };
+  root.route('/', createTwilioSmsApp(twilio));
+  root.route('/', createTwilioVoiceApp({ ...twilio, greeting: config.VOICE_GREETING }));
+  root.route('/', createAgentApp(input.agent));
+  return root;
+}

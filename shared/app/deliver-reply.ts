@@ -1,6 +1,7 @@
 import type { Channel } from '../domain/envelope.js';
-import { type ChannelSender, type OutboundMessage, PermanentSendError } from '../domain/outbound.js';
+import type { ChannelSender, OutboundMessage } from '../domain/outbound.js';
 import type { Clock } from '../domain/ports.js';
+import { PermanentSendError } from '../domain/send-errors.js';
 import type { SenderStore } from '../domain/sender-ports.js';
 import { logger } from '../log.js';
 

@@ -4,6 +4,8 @@ import { config } from 'zod/mini';
 import { $ZodError } from 'zod/v4/core';
 import { providerPhone } from '../domain/addresses.js';
 import { type Envelope, type EnvelopeInput, EnvelopeParser, type Identity } from '../domain/envelope.js';
+import { ValidationError } from '../errors.js';
+import { MAX_JSON_DEPTH, nestsDeeperThan } from '../validation/json-depth.js';
 
 // zod/mini loads no messages of its own; rejections are logged by path and message, so load English.
 config(en());
@@ -101,4 +103,32 @@ export function uniqueIdentities(identities: (Identity | undefined)[]): Identity
     }
   }
   return kept;
+}
+
+/** A parser's answer, as `hot()` and zod give it. */
+type SafeParse<T> = (value: unknown) => { success: true; data: T } | { success: false; error: $ZodError };
+
+/**
+ * The entries of a Meta webhook body (WhatsApp, Messenger, Instagram) that parse, each with its index,
+ * yielded one at a time so rejections keep body order. A body nested deeper than the bound is refused
+ * whole (ValidationError); a body or an entry that does not parse is reported in `out.rejected`.
+ */
+export function* metaEntries<E>(
+  payload: unknown,
+  shells: { body: SafeParse<{ entry: unknown[] }>; entry: SafeParse<E> },
+  out: Normalised,
+): Generator<[number, E]> {
+  if (nestsDeeperThan(payload, MAX_JSON_DEPTH)) {
+    throw new ValidationError(`the body nests deeper than ${MAX_JSON_DEPTH} levels`);
+  }
+  const body = shells.body(payload);
+  if (!body.success) {
+    rejectInvalid(out, '', body.error);
+    return;
+  }
+  for (const [i, raw] of body.data.entry.entries()) {
+    const entry = shells.entry(raw);
+    if (entry.success) yield [i, entry.data];
+    else rejectInvalid(out, `/entry/${i}`, entry.error);
+  }
 }

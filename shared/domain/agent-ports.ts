@@ -4,6 +4,7 @@ import type { InboxFilter } from './inbox.js';
 import type { Metrics } from './metrics.js';
 import type { Page } from './paging.js';
 import type { CustomerExport, ErasureReport } from './privacy.js';
+import type { RouterAdmin } from './router-ports.js';
 import type { Suggestion } from './suggestions.js';
 import type { Conversation, Customer, TimelineItem } from './timeline.js';
 
@@ -30,7 +31,7 @@ export interface AgentStore {
 }
 
 /** The changes agents make to customers and conversations: multi-item sequences the store keeps safe. */
-export interface AgentAdmin {
+export interface AgentAdmin extends Pick<RouterAdmin, 'assign'> {
   merge(targetId: string, sourceId: string, agentId: string, now: string): Promise<void>;
   unmerge(targetId: string, sourceId: string, agentId: string, now: string): Promise<void>;
   dismissSuggestion(customerId: string, otherId: string): Promise<void>;
@@ -43,13 +44,6 @@ export interface AgentAdmin {
     now: string,
     noteId: string,
   ): Promise<TimelineItem>;
-  assign(
-    conversationId: string,
-    target: { agentId?: string | undefined; queue?: string | undefined },
-    by: string,
-    now: string,
-    eventId?: string,
-  ): Promise<void>;
   export(customerId: string, now: string): Promise<CustomerExport>;
   erase(customerId: string, agentId: string, now: string): Promise<ErasureReport>;
 }

@@ -1,5 +1,4 @@
 import * as z from 'zod';
-import { ThreadlineError } from '../errors.js';
 import { ChannelSchema, IdentitySchema } from './envelope.js';
 
 /** A WhatsApp template: the only thing that may be sent outside the 24-hour customer service window. */
@@ -78,22 +77,4 @@ export interface ProviderHttpRequest {
 /** Sends one message on one channel; throws SendError subclasses. */
 export interface ChannelSender {
   send(message: OutboundMessage): Promise<SendResult>;
-}
-
-/** The provider refused the message for good (bad number, window closed, blocked): do not retry. */
-export class PermanentSendError extends ThreadlineError {
-  override name = 'PermanentSendError';
-  readonly providerCode: string | undefined;
-  constructor(message: string, providerCode?: string, options?: { cause?: unknown }) {
-    super('send_failed', message, options);
-    this.providerCode = providerCode;
-  }
-}
-
-/** Throttling, a 5xx or a network failure: retry later with backoff. */
-export class RetryableSendError extends ThreadlineError {
-  override name = 'RetryableSendError';
-  constructor(message: string, options?: { cause?: unknown }) {
-    super('send_retry', message, options);
-  }
 }

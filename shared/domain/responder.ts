@@ -1,6 +1,11 @@
 import * as z from 'zod';
 import type { Channel } from './envelope.js';
-import { type Sentiment, SentimentSchema } from './routing/decision.js';
+import {
+  type HandoffReason,
+  HandoffReasonSchema,
+  type Sentiment,
+  SentimentSchema,
+} from './routing/decision.js';
 import {
   authorKind,
   byTime,
@@ -10,26 +15,6 @@ import {
   type TimelineItem,
   TimelineItemSchema,
 } from './timeline.js';
-
-/**
- * Why a responder hands the conversation to a person. The first four use the routing vocabulary
- * (`RouteReason`); `unsupported_language` and `model_error` are the responder's own.
- */
-export const HandoffReasonSchema = z.enum([
-  /** No answer good enough: an unknown question, or a message without text. */
-  'low_confidence',
-  /** An upset or angry customer. */
-  'negative_sentiment',
-  /** The customer asked for a person. */
-  'asked_for_person',
-  /** An agent already took over this conversation: the responder never replies then. */
-  'human_took_over',
-  /** The customer writes in a language the responder cannot answer in. */
-  'unsupported_language',
-  /** The model failed or answered something unusable: the responder never replies then. */
-  'model_error',
-]);
-export type HandoffReason = z.infer<typeof HandoffReasonSchema>;
 
 /** Reasons after which a result carries no reply at all (not even a holding message). */
 export const SILENT_HANDOFF_REASONS: ReadonlySet<HandoffReason> = new Set(['human_took_over', 'model_error']);

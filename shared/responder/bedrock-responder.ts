@@ -18,7 +18,6 @@ import {
   type ConversationView,
   channelName,
   firstName,
-  type HandoffReason,
   pendingText,
   type Responder,
   type ResponderContext,
@@ -26,7 +25,7 @@ import {
   type SummarySignals,
   viewConversation,
 } from '../domain/responder.js';
-import { SentimentSchema } from '../domain/routing/decision.js';
+import { type HandoffReason, SentimentSchema } from '../domain/routing/decision.js';
 import { authorKind, byTime, type TimelineItem } from '../domain/timeline.js';
 import { UnavailableError } from '../errors.js';
 import { logger } from '../log.js';

@@ -5,14 +5,13 @@ import {
   channelPhrase,
   firstName,
   foldText,
-  type HandoffReason,
   pendingText,
   type Responder,
   type ResponderContext,
   type ResponderResult,
   viewConversation,
 } from '../domain/responder.js';
-import type { Sentiment } from '../domain/routing/decision.js';
+import type { HandoffReason, Sentiment } from '../domain/routing/decision.js';
 import { type Article, loadArticles } from './knowledge-base-articles.js';
 import { bestParagraph, createArticleIndex, type Match } from './knowledge-base-index.js';
 import { detectLanguage, scoreSentiment } from './text-signals.js';

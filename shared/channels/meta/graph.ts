@@ -1,5 +1,6 @@
 import * as z from 'zod';
-import { type ProviderHttpRequest, RetryableSendError } from '../../domain/outbound.js';
+import type { ProviderHttpRequest } from '../../domain/outbound.js';
+import { RetryableSendError } from '../../domain/send-errors.js';
 
 /** A Graph API version as Meta names them (`v23.0`). */
 export const GRAPH_API_VERSION = /^v\d{1,3}\.\d{1,2}$/;

@@ -2,8 +2,14 @@ import * as z from 'zod/mini';
 import type { EnvelopeInput } from '#shared/domain/envelope.js';
 import { ValidationError } from '#shared/errors.js';
 import { hot } from '#shared/validation/hot.js';
-import { MAX_JSON_DEPTH, nestsDeeperThan } from '#shared/validation/json-depth.js';
-import { type BodyContext, collect, isRecord, type Normalised, rejectInvalid } from '../normalised.js';
+import {
+  type BodyContext,
+  collect,
+  isRecord,
+  metaEntries,
+  type Normalised,
+  rejectInvalid,
+} from '../normalised.js';
 import { editEnvelope, reactionEnvelope, receiptEnvelopes, unknownEventEnvelope } from './acts.js';
 import {
   type Event,
@@ -42,6 +48,7 @@ const ObjectKindSchema = z.looseObject({ object: z.enum(['page', 'instagram']) }
 const ObjectKind = hot(ObjectKindSchema);
 const BodyShell = hot(BodyShellSchema);
 const EntryShell = hot(EntryShellSchema);
+const SHELLS = { body: BodyShell.safeParse, entry: EntryShell.safeParse };
 const Change = hot(MetaChangeSchema);
 const MessagingEvent = hot(MetaMessagingEventSchema);
 
@@ -61,23 +68,10 @@ export function normaliseMetaMessaging(payload: unknown, ctx: BodyContext): Norm
   if (!kind.success) {
     throw new ValidationError('not a Messenger or Instagram webhook', { cause: kind.error });
   }
-  if (nestsDeeperThan(payload, MAX_JSON_DEPTH)) {
-    throw new ValidationError(`the body nests deeper than ${MAX_JSON_DEPTH} levels`);
-  }
   const channel = CHANNEL_OF[kind.data.object];
   const out: Normalised = { envelopes: [], rejected: [] };
-  const body = BodyShell.safeParse(payload);
-  if (!body.success) {
-    rejectInvalid(out, '', body.error);
-    return out;
-  }
-  for (const [i, rawEntry] of body.data.entry.entries()) {
-    const entry = EntryShell.safeParse(rawEntry);
-    if (!entry.success) {
-      rejectInvalid(out, `/entry/${i}`, entry.error);
-      continue;
-    }
-    const { id, time, messaging, standby, changes } = entry.data;
+  for (const [i, entry] of metaEntries(payload, SHELLS, out)) {
+    const { id, time, messaging, standby, changes } = entry;
     const scope: Scope = {
       ctx,
       channel,

@@ -1,13 +1,12 @@
 import * as z from 'zod';
-import {
-  type ChannelSender,
-  type OutboundAttachment,
-  type OutboundMessage,
-  PermanentSendError,
-  type ProviderHttpRequest,
-  RetryableSendError,
-  type SendResult,
+import type {
+  ChannelSender,
+  OutboundAttachment,
+  OutboundMessage,
+  ProviderHttpRequest,
+  SendResult,
 } from '#shared/domain/outbound.js';
+import { PermanentSendError, RetryableSendError } from '#shared/domain/send-errors.js';
 import { callGraph, GRAPH_API_VERSION, GraphErrorBodySchema, isTransientStatus } from './graph.js';
 
 /** The one Graph API version every Messenger and Instagram Send API call of ours uses; bump it here. */

@@ -10,13 +10,8 @@ import {
   SESServiceException,
   SendRawEmailCommand,
 } from '@aws-sdk/client-ses';
-import {
-  type ChannelSender,
-  type OutboundMessage,
-  PermanentSendError,
-  RetryableSendError,
-  type SendResult,
-} from '#shared/domain/outbound.js';
+import type { ChannelSender, OutboundMessage, SendResult } from '#shared/domain/outbound.js';
+import { PermanentSendError, RetryableSendError } from '#shared/domain/send-errors.js';
 import { ValidationError } from '#shared/errors.js';
 
 const CRLF = '\r\n';

@@ -1,14 +1,13 @@
 // Twilio's REST API called with the global fetch: `import twilio from 'twilio'` would load the whole
 // client (~110 ms of cold start) for one POST.
 import * as z from 'zod';
-import {
-  type ChannelSender,
-  type OutboundMessage,
-  PermanentSendError,
-  type ProviderHttpRequest,
-  RetryableSendError,
-  type SendResult,
+import type {
+  ChannelSender,
+  OutboundMessage,
+  ProviderHttpRequest,
+  SendResult,
 } from '#shared/domain/outbound.js';
+import { PermanentSendError, RetryableSendError } from '#shared/domain/send-errors.js';
 
 const TWILIO_API = 'https://api.twilio.com/2010-04-01';
 const WHATSAPP_PREFIX = /^whatsapp:/i;

@@ -1,8 +1,7 @@
 import * as z from 'zod/mini';
 import { ValidationError } from '#shared/errors.js';
 import { hot } from '#shared/validation/hot.js';
-import { MAX_JSON_DEPTH, nestsDeeperThan } from '#shared/validation/json-depth.js';
-import { type BodyContext, collect, type Normalised, rejectInvalid } from '../normalised.js';
+import { type BodyContext, collect, metaEntries, type Normalised, rejectInvalid } from '../normalised.js';
 import { messageEnvelopes } from './messages.js';
 import {
   WhatsAppChangeSchema,
@@ -43,6 +42,7 @@ const ValueShell = hot(ValueShellSchema);
 const Message = hot(WhatsAppMessageSchema);
 const Status = hot(WhatsAppStatusSchema);
 const ErrorItem = hot(WhatsAppErrorSchema);
+const SHELLS = { body: BodyShell.safeParse, entry: EntryShell.safeParse };
 
 /**
  * Turns a WhatsApp Cloud API webhook body into envelopes: every entry, every change, every message,
@@ -55,22 +55,9 @@ export function normaliseWhatsApp(payload: unknown, ctx: BodyContext): Normalise
   if (!kind.success) {
     throw new ValidationError('not a WhatsApp Business Account webhook', { cause: kind.error });
   }
-  if (nestsDeeperThan(payload, MAX_JSON_DEPTH)) {
-    throw new ValidationError(`the body nests deeper than ${MAX_JSON_DEPTH} levels`);
-  }
   const out: Normalised = { envelopes: [], rejected: [] };
-  const body = BodyShell.safeParse(payload);
-  if (!body.success) {
-    rejectInvalid(out, '', body.error);
-    return out;
-  }
-  for (const [i, rawEntry] of body.data.entry.entries()) {
-    const entry = EntryShell.safeParse(rawEntry);
-    if (!entry.success) {
-      rejectInvalid(out, `/entry/${i}`, entry.error);
-      continue;
-    }
-    for (const [j, rawChange] of (entry.data.changes ?? []).entries()) {
+  for (const [i, entry] of metaEntries(payload, SHELLS, out)) {
+    for (const [j, rawChange] of (entry.changes ?? []).entries()) {
       const pointer = `/entry/${i}/changes/${j}`;
       const change = ChangeShell.safeParse(rawChange);
       if (!change.success) {

@@ -1,15 +1,14 @@
 import * as z from 'zod';
 import type { Identity } from '#shared/domain/envelope.js';
-import {
-  type ChannelSender,
-  type OutboundAttachment,
-  type OutboundMessage,
-  PermanentSendError,
-  type ProviderHttpRequest,
-  RetryableSendError,
-  type SendResult,
-  type Template,
+import type {
+  ChannelSender,
+  OutboundAttachment,
+  OutboundMessage,
+  ProviderHttpRequest,
+  SendResult,
+  Template,
 } from '#shared/domain/outbound.js';
+import { PermanentSendError, RetryableSendError } from '#shared/domain/send-errors.js';
 import { callGraph, GRAPH_API_VERSION, GraphErrorBodySchema, isTransientStatus } from '../meta/graph.js';
 
 /** The one Graph API version every WhatsApp Cloud API call of ours uses; bump it here. */

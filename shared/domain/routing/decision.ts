@@ -45,18 +45,30 @@ export const SentimentSchema = z.enum(['positive', 'neutral', 'negative']);
 export type Sentiment = z.infer<typeof SentimentSchema>;
 
 /**
+ * Why a responder hands the conversation to a person. The first four use the routing vocabulary
+ * (`RouteReason`); `unsupported_language` and `model_error` are the responder's own.
+ */
+export const HandoffReasonSchema = z.enum([
+  /** No answer good enough: an unknown question, or a message without text. */
+  'low_confidence',
+  /** An upset or angry customer. */
+  'negative_sentiment',
+  /** The customer asked for a person. */
+  'asked_for_person',
+  /** An agent already took over this conversation: the responder never replies then. */
+  'human_took_over',
+  /** The customer writes in a language the responder cannot answer in. */
+  'unsupported_language',
+  /** The model failed or answered something unusable: the responder never replies then. */
+  'model_error',
+]);
+export type HandoffReason = z.infer<typeof HandoffReasonSchema>;
+
+/**
  * Why the AI itself asks to hand off: the responder's vocabulary (`shared/responder`), plus
  * `must_be_human_topic`. `unsupported_language` and `model_error` count as low confidence.
  */
-export const AiHandoffReasonSchema = z.enum([
-  'low_confidence',
-  'negative_sentiment',
-  'asked_for_person',
-  'human_took_over',
-  'unsupported_language',
-  'model_error',
-  'must_be_human_topic',
-]);
+export const AiHandoffReasonSchema = z.enum([...HandoffReasonSchema.options, 'must_be_human_topic']);
 export type AiHandoffReason = z.infer<typeof AiHandoffReasonSchema>;
 
 /**

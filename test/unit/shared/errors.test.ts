@@ -14,7 +14,7 @@ const MODULES = [
   'shared/channels/normalised.ts',
   'shared/channels/ses/sns.ts',
   'shared/config/config.ts',
-  'shared/domain/outbound.ts',
+  'shared/domain/send-errors.ts',
   'shared/domain/routing/policy.ts',
 ];
 

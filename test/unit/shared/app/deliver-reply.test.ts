@@ -1,11 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { deliverReply, type SenderDeps } from '#shared/app/deliver-reply.js';
-import {
-  type OutboundMessage,
-  OutboundMessageSchema,
-  PermanentSendError,
-  RetryableSendError,
-} from '#shared/domain/outbound.js';
+import { type OutboundMessage, OutboundMessageSchema } from '#shared/domain/outbound.js';
+import { PermanentSendError, RetryableSendError } from '#shared/domain/send-errors.js';
 import type { SenderStore } from '#shared/domain/sender-ports.js';
 
 const NOW = '2025-06-10T12:00:00.000Z';

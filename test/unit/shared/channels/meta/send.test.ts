@@ -6,12 +6,8 @@ import {
   MetaMessagingSender,
   type MetaSendRequestOptions,
 } from '#shared/channels/meta/send.js';
-import {
-  type OutboundMessage,
-  OutboundMessageSchema,
-  PermanentSendError,
-  RetryableSendError,
-} from '#shared/domain/outbound.js';
+import { type OutboundMessage, OutboundMessageSchema } from '#shared/domain/outbound.js';
+import { PermanentSendError, RetryableSendError } from '#shared/domain/send-errors.js';
 
 const TOKEN = 'EAAB-page-secret-token';
 const PAGE_ID = '1906385232743851';

@@ -12,12 +12,8 @@ import { mockClient } from 'aws-sdk-client-mock';
 import { simpleParser } from 'mailparser';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { buildRawEmail, SesSender } from '#shared/channels/ses/send.js';
-import {
-  type OutboundMessage,
-  OutboundMessageSchema,
-  PermanentSendError,
-  RetryableSendError,
-} from '#shared/domain/outbound.js';
+import { type OutboundMessage, OutboundMessageSchema } from '#shared/domain/outbound.js';
+import { PermanentSendError, RetryableSendError } from '#shared/domain/send-errors.js';
 
 const FROM = 'Acme Support <support@acme.example>';
 const NOW = new Date('2026-03-01T12:34:56.000Z');

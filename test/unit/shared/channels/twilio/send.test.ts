@@ -1,11 +1,7 @@
 import { describe, expect, it, vi } from 'vitest';
 import { buildTwilioMessageRequest, TwilioSender } from '#shared/channels/twilio/send.js';
-import {
-  type OutboundMessage,
-  OutboundMessageSchema,
-  PermanentSendError,
-  RetryableSendError,
-} from '#shared/domain/outbound.js';
+import { type OutboundMessage, OutboundMessageSchema } from '#shared/domain/outbound.js';
+import { PermanentSendError, RetryableSendError } from '#shared/domain/send-errors.js';
 
 const ACCOUNT_SID = 'AC0123456789abcdef0123456789abcdef';
 const AUTH_TOKEN = 'f00dfeedf00dfeedf00dfeedf00dfeed';

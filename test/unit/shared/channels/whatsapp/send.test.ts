@@ -5,12 +5,8 @@ import {
   WHATSAPP_API_VERSION,
   WhatsAppSender,
 } from '#shared/channels/whatsapp/send.js';
-import {
-  type OutboundMessage,
-  OutboundMessageSchema,
-  PermanentSendError,
-  RetryableSendError,
-} from '#shared/domain/outbound.js';
+import { type OutboundMessage, OutboundMessageSchema } from '#shared/domain/outbound.js';
+import { PermanentSendError, RetryableSendError } from '#shared/domain/send-errors.js';
 
 const TOKEN = 'EAAG-secret-access-token';
 const PHONE_NUMBER_ID = '106540352242922';

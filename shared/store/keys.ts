@@ -35,6 +35,7 @@ export const mentionsPartition = (token: string): string => `MENTION#${token}`;
  * | reply by id            | GetItem  pk=REPLY#<id>, sk=REPLY                                 |
  * | raw provider event     | PutItem  pk=PROVIDER_EVENT#<provider>, sk=<occurredAt>#<id>      |
  * | overall metrics        | GetItem  pk=METRICS, sk=OVERALL                                  |
+ * | audit log, newest first| Query ×8 pk=AUDIT#<0..7>, sk=<at>#<id> descending, merged        |
  */
 export const Keys = {
   identity: (identity: Identity) => identityKey(identityToken(identity)),
@@ -67,6 +68,11 @@ export const Keys = {
     pk: `PROVIDER_EVENT#${provider}`,
     sk: `${occurredAt}#${envelopeId}`,
   }),
+  /** An audit record, in the shard its id picks (see `auditShard`). */
+  audit: (shard: number, at: string, auditId: string) => ({
+    pk: auditPartition(shard),
+    sk: `${at}#${auditId}`,
+  }),
   /** The one item of overall counters. */
   metrics: () => ({ pk: 'METRICS', sk: 'OVERALL' }),
 } as const;
@@ -83,6 +89,16 @@ export function replyTimelineKey(reply: { id: string; customerId: string; at: st
 } {
   return Keys.timelineItem(reply.customerId, reply.at, replyItemId(reply.id));
 }
+
+/**
+ * How many partitions the audit log is spread over. Records go to a shard picked from their random id,
+ * so writes spread evenly and no partition takes the whole log's traffic; a page reads every shard
+ * newest first and merges them (a handful of small queries, one page each). A fixed number, so a
+ * reader always knows where to look; raising it means reading the old shards too.
+ */
+export const AUDIT_SHARDS = 8;
+/** Partition of one shard of the audit log. */
+export const auditPartition = (shard: number): string => `AUDIT#${shard}`;
 
 /** Partition of the agents in the gsi1 index. */
 export const AGENTS_PARTITION = 'AGENTS';

@@ -6,6 +6,10 @@ function identityKey(token: string): { pk: string; sk: string } {
   return { pk: `IDENTITY#${token}`, sk: 'IDENTITY' };
 }
 
+function contactKey(token: string): { pk: string; sk: string } {
+  return { pk: `CONTACT#${token}`, sk: 'CONTACT' };
+}
+
 /** Sort-key prefix of a customer's timeline items. */
 export const TIMELINE_PREFIX = 'TIMELINE#';
 /** Upper bound of timeline sort keys: every `TIMELINE#...` key sorts below `TIMELINE$`. */
@@ -51,7 +55,9 @@ export const Keys = {
     sk: 'CONVERSATION',
   }),
   agent: (agentId: string) => ({ pk: `AGENT#${agentId}`, sk: 'AGENT' }),
-  contactState: (identity: Identity) => ({ pk: `CONTACT#${identityToken(identity)}`, sk: 'CONTACT' }),
+  contactState: (identity: Identity) => contactKey(identityToken(identity)),
+  /** The contact state of a token (`<kind>#<value>`), as profiles list their identities. */
+  contactStateByToken: (token: string) => contactKey(token),
   messageRef: (channel: Channel, providerMessageId: string) => ({
     pk: `MESSAGE#${channel}#${providerMessageId}`,
     sk: 'MESSAGE',

@@ -1,5 +1,6 @@
-import type { Channel } from '../domain/envelope.js';
+import { type Channel, ProviderSchema } from '../domain/envelope.js';
 import type { CustomerExport, ErasureReport } from '../domain/privacy.js';
+import { replyItemId } from '../domain/replies.js';
 import type { Suggestion } from '../domain/suggestions.js';
 import type { Conversation, TimelineItem } from '../domain/timeline.js';
 import { type DynamoDb, deleteItem, putItem, queryItems, updateItemIf } from './dynamo-client.js';
@@ -7,8 +8,10 @@ import { Keys, suggestionKey } from './keys.js';
 import { deleteInput } from './params/common.js';
 import {
   forgetMentionInput,
+  identitySearchTerms,
   putTombstoneInput,
   queryMentionersInput,
+  queryProviderEventsNamingInput,
   queryTimelineItemsInput,
 } from './params/privacy.js';
 import { type RawProfile, readRawProfile } from './raw-profile.js';
@@ -69,18 +72,44 @@ async function exportCustomer(
   };
 }
 
-/** Removes every mention of an erased identity, and the token from the mentioners' profiles. */
+/** Removes every mention of an erased identity, page by page, and the token from the mentioners' profiles. */
 async function forgetMentions(db: DynamoDb, token: string): Promise<void> {
-  const out = await queryItems(db, queryMentionersInput(db.table, token));
-  for (const item of out.Items ?? []) {
-    if (typeof item.customerId === 'string') {
-      await updateItemIf(db, forgetMentionInput(db.table, String(item.customerId), token));
+  let startKey: Record<string, unknown> | undefined;
+  do {
+    const out = await queryItems(db, queryMentionersInput(db.table, token, startKey));
+    for (const item of out.Items ?? []) {
+      if (typeof item.customerId === 'string') {
+        await updateItemIf(db, forgetMentionInput(db.table, String(item.customerId), token));
+      }
+      await remove(db, { pk: String(item.pk), sk: String(item.sk) });
     }
-    await remove(db, { pk: String(item.pk), sk: String(item.sk) });
+    startKey = out.LastEvaluatedKey;
+  } while (startKey);
+}
+
+/**
+ * Deletes the raw provider events that reached no customer (kept apart, keyed by provider and time)
+ * but name one of the erased identities: every page of every provider's partition, filtered.
+ */
+async function forgetProviderEvents(db: DynamoDb, tokens: readonly string[]): Promise<void> {
+  const terms = identitySearchTerms(tokens);
+  if (terms.length === 0) return;
+  for (const provider of ProviderSchema.options) {
+    let startKey: Record<string, unknown> | undefined;
+    do {
+      const out = await queryItems(db, queryProviderEventsNamingInput(db.table, provider, terms, startKey));
+      for (const item of out.Items ?? []) await remove(db, { pk: String(item.pk), sk: String(item.sk) });
+      startKey = out.LastEvaluatedKey;
+    } while (startKey);
   }
 }
 
-/** Deletes a partition's timeline items and the message and thread references that point at them. */
+const REPLY_ITEM_PREFIX = replyItemId('');
+
+/**
+ * Deletes a partition's timeline items, the message and thread references that point at them, and the
+ * replies' own items.
+ */
 async function deleteTimeline(db: DynamoDb, customerId: string): Promise<number> {
   let count = 0;
   let startKey: Record<string, unknown> | undefined;
@@ -94,6 +123,10 @@ async function deleteTimeline(db: DynamoDb, customerId: string): Promise<number>
       const messageId = (item.data as Record<string, unknown> | undefined)?.messageId;
       if (channel && typeof messageId === 'string') {
         await remove(db, Keys.messageRef(channel, messageId));
+      }
+      // A reply is also kept under its id (the address it went to and its text), for retried requests.
+      if (typeof item.id === 'string' && item.id.startsWith(REPLY_ITEM_PREFIX)) {
+        await remove(db, Keys.reply(item.id.slice(REPLY_ITEM_PREFIX.length)));
       }
       await remove(db, { pk: String(item.pk), sk: String(item.sk) });
       count += 1;
@@ -112,6 +145,7 @@ async function eraseProfile(
 ): Promise<void> {
   for (const token of profile.identities) {
     await remove(db, Keys.identityByToken(token));
+    await remove(db, Keys.contactStateByToken(token));
     await forgetMentions(db, token);
     report.identities += 1;
   }
@@ -127,12 +161,15 @@ async function eraseProfile(
     await remove(db, suggestionKey(profile.id, suggestion.otherId));
   }
   report.timelineItems += await deleteTimeline(db, profile.id);
+  await forgetProviderEvents(db, [...profile.identities]);
 }
 
 /**
- * Erases the customer and everyone merged with them: identities, timeline items with their raw
- * payloads, message and thread references, conversations, mentions and suggestions. What remains is
- * a tombstone with counts, the time and the agent: nothing that names the person.
+ * Erases the customer and everyone merged with them: identities and their contact states (opt-outs,
+ * suppressions), timeline items with their raw payloads, replies, message and thread references,
+ * conversations, every page of mentions, suggestions, and the raw provider events that reached no
+ * customer but name one of their identities. What remains is a tombstone with counts, the time and
+ * the agent: nothing that names the person.
  */
 async function erase(db: DynamoDb, deps: Deps, customerId: string, agentId: string, now: string) {
   await readRawProfile(db, customerId);

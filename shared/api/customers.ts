@@ -54,7 +54,11 @@ const erase = createRoute({
     'Erase the customer (and everyone merged with them); answers the erasure report. Admins only; audited',
   middleware: [requireAdmin] as const,
   request: { params: IdParamsSchema },
-  responses: { 200: { description: 'counts of what was erased' }, ...errors(400, 401, 403, 404, 410) },
+  responses: {
+    200: { description: 'counts of what was erased' },
+    202: { description: 'a heavy customer, partly erased (`complete: false`): call again to carry on' },
+    ...errors(400, 401, 403, 404, 410),
+  },
 });
 
 const timeline = createRoute({
@@ -91,9 +95,10 @@ export function customersApp(deps: AgentAppDeps): OpenAPIHono<AgentEnv> {
       return c.json({ items: await searchCustomers(deps, q), cursor: null }, 200);
     })
     .openapi(read, async (c) => c.json(await readCustomer(deps, c.req.valid('param').id), 200))
-    .openapi(erase, async (c) =>
-      c.json(await eraseCustomer(deps, c.req.valid('param').id, c.get('agentId')), 200),
-    )
+    .openapi(erase, async (c) => {
+      const report = await eraseCustomer(deps, c.req.valid('param').id, c.get('agentId'));
+      return report.complete ? c.json(report, 200) : c.json(report, 202);
+    })
     .openapi(timeline, async (c) =>
       c.json(await readTimeline(deps, c.req.valid('param').id, c.req.valid('query')), 200),
     )

@@ -2,6 +2,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Envelope } from '#shared/domain/envelope.js';
 import type { Customer } from '#shared/domain/timeline.js';
 import type { LocalRuntime } from '#shared/local/runtime.js';
+import { documentClient } from '#shared/store/dynamo-client.js';
+import { privacyRepository } from '#shared/store/privacy-repository.js';
 import { startTestRuntime } from '../support/runtime.js';
 import { inspectionClient, scanTable } from '../support/table-snapshot.js';
 import { envelope } from '../unit/fakes/envelopes.js';
@@ -108,5 +110,55 @@ describe('local runtime: an erasure leaves nothing that names the customer', () 
     const after = await table();
     expect(PERSONAL.filter((text) => after.includes(text))).toEqual([]);
     expect((await call('GET', `/api/customers/${customer.id}`)).status).toBe(410);
+  });
+
+  it('erases a heavy customer over several calls, each one a bounded number of deletes', async () => {
+    const other = { kind: 'phone', value: '+14155550177' } as const;
+    const at = (secondsAgo: number) => new Date(Date.now() - secondsAgo * 1000).toISOString();
+    await deliver(
+      ...Array.from({ length: 12 }, (_, i) =>
+        envelope({
+          receivedAt: at(0),
+          rawRef: 'test#/',
+          customer: other,
+          id: `twilio:msg:SM-H${i}`,
+          provider: 'twilio',
+          channel: 'sms',
+          kind: 'message',
+          direction: 'inbound',
+          providerMessageId: `SM-H${i}`,
+          occurredAt: at(600 - i),
+          contentType: 'text',
+          text: `heavy-secret ${i}`,
+        }),
+      ),
+    );
+    const search = await call('GET', `/api/customers?q=${encodeURIComponent(other.value)}`);
+    const heavy = ((await search.json()) as { items: Customer[] }).items[0] as Customer;
+    const client = inspectionClient(runtime.dynamoEndpoint);
+    const repos = runtime.store;
+    const privacy = privacyRepository({ doc: documentClient(client), table: 'threadline' }, repos, {
+      deletesPerCall: 5,
+    });
+    const reports = [];
+    do {
+      reports.push(await privacy.erase(heavy.id, 'admin-eve', at(0)));
+    } while (!reports.at(-1)?.complete && reports.length < 20);
+    const items = JSON.stringify(await scanTable(client, 'threadline'), (_k, v: unknown) =>
+      v instanceof Set ? [...v] : v,
+    );
+    client.destroy();
+    // An identity, a conversation and 12 timeline items: three calls of at most 5 deletes.
+    expect(reports.length).toBe(3);
+    expect(reports.slice(0, -1).every((r) => !r.complete)).toBe(true);
+    expect(reports.at(-1)).toMatchObject({
+      complete: true,
+      identities: 1,
+      conversations: 1,
+      timelineItems: 12,
+    });
+    expect(items).not.toContain('heavy-secret');
+    expect(items).not.toContain('4155550177');
+    expect((await call('GET', `/api/customers/${heavy.id}`)).status).toBe(410);
   });
 });

@@ -1,4 +1,9 @@
-import type { PutCommandInput, QueryCommandInput, UpdateCommandInput } from '@aws-sdk/lib-dynamodb';
+import type {
+  DeleteCommandInput,
+  PutCommandInput,
+  QueryCommandInput,
+  UpdateCommandInput,
+} from '@aws-sdk/lib-dynamodb';
 import type { Provider } from '../../domain/envelope.js';
 import type { ErasureReport } from '../../domain/privacy.js';
 import { Keys, mentionsPartition, TIMELINE_PREFIX } from '../keys.js';
@@ -78,6 +83,26 @@ export function queryTimelineItemsInput(
     KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
     ExpressionAttributeValues: { ':pk': Keys.customer(customerId).pk, ':prefix': TIMELINE_PREFIX },
     ...(startKey ? { ExclusiveStartKey: startKey } : {}),
+  };
+}
+
+/** Deletes one item for an erasure, answering what was there: an erasure counts only real deletes. */
+export function deleteErasedInput(table: string, key: { pk: string; sk: string }): DeleteCommandInput {
+  return { TableName: table, Key: key, ReturnValues: 'ALL_OLD' };
+}
+
+/** Keeps, on a profile an erasure has not finished, how many timeline items it deleted so far. */
+export function saveErasureProgressInput(
+  table: string,
+  customerId: string,
+  timelineItems: number,
+): UpdateCommandInput {
+  return {
+    TableName: table,
+    Key: Keys.customer(customerId),
+    UpdateExpression: 'SET erasedTimelineItems = :n',
+    ConditionExpression: 'attribute_exists(pk) AND entity <> :erased',
+    ExpressionAttributeValues: { ':n': timelineItems, ':erased': 'erased_customer' },
   };
 }
 

@@ -115,6 +115,7 @@ function fakeAdmin(): AgentAdmin & { calls: unknown[][] } {
       identities: 1,
       timelineItems: 1,
       conversations: 1,
+      complete: true,
     }),
   };
 }
@@ -494,6 +495,21 @@ describe('agent API: the admin role and the audit log', () => {
       { agentId: 'admin-1', action: 'merge', customerIds: ['cu_1', 'cu_2'], at, outcome: 'ok' },
       { agentId: 'admin-1', action: 'unmerge', customerIds: ['cu_1', 'cu_2'], at, outcome: 'ok' },
     ]);
+  });
+
+  it('answers 202 for a call that erased part of a heavy customer, audited as in progress', async () => {
+    const admin = fakeAdmin();
+    const erase = admin.erase;
+    admin.erase = async (...args) => ({ ...(await erase(...args)), complete: false });
+    const audit = memoryAuditLog();
+    const res = await send(
+      app(fakeStore(), admin, fakeReplies(), audit),
+      asAdmin,
+      ADMIN_CALLS[1] as (typeof ADMIN_CALLS)[0],
+    );
+    expect(res.status).toBe(202);
+    expect(await res.json()).toMatchObject({ customerId: 'cu_1', complete: false });
+    expect(audit.records.map((r) => r.outcome)).toEqual(['in_progress']);
   });
 
   it('audits a merge by accepting a suggestion, and a call that failed with its error code', async () => {

@@ -67,6 +67,7 @@ describe('privacyRepository', () => {
       identities: 1,
       timelineItems: 1,
       conversations: 1,
+      complete: true,
     });
     expect(ddb.commandCalls(DeleteCommand).map((call) => call.args[0].input.Key?.pk)).toEqual([
       'IDENTITY#phone#+1',
@@ -123,6 +124,35 @@ describe('privacyRepository', () => {
       .map((call) => call.args[0].input)
       .find((input) => input.ExpressionAttributeValues?.[':pk'] === 'PROVIDER_EVENT#twilio');
     expect(eventQuery?.ExpressionAttributeValues).toMatchObject({ ':v0': '+1', ':v1': '1' });
+  });
+
+  it('stops after its share of deletes, keeps the count so far, and the next call carries on', async () => {
+    ddb.on(DeleteCommand).resolves({ Attributes: { pk: 'x' } });
+    const paused = privacyRepository(
+      db,
+      {
+        customers: { mergedPartitions: vi.fn(async () => ['cu_1']) },
+        conversations: { getConversation: vi.fn(async () => undefined) },
+        suggestions: { suggestionsOn: vi.fn(async () => []) },
+        timeline: { timeline: vi.fn(async () => ({ items: [], cursor: null })) },
+      },
+      { deletesPerCall: 2 },
+    );
+    const report = await paused.erase('cu_1', 'ag_1', '2025-06-10T09:00:00.000Z');
+    expect(report).toMatchObject({ complete: false, timelineItems: 0 });
+    expect(ddb.commandCalls(DeleteCommand)).toHaveLength(2);
+    expect(ddb.commandCalls(PutCommand)).toHaveLength(0);
+    expect(ddb.commandCalls(UpdateCommand).at(-1)?.args[0].input).toMatchObject({
+      Key: { pk: 'CUSTOMER#cu_1', sk: 'PROFILE' },
+      UpdateExpression: 'SET erasedTimelineItems = :n',
+    });
+    ddb.on(GetCommand).resolves({ Item: { ...profile, erasedTimelineItems: 4 } });
+    ddb.on(DeleteCommand).resolves({});
+    expect(await paused.erase('cu_1', 'ag_1', '2025-06-10T09:00:01.000Z')).toMatchObject({
+      complete: true,
+      timelineItems: 5,
+    });
+    expect(ddb.commandCalls(PutCommand)).toHaveLength(1);
   });
 
   it('refuses to export an erased customer', async () => {

@@ -53,6 +53,8 @@ describe('local runtime: an erasure leaves nothing that names the customer', () 
         occurredAt: at(120),
         contentType: 'text',
         text: 'Where is my parcel-secret?',
+        // The provider's own object, wherever the store keeps it, goes too.
+        raw: { from: '14155550199', text: { body: 'Where is my parcel-secret?' } },
       }),
     );
     const search = await call('GET', `/api/customers?q=${encodeURIComponent(phone.value)}`);

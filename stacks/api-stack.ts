@@ -122,7 +122,7 @@ export interface ApiStackProps extends StackProps {
   /** The SES configuration set email replies are sent with, so bounces and deliveries come back. */
   readonly sesConfigurationSetName: string;
   /** Agents' sign-in: the agent API verifies access tokens of this pool and client, for this group. */
-  readonly agentAuth: { userPoolId: string; clientId: string; group: string };
+  readonly agentAuth: { userPoolId: string; clientId: string; group: string; adminGroup: string };
   /** Where SES's receipt rule stores raw mail, under `inboundMailPrefix`. */
   readonly inboundMailBucket: IBucket;
   readonly sesReceiptsTopic: ITopic;
@@ -144,6 +144,7 @@ export function statefulInputs(stateful: StatefulStack): Omit<ApiStackProps, key
       userPoolId: stateful.agentPool.userPoolId,
       clientId: stateful.agentPoolClient.userPoolClientId,
       group: stateful.agentsGroup,
+      adminGroup: stateful.adminsGroup,
     },
     inboundMailBucket: stateful.inboundMailBucket,
     sesReceiptsTopic: stateful.sesReceiptsTopic,
@@ -315,6 +316,7 @@ export class ApiStack extends Stack {
     agentApi.addEnvironment('COGNITO_USER_POOL_ID', props.agentAuth.userPoolId);
     agentApi.addEnvironment('COGNITO_CLIENT_ID', props.agentAuth.clientId);
     agentApi.addEnvironment('AGENT_GROUP', props.agentAuth.group);
+    agentApi.addEnvironment('ADMIN_GROUP', props.agentAuth.adminGroup);
     return agentApi;
   }
 

@@ -110,6 +110,8 @@ export class StatefulStack extends Stack {
   readonly agentPool: UserPool;
   readonly agentPoolClient: UserPoolClient;
   readonly agentsGroup = 'agents';
+  /** Agents who may also export, erase, merge and unmerge customers and read the audit log. */
+  readonly adminsGroup = 'admins';
   readonly inboundMailBucket: Bucket;
   /** SES receipt notifications: the S3 action publishes here once it has stored a message. */
   readonly sesReceiptsTopic: Topic;
@@ -249,6 +251,12 @@ export class StatefulStack extends Stack {
       userPoolId: pool.userPoolId,
       groupName: this.agentsGroup,
       description: 'May use the Threadline agent API',
+    });
+    new CfnUserPoolGroup(this, 'AdminsGroup', {
+      userPoolId: pool.userPoolId,
+      groupName: this.adminsGroup,
+      description:
+        'Agents who may also export, erase, merge and unmerge customers and read the audit log (must also be in agents)',
     });
     return [pool, client];
   }

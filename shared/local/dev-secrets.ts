@@ -28,7 +28,8 @@ export function devSecrets(dataDir: string): DevSecrets {
     stored ?? {
       META_APP_SECRET: token(16),
       META_VERIFY_TOKEN: token(8),
-      AGENT_TOKENS: `dev-agent:${token(16)}`,
+      // The one developer is an admin: export, erase, merge and the audit log work locally.
+      AGENT_TOKENS: `dev-agent:${token(16)}:admin`,
     },
   );
   const complete =

@@ -172,6 +172,13 @@ describe('ThreadlineStateful', () => {
     });
   });
 
+  it('has two groups in the agent pool: agents may use the API, admins also export, erase and merge', () => {
+    const pool = { Ref: logicalId(statefulStack, 'AgentPool') };
+    stateful.resourceCountIs('AWS::Cognito::UserPoolGroup', 2);
+    stateful.hasResourceProperties('AWS::Cognito::UserPoolGroup', { UserPoolId: pool, GroupName: 'agents' });
+    stateful.hasResourceProperties('AWS::Cognito::UserPoolGroup', { UserPoolId: pool, GroupName: 'admins' });
+  });
+
   it('encrypts the inbound queue and dead-letters a message after 5 receives', () => {
     stateful.hasResourceProperties('AWS::SQS::Queue', {
       SqsManagedSseEnabled: true,
@@ -557,6 +564,7 @@ describe('ThreadlineApi', () => {
         COGNITO_USER_POOL_ID: { Ref: logicalId(statefulStack, 'AgentPool') },
         COGNITO_CLIENT_ID: { Ref: logicalId(statefulStack, 'AgentPool/AgentConsole') },
         AGENT_GROUP: 'agents',
+        ADMIN_GROUP: 'admins',
       },
     ],
     [

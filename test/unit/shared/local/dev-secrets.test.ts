@@ -12,7 +12,7 @@ describe('devSecrets', () => {
     const dir = freshDir();
     const first = devSecrets(dir);
     expect(first.META_APP_SECRET).toMatch(/^[0-9a-f]{32}$/);
-    expect(first.AGENT_TOKENS).toMatch(/^dev-agent:[0-9a-f]{32}$/);
+    expect(first.AGENT_TOKENS).toMatch(/^dev-agent:[0-9a-f]{32}:admin$/);
     expect(statSync(join(dir, 'dev-secrets.json')).mode & 0o777).toBe(0o600);
     expect(devSecrets(dir)).toEqual(first);
   });

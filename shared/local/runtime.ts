@@ -22,6 +22,7 @@ import { LocalMailQueue } from './local-mail-queue.js';
 import { LocalOutbox } from './outbox.js';
 import type { LocalQueue } from './queue.js';
 import { localQueues, type QueueTimings } from './queues.js';
+import { claimDataDir } from './runtime-lock.js';
 import { localSenders } from './senders.js';
 
 /** Options of the embedded runtime. */
@@ -95,6 +96,8 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
     ...(dataDir ? { path: join(dataDir, 'dynamodb') } : {}),
   });
   const repos = dynamoRepositories(options.dynamoClient?.(dynamo.client) ?? dynamo.client, config.TABLE_NAME);
+  // The redrive moves queue files only while no runtime holds them.
+  const releaseDataDir = dataDir ? claimDataDir(dataDir) : undefined;
   const queues = localQueues({
     dataDir,
     timings: options.queue,
@@ -156,6 +159,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
       await inbound.stop();
       await outbound.stop();
       await dynamo.close();
+      releaseDataDir?.();
     },
   };
 }

@@ -22,7 +22,12 @@ import type { Config } from '#shared/config/config.js';
 import { alarmOnFunction } from './alarms.js';
 import { type QueueUrlSetting, ThreadlineFunction } from './constructs/threadline-function.js';
 import { inboundMailPrefix } from './email-receiving.js';
-import { executeApiUrl, publicBaseUrlSetting, throttleRoutes } from './http-api.js';
+import {
+  executeApiUrl,
+  publicBaseUrlSetting,
+  reserveConcurrencySetting,
+  throttleRoutes,
+} from './http-api.js';
 import { suppressApiFindings } from './nag-suppressions.js';
 import { inboundConsumer, mailConsumer, outboundConsumer, type StatefulStack } from './stateful-stack.js';
 
@@ -299,7 +304,7 @@ export class ApiStack extends Stack {
     }).bindQueue(props.inboundQueue, 'INBOUND_QUEUE_URL');
     // A receipt notification names the object holding the message; objects outside the prefix stay unreadable.
     props.inboundMailBucket.grantRead(sesMail, `${inboundMailPrefix}*`);
-    sesMail.consume(props.mailQueue, mailConsumer);
+    sesMail.consume(props.mailQueue, mailConsumer, { reserveConcurrency: reserveConcurrencySetting(this) });
     return sesMail;
   }
 

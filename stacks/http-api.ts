@@ -79,3 +79,19 @@ export function publicBaseUrlSetting(stack: Stack, prop: string | undefined): st
 export function executeApiUrl(api: HttpApi): string {
   return Fn.join('', ['https://', api.apiId, '.execute-api.', Aws.REGION, '.', Aws.URL_SUFFIX]);
 }
+
+const BooleanSettingSchema = z.union(
+  [z.boolean(), z.enum(['true', 'false']).transform((v) => v === 'true')],
+  {
+    error: 'true or false',
+  },
+);
+
+/**
+ * `reserveConcurrency` (default true): whether ses-mail reserves its concurrency. Lambda keeps 10 of an
+ * account's concurrency unreserved, so an account still at the default quota of 10 cannot reserve any:
+ * `-c reserveConcurrency=false` deploys there, with the event source's cap alone.
+ */
+export function reserveConcurrencySetting(stack: Stack): boolean {
+  return stackSetting(stack, 'reserveConcurrency', undefined, BooleanSettingSchema) ?? true;
+}

@@ -137,8 +137,9 @@ export class ThreadlineFunction extends NodejsFunction {
   /**
    * Has Lambda invoke the function with batches from the queue, as `consumer` describes, and grants
    * consuming it. The function reports failed records one by one, so only those are received again.
+   * `reserveConcurrency: false` keeps the event source's cap but reserves nothing.
    */
-  consume(queue: IQueue, consumer: QueueConsumer): this {
+  consume(queue: IQueue, consumer: QueueConsumer, options: { reserveConcurrency?: boolean } = {}): this {
     this.addEventSource(
       new SqsEventSource(queue, {
         batchSize: consumer.batchSize,
@@ -147,7 +148,7 @@ export class ThreadlineFunction extends NodejsFunction {
         maxConcurrency: consumer.maxConcurrency,
       }),
     );
-    if (consumer.maxConcurrency !== undefined) {
+    if (consumer.maxConcurrency !== undefined && (options.reserveConcurrency ?? true)) {
       // Reserved as many as the event source may use: fewer would throttle its own batches.
       const fn = this.node.defaultChild;
       if (!(fn instanceof CfnFunction)) throw new Error(`${this.node.path}: expected the function resource`);

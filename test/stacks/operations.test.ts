@@ -207,6 +207,27 @@ describe('one channel cannot starve the others', () => {
     expect(mailConsumer.maxConcurrency).toBeGreaterThanOrEqual(2);
   });
 
+  it('still caps ses-mail but reserves nothing with `-c reserveConcurrency=false` (accounts at 10)', () => {
+    const app = appWith({ reserveConcurrency: 'false' });
+    const statefulStack = new StatefulStack(app, 'ThreadlineStateful');
+    const stack = new ApiStack(app, 'ThreadlineApi', statefulInputs(statefulStack));
+    const template = Template.fromStack(stack);
+    const id = logicalId(stack, 'SesMail');
+    expect(template.toJSON().Resources[id].Properties.ReservedConcurrentExecutions).toBeUndefined();
+    template.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
+      FunctionName: { Ref: id },
+      ScalingConfig: { MaximumConcurrency: mailConsumer.maxConcurrency },
+    });
+  });
+
+  it('refuses reserveConcurrency=maybe, naming the key', () => {
+    const app = appWith({ reserveConcurrency: 'maybe' });
+    const statefulStack = new StatefulStack(app, 'ThreadlineStateful');
+    expect(() => new ApiStack(app, 'ThreadlineApi', statefulInputs(statefulStack))).toThrow(
+      /^reserveConcurrency:/,
+    );
+  });
+
   const throttles = {
     'GET /webhooks/whatsapp': [5, 10],
     'POST /webhooks/whatsapp': [100, 200],

@@ -19,8 +19,15 @@ import { LambdaSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
 import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
 import type { Config } from '#shared/config/config.js';
+import { alarmOnFunction } from './alarms.js';
 import { type QueueUrlSetting, ThreadlineFunction } from './constructs/threadline-function.js';
 import { inboundMailPrefix } from './email-receiving.js';
+import {
+  executeApiUrl,
+  publicBaseUrlSetting,
+  reserveConcurrencySetting,
+  throttleRoutes,
+} from './http-api.js';
 import { suppressApiFindings } from './nag-suppressions.js';
 import { inboundConsumer, mailConsumer, outboundConsumer, type StatefulStack } from './stateful-stack.js';
 
@@ -49,6 +56,11 @@ interface WebhookFunction {
   readonly enqueuesTo?: 'inbound' | 'mail';
   /** @default true */
   readonly readsProviderSecret?: boolean;
+  /**
+   * Checks signatures over PUBLIC_BASE_URL (Twilio signs the URL it called), so it gets the
+   * `publicBaseUrl` setting when one is given; without it, the request URL is the API's own.
+   */
+  readonly signsPublicUrl?: boolean;
 }
 
 /** One entry per provider; a new webhook is one more entry. */
@@ -74,6 +86,7 @@ const webhooks: readonly WebhookFunction[] = [
   {
     id: 'TwilioSms',
     name: 'twilio-sms',
+    signsPublicUrl: true,
     routes: [
       { path: '/webhooks/twilio/sms', methods: [HttpMethod.POST], output: 'TwilioSmsWebhookUrl' },
       { path: '/webhooks/twilio/status', methods: [HttpMethod.POST], output: 'TwilioStatusCallbackUrl' },
@@ -82,6 +95,7 @@ const webhooks: readonly WebhookFunction[] = [
   {
     id: 'TwilioVoice',
     name: 'twilio-voice',
+    signsPublicUrl: true,
     routes: [
       { path: '/webhooks/twilio/voice', methods: [HttpMethod.POST], output: 'TwilioVoiceWebhookUrl' },
       { path: '/webhooks/twilio/voice/recording', methods: [HttpMethod.POST] },
@@ -111,6 +125,7 @@ const webhooks: readonly WebhookFunction[] = [
 const webhookTimeout = Duration.seconds(10);
 
 const snsTopicArnsSetting = 'SNS_TOPIC_ARNS' satisfies keyof Config;
+const publicBaseUrlVariable = 'PUBLIC_BASE_URL' satisfies keyof Config;
 
 export interface ApiStackProps extends StackProps {
   readonly table: ITable;
@@ -129,6 +144,13 @@ export interface ApiStackProps extends StackProps {
   readonly sesEventsTopic: ITopic;
   /** Where SNS events the SES function failed on go once Lambda's retries are spent. */
   readonly failedEventsQueue: IQueue;
+  /** Where every function's error and throttle alarms go. */
+  readonly alarmTopic: ITopic;
+  /**
+   * The public origin of the API when a custom domain is in front of it (Twilio signs and calls it).
+   * @default context `publicBaseUrl`, else the API's execute-api URL
+   */
+  readonly publicBaseUrl?: string;
 }
 
 /** The props of the API stack that come from the stateful stack: all of them but the StackProps. */
@@ -150,6 +172,7 @@ export function statefulInputs(stateful: StatefulStack): Omit<ApiStackProps, key
     sesReceiptsTopic: stateful.sesReceiptsTopic,
     sesEventsTopic: stateful.sesEventsTopic,
     failedEventsQueue: stateful.failedEventsQueue,
+    alarmTopic: stateful.alarmTopic,
   };
 }
 
@@ -158,17 +181,26 @@ export class ApiStack extends Stack {
   constructor(scope: Construct, id: string, props: ApiStackProps) {
     super(scope, id, props);
     const { api, stage } = this.httpApi();
-    const { functions: webhookFunctions, routes: webhookRoutes } = this.webhookFunctions(api, stage, props);
+    const publicBaseUrl = publicBaseUrlSetting(this, props.publicBaseUrl);
+    const { functions: webhookFunctions, routes: webhookRoutes } = this.webhookFunctions(api, stage, {
+      ...props,
+      publicBaseUrl,
+    });
     this.deliverSesBySns(webhookFunctions, props);
     const sesMail = this.sesMail(props);
     const resolver = this.resolver(props);
     const agentApi = this.agentApi(props);
-    const sender = this.sender(props);
+    // Twilio replies ask for status callbacks at the public URL: the custom domain, else the API's own.
+    const sender = this.sender(props, publicBaseUrl ?? executeApiUrl(api));
     const agentApiRoutes = api.addRoutes({
       path: '/api/{proxy+}',
       methods: [HttpMethod.ANY],
       integration: new HttpLambdaIntegration('AgentApiIntegration', agentApi),
     });
+    throttleRoutes(stage, [...webhookRoutes, ...agentApiRoutes]);
+    const functions = new Map([...webhookFunctions.entries()].map(([, fn]) => [fn.node.id, fn]));
+    for (const fn of [sesMail, resolver, agentApi, sender]) functions.set(fn.node.id, fn);
+    for (const [id, fn] of functions) alarmOnFunction(this, id, fn, props.alarmTopic);
 
     suppressApiFindings({
       functions: [...webhookFunctions.values(), sesMail, resolver, agentApi, sender],
@@ -235,6 +267,9 @@ export class ApiStack extends Stack {
         keepNames: false,
       }).bindQueue(...webhookQueues[webhook.enqueuesTo ?? 'inbound']);
       if (webhook.readsProviderSecret ?? true) fn.bindSecret(props.providerSecret);
+      if (webhook.signsPublicUrl && props.publicBaseUrl) {
+        fn.addEnvironment(publicBaseUrlVariable, props.publicBaseUrl);
+      }
       functions.set(webhook.name, fn);
       const integration = new HttpLambdaIntegration(`${webhook.id}Integration`, fn);
       for (const route of webhook.routes) {
@@ -270,7 +305,7 @@ export class ApiStack extends Stack {
     }).bindQueue(props.inboundQueue, 'INBOUND_QUEUE_URL');
     // A receipt notification names the object holding the message; objects outside the prefix stay unreadable.
     props.inboundMailBucket.grantRead(sesMail, `${inboundMailPrefix}*`);
-    sesMail.consume(props.mailQueue, mailConsumer);
+    sesMail.consume(props.mailQueue, mailConsumer, { reserveConcurrency: reserveConcurrencySetting(this) });
     return sesMail;
   }
 
@@ -321,7 +356,7 @@ export class ApiStack extends Stack {
   }
 
   /** Replies to the providers, email only with Threadline's configuration set. */
-  private sender(props: ApiStackProps): ThreadlineFunction {
+  private sender(props: ApiStackProps, publicBaseUrl: string): ThreadlineFunction {
     const sender = new ThreadlineFunction(this, 'Sender', {
       name: 'sender',
       timeout: outboundConsumer.timeout,
@@ -331,6 +366,7 @@ export class ApiStack extends Stack {
       .bindSecret(props.providerSecret);
     sender.addEnvironment('OUTBOUND_MAX_ATTEMPTS', String(outboundConsumer.maxReceiveCount));
     sender.addEnvironment('SES_CONFIGURATION_SET', props.sesConfigurationSetName);
+    sender.addEnvironment(publicBaseUrlVariable, publicBaseUrl);
     sender.addToRolePolicy(
       new PolicyStatement({
         actions: ['ses:SendRawEmail'],

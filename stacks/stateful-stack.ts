@@ -14,6 +14,12 @@ import type { Topic } from 'aws-cdk-lib/aws-sns';
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
 import type { Config } from '#shared/config/config.js';
+import {
+  alarmOnAnyMessage,
+  alarmOnOldestMessage,
+  createAlarmTopic,
+  inboundAgeAlarmThreshold,
+} from './alarms.js';
 import type { QueueConsumer } from './constructs/threadline-function.js';
 import {
   addReceiptRuleSet,
@@ -45,6 +51,12 @@ export const mailConsumer = {
   timeout: Duration.seconds(60),
   batchSize: 1,
   maxBatchingWindow: Duration.seconds(0),
+  /**
+   * Invocations at once, on the event source and as the function's reserved concurrency: a flood of
+   * mail (each up to a minute of parsing) takes at most these from the account, never the webhooks',
+   * the resolver's or the sender's share, and always has these for itself.
+   */
+  maxConcurrency: 5,
 } as const;
 
 /** How the outbound queue's consumer (the sender) runs: one provider call per reply. */
@@ -90,6 +102,11 @@ export interface StatefulStackProps extends StackProps {
    * @default context `inboundMailRetentionDays`, else 30
    */
   readonly inboundMailRetentionDays?: number;
+  /**
+   * An address the alarm topic emails (it must confirm the subscription).
+   * @default context `alarmEmail`, else no subscription
+   */
+  readonly alarmEmail?: string;
 }
 
 /**
@@ -122,6 +139,8 @@ export class StatefulStack extends Stack {
   readonly sesConfigurationSet: ConfigurationSet;
   /** Only when recipients are configured: the rule set an operator activates once. */
   readonly sesReceiptRuleSet: ReceiptRuleSet | undefined;
+  /** Every alarm of both stacks goes here. */
+  readonly alarmTopic: Topic;
 
   constructor(scope: Construct, id: string, props: StatefulStackProps = {}) {
     super(scope, id, props);
@@ -176,7 +195,25 @@ export class StatefulStack extends Stack {
           })
         : undefined;
 
+    this.alarmTopic = createAlarmTopic(this, props);
+    this.alarmOnQueues();
     suppressStatefulFindings(this);
+  }
+
+  /** Any dead letter or failed event, and an inbound envelope waiting too long, raise an alarm. */
+  private alarmOnQueues(): void {
+    const gaveUp: [string, Queue][] = [
+      ['InboundDeadLetterAlarm', this.inboundDeadLetterQueue],
+      ['MailDeadLetterAlarm', this.mailDeadLetterQueue],
+      ['OutboundDeadLetterAlarm', this.outboundDeadLetterQueue],
+      ['FailedEventsAlarm', this.failedEventsQueue],
+    ];
+    for (const [id, queue] of gaveUp) alarmOnAnyMessage(this, id, queue, this.alarmTopic);
+    alarmOnOldestMessage(this, 'InboundAgeAlarm', {
+      queue: this.inboundQueue,
+      threshold: inboundAgeAlarmThreshold,
+      topic: this.alarmTopic,
+    });
   }
 
   /** The one table; keys mirror shared/store/table.ts, which the local engine creates its table from. */

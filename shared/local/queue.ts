@@ -7,6 +7,7 @@ import * as z from 'zod';
 import { PayloadTooLargeError, ValidationError } from '#shared/errors.js';
 import { log } from '#shared/log.js';
 import { SQS_MAX_MESSAGE_BYTES } from '#shared/queue/sqs-envelope-queue.js';
+import { failedIds } from './batch-response.js';
 import { type LocalTimers, realTimers } from './timers.js';
 
 /** An SQS-triggered Lambda handler, as the queue calls it (partial batch responses honoured). */
@@ -179,6 +180,24 @@ export class LocalQueue {
       sentTimestamp,
       receiveCount,
     }));
+  }
+
+  /**
+   * SQS's dead-letter redrive: moves every message of the dead-letter queue back here, keeping its id and
+   * sent time, with a fresh receive count. Each is written here before it leaves the dead-letter queue's
+   * folder, so a crash in between duplicates a message and never loses one. Resolves with how many moved.
+   */
+  async redrive(): Promise<number> {
+    const source = this.#deadLetter;
+    if (!source) throw new Error(`queue ${this.name} has no dead-letter queue`);
+    const moving = [...source.#messages.values()];
+    for (const { messageId, body, sentTimestamp } of moving) {
+      await this.#accept({ messageId, body, sentTimestamp });
+      source.#messages.delete(messageId);
+      await source.#unlink(messageId);
+    }
+    source.#settle();
+    return moving.length;
   }
 
   /** Dispatches batches while a slot is free and messages are visible, then sleeps until the next one is. */
@@ -373,21 +392,4 @@ export class LocalQueue {
     stored.sort((a, b) => a.sentTimestamp - b.sentTimestamp);
     for (const message of stored) this.#add(message);
   }
-}
-
-/** A Lambda partial batch response; void, null or an empty list means every record succeeded. */
-const BatchResponseSchema = z
-  .object({ batchItemFailures: z.array(z.object({ itemIdentifier: z.string() })).nullish() })
-  .nullish();
-
-/** The ids a consumer reported as failed; as on Lambda, an id that is not in the batch fails it all. */
-function failedIds(records: readonly SQSRecord[], response: unknown): Set<string> {
-  const ids = new Set(records.map((record) => record.messageId));
-  const failed = new Set<string>();
-  for (const { itemIdentifier } of BatchResponseSchema.parse(response)?.batchItemFailures ?? []) {
-    if (!ids.has(itemIdentifier))
-      throw new Error(`batchItemFailures names ${itemIdentifier}, not in the batch`);
-    failed.add(itemIdentifier);
-  }
-  return failed;
 }

@@ -2,6 +2,7 @@ import { join } from 'node:path';
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { type ServerType, serve } from '@hono/node-server';
 import type { Hono } from 'hono';
+import type { AgentAppDeps } from '#shared/api/deps.js';
 import type { MailQueue } from '../channels/ses/mail.js';
 import { type Config, parseAgentTokens, requireSettings } from '../config/config.js';
 import type { Channel } from '../domain/envelope.js';
@@ -22,6 +23,7 @@ import { LocalMailQueue } from './local-mail-queue.js';
 import { LocalOutbox } from './outbox.js';
 import type { LocalQueue } from './queue.js';
 import { localQueues, type QueueTimings } from './queues.js';
+import { claimDataDir } from './runtime-lock.js';
 import { localSenders } from './senders.js';
 
 /** Options of the embedded runtime. */
@@ -68,6 +70,23 @@ export interface LocalRuntime {
   close(): Promise<void>;
 }
 
+/** The agent API over the local table, with the agents of AGENT_TOKENS. */
+function agentDeps(
+  config: Config,
+  repos: DynamoRepositories,
+  rest: Pick<AgentAppDeps, 'clock' | 'replies' | 'outbox'>,
+): AgentAppDeps {
+  const tokens = parseAgentTokens(config.AGENT_TOKENS);
+  return {
+    ...rest,
+    store: storePorts(repos),
+    admin: adminPorts(repos),
+    audit: repos.audit,
+    authenticate: async (token) => tokens.get(token),
+    phone: { defaultRegion: config.DEFAULT_REGION },
+  };
+}
+
 /** Serves `app` on 127.0.0.1; `port` 0 takes a free one. */
 async function listen(app: Hono, port: number): Promise<{ server: ServerType; port: number }> {
   const server = await new Promise<ServerType>((resolve) => {
@@ -95,6 +114,8 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
     ...(dataDir ? { path: join(dataDir, 'dynamodb') } : {}),
   });
   const repos = dynamoRepositories(options.dynamoClient?.(dynamo.client) ?? dynamo.client, config.TABLE_NAME);
+  // The redrive moves queue files only while no runtime holds them.
+  const releaseDataDir = dataDir ? claimDataDir(dataDir) : undefined;
   const queues = localQueues({
     dataDir,
     timings: options.queue,
@@ -114,22 +135,12 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
     leaseMs: options.queue?.visibilityTimeoutMs ?? 30_000,
     routing: options.routing ?? false,
   });
-  const tokens = parseAgentTokens(config.AGENT_TOKENS);
   const app = localHttpApp({
     config,
     clock,
     envelopes: webhookQueue,
     mail: options.wrapMailQueue?.(new LocalMailQueue(queues.mail)) ?? new LocalMailQueue(queues.mail),
-    agent: {
-      store: storePorts(repos),
-      admin: adminPorts(repos),
-      audit: repos.audit,
-      clock,
-      replies,
-      outbox,
-      authenticate: async (token) => tokens.get(token),
-      phone: { defaultRegion: config.DEFAULT_REGION },
-    },
+    agent: agentDeps(config, repos, { clock, replies, outbox }),
   });
   const { server, port } = await listen(app, config.PORT);
   const { inbound, deadLetter, mail, outbound } = queues;
@@ -157,6 +168,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
       await inbound.stop();
       await outbound.stop();
       await dynamo.close();
+      releaseDataDir?.();
     },
   };
 }

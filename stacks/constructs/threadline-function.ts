@@ -4,7 +4,7 @@ import { isDeepStrictEqual } from 'node:util';
 import { type Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
 import { CfnRole, ManagedPolicy, PolicyDocument, PolicyStatement } from 'aws-cdk-lib/aws-iam';
-import { Architecture, Runtime, Tracing } from 'aws-cdk-lib/aws-lambda';
+import { Architecture, CfnFunction, Runtime, Tracing } from 'aws-cdk-lib/aws-lambda';
 import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
 import { LogLevel, NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
@@ -21,6 +21,12 @@ export interface QueueConsumer {
   readonly timeout: Duration;
   readonly batchSize: number;
   readonly maxBatchingWindow: Duration;
+  /**
+   * Invocations at once (2 to 1000): the event source's maximum concurrency and the function's reserved
+   * concurrency, so the queue's consumer neither takes more of the account nor is starved by others.
+   * @default the account's unreserved concurrency, shared
+   */
+  readonly maxConcurrency?: number;
 }
 
 /** A setting of the config schema that holds a queue URL, so a binding cannot invent a variable name. */
@@ -131,15 +137,23 @@ export class ThreadlineFunction extends NodejsFunction {
   /**
    * Has Lambda invoke the function with batches from the queue, as `consumer` describes, and grants
    * consuming it. The function reports failed records one by one, so only those are received again.
+   * `reserveConcurrency: false` keeps the event source's cap but reserves nothing.
    */
-  consume(queue: IQueue, consumer: QueueConsumer): this {
+  consume(queue: IQueue, consumer: QueueConsumer, options: { reserveConcurrency?: boolean } = {}): this {
     this.addEventSource(
       new SqsEventSource(queue, {
         batchSize: consumer.batchSize,
         maxBatchingWindow: consumer.maxBatchingWindow,
         reportBatchItemFailures: true,
+        maxConcurrency: consumer.maxConcurrency,
       }),
     );
+    if (consumer.maxConcurrency !== undefined && (options.reserveConcurrency ?? true)) {
+      // Reserved as many as the event source may use: fewer would throttle its own batches.
+      const fn = this.node.defaultChild;
+      if (!(fn instanceof CfnFunction)) throw new Error(`${this.node.path}: expected the function resource`);
+      fn.reservedConcurrentExecutions = consumer.maxConcurrency;
+    }
     return this;
   }
 

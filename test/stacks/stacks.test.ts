@@ -1,5 +1,4 @@
 import { isDeepStrictEqual } from 'node:util';
-import { CfnElement, type Stack } from 'aws-cdk-lib';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import { describe, expect, it } from 'vitest';
 import * as z from 'zod';
@@ -11,7 +10,7 @@ import {
   providerSecretKeys,
   StatefulStack,
 } from '../../stacks/stateful-stack.js';
-import { appWith } from '../support/cdk-app.js';
+import { appWith, logicalId } from '../support/cdk-app.js';
 
 // No email configured: the first deploy of most users.
 const app = appWith({});
@@ -30,14 +29,6 @@ const emailStack = new StatefulStack(
   'ThreadlineStateful',
 );
 const email = Template.fromStack(emailStack);
-
-/** The logical id of the CloudFormation resource at `path` (a construct path below the stack). */
-function logicalId(stack: Stack, path: string): string {
-  const found = stack.node.findAll().find((c) => c.node.path === `${stack.node.id}/${path}`);
-  const element = found instanceof CfnElement ? found : found?.node.defaultChild;
-  if (!(element instanceof CfnElement)) throw new Error(`no CloudFormation resource at ${path}`);
-  return stack.getLogicalId(element);
-}
 
 const tableId = logicalId(statefulStack, 'Table');
 const inboundId = logicalId(statefulStack, 'InboundQueue');
@@ -310,8 +301,8 @@ describe('ThreadlineStateful', () => {
     ]);
   });
 
-  it('has two SNS topics signing with SHA256, one for receipts and one for sending events', () => {
-    stateful.resourceCountIs('AWS::SNS::Topic', 2);
+  it('has two SNS topics signing with SHA256, one for receipts and one for sending events, and the alarm topic', () => {
+    stateful.resourceCountIs('AWS::SNS::Topic', 3);
     for (const id of [receiptsTopicId, eventsTopicId]) {
       expect(stateful.toJSON().Resources[id].Properties.SignatureVersion).toBe('2');
     }
@@ -574,6 +565,19 @@ describe('ThreadlineApi', () => {
         PROVIDER_SECRET_ARN: secretArn,
         OUTBOUND_MAX_ATTEMPTS: '5',
         SES_CONFIGURATION_SET: { Ref: logicalId(statefulStack, 'SesConfigurationSet') },
+        PUBLIC_BASE_URL: {
+          'Fn::Join': [
+            '',
+            [
+              'https://',
+              { Ref: logicalId(apiStack, 'HttpApi') },
+              '.execute-api.',
+              { Ref: 'AWS::Region' },
+              '.',
+              { Ref: 'AWS::URLSuffix' },
+            ],
+          ],
+        },
       },
     ],
   ])('gives %s exactly the settings it is bound to', (id, bound) => {
@@ -621,6 +625,7 @@ describe('ThreadlineApi', () => {
         BatchSize: mailConsumer.batchSize,
         MaximumBatchingWindowInSeconds: mailConsumer.maxBatchingWindow.toSeconds(),
         FunctionResponseTypes: ['ReportBatchItemFailures'],
+        ScalingConfig: { MaximumConcurrency: mailConsumer.maxConcurrency },
       },
     ]);
   });

@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { App } from 'aws-cdk-lib';
+import { App, CfnElement, type Stack } from 'aws-cdk-lib';
 import * as z from 'zod';
 
 const CdkJsonSchema = z.object({ context: z.record(z.string(), z.unknown()) });
@@ -13,4 +13,12 @@ const cdkJson = CdkJsonSchema.parse(
  */
 export function appWith(context: Record<string, unknown>): App {
   return new App({ context: { ...cdkJson.context, 'aws:cdk:bundling-stacks': [], ...context } });
+}
+
+/** The logical id of the CloudFormation resource at `path` (a construct path below the stack). */
+export function logicalId(stack: Stack, path: string): string {
+  const found = stack.node.findAll().find((c) => c.node.path === `${stack.node.id}/${path}`);
+  const element = found instanceof CfnElement ? found : found?.node.defaultChild;
+  if (!(element instanceof CfnElement)) throw new Error(`no CloudFormation resource at ${path}`);
+  return stack.getLogicalId(element);
 }

@@ -1,0 +1,109 @@
+import { pathToFileURL } from 'node:url';
+import { parseArgs } from 'node:util';
+import { SQSClient } from '@aws-sdk/client-sqs';
+import { loadConfig } from '#shared/config/config.js';
+import { ValidationError } from '#shared/errors.js';
+import { type DeadLetterQueueRef, startRedrive } from '#shared/queue/sqs-redrive.js';
+import { localQueues } from './queues.js';
+import { runningRuntime } from './runtime-lock.js';
+
+/** The queues with a dead-letter queue, and the id the stateful stack gives that dead-letter queue. */
+const deadLetterQueueIds = {
+  inbound: 'InboundDeadLetterQueue',
+  mail: 'MailDeadLetterQueue',
+  outbound: 'OutboundDeadLetterQueue',
+} as const;
+type RedriveQueue = keyof typeof deadLetterQueueIds;
+
+export const redriveUsage = `Usage: npm run redrive -- <inbound|mail|outbound> [options]
+
+Moves the messages of the queue's dead-letter queue back to the queue, to be processed again.
+  (no option)     on AWS: SQS StartMessageMoveTask on the dead-letter queue of stack ThreadlineStateful,
+                  found by its name (the stack output <Queue>DeadLetterQueueName); AWS credentials and
+                  region from the environment, as for the AWS CLI
+  --stack <name>  the stateful stack's name, if not ThreadlineStateful
+  --name <name>   on AWS: the dead-letter queue's name (the stack output's value)
+  --arn <arn>     on AWS: the dead-letter queue's ARN
+  --local         the local runtime's queues under DATA_DIR (default .data); stop npm start first`;
+
+export interface RedriveDeps {
+  /** The SQS client for AWS; made only when needed. */
+  sqs: () => SQSClient;
+  /** The local runtime's data folder (DATA_DIR). */
+  dataDir: string;
+  write: (line: string) => void;
+}
+
+/** Runs `npm run redrive -- <args>`; throws ValidationError on bad arguments and when it must refuse. */
+export async function redrive(args: readonly string[], deps: RedriveDeps): Promise<void> {
+  const { values, positionals } = parseRedriveArgs(args);
+  const [queue, ...extra] = positionals;
+  if (!isRedriveQueue(queue) || extra.length > 0) throw new ValidationError(redriveUsage);
+  if (values.local) {
+    if (values.arn || values.name || values.stack) {
+      throw new ValidationError('--local takes no --arn, --name or --stack');
+    }
+    const moved = await redriveLocal(queue, deps.dataDir);
+    deps.write(
+      `Moved ${moved} message(s) from threadline-${queue}-dlq back to threadline-${queue}; ` +
+        'npm start delivers them.',
+    );
+    return;
+  }
+  const stack = values.stack ?? 'ThreadlineStateful';
+  const ref: DeadLetterQueueRef = values.arn
+    ? { arn: values.arn }
+    : values.name
+      ? { name: values.name }
+      : { namePrefix: `${stack}-${deadLetterQueueIds[queue]}` };
+  const { sourceArn, taskHandle } = await startRedrive(deps.sqs(), ref);
+  deps.write(
+    `SQS is moving the messages of ${sourceArn} back to their source queue (task ${taskHandle}).\n` +
+      `Follow it with: aws sqs list-message-move-tasks --source-arn ${sourceArn}`,
+  );
+}
+
+function parseRedriveArgs(args: readonly string[]) {
+  try {
+    return parseArgs({
+      args: [...args],
+      allowPositionals: true,
+      options: {
+        local: { type: 'boolean' },
+        arn: { type: 'string' },
+        name: { type: 'string' },
+        stack: { type: 'string' },
+      },
+    });
+  } catch (error) {
+    throw new ValidationError(`${error instanceof Error ? error.message : String(error)}\n\n${redriveUsage}`);
+  }
+}
+
+function isRedriveQueue(queue: string | undefined): queue is RedriveQueue {
+  return queue !== undefined && Object.hasOwn(deadLetterQueueIds, queue);
+}
+
+/** Moves the files of `<queue>-dlq` to `<queue>` while no runtime uses the folder. */
+async function redriveLocal(queue: RedriveQueue, dataDir: string): Promise<number> {
+  const pid = runningRuntime(dataDir);
+  if (pid !== undefined) {
+    throw new ValidationError(
+      `Threadline is running on ${dataDir} (process ${pid}): stop npm start, then run the redrive again`,
+    );
+  }
+  // The queues as the runtime makes them; none is started, so nothing is consumed here.
+  const queues = localQueues({ dataDir, timings: undefined, outboundMaxAttempts: 1 });
+  return queues[queue].redrive();
+}
+
+if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
+  redrive(process.argv.slice(2), {
+    sqs: () => new SQSClient({}),
+    dataDir: loadConfig().DATA_DIR,
+    write: (line) => process.stdout.write(`${line}\n`),
+  }).catch((error: unknown) => {
+    process.stderr.write(`${error instanceof ValidationError ? error.message : String(error)}\n`);
+    process.exit(1);
+  });
+}

@@ -1,0 +1,40 @@
+import { readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+
+const lockFile = (dataDir: string) => join(dataDir, 'runtime.pid');
+
+/**
+ * Marks `dataDir` as in use by this process (`<dataDir>/runtime.pid`), so tools that move its files
+ * (the redrive) know to leave them alone; the returned function releases it.
+ */
+export function claimDataDir(dataDir: string): () => void {
+  const file = lockFile(dataDir);
+  writeFileSync(file, String(process.pid));
+  return () => {
+    if (runtimePid(dataDir) === process.pid) rmSync(file, { force: true });
+  };
+}
+
+/** The process id of a running runtime that uses `dataDir`, if any (a stale mark is ignored). */
+export function runningRuntime(dataDir: string): number | undefined {
+  const pid = runtimePid(dataDir);
+  if (pid === undefined) return undefined;
+  try {
+    process.kill(pid, 0);
+    return pid;
+  } catch (error) {
+    // EPERM: the process exists but belongs to someone else; it still holds the folder.
+    return (error as NodeJS.ErrnoException).code === 'EPERM' ? pid : undefined;
+  }
+}
+
+function runtimePid(dataDir: string): number | undefined {
+  let text: string;
+  try {
+    text = readFileSync(lockFile(dataDir), 'utf8');
+  } catch {
+    return undefined;
+  }
+  const pid = Number(text.trim());
+  return Number.isInteger(pid) && pid > 0 ? pid : undefined;
+}

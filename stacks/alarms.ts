@@ -1,0 +1,118 @@
+import { Aws, CfnOutput, Duration, type Stack } from 'aws-cdk-lib';
+import { Alarm, ComparisonOperator, type Metric, TreatMissingData } from 'aws-cdk-lib/aws-cloudwatch';
+import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
+import { PolicyStatement, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
+import type { IFunction } from 'aws-cdk-lib/aws-lambda';
+import { type ITopic, Topic } from 'aws-cdk-lib/aws-sns';
+import { EmailSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
+import type { IQueue } from 'aws-cdk-lib/aws-sqs';
+import type { Construct } from 'constructs';
+import * as z from 'zod';
+import { stackSetting } from './email-receiving.js';
+
+// Operators must see failure: a dead-lettered envelope is a customer nobody answers, and after 14 days
+// it is gone. Every alarm goes to one topic, and says so again when it clears.
+
+/** How long the oldest inbound envelope may wait before the inbound queue's alarm goes off. */
+export const inboundAgeAlarmThreshold = Duration.minutes(5);
+
+const AlarmEmailSchema = z
+  .string()
+  .trim()
+  .toLowerCase()
+  .pipe(z.email('an email address such as ops@example.com'));
+
+/**
+ * The alarm topic, TLS only like the SES topics, with CloudWatch alarms of this account allowed to
+ * publish (the topic policy that enforces TLS replaces SNS's default one). `-c alarmEmail=` subscribes an
+ * address, which must confirm the subscription from the email SNS sends. Not KMS-encrypted: CloudWatch
+ * cannot publish to a topic under the AWS-managed SNS key, and alarms carry no message content.
+ */
+export function createAlarmTopic(stack: Stack, props: { alarmEmail?: string | undefined }): Topic {
+  const topic = new Topic(stack, 'AlarmTopic', { displayName: 'Threadline alarms', enforceSSL: true });
+  topic.addToResourcePolicy(
+    new PolicyStatement({
+      sid: 'AllowCloudWatchAlarms',
+      principals: [new ServicePrincipal('cloudwatch.amazonaws.com')],
+      actions: ['sns:Publish'],
+      resources: [topic.topicArn],
+      conditions: { StringEquals: { 'aws:SourceAccount': Aws.ACCOUNT_ID } },
+    }),
+  );
+  const email = stackSetting(stack, 'alarmEmail', props.alarmEmail, AlarmEmailSchema);
+  if (email) topic.addSubscription(new EmailSubscription(email));
+  new CfnOutput(stack, 'AlarmTopicArn', {
+    description: 'Alarms of Threadline: dead letters, failed events, a stuck inbound queue, function errors',
+    value: topic.topicArn,
+  });
+  return topic;
+}
+
+/** An alarm on `metric` above `threshold` in one period, to the topic when raised and when cleared. */
+function alarm(
+  scope: Construct,
+  id: string,
+  options: { metric: Metric; threshold: number; topic: ITopic; description: string },
+): Alarm {
+  const created = new Alarm(scope, id, {
+    metric: options.metric,
+    threshold: options.threshold,
+    evaluationPeriods: 1,
+    comparisonOperator: ComparisonOperator.GREATER_THAN_THRESHOLD,
+    // An idle queue or function publishes no data: that is not a failure.
+    treatMissingData: TreatMissingData.NOT_BREACHING,
+    alarmDescription: options.description,
+  });
+  const action = new SnsAction(options.topic);
+  created.addAlarmAction(action);
+  created.addOkAction(action);
+  return created;
+}
+
+/** Raised as soon as `queue` (a dead-letter queue, the failed-events queue) holds a visible message. */
+export function alarmOnAnyMessage(scope: Construct, id: string, queue: IQueue, topic: ITopic): Alarm {
+  return alarm(scope, id, {
+    metric: queue.metricApproximateNumberOfMessagesVisible({
+      period: Duration.minutes(1),
+      statistic: 'Maximum',
+    }),
+    threshold: 0,
+    topic,
+    description:
+      'Messages gave up on: inspect them, fix the cause, then `npm run redrive -- <queue>` (README, Operations)',
+  });
+}
+
+/** Raised when the oldest message of `queue` has waited longer than `threshold`: its consumer is stuck. */
+export function alarmOnOldestMessage(
+  scope: Construct,
+  id: string,
+  options: { queue: IQueue; threshold: Duration; topic: ITopic },
+): Alarm {
+  return alarm(scope, id, {
+    metric: options.queue.metricApproximateAgeOfOldestMessage({
+      period: Duration.minutes(1),
+      statistic: 'Maximum',
+    }),
+    threshold: options.threshold.toSeconds(),
+    topic: options.topic,
+    description: `A message has waited over ${options.threshold.toHumanString()}: its consumer fails or is throttled`,
+  });
+}
+
+/** Two alarms per function: any error, any throttled invocation, in a minute. */
+export function alarmOnFunction(scope: Construct, id: string, fn: IFunction, topic: ITopic): void {
+  const period = Duration.minutes(1);
+  alarm(scope, `${id}ErrorsAlarm`, {
+    metric: fn.metricErrors({ period, statistic: 'Sum' }),
+    threshold: 0,
+    topic,
+    description: `${id} failed: see its log group for the error code and ids`,
+  });
+  alarm(scope, `${id}ThrottlesAlarm`, {
+    metric: fn.metricThrottles({ period, statistic: 'Sum' }),
+    threshold: 0,
+    topic,
+    description: `${id} was throttled: its reserved or the account's concurrency is exhausted`,
+  });
+}

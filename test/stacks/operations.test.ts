@@ -1,0 +1,315 @@
+import { isDeepStrictEqual } from 'node:util';
+import { Template } from 'aws-cdk-lib/assertions';
+import { describe, expect, it } from 'vitest';
+import * as z from 'zod';
+import { ApiStack, statefulInputs } from '../../stacks/api-stack.js';
+import { mailConsumer, StatefulStack } from '../../stacks/stateful-stack.js';
+import { appWith, logicalId } from '../support/cdk-app.js';
+
+// Issue 13, items 11 to 13: operators see failure, one channel's flood cannot starve the others, and
+// Twilio status callbacks come back on AWS.
+
+function stacks(context: Record<string, unknown>) {
+  const app = appWith(context);
+  const statefulStack = new StatefulStack(app, 'ThreadlineStateful');
+  const apiStack = new ApiStack(app, 'ThreadlineApi', statefulInputs(statefulStack));
+  return {
+    statefulStack,
+    apiStack,
+    stateful: Template.fromStack(statefulStack),
+    api: Template.fromStack(apiStack),
+  };
+}
+
+const plain = stacks({});
+const configured = stacks({ alarmEmail: 'Ops@Example.com', publicBaseUrl: 'https://support.example.com/' });
+const { statefulStack, apiStack, stateful, api } = plain;
+const topicId = logicalId(statefulStack, 'AlarmTopic');
+
+const OutputsSchema = z.record(
+  z.string(),
+  z.object({ Value: z.unknown(), Export: z.object({ Name: z.unknown() }).optional() }),
+);
+
+/** An API-stack value with its imports from the stateful stack replaced by the values exported. */
+function resolveImports(value: unknown, from = stateful): unknown {
+  const outputs = Object.values(OutputsSchema.parse(from.toJSON().Outputs));
+  if (Array.isArray(value)) return value.map((v) => resolveImports(v, from));
+  if (typeof value !== 'object' || value === null) return value;
+  const weak = z.object({ 'Fn::GetStackOutput': z.object({ OutputName: z.string() }) }).safeParse(value);
+  if (weak.success) {
+    return OutputsSchema.parse(from.toJSON().Outputs)[weak.data['Fn::GetStackOutput'].OutputName]?.Value;
+  }
+  const imported = z.object({ 'Fn::ImportValue': z.unknown() }).safeParse(value);
+  if (imported.success) {
+    const name = imported.data['Fn::ImportValue'];
+    return outputs.find((o) => isDeepStrictEqual(o.Export?.Name, name))?.Value;
+  }
+  return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, resolveImports(v, from)]));
+}
+
+const AlarmSchema = z.object({
+  Namespace: z.string(),
+  MetricName: z.string(),
+  Dimensions: z.array(z.object({ Name: z.string(), Value: z.unknown() })),
+  Statistic: z.string(),
+  Period: z.number(),
+  EvaluationPeriods: z.number(),
+  Threshold: z.number(),
+  ComparisonOperator: z.string(),
+  TreatMissingData: z.string(),
+  AlarmActions: z.array(z.unknown()),
+  OKActions: z.array(z.unknown()),
+});
+
+function alarms(template: Template, resolve: (v: unknown) => unknown = (v) => v) {
+  return Object.values(template.findResources('AWS::CloudWatch::Alarm')).map((r) =>
+    AlarmSchema.parse(resolve(r.Properties)),
+  );
+}
+
+/** The one alarm on `metric` whose dimension `name` is `value`. */
+function alarmOn(list: z.infer<typeof AlarmSchema>[], metric: string, name: string, value: unknown) {
+  const found = list.filter(
+    (a) =>
+      a.MetricName === metric &&
+      a.Dimensions.some((d) => d.Name === name && isDeepStrictEqual(d.Value, value)),
+  );
+  expect(found, `${metric} alarms on ${JSON.stringify(value)}`).toHaveLength(1);
+  return found[0] as z.infer<typeof AlarmSchema>;
+}
+
+const topicRef = { Ref: topicId };
+
+describe('the alarm topic', () => {
+  it('is one topic, TLS only, that CloudWatch alarms of this account may publish to', () => {
+    stateful.hasResourceProperties('AWS::SNS::Topic', { DisplayName: 'Threadline alarms' });
+    const [policy] = Object.values(
+      stateful.findResources('AWS::SNS::TopicPolicy', { Properties: { Topics: [topicRef] } }),
+    );
+    const statements = policy?.Properties.PolicyDocument.Statement;
+    expect(statements).toEqual([
+      expect.objectContaining({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } }),
+      expect.objectContaining({
+        Effect: 'Allow',
+        Principal: { Service: 'cloudwatch.amazonaws.com' },
+        Action: 'sns:Publish',
+        Resource: topicRef,
+        Condition: { StringEquals: { 'aws:SourceAccount': { Ref: 'AWS::AccountId' } } },
+      }),
+    ]);
+  });
+
+  it('outputs its ARN', () => {
+    stateful.hasOutput('AlarmTopicArn', { Value: topicRef });
+  });
+
+  it('subscribes no address by default, and the `alarmEmail` address when given', () => {
+    stateful.resourceCountIs('AWS::SNS::Subscription', 0);
+    const id = logicalId(configured.statefulStack, 'AlarmTopic');
+    configured.stateful.hasResourceProperties('AWS::SNS::Subscription', {
+      Protocol: 'email',
+      Endpoint: 'ops@example.com',
+      TopicArn: { Ref: id },
+    });
+  });
+
+  it.each(['not an address', 'ops@'])('refuses alarmEmail=%j, naming the key', (alarmEmail) => {
+    expect(() => new StatefulStack(appWith({ alarmEmail }), 'ThreadlineStateful')).toThrow(/^alarmEmail:/);
+  });
+});
+
+describe('the queue alarms', () => {
+  const list = alarms(stateful);
+  const queueName = (path: string) => ({ 'Fn::GetAtt': [logicalId(statefulStack, path), 'QueueName'] });
+
+  it.each(['InboundDeadLetterQueue', 'MailDeadLetterQueue', 'OutboundDeadLetterQueue', 'FailedEventsQueue'])(
+    'raises an alarm as soon as %s holds a visible message, and clears it',
+    (path) => {
+      const alarm = alarmOn(list, 'ApproximateNumberOfMessagesVisible', 'QueueName', queueName(path));
+      expect(alarm).toMatchObject({
+        Namespace: 'AWS/SQS',
+        Statistic: 'Maximum',
+        Period: 60,
+        EvaluationPeriods: 1,
+        Threshold: 0,
+        ComparisonOperator: 'GreaterThanThreshold',
+        TreatMissingData: 'notBreaching',
+        AlarmActions: [topicRef],
+        OKActions: [topicRef],
+      });
+    },
+  );
+
+  it('raises an alarm when the oldest inbound envelope has waited more than 5 minutes', () => {
+    const alarm = alarmOn(list, 'ApproximateAgeOfOldestMessage', 'QueueName', queueName('InboundQueue'));
+    expect(alarm).toMatchObject({
+      Namespace: 'AWS/SQS',
+      Statistic: 'Maximum',
+      Threshold: 300,
+      ComparisonOperator: 'GreaterThanThreshold',
+      AlarmActions: [topicRef],
+    });
+  });
+
+  it('has no other alarm in the stateful stack', () => {
+    expect(list).toHaveLength(5);
+  });
+});
+
+describe('the function alarms', () => {
+  const list = alarms(api, (v) => resolveImports(v));
+  const functionIds = [
+    'WhatsApp',
+    'Meta',
+    'TwilioSms',
+    'TwilioVoice',
+    'Ses',
+    'SesMail',
+    'Resolver',
+    'AgentApi',
+    'Sender',
+  ];
+
+  it.each(functionIds.flatMap((id) => [[id, 'Errors'] as const, [id, 'Throttles'] as const]))(
+    'raises an alarm on any of %s’s %s, to the alarm topic',
+    (id, metric) => {
+      const alarm = alarmOn(list, metric, 'FunctionName', { Ref: logicalId(apiStack, id) });
+      expect(alarm).toMatchObject({
+        Namespace: 'AWS/Lambda',
+        Statistic: 'Sum',
+        Period: 60,
+        EvaluationPeriods: 1,
+        Threshold: 0,
+        ComparisonOperator: 'GreaterThanThreshold',
+        TreatMissingData: 'notBreaching',
+        AlarmActions: [topicRef],
+        OKActions: [topicRef],
+      });
+    },
+  );
+
+  it('has one alarm per function and metric, and no other', () => {
+    expect(list).toHaveLength(functionIds.length * 2);
+  });
+});
+
+describe('one channel cannot starve the others', () => {
+  const sesMail = logicalId(apiStack, 'SesMail');
+
+  it('reserves concurrency for ses-mail and caps its queue consumer at it', () => {
+    const fn = api.toJSON().Resources[sesMail].Properties;
+    expect(fn.ReservedConcurrentExecutions).toBe(mailConsumer.maxConcurrency);
+    api.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
+      FunctionName: { Ref: sesMail },
+      ScalingConfig: { MaximumConcurrency: mailConsumer.maxConcurrency },
+    });
+    expect(mailConsumer.maxConcurrency).toBeGreaterThanOrEqual(2);
+  });
+
+  it('still caps ses-mail but reserves nothing with `-c reserveConcurrency=false` (accounts at 10)', () => {
+    const app = appWith({ reserveConcurrency: 'false' });
+    const statefulStack = new StatefulStack(app, 'ThreadlineStateful');
+    const stack = new ApiStack(app, 'ThreadlineApi', statefulInputs(statefulStack));
+    const template = Template.fromStack(stack);
+    const id = logicalId(stack, 'SesMail');
+    expect(template.toJSON().Resources[id].Properties.ReservedConcurrentExecutions).toBeUndefined();
+    template.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
+      FunctionName: { Ref: id },
+      ScalingConfig: { MaximumConcurrency: mailConsumer.maxConcurrency },
+    });
+  });
+
+  it('refuses reserveConcurrency=maybe, naming the key', () => {
+    const app = appWith({ reserveConcurrency: 'maybe' });
+    const statefulStack = new StatefulStack(app, 'ThreadlineStateful');
+    expect(() => new ApiStack(app, 'ThreadlineApi', statefulInputs(statefulStack))).toThrow(
+      /^reserveConcurrency:/,
+    );
+  });
+
+  const throttles = {
+    'GET /webhooks/whatsapp': [5, 10],
+    'POST /webhooks/whatsapp': [100, 200],
+    'GET /webhooks/meta': [5, 10],
+    'POST /webhooks/meta': [50, 100],
+    'POST /webhooks/twilio/sms': [25, 50],
+    'POST /webhooks/twilio/status': [50, 100],
+    'POST /webhooks/twilio/voice': [10, 20],
+    'POST /webhooks/twilio/voice/recording': [10, 20],
+    'POST /webhooks/twilio/voice/transcription': [10, 20],
+    'POST /webhooks/twilio/voice/status': [20, 40],
+    'POST /webhooks/twilio/voice/after-record': [10, 20],
+    'POST /webhooks/ses': [10, 20],
+    'ANY /api/{proxy+}': [50, 100],
+  };
+
+  it('throttles every route on its own, fitted to its provider', () => {
+    const [stage] = Object.values(api.findResources('AWS::ApiGatewayV2::Stage'));
+    const settings = Object.fromEntries(
+      Object.entries(z.record(z.string(), z.unknown()).parse(stage?.Properties.RouteSettings)).map(
+        ([key, value]) => {
+          const parsed = z
+            .object({ ThrottlingRateLimit: z.number(), ThrottlingBurstLimit: z.number() })
+            .parse(value);
+          return [key, [parsed.ThrottlingRateLimit, parsed.ThrottlingBurstLimit]];
+        },
+      ),
+    );
+    expect(settings).toEqual(throttles);
+  });
+
+  it('deploys the stage after the routes its settings name', () => {
+    const [stage] = Object.values(api.findResources('AWS::ApiGatewayV2::Stage'));
+    const routeIds = Object.keys(api.findResources('AWS::ApiGatewayV2::Route'));
+    expect(routeIds).toHaveLength(Object.keys(throttles).length);
+    expect(stage?.DependsOn).toEqual(expect.arrayContaining(routeIds));
+  });
+});
+
+describe('PUBLIC_BASE_URL', () => {
+  const variables = (stack: ReturnType<typeof stacks>, id: string) =>
+    stack.api.toJSON().Resources[logicalId(stack.apiStack, id)].Properties.Environment.Variables;
+  const executeApiUrl = {
+    'Fn::Join': [
+      '',
+      [
+        'https://',
+        { Ref: logicalId(apiStack, 'HttpApi') },
+        '.execute-api.',
+        { Ref: 'AWS::Region' },
+        '.',
+        { Ref: 'AWS::URLSuffix' },
+      ],
+    ],
+  };
+
+  it('is the API’s own URL for the sender, so Twilio replies ask for status callbacks', () => {
+    expect(variables(plain, 'Sender').PUBLIC_BASE_URL).toEqual(executeApiUrl);
+  });
+
+  it.each(['TwilioSms', 'TwilioVoice'])(
+    'is left to the request URL for %s when no custom domain is given',
+    (id) => {
+      expect(variables(plain, id).PUBLIC_BASE_URL).toBeUndefined();
+    },
+  );
+
+  it.each(['Sender', 'TwilioSms', 'TwilioVoice'])('is the `publicBaseUrl` context for %s', (id) => {
+    expect(variables(configured, id).PUBLIC_BASE_URL).toBe('https://support.example.com');
+  });
+
+  it.each(['WhatsApp', 'Meta', 'Ses', 'SesMail', 'Resolver', 'AgentApi'])('is not set on %s', (id) => {
+    expect(variables(plain, id).PUBLIC_BASE_URL).toBeUndefined();
+    expect(variables(configured, id).PUBLIC_BASE_URL).toBeUndefined();
+  });
+
+  it.each(['support.example.com', 'http://support.example.com', 'https://'])(
+    'refuses publicBaseUrl=%j, naming the key',
+    (publicBaseUrl) => {
+      const app = appWith({ publicBaseUrl });
+      const stateful = new StatefulStack(app, 'ThreadlineStateful');
+      expect(() => new ApiStack(app, 'ThreadlineApi', statefulInputs(stateful))).toThrow(/^publicBaseUrl:/);
+    },
+  );
+});

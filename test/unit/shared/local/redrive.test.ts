@@ -1,0 +1,122 @@
+import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import {
+  GetQueueAttributesCommand,
+  ListQueuesCommand,
+  SQSClient,
+  StartMessageMoveTaskCommand,
+} from '@aws-sdk/client-sqs';
+import { mockClient } from 'aws-sdk-client-mock';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { LocalQueue } from '#shared/local/queue.js';
+import { redrive } from '#shared/local/redrive.js';
+import { claimDataDir, runningRuntime } from '#shared/local/runtime-lock.js';
+
+const sqs = mockClient(SQSClient);
+const dlqUrl =
+  'https://sqs.eu-west-1.amazonaws.com/123456789012/ThreadlineStateful-MailDeadLetterQueueC3D4-y';
+const dlqArn = 'arn:aws:sqs:eu-west-1:123456789012:ThreadlineStateful-MailDeadLetterQueueC3D4-y';
+
+describe('npm run redrive', () => {
+  let dataDir: string;
+  let lines: string[];
+  const run = (...args: string[]) =>
+    redrive(args, {
+      sqs: () => new SQSClient({ region: 'eu-west-1' }),
+      dataDir,
+      write: (line) => lines.push(line),
+    });
+  const files = (queue: string) => readdirSync(join(dataDir, 'queues', queue));
+
+  beforeEach(() => {
+    dataDir = mkdtempSync(join(tmpdir(), 'threadline-redrive-cli-'));
+    lines = [];
+    sqs.reset();
+    sqs.on(ListQueuesCommand).resolves({ QueueUrls: [dlqUrl] });
+    sqs.on(GetQueueAttributesCommand).resolves({ Attributes: { QueueArn: dlqArn } });
+    sqs.on(StartMessageMoveTaskCommand).resolves({ TaskHandle: 'task-7' });
+  });
+
+  afterEach(() => {
+    rmSync(dataDir, { recursive: true, force: true });
+  });
+
+  it('--local moves the dead-letter files of a stopped runtime back to their queue', async () => {
+    const deadLetter = new LocalQueue({
+      name: 'threadline-inbound-dlq',
+      dir: join(dataDir, 'queues', 'inbound-dlq'),
+    });
+    const [id] = await deadLetter.send(['{"envelope":1}']);
+    await run('inbound', '--local');
+    expect(files('inbound-dlq')).toEqual([]);
+    expect(files('inbound')).toEqual([`${id}.json`]);
+    expect(lines).toEqual([
+      'Moved 1 message(s) from threadline-inbound-dlq back to threadline-inbound; npm start delivers them.',
+    ]);
+    expect(sqs.calls()).toEqual([]);
+  });
+
+  it('--local refuses while a runtime uses the data folder, and moves nothing', async () => {
+    const deadLetter = new LocalQueue({
+      name: 'threadline-mail-dlq',
+      dir: join(dataDir, 'queues', 'mail-dlq'),
+    });
+    await deadLetter.send(['{"notification":1}']);
+    writeFileSync(join(dataDir, 'runtime.pid'), String(process.pid));
+    await expect(run('mail', '--local')).rejects.toThrow(/Threadline is running .*stop npm start/);
+    expect(files('mail-dlq')).toHaveLength(1);
+  });
+
+  it('--local ignores the mark a runtime that is gone left behind', async () => {
+    writeFileSync(join(dataDir, 'runtime.pid'), '2147483646');
+    await run('outbound', '--local');
+    expect(lines[0]).toMatch(/^Moved 0 message\(s\) from threadline-outbound-dlq/);
+  });
+
+  it('on AWS starts SQS moving the stack’s dead-letter queue back to its source', async () => {
+    await run('mail');
+    expect(sqs.commandCalls(ListQueuesCommand)[0]?.args[0].input).toEqual({
+      QueueNamePrefix: 'ThreadlineStateful-MailDeadLetterQueue',
+    });
+    expect(sqs.commandCalls(StartMessageMoveTaskCommand)[0]?.args[0].input).toEqual({ SourceArn: dlqArn });
+    expect(lines.join('\n')).toContain('task task-7');
+  });
+
+  it('on AWS takes another stack name, or the queue’s ARN', async () => {
+    await run('outbound', '--stack', 'Support');
+    expect(sqs.commandCalls(ListQueuesCommand)[0]?.args[0].input).toEqual({
+      QueueNamePrefix: 'Support-OutboundDeadLetterQueue',
+    });
+    sqs.resetHistory();
+    await run('outbound', '--arn', dlqArn);
+    expect(sqs.commandCalls(ListQueuesCommand)).toEqual([]);
+    expect(sqs.commandCalls(StartMessageMoveTaskCommand)[0]?.args[0].input).toEqual({ SourceArn: dlqArn });
+  });
+
+  it.each([
+    [[]],
+    [['failed-events']],
+    [['inbound', 'mail']],
+    [['inbound', '--force']],
+    [['mail', '--local', '--arn', dlqArn]],
+  ])('refuses %j with the usage, and starts nothing', async (args) => {
+    await expect(run(...args)).rejects.toThrow(/Usage: npm run redrive|--local takes no/);
+    expect(sqs.calls()).toEqual([]);
+  });
+});
+
+describe('the data folder mark', () => {
+  it('names this process while the runtime holds the folder, and nothing once released', () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'threadline-lock-'));
+    try {
+      const release = claimDataDir(dataDir);
+      expect(runningRuntime(dataDir)).toBe(process.pid);
+      release();
+      expect(runningRuntime(dataDir)).toBeUndefined();
+      expect(readdirSync(dataDir)).toEqual([]);
+    } finally {
+      rmSync(dataDir, { recursive: true, force: true });
+    }
+  });
+});

@@ -3,8 +3,10 @@ import type { Identity } from '../domain/envelope.js';
 import type { SuggestionEvidence } from '../domain/resolver-ports.js';
 import { type Suggestion, SuggestionSchema } from '../domain/suggestions.js';
 import { NotFoundError } from '../errors.js';
-import { type DynamoDb, queryItems, updateItem, updateItemIf } from './dynamo-client.js';
+import { type DynamoDb, updateItem, updateItemIf } from './dynamo-client.js';
+import { queryAll, queryPage } from './paging.js';
 import {
+  MENTIONERS_MAX,
   putMentionInput,
   putSuggestionInput,
   queryMentionsInput,
@@ -63,8 +65,8 @@ export function suggestionRepository(
 ) {
   /** The suggestion items stored on one profile. */
   const suggestionsOn = async (customerId: string): Promise<Suggestion[]> => {
-    const out = await queryItems(db, querySuggestionsInput(db.table, customerId));
-    return (out.Items ?? []).map((item) => SuggestionItemSchema.parse(item));
+    const items = await queryAll(db, querySuggestionsInput(db.table, customerId));
+    return items.map((item) => SuggestionItemSchema.parse(item));
   };
   return {
     /** Remembers that a customer mentioned an identity. */
@@ -75,8 +77,8 @@ export function suggestionRepository(
     async mentionsOf(
       identity: Identity,
     ): Promise<Array<{ customerId: string; evidence: SuggestionEvidence }>> {
-      const out = await queryItems(db, queryMentionsInput(db.table, identity));
-      return (out.Items ?? []).flatMap((item) => {
+      const out = await queryPage(db, queryMentionsInput(db.table, identity), MENTIONERS_MAX);
+      return out.items.flatMap((item) => {
         const mention = MentionItemSchema.parse(item);
         return mention.evidence.map((evidence) => ({ customerId: mention.customerId, evidence }));
       });

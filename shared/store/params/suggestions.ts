@@ -23,13 +23,16 @@ export function putMentionInput(
   };
 }
 
+/** How many customers who mentioned an identity are read (each one item, bounded in size). */
+export const MENTIONERS_MAX = 50;
+
 /** Everyone who mentioned an identity. */
 export function queryMentionsInput(table: string, identity: Identity): QueryCommandInput {
   return {
     TableName: table,
     KeyConditionExpression: 'pk = :pk',
     ExpressionAttributeValues: { ':pk': mentionsPartition(identityToken(identity)) },
-    Limit: 50,
+    Limit: MENTIONERS_MAX,
   };
 }
 

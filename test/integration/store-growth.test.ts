@@ -1,0 +1,111 @@
+import { ScanCommand } from '@aws-sdk/client-dynamodb';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { receiveEnvelope } from '#shared/app/receive-envelope.js';
+import type { Envelope } from '#shared/domain/envelope.js';
+import type { TimelineItem } from '#shared/domain/timeline.js';
+import { type LocalDynamo, startLocalDynamo } from '#shared/local/dynamo.js';
+import { dynamoRepositories, storePorts } from '#shared/store/dynamo-repositories.js';
+import { randomIds } from '#shared/store/ids.js';
+import { envelope } from '../unit/fakes/envelopes.js';
+
+/**
+ * "Every read complete" and "no item grows with the messages", against the real DynamoDB API
+ * (dynalite): a query stops at 1 MB, and an item may not pass 400 KB.
+ */
+
+const TABLE = 'threadline-growth';
+const clock = { now: () => new Date('2025-06-11T00:00:00.000Z') };
+
+let dynamo: LocalDynamo;
+let repos: ReturnType<typeof dynamoRepositories>;
+let store: ReturnType<typeof storePorts>;
+
+beforeAll(async () => {
+  dynamo = await startLocalDynamo({ tableName: TABLE });
+  repos = dynamoRepositories(dynamo.client, TABLE);
+  store = storePorts(repos);
+});
+afterAll(async () => {
+  await dynamo.close();
+});
+
+const receive = (e: Envelope) => receiveEnvelope({ store, clock, ids: randomIds }, e);
+const at = (i: number) => new Date(Date.UTC(2025, 5, 10, 9, 0, i)).toISOString();
+
+function mail(i: number, from: string, options: { text?: string; raw?: unknown } = {}): Envelope {
+  return envelope({
+    id: `ses:msg:${from}-${i}`,
+    provider: 'ses',
+    channel: 'email',
+    kind: 'message',
+    direction: 'inbound',
+    providerMessageId: `${from}-${i}`,
+    occurredAt: at(i),
+    receivedAt: at(i),
+    rawRef: `ses:${from}-${i}#/`,
+    customer: { kind: 'email', value: from },
+    contentType: 'text',
+    text: options.text ?? `Mail number ${i}`,
+    ...(options.raw === undefined ? {} : { raw: options.raw }),
+  });
+}
+
+async function customerOf(address: string): Promise<string> {
+  const id = await store.findCustomerId({ kind: 'email', value: address }, { consistent: true });
+  if (!id) throw new Error(`no customer for ${address}`);
+  return id;
+}
+
+async function wholeTimeline(customerId: string, limit: number) {
+  const pages: Array<{ size: number; cursor: string | null }> = [];
+  const items: TimelineItem[] = [];
+  let cursor: string | undefined;
+  do {
+    const page = await repos.timeline.timeline(customerId, { limit, cursor });
+    pages.push({ size: page.items.length, cursor: page.cursor });
+    items.push(...page.items);
+    cursor = page.cursor ?? undefined;
+  } while (cursor && pages.length < 100);
+  return { pages, items };
+}
+
+describe('a heavy customer (dynalite)', () => {
+  it('reads all 30 emails of ~130 KB through the pages, none lost, a cursor while more remain', async () => {
+    const mime = (i: number) => ({ mime: `${i}:${'x'.repeat(130_000)}` });
+    for (let i = 0; i < 30; i++) await receive(mail(i, 'heavy@example.com', { raw: mime(i) }));
+    const customerId = await customerOf('heavy@example.com');
+
+    const first = await repos.timeline.timeline(customerId, { limit: 200 });
+    expect(first.items.filter((item) => item.type === 'message')).toHaveLength(30);
+    expect(first.cursor).toBeNull();
+
+    const paged = await wholeTimeline(customerId, 7);
+    expect(paged.pages.map((p) => p.size)).toEqual([7, 7, 7, 7, 2]);
+    expect(paged.pages.slice(0, -1).every((p) => p.cursor !== null)).toBe(true);
+    expect(paged.items.map((item) => item.providerMessageId)).toEqual(
+      Array.from({ length: 30 }, (_, i) => `heavy@example.com-${i}`),
+    );
+
+    // The raw payloads are kept, beside the timeline rather than on it.
+    const raws = await repos.timeline.rawPayloads(customerId);
+    expect(raws).toHaveLength(30);
+    expect(JSON.parse(raws[0]?.raw ?? '{}')).toEqual(mime(0));
+  });
+
+  it('pages on past the 1 MB a query reads at once when the items themselves are large', async () => {
+    const body = (i: number) => `${i} ${'long letter '.repeat(10_000)}`;
+    for (let i = 0; i < 30; i++) await receive(mail(i, 'long@example.com', { text: body(i) }));
+    const customerId = await customerOf('long@example.com');
+
+    const first = await repos.timeline.timeline(customerId, { limit: 200 });
+    expect(first.items.filter((item) => item.type === 'message')).toHaveLength(30);
+    expect(first.cursor).toBeNull();
+    const paged = await wholeTimeline(customerId, 12);
+    expect(paged.pages.map((p) => [p.size, p.cursor !== null])).toEqual([
+      [12, true],
+      [12, true],
+      [6, false],
+    ]);
+    expect(paged.items.map((item) => item.text)).toEqual(Array.from({ length: 30 }, (_, i) => body(i)));
+  });
+});

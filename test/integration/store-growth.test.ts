@@ -1,4 +1,4 @@
-import { ScanCommand } from '@aws-sdk/client-dynamodb';
+import { GetItemCommand } from '@aws-sdk/client-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { receiveEnvelope } from '#shared/app/receive-envelope.js';
 import type { Envelope } from '#shared/domain/envelope.js';
@@ -108,4 +108,45 @@ describe('a heavy customer (dynalite)', () => {
     ]);
     expect(paged.items.map((item) => item.text)).toEqual(Array.from({ length: 30 }, (_, i) => body(i)));
   });
+});
+
+describe('a customer whose signature names a number they do not own (dynalite)', () => {
+  const phone = { kind: 'phone', value: '+14155550199' } as const;
+  const evidence = (i: number) => ({
+    id: `ses:msg:sig-${i}#phone#+14155550199`,
+    identity: phone,
+    reason: 'mentioned' as const,
+    at: at(i % 3600),
+    envelopeId: `ses:msg:sig-${i}`,
+  });
+  const size = async (key: { pk: string; sk: string }) => {
+    const out = await dynamo.client.send(
+      new GetItemCommand({ TableName: TABLE, Key: { pk: { S: key.pk }, sk: { S: key.sk } } }),
+    );
+    return JSON.stringify(out.Item ?? {}).length;
+  };
+  const mentionKey = { pk: 'MENTION#phone#+14155550199', sk: 'CUSTOMER#cu_sig' };
+  const suggestionKey = { pk: 'CUSTOMER#cu_sig', sk: 'SUGGESTION#cu_owner' };
+
+  it('records 2,000 messages naming the same number, and no item grows with them', async () => {
+    const sizes: number[] = [];
+    for (let i = 0; i < 2000; i++) {
+      await store.putMention(phone, 'cu_sig', evidence(i));
+      await store.putSuggestion('cu_sig', 'cu_owner', evidence(i));
+      if (i === 99 || i === 1999) sizes.push(await size(mentionKey), await size(suggestionKey));
+    }
+    // Items as large after 2,000 messages as after 100 (but for the count's digits): bounded.
+    const [mention100 = 0, suggestion100 = 0, mention2000 = 0, suggestion2000 = 0] = sizes;
+    expect(mention2000).toBeLessThanOrEqual(mention100 + 8);
+    expect(suggestion2000).toBeLessThanOrEqual(suggestion100 + 8);
+    expect(Math.max(...sizes)).toBeLessThan(10_000);
+    const [suggestion] = await repos.suggestions.suggestionsOn('cu_sig');
+    expect(suggestion?.evidence).toHaveLength(20);
+    expect(suggestion?.moreEvidence).toBe(1980);
+    const mentions = await store.mentionsOf(phone);
+    expect(mentions).toHaveLength(20);
+    // A redelivery of evidence that is kept adds nothing.
+    await store.putMention(phone, 'cu_sig', evidence(0));
+    expect(await store.mentionsOf(phone)).toEqual(mentions);
+  }, 120_000);
 });

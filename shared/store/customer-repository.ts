@@ -38,6 +38,7 @@ const ProfileStateSchema = z.object({
   openConversationId: z.string().optional(),
   lastConversationId: z.string().optional(),
   lastResolvedAt: z.string().optional(),
+  mentioned: StringSetSchema,
 });
 
 const ContactStateSchema = z.object({

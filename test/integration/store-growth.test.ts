@@ -150,3 +150,29 @@ describe('a customer whose signature names a number they do not own (dynalite)',
     expect(await store.mentionsOf(phone)).toEqual(mentions);
   }, 120_000);
 });
+
+describe('a customer who names a new number in every message (dynalite)', () => {
+  it('remembers at most 100 mentioned identities on the profile, each with its mention item', async () => {
+    const number = (i: number) => `+1415555${String(1000 + i).padStart(4, '0')}`;
+    for (let i = 0; i < 130; i++) {
+      await receive(mail(i, 'namer@example.com', { text: `Call my colleague on ${number(i)}` }));
+    }
+    const customerId = await customerOf('namer@example.com');
+    const out = await dynamo.client.send(
+      new GetItemCommand({
+        TableName: TABLE,
+        Key: { pk: { S: `CUSTOMER#${customerId}` }, sk: { S: 'PROFILE' } },
+      }),
+    );
+    const mentioned = out.Item?.mentioned?.SS ?? [];
+    expect(mentioned).toHaveLength(100);
+    // Every identity on the profile has its mention item, and no other does: an erasure finds them all.
+    const withItem = await Promise.all(
+      Array.from({ length: 130 }, async (_, i) => {
+        const found = await store.mentionsOf({ kind: 'phone', value: number(i) });
+        return found.some((m) => m.customerId === customerId) ? `phone#${number(i)}` : undefined;
+      }),
+    );
+    expect(withItem.filter(Boolean).sort()).toEqual([...mentioned].sort());
+  }, 60_000);
+});

@@ -22,6 +22,7 @@ type Deps = {
       customerId: string,
       page: { limit: number; cursor?: string | undefined },
     ): Promise<{ items: TimelineItem[]; cursor: string | null }>;
+    deleteRawPayloads(customerId: string): Promise<number>;
   };
 };
 
@@ -127,6 +128,7 @@ async function eraseProfile(
     await remove(db, suggestionKey(profile.id, suggestion.otherId));
   }
   report.timelineItems += await deleteTimeline(db, profile.id);
+  await deps.timeline.deleteRawPayloads(profile.id);
 }
 
 /**

@@ -6,6 +6,7 @@ import { type TimelineItem, TimelineItemSchema, withChannelSwitches } from '../d
 import { decodeTimelineCursor, encodeTimelineCursor } from './cursor.js';
 import {
   type DynamoDb,
+  deleteItem,
   getItem,
   isConditionFailure,
   putItemIf,
@@ -14,7 +15,7 @@ import {
 } from './dynamo-client.js';
 import { Keys, RAW_PREFIX } from './keys.js';
 import { queryAll, queryPage } from './paging.js';
-import { getInput } from './params/common.js';
+import { deleteInput, getInput } from './params/common.js';
 import {
   advanceMessageRefInput,
   advanceTimelineStatusInput,
@@ -90,6 +91,33 @@ async function timelinePage(
   };
 }
 
+/** A raw payload, by the customer's partition and the sort key of its timeline item. */
+export interface RawPayload {
+  customerId: string;
+  timelineSk: string;
+  raw: string;
+}
+
+/** Every raw payload of the customer and those merged with them: those kept aside and those inline. */
+async function rawPayloads(db: DynamoDb, customers: Partitions, customerId: string): Promise<RawPayload[]> {
+  const partitions = await customers.mergedPartitions(customerId);
+  const all = await Promise.all(
+    partitions.flatMap((id) =>
+      (['aside', 'inline'] as const).map(async (where) =>
+        (await queryAll(db, queryRawPayloadsInput(db.table, id, where))).map((item) => {
+          const sk = String(item.sk);
+          return {
+            customerId: id,
+            timelineSk: sk.startsWith(RAW_PREFIX) ? sk.slice(RAW_PREFIX.length) : sk,
+            raw: String(item.raw),
+          };
+        }),
+      ),
+    ),
+  );
+  return all.flat().sort((a, b) => (a.timelineSk < b.timelineSk ? -1 : a.timelineSk > b.timelineSk ? 1 : 0));
+}
+
 async function advanceTimeline(db: DynamoDb, key: { pk: string; sk: string }, change: StatusChange) {
   await updateItemIf(db, advanceTimelineStatusInput(db.table, key, change));
 }
@@ -147,19 +175,14 @@ export function timelineRepository(db: DynamoDb, customers: Partitions) {
       if (aside !== undefined) await putItemIf(db, putRawPayloadInput(db.table, item, aside));
       return putItemIf(db, putTimelineItemInput(db.table, item, raw));
     },
-    /** The raw payloads kept aside in each of the customer's partitions, by timeline sort key. */
-    async rawPayloads(customerId: string): Promise<Array<{ customerId: string; sk: string; raw: string }>> {
-      const partitions = await customers.mergedPartitions(customerId);
-      const all = await Promise.all(
-        partitions.map(async (id) =>
-          (await queryAll(db, queryRawPayloadsInput(db.table, id))).map((item) => ({
-            customerId: id,
-            sk: String(item.sk).slice(RAW_PREFIX.length),
-            raw: String(item.raw),
-          })),
-        ),
-      );
-      return all.flat();
+    /** Every raw payload of the customer and those merged with them, by timeline item (for export). */
+    rawPayloads: (customerId: string) => rawPayloads(db, customers, customerId),
+    /** Deletes the raw payloads kept aside in one customer's partition (for erasure); how many. */
+    async deleteRawPayloads(customerId: string): Promise<number> {
+      const items = await queryAll(db, queryRawPayloadsInput(db.table, customerId, 'aside'));
+      for (const item of items)
+        await deleteItem(db, deleteInput(db.table, { pk: String(item.pk), sk: String(item.sk) }));
+      return items.length;
     },
     /** One timeline item, read strongly. */
     async getTimelineItem(customerId: string, at: string, itemId: string): Promise<TimelineItem | undefined> {

@@ -1,4 +1,4 @@
-import { GetItemCommand } from '@aws-sdk/client-dynamodb';
+import { GetItemCommand, QueryCommand } from '@aws-sdk/client-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { receiveEnvelope } from '#shared/app/receive-envelope.js';
 import type { Envelope } from '#shared/domain/envelope.js';
@@ -90,6 +90,20 @@ describe('a heavy customer (dynalite)', () => {
     const raws = await repos.timeline.rawPayloads(customerId);
     expect(raws).toHaveLength(30);
     expect(JSON.parse(raws[0]?.raw ?? '{}')).toEqual(mime(0));
+  });
+
+  it('erases the raw payloads kept aside with the rest', async () => {
+    const customerId = await customerOf('heavy@example.com');
+    const report = await repos.privacy.erase(customerId, 'ag_admin', '2025-06-12T00:00:00.000Z');
+    expect(report.timelineItems).toBe(30);
+    const left = await dynamo.client.send(
+      new QueryCommand({
+        TableName: TABLE,
+        KeyConditionExpression: 'pk = :pk',
+        ExpressionAttributeValues: { ':pk': { S: `CUSTOMER#${customerId}` } },
+      }),
+    );
+    expect(left.Items?.map((item) => item.sk?.S)).toEqual(['PROFILE']);
   });
 
   it('pages on past the 1 MB a query reads at once when the items themselves are large', async () => {

@@ -44,12 +44,25 @@ export function putRawPayloadInput(table: string, item: TimelineItem, json: stri
   };
 }
 
-/** Every raw payload kept aside in one customer's partition (for export and erasure). */
-export function queryRawPayloadsInput(table: string, customerId: string): QueryCommandInput {
+/**
+ * The raw payloads of one customer's partition, for export and erasure: `aside`, the items kept apart
+ * (`RAW#...`); `inline`, the small ones still on timeline items. Keys and payloads only.
+ */
+export function queryRawPayloadsInput(
+  table: string,
+  customerId: string,
+  where: 'aside' | 'inline',
+): QueryCommandInput {
   return {
     TableName: table,
     KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
-    ExpressionAttributeValues: { ':pk': Keys.customer(customerId).pk, ':prefix': RAW_PREFIX },
+    ExpressionAttributeValues: {
+      ':pk': Keys.customer(customerId).pk,
+      ':prefix': where === 'aside' ? RAW_PREFIX : TIMELINE_PREFIX,
+    },
+    ...(where === 'inline' ? { FilterExpression: 'attribute_exists(#raw)' } : {}),
+    ProjectionExpression: 'pk, sk, #raw',
+    ExpressionAttributeNames: { '#raw': 'raw' },
   };
 }
 

@@ -28,7 +28,10 @@ function repository() {
     customers: { mergedPartitions: vi.fn(async () => ['cu_1']) },
     conversations: { getConversation: vi.fn(async () => undefined) },
     suggestions: { suggestionsOn: vi.fn(async () => []) },
-    timeline: { timeline: vi.fn(async () => ({ items: [], cursor: null })) },
+    timeline: {
+      timeline: vi.fn(async () => ({ items: [], cursor: null })),
+      deleteRawPayloads: vi.fn(async () => 0),
+    },
   });
 }
 

@@ -4,6 +4,7 @@ import { createMiddleware } from 'hono/factory';
 import { PayloadTooLargeError, UnauthorizedError } from '#shared/errors.js';
 import { notFound, onError } from '#shared/http/on-error.js';
 import { agentsApp } from './agents.js';
+import { auditApp } from './audit.js';
 import { conversationsApp } from './conversations.js';
 import { customerMergesApp } from './customer-merges.js';
 import { customersApp } from './customers.js';
@@ -16,15 +17,16 @@ import { type AgentEnv, createRouter } from './router.js';
 /** The largest request body: a reply is at most 64 Ki characters of text, ten attachments and a template. */
 const MAX_BODY_BYTES = 1_048_576;
 
-/** Sets the calling agent from a valid bearer token; anything else is a 401 before any route runs. */
+/** Sets the calling agent and their role from a valid bearer token; anything else is a 401 before any route runs. */
 function bearerAuth(authenticate: AgentAppDeps['authenticate']) {
   return createMiddleware<AgentEnv>(async (c, next) => {
     if (PUBLIC_PATHS.has(c.req.path)) return next();
     const header = c.req.header('authorization') ?? '';
     const match = /^Bearer ([^\s]{1,4096})$/.exec(header);
-    const agentId = match?.[1] ? await authenticate(match[1]) : undefined;
-    if (!agentId) throw new UnauthorizedError('missing or invalid bearer token');
-    c.set('agentId', agentId);
+    const caller = match?.[1] ? await authenticate(match[1]) : undefined;
+    if (!caller) throw new UnauthorizedError('missing or invalid bearer token');
+    c.set('agentId', caller.agentId);
+    c.set('admin', caller.admin);
     await next();
   });
 }
@@ -54,5 +56,6 @@ export function createAgentApp(deps: AgentAppDeps): OpenAPIHono<AgentEnv> {
     .route('/api', conversationsApp(deps))
     .route('/api', agentsApp(deps))
     .route('/api', metricsApp(deps))
+    .route('/api', auditApp(deps))
     .route('/api', outboxApp(deps));
 }

@@ -7,6 +7,7 @@ import { mergeCustomers } from '#shared/app/merge-customers.js';
 import { unmergeCustomers } from '#shared/app/unmerge-customers.js';
 import { SuggestionSchema } from '#shared/domain/suggestions.js';
 import { type Customer, CustomerSchema } from '#shared/domain/timeline.js';
+import { requireAdmin } from './admin-only.js';
 import type { AgentAppDeps } from './deps.js';
 import { jsonBody, readJsonBody } from './json-body.js';
 import { type AgentEnv, createRouter } from './router.js';
@@ -17,17 +18,17 @@ const mergeRoute = (path: string, summary: string, answer: string) =>
     method: 'post',
     path,
     summary,
-    middleware: [readJsonBody] as const,
+    middleware: [requireAdmin, readJsonBody] as const,
     request: { params: IdParamsSchema, body: jsonBody(OtherCustomerSchema) },
-    responses: { 200: json(answer, CustomerSchema), ...errors(400, 401, 404, 409) },
+    responses: { 200: json(answer, CustomerSchema), ...errors(400, 401, 403, 404, 409) },
   });
 
 const merge = mergeRoute(
   '/customers/{id}/merge',
-  'Merge another customer into this one',
+  'Merge another customer into this one. Admins only; audited',
   'the merged customer',
 );
-const unmerge = mergeRoute('/customers/{id}/unmerge', 'Undo a merge', 'the customer');
+const unmerge = mergeRoute('/customers/{id}/unmerge', 'Undo a merge. Admins only; audited', 'the customer');
 
 const suggestions = createRoute({
   method: 'get',
@@ -40,9 +41,10 @@ const suggestions = createRoute({
 const accept = createRoute({
   method: 'post',
   path: '/customers/{id}/suggestions/{otherId}/accept',
-  summary: 'Accept a suggestion: merge the other customer in',
+  summary: 'Accept a suggestion: merge the other customer in. Admins only; audited as a merge',
+  middleware: [requireAdmin] as const,
   request: { params: PairParamsSchema },
-  responses: { 200: json('the merged customer', CustomerSchema), ...errors(401, 404, 409) },
+  responses: { 200: json('the merged customer', CustomerSchema), ...errors(401, 403, 404, 409) },
 });
 
 const dismiss = createRoute({

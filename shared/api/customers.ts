@@ -8,6 +8,7 @@ import { searchCustomers } from '#shared/app/search-customers.js';
 import { setTags } from '#shared/app/set-tags.js';
 import { SuggestionSchema } from '#shared/domain/suggestions.js';
 import { ConversationSchema, CustomerSchema, TimelineItemSchema } from '#shared/domain/timeline.js';
+import { requireAdmin } from './admin-only.js';
 import type { AgentAppDeps } from './deps.js';
 import { jsonBody, readJsonBody } from './json-body.js';
 import { type AgentEnv, createRouter } from './router.js';
@@ -49,9 +50,15 @@ const read = createRoute({
 const erase = createRoute({
   method: 'delete',
   path: '/customers/{id}',
-  summary: 'Erase the customer (and everyone merged with them); answers the audit report',
+  summary:
+    'Erase the customer (and everyone merged with them); answers the erasure report. Admins only; audited',
+  middleware: [requireAdmin] as const,
   request: { params: IdParamsSchema },
-  responses: { 200: { description: 'counts of what was erased' }, ...errors(400, 401, 404, 410) },
+  responses: {
+    200: { description: 'counts of what was erased' },
+    202: { description: 'a heavy customer, partly erased (`complete: false`): call again to carry on' },
+    ...errors(400, 401, 403, 404, 410),
+  },
 });
 
 const timeline = createRoute({
@@ -65,9 +72,10 @@ const timeline = createRoute({
 const exportData = createRoute({
   method: 'get',
   path: '/customers/{id}/export',
-  summary: 'Everything held about the customer, as JSON',
+  summary: 'Everything held about the customer, as JSON. Admins only; audited',
+  middleware: [requireAdmin] as const,
   request: { params: IdParamsSchema },
-  responses: { 200: { description: 'the export' }, ...errors(401, 404, 410) },
+  responses: { 200: { description: 'the export' }, ...errors(401, 403, 404, 410) },
 });
 
 const tags = createRoute({
@@ -87,13 +95,16 @@ export function customersApp(deps: AgentAppDeps): OpenAPIHono<AgentEnv> {
       return c.json({ items: await searchCustomers(deps, q), cursor: null }, 200);
     })
     .openapi(read, async (c) => c.json(await readCustomer(deps, c.req.valid('param').id), 200))
-    .openapi(erase, async (c) =>
-      c.json(await eraseCustomer(deps, c.req.valid('param').id, c.get('agentId')), 200),
-    )
+    .openapi(erase, async (c) => {
+      const report = await eraseCustomer(deps, c.req.valid('param').id, c.get('agentId'));
+      return report.complete ? c.json(report, 200) : c.json(report, 202);
+    })
     .openapi(timeline, async (c) =>
       c.json(await readTimeline(deps, c.req.valid('param').id, c.req.valid('query')), 200),
     )
-    .openapi(exportData, async (c) => c.json(await exportCustomer(deps, c.req.valid('param').id), 200))
+    .openapi(exportData, async (c) =>
+      c.json(await exportCustomer(deps, c.req.valid('param').id, c.get('agentId')), 200),
+    )
     .openapi(tags, async (c) =>
       c.json(await setTags(deps, c.req.valid('param').id, c.req.valid('json').tags), 200),
     );

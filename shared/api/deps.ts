@@ -1,5 +1,7 @@
 import type { ReplyDeps } from '#shared/app/send-reply.js';
 import type { AgentAdmin, AgentStore } from '#shared/domain/agent-ports.js';
+import type { AuditLog } from '#shared/domain/audit.js';
+import type { Caller } from '#shared/domain/caller.js';
 import type { PhoneOptions } from '#shared/domain/identity.js';
 import type { Outbox } from '#shared/domain/outbox.js';
 import type { Clock } from '#shared/domain/ports.js';
@@ -8,11 +10,13 @@ import type { Clock } from '#shared/domain/ports.js';
 export interface AgentAppDeps {
   store: AgentStore;
   admin: AgentAdmin;
+  /** Where every export, erase, merge and unmerge is recorded, and the admins read it. */
+  audit: AuditLog;
   clock: Clock;
   replies: ReplyDeps;
   /** Local runtime only: what was "sent" with no provider credentials. */
   outbox?: Outbox;
-  /** Resolves a bearer token to an agent id, or undefined when the token is not valid. */
-  authenticate(token: string): Promise<string | undefined>;
+  /** Resolves a bearer token to the calling agent and their role, or undefined when the token is not valid. */
+  authenticate(token: string): Promise<Caller | undefined>;
   phone: PhoneOptions;
 }

@@ -7,6 +7,8 @@ export type AgentEnv = {
   Variables: {
     /** The caller, set by the bearer-token check before any route runs. */
     agentId: string;
+    /** Whether the caller is an admin, set with `agentId`. */
+    admin: boolean;
     /** Why the body could not be read as UTF-8 JSON, set by `readJsonBody` for the body's validation. */
     unreadableBody?: { cause: unknown };
   };

@@ -88,6 +88,7 @@ export const json = <T extends z.ZodType>(description: string, schema: T) => ({
 const STATUS_TEXT: Record<number, string> = {
   400: 'invalid request',
   401: 'missing or invalid bearer token',
+  403: 'only admins may make this call (`forbidden`)',
   404: 'not found',
   409: 'the current state forbids it (the error code says which rule)',
   410: 'the customer was erased',

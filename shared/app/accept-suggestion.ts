@@ -1,16 +1,18 @@
 import type { AgentAdmin, AgentStore } from '#shared/domain/agent-ports.js';
-import type { Clock } from '#shared/domain/ports.js';
 import type { Customer } from '#shared/domain/timeline.js';
 import { NotFoundError } from '#shared/errors.js';
+import type { AuditDeps } from './audited.js';
 import { mergeCustomers } from './merge-customers.js';
 
-/** Accepts a merge suggestion: merges the suggested customer in; no such suggestion is a NotFoundError. */
+/**
+ * Accepts a merge suggestion as an admin: merges the suggested customer in (audited as a merge); no such
+ * suggestion is a NotFoundError.
+ */
 export async function acceptSuggestion(
   deps: {
     store: Pick<AgentStore, 'getCustomer' | 'suggestions'>;
     admin: Pick<AgentAdmin, 'merge'>;
-    clock: Clock;
-  },
+  } & AuditDeps,
   { customerId, otherId, agentId }: { customerId: string; otherId: string; agentId: string },
 ): Promise<Customer | undefined> {
   const suggestion = (await deps.store.suggestions(customerId)).find((s) => s.otherId === otherId);

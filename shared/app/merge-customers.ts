@@ -1,6 +1,6 @@
 import type { AgentAdmin, AgentStore } from '#shared/domain/agent-ports.js';
-import type { Clock } from '#shared/domain/ports.js';
 import type { Customer } from '#shared/domain/timeline.js';
+import { type AuditDeps, audited } from './audited.js';
 
 /** Who merges which customer into which: the source's identities and timeline join the target. */
 export interface MergeRequest {
@@ -9,11 +9,13 @@ export interface MergeRequest {
   agentId: string;
 }
 
-/** Merges one customer into another as the agent, and answers the target as it now stands. */
+/** Merges one customer into another as an admin, writes the audit record, and answers the target. */
 export async function mergeCustomers(
-  deps: { store: Pick<AgentStore, 'getCustomer'>; admin: Pick<AgentAdmin, 'merge'>; clock: Clock },
+  deps: { store: Pick<AgentStore, 'getCustomer'>; admin: Pick<AgentAdmin, 'merge'> } & AuditDeps,
   { targetId, sourceId, agentId }: MergeRequest,
 ): Promise<Customer | undefined> {
-  await deps.admin.merge(targetId, sourceId, agentId, deps.clock.now().toISOString());
+  await audited(deps, { agentId, action: 'merge', customerIds: [targetId, sourceId] }, () =>
+    deps.admin.merge(targetId, sourceId, agentId, deps.clock.now().toISOString()),
+  );
   return deps.store.getCustomer(targetId);
 }

@@ -1,6 +1,7 @@
 import type { CountryCode } from 'libphonenumber-js';
 import { en } from 'zod/locales';
 import * as z from 'zod/mini';
+import type { Caller } from '../domain/caller.js';
 import { nonEmptyString, optionalNonEmptyString, optionalString } from '../validation/primitives.js';
 
 // zod/mini loads no messages of its own; a bad setting must say what is wrong with it.
@@ -93,7 +94,9 @@ export const ConfigSchema = z.object({
   COGNITO_CLIENT_ID: optionalNonEmptyString,
   /** The user-pool group an agent must belong to. */
   AGENT_GROUP: z._default(nonEmptyString, 'agents'),
-  /** Local agent credentials: `agentId:token` pairs, comma-separated. */
+  /** The user-pool group whose members (also in AGENT_GROUP) are admins: export, erase, merge, audit. */
+  ADMIN_GROUP: z._default(nonEmptyString, 'admins'),
+  /** Local agent credentials: `agentId:token` entries, comma-separated; `agentId:token:admin` for an admin. */
   AGENT_TOKENS: optionalString,
   /** Local runtime only. */
   PORT: z._default(z.coerce.number().check(z.int(), z.gte(0), z.lte(65535)), 3000),
@@ -122,17 +125,26 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   return result.data;
 }
 
-/** Parses `agentId:token,agentId:token` into a token → agent id map. */
-export function parseAgentTokens(value: string | undefined): Map<string, string> {
-  const tokens = new Map<string, string>();
-  for (const pair of (value ?? '').split(',')) {
-    const trimmed = pair.trim();
+const ADMIN_SUFFIX = ':admin';
+
+/**
+ * Parses `agentId:token,agentId:token:admin` into a token → agent map; an entry ending in `:admin` is an
+ * admin. The token is everything between the first colon and the end (or the `:admin` suffix).
+ */
+export function parseAgentTokens(value: string | undefined): Map<string, Caller> {
+  const tokens = new Map<string, Caller>();
+  for (const entry of (value ?? '').split(',')) {
+    const trimmed = entry.trim();
     if (!trimmed) continue;
-    const colon = trimmed.indexOf(':');
-    if (colon <= 0 || colon === trimmed.length - 1) {
-      throw new ConfigError('invalid configuration: AGENT_TOKENS: expected agentId:token pairs');
+    const admin = trimmed.endsWith(ADMIN_SUFFIX) && trimmed.indexOf(':') < trimmed.lastIndexOf(':');
+    const pair = admin ? trimmed.slice(0, -ADMIN_SUFFIX.length) : trimmed;
+    const colon = pair.indexOf(':');
+    if (colon <= 0 || colon === pair.length - 1) {
+      throw new ConfigError(
+        'invalid configuration: AGENT_TOKENS: expected agentId:token or agentId:token:admin entries',
+      );
     }
-    tokens.set(trimmed.slice(colon + 1), trimmed.slice(0, colon));
+    tokens.set(pair.slice(colon + 1), { agentId: pair.slice(0, colon), admin });
   }
   return tokens;
 }

@@ -19,4 +19,9 @@ export interface ErasureReport {
   identities: number;
   timelineItems: number;
   conversations: number;
+  /**
+   * False when the erasure stopped after its share of deletes (a heavy customer): `DELETE` again to
+   * carry on (202 until the last call, which answers 200 and writes the tombstone).
+   */
+  complete: boolean;
 }

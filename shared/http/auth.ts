@@ -15,14 +15,15 @@ import {
   ParameterValidationError,
 } from 'aws-jwt-verify/error';
 import type { Jwks } from 'aws-jwt-verify/jwk';
+import type { Caller } from '../domain/caller.js';
 import { ForbiddenError, UnavailableError } from '../errors.js';
 import { logger } from '../log.js';
 
-/** Resolves a bearer token to an agent id; undefined when the token is not valid (401). */
-export type Authenticate = (token: string) => Promise<string | undefined>;
+/** Resolves a bearer token to the calling agent and their role; undefined when the token is not valid (401). */
+export type Authenticate = (token: string) => Promise<Caller | undefined>;
 
-/** Local agents: `AGENT_TOKENS` pairs. */
-export function tokenAuthenticator(tokens: ReadonlyMap<string, string>): Authenticate {
+/** Local agents: `AGENT_TOKENS` entries, token → agent. */
+export function tokenAuthenticator(tokens: ReadonlyMap<string, Caller>): Authenticate {
   return async (token) => tokens.get(token);
 }
 
@@ -32,6 +33,11 @@ export interface CognitoAuthOptions {
   clientId: string;
   /** The user-pool group an agent must be in; a valid token without it is 403. */
   group: string;
+  /**
+   * The user-pool group whose members are admins. An admin must also be in `group`: that group alone
+   * says who may use the API, this one only adds rights.
+   */
+  adminGroup: string;
   /** Tests and offline use: the pool's keys, so nothing is fetched. */
   jwks?: Jwks;
 }
@@ -39,7 +45,7 @@ export interface CognitoAuthOptions {
 /**
  * Agents on AWS: Cognito user-pool access tokens, verified for signature, issuer, audience (the app
  * client), token use and expiry by aws-jwt-verify. A valid token of a user outside the agents' group
- * is 403. Tokens are never logged: only the reason a verification failed.
+ * is 403; a member of the admins group (who must also be an agent) is an admin. Tokens are never logged: only the reason a verification failed.
  */
 export function cognitoAuthenticator(options: CognitoAuthOptions): Authenticate {
   const verifier = CognitoJwtVerifier.create({
@@ -52,7 +58,11 @@ export function cognitoAuthenticator(options: CognitoAuthOptions): Authenticate 
   return async (token) => {
     try {
       const payload = await verifier.verify(token);
-      return typeof payload.username === 'string' ? payload.username : payload.sub;
+      const groups = payload['cognito:groups'];
+      return {
+        agentId: typeof payload.username === 'string' ? payload.username : payload.sub,
+        admin: Array.isArray(groups) && groups.includes(options.adminGroup),
+      };
     } catch (error) {
       if (error instanceof CognitoJwtInvalidGroupError) {
         logger.warn('agent token refused', { reason: 'not in the agents group' });

@@ -27,6 +27,7 @@ export async function createLambdaAgentApp(): Promise<OpenAPIHono<AgentEnv>> {
           userPoolId: config.COGNITO_USER_POOL_ID,
           clientId: config.COGNITO_CLIENT_ID,
           group: config.AGENT_GROUP,
+          adminGroup: config.ADMIN_GROUP,
         })
       : tokenAuthenticator(parseAgentTokens(config.AGENT_TOKENS));
 
@@ -35,6 +36,7 @@ export async function createLambdaAgentApp(): Promise<OpenAPIHono<AgentEnv>> {
   return createAgentApp({
     store,
     admin: adminPorts(repos),
+    audit: repos.audit,
     clock: systemClock,
     replies: {
       store,

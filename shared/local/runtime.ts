@@ -123,6 +123,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
     agent: {
       store: storePorts(repos),
       admin: adminPorts(repos),
+      audit: repos.audit,
       clock,
       replies,
       outbox,

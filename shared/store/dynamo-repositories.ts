@@ -1,5 +1,6 @@
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { agentRepository } from './agent-repository.js';
+import { auditRepository } from './audit-repository.js';
 import { conversationRepository } from './conversation-repository.js';
 import { customerRepository } from './customer-repository.js';
 import { documentClient } from './dynamo-client.js';
@@ -31,6 +32,7 @@ export function dynamoRepositories(client: DynamoDBClient, table: string) {
     metrics: metricsRepository(db),
     merges: mergeRepository(db, { suggestions, timeline }),
     privacy: privacyRepository(db, { customers, conversations, suggestions, timeline }),
+    audit: auditRepository(db),
   };
 }
 

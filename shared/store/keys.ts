@@ -6,6 +6,10 @@ function identityKey(token: string): { pk: string; sk: string } {
   return { pk: `IDENTITY#${token}`, sk: 'IDENTITY' };
 }
 
+function contactKey(token: string): { pk: string; sk: string } {
+  return { pk: `CONTACT#${token}`, sk: 'CONTACT' };
+}
+
 /** Sort-key prefix of a customer's timeline items. */
 export const TIMELINE_PREFIX = 'TIMELINE#';
 /** Upper bound of timeline sort keys: every `TIMELINE#...` key sorts below `TIMELINE$`. */
@@ -38,6 +42,7 @@ export const mentionsPartition = (token: string): string => `MENTION#${token}`;
  * | reply by id            | GetItem  pk=REPLY#<id>, sk=REPLY                                 |
  * | raw provider event     | PutItem  pk=PROVIDER_EVENT#<provider>, sk=<occurredAt>#<id>      |
  * | overall metrics        | GetItem  pk=METRICS, sk=OVERALL                                  |
+ * | audit log, newest first| Query ×8 pk=AUDIT#<0..7>, sk=<at>#<id> descending, merged        |
  */
 export const Keys = {
   identity: (identity: Identity) => identityKey(identityToken(identity)),
@@ -53,7 +58,9 @@ export const Keys = {
     sk: 'CONVERSATION',
   }),
   agent: (agentId: string) => ({ pk: `AGENT#${agentId}`, sk: 'AGENT' }),
-  contactState: (identity: Identity) => ({ pk: `CONTACT#${identityToken(identity)}`, sk: 'CONTACT' }),
+  contactState: (identity: Identity) => contactKey(identityToken(identity)),
+  /** The contact state of a token (`<kind>#<value>`), as profiles list their identities. */
+  contactStateByToken: (token: string) => contactKey(token),
   messageRef: (channel: Channel, providerMessageId: string) => ({
     pk: `MESSAGE#${channel}#${providerMessageId}`,
     sk: 'MESSAGE',
@@ -69,6 +76,11 @@ export const Keys = {
   providerEvent: (provider: string, occurredAt: string, envelopeId: string) => ({
     pk: `PROVIDER_EVENT#${provider}`,
     sk: `${occurredAt}#${envelopeId}`,
+  }),
+  /** An audit record, in the shard its id picks (see `auditShard`). */
+  audit: (shard: number, at: string, auditId: string) => ({
+    pk: auditPartition(shard),
+    sk: `${at}#${auditId}`,
   }),
   /** The one item of overall counters. */
   metrics: () => ({ pk: 'METRICS', sk: 'OVERALL' }),
@@ -92,6 +104,16 @@ export function replyTimelineKey(reply: { id: string; customerId: string; at: st
 } {
   return Keys.timelineItem(reply.customerId, reply.at, replyItemId(reply.id));
 }
+
+/**
+ * How many partitions the audit log is spread over. Records go to a shard picked from their random id,
+ * so writes spread evenly and no partition takes the whole log's traffic; a page reads every shard
+ * newest first and merges them (a handful of small queries, one page each). A fixed number, so a
+ * reader always knows where to look; raising it means reading the old shards too.
+ */
+export const AUDIT_SHARDS = 8;
+/** Partition of one shard of the audit log. */
+export const auditPartition = (shard: number): string => `AUDIT#${shard}`;
 
 /** Partition of the agents in the gsi1 index. */
 export const AGENTS_PARTITION = 'AGENTS';

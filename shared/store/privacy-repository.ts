@@ -1,16 +1,23 @@
-import type { Channel } from '../domain/envelope.js';
+import { DeleteCommand } from '@aws-sdk/lib-dynamodb';
+import { type Channel, ProviderSchema } from '../domain/envelope.js';
 import type { CustomerExport, ErasureReport } from '../domain/privacy.js';
+import { replyItemId } from '../domain/replies.js';
 import type { Suggestion } from '../domain/suggestions.js';
 import type { Conversation, TimelineItem } from '../domain/timeline.js';
-import { type DynamoDb, deleteItem, putItem, queryItems, updateItemIf } from './dynamo-client.js';
+import { type DynamoDb, putItem, queryItems, sendDynamo, updateItemIf } from './dynamo-client.js';
 import { Keys, suggestionKey } from './keys.js';
-import { deleteInput } from './params/common.js';
+import { queryAll } from './paging.js';
 import {
+  deleteErasedInput,
   forgetMentionInput,
+  identitySearchTerms,
   putTombstoneInput,
   queryMentionersInput,
+  queryProviderEventsNamingInput,
   queryTimelineItemsInput,
+  saveErasureProgressInput,
 } from './params/privacy.js';
+import { queryRawPayloadsInput } from './params/timeline.js';
 import { type RawProfile, readRawProfile } from './raw-profile.js';
 
 type Deps = {
@@ -22,11 +29,28 @@ type Deps = {
       customerId: string,
       page: { limit: number; cursor?: string | undefined },
     ): Promise<{ items: TimelineItem[]; cursor: string | null }>;
-    deleteRawPayloads(customerId: string): Promise<number>;
   };
 };
 
-const remove = (db: DynamoDb, key: { pk: string; sk: string }) => deleteItem(db, deleteInput(db.table, key));
+/** The table, and how many more items this erasure call may delete before it stops. */
+type ErasureDb = DynamoDb & { budget: { left: number } };
+
+/** An erasure call spent its deletes: the next call carries on from what is left in the table. */
+class ErasurePaused extends Error {
+  override name = 'ErasurePaused';
+}
+
+/**
+ * Deletes one item, spending the budget only when there was an item: deleting what an earlier call
+ * already deleted is free, so each call removes `budget` items or finishes.
+ */
+async function remove(db: ErasureDb, key: { pk: string; sk: string }): Promise<void> {
+  if (db.budget.left <= 0) throw new ErasurePaused();
+  const out = await sendDynamo('DeleteItem', () =>
+    db.doc.send(new DeleteCommand(deleteErasedInput(db.table, key))),
+  );
+  if (out.Attributes) db.budget.left -= 1;
+}
 
 async function allTimeline(deps: Deps, customerId: string): Promise<TimelineItem[]> {
   const items: TimelineItem[] = [];
@@ -70,20 +94,51 @@ async function exportCustomer(
   };
 }
 
-/** Removes every mention of an erased identity, and the token from the mentioners' profiles. */
-async function forgetMentions(db: DynamoDb, token: string): Promise<void> {
-  const out = await queryItems(db, queryMentionersInput(db.table, token));
-  for (const item of out.Items ?? []) {
-    if (typeof item.customerId === 'string') {
-      await updateItemIf(db, forgetMentionInput(db.table, String(item.customerId), token));
+/** Removes every mention of an erased identity, page by page, and the token from the mentioners' profiles. */
+async function forgetMentions(db: ErasureDb, token: string): Promise<void> {
+  let startKey: Record<string, unknown> | undefined;
+  do {
+    const out = await queryItems(db, queryMentionersInput(db.table, token, startKey));
+    for (const item of out.Items ?? []) {
+      if (typeof item.customerId === 'string') {
+        await updateItemIf(db, forgetMentionInput(db.table, String(item.customerId), token));
+      }
+      await remove(db, { pk: String(item.pk), sk: String(item.sk) });
     }
-    await remove(db, { pk: String(item.pk), sk: String(item.sk) });
+    startKey = out.LastEvaluatedKey;
+  } while (startKey);
+}
+
+/**
+ * Deletes the raw provider events that reached no customer (kept apart, keyed by provider and time)
+ * but name one of the erased identities: every page of every provider's partition, filtered.
+ */
+async function forgetProviderEvents(db: ErasureDb, tokens: readonly string[]): Promise<void> {
+  const terms = identitySearchTerms(tokens);
+  if (terms.length === 0) return;
+  for (const provider of ProviderSchema.options) {
+    let startKey: Record<string, unknown> | undefined;
+    do {
+      const out = await queryItems(db, queryProviderEventsNamingInput(db.table, provider, terms, startKey));
+      for (const item of out.Items ?? []) await remove(db, { pk: String(item.pk), sk: String(item.sk) });
+      startKey = out.LastEvaluatedKey;
+    } while (startKey);
   }
 }
 
-/** Deletes a partition's timeline items and the message and thread references that point at them. */
-async function deleteTimeline(db: DynamoDb, customerId: string): Promise<number> {
-  let count = 0;
+const REPLY_ITEM_PREFIX = replyItemId('');
+
+/**
+ * How many items one erasure call deletes at most: a few seconds of DeleteItem calls, well inside the
+ * agent API's timeout.
+ */
+const DELETES_PER_CALL = 1000;
+
+/**
+ * Deletes a partition's timeline items, the message and thread references that point at them, and the
+ * replies' own items.
+ */
+async function deleteTimeline(db: ErasureDb, customerId: string, report: ErasureReport): Promise<void> {
   let startKey: Record<string, unknown> | undefined;
   do {
     const out = await queryItems(db, queryTimelineItemsInput(db.table, customerId, startKey));
@@ -96,23 +151,34 @@ async function deleteTimeline(db: DynamoDb, customerId: string): Promise<number>
       if (channel && typeof messageId === 'string') {
         await remove(db, Keys.messageRef(channel, messageId));
       }
+      // A reply is also kept under its id (the address it went to and its text), for retried requests.
+      if (typeof item.id === 'string' && item.id.startsWith(REPLY_ITEM_PREFIX)) {
+        await remove(db, Keys.reply(item.id.slice(REPLY_ITEM_PREFIX.length)));
+      }
       await remove(db, { pk: String(item.pk), sk: String(item.sk) });
-      count += 1;
+      report.timelineItems += 1;
     }
     startKey = out.LastEvaluatedKey;
   } while (startKey);
-  return count;
+}
+
+/** Deletes the raw payloads a partition keeps aside from its timeline (`RAW#...`, see the timeline). */
+async function deleteRawPayloads(db: ErasureDb, customerId: string): Promise<void> {
+  for (const item of await queryAll(db, queryRawPayloadsInput(db.table, customerId, 'aside'))) {
+    await remove(db, { pk: String(item.pk), sk: String(item.sk) });
+  }
 }
 
 /** Erases what one profile holds (not the profile itself), counting it on the report. */
 async function eraseProfile(
-  db: DynamoDb,
+  db: ErasureDb,
   deps: Deps,
   profile: RawProfile,
   report: ErasureReport,
 ): Promise<void> {
   for (const token of profile.identities) {
     await remove(db, Keys.identityByToken(token));
+    await remove(db, Keys.contactStateByToken(token));
     await forgetMentions(db, token);
     report.identities += 1;
   }
@@ -127,17 +193,30 @@ async function eraseProfile(
     await remove(db, suggestionKey(suggestion.otherId, profile.id));
     await remove(db, suggestionKey(profile.id, suggestion.otherId));
   }
-  report.timelineItems += await deleteTimeline(db, profile.id);
-  await deps.timeline.deleteRawPayloads(profile.id);
+  await deleteRawPayloads(db, profile.id);
+  await deleteTimeline(db, profile.id, report);
+  await forgetProviderEvents(db, [...profile.identities]);
 }
 
 /**
- * Erases the customer and everyone merged with them: identities, timeline items with their raw
- * payloads, message and thread references, conversations, mentions and suggestions. What remains is
- * a tombstone with counts, the time and the agent: nothing that names the person.
+ * Erases the customer and everyone merged with them: identities and their contact states (opt-outs,
+ * suppressions), timeline items with their raw payloads, replies, message and thread references,
+ * conversations, every page of mentions, suggestions, and the raw provider events that reached no
+ * customer but name one of their identities. What remains is a tombstone with counts, the time and
+ * the agent: nothing that names the person.
+ *
+ * One call deletes at most `deletesPerCall` items. A heavy customer takes several calls: the call that
+ * stops answers `complete: false` and keeps the count of timeline items so far on the profile; the
+ * next call carries on from what is left in the table (what is deleted stays deleted) until the
+ * tombstone is written and the report is complete.
  */
-async function erase(db: DynamoDb, deps: Deps, customerId: string, agentId: string, now: string) {
-  await readRawProfile(db, customerId);
+async function erase(
+  db: DynamoDb,
+  deps: Deps,
+  request: { customerId: string; agentId: string; now: string; deletesPerCall: number },
+): Promise<ErasureReport> {
+  const { customerId, agentId, now } = request;
+  const asked = await readRawProfile(db, customerId);
   const partitions = await deps.customers.mergedPartitions(customerId);
   const report: ErasureReport = {
     customerId,
@@ -145,11 +224,19 @@ async function erase(db: DynamoDb, deps: Deps, customerId: string, agentId: stri
     erasedBy: agentId,
     customers: partitions.length,
     identities: 0,
-    timelineItems: 0,
+    timelineItems: typeof asked.erasedTimelineItems === 'number' ? asked.erasedTimelineItems : 0,
     conversations: 0,
+    complete: true,
   };
   const profiles = await Promise.all(partitions.map((id) => readRawProfile(db, id)));
-  for (const profile of profiles) await eraseProfile(db, deps, profile, report);
+  const erasing: ErasureDb = { ...db, budget: { left: request.deletesPerCall } };
+  try {
+    for (const profile of profiles) await eraseProfile(erasing, deps, profile, report);
+  } catch (error) {
+    if (!(error instanceof ErasurePaused)) throw error;
+    await updateItemIf(db, saveErasureProgressInput(db.table, customerId, report.timelineItems));
+    return { ...report, complete: false };
+  }
   // Tombstones last: until they are written, a retry of the erasure still finds what to delete.
   for (const profile of profiles) {
     const record = profile.id === customerId ? report : { erasedAt: now, erasedBy: agentId };
@@ -159,14 +246,18 @@ async function erase(db: DynamoDb, deps: Deps, customerId: string, agentId: stri
 }
 
 /** The customer's rights over their data: export everything held about them, or erase it. */
-export function privacyRepository(db: DynamoDb, deps: Deps) {
+export function privacyRepository(db: DynamoDb, deps: Deps, options: { deletesPerCall?: number } = {}) {
+  const deletesPerCall = options.deletesPerCall ?? DELETES_PER_CALL;
   return {
     /** Everything held about the customer (and the customers merged into them). */
     export: (customerId: string, now: string): Promise<CustomerExport> =>
       exportCustomer(db, deps, customerId, now),
-    /** Erases the customer and everyone merged with them, leaving a tombstone with counts. */
+    /**
+     * Erases the customer and everyone merged with them, leaving a tombstone with counts; a heavy
+     * customer over several calls (`complete: false` until the last).
+     */
     erase: (customerId: string, agentId: string, now: string): Promise<ErasureReport> =>
-      erase(db, deps, customerId, agentId, now),
+      erase(db, deps, { customerId, agentId, now, deletesPerCall }),
   };
 }
 

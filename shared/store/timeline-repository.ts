@@ -6,7 +6,6 @@ import { type TimelineItem, TimelineItemSchema, withChannelSwitches } from '../d
 import { decodeTimelineCursor, encodeTimelineCursor } from './cursor.js';
 import {
   type DynamoDb,
-  deleteItem,
   getItem,
   isConditionFailure,
   putItemIf,
@@ -15,7 +14,7 @@ import {
 } from './dynamo-client.js';
 import { Keys, RAW_PREFIX } from './keys.js';
 import { queryAll, queryPage } from './paging.js';
-import { deleteInput, getInput } from './params/common.js';
+import { getInput } from './params/common.js';
 import {
   advanceMessageRefInput,
   advanceTimelineStatusInput,
@@ -177,13 +176,6 @@ export function timelineRepository(db: DynamoDb, customers: Partitions) {
     },
     /** Every raw payload of the customer and those merged with them, by timeline item (for export). */
     rawPayloads: (customerId: string) => rawPayloads(db, customers, customerId),
-    /** Deletes the raw payloads kept aside in one customer's partition (for erasure); how many. */
-    async deleteRawPayloads(customerId: string): Promise<number> {
-      const items = await queryAll(db, queryRawPayloadsInput(db.table, customerId, 'aside'));
-      for (const item of items)
-        await deleteItem(db, deleteInput(db.table, { pk: String(item.pk), sk: String(item.sk) }));
-      return items.length;
-    },
     /** One timeline item, read strongly. */
     async getTimelineItem(customerId: string, at: string, itemId: string): Promise<TimelineItem | undefined> {
       const out = await getItem(db, getInput(db.table, Keys.timelineItem(customerId, at, itemId), true));

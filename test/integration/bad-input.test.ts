@@ -962,7 +962,7 @@ describe('local runtime: hostile and broken requests on every route', () => {
         META_VERIFY_TOKEN: VERIFY_TOKEN,
         TWILIO_AUTH_TOKEN: TWILIO_TOKEN,
         SNS_TOPIC_ARNS: TOPIC,
-        AGENT_TOKENS: `agent-bad:${AGENT}`,
+        AGENT_TOKENS: `agent-bad:${AGENT}:admin`,
       },
       clock: { now: () => clockOverride ?? new Date() },
       queue: { visibilityTimeoutMs: 1000 },

@@ -31,7 +31,7 @@ describe('local runtime: one person across every channel, through the real webho
       env: {
         META_APP_SECRET: META_SECRET,
         TWILIO_AUTH_TOKEN: TWILIO_TOKEN,
-        AGENT_TOKENS: `agent-dana:${AGENT}`,
+        AGENT_TOKENS: `agent-dana:${AGENT}:admin`,
       },
       queue: { visibilityTimeoutMs: 1000 },
     });

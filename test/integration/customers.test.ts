@@ -70,7 +70,7 @@ describe('local runtime: one customer across channels, merged, exported and eras
 
   beforeAll(async () => {
     runtime = await startTestRuntime({
-      env: { AGENT_TOKENS: `agent-1:${TOKEN}` },
+      env: { AGENT_TOKENS: `agent-1:${TOKEN}:admin` },
       queue: { visibilityTimeoutMs: 500 },
     });
   });

@@ -121,7 +121,7 @@ describe('local runtime: logs carry ids and codes, never personal data or secret
       env: {
         META_APP_SECRET: META_SECRET,
         TWILIO_AUTH_TOKEN: TWILIO_TOKEN,
-        AGENT_TOKENS: `agent-priv:${AGENT_TOKEN}`,
+        AGENT_TOKENS: `agent-priv:${AGENT_TOKEN}:admin`,
       },
       queue: { visibilityTimeoutMs: 1000 },
     });

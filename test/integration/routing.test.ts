@@ -27,7 +27,7 @@ describe('local runtime: routing between the AI and agents', () => {
     runtime = await startTestRuntime({
       env: {
         META_APP_SECRET: META_SECRET,
-        AGENT_TOKENS: `agent-ana:${ANA},agent-bob:${BOB}`,
+        AGENT_TOKENS: `agent-ana:${ANA}:admin,agent-bob:${BOB}`,
         // A resolved conversation stays resolved: the next message opens a new one.
         REOPEN_WINDOW_HOURS: '0.00001',
       },

@@ -1,14 +1,63 @@
-import type { PutCommandInput, QueryCommandInput, UpdateCommandInput } from '@aws-sdk/lib-dynamodb';
+import type {
+  DeleteCommandInput,
+  PutCommandInput,
+  QueryCommandInput,
+  UpdateCommandInput,
+} from '@aws-sdk/lib-dynamodb';
+import type { Provider } from '../../domain/envelope.js';
 import type { ErasureReport } from '../../domain/privacy.js';
 import { Keys, mentionsPartition, TIMELINE_PREFIX } from '../keys.js';
 
-/** Everyone who mentioned the identity of a token: just the keys and who, to delete them. */
-export function queryMentionersInput(table: string, token: string): QueryCommandInput {
+/** One page of everyone who mentioned the identity of a token: just the keys and who, to delete them. */
+export function queryMentionersInput(
+  table: string,
+  token: string,
+  startKey?: Record<string, unknown>,
+): QueryCommandInput {
   return {
     TableName: table,
     KeyConditionExpression: 'pk = :pk',
     ExpressionAttributeValues: { ':pk': mentionsPartition(token) },
     ProjectionExpression: 'pk, sk, customerId',
+    ...(startKey ? { ExclusiveStartKey: startKey } : {}),
+  };
+}
+
+/**
+ * What a raw provider event naming one of the identities (`<kind>#<value>` tokens) contains: each
+ * value, and a phone number also without its `+` (as WhatsApp and Twilio write some of them).
+ */
+export function identitySearchTerms(tokens: readonly string[]): string[] {
+  const terms = new Set<string>();
+  for (const token of tokens) {
+    const value = token.slice(token.indexOf('#') + 1);
+    if (!value) continue;
+    terms.add(value);
+    if (token.startsWith('phone#') && value.startsWith('+') && value.length > 1) terms.add(value.slice(1));
+  }
+  return [...terms];
+}
+
+/**
+ * One page of a provider's raw events (those that reached no customer) that contain any of the terms:
+ * just their keys, to delete them. The filter runs after the read, so every page of the partition is
+ * read; a page may hold no match and still have a next one.
+ */
+export function queryProviderEventsNamingInput(
+  table: string,
+  provider: Provider,
+  terms: readonly string[],
+  startKey?: Record<string, unknown>,
+): QueryCommandInput {
+  const values = Object.fromEntries(terms.map((term, i) => [`:v${i}`, term]));
+  return {
+    TableName: table,
+    KeyConditionExpression: 'pk = :pk',
+    FilterExpression: terms.map((_, i) => `contains(#envelope, :v${i})`).join(' OR '),
+    ExpressionAttributeNames: { '#envelope': 'envelope' },
+    ExpressionAttributeValues: { ':pk': Keys.providerEvent(provider, '', '').pk, ...values },
+    ProjectionExpression: 'pk, sk',
+    ...(startKey ? { ExclusiveStartKey: startKey } : {}),
   };
 }
 
@@ -34,6 +83,26 @@ export function queryTimelineItemsInput(
     KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
     ExpressionAttributeValues: { ':pk': Keys.customer(customerId).pk, ':prefix': TIMELINE_PREFIX },
     ...(startKey ? { ExclusiveStartKey: startKey } : {}),
+  };
+}
+
+/** Deletes one item for an erasure, answering what was there: an erasure counts only real deletes. */
+export function deleteErasedInput(table: string, key: { pk: string; sk: string }): DeleteCommandInput {
+  return { TableName: table, Key: key, ReturnValues: 'ALL_OLD' };
+}
+
+/** Keeps, on a profile an erasure has not finished, how many timeline items it deleted so far. */
+export function saveErasureProgressInput(
+  table: string,
+  customerId: string,
+  timelineItems: number,
+): UpdateCommandInput {
+  return {
+    TableName: table,
+    Key: Keys.customer(customerId),
+    UpdateExpression: 'SET erasedTimelineItems = :n',
+    ConditionExpression: 'attribute_exists(pk) AND entity <> :erased',
+    ExpressionAttributeValues: { ':n': timelineItems, ':erased': 'erased_customer' },
   };
 }
 

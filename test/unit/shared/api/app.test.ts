@@ -7,6 +7,8 @@ import type { Identity } from '#shared/domain/envelope.js';
 import { identityToken } from '#shared/domain/identity.js';
 import type { OutboundMessage } from '#shared/domain/outbound.js';
 import type { Conversation, Customer, TimelineItem } from '#shared/domain/timeline.js';
+import { ConflictError } from '#shared/errors.js';
+import { memoryAuditLog } from '../../fakes/audit-log.js';
 
 const sheena: Customer = {
   id: 'cu_1',
@@ -113,6 +115,7 @@ function fakeAdmin(): AgentAdmin & { calls: unknown[][] } {
       identities: 1,
       timelineItems: 1,
       conversations: 1,
+      complete: true,
     }),
   };
 }
@@ -158,18 +161,25 @@ function fakeReplies(): ReplyDeps & { queued: OutboundMessage[] } {
   };
 }
 
-function app(store = fakeStore(), admin = fakeAdmin(), replies = fakeReplies()) {
+const CALLERS = {
+  'secret-token': { agentId: 'agent-7', admin: false },
+  'admin-token': { agentId: 'admin-1', admin: true },
+} as const;
+
+function app(store = fakeStore(), admin = fakeAdmin(), replies = fakeReplies(), audit = memoryAuditLog()) {
   return createAgentApp({
     store,
     admin,
+    audit,
     replies,
     clock: { now: () => new Date('2025-06-09T10:00:00.000Z') },
-    authenticate: async (token) => (token === 'secret-token' ? 'agent-7' : undefined),
+    authenticate: async (token) => CALLERS[token as keyof typeof CALLERS],
     phone: { defaultRegion: 'US' },
   });
 }
 
 const auth = { headers: { Authorization: 'Bearer secret-token' } };
+const asAdmin = { headers: { Authorization: 'Bearer admin-token' } };
 
 describe('agent API', () => {
   it.each([
@@ -246,15 +256,15 @@ describe('agent API', () => {
 });
 
 describe('agent API: customer changes', () => {
-  it('merges another customer in as the calling agent', async () => {
+  it('merges another customer in as the calling admin', async () => {
     const admin = fakeAdmin();
     const res = await app(fakeStore(), admin).request('/api/customers/cu_1/merge', {
       method: 'POST',
-      headers: { ...auth.headers, 'content-type': 'application/json' },
+      headers: { ...asAdmin.headers, 'content-type': 'application/json' },
       body: JSON.stringify({ customerId: 'cu_2' }),
     });
     expect(res.status).toBe(200);
-    expect(admin.calls).toEqual([['merge', 'cu_1', 'cu_2', 'agent-7', '2025-06-09T10:00:00.000Z']]);
+    expect(admin.calls).toEqual([['merge', 'cu_1', 'cu_2', 'admin-1', '2025-06-09T10:00:00.000Z']]);
   });
 
   it('answers 400 for a merge without a valid customerId', async () => {
@@ -262,7 +272,7 @@ describe('agent API: customer changes', () => {
     for (const body of ['{"customerId":"../x"}', 'not json', '{}']) {
       const res = await app(fakeStore(), admin).request('/api/customers/cu_1/merge', {
         method: 'POST',
-        headers: { ...auth.headers, 'content-type': 'application/json' },
+        headers: { ...asAdmin.headers, 'content-type': 'application/json' },
         body,
       });
       expect(res.status).toBe(400);
@@ -270,9 +280,9 @@ describe('agent API: customer changes', () => {
     expect(admin.calls).toEqual([]);
   });
 
-  it('erases a customer and answers the audit report', async () => {
-    const res = await app().request('/api/customers/cu_1', { method: 'DELETE', ...auth });
-    expect(await res.json()).toMatchObject({ customerId: 'cu_1', erasedBy: 'agent-7', timelineItems: 1 });
+  it('erases a customer and answers the erasure report', async () => {
+    const res = await app().request('/api/customers/cu_1', { method: 'DELETE', ...asAdmin });
+    expect(await res.json()).toMatchObject({ customerId: 'cu_1', erasedBy: 'admin-1', timelineItems: 1 });
   });
 
   it('resolves a conversation as the calling agent', async () => {
@@ -439,5 +449,98 @@ describe('agent API: waiting conversations', () => {
     expect(admin.calls.filter((c) => c[0] === 'assign').map((c) => [c[1], c[2]])).toEqual([
       ['cv_old', { agentId: 'agent-7' }],
     ]);
+  });
+});
+
+describe('agent API: the admin role and the audit log', () => {
+  const ADMIN_CALLS: Array<[string, string, unknown?]> = [
+    ['GET', '/api/customers/cu_1/export'],
+    ['DELETE', '/api/customers/cu_1'],
+    ['POST', '/api/customers/cu_1/merge', { customerId: 'cu_2' }],
+    ['POST', '/api/customers/cu_1/unmerge', { customerId: 'cu_2' }],
+    ['POST', '/api/customers/cu_1/suggestions/cu_2/accept'],
+    ['GET', '/api/audit'],
+  ];
+  const send = (
+    api: ReturnType<typeof app>,
+    who: typeof auth,
+    [method, path, body]: (typeof ADMIN_CALLS)[0],
+  ) =>
+    api.request(path, {
+      method,
+      headers: { ...who.headers, 'content-type': 'application/json' },
+      ...(body ? { body: JSON.stringify(body) } : {}),
+    });
+
+  it.each(ADMIN_CALLS)('answers 403 forbidden to an agent who is not an admin: %s %s', async (...call) => {
+    const admin = fakeAdmin();
+    const audit = memoryAuditLog();
+    const res = await send(app(fakeStore(), admin, fakeReplies(), audit), auth, call);
+    expect(res.status).toBe(403);
+    expect(await res.json()).toEqual({
+      error: { code: 'forbidden', message: 'only admins may make this call' },
+    });
+    expect(admin.calls).toEqual([]);
+    expect(audit.records).toEqual([]);
+  });
+
+  it('lets an admin export, erase, merge and unmerge, and audits each call', async () => {
+    const audit = memoryAuditLog();
+    const api = app(fakeStore(), fakeAdmin(), fakeReplies(), audit);
+    for (const call of ADMIN_CALLS.slice(0, 4)) expect((await send(api, asAdmin, call)).status).toBe(200);
+    const at = '2025-06-09T10:00:00.000Z';
+    expect(audit.records.map(({ id: _id, ...record }) => record)).toEqual([
+      { agentId: 'admin-1', action: 'export', customerIds: ['cu_1'], at, outcome: 'ok' },
+      { agentId: 'admin-1', action: 'erase', customerIds: ['cu_1'], at, outcome: 'ok' },
+      { agentId: 'admin-1', action: 'merge', customerIds: ['cu_1', 'cu_2'], at, outcome: 'ok' },
+      { agentId: 'admin-1', action: 'unmerge', customerIds: ['cu_1', 'cu_2'], at, outcome: 'ok' },
+    ]);
+  });
+
+  it('answers 202 for a call that erased part of a heavy customer, audited as in progress', async () => {
+    const admin = fakeAdmin();
+    const erase = admin.erase;
+    admin.erase = async (...args) => ({ ...(await erase(...args)), complete: false });
+    const audit = memoryAuditLog();
+    const res = await send(
+      app(fakeStore(), admin, fakeReplies(), audit),
+      asAdmin,
+      ADMIN_CALLS[1] as (typeof ADMIN_CALLS)[0],
+    );
+    expect(res.status).toBe(202);
+    expect(await res.json()).toMatchObject({ customerId: 'cu_1', complete: false });
+    expect(audit.records.map((r) => r.outcome)).toEqual(['in_progress']);
+  });
+
+  it('audits a merge by accepting a suggestion, and a call that failed with its error code', async () => {
+    const store = fakeStore();
+    store.suggestions = async () => [
+      { customerId: 'cu_1', otherId: 'cu_2', status: 'open', createdAt: 'x', evidence: [] },
+    ];
+    const admin = fakeAdmin();
+    admin.unmerge = async () => {
+      throw new ConflictError('not merged', 'not_merged');
+    };
+    const audit = memoryAuditLog();
+    const api = app(store, admin, fakeReplies(), audit);
+    expect((await send(api, asAdmin, ADMIN_CALLS[4] as (typeof ADMIN_CALLS)[0])).status).toBe(200);
+    expect((await send(api, asAdmin, ADMIN_CALLS[3] as (typeof ADMIN_CALLS)[0])).status).toBe(409);
+    expect(audit.records.map((r) => [r.action, r.customerIds, r.outcome])).toEqual([
+      ['merge', ['cu_1', 'cu_2'], 'ok'],
+      ['unmerge', ['cu_1', 'cu_2'], 'not_merged'],
+    ]);
+  });
+
+  it('lists the audit log for admins, newest first, a page at a time', async () => {
+    const audit = memoryAuditLog();
+    const api = app(fakeStore(), fakeAdmin(), fakeReplies(), audit);
+    for (const call of ADMIN_CALLS.slice(0, 3)) await send(api, asAdmin, call);
+    const first = await api.request('/api/audit?limit=2', asAdmin);
+    expect(first.status).toBe(200);
+    const page = (await first.json()) as { items: Array<{ action: string }>; cursor: string | null };
+    expect(page.items.map((r) => r.action)).toEqual(['merge', 'erase']);
+    const next = await api.request(`/api/audit?limit=2&cursor=${page.cursor}`, asAdmin);
+    expect(await next.json()).toMatchObject({ items: [{ action: 'export' }], cursor: null });
+    expect((await api.request('/api/audit?limit=500', asAdmin)).status).toBe(400);
   });
 });

@@ -4,6 +4,7 @@ import { createAgentApp } from '#shared/api/app.js';
 const app = createAgentApp({
   store: {} as never,
   admin: {} as never,
+  audit: {} as never,
   replies: {} as never,
   clock: { now: () => new Date() },
   authenticate: async () => undefined,

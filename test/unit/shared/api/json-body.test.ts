@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { createAgentApp } from '#shared/api/app.js';
 import type { AgentAdmin } from '#shared/domain/agent-ports.js';
+import { memoryAuditLog } from '../../fakes/audit-log.js';
 
 const calls: unknown[][] = [];
 const app = createAgentApp({
@@ -10,9 +11,10 @@ const app = createAgentApp({
       calls.push(args);
     },
   } as Partial<AgentAdmin> as AgentAdmin,
+  audit: memoryAuditLog(),
   replies: {} as never,
   clock: { now: () => new Date('2025-06-09T10:00:00.000Z') },
-  authenticate: async (token) => (token === 'secret-token' ? 'agent-7' : undefined),
+  authenticate: async (token) => (token === 'secret-token' ? { agentId: 'agent-7', admin: true } : undefined),
   phone: {},
 });
 

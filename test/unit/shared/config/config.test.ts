@@ -27,13 +27,27 @@ describe('loadConfig', () => {
 });
 
 describe('parseAgentTokens', () => {
-  it('maps tokens to agent ids', () => {
+  it('maps tokens to agents, none of them admins', () => {
     expect(parseAgentTokens('ana:t1, ben:t2')).toEqual(
       new Map([
-        ['t1', 'ana'],
-        ['t2', 'ben'],
+        ['t1', { agentId: 'ana', admin: false }],
+        ['t2', { agentId: 'ben', admin: false }],
       ]),
     );
+  });
+
+  it('makes an entry ending in :admin an admin, and keeps colons inside tokens', () => {
+    expect(parseAgentTokens('boss:t1:admin,ana:t:2')).toEqual(
+      new Map([
+        ['t1', { agentId: 'boss', admin: true }],
+        ['t:2', { agentId: 'ana', admin: false }],
+      ]),
+    );
+  });
+
+  it('refuses an admin entry without a token', () => {
+    expect(() => parseAgentTokens('boss::admin')).toThrow(/AGENT_TOKENS/);
+    expect(() => parseAgentTokens(':t1:admin')).toThrow(/AGENT_TOKENS/);
   });
 
   it('refuses a pair without a token', () => {

@@ -34,12 +34,24 @@ const authenticate = cognitoAuthenticator({
   userPoolId: POOL,
   clientId: CLIENT,
   group: 'agents',
+  adminGroup: 'admins',
   jwks: { keys: [jwk as never] },
 });
 
 describe('cognitoAuthenticator', () => {
   it('accepts a valid access token of an agent and names them', async () => {
-    await expect(authenticate(jwt({}))).resolves.toBe('ana');
+    await expect(authenticate(jwt({}))).resolves.toEqual({ agentId: 'ana', admin: false });
+  });
+
+  it('makes a member of the admins group (and of the agents group) an admin', async () => {
+    await expect(authenticate(jwt({ 'cognito:groups': ['agents', 'admins'] }))).resolves.toEqual({
+      agentId: 'ana',
+      admin: true,
+    });
+  });
+
+  it('answers 403 for a member of the admins group who is not in the agents group', async () => {
+    await expect(authenticate(jwt({ 'cognito:groups': ['admins'] }))).rejects.toBeInstanceOf(ForbiddenError);
   });
 
   it.each([
@@ -72,7 +84,7 @@ describe('cognitoAuthenticator', () => {
 
 describe('tokenAuthenticator', () => {
   it('maps local tokens to agents', async () => {
-    const auth = tokenAuthenticator(new Map([['t1', 'ana']]));
-    expect([await auth('t1'), await auth('t2')]).toEqual(['ana', undefined]);
+    const auth = tokenAuthenticator(new Map([['t1', { agentId: 'ana', admin: true }]]));
+    expect([await auth('t1'), await auth('t2')]).toEqual([{ agentId: 'ana', admin: true }, undefined]);
   });
 });

@@ -28,10 +28,7 @@ function repository() {
     customers: { mergedPartitions: vi.fn(async () => ['cu_1']) },
     conversations: { getConversation: vi.fn(async () => undefined) },
     suggestions: { suggestionsOn: vi.fn(async () => []) },
-    timeline: {
-      timeline: vi.fn(async () => ({ items: [], cursor: null })),
-      deleteRawPayloads: vi.fn(async () => 0),
-    },
+    timeline: { timeline: vi.fn(async () => ({ items: [], cursor: null })) },
   });
 }
 
@@ -46,6 +43,19 @@ describe('privacyRepository', () => {
           }
         : { Items: [] },
     );
+    ddb
+      .on(QueryCommand, { ExpressionAttributeValues: { ':pk': 'CUSTOMER#cu_1' } })
+      .callsFake(
+        (input: { ExclusiveStartKey?: unknown; ExpressionAttributeValues: Record<string, string> }) =>
+          // No raw payloads kept aside (RAW#): one timeline item, one page.
+          input.ExclusiveStartKey || input.ExpressionAttributeValues[':prefix'] === 'RAW#'
+            ? { Items: [] }
+            : {
+                Items: [
+                  { pk: 'CUSTOMER#cu_1', sk: 'TIMELINE#t#m1', channel: 'sms', providerMessageId: 'SM1' },
+                ],
+              },
+      );
     ddb.on(DeleteCommand).resolves({});
     ddb.on(UpdateCommand).resolves({});
     ddb.on(PutCommand).resolves({});
@@ -61,9 +71,11 @@ describe('privacyRepository', () => {
       identities: 1,
       timelineItems: 1,
       conversations: 1,
+      complete: true,
     });
     expect(ddb.commandCalls(DeleteCommand).map((call) => call.args[0].input.Key?.pk)).toEqual([
       'IDENTITY#phone#+1',
+      'CONTACT#phone#+1',
       'MENTION#email#a@x.io',
       'CONVERSATION#cv_1',
       'MESSAGE#sms#SM1',
@@ -72,6 +84,79 @@ describe('privacyRepository', () => {
     const last = ddb.calls().at(-1)?.args[0];
     expect(last).toBeInstanceOf(PutCommand);
     expect((last as PutCommand).input.Item).toMatchObject({ entity: 'erased_customer', ...report });
+  });
+
+  it('deletes every page of mentions of an erased identity, the replies, and provider events naming it', async () => {
+    ddb
+      .on(QueryCommand, { ExpressionAttributeValues: { ':pk': 'MENTION#phone#+1' } })
+      .callsFake((input: { ExclusiveStartKey?: { sk: string } }) =>
+        input.ExclusiveStartKey
+          ? { Items: [{ pk: 'MENTION#phone#+1', sk: 'CUSTOMER#cu_9', customerId: 'cu_9' }] }
+          : {
+              Items: [{ pk: 'MENTION#phone#+1', sk: 'CUSTOMER#cu_8', customerId: 'cu_8' }],
+              LastEvaluatedKey: { pk: 'MENTION#phone#+1', sk: 'CUSTOMER#cu_8' },
+            },
+      );
+    ddb.on(QueryCommand, { ExpressionAttributeValues: { ':pk': 'CUSTOMER#cu_1' } }).resolves({
+      Items: [{ pk: 'CUSTOMER#cu_1', sk: 'TIMELINE#t#reply:rp_1', id: 'reply:rp_1', channel: 'sms' }],
+    });
+    ddb
+      .on(QueryCommand, { ExpressionAttributeValues: { ':pk': 'PROVIDER_EVENT#twilio' } })
+      .callsFake((input: { ExclusiveStartKey?: unknown }) =>
+        input.ExclusiveStartKey
+          ? { Items: [{ pk: 'PROVIDER_EVENT#twilio', sk: 't2#e2' }] }
+          : { Items: [], LastEvaluatedKey: { pk: 'PROVIDER_EVENT#twilio', sk: 't1#e1' } },
+      );
+    await repository().erase('cu_1', 'ag_1', '2025-06-10T09:00:00.000Z');
+    const deleted = ddb
+      .commandCalls(DeleteCommand)
+      .map((call) => Object.values(call.args[0].input.Key ?? {}).join(' '));
+    expect(deleted).toEqual(
+      expect.arrayContaining([
+        'MENTION#phone#+1 CUSTOMER#cu_8',
+        'MENTION#phone#+1 CUSTOMER#cu_9',
+        'REPLY#rp_1 REPLY',
+        'PROVIDER_EVENT#twilio t2#e2',
+      ]),
+    );
+    expect(ddb.commandCalls(UpdateCommand).map((call) => call.args[0].input.Key?.pk)).toEqual([
+      'CUSTOMER#cu_8',
+      'CUSTOMER#cu_9',
+    ]);
+    const eventQuery = ddb
+      .commandCalls(QueryCommand)
+      .map((call) => call.args[0].input)
+      .find((input) => input.ExpressionAttributeValues?.[':pk'] === 'PROVIDER_EVENT#twilio');
+    expect(eventQuery?.ExpressionAttributeValues).toMatchObject({ ':v0': '+1', ':v1': '1' });
+  });
+
+  it('stops after its share of deletes, keeps the count so far, and the next call carries on', async () => {
+    ddb.on(DeleteCommand).resolves({ Attributes: { pk: 'x' } });
+    const paused = privacyRepository(
+      db,
+      {
+        customers: { mergedPartitions: vi.fn(async () => ['cu_1']) },
+        conversations: { getConversation: vi.fn(async () => undefined) },
+        suggestions: { suggestionsOn: vi.fn(async () => []) },
+        timeline: { timeline: vi.fn(async () => ({ items: [], cursor: null })) },
+      },
+      { deletesPerCall: 2 },
+    );
+    const report = await paused.erase('cu_1', 'ag_1', '2025-06-10T09:00:00.000Z');
+    expect(report).toMatchObject({ complete: false, timelineItems: 0 });
+    expect(ddb.commandCalls(DeleteCommand)).toHaveLength(2);
+    expect(ddb.commandCalls(PutCommand)).toHaveLength(0);
+    expect(ddb.commandCalls(UpdateCommand).at(-1)?.args[0].input).toMatchObject({
+      Key: { pk: 'CUSTOMER#cu_1', sk: 'PROFILE' },
+      UpdateExpression: 'SET erasedTimelineItems = :n',
+    });
+    ddb.on(GetCommand).resolves({ Item: { ...profile, erasedTimelineItems: 4 } });
+    ddb.on(DeleteCommand).resolves({});
+    expect(await paused.erase('cu_1', 'ag_1', '2025-06-10T09:00:01.000Z')).toMatchObject({
+      complete: true,
+      timelineItems: 5,
+    });
+    expect(ddb.commandCalls(PutCommand)).toHaveLength(1);
   });
 
   it('refuses to export an erased customer', async () => {

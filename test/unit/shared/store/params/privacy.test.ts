@@ -1,12 +1,36 @@
 import { describe, expect, it } from 'vitest';
 import {
   forgetMentionInput,
+  identitySearchTerms,
   putTombstoneInput,
   queryMentionersInput,
+  queryProviderEventsNamingInput,
   queryTimelineItemsInput,
 } from '#shared/store/params/privacy.js';
 
 describe('privacy params', () => {
+  it('continues the mentions of an identity after a page', () => {
+    const startKey = { pk: 'MENTION#phone#+1', sk: 'CUSTOMER#cu_8' };
+    expect(queryMentionersInput('t', 'phone#+1', startKey).ExclusiveStartKey).toEqual(startKey);
+  });
+
+  it('searches provider events for each identity value, a phone number also without its +', () => {
+    expect(
+      identitySearchTerms(['phone#+16505551234', 'email#dana@example.com', 'whatsapp#+16505551234']),
+    ).toEqual(['+16505551234', '16505551234', 'dana@example.com']);
+  });
+
+  it("reads a provider's unattached events that name any of the terms, keys only", () => {
+    expect(queryProviderEventsNamingInput('t', 'twilio', ['+1', '1'])).toEqual({
+      TableName: 't',
+      KeyConditionExpression: 'pk = :pk',
+      FilterExpression: 'contains(#envelope, :v0) OR contains(#envelope, :v1)',
+      ExpressionAttributeNames: { '#envelope': 'envelope' },
+      ExpressionAttributeValues: { ':pk': 'PROVIDER_EVENT#twilio', ':v0': '+1', ':v1': '1' },
+      ProjectionExpression: 'pk, sk',
+    });
+  });
+
   it('reads the keys of everyone who mentioned an identity', () => {
     expect(queryMentionersInput('t', 'phone#+16505551234')).toEqual({
       TableName: 't',

@@ -1,0 +1,24 @@
+import { createRoute, type OpenAPIHono } from '@hono/zod-openapi';
+import { listAudit } from '#shared/app/list-audit.js';
+import { AuditRecordSchema } from '#shared/domain/audit.js';
+import { requireAdmin } from './admin-only.js';
+import type { AgentAppDeps } from './deps.js';
+import { type AgentEnv, createRouter } from './router.js';
+import { errors, json, PageQuerySchema, page } from './schemas.js';
+
+const SUMMARY =
+  'The audit log, newest first: every export, erase, merge and unmerge, who made it, on which customers, when and how it ended. Admins only';
+
+const list = createRoute({
+  method: 'get',
+  path: '/audit',
+  summary: SUMMARY,
+  request: { query: PageQuerySchema },
+  middleware: [requireAdmin] as const,
+  responses: { 200: json('a page of audit records', page(AuditRecordSchema)), ...errors(400, 401, 403) },
+});
+
+/** `/api/audit`: the audit log, for admins. */
+export function auditApp(deps: Pick<AgentAppDeps, 'audit'>): OpenAPIHono<AgentEnv> {
+  return createRouter().openapi(list, async (c) => c.json(await listAudit(deps, c.req.valid('query')), 200));
+}

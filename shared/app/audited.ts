@@ -1,0 +1,31 @@
+import type { AuditAction, AuditLog } from '#shared/domain/audit.js';
+import type { Clock } from '#shared/domain/ports.js';
+import { ThreadlineError } from '#shared/errors.js';
+
+/** What an audited call needs: where records go and the time. */
+export type AuditDeps = { audit: Pick<AuditLog, 'recordAudit'>; clock: Clock };
+
+/**
+ * Runs an admin call and writes its audit record when it ends: `ok` (or what `outcome` says of the
+ * result), or the code of the error it answered (`internal` for an unexpected one). A record that cannot be written fails a call that
+ * succeeded (the caller retries, and the retry is recorded); after a failed call the call's own error
+ * is what the caller sees.
+ */
+export async function audited<T>(
+  deps: AuditDeps,
+  entry: { agentId: string; action: AuditAction; customerIds: string[] },
+  run: () => Promise<T>,
+  outcome: (result: T) => string = () => 'ok',
+): Promise<T> {
+  const record = (outcome: string) =>
+    deps.audit.recordAudit({ ...entry, at: deps.clock.now().toISOString(), outcome });
+  let result: T;
+  try {
+    result = await run();
+  } catch (error) {
+    await record(error instanceof ThreadlineError ? error.code : 'internal').catch(() => undefined);
+    throw error;
+  }
+  await record(outcome(result));
+  return result;
+}

@@ -1,0 +1,9 @@
+/** Who calls the agent API: the agent, and whether they hold the admin role. */
+export interface Caller {
+  agentId: string;
+  /**
+   * Admins may also export, erase, merge and unmerge customers and read the audit log: the Cognito
+   * group `admins` on AWS, an `AGENT_TOKENS` entry ending in `:admin` locally.
+   */
+  admin: boolean;
+}

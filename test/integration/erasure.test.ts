@@ -1,0 +1,166 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Envelope } from '#shared/domain/envelope.js';
+import type { Customer } from '#shared/domain/timeline.js';
+import type { LocalRuntime } from '#shared/local/runtime.js';
+import { documentClient } from '#shared/store/dynamo-client.js';
+import { privacyRepository } from '#shared/store/privacy-repository.js';
+import { startTestRuntime } from '../support/runtime.js';
+import { inspectionClient, scanTable } from '../support/table-snapshot.js';
+import { envelope } from '../unit/fakes/envelopes.js';
+
+const ADMIN = 'erasure-admin-token';
+const phone = { kind: 'phone', value: '+14155550199' } as const;
+/** What names the person or holds what was said to or by them: none of it may outlive the erasure. */
+const PERSONAL = ['4155550199', 'Dana Erased', 'parcel-secret', 'reply-secret', 'optout-secret'];
+
+describe('local runtime: an erasure leaves nothing that names the customer', () => {
+  let runtime: LocalRuntime;
+  const call = async (method: string, path: string, body?: unknown) =>
+    fetch(`${runtime.url}${path}`, {
+      method,
+      headers: { Authorization: `Bearer ${ADMIN}`, 'content-type': 'application/json' },
+      ...(body ? { body: JSON.stringify(body) } : {}),
+    });
+  const deliver = async (...envelopes: Envelope[]) => {
+    await runtime.inbound.send(envelopes.map((e) => JSON.stringify(e)));
+    await runtime.idle();
+  };
+
+  beforeAll(async () => {
+    runtime = await startTestRuntime({
+      env: { AGENT_TOKENS: `admin-eve:${ADMIN}:admin` },
+      queue: { visibilityTimeoutMs: 500 },
+    });
+  });
+
+  afterAll(async () => {
+    await runtime?.close();
+  });
+
+  it('deletes the timeline, replies, contact state, provider events and mentions of the customer', async () => {
+    const at = (secondsAgo: number) => new Date(Date.now() - secondsAgo * 1000).toISOString();
+    const base = { receivedAt: at(0), rawRef: 'test#/', customer: phone, profileName: 'Dana Erased' };
+    // A message on WhatsApp: timeline item, identity, message reference, conversation.
+    await deliver(
+      envelope({
+        ...base,
+        id: 'whatsapp:msg:wamid.E1',
+        provider: 'whatsapp',
+        channel: 'whatsapp',
+        kind: 'message',
+        direction: 'inbound',
+        providerMessageId: 'wamid.E1',
+        occurredAt: at(120),
+        contentType: 'text',
+        text: 'Where is my parcel-secret?',
+        // The provider's own object, wherever the store keeps it, goes too.
+        raw: { from: '14155550199', text: { body: 'Where is my parcel-secret?' } },
+      }),
+    );
+    const search = await call('GET', `/api/customers?q=${encodeURIComponent(phone.value)}`);
+    const customer = ((await search.json()) as { items: Customer[] }).items[0] as Customer;
+    // An agent's reply: the reply item (address and text) and its timeline item.
+    const reply = await call('POST', `/api/conversations/${customer.openConversationId}/replies`, {
+      text: 'Your reply-secret is on its way',
+    });
+    expect(reply.status).toBe(202);
+    await runtime.idle();
+    await deliver(
+      // STOP by SMS: the contact state of the number.
+      envelope({
+        ...base,
+        id: 'twilio:msg:SM-E2',
+        provider: 'twilio',
+        channel: 'sms',
+        kind: 'message',
+        direction: 'inbound',
+        providerMessageId: 'SM-E2',
+        occurredAt: at(60),
+        contentType: 'text',
+        text: 'STOP optout-secret',
+        data: { optOut: 'stop' },
+      }),
+      // A provider event that reached no customer but names the number: kept apart, as it came.
+      envelope({
+        receivedAt: at(0),
+        rawRef: 'test#/',
+        id: 'whatsapp:system:err-E3',
+        provider: 'whatsapp',
+        channel: 'whatsapp',
+        kind: 'system',
+        event: 'provider_error',
+        providerMessageId: 'err-E3',
+        occurredAt: at(30),
+        errors: [{ code: '131026', title: 'Message undeliverable' }],
+        raw: { recipient_id: '14155550199', errors: [{ code: 131026 }] },
+      }),
+    );
+    const table = async () => {
+      const client = inspectionClient(runtime.dynamoEndpoint);
+      const items = await scanTable(client, 'threadline');
+      client.destroy();
+      return JSON.stringify(items, (_key, value: unknown) => (value instanceof Set ? [...value] : value));
+    };
+    // Each kind is there before the erasure.
+    const before = await table();
+    for (const prefix of ['REPLY#', 'CONTACT#phone#+14155550199', 'PROVIDER_EVENT#whatsapp', 'MESSAGE#']) {
+      expect(before).toContain(prefix);
+    }
+
+    expect((await call('DELETE', `/api/customers/${customer.id}`)).status).toBe(200);
+
+    const after = await table();
+    expect(PERSONAL.filter((text) => after.includes(text))).toEqual([]);
+    expect((await call('GET', `/api/customers/${customer.id}`)).status).toBe(410);
+  });
+
+  it('erases a heavy customer over several calls, each one a bounded number of deletes', async () => {
+    const other = { kind: 'phone', value: '+14155550177' } as const;
+    const at = (secondsAgo: number) => new Date(Date.now() - secondsAgo * 1000).toISOString();
+    await deliver(
+      ...Array.from({ length: 12 }, (_, i) =>
+        envelope({
+          receivedAt: at(0),
+          rawRef: 'test#/',
+          customer: other,
+          id: `twilio:msg:SM-H${i}`,
+          provider: 'twilio',
+          channel: 'sms',
+          kind: 'message',
+          direction: 'inbound',
+          providerMessageId: `SM-H${i}`,
+          occurredAt: at(600 - i),
+          contentType: 'text',
+          text: `heavy-secret ${i}`,
+        }),
+      ),
+    );
+    const search = await call('GET', `/api/customers?q=${encodeURIComponent(other.value)}`);
+    const heavy = ((await search.json()) as { items: Customer[] }).items[0] as Customer;
+    const client = inspectionClient(runtime.dynamoEndpoint);
+    const repos = runtime.store;
+    const privacy = privacyRepository({ doc: documentClient(client), table: 'threadline' }, repos, {
+      deletesPerCall: 5,
+    });
+    const reports = [];
+    do {
+      reports.push(await privacy.erase(heavy.id, 'admin-eve', at(0)));
+    } while (!reports.at(-1)?.complete && reports.length < 20);
+    const items = JSON.stringify(await scanTable(client, 'threadline'), (_k, v: unknown) =>
+      v instanceof Set ? [...v] : v,
+    );
+    client.destroy();
+    // An identity, a conversation and 12 timeline items: three calls of at most 5 deletes.
+    expect(reports.length).toBe(3);
+    expect(reports.slice(0, -1).every((r) => !r.complete)).toBe(true);
+    expect(reports.at(-1)).toMatchObject({
+      complete: true,
+      identities: 1,
+      conversations: 1,
+      timelineItems: 12,
+    });
+    expect(items).not.toContain('heavy-secret');
+    expect(items).not.toContain('4155550177');
+    expect((await call('GET', `/api/customers/${heavy.id}`)).status).toBe(410);
+  });
+});

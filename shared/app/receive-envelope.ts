@@ -1,7 +1,7 @@
 import { type Placement, placeEvent, threadId, threadParents } from '../domain/conversation.js';
 import type { Envelope, Identity } from '../domain/envelope.js';
 import { identityToken, type PhoneOptions } from '../domain/identity.js';
-import { mentionedIdentities } from '../domain/mentions.js';
+import { mayRecordMention, mentionedIdentities } from '../domain/mentions.js';
 import { followMerges } from '../domain/merges.js';
 import type { Clock, IdGenerator } from '../domain/ports.js';
 import {
@@ -102,8 +102,7 @@ async function claimOtherIdentities(
 /** Turns the identities a payload or a text names into suggestions, never into merges. */
 async function recordEvidence(
   deps: ResolverDeps,
-  envelope: Envelope,
-  customerId: string,
+  { envelope, customerId, profile }: Resolving,
   own: readonly Identity[],
   also: readonly Identity[],
 ): Promise<Identity[]> {
@@ -117,11 +116,14 @@ async function recordEvidence(
     })),
   ];
   const recorded: Identity[] = [];
+  const known = [...(profile?.mentioned ?? [])];
   for (const { identity, reason } of evidence) {
-    if (ownTokens.has(identityToken(identity))) continue;
+    const token = identityToken(identity);
+    if (ownTokens.has(token) || !mayRecordMention(known, token)) continue;
+    if (!known.includes(token)) known.push(token);
     recorded.push(identity);
     const item: SuggestionEvidence = {
-      id: `${envelope.id}#${identityToken(identity)}`,
+      id: `${envelope.id}#${token}`,
       identity,
       reason,
       at: envelope.occurredAt,
@@ -196,7 +198,7 @@ async function updateCustomer(
       await meetEarlierMentions(deps, envelope.newIdentity, customerId);
     }
   }
-  const mentioned = await recordEvidence(deps, envelope, customerId, identities, contested);
+  const mentioned = await recordEvidence(deps, resolving, identities, contested);
   const contact = contactStateOf(envelope);
   if (contact) await deps.store.setContactState(customer, contact);
   await deps.store.touchProfile({

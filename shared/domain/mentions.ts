@@ -5,6 +5,17 @@ const EMAIL = /[A-Za-z0-9._%+-]{1,64}@[A-Za-z0-9.-]{1,253}\.[A-Za-z]{2,24}/g;
 // Digits with the separators people type: +1 (415) 555-0100, 415.555.0100, 07700 900123.
 const PHONE = /\+?\d[\d\s().-]{6,20}\d/g;
 const MAX_MENTIONS = 5;
+/**
+ * How many identities one customer may be remembered as mentioning. The profile lists them (so an
+ * erasure finds their mention items); past this many, new ones are not recorded, so the profile does
+ * not grow with the messages. A customer who names a hundred others' numbers is no evidence anyway.
+ */
+export const MENTIONED_MAX = 100;
+
+/** Whether a mention of `token` may be recorded for a customer who mentioned `known` already. */
+export function mayRecordMention(known: readonly string[] | undefined, token: string): boolean {
+  return !known || known.length < MENTIONED_MAX || known.includes(token);
+}
 const MAX_TEXT = 20_000;
 
 /**

@@ -10,6 +10,8 @@ export interface ProfileState {
   openConversationId?: string | undefined;
   lastConversationId?: string | undefined;
   lastResolvedAt?: string | undefined;
+  /** Tokens of the identities the customer was recorded as mentioning (bounded: MENTIONED_MAX). */
+  mentioned?: readonly string[] | undefined;
 }
 
 /** How an event changes a conversation. */

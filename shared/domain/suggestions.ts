@@ -16,6 +16,8 @@ export const SuggestionSchema = z.object({
       envelopeId: z.string(),
     }),
   ),
+  /** How many more pieces of evidence were seen than are listed (the first 20 are kept), if any. */
+  moreEvidence: z.number().int().positive().optional(),
 });
 /** A merge suggestion as agents see it. */
 export type Suggestion = z.infer<typeof SuggestionSchema>;

@@ -1,6 +1,7 @@
 import { type Agent, type AgentProfile, AgentProfileSchema } from '../domain/assignment.js';
 import { type DynamoDb, getItem, putItem, queryItems } from './dynamo-client.js';
 import { Keys } from './keys.js';
+import { queryAll } from './paging.js';
 import { putAgentInput, queryAgentsInput } from './params/agents.js';
 import { getInput } from './params/common.js';
 import { queryInboxInput } from './params/conversations.js';
@@ -29,13 +30,7 @@ async function openConversationsByAgent(db: DynamoDb): Promise<Map<string, numbe
 
 /** Every registered agent, with the open conversations assigned to each now. */
 async function listAgents(db: DynamoDb): Promise<Agent[]> {
-  const profiles: AgentProfile[] = [];
-  let startKey: Record<string, unknown> | undefined;
-  do {
-    const out = await queryItems(db, queryAgentsInput(db.table, startKey));
-    profiles.push(...(out.Items ?? []).map(toAgentProfile));
-    startKey = out.LastEvaluatedKey;
-  } while (startKey);
+  const profiles = (await queryAll(db, queryAgentsInput(db.table))).map(toAgentProfile);
   const open = profiles.length ? await openConversationsByAgent(db) : new Map<string, number>();
   return profiles.map(({ updatedAt: _updatedAt, ...profile }) => ({
     ...profile,

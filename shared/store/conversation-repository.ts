@@ -4,16 +4,10 @@ import type { ConversationTouch } from '../domain/resolver-ports.js';
 import { type Conversation, ConversationSchema, type TimelineItem } from '../domain/timeline.js';
 import { NotFoundError, UnavailableError, ValidationError } from '../errors.js';
 import { decodeCursor, encodeCursor } from './cursor.js';
-import {
-  type DynamoDb,
-  getItem,
-  queryItems,
-  updateCurrentOrStale,
-  updateItem,
-  updateItemIf,
-} from './dynamo-client.js';
+import { type DynamoDb, getItem, updateCurrentOrStale, updateItem, updateItemIf } from './dynamo-client.js';
 import { eventItem } from './events.js';
 import { Keys } from './keys.js';
+import { queryPage } from './paging.js';
 import { getInput } from './params/common.js';
 import {
   type AssignTarget,
@@ -44,9 +38,10 @@ async function inbox(
 ): Promise<Page<Conversation>> {
   // Decoded before the call, so a cursor we did not make is a 400, not an unavailable store.
   const startKey = decodeCursor(page.cursor);
-  let out: { Items?: Record<string, unknown>[]; LastEvaluatedKey?: Record<string, unknown> };
+  let out: Awaited<ReturnType<typeof queryPage>>;
   try {
-    out = await queryItems(db, queryInboxInput(db.table, filter, { limit: page.limit, startKey }));
+    // Filled to `limit` past 1 MB stops and filtered-out conversations; a cursor while more remain.
+    out = await queryPage(db, queryInboxInput(db.table, filter, { limit: page.limit, startKey }), page.limit);
   } catch (error) {
     // A well-formed cursor that is not a key of this index is DynamoDB's ValidationException.
     if (
@@ -58,7 +53,7 @@ async function inbox(
     }
     throw error;
   }
-  return { items: (out.Items ?? []).map(toConversation), cursor: encodeCursor(out.LastEvaluatedKey) };
+  return { items: out.items.map(toConversation), cursor: encodeCursor(out.next) };
 }
 
 /** Assigns a conversation and records who had it and who has it now on the timeline. */

@@ -8,12 +8,12 @@ import {
   type DynamoDb,
   getItem,
   putItemIf,
-  queryItems,
   updateCurrentOrStale,
   updateItem,
   updateItemIf,
 } from './dynamo-client.js';
 import { Keys } from './keys.js';
+import { queryPage } from './paging.js';
 import { getInput } from './params/common.js';
 import {
   advanceChannelInboundInput,
@@ -38,6 +38,7 @@ const ProfileStateSchema = z.object({
   openConversationId: z.string().optional(),
   lastConversationId: z.string().optional(),
   lastResolvedAt: z.string().optional(),
+  mentioned: StringSetSchema,
 });
 
 const ContactStateSchema = z.object({
@@ -179,8 +180,8 @@ export function customerRepository(db: DynamoDb) {
     getCustomer,
     /** Customers whose name starts with the prefix. */
     async findCustomersByName(prefix: string, limit: number): Promise<Customer[]> {
-      const out = await queryItems(db, queryCustomersByNameInput(db.table, prefix, limit));
-      return (out.Items ?? []).map(toCustomer);
+      const out = await queryPage(db, queryCustomersByNameInput(db.table, prefix, limit), limit);
+      return out.items.map(toCustomer);
     },
     /** The partitions whose union is this customer's timeline, and their profiles. */
     mergedCustomers: (customerId: string) => mergedCustomers(getCustomer, customerId),

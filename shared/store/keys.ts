@@ -14,6 +14,8 @@ function contactKey(token: string): { pk: string; sk: string } {
 export const TIMELINE_PREFIX = 'TIMELINE#';
 /** Upper bound of timeline sort keys: every `TIMELINE#...` key sorts below `TIMELINE$`. */
 export const TIMELINE_END = 'TIMELINE$';
+/** Sort-key prefix of the raw payloads kept beside their timeline items (outside the timeline's range). */
+export const RAW_PREFIX = 'RAW#';
 /** Sort-key prefix of the merge suggestions on a customer's profile. */
 export const SUGGESTION_PREFIX = 'SUGGESTION#';
 /** Partition of everyone who mentioned the identity of a token (`<kind>#<value>`). */
@@ -27,6 +29,7 @@ export const mentionsPartition = (token: string): string => `MENTION#${token}`;
  * | identity → customer    | GetItem  pk=IDENTITY#<kind>#<value>, sk=IDENTITY                 |
  * | customer profile       | GetItem  pk=CUSTOMER#<id>, sk=PROFILE                            |
  * | customer timeline      | Query    pk=CUSTOMER#<id>, sk begins_with TIMELINE#               |
+ * | large raw payloads     | Put/Query pk=CUSTOMER#<id>, sk=RAW#TIMELINE#<at>#<item id>        |
  * | merge suggestions      | Query    pk=CUSTOMER#<id>, sk begins_with SUGGESTION#             |
  * | customers by name      | Query    gsi1 gsi1pk=CUSTOMER_NAME, gsi1sk begins_with <name>     |
  * | conversation           | GetItem  pk=CONVERSATION#<id>, sk=CONVERSATION                   |
@@ -86,6 +89,12 @@ export const Keys = {
 /** Key of the suggestion, on `customerId`'s profile, that `otherId` may be the same person. */
 export function suggestionKey(customerId: string, otherId: string): { pk: string; sk: string } {
   return { pk: Keys.customer(customerId).pk, sk: `${SUGGESTION_PREFIX}${otherId}` };
+}
+
+/** Key of the raw payload kept aside for a timeline item: its partition, `RAW#` and its sort key. */
+export function rawPayloadKey(customerId: string, at: string, itemId: string): { pk: string; sk: string } {
+  const key = Keys.timelineItem(customerId, at, itemId);
+  return { pk: key.pk, sk: `${RAW_PREFIX}${key.sk}` };
 }
 
 /** Key of a reply's item on the timeline, which also holds its send claim and outcome. */

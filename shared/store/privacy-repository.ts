@@ -6,6 +6,7 @@ import type { Suggestion } from '../domain/suggestions.js';
 import type { Conversation, TimelineItem } from '../domain/timeline.js';
 import { type DynamoDb, putItem, queryItems, sendDynamo, updateItemIf } from './dynamo-client.js';
 import { Keys, suggestionKey } from './keys.js';
+import { queryAll } from './paging.js';
 import {
   deleteErasedInput,
   forgetMentionInput,
@@ -16,6 +17,7 @@ import {
   queryTimelineItemsInput,
   saveErasureProgressInput,
 } from './params/privacy.js';
+import { queryRawPayloadsInput } from './params/timeline.js';
 import { type RawProfile, readRawProfile } from './raw-profile.js';
 
 type Deps = {
@@ -160,6 +162,13 @@ async function deleteTimeline(db: ErasureDb, customerId: string, report: Erasure
   } while (startKey);
 }
 
+/** Deletes the raw payloads a partition keeps aside from its timeline (`RAW#...`, see the timeline). */
+async function deleteRawPayloads(db: ErasureDb, customerId: string): Promise<void> {
+  for (const item of await queryAll(db, queryRawPayloadsInput(db.table, customerId, 'aside'))) {
+    await remove(db, { pk: String(item.pk), sk: String(item.sk) });
+  }
+}
+
 /** Erases what one profile holds (not the profile itself), counting it on the report. */
 async function eraseProfile(
   db: ErasureDb,
@@ -184,6 +193,7 @@ async function eraseProfile(
     await remove(db, suggestionKey(suggestion.otherId, profile.id));
     await remove(db, suggestionKey(profile.id, suggestion.otherId));
   }
+  await deleteRawPayloads(db, profile.id);
   await deleteTimeline(db, profile.id, report);
   await forgetProviderEvents(db, [...profile.identities]);
 }

@@ -1,10 +1,14 @@
+import type { UpdateCommandInput } from '@aws-sdk/lib-dynamodb';
 import * as z from 'zod';
 import type { Identity } from '../domain/envelope.js';
 import type { SuggestionEvidence } from '../domain/resolver-ports.js';
 import { type Suggestion, SuggestionSchema } from '../domain/suggestions.js';
 import { NotFoundError } from '../errors.js';
-import { type DynamoDb, queryItems, updateItem, updateItemIf } from './dynamo-client.js';
+import { type DynamoDb, updateItem, updateItemIf } from './dynamo-client.js';
+import { queryAll, queryPage } from './paging.js';
 import {
+  type EvidencePhase,
+  MENTIONERS_MAX,
   putMentionInput,
   putSuggestionInput,
   queryMentionsInput,
@@ -25,6 +29,7 @@ const SuggestionItemSchema = z
     status: z.enum(['open', 'dismissed', 'accepted']),
     createdAt: z.string(),
     evidence: EvidenceSetSchema,
+    moreEvidence: z.number().optional(),
   })
   .transform((item) =>
     SuggestionSchema.parse({
@@ -33,8 +38,15 @@ const SuggestionItemSchema = z
       status: item.status,
       createdAt: item.createdAt,
       evidence: item.evidence,
+      ...(item.moreEvidence ? { moreEvidence: item.moreEvidence } : {}),
     }),
   );
+
+/** Adds evidence to an item's bounded set, or only counts it when the set is full. */
+async function addEvidence(db: DynamoDb, input: (phase: EvidencePhase) => UpdateCommandInput): Promise<void> {
+  if (await updateItemIf(db, input('add'))) return;
+  await updateItem(db, input('count'));
+}
 
 /** Sets the status of the suggestion on both profiles; false when there is none on either. */
 async function setSuggestionStatus(
@@ -63,20 +75,20 @@ export function suggestionRepository(
 ) {
   /** The suggestion items stored on one profile. */
   const suggestionsOn = async (customerId: string): Promise<Suggestion[]> => {
-    const out = await queryItems(db, querySuggestionsInput(db.table, customerId));
-    return (out.Items ?? []).map((item) => SuggestionItemSchema.parse(item));
+    const items = await queryAll(db, querySuggestionsInput(db.table, customerId));
+    return items.map((item) => SuggestionItemSchema.parse(item));
   };
   return {
     /** Remembers that a customer mentioned an identity. */
     async putMention(identity: Identity, customerId: string, evidence: SuggestionEvidence): Promise<void> {
-      await updateItem(db, putMentionInput(db.table, identity, customerId, evidence));
+      await addEvidence(db, (phase) => putMentionInput(db.table, identity, customerId, evidence, phase));
     },
     /** Everyone who mentioned an identity, one entry per piece of evidence. */
     async mentionsOf(
       identity: Identity,
     ): Promise<Array<{ customerId: string; evidence: SuggestionEvidence }>> {
-      const out = await queryItems(db, queryMentionsInput(db.table, identity));
-      return (out.Items ?? []).flatMap((item) => {
+      const out = await queryPage(db, queryMentionsInput(db.table, identity), MENTIONERS_MAX);
+      return out.items.flatMap((item) => {
         const mention = MentionItemSchema.parse(item);
         return mention.evidence.map((evidence) => ({ customerId: mention.customerId, evidence }));
       });
@@ -88,7 +100,7 @@ export function suggestionRepository(
         [customerId, otherId],
         [otherId, customerId],
       ] as const) {
-        await updateItem(db, putSuggestionInput(db.table, a, b, evidence, now));
+        await addEvidence(db, (phase) => putSuggestionInput(db.table, a, b, evidence, now, phase));
       }
     },
     /**

@@ -9,21 +9,25 @@ import {
   getItem,
   isConditionFailure,
   putItemIf,
-  queryItems,
   updateItem,
   updateItemIf,
 } from './dynamo-client.js';
-import { Keys } from './keys.js';
+import { Keys, RAW_PREFIX } from './keys.js';
+import { queryAll, queryPage } from './paging.js';
 import { getInput } from './params/common.js';
 import {
   advanceMessageRefInput,
   advanceTimelineStatusInput,
+  LAST_INBOUND_LOOKBACK,
   linkMessageRefInput,
   linkThreadInput,
   putProviderEventInput,
+  putRawPayloadInput,
   putTimelineItemInput,
   queryLastInboundInput,
+  queryRawPayloadsInput,
   queryTimelineInput,
+  rawAside,
   type StatusChange,
 } from './params/timeline.js';
 
@@ -58,18 +62,23 @@ async function timelinePage(
 ): Promise<Page<TimelineItem>> {
   const cursor = decodeTimelineCursor(page.cursor);
   const partitions = await customers.mergedPartitions(customerId);
-  // One sorted page of the union: at most `limit` from each partition, merged, cut to `limit`.
+  // One sorted page of the union: `limit` from each partition (read on past DynamoDB's 1 MB stops),
+  // merged, cut to `limit`. There is more if any partition has more, or the union is over `limit`.
   const pages = await Promise.all(
     partitions.map((id) =>
-      queryItems(db, queryTimelineInput(db.table, id, { limit: page.limit + 1, after: cursor.after })),
+      queryPage(
+        db,
+        queryTimelineInput(db.table, id, { limit: page.limit + 1, after: cursor.after }),
+        page.limit,
+      ),
     ),
   );
   const rows = pages
-    .flatMap((out) => out.Items ?? [])
+    .flatMap((out) => out.items)
     .map((item) => ({ sk: String(item.sk), item: toTimelineItem(item) }))
     .sort((a, b) => (a.sk < b.sk ? -1 : a.sk > b.sk ? 1 : 0));
   const taken = rows.slice(0, page.limit);
-  const more = rows.length > page.limit;
+  const more = rows.length > page.limit || pages.some((out) => out.next !== undefined);
   const derived = withChannelSwitches(
     taken.map((r) => r.item),
     cursor.lastInbound,
@@ -79,6 +88,33 @@ async function timelinePage(
     items: derived.items,
     cursor: more && last ? encodeTimelineCursor({ after: last.sk, lastInbound: derived.lastInbound }) : null,
   };
+}
+
+/** A raw payload, by the customer's partition and the sort key of its timeline item. */
+export interface RawPayload {
+  customerId: string;
+  timelineSk: string;
+  raw: string;
+}
+
+/** Every raw payload of the customer and those merged with them: those kept aside and those inline. */
+async function rawPayloads(db: DynamoDb, customers: Partitions, customerId: string): Promise<RawPayload[]> {
+  const partitions = await customers.mergedPartitions(customerId);
+  const all = await Promise.all(
+    partitions.flatMap((id) =>
+      (['aside', 'inline'] as const).map(async (where) =>
+        (await queryAll(db, queryRawPayloadsInput(db.table, id, where))).map((item) => {
+          const sk = String(item.sk);
+          return {
+            customerId: id,
+            timelineSk: sk.startsWith(RAW_PREFIX) ? sk.slice(RAW_PREFIX.length) : sk,
+            raw: String(item.raw),
+          };
+        }),
+      ),
+    ),
+  );
+  return all.flat().sort((a, b) => (a.timelineSk < b.timelineSk ? -1 : a.timelineSk > b.timelineSk ? 1 : 0));
 }
 
 async function advanceTimeline(db: DynamoDb, key: { pk: string; sk: string }, change: StatusChange) {
@@ -133,9 +169,13 @@ async function linkOutbound(db: DynamoDb, item: TimelineItem): Promise<void> {
 export function timelineRepository(db: DynamoDb, customers: Partitions) {
   return {
     /** Writes a timeline item once; false when it was there already. */
-    putTimelineItem(item: TimelineItem, raw: unknown): Promise<boolean> {
+    async putTimelineItem(item: TimelineItem, raw: unknown): Promise<boolean> {
+      const aside = rawAside(raw);
+      if (aside !== undefined) await putItemIf(db, putRawPayloadInput(db.table, item, aside));
       return putItemIf(db, putTimelineItemInput(db.table, item, raw));
     },
+    /** Every raw payload of the customer and those merged with them, by timeline item (for export). */
+    rawPayloads: (customerId: string) => rawPayloads(db, customers, customerId),
     /** One timeline item, read strongly. */
     async getTimelineItem(customerId: string, at: string, itemId: string): Promise<TimelineItem | undefined> {
       const out = await getItem(db, getInput(db.table, Keys.timelineItem(customerId, at, itemId), true));
@@ -146,8 +186,9 @@ export function timelineRepository(db: DynamoDb, customers: Partitions) {
       timelinePage(db, customers, customerId, page),
     /** The customer's latest inbound message on a channel (among the last 100 items). */
     async lastInbound(customerId: string, channel: Channel): Promise<TimelineItem | undefined> {
-      const out = await queryItems(db, queryLastInboundInput(db.table, customerId, channel));
-      const [item] = out.Items ?? [];
+      const input = queryLastInboundInput(db.table, customerId, channel);
+      const out = await queryPage(db, input, 1, { maxRead: LAST_INBOUND_LOOKBACK });
+      const [item] = out.items;
       return item ? toTimelineItem(item) : undefined;
     },
     /** Applies a delivery status; it only ever moves forward. */

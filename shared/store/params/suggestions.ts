@@ -4,24 +4,61 @@ import { identityToken } from '../../domain/identity.js';
 import type { SuggestionEvidence } from '../../domain/resolver-ports.js';
 import { Keys, mentionsPartition, SUGGESTION_PREFIX, suggestionKey } from '../keys.js';
 
+/**
+ * How many pieces of evidence a mention or a suggestion keeps: the first ones to arrive. Later ones
+ * are only counted (`moreEvidence`), so no item grows with the number of messages.
+ */
+export const EVIDENCE_MAX = 20;
+
+/**
+ * How a piece of evidence joins an item's set: `add` puts it in while the set has room (or holds it
+ * already, so a redelivery adds nothing); when that condition fails, `count` only counts it.
+ */
+export type EvidencePhase = 'add' | 'count';
+
+function evidenceUpdate(
+  sets: string,
+  evidence: SuggestionEvidence,
+  phase: EvidencePhase,
+): Pick<UpdateCommandInput, 'UpdateExpression' | 'ExpressionAttributeValues' | 'ConditionExpression'> {
+  if (phase === 'count') {
+    return {
+      UpdateExpression: `SET ${sets} ADD moreEvidence :one`,
+      ExpressionAttributeValues: { ':one': 1 },
+    };
+  }
+  const json = JSON.stringify(evidence);
+  return {
+    UpdateExpression: `SET ${sets} ADD evidence :evidence`,
+    ExpressionAttributeValues: { ':evidence': new Set([json]), ':json': json, ':max': EVIDENCE_MAX },
+    ConditionExpression:
+      'attribute_not_exists(evidence) OR size(evidence) < :max OR contains(evidence, :json)',
+  };
+}
+
 /** Remembers that a customer mentioned an identity, so whoever claims it later meets the suggestion. */
 export function putMentionInput(
   table: string,
   identity: Identity,
   customerId: string,
   evidence: SuggestionEvidence,
+  phase: EvidencePhase = 'add',
 ): UpdateCommandInput {
+  const update = evidenceUpdate('entity = :entity, customerId = :customerId', evidence, phase);
   return {
     TableName: table,
     Key: Keys.mention(identityToken(identity), customerId),
-    UpdateExpression: 'SET entity = :entity, customerId = :customerId ADD evidence :evidence',
+    ...update,
     ExpressionAttributeValues: {
+      ...update.ExpressionAttributeValues,
       ':entity': 'mention',
       ':customerId': customerId,
-      ':evidence': new Set([JSON.stringify(evidence)]),
     },
   };
 }
+
+/** How many customers who mentioned an identity are read (each one item, bounded in size). */
+export const MENTIONERS_MAX = 50;
 
 /** Everyone who mentioned an identity. */
 export function queryMentionsInput(table: string, identity: Identity): QueryCommandInput {
@@ -29,7 +66,7 @@ export function queryMentionsInput(table: string, identity: Identity): QueryComm
     TableName: table,
     KeyConditionExpression: 'pk = :pk',
     ExpressionAttributeValues: { ':pk': mentionsPartition(identityToken(identity)) },
-    Limit: 50,
+    Limit: MENTIONERS_MAX,
   };
 }
 
@@ -40,20 +77,25 @@ export function putSuggestionInput(
   otherId: string,
   evidence: SuggestionEvidence,
   now: string,
+  phase: EvidencePhase = 'add',
 ): UpdateCommandInput {
+  const update = evidenceUpdate(
+    'entity = :entity, customerId = :customerId, otherId = :otherId, #status = if_not_exists(#status, :open), createdAt = if_not_exists(createdAt, :now)',
+    evidence,
+    phase,
+  );
   return {
     TableName: table,
     Key: suggestionKey(customerId, otherId),
-    UpdateExpression:
-      'SET entity = :entity, customerId = :customerId, otherId = :otherId, #status = if_not_exists(#status, :open), createdAt = if_not_exists(createdAt, :now) ADD evidence :evidence',
+    ...update,
     ExpressionAttributeNames: { '#status': 'status' },
     ExpressionAttributeValues: {
+      ...update.ExpressionAttributeValues,
       ':entity': 'suggestion',
       ':customerId': customerId,
       ':otherId': otherId,
       ':open': 'open',
       ':now': now,
-      ':evidence': new Set([JSON.stringify(evidence)]),
     },
   };
 }

@@ -1,7 +1,24 @@
 import type { PutCommandInput, QueryCommandInput, UpdateCommandInput } from '@aws-sdk/lib-dynamodb';
 import type { Channel, DeliveryStatus, Envelope, ProviderError } from '../../domain/envelope.js';
 import { statusRank, type TimelineItem } from '../../domain/timeline.js';
-import { Keys, TIMELINE_END, TIMELINE_PREFIX } from '../keys.js';
+import { Keys, RAW_PREFIX, rawPayloadKey, TIMELINE_END, TIMELINE_PREFIX } from '../keys.js';
+
+/**
+ * A raw payload up to this size (UTF-16 code units of its JSON) stays on its timeline item: it costs no
+ * extra write, and 200 such items stay far below the 1 MB a query reads at once. A larger one (an
+ * email's MIME) is its own item, so timeline queries never read it.
+ */
+export const RAW_INLINE_MAX = 2048;
+
+/** How many items back the latest inbound message on a channel is looked for. */
+export const LAST_INBOUND_LOOKBACK = 100;
+
+/** The raw payload of a timeline item when it is too large to ride on it, or undefined. */
+export function rawAside(raw: unknown): string | undefined {
+  if (raw === undefined) return undefined;
+  const json = JSON.stringify(raw);
+  return json.length > RAW_INLINE_MAX ? json : undefined;
+}
 
 /** Writes a timeline item once: a redelivered envelope finds it there and changes nothing. */
 export function putTimelineItemInput(table: string, item: TimelineItem, raw: unknown): PutCommandInput {
@@ -11,8 +28,42 @@ export function putTimelineItemInput(table: string, item: TimelineItem, raw: unk
     ...item,
   };
   if (item.status) record.statusRank = statusRank(item.status);
-  if (raw !== undefined) record.raw = JSON.stringify(raw);
+  if (raw !== undefined && rawAside(raw) === undefined) record.raw = JSON.stringify(raw);
   return { TableName: table, Item: record, ConditionExpression: 'attribute_not_exists(pk)' };
+}
+
+/**
+ * Writes a large raw payload once, as its own item beside the timeline item (`RAW#<its sort key>`,
+ * outside the `TIMELINE#` range), before the timeline item: a crash between the two finds it there.
+ */
+export function putRawPayloadInput(table: string, item: TimelineItem, json: string): PutCommandInput {
+  return {
+    TableName: table,
+    Item: { ...rawPayloadKey(item.customerId, item.at, item.id), entity: 'raw_payload', raw: json },
+    ConditionExpression: 'attribute_not_exists(pk)',
+  };
+}
+
+/**
+ * The raw payloads of one customer's partition, for export and erasure: `aside`, the items kept apart
+ * (`RAW#...`); `inline`, the small ones still on timeline items. Keys and payloads only.
+ */
+export function queryRawPayloadsInput(
+  table: string,
+  customerId: string,
+  where: 'aside' | 'inline',
+): QueryCommandInput {
+  return {
+    TableName: table,
+    KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
+    ExpressionAttributeValues: {
+      ':pk': Keys.customer(customerId).pk,
+      ':prefix': where === 'aside' ? RAW_PREFIX : TIMELINE_PREFIX,
+    },
+    ...(where === 'inline' ? { FilterExpression: 'attribute_exists(#raw)' } : {}),
+    ProjectionExpression: 'pk, sk, #raw',
+    ExpressionAttributeNames: { '#raw': 'raw' },
+  };
 }
 
 /** A delivery status to record. */
@@ -160,7 +211,7 @@ export function queryLastInboundInput(
       ':inbound': 'inbound',
     },
     ScanIndexForward: false,
-    Limit: 100,
+    Limit: LAST_INBOUND_LOOKBACK,
   };
 }
 

@@ -45,12 +45,16 @@ describe('privacyRepository', () => {
     );
     ddb
       .on(QueryCommand, { ExpressionAttributeValues: { ':pk': 'CUSTOMER#cu_1' } })
-      .callsFake((input: { ExclusiveStartKey?: unknown }) =>
-        input.ExclusiveStartKey
-          ? { Items: [] }
-          : {
-              Items: [{ pk: 'CUSTOMER#cu_1', sk: 'TIMELINE#t#m1', channel: 'sms', providerMessageId: 'SM1' }],
-            },
+      .callsFake(
+        (input: { ExclusiveStartKey?: unknown; ExpressionAttributeValues: Record<string, string> }) =>
+          // No raw payloads kept aside (RAW#): one timeline item, one page.
+          input.ExclusiveStartKey || input.ExpressionAttributeValues[':prefix'] === 'RAW#'
+            ? { Items: [] }
+            : {
+                Items: [
+                  { pk: 'CUSTOMER#cu_1', sk: 'TIMELINE#t#m1', channel: 'sms', providerMessageId: 'SM1' },
+                ],
+              },
       );
     ddb.on(DeleteCommand).resolves({});
     ddb.on(UpdateCommand).resolves({});

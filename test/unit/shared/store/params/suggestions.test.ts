@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import {
+  EVIDENCE_MAX,
   putMentionInput,
   putSuggestionInput,
   queryMentionsInput,
@@ -17,17 +18,34 @@ const evidence = {
 };
 
 describe('suggestion params', () => {
-  it('adds the evidence of a mention to the mention item', () => {
+  it('adds the evidence of a mention to the mention item while its set has room or holds it', () => {
     expect(putMentionInput('t', phone, 'cu_1', evidence)).toEqual({
       TableName: 't',
       Key: { pk: 'MENTION#phone#+16505551234', sk: 'CUSTOMER#cu_1' },
       UpdateExpression: 'SET entity = :entity, customerId = :customerId ADD evidence :evidence',
+      ConditionExpression:
+        'attribute_not_exists(evidence) OR size(evidence) < :max OR contains(evidence, :json)',
       ExpressionAttributeValues: {
         ':entity': 'mention',
         ':customerId': 'cu_1',
         ':evidence': new Set([JSON.stringify(evidence)]),
+        ':json': JSON.stringify(evidence),
+        ':max': EVIDENCE_MAX,
       },
     });
+    expect(EVIDENCE_MAX).toBe(20);
+  });
+
+  it('only counts the evidence when the set is full', () => {
+    expect(putMentionInput('t', phone, 'cu_1', evidence, 'count')).toEqual({
+      TableName: 't',
+      Key: { pk: 'MENTION#phone#+16505551234', sk: 'CUSTOMER#cu_1' },
+      UpdateExpression: 'SET entity = :entity, customerId = :customerId ADD moreEvidence :one',
+      ExpressionAttributeValues: { ':entity': 'mention', ':customerId': 'cu_1', ':one': 1 },
+    });
+    const input = putSuggestionInput('t', 'cu_1', 'cu_2', evidence, '2025-06-08T21:00:00.000Z', 'count');
+    expect(input.UpdateExpression).toMatch(/ADD moreEvidence :one$/);
+    expect(input.ConditionExpression).toBeUndefined();
   });
 
   it('reads at most 50 mentioners of an identity', () => {

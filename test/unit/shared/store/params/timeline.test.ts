@@ -4,9 +4,12 @@ import {
   advanceMessageRefInput,
   advanceTimelineStatusInput,
   putProviderEventInput,
+  putRawPayloadInput,
   putTimelineItemInput,
   queryLastInboundInput,
   queryTimelineInput,
+  RAW_INLINE_MAX,
+  rawAside,
 } from '#shared/store/params/timeline.js';
 
 describe('timeline params', () => {
@@ -97,6 +100,30 @@ describe('timeline params', () => {
         sk: '2025-06-08T20:59:43.000Z#ev_1',
         entity: 'provider_event',
         envelope: JSON.stringify(envelope),
+      },
+      ConditionExpression: 'attribute_not_exists(pk)',
+    });
+  });
+
+  it('keeps a raw payload over 2 KB off the timeline item, as its own RAW# item written once', () => {
+    const item = {
+      id: 'email:m1',
+      type: 'message' as const,
+      at: '2025-06-10T09:00:00.000Z',
+      customerId: 'cu_1',
+    };
+    const small = { mime: 'x'.repeat(100) };
+    const large = { mime: 'x'.repeat(RAW_INLINE_MAX) };
+    expect(putTimelineItemInput('t', item, small).Item?.raw).toBe(JSON.stringify(small));
+    expect(rawAside(small)).toBeUndefined();
+    expect(putTimelineItemInput('t', item, large).Item?.raw).toBeUndefined();
+    expect(putRawPayloadInput('t', item, rawAside(large) ?? '')).toEqual({
+      TableName: 't',
+      Item: {
+        pk: 'CUSTOMER#cu_1',
+        sk: 'RAW#TIMELINE#2025-06-10T09:00:00.000Z#email:m1',
+        entity: 'raw_payload',
+        raw: JSON.stringify(large),
       },
       ConditionExpression: 'attribute_not_exists(pk)',
     });

@@ -1,11 +1,20 @@
 import type { Suggestion } from './suggestions.js';
 import type { TimelineItem } from './timeline.js';
 
+/** A provider's raw payload, by the customer's partition and the sort key of its timeline item. */
+export interface RawPayload {
+  customerId: string;
+  timelineSk: string;
+  raw: string;
+}
+
 /** Everything held about a customer, as `GET /api/customers/{id}/export` returns it. */
 export interface CustomerExport {
   exportedAt: string;
   customers: Array<Record<string, unknown>>;
   timeline: TimelineItem[];
+  /** The providers' payloads behind the timeline items. */
+  rawPayloads: RawPayload[];
   conversations: Array<Record<string, unknown>>;
   suggestions: Suggestion[];
 }

@@ -1,6 +1,6 @@
 import { DeleteCommand } from '@aws-sdk/lib-dynamodb';
 import { type Channel, ProviderSchema } from '../domain/envelope.js';
-import type { CustomerExport, ErasureReport } from '../domain/privacy.js';
+import type { CustomerExport, ErasureReport, RawPayload } from '../domain/privacy.js';
 import { replyItemId } from '../domain/replies.js';
 import type { Suggestion } from '../domain/suggestions.js';
 import type { Conversation, TimelineItem } from '../domain/timeline.js';
@@ -29,6 +29,7 @@ type Deps = {
       customerId: string,
       page: { limit: number; cursor?: string | undefined },
     ): Promise<{ items: TimelineItem[]; cursor: string | null }>;
+    rawPayloads(customerId: string): Promise<RawPayload[]>;
   };
 };
 
@@ -89,6 +90,7 @@ async function exportCustomer(
     exportedAt: now,
     customers,
     timeline: await allTimeline(deps, customerId),
+    rawPayloads: await deps.timeline.rawPayloads(customerId),
     conversations,
     suggestions,
   };

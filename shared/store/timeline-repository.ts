@@ -1,6 +1,7 @@
 import * as z from 'zod';
 import type { Channel, Envelope, StatusEnvelope } from '../domain/envelope.js';
 import type { Page } from '../domain/paging.js';
+import type { RawPayload } from '../domain/privacy.js';
 import type { ThreadLink } from '../domain/resolver-ports.js';
 import { type TimelineItem, TimelineItemSchema, withChannelSwitches } from '../domain/timeline.js';
 import { decodeTimelineCursor, encodeTimelineCursor } from './cursor.js';
@@ -88,13 +89,6 @@ async function timelinePage(
     items: derived.items,
     cursor: more && last ? encodeTimelineCursor({ after: last.sk, lastInbound: derived.lastInbound }) : null,
   };
-}
-
-/** A raw payload, by the customer's partition and the sort key of its timeline item. */
-export interface RawPayload {
-  customerId: string;
-  timelineSk: string;
-  raw: string;
 }
 
 /** Every raw payload of the customer and those merged with them: those kept aside and those inline. */

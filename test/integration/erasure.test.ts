@@ -107,6 +107,14 @@ describe('local runtime: an erasure leaves nothing that names the customer', () 
       expect(before).toContain(prefix);
     }
 
+    // The export, taken first, holds what the provider sent as it came, beside the timeline.
+    const exported = (await (await call('GET', `/api/customers/${customer.id}/export`)).json()) as {
+      rawPayloads: Array<{ customerId: string; raw: string }>;
+    };
+    expect(exported.rawPayloads.filter((p) => p.raw.includes('parcel-secret'))).toEqual([
+      expect.objectContaining({ customerId: customer.id }),
+    ]);
+
     expect((await call('DELETE', `/api/customers/${customer.id}`)).status).toBe(200);
 
     const after = await table();

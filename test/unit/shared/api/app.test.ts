@@ -104,6 +104,7 @@ function fakeAdmin(): AgentAdmin & { calls: unknown[][] } {
       exportedAt: now,
       customers: [{ id }],
       timeline: [],
+      rawPayloads: [],
       conversations: [],
       suggestions: [],
     }),

@@ -28,7 +28,10 @@ function repository() {
     customers: { mergedPartitions: vi.fn(async () => ['cu_1']) },
     conversations: { getConversation: vi.fn(async () => undefined) },
     suggestions: { suggestionsOn: vi.fn(async () => []) },
-    timeline: { timeline: vi.fn(async () => ({ items: [], cursor: null })) },
+    timeline: {
+      timeline: vi.fn(async () => ({ items: [], cursor: null })),
+      rawPayloads: vi.fn(async () => []),
+    },
   });
 }
 
@@ -138,7 +141,10 @@ describe('privacyRepository', () => {
         customers: { mergedPartitions: vi.fn(async () => ['cu_1']) },
         conversations: { getConversation: vi.fn(async () => undefined) },
         suggestions: { suggestionsOn: vi.fn(async () => []) },
-        timeline: { timeline: vi.fn(async () => ({ items: [], cursor: null })) },
+        timeline: {
+          timeline: vi.fn(async () => ({ items: [], cursor: null })),
+          rawPayloads: vi.fn(async () => []),
+        },
       },
       { deletesPerCall: 2 },
     );

@@ -2,6 +2,7 @@ import { phoneIdentity } from '#shared/channels/normalised.js';
 import { messageIds } from '#shared/channels/ses/mail-content.js';
 import { splitQuoted } from '#shared/channels/ses/quoted.js';
 import { addressIdentity } from '#shared/channels/twilio/params.js';
+import { twilioSignedUrl } from '#shared/channels/twilio/signature.js';
 import { normaliseEmail, providerPhone } from '#shared/domain/addresses.js';
 import { normalisePhone } from '#shared/domain/identity.js';
 import { mentionedIdentities } from '#shared/domain/mentions.js';
@@ -90,6 +91,14 @@ export const ADVERSARIAL_CASES: readonly AdversarialCase[] = [
     'BSUID-like': () => run('.a', 'whatsapp:IN', '!'),
     'whatsapp prefix': () => run('1', 'whatsapp:+'),
   }),
+  // PUBLIC_BASE_URL is a setting, not outside text, but its trailing-slash trim was quadratic all the same.
+  ...cases(
+    'twilio twilioSignedUrl',
+    (base) => twilioSignedUrl('https://fn.example/webhooks/twilio/sms', base),
+    {
+      'slashes inside the base URL': () => run('/', 'https://h', 'x'),
+    },
+  ),
 ];
 
 /** Milliseconds one case takes, measured around the call alone (the input is built first). */

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { Logger } from '@aws-lambda-powertools/logger';
 
 /**
@@ -15,4 +16,13 @@ export function log(
   fields: Record<string, unknown>,
 ): void {
   logger[level](message, fields);
+}
+
+/**
+ * A provider-derived id as a log line carries it: the first 16 hex digits of its SHA-256. Such ids can
+ * hold personal data (an SES status id ends with the recipient's address; a WhatsApp `wamid` is the
+ * customer's number in base64); an operator finds an id's lines by hashing the id they hold.
+ */
+export function loggedId(id: string): string {
+  return `sha256:${createHash('sha256').update(id).digest('hex').slice(0, 16)}`;
 }

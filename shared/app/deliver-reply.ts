@@ -3,7 +3,7 @@ import type { ChannelSender, OutboundMessage } from '../domain/outbound.js';
 import type { Clock } from '../domain/ports.js';
 import { PermanentSendError } from '../domain/send-errors.js';
 import type { SenderStore } from '../domain/sender-ports.js';
-import { logger } from '../log.js';
+import { loggedId, logger } from '../log.js';
 
 /** What the sender needs. */
 export interface SenderDeps {
@@ -75,7 +75,7 @@ export async function deliverReply(
   try {
     const result = await sender.send(message);
     await deps.store.recordSent(message, result, deps.clock.now().toISOString());
-    logger.info('reply sent', { ...fields, providerMessageId: result.providerMessageId });
+    logger.info('reply sent', { ...fields, providerMessageId: loggedId(result.providerMessageId) });
   } catch (error) {
     await handleFailure(deps, message, error, receiveCount, fields);
   }

@@ -14,6 +14,7 @@ import type { ProfileState, ResolverStore, SuggestionEvidence } from '../domain/
 import type { RouteInbound } from '../domain/router-ports.js';
 import { routableKind } from '../domain/routing/routable.js';
 import type { TimelineItem } from '../domain/timeline.js';
+import { loggedId } from '../log.js';
 
 /** Resolver dependencies. */
 export interface ResolverDeps {
@@ -262,7 +263,7 @@ async function resolveCustomerEvent(
     customerId,
     channel: envelope.channel,
     conversationId,
-    providerMessageId: item.providerMessageId,
+    ...(item.providerMessageId ? { providerMessageId: loggedId(item.providerMessageId) } : {}),
   });
   await routeItem(deps, envelope, { item, customerId, conversationId });
   return { customerId, conversationId, written };
@@ -286,7 +287,7 @@ export async function receiveEnvelope(deps: ResolverDeps, queued: Envelope): Pro
     deps.log?.('warn', 'provider event without a customer', {
       channel: envelope.channel,
       kind: envelope.kind,
-      envelopeId: envelope.id,
+      envelopeId: loggedId(envelope.id),
     });
     return { written: true };
   }

@@ -17,6 +17,8 @@ export function mayRecordMention(known: readonly string[] | undefined, token: st
   return !known || known.length < MENTIONED_MAX || known.includes(token);
 }
 const MAX_TEXT = 20_000;
+// Each phone candidate is parsed: a text of a thousand digit runs is not parsed a thousand times.
+const MAX_PHONE_CANDIDATES = 50;
 
 /**
  * Identifiers a customer wrote in a message (an email address in a DM, a phone number in a signature).
@@ -30,7 +32,9 @@ export function mentionedIdentities(text: string | undefined, phone: PhoneOption
     const value = normaliseEmail(match[0]);
     if (value) found.set(`email#${value}`, { kind: 'email', value });
   }
+  let candidates = 0;
   for (const match of sample.replace(EMAIL, ' ').matchAll(PHONE)) {
+    if (++candidates > MAX_PHONE_CANDIDATES) break;
     const digits = match[0].replace(/\D/g, '');
     if (digits.length < 8 || digits.length > 15) continue;
     const value = normalisePhone(match[0], phone);

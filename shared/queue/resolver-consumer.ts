@@ -1,7 +1,7 @@
 import type { SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
 import { type Envelope, EnvelopeParser } from '../domain/envelope.js';
 import { ValidationError } from '../errors.js';
-import { logger } from '../log.js';
+import { loggedId, logger } from '../log.js';
 import { errorFields, sqsBatchHandler } from './sqs-batch.js';
 
 /**
@@ -31,7 +31,7 @@ export function createResolverConsumer(
       logger.warn('envelope failed, will be retried', {
         messageId: record.messageId,
         receiveCount: record.attributes.ApproximateReceiveCount,
-        envelopeId: parsed.data.id,
+        envelopeId: loggedId(parsed.data.id),
         channel: parsed.data.channel,
         ...errorFields(error),
       });

@@ -81,9 +81,13 @@ export function parseModelAnswer(text: string): ModelAnswer | undefined {
   return parsed.success ? parsed.data : undefined;
 }
 
-const EMAIL = /[\p{L}\p{N}._%+-]+@[\p{L}\p{N}-]+(?:\.[\p{L}\p{N}-]+)*\.\p{L}{2,}/gu;
+// The look-behind starts a try only where a run of local-part characters starts: without it, every
+// position of a long run was a new start that scanned to the run's end (quadratic, seconds per 64 KB).
+const EMAIL = /(?<![\p{L}\p{N}._%+-])[\p{L}\p{N}._%+-]+@[\p{L}\p{N}-]+(?:\.[\p{L}\p{N}-]+)*\.\p{L}{2,}/gu;
 // A run of digits with the separators people type in phone numbers, optionally after + or 00.
-const PHONE_LIKE = /(?<![\p{L}\p{N}+])(?:\+|\(\+?)?\d[\d \u00a0().\-/]{5,}\d(?![\p{L}\p{N}])/gu;
+// At most 40 characters between the first and last digit (15 digits and their separators, generously):
+// an unbounded run made each match, and the digit count of it, as long as the input.
+const PHONE_LIKE = /(?<![\p{L}\p{N}+])(?:\+|\(\+?)?\d[\d \u00a0().\-/]{5,40}\d(?![\p{L}\p{N}])/gu;
 const DATE_LIKE = /^(\d{4}-\d{1,2}-\d{1,2}|\d{1,2}[./-]\d{1,2}[./-]\d{2,4})$/;
 
 /** Whether a phone-like match is a phone number: 7 to 15 digits, and with separators or 9 digits or more. */
@@ -132,6 +136,17 @@ export interface BedrockResponderOptions {
 }
 
 const MESSAGE_CHARS = 1000;
+// What of a message is masked: enough for the MESSAGE_CHARS kept however much the masks shorten it.
+const MASKED_CHARS = 4 * MESSAGE_CHARS;
+
+/** The text with its whitespace flattened, cut to MASKED_CHARS before a word it would split. */
+function boundedText(text: string): string {
+  const flat = text.replace(/\s+/g, ' ');
+  if (flat.length <= MASKED_CHARS) return flat;
+  // A word cut in two could be an address the mask no longer recognises: it is dropped whole.
+  const space = flat.lastIndexOf(' ', MASKED_CHARS);
+  return flat.slice(0, flat[MASKED_CHARS] === ' ' ? MASKED_CHARS : Math.max(space, 0));
+}
 
 function describeAuthor(item: TimelineItem): string {
   if (item.direction === 'inbound') return 'customer';
@@ -141,7 +156,7 @@ function describeAuthor(item: TimelineItem): string {
 function messageText(item: TimelineItem, otherNames: readonly string[]): string {
   const text = item.text?.trim();
   if (text) {
-    const flat = maskPersonalData(text, otherNames).replace(/\s+/g, ' ');
+    const flat = maskPersonalData(boundedText(text), otherNames);
     return flat.length > MESSAGE_CHARS ? `${flat.slice(0, MESSAGE_CHARS - 1)}…` : flat;
   }
   const kinds = item.attachments?.map((attachment) => attachment.kind) ?? [];

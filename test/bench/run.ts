@@ -11,6 +11,7 @@ import { systemClock } from '#shared/domain/ports.js';
 import { lambdaWebhook } from '#shared/lambda/webhook-lambda.js';
 import { type LocalRuntime, startLocalRuntime } from '#shared/local/runtime.js';
 import { createTwilioSmsApp, createWhatsAppApp } from '#shared/local/webhook-apps.js';
+import { printAdversarialFigures } from './adversarial.js';
 import { bundleFigures } from './bundles.js';
 import { capacityFigures } from './capacity.js';
 
@@ -237,3 +238,7 @@ console.log('\n3. Cost per inbound message');
 await capacityFigures(200);
 console.log('\n4. End to end');
 await endToEnd(300);
+console.log(
+  '\n5. Adversarial input: the worst time per normaliser on 1 MB built against its regular expressions',
+);
+printAdversarialFigures();

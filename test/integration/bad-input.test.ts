@@ -562,9 +562,31 @@ twilioCases.push(
     spec: (url) => twilioPost(url, '/webhooks/twilio/nope', SMS),
     ...NOT_FOUND,
   },
+  // Twilio's forms are small: a body over its route's limit (64 KiB), far under MAX_BODY_BYTES, is 413.
+  {
+    name: '/webhooks/twilio/sms: 100 KB body, over the Twilio limit',
+    spec: (url) => twilioPost(url, '/webhooks/twilio/sms', { ...SMS, Body: 'x'.repeat(100_000) }),
+    ...TOO_LARGE,
+  },
+  // More parameters than Twilio ever sends: refused before the form is parsed, sorted and hashed.
+  {
+    name: '/webhooks/twilio/sms: 1,000 form parameters',
+    spec: (url) =>
+      twilioPost(url, '/webhooks/twilio/sms', {
+        ...SMS,
+        ...Object.fromEntries(Array.from({ length: 1000 }, (_, i) => [`P${i}`, 'x'])),
+      }),
+    ...INVALID,
+  },
 );
 
 const sesCases: RefusedCase[] = [
+  // An SNS message is at most 256 KB: a body over the route's limit (512 KiB) is 413 before it is read.
+  {
+    name: 'a 1 MB body, over the SNS limit',
+    spec: () => snsPost({ message: sesNotification('ses-huge', 'x'.repeat(1_000_000)) }),
+    ...TOO_LARGE,
+  },
   { name: 'signed with another key', spec: () => snsPost({ key: OTHER_KEY }), ...FORBIDDEN },
   {
     name: 'signature v1 made with SHA-256',

@@ -1,10 +1,13 @@
+import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { Customer } from '#shared/domain/timeline.js';
 import type { LocalRuntime } from '#shared/local/runtime.js';
 import { logger } from '#shared/log.js';
+import { DynamoFaults } from '../support/dynamo-faults.js';
 import { startTestRuntime } from '../support/runtime.js';
 import {
   deliver,
+  instagramText,
   sesReceived,
   signedMeta,
   signedSes,
@@ -43,6 +46,7 @@ const TEXTS = {
   whatsapp: 'WhatsApp: my parcel to Zanzibar is late',
   sms: 'SMS: still waiting for the Zanzibar parcel',
   messenger: 'Messenger: the kumquat order never came',
+  instagram: 'Instagram: the feijoa box was crushed',
   email: 'Email: writing about the quince delivery',
   transcript: 'Voicemail: please call me about the persimmon box',
   reply: 'Reply: your marmalade ships tomorrow',
@@ -73,6 +77,7 @@ const FORBIDDEN: string[] = [
   // One distinctive word of each text, so a truncated or re-cased quote is caught too.
   'Zanzibar',
   'kumquat',
+  'feijoa',
   'quince',
   'persimmon',
   'marmalade',
@@ -92,6 +97,7 @@ function decoded(line: string): string {
 describe('local runtime: logs carry ids and codes, never personal data or secrets', () => {
   let runtime: LocalRuntime;
   const lines: string[] = [];
+  const faults = new DynamoFaults();
   const restores: (() => void)[] = [];
 
   /** Captures every write to a stream (not passed on: the run's own output stays quiet). */
@@ -124,6 +130,7 @@ describe('local runtime: logs carry ids and codes, never personal data or secret
         AGENT_TOKENS: `agent-priv:${AGENT_TOKEN}:admin`,
       },
       queue: { visibilityTimeoutMs: 1000 },
+      dynamoClient: (client) => faults.attach(client),
     });
   });
 
@@ -172,6 +179,21 @@ describe('local runtime: logs carry ids and codes, never personal data or secret
     return (await deliver(signedSes(runtime.url, message))).status;
   };
 
+  /** SES's bounce of a mail to her: its envelope ids and diagnostics hold her address. */
+  const bounce = async () => {
+    const at = new Date().toISOString();
+    const fixture = readFileSync(
+      new URL('../fixtures/ses/bounce_permanent_dsn.json', import.meta.url),
+      'utf8',
+    );
+    const notification = JSON.parse(fixture.replaceAll('jane@example.com', EMAIL)) as {
+      mail: { timestamp: string };
+    };
+    notification.mail.timestamp = at;
+    const message = snsNotification(notification, { snsId: 'sns-log-privacy-2', at });
+    return (await deliver(signedSes(runtime.url, message))).status;
+  };
+
   it('logs the journey and its failures without a single personal value', async () => {
     expect(logger.getLevelName()).toBe('INFO');
     const call = {
@@ -215,6 +237,17 @@ describe('local runtime: logs carry ids and codes, never personal data or secret
           },
         ],
       }),
+    ).toBe(200);
+    expect(
+      await meta(
+        '/webhooks/meta',
+        instagramText({
+          sender: PSID,
+          mid: 'm_logprivacy2',
+          at: new Date().toISOString(),
+          text: TEXTS.instagram,
+        }),
+      ),
     ).toBe(200);
     expect(await email()).toBe(200);
     expect((await twilioPost('/webhooks/twilio/voice', call)).status).toBe(200);
@@ -304,6 +337,17 @@ describe('local runtime: logs carry ids and codes, never personal data or secret
     );
     await runtime.idle();
 
+    // A bounce of a mail to her, whose first try meets a throttled table and is retried.
+    let throttleOnce = true;
+    faults.throttle = ({ isWrite }) => {
+      if (!isWrite || !throttleOnce) return false;
+      throttleOnce = false;
+      return true;
+    };
+    expect(await bounce()).toBe(200);
+    await runtime.idle();
+    expect(throttleOnce).toBe(false);
+
     // The logs were written and captured: JSON lines from the service, for the journey and the failures.
     const records = lines
       .filter((line) => line.trim().startsWith('{'))
@@ -311,7 +355,8 @@ describe('local runtime: logs carry ids and codes, never personal data or secret
     expect(records.length).toBeGreaterThanOrEqual(20);
     expect(records.every((r) => r.service === 'threadline')).toBe(true);
     const messages = records.map((r) => r.message);
-    expect(messages.filter((m) => m === 'webhook accepted').length).toBeGreaterThanOrEqual(7);
+    expect(messages.filter((m) => m === 'webhook accepted').length).toBeGreaterThanOrEqual(8);
+    expect(messages).toContain('envelope failed, will be retried');
     expect(messages).toContain('reply sent');
     expect(messages).toContain('webhook item rejected');
     expect(messages.filter((m) => m === 'request failed').length).toBeGreaterThanOrEqual(9);

@@ -60,6 +60,13 @@ export function snsHttpDeps(
   };
 }
 
+/**
+ * The largest body `/webhooks/ses` takes: an SNS message is at most 256 KB (SES bounces received mail
+ * over 150 KB rather than notify it), and the signed JSON around it, escapes included, stays far under
+ * twice that. WhatsApp and Meta keep MAX_BODY_BYTES: their batches have no such limit.
+ */
+export const SNS_MAX_BODY_BYTES = 512 * 1024;
+
 const MESSAGE_TYPES = new Set(['Notification', 'SubscriptionConfirmation', 'UnsubscribeConfirmation']);
 
 /**
@@ -131,7 +138,7 @@ export function createSesWebhook(deps: SesWebhookDeps): Webhook {
         },
       },
     ],
-    deps.maxBodyBytes,
+    Math.min(deps.maxBodyBytes, SNS_MAX_BODY_BYTES),
   );
 }
 

@@ -1,4 +1,5 @@
 import * as z from 'zod/mini';
+import { ValidationError } from '../../errors.js';
 import { optionalString } from '../../validation/primitives.js';
 
 /**
@@ -11,6 +12,16 @@ import { optionalString } from '../../validation/primitives.js';
 /** The only body type Twilio posts to messaging and voice webhooks. */
 export const TWILIO_FORM_CONTENT_TYPE = 'application/x-www-form-urlencoded';
 
+/**
+ * The largest body a Twilio webhook route takes. Twilio's forms are a few KB: a 1,600-character SMS or
+ * a 4,096-character WhatsApp body percent-encoded (at most 12 characters per emoji), ten media URLs, a
+ * transcription of a two-minute recording and some forty other parameters fit in 64 KiB many times over.
+ */
+export const TWILIO_MAX_BODY_BYTES = 64 * 1024;
+
+/** The most form parameters accepted: Twilio sends about 20 to 60 (ten media pairs included). */
+export const TWILIO_MAX_PARAMS = 200;
+
 /** A form as received: one string per name, or every value of a name Twilio repeated. */
 export type TwilioForm = Record<string, string | string[]>;
 
@@ -19,6 +30,10 @@ export type TwilioForm = Record<string, string | string[]>;
  * are kept exactly, never trimmed: the signature covers them as decoded, and trimming breaks it (§1.1).
  */
 export function parseTwilioForm(body: string): TwilioForm {
+  // Parsing, then sorting and hashing for the signature, grow with the parameters: counted first.
+  if (countParams(body) > TWILIO_MAX_PARAMS) {
+    throw new ValidationError(`more than ${TWILIO_MAX_PARAMS} form parameters`);
+  }
   const values = new Map<string, string[]>();
   for (const [name, value] of new URLSearchParams(body)) {
     const seen = values.get(name);
@@ -29,6 +44,13 @@ export function parseTwilioForm(body: string): TwilioForm {
   return Object.fromEntries(
     [...values].map(([name, all]) => [name, all.length === 1 ? (all[0] ?? '') : all]),
   );
+}
+
+/** How many `name=value` pairs a form body holds, counted without decoding it. */
+function countParams(body: string): number {
+  let count = body.length > 0 ? 1 : 0;
+  for (let at = body.indexOf('&'); at >= 0; at = body.indexOf('&', at + 1)) count++;
+  return count;
 }
 
 /** One value per name (the first of a repeated one): the shape the normalisers read. */

@@ -131,5 +131,5 @@ function withoutFragment(url: string): string {
 }
 
 function publicBase(publicBaseUrl: string): string {
-  return withoutFragment(publicBaseUrl).replace(/\/+$/, '');
+  return withoutFragment(publicBaseUrl).replace(/(?<!\/)\/+$/, '');
 }

@@ -1,5 +1,6 @@
 import { createWebhook, text, type Webhook } from '#shared/http/webhook.js';
 import { normaliseTwilioMessage, normaliseTwilioStatus } from './normalise.js';
+import { TWILIO_MAX_BODY_BYTES } from './schema.js';
 import { EMPTY_TWIML } from './twiml.js';
 import { enqueueTwilio, readTwilioRequest, type TwilioWebhookDeps } from './webhook-request.js';
 
@@ -32,6 +33,6 @@ export function createTwilioSmsWebhook(deps: TwilioWebhookDeps): Webhook {
         },
       },
     ],
-    deps.maxBodyBytes,
+    Math.min(deps.maxBodyBytes, TWILIO_MAX_BODY_BYTES),
   );
 }

@@ -3,6 +3,7 @@ import { ValidationError } from '#shared/errors.js';
 import { createWebhook, queryOf, text, type Webhook, type WebhookRoute } from '#shared/http/webhook.js';
 import { logger } from '#shared/log.js';
 import { normaliseTwilioCall, type TwilioCallEvent } from './normalise-call.js';
+import { TWILIO_MAX_BODY_BYTES } from './schema.js';
 import { twilioCallbackUrl } from './signature.js';
 import { answerTwiml, farewellTwiml } from './twiml.js';
 import { enqueueTwilio, readTwilioRequest, type TwilioWebhookDeps } from './webhook-request.js';
@@ -96,6 +97,6 @@ export function createTwilioVoiceWebhook(deps: TwilioVoiceWebhookDeps): Webhook 
         },
       },
     ],
-    deps.maxBodyBytes,
+    Math.min(deps.maxBodyBytes, TWILIO_MAX_BODY_BYTES),
   );
 }

@@ -3,7 +3,7 @@ import type { Envelope } from '#shared/domain/envelope.js';
 import type { Clock, EnvelopeQueue } from '#shared/domain/ports.js';
 import { enqueueEnvelopes } from '#shared/http/enqueue.js';
 import type { WebhookRequest } from '#shared/http/webhook.js';
-import { logger } from '#shared/log.js';
+import { loggedId, logger } from '#shared/log.js';
 import { authenticateTwilioRequest, twilioSignedUrl } from './signature.js';
 
 /** What every Twilio webhook needs. */
@@ -50,6 +50,6 @@ export async function enqueueTwilio(
     provider: 'twilio',
     bodySha256,
     envelopes: envelopes.length,
-    ...(first ? { channel: first.channel, kind: first.kind, envelopeId: first.id } : {}),
+    ...(first ? { channel: first.channel, kind: first.kind, envelopeId: loggedId(first.id) } : {}),
   });
 }

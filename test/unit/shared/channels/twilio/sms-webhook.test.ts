@@ -252,6 +252,21 @@ describe('Twilio messaging webhooks: refusals', () => {
     expect(queued).toEqual([]);
   });
 
+  it('answers 413 for a body over the Twilio limit (64 KiB) under a larger MAX_BODY_BYTES', async () => {
+    const { post, queued } = setup({ maxBodyBytes: 4 * 1024 * 1024 });
+    const res = await post(SMS, { ...params('sms_inbound'), Body: 'x'.repeat(70_000) });
+    expect(res.status).toBe(413);
+    expect(queued).toEqual([]);
+  });
+
+  it('answers 400 for more form parameters than Twilio sends, before checking the signature', async () => {
+    const { post, queued } = setup();
+    const many = Object.fromEntries(Array.from({ length: 201 }, (_, i) => [`P${i}`, 'x']));
+    const res = await post(SMS, { ...params('sms_inbound'), ...many }, { header: null });
+    expect(res.status).toBe(400);
+    expect(queued).toEqual([]);
+  });
+
   it('answers 403 for an unsigned JSON body, and 400 for a signed one', async () => {
     const { app, queued } = setup();
     const body = '{"MessageSid":"SM1"}';

@@ -109,15 +109,16 @@ export function uniqueIdentities(identities: (Identity | undefined)[]): Identity
 type SafeParse<T> = (value: unknown) => { success: true; data: T } | { success: false; error: $ZodError };
 
 /**
- * The entries of a Meta webhook body (WhatsApp, Messenger, Instagram) that parse, each with its index,
- * yielded one at a time so rejections keep body order. A body nested deeper than the bound is refused
- * whole (ValidationError); a body or an entry that does not parse is reported in `out.rejected`.
+ * Calls `each` with every entry of a Meta webhook body (WhatsApp, Messenger, Instagram) that parses,
+ * in body order, so rejections keep their order. A body nested deeper than the bound is refused whole
+ * (ValidationError); a body or an entry that does not parse is reported in `out.rejected`.
  */
-export function* metaEntries<E>(
+export function forEachMetaEntry<E>(
   payload: unknown,
   shells: { body: SafeParse<{ entry: unknown[] }>; entry: SafeParse<E> },
   out: Normalised,
-): Generator<[number, E]> {
+  each: (entry: E, index: number) => void,
+): void {
   if (nestsDeeperThan(payload, MAX_JSON_DEPTH)) {
     throw new ValidationError(`the body nests deeper than ${MAX_JSON_DEPTH} levels`);
   }
@@ -126,9 +127,9 @@ export function* metaEntries<E>(
     rejectInvalid(out, '', body.error);
     return;
   }
-  for (const [i, raw] of body.data.entry.entries()) {
+  body.data.entry.forEach((raw, i) => {
     const entry = shells.entry(raw);
-    if (entry.success) yield [i, entry.data];
+    if (entry.success) each(entry.data, i);
     else rejectInvalid(out, `/entry/${i}`, entry.error);
-  }
+  });
 }

@@ -229,16 +229,26 @@ async function endToEnd(n: number): Promise<void> {
   }
 }
 
+// `npm run bench -- 2 4` runs sections 2 and 4 only; no argument runs them all.
+const only = new Set(process.argv.slice(2));
+const sections: Array<[string, string, () => Promise<void> | void]> = [
+  [
+    '1',
+    'Function bundles (esbuild as the CDK construct builds them) and cold init in a fresh node',
+    bundleFigures,
+  ],
+  ['2', 'Webhook throughput', () => webhookThroughput(5_000)],
+  ['3', 'Cost per inbound message', () => capacityFigures(200)],
+  ['4', 'End to end', () => endToEnd(300)],
+  [
+    '5',
+    'Adversarial input: the worst time per normaliser on 1 MB built against its regular expressions',
+    printAdversarialFigures,
+  ],
+];
 console.log(`machine: ${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, node ${process.version}`);
-console.log('\n1. Function bundles (esbuild as the CDK construct builds them) and cold init in a fresh node');
-await bundleFigures();
-console.log('\n2. Webhook throughput');
-await webhookThroughput(5_000);
-console.log('\n3. Cost per inbound message');
-await capacityFigures(200);
-console.log('\n4. End to end');
-await endToEnd(300);
-console.log(
-  '\n5. Adversarial input: the worst time per normaliser on 1 MB built against its regular expressions',
-);
-printAdversarialFigures();
+for (const [number, title, run] of sections) {
+  if (only.size > 0 && !only.has(number)) continue;
+  console.log(`\n${number}. ${title}`);
+  await run();
+}

@@ -5,8 +5,8 @@ import { hot } from '#shared/validation/hot.js';
 import {
   type BodyContext,
   collect,
+  forEachMetaEntry,
   isRecord,
-  metaEntries,
   type Normalised,
   rejectInvalid,
 } from '../normalised.js';
@@ -70,7 +70,7 @@ export function normaliseMetaMessaging(payload: unknown, ctx: BodyContext): Norm
   }
   const channel = CHANNEL_OF[kind.data.object];
   const out: Normalised = { envelopes: [], rejected: [] };
-  for (const [i, entry] of metaEntries(payload, SHELLS, out)) {
+  forEachMetaEntry(payload, SHELLS, out, (entry, i) => {
     const { id, time, messaging, standby, changes } = entry;
     const scope: Scope = {
       ctx,
@@ -106,7 +106,7 @@ export function normaliseMetaMessaging(payload: unknown, ctx: BodyContext): Norm
         eventEnvelopes(value, scope, `${pointer}/value`, field === 'standby'),
       );
     });
-  }
+  });
   return out;
 }
 

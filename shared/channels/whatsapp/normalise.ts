@@ -1,7 +1,13 @@
 import * as z from 'zod/mini';
 import { ValidationError } from '#shared/errors.js';
 import { hot } from '#shared/validation/hot.js';
-import { type BodyContext, collect, metaEntries, type Normalised, rejectInvalid } from '../normalised.js';
+import {
+  type BodyContext,
+  collect,
+  forEachMetaEntry,
+  type Normalised,
+  rejectInvalid,
+} from '../normalised.js';
 import { messageEnvelopes } from './messages.js';
 import {
   WhatsAppChangeSchema,
@@ -56,7 +62,7 @@ export function normaliseWhatsApp(payload: unknown, ctx: BodyContext): Normalise
     throw new ValidationError('not a WhatsApp Business Account webhook', { cause: kind.error });
   }
   const out: Normalised = { envelopes: [], rejected: [] };
-  for (const [i, entry] of metaEntries(payload, SHELLS, out)) {
+  forEachMetaEntry(payload, SHELLS, out, (entry, i) => {
     for (const [j, rawChange] of (entry.changes ?? []).entries()) {
       const pointer = `/entry/${i}/changes/${j}`;
       const change = ChangeShell.safeParse(rawChange);
@@ -71,7 +77,7 @@ export function normaliseWhatsApp(payload: unknown, ctx: BodyContext): Normalise
       if (value.success) normaliseValue(out, `${pointer}/value`, value.data, ctx, { entry: i, change: j });
       else rejectInvalid(out, `${pointer}/value`, value.error);
     }
-  }
+  });
   return out;
 }
 

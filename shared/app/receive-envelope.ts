@@ -153,15 +153,18 @@ async function placeOnTimeline(
   const inbound = isCustomerSpeaking(envelope);
 
   let item = toTimelineItem(envelope, customerId, placement.conversationId);
-  const written = await deps.store.putTimelineItem(item, envelope.raw);
-  if (!written) {
+  // Once per provider event, whenever it is delivered: a redelivery lands on the first one's place.
+  const placed = await deps.store.placeTimelineItem(item, envelope.raw);
+  item = { ...item, customerId: placed.customerId, at: placed.at };
+  if (!placed.written) {
     // A redelivery: keep the first delivery's placement rather than deciding again.
-    const existing = await deps.store.getTimelineItem(customerId, item.at, item.id);
+    const existing = await deps.store.getTimelineItem(placed.customerId, placed.at, item.id);
+    if (existing) item = existing;
     if (existing?.conversationId && existing.conversationId !== placement.conversationId) {
       placement = { conversationId: existing.conversationId, reopen: false };
-      item = existing;
     }
   }
+  const written = placed.written;
   if (envelope.kind === 'message' && envelope.direction === 'outbound') await deps.store.linkOutbound(item);
   const ownThreadId = threadId(envelope);
   if (ownThreadId) {
@@ -174,7 +177,7 @@ async function placeOnTimeline(
     ...placement,
     customerId,
     channel: envelope.channel,
-    at: envelope.occurredAt,
+    at: item.at,
     now,
     inbound,
   });
@@ -225,11 +228,10 @@ async function updateCustomer(
  */
 async function routeItem(
   deps: ResolverDeps,
-  envelope: Envelope,
   placed: { item: TimelineItem; customerId: string; conversationId: string },
 ): Promise<void> {
   if (!deps.route || !routableKind(placed.item)) return;
-  const item = await deps.store.getTimelineItem(placed.customerId, envelope.occurredAt, placed.item.id);
+  const item = await deps.store.getTimelineItem(placed.item.customerId, placed.item.at, placed.item.id);
   if (item) {
     await deps.route({
       customerId: placed.customerId,
@@ -265,7 +267,7 @@ async function resolveCustomerEvent(
     conversationId,
     ...(item.providerMessageId ? { providerMessageId: loggedId(item.providerMessageId) } : {}),
   });
-  await routeItem(deps, envelope, { item, customerId, conversationId });
+  await routeItem(deps, { item, customerId, conversationId });
   return { customerId, conversationId, written };
 }
 

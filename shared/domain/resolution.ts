@@ -1,4 +1,4 @@
-import type { Envelope, Identity } from './envelope.js';
+import type { Channel, Envelope, Identity } from './envelope.js';
 import { canonicalIdentity, type PhoneOptions } from './identity.js';
 import type { ContactState } from './resolver-ports.js';
 import type { TimelineItem } from './timeline.js';
@@ -6,6 +6,16 @@ import type { TimelineItem } from './timeline.js';
 /** The timeline id of a message: the channel and the provider's own id. */
 export function messageItemId(envelope: { channel: string; providerMessageId: string }): string {
   return `${envelope.channel}:${envelope.providerMessageId}`;
+}
+
+/**
+ * The provider reference a timeline item is written once under, whenever it is delivered: a message's
+ * own provider id (the reference that also carries its delivery statuses), or the id of another
+ * provider event; undefined for items with no provider behind them (notes, our own events).
+ */
+export function onceReference(item: TimelineItem): { channel: Channel; id: string } | undefined {
+  if (!item.channel || !item.providerMessageId) return undefined;
+  return { channel: item.channel, id: item.type === 'message' ? item.providerMessageId : item.id };
 }
 
 /** The timeline item an envelope (anything but a status) writes on the customer's timeline. */

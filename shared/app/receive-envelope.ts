@@ -8,7 +8,9 @@ import {
   canonicalEnvelope,
   contactStateOf,
   isCustomerSpeaking,
+  isUnauthenticated,
   toTimelineItem,
+  unauthenticatedCustomerId,
 } from '../domain/resolution.js';
 import type { ProfileState, ResolverStore, SuggestionEvidence } from '../domain/resolver-ports.js';
 import type { RouteInbound } from '../domain/router-ports.js';
@@ -86,8 +88,10 @@ async function claimOtherIdentities(
   deps: ResolverDeps,
   { envelope, customer, customerId, now }: Resolving,
 ): Promise<{ identities: Identity[]; contested: Identity[] }> {
-  const identities: Identity[] = [customer];
-  const contested: Identity[] = [];
+  // Unauthenticated mail owns no identity: its From address is evidence for a suggestion at most.
+  const own = !isUnauthenticated(envelope);
+  const identities: Identity[] = own ? [customer] : [];
+  const contested: Identity[] = own ? [] : [customer];
   for (const identity of envelope.kind === 'message' ? envelope.alsoKnownAs : []) {
     const holder = await deps.store.findCustomerId(identity);
     if (holder === customerId || (!holder && (await deps.store.claimIdentity(identity, customerId, now)))) {
@@ -248,14 +252,18 @@ async function resolveCustomerEvent(
   customer: Identity,
 ): Promise<ResolveResult> {
   const now = deps.clock.now().toISOString();
-  const claim = await resolveCustomerClaim(deps, customer);
+  // Unauthenticated mail attaches by its From address to nobody: its own customer, the address evidence.
+  const unauthenticated = isUnauthenticated(envelope);
+  const claim = unauthenticated
+    ? { customerId: unauthenticatedCustomerId(envelope), isNew: false }
+    : await resolveCustomerClaim(deps, customer);
   const { customerId, profile } = await followMerges(
     (id) => deps.store.getProfileState(id),
     claim.customerId,
   );
   // No profile yet means this is the customer's first event (the profile is written last, so a
   // crash before it lands here again): whoever mentioned this identity earlier meets them now.
-  if (claim.isNew || !profile) await meetEarlierMentions(deps, customer, customerId);
+  if (!unauthenticated && (claim.isNew || !profile)) await meetEarlierMentions(deps, customer, customerId);
   const resolving: Resolving = { envelope, customer, customerId, profile, now };
   const claimed = await claimOtherIdentities(deps, resolving);
   const { item, placement, written, inbound } = await placeOnTimeline(deps, resolving);

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import type { Channel, Envelope, Identity } from './envelope.js';
 import { canonicalIdentity, type PhoneOptions } from './identity.js';
 import type { ContactState } from './resolver-ports.js';
@@ -93,6 +94,19 @@ export function toTimelineItem(envelope: Envelope, customerId: string, conversat
     case 'status':
       throw new Error('statuses are not timeline items');
   }
+}
+
+/** Mail whose sender nothing vouches for (SPF and DKIM both failed): it attaches to no existing customer. */
+export function isUnauthenticated(envelope: Envelope): boolean {
+  return envelope.kind === 'message' && envelope.data?.authenticated === false;
+}
+
+/**
+ * The customer of unauthenticated mail: its own, derived from the provider's id so that a redelivery
+ * (or a retry after a crash) finds the same one, never the customer who holds the From address.
+ */
+export function unauthenticatedCustomerId(envelope: Envelope): string {
+  return `cu_u${createHash('sha256').update(envelope.id).digest('hex').slice(0, 24)}`;
 }
 
 /**

@@ -8,7 +8,9 @@ import {
   canonicalEnvelope,
   contactStateOf,
   isCustomerSpeaking,
+  isUnauthenticated,
   toTimelineItem,
+  unauthenticatedCustomerId,
 } from '../domain/resolution.js';
 import type { ProfileState, ResolverStore, SuggestionEvidence } from '../domain/resolver-ports.js';
 import type { RouteInbound } from '../domain/router-ports.js';
@@ -86,8 +88,10 @@ async function claimOtherIdentities(
   deps: ResolverDeps,
   { envelope, customer, customerId, now }: Resolving,
 ): Promise<{ identities: Identity[]; contested: Identity[] }> {
-  const identities: Identity[] = [customer];
-  const contested: Identity[] = [];
+  // Unauthenticated mail owns no identity: its From address is evidence for a suggestion at most.
+  const own = !isUnauthenticated(envelope);
+  const identities: Identity[] = own ? [customer] : [];
+  const contested: Identity[] = own ? [] : [customer];
   for (const identity of envelope.kind === 'message' ? envelope.alsoKnownAs : []) {
     const holder = await deps.store.findCustomerId(identity);
     if (holder === customerId || (!holder && (await deps.store.claimIdentity(identity, customerId, now)))) {
@@ -153,15 +157,18 @@ async function placeOnTimeline(
   const inbound = isCustomerSpeaking(envelope);
 
   let item = toTimelineItem(envelope, customerId, placement.conversationId);
-  const written = await deps.store.putTimelineItem(item, envelope.raw);
-  if (!written) {
+  // Once per provider event, whenever it is delivered: a redelivery lands on the first one's place.
+  const placed = await deps.store.placeTimelineItem(item, envelope.raw);
+  item = { ...item, customerId: placed.customerId, at: placed.at };
+  if (!placed.written) {
     // A redelivery: keep the first delivery's placement rather than deciding again.
-    const existing = await deps.store.getTimelineItem(customerId, item.at, item.id);
+    const existing = await deps.store.getTimelineItem(placed.customerId, placed.at, item.id);
+    if (existing) item = existing;
     if (existing?.conversationId && existing.conversationId !== placement.conversationId) {
       placement = { conversationId: existing.conversationId, reopen: false };
-      item = existing;
     }
   }
+  const written = placed.written;
   if (envelope.kind === 'message' && envelope.direction === 'outbound') await deps.store.linkOutbound(item);
   const ownThreadId = threadId(envelope);
   if (ownThreadId) {
@@ -174,7 +181,7 @@ async function placeOnTimeline(
     ...placement,
     customerId,
     channel: envelope.channel,
-    at: envelope.occurredAt,
+    at: item.at,
     now,
     inbound,
   });
@@ -225,11 +232,10 @@ async function updateCustomer(
  */
 async function routeItem(
   deps: ResolverDeps,
-  envelope: Envelope,
   placed: { item: TimelineItem; customerId: string; conversationId: string },
 ): Promise<void> {
   if (!deps.route || !routableKind(placed.item)) return;
-  const item = await deps.store.getTimelineItem(placed.customerId, envelope.occurredAt, placed.item.id);
+  const item = await deps.store.getTimelineItem(placed.item.customerId, placed.item.at, placed.item.id);
   if (item) {
     await deps.route({
       customerId: placed.customerId,
@@ -246,14 +252,18 @@ async function resolveCustomerEvent(
   customer: Identity,
 ): Promise<ResolveResult> {
   const now = deps.clock.now().toISOString();
-  const claim = await resolveCustomerClaim(deps, customer);
+  // Unauthenticated mail attaches by its From address to nobody: its own customer, the address evidence.
+  const unauthenticated = isUnauthenticated(envelope);
+  const claim = unauthenticated
+    ? { customerId: unauthenticatedCustomerId(envelope), isNew: false }
+    : await resolveCustomerClaim(deps, customer);
   const { customerId, profile } = await followMerges(
     (id) => deps.store.getProfileState(id),
     claim.customerId,
   );
   // No profile yet means this is the customer's first event (the profile is written last, so a
   // crash before it lands here again): whoever mentioned this identity earlier meets them now.
-  if (claim.isNew || !profile) await meetEarlierMentions(deps, customer, customerId);
+  if (!unauthenticated && (claim.isNew || !profile)) await meetEarlierMentions(deps, customer, customerId);
   const resolving: Resolving = { envelope, customer, customerId, profile, now };
   const claimed = await claimOtherIdentities(deps, resolving);
   const { item, placement, written, inbound } = await placeOnTimeline(deps, resolving);
@@ -265,7 +275,7 @@ async function resolveCustomerEvent(
     conversationId,
     ...(item.providerMessageId ? { providerMessageId: loggedId(item.providerMessageId) } : {}),
   });
-  await routeItem(deps, envelope, { item, customerId, conversationId });
+  await routeItem(deps, { item, customerId, conversationId });
   return { customerId, conversationId, written };
 }
 

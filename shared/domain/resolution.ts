@@ -1,4 +1,5 @@
-import type { Envelope, Identity } from './envelope.js';
+import { createHash } from 'node:crypto';
+import type { Channel, Envelope, Identity } from './envelope.js';
 import { canonicalIdentity, type PhoneOptions } from './identity.js';
 import type { ContactState } from './resolver-ports.js';
 import type { TimelineItem } from './timeline.js';
@@ -6,6 +7,16 @@ import type { TimelineItem } from './timeline.js';
 /** The timeline id of a message: the channel and the provider's own id. */
 export function messageItemId(envelope: { channel: string; providerMessageId: string }): string {
   return `${envelope.channel}:${envelope.providerMessageId}`;
+}
+
+/**
+ * The provider reference a timeline item is written once under, whenever it is delivered: a message's
+ * own provider id (the reference that also carries its delivery statuses), or the id of another
+ * provider event; undefined for items with no provider behind them (notes, our own events).
+ */
+export function onceReference(item: TimelineItem): { channel: Channel; id: string } | undefined {
+  if (!item.channel || !item.providerMessageId) return undefined;
+  return { channel: item.channel, id: item.type === 'message' ? item.providerMessageId : item.id };
 }
 
 /** The timeline item an envelope (anything but a status) writes on the customer's timeline. */
@@ -83,6 +94,19 @@ export function toTimelineItem(envelope: Envelope, customerId: string, conversat
     case 'status':
       throw new Error('statuses are not timeline items');
   }
+}
+
+/** Mail whose sender nothing vouches for (SPF and DKIM both failed): it attaches to no existing customer. */
+export function isUnauthenticated(envelope: Envelope): boolean {
+  return envelope.kind === 'message' && envelope.data?.authenticated === false;
+}
+
+/**
+ * The customer of unauthenticated mail: its own, derived from the provider's id so that a redelivery
+ * (or a retry after a crash) finds the same one, never the customer who holds the From address.
+ */
+export function unauthenticatedCustomerId(envelope: Envelope): string {
+  return `cu_u${createHash('sha256').update(envelope.id).digest('hex').slice(0, 24)}`;
 }
 
 /**

@@ -62,6 +62,12 @@ export interface ResolverStore {
   setName(customerId: string, name: string, at: string): Promise<void>;
   /** Writes a timeline item unless it is there already; answers whether it wrote. */
   putTimelineItem(item: TimelineItem, raw: unknown): Promise<boolean>;
+  /**
+   * Writes the timeline item of a provider event once, whenever it is delivered: the first delivery
+   * records where its item is (customer and time) on the provider reference, and every later delivery
+   * writes to that same place. Answers whether it wrote, and where the item is.
+   */
+  placeTimelineItem(item: TimelineItem, raw: unknown): Promise<PlacedItem>;
   /** A timeline item by its key parts. */
   getTimelineItem(customerId: string, at: string, itemId: string): Promise<TimelineItem | undefined>;
   touchConversation(touch: ConversationTouch): Promise<void>;
@@ -87,6 +93,13 @@ export interface ResolverStore {
    * suppression after a permanent bounce or a complaint. The latest event wins, whatever the order.
    */
   setContactState(identity: Identity, state: ContactState): Promise<void>;
+}
+
+/** Where a provider event's timeline item is, and whether this delivery wrote it. */
+export interface PlacedItem {
+  written: boolean;
+  customerId: string;
+  at: string;
 }
 
 /** Whether we may send to an address, and why not. */

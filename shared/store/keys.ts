@@ -44,6 +44,14 @@ export const mentionsPartition = (token: string): string => `MENTION#${token}`;
  * | overall metrics        | GetItem  pk=METRICS, sk=OVERALL                                  |
  * | audit log, newest first| Query ×8 pk=AUDIT#<0..7>, sk=<at>#<id> descending, merged        |
  */
+/** The time in a timeline sort key (`TIMELINE#<at>#<item id>`) of the item `itemId`, or undefined. */
+export function timelineAtOf(sk: string, itemId: string): string | undefined {
+  const suffix = `#${itemId}`;
+  if (!sk.startsWith(TIMELINE_PREFIX) || !sk.endsWith(suffix)) return undefined;
+  const at = sk.slice(TIMELINE_PREFIX.length, sk.length - suffix.length);
+  return at || undefined;
+}
+
 export const Keys = {
   identity: (identity: Identity) => identityKey(identityToken(identity)),
   /** The identity item of a token (`<kind>#<value>`), as profiles list their identities. */

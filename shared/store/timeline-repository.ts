@@ -2,7 +2,8 @@ import * as z from 'zod';
 import type { Channel, Envelope, StatusEnvelope } from '../domain/envelope.js';
 import type { Page } from '../domain/paging.js';
 import type { RawPayload } from '../domain/privacy.js';
-import type { ThreadLink } from '../domain/resolver-ports.js';
+import { onceReference } from '../domain/resolution.js';
+import type { PlacedItem, ThreadLink } from '../domain/resolver-ports.js';
 import { type TimelineItem, TimelineItemSchema, withChannelSwitches } from '../domain/timeline.js';
 import { decodeTimelineCursor, encodeTimelineCursor } from './cursor.js';
 import {
@@ -13,7 +14,7 @@ import {
   updateItem,
   updateItemIf,
 } from './dynamo-client.js';
-import { Keys, RAW_PREFIX } from './keys.js';
+import { Keys, RAW_PREFIX, timelineAtOf } from './keys.js';
 import { queryAll, queryPage } from './paging.js';
 import { getInput } from './params/common.js';
 import {
@@ -156,6 +157,32 @@ async function linkOutbound(db: DynamoDb, item: TimelineItem): Promise<void> {
   }
 }
 
+async function putOnce(db: DynamoDb, item: TimelineItem, raw: unknown): Promise<boolean> {
+  const aside = rawAside(raw);
+  if (aside !== undefined) await putItemIf(db, putRawPayloadInput(db.table, item, aside));
+  return putItemIf(db, putTimelineItemInput(db.table, item, raw));
+}
+
+/**
+ * Writes a provider event's item once, whenever it is delivered. The provider reference records the
+ * first delivery's key (first write wins) and answers the key it holds: a later delivery writes (or,
+ * after a crash, completes) that same item, so the first-seen time is kept and nothing is doubled.
+ */
+async function placeTimelineItem(db: DynamoDb, item: TimelineItem, raw: unknown): Promise<PlacedItem> {
+  const reference = onceReference(item);
+  const ours = Keys.timelineItem(item.customerId, item.at, item.id).sk;
+  let placed = item;
+  if (reference) {
+    const target = { customerId: item.customerId, timelineSk: ours };
+    const out = await updateItem(db, linkMessageRefInput(db.table, reference.channel, reference.id, target));
+    const ref = MessageRefItemSchema.parse(out.Attributes);
+    const at = ref.timelineSk && ref.timelineSk !== ours ? timelineAtOf(ref.timelineSk, item.id) : undefined;
+    if (at !== undefined && ref.customerId) placed = { ...item, customerId: ref.customerId, at };
+  }
+  const written = await putOnce(db, placed, raw);
+  return { written, customerId: placed.customerId, at: placed.at };
+}
+
 /**
  * The timeline: items written once, read a page at a time across merged customers, and the message
  * and thread references that carry delivery statuses and email threads to them; raw provider events.
@@ -163,11 +190,9 @@ async function linkOutbound(db: DynamoDb, item: TimelineItem): Promise<void> {
 export function timelineRepository(db: DynamoDb, customers: Partitions) {
   return {
     /** Writes a timeline item once; false when it was there already. */
-    async putTimelineItem(item: TimelineItem, raw: unknown): Promise<boolean> {
-      const aside = rawAside(raw);
-      if (aside !== undefined) await putItemIf(db, putRawPayloadInput(db.table, item, aside));
-      return putItemIf(db, putTimelineItemInput(db.table, item, raw));
-    },
+    putTimelineItem: (item: TimelineItem, raw: unknown): Promise<boolean> => putOnce(db, item, raw),
+    /** Writes a provider event's item once, at the first delivery's place, whenever it comes again. */
+    placeTimelineItem: (item: TimelineItem, raw: unknown) => placeTimelineItem(db, item, raw),
     /** Every raw payload of the customer and those merged with them, by timeline item (for export). */
     rawPayloads: (customerId: string) => rawPayloads(db, customers, customerId),
     /** One timeline item, read strongly. */

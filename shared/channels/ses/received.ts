@@ -80,6 +80,8 @@ export function receivedEnvelope(
     ...(isAutoReply(content) ? { autoReply: true } : {}),
     ...(Object.keys(verdicts.verdicts).length > 0 ? { verdicts: verdicts.verdicts } : {}),
     ...(verdicts.quarantined ? { quarantined: true } : {}),
+    // SPF and DKIM both failed: nothing vouches for the From address (see `verdictsOf`).
+    ...(verdicts.unauthenticated ? { authenticated: false } : {}),
     ...optional('s3', s3),
     ...(mime ? { mimeBytes: mime.byteLength } : {}),
     ...(parsed ? {} : { bodyUnavailable: true }),
@@ -129,11 +131,13 @@ function contentTypeOf(text: string | undefined, attachments: Attachment[]) {
 /**
  * The receipt's verdicts, and whether the mail is quarantined: spam or virus FAIL, or a DMARC failure
  * whose domain asks receivers to quarantine or reject (a spoofed From must not reach a customer's
- * timeline, where the AI would answer the impostor).
+ * timeline, where the AI would answer the impostor); and whether SPF and DKIM both failed, so that
+ * nothing vouches for the From address (the resolver then attaches the mail to no existing customer).
  */
 function verdictsOf(notification: SesReceivedNotification): {
   verdicts: Record<string, string>;
   quarantined: boolean;
+  unauthenticated: boolean;
 } {
   const { receipt } = notification;
   const verdicts: Record<string, string> = {
@@ -148,7 +152,7 @@ function verdictsOf(notification: SesReceivedNotification): {
   const enforcedDmarc = ['quarantine', 'reject'].includes(receipt.dmarcPolicy?.toLowerCase() ?? '');
   const quarantined =
     failed(verdicts.spam) || failed(verdicts.virus) || (failed(verdicts.dmarc) && enforcedDmarc);
-  return { verdicts, quarantined };
+  return { verdicts, quarantined, unauthenticated: failed(verdicts.spf) && failed(verdicts.dkim) };
 }
 
 function sesS3LocationOf(notification: SesReceivedNotification): SesS3Location | undefined {

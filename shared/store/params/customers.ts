@@ -48,12 +48,16 @@ export function touchProfileInput(
     ':entity': 'customer',
     ':id': touch.customerId,
     ':now': touch.now,
-    ':identities': new Set(touch.identities.map(identityToken)),
     ':channels': new Set([touch.channel]),
     ':conversations': new Set([touch.conversationId]),
   };
   const sets = ['entity = :entity', 'id = :id', 'createdAt = if_not_exists(createdAt, :now)'];
-  const adds = ['identities :identities', 'channels :channels', 'conversationIds :conversations'];
+  const adds = ['channels :channels', 'conversationIds :conversations'];
+  // A set may not be empty: a profile of unauthenticated mail owns no identity.
+  if (touch.identities.length) {
+    values[':identities'] = new Set(touch.identities.map(identityToken));
+    adds.unshift('identities :identities');
+  }
   if (touch.mentioned?.length) {
     values[':mentioned'] = new Set(touch.mentioned.map(identityToken));
     adds.push('mentioned :mentioned');

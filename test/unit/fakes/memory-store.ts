@@ -1,8 +1,10 @@
 import type { Channel, Envelope, Identity, StatusEnvelope } from '#shared/domain/envelope.js';
 import { identityToken } from '#shared/domain/identity.js';
+import { onceReference } from '#shared/domain/resolution.js';
 import type {
   ContactState,
   ConversationTouch,
+  PlacedItem,
   ProfileState,
   ProfileTouch,
   ResolverStore,
@@ -99,6 +101,22 @@ export class MemoryStore implements ResolverStore {
     if (timeline.has(key)) return false;
     timeline.set(key, structuredClone(item));
     return true;
+  }
+
+  /** First-delivery places by provider reference (`<channel>#<id>`), as the message references hold them. */
+  readonly placed = new Map<string, { customerId: string; at: string }>();
+
+  async placeTimelineItem(item: TimelineItem): Promise<PlacedItem> {
+    const reference = onceReference(item);
+    let place = { customerId: item.customerId, at: item.at };
+    if (reference) {
+      this.#write();
+      const key = `${reference.channel}#${reference.id}`;
+      place = this.placed.get(key) ?? place;
+      this.placed.set(key, place);
+    }
+    const written = await this.putTimelineItem({ ...item, ...place });
+    return { written, ...place };
   }
 
   async getTimelineItem(customerId: string, at: string, itemId: string): Promise<TimelineItem | undefined> {

@@ -1,0 +1,85 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Suggestion } from '#shared/domain/suggestions.js';
+import type { Customer, TimelineItem } from '#shared/domain/timeline.js';
+import type { LocalRuntime } from '#shared/local/runtime.js';
+import { startTestRuntime } from '../support/runtime.js';
+import { deliver, sesReceived, signedSes, snsNotification } from '../support/webhooks.js';
+
+const TOKEN = 'spoof-agent-token';
+
+/**
+ * Mail whose SPF and DKIM both fail, from a domain whose DMARC policy is `none` (so SES does not
+ * quarantine it), claims the From address of a real customer. It must not reach her timeline nor be
+ * answered by the AI: it goes to a separate customer, marked unauthenticated, the address a suggestion.
+ */
+describe('spoofed email (SPF and DKIM fail, DMARC not enforced)', () => {
+  let runtime: LocalRuntime;
+
+  beforeAll(async () => {
+    runtime = await startTestRuntime({
+      env: { AGENT_TOKENS: `agent-spoof:${TOKEN}:admin` },
+      routing: true,
+      queue: { visibilityTimeoutMs: 1000 },
+    });
+  });
+  afterAll(async () => {
+    await runtime?.close();
+  });
+
+  const api = async <T>(path: string): Promise<T> => {
+    const res = await fetch(`${runtime.url}${path}`, { headers: { authorization: `Bearer ${TOKEN}` } });
+    return (await res.json()) as T;
+  };
+
+  const email = async (sesId: string, verdict: 'PASS' | 'FAIL') => {
+    const notification = sesReceived({
+      sesId,
+      at: new Date(Date.now() - 1000).toISOString(),
+      from: 'Dana Scully <dana@example.com>',
+      messageId: `<${sesId}@example.com>`,
+      text: 'How long does shipping take?',
+    }) as { receipt: Record<string, unknown> };
+    if (verdict === 'FAIL') {
+      notification.receipt.spfVerdict = { status: 'FAIL' };
+      notification.receipt.dkimVerdict = { status: 'FAIL' };
+      notification.receipt.dmarcVerdict = { status: 'FAIL' };
+      notification.receipt.dmarcPolicy = 'none';
+    }
+    const res = await deliver(
+      signedSes(
+        runtime.url,
+        snsNotification(notification, { snsId: `sns-${sesId}`, at: new Date().toISOString() }),
+      ),
+    );
+    expect(res.status, res.body).toBe(200);
+    await runtime.idle();
+  };
+
+  it('goes to a separate customer, marked unauthenticated, a suggestion at most, and the AI does not answer', async () => {
+    await email('ses-dana-real', 'PASS');
+    const [dana] = (await api<{ items: Customer[] }>('/api/customers?q=dana%40example.com')).items;
+    expect(dana).toBeDefined();
+    const aiBefore = runtime.outbox.entries().filter((e) => e.message.author.kind === 'ai').length;
+
+    await email('ses-dana-spoof', 'FAIL');
+
+    const own = await api<{ items: TimelineItem[] }>(`/api/customers/${dana?.id}/timeline`);
+    expect(own.items.map((i) => i.id)).not.toContain('email:ses-dana-spoof');
+    const suggestions = await api<{ items: Suggestion[] }>(`/api/customers/${dana?.id}/suggestions`);
+    expect(suggestions.items).toHaveLength(1);
+    const other = suggestions.items[0]?.otherId as string;
+    expect(other).not.toBe(dana?.id);
+    const spoofed = (await api<{ items: TimelineItem[] }>(`/api/customers/${other}/timeline`)).items.find(
+      (i) => i.id === 'email:ses-dana-spoof',
+    );
+    expect(spoofed?.data).toMatchObject({ authenticated: false });
+    expect(runtime.outbox.entries().filter((e) => e.message.author.kind === 'ai')).toHaveLength(aiBefore);
+    const route = (await api<{ items: TimelineItem[] }>(`/api/customers/${other}/timeline`)).items.find(
+      (i) => i.id === 'route:email:ses-dana-spoof',
+    );
+    expect(route?.data?.target).not.toBe('ai');
+    // The address still belongs to Dana alone.
+    const byAddress = (await api<{ items: Customer[] }>('/api/customers?q=dana%40example.com')).items;
+    expect(byAddress.map((c) => c.id)).toEqual([dana?.id]);
+  });
+});

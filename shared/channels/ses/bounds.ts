@@ -68,7 +68,8 @@ export function boundedAttachments(attachments: readonly Attachment[], cuts: Cut
 /**
  * The raw payload an email's envelope keeps: the notification as given when its JSON fits
  * `MAIL_BOUNDS.rawBytes`; otherwise what identifies the mail (SES's ids, times, verdicts and where the
- * MIME is), without the headers and address lists that made it large, with `rawTrimmed` noted in `cuts`.
+ * MIME is) and the inline MIME if it was kept (at most MAX_INLINE_MIME_BYTES: the SNS action keeps no
+ * other copy), without the headers and address lists that made it large, with `raw` noted in `cuts`.
  */
 export function boundedRaw(raw: Record<string, unknown>, notification: SesReceivedNotification, cuts: Cuts) {
   if (Buffer.byteLength(JSON.stringify(raw), 'utf8') <= MAIL_BOUNDS.rawBytes) return raw;
@@ -76,6 +77,7 @@ export function boundedRaw(raw: Record<string, unknown>, notification: SesReceiv
   const { mail, receipt } = notification;
   return {
     notificationType: notification.notificationType,
+    ...(typeof raw.content === 'string' ? { content: raw.content } : {}),
     mail: {
       timestamp: mail.timestamp,
       messageId: mail.messageId,

@@ -119,4 +119,16 @@ describe('oversized email', () => {
       REFERENCES.at(-5),
     ]);
   }, 30_000);
+
+  it('keeps the inline MIME of an SNS action (its only copy) when it trims a large notification', async () => {
+    const notification = structuredClone(fixture('received_sns_action.json'));
+    const mail = notification.mail as Record<string, unknown>;
+    mail.headers = [{ name: 'References', value: REFERENCES.join(' ') }];
+    const { envelopes } = await normaliseSesNotification(notification, CTX);
+    const envelope = envelopes[0] as Envelope;
+    expect(bytes(envelope)).toBeLessThan(BUDGET);
+    expect(envelope.raw).toMatchObject({ content: notification.content, mail: { headersTruncated: true } });
+    if (envelope.kind !== 'message') throw new Error(`expected a message, got ${envelope.kind}`);
+    expect(envelope.data?.truncatedFields).toEqual(['raw']);
+  });
 });

@@ -81,3 +81,15 @@ export class GoneError extends ThreadlineError {
     super('gone', message);
   }
 }
+
+/**
+ * A dependency refused the request and will refuse it again, whatever the caller waits: DynamoDB's
+ * ValidationException (an item over 400 KB, a key too long). Not worth retrying; a bug or an input
+ * that escaped its bounds, so it answers 500 and queue consumers log it as permanent.
+ */
+export class PermanentError extends ThreadlineError {
+  override name = 'PermanentError';
+  constructor(message: string, options?: { cause?: unknown }) {
+    super('permanent_failure', message, options);
+  }
+}

@@ -28,13 +28,21 @@ export function createResolverConsumer(
       await receive(parsed.data);
     } catch (error) {
       // Ids and error names only: the record body is customer data.
-      logger.warn('envelope failed, will be retried', {
+      const fields = {
         messageId: record.messageId,
         receiveCount: record.attributes.ApproximateReceiveCount,
         envelopeId: loggedId(parsed.data.id),
         channel: parsed.data.channel,
         ...errorFields(error),
-      });
+      };
+      // A permanent failure still fails the record: SQS redelivers it until maxReceiveCount, then
+      // dead-letters it, where the redrive finds it once fixed. Its log line says so from the first try.
+      if (fields.permanent) {
+        logger.error(
+          'envelope failed permanently, retrying will not help: see the dead-letter queue',
+          fields,
+        );
+      } else logger.warn('envelope failed, will be retried', fields);
       throw error;
     }
   };

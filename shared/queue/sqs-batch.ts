@@ -1,6 +1,6 @@
 import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-powertools/batch';
 import type { SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
-import { ThreadlineError } from '../errors.js';
+import { PermanentError, ThreadlineError } from '../errors.js';
 
 /**
  * An SQS consumer over one record handler: each record is handled on its own, and the ones that throw
@@ -17,10 +17,14 @@ export function sqsBatchHandler(
     });
 }
 
-/** What a failed record's log line says of the error: its name and our code, never its message. */
-export function errorFields(error: unknown): { error: string; code: string | undefined } {
+/**
+ * What a failed record's log line says of the error: its name, our code, and whether it is permanent
+ * (retrying fails the same way: alarms and operators read the dead-letter queue for it), never its message.
+ */
+export function errorFields(error: unknown): { error: string; code: string | undefined; permanent: boolean } {
   return {
     error: error instanceof Error ? error.name : 'unknown',
     code: error instanceof ThreadlineError ? error.code : undefined,
+    permanent: error instanceof PermanentError,
   };
 }

@@ -2,7 +2,7 @@ import type { InboxFilter } from '../domain/inbox.js';
 import type { Page } from '../domain/paging.js';
 import type { ConversationTouch } from '../domain/resolver-ports.js';
 import { type Conversation, ConversationSchema, type TimelineItem } from '../domain/timeline.js';
-import { NotFoundError, UnavailableError, ValidationError } from '../errors.js';
+import { NotFoundError, PermanentError, ValidationError } from '../errors.js';
 import { decodeCursor, encodeCursor } from './cursor.js';
 import { type DynamoDb, getItem, updateCurrentOrStale, updateItem, updateItemIf } from './dynamo-client.js';
 import { eventItem } from './events.js';
@@ -46,7 +46,7 @@ async function inbox(
     // A well-formed cursor that is not a key of this index is DynamoDB's ValidationException.
     if (
       startKey &&
-      error instanceof UnavailableError &&
+      error instanceof PermanentError &&
       (error.cause as Error | undefined)?.name === 'ValidationException'
     ) {
       throw new ValidationError('invalid cursor', { cause: error });

@@ -15,7 +15,7 @@ import {
   type UpdateCommandInput,
   type UpdateCommandOutput,
 } from '@aws-sdk/lib-dynamodb';
-import { UnavailableError } from '../errors.js';
+import { PermanentError, UnavailableError } from '../errors.js';
 
 /** The document client every repository uses: plain objects in, sets as JS Sets, undefined dropped. */
 export function documentClient(client: DynamoDBClient): DynamoDBDocumentClient {
@@ -34,14 +34,25 @@ export function isConditionFailure(error: unknown): boolean {
 }
 
 /**
- * Runs one DynamoDB call: a condition failure is passed through for the caller to judge; any other SDK
- * error (throttling, a network failure) becomes UnavailableError, so the caller's caller retries.
+ * DynamoDB errors that say the request itself is wrong, so every retry fails the same way: an item over
+ * 400 KB, a key too long, an expression that does not parse (ValidationException), or a local secondary
+ * index's item collection over 10 GB.
+ */
+const PERMANENT_ERRORS = new Set(['ValidationException', 'ItemCollectionSizeLimitExceededException']);
+
+/**
+ * Runs one DynamoDB call: a condition failure is passed through for the caller to judge; a request
+ * DynamoDB will never accept becomes PermanentError (not retried); any other SDK error (throttling, a
+ * network failure) becomes UnavailableError, so the caller's caller retries.
  */
 export async function sendDynamo<T>(operation: string, run: () => Promise<T>): Promise<T> {
   try {
     return await run();
   } catch (error) {
     if (isConditionFailure(error)) throw error;
+    if (error instanceof Error && PERMANENT_ERRORS.has(error.name)) {
+      throw new PermanentError(`DynamoDB ${operation} refused the request (${error.name})`, { cause: error });
+    }
     throw new UnavailableError(`DynamoDB ${operation} failed`, { cause: error });
   }
 }

@@ -57,7 +57,7 @@ export function mailContent(mail: ParsedMail): MailContent {
       .map((a) => normaliseEmail(a.address))
       .filter((a) => a !== undefined),
     ...optional('subject', mail.subject?.trim() || undefined),
-    ...optional('messageId', mail.messageId?.trim() || undefined),
+    ...optional('messageId', usableId(mail.messageId)),
     inReplyTo: messageIds(mail.inReplyTo),
     references: messageIds(mail.references),
     ...optional('body', plain ?? (html ? htmlToText(html) : undefined)),
@@ -84,7 +84,7 @@ export function headerContent(notification: SesReceivedNotification): MailConten
     ...(fromAddress ? { from: { address: fromAddress, name: displayName || undefined } } : {}),
     replyTo: (common?.replyTo ?? []).map((a) => normaliseEmail(a)).filter((a) => a !== undefined),
     ...optional('subject', common?.subject?.trim() || undefined),
-    ...optional('messageId', common?.messageId?.trim() || undefined),
+    ...optional('messageId', usableId(common?.messageId)),
     inReplyTo: messageIds(header('in-reply-to')),
     references: messageIds(header('references')),
     attachments: [],
@@ -115,7 +115,18 @@ export function messageIds(value: string | string[] | undefined): string[] {
   const joined = (Array.isArray(value) ? value : value ? [value] : []).join(' ');
   const bracketed = joined.match(/<[^<>\s]+>/g);
   const ids = bracketed ?? joined.split(/[\s,]+/).filter((word) => word.length > 0);
-  return unique(ids.filter((id) => id.length <= 998));
+  return unique(ids.filter(isUsableId));
+}
+
+/** An id short enough to be a DynamoDB key (thread links key on it): at most 998 UTF-8 bytes, as RFC 5322 lines. */
+function isUsableId(id: string): boolean {
+  return id.length <= 998 && Buffer.byteLength(id, 'utf8') <= 998;
+}
+
+/** A Message-ID header, trimmed, or undefined when it is empty or too long to key on. */
+function usableId(value: string | undefined): string | undefined {
+  const id = value?.trim();
+  return id && isUsableId(id) ? id : undefined;
 }
 
 function attachmentOf(part: MailAttachment): Attachment {

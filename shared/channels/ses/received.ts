@@ -3,8 +3,17 @@ import * as z from 'zod/mini';
 import { normaliseEmail } from '#shared/domain/addresses.js';
 import type { Attachment, EnvelopeInput, Identity } from '#shared/domain/envelope.js';
 import { optional, RejectedItem } from '../normalised.js';
+import {
+  boundedAttachments,
+  boundedRaw,
+  type Cuts,
+  cutChars,
+  firstOf,
+  lastOf,
+  MAIL_BOUNDS,
+} from './bounds.js';
 import { isoTime, rawRef, type SesNormaliseContext } from './context.js';
-import { headerContent, isAutoReply, mailContent } from './mail-content.js';
+import { headerContent, isAutoReply, type MailContent, mailContent } from './mail-content.js';
 import { splitQuoted } from './quoted.js';
 import type { SesReceivedNotification } from './schema.js';
 
@@ -58,24 +67,37 @@ export function receivedEnvelope(
   const customer: Identity = { kind: 'email', value: address };
   const account = receipt.recipients.map((r) => normaliseEmail(r)).find((r) => r !== undefined);
 
+  const cuts: Cuts = new Set();
   const split = content.body ? splitQuoted(content.body) : undefined;
   const text = split ? capText(split.text) : undefined;
   const fullText = split?.quoted ? capText(split.full) : undefined;
-  const [inReplyTo, ...otherParents] = content.inReplyTo;
-  const references = [...new Set([...content.references, ...otherParents])];
+  if (text?.truncated || fullText?.truncated) cuts.add('text');
+  const { inReplyTo, references, replyTo, recipients, subject, attachments } = boundedFields(
+    content,
+    address,
+    receipt.recipients,
+    cuts,
+  );
   const verdicts = verdictsOf(notification);
   const s3 = sesS3LocationOf(notification);
-  const replyTo = content.replyTo.filter((r) => r !== address);
+
+  // The envelope keeps what SES said about the mail; the MIME itself only when it is small (large mail
+  // is referenced by `data.s3`, or is gone: the SNS action keeps no copy). A notification whose headers
+  // make it large keeps only SES's ids and verdicts: the headers are in the MIME.
+  const { content: inline, ...rest } = notification;
+  const whole =
+    inline !== undefined && mime && mime.byteLength <= MAX_INLINE_MIME_BYTES ? notification : rest;
+  const raw = boundedRaw(whole, notification, cuts);
 
   const data: Record<string, unknown> = {
-    ...optional('subject', content.subject),
+    ...optional('subject', subject),
     ...optional('messageId', content.messageId),
     ...optional('inReplyTo', inReplyTo),
     ...(references.length > 0 ? { references } : {}),
     ...(replyTo.length > 0 ? { replyToAddresses: replyTo } : {}),
-    ...(receipt.recipients.length > 1 ? { recipients: receipt.recipients.map((r) => r.toLowerCase()) } : {}),
+    ...(receipt.recipients.length > 1 ? { recipients: recipients.map((r) => r.toLowerCase()) } : {}),
     ...optional('fullText', fullText?.value),
-    ...(text?.truncated || fullText?.truncated ? { truncated: true } : {}),
+    ...(cuts.size > 0 ? { truncated: true, truncatedFields: [...cuts].sort() } : {}),
     ...(content.attachmentsOmitted > 0 ? { attachmentsOmitted: content.attachmentsOmitted } : {}),
     ...(isAutoReply(content) ? { autoReply: true } : {}),
     ...(Object.keys(verdicts.verdicts).length > 0 ? { verdicts: verdicts.verdicts } : {}),
@@ -86,11 +108,6 @@ export function receivedEnvelope(
     ...(mime ? { mimeBytes: mime.byteLength } : {}),
     ...(parsed ? {} : { bodyUnavailable: true }),
   };
-
-  // The envelope keeps what SES said about the mail; the MIME itself only when it is small (large mail
-  // is referenced by `data.s3`, or is gone: the SNS action keeps no copy).
-  const { content: inline, ...rest } = notification;
-  const raw = inline !== undefined && mime && mime.byteLength <= MAX_INLINE_MIME_BYTES ? notification : rest;
 
   return {
     id: `ses:msg:${mail.messageId}`,
@@ -106,10 +123,27 @@ export function receivedEnvelope(
     providerMessageId: mail.messageId,
     customer,
     ...optional('profileName', content.from?.name?.trim().slice(0, 256) || undefined),
-    contentType: contentTypeOf(text?.value, content.attachments),
+    contentType: contentTypeOf(text?.value, attachments),
     ...optional('text', text?.value),
-    attachments: content.attachments,
+    attachments,
     data,
+  };
+}
+
+/** The sender-controlled lists and strings of a mail, each within MAIL_BOUNDS; what was cut goes in `cuts`. */
+function boundedFields(content: MailContent, address: string, receiptRecipients: string[], cuts: Cuts) {
+  const [inReplyTo, ...otherParents] = content.inReplyTo;
+  const allReferences = [...new Set([...content.references, ...otherParents])];
+  const replyTo = content.replyTo.filter((r) => r !== address);
+  if (content.attachmentsOmitted > 0) cuts.add('attachments');
+  return {
+    inReplyTo,
+    // The newest References (the end of the header) are the ones threading looks up first.
+    references: lastOf(allReferences, MAIL_BOUNDS.references, 'references', cuts),
+    replyTo: firstOf(replyTo, MAIL_BOUNDS.replyTo, 'replyToAddresses', cuts),
+    recipients: firstOf(receiptRecipients, MAIL_BOUNDS.recipients, 'recipients', cuts),
+    subject: cutChars(content.subject, MAIL_BOUNDS.subjectChars, 'subject', cuts),
+    attachments: boundedAttachments(content.attachments, cuts),
   };
 }
 

@@ -1,6 +1,8 @@
 import type { SQSEvent } from 'aws-lambda';
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { receiveEnvelope } from '#shared/app/receive-envelope.js';
+import { PermanentError, UnavailableError } from '#shared/errors.js';
+import { logger } from '#shared/log.js';
 import { createResolverConsumer } from '#shared/queue/resolver-consumer.js';
 import { sqsRecord } from '../../../support/sqs.js';
 import { inboundText } from '../../fakes/envelopes.js';
@@ -80,5 +82,40 @@ describe('resolver consumer', () => {
       Records: [record('m2', JSON.stringify(inboundText({ providerMessageId: 'wamid.IN2' })))],
     });
     expect(second.batchItemFailures).toEqual([{ itemIdentifier: 'm2' }]);
+  });
+});
+
+describe('resolver consumer: failures', () => {
+  afterEach(() => vi.restoreAllMocks());
+
+  it('logs a permanent failure as permanent (ids and codes only), apart from those worth retrying', async () => {
+    const error = vi.spyOn(logger, 'error').mockImplementation(() => undefined);
+    const warn = vi.spyOn(logger, 'warn').mockImplementation(() => undefined);
+    const consume = createResolverConsumer(async (envelope) => {
+      if (envelope.kind === 'message' && envelope.providerMessageId === 'wamid.BIG')
+        throw new PermanentError('DynamoDB PutItem refused');
+      throw new UnavailableError('DynamoDB PutItem failed');
+    });
+    const result = await consume({
+      Records: [
+        record('m1', JSON.stringify(inboundText({ providerMessageId: 'wamid.BIG' }))),
+        record('m2', JSON.stringify(inboundText({ providerMessageId: 'wamid.SLOW' }))),
+      ],
+    });
+    expect(result.batchItemFailures.map((f) => f.itemIdentifier)).toEqual(['m1', 'm2']);
+    expect(error).toHaveBeenCalledWith(
+      'envelope failed permanently, retrying will not help: see the dead-letter queue',
+      expect.objectContaining({
+        messageId: 'm1',
+        permanent: true,
+        error: 'PermanentError',
+        code: 'permanent_failure',
+      }),
+    );
+    expect(warn).toHaveBeenCalledWith(
+      'envelope failed, will be retried',
+      expect.objectContaining({ messageId: 'm2', permanent: false, code: 'unavailable' }),
+    );
+    expect(error).toHaveBeenCalledTimes(1);
   });
 });

@@ -27,6 +27,8 @@ describe('messageIds', () => {
       ['<a@x>', '<b@y>'],
     ],
     [undefined, []],
+    // An id is a DynamoDB key (2048 bytes at most): one over 998 UTF-8 bytes is dropped, whatever its length in characters.
+    [`<${'é'.repeat(600)}@x> <ok@y>`, ['<ok@y>']],
   ])('reads %j', (value, ids) => {
     expect(messageIds(value)).toEqual(ids);
   });

@@ -148,6 +148,10 @@ async function deleteTimeline(db: ErasureDb, customerId: string, report: Erasure
       const channel = typeof item.channel === 'string' ? (item.channel as Channel) : undefined;
       if (channel && typeof item.providerMessageId === 'string') {
         await remove(db, Keys.messageRef(channel, item.providerMessageId));
+        // An event other than a message is written once under its own id (a call has several events).
+        if (item.type !== 'message' && typeof item.id === 'string') {
+          await remove(db, Keys.messageRef(channel, item.id));
+        }
       }
       const messageId = (item.data as Record<string, unknown> | undefined)?.messageId;
       if (channel && typeof messageId === 'string') {

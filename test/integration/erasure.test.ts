@@ -95,6 +95,20 @@ describe('local runtime: an erasure leaves nothing that names the customer', () 
         raw: { recipient_id: '14155550199', errors: [{ code: 131026 }] },
       }),
     );
+    // A reaction: an event written once under its own id, beside the message it reacts to.
+    await deliver(
+      envelope({
+        ...base,
+        id: 'whatsapp:reaction:wamid.E4',
+        provider: 'whatsapp',
+        channel: 'whatsapp',
+        kind: 'reaction',
+        providerMessageId: 'wamid.E4',
+        targetMessageId: 'wamid.E1',
+        occurredAt: at(20),
+        emoji: '👍',
+      }),
+    );
     const table = async () => {
       const client = inspectionClient(runtime.dynamoEndpoint);
       const items = await scanTable(client, 'threadline');
@@ -119,6 +133,11 @@ describe('local runtime: an erasure leaves nothing that names the customer', () 
 
     const after = await table();
     expect(PERSONAL.filter((text) => after.includes(text))).toEqual([]);
+    // No provider reference still points at the erased customer.
+    const references = (JSON.parse(after) as Array<Record<string, unknown>>).filter(
+      (item) => String(item.pk).startsWith('MESSAGE#') && item.customerId === customer.id,
+    );
+    expect(references).toEqual([]);
     expect((await call('GET', `/api/customers/${customer.id}`)).status).toBe(410);
   });
 

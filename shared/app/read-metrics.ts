@@ -1,6 +1,6 @@
 import type { AgentStore } from '#shared/domain/agent-ports.js';
 import { customerMetrics, type Metrics } from '#shared/domain/metrics.js';
-import type { TimelineItem } from '#shared/domain/timeline.js';
+import { readTimelinePages } from '#shared/domain/timeline.js';
 import { existingCustomer } from './read-customer.js';
 
 /** The most timeline items one customer's figures are computed from: a bound on the reads. */
@@ -13,12 +13,8 @@ export async function readMetrics(
 ): Promise<{ overall: Metrics } | { customerId: string; metrics: Metrics }> {
   if (!customerId) return { overall: await deps.store.overallMetrics() };
   await existingCustomer(deps, customerId);
-  const items: TimelineItem[] = [];
-  let cursor: string | undefined;
-  do {
-    const page = await deps.store.timeline(customerId, { limit: 200, cursor });
-    items.push(...page.items);
-    cursor = page.cursor ?? undefined;
-  } while (cursor && items.length < METRICS_ITEM_LIMIT);
+  const items = await readTimelinePages((id, page) => deps.store.timeline(id, page), customerId, {
+    maxItems: METRICS_ITEM_LIMIT,
+  });
   return { customerId, metrics: customerMetrics(items) };
 }

@@ -20,7 +20,12 @@ import {
 } from '../domain/routing/facts.js';
 import type { RoutingPolicy } from '../domain/routing/policy.js';
 import { AI_AUTHOR_ID, routableKind, routeItemId } from '../domain/routing/routable.js';
-import type { Conversation, Customer, TimelineItem } from '../domain/timeline.js';
+import {
+  type Conversation,
+  type Customer,
+  readTimelinePages,
+  type TimelineItem,
+} from '../domain/timeline.js';
 import { ConflictError, UnprocessableError } from '../errors.js';
 import { type ReplyDeps, sendReply } from './send-reply.js';
 
@@ -61,15 +66,10 @@ interface Routing {
 const MAX_TIMELINE_PAGES = 20;
 
 async function readTimeline(store: RouterStore, customerId: string): Promise<TimelineItem[]> {
-  const items: TimelineItem[] = [];
-  let cursor: string | undefined;
-  for (let page = 0; page < MAX_TIMELINE_PAGES; page++) {
-    const result = await store.timeline(customerId, { limit: 200, cursor });
-    items.push(...result.items.filter((item) => item.event !== 'channel_switch'));
-    if (!result.cursor) break;
-    cursor = result.cursor;
-  }
-  return items;
+  const items = await readTimelinePages((id, page) => store.timeline(id, page), customerId, {
+    maxPages: MAX_TIMELINE_PAGES,
+  });
+  return items.filter((item) => item.event !== 'channel_switch');
 }
 
 /** Reads what the decision depends on: the timeline, and the facts of the conversation it shows. */

@@ -152,3 +152,30 @@ export function withChannelSwitches(
   }
   return { items: out, ...(last ? { lastInbound: last } : {}) };
 }
+
+/** One page of a customer's timeline, as the store answers it. */
+export type TimelinePageReader = (
+  customerId: string,
+  page: { limit: number; cursor?: string | undefined },
+) => Promise<{ items: TimelineItem[]; cursor: string | null }>;
+
+/**
+ * A customer's timeline read page by page (200 items a page), oldest first: all of it, or up to
+ * `maxPages` pages, or until at least `maxItems` items are read. The bounds keep reads finite.
+ */
+export async function readTimelinePages(
+  read: TimelinePageReader,
+  customerId: string,
+  bounds: { maxPages?: number; maxItems?: number } = {},
+): Promise<TimelineItem[]> {
+  const items: TimelineItem[] = [];
+  let cursor: string | undefined;
+  for (let pages = 1; ; pages++) {
+    const page = await read(customerId, { limit: 200, cursor });
+    items.push(...page.items);
+    cursor = page.cursor ?? undefined;
+    if (!cursor || pages >= (bounds.maxPages ?? Infinity) || items.length >= (bounds.maxItems ?? Infinity)) {
+      return items;
+    }
+  }
+}

@@ -3,7 +3,7 @@ import { type Channel, ProviderSchema } from '../domain/envelope.js';
 import type { CustomerExport, ErasureReport, RawPayload } from '../domain/privacy.js';
 import { replyItemId } from '../domain/replies.js';
 import type { Suggestion } from '../domain/suggestions.js';
-import type { Conversation, TimelineItem } from '../domain/timeline.js';
+import { type Conversation, readTimelinePages, type TimelineItem } from '../domain/timeline.js';
 import { type DynamoDb, putItem, queryItems, sendDynamo, updateItemIf } from './dynamo-client.js';
 import { Keys, suggestionKey } from './keys.js';
 import { queryAll } from './paging.js';
@@ -53,17 +53,6 @@ async function remove(db: ErasureDb, key: { pk: string; sk: string }): Promise<v
   if (out.Attributes) db.budget.left -= 1;
 }
 
-async function allTimeline(deps: Deps, customerId: string): Promise<TimelineItem[]> {
-  const items: TimelineItem[] = [];
-  let cursor: string | undefined;
-  do {
-    const page = await deps.timeline.timeline(customerId, { limit: 200, cursor });
-    items.push(...page.items);
-    cursor = page.cursor ?? undefined;
-  } while (cursor);
-  return items;
-}
-
 /** Everything held about the customer (and the customers merged into them). */
 async function exportCustomer(
   db: DynamoDb,
@@ -89,7 +78,7 @@ async function exportCustomer(
   return {
     exportedAt: now,
     customers,
-    timeline: await allTimeline(deps, customerId),
+    timeline: await readTimelinePages((id, page) => deps.timeline.timeline(id, page), customerId),
     rawPayloads: await deps.timeline.rawPayloads(customerId),
     conversations,
     suggestions,

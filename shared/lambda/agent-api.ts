@@ -1,5 +1,4 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { SQSClient } from '@aws-sdk/client-sqs';
 import type { OpenAPIHono } from '@hono/zod-openapi';
 import { createAgentApp } from '#shared/api/app.js';
 import type { AgentEnv } from '#shared/api/router.js';
@@ -8,9 +7,8 @@ import { parseAgentTokens, requireSettings } from '#shared/config/config.js';
 import { loadConfigWithSecrets } from '#shared/config/secrets.js';
 import { systemClock } from '#shared/domain/ports.js';
 import { cognitoAuthenticator, tokenAuthenticator } from '#shared/http/auth.js';
-import { SqsOutboundQueue } from '#shared/queue/sqs-outbound-queue.js';
 import { adminPorts, dynamoRepositories, storePorts } from '#shared/store/dynamo-repositories.js';
-import { timeOrderedId } from '#shared/store/ids.js';
+import { sqsReplies } from './replies.js';
 
 /**
  * The agent API as the Lambda runs it: settings and secrets read once, DynamoDB behind the agent ports,
@@ -38,12 +36,7 @@ export async function createLambdaAgentApp(): Promise<OpenAPIHono<AgentEnv>> {
     admin: adminPorts(repos),
     audit: repos.audit,
     clock: systemClock,
-    replies: {
-      store,
-      queue: new SqsOutboundQueue(new SQSClient({}), config.OUTBOUND_QUEUE_URL),
-      clock: systemClock,
-      newId: () => timeOrderedId('rp'),
-    },
+    replies: sqsReplies(store, config.OUTBOUND_QUEUE_URL),
     authenticate,
     phone: { defaultRegion: config.DEFAULT_REGION },
   });

@@ -1,5 +1,4 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { SQSClient } from '@aws-sdk/client-sqs';
 import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import { receiveEnvelope } from '../app/receive-envelope.js';
 import { routeMessage } from '../app/route-message.js';
@@ -9,10 +8,10 @@ import { loadRoutingPolicy } from '../config/routing-policy-file.js';
 import { systemClock } from '../domain/ports.js';
 import { log } from '../log.js';
 import { createResolverConsumer } from '../queue/resolver-consumer.js';
-import { SqsOutboundQueue } from '../queue/sqs-outbound-queue.js';
 import { createResponder } from '../responder/create-responder.js';
 import { dynamoRepositories, storePorts } from '../store/dynamo-repositories.js';
-import { randomIds, timeOrderedId } from '../store/ids.js';
+import { randomIds } from '../store/ids.js';
+import { sqsReplies } from './replies.js';
 
 /**
  * The resolver function on AWS: envelopes from SQS to the timeline, then routing. The routing policy
@@ -24,12 +23,7 @@ export function createResolverHandler(): (event: SQSEvent) => Promise<SQSBatchRe
   const config = requireSettings(loadConfig(), ['OUTBOUND_QUEUE_URL']);
   const repos = dynamoRepositories(new DynamoDBClient({}), config.TABLE_NAME);
   const store = storePorts(repos);
-  const replies = {
-    store,
-    queue: new SqsOutboundQueue(new SQSClient({}), config.OUTBOUND_QUEUE_URL),
-    clock: systemClock,
-    newId: () => timeOrderedId('rp'),
-  };
+  const replies = sqsReplies(store, config.OUTBOUND_QUEUE_URL);
   // Read once at start: a policy with an error stops the function with the field named.
   const policy = loadRoutingPolicy(config.ROUTING_POLICY_FILE);
   const router = {

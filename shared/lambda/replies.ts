@@ -1,0 +1,15 @@
+import { SQSClient } from '@aws-sdk/client-sqs';
+import type { ReplyDeps } from '../app/send-reply.js';
+import { systemClock } from '../domain/ports.js';
+import { SqsOutboundQueue } from '../queue/sqs-outbound-queue.js';
+import { timeOrderedId } from '../store/ids.js';
+
+/** Replies on AWS (the agents' and the AI's): stored through `store`, queued on the outbound SQS queue. */
+export function sqsReplies(store: ReplyDeps['store'], outboundQueueUrl: string): ReplyDeps {
+  return {
+    store,
+    queue: new SqsOutboundQueue(new SQSClient({}), outboundQueueUrl),
+    clock: systemClock,
+    newId: () => timeOrderedId('rp'),
+  };
+}

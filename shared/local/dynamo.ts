@@ -58,4 +58,12 @@ async function ensureTable(client: DynamoDBClient, tableName: string): Promise<v
     if (!(error instanceof ResourceNotFoundException)) throw error;
     await client.send(new CreateTableCommand(tableDefinition(tableName)));
   }
+  // dynalite answers CreateTable with the table CREATING and makes it ACTIVE on a timer; until then
+  // every item call answers ResourceNotFoundException, which a busy machine can reach first.
+  for (let look = 0; look < 200; look++) {
+    const { Table } = await client.send(new DescribeTableCommand({ TableName: tableName }));
+    if (Table?.TableStatus === 'ACTIVE') return;
+    await new Promise((resolve) => setTimeout(resolve, 5));
+  }
+  throw new Error(`the local table ${tableName} did not become active`);
 }

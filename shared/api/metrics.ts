@@ -8,7 +8,7 @@ const metrics = createRoute({
   method: 'get',
   path: '/metrics',
   summary:
-    'AI resolution rate (messages the AI answered / messages routed), hand-off reasons, first response time, channel-switch rate: overall, or for one customer with ?customerId=',
+    'AI resolution rate (messages the AI answered / messages routed), hand-off reasons, first response time, channel-switch rate: overall for a range of UTC days (?from=&to=, inclusive, at most 366 days; the last 30 days by default), or for one customer with ?customerId= (their whole history, or the range when one is given)',
   request: { query: MetricsQuerySchema },
   responses: { 200: { description: 'the figures' }, ...errors(400, 401, 404) },
 });
@@ -16,6 +16,6 @@ const metrics = createRoute({
 /** `/api/metrics`: the figures, overall or for one customer. */
 export function metricsApp(deps: AgentAppDeps): OpenAPIHono<AgentEnv> {
   return createRouter().openapi(metrics, async (c) =>
-    c.json(await readMetrics(deps, c.req.valid('query').customerId), 200),
+    c.json(await readMetrics(deps, c.req.valid('query')), 200),
   );
 }

@@ -58,9 +58,14 @@ export const InboxQuerySchema = z.object({
     .meta({ description: 'conversations the customer wrote in on this channel' }),
   ...PageQuerySchema.shape,
 });
-/** `GET /api/metrics?customerId=`. */
+/** `GET /api/metrics?customerId=&from=&to=`. */
 export const MetricsQuerySchema = z.object({
   customerId: IdSchema.optional().meta({ description: 'one customer instead of the overall figures' }),
+  from: z.iso
+    .date()
+    .optional()
+    .meta({ description: 'first UTC day (yyyy-mm-dd), included; default 29 days before `to`' }),
+  to: z.iso.date().optional().meta({ description: 'last UTC day (yyyy-mm-dd), included; default today' }),
 });
 /** `Idempotency-Key` of a reply: an empty header is no key; the document shows the bound of the trimmed key. */
 export const ReplyHeadersSchema = z.object({

@@ -200,6 +200,8 @@ async function recordDecision(
   );
   if (recorded) {
     await deps.store.countDecision?.({
+      at: routing.now.toISOString(),
+      itemId: item.id,
       target: decision.target,
       reason: decision.reason,
       answeredByAi: outcome.replied === true,

@@ -1,5 +1,5 @@
 import type { AgentAdmin, AgentStore } from '#shared/domain/agent-ports.js';
-import { nextWaitingConversation } from '#shared/domain/assignment.js';
+import { nextWaitingConversation, type WaitingConversation } from '#shared/domain/assignment.js';
 import type { Clock } from '#shared/domain/ports.js';
 
 /** What taking the next waiting conversation needs. */
@@ -9,26 +9,30 @@ export interface TakeNextWaitingDeps {
   clock: Clock;
 }
 
-/** Gives an agent who came online or freed up the conversation waiting longest in their queues. */
+/** How many taken-meanwhile conversations one call passes over before it gives up. */
+const MAX_ATTEMPTS = 10;
+
+/**
+ * Gives an agent who came online or freed up the conversation waiting longest in their queues. The
+ * assignment is conditional (still open, still nobody's): when another agent took it first, the next
+ * one in line is tried, so two agents racing never get the same conversation.
+ */
 export async function takeNextWaiting(deps: TakeNextWaitingDeps, agentId: string): Promise<void> {
   const agent = (await deps.store.listAgents()).find((a) => a.id === agentId);
   if (!agent) return;
   const waiting = await deps.store.inbox({ status: 'open', assignee: 'unassigned' }, { limit: 200 });
-  const next = nextWaitingConversation(
-    waiting.items.flatMap((c) =>
-      c.queue && c.waitingSince
-        ? [{ conversationId: c.id, queue: c.queue, waitingSince: c.waitingSince }]
-        : [],
-    ),
-    agent,
+  let candidates: WaitingConversation[] = waiting.items.flatMap((c) =>
+    c.queue && c.waitingSince ? [{ conversationId: c.id, queue: c.queue, waitingSince: c.waitingSince }] : [],
   );
-  if (!next) return;
-  const now = deps.clock.now().toISOString();
-  await deps.admin.assign(
-    next.conversationId,
-    { agentId },
-    'routing',
-    now,
-    `assigned:${next.conversationId}:${now}`,
-  );
+  for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt += 1) {
+    const next = nextWaitingConversation(candidates, agent);
+    if (!next) return;
+    const now = deps.clock.now().toISOString();
+    const eventId = `assigned:${next.conversationId}:${now}`;
+    const taken = await deps.admin.assign(next.conversationId, { agentId }, 'routing', now, eventId, {
+      ifUnassigned: true,
+    });
+    if (taken !== false) return;
+    candidates = candidates.filter((c) => c.conversationId !== next.conversationId);
+  }
 }

@@ -1,7 +1,7 @@
 import type { Agent, AgentProfile } from './assignment.js';
 import type { Identity } from './envelope.js';
 import type { InboxFilter } from './inbox.js';
-import type { Metrics } from './metrics.js';
+import type { Metrics, MetricsRange } from './metrics.js';
 import type { Page } from './paging.js';
 import type { CustomerExport, ErasureReport } from './privacy.js';
 import type { RouterAdmin } from './router-ports.js';
@@ -24,7 +24,8 @@ export interface AgentStore {
   ): Promise<Page<Conversation>>;
   suggestions(customerId: string): Promise<Suggestion[]>;
   setTags(customerId: string, tags: readonly string[]): Promise<void>;
-  overallMetrics(): Promise<Metrics>;
+  /** The running counters of a range of UTC days, added up. */
+  overallMetrics(range: MetricsRange): Promise<Metrics>;
   getAgent(agentId: string): Promise<AgentProfile | undefined>;
   putAgent(agent: AgentProfile): Promise<void>;
   listAgents(): Promise<Agent[]>;

@@ -14,6 +14,42 @@ export interface Metrics {
   channelSwitchRate: number | null;
 }
 
+/** A range of UTC days (`yyyy-mm-dd`), both included. */
+export interface MetricsRange {
+  from: string;
+  to: string;
+}
+
+/** The most days one metrics read may span. */
+export const MAX_METRICS_DAYS = 366;
+/** The days the overall figures cover when no range is asked for: the last 30, today included. */
+export const DEFAULT_METRICS_DAYS = 30;
+
+const DAY_MS = 86_400_000;
+
+/** The UTC day (`yyyy-mm-dd`) of a time. */
+export const utcDay = (at: Date): string => at.toISOString().slice(0, 10);
+
+/** The number of days from `from` to `to`, both included (0 or less when `to` is before `from`). */
+export const daysInRange = (range: MetricsRange): number =>
+  Math.round((Date.parse(range.to) - Date.parse(range.from)) / DAY_MS) + 1;
+
+/**
+ * The range of a request: `to` defaults to today (UTC), `from` to the 30 days ending at `to`; the range
+ * may not run backwards nor span more than 366 days (an error message, or the range).
+ */
+export function metricsRange(
+  asked: { from?: string | undefined; to?: string | undefined },
+  now: Date,
+): MetricsRange | { error: string } {
+  const to = asked.to ?? utcDay(now);
+  const from = asked.from ?? utcDay(new Date(Date.parse(to) - (DEFAULT_METRICS_DAYS - 1) * DAY_MS));
+  const days = daysInRange({ from, to });
+  if (days < 1) return { error: 'from: must not be after to' };
+  if (days > MAX_METRICS_DAYS) return { error: `from: the range may span at most ${MAX_METRICS_DAYS} days` };
+  return { from, to };
+}
+
 const ratio = (part: number, whole: number): number | null => (whole > 0 ? part / whole : null);
 
 /** A customer's metrics, from their timeline (oldest first). */

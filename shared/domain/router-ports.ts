@@ -23,6 +23,10 @@ export interface RouterStore {
 
 /** What one routing decision adds to the overall metrics. */
 export interface DecisionCount {
+  /** When it was decided: the UTC day it is counted under. */
+  at: string;
+  /** The routed item's id: picks the counter shard, so decisions spread evenly. */
+  itemId: string;
   target: RouteDecision['target'];
   reason: RouteDecision['reason'];
   answeredByAi: boolean;
@@ -45,7 +49,9 @@ export interface RouterAdmin {
     by: string,
     now: string,
     eventId?: string,
-  ): Promise<void>;
+    /** `ifUnassigned`: only while the conversation is open and nobody has it (false when someone does). */
+    options?: { ifUnassigned?: boolean },
+  ): Promise<unknown>;
 }
 
 /** Routes an inbound item the resolver has just written (`routeMessage` bound to its dependencies). */

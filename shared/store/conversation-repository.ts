@@ -2,12 +2,11 @@ import type { InboxFilter } from '../domain/inbox.js';
 import type { Page } from '../domain/paging.js';
 import type { ConversationTouch } from '../domain/resolver-ports.js';
 import { type Conversation, ConversationSchema, type TimelineItem } from '../domain/timeline.js';
-import { NotFoundError, PermanentError, ValidationError } from '../errors.js';
+import { NotFoundError, ValidationError } from '../errors.js';
 import { decodeCursor, encodeCursor } from './cursor.js';
 import { type DynamoDb, getItem, updateCurrentOrStale, updateItem, updateItemIf } from './dynamo-client.js';
 import { eventItem } from './events.js';
-import { Keys } from './keys.js';
-import { queryPage } from './paging.js';
+import { inboxPartitions, Keys } from './keys.js';
 import { getInput } from './params/common.js';
 import {
   type AssignTarget,
@@ -20,6 +19,7 @@ import {
   resolveConversationInput,
   touchConversationInput,
 } from './params/conversations.js';
+import { mergeShards } from './sharded-query.js';
 import { StringSetSchema } from './string-set.js';
 
 type Timeline = { putTimelineItem(item: TimelineItem, raw: unknown): Promise<boolean> };
@@ -30,30 +30,36 @@ function toConversation(item: Record<string, unknown>): Conversation {
   return ConversationSchema.parse({ ...rest, channels: list, channelSwitch: list.length > 1 });
 }
 
-/** The inbox: conversations of a status, longest waiting first. */
+/** The sort key a cursor continues after; a cursor we did not make is a ValidationError. */
+function inboxAfter(cursor: string | undefined): string | undefined {
+  const decoded = decodeCursor(cursor);
+  if (decoded === undefined) return undefined;
+  if (typeof decoded.after !== 'string' || Object.keys(decoded).length !== 1) {
+    throw new ValidationError('invalid cursor');
+  }
+  return decoded.after;
+}
+
+/**
+ * The inbox: conversations of a status, longest waiting first, merged from the index's shards (and
+ * the partition written before sharding). The cursor is the sort key of the last conversation
+ * answered, so every shard resumes after it and pages stay stable.
+ */
 async function inbox(
   db: DynamoDb,
   filter: InboxFilter,
   page: { limit: number; cursor?: string | undefined },
 ): Promise<Page<Conversation>> {
-  // Decoded before the call, so a cursor we did not make is a 400, not an unavailable store.
-  const startKey = decodeCursor(page.cursor);
-  let out: Awaited<ReturnType<typeof queryPage>>;
-  try {
-    // Filled to `limit` past 1 MB stops and filtered-out conversations; a cursor while more remain.
-    out = await queryPage(db, queryInboxInput(db.table, filter, { limit: page.limit, startKey }), page.limit);
-  } catch (error) {
-    // A well-formed cursor that is not a key of this index is DynamoDB's ValidationException.
-    if (
-      startKey &&
-      error instanceof PermanentError &&
-      (error.cause as Error | undefined)?.name === 'ValidationException'
-    ) {
-      throw new ValidationError('invalid cursor', { cause: error });
-    }
-    throw error;
-  }
-  return { items: out.items.map(toConversation), cursor: encodeCursor(out.next) };
+  const after = inboxAfter(page.cursor);
+  const inputs = inboxPartitions(filter.status).map((partition) =>
+    queryInboxInput(db.table, filter, { limit: page.limit, partition, after }),
+  );
+  const out = await mergeShards(db, inputs, { limit: page.limit, sortKey: (item) => String(item.gsi1sk) });
+  const last = out.items.at(-1);
+  return {
+    items: out.items.map(toConversation),
+    cursor: out.more && last ? encodeCursor({ after: String(last.gsi1sk) }) : null,
+  };
 }
 
 /** Assigns a conversation and records who had it and who has it now on the timeline. */
@@ -62,9 +68,16 @@ async function assign(
   timeline: Timeline,
   conversation: Conversation,
   target: AssignTarget,
-  change: { by: string; now: string; eventId: string },
-): Promise<void> {
-  await updateItem(db, assignConversationInput(db.table, conversation.id, target));
+  change: { by: string; now: string; eventId: string; ifUnassigned?: boolean | undefined },
+): Promise<boolean> {
+  const input = assignConversationInput(db.table, conversation.id, target, {
+    ifUnassigned: change.ifUnassigned,
+  });
+  if (change.ifUnassigned) {
+    if (!(await updateItemIf(db, input))) return false;
+  } else {
+    await updateItem(db, input);
+  }
   const event = eventItem(conversation.customerId, change.now, change.eventId, 'assigned', {
     conversationId: conversation.id,
     from: { agentId: conversation.assignee ?? null, queue: conversation.queue ?? null },
@@ -75,6 +88,7 @@ async function assign(
     by: change.by,
   });
   await timeline.putTimelineItem(event, undefined);
+  return true;
 }
 
 /**
@@ -167,8 +181,11 @@ export function conversationRepository(db: DynamoDb, timeline: Timeline) {
       now: string,
       /** The timeline event's id, for a caller that must record one assignment however often it runs. */
       eventId: string = `assigned:${conversationId}:${now}`,
-    ): Promise<void> {
-      await assign(db, timeline, await existing(conversationId), target, { by, now, eventId });
+      options: { ifUnassigned?: boolean } = {},
+    ): Promise<boolean> {
+      const conversation = await existing(conversationId);
+      const change = { by, now, eventId, ifUnassigned: options.ifUnassigned };
+      return assign(db, timeline, conversation, target, change);
     },
   };
 }

@@ -12,8 +12,7 @@ import {
   updateItem,
   updateItemIf,
 } from './dynamo-client.js';
-import { Keys } from './keys.js';
-import { queryPage } from './paging.js';
+import { Keys, namePartitions } from './keys.js';
 import { getInput } from './params/common.js';
 import {
   advanceChannelInboundInput,
@@ -26,6 +25,7 @@ import {
   setTagsInput,
   touchProfileInput,
 } from './params/customers.js';
+import { mergeShards } from './sharded-query.js';
 import { StringSetSchema } from './string-set.js';
 
 const IdentityItemSchema = z.object({ customerId: z.string() });
@@ -178,9 +178,12 @@ export function customerRepository(db: DynamoDb) {
       return out.Item ? ContactStateSchema.parse(out.Item) : undefined;
     },
     getCustomer,
-    /** Customers whose name starts with the prefix. */
+    /** Customers whose name starts with the prefix, by name: merged from the name index's shards. */
     async findCustomersByName(prefix: string, limit: number): Promise<Customer[]> {
-      const out = await queryPage(db, queryCustomersByNameInput(db.table, prefix, limit), limit);
+      const inputs = namePartitions().map((partition) =>
+        queryCustomersByNameInput(db.table, prefix, limit, partition),
+      );
+      const out = await mergeShards(db, inputs, { limit, sortKey: (item) => String(item.gsi1sk) });
       return out.items.map(toCustomer);
     },
     /** The partitions whose union is this customer's timeline, and their profiles. */

@@ -31,9 +31,9 @@ export const mentionsPartition = (token: string): string => `MENTION#${token}`;
  * | customer timeline      | Query    pk=CUSTOMER#<id>, sk begins_with TIMELINE#               |
  * | large raw payloads     | Put/Query pk=CUSTOMER#<id>, sk=RAW#TIMELINE#<at>#<item id>        |
  * | merge suggestions      | Query    pk=CUSTOMER#<id>, sk begins_with SUGGESTION#             |
- * | customers by name      | Query    gsi1 gsi1pk=CUSTOMER_NAME, gsi1sk begins_with <name>     |
+ * | customers by name      | Query ×N gsi1 gsi1pk=CUSTOMER_NAME#<shard>, gsi1sk begins_with <name>, merged |
  * | conversation           | GetItem  pk=CONVERSATION#<id>, sk=CONVERSATION                   |
- * | inbox by status        | Query    gsi1 gsi1pk=INBOX#<status>, gsi1sk=<waitingSince>#<id>   |
+ * | inbox by status        | Query ×N gsi1 gsi1pk=INBOX#<status>#<shard>, gsi1sk=<waitingSince>#<id>, merged |
  * | message by provider id | GetItem  pk=MESSAGE#<channel>#<providerMessageId>, sk=MESSAGE     |
  * | who mentioned identity | Query    pk=MENTION#<kind>#<value>, sk=CUSTOMER#<id>              |
  * | contact state (opt-out)| GetItem  pk=CONTACT#<kind>#<value>, sk=CONTACT                    |
@@ -41,7 +41,7 @@ export const mentionsPartition = (token: string): string => `MENTION#${token}`;
  * | every agent            | Query    gsi1 gsi1pk=AGENTS, gsi1sk=<id>                         |
  * | reply by id            | GetItem  pk=REPLY#<id>, sk=REPLY                                 |
  * | raw provider event     | PutItem  pk=PROVIDER_EVENT#<provider>, sk=<occurredAt>#<id>      |
- * | overall metrics        | GetItem  pk=METRICS, sk=OVERALL                                  |
+ * | metrics by day         | Query ×N pk=METRICS#<shard>, sk between DAY#<from> and DAY#<to>, summed |
  * | audit log, newest first| Query ×8 pk=AUDIT#<0..7>, sk=<at>#<id> descending, merged        |
  */
 /** The time in a timeline sort key (`TIMELINE#<at>#<item id>`) of the item `itemId`, or undefined. */
@@ -90,8 +90,10 @@ export const Keys = {
     pk: auditPartition(shard),
     sk: `${at}#${auditId}`,
   }),
-  /** The one item of overall counters. */
+  /** The one item of overall counters, written before the counters were sharded by day (no longer written). */
   metrics: () => ({ pk: 'METRICS', sk: 'OVERALL' }),
+  /** One shard's counters of one UTC day (`yyyy-mm-dd`). */
+  metricsDay: (shard: number, day: string) => ({ pk: metricsPartition(shard), sk: metricsDaySortKey(day) }),
 } as const;
 
 /** Key of the suggestion, on `customerId`'s profile, that `otherId` may be the same person. */
@@ -125,10 +127,47 @@ export const auditPartition = (shard: number): string => `AUDIT#${shard}`;
 
 /** Partition of the agents in the gsi1 index. */
 export const AGENTS_PARTITION = 'AGENTS';
-/** Partition of the customer-name index. */
+/** Partition of the customer-name index before it was sharded: still read, never written. */
 export const CUSTOMER_NAME_PARTITION = 'CUSTOMER_NAME';
-/** Inbox index partition of a conversation status. */
+/** Inbox index partition of a conversation status before it was sharded: still read, never written. */
 export const inboxPartition = (status: string): string => `INBOX#${status}`;
+
+/**
+ * Shards of the write-sharded keys every customer would otherwise share: each message's writes land
+ * in one shard, picked by a hash of the customer, conversation or message id, so at 10,000 messages a
+ * second no partition takes more than 1 write per 50 messages (README, Data). Reads query every shard
+ * (and the partition written before sharding) and merge. Fixed numbers: a reader must know where to
+ * look; raising one means reading the old shards too.
+ */
+export const SHARDS = { metrics: 128, inbox: 128, names: 128 } as const;
+
+/** The shard (0..n-1) of an id: FNV-1a over its UTF-16 code units, so the same id always lands alike. */
+export function shardOf(id: string, n: number): number {
+  let hash = 0x811c9dc5;
+  for (let i = 0; i < id.length; i += 1) hash = Math.imul(hash ^ id.charCodeAt(i), 0x01000193) >>> 0;
+  return hash % n;
+}
+
+/** Inbox index partition of a status's shard: the conversation's id picks the shard. */
+export const inboxShardPartition = (status: string, conversationId: string): string =>
+  `INBOX#${status}#${shardOf(conversationId, SHARDS.inbox)}`;
+/** Every partition the inbox of a status is read from: its shards, then the legacy partition. */
+export const inboxPartitions = (status: string): string[] => [
+  ...Array.from({ length: SHARDS.inbox }, (_, shard) => `INBOX#${status}#${shard}`),
+  inboxPartition(status),
+];
+/** Customer-name index partition of a customer: its id picks the shard. */
+export const nameShardPartition = (customerId: string): string =>
+  `${CUSTOMER_NAME_PARTITION}#${shardOf(customerId, SHARDS.names)}`;
+/** Every partition the name index is read from: its shards, then the legacy partition. */
+export const namePartitions = (): string[] => [
+  ...Array.from({ length: SHARDS.names }, (_, shard) => `${CUSTOMER_NAME_PARTITION}#${shard}`),
+  CUSTOMER_NAME_PARTITION,
+];
+/** Partition of one shard of the daily metrics counters. */
+export const metricsPartition = (shard: number): string => `METRICS#${shard}`;
+/** Sort key of one UTC day (`yyyy-mm-dd`) in a metrics shard. */
+export const metricsDaySortKey = (day: string): string => `DAY#${day}`;
 /** Inbox index sort key: longest waiting first, the id to break ties. */
 export const inboxSortKey = (since: string, conversationId: string): string => `${since}#${conversationId}`;
 

@@ -1,11 +1,16 @@
-import type { Metrics } from '../domain/metrics.js';
+import type { Metrics, MetricsRange } from '../domain/metrics.js';
 import type { DecisionCount } from '../domain/router-ports.js';
-import { type DynamoDb, getItem, isConditionFailure, updateItem } from './dynamo-client.js';
-import { Keys } from './keys.js';
-import { getInput } from './params/common.js';
-import { addFirstResponseInput, countDecisionInput, markFirstResponseInput } from './params/metrics.js';
+import { type DynamoDb, isConditionFailure, updateItem } from './dynamo-client.js';
+import { SHARDS } from './keys.js';
+import { queryAll } from './paging.js';
+import {
+  addFirstResponseInput,
+  countDecisionInput,
+  markFirstResponseInput,
+  queryMetricsDaysInput,
+} from './params/metrics.js';
 
-/** Marks a conversation's first reply; the first time only, adds its wait to the overall counters. */
+/** Marks a conversation's first reply; the first time only, adds its wait to that day's counters. */
 async function recordFirstResponse(db: DynamoDb, conversationId: string, at: string): Promise<void> {
   let waitingSince: string | undefined;
   try {
@@ -17,19 +22,28 @@ async function recordFirstResponse(db: DynamoDb, conversationId: string, at: str
   }
   if (!waitingSince) return;
   const ms = Math.max(0, Date.parse(at) - Date.parse(waitingSince));
-  await updateItem(db, addFirstResponseInput(db.table, ms));
+  await updateItem(db, addFirstResponseInput(db.table, { conversationId, at, ms }));
 }
 
-/** The overall counters, as metrics. */
-async function overallMetrics(db: DynamoDb): Promise<Metrics> {
-  const out = await getItem(db, getInput(db.table, Keys.metrics()));
-  const item = (out.Item ?? {}) as Record<string, unknown>;
-  const num = (key: string) => (typeof item[key] === 'number' ? (item[key] as number) : 0);
+/** Every numeric counter of the items, added up by name. */
+function sumCounters(items: readonly Record<string, unknown>[]): Map<string, number> {
+  const sums = new Map<string, number>();
+  for (const item of items) {
+    for (const [key, value] of Object.entries(item)) {
+      if (typeof value === 'number') sums.set(key, (sums.get(key) ?? 0) + value);
+    }
+  }
+  return sums;
+}
+
+/** The figures of summed counters. */
+function toMetrics(sums: Map<string, number>): Metrics {
+  const num = (key: string) => sums.get(key) ?? 0;
   const routed = num('routed');
   const handoffReasons = Object.fromEntries(
-    Object.entries(item)
-      .filter(([key, value]) => key.startsWith('handoff_') && typeof value === 'number')
-      .map(([key, value]) => [key.slice('handoff_'.length), value as number]),
+    [...sums.entries()]
+      .filter(([key]) => key.startsWith('handoff_'))
+      .map(([key, value]) => [key.slice('handoff_'.length), value]),
   );
   const responses = num('firstResponses');
   return {
@@ -45,17 +59,29 @@ async function overallMetrics(db: DynamoDb): Promise<Metrics> {
   };
 }
 
-/** The overall counters behind GET /api/metrics: routing decisions and first responses. */
+/** The counters of the UTC days of a range, every shard's added up. */
+async function overallMetrics(db: DynamoDb, range: MetricsRange): Promise<Metrics> {
+  const shards = Array.from({ length: SHARDS.metrics }, (_, shard) => shard);
+  const days = await Promise.all(
+    shards.map((shard) => queryAll(db, queryMetricsDaysInput(db.table, shard, range))),
+  );
+  return toMetrics(sumCounters(days.flat()));
+}
+
+/**
+ * The counters behind GET /api/metrics: routing decisions and first responses, counted per UTC day in
+ * METRICS_SHARDS shards so no partition is hot, and added up over a range of days when read.
+ */
 export function metricsRepository(db: DynamoDb) {
   return {
-    /** Adds one routing decision to the overall counters (one item: fine at a small desk's volume). */
+    /** Adds one routing decision to its day's counters, in the shard its item picks. */
     async countDecision(decision: DecisionCount): Promise<void> {
       await updateItem(db, countDecisionInput(db.table, decision));
     },
-    /** Marks a conversation's first reply; the first time only, adds its wait to the overall counters. */
+    /** Marks a conversation's first reply; the first time only, adds its wait to that day's counters. */
     recordFirstResponse: (conversationId: string, at: string) => recordFirstResponse(db, conversationId, at),
-    /** The overall counters, as metrics. */
-    overallMetrics: () => overallMetrics(db),
+    /** The counters of a range of UTC days, as metrics. */
+    overallMetrics: (range: MetricsRange) => overallMetrics(db, range),
   };
 }
 

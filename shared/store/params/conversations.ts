@@ -1,7 +1,7 @@
 import type { QueryCommandInput, UpdateCommandInput } from '@aws-sdk/lib-dynamodb';
 import type { InboxFilter } from '../../domain/inbox.js';
 import type { ConversationTouch } from '../../domain/resolver-ports.js';
-import { inboxPartition, inboxSortKey, Keys } from '../keys.js';
+import { inboxPartition, inboxShardPartition, inboxSortKey, Keys } from '../keys.js';
 
 /**
  * Upserts the conversation an event belongs to. `current` for an event newer than the conversation's
@@ -50,14 +50,14 @@ export function touchConversationInput(
   sets.push('channel = :channel', 'lastMessageAt = :at');
   const removes: string[] = [];
   if (touch.reopen) {
-    values[':inbox'] = inboxPartition('open');
+    values[':inbox'] = inboxShardPartition('open', touch.conversationId);
     values[':inboxSk'] = inboxSortKey(touch.at, touch.conversationId);
     sets.push('#status = :open', 'waitingSince = :at', 'gsi1pk = :inbox', 'gsi1sk = :inboxSk');
     removes.push('resolvedAt');
   } else {
     sets.push('#status = if_not_exists(#status, :open)');
     if (touch.inbound) {
-      values[':inbox'] = inboxPartition('open');
+      values[':inbox'] = inboxShardPartition('open', touch.conversationId);
       values[':inboxSk'] = inboxSortKey(touch.at, touch.conversationId);
       sets.push(
         'waitingSince = if_not_exists(waitingSince, :at)',
@@ -106,14 +106,23 @@ export function earlierWaitInput(
   };
 }
 
-/** The inbox: conversations of one status, longest waiting first. */
+/**
+ * One partition of the inbox (a shard, or by default the partition written before sharding):
+ * conversations of one status, longest waiting first, after the sort key `after` when given.
+ */
 export function queryInboxInput(
   table: string,
   filter: InboxFilter,
-  page: { limit: number; startKey?: Record<string, unknown> | undefined },
+  page: {
+    limit: number;
+    startKey?: Record<string, unknown> | undefined;
+    partition?: string | undefined;
+    after?: string | undefined;
+  },
 ): QueryCommandInput {
   const names: Record<string, string> = {};
-  const values: Record<string, unknown> = { ':pk': inboxPartition(filter.status) };
+  const values: Record<string, unknown> = { ':pk': page.partition ?? inboxPartition(filter.status) };
+  if (page.after !== undefined) values[':after'] = page.after;
   const filters: string[] = [];
   if (filter.assignee === 'unassigned') {
     filters.push('attribute_not_exists(assignee)');
@@ -134,7 +143,7 @@ export function queryInboxInput(
   return {
     TableName: table,
     IndexName: 'gsi1',
-    KeyConditionExpression: 'gsi1pk = :pk',
+    KeyConditionExpression: page.after !== undefined ? 'gsi1pk = :pk AND gsi1sk > :after' : 'gsi1pk = :pk',
     ExpressionAttributeValues: values,
     ...(Object.keys(names).length ? { ExpressionAttributeNames: names } : {}),
     ...(filters.length ? { FilterExpression: filters.join(' AND ') } : {}),
@@ -161,7 +170,7 @@ export function resolveConversationInput(
       ':resolved': 'resolved',
       ':now': now,
       ':agent': agentId,
-      ':inbox': inboxPartition('resolved'),
+      ':inbox': inboxShardPartition('resolved', conversationId),
       ':inboxSk': inboxSortKey(now, conversationId),
     },
   };
@@ -200,7 +209,7 @@ export function reopenConversationInput(
     ExpressionAttributeNames: { '#status': 'status' },
     ExpressionAttributeValues: {
       ':open': 'open',
-      ':inbox': inboxPartition('open'),
+      ':inbox': inboxShardPartition('open', conversationId),
       ':inboxSk': inboxSortKey(now, conversationId),
       ':now': now,
     },
@@ -228,16 +237,24 @@ export interface AssignTarget {
   queue?: string | undefined;
 }
 
-/** Assigns (or transfers) an existing conversation to an agent and/or a queue. */
+/**
+ * Assigns (or transfers) an existing conversation to an agent and/or a queue; `ifUnassigned` only
+ * while it is open and nobody has it, so two agents taking the next conversation never get the same.
+ */
 export function assignConversationInput(
   table: string,
   conversationId: string,
   target: AssignTarget,
+  options: { ifUnassigned?: boolean } = {},
 ): UpdateCommandInput {
   const sets: string[] = [];
   const removes: string[] = [];
   const values: Record<string, unknown> = {};
   const names: Record<string, string> = {};
+  if (options.ifUnassigned) {
+    names['#status'] = 'status';
+    values[':open'] = 'open';
+  }
   if (target.agentId !== undefined) {
     if (target.agentId === '') removes.push('assignee');
     else {
@@ -259,7 +276,9 @@ export function assignConversationInput(
     ]
       .filter(Boolean)
       .join(' '),
-    ConditionExpression: 'attribute_exists(pk)',
+    ConditionExpression: options.ifUnassigned
+      ? 'attribute_exists(pk) AND #status = :open AND attribute_not_exists(assignee)'
+      : 'attribute_exists(pk)',
     ...(Object.keys(names).length ? { ExpressionAttributeNames: names } : {}),
     ...(Object.keys(values).length ? { ExpressionAttributeValues: values } : {}),
   };

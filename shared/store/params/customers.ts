@@ -7,7 +7,7 @@ import type {
 import type { Channel, Identity } from '../../domain/envelope.js';
 import { identityToken } from '../../domain/identity.js';
 import type { ContactState, ProfileTouch } from '../../domain/resolver-ports.js';
-import { CUSTOMER_NAME_PARTITION, Keys, nameSearchKey, nameSortKey } from '../keys.js';
+import { CUSTOMER_NAME_PARTITION, Keys, nameSearchKey, nameShardPartition, nameSortKey } from '../keys.js';
 
 /**
  * Who holds this phone, email or handle. An eventually consistent read (half a read unit) is enough
@@ -120,20 +120,28 @@ export function setNameInput(
     ExpressionAttributeValues: {
       ':name': name,
       ':at': at,
-      ':namePk': CUSTOMER_NAME_PARTITION,
+      ':namePk': nameShardPartition(customerId),
       ':nameSk': nameSortKey(name, customerId),
     },
     ConditionExpression: 'attribute_exists(pk) AND (attribute_not_exists(nameAt) OR nameAt > :at)',
   };
 }
 
-/** Customers whose name starts with a prefix. */
-export function queryCustomersByNameInput(table: string, prefix: string, limit: number): QueryCommandInput {
+/**
+ * Customers whose name starts with a prefix, in one partition of the name index (a shard, or by
+ * default the partition written before sharding).
+ */
+export function queryCustomersByNameInput(
+  table: string,
+  prefix: string,
+  limit: number,
+  partition: string = CUSTOMER_NAME_PARTITION,
+): QueryCommandInput {
   return {
     TableName: table,
     IndexName: 'gsi1',
     KeyConditionExpression: 'gsi1pk = :pk AND begins_with(gsi1sk, :prefix)',
-    ExpressionAttributeValues: { ':pk': CUSTOMER_NAME_PARTITION, ':prefix': nameSearchKey(prefix) },
+    ExpressionAttributeValues: { ':pk': partition, ':prefix': nameSearchKey(prefix) },
     Limit: limit,
   };
 }

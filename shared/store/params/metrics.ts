@@ -1,8 +1,14 @@
-import type { UpdateCommandInput } from '@aws-sdk/lib-dynamodb';
+import type { QueryCommandInput, UpdateCommandInput } from '@aws-sdk/lib-dynamodb';
 import type { DecisionCount } from '../../domain/router-ports.js';
-import { Keys } from '../keys.js';
+import { Keys, metricsDaySortKey, metricsPartition, SHARDS, shardOf } from '../keys.js';
 
-/** Adds one routing decision to the overall counters (one item: fine at a small desk's volume). */
+/** The UTC day (`yyyy-mm-dd`) of an ISO time. */
+const dayOf = (at: string): string => new Date(at).toISOString().slice(0, 10);
+
+/**
+ * Adds one routing decision to the counters of its UTC day, in the shard its item's id picks: one
+ * UpdateItem, and no partition takes more than 1 in METRICS_SHARDS of the decisions.
+ */
 export function countDecisionInput(table: string, decision: DecisionCount): UpdateCommandInput {
   const names: Record<string, string> = { '#reason': `handoff_${decision.reason}` };
   const adds = ['routed :one'];
@@ -11,7 +17,7 @@ export function countDecisionInput(table: string, decision: DecisionCount): Upda
   if (decision.target === 'human') adds.push('#reason :one');
   return {
     TableName: table,
-    Key: Keys.metrics(),
+    Key: Keys.metricsDay(shardOf(decision.itemId, SHARDS.metrics), dayOf(decision.at)),
     UpdateExpression: `SET entity = :entity ADD ${adds.join(', ')}`,
     ...(decision.target === 'human' ? { ExpressionAttributeNames: names } : {}),
     ExpressionAttributeValues: { ':one': 1, ':entity': 'metrics' },
@@ -34,12 +40,32 @@ export function markFirstResponseInput(
   };
 }
 
-/** Adds one first response and its wait to the overall counters. */
-export function addFirstResponseInput(table: string, ms: number): UpdateCommandInput {
+/** Adds one first response and its wait to the counters of the reply's UTC day, in the conversation's shard. */
+export function addFirstResponseInput(
+  table: string,
+  response: { conversationId: string; at: string; ms: number },
+): UpdateCommandInput {
   return {
     TableName: table,
-    Key: Keys.metrics(),
+    Key: Keys.metricsDay(shardOf(response.conversationId, SHARDS.metrics), dayOf(response.at)),
     UpdateExpression: 'SET entity = :entity ADD firstResponses :one, firstResponseMsTotal :ms',
-    ExpressionAttributeValues: { ':one': 1, ':ms': ms, ':entity': 'metrics' },
+    ExpressionAttributeValues: { ':one': 1, ':ms': response.ms, ':entity': 'metrics' },
+  };
+}
+
+/** One shard's daily counters from `from` to `to` (UTC days, inclusive). */
+export function queryMetricsDaysInput(
+  table: string,
+  shard: number,
+  range: { from: string; to: string },
+): QueryCommandInput {
+  return {
+    TableName: table,
+    KeyConditionExpression: 'pk = :pk AND sk BETWEEN :from AND :to',
+    ExpressionAttributeValues: {
+      ':pk': metricsPartition(shard),
+      ':from': metricsDaySortKey(range.from),
+      ':to': metricsDaySortKey(range.to),
+    },
   };
 }

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { METRICS_ITEM_LIMIT, readMetrics } from '#shared/app/read-metrics.js';
 import type { Metrics } from '#shared/domain/metrics.js';
 import type { Customer, TimelineItem } from '#shared/domain/timeline.js';
-import { NotFoundError } from '#shared/errors.js';
+import { NotFoundError, ValidationError } from '#shared/errors.js';
 
 const overall: Metrics = {
   routed: 4,
@@ -19,13 +19,20 @@ const note = (n: number): TimelineItem => ({
   text: 'n',
 });
 
+const clock = { now: () => new Date('2025-06-09T10:00:00.000Z') };
+
 /** A store whose timeline has `pages` pages of 200 items, and records the cursors it was asked for. */
 function store(pages: number) {
   const cursors: Array<string | undefined> = [];
+  const ranges: unknown[] = [];
   return {
     cursors,
+    ranges,
     getCustomer: async (id: string) => (id === 'cu_1' ? ({ id } as Customer) : undefined),
-    overallMetrics: async () => overall,
+    overallMetrics: async (range: unknown) => {
+      ranges.push(range);
+      return overall;
+    },
     timeline: async (_id: string, page: { limit: number; cursor?: string | undefined }) => {
       cursors.push(page.cursor);
       const n = page.cursor ? Number(page.cursor) : 0;
@@ -38,13 +45,50 @@ function store(pages: number) {
 }
 
 describe('readMetrics', () => {
-  it('answers the overall figures without a customer', async () => {
-    expect(await readMetrics({ store: store(1) }, undefined)).toEqual({ overall });
+  it('answers the overall figures of the last 30 UTC days without a customer', async () => {
+    const s = store(1);
+    const range = { from: '2025-05-11', to: '2025-06-09' };
+    expect(await readMetrics({ store: s, clock }, {})).toEqual({ overall, ...range });
+    expect(s.ranges).toEqual([range]);
+  });
+
+  it('answers the overall figures of the days asked for, both included', async () => {
+    const s = store(1);
+    const range = { from: '2024-06-09', to: '2025-06-09' };
+    expect(await readMetrics({ store: s, clock }, range)).toEqual({ overall, ...range });
+    expect(await readMetrics({ store: s, clock }, { to: '2025-01-31' })).toMatchObject({
+      from: '2025-01-02',
+    });
+    expect(await readMetrics({ store: s, clock }, { from: '2025-06-01' })).toMatchObject({
+      to: '2025-06-09',
+    });
+  });
+
+  it.each([
+    ['backwards', { from: '2025-06-09', to: '2025-06-08' }],
+    ['over 366 days', { from: '2024-06-08', to: '2025-06-09' }],
+    ['from after today', { from: '2025-06-10' }],
+  ])('refuses a range %s', async (_name, range) => {
+    const s = store(1);
+    await expect(readMetrics({ store: s, clock }, range)).rejects.toBeInstanceOf(ValidationError);
+    expect(s.ranges).toEqual([]);
+  });
+
+  it('counts only the days asked for when a customer’s range is given', async () => {
+    const s = store(1);
+    expect(
+      await readMetrics({ store: s, clock }, { customerId: 'cu_1', from: '2025-06-10', to: '2025-06-11' }),
+    ).toEqual({
+      customerId: 'cu_1',
+      metrics: expect.objectContaining({ routed: 0 }),
+      from: '2025-06-10',
+      to: '2025-06-11',
+    });
   });
 
   it('reads every page of the customer\u2019s timeline', async () => {
     const s = store(3);
-    expect(await readMetrics({ store: s }, 'cu_1')).toMatchObject({
+    expect(await readMetrics({ store: s, clock }, { customerId: 'cu_1' })).toMatchObject({
       customerId: 'cu_1',
       metrics: { routed: 0 },
     });
@@ -53,11 +97,13 @@ describe('readMetrics', () => {
 
   it('stops reading at the item limit', async () => {
     const s = store(1_000);
-    await readMetrics({ store: s }, 'cu_1');
+    await readMetrics({ store: s, clock }, { customerId: 'cu_1' });
     expect(s.cursors).toHaveLength(METRICS_ITEM_LIMIT / 200);
   });
 
   it('refuses an unknown customer', async () => {
-    await expect(readMetrics({ store: store(1) }, 'cu_404')).rejects.toBeInstanceOf(NotFoundError);
+    await expect(readMetrics({ store: store(1), clock }, { customerId: 'cu_404' })).rejects.toBeInstanceOf(
+      NotFoundError,
+    );
   });
 });

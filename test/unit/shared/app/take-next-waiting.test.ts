@@ -22,7 +22,7 @@ const waiting = (id: string, queue: string | undefined, waitingSince: string | u
   ...(waitingSince ? { waitingSince } : {}),
 });
 
-function deps(agents: Agent[], conversations: Conversation[]) {
+function deps(agents: Agent[], conversations: Conversation[], takenByOthers: string[] = []) {
   const assigned: unknown[][] = [];
   const inboxCalls: unknown[] = [];
   return {
@@ -38,6 +38,7 @@ function deps(agents: Agent[], conversations: Conversation[]) {
     admin: {
       assign: async (...args: unknown[]) => {
         assigned.push(args);
+        return !takenByOthers.includes(args[0] as string);
       },
     },
     clock: { now: () => new Date('2025-06-09T10:00:00.000Z') },
@@ -66,8 +67,28 @@ describe('takeNextWaiting', () => {
         'routing',
         '2025-06-09T10:00:00.000Z',
         'assigned:cv_old:2025-06-09T10:00:00.000Z',
+        { ifUnassigned: true },
       ],
     ]);
+  });
+
+  it('takes the next in line when another agent took the longest-waiting one first', async () => {
+    const d = deps(
+      [agent],
+      [
+        waiting('cv_new', 'billing', '2025-06-09T09:00:00.000Z'),
+        waiting('cv_old', 'billing', '2025-06-09T08:00:00.000Z'),
+      ],
+      ['cv_old'],
+    );
+    await takeNextWaiting(d, 'agent-7');
+    expect(d.assigned.map((args) => args[0])).toEqual(['cv_old', 'cv_new']);
+  });
+
+  it('gives up when everything waiting was taken meanwhile', async () => {
+    const d = deps([agent], [waiting('cv_old', 'billing', '2025-06-09T08:00:00.000Z')], ['cv_old']);
+    await takeNextWaiting(d, 'agent-7');
+    expect(d.assigned.map((args) => args[0])).toEqual(['cv_old']);
   });
 
   it('assigns nothing to an agent who is not registered', async () => {

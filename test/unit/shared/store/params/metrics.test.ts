@@ -3,14 +3,23 @@ import {
   addFirstResponseInput,
   countDecisionInput,
   markFirstResponseInput,
+  queryMetricsDaysInput,
 } from '#shared/store/params/metrics.js';
 
-const metricsKey = { pk: 'METRICS', sk: 'OVERALL' };
+// The shards of these ids (FNV-1a mod 128), pinned so a change of the hash is seen.
+const metricsKey = { pk: 'METRICS#14', sk: 'DAY#2025-06-08' };
+const decided = { at: '2025-06-08T23:59:59.999Z', itemId: 'whatsapp:wamid.1' };
 
 describe('metrics params', () => {
   it('counts a decision the AI answered', () => {
     expect(
-      countDecisionInput('t', { target: 'ai', reason: 'routine', answeredByAi: true, channelSwitch: true }),
+      countDecisionInput('t', {
+        ...decided,
+        target: 'ai',
+        reason: 'routine',
+        answeredByAi: true,
+        channelSwitch: true,
+      }),
     ).toEqual({
       TableName: 't',
       Key: metricsKey,
@@ -22,6 +31,7 @@ describe('metrics params', () => {
   it('counts a hand-off under its reason', () => {
     expect(
       countDecisionInput('t', {
+        ...decided,
         target: 'human',
         reason: 'asked_for_person',
         answeredByAi: false,
@@ -45,11 +55,21 @@ describe('metrics params', () => {
       ExpressionAttributeValues: { ':at': '2025-06-08T21:00:00.000Z' },
       ReturnValues: 'ALL_NEW',
     });
-    expect(addFirstResponseInput('t', 1500)).toEqual({
+    expect(
+      addFirstResponseInput('t', { conversationId: 'cv_1', at: '2025-06-09T00:00:00.000Z', ms: 1500 }),
+    ).toEqual({
       TableName: 't',
-      Key: metricsKey,
+      Key: { pk: 'METRICS#40', sk: 'DAY#2025-06-09' },
       UpdateExpression: 'SET entity = :entity ADD firstResponses :one, firstResponseMsTotal :ms',
       ExpressionAttributeValues: { ':one': 1, ':ms': 1500, ':entity': 'metrics' },
+    });
+  });
+
+  it('reads one shard’s days of a range, both included', () => {
+    expect(queryMetricsDaysInput('t', 7, { from: '2025-06-01', to: '2025-06-09' })).toEqual({
+      TableName: 't',
+      KeyConditionExpression: 'pk = :pk AND sk BETWEEN :from AND :to',
+      ExpressionAttributeValues: { ':pk': 'METRICS#7', ':from': 'DAY#2025-06-01', ':to': 'DAY#2025-06-09' },
     });
   });
 });

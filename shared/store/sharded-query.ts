@@ -1,0 +1,72 @@
+import type { QueryCommandInput } from '@aws-sdk/lib-dynamodb';
+import type { DynamoDb } from './dynamo-client.js';
+import { queryPage } from './paging.js';
+
+type Item = Record<string, unknown>;
+
+interface Shard {
+  input: QueryCommandInput;
+  items: Item[];
+  next: Item | undefined;
+  done: boolean;
+  batch: number;
+}
+
+const compare = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
+
+async function fill(db: DynamoDb, shard: Shard, limit: number): Promise<void> {
+  const input = {
+    ...shard.input,
+    Limit: shard.batch,
+    ...(shard.next ? { ExclusiveStartKey: shard.next } : {}),
+  };
+  const out = await queryPage(db, input, shard.batch);
+  shard.items.push(...out.items);
+  shard.next = out.next;
+  shard.done = out.next === undefined;
+  shard.batch = Math.min(limit, shard.batch * 2);
+}
+
+/** Whether a shard may still hold an item that belongs on the page: it has more and has not passed it. */
+function mayHoldMore(shard: Shard, cutoff: string | undefined, sortKey: (item: Item) => string): boolean {
+  if (shard.done) return false;
+  const last = shard.items.at(-1);
+  return cutoff === undefined || last === undefined || compare(sortKey(last), cutoff) < 0;
+}
+
+/**
+ * A k-way merge of queries over the shards of one write-sharded index partition, each already in
+ * ascending `sortKey` order: the first `limit` items in that order across all shards, and whether more
+ * remain. Each shard is asked for a small batch first (about 2 × limit / shards), and only shards that
+ * could still hold an item of the page are asked again (doubling, at most `limit`), so a page reads
+ * little more than `limit` items plus one small query per shard. Any sort key works, as long as each
+ * input is ordered by it and it is unique (the id breaks ties).
+ */
+export async function mergeShards(
+  db: DynamoDb,
+  inputs: readonly QueryCommandInput[],
+  options: { limit: number; sortKey: (item: Item) => string },
+): Promise<{ items: Item[]; more: boolean }> {
+  const { limit, sortKey } = options;
+  const first = Math.min(limit, Math.max(2, Math.ceil((2 * limit) / inputs.length)));
+  const shards: Shard[] = inputs.map((input) => ({
+    input,
+    items: [],
+    next: undefined,
+    done: false,
+    batch: first,
+  }));
+  let pending = shards;
+  let merged: Item[] = [];
+  while (pending.length > 0) {
+    await Promise.all(pending.map((shard) => fill(db, shard, limit)));
+    merged = shards.flatMap((shard) => shard.items).sort((a, b) => compare(sortKey(a), sortKey(b)));
+    const cutoffItem = merged.length >= limit ? merged[limit - 1] : undefined;
+    const cutoff = cutoffItem ? sortKey(cutoffItem) : undefined;
+    pending = shards.filter((shard) => mayHoldMore(shard, cutoff, sortKey));
+  }
+  return {
+    items: merged.slice(0, limit),
+    more: merged.length > limit || shards.some((shard) => !shard.done),
+  };
+}

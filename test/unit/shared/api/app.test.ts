@@ -416,6 +416,27 @@ describe('agent API: metrics', () => {
     expect(await res.json()).toMatchObject({ overall: { routed: 4, aiResolutionRate: 0.5 } });
   });
 
+  it('reports the overall figures of the last 30 UTC days by default, and of the days asked for', async () => {
+    expect(await (await app().request('/api/metrics', auth)).json()).toMatchObject({
+      from: '2025-05-11',
+      to: '2025-06-09',
+    });
+    const res = await app().request('/api/metrics?from=2025-01-01&to=2025-01-31', auth);
+    expect(res.status).toBe(200);
+    expect(await res.json()).toMatchObject({ overall: { routed: 4 }, from: '2025-01-01', to: '2025-01-31' });
+  });
+
+  it.each([
+    ['a day that is not one', '?from=2025-02-30'],
+    ['a time instead of a day', '?from=2025-01-01T00:00:00Z'],
+    ['a range that runs backwards', '?from=2025-02-01&to=2025-01-31'],
+    ['a range over 366 days', '?from=2024-01-01&to=2025-01-31'],
+  ])('refuses %s with 400', async (_name, query) => {
+    const res = await app().request(`/api/metrics${query}`, auth);
+    expect(res.status).toBe(400);
+    expect(await res.json()).toMatchObject({ error: { code: 'invalid_request' } });
+  });
+
   it('reports one customer from their timeline', async () => {
     const res = await app().request('/api/metrics?customerId=cu_1', auth);
     expect(res.status).toBe(200);

@@ -1,5 +1,16 @@
 import { describe, expect, it } from 'vitest';
-import { Keys, nameSearchKey, replyTimelineKey, suggestionKey } from '#shared/store/keys.js';
+import {
+  inboxPartitions,
+  inboxShardPartition,
+  Keys,
+  namePartitions,
+  nameSearchKey,
+  nameShardPartition,
+  replyTimelineKey,
+  SHARDS,
+  shardOf,
+  suggestionKey,
+} from '#shared/store/keys.js';
 
 const phone = { kind: 'phone', value: '+16505551234' } as const;
 
@@ -47,5 +58,33 @@ describe('key builders', () => {
     ],
   ])('builds the %s key', (_name, actual, expected) => {
     expect(actual).toEqual(expected);
+  });
+});
+
+describe('shardOf', () => {
+  it('always puts an id in the same shard, within range', () => {
+    expect(shardOf('cv_1', 128)).toBe(40);
+    expect(shardOf('cv_1', 128)).toBe(shardOf('cv_1', 128));
+    expect(shardOf('', 7)).toBeLessThan(7);
+  });
+
+  it('spreads ids evenly: every shard within 10% of its share of 256,000 ids', () => {
+    const counts = new Array<number>(SHARDS.inbox).fill(0);
+    for (let i = 0; i < 256_000; i += 1) {
+      const shard = shardOf(`cv_${i.toString(36)}x${i}`, SHARDS.inbox);
+      counts[shard] = (counts[shard] ?? 0) + 1;
+    }
+    const share = 256_000 / SHARDS.inbox;
+    expect(Math.min(...counts)).toBeGreaterThan(share * 0.9);
+    expect(Math.max(...counts)).toBeLessThan(share * 1.1);
+  });
+
+  it('names every shard partition and the legacy one last', () => {
+    expect(inboxShardPartition('open', 'cv_1')).toBe('INBOX#open#40');
+    expect(inboxPartitions('open')).toHaveLength(SHARDS.inbox + 1);
+    expect(inboxPartitions('open').at(-1)).toBe('INBOX#open');
+    expect(nameShardPartition('cv_1')).toBe('CUSTOMER_NAME#40');
+    expect(namePartitions().at(-1)).toBe('CUSTOMER_NAME');
+    expect(Keys.metricsDay(3, '2025-06-09')).toEqual({ pk: 'METRICS#3', sk: 'DAY#2025-06-09' });
   });
 });

@@ -143,4 +143,30 @@ describe('conversation params', () => {
       ConditionExpression: 'attribute_exists(pk)',
     });
   });
+
+  it('assigns only a conversation still open and nobody\u2019s when asked to', () => {
+    expect(assignConversationInput('t', 'cv_1', { agentId: 'ag_1' }, { ifUnassigned: true })).toEqual({
+      TableName: 't',
+      Key: conversationKey,
+      UpdateExpression: 'SET assignee = :agent',
+      ConditionExpression: 'attribute_exists(pk) AND #status = :open AND attribute_not_exists(assignee)',
+      ExpressionAttributeNames: { '#status': 'status' },
+      ExpressionAttributeValues: { ':agent': 'ag_1', ':open': 'open' },
+    });
+  });
+
+  it('reads one shard of the inbox after a sort key', () => {
+    const input = queryInboxInput(
+      't',
+      { status: 'open', assignee: 'ag_1' },
+      { limit: 5, partition: 'INBOX#open#7', after: '2025-06-09T08:00:00.000Z#cv_1' },
+    );
+    expect(input.KeyConditionExpression).toBe('gsi1pk = :pk AND gsi1sk > :after');
+    expect(input.ExpressionAttributeValues).toEqual({
+      ':pk': 'INBOX#open#7',
+      ':after': '2025-06-09T08:00:00.000Z#cv_1',
+      ':assignee': 'ag_1',
+    });
+    expect(input.ScanIndexForward).toBe(true);
+  });
 });

@@ -134,15 +134,19 @@ describe('sharded inbox', () => {
     ['a queue', { status: 'open', queue: 'general' }],
     ['a channel', { status: 'open', channel: 'email' }],
     ['a queue, unassigned', { status: 'open', queue: 'billing', assignee: 'unassigned' }],
-  ])('pages the %s inbox in the unsharded order at every page size', async (_name, filter) => {
-    const want = expected(filter);
-    expect(want.length).toBeGreaterThan(0);
-    for (const limit of [7, 50, 200]) {
-      const { ids, pages } = await allPages(filter, limit);
-      expect(ids, `limit ${limit}`).toEqual(want);
-      expect(pages).toBe(Math.max(1, Math.ceil(want.length / limit)));
-    }
-  }, 60_000);
+  ])(
+    'pages the %s inbox in the unsharded order at every page size',
+    async (_name, filter) => {
+      const want = expected(filter);
+      expect(want.length).toBeGreaterThan(0);
+      for (const limit of [7, 50, 200]) {
+        const { ids, pages } = await allPages(filter, limit);
+        expect(ids, `limit ${limit}`).toEqual(want);
+        expect(pages).toBe(Math.max(1, Math.ceil(want.length / limit)));
+      }
+    },
+    60_000,
+  );
 
   it('pages one conversation at a time in the same order', async () => {
     const filter = { status: 'open', queue: 'billing' };

@@ -7,6 +7,7 @@ import { GoneError } from '../errors.js';
 import {
   type DynamoDb,
   getItem,
+  putItem,
   putItemIf,
   updateCurrentOrStale,
   updateItem,
@@ -19,6 +20,7 @@ import {
   advanceChannelInboundInput,
   claimIdentityInput,
   getIdentityInput,
+  putMembershipInput,
   queryCustomersByNameInput,
   setContactStateInput,
   setLastAgentInput,
@@ -149,15 +151,19 @@ export function customerRepository(db: DynamoDb) {
     claimIdentity(identity: Identity, customerId: string, now: string): Promise<boolean> {
       return putItemIf(db, claimIdentityInput(db.table, identity, customerId, now));
     },
-    /** Upserts the profile for an event. */
-    touchProfile: (touch: ProfileTouch): Promise<void> =>
-      updateCurrentOrStale(db, {
+    /** Records a new conversation's membership, then upserts the profile for an event. */
+    touchProfile: async (touch: ProfileTouch): Promise<void> => {
+      if (touch.newConversation !== false) {
+        await putItem(db, putMembershipInput(db.table, touch.customerId, touch.conversationId));
+      }
+      await updateCurrentOrStale(db, {
         current: touchProfileInput(db.table, touch, 'current'),
         // Older than the last event or the last resolution: only the order-independent sets change,
         // and the channel's reply window if this is its latest message.
         stale: touchProfileInput(db.table, touch, 'stale'),
         followUp: touch.inbound ? advanceChannelInboundInput(db.table, touch) : undefined,
-      }),
+      });
+    },
     /** What the resolver needs of a profile, or undefined when there is none. */
     async getProfileState(customerId: string): Promise<ProfileState | undefined> {
       const out = await getItem(db, getInput(db.table, Keys.customer(customerId)));

@@ -18,7 +18,7 @@ import {
   saveErasureProgressInput,
 } from './params/privacy.js';
 import { queryRawPayloadsInput } from './params/timeline.js';
-import { type RawProfile, readRawProfile } from './raw-profile.js';
+import { conversationIdsOf, type RawProfile, readRawProfile } from './raw-profile.js';
 
 type Deps = {
   customers: { mergedPartitions(customerId: string): Promise<string[]> };
@@ -45,12 +45,13 @@ class ErasurePaused extends Error {
  * Deletes one item, spending the budget only when there was an item: deleting what an earlier call
  * already deleted is free, so each call removes `budget` items or finishes.
  */
-async function remove(db: ErasureDb, key: { pk: string; sk: string }): Promise<void> {
+async function remove(db: ErasureDb, key: { pk: string; sk: string }): Promise<boolean> {
   if (db.budget.left <= 0) throw new ErasurePaused();
   const out = await sendDynamo('DeleteItem', () =>
     db.doc.send(new DeleteCommand(deleteErasedInput(db.table, key))),
   );
   if (out.Attributes) db.budget.left -= 1;
+  return out.Attributes !== undefined;
 }
 
 /** Everything held about the customer (and the customers merged into them). */
@@ -69,7 +70,7 @@ async function exportCustomer(
     const profile = await readRawProfile(db, id);
     const { pk: _pk, sk: _sk, gsi1pk: _g, gsi1sk: _s, ...rest } = profile as Record<string, unknown>;
     customers.push(rest);
-    for (const conversationId of profile.conversationIds) {
+    for (const conversationId of await conversationIdsOf(db, profile)) {
       const conversation = await deps.conversations.getConversation(conversationId);
       if (conversation) conversations.push(conversation);
     }
@@ -180,9 +181,10 @@ async function eraseProfile(
   for (const token of profile.mentioned) {
     await remove(db, Keys.mention(token, profile.id));
   }
-  for (const conversationId of profile.conversationIds) {
-    await remove(db, Keys.conversation(conversationId));
-    report.conversations += 1;
+  for (const conversationId of await conversationIdsOf(db, profile)) {
+    // Counted when it goes: an earlier call of a resumed erasure counted those it deleted.
+    if (await remove(db, Keys.conversation(conversationId))) report.conversations += 1;
+    await remove(db, Keys.membership(profile.id, conversationId));
   }
   for (const suggestion of await deps.suggestions.suggestionsOn(profile.id)) {
     await remove(db, suggestionKey(suggestion.otherId, profile.id));
@@ -220,7 +222,7 @@ async function erase(
     customers: partitions.length,
     identities: 0,
     timelineItems: typeof asked.erasedTimelineItems === 'number' ? asked.erasedTimelineItems : 0,
-    conversations: 0,
+    conversations: typeof asked.erasedConversations === 'number' ? asked.erasedConversations : 0,
     complete: true,
   };
   const profiles = await Promise.all(partitions.map((id) => readRawProfile(db, id)));
@@ -229,7 +231,7 @@ async function erase(
     for (const profile of profiles) await eraseProfile(erasing, deps, profile, report);
   } catch (error) {
     if (!(error instanceof ErasurePaused)) throw error;
-    await updateItemIf(db, saveErasureProgressInput(db.table, customerId, report.timelineItems));
+    await updateItemIf(db, saveErasureProgressInput(db.table, customerId, report));
     return { ...report, complete: false };
   }
   // Tombstones last: until they are written, a retry of the erasure still finds what to delete.

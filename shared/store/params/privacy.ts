@@ -7,6 +7,7 @@ import type {
 import type { Provider } from '../../domain/envelope.js';
 import type { ErasureReport } from '../../domain/privacy.js';
 import { Keys, mentionsPartition, TIMELINE_PREFIX } from '../keys.js';
+import { queryPrefixInput } from './common.js';
 
 /** One page of everyone who mentioned the identity of a token: just the keys and who, to delete them. */
 export function queryMentionersInput(
@@ -78,12 +79,7 @@ export function queryTimelineItemsInput(
   customerId: string,
   startKey?: Record<string, unknown>,
 ): QueryCommandInput {
-  return {
-    TableName: table,
-    KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
-    ExpressionAttributeValues: { ':pk': Keys.customer(customerId).pk, ':prefix': TIMELINE_PREFIX },
-    ...(startKey ? { ExclusiveStartKey: startKey } : {}),
-  };
+  return queryPrefixInput(table, Keys.customer(customerId).pk, TIMELINE_PREFIX, startKey);
 }
 
 /** Deletes one item for an erasure, answering what was there: an erasure counts only real deletes. */
@@ -91,18 +87,22 @@ export function deleteErasedInput(table: string, key: { pk: string; sk: string }
   return { TableName: table, Key: key, ReturnValues: 'ALL_OLD' };
 }
 
-/** Keeps, on a profile an erasure has not finished, how many timeline items it deleted so far. */
+/** Keeps, on a profile an erasure has not finished, how many timeline items and conversations it deleted. */
 export function saveErasureProgressInput(
   table: string,
   customerId: string,
-  timelineItems: number,
+  progress: Pick<ErasureReport, 'timelineItems' | 'conversations'>,
 ): UpdateCommandInput {
   return {
     TableName: table,
     Key: Keys.customer(customerId),
-    UpdateExpression: 'SET erasedTimelineItems = :n',
+    UpdateExpression: 'SET erasedTimelineItems = :n, erasedConversations = :c',
     ConditionExpression: 'attribute_exists(pk) AND entity <> :erased',
-    ExpressionAttributeValues: { ':n': timelineItems, ':erased': 'erased_customer' },
+    ExpressionAttributeValues: {
+      ':n': progress.timelineItems,
+      ':c': progress.conversations,
+      ':erased': 'erased_customer',
+    },
   };
 }
 

@@ -29,6 +29,29 @@ describe('customerRepository', () => {
     await expect(store.claimIdentity(phone, 'cu_1', '2025-01-01T00:00:00.000Z')).resolves.toBe(false);
   });
 
+  it("writes a new conversation's membership before the profile, and nothing more for a known one", async () => {
+    ddb.on(PutCommand).resolves({}).on(UpdateCommand).resolves({});
+    const store = repository();
+    const touch = {
+      customerId: 'cu_1',
+      identities: [],
+      channel: 'sms' as const,
+      at: '2025-06-08T20:59:43.000Z',
+      now: '2025-06-08T21:00:00.000Z',
+      conversationId: 'cv_3',
+      inbound: true,
+    };
+    await store.touchProfile({ ...touch, newConversation: true });
+    expect(ddb.calls().map((call) => call.args[0].constructor.name)).toEqual(['PutCommand', 'UpdateCommand']);
+    expect(ddb.commandCalls(PutCommand)[0]?.args[0].input.Item).toMatchObject({
+      pk: 'CUSTOMER#cu_1',
+      sk: 'CONVERSATION#cv_3',
+    });
+    ddb.resetHistory();
+    await store.touchProfile({ ...touch, newConversation: false });
+    expect(ddb.calls().map((call) => call.args[0].constructor.name)).toEqual(['UpdateCommand']);
+  });
+
   it('turns throttling into UnavailableError so the record is retried', async () => {
     ddb
       .on(GetCommand)
@@ -49,6 +72,7 @@ describe('customerRepository', () => {
       at: '2025-06-08T20:59:43.000Z',
       now: '2025-06-08T21:00:00.000Z',
       conversationId: 'cv_2',
+      newConversation: false,
       inbound: true,
     });
     const calls = ddb.calls();

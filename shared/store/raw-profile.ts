@@ -25,11 +25,21 @@ const RawProfileSchema = z.looseObject({
  */
 export type RawProfile = z.infer<typeof RawProfileSchema>;
 
-/** Reads a profile strongly: NotFoundError when there is none, GoneError when it was erased. */
-export async function readRawProfile(db: DynamoDb, customerId: string): Promise<RawProfile> {
+/**
+ * Reads a profile strongly: NotFoundError when there is none, GoneError when it was erased or is being
+ * erased (but for the erasure itself, `whileErasing`).
+ */
+export async function readRawProfile(
+  db: DynamoDb,
+  customerId: string,
+  options: { whileErasing?: boolean } = {},
+): Promise<RawProfile> {
   const out = await getItem(db, getInput(db.table, Keys.customer(customerId), true));
   if (!out.Item) throw new NotFoundError(`no customer ${customerId}`);
   if (out.Item.entity === 'erased_customer') throw new GoneError(`customer ${customerId} was erased`);
+  if (out.Item.erasingSince !== undefined && !options.whileErasing) {
+    throw new GoneError(`customer ${customerId} is being erased`);
+  }
   return RawProfileSchema.parse(out.Item);
 }
 

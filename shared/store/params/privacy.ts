@@ -87,22 +87,55 @@ export function deleteErasedInput(table: string, key: { pk: string; sk: string }
   return { TableName: table, Key: key, ReturnValues: 'ALL_OLD' };
 }
 
-/** Keeps, on a profile an erasure has not finished, how many timeline items and conversations it deleted. */
-export function saveErasureProgressInput(
+/**
+ * Marks a profile as being erased, once (the first call's time and agent stay): reads answer 410 and
+ * the resolver holds the customer's events back until the tombstone replaces it.
+ */
+export function markErasingInput(
   table: string,
   customerId: string,
-  progress: Pick<ErasureReport, 'timelineItems' | 'conversations'>,
+  now: string,
+  agentId: string,
 ): UpdateCommandInput {
   return {
     TableName: table,
     Key: Keys.customer(customerId),
-    UpdateExpression: 'SET erasedTimelineItems = :n, erasedConversations = :c',
+    UpdateExpression:
+      'SET erasingSince = if_not_exists(erasingSince, :now), erasingBy = if_not_exists(erasingBy, :agent)',
+    ConditionExpression: 'entity = :customer',
+    ExpressionAttributeValues: { ':now': now, ':agent': agentId, ':customer': 'customer' },
+  };
+}
+
+/**
+ * Keeps, on a profile an erasure has not finished, its progress marker: how many timeline items and
+ * conversations it deleted, the steps done and where inside the next one it stopped.
+ */
+export function saveErasureProgressInput(
+  table: string,
+  customerId: string,
+  progress: Pick<ErasureReport, 'timelineItems' | 'conversations'> & {
+    step: number;
+    cursor?: string | undefined;
+  },
+): UpdateCommandInput {
+  const values: Record<string, unknown> = {
+    ':n': progress.timelineItems,
+    ':c': progress.conversations,
+    ':step': progress.step,
+    ':erased': 'erased_customer',
+  };
+  let update = 'SET erasedTimelineItems = :n, erasedConversations = :c, erasureStep = :step';
+  if (progress.cursor) {
+    values[':cursor'] = progress.cursor;
+    update += ', erasureCursor = :cursor';
+  } else update += ' REMOVE erasureCursor';
+  return {
+    TableName: table,
+    Key: Keys.customer(customerId),
+    UpdateExpression: update,
     ConditionExpression: 'attribute_exists(pk) AND entity <> :erased',
-    ExpressionAttributeValues: {
-      ':n': progress.timelineItems,
-      ':c': progress.conversations,
-      ':erased': 'erased_customer',
-    },
+    ExpressionAttributeValues: values,
   };
 }
 

@@ -6,7 +6,7 @@ import {
 import { DynamoDBDocumentClient, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
-import { UnavailableError } from '#shared/errors.js';
+import { GoneError, UnavailableError } from '#shared/errors.js';
 import { customerRepository } from '#shared/store/customer-repository.js';
 import { documentClient } from '#shared/store/dynamo-client.js';
 
@@ -50,6 +50,22 @@ describe('customerRepository', () => {
     ddb.resetHistory();
     await store.touchProfile({ ...touch, newConversation: false });
     expect(ddb.calls().map((call) => call.args[0].constructor.name)).toEqual(['UpdateCommand']);
+  });
+
+  it('answers a customer being erased as gone to readers, and holds the resolver back until it is', async () => {
+    ddb.on(GetCommand).resolves({
+      Item: {
+        entity: 'customer',
+        id: 'cu_1',
+        createdAt: '2025-06-01T09:00:00.000Z',
+        erasingSince: '2025-06-10T09:00:00.000Z',
+      },
+    });
+    const store = repository();
+    await expect(store.getCustomer('cu_1')).rejects.toBeInstanceOf(GoneError);
+    await expect(store.mergedPartitions('cu_1')).rejects.toBeInstanceOf(GoneError);
+    await expect(store.mergedPartitions('cu_1', { whileErasing: true })).resolves.toEqual(['cu_1']);
+    await expect(store.getProfileState('cu_1')).rejects.toBeInstanceOf(UnavailableError);
   });
 
   it('turns throttling into UnavailableError so the record is retried', async () => {

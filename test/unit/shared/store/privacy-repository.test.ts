@@ -130,10 +130,13 @@ describe('privacyRepository', () => {
         'PROVIDER_EVENT#twilio t2#e2',
       ]),
     );
+    // The profile is marked as being erased first; then the mentioners' profiles forget the identity.
     expect(ddb.commandCalls(UpdateCommand).map((call) => call.args[0].input.Key?.pk)).toEqual([
+      'CUSTOMER#cu_1',
       'CUSTOMER#cu_8',
       'CUSTOMER#cu_9',
     ]);
+    expect(ddb.commandCalls(UpdateCommand)[0]?.args[0].input.UpdateExpression).toContain('erasingSince');
     const eventQuery = ddb
       .commandCalls(QueryCommand)
       .map((call) => call.args[0].input)
@@ -162,7 +165,8 @@ describe('privacyRepository', () => {
     expect(ddb.commandCalls(PutCommand)).toHaveLength(0);
     expect(ddb.commandCalls(UpdateCommand).at(-1)?.args[0].input).toMatchObject({
       Key: { pk: 'CUSTOMER#cu_1', sk: 'PROFILE' },
-      UpdateExpression: 'SET erasedTimelineItems = :n, erasedConversations = :c',
+      UpdateExpression:
+        'SET erasedTimelineItems = :n, erasedConversations = :c, erasureStep = :step REMOVE erasureCursor',
     });
     ddb.on(GetCommand).resolves({ Item: { ...profile, erasedTimelineItems: 4, erasedConversations: 1 } });
     ddb.on(DeleteCommand).resolves({});
@@ -172,6 +176,36 @@ describe('privacyRepository', () => {
       conversations: 1,
     });
     expect(ddb.commandCalls(PutCommand)).toHaveLength(1);
+  });
+
+  it('resumes at the step and the page where the last call stopped, reading nothing it went through', async () => {
+    const startKey = { pk: 'PROVIDER_EVENT#twilio', sk: 't5#e5' };
+    ddb.on(GetCommand).resolves({
+      Item: {
+        ...profile,
+        erasingSince: '2025-06-10T08:00:00.000Z',
+        erasedTimelineItems: 7,
+        erasedConversations: 2,
+        // Six steps done (identities to timeline); the provider-event scan stopped in twilio's partition.
+        erasureStep: 6,
+        erasureCursor: JSON.stringify({ provider: 1, startKey }),
+      },
+    });
+    const report = await repository().erase('cu_1', 'ag_1', '2025-06-10T09:00:00.000Z');
+    expect(report).toMatchObject({ complete: true, timelineItems: 7, conversations: 2, identities: 1 });
+    const queried = ddb.commandCalls(QueryCommand).map((call) => call.args[0].input);
+    expect(queried.map((input) => input.ExpressionAttributeValues?.[':pk'])).toEqual([
+      'PROVIDER_EVENT#twilio',
+      'PROVIDER_EVENT#meta',
+      'PROVIDER_EVENT#ses',
+    ]);
+    expect(queried[0]?.ExclusiveStartKey).toEqual(startKey);
+    expect(ddb.commandCalls(DeleteCommand)).toEqual([]);
+  });
+
+  it('refuses to export a customer being erased', async () => {
+    ddb.on(GetCommand).resolves({ Item: { ...profile, erasingSince: '2025-06-10T08:00:00.000Z' } });
+    await expect(repository().export('cu_1', 'n')).rejects.toBeInstanceOf(GoneError);
   });
 
   it('refuses to export an erased customer', async () => {

@@ -133,6 +133,8 @@ export interface ApiStackProps extends StackProps {
   /** SES notifications the SES webhook verified, consumed by ses-mail. */
   readonly mailQueue: IQueue;
   readonly outboundQueue: IQueue;
+  /** The consumed queues' dead-letter queues: a consumer sends a permanent failure there at once. */
+  readonly deadLetterQueues: { inbound: IQueue; mail: IQueue; outbound: IQueue };
   readonly providerSecret: ISecret;
   /** The SES configuration set email replies are sent with, so bounces and deliveries come back. */
   readonly sesConfigurationSetName: string;
@@ -160,6 +162,11 @@ export function statefulInputs(stateful: StatefulStack): Omit<ApiStackProps, key
     inboundQueue: stateful.inboundQueue,
     mailQueue: stateful.mailQueue,
     outboundQueue: stateful.outboundQueue,
+    deadLetterQueues: {
+      inbound: stateful.inboundDeadLetterQueue,
+      mail: stateful.mailDeadLetterQueue,
+      outbound: stateful.outboundDeadLetterQueue,
+    },
     providerSecret: stateful.providerSecret,
     sesConfigurationSetName: stateful.sesConfigurationSet.configurationSetName,
     agentAuth: {
@@ -302,7 +309,9 @@ export class ApiStack extends Stack {
       // Whole MIME messages (up to 40 MB) are downloaded and parsed in memory.
       memorySize: 1024,
       description: 'Threadline ses-mail: SES notifications to envelopes (fetches and parses the mail)',
-    }).bindQueue(props.inboundQueue, 'INBOUND_QUEUE_URL');
+    })
+      .bindQueue(props.inboundQueue, 'INBOUND_QUEUE_URL')
+      .bindQueue(props.deadLetterQueues.mail, 'MAIL_DEAD_LETTER_QUEUE_URL');
     // A receipt notification names the object holding the message; objects outside the prefix stay unreadable.
     props.inboundMailBucket.grantRead(sesMail, `${inboundMailPrefix}*`);
     sesMail.consume(props.mailQueue, mailConsumer, { reserveConcurrency: reserveConcurrencySetting(this) });
@@ -320,7 +329,8 @@ export class ApiStack extends Stack {
     })
       .bindTable(props.table)
       // The AI's replies go out through the same outbound queue as agents'.
-      .bindQueue(props.outboundQueue, 'OUTBOUND_QUEUE_URL');
+      .bindQueue(props.outboundQueue, 'OUTBOUND_QUEUE_URL')
+      .bindQueue(props.deadLetterQueues.inbound, 'INBOUND_DEAD_LETTER_QUEUE_URL');
     const bedrockModelId = this.node.tryGetContext('bedrockModelId') as string | undefined;
     if (bedrockModelId) {
       resolver.addEnvironment('BEDROCK_MODEL_ID', bedrockModelId);
@@ -363,7 +373,8 @@ export class ApiStack extends Stack {
       description: 'Threadline sender: replies to the providers',
     })
       .bindTable(props.table)
-      .bindSecret(props.providerSecret);
+      .bindSecret(props.providerSecret)
+      .bindQueue(props.deadLetterQueues.outbound, 'OUTBOUND_DEAD_LETTER_QUEUE_URL');
     sender.addEnvironment('OUTBOUND_MAX_ATTEMPTS', String(outboundConsumer.maxReceiveCount));
     sender.addEnvironment('SES_CONFIGURATION_SET', props.sesConfigurationSetName);
     sender.addEnvironment(publicBaseUrlVariable, publicBaseUrl);

@@ -1,5 +1,6 @@
 import { getObjectBytes } from '#shared/aws/s3-lite.js';
 import { loadConfig, requireSettings } from '#shared/config/config.js';
+import { lambdaDeadLetter } from '#shared/lambda/dead-letter.js';
 import { sqsEnvelopeQueue } from '#shared/lambda/webhook-handler.js';
 import { createMailConsumer } from '#shared/queue/mail-consumer.js';
 
@@ -9,4 +10,5 @@ const config = requireSettings(loadConfig(), ['INBOUND_QUEUE_URL']);
 export const handler = createMailConsumer({
   queue: sqsEnvelopeQueue(config.INBOUND_QUEUE_URL),
   fetchObject: (bucket, key) => getObjectBytes(bucket, key),
+  deadLetter: lambdaDeadLetter(config.MAIL_DEAD_LETTER_QUEUE_URL),
 });

@@ -216,6 +216,7 @@ async function updateCustomer(
     at: envelope.occurredAt,
     now,
     conversationId: placed.conversationId,
+    newConversation: placed.conversationId !== profile?.openConversationId,
     inbound: placed.inbound,
     mentioned,
   });

@@ -21,6 +21,13 @@ export const ConfigSchema = z.object({
   OUTBOUND_QUEUE_URL: optionalNonEmptyString,
   /** The SES notifications the SES webhook verified, waiting for ses-mail to fetch and parse the mail. */
   MAIL_QUEUE_URL: optionalNonEmptyString,
+  /**
+   * The consumers' dead-letter queues: a record that failed permanently goes there at once, with the
+   * reason in its attributes. When unset, SQS moves it there after its receives.
+   */
+  INBOUND_DEAD_LETTER_QUEUE_URL: optionalNonEmptyString,
+  OUTBOUND_DEAD_LETTER_QUEUE_URL: optionalNonEmptyString,
+  MAIL_DEAD_LETTER_QUEUE_URL: optionalNonEmptyString,
   /** How many times the outbound queue delivers a reply before the sender gives it up as failed. */
   OUTBOUND_MAX_ATTEMPTS: z._default(z.coerce.number().check(z.int(), z.gte(1), z.lte(100)), 5),
   /** On AWS: the Secrets Manager secret (JSON) holding the provider secrets below. */

@@ -36,6 +36,11 @@ export interface ProfileTouch {
   at: string;
   now: string;
   conversationId: string;
+  /**
+   * False when the profile already has this conversation open, so its membership item exists (it is
+   * written before the profile points at it); otherwise the membership is written first.
+   */
+  newConversation?: boolean;
   inbound: boolean;
   /** Identities this event mentioned, remembered so an erasure can find the mentions it left. */
   mentioned?: readonly Identity[];

@@ -11,6 +11,7 @@ import { createResolverConsumer } from '../queue/resolver-consumer.js';
 import { createResponder } from '../responder/create-responder.js';
 import { dynamoRepositories, storePorts } from '../store/dynamo-repositories.js';
 import { randomIds } from '../store/ids.js';
+import { lambdaDeadLetter } from './dead-letter.js';
 import { sqsReplies } from './replies.js';
 
 /**
@@ -43,5 +44,7 @@ export function createResolverHandler(): (event: SQSEvent) => Promise<SQSBatchRe
     log,
     route: (input: Parameters<typeof routeMessage>[1]) => routeMessage(router, input),
   };
-  return createResolverConsumer((envelope) => receiveEnvelope(deps, envelope));
+  return createResolverConsumer((envelope) => receiveEnvelope(deps, envelope), {
+    deadLetter: lambdaDeadLetter(config.INBOUND_DEAD_LETTER_QUEUE_URL),
+  });
 }

@@ -7,6 +7,7 @@ import { loadConfigWithSecrets } from '../config/secrets.js';
 import { systemClock } from '../domain/ports.js';
 import { createSenderConsumer } from '../queue/sender-consumer.js';
 import { dynamoRepositories } from '../store/dynamo-repositories.js';
+import { lambdaDeadLetter } from './dead-letter.js';
 
 /** The sender function on AWS: replies from SQS to the providers, with the provider secrets. */
 export async function createSenderHandler(): Promise<(event: SQSEvent) => Promise<SQSBatchResponse>> {
@@ -19,5 +20,7 @@ export async function createSenderHandler(): Promise<(event: SQSEvent) => Promis
     leaseMs: 60_000,
     maxAttempts: config.OUTBOUND_MAX_ATTEMPTS,
   };
-  return createSenderConsumer((message, receiveCount) => deliverReply(deps, message, receiveCount));
+  return createSenderConsumer((message, receiveCount) => deliverReply(deps, message, receiveCount), {
+    deadLetter: lambdaDeadLetter(config.OUTBOUND_DEAD_LETTER_QUEUE_URL),
+  });
 }

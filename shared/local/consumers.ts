@@ -14,10 +14,12 @@ import { log } from '../log.js';
 import { createMailConsumer } from '../queue/mail-consumer.js';
 import { createResolverConsumer } from '../queue/resolver-consumer.js';
 import { createSenderConsumer } from '../queue/sender-consumer.js';
+import type { DeadLetter } from '../queue/sqs-batch.js';
 import { createResponder } from '../responder/create-responder.js';
 import { adminPorts, type DynamoRepositories, storePorts } from '../store/dynamo-repositories.js';
 import { timeOrderedId } from '../store/ids.js';
 import { LocalOutboundQueue } from './outbox.js';
+import type { LocalQueue } from './queue.js';
 import type { LocalQueues } from './queues.js';
 
 /** What the runtime's consumers are built from. */
@@ -36,6 +38,13 @@ export interface ConsumersInput {
   routing: boolean;
 }
 
+/** A dead-letter queue the consumer puts a permanent failure on at once; the reason is in its log line. */
+function localDeadLetter(queue: LocalQueue): DeadLetter {
+  return async (record) => {
+    await queue.send([record.body]);
+  };
+}
+
 /**
  * Starts the consumers the Lambda functions run on AWS, over the local queues: the sender on the
  * outbound queue, the resolver (and routing) on the inbound queue, ses-mail on the mail queue. Answers
@@ -52,7 +61,9 @@ export function startConsumers(input: ConsumersInput): ReplyDeps {
     maxAttempts: config.OUTBOUND_MAX_ATTEMPTS,
   };
   queues.outbound.start(
-    createSenderConsumer((message, receiveCount) => deliverReply(sending, message, receiveCount)),
+    createSenderConsumer((message, receiveCount) => deliverReply(sending, message, receiveCount), {
+      deadLetter: localDeadLetter(queues.outboundDeadLetter),
+    }),
   );
 
   const replies = {
@@ -70,7 +81,11 @@ export function startConsumers(input: ConsumersInput): ReplyDeps {
     route = (routed) => routeMessage(router, routed);
   }
   const resolving = { store, clock, ids: input.ids, ...resolverSettings(config), log, route };
-  queues.inbound.start(createResolverConsumer((envelope) => receiveEnvelope(resolving, envelope)));
+  queues.inbound.start(
+    createResolverConsumer((envelope) => receiveEnvelope(resolving, envelope), {
+      deadLetter: localDeadLetter(queues.deadLetter),
+    }),
+  );
 
   queues.mail.start(
     createMailConsumer({
@@ -78,6 +93,7 @@ export function startConsumers(input: ConsumersInput): ReplyDeps {
       fetchObject: async () => {
         throw new UnavailableError('the local runtime has no S3: use an SES action that delivers over SNS');
       },
+      deadLetter: localDeadLetter(queues.mailDeadLetter),
     }),
   );
   return replies;

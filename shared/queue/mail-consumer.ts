@@ -5,12 +5,14 @@ import type { EnvelopeQueue } from '#shared/domain/ports.js';
 import { ValidationError } from '#shared/errors.js';
 import { enqueueEnvelopes } from '#shared/http/enqueue.js';
 import { logger } from '#shared/log.js';
-import { errorFields, sqsBatchHandler } from './sqs-batch.js';
+import { type DeadLetter, errorFields, sqsBatchHandler } from './sqs-batch.js';
 
 /** What ses-mail's consumer needs: the inbound queue, and S3 for mail a receipt rule stored there. */
 export interface MailDeps {
   queue: EnvelopeQueue;
   fetchObject: FetchObject;
+  /** The mail queue's dead-letter queue, for a notification that failed permanently. */
+  deadLetter?: DeadLetter | undefined;
 }
 
 /**
@@ -47,7 +49,7 @@ export function createMailConsumer(deps: MailDeps): (event: SQSEvent) => Promise
         return;
       }
       // Ids and error names only: the notification is customer data.
-      logger.warn('mail notification failed, will be retried', {
+      logger.warn('mail notification failed', {
         messageId: record.messageId,
         receiveCount: record.attributes.ApproximateReceiveCount,
         snsMessageId,
@@ -56,5 +58,5 @@ export function createMailConsumer(deps: MailDeps): (event: SQSEvent) => Promise
       throw error;
     }
   };
-  return sqsBatchHandler(recordHandler);
+  return sqsBatchHandler(recordHandler, { deadLetter: deps.deadLetter });
 }

@@ -2,15 +2,17 @@ import type { SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
 import { type Envelope, EnvelopeParser } from '../domain/envelope.js';
 import { ValidationError } from '../errors.js';
 import { loggedId, logger } from '../log.js';
-import { errorFields, sqsBatchHandler } from './sqs-batch.js';
+import { type DeadLetter, errorFields, sqsBatchHandler } from './sqs-batch.js';
 
 /**
  * The resolver's SQS consumer: each record is one envelope, received on its own (`receiveEnvelope`
  * bound to its dependencies) so one bad record fails alone (partial batch response) and is
- * redelivered, then dead-lettered, without holding back the rest of its batch.
+ * redelivered, then dead-lettered, without holding back the rest of its batch; with `deadLetter`, one
+ * that failed permanently (not an envelope, a write DynamoDB refuses) is dead-lettered at once.
  */
 export function createResolverConsumer(
   receive: (envelope: Envelope) => Promise<unknown>,
+  options: { deadLetter?: DeadLetter | undefined } = {},
 ): (event: SQSEvent) => Promise<SQSBatchResponse> {
   const recordHandler = async (record: SQSRecord): Promise<void> => {
     let body: unknown;
@@ -35,8 +37,8 @@ export function createResolverConsumer(
         channel: parsed.data.channel,
         ...errorFields(error),
       };
-      // A permanent failure still fails the record: SQS redelivers it until maxReceiveCount, then
-      // dead-letters it, where the redrive finds it once fixed. Its log line says so from the first try.
+      // A permanent failure goes to the dead-letter queue (at once when the consumer has its URL),
+      // where the redrive finds it once fixed. Its log line says so from the first try.
       if (fields.permanent) {
         logger.error(
           'envelope failed permanently, retrying will not help: see the dead-letter queue',
@@ -46,5 +48,5 @@ export function createResolverConsumer(
       throw error;
     }
   };
-  return sqsBatchHandler(recordHandler);
+  return sqsBatchHandler(recordHandler, options);
 }

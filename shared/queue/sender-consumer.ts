@@ -2,14 +2,16 @@ import type { SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
 import { type OutboundMessage, OutboundMessageSchema } from '../domain/outbound.js';
 import { ValidationError } from '../errors.js';
 import { logger } from '../log.js';
-import { sqsBatchHandler } from './sqs-batch.js';
+import { type DeadLetter, sqsBatchHandler } from './sqs-batch.js';
 
 /**
  * The sender's SQS consumer: each record is one reply, delivered on its own (`deliverReply` bound to
- * its dependencies, told how often the queue has delivered it) so a reply to retry fails alone.
+ * its dependencies, told how often the queue has delivered it) so a reply to retry fails alone; with
+ * `deadLetter`, one that failed permanently is dead-lettered at once.
  */
 export function createSenderConsumer(
   deliver: (message: OutboundMessage, receiveCount: number) => Promise<void>,
+  options: { deadLetter?: DeadLetter | undefined } = {},
 ): (event: SQSEvent) => Promise<SQSBatchResponse> {
   const recordHandler = async (record: SQSRecord): Promise<void> => {
     let message: OutboundMessage;
@@ -21,5 +23,5 @@ export function createSenderConsumer(
     }
     await deliver(message, Number(record.attributes.ApproximateReceiveCount));
   };
-  return sqsBatchHandler(recordHandler);
+  return sqsBatchHandler(recordHandler, options);
 }

@@ -1,30 +1,81 @@
 import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-powertools/batch';
 import type { SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
-import { PermanentError, ThreadlineError } from '../errors.js';
+import { PermanentError, ThreadlineError, ValidationError } from '../errors.js';
+import { logger } from '../log.js';
+
+/** Why a record failed, as its log line and its dead-letter message attributes say it: never its message. */
+export interface FailureReason {
+  error: string;
+  code: string | undefined;
+  permanent: boolean;
+}
+
+/**
+ * Puts a record that failed permanently on the consumer's dead-letter queue at once, with the reason;
+ * rejects if it could not (the record then fails as any other and SQS dead-letters it after its
+ * receives).
+ */
+export type DeadLetter = (record: SQSRecord, reason: FailureReason) => Promise<void>;
 
 /**
  * An SQS consumer over one record handler: each record is handled on its own, and the ones that throw
  * are reported as the batch's failures (partial batch response), so they alone are redelivered, then
- * dead-lettered, without holding back the rest of their batch.
+ * dead-lettered, without holding back the rest of their batch. With `deadLetter`, a record that failed
+ * permanently goes to the dead-letter queue at once and is reported handled: retrying would fail the
+ * same way, four more times, before SQS moved it there.
  */
 export function sqsBatchHandler(
   recordHandler: (record: SQSRecord) => Promise<void>,
+  options: { deadLetter?: DeadLetter | undefined } = {},
 ): (event: SQSEvent) => Promise<SQSBatchResponse> {
+  const { deadLetter } = options;
+  const handle = deadLetter
+    ? async (record: SQSRecord) => {
+        try {
+          await recordHandler(record);
+        } catch (error) {
+          await deadLetterPermanent(deadLetter, record, error);
+        }
+      }
+    : recordHandler;
   // A processor per call: it keeps the batch's failures, so sharing one mixes concurrent batches up.
   return (event) =>
-    processPartialResponse(event, recordHandler, new BatchProcessor(EventType.SQS), {
+    processPartialResponse(event, handle, new BatchProcessor(EventType.SQS), {
       throwOnFullBatchFailure: false,
     });
 }
 
+/** Dead-letters a permanent failure (and logs why); rethrows anything else, or when that fails. */
+async function deadLetterPermanent(deadLetter: DeadLetter, record: SQSRecord, error: unknown): Promise<void> {
+  const reason = errorFields(error);
+  if (!reason.permanent) throw error;
+  const fields = {
+    messageId: record.messageId,
+    receiveCount: record.attributes.ApproximateReceiveCount,
+    queue: record.eventSourceARN,
+    ...reason,
+  };
+  try {
+    await deadLetter(record, reason);
+  } catch (sendError) {
+    logger.error('permanent failure could not be dead-lettered at once; SQS will after its receives', {
+      ...fields,
+      deadLetterError: sendError instanceof Error ? sendError.name : 'unknown',
+    });
+    throw error;
+  }
+  logger.error('record failed permanently: moved to the dead-letter queue at once', fields);
+}
+
 /**
  * What a failed record's log line says of the error: its name, our code, and whether it is permanent
- * (retrying fails the same way: alarms and operators read the dead-letter queue for it), never its message.
+ * (retrying fails the same way: a dependency's refusal, or input that can never be valid), never its
+ * message.
  */
-export function errorFields(error: unknown): { error: string; code: string | undefined; permanent: boolean } {
+export function errorFields(error: unknown): FailureReason {
   return {
     error: error instanceof Error ? error.name : 'unknown',
     code: error instanceof ThreadlineError ? error.code : undefined,
-    permanent: error instanceof PermanentError,
+    permanent: error instanceof PermanentError || error instanceof ValidationError,
   };
 }

@@ -1,6 +1,7 @@
 import {
   GetQueueAttributesCommand,
   GetQueueUrlCommand,
+  ListDeadLetterSourceQueuesCommand,
   ListQueuesCommand,
   type SQSClient,
   StartMessageMoveTaskCommand,
@@ -46,11 +47,36 @@ export async function deadLetterQueueArn(sqs: SQSClient, ref: DeadLetterQueueRef
 }
 
 /**
+ * The one queue whose redrive policy names this dead-letter queue, or undefined (none, or several).
+ * Messages a consumer sent there itself (a permanent failure, dead-lettered at once) carry no record
+ * of their source for SQS to move them back to, so the redrive names it.
+ */
+async function redriveSourceArn(sqs: SQSClient, deadLetterArn: string): Promise<string | undefined> {
+  const [, , , , account, name] = deadLetterArn.split(':');
+  const found = await sqs.send(new GetQueueUrlCommand({ QueueName: name, QueueOwnerAWSAccountId: account }));
+  if (!found?.QueueUrl) return undefined;
+  const sources = await sqs.send(new ListDeadLetterSourceQueuesCommand({ QueueUrl: found.QueueUrl }));
+  const [source, ...others] = sources?.queueUrls ?? [];
+  if (!source || others.length > 0) return undefined;
+  const attributes = await sqs.send(
+    new GetQueueAttributesCommand({ QueueUrl: source, AttributeNames: ['QueueArn'] }),
+  );
+  return attributes?.Attributes?.QueueArn;
+}
+
+/**
  * Starts SQS's dead-letter redrive (StartMessageMoveTask): SQS moves every message of the dead-letter
- * queue back to the queue it was dead-lettered from, in the background, at SQS's own rate.
+ * queue back to the queue it was dead-lettered from (named when it is the only one), in the
+ * background, at SQS's own rate.
  */
 export async function startRedrive(sqs: SQSClient, ref: DeadLetterQueueRef): Promise<RedriveStarted> {
   const sourceArn = await deadLetterQueueArn(sqs, ref);
-  const started = await sqs.send(new StartMessageMoveTaskCommand({ SourceArn: sourceArn }));
+  const destinationArn = await redriveSourceArn(sqs, sourceArn);
+  const started = await sqs.send(
+    new StartMessageMoveTaskCommand({
+      SourceArn: sourceArn,
+      ...(destinationArn ? { DestinationArn: destinationArn } : {}),
+    }),
+  );
   return { sourceArn, taskHandle: started.TaskHandle ?? '' };
 }

@@ -3,10 +3,11 @@ import { type Identity, IdentityKindSchema } from '../domain/envelope.js';
 import { followMerges } from '../domain/merges.js';
 import type { ContactState, ProfileState, ProfileTouch } from '../domain/resolver-ports.js';
 import { type Customer, CustomerSchema } from '../domain/timeline.js';
-import { GoneError } from '../errors.js';
+import { GoneError, UnavailableError } from '../errors.js';
 import {
   type DynamoDb,
   getItem,
+  putItem,
   putItemIf,
   updateCurrentOrStale,
   updateItem,
@@ -18,6 +19,7 @@ import {
   advanceChannelInboundInput,
   claimIdentityInput,
   getIdentityInput,
+  putMembershipInput,
   queryCustomersByNameInput,
   setContactStateInput,
   setLastAgentInput,
@@ -124,18 +126,40 @@ async function mergedCustomers(
   return { partitions, customers };
 }
 
+/** The profile, or undefined; GoneError when it was erased, or is being erased unless `whileErasing`. */
+async function readCustomer(
+  db: DynamoDb,
+  customerId: string,
+  whileErasing: boolean,
+): Promise<Customer | undefined> {
+  const out = await getItem(db, getInput(db.table, Keys.customer(customerId)));
+  if (!out.Item) return undefined;
+  if (out.Item.entity === 'erased_customer') throw new GoneError(`customer ${customerId} was erased`);
+  if (out.Item.erasingSince !== undefined && !whileErasing) {
+    throw new GoneError(`customer ${customerId} is being erased`);
+  }
+  return toCustomer(out.Item);
+}
+
+/** What the resolver needs of a profile, or undefined; UnavailableError while it is being erased. */
+async function readProfileState(db: DynamoDb, customerId: string): Promise<ProfileState | undefined> {
+  const out = await getItem(db, getInput(db.table, Keys.customer(customerId)));
+  if (out.Item?.entity !== 'customer') return undefined;
+  // Nothing is added to a customer being erased: the record comes back once the erasure has taken
+  // the identities, and then starts a new customer.
+  if (out.Item.erasingSince !== undefined) {
+    throw new UnavailableError(`customer ${customerId} is being erased; the event waits for it to finish`);
+  }
+  return ProfileStateSchema.parse({ ...out.Item, customerId });
+}
+
 /**
  * Customers: who holds an identity, profiles (names, tags, channels, the last agent), merged
  * customers seen as one, and whether an address may be contacted.
  */
 export function customerRepository(db: DynamoDb) {
-  /** The customer's profile, or undefined; GoneError when it was erased. */
-  const getCustomer = async (customerId: string): Promise<Customer | undefined> => {
-    const out = await getItem(db, getInput(db.table, Keys.customer(customerId)));
-    if (!out.Item) return undefined;
-    if (out.Item.entity === 'erased_customer') throw new GoneError(`customer ${customerId} was erased`);
-    return toCustomer(out.Item);
-  };
+  /** The customer's profile, or undefined; GoneError when it was erased or its erasure has begun. */
+  const getCustomer = (customerId: string) => readCustomer(db, customerId, false);
   return {
     /** Who holds this identity; eventually consistent unless asked. */
     async findCustomerId(
@@ -149,21 +173,21 @@ export function customerRepository(db: DynamoDb) {
     claimIdentity(identity: Identity, customerId: string, now: string): Promise<boolean> {
       return putItemIf(db, claimIdentityInput(db.table, identity, customerId, now));
     },
-    /** Upserts the profile for an event. */
-    touchProfile: (touch: ProfileTouch): Promise<void> =>
-      updateCurrentOrStale(db, {
+    /** Records a new conversation's membership, then upserts the profile for an event. */
+    touchProfile: async (touch: ProfileTouch): Promise<void> => {
+      if (touch.newConversation !== false) {
+        await putItem(db, putMembershipInput(db.table, touch.customerId, touch.conversationId));
+      }
+      await updateCurrentOrStale(db, {
         current: touchProfileInput(db.table, touch, 'current'),
         // Older than the last event or the last resolution: only the order-independent sets change,
         // and the channel's reply window if this is its latest message.
         stale: touchProfileInput(db.table, touch, 'stale'),
         followUp: touch.inbound ? advanceChannelInboundInput(db.table, touch) : undefined,
-      }),
-    /** What the resolver needs of a profile, or undefined when there is none. */
-    async getProfileState(customerId: string): Promise<ProfileState | undefined> {
-      const out = await getItem(db, getInput(db.table, Keys.customer(customerId)));
-      if (out.Item?.entity !== 'customer') return undefined;
-      return ProfileStateSchema.parse({ ...out.Item, customerId });
+      });
     },
+    /** What the resolver needs of a profile, or undefined when there is none. */
+    getProfileState: (customerId: string) => readProfileState(db, customerId),
     /** Sets the name from the earliest event that carried one. */
     async setName(customerId: string, name: string, at: string): Promise<void> {
       await updateItemIf(db, setNameInput(db.table, customerId, name, at));
@@ -188,9 +212,13 @@ export function customerRepository(db: DynamoDb) {
     },
     /** The partitions whose union is this customer's timeline, and their profiles. */
     mergedCustomers: (customerId: string) => mergedCustomers(getCustomer, customerId),
-    /** The partitions whose union is this customer's timeline: the root of its merges and all merged in. */
-    async mergedPartitions(customerId: string): Promise<string[]> {
-      return (await mergedCustomers(getCustomer, customerId)).partitions;
+    /**
+     * The partitions whose union is this customer's timeline: the root of its merges and all merged in.
+     * Only the erasure itself reads them `whileErasing`; everyone else meets GoneError once it began.
+     */
+    async mergedPartitions(customerId: string, options: { whileErasing?: boolean } = {}): Promise<string[]> {
+      const read = (id: string) => readCustomer(db, id, options.whileErasing === true);
+      return (await mergedCustomers(read, customerId)).partitions;
     },
     /** Replaces the customer's tags (labels agents give them, such as `vip`). */
     async setTags(customerId: string, tags: readonly string[]): Promise<void> {

@@ -16,6 +16,8 @@ export const TIMELINE_PREFIX = 'TIMELINE#';
 export const TIMELINE_END = 'TIMELINE$';
 /** Sort-key prefix of the raw payloads kept beside their timeline items (outside the timeline's range). */
 export const RAW_PREFIX = 'RAW#';
+/** Sort-key prefix of the conversations a customer had, one item each under their partition. */
+export const MEMBERSHIP_PREFIX = 'CONVERSATION#';
 /** Sort-key prefix of the merge suggestions on a customer's profile. */
 export const SUGGESTION_PREFIX = 'SUGGESTION#';
 /** Partition of everyone who mentioned the identity of a token (`<kind>#<value>`). */
@@ -31,6 +33,7 @@ export const mentionsPartition = (token: string): string => `MENTION#${token}`;
  * | customer timeline      | Query    pk=CUSTOMER#<id>, sk begins_with TIMELINE#               |
  * | large raw payloads     | Put/Query pk=CUSTOMER#<id>, sk=RAW#TIMELINE#<at>#<item id>        |
  * | merge suggestions      | Query    pk=CUSTOMER#<id>, sk begins_with SUGGESTION#             |
+ * | customer's conversations| Query   pk=CUSTOMER#<id>, sk begins_with CONVERSATION#           |
  * | customers by name      | Query ×N gsi1 gsi1pk=CUSTOMER_NAME#<shard>, gsi1sk begins_with <name>, merged |
  * | conversation           | GetItem  pk=CONVERSATION#<id>, sk=CONVERSATION                   |
  * | inbox by status        | Query ×N gsi1 gsi1pk=INBOX#<status>#<shard>, gsi1sk=<waitingSince>#<id>, merged |
@@ -64,6 +67,11 @@ export const Keys = {
   conversation: (conversationId: string) => ({
     pk: `CONVERSATION#${conversationId}`,
     sk: 'CONVERSATION',
+  }),
+  /** That a conversation is the customer's: one item per conversation, so no profile set grows. */
+  membership: (customerId: string, conversationId: string) => ({
+    pk: `CUSTOMER#${customerId}`,
+    sk: `${MEMBERSHIP_PREFIX}${conversationId}`,
   }),
   agent: (agentId: string) => ({ pk: `AGENT#${agentId}`, sk: 'AGENT' }),
   contactState: (identity: Identity) => contactKey(identityToken(identity)),

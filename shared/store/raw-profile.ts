@@ -3,7 +3,9 @@ import { followMerges } from '../domain/merges.js';
 import { GoneError, NotFoundError } from '../errors.js';
 import { type DynamoDb, getItem } from './dynamo-client.js';
 import { Keys } from './keys.js';
+import { queryAll } from './paging.js';
 import { getInput } from './params/common.js';
+import { queryMembershipsInput } from './params/customers.js';
 import { StringSetSchema } from './string-set.js';
 
 const RawProfileSchema = z.looseObject({
@@ -17,14 +19,27 @@ const RawProfileSchema = z.looseObject({
   mergedInto: z.string().optional(),
   openConversationId: z.string().optional(),
 });
-/** A profile item with the sets merges and erasures walk (identity tokens, conversations, mentions). */
+/**
+ * A profile item with the sets merges and erasures walk (identity tokens, mentions). `conversationIds`
+ * is only on profiles written before conversations became membership items; see `conversationIdsOf`.
+ */
 export type RawProfile = z.infer<typeof RawProfileSchema>;
 
-/** Reads a profile strongly: NotFoundError when there is none, GoneError when it was erased. */
-export async function readRawProfile(db: DynamoDb, customerId: string): Promise<RawProfile> {
+/**
+ * Reads a profile strongly: NotFoundError when there is none, GoneError when it was erased or is being
+ * erased (but for the erasure itself, `whileErasing`).
+ */
+export async function readRawProfile(
+  db: DynamoDb,
+  customerId: string,
+  options: { whileErasing?: boolean } = {},
+): Promise<RawProfile> {
   const out = await getItem(db, getInput(db.table, Keys.customer(customerId), true));
   if (!out.Item) throw new NotFoundError(`no customer ${customerId}`);
   if (out.Item.entity === 'erased_customer') throw new GoneError(`customer ${customerId} was erased`);
+  if (out.Item.erasingSince !== undefined && !options.whileErasing) {
+    throw new GoneError(`customer ${customerId} is being erased`);
+  }
   return RawProfileSchema.parse(out.Item);
 }
 
@@ -34,4 +49,16 @@ export function readRootProfile(
   customerId: string,
 ): Promise<{ customerId: string; profile: RawProfile }> {
   return followMerges((id) => readRawProfile(db, id), customerId);
+}
+
+/**
+ * Every conversation of one profile's partition: its membership items, page after page, and the
+ * `conversationIds` set a profile written before them still carries (read, never written again).
+ */
+export async function conversationIdsOf(db: DynamoDb, profile: RawProfile): Promise<string[]> {
+  const ids = new Set(profile.conversationIds);
+  for (const item of await queryAll(db, queryMembershipsInput(db.table, profile.id))) {
+    if (typeof item.conversationId === 'string') ids.add(item.conversationId);
+  }
+  return [...ids];
 }

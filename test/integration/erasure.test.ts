@@ -169,16 +169,48 @@ describe('local runtime: an erasure leaves nothing that names the customer', () 
     const privacy = privacyRepository({ doc: documentClient(client), table: 'threadline' }, repos, {
       deletesPerCall: 5,
     });
-    const reports = [];
-    do {
-      reports.push(await privacy.erase(heavy.id, 'admin-eve', at(0)));
-    } while (!reports.at(-1)?.complete && reports.length < 20);
-    const items = JSON.stringify(await scanTable(client, 'threadline'), (_k, v: unknown) =>
-      v instanceof Set ? [...v] : v,
+    const reports = [await privacy.erase(heavy.id, 'admin-eve', at(0))];
+    // Once the erasure has begun, the customer is gone to readers and writers alike.
+    const midway = await call('GET', `/api/customers/${heavy.id}`);
+    expect(midway.status).toBe(410);
+    expect(((await midway.json()) as { error: { code: string } }).error.code).toBe('gone');
+    expect((await call('GET', `/api/customers/${heavy.id}/timeline`)).status).toBe(410);
+    // No reply is queued to them: their conversation is gone already (404), or they are (410).
+    const reply = await call('POST', `/api/conversations/${heavy.openConversationId}/replies`, {
+      text: 'hi',
+    });
+    expect([404, 410]).toContain(reply.status);
+    // The customer writes again mid-erasure: a new customer, nothing added to the one being erased.
+    await deliver(
+      envelope({
+        receivedAt: at(0),
+        rawRef: 'test#/',
+        customer: other,
+        id: 'twilio:msg:SM-AGAIN',
+        provider: 'twilio',
+        channel: 'sms',
+        kind: 'message',
+        direction: 'inbound',
+        providerMessageId: 'SM-AGAIN',
+        occurredAt: at(0),
+        contentType: 'text',
+        text: 'writing again',
+      }),
     );
+    const again = await call('GET', `/api/customers?q=${encodeURIComponent(other.value)}`);
+    const fresh = ((await again.json()) as { items: Customer[] }).items[0] as Customer;
+    expect(fresh.id).not.toBe(heavy.id);
+    while (!reports.at(-1)?.complete && reports.length < 20) {
+      reports.push(await privacy.erase(heavy.id, 'admin-eve', at(0)));
+    }
+    // What the customer who wrote again owns is theirs; nothing else may name the number.
+    const erasedOnly = (await scanTable(client, 'threadline')).filter(
+      (item) => item.customerId !== fresh.id && !String(item.pk).includes(fresh.id),
+    );
+    const items = JSON.stringify(erasedOnly, (_k, v: unknown) => (v instanceof Set ? [...v] : v));
     client.destroy();
-    // An identity, a conversation, 12 timeline items and the 12 message references that record where
-    // each item is: six calls of at most 5 deletes.
+    // An identity, a conversation and its membership, 12 timeline items and the 12 message references
+    // that record where each item is: six calls of at most 5 deletes.
     expect(reports.length).toBe(6);
     expect(reports.slice(0, -1).every((r) => !r.complete)).toBe(true);
     expect(reports.at(-1)).toMatchObject({

@@ -1,4 +1,4 @@
-import { GetItemCommand, QueryCommand } from '@aws-sdk/client-dynamodb';
+import { GetItemCommand, QueryCommand, UpdateItemCommand } from '@aws-sdk/client-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { receiveEnvelope } from '#shared/app/receive-envelope.js';
 import type { Envelope } from '#shared/domain/envelope.js';
@@ -189,4 +189,81 @@ describe('a customer who names a new number in every message (dynalite)', () => 
     );
     expect(withItem.filter(Boolean).sort()).toEqual([...mentioned].sort());
   }, 60_000);
+});
+
+describe('a customer with hundreds of conversations (dynalite)', () => {
+  const profileSize = async (customerId: string) => {
+    const out = await dynamo.client.send(
+      new GetItemCommand({
+        TableName: TABLE,
+        Key: { pk: { S: `CUSTOMER#${customerId}` }, sk: { S: 'PROFILE' } },
+      }),
+    );
+    return JSON.stringify(out.Item ?? {}).length;
+  };
+  const conversation = (i: number) => `cv_many_${String(i).padStart(4, '0')}`;
+  const touch = async (customerId: string, i: number) => {
+    const common = { customerId, channel: 'sms' as const, at: at(i), now: at(i), inbound: true };
+    await store.touchConversation({ ...common, conversationId: conversation(i), reopen: false });
+    await store.touchProfile({
+      ...common,
+      conversationId: conversation(i),
+      identities: [],
+      newConversation: true,
+    });
+  };
+
+  it('keeps the profile the same size from the 10th conversation to the 300th, and export and erase find all', async () => {
+    const sizes: number[] = [];
+    for (let i = 0; i < 300; i++) {
+      await touch('cu_many', i);
+      if (i === 9 || i === 299) sizes.push(await profileSize('cu_many'));
+    }
+    // Only the open conversation's id and the times change; same lengths, same size.
+    expect(sizes[1]).toBe(sizes[0]);
+    const exported = await repos.privacy.export('cu_many', '2025-06-12T00:00:00.000Z');
+    expect(exported.conversations.map((c) => c.id).sort()).toEqual(
+      Array.from({ length: 300 }, (_, i) => conversation(i)),
+    );
+    const report = await repos.privacy.erase('cu_many', 'ag_admin', '2025-06-12T00:00:00.000Z');
+    expect(report.conversations).toBe(300);
+    const left = await dynamo.client.send(
+      new QueryCommand({
+        TableName: TABLE,
+        KeyConditionExpression: 'pk = :pk',
+        ExpressionAttributeValues: { ':pk': { S: 'CUSTOMER#cu_many' } },
+      }),
+    );
+    expect(left.Items?.map((item) => item.sk?.S)).toEqual(['PROFILE']);
+    const conversationsLeft = await Promise.all(
+      [0, 150, 299].map((i) => store.getConversation(conversation(i))),
+    );
+    expect(conversationsLeft).toEqual([undefined, undefined, undefined]);
+  }, 120_000);
+
+  it('still reads the conversations a profile written before membership items lists in its set', async () => {
+    await touch('cu_legacy', 1);
+    await store.touchConversation({
+      customerId: 'cu_legacy',
+      conversationId: 'cv_legacy_old',
+      channel: 'sms',
+      at: at(0),
+      now: at(0),
+      inbound: true,
+      reopen: false,
+    });
+    await dynamo.client.send(
+      new UpdateItemCommand({
+        TableName: TABLE,
+        Key: { pk: { S: 'CUSTOMER#cu_legacy' }, sk: { S: 'PROFILE' } },
+        UpdateExpression: 'ADD conversationIds :ids',
+        ExpressionAttributeValues: { ':ids': { SS: ['cv_legacy_old', conversation(1)] } },
+      }),
+    );
+    const exported = await repos.privacy.export('cu_legacy', '2025-06-12T00:00:00.000Z');
+    expect(exported.conversations.map((c) => c.id).sort()).toEqual(['cv_legacy_old', conversation(1)]);
+    const report = await repos.privacy.erase('cu_legacy', 'ag_admin', '2025-06-12T00:00:00.000Z');
+    expect(report.conversations).toBe(2);
+    expect(await store.getConversation('cv_legacy_old')).toBeUndefined();
+  });
 });

@@ -41,6 +41,7 @@ const mailId = logicalId(statefulStack, 'MailQueue');
 const mailDeadLetterId = logicalId(statefulStack, 'MailDeadLetterQueue');
 const mailArn = { 'Fn::GetAtt': [mailId, 'Arn'] };
 const outboundId = logicalId(statefulStack, 'OutboundQueue');
+const deadLetterQueueId = (queue: string) => logicalId(statefulStack, `${queue}DeadLetterQueue`);
 const outboundArn = { 'Fn::GetAtt': [outboundId, 'Arn'] };
 const secretArn = { Ref: secretId };
 const bucketId = logicalId(statefulStack, 'InboundMailBucket');
@@ -544,8 +545,21 @@ describe('ThreadlineApi', () => {
         SNS_TOPIC_ARNS: { 'Fn::Join': [',', [{ Ref: receiptsTopicId }, { Ref: eventsTopicId }]] },
       },
     ],
-    ['SesMail', { INBOUND_QUEUE_URL: { Ref: inboundId } }],
-    ['Resolver', { TABLE_NAME: { Ref: tableId }, OUTBOUND_QUEUE_URL: { Ref: outboundId } }],
+    [
+      'SesMail',
+      {
+        INBOUND_QUEUE_URL: { Ref: inboundId },
+        MAIL_DEAD_LETTER_QUEUE_URL: { Ref: deadLetterQueueId('Mail') },
+      },
+    ],
+    [
+      'Resolver',
+      {
+        TABLE_NAME: { Ref: tableId },
+        OUTBOUND_QUEUE_URL: { Ref: outboundId },
+        INBOUND_DEAD_LETTER_QUEUE_URL: { Ref: deadLetterQueueId('Inbound') },
+      },
+    ],
     [
       'AgentApi',
       {
@@ -563,6 +577,7 @@ describe('ThreadlineApi', () => {
       {
         TABLE_NAME: { Ref: tableId },
         PROVIDER_SECRET_ARN: secretArn,
+        OUTBOUND_DEAD_LETTER_QUEUE_URL: { Ref: deadLetterQueueId('Outbound') },
         OUTBOUND_MAX_ATTEMPTS: '5',
         SES_CONFIGURATION_SET: { Ref: logicalId(statefulStack, 'SesConfigurationSet') },
         PUBLIC_BASE_URL: {
@@ -782,7 +797,8 @@ describe('ThreadlineApi', () => {
     expect(allActions('Ses')).not.toContain('sqs:ReceiveMessage');
   });
 
-  it('lets ses-mail read mail under inbound/ only, consume the mail queue, and send only to the inbound queue', () => {
+  it('lets ses-mail read mail under inbound/ only, consume the mail queue, and send only to the inbound queue and its dead letters', () => {
+    const mailDeadLetterArn = { 'Fn::GetAtt': [deadLetterQueueId('Mail'), 'Arn'] };
     expect(actionsOn('SesMail', inboundMailArn)).toContain('s3:GetObject*');
     expect(actionsOn('SesMail', mailArn)).toEqual(
       expect.arrayContaining(['sqs:ReceiveMessage', 'sqs:DeleteMessage', 'sqs:ChangeMessageVisibility']),
@@ -793,10 +809,10 @@ describe('ThreadlineApi', () => {
     // Objects outside inbound/ stay unreadable: the only object ARN is the prefix's.
     expect(resources).not.toContainEqual({ 'Fn::Join': ['', [bucketArn, '/*']] });
     for (const resource of resources) {
-      expect([bucketArn, inboundMailArn, inboundArn, mailArn]).toContainEqual(resource);
+      expect([bucketArn, inboundMailArn, inboundArn, mailArn, mailDeadLetterArn]).toContainEqual(resource);
     }
     const senders = statementsOf('SesMail').filter((s) => s.Action.includes('sqs:SendMessage'));
-    expect(senders.flatMap((s) => s.Resource)).toEqual([inboundArn]);
+    expect(senders.flatMap((s) => s.Resource)).toEqual([inboundArn, mailDeadLetterArn]);
     expect(
       allActions('SesMail').filter((a) => /^(dynamodb|secretsmanager|s3:Put|s3:Delete)/.test(a)),
     ).toEqual([]);

@@ -1,4 +1,4 @@
-import type { DeleteCommandInput, GetCommandInput } from '@aws-sdk/lib-dynamodb';
+import type { DeleteCommandInput, GetCommandInput, QueryCommandInput } from '@aws-sdk/lib-dynamodb';
 
 /** Get by key, for profile, conversation and message reference reads. */
 export function getInput(
@@ -12,4 +12,19 @@ export function getInput(
 /** Deletes one item by key, for erasure; deleting what is already gone changes nothing. */
 export function deleteInput(table: string, key: { pk: string; sk: string }): DeleteCommandInput {
   return { TableName: table, Key: key };
+}
+
+/** One page of the items of a partition whose sort key starts with a prefix, from `startKey` on. */
+export function queryPrefixInput(
+  table: string,
+  pk: string,
+  prefix: string,
+  startKey?: Record<string, unknown>,
+): QueryCommandInput {
+  return {
+    TableName: table,
+    KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
+    ExpressionAttributeValues: { ':pk': pk, ':prefix': prefix },
+    ...(startKey ? { ExclusiveStartKey: startKey } : {}),
+  };
 }

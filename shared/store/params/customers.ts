@@ -7,7 +7,15 @@ import type {
 import type { Channel, Identity } from '../../domain/envelope.js';
 import { identityToken } from '../../domain/identity.js';
 import type { ContactState, ProfileTouch } from '../../domain/resolver-ports.js';
-import { CUSTOMER_NAME_PARTITION, Keys, nameSearchKey, nameShardPartition, nameSortKey } from '../keys.js';
+import {
+  CUSTOMER_NAME_PARTITION,
+  Keys,
+  MEMBERSHIP_PREFIX,
+  nameSearchKey,
+  nameShardPartition,
+  nameSortKey,
+} from '../keys.js';
+import { queryPrefixInput } from './common.js';
 
 /**
  * Who holds this phone, email or handle. An eventually consistent read (half a read unit) is enough
@@ -35,8 +43,9 @@ export function claimIdentityInput(
 /**
  * Upserts the profile for an event; the resolver writes it last. `current` for an event newer than
  * both the last one seen and the last resolution: it may (re)point the open conversation and move the
- * last-inbound fields. `stale` (the retry after a failed check) only adds identities, channels and
- * the conversation to their sets, which are order-independent.
+ * last-inbound fields. `stale` (the retry after a failed check) only adds identities and channels to
+ * their sets, which are order-independent and bounded. The conversation is recorded by its own
+ * membership item (see `putMembershipInput`), never in a set on the profile.
  */
 export function touchProfileInput(
   table: string,
@@ -49,10 +58,9 @@ export function touchProfileInput(
     ':id': touch.customerId,
     ':now': touch.now,
     ':channels': new Set([touch.channel]),
-    ':conversations': new Set([touch.conversationId]),
   };
   const sets = ['entity = :entity', 'id = :id', 'createdAt = if_not_exists(createdAt, :now)'];
-  const adds = ['channels :channels', 'conversationIds :conversations'];
+  const adds = ['channels :channels'];
   // A set may not be empty: a profile of unauthenticated mail owns no identity.
   if (touch.identities.length) {
     values[':identities'] = new Set(touch.identities.map(identityToken));
@@ -188,5 +196,34 @@ export function setLastAgentInput(
     UpdateExpression: 'SET lastAgentId = :agent, lastAgentAt = :at',
     ConditionExpression: 'attribute_exists(pk) AND (attribute_not_exists(lastAgentAt) OR lastAgentAt <= :at)',
     ExpressionAttributeValues: { ':agent': agentId, ':at': at },
+  };
+}
+
+/** Records that a conversation is the customer's; idempotent (the same item whenever it is written). */
+export function putMembershipInput(
+  table: string,
+  customerId: string,
+  conversationId: string,
+): PutCommandInput {
+  return {
+    TableName: table,
+    Item: {
+      ...Keys.membership(customerId, conversationId),
+      entity: 'customer_conversation',
+      customerId,
+      conversationId,
+    },
+  };
+}
+
+/** One page of the conversations of one customer partition (their membership items), oldest id first. */
+export function queryMembershipsInput(
+  table: string,
+  customerId: string,
+  startKey?: Record<string, unknown>,
+): QueryCommandInput {
+  return {
+    ...queryPrefixInput(table, Keys.customer(customerId).pk, MEMBERSHIP_PREFIX, startKey),
+    ProjectionExpression: 'pk, sk, conversationId',
   };
 }

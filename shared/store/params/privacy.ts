@@ -7,6 +7,7 @@ import type {
 import type { Provider } from '../../domain/envelope.js';
 import type { ErasureReport } from '../../domain/privacy.js';
 import { Keys, mentionsPartition, TIMELINE_PREFIX } from '../keys.js';
+import { queryPrefixInput } from './common.js';
 
 /** One page of everyone who mentioned the identity of a token: just the keys and who, to delete them. */
 export function queryMentionersInput(
@@ -78,12 +79,7 @@ export function queryTimelineItemsInput(
   customerId: string,
   startKey?: Record<string, unknown>,
 ): QueryCommandInput {
-  return {
-    TableName: table,
-    KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
-    ExpressionAttributeValues: { ':pk': Keys.customer(customerId).pk, ':prefix': TIMELINE_PREFIX },
-    ...(startKey ? { ExclusiveStartKey: startKey } : {}),
-  };
+  return queryPrefixInput(table, Keys.customer(customerId).pk, TIMELINE_PREFIX, startKey);
 }
 
 /** Deletes one item for an erasure, answering what was there: an erasure counts only real deletes. */
@@ -91,18 +87,55 @@ export function deleteErasedInput(table: string, key: { pk: string; sk: string }
   return { TableName: table, Key: key, ReturnValues: 'ALL_OLD' };
 }
 
-/** Keeps, on a profile an erasure has not finished, how many timeline items it deleted so far. */
-export function saveErasureProgressInput(
+/**
+ * Marks a profile as being erased, once (the first call's time and agent stay): reads answer 410 and
+ * the resolver holds the customer's events back until the tombstone replaces it.
+ */
+export function markErasingInput(
   table: string,
   customerId: string,
-  timelineItems: number,
+  now: string,
+  agentId: string,
 ): UpdateCommandInput {
   return {
     TableName: table,
     Key: Keys.customer(customerId),
-    UpdateExpression: 'SET erasedTimelineItems = :n',
+    UpdateExpression:
+      'SET erasingSince = if_not_exists(erasingSince, :now), erasingBy = if_not_exists(erasingBy, :agent)',
+    ConditionExpression: 'entity = :customer',
+    ExpressionAttributeValues: { ':now': now, ':agent': agentId, ':customer': 'customer' },
+  };
+}
+
+/**
+ * Keeps, on a profile an erasure has not finished, its progress marker: how many timeline items and
+ * conversations it deleted, the steps done and where inside the next one it stopped.
+ */
+export function saveErasureProgressInput(
+  table: string,
+  customerId: string,
+  progress: Pick<ErasureReport, 'timelineItems' | 'conversations'> & {
+    step: number;
+    cursor?: string | undefined;
+  },
+): UpdateCommandInput {
+  const values: Record<string, unknown> = {
+    ':n': progress.timelineItems,
+    ':c': progress.conversations,
+    ':step': progress.step,
+    ':erased': 'erased_customer',
+  };
+  let update = 'SET erasedTimelineItems = :n, erasedConversations = :c, erasureStep = :step';
+  if (progress.cursor) {
+    values[':cursor'] = progress.cursor;
+    update += ', erasureCursor = :cursor';
+  } else update += ' REMOVE erasureCursor';
+  return {
+    TableName: table,
+    Key: Keys.customer(customerId),
+    UpdateExpression: update,
     ConditionExpression: 'attribute_exists(pk) AND entity <> :erased',
-    ExpressionAttributeValues: { ':n': timelineItems, ':erased': 'erased_customer' },
+    ExpressionAttributeValues: values,
   };
 }
 

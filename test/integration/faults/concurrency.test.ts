@@ -123,7 +123,11 @@ describe('concurrent deliveries through the local runtime', () => {
     expect(new Set(timeline.map((t) => t.customerId))).toEqual(new Set([customerId]));
     expect(new Set(timeline.map((t) => t.conversationId))).toEqual(new Set([conversationId]));
     const [profile] = customers;
-    expect(asList(profile?.conversationIds)).toEqual([conversationId]);
+    // The conversation is recorded once, as its own item under the customer, not in a profile set.
+    expect(profile?.conversationIds).toBeUndefined();
+    expect(ofEntity(items, 'customer_conversation').map((m) => [m.pk, m.conversationId])).toEqual([
+      [`CUSTOMER#${customerId}`, conversationId],
+    ]);
     expect(asList(profile?.channels)).toEqual(['sms', 'whatsapp']);
     expect(profile?.openConversationId).toBe(conversationId);
     expect(runtime.deadLetter.messages()).toEqual([]);

@@ -1,6 +1,7 @@
 import {
   GetQueueAttributesCommand,
   GetQueueUrlCommand,
+  ListDeadLetterSourceQueuesCommand,
   ListQueuesCommand,
   SQSClient,
   StartMessageMoveTaskCommand,
@@ -29,6 +30,24 @@ describe('startRedrive', () => {
       { SourceArn: dlqArn },
     ]);
     expect(sqs.commandCalls(ListQueuesCommand)).toEqual([]);
+  });
+
+  it('names the one source queue as the destination, so messages a consumer dead-lettered itself go back too', async () => {
+    const inboundUrl = 'https://sqs.eu-west-1.amazonaws.com/123456789012/ThreadlineStateful-InboundQueue-x';
+    const inboundArn = 'arn:aws:sqs:eu-west-1:123456789012:ThreadlineStateful-InboundQueue-x';
+    sqs.on(GetQueueUrlCommand).resolves({ QueueUrl: dlqUrl });
+    sqs.on(ListDeadLetterSourceQueuesCommand, { QueueUrl: dlqUrl }).resolves({ queueUrls: [inboundUrl] });
+    sqs
+      .on(GetQueueAttributesCommand, { QueueUrl: inboundUrl })
+      .resolves({ Attributes: { QueueArn: inboundArn } });
+    await startRedrive(client, { arn: dlqArn });
+    expect(sqs.commandCalls(GetQueueUrlCommand)[0]?.args[0].input).toEqual({
+      QueueName: 'ThreadlineStateful-InboundDeadLetterQueueA1B2-x',
+      QueueOwnerAWSAccountId: '123456789012',
+    });
+    expect(sqs.commandCalls(StartMessageMoveTaskCommand).map((c) => c.args[0].input)).toEqual([
+      { SourceArn: dlqArn, DestinationArn: inboundArn },
+    ]);
   });
 
   it('finds the queue by the name a stack output gives', async () => {

@@ -6,7 +6,7 @@ import {
 import { DynamoDBDocumentClient, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
-import { UnavailableError } from '#shared/errors.js';
+import { GoneError, UnavailableError } from '#shared/errors.js';
 import { customerRepository } from '#shared/store/customer-repository.js';
 import { documentClient } from '#shared/store/dynamo-client.js';
 
@@ -29,6 +29,45 @@ describe('customerRepository', () => {
     await expect(store.claimIdentity(phone, 'cu_1', '2025-01-01T00:00:00.000Z')).resolves.toBe(false);
   });
 
+  it("writes a new conversation's membership before the profile, and nothing more for a known one", async () => {
+    ddb.on(PutCommand).resolves({}).on(UpdateCommand).resolves({});
+    const store = repository();
+    const touch = {
+      customerId: 'cu_1',
+      identities: [],
+      channel: 'sms' as const,
+      at: '2025-06-08T20:59:43.000Z',
+      now: '2025-06-08T21:00:00.000Z',
+      conversationId: 'cv_3',
+      inbound: true,
+    };
+    await store.touchProfile({ ...touch, newConversation: true });
+    expect(ddb.calls().map((call) => call.args[0].constructor.name)).toEqual(['PutCommand', 'UpdateCommand']);
+    expect(ddb.commandCalls(PutCommand)[0]?.args[0].input.Item).toMatchObject({
+      pk: 'CUSTOMER#cu_1',
+      sk: 'CONVERSATION#cv_3',
+    });
+    ddb.resetHistory();
+    await store.touchProfile({ ...touch, newConversation: false });
+    expect(ddb.calls().map((call) => call.args[0].constructor.name)).toEqual(['UpdateCommand']);
+  });
+
+  it('answers a customer being erased as gone to readers, and holds the resolver back until it is', async () => {
+    ddb.on(GetCommand).resolves({
+      Item: {
+        entity: 'customer',
+        id: 'cu_1',
+        createdAt: '2025-06-01T09:00:00.000Z',
+        erasingSince: '2025-06-10T09:00:00.000Z',
+      },
+    });
+    const store = repository();
+    await expect(store.getCustomer('cu_1')).rejects.toBeInstanceOf(GoneError);
+    await expect(store.mergedPartitions('cu_1')).rejects.toBeInstanceOf(GoneError);
+    await expect(store.mergedPartitions('cu_1', { whileErasing: true })).resolves.toEqual(['cu_1']);
+    await expect(store.getProfileState('cu_1')).rejects.toBeInstanceOf(UnavailableError);
+  });
+
   it('turns throttling into UnavailableError so the record is retried', async () => {
     ddb
       .on(GetCommand)
@@ -49,6 +88,7 @@ describe('customerRepository', () => {
       at: '2025-06-08T20:59:43.000Z',
       now: '2025-06-08T21:00:00.000Z',
       conversationId: 'cv_2',
+      newConversation: false,
       inbound: true,
     });
     const calls = ddb.calls();

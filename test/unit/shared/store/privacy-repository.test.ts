@@ -50,16 +50,19 @@ describe('privacyRepository', () => {
       .on(QueryCommand, { ExpressionAttributeValues: { ':pk': 'CUSTOMER#cu_1' } })
       .callsFake(
         (input: { ExclusiveStartKey?: unknown; ExpressionAttributeValues: Record<string, string> }) =>
-          // No raw payloads kept aside (RAW#): one timeline item, one page.
+          // No raw payloads kept aside (RAW#): one timeline item, one page. One conversation has its
+          // membership item, an older one is only in the set the profile carried before them.
           input.ExclusiveStartKey || input.ExpressionAttributeValues[':prefix'] === 'RAW#'
             ? { Items: [] }
-            : {
-                Items: [
-                  { pk: 'CUSTOMER#cu_1', sk: 'TIMELINE#t#m1', channel: 'sms', providerMessageId: 'SM1' },
-                ],
-              },
+            : input.ExpressionAttributeValues[':prefix'] === 'CONVERSATION#'
+              ? { Items: [{ pk: 'CUSTOMER#cu_1', sk: 'CONVERSATION#cv_2', conversationId: 'cv_2' }] }
+              : {
+                  Items: [
+                    { pk: 'CUSTOMER#cu_1', sk: 'TIMELINE#t#m1', channel: 'sms', providerMessageId: 'SM1' },
+                  ],
+                },
       );
-    ddb.on(DeleteCommand).resolves({});
+    ddb.on(DeleteCommand).resolves({ Attributes: { pk: 'x' } });
     ddb.on(UpdateCommand).resolves({});
     ddb.on(PutCommand).resolves({});
   });
@@ -73,16 +76,21 @@ describe('privacyRepository', () => {
       customers: 1,
       identities: 1,
       timelineItems: 1,
-      conversations: 1,
+      conversations: 2,
       complete: true,
     });
-    expect(ddb.commandCalls(DeleteCommand).map((call) => call.args[0].input.Key?.pk)).toEqual([
-      'IDENTITY#phone#+1',
-      'CONTACT#phone#+1',
-      'MENTION#email#a@x.io',
-      'CONVERSATION#cv_1',
-      'MESSAGE#sms#SM1',
-      'CUSTOMER#cu_1',
+    expect(
+      ddb.commandCalls(DeleteCommand).map((call) => Object.values(call.args[0].input.Key ?? {})),
+    ).toEqual([
+      ['IDENTITY#phone#+1', 'IDENTITY'],
+      ['CONTACT#phone#+1', 'CONTACT'],
+      ['MENTION#email#a@x.io', 'CUSTOMER#cu_1'],
+      ['CONVERSATION#cv_1', 'CONVERSATION'],
+      ['CUSTOMER#cu_1', 'CONVERSATION#cv_1'],
+      ['CONVERSATION#cv_2', 'CONVERSATION'],
+      ['CUSTOMER#cu_1', 'CONVERSATION#cv_2'],
+      ['MESSAGE#sms#SM1', 'MESSAGE'],
+      ['CUSTOMER#cu_1', 'TIMELINE#t#m1'],
     ]);
     const last = ddb.calls().at(-1)?.args[0];
     expect(last).toBeInstanceOf(PutCommand);
@@ -122,10 +130,13 @@ describe('privacyRepository', () => {
         'PROVIDER_EVENT#twilio t2#e2',
       ]),
     );
+    // The profile is marked as being erased first; then the mentioners' profiles forget the identity.
     expect(ddb.commandCalls(UpdateCommand).map((call) => call.args[0].input.Key?.pk)).toEqual([
+      'CUSTOMER#cu_1',
       'CUSTOMER#cu_8',
       'CUSTOMER#cu_9',
     ]);
+    expect(ddb.commandCalls(UpdateCommand)[0]?.args[0].input.UpdateExpression).toContain('erasingSince');
     const eventQuery = ddb
       .commandCalls(QueryCommand)
       .map((call) => call.args[0].input)
@@ -154,15 +165,47 @@ describe('privacyRepository', () => {
     expect(ddb.commandCalls(PutCommand)).toHaveLength(0);
     expect(ddb.commandCalls(UpdateCommand).at(-1)?.args[0].input).toMatchObject({
       Key: { pk: 'CUSTOMER#cu_1', sk: 'PROFILE' },
-      UpdateExpression: 'SET erasedTimelineItems = :n',
+      UpdateExpression:
+        'SET erasedTimelineItems = :n, erasedConversations = :c, erasureStep = :step REMOVE erasureCursor',
     });
-    ddb.on(GetCommand).resolves({ Item: { ...profile, erasedTimelineItems: 4 } });
+    ddb.on(GetCommand).resolves({ Item: { ...profile, erasedTimelineItems: 4, erasedConversations: 1 } });
     ddb.on(DeleteCommand).resolves({});
     expect(await paused.erase('cu_1', 'ag_1', '2025-06-10T09:00:01.000Z')).toMatchObject({
       complete: true,
       timelineItems: 5,
+      conversations: 1,
     });
     expect(ddb.commandCalls(PutCommand)).toHaveLength(1);
+  });
+
+  it('resumes at the step and the page where the last call stopped, reading nothing it went through', async () => {
+    const startKey = { pk: 'PROVIDER_EVENT#twilio', sk: 't5#e5' };
+    ddb.on(GetCommand).resolves({
+      Item: {
+        ...profile,
+        erasingSince: '2025-06-10T08:00:00.000Z',
+        erasedTimelineItems: 7,
+        erasedConversations: 2,
+        // Six steps done (identities to timeline); the provider-event scan stopped in twilio's partition.
+        erasureStep: 6,
+        erasureCursor: JSON.stringify({ provider: 1, startKey }),
+      },
+    });
+    const report = await repository().erase('cu_1', 'ag_1', '2025-06-10T09:00:00.000Z');
+    expect(report).toMatchObject({ complete: true, timelineItems: 7, conversations: 2, identities: 1 });
+    const queried = ddb.commandCalls(QueryCommand).map((call) => call.args[0].input);
+    expect(queried.map((input) => input.ExpressionAttributeValues?.[':pk'])).toEqual([
+      'PROVIDER_EVENT#twilio',
+      'PROVIDER_EVENT#meta',
+      'PROVIDER_EVENT#ses',
+    ]);
+    expect(queried[0]?.ExclusiveStartKey).toEqual(startKey);
+    expect(ddb.commandCalls(DeleteCommand)).toEqual([]);
+  });
+
+  it('refuses to export a customer being erased', async () => {
+    ddb.on(GetCommand).resolves({ Item: { ...profile, erasingSince: '2025-06-10T08:00:00.000Z' } });
+    await expect(repository().export('cu_1', 'n')).rejects.toBeInstanceOf(GoneError);
   });
 
   it('refuses to export an erased customer', async () => {

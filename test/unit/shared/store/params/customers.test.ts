@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import {
   claimIdentityInput,
+  putMembershipInput,
+  queryMembershipsInput,
   setLastAgentInput,
   setNameInput,
   setTagsInput,
@@ -40,7 +42,7 @@ describe('customer params', () => {
     const input = touchProfileInput('t', touch, 'current');
     expect(input.UpdateExpression).toBe(
       'SET entity = :entity, id = :id, createdAt = if_not_exists(createdAt, :now), #open = :conv, lastEventAt = :at, ' +
-        'lastInboundAt = :at, lastInboundChannel = :channel, #channelInbound = :at ADD identities :identities, channels :channels, conversationIds :conversations',
+        'lastInboundAt = :at, lastInboundChannel = :channel, #channelInbound = :at ADD identities :identities, channels :channels',
     );
     expect(input.ConditionExpression).toBe(
       '(attribute_not_exists(lastEventAt) OR lastEventAt <= :at) AND (attribute_not_exists(lastResolvedAt) OR lastResolvedAt < :at)',
@@ -53,9 +55,32 @@ describe('customer params', () => {
   it('only adds to the sets on the retry for an older event', () => {
     const input = touchProfileInput('t', touch, 'stale');
     expect(input.UpdateExpression).toBe(
-      'SET entity = :entity, id = :id, createdAt = if_not_exists(createdAt, :now) ADD identities :identities, channels :channels, conversationIds :conversations',
+      'SET entity = :entity, id = :id, createdAt = if_not_exists(createdAt, :now) ADD identities :identities, channels :channels',
     );
     expect(input.ConditionExpression).toBeUndefined();
+  });
+
+  it('records a conversation as its own item under the customer, not in a set on the profile', () => {
+    expect(putMembershipInput('t', 'cu_1', 'cv_1')).toEqual({
+      TableName: 't',
+      Item: {
+        pk: 'CUSTOMER#cu_1',
+        sk: 'CONVERSATION#cv_1',
+        entity: 'customer_conversation',
+        customerId: 'cu_1',
+        conversationId: 'cv_1',
+      },
+    });
+    expect(touchProfileInput('t', touch, 'current').ExpressionAttributeValues).not.toHaveProperty(
+      ':conversations',
+    );
+    expect(queryMembershipsInput('t', 'cu_1', { pk: 'CUSTOMER#cu_1', sk: 'CONVERSATION#cv_1' })).toEqual({
+      TableName: 't',
+      KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
+      ExpressionAttributeValues: { ':pk': 'CUSTOMER#cu_1', ':prefix': 'CONVERSATION#' },
+      ProjectionExpression: 'pk, sk, conversationId',
+      ExclusiveStartKey: { pk: 'CUSTOMER#cu_1', sk: 'CONVERSATION#cv_1' },
+    });
   });
 
   it('keeps the name of the earliest event and indexes it for search', () => {

@@ -1,0 +1,243 @@
+import { DeleteCommand } from '@aws-sdk/lib-dynamodb';
+import * as z from 'zod';
+import { type Channel, ProviderSchema } from '../domain/envelope.js';
+import type { ErasureReport } from '../domain/privacy.js';
+import { replyItemId } from '../domain/replies.js';
+import type { Suggestion } from '../domain/suggestions.js';
+import { type DynamoDb, putItem, queryItems, sendDynamo, updateItemIf } from './dynamo-client.js';
+import { Keys, suggestionKey } from './keys.js';
+import { queryAll } from './paging.js';
+import {
+  deleteErasedInput,
+  forgetMentionInput,
+  identitySearchTerms,
+  markErasingInput,
+  putTombstoneInput,
+  queryMentionersInput,
+  queryProviderEventsNamingInput,
+  queryTimelineItemsInput,
+  saveErasureProgressInput,
+} from './params/privacy.js';
+import { queryRawPayloadsInput } from './params/timeline.js';
+import { conversationIdsOf, type RawProfile, readRawProfile } from './raw-profile.js';
+
+/** What an erasure reads besides the table. */
+export type ErasureDeps = {
+  customers: {
+    mergedPartitions(customerId: string, options?: { whileErasing?: boolean }): Promise<string[]>;
+  };
+  suggestions: { suggestionsOn(customerId: string): Promise<Suggestion[]> };
+};
+
+/** Where, inside a step, a paused erasure stopped: the provider and the page it was reading. */
+const CursorSchema = z.object({
+  provider: z.number(),
+  startKey: z.record(z.string(), z.unknown()).optional(),
+});
+type Cursor = z.infer<typeof CursorSchema>;
+
+/**
+ * The table, how many more items this call may delete before it stops, and where in its step it is
+ * (kept on the profile when it stops, so the next call does not read again what it went through).
+ */
+type ErasureDb = DynamoDb & { budget: { left: number }; cursor: Cursor | undefined };
+
+/** An erasure call spent its deletes: the next call carries on from its progress marker. */
+class ErasurePaused extends Error {
+  override name = 'ErasurePaused';
+}
+
+/**
+ * Deletes one item, spending the budget only when there was an item: deleting what an earlier call
+ * already deleted is free, so each call removes `budget` items or finishes.
+ */
+async function remove(db: ErasureDb, key: { pk: string; sk: string }): Promise<boolean> {
+  if (db.budget.left <= 0) throw new ErasurePaused();
+  const out = await sendDynamo('DeleteItem', () =>
+    db.doc.send(new DeleteCommand(deleteErasedInput(db.table, key))),
+  );
+  if (out.Attributes) db.budget.left -= 1;
+  return out.Attributes !== undefined;
+}
+
+/** Removes every mention of an erased identity, page by page, and the token from the mentioners' profiles. */
+async function forgetMentions(db: ErasureDb, token: string): Promise<void> {
+  let startKey: Record<string, unknown> | undefined;
+  do {
+    const out = await queryItems(db, queryMentionersInput(db.table, token, startKey));
+    for (const item of out.Items ?? []) {
+      if (typeof item.customerId === 'string') {
+        await updateItemIf(db, forgetMentionInput(db.table, String(item.customerId), token));
+      }
+      await remove(db, { pk: String(item.pk), sk: String(item.sk) });
+    }
+    startKey = out.LastEvaluatedKey;
+  } while (startKey);
+}
+
+/**
+ * Deletes the raw provider events that reached no customer (kept apart, keyed by provider and time)
+ * but name one of the erased identities: every page of every provider's partition, filtered. The
+ * page being read is the cursor, so a resumed erasure reads on from it.
+ */
+async function forgetProviderEvents(db: ErasureDb, tokens: readonly string[]): Promise<void> {
+  const terms = identitySearchTerms(tokens);
+  if (terms.length === 0) return;
+  const from = db.cursor ?? { provider: 0 };
+  for (let provider = from.provider; provider < ProviderSchema.options.length; provider++) {
+    let startKey = provider === from.provider ? from.startKey : undefined;
+    do {
+      db.cursor = { provider, ...(startKey ? { startKey } : {}) };
+      const name = ProviderSchema.options[provider] as (typeof ProviderSchema.options)[number];
+      const out = await queryItems(db, queryProviderEventsNamingInput(db.table, name, terms, startKey));
+      for (const item of out.Items ?? []) await remove(db, { pk: String(item.pk), sk: String(item.sk) });
+      startKey = out.LastEvaluatedKey;
+    } while (startKey);
+  }
+}
+
+const REPLY_ITEM_PREFIX = replyItemId('');
+
+/**
+ * Deletes a partition's timeline items, the message and thread references that point at them, and the
+ * replies' own items.
+ */
+async function deleteTimeline(db: ErasureDb, customerId: string, report: ErasureReport): Promise<void> {
+  let startKey: Record<string, unknown> | undefined;
+  do {
+    const out = await queryItems(db, queryTimelineItemsInput(db.table, customerId, startKey));
+    for (const item of out.Items ?? []) {
+      const channel = typeof item.channel === 'string' ? (item.channel as Channel) : undefined;
+      if (channel && typeof item.providerMessageId === 'string') {
+        await remove(db, Keys.messageRef(channel, item.providerMessageId));
+        // An event other than a message is written once under its own id (a call has several events).
+        if (item.type !== 'message' && typeof item.id === 'string') {
+          await remove(db, Keys.messageRef(channel, item.id));
+        }
+      }
+      const messageId = (item.data as Record<string, unknown> | undefined)?.messageId;
+      if (channel && typeof messageId === 'string') {
+        await remove(db, Keys.messageRef(channel, messageId));
+      }
+      // A reply is also kept under its id (the address it went to and its text), for retried requests.
+      if (typeof item.id === 'string' && item.id.startsWith(REPLY_ITEM_PREFIX)) {
+        await remove(db, Keys.reply(item.id.slice(REPLY_ITEM_PREFIX.length)));
+      }
+      await remove(db, { pk: String(item.pk), sk: String(item.sk) });
+      report.timelineItems += 1;
+    }
+    startKey = out.LastEvaluatedKey;
+  } while (startKey);
+}
+
+type Step = (db: ErasureDb, deps: ErasureDeps, profile: RawProfile, report: ErasureReport) => Promise<void>;
+
+/**
+ * What erasing one profile does, in order; the progress marker counts the steps done. Identities go
+ * first, so a message that arrives mid-erasure no longer finds the customer being erased.
+ */
+const STEPS: readonly Step[] = [
+  async (db, _deps, profile) => {
+    for (const token of profile.identities) {
+      await remove(db, Keys.identityByToken(token));
+      await remove(db, Keys.contactStateByToken(token));
+      await forgetMentions(db, token);
+    }
+  },
+  async (db, _deps, profile) => {
+    for (const token of profile.mentioned) await remove(db, Keys.mention(token, profile.id));
+  },
+  async (db, _deps, profile, report) => {
+    for (const conversationId of await conversationIdsOf(db, profile)) {
+      // Counted when it goes: an earlier call of a resumed erasure counted those it deleted.
+      if (await remove(db, Keys.conversation(conversationId))) report.conversations += 1;
+      await remove(db, Keys.membership(profile.id, conversationId));
+    }
+  },
+  async (db, deps, profile) => {
+    for (const suggestion of await deps.suggestions.suggestionsOn(profile.id)) {
+      await remove(db, suggestionKey(suggestion.otherId, profile.id));
+      await remove(db, suggestionKey(profile.id, suggestion.otherId));
+    }
+  },
+  async (db, _deps, profile) => {
+    // The raw payloads a partition keeps aside from its timeline (`RAW#...`, see the timeline).
+    for (const item of await queryAll(db, queryRawPayloadsInput(db.table, profile.id, 'aside'))) {
+      await remove(db, { pk: String(item.pk), sk: String(item.sk) });
+    }
+  },
+  (db, _deps, profile, report) => deleteTimeline(db, profile.id, report),
+  (db, _deps, profile) => forgetProviderEvents(db, [...profile.identities]),
+];
+
+/** Where the last call stopped: steps done (over every profile, in order), and inside the next one. */
+function progressOf(profile: RawProfile): { step: number; cursor: Cursor | undefined } {
+  const step = typeof profile.erasureStep === 'number' ? profile.erasureStep : 0;
+  const cursor =
+    typeof profile.erasureCursor === 'string'
+      ? CursorSchema.safeParse(JSON.parse(profile.erasureCursor)).data
+      : undefined;
+  return { step, cursor };
+}
+
+const countOf = (value: unknown): number => (typeof value === 'number' ? value : 0);
+
+/**
+ * Erases the customer and everyone merged with them: identities and their contact states (opt-outs,
+ * suppressions), timeline items with their raw payloads, replies, message and thread references,
+ * conversations, every page of mentions, suggestions, and the raw provider events that reached no
+ * customer but name one of their identities. What remains is a tombstone with counts, the time and
+ * the agent: nothing that names the person.
+ *
+ * The first call marks every profile as being erased (reads answer 410, the resolver holds events
+ * back). One call deletes at most `deletesPerCall` items. A heavy customer takes several calls: the
+ * call that stops answers `complete: false` and keeps its counts and a progress marker (steps done,
+ * and the page a scan was at) on the profile; the next call starts there, until the tombstone is
+ * written and the report is complete.
+ */
+export async function eraseCustomer(
+  db: DynamoDb,
+  deps: ErasureDeps,
+  request: { customerId: string; agentId: string; now: string; deletesPerCall: number },
+): Promise<ErasureReport> {
+  const { customerId, agentId, now } = request;
+  const asked = await readRawProfile(db, customerId, { whileErasing: true });
+  const partitions = await deps.customers.mergedPartitions(customerId, { whileErasing: true });
+  for (const id of partitions) await updateItemIf(db, markErasingInput(db.table, id, now, agentId));
+  const profiles = await Promise.all(partitions.map((id) => readRawProfile(db, id, { whileErasing: true })));
+  const report: ErasureReport = {
+    customerId,
+    erasedAt: now,
+    erasedBy: agentId,
+    customers: partitions.length,
+    identities: profiles.reduce((sum, profile) => sum + profile.identities.length, 0),
+    timelineItems: countOf(asked.erasedTimelineItems),
+    conversations: countOf(asked.erasedConversations),
+    complete: true,
+  };
+  const from = progressOf(asked);
+  const erasing: ErasureDb = { ...db, budget: { left: request.deletesPerCall }, cursor: from.cursor };
+  let step = 0;
+  try {
+    for (const profile of profiles) {
+      for (const run of STEPS) {
+        if (step >= from.step) {
+          await run(erasing, deps, profile, report);
+          erasing.cursor = undefined;
+        }
+        step += 1;
+      }
+    }
+  } catch (error) {
+    if (!(error instanceof ErasurePaused)) throw error;
+    const progress = { ...report, step, cursor: erasing.cursor && JSON.stringify(erasing.cursor) };
+    await updateItemIf(db, saveErasureProgressInput(db.table, customerId, progress));
+    return { ...report, complete: false };
+  }
+  // Tombstones last: until they are written, a retry of the erasure still finds what to delete.
+  for (const profile of profiles) {
+    const record = profile.id === customerId ? report : { erasedAt: now, erasedBy: agentId };
+    await putItem(db, putTombstoneInput(db.table, profile.id, record));
+  }
+  return report;
+}

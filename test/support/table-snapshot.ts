@@ -1,6 +1,7 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { nextConversationId } from '#shared/domain/conversation.js';
+import { inboxShardPartition, nameShardPartition } from '#shared/store/keys.js';
 
 /** A table item as the document client reads it (string sets as Set). */
 export type Item = Record<string, unknown>;
@@ -72,9 +73,24 @@ export function normaliseTable(items: readonly Item[]): Item[] {
     text
       .replace(CONVERSATION_ID, (id) => names.get(id) ?? id)
       .replace(CUSTOMER_ID, (id) => names.get(id) ?? 'customer<orphan>');
-  const normalised = items.map((item) => normaliseValue(item, rename) as Item);
+  const normalised = items.map((item) => normaliseValue(withShardNamed(item), rename) as Item);
   const key = (item: Item) => `${String(item.pk)}\u0000${String(item.sk)}`;
   return normalised.sort((a, b) => (key(a) < key(b) ? -1 : key(a) > key(b) ? 1 : 0));
+}
+
+/**
+ * An index partition that is the shard its item's (random) id picks, named `<shard of id>`: two runs
+ * compare equal, and a conversation or profile in the wrong shard still shows.
+ */
+function withShardNamed(item: Item): Item {
+  const { gsi1pk, id, status } = item;
+  if (typeof gsi1pk !== 'string' || typeof id !== 'string') return item;
+  const right =
+    (item.entity === 'conversation' &&
+      typeof status === 'string' &&
+      gsi1pk === inboxShardPartition(status, id)) ||
+    (item.entity === 'customer' && gsi1pk === nameShardPartition(id));
+  return right ? { ...item, gsi1pk: gsi1pk.replace(/#\d+$/, '#<shard of id>') } : item;
 }
 
 function normaliseValue(value: unknown, rename: (text: string) => string): unknown {

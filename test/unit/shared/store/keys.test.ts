@@ -64,6 +64,7 @@ describe('key builders', () => {
 describe('shardOf', () => {
   it('always puts an id in the same shard, within range', () => {
     expect(shardOf('cv_1', 128)).toBe(40);
+    expect(shardOf('cv_1', 96)).toBe(72);
     expect(shardOf('cv_1', 128)).toBe(shardOf('cv_1', 128));
     expect(shardOf('', 7)).toBeLessThan(7);
   });
@@ -80,7 +81,7 @@ describe('shardOf', () => {
   });
 
   it('names every shard partition and the legacy one last', () => {
-    expect(inboxShardPartition('open', 'cv_1')).toBe('INBOX#open#40');
+    expect(inboxShardPartition('open', 'cv_1')).toBe('INBOX#open#72');
     expect(inboxPartitions('open')).toHaveLength(SHARDS.inbox + 1);
     expect(inboxPartitions('open').at(-1)).toBe('INBOX#open');
     expect(nameShardPartition('cv_1')).toBe('CUSTOMER_NAME#40');

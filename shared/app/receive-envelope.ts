@@ -228,21 +228,20 @@ async function updateCustomer(
 
 /**
  * Routing runs after the envelope is applied; a failure fails the whole receipt, and both steps are
- * idempotent, so the redelivery completes whichever was left undone. The item is read back as stored.
+ * idempotent, so the redelivery completes whichever was left undone. The item is the one stored: the
+ * one this delivery wrote, or the first delivery's, read back by `placeOnTimeline`.
  */
 async function routeItem(
   deps: ResolverDeps,
-  placed: { item: TimelineItem; customerId: string; conversationId: string },
+  placed: { item: TimelineItem; customerId: string; conversationId: string; written: boolean },
 ): Promise<void> {
   if (!deps.route || !routableKind(placed.item)) return;
-  const item = await deps.store.getTimelineItem(placed.item.customerId, placed.item.at, placed.item.id);
-  if (item) {
-    await deps.route({
-      customerId: placed.customerId,
-      conversationId: item.conversationId ?? placed.conversationId,
-      item,
-    });
-  }
+  await deps.route({
+    customerId: placed.customerId,
+    conversationId: placed.item.conversationId ?? placed.conversationId,
+    item: placed.item,
+    firstDelivery: placed.written,
+  });
 }
 
 /** Applies the event of a known identity: who, where on the timeline, what it changes, then routing. */
@@ -275,7 +274,7 @@ async function resolveCustomerEvent(
     conversationId,
     ...(item.providerMessageId ? { providerMessageId: loggedId(item.providerMessageId) } : {}),
   });
-  await routeItem(deps, { item, customerId, conversationId });
+  await routeItem(deps, { item, customerId, conversationId, written });
   return { customerId, conversationId, written };
 }
 

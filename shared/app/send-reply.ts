@@ -105,6 +105,10 @@ export async function sendReply(
   await deps.store.putTimelineItem(item, undefined);
   await deps.store.recordFirstResponse?.(message.conversationId, message.at);
   await deps.queue.enqueue(message);
-  if (message.author.kind === 'agent') await deps.store.setLastAgent(root, message.author.id, message.at);
+  if (message.author.kind === 'agent') {
+    await deps.store.setLastAgent(root, message.author.id, message.at);
+    // Routing's state: once an agent has replied in the conversation, the AI stays silent in it.
+    await deps.store.markHumanReplied?.(message.conversationId, message.at);
+  }
   return { item, created };
 }

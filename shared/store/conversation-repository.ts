@@ -9,6 +9,7 @@ import { eventItem } from './events.js';
 import { Keys } from './keys.js';
 import { queryPage } from './paging.js';
 import { getInput } from './params/common.js';
+import { earlierInboundSinceInput } from './params/conversation-state.js';
 import {
   type AssignTarget,
   assignConversationInput,
@@ -24,7 +25,8 @@ import { StringSetSchema } from './string-set.js';
 
 type Timeline = { putTimelineItem(item: TimelineItem, raw: unknown): Promise<boolean> };
 
-function toConversation(item: Record<string, unknown>): Conversation {
+/** A conversation item as agents and routing read it (keys, index keys and routing state left out). */
+export function toConversation(item: Record<string, unknown>): Conversation {
   const { pk: _pk, sk: _sk, entity: _entity, gsi1pk: _g, gsi1sk: _s, channels, ...rest } = item;
   const list = StringSetSchema.parse(channels);
   return ConversationSchema.parse({ ...rest, channels: list, channelSwitch: list.length > 1 });
@@ -121,7 +123,9 @@ export function conversationRepository(db: DynamoDb, timeline: Timeline) {
       updateCurrentOrStale(db, {
         current: touchConversationInput(db.table, touch, 'current'),
         stale: touchConversationInput(db.table, touch, 'stale'),
-        followUp: touch.inbound ? earlierWaitInput(db.table, touch) : undefined,
+        followUp: touch.inbound
+          ? [earlierWaitInput(db.table, touch), earlierInboundSinceInput(db.table, touch)]
+          : undefined,
       }),
     getConversation,
     /** The inbox: conversations of a status, longest waiting first. */

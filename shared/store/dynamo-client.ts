@@ -106,14 +106,14 @@ export async function deleteItem(db: DynamoDb, input: DeleteCommandInput): Promi
 /**
  * The resolver's upserts: the update for an event newer than what is stored; when its condition says
  * the event is older, the update that only adds to order-independent sets, then an optional
- * conditional follow-up (a reply window or a wait moved back to an earlier inbound message).
+ * conditional follow-ups (a reply window or a wait moved back to an earlier inbound message).
  */
 export async function updateCurrentOrStale(
   db: DynamoDb,
   inputs: {
     current: UpdateCommandInput;
     stale: UpdateCommandInput;
-    followUp: UpdateCommandInput | undefined;
+    followUp: UpdateCommandInput | readonly UpdateCommandInput[] | undefined;
   },
 ): Promise<void> {
   try {
@@ -121,6 +121,7 @@ export async function updateCurrentOrStale(
   } catch (error) {
     if (!isConditionFailure(error)) throw error;
     await updateItem(db, inputs.stale);
-    if (inputs.followUp) await updateItemIf(db, inputs.followUp);
+    const followUps = Array.isArray(inputs.followUp) ? inputs.followUp : [inputs.followUp ?? []].flat();
+    for (const followUp of followUps) await updateItemIf(db, followUp);
   }
 }

@@ -48,18 +48,6 @@ export function meterClient(client: DynamoDBClient): CapacityMeter {
       }>;
       const units = list.reduce((sum, c) => sum + (c.CapacityUnits ?? 0), 0);
       const kind = READS.test(name) ? 'read' : 'write';
-      if (process.env.METER_TRACE) {
-        const item = input.Item as Record<string, unknown> | undefined;
-        const where = JSON.stringify(input.Key ?? item?.sk ?? input.ExpressionAttributeValues ?? '');
-        console.error(
-          'METER',
-          name,
-          kind,
-          units,
-          where.slice(0, 140),
-          String(input.UpdateExpression ?? '').slice(0, 60),
-        );
-      }
       totals.calls += 1;
       totals[kind] += units;
       totals.byCommand[name] = (totals.byCommand[name] ?? 0) + 1;

@@ -132,6 +132,14 @@ async function answerWithAi(
       agentId: AI_AUTHOR_ID,
       author: { kind: 'ai', id: AI_AUTHOR_ID },
       idempotencyKey: routing.decisionId,
+      // Read by routing a moment ago: the reply reads them again for nothing.
+      recipient: {
+        conversationId: routing.conversationId,
+        root: routing.customerId,
+        customer: routing.customer,
+        partitions: routing.partitions,
+        profiles: routing.profiles,
+      },
     });
     return { decision, replied: true };
   } catch (error) {
@@ -229,7 +237,7 @@ export async function routeMessage(deps: RouterDeps, input: InboundToRoute): Pro
   }
   const [merged, kept] = await Promise.all([
     deps.store.mergedCustomers(customerId),
-    deps.store.getConversationState(conversationId),
+    input.conversation ?? deps.store.getConversationState(conversationId),
   ]);
   const customer = merged.customers.find((c) => c.id === customerId);
   if (!customer || !kept) return { routed: false };

@@ -1,5 +1,5 @@
 import type { Agent } from './assignment.js';
-import type { ConversationState } from './routing/conversation-state.js';
+import type { ConversationSnapshot } from './routing/conversation-state.js';
 import type { RouteDecision } from './routing/decision.js';
 import type { Conversation, Customer, TimelineItem } from './timeline.js';
 
@@ -8,9 +8,7 @@ export interface RouterStore {
   getTimelineItem(customerId: string, at: string, itemId: string): Promise<TimelineItem | undefined>;
   putTimelineItem(item: TimelineItem, raw: unknown): Promise<boolean>;
   /** A conversation and the routing state kept on it, in one read. */
-  getConversationState(
-    conversationId: string,
-  ): Promise<{ conversation: Conversation; state: ConversationState } | undefined>;
+  getConversationState(conversationId: string): Promise<ConversationSnapshot | undefined>;
   /** The partitions of the customer's merges (the root first) and the profiles of those that have one. */
   mergedCustomers(customerId: string): Promise<{ partitions: string[]; customers: Customer[] }>;
   /** The most recent items (at most `limit`) of the union of these partitions, oldest first. */
@@ -60,6 +58,8 @@ export interface InboundToRoute {
    * routed it yet, so the check for an earlier decision is skipped. Unset: check.
    */
   firstDelivery?: boolean | undefined;
+  /** The conversation as the resolver's touch just left it: routing then need not read it. */
+  conversation?: ConversationSnapshot | undefined;
 }
 
 /** Routes an inbound item the resolver has just written (`routeMessage` bound to its dependencies). */

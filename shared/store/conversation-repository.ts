@@ -1,15 +1,22 @@
 import type { InboxFilter } from '../domain/inbox.js';
 import type { Page } from '../domain/paging.js';
 import type { ConversationTouch } from '../domain/resolver-ports.js';
+import type { ConversationSnapshot } from '../domain/routing/conversation-state.js';
 import { type Conversation, ConversationSchema, type TimelineItem } from '../domain/timeline.js';
 import { NotFoundError, PermanentError, ValidationError } from '../errors.js';
 import { decodeCursor, encodeCursor } from './cursor.js';
-import { type DynamoDb, getItem, updateCurrentOrStale, updateItem, updateItemIf } from './dynamo-client.js';
+import {
+  type DynamoDb,
+  getItem,
+  updateCurrentOrStaleReturning,
+  updateItem,
+  updateItemIf,
+} from './dynamo-client.js';
 import { eventItem } from './events.js';
 import { Keys } from './keys.js';
 import { queryPage } from './paging.js';
 import { getInput } from './params/common.js';
-import { earlierInboundSinceInput } from './params/conversation-state.js';
+import { conversationStateOf, earlierInboundSinceInput } from './params/conversation-state.js';
 import {
   type AssignTarget,
   assignConversationInput,
@@ -102,6 +109,11 @@ async function changeStatus(
   await timeline.putTimelineItem(event, undefined);
 }
 
+/** A conversation item read as a conversation and its routing state. */
+export function conversationSnapshotOf(item: Record<string, unknown>): ConversationSnapshot {
+  return { conversation: toConversation(item), state: conversationStateOf(item) };
+}
+
 /**
  * Conversations and the inbox: the resolver's upserts, reads, and the changes agents (and routing)
  * make, each recorded as an event or a note on the customer's timeline.
@@ -119,14 +131,18 @@ export function conversationRepository(db: DynamoDb, timeline: Timeline) {
   };
   return {
     /** Upserts the conversation an event belongs to. */
-    touchConversation: (touch: ConversationTouch): Promise<void> =>
-      updateCurrentOrStale(db, {
-        current: touchConversationInput(db.table, touch, 'current'),
+    touchConversation: async (touch: ConversationTouch): Promise<ConversationSnapshot | undefined> => {
+      const out = await updateCurrentOrStaleReturning(db, {
+        // The conversation as this write leaves it, with its routing state: routing reads no more.
+        current: { ...touchConversationInput(db.table, touch, 'current'), ReturnValues: 'ALL_NEW' },
         stale: touchConversationInput(db.table, touch, 'stale'),
         followUp: touch.inbound
           ? [earlierWaitInput(db.table, touch), earlierInboundSinceInput(db.table, touch)]
           : undefined,
-      }),
+      });
+      // After a late message the follow-ups changed the item again: routing reads it afresh then.
+      return out.current && out.attributes ? conversationSnapshotOf(out.attributes) : undefined;
+    },
     getConversation,
     /** The inbox: conversations of a status, longest waiting first. */
     inbox: (filter: InboxFilter, page: { limit: number; cursor?: string | undefined }) =>

@@ -1,5 +1,4 @@
-import type { ConversationState } from '../domain/routing/conversation-state.js';
-import type { Conversation } from '../domain/timeline.js';
+import type { ConversationSnapshot } from '../domain/routing/conversation-state.js';
 import { type DynamoDb, getItem, updateItemIf } from './dynamo-client.js';
 import { Keys } from './keys.js';
 import { getInput } from './params/common.js';
@@ -15,17 +14,13 @@ import {
  */
 export function conversationStateRepository(
   db: DynamoDb,
-  toConversation: (item: Record<string, unknown>) => Conversation,
+  snapshotOf: (item: Record<string, unknown>) => ConversationSnapshot,
 ) {
   return {
     /** A conversation and its routing state, in one read; undefined when there is no such conversation. */
-    async getConversationState(
-      conversationId: string,
-    ): Promise<{ conversation: Conversation; state: ConversationState } | undefined> {
+    async getConversationState(conversationId: string): Promise<ConversationSnapshot | undefined> {
       const out = await getItem(db, getInput(db.table, Keys.conversation(conversationId)));
-      return out.Item
-        ? { conversation: toConversation(out.Item), state: conversationStateOf(out.Item) }
-        : undefined;
+      return out.Item ? snapshotOf(out.Item) : undefined;
     },
     /** Records an agent's reply in the conversation (the first one of the episode is kept). */
     async markHumanReplied(conversationId: string, at: string): Promise<void> {

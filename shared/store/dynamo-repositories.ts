@@ -1,7 +1,7 @@
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { agentRepository } from './agent-repository.js';
 import { auditRepository } from './audit-repository.js';
-import { conversationRepository, toConversation } from './conversation-repository.js';
+import { conversationRepository, conversationSnapshotOf } from './conversation-repository.js';
 import { conversationStateRepository } from './conversation-state-repository.js';
 import { customerRepository } from './customer-repository.js';
 import { documentClient } from './dynamo-client.js';
@@ -28,7 +28,7 @@ export function dynamoRepositories(client: DynamoDBClient, table: string) {
     suggestions,
     timeline,
     conversations,
-    conversationState: conversationStateRepository(db, toConversation),
+    conversationState: conversationStateRepository(db, conversationSnapshotOf),
     replies: replyRepository(db, timeline),
     agents: agentRepository(db),
     metrics: metricsRepository(db),

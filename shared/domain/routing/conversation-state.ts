@@ -1,6 +1,6 @@
 import * as z from 'zod';
 import { type Channel, ChannelSchema } from '../envelope.js';
-import type { TimelineItem } from '../timeline.js';
+import type { Conversation, TimelineItem } from '../timeline.js';
 import { type ConversationFacts, conversationFacts } from './facts.js';
 
 /**
@@ -27,6 +27,12 @@ export const ConversationStateSchema = z.object({
   escalatedItemId: z.string().optional(),
 });
 export type ConversationState = z.infer<typeof ConversationStateSchema>;
+
+/** A conversation and its routing state, as one read (or the resolver's touch) returns them. */
+export interface ConversationSnapshot {
+  conversation: Conversation;
+  state: ConversationState;
+}
 
 /**
  * Whether the state covers the whole conversation: it was kept from the conversation's first write.

@@ -1,10 +1,9 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { receiveEnvelope } from '#shared/app/receive-envelope.js';
 import type { Envelope } from '#shared/domain/envelope.js';
 import type { ConversationState } from '#shared/domain/routing/conversation-state.js';
-import { type LocalDynamo, startLocalDynamo } from '#shared/local/dynamo.js';
-import { dynamoRepositories, storePorts } from '#shared/store/dynamo-repositories.js';
 import { randomIds } from '#shared/store/ids.js';
+import { useLocalStore } from '../support/local-store.js';
 import { inboundText } from '../unit/fakes/envelopes.js';
 
 /**
@@ -16,20 +15,9 @@ const TABLE = 'threadline-state';
 const clock = { now: () => new Date('2025-06-10T12:00:00.000Z') };
 const at = (minute: number) => `2025-06-10T09:${String(minute).padStart(2, '0')}:00.000Z`;
 
-let dynamo: LocalDynamo;
-let repos: ReturnType<typeof dynamoRepositories>;
-let store: ReturnType<typeof storePorts>;
+const local = useLocalStore(TABLE);
 
-beforeAll(async () => {
-  dynamo = await startLocalDynamo({ tableName: TABLE });
-  repos = dynamoRepositories(dynamo.client, TABLE);
-  store = storePorts(repos);
-});
-afterAll(async () => {
-  await dynamo.close();
-});
-
-const receive = (e: Envelope) => receiveEnvelope({ store, clock, ids: randomIds }, e);
+const receive = (e: Envelope) => receiveEnvelope({ store: local.store, clock, ids: randomIds }, e);
 
 /** Three messages of one phone number: WhatsApp, then SMS, then WhatsApp again. */
 function journey(phone: string): Envelope[] {
@@ -46,10 +34,10 @@ function journey(phone: string): Envelope[] {
 }
 
 async function stateOf(phone: string): Promise<{ conversationId: string; state: ConversationState }> {
-  const customerId = await store.findCustomerId({ kind: 'phone', value: phone }, { consistent: true });
-  const profile = customerId ? await store.getProfileState(customerId) : undefined;
+  const customerId = await local.store.findCustomerId({ kind: 'phone', value: phone }, { consistent: true });
+  const profile = customerId ? await local.store.getProfileState(customerId) : undefined;
   const conversationId = profile?.openConversationId ?? profile?.lastConversationId ?? '';
-  const kept = await store.getConversationState(conversationId);
+  const kept = await local.store.getConversationState(conversationId);
   if (!kept) throw new Error(`no conversation for ${phone}`);
   return { conversationId, state: kept.state };
 }
@@ -74,9 +62,9 @@ describe('the conversation state (dynalite)', () => {
     if (!first) throw new Error('no message');
     await receive(first);
     const { conversationId } = await stateOf(phone);
-    await store.markHumanReplied(conversationId, at(1));
-    await store.markEscalated(conversationId, { at: at(1), itemId: 'whatsapp:x' });
-    await repos.conversations.resolveConversation(conversationId, 'ana', at(20));
+    await local.store.markHumanReplied(conversationId, at(1));
+    await local.store.markEscalated(conversationId, { at: at(1), itemId: 'whatsapp:x' });
+    await local.repos.conversations.resolveConversation(conversationId, 'ana', at(20));
     expect((await stateOf(phone)).state).toEqual({
       createdAt: clock.now().toISOString(),
       stateFrom: clock.now().toISOString(),

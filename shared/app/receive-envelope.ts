@@ -14,6 +14,7 @@ import {
 } from '../domain/resolution.js';
 import type { ProfileState, ResolverStore, SuggestionEvidence } from '../domain/resolver-ports.js';
 import type { RouteInbound } from '../domain/router-ports.js';
+import type { ConversationSnapshot } from '../domain/routing/conversation-state.js';
 import { routableKind } from '../domain/routing/routable.js';
 import type { TimelineItem } from '../domain/timeline.js';
 import { loggedId } from '../log.js';
@@ -150,7 +151,13 @@ async function recordEvidence(
 async function placeOnTimeline(
   deps: ResolverDeps,
   { envelope, customerId, profile, now }: Resolving,
-): Promise<{ item: TimelineItem; placement: Placement; written: boolean; inbound: boolean }> {
+): Promise<{
+  item: TimelineItem;
+  placement: Placement;
+  written: boolean;
+  inbound: boolean;
+  conversation: ConversationSnapshot | undefined;
+}> {
   const parents = threadParents(envelope);
   const thread = parents.length ? await deps.store.findThread(envelope.channel, parents) : undefined;
   let placement = placeEvent(envelope, profile, customerId, thread, deps.reopenWindowMs);
@@ -177,7 +184,7 @@ async function placeOnTimeline(
       conversationId: placement.conversationId,
     });
   }
-  await deps.store.touchConversation({
+  const conversation = await deps.store.touchConversation({
     ...placement,
     customerId,
     channel: envelope.channel,
@@ -185,7 +192,7 @@ async function placeOnTimeline(
     now,
     inbound,
   });
-  return { item, placement, written, inbound };
+  return { item, placement, written, inbound, conversation: conversation || undefined };
 }
 
 /**
@@ -229,21 +236,28 @@ async function updateCustomer(
 
 /**
  * Routing runs after the envelope is applied; a failure fails the whole receipt, and both steps are
- * idempotent, so the redelivery completes whichever was left undone. The item is read back as stored.
+ * idempotent, so the redelivery completes whichever was left undone. The item is the one stored: the
+ * one this delivery wrote, or the first delivery's, read back by `placeOnTimeline`.
  */
 async function routeItem(
   deps: ResolverDeps,
-  placed: { item: TimelineItem; customerId: string; conversationId: string },
+  placed: {
+    item: TimelineItem;
+    customerId: string;
+    conversationId: string;
+    written: boolean;
+    conversation: ConversationSnapshot | undefined;
+  },
 ): Promise<void> {
   if (!deps.route || !routableKind(placed.item)) return;
-  const item = await deps.store.getTimelineItem(placed.item.customerId, placed.item.at, placed.item.id);
-  if (item) {
-    await deps.route({
-      customerId: placed.customerId,
-      conversationId: item.conversationId ?? placed.conversationId,
-      item,
-    });
-  }
+  const conversationId = placed.item.conversationId ?? placed.conversationId;
+  await deps.route({
+    customerId: placed.customerId,
+    conversationId,
+    item: placed.item,
+    firstDelivery: placed.written,
+    ...(placed.conversation?.conversation.id === conversationId ? { conversation: placed.conversation } : {}),
+  });
 }
 
 /** Applies the event of a known identity: who, where on the timeline, what it changes, then routing. */
@@ -267,7 +281,7 @@ async function resolveCustomerEvent(
   if (!unauthenticated && (claim.isNew || !profile)) await meetEarlierMentions(deps, customer, customerId);
   const resolving: Resolving = { envelope, customer, customerId, profile, now };
   const claimed = await claimOtherIdentities(deps, resolving);
-  const { item, placement, written, inbound } = await placeOnTimeline(deps, resolving);
+  const { item, placement, written, inbound, conversation } = await placeOnTimeline(deps, resolving);
   const { conversationId } = placement;
   await updateCustomer(deps, resolving, claimed, { conversationId, inbound });
   deps.log?.('info', written ? 'timeline item written' : 'duplicate envelope, already on the timeline', {
@@ -276,7 +290,7 @@ async function resolveCustomerEvent(
     conversationId,
     ...(item.providerMessageId ? { providerMessageId: loggedId(item.providerMessageId) } : {}),
   });
-  await routeItem(deps, { item, customerId, conversationId });
+  await routeItem(deps, { item, customerId, conversationId, written, conversation });
   return { customerId, conversationId, written };
 }
 

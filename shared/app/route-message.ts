@@ -7,12 +7,13 @@ import {
   type ResponderResult,
   viewConversation,
 } from '../domain/responder.js';
-import type { RouterAdmin, RouterStore } from '../domain/router-ports.js';
+import type { InboundToRoute, RouterAdmin, RouterStore } from '../domain/router-ports.js';
+import type { ConversationState } from '../domain/routing/conversation-state.js';
+import { factsFromState, RECENT_ITEMS } from '../domain/routing/conversation-state.js';
 import { decideRoute } from '../domain/routing/decide-route.js';
 import type { RouteDecision, RouteInput } from '../domain/routing/decision.js';
 import {
   type ConversationFacts,
-  conversationFacts,
   handsOff,
   lastHelpedBy,
   routedEvent,
@@ -20,12 +21,7 @@ import {
 } from '../domain/routing/facts.js';
 import type { RoutingPolicy } from '../domain/routing/policy.js';
 import { AI_AUTHOR_ID, routableKind, routeItemId } from '../domain/routing/routable.js';
-import {
-  type Conversation,
-  type Customer,
-  readTimelinePages,
-  type TimelineItem,
-} from '../domain/timeline.js';
+import type { Conversation, Customer, TimelineItem } from '../domain/timeline.js';
 import { ConflictError, UnprocessableError } from '../errors.js';
 import { type ReplyDeps, sendReply } from './send-reply.js';
 
@@ -55,7 +51,11 @@ interface Routing {
   conversationId: string;
   item: TimelineItem & { channel: NonNullable<TimelineItem['channel']> };
   customer: Customer;
+  /** Every profile of the customer's merges (the root first), for the agent who last helped. */
+  profiles: Customer[];
+  partitions: string[];
   conversation: Conversation;
+  state: ConversationState;
   decisionId: string;
   context: ResponderContext;
   facts: ConversationFacts;
@@ -63,27 +63,26 @@ interface Routing {
   now: Date;
 }
 
-const MAX_TIMELINE_PAGES = 20;
+/** What routing found before reading the recent timeline. */
+type Found = Omit<Routing, 'context' | 'facts' | 'base' | 'now'>;
 
-async function readTimeline(store: RouterStore, customerId: string): Promise<TimelineItem[]> {
-  const items = await readTimelinePages((id, page) => store.timeline(id, page), customerId, {
-    maxPages: MAX_TIMELINE_PAGES,
-  });
-  return items.filter((item) => item.event !== 'channel_switch');
-}
-
-/** Reads what the decision depends on: the timeline, and the facts of the conversation it shows. */
+/**
+ * Reads what the decision depends on: the conversation's kept state and the customer's most recent
+ * items (one bounded query per merged partition), never the whole timeline.
+ */
 async function readRouting(
   deps: RouterDeps,
-  found: Pick<Routing, 'customerId' | 'conversationId' | 'item' | 'customer' | 'conversation' | 'decisionId'>,
+  found: Found,
   kind: RouteInput['message']['kind'],
 ): Promise<Routing> {
-  const { customerId, conversationId, item, customer, conversation } = found;
-  const everything = await readTimeline(deps.store, customerId);
+  const { conversationId, item, customer, conversation, state } = found;
+  const recent = await deps.store.recentTimeline(found.partitions, RECENT_ITEMS);
   // The responder reads what there was up to this item: a redelivery sees what the first one saw.
-  const timeline = everything.filter((i) => i.at <= item.at || i.id === item.id);
+  // The item itself is there even if the (eventually consistent) query does not show it yet.
+  const upToItem = recent.filter((i) => i.at <= item.at || i.id === item.id);
+  const timeline = upToItem.some((i) => i.id === item.id) ? upToItem : [...upToItem, item];
   const now = deps.clock.now();
-  const facts = conversationFacts(everything, conversationId, item);
+  const facts = factsFromState(state, recent, conversationId, item);
   const base = {
     message: { channel: item.channel, kind, text: item.text },
     conversation: {
@@ -133,6 +132,14 @@ async function answerWithAi(
       agentId: AI_AUTHOR_ID,
       author: { kind: 'ai', id: AI_AUTHOR_ID },
       idempotencyKey: routing.decisionId,
+      // Read by routing a moment ago: the reply reads them again for nothing.
+      recipient: {
+        conversationId: routing.conversationId,
+        root: routing.customerId,
+        customer: routing.customer,
+        partitions: routing.partitions,
+        profiles: routing.profiles,
+      },
     });
     return { decision, replied: true };
   } catch (error) {
@@ -149,7 +156,7 @@ async function handOff(
   decision: RouteDecision,
   result: ResponderResult | undefined,
 ): Promise<string | undefined> {
-  const { context, conversationId, customerId, decisionId, now } = routing;
+  const { context, conversationId, decisionId, now } = routing;
   const at = now.toISOString();
   const summary =
     result?.handoff?.summary ??
@@ -165,7 +172,8 @@ async function handOff(
     `handoff:${routing.item.id}`,
     'ai',
   );
-  const { customers: profiles } = await deps.store.mergedCustomers(customerId);
+  await deps.store.markEscalated(conversationId, { at, itemId: routing.item.id });
+  const { profiles } = routing;
   const choice = chooseAgent({
     agents: await deps.store.listAgents(),
     conversation: { queue: decision.queue, language: result?.language },
@@ -219,28 +227,32 @@ async function recordDecision(
  * item, so a redelivery after a crash completes the work (every step is idempotent) and one after
  * the decision does nothing.
  */
-export async function routeMessage(
-  deps: RouterDeps,
-  input: { customerId: string; conversationId: string; item: TimelineItem },
-): Promise<RouteOutcome> {
+export async function routeMessage(deps: RouterDeps, input: InboundToRoute): Promise<RouteOutcome> {
   const { customerId, conversationId, item } = input;
   const kind = routableKind(item);
   const channel = item.channel;
   if (!kind || !channel) return { routed: false };
   const decisionId = routeItemId(item.id);
-  if (await deps.store.getTimelineItem(customerId, item.at, decisionId)) return { routed: false };
-  const [customer, conversation] = await Promise.all([
-    deps.store.getCustomer(customerId),
-    deps.store.getConversation(conversationId),
+  // Only a delivery that did not write the item may find it routed already.
+  if (!input.firstDelivery && (await deps.store.getTimelineItem(customerId, item.at, decisionId))) {
+    return { routed: false };
+  }
+  const [merged, kept] = await Promise.all([
+    deps.store.mergedCustomers(customerId),
+    input.conversation ?? deps.store.getConversationState(conversationId),
   ]);
-  if (!customer || !conversation) return { routed: false };
+  const customer = merged.customers.find((c) => c.id === customerId);
+  if (!customer || !kept) return { routed: false };
 
-  const found = {
+  const found: Found = {
     customerId,
     conversationId,
     item: { ...item, channel },
     customer,
-    conversation,
+    profiles: merged.customers,
+    partitions: merged.partitions.length ? merged.partitions : [customerId],
+    conversation: kept.conversation,
+    state: kept.state,
     decisionId,
   };
   const routing = await readRouting(deps, found, kind);

@@ -32,19 +32,21 @@ interface SendReplyInput {
   /** Who writes; the agent `agentId` when unset. */
   author?: ReplyAuthor | undefined;
   idempotencyKey?: string | undefined;
+  /** The conversation and its customer's profiles when the caller has just read them (routing). */
+  recipient?: Recipient | undefined;
 }
 
-/** The conversation's customer (the root of their merges) and the partitions of every merged one. */
-async function readRecipient(
-  deps: ReplyDeps,
-  conversationId: string,
-): Promise<{
+/** Who a reply goes to: the conversation, its customer (the root of their merges) and every partition. */
+export interface Recipient {
   conversationId: string;
   root: string;
   customer: Customer;
   partitions: string[];
   profiles: Customer[];
-}> {
+}
+
+/** The conversation's customer (the root of their merges) and the partitions of every merged one. */
+async function readRecipient(deps: ReplyDeps, conversationId: string): Promise<Recipient> {
   const conversation = await deps.store.getConversation(conversationId);
   if (!conversation) throw new NotFoundError(`no conversation ${conversationId}`);
   const { partitions, customers: profiles } = await deps.store.mergedCustomers(conversation.customerId);
@@ -67,10 +69,8 @@ export async function sendReply(
   const replyId = input.idempotencyKey
     ? replyIdFor(input.conversationId, replyKeyOwner(author), input.idempotencyKey)
     : deps.newId();
-  const { conversationId, root, customer, partitions, profiles } = await readRecipient(
-    deps,
-    input.conversationId,
-  );
+  const { conversationId, root, customer, partitions, profiles } =
+    input.recipient ?? (await readRecipient(deps, input.conversationId));
   const channel = replyChannel(customer, input.request.channel);
   const to = replyAddress(customer, channel);
   const state = await deps.store.getContactState(to);
@@ -105,6 +105,10 @@ export async function sendReply(
   await deps.store.putTimelineItem(item, undefined);
   await deps.store.recordFirstResponse?.(message.conversationId, message.at);
   await deps.queue.enqueue(message);
-  if (message.author.kind === 'agent') await deps.store.setLastAgent(root, message.author.id, message.at);
+  if (message.author.kind === 'agent') {
+    await deps.store.setLastAgent(root, message.author.id, message.at);
+    // Routing's state: once an agent has replied in the conversation, the AI stays silent in it.
+    await deps.store.markHumanReplied?.(message.conversationId, message.at);
+  }
   return { item, created };
 }

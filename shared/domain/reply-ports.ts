@@ -16,6 +16,8 @@ export interface ReplyStore {
   putTimelineItem(item: TimelineItem, raw: unknown): Promise<boolean>;
   /** Remembers the agent whose reply was last queued to the customer (assignment prefers them). */
   setLastAgent(customerId: string, agentId: string, at: string): Promise<void>;
+  /** Records an agent's reply on the conversation's routing state (the AI stays silent after it). */
+  markHumanReplied?(conversationId: string, at: string): Promise<void>;
   /** Marks the conversation's first reply (for the first-response-time metric). */
   recordFirstResponse?(conversationId: string, at: string): Promise<void>;
 }

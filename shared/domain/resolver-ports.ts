@@ -1,4 +1,5 @@
 import type { Channel, Envelope, Identity, StatusEnvelope } from './envelope.js';
+import type { ConversationSnapshot } from './routing/conversation-state.js';
 import type { TimelineItem } from './timeline.js';
 
 /** What the resolver reads of a profile before deciding where an event goes. */
@@ -75,7 +76,11 @@ export interface ResolverStore {
   placeTimelineItem(item: TimelineItem, raw: unknown): Promise<PlacedItem>;
   /** A timeline item by its key parts. */
   getTimelineItem(customerId: string, at: string, itemId: string): Promise<TimelineItem | undefined>;
-  touchConversation(touch: ConversationTouch): Promise<void>;
+  /**
+   * Upserts the conversation of an event; may answer the conversation as the write left it (with its
+   * routing state), which saves routing a read.
+   */
+  touchConversation(touch: ConversationTouch): Promise<ConversationSnapshot | undefined | void>;
   touchProfile(touch: ProfileTouch): Promise<void>;
   /** Records a delivery status forward-only, on the message and on its timeline item if known. */
   advanceStatus(envelope: StatusEnvelope): Promise<void>;

@@ -1,4 +1,5 @@
 import type { Agent } from './assignment.js';
+import type { ConversationSnapshot } from './routing/conversation-state.js';
 import type { RouteDecision } from './routing/decision.js';
 import type { Conversation, Customer, TimelineItem } from './timeline.js';
 
@@ -6,15 +7,14 @@ import type { Conversation, Customer, TimelineItem } from './timeline.js';
 export interface RouterStore {
   getTimelineItem(customerId: string, at: string, itemId: string): Promise<TimelineItem | undefined>;
   putTimelineItem(item: TimelineItem, raw: unknown): Promise<boolean>;
-  getCustomer(customerId: string): Promise<Customer | undefined>;
-  getConversation(conversationId: string): Promise<Conversation | undefined>;
+  /** A conversation and the routing state kept on it, in one read. */
+  getConversationState(conversationId: string): Promise<ConversationSnapshot | undefined>;
   /** The partitions of the customer's merges (the root first) and the profiles of those that have one. */
   mergedCustomers(customerId: string): Promise<{ partitions: string[]; customers: Customer[] }>;
-  /** One page of the customer's timeline (the union of merged customers), oldest first. */
-  timeline(
-    customerId: string,
-    page: { limit: number; cursor?: string | undefined },
-  ): Promise<{ items: TimelineItem[]; cursor: string | null }>;
+  /** The most recent items (at most `limit`) of the union of these partitions, oldest first. */
+  recentTimeline(partitions: readonly string[], limit: number): Promise<TimelineItem[]>;
+  /** Records that routing handed the conversation to a person, for which item (the first time wins). */
+  markEscalated(conversationId: string, escalation: { at: string; itemId: string }): Promise<void>;
   /** Every registered agent, with their open conversations. */
   listAgents(): Promise<Agent[]>;
   /** Adds one routing decision to the running totals behind GET /api/metrics. */
@@ -54,9 +54,19 @@ export interface RouterAdmin {
   ): Promise<unknown>;
 }
 
-/** Routes an inbound item the resolver has just written (`routeMessage` bound to its dependencies). */
-export type RouteInbound = (input: {
+/** What the resolver hands routing: the item as stored, and whether this delivery wrote it. */
+export interface InboundToRoute {
   customerId: string;
   conversationId: string;
   item: TimelineItem;
-}) => Promise<unknown>;
+  /**
+   * This delivery wrote the item (the message reference claim said it is the first): nothing can have
+   * routed it yet, so the check for an earlier decision is skipped. Unset: check.
+   */
+  firstDelivery?: boolean | undefined;
+  /** The conversation as the resolver's touch just left it: routing then need not read it. */
+  conversation?: ConversationSnapshot | undefined;
+}
+
+/** Routes an inbound item the resolver has just written (`routeMessage` bound to its dependencies). */
+export type RouteInbound = (input: InboundToRoute) => Promise<unknown>;

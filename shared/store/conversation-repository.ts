@@ -1,13 +1,21 @@
 import type { InboxFilter } from '../domain/inbox.js';
 import type { Page } from '../domain/paging.js';
 import type { ConversationTouch } from '../domain/resolver-ports.js';
+import type { ConversationSnapshot } from '../domain/routing/conversation-state.js';
 import { type Conversation, ConversationSchema, type TimelineItem } from '../domain/timeline.js';
 import { NotFoundError, ValidationError } from '../errors.js';
 import { decodeCursor, encodeCursor } from './cursor.js';
-import { type DynamoDb, getItem, updateCurrentOrStale, updateItem, updateItemIf } from './dynamo-client.js';
+import {
+  type DynamoDb,
+  getItem,
+  updateCurrentOrStaleReturning,
+  updateItem,
+  updateItemIf,
+} from './dynamo-client.js';
 import { eventItem } from './events.js';
 import { inboxPartitions, Keys } from './keys.js';
 import { getInput } from './params/common.js';
+import { conversationStateOf, earlierInboundSinceInput } from './params/conversation-state.js';
 import {
   type AssignTarget,
   assignConversationInput,
@@ -24,7 +32,8 @@ import { StringSetSchema } from './string-set.js';
 
 type Timeline = { putTimelineItem(item: TimelineItem, raw: unknown): Promise<boolean> };
 
-function toConversation(item: Record<string, unknown>): Conversation {
+/** A conversation item as agents and routing read it (keys, index keys and routing state left out). */
+export function toConversation(item: Record<string, unknown>): Conversation {
   const { pk: _pk, sk: _sk, entity: _entity, gsi1pk: _g, gsi1sk: _s, channels, ...rest } = item;
   const list = StringSetSchema.parse(channels);
   return ConversationSchema.parse({ ...rest, channels: list, channelSwitch: list.length > 1 });
@@ -114,6 +123,11 @@ async function changeStatus(
   await timeline.putTimelineItem(event, undefined);
 }
 
+/** A conversation item read as a conversation and its routing state. */
+export function conversationSnapshotOf(item: Record<string, unknown>): ConversationSnapshot {
+  return { conversation: toConversation(item), state: conversationStateOf(item) };
+}
+
 /**
  * Conversations and the inbox: the resolver's upserts, reads, and the changes agents (and routing)
  * make, each recorded as an event or a note on the customer's timeline.
@@ -131,12 +145,18 @@ export function conversationRepository(db: DynamoDb, timeline: Timeline) {
   };
   return {
     /** Upserts the conversation an event belongs to. */
-    touchConversation: (touch: ConversationTouch): Promise<void> =>
-      updateCurrentOrStale(db, {
-        current: touchConversationInput(db.table, touch, 'current'),
+    touchConversation: async (touch: ConversationTouch): Promise<ConversationSnapshot | undefined> => {
+      const out = await updateCurrentOrStaleReturning(db, {
+        // The conversation as this write leaves it, with its routing state: routing reads no more.
+        current: { ...touchConversationInput(db.table, touch, 'current'), ReturnValues: 'ALL_NEW' },
         stale: touchConversationInput(db.table, touch, 'stale'),
-        followUp: touch.inbound ? earlierWaitInput(db.table, touch) : undefined,
-      }),
+        followUp: touch.inbound
+          ? [earlierWaitInput(db.table, touch), earlierInboundSinceInput(db.table, touch)]
+          : undefined,
+      });
+      // After a late message the follow-ups changed the item again: routing reads it afresh then.
+      return out.current && out.attributes ? conversationSnapshotOf(out.attributes) : undefined;
+    },
     getConversation,
     /** The inbox: conversations of a status, longest waiting first. */
     inbox: (filter: InboxFilter, page: { limit: number; cursor?: string | undefined }) =>

@@ -105,22 +105,34 @@ export async function deleteItem(db: DynamoDb, input: DeleteCommandInput): Promi
 
 /**
  * The resolver's upserts: the update for an event newer than what is stored; when its condition says
- * the event is older, the update that only adds to order-independent sets, then an optional
- * conditional follow-up (a reply window or a wait moved back to an earlier inbound message).
+ * the event is older, the update that only adds to order-independent sets, then the optional
+ * conditional follow-ups (a reply window or a wait moved back to an earlier inbound message). Answers
+ * which update applied and the attributes it returned (if its input asked for any).
  */
-export async function updateCurrentOrStale(
+export async function updateCurrentOrStaleReturning(
   db: DynamoDb,
   inputs: {
     current: UpdateCommandInput;
     stale: UpdateCommandInput;
-    followUp: UpdateCommandInput | undefined;
+    followUp: UpdateCommandInput | readonly UpdateCommandInput[] | undefined;
   },
-): Promise<void> {
+): Promise<{ current: boolean; attributes: Record<string, unknown> | undefined }> {
   try {
-    await updateItem(db, inputs.current);
+    const out = await updateItem(db, inputs.current);
+    return { current: true, attributes: out.Attributes };
   } catch (error) {
     if (!isConditionFailure(error)) throw error;
-    await updateItem(db, inputs.stale);
-    if (inputs.followUp) await updateItemIf(db, inputs.followUp);
+    const out = await updateItem(db, inputs.stale);
+    const followUps = Array.isArray(inputs.followUp) ? inputs.followUp : [inputs.followUp ?? []].flat();
+    for (const followUp of followUps) await updateItemIf(db, followUp);
+    return { current: false, attributes: out.Attributes };
   }
+}
+
+/** `updateCurrentOrStaleReturning` for a caller that needs no answer. */
+export async function updateCurrentOrStale(
+  db: DynamoDb,
+  inputs: Parameters<typeof updateCurrentOrStaleReturning>[1],
+): Promise<void> {
+  await updateCurrentOrStaleReturning(db, inputs);
 }

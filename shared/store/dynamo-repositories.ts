@@ -1,7 +1,8 @@
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { agentRepository } from './agent-repository.js';
 import { auditRepository } from './audit-repository.js';
-import { conversationRepository } from './conversation-repository.js';
+import { conversationRepository, conversationSnapshotOf } from './conversation-repository.js';
+import { conversationStateRepository } from './conversation-state-repository.js';
 import { customerRepository } from './customer-repository.js';
 import { documentClient } from './dynamo-client.js';
 import { mergeRepository } from './merge-repository.js';
@@ -27,6 +28,7 @@ export function dynamoRepositories(client: DynamoDBClient, table: string) {
     suggestions,
     timeline,
     conversations,
+    conversationState: conversationStateRepository(db, conversationSnapshotOf),
     replies: replyRepository(db, timeline),
     agents: agentRepository(db),
     metrics: metricsRepository(db),
@@ -49,6 +51,7 @@ export function storePorts(repos: DynamoRepositories) {
     ...repos.suggestions,
     ...repos.timeline,
     ...repos.conversations,
+    ...repos.conversationState,
     ...repos.replies,
     ...repos.agents,
     ...repos.metrics,

@@ -11,12 +11,14 @@ import {
   getItem,
   isConditionFailure,
   putItemIf,
+  queryItems,
   updateItem,
   updateItemIf,
 } from './dynamo-client.js';
 import { Keys, RAW_PREFIX, timelineAtOf } from './keys.js';
 import { queryAll, queryPage } from './paging.js';
 import { getInput } from './params/common.js';
+import { queryRecentTimelineInput } from './params/conversation-state.js';
 import {
   advanceMessageRefInput,
   advanceTimelineStatusInput,
@@ -90,6 +92,27 @@ async function timelinePage(
     items: derived.items,
     cursor: more && last ? encodeTimelineCursor({ after: last.sk, lastInbound: derived.lastInbound }) : null,
   };
+}
+
+/**
+ * The `limit` most recent items of the union of the partitions, oldest first: one bounded query per
+ * partition (newest first, no paging, raw payloads left out), merged and cut to `limit`.
+ */
+async function recentTimeline(
+  db: DynamoDb,
+  partitions: readonly string[],
+  limit: number,
+): Promise<TimelineItem[]> {
+  const pages = await Promise.all(
+    partitions.map((id) => queryItems(db, queryRecentTimelineInput(db.table, id, limit))),
+  );
+  return pages
+    .flatMap((out) => out.Items ?? [])
+    .map((item) => ({ sk: String(item.sk), item: toTimelineItem(item) }))
+    .sort((a, b) => (a.sk < b.sk ? 1 : a.sk > b.sk ? -1 : 0))
+    .slice(0, limit)
+    .reverse()
+    .map((row) => row.item);
 }
 
 /** Every raw payload of the customer and those merged with them: those kept aside and those inline. */
@@ -203,6 +226,8 @@ export function timelineRepository(db: DynamoDb, customers: Partitions) {
     /** One page of the customer's timeline, oldest first. */
     timeline: (customerId: string, page: { limit: number; cursor?: string | undefined }) =>
       timelinePage(db, customers, customerId, page),
+    /** The most recent items of the union of these partitions (at most `limit`), oldest first. */
+    recentTimeline: (partitions: readonly string[], limit: number) => recentTimeline(db, partitions, limit),
     /** The customer's latest inbound message on a channel (among the last 100 items). */
     async lastInbound(customerId: string, channel: Channel): Promise<TimelineItem | undefined> {
       const input = queryLastInboundInput(db.table, customerId, channel);

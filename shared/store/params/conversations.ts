@@ -2,6 +2,7 @@ import type { QueryCommandInput, UpdateCommandInput } from '@aws-sdk/lib-dynamod
 import type { InboxFilter } from '../../domain/inbox.js';
 import type { ConversationTouch } from '../../domain/resolver-ports.js';
 import { inboxPartition, inboxShardPartition, inboxSortKey, Keys } from '../keys.js';
+import { EPISODE_STATE_ATTRIBUTES, episodeTouch } from './conversation-state.js';
 
 /**
  * Upserts the conversation an event belongs to. `current` for an event newer than the conversation's
@@ -26,6 +27,8 @@ export function touchConversationInput(
     'id = :id',
     'customerId = :customerId',
     'createdAt = if_not_exists(createdAt, :now)',
+    // The routing state is kept from here on; before `createdAt` only on a conversation it started.
+    'stateFrom = if_not_exists(stateFrom, :now)',
   ];
   const adds: string[] = [];
   if (touch.inbound) {
@@ -48,6 +51,9 @@ export function touchConversationInput(
   values[':channel'] = touch.channel;
   values[':at'] = touch.at;
   sets.push('channel = :channel', 'lastMessageAt = :at');
+  const episode = episodeTouch(touch);
+  sets.push(...episode.sets);
+  const names: Record<string, string> = { '#status': 'status', ...episode.names };
   const removes: string[] = [];
   if (touch.reopen) {
     values[':inbox'] = inboxShardPartition('open', touch.conversationId);
@@ -76,7 +82,7 @@ export function touchConversationInput(
     ]
       .filter(Boolean)
       .join(' '),
-    ExpressionAttributeNames: { '#status': 'status' },
+    ExpressionAttributeNames: names,
     ExpressionAttributeValues: values,
     // Never moved back by an older event, and never reopened by one older than the resolution.
     ConditionExpression:
@@ -164,7 +170,8 @@ export function resolveConversationInput(
     TableName: table,
     Key: Keys.conversation(conversationId),
     UpdateExpression:
-      'SET #status = :resolved, resolvedAt = :now, resolvedBy = :agent, gsi1pk = :inbox, gsi1sk = :inboxSk REMOVE waitingSince',
+      // Ends the episode: the routing state of the next one starts empty, with what comes after now.
+      `SET #status = :resolved, resolvedAt = :now, resolvedBy = :agent, gsi1pk = :inbox, gsi1sk = :inboxSk, episodeFrom = :now REMOVE waitingSince, ${EPISODE_STATE_ATTRIBUTES.join(', ')}`,
     ExpressionAttributeNames: { '#status': 'status' },
     ExpressionAttributeValues: {
       ':resolved': 'resolved',

@@ -4,6 +4,7 @@ import { type RouterDeps, routeMessage } from '#shared/app/route-message.js';
 import type { Agent } from '#shared/domain/assignment.js';
 import type { OutboundMessage } from '#shared/domain/outbound.js';
 import type { Responder } from '#shared/domain/responder.js';
+import type { ConversationState } from '#shared/domain/routing/conversation-state.js';
 import { parseRoutingPolicy } from '#shared/domain/routing/policy.js';
 import type { Conversation, Customer, TimelineItem } from '#shared/domain/timeline.js';
 import { SAMPLE_KNOWLEDGE_BASE } from '#shared/responder/knowledge-base-articles.js';
@@ -40,6 +41,7 @@ function world(
     responder?: Responder;
     customer?: Partial<Customer>;
     conversation?: Partial<Conversation>;
+    state?: Partial<ConversationState>;
     agents?: Agent[];
   } = {},
 ): World {
@@ -69,6 +71,13 @@ function world(
     channelSwitch: false,
     ...options.conversation,
   };
+  // A complete state: the conversation was written with it from the start.
+  const state: ConversationState = {
+    stateFrom: MESSAGE_AT,
+    createdAt: MESSAGE_AT,
+    inboundSince: {},
+    ...options.state,
+  };
   const replies = new Map<string, OutboundMessage>();
   const outbound: OutboundMessage[] = [];
   const put = async (item: TimelineItem) => {
@@ -93,15 +102,20 @@ function world(
     store: {
       getTimelineItem: async (customerId, at, id) => items.get(`${customerId}|${at}|${id}`),
       putTimelineItem: put,
-      getCustomer: async (id) => (id === customer.id ? customer : undefined),
-      getConversation: async (id) => (id === conversation.id ? conversation : undefined),
+      getConversationState: async (id) =>
+        id === conversation.id
+          ? { conversation, state: { ...state, inboundSince: { ...state.inboundSince } } }
+          : undefined,
+      markEscalated: async (_id, escalation) => {
+        state.escalatedAt ??= escalation.at;
+        state.escalatedItemId ??= escalation.itemId;
+      },
       mergedCustomers: async (id) => ({ partitions: [id], customers: id === customer.id ? [customer] : [] }),
-      timeline: async (customerId) => ({
-        items: [...items.values()]
-          .filter((i) => i.customerId === customerId)
-          .sort((a, b) => (`${a.at}${a.id}` < `${b.at}${b.id}` ? -1 : 1)),
-        cursor: null,
-      }),
+      recentTimeline: async (partitions, limit) =>
+        [...items.values()]
+          .filter((i) => partitions.includes(i.customerId))
+          .sort((a, b) => (`${a.at}${a.id}` < `${b.at}${b.id}` ? -1 : 1))
+          .slice(-limit),
       listAgents: async () => options.agents ?? [ana, bob],
     },
     admin: {

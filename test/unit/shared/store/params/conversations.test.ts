@@ -71,12 +71,12 @@ describe('conversation params', () => {
   const conversationKey = { pk: 'CONVERSATION#cv_1', sk: 'CONVERSATION' };
   const profileKey = { pk: 'CUSTOMER#cu_1', sk: 'PROFILE' };
 
-  it('moves a resolved conversation to the resolved inbox and ends its wait', () => {
+  it('moves a resolved conversation to the resolved inbox and ends its wait and its routing episode', () => {
     expect(resolveConversationInput('t', 'cv_1', now, 'ag_1')).toEqual({
       TableName: 't',
       Key: conversationKey,
       UpdateExpression:
-        'SET #status = :resolved, resolvedAt = :now, resolvedBy = :agent, gsi1pk = :inbox, gsi1sk = :inboxSk REMOVE waitingSince',
+        'SET #status = :resolved, resolvedAt = :now, resolvedBy = :agent, gsi1pk = :inbox, gsi1sk = :inboxSk, episodeFrom = :now REMOVE waitingSince, inboundSince_sms, inboundSince_whatsapp, inboundSince_messenger, inboundSince_instagram, inboundSince_email, inboundSince_voice, humanRepliedAt, escalatedAt, escalatedItemId',
       ExpressionAttributeNames: { '#status': 'status' },
       ExpressionAttributeValues: {
         ':resolved': 'resolved',

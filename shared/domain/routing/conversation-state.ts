@@ -1,0 +1,74 @@
+import * as z from 'zod';
+import { type Channel, ChannelSchema } from '../envelope.js';
+import type { Conversation, TimelineItem } from '../timeline.js';
+import { type ConversationFacts, conversationFacts } from './facts.js';
+
+/**
+ * How many of the customer's most recent timeline items routing and the responder read (newest
+ * first, one bounded query): what happened long ago comes from the conversation state instead.
+ */
+export const RECENT_ITEMS = 12;
+
+/**
+ * What routing keeps on the conversation so it never reads the whole timeline. Every field is set
+ * by a write the pipeline already makes (or a hand-off's), idempotently (first time wins), and the
+ * episode's fields are cleared when the conversation is resolved, so a reopened one starts afresh.
+ */
+export const ConversationStateSchema = z.object({
+  /** Since when the state is kept; after `createdAt` for a conversation from before the state existed. */
+  stateFrom: z.iso.datetime().optional(),
+  createdAt: z.iso.datetime().optional(),
+  /** The first inbound message on each channel since the conversation was last resolved. */
+  inboundSince: z.partialRecord(ChannelSchema, z.iso.datetime()).default({}),
+  /** An agent's first reply since the conversation was last resolved. */
+  humanRepliedAt: z.iso.datetime().optional(),
+  /** Routing first handed the conversation to a person since it was last resolved, for this item. */
+  escalatedAt: z.iso.datetime().optional(),
+  escalatedItemId: z.string().optional(),
+});
+export type ConversationState = z.infer<typeof ConversationStateSchema>;
+
+/** A conversation and its routing state, as one read (or the resolver's touch) returns them. */
+export interface ConversationSnapshot {
+  conversation: Conversation;
+  state: ConversationState;
+}
+
+/**
+ * Whether the state covers the whole conversation: it was kept from the conversation's first write.
+ * A conversation written before the state existed is incomplete, and its older facts are only those
+ * the recent items show.
+ */
+export function isStateComplete(state: ConversationState): boolean {
+  return Boolean(state.stateFrom && state.createdAt && state.stateFrom <= state.createdAt);
+}
+
+/** Channels the customer wrote on in this episode before `item` (the item itself left out). */
+function channelsBeforeOf(state: ConversationState, item: TimelineItem): Channel[] {
+  return (Object.entries(state.inboundSince) as Array<[Channel, string]>)
+    .filter(([channel, since]) => since < item.at || (since === item.at && channel !== item.channel))
+    .map(([channel]) => channel);
+}
+
+/**
+ * The routing facts of a conversation from its kept state and the customer's most recent items: the
+ * union of both, so the state answers for what lies beyond the recent items and the items for what
+ * an older conversation (without a complete state) never recorded. Bounded: no whole timeline.
+ */
+export function factsFromState(
+  state: ConversationState,
+  recent: readonly TimelineItem[],
+  conversationId: string,
+  item: TimelineItem,
+): ConversationFacts {
+  const seen = conversationFacts(recent, conversationId, item);
+  const channelsBefore = [...new Set([...channelsBeforeOf(state, item), ...seen.channelsBefore])];
+  const escalated = state.escalatedAt !== undefined && state.escalatedItemId !== item.id;
+  // Within an episode an escalation is never undone: every later decision goes to a person too.
+  const routedTo = escalated ? 'human' : seen.routedTo;
+  return {
+    channelsBefore,
+    humanReplied: seen.humanReplied || state.humanRepliedAt !== undefined,
+    ...(routedTo ? { routedTo } : {}),
+  };
+}

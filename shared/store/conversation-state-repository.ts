@@ -1,0 +1,37 @@
+import type { ConversationSnapshot } from '../domain/routing/conversation-state.js';
+import { type DynamoDb, getItem, updateItemIf } from './dynamo-client.js';
+import { Keys } from './keys.js';
+import { getInput } from './params/common.js';
+import {
+  conversationStateOf,
+  markEscalatedInput,
+  markHumanRepliedInput,
+} from './params/conversation-state.js';
+
+/**
+ * The routing state kept on conversation items: read with the conversation in one GetItem, and the
+ * two facts only agents and hand-offs add (the resolver's touch keeps the rest).
+ */
+export function conversationStateRepository(
+  db: DynamoDb,
+  snapshotOf: (item: Record<string, unknown>) => ConversationSnapshot,
+) {
+  return {
+    /** A conversation and its routing state, in one read; undefined when there is no such conversation. */
+    async getConversationState(conversationId: string): Promise<ConversationSnapshot | undefined> {
+      const out = await getItem(db, getInput(db.table, Keys.conversation(conversationId)));
+      return out.Item ? snapshotOf(out.Item) : undefined;
+    },
+    /** Records an agent's reply in the conversation (the first one of the episode is kept). */
+    async markHumanReplied(conversationId: string, at: string): Promise<void> {
+      await updateItemIf(db, markHumanRepliedInput(db.table, conversationId, at));
+    },
+    /** Records that routing handed the conversation to a person (the first time of the episode is kept). */
+    async markEscalated(conversationId: string, escalation: { at: string; itemId: string }): Promise<void> {
+      await updateItemIf(db, markEscalatedInput(db.table, conversationId, escalation));
+    },
+  };
+}
+
+/** The conversation-state repository's methods. */
+export type ConversationStateRepository = ReturnType<typeof conversationStateRepository>;

@@ -1,0 +1,127 @@
+import type { QueryCommandInput, UpdateCommandInput } from '@aws-sdk/lib-dynamodb';
+import { type Channel, ChannelSchema } from '../../domain/envelope.js';
+import { type ConversationState, ConversationStateSchema } from '../../domain/routing/conversation-state.js';
+import { TimelineItemSchema } from '../../domain/timeline.js';
+import { Keys, TIMELINE_END, TIMELINE_PREFIX } from '../keys.js';
+
+/**
+ * The attribute of the conversation that holds the first inbound time on a channel in the current
+ * episode (one flat attribute per channel: an `if_not_exists` on it needs no map to exist first).
+ */
+export const inboundSinceAttribute = (channel: Channel): string => `inboundSince_${channel}`;
+
+/** The conversation-state attributes that belong to one episode; resolving the conversation removes them. */
+export const EPISODE_STATE_ATTRIBUTES: readonly string[] = [
+  ...ChannelSchema.options.map(inboundSinceAttribute),
+  'humanRepliedAt',
+  'escalatedAt',
+  'escalatedItemId',
+];
+
+/**
+ * What a current (not stale) touch adds to the routing state: an inbound message records the first
+ * time the customer wrote on its channel in this episode (`:at` is the message's time).
+ */
+export function episodeTouch(touch: { inbound: boolean; channel: Channel }): {
+  sets: string[];
+  names: Record<string, string>;
+} {
+  if (!touch.inbound) return { sets: [], names: {} };
+  return {
+    sets: ['#since = if_not_exists(#since, :at)'],
+    names: { '#since': inboundSinceAttribute(touch.channel) },
+  };
+}
+
+/**
+ * An inbound message older than the conversation's last one (it arrived late, or came back after a
+ * crash) may still be the first on its channel in this episode: moves the channel's time back to it,
+ * unless it is older than the episode (the conversation's last resolution). So the state is the same
+ * whatever order the messages arrive in.
+ */
+export function earlierInboundSinceInput(
+  table: string,
+  touch: { conversationId: string; channel: Channel; at: string },
+): UpdateCommandInput {
+  return {
+    TableName: table,
+    Key: Keys.conversation(touch.conversationId),
+    UpdateExpression: 'SET #since = :at',
+    ConditionExpression:
+      'attribute_exists(pk) AND (attribute_not_exists(#since) OR #since > :at) AND (attribute_not_exists(episodeFrom) OR episodeFrom < :at)',
+    ExpressionAttributeNames: { '#since': inboundSinceAttribute(touch.channel) },
+    ExpressionAttributeValues: { ':at': touch.at },
+  };
+}
+
+/** The routing state kept on a conversation item (flat attributes), parsed. */
+export function conversationStateOf(item: Record<string, unknown>): ConversationState {
+  const inboundSince: Partial<Record<Channel, unknown>> = {};
+  for (const channel of ChannelSchema.options) {
+    const since = item[inboundSinceAttribute(channel)];
+    if (since !== undefined) inboundSince[channel] = since;
+  }
+  return ConversationStateSchema.parse({
+    stateFrom: item.stateFrom,
+    createdAt: item.createdAt,
+    inboundSince,
+    humanRepliedAt: item.humanRepliedAt,
+    escalatedAt: item.escalatedAt,
+    escalatedItemId: item.escalatedItemId,
+  });
+}
+
+/** Records an agent's first reply in the conversation's episode (a later one changes nothing). */
+export function markHumanRepliedInput(table: string, conversationId: string, at: string): UpdateCommandInput {
+  return {
+    TableName: table,
+    Key: Keys.conversation(conversationId),
+    UpdateExpression: 'SET humanRepliedAt = if_not_exists(humanRepliedAt, :at)',
+    ConditionExpression: 'attribute_exists(pk)',
+    ExpressionAttributeValues: { ':at': at },
+  };
+}
+
+/** Records that routing handed the conversation to a person, for which item (the first time wins). */
+export function markEscalatedInput(
+  table: string,
+  conversationId: string,
+  escalation: { at: string; itemId: string },
+): UpdateCommandInput {
+  return {
+    TableName: table,
+    Key: Keys.conversation(conversationId),
+    UpdateExpression:
+      'SET escalatedAt = if_not_exists(escalatedAt, :at), escalatedItemId = if_not_exists(escalatedItemId, :item)',
+    ConditionExpression: 'attribute_exists(pk)',
+    ExpressionAttributeValues: { ':at': escalation.at, ':item': escalation.itemId },
+  };
+}
+
+/** Every field of a timeline item as it is read; `raw` (the provider payload) is not one of them. */
+const TIMELINE_FIELDS = Object.keys(TimelineItemSchema.shape);
+
+/**
+ * The customer's most recent timeline items in one partition, newest first: one bounded query
+ * (`Limit`), projected to the timeline item's fields so raw payloads never travel.
+ */
+export function queryRecentTimelineInput(
+  table: string,
+  customerId: string,
+  limit: number,
+): QueryCommandInput {
+  const names = Object.fromEntries(TIMELINE_FIELDS.map((field, i) => [`#f${i}`, field]));
+  return {
+    TableName: table,
+    KeyConditionExpression: 'pk = :pk AND sk BETWEEN :from AND :to',
+    ExpressionAttributeValues: {
+      ':pk': Keys.customer(customerId).pk,
+      ':from': TIMELINE_PREFIX,
+      ':to': TIMELINE_END,
+    },
+    ProjectionExpression: ['sk', ...Object.keys(names)].join(', '),
+    ExpressionAttributeNames: names,
+    ScanIndexForward: false,
+    Limit: limit,
+  };
+}

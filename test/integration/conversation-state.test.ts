@@ -1,0 +1,89 @@
+import { describe, expect, it } from 'vitest';
+import { receiveEnvelope } from '#shared/app/receive-envelope.js';
+import type { Envelope } from '#shared/domain/envelope.js';
+import type { ConversationState } from '#shared/domain/routing/conversation-state.js';
+import { randomIds } from '#shared/store/ids.js';
+import { useLocalStore } from '../support/local-store.js';
+import { inboundText } from '../unit/fakes/envelopes.js';
+
+/**
+ * The routing state on the conversation item, against the real DynamoDB API (dynalite): the same
+ * whatever order messages arrive in and however often they are delivered, and reset by a resolution.
+ */
+
+const TABLE = 'threadline-state';
+const clock = { now: () => new Date('2025-06-10T12:00:00.000Z') };
+const at = (minute: number) => `2025-06-10T09:${String(minute).padStart(2, '0')}:00.000Z`;
+
+const local = useLocalStore(TABLE);
+
+const receive = (e: Envelope) => receiveEnvelope({ store: local.store, clock, ids: randomIds }, e);
+
+/** Three messages of one phone number: WhatsApp, then SMS, then WhatsApp again. */
+function journey(phone: string): Envelope[] {
+  const message = (id: string, minute: number, channel: 'whatsapp' | 'sms') =>
+    inboundText({
+      id: `${channel}:msg:${phone}-${id}`,
+      provider: channel === 'sms' ? 'twilio' : 'whatsapp',
+      channel,
+      providerMessageId: `${phone}-${id}`,
+      occurredAt: at(minute),
+      customer: { kind: 'phone', value: phone },
+    });
+  return [message('a', 0, 'whatsapp'), message('b', 5, 'sms'), message('c', 10, 'whatsapp')];
+}
+
+async function stateOf(phone: string): Promise<{ conversationId: string; state: ConversationState }> {
+  const customerId = await local.store.findCustomerId({ kind: 'phone', value: phone }, { consistent: true });
+  const profile = customerId ? await local.store.getProfileState(customerId) : undefined;
+  const conversationId = profile?.openConversationId ?? profile?.lastConversationId ?? '';
+  const kept = await local.store.getConversationState(conversationId);
+  if (!kept) throw new Error(`no conversation for ${phone}`);
+  return { conversationId, state: kept.state };
+}
+
+describe('the conversation state (dynalite)', () => {
+  it('is the same in order, in reverse order, and with every message delivered twice', async () => {
+    for (const e of journey('+14155550101')) await receive(e);
+    for (const e of journey('+14155550102').reverse()) await receive(e);
+    for (const e of [...journey('+14155550103'), ...journey('+14155550103')]) await receive(e);
+
+    const expected = { inboundSince: { whatsapp: at(0), sms: at(5) } };
+    for (const phone of ['+14155550101', '+14155550102', '+14155550103']) {
+      const { state } = await stateOf(phone);
+      expect(state, phone).toMatchObject(expected);
+      expect(state.stateFrom).toBe(state.createdAt);
+    }
+  });
+
+  it('starts a new episode when the conversation is resolved', async () => {
+    const phone = '+14155550104';
+    const [first] = journey(phone);
+    if (!first) throw new Error('no message');
+    await receive(first);
+    const { conversationId } = await stateOf(phone);
+    await local.store.markHumanReplied(conversationId, at(1));
+    await local.store.markEscalated(conversationId, { at: at(1), itemId: 'whatsapp:x' });
+    await local.repos.conversations.resolveConversation(conversationId, 'ana', at(20));
+    expect((await stateOf(phone)).state).toEqual({
+      createdAt: clock.now().toISOString(),
+      stateFrom: clock.now().toISOString(),
+      inboundSince: {},
+    });
+    // A message from before the resolution that arrives late does not join the new episode.
+    const late = journey(phone)[1];
+    if (late) await receive(late);
+    // The customer writes again within the reopen window: the episode starts with that message.
+    await receive(
+      inboundText({
+        id: 'whatsapp:msg:again',
+        providerMessageId: 'again',
+        occurredAt: at(30),
+        customer: { kind: 'phone', value: phone },
+      }),
+    );
+    const after = await stateOf(phone);
+    expect(after.conversationId).toBe(conversationId);
+    expect(after.state.inboundSince).toEqual({ whatsapp: at(30) });
+  });
+});

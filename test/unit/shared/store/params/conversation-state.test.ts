@@ -1,0 +1,98 @@
+import { describe, expect, it } from 'vitest';
+import {
+  conversationStateOf,
+  EPISODE_STATE_ATTRIBUTES,
+  earlierInboundSinceInput,
+  episodeTouch,
+  markEscalatedInput,
+  queryRecentTimelineInput,
+} from '#shared/store/params/conversation-state.js';
+import { touchConversationInput } from '#shared/store/params/conversations.js';
+
+const touch = {
+  conversationId: 'cv_1',
+  customerId: 'cu_1',
+  channel: 'sms' as const,
+  at: '2025-06-10T09:00:00.000Z',
+  now: '2025-06-10T09:00:01.000Z',
+  inbound: true,
+  reopen: false,
+};
+
+describe('conversation state params', () => {
+  it('records the first inbound time of a channel in the touch the resolver makes anyway', () => {
+    expect(episodeTouch(touch)).toEqual({
+      sets: ['#since = if_not_exists(#since, :at)'],
+      names: { '#since': 'inboundSince_sms' },
+    });
+    expect(episodeTouch({ ...touch, inbound: false })).toEqual({ sets: [], names: {} });
+    const input = touchConversationInput('t', touch, 'current');
+    expect(input.UpdateExpression).toContain('#since = if_not_exists(#since, :at)');
+    expect(input.UpdateExpression).toContain('stateFrom = if_not_exists(stateFrom, :now)');
+    expect(input.ExpressionAttributeNames).toMatchObject({ '#since': 'inboundSince_sms' });
+  });
+
+  it('moves a channel time back only to an earlier message of the same episode', () => {
+    expect(earlierInboundSinceInput('t', touch)).toEqual({
+      TableName: 't',
+      Key: { pk: 'CONVERSATION#cv_1', sk: 'CONVERSATION' },
+      UpdateExpression: 'SET #since = :at',
+      ConditionExpression:
+        'attribute_exists(pk) AND (attribute_not_exists(#since) OR #since > :at) AND (attribute_not_exists(episodeFrom) OR episodeFrom < :at)',
+      ExpressionAttributeNames: { '#since': 'inboundSince_sms' },
+      ExpressionAttributeValues: { ':at': touch.at },
+    });
+  });
+
+  it('keeps the first escalation of an episode', () => {
+    const input = markEscalatedInput('t', 'cv_1', { at: touch.at, itemId: 'sms:SM1' });
+    expect(input.UpdateExpression).toBe(
+      'SET escalatedAt = if_not_exists(escalatedAt, :at), escalatedItemId = if_not_exists(escalatedItemId, :item)',
+    );
+  });
+
+  it('lists every attribute of an episode, which resolving removes', () => {
+    expect(EPISODE_STATE_ATTRIBUTES).toEqual([
+      'inboundSince_sms',
+      'inboundSince_whatsapp',
+      'inboundSince_messenger',
+      'inboundSince_instagram',
+      'inboundSince_email',
+      'inboundSince_voice',
+      'humanRepliedAt',
+      'escalatedAt',
+      'escalatedItemId',
+    ]);
+  });
+
+  it('reads the state from the flat attributes of a conversation item', () => {
+    const state = conversationStateOf({
+      pk: 'CONVERSATION#cv_1',
+      createdAt: touch.now,
+      stateFrom: touch.now,
+      inboundSince_sms: touch.at,
+      humanRepliedAt: touch.now,
+      queue: 'general',
+    });
+    expect(state).toEqual({
+      createdAt: touch.now,
+      stateFrom: touch.now,
+      inboundSince: { sms: touch.at },
+      humanRepliedAt: touch.now,
+    });
+  });
+
+  it('reads the recent timeline newest first, bounded, without raw payloads', () => {
+    const input = queryRecentTimelineInput('t', 'cu_1', 12);
+    expect(input).toMatchObject({
+      KeyConditionExpression: 'pk = :pk AND sk BETWEEN :from AND :to',
+      ExpressionAttributeValues: { ':pk': 'CUSTOMER#cu_1', ':from': 'TIMELINE#', ':to': 'TIMELINE$' },
+      ScanIndexForward: false,
+      Limit: 12,
+    });
+    const projected = Object.values(input.ExpressionAttributeNames ?? {});
+    expect(projected).toContain('text');
+    expect(projected).toContain('data');
+    expect(projected).not.toContain('raw');
+  });
+});

@@ -513,7 +513,15 @@ describe('ThreadlineApi', () => {
     'Resolver',
     'AgentApi',
     'Sender',
+    'Timers',
   ];
+  const timersSettings = {
+    TIMERS_QUEUE_URL: { Ref: logicalId(statefulStack, 'TimersQueue') },
+    TIMERS_QUEUE_ARN: { 'Fn::GetAtt': [logicalId(statefulStack, 'TimersQueue'), 'Arn'] },
+    TIMERS_DEAD_LETTER_ARN: { 'Fn::GetAtt': [logicalId(statefulStack, 'TimersDeadLetterQueue'), 'Arn'] },
+    TIMERS_SCHEDULER_ROLE_ARN: { 'Fn::GetAtt': [logicalId(apiStack, 'TimersSchedulerRole'), 'Arn'] },
+    TIMERS_SCHEDULE_GROUP: 'ThreadlineApi-timers',
+  };
   const memory: Record<string, number> = { SesMail: 1024 };
 
   it('holds exactly the expected functions', () => {
@@ -545,7 +553,11 @@ describe('ThreadlineApi', () => {
       },
     ],
     ['SesMail', { INBOUND_QUEUE_URL: { Ref: inboundId } }],
-    ['Resolver', { TABLE_NAME: { Ref: tableId }, OUTBOUND_QUEUE_URL: { Ref: outboundId } }],
+    [
+      'Resolver',
+      { TABLE_NAME: { Ref: tableId }, OUTBOUND_QUEUE_URL: { Ref: outboundId }, ...timersSettings },
+    ],
+    ['Timers', { TABLE_NAME: { Ref: tableId }, ...timersSettings }],
     [
       'AgentApi',
       {
@@ -556,6 +568,7 @@ describe('ThreadlineApi', () => {
         COGNITO_CLIENT_ID: { Ref: logicalId(statefulStack, 'AgentPool/AgentConsole') },
         AGENT_GROUP: 'agents',
         ADMIN_GROUP: 'admins',
+        ...timersSettings,
       },
     ],
     [
@@ -597,13 +610,14 @@ describe('ThreadlineApi', () => {
   const eventSourceMappings = () =>
     Object.values(api.findResources('AWS::Lambda::EventSourceMapping')).map((m) => resolveRefs(m.Properties));
 
-  it('maps exactly three queues to functions', () => {
-    api.resourceCountIs('AWS::Lambda::EventSourceMapping', 3);
+  it('maps exactly four queues to functions', () => {
+    api.resourceCountIs('AWS::Lambda::EventSourceMapping', 4);
   });
 
   it.each([
     ['Resolver', inboundArn],
     ['Sender', outboundArn],
+    ['Timers', { 'Fn::GetAtt': [logicalId(statefulStack, 'TimersQueue'), 'Arn'] }],
   ])('feeds %s from its queue in batches of 10, reporting item failures', (id, queueArn) => {
     expect(eventSourceMappings()).toContainEqual({
       EventSourceArn: queueArn,

@@ -30,6 +30,7 @@ import {
 } from './http-api.js';
 import { suppressApiFindings } from './nag-suppressions.js';
 import { inboundConsumer, mailConsumer, outboundConsumer, type StatefulStack } from './stateful-stack.js';
+import { addTimers, type TimersProps } from './timers.js';
 
 interface WebhookRoute {
   readonly path: string;
@@ -127,7 +128,7 @@ const webhookTimeout = Duration.seconds(10);
 const snsTopicArnsSetting = 'SNS_TOPIC_ARNS' satisfies keyof Config;
 const publicBaseUrlVariable = 'PUBLIC_BASE_URL' satisfies keyof Config;
 
-export interface ApiStackProps extends StackProps {
+export interface ApiStackProps extends StackProps, TimersProps {
   readonly table: ITable;
   readonly inboundQueue: IQueue;
   /** SES notifications the SES webhook verified, consumed by ses-mail. */
@@ -180,6 +181,8 @@ export function statefulInputs(stateful: StatefulStack): Omit<ApiStackProps, key
     sesEventsTopic: stateful.sesEventsTopic,
     failedEventsQueue: stateful.failedEventsQueue,
     alarmTopic: stateful.alarmTopic,
+    timersQueue: stateful.timersQueue,
+    timersDeadLetterQueue: stateful.timersDeadLetterQueue,
   };
 }
 
@@ -206,12 +209,13 @@ export class ApiStack extends Stack {
     });
     throttleRoutes(stage, [...webhookRoutes, ...agentApiRoutes]);
     const functions = new Map([...webhookFunctions.entries()].map(([, fn]) => [fn.node.id, fn]));
-    for (const fn of [sesMail, resolver, agentApi, sender]) functions.set(fn.node.id, fn);
+    const timers = addTimers(this, props, [resolver, agentApi]);
+    for (const fn of [sesMail, resolver, agentApi, sender, timers]) functions.set(fn.node.id, fn);
     for (const [id, fn] of functions) alarmOnFunction(this, id, fn, props.alarmTopic);
 
     suppressApiFindings({
-      functions: [...webhookFunctions.values(), sesMail, resolver, agentApi, sender],
-      tableFunctions: [resolver, agentApi, sender],
+      functions: [...webhookFunctions.values(), sesMail, resolver, agentApi, sender, timers],
+      tableFunctions: [resolver, agentApi, sender, timers],
       mailReader: sesMail,
       mailSender: sender,
       webhookRoutes,
@@ -354,6 +358,8 @@ export class ApiStack extends Stack {
       name: 'agent-api',
       timeout: Duration.seconds(15),
       description: 'Threadline agent API',
+      // The routing policy's sla and autoResolve sections, read by the conversation clock.
+      assets: ['shared/domain/routing/default-policy.json'],
     })
       .bindTable(props.table)
       .bindQueue(props.outboundQueue, 'OUTBOUND_QUEUE_URL')

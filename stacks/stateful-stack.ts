@@ -31,6 +31,7 @@ import {
   stackSetting,
 } from './email-receiving.js';
 import { suppressStatefulFindings } from './nag-suppressions.js';
+import { timersConsumer } from './timers.js';
 
 /**
  * How the inbound queue's consumer (the resolver) runs. The queue's visibility timeout is derived from
@@ -122,6 +123,9 @@ export class StatefulStack extends Stack {
   readonly mailDeadLetterQueue: Queue;
   readonly outboundQueue: Queue;
   readonly outboundDeadLetterQueue: Queue;
+  /** Due timers (from EventBridge Scheduler), consumed by the timers function. */
+  readonly timersQueue: Queue;
+  readonly timersDeadLetterQueue: Queue;
   readonly providerSecret: Secret;
   /** Agents sign in here; the agent API accepts its access tokens for members of `agentsGroup`. */
   readonly agentPool: UserPool;
@@ -156,6 +160,9 @@ export class StatefulStack extends Stack {
       outboundConsumer,
       outboundConsumer.maxReceiveCount,
     );
+
+    [this.timersQueue, this.timersDeadLetterQueue] = this.consumedQueue('Timers', timersConsumer, 5);
+    new CfnOutput(this, 'TimersDeadLetterQueueName', { value: this.timersDeadLetterQueue.queueName });
 
     this.providerSecret = this.createProviderSecret();
     new CfnOutput(this, 'ProviderSecretName', { value: this.providerSecret.secretName });
@@ -206,6 +213,7 @@ export class StatefulStack extends Stack {
       ['InboundDeadLetterAlarm', this.inboundDeadLetterQueue],
       ['MailDeadLetterAlarm', this.mailDeadLetterQueue],
       ['OutboundDeadLetterAlarm', this.outboundDeadLetterQueue],
+      ['TimersDeadLetterAlarm', this.timersDeadLetterQueue],
       ['FailedEventsAlarm', this.failedEventsQueue],
     ];
     for (const [id, queue] of gaveUp) alarmOnAnyMessage(this, id, queue, this.alarmTopic);

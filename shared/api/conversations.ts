@@ -6,8 +6,11 @@ import { listInbox } from '#shared/app/list-inbox.js';
 import { reopenConversation } from '#shared/app/reopen-conversation.js';
 import { resolveConversation } from '#shared/app/resolve-conversation.js';
 import { sendReply } from '#shared/app/send-reply.js';
+import { snoozeConversation } from '#shared/app/snooze-conversation.js';
+import { trackConversationClock } from '#shared/app/track-conversation-clock.js';
 import { ReplyRequestSchema } from '#shared/domain/replies.js';
 import { ConversationSchema, TimelineItemSchema } from '#shared/domain/timeline.js';
+import { UnavailableError } from '#shared/errors.js';
 import type { AgentAppDeps } from './deps.js';
 import { jsonBody, readJsonBody } from './json-body.js';
 import { type AgentEnv, createRouter } from './router.js';
@@ -82,8 +85,23 @@ const reopen = createRoute({
   responses: { 200: json('the conversation', ConversationSchema), ...errors(401, 404) },
 });
 
-/** `/api/conversations`: the inbox, replies, notes, assignment, resolve and reopen. */
+const SnoozeRequestSchema = z.object({
+  until: z.iso.datetime({ offset: true }).describe('when the conversation comes back to the inbox'),
+});
+const snooze = createRoute({
+  method: 'post',
+  path: '/conversations/{id}/snooze',
+  summary: 'Out of the inbox until `until`, or until the customer writes',
+  middleware: [readJsonBody] as const,
+  request: { params: IdParamsSchema, body: jsonBody(SnoozeRequestSchema) },
+  responses: { 200: json('the conversation', ConversationSchema), ...errors(400, 401, 404, 409, 422, 503) },
+});
+
+/** `/api/conversations`: the inbox, replies, notes, assignment, resolve, reopen and snooze. */
 export function conversationsApp(deps: AgentAppDeps): OpenAPIHono<AgentEnv> {
+  const clock = deps.conversationClock;
+  const track =
+    clock && ((event: Parameters<typeof trackConversationClock>[1]) => trackConversationClock(clock, event));
   return createRouter()
     .openapi(inbox, async (c) => {
       const { limit, cursor, ...filter } = c.req.valid('query');
@@ -115,9 +133,14 @@ export function conversationsApp(deps: AgentAppDeps): OpenAPIHono<AgentEnv> {
       return c.json(await assignConversation(deps, { ...request, agentId: c.get('agentId') }), 200);
     })
     .openapi(resolve, async (c) =>
-      c.json(await resolveConversation(deps, c.req.valid('param').id, c.get('agentId')), 200),
+      c.json(await resolveConversation({ ...deps, track }, c.req.valid('param').id, c.get('agentId')), 200),
     )
     .openapi(reopen, async (c) =>
       c.json(await reopenConversation(deps, c.req.valid('param').id, c.get('agentId')), 200),
-    );
+    )
+    .openapi(snooze, async (c) => {
+      if (!clock) throw new UnavailableError('timers are not configured');
+      const input = { conversationId: c.req.valid('param').id, until: c.req.valid('json').until };
+      return c.json(await snoozeConversation(clock, { ...input, agentId: c.get('agentId') }), 200);
+    });
 }

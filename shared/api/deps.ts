@@ -2,6 +2,7 @@ import type { ReplyDeps } from '#shared/app/send-reply.js';
 import type { AgentAdmin, AgentStore } from '#shared/domain/agent-ports.js';
 import type { AuditLog } from '#shared/domain/audit.js';
 import type { Caller } from '#shared/domain/caller.js';
+import type { ConversationClockDeps } from '#shared/domain/clock-ports.js';
 import type { PhoneOptions } from '#shared/domain/identity.js';
 import type { Outbox } from '#shared/domain/outbox.js';
 import type { Clock } from '#shared/domain/ports.js';
@@ -19,4 +20,6 @@ export interface AgentAppDeps {
   /** Resolves a bearer token to the calling agent and their role, or undefined when the token is not valid. */
   authenticate(token: string): Promise<Caller | undefined>;
   phone: PhoneOptions;
+  /** SLA, snooze and auto-resolve: what snoozing needs, and what a resolve tells. */
+  conversationClock?: ConversationClockDeps;
 }

@@ -1,3 +1,4 @@
+import type { TrackClock } from '../domain/clock-ports.js';
 import { type Placement, placeEvent, threadId, threadParents } from '../domain/conversation.js';
 import type { Envelope, Identity } from '../domain/envelope.js';
 import { identityToken, type PhoneOptions } from '../domain/identity.js';
@@ -30,6 +31,8 @@ export interface ResolverDeps {
   log?: (level: 'info' | 'warn', message: string, fields: Record<string, unknown>) => void;
   /** Routes an inbound message or voicemail once it is on the timeline; no routing when unset. */
   route?: RouteInbound | undefined;
+  /** Tells the conversation clock (SLA, snooze) of the customer's message, after routing. */
+  track?: TrackClock | undefined;
 }
 
 /** The outcome of applying one envelope, for logs and tests. */
@@ -291,6 +294,9 @@ async function resolveCustomerEvent(
     ...(item.providerMessageId ? { providerMessageId: loggedId(item.providerMessageId) } : {}),
   });
   await routeItem(deps, { item, customerId, conversationId, written, conversation });
+  if (inbound && deps.track) {
+    await deps.track({ type: 'inbound', conversationId: item.conversationId ?? conversationId, at: item.at });
+  }
   return { customerId, conversationId, written };
 }
 

@@ -1,4 +1,5 @@
 import type { AgentAdmin, AgentStore } from '#shared/domain/agent-ports.js';
+import type { TrackClock } from '#shared/domain/clock-ports.js';
 import type { Conversation } from '#shared/domain/timeline.js';
 import { type TakeNextWaitingDeps, takeNextWaiting } from './take-next-waiting.js';
 
@@ -10,11 +11,14 @@ export async function resolveConversation(
   deps: TakeNextWaitingDeps & {
     store: Pick<AgentStore, 'getConversation'>;
     admin: Pick<AgentAdmin, 'resolveConversation'>;
+    track?: TrackClock | undefined;
   },
   conversationId: string,
   agentId: string,
 ): Promise<Conversation | undefined> {
-  await deps.admin.resolveConversation(conversationId, agentId, deps.clock.now().toISOString());
+  const at = deps.clock.now().toISOString();
+  await deps.admin.resolveConversation(conversationId, agentId, at);
+  await deps.track?.({ type: 'resolved', conversationId, at });
   await takeNextWaiting(deps, agentId);
   return deps.store.getConversation(conversationId);
 }

@@ -1,3 +1,4 @@
+import type { TrackClock } from '../domain/clock-ports.js';
 import { type OutboundMessage, OutboundMessageSchema } from '../domain/outbound.js';
 import type { Clock } from '../domain/ports.js';
 import {
@@ -22,6 +23,8 @@ export interface ReplyDeps {
   queue: OutboundQueue;
   clock: Clock;
   newId(): string;
+  /** Tells the conversation clock (SLA, auto-resolve) of the reply. */
+  track?: TrackClock | undefined;
 }
 
 /** What to send: the request of an agent (or the AI) on one conversation. */
@@ -104,6 +107,8 @@ export async function sendReply(
   const item = replyItem(message);
   await deps.store.putTimelineItem(item, undefined);
   await deps.store.recordFirstResponse?.(message.conversationId, message.at);
+  const by = message.author.kind === 'ai' ? 'ai' : 'agent';
+  await deps.track?.({ type: 'reply', conversationId: message.conversationId, at: message.at, author: by });
   await deps.queue.enqueue(message);
   if (message.author.kind === 'agent') {
     await deps.store.setLastAgent(root, message.author.id, message.at);

@@ -28,6 +28,12 @@ export const ConfigSchema = z.object({
   INBOUND_DEAD_LETTER_QUEUE_URL: optionalNonEmptyString,
   OUTBOUND_DEAD_LETTER_QUEUE_URL: optionalNonEmptyString,
   MAIL_DEAD_LETTER_QUEUE_URL: optionalNonEmptyString,
+  /** Durable timers (#15): the queue they fire onto, and the EventBridge Scheduler group and role that put them there. */
+  TIMERS_QUEUE_URL: optionalNonEmptyString,
+  TIMERS_QUEUE_ARN: optionalNonEmptyString,
+  TIMERS_DEAD_LETTER_ARN: optionalNonEmptyString,
+  TIMERS_SCHEDULER_ROLE_ARN: optionalNonEmptyString,
+  TIMERS_SCHEDULE_GROUP: optionalNonEmptyString,
   /** How many times the outbound queue delivers a reply before the sender gives it up as failed. */
   OUTBOUND_MAX_ATTEMPTS: z._default(z.coerce.number().check(z.int(), z.gte(1), z.lte(100)), 5),
   /** On AWS: the Secrets Manager secret (JSON) holding the provider secrets below. */

@@ -9,6 +9,8 @@ import {
   IdentitySchema,
   ProviderErrorSchema,
 } from './envelope.js';
+import { PrioritySchema } from './sla/policy.js';
+import { SlaStateSchema } from './sla/state.js';
 
 /** One entry of a customer's timeline, as agents read it. */
 export const TimelineItemSchema = z.object({
@@ -118,6 +120,14 @@ export const ConversationSchema = z.object({
   resolvedAt: z.iso.datetime().optional(),
   /** The conversation this one follows, when the customer came back after the reopen window. */
   previousConversationId: z.string().optional(),
+  /** Unset is normal; an SLA breach can raise it. */
+  priority: PrioritySchema.optional(),
+  /** Its SLA: the policy, the running deadlines, hit or missed, the breaches. */
+  sla: SlaStateSchema.optional(),
+  /** Out of the inbox until then, or until the customer writes. */
+  snoozedUntil: z.iso.datetime().optional(),
+  /** Since the last reply, while waiting on the customer (auto-resolve counts from it). */
+  awaitingCustomerSince: z.iso.datetime().optional(),
 });
 export type Conversation = z.infer<typeof ConversationSchema>;
 

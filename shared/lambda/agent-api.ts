@@ -2,12 +2,15 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { OpenAPIHono } from '@hono/zod-openapi';
 import { createAgentApp } from '#shared/api/app.js';
 import type { AgentEnv } from '#shared/api/router.js';
+import { trackConversationClock } from '#shared/app/track-conversation-clock.js';
 import { getSecretString } from '#shared/aws/secrets-lite.js';
 import { parseAgentTokens, requireSettings } from '#shared/config/config.js';
 import { loadConfigWithSecrets } from '#shared/config/secrets.js';
+import type { ClockEvent } from '#shared/domain/clock-ports.js';
 import { systemClock } from '#shared/domain/ports.js';
 import { cognitoAuthenticator, tokenAuthenticator } from '#shared/http/auth.js';
 import { adminPorts, dynamoRepositories, storePorts } from '#shared/store/dynamo-repositories.js';
+import { awsConversationClock } from './conversation-clock.js';
 import { sqsReplies } from './replies.js';
 
 /**
@@ -31,12 +34,15 @@ export async function createLambdaAgentApp(): Promise<OpenAPIHono<AgentEnv>> {
 
   const repos = dynamoRepositories(new DynamoDBClient({}), config.TABLE_NAME);
   const store = storePorts(repos);
+  const conversationClock = awsConversationClock(config, repos);
+  const track = (event: ClockEvent) => trackConversationClock(conversationClock, event);
   return createAgentApp({
     store,
     admin: adminPorts(repos),
     audit: repos.audit,
     clock: systemClock,
-    replies: sqsReplies(store, config.OUTBOUND_QUEUE_URL),
+    replies: { ...sqsReplies(store, config.OUTBOUND_QUEUE_URL), track },
+    conversationClock,
     authenticate,
     phone: { defaultRegion: config.DEFAULT_REGION },
   });

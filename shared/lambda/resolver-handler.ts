@@ -2,15 +2,18 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import { receiveEnvelope } from '../app/receive-envelope.js';
 import { routeMessage } from '../app/route-message.js';
+import { trackConversationClock } from '../app/track-conversation-clock.js';
 import { loadConfig, requireSettings } from '../config/config.js';
 import { resolverSettings } from '../config/resolver-settings.js';
 import { loadRoutingPolicy } from '../config/routing-policy-file.js';
+import type { ClockEvent } from '../domain/clock-ports.js';
 import { systemClock } from '../domain/ports.js';
 import { log } from '../log.js';
 import { createResolverConsumer } from '../queue/resolver-consumer.js';
 import { createResponder } from '../responder/create-responder.js';
 import { dynamoRepositories, storePorts } from '../store/dynamo-repositories.js';
 import { randomIds } from '../store/ids.js';
+import { awsConversationClock } from './conversation-clock.js';
 import { lambdaDeadLetter } from './dead-letter.js';
 import { sqsReplies } from './replies.js';
 
@@ -24,7 +27,9 @@ export function createResolverHandler(): (event: SQSEvent) => Promise<SQSBatchRe
   const config = requireSettings(loadConfig(), ['OUTBOUND_QUEUE_URL']);
   const repos = dynamoRepositories(new DynamoDBClient({}), config.TABLE_NAME);
   const store = storePorts(repos);
-  const replies = sqsReplies(store, config.OUTBOUND_QUEUE_URL);
+  const conversationClock = awsConversationClock(config, repos);
+  const track = (event: ClockEvent) => trackConversationClock(conversationClock, event);
+  const replies = { ...sqsReplies(store, config.OUTBOUND_QUEUE_URL), track };
   // Read once at start: a policy with an error stops the function with the field named.
   const policy = loadRoutingPolicy(config.ROUTING_POLICY_FILE);
   const router = {
@@ -43,6 +48,7 @@ export function createResolverHandler(): (event: SQSEvent) => Promise<SQSBatchRe
     ...resolverSettings(config),
     log,
     route: (input: Parameters<typeof routeMessage>[1]) => routeMessage(router, input),
+    track,
   };
   return createResolverConsumer((envelope) => receiveEnvelope(deps, envelope), {
     deadLetter: lambdaDeadLetter(config.INBOUND_DEAD_LETTER_QUEUE_URL),

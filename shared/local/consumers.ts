@@ -1,7 +1,11 @@
 import { deliverReply } from '#shared/app/deliver-reply.js';
+import { fireTimer } from '#shared/app/fire-timer.js';
 import { receiveEnvelope } from '#shared/app/receive-envelope.js';
 import { routeMessage } from '#shared/app/route-message.js';
 import type { ReplyDeps } from '#shared/app/send-reply.js';
+import { trackConversationClock } from '#shared/app/track-conversation-clock.js';
+import type { ClockEvent, ConversationClockDeps } from '#shared/domain/clock-ports.js';
+import { createTimersConsumer } from '#shared/queue/timers-consumer.js';
 import type { Config } from '../config/config.js';
 import { resolverSettings } from '../config/resolver-settings.js';
 import { loadRoutingPolicy } from '../config/routing-policy-file.js';
@@ -36,6 +40,9 @@ export interface ConsumersInput {
   leaseMs: number;
   /** Route inbound messages to the AI or a human queue (the routing policy is read once, here). */
   routing: boolean;
+  /** SLA, snooze and auto-resolve; timers fire through it, and messages and replies tell it when `track`. */
+  conversationClock: ConversationClockDeps;
+  track: boolean;
 }
 
 /** A dead-letter queue the consumer puts a permanent failure on at once; the reason is in its log line. */
@@ -66,11 +73,15 @@ export function startConsumers(input: ConsumersInput): ReplyDeps {
     }),
   );
 
+  const clockDeps = input.conversationClock;
+  const track = input.track ? (event: ClockEvent) => trackConversationClock(clockDeps, event) : undefined;
+  queues.timers.start(createTimersConsumer((timer) => fireTimer(clockDeps, timer)));
   const replies = {
     store,
     queue: new LocalOutboundQueue(queues.outbound),
     clock,
     newId: () => timeOrderedId('rp'),
+    track,
   };
   let route: RouteInbound | undefined;
   if (input.routing) {
@@ -80,7 +91,7 @@ export function startConsumers(input: ConsumersInput): ReplyDeps {
     const router = { store, admin, replies, clock, responder: createResponder(config), policy, log };
     route = (routed) => routeMessage(router, routed);
   }
-  const resolving = { store, clock, ids: input.ids, ...resolverSettings(config), log, route };
+  const resolving = { store, clock, ids: input.ids, ...resolverSettings(config), log, route, track };
   queues.inbound.start(
     createResolverConsumer((envelope) => receiveEnvelope(resolving, envelope), {
       deadLetter: localDeadLetter(queues.deadLetter),

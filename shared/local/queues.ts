@@ -17,6 +17,9 @@ export interface LocalQueues {
   mailDeadLetter: LocalQueue;
   outbound: LocalQueue;
   outboundDeadLetter: LocalQueue;
+  /** Timers that fell due, for the timers consumer. */
+  timers: LocalQueue;
+  timersDeadLetter: LocalQueue;
 }
 
 /**
@@ -46,5 +49,15 @@ export function localQueues(options: {
   const [inbound, deadLetter] = pair('inbound', 30_000, timings?.maxReceiveCount ?? 5);
   const [outbound, outboundDeadLetter] = pair('outbound', 30_000, options.outboundMaxAttempts);
   const [mail, mailDeadLetter] = pair('mail', 60_000, timings?.maxReceiveCount ?? 5);
-  return { inbound, deadLetter, mail, mailDeadLetter, outbound, outboundDeadLetter };
+  const [timers, timersDeadLetter] = pair('timers', 30_000, timings?.maxReceiveCount ?? 5);
+  return {
+    inbound,
+    deadLetter,
+    mail,
+    mailDeadLetter,
+    outbound,
+    outboundDeadLetter,
+    timers,
+    timersDeadLetter,
+  };
 }

@@ -16,6 +16,7 @@ import {
 } from '../store/dynamo-repositories.js';
 import { randomIds } from '../store/ids.js';
 import { startConsumers } from './consumers.js';
+import { localConversationClock } from './conversation-clock.js';
 import { startLocalDynamo } from './dynamo.js';
 import { localHttpApp } from './http-app.js';
 import { LocalEnvelopeQueue } from './local-envelope-queue.js';
@@ -25,6 +26,8 @@ import type { LocalQueue } from './queue.js';
 import { localQueues, type QueueTimings } from './queues.js';
 import { claimDataDir } from './runtime-lock.js';
 import { localSenders } from './senders.js';
+import type { LocalTimers } from './timers.js';
+import type { LocalTimerStore } from './timers-store.js';
 
 /** Options of the embedded runtime. */
 export interface LocalRuntimeOptions {
@@ -49,6 +52,13 @@ export interface LocalRuntimeOptions {
    * so tests of the pipeline see only what they send.
    */
   routing?: boolean;
+  /**
+   * Tell the conversation clock (SLA, auto-resolve, snooze wake-ups) of every message and reply, under
+   * the routing policy's `sla` and `autoResolve`; on with `routing`. Snoozes and timers work either way.
+   */
+  conversationClock?: boolean;
+  /** The durable timers' time (tests move it by hand); the process clock by default. */
+  timers?: LocalTimers;
 }
 
 /** A running local Threadline: every function behind one HTTP server. */
@@ -65,6 +75,10 @@ export interface LocalRuntime {
   mail: LocalQueue;
   outbound: LocalQueue;
   outbox: LocalOutbox;
+  /** Timers that fell due, waiting for the timers consumer. */
+  timers: LocalQueue;
+  /** The durable timers not yet fired. */
+  timerStore: LocalTimerStore;
   /** Resolves when every queued envelope has been processed (or dead-lettered). */
   idle(): Promise<void>;
   close(): Promise<void>;
@@ -74,7 +88,7 @@ export interface LocalRuntime {
 function agentDeps(
   config: Config,
   repos: DynamoRepositories,
-  rest: Pick<AgentAppDeps, 'clock' | 'replies' | 'outbox'>,
+  rest: Pick<AgentAppDeps, 'clock' | 'replies' | 'outbox' | 'conversationClock'>,
 ): AgentAppDeps {
   const tokens = parseAgentTokens(config.AGENT_TOKENS);
   return {
@@ -122,6 +136,8 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
     outboundMaxAttempts: config.OUTBOUND_MAX_ATTEMPTS,
   });
   const outbox = new LocalOutbox(dataDir ? { file: join(dataDir, 'outbox.jsonl') } : {});
+  const timing = { dataDir, timers: options.timers, queue: queues.timers };
+  const { timerStore, conversationClock } = localConversationClock({ config, repos, clock, ...timing });
   const envelopes = new LocalEnvelopeQueue(queues.inbound);
   const webhookQueue = options.wrapInboundQueue?.(envelopes) ?? envelopes;
   const replies = startConsumers({
@@ -134,16 +150,19 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
     envelopes: webhookQueue,
     leaseMs: options.queue?.visibilityTimeoutMs ?? 30_000,
     routing: options.routing ?? false,
+    conversationClock,
+    track: options.conversationClock ?? options.routing ?? false,
   });
+  timerStore.start();
   const app = localHttpApp({
     config,
     clock,
     envelopes: webhookQueue,
     mail: options.wrapMailQueue?.(new LocalMailQueue(queues.mail)) ?? new LocalMailQueue(queues.mail),
-    agent: agentDeps(config, repos, { clock, replies, outbox }),
+    agent: agentDeps(config, repos, { clock, replies, outbox, conversationClock }),
   });
   const { server, port } = await listen(app, config.PORT);
-  const { inbound, deadLetter, mail, outbound } = queues;
+  const { inbound, deadLetter, mail, outbound, timers } = queues;
   return {
     url: `http://127.0.0.1:${port}`,
     port,
@@ -154,19 +173,19 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
     mail,
     outbound,
     outbox,
+    timers,
+    timerStore,
     idle: async () => {
       // A reply can lead to a status and a status to nothing: settle every queue until all are quiet.
       for (let round = 0; round < 3; round++) {
-        await mail.idle();
-        await inbound.idle();
-        await outbound.idle();
+        await timerStore.settled();
+        for (const queue of [timers, mail, inbound, outbound]) await queue.idle();
       }
     },
     close: async () => {
       await new Promise<void>((resolve) => server.close(() => resolve()));
-      await mail.stop();
-      await inbound.stop();
-      await outbound.stop();
+      timerStore.stop();
+      for (const queue of [timers, mail, inbound, outbound]) await queue.stop();
       await dynamo.close();
       releaseDataDir?.();
     },

@@ -1,6 +1,7 @@
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { agentRepository } from './agent-repository.js';
 import { auditRepository } from './audit-repository.js';
+import { clockRepository } from './clock-repository.js';
 import { conversationRepository, conversationSnapshotOf } from './conversation-repository.js';
 import { conversationStateRepository } from './conversation-state-repository.js';
 import { customerRepository } from './customer-repository.js';
@@ -35,6 +36,7 @@ export function dynamoRepositories(client: DynamoDBClient, table: string) {
     merges: mergeRepository(db, { suggestions, timeline }),
     privacy: privacyRepository(db, { customers, conversations, suggestions, timeline }),
     audit: auditRepository(db),
+    clock: clockRepository(db),
   };
 }
 
@@ -64,4 +66,9 @@ export function storePorts(repos: DynamoRepositories) {
  */
 export function adminPorts(repos: DynamoRepositories) {
   return { ...repos.conversations, ...repos.suggestions, ...repos.merges, ...repos.privacy };
+}
+
+/** The repositories behind the conversation clock's store (SLA, snooze, auto-resolve). */
+export function clockPorts(repos: DynamoRepositories) {
+  return { ...repos.customers, ...repos.timeline, ...repos.conversations, ...repos.clock };
 }

@@ -14,6 +14,7 @@ import { createTwilioSmsApp, createWhatsAppApp } from '#shared/local/webhook-app
 import { printAdversarialFigures } from './adversarial.js';
 import { bundleFigures } from './bundles.js';
 import { capacityFigures } from './capacity.js';
+import { timerCostFigures, timerLatenessFigures } from './timers.js';
 
 const SECRET = 'bench_secret';
 const body = (i: number): string =>
@@ -244,6 +245,14 @@ const sections: Array<[string, string, () => Promise<void> | void]> = [
     '5',
     'Adversarial input: the worst time per normaliser on 1 MB built against its regular expressions',
     printAdversarialFigures,
+  ],
+  [
+    '6',
+    "Durable timers: local lateness, and the clock's cost per conversation on AWS",
+    async () => {
+      await timerLatenessFigures(1_000);
+      timerCostFigures();
+    },
   ],
 ];
 console.log(`machine: ${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, node ${process.version}`);

@@ -95,6 +95,7 @@ describe('cdk-nag AwsSolutions checks', () => {
       'SesMail',
       'TwilioSms',
       'TwilioVoice',
+      'Timers',
       'WhatsApp',
     ];
     const webhookRoutes = [
@@ -115,8 +116,9 @@ describe('cdk-nag AwsSolutions checks', () => {
       ...[...webhookRoutes, 'ANY--api--{proxy+}'].map(
         (route) => `AwsSolutions-APIG4 /ThreadlineApi/HttpApi/${route}/Resource`,
       ),
-      // Wildcards: table indexes (bindTable), raw mail under inbound/, SES sending with the configuration set.
-      ...['AgentApi', 'Resolver', 'Sender', 'SesMail'].map(
+      // Wildcards: table indexes (bindTable), raw mail under inbound/, SES sending with the configuration set,
+      // the schedules of the timers' own schedule group.
+      ...['AgentApi', 'Resolver', 'Sender', 'SesMail', 'Timers'].map(
         (fn) => `AwsSolutions-IAM5 /ThreadlineApi/${fn}/ServiceRole/DefaultPolicy/Resource`,
       ),
       ...functions.map((fn) => `AwsSolutions-L1 /ThreadlineApi/${fn}/Resource`),

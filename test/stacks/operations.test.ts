@@ -1,5 +1,5 @@
 import { isDeepStrictEqual } from 'node:util';
-import { Template } from 'aws-cdk-lib/assertions';
+import { Match, Template } from 'aws-cdk-lib/assertions';
 import { describe, expect, it } from 'vitest';
 import * as z from 'zod';
 import { ApiStack, statefulInputs } from '../../stacks/api-stack.js';
@@ -123,23 +123,26 @@ describe('the queue alarms', () => {
   const list = alarms(stateful);
   const queueName = (path: string) => ({ 'Fn::GetAtt': [logicalId(statefulStack, path), 'QueueName'] });
 
-  it.each(['InboundDeadLetterQueue', 'MailDeadLetterQueue', 'OutboundDeadLetterQueue', 'FailedEventsQueue'])(
-    'raises an alarm as soon as %s holds a visible message, and clears it',
-    (path) => {
-      const alarm = alarmOn(list, 'ApproximateNumberOfMessagesVisible', 'QueueName', queueName(path));
-      expect(alarm).toMatchObject({
-        Namespace: 'AWS/SQS',
-        Statistic: 'Maximum',
-        Period: 60,
-        EvaluationPeriods: 1,
-        Threshold: 0,
-        ComparisonOperator: 'GreaterThanThreshold',
-        TreatMissingData: 'notBreaching',
-        AlarmActions: [topicRef],
-        OKActions: [topicRef],
-      });
-    },
-  );
+  it.each([
+    'InboundDeadLetterQueue',
+    'MailDeadLetterQueue',
+    'OutboundDeadLetterQueue',
+    'TimersDeadLetterQueue',
+    'FailedEventsQueue',
+  ])('raises an alarm as soon as %s holds a visible message, and clears it', (path) => {
+    const alarm = alarmOn(list, 'ApproximateNumberOfMessagesVisible', 'QueueName', queueName(path));
+    expect(alarm).toMatchObject({
+      Namespace: 'AWS/SQS',
+      Statistic: 'Maximum',
+      Period: 60,
+      EvaluationPeriods: 1,
+      Threshold: 0,
+      ComparisonOperator: 'GreaterThanThreshold',
+      TreatMissingData: 'notBreaching',
+      AlarmActions: [topicRef],
+      OKActions: [topicRef],
+    });
+  });
 
   it('raises an alarm when the oldest inbound envelope has waited more than 5 minutes', () => {
     const alarm = alarmOn(list, 'ApproximateAgeOfOldestMessage', 'QueueName', queueName('InboundQueue'));
@@ -153,7 +156,7 @@ describe('the queue alarms', () => {
   });
 
   it('has no other alarm in the stateful stack', () => {
-    expect(list).toHaveLength(5);
+    expect(list).toHaveLength(6);
   });
 });
 
@@ -169,6 +172,7 @@ describe('the function alarms', () => {
     'Resolver',
     'AgentApi',
     'Sender',
+    'Timers',
   ];
 
   it.each(functionIds.flatMap((id) => [[id, 'Errors'] as const, [id, 'Throttles'] as const]))(
@@ -312,4 +316,35 @@ describe('PUBLIC_BASE_URL', () => {
       expect(() => new ApiStack(app, 'ThreadlineApi', statefulInputs(stateful))).toThrow(/^publicBaseUrl:/);
     },
   );
+});
+
+describe('the durable timers', () => {
+  const app = appWith({});
+  const stateful = new StatefulStack(app, 'ThreadlineStateful');
+  const api = Template.fromStack(new ApiStack(app, 'ThreadlineApi', statefulInputs(stateful)));
+  const policies = Object.values(api.findResources('AWS::IAM::Policy')).map((p) => JSON.stringify(p));
+
+  it("lets Scheduler send to the timers queues only, as this account's service", () => {
+    api.hasResourceProperties('AWS::IAM::Role', {
+      AssumeRolePolicyDocument: {
+        Statement: [
+          Match.objectLike({
+            Principal: { Service: 'scheduler.amazonaws.com' },
+            Condition: { StringEquals: { 'aws:SourceAccount': { Ref: 'AWS::AccountId' } } },
+          }),
+        ],
+      },
+    });
+    api.resourceCountIs('AWS::Scheduler::ScheduleGroup', 1);
+  });
+
+  it('lets the resolver, the agent API and the timers function create and delete schedules of the group only', () => {
+    const scheduling = policies.filter((p) => p.includes('scheduler:CreateSchedule'));
+    expect(scheduling).toHaveLength(3);
+    for (const policy of scheduling) {
+      expect(policy).toContain(':schedule/ThreadlineApi-timers/*');
+      expect(policy).toContain('iam:PassRole');
+      expect(policy).not.toContain('"scheduler:*"');
+    }
+  });
 });

@@ -514,7 +514,15 @@ describe('ThreadlineApi', () => {
     'Resolver',
     'AgentApi',
     'Sender',
+    'Timers',
   ];
+  const timersSettings = {
+    TIMERS_QUEUE_URL: { Ref: logicalId(statefulStack, 'TimersQueue') },
+    TIMERS_QUEUE_ARN: { 'Fn::GetAtt': [logicalId(statefulStack, 'TimersQueue'), 'Arn'] },
+    TIMERS_DEAD_LETTER_ARN: { 'Fn::GetAtt': [logicalId(statefulStack, 'TimersDeadLetterQueue'), 'Arn'] },
+    TIMERS_SCHEDULER_ROLE_ARN: { 'Fn::GetAtt': [logicalId(apiStack, 'TimersSchedulerRole'), 'Arn'] },
+    TIMERS_SCHEDULE_GROUP: 'ThreadlineApi-timers',
+  };
   const memory: Record<string, number> = { SesMail: 1024 };
 
   it('holds exactly the expected functions', () => {
@@ -558,8 +566,10 @@ describe('ThreadlineApi', () => {
         TABLE_NAME: { Ref: tableId },
         OUTBOUND_QUEUE_URL: { Ref: outboundId },
         INBOUND_DEAD_LETTER_QUEUE_URL: { Ref: deadLetterQueueId('Inbound') },
+        ...timersSettings,
       },
     ],
+    ['Timers', { TABLE_NAME: { Ref: tableId }, ...timersSettings }],
     [
       'AgentApi',
       {
@@ -570,6 +580,7 @@ describe('ThreadlineApi', () => {
         COGNITO_CLIENT_ID: { Ref: logicalId(statefulStack, 'AgentPool/AgentConsole') },
         AGENT_GROUP: 'agents',
         ADMIN_GROUP: 'admins',
+        ...timersSettings,
       },
     ],
     [
@@ -612,13 +623,14 @@ describe('ThreadlineApi', () => {
   const eventSourceMappings = () =>
     Object.values(api.findResources('AWS::Lambda::EventSourceMapping')).map((m) => resolveRefs(m.Properties));
 
-  it('maps exactly three queues to functions', () => {
-    api.resourceCountIs('AWS::Lambda::EventSourceMapping', 3);
+  it('maps exactly four queues to functions', () => {
+    api.resourceCountIs('AWS::Lambda::EventSourceMapping', 4);
   });
 
   it.each([
     ['Resolver', inboundArn],
     ['Sender', outboundArn],
+    ['Timers', { 'Fn::GetAtt': [logicalId(statefulStack, 'TimersQueue'), 'Arn'] }],
   ])('feeds %s from its queue in batches of 10, reporting item failures', (id, queueArn) => {
     expect(eventSourceMappings()).toContainEqual({
       EventSourceArn: queueArn,

@@ -1,5 +1,7 @@
 import * as z from 'zod';
 import { ChannelSchema } from '../envelope.js';
+import { AutoResolveSchema, SlaSectionSchema } from '../sla/policy.js';
+import { checkSlaCalendars } from '../sla/rules.js';
 
 /** Raised when a routing policy file is not JSON or breaks the schema; the message names each bad field. */
 export class RoutingPolicyError extends Error {
@@ -145,6 +147,10 @@ export const RoutingPolicySchema = z
     escalation: EscalationSchema.prefault({}),
     /** An agent who helped the customer within this many days gets the conversation first; 0 turns it off. */
     stickyAgentDays: z.number().int().min(0).max(365).default(30),
+    /** Response and resolution targets, their calendars and what a breach does (#15). */
+    sla: SlaSectionSchema.prefault({}),
+    /** Resolve a conversation left waiting on the customer this long (#15); off when unset. */
+    autoResolve: AutoResolveSchema.optional(),
   })
   .superRefine((policy, ctx) => {
     const names = new Set<string>();
@@ -172,6 +178,7 @@ export const RoutingPolicySchema = z
         known(queue.businessHours.afterHours.queue, ['queues', i, 'businessHours', 'afterHours', 'queue']);
       }
     });
+    checkSlaCalendars(policy, ctx);
   });
 export type RoutingPolicy = z.infer<typeof RoutingPolicySchema>;
 /** A policy as written in the file, before defaults are applied. */

@@ -1,0 +1,119 @@
+import { CLOCK_AUTHOR_ID, type ConversationClockDeps } from '../domain/clock-ports.js';
+import { type BreachAction, raisesPriority, type SlaMetric, SlaMetricSchema } from '../domain/sla/policy.js';
+import { applySlaEvent, isLiveSlaTimer } from '../domain/sla/state.js';
+import type { Conversation } from '../domain/timeline.js';
+import type { Timer } from '../domain/timer-ports.js';
+import { trackConversationClock } from './track-conversation-clock.js';
+import { wakeConversation } from './wake-conversation.js';
+
+/** What firing a timer did: `stale` when what it watched had changed, so it did nothing. */
+export type FireOutcome = 'fired' | 'stale';
+
+/** Puts a `sla_warning` or `sla_breached` event on the timeline, once per target and deadline. */
+async function slaEvent(
+  deps: ConversationClockDeps,
+  conversation: Conversation,
+  timer: Timer,
+  metric: SlaMetric,
+): Promise<void> {
+  const event = timer.kind;
+  await deps.store.putTimelineItem(
+    {
+      id: `${event}:${conversation.id}:${metric}:${timer.version}`,
+      type: 'event',
+      event,
+      at: timer.dueAt,
+      customerId: conversation.customerId,
+      conversationId: conversation.id,
+      data: { conversationId: conversation.id, metric, due: timer.version, policy: conversation.sla?.policy },
+    },
+    undefined,
+  );
+}
+
+/** Carries out one breach action; each is idempotent (fixed ids), so a retry repeats nothing. */
+async function act(
+  deps: ConversationClockDeps,
+  conversation: Conversation,
+  action: BreachAction,
+  key: string,
+) {
+  const { id } = conversation;
+  const at = deps.clock.now().toISOString();
+  if (action.type === 'priority') {
+    if (raisesPriority(conversation.priority, action.priority))
+      await deps.store.setPriority(id, action.priority);
+  } else if (action.type === 'queue') {
+    if (conversation.queue !== action.queue) {
+      await deps.admin.assign(id, { queue: action.queue }, CLOCK_AUTHOR_ID, at, `assigned:${key}:queue`);
+    }
+  } else if (action.type === 'assign') {
+    if (conversation.assignee !== action.agent) {
+      await deps.admin.assign(id, { agentId: action.agent }, CLOCK_AUTHOR_ID, at, `assigned:${key}:agent`);
+    }
+  } else {
+    await deps.admin.addNote(id, action.text, CLOCK_AUTHOR_ID, at, key, 'ai');
+  }
+}
+
+/**
+ * A breach: the policy's actions, the event, then the breach on the SLA (last, so a retry after a
+ * crash still sees the target running and completes the rest).
+ */
+async function breach(
+  deps: ConversationClockDeps,
+  conversation: Conversation,
+  timer: Timer,
+  metric: SlaMetric,
+) {
+  const sla = conversation.sla;
+  const policy = deps.policy.sla.policies.find((p) => p.name === sla?.policy);
+  if (!sla || !policy) return;
+  const key = `sla:${conversation.id}:${metric}:${timer.version}`;
+  for (const action of policy.onBreach) await act(deps, conversation, action, key);
+  await slaEvent(deps, conversation, timer, metric);
+  const next = applySlaEvent(deps.policy, policy, sla, { type: 'breach', metric, due: timer.version });
+  // Another writer moved the SLA meanwhile: the next read decides whether this breach still stands.
+  if (next && !(await deps.store.saveSla(conversation.id, next, sla.version))) {
+    throw new Error(`the SLA of ${conversation.id} changed while its breach was recorded; retrying`);
+  }
+}
+
+/** Resolves a conversation left waiting on the customer since the timer's version. */
+async function autoResolve(deps: ConversationClockDeps, conversation: Conversation, timer: Timer) {
+  if (conversation.status !== 'open' || conversation.awaitingCustomerSince !== timer.version) return false;
+  await deps.admin.resolveConversation(conversation.id, CLOCK_AUTHOR_ID, timer.dueAt);
+  await trackConversationClock(deps, { type: 'resolved', conversationId: conversation.id, at: timer.dueAt });
+  return true;
+}
+
+/** Whether the timer still watches what it was set for, then what it does. */
+async function fire(deps: ConversationClockDeps, conversation: Conversation, timer: Timer): Promise<boolean> {
+  if (timer.kind === 'snooze_wake') {
+    return wakeConversation(deps, { conversation, until: timer.version, reason: 'timer' });
+  }
+  if (timer.kind === 'auto_resolve') return autoResolve(deps, conversation, timer);
+  const metric = SlaMetricSchema.safeParse(timer.detail);
+  if (!metric.success || !isLiveSlaTimer(conversation.sla, metric.data, timer.version)) return false;
+  if (timer.kind === 'sla_warning') await slaEvent(deps, conversation, timer, metric.data);
+  else await breach(deps, conversation, timer, metric.data);
+  return true;
+}
+
+/**
+ * Fires a timer: a warning or a breach of an SLA target, a snooze's end, an auto-resolve. A timer
+ * whose version no longer matches what it watches (a deadline met or moved, a snooze ended, the
+ * customer wrote) is stale and dropped with a log line; one that fires twice or late does nothing
+ * more than once.
+ */
+export async function fireTimer(deps: ConversationClockDeps, timer: Timer): Promise<FireOutcome> {
+  const conversation = await deps.store.getConversation(timer.subject);
+  const fired = conversation ? await fire(deps, conversation, timer) : false;
+  const lateMs = deps.clock.now().getTime() - Date.parse(timer.dueAt);
+  deps.log?.('info', fired ? 'timer fired' : 'stale timer dropped', {
+    timerKind: timer.kind,
+    conversationId: timer.subject,
+    lateMs,
+  });
+  return fired ? 'fired' : 'stale';
+}

@@ -1,0 +1,86 @@
+import type { ClockEvent, ConversationClockDeps } from '../domain/clock-ports.js';
+import { durationMs } from '../domain/sla/duration.js';
+import { matchSlaPolicy } from '../domain/sla/policy.js';
+import { applySlaEvent, type SlaState, slaTimers, startSla } from '../domain/sla/state.js';
+import type { Conversation } from '../domain/timeline.js';
+import { newTimer } from '../domain/timer-ports.js';
+import { wakeConversation } from './wake-conversation.js';
+
+const MAX_TRIES = 4;
+
+/** The SLA after the event, or undefined when it changes nothing: started, moved or ended. */
+async function nextSla(
+  deps: ConversationClockDeps,
+  conversation: Conversation,
+  event: ClockEvent,
+): Promise<SlaState | undefined> {
+  const rules = deps.policy;
+  const current = conversation.sla;
+  if (!current || (current.endedAt && conversation.status === 'open' && event.type !== 'resolved')) {
+    if (event.type === 'resolved') return undefined;
+    const customer = await deps.store.getCustomer(conversation.customerId);
+    const policy = matchSlaPolicy(rules.sla.policies, {
+      channels: conversation.channels,
+      queue: conversation.queue,
+      tags: customer?.tags ?? [],
+      priority: conversation.priority ?? 'normal',
+    });
+    if (!policy) return undefined;
+    // A reply before the inbound hook ran (the AI answered during routing) starts it from the wait.
+    const start = event.type === 'inbound' ? event.at : (conversation.waitingSince ?? event.at);
+    const started = startSla(rules, policy, start, (current?.version ?? -1) + 1);
+    return event.type === 'inbound' ? started : (applySlaEvent(rules, policy, started, event) ?? started);
+  }
+  const policy = rules.sla.policies.find((p) => p.name === current.policy);
+  return policy ? applySlaEvent(rules, policy, current, event) : undefined;
+}
+
+/** Moves the SLA, writing it only if nobody else did meanwhile (then reads and tries again). */
+async function trackSla(deps: ConversationClockDeps, first: Conversation, event: ClockEvent): Promise<void> {
+  let conversation: Conversation | undefined = first;
+  for (let tries = 0; conversation && tries < MAX_TRIES; tries++) {
+    const next = await nextSla(deps, conversation, event);
+    if (!next) return;
+    const expected = conversation.sla ? conversation.sla.version : undefined;
+    if (await deps.store.saveSla(conversation.id, next, expected)) {
+      const before = new Set(slaTimers(conversation.id, conversation.sla).map((t) => t.id));
+      const after = slaTimers(conversation.id, next);
+      for (const timer of after) if (!before.has(timer.id)) await deps.timers.schedule(timer);
+      const kept = new Set(after.map((t) => t.id));
+      for (const id of before) if (!kept.has(id)) await deps.timers.cancel(id);
+      return;
+    }
+    conversation = await deps.store.getConversation(event.conversationId);
+  }
+  if (conversation) throw new Error(`the SLA of ${event.conversationId} kept changing under us`);
+}
+
+/** A reply starts the silence auto-resolve counts; the customer's message ends it. */
+async function trackSilence(deps: ConversationClockDeps, conversation: Conversation, event: ClockEvent) {
+  const after = deps.policy.autoResolve ? durationMs(deps.policy.autoResolve.after) : undefined;
+  if (event.type === 'reply' && after !== undefined) {
+    await deps.store.setAwaitingCustomer(conversation.id, event.at, event.at);
+    const dueAt = new Date(Date.parse(event.at) + after).toISOString();
+    await deps.timers.schedule(
+      newTimer({ kind: 'auto_resolve', subject: conversation.id, version: event.at, dueAt }),
+    );
+  } else if (event.type === 'inbound' && conversation.awaitingCustomerSince) {
+    await deps.store.setAwaitingCustomer(conversation.id, undefined, event.at);
+  }
+}
+
+/**
+ * Tells a conversation's clock what happened: a customer's message wakes a snoozed conversation and
+ * ends a silence; a reply starts one; and each moves the SLA (started by the first message, by the
+ * policy that matches then). Deadlines are computed here, stored on the conversation, and their
+ * warnings and breaches set as timers. Repeating an event changes nothing.
+ */
+export async function trackConversationClock(deps: ConversationClockDeps, event: ClockEvent): Promise<void> {
+  const conversation = await deps.store.getConversation(event.conversationId);
+  if (!conversation) return;
+  if (event.type === 'inbound' && conversation.snoozedUntil) {
+    await wakeConversation(deps, { conversation, until: conversation.snoozedUntil, reason: 'customer' });
+  }
+  await trackSilence(deps, conversation, event);
+  await trackSla(deps, conversation, event);
+}

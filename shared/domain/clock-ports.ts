@@ -1,0 +1,51 @@
+import type { Clock } from './ports.js';
+import type { RouterAdmin } from './router-ports.js';
+import type { RoutingPolicy } from './routing/policy.js';
+import type { Priority } from './sla/policy.js';
+import type { SlaState } from './sla/state.js';
+import type { Conversation, Customer, TimelineItem } from './timeline.js';
+import type { Timers } from './timer-ports.js';
+
+/** What the conversation clock (SLA, snooze, auto-resolve) reads and writes. */
+export interface ClockStore {
+  getConversation(conversationId: string): Promise<Conversation | undefined>;
+  getCustomer(customerId: string): Promise<Customer | undefined>;
+  putTimelineItem(item: TimelineItem, raw: unknown): Promise<boolean>;
+  /** Writes the SLA if the stored one is still at `expectedVersion` (none: no SLA yet); false if not. */
+  saveSla(conversationId: string, sla: SlaState, expectedVersion: number | undefined): Promise<boolean>;
+  /** Sets the priority (only ever raised by a breach). */
+  setPriority(conversationId: string, priority: Priority): Promise<void>;
+  /** Since when the conversation waits on the customer (set at a reply), or no longer (at an inbound). */
+  setAwaitingCustomer(conversationId: string, since: string | undefined, at: string): Promise<void>;
+  /** Takes an open conversation out of the inbox until `until`; false when it is not open. */
+  snooze(conversationId: string, until: string): Promise<boolean>;
+  /** Puts back a conversation snoozed until `until`; false when it is not (any more). */
+  wake(conversationId: string, until: string): Promise<boolean>;
+}
+
+/** The conversation changes a breach or an auto-resolve makes. */
+export interface ClockAdmin extends Pick<RouterAdmin, 'assign' | 'addNote'> {
+  resolveConversation(conversationId: string, agentId: string, now: string): Promise<void>;
+}
+
+/** What the conversation clock's use cases need. */
+export interface ConversationClockDeps {
+  store: ClockStore;
+  admin: ClockAdmin;
+  timers: Timers;
+  policy: Pick<RoutingPolicy, 'sla' | 'businessHours' | 'autoResolve'>;
+  clock: Clock;
+  log?: (level: 'info' | 'warn', message: string, fields: Record<string, unknown>) => void;
+}
+
+/** Something that happened to a conversation that its clock must hear of. */
+export type ClockEvent =
+  | { type: 'inbound'; conversationId: string; at: string }
+  | { type: 'reply'; conversationId: string; at: string; author: 'agent' | 'ai' }
+  | { type: 'resolved'; conversationId: string; at: string };
+
+/** Tells the conversation clock of an event (`trackConversationClock` bound to its dependencies). */
+export type TrackClock = (event: ClockEvent) => Promise<void>;
+
+/** The author id of what the clock does on its own (breach actions, auto-resolve). */
+export const CLOCK_AUTHOR_ID = 'clock';

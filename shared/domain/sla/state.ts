@@ -1,0 +1,206 @@
+import * as z from 'zod';
+import type { BusinessHours } from '../routing/policy.js';
+import { newTimer, type Timer } from '../timer-ports.js';
+import { addBusinessTime, businessTimeBetween, type Calendar, calendarOfBusinessHours } from './calendar.js';
+import { durationMs } from './duration.js';
+import { SLA_METRICS, type SlaMetric, SlaMetricSchema, type SlaPolicy, type SlaSection } from './policy.js';
+
+/** A breach: which target, and when it fell due. At most one per metric. */
+export const SlaBreachSchema = z.object({ metric: SlaMetricSchema, at: z.iso.datetime() });
+
+/**
+ * A conversation's SLA, kept on it. Deadlines are computed when their event happens; a met one is
+ * removed. `version` guards concurrent writers; `updatedAt` is the newest event applied, so a
+ * redelivered or older one changes nothing.
+ */
+export const SlaStateSchema = z.object({
+  policy: z.string(),
+  firstResponseDue: z.iso.datetime().optional(),
+  nextResponseDue: z.iso.datetime().optional(),
+  resolutionDue: z.iso.datetime().optional(),
+  status: z.enum(['active', 'hit', 'missed']),
+  breaches: z.array(SlaBreachSchema).max(3).default([]),
+  /** When each running target warns. */
+  warnings: z.partialRecord(SlaMetricSchema, z.iso.datetime()).default({}),
+  /** Open time left of the resolution target while it is paused (waiting on the customer). */
+  resolutionLeftMs: z.number().int().min(0).optional(),
+  waitingOn: z.enum(['agent', 'customer']).default('agent'),
+  responded: z.boolean().default(false),
+  version: z.number().int().min(0).default(0),
+  updatedAt: z.iso.datetime(),
+  endedAt: z.iso.datetime().optional(),
+});
+export type SlaState = z.infer<typeof SlaStateSchema>;
+
+/** What SLA arithmetic needs from the routing policy: the section and the business hours. */
+export interface SlaRules {
+  sla: SlaSection;
+  businessHours?: BusinessHours | undefined;
+}
+
+/** Something that moves a conversation's SLA. */
+export type SlaEvent =
+  | { type: 'inbound'; at: string }
+  | { type: 'reply'; at: string; author: 'agent' | 'ai' }
+  | { type: 'resolved'; at: string }
+  | { type: 'breach'; metric: SlaMetric; due: string };
+
+const dueField = (metric: SlaMetric) => `${metric}Due` as const;
+
+/** The calendar a policy counts in; undefined for around the clock. */
+export function slaCalendar(rules: SlaRules, policy: SlaPolicy): Calendar | undefined {
+  if (policy.calendar === false) return undefined;
+  const named = rules.sla.calendars[policy.calendar];
+  if (named) return named;
+  if (policy.calendar === 'businessHours' && rules.businessHours)
+    return calendarOfBusinessHours(rules.businessHours);
+  throw new RangeError(`no calendar "${policy.calendar}"`);
+}
+
+/** The names a policy's `calendar` may take: the section's calendars, and `businessHours` when set. */
+export function calendarNames(rules: SlaRules): string[] {
+  return [...Object.keys(rules.sla.calendars), ...(rules.businessHours ? ['businessHours'] : [])];
+}
+
+interface Clock {
+  calendar: Calendar | undefined;
+  policy: SlaPolicy;
+}
+
+function addTime(clock: Clock, from: string, ms: number): string | undefined {
+  const start = new Date(from);
+  const end = clock.calendar ? addBusinessTime(clock.calendar, start, ms) : new Date(start.getTime() + ms);
+  return end?.toISOString();
+}
+
+/** Starts a target of `total` ms with `left` of it to run from `from`: its deadline and its warning. */
+function startTarget(state: SlaState, clock: Clock, metric: SlaMetric, from: string, left?: number): void {
+  const total = durationMs(clock.policy[metric] ?? '');
+  if (total === undefined) return;
+  const remaining = left ?? total;
+  const due = addTime(clock, from, remaining);
+  if (!due) return;
+  state[dueField(metric)] = due;
+  const warnAfter = remaining - (1 - clock.policy.warnAt) * total;
+  const warning = warnAfter >= 0 ? addTime(clock, from, Math.round(warnAfter)) : undefined;
+  if (warning) state.warnings[metric] = warning;
+  else delete state.warnings[metric];
+}
+
+function stopTarget(state: SlaState, metric: SlaMetric): void {
+  delete state[dueField(metric)];
+  delete state.warnings[metric];
+}
+
+const breached = (state: SlaState, metric: SlaMetric) => state.breaches.some((b) => b.metric === metric);
+
+function addBreach(state: SlaState, metric: SlaMetric, at: string): void {
+  if (breached(state, metric)) return;
+  state.breaches.push({ metric, at });
+  state.status = 'missed';
+}
+
+/** A fresh SLA for a conversation whose customer wrote at `at`. */
+export function startSla(rules: SlaRules, policy: SlaPolicy, at: string, version = 0): SlaState {
+  const clock = { calendar: slaCalendar(rules, policy), policy };
+  const state: SlaState = {
+    policy: policy.name,
+    status: 'active',
+    breaches: [],
+    warnings: {},
+    waitingOn: 'agent',
+    responded: false,
+    version,
+    updatedAt: at,
+  };
+  startTarget(state, clock, 'firstResponse', at);
+  startTarget(state, clock, 'resolution', at);
+  return state;
+}
+
+function onInbound(state: SlaState, clock: Clock, at: string): void {
+  if (state.waitingOn === 'agent') return;
+  state.waitingOn = 'agent';
+  if (state.resolutionLeftMs !== undefined) {
+    startTarget(state, clock, 'resolution', at, state.resolutionLeftMs);
+    delete state.resolutionLeftMs;
+  }
+  if (state.responded && !state.nextResponseDue) startTarget(state, clock, 'nextResponse', at);
+}
+
+function onReply(state: SlaState, clock: Clock, at: string, author: 'agent' | 'ai'): void {
+  if (author === 'ai' && !clock.policy.aiRepliesCount) return;
+  state.responded = true;
+  state.waitingOn = 'customer';
+  stopTarget(state, 'firstResponse');
+  stopTarget(state, 'nextResponse');
+  const due = state.resolutionDue;
+  if (due && !breached(state, 'resolution')) {
+    // Waiting on the customer pauses resolution time: keep what is left of it.
+    state.resolutionLeftMs = clock.calendar
+      ? businessTimeBetween(clock.calendar, new Date(at), new Date(due))
+      : Math.max(0, Date.parse(due) - Date.parse(at));
+    stopTarget(state, 'resolution');
+  }
+}
+
+function onResolved(state: SlaState, at: string): void {
+  for (const metric of SLA_METRICS) {
+    const due = state[dueField(metric)];
+    if (due && due <= at) addBreach(state, metric, due);
+    stopTarget(state, metric);
+  }
+  delete state.resolutionLeftMs;
+  state.endedAt = at;
+  if (state.status === 'active') state.status = 'hit';
+}
+
+/**
+ * The SLA after an event, or undefined when the event changes nothing (an older or repeated event, a
+ * stale breach, a reply that does not count). Pure: the caller stores it and sets its timers.
+ */
+export function applySlaEvent(
+  rules: SlaRules,
+  policy: SlaPolicy,
+  current: SlaState,
+  event: SlaEvent,
+): SlaState | undefined {
+  if (current.endedAt) return undefined;
+  const state: SlaState = structuredClone(current);
+  const clock = { calendar: slaCalendar(rules, policy), policy };
+  if (event.type === 'breach') {
+    if (state[dueField(event.metric)] !== event.due || breached(state, event.metric)) return undefined;
+    addBreach(state, event.metric, event.due);
+  } else {
+    if (event.at <= current.updatedAt) return undefined;
+    if (event.type === 'inbound') onInbound(state, clock, event.at);
+    else if (event.type === 'reply') onReply(state, clock, event.at, event.author);
+    else onResolved(state, event.at);
+    state.updatedAt = event.at;
+  }
+  state.version = current.version + 1;
+  return JSON.stringify(state) ===
+    JSON.stringify({ ...current, version: state.version, updatedAt: state.updatedAt })
+    ? undefined
+    : state;
+}
+
+/** The timers a conversation's SLA needs: a warning and a breach for each running target. */
+export function slaTimers(conversationId: string, state: SlaState | undefined): Timer[] {
+  if (!state || state.endedAt) return [];
+  const timers: Timer[] = [];
+  for (const metric of SLA_METRICS) {
+    const due = state[dueField(metric)];
+    if (!due || breached(state, metric)) continue;
+    const base = { subject: conversationId, version: due, detail: metric };
+    const warning = state.warnings[metric];
+    if (warning && warning < due) timers.push(newTimer({ ...base, kind: 'sla_warning', dueAt: warning }));
+    timers.push(newTimer({ ...base, kind: 'sla_breached', dueAt: due }));
+  }
+  return timers;
+}
+
+/** Whether a timer still watches a running target of this SLA (its version is the target's deadline). */
+export function isLiveSlaTimer(state: SlaState | undefined, metric: SlaMetric, due: string): boolean {
+  return !!state && !state.endedAt && state[dueField(metric)] === due && !breached(state, metric);
+}

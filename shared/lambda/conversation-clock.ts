@@ -1,0 +1,41 @@
+import { SchedulerClient } from '@aws-sdk/client-scheduler';
+import { SQSClient } from '@aws-sdk/client-sqs';
+import { SchedulerTimers } from '../aws/scheduler-timers.js';
+import { type Config, requireSettings } from '../config/config.js';
+import { loadRoutingPolicy } from '../config/routing-policy-file.js';
+import type { ConversationClockDeps } from '../domain/clock-ports.js';
+import { systemClock } from '../domain/ports.js';
+import { log } from '../log.js';
+import { clockPorts, type DynamoRepositories } from '../store/dynamo-repositories.js';
+
+/**
+ * The conversation clock on AWS: timers as EventBridge Scheduler schedules (or delayed messages) on the
+ * timers queue, the routing policy's `sla` and `autoResolve` (read once, at cold start), the table.
+ */
+export function awsConversationClock(config: Config, repos: DynamoRepositories): ConversationClockDeps {
+  const settings = requireSettings(config, [
+    'TIMERS_QUEUE_URL',
+    'TIMERS_QUEUE_ARN',
+    'TIMERS_SCHEDULER_ROLE_ARN',
+    'TIMERS_SCHEDULE_GROUP',
+  ]);
+  const timers = new SchedulerTimers(
+    { scheduler: new SchedulerClient({}), sqs: new SQSClient({}) },
+    {
+      queueUrl: settings.TIMERS_QUEUE_URL,
+      queueArn: settings.TIMERS_QUEUE_ARN,
+      roleArn: settings.TIMERS_SCHEDULER_ROLE_ARN,
+      group: settings.TIMERS_SCHEDULE_GROUP,
+      deadLetterArn: settings.TIMERS_DEAD_LETTER_ARN,
+    },
+    systemClock,
+  );
+  return {
+    store: clockPorts(repos),
+    admin: repos.conversations,
+    timers,
+    policy: loadRoutingPolicy(config.ROUTING_POLICY_FILE),
+    clock: systemClock,
+    log,
+  };
+}

@@ -1,0 +1,39 @@
+import { join } from 'node:path';
+import type { Config } from '../config/config.js';
+import { loadRoutingPolicy } from '../config/routing-policy-file.js';
+import type { ConversationClockDeps } from '../domain/clock-ports.js';
+import type { Clock } from '../domain/ports.js';
+import { log } from '../log.js';
+import { clockPorts, type DynamoRepositories } from '../store/dynamo-repositories.js';
+import type { LocalQueue } from './queue.js';
+import { type LocalTimers, realTimers } from './timers.js';
+import { LocalTimerStore } from './timers-store.js';
+
+/**
+ * The conversation clock of the local runtime: the durable timer store (files under
+ * `<dataDir>/timers`, fired onto the timers queue) and what the SLA, snooze and auto-resolve use
+ * cases need, under the routing policy file's `sla` and `autoResolve`.
+ */
+export function localConversationClock(input: {
+  config: Config;
+  repos: DynamoRepositories;
+  clock: Clock;
+  dataDir: string | undefined;
+  timers: LocalTimers | undefined;
+  queue: LocalQueue;
+}): { timerStore: LocalTimerStore; conversationClock: ConversationClockDeps } {
+  const timerStore = new LocalTimerStore({
+    dir: input.dataDir ? join(input.dataDir, 'timers') : undefined,
+    timers: input.timers ?? realTimers,
+    queue: input.queue,
+  });
+  const conversationClock: ConversationClockDeps = {
+    store: clockPorts(input.repos),
+    admin: input.repos.conversations,
+    timers: timerStore,
+    policy: loadRoutingPolicy(input.config.ROUTING_POLICY_FILE),
+    clock: input.clock,
+    log,
+  };
+  return { timerStore, conversationClock };
+}

@@ -1,0 +1,145 @@
+import { createHash } from 'node:crypto';
+import { mkdirSync, readdirSync, readFileSync } from 'node:fs';
+import { open, rename, unlink } from 'node:fs/promises';
+import { join } from 'node:path';
+import { type Timer, TimerSchema, type Timers } from '#shared/domain/timer-ports.js';
+import { log } from '#shared/log.js';
+import type { LocalQueue } from './queue.js';
+import type { LocalTimers } from './timers.js';
+
+/** setTimeout's longest delay: a timer further away is re-armed when this much has passed. */
+const MAX_ARM_MS = 2 ** 31 - 1;
+
+/**
+ * The local runtime's durable timers, as EventBridge Scheduler is on AWS: each timer a file under
+ * `dir` (written to a temporary file, fsync'd, renamed) until it fires, reloaded on start. At its due
+ * time (by `timers`, injectable so tests move time by hand) it goes on the timers queue, which the same
+ * consumer as on Lambda drains, and its file is deleted. In memory when there is no `dir`.
+ */
+export class LocalTimerStore implements Timers {
+  readonly #dir: string | undefined;
+  readonly #timers: LocalTimers;
+  readonly #queue: LocalQueue;
+  readonly #pending = new Map<string, { timer: Timer; disarm?: () => void }>();
+  readonly #firing = new Set<Promise<void>>();
+  #running = false;
+
+  constructor(options: { dir?: string | undefined; timers: LocalTimers; queue: LocalQueue }) {
+    this.#dir = options.dir;
+    this.#timers = options.timers;
+    this.#queue = options.queue;
+    if (this.#dir) this.#load(this.#dir);
+  }
+
+  /** Timers set and not yet fired. */
+  get size(): number {
+    return this.#pending.size;
+  }
+
+  /** Resolves once every timer that fell due is on the queue. */
+  async settled(): Promise<void> {
+    while (this.#firing.size) await Promise.all([...this.#firing]);
+  }
+
+  /** Arms every timer (those reloaded too): a timer whose time passed while stopped fires at once. */
+  start(): void {
+    this.#running = true;
+    for (const id of this.#pending.keys()) this.#arm(id);
+  }
+
+  /** Disarms every timer; their files stay for the next start. */
+  stop(): void {
+    this.#running = false;
+    for (const entry of this.#pending.values()) entry.disarm?.();
+  }
+
+  async schedule(timer: Timer): Promise<void> {
+    if (this.#pending.has(timer.id)) return;
+    this.#pending.set(timer.id, { timer });
+    if (this.#dir) await this.#write(this.#dir, timer);
+    if (this.#running) this.#arm(timer.id);
+  }
+
+  async cancel(timerId: string): Promise<void> {
+    const entry = this.#pending.get(timerId);
+    if (!entry) return;
+    entry.disarm?.();
+    this.#pending.delete(timerId);
+    await this.#remove(timerId);
+  }
+
+  #arm(id: string): void {
+    const entry = this.#pending.get(id);
+    if (!entry) return;
+    entry.disarm?.();
+    const wait = Date.parse(entry.timer.dueAt) - this.#timers.now();
+    entry.disarm = this.#timers.schedule(
+      () => {
+        if (wait > MAX_ARM_MS) this.#arm(id);
+        else this.#track(this.#fire(id));
+      },
+      Math.min(Math.max(0, wait), MAX_ARM_MS),
+    );
+  }
+
+  async #fire(id: string): Promise<void> {
+    const entry = this.#pending.get(id);
+    if (!entry) return;
+    try {
+      // On the queue before the file goes: a crash in between fires it twice, which a timer survives.
+      await this.#queue.send([JSON.stringify(entry.timer)]);
+      this.#pending.delete(id);
+      await this.#remove(id);
+    } catch (error) {
+      log('warn', 'timer could not be queued, retrying in a second', {
+        timerKind: entry.timer.kind,
+        error: error instanceof Error ? error.name : 'unknown',
+      });
+      entry.disarm = this.#timers.schedule(() => this.#track(this.#fire(id)), 1_000);
+    }
+  }
+
+  #track(firing: Promise<void>): void {
+    this.#firing.add(firing);
+    void firing.finally(() => this.#firing.delete(firing));
+  }
+
+  #file(dir: string, id: string): string {
+    return join(dir, `${createHash('sha256').update(id).digest('hex').slice(0, 40)}.json`);
+  }
+
+  async #write(dir: string, timer: Timer): Promise<void> {
+    const file = this.#file(dir, timer.id);
+    const handle = await open(`${file}.tmp`, 'w');
+    try {
+      await handle.writeFile(JSON.stringify(timer));
+      await handle.sync();
+    } finally {
+      await handle.close();
+    }
+    await rename(`${file}.tmp`, file);
+  }
+
+  async #remove(id: string): Promise<void> {
+    if (!this.#dir) return;
+    await unlink(this.#file(this.#dir, id)).catch((error: NodeJS.ErrnoException) => {
+      if (error.code !== 'ENOENT') throw error;
+    });
+  }
+
+  #load(dir: string): void {
+    mkdirSync(dir, { recursive: true });
+    for (const name of readdirSync(dir)) {
+      if (!name.endsWith('.json')) continue;
+      let json: unknown;
+      try {
+        json = JSON.parse(readFileSync(join(dir, name), 'utf8'));
+      } catch {
+        json = undefined;
+      }
+      const parsed = TimerSchema.safeParse(json);
+      if (parsed.success) this.#pending.set(parsed.data.id, { timer: parsed.data });
+      else log('warn', 'unreadable timer file skipped', { file: name });
+    }
+  }
+}

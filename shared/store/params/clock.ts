@@ -1,0 +1,98 @@
+import type { UpdateCommandInput } from '@aws-sdk/lib-dynamodb';
+import type { Priority } from '../../domain/sla/policy.js';
+import type { SlaState } from '../../domain/sla/state.js';
+import { inboxShardPartition, Keys } from '../keys.js';
+
+/** Inbox partition of snoozed conversations: out of the open inbox, in their waiting order. */
+export const SNOOZED_STATUS = 'snoozed';
+
+/** Writes a conversation's SLA if the stored one is still at `expected` (none: no SLA yet). */
+export function saveSlaInput(
+  table: string,
+  conversationId: string,
+  sla: SlaState,
+  expected: number | undefined,
+): UpdateCommandInput {
+  // A plain copy: no undefined members for the marshaller to refuse.
+  const values: Record<string, unknown> = { ':sla': JSON.parse(JSON.stringify(sla)) };
+  if (expected !== undefined) values[':expected'] = expected;
+  return {
+    TableName: table,
+    Key: Keys.conversation(conversationId),
+    UpdateExpression: 'SET sla = :sla',
+    ConditionExpression:
+      expected === undefined
+        ? 'attribute_exists(pk) AND attribute_not_exists(sla)'
+        : 'attribute_exists(pk) AND sla.version = :expected',
+    ExpressionAttributeValues: values,
+  };
+}
+
+/** Sets a conversation's priority. */
+export function setPriorityInput(
+  table: string,
+  conversationId: string,
+  priority: Priority,
+): UpdateCommandInput {
+  return {
+    TableName: table,
+    Key: Keys.conversation(conversationId),
+    UpdateExpression: 'SET priority = :priority',
+    ConditionExpression: 'attribute_exists(pk)',
+    ExpressionAttributeValues: { ':priority': priority },
+  };
+}
+
+/**
+ * Marks since when the conversation waits on the customer (a reply at `at`), or that it no longer does
+ * (the customer wrote at `at`); an older event never undoes a newer one.
+ */
+export function awaitingCustomerInput(
+  table: string,
+  conversationId: string,
+  since: string | undefined,
+  at: string,
+): UpdateCommandInput {
+  return {
+    TableName: table,
+    Key: Keys.conversation(conversationId),
+    UpdateExpression: since ? 'SET awaitingCustomerSince = :at' : 'REMOVE awaitingCustomerSince',
+    ConditionExpression: since
+      ? 'attribute_exists(pk) AND (attribute_not_exists(awaitingCustomerSince) OR awaitingCustomerSince < :at)'
+      : 'awaitingCustomerSince < :at',
+    ExpressionAttributeValues: { ':at': at },
+  };
+}
+
+/** An update of a conversation that applies only while it is open (and `condition` holds). */
+function whileOpen(
+  table: string,
+  conversationId: string,
+  update: { expression: string; condition?: string; values: Record<string, unknown> },
+): UpdateCommandInput {
+  return {
+    TableName: table,
+    Key: Keys.conversation(conversationId),
+    UpdateExpression: update.expression,
+    ConditionExpression: [update.condition, '#status = :open'].filter(Boolean).join(' AND '),
+    ExpressionAttributeNames: { '#status': 'status' },
+    ExpressionAttributeValues: { ...update.values, ':open': 'open' },
+  };
+}
+
+/** Moves an open conversation out of the open inbox until `until`. */
+export function snoozeInput(table: string, conversationId: string, until: string): UpdateCommandInput {
+  return whileOpen(table, conversationId, {
+    expression: 'SET snoozedUntil = :until, gsi1pk = :snoozed',
+    values: { ':until': until, ':snoozed': inboxShardPartition(SNOOZED_STATUS, conversationId) },
+  });
+}
+
+/** Puts a conversation snoozed until `until` back in the open inbox, in its waiting order. */
+export function wakeInput(table: string, conversationId: string, until: string): UpdateCommandInput {
+  return whileOpen(table, conversationId, {
+    expression: 'REMOVE snoozedUntil SET gsi1pk = :inbox',
+    condition: 'snoozedUntil = :until',
+    values: { ':until': until, ':inbox': inboxShardPartition('open', conversationId) },
+  });
+}

@@ -1,0 +1,87 @@
+import { Duration, Stack } from 'aws-cdk-lib';
+import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
+import { PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
+import { CfnScheduleGroup } from 'aws-cdk-lib/aws-scheduler';
+import type { IQueue } from 'aws-cdk-lib/aws-sqs';
+import { NagSuppressions } from 'cdk-nag';
+import type { Construct } from 'constructs';
+import type { Config } from '#shared/config/config.js';
+import { ThreadlineFunction } from './constructs/threadline-function.js';
+
+/** How the timers queue's consumer runs: one table read and a few writes per timer. */
+export const timersConsumer = {
+  timeout: Duration.seconds(30),
+  batchSize: 10,
+  maxBatchingWindow: Duration.seconds(1),
+} as const;
+
+type TimerSetting = Extract<keyof Config, `TIMERS_${string}`>;
+
+/** What the timers need from the stateful stack. */
+export interface TimersProps {
+  readonly table: ITable;
+  readonly timersQueue: IQueue;
+  readonly timersDeadLetterQueue: IQueue;
+}
+
+/**
+ * Durable timers (#15): a schedule group whose one-time schedules EventBridge Scheduler runs with a
+ * role that may only send to the timers queue; the timers function that consumes it; and `setters`
+ * (the resolver and the agent API) allowed to create and delete schedules in the group only.
+ */
+export function addTimers(
+  scope: Construct,
+  props: TimersProps,
+  setters: ThreadlineFunction[],
+): ThreadlineFunction {
+  const stack = Stack.of(scope);
+  const group = new CfnScheduleGroup(scope, 'TimersScheduleGroup', { name: `${stack.stackName}-timers` });
+  const role = new Role(scope, 'TimersSchedulerRole', {
+    assumedBy: new ServicePrincipal('scheduler.amazonaws.com', {
+      conditions: { StringEquals: { 'aws:SourceAccount': stack.account } },
+    }),
+    description: 'EventBridge Scheduler puts due timers on the timers queue',
+  });
+  props.timersQueue.grantSendMessages(role);
+  props.timersDeadLetterQueue.grantSendMessages(role);
+  const timers = new ThreadlineFunction(scope, 'Timers', {
+    name: 'timers',
+    timeout: timersConsumer.timeout,
+    description: 'Threadline timers: SLA warnings and breaches, snooze wake-ups, auto-resolve',
+    assets: ['shared/domain/routing/default-policy.json'],
+  }).bindTable(props.table);
+  timers.consume(props.timersQueue, timersConsumer);
+  const schedules = `arn:${stack.partition}:scheduler:${stack.region}:${stack.account}:schedule/${group.name}/*`;
+  const env: Record<TimerSetting, string> = {
+    TIMERS_QUEUE_URL: props.timersQueue.queueUrl,
+    TIMERS_QUEUE_ARN: props.timersQueue.queueArn,
+    TIMERS_DEAD_LETTER_ARN: props.timersDeadLetterQueue.queueArn,
+    TIMERS_SCHEDULER_ROLE_ARN: role.roleArn,
+    TIMERS_SCHEDULE_GROUP: group.name ?? '',
+  };
+  for (const fn of [...setters, timers]) {
+    for (const [name, value] of Object.entries(env)) fn.addEnvironment(name, value);
+    props.timersQueue.grantSendMessages(fn);
+    fn.addToRolePolicy(
+      new PolicyStatement({
+        actions: ['scheduler:CreateSchedule', 'scheduler:DeleteSchedule'],
+        resources: [schedules],
+      }),
+    );
+    fn.addToRolePolicy(new PolicyStatement({ actions: ['iam:PassRole'], resources: [role.roleArn] }));
+    NagSuppressions.addResourceSuppressions(
+      fn,
+      [
+        {
+          id: 'AwsSolutions-IAM5',
+          reason:
+            'A schedule is named from its timer id, so the function creates and deletes any schedule of ' +
+            "Threadline's own schedule group, and none outside it.",
+          appliesTo: [{ regex: '/^Resource::arn:.*:scheduler:.*:schedule/.*\\/\\*$/' }],
+        },
+      ],
+      true,
+    );
+  }
+  return timers;
+}

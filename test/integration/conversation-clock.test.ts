@@ -1,0 +1,211 @@
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Conversation, Customer, TimelineItem } from '#shared/domain/timeline.js';
+import type { LocalRuntime } from '#shared/local/runtime.js';
+import { ManualTimers } from '../support/manual-timers.js';
+import { startTestRuntime } from '../support/runtime.js';
+import { deliver, signedMeta, whatsappText } from '../support/webhooks.js';
+
+const META_SECRET = 'clock-meta-secret';
+const ANA = 'clock-ana-token';
+const MINUTE = 60_000;
+
+/** The shipped policy with an `escalations` queue and a WhatsApp first-response target of 10 minutes. */
+function policyFile(): string {
+  const policy = JSON.parse(
+    readFileSync(new URL('../../shared/domain/routing/default-policy.json', import.meta.url), 'utf8'),
+  );
+  policy.queues.push({ name: 'escalations' });
+  policy.sla = {
+    policies: [
+      {
+        name: 'whatsapp',
+        match: { channels: ['whatsapp'] },
+        firstResponse: 'PT10M',
+        nextResponse: 'PT10M',
+        resolution: 'P1D',
+        calendar: false,
+        warnAt: 0.5,
+        onBreach: [
+          { type: 'priority', priority: 'urgent' },
+          { type: 'queue', queue: 'escalations' },
+          { type: 'note', text: 'SLA breached: answer now.' },
+        ],
+      },
+    ],
+  };
+  const file = join(mkdtempSync(join(tmpdir(), 'clock-policy-')), 'policy.json');
+  writeFileSync(file, JSON.stringify(policy));
+  return file;
+}
+
+/**
+ * Time moves only when the test says so: a WhatsApp conversation warns at half its first-response
+ * target, then breaches it and escalates; a snoozed conversation wakes when the customer writes, or
+ * when its time comes; timers that fire twice do nothing more.
+ */
+describe('local runtime: the conversation clock', () => {
+  const manual = new ManualTimers(Math.floor(Date.now() / 1000) * 1000);
+  let runtime: LocalRuntime;
+
+  beforeAll(async () => {
+    runtime = await startTestRuntime({
+      env: {
+        META_APP_SECRET: META_SECRET,
+        AGENT_TOKENS: `agent-ana:${ANA}`,
+        ROUTING_POLICY_FILE: policyFile(),
+      },
+      conversationClock: true,
+      timers: manual,
+      clock: { now: () => new Date(manual.now()) },
+    });
+  });
+
+  afterAll(async () => {
+    await runtime?.close();
+  });
+
+  const api = async <T>(
+    method: string,
+    path: string,
+    body?: unknown,
+  ): Promise<{ status: number; body: T }> => {
+    const res = await fetch(`${runtime.url}${path}`, {
+      method,
+      headers: { Authorization: `Bearer ${ANA}`, 'content-type': 'application/json' },
+      ...(body ? { body: JSON.stringify(body) } : {}),
+    });
+    return { status: res.status, body: (await res.json()) as T };
+  };
+  const whatsapp = async (id: string, text: string) => {
+    const at = new Date(manual.now()).toISOString();
+    const payload = whatsappText({ from: '447700900555', name: 'Sam Hale', messages: [{ id, at, text }] });
+    expect((await deliver(signedMeta(runtime.url, '/webhooks/whatsapp', payload, META_SECRET))).status).toBe(
+      200,
+    );
+    await runtime.idle();
+  };
+  const advance = async (ms: number) => {
+    manual.advance(ms);
+    await runtime.idle();
+  };
+  const customer = async () =>
+    (await api<{ items: Customer[] }>('GET', '/api/customers?q=%2B447700900555')).body.items[0] as Customer;
+  const conversation = async () => {
+    const id = (await customer()).openConversationId as string;
+    return (await runtime.store.conversations.getConversation(id)) as Conversation;
+  };
+  const events = async (event: string) => {
+    const { id } = await customer();
+    const items = (await api<{ items: TimelineItem[] }>('GET', `/api/customers/${id}/timeline?limit=200`))
+      .body.items;
+    return items.filter((i) => i.event === event || (event === 'note' && i.type === 'note'));
+  };
+  const openInbox = async () =>
+    (await api<{ items: Conversation[] }>('GET', '/api/conversations?status=open')).body.items.map(
+      (c) => c.id,
+    );
+
+  it('warns at half the first-response target, then breaches it and escalates', async () => {
+    const start = manual.now();
+    await whatsapp('wamid.clock-1', 'Where is my parcel?');
+    const opened = await conversation();
+    expect(opened.sla).toMatchObject({
+      policy: 'whatsapp',
+      status: 'active',
+      firstResponseDue: new Date(start + 10 * MINUTE).toISOString(),
+      resolutionDue: new Date(start + 1440 * MINUTE).toISOString(),
+    });
+
+    await advance(5 * MINUTE - 1000);
+    expect(await events('sla_warning')).toEqual([]);
+    await advance(1000);
+    const warnings = await events('sla_warning');
+    expect(warnings.map((w) => w.data?.metric)).toEqual(['firstResponse']);
+    expect(await events('sla_breached')).toEqual([]);
+
+    await advance(5 * MINUTE);
+    const breaches = await events('sla_breached');
+    expect(breaches.map((b) => b.data?.metric)).toEqual(['firstResponse']);
+    const escalated = await conversation();
+    expect(escalated).toMatchObject({ priority: 'urgent', queue: 'escalations' });
+    expect(escalated.sla).toMatchObject({
+      status: 'missed',
+      breaches: [{ metric: 'firstResponse', at: new Date(start + 10 * MINUTE).toISOString() }],
+    });
+    expect((await events('note')).map((n) => n.text)).toEqual(['SLA breached: answer now.']);
+  });
+
+  it('drops a breach timer that fires again, and one whose target was met', async () => {
+    const before = await conversation();
+    const due = before.sla?.firstResponseDue as string;
+    const timer = {
+      id: `again-${due}`,
+      kind: 'sla_breached',
+      dueAt: due,
+      subject: before.id,
+      version: due,
+      detail: 'firstResponse',
+    };
+    await runtime.timers.send([JSON.stringify(timer), JSON.stringify({ ...timer, kind: 'sla_warning' })]);
+    await runtime.idle();
+    expect(await events('sla_breached')).toHaveLength(1);
+    expect(await events('sla_warning')).toHaveLength(1);
+    expect(await events('note')).toHaveLength(1);
+    expect((await conversation()).sla?.breaches).toHaveLength(1);
+
+    const reply = await api('POST', `/api/conversations/${before.id}/replies`, { text: 'On its way.' });
+    expect(reply.status).toBe(202);
+    await runtime.idle();
+    const answered = await conversation();
+    expect(answered.sla?.firstResponseDue).toBeUndefined();
+    expect(answered.sla?.waitingOn).toBe('customer');
+    // The resolution clock is paused while the customer owes the answer: no timer is running for it.
+    expect(answered.sla?.resolutionDue).toBeUndefined();
+    expect(answered.sla?.resolutionLeftMs).toBe(1430 * MINUTE);
+  });
+
+  it('snoozes out of the inbox until the customer writes, and the cancelled timer does nothing', async () => {
+    const { id } = await conversation();
+    const until = new Date(manual.now() + 60 * MINUTE).toISOString();
+    const snoozed = await api<Conversation>('POST', `/api/conversations/${id}/snooze`, { until });
+    expect(snoozed.status).toBe(200);
+    expect(snoozed.body.snoozedUntil).toBe(until);
+    expect(await openInbox()).not.toContain(id);
+
+    await advance(10 * MINUTE);
+    await whatsapp('wamid.clock-2', 'Any news?');
+    expect(await openInbox()).toContain(id);
+    const woke = await events('woke');
+    expect(woke.map((w) => w.data?.reason)).toEqual(['customer']);
+    expect((await conversation()).snoozedUntil).toBeUndefined();
+    // The customer wrote: the next response is due, and resolution time runs again.
+    expect((await conversation()).sla).toMatchObject({ waitingOn: 'agent' });
+    expect((await conversation()).sla?.nextResponseDue).toBe(
+      new Date(manual.now() + 10 * MINUTE).toISOString(),
+    );
+
+    await advance(60 * MINUTE);
+    expect(await events('woke')).toHaveLength(1);
+  });
+
+  it('wakes a snoozed conversation when its time comes, once', async () => {
+    const { id } = await conversation();
+    const until = new Date(manual.now() + 30 * MINUTE).toISOString();
+    expect((await api('POST', `/api/conversations/${id}/snooze`, { until })).status).toBe(200);
+    await advance(30 * MINUTE);
+    expect(await openInbox()).toContain(id);
+    expect((await events('woke')).map((w) => w.data?.reason)).toEqual(['customer', 'timer']);
+  });
+
+  it('refuses a snooze in the past, and of an unknown conversation', async () => {
+    const { id } = await conversation();
+    const past = new Date(manual.now() - MINUTE).toISOString();
+    expect((await api('POST', `/api/conversations/${id}/snooze`, { until: past })).status).toBe(422);
+    expect((await api('POST', `/api/conversations/${id}/snooze`, { until: 'tomorrow' })).status).toBe(400);
+    const future = new Date(manual.now() + MINUTE).toISOString();
+    expect((await api('POST', '/api/conversations/cv_nobody/snooze', { until: future })).status).toBe(404);
+  });
+});

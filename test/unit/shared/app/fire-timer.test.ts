@@ -1,0 +1,206 @@
+import { describe, expect, it } from 'vitest';
+import { fireTimer } from '#shared/app/fire-timer.js';
+import { trackConversationClock } from '#shared/app/track-conversation-clock.js';
+import type { ClockStore, ConversationClockDeps } from '#shared/domain/clock-ports.js';
+import { parseRoutingPolicy } from '#shared/domain/routing/policy.js';
+import { slaTimers } from '#shared/domain/sla/state.js';
+import type { Conversation, TimelineItem } from '#shared/domain/timeline.js';
+import type { Timer } from '#shared/domain/timer-ports.js';
+
+const T0 = '2026-06-10T10:00:00.000Z';
+const plus = (minutes: number) => new Date(Date.parse(T0) + minutes * 60_000).toISOString();
+
+/** In-memory conversation clock: one conversation, its timeline, the timers set and cancelled. */
+function fakeClock(onBreach: unknown[], autoResolve?: string) {
+  let now = T0;
+  const conversation: Conversation = {
+    id: 'cv_1',
+    customerId: 'cu_1',
+    status: 'open',
+    createdAt: T0,
+    channels: ['whatsapp'],
+    channelSwitch: false,
+    queue: 'general',
+    waitingSince: T0,
+  };
+  const timeline = new Map<string, TimelineItem>();
+  const scheduled: Timer[] = [];
+  const cancelled: string[] = [];
+  const store: ClockStore = {
+    getConversation: async (id) => (id === conversation.id ? structuredClone(conversation) : undefined),
+    getCustomer: async () => ({
+      id: 'cu_1',
+      identities: [],
+      channels: [],
+      createdAt: T0,
+      tags: [],
+      mergedFrom: [],
+      lastInboundByChannel: {},
+    }),
+    putTimelineItem: async (item) => {
+      if (timeline.has(item.id)) return false;
+      timeline.set(item.id, item);
+      return true;
+    },
+    saveSla: async (_id, sla, expected) => {
+      if ((conversation.sla?.version ?? undefined) !== expected) return false;
+      conversation.sla = structuredClone(sla);
+      return true;
+    },
+    setPriority: async (_id, priority) => {
+      conversation.priority = priority;
+    },
+    setAwaitingCustomer: async (_id, since) => {
+      if (since) conversation.awaitingCustomerSince = since;
+      else delete conversation.awaitingCustomerSince;
+    },
+    snooze: async () => true,
+    wake: async () => true,
+  };
+  const admin = {
+    assign: async (
+      _id: string,
+      target: { agentId?: string | undefined; queue?: string | undefined },
+      _by: string,
+      at: string,
+      eventId?: string,
+    ) => {
+      if (target.agentId) conversation.assignee = target.agentId;
+      if (target.queue) conversation.queue = target.queue;
+      await store.putTimelineItem(
+        { id: eventId ?? at, type: 'event', event: 'assigned', at, customerId: 'cu_1', data: target },
+        undefined,
+      );
+    },
+    addNote: async (_id: string, text: string, _by: string, at: string, noteId: string) => {
+      await store.putTimelineItem(
+        { id: `note:${noteId}`, type: 'note', text, at, customerId: 'cu_1' },
+        undefined,
+      );
+    },
+    resolveConversation: async (_id: string, _by: string, at: string) => {
+      conversation.status = 'resolved';
+      conversation.resolvedAt = at;
+    },
+  };
+  const policy = parseRoutingPolicy(
+    JSON.stringify({
+      defaultQueue: 'general',
+      queues: [{ name: 'general' }, { name: 'escalations' }],
+      sla: {
+        policies: [{ name: 'chat', match: { channels: ['whatsapp'] }, firstResponse: 'PT10M', onBreach }],
+      },
+      ...(autoResolve ? { autoResolve: { after: autoResolve } } : {}),
+    }),
+  );
+  const logs: string[] = [];
+  const deps: ConversationClockDeps = {
+    store,
+    admin,
+    timers: { schedule: async (t) => void scheduled.push(t), cancel: async (id) => void cancelled.push(id) },
+    policy,
+    clock: { now: () => new Date(now) },
+    log: (_level, message) => void logs.push(message),
+  };
+  return { deps, conversation, timeline, scheduled, cancelled, logs, setNow: (at: string) => (now = at) };
+}
+
+const breachTimer = (scheduled: Timer[]) => scheduled.find((t) => t.kind === 'sla_breached') as Timer;
+
+describe('fireTimer', () => {
+  it.each([
+    [{ type: 'priority', priority: 'urgent' }, (c: Conversation) => expect(c.priority).toBe('urgent')],
+    [{ type: 'queue', queue: 'escalations' }, (c: Conversation) => expect(c.queue).toBe('escalations')],
+    [{ type: 'assign', agent: 'agent-ana' }, (c: Conversation) => expect(c.assignee).toBe('agent-ana')],
+  ])('carries out the breach action %j once, however often the timer fires', async (action, check) => {
+    const f = fakeClock([action]);
+    await trackConversationClock(f.deps, { type: 'inbound', conversationId: 'cv_1', at: T0 });
+    f.setNow(plus(10));
+    const timer = breachTimer(f.scheduled);
+    expect(await fireTimer(f.deps, timer)).toBe('fired');
+    expect(await fireTimer(f.deps, timer)).toBe('stale');
+    check(f.conversation);
+    expect([...f.timeline.values()].filter((i) => i.event === 'sla_breached')).toHaveLength(1);
+    expect(f.conversation.sla?.breaches).toEqual([{ metric: 'firstResponse', at: plus(10) }]);
+    expect(f.logs).toContain('stale timer dropped');
+  });
+
+  it('adds the note once, and never lowers a priority', async () => {
+    const f = fakeClock([
+      { type: 'note', text: 'Answer now.' },
+      { type: 'priority', priority: 'high' },
+    ]);
+    f.conversation.priority = 'urgent';
+    await trackConversationClock(f.deps, { type: 'inbound', conversationId: 'cv_1', at: T0 });
+    const timer = breachTimer(f.scheduled);
+    await fireTimer(f.deps, timer);
+    await fireTimer(f.deps, { ...timer, id: 'a-duplicate' });
+    expect([...f.timeline.values()].filter((i) => i.type === 'note').map((n) => n.text)).toEqual([
+      'Answer now.',
+    ]);
+    expect(f.conversation.priority).toBe('urgent');
+  });
+
+  it('drops a late breach timer whose target was met, and cancels it when the target is met', async () => {
+    const f = fakeClock([{ type: 'priority', priority: 'urgent' }]);
+    await trackConversationClock(f.deps, { type: 'inbound', conversationId: 'cv_1', at: T0 });
+    const timer = breachTimer(f.scheduled);
+    await trackConversationClock(f.deps, {
+      type: 'reply',
+      conversationId: 'cv_1',
+      at: plus(3),
+      author: 'agent',
+    });
+    expect(f.cancelled).toContain(timer.id);
+    f.setNow(plus(60));
+    expect(await fireTimer(f.deps, timer)).toBe('stale');
+    expect(f.conversation.priority).toBeUndefined();
+    expect(f.conversation.sla?.status).toBe('active');
+  });
+
+  it('starts the SLA from the wait when the AI answered before the message was tracked', async () => {
+    const f = fakeClock([]);
+    for (const policy of f.deps.policy.sla.policies) policy.aiRepliesCount = true;
+    await trackConversationClock(f.deps, {
+      type: 'reply',
+      conversationId: 'cv_1',
+      at: plus(1),
+      author: 'ai',
+    });
+    await trackConversationClock(f.deps, { type: 'inbound', conversationId: 'cv_1', at: T0 });
+    expect(f.conversation.sla).toMatchObject({ policy: 'chat', waitingOn: 'customer', responded: true });
+    expect(slaTimers('cv_1', f.conversation.sla)).toEqual([]);
+  });
+
+  it('resolves after the silence, unless the customer wrote meanwhile', async () => {
+    const f = fakeClock([], 'PT1H');
+    await trackConversationClock(f.deps, {
+      type: 'reply',
+      conversationId: 'cv_1',
+      at: plus(1),
+      author: 'agent',
+    });
+    const silence = f.scheduled.find((t) => t.kind === 'auto_resolve') as Timer;
+    expect(silence).toMatchObject({ dueAt: plus(61), version: plus(1) });
+    await trackConversationClock(f.deps, { type: 'inbound', conversationId: 'cv_1', at: plus(30) });
+    expect(await fireTimer(f.deps, silence)).toBe('stale');
+    expect(f.conversation.status).toBe('open');
+
+    await trackConversationClock(f.deps, {
+      type: 'reply',
+      conversationId: 'cv_1',
+      at: plus(40),
+      author: 'agent',
+    });
+    const second = f.scheduled.filter((t) => t.kind === 'auto_resolve')[1] as Timer;
+    expect(await fireTimer(f.deps, second)).toBe('fired');
+    expect(f.conversation).toMatchObject({ status: 'resolved', resolvedAt: plus(100) });
+    expect(f.conversation.sla?.status).toBe('hit');
+  });
+
+  it('drops a timer for a conversation that does not exist', async () => {
+    const f = fakeClock([]);
+    const timer = { id: 'x', kind: 'snooze_wake', subject: 'cv_gone', version: T0, dueAt: T0 } as const;
+    expect(await fireTimer(f.deps, timer)).toBe('stale');
+  });
+});

@@ -1,0 +1,162 @@
+import { describe, expect, it } from 'vitest';
+import { type SlaPolicy, SlaSectionSchema } from '#shared/domain/sla/policy.js';
+import {
+  applySlaEvent,
+  isLiveSlaTimer,
+  type SlaRules,
+  slaTimers,
+  startSla,
+} from '#shared/domain/sla/state.js';
+
+const rules: SlaRules = {
+  sla: SlaSectionSchema.parse({
+    calendars: {
+      weekdays: {
+        timezone: 'Europe/London',
+        hours: [{ days: ['mon', 'tue', 'wed', 'thu', 'fri'], open: '09:00', close: '17:00' }],
+      },
+    },
+    policies: [
+      { name: 'clock', firstResponse: 'PT10M', nextResponse: 'PT20M', resolution: 'PT2H', warnAt: 0.5 },
+      {
+        name: 'office',
+        firstResponse: 'PT1H',
+        resolution: 'PT8H',
+        calendar: 'weekdays',
+        aiRepliesCount: true,
+      },
+    ],
+  }),
+};
+const [clock, office] = rules.sla.policies as [SlaPolicy, SlaPolicy];
+/** The value, failing the test when there is none. */
+function must<T>(value: T | undefined): T {
+  if (value === undefined) throw new Error('expected a value');
+  return value;
+}
+
+const T0 = '2026-06-10T10:00:00.000Z';
+const plus = (minutes: number, from = T0) => new Date(Date.parse(from) + minutes * 60_000).toISOString();
+
+describe('SLA deadlines', () => {
+  it('starts the first-response and resolution targets at the first message, with warnings', () => {
+    const sla = startSla(rules, clock, T0);
+    expect(sla).toMatchObject({
+      policy: 'clock',
+      status: 'active',
+      firstResponseDue: plus(10),
+      resolutionDue: plus(120),
+      warnings: { firstResponse: plus(5), resolution: plus(60) },
+      breaches: [],
+    });
+    expect(sla.nextResponseDue).toBeUndefined();
+  });
+
+  it('counts business time: a Friday-evening message is due on Monday morning', () => {
+    const sla = startSla(rules, office, '2026-06-12T15:30:00.000Z'); // 16:30 BST
+    // 30 minutes on Friday, 30 on Monday from 09:00 BST (08:00 UTC).
+    expect(sla.firstResponseDue).toBe('2026-06-15T08:30:00.000Z');
+  });
+
+  it('pauses resolution while waiting on the customer and resumes it with what was left', () => {
+    const started = startSla(rules, clock, T0);
+    const replied = applySlaEvent(rules, clock, started, { type: 'reply', at: plus(30), author: 'agent' });
+    expect(replied).toMatchObject({ waitingOn: 'customer', resolutionLeftMs: 90 * 60_000, responded: true });
+    expect(replied?.firstResponseDue).toBeUndefined();
+    expect(replied?.resolutionDue).toBeUndefined();
+    // A day later the customer writes: 90 minutes of resolution left, and the next response is due.
+    const back = applySlaEvent(rules, clock, must(replied), { type: 'inbound', at: plus(24 * 60) });
+    expect(back).toMatchObject({
+      waitingOn: 'agent',
+      resolutionDue: plus(24 * 60 + 90),
+      nextResponseDue: plus(24 * 60 + 20),
+    });
+    // Warned when 1 - warnAt of the whole target is left: 60 of 120 minutes, so 30 minutes in.
+    expect(back?.warnings.resolution).toBe(plus(24 * 60 + 30));
+    expect(back?.resolutionLeftMs).toBeUndefined();
+  });
+
+  it('pauses business time in open hours only', () => {
+    const started = startSla(rules, office, '2026-06-12T08:00:00.000Z'); // Fri 09:00 BST, due Fri 16:00 UTC (17:00 BST)
+    expect(started.resolutionDue).toBe('2026-06-12T16:00:00.000Z');
+    const paused = applySlaEvent(rules, office, started, {
+      type: 'reply',
+      at: '2026-06-12T14:00:00.000Z',
+      author: 'ai',
+    });
+    expect(paused?.resolutionLeftMs).toBe(2 * 3_600_000);
+    const resumed = applySlaEvent(rules, office, must(paused), {
+      type: 'inbound',
+      at: '2026-06-13T10:00:00.000Z',
+    });
+    // Saturday: the two open hours left run from Monday 09:00 BST.
+    expect(resumed?.resolutionDue).toBe('2026-06-15T10:00:00.000Z');
+  });
+
+  it('ignores an AI reply unless the policy counts it, and repeated or older events', () => {
+    const started = startSla(rules, clock, T0);
+    expect(
+      applySlaEvent(rules, clock, started, { type: 'reply', at: plus(1), author: 'ai' }),
+    ).toBeUndefined();
+    const replied = must(
+      applySlaEvent(rules, clock, started, { type: 'reply', at: plus(2), author: 'agent' }),
+    );
+    expect(
+      applySlaEvent(rules, clock, replied, { type: 'reply', at: plus(2), author: 'agent' }),
+    ).toBeUndefined();
+    expect(applySlaEvent(rules, clock, replied, { type: 'inbound', at: plus(1) })).toBeUndefined();
+  });
+
+  it('records one breach per metric, only for the deadline still running', () => {
+    const started = startSla(rules, clock, T0);
+    const breached = applySlaEvent(rules, clock, started, {
+      type: 'breach',
+      metric: 'firstResponse',
+      due: plus(10),
+    });
+    expect(breached).toMatchObject({
+      status: 'missed',
+      breaches: [{ metric: 'firstResponse', at: plus(10) }],
+    });
+    expect(
+      applySlaEvent(rules, clock, must(breached), { type: 'breach', metric: 'firstResponse', due: plus(10) }),
+    ).toBeUndefined();
+    expect(
+      applySlaEvent(rules, clock, started, { type: 'breach', metric: 'firstResponse', due: plus(11) }),
+    ).toBeUndefined();
+    expect(breached?.version).toBe(started.version + 1);
+  });
+
+  it('resolves as hit in time, or missed with the deadlines that passed unreported', () => {
+    const started = startSla(rules, clock, T0);
+    const replied = must(
+      applySlaEvent(rules, clock, started, { type: 'reply', at: plus(5), author: 'agent' }),
+    );
+    expect(applySlaEvent(rules, clock, replied, { type: 'resolved', at: plus(6) })).toMatchObject({
+      status: 'hit',
+      endedAt: plus(6),
+    });
+    const late = applySlaEvent(rules, clock, started, { type: 'resolved', at: plus(200) });
+    expect(late?.status).toBe('missed');
+    expect(late?.breaches.map((b) => b.metric)).toEqual(['firstResponse', 'resolution']);
+    expect(applySlaEvent(rules, clock, must(late), { type: 'inbound', at: plus(300) })).toBeUndefined();
+  });
+
+  it('sets a warning and a breach timer per running target, versioned by its deadline', () => {
+    const started = startSla(rules, clock, T0);
+    const timers = slaTimers('cv_1', started);
+    expect(timers.map((t) => [t.kind, t.detail, t.dueAt, t.version])).toEqual([
+      ['sla_warning', 'firstResponse', plus(5), plus(10)],
+      ['sla_breached', 'firstResponse', plus(10), plus(10)],
+      ['sla_warning', 'resolution', plus(60), plus(120)],
+      ['sla_breached', 'resolution', plus(120), plus(120)],
+    ]);
+    expect(new Set(timers.map((t) => t.id)).size).toBe(4);
+    expect(isLiveSlaTimer(started, 'firstResponse', plus(10))).toBe(true);
+    const replied = must(
+      applySlaEvent(rules, clock, started, { type: 'reply', at: plus(5), author: 'agent' }),
+    );
+    expect(isLiveSlaTimer(replied, 'firstResponse', plus(10))).toBe(false);
+    expect(slaTimers('cv_1', replied)).toEqual([]);
+  });
+});

@@ -5,6 +5,8 @@ import type { Caller } from '#shared/domain/caller.js';
 import type { PhoneOptions } from '#shared/domain/identity.js';
 import type { Outbox } from '#shared/domain/outbox.js';
 import type { Clock } from '#shared/domain/ports.js';
+import type { DeliveryQueue, WebhookStore } from '#shared/domain/webhook-ports.js';
+import type { UrlPolicy } from '#shared/domain/webhook-url.js';
 
 /** What the agent API needs: the ports its use cases take, and how to tell who is calling. */
 export interface AgentAppDeps {
@@ -19,4 +21,15 @@ export interface AgentAppDeps {
   /** Resolves a bearer token to the calling agent and their role, or undefined when the token is not valid. */
   authenticate(token: string): Promise<Caller | undefined>;
   phone: PhoneOptions;
+  /** Subscriptions of integrators' webhooks (`/api/webhooks`); the routes are absent without it. */
+  webhooks?: WebhookApiDeps | undefined;
+}
+
+/** What the webhook routes need: the store, the delivery queue (replays), the URL policy, new ids and secrets. */
+export interface WebhookApiDeps {
+  store: WebhookStore;
+  queue: DeliveryQueue;
+  urls: UrlPolicy;
+  newId(): string;
+  newSecret(): string;
 }

@@ -15,6 +15,7 @@ import {
   storePorts,
 } from '../store/dynamo-repositories.js';
 import { randomIds } from '../store/ids.js';
+import { LocalChangeFeed } from './change-feed.js';
 import { startConsumers } from './consumers.js';
 import { startLocalDynamo } from './dynamo.js';
 import { localHttpApp } from './http-app.js';
@@ -25,6 +26,8 @@ import type { LocalQueue } from './queue.js';
 import { localQueues, type QueueTimings } from './queues.js';
 import { claimDataDir } from './runtime-lock.js';
 import { localSenders } from './senders.js';
+import type { LocalTimers } from './timers.js';
+import { type LocalWebhooks, startLocalWebhooks } from './webhooks.js';
 
 /** Options of the embedded runtime. */
 export interface LocalRuntimeOptions {
@@ -49,6 +52,13 @@ export interface LocalRuntimeOptions {
    * so tests of the pipeline see only what they send.
    */
   routing?: boolean;
+  /**
+   * Run the change feed (every write to the table, as DynamoDB Streams reports it) and the integrator
+   * events on it: `/api/webhooks`, deliveries and retries. `npm start` turns it on; off by default.
+   */
+  events?: boolean;
+  /** Tests: the timers behind webhook retry delays and the deliverer's clock. */
+  webhookTimers?: LocalTimers;
 }
 
 /** A running local Threadline: every function behind one HTTP server. */
@@ -65,6 +75,9 @@ export interface LocalRuntime {
   mail: LocalQueue;
   outbound: LocalQueue;
   outbox: LocalOutbox;
+  /** The change feed and the webhook queues, when `events` is on. */
+  feed?: LocalChangeFeed;
+  webhooks?: LocalWebhooks;
   /** Resolves when every queued envelope has been processed (or dead-lettered). */
   idle(): Promise<void>;
   close(): Promise<void>;
@@ -74,7 +87,7 @@ export interface LocalRuntime {
 function agentDeps(
   config: Config,
   repos: DynamoRepositories,
-  rest: Pick<AgentAppDeps, 'clock' | 'replies' | 'outbox'>,
+  rest: Pick<AgentAppDeps, 'clock' | 'replies' | 'outbox' | 'webhooks'>,
 ): AgentAppDeps {
   const tokens = parseAgentTokens(config.AGENT_TOKENS);
   return {
@@ -113,7 +126,9 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
     tableName: config.TABLE_NAME,
     ...(dataDir ? { path: join(dataDir, 'dynamodb') } : {}),
   });
-  const repos = dynamoRepositories(options.dynamoClient?.(dynamo.client) ?? dynamo.client, config.TABLE_NAME);
+  const feed = options.events ? new LocalChangeFeed(dynamo.endpoint, config.TABLE_NAME) : undefined;
+  const client = feed?.capture(dynamo.client) ?? dynamo.client;
+  const repos = dynamoRepositories(options.dynamoClient?.(client) ?? client, config.TABLE_NAME);
   // The redrive moves queue files only while no runtime holds them.
   const releaseDataDir = dataDir ? claimDataDir(dataDir) : undefined;
   const queues = localQueues({
@@ -121,6 +136,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
     timings: options.queue,
     outboundMaxAttempts: config.OUTBOUND_MAX_ATTEMPTS,
   });
+  const webhooks = feed && startLocalWebhooks({ config, repos, feed, dataDir, options });
   const outbox = new LocalOutbox(dataDir ? { file: join(dataDir, 'outbox.jsonl') } : {});
   const envelopes = new LocalEnvelopeQueue(queues.inbound);
   const webhookQueue = options.wrapInboundQueue?.(envelopes) ?? envelopes;
@@ -140,7 +156,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
     clock,
     envelopes: webhookQueue,
     mail: options.wrapMailQueue?.(new LocalMailQueue(queues.mail)) ?? new LocalMailQueue(queues.mail),
-    agent: agentDeps(config, repos, { clock, replies, outbox }),
+    agent: agentDeps(config, repos, { clock, replies, outbox, webhooks: webhooks?.api }),
   });
   const { server, port } = await listen(app, config.PORT);
   const { inbound, deadLetter, mail, outbound } = queues;
@@ -154,12 +170,14 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
     mail,
     outbound,
     outbox,
+    ...(webhooks ? { feed: webhooks.feed, webhooks } : {}),
     idle: async () => {
       // A reply can lead to a status and a status to nothing: settle every queue until all are quiet.
       for (let round = 0; round < 3; round++) {
         await mail.idle();
         await inbound.idle();
         await outbound.idle();
+        await webhooks?.idle();
       }
     },
     close: async () => {
@@ -167,6 +185,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
       await mail.stop();
       await inbound.stop();
       await outbound.stop();
+      await webhooks?.stop();
       await dynamo.close();
       releaseDataDir?.();
     },

@@ -10,6 +10,7 @@ import { privacyRepository } from './privacy-repository.js';
 import { replyRepository } from './reply-repository.js';
 import { suggestionRepository } from './suggestion-repository.js';
 import { timelineRepository } from './timeline-repository.js';
+import { webhookRepository } from './webhook-repository.js';
 
 /**
  * Every repository over one DynamoDB table and one document client. A composition root spreads those
@@ -33,6 +34,7 @@ export function dynamoRepositories(client: DynamoDBClient, table: string) {
     merges: mergeRepository(db, { suggestions, timeline }),
     privacy: privacyRepository(db, { customers, conversations, suggestions, timeline }),
     audit: auditRepository(db),
+    webhooks: webhookRepository(db),
   };
 }
 

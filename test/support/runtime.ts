@@ -15,7 +15,14 @@ export const SECRETS = {
 export function startTestRuntime(
   options: Pick<
     LocalRuntimeOptions,
-    'dynamoClient' | 'wrapInboundQueue' | 'wrapMailQueue' | 'queue' | 'routing' | 'clock'
+    | 'dynamoClient'
+    | 'wrapInboundQueue'
+    | 'wrapMailQueue'
+    | 'queue'
+    | 'routing'
+    | 'clock'
+    | 'events'
+    | 'webhookTimers'
   > & {
     /** Settings over these defaults (a test's own secrets, agent tokens, policy...). */
     env?: Record<string, string>;

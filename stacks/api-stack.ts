@@ -28,6 +28,7 @@ import {
   reserveConcurrencySetting,
   throttleRoutes,
 } from './http-api.js';
+import { addIntegratorEvents, type IntegratorEventsProps } from './integrator-events.js';
 import { suppressApiFindings } from './nag-suppressions.js';
 import { inboundConsumer, mailConsumer, outboundConsumer, type StatefulStack } from './stateful-stack.js';
 
@@ -127,7 +128,7 @@ const webhookTimeout = Duration.seconds(10);
 const snsTopicArnsSetting = 'SNS_TOPIC_ARNS' satisfies keyof Config;
 const publicBaseUrlVariable = 'PUBLIC_BASE_URL' satisfies keyof Config;
 
-export interface ApiStackProps extends StackProps {
+export interface ApiStackProps extends StackProps, IntegratorEventsProps {
   readonly table: ITable;
   readonly inboundQueue: IQueue;
   /** SES notifications the SES webhook verified, consumed by ses-mail. */
@@ -173,6 +174,8 @@ export function statefulInputs(stateful: StatefulStack): Omit<ApiStackProps, key
     sesEventsTopic: stateful.sesEventsTopic,
     failedEventsQueue: stateful.failedEventsQueue,
     alarmTopic: stateful.alarmTopic,
+    webhookQueue: stateful.webhookQueue,
+    changeFeedFailuresQueue: stateful.changeFeedFailuresQueue,
   };
 }
 
@@ -189,7 +192,8 @@ export class ApiStack extends Stack {
     this.deliverSesBySns(webhookFunctions, props);
     const sesMail = this.sesMail(props);
     const resolver = this.resolver(props);
-    const agentApi = this.agentApi(props);
+    const agentApi = this.agentApi(props).bindQueue(props.webhookQueue, 'WEBHOOK_QUEUE_URL');
+    const { events, webhooks: webhookSender } = addIntegratorEvents(this, props);
     // Twilio replies ask for status callbacks at the public URL: the custom domain, else the API's own.
     const sender = this.sender(props, publicBaseUrl ?? executeApiUrl(api));
     const agentApiRoutes = api.addRoutes({
@@ -199,12 +203,13 @@ export class ApiStack extends Stack {
     });
     throttleRoutes(stage, [...webhookRoutes, ...agentApiRoutes]);
     const functions = new Map([...webhookFunctions.entries()].map(([, fn]) => [fn.node.id, fn]));
-    for (const fn of [sesMail, resolver, agentApi, sender]) functions.set(fn.node.id, fn);
+    for (const fn of [sesMail, resolver, agentApi, sender, events, webhookSender])
+      functions.set(fn.node.id, fn);
     for (const [id, fn] of functions) alarmOnFunction(this, id, fn, props.alarmTopic);
 
     suppressApiFindings({
-      functions: [...webhookFunctions.values(), sesMail, resolver, agentApi, sender],
-      tableFunctions: [resolver, agentApi, sender],
+      functions: [...webhookFunctions.values(), sesMail, resolver, agentApi, sender, events, webhookSender],
+      tableFunctions: [resolver, agentApi, sender, events, webhookSender],
       mailReader: sesMail,
       mailSender: sender,
       webhookRoutes,

@@ -79,6 +79,7 @@ describe('cdk-nag AwsSolutions checks', () => {
       'AwsSolutions-COG8 /ThreadlineStateful/AgentPool/Resource',
       'AwsSolutions-S1 /ThreadlineStateful/InboundMailBucket/Resource',
       'AwsSolutions-SMG4 /ThreadlineStateful/ProviderSecret/Resource',
+      'AwsSolutions-SQS3 /ThreadlineStateful/ChangeFeedFailuresQueue/Resource',
       'AwsSolutions-SQS3 /ThreadlineStateful/FailedEventsQueue/Resource',
     ];
     expect(suppressed(annotations.stateful)).toEqual(expected);
@@ -88,6 +89,7 @@ describe('cdk-nag AwsSolutions checks', () => {
   it('suppress only the reviewed findings of the API stack', () => {
     const functions = [
       'AgentApi',
+      'Events',
       'Meta',
       'Resolver',
       'Sender',
@@ -95,6 +97,7 @@ describe('cdk-nag AwsSolutions checks', () => {
       'SesMail',
       'TwilioSms',
       'TwilioVoice',
+      'Webhooks',
       'WhatsApp',
     ];
     const webhookRoutes = [
@@ -115,8 +118,9 @@ describe('cdk-nag AwsSolutions checks', () => {
       ...[...webhookRoutes, 'ANY--api--{proxy+}'].map(
         (route) => `AwsSolutions-APIG4 /ThreadlineApi/HttpApi/${route}/Resource`,
       ),
-      // Wildcards: table indexes (bindTable), raw mail under inbound/, SES sending with the configuration set.
-      ...['AgentApi', 'Resolver', 'Sender', 'SesMail'].map(
+      // Wildcards: table indexes (bindTable), raw mail under inbound/, SES sending with the configuration
+      // set, dynamodb:ListStreams (the stream event source).
+      ...['AgentApi', 'Events', 'Resolver', 'Sender', 'SesMail', 'Webhooks'].map(
         (fn) => `AwsSolutions-IAM5 /ThreadlineApi/${fn}/ServiceRole/DefaultPolicy/Resource`,
       ),
       ...functions.map((fn) => `AwsSolutions-L1 /ThreadlineApi/${fn}/Resource`),

@@ -123,23 +123,27 @@ describe('the queue alarms', () => {
   const list = alarms(stateful);
   const queueName = (path: string) => ({ 'Fn::GetAtt': [logicalId(statefulStack, path), 'QueueName'] });
 
-  it.each(['InboundDeadLetterQueue', 'MailDeadLetterQueue', 'OutboundDeadLetterQueue', 'FailedEventsQueue'])(
-    'raises an alarm as soon as %s holds a visible message, and clears it',
-    (path) => {
-      const alarm = alarmOn(list, 'ApproximateNumberOfMessagesVisible', 'QueueName', queueName(path));
-      expect(alarm).toMatchObject({
-        Namespace: 'AWS/SQS',
-        Statistic: 'Maximum',
-        Period: 60,
-        EvaluationPeriods: 1,
-        Threshold: 0,
-        ComparisonOperator: 'GreaterThanThreshold',
-        TreatMissingData: 'notBreaching',
-        AlarmActions: [topicRef],
-        OKActions: [topicRef],
-      });
-    },
-  );
+  it.each([
+    'InboundDeadLetterQueue',
+    'MailDeadLetterQueue',
+    'OutboundDeadLetterQueue',
+    'FailedEventsQueue',
+    'WebhookDeadLetterQueue',
+    'ChangeFeedFailuresQueue',
+  ])('raises an alarm as soon as %s holds a visible message, and clears it', (path) => {
+    const alarm = alarmOn(list, 'ApproximateNumberOfMessagesVisible', 'QueueName', queueName(path));
+    expect(alarm).toMatchObject({
+      Namespace: 'AWS/SQS',
+      Statistic: 'Maximum',
+      Period: 60,
+      EvaluationPeriods: 1,
+      Threshold: 0,
+      ComparisonOperator: 'GreaterThanThreshold',
+      TreatMissingData: 'notBreaching',
+      AlarmActions: [topicRef],
+      OKActions: [topicRef],
+    });
+  });
 
   it('raises an alarm when the oldest inbound envelope has waited more than 5 minutes', () => {
     const alarm = alarmOn(list, 'ApproximateAgeOfOldestMessage', 'QueueName', queueName('InboundQueue'));
@@ -153,7 +157,7 @@ describe('the queue alarms', () => {
   });
 
   it('has no other alarm in the stateful stack', () => {
-    expect(list).toHaveLength(5);
+    expect(list).toHaveLength(7);
   });
 });
 
@@ -169,6 +173,8 @@ describe('the function alarms', () => {
     'Resolver',
     'AgentApi',
     'Sender',
+    'Events',
+    'Webhooks',
   ];
 
   it.each(functionIds.flatMap((id) => [[id, 'Errors'] as const, [id, 'Throttles'] as const]))(

@@ -42,6 +42,7 @@ const mailDeadLetterId = logicalId(statefulStack, 'MailDeadLetterQueue');
 const mailArn = { 'Fn::GetAtt': [mailId, 'Arn'] };
 const outboundId = logicalId(statefulStack, 'OutboundQueue');
 const outboundArn = { 'Fn::GetAtt': [outboundId, 'Arn'] };
+const webhookQueueId = logicalId(statefulStack, 'WebhookQueue');
 const secretArn = { Ref: secretId };
 const bucketId = logicalId(statefulStack, 'InboundMailBucket');
 const bucketArn = { 'Fn::GetAtt': [bucketId, 'Arn'] };
@@ -513,6 +514,8 @@ describe('ThreadlineApi', () => {
     'Resolver',
     'AgentApi',
     'Sender',
+    'Events',
+    'Webhooks',
   ];
   const memory: Record<string, number> = { SesMail: 1024 };
 
@@ -556,8 +559,11 @@ describe('ThreadlineApi', () => {
         COGNITO_CLIENT_ID: { Ref: logicalId(statefulStack, 'AgentPool/AgentConsole') },
         AGENT_GROUP: 'agents',
         ADMIN_GROUP: 'admins',
+        WEBHOOK_QUEUE_URL: { Ref: webhookQueueId },
       },
     ],
+    ['Events', { TABLE_NAME: { Ref: tableId }, WEBHOOK_QUEUE_URL: { Ref: webhookQueueId } }],
+    ['Webhooks', { TABLE_NAME: { Ref: tableId }, WEBHOOK_QUEUE_URL: { Ref: webhookQueueId } }],
     [
       'Sender',
       {
@@ -597,8 +603,46 @@ describe('ThreadlineApi', () => {
   const eventSourceMappings = () =>
     Object.values(api.findResources('AWS::Lambda::EventSourceMapping')).map((m) => resolveRefs(m.Properties));
 
-  it('maps exactly three queues to functions', () => {
-    api.resourceCountIs('AWS::Lambda::EventSourceMapping', 3);
+  it('maps exactly four queues and the table stream to functions', () => {
+    api.resourceCountIs('AWS::Lambda::EventSourceMapping', 5);
+  });
+
+  it('feeds the webhooks function from the webhook queue in batches of 10, reporting item failures', () => {
+    expect(eventSourceMappings()).toContainEqual({
+      EventSourceArn: { 'Fn::GetAtt': [webhookQueueId, 'Arn'] },
+      FunctionName: { Ref: logicalId(apiStack, 'Webhooks') },
+      BatchSize: 10,
+      MaximumBatchingWindowInSeconds: 1,
+      FunctionResponseTypes: ['ReportBatchItemFailures'],
+    });
+  });
+
+  it('feeds the events function from the table stream in order, bisecting and reporting failures, then to the failures queue', () => {
+    const onStream = eventSourceMappings().find((m) =>
+      isDeepStrictEqual((m as { EventSourceArn?: unknown }).EventSourceArn, {
+        'Fn::GetAtt': [tableId, 'StreamArn'],
+      }),
+    );
+    expect(onStream).toMatchObject({
+      FunctionName: { Ref: logicalId(apiStack, 'Events') },
+      StartingPosition: 'TRIM_HORIZON',
+      BisectBatchOnFunctionError: true,
+      FunctionResponseTypes: ['ReportBatchItemFailures'],
+      MaximumRetryAttempts: 10,
+      MaximumRecordAgeInSeconds: 86_400,
+      ParallelizationFactor: 1,
+      DestinationConfig: {
+        OnFailure: {
+          Destination: { 'Fn::GetAtt': [logicalId(statefulStack, 'ChangeFeedFailuresQueue'), 'Arn'] },
+        },
+      },
+    });
+  });
+
+  it('streams the table with the old and new images, and expires items on `ttl`', () => {
+    const table = stateful.toJSON().Resources[tableId].Properties;
+    expect(table.StreamSpecification).toEqual({ StreamViewType: 'NEW_AND_OLD_IMAGES' });
+    expect(table.TimeToLiveSpecification).toEqual({ AttributeName: 'ttl', Enabled: true });
   });
 
   it.each([

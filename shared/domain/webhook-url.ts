@@ -13,7 +13,9 @@ const MAX_URL_LENGTH = 2048;
  * ranges, and the IPv6 forms that carry an IPv4 address (mapped, NAT64, 6to4), which could hide any of them.
  */
 const FORBIDDEN = (() => {
-  const blocked = new BlockList();
+  // One list per family: a BlockList also matches an IPv4 address against IPv6 rules (as ::ffff:a.b.c.d).
+  const v4 = new BlockList();
+  const v6 = new BlockList();
   for (const [net, bits] of [
     ['0.0.0.0', 8],
     ['10.0.0.0', 8],
@@ -31,7 +33,7 @@ const FORBIDDEN = (() => {
     ['224.0.0.0', 4],
     ['240.0.0.0', 4],
   ] as const) {
-    blocked.addSubnet(net, bits, 'ipv4');
+    v4.addSubnet(net, bits, 'ipv4');
   }
   for (const [net, bits] of [
     ['::', 128],
@@ -47,9 +49,9 @@ const FORBIDDEN = (() => {
     ['fec0::', 10],
     ['ff00::', 8],
   ] as const) {
-    blocked.addSubnet(net, bits, 'ipv6');
+    v6.addSubnet(net, bits, 'ipv6');
   }
-  return blocked;
+  return { ipv4: v4, ipv6: v6 };
 })();
 
 const LOOPBACK_HOSTS = new Set(['127.0.0.1', '[::1]']);
@@ -62,7 +64,7 @@ export function refusedAddress(address: string, policy: UrlPolicy): string | und
   const family = isIP(address);
   if (family === 0) return `${address} is not an IP address`;
   const type = family === 4 ? 'ipv4' : 'ipv6';
-  if (!FORBIDDEN.check(address, type)) return undefined;
+  if (!FORBIDDEN[type].check(address, type)) return undefined;
   const loopback = address === '::1' || (family === 4 && address.startsWith('127.'));
   if (loopback && policy.allowLoopbackHttp) return undefined;
   return `${address} is a private, loopback, link-local or reserved address`;

@@ -1,7 +1,7 @@
 import { Webhook } from 'standardwebhooks';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { EventTypeSchema } from '#shared/domain/events/integration-events.js';
-import type { Customer, TimelineItem } from '#shared/domain/timeline.js';
+import type { Customer } from '#shared/domain/timeline.js';
 import type { LocalRuntime } from '#shared/local/runtime.js';
 import { ManualTimers } from '../support/manual-timers.js';
 import { startTestRuntime } from '../support/runtime.js';
@@ -10,6 +10,7 @@ import { deliver, signedMeta, waitUntil, whatsappStatus, whatsappText } from '..
 
 const SECRET = 'events-meta-secret';
 const ADMIN = 'events-admin-token';
+const AGENT = 'events-agent-token';
 const ALL_EVENTS = EventTypeSchema.options;
 
 describe('local runtime: integrators receive every event of a journey, signed, exactly once by webhook-id', () => {
@@ -25,7 +26,11 @@ describe('local runtime: integrators receive every event of a journey, signed, e
       return type === 'message.received' ? 500 : type === 'conversation.opened' ? 'hang' : 200;
     });
     runtime = await startTestRuntime({
-      env: { META_APP_SECRET: SECRET, AGENT_TOKENS: `agent-ana:${ADMIN}:admin`, WEBHOOK_TIMEOUT_MS: '300' },
+      env: {
+        META_APP_SECRET: SECRET,
+        AGENT_TOKENS: `agent-ana:${ADMIN}:admin,agent-bo:${AGENT}`,
+        WEBHOOK_TIMEOUT_MS: '300',
+      },
       events: true,
       webhookTimers: timers,
     });
@@ -36,10 +41,10 @@ describe('local runtime: integrators receive every event of a journey, signed, e
     await receiver?.close();
   });
 
-  const api = (method: string, path: string, body?: unknown) =>
+  const api = (method: string, path: string, body?: unknown, token = ADMIN) =>
     fetch(`${runtime.url}${path}`, {
       method,
-      headers: { Authorization: `Bearer ${ADMIN}`, 'content-type': 'application/json' },
+      headers: { Authorization: `Bearer ${token}`, 'content-type': 'application/json' },
       ...(body ? { body: JSON.stringify(body) } : {}),
     });
   const hook = async (payload: unknown) => {
@@ -150,13 +155,55 @@ describe('local runtime: integrators receive every event of a journey, signed, e
     ).toEqual(['conversation.opened', 'message.received']);
   });
 
-  it('keeps the timeline as it was: the feed only reads', async () => {
+  it('lets only admins manage subscriptions, and refuses URLs into the network', async () => {
+    expect((await api('GET', '/api/webhooks', undefined, AGENT)).status).toBe(403);
+    const refused = await api('POST', '/api/webhooks', {
+      url: 'http://10.0.0.8/hook',
+      events: ['message.received'],
+    });
+    expect(refused.status).toBe(400);
+    expect(((await refused.json()) as { error: { message: string } }).error.message).toContain('url refused');
+    const list = (await (await api('GET', '/api/webhooks')).json()) as {
+      items: Array<Record<string, unknown>>;
+    };
+    expect(list.items).toHaveLength(1);
+    expect(list.items[0]).not.toHaveProperty('secrets');
+    const audit = (await (await api('GET', '/api/audit')).json()) as { items: Array<{ action: string }> };
+    expect(audit.items.map((a) => a.action)).toContain('webhook_create');
+  });
+
+  it('replays a delivery with the same webhook-id, signed with both secrets after a rotation', async () => {
+    const [{ id }] = ((await (await api('GET', '/api/webhooks')).json()) as { items: [{ id: string }] })
+      .items;
+    const rotated = await api('POST', `/api/webhooks/${id}/rotate-secret`);
+    expect(rotated.status).toBe(200);
+    const { secret } = (await rotated.json()) as { secret: string };
+    const log = (await (await api('GET', `/api/webhooks/${id}/deliveries?limit=1`)).json()) as {
+      items: [{ id: string }];
+      cursor: string | null;
+    };
+    expect(log.cursor).not.toBeNull();
+    const deliveryId = log.items[0].id;
+    const before = receiver.received.length;
+    const replayed = await api('POST', `/api/webhooks/${id}/deliveries/${deliveryId}/replay`);
+    expect(replayed.status).toBe(202);
+    await runtime.idle();
+    const again = receiver.received.slice(before);
+    expect(again.map((r) => r.headers['webhook-id'])).toEqual([deliveryId]);
+    const headers = again[0]?.headers as Record<string, string>;
+    expect(headers['webhook-signature']?.split(' ')).toHaveLength(2);
+    expect(() => new Webhook(secret).verify(again[0]?.body ?? '', headers)).not.toThrow();
+    expect((await api('DELETE', `/api/webhooks/${id}`, undefined, AGENT)).status).toBe(403);
+  });
+
+  it('sends customer.erased when a customer is erased, and nothing more of theirs', async () => {
     const found = (await (await api('GET', '/api/customers?q=%2B447700900555')).json()) as {
       items: Customer[];
     };
-    const timeline = (await (await api('GET', `/api/customers/${found.items[0]?.id}/timeline`)).json()) as {
-      items: TimelineItem[];
-    };
-    expect(timeline.items.filter((i) => i.type === 'message').length).toBe(2);
+    const before = receiver.received.length;
+    expect((await api('DELETE', `/api/customers/${found.items[0]?.id}`)).status).toBe(200);
+    await runtime.idle();
+    const types = receiver.received.slice(before).map((r) => (JSON.parse(r.body) as { type: string }).type);
+    expect(types).toEqual(['customer.erased']);
   });
 });

@@ -28,6 +28,7 @@ import {
   reserveConcurrencySetting,
   throttleRoutes,
 } from './http-api.js';
+import { addIntegratorEvents, type IntegratorEventsProps } from './integrator-events.js';
 import { suppressApiFindings } from './nag-suppressions.js';
 import { inboundConsumer, mailConsumer, outboundConsumer, type StatefulStack } from './stateful-stack.js';
 import { addTimers, type TimersProps } from './timers.js';
@@ -128,7 +129,7 @@ const webhookTimeout = Duration.seconds(10);
 const snsTopicArnsSetting = 'SNS_TOPIC_ARNS' satisfies keyof Config;
 const publicBaseUrlVariable = 'PUBLIC_BASE_URL' satisfies keyof Config;
 
-export interface ApiStackProps extends StackProps, TimersProps {
+export interface ApiStackProps extends StackProps, TimersProps, IntegratorEventsProps {
   readonly table: ITable;
   readonly inboundQueue: IQueue;
   /** SES notifications the SES webhook verified, consumed by ses-mail. */
@@ -183,6 +184,8 @@ export function statefulInputs(stateful: StatefulStack): Omit<ApiStackProps, key
     alarmTopic: stateful.alarmTopic,
     timersQueue: stateful.timersQueue,
     timersDeadLetterQueue: stateful.timersDeadLetterQueue,
+    webhookQueue: stateful.webhookQueue,
+    changeFeedFailuresQueue: stateful.changeFeedFailuresQueue,
   };
 }
 
@@ -199,7 +202,8 @@ export class ApiStack extends Stack {
     this.deliverSesBySns(webhookFunctions, props);
     const sesMail = this.sesMail(props);
     const resolver = this.resolver(props);
-    const agentApi = this.agentApi(props);
+    const agentApi = this.agentApi(props).bindQueue(props.webhookQueue, 'WEBHOOK_QUEUE_URL');
+    const { events, webhooks: webhookSender } = addIntegratorEvents(this, props);
     // Twilio replies ask for status callbacks at the public URL: the custom domain, else the API's own.
     const sender = this.sender(props, publicBaseUrl ?? executeApiUrl(api));
     const agentApiRoutes = api.addRoutes({
@@ -210,12 +214,22 @@ export class ApiStack extends Stack {
     throttleRoutes(stage, [...webhookRoutes, ...agentApiRoutes]);
     const functions = new Map([...webhookFunctions.entries()].map(([, fn]) => [fn.node.id, fn]));
     const timers = addTimers(this, props, [resolver, agentApi]);
-    for (const fn of [sesMail, resolver, agentApi, sender, timers]) functions.set(fn.node.id, fn);
+    for (const fn of [sesMail, resolver, agentApi, sender, timers, events, webhookSender])
+      functions.set(fn.node.id, fn);
     for (const [id, fn] of functions) alarmOnFunction(this, id, fn, props.alarmTopic);
 
     suppressApiFindings({
-      functions: [...webhookFunctions.values(), sesMail, resolver, agentApi, sender, timers],
-      tableFunctions: [resolver, agentApi, sender, timers],
+      functions: [
+        ...webhookFunctions.values(),
+        sesMail,
+        resolver,
+        agentApi,
+        sender,
+        timers,
+        events,
+        webhookSender,
+      ],
+      tableFunctions: [resolver, agentApi, sender, timers, events, webhookSender],
       mailReader: sesMail,
       mailSender: sender,
       webhookRoutes,

@@ -33,6 +33,13 @@ export function suppressStatefulFindings(stack: StatefulStack): void {
       'redrive). Nothing consumes it automatically, so a further DLQ would never receive a message; ' +
       'records are kept 14 days for an operator to inspect.',
   });
+  suppress(stack.changeFeedFailuresQueue, {
+    id: 'AwsSolutions-SQS3',
+    reason:
+      "This queue is a dead-letter queue itself: the events function's stream batches land here as Lambda " +
+      'on-failure records once their retries (10, or 24 hours) are spent. Nothing consumes it, so a further ' +
+      'DLQ would never receive a message; records are kept 14 days for an operator to inspect.',
+  });
   suppress(stack.inboundMailBucket, {
     id: 'AwsSolutions-S1',
     reason:
@@ -55,6 +62,21 @@ export interface ApiStackFindings {
   readonly mailSender: ThreadlineFunction;
   readonly webhookRoutes: readonly HttpRoute[];
   readonly agentApiRoutes: readonly HttpRoute[];
+}
+
+/** The events function reads the table's stream: Lambda's event source needs dynamodb:ListStreams on `*`. */
+export function suppressStreamReaderFindings(reader: ThreadlineFunction): void {
+  suppress(
+    reader,
+    {
+      id: 'AwsSolutions-IAM5',
+      reason:
+        'A DynamoDB stream event source needs dynamodb:ListStreams, which has no resource-level permission ' +
+        "(CDK grants it on *); the stream reads themselves are granted on this table's stream only.",
+      appliesTo: ['Resource::*'],
+    },
+    true,
+  );
 }
 
 /** The API stack's accepted findings. */

@@ -6,7 +6,14 @@ import {
   UserPool,
   type UserPoolClient,
 } from 'aws-cdk-lib/aws-cognito';
-import { AttributeType, BillingMode, ProjectionType, Table, TableEncryption } from 'aws-cdk-lib/aws-dynamodb';
+import {
+  AttributeType,
+  BillingMode,
+  ProjectionType,
+  StreamViewType,
+  Table,
+  TableEncryption,
+} from 'aws-cdk-lib/aws-dynamodb';
 import type { Bucket } from 'aws-cdk-lib/aws-s3';
 import { Secret } from 'aws-cdk-lib/aws-secretsmanager';
 import type { ConfigurationSet, ReceiptRuleSet } from 'aws-cdk-lib/aws-ses';
@@ -69,6 +76,17 @@ export const outboundConsumer = {
   maxReceiveCount: 5,
 } as const;
 
+/**
+ * How the webhook queue's consumer (the webhooks function) runs: each record is one signed POST of at
+ * most WEBHOOK_TIMEOUT_MS (10 s), a batch's records in parallel. A delivery's retries are new messages
+ * (delayed), so a message is received again only when the function itself failed.
+ */
+export const webhookConsumer = {
+  timeout: Duration.seconds(30),
+  batchSize: 10,
+  maxBatchingWindow: Duration.seconds(1),
+} as const;
+
 /** The keys of the provider secret: the provider credentials the config schema reads, plus agent tokens. */
 export const providerSecretKeys = [
   'META_APP_SECRET',
@@ -127,6 +145,11 @@ export class StatefulStack extends Stack {
   readonly timersQueue: Queue;
   readonly timersDeadLetterQueue: Queue;
   readonly providerSecret: Secret;
+  /** Integrator webhook deliveries (one message per subscription and event), read by the webhooks function. */
+  readonly webhookQueue: Queue;
+  readonly webhookDeadLetterQueue: Queue;
+  /** Change-feed batches the events function gave up on (the stream's on-failure destination). */
+  readonly changeFeedFailuresQueue: Queue;
   /** Agents sign in here; the agent API accepts its access tokens for members of `agentsGroup`. */
   readonly agentPool: UserPool;
   readonly agentPoolClient: UserPoolClient;
@@ -163,6 +186,10 @@ export class StatefulStack extends Stack {
 
     [this.timersQueue, this.timersDeadLetterQueue] = this.consumedQueue('Timers', timersConsumer, 5);
     new CfnOutput(this, 'TimersDeadLetterQueueName', { value: this.timersDeadLetterQueue.queueName });
+    [this.webhookQueue, this.webhookDeadLetterQueue] = this.consumedQueue('Webhook', webhookConsumer, 5);
+    this.changeFeedFailuresQueue = this.retainedQueue('ChangeFeedFailuresQueue');
+    new CfnOutput(this, 'WebhookDeadLetterQueueName', { value: this.webhookDeadLetterQueue.queueName });
+    new CfnOutput(this, 'ChangeFeedFailuresQueueName', { value: this.changeFeedFailuresQueue.queueName });
 
     this.providerSecret = this.createProviderSecret();
     new CfnOutput(this, 'ProviderSecretName', { value: this.providerSecret.secretName });
@@ -215,6 +242,8 @@ export class StatefulStack extends Stack {
       ['OutboundDeadLetterAlarm', this.outboundDeadLetterQueue],
       ['TimersDeadLetterAlarm', this.timersDeadLetterQueue],
       ['FailedEventsAlarm', this.failedEventsQueue],
+      ['WebhookDeadLetterAlarm', this.webhookDeadLetterQueue],
+      ['ChangeFeedFailuresAlarm', this.changeFeedFailuresQueue],
     ];
     for (const [id, queue] of gaveUp) alarmOnAnyMessage(this, id, queue, this.alarmTopic);
     alarmOnOldestMessage(this, 'InboundAgeAlarm', {
@@ -236,6 +265,10 @@ export class StatefulStack extends Stack {
       encryption: TableEncryption.AWS_MANAGED,
       deletionProtection: true,
       removalPolicy: RemovalPolicy.RETAIN,
+      // The change feed: every write, with the item before and after, for the events function.
+      stream: StreamViewType.NEW_AND_OLD_IMAGES,
+      // Epoch seconds after which DynamoDB deletes an item (webhook deliveries after 30 days).
+      timeToLiveAttribute: 'ttl',
     });
     table.addGlobalSecondaryIndex({
       indexName: 'gsi1',

@@ -13,6 +13,7 @@ import { docsApp, PUBLIC_PATHS } from './docs.js';
 import { metricsApp } from './metrics.js';
 import { outboxApp } from './outbox.js';
 import { type AgentEnv, createRouter } from './router.js';
+import { webhooksApp } from './webhooks.js';
 
 /** The largest request body: a reply is at most 64 Ki characters of text, ten attachments and a template. */
 const MAX_BODY_BYTES = 1_048_576;
@@ -50,6 +51,7 @@ export function createAgentApp(deps: AgentAppDeps): OpenAPIHono<AgentEnv> {
       },
     }),
   );
+  if (deps.webhooks) app.route('/api', webhooksApp(deps, deps.webhooks));
   return app
     .route('/api', customersApp(deps))
     .route('/api', customerMergesApp(deps))

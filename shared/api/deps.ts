@@ -6,6 +6,8 @@ import type { ConversationClockDeps } from '#shared/domain/clock-ports.js';
 import type { PhoneOptions } from '#shared/domain/identity.js';
 import type { Outbox } from '#shared/domain/outbox.js';
 import type { Clock } from '#shared/domain/ports.js';
+import type { DeliveryQueue, WebhookStore } from '#shared/domain/webhook-ports.js';
+import type { UrlPolicy } from '#shared/domain/webhook-url.js';
 
 /** What the agent API needs: the ports its use cases take, and how to tell who is calling. */
 export interface AgentAppDeps {
@@ -22,4 +24,15 @@ export interface AgentAppDeps {
   phone: PhoneOptions;
   /** SLA, snooze and auto-resolve: what snoozing needs, and what a resolve tells. */
   conversationClock?: ConversationClockDeps;
+  /** Subscriptions of integrators' webhooks (`/api/webhooks`); the routes are absent without it. */
+  webhooks?: WebhookApiDeps | undefined;
+}
+
+/** What the webhook routes need: the store, the delivery queue (replays), the URL policy, new ids and secrets. */
+export interface WebhookApiDeps {
+  store: WebhookStore;
+  queue: DeliveryQueue;
+  urls: UrlPolicy;
+  newId(): string;
+  newSecret(): string;
 }

@@ -111,6 +111,12 @@ export const ConfigSchema = z.object({
   ADMIN_GROUP: z._default(nonEmptyString, 'admins'),
   /** Local agent credentials: `agentId:token` entries, comma-separated; `agentId:token:admin` for an admin. */
   AGENT_TOKENS: optionalString,
+  /** The queue of webhook deliveries to integrators (one message per subscription and event). */
+  WEBHOOK_QUEUE_URL: optionalNonEmptyString,
+  /** Let webhooks go to `http://127.0.0.1` (testing); the local runtime allows it unless `false`, AWS never by default. */
+  WEBHOOK_ALLOW_LOOPBACK_HTTP: z.optional(z.enum(['true', 'false'])),
+  /** How long a webhook endpoint has to answer, in milliseconds. */
+  WEBHOOK_TIMEOUT_MS: z._default(z.coerce.number().check(z.int(), z.gte(100), z.lte(30_000)), 10_000),
   /** Local runtime only. */
   PORT: z._default(z.coerce.number().check(z.int(), z.gte(0), z.lte(65535)), 3000),
   DATA_DIR: z._default(nonEmptyString, '.data'),
@@ -170,4 +176,10 @@ export function requireSettings<K extends keyof Config>(
   const missing = names.filter((name) => config[name] === undefined);
   if (missing.length > 0) throw new ConfigError(`missing configuration: ${missing.join(', ')}`);
   return config as Config & { [P in K]-?: NonNullable<Config[P]> };
+}
+
+/** Whether webhooks may go to `http://127.0.0.1`: the setting, else `fallback` (true locally, false on AWS). */
+export function allowLoopbackWebhooks(config: Config, fallback: boolean): boolean {
+  const setting = config.WEBHOOK_ALLOW_LOOPBACK_HTTP;
+  return setting === undefined ? fallback : setting === 'true';
 }

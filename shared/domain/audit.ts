@@ -2,7 +2,16 @@ import * as z from 'zod';
 import type { Page } from './paging.js';
 
 /** The calls on customers' data that only admins may make, each one audited. */
-export const AuditActionSchema = z.enum(['export', 'erase', 'merge', 'unmerge']);
+export const AuditActionSchema = z.enum([
+  'export',
+  'erase',
+  'merge',
+  'unmerge',
+  'webhook_create',
+  'webhook_delete',
+  'webhook_rotate_secret',
+  'webhook_replay',
+]);
 export type AuditAction = z.infer<typeof AuditActionSchema>;
 
 /**

@@ -1,15 +1,18 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { SQSClient } from '@aws-sdk/client-sqs';
 import type { OpenAPIHono } from '@hono/zod-openapi';
 import { createAgentApp } from '#shared/api/app.js';
 import type { AgentEnv } from '#shared/api/router.js';
 import { trackConversationClock } from '#shared/app/track-conversation-clock.js';
 import { getSecretString } from '#shared/aws/secrets-lite.js';
-import { parseAgentTokens, requireSettings } from '#shared/config/config.js';
+import { allowLoopbackWebhooks, parseAgentTokens, requireSettings } from '#shared/config/config.js';
 import { loadConfigWithSecrets } from '#shared/config/secrets.js';
 import type { ClockEvent } from '#shared/domain/clock-ports.js';
 import { systemClock } from '#shared/domain/ports.js';
 import { cognitoAuthenticator, tokenAuthenticator } from '#shared/http/auth.js';
+import { SqsDeliveryQueue } from '#shared/queue/sqs-delivery-queue.js';
 import { adminPorts, dynamoRepositories, storePorts } from '#shared/store/dynamo-repositories.js';
+import { newWebhookSecret, timeOrderedId } from '#shared/store/ids.js';
 import { awsConversationClock } from './conversation-clock.js';
 import { sqsReplies } from './replies.js';
 
@@ -45,5 +48,16 @@ export async function createLambdaAgentApp(): Promise<OpenAPIHono<AgentEnv>> {
     conversationClock,
     authenticate,
     phone: { defaultRegion: config.DEFAULT_REGION },
+    ...(config.WEBHOOK_QUEUE_URL
+      ? {
+          webhooks: {
+            store: repos.webhooks,
+            queue: new SqsDeliveryQueue(new SQSClient({}), config.WEBHOOK_QUEUE_URL),
+            urls: { allowLoopbackHttp: allowLoopbackWebhooks(config, false) },
+            newId: () => timeOrderedId('wh'),
+            newSecret: newWebhookSecret,
+          },
+        }
+      : {}),
   });
 }

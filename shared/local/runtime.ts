@@ -15,6 +15,7 @@ import {
   storePorts,
 } from '../store/dynamo-repositories.js';
 import { randomIds } from '../store/ids.js';
+import { LocalChangeFeed } from './change-feed.js';
 import { startConsumers } from './consumers.js';
 import { localConversationClock } from './conversation-clock.js';
 import { startLocalDynamo } from './dynamo.js';
@@ -28,6 +29,7 @@ import { claimDataDir } from './runtime-lock.js';
 import { localSenders } from './senders.js';
 import type { LocalTimers } from './timers.js';
 import type { LocalTimerStore } from './timers-store.js';
+import { type LocalWebhooks, startLocalWebhooks } from './webhooks.js';
 
 /** Options of the embedded runtime. */
 export interface LocalRuntimeOptions {
@@ -59,6 +61,13 @@ export interface LocalRuntimeOptions {
   conversationClock?: boolean;
   /** The durable timers' time (tests move it by hand); the process clock by default. */
   timers?: LocalTimers;
+  /**
+   * Run the change feed (every write to the table, as DynamoDB Streams reports it) and the integrator
+   * events on it: `/api/webhooks`, deliveries and retries. `npm start` turns it on; off by default.
+   */
+  events?: boolean;
+  /** Tests: the timers behind webhook retry delays and the deliverer's clock. */
+  webhookTimers?: LocalTimers;
 }
 
 /** A running local Threadline: every function behind one HTTP server. */
@@ -79,6 +88,9 @@ export interface LocalRuntime {
   timers: LocalQueue;
   /** The durable timers not yet fired. */
   timerStore: LocalTimerStore;
+  /** The change feed and the webhook queues, when `events` is on. */
+  feed?: LocalChangeFeed;
+  webhooks?: LocalWebhooks;
   /** Resolves when every queued envelope has been processed (or dead-lettered). */
   idle(): Promise<void>;
   close(): Promise<void>;
@@ -88,7 +100,7 @@ export interface LocalRuntime {
 function agentDeps(
   config: Config,
   repos: DynamoRepositories,
-  rest: Pick<AgentAppDeps, 'clock' | 'replies' | 'outbox' | 'conversationClock'>,
+  rest: Pick<AgentAppDeps, 'clock' | 'replies' | 'outbox' | 'conversationClock' | 'webhooks'>,
 ): AgentAppDeps {
   const tokens = parseAgentTokens(config.AGENT_TOKENS);
   return {
@@ -127,7 +139,9 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
     tableName: config.TABLE_NAME,
     ...(dataDir ? { path: join(dataDir, 'dynamodb') } : {}),
   });
-  const repos = dynamoRepositories(options.dynamoClient?.(dynamo.client) ?? dynamo.client, config.TABLE_NAME);
+  const feed = options.events ? new LocalChangeFeed(dynamo.endpoint, config.TABLE_NAME) : undefined;
+  const client = feed?.capture(dynamo.client) ?? dynamo.client;
+  const repos = dynamoRepositories(options.dynamoClient?.(client) ?? client, config.TABLE_NAME);
   // The redrive moves queue files only while no runtime holds them.
   const releaseDataDir = dataDir ? claimDataDir(dataDir) : undefined;
   const queues = localQueues({
@@ -135,6 +149,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
     timings: options.queue,
     outboundMaxAttempts: config.OUTBOUND_MAX_ATTEMPTS,
   });
+  const webhooks = feed && startLocalWebhooks({ config, repos, feed, dataDir, options });
   const outbox = new LocalOutbox(dataDir ? { file: join(dataDir, 'outbox.jsonl') } : {});
   const timing = { dataDir, timers: options.timers, queue: queues.timers };
   const { timerStore, conversationClock } = localConversationClock({ config, repos, clock, ...timing });
@@ -159,7 +174,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
     clock,
     envelopes: webhookQueue,
     mail: options.wrapMailQueue?.(new LocalMailQueue(queues.mail)) ?? new LocalMailQueue(queues.mail),
-    agent: agentDeps(config, repos, { clock, replies, outbox, conversationClock }),
+    agent: agentDeps(config, repos, { clock, replies, outbox, conversationClock, webhooks: webhooks?.api }),
   });
   const { server, port } = await listen(app, config.PORT);
   const { inbound, deadLetter, mail, outbound, timers } = queues;
@@ -175,17 +190,20 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
     outbox,
     timers,
     timerStore,
+    ...(webhooks ? { feed: webhooks.feed, webhooks } : {}),
     idle: async () => {
       // A reply can lead to a status and a status to nothing: settle every queue until all are quiet.
       for (let round = 0; round < 3; round++) {
         await timerStore.settled();
         for (const queue of [timers, mail, inbound, outbound]) await queue.idle();
+        await webhooks?.idle();
       }
     },
     close: async () => {
       await new Promise<void>((resolve) => server.close(() => resolve()));
       timerStore.stop();
       for (const queue of [timers, mail, inbound, outbound]) await queue.stop();
+      await webhooks?.stop();
       await dynamo.close();
       releaseDataDir?.();
     },

@@ -12,6 +12,7 @@ import { privacyRepository } from './privacy-repository.js';
 import { replyRepository } from './reply-repository.js';
 import { suggestionRepository } from './suggestion-repository.js';
 import { timelineRepository } from './timeline-repository.js';
+import { webhookRepository } from './webhook-repository.js';
 
 /**
  * Every repository over one DynamoDB table and one document client. A composition root spreads those
@@ -37,6 +38,7 @@ export function dynamoRepositories(client: DynamoDBClient, table: string) {
     privacy: privacyRepository(db, { customers, conversations, suggestions, timeline }),
     audit: auditRepository(db),
     clock: clockRepository(db),
+    webhooks: webhookRepository(db),
   };
 }
 

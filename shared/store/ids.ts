@@ -8,3 +8,8 @@ export function timeOrderedId(prefix: string, now: number = Date.now()): string 
 
 /** Production id generator. */
 export const randomIds: IdGenerator = { customerId: () => timeOrderedId('cu') };
+
+/** A webhook signing secret in the Standard Webhooks form: `whsec_` and 32 random bytes in base64. */
+export function newWebhookSecret(): string {
+  return `whsec_${randomBytes(32).toString('base64')}`;
+}

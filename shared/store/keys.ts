@@ -46,6 +46,9 @@ export const mentionsPartition = (token: string): string => `MENTION#${token}`;
  * | raw provider event     | PutItem  pk=PROVIDER_EVENT#<provider>, sk=<occurredAt>#<id>      |
  * | metrics by day         | Query ×N pk=METRICS#<shard>, sk between DAY#<from> and DAY#<to>, summed |
  * | audit log, newest first| Query ×8 pk=AUDIT#<0..7>, sk=<at>#<id> descending, merged        |
+ * | webhook subscription   | GetItem  pk=WEBHOOK#<id>, sk=WEBHOOK                             |
+ * | every subscription     | Query    gsi1 gsi1pk=WEBHOOKS, gsi1sk=<createdAt>#<id>           |
+ * | webhook delivery log   | Query ×8 pk=WEBHOOK_DELIVERY#<sub>#<0..7>, sk=<at>#<id>, merged   |
  */
 /** The time in a timeline sort key (`TIMELINE#<at>#<item id>`) of the item `itemId`, or undefined. */
 export function timelineAtOf(sk: string, itemId: string): string | undefined {
@@ -192,4 +195,29 @@ export function nameSearchKey(name: string): string {
     .toLowerCase()
     .replace(/\s+/g, ' ')
     .trim();
+}
+
+/** Partition of every webhook subscription in the gsi1 index (a business has a handful). */
+export const WEBHOOKS_PARTITION = 'WEBHOOKS';
+/**
+ * How many partitions one subscription's delivery log is spread over: every message may make a
+ * delivery, so one partition per subscription would be a key shared by all customers.
+ */
+export const DELIVERY_SHARDS = 8;
+
+/** A webhook subscription. */
+export const webhookKey = (id: string) => ({ pk: `WEBHOOK#${id}`, sk: 'WEBHOOK' });
+
+/** Partition of one shard of a subscription's delivery log. */
+export const deliveryPartition = (subscriptionId: string, shard: number): string =>
+  `WEBHOOK_DELIVERY#${subscriptionId}#${shard}`;
+
+/** A delivery in its subscription's log: the shard from its id's last character, sorted by time. */
+export function deliveryKey(
+  subscriptionId: string,
+  deliveryId: string,
+  at: string,
+): { pk: string; sk: string } {
+  const shard = deliveryId.charCodeAt(deliveryId.length - 1) % DELIVERY_SHARDS;
+  return { pk: deliveryPartition(subscriptionId, shard), sk: `${at}#${deliveryId}` };
 }

@@ -79,6 +79,7 @@ describe('cdk-nag AwsSolutions checks', () => {
       'AwsSolutions-COG8 /ThreadlineStateful/AgentPool/Resource',
       'AwsSolutions-S1 /ThreadlineStateful/InboundMailBucket/Resource',
       'AwsSolutions-SMG4 /ThreadlineStateful/ProviderSecret/Resource',
+      'AwsSolutions-SQS3 /ThreadlineStateful/ChangeFeedFailuresQueue/Resource',
       'AwsSolutions-SQS3 /ThreadlineStateful/FailedEventsQueue/Resource',
     ];
     expect(suppressed(annotations.stateful)).toEqual(expected);
@@ -88,6 +89,7 @@ describe('cdk-nag AwsSolutions checks', () => {
   it('suppress only the reviewed findings of the API stack', () => {
     const functions = [
       'AgentApi',
+      'Events',
       'Meta',
       'Resolver',
       'Sender',
@@ -96,6 +98,7 @@ describe('cdk-nag AwsSolutions checks', () => {
       'TwilioSms',
       'TwilioVoice',
       'Timers',
+      'Webhooks',
       'WhatsApp',
     ];
     const webhookRoutes = [
@@ -116,9 +119,9 @@ describe('cdk-nag AwsSolutions checks', () => {
       ...[...webhookRoutes, 'ANY--api--{proxy+}'].map(
         (route) => `AwsSolutions-APIG4 /ThreadlineApi/HttpApi/${route}/Resource`,
       ),
-      // Wildcards: table indexes (bindTable), raw mail under inbound/, SES sending with the configuration set,
-      // the schedules of the timers' own schedule group.
-      ...['AgentApi', 'Resolver', 'Sender', 'SesMail', 'Timers'].map(
+      // Wildcards: table indexes (bindTable), raw mail under inbound/, SES sending with the configuration
+      // set, dynamodb:ListStreams (the stream event source), the schedules of the timers' own schedule group.
+      ...['AgentApi', 'Events', 'Resolver', 'Sender', 'SesMail', 'Timers', 'Webhooks'].map(
         (fn) => `AwsSolutions-IAM5 /ThreadlineApi/${fn}/ServiceRole/DefaultPolicy/Resource`,
       ),
       ...functions.map((fn) => `AwsSolutions-L1 /ThreadlineApi/${fn}/Resource`),

@@ -129,6 +129,8 @@ describe('the queue alarms', () => {
     'OutboundDeadLetterQueue',
     'TimersDeadLetterQueue',
     'FailedEventsQueue',
+    'WebhookDeadLetterQueue',
+    'ChangeFeedFailuresQueue',
   ])('raises an alarm as soon as %s holds a visible message, and clears it', (path) => {
     const alarm = alarmOn(list, 'ApproximateNumberOfMessagesVisible', 'QueueName', queueName(path));
     expect(alarm).toMatchObject({
@@ -156,7 +158,7 @@ describe('the queue alarms', () => {
   });
 
   it('has no other alarm in the stateful stack', () => {
-    expect(list).toHaveLength(6);
+    expect(list).toHaveLength(8);
   });
 });
 
@@ -173,6 +175,8 @@ describe('the function alarms', () => {
     'AgentApi',
     'Sender',
     'Timers',
+    'Events',
+    'Webhooks',
   ];
 
   it.each(functionIds.flatMap((id) => [[id, 'Errors'] as const, [id, 'Throttles'] as const]))(

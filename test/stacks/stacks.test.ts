@@ -43,6 +43,7 @@ const mailArn = { 'Fn::GetAtt': [mailId, 'Arn'] };
 const outboundId = logicalId(statefulStack, 'OutboundQueue');
 const deadLetterQueueId = (queue: string) => logicalId(statefulStack, `${queue}DeadLetterQueue`);
 const outboundArn = { 'Fn::GetAtt': [outboundId, 'Arn'] };
+const webhookQueueId = logicalId(statefulStack, 'WebhookQueue');
 const secretArn = { Ref: secretId };
 const bucketId = logicalId(statefulStack, 'InboundMailBucket');
 const bucketArn = { 'Fn::GetAtt': [bucketId, 'Arn'] };
@@ -515,6 +516,8 @@ describe('ThreadlineApi', () => {
     'AgentApi',
     'Sender',
     'Timers',
+    'Events',
+    'Webhooks',
   ];
   const timersSettings = {
     TIMERS_QUEUE_URL: { Ref: logicalId(statefulStack, 'TimersQueue') },
@@ -581,8 +584,11 @@ describe('ThreadlineApi', () => {
         AGENT_GROUP: 'agents',
         ADMIN_GROUP: 'admins',
         ...timersSettings,
+        WEBHOOK_QUEUE_URL: { Ref: webhookQueueId },
       },
     ],
+    ['Events', { TABLE_NAME: { Ref: tableId }, WEBHOOK_QUEUE_URL: { Ref: webhookQueueId } }],
+    ['Webhooks', { TABLE_NAME: { Ref: tableId }, WEBHOOK_QUEUE_URL: { Ref: webhookQueueId } }],
     [
       'Sender',
       {
@@ -623,8 +629,46 @@ describe('ThreadlineApi', () => {
   const eventSourceMappings = () =>
     Object.values(api.findResources('AWS::Lambda::EventSourceMapping')).map((m) => resolveRefs(m.Properties));
 
-  it('maps exactly four queues to functions', () => {
-    api.resourceCountIs('AWS::Lambda::EventSourceMapping', 4);
+  it('maps exactly five queues (timers and webhooks among them) and the table stream to functions', () => {
+    api.resourceCountIs('AWS::Lambda::EventSourceMapping', 6);
+  });
+
+  it('feeds the webhooks function from the webhook queue in batches of 10, reporting item failures', () => {
+    expect(eventSourceMappings()).toContainEqual({
+      EventSourceArn: { 'Fn::GetAtt': [webhookQueueId, 'Arn'] },
+      FunctionName: { Ref: logicalId(apiStack, 'Webhooks') },
+      BatchSize: 10,
+      MaximumBatchingWindowInSeconds: 1,
+      FunctionResponseTypes: ['ReportBatchItemFailures'],
+    });
+  });
+
+  it('feeds the events function from the table stream in order, bisecting and reporting failures, then to the failures queue', () => {
+    const onStream = eventSourceMappings().find((m) =>
+      isDeepStrictEqual((m as { EventSourceArn?: unknown }).EventSourceArn, {
+        'Fn::GetAtt': [tableId, 'StreamArn'],
+      }),
+    );
+    expect(onStream).toMatchObject({
+      FunctionName: { Ref: logicalId(apiStack, 'Events') },
+      StartingPosition: 'TRIM_HORIZON',
+      BisectBatchOnFunctionError: true,
+      FunctionResponseTypes: ['ReportBatchItemFailures'],
+      MaximumRetryAttempts: 10,
+      MaximumRecordAgeInSeconds: 86_400,
+      ParallelizationFactor: 1,
+      DestinationConfig: {
+        OnFailure: {
+          Destination: { 'Fn::GetAtt': [logicalId(statefulStack, 'ChangeFeedFailuresQueue'), 'Arn'] },
+        },
+      },
+    });
+  });
+
+  it('streams the table with the old and new images, and expires items on `ttl`', () => {
+    const table = stateful.toJSON().Resources[tableId].Properties;
+    expect(table.StreamSpecification).toEqual({ StreamViewType: 'NEW_AND_OLD_IMAGES' });
+    expect(table.TimeToLiveSpecification).toEqual({ AttributeName: 'ttl', Enabled: true });
   });
 
   it.each([

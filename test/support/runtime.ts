@@ -23,6 +23,8 @@ export function startTestRuntime(
     | 'clock'
     | 'timers'
     | 'conversationClock'
+    | 'events'
+    | 'webhookTimers'
   > & {
     /** Settings over these defaults (a test's own secrets, agent tokens, policy...). */
     env?: Record<string, string>;

@@ -1,0 +1,133 @@
+import { createRoute, type OpenAPIHono, z } from '@hono/zod-openapi';
+import { createWebhook } from '#shared/app/create-webhook.js';
+import { deleteWebhook } from '#shared/app/delete-webhook.js';
+import { listWebhookDeliveries } from '#shared/app/list-webhook-deliveries.js';
+import { listWebhooks } from '#shared/app/list-webhooks.js';
+import { replayWebhookDelivery } from '#shared/app/replay-webhook-delivery.js';
+import { rotateWebhookSecret } from '#shared/app/rotate-webhook-secret.js';
+import { EventTypeSchema } from '#shared/domain/events/integration-events.js';
+import { DeliverySchema, SubscriptionSchema, WebhookSecretSchema } from '#shared/domain/webhooks.js';
+import { requireAdmin } from './admin-only.js';
+import type { AgentAppDeps, WebhookApiDeps } from './deps.js';
+import { jsonBody, readJsonBody } from './json-body.js';
+import { type AgentEnv, createRouter } from './router.js';
+import { errors, IdParamsSchema, IdSchema, json, PageQuerySchema, page } from './schemas.js';
+
+const WebhookRequestSchema = z.object({
+  url: z.string().max(2048).meta({ description: 'https only (locally also http://127.0.0.1)' }),
+  events: z.array(EventTypeSchema).min(1).max(20),
+  description: z.string().trim().max(500).optional(),
+});
+const WebhookViewSchema = SubscriptionSchema.omit({ secrets: true });
+const CreatedSchema = z.object({
+  id: z.string(),
+  url: z.string(),
+  events: z.array(EventTypeSchema),
+  secret: WebhookSecretSchema.meta({ description: 'the signing secret, shown this once (whsec_<base64>)' }),
+});
+const DeliveryViewSchema = DeliverySchema.omit({ event: true });
+const DeliveryParamsSchema = z.object({
+  id: IdSchema,
+  deliveryId: z.string().regex(/^msg_[A-Za-z0-9]{33}$/),
+});
+
+const create = createRoute({
+  method: 'post',
+  path: '/webhooks',
+  summary: 'Subscribe an endpoint to events; answers the signing secret once. Admins only; audited',
+  middleware: [requireAdmin, readJsonBody] as const,
+  request: { body: jsonBody(WebhookRequestSchema) },
+  responses: { 201: json('the subscription and its secret', CreatedSchema), ...errors(400, 401, 403) },
+});
+const list = createRoute({
+  method: 'get',
+  path: '/webhooks',
+  summary: 'Every webhook subscription (never the secrets). Admins only',
+  middleware: [requireAdmin] as const,
+  responses: { 200: json('the subscriptions', page(WebhookViewSchema)), ...errors(401, 403) },
+});
+const remove = createRoute({
+  method: 'delete',
+  path: '/webhooks/{id}',
+  summary: 'Remove a subscription; its pending deliveries are cancelled. Admins only; audited',
+  middleware: [requireAdmin] as const,
+  request: { params: IdParamsSchema },
+  responses: { 204: { description: 'removed' }, ...errors(401, 403, 404) },
+});
+const rotate = createRoute({
+  method: 'post',
+  path: '/webhooks/{id}/rotate-secret',
+  summary: 'A new signing secret, answered once; the old one also signs for 24 hours. Admins only; audited',
+  middleware: [requireAdmin] as const,
+  request: { params: IdParamsSchema },
+  responses: { 200: json('the subscription and its new secret', CreatedSchema), ...errors(401, 403, 404) },
+});
+const deliveries = createRoute({
+  method: 'get',
+  path: '/webhooks/{id}/deliveries',
+  summary: 'The delivery log, newest first: status, attempts, last error. Admins only',
+  middleware: [requireAdmin] as const,
+  request: { params: IdParamsSchema, query: PageQuerySchema },
+  responses: { 200: json('a page of deliveries', page(DeliveryViewSchema)), ...errors(400, 401, 403, 404) },
+});
+const replay = createRoute({
+  method: 'post',
+  path: '/webhooks/{id}/deliveries/{deliveryId}/replay',
+  summary: 'Send a delivery again, with the same webhook-id. Admins only; audited',
+  middleware: [requireAdmin] as const,
+  request: { params: DeliveryParamsSchema },
+  responses: {
+    202: json('the delivery, pending again', DeliveryViewSchema),
+    ...errors(401, 403, 404, 409, 410),
+  },
+});
+
+const created = (s: {
+  id: string;
+  url: string;
+  events: z.infer<typeof EventTypeSchema>[];
+  secrets: { secret: string }[];
+}) => ({
+  id: s.id,
+  url: s.url,
+  events: s.events,
+  secret: s.secrets[0]?.secret ?? '',
+});
+
+/** `/api/webhooks`: integrators' subscriptions, their delivery logs and replays, for admins. */
+export function webhooksApp(
+  deps: Pick<AgentAppDeps, 'audit' | 'clock'>,
+  hooks: WebhookApiDeps,
+): OpenAPIHono<AgentEnv> {
+  const admin = {
+    ...deps,
+    webhooks: hooks.store,
+    queue: hooks.queue,
+    urls: hooks.urls,
+    newId: hooks.newId,
+    newSecret: hooks.newSecret,
+  };
+  return createRouter()
+    .openapi(create, async (c) =>
+      c.json(created(await createWebhook(admin, c.req.valid('json'), c.get('agentId'))), 201),
+    )
+    .openapi(list, async (c) => c.json({ items: await listWebhooks(admin), cursor: null }, 200))
+    .openapi(remove, async (c) => {
+      await deleteWebhook(admin, c.req.valid('param').id, c.get('agentId'));
+      return c.body(null, 204);
+    })
+    .openapi(rotate, async (c) =>
+      c.json(created(await rotateWebhookSecret(admin, c.req.valid('param').id, c.get('agentId'))), 200),
+    )
+    .openapi(deliveries, async (c) => {
+      const { limit, cursor } = c.req.valid('query');
+      return c.json(await listWebhookDeliveries(admin, c.req.valid('param').id, { limit, cursor }), 200);
+    })
+    .openapi(replay, async (c) => {
+      const { id, deliveryId } = c.req.valid('param');
+      return c.json(
+        await replayWebhookDelivery(admin, { subscriptionId: id, deliveryId }, c.get('agentId')),
+        202,
+      );
+    });
+}

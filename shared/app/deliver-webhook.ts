@@ -1,0 +1,164 @@
+import { outlivesErasure } from '#shared/domain/events/integration-events.js';
+import type { Clock } from '#shared/domain/ports.js';
+import type {
+  DeliveryQueue,
+  ErasureCheck,
+  PostOutcome,
+  WebhookPoster,
+  WebhookSigner,
+  WebhookStore,
+} from '#shared/domain/webhook-ports.js';
+import {
+  activeSecrets,
+  breakerOpenUntil,
+  type Delivery,
+  type DeliveryMessage,
+  nextAttemptAt,
+  type Subscription,
+} from '#shared/domain/webhooks.js';
+
+/** What one delivery attempt needs. */
+export interface DeliverDeps {
+  store: WebhookStore;
+  queue: DeliveryQueue;
+  post: WebhookPoster;
+  sign: WebhookSigner;
+  isErased: ErasureCheck;
+  clock: Clock;
+  /** In [0, 1): the retry jitter. */
+  random(): number;
+  log(level: 'info' | 'warn', message: string, fields: Record<string, unknown>): void;
+}
+
+/** SQS delays a message by at most 15 minutes: a longer wait is a chain of such steps. */
+const MAX_DELAY_SECONDS = 900;
+
+async function later(deps: DeliverDeps, message: DeliveryMessage, dueAt: Date): Promise<void> {
+  const seconds = Math.ceil((dueAt.getTime() - deps.clock.now().getTime()) / 1000);
+  const delay = Math.max(0, Math.min(seconds, MAX_DELAY_SECONDS));
+  await deps.queue.send({ ...message, dueAt: dueAt.toISOString() }, delay);
+}
+
+function describe(outcome: PostOutcome): { lastStatus?: number; lastError: string } {
+  if (outcome.kind === 'answered') return { lastStatus: outcome.status, lastError: `HTTP ${outcome.status}` };
+  return { lastError: outcome.reason };
+}
+
+/** A failed attempt: counted against the endpoint's breaker, then retried on the schedule or given up. */
+async function failed(
+  deps: DeliverDeps,
+  message: DeliveryMessage,
+  attempt: { delivery: Delivery; now: Date; outcome: PostOutcome },
+): Promise<void> {
+  const { delivery, now, outcome } = attempt;
+  const failures = await deps.store.countFailure(delivery.subscriptionId);
+  const openUntil = breakerOpenUntil(failures, now);
+  if (openUntil) await deps.store.openBreaker(delivery.subscriptionId, openUntil.toISOString());
+  const next = nextAttemptAt({
+    firstAttemptAt: new Date(delivery.firstAttemptAt ?? now.toISOString()),
+    now,
+    attempts: delivery.attempts,
+    random: deps.random(),
+    retryAfterMs: outcome.kind === 'answered' ? outcome.retryAfterMs : undefined,
+  });
+  const { nextAttemptAt: _gone, ...rest } = delivery;
+  const fields = { ...describe(outcome) };
+  if (!next) {
+    await deps.store.updateDelivery({ ...rest, ...fields, status: 'failed' });
+    deps.log('warn', 'webhook delivery failed for good', {
+      deliveryId: delivery.id,
+      attempts: delivery.attempts,
+    });
+    return;
+  }
+  await deps.store.updateDelivery({ ...rest, ...fields, nextAttemptAt: next.toISOString() });
+  await later(deps, message, next);
+}
+
+/** Sends the delivery once, signed with every active secret, and records how it went. */
+async function attempt(
+  deps: DeliverDeps,
+  message: DeliveryMessage,
+  subscription: Subscription,
+  delivery: Delivery & { event: NonNullable<Delivery['event']> },
+): Promise<void> {
+  const now = deps.clock.now();
+  const body = JSON.stringify(delivery.event);
+  const signature = deps.sign(activeSecrets(subscription, now), delivery.id, now, body);
+  const outcome = await deps.post({
+    url: subscription.url,
+    body,
+    headers: {
+      'content-type': 'application/json',
+      'user-agent': 'Threadline-Webhooks/1',
+      'webhook-id': delivery.id,
+      'webhook-timestamp': String(Math.floor(now.getTime() / 1000)),
+      'webhook-signature': signature,
+    },
+  });
+  const tried: Delivery = {
+    ...delivery,
+    attempts: delivery.attempts + 1,
+    firstAttemptAt: delivery.firstAttemptAt ?? now.toISOString(),
+    lastAttemptAt: now.toISOString(),
+  };
+  deps.log('info', 'webhook attempt', {
+    deliveryId: delivery.id,
+    subscriptionId: subscription.id,
+    attempt: tried.attempts,
+    outcome: outcome.kind,
+    status: outcome.kind === 'answered' ? outcome.status : undefined,
+  });
+  if (outcome.kind === 'answered' && outcome.status >= 200 && outcome.status < 300) {
+    const { nextAttemptAt: _done, lastError: _e, ...rest } = tried;
+    await deps.store.updateDelivery({
+      ...rest,
+      lastStatus: outcome.status,
+      status: 'delivered',
+      deliveredAt: now.toISOString(),
+    });
+    if (subscription.consecutiveFailures > 0) await deps.store.resetBreaker(subscription.id);
+    return;
+  }
+  if (outcome.kind === 'answered' && outcome.status === 410) {
+    await deps.store.disableSubscription(
+      subscription.id,
+      now.toISOString(),
+      'the endpoint answered 410 Gone',
+    );
+    await deps.store.updateDelivery({ ...tried, ...describe(outcome), status: 'failed' });
+    return;
+  }
+  await failed(deps, message, { delivery: tried, now, outcome });
+}
+
+/**
+ * One queue message: sends its delivery when it is due, unless it is done already (a message
+ * delivered twice), its subscription is gone or disabled, its customer was erased (the payload is
+ * dropped from the log), or the endpoint's breaker is open (it waits, without counting an attempt).
+ */
+export async function deliverWebhook(deps: DeliverDeps, message: DeliveryMessage): Promise<void> {
+  const now = deps.clock.now();
+  if (message.dueAt && Date.parse(message.dueAt) > now.getTime()) {
+    return later(deps, message, new Date(message.dueAt));
+  }
+  const delivery = await deps.store.getDelivery(message.subscriptionId, message.deliveryId);
+  if (delivery?.status !== 'pending' || !delivery.event) return;
+  if (delivery.nextAttemptAt && Date.parse(delivery.nextAttemptAt) > now.getTime()) {
+    return later(deps, message, new Date(delivery.nextAttemptAt));
+  }
+  const subscription = await deps.store.getSubscription(delivery.subscriptionId);
+  if (!subscription || subscription.disabledAt) {
+    await deps.store.updateDelivery({ ...delivery, status: 'cancelled', lastError: 'subscription disabled' });
+    return;
+  }
+  if (!outlivesErasure(delivery.event) && (await deps.isErased(delivery.customerId))) {
+    const { event: _personal, ...rest } = delivery;
+    await deps.store.updateDelivery({ ...rest, status: 'cancelled', lastError: 'customer erased' });
+    return;
+  }
+  if (subscription.circuitOpenUntil && Date.parse(subscription.circuitOpenUntil) > now.getTime()) {
+    return later(deps, message, new Date(subscription.circuitOpenUntil));
+  }
+  await attempt(deps, message, subscription, { ...delivery, event: delivery.event });
+}

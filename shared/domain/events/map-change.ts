@@ -1,0 +1,187 @@
+import { createHash } from 'node:crypto';
+import type { ChangeRecord } from '../change-feed.js';
+import type { EventType, IntegrationEvent } from './integration-events.js';
+
+type Image = Record<string, unknown>;
+
+const str = (value: unknown): string | undefined => (typeof value === 'string' ? value : undefined);
+const list = (value: unknown): string[] =>
+  value instanceof Set || Array.isArray(value) ? [...value].filter((v) => typeof v === 'string').sort() : [];
+
+/** A stable event id from what makes the change unique: the same change always gives the same id. */
+function eventId(type: EventType, ...parts: readonly string[]): string {
+  const hash = createHash('sha256')
+    .update([type, ...parts].join('\u0000'))
+    .digest('base64url');
+  return `evt_${hash.slice(0, 27)}`;
+}
+
+function event(
+  type: EventType,
+  key: readonly string[],
+  timestamp: string,
+  data: IntegrationEvent['data'],
+): IntegrationEvent {
+  return { id: eventId(type, ...key), type, timestamp, data };
+}
+
+/** What a message event says of its attachments: kind, type, name and size; never a URL or media id. */
+function attachmentsOf(value: unknown): Array<Record<string, unknown>> | undefined {
+  if (!Array.isArray(value) || value.length === 0) return undefined;
+  return value.map((a: Record<string, unknown>) => ({
+    kind: a.kind,
+    ...(a.mimeType ? { mimeType: a.mimeType } : {}),
+    ...(a.filename ? { filename: a.filename } : {}),
+    ...(typeof a.sizeBytes === 'number' ? { sizeBytes: a.sizeBytes } : {}),
+  }));
+}
+
+function authorOf(item: Image): string | undefined {
+  const author = (item.data as Record<string, unknown> | undefined)?.author;
+  return str((author as Record<string, unknown> | undefined)?.kind);
+}
+
+/** The message part every message event shares. */
+function messageData(item: Image): IntegrationEvent['data'] {
+  return {
+    customerId: String(item.customerId),
+    ...(str(item.conversationId) ? { conversationId: str(item.conversationId) } : {}),
+    messageId: String(item.id),
+    channel: str(item.channel),
+    direction: str(item.direction),
+  };
+}
+
+function timelineEvents(record: ChangeRecord, item: Image, old: Image | undefined): IntegrationEvent[] {
+  if (item.type !== 'message' || typeof item.customerId !== 'string' || typeof item.at !== 'string')
+    return [];
+  const key = [record.keys.pk, record.keys.sk];
+  if (!old) {
+    const type = item.direction === 'inbound' ? 'message.received' : 'message.sent';
+    const author = authorOf(item);
+    return [
+      event(type, key, item.at, {
+        ...messageData(item),
+        at: item.at,
+        ...(str(item.contentType) ? { contentType: item.contentType } : {}),
+        ...(typeof item.text === 'string' ? { text: item.text } : {}),
+        ...(attachmentsOf(item.attachments) ? { attachments: attachmentsOf(item.attachments) } : {}),
+        ...(author ? { author } : {}),
+        ...(str(item.status) ? { status: item.status } : {}),
+      }),
+    ];
+  }
+  const status = str(item.status);
+  if (!status || status === old.status) return [];
+  const errors = Array.isArray(item.errors)
+    ? item.errors.map((e: Record<string, unknown>) => ({ code: String(e.code) }))
+    : undefined;
+  return [
+    event('message.status', [...key, status], str(item.statusAt) ?? record.at, {
+      ...messageData(item),
+      status,
+      ...(str(old.status) ? { previousStatus: old.status } : {}),
+      ...(errors?.length ? { errors } : {}),
+    }),
+  ];
+}
+
+function customerEvents(record: ChangeRecord, item: Image, old: Image | undefined): IntegrationEvent[] {
+  const customerId = String(item.id ?? record.keys.pk.replace(/^CUSTOMER#/, ''));
+  if (item.entity === 'erased_customer') {
+    if (old?.entity === 'erased_customer') return [];
+    const erasedAt = str(item.erasedAt) ?? record.at;
+    return [event('customer.erased', [customerId], erasedAt, { customerId, erasedAt })];
+  }
+  if (item.entity !== 'customer') return [];
+  const out: IntegrationEvent[] = [];
+  if (old?.entity !== 'customer') {
+    const createdAt = str(item.createdAt) ?? record.at;
+    out.push(
+      event('customer.created', [customerId], createdAt, {
+        customerId,
+        createdAt,
+        channels: list(item.channels),
+      }),
+    );
+  }
+  const mergedInto = str(item.mergedInto);
+  if (mergedInto && !old?.mergedInto) {
+    const mergedAt = str(item.mergedAt) ?? record.at;
+    out.push(
+      event('customer.merged', [customerId, mergedInto, mergedAt], mergedAt, {
+        customerId,
+        mergedInto,
+        mergedAt,
+        ...(str(item.mergedBy) ? { by: item.mergedBy } : {}),
+      }),
+    );
+  }
+  return out;
+}
+
+const assignment = (item: Image | undefined) => ({
+  agentId: str(item?.assignee) ?? null,
+  queue: str(item?.queue) ?? null,
+});
+
+function conversationEvents(record: ChangeRecord, item: Image, old: Image | undefined): IntegrationEvent[] {
+  const conversationId = str(item.id);
+  const customerId = str(item.customerId);
+  if (!conversationId || !customerId) return [];
+  const base = { customerId, conversationId };
+  const out: IntegrationEvent[] = [];
+  const reopened = old?.status === 'resolved' && item.status === 'open';
+  if (old?.entity !== 'conversation' || reopened) {
+    const openedAt = (reopened ? str(item.waitingSince) : str(item.createdAt)) ?? record.at;
+    out.push(
+      event('conversation.opened', [conversationId, openedAt], openedAt, {
+        ...base,
+        openedAt,
+        reopened,
+        ...(str(item.channel) ? { channel: item.channel } : {}),
+        ...(str(item.previousConversationId) ? { previousConversationId: item.previousConversationId } : {}),
+      }),
+    );
+  }
+  if (item.status === 'resolved' && old?.status !== 'resolved') {
+    const resolvedAt = str(item.resolvedAt) ?? record.at;
+    out.push(
+      event('conversation.resolved', [conversationId, resolvedAt], resolvedAt, {
+        ...base,
+        resolvedAt,
+        ...(str(item.resolvedBy) ? { by: item.resolvedBy } : {}),
+      }),
+    );
+  }
+  const [before, after] = [assignment(old), assignment(item)];
+  if (before.agentId !== after.agentId || before.queue !== after.queue) {
+    out.push(
+      event('conversation.assigned', [record.id], record.at, { ...base, assignee: after, previous: before }),
+    );
+  }
+  return out;
+}
+
+/**
+ * The integrator events one change of the table makes: a timeline message inserted is
+ * `message.received` or `message.sent`, its status moving is `message.status`; a conversation
+ * created or reopened, (re)assigned, resolved; a customer created, merged into another, erased.
+ * Pure and total: any other change (and any removal) makes none.
+ */
+export function eventsOfChange(record: ChangeRecord): IntegrationEvent[] {
+  const item = record.newImage;
+  if (record.kind === 'remove' || !item) return [];
+  const old = record.oldImage;
+  switch (item.entity) {
+    case 'timeline':
+      return timelineEvents(record, item, old);
+    case 'customer':
+    case 'erased_customer':
+      return customerEvents(record, item, old);
+    case 'conversation':
+      return conversationEvents(record, item, old);
+    default:
+      return [];
+  }
+}

@@ -1,0 +1,52 @@
+import type { Page } from './paging.js';
+import type { Delivery, DeliveryMessage, SigningSecret, Subscription } from './webhooks.js';
+
+/** The endpoint's answer to one attempt, or why there was none. */
+export type PostOutcome =
+  | { kind: 'answered'; status: number; retryAfterMs?: number | undefined }
+  | { kind: 'refused'; reason: string }
+  | { kind: 'failed'; reason: string };
+
+/** Subscriptions and their delivery log. */
+export interface WebhookStore {
+  putSubscription(subscription: Subscription): Promise<void>;
+  getSubscription(id: string): Promise<Subscription | undefined>;
+  /** Every subscription, enabled or not (a business has a handful). */
+  listSubscriptions(): Promise<Subscription[]>;
+  deleteSubscription(id: string): Promise<void>;
+  /** Counts one more failure in a row of the endpoint; answers the count. */
+  countFailure(id: string): Promise<number>;
+  /** Holds the subscription's deliveries back until then. */
+  openBreaker(id: string, until: string): Promise<void>;
+  /** The endpoint answered: its failures in a row start again from zero. */
+  resetBreaker(id: string): Promise<void>;
+  disableSubscription(id: string, at: string, reason: string): Promise<void>;
+  setSecrets(id: string, secrets: SigningSecret[]): Promise<void>;
+  /** Creates a delivery once; false when it was there (a change delivered again). */
+  createDelivery(delivery: Delivery): Promise<boolean>;
+  getDelivery(subscriptionId: string, deliveryId: string): Promise<Delivery | undefined>;
+  updateDelivery(delivery: Delivery): Promise<void>;
+  /** A subscription's deliveries, newest first. */
+  listDeliveries(
+    subscriptionId: string,
+    page: { limit: number; cursor?: string | undefined },
+  ): Promise<Page<Delivery>>;
+}
+
+/** The queue of deliveries: SQS on AWS (a delay of at most 15 minutes), the local queue locally. */
+export interface DeliveryQueue {
+  send(message: DeliveryMessage, delaySeconds: number): Promise<void>;
+}
+
+/** Posts one request; refuses an address it must not reach; never follows a redirect. */
+export type WebhookPoster = (request: {
+  url: string;
+  headers: Record<string, string>;
+  body: string;
+}) => Promise<PostOutcome>;
+
+/** The `webhook-signature` header of a payload: one `v1,<base64>` per secret, space-separated. */
+export type WebhookSigner = (secrets: readonly string[], id: string, at: Date, body: string) => string;
+
+/** Whether a customer was erased (their profile is a tombstone), so their events stop. */
+export type ErasureCheck = (customerId: string) => Promise<boolean>;

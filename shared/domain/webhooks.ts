@@ -1,0 +1,167 @@
+import { createHash } from 'node:crypto';
+import * as z from 'zod';
+import {
+  EventTypeSchema,
+  type IntegrationEvent,
+  IntegrationEventSchema,
+} from './events/integration-events.js';
+
+/** A signing secret in the Standard Webhooks form, `whsec_` then base64 of 24 to 64 random bytes. */
+export const WebhookSecretSchema = z.string().regex(/^whsec_[A-Za-z0-9+/]{32,88}={0,2}$/);
+
+/** One valid signing secret; during a rotation the old one has `expiresAt`. */
+export const SigningSecretSchema = z.object({
+  secret: WebhookSecretSchema,
+  expiresAt: z.iso.datetime().optional(),
+});
+export type SigningSecret = z.infer<typeof SigningSecretSchema>;
+
+/** An integrator's subscription, as stored: where to post which events, and how the endpoint is doing. */
+export const SubscriptionSchema = z.object({
+  id: z.string(),
+  url: z.string(),
+  events: z.array(EventTypeSchema).min(1),
+  description: z.string().optional(),
+  createdAt: z.iso.datetime(),
+  createdBy: z.string(),
+  /** Newest first; the second one only while a rotation's grace period lasts. */
+  secrets: z.array(SigningSecretSchema).min(1),
+  /** Set when the endpoint answered 410 Gone (or an admin's delete): nothing more is sent. */
+  disabledAt: z.iso.datetime().optional(),
+  disabledReason: z.string().optional(),
+  /** Failures in a row; reset by a success. */
+  consecutiveFailures: z.number().int().nonnegative().default(0),
+  /** While in the future, the breaker is open: deliveries wait instead of calling the endpoint. */
+  circuitOpenUntil: z.iso.datetime().optional(),
+});
+export type Subscription = z.infer<typeof SubscriptionSchema>;
+
+/** What agents see of a subscription: never its secrets. */
+export type SubscriptionView = Omit<Subscription, 'secrets'>;
+
+/** Where a delivery stands. `cancelled`: its subscription went, or its customer was erased. */
+export const DeliveryStatusSchema = z.enum(['pending', 'delivered', 'failed', 'cancelled']);
+
+/** One event for one subscription, and how sending it went: the delivery log. */
+export const DeliverySchema = z.object({
+  /** Also the `webhook-id` header: the same for the same event and subscription, so receivers dedupe. */
+  id: z.string(),
+  subscriptionId: z.string(),
+  eventId: z.string(),
+  eventType: EventTypeSchema,
+  customerId: z.string(),
+  createdAt: z.iso.datetime(),
+  status: DeliveryStatusSchema,
+  attempts: z.number().int().nonnegative(),
+  /** The next attempt is due then (while pending). */
+  nextAttemptAt: z.iso.datetime().optional(),
+  /** When the first attempt (since the last replay) was made: retries stop 24 h after it. */
+  firstAttemptAt: z.iso.datetime().optional(),
+  lastAttemptAt: z.iso.datetime().optional(),
+  /** The endpoint's last HTTP status, when it answered. */
+  lastStatus: z.number().int().optional(),
+  lastError: z.string().optional(),
+  deliveredAt: z.iso.datetime().optional(),
+  /** The payload; dropped once the delivery is cancelled for an erased customer. */
+  event: IntegrationEventSchema.optional(),
+});
+export type Delivery = z.infer<typeof DeliverySchema>;
+
+/** A queue message: deliver this delivery, not before `dueAt`. */
+export const DeliveryMessageSchema = z.object({
+  deliveryId: z.string(),
+  subscriptionId: z.string(),
+  dueAt: z.iso.datetime().optional(),
+});
+export type DeliveryMessage = z.infer<typeof DeliveryMessageSchema>;
+
+/**
+ * Delays before each retry, after the first attempt (the Standard Webhooks schedule): 5 s, 5 min,
+ * 30 min, 2 h, 5 h, 10 h, then 10 h more, within 24 h of the first attempt.
+ */
+export const RETRY_DELAYS_MS = [5e3, 3e5, 18e5, 72e5, 18e6, 36e6, 36e6] as const;
+/** How long a delivery is retried, from its first attempt. */
+export const RETRY_WINDOW_MS = 24 * 3_600_000;
+/** Failures in a row that open a subscription's breaker. */
+export const BREAKER_THRESHOLD = 5;
+/** How long an open breaker holds deliveries back, doubled for each failure past the threshold, at most 1 h. */
+export const BREAKER_BASE_MS = 60_000;
+export const BREAKER_MAX_MS = 3_600_000;
+/** How long the old secret keeps signing after a rotation. */
+export const ROTATION_GRACE_MS = 24 * 3_600_000;
+
+/**
+ * When to try again after the `attempts`-th failed attempt, or undefined when the delivery has used
+ * its 24 hours. ±10% jitter (`random` in [0, 1)) spreads retries; a `Retry-After` later than the
+ * schedule wins.
+ */
+export function nextAttemptAt(input: {
+  firstAttemptAt: Date;
+  now: Date;
+  attempts: number;
+  random: number;
+  retryAfterMs?: number | undefined;
+}): Date | undefined {
+  const base = RETRY_DELAYS_MS[Math.min(input.attempts - 1, RETRY_DELAYS_MS.length - 1)] ?? 0;
+  const jittered = base * (0.9 + 0.2 * input.random);
+  const delay = Math.max(jittered, input.retryAfterMs ?? 0);
+  const at = input.now.getTime() + delay;
+  const deadline = input.firstAttemptAt.getTime() + RETRY_WINDOW_MS;
+  if (input.now.getTime() >= deadline || input.attempts > RETRY_DELAYS_MS.length) return undefined;
+  return new Date(Math.min(at, deadline));
+}
+
+/** Until when a breaker stays open after `failures` failures in a row; undefined below the threshold. */
+export function breakerOpenUntil(failures: number, now: Date): Date | undefined {
+  if (failures < BREAKER_THRESHOLD) return undefined;
+  const ms = Math.min(BREAKER_BASE_MS * 2 ** (failures - BREAKER_THRESHOLD), BREAKER_MAX_MS);
+  return new Date(now.getTime() + ms);
+}
+
+/** The secrets that sign now: the newest, and the old one until its grace period ends. */
+export function activeSecrets(subscription: Pick<Subscription, 'secrets'>, now: Date): string[] {
+  return subscription.secrets
+    .filter((s) => !s.expiresAt || Date.parse(s.expiresAt) > now.getTime())
+    .map((s) => s.secret);
+}
+
+/** Whether a subscription takes an event. */
+export function wants(subscription: Subscription, event: IntegrationEvent): boolean {
+  return !subscription.disabledAt && subscription.events.includes(event.type);
+}
+
+/**
+ * The delivery of an event to a subscription: its id is also the `webhook-id`, derived from both, so
+ * a change delivered again makes the same id; it starts with the event's time (base 36 ms), so the
+ * log's sort key can be rebuilt from the id alone.
+ */
+export function deliveryIdOf(
+  subscriptionId: string,
+  event: Pick<IntegrationEvent, 'id' | 'timestamp'>,
+): string {
+  const hash = createHash('sha256').update(`${subscriptionId}\u0000${event.id}`).digest('base64url');
+  return `msg_${Date.parse(event.timestamp).toString(36).padStart(9, '0')}${hash.slice(0, 24).replace(/[-_]/g, 'x')}`;
+}
+
+/** The time a delivery id starts with, or undefined for an id this code did not make. */
+export function deliveryTimeOf(deliveryId: string): string | undefined {
+  const match = /^msg_([0-9a-z]{9})[A-Za-z0-9]{24}$/.exec(deliveryId);
+  if (!match?.[1]) return undefined;
+  const ms = Number.parseInt(match[1], 36);
+  return Number.isFinite(ms) && ms < 8.64e15 ? new Date(ms).toISOString() : undefined;
+}
+
+/** A new delivery of an event to a subscription, pending its first attempt. */
+export function newDelivery(subscription: Pick<Subscription, 'id'>, event: IntegrationEvent): Delivery {
+  return {
+    id: deliveryIdOf(subscription.id, event),
+    subscriptionId: subscription.id,
+    eventId: event.id,
+    eventType: event.type,
+    customerId: event.data.customerId,
+    createdAt: event.timestamp,
+    status: 'pending',
+    attempts: 0,
+    event,
+  };
+}

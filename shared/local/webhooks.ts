@@ -1,0 +1,120 @@
+import { join } from 'node:path';
+import type { WebhookApiDeps } from '#shared/api/deps.js';
+import { deliverWebhook } from '#shared/app/deliver-webhook.js';
+import { publishChanges } from '#shared/app/publish-change.js';
+import { allowLoopbackWebhooks, type Config } from '../config/config.js';
+import type { DeliveryQueue } from '../domain/webhook-ports.js';
+import type { DeliveryMessage } from '../domain/webhooks.js';
+import { webhookTransport } from '../http/webhook-post.js';
+import { log } from '../log.js';
+import { createWebhookConsumer } from '../queue/webhook-consumer.js';
+import type { DynamoRepositories } from '../store/dynamo-repositories.js';
+import { newWebhookSecret, timeOrderedId } from '../store/ids.js';
+import { cachedSubscriptions } from '../store/webhook-repository.js';
+import type { LocalChangeFeed } from './change-feed.js';
+import { LocalQueue } from './queue.js';
+import type { QueueTimings } from './queues.js';
+import { type LocalTimers, realTimers } from './timers.js';
+
+/**
+ * The delivery queue over a local queue: a delayed message is held by a timer and sent when it is
+ * due, as SQS's DelaySeconds would (held in memory: a restart loses the wait, not the delivery, which
+ * stays pending in the log).
+ */
+class LocalDeliveryQueue implements DeliveryQueue {
+  constructor(
+    readonly queue: LocalQueue,
+    readonly timers: LocalTimers,
+  ) {}
+
+  async send(message: DeliveryMessage, delaySeconds: number): Promise<void> {
+    const body = JSON.stringify(message);
+    if (delaySeconds <= 0) {
+      await this.queue.send([body]);
+      return;
+    }
+    this.timers.schedule(() => {
+      this.queue.send([body]).catch((error: unknown) =>
+        log('error', 'delayed webhook delivery not queued', {
+          deliveryId: message.deliveryId,
+          error: error instanceof Error ? error.name : 'unknown',
+        }),
+      );
+    }, delaySeconds * 1000);
+  }
+}
+
+/** The local events pipeline: the feed, the webhook queues, and what `/api/webhooks` needs. */
+export interface LocalWebhooks {
+  feed: LocalChangeFeed;
+  queue: LocalQueue;
+  deadLetter: LocalQueue;
+  api: WebhookApiDeps;
+  /** Resolves once the feed is consumed and no delivery is queued or in flight (delayed ones wait). */
+  idle(): Promise<void>;
+  stop(): Promise<void>;
+}
+
+/**
+ * Starts what the events and webhooks functions do on AWS: the change feed's records become
+ * deliveries on the webhook queue, whose consumer posts them. `webhookTimers` (tests) drive the retry
+ * delays and the deliverer's clock.
+ */
+export function startLocalWebhooks(input: {
+  config: Config;
+  repos: DynamoRepositories;
+  feed: LocalChangeFeed;
+  dataDir: string | undefined;
+  options: { queue?: QueueTimings | undefined; webhookTimers?: LocalTimers | undefined };
+}): LocalWebhooks {
+  const { config, feed, dataDir } = input;
+  const store = input.repos.webhooks;
+  const timings = input.options.queue;
+  const timers = input.options.webhookTimers ?? realTimers;
+  const at = (name: string) => (dataDir ? { dir: join(dataDir, 'queues', name) } : {});
+  const deadLetter = new LocalQueue({ name: 'threadline-webhooks-dlq', ...at('webhooks-dlq') });
+  const queue = new LocalQueue({
+    name: 'threadline-webhooks',
+    ...at('webhooks'),
+    deadLetter,
+    visibilityTimeoutMs: timings?.visibilityTimeoutMs ?? 60_000,
+    maxReceiveCount: timings?.maxReceiveCount ?? 5,
+    concurrency: 4,
+    ...(timings?.pollIntervalMs ? { pollIntervalMs: timings.pollIntervalMs } : {}),
+  });
+  const deliveries = new LocalDeliveryQueue(queue, timers);
+  const policy = { allowLoopbackHttp: allowLoopbackWebhooks(config, true) };
+  const subscriptions = cachedSubscriptions(store, 1_000, () => timers.now());
+  feed.subscribe(publishChanges({ subscriptions, store, queue: deliveries, log }));
+  const deps = {
+    ...webhookTransport({ policy, timeoutMs: config.WEBHOOK_TIMEOUT_MS }),
+    store,
+    queue: deliveries,
+    isErased: store.isErased,
+    clock: { now: () => new Date(timers.now()) },
+    log,
+  };
+  queue.start(createWebhookConsumer((message) => deliverWebhook(deps, message)));
+  const api = {
+    store,
+    queue: deliveries,
+    urls: policy,
+    newId: () => timeOrderedId('wh'),
+    newSecret: newWebhookSecret,
+  };
+  return {
+    feed,
+    queue,
+    deadLetter,
+    api,
+    idle: async () => {
+      await feed.idle();
+      await queue.idle();
+    },
+    stop: async () => {
+      await queue.stop();
+      await feed.idle();
+      feed.close();
+    },
+  };
+}

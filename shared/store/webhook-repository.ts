@@ -1,0 +1,124 @@
+import type { ErasureCheck, WebhookStore } from '../domain/webhook-ports.js';
+import {
+  type Delivery,
+  DeliverySchema,
+  deliveryTimeOf,
+  type Subscription,
+  SubscriptionSchema,
+} from '../domain/webhooks.js';
+import {
+  type DynamoDb,
+  deleteItem,
+  getItem,
+  putItem,
+  putItemIf,
+  queryItems,
+  updateItem,
+} from './dynamo-client.js';
+import { DELIVERY_SHARDS, deliveryKey, Keys, webhookKey } from './keys.js';
+import { getInput } from './params/common.js';
+import {
+  countFailureInput,
+  disableSubscriptionInput,
+  openBreakerInput,
+  putDeliveryInput,
+  putSubscriptionInput,
+  queryDeliveriesInput,
+  querySubscriptionsInput,
+  resetBreakerInput,
+  setSecretsInput,
+} from './params/webhooks.js';
+import { shardedPage } from './sharded-page.js';
+
+const KEYS = ['pk', 'sk', 'entity', 'gsi1pk', 'gsi1sk', 'ttl'];
+const strip = (item: Record<string, unknown>) =>
+  Object.fromEntries(Object.entries(item).filter(([k]) => !KEYS.includes(k)));
+const toSubscription = (item: Record<string, unknown>): Subscription => SubscriptionSchema.parse(strip(item));
+const toDelivery = (item: Record<string, unknown>): Delivery => DeliverySchema.parse(strip(item));
+
+/**
+ * Webhook subscriptions (one item each, listed in gsi1) and their delivery logs (an item per event
+ * and subscription, spread over DELIVERY_SHARDS partitions per subscription, expiring after 30 days).
+ */
+export function webhookRepository(db: DynamoDb): WebhookStore & { isErased: ErasureCheck } {
+  return {
+    async putSubscription(subscription) {
+      await putItem(db, putSubscriptionInput(db.table, subscription));
+    },
+    async getSubscription(id) {
+      const out = await getItem(db, getInput(db.table, webhookKey(id), true));
+      return out.Item ? toSubscription(out.Item) : undefined;
+    },
+    async listSubscriptions() {
+      const all: Subscription[] = [];
+      let startKey: Record<string, unknown> | undefined;
+      do {
+        const out = await queryItems(db, querySubscriptionsInput(db.table, startKey));
+        all.push(...(out.Items ?? []).map(toSubscription));
+        startKey = out.LastEvaluatedKey;
+      } while (startKey);
+      return all;
+    },
+    async deleteSubscription(id) {
+      await deleteItem(db, { TableName: db.table, Key: webhookKey(id) });
+    },
+    async countFailure(id) {
+      const out = await updateItem(db, countFailureInput(db.table, id));
+      return Number(out.Attributes?.consecutiveFailures ?? 0);
+    },
+    async openBreaker(id, until) {
+      await updateItem(db, openBreakerInput(db.table, id, until));
+    },
+    async resetBreaker(id) {
+      await updateItem(db, resetBreakerInput(db.table, id));
+    },
+    async disableSubscription(id, at, reason) {
+      await updateItem(db, disableSubscriptionInput(db.table, id, at, reason));
+    },
+    async setSecrets(id, secrets) {
+      await updateItem(db, setSecretsInput(db.table, id, secrets));
+    },
+    createDelivery: (delivery) => putItemIf(db, putDeliveryInput(db.table, delivery, true)),
+    async getDelivery(subscriptionId, deliveryId) {
+      const at = deliveryTimeOf(deliveryId);
+      if (!at) return undefined;
+      const out = await getItem(db, getInput(db.table, deliveryKey(subscriptionId, deliveryId, at), true));
+      return out.Item ? toDelivery(out.Item) : undefined;
+    },
+    async updateDelivery(delivery) {
+      await putItem(db, putDeliveryInput(db.table, delivery, false));
+    },
+    async listDeliveries(subscriptionId, page) {
+      const found = await shardedPage(db, DELIVERY_SHARDS, page, (shard, limit, before) =>
+        queryDeliveriesInput(db.table, subscriptionId, shard, { limit, before }),
+      );
+      return { items: found.items.map(toDelivery), cursor: found.cursor };
+    },
+    async isErased(customerId) {
+      const out = await getItem(db, getInput(db.table, Keys.customer(customerId), true));
+      return out.Item?.entity === 'erased_customer';
+    },
+  };
+}
+
+/**
+ * Every subscription, read at most once per `ttlMs` (per Lambda container): the feed asks for them on
+ * every change, and a business has a handful. A new or changed subscription is seen within `ttlMs`.
+ */
+export function cachedSubscriptions(
+  store: Pick<WebhookStore, 'listSubscriptions'>,
+  ttlMs: number,
+  now: () => number = Date.now,
+): () => Promise<Subscription[]> {
+  let cached: { at: number; list: Promise<Subscription[]> } | undefined;
+  return () => {
+    if (!cached || now() - cached.at >= ttlMs) {
+      const list = store.listSubscriptions();
+      cached = { at: now(), list };
+      list.catch(() => {
+        if (cached?.list === list) cached = undefined;
+      });
+    }
+    return cached.list;
+  };
+}

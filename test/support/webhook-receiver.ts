@@ -1,0 +1,46 @@
+import { createServer, type IncomingHttpHeaders, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+
+/** One request the receiver got. */
+export interface Received {
+  headers: IncomingHttpHeaders;
+  body: string;
+  /** What the receiver answered: a status, or `hang` for no answer at all. */
+  answer: number | 'hang';
+}
+
+/**
+ * An integrator's endpoint on 127.0.0.1: keeps every request and answers each as `plan` says (by
+ * default 200); `hang` never answers, until the receiver is closed.
+ */
+export async function startReceiver(
+  plan: (request: { headers: IncomingHttpHeaders; body: string; seen: number }) => number | 'hang' = () =>
+    200,
+): Promise<{ url: string; received: Received[]; close(): Promise<void> }> {
+  const received: Received[] = [];
+  const hanging: ServerResponse[] = [];
+  const server: Server = createServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (chunk: Buffer) => chunks.push(chunk));
+    req.on('end', () => {
+      const body = Buffer.concat(chunks).toString('utf8');
+      const id = String(req.headers['webhook-id']);
+      const seen = received.filter((r) => r.headers['webhook-id'] === id).length;
+      const answer = plan({ headers: req.headers, body, seen });
+      received.push({ headers: req.headers, body, answer });
+      if (answer === 'hang') hanging.push(res);
+      else res.writeHead(answer).end();
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `http://127.0.0.1:${port}/hooks`,
+    received,
+    close: async () => {
+      for (const res of hanging) res.destroy();
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    },
+  };
+}

@@ -1,0 +1,41 @@
+import type { WebhookStore } from '#shared/domain/webhook-ports.js';
+import type { Delivery, DeliveryMessage, Subscription } from '#shared/domain/webhooks.js';
+
+/** An in-memory WebhookStore and delivery queue, for use-case tests. */
+export function memoryWebhooks() {
+  const subscriptions = new Map<string, Subscription>();
+  const deliveries = new Map<string, Delivery>();
+  const sent: Array<{ message: DeliveryMessage; delaySeconds: number }> = [];
+  const store: WebhookStore = {
+    putSubscription: async (s) => void subscriptions.set(s.id, structuredClone(s)),
+    getSubscription: async (id) => structuredClone(subscriptions.get(id)),
+    listSubscriptions: async () => [...subscriptions.values()],
+    deleteSubscription: async (id) => void subscriptions.delete(id),
+    countFailure: async (id) => {
+      const s = subscriptions.get(id) as Subscription;
+      s.consecutiveFailures += 1;
+      return s.consecutiveFailures;
+    },
+    openBreaker: async (id, until) => void ((subscriptions.get(id) as Subscription).circuitOpenUntil = until),
+    resetBreaker: async (id) => {
+      const s = subscriptions.get(id) as Subscription;
+      s.consecutiveFailures = 0;
+      delete s.circuitOpenUntil;
+    },
+    disableSubscription: async (id, at, reason) =>
+      void Object.assign(subscriptions.get(id) as Subscription, { disabledAt: at, disabledReason: reason }),
+    setSecrets: async (id, secrets) => void ((subscriptions.get(id) as Subscription).secrets = secrets),
+    createDelivery: async (d) => {
+      if (deliveries.has(d.id)) return false;
+      deliveries.set(d.id, structuredClone(d));
+      return true;
+    },
+    getDelivery: async (_s, id) => structuredClone(deliveries.get(id)),
+    updateDelivery: async (d) => void deliveries.set(d.id, structuredClone(d)),
+    listDeliveries: async () => ({ items: [...deliveries.values()], cursor: null }),
+  };
+  const queue = {
+    send: async (message: DeliveryMessage, delaySeconds: number) => void sent.push({ message, delaySeconds }),
+  };
+  return { store, queue, subscriptions, deliveries, sent };
+}

@@ -1,0 +1,203 @@
+import { Webhook } from 'standardwebhooks';
+import { beforeEach, describe, expect, it } from 'vitest';
+import { type DeliverDeps, deliverWebhook } from '#shared/app/deliver-webhook.js';
+import type { IntegrationEvent } from '#shared/domain/events/integration-events.js';
+import type { PostOutcome } from '#shared/domain/webhook-ports.js';
+import { newDelivery, type Subscription } from '#shared/domain/webhooks.js';
+import { standardWebhooksSigner } from '#shared/http/webhook-post.js';
+import { memoryWebhooks } from '../../fakes/webhook-store.js';
+
+const SECRET = `whsec_${Buffer.alloc(32, 7).toString('base64')}`;
+const OLD_SECRET = `whsec_${Buffer.alloc(32, 9).toString('base64')}`;
+const START = Date.parse('2026-12-03T10:00:00.000Z');
+const event: IntegrationEvent = {
+  id: 'evt_1',
+  type: 'message.received',
+  timestamp: '2026-12-03T09:59:00.000Z',
+  data: { customerId: 'cu_1', conversationId: 'cv_1', messageId: 'whatsapp:wamid.1', text: 'hi' },
+};
+const subscription = (over: Partial<Subscription> = {}): Subscription => ({
+  id: 'wh_1',
+  url: 'https://hooks.example.com/t',
+  events: ['message.received', 'customer.erased'],
+  createdAt: '2026-12-01T00:00:00.000Z',
+  createdBy: 'zoe',
+  secrets: [{ secret: SECRET }],
+  consecutiveFailures: 0,
+  ...over,
+});
+
+describe('deliverWebhook', () => {
+  let world: ReturnType<typeof memoryWebhooks>;
+  let now: number;
+  let answers: PostOutcome[];
+  let posts: Array<{ headers: Record<string, string>; body: string }>;
+  let erased: Set<string>;
+  let deps: DeliverDeps;
+  const delivery = newDelivery({ id: 'wh_1' }, event);
+  const message = { deliveryId: delivery.id, subscriptionId: 'wh_1' };
+  /** Runs the queue as SQS would: each sent message once its delay is over, the clock moved to it. */
+  const runQueue = async (limit = 50) => {
+    for (let i = 0; i < limit && world.sent.length > 0; i++) {
+      const next = world.sent.shift();
+      if (!next) break;
+      now += next.delaySeconds * 1000;
+      await deliverWebhook(deps, next.message);
+    }
+  };
+
+  beforeEach(async () => {
+    world = memoryWebhooks();
+    now = START;
+    answers = [];
+    posts = [];
+    erased = new Set();
+    deps = {
+      store: world.store,
+      queue: world.queue,
+      post: async (request) => {
+        posts.push({ headers: request.headers, body: request.body });
+        return answers.shift() ?? { kind: 'answered', status: 200 };
+      },
+      sign: standardWebhooksSigner,
+      isErased: async (id) => erased.has(id),
+      clock: { now: () => new Date(now) },
+      random: () => 0.5,
+      log: () => undefined,
+    };
+    await world.store.putSubscription(subscription());
+    await world.store.createDelivery(delivery);
+  });
+
+  it('signs per Standard Webhooks: the standardwebhooks package verifies the request', async () => {
+    await deliverWebhook(deps, message);
+    const [post] = posts;
+    expect(post?.headers['webhook-id']).toBe(delivery.id);
+    expect(post?.headers['webhook-timestamp']).toBe(String(START / 1000));
+    const verified = new Webhook(SECRET).verify(post?.body ?? '', {
+      'webhook-id': post?.headers['webhook-id'] ?? '',
+      'webhook-timestamp': post?.headers['webhook-timestamp'] ?? '',
+      'webhook-signature': post?.headers['webhook-signature'] ?? '',
+    }) as IntegrationEvent;
+    // verify() checks the timestamp against the real clock: only the payload is compared here.
+    expect(verified).toEqual(event);
+    expect((await world.store.getDelivery('wh_1', delivery.id))?.status).toBe('delivered');
+  });
+
+  it('is refused by the verifier when signed with another secret', async () => {
+    await world.store.setSecrets('wh_1', [{ secret: OLD_SECRET }]);
+    await deliverWebhook(deps, message);
+    const headers = posts[0]?.headers ?? {};
+    expect(() => new Webhook(SECRET).verify(posts[0]?.body ?? '', headers)).toThrow();
+  });
+
+  it('signs with both secrets during a rotation, and only the new one after 24 hours', async () => {
+    const rotating = [
+      { secret: SECRET },
+      { secret: OLD_SECRET, expiresAt: new Date(START + 86_400_000).toISOString() },
+    ];
+    await world.store.setSecrets('wh_1', rotating);
+    await deliverWebhook(deps, message);
+    const signatures = posts[0]?.headers['webhook-signature']?.split(' ') ?? [];
+    expect(signatures).toHaveLength(2);
+    for (const secret of [SECRET, OLD_SECRET]) {
+      expect(() => new Webhook(secret).verify(posts[0]?.body ?? '', posts[0]?.headers ?? {})).not.toThrow();
+    }
+    expect(standardWebhooksSigner([SECRET], 'msg_x', new Date(), '{}').split(' ')).toHaveLength(1);
+  });
+
+  it('retries on the schedule (5 s, 5 min, 30 min, 2 h, 5 h, 10 h, 10 h) then gives up after 24 hours', async () => {
+    answers = Array.from({ length: 20 }, () => ({ kind: 'answered', status: 500 }) as const);
+    await deliverWebhook(deps, message);
+    await runQueue(500);
+    expect(posts).toHaveLength(8);
+    const at = (await world.store.getDelivery('wh_1', delivery.id)) ?? ({} as never);
+    expect(at).toMatchObject({ status: 'failed', attempts: 8, lastStatus: 500, lastError: 'HTTP 500' });
+    // The attempts' times: every gap is the schedule's (random 0.5: no jitter), the last cut to 24 h.
+    expect(Date.parse(at.lastAttemptAt as string) - START).toBe(24 * 3_600_000);
+  });
+
+  it('waits in steps of at most 15 minutes, SQS’s longest delay', async () => {
+    answers = Array.from({ length: 3 }, () => ({ kind: 'answered', status: 503 }) as const);
+    await deliverWebhook(deps, message);
+    expect(world.sent.at(-1)?.delaySeconds).toBe(5);
+    await runQueue(1);
+    expect(world.sent.at(-1)?.delaySeconds).toBe(300);
+    await runQueue(1);
+    // 30 minutes: two steps of 900 s; the first step does not post.
+    expect(world.sent.at(-1)?.delaySeconds).toBe(900);
+    const before = posts.length;
+    await runQueue(1);
+    expect(posts.length).toBe(before);
+    expect(world.sent.at(-1)?.delaySeconds).toBe(900);
+  });
+
+  it('honours a Retry-After longer than the schedule', async () => {
+    answers = [{ kind: 'answered', status: 429, retryAfterMs: 120_000 }];
+    await deliverWebhook(deps, message);
+    expect(world.sent.at(-1)?.delaySeconds).toBe(120);
+    expect((await world.store.getDelivery('wh_1', delivery.id))?.nextAttemptAt).toBe(
+      new Date(START + 120_000).toISOString(),
+    );
+  });
+
+  it('disables the subscription on 410 Gone and stops', async () => {
+    answers = [{ kind: 'answered', status: 410 }];
+    await deliverWebhook(deps, message);
+    expect((await world.store.getSubscription('wh_1'))?.disabledAt).toBe(new Date(START).toISOString());
+    expect((await world.store.getDelivery('wh_1', delivery.id))?.status).toBe('failed');
+    expect(world.sent).toEqual([]);
+  });
+
+  it('opens the breaker after 5 failures in a row: deliveries wait without calling the endpoint', async () => {
+    await world.store.putSubscription(subscription({ consecutiveFailures: 4 }));
+    answers = [{ kind: 'failed', reason: 'no answer within 10000 ms' }];
+    await deliverWebhook(deps, message);
+    const sub = await world.store.getSubscription('wh_1');
+    expect(sub?.circuitOpenUntil).toBe(new Date(START + 60_000).toISOString());
+    const other = newDelivery({ id: 'wh_1' }, { ...event, id: 'evt_2' });
+    await world.store.createDelivery(other);
+    await deliverWebhook(deps, { deliveryId: other.id, subscriptionId: 'wh_1' });
+    expect(posts).toHaveLength(1);
+    expect(world.sent.at(-1)).toEqual({
+      message: { deliveryId: other.id, subscriptionId: 'wh_1', dueAt: sub?.circuitOpenUntil },
+      delaySeconds: 60,
+    });
+    expect((await world.store.getDelivery('wh_1', other.id))?.attempts).toBe(0);
+    // Once it is over, a success closes it.
+    now += 60_000;
+    await deliverWebhook(deps, { deliveryId: other.id, subscriptionId: 'wh_1' });
+    expect(posts).toHaveLength(2);
+    expect(await world.store.getSubscription('wh_1')).toMatchObject({ consecutiveFailures: 0 });
+    expect((await world.store.getSubscription('wh_1'))?.circuitOpenUntil).toBeUndefined();
+  });
+
+  it('stops an erased customer’s events at once, dropping the payload, but sends customer.erased', async () => {
+    erased.add('cu_1');
+    await deliverWebhook(deps, message);
+    expect(posts).toEqual([]);
+    const cancelled = await world.store.getDelivery('wh_1', delivery.id);
+    expect(cancelled).toMatchObject({ status: 'cancelled', lastError: 'customer erased' });
+    expect(cancelled?.event).toBeUndefined();
+    const erasure = newDelivery(
+      { id: 'wh_1' },
+      { ...event, id: 'evt_e', type: 'customer.erased', data: { customerId: 'cu_1' } },
+    );
+    await world.store.createDelivery(erasure);
+    await deliverWebhook(deps, { deliveryId: erasure.id, subscriptionId: 'wh_1' });
+    expect(posts).toHaveLength(1);
+  });
+
+  it('does nothing for a delivery already delivered (a message received twice)', async () => {
+    await deliverWebhook(deps, message);
+    await deliverWebhook(deps, message);
+    expect(posts).toHaveLength(1);
+  });
+
+  it('cancels a delivery whose subscription was deleted', async () => {
+    await world.store.deleteSubscription('wh_1');
+    await deliverWebhook(deps, message);
+    expect(posts).toEqual([]);
+    expect((await world.store.getDelivery('wh_1', delivery.id))?.status).toBe('cancelled');
+  });
+});

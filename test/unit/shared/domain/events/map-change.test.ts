@@ -1,0 +1,163 @@
+import { describe, expect, it } from 'vitest';
+import type { ChangeRecord } from '#shared/domain/change-feed.js';
+import { eventsOfChange } from '#shared/domain/events/map-change.js';
+
+const AT = '2026-12-03T10:00:00.000Z';
+const change = (
+  kind: ChangeRecord['kind'],
+  newImage: Record<string, unknown> | undefined,
+  oldImage?: Record<string, unknown>,
+  id = 'rec-1',
+): ChangeRecord => ({
+  id,
+  kind,
+  keys: { pk: 'CUSTOMER#cu_1', sk: 'TIMELINE#x' },
+  ...(newImage ? { newImage } : {}),
+  ...(oldImage ? { oldImage } : {}),
+  sequence: '1',
+  at: AT,
+});
+const inbound = {
+  entity: 'timeline',
+  id: 'whatsapp:wamid.1',
+  type: 'message',
+  channel: 'whatsapp',
+  direction: 'inbound',
+  text: 'Where is my order?',
+  at: '2026-12-03T09:59:00.000Z',
+  customerId: 'cu_1',
+  conversationId: 'cv_1',
+  from: { kind: 'phone', value: '+447700900555' },
+  raw: '{"secret":"payload"}',
+  attachments: [{ kind: 'image', url: 'https://media.example/1', mediaId: 'm1', mimeType: 'image/jpeg' }],
+};
+const outbound = {
+  ...inbound,
+  id: 'reply:rp_1',
+  direction: 'outbound',
+  status: 'queued',
+  data: { author: { kind: 'agent', id: 'ana' } },
+};
+const conversation = {
+  entity: 'conversation',
+  id: 'cv_1',
+  customerId: 'cu_1',
+  status: 'open',
+  channel: 'whatsapp',
+  createdAt: AT,
+};
+
+describe('eventsOfChange', () => {
+  it('makes message.received of an inbound message, without contact data, raw payloads or media links', () => {
+    const [event, ...rest] = eventsOfChange(change('insert', inbound));
+    expect(rest).toEqual([]);
+    expect(event).toMatchObject({
+      type: 'message.received',
+      timestamp: inbound.at,
+      data: {
+        customerId: 'cu_1',
+        conversationId: 'cv_1',
+        messageId: 'whatsapp:wamid.1',
+        text: 'Where is my order?',
+        attachments: [{ kind: 'image', mimeType: 'image/jpeg' }],
+      },
+    });
+    const json = JSON.stringify(event);
+    for (const secret of ['+447700900555', 'payload', 'media.example', 'm1'])
+      expect(json).not.toContain(secret);
+  });
+
+  it('makes message.sent of an outbound message, with its author kind and status', () => {
+    expect(eventsOfChange(change('insert', outbound))).toMatchObject([
+      { type: 'message.sent', data: { author: 'agent', status: 'queued', direction: 'outbound' } },
+    ]);
+  });
+
+  it('makes message.status when the status moves, once per status, without the text', () => {
+    const moved = change('modify', { ...outbound, status: 'delivered', statusAt: AT }, outbound);
+    const [event] = eventsOfChange(moved);
+    expect(event).toMatchObject({
+      type: 'message.status',
+      data: { status: 'delivered', previousStatus: 'queued' },
+    });
+    expect(event?.data).not.toHaveProperty('text');
+    expect(eventsOfChange({ ...moved, id: 'rec-2' })[0]?.id).toBe(event?.id);
+    expect(eventsOfChange(change('modify', { ...outbound, sendLeaseUntil: AT }, outbound))).toEqual([]);
+  });
+
+  it('gives a change delivered again the same event id', () => {
+    const first = eventsOfChange(change('insert', inbound, undefined, 'a'));
+    const again = eventsOfChange(change('insert', inbound, undefined, 'b'));
+    expect(again.map((e) => e.id)).toEqual(first.map((e) => e.id));
+  });
+
+  it.each([
+    ['a new conversation', change('insert', conversation), ['conversation.opened']],
+    [
+      'a reopened conversation',
+      change('modify', { ...conversation, waitingSince: AT }, { ...conversation, status: 'resolved' }),
+      ['conversation.opened'],
+    ],
+    [
+      'a resolution',
+      change(
+        'modify',
+        { ...conversation, status: 'resolved', resolvedAt: AT, resolvedBy: 'ana' },
+        conversation,
+      ),
+      ['conversation.resolved'],
+    ],
+    [
+      'an assignment',
+      change('modify', { ...conversation, assignee: 'ana' }, conversation),
+      ['conversation.assigned'],
+    ],
+    [
+      'a touch that changes neither',
+      change('modify', { ...conversation, lastMessageAt: AT }, conversation),
+      [],
+    ],
+    [
+      'a new customer',
+      change('insert', { entity: 'customer', id: 'cu_1', createdAt: AT, channels: new Set(['whatsapp']) }),
+      ['customer.created'],
+    ],
+    [
+      'a merge',
+      change(
+        'modify',
+        { entity: 'customer', id: 'cu_2', mergedInto: 'cu_1', mergedAt: AT },
+        { entity: 'customer', id: 'cu_2' },
+      ),
+      ['customer.merged'],
+    ],
+    [
+      'an erasure',
+      change(
+        'modify',
+        { entity: 'erased_customer', id: 'cu_1', erasedAt: AT },
+        { entity: 'customer', id: 'cu_1' },
+      ),
+      ['customer.erased'],
+    ],
+    ['a removal', change('remove', undefined, inbound), []],
+    ['a note', change('insert', { ...inbound, type: 'note' }), []],
+    ['an audit record', change('insert', { entity: 'audit', id: 'au_1' }), []],
+  ])('maps %s', (_name, record, types) => {
+    expect(eventsOfChange(record).map((e) => e.type)).toEqual(types);
+  });
+
+  it('says who the conversation was assigned to and who had it', () => {
+    const [event] = eventsOfChange(
+      change(
+        'modify',
+        { ...conversation, assignee: 'bo', queue: 'billing' },
+        { ...conversation, assignee: 'ana' },
+      ),
+    );
+    expect(event?.data).toMatchObject({
+      assignee: { agentId: 'bo', queue: 'billing' },
+      previous: { agentId: 'ana', queue: null },
+    });
+  });
+});

@@ -14,6 +14,8 @@ import { createTwilioSmsApp, createWhatsAppApp } from '#shared/local/webhook-app
 import { printAdversarialFigures } from './adversarial.js';
 import { bundleFigures } from './bundles.js';
 import { capacityFigures } from './capacity.js';
+import { loadFigures } from './load.js';
+import { pipelineCostFigures } from './pipeline-cost.js';
 
 const SECRET = 'bench_secret';
 const body = (i: number): string =>
@@ -229,6 +231,13 @@ async function endToEnd(n: number): Promise<void> {
   }
 }
 
+/** A size from the environment (to run a section small), else `full`. */
+function size(name: string, full: number): number {
+  const value = Number(process.env[name] ?? full);
+  if (!Number.isInteger(value) || value < 1) throw new Error(`${name} must be a positive integer`);
+  return value;
+}
+
 // `npm run bench -- 2 4` runs sections 2 and 4 only; no argument runs them all.
 const only = new Set(process.argv.slice(2));
 const sections: Array<[string, string, () => Promise<void> | void]> = [
@@ -238,12 +247,31 @@ const sections: Array<[string, string, () => Promise<void> | void]> = [
     bundleFigures,
   ],
   ['2', 'Webhook throughput', () => webhookThroughput(5_000)],
-  ['3', 'Cost per inbound message', () => capacityFigures(200)],
+  [
+    '3',
+    'Cost per message: the resolver alone, then the whole pipeline (BENCH_COST_CUSTOMERS, BENCH_COST_HISTORY)',
+    async () => {
+      await capacityFigures(200);
+      await pipelineCostFigures(size('BENCH_COST_CUSTOMERS', 200), size('BENCH_COST_HISTORY', 1_000));
+    },
+  ],
   ['4', 'End to end', () => endToEnd(300)],
   [
     '5',
     'Adversarial input: the worst time per normaliser on 1 MB built against its regular expressions',
     printAdversarialFigures,
+  ],
+  [
+    '6',
+    'Load test through the HTTP webhooks (BENCH_LOAD_MESSAGES, BENCH_LOAD_CUSTOMERS)',
+    () =>
+      loadFigures({
+        messages: size('BENCH_LOAD_MESSAGES', 20_000),
+        customers: size('BENCH_LOAD_CUSTOMERS', 2_000),
+        redelivered: 0.1,
+        burst: 5,
+        concurrentCustomers: 32,
+      }),
   ],
 ];
 console.log(`machine: ${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, node ${process.version}`);

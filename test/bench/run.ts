@@ -14,6 +14,7 @@ import { createTwilioSmsApp, createWhatsAppApp } from '#shared/local/webhook-app
 import { printAdversarialFigures } from './adversarial.js';
 import { bundleFigures } from './bundles.js';
 import { capacityFigures } from './capacity.js';
+import { printLanguageFigures } from './language.js';
 import { loadFigures } from './load.js';
 import { pipelineCostFigures } from './pipeline-cost.js';
 
@@ -272,6 +273,11 @@ const sections: Array<[string, string, () => Promise<void> | void]> = [
         burst: 5,
         concurrentCustomers: 32,
       }),
+  ],
+  [
+    '7',
+    'Language detection: eld, which the responder loads on demand, against franc-min',
+    printLanguageFigures,
   ],
 ];
 console.log(`machine: ${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, node ${process.version}`);

@@ -177,6 +177,8 @@ export interface SharedKeys {
   hottestRead: { key: string; readsPerMessage: number; rcuPerMessage: number } | undefined;
   /** Messages a second before the hottest key reaches a partition's limit. */
   ceiling: number;
+  /** The five shared keys most written, with their writes per message. */
+  top: string[];
 }
 
 /**
@@ -206,7 +208,12 @@ export function sharedKeys(
     hottestWrite?.wcuPerMessage ? PARTITION.wcu / hottestWrite.wcuPerMessage : Number.POSITIVE_INFINITY,
     hottestRead?.rcuPerMessage ? PARTITION.rcu / hottestRead.rcuPerMessage : Number.POSITIVE_INFINITY,
   );
-  return { hottestWrite, hottestRead, ceiling } satisfies SharedKeys;
+  const top = shared
+    .filter(([, use]) => use.wcu > 0)
+    .sort((a, b) => b[1].wcu - a[1].wcu)
+    .slice(0, 5)
+    .map(([key, use]) => `${key} ${(use.writes / messages).toFixed(3)}`);
+  return { hottestWrite, hottestRead, ceiling, top } satisfies SharedKeys;
 }
 
 /** Prints the hottest shared keys and the ceiling they set. */
@@ -216,6 +223,7 @@ export function printSharedKeys(label: string, found: SharedKeys): void {
   console.log(
     `${label}: hottest shared key for writes ${w ? `${w.key}: ${w.writesPerMessage.toFixed(3)} writes (${w.wcuPerMessage.toFixed(3)} WCU) per message` : 'none'}; for reads ${r ? `${r.key}: ${r.readsPerMessage.toFixed(3)} reads (${r.rcuPerMessage.toFixed(3)} RCU) per message` : 'none'}`,
   );
+  console.log(`${label}: shared keys most written (writes per message): ${found.top.join(', ')}`);
   console.log(
     `${label}: throughput ceiling from DynamoDB's per-partition limits (${PARTITION.wcu} WCU/s, ${PARTITION.rcu} RCU/s): ${Number.isFinite(found.ceiling) ? `${Math.floor(found.ceiling).toLocaleString('en-US')} messages/s` : 'none'} [target ≥ 10,000]`,
   );

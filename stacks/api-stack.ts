@@ -20,7 +20,7 @@ import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
 import type { Config } from '#shared/config/config.js';
 import { alarmOnFunction } from './alarms.js';
-import { ELD_ON_DEMAND } from './bundling/on-demand.js';
+import { ELD_ON_DEMAND, ZOD_WITHOUT_LOCALES } from './bundling/on-demand.js';
 import { type QueueUrlSetting, ThreadlineFunction } from './constructs/threadline-function.js';
 import { inboundMailPrefix } from './email-receiving.js';
 import {
@@ -346,6 +346,8 @@ export class ApiStack extends Stack {
       name: 'agent-api',
       timeout: Duration.seconds(15),
       description: 'Threadline agent API',
+      // @hono/zod-openapi takes zod's `z` namespace whole: without this, every locale of zod too.
+      aliases: ZOD_WITHOUT_LOCALES,
     })
       .bindTable(props.table)
       .bindQueue(props.outboundQueue, 'OUTBOUND_QUEUE_URL')

@@ -27,6 +27,27 @@ export const ELD_ON_DEMAND: OnDemandModule = {
 };
 
 /**
+ * `zod` without its locales, for bundles whose dependencies import zod's `z` namespace whole (the agent
+ * API, through `@hono/zod-openapi`): the folder mirrors the `zod` specifiers the functions use, and its
+ * classic API leaves out `locales` (~320 KB; English stays the default). An esbuild alias, so the
+ * stack's command-line bundling can use it.
+ */
+export const ZOD_WITHOUT_LOCALES: Readonly<Record<string, string>> = {
+  zod: `${projectRoot}stacks/bundling/zod-en`,
+};
+
+/** esbuild `--alias` values (`specifier=path`) for `aliases` and the shims of `onDemand`. */
+export function aliasArgs(
+  aliases: Readonly<Record<string, string>>,
+  onDemand: readonly OnDemandModule[],
+): string[] {
+  return [
+    ...Object.entries(aliases).map(([specifier, path]) => `${specifier}=${path}`),
+    ...onDemand.map((m) => `${m.specifier}=${m.shim}`),
+  ];
+}
+
+/**
  * The esbuild command that writes `module.file` into `outdir` (run after bundling by the function
  * construct, and by the bundle benchmark), for the functions' target.
  */

@@ -12,7 +12,7 @@ import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
 import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
 import type { Config } from '#shared/config/config.js';
-import { type OnDemandModule, onDemandBuildCommand } from '../bundling/on-demand.js';
+import { aliasArgs, type OnDemandModule, onDemandBuildCommand } from '../bundling/on-demand.js';
 
 /**
  * How a function consumes an SQS queue: its timeout and its event source's batching. The queue's
@@ -54,6 +54,8 @@ export interface ThreadlineFunctionProps {
   readonly keepNames?: boolean;
   /** Dependencies loaded on first use from a file beside the bundle instead of at cold start. */
   readonly onDemand?: readonly OnDemandModule[];
+  /** Import specifiers bundled as other modules (esbuild aliases: specifier → absolute path). */
+  readonly aliases?: Readonly<Record<string, string>>;
 }
 
 const projectRoot = fileURLToPath(new URL('../../', import.meta.url));
@@ -108,8 +110,8 @@ export class ThreadlineFunction extends NodejsFunction {
         externalModules: [],
         forceDockerBundling: false,
         logLevel: LogLevel.WARNING,
-        ...(props.onDemand?.length
-          ? { esbuildArgs: { '--alias': props.onDemand.map((m) => `${m.specifier}=${m.shim}`) } }
+        ...(props.onDemand?.length || props.aliases
+          ? { esbuildArgs: { '--alias': aliasArgs(props.aliases ?? {}, props.onDemand ?? []) } }
           : {}),
         ...(props.assets?.length || props.onDemand?.length
           ? {

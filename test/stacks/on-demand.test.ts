@@ -6,7 +6,8 @@ import { pathToFileURL } from 'node:url';
 import { build } from 'esbuild';
 import { afterAll, describe, expect, it } from 'vitest';
 import { detectLanguage } from '#shared/responder/text-signals.js';
-import { ELD_ON_DEMAND, onDemandBuildCommand } from '../../stacks/bundling/on-demand.js';
+import { ELD_ON_DEMAND, onDemandBuildCommand, ZOD_WITHOUT_LOCALES } from '../../stacks/bundling/on-demand.js';
+import { bundle, ENV } from '../bench/bundles.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'threadline-on-demand-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -51,4 +52,73 @@ describe('language detection loaded on demand', () => {
     );
     expect(TEXTS.map((text) => bundled.detectLanguage(text))).toEqual(['en', 'fr', 'de', 'es', undefined]);
   });
+});
+
+/** An API Gateway HTTP API (payload 2.0) request, as Lambda hands it to the agent API's handler. */
+function apiRequest(method: string, path: string, body?: unknown) {
+  const [rawPath = '', rawQueryString = ''] = path.split('?');
+  return {
+    version: '2.0',
+    routeKey: '$default',
+    rawPath,
+    rawQueryString,
+    headers: { host: 'api.example.com', authorization: 'Bearer bench', 'content-type': 'application/json' },
+    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+    isBase64Encoded: false,
+    requestContext: {
+      accountId: '123456789012',
+      apiId: 'api',
+      domainName: 'api.example.com',
+      domainPrefix: 'api',
+      http: { method, path: rawPath, protocol: 'HTTP/1.1', sourceIp: '198.51.100.7', userAgent: 'test' },
+      requestId: 'test',
+      routeKey: '$default',
+      stage: '$default',
+      time: '01/Jun/2026:12:00:00 +0000',
+      timeEpoch: 1780315200000,
+    },
+  };
+}
+
+type Handler = (event: unknown) => Promise<{ statusCode: number; body: string }>;
+
+describe("the agent API bundled with zod's locales left out", () => {
+  it('is smaller, and answers the document and invalid requests with the same bodies as with them', async () => {
+    const saved = { ...process.env };
+    Object.assign(process.env, ENV);
+    try {
+      const plain = join(dir, 'agent-api-plain', 'index.mjs');
+      const slim = join(dir, 'agent-api-slim', 'index.mjs');
+      const plainSize = await bundle('functions/agent-api/handler.ts', plain, true);
+      const slimSize = await bundle(
+        'functions/agent-api/handler.ts',
+        slim,
+        true,
+        [],
+        [],
+        ZOD_WITHOUT_LOCALES,
+      );
+      expect(plainSize - slimSize).toBeGreaterThan(200 * 1024);
+
+      const handlers = await Promise.all(
+        [plain, slim].map(
+          async (file) => ((await import(pathToFileURL(file).href)) as { handler: Handler }).handler,
+        ),
+      );
+      const requests = [
+        apiRequest('GET', '/api/openapi.json'),
+        apiRequest('GET', '/api/conversations?limit=abc'),
+        apiRequest('GET', '/api/customers?q='),
+        apiRequest('POST', '/api/conversations/cv_1/replies', { text: 5, channel: 'pigeon' }),
+        apiRequest('PUT', '/api/agents/me', { capacity: -1, presence: 'asleep' }),
+      ];
+      for (const request of requests) {
+        const [withLocales, without] = await Promise.all(handlers.map((handler) => handler(request)));
+        expect(without).toEqual(withLocales);
+        if (request.rawPath !== '/api/openapi.json') expect(without?.statusCode).toBe(400);
+      }
+    } finally {
+      process.env = saved;
+    }
+  }, 60_000);
 });

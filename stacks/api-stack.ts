@@ -20,6 +20,7 @@ import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
 import type { Config } from '#shared/config/config.js';
 import { alarmOnFunction } from './alarms.js';
+import { ELD_ON_DEMAND, ZOD_WITHOUT_LOCALES } from './bundling/on-demand.js';
 import { type QueueUrlSetting, ThreadlineFunction } from './constructs/threadline-function.js';
 import { inboundMailPrefix } from './email-receiving.js';
 import {
@@ -344,6 +345,7 @@ export class ApiStack extends Stack {
       description: 'Threadline resolver: envelopes to timelines, then routing (AI or a human queue)',
       // Read next to the bundle by the router: the routing policy and the sample knowledge base.
       assets: ['shared/domain/routing/default-policy.json', 'shared/responder/knowledge-base'],
+      onDemand: [ELD_ON_DEMAND],
     })
       .bindTable(props.table)
       // The AI's replies go out through the same outbound queue as agents'.
@@ -374,6 +376,8 @@ export class ApiStack extends Stack {
       description: 'Threadline agent API',
       // The routing policy's sla and autoResolve sections, read by the conversation clock.
       assets: ['shared/domain/routing/default-policy.json'],
+      // @hono/zod-openapi takes zod's `z` namespace whole: without this, every locale of zod too.
+      aliases: ZOD_WITHOUT_LOCALES,
     })
       .bindTable(props.table)
       .bindQueue(props.outboundQueue, 'OUTBOUND_QUEUE_URL')

@@ -12,6 +12,7 @@ import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
 import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
 import type { Config } from '#shared/config/config.js';
+import { aliasArgs, type OnDemandModule, onDemandBuildCommand } from '../bundling/on-demand.js';
 
 /**
  * How a function consumes an SQS queue: its timeout and its event source's batching. The queue's
@@ -51,6 +52,10 @@ export interface ThreadlineFunctionProps {
    * @default true
    */
   readonly keepNames?: boolean;
+  /** Dependencies loaded on first use from a file beside the bundle instead of at cold start. */
+  readonly onDemand?: readonly OnDemandModule[];
+  /** Import specifiers bundled as other modules (esbuild aliases: specifier → absolute path). */
+  readonly aliases?: Readonly<Record<string, string>>;
 }
 
 const projectRoot = fileURLToPath(new URL('../../', import.meta.url));
@@ -105,13 +110,18 @@ export class ThreadlineFunction extends NodejsFunction {
         externalModules: [],
         forceDockerBundling: false,
         logLevel: LogLevel.WARNING,
-        ...(props.assets?.length
+        ...(props.onDemand?.length || props.aliases
+          ? { esbuildArgs: { '--alias': aliasArgs(props.aliases ?? {}, props.onDemand ?? []) } }
+          : {}),
+        ...(props.assets?.length || props.onDemand?.length
           ? {
               commandHooks: {
                 beforeBundling: () => [],
                 beforeInstall: () => [],
-                afterBundling: (inputDir: string, outputDir: string) =>
-                  (props.assets ?? []).map((asset) => `cp -R "${inputDir}/${asset}" "${outputDir}/"`),
+                afterBundling: (inputDir: string, outputDir: string) => [
+                  ...(props.assets ?? []).map((asset) => `cp -R "${inputDir}/${asset}" "${outputDir}/"`),
+                  ...(props.onDemand ?? []).map((m) => onDemandBuildCommand(m, outputDir)),
+                ],
               },
             }
           : {}),

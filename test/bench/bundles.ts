@@ -1,25 +1,37 @@
-import { execFileSync } from 'node:child_process';
+import { execFileSync, execSync } from 'node:child_process';
 import { mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
+import {
+  ELD_ON_DEMAND,
+  type OnDemandModule,
+  onDemandBuildCommand,
+  ZOD_WITHOUT_LOCALES,
+} from '../../stacks/bundling/on-demand.js';
 
-/** The functions, and which are webhooks (bundled without keepNames, shown beside a naive bundle). */
-const FUNCTIONS: Record<string, { webhook: boolean }> = {
+/**
+ * The functions, which are webhooks (bundled without keepNames, shown beside a naive bundle), and what
+ * each loads on demand from a file beside its bundle (as the stack builds them).
+ */
+const FUNCTIONS: Record<
+  string,
+  { webhook: boolean; onDemand?: OnDemandModule[]; aliases?: Readonly<Record<string, string>> }
+> = {
   whatsapp: { webhook: true },
   meta: { webhook: true },
   'twilio-sms': { webhook: true },
   'twilio-voice': { webhook: true },
   ses: { webhook: true },
   'ses-mail': { webhook: false },
-  resolver: { webhook: false },
+  resolver: { webhook: false, onDemand: [ELD_ON_DEMAND] },
   sender: { webhook: false },
-  'agent-api': { webhook: false },
+  'agent-api': { webhook: false, aliases: ZOD_WITHOUT_LOCALES },
 };
 
 /** The settings the functions' module scope needs to load (dummy values: nothing is called). */
-const ENV = {
+export const ENV = {
   AWS_REGION: 'us-east-1',
   AWS_ACCESS_KEY_ID: 'bench',
   AWS_SECRET_ACCESS_KEY: 'bench',
@@ -46,6 +58,8 @@ export async function bundle(
   outfile: string,
   keepNames: boolean,
   inject: string[] = [],
+  onDemand: readonly OnDemandModule[] = [],
+  aliases: Readonly<Record<string, string>> = {},
 ): Promise<number> {
   await build({
     entryPoints: [entry],
@@ -59,8 +73,10 @@ export async function bundle(
     keepNames,
     banner: { js: "import { createRequire } from 'module'; const require = createRequire(import.meta.url);" },
     inject,
+    alias: { ...aliases, ...Object.fromEntries(onDemand.map((m) => [m.specifier, m.shim])) },
     logLevel: 'silent',
   });
+  for (const m of onDemand) execSync(onDemandBuildCommand(m, dirname(outfile)));
   return statSync(outfile).size;
 }
 
@@ -110,9 +126,9 @@ export async function bundleFigures(runs = 11): Promise<void> {
       'function        bundle (min)   cold init (median)   naive bundle (+ SDK, + twilio)   naive init',
     );
     console.log(`  (empty module)      0 KB ${coldInitMs(measure, empty, runs).toFixed(1).padStart(14)} ms`);
-    for (const [name, { webhook }] of Object.entries(FUNCTIONS)) {
+    for (const [name, { webhook, onDemand, aliases }] of Object.entries(FUNCTIONS)) {
       const file = join(dir, `${name}.mjs`);
-      const size = await bundle(`functions/${name}/handler.ts`, file, !webhook);
+      const size = await bundle(`functions/${name}/handler.ts`, file, !webhook, [], onDemand, aliases);
       const init = coldInitMs(measure, file, runs);
       let naiveText = '';
       if (webhook) {

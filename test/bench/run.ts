@@ -14,6 +14,9 @@ import { createTwilioSmsApp, createWhatsAppApp } from '#shared/local/webhook-app
 import { printAdversarialFigures } from './adversarial.js';
 import { bundleFigures } from './bundles.js';
 import { capacityFigures } from './capacity.js';
+import { printLanguageFigures } from './language.js';
+import { loadFigures } from './load.js';
+import { pipelineCostFigures } from './pipeline-cost.js';
 import { timerCostFigures, timerLatenessFigures } from './timers.js';
 
 const SECRET = 'bench_secret';
@@ -230,6 +233,13 @@ async function endToEnd(n: number): Promise<void> {
   }
 }
 
+/** A size from the environment (to run a section small), else `full`. */
+function size(name: string, full: number): number {
+  const value = Number(process.env[name] ?? full);
+  if (!Number.isInteger(value) || value < 1) throw new Error(`${name} must be a positive integer`);
+  return value;
+}
+
 // `npm run bench -- 2 4` runs sections 2 and 4 only; no argument runs them all.
 const only = new Set(process.argv.slice(2));
 const sections: Array<[string, string, () => Promise<void> | void]> = [
@@ -239,7 +249,14 @@ const sections: Array<[string, string, () => Promise<void> | void]> = [
     bundleFigures,
   ],
   ['2', 'Webhook throughput', () => webhookThroughput(5_000)],
-  ['3', 'Cost per inbound message', () => capacityFigures(200)],
+  [
+    '3',
+    'Cost per message: the resolver alone, then the whole pipeline (BENCH_COST_CUSTOMERS, BENCH_COST_HISTORY)',
+    async () => {
+      await capacityFigures(200);
+      await pipelineCostFigures(size('BENCH_COST_CUSTOMERS', 200), size('BENCH_COST_HISTORY', 1_000));
+    },
+  ],
   ['4', 'End to end', () => endToEnd(300)],
   [
     '5',
@@ -248,6 +265,23 @@ const sections: Array<[string, string, () => Promise<void> | void]> = [
   ],
   [
     '6',
+    'Load test through the HTTP webhooks (BENCH_LOAD_MESSAGES, BENCH_LOAD_CUSTOMERS)',
+    () =>
+      loadFigures({
+        messages: size('BENCH_LOAD_MESSAGES', 20_000),
+        customers: size('BENCH_LOAD_CUSTOMERS', 2_000),
+        redelivered: 0.1,
+        burst: 5,
+        concurrentCustomers: 32,
+      }),
+  ],
+  [
+    '7',
+    'Language detection: eld, which the responder loads on demand, against franc-min',
+    printLanguageFigures,
+  ],
+  [
+    '8',
     "Durable timers: local lateness, and the clock's cost per conversation on AWS",
     async () => {
       await timerLatenessFigures(1_000);

@@ -1,0 +1,57 @@
+import { fileURLToPath } from 'node:url';
+
+const projectRoot = fileURLToPath(new URL('../../', import.meta.url));
+
+/**
+ * A dependency too heavy to load at cold start for what it does: bundles import `shim` in its place,
+ * and the module itself is bundled on its own as `file`, beside the function's bundle, which `shim`
+ * requires the first time it is used.
+ */
+export interface OnDemandModule {
+  /** The import specifier the function's code uses. */
+  readonly specifier: string;
+  /** The module bundles import instead (absolute path). */
+  readonly shim: string;
+  /** The module's own entry file (absolute path), bundled into `file`. */
+  readonly entry: string;
+  /** The CommonJS file written next to the function's bundle. */
+  readonly file: string;
+}
+
+/** `eld`'s language detection: its n-grams are two thirds of the resolver's bundle and 250 ms of its init. */
+export const ELD_ON_DEMAND: OnDemandModule = {
+  specifier: 'eld/small',
+  shim: `${projectRoot}stacks/bundling/eld-on-demand.ts`,
+  entry: `${projectRoot}node_modules/eld/src/entries/static.small.js`,
+  file: 'eld-small.cjs',
+};
+
+/**
+ * `zod` without its locales, for bundles whose dependencies import zod's `z` namespace whole (the agent
+ * API, through `@hono/zod-openapi`): the folder mirrors the `zod` specifiers the functions use, and its
+ * classic API leaves out `locales` (~320 KB; English stays the default). An esbuild alias, so the
+ * stack's command-line bundling can use it.
+ */
+export const ZOD_WITHOUT_LOCALES: Readonly<Record<string, string>> = {
+  zod: `${projectRoot}stacks/bundling/zod-en`,
+};
+
+/** esbuild `--alias` values (`specifier=path`) for `aliases` and the shims of `onDemand`. */
+export function aliasArgs(
+  aliases: Readonly<Record<string, string>>,
+  onDemand: readonly OnDemandModule[],
+): string[] {
+  return [
+    ...Object.entries(aliases).map(([specifier, path]) => `${specifier}=${path}`),
+    ...onDemand.map((m) => `${m.specifier}=${m.shim}`),
+  ];
+}
+
+/**
+ * The esbuild command that writes `module.file` into `outdir` (run after bundling by the function
+ * construct, and by the bundle benchmark), for the functions' target.
+ */
+export function onDemandBuildCommand(module: OnDemandModule, outdir: string): string {
+  const esbuild = `${projectRoot}node_modules/.bin/esbuild`;
+  return `"${esbuild}" "${module.entry}" --bundle --platform=node --format=cjs --target=node22 --minify --log-level=warning --outfile="${outdir}/${module.file}"`;
+}

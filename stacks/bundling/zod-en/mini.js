@@ -1,0 +1,2 @@
+/** `zod/mini`, unchanged, for bundles that alias `zod` to this folder. */
+export * from '../../../node_modules/zod/mini/index.js';

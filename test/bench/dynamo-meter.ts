@@ -1,0 +1,221 @@
+import {
+  type AttributeValue,
+  ConditionalCheckFailedException,
+  type DynamoDBClient,
+  GetItemCommand,
+} from '@aws-sdk/client-dynamodb';
+import { tableDefinition } from '#shared/store/table.js';
+
+/** What one partition key (of the table, or of an index as `<index>:<value>`) took. */
+export interface KeyUse {
+  reads: number;
+  rcu: number;
+  writes: number;
+  wcu: number;
+}
+
+/** Everything the meter saw since it was last taken. */
+export interface Metered {
+  calls: number;
+  rcu: number;
+  wcu: number;
+  keys: Map<string, KeyUse>;
+}
+
+type Item = Record<string, AttributeValue>;
+type Input = Record<string, unknown> & { TableName?: string };
+
+const READS = new Set(['GetItemCommand', 'QueryCommand', 'BatchGetItemCommand', 'ScanCommand']);
+const WRITES = new Set(['PutItemCommand', 'UpdateItemCommand', 'DeleteItemCommand', 'BatchWriteItemCommand']);
+
+const text = (value: AttributeValue | undefined): string | undefined =>
+  value === undefined ? undefined : (value.S ?? value.N ?? JSON.stringify(value));
+
+/** The partition key value a Query asks for: `<hash attribute> = :value` in its key condition. */
+function queriedKey(input: Input, hashAttribute: string): string | undefined {
+  const names = (input.ExpressionAttributeNames ?? {}) as Record<string, string>;
+  const values = (input.ExpressionAttributeValues ?? {}) as Item;
+  const condition = String(input.KeyConditionExpression ?? '');
+  for (const match of condition.matchAll(/([#\w]+)\s*=\s*(:\w+)/g)) {
+    const [, name = '', placeholder = ''] = match;
+    if ((names[name] ?? name) === hashAttribute) return text(values[placeholder]);
+  }
+  return undefined;
+}
+
+/**
+ * Counts every DynamoDB call a client makes, with its ConsumedCapacity as the DynamoDB API (dynalite)
+ * reports it, per partition key. dynalite charges the table only, so the meter adds what DynamoDB
+ * charges on top: an index write for every write to an item that is in an index (projection ALL,
+ * the item's size) and an index delete where the write moves the item out of an index partition,
+ * read from the item before and after the write with a second, unmetered client; and one write unit
+ * for a conditional write that fails, which DynamoDB charges and dynalite does not report.
+ */
+export class DynamoMeter {
+  /** While true, calls go through unmetered (and uninspected, which is faster). */
+  paused = false;
+  #calls = 0;
+  #rcu = 0;
+  #wcu = 0;
+  #keys = new Map<string, KeyUse>();
+  readonly #indexes: Array<{ name: string; hash: string; range: string | undefined }>;
+  readonly #tableHash: string;
+  readonly #tableRange: string | undefined;
+
+  constructor(tableName: string) {
+    const definition = tableDefinition(tableName);
+    const hashOf = (schema: typeof definition.KeySchema) =>
+      schema?.find((k) => k.KeyType === 'HASH')?.AttributeName;
+    const rangeOf = (schema: typeof definition.KeySchema) =>
+      schema?.find((k) => k.KeyType === 'RANGE')?.AttributeName;
+    this.#tableHash = hashOf(definition.KeySchema) ?? 'pk';
+    this.#tableRange = rangeOf(definition.KeySchema);
+    this.#indexes = (definition.GlobalSecondaryIndexes ?? []).map((index) => ({
+      name: index.IndexName ?? '',
+      hash: hashOf(index.KeySchema) ?? '',
+      range: rangeOf(index.KeySchema),
+    }));
+  }
+
+  /** Meters `client`; `inspect` (another client of the same table, not metered) reads items around writes. */
+  attach(client: DynamoDBClient, inspect: () => DynamoDBClient): DynamoDBClient {
+    client.middlewareStack.add(
+      (next, context) => async (args) => {
+        const command = context.commandName ?? '';
+        if (this.paused || (!READS.has(command) && !WRITES.has(command))) return next(args);
+        // After serialising: the body is the request as DynamoDB reads it (marshalled by the document
+        // client), and asking for the consumed capacity there changes nothing the caller sees.
+        const request = args.request as { body?: string | Uint8Array; headers: Record<string, string> };
+        const body = request.body ?? '{}';
+        const input = JSON.parse(typeof body === 'string' ? body : new TextDecoder().decode(body)) as Input;
+        input.ReturnConsumedCapacity = 'TOTAL';
+        request.body = JSON.stringify(input);
+        if (request.headers['content-length']) {
+          request.headers['content-length'] = String(Buffer.byteLength(request.body));
+        }
+        this.#calls += 1;
+        const keys = WRITES.has(command) ? this.#writtenKeys(command, input) : [];
+        const before = await Promise.all(keys.map((key) => this.#get(inspect(), input.TableName, key)));
+        let out: Awaited<ReturnType<typeof next>>;
+        try {
+          out = await next(args);
+        } catch (error) {
+          if (error instanceof ConditionalCheckFailedException && keys[0]) {
+            this.#add(text(keys[0][this.#tableHash]) ?? '?', 'write', 1);
+          }
+          throw error;
+        }
+        const consumed = (out.output as { ConsumedCapacity?: unknown }).ConsumedCapacity;
+        const units = ([] as Array<{ CapacityUnits?: number }>)
+          .concat((consumed ?? []) as never)
+          .reduce((sum, c) => sum + (c?.CapacityUnits ?? 0), 0);
+        if (READS.has(command)) this.#read(command, input, units);
+        else {
+          const after = await Promise.all(keys.map((key) => this.#get(inspect(), input.TableName, key)));
+          this.#written(keys, before, after, units);
+        }
+        return out;
+      },
+      { step: 'build', priority: 'high', name: 'benchDynamoMeter' },
+    );
+    return client;
+  }
+
+  /** What was metered since the last take, and a fresh start. */
+  take(): Metered {
+    const taken = { calls: this.#calls, rcu: this.#rcu, wcu: this.#wcu, keys: this.#keys };
+    this.#calls = 0;
+    this.#rcu = 0;
+    this.#wcu = 0;
+    this.#keys = new Map();
+    return taken;
+  }
+
+  #add(key: string, kind: 'read' | 'write', units: number): void {
+    const use = this.#keys.get(key) ?? { reads: 0, rcu: 0, writes: 0, wcu: 0 };
+    if (kind === 'read') {
+      use.reads += 1;
+      use.rcu += units;
+      this.#rcu += units;
+    } else {
+      use.writes += 1;
+      use.wcu += units;
+      this.#wcu += units;
+    }
+    this.#keys.set(key, use);
+  }
+
+  #read(command: string, input: Input, units: number): void {
+    if (command === 'BatchGetItemCommand') {
+      const requested = Object.values(
+        (input.RequestItems ?? {}) as Record<string, { Keys?: Item[] }>,
+      ).flatMap((r) => r.Keys ?? []);
+      for (const key of requested)
+        this.#add(text(key[this.#tableHash]) ?? '?', 'read', units / requested.length);
+      return;
+    }
+    if (command === 'GetItemCommand') {
+      this.#add(text((input.Key as Item)[this.#tableHash]) ?? '?', 'read', units);
+      return;
+    }
+    const index = this.#indexes.find((i) => i.name === input.IndexName);
+    const value = queriedKey(input, index ? index.hash : this.#tableHash) ?? '(scan)';
+    this.#add(index ? `${index.name}:${value}` : value, 'read', units);
+  }
+
+  /** The primary keys a write touches. */
+  #writtenKeys(command: string, input: Input): Item[] {
+    const primary = (item: Item): Item => {
+      const key: Item = {};
+      for (const name of [this.#tableHash, this.#tableRange]) {
+        if (name && item[name]) key[name] = item[name];
+      }
+      return key;
+    };
+    if (command === 'PutItemCommand') return [primary(input.Item as Item)];
+    if (command !== 'BatchWriteItemCommand') return [input.Key as Item];
+    return Object.values(
+      (input.RequestItems ?? {}) as Record<
+        string,
+        Array<{ PutRequest?: { Item: Item }; DeleteRequest?: { Key: Item } }>
+      >,
+    )
+      .flat()
+      .map((r) => (r.PutRequest ? primary(r.PutRequest.Item) : (r.DeleteRequest?.Key ?? {})));
+  }
+
+  async #get(client: DynamoDBClient, tableName: string | undefined, key: Item): Promise<Item | undefined> {
+    const out = await client.send(
+      new GetItemCommand({ TableName: tableName, Key: key, ConsistentRead: true }),
+    );
+    return out.Item;
+  }
+
+  #written(
+    keys: Item[],
+    before: Array<Item | undefined>,
+    after: Array<Item | undefined>,
+    units: number,
+  ): void {
+    const each = keys.length ? units / keys.length : 0;
+    keys.forEach((key, i) => {
+      this.#add(text(key[this.#tableHash]) ?? '?', 'write', each);
+      // An index is written only when the item changed.
+      if (JSON.stringify(before[i]) === JSON.stringify(after[i])) return;
+      for (const index of this.#indexes) {
+        const at = (item: Item | undefined) =>
+          item?.[index.hash] && (!index.range || item[index.range])
+            ? {
+                partition: `${index.name}:${text(item[index.hash])}`,
+                entry: index.range ? text(item[index.range]) : '',
+              }
+            : undefined;
+        const [old, now] = [at(before[i]), at(after[i])];
+        if (old && (old.partition !== now?.partition || old.entry !== now.entry)) {
+          this.#add(old.partition, 'write', 1);
+        }
+        if (now) this.#add(now.partition, 'write', Math.max(1, each));
+      }
+    });
+  }
+}

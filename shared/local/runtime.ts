@@ -191,21 +191,43 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
     timers,
     timerStore,
     ...(webhooks ? { feed: webhooks.feed, webhooks } : {}),
+    ...settleAndStop({
+      server,
+      timerStore,
+      queues: [timers, mail, inbound, outbound],
+      webhooks,
+      dynamo,
+      releaseDataDir,
+    }),
+  };
+}
+
+/** The runtime's `idle` and `close`: every queue settled until all are quiet, then everything stopped in order. */
+function settleAndStop(parts: {
+  server: ServerType;
+  timerStore: LocalTimerStore;
+  queues: LocalQueue[];
+  webhooks: LocalWebhooks | undefined;
+  dynamo: { close(): Promise<void> };
+  releaseDataDir: (() => void) | undefined;
+}): Pick<LocalRuntime, 'idle' | 'close'> {
+  const { server, timerStore, queues, webhooks, dynamo } = parts;
+  return {
     idle: async () => {
       // A reply can lead to a status and a status to nothing: settle every queue until all are quiet.
       for (let round = 0; round < 3; round++) {
         await timerStore.settled();
-        for (const queue of [timers, mail, inbound, outbound]) await queue.idle();
+        for (const queue of queues) await queue.idle();
         await webhooks?.idle();
       }
     },
     close: async () => {
       await new Promise<void>((resolve) => server.close(() => resolve()));
       timerStore.stop();
-      for (const queue of [timers, mail, inbound, outbound]) await queue.stop();
+      for (const queue of queues) await queue.stop();
       await webhooks?.stop();
       await dynamo.close();
-      releaseDataDir?.();
+      parts.releaseDataDir?.();
     },
   };
 }

@@ -16,7 +16,8 @@ export function memoryWebhooks() {
       s.consecutiveFailures += 1;
       return s.consecutiveFailures;
     },
-    openBreaker: async (id, until) => void ((subscriptions.get(id) as Subscription).circuitOpenUntil = until),
+    openBreaker: async (id, until) =>
+      void Object.assign(subscriptions.get(id) as Subscription, { circuitOpenUntil: until }),
     resetBreaker: async (id) => {
       const s = subscriptions.get(id) as Subscription;
       s.consecutiveFailures = 0;
@@ -24,7 +25,7 @@ export function memoryWebhooks() {
     },
     disableSubscription: async (id, at, reason) =>
       void Object.assign(subscriptions.get(id) as Subscription, { disabledAt: at, disabledReason: reason }),
-    setSecrets: async (id, secrets) => void ((subscriptions.get(id) as Subscription).secrets = secrets),
+    setSecrets: async (id, secrets) => void Object.assign(subscriptions.get(id) as Subscription, { secrets }),
     createDelivery: async (d) => {
       if (deliveries.has(d.id)) return false;
       deliveries.set(d.id, structuredClone(d));

@@ -1,0 +1,82 @@
+import { describe, expect, it } from 'vitest';
+import { publishChanges } from '#shared/app/publish-change.js';
+import type { ChangeRecord } from '#shared/domain/change-feed.js';
+import type { Delivery, Subscription } from '#shared/domain/webhooks.js';
+import { memoryWebhooks } from '../../fakes/webhook-store.js';
+
+const AT = '2026-12-03T10:00:00.000Z';
+const subscription = (
+  id: string,
+  events: Subscription['events'],
+  over: Partial<Subscription> = {},
+): Subscription => ({
+  id,
+  url: 'https://hooks.example.com/t',
+  events,
+  createdAt: AT,
+  createdBy: 'zoe',
+  secrets: [{ secret: `whsec_${Buffer.alloc(32, 1).toString('base64')}` }],
+  consecutiveFailures: 0,
+  ...over,
+});
+const created = (sequence: string): ChangeRecord => ({
+  id: `rec-${sequence}`,
+  kind: 'insert',
+  keys: { pk: 'CUSTOMER#cu_1', sk: 'PROFILE' },
+  newImage: { entity: 'customer', id: 'cu_1', createdAt: AT },
+  sequence,
+  at: AT,
+});
+
+describe('publishChanges', () => {
+  const setUp = () => {
+    const world = memoryWebhooks();
+    const subs = [
+      subscription('wh_a', ['customer.created']),
+      subscription('wh_b', ['message.received']),
+      subscription('wh_c', ['customer.created'], { disabledAt: AT }),
+    ];
+    const errors: unknown[] = [];
+    const publish = publishChanges({
+      subscriptions: async () => subs,
+      store: world.store,
+      queue: world.queue,
+      log: (_level, _message, fields) => errors.push(fields),
+    });
+    return { world, publish, errors };
+  };
+
+  it('queues one delivery per enabled subscription that takes the event', async () => {
+    const { world, publish } = setUp();
+    expect(await publish([created('1')])).toEqual({});
+    expect(world.sent.map((s) => s.message.subscriptionId)).toEqual(['wh_a']);
+    expect([...world.deliveries.values()].map((d) => [d.subscriptionId, d.status, d.attempts])).toEqual([
+      ['wh_a', 'pending', 0],
+    ]);
+  });
+
+  it('queues a change delivered again only while its delivery was never tried', async () => {
+    const { world, publish } = setUp();
+    await publish([created('1')]);
+    await publish([created('1')]);
+    expect(world.sent).toHaveLength(2);
+    const [delivery] = [...world.deliveries.values()] as [Delivery];
+    world.deliveries.set(delivery.id, {
+      ...delivery,
+      status: 'delivered',
+      attempts: 1,
+    });
+    await publish([created('1')]);
+    expect(world.sent).toHaveLength(2);
+    expect(world.deliveries.size).toBe(1);
+  });
+
+  it('stops at the first record that fails and answers its sequence, for the feed to deliver it again', async () => {
+    const { world, publish, errors } = setUp();
+    world.queue.send = async () => {
+      throw new Error('queue down');
+    };
+    expect(await publish([created('1'), created('2')])).toEqual({ failedSequence: '1' });
+    expect(errors).toEqual([{ sequence: '1', error: 'Error' }]);
+  });
+});

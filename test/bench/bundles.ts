@@ -44,6 +44,11 @@ export const ENV = {
   SNS_TOPIC_ARNS: 'arn:aws:sns:us-east-1:123456789012:inbound',
   MAIL_QUEUE_URL: 'https://sqs.us-east-1.amazonaws.com/123456789012/mail',
   AGENT_TOKENS: 'bench:bench',
+  TIMERS_QUEUE_URL: 'https://sqs.us-east-1.amazonaws.com/123456789012/timers',
+  TIMERS_QUEUE_ARN: 'arn:aws:sqs:us-east-1:123456789012:timers',
+  TIMERS_SCHEDULER_ROLE_ARN: 'arn:aws:iam::123456789012:role/timers',
+  TIMERS_SCHEDULE_GROUP: 'threadline-timers',
+  WEBHOOK_QUEUE_URL: 'https://sqs.us-east-1.amazonaws.com/123456789012/webhooks',
   POWERTOOLS_LOG_LEVEL: 'SILENT',
   // The resolver reads these next to its bundle on Lambda; here they stay in the repository.
   ROUTING_POLICY_FILE: fileURLToPath(

@@ -212,5 +212,5 @@ describe('local runtime: one person across every channel, through the real webho
     const [one] = await find('dana.scully@example.com');
     expect(one?.id).toBe(phoneId);
     expect(one?.channels).toEqual(['email', 'instagram', 'sms', 'voice', 'whatsapp']);
-  });
+  }, 30_000);
 });

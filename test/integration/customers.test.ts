@@ -171,5 +171,5 @@ describe('local runtime: one customer across channels, merged, exported and eras
     );
     const [fresh] = await find('+14155550100');
     expect(fresh && fresh.id !== a.id).toBe(true);
-  });
+  }, 30_000);
 });

@@ -173,5 +173,5 @@ describe('local runtime: routing between the AI and agents', () => {
       metrics: { handoffReasons: Record<string, number>; channelSwitchRate: number | null };
     }>('GET', `/api/metrics?customerId=${maria.id}`);
     expect(mine.metrics.handoffReasons).toMatchObject({ asked_for_person: 1 });
-  });
+  }, 30_000);
 });

@@ -192,7 +192,7 @@ async function placeOnTimeline(
     now,
     inbound,
   });
-  return { item, placement, written, inbound, conversation: conversation || undefined };
+  return { item, placement, written, inbound, conversation };
 }
 
 /**

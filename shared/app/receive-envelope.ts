@@ -195,7 +195,7 @@ async function placeOnTimeline(
     now,
     inbound,
   });
-  return { item, placement, written, inbound, conversation: conversation || undefined };
+  return { item, placement, written, inbound, conversation };
 }
 
 /**

@@ -80,7 +80,7 @@ export interface ResolverStore {
    * Upserts the conversation of an event; may answer the conversation as the write left it (with its
    * routing state), which saves routing a read.
    */
-  touchConversation(touch: ConversationTouch): Promise<ConversationSnapshot | undefined | void>;
+  touchConversation(touch: ConversationTouch): Promise<ConversationSnapshot | undefined>;
   touchProfile(touch: ProfileTouch): Promise<void>;
   /** Records a delivery status forward-only, on the message and on its timeline item if known. */
   advanceStatus(envelope: StatusEnvelope): Promise<void>;

@@ -26,10 +26,13 @@ export const HandoffSchema = z.object({
   summary: z.string().min(1).max(2000),
 });
 
-/** What a responder is given: the customer and their whole cross-channel timeline. */
+/** What a responder is given: the customer and their recent cross-channel timeline. */
 export const ResponderContextSchema = z.object({
   customer: CustomerSchema,
-  /** Every item for the customer, on every channel and conversation (the order does not matter). */
+  /**
+   * The customer's most recent items, on every channel and conversation (the order does not matter):
+   * routing passes the last RECENT_ITEMS up to the message, never the whole timeline.
+   */
   timeline: z.array(TimelineItemSchema),
   /** The conversation to answer; the customer's open conversation when unset. */
   conversationId: z.string().optional(),

@@ -1,7 +1,7 @@
 import type { Agent } from './assignment.js';
 import type { ConversationSnapshot } from './routing/conversation-state.js';
 import type { RouteDecision } from './routing/decision.js';
-import type { Conversation, Customer, TimelineItem } from './timeline.js';
+import type { Customer, TimelineItem } from './timeline.js';
 
 /** What routing reads and writes in storage. */
 export interface RouterStore {

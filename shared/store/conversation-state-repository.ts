@@ -2,11 +2,7 @@ import type { ConversationSnapshot } from '../domain/routing/conversation-state.
 import { type DynamoDb, getItem, updateItemIf } from './dynamo-client.js';
 import { Keys } from './keys.js';
 import { getInput } from './params/common.js';
-import {
-  conversationStateOf,
-  markEscalatedInput,
-  markHumanRepliedInput,
-} from './params/conversation-state.js';
+import { markEscalatedInput, markHumanRepliedInput } from './params/conversation-state.js';
 
 /**
  * The routing state kept on conversation items: read with the conversation in one GetItem, and the

@@ -31,6 +31,7 @@ export const mentionsPartition = (token: string): string => `MENTION#${token}`;
  * | identity → customer    | GetItem  pk=IDENTITY#<kind>#<value>, sk=IDENTITY                 |
  * | customer profile       | GetItem  pk=CUSTOMER#<id>, sk=PROFILE                            |
  * | customer timeline      | Query    pk=CUSTOMER#<id>, sk begins_with TIMELINE#               |
+ * | recent timeline items  | Query    pk=CUSTOMER#<id>, TIMELINE# range, newest first, Limit    |
  * | large raw payloads     | Put/Query pk=CUSTOMER#<id>, sk=RAW#TIMELINE#<at>#<item id>        |
  * | merge suggestions      | Query    pk=CUSTOMER#<id>, sk begins_with SUGGESTION#             |
  * | customer's conversations| Query   pk=CUSTOMER#<id>, sk begins_with CONVERSATION#           |

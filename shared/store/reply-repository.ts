@@ -5,18 +5,10 @@ import { replyItem } from '../domain/replies.js';
 import type { ThreadLink } from '../domain/resolver-ports.js';
 import type { TimelineItem } from '../domain/timeline.js';
 import { UnavailableError } from '../errors.js';
-import {
-  type DynamoDb,
-  getItem,
-  isConditionFailure,
-  putItem,
-  updateItem,
-  updateItemIf,
-} from './dynamo-client.js';
+import { type DynamoDb, getItem, isConditionFailure, putItem, updateItem } from './dynamo-client.js';
 import { replyTimelineKey } from './keys.js';
 import { getInput } from './params/common.js';
 import { claimSendInput, getReplyInput, putReplyInput, settleSendInput } from './params/replies.js';
-import { advanceTimelineStatusInput } from './params/timeline.js';
 
 type Links = {
   linkOutbound(item: TimelineItem): Promise<void>;
@@ -58,10 +50,11 @@ async function recordSent(
   at: string,
 ) {
   const item = replyItem(message);
-  await updateItem(db, settleSendInput(db.table, message, { providerMessageId: result.providerMessageId }));
-  await updateItemIf(
+  // One write: the provider's id and `sent`.
+  const sent = { status: 'sent' as const, at };
+  await updateItem(
     db,
-    advanceTimelineStatusInput(db.table, replyTimelineKey(message), { status: 'sent', at }),
+    settleSendInput(db.table, message, { providerMessageId: result.providerMessageId }, sent),
   );
   await links.linkOutbound({ ...item, providerMessageId: result.providerMessageId });
   if (result.messageIdHeader) {
@@ -95,9 +88,8 @@ export function replyRepository(db: DynamoDb, links: Links) {
       recordSent(db, links, message, result, at),
     /** Marks a reply failed for good, with the provider's reason. */
     async recordSendFailure(message: OutboundMessage, reason: { code: string; message: string }, at: string) {
-      await updateItem(db, settleSendInput(db.table, message, { failedAt: at }));
       const change = { status: 'failed' as const, at, errors: [reason] };
-      await updateItemIf(db, advanceTimelineStatusInput(db.table, replyTimelineKey(message), change));
+      await updateItem(db, settleSendInput(db.table, message, { failedAt: at }, change));
     },
   };
 }

@@ -2,6 +2,7 @@ import type { GetCommandInput, PutCommandInput, UpdateCommandInput } from '@aws-
 import type { OutboundMessage } from '../../domain/outbound.js';
 import { Keys, replyTimelineKey } from '../keys.js';
 import { getInput } from './common.js';
+import { type StatusChange, statusSets } from './timeline.js';
 
 /** Records a reply once under its id: a retried request finds the first one. */
 export function putReplyInput(table: string, message: OutboundMessage): PutCommandInput {
@@ -47,22 +48,27 @@ export function claimSendInput(
 
 /**
  * Records how a send ended, the provider's id of the sent reply or the time it failed for good, and
- * lets go of the send lease.
+ * lets go of the send lease. With `status`, the same write records it (`sent`, or `failed` and why):
+ * the reply is still `queued` then, since statuses reach it only through the message reference,
+ * which is linked after this write.
  */
 export function settleSendInput(
   table: string,
   message: OutboundMessage,
   outcome: { providerMessageId: string } | { failedAt: string },
+  status?: StatusChange,
 ): UpdateCommandInput {
   const [set, values] =
     'providerMessageId' in outcome
       ? ['providerMessageId = :pmid', { ':pmid': outcome.providerMessageId }]
       : ['sendFailedAt = :at', { ':at': outcome.failedAt }];
+  const recorded = status ? statusSets(status) : undefined;
   return {
     TableName: table,
     Key: replyTimelineKey(message),
-    UpdateExpression: `SET ${set} REMOVE sendLeaseUntil`,
+    UpdateExpression: `SET ${set}${recorded ? `, ${recorded.expression}` : ''} REMOVE sendLeaseUntil`,
     ConditionExpression: 'attribute_exists(pk)',
-    ExpressionAttributeValues: values,
+    ...(recorded ? { ExpressionAttributeNames: { '#status': 'status' } } : {}),
+    ExpressionAttributeValues: { ...values, ...recorded?.values },
   };
 }

@@ -73,7 +73,8 @@ export interface StatusChange {
   errors?: ProviderError[] | undefined;
 }
 
-function statusSets(change: StatusChange): {
+/** The SET clauses (and their values) that record a delivery status on an item. */
+export function statusSets(change: StatusChange): {
   expression: string;
   values: Record<string, unknown>;
 } {

@@ -124,7 +124,7 @@ export class MemoryStore implements ResolverStore {
     return item ? structuredClone(item) : undefined;
   }
 
-  async touchConversation(touch: ConversationTouch): Promise<void> {
+  async touchConversation(touch: ConversationTouch): Promise<undefined> {
     this.#write();
     const row = this.conversations.get(touch.conversationId) ?? {
       customerId: touch.customerId,

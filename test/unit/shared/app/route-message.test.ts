@@ -329,6 +329,55 @@ describe('routeMessage', () => {
     expect(w.outbound).toEqual([]);
   });
 
+  it('keeps the AI silent after an agent reply the state remembers, with no trace in the recent items', async () => {
+    const w = world({ state: { humanRepliedAt: '2025-06-01T10:00:00.000Z' } });
+    const outcome = await inbound(w, 'How long does shipping take?');
+    expect(outcome.decision).toMatchObject({ target: 'human', reason: 'human_took_over' });
+    expect(w.responderCalls).toBe(0);
+  });
+
+  it('escalates a switch to a channel the state says the customer did not use before in this episode', async () => {
+    const w = world({ state: { inboundSince: { whatsapp: '2025-06-01T10:00:00.000Z', email: MESSAGE_AT } } });
+    const outcome = await inbound(w, 'How long does shipping take?', { id: 'email:m1', channel: 'email' });
+    expect(outcome.decision).toMatchObject({ target: 'human', reason: 'channel_switch' });
+  });
+
+  it('records the escalation on the conversation state, so later messages wait for a person', async () => {
+    const w = world({ agents: [] });
+    await inbound(w, 'I want to speak to a person', { id: 'whatsapp:wamid.1' });
+    expect(w.conversation.assignee).toBeUndefined();
+    // The first decision is out of the recent items' reach: only the state remembers it.
+    w.items.clear();
+    const later = await inbound(w, 'Hello?', { id: 'whatsapp:wamid.2' });
+    expect(later.decision).toMatchObject({ target: 'human', reason: 'awaiting_human' });
+  });
+
+  it('skips the check for an earlier decision when this delivery wrote the item', async () => {
+    const w = world();
+    let checks = 0;
+    const get = w.deps.store.getTimelineItem;
+    w.deps.store.getTimelineItem = async (...args) => {
+      checks++;
+      return get(...args);
+    };
+    const item: TimelineItem = {
+      id: 'whatsapp:wamid.9',
+      type: 'message',
+      direction: 'inbound',
+      channel: 'whatsapp',
+      at: MESSAGE_AT,
+      customerId: 'cu_1',
+      conversationId: 'cv_1',
+      text: 'How long does shipping take?',
+    };
+    await w.deps.store.putTimelineItem(item, undefined);
+    await routeMessage(w.deps, { customerId: 'cu_1', conversationId: 'cv_1', item, firstDelivery: true });
+    expect(checks).toBe(0);
+    const again = await routeMessage(w.deps, { customerId: 'cu_1', conversationId: 'cv_1', item });
+    expect(checks).toBe(1);
+    expect(again.routed).toBe(false);
+  });
+
   it('routes nothing but inbound messages and voicemails', async () => {
     const w = world();
     const outcome = await routeMessage(w.deps, {

@@ -69,4 +69,17 @@ describe('reply params', () => {
       ExpressionAttributeValues: { ':at': '2025-06-08T21:00:06.000Z' },
     });
   });
+
+  it('records the send and its status in one write', () => {
+    const sent = { status: 'sent' as const, at: '2025-06-08T21:00:06.000Z' };
+    expect(settleSendInput('t', message, { providerMessageId: 'SM123' }, sent)).toEqual({
+      TableName: 't',
+      Key: itemKey,
+      UpdateExpression:
+        'SET providerMessageId = :pmid, #status = :status, statusRank = :rank, statusAt = :statusAt REMOVE sendLeaseUntil',
+      ConditionExpression: 'attribute_exists(pk)',
+      ExpressionAttributeNames: { '#status': 'status' },
+      ExpressionAttributeValues: { ':pmid': 'SM123', ':status': 'sent', ':rank': 1, ':statusAt': sent.at },
+    });
+  });
 });

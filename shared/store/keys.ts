@@ -147,12 +147,12 @@ export const inboxPartition = (status: string): string => `INBOX#${status}`;
 /**
  * Shards of the write-sharded keys every customer would otherwise share: each message's writes land
  * in one shard, picked by a hash of the customer, conversation or message id. A message writes its
- * profile (the name index) once, its conversation (the inbox index) about 1.67 times and the metrics
- * at most twice, so these give each shard at most 1 write in 58 messages (README, Data). Reads query
+ * profile (the name index) once, its conversation (the inbox index) about 2.33 times and the metrics
+ * at most twice, so these give each shard at most 1 write in 55 messages (README, Data). Reads query
  * every shard (and the partition written before sharding) and merge, so no more shards than that.
  * Fixed numbers: a reader must know where to look; changing one means reading the old shards too.
  */
-export const SHARDS = { metrics: 128, inbox: 96, names: 64 } as const;
+export const SHARDS = { metrics: 128, inbox: 128, names: 64 } as const;
 
 /** The shard (0..n-1) of an id: FNV-1a over its UTF-16 code units, so the same id always lands alike. */
 export function shardOf(id: string, n: number): number {

@@ -81,7 +81,7 @@ describe('shardOf', () => {
   });
 
   it('names every shard partition and the legacy one last', () => {
-    expect(inboxShardPartition('open', 'cv_1')).toBe('INBOX#open#72');
+    expect(inboxShardPartition('open', 'cv_1')).toBe('INBOX#open#40');
     expect(inboxPartitions('open')).toHaveLength(SHARDS.inbox + 1);
     expect(inboxPartitions('open').at(-1)).toBe('INBOX#open');
     expect(nameShardPartition('cv_1')).toBe('CUSTOMER_NAME#40');

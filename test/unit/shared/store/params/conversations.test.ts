@@ -25,7 +25,7 @@ describe('conversation params', () => {
       'current',
     );
     expect(input.ExpressionAttributeValues).toMatchObject({
-      ':inbox': 'INBOX#open#72',
+      ':inbox': 'INBOX#open#40',
       ':inboxSk': '2025-06-08T20:59:43.000Z#cv_1',
     });
     expect(input.UpdateExpression).toContain('gsi1sk = if_not_exists(gsi1sk, :inboxSk)');
@@ -82,7 +82,7 @@ describe('conversation params', () => {
         ':resolved': 'resolved',
         ':now': now,
         ':agent': 'ag_1',
-        ':inbox': 'INBOX#resolved#72',
+        ':inbox': 'INBOX#resolved#40',
         ':inboxSk': `${now}#cv_1`,
       },
     });
@@ -107,7 +107,7 @@ describe('conversation params', () => {
       ExpressionAttributeNames: { '#status': 'status' },
       ExpressionAttributeValues: {
         ':open': 'open',
-        ':inbox': 'INBOX#open#72',
+        ':inbox': 'INBOX#open#40',
         ':inboxSk': `${now}#cv_1`,
         ':now': now,
       },

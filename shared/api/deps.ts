@@ -5,6 +5,7 @@ import type { Caller } from '#shared/domain/caller.js';
 import type { PhoneOptions } from '#shared/domain/identity.js';
 import type { Outbox } from '#shared/domain/outbox.js';
 import type { Clock } from '#shared/domain/ports.js';
+import type { ExportStore } from '#shared/domain/privacy.js';
 
 /** What the agent API needs: the ports its use cases take, and how to tell who is calling. */
 export interface AgentAppDeps {
@@ -19,4 +20,8 @@ export interface AgentAppDeps {
   /** Resolves a bearer token to the calling agent and their role, or undefined when the token is not valid. */
   authenticate(token: string): Promise<Caller | undefined>;
   phone: PhoneOptions;
+  /** Where an export too large for one response is written (S3 on AWS, files locally). */
+  exports?: ExportStore;
+  /** Largest export answered inline, in bytes (EXPORT_INLINE_BYTES). */
+  exportInlineBytes?: number;
 }

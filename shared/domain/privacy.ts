@@ -34,3 +34,21 @@ export interface ErasureReport {
    */
   complete: boolean;
 }
+
+/** An export written aside for the caller to fetch, because it is too large for one response. */
+export interface StoredExport {
+  status: 'ready';
+  /** Where to GET it: a presigned S3 URL on AWS, the admin-only `/api/exports/{id}` locally. */
+  url: string;
+  /** When the URL stops working (the object itself is kept a few days, then expires). */
+  expiresAt: string;
+  bytes: number;
+}
+
+/** Where exports too large for one response go (an S3 bucket on AWS, files locally). */
+export interface ExportStore {
+  /** Writes the export; answers the URL it can be fetched from until `expiresAt`. */
+  save(exportId: string, body: string, expiresAt: string): Promise<{ url: string }>;
+  /** The export while it has not expired, for a store the agent API serves itself (local). */
+  read?(exportId: string, now: string): Promise<string | undefined>;
+}

@@ -17,6 +17,7 @@ import {
 import { randomIds } from '../store/ids.js';
 import { startConsumers } from './consumers.js';
 import { startLocalDynamo } from './dynamo.js';
+import { LocalExportStore } from './export-files.js';
 import { localHttpApp } from './http-app.js';
 import { LocalEnvelopeQueue } from './local-envelope-queue.js';
 import { LocalMailQueue } from './local-mail-queue.js';
@@ -74,7 +75,7 @@ export interface LocalRuntime {
 function agentDeps(
   config: Config,
   repos: DynamoRepositories,
-  rest: Pick<AgentAppDeps, 'clock' | 'replies' | 'outbox'>,
+  rest: Pick<AgentAppDeps, 'clock' | 'replies' | 'outbox' | 'exports'>,
 ): AgentAppDeps {
   const tokens = parseAgentTokens(config.AGENT_TOKENS);
   return {
@@ -84,6 +85,7 @@ function agentDeps(
     audit: repos.audit,
     authenticate: async (token) => tokens.get(token),
     phone: { defaultRegion: config.DEFAULT_REGION },
+    exportInlineBytes: config.EXPORT_INLINE_BYTES,
   };
 }
 
@@ -140,7 +142,12 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
     clock,
     envelopes: webhookQueue,
     mail: options.wrapMailQueue?.(new LocalMailQueue(queues.mail)) ?? new LocalMailQueue(queues.mail),
-    agent: agentDeps(config, repos, { clock, replies, outbox }),
+    agent: agentDeps(config, repos, {
+      clock,
+      replies,
+      outbox,
+      exports: new LocalExportStore({ dir: dataDir && join(dataDir, 'exports') }),
+    }),
   });
   const { server, port } = await listen(app, config.PORT);
   const { inbound, deadLetter, mail, outbound } = queues;

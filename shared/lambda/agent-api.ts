@@ -2,6 +2,7 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { OpenAPIHono } from '@hono/zod-openapi';
 import { createAgentApp } from '#shared/api/app.js';
 import type { AgentEnv } from '#shared/api/router.js';
+import { s3ExportStore } from '#shared/aws/s3-exports.js';
 import { getSecretString } from '#shared/aws/secrets-lite.js';
 import { parseAgentTokens, requireSettings } from '#shared/config/config.js';
 import { loadConfigWithSecrets } from '#shared/config/secrets.js';
@@ -39,5 +40,7 @@ export async function createLambdaAgentApp(): Promise<OpenAPIHono<AgentEnv>> {
     replies: sqsReplies(store, config.OUTBOUND_QUEUE_URL),
     authenticate,
     phone: { defaultRegion: config.DEFAULT_REGION },
+    ...(config.EXPORTS_BUCKET ? { exports: s3ExportStore(config.EXPORTS_BUCKET) } : {}),
+    exportInlineBytes: config.EXPORT_INLINE_BYTES,
   });
 }

@@ -6,6 +6,7 @@ import { readCustomer } from '#shared/app/read-customer.js';
 import { readTimeline } from '#shared/app/read-timeline.js';
 import { searchCustomers } from '#shared/app/search-customers.js';
 import { setTags } from '#shared/app/set-tags.js';
+import { StoredExportSchema } from '#shared/domain/privacy.js';
 import { SuggestionSchema } from '#shared/domain/suggestions.js';
 import { ConversationSchema, CustomerSchema, TimelineItemSchema } from '#shared/domain/timeline.js';
 import { requireAdmin } from './admin-only.js';
@@ -19,7 +20,6 @@ import {
   PageQuerySchema,
   page,
   SearchQuerySchema,
-  StoredExportSchema,
   TagsRequestSchema,
 } from './schemas.js';
 

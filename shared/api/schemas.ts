@@ -100,11 +100,3 @@ const STATUS_TEXT: Record<number, string> = {
 /** The error answers a route can give, each with the error body. */
 export const errors = (...statuses: number[]) =>
   Object.fromEntries(statuses.map((s) => [s, json(STATUS_TEXT[s] ?? 'error', ErrorSchema)]));
-
-/** `GET /api/customers/{id}/export` answered 202: the export was written aside, to fetch from `url`. */
-export const StoredExportSchema = z.object({
-  status: z.literal('ready'),
-  url: z.string(),
-  expiresAt: z.string(),
-  bytes: z.number().int(),
-});

@@ -1,3 +1,4 @@
+import * as z from 'zod';
 import type { Suggestion } from './suggestions.js';
 import type { TimelineItem } from './timeline.js';
 
@@ -36,14 +37,15 @@ export interface ErasureReport {
 }
 
 /** An export written aside for the caller to fetch, because it is too large for one response. */
-export interface StoredExport {
-  status: 'ready';
+export const StoredExportSchema = z.object({
+  status: z.literal('ready'),
   /** Where to GET it: a presigned S3 URL on AWS, the admin-only `/api/exports/{id}` locally. */
-  url: string;
+  url: z.string(),
   /** When the URL stops working (the object itself is kept a few days, then expires). */
-  expiresAt: string;
-  bytes: number;
-}
+  expiresAt: z.string(),
+  bytes: z.number().int(),
+});
+export type StoredExport = z.infer<typeof StoredExportSchema>;
 
 /** Where exports too large for one response go (an S3 bucket on AWS, files locally). */
 export interface ExportStore {

@@ -23,6 +23,7 @@ import { alarmOnFunction } from './alarms.js';
 import { ELD_ON_DEMAND, ZOD_WITHOUT_LOCALES } from './bundling/on-demand.js';
 import { type QueueUrlSetting, ThreadlineFunction } from './constructs/threadline-function.js';
 import { inboundMailPrefix } from './email-receiving.js';
+import { bindExports } from './exports.js';
 import {
   executeApiUrl,
   publicBaseUrlSetting,
@@ -54,6 +55,8 @@ export interface ApiStackProps extends StackProps, TimersProps, IntegratorEvents
   readonly sesConfigurationSetName: string;
   /** Agents' sign-in: the agent API verifies access tokens of this pool and client, for this group. */
   readonly agentAuth: { userPoolId: string; clientId: string; group: string; adminGroup: string };
+  /** Where the agent API writes exports too large for one response. */
+  readonly exportsBucket: IBucket;
   /** Where SES's receipt rule stores raw mail, under `inboundMailPrefix`. */
   readonly inboundMailBucket: IBucket;
   readonly sesReceiptsTopic: ITopic;
@@ -90,6 +93,7 @@ export function statefulInputs(stateful: StatefulStack): Omit<ApiStackProps, key
       adminGroup: stateful.adminsGroup,
     },
     inboundMailBucket: stateful.inboundMailBucket,
+    exportsBucket: stateful.exportsBucket,
     sesReceiptsTopic: stateful.sesReceiptsTopic,
     sesEventsTopic: stateful.sesEventsTopic,
     failedEventsQueue: stateful.failedEventsQueue,
@@ -297,6 +301,7 @@ export class ApiStack extends Stack {
     agentApi.addEnvironment('COGNITO_CLIENT_ID', props.agentAuth.clientId);
     agentApi.addEnvironment('AGENT_GROUP', props.agentAuth.group);
     agentApi.addEnvironment('ADMIN_GROUP', props.agentAuth.adminGroup);
+    bindExports(agentApi, props.exportsBucket);
     return agentApi;
   }
 

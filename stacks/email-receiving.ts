@@ -74,24 +74,28 @@ export function emailRecipients(stack: Stack, props: EmailRecipientProps): strin
 }
 
 /**
- * The raw-mail bucket. SSE-S3: SES's own KMS option encrypts client-side, which the function would have
- * to undo itself. Raw MIME is personal data, kept `retentionDays`; the timeline keeps what the resolver needs.
+ * A private bucket of personal data: SSE-S3, public access blocked, owner-enforced, TLS only, kept when
+ * the stack goes, every object expired `days` after it was written.
  */
-export function createInboundMailBucket(stack: Stack, retentionDays: number): Bucket {
-  const bucket = new Bucket(stack, 'InboundMailBucket', {
+export function privateExpiringBucket(stack: Stack, id: string, ruleId: string, days: number): Bucket {
+  return new Bucket(stack, id, {
     encryption: BucketEncryption.S3_MANAGED,
     blockPublicAccess: BlockPublicAccess.BLOCK_ALL,
     objectOwnership: ObjectOwnership.BUCKET_OWNER_ENFORCED,
     enforceSSL: true,
     removalPolicy: RemovalPolicy.RETAIN,
     lifecycleRules: [
-      {
-        id: 'ExpireRawMail',
-        expiration: Duration.days(retentionDays),
-        abortIncompleteMultipartUploadAfter: Duration.days(1),
-      },
+      { id: ruleId, expiration: Duration.days(days), abortIncompleteMultipartUploadAfter: Duration.days(1) },
     ],
   });
+}
+
+/**
+ * The raw-mail bucket. SSE-S3: SES's own KMS option encrypts client-side, which the function would have
+ * to undo itself. Raw MIME is personal data, kept `retentionDays`; the timeline keeps what the resolver needs.
+ */
+export function createInboundMailBucket(stack: Stack, retentionDays: number): Bucket {
+  const bucket = privateExpiringBucket(stack, 'InboundMailBucket', 'ExpireRawMail', retentionDays);
   // Granted here rather than by the receipt rule, so a rule set made by hand can use the bucket too.
   bucket.addToResourcePolicy(
     new PolicyStatement({

@@ -34,6 +34,7 @@ import {
   createSesConfigurationSet,
   createSesTopics,
   emailRecipients,
+  privateExpiringBucket,
   RetentionDaysSchema,
   stackSetting,
 } from './email-receiving.js';
@@ -157,6 +158,8 @@ export class StatefulStack extends Stack {
   /** Agents who may also export, erase, merge and unmerge customers and read the audit log. */
   readonly adminsGroup = 'admins';
   readonly inboundMailBucket: Bucket;
+  /** Customer exports too large for one response, fetched by presigned URL, expired after 3 days. */
+  readonly exportsBucket: Bucket;
   /** SES receipt notifications: the S3 action publishes here once it has stored a message. */
   readonly sesReceiptsTopic: Topic;
   /** SES sending events of the configuration set: bounces, complaints, deliveries. */
@@ -208,6 +211,7 @@ export class StatefulStack extends Stack {
       RetentionDaysSchema,
     );
     this.inboundMailBucket = createInboundMailBucket(this, retentionDays ?? 30);
+    this.exportsBucket = privateExpiringBucket(this, 'ExportsBucket', 'ExpireExports', 3);
     const topics = createSesTopics(this);
     this.sesReceiptsTopic = topics.receipts;
     this.sesEventsTopic = topics.events;

@@ -10,6 +10,7 @@ import { customerMergesApp } from './customer-merges.js';
 import { customersApp } from './customers.js';
 import type { AgentAppDeps } from './deps.js';
 import { docsApp, PUBLIC_PATHS } from './docs.js';
+import { exportsApp } from './exports.js';
 import { metricsApp } from './metrics.js';
 import { outboxApp } from './outbox.js';
 import { type AgentEnv, createRouter } from './router.js';
@@ -59,5 +60,6 @@ export function createAgentApp(deps: AgentAppDeps): OpenAPIHono<AgentEnv> {
     .route('/api', agentsApp(deps))
     .route('/api', metricsApp(deps))
     .route('/api', auditApp(deps))
+    .route('/api', exportsApp(deps))
     .route('/api', outboxApp(deps));
 }

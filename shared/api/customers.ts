@@ -6,6 +6,7 @@ import { readCustomer } from '#shared/app/read-customer.js';
 import { readTimeline } from '#shared/app/read-timeline.js';
 import { searchCustomers } from '#shared/app/search-customers.js';
 import { setTags } from '#shared/app/set-tags.js';
+import { StoredExportSchema } from '#shared/domain/privacy.js';
 import { SuggestionSchema } from '#shared/domain/suggestions.js';
 import { ConversationSchema, CustomerSchema, TimelineItemSchema } from '#shared/domain/timeline.js';
 import { requireAdmin } from './admin-only.js';
@@ -72,10 +73,15 @@ const timeline = createRoute({
 const exportData = createRoute({
   method: 'get',
   path: '/customers/{id}/export',
-  summary: 'Everything held about the customer, as JSON. Admins only; audited',
+  summary:
+    'Everything held about the customer, as JSON; one too large for a response (EXPORT_INLINE_BYTES, 5 MiB) is written aside and answered 202 with its URL. Admins only; audited',
   middleware: [requireAdmin] as const,
   request: { params: IdParamsSchema },
-  responses: { 200: { description: 'the export' }, ...errors(401, 403, 404, 410) },
+  responses: {
+    200: { description: 'the export' },
+    202: json('the export was written aside: GET its url before expiresAt', StoredExportSchema),
+    ...errors(401, 403, 404, 410),
+  },
 });
 
 const tags = createRoute({
@@ -102,9 +108,12 @@ export function customersApp(deps: AgentAppDeps): OpenAPIHono<AgentEnv> {
     .openapi(timeline, async (c) =>
       c.json(await readTimeline(deps, c.req.valid('param').id, c.req.valid('query')), 200),
     )
-    .openapi(exportData, async (c) =>
-      c.json(await exportCustomer(deps, c.req.valid('param').id, c.get('agentId')), 200),
-    )
+    .openapi(exportData, async (c) => {
+      const result = await exportCustomer(deps, c.req.valid('param').id, c.get('agentId'));
+      if ('inline' in result) return c.json(result.inline, 200);
+      c.header('Location', result.stored.url);
+      return c.json(result.stored, 202);
+    })
     .openapi(tags, async (c) =>
       c.json(await setTags(deps, c.req.valid('param').id, c.req.valid('json').tags), 200),
     );

@@ -6,6 +6,7 @@ import type { ConversationClockDeps } from '#shared/domain/clock-ports.js';
 import type { PhoneOptions } from '#shared/domain/identity.js';
 import type { Outbox } from '#shared/domain/outbox.js';
 import type { Clock } from '#shared/domain/ports.js';
+import type { ExportStore } from '#shared/domain/privacy.js';
 import type { DeliveryQueue, WebhookStore } from '#shared/domain/webhook-ports.js';
 import type { UrlPolicy } from '#shared/domain/webhook-url.js';
 
@@ -26,6 +27,10 @@ export interface AgentAppDeps {
   conversationClock?: ConversationClockDeps;
   /** Subscriptions of integrators' webhooks (`/api/webhooks`); the routes are absent without it. */
   webhooks?: WebhookApiDeps | undefined;
+  /** Where an export too large for one response is written (S3 on AWS, files locally). */
+  exports?: ExportStore;
+  /** Largest export answered inline, in bytes (EXPORT_INLINE_BYTES). */
+  exportInlineBytes?: number;
 }
 
 /** What the webhook routes need: the store, the delivery queue (replays), the URL policy, new ids and secrets. */

@@ -1,17 +1,46 @@
 import type { AgentAdmin } from '#shared/domain/agent-ports.js';
-import type { CustomerExport } from '#shared/domain/privacy.js';
+import type { CustomerExport, ExportStore, StoredExport } from '#shared/domain/privacy.js';
 import { type AuditDeps, audited } from './audited.js';
+
+/** Largest export answered in the response itself (5 MiB), under what API Gateway and Lambda return. */
+export const DEFAULT_EXPORT_INLINE_BYTES = 5 * 1024 * 1024;
+
+/** How long the URL of an export written aside works. */
+const EXPORT_LINK_MS = 15 * 60 * 1000;
+
+/** What an export answers: the data itself, or where it was written. */
+export type ExportResult = { inline: CustomerExport } | { stored: StoredExport };
 
 /**
  * Everything held about a customer (the right of access), stamped with when it was taken, for an
- * admin; writes the audit record.
+ * admin; writes the audit record. An export over `exportInlineBytes` is written to `exports` and
+ * answered by its URL (valid 15 minutes), so a heavy customer's export is complete, not cut short.
  */
 export function exportCustomer(
-  deps: { admin: Pick<AgentAdmin, 'export'> } & AuditDeps,
+  deps: {
+    admin: Pick<AgentAdmin, 'export'>;
+    exports?: ExportStore | undefined;
+    exportInlineBytes?: number | undefined;
+  } & AuditDeps,
   customerId: string,
   agentId: string,
-): Promise<CustomerExport> {
-  return audited(deps, { agentId, action: 'export', customerIds: [customerId] }, () =>
-    deps.admin.export(customerId, deps.clock.now().toISOString()),
+): Promise<ExportResult> {
+  return audited(
+    deps,
+    { agentId, action: 'export', customerIds: [customerId] },
+    async (): Promise<ExportResult> => {
+      const now = deps.clock.now();
+      const data = await deps.admin.export(customerId, now.toISOString());
+      const body = JSON.stringify(data);
+      const bytes = new TextEncoder().encode(body).length;
+      if (!deps.exports || bytes <= (deps.exportInlineBytes ?? DEFAULT_EXPORT_INLINE_BYTES)) {
+        return { inline: data };
+      }
+      const expiresAt = new Date(now.getTime() + EXPORT_LINK_MS).toISOString();
+      const exportId = `ex_${crypto.randomUUID().replaceAll('-', '')}`;
+      const { url } = await deps.exports.save(exportId, body, expiresAt);
+      return { stored: { status: 'ready', url, expiresAt, bytes } };
+    },
+    (result) => ('stored' in result ? 'stored' : 'ok'),
   );
 }

@@ -34,6 +34,10 @@ export const ConfigSchema = z.object({
   TIMERS_DEAD_LETTER_ARN: optionalNonEmptyString,
   TIMERS_SCHEDULER_ROLE_ARN: optionalNonEmptyString,
   TIMERS_SCHEDULE_GROUP: optionalNonEmptyString,
+  /** Largest customer export answered in the response; a larger one is written aside (5 MiB). */
+  EXPORT_INLINE_BYTES: z._default(z.coerce.number().check(z.int(), z.gte(1)), 5 * 1024 * 1024),
+  /** On AWS: the private bucket exports too large for one response go to, fetched by a presigned URL. */
+  EXPORTS_BUCKET: optionalNonEmptyString,
   /** How many times the outbound queue delivers a reply before the sender gives it up as failed. */
   OUTBOUND_MAX_ATTEMPTS: z._default(z.coerce.number().check(z.int(), z.gte(1), z.lte(100)), 5),
   /** On AWS: the Secrets Manager secret (JSON) holding the provider secrets below. */

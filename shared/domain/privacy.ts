@@ -1,3 +1,4 @@
+import * as z from 'zod';
 import type { Suggestion } from './suggestions.js';
 import type { TimelineItem } from './timeline.js';
 
@@ -33,4 +34,23 @@ export interface ErasureReport {
    * carry on (202 until the last call, which answers 200 and writes the tombstone).
    */
   complete: boolean;
+}
+
+/** An export written aside for the caller to fetch, because it is too large for one response. */
+export const StoredExportSchema = z.object({
+  status: z.literal('ready'),
+  /** Where to GET it: a presigned S3 URL on AWS, the admin-only `/api/exports/{id}` locally. */
+  url: z.string(),
+  /** When the URL stops working (the object itself is kept a few days, then expires). */
+  expiresAt: z.string(),
+  bytes: z.number().int(),
+});
+export type StoredExport = z.infer<typeof StoredExportSchema>;
+
+/** Where exports too large for one response go (an S3 bucket on AWS, files locally). */
+export interface ExportStore {
+  /** Writes the export; answers the URL it can be fetched from until `expiresAt`. */
+  save(exportId: string, body: string, expiresAt: string): Promise<{ url: string }>;
+  /** The export while it has not expired, for a store the agent API serves itself (local). */
+  read?(exportId: string, now: string): Promise<string | undefined>;
 }

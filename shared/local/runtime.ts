@@ -19,6 +19,7 @@ import { LocalChangeFeed } from './change-feed.js';
 import { startConsumers } from './consumers.js';
 import { localConversationClock } from './conversation-clock.js';
 import { startLocalDynamo } from './dynamo.js';
+import { LocalExportStore } from './export-files.js';
 import { localHttpApp } from './http-app.js';
 import { LocalEnvelopeQueue } from './local-envelope-queue.js';
 import { LocalMailQueue } from './local-mail-queue.js';
@@ -100,7 +101,7 @@ export interface LocalRuntime {
 function agentDeps(
   config: Config,
   repos: DynamoRepositories,
-  rest: Pick<AgentAppDeps, 'clock' | 'replies' | 'outbox' | 'conversationClock' | 'webhooks'>,
+  rest: Pick<AgentAppDeps, 'clock' | 'replies' | 'outbox' | 'conversationClock' | 'webhooks' | 'exports'>,
 ): AgentAppDeps {
   const tokens = parseAgentTokens(config.AGENT_TOKENS);
   return {
@@ -110,6 +111,7 @@ function agentDeps(
     audit: repos.audit,
     authenticate: async (token) => tokens.get(token),
     phone: { defaultRegion: config.DEFAULT_REGION },
+    exportInlineBytes: config.EXPORT_INLINE_BYTES,
   };
 }
 
@@ -120,6 +122,18 @@ async function listen(app: Hono, port: number): Promise<{ server: ServerType; po
   });
   const address = server.address();
   return { server, port: typeof address === 'object' && address ? address.port : port };
+}
+
+/** The local table and its repositories, seen through the change feed when `events` is on. */
+async function localTable(options: LocalRuntimeOptions, tableName: string, dataDir: string | undefined) {
+  const dynamo = await startLocalDynamo({
+    tableName,
+    ...(dataDir ? { path: join(dataDir, 'dynamodb') } : {}),
+  });
+  const feed = options.events ? new LocalChangeFeed(dynamo.endpoint, tableName) : undefined;
+  const client = feed?.capture(dynamo.client) ?? dynamo.client;
+  const repos = dynamoRepositories(options.dynamoClient?.(client) ?? client, tableName);
+  return { dynamo, feed, repos };
 }
 
 /**
@@ -135,13 +149,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
   ]);
   const dataDir = (options.persist ?? true) ? config.DATA_DIR : undefined;
   const clock = options.clock ?? systemClock;
-  const dynamo = await startLocalDynamo({
-    tableName: config.TABLE_NAME,
-    ...(dataDir ? { path: join(dataDir, 'dynamodb') } : {}),
-  });
-  const feed = options.events ? new LocalChangeFeed(dynamo.endpoint, config.TABLE_NAME) : undefined;
-  const client = feed?.capture(dynamo.client) ?? dynamo.client;
-  const repos = dynamoRepositories(options.dynamoClient?.(client) ?? client, config.TABLE_NAME);
+  const { dynamo, feed, repos } = await localTable(options, config.TABLE_NAME, dataDir);
   // The redrive moves queue files only while no runtime holds them.
   const releaseDataDir = dataDir ? claimDataDir(dataDir) : undefined;
   const queues = localQueues({
@@ -174,7 +182,14 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
     clock,
     envelopes: webhookQueue,
     mail: options.wrapMailQueue?.(new LocalMailQueue(queues.mail)) ?? new LocalMailQueue(queues.mail),
-    agent: agentDeps(config, repos, { clock, replies, outbox, conversationClock, webhooks: webhooks?.api }),
+    agent: agentDeps(config, repos, {
+      clock,
+      replies,
+      outbox,
+      conversationClock,
+      webhooks: webhooks?.api,
+      exports: new LocalExportStore({ dir: dataDir && join(dataDir, 'exports') }),
+    }),
   });
   const { server, port } = await listen(app, config.PORT);
   const { inbound, deadLetter, mail, outbound, timers } = queues;

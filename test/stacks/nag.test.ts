@@ -77,6 +77,7 @@ describe('cdk-nag AwsSolutions checks', () => {
   it('suppress only the reviewed findings of the stateful stack, with or without email', () => {
     const expected = [
       'AwsSolutions-COG8 /ThreadlineStateful/AgentPool/Resource',
+      'AwsSolutions-S1 /ThreadlineStateful/ExportsBucket/Resource',
       'AwsSolutions-S1 /ThreadlineStateful/InboundMailBucket/Resource',
       'AwsSolutions-SMG4 /ThreadlineStateful/ProviderSecret/Resource',
       'AwsSolutions-SQS3 /ThreadlineStateful/ChangeFeedFailuresQueue/Resource',

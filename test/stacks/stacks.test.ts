@@ -253,8 +253,38 @@ describe('ThreadlineStateful', () => {
     });
   });
 
+  it('keeps exports in a private SSE-S3 bucket, TLS only, and expires them after 3 days', () => {
+    const id = logicalId(statefulStack, 'ExportsBucket');
+    const bucket = stateful.toJSON().Resources[id];
+    expect(bucket.DeletionPolicy).toBe('Retain');
+    expect(bucket.Properties.BucketEncryption).toEqual({
+      ServerSideEncryptionConfiguration: [{ ServerSideEncryptionByDefault: { SSEAlgorithm: 'AES256' } }],
+    });
+    expect(Object.values(bucket.Properties.PublicAccessBlockConfiguration)).toEqual([true, true, true, true]);
+    expect(bucket.Properties.LifecycleConfiguration.Rules).toEqual([
+      {
+        Id: 'ExpireExports',
+        Status: 'Enabled',
+        ExpirationInDays: 3,
+        AbortIncompleteMultipartUpload: { DaysAfterInitiation: 1 },
+      },
+    ]);
+    const statements = resourcePolicy(stateful, 'AWS::S3::BucketPolicy', 'Bucket', { Ref: id });
+    expect(statements).toContainEqual(
+      expect.objectContaining({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } }),
+    );
+  });
+
+  it('lets the agent API put and get objects under exports/ only', () => {
+    const arn = { 'Fn::GetAtt': [logicalId(statefulStack, 'ExportsBucket'), 'Arn'] };
+    const onExports = statementsOf('AgentApi').filter((s) =>
+      s.Resource.some((r) => isDeepStrictEqual(r, { 'Fn::Join': ['', [arn, '/exports/*']] })),
+    );
+    expect(onExports.flatMap((s) => s.Action).sort()).toEqual(['s3:GetObject', 's3:PutObject']);
+  });
+
   it('keeps raw mail in a private SSE-S3 bucket that outlives the stack and expires it after 30 days', () => {
-    stateful.resourceCountIs('AWS::S3::Bucket', 1);
+    stateful.resourceCountIs('AWS::S3::Bucket', 2);
     const bucket = stateful.toJSON().Resources[bucketId];
     expect(bucket.DeletionPolicy).toBe('Retain');
     expect(bucket.UpdateReplacePolicy).toBe('Retain');
@@ -585,6 +615,7 @@ describe('ThreadlineApi', () => {
         ADMIN_GROUP: 'admins',
         ...timersSettings,
         WEBHOOK_QUEUE_URL: { Ref: webhookQueueId },
+        EXPORTS_BUCKET: { Ref: logicalId(statefulStack, 'ExportsBucket') },
       },
     ],
     ['Events', { TABLE_NAME: { Ref: tableId }, WEBHOOK_QUEUE_URL: { Ref: webhookQueueId } }],

@@ -1,0 +1,51 @@
+import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { ExportStore } from '#shared/domain/privacy.js';
+
+/**
+ * Exports too large for one response, kept by the local runtime as files under `<dataDir>/exports`
+ * (in memory without a data dir) and served to admins at `/api/exports/{id}` until they expire; an
+ * expired one is deleted when next asked for.
+ */
+export class LocalExportStore implements ExportStore {
+  readonly #dir: string | undefined;
+  readonly #memory = new Map<string, { body: string; expiresAt: string }>();
+
+  constructor(options: { dir?: string | undefined } = {}) {
+    this.#dir = options.dir;
+  }
+
+  async save(exportId: string, body: string, expiresAt: string): Promise<{ url: string }> {
+    if (this.#dir) {
+      await mkdir(this.#dir, { recursive: true, mode: 0o700 });
+      await writeFile(join(this.#dir, `${exportId}.json`), body, { mode: 0o600 });
+      await writeFile(join(this.#dir, `${exportId}.expires`), expiresAt, { mode: 0o600 });
+    } else this.#memory.set(exportId, { body, expiresAt });
+    return { url: `/api/exports/${exportId}` };
+  }
+
+  async read(exportId: string, now: string): Promise<string | undefined> {
+    const kept = this.#dir ? await this.#readFiles(exportId) : this.#memory.get(exportId);
+    if (!kept) return undefined;
+    if (kept.expiresAt > now) return kept.body;
+    await this.#forget(exportId);
+    return undefined;
+  }
+
+  async #readFiles(exportId: string): Promise<{ body: string; expiresAt: string } | undefined> {
+    const dir = this.#dir as string;
+    try {
+      const expiresAt = await readFile(join(dir, `${exportId}.expires`), 'utf8');
+      return { body: await readFile(join(dir, `${exportId}.json`), 'utf8'), expiresAt };
+    } catch {
+      return undefined;
+    }
+  }
+
+  async #forget(exportId: string): Promise<void> {
+    this.#memory.delete(exportId);
+    if (!this.#dir) return;
+    await rm(join(this.#dir, `${exportId}.json`), { force: true });
+    await rm(join(this.#dir, `${exportId}.expires`), { force: true });
+  }
+}

@@ -1,0 +1,66 @@
+import { describe, expect, it, vi } from 'vitest';
+import { exportCustomer } from '#shared/app/export-customer.js';
+import type { AuditRecord } from '#shared/domain/audit.js';
+import type { CustomerExport } from '#shared/domain/privacy.js';
+
+const NOW = new Date('2025-06-10T09:00:00.000Z');
+const data = (text: string): CustomerExport => ({
+  exportedAt: NOW.toISOString(),
+  customers: [{ id: 'cu_1' }],
+  timeline: [],
+  rawPayloads: [{ customerId: 'cu_1', timelineSk: 'TIMELINE#t#1', raw: text }],
+  conversations: [],
+  suggestions: [],
+});
+
+function setup(text: string, exportInlineBytes: number) {
+  const audits: Array<Omit<AuditRecord, 'id'>> = [];
+  const saved: Array<{ id: string; body: string; expiresAt: string }> = [];
+  const deps = {
+    admin: { export: vi.fn(async () => data(text)) },
+    audit: {
+      recordAudit: async (entry: Omit<AuditRecord, 'id'>) => {
+        audits.push(entry);
+        return { ...entry, id: 'au_1' };
+      },
+    },
+    clock: { now: () => NOW },
+    exports: {
+      save: async (id: string, body: string, expiresAt: string) => {
+        saved.push({ id, body, expiresAt });
+        return { url: `https://exports.example/${id}` };
+      },
+    },
+    exportInlineBytes,
+  };
+  return { deps, audits, saved };
+}
+
+describe('exportCustomer', () => {
+  it('answers an export within the budget inline, and audits it ok', async () => {
+    const { deps, audits, saved } = setup('small', 10_000);
+    expect(await exportCustomer(deps, 'cu_1', 'ag_admin')).toEqual({ inline: data('small') });
+    expect(saved).toEqual([]);
+    expect(audits).toEqual([
+      expect.objectContaining({ action: 'export', customerIds: ['cu_1'], outcome: 'ok' }),
+    ]);
+  });
+
+  it('writes an export over the budget aside, whole, and answers its URL for 15 minutes', async () => {
+    const text = 'x'.repeat(20_000);
+    const { deps, audits, saved } = setup(text, 10_000);
+    const result = await exportCustomer(deps, 'cu_1', 'ag_admin');
+    expect(saved).toHaveLength(1);
+    expect(JSON.parse(saved[0]?.body ?? '')).toEqual(data(text));
+    expect(result).toEqual({
+      stored: {
+        status: 'ready',
+        url: `https://exports.example/${saved[0]?.id}`,
+        expiresAt: '2025-06-10T09:15:00.000Z',
+        bytes: Buffer.byteLength(saved[0]?.body ?? ''),
+      },
+    });
+    expect(saved[0]?.id).toMatch(/^ex_[0-9a-f]{32}$/);
+    expect(audits.map((a) => a.outcome)).toEqual(['stored']);
+  });
+});

@@ -1,0 +1,27 @@
+import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { LocalExportStore } from '#shared/local/export-files.js';
+
+describe('LocalExportStore', () => {
+  const dirs: string[] = [];
+  afterEach(() => {
+    for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true });
+  });
+
+  it.each([
+    ['on disk', true],
+    ['in memory', false],
+  ])('keeps an export %s until it expires, then forgets it', async (_where, onDisk) => {
+    const dir = onDisk ? join(mkdtempSync(join(tmpdir(), 'exports-')), 'exports') : undefined;
+    if (dir) dirs.push(join(dir, '..'));
+    const store = new LocalExportStore({ dir });
+    const { url } = await store.save('ex_1', '{"customers":[]}', '2025-06-10T09:15:00.000Z');
+    expect(url).toBe('/api/exports/ex_1');
+    expect(await store.read('ex_1', '2025-06-10T09:14:59.000Z')).toBe('{"customers":[]}');
+    expect(await store.read('ex_2', '2025-06-10T09:00:00.000Z')).toBeUndefined();
+    expect(await store.read('ex_1', '2025-06-10T09:15:00.000Z')).toBeUndefined();
+    if (dir) expect(readdirSync(dir)).toEqual([]);
+  });
+});

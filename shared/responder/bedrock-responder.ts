@@ -31,6 +31,7 @@ import { UnavailableError } from '../errors.js';
 import { logger } from '../log.js';
 import type { Passage } from './knowledge-base-articles.js';
 import type { PassageIndex, Retrieval } from './knowledge-base-index.js';
+import { DEFAULT_THRESHOLD } from './knowledge-base-responder.js';
 
 /** The instructions every Converse call starts with; `instructions` (shop facts, policies) follow them. */
 export const BEDROCK_SYSTEM_PROMPT = `You are the customer-service assistant of an online shop. Customers write on WhatsApp, SMS, Messenger, Instagram or email, or leave voicemails; the timeline you are given holds their messages on every channel, oldest first. Answer the customer's unanswered messages.
@@ -133,7 +134,8 @@ export interface BedrockResponderOptions {
   instructions?: string;
   /**
    * The knowledge base's retrieval: only the passages that answer the customer's messages go in the
-   * prompt, and a message they do not answer is handed off (`low_confidence`) without calling the model.
+   * prompt, and a message they do not answer (or answer with a confidence under the knowledge-base
+   * responder's default threshold) is handed off (`low_confidence`) without calling the model.
    */
   knowledge?: () => Promise<PassageIndex>;
   /** The most recent messages of the timeline put in the prompt (default 30). */
@@ -245,12 +247,16 @@ function replyText(output: ConverseCommandOutput): string {
     .trim();
 }
 
-/** What the knowledge base holds for the pending text (nothing found when there is no text), if one is set. */
+/**
+ * What the knowledge base holds for the pending text, if one is set: no passage when there is no
+ * text, or when the retrieval is less sure than the knowledge-base responder would answer at.
+ */
 async function retrieve(options: BedrockResponderOptions, text: string): Promise<Retrieval | undefined> {
   if (!options.knowledge) return undefined;
-  return text
+  const found = text
     ? (await options.knowledge()).search(text)
     : { passages: [], confidence: 0, score: 0, segments: [], candidates: [] };
+  return found.confidence < DEFAULT_THRESHOLD ? { ...found, passages: [] } : found;
 }
 
 /**

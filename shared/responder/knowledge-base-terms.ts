@@ -53,7 +53,7 @@ export const SynonymsSchema = z.strictObject({
 });
 export type Synonyms = z.infer<typeof SynonymsSchema>;
 
-const MAX_PHRASE_WORDS = 5;
+const MAX_PHRASE_WORDS = 6;
 const MAX_WORD_CHARS = 40;
 
 /** Text folded for matching: lower case, accents removed, split into words of letters and digits. */
@@ -96,6 +96,16 @@ function sharedStart(a: string, b: string): number {
   let i = 0;
   while (i < a.length && a[i] === b[i]) i += 1;
   return i;
+}
+
+/** Whether two words of one length differ only by two neighbouring letters swapped (or not at all). */
+function isSwap(a: string, b: string): boolean {
+  const diff: number[] = [];
+  for (let i = 0; i < a.length; i += 1) if (a[i] !== b[i]) diff.push(i);
+  return (
+    diff.length === 0 ||
+    (diff.length === 2 && diff[1] === (diff[0] ?? 0) + 1 && a[diff[0] ?? 0] === b[diff[1] ?? 0])
+  );
 }
 
 /** How many typos a word of this length may carry and still be recognised. */
@@ -165,6 +175,9 @@ function typoCorrector(known: ReadonlySet<string>): (word: string) => string {
     for (let length = word.length - limit; length <= word.length + limit; length += 1) {
       for (const candidate of byLength.get(length) ?? []) {
         const distance = editDistance(word, candidate, Math.min(limit, bestDistance));
+        // In a short word one changed letter makes another word ("paris", "parts"): only a letter
+        // missing, doubled or swapped is read as a typo there.
+        if (word.length < 7 && candidate.length === word.length && !isSwap(word, candidate)) continue;
         // On a tie the word sharing the longer start wins: "wher" is "where", not "when".
         const closer =
           distance < bestDistance ||

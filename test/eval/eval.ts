@@ -1,11 +1,12 @@
 import { readFileSync } from 'node:fs';
-import { type ConversationView, type Responder, viewConversation } from '#shared/domain/responder.js';
+import type { BedrockRuntimeClient, ConverseCommand } from '@aws-sdk/client-bedrock-runtime';
+import type { Responder } from '#shared/domain/responder.js';
 import { decideRoute } from '#shared/domain/routing/decide-route.js';
 import type { RouteInput } from '#shared/domain/routing/decision.js';
 import { toAssessment } from '#shared/domain/routing/facts.js';
 import type { RoutingPolicy } from '#shared/domain/routing/policy.js';
 import { CustomerSchema, TimelineItemSchema } from '#shared/domain/timeline.js';
-import { buildConverseInput } from '#shared/responder/bedrock-responder.js';
+import { createBedrockResponder } from '#shared/responder/bedrock-responder.js';
 import { type KnowledgeBase, readKnowledgeBase } from '#shared/responder/knowledge-base.js';
 import { type Passage, splitPassages } from '#shared/responder/knowledge-base-articles.js';
 import type { PassageIndex } from '#shared/responder/knowledge-base-index.js';
@@ -79,11 +80,13 @@ function scenario(text: string, policy: RoutingPolicy) {
   return { context: { customer, timeline: [message], conversationId: 'conv_eval' }, base };
 }
 
+/** An expected entry may name alternatives ("returns#1|sizes#3"): either passage answers. */
+const alternatives = (expect: readonly string[]) => expect.map((entry) => entry.split('|'));
+
 function judge(question: Question, quoted: string[]): Verdict {
   if (!question.expect) return quoted.length ? 'answered wrongly' : 'handed off correctly';
   if (!quoted.length) return 'handed off though answerable';
-  // An expected entry may name alternatives ("returns#1|sizes#3"): either passage answers.
-  const options = question.expect.map((entry) => entry.split('|'));
+  const options = alternatives(question.expect);
   const same =
     quoted.length === options.length && options.every((ids) => ids.some((id) => quoted.includes(id)));
   return same ? 'answered correctly' : 'answered wrongly';
@@ -104,8 +107,10 @@ export async function evaluateKnowledgeBase(
   base: KnowledgeBase,
   index: PassageIndex,
   policy: RoutingPolicy,
+  threshold?: number,
 ): Promise<Outcome[]> {
   const responder: Responder = createKnowledgeBaseResponder({
+    ...(threshold === undefined ? {} : { threshold }),
     articles: base.articles,
     ...(base.synonyms ? { synonyms: base.synonyms } : {}),
     ...(base.calibration ? { calibration: base.calibration } : {}),
@@ -137,46 +142,76 @@ export async function evaluateKnowledgeBase(
 }
 
 /**
- * The same questions through the Bedrock adapter's prompt builder, with a fake model that answers
- * with the first passage of its prompt: whether the retrieval refuses, and whether the right
- * passages are in the prompt when it does not.
+ * A stand-in for Bedrock that answers with every help-centre passage of its prompt (a model that
+ * quotes what it was given), remembering each prompt.
  */
-export function evaluateBedrockPrompt(
+function fakeModel(prompts: string[]): BedrockRuntimeClient {
+  const send = async (command: ConverseCommand) => {
+    const system = command.input.system?.[0];
+    const text = system && 'text' in system ? (system.text ?? '') : '';
+    prompts.push(text);
+    const passages = [...text.matchAll(/^\[\d+\] [^:]+: (.+)$/gm)].map((m) => m[1]);
+    const answer = { reply: passages.join('\n\n'), confidence: 1, handoff: null, language: 'en' };
+    return {
+      output: { message: { role: 'assistant', content: [{ text: JSON.stringify(answer) }] } },
+      stopReason: 'end_turn',
+    };
+  };
+  return { send } as unknown as BedrockRuntimeClient;
+}
+
+/**
+ * The same questions through the Bedrock adapter (its retrieval, refusal and prompt builder) with a
+ * fake model that answers from the passages in its prompt: what it answers, and whether the right
+ * passages were in the prompt when it was called.
+ */
+export async function evaluateBedrock(
   questions: readonly Question[],
   base: KnowledgeBase,
   index: PassageIndex,
   policy: RoutingPolicy,
-): { outcomes: Outcome[]; rightPassagesInPrompt: number; answeredInPrompt: number } {
+): Promise<{ outcomes: Outcome[]; rightPassagesInPrompt: number; prompts: number }> {
   const passages = base.articles.flatMap(splitPassages);
+  const prompts: string[] = [];
+  const responder = createBedrockResponder({
+    client: fakeModel(prompts),
+    modelId: 'fake',
+    knowledge: async () => index,
+  });
   let rightPassagesInPrompt = 0;
-  let answeredInPrompt = 0;
-  const outcomes = questions.map((question): Outcome => {
+  let prompted = 0;
+  const outcomes: Outcome[] = [];
+  for (const question of questions) {
     const { context, base: input } = scenario(question.text, policy);
-    const found = index.search(question.text);
-    const before = decideRoute(input);
-    if (before.target !== 'ai' || !found.passages.length) {
-      return { question, verdict: judge(question, []), quoted: [], score: found.score, confidence: 0 };
+    let decision = decideRoute(input);
+    let quoted: string[] = [];
+    let confidence = 0;
+    const before = prompts.length;
+    if (decision.target === 'ai') {
+      const result = await responder.respond(context);
+      confidence = result.confidence;
+      decision = decideRoute({ ...input, ai: toAssessment(result) });
+      if (decision.target === 'ai' && !result.handoff) quoted = quotedPassages(passages, result.reply);
     }
-    const view: ConversationView = viewConversation(context);
-    const prompt = buildConverseInput(context, view, { modelId: 'fake' }, found.passages).system?.[0];
-    const system = prompt && 'text' in prompt ? (prompt.text ?? '') : '';
-    const inPrompt = passages.filter((p) => system.includes(p.text.replace(/\s+/g, ' '))).map((p) => p.id);
-    if (question.expect) {
-      answeredInPrompt += 1;
-      const options = question.expect.map((entry) => entry.split('|'));
-      if (options.every((ids) => ids.some((id) => inPrompt.includes(id)))) rightPassagesInPrompt += 1;
+    const prompt = prompts.length > before ? prompts.at(-1) : undefined;
+    if (prompt && question.expect) {
+      prompted += 1;
+      const inPrompt = passages.filter((p) => prompt.includes(p.text.replace(/\s+/g, ' '))).map((p) => p.id);
+      if (alternatives(question.expect).every((ids) => ids.some((id) => inPrompt.includes(id)))) {
+        rightPassagesInPrompt += 1;
+      }
     }
-    const after = decideRoute({ ...input, ai: { confidence: found.confidence } });
-    const quoted = after.target === 'ai' ? inPrompt.slice(0, question.expect?.length ?? 1) : [];
-    return {
+    const score = index.search(question.text).score;
+    outcomes.push({
       question,
       verdict: judge(question, quoted),
       quoted,
-      score: found.score,
-      confidence: found.confidence,
-    };
-  });
-  return { outcomes, rightPassagesInPrompt, answeredInPrompt };
+      score,
+      confidence,
+      reason: decision.reason,
+    });
+  }
+  return { outcomes, rightPassagesInPrompt, prompts: prompted };
 }
 
 /** The four counts of a set of outcomes, and the goals' ratios. */

@@ -11,7 +11,7 @@ import { buildPassageIndex } from '#shared/responder/knowledge-base.js';
 import { SAMPLE_KNOWLEDGE_BASE } from '#shared/responder/knowledge-base-articles.js';
 import { fitCalibration } from '#shared/responder/knowledge-base-calibration.js';
 import {
-  evaluateBedrockPrompt,
+  evaluateBedrock,
   evaluateKnowledgeBase,
   loadQuestions,
   type Outcome,
@@ -31,6 +31,7 @@ if (args.has('--calibrate')) {
     raw,
     await buildPassageIndex(raw),
     open,
+    0,
   );
   const answered = outcomes.filter((o) => o.quoted.length);
   const calibration = fitCalibration(
@@ -65,10 +66,13 @@ function print(title: string, outcomes: readonly Outcome[]) {
 
 const kb = await evaluateKnowledgeBase(heldOut, base, index, policy);
 print('Held-out half, knowledge-base responder', kb);
-const bedrock = evaluateBedrockPrompt(heldOut, base, index, policy);
-print('Held-out half, Bedrock prompt builder (fake model answers from the first passage)', bedrock.outcomes);
+const bedrock = await evaluateBedrock(heldOut, base, index, policy);
+print(
+  'Held-out half, Bedrock adapter (fake model answers from the passages in its prompt)',
+  bedrock.outcomes,
+);
 console.log(
-  `  right passages in the prompt  ${bedrock.rightPassagesInPrompt} of ${bedrock.answeredInPrompt} answerable prompts`,
+  `  right passages in the prompt  ${bedrock.rightPassagesInPrompt} of ${bedrock.prompts} prompts for answerable questions`,
 );
 
 if (args.has('--tuning')) {

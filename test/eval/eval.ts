@@ -99,6 +99,31 @@ export function quotedPassages(passages: readonly Passage[], reply: string | und
 }
 
 /**
+ * One question as production runs it: the routing policy decides first (topics, asking for a
+ * person), the responder answers, the policy decides again with its confidence.
+ */
+async function ask(
+  question: Question,
+  responder: Responder,
+  passages: readonly Passage[],
+  index: PassageIndex,
+  policy: RoutingPolicy,
+): Promise<Outcome> {
+  const { context, base: input } = scenario(question.text, policy);
+  let decision = decideRoute(input);
+  let quoted: string[] = [];
+  let confidence = 0;
+  if (decision.target === 'ai') {
+    const result = await responder.respond(context);
+    confidence = result.confidence;
+    decision = decideRoute({ ...input, ai: toAssessment(result) });
+    if (decision.target === 'ai' && !result.handoff) quoted = quotedPassages(passages, result.reply);
+  }
+  const score = index.search(question.text).score;
+  return { question, verdict: judge(question, quoted), quoted, score, confidence, reason: decision.reason };
+}
+
+/**
  * Runs the questions as production does: the routing policy decides first (topics, asking for a
  * person), the knowledge-base responder answers, the policy decides again with its confidence.
  */
@@ -117,27 +142,7 @@ export async function evaluateKnowledgeBase(
   });
   const passages = base.articles.flatMap(splitPassages);
   const outcomes: Outcome[] = [];
-  for (const question of questions) {
-    const { context, base: input } = scenario(question.text, policy);
-    const score = index.search(question.text).score;
-    let decision = decideRoute(input);
-    let quoted: string[] = [];
-    let confidence = 0;
-    if (decision.target === 'ai') {
-      const result = await responder.respond(context);
-      confidence = result.confidence;
-      decision = decideRoute({ ...input, ai: toAssessment(result) });
-      if (decision.target === 'ai' && !result.handoff) quoted = quotedPassages(passages, result.reply);
-    }
-    outcomes.push({
-      question,
-      verdict: judge(question, quoted),
-      quoted,
-      score,
-      confidence,
-      reason: decision.reason,
-    });
-  }
+  for (const question of questions) outcomes.push(await ask(question, responder, passages, index, policy));
   return outcomes;
 }
 
@@ -182,17 +187,8 @@ export async function evaluateBedrock(
   let prompted = 0;
   const outcomes: Outcome[] = [];
   for (const question of questions) {
-    const { context, base: input } = scenario(question.text, policy);
-    let decision = decideRoute(input);
-    let quoted: string[] = [];
-    let confidence = 0;
     const before = prompts.length;
-    if (decision.target === 'ai') {
-      const result = await responder.respond(context);
-      confidence = result.confidence;
-      decision = decideRoute({ ...input, ai: toAssessment(result) });
-      if (decision.target === 'ai' && !result.handoff) quoted = quotedPassages(passages, result.reply);
-    }
+    const outcome = await ask(question, responder, passages, index, policy);
     const prompt = prompts.length > before ? prompts.at(-1) : undefined;
     if (prompt && question.expect) {
       prompted += 1;
@@ -201,15 +197,7 @@ export async function evaluateBedrock(
         rightPassagesInPrompt += 1;
       }
     }
-    const score = index.search(question.text).score;
-    outcomes.push({
-      question,
-      verdict: judge(question, quoted),
-      quoted,
-      score,
-      confidence,
-      reason: decision.reason,
-    });
+    outcomes.push(outcome);
   }
   return { outcomes, rightPassagesInPrompt, prompts: prompted };
 }

@@ -12,6 +12,9 @@ export interface SegmentMatch {
   score: number;
   /** A term of the question that only another article (or none) holds: the passage cannot answer it. */
   missing?: string;
+  /** Share of the question's terms (by weight) the passage holds, and its lead over the next passage. */
+  coverage?: number;
+  lead?: number;
 }
 
 /** What a message found in the knowledge base. */
@@ -39,7 +42,7 @@ const QUESTION_START =
   /^(how|what|whats|when|where|wheres|which|who|why|can|could|do|does|did|is|are|will|would|should|may|have|has)\b/;
 // Kept as terms ("where" points at tracking, "how" at steps) but never the subject of a question.
 const QUESTION_WORDS = new Set(['how', 'where', 'when', 'what', 'which', 'why', 'who']);
-// A second article scoring this close to the first makes the answer a coin toss.
+// A second article (or an indistinguishable paragraph) scoring this close to the first makes the answer a coin toss.
 const CLOSE_SECOND = 0.95;
 
 interface IndexedPassage {
@@ -193,12 +196,28 @@ function segmentMatcher(built: Built, pipeline: TermPipeline): (text: string) =>
     if (!top) return { text, score: 0, ...why };
     const rival = ranked.find((r) => r.found.passage.article !== top.found.passage.article);
     const rivalLead = rival ? 1 - rival.rank / top.rank : 1;
-    const lead = ranked[1] ? 1 - ranked[1].rank / top.rank : 1;
+    const second = ranked[1];
+    const lead = second ? 1 - second.rank / top.rank : 1;
+    // Nothing in the question tells the chosen paragraph from a neighbour of the same article that
+    // ranks as high: which of them answers is a coin toss.
+    const tied =
+      second !== undefined &&
+      lead < 1 - CLOSE_SECOND &&
+      second.found.passage.article === top.found.passage.article &&
+      !terms.some((t) => weight(t) > 0.1 && top.found.terms.has(t) && !second.found.terms.has(t));
     const score =
-      rivalLead < 1 - CLOSE_SECOND
+      rivalLead < 1 - CLOSE_SECOND || tied
         ? 0
         : top.coverage * (0.3 + 0.3 * Math.min(1, rivalLead / 0.3) + 0.4 * Math.min(1, lead / 0.2));
-    return { text, passage: top.found.passage, score: Math.round(score * 1000) / 1000, ...why };
+    const round = (n: number) => Math.round(n * 1000) / 1000;
+    return {
+      text,
+      passage: top.found.passage,
+      score: round(score),
+      coverage: round(top.coverage),
+      lead: round(lead),
+      ...why,
+    };
   };
 }
 
@@ -210,12 +229,18 @@ const surer = (a: SegmentMatch, b: SegmentMatch) =>
 function matchMessage(message: string, matchSegment: (text: string) => SegmentMatch) {
   const parts = splitSegments(message);
   // A question is read alone and with the statement next to it ("I'm between M and L. Which
-  // size?"): the surer reading wins.
+  // size?"): the surer reading wins, unless the statement points at another paragraph.
   const readQuestion = (i: number): SegmentMatch => {
     const question = parts[i] ?? '';
-    let best = matchSegment(question);
+    const alone = matchSegment(question);
+    let best = alone;
     for (const side of [parts[i - 1], parts[i + 1]]) {
-      if (side && !isQuestion(side)) best = surer(best, matchSegment(`${side}\n${question}`));
+      if (!side || isQuestion(side)) continue;
+      const read = matchSegment(`${side}\n${question}`);
+      const differs = answers(read) && answers(alone) && read.passage !== alone.passage;
+      // The statement changes which paragraph answers ("...? It hasn't shipped yet."): it is read with it.
+      if (differs) return read;
+      best = surer(best, read);
     }
     return best;
   };

@@ -220,12 +220,14 @@ export function createTermPipeline(
       const terms: string[] = [];
       for (let i = 0; i < stemmed.length; ) {
         let taken = 1;
-        let term = ignore.has(words[i] ?? '') ? '' : (stemmed[i] ?? '');
+        const ignored = ignore.has(words[i] ?? '');
+        let term = ignored ? '' : (stemmed[i] ?? '');
         let key = stemmed[i] ?? '';
         for (let n = 1; n <= MAX_PHRASE_WORDS && i + n <= stemmed.length; n += 1) {
           if (n > 1) key = `${key} ${stemmed[i + n - 1]}`;
           const name = phrases.get(key);
-          if (name !== undefined) [taken, term] = [n, name];
+          // A word ignored alone ("use") stays ignored even when a synonym shares its stem ("used").
+          if (name !== undefined && (n > 1 || !ignored)) [taken, term] = [n, name];
           if (!prefixes.has(key)) break;
         }
         if (term.length > 1 || /\d/.test(term)) terms.push(term.replace(/ /g, '_'));

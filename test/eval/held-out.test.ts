@@ -10,10 +10,10 @@ const index = await buildPassageIndex(base);
 const heldOut = loadQuestions('held-out');
 
 // Issue #19's goals are >= 85% of answerable questions answered correctly and no wrong answer. The
-// held-out half measured 40 of 54 (74%) and 2 wrong when this was written, 43 of 54 (80%) and 2 wrong
+// held-out half measured 40 of 54 (74%) and 2 wrong when this was written, 44 of 54 (81%) and 2 wrong
 // after the second round of tuning. These floors make a regression fail; raise them as the figures
 // improve (npm run eval prints them).
-const CORRECT_FLOOR = 43;
+const CORRECT_FLOOR = 44;
 const WRONG_CEILING = 2;
 
 describe('the evaluation, held-out half', () => {

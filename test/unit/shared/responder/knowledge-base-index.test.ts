@@ -59,6 +59,21 @@ describe('passage retrieval', () => {
     expect(found.segments[0]?.score).toBe(0);
   });
 
+  it('refuses when nothing in the question tells two paragraphs of one article apart', () => {
+    const index = indexOf([
+      {
+        id: 'wash',
+        title: 'Washing wool',
+        body: 'Wash wool jumpers by hand in cold water.\n\nWash wool socks by hand in cold water too.',
+      },
+      { id: 'other', title: 'Opening hours', body: 'We open at 9.' },
+    ]);
+    const tied = index.search('how do I wash wool by hand?');
+    expect(tied.passages).toEqual([]);
+    expect(tied.segments[0]?.score).toBe(0);
+    expect(index.search('how do I wash wool socks?').passages.map((p) => p.id)).toEqual(['wash#2']);
+  });
+
   it('scores a passage by the share of the question it holds', () => {
     const index = indexOf([
       { id: 'care', title: 'Washing and care', body: 'Wash wool by hand in cold water.' },
@@ -86,6 +101,12 @@ describe('passage retrieval', () => {
 
   it('reads a statement next to a question as its context', () => {
     expect(ids("I'm between two sizes. Which one should I take for jeans?")).toEqual(['sizes#2']);
+  });
+
+  it('takes the reading with the statement when the statement points at another paragraph', () => {
+    const question = 'can I change where my order is going?';
+    expect(ids(question)).toEqual(['change-delivery-address#2']);
+    expect(ids(`${question} haven't had a shipping email yet`)).toEqual(['change-delivery-address#1']);
   });
 
   it('cuts a message into sentences, and reads a long one whole', () => {

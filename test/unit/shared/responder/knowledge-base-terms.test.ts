@@ -45,6 +45,22 @@ describe('the term pipeline', () => {
     expect(pipeline.terms('how much is it')).toEqual(['cost']);
   });
 
+  it('keeps a word ignored alone out of a synonym group that shares its stem, but not out of a phrase', () => {
+    const worn = createTermPipeline(
+      stemmer,
+      SynonymsSchema.parse({
+        groups: [
+          ['unworn', 'used', 'worn'],
+          ['manual', 'how to use'],
+        ],
+      }),
+      ['Items can be returned unworn.'],
+    );
+    expect(worn.terms('can I use klarna')).toEqual(['klarna']);
+    expect(worn.terms('it was used once')).toEqual(['unworn']);
+    expect(worn.terms('how to use it')).toEqual(['manual']);
+  });
+
   it('corrects a word unknown to the knowledge base within one typo (two for long words)', () => {
     expect(pipeline.terms('pakage')).toEqual(['parcel']);
     expect(pipeline.terms('shiping')).toEqual(['ship']);

@@ -2,7 +2,8 @@
  * npm run eval: the responder on the evaluation questions. Prints the held-out half's figures for the
  * knowledge-base responder and for the Bedrock prompt builder.
  *   npm run eval -- --calibrate   fits knowledge-base/calibration.json on the tuning half
- *   npm run eval -- --tuning      also lists the tuning half's misses (never the held-out half's)
+ *   npm run eval -- --tuning      also lists the tuning half's misses (never the held-out half's):
+ *                                 each question's passage, score, coverage, lead over the next passage, missing term
  */
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -83,7 +84,7 @@ if (args.has('--tuning')) {
   )) {
     const found = index.search(o.question.text);
     console.log(
-      `  ${o.verdict}: ${o.question.id} "${o.question.text}" expect ${o.question.expect ?? o.question.handoff} quoted ${o.quoted} conf ${o.confidence} score ${o.score} (${o.reason}) segments ${JSON.stringify(found.segments.map((s) => [s.passage?.id, s.score, s.missing]))}`,
+      `  ${o.verdict}: ${o.question.id} "${o.question.text}" expect ${o.question.expect ?? o.question.handoff} quoted ${o.quoted} conf ${o.confidence} score ${o.score} (${o.reason}) segments ${JSON.stringify(found.segments.map((s) => [s.passage?.id, s.score, s.coverage, s.lead, s.missing]))}`,
     );
   }
 }

@@ -29,6 +29,9 @@ import { type HandoffReason, SentimentSchema } from '../domain/routing/decision.
 import { authorKind, byTime, type TimelineItem } from '../domain/timeline.js';
 import { UnavailableError } from '../errors.js';
 import { logger } from '../log.js';
+import type { Passage } from './knowledge-base-articles.js';
+import type { PassageIndex, Retrieval } from './knowledge-base-index.js';
+import { DEFAULT_THRESHOLD } from './knowledge-base-responder.js';
 
 /** The instructions every Converse call starts with; `instructions` (shop facts, policies) follow them. */
 export const BEDROCK_SYSTEM_PROMPT = `You are the customer-service assistant of an online shop. Customers write on WhatsApp, SMS, Messenger, Instagram or email, or leave voicemails; the timeline you are given holds their messages on every channel, oldest first. Answer the customer's unanswered messages.
@@ -129,6 +132,12 @@ export interface BedrockResponderOptions {
   threshold?: number;
   /** The shop's facts and policies, appended to the system prompt. */
   instructions?: string;
+  /**
+   * The knowledge base's retrieval: only the passages that answer the customer's messages go in the
+   * prompt, and a message they do not answer (or answer with a confidence under the knowledge-base
+   * responder's default threshold) is handed off (`low_confidence`) without calling the model.
+   */
+  knowledge?: () => Promise<PassageIndex>;
   /** The most recent messages of the timeline put in the prompt (default 30). */
   maxMessages?: number;
   maxTokens?: number;
@@ -192,14 +201,26 @@ export function buildPrompt(context: ResponderContext, view: ConversationView, m
   return lines.join('\n');
 }
 
+/** The help-centre passages as the system prompt quotes them, numbered, with their article's title. */
+export function passagesPrompt(passages: readonly Passage[]): string {
+  return passages
+    .map((passage, i) => `[${i + 1}] ${passage.article.title}: ${passage.text.replace(/\s+/g, ' ')}`)
+    .join('\n');
+}
+
 /** The Converse request for a context: pure, so its exact shape is tested without a mock. */
 export function buildConverseInput(
   context: ResponderContext,
   view: ConversationView,
-  options: Omit<BedrockResponderOptions, 'client' | 'threshold'>,
+  options: Omit<BedrockResponderOptions, 'client' | 'threshold' | 'knowledge'>,
+  passages: readonly Passage[] = [],
 ): ConverseCommandInput {
-  const system = options.instructions
-    ? `${BEDROCK_SYSTEM_PROMPT}\n\nShop information:\n${options.instructions}`
+  const shop = [
+    ...(options.instructions ? [options.instructions] : []),
+    ...(passages.length ? [`From the help centre, for these messages:\n${passagesPrompt(passages)}`] : []),
+  ];
+  const system = shop.length
+    ? `${BEDROCK_SYSTEM_PROMPT}\n\nShop information:\n${shop.join('\n\n')}`
     : BEDROCK_SYSTEM_PROMPT;
   return {
     modelId: options.modelId,
@@ -227,6 +248,18 @@ function replyText(output: ConverseCommandOutput): string {
 }
 
 /**
+ * What the knowledge base holds for the pending text, if one is set: no passage when there is no
+ * text, or when the retrieval is less sure than the knowledge-base responder would answer at.
+ */
+async function retrieve(options: BedrockResponderOptions, text: string): Promise<Retrieval | undefined> {
+  if (!options.knowledge) return undefined;
+  const found = text
+    ? (await options.knowledge()).search(text)
+    : { passages: [], confidence: 0, score: 0, segments: [], candidates: [] };
+  return found.confidence < DEFAULT_THRESHOLD ? { ...found, passages: [] } : found;
+}
+
+/**
  * The responder on AWS: Amazon Bedrock's Converse API with a configurable model. The prompt holds
  * the recent timeline with phone numbers, email addresses and surnames masked; the model answers
  * JSON, checked with zod. Throws UnavailableError when Bedrock throttles or fails transiently (the
@@ -245,14 +278,13 @@ export function createBedrockResponder(options: BedrockResponderOptions): Respon
         reply?: string,
       ) => {
         const summary = buildHandoffSummary(context, view, signals);
-        const result: ResponderResult = {
+        return {
           ...(reply ? { reply } : {}),
           confidence: 0,
           handoff: { reason, summary: (note ? `${summary}\nModel's note: ${note}` : summary).slice(0, 2000) },
           ...(signals.language ? { language: signals.language } : {}),
           ...(signals.sentiment ? { sentiment: signals.sentiment } : {}),
-        };
-        return result;
+        } satisfies ResponderResult;
       };
 
       // Checked before the model is called: a human's conversation is never sent to it.
@@ -260,10 +292,13 @@ export function createBedrockResponder(options: BedrockResponderOptions): Respon
       if (!view.pending.length) return { confidence: 0 };
       const text = pendingText(view);
       if (text && asksForPerson(text)) return handOff('asked_for_person');
+      const found = await retrieve(options, text);
+      if (found && !found.passages.length) return handOff('low_confidence');
 
       let output: ConverseCommandOutput;
       try {
-        output = await options.client.send(new ConverseCommand(buildConverseInput(context, view, options)));
+        const input = buildConverseInput(context, view, options, found?.passages);
+        output = await options.client.send(new ConverseCommand(input));
       } catch (error) {
         if (TRANSIENT_ERRORS.some((type) => error instanceof type)) {
           throw new UnavailableError('Bedrock is throttling or unavailable', { cause: error });
@@ -297,16 +332,16 @@ export function createBedrockResponder(options: BedrockResponderOptions): Respon
         ...(answer.sentiment ? { sentiment: answer.sentiment } : {}),
       };
       const reply = answer.reply ?? undefined;
-      const withConfidence = (result: ResponderResult): ResponderResult => ({
-        ...result,
-        confidence: answer.confidence,
-      });
+      // The model's own confidence is not calibrated; the retrieval's is, and caps it.
+      const confidence = Math.min(answer.confidence, found?.confidence ?? 1);
+      const sources = found ? { sources: [...new Set(found.passages.map((p) => p.article.id))] } : {};
+      const withConfidence = (result: ResponderResult): ResponderResult => ({ ...result, confidence });
       if (answer.handoff) {
         return withConfidence(handOff(answer.handoff.reason, signals, answer.handoff.summary, reply));
       }
       if (answer.sentiment === 'negative') return withConfidence(handOff('negative_sentiment', signals));
-      if (!reply || answer.confidence < threshold) return withConfidence(handOff('low_confidence', signals));
-      return { reply, confidence: answer.confidence, ...signals };
+      if (!reply || confidence < threshold) return withConfidence(handOff('low_confidence', signals));
+      return { reply, confidence, ...signals, ...sources };
     },
   };
 }

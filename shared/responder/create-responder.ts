@@ -2,20 +2,25 @@ import { BedrockRuntimeClient } from '@aws-sdk/client-bedrock-runtime';
 import type { Config } from '../config/config.js';
 import type { Responder } from '../domain/responder.js';
 import { createBedrockResponder } from './bedrock-responder.js';
+import { lazyPassageIndex, readKnowledgeBase } from './knowledge-base.js';
 import { SAMPLE_KNOWLEDGE_BASE } from './knowledge-base-articles.js';
 import { createKnowledgeBaseResponder } from './knowledge-base-responder.js';
 
 /**
- * The responder the configuration asks for: Amazon Bedrock when BEDROCK_MODEL_ID is set, else the
- * knowledge-base responder over KNOWLEDGE_BASE_DIR (the shipped sample articles by default).
+ * The responder the configuration asks for: Amazon Bedrock when BEDROCK_MODEL_ID is set (its prompt
+ * holds the passages of KNOWLEDGE_BASE_DIR that answer the message), else the knowledge-base
+ * responder over KNOWLEDGE_BASE_DIR (the shipped sample articles by default).
  */
 export function createResponder(
   config: Pick<Config, 'BEDROCK_MODEL_ID' | 'KNOWLEDGE_BASE_DIR'>,
   knowledgeBaseDir?: string,
 ): Responder {
+  const folder = config.KNOWLEDGE_BASE_DIR ?? knowledgeBaseDir ?? SAMPLE_KNOWLEDGE_BASE;
   return config.BEDROCK_MODEL_ID
-    ? createBedrockResponder({ client: new BedrockRuntimeClient({}), modelId: config.BEDROCK_MODEL_ID })
-    : createKnowledgeBaseResponder({
-        folder: config.KNOWLEDGE_BASE_DIR ?? knowledgeBaseDir ?? SAMPLE_KNOWLEDGE_BASE,
-      });
+    ? createBedrockResponder({
+        client: new BedrockRuntimeClient({}),
+        modelId: config.BEDROCK_MODEL_ID,
+        knowledge: lazyPassageIndex(readKnowledgeBase(folder)),
+      })
+    : createKnowledgeBaseResponder({ folder });
 }

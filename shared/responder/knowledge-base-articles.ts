@@ -4,11 +4,15 @@ import { fileURLToPath } from 'node:url';
 import * as z from 'zod';
 import { ThreadlineError } from '../errors.js';
 
-/** One help article: `id` is its file name without `.md`, `title` its first heading, `body` plain text. */
+/**
+ * One help article: `id` is its file name without `.md`, `title` its first heading, `body` plain text,
+ * `questions` the example questions of its front matter (how customers ask what it answers).
+ */
 export const ArticleSchema = z.object({
   id: z.string().min(1),
   title: z.string().min(1),
   body: z.string().min(1),
+  questions: z.array(z.string().trim().min(1).max(500)).max(200).optional(),
 });
 export type Article = z.infer<typeof ArticleSchema>;
 
@@ -41,15 +45,46 @@ export function markdownToText(markdown: string): string {
     .trim();
 }
 
-/** An article from a Markdown file's text: the title is its first heading, the body everything else. */
-export function parseArticle(id: string, markdown: string): Article {
+const FRONT_MATTER = /^---[ \t]*\r?\n([\s\S]*?)\r?\n---[ \t]*(?:\r?\n|$)/;
+
+/**
+ * The example questions of a front matter block: the `- ` items under a `questions:` line (the only
+ * key read; other keys are left for other tools). Quotes around an item are dropped.
+ */
+export function parseFrontMatter(block: string): { questions: string[] } {
+  const questions: string[] = [];
+  let inQuestions = false;
+  for (const line of block.split(/\r?\n/)) {
+    if (/^\S/.test(line)) inQuestions = /^questions:\s*$/.test(line);
+    const item = inQuestions ? /^\s*-\s+(.+?)\s*$/.exec(line)?.[1] : undefined;
+    if (item) questions.push(item.replace(/^(["'])(.*)\1$/, '$2'));
+  }
+  return { questions };
+}
+
+/**
+ * An article from a Markdown file's text: an optional front matter block (between `---` lines) with
+ * example questions, the title is its first heading, the body everything else.
+ */
+export function parseArticle(id: string, source: string): Article {
+  const front = FRONT_MATTER.exec(source);
+  const markdown = front ? source.slice(front[0].length) : source;
+  const questions = front?.[1] ? parseFrontMatter(front[1]).questions : [];
   const heading = /^[ \t]{0,3}#{1,6}[ \t]+(.+?)[ \t]*#*[ \t]*$/m.exec(markdown);
   if (!heading?.[1]) throw new KnowledgeBaseError(`article ${id} has no heading to take its title from`);
   const body = markdownToText(
     markdown.slice(0, heading.index) + markdown.slice(heading.index + heading[0].length),
   );
-  const parsed = ArticleSchema.safeParse({ id, title: markdownToText(heading[1]), body });
-  if (!parsed.success) throw new KnowledgeBaseError(`article ${id} has no body`, { cause: parsed.error });
+  const parsed = ArticleSchema.safeParse({
+    id,
+    title: markdownToText(heading[1]),
+    body,
+    ...(questions.length ? { questions } : {}),
+  });
+  if (!parsed.success) {
+    const what = body ? 'unusable example questions' : 'no body';
+    throw new KnowledgeBaseError(`article ${id} has ${what}`, { cause: parsed.error });
+  }
   return parsed.data;
 }
 
@@ -64,4 +99,32 @@ export function loadArticles(folder: string): Article[] {
   return names
     .sort()
     .map((name) => parseArticle(basename(name, '.md'), readFileSync(join(folder, name), 'utf8')));
+}
+
+/** One paragraph of an article: what an answer quotes. `id` is `<article id>#<paragraph number>`. */
+export interface Passage {
+  id: string;
+  article: Article;
+  text: string;
+}
+
+/**
+ * An article's paragraphs, numbered from 1; a short line without a full stop (a sub-heading) is kept
+ * with the paragraph that follows it.
+ */
+export function splitPassages(article: Article): Passage[] {
+  const paragraphs: string[] = [];
+  let heading = '';
+  for (const paragraph of article.body.split(/\n\s*\n/)) {
+    const text = paragraph.trim();
+    if (!text) continue;
+    if (!text.includes('\n') && text.length <= 80 && !/[.!?:)]$/.test(text)) {
+      heading = heading ? `${heading}\n${text}` : text;
+      continue;
+    }
+    paragraphs.push(heading ? `${heading}\n${text}` : text);
+    heading = '';
+  }
+  if (heading) paragraphs.push(heading);
+  return paragraphs.map((text, i) => ({ id: `${article.id}#${i + 1}`, article, text }));
 }

@@ -1,146 +1,287 @@
-import MiniSearch, { type SearchResult } from 'minisearch';
-import type { Article } from './knowledge-base-articles.js';
-import { KnowledgeBaseError } from './knowledge-base-articles.js';
+import MiniSearch from 'minisearch';
+import { type Article, KnowledgeBaseError, type Passage, splitPassages } from './knowledge-base-articles.js';
+import { type Calibration, calibrate } from './knowledge-base-calibration.js';
+import type { TermPipeline } from './knowledge-base-terms.js';
 
-// Words that say nothing about which article fits: function words, greetings and politeness. "where"
-// and "when" stay: in a shop they point at tracking and delivery times.
-const STOP_WORDS = new Set(
-  `a about above after again all also am an and any anything are as at be been before being below
-  both but by can could did do does doing done for from further get got had has have having he her here
-  hers him his how i if in into is it its itself just let me more most much many my myself no nor not now
-  of off on once only or other our ours out over own same she should so some still such than that the their
-  theirs them then there these they this those through to too under until up very was we were what
-  which while who whom why will with would you your yours yourself hi hello hey dear thanks thank thx
-  please pls ok okay yes yeah good morning afternoon evening regards cheers bye question ask asking know tell
-  help want wanted need like one guys team sir madam im ive id dont cant wont isnt something thing things
-  stuff nothing say says said come came go going today yesterday already`.split(/\s+/),
-);
-
-/**
- * A light English suffix folding ("shipping", "shipped", "ships" → "ship"), applied to articles and
- * questions alike, so inflections meet; prefix and fuzzy search cover the rest.
- */
-export function foldTerm(term: string): string | null {
-  const word = term
-    .normalize('NFKD')
-    .replace(/\p{M}/gu, '')
-    .toLowerCase()
-    .replace(/[^\p{L}\p{N}]/gu, '');
-  if (word.length < 2 || STOP_WORDS.has(word)) return null;
-  if (word.length <= 3 || /\d/.test(word)) return word;
-  let stem = word;
-  if (stem.endsWith('ies') && stem.length > 4) stem = `${stem.slice(0, -3)}y`;
-  else if (stem.endsWith('sses')) stem = stem.slice(0, -2);
-  else if (stem.endsWith('s') && !/(ss|us|is)$/.test(stem)) stem = stem.slice(0, -1);
-  if (stem.endsWith('ing') && stem.length > 5) stem = stem.slice(0, -3);
-  else if (stem.endsWith('ed') && stem.length > 4) stem = stem.slice(0, -2);
-  if (/([^aeiouls])\1$/.test(stem)) stem = stem.slice(0, -1);
-  return stem;
+/** What one question of a message found: the passage that answers it, or why none does. */
+export interface SegmentMatch {
+  /** The question as the customer wrote it. */
+  text: string;
+  passage?: Passage;
+  /** 0 to 1, before calibration: coverage of the question's terms, lowered by a close second article. */
+  score: number;
+  /** A term of the question that only another article (or none) holds: the passage cannot answer it. */
+  missing?: string;
+  /** Share of the question's terms (by weight) the passage holds, and its lead over the next passage. */
+  coverage?: number;
+  lead?: number;
 }
 
-const tokenize = MiniSearch.getDefault('tokenize') as (text: string) => string[];
-
-/** The distinct search terms of a text, folded as the index folds them. */
-function searchTerms(text: string): string[] {
-  const terms = new Set<string>();
-  for (const token of tokenize(text)) {
-    const term = foldTerm(token);
-    if (term) terms.add(term);
-  }
-  return [...terms];
-}
-
-/** The article that best fits a question, and how sure we are of it. */
-export interface Match {
-  article: Article;
-  /** 0 to 1; see createArticleIndex. */
+/** What a message found in the knowledge base. */
+export interface Retrieval {
+  /** The passages that answer the message's questions, one per question, best first; none when refused. */
+  passages: Passage[];
+  /** Calibrated: the share of answers at this confidence that were right on the tuning questions. */
   confidence: number;
-  /** The article's (folded) terms that matched. */
-  terms: string[];
+  /** The uncalibrated score the confidence is read from (the lowest of the questions'). */
+  score: number;
+  /** Every question's match, answered or not, for the summary and the evaluation. */
+  segments: SegmentMatch[];
+  /** The best passages for the message whether or not they answer it, for a model's prompt. */
+  candidates: Passage[];
 }
 
-/**
- * Full-text retrieval over the articles (MiniSearch: BM25, title boosted, prefix and fuzzy terms).
- * BM25 scores have no scale, so the confidence is built from what they rank: the share of the
- * question's information (its terms weighted by rarity, unknown terms weighing most) that the best
- * article holds, lowered when what matched is only common words ("order") or when a second article
- * scores close to the first.
- */
-export function createArticleIndex(articles: readonly Article[]): (question: string) => Match | undefined {
-  if (!articles.length) throw new KnowledgeBaseError('the knowledge base has no articles');
-  const byId = new Map(articles.map((article) => [article.id, article]));
-  const index = new MiniSearch<Article>({
-    fields: ['title', 'body'],
-    processTerm: foldTerm,
+/** Retrieval over a knowledge base's passages. */
+export interface PassageIndex {
+  search(text: string): Retrieval;
+}
+
+const MAX_QUERY_CHARS = 2000;
+const MAX_SEGMENTS = 6;
+const QUESTION_START =
+  /^(how|what|whats|when|where|wheres|which|who|why|can|could|do|does|did|is|are|will|would|should|may|have|has)\b/;
+// Kept as terms ("where" points at tracking, "how" at steps) but never the subject of a question.
+const QUESTION_WORDS = new Set(['how', 'where', 'when', 'what', 'which', 'why', 'who']);
+// A second article (or an indistinguishable paragraph) scoring this close to the first makes the answer a coin toss.
+const CLOSE_SECOND = 0.95;
+
+interface IndexedPassage {
+  passage: Passage;
+  terms: Set<string>;
+  /** The terms of each example question given to the passage. */
+  examples: Set<string>[];
+}
+
+/** The example questions of an article, each given to the paragraph it names or shares most terms with. */
+function questionsByPassage(article: Article, passages: readonly Passage[], pipeline: TermPipeline) {
+  const given = new Map<string, string[]>(passages.map((p) => [p.id, []]));
+  const passageTerms = passages.map((p) => new Set(pipeline.terms(p.text)));
+  for (const listed of article.questions ?? []) {
+    // "[2] How long does delivery take?" belongs to the second paragraph; without a number, to the
+    // paragraph it shares most terms with.
+    const numbered = /^\[(\d{1,3})\]\s*(.+)$/.exec(listed);
+    const question = numbered?.[2] ?? listed;
+    const wanted = numbered ? passages[Number(numbered[1]) - 1]?.id : undefined;
+    if (wanted) {
+      given.get(wanted)?.push(question);
+      continue;
+    }
+    const terms = pipeline.terms(question);
+    let best = 0;
+    let bestHits = -1;
+    passageTerms.forEach((set, i) => {
+      const hits = terms.filter((term) => set.has(term)).length;
+      if (hits > bestHits) [best, bestHits] = [i, hits];
+    });
+    const id = passages[best]?.id;
+    if (id) given.get(id)?.push(question);
+  }
+  return given;
+}
+
+/** How alike a question and an example question are: their shared terms' weight over all their terms'. */
+function similarity(terms: readonly string[], example: ReadonlySet<string>, weight: (t: string) => number) {
+  let shared = 0;
+  let all = 0;
+  for (const term of new Set([...terms, ...example])) {
+    const w = weight(term);
+    all += w;
+    if (example.has(term) && terms.includes(term)) shared += w;
+  }
+  return all ? shared / all : 0;
+}
+
+/** A message cut into the sentences that may each ask something; the whole message when it is one. */
+export function splitSegments(text: string): string[] {
+  const bounded = text.slice(0, MAX_QUERY_CHARS);
+  const parts = bounded
+    .split(/(?<=[.!?\n])\s+|\n+/)
+    .map((part) => part.trim())
+    .filter(Boolean);
+  return parts.length > MAX_SEGMENTS ? [bounded] : parts;
+}
+
+function isQuestion(segment: string): boolean {
+  return segment.includes('?') || QUESTION_START.test(segment.toLowerCase().replace(/['’]/g, ''));
+}
+
+/** The passages indexed: their terms, MiniSearch over them, and how much each term says. */
+interface Built {
+  indexed: Map<string, IndexedPassage>;
+  search: (terms: readonly string[]) => { id: string; score: number }[];
+  /** Rarity (inverse article frequency); a term no article holds weighs most, unless a known word. */
+  weight: (term: string) => number;
+  /** A term no article holds in any form: the passage cannot answer a question about it. */
+  unknown: (term: string) => boolean;
+}
+
+function indexArticles(articles: readonly Article[], pipeline: TermPipeline): Built {
+  const indexed = new Map<string, IndexedPassage>();
+  const documents: { id: string; title: string; questions: string; text: string }[] = [];
+  const articleTerms: Set<string>[] = [];
+  for (const article of articles) {
+    const passages = splitPassages(article);
+    const questions = questionsByPassage(article, passages, pipeline);
+    const all = new Set(pipeline.terms(article.title));
+    for (const passage of passages) {
+      const asked = questions.get(passage.id) ?? [];
+      const terms = new Set(pipeline.terms(`${article.title}\n${asked.join('\n')}\n${passage.text}`));
+      for (const term of terms) all.add(term);
+      const examples = asked.map((question) => new Set(pipeline.terms(question)));
+      indexed.set(passage.id, { passage, terms, examples });
+      documents.push({
+        id: passage.id,
+        title: article.title,
+        questions: asked.join('\n'),
+        text: passage.text,
+      });
+    }
+    articleTerms.push(all);
+  }
+  const mini = new MiniSearch({
+    fields: ['title', 'questions', 'text'],
+    tokenize: (text) => pipeline.terms(text),
+    processTerm: (term) => term,
     searchOptions: {
-      boost: { title: 2 },
-      prefix: (term) => term.length >= 4,
-      fuzzy: (term) => (term.length >= 6 ? 0.2 : false),
+      tokenize: (text) => text.split(' ').filter(Boolean),
+      boost: { title: 1.5, questions: 2 },
       combineWith: 'OR',
     },
   });
-  index.addAll([...articles]);
+  mini.addAll(documents);
 
-  const vocabularies = articles.map((article) => new Set(searchTerms(`${article.title}\n${article.body}`)));
-  const weights = new Map<string, number>();
-  /** Inverse document frequency, prefixes counted as search counts them; a term no article has weighs most. */
-  const weight = (term: string) => {
-    let idf = weights.get(term);
-    if (idf === undefined) {
-      const df = vocabularies.filter(
-        (terms) => terms.has(term) || (term.length >= 4 && [...terms].some((t) => t.startsWith(term))),
-      ).length;
-      idf = Math.log(1 + articles.length / (df + 0.5));
-      weights.set(term, idf);
-    }
-    return idf;
-  };
-  // What one specific term (in one or two articles) carries: matching less than that is not an answer.
-  const enough = Math.log(1 + articles.length / 2.5);
-
-  const match = (question: string): Match | undefined => {
-    const terms = searchTerms(question);
-    if (!terms.length) return undefined;
-    const [top, second]: (SearchResult | undefined)[] = index.search(question);
-    const article = top && byId.get(String(top.id));
-    if (!top || !article) return undefined;
-    const total = terms.reduce((sum, term) => sum + weight(term), 0);
-    const matched = [...new Set(top.queryTerms)].reduce((sum, term) => sum + weight(term), 0);
-    const coverage = Math.min(1, matched / total);
-    const specificity = Math.min(1, matched / enough);
-    const lead = second ? 1 - second.score / top.score : 1;
-    const ambiguity = 0.5 + 0.5 * Math.min(1, lead * 2);
-    const confidence = Math.round(coverage * specificity * ambiguity * 100) / 100;
-    return { article, confidence, terms: top.terms };
-  };
-
-  // A message often wraps its question in other sentences ("Hi! I moved. Can I change the address?"):
-  // the whole text and each sentence are tried, and the surest match wins.
-  return (text) => {
-    const sentences = text.split(/(?<=[.!?\n])\s+/).filter((sentence) => sentence.trim());
-    const candidates = sentences.length > 1 ? [text, ...sentences] : [text];
-    let best: Match | undefined;
-    for (const candidate of candidates) {
-      const found = match(candidate);
-      if (found && (!best || found.confidence > best.confidence)) best = found;
-    }
-    return best;
+  const frequency = (term: string) => articleTerms.filter((terms) => terms.has(term)).length;
+  const minor = (term: string) => /\d/.test(term) || QUESTION_WORDS.has(term);
+  const unknownWeight = Math.log(1 + articles.length / 0.5);
+  return {
+    indexed,
+    search: (terms) => mini.search(terms.join(' ')).map((r) => ({ id: String(r.id), score: r.score })),
+    // A word the articles use only inside a phrase ("leave" of "leave the warehouse") says little.
+    weight: (term) => {
+      if (minor(term)) return 0.1;
+      const df = frequency(term);
+      if (df === 0) return pipeline.known(term) ? 0.5 : unknownWeight;
+      return Math.log(1 + articles.length / (df + 0.5));
+    },
+    unknown: (term) => !minor(term) && frequency(term) === 0 && !pipeline.known(term),
   };
 }
 
-/** The paragraph of an article that holds most of the matched terms (the first one on a tie). */
-export function bestParagraph(article: Article, matchedTerms: readonly string[]): string {
-  const wanted = new Set(matchedTerms);
-  let best = '';
-  let bestHits = -1;
-  for (const paragraph of article.body.split(/\n\s*\n/)) {
-    const text = paragraph.trim();
-    if (!text) continue;
-    const hits = searchTerms(text).filter((term) => wanted.has(term)).length;
-    if (hits > bestHits) {
-      best = text;
-      bestHits = hits;
+/**
+ * The passage that answers one question: the one holding most of it (its terms weighted by rarity),
+ * then the one whose example question is most alike, BM25 (which counts repeats and favours short
+ * passages) last. The score is that coverage, lowered when another paragraph comes close behind and
+ * zero when another article nearly ties.
+ */
+function segmentMatcher(built: Built, pipeline: TermPipeline): (text: string) => SegmentMatch {
+  const { indexed, weight } = built;
+  return (text) => {
+    const terms = pipeline.terms(text);
+    if (!terms.length) return { text, score: 0 };
+    const results = built.search(terms);
+    const topScore = results[0]?.score ?? 0;
+    const total = terms.reduce((sum, term) => sum + weight(term), 0);
+    const ranked = results.flatMap((result) => {
+      const found = indexed.get(result.id);
+      if (!found) return [];
+      const covered = terms.filter((term) => found.terms.has(term)).reduce((sum, t) => sum + weight(t), 0);
+      const coverage = covered / total;
+      const example = Math.max(0, ...found.examples.map((e) => similarity(terms, e, weight)));
+      return [{ found, coverage, rank: 0.6 * coverage + (0.2 * result.score) / topScore + 0.2 * example }];
+    });
+    ranked.sort((a, b) => b.rank - a.rank);
+    const top = ranked[0];
+    const missing = terms.find(built.unknown);
+    const why = missing ? { missing } : {};
+    if (!top) return { text, score: 0, ...why };
+    const rival = ranked.find((r) => r.found.passage.article !== top.found.passage.article);
+    const rivalLead = rival ? 1 - rival.rank / top.rank : 1;
+    const second = ranked[1];
+    const lead = second ? 1 - second.rank / top.rank : 1;
+    // Nothing in the question tells the chosen paragraph from a neighbour of the same article that
+    // ranks as high: which of them answers is a coin toss.
+    const tied =
+      second !== undefined &&
+      lead < 1 - CLOSE_SECOND &&
+      second.found.passage.article === top.found.passage.article &&
+      !terms.some((t) => weight(t) > 0.1 && top.found.terms.has(t) && !second.found.terms.has(t));
+    const score =
+      rivalLead < 1 - CLOSE_SECOND || tied
+        ? 0
+        : top.coverage * (0.3 + 0.3 * Math.min(1, rivalLead / 0.3) + 0.4 * Math.min(1, lead / 0.2));
+    const round = (n: number) => Math.round(n * 1000) / 1000;
+    return {
+      text,
+      passage: top.found.passage,
+      score: round(score),
+      coverage: round(top.coverage),
+      lead: round(lead),
+      ...why,
+    };
+  };
+}
+
+const answers = (m: SegmentMatch) => Boolean(m.passage && !m.missing && m.score > 0);
+const surer = (a: SegmentMatch, b: SegmentMatch) =>
+  (answers(b) ? b.score : -1) > (answers(a) ? a.score : -1) ? b : a;
+
+/** Every question of a message matched (statements only when it asks none), or the message whole. */
+function matchMessage(message: string, matchSegment: (text: string) => SegmentMatch) {
+  const parts = splitSegments(message);
+  // A question is read alone and with the statement next to it ("I'm between M and L. Which
+  // size?"): the surer reading wins, unless the statement points at another paragraph.
+  const readQuestion = (i: number): SegmentMatch => {
+    const question = parts[i] ?? '';
+    const alone = matchSegment(question);
+    let best = alone;
+    for (const side of [parts[i - 1], parts[i + 1]]) {
+      if (!side || isQuestion(side)) continue;
+      const read = matchSegment(`${side}\n${question}`);
+      const differs = answers(read) && answers(alone) && read.passage !== alone.passage;
+      // The statement changes which paragraph answers ("...? It hasn't shipped yet."): it is read with it.
+      if (differs) return read;
+      best = surer(best, read);
     }
+    return best;
+  };
+  const asked = parts.flatMap((part, i) => (isQuestion(part) ? [readQuestion(i)] : []));
+  const matches = asked.length ? asked : parts.map(matchSegment);
+  let chosen = asked.length ? asked : matches.filter(answers);
+  if (!chosen.length || (parts.length > 1 && !chosen.every(answers))) {
+    const whole = matchSegment(message.slice(0, MAX_QUERY_CHARS));
+    if (answers(whole) || !chosen.length) chosen = [whole];
   }
-  return best;
+  return { chosen, matches };
+}
+
+/**
+ * Passage retrieval (MiniSearch BM25 over paragraphs, with the article's title, the example questions
+ * given to the paragraph and its text as fields) with a refusal rule: a question is not answered when
+ * a key term of it is in no article, or when another article ranks nearly as high. Each question of
+ * a message must be answered, or none is; the confidence is the calibrated score of the weakest.
+ */
+export function createPassageIndex(
+  articles: readonly Article[],
+  pipeline: TermPipeline,
+  calibration?: Calibration,
+): PassageIndex {
+  if (!articles.length) throw new KnowledgeBaseError('the knowledge base has no articles');
+  const matchSegment = segmentMatcher(indexArticles(articles, pipeline), pipeline);
+  return {
+    search(message) {
+      const { chosen, matches } = matchMessage(message, matchSegment);
+      const refused = !chosen.length || !chosen.every(answers);
+      const score = refused ? 0 : Math.min(...chosen.map((m) => m.score));
+      const passagesOf = (list: SegmentMatch[]) => [
+        ...new Set(list.flatMap((m) => (m.passage ? [m.passage] : []))),
+      ];
+      return {
+        passages: refused ? [] : passagesOf(chosen),
+        confidence: refused ? 0 : calibrate(calibration, score),
+        score,
+        segments: chosen,
+        candidates: passagesOf([...chosen, ...matches]),
+      };
+    },
+  };
 }

@@ -12,13 +12,26 @@ import {
   viewConversation,
 } from '../domain/responder.js';
 import type { HandoffReason, Sentiment } from '../domain/routing/decision.js';
-import { type Article, loadArticles } from './knowledge-base-articles.js';
-import { bestParagraph, createArticleIndex, type Match } from './knowledge-base-index.js';
+import { lazyPassageIndex, readKnowledgeBase } from './knowledge-base.js';
+import { type Article, KnowledgeBaseError, type Passage } from './knowledge-base-articles.js';
+import type { Calibration } from './knowledge-base-calibration.js';
+import type { PassageIndex, Retrieval } from './knowledge-base-index.js';
+import type { Synonyms } from './knowledge-base-terms.js';
 import { detectLanguage, scoreSentiment } from './text-signals.js';
 
-/** Settings of the knowledge-base responder; give `articles` or a `folder` of Markdown files. */
-export type KnowledgeBaseResponderOptions = ({ articles: readonly Article[] } | { folder: string }) & {
-  /** Below this confidence the responder hands off instead of answering (0 to 1, default 0.5). */
+/**
+ * Settings of the knowledge-base responder; give `articles` (with their `synonyms` and `calibration`)
+ * or a `folder` of Markdown files with its synonyms.json and calibration.json.
+ */
+export type KnowledgeBaseResponderOptions = (
+  | { articles: readonly Article[]; synonyms?: Synonyms; calibration?: Calibration }
+  | { folder: string }
+) & {
+  /**
+   * Below this confidence the responder hands off instead of answering (0 to 1, default 0.9: only
+   * where at least 9 in 10 tuning answers at that confidence were right). The routing policy's
+   * `aiConfidenceThreshold` applies on top.
+   */
   threshold?: number;
   /** A sentiment score at or below this marks an upset customer (default -3). */
   negativeSentiment?: number;
@@ -29,6 +42,9 @@ export type KnowledgeBaseResponderOptions = ({ articles: readonly Article[] } | 
   /** Send a short holding message with a handoff, when the customer writes in `language` (default on). */
   holdingReply?: boolean;
 };
+
+/** The confidence under which both responders hand off unless told otherwise. */
+export const DEFAULT_THRESHOLD = 0.9;
 
 const SMALL_TALK_GREETING =
   /^(hi|hello|hey|hiya|good (morning|afternoon|evening))( there| all| team)?( \p{L}+)?$/u;
@@ -52,7 +68,7 @@ const HOLDING_REPLIES: Partial<Record<HandoffReason, string>> = {
 
 /** The responder's settings with their defaults applied, and its search over the articles. */
 interface Settings {
-  search: (question: string) => Match | undefined;
+  index: () => Promise<PassageIndex>;
   threshold: number;
   negativeSentiment: number;
   kbLanguage: string;
@@ -88,7 +104,7 @@ function readSignals(settings: Settings, view: ConversationView, text: string): 
 }
 
 /** "I see you asked about tracking your parcel on WhatsApp earlier.", for a recent message elsewhere. */
-function continuity(settings: Settings, view: ConversationView): string | undefined {
+async function continuity(settings: Settings, view: ConversationView): Promise<string | undefined> {
   const now = view.pending.at(-1)?.at;
   if (!now || !view.channel) return undefined;
   const since = Date.parse(now) - settings.windowMs;
@@ -96,10 +112,11 @@ function continuity(settings: Settings, view: ConversationView): string | undefi
     .filter((item) => item.channel && item.channel !== view.channel && Date.parse(item.at) >= since)
     .at(-1);
   if (!previous?.channel) return undefined;
-  const match = previous.text ? settings.search(previous.text) : undefined;
+  const found = previous.text ? (await settings.index()).search(previous.text) : undefined;
+  const article = found?.passages[0]?.article;
   const where = channelPhrase(previous.channel);
-  return match && match.confidence >= settings.threshold
-    ? `I see you asked about ${lowerFirst(match.article.title)} ${where} earlier.`
+  return article && found.confidence >= settings.threshold
+    ? `I see you asked about ${lowerFirst(article.title)} ${where} earlier.`
     : `I see you wrote to us ${where} earlier.`;
 }
 
@@ -117,13 +134,15 @@ async function respond(settings: Settings, context: ResponderContext): Promise<R
   if (!view.pending.length && !view.humanTookOver) return { confidence: 0 };
   const text = pendingText(view);
   const { sentimentScore, sentiment, language } = readSignals(settings, view, text);
-  const match = text ? settings.search(text) : undefined;
-  const confidence = match?.confidence ?? 0;
+  const found: Retrieval | undefined = text ? (await settings.index()).search(text) : undefined;
+  const answered = found?.passages.length ? found.passages : undefined;
+  const confidence = found?.confidence ?? 0;
   const signals = {
     ...(language ? { language } : {}),
     ...(sentiment ? { sentiment } : {}),
   };
-  const sources = match ? { sources: [match.article.id] } : {};
+  const drawnOn = answered ?? found?.candidates.slice(0, 1) ?? [];
+  const sources = drawnOn.length ? { sources: [...new Set(drawnOn.map((p) => p.article.id))] } : {};
   const name = firstName(context.customer);
 
   const handOff = (reason: HandoffReason): ResponderResult => {
@@ -145,19 +164,23 @@ async function respond(settings: Settings, context: ResponderContext): Promise<R
   if (sentiment === 'negative') return handOff('negative_sentiment');
   if (language && language !== settings.kbLanguage) return handOff('unsupported_language');
 
-  const chat = match ? undefined : smallTalk(foldText(text), name);
+  const chat = answered || found?.candidates.length ? undefined : smallTalk(foldText(text), name);
   if (chat) return { reply: chat, confidence: 1, ...signals };
-  if (!match || match.confidence < settings.threshold) return handOff('low_confidence');
+  if (!answered || confidence < settings.threshold) return handOff('low_confidence');
 
-  const acknowledgement = continuity(settings, view);
+  const acknowledgement = await continuity(settings, view);
   const first = acknowledgement ? `${opening(name)} — ${acknowledgement}` : `${opening(name)},`;
-  const answer = bestParagraph(match.article, match.terms);
-  return {
-    reply: `${first}\n\n${answer}\n\n(From our help article "${match.article.title}".)`,
-    confidence,
-    ...signals,
-    ...sources,
-  };
+  return { reply: `${first}\n\n${quotePassages(answered)}`, confidence, ...signals, ...sources };
+}
+
+/** The passages, then the articles they come from. */
+export function quotePassages(passages: readonly Passage[]): string {
+  const titles = [...new Set(passages.map((passage) => `"${passage.article.title}"`))];
+  const from =
+    titles.length === 1
+      ? `our help article ${titles[0]}`
+      : `our help articles ${titles.slice(0, -1).join(', ')} and ${titles.at(-1)}`;
+  return `${passages.map((passage) => passage.text).join('\n\n')}\n\n(From ${from}.)`;
 }
 
 /**
@@ -166,12 +189,17 @@ async function respond(settings: Settings, context: ResponderContext): Promise<R
  * already took over. Greets by name and acknowledges what the customer wrote on another channel.
  */
 export function createKnowledgeBaseResponder(options: KnowledgeBaseResponderOptions): Responder {
-  const articles = 'articles' in options ? [...options.articles] : loadArticles(options.folder);
+  const language = options.language ?? 'en';
+  const base =
+    'articles' in options
+      ? { articles: options.articles, synonyms: options.synonyms, calibration: options.calibration, language }
+      : readKnowledgeBase(options.folder, language);
+  if (!base.articles.length) throw new KnowledgeBaseError('the knowledge base has no articles');
   const settings: Settings = {
-    search: createArticleIndex(articles),
-    threshold: options.threshold ?? 0.5,
+    index: lazyPassageIndex(base),
+    threshold: options.threshold ?? DEFAULT_THRESHOLD,
     negativeSentiment: options.negativeSentiment ?? -3,
-    kbLanguage: options.language ?? 'en',
+    kbLanguage: language,
     windowMs: (options.continuityWindowHours ?? 24 * 7) * 3_600_000,
     holdingReply: options.holdingReply ?? true,
   };

@@ -2,6 +2,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { readKnowledgeBase } from '#shared/responder/knowledge-base.js';
 import {
   KnowledgeBaseError,
   loadArticles,
@@ -58,6 +59,30 @@ describe('knowledge-base articles', () => {
     expect(() => parseArticle('y', '# Title only')).toThrow(/article y has no body/);
     expect(() => loadArticles(join(tmpdir(), 'no-such-kb-folder'))).toThrow(KnowledgeBaseError);
     expect(() => createKnowledgeBaseResponder({ folder: folderWith({}) })).toThrow(/no articles/);
+  });
+
+  it('reads synonyms.json and calibration.json beside the articles, and names what is wrong in them', () => {
+    const article = '# Gifts\n\nGift cards come in €25 and €50.\n';
+    const good = folderWith({
+      'gifts.md': article,
+      'synonyms.json': JSON.stringify({ groups: [['gift card', 'voucher']] }),
+      'calibration.json': JSON.stringify({ steps: [{ score: 0.5, right: 0.9 }] }),
+    });
+    expect(readKnowledgeBase(good)).toMatchObject({
+      synonyms: { groups: [['gift card', 'voucher']], ignore: [] },
+      calibration: { steps: [{ score: 0.5, right: 0.9 }] },
+      language: 'en',
+    });
+    expect(readKnowledgeBase(folderWith({ 'gifts.md': article }))).toMatchObject({ synonyms: undefined });
+    expect(() =>
+      readKnowledgeBase(folderWith({ 'gifts.md': article, 'synonyms.json': '{"groups": [' })),
+    ).toThrow(/synonyms\.json of the knowledge base is not JSON/);
+    expect(() =>
+      readKnowledgeBase(folderWith({ 'gifts.md': article, 'synonyms.json': '{"groups": [["alone"]]}' })),
+    ).toThrow(/synonyms\.json: groups\.0 /);
+    expect(() =>
+      readKnowledgeBase(folderWith({ 'gifts.md': article, 'calibration.json': '{"steps": [{"score": 2}]}' })),
+    ).toThrow(KnowledgeBaseError);
   });
 
   it('strips lists, quotes and HTML from Markdown', () => {

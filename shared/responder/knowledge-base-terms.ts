@@ -1,0 +1,240 @@
+import { stemmer as englishStemmer } from '@orama/stemmers/english';
+import * as z from 'zod';
+
+/** A stemmer: a word (folded: lower case, no accents) to its stem. */
+export type Stemmer = (word: string) => string;
+
+// Only English ships in the bundle's start-up path; another language's stemmer is loaded when a
+// knowledge base in it is first searched.
+const STEMMERS: Readonly<Record<string, () => Promise<{ stemmer: Stemmer }>>> = {
+  de: () => import('@orama/stemmers/german'),
+  es: () => import('@orama/stemmers/spanish'),
+  fr: () => import('@orama/stemmers/french'),
+  it: () => import('@orama/stemmers/italian'),
+  nl: () => import('@orama/stemmers/dutch'),
+  pt: () => import('@orama/stemmers/portuguese'),
+};
+
+/** The Snowball stemmer of an ISO 639-1 language (English's Porter stemmer for English or any unknown language). */
+export async function stemmerFor(language: string): Promise<Stemmer> {
+  const load = STEMMERS[language];
+  return load ? (await load()).stemmer : englishStemmer;
+}
+
+// Words that say nothing about which passage fits: function words, greetings, politeness, chat
+// shorthand. "where", "when" and "how" stay: in a shop they point at tracking, delivery times, steps.
+const ENGLISH_STOP_WORDS = `a about above after again all also am an and any anything are as at be been before being
+  below both but by can could did do does doing done for from further get got had has have having he her here hers
+  him his i if in into is it its itself just let me more most much my myself no nor not now of off on once only or
+  other our ours out over own same she should so some still such than that the their theirs them then there these
+  they this those through to too under until up very was we were what which while who whom why will with would you
+  your yours yourself u ur ya hi hello hey hiya dear thanks thank thx ty please pls plz ok okay yes yeah yep good
+  morning afternoon evening regards cheers bye question ask asking know tell help want wanted need like one guys team
+  sir madam im ive id dont cant wont isnt doesnt didnt something thing things stuff nothing say says said come came
+  go going today yesterday already just really actually quick quickly anyone somebody someone m8 mate lol btw asap
+  wondering wonder maybe possible possibly kindly hope hopefully put see look looks looking find show shows
+  showing work works working make made use using normal different new old pick choose get gets getting give sell sells
+  carry offer offers available still yet wrong right fine sure thing anyway else everything because cause
+  even instead usually sometimes always never ever often option options policy policies minimum maximum
+  statement mess messed suit suits able allowed allow way ways kind sort type info information details
+  regarding concerning re sent send sending till until via per top bit lot lots little enough again
+  normally generally exactly also though although however just guess think thought believe mean means`;
+
+/** The synonym and phrase map a business edits (knowledge-base/synonyms.json). */
+export const SynonymsSchema = z.strictObject({
+  $comment: z.string().optional(),
+  /** Each group's words and phrases mean the same here; the first one names the group. */
+  groups: z
+    .array(z.array(z.string().trim().min(1).max(80)).min(2).max(100))
+    .max(2000)
+    .default([]),
+  /** Words to ignore on top of the built-in English ones (greetings, chat shorthand of the trade). */
+  ignore: z.array(z.string().trim().min(1).max(40)).max(2000).default([]),
+});
+export type Synonyms = z.infer<typeof SynonymsSchema>;
+
+const MAX_PHRASE_WORDS = 6;
+const MAX_WORD_CHARS = 40;
+
+/** Text folded for matching: lower case, accents removed, split into words of letters and digits. */
+export function foldWords(text: string): string[] {
+  return text
+    .normalize('NFKD')
+    .replace(/\p{M}/gu, '')
+    .toLowerCase()
+    .replace(/['’]/g, '')
+    .split(/[^\p{L}\p{N}]+/u)
+    .filter((word) => word && word.length <= MAX_WORD_CHARS);
+}
+
+/** Damerau (optimal string alignment) distance of two words, or `limit + 1` once it exceeds `limit`. */
+export function editDistance(a: string, b: string, limit: number): number {
+  if (Math.abs(a.length - b.length) > limit) return limit + 1;
+  let before: number[] = [];
+  let previous = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i += 1) {
+    const current = [i];
+    let best = i;
+    for (let j = 1; j <= b.length; j += 1) {
+      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
+      let value = Math.min((previous[j] ?? 0) + 1, (current[j - 1] ?? 0) + 1, (previous[j - 1] ?? 0) + cost);
+      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) {
+        value = Math.min(value, (before[j - 2] ?? 0) + 1);
+      }
+      current.push(value);
+      best = Math.min(best, value);
+    }
+    if (best > limit) return limit + 1;
+    before = previous;
+    previous = current;
+  }
+  return previous[b.length] ?? limit + 1;
+}
+
+/** How many leading characters two words share. */
+function sharedStart(a: string, b: string): number {
+  let i = 0;
+  while (i < a.length && a[i] === b[i]) i += 1;
+  return i;
+}
+
+/** Whether two words of one length differ only by two neighbouring letters swapped (or not at all). */
+function isSwap(a: string, b: string): boolean {
+  const diff: number[] = [];
+  for (let i = 0; i < a.length; i += 1) if (a[i] !== b[i]) diff.push(i);
+  return (
+    diff.length === 0 ||
+    (diff.length === 2 && diff[1] === (diff[0] ?? 0) + 1 && a[diff[0] ?? 0] === b[diff[1] ?? 0])
+  );
+}
+
+/** How many typos a word of this length may carry and still be recognised. */
+const typoAllowance = (length: number) => (length >= 8 ? 2 : length >= 4 ? 1 : 0);
+
+/** Turns text into search terms: folded, stop words out, typos fixed, stemmed, synonyms merged. */
+export interface TermPipeline {
+  /** The distinct terms of a text, in order of appearance. */
+  terms(text: string): string[];
+  /** Whether a term is a word of the knowledge base in any form (a synonym group's name is not). */
+  known(term: string): boolean;
+}
+
+/** A stemmer that stems each word once: the Snowball stemmers build their regular expressions per call. */
+function memoised(stemmer: Stemmer): Stemmer {
+  const stems = new Map<string, string>();
+  return (word) => {
+    let found = stems.get(word);
+    if (found === undefined) {
+      found = stemmer(word);
+      if (stems.size < 50_000) stems.set(word, found);
+    }
+    return found;
+  };
+}
+
+/** The synonym groups as a map from stemmed word or phrase to group name, and the phrases' prefixes. */
+function phraseMap(groups: Synonyms['groups'], stem: Stemmer) {
+  const stemWords = (words: readonly string[]) => words.map((word) => stem(word)).join(' ');
+  const phrases = new Map<string, string>();
+  const prefixes = new Set<string>();
+  const words = new Set<string>();
+  for (const group of groups) {
+    const name = stemWords(foldWords(group[0] ?? ''));
+    for (const entry of group) {
+      const entryWords = foldWords(entry);
+      for (const word of entryWords) words.add(word);
+      if (!entryWords.length || entryWords.length > MAX_PHRASE_WORDS) continue;
+      const key = stemWords(entryWords);
+      // A word or phrase listed in two groups belongs to the first.
+      if (!phrases.has(key)) phrases.set(key, name);
+      for (let end = key.indexOf(' '); end > 0; end = key.indexOf(' ', end + 1)) {
+        prefixes.add(key.slice(0, end));
+      }
+    }
+  }
+  return { phrases, prefixes, words };
+}
+
+/** The known word nearest to an unknown one within its typo allowance (the word itself when none is). */
+function typoCorrector(known: ReadonlySet<string>): (word: string) => string {
+  const byLength = new Map<number, string[]>();
+  for (const word of known) {
+    if (/\d/.test(word) || typoAllowance(word.length) < 1) continue;
+    const list = byLength.get(word.length) ?? [];
+    list.push(word);
+    byLength.set(word.length, list);
+  }
+  const corrections = new Map<string, string>();
+  return (word) => {
+    if (known.has(word) || /\d/.test(word)) return word;
+    const cached = corrections.get(word);
+    if (cached !== undefined) return cached;
+    const limit = typoAllowance(word.length);
+    let best = word;
+    let bestDistance = limit + 1;
+    for (let length = word.length - limit; length <= word.length + limit; length += 1) {
+      for (const candidate of byLength.get(length) ?? []) {
+        const distance = editDistance(word, candidate, Math.min(limit, bestDistance));
+        // In a short word one changed letter makes another word ("paris", "parts"): only a letter
+        // missing, doubled or swapped is read as a typo there.
+        if (word.length < 7 && candidate.length === word.length && !isSwap(word, candidate)) continue;
+        // On a tie the word sharing the longer start wins: "wher" is "where", not "when".
+        const closer =
+          distance < bestDistance ||
+          (distance === bestDistance && sharedStart(word, candidate) > sharedStart(word, best));
+        if (closer) [best, bestDistance] = [candidate, distance];
+      }
+    }
+    if (corrections.size < 10_000) corrections.set(word, best);
+    return best;
+  };
+}
+
+/**
+ * The term pipeline of a knowledge base: words are folded (case, accents), stop words dropped, a word
+ * unknown to the knowledge base corrected to the nearest known word within one or two typos, stemmed,
+ * and every word or phrase of a synonym group replaced by the group's name, so "parcels", "packages"
+ * and "pakage" all become one term. `vocabulary` is every text of the knowledge base.
+ */
+export function createTermPipeline(
+  stemmer: Stemmer,
+  synonyms: Synonyms,
+  vocabulary: readonly string[],
+): TermPipeline {
+  const stem = memoised(stemmer);
+  const ignore = new Set([...ENGLISH_STOP_WORDS.split(/\s+/), ...synonyms.ignore.flatMap(foldWords)]);
+  const { phrases, prefixes, words: known } = phraseMap(synonyms.groups, stem);
+  for (const text of vocabulary) for (const word of foldWords(text)) known.add(word);
+  const correct = typoCorrector(known);
+  // A synonym group names a topic: its name is not a known word, so a question about a topic no
+  // article covers is refused. Words are known in any form, even when the articles use them only
+  // inside a phrase.
+  const knownStems = new Set<string>();
+  for (const word of known) knownStems.add(stem(word));
+  for (const name of phrases.values()) knownStems.delete(name.replace(/ /g, '_'));
+
+  return {
+    terms(text) {
+      const words = foldWords(text).map((word) => (ignore.has(word) ? word : correct(word)));
+      const stemmed = words.map((word) => stem(word));
+      const terms: string[] = [];
+      for (let i = 0; i < stemmed.length; ) {
+        let taken = 1;
+        const ignored = ignore.has(words[i] ?? '');
+        let term = ignored ? '' : (stemmed[i] ?? '');
+        let key = stemmed[i] ?? '';
+        for (let n = 1; n <= MAX_PHRASE_WORDS && i + n <= stemmed.length; n += 1) {
+          if (n > 1) key = `${key} ${stemmed[i + n - 1]}`;
+          const name = phrases.get(key);
+          // A word ignored alone ("use") stays ignored even when a synonym shares its stem ("used").
+          if (name !== undefined && (n > 1 || !ignored)) [taken, term] = [n, name];
+          if (!prefixes.has(key)) break;
+        }
+        if (term.length > 1 || /\d/.test(term)) terms.push(term.replace(/ /g, '_'));
+        i += taken;
+      }
+      return [...new Set(terms)];
+    },
+    known: (term) => knownStems.has(term),
+  };
+}

@@ -1,0 +1,93 @@
+/**
+ * npm run eval: the responder on the evaluation questions. Prints the held-out half's figures for the
+ * knowledge-base responder and for the Bedrock prompt builder.
+ *   npm run eval -- --calibrate   fits knowledge-base/calibration.json on the tuning half
+ *   npm run eval -- --tuning      also lists the tuning half's misses (never the held-out half's):
+ *                                 each question's passage, score, coverage, lead over the next passage, missing term
+ */
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { loadRoutingPolicy } from '#shared/config/routing-policy-file.js';
+import { buildPassageIndex } from '#shared/responder/knowledge-base.js';
+import { SAMPLE_KNOWLEDGE_BASE } from '#shared/responder/knowledge-base-articles.js';
+import { fitCalibration } from '#shared/responder/knowledge-base-calibration.js';
+import {
+  evaluateBedrock,
+  evaluateKnowledgeBase,
+  loadQuestions,
+  type Outcome,
+  sampleKnowledgeBase,
+  tally,
+} from './eval.js';
+
+const args = new Set(process.argv.slice(2));
+const policy = loadRoutingPolicy();
+const base = sampleKnowledgeBase(SAMPLE_KNOWLEDGE_BASE);
+
+if (args.has('--calibrate')) {
+  const raw = { ...base, calibration: undefined };
+  const open = { ...policy, escalation: { ...policy.escalation, aiConfidenceThreshold: 0 } };
+  const outcomes = await evaluateKnowledgeBase(
+    loadQuestions('tune'),
+    raw,
+    await buildPassageIndex(raw),
+    open,
+    0,
+  );
+  const answered = outcomes.filter((o) => o.quoted.length);
+  const calibration = fitCalibration(
+    answered.map((o) => ({ score: o.score, right: o.verdict === 'answered correctly' })),
+  );
+  const file = join(SAMPLE_KNOWLEDGE_BASE, 'calibration.json');
+  const comment =
+    'Written by npm run eval -- --calibrate from the tuning half of test/eval/questions.json: from each retrieval score up, the share of answers that were right (isotonic fit). Recalibrate with your own questions when you replace the articles or synonyms.json.';
+  writeFileSync(file, `${JSON.stringify({ $comment: comment, ...calibration }, null, 2)}\n`);
+  console.log(`calibrated on ${answered.length} tuning answers: ${JSON.stringify(calibration.steps)}`);
+  base.calibration = calibration;
+}
+
+const index = await buildPassageIndex(base);
+const heldOut = loadQuestions('held-out');
+
+function print(title: string, outcomes: readonly Outcome[]) {
+  const t = tally(outcomes);
+  const pct = (share: number) => `${(share * 100).toFixed(1)}%`;
+  console.log(
+    `\n${title}: ${t.questions} questions (${t.answerable} answerable, ${t.mustHandOff} must hand off)`,
+  );
+  console.log(
+    `  answered correctly            ${t.correct} (${pct(t.correctShare)} of answerable; goal >= 85%)`,
+  );
+  console.log(`  answered wrongly              ${t.wrong} (goal 0)`);
+  console.log(`  handed off though answerable  ${t.handedOffAnswerable}`);
+  console.log(
+    `  handed off correctly          ${t.handedOffCorrectly} (${pct(t.handOffShare)} of must hand off; goal 100%)`,
+  );
+}
+
+const kb = await evaluateKnowledgeBase(heldOut, base, index, policy);
+print('Held-out half, knowledge-base responder', kb);
+const bedrock = await evaluateBedrock(heldOut, base, index, policy);
+print(
+  'Held-out half, Bedrock adapter (fake model answers from the passages in its prompt)',
+  bedrock.outcomes,
+);
+console.log(
+  `  right passages in the prompt  ${bedrock.rightPassagesInPrompt} of ${bedrock.prompts} prompts for answerable questions`,
+);
+
+if (args.has('--tuning')) {
+  const tuning = await evaluateKnowledgeBase(loadQuestions('tune'), base, index, policy);
+  print('Tuning half, knowledge-base responder', tuning);
+  for (const o of tuning.filter(
+    (x) => x.verdict !== 'answered correctly' && x.verdict !== 'handed off correctly',
+  )) {
+    const found = index.search(o.question.text);
+    console.log(
+      `  ${o.verdict}: ${o.question.id} "${o.question.text}" expect ${o.question.expect ?? o.question.handoff} quoted ${o.quoted} conf ${o.confidence} score ${o.score} (${o.reason}) segments ${JSON.stringify(found.segments.map((s) => [s.passage?.id, s.score, s.coverage, s.lead, s.missing]))}`,
+    );
+  }
+}
+
+const goals = tally(kb);
+process.exitCode = goals.wrong === 0 && goals.correctShare >= 0.85 && goals.handOffShare === 1 ? 0 : 1;

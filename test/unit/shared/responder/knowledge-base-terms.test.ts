@@ -1,0 +1,95 @@
+import { stemmer } from '@orama/stemmers/english';
+import { describe, expect, it } from 'vitest';
+import {
+  createTermPipeline,
+  editDistance,
+  foldWords,
+  SynonymsSchema,
+  stemmerFor,
+} from '#shared/responder/knowledge-base-terms.js';
+
+const synonyms = SynonymsSchema.parse({
+  groups: [
+    ['parcel', 'package', 'order'],
+    ['track', 'tracking', 'where is my'],
+    ['cash on delivery', 'cod', 'pay the courier'],
+    ['cost', 'price', 'how much'],
+  ],
+  ignore: ['m8'],
+});
+const pipeline = createTermPipeline(stemmer, synonyms, ['Where is my order? Shipping and delivery costs.']);
+
+describe('the term pipeline', () => {
+  it('folds case and accents and splits on anything but letters and digits', () => {
+    expect(foldWords("Où est mon COLIS? Can't wait—2 days")).toEqual([
+      'ou',
+      'est',
+      'mon',
+      'colis',
+      'cant',
+      'wait',
+      '2',
+      'days',
+    ]);
+  });
+
+  it('drops stop words, greetings and the ignore list, and stems what is left', () => {
+    expect(pipeline.terms('Hi m8, thanks! Shipping deliveries please')).toEqual(['ship', 'deliveri']);
+  });
+
+  it('merges a synonym group, phrases first and longest first, whatever the inflection', () => {
+    expect(pipeline.terms('parcels')).toEqual(['parcel']);
+    expect(pipeline.terms('my Packages')).toEqual(['parcel']);
+    expect(pipeline.terms('Where is my order?')).toEqual(['track', 'parcel']);
+    expect(pipeline.terms('can I pay the courier')).toEqual(['cash_on_deliveri']);
+    expect(pipeline.terms('how much is it')).toEqual(['cost']);
+  });
+
+  it('keeps a word ignored alone out of a synonym group that shares its stem, but not out of a phrase', () => {
+    const worn = createTermPipeline(
+      stemmer,
+      SynonymsSchema.parse({
+        groups: [
+          ['unworn', 'used', 'worn'],
+          ['manual', 'how to use'],
+        ],
+      }),
+      ['Items can be returned unworn.'],
+    );
+    expect(worn.terms('can I use klarna')).toEqual(['klarna']);
+    expect(worn.terms('it was used once')).toEqual(['unworn']);
+    expect(worn.terms('how to use it')).toEqual(['manual']);
+  });
+
+  it('corrects a word unknown to the knowledge base within one typo (two for long words)', () => {
+    expect(pipeline.terms('pakage')).toEqual(['parcel']);
+    expect(pipeline.terms('shiping')).toEqual(['ship']);
+    expect(pipeline.terms('delivrey costs')).toEqual(['deliveri', 'cost']);
+    // "wher" is one edit from "where" and from "when": the longer shared start wins.
+    expect(pipeline.terms('wher is my package')).toEqual(['track', 'parcel']);
+    // Short words are not guessed at, and a word far from any known one stays as it is.
+    expect(pipeline.terms('canada')).toEqual(['canada']);
+  });
+
+  it('tells words of the knowledge base (in any form) from unknown ones and group names', () => {
+    expect(pipeline.known('ship')).toBe(true);
+    expect(pipeline.known('canada')).toBe(false);
+    expect(pipeline.known('parcel')).toBe(false);
+  });
+
+  it('measures edit distance with transpositions, stopping past the limit', () => {
+    expect(editDistance('recieve', 'receive', 2)).toBe(1);
+    expect(editDistance('adress', 'address', 2)).toBe(1);
+    expect(editDistance('kitten', 'sitting', 1)).toBe(2);
+  });
+
+  it("loads the stemmer of the knowledge base's language, English otherwise", async () => {
+    expect((await stemmerFor('de'))('lieferungen')).not.toBe('lieferungen');
+    expect((await stemmerFor('xx'))('shipping')).toBe('ship');
+  });
+
+  it('refuses a synonym file that is not the expected shape', () => {
+    expect(SynonymsSchema.safeParse({ groups: [['alone']] }).success).toBe(false);
+    expect(SynonymsSchema.safeParse({ groups: [], typo: [] }).success).toBe(false);
+  });
+});

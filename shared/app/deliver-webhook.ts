@@ -150,7 +150,7 @@ export async function deliverWebhook(deps: DeliverDeps, message: DeliveryMessage
   if (delivery.nextAttemptAt && Date.parse(delivery.nextAttemptAt) > now.getTime()) {
     return later(deps, message, new Date(delivery.nextAttemptAt));
   }
-  const subscription = await deps.store.getSubscription(delivery.subscriptionId);
+  const subscription = await deps.store.getSubscription(delivery.subscriptionId, 'eventual');
   if (!subscription || !wants(subscription, delivery.event)) {
     const lastError =
       subscription?.disabledAt || !subscription ? 'subscription disabled' : 'event unsubscribed';

@@ -150,7 +150,10 @@ export async function deliverWebhook(deps: DeliverDeps, message: DeliveryMessage
   if (delivery.nextAttemptAt && Date.parse(delivery.nextAttemptAt) > now.getTime()) {
     return later(deps, message, new Date(delivery.nextAttemptAt));
   }
-  const subscription = await deps.store.getSubscription(delivery.subscriptionId, 'eventual');
+  // A miss of the eventually consistent read (a subscription made a moment ago) is read again strongly.
+  const subscription =
+    (await deps.store.getSubscription(delivery.subscriptionId, 'eventual')) ??
+    (await deps.store.getSubscription(delivery.subscriptionId));
   if (!subscription || !wants(subscription, delivery.event)) {
     const lastError =
       subscription?.disabledAt || !subscription ? 'subscription disabled' : 'event unsubscribed';

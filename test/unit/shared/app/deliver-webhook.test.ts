@@ -255,4 +255,19 @@ describe('deliverWebhook', () => {
       lastError: 'event unsubscribed',
     });
   });
+
+  it('reads a subscription the eventually consistent read missed again, strongly, before giving up on it', async () => {
+    const reads: Array<string | undefined> = [];
+    const get = world.store.getSubscription;
+    deps.store = {
+      ...world.store,
+      getSubscription: async (id, read) => {
+        reads.push(read);
+        return read === 'eventual' ? undefined : get(id);
+      },
+    };
+    await deliverWebhook(deps, message);
+    expect(reads).toEqual(['eventual', undefined]);
+    expect(posts).toHaveLength(1);
+  });
 });

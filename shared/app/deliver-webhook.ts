@@ -11,10 +11,12 @@ import type {
 import {
   activeSecrets,
   breakerOpenUntil,
+  breakerReleaseAt,
   type Delivery,
   type DeliveryMessage,
   nextAttemptAt,
   type Subscription,
+  wants,
 } from '#shared/domain/webhooks.js';
 
 /** What one delivery attempt needs. */
@@ -134,8 +136,9 @@ async function attempt(
 
 /**
  * One queue message: sends its delivery when it is due, unless it is done already (a message
- * delivered twice), its subscription is gone or disabled, its customer was erased (the payload is
- * dropped from the log), or the endpoint's breaker is open (it waits, without counting an attempt).
+ * delivered twice), its subscription is gone, disabled or no longer takes its event, its customer was
+ * erased (the payload is dropped from the log), or the endpoint's breaker is open (it waits, without
+ * counting an attempt, until a random point of one more breaker window after the breaker closes).
  */
 export async function deliverWebhook(deps: DeliverDeps, message: DeliveryMessage): Promise<void> {
   const now = deps.clock.now();
@@ -147,9 +150,14 @@ export async function deliverWebhook(deps: DeliverDeps, message: DeliveryMessage
   if (delivery.nextAttemptAt && Date.parse(delivery.nextAttemptAt) > now.getTime()) {
     return later(deps, message, new Date(delivery.nextAttemptAt));
   }
-  const subscription = await deps.store.getSubscription(delivery.subscriptionId);
-  if (!subscription || subscription.disabledAt) {
-    await deps.store.updateDelivery({ ...delivery, status: 'cancelled', lastError: 'subscription disabled' });
+  // A miss of the eventually consistent read (a subscription made a moment ago) is read again strongly.
+  const subscription =
+    (await deps.store.getSubscription(delivery.subscriptionId, 'eventual')) ??
+    (await deps.store.getSubscription(delivery.subscriptionId));
+  if (!subscription || !wants(subscription, delivery.event)) {
+    const lastError =
+      subscription?.disabledAt || !subscription ? 'subscription disabled' : 'event unsubscribed';
+    await deps.store.updateDelivery({ ...delivery, status: 'cancelled', lastError });
     return;
   }
   if (!outlivesErasure(delivery.event) && (await deps.isErased(delivery.customerId))) {
@@ -157,8 +165,9 @@ export async function deliverWebhook(deps: DeliverDeps, message: DeliveryMessage
     await deps.store.updateDelivery({ ...rest, status: 'cancelled', lastError: 'customer erased' });
     return;
   }
-  if (subscription.circuitOpenUntil && Date.parse(subscription.circuitOpenUntil) > now.getTime()) {
-    return later(deps, message, new Date(subscription.circuitOpenUntil));
+  const release = breakerReleaseAt(subscription, deps.random());
+  if (release && Date.parse(subscription.circuitOpenUntil ?? '') > now.getTime()) {
+    return later(deps, message, release);
   }
   await attempt(deps, message, subscription, { ...delivery, event: delivery.event });
 }

@@ -10,7 +10,11 @@ export type PostOutcome =
 /** Subscriptions and their delivery log. */
 export interface WebhookStore {
   putSubscription(subscription: Subscription): Promise<void>;
-  getSubscription(id: string): Promise<Subscription | undefined>;
+  /**
+   * One subscription; `eventual` (half the read units) where a second-old copy is harmless: the
+   * deliverer's breaker, disable and secrets checks.
+   */
+  getSubscription(id: string, read?: 'strong' | 'eventual'): Promise<Subscription | undefined>;
   /** Every subscription, enabled or not (a business has a handful). */
   listSubscriptions(): Promise<Subscription[]>;
   deleteSubscription(id: string): Promise<void>;
@@ -48,5 +52,8 @@ export type WebhookPoster = (request: {
 /** The `webhook-signature` header of a payload: one `v1,<base64>` per secret, space-separated. */
 export type WebhookSigner = (secrets: readonly string[], id: string, at: Date, body: string) => string;
 
-/** Whether a customer was erased (their profile is a tombstone), so their events stop. */
+/**
+ * Whether a customer was erased (their profile is a tombstone), so their events stop. An eventually
+ * consistent read: an erasure is seen within about a second, like a delivery already in flight.
+ */
 export type ErasureCheck = (customerId: string) => Promise<boolean>;

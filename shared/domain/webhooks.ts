@@ -111,11 +111,29 @@ export function nextAttemptAt(input: {
   return new Date(Math.min(at, deadline));
 }
 
+/** How long a breaker opens for after `failures` failures in a row: 1 minute, doubling, at most 1 hour. */
+export function breakerWindowMs(failures: number): number {
+  return Math.min(BREAKER_BASE_MS * 2 ** Math.max(failures - BREAKER_THRESHOLD, 0), BREAKER_MAX_MS);
+}
+
 /** Until when a breaker stays open after `failures` failures in a row; undefined below the threshold. */
 export function breakerOpenUntil(failures: number, now: Date): Date | undefined {
   if (failures < BREAKER_THRESHOLD) return undefined;
-  const ms = Math.min(BREAKER_BASE_MS * 2 ** (failures - BREAKER_THRESHOLD), BREAKER_MAX_MS);
-  return new Date(now.getTime() + ms);
+  return new Date(now.getTime() + breakerWindowMs(failures));
+}
+
+/**
+ * When a delivery held back by an open breaker is let go (`random` in [0, 1)): at a random point of
+ * one more breaker window after it closes, so a recovering endpoint gets its backlog spread out, not
+ * all at once; the first one through probes it, and a failure reopens the breaker for the rest.
+ */
+export function breakerReleaseAt(
+  subscription: Pick<Subscription, 'circuitOpenUntil' | 'consecutiveFailures'>,
+  random: number,
+): Date | undefined {
+  if (!subscription.circuitOpenUntil) return undefined;
+  const window = breakerWindowMs(subscription.consecutiveFailures);
+  return new Date(Date.parse(subscription.circuitOpenUntil) + Math.floor(window * random));
 }
 
 /** The secrets that sign now: the newest, and the old one until its grace period ends. */
@@ -125,8 +143,11 @@ export function activeSecrets(subscription: Pick<Subscription, 'secrets'>, now: 
     .map((s) => s.secret);
 }
 
-/** Whether a subscription takes an event. */
-export function wants(subscription: Subscription, event: IntegrationEvent): boolean {
+/** Whether a subscription takes an event (of this type). */
+export function wants(
+  subscription: Pick<Subscription, 'disabledAt' | 'events'>,
+  event: Pick<IntegrationEvent, 'type'>,
+): boolean {
   return !subscription.disabledAt && subscription.events.includes(event.type);
 }
 

@@ -45,8 +45,8 @@ export function webhookRepository(db: DynamoDb): WebhookStore & { isErased: Eras
     async putSubscription(subscription) {
       await putItem(db, putSubscriptionInput(db.table, subscription));
     },
-    async getSubscription(id) {
-      const out = await getItem(db, getInput(db.table, webhookKey(id), true));
+    async getSubscription(id, read = 'strong') {
+      const out = await getItem(db, getInput(db.table, webhookKey(id), read === 'strong'));
       return out.Item ? toSubscription(out.Item) : undefined;
     },
     async listSubscriptions() {
@@ -95,7 +95,7 @@ export function webhookRepository(db: DynamoDb): WebhookStore & { isErased: Eras
       return { items: found.items.map(toDelivery), cursor: found.cursor };
     },
     async isErased(customerId) {
-      const out = await getItem(db, getInput(db.table, Keys.customer(customerId), true));
+      const out = await getItem(db, getInput(db.table, Keys.customer(customerId), false));
       return out.Item?.entity === 'erased_customer';
     },
   };

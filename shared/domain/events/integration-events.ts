@@ -2,7 +2,7 @@ import * as z from 'zod';
 
 /**
  * The events an integrator can subscribe to, those that exist today (the list grows with the features:
- * `sla.breached` and `csat.received` join when the clock issue lands).
+ * `csat.received` joins when CSAT lands).
  */
 export const EventTypeSchema = z.enum([
   'message.received',
@@ -14,6 +14,7 @@ export const EventTypeSchema = z.enum([
   'customer.created',
   'customer.merged',
   'customer.erased',
+  'sla.breached',
 ]);
 export type EventType = z.infer<typeof EventTypeSchema>;
 

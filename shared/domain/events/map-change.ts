@@ -52,7 +52,29 @@ function messageData(item: Image): IntegrationEvent['data'] {
   };
 }
 
+/**
+ * `sla.breached` of the clock's `sla_breached` timeline event (inserted once per metric and deadline):
+ * ids, the metric, its due time and policy; never the conversation's content.
+ */
+function slaEvents(record: ChangeRecord, item: Image, old: Image | undefined): IntegrationEvent[] {
+  const data = (item.data ?? {}) as Image;
+  const [customerId, conversationId, at] = [str(item.customerId), str(item.conversationId), str(item.at)];
+  const metric = str(data.metric);
+  if (old || item.event !== 'sla_breached' || !customerId || !conversationId || !at || !metric) return [];
+  return [
+    event('sla.breached', [record.keys.pk, record.keys.sk], at, {
+      customerId,
+      conversationId,
+      metric,
+      ...(str(data.due) ? { due: data.due } : {}),
+      ...(str(data.policy) ? { policy: data.policy } : {}),
+      at,
+    }),
+  ];
+}
+
 function timelineEvents(record: ChangeRecord, item: Image, old: Image | undefined): IntegrationEvent[] {
+  if (item.type === 'event') return slaEvents(record, item, old);
   if (item.type !== 'message' || typeof item.customerId !== 'string' || typeof item.at !== 'string')
     return [];
   const key = [record.keys.pk, record.keys.sk];
@@ -166,7 +188,8 @@ function conversationEvents(record: ChangeRecord, item: Image, old: Image | unde
 /**
  * The integrator events one change of the table makes: a timeline message inserted is
  * `message.received` or `message.sent`, its status moving is `message.status`; a conversation
- * created or reopened, (re)assigned, resolved; a customer created, merged into another, erased.
+ * created or reopened, (re)assigned, resolved; an SLA target breached; a customer created, merged
+ * into another, erased.
  * Pure and total: any other change (and any removal) makes none.
  */
 export function eventsOfChange(record: ChangeRecord): IntegrationEvent[] {

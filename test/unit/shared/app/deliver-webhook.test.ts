@@ -159,9 +159,14 @@ describe('deliverWebhook', () => {
     await world.store.createDelivery(other);
     await deliverWebhook(deps, { deliveryId: other.id, subscriptionId: 'wh_1' });
     expect(posts).toHaveLength(1);
+    // It waits for the breaker to close, then half of one more window (random 0.5): 60 s + 30 s.
     expect(world.sent.at(-1)).toEqual({
-      message: { deliveryId: other.id, subscriptionId: 'wh_1', dueAt: sub?.circuitOpenUntil },
-      delaySeconds: 60,
+      message: {
+        deliveryId: other.id,
+        subscriptionId: 'wh_1',
+        dueAt: new Date(START + 90_000).toISOString(),
+      },
+      delaySeconds: 90,
     });
     expect((await world.store.getDelivery('wh_1', other.id))?.attempts).toBe(0);
     // Once it is over, a success closes it.
@@ -199,5 +204,70 @@ describe('deliverWebhook', () => {
     await deliverWebhook(deps, message);
     expect(posts).toEqual([]);
     expect((await world.store.getDelivery('wh_1', delivery.id))?.status).toBe('cancelled');
+  });
+
+  it('lets a backlog held by the breaker go spread over one more window, and the first failure holds the rest again', async () => {
+    const openUntil = START + 60_000;
+    await world.store.putSubscription(
+      subscription({ consecutiveFailures: 5, circuitOpenUntil: new Date(openUntil).toISOString() }),
+    );
+    const backlog = Array.from({ length: 20 }, (_, i) =>
+      newDelivery({ id: 'wh_1' }, { ...event, id: `evt_b${i}` }),
+    );
+    const randoms = backlog.map((_, i) => i / backlog.length);
+    deps.random = () => randoms.shift() ?? 0;
+    for (const d of backlog) {
+      await world.store.createDelivery(d);
+      await deliverWebhook(deps, { deliveryId: d.id, subscriptionId: 'wh_1' });
+    }
+    expect(posts).toEqual([]);
+    const due = world.sent.map((s) => Date.parse(s.message.dueAt as string));
+    expect(Math.min(...due)).toBe(openUntil);
+    expect(Math.max(...due)).toBe(openUntil + 57_000);
+    expect(new Set(due).size).toBe(20);
+    // At most 2 of the 20 go in any 6 seconds (one window split in 20 steps of 3 s).
+    for (const t of due) expect(due.filter((u) => u >= t && u < t + 6_000).length).toBeLessThanOrEqual(2);
+
+    // Run the queue by due time: the first one through fails and reopens the breaker for 2 minutes.
+    deps.random = () => 0.5;
+    answers = [{ kind: 'answered', status: 503 }];
+    const queued = world.sent.splice(0).sort((a, b) => a.delaySeconds - b.delaySeconds);
+    for (const next of queued) {
+      now = START + next.delaySeconds * 1000;
+      await deliverWebhook(deps, next.message);
+    }
+    expect(posts).toHaveLength(1);
+    const reopened = Date.parse((await world.store.getSubscription('wh_1'))?.circuitOpenUntil as string);
+    expect(reopened).toBe(openUntil + 120_000);
+    // The other 19 wait again, past the new window; the probe's own retry will find the breaker open.
+    const probe = queued[0]?.message.deliveryId;
+    const rest = world.sent.filter((s) => s.message.deliveryId !== probe);
+    expect(rest).toHaveLength(19);
+    for (const s of rest) expect(Date.parse(s.message.dueAt as string)).toBeGreaterThanOrEqual(reopened);
+  });
+
+  it('cancels a delivery whose event its subscription no longer takes', async () => {
+    await world.store.putSubscription(subscription({ events: ['customer.erased'] }));
+    await deliverWebhook(deps, message);
+    expect(posts).toEqual([]);
+    expect(await world.store.getDelivery('wh_1', delivery.id)).toMatchObject({
+      status: 'cancelled',
+      lastError: 'event unsubscribed',
+    });
+  });
+
+  it('reads a subscription the eventually consistent read missed again, strongly, before giving up on it', async () => {
+    const reads: Array<string | undefined> = [];
+    const get = world.store.getSubscription;
+    deps.store = {
+      ...world.store,
+      getSubscription: async (id, read) => {
+        reads.push(read);
+        return read === 'eventual' ? undefined : get(id);
+      },
+    };
+    await deliverWebhook(deps, message);
+    expect(reads).toEqual(['eventual', undefined]);
+    expect(posts).toHaveLength(1);
   });
 });

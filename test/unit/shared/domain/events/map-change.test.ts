@@ -160,4 +160,47 @@ describe('eventsOfChange', () => {
       previous: { agentId: 'ana', queue: null },
     });
   });
+
+  const breach = {
+    entity: 'timeline',
+    id: 'sla_breached:cv_1:firstResponse:2026-12-03T10:15:00.000Z',
+    type: 'event',
+    event: 'sla_breached',
+    at: '2026-12-03T10:15:00.000Z',
+    customerId: 'cu_1',
+    conversationId: 'cv_1',
+    data: {
+      conversationId: 'cv_1',
+      metric: 'firstResponse',
+      due: '2026-12-03T10:15:00.000Z',
+      policy: 'vip',
+    },
+  };
+
+  it('makes sla.breached of the clock’s breach event: ids, metric, due, policy and time only', () => {
+    const record = {
+      ...change('insert', breach),
+      keys: { pk: 'CUSTOMER#cu_1', sk: `TIMELINE#${breach.id}` },
+    };
+    const [event, ...rest] = eventsOfChange(record);
+    expect(rest).toEqual([]);
+    expect(event).toEqual({
+      id: expect.stringMatching(/^evt_/),
+      type: 'sla.breached',
+      timestamp: breach.at,
+      data: {
+        customerId: 'cu_1',
+        conversationId: 'cv_1',
+        metric: 'firstResponse',
+        due: breach.at,
+        policy: 'vip',
+        at: breach.at,
+      },
+    });
+    // The same breach written again makes the same event id; a rewrite of it, or a warning, makes none.
+    expect(eventsOfChange({ ...record, id: 'rec-2' })[0]?.id).toBe(event?.id);
+    expect(eventsOfChange(change('modify', breach, breach))).toEqual([]);
+    expect(eventsOfChange(change('insert', { ...breach, event: 'sla_warning' }))).toEqual([]);
+    expect(eventsOfChange(change('insert', { ...breach, data: { due: breach.at } }))).toEqual([]);
+  });
 });

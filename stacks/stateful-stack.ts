@@ -21,6 +21,7 @@ import type { Topic } from 'aws-cdk-lib/aws-sns';
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
 import type { Config } from '#shared/config/config.js';
+import { DEADLINE_INDEX_ATTRIBUTES } from '#shared/store/table.js';
 import {
   alarmOnAnyMessage,
   alarmOnOldestMessage,
@@ -279,6 +280,15 @@ export class StatefulStack extends Stack {
       partitionKey: { name: 'gsi1pk', type: AttributeType.STRING },
       sortKey: { name: 'gsi1sk', type: AttributeType.STRING },
       projectionType: ProjectionType.ALL,
+    });
+    // Sparse: only conversations with a pending SLA deadline (the inbox sorted by due); keys and
+    // filters only, so a message's writes of the conversation do not write it.
+    table.addGlobalSecondaryIndex({
+      indexName: 'gsi2',
+      partitionKey: { name: 'gsi2pk', type: AttributeType.STRING },
+      sortKey: { name: 'gsi2sk', type: AttributeType.STRING },
+      projectionType: ProjectionType.INCLUDE,
+      nonKeyAttributes: DEADLINE_INDEX_ATTRIBUTES,
     });
     return table;
   }

@@ -28,7 +28,8 @@ import {
 const inbox = createRoute({
   method: 'get',
   path: '/conversations',
-  summary: 'The inbox, longest waiting first',
+  summary:
+    'The inbox, longest waiting first; `sort=due`: soonest pending SLA deadline first, only conversations with one',
   request: { query: InboxQuerySchema },
   responses: { 200: json('a page', page(ConversationSchema)), ...errors(400, 401) },
 });

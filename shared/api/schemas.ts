@@ -1,5 +1,6 @@
 import * as z from 'zod';
 import { ChannelSchema } from '#shared/domain/envelope.js';
+import { INBOX_SORTS } from '#shared/domain/inbox.js';
 
 /** Ids in paths: what the API accepts, and so what the document says. */
 export const IdSchema = z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'not a valid id');
@@ -51,6 +52,10 @@ export const SearchQuerySchema = z.object({
 /** `GET /api/conversations`: the inbox filter and page. */
 export const InboxQuerySchema = z.object({
   status: z.enum(['open', 'resolved']).default('open').meta({ description: 'default open' }),
+  sort: z.enum(INBOX_SORTS).default('waiting').meta({
+    description:
+      '`waiting` (default): longest waiting first; `due`: soonest pending SLA deadline first (a missed one stays until met), listing only conversations with a pending deadline',
+  }),
   assignee: z.string().max(128).optional().meta({ description: 'an agent id, `me` or `unassigned`' }),
   queue: z.string().max(128).optional().meta({ description: 'a queue name' }),
   channel: z

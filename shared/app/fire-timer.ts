@@ -1,6 +1,7 @@
 import { CLOCK_AUTHOR_ID, type ConversationClockDeps } from '../domain/clock-ports.js';
 import { type BreachAction, raisesPriority, type SlaMetric, SlaMetricSchema } from '../domain/sla/policy.js';
 import { applySlaEvent, isLiveSlaTimer } from '../domain/sla/state.js';
+import { slaTally } from '../domain/sla/tally.js';
 import type { Conversation } from '../domain/timeline.js';
 import type { Timer } from '../domain/timer-ports.js';
 import { trackConversationClock } from './track-conversation-clock.js';
@@ -74,9 +75,12 @@ async function breach(
   await slaEvent(deps, conversation, timer, metric);
   const next = applySlaEvent(deps.policy, policy, sla, { type: 'breach', metric, due: timer.version });
   // Another writer moved the SLA meanwhile: the next read decides whether this breach still stands.
-  if (next && !(await deps.store.saveSla(conversation.id, next, sla.version))) {
+  if (!next) return;
+  if (!(await deps.store.saveSla(conversation.id, next, sla.version))) {
     throw new Error(`the SLA of ${conversation.id} changed while its breach was recorded; retrying`);
   }
+  const tally = slaTally(conversation, { before: sla, after: next, at: timer.version });
+  if (tally) await deps.store.countSlaOutcomes(tally);
 }
 
 /** Resolves a conversation left waiting on the customer since the timer's version. */

@@ -3,7 +3,7 @@ import type { InboxFilter } from '#shared/domain/inbox.js';
 import type { Page } from '#shared/domain/paging.js';
 import type { Conversation } from '#shared/domain/timeline.js';
 
-/** One page of the inbox, longest waiting first; the assignee `me` is the calling agent. */
+/** One page of the inbox, longest waiting first or soonest due; the assignee `me` is the calling agent. */
 export function listInbox(
   deps: { store: Pick<AgentStore, 'inbox'> },
   {
@@ -14,7 +14,7 @@ export function listInbox(
 ): Promise<Page<Conversation>> {
   const assignee = filter.assignee === 'me' ? agentId : filter.assignee;
   return deps.store.inbox(
-    { status: filter.status, assignee, queue: filter.queue, channel: filter.channel },
+    { status: filter.status, sort: filter.sort, assignee, queue: filter.queue, channel: filter.channel },
     { limit: page.limit, cursor: page.cursor },
   );
 }

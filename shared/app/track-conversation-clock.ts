@@ -2,18 +2,22 @@ import type { ClockEvent, ConversationClockDeps } from '../domain/clock-ports.js
 import { durationMs } from '../domain/sla/duration.js';
 import { matchSlaPolicy } from '../domain/sla/policy.js';
 import { applySlaEvent, type SlaState, slaTimers, startSla } from '../domain/sla/state.js';
+import { slaTally } from '../domain/sla/tally.js';
 import type { Conversation } from '../domain/timeline.js';
 import { newTimer } from '../domain/timer-ports.js';
 import { wakeConversation } from './wake-conversation.js';
 
 const MAX_TRIES = 4;
 
-/** The SLA after the event, or undefined when it changes nothing: started, moved or ended. */
+/**
+ * The SLA after the event (`state`) and the one the event applied to (`from`: the stored one, or the
+ * one just started), or undefined when it changes nothing: started, moved or ended.
+ */
 async function nextSla(
   deps: ConversationClockDeps,
   conversation: Conversation,
   event: ClockEvent,
-): Promise<SlaState | undefined> {
+): Promise<{ state: SlaState; from: SlaState | undefined } | undefined> {
   const rules = deps.policy;
   const current = conversation.sla;
   if (!current || (current.endedAt && conversation.status === 'open' && event.type !== 'resolved')) {
@@ -29,20 +33,26 @@ async function nextSla(
     // A reply before the inbound hook ran (the AI answered during routing) starts it from the wait.
     const start = event.type === 'inbound' ? event.at : (conversation.waitingSince ?? event.at);
     const started = startSla(rules, policy, start, (current?.version ?? -1) + 1);
-    return event.type === 'inbound' ? started : (applySlaEvent(rules, policy, started, event) ?? started);
+    if (event.type === 'inbound') return { state: started, from: undefined };
+    return { state: applySlaEvent(rules, policy, started, event) ?? started, from: started };
   }
   const policy = rules.sla.policies.find((p) => p.name === current.policy);
-  return policy ? applySlaEvent(rules, policy, current, event) : undefined;
+  const state = policy ? applySlaEvent(rules, policy, current, event) : undefined;
+  return state && { state, from: current };
 }
 
 /** Moves the SLA, writing it only if nobody else did meanwhile (then reads and tries again). */
 async function trackSla(deps: ConversationClockDeps, first: Conversation, event: ClockEvent): Promise<void> {
   let conversation: Conversation | undefined = first;
   for (let tries = 0; conversation && tries < MAX_TRIES; tries++) {
-    const next = await nextSla(deps, conversation, event);
-    if (!next) return;
+    const change = await nextSla(deps, conversation, event);
+    if (!change) return;
+    const next = change.state;
     const expected = conversation.sla ? conversation.sla.version : undefined;
     if (await deps.store.saveSla(conversation.id, next, expected)) {
+      const aiReply = event.type === 'reply' ? event.author === 'ai' : undefined;
+      const tally = slaTally(conversation, { before: change.from, after: next, at: event.at, aiReply });
+      if (tally) await deps.store.countSlaOutcomes(tally);
       const before = new Set(slaTimers(conversation.id, conversation.sla).map((t) => t.id));
       const after = slaTimers(conversation.id, next);
       for (const timer of after) if (!before.has(timer.id)) await deps.timers.schedule(timer);

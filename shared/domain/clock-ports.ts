@@ -3,6 +3,7 @@ import type { RouterAdmin } from './router-ports.js';
 import type { RoutingPolicy } from './routing/policy.js';
 import type { Priority } from './sla/policy.js';
 import type { SlaState } from './sla/state.js';
+import type { SlaTally } from './sla/tally.js';
 import type { Conversation, Customer, TimelineItem } from './timeline.js';
 import type { Timers } from './timer-ports.js';
 
@@ -13,6 +14,8 @@ export interface ClockStore {
   putTimelineItem(item: TimelineItem, raw: unknown): Promise<boolean>;
   /** Writes the SLA if the stored one is still at `expectedVersion` (none: no SLA yet); false if not. */
   saveSla(conversationId: string, sla: SlaState, expectedVersion: number | undefined): Promise<boolean>;
+  /** Counts targets met or missed in the daily metrics: one write per SLA change that has some. */
+  countSlaOutcomes(tally: SlaTally): Promise<void>;
   /** Sets the priority (only ever raised by a breach). */
   setPriority(conversationId: string, priority: Priority): Promise<void>;
   /** Since when the conversation waits on the customer (set at a reply), or no longer (at an inbound). */

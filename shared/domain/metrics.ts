@@ -1,3 +1,4 @@
+import type { SlaMetric } from './sla/policy.js';
 import { authorKind, type TimelineItem, withChannelSwitches } from './timeline.js';
 
 /** The figures of GET /api/metrics, overall and per customer. */
@@ -12,6 +13,29 @@ export interface Metrics {
   firstResponseMs: { median: number | null; mean: number | null; conversations: number };
   /** Share of inbound messages that came on another channel than the customer's previous one (0..1). */
   channelSwitchRate: number | null;
+  /** Response targets met and missed (overall figures only). */
+  sla?: SlaFigures;
+}
+
+/** How often one target was met and missed, and the share met (null when none ended). */
+export interface TargetFigures {
+  met: number;
+  missed: number;
+  share: number | null;
+}
+
+/** Each target's figures. */
+export type TargetsFigures = Partial<Record<SlaMetric, TargetFigures>>;
+
+/**
+ * The SLA figures: each target overall, then by queue, by channel, by agent (the conversation's
+ * assignee then), and by AI (`ai`: met by an AI answer or ended while no agent had it; else `human`).
+ */
+export interface SlaFigures extends TargetsFigures {
+  byQueue: Record<string, TargetsFigures>;
+  byChannel: Record<string, TargetsFigures>;
+  byAgent: Record<string, TargetsFigures>;
+  byAi: Record<string, TargetsFigures>;
 }
 
 /** A range of UTC days (`yyyy-mm-dd`), both included. */

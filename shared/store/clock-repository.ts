@@ -1,5 +1,6 @@
 import type { Priority } from '../domain/sla/policy.js';
 import type { SlaState } from '../domain/sla/state.js';
+import type { SlaTally } from '../domain/sla/tally.js';
 import { type DynamoDb, updateItem, updateItemIf } from './dynamo-client.js';
 import {
   awaitingCustomerInput,
@@ -8,6 +9,7 @@ import {
   snoozeInput,
   wakeInput,
 } from './params/clock.js';
+import { countSlaOutcomesInput } from './params/metrics.js';
 
 /** The conversation clock's writes: SLA (optimistic on its version), priority, waiting, snooze. */
 export function clockRepository(db: DynamoDb) {
@@ -15,6 +17,10 @@ export function clockRepository(db: DynamoDb) {
     /** Writes the SLA if the stored one is still at `expectedVersion`; false when another writer won. */
     saveSla: (conversationId: string, sla: SlaState, expectedVersion: number | undefined): Promise<boolean> =>
       updateItemIf(db, saveSlaInput(db.table, conversationId, sla, expectedVersion)),
+    /** Counts the targets an SLA change met or missed in their day's metrics (one UpdateItem). */
+    async countSlaOutcomes(tally: SlaTally): Promise<void> {
+      if (tally.outcomes.length > 0) await updateItem(db, countSlaOutcomesInput(db.table, tally));
+    },
     /** Sets the conversation's priority. */
     async setPriority(conversationId: string, priority: Priority): Promise<void> {
       await updateItem(db, setPriorityInput(db.table, conversationId, priority));

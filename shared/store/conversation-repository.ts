@@ -13,7 +13,7 @@ import {
   updateItemIf,
 } from './dynamo-client.js';
 import { eventItem } from './events.js';
-import { inboxPartitions, Keys } from './keys.js';
+import { inboxDuePartitions, inboxPartitions, Keys } from './keys.js';
 import { getInput } from './params/common.js';
 import { conversationStateOf, earlierInboundSinceInput } from './params/conversation-state.js';
 import {
@@ -34,7 +34,17 @@ type Timeline = { putTimelineItem(item: TimelineItem, raw: unknown): Promise<boo
 
 /** A conversation item as agents and routing read it (keys, index keys and routing state left out). */
 export function toConversation(item: Record<string, unknown>): Conversation {
-  const { pk: _pk, sk: _sk, entity: _entity, gsi1pk: _g, gsi1sk: _s, channels, ...rest } = item;
+  const {
+    pk: _pk,
+    sk: _sk,
+    entity: _entity,
+    gsi1pk: _g,
+    gsi1sk: _s,
+    gsi2pk: _dp,
+    gsi2sk: _ds,
+    channels,
+    ...rest
+  } = item;
   const list = StringSetSchema.parse(channels);
   return ConversationSchema.parse({ ...rest, channels: list, channelSwitch: list.length > 1 });
 }
@@ -49,10 +59,22 @@ function inboxAfter(cursor: string | undefined): string | undefined {
   return decoded.after;
 }
 
+/** The conversations behind deadline index entries (which hold keys and filters only), in order. */
+async function fullItems(
+  db: DynamoDb,
+  entries: Record<string, unknown>[],
+): Promise<Record<string, unknown>[]> {
+  const outs = await Promise.all(
+    entries.map((entry) => getItem(db, getInput(db.table, { pk: String(entry.pk), sk: String(entry.sk) }))),
+  );
+  return outs.flatMap((out) => (out.Item ? [out.Item] : []));
+}
+
 /**
  * The inbox: conversations of a status, longest waiting first, merged from the index's shards (and
- * the partition written before sharding). The cursor is the sort key of the last conversation
- * answered, so every shard resumes after it and pages stay stable.
+ * the partition written before sharding); or, sorted by due, those with a pending SLA deadline,
+ * soonest first, merged from the deadline index's shards. The cursor is the sort key of the last
+ * conversation answered, so every shard resumes after it and pages stay stable.
  */
 async function inbox(
   db: DynamoDb,
@@ -60,14 +82,18 @@ async function inbox(
   page: { limit: number; cursor?: string | undefined },
 ): Promise<Page<Conversation>> {
   const after = inboxAfter(page.cursor);
-  const inputs = inboxPartitions(filter.status).map((partition) =>
-    queryInboxInput(db.table, filter, { limit: page.limit, partition, after }),
+  const index = filter.sort === 'due' ? 'gsi2' : 'gsi1';
+  const partitions = index === 'gsi2' ? inboxDuePartitions(filter.status) : inboxPartitions(filter.status);
+  const inputs = partitions.map((partition) =>
+    queryInboxInput(db.table, filter, { limit: page.limit, partition, after, index }),
   );
-  const out = await mergeShards(db, inputs, { limit: page.limit, sortKey: (item) => String(item.gsi1sk) });
+  const sortKey = (item: Record<string, unknown>) => String(item[`${index}sk`]);
+  const out = await mergeShards(db, inputs, { limit: page.limit, sortKey });
   const last = out.items.at(-1);
+  const items = index === 'gsi2' ? await fullItems(db, out.items) : out.items;
   return {
-    items: out.items.map(toConversation),
-    cursor: out.more && last ? encodeCursor({ after: String(last.gsi1sk) }) : null,
+    items: items.map(toConversation),
+    cursor: out.more && last ? encodeCursor({ after: sortKey(last) }) : null,
   };
 }
 

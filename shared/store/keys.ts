@@ -38,6 +38,7 @@ export const mentionsPartition = (token: string): string => `MENTION#${token}`;
  * | customers by name      | Query ×N gsi1 gsi1pk=CUSTOMER_NAME#<shard>, gsi1sk begins_with <name>, merged |
  * | conversation           | GetItem  pk=CONVERSATION#<id>, sk=CONVERSATION                   |
  * | inbox by status        | Query ×N gsi1 gsi1pk=INBOX#<status>#<shard>, gsi1sk=<waitingSince>#<id>, merged |
+ * | inbox by SLA deadline  | Query ×N gsi2 gsi2pk=INBOXDUE#<status>#<shard>, gsi2sk=<due>#<id>, merged |
  * | message by provider id | GetItem  pk=MESSAGE#<channel>#<providerMessageId>, sk=MESSAGE     |
  * | who mentioned identity | Query    pk=MENTION#<kind>#<value>, sk=CUSTOMER#<id>              |
  * | contact state (opt-out)| GetItem  pk=CONTACT#<kind>#<value>, sk=CONTACT                    |
@@ -169,6 +170,15 @@ export const inboxPartitions = (status: string): string[] => [
   ...Array.from({ length: SHARDS.inbox }, (_, shard) => `INBOX#${status}#${shard}`),
   inboxPartition(status),
 ];
+/**
+ * Deadline index (gsi2) partition of a status's shard, the same shard as the inbox's. Written with
+ * every status move; a conversation is in the index only while it also has `gsi2sk` (a pending deadline).
+ */
+export const inboxDueShardPartition = (status: string, conversationId: string): string =>
+  `INBOXDUE#${status}#${shardOf(conversationId, SHARDS.inbox)}`;
+/** Every partition the deadline index of a status is read from (it was sharded from the start). */
+export const inboxDuePartitions = (status: string): string[] =>
+  Array.from({ length: SHARDS.inbox }, (_, shard) => `INBOXDUE#${status}#${shard}`);
 /** Customer-name index partition of a customer: its id picks the shard. */
 export const nameShardPartition = (customerId: string): string =>
   `${CUSTOMER_NAME_PARTITION}#${shardOf(customerId, SHARDS.names)}`;
@@ -183,6 +193,9 @@ export const metricsPartition = (shard: number): string => `METRICS#${shard}`;
 export const metricsDaySortKey = (day: string): string => `DAY#${day}`;
 /** Inbox index sort key: longest waiting first, the id to break ties. */
 export const inboxSortKey = (since: string, conversationId: string): string => `${since}#${conversationId}`;
+
+/** Deadline index sort key: the soonest pending SLA deadline first, the id to break ties. */
+export const inboxDueSortKey = (due: string, conversationId: string): string => `${due}#${conversationId}`;
 
 /** Sort key of the customer-name index: the searchable name, the id to break ties. */
 export const nameSortKey = (name: string, customerId: string): string =>

@@ -9,6 +9,7 @@ import {
   markFirstResponseInput,
   queryMetricsDaysInput,
 } from './params/metrics.js';
+import { slaFigures } from './sla-figures.js';
 
 /** Marks a conversation's first reply; the first time only, adds its wait to that day's counters. */
 async function recordFirstResponse(db: DynamoDb, conversationId: string, at: string): Promise<void> {
@@ -56,6 +57,7 @@ function toMetrics(sums: Map<string, number>): Metrics {
       conversations: responses,
     },
     channelSwitchRate: routed ? num('channelSwitches') / routed : null,
+    sla: slaFigures(sums),
   };
 }
 

@@ -136,6 +136,15 @@ describe('local runtime: the conversation clock', () => {
       breaches: [{ metric: 'firstResponse', at: new Date(start + 10 * MINUTE).toISOString() }],
     });
     expect((await events('note')).map((n) => n.text)).toEqual(['SLA breached: answer now.']);
+
+    const due = await api<{ items: Conversation[] }>('GET', '/api/conversations?sort=due');
+    expect(due.body.items.map((c) => c.id)).toEqual([escalated.id]);
+    const metrics = await api<{ overall: { sla: unknown } }>('GET', '/api/metrics');
+    expect(metrics.body.overall.sla).toMatchObject({
+      firstResponse: { met: 0, missed: 1, share: 0 },
+      byChannel: { whatsapp: { firstResponse: { missed: 1 } } },
+      byAi: { ai: { firstResponse: { missed: 1 } } },
+    });
   });
 
   it('drops a breach timer that fires again, and one whose target was met', async () => {

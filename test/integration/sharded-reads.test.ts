@@ -253,6 +253,7 @@ describe('daily metrics', () => {
       handoffReasons: want.handoffs,
       firstResponseMs: { median: null, mean: null, conversations: 0 },
       channelSwitchRate: want.switches / want.routed,
+      sla: { byQueue: {}, byChannel: {}, byAgent: {}, byAi: {} },
     });
     expect((await repos.metrics.overallMetrics({ from: '2025-07-01', to: '2025-07-02' })).routed).toBe(0);
   });

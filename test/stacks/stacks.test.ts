@@ -149,8 +149,8 @@ describe('ThreadlineStateful', () => {
       BillingMode: 'PAY_PER_REQUEST',
     });
     const table = stateful.toJSON().Resources[tableId];
-    expect(table.Properties.AttributeDefinitions).toHaveLength(4);
-    expect(local.GlobalSecondaryIndexes?.[0]?.IndexName).toBe('gsi1');
+    expect(table.Properties.AttributeDefinitions).toHaveLength(6);
+    expect(local.GlobalSecondaryIndexes?.map((index) => index.IndexName)).toEqual(['gsi1', 'gsi2']);
   });
 
   it('protects the table: point-in-time recovery, KMS encryption, deletion protection, retained', () => {

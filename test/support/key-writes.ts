@@ -10,11 +10,32 @@ const attribute = (value: unknown): AttributeValue =>
 
 const WRITES = new Set(['PutItemCommand', 'UpdateItemCommand', 'DeleteItemCommand']);
 
+/** What the deadline index gsi2 holds of an item: its keys and the projected filters. */
+const deadlineEntry = (item: Marshalled | undefined) =>
+  item?.gsi2pk?.S !== undefined && item?.gsi2sk?.S !== undefined
+    ? JSON.stringify([item.gsi2pk, item.gsi2sk, item.assignee, item.queue, item.channels])
+    : undefined;
+
+/** The `gsi2` partitions a write changes: only when its entry (keys or projected filters) changes. */
+function deadlineWrites(before: Marshalled | undefined, after: Marshalled | undefined): string[] {
+  const was = deadlineEntry(before);
+  const now = deadlineEntry(after);
+  if (was === now) return [];
+  const partitions = [];
+  if (was !== undefined && before?.gsi2pk?.S !== after?.gsi2pk?.S)
+    partitions.push(`gsi2pk=${before?.gsi2pk?.S}`);
+  if (now !== undefined) partitions.push(`gsi2pk=${after?.gsi2pk?.S}`);
+  else if (was !== undefined) partitions.push(`gsi2pk=${before?.gsi2pk?.S}`);
+  return partitions;
+}
+
 /**
  * Counts the writes each partition takes: the table partition (`pk`) of every write call, and the
  * `gsi1` partition of every write that changes an item in that index (its `gsi1pk` before, when the
  * item leaves or its index key changes, and after), read around each call (a consistent GetItem, which this counter lets through). The index projects
  * every attribute, so any change to an indexed item writes its index partition, as DynamoDB bills it.
+ * The deadline index `gsi2` projects keys and filters only: a write counts there when it adds, moves,
+ * removes or changes what the index holds of the item.
  */
 export function countKeyWrites(client: DynamoDBClient): Map<string, number> {
   const writes = new Map<string, number>();
@@ -37,6 +58,7 @@ export function countKeyWrites(client: DynamoDBClient): Map<string, number> {
       const moved = was !== now || before?.gsi1sk?.S !== after?.gsi1sk?.S;
       if (changed && was !== undefined && moved) add(`gsi1pk=${was}`);
       if (changed && now !== undefined) add(`gsi1pk=${now}`);
+      for (const partition of deadlineWrites(before, after)) add(partition);
       return out;
     },
     { step: 'serialize', priority: 'high', name: 'countKeyWrites' },

@@ -1,7 +1,7 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { nextConversationId } from '#shared/domain/conversation.js';
-import { inboxShardPartition, nameShardPartition } from '#shared/store/keys.js';
+import { inboxDueShardPartition, inboxShardPartition, nameShardPartition } from '#shared/store/keys.js';
 
 /** A table item as the document client reads it (string sets as Set). */
 export type Item = Record<string, unknown>;
@@ -90,7 +90,11 @@ function withShardNamed(item: Item): Item {
       typeof status === 'string' &&
       gsi1pk === inboxShardPartition(status, id)) ||
     (item.entity === 'customer' && gsi1pk === nameShardPartition(id));
-  return right ? { ...item, gsi1pk: gsi1pk.replace(/#\d+$/, '#<shard of id>') } : item;
+  const named = right ? { ...item, gsi1pk: gsi1pk.replace(/#\d+$/, '#<shard of id>') } : item;
+  const { gsi2pk } = item;
+  const dueRight =
+    typeof gsi2pk === 'string' && gsi2pk === inboxDueShardPartition(String(gsi2pk.split('#')[1]), id);
+  return dueRight ? { ...named, gsi2pk: gsi2pk.replace(/#\d+$/, '#<shard of id>') } : named;
 }
 
 function normaliseValue(value: unknown, rename: (text: string) => string): unknown {

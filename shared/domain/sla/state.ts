@@ -204,3 +204,39 @@ export function slaTimers(conversationId: string, state: SlaState | undefined): 
 export function isLiveSlaTimer(state: SlaState | undefined, metric: SlaMetric, due: string): boolean {
   return !!state && !state.endedAt && state[dueField(metric)] === due && !breached(state, metric);
 }
+
+/**
+ * The soonest pending deadline of an SLA (a missed one stays pending until met), or undefined when
+ * none is: what the inbox sorted by due orders by.
+ */
+export function slaNextDue(state: SlaState | undefined): string | undefined {
+  if (!state || state.endedAt) return undefined;
+  const dues = SLA_METRICS.map((metric) => state[dueField(metric)]).filter((due) => due !== undefined);
+  return dues.sort()[0];
+}
+
+/** A target met or missed: what the metrics count, once, when the SLA that records it is written. */
+export interface SlaOutcome {
+  metric: SlaMetric;
+  met: boolean;
+}
+
+const running = (state: SlaState | undefined, metric: SlaMetric): boolean =>
+  !!state &&
+  (state[dueField(metric)] !== undefined ||
+    (metric === 'resolution' && state.resolutionLeftMs !== undefined));
+
+/**
+ * The targets an SLA change met or missed: a breach newly recorded is a miss; a running target that
+ * stopped without one is met. Pausing the resolution target is neither.
+ */
+export function slaOutcomes(before: SlaState | undefined, after: SlaState): SlaOutcome[] {
+  const outcomes: SlaOutcome[] = [];
+  for (const metric of SLA_METRICS) {
+    const missedNow = breached(after, metric) && !(before && breached(before, metric));
+    if (missedNow) outcomes.push({ metric, met: false });
+    else if (running(before, metric) && !running(after, metric) && !breached(after, metric))
+      outcomes.push({ metric, met: true });
+  }
+  return outcomes;
+}

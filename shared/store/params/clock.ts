@@ -1,12 +1,16 @@
 import type { UpdateCommandInput } from '@aws-sdk/lib-dynamodb';
 import type { Priority } from '../../domain/sla/policy.js';
-import type { SlaState } from '../../domain/sla/state.js';
-import { inboxShardPartition, Keys } from '../keys.js';
+import { type SlaState, slaNextDue } from '../../domain/sla/state.js';
+import { inboxDueShardPartition, inboxDueSortKey, inboxShardPartition, Keys } from '../keys.js';
 
 /** Inbox partition of snoozed conversations: out of the open inbox, in their waiting order. */
 export const SNOOZED_STATUS = 'snoozed';
 
-/** Writes a conversation's SLA if the stored one is still at `expected` (none: no SLA yet). */
+/**
+ * Writes a conversation's SLA if the stored one is still at `expected` (none: no SLA yet), and in the
+ * same write its place in the deadline index: `gsi2sk` is its soonest pending deadline, removed when
+ * none is (`gsi2pk`, the status's shard, is set on the first SLA and moved with the status).
+ */
 export function saveSlaInput(
   table: string,
   conversationId: string,
@@ -14,12 +18,18 @@ export function saveSlaInput(
   expected: number | undefined,
 ): UpdateCommandInput {
   // A plain copy: no undefined members for the marshaller to refuse.
-  const values: Record<string, unknown> = { ':sla': JSON.parse(JSON.stringify(sla)) };
+  const values: Record<string, unknown> = {
+    ':sla': JSON.parse(JSON.stringify(sla)),
+    ':duePk': inboxDueShardPartition('open', conversationId),
+  };
   if (expected !== undefined) values[':expected'] = expected;
+  const due = slaNextDue(sla);
+  if (due) values[':dueSk'] = inboxDueSortKey(due, conversationId);
+  const sets = ['sla = :sla', 'gsi2pk = if_not_exists(gsi2pk, :duePk)', ...(due ? ['gsi2sk = :dueSk'] : [])];
   return {
     TableName: table,
     Key: Keys.conversation(conversationId),
-    UpdateExpression: 'SET sla = :sla',
+    UpdateExpression: `SET ${sets.join(', ')}${due ? '' : ' REMOVE gsi2sk'}`,
     ConditionExpression:
       expected === undefined
         ? 'attribute_exists(pk) AND attribute_not_exists(sla)'
@@ -83,16 +93,24 @@ function whileOpen(
 /** Moves an open conversation out of the open inbox until `until`. */
 export function snoozeInput(table: string, conversationId: string, until: string): UpdateCommandInput {
   return whileOpen(table, conversationId, {
-    expression: 'SET snoozedUntil = :until, gsi1pk = :snoozed',
-    values: { ':until': until, ':snoozed': inboxShardPartition(SNOOZED_STATUS, conversationId) },
+    expression: 'SET snoozedUntil = :until, gsi1pk = :snoozed, gsi2pk = :snoozedDue',
+    values: {
+      ':until': until,
+      ':snoozed': inboxShardPartition(SNOOZED_STATUS, conversationId),
+      ':snoozedDue': inboxDueShardPartition(SNOOZED_STATUS, conversationId),
+    },
   });
 }
 
 /** Puts a conversation snoozed until `until` back in the open inbox, in its waiting order. */
 export function wakeInput(table: string, conversationId: string, until: string): UpdateCommandInput {
   return whileOpen(table, conversationId, {
-    expression: 'REMOVE snoozedUntil SET gsi1pk = :inbox',
+    expression: 'REMOVE snoozedUntil SET gsi1pk = :inbox, gsi2pk = :inboxDue',
     condition: 'snoozedUntil = :until',
-    values: { ':until': until, ':inbox': inboxShardPartition('open', conversationId) },
+    values: {
+      ':until': until,
+      ':inbox': inboxShardPartition('open', conversationId),
+      ':inboxDue': inboxDueShardPartition('open', conversationId),
+    },
   });
 }

@@ -1,8 +1,25 @@
 import type { QueryCommandInput, UpdateCommandInput } from '@aws-sdk/lib-dynamodb';
 import type { InboxFilter } from '../../domain/inbox.js';
 import type { ConversationTouch } from '../../domain/resolver-ports.js';
-import { inboxPartition, inboxShardPartition, inboxSortKey, Keys } from '../keys.js';
+import { inboxDueShardPartition, inboxPartition, inboxShardPartition, inboxSortKey, Keys } from '../keys.js';
 import { EPISODE_STATE_ATTRIBUTES, episodeTouch } from './conversation-state.js';
+
+/** The values that place a touched conversation in the open inbox, and its deadline index partition. */
+function openInboxValues(touch: ConversationTouch): Record<string, string> {
+  return {
+    ':inbox': inboxShardPartition('open', touch.conversationId),
+    ':inboxSk': inboxSortKey(touch.at, touch.conversationId),
+    ':inboxDue': inboxDueShardPartition('open', touch.conversationId),
+  };
+}
+
+/** A conversation's first inbound message puts it in the open inbox; later ones keep its place. */
+const OPEN_INBOX_IF_NEW = [
+  'waitingSince = if_not_exists(waitingSince, :at)',
+  'gsi1pk = if_not_exists(gsi1pk, :inbox)',
+  'gsi1sk = if_not_exists(gsi1sk, :inboxSk)',
+  'gsi2pk = if_not_exists(gsi2pk, :inboxDue)',
+];
 
 /**
  * Upserts the conversation an event belongs to. `current` for an event newer than the conversation's
@@ -56,20 +73,15 @@ export function touchConversationInput(
   const names: Record<string, string> = { '#status': 'status', ...episode.names };
   const removes: string[] = [];
   if (touch.reopen) {
-    values[':inbox'] = inboxShardPartition('open', touch.conversationId);
-    values[':inboxSk'] = inboxSortKey(touch.at, touch.conversationId);
+    Object.assign(values, openInboxValues(touch));
     sets.push('#status = :open', 'waitingSince = :at', 'gsi1pk = :inbox', 'gsi1sk = :inboxSk');
+    sets.push('gsi2pk = :inboxDue');
     removes.push('resolvedAt');
   } else {
     sets.push('#status = if_not_exists(#status, :open)');
     if (touch.inbound) {
-      values[':inbox'] = inboxShardPartition('open', touch.conversationId);
-      values[':inboxSk'] = inboxSortKey(touch.at, touch.conversationId);
-      sets.push(
-        'waitingSince = if_not_exists(waitingSince, :at)',
-        'gsi1pk = if_not_exists(gsi1pk, :inbox)',
-        'gsi1sk = if_not_exists(gsi1sk, :inboxSk)',
-      );
+      Object.assign(values, openInboxValues(touch));
+      sets.push(...OPEN_INBOX_IF_NEW);
     }
   }
   return {
@@ -124,8 +136,11 @@ export function queryInboxInput(
     startKey?: Record<string, unknown> | undefined;
     partition?: string | undefined;
     after?: string | undefined;
+    /** `gsi2`: the deadline index (soonest due first) instead of the waiting order. */
+    index?: 'gsi1' | 'gsi2' | undefined;
   },
 ): QueryCommandInput {
+  const index = page.index ?? 'gsi1';
   const names: Record<string, string> = {};
   const values: Record<string, unknown> = { ':pk': page.partition ?? inboxPartition(filter.status) };
   if (page.after !== undefined) values[':after'] = page.after;
@@ -148,8 +163,9 @@ export function queryInboxInput(
   }
   return {
     TableName: table,
-    IndexName: 'gsi1',
-    KeyConditionExpression: page.after !== undefined ? 'gsi1pk = :pk AND gsi1sk > :after' : 'gsi1pk = :pk',
+    IndexName: index,
+    KeyConditionExpression:
+      page.after !== undefined ? `${index}pk = :pk AND ${index}sk > :after` : `${index}pk = :pk`,
     ExpressionAttributeValues: values,
     ...(Object.keys(names).length ? { ExpressionAttributeNames: names } : {}),
     ...(filters.length ? { FilterExpression: filters.join(' AND ') } : {}),
@@ -171,7 +187,7 @@ export function resolveConversationInput(
     Key: Keys.conversation(conversationId),
     UpdateExpression:
       // Ends the episode: the routing state of the next one starts empty, with what comes after now.
-      `SET #status = :resolved, resolvedAt = :now, resolvedBy = :agent, gsi1pk = :inbox, gsi1sk = :inboxSk, episodeFrom = :now REMOVE waitingSince, ${EPISODE_STATE_ATTRIBUTES.join(', ')}`,
+      `SET #status = :resolved, resolvedAt = :now, resolvedBy = :agent, gsi1pk = :inbox, gsi1sk = :inboxSk, gsi2pk = :inboxDue, episodeFrom = :now REMOVE waitingSince, ${EPISODE_STATE_ATTRIBUTES.join(', ')}`,
     ExpressionAttributeNames: { '#status': 'status' },
     ExpressionAttributeValues: {
       ':resolved': 'resolved',
@@ -179,6 +195,7 @@ export function resolveConversationInput(
       ':agent': agentId,
       ':inbox': inboxShardPartition('resolved', conversationId),
       ':inboxSk': inboxSortKey(now, conversationId),
+      ':inboxDue': inboxDueShardPartition('resolved', conversationId),
     },
   };
 }
@@ -212,12 +229,13 @@ export function reopenConversationInput(
     TableName: table,
     Key: Keys.conversation(conversationId),
     UpdateExpression:
-      'SET #status = :open, gsi1pk = :inbox, gsi1sk = :inboxSk, waitingSince = :now REMOVE resolvedAt, resolvedBy',
+      'SET #status = :open, gsi1pk = :inbox, gsi1sk = :inboxSk, gsi2pk = :inboxDue, waitingSince = :now REMOVE resolvedAt, resolvedBy',
     ExpressionAttributeNames: { '#status': 'status' },
     ExpressionAttributeValues: {
       ':open': 'open',
       ':inbox': inboxShardPartition('open', conversationId),
       ':inboxSk': inboxSortKey(now, conversationId),
+      ':inboxDue': inboxDueShardPartition('open', conversationId),
       ':now': now,
     },
   };

@@ -1,5 +1,6 @@
 import type { QueryCommandInput, UpdateCommandInput } from '@aws-sdk/lib-dynamodb';
 import type { DecisionCount } from '../../domain/router-ports.js';
+import type { SlaTally } from '../../domain/sla/tally.js';
 import { Keys, metricsDaySortKey, metricsPartition, SHARDS, shardOf } from '../keys.js';
 
 /** The UTC day (`yyyy-mm-dd`) of an ISO time. */
@@ -50,6 +51,39 @@ export function addFirstResponseInput(
     Key: Keys.metricsDay(shardOf(response.conversationId, SHARDS.metrics), dayOf(response.at)),
     UpdateExpression: 'SET entity = :entity ADD firstResponses :one, firstResponseMsTotal :ms',
     ExpressionAttributeValues: { ':one': 1, ':ms': response.ms, ':entity': 'metrics' },
+  };
+}
+
+/** Prefix of the SLA outcome counters on a metrics day item: `sla:<metric>:<met|missed>[:<by>:<value>]`. */
+export const SLA_COUNTER_PREFIX = 'sla:';
+
+/**
+ * Adds the targets one SLA change met or missed to the counters of their UTC day, in the
+ * conversation's shard: one UpdateItem, overall and by queue, channel, agent and AI (one counter per
+ * dimension value, so an item grows with the queues, channels and agents, never with messages).
+ */
+export function countSlaOutcomesInput(table: string, tally: SlaTally): UpdateCommandInput {
+  const dimensions = [
+    ['queue', tally.queue],
+    ['channel', tally.channel],
+    ['agent', tally.agent],
+    ['ai', tally.ai ? 'ai' : 'human'],
+  ].filter((pair): pair is [string, string] => pair[1] !== undefined && pair[1] !== '');
+  const names: Record<string, string> = {};
+  for (const { metric, met } of tally.outcomes) {
+    const base = `${SLA_COUNTER_PREFIX}${metric}:${met ? 'met' : 'missed'}`;
+    for (const name of [base, ...dimensions.map(([by, value]) => `${base}:${by}:${value}`)]) {
+      names[`#c${Object.keys(names).length}`] = name;
+    }
+  }
+  return {
+    TableName: table,
+    Key: Keys.metricsDay(shardOf(tally.conversationId, SHARDS.metrics), dayOf(tally.at)),
+    UpdateExpression: `SET entity = :entity ADD ${Object.keys(names)
+      .map((name) => `${name} :one`)
+      .join(', ')}`,
+    ExpressionAttributeNames: names,
+    ExpressionAttributeValues: { ':one': 1, ':entity': 'metrics' },
   };
 }
 

@@ -238,8 +238,20 @@ describe('agent API', () => {
     expect(res.status).toBe(200);
     expect(store.inboxCalls).toEqual([
       {
-        filter: { status: 'open', assignee: 'agent-7', queue: 'billing', channel: 'sms' },
+        filter: { status: 'open', sort: 'waiting', assignee: 'agent-7', queue: 'billing', channel: 'sms' },
         page: { limit: 5, cursor: undefined },
+      },
+    ]);
+  });
+
+  it('reads the inbox sorted by due with the same filters and cursor', async () => {
+    const store = fakeStore();
+    const res = await app(store).request('/api/conversations?sort=due&queue=billing&cursor=abc', auth);
+    expect(res.status).toBe(200);
+    expect(store.inboxCalls).toEqual([
+      {
+        filter: { status: 'open', sort: 'due', queue: 'billing' },
+        page: { limit: 50, cursor: 'abc' },
       },
     ]);
   });
@@ -247,6 +259,9 @@ describe('agent API', () => {
   it('answers 400 for an unknown inbox status and a limit out of range', async () => {
     expect((await app().request('/api/conversations?status=maybe', auth)).status).toBe(400);
     expect((await app().request('/api/conversations?limit=5000', auth)).status).toBe(400);
+    const badSort = await app().request('/api/conversations?sort=soonest', auth);
+    expect(badSort.status).toBe(400);
+    expect(((await badSort.json()) as { error: { code: string } }).error.code).toBe('invalid_request');
   });
 
   it('answers a JSON 404 for an unknown route', async () => {

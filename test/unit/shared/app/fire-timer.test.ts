@@ -4,6 +4,7 @@ import { trackConversationClock } from '#shared/app/track-conversation-clock.js'
 import type { ClockStore, ConversationClockDeps } from '#shared/domain/clock-ports.js';
 import { parseRoutingPolicy } from '#shared/domain/routing/policy.js';
 import { slaTimers } from '#shared/domain/sla/state.js';
+import type { SlaTally } from '#shared/domain/sla/tally.js';
 import type { Conversation, TimelineItem } from '#shared/domain/timeline.js';
 import type { Timer } from '#shared/domain/timer-ports.js';
 
@@ -26,6 +27,7 @@ function fakeClock(onBreach: unknown[], autoResolve?: string) {
   const timeline = new Map<string, TimelineItem>();
   const scheduled: Timer[] = [];
   const cancelled: string[] = [];
+  const tallies: SlaTally[] = [];
   const store: ClockStore = {
     getConversation: async (id) => (id === conversation.id ? structuredClone(conversation) : undefined),
     getCustomer: async () => ({
@@ -54,6 +56,7 @@ function fakeClock(onBreach: unknown[], autoResolve?: string) {
       if (since) conversation.awaitingCustomerSince = since;
       else delete conversation.awaitingCustomerSince;
     },
+    countSlaOutcomes: async (tally) => void tallies.push(tally),
     snooze: async () => true,
     wake: async () => true,
   };
@@ -102,7 +105,16 @@ function fakeClock(onBreach: unknown[], autoResolve?: string) {
     clock: { now: () => new Date(now) },
     log: (_level, message) => void logs.push(message),
   };
-  return { deps, conversation, timeline, scheduled, cancelled, logs, setNow: (at: string) => (now = at) };
+  return {
+    deps,
+    conversation,
+    timeline,
+    scheduled,
+    cancelled,
+    tallies,
+    logs,
+    setNow: (at: string) => (now = at),
+  };
 }
 
 const breachTimer = (scheduled: Timer[]) => scheduled.find((t) => t.kind === 'sla_breached') as Timer;
@@ -123,6 +135,25 @@ describe('fireTimer', () => {
     expect([...f.timeline.values()].filter((i) => i.event === 'sla_breached')).toHaveLength(1);
     expect(f.conversation.sla?.breaches).toEqual([{ metric: 'firstResponse', at: plus(10) }]);
     expect(f.logs).toContain('stale timer dropped');
+    expect(f.tallies.map((t) => ({ at: t.at, outcomes: t.outcomes }))).toEqual([
+      { at: plus(10), outcomes: [{ metric: 'firstResponse', met: false }] },
+    ]);
+  });
+
+  it('counts a missed target once when its timer fires twice, and not again when it is answered', async () => {
+    const f = fakeClock([]);
+    await trackConversationClock(f.deps, { type: 'inbound', conversationId: 'cv_1', at: T0 });
+    const timer = breachTimer(f.scheduled);
+    await fireTimer(f.deps, timer);
+    await fireTimer(f.deps, { ...timer, id: 'a-duplicate' });
+    await trackConversationClock(f.deps, {
+      type: 'reply',
+      conversationId: 'cv_1',
+      at: plus(20),
+      author: 'agent',
+    });
+    expect(f.tallies.flatMap((t) => t.outcomes)).toEqual([{ metric: 'firstResponse', met: false }]);
+    expect(f.tallies[0]).toMatchObject({ conversationId: 'cv_1', queue: 'general', ai: true });
   });
 
   it('adds the note once, and never lowers a priority', async () => {
@@ -156,6 +187,17 @@ describe('fireTimer', () => {
     expect(await fireTimer(f.deps, timer)).toBe('stale');
     expect(f.conversation.priority).toBeUndefined();
     expect(f.conversation.sla?.status).toBe('active');
+    expect(f.tallies).toEqual([
+      {
+        conversationId: 'cv_1',
+        at: plus(3),
+        outcomes: [{ metric: 'firstResponse', met: true }],
+        queue: 'general',
+        channel: undefined,
+        agent: undefined,
+        ai: false,
+      },
+    ]);
   });
 
   it('starts the SLA from the wait when the AI answered before the message was tracked', async () => {
@@ -170,6 +212,9 @@ describe('fireTimer', () => {
     await trackConversationClock(f.deps, { type: 'inbound', conversationId: 'cv_1', at: T0 });
     expect(f.conversation.sla).toMatchObject({ policy: 'chat', waitingOn: 'customer', responded: true });
     expect(slaTimers('cv_1', f.conversation.sla)).toEqual([]);
+    expect(f.tallies).toMatchObject([
+      { at: plus(1), outcomes: [{ metric: 'firstResponse', met: true }], ai: true },
+    ]);
   });
 
   it('resolves after the silence, unless the customer wrote meanwhile', async () => {

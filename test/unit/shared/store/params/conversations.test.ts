@@ -61,6 +61,22 @@ describe('conversation params', () => {
     expect(input.ExpressionAttributeValues).toEqual({ ':pk': 'INBOX#open', ':queue': 'billing' });
   });
 
+  it('reads a shard of the deadline index after a cursor, with the same filters', () => {
+    const input = queryInboxInput(
+      't',
+      { status: 'open', sort: 'due', queue: 'billing' },
+      { limit: 20, partition: 'INBOXDUE#open#7', after: '2025-06-10T09:00:00.000Z#cv_1', index: 'gsi2' },
+    );
+    expect(input.IndexName).toBe('gsi2');
+    expect(input.KeyConditionExpression).toBe('gsi2pk = :pk AND gsi2sk > :after');
+    expect(input.FilterExpression).toBe('#queue = :queue');
+    expect(input.ExpressionAttributeValues).toEqual({
+      ':pk': 'INBOXDUE#open#7',
+      ':after': '2025-06-10T09:00:00.000Z#cv_1',
+      ':queue': 'billing',
+    });
+  });
+
   it('filters the inbox for conversations the customer wrote in on a channel', () => {
     const input = queryInboxInput('t', { status: 'open', channel: 'email' }, { limit: 20 });
     expect(input.FilterExpression).toBe('contains(channels, :channel)');
@@ -76,7 +92,7 @@ describe('conversation params', () => {
       TableName: 't',
       Key: conversationKey,
       UpdateExpression:
-        'SET #status = :resolved, resolvedAt = :now, resolvedBy = :agent, gsi1pk = :inbox, gsi1sk = :inboxSk, episodeFrom = :now REMOVE waitingSince, inboundSince_sms, inboundSince_whatsapp, inboundSince_messenger, inboundSince_instagram, inboundSince_email, inboundSince_voice, humanRepliedAt, escalatedAt, escalatedItemId',
+        'SET #status = :resolved, resolvedAt = :now, resolvedBy = :agent, gsi1pk = :inbox, gsi1sk = :inboxSk, gsi2pk = :inboxDue, episodeFrom = :now REMOVE waitingSince, inboundSince_sms, inboundSince_whatsapp, inboundSince_messenger, inboundSince_instagram, inboundSince_email, inboundSince_voice, humanRepliedAt, escalatedAt, escalatedItemId',
       ExpressionAttributeNames: { '#status': 'status' },
       ExpressionAttributeValues: {
         ':resolved': 'resolved',
@@ -84,6 +100,7 @@ describe('conversation params', () => {
         ':agent': 'ag_1',
         ':inbox': 'INBOX#resolved#40',
         ':inboxSk': `${now}#cv_1`,
+        ':inboxDue': 'INBOXDUE#resolved#40',
       },
     });
   });
@@ -103,12 +120,13 @@ describe('conversation params', () => {
       TableName: 't',
       Key: conversationKey,
       UpdateExpression:
-        'SET #status = :open, gsi1pk = :inbox, gsi1sk = :inboxSk, waitingSince = :now REMOVE resolvedAt, resolvedBy',
+        'SET #status = :open, gsi1pk = :inbox, gsi1sk = :inboxSk, gsi2pk = :inboxDue, waitingSince = :now REMOVE resolvedAt, resolvedBy',
       ExpressionAttributeNames: { '#status': 'status' },
       ExpressionAttributeValues: {
         ':open': 'open',
         ':inbox': 'INBOX#open#40',
         ':inboxSk': `${now}#cv_1`,
+        ':inboxDue': 'INBOXDUE#open#40',
         ':now': now,
       },
     });

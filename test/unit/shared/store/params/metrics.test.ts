@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import {
   addFirstResponseInput,
   countDecisionInput,
+  countSlaOutcomesInput,
   markFirstResponseInput,
   queryMetricsDaysInput,
 } from '#shared/store/params/metrics.js';
@@ -71,5 +72,34 @@ describe('metrics params', () => {
       KeyConditionExpression: 'pk = :pk AND sk BETWEEN :from AND :to',
       ExpressionAttributeValues: { ':pk': 'METRICS#7', ':from': 'DAY#2025-06-01', ':to': 'DAY#2025-06-09' },
     });
+  });
+
+  it('counts the targets one SLA change met or missed in one UpdateItem, overall and by dimension', () => {
+    const input = countSlaOutcomesInput('t', {
+      conversationId: 'cv_1',
+      at: '2025-06-08T10:00:00.000Z',
+      outcomes: [
+        { metric: 'firstResponse', met: true },
+        { metric: 'resolution', met: false },
+      ],
+      queue: 'billing',
+      channel: 'sms',
+      ai: false,
+    });
+    expect(input.Key).toEqual({ pk: 'METRICS#40', sk: 'DAY#2025-06-08' });
+    expect(Object.values(input.ExpressionAttributeNames ?? {})).toEqual([
+      'sla:firstResponse:met',
+      'sla:firstResponse:met:queue:billing',
+      'sla:firstResponse:met:channel:sms',
+      'sla:firstResponse:met:ai:human',
+      'sla:resolution:missed',
+      'sla:resolution:missed:queue:billing',
+      'sla:resolution:missed:channel:sms',
+      'sla:resolution:missed:ai:human',
+    ]);
+    expect(input.UpdateExpression).toBe(
+      'SET entity = :entity ADD #c0 :one, #c1 :one, #c2 :one, #c3 :one, #c4 :one, #c5 :one, #c6 :one, #c7 :one',
+    );
+    expect(input.ExpressionAttributeValues).toEqual({ ':one': 1, ':entity': 'metrics' });
   });
 });

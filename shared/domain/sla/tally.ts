@@ -1,0 +1,37 @@
+import type { Channel } from '../envelope.js';
+import type { Conversation } from '../timeline.js';
+import { type SlaOutcome, type SlaState, slaOutcomes } from './state.js';
+
+/**
+ * The targets one SLA write met or missed, with what the metrics break them down by: counted once,
+ * after the write that records them (a timer that fires twice writes nothing the second time).
+ */
+export interface SlaTally {
+  conversationId: string;
+  /** When they were met or missed: the day they count on. */
+  at: string;
+  outcomes: SlaOutcome[];
+  queue?: string | undefined;
+  channel?: Channel | undefined;
+  agent?: string | undefined;
+  /** Met by an AI answer, or ended while no agent had the conversation. */
+  ai: boolean;
+}
+
+/** What an SLA change met or missed on a conversation, or undefined when nothing. */
+export function slaTally(
+  conversation: Conversation,
+  change: { before: SlaState | undefined; after: SlaState; at: string; aiReply?: boolean },
+): SlaTally | undefined {
+  const outcomes = slaOutcomes(change.before, change.after);
+  if (outcomes.length === 0) return undefined;
+  return {
+    conversationId: conversation.id,
+    at: change.at,
+    outcomes,
+    queue: conversation.queue,
+    channel: conversation.channel,
+    agent: conversation.assignee,
+    ai: change.aiReply ?? !conversation.assignee,
+  };
+}

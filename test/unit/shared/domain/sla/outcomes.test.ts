@@ -1,0 +1,80 @@
+import { describe, expect, it } from 'vitest';
+import { type SlaPolicy, SlaSectionSchema } from '#shared/domain/sla/policy.js';
+import {
+  applySlaEvent,
+  type SlaRules,
+  type SlaState,
+  slaNextDue,
+  slaOutcomes,
+  startSla,
+} from '#shared/domain/sla/state.js';
+
+const rules: SlaRules = {
+  sla: SlaSectionSchema.parse({
+    policies: [{ name: 'clock', firstResponse: 'PT10M', nextResponse: 'PT20M', resolution: 'PT2H' }],
+  }),
+};
+const policy = rules.sla.policies[0] as SlaPolicy;
+const T0 = '2026-06-10T10:00:00.000Z';
+const plus = (minutes: number) => new Date(Date.parse(T0) + minutes * 60_000).toISOString();
+
+/** Applies events in order, keeping every state. */
+function run(...events: Parameters<typeof applySlaEvent>[3][]): SlaState[] {
+  const states = [startSla(rules, policy, T0)];
+  for (const event of events) {
+    const next = applySlaEvent(rules, policy, states.at(-1) as SlaState, event);
+    if (next) states.push(next);
+  }
+  return states;
+}
+
+describe('slaNextDue', () => {
+  it('is the soonest pending deadline, a missed one included, and none once ended', () => {
+    const [start, breached, replied, inbound] = run(
+      { type: 'breach', metric: 'firstResponse', due: plus(10) },
+      { type: 'reply', at: plus(15), author: 'agent' },
+      { type: 'inbound', at: plus(30) },
+    );
+    expect(slaNextDue(start)).toBe(plus(10));
+    expect(slaNextDue(breached)).toBe(plus(10));
+    expect(slaNextDue(replied)).toBeUndefined();
+    expect(slaNextDue(inbound)).toBe(plus(50));
+    expect(slaNextDue({ ...(start as SlaState), endedAt: plus(1) })).toBeUndefined();
+    expect(slaNextDue(undefined)).toBeUndefined();
+  });
+});
+
+describe('slaOutcomes', () => {
+  it('counts a met response, not a paused resolution, then the resolution met at the end', () => {
+    const [start, replied, inbound, replied2, resolved] = run(
+      { type: 'reply', at: plus(5), author: 'agent' },
+      { type: 'inbound', at: plus(30) },
+      { type: 'reply', at: plus(35), author: 'ai' },
+      { type: 'reply', at: plus(40), author: 'agent' },
+      { type: 'resolved', at: plus(60) },
+    );
+    expect(slaOutcomes(start, replied as SlaState)).toEqual([{ metric: 'firstResponse', met: true }]);
+    expect(slaOutcomes(replied, inbound as SlaState)).toEqual([]);
+    expect(slaOutcomes(inbound, replied2 as SlaState)).toEqual([{ metric: 'nextResponse', met: true }]);
+    expect(slaOutcomes(replied2, resolved as SlaState)).toEqual([{ metric: 'resolution', met: true }]);
+  });
+
+  it('counts a breach once as a miss, and the late answer not as met', () => {
+    const [start, breached, replied] = run(
+      { type: 'breach', metric: 'firstResponse', due: plus(10) },
+      { type: 'breach', metric: 'firstResponse', due: plus(10) },
+      { type: 'reply', at: plus(15), author: 'agent' },
+    );
+    expect(slaOutcomes(start, breached as SlaState)).toEqual([{ metric: 'firstResponse', met: false }]);
+    expect(slaOutcomes(breached, replied as SlaState)).toEqual([]);
+  });
+
+  it('counts deadlines that passed unseen as misses at the resolution', () => {
+    const [start, resolved] = run({ type: 'resolved', at: plus(180) });
+    expect(slaOutcomes(start, resolved as SlaState)).toEqual([
+      { metric: 'firstResponse', met: false },
+      { metric: 'resolution', met: false },
+    ]);
+    expect(slaOutcomes(undefined, start as SlaState)).toEqual([]);
+  });
+});

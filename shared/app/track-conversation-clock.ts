@@ -1,9 +1,11 @@
+import { clockTriggers } from '../domain/automations/triggers.js';
 import type { ClockEvent, ConversationClockDeps } from '../domain/clock-ports.js';
 import { durationMs } from '../domain/sla/duration.js';
 import { matchSlaPolicy } from '../domain/sla/policy.js';
 import { applySlaEvent, type SlaState, slaTimers, startSla } from '../domain/sla/state.js';
 import type { Conversation } from '../domain/timeline.js';
 import { newTimer } from '../domain/timer-ports.js';
+import { runAutomations } from './run-automations.js';
 import { wakeConversation } from './wake-conversation.js';
 
 const MAX_TRIES = 4;
@@ -73,7 +75,8 @@ async function trackSilence(deps: ConversationClockDeps, conversation: Conversat
  * Tells a conversation's clock what happened: a customer's message wakes a snoozed conversation and
  * ends a silence; a reply starts one; and each moves the SLA (started by the first message, by the
  * policy that matches then). Deadlines are computed here, stored on the conversation, and their
- * warnings and breaches set as timers. Repeating an event changes nothing.
+ * warnings and breaches set as timers; then the automations the event sets off. Repeating an event
+ * changes nothing.
  */
 export async function trackConversationClock(deps: ConversationClockDeps, event: ClockEvent): Promise<void> {
   const conversation = await deps.store.getConversation(event.conversationId);
@@ -83,4 +86,5 @@ export async function trackConversationClock(deps: ConversationClockDeps, event:
   }
   await trackSilence(deps, conversation, event);
   await trackSla(deps, conversation, event);
+  for (const occurrence of clockTriggers(conversation, event)) await runAutomations(deps, occurrence);
 }

@@ -135,15 +135,15 @@ export function rulesFor(rules: readonly AutomationRule[], trigger: AutomationTr
 }
 
 /**
- * The candidates for `other`: every channel but the last (and voice), the ones the customer wrote on most
- * recently first, then the others they can be reached on; the caller keeps the first the rules allow now.
+ * The candidates for `other`: the channels the customer has written on but the last (and voice), the
+ * most recent first; the caller keeps the first whose rules allow a message now.
  */
 export function otherChannels(
   lastInbound: Partial<Record<Channel, string>>,
   last: Channel | undefined,
 ): Channel[] {
-  const when = (channel: Channel) => lastInbound[channel] ?? '';
-  return ChannelSchema.options
-    .filter((channel) => channel !== last && channel !== 'voice')
-    .sort((a, b) => (when(a) < when(b) ? 1 : when(a) > when(b) ? -1 : 0));
+  return (Object.entries(lastInbound) as [Channel, string][])
+    .filter(([channel]) => channel !== last && channel !== 'voice')
+    .sort((a, b) => (a[1] < b[1] ? 1 : a[1] > b[1] ? -1 : 0))
+    .map(([channel]) => channel);
 }

@@ -15,6 +15,8 @@ export interface AutomationPorts {
   setTags(customerId: string, tags: readonly string[]): Promise<void>;
   /** Reads the marker (the `automation` event) a rule leaves when it has fired. */
   getTimelineItem(customerId: string, at: string, itemId: string): Promise<TimelineItem | undefined>;
+  /** The most recent items (at most `limit`) of the union of these partitions, oldest first (the dry run). */
+  recentTimeline(partitions: readonly string[], limit: number): Promise<TimelineItem[]>;
 }
 
 /** The author id of what automations do (notes, assignments, replies under the AI's kind). */

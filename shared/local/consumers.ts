@@ -87,6 +87,7 @@ export function startConsumers(input: ConsumersInput): ReplyDeps {
     replies,
     setTags: (customerId, tags) => repos.customers.setTags(customerId, tags),
     getTimelineItem: (customerId, at, itemId) => repos.timeline.getTimelineItem(customerId, at, itemId),
+    recentTimeline: (partitions, limit) => repos.timeline.recentTimeline(partitions, limit),
   };
   let route: RouteInbound | undefined;
   if (input.routing) {

@@ -131,6 +131,21 @@ describe('local runtime: automations', () => {
     });
     expect((await find('+447700900556')).tags).toContain('followed-up');
 
+    // The dry run: the rule fired on the latest message, so it would not fire again.
+    const res = await fetch(`${runtime.url}/api/automations/dry-run`, {
+      method: 'POST',
+      headers: { Authorization: `Bearer ${ANA}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ conversationId: fired[0]?.conversationId }),
+    });
+    expect(res.status).toBe(200);
+    expect(((await res.json()) as { rules: unknown[] }).rules).toEqual([
+      expect.objectContaining({
+        rule: 'whatsapp-follow-up-by-email',
+        wouldFire: false,
+        firedAt: expect.any(String),
+      }),
+    ]);
+
     // A timer firing again, or later, does nothing more.
     manual.advance(48 * HOUR);
     await runtime.idle();

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { dryRunAutomations } from '#shared/app/dry-run-automations.js';
 import { fireTimer } from '#shared/app/fire-timer.js';
 import { trackConversationClock } from '#shared/app/track-conversation-clock.js';
 import type { AutomationPorts } from '#shared/domain/automation-ports.js';
@@ -50,7 +51,7 @@ function world(automations: unknown[], options: { suppressed?: boolean } = {}) {
     return true;
   };
   const store: ClockStore = {
-    getConversation: async () => structuredClone(conversation),
+    getConversation: async (id) => (id === 'cv_1' ? structuredClone(conversation) : undefined),
     getCustomer: async () => structuredClone(customer),
     putTimelineItem,
     saveSla: async () => true,
@@ -92,6 +93,8 @@ function world(automations: unknown[], options: { suppressed?: boolean } = {}) {
       customer.tags = [...tags];
     },
     getTimelineItem: async (_c, _at, id) => timeline.get(id),
+    recentTimeline: async (_p, limit) =>
+      [...timeline.values()].sort((a, b) => (a.at < b.at ? -1 : 1)).slice(-limit),
   };
   const deps: ConversationClockDeps = {
     store,
@@ -279,6 +282,46 @@ describe('automations', () => {
     again.setNow(plus(25 * HOUR));
     expect(await fireTimer(again.deps, again.timers[0] as Timer)).toBe('stale');
     expect(again.events()).toEqual([]);
+  });
+});
+
+describe('the automations dry run', () => {
+  it('answers which rules would fire now, which condition stops the others, and what already fired', async () => {
+    const w = world([
+      rule({ name: 'ack', actions: [{ type: 'note', text: 'n' }] }),
+      rule({
+        name: 'email-only',
+        conditions: { channels: ['email'] },
+        actions: [{ type: 'note', text: 'n' }],
+      }),
+      rule({ name: 'later', delay: 'PT1H', actions: [{ type: 'note', text: 'n' }] }),
+    ]);
+    await w.inbound(T0);
+    await w.deps.store.putTimelineItem(
+      {
+        id: 'm1',
+        type: 'message',
+        direction: 'inbound',
+        channel: 'whatsapp',
+        at: T0,
+        customerId: 'cu_1',
+        conversationId: 'cv_1',
+      },
+      undefined,
+    );
+    const run = await dryRunAutomations(w.deps, 'cv_1');
+    expect(run.rules).toEqual([
+      { rule: 'ack', trigger: 'message_received', wouldFire: false, lastTriggeredAt: T0, firedAt: T0 },
+      {
+        rule: 'email-only',
+        trigger: 'message_received',
+        wouldFire: false,
+        failed: 'channels',
+        lastTriggeredAt: T0,
+      },
+      { rule: 'later', trigger: 'message_received', delay: 'PT1H', wouldFire: true, lastTriggeredAt: T0 },
+    ]);
+    await expect(dryRunAutomations(w.deps, 'cv_other')).rejects.toThrow(/no conversation cv_other/);
   });
 });
 

@@ -204,6 +204,31 @@ describe('automations', () => {
     expect(w.events()).toHaveLength(2);
   });
 
+  it('an agent reply sets it off, and the conversation then waits on the customer', async () => {
+    const w = world([
+      rule({
+        trigger: 'agent_replied',
+        conditions: { waitingOn: 'customer' },
+        actions: [{ type: 'note', text: 'n' }],
+      }),
+      rule({
+        name: 'r2',
+        trigger: 'agent_replied',
+        conditions: { waitingOn: 'agent' },
+        actions: [{ type: 'note', text: 'n' }],
+      }),
+    ]);
+    await trackConversationClock(w.deps, { type: 'reply', conversationId: 'cv_1', at: T0, author: 'agent' });
+    expect(w.events().map((e) => e.data?.rule)).toEqual(['r']);
+    await trackConversationClock(w.deps, {
+      type: 'reply',
+      conversationId: 'cv_1',
+      at: plus(1),
+      author: 'ai',
+    });
+    expect(w.events()).toHaveLength(1);
+  });
+
   it('only fires when its conditions hold', async () => {
     const w = world([rule({ conditions: { channels: ['email'] }, actions: [{ type: 'note', text: 'n' }] })]);
     await w.inbound(T0);

@@ -129,7 +129,10 @@ export class ApiStack extends Stack {
     });
     throttleRoutes(stage, [...webhookRoutes, ...agentApiRoutes]);
     const functions = new Map([...webhookFunctions.entries()].map(([, fn]) => [fn.node.id, fn]));
-    const timers = addTimers(this, props, [resolver, agentApi]);
+    const timers = addTimers(this, props, [resolver, agentApi]).bindQueue(
+      props.outboundQueue,
+      'OUTBOUND_QUEUE_URL',
+    );
     for (const fn of [sesMail, resolver, agentApi, sender, timers, events, webhookSender])
       functions.set(fn.node.id, fn);
     for (const [id, fn] of functions) alarmOnFunction(this, id, fn, props.alarmTopic);

@@ -5,6 +5,7 @@ import { PayloadTooLargeError, UnauthorizedError } from '#shared/errors.js';
 import { notFound, onError } from '#shared/http/on-error.js';
 import { agentsApp } from './agents.js';
 import { auditApp } from './audit.js';
+import { automationsApp } from './automations.js';
 import { conversationsApp } from './conversations.js';
 import { customerMergesApp } from './customer-merges.js';
 import { customersApp } from './customers.js';
@@ -57,6 +58,7 @@ export function createAgentApp(deps: AgentAppDeps): OpenAPIHono<AgentEnv> {
     .route('/api', customersApp(deps))
     .route('/api', customerMergesApp(deps))
     .route('/api', conversationsApp(deps))
+    .route('/api', automationsApp(deps))
     .route('/api', agentsApp(deps))
     .route('/api', metricsApp(deps))
     .route('/api', auditApp(deps))

@@ -4,6 +4,8 @@ import { applySlaEvent, isLiveSlaTimer } from '../domain/sla/state.js';
 import { slaTally } from '../domain/sla/tally.js';
 import type { Conversation } from '../domain/timeline.js';
 import type { Timer } from '../domain/timer-ports.js';
+import { fireAutomationTimer } from './fire-automation-timer.js';
+import { runAutomations } from './run-automations.js';
 import { trackConversationClock } from './track-conversation-clock.js';
 import { wakeConversation } from './wake-conversation.js';
 
@@ -30,6 +32,22 @@ async function slaEvent(
     },
     undefined,
   );
+}
+
+/** The automations a warning or a breach sets off, once per target and deadline. */
+async function slaAutomations(
+  deps: ConversationClockDeps,
+  conversation: Conversation,
+  timer: Timer,
+  metric: SlaMetric,
+) {
+  const key = `${metric}/${timer.version}`;
+  await runAutomations(deps, {
+    trigger: timer.kind === 'sla_warning' ? 'sla_warning' : 'sla_breached',
+    conversationId: conversation.id,
+    key,
+    at: timer.dueAt,
+  });
 }
 
 /** Carries out one breach action; each is idempotent (fixed ids), so a retry repeats nothing. */
@@ -73,6 +91,7 @@ async function breach(
   const key = `sla:${conversation.id}:${metric}:${timer.version}`;
   for (const action of policy.onBreach) await act(deps, conversation, action, key);
   await slaEvent(deps, conversation, timer, metric);
+  await slaAutomations(deps, conversation, timer, metric);
   const next = applySlaEvent(deps.policy, policy, sla, { type: 'breach', metric, due: timer.version });
   // Another writer moved the SLA meanwhile: the next read decides whether this breach still stands.
   if (!next) return;
@@ -97,15 +116,19 @@ async function fire(deps: ConversationClockDeps, conversation: Conversation, tim
     return wakeConversation(deps, { conversation, until: timer.version, reason: 'timer' });
   }
   if (timer.kind === 'auto_resolve') return autoResolve(deps, conversation, timer);
+  if (timer.kind === 'automation') return fireAutomationTimer(deps, conversation, timer);
   const metric = SlaMetricSchema.safeParse(timer.detail);
   if (!metric.success || !isLiveSlaTimer(conversation.sla, metric.data, timer.version)) return false;
-  if (timer.kind === 'sla_warning') await slaEvent(deps, conversation, timer, metric.data);
-  else await breach(deps, conversation, timer, metric.data);
+  if (timer.kind === 'sla_warning') {
+    await slaEvent(deps, conversation, timer, metric.data);
+    await slaAutomations(deps, conversation, timer, metric.data);
+  } else await breach(deps, conversation, timer, metric.data);
   return true;
 }
 
 /**
- * Fires a timer: a warning or a breach of an SLA target, a snooze's end, an auto-resolve. A timer
+ * Fires a timer: a warning or a breach of an SLA target (and the automations it sets off), a snooze's
+ * end, an auto-resolve, a delayed automation. A timer
  * whose version no longer matches what it watches (a deadline met or moved, a snooze ended, the
  * customer wrote) is stale and dropped with a log line; one that fires twice or late does nothing
  * more than once.

@@ -1,3 +1,4 @@
+import { clockTriggers } from '../domain/automations/triggers.js';
 import type { ClockEvent, ConversationClockDeps } from '../domain/clock-ports.js';
 import { durationMs } from '../domain/sla/duration.js';
 import { matchSlaPolicy } from '../domain/sla/policy.js';
@@ -5,6 +6,7 @@ import { applySlaEvent, type SlaState, slaTimers, startSla } from '../domain/sla
 import { slaTally } from '../domain/sla/tally.js';
 import type { Conversation } from '../domain/timeline.js';
 import { newTimer } from '../domain/timer-ports.js';
+import { runAutomations } from './run-automations.js';
 import { wakeConversation } from './wake-conversation.js';
 
 const MAX_TRIES = 4;
@@ -65,11 +67,14 @@ async function trackSla(deps: ConversationClockDeps, first: Conversation, event:
   if (conversation) throw new Error(`the SLA of ${event.conversationId} kept changing under us`);
 }
 
-/** A reply starts the silence auto-resolve counts; the customer's message ends it. */
+/** A reply starts the silence auto-resolve (and automations' `waitingOn`) counts; the customer's message ends it. */
 async function trackSilence(deps: ConversationClockDeps, conversation: Conversation, event: ClockEvent) {
   const after = deps.policy.autoResolve ? durationMs(deps.policy.autoResolve.after) : undefined;
-  if (event.type === 'reply' && after !== undefined) {
+  // Automations read it too (`waitingOn` when no SLA runs).
+  const kept = after !== undefined || (deps.policy.automations?.length ?? 0) > 0;
+  if (event.type === 'reply' && kept) {
     await deps.store.setAwaitingCustomer(conversation.id, event.at, event.at);
+    if (after === undefined) return;
     const dueAt = new Date(Date.parse(event.at) + after).toISOString();
     await deps.timers.schedule(
       newTimer({ kind: 'auto_resolve', subject: conversation.id, version: event.at, dueAt }),
@@ -83,7 +88,8 @@ async function trackSilence(deps: ConversationClockDeps, conversation: Conversat
  * Tells a conversation's clock what happened: a customer's message wakes a snoozed conversation and
  * ends a silence; a reply starts one; and each moves the SLA (started by the first message, by the
  * policy that matches then). Deadlines are computed here, stored on the conversation, and their
- * warnings and breaches set as timers. Repeating an event changes nothing.
+ * warnings and breaches set as timers; then the automations the event sets off. Repeating an event
+ * changes nothing.
  */
 export async function trackConversationClock(deps: ConversationClockDeps, event: ClockEvent): Promise<void> {
   const conversation = await deps.store.getConversation(event.conversationId);
@@ -93,4 +99,5 @@ export async function trackConversationClock(deps: ConversationClockDeps, event:
   }
   await trackSilence(deps, conversation, event);
   await trackSla(deps, conversation, event);
+  for (const occurrence of clockTriggers(conversation, event)) await runAutomations(deps, occurrence);
 }

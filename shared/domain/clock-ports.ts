@@ -1,3 +1,4 @@
+import type { AutomationPorts } from './automation-ports.js';
 import type { Clock } from './ports.js';
 import type { RouterAdmin } from './router-ports.js';
 import type { RoutingPolicy } from './routing/policy.js';
@@ -36,7 +37,9 @@ export interface ConversationClockDeps {
   store: ClockStore;
   admin: ClockAdmin;
   timers: Timers;
-  policy: Pick<RoutingPolicy, 'sla' | 'businessHours' | 'autoResolve'>;
+  policy: Pick<RoutingPolicy, 'sla' | 'businessHours' | 'autoResolve' | 'automations'>;
+  /** Set where replies can be sent: without it, automations do nothing. */
+  automations?: AutomationPorts | undefined;
   clock: Clock;
   log?: (level: 'info' | 'warn', message: string, fields: Record<string, unknown>) => void;
 }

@@ -1,7 +1,13 @@
 import * as z from 'zod';
 
 /** What a timer does when it fires; each kind names what it watches. */
-export const TimerKindSchema = z.enum(['sla_warning', 'sla_breached', 'snooze_wake', 'auto_resolve']);
+export const TimerKindSchema = z.enum([
+  'sla_warning',
+  'sla_breached',
+  'snooze_wake',
+  'auto_resolve',
+  'automation',
+]);
 export type TimerKind = z.infer<typeof TimerKindSchema>;
 
 /**

@@ -14,7 +14,7 @@ import { cognitoAuthenticator, tokenAuthenticator } from '#shared/http/auth.js';
 import { SqsDeliveryQueue } from '#shared/queue/sqs-delivery-queue.js';
 import { adminPorts, dynamoRepositories, storePorts } from '#shared/store/dynamo-repositories.js';
 import { newWebhookSecret, timeOrderedId } from '#shared/store/ids.js';
-import { awsConversationClock } from './conversation-clock.js';
+import { awsConversationClock, withAutomations } from './conversation-clock.js';
 import { sqsReplies } from './replies.js';
 
 /**
@@ -40,12 +40,14 @@ export async function createLambdaAgentApp(): Promise<OpenAPIHono<AgentEnv>> {
   const store = storePorts(repos);
   const conversationClock = awsConversationClock(config, repos);
   const track = (event: ClockEvent) => trackConversationClock(conversationClock, event);
+  const replies = { ...sqsReplies(store, config.OUTBOUND_QUEUE_URL), track };
+  withAutomations(conversationClock, repos, replies);
   return createAgentApp({
     store,
     admin: adminPorts(repos),
     audit: repos.audit,
     clock: systemClock,
-    replies: { ...sqsReplies(store, config.OUTBOUND_QUEUE_URL), track },
+    replies,
     conversationClock,
     authenticate,
     phone: { defaultRegion: config.DEFAULT_REGION },

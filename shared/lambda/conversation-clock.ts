@@ -1,5 +1,6 @@
 import { SchedulerClient } from '@aws-sdk/client-scheduler';
 import { SQSClient } from '@aws-sdk/client-sqs';
+import type { ReplyDeps } from '../app/send-reply.js';
 import { SchedulerTimers } from '../aws/scheduler-timers.js';
 import { type Config, requireSettings } from '../config/config.js';
 import { loadRoutingPolicy } from '../config/routing-policy-file.js';
@@ -37,5 +38,19 @@ export function awsConversationClock(config: Config, repos: DynamoRepositories):
     policy: loadRoutingPolicy(config.ROUTING_POLICY_FILE),
     clock: systemClock,
     log,
+  };
+}
+
+/** Lets the clock's automations act: replies through `replies` (the reply rules, the outbound queue), tags, markers. */
+export function withAutomations(
+  clock: ConversationClockDeps,
+  repos: DynamoRepositories,
+  replies: ReplyDeps,
+): void {
+  clock.automations = {
+    replies,
+    setTags: (customerId, tags) => repos.customers.setTags(customerId, tags),
+    getTimelineItem: (customerId, at, itemId) => repos.timeline.getTimelineItem(customerId, at, itemId),
+    recentTimeline: (partitions, limit) => repos.timeline.recentTimeline(partitions, limit),
   };
 }

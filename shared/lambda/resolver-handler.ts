@@ -13,7 +13,7 @@ import { createResolverConsumer } from '../queue/resolver-consumer.js';
 import { createResponder } from '../responder/create-responder.js';
 import { dynamoRepositories, storePorts } from '../store/dynamo-repositories.js';
 import { randomIds } from '../store/ids.js';
-import { awsConversationClock } from './conversation-clock.js';
+import { awsConversationClock, withAutomations } from './conversation-clock.js';
 import { lambdaDeadLetter } from './dead-letter.js';
 import { sqsReplies } from './replies.js';
 
@@ -30,6 +30,7 @@ export function createResolverHandler(): (event: SQSEvent) => Promise<SQSBatchRe
   const conversationClock = awsConversationClock(config, repos);
   const track = (event: ClockEvent) => trackConversationClock(conversationClock, event);
   const replies = { ...sqsReplies(store, config.OUTBOUND_QUEUE_URL), track };
+  withAutomations(conversationClock, repos, replies);
   // Read once at start: a policy with an error stops the function with the field named.
   const policy = loadRoutingPolicy(config.ROUTING_POLICY_FILE);
   const router = {

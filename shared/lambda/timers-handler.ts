@@ -1,14 +1,22 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import { fireTimer } from '../app/fire-timer.js';
+import { trackConversationClock } from '../app/track-conversation-clock.js';
 import { loadConfig } from '../config/config.js';
+import type { ClockEvent } from '../domain/clock-ports.js';
 import { createTimersConsumer } from '../queue/timers-consumer.js';
-import { dynamoRepositories } from '../store/dynamo-repositories.js';
-import { awsConversationClock } from './conversation-clock.js';
+import { dynamoRepositories, storePorts } from '../store/dynamo-repositories.js';
+import { awsConversationClock, withAutomations } from './conversation-clock.js';
+import { sqsReplies } from './replies.js';
 
-/** The timers function on AWS: timers from the timers queue (put there by Scheduler) fired against the table. */
+/** The timers function on AWS: timers from the timers queue (put there by Scheduler) fired against the table; automations reply through the outbound queue. */
 export function createTimersHandler(): (event: SQSEvent) => Promise<SQSBatchResponse> {
   const config = loadConfig();
-  const clock = awsConversationClock(config, dynamoRepositories(new DynamoDBClient({}), config.TABLE_NAME));
+  const repos = dynamoRepositories(new DynamoDBClient({}), config.TABLE_NAME);
+  const clock = awsConversationClock(config, repos);
+  if (config.OUTBOUND_QUEUE_URL) {
+    const track = (event: ClockEvent) => trackConversationClock(clock, event);
+    withAutomations(clock, repos, { ...sqsReplies(storePorts(repos), config.OUTBOUND_QUEUE_URL), track });
+  }
   return createTimersConsumer((timer) => fireTimer(clock, timer));
 }

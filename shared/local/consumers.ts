@@ -83,6 +83,12 @@ export function startConsumers(input: ConsumersInput): ReplyDeps {
     newId: () => timeOrderedId('rp'),
     track,
   };
+  clockDeps.automations ??= {
+    replies,
+    setTags: (customerId, tags) => repos.customers.setTags(customerId, tags),
+    getTimelineItem: (customerId, at, itemId) => repos.timeline.getTimelineItem(customerId, at, itemId),
+    recentTimeline: (partitions, limit) => repos.timeline.recentTimeline(partitions, limit),
+  };
   let route: RouteInbound | undefined;
   if (input.routing) {
     // Read once at start: a policy with an error stops the runtime with the field named.

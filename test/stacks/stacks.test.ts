@@ -602,7 +602,7 @@ describe('ThreadlineApi', () => {
         ...timersSettings,
       },
     ],
-    ['Timers', { TABLE_NAME: { Ref: tableId }, ...timersSettings }],
+    ['Timers', { TABLE_NAME: { Ref: tableId }, OUTBOUND_QUEUE_URL: { Ref: outboundId }, ...timersSettings }],
     [
       'AgentApi',
       {

@@ -1,4 +1,5 @@
 import * as z from 'zod';
+import { AutomationsSchema } from '../automations/rules.js';
 import { ChannelSchema } from '../envelope.js';
 import { AutoResolveSchema, SlaSectionSchema } from '../sla/policy.js';
 import { checkSlaCalendars } from '../sla/rules.js';
@@ -151,6 +152,8 @@ export const RoutingPolicySchema = z
     sla: SlaSectionSchema.prefault({}),
     /** Resolve a conversation left waiting on the customer this long (#15); off when unset. */
     autoResolve: AutoResolveSchema.optional(),
+    /** Rules that act on a conversation when something happens to it, at once or after a delay (#15). */
+    automations: AutomationsSchema.default([]),
   })
   .superRefine((policy, ctx) => {
     const names = new Set<string>();

@@ -1,0 +1,138 @@
+import { AUTOMATION_AUTHOR_ID, type AutomationPorts } from '../domain/automation-ports.js';
+import { type AutomationAction, otherChannels } from '../domain/automations/rules.js';
+import type { ConversationClockDeps } from '../domain/clock-ports.js';
+import type { Channel } from '../domain/envelope.js';
+import { checkReplyRules, lastInboundOn, replyAddress } from '../domain/replies.js';
+import { durationMs } from '../domain/sla/duration.js';
+import { snoozeTimer } from '../domain/snooze.js';
+import type { Conversation } from '../domain/timeline.js';
+import { ConflictError, NotFoundError, UnprocessableError } from '../errors.js';
+import { sendReply } from './send-reply.js';
+
+/** What one action did: `done`, or `skipped` and why (a reply the channel's rules refuse, nothing to do). */
+export interface ActionOutcome {
+  type: AutomationAction['type'];
+  outcome: 'done' | 'skipped';
+  channel?: Channel;
+  reason?: string;
+  detail?: string;
+}
+
+/** A reply the rules refuse (a closed window, STOP, a suppressed address, no address): not a failure. */
+const isRefusal = (error: unknown): error is ConflictError =>
+  error instanceof ConflictError || error instanceof UnprocessableError || error instanceof NotFoundError;
+
+type ReplyAction = Extract<AutomationAction, { type: 'reply' }>;
+
+/** The customer's most recent other channel the reply rules allow now, or undefined. */
+async function otherChannel(ports: AutomationPorts, conversation: Conversation, hasTemplate: boolean) {
+  const { store, clock } = ports.replies;
+  const { partitions, customers: profiles } = await store.mergedCustomers(conversation.customerId);
+  const root = profiles.find((c) => c.id === (partitions[0] ?? conversation.customerId));
+  if (!root) return undefined;
+  const latest: Partial<Record<Channel, string>> = {};
+  for (const p of profiles) {
+    for (const [channel, at] of Object.entries(p.lastInboundByChannel) as [Channel, string][]) {
+      if (!latest[channel] || latest[channel] < at) latest[channel] = at;
+    }
+  }
+  for (const channel of otherChannels(latest, conversation.channel)) {
+    try {
+      const to = replyAddress(root, channel);
+      const state = await store.getContactState(to);
+      checkReplyRules({
+        channel,
+        now: clock.now(),
+        lastInboundAt: lastInboundOn(profiles, channel),
+        hasTemplate,
+        blocked: state?.blocked ? { reason: state.reason, at: state.at } : undefined,
+      });
+      return channel;
+    } catch (error) {
+      if (!isRefusal(error)) throw error;
+    }
+  }
+  return undefined;
+}
+
+/** Sends a reply through the reply rules; a refusal is an outcome, not a failure. */
+async function reply(
+  ports: AutomationPorts,
+  conversation: Conversation,
+  action: ReplyAction,
+  key: string,
+): Promise<ActionOutcome> {
+  const hasTemplate = action.template !== undefined;
+  const channel =
+    action.channel === 'other'
+      ? await otherChannel(ports, conversation, hasTemplate)
+      : action.channel === 'last'
+        ? conversation.channel
+        : action.channel;
+  if (!channel) return { type: 'reply', outcome: 'skipped', reason: 'no_channel_open' };
+  try {
+    await sendReply(ports.replies, {
+      conversationId: conversation.id,
+      request: { text: action.text, template: action.template, channel, attachments: [] },
+      agentId: AUTOMATION_AUTHOR_ID,
+      author: { kind: 'ai', id: AUTOMATION_AUTHOR_ID },
+      idempotencyKey: key,
+    });
+    return { type: 'reply', outcome: 'done', channel };
+  } catch (error) {
+    if (!isRefusal(error)) throw error;
+    return { type: 'reply', outcome: 'skipped', channel, reason: error.code, detail: error.message };
+  }
+}
+
+/**
+ * Carries out a rule's actions in order, each idempotent under `key` (a retry repeats none of them):
+ * replies through the reply rules (windows, templates, STOP, suppression), notes, assignments, tags,
+ * snooze and resolve. `at` is when the rule fires, so a retry computes the same snooze.
+ */
+export async function runAutomationActions(
+  deps: ConversationClockDeps & { automations: AutomationPorts },
+  input: { conversation: Conversation; actions: readonly AutomationAction[]; key: string; at: string },
+): Promise<ActionOutcome[]> {
+  const { conversation, key, at } = input;
+  const { id } = conversation;
+  const outcomes: ActionOutcome[] = [];
+  for (const [i, action] of input.actions.entries()) {
+    const actionKey = `${key}:${i}`;
+    if (action.type === 'reply') {
+      outcomes.push(await reply(deps.automations, conversation, action, actionKey));
+    } else if (action.type === 'note') {
+      await deps.admin.addNote(id, action.text, AUTOMATION_AUTHOR_ID, at, actionKey, 'ai');
+      outcomes.push({ type: 'note', outcome: 'done' });
+    } else if (action.type === 'assign') {
+      const target = { agentId: action.agent, queue: action.queue };
+      await deps.admin.assign(id, target, AUTOMATION_AUTHOR_ID, at, `assigned:${actionKey}`);
+      outcomes.push({ type: 'assign', outcome: 'done' });
+    } else if (action.type === 'tag') {
+      const customer = await deps.store.getCustomer(conversation.customerId);
+      const tags = [...new Set([...(customer?.tags ?? []), ...action.tags])];
+      if (customer) await deps.automations.setTags(customer.id, tags);
+      outcomes.push(
+        customer
+          ? { type: 'tag', outcome: 'done' }
+          : { type: 'tag', outcome: 'skipped', reason: 'no_customer' },
+      );
+    } else if (action.type === 'snooze') {
+      const until = new Date(Date.parse(at) + (durationMs(action.for) ?? 0)).toISOString();
+      const snoozed = await deps.store.snooze(id, until);
+      if (snoozed) await deps.timers.schedule(snoozeTimer(id, until));
+      outcomes.push(
+        snoozed
+          ? { type: 'snooze', outcome: 'done' }
+          : { type: 'snooze', outcome: 'skipped', reason: 'conversation_not_open' },
+      );
+    } else {
+      if (conversation.status === 'open') {
+        await deps.admin.resolveConversation(id, AUTOMATION_AUTHOR_ID, at);
+        await deps.automations.replies.track?.({ type: 'resolved', conversationId: id, at });
+      }
+      outcomes.push({ type: 'resolve', outcome: conversation.status === 'open' ? 'done' : 'skipped' });
+    }
+  }
+  return outcomes;
+}

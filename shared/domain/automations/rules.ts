@@ -1,0 +1,149 @@
+import * as z from 'zod';
+import { type Channel, ChannelSchema } from '../envelope.js';
+import { TemplateSchema } from '../outbound.js';
+import { isWithinBusinessHours } from '../routing/business-hours.js';
+import type { BusinessHours } from '../routing/policy.js';
+import { DurationSchema } from '../sla/duration.js';
+import type { Conversation } from '../timeline.js';
+
+/** What sets an automation off. */
+export const AutomationTriggerSchema = z.enum([
+  'message_received',
+  'conversation_opened',
+  'agent_replied',
+  'conversation_resolved',
+  'sla_warning',
+  'sla_breached',
+]);
+export type AutomationTrigger = z.infer<typeof AutomationTriggerSchema>;
+
+/** When a rule applies: every stated condition must hold (a list holds when any of its values does). */
+export const AutomationConditionsSchema = z.strictObject({
+  channels: z.array(ChannelSchema).min(1).optional(),
+  queues: z.array(z.string().trim().min(1).max(64)).min(1).optional(),
+  tags: z.array(z.string().trim().min(1).max(64)).min(1).optional(),
+  /** `snoozed` is an open conversation out of the inbox until a time. */
+  status: z.enum(['open', 'resolved', 'snoozed']).optional(),
+  waitingOn: z.enum(['agent', 'customer']).optional(),
+  /** Inside (true) or outside (false) the policy's business hours. */
+  businessHours: z.boolean().optional(),
+});
+export type AutomationConditions = z.infer<typeof AutomationConditionsSchema>;
+
+/** Where an automatic reply goes: the last channel, a named one, or the customer's most recent other one open now. */
+export const AutomationChannelSchema = z.union([z.literal('last'), z.literal('other'), ChannelSchema]);
+export type AutomationChannel = z.infer<typeof AutomationChannelSchema>;
+
+const Text = z.string().trim().min(1).max(4000);
+
+/** One thing a rule does, in order. Outbound ones go through the reply rules like an agent's reply. */
+export const AutomationActionSchema = z.discriminatedUnion('type', [
+  z
+    .strictObject({
+      type: z.literal('reply'),
+      text: Text.optional(),
+      template: TemplateSchema.optional(),
+      channel: AutomationChannelSchema.default('last'),
+    })
+    .refine((a) => a.text !== undefined || a.template !== undefined, {
+      message: 'a reply needs text or a template',
+    }),
+  z.strictObject({ type: z.literal('note'), text: Text }),
+  z
+    .strictObject({
+      type: z.literal('assign'),
+      agent: z.string().trim().min(1).max(128).optional(),
+      queue: z.string().trim().min(1).max(64).optional(),
+    })
+    .refine((a) => a.agent !== undefined || a.queue !== undefined, { message: 'assign an agent or a queue' }),
+  z.strictObject({ type: z.literal('tag'), tags: z.array(z.string().trim().min(1).max(64)).min(1).max(20) }),
+  z.strictObject({ type: z.literal('snooze'), for: DurationSchema }),
+  z.strictObject({ type: z.literal('resolve') }),
+]);
+export type AutomationAction = z.infer<typeof AutomationActionSchema>;
+
+/** A rule: on `trigger` (after `delay`, if its conditions still hold then), do `actions`. */
+export const AutomationRuleSchema = z.strictObject({
+  $comment: z.string().optional(),
+  name: z.string().trim().min(1).max(64),
+  trigger: AutomationTriggerSchema,
+  delay: DurationSchema.optional(),
+  conditions: AutomationConditionsSchema.prefault({}),
+  actions: z.array(AutomationActionSchema).min(1).max(10),
+});
+export type AutomationRule = z.infer<typeof AutomationRuleSchema>;
+
+/** The `automations` section of the routing policy: rule names are unique (they key what fired). */
+export const AutomationsSchema = z
+  .array(AutomationRuleSchema)
+  .max(100)
+  .superRefine((rules, ctx) => {
+    const names = rules.map((r) => r.name);
+    for (const [i, name] of names.entries()) {
+      if (names.indexOf(name) === i) continue;
+      ctx.addIssue({ code: 'custom', path: [i, 'name'], message: `"${name}" is named twice` });
+    }
+  });
+
+/** What conditions are checked against: the conversation now, its customer's tags, the time. */
+export interface AutomationSubject {
+  conversation: Conversation;
+  tags: readonly string[];
+  now: Date;
+  businessHours?: BusinessHours | undefined;
+}
+
+/** Who the conversation waits on: the SLA's view when one runs, else whether a reply was the last word. */
+export function waitingOn(conversation: Conversation): 'agent' | 'customer' {
+  const sla = conversation.sla;
+  if (sla && !sla.endedAt) return sla.waitingOn;
+  return conversation.awaitingCustomerSince ? 'customer' : 'agent';
+}
+
+function statusOf(conversation: Conversation, now: Date): 'open' | 'resolved' | 'snoozed' {
+  if (conversation.status === 'resolved') return 'resolved';
+  return conversation.snoozedUntil && Date.parse(conversation.snoozedUntil) > now.getTime()
+    ? 'snoozed'
+    : 'open';
+}
+
+const anyOf = (wanted: readonly string[] | undefined, have: readonly (string | undefined)[]) =>
+  !wanted || wanted.some((w) => have.includes(w));
+
+/** The first condition that does not hold, or undefined when they all do. */
+export function failedCondition(
+  conditions: AutomationConditions,
+  subject: AutomationSubject,
+): keyof AutomationConditions | undefined {
+  const { conversation } = subject;
+  if (!anyOf(conditions.channels, [conversation.channel])) return 'channels';
+  if (!anyOf(conditions.queues, [conversation.queue])) return 'queues';
+  if (!anyOf(conditions.tags, subject.tags)) return 'tags';
+  if (conditions.status && statusOf(conversation, subject.now) !== conditions.status) return 'status';
+  if (conditions.waitingOn && waitingOn(conversation) !== conditions.waitingOn) return 'waitingOn';
+  if (conditions.businessHours !== undefined) {
+    // Without business hours, humans are always there.
+    const open = subject.businessHours ? isWithinBusinessHours(subject.businessHours, subject.now) : true;
+    if (open !== conditions.businessHours) return 'businessHours';
+  }
+  return undefined;
+}
+
+/** The rules set off by a trigger, in file order. */
+export function rulesFor(rules: readonly AutomationRule[], trigger: AutomationTrigger): AutomationRule[] {
+  return rules.filter((r) => r.trigger === trigger);
+}
+
+/**
+ * The candidates for `other`: the channels the customer has written on but the last (and voice), the
+ * most recent first; the caller keeps the first whose rules allow a message now.
+ */
+export function otherChannels(
+  lastInbound: Partial<Record<Channel, string>>,
+  last: Channel | undefined,
+): Channel[] {
+  return (Object.entries(lastInbound) as [Channel, string][])
+    .filter(([channel]) => channel !== last && channel !== 'voice')
+    .sort((a, b) => (a[1] < b[1] ? 1 : a[1] > b[1] ? -1 : 0))
+    .map(([channel]) => channel);
+}

@@ -1,0 +1,40 @@
+import type { ClockEvent } from '../clock-ports.js';
+import type { Conversation } from '../timeline.js';
+import type { AutomationTrigger } from './rules.js';
+
+/** One occurrence of a trigger on a conversation; `key` is stable for it (a redelivery has the same). */
+export interface TriggerOccurrence {
+  trigger: AutomationTrigger;
+  conversationId: string;
+  key: string;
+  /** When the trigger happened. */
+  at: string;
+}
+
+/** The triggers a clock event is: a message (and the first one opens), an agent's reply, a resolve. */
+export function clockTriggers(conversation: Conversation, event: ClockEvent): TriggerOccurrence[] {
+  const base = { conversationId: event.conversationId, key: event.at, at: event.at };
+  if (event.type === 'inbound') {
+    const opened = conversation.createdAt >= event.at;
+    return [
+      ...(opened ? [{ ...base, trigger: 'conversation_opened' as const }] : []),
+      { ...base, trigger: 'message_received' as const },
+    ];
+  }
+  if (event.type === 'reply')
+    return event.author === 'agent' ? [{ ...base, trigger: 'agent_replied' as const }] : [];
+  return [{ ...base, trigger: 'conversation_resolved' as const }];
+}
+
+/** The version of a delayed rule's timer: the trigger and the occurrence's key. */
+export const occurrenceVersion = (o: Pick<TriggerOccurrence, 'trigger' | 'key'>): string =>
+  `${o.trigger}@${o.key}`;
+
+/**
+ * Whether a delayed rule's timer is superseded: the customer wrote again after the message that set it
+ * (the newer message set its own timer), so following up on both would repeat the follow-up.
+ */
+export function isSuperseded(conversation: Conversation, occurrence: TriggerOccurrence): boolean {
+  const byMessage = occurrence.trigger === 'message_received' || occurrence.trigger === 'conversation_opened';
+  return byMessage && conversation.lastMessageAt !== undefined && conversation.lastMessageAt > occurrence.at;
+}

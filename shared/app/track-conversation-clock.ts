@@ -84,6 +84,15 @@ async function trackSilence(deps: ConversationClockDeps, conversation: Conversat
   }
 }
 
+/** Whether the policy sets anything the clock keeps: SLA targets, auto-resolve or automations. */
+function clockConfigured(policy: ConversationClockDeps['policy']): boolean {
+  return (
+    policy.sla.policies.length > 0 ||
+    policy.autoResolve !== undefined ||
+    (policy.automations?.length ?? 0) > 0
+  );
+}
+
 /**
  * Tells a conversation's clock what happened: a customer's message wakes a snoozed conversation and
  * ends a silence; a reply starts one; and each moves the SLA (started by the first message, by the
@@ -92,6 +101,9 @@ async function trackSilence(deps: ConversationClockDeps, conversation: Conversat
  * changes nothing.
  */
 export async function trackConversationClock(deps: ConversationClockDeps, event: ClockEvent): Promise<void> {
+  // With no target, silence or rule configured, only a customer's message can change anything (it wakes
+  // a snoozed conversation and ends a wait): a reply or a resolve then reads nothing.
+  if (event.type !== 'inbound' && !clockConfigured(deps.policy)) return;
   const conversation = await deps.store.getConversation(event.conversationId);
   if (!conversation) return;
   if (event.type === 'inbound' && conversation.snoozedUntil) {

@@ -119,6 +119,31 @@ function fakeClock(onBreach: unknown[], autoResolve?: string) {
 
 const breachTimer = (scheduled: Timer[]) => scheduled.find((t) => t.kind === 'sla_breached') as Timer;
 
+describe('trackConversationClock without targets, auto-resolve or automations', () => {
+  it('reads nothing for a reply or a resolve, and still reads the conversation for a customer message', async () => {
+    const f = fakeClock([]);
+    let reads = 0;
+    const read = f.deps.store.getConversation;
+    const deps: ConversationClockDeps = {
+      ...f.deps,
+      store: {
+        ...f.deps.store,
+        getConversation: async (id) => {
+          reads++;
+          return read(id);
+        },
+      },
+      policy: parseRoutingPolicy(JSON.stringify({ defaultQueue: 'general', queues: [{ name: 'general' }] })),
+    };
+    await trackConversationClock(deps, { type: 'reply', conversationId: 'cv_1', at: T0, author: 'ai' });
+    await trackConversationClock(deps, { type: 'resolved', conversationId: 'cv_1', at: T0 });
+    expect(reads).toBe(0);
+    await trackConversationClock(deps, { type: 'inbound', conversationId: 'cv_1', at: T0 });
+    expect(reads).toBe(1);
+    expect(f.scheduled).toEqual([]);
+  });
+});
+
 describe('fireTimer', () => {
   it.each([
     [{ type: 'priority', priority: 'urgent' }, (c: Conversation) => expect(c.priority).toBe('urgent')],

@@ -1,10 +1,8 @@
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Customer, TimelineItem } from '#shared/domain/timeline.js';
 import type { LocalRuntime } from '#shared/local/runtime.js';
 import { ManualTimers } from '../support/manual-timers.js';
+import { shippedPolicyFileWith } from '../support/policy-file.js';
 import { startTestRuntime } from '../support/runtime.js';
 import {
   deliver,
@@ -21,24 +19,20 @@ const HOUR = 3_600_000;
 
 /** The shipped policy with one delayed rule: no answer on WhatsApp within 25 hours? Follow up by email. */
 function policyFile(): string {
-  const policy = JSON.parse(
-    readFileSync(new URL('../../shared/domain/routing/default-policy.json', import.meta.url), 'utf8'),
-  );
-  policy.automations = [
-    {
-      name: 'whatsapp-follow-up-by-email',
-      trigger: 'message_received',
-      delay: 'PT25H',
-      conditions: { channels: ['whatsapp'], status: 'open', waitingOn: 'agent' },
-      actions: [
-        { type: 'reply', channel: 'other', text: 'Sorry for the wait: we are on it and will write here.' },
-        { type: 'tag', tags: ['followed-up'] },
-      ],
-    },
-  ];
-  const file = join(mkdtempSync(join(tmpdir(), 'auto-policy-')), 'policy.json');
-  writeFileSync(file, JSON.stringify(policy));
-  return file;
+  return shippedPolicyFileWith((policy) => {
+    policy.automations = [
+      {
+        name: 'whatsapp-follow-up-by-email',
+        trigger: 'message_received',
+        delay: 'PT25H',
+        conditions: { channels: ['whatsapp'], status: 'open', waitingOn: 'agent' },
+        actions: [
+          { type: 'reply', channel: 'other', text: 'Sorry for the wait: we are on it and will write here.' },
+          { type: 'tag', tags: ['followed-up'] },
+        ],
+      },
+    ];
+  });
 }
 
 /**

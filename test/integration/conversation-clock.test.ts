@@ -1,10 +1,8 @@
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Conversation, Customer, TimelineItem } from '#shared/domain/timeline.js';
 import type { LocalRuntime } from '#shared/local/runtime.js';
 import { ManualTimers } from '../support/manual-timers.js';
+import { shippedPolicyFileWith } from '../support/policy-file.js';
 import { startTestRuntime } from '../support/runtime.js';
 import { deliver, signedMeta, whatsappText } from '../support/webhooks.js';
 
@@ -14,31 +12,27 @@ const MINUTE = 60_000;
 
 /** The shipped policy with an `escalations` queue and a WhatsApp first-response target of 10 minutes. */
 function policyFile(): string {
-  const policy = JSON.parse(
-    readFileSync(new URL('../../shared/domain/routing/default-policy.json', import.meta.url), 'utf8'),
-  );
-  policy.queues.push({ name: 'escalations' });
-  policy.sla = {
-    policies: [
-      {
-        name: 'whatsapp',
-        match: { channels: ['whatsapp'] },
-        firstResponse: 'PT10M',
-        nextResponse: 'PT10M',
-        resolution: 'P1D',
-        calendar: false,
-        warnAt: 0.5,
-        onBreach: [
-          { type: 'priority', priority: 'urgent' },
-          { type: 'queue', queue: 'escalations' },
-          { type: 'note', text: 'SLA breached: answer now.' },
-        ],
-      },
-    ],
-  };
-  const file = join(mkdtempSync(join(tmpdir(), 'clock-policy-')), 'policy.json');
-  writeFileSync(file, JSON.stringify(policy));
-  return file;
+  return shippedPolicyFileWith((policy) => {
+    policy.queues.push({ name: 'escalations' });
+    policy.sla = {
+      policies: [
+        {
+          name: 'whatsapp',
+          match: { channels: ['whatsapp'] },
+          firstResponse: 'PT10M',
+          nextResponse: 'PT10M',
+          resolution: 'P1D',
+          calendar: false,
+          warnAt: 0.5,
+          onBreach: [
+            { type: 'priority', priority: 'urgent' },
+            { type: 'queue', queue: 'escalations' },
+            { type: 'note', text: 'SLA breached: answer now.' },
+          ],
+        },
+      ],
+    };
+  });
 }
 
 /**

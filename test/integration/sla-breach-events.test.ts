@@ -1,11 +1,9 @@
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { Webhook } from 'standardwebhooks';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Customer } from '#shared/domain/timeline.js';
 import type { LocalRuntime } from '#shared/local/runtime.js';
 import { ManualTimers } from '../support/manual-timers.js';
+import { shippedPolicyFileWith } from '../support/policy-file.js';
 import { startTestRuntime } from '../support/runtime.js';
 import { startReceiver } from '../support/webhook-receiver.js';
 import { deliver, signedMeta, whatsappText } from '../support/webhooks.js';
@@ -16,14 +14,11 @@ const MINUTE = 60_000;
 
 /** The shipped routing policy plus one around-the-clock target: a first response within 10 minutes. */
 function slaPolicy(): string {
-  const shipped = new URL('../../shared/domain/routing/default-policy.json', import.meta.url);
-  const policy = JSON.parse(readFileSync(shipped, 'utf8'));
-  policy.sla = {
-    policies: [{ name: 'chat-10m', match: {}, firstResponse: 'PT10M', calendar: false, onBreach: [] }],
-  };
-  const file = join(mkdtempSync(join(tmpdir(), 'sla-events-')), 'policy.json');
-  writeFileSync(file, JSON.stringify(policy));
-  return file;
+  return shippedPolicyFileWith((policy) => {
+    policy.sla = {
+      policies: [{ name: 'chat-10m', match: {}, firstResponse: 'PT10M', calendar: false, onBreach: [] }],
+    };
+  });
 }
 
 /**

@@ -1,0 +1,16 @@
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+// biome-ignore lint/suspicious/noExplicitAny: a test edits the policy's JSON freely; the runtime parses it.
+type PolicyJson = Record<string, any>;
+
+/** The shipped routing policy with a test's sections added, written where `ROUTING_POLICY_FILE` can name it. */
+export function shippedPolicyFileWith(edit: (policy: PolicyJson) => void): string {
+  const shipped = new URL('../../shared/domain/routing/default-policy.json', import.meta.url);
+  const policy = JSON.parse(readFileSync(shipped, 'utf8')) as PolicyJson;
+  edit(policy);
+  const file = join(mkdtempSync(join(tmpdir(), 'threadline-policy-')), 'policy.json');
+  writeFileSync(file, JSON.stringify(policy));
+  return file;
+}

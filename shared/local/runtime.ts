@@ -1,3 +1,4 @@
+import type { Server } from 'node:http';
 import { join } from 'node:path';
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { type ServerType, serve } from '@hono/node-server';
@@ -30,6 +31,7 @@ import { claimDataDir } from './runtime-lock.js';
 import { localSenders } from './senders.js';
 import type { LocalTimers } from './timers.js';
 import type { LocalTimerStore } from './timers-store.js';
+import { LocalUpgrades } from './upgrades.js';
 import { type LocalWebhooks, startLocalWebhooks } from './webhooks.js';
 
 /** Options of the embedded runtime. */
@@ -89,6 +91,8 @@ export interface LocalRuntime {
   timers: LocalQueue;
   /** The durable timers not yet fired. */
   timerStore: LocalTimerStore;
+  /** The HTTP server's WebSocket routes. */
+  upgrades: LocalUpgrades;
   /** The change feed and the webhook queues, when `events` is on. */
   feed?: LocalChangeFeed;
   webhooks?: LocalWebhooks;
@@ -192,6 +196,8 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
     }),
   });
   const { server, port } = await listen(app, config.PORT);
+  const upgrades = new LocalUpgrades();
+  upgrades.attach(server as Server);
   const { inbound, deadLetter, mail, outbound, timers } = queues;
   return {
     url: `http://127.0.0.1:${port}`,
@@ -205,6 +211,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
     outbox,
     timers,
     timerStore,
+    upgrades,
     ...(webhooks ? { feed: webhooks.feed, webhooks } : {}),
     ...settleAndStop({
       server,

@@ -73,8 +73,9 @@ function queriedKey(input: Input, hashAttribute: string): string | undefined {
 /**
  * Counts every DynamoDB call a client makes, with its ConsumedCapacity as the DynamoDB API (dynalite)
  * reports it, per partition key. dynalite charges the table only, so the meter adds what DynamoDB
- * charges on top: an index write for every write to an item that is in an index (projection ALL,
- * the item's size) and an index delete where the write moves the item out of an index partition,
+ * charges on top: an index write for every write that changes what an index keeps of an item in it
+ * (projection ALL: any change, at the item's size; KEYS_ONLY or INCLUDE: a change of its keys or
+ * projected attributes, one unit) and an index delete where the write moves the item out of an index partition,
  * read from the item before and after the write with a second, unmetered client; and one write unit
  * for a conditional write that fails, which DynamoDB charges and dynalite does not report.
  */
@@ -87,7 +88,13 @@ export class DynamoMeter {
   #rcu = 0;
   #wcu = 0;
   #keys = new Map<string, KeyUse>();
-  readonly #indexes: Array<{ name: string; hash: string; range: string | undefined }>;
+  readonly #indexes: Array<{
+    name: string;
+    hash: string;
+    range: string | undefined;
+    /** The attributes the index keeps of an item; undefined for projection ALL. */
+    projected: string[] | undefined;
+  }>;
   readonly #tableHash: string;
   readonly #tableRange: string | undefined;
 
@@ -103,6 +110,18 @@ export class DynamoMeter {
       name: index.IndexName ?? '',
       hash: hashOf(index.KeySchema) ?? '',
       range: rangeOf(index.KeySchema),
+      projected:
+        index.Projection?.ProjectionType === 'ALL'
+          ? undefined
+          : [
+              ...[
+                this.#tableHash,
+                this.#tableRange,
+                hashOf(index.KeySchema),
+                rangeOf(index.KeySchema),
+              ].filter((name): name is string => name !== undefined),
+              ...(index.Projection?.NonKeyAttributes ?? []),
+            ],
     }));
   }
 
@@ -246,9 +265,16 @@ export class DynamoMeter {
     const each = keys.length ? units / keys.length : 0;
     keys.forEach((key, i) => {
       this.#add(text(key[this.#tableHash]) ?? '?', 'write', each, trace);
-      // An index is written only when the item changed.
-      if (JSON.stringify(before[i]) === JSON.stringify(after[i])) return;
       for (const index of this.#indexes) {
+        // An index is written only when what it keeps of the item changed: all of it (ALL), or its
+        // keys and projected attributes (KEYS_ONLY, INCLUDE), which make a small index item.
+        const kept = (item: Item | undefined) =>
+          JSON.stringify(
+            index.projected && item
+              ? index.projected.map((name) => item[name] ?? null)
+              : Object.entries(item ?? {}).sort(([a], [b]) => (a < b ? -1 : 1)),
+          );
+        if (kept(before[i]) === kept(after[i])) continue;
         const at = (item: Item | undefined) =>
           item?.[index.hash] && (!index.range || item[index.range])
             ? {
@@ -260,7 +286,7 @@ export class DynamoMeter {
         if (old && (old.partition !== now?.partition || old.entry !== now.entry)) {
           this.#add(old.partition, 'write', 1, trace);
         }
-        if (now) this.#add(now.partition, 'write', Math.max(1, each), trace);
+        if (now) this.#add(now.partition, 'write', index.projected ? 1 : Math.max(1, each), trace);
       }
     });
   }

@@ -15,6 +15,8 @@ export interface SegmentMatch {
   /** Share of the question's terms (by weight) the passage holds, and its lead over the next passage. */
   coverage?: number;
   lead?: number;
+  /** The lead over the best passage of another article. */
+  rivalLead?: number;
 }
 
 /** What a message found in the knowledge base. */
@@ -122,10 +124,10 @@ function indexArticles(articles: readonly Article[], pipeline: TermPipeline): Bu
   for (const article of articles) {
     const passages = splitPassages(article);
     const questions = questionsByPassage(article, passages, pipeline);
-    const all = new Set(pipeline.terms(article.title));
+    const all = new Set(pipeline.terms(article.title, true));
     for (const passage of passages) {
       const asked = questions.get(passage.id) ?? [];
-      const terms = new Set(pipeline.terms(`${article.title}\n${asked.join('\n')}\n${passage.text}`));
+      const terms = new Set(pipeline.terms(`${article.title}\n${asked.join('\n')}\n${passage.text}`, true));
       for (const term of terms) all.add(term);
       const examples = asked.map((question) => new Set(pipeline.terms(question)));
       indexed.set(passage.id, { passage, terms, examples });
@@ -216,6 +218,7 @@ function segmentMatcher(built: Built, pipeline: TermPipeline): (text: string) =>
       score: round(score),
       coverage: round(top.coverage),
       lead: round(lead),
+      rivalLead: round(rivalLead),
       ...why,
     };
   };

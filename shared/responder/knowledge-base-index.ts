@@ -17,6 +17,8 @@ export interface SegmentMatch {
   lead?: number;
   /** The lead over the best passage of another article. */
   rivalLead?: number;
+  /** How alike the question is to the passage's closest example question. */
+  example?: number;
 }
 
 /** What a message found in the knowledge base. */
@@ -36,6 +38,8 @@ export interface Retrieval {
 /** Retrieval over a knowledge base's passages. */
 export interface PassageIndex {
   search(text: string): Retrieval;
+  /** The share of a text's words the knowledge base's language knows (its stop words and vocabulary). */
+  familiar(text: string): number;
 }
 
 const MAX_QUERY_CHARS = 2000;
@@ -115,6 +119,8 @@ interface Built {
   weight: (term: string) => number;
   /** A term no article holds in any form: the passage cannot answer a question about it. */
   unknown: (term: string) => boolean;
+  /** Whether any article lists example questions (without any, likeness to them says nothing). */
+  withExamples: boolean;
 }
 
 function indexArticles(articles: readonly Article[], pipeline: TermPipeline): Built {
@@ -166,14 +172,16 @@ function indexArticles(articles: readonly Article[], pipeline: TermPipeline): Bu
       return Math.log(1 + articles.length / (df + 0.5));
     },
     unknown: (term) => !minor(term) && frequency(term) === 0 && !pipeline.known(term),
+    withExamples: articles.some((article) => article.questions?.length),
   };
 }
 
 /**
  * The passage that answers one question: the one holding most of it (its terms weighted by rarity),
  * then the one whose example question is most alike, BM25 (which counts repeats and favours short
- * passages) last. The score is that coverage, lowered when another paragraph comes close behind and
- * zero when another article nearly ties.
+ * passages) last. The score is that coverage, lowered when another passage comes close behind and
+ * when the question is unlike every example question of the passage (down to half, when the articles
+ * list any), and zero when another article nearly ties.
  */
 function segmentMatcher(built: Built, pipeline: TermPipeline): (text: string) => SegmentMatch {
   const { indexed, weight } = built;
@@ -189,7 +197,9 @@ function segmentMatcher(built: Built, pipeline: TermPipeline): (text: string) =>
       const covered = terms.filter((term) => found.terms.has(term)).reduce((sum, t) => sum + weight(t), 0);
       const coverage = covered / total;
       const example = Math.max(0, ...found.examples.map((e) => similarity(terms, e, weight)));
-      return [{ found, coverage, rank: 0.6 * coverage + (0.2 * result.score) / topScore + 0.2 * example }];
+      return [
+        { found, coverage, example, rank: 0.6 * coverage + (0.2 * result.score) / topScore + 0.2 * example },
+      ];
     });
     ranked.sort((a, b) => b.rank - a.rank);
     const top = ranked[0];
@@ -210,7 +220,9 @@ function segmentMatcher(built: Built, pipeline: TermPipeline): (text: string) =>
     const score =
       rivalLead < 1 - CLOSE_SECOND || tied
         ? 0
-        : top.coverage * (0.3 + 0.3 * Math.min(1, rivalLead / 0.3) + 0.4 * Math.min(1, lead / 0.2));
+        : top.coverage *
+          (0.5 + 0.3 * Math.min(1, rivalLead / 0.3) + 0.2 * Math.min(1, lead / 0.2)) *
+          (built.withExamples ? 0.5 + 0.5 * top.example : 1);
     const round = (n: number) => Math.round(n * 1000) / 1000;
     return {
       text,
@@ -219,6 +231,7 @@ function segmentMatcher(built: Built, pipeline: TermPipeline): (text: string) =>
       coverage: round(top.coverage),
       lead: round(lead),
       rivalLead: round(rivalLead),
+      example: round(top.example),
       ...why,
     };
   };
@@ -271,6 +284,7 @@ export function createPassageIndex(
   if (!articles.length) throw new KnowledgeBaseError('the knowledge base has no articles');
   const matchSegment = segmentMatcher(indexArticles(articles, pipeline), pipeline);
   return {
+    familiar: (text) => pipeline.familiar(text.slice(0, MAX_QUERY_CHARS)),
     search(message) {
       const { chosen, matches } = matchMessage(message, matchSegment);
       const refused = !chosen.length || !chosen.every(answers);

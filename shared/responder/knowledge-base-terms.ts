@@ -56,6 +56,8 @@ export type Synonyms = z.infer<typeof SynonymsSchema>;
 
 const MAX_PHRASE_WORDS = 6;
 
+const QUESTION_WORD = /^(how|what|whats|when|where|wheres|which|who|why)$/;
+
 // A phrase holding one of these ("hasn't changed") does not say what its words say alone.
 const NEGATIONS = new Set(
   'not no never nothing none nor cant cannot dont doesnt didnt isnt arent wasnt werent hasnt havent wont wouldnt couldnt shouldnt'.split(
@@ -164,6 +166,8 @@ export interface TermPipeline {
    * its words' own terms: a passage saying "we can't promise a delivery time" holds "delivery" too.
    */
   terms(text: string, constituents?: boolean): string[];
+  /** The share of a text's words that are stop words, chat spellings or words of the knowledge base, as written. */
+  familiar(text: string): number;
   /** Whether a term is a word of the knowledge base in any form (a synonym group's name is not). */
   known(term: string): boolean;
 }
@@ -342,5 +346,12 @@ export function createTermPipeline(
       return [...new Set(terms)];
     },
     known: (term) => knownStems.has(term),
+    familiar(text) {
+      const words = foldWords(text);
+      const familiar = words.filter(
+        (w) => ignore.has(w) || SHORTHAND[w] || known.has(w) || QUESTION_WORD.test(w),
+      );
+      return words.length ? familiar.length / words.length : 0;
+    },
   };
 }

@@ -218,8 +218,11 @@ function phraseMap(groups: Synonyms['groups'], stem: Stemmer, ignore: ReadonlySe
       for (const word of entryWords) tables.words.add(word);
       if (!entryWords.length || entryWords.length > MAX_PHRASE_WORDS) continue;
       addPhrase(tables.phrases, tables.prefixes, stemWords(entryWords), name);
+      // Only a phrase with a stop word between its words ("marked as delivered") is matched across
+      // stop words: "large, which size" is not "large sizes".
       const kept = entryWords.filter((word) => !ignore.has(word));
-      if (kept.length >= 2) addPhrase(tables.gapped, tables.gappedPrefixes, stemWords(kept), name);
+      const inner = entryWords.slice(1, -1).some((word) => ignore.has(word));
+      if (kept.length >= 2 && inner) addPhrase(tables.gapped, tables.gappedPrefixes, stemWords(kept), name);
     }
   }
   return tables;

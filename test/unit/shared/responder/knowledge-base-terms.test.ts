@@ -101,6 +101,10 @@ describe('the term pipeline', () => {
     );
     expect(marked.terms('the courier marked it as delivered')).toEqual(['courier', 'mark_deliv']);
     expect(marked.terms('marked it as delivered')).toEqual(marked.terms('marked as delivered'));
+    // A phrase written without stop words inside is matched only as written.
+    const sizes = createTermPipeline(stemmer, SynonymsSchema.parse({ groups: [['xxl', 'large sizes']] }), []);
+    expect(sizes.terms('large sizes')).toEqual(['xxl']);
+    expect(sizes.terms('a large, which size?')).toEqual(['larg', 'size']);
   });
 
   it("gives a passage its phrases' own words too, but not a negated phrase's", () => {

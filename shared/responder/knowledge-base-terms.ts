@@ -39,7 +39,7 @@ const ENGLISH_STOP_WORDS = `a about above after again all also am an and any any
   statement mess messed suit suits able allowed allow way ways kind sort type info information details
   regarding concerning re sent send sending till until via per top bit lot lots little enough again
   normally generally exactly also though although however just guess think thought believe mean means
-  without whole half`;
+  without whole half recommend recommended suggest advise`;
 
 /** The synonym and phrase map a business edits (knowledge-base/synonyms.json). */
 export const SynonymsSchema = z.strictObject({
@@ -315,7 +315,15 @@ export function createTermPipeline(
   vocabulary: readonly string[],
 ): TermPipeline {
   const stem = memoised(stemmer);
-  const ignore = new Set([...ENGLISH_STOP_WORDS.split(/\s+/), ...synonyms.ignore.flatMap(foldWords)]);
+  // A built-in stop word that a synonym group lists alone ("sell", "carry") is a word of the shop's.
+  const listed = new Set(
+    synonyms.groups
+      .flat()
+      .filter((entry) => foldWords(entry).length === 1)
+      .flatMap(foldWords),
+  );
+  const builtIn = ENGLISH_STOP_WORDS.split(/\s+/).filter((word) => !listed.has(word));
+  const ignore = new Set([...builtIn, ...synonyms.ignore.flatMap(foldWords)]);
   const tables = phraseMap(synonyms.groups, stem, ignore);
   const known = tables.words;
   for (const text of vocabulary) for (const word of foldWords(text)) known.add(word);

@@ -123,6 +123,12 @@ describe('the term pipeline', () => {
     expect(words.terms('it has not changed', true)).toEqual(['scan']);
   });
 
+  it('keeps a built-in stop word that a synonym group lists alone', () => {
+    const shop = createTermPipeline(stemmer, SynonymsSchema.parse({ groups: [['sell', 'carry']] }), []);
+    expect(shop.terms('do you carry shoes')).toEqual(['sell', 'shoe']);
+    expect(pipeline.terms('do you carry shoes')).toEqual(['shoe']);
+  });
+
   it('reads chat spellings as the words they stand for', () => {
     expect(pipeline.terms('hw much is the delivry')).toEqual(pipeline.terms('how much is the delivery'));
   });

@@ -54,6 +54,8 @@ const CLOSE_SECOND = 0.95;
 interface IndexedPassage {
   passage: Passage;
   terms: Set<string>;
+  /** Terms the passage holds only as words of its phrases ("debit" of "debit card"): they count half. */
+  parts: Set<string>;
   /** The terms of each example question given to the passage. */
   examples: Set<string>[];
 }
@@ -133,10 +135,12 @@ function indexArticles(articles: readonly Article[], pipeline: TermPipeline): Bu
     const all = new Set(pipeline.terms(article.title, true));
     for (const passage of passages) {
       const asked = questions.get(passage.id) ?? [];
-      const terms = new Set(pipeline.terms(`${article.title}\n${asked.join('\n')}\n${passage.text}`, true));
-      for (const term of terms) all.add(term);
+      const text = `${article.title}\n${asked.join('\n')}\n${passage.text}`;
+      const terms = new Set(pipeline.terms(text));
+      const parts = new Set(pipeline.terms(text, true).filter((term) => !terms.has(term)));
+      for (const term of [...terms, ...parts]) all.add(term);
       const examples = asked.map((question) => new Set(pipeline.terms(question)));
-      indexed.set(passage.id, { passage, terms, examples });
+      indexed.set(passage.id, { passage, terms, parts, examples });
       documents.push({
         id: passage.id,
         title: article.title,
@@ -194,7 +198,10 @@ function segmentMatcher(built: Built, pipeline: TermPipeline): (text: string) =>
     const ranked = results.flatMap((result) => {
       const found = indexed.get(result.id);
       if (!found) return [];
-      const covered = terms.filter((term) => found.terms.has(term)).reduce((sum, t) => sum + weight(t), 0);
+      const covered = terms.reduce(
+        (sum, t) => sum + (found.terms.has(t) ? weight(t) : found.parts.has(t) ? weight(t) / 2 : 0),
+        0,
+      );
       const coverage = covered / total;
       const example = Math.max(0, ...found.examples.map((e) => similarity(terms, e, weight)));
       return [

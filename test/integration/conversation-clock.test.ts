@@ -139,7 +139,7 @@ describe('local runtime: the conversation clock', () => {
       byChannel: { whatsapp: { firstResponse: { missed: 1 } } },
       byAi: { ai: { firstResponse: { missed: 1 } } },
     });
-  });
+  }, 30_000);
 
   it('drops a breach timer that fires again, and one whose target was met', async () => {
     const before = await conversation();

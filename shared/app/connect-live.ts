@@ -1,0 +1,43 @@
+import type { HelloEvent } from '#shared/domain/live/events.js';
+import type { LiveConnection } from '#shared/domain/live/live-ports.js';
+import { seqAt } from '#shared/domain/live/seq.js';
+import type { Clock } from '#shared/domain/ports.js';
+import { type BroadcastDeps, broadcastLive } from './broadcast-live.js';
+
+/**
+ * A new socket of an authenticated agent: kept, its agent announced `online` to the others when it is
+ * their first socket, and the `hello` it starts with: where its events start, who is online, who views what.
+ */
+export async function connectLive(
+  deps: BroadcastDeps & {
+    connections: { add(c: LiveConnection, nowMs: number): Promise<void> };
+    clock: Clock;
+  },
+  connection: { connectionId: string; agentId: string },
+): Promise<HelloEvent> {
+  const now = deps.clock.now().getTime();
+  const others = await deps.connections.list();
+  await deps.connections.add(connection, now);
+  if (!others.some((c) => c.agentId === connection.agentId)) {
+    await broadcastLive(
+      deps,
+      [{ type: 'presence', item: { agentId: connection.agentId, presence: 'online' } }],
+      {
+        to: others,
+      },
+    );
+  }
+  const agents = [...new Set([connection.agentId, ...others.map((c) => c.agentId)])].sort();
+  const viewing = others.flatMap((c) =>
+    c.viewing ? [{ conversationId: c.viewing, agentId: c.agentId }] : [],
+  );
+  return {
+    type: 'hello',
+    seq: seqAt(now),
+    item: {
+      agentId: connection.agentId,
+      agents: agents.map((agentId) => ({ agentId, presence: 'online' as const })),
+      viewing,
+    },
+  };
+}

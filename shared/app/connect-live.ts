@@ -1,6 +1,6 @@
 import type { HelloEvent } from '#shared/domain/live/events.js';
+import { helloOf } from '#shared/domain/live/hello.js';
 import type { LiveConnection } from '#shared/domain/live/live-ports.js';
-import { seqAt } from '#shared/domain/live/seq.js';
 import type { Clock } from '#shared/domain/ports.js';
 import { type BroadcastDeps, broadcastLive } from './broadcast-live.js';
 
@@ -27,17 +27,5 @@ export async function connectLive(
       },
     );
   }
-  const agents = [...new Set([connection.agentId, ...others.map((c) => c.agentId)])].sort();
-  const viewing = others.flatMap((c) =>
-    c.viewing ? [{ conversationId: c.viewing, agentId: c.agentId }] : [],
-  );
-  return {
-    type: 'hello',
-    seq: seqAt(now),
-    item: {
-      agentId: connection.agentId,
-      agents: agents.map((agentId) => ({ agentId, presence: 'online' as const })),
-      viewing,
-    },
-  };
+  return helloOf(connection.agentId, now, others);
 }

@@ -5,7 +5,9 @@ import {
   MAX_CLIENT_FRAME_BYTES,
   type ServerFrame,
 } from '#shared/domain/live/events.js';
+import { helloOf } from '#shared/domain/live/hello.js';
 import type { LiveConnections } from '#shared/domain/live/live-ports.js';
+import type { Clock } from '#shared/domain/ports.js';
 import { type BroadcastDeps, broadcastLive } from './broadcast-live.js';
 
 /** What the server does with a client frame: an answer to the sender, and whether to close (1009). */
@@ -28,18 +30,21 @@ function parseFrame(text: string): ClientFrame | FrameOutcome {
   }
   const frame = ClientFrameSchema.safeParse(json);
   if (!frame.success)
-    return refuse('bad_frame', 'expected viewing, left, typing (with a conversationId) or ping');
+    return refuse('bad_frame', 'expected viewing, left, typing (with a conversationId), ping or hello');
   return frame.data;
 }
 
 /**
  * One frame from an agent's socket: `viewing` and `left` move what the socket views and tell the others
- * (leaving the previous conversation first), `typing` is passed on, `ping` answered `pong`. A frame that
+ * (leaving the previous conversation first), `typing` is passed on, `ping` answered `pong`, `hello` a `hello`. A frame that
  * is not JSON or not in the contract answers an error and changes nothing; one over the size cap closes
  * the socket with 1009.
  */
 export async function handleLiveFrame(
-  deps: BroadcastDeps & { connections: Pick<LiveConnections, 'get' | 'setViewing' | 'list' | 'remove'> },
+  deps: BroadcastDeps & {
+    connections: Pick<LiveConnections, 'get' | 'setViewing' | 'list' | 'remove'>;
+    clock: Clock;
+  },
   connectionId: string,
   text: string,
 ): Promise<FrameOutcome> {
@@ -50,6 +55,10 @@ export async function handleLiveFrame(
   const me = await deps.connections.get(connectionId);
   if (!me) return {};
   const { agentId } = me;
+  if (frame.type === 'hello') {
+    const others = (await deps.connections.list()).filter((c) => c.connectionId !== connectionId);
+    return { reply: helloOf(agentId, deps.clock.now().getTime(), [me, ...others]) };
+  }
   const out: ServerFrame[] = [];
   if (frame.type === 'typing') {
     out.push({ type: 'typing', conversationId: frame.conversationId, item: { agentId } });

@@ -18,7 +18,7 @@ import type { LocalChangeFeed } from './change-feed.js';
 import type { LocalUpgrades } from './upgrades.js';
 
 /** The open sockets of this process, in memory (on AWS they are table items). */
-function memoryConnections(): LiveConnections {
+export function memoryConnections(): LiveConnections {
   const open = new Map<string, LiveConnection>();
   return {
     add: async (connection) => {

@@ -67,7 +67,7 @@ function pageOf(
 export function liveEventRepository(db: DynamoDb): LiveEventLog {
   return {
     async append(events) {
-      for (const event of events) await putItem(db, putLiveEventInput(db.table, event));
+      await Promise.all(events.map((event) => putItem(db, putLiveEventInput(db.table, event))));
     },
     async read(after, limit, nowMs) {
       const found: DurableEvent[] = [];

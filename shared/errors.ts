@@ -74,11 +74,11 @@ export class UnprocessableError extends ThreadlineError {
   }
 }
 
-/** The customer was erased on request; nothing about them is kept (410). */
+/** The customer was erased on request, or what was asked for is no longer kept (410). */
 export class GoneError extends ThreadlineError {
   override name = 'GoneError';
-  constructor(message = 'erased') {
-    super('gone', message);
+  constructor(message = 'erased', code = 'gone') {
+    super(code, message);
   }
 }
 

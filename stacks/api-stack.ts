@@ -31,6 +31,7 @@ import {
   throttleRoutes,
 } from './http-api.js';
 import { addIntegratorEvents, type IntegratorEventsProps } from './integrator-events.js';
+import { addLive } from './live.js';
 import { suppressApiFindings } from './nag-suppressions.js';
 import { inboundConsumer, mailConsumer, outboundConsumer, type StatefulStack } from './stateful-stack.js';
 import { addTimers, type TimersProps } from './timers.js';
@@ -133,22 +134,23 @@ export class ApiStack extends Stack {
       props.outboundQueue,
       'OUTBOUND_QUEUE_URL',
     );
-    for (const fn of [sesMail, resolver, agentApi, sender, timers, events, webhookSender])
-      functions.set(fn.node.id, fn);
+    const live = addLive(this, props);
+    const tableFunctions = [
+      resolver,
+      agentApi,
+      sender,
+      timers,
+      events,
+      webhookSender,
+      live.socket,
+      live.stream,
+    ];
+    for (const fn of [sesMail, ...tableFunctions]) functions.set(fn.node.id, fn);
     for (const [id, fn] of functions) alarmOnFunction(this, id, fn, props.alarmTopic);
 
     suppressApiFindings({
-      functions: [
-        ...webhookFunctions.values(),
-        sesMail,
-        resolver,
-        agentApi,
-        sender,
-        timers,
-        events,
-        webhookSender,
-      ],
-      tableFunctions: [resolver, agentApi, sender, timers, events, webhookSender],
+      functions: [...webhookFunctions.values(), sesMail, ...tableFunctions],
+      tableFunctions,
       mailReader: sesMail,
       mailSender: sender,
       webhookRoutes,

@@ -159,6 +159,40 @@ export function suppressApiFindings(parts: ApiStackFindings): void {
   });
 }
 
+/** The live WebSocket API and its functions' accepted findings. */
+export function suppressLiveFindings(parts: {
+  functions: readonly ThreadlineFunction[];
+  api: IConstruct;
+}): void {
+  for (const fn of parts.functions) {
+    suppress(
+      fn,
+      {
+        id: 'AwsSolutions-IAM5',
+        reason:
+          "execute-api:ManageConnections on the live API's own stages, POST /@connections/* only: a frame goes " +
+          'to a socket named by its connection id, known only at run time.',
+        appliesTo: [
+          { regex: '/^Resource::arn:<AWS::Partition>:execute-api:.+\\/\\*\\/\\*\\/@connections\\/\\*$/' },
+        ],
+      },
+      true,
+    );
+  }
+  suppress(
+    parts.api,
+    {
+      id: 'AwsSolutions-APIG4',
+      reason:
+        "A browser's WebSocket cannot send an Authorization header: $connect reads the agent's Cognito access " +
+        'token from ?token= and verifies it in the function with aws-jwt-verify (signature, issuer, the app ' +
+        'client, token use, expiry, the agents group), as the agent API does; a refusal is 401 and no ' +
+        'connection is made. $disconnect and $default run only on a connection $connect accepted.',
+    },
+    true,
+  );
+}
+
 function suppress(
   target: IConstruct | readonly IConstruct[],
   suppression: NagPackSuppression,

@@ -11,6 +11,7 @@ import { customerMergesApp } from './customer-merges.js';
 import { customersApp } from './customers.js';
 import type { AgentAppDeps } from './deps.js';
 import { docsApp, PUBLIC_PATHS } from './docs.js';
+import { eventsApp } from './events.js';
 import { exportsApp } from './exports.js';
 import { metricsApp } from './metrics.js';
 import { outboxApp } from './outbox.js';
@@ -54,6 +55,7 @@ export function createAgentApp(deps: AgentAppDeps): OpenAPIHono<AgentEnv> {
     }),
   );
   if (deps.webhooks) app.route('/api', webhooksApp(deps, deps.webhooks));
+  if (deps.live) app.route('/api', eventsApp(deps, deps.live));
   return app
     .route('/api', customersApp(deps))
     .route('/api', customerMergesApp(deps))

@@ -4,6 +4,7 @@ import type { AuditLog } from '#shared/domain/audit.js';
 import type { Caller } from '#shared/domain/caller.js';
 import type { ConversationClockDeps } from '#shared/domain/clock-ports.js';
 import type { PhoneOptions } from '#shared/domain/identity.js';
+import type { LiveEventLog } from '#shared/domain/live/live-ports.js';
 import type { Outbox } from '#shared/domain/outbox.js';
 import type { Clock } from '#shared/domain/ports.js';
 import type { ExportStore } from '#shared/domain/privacy.js';
@@ -31,6 +32,8 @@ export interface AgentAppDeps {
   exports?: ExportStore;
   /** Largest export answered inline, in bytes (EXPORT_INLINE_BYTES). */
   exportInlineBytes?: number;
+  /** The live event log (`GET /api/events`); the route is absent without it. */
+  live?: { events: Pick<LiveEventLog, 'read'> } | undefined;
 }
 
 /** What the webhook routes need: the store, the delivery queue (replays), the URL policy, new ids and secrets. */

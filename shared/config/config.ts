@@ -117,6 +117,8 @@ export const ConfigSchema = z.object({
   AGENT_TOKENS: optionalString,
   /** The queue of webhook deliveries to integrators (one message per subscription and event). */
   WEBHOOK_QUEUE_URL: optionalNonEmptyString,
+  /** On AWS: the live WebSocket stage's `https://` URL, whose management API the live functions post to. */
+  LIVE_CALLBACK_URL: optionalNonEmptyString,
   /** Let webhooks go to `http://127.0.0.1` (testing); the local runtime allows it unless `false`, AWS never by default. */
   WEBHOOK_ALLOW_LOOPBACK_HTTP: z.optional(z.enum(['true', 'false'])),
   /** How long a webhook endpoint has to answer, in milliseconds. */

@@ -6,16 +6,33 @@ import type { AgentEnv } from '#shared/api/router.js';
 import { trackConversationClock } from '#shared/app/track-conversation-clock.js';
 import { s3ExportStore } from '#shared/aws/s3-exports.js';
 import { getSecretString } from '#shared/aws/secrets-lite.js';
-import { allowLoopbackWebhooks, parseAgentTokens, requireSettings } from '#shared/config/config.js';
+import {
+  allowLoopbackWebhooks,
+  type Config,
+  parseAgentTokens,
+  requireSettings,
+} from '#shared/config/config.js';
 import { loadConfigWithSecrets } from '#shared/config/secrets.js';
 import type { ClockEvent } from '#shared/domain/clock-ports.js';
 import { systemClock } from '#shared/domain/ports.js';
-import { cognitoAuthenticator, tokenAuthenticator } from '#shared/http/auth.js';
+import { type Authenticate, cognitoAuthenticator, tokenAuthenticator } from '#shared/http/auth.js';
 import { SqsDeliveryQueue } from '#shared/queue/sqs-delivery-queue.js';
 import { adminPorts, dynamoRepositories, storePorts } from '#shared/store/dynamo-repositories.js';
 import { newWebhookSecret, timeOrderedId } from '#shared/store/ids.js';
 import { awsConversationClock, withAutomations } from './conversation-clock.js';
 import { sqsReplies } from './replies.js';
+
+/** Cognito access tokens when the stack configured a user pool; AGENT_TOKENS from the secret otherwise. */
+export function agentAuthenticator(config: Config): Authenticate {
+  return config.COGNITO_USER_POOL_ID && config.COGNITO_CLIENT_ID
+    ? cognitoAuthenticator({
+        userPoolId: config.COGNITO_USER_POOL_ID,
+        clientId: config.COGNITO_CLIENT_ID,
+        group: config.AGENT_GROUP,
+        adminGroup: config.ADMIN_GROUP,
+      })
+    : tokenAuthenticator(parseAgentTokens(config.AGENT_TOKENS));
+}
 
 /**
  * The agent API as the Lambda runs it: settings and secrets read once, DynamoDB behind the agent ports,
@@ -25,16 +42,7 @@ export async function createLambdaAgentApp(): Promise<OpenAPIHono<AgentEnv>> {
   const config = requireSettings(await loadConfigWithSecrets((id) => getSecretString(id)), [
     'OUTBOUND_QUEUE_URL',
   ]);
-  // Cognito access tokens when the stack configured a user pool; AGENT_TOKENS from the secret otherwise.
-  const authenticate =
-    config.COGNITO_USER_POOL_ID && config.COGNITO_CLIENT_ID
-      ? cognitoAuthenticator({
-          userPoolId: config.COGNITO_USER_POOL_ID,
-          clientId: config.COGNITO_CLIENT_ID,
-          group: config.AGENT_GROUP,
-          adminGroup: config.ADMIN_GROUP,
-        })
-      : tokenAuthenticator(parseAgentTokens(config.AGENT_TOKENS));
+  const authenticate = agentAuthenticator(config);
 
   const repos = dynamoRepositories(new DynamoDBClient({}), config.TABLE_NAME);
   const store = storePorts(repos);
@@ -64,5 +72,6 @@ export async function createLambdaAgentApp(): Promise<OpenAPIHono<AgentEnv>> {
       : {}),
     ...(config.EXPORTS_BUCKET ? { exports: s3ExportStore(config.EXPORTS_BUCKET) } : {}),
     exportInlineBytes: config.EXPORT_INLINE_BYTES,
+    live: { events: repos.liveEvents },
   });
 }

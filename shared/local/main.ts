@@ -5,7 +5,7 @@ import { startLocalRuntime } from './runtime.js';
 async function main(): Promise<void> {
   const dataDir = loadConfig().DATA_DIR;
   const config = loadConfig({ ...devSecrets(dataDir), ...process.env });
-  const runtime = await startLocalRuntime({ config, routing: true, events: true });
+  const runtime = await startLocalRuntime({ config, routing: true, events: true, live: true });
   const [agentToken] = parseAgentTokens(config.AGENT_TOKENS).keys();
   process.stdout.write(
     [

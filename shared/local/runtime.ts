@@ -22,6 +22,7 @@ import { localConversationClock } from './conversation-clock.js';
 import { startLocalDynamo } from './dynamo.js';
 import { LocalExportStore } from './export-files.js';
 import { localHttpApp } from './http-app.js';
+import { type LocalLive, startLocalLive } from './live-server.js';
 import { LocalEnvelopeQueue } from './local-envelope-queue.js';
 import { LocalMailQueue } from './local-mail-queue.js';
 import { LocalOutbox } from './outbox.js';
@@ -69,6 +70,11 @@ export interface LocalRuntimeOptions {
    * events on it: `/api/webhooks`, deliveries and retries. `npm start` turns it on; off by default.
    */
   events?: boolean;
+  /**
+   * Run live updates on the change feed: `GET /api/live?token=` (WebSocket) and `GET /api/events`. On
+   * with `events`; `npm start` turns both on.
+   */
+  live?: boolean;
   /** Tests: the timers behind webhook retry delays and the deliverer's clock. */
   webhookTimers?: LocalTimers;
 }
@@ -93,9 +99,11 @@ export interface LocalRuntime {
   timerStore: LocalTimerStore;
   /** The HTTP server's WebSocket routes. */
   upgrades: LocalUpgrades;
-  /** The change feed and the webhook queues, when `events` is on. */
+  /** The change feed, when `events` or `live` is on; the webhook queues, when `events` is on. */
   feed?: LocalChangeFeed;
   webhooks?: LocalWebhooks;
+  /** The live sockets, when `live` or `events` is on. */
+  live?: LocalLive;
   /** Resolves when every queued envelope has been processed (or dead-lettered). */
   idle(): Promise<void>;
   close(): Promise<void>;
@@ -105,7 +113,10 @@ export interface LocalRuntime {
 function agentDeps(
   config: Config,
   repos: DynamoRepositories,
-  rest: Pick<AgentAppDeps, 'clock' | 'replies' | 'outbox' | 'conversationClock' | 'webhooks' | 'exports'>,
+  rest: Pick<
+    AgentAppDeps,
+    'clock' | 'replies' | 'outbox' | 'conversationClock' | 'webhooks' | 'exports' | 'live'
+  >,
 ): AgentAppDeps {
   const tokens = parseAgentTokens(config.AGENT_TOKENS);
   return {
@@ -134,10 +145,32 @@ async function localTable(options: LocalRuntimeOptions, tableName: string, dataD
     tableName,
     ...(dataDir ? { path: join(dataDir, 'dynamodb') } : {}),
   });
-  const feed = options.events ? new LocalChangeFeed(dynamo.endpoint, tableName) : undefined;
+  const feed = options.events || options.live ? new LocalChangeFeed(dynamo.endpoint, tableName) : undefined;
   const client = feed?.capture(dynamo.client) ?? dynamo.client;
   const repos = dynamoRepositories(options.dynamoClient?.(client) ?? client, tableName);
   return { dynamo, feed, repos };
+}
+
+/**
+ * What runs on the change feed, as the events and live functions do on AWS: the integrator webhooks
+ * (with `events`) and live updates (with `events` or `live`), whose socket route joins the upgrades.
+ */
+function startFeedConsumers(input: {
+  config: Config;
+  repos: DynamoRepositories;
+  feed: LocalChangeFeed | undefined;
+  dataDir: string | undefined;
+  options: LocalRuntimeOptions;
+  clock: Clock;
+}): Pick<LocalRuntime, 'upgrades' | 'feed' | 'webhooks' | 'live'> {
+  const { config, repos, feed, dataDir, options, clock } = input;
+  const upgrades = new LocalUpgrades();
+  if (!feed) return { upgrades };
+  const webhooks = options.events ? startLocalWebhooks({ config, repos, feed, dataDir, options }) : undefined;
+  const tokens = parseAgentTokens(config.AGENT_TOKENS);
+  const authenticate = async (token: string) => tokens.get(token);
+  const live = startLocalLive({ feed, upgrades, events: repos.liveEvents, clock, authenticate });
+  return { feed, upgrades, live, ...(webhooks ? { webhooks } : {}) };
 }
 
 /**
@@ -161,7 +194,8 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
     timings: options.queue,
     outboundMaxAttempts: config.OUTBOUND_MAX_ATTEMPTS,
   });
-  const webhooks = feed && startLocalWebhooks({ config, repos, feed, dataDir, options });
+  const feeds = startFeedConsumers({ config, repos, feed, dataDir, options, clock });
+  const { webhooks, upgrades, live } = feeds;
   const outbox = new LocalOutbox(dataDir ? { file: join(dataDir, 'outbox.jsonl') } : {});
   const timing = { dataDir, timers: options.timers, queue: queues.timers };
   const { timerStore, conversationClock } = localConversationClock({ config, repos, clock, ...timing });
@@ -193,10 +227,10 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
       conversationClock,
       webhooks: webhooks?.api,
       exports: new LocalExportStore({ dir: dataDir && join(dataDir, 'exports') }),
+      live: live && { events: repos.liveEvents },
     }),
   });
   const { server, port } = await listen(app, config.PORT);
-  const upgrades = new LocalUpgrades();
   upgrades.attach(server as Server);
   const { inbound, deadLetter, mail, outbound, timers } = queues;
   return {
@@ -211,13 +245,12 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
     outbox,
     timers,
     timerStore,
-    upgrades,
-    ...(webhooks ? { feed: webhooks.feed, webhooks } : {}),
+    ...feeds,
     ...settleAndStop({
       server,
       timerStore,
       queues: [timers, mail, inbound, outbound],
-      webhooks,
+      ...feeds,
       dynamo,
       releaseDataDir,
     }),
@@ -229,11 +262,13 @@ function settleAndStop(parts: {
   server: ServerType;
   timerStore: LocalTimerStore;
   queues: LocalQueue[];
-  webhooks: LocalWebhooks | undefined;
+  webhooks?: LocalWebhooks | undefined;
+  feed?: LocalChangeFeed | undefined;
+  live?: LocalLive | undefined;
   dynamo: { close(): Promise<void> };
   releaseDataDir: (() => void) | undefined;
 }): Pick<LocalRuntime, 'idle' | 'close'> {
-  const { server, timerStore, queues, webhooks, dynamo } = parts;
+  const { server, timerStore, queues, webhooks, feed, live, dynamo } = parts;
   return {
     idle: async () => {
       // A reply can lead to a status and a status to nothing: settle every queue until all are quiet.
@@ -241,13 +276,16 @@ function settleAndStop(parts: {
         await timerStore.settled();
         for (const queue of queues) await queue.idle();
         await webhooks?.idle();
+        await feed?.idle();
       }
     },
     close: async () => {
+      await live?.close();
       await new Promise<void>((resolve) => server.close(() => resolve()));
       timerStore.stop();
       for (const queue of queues) await queue.stop();
       await webhooks?.stop();
+      if (!webhooks) feed?.close();
       await dynamo.close();
       parts.releaseDataDir?.();
     },

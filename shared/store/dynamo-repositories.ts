@@ -6,6 +6,7 @@ import { conversationRepository, conversationSnapshotOf } from './conversation-r
 import { conversationStateRepository } from './conversation-state-repository.js';
 import { customerRepository } from './customer-repository.js';
 import { documentClient } from './dynamo-client.js';
+import { liveConnectionRepository, liveEventRepository } from './live-repository.js';
 import { mergeRepository } from './merge-repository.js';
 import { metricsRepository } from './metrics-repository.js';
 import { privacyRepository } from './privacy-repository.js';
@@ -39,6 +40,8 @@ export function dynamoRepositories(client: DynamoDBClient, table: string) {
     audit: auditRepository(db),
     clock: clockRepository(db),
     webhooks: webhookRepository(db),
+    liveEvents: liveEventRepository(db),
+    liveConnections: liveConnectionRepository(db),
   };
 }
 

@@ -51,6 +51,8 @@ export const mentionsPartition = (token: string): string => `MENTION#${token}`;
  * | webhook subscription   | GetItem  pk=WEBHOOK#<id>, sk=WEBHOOK                             |
  * | every subscription     | Query    gsi1 gsi1pk=WEBHOOKS, gsi1sk=<createdAt>#<id>           |
  * | webhook delivery log   | Query ×8 pk=WEBHOOK_DELIVERY#<sub>#<0..7>, sk=<at>#<id>, merged   |
+ * | live events after seq  | Query ×160 per hour pk=LIVE#<hour>#<0..159>, sk > <seq>, merged   |
+ * | open live sockets      | Query ×8 pk=LIVE_CONN#<0..7>; Put/Update/Delete sk=<connectionId>  |
  */
 /** The time in a timeline sort key (`TIMELINE#<at>#<item id>`) of the item `itemId`, or undefined. */
 export function timelineAtOf(sk: string, itemId: string): string | undefined {
@@ -235,3 +237,27 @@ export function deliveryKey(
   const shard = deliveryId.charCodeAt(deliveryId.length - 1) % DELIVERY_SHARDS;
   return { pk: deliveryPartition(subscriptionId, shard), sk: `${at}#${deliveryId}` };
 }
+
+/**
+ * Partitions of one hour's live events (`GET /api/events`): a message makes about 3.2 events (bench 9),
+ * each one item, so the log is spread over this many shards (a customer's id picks one) and bucketed by
+ * hour (a catch-up queries the shards of the hours since `since` and merges them): each shard takes 1
+ * write in 50 messages, about 200 a second at 10,000 messages a second. A fixed number: a reader must
+ * know where to look.
+ */
+export const LIVE_SHARDS = 160;
+/** The hour bucket (`yyyy-mm-ddThh`, UTC) of a moment in ms. */
+export const liveHour = (ms: number): string => new Date(ms).toISOString().slice(0, 13);
+/** Partition of one shard of one hour of the live event log. */
+export const liveEventPartition = (hour: string, shard: number): string => `LIVE#${hour}#${shard}`;
+/** Sort key of a live event: its `seq` (zero-padded, so the order of keys is the order of seqs), its id. */
+export const liveEventSortKey = (seq: number, id: string): string => `${String(seq).padStart(20, '0')}#${id}`;
+/** Shards of the open live sockets (written on connect, disconnect and viewing, never per message). */
+export const LIVE_CONNECTION_SHARDS = 8;
+/** Partition of one shard of the open live sockets. */
+export const liveConnectionPartition = (shard: number): string => `LIVE_CONN#${shard}`;
+/** An open live socket, in the shard its id picks. */
+export const liveConnectionKey = (connectionId: string): { pk: string; sk: string } => ({
+  pk: liveConnectionPartition(shardOf(connectionId, LIVE_CONNECTION_SHARDS)),
+  sk: connectionId,
+});

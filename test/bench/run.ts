@@ -15,6 +15,7 @@ import { printAdversarialFigures } from './adversarial.js';
 import { bundleFigures } from './bundles.js';
 import { capacityFigures } from './capacity.js';
 import { printLanguageFigures } from './language.js';
+import { liveFigures } from './live.js';
 import { loadFigures } from './load.js';
 import { pipelineCostFigures } from './pipeline-cost.js';
 import { timerCostFigures, timerLatenessFigures } from './timers.js';
@@ -287,6 +288,11 @@ const sections: Array<[string, string, () => Promise<void> | void]> = [
       await timerLatenessFigures(1_000);
       timerCostFigures();
     },
+  ],
+  [
+    '9',
+    "Live updates: webhook POST to the event on a socket, locally, and the event log's write units (BENCH_LIVE_MESSAGES)",
+    () => liveFigures(size('BENCH_LIVE_MESSAGES', 300)),
   ],
 ];
 console.log(`machine: ${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, node ${process.version}`);

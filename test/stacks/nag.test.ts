@@ -91,6 +91,8 @@ describe('cdk-nag AwsSolutions checks', () => {
     const functions = [
       'AgentApi',
       'Events',
+      'Live',
+      'LiveStream',
       'Meta',
       'Resolver',
       'Sender',
@@ -120,11 +122,24 @@ describe('cdk-nag AwsSolutions checks', () => {
       ...[...webhookRoutes, 'ANY--api--{proxy+}'].map(
         (route) => `AwsSolutions-APIG4 /ThreadlineApi/HttpApi/${route}/Resource`,
       ),
-      // Wildcards: table indexes (bindTable), raw mail under inbound/, SES sending with the configuration
-      // set, dynamodb:ListStreams (the stream event source), the schedules of the timers' own schedule group.
-      ...['AgentApi', 'Events', 'Resolver', 'Sender', 'SesMail', 'Timers', 'Webhooks'].map(
-        (fn) => `AwsSolutions-IAM5 /ThreadlineApi/${fn}/ServiceRole/DefaultPolicy/Resource`,
+      // The live socket checks the Cognito token of ?token= in the function on $connect.
+      ...['$connect', '$default', '$disconnect'].map(
+        (route) => `AwsSolutions-APIG4 /ThreadlineApi/LiveApi/${route}-Route/Resource`,
       ),
+      // Wildcards: table indexes (bindTable), raw mail under inbound/, SES sending with the configuration
+      // set, dynamodb:ListStreams (the stream event source), the schedules of the timers' own schedule group,
+      // the live API's @connections (a socket is named at run time).
+      ...[
+        'AgentApi',
+        'Events',
+        'Live',
+        'LiveStream',
+        'Resolver',
+        'Sender',
+        'SesMail',
+        'Timers',
+        'Webhooks',
+      ].map((fn) => `AwsSolutions-IAM5 /ThreadlineApi/${fn}/ServiceRole/DefaultPolicy/Resource`),
       ...functions.map((fn) => `AwsSolutions-L1 /ThreadlineApi/${fn}/Resource`),
     ].sort();
     expect(suppressed(annotations.api)).toEqual(expected);

@@ -177,6 +177,8 @@ describe('the function alarms', () => {
     'Timers',
     'Events',
     'Webhooks',
+    'Live',
+    'LiveStream',
   ];
 
   it.each(functionIds.flatMap((id) => [[id, 'Errors'] as const, [id, 'Throttles'] as const]))(
@@ -253,7 +255,9 @@ describe('one channel cannot starve the others', () => {
   };
 
   it('throttles every route on its own, fitted to its provider', () => {
-    const [stage] = Object.values(api.findResources('AWS::ApiGatewayV2::Stage'));
+    const [stage] = Object.values(
+      api.findResources('AWS::ApiGatewayV2::Stage', { Properties: { StageName: '$default' } }),
+    );
     const settings = Object.fromEntries(
       Object.entries(z.record(z.string(), z.unknown()).parse(stage?.Properties.RouteSettings)).map(
         ([key, value]) => {
@@ -268,8 +272,14 @@ describe('one channel cannot starve the others', () => {
   });
 
   it('deploys the stage after the routes its settings name', () => {
-    const [stage] = Object.values(api.findResources('AWS::ApiGatewayV2::Stage'));
-    const routeIds = Object.keys(api.findResources('AWS::ApiGatewayV2::Route'));
+    const [stage] = Object.values(
+      api.findResources('AWS::ApiGatewayV2::Stage', { Properties: { StageName: '$default' } }),
+    );
+    // The HTTP API's routes (the live WebSocket API has its own stage and routes).
+    const httpApi = { Ref: logicalId(apiStack, 'HttpApi') };
+    const routeIds = Object.keys(
+      api.findResources('AWS::ApiGatewayV2::Route', { Properties: { ApiId: httpApi } }),
+    );
     expect(routeIds).toHaveLength(Object.keys(throttles).length);
     expect(stage?.DependsOn).toEqual(expect.arrayContaining(routeIds));
   });

@@ -548,6 +548,8 @@ describe('ThreadlineApi', () => {
     'Timers',
     'Events',
     'Webhooks',
+    'Live',
+    'LiveStream',
   ];
   const timersSettings = {
     TIMERS_QUEUE_URL: { Ref: logicalId(statefulStack, 'TimersQueue') },
@@ -660,8 +662,8 @@ describe('ThreadlineApi', () => {
   const eventSourceMappings = () =>
     Object.values(api.findResources('AWS::Lambda::EventSourceMapping')).map((m) => resolveRefs(m.Properties));
 
-  it('maps exactly five queues (timers and webhooks among them) and the table stream to functions', () => {
-    api.resourceCountIs('AWS::Lambda::EventSourceMapping', 6);
+  it('maps exactly five queues (timers and webhooks among them) and the table stream (twice) to functions', () => {
+    api.resourceCountIs('AWS::Lambda::EventSourceMapping', 7);
   });
 
   it('feeds the webhooks function from the webhook queue in batches of 10, reporting item failures', () => {
@@ -783,8 +785,92 @@ describe('ThreadlineApi', () => {
     });
   });
 
-  it('exposes no other route', () => {
-    api.resourceCountIs('AWS::ApiGatewayV2::Route', routeTable.length);
+  it('exposes no other route (the live WebSocket API has its three)', () => {
+    api.resourceCountIs('AWS::ApiGatewayV2::Route', routeTable.length + 3);
+  });
+
+  it('routes $connect, $disconnect and $default of the live WebSocket API to the live function', () => {
+    const liveApi = logicalId(apiStack, 'LiveApi');
+    api.hasResourceProperties('AWS::ApiGatewayV2::Api', {
+      Name: 'threadline-live',
+      ProtocolType: 'WEBSOCKET',
+      RouteSelectionExpression: '$request.body.action',
+    });
+    for (const routeKey of ['$connect', '$disconnect', '$default']) {
+      const routes = api.findResources('AWS::ApiGatewayV2::Route', {
+        Properties: { RouteKey: routeKey, ApiId: { Ref: liveApi } },
+      });
+      expect(Object.keys(routes), routeKey).toHaveLength(1);
+      // No API Gateway authoriser: the function checks the Cognito token of ?token= on $connect (401).
+      expect(Object.values(routes)[0]?.Properties.AuthorizationType ?? 'NONE').toBe('NONE');
+    }
+    api.hasResourceProperties('AWS::ApiGatewayV2::Integration', {
+      ApiId: { Ref: liveApi },
+      IntegrationType: 'AWS_PROXY',
+      IntegrationUri: Match.objectLike({
+        'Fn::Join': Match.arrayWith([
+          Match.arrayWith([Match.objectLike({ 'Fn::GetAtt': [logicalId(apiStack, 'Live'), 'Arn'] })]),
+        ]),
+      }),
+    });
+    api.hasResourceProperties('AWS::ApiGatewayV2::Stage', {
+      ApiId: { Ref: liveApi },
+      StageName: 'live',
+      AutoDeploy: true,
+      DefaultRouteSettings: { ThrottlingRateLimit: 50, ThrottlingBurstLimit: 100 },
+      AccessLogSettings: Match.objectLike({ Format: Match.not(Match.stringLikeRegexp('querystring')) }),
+    });
+    expect(Object.keys(api.toJSON().Outputs)).toContain('LiveWebSocketUrl');
+  });
+
+  it('verifies agents with the Cognito pool in the live function and lets both live functions post to sockets only', () => {
+    const variables = resolveRefs(functionProps('Live').Environment.Variables);
+    expect(variables).toMatchObject({
+      TABLE_NAME: { Ref: tableId },
+      PROVIDER_SECRET_ARN: secretArn,
+      AGENT_GROUP: 'agents',
+      ADMIN_GROUP: 'admins',
+      LIVE_CALLBACK_URL: expect.anything(),
+    });
+    expect(Object.keys(variables as object)).toEqual(
+      expect.arrayContaining(['COGNITO_USER_POOL_ID', 'COGNITO_CLIENT_ID']),
+    );
+    expect(resolveRefs(functionProps('LiveStream').Environment.Variables)).toEqual({
+      NODE_OPTIONS: '--enable-source-maps',
+      TABLE_NAME: { Ref: tableId },
+      LIVE_CALLBACK_URL: expect.anything(),
+    });
+    for (const fn of ['Live', 'LiveStream']) {
+      const policies = Object.values(
+        api.findResources('AWS::IAM::Policy', {
+          Properties: { Roles: [{ Ref: Match.stringLikeRegexp(`^${fn}ServiceRole`) }] },
+        }),
+      );
+      const statements = JSON.stringify(policies.map((p) => p.Properties.PolicyDocument.Statement));
+      expect(statements, fn).toContain('execute-api:ManageConnections');
+      expect(statements, fn).toContain('/@connections/*');
+    }
+  });
+
+  it('feeds the live-stream function from the table stream, only changes of the entities sockets show', () => {
+    const mapping = eventSourceMappings().find(
+      (m) =>
+        (m as { FunctionName?: unknown }).FunctionName !== undefined &&
+        isDeepStrictEqual((m as { FunctionName?: unknown }).FunctionName, {
+          Ref: logicalId(apiStack, 'LiveStream'),
+        }),
+    ) as Record<string, unknown> | undefined;
+    expect(mapping).toMatchObject({
+      EventSourceArn: { 'Fn::GetAtt': [tableId, 'StreamArn'] },
+      StartingPosition: 'LATEST',
+      BisectBatchOnFunctionError: true,
+      FunctionResponseTypes: ['ReportBatchItemFailures'],
+      ParallelizationFactor: 1,
+    });
+    const filters = JSON.stringify(mapping?.FilterCriteria);
+    for (const entity of ['timeline', 'conversation', 'customer', 'suggestion', 'agent'])
+      expect(filters).toContain(entity);
+    expect(filters).not.toContain('live_event');
   });
 
   it('throttles the default stage and writes access logs to a log group kept 30 days', () => {

@@ -24,6 +24,7 @@ export function startTestRuntime(
     | 'timers'
     | 'conversationClock'
     | 'events'
+    | 'live'
     | 'webhookTimers'
   > & {
     /** Settings over these defaults (a test's own secrets, agent tokens, policy...). */

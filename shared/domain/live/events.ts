@@ -151,12 +151,17 @@ export type ServerFrame = z.infer<typeof ServerFrameSchema>;
 /** Conversation ids in client frames: what the API accepts in paths. */
 const FrameConversationIdSchema = z.string().regex(/^[A-Za-z0-9_-]{1,64}$/);
 
-/** Every frame a client may send: open or leave a conversation, typing, ping. */
+/**
+ * Every frame a client may send: open or leave a conversation, typing, ping, and `hello` (answered with
+ * a `hello`: on AWS, API Gateway cannot write to a socket during its handshake, so a client sends
+ * `{ type: "hello" }` once open; locally the `hello` also comes unasked).
+ */
 export const ClientFrameSchema = z.discriminatedUnion('type', [
   z.strictObject({ type: z.literal('viewing'), conversationId: FrameConversationIdSchema }),
   z.strictObject({ type: z.literal('left'), conversationId: FrameConversationIdSchema }),
   z.strictObject({ type: z.literal('typing'), conversationId: FrameConversationIdSchema }),
   z.strictObject({ type: z.literal('ping') }),
+  z.strictObject({ type: z.literal('hello') }),
 ]);
 export type ClientFrame = z.infer<typeof ClientFrameSchema>;
 

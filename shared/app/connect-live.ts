@@ -1,0 +1,31 @@
+import type { HelloEvent } from '#shared/domain/live/events.js';
+import { helloOf } from '#shared/domain/live/hello.js';
+import type { LiveConnection } from '#shared/domain/live/live-ports.js';
+import type { Clock } from '#shared/domain/ports.js';
+import { type BroadcastDeps, broadcastLive } from './broadcast-live.js';
+
+/**
+ * A new socket of an authenticated agent: kept, its agent announced `online` to the others when it is
+ * their first socket, and the `hello` it starts with: where its events start, who is online, who views what.
+ */
+export async function connectLive(
+  deps: BroadcastDeps & {
+    connections: { add(c: LiveConnection, nowMs: number): Promise<void> };
+    clock: Clock;
+  },
+  connection: { connectionId: string; agentId: string },
+): Promise<HelloEvent> {
+  const now = deps.clock.now().getTime();
+  const others = await deps.connections.list();
+  await deps.connections.add(connection, now);
+  if (!others.some((c) => c.agentId === connection.agentId)) {
+    await broadcastLive(
+      deps,
+      [{ type: 'presence', item: { agentId: connection.agentId, presence: 'online' } }],
+      {
+        to: others,
+      },
+    );
+  }
+  return helloOf(connection.agentId, now, others);
+}

@@ -1,0 +1,76 @@
+import {
+  type ClientFrame,
+  ClientFrameSchema,
+  type LiveErrorCode,
+  MAX_CLIENT_FRAME_BYTES,
+  type ServerFrame,
+} from '#shared/domain/live/events.js';
+import { helloOf } from '#shared/domain/live/hello.js';
+import type { LiveConnections } from '#shared/domain/live/live-ports.js';
+import type { Clock } from '#shared/domain/ports.js';
+import { type BroadcastDeps, broadcastLive } from './broadcast-live.js';
+
+/** What the server does with a client frame: an answer to the sender, and whether to close (1009). */
+export interface FrameOutcome {
+  reply?: ServerFrame;
+  close?: 1009;
+}
+
+const refuse = (code: LiveErrorCode, message: string): FrameOutcome => ({
+  reply: { type: 'error', code, message },
+});
+
+/** The frame in `text`, or the error answering it: not JSON, or not a frame the contract knows. */
+function parseFrame(text: string): ClientFrame | FrameOutcome {
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch {
+    return refuse('bad_json', 'a frame is one JSON object');
+  }
+  const frame = ClientFrameSchema.safeParse(json);
+  if (!frame.success)
+    return refuse('bad_frame', 'expected viewing, left, typing (with a conversationId), ping or hello');
+  return frame.data;
+}
+
+/**
+ * One frame from an agent's socket: `viewing` and `left` move what the socket views and tell the others
+ * (leaving the previous conversation first), `typing` is passed on, `ping` answered `pong`, `hello` a `hello`. A frame that
+ * is not JSON or not in the contract answers an error and changes nothing; one over the size cap closes
+ * the socket with 1009.
+ */
+export async function handleLiveFrame(
+  deps: BroadcastDeps & {
+    connections: Pick<LiveConnections, 'get' | 'setViewing' | 'list' | 'remove'>;
+    clock: Clock;
+  },
+  connectionId: string,
+  text: string,
+): Promise<FrameOutcome> {
+  if (Buffer.byteLength(text) > MAX_CLIENT_FRAME_BYTES) return { close: 1009 };
+  const frame = parseFrame(text);
+  if (!('type' in frame)) return frame;
+  if (frame.type === 'ping') return { reply: { type: 'pong' } };
+  const me = await deps.connections.get(connectionId);
+  if (!me) return {};
+  const { agentId } = me;
+  if (frame.type === 'hello') {
+    const others = (await deps.connections.list()).filter((c) => c.connectionId !== connectionId);
+    return { reply: helloOf(agentId, deps.clock.now().getTime(), [me, ...others]) };
+  }
+  const out: ServerFrame[] = [];
+  if (frame.type === 'typing') {
+    out.push({ type: 'typing', conversationId: frame.conversationId, item: { agentId } });
+  } else if (frame.type === 'viewing' && me.viewing !== frame.conversationId) {
+    if (me.viewing)
+      out.push({ type: 'viewing', conversationId: me.viewing, item: { agentId, viewing: false } });
+    await deps.connections.setViewing(connectionId, frame.conversationId);
+    out.push({ type: 'viewing', conversationId: frame.conversationId, item: { agentId, viewing: true } });
+  } else if (frame.type === 'left' && me.viewing === frame.conversationId) {
+    await deps.connections.setViewing(connectionId, undefined);
+    out.push({ type: 'viewing', conversationId: frame.conversationId, item: { agentId, viewing: false } });
+  }
+  await broadcastLive(deps, out, { except: connectionId });
+  return {};
+}

@@ -1,0 +1,152 @@
+import { createHash } from 'node:crypto';
+import type { ChangeRecord } from '../change-feed.js';
+import type { AgentPresenceItem, DurableEvent } from '../live/events.js';
+import { type Suggestion, SuggestionSchema } from '../suggestions.js';
+import {
+  type Conversation,
+  ConversationSchema,
+  type Customer,
+  CustomerSchema,
+  type TimelineItem,
+  TimelineItemSchema,
+} from '../timeline.js';
+
+type Image = Record<string, unknown>;
+/** A durable event before the log gives it its `seq`. */
+export type LiveEventDraft = DistributedOmit<DurableEvent, 'seq'>;
+type DistributedOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never;
+
+const strings = (value: unknown): string[] =>
+  value instanceof Set || Array.isArray(value) ? [...value].filter((v) => typeof v === 'string').sort() : [];
+
+function timelineItemOf(image: Image | undefined): TimelineItem | undefined {
+  if (image?.entity !== 'timeline') return undefined;
+  const parsed = TimelineItemSchema.safeParse(image);
+  return parsed.success ? parsed.data : undefined;
+}
+
+function conversationOf(image: Image | undefined): Conversation | undefined {
+  if (image?.entity !== 'conversation') return undefined;
+  const channels = strings(image.channels);
+  const parsed = ConversationSchema.safeParse({ ...image, channels, channelSwitch: channels.length > 1 });
+  return parsed.success ? parsed.data : undefined;
+}
+
+/** A stored identity token (`<kind>#<value>`) as `{kind, value}`. */
+function identityOf(token: string): { kind: string; value: string } {
+  const hash = token.indexOf('#');
+  return { kind: token.slice(0, hash), value: token.slice(hash + 1) };
+}
+
+function customerOf(image: Image | undefined): Customer | undefined {
+  if (image?.entity !== 'customer') return undefined;
+  const parsed = CustomerSchema.safeParse({
+    ...image,
+    identities: strings(image.identities).map(identityOf),
+    channels: strings(image.channels),
+    tags: strings(image.tags),
+    mergedFrom: strings(image.mergedFrom),
+  });
+  return parsed.success ? parsed.data : undefined;
+}
+
+function suggestionOf(image: Image | undefined): Suggestion | undefined {
+  if (!image || typeof image.otherId !== 'string') return undefined;
+  const evidence: unknown[] = [];
+  for (const json of strings(image.evidence)) {
+    try {
+      evidence.push(JSON.parse(json));
+    } catch {
+      return undefined;
+    }
+  }
+  const parsed = SuggestionSchema.safeParse({ ...image, evidence });
+  return parsed.success ? parsed.data : undefined;
+}
+
+/** A stable event id: the changed item's key and what the event says, so a redelivery gives the same id. */
+function liveEventId(record: ChangeRecord, item: unknown): string {
+  const hash = createHash('sha256')
+    .update([record.keys.pk, record.keys.sk, JSON.stringify(item)].join('\u0000'))
+    .digest('base64url');
+  return `live_${hash.slice(0, 27)}`;
+}
+
+const same = (a: unknown, b: unknown) => JSON.stringify(a) === JSON.stringify(b);
+
+function customerEvents(record: ChangeRecord): LiveEventDraft[] {
+  const { newImage, oldImage } = record;
+  if (newImage?.entity === 'erased_customer') {
+    if (oldImage?.entity === 'erased_customer') return [];
+    const customerId = String(newImage.id ?? record.keys.pk.replace(/^CUSTOMER#/, ''));
+    const item = { change: 'erased' as const };
+    return [{ id: liveEventId(record, item), type: 'customer.updated', customerId, item }];
+  }
+  const customer = customerOf(newImage);
+  if (!customer || same(customer, customerOf(oldImage))) return [];
+  const merged =
+    customer.mergedInto !== oldImage?.mergedInto ||
+    strings(oldImage?.mergedFrom).length !== customer.mergedFrom.length;
+  const item = { change: merged ? ('merged' as const) : ('profile' as const), customer };
+  return [{ id: liveEventId(record, item), type: 'customer.updated', customerId: customer.id, item }];
+}
+
+function suggestionEvents(record: ChangeRecord): LiveEventDraft[] {
+  const suggestion = suggestionOf(record.newImage);
+  if (!suggestion || same(suggestion, suggestionOf(record.oldImage))) return [];
+  const item = { change: 'suggestion' as const, suggestion };
+  return [
+    { id: liveEventId(record, item), type: 'customer.updated', customerId: suggestion.customerId, item },
+  ];
+}
+
+/**
+ * The live events one change of the table makes: a timeline item added or changed (a delivery status
+ * moving) is `timeline.item`; a conversation created or changed is `conversation.updated`; a profile
+ * changed, merged or erased, or a merge suggestion changed, is `customer.updated`. Each carries what the
+ * API answers for it; a change the API would not show (an internal attribute, a claim) makes none.
+ * Pure and total: any other change, and any removal, makes none.
+ */
+export function liveEventsOfChange(record: ChangeRecord): LiveEventDraft[] {
+  if (record.kind === 'remove' || !record.newImage) return [];
+  const entity = record.newImage.entity;
+  if (entity === 'timeline') {
+    const item = timelineItemOf(record.newImage);
+    if (!item || same(item, timelineItemOf(record.oldImage))) return [];
+    const conversationId = item.conversationId;
+    return [
+      {
+        id: liveEventId(record, item),
+        type: 'timeline.item',
+        customerId: item.customerId,
+        ...(conversationId ? { conversationId } : {}),
+        item,
+      },
+    ];
+  }
+  if (entity === 'conversation') {
+    const item = conversationOf(record.newImage);
+    if (!item || same(item, conversationOf(record.oldImage))) return [];
+    return [
+      {
+        id: liveEventId(record, item),
+        type: 'conversation.updated',
+        customerId: item.customerId,
+        conversationId: item.id,
+        item,
+      },
+    ];
+  }
+  if (entity === 'customer' || entity === 'erased_customer') return customerEvents(record);
+  if (record.keys.sk.startsWith('SUGGESTION#')) return suggestionEvents(record);
+  return [];
+}
+
+/** An agent's presence set through the API (`online`/`away`), when this change moved it; else undefined. */
+export function presenceOfChange(record: ChangeRecord): AgentPresenceItem | undefined {
+  const [now, before] = [record.newImage, record.oldImage];
+  if (now?.entity !== 'agent' || typeof now.id !== 'string') return undefined;
+  if (now.presence !== 'online' && now.presence !== 'away') return undefined;
+  if (before?.presence === now.presence) return undefined;
+  return { agentId: now.id, presence: now.presence };
+}

@@ -1,0 +1,42 @@
+import type { DurableEvent, ServerFrame } from './events.js';
+
+/** One page of the event log, oldest first. */
+export interface LiveLogPage {
+  events: DurableEvent[];
+  /** More events than `limit` are after the last one answered. */
+  more: boolean;
+}
+
+/** The kept durable events (DynamoDB with a TTL on AWS and locally), sharded so no key is hot. */
+export interface LiveEventLog {
+  /** Keeps events (each one item); appending the same event again only costs its write. */
+  append(events: readonly DurableEvent[]): Promise<void>;
+  /** Events with `seq` above `after`, oldest first, at most `limit` (ties at the end kept together). */
+  read(after: number, limit: number, nowMs: number): Promise<LiveLogPage>;
+}
+
+/** One agent's open socket. */
+export interface LiveConnection {
+  connectionId: string;
+  agentId: string;
+  /** The conversation the agent has open on this socket, if any. */
+  viewing?: string | undefined;
+}
+
+/** The open sockets (table items with a TTL on AWS, memory locally). */
+export interface LiveConnections {
+  add(connection: LiveConnection, nowMs: number): Promise<void>;
+  /** Forgets a socket; answers what it was, or undefined when it was already gone. */
+  remove(connectionId: string): Promise<LiveConnection | undefined>;
+  get(connectionId: string): Promise<LiveConnection | undefined>;
+  /** Sets (or clears, with undefined) what the socket views; answers the socket after the change. */
+  setViewing(connectionId: string, conversationId: string | undefined): Promise<LiveConnection | undefined>;
+  /** Every open socket. */
+  list(): Promise<LiveConnection[]>;
+}
+
+/** Sends frames down sockets (API Gateway's management API on AWS, `ws` locally). */
+export interface LiveSender {
+  /** Sends one frame; `gone` when the socket no longer exists (it is then forgotten). */
+  send(connectionId: string, frame: ServerFrame): Promise<'sent' | 'gone'>;
+}

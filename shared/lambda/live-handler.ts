@@ -1,0 +1,88 @@
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import type { DynamoDBBatchResponse, DynamoDBStreamEvent } from 'aws-lambda';
+import * as z from 'zod';
+import { connectLive } from '#shared/app/connect-live.js';
+import { disconnectLive } from '#shared/app/disconnect-live.js';
+import { fanOutChanges } from '#shared/app/fan-out-changes.js';
+import { handleLiveFrame } from '#shared/app/handle-live-frame.js';
+import { publishLiveChanges } from '#shared/app/publish-live-changes.js';
+import { liveConnectionsApi } from '#shared/aws/live-connections-api.js';
+import { getSecretString } from '#shared/aws/secrets-lite.js';
+import { requireSettings } from '#shared/config/config.js';
+import { loadConfigWithSecrets } from '#shared/config/secrets.js';
+import type { ChangeFeedConsumer } from '#shared/domain/change-feed.js';
+import { seqClock } from '#shared/domain/live/seq.js';
+import { systemClock } from '#shared/domain/ports.js';
+import { log } from '#shared/log.js';
+import { createChangeFeedHandler } from '#shared/queue/change-feed-consumer.js';
+import { dynamoRepositories } from '#shared/store/dynamo-repositories.js';
+import { agentAuthenticator } from './agent-api.js';
+
+/** The parts of an API Gateway WebSocket event ($connect, $disconnect, $default) the live socket reads. */
+const SocketEventSchema = z.object({
+  requestContext: z.object({ routeKey: z.string(), connectionId: z.string().min(1) }),
+  queryStringParameters: z.record(z.string(), z.string().optional()).nullish(),
+  body: z.string().nullish(),
+  isBase64Encoded: z.boolean().optional(),
+});
+
+/** What a WebSocket route answers API Gateway (on $connect, a non-2xx refuses the upgrade). */
+export interface SocketAnswer {
+  statusCode: number;
+}
+
+async function build() {
+  const config = requireSettings(await loadConfigWithSecrets((id) => getSecretString(id)), [
+    'LIVE_CALLBACK_URL',
+  ]);
+  const repos = dynamoRepositories(new DynamoDBClient({}), config.TABLE_NAME);
+  const deps = {
+    connections: repos.liveConnections,
+    sender: liveConnectionsApi(config.LIVE_CALLBACK_URL),
+    clock: systemClock,
+  };
+  return { config, repos, deps };
+}
+
+/**
+ * The live socket function: `$connect` checks the agent's Cognito access token in `?token=` (401
+ * refuses the upgrade) and keeps the connection; `$disconnect` forgets it; `$default` takes client
+ * frames (viewing, left, typing, ping, hello) and answers on the socket.
+ */
+export async function createLiveSocketHandler(): Promise<(event: unknown) => Promise<SocketAnswer>> {
+  const { config, deps } = await build();
+  const authenticate = agentAuthenticator(config);
+  return async (input) => {
+    const event = SocketEventSchema.safeParse(input);
+    if (!event.success) return { statusCode: 400 };
+    const { routeKey, connectionId } = event.data.requestContext;
+    if (routeKey === '$connect') {
+      const token = event.data.queryStringParameters?.token;
+      const caller =
+        token && token.length <= 4096 ? await authenticate(token).catch(() => undefined) : undefined;
+      if (!caller) return { statusCode: 401 };
+      await connectLive(deps, { connectionId, agentId: caller.agentId });
+      return { statusCode: 200 };
+    }
+    if (routeKey === '$disconnect') {
+      await disconnectLive(deps, connectionId);
+      return { statusCode: 200 };
+    }
+    const text = event.data.isBase64Encoded ? '' : (event.data.body ?? '');
+    const outcome = await handleLiveFrame(deps, connectionId, text);
+    if (outcome.reply) await deps.sender.send(connectionId, outcome.reply);
+    return { statusCode: 200 };
+  };
+}
+
+/**
+ * The live stream function: the table's second stream reader. Every fan-out of the change feed to
+ * sockets runs here (agents' live updates; web-chat visitors join `fanOuts`), as a shard takes two readers.
+ */
+export async function createLiveStreamHandler(
+  fanOuts: readonly ChangeFeedConsumer[] = [],
+): Promise<(event: DynamoDBStreamEvent) => Promise<DynamoDBBatchResponse>> {
+  const { repos, deps } = await build();
+  const live = publishLiveChanges({ ...deps, events: repos.liveEvents, nextSeq: seqClock(Date.now), log });
+  return createChangeFeedHandler(fanOutChanges([live, ...fanOuts]));
+}

@@ -1,0 +1,148 @@
+import { randomUUID } from 'node:crypto';
+import type { IncomingMessage } from 'node:http';
+import type { Duplex } from 'node:stream';
+import { type WebSocket, WebSocketServer } from 'ws';
+import { connectLive } from '#shared/app/connect-live.js';
+import { disconnectLive } from '#shared/app/disconnect-live.js';
+import { fanOutChanges } from '#shared/app/fan-out-changes.js';
+import { handleLiveFrame } from '#shared/app/handle-live-frame.js';
+import { publishLiveChanges } from '#shared/app/publish-live-changes.js';
+import type { Caller } from '../domain/caller.js';
+import type { ChangeFeedConsumer } from '../domain/change-feed.js';
+import { MAX_CLIENT_FRAME_BYTES, type ServerFrame } from '../domain/live/events.js';
+import type { LiveConnection, LiveConnections, LiveEventLog, LiveSender } from '../domain/live/live-ports.js';
+import { seqClock } from '../domain/live/seq.js';
+import type { Clock } from '../domain/ports.js';
+import { log } from '../log.js';
+import type { LocalChangeFeed } from './change-feed.js';
+import type { LocalUpgrades } from './upgrades.js';
+
+/** The open sockets of this process, in memory (on AWS they are table items). */
+export function memoryConnections(): LiveConnections {
+  const open = new Map<string, LiveConnection>();
+  return {
+    add: async (connection) => {
+      open.set(connection.connectionId, { ...connection });
+    },
+    remove: async (id) => {
+      const found = open.get(id);
+      open.delete(id);
+      return found;
+    },
+    get: async (id) => open.get(id),
+    setViewing: async (id, conversationId) => {
+      const found = open.get(id);
+      if (found) found.viewing = conversationId;
+      return found && { ...found };
+    },
+    list: async () => [...open.values()].map((c) => ({ ...c })),
+  };
+}
+
+/** Writes frames down `ws` sockets; a socket's frames wait until its `hello` has gone, so it comes first. */
+class SocketSender implements LiveSender {
+  readonly sockets = new Map<string, { ws: WebSocket; waiting?: ServerFrame[] | undefined }>();
+
+  async send(connectionId: string, frame: ServerFrame): Promise<'sent' | 'gone'> {
+    const socket = this.sockets.get(connectionId);
+    if (!socket || socket.ws.readyState > 1) return 'gone';
+    if (socket.waiting) socket.waiting.push(frame);
+    else socket.ws.send(JSON.stringify(frame));
+    return 'sent';
+  }
+
+  /** Sends `hello`, then whatever waited for it. */
+  open(connectionId: string, hello: ServerFrame): void {
+    const socket = this.sockets.get(connectionId);
+    if (!socket) return;
+    const waiting = socket.waiting ?? [];
+    socket.waiting = undefined;
+    for (const frame of [hello, ...waiting]) socket.ws.send(JSON.stringify(frame));
+  }
+}
+
+/** The token of `?token=` in an upgrade request's URL. */
+function tokenOf(request: IncomingMessage): string | undefined {
+  const token = new URL(request.url ?? '/', 'http://localhost').searchParams.get('token');
+  return token && token.length <= 4096 ? token : undefined;
+}
+
+/** The local live layer: `/api/live` sockets, and what the change feed publishes to them. */
+export interface LocalLive {
+  /** How many sockets are open. */
+  readonly size: number;
+  close(): Promise<void>;
+}
+
+/**
+ * Starts live updates locally, as the live functions run on AWS: `GET /api/live?token=` upgrades to a
+ * WebSocket for an agent of AGENT_TOKENS (401 before the upgrade otherwise); the change feed's records
+ * become events kept in the log (`GET /api/events`) and pushed to every socket; frames move viewing
+ * and typing. `fanOuts` are further change-feed fan-outs that share this reader (web chat).
+ */
+export function startLocalLive(input: {
+  feed: LocalChangeFeed;
+  upgrades: LocalUpgrades;
+  events: LiveEventLog;
+  clock: Clock;
+  authenticate(token: string): Promise<Caller | undefined>;
+  fanOuts?: readonly ChangeFeedConsumer[];
+}): LocalLive {
+  const connections = memoryConnections();
+  const sender = new SocketSender();
+  const deps = { connections, sender, clock: input.clock };
+  const nextSeq = seqClock(() => input.clock.now().getTime());
+  input.feed.subscribe(
+    fanOutChanges([
+      publishLiveChanges({ ...deps, events: input.events, nextSeq, log }),
+      ...(input.fanOuts ?? []),
+    ]),
+  );
+  const server = new WebSocketServer({ noServer: true, maxPayload: MAX_CLIENT_FRAME_BYTES });
+  const accept = async (ws: WebSocket, agentId: string) => {
+    const connectionId = randomUUID();
+    sender.sockets.set(connectionId, { ws, waiting: [] });
+    ws.on('message', (data, isBinary) => {
+      const text = isBinary ? '' : data.toString();
+      handleLiveFrame(deps, connectionId, text)
+        .then((outcome) => {
+          if (outcome.close) ws.close(outcome.close, 'frame too large');
+          else if (outcome.reply) ws.send(JSON.stringify(outcome.reply));
+        })
+        .catch((error: unknown) => log('error', 'live frame failed', { error: String(error) }));
+    });
+    // ws closes the socket itself (1009 for a frame over maxPayload); the error only says why.
+    ws.on('error', (error) => log('warn', 'live socket closed on a bad frame', { error: error.message }));
+    ws.on('close', () => {
+      sender.sockets.delete(connectionId);
+      disconnectLive(deps, connectionId).catch(() => undefined);
+    });
+    sender.open(connectionId, await connectLive(deps, { connectionId, agentId }));
+  };
+  input.upgrades.add('/api/live', (request: IncomingMessage, socket: Duplex, head: Buffer) => {
+    const token = tokenOf(request);
+    (token ? input.authenticate(token) : Promise.resolve(undefined)).then(
+      (caller) => {
+        if (!caller) {
+          socket.end('HTTP/1.1 401 Unauthorized\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
+          return;
+        }
+        server.handleUpgrade(request, socket, head, (ws) => {
+          accept(ws, caller.agentId).catch((error: unknown) =>
+            log('error', 'live socket not opened', { error: String(error) }),
+          );
+        });
+      },
+      () => socket.destroy(),
+    );
+  });
+  return {
+    get size() {
+      return sender.sockets.size;
+    },
+    close: async () => {
+      for (const { ws } of sender.sockets.values()) ws.terminate();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    },
+  };
+}

@@ -1,0 +1,126 @@
+import { CfnOutput, Duration, RemovalPolicy } from 'aws-cdk-lib';
+import { type CfnStage, WebSocketApi, WebSocketStage } from 'aws-cdk-lib/aws-apigatewayv2';
+import { WebSocketLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
+import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
+import { FilterCriteria, FilterRule, StartingPosition } from 'aws-cdk-lib/aws-lambda';
+import { DynamoEventSource, SqsDlq } from 'aws-cdk-lib/aws-lambda-event-sources';
+import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
+import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
+import type { IQueue } from 'aws-cdk-lib/aws-sqs';
+import type { Construct } from 'constructs';
+import type { Config } from '#shared/config/config.js';
+import { ThreadlineFunction } from './constructs/threadline-function.js';
+import { suppressLiveFindings, suppressStreamReaderFindings } from './nag-suppressions.js';
+
+const callbackUrlSetting = 'LIVE_CALLBACK_URL' satisfies keyof Config;
+
+/**
+ * The entities whose changes reach sockets: the stream function is invoked for nothing else (the live
+ * log's own writes, timers, metrics...). A further fan-out (web chat) adds the entities it needs.
+ */
+export const LIVE_ENTITIES = [
+  'timeline',
+  'conversation',
+  'customer',
+  'erased_customer',
+  'suggestion',
+  'agent',
+];
+
+/** What live updates need from the other stacks. */
+export interface LiveProps {
+  readonly table: ITable;
+  readonly providerSecret: ISecret;
+  readonly changeFeedFailuresQueue: IQueue;
+  readonly agentAuth: { userPoolId: string; clientId: string; group: string; adminGroup: string };
+}
+
+/**
+ * Agents' live updates: an API Gateway WebSocket API whose `$connect`, `$disconnect` and `$default`
+ * routes go to the `live` function (the Cognito access token in `?token=` checked on `$connect`), and
+ * the `live-stream` function, the table's second stream reader, which keeps events and posts them to
+ * every socket through the management API. Outputs `LiveWebSocketUrl`.
+ */
+export function addLive(
+  scope: Construct,
+  props: LiveProps,
+): { socket: ThreadlineFunction; stream: ThreadlineFunction; api: WebSocketApi } {
+  const socket = new ThreadlineFunction(scope, 'Live', {
+    name: 'live',
+    timeout: Duration.seconds(10),
+    description: "Threadline live: agents' WebSocket connect, disconnect and frames",
+  })
+    .bindTable(props.table)
+    .bindSecret(props.providerSecret);
+  socket.addEnvironment('COGNITO_USER_POOL_ID', props.agentAuth.userPoolId);
+  socket.addEnvironment('COGNITO_CLIENT_ID', props.agentAuth.clientId);
+  socket.addEnvironment('AGENT_GROUP', props.agentAuth.group);
+  socket.addEnvironment('ADMIN_GROUP', props.agentAuth.adminGroup);
+  const api = new WebSocketApi(scope, 'LiveApi', {
+    apiName: 'threadline-live',
+    description: "Threadline live updates: agents' sockets",
+    connectRouteOptions: { integration: new WebSocketLambdaIntegration('LiveConnect', socket) },
+    disconnectRouteOptions: { integration: new WebSocketLambdaIntegration('LiveDisconnect', socket) },
+    defaultRouteOptions: { integration: new WebSocketLambdaIntegration('LiveDefault', socket) },
+  });
+  const stage = new WebSocketStage(scope, 'LiveStage', {
+    webSocketApi: api,
+    stageName: 'live',
+    autoDeploy: true,
+    throttle: { rateLimit: 50, burstLimit: 100 },
+  });
+  logStage(scope, stage);
+  const stream = new ThreadlineFunction(scope, 'LiveStream', {
+    name: 'live-stream',
+    timeout: Duration.seconds(60),
+    description: 'Threadline live stream: the change feed (DynamoDB Streams) to live events on every socket',
+  }).bindTable(props.table);
+  stream.addEventSource(
+    new DynamoEventSource(props.table, {
+      startingPosition: StartingPosition.LATEST,
+      batchSize: 100,
+      maxBatchingWindow: Duration.millis(0),
+      bisectBatchOnError: true,
+      reportBatchItemFailures: true,
+      retryAttempts: 10,
+      maxRecordAge: Duration.hours(1),
+      parallelizationFactor: 1,
+      onFailure: new SqsDlq(props.changeFeedFailuresQueue),
+      filters: [
+        FilterCriteria.filter({
+          eventName: FilterRule.or('INSERT', 'MODIFY'),
+          dynamodb: { NewImage: { entity: { S: FilterRule.or(...LIVE_ENTITIES) } } },
+        }),
+      ],
+    }),
+  );
+  for (const fn of [socket, stream]) {
+    fn.addEnvironment(callbackUrlSetting, stage.callbackUrl);
+    api.grantManageConnections(fn);
+  }
+  suppressStreamReaderFindings(stream);
+  suppressLiveFindings({ functions: [socket, stream], api });
+  new CfnOutput(scope, 'LiveWebSocketUrl', { value: stage.url });
+  return { socket, stream, api };
+}
+
+/** Access logs of the stage without the query string (it carries the token). */
+function logStage(scope: Construct, stage: WebSocketStage): void {
+  const logs = new LogGroup(scope, 'LiveAccessLogs', {
+    retention: RetentionDays.ONE_MONTH,
+    removalPolicy: RemovalPolicy.DESTROY,
+  });
+  const cfn = stage.node.defaultChild as CfnStage;
+  cfn.accessLogSettings = {
+    destinationArn: logs.logGroupArn,
+    format: JSON.stringify({
+      requestId: '$context.requestId',
+      requestTime: '$context.requestTimeEpoch',
+      routeKey: '$context.routeKey',
+      eventType: '$context.eventType',
+      status: '$context.status',
+      connectionId: '$context.connectionId',
+      integrationError: '$context.integrationErrorMessage',
+    }),
+  };
+}

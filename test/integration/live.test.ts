@@ -1,0 +1,151 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type {
+  ConversationUpdatedEvent,
+  EventsPage,
+  HelloEvent,
+  ServerFrame,
+  TimelineItemEvent,
+} from '#shared/domain/live/events.js';
+import type { LocalRuntime } from '#shared/local/runtime.js';
+import { connectLiveClient, type LiveClient } from '../support/live-client.js';
+import { SECRETS, startTestRuntime } from '../support/runtime.js';
+import { deliver, signedMeta, whatsappText } from '../support/webhooks.js';
+
+const ANN = 'live-ann-token';
+const BOB = 'live-bob-token';
+
+const isHello = (f: ServerFrame): f is HelloEvent => f.type === 'hello';
+const timelineOf =
+  (itemId: string) =>
+  (f: ServerFrame): f is TimelineItemEvent =>
+    f.type === 'timeline.item' && f.item.id === itemId;
+
+describe('live updates through the local runtime', () => {
+  let runtime: LocalRuntime;
+  const open: LiveClient[] = [];
+  const connect = async (token: string) => {
+    const client = await connectLiveClient(`ws://127.0.0.1:${runtime.port}/api/live?token=${token}`);
+    open.push(client);
+    return client;
+  };
+  const whatsapp = async (id: string, text: string) => {
+    const payload = whatsappText({
+      from: '14155550177',
+      name: 'Lia',
+      messages: [{ id, at: new Date().toISOString(), text }],
+    });
+    const res = await deliver(signedMeta(runtime.url, '/webhooks/whatsapp', payload, SECRETS.meta));
+    expect(res.status).toBe(200);
+  };
+  const events = async (since: number) => {
+    const res = await fetch(`${runtime.url}/api/events?since=${since}`, {
+      headers: { Authorization: `Bearer ${ANN}` },
+    });
+    return { status: res.status, body: (await res.json()) as EventsPage & { error?: { code: string } } };
+  };
+
+  beforeAll(async () => {
+    runtime = await startTestRuntime({
+      live: true,
+      env: { AGENT_TOKENS: `agent-ann:${ANN},agent-bob:${BOB}` },
+    });
+  });
+
+  afterAll(async () => {
+    for (const client of open) client.ws.terminate();
+    await runtime?.close();
+  });
+
+  it('refuses a forged or missing token with 401 before the upgrade', async () => {
+    await expect(connectLiveClient(`ws://127.0.0.1:${runtime.port}/api/live?token=forged`)).rejects.toThrow(
+      'status 401',
+    );
+    await expect(connectLiveClient(`ws://127.0.0.1:${runtime.port}/api/live`)).rejects.toThrow('status 401');
+  });
+
+  it('shows a WhatsApp message as timeline.item and its conversation as conversation.updated', async () => {
+    const ann = await connect(ANN);
+    const hello = await ann.next(isHello);
+    expect(hello.item).toMatchObject({ agentId: 'agent-ann', viewing: [] });
+    await whatsapp('wamid.LIVE1', 'Where is my order?');
+    const message = await ann.next(timelineOf('whatsapp:wamid.LIVE1'));
+    expect(message.item).toMatchObject({ type: 'message', direction: 'inbound', text: 'Where is my order?' });
+    expect(message.seq).toBeGreaterThan(hello.seq);
+    const conversation = await ann.next(
+      (f): f is ConversationUpdatedEvent =>
+        f.type === 'conversation.updated' && f.conversationId === message.conversationId,
+    );
+    expect(conversation.item).toMatchObject({ status: 'open', customerId: message.customerId });
+    expect(conversation.item).not.toHaveProperty('pk');
+  });
+
+  it('lets two agents see each other online, viewing and typing', async () => {
+    const ann = open[0] ?? (await connect(ANN));
+    const bob = await connect(BOB);
+    const hello = await bob.next(isHello);
+    expect(hello.item.agents.map((a) => a.agentId)).toEqual(['agent-ann', 'agent-bob']);
+    await ann.next(
+      (f) => f.type === 'presence' && f.item.agentId === 'agent-bob' && f.item.presence === 'online',
+    );
+    ann.send({ type: 'viewing', conversationId: 'conv_shared' });
+    await bob.next(
+      (f) =>
+        f.type === 'viewing' &&
+        f.conversationId === 'conv_shared' &&
+        f.item.agentId === 'agent-ann' &&
+        f.item.viewing,
+    );
+    ann.send({ type: 'typing', conversationId: 'conv_shared' });
+    await bob.next((f) => f.type === 'typing' && f.item.agentId === 'agent-ann');
+    const third = await connect(BOB);
+    expect((await third.next(isHello)).item.viewing).toEqual([
+      { conversationId: 'conv_shared', agentId: 'agent-ann' },
+    ]);
+    third.ws.close();
+    bob.ws.close();
+    await ann.next(
+      (f) => f.type === 'presence' && f.item.agentId === 'agent-bob' && f.item.presence === 'offline',
+    );
+  });
+
+  it('answers bad frames with an error and closes the socket on an oversized one (1009)', async () => {
+    const client = await connect(BOB);
+    client.send('not json');
+    expect(await client.next((f) => f.type === 'error')).toMatchObject({ code: 'bad_json' });
+    client.send({ type: 'subscribe', conversationId: 'x' });
+    expect(await client.next((f) => f.type === 'error' && f.code === 'bad_frame')).toBeTruthy();
+    client.send({ type: 'ping' });
+    await client.next((f) => f.type === 'pong');
+    client.send({ type: 'typing', conversationId: 'x'.repeat(2000) });
+    expect(await client.closed).toBe(1009);
+  });
+
+  it('gives a client that dropped what it missed with GET /api/events?since=', async () => {
+    const bob = await connect(BOB);
+    await whatsapp('wamid.LIVE2', 'Hello again');
+    const seen = await bob.next(timelineOf('whatsapp:wamid.LIVE2'));
+    bob.ws.close();
+    await bob.closed;
+    await whatsapp('wamid.LIVE3', 'Are you there?');
+    await runtime.idle();
+    const again = await connect(BOB);
+    await again.next(isHello);
+    const page = await events(seen.seq);
+    expect(page.status).toBe(200);
+    const ids = page.body.events.map((e) => (e.type === 'timeline.item' ? e.item.id : e.type));
+    expect(ids).toContain('whatsapp:wamid.LIVE3');
+    expect(page.body.more).toBe(false);
+    const seqs = page.body.events.map((e) => e.seq);
+    expect(seqs).toEqual([...seqs].sort((a, b) => a - b));
+    expect(page.body.seq).toBe(Math.max(seen.seq, ...seqs));
+    expect(again.frames.some(timelineOf('whatsapp:wamid.LIVE3'))).toBe(false);
+  });
+
+  it('answers 410 events_expired for a since older than what is kept, and 400 for a bad one', async () => {
+    const old = (Date.now() - 25 * 3_600_000) * 1000;
+    const gone = await events(old);
+    expect(gone.status).toBe(410);
+    expect(gone.body.error?.code).toBe('events_expired');
+    expect((await events(-1)).status).toBe(400);
+  });
+});

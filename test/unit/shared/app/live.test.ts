@@ -1,0 +1,181 @@
+import { describe, expect, it } from 'vitest';
+import { connectLive } from '#shared/app/connect-live.js';
+import { disconnectLive } from '#shared/app/disconnect-live.js';
+import { fanOutChanges } from '#shared/app/fan-out-changes.js';
+import { handleLiveFrame } from '#shared/app/handle-live-frame.js';
+import { readLiveEvents } from '#shared/app/read-live-events.js';
+import type { ChangeRecord } from '#shared/domain/change-feed.js';
+import { type DurableEvent, LIVE_OVERLAP_SEQ, type ServerFrame } from '#shared/domain/live/events.js';
+import { seqAt } from '#shared/domain/live/seq.js';
+import { GoneError } from '#shared/errors.js';
+import { memoryConnections } from '#shared/local/live-server.js';
+
+const NOW = Date.parse('2026-12-03T12:00:00.000Z');
+const clock = { now: () => new Date(NOW) };
+
+/** Sockets in memory, and every frame each was sent. */
+function sockets() {
+  const connections = memoryConnections();
+  const sent = new Map<string, ServerFrame[]>();
+  const gone = new Set<string>();
+  const sender = {
+    send: async (id: string, frame: ServerFrame) => {
+      if (gone.has(id)) return 'gone' as const;
+      sent.set(id, [...(sent.get(id) ?? []), frame]);
+      return 'sent' as const;
+    },
+  };
+  return { deps: { connections, sender, clock }, sent, gone };
+}
+
+describe('live sockets', () => {
+  it('greets a socket with where its events start, tells the others its agent is online, once', async () => {
+    const { deps, sent } = sockets();
+    const first = await connectLive(deps, { connectionId: 'c1', agentId: 'ann' });
+    expect(first).toEqual({
+      type: 'hello',
+      seq: seqAt(NOW),
+      item: { agentId: 'ann', agents: [{ agentId: 'ann', presence: 'online' }], viewing: [] },
+    });
+    await connectLive(deps, { connectionId: 'c2', agentId: 'bob' });
+    await connectLive(deps, { connectionId: 'c3', agentId: 'bob' });
+    expect(sent.get('c1')).toEqual([{ type: 'presence', item: { agentId: 'bob', presence: 'online' } }]);
+  });
+
+  it('passes viewing, leaving and typing to the others, never back to the sender', async () => {
+    const { deps, sent } = sockets();
+    await connectLive(deps, { connectionId: 'c1', agentId: 'ann' });
+    await connectLive(deps, { connectionId: 'c2', agentId: 'bob' });
+    sent.clear();
+    await handleLiveFrame(deps, 'c1', JSON.stringify({ type: 'viewing', conversationId: 'cv_1' }));
+    await handleLiveFrame(deps, 'c1', JSON.stringify({ type: 'viewing', conversationId: 'cv_2' }));
+    await handleLiveFrame(deps, 'c1', JSON.stringify({ type: 'typing', conversationId: 'cv_2' }));
+    await handleLiveFrame(deps, 'c1', JSON.stringify({ type: 'left', conversationId: 'cv_2' }));
+    expect(sent.get('c1')).toBeUndefined();
+    expect(sent.get('c2')).toEqual([
+      { type: 'viewing', conversationId: 'cv_1', item: { agentId: 'ann', viewing: true } },
+      { type: 'viewing', conversationId: 'cv_1', item: { agentId: 'ann', viewing: false } },
+      { type: 'viewing', conversationId: 'cv_2', item: { agentId: 'ann', viewing: true } },
+      { type: 'typing', conversationId: 'cv_2', item: { agentId: 'ann' } },
+      { type: 'viewing', conversationId: 'cv_2', item: { agentId: 'ann', viewing: false } },
+    ]);
+  });
+
+  it.each([
+    ['{not json', 'bad_json'],
+    ['[]', 'bad_frame'],
+    [JSON.stringify({ type: 'typing' }), 'bad_frame'],
+    [JSON.stringify({ type: 'viewing', conversationId: 'a b' }), 'bad_frame'],
+  ])('answers the frame %s with the error %s and changes nothing', async (text, code) => {
+    const { deps } = sockets();
+    await connectLive(deps, { connectionId: 'c1', agentId: 'ann' });
+    expect(await handleLiveFrame(deps, 'c1', text)).toEqual({
+      reply: { type: 'error', code, message: expect.any(String) },
+    });
+    expect((await deps.connections.get('c1'))?.viewing).toBeUndefined();
+  });
+
+  it('closes on a frame over the cap, answers ping with pong and hello with the hello', async () => {
+    const { deps } = sockets();
+    await connectLive(deps, { connectionId: 'c1', agentId: 'ann' });
+    expect(await handleLiveFrame(deps, 'c1', 'x'.repeat(1025))).toEqual({ close: 1009 });
+    expect(await handleLiveFrame(deps, 'c1', '{"type":"ping"}')).toEqual({ reply: { type: 'pong' } });
+    const hello = await handleLiveFrame(deps, 'c1', '{"type":"hello"}');
+    expect(hello.reply).toMatchObject({ type: 'hello', item: { agentId: 'ann' } });
+  });
+
+  it('tells the others on close what the agent left and that they are offline, and forgets gone sockets', async () => {
+    const { deps, sent, gone } = sockets();
+    await connectLive(deps, { connectionId: 'c1', agentId: 'ann' });
+    await connectLive(deps, { connectionId: 'c2', agentId: 'bob' });
+    await connectLive(deps, { connectionId: 'c3', agentId: 'cy' });
+    await handleLiveFrame(deps, 'c2', JSON.stringify({ type: 'viewing', conversationId: 'cv_1' }));
+    sent.clear();
+    gone.add('c3');
+    await disconnectLive(deps, 'c2');
+    await disconnectLive(deps, 'c2');
+    expect(sent.get('c1')).toEqual([
+      { type: 'viewing', conversationId: 'cv_1', item: { agentId: 'bob', viewing: false } },
+      { type: 'presence', item: { agentId: 'bob', presence: 'offline' } },
+    ]);
+    expect((await deps.connections.list()).map((c) => c.connectionId)).toEqual(['c1']);
+  });
+});
+
+describe('readLiveEvents', () => {
+  const event = (seq: number): DurableEvent => ({
+    id: `live_${seq}`,
+    seq,
+    type: 'customer.updated',
+    customerId: 'cu_1',
+    item: { change: 'erased' },
+  });
+  const log = (events: DurableEvent[], more = false) => {
+    const asked: number[] = [];
+    return {
+      asked,
+      events: {
+        read: async (after: number) => {
+          asked.push(after);
+          return { events: events.filter((e) => e.seq > after), more };
+        },
+      },
+    };
+  };
+
+  it('reads from the overlap before since, and answers the latest seq as the next since', async () => {
+    const since = seqAt(NOW - 60_000);
+    const fake = log([event(since - 5), event(since + 7)]);
+    const page = await readLiveEvents({ events: fake.events, clock }, { since, limit: 200 });
+    expect(fake.asked).toEqual([since - LIVE_OVERLAP_SEQ]);
+    expect(page).toEqual({ events: [event(since - 5), event(since + 7)], seq: since + 7, more: false });
+  });
+
+  it('keeps since when nothing came, and starts the next page right after a full one', async () => {
+    const since = seqAt(NOW - 60_000);
+    expect((await readLiveEvents({ events: log([]).events, clock }, { since, limit: 1 })).seq).toBe(since);
+    const full = await readLiveEvents(
+      { events: log([event(since + 1)], true).events, clock },
+      { since, limit: 1 },
+    );
+    expect(full).toMatchObject({ more: true, seq: since + 1 + LIVE_OVERLAP_SEQ });
+  });
+
+  it('refuses a since older than 24 hours as events_expired', async () => {
+    const since = seqAt(NOW - 24 * 3_600_000 - 1);
+    const read = readLiveEvents({ events: log([]).events, clock }, { since, limit: 10 });
+    await expect(read).rejects.toBeInstanceOf(GoneError);
+    await expect(read).rejects.toMatchObject({ code: 'events_expired' });
+  });
+});
+
+describe('fanOutChanges', () => {
+  const record = (sequence: string): ChangeRecord => ({
+    id: sequence,
+    kind: 'insert',
+    keys: { pk: 'A', sk: 'B' },
+    sequence,
+    at: '2026-12-03T12:00:00.000Z',
+  });
+  it('gives every fan-out the batch and fails from the earliest record any of them failed on', async () => {
+    const seen: string[][] = [];
+    const batch = ['1', '2', '3'].map(record);
+    const result = await fanOutChanges([
+      async (records) => {
+        seen.push(records.map((r) => r.sequence));
+        return { failedSequence: '3' };
+      },
+      async (records) => {
+        seen.push(records.map((r) => r.sequence));
+        return { failedSequence: '2' };
+      },
+      async () => ({}),
+    ])(batch);
+    expect(seen).toEqual([
+      ['1', '2', '3'],
+      ['1', '2', '3'],
+    ]);
+    expect(result).toEqual({ failedSequence: '2' });
+    expect(await fanOutChanges([async () => ({})])(batch)).toEqual({});
+  });
+});

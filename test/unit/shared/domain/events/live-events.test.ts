@@ -1,0 +1,147 @@
+import { describe, expect, it } from 'vitest';
+import type { ChangeRecord } from '#shared/domain/change-feed.js';
+import { liveEventsOfChange, presenceOfChange } from '#shared/domain/events/live-events.js';
+
+const change = (
+  keys: ChangeRecord['keys'],
+  newImage: Record<string, unknown> | undefined,
+  oldImage?: Record<string, unknown>,
+  kind: ChangeRecord['kind'] = oldImage ? 'modify' : 'insert',
+): ChangeRecord => ({
+  id: `rec-${Math.random()}`,
+  kind,
+  keys,
+  ...(newImage ? { newImage } : {}),
+  ...(oldImage ? { oldImage } : {}),
+  sequence: '1',
+  at: '2026-12-03T10:00:00.000Z',
+});
+const TIMELINE_KEY = { pk: 'CUSTOMER#cu_1', sk: 'TIMELINE#2026-12-03T09:59:00.000Z#reply:rp_1' };
+const reply = {
+  pk: TIMELINE_KEY.pk,
+  sk: TIMELINE_KEY.sk,
+  entity: 'timeline',
+  id: 'reply:rp_1',
+  type: 'message',
+  channel: 'whatsapp',
+  direction: 'outbound',
+  text: 'On its way',
+  at: '2026-12-03T09:59:00.000Z',
+  customerId: 'cu_1',
+  conversationId: 'cv_1',
+  status: 'queued',
+  claim: 'worker-1',
+};
+const conversation = {
+  entity: 'conversation',
+  ...{ pk: 'CONVERSATION#cv_1', sk: 'CONVERSATION' },
+  ...{ id: 'cv_1', customerId: 'cu_1', createdAt: '2026-12-03T09:58:00.000Z' },
+  channels: new Set(['whatsapp', 'sms']),
+  status: 'open',
+  gsi1pk: 'INBOX#open#3',
+  waitingSince: '2026-12-03T09:58:00.000Z',
+};
+
+describe('liveEventsOfChange', () => {
+  it('makes a timeline.item of a new timeline item, as the API shows it (no keys, no internal attributes)', () => {
+    const [event, ...rest] = liveEventsOfChange(change(TIMELINE_KEY, reply));
+    expect(rest).toEqual([]);
+    expect(event).toMatchObject({ type: 'timeline.item', customerId: 'cu_1', conversationId: 'cv_1' });
+    const { pk: _pk, sk: _sk, entity: _entity, claim: _claim, ...shown } = reply;
+    expect(event?.item).toEqual(shown);
+  });
+
+  it('makes another timeline.item with the same item id when the status moves, with a new event id', () => {
+    const [queued] = liveEventsOfChange(change(TIMELINE_KEY, reply));
+    const [sent] = liveEventsOfChange(change(TIMELINE_KEY, { ...reply, status: 'sent' }, reply));
+    expect(sent?.item).toMatchObject({ id: 'reply:rp_1', status: 'sent' });
+    expect(sent?.id).not.toBe(queued?.id);
+  });
+
+  it('gives the same id to the same change delivered twice', () => {
+    const record = change(TIMELINE_KEY, { ...reply, status: 'read' }, reply);
+    expect(liveEventsOfChange(record)[0]?.id).toBe(liveEventsOfChange({ ...record, id: 'again' })[0]?.id);
+  });
+
+  it('makes nothing of a change the API does not show (a claim), of a removal, or of other entities', () => {
+    expect(liveEventsOfChange(change(TIMELINE_KEY, { ...reply, claim: 'worker-2' }, reply))).toEqual([]);
+    expect(liveEventsOfChange(change(TIMELINE_KEY, undefined, reply, 'remove'))).toEqual([]);
+    expect(
+      liveEventsOfChange(change({ pk: 'LIVE#x#1', sk: '1#a' }, { entity: 'live_event', event: '{}' })),
+    ).toEqual([]);
+    expect(liveEventsOfChange(change(TIMELINE_KEY, { ...reply, at: 'not a time' }))).toEqual([]);
+  });
+
+  it('makes conversation.updated with the inbox shape: channels as a list, the channel switch derived', () => {
+    const [event] = liveEventsOfChange(change({ pk: 'CONVERSATION#cv_1', sk: 'CONVERSATION' }, conversation));
+    expect(event).toMatchObject({ type: 'conversation.updated', customerId: 'cu_1', conversationId: 'cv_1' });
+    expect(event?.item).toMatchObject({ channels: ['sms', 'whatsapp'], channelSwitch: true, status: 'open' });
+    expect(event?.item).not.toHaveProperty('gsi1pk');
+    const assigned = { ...conversation, assignee: 'ann' };
+    const [moved] = liveEventsOfChange(
+      change({ pk: 'CONVERSATION#cv_1', sk: 'CONVERSATION' }, assigned, conversation),
+    );
+    expect(moved?.item).toMatchObject({ assignee: 'ann' });
+  });
+
+  it('makes customer.updated of a profile change, a merge, an erasure and a suggestion', () => {
+    const key = { pk: 'CUSTOMER#cu_1', sk: 'PROFILE' };
+    const profile = {
+      ...key,
+      entity: 'customer',
+      id: 'cu_1',
+      identities: new Set(['phone#+14155550100', 'email#lia@example.com']),
+      channels: new Set(['whatsapp']),
+      createdAt: '2026-12-03T09:00:00.000Z',
+    };
+    const [tagged] = liveEventsOfChange(change(key, { ...profile, tags: new Set(['vip']) }, profile));
+    expect(tagged?.item).toMatchObject({ change: 'profile', customer: { tags: ['vip'] } });
+    expect(tagged?.type === 'customer.updated' && tagged.item.customer?.identities).toEqual([
+      { kind: 'email', value: 'lia@example.com' },
+      { kind: 'phone', value: '+14155550100' },
+    ]);
+    const [merged] = liveEventsOfChange(change(key, { ...profile, mergedInto: 'cu_2' }, profile));
+    expect(merged?.item).toMatchObject({ change: 'merged', customer: { mergedInto: 'cu_2' } });
+    const [erased] = liveEventsOfChange(
+      change(key, { ...key, entity: 'erased_customer', id: 'cu_1' }, profile),
+    );
+    expect(erased?.item).toEqual({ change: 'erased' });
+    const suggestion = {
+      pk: 'CUSTOMER#cu_1',
+      sk: 'SUGGESTION#cu_2',
+      entity: 'suggestion',
+      customerId: 'cu_1',
+      otherId: 'cu_2',
+      status: 'open',
+      createdAt: '2026-12-03T09:00:00.000Z',
+      evidence: new Set([
+        JSON.stringify({
+          id: 'e1',
+          identity: { kind: 'email', value: 'lia@example.com' },
+          reason: 'mentioned',
+          at: '2026-12-03T09:00:00.000Z',
+          envelopeId: 'env1',
+        }),
+      ]),
+    };
+    const [suggested] = liveEventsOfChange(change({ pk: suggestion.pk, sk: suggestion.sk }, suggestion));
+    expect(suggested).toMatchObject({
+      type: 'customer.updated',
+      customerId: 'cu_1',
+      item: { change: 'suggestion' },
+    });
+  });
+});
+
+describe('presenceOfChange', () => {
+  const key = { pk: 'AGENT#ann', sk: 'AGENT' };
+  const agent = { ...key, entity: 'agent', id: 'ann', presence: 'online' };
+  it('answers the presence an agent set, only when it moved', () => {
+    expect(presenceOfChange(change(key, { ...agent, presence: 'away' }, agent))).toEqual({
+      agentId: 'ann',
+      presence: 'away',
+    });
+    expect(presenceOfChange(change(key, { ...agent, capacity: 3 }, agent))).toBeUndefined();
+    expect(presenceOfChange(change(TIMELINE_KEY, reply))).toBeUndefined();
+  });
+});

@@ -1,0 +1,61 @@
+import { DeleteCommand, DynamoDBDocumentClient, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { mockClient } from 'aws-sdk-client-mock';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { createLiveSocketHandler } from '#shared/lambda/live-handler.js';
+
+const ddb = mockClient(DynamoDBDocumentClient);
+const ENV = {
+  TABLE_NAME: 'threadline',
+  AGENT_TOKENS: 'ann:ann-token',
+  LIVE_CALLBACK_URL: 'https://abc123.execute-api.eu-west-1.amazonaws.com/live',
+};
+const connect = (token?: string) => ({
+  requestContext: { routeKey: '$connect', connectionId: 'conn-1' },
+  ...(token === undefined ? {} : { queryStringParameters: { token } }),
+});
+
+describe('the live socket function', () => {
+  const saved = { ...process.env };
+  let handler: Awaited<ReturnType<typeof createLiveSocketHandler>>;
+
+  beforeAll(async () => {
+    Object.assign(process.env, ENV);
+    handler = await createLiveSocketHandler();
+  });
+  afterAll(() => {
+    process.env = saved;
+  });
+  beforeEach(() => {
+    ddb.reset();
+    ddb.on(QueryCommand).resolves({ Items: [] });
+  });
+
+  it.each([['forged'], [''], [undefined]])(
+    'refuses $connect with the token %j (401) and keeps nothing',
+    async (token) => {
+      expect(await handler(connect(token))).toEqual({ statusCode: 401 });
+      expect(ddb.commandCalls(PutCommand)).toHaveLength(0);
+    },
+  );
+
+  it("keeps a connection of a known agent's token, with its ttl, in a shard of the sockets", async () => {
+    expect(await handler(connect('ann-token'))).toEqual({ statusCode: 200 });
+    const [put] = ddb.commandCalls(PutCommand);
+    expect(put?.args[0].input.Item).toMatchObject({
+      pk: expect.stringMatching(/^LIVE_CONN#[0-7]$/),
+      sk: 'conn-1',
+      entity: 'live_connection',
+      agentId: 'ann',
+      ttl: expect.any(Number),
+    });
+  });
+
+  it('forgets the socket on $disconnect, and answers 400 to an event that is not a socket event', async () => {
+    ddb.on(DeleteCommand).resolves({});
+    expect(await handler({ requestContext: { routeKey: '$disconnect', connectionId: 'conn-1' } })).toEqual({
+      statusCode: 200,
+    });
+    expect(ddb.commandCalls(DeleteCommand)[0]?.args[0].input.Key).toMatchObject({ sk: 'conn-1' });
+    expect(await handler({ nothing: true })).toEqual({ statusCode: 400 });
+  });
+});

@@ -7,6 +7,7 @@ import { slaTally } from '../domain/sla/tally.js';
 import type { Conversation } from '../domain/timeline.js';
 import { newTimer } from '../domain/timer-ports.js';
 import { runAutomations } from './run-automations.js';
+import { scheduleCsatSurvey } from './schedule-csat-survey.js';
 import { wakeConversation } from './wake-conversation.js';
 
 const MAX_TRIES = 4;
@@ -84,12 +85,13 @@ async function trackSilence(deps: ConversationClockDeps, conversation: Conversat
   }
 }
 
-/** Whether the policy sets anything the clock keeps: SLA targets, auto-resolve or automations. */
+/** Whether the policy sets anything the clock keeps: SLA targets, auto-resolve, automations or surveys. */
 function clockConfigured(policy: ConversationClockDeps['policy']): boolean {
   return (
     policy.sla.policies.length > 0 ||
     policy.autoResolve !== undefined ||
-    (policy.automations?.length ?? 0) > 0
+    (policy.automations?.length ?? 0) > 0 ||
+    policy.csat?.enabled === true
   );
 }
 
@@ -111,5 +113,6 @@ export async function trackConversationClock(deps: ConversationClockDeps, event:
   }
   await trackSilence(deps, conversation, event);
   await trackSla(deps, conversation, event);
+  if (event.type === 'resolved') await scheduleCsatSurvey(deps, conversation, event);
   for (const occurrence of clockTriggers(conversation, event)) await runAutomations(deps, occurrence);
 }

@@ -602,7 +602,29 @@ describe('ThreadlineApi', () => {
         ...timersSettings,
       },
     ],
-    ['Timers', { TABLE_NAME: { Ref: tableId }, OUTBOUND_QUEUE_URL: { Ref: outboundId }, ...timersSettings }],
+    [
+      'Timers',
+      {
+        TABLE_NAME: { Ref: tableId },
+        OUTBOUND_QUEUE_URL: { Ref: outboundId },
+        ...timersSettings,
+        // Email surveys: links signed with the secret's CSAT_SIGNING_SECRET, on the API's public URL.
+        PROVIDER_SECRET_ARN: secretArn,
+        PUBLIC_BASE_URL: {
+          'Fn::Join': [
+            '',
+            [
+              'https://',
+              { Ref: logicalId(apiStack, 'HttpApi') },
+              '.execute-api.',
+              { Ref: 'AWS::Region' },
+              '.',
+              { Ref: 'AWS::URLSuffix' },
+            ],
+          ],
+        },
+      },
+    ],
     [
       'AgentApi',
       {
@@ -762,6 +784,7 @@ describe('ThreadlineApi', () => {
     ['POST /webhooks/twilio/voice/after-record', 'TwilioVoice'],
     ['POST /webhooks/ses', 'Ses'],
     ['ANY /api/{proxy+}', 'AgentApi'],
+    ['GET /csat/{token}', 'AgentApi'],
   ];
   it.each(routeTable)('routes %s to %s', (routeKey, functionId) => {
     const routes = api.findResources('AWS::ApiGatewayV2::Route', { Properties: { RouteKey: routeKey } });

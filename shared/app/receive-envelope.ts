@@ -304,7 +304,13 @@ async function resolveCustomerEvent(
   });
   await routeItem(deps, { item, customerId, conversationId, written, conversation });
   if (inbound && deps.track) {
-    await deps.track({ type: 'inbound', conversationId: item.conversationId ?? conversationId, at: item.at });
+    const reopened = placement.reopen ? { reopened: true } : {};
+    await deps.track({
+      type: 'inbound',
+      conversationId: item.conversationId ?? conversationId,
+      at: item.at,
+      ...reopened,
+    });
   }
   return { customerId, conversationId, written };
 }

@@ -50,7 +50,8 @@ export interface ConversationClockDeps {
 
 /** Something that happened to a conversation that its clock must hear of. */
 export type ClockEvent =
-  | { type: 'inbound'; conversationId: string; at: string }
+  /** `reopened`: the message reopened a resolved conversation (it opens it again, as a first message does). */
+  | { type: 'inbound'; conversationId: string; at: string; reopened?: boolean }
   | { type: 'reply'; conversationId: string; at: string; author: 'agent' | 'ai' }
   /** `csat: false`: no satisfaction survey for this resolve. */
   | { type: 'resolved'; conversationId: string; at: string; csat?: boolean };

@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Metrics } from '#shared/domain/metrics.js';
 import type { Conversation, Customer, TimelineItem } from '#shared/domain/timeline.js';
 import type { LocalRuntime } from '#shared/local/runtime.js';
+import { type CapacityMeter, meterClient } from '../support/capacity-meter.js';
 import { ManualTimers } from '../support/manual-timers.js';
 import { shippedPolicyFileWith } from '../support/policy-file.js';
 import { startTestRuntime } from '../support/runtime.js';
@@ -33,6 +34,7 @@ function policyFile(): string {
 describe('local runtime: CSAT on the customer channel', () => {
   const manual = new ManualTimers(Math.floor(Date.now() / 1000) * 1000);
   let runtime: LocalRuntime;
+  let meter: CapacityMeter;
 
   beforeAll(async () => {
     runtime = await startTestRuntime({
@@ -44,6 +46,10 @@ describe('local runtime: CSAT on the customer channel', () => {
         CSAT_SIGNING_SECRET: 'csat-test-signing-secret-0123456789abcdef',
       },
       routing: true,
+      dynamoClient: (c) => {
+        meter = meterClient(c);
+        return c;
+      },
       conversationClock: true,
       timers: manual,
       clock: { now: () => new Date(manual.now()) },
@@ -146,7 +152,11 @@ describe('local runtime: CSAT on the customer channel', () => {
     const before = (await timeline(customer.id)).filter((i) => i.event === 'routed').length;
     const repliesBefore = runtime.outbox.entries().length;
 
+    meter.reset();
     await whatsapp('447700900602', 'wamid.csat-2-answer', { text: '4 great service' });
+    // Bounded: who (identity, profile with the pending survey), the answer's event, the conversation
+    // (for its agent and queue), the day's counters. No timeline read, no routing, no reopen.
+    expect(meter.figures().byCommand).toEqual({ GetItemCommand: 3, PutItemCommand: 1, UpdateItemCommand: 1 });
     const items = await timeline(customer.id);
     expect(items.filter((i) => i.event === 'csat').map((i) => i.data)).toEqual([
       expect.objectContaining({ score: 4, comment: 'great service', conversationId }),

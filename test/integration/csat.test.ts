@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Metrics } from '#shared/domain/metrics.js';
 import type { Conversation, Customer, TimelineItem } from '#shared/domain/timeline.js';
+import { newTimer } from '#shared/domain/timer-ports.js';
 import type { LocalRuntime } from '#shared/local/runtime.js';
 import { type CapacityMeter, meterClient } from '../support/capacity-meter.js';
 import { ManualTimers } from '../support/manual-timers.js';
@@ -92,6 +93,16 @@ describe('local runtime: CSAT on the customer channel', () => {
     );
     await runtime.idle();
   };
+  /** The survey timer a resolve set (its version: the resolve's time). */
+  const surveyTimer = async (conversationId: string) => {
+    const resolved = await call<{ items: Conversation[] }>(
+      'GET',
+      '/api/conversations?status=resolved&limit=200',
+    );
+    const version = resolved.items.find((c) => c.id === conversationId)?.resolvedAt as string;
+    const dueAt = new Date(Date.parse(version) + 10 * MINUTE).toISOString();
+    return newTimer({ kind: 'csat', subject: conversationId, version, dueAt });
+  };
   const resolveOpen = async (customer: Customer, body?: unknown) => {
     const conversationId = customer.openConversationId as string;
     await call('POST', `/api/conversations/${conversationId}/resolve`, body);
@@ -137,8 +148,9 @@ describe('local runtime: CSAT on the customer channel', () => {
     expect(resolved.items.map((c) => c.id)).toContain(conversationId);
     expect((await find('+447700900601')).openConversationId).toBeUndefined();
 
-    // A timer that fires again (a retry, a redelivery) sends nothing more.
-    manual.advance(HOUR);
+    // The same timer firing twice more (a redelivery, a late duplicate) sends nothing more.
+    await runtime.timers.send([JSON.stringify(await surveyTimer(conversationId))]);
+    await runtime.timers.send([JSON.stringify(await surveyTimer(conversationId))]);
     await runtime.idle();
     expect(surveys()).toHaveLength(1);
   });
@@ -147,6 +159,7 @@ describe('local runtime: CSAT on the customer channel', () => {
     await whatsapp('447700900602', 'wamid.csat-2', { text: 'Where is my parcel?' });
     const customer = await find('+447700900602');
     const conversationId = await resolveOpen(customer);
+    const timer = await surveyTimer(conversationId);
     manual.advance(10 * MINUTE);
     await runtime.idle();
     const before = (await timeline(customer.id)).filter((i) => i.event === 'routed').length;
@@ -169,6 +182,12 @@ describe('local runtime: CSAT on the customer channel', () => {
     await whatsapp('447700900602', 'wamid.csat-2-again', { text: '5' });
     expect((await timeline(customer.id)).filter((i) => i.event === 'csat')).toHaveLength(1);
     expect((await find('+447700900602')).openConversationId).toBe(conversationId);
+
+    // Reopened: the resolve's timer firing late is stale and sends nothing.
+    const sent = surveys().length;
+    await runtime.timers.send([JSON.stringify(timer)]);
+    await runtime.idle();
+    expect(surveys()).toHaveLength(sent);
   });
 
   it('sends an email survey with signed one-click links; the link records the score once', async () => {

@@ -304,11 +304,14 @@ async function resolveCustomerEvent(
   });
   await routeItem(deps, { item, customerId, conversationId, written, conversation });
   if (inbound && deps.track) {
+    const tracked = item.conversationId ?? conversationId;
+    const seen = conversation?.conversation.id === tracked ? conversation.conversation : undefined;
     const reopened = placement.reopen ? { reopened: true } : {};
     await deps.track({
       type: 'inbound',
-      conversationId: item.conversationId ?? conversationId,
+      conversationId: tracked,
       at: item.at,
+      conversation: seen,
       ...reopened,
     });
   }

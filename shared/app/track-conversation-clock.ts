@@ -24,7 +24,8 @@ async function nextSla(
   const rules = deps.policy;
   const current = conversation.sla;
   if (!current || (current.endedAt && conversation.status === 'open' && event.type !== 'resolved')) {
-    if (event.type === 'resolved') return undefined;
+    // No SLA policy to match: nothing starts, and the customer is not read for nothing.
+    if (event.type === 'resolved' || rules.sla.policies.length === 0) return undefined;
     const customer = await deps.store.getCustomer(conversation.customerId);
     const policy = matchSlaPolicy(rules.sla.policies, {
       channels: conversation.channels,
@@ -85,14 +86,19 @@ async function trackSilence(deps: ConversationClockDeps, conversation: Conversat
   }
 }
 
-/** Whether the policy sets anything the clock keeps: SLA targets, auto-resolve, automations or surveys. */
-function clockConfigured(policy: ConversationClockDeps['policy']): boolean {
+/** Whether the policy sets anything the clock keeps for the event: targets, auto-resolve, automations, a resolve's survey. */
+function clockConfigured(policy: ConversationClockDeps['policy'], event: ClockEvent): boolean {
   return (
     policy.sla.policies.length > 0 ||
     policy.autoResolve !== undefined ||
     (policy.automations?.length ?? 0) > 0 ||
-    policy.csat?.enabled === true
+    (event.type === 'resolved' && policy.csat?.enabled === true)
   );
+}
+
+/** Whether the conversation as the message's write left it is neither snoozed nor waiting on the customer. */
+function nothingToWake(seen: Conversation | undefined): boolean {
+  return seen !== undefined && seen.snoozedUntil === undefined && seen.awaitingCustomerSince === undefined;
 }
 
 /**
@@ -104,8 +110,10 @@ function clockConfigured(policy: ConversationClockDeps['policy']): boolean {
  */
 export async function trackConversationClock(deps: ConversationClockDeps, event: ClockEvent): Promise<void> {
   // With no target, silence or rule configured, only a customer's message can change anything (it wakes
-  // a snoozed conversation and ends a wait): a reply or a resolve then reads nothing.
-  if (event.type !== 'inbound' && !clockConfigured(deps.policy)) return;
+  // a snoozed conversation and ends a wait): a reply or a resolve then reads nothing, nor does a message
+  // whose own write saw nothing to wake or end.
+  if (!clockConfigured(deps.policy, event) && (event.type !== 'inbound' || nothingToWake(event.conversation)))
+    return;
   const conversation = await deps.store.getConversation(event.conversationId);
   if (!conversation) return;
   if (event.type === 'inbound' && conversation.snoozedUntil) {

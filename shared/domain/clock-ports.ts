@@ -50,8 +50,15 @@ export interface ConversationClockDeps {
 
 /** Something that happened to a conversation that its clock must hear of. */
 export type ClockEvent =
-  /** `reopened`: the message reopened a resolved conversation (it opens it again, as a first message does). */
-  | { type: 'inbound'; conversationId: string; at: string; reopened?: boolean }
+  | {
+      type: 'inbound';
+      conversationId: string;
+      at: string;
+      /** The conversation as the message's own write left it, when the caller has it (saves a read). */
+      conversation?: Conversation | undefined;
+      /** The message reopened a resolved conversation (it opens it again, as a first message does). */
+      reopened?: boolean;
+    }
   | { type: 'reply'; conversationId: string; at: string; author: 'agent' | 'ai' }
   /** `csat: false`: no satisfaction survey for this resolve. */
   | { type: 'resolved'; conversationId: string; at: string; csat?: boolean };

@@ -128,12 +128,19 @@ export class ApiStack extends Stack {
       methods: [HttpMethod.ANY],
       integration: new HttpLambdaIntegration('AgentApiIntegration', agentApi),
     });
-    throttleRoutes(stage, [...webhookRoutes, ...agentApiRoutes]);
+    // The one-click answer of an email survey: public, the signed token is its credential.
+    const csatRoutes = api.addRoutes({
+      path: '/csat/{token}',
+      methods: [HttpMethod.GET],
+      integration: new HttpLambdaIntegration('CsatPageIntegration', agentApi),
+    });
+    throttleRoutes(stage, [...webhookRoutes, ...agentApiRoutes, ...csatRoutes]);
     const functions = new Map([...webhookFunctions.entries()].map(([, fn]) => [fn.node.id, fn]));
-    const timers = addTimers(this, props, [resolver, agentApi]).bindQueue(
-      props.outboundQueue,
-      'OUTBOUND_QUEUE_URL',
-    );
+    const timers = addTimers(this, props, [resolver, agentApi])
+      .bindQueue(props.outboundQueue, 'OUTBOUND_QUEUE_URL')
+      // Email surveys: their links are signed with the secret's CSAT_SIGNING_SECRET, on the public URL.
+      .bindSecret(props.providerSecret);
+    timers.addEnvironment(publicBaseUrlVariable, publicBaseUrl ?? executeApiUrl(api));
     const live = addLive(this, props);
     const tableFunctions = [
       resolver,
@@ -155,6 +162,7 @@ export class ApiStack extends Stack {
       mailSender: sender,
       webhookRoutes,
       agentApiRoutes,
+      csatRoutes,
     });
   }
 

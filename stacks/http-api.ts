@@ -24,6 +24,7 @@ interface Throttle {
  * - SES notifications reach the SES function through SNS directly on AWS; the route serves only SNS
  *   HTTPS subscriptions, which SNS retries.
  * - The agent API serves people at a console.
+ * - Survey links are clicked by customers, once each.
  */
 export const routeThrottles: Readonly<Record<string, Throttle>> = {
   'GET /webhooks/whatsapp': { rate: 5, burst: 10 },
@@ -39,6 +40,7 @@ export const routeThrottles: Readonly<Record<string, Throttle>> = {
   'POST /webhooks/twilio/voice/after-record': { rate: 10, burst: 20 },
   'POST /webhooks/ses': { rate: 10, burst: 20 },
   'ANY /api/{proxy+}': { rate: 50, burst: 100 },
+  'GET /csat/{token}': { rate: 10, burst: 20 },
 };
 
 /**

@@ -70,6 +70,8 @@ export interface ApiStackFindings {
   readonly mailSender: ThreadlineFunction;
   readonly webhookRoutes: readonly HttpRoute[];
   readonly agentApiRoutes: readonly HttpRoute[];
+  /** `GET /csat/{token}`: public, the signed token is the credential. */
+  readonly csatRoutes: readonly HttpRoute[];
 }
 
 /** The events function reads the table's stream: Lambda's event source needs dynamodb:ListStreams on `*`. */
@@ -156,6 +158,13 @@ export function suppressApiFindings(parts: ApiStackFindings): void {
       "Cognito access token of the stack's agent pool and client, checked for signature, issuer, " +
       'audience, token use, expiry (401) and membership of the agents group (403), with aws-jwt-verify. ' +
       'Doing it in the function keeps one error format for every refusal and lets the 403 carry a reason.',
+  });
+  suppress(parts.csatRoutes, {
+    id: 'AwsSolutions-APIG4',
+    reason:
+      'A customer clicks an email survey link: no credential but the link itself. Its token is HMAC-SHA256 ' +
+      'signed with a secret only Threadline holds, names one survey and expires; a bad or expired one is ' +
+      'refused (400, 410) before anything is written, and a survey takes one answer.',
   });
 }
 

@@ -89,7 +89,7 @@ export const webhookConsumer = {
   maxBatchingWindow: Duration.seconds(1),
 } as const;
 
-/** The keys of the provider secret: the provider credentials the config schema reads, plus agent tokens. */
+/** The keys of the provider secret: the provider credentials the config schema reads, agent tokens, the survey links' key. */
 export const providerSecretKeys = [
   'META_APP_SECRET',
   'META_VERIFY_TOKEN',
@@ -102,6 +102,7 @@ export const providerSecretKeys = [
   'TWILIO_FROM_NUMBER',
   'TWILIO_WHATSAPP_FROM',
   'AGENT_TOKENS',
+  'CSAT_SIGNING_SECRET',
 ] as const satisfies readonly (keyof Config)[];
 
 /** The one generated value: a verify token is ours to choose, and the operator pastes it into Meta. */

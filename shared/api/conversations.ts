@@ -12,7 +12,7 @@ import { ReplyRequestSchema } from '#shared/domain/replies.js';
 import { ConversationSchema, TimelineItemSchema } from '#shared/domain/timeline.js';
 import { UnavailableError } from '#shared/errors.js';
 import type { AgentAppDeps } from './deps.js';
-import { jsonBody, readJsonBody } from './json-body.js';
+import { jsonBody, readJsonBody, readOptionalJsonBody } from './json-body.js';
 import { type AgentEnv, createRouter } from './router.js';
 import {
   AssignRequestSchema,
@@ -70,12 +70,20 @@ const assign = createRoute({
   responses: { 200: json('the conversation', ConversationSchema), ...errors(400, 401, 404) },
 });
 
+const ResolveRequestSchema = z.strictObject({
+  csat: z.boolean().optional().describe('`false`: no satisfaction survey for this resolve'),
+});
 const resolve = createRoute({
   method: 'post',
   path: '/conversations/{id}/resolve',
-  summary: 'Resolve; the next message within the reopen window reopens it',
-  request: { params: IdParamsSchema },
-  responses: { 200: json('the conversation', ConversationSchema), ...errors(401, 404) },
+  summary:
+    'Resolve; the next message within the reopen window reopens it; the policy\'s CSAT survey follows unless `{"csat": false}`',
+  middleware: [readOptionalJsonBody] as const,
+  request: {
+    params: IdParamsSchema,
+    body: { required: false, content: { 'application/json': { schema: ResolveRequestSchema } } },
+  },
+  responses: { 200: json('the conversation', ConversationSchema), ...errors(400, 401, 404) },
 });
 
 const reopen = createRoute({
@@ -133,9 +141,11 @@ export function conversationsApp(deps: AgentAppDeps): OpenAPIHono<AgentEnv> {
       const request = { conversationId: c.req.valid('param').id, target: c.req.valid('json') };
       return c.json(await assignConversation(deps, { ...request, agentId: c.get('agentId') }), 200);
     })
-    .openapi(resolve, async (c) =>
-      c.json(await resolveConversation({ ...deps, track }, c.req.valid('param').id, c.get('agentId')), 200),
-    )
+    .openapi(resolve, async (c) => {
+      const { csat } = c.req.valid('json');
+      const id = c.req.valid('param').id;
+      return c.json(await resolveConversation({ ...deps, track }, id, c.get('agentId'), { csat }), 200);
+    })
     .openapi(reopen, async (c) =>
       c.json(await reopenConversation(deps, c.req.valid('param').id, c.get('agentId')), 200),
     )

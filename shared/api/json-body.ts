@@ -30,3 +30,12 @@ export const jsonBody = <T>(schema: T) => ({
   required: true,
   content: { 'application/json': { schema } },
 });
+
+/** readJsonBody for a route whose body may be left out: an empty body is read as `{}`. */
+export const readOptionalJsonBody = createMiddleware<AgentEnv>(async (c, next) => {
+  const bytes = await c.req.arrayBuffer();
+  if (bytes.byteLength > 0) return readJsonBody(c, next);
+  c.req.raw.headers.set('content-type', 'application/json');
+  (c.req.bodyCache as { text?: Promise<string> }).text = Promise.resolve('{}');
+  await next();
+});

@@ -23,9 +23,16 @@ export async function dryRunAutomations(
   );
   const latest = new Map<string, string>([['conversation_opened', conversation.createdAt]]);
   const fired = new Map<string, string>();
+  let resolved = false;
   for (const item of recent) {
     const trigger = itemTrigger(item);
     if (trigger) latest.set(trigger, item.at);
+    // The customer's first message after a resolve reopened it: that opened it again.
+    if (trigger === 'conversation_resolved') resolved = true;
+    else if (trigger === 'message_received' && resolved) {
+      latest.set('conversation_opened', item.at);
+      resolved = false;
+    }
     if (item.event === 'automation' && typeof item.data?.rule === 'string')
       fired.set(item.data.rule, item.at);
   }

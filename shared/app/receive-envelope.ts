@@ -1,5 +1,6 @@
 import type { TrackClock } from '../domain/clock-ports.js';
 import { type Placement, placeEvent, threadId, threadParents } from '../domain/conversation.js';
+import type { CsatStore } from '../domain/csat/csat-ports.js';
 import type { Envelope, Identity } from '../domain/envelope.js';
 import { identityToken, type PhoneOptions } from '../domain/identity.js';
 import { mayRecordMention, mentionedIdentities } from '../domain/mentions.js';
@@ -19,6 +20,7 @@ import type { ConversationSnapshot } from '../domain/routing/conversation-state.
 import { routableKind } from '../domain/routing/routable.js';
 import type { TimelineItem } from '../domain/timeline.js';
 import { loggedId } from '../log.js';
+import { answerCsat } from './answer-csat.js';
 
 /** Resolver dependencies. */
 export interface ResolverDeps {
@@ -33,6 +35,8 @@ export interface ResolverDeps {
   route?: RouteInbound | undefined;
   /** Tells the conversation clock (SLA, snooze) of the customer's message, after routing. */
   track?: TrackClock | undefined;
+  /** Records answers to a pending satisfaction survey before routing; answers are messages when unset. */
+  csat?: CsatStore | undefined;
 }
 
 /** The outcome of applying one envelope, for logs and tests. */
@@ -282,6 +286,11 @@ async function resolveCustomerEvent(
   // No profile yet means this is the customer's first event (the profile is written last, so a
   // crash before it lands here again): whoever mentioned this identity earlier meets them now.
   if (!unauthenticated && (claim.isNew || !profile)) await meetEarlierMentions(deps, customer, customerId);
+  const pending = profile?.csatPending;
+  if (deps.csat && pending && (await answerCsat(deps.csat, { envelope, customerId, pending }))) {
+    deps.log?.('info', 'csat answer recorded', { customerId, channel: envelope.channel });
+    return { customerId, conversationId: pending.conversationId, written: true };
+  }
   const resolving: Resolving = { envelope, customer, customerId, profile, now };
   const claimed = await claimOtherIdentities(deps, resolving);
   const { item, placement, written, inbound, conversation } = await placeOnTimeline(deps, resolving);
@@ -297,7 +306,14 @@ async function resolveCustomerEvent(
   if (inbound && deps.track) {
     const tracked = item.conversationId ?? conversationId;
     const seen = conversation?.conversation.id === tracked ? conversation.conversation : undefined;
-    await deps.track({ type: 'inbound', conversationId: tracked, at: item.at, conversation: seen });
+    const reopened = placement.reopen ? { reopened: true } : {};
+    await deps.track({
+      type: 'inbound',
+      conversationId: tracked,
+      at: item.at,
+      conversation: seen,
+      ...reopened,
+    });
   }
   return { customerId, conversationId, written };
 }

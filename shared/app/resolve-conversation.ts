@@ -15,10 +15,16 @@ export async function resolveConversation(
   },
   conversationId: string,
   agentId: string,
+  options: { csat?: boolean | undefined } = {},
 ): Promise<Conversation | undefined> {
   const at = deps.clock.now().toISOString();
   await deps.admin.resolveConversation(conversationId, agentId, at);
-  await deps.track?.({ type: 'resolved', conversationId, at });
+  await deps.track?.({
+    type: 'resolved',
+    conversationId,
+    at,
+    ...(options.csat === false ? { csat: false } : {}),
+  });
   await takeNextWaiting(deps, agentId);
   return deps.store.getConversation(conversationId);
 }

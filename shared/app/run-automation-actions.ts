@@ -2,11 +2,10 @@ import { AUTOMATION_AUTHOR_ID, type AutomationPorts } from '../domain/automation
 import { type AutomationAction, otherChannels } from '../domain/automations/rules.js';
 import type { ConversationClockDeps } from '../domain/clock-ports.js';
 import type { Channel } from '../domain/envelope.js';
-import { checkReplyRules, lastInboundOn, replyAddress } from '../domain/replies.js';
+import { checkReplyRules, isRefusal, lastInboundOn, replyAddress } from '../domain/replies.js';
 import { durationMs } from '../domain/sla/duration.js';
 import { snoozeTimer } from '../domain/snooze.js';
 import type { Conversation } from '../domain/timeline.js';
-import { ConflictError, NotFoundError, UnprocessableError } from '../errors.js';
 import { sendReply } from './send-reply.js';
 
 /** What one action did: `done`, or `skipped` and why (a reply the channel's rules refuse, nothing to do). */
@@ -17,10 +16,6 @@ export interface ActionOutcome {
   reason?: string;
   detail?: string;
 }
-
-/** A reply the rules refuse (a closed window, STOP, a suppressed address, no address): not a failure. */
-const isRefusal = (error: unknown): error is ConflictError =>
-  error instanceof ConflictError || error instanceof UnprocessableError || error instanceof NotFoundError;
 
 type ReplyAction = Extract<AutomationAction, { type: 'reply' }>;
 

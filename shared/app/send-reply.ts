@@ -37,6 +37,8 @@ interface SendReplyInput {
   idempotencyKey?: string | undefined;
   /** The conversation and its customer's profiles when the caller has just read them (routing). */
   recipient?: Recipient | undefined;
+  /** Choices to tap (a survey's buttons or quick replies). */
+  choices?: OutboundMessage['choices'];
 }
 
 /** Who a reply goes to: the conversation, its customer (the root of their merges) and every partition. */
@@ -101,6 +103,7 @@ export async function sendReply(
     ...(input.request.text !== undefined ? { text: input.request.text } : {}),
     ...(input.request.template ? { template: input.request.template } : {}),
     attachments: input.request.attachments,
+    ...(input.choices ? { choices: input.choices } : {}),
     ...(permit.tag ? { tag: permit.tag } : {}),
     ...(email ? { email } : {}),
     author,

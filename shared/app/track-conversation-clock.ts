@@ -7,6 +7,7 @@ import { slaTally } from '../domain/sla/tally.js';
 import type { Conversation } from '../domain/timeline.js';
 import { newTimer } from '../domain/timer-ports.js';
 import { runAutomations } from './run-automations.js';
+import { scheduleCsatSurvey } from './schedule-csat-survey.js';
 import { wakeConversation } from './wake-conversation.js';
 
 const MAX_TRIES = 4;
@@ -85,12 +86,13 @@ async function trackSilence(deps: ConversationClockDeps, conversation: Conversat
   }
 }
 
-/** Whether the policy sets anything the clock keeps: SLA targets, auto-resolve or automations. */
-function clockConfigured(policy: ConversationClockDeps['policy']): boolean {
+/** Whether the policy sets anything the clock keeps for the event: targets, auto-resolve, automations, a resolve's survey. */
+function clockConfigured(policy: ConversationClockDeps['policy'], event: ClockEvent): boolean {
   return (
     policy.sla.policies.length > 0 ||
     policy.autoResolve !== undefined ||
-    (policy.automations?.length ?? 0) > 0
+    (policy.automations?.length ?? 0) > 0 ||
+    (event.type === 'resolved' && policy.csat?.enabled === true)
   );
 }
 
@@ -110,7 +112,7 @@ export async function trackConversationClock(deps: ConversationClockDeps, event:
   // With no target, silence or rule configured, only a customer's message can change anything (it wakes
   // a snoozed conversation and ends a wait): a reply or a resolve then reads nothing, nor does a message
   // whose own write saw nothing to wake or end.
-  if (!clockConfigured(deps.policy) && (event.type !== 'inbound' || nothingToWake(event.conversation)))
+  if (!clockConfigured(deps.policy, event) && (event.type !== 'inbound' || nothingToWake(event.conversation)))
     return;
   const conversation = await deps.store.getConversation(event.conversationId);
   if (!conversation) return;
@@ -119,5 +121,6 @@ export async function trackConversationClock(deps: ConversationClockDeps, event:
   }
   await trackSilence(deps, conversation, event);
   await trackSla(deps, conversation, event);
+  if (event.type === 'resolved') await scheduleCsatSurvey(deps, conversation, event);
   for (const occurrence of clockTriggers(conversation, event)) await runAutomations(deps, occurrence);
 }

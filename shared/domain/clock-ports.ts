@@ -1,4 +1,5 @@
 import type { AutomationPorts } from './automation-ports.js';
+import type { CsatPorts } from './csat/csat-ports.js';
 import type { Clock } from './ports.js';
 import type { RouterAdmin } from './router-ports.js';
 import type { RoutingPolicy } from './routing/policy.js';
@@ -37,9 +38,12 @@ export interface ConversationClockDeps {
   store: ClockStore;
   admin: ClockAdmin;
   timers: Timers;
-  policy: Pick<RoutingPolicy, 'sla' | 'businessHours' | 'autoResolve' | 'automations'>;
+  policy: Pick<RoutingPolicy, 'sla' | 'businessHours' | 'autoResolve' | 'automations'> &
+    Partial<Pick<RoutingPolicy, 'csat'>>;
   /** Set where replies can be sent: without it, automations do nothing. */
   automations?: AutomationPorts | undefined;
+  /** Set where surveys can be sent (with `automations`, whose reply path they use). */
+  csat?: CsatPorts | undefined;
   clock: Clock;
   log?: (level: 'info' | 'warn', message: string, fields: Record<string, unknown>) => void;
 }
@@ -52,9 +56,12 @@ export type ClockEvent =
       at: string;
       /** The conversation as the message's own write left it, when the caller has it (saves a read). */
       conversation?: Conversation | undefined;
+      /** The message reopened a resolved conversation (it opens it again, as a first message does). */
+      reopened?: boolean;
     }
   | { type: 'reply'; conversationId: string; at: string; author: 'agent' | 'ai' }
-  | { type: 'resolved'; conversationId: string; at: string };
+  /** `csat: false`: no satisfaction survey for this resolve. */
+  | { type: 'resolved'; conversationId: string; at: string; csat?: boolean };
 
 /** Tells the conversation clock of an event (`trackConversationClock` bound to its dependencies). */
 export type TrackClock = (event: ClockEvent) => Promise<void>;

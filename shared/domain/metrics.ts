@@ -15,6 +15,26 @@ export interface Metrics {
   channelSwitchRate: number | null;
   /** Response targets met and missed (overall figures only). */
   sla?: SlaFigures;
+  /** Satisfaction survey answers (overall figures only). */
+  csat?: CsatFigures;
+}
+
+/** Survey answers: how many, the average score (null when none), and how many gave each score 1 to 5. */
+export interface CsatScores {
+  count: number;
+  average: number | null;
+  distribution: Record<number, number>;
+}
+
+/**
+ * The CSAT figures: overall, then by agent (the conversation's assignee at the answer), channel (the
+ * survey's), queue, and AI (`ai`: no agent had the conversation; else `human`).
+ */
+export interface CsatFigures extends CsatScores {
+  byAgent: Record<string, CsatScores>;
+  byChannel: Record<string, CsatScores>;
+  byQueue: Record<string, CsatScores>;
+  byAi: Record<string, CsatScores>;
 }
 
 /** How often one target was met and missed, and the share met (null when none ended). */

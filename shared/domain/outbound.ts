@@ -38,6 +38,14 @@ export const OutboundMessageSchema = z.object({
   text: z.string().max(65_536).optional(),
   template: TemplateSchema.optional(),
   attachments: z.array(OutboundAttachmentSchema).max(10).default([]),
+  /**
+   * Choices the customer taps instead of typing (a survey's scores): WhatsApp reply buttons (at most
+   * 3), Messenger and Instagram quick replies (at most 13). The provider hands the id back.
+   */
+  choices: z
+    .array(z.object({ id: z.string().min(1).max(256), title: z.string().min(1).max(20) }))
+    .max(13)
+    .optional(),
   /** Messenger/Instagram: a message tag, for HUMAN_AGENT replies between 24 hours and 7 days. */
   tag: z.enum(['HUMAN_AGENT']).optional(),
   /** The provider message id this answers (WhatsApp context, email In-Reply-To). */

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import * as z from 'zod';
-import { ConflictError, UnprocessableError } from '../errors.js';
+import { ConflictError, NotFoundError, UnprocessableError } from '../errors.js';
 import { type Channel, ChannelSchema, type Identity } from './envelope.js';
 import { OutboundAttachmentSchema, type OutboundMessage, TemplateSchema } from './outbound.js';
 import type { Customer, TimelineItem } from './timeline.js';
@@ -16,6 +16,10 @@ export const HUMAN_AGENT_WINDOW_MS = 7 * 24 * HOUR;
 function refuse(code: string, message: string, status: 409 | 422): Error {
   return status === 409 ? new ConflictError(message, code) : new UnprocessableError(message, code);
 }
+
+/** A reply the rules refuse (a closed window, STOP, a suppressed address, no address): not a failure. */
+export const isRefusal = (error: unknown): error is ConflictError =>
+  error instanceof ConflictError || error instanceof UnprocessableError || error instanceof NotFoundError;
 
 /** The channel a reply goes out on: the one asked for, else the customer's most recent inbound one. */
 export function replyChannel(customer: Customer, requested: Channel | undefined): Channel {
@@ -154,6 +158,7 @@ export function replyItem(message: OutboundMessage): TimelineItem {
       author: message.author,
       ...(message.template ? { template: message.template } : {}),
       ...(message.tag ? { tag: message.tag } : {}),
+      ...(message.choices ? { choices: message.choices } : {}),
       ...(message.attachments.length ? { attachments: message.attachments } : {}),
     },
   };

@@ -1,3 +1,4 @@
+import type { CsatPending } from './csat/survey.js';
 import type { Channel, Envelope, Identity, StatusEnvelope } from './envelope.js';
 import type { ConversationSnapshot } from './routing/conversation-state.js';
 import type { TimelineItem } from './timeline.js';
@@ -13,6 +14,8 @@ export interface ProfileState {
   lastResolvedAt?: string | undefined;
   /** Tokens of the identities the customer was recorded as mentioning (bounded: MENTIONED_MAX). */
   mentioned?: readonly string[] | undefined;
+  /** The satisfaction survey awaiting the customer's answer, if any. */
+  csatPending?: CsatPending | undefined;
 }
 
 /** How an event changes a conversation. */

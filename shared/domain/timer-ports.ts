@@ -7,6 +7,7 @@ export const TimerKindSchema = z.enum([
   'snooze_wake',
   'auto_resolve',
   'automation',
+  'csat',
 ]);
 export type TimerKind = z.infer<typeof TimerKindSchema>;
 

@@ -2,6 +2,7 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import type { OpenAPIHono } from '@hono/zod-openapi';
 import { createAgentApp } from '#shared/api/app.js';
+import { createCsatPage } from '#shared/api/csat-page.js';
 import type { AgentEnv } from '#shared/api/router.js';
 import { trackConversationClock } from '#shared/app/track-conversation-clock.js';
 import { s3ExportStore } from '#shared/aws/s3-exports.js';
@@ -36,7 +37,8 @@ export function agentAuthenticator(config: Config): Authenticate {
 
 /**
  * The agent API as the Lambda runs it: settings and secrets read once, DynamoDB behind the agent ports,
- * replies onto the outbound SQS queue, agents authenticated by Cognito or by `AGENT_TOKENS`.
+ * replies onto the outbound SQS queue, agents authenticated by Cognito or by `AGENT_TOKENS`; and the
+ * public email-survey route `GET /csat/{token}`.
  */
 export async function createLambdaAgentApp(): Promise<OpenAPIHono<AgentEnv>> {
   const config = requireSettings(await loadConfigWithSecrets((id) => getSecretString(id)), [
@@ -50,7 +52,7 @@ export async function createLambdaAgentApp(): Promise<OpenAPIHono<AgentEnv>> {
   const track = (event: ClockEvent) => trackConversationClock(conversationClock, event);
   const replies = { ...sqsReplies(store, config.OUTBOUND_QUEUE_URL), track };
   withAutomations(conversationClock, repos, replies);
-  return createAgentApp({
+  const app = createAgentApp({
     store,
     admin: adminPorts(repos),
     audit: repos.audit,
@@ -74,4 +76,9 @@ export async function createLambdaAgentApp(): Promise<OpenAPIHono<AgentEnv>> {
     exportInlineBytes: config.EXPORT_INLINE_BYTES,
     live: { events: repos.liveEvents },
   });
+  // `GET /csat/{token}`: the public one-click answer of an email survey, beside the agent API.
+  if (config.CSAT_SIGNING_SECRET) {
+    app.route('/', createCsatPage({ store, clock: systemClock, secrets: [config.CSAT_SIGNING_SECRET] }));
+  }
+  return app;
 }

@@ -3,11 +3,12 @@ import { SQSClient } from '@aws-sdk/client-sqs';
 import type { ReplyDeps } from '../app/send-reply.js';
 import { SchedulerTimers } from '../aws/scheduler-timers.js';
 import { type Config, requireSettings } from '../config/config.js';
+import { csatSettings } from '../config/csat-settings.js';
 import { loadRoutingPolicy } from '../config/routing-policy-file.js';
 import type { ConversationClockDeps } from '../domain/clock-ports.js';
 import { systemClock } from '../domain/ports.js';
 import { log } from '../log.js';
-import { clockPorts, type DynamoRepositories } from '../store/dynamo-repositories.js';
+import { clockPorts, type DynamoRepositories, storePorts } from '../store/dynamo-repositories.js';
 
 /**
  * The conversation clock on AWS: timers as EventBridge Scheduler schedules (or delayed messages) on the
@@ -38,6 +39,8 @@ export function awsConversationClock(config: Config, repos: DynamoRepositories):
     policy: loadRoutingPolicy(config.ROUTING_POLICY_FILE),
     clock: systemClock,
     log,
+    // Email survey links need PUBLIC_BASE_URL and CSAT_SIGNING_SECRET (the timers function has both).
+    csat: csatSettings(config, { store: storePorts(repos), setCsatPending: repos.customers.setCsatPending }),
   };
 }
 

@@ -50,6 +50,7 @@ export function createResolverHandler(): (event: SQSEvent) => Promise<SQSBatchRe
     log,
     route: (input: Parameters<typeof routeMessage>[1]) => routeMessage(router, input),
     track,
+    csat: store,
   };
   return createResolverConsumer((envelope) => receiveEnvelope(deps, envelope), {
     deadLetter: lambdaDeadLetter(config.INBOUND_DEAD_LETTER_QUEUE_URL),

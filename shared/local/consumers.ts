@@ -97,7 +97,8 @@ export function startConsumers(input: ConsumersInput): ReplyDeps {
     const router = { store, admin, replies, clock, responder: createResponder(config), policy, log };
     route = (routed) => routeMessage(router, routed);
   }
-  const resolving = { store, clock, ids: input.ids, ...resolverSettings(config), log, route, track };
+  const csat = clockDeps.csat?.store;
+  const resolving = { store, clock, ids: input.ids, ...resolverSettings(config), log, route, track, csat };
   queues.inbound.start(
     createResolverConsumer((envelope) => receiveEnvelope(resolving, envelope), {
       deadLetter: localDeadLetter(queues.deadLetter),

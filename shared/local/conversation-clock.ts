@@ -1,10 +1,11 @@
 import { join } from 'node:path';
 import type { Config } from '../config/config.js';
+import { csatSettings } from '../config/csat-settings.js';
 import { loadRoutingPolicy } from '../config/routing-policy-file.js';
 import type { ConversationClockDeps } from '../domain/clock-ports.js';
 import type { Clock } from '../domain/ports.js';
 import { log } from '../log.js';
-import { clockPorts, type DynamoRepositories } from '../store/dynamo-repositories.js';
+import { clockPorts, type DynamoRepositories, storePorts } from '../store/dynamo-repositories.js';
 import type { LocalQueue } from './queue.js';
 import { type LocalTimers, realTimers } from './timers.js';
 import { LocalTimerStore } from './timers-store.js';
@@ -34,6 +35,14 @@ export function localConversationClock(input: {
     policy: loadRoutingPolicy(input.config.ROUTING_POLICY_FILE),
     clock: input.clock,
     log,
+    // Email survey links lead to this runtime unless PUBLIC_BASE_URL says otherwise.
+    csat: csatSettings(
+      {
+        PUBLIC_BASE_URL: input.config.PUBLIC_BASE_URL ?? `http://localhost:${input.config.PORT}`,
+        CSAT_SIGNING_SECRET: input.config.CSAT_SIGNING_SECRET,
+      },
+      { store: storePorts(input.repos), setCsatPending: input.repos.customers.setCsatPending },
+    ),
   };
   return { timerStore, conversationClock };
 }

@@ -11,6 +11,8 @@ const DevSecretsSchema = z.object({
   // Older dev-secrets files predate Twilio; one is generated for them, and saved.
   TWILIO_AUTH_TOKEN: z.string().default(() => token(16)),
   AGENT_TOKENS: z.string(),
+  // Signs email survey links; generated for older files too, and saved.
+  CSAT_SIGNING_SECRET: z.string().default(() => token(32)),
 });
 
 /** The development secrets `npm start` uses unless the environment sets them. */
@@ -30,6 +32,7 @@ export function devSecrets(dataDir: string): DevSecrets {
       META_VERIFY_TOKEN: token(8),
       // The one developer is an admin: export, erase, merge and the audit log work locally.
       AGENT_TOKENS: `dev-agent:${token(16)}:admin`,
+      CSAT_SIGNING_SECRET: token(32),
     },
   );
   const complete =

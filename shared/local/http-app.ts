@@ -1,5 +1,6 @@
 import { Hono } from 'hono';
 import { createAgentApp } from '#shared/api/app.js';
+import { createCsatPage } from '#shared/api/csat-page.js';
 import type { AgentAppDeps } from '#shared/api/deps.js';
 import type { MailQueue } from '#shared/channels/ses/mail.js';
 import { snsHttpDeps } from '#shared/channels/ses/webhook.js';
@@ -65,5 +66,9 @@ export function localHttpApp(input: LocalHttpInput): Hono {
   root.route('/', createTwilioSmsApp(twilio));
   root.route('/', createTwilioVoiceApp({ ...twilio, greeting: config.VOICE_GREETING }));
   root.route('/', createAgentApp(input.agent));
+  const csat = input.agent.conversationClock?.csat;
+  if (csat && config.CSAT_SIGNING_SECRET) {
+    root.route('/', createCsatPage({ store: csat.store, clock, secrets: [config.CSAT_SIGNING_SECRET] }));
+  }
   return root;
 }

@@ -1,4 +1,5 @@
 import * as z from 'zod';
+import { type CsatPending, CsatPendingSchema } from '../domain/csat/survey.js';
 import { type Identity, IdentityKindSchema } from '../domain/envelope.js';
 import { followMerges } from '../domain/merges.js';
 import type { ContactState, ProfileState, ProfileTouch } from '../domain/resolver-ports.js';
@@ -22,6 +23,7 @@ import {
   putMembershipInput,
   queryCustomersByNameInput,
   setContactStateInput,
+  setCsatPendingInput,
   setLastAgentInput,
   setNameInput,
   setTagsInput,
@@ -41,6 +43,8 @@ const ProfileStateSchema = z.object({
   lastConversationId: z.string().optional(),
   lastResolvedAt: z.string().optional(),
   mentioned: StringSetSchema,
+  // A malformed one is no survey: the message is then a normal one.
+  csatPending: CsatPendingSchema.optional().catch(undefined),
 });
 
 const ContactStateSchema = z.object({
@@ -223,6 +227,10 @@ export function customerRepository(db: DynamoDb) {
     /** Replaces the customer's tags (labels agents give them, such as `vip`). */
     async setTags(customerId: string, tags: readonly string[]): Promise<void> {
       await updateItem(db, setTagsInput(db.table, customerId, tags));
+    },
+    /** Keeps the survey awaiting the customer's answer on their profile (a later survey wins). */
+    async setCsatPending(customerId: string, pending: CsatPending): Promise<void> {
+      await updateItemIf(db, setCsatPendingInput(db.table, customerId, pending));
     },
     /** Remembers the agent whose reply was last queued to the customer (the latest wins). */
     async setLastAgent(customerId: string, agentId: string, at: string): Promise<void> {

@@ -1,10 +1,13 @@
+import type { CsatTally } from '../domain/csat/survey.js';
 import type { Metrics, MetricsRange } from '../domain/metrics.js';
 import type { DecisionCount } from '../domain/router-ports.js';
+import { csatFigures } from './csat-figures.js';
 import { type DynamoDb, isConditionFailure, updateItem } from './dynamo-client.js';
 import { SHARDS } from './keys.js';
 import { queryAll } from './paging.js';
 import {
   addFirstResponseInput,
+  countCsatInput,
   countDecisionInput,
   markFirstResponseInput,
   queryMetricsDaysInput,
@@ -58,6 +61,7 @@ function toMetrics(sums: Map<string, number>): Metrics {
     },
     channelSwitchRate: routed ? num('channelSwitches') / routed : null,
     sla: slaFigures(sums),
+    csat: csatFigures(sums),
   };
 }
 
@@ -82,6 +86,10 @@ export function metricsRepository(db: DynamoDb) {
     },
     /** Marks a conversation's first reply; the first time only, adds its wait to that day's counters. */
     recordFirstResponse: (conversationId: string, at: string) => recordFirstResponse(db, conversationId, at),
+    /** Adds one survey answer to its day's CSAT counters. */
+    async countCsat(tally: CsatTally): Promise<void> {
+      await updateItem(db, countCsatInput(db.table, tally));
+    },
     /** The counters of a range of UTC days, as metrics. */
     overallMetrics: (range: MetricsRange) => overallMetrics(db, range),
   };

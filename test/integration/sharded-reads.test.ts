@@ -254,6 +254,15 @@ describe('daily metrics', () => {
       firstResponseMs: { median: null, mean: null, conversations: 0 },
       channelSwitchRate: want.switches / want.routed,
       sla: { byQueue: {}, byChannel: {}, byAgent: {}, byAi: {} },
+      csat: {
+        count: 0,
+        average: null,
+        distribution: { 1: 0, 2: 0, 3: 0, 4: 0, 5: 0 },
+        byAgent: {},
+        byChannel: {},
+        byQueue: {},
+        byAi: {},
+      },
     });
     expect((await repos.metrics.overallMetrics({ from: '2025-07-01', to: '2025-07-02' })).routed).toBe(0);
   });

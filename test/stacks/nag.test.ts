@@ -119,7 +119,7 @@ describe('cdk-nag AwsSolutions checks', () => {
       'POST--webhooks--whatsapp',
     ];
     const expected = [
-      ...[...webhookRoutes, 'ANY--api--{proxy+}'].map(
+      ...[...webhookRoutes, 'ANY--api--{proxy+}', 'GET--csat--{token}'].map(
         (route) => `AwsSolutions-APIG4 /ThreadlineApi/HttpApi/${route}/Resource`,
       ),
       // The live socket checks the Cognito token of ?token= in the function on $connect.

@@ -252,6 +252,7 @@ describe('one channel cannot starve the others', () => {
     'POST /webhooks/twilio/voice/after-record': [10, 20],
     'POST /webhooks/ses': [10, 20],
     'ANY /api/{proxy+}': [50, 100],
+    'GET /csat/{token}': [10, 20],
   };
 
   it('throttles every route on its own, fitted to its provider', () => {
@@ -304,6 +305,11 @@ describe('PUBLIC_BASE_URL', () => {
 
   it('is the API’s own URL for the sender, so Twilio replies ask for status callbacks', () => {
     expect(variables(plain, 'Sender').PUBLIC_BASE_URL).toEqual(executeApiUrl);
+  });
+
+  it('is the API’s own URL, or the `publicBaseUrl` context, for the timers (email survey links)', () => {
+    expect(variables(plain, 'Timers').PUBLIC_BASE_URL).toEqual(executeApiUrl);
+    expect(variables(configured, 'Timers').PUBLIC_BASE_URL).toBe('https://support.example.com');
   });
 
   it.each(['TwilioSms', 'TwilioVoice'])(

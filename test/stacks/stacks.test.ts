@@ -576,6 +576,19 @@ describe('ThreadlineApi', () => {
     expect(logGroup.Properties.RetentionInDays).toBe(30);
   });
 
+  const executeApiUrl = {
+    'Fn::Join': [
+      '',
+      [
+        'https://',
+        { Ref: logicalId(apiStack, 'HttpApi') },
+        '.execute-api.',
+        { Ref: 'AWS::Region' },
+        '.',
+        { Ref: 'AWS::URLSuffix' },
+      ],
+    ],
+  };
   it.each([
     ['WhatsApp', { INBOUND_QUEUE_URL: { Ref: inboundId }, PROVIDER_SECRET_ARN: secretArn }],
     ['Meta', { INBOUND_QUEUE_URL: { Ref: inboundId }, PROVIDER_SECRET_ARN: secretArn }],
@@ -604,7 +617,17 @@ describe('ThreadlineApi', () => {
         ...timersSettings,
       },
     ],
-    ['Timers', { TABLE_NAME: { Ref: tableId }, OUTBOUND_QUEUE_URL: { Ref: outboundId }, ...timersSettings }],
+    [
+      'Timers',
+      {
+        TABLE_NAME: { Ref: tableId },
+        OUTBOUND_QUEUE_URL: { Ref: outboundId },
+        ...timersSettings,
+        // Email surveys: links signed with the secret's CSAT_SIGNING_SECRET, on the API's public URL.
+        PROVIDER_SECRET_ARN: secretArn,
+        PUBLIC_BASE_URL: executeApiUrl,
+      },
+    ],
     [
       'AgentApi',
       {
@@ -630,19 +653,7 @@ describe('ThreadlineApi', () => {
         OUTBOUND_DEAD_LETTER_QUEUE_URL: { Ref: deadLetterQueueId('Outbound') },
         OUTBOUND_MAX_ATTEMPTS: '5',
         SES_CONFIGURATION_SET: { Ref: logicalId(statefulStack, 'SesConfigurationSet') },
-        PUBLIC_BASE_URL: {
-          'Fn::Join': [
-            '',
-            [
-              'https://',
-              { Ref: logicalId(apiStack, 'HttpApi') },
-              '.execute-api.',
-              { Ref: 'AWS::Region' },
-              '.',
-              { Ref: 'AWS::URLSuffix' },
-            ],
-          ],
-        },
+        PUBLIC_BASE_URL: executeApiUrl,
       },
     ],
   ])('gives %s exactly the settings it is bound to', (id, bound) => {
@@ -764,6 +775,7 @@ describe('ThreadlineApi', () => {
     ['POST /webhooks/twilio/voice/after-record', 'TwilioVoice'],
     ['POST /webhooks/ses', 'Ses'],
     ['ANY /api/{proxy+}', 'AgentApi'],
+    ['GET /csat/{token}', 'AgentApi'],
   ];
   it.each(routeTable)('routes %s to %s', (routeKey, functionId) => {
     const routes = api.findResources('AWS::ApiGatewayV2::Route', { Properties: { RouteKey: routeKey } });

@@ -167,6 +167,15 @@ function messageObject(message: OutboundMessage): Record<string, unknown> {
   // `is_reusable` is left out (it defaults to false): we never send the same asset id again.
   if (attachment)
     return { attachment: { type: attachmentType(attachment), payload: { url: attachment.url } } };
+  if (text !== undefined && message.choices?.length) {
+    // Quick replies: `payload` comes back as `message.quick_reply.payload` when one is tapped.
+    const quickReplies = message.choices.map(({ id, title }) => ({
+      content_type: 'text',
+      title,
+      payload: id,
+    }));
+    return { text, quick_replies: quickReplies };
+  }
   if (text !== undefined) return { text };
   throw new PermanentSendError('nothing to send: the reply has no text or attachment');
 }

@@ -167,8 +167,26 @@ function content(message: OutboundMessage): Record<string, unknown> {
     const type = mediaType(attachment);
     return { type, [type]: mediaObject(type, attachment, text) };
   }
+  if (text !== undefined && message.choices?.length) return buttons(text, message.choices);
   if (text !== undefined) return { type: 'text', text: { preview_url: URL_IN_TEXT.test(text), body: text } };
   throw new PermanentSendError('nothing to send: the reply has no text, template or attachment');
+}
+
+/** An interactive reply-buttons message: WhatsApp takes 1 to 3 buttons and a body of 1,024 characters. */
+function buttons(text: string, choices: NonNullable<OutboundMessage['choices']>): Record<string, unknown> {
+  if (choices.length > 3 || text.length > 1024) {
+    throw new PermanentSendError(
+      'WhatsApp reply buttons take at most 3 buttons and 1,024 characters of text',
+    );
+  }
+  return {
+    type: 'interactive',
+    interactive: {
+      type: 'button',
+      body: { text },
+      action: { buttons: choices.map(({ id, title }) => ({ type: 'reply', reply: { id, title } })) },
+    },
+  };
 }
 
 function templateObject(template: Template): Record<string, unknown> {

@@ -11,11 +11,14 @@ export interface TriggerOccurrence {
   at: string;
 }
 
-/** The triggers a clock event is: a message (and the first one opens), an agent's reply, a resolve. */
+/**
+ * The triggers a clock event is: a message (the first one, and one that reopens a resolved
+ * conversation, also opens it), an agent's reply, a resolve.
+ */
 export function clockTriggers(conversation: Conversation, event: ClockEvent): TriggerOccurrence[] {
   const base = { conversationId: event.conversationId, key: event.at, at: event.at };
   if (event.type === 'inbound') {
-    const opened = conversation.createdAt >= event.at;
+    const opened = conversation.createdAt >= event.at || event.reopened === true;
     return [
       ...(opened ? [{ ...base, trigger: 'conversation_opened' as const }] : []),
       { ...base, trigger: 'message_received' as const },

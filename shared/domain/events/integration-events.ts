@@ -1,9 +1,6 @@
 import * as z from 'zod';
 
-/**
- * The events an integrator can subscribe to, those that exist today (the list grows with the features:
- * `csat.received` joins when CSAT lands).
- */
+/** The events an integrator can subscribe to (the list grows with the features). */
 export const EventTypeSchema = z.enum([
   'message.received',
   'message.sent',
@@ -15,6 +12,7 @@ export const EventTypeSchema = z.enum([
   'customer.merged',
   'customer.erased',
   'sla.breached',
+  'csat.received',
 ]);
 export type EventType = z.infer<typeof EventTypeSchema>;
 

@@ -73,8 +73,31 @@ function slaEvents(record: ChangeRecord, item: Image, old: Image | undefined): I
   ];
 }
 
+/**
+ * `csat.received` of a survey's `csat` timeline event (inserted once per survey): ids, the score, the
+ * comment the customer wrote with it, the channel and when; never contact data.
+ */
+function csatEvents(record: ChangeRecord, item: Image, old: Image | undefined): IntegrationEvent[] {
+  const data = (item.data ?? {}) as Image;
+  const [customerId, conversationId] = [str(item.customerId), str(item.conversationId)];
+  const score = typeof data.score === 'number' ? data.score : undefined;
+  const at = str(data.answeredAt) ?? str(item.at);
+  if (old || item.event !== 'csat' || !customerId || !conversationId || !at || score === undefined) return [];
+  return [
+    event('csat.received', [record.keys.pk, record.keys.sk], at, {
+      customerId,
+      conversationId,
+      surveyId: str(data.surveyId),
+      score,
+      ...(str(data.comment) ? { comment: data.comment } : {}),
+      channel: str(item.channel),
+      at,
+    }),
+  ];
+}
+
 function timelineEvents(record: ChangeRecord, item: Image, old: Image | undefined): IntegrationEvent[] {
-  if (item.type === 'event') return slaEvents(record, item, old);
+  if (item.type === 'event') return [...slaEvents(record, item, old), ...csatEvents(record, item, old)];
   if (item.type !== 'message' || typeof item.customerId !== 'string' || typeof item.at !== 'string')
     return [];
   const key = [record.keys.pk, record.keys.sk];

@@ -1,5 +1,6 @@
 import * as z from 'zod';
 import { AutomationsSchema } from '../automations/rules.js';
+import { CsatSectionSchema } from '../csat/section.js';
 import { ChannelSchema } from '../envelope.js';
 import { AutoResolveSchema, SlaSectionSchema } from '../sla/policy.js';
 import { checkSlaCalendars } from '../sla/rules.js';
@@ -154,6 +155,8 @@ export const RoutingPolicySchema = z
     autoResolve: AutoResolveSchema.optional(),
     /** Rules that act on a conversation when something happens to it, at once or after a delay (#15). */
     automations: AutomationsSchema.default([]),
+    /** A satisfaction survey on the customer's channel after a resolve (#15); off when unset. */
+    csat: CsatSectionSchema.optional(),
   })
   .superRefine((policy, ctx) => {
     const names = new Set<string>();

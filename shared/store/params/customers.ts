@@ -4,6 +4,7 @@ import type {
   QueryCommandInput,
   UpdateCommandInput,
 } from '@aws-sdk/lib-dynamodb';
+import type { CsatPending } from '../../domain/csat/survey.js';
 import type { Channel, Identity } from '../../domain/envelope.js';
 import { identityToken } from '../../domain/identity.js';
 import type { ContactState, ProfileTouch } from '../../domain/resolver-ports.js';
@@ -180,6 +181,22 @@ export function setTagsInput(table: string, customerId: string, tags: readonly s
       ':customer': 'customer',
       ...(tags.length ? { ':tags': new Set(tags) } : {}),
     },
+  };
+}
+
+/** Keeps the survey awaiting the customer's answer on their profile; a later survey wins. Never creates a profile. */
+export function setCsatPendingInput(
+  table: string,
+  customerId: string,
+  pending: CsatPending,
+): UpdateCommandInput {
+  return {
+    TableName: table,
+    Key: Keys.customer(customerId),
+    UpdateExpression: 'SET csatPending = :pending',
+    ConditionExpression:
+      'entity = :customer AND (attribute_not_exists(csatPending) OR csatPending.sentAt <= :sentAt)',
+    ExpressionAttributeValues: { ':customer': 'customer', ':pending': pending, ':sentAt': pending.sentAt },
   };
 }
 

@@ -1,4 +1,5 @@
 import type { QueryCommandInput, UpdateCommandInput } from '@aws-sdk/lib-dynamodb';
+import type { CsatTally } from '../../domain/csat/survey.js';
 import type { DecisionCount } from '../../domain/router-ports.js';
 import type { SlaTally } from '../../domain/sla/tally.js';
 import { Keys, metricsDaySortKey, metricsPartition, SHARDS, shardOf } from '../keys.js';
@@ -63,28 +64,55 @@ export const SLA_COUNTER_PREFIX = 'sla:';
  * dimension value, so an item grows with the queues, channels and agents, never with messages).
  */
 export function countSlaOutcomesInput(table: string, tally: SlaTally): UpdateCommandInput {
-  const dimensions = [
+  const dimensions = dimensionsOf(tally);
+  const counters: string[] = [];
+  for (const { metric, met } of tally.outcomes) {
+    const base = `${SLA_COUNTER_PREFIX}${metric}:${met ? 'met' : 'missed'}`;
+    counters.push(base, ...dimensions.map(([by, value]) => `${base}:${by}:${value}`));
+  }
+  return addCountersInput(table, tally.conversationId, tally.at, counters);
+}
+
+/** Prefix of the CSAT counters on a metrics day item: `csat:<score>[:<by>:<value>]`. */
+export const CSAT_COUNTER_PREFIX = 'csat:';
+
+/** The breakdown values of a tally: queue, channel, agent and AI (unset ones left out). */
+function dimensionsOf(tally: Pick<SlaTally, 'queue' | 'channel' | 'agent' | 'ai'>): Array<[string, string]> {
+  return [
     ['queue', tally.queue],
     ['channel', tally.channel],
     ['agent', tally.agent],
     ['ai', tally.ai ? 'ai' : 'human'],
   ].filter((pair): pair is [string, string] => pair[1] !== undefined && pair[1] !== '');
-  const names: Record<string, string> = {};
-  for (const { metric, met } of tally.outcomes) {
-    const base = `${SLA_COUNTER_PREFIX}${metric}:${met ? 'met' : 'missed'}`;
-    for (const name of [base, ...dimensions.map(([by, value]) => `${base}:${by}:${value}`)]) {
-      names[`#c${Object.keys(names).length}`] = name;
-    }
-  }
+}
+
+/** An UpdateItem adding one to each named counter of a day, in the conversation's shard. */
+function addCountersInput(
+  table: string,
+  conversationId: string,
+  at: string,
+  counters: string[],
+): UpdateCommandInput {
+  const names = Object.fromEntries(counters.map((name, i) => [`#c${i}`, name]));
   return {
     TableName: table,
-    Key: Keys.metricsDay(shardOf(tally.conversationId, SHARDS.metrics), dayOf(tally.at)),
+    Key: Keys.metricsDay(shardOf(conversationId, SHARDS.metrics), dayOf(at)),
     UpdateExpression: `SET entity = :entity ADD ${Object.keys(names)
       .map((name) => `${name} :one`)
       .join(', ')}`,
     ExpressionAttributeNames: names,
     ExpressionAttributeValues: { ':one': 1, ':entity': 'metrics' },
   };
+}
+
+/**
+ * Adds one survey answer to the counters of its UTC day, in the conversation's shard: one UpdateItem,
+ * the score overall and by queue, channel, agent and AI (an item grows with those values, never with answers).
+ */
+export function countCsatInput(table: string, tally: CsatTally): UpdateCommandInput {
+  const base = `${CSAT_COUNTER_PREFIX}${tally.score}`;
+  const counters = [base, ...dimensionsOf(tally).map(([by, value]) => `${base}:${by}:${value}`)];
+  return addCountersInput(table, tally.conversationId, tally.at, counters);
 }
 
 /** One shard's daily counters from `from` to `to` (UTC days, inclusive). */

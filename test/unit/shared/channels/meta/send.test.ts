@@ -86,6 +86,22 @@ describe('buildMetaSendRequest', () => {
     expect(META_SEND_API_VERSION).toBe('v23.0');
   });
 
+  it('sends choices as quick replies whose payload comes back as quick_reply.payload', () => {
+    const choices = [
+      { id: 'csat:sv1:5', title: '5 ⭐⭐⭐⭐⭐' },
+      { id: 'csat:sv1:1', title: '1 ⭐' },
+    ];
+    expect(build(instagram({ text: 'How did we do?', choices })).body).toMatchObject({
+      message: {
+        text: 'How did we do?',
+        quick_replies: [
+          { content_type: 'text', title: '5 ⭐⭐⭐⭐⭐', payload: 'csat:sv1:5' },
+          { content_type: 'text', title: '1 ⭐', payload: 'csat:sv1:1' },
+        ],
+      },
+    });
+  });
+
   it('sends a HUMAN_AGENT reply as MESSAGE_TAG with the tag', () => {
     expect(build(outbound({ text: TEXT, tag: 'HUMAN_AGENT' })).body).toEqual({
       recipient: { id: PSID },

@@ -123,6 +123,34 @@ describe('buildWhatsAppRequest', () => {
     });
   });
 
+  it('sends choices as interactive reply buttons (a survey), their ids handed back as button_reply.id', () => {
+    const choices = [
+      { id: 'csat:sv1:5', title: '😀 Great' },
+      { id: 'csat:sv1:1', title: '🙁 Poor' },
+    ];
+    expect(bodyOf(outbound({ text: 'How did we do?', choices }))).toEqual({
+      messaging_product: 'whatsapp',
+      recipient_type: 'individual',
+      to: '+16505551234',
+      type: 'interactive',
+      interactive: {
+        type: 'button',
+        body: { text: 'How did we do?' },
+        action: {
+          buttons: [
+            { type: 'reply', reply: { id: 'csat:sv1:5', title: '😀 Great' } },
+            { type: 'reply', reply: { id: 'csat:sv1:1', title: '🙁 Poor' } },
+          ],
+        },
+      },
+    });
+  });
+
+  it('refuses more than three reply buttons, WhatsApp’s limit', () => {
+    const choices = [1, 2, 3, 4].map((n) => ({ id: `c${n}`, title: `${n}` }));
+    expect(() => bodyOf(outbound({ text: 'Rate us', choices }))).toThrow(PermanentSendError);
+  });
+
   it('sends an image by link with the text as its caption', () => {
     const message = outbound({
       text: 'The damaged box',

@@ -159,6 +159,19 @@ describe('triggers', () => {
     expect(later.map((t) => t.trigger)).toEqual(['message_received']);
   });
 
+  it('a message that reopens a resolved conversation opens it again', () => {
+    const reopened = clockTriggers(conversation, {
+      type: 'inbound',
+      conversationId: 'cv_1',
+      at: '2026-06-12T09:30:00.000Z',
+      reopened: true,
+    });
+    expect(reopened.map((t) => [t.trigger, t.key])).toEqual([
+      ['conversation_opened', '2026-06-12T09:30:00.000Z'],
+      ['message_received', '2026-06-12T09:30:00.000Z'],
+    ]);
+  });
+
   it('an agent reply is agent_replied (the AI and automations are not); a resolve is conversation_resolved', () => {
     const at = NOW.toISOString();
     expect(

@@ -203,4 +203,43 @@ describe('eventsOfChange', () => {
     expect(eventsOfChange(change('insert', { ...breach, event: 'sla_warning' }))).toEqual([]);
     expect(eventsOfChange(change('insert', { ...breach, data: { due: breach.at } }))).toEqual([]);
   });
+
+  it('makes csat.received of a survey answer: ids, score, comment, channel and time, no contact data', () => {
+    const answer = {
+      entity: 'timeline',
+      id: 'csat:svAbc',
+      type: 'event',
+      event: 'csat',
+      channel: 'whatsapp',
+      at: '2026-12-03T10:10:00.000Z',
+      customerId: 'cu_1',
+      conversationId: 'cv_1',
+      data: {
+        conversationId: 'cv_1',
+        surveyId: 'svAbc',
+        score: 4,
+        comment: 'quick answer',
+        answeredAt: '2026-12-03T10:12:00.000Z',
+        source: 'whatsapp:wamid.HBgLNDQ3NzAwOTAwNTU1',
+      },
+    };
+    const [event, ...rest] = eventsOfChange(change('insert', answer));
+    expect(rest).toEqual([]);
+    expect(event).toEqual({
+      id: expect.stringMatching(/^evt_/),
+      type: 'csat.received',
+      timestamp: '2026-12-03T10:12:00.000Z',
+      data: {
+        customerId: 'cu_1',
+        conversationId: 'cv_1',
+        surveyId: 'svAbc',
+        score: 4,
+        comment: 'quick answer',
+        channel: 'whatsapp',
+        at: '2026-12-03T10:12:00.000Z',
+      },
+    });
+    expect(eventsOfChange(change('modify', answer, answer))).toEqual([]);
+    expect(eventsOfChange(change('insert', { ...answer, event: 'csat_skipped' }))).toEqual([]);
+  });
 });

@@ -89,6 +89,7 @@ describe('the sla section', () => {
     const policy = parseRoutingPolicy(example);
     expect(policy.sla.policies.map((p) => p.name)).toEqual(['vip', 'chat', 'everyone-else']);
     expect(policy.autoResolve?.after).toBe('P5D');
+    expect(policy.csat).toMatchObject({ enabled: true, delay: 'PT10M', excludeQueues: ['escalations'] });
     expect(parseRoutingPolicy(JSON.stringify(base)).sla).toEqual({ calendars: {}, policies: [] });
   });
 });

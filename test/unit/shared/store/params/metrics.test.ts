@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
+import { csatFigures } from '#shared/store/csat-figures.js';
 import {
   addFirstResponseInput,
+  countCsatInput,
   countDecisionInput,
   countSlaOutcomesInput,
   markFirstResponseInput,
@@ -101,5 +103,52 @@ describe('metrics params', () => {
       'SET entity = :entity ADD #c0 :one, #c1 :one, #c2 :one, #c3 :one, #c4 :one, #c5 :one, #c6 :one, #c7 :one',
     );
     expect(input.ExpressionAttributeValues).toEqual({ ':one': 1, ':entity': 'metrics' });
+  });
+
+  it('counts a survey answer on its day, overall and by queue, channel, agent and AI, in one UpdateItem', () => {
+    const input = countCsatInput('t', {
+      conversationId: 'cv_1',
+      at: '2025-06-08T10:00:00.000Z',
+      score: 4,
+      channel: 'whatsapp',
+      queue: 'billing',
+      agent: 'ana',
+      ai: false,
+    });
+    expect(input.Key).toEqual({ pk: 'METRICS#40', sk: 'DAY#2025-06-08' });
+    expect(input.UpdateExpression).toBe(
+      'SET entity = :entity ADD #c0 :one, #c1 :one, #c2 :one, #c3 :one, #c4 :one',
+    );
+    expect(Object.values(input.ExpressionAttributeNames ?? {})).toEqual([
+      'csat:4',
+      'csat:4:queue:billing',
+      'csat:4:channel:whatsapp',
+      'csat:4:agent:ana',
+      'csat:4:ai:human',
+    ]);
+  });
+
+  it('turns summed CSAT counters into count, average and distribution, overall and by breakdown', () => {
+    const figures = csatFigures(
+      new Map([
+        ['csat:5', 3],
+        ['csat:2', 1],
+        ['csat:5:agent:ana', 2],
+        ['csat:2:agent:ana', 1],
+        ['csat:5:ai:ai', 1],
+        ['csat:9', 7],
+        ['sla:firstResponse:met', 4],
+      ]),
+    );
+    expect(figures).toEqual({
+      count: 4,
+      average: 17 / 4,
+      distribution: { 1: 0, 2: 1, 3: 0, 4: 0, 5: 3 },
+      byAgent: { ana: { count: 3, average: 4, distribution: { 1: 0, 2: 1, 3: 0, 4: 0, 5: 2 } } },
+      byChannel: {},
+      byQueue: {},
+      byAi: { ai: { count: 1, average: 5, distribution: { 1: 0, 2: 0, 3: 0, 4: 0, 5: 1 } } },
+    });
+    expect(csatFigures(new Map()).average).toBeNull();
   });
 });

@@ -1,0 +1,34 @@
+import { parseCsatAnswer } from '../domain/csat/answer.js';
+import type { CsatStore } from '../domain/csat/csat-ports.js';
+import { type CsatPending, csatAwaits } from '../domain/csat/survey.js';
+import type { Envelope } from '../domain/envelope.js';
+import { recordCsatAnswer } from './record-csat-answer.js';
+
+/**
+ * Whether a customer's message answers their pending survey, and if so records it: a tapped choice
+ * of that survey, or a score ("5", "4 great service") on the survey's channel within its window. An
+ * answer neither reopens the conversation nor is routed. Reads nothing but the pending survey the
+ * profile already carries (and, for a second different answer, the first one). False: a normal message.
+ */
+export async function answerCsat(
+  store: CsatStore,
+  input: { envelope: Envelope; customerId: string; pending: CsatPending | undefined },
+): Promise<boolean> {
+  const { envelope, pending } = input;
+  if (envelope.kind !== 'message' || envelope.direction !== 'inbound' || !pending) return false;
+  if (!csatAwaits(pending, envelope.channel, envelope.occurredAt)) return false;
+  const answer = parseCsatAnswer({ text: envelope.text, data: envelope.data }, pending.surveyId);
+  if (!answer) return false;
+  const outcome = await recordCsatAnswer(store, {
+    customerId: input.customerId,
+    conversationId: pending.conversationId,
+    surveyId: pending.surveyId,
+    sentAt: pending.sentAt,
+    channel: envelope.channel,
+    score: answer.score,
+    comment: answer.comment,
+    answeredAt: envelope.occurredAt,
+    source: envelope.id,
+  });
+  return outcome.outcome === 'recorded';
+}

@@ -1,0 +1,37 @@
+import type { CsatStore } from '../domain/csat/csat-ports.js';
+import { type CsatAnswerRecord, csatItem, csatItemId } from '../domain/csat/survey.js';
+
+/** What recording did: `recorded` (this answer, now or on an earlier delivery), or the survey's earlier answer. */
+export type CsatAnswerOutcome =
+  | { outcome: 'recorded'; score: number }
+  | { outcome: 'already_answered'; score: number | undefined };
+
+/**
+ * Records a survey's answer once: the `event: csat` item has a fixed key (the survey, at its time), so
+ * the first answer wins and a redelivered one writes nothing; then the day's CSAT counters, by the
+ * conversation's channel, queue, agent and AI (counted after the write that records it: never twice;
+ * a crash between the two loses that one count). A second, different answer finds the first.
+ */
+export async function recordCsatAnswer(
+  store: CsatStore,
+  input: CsatAnswerRecord,
+): Promise<CsatAnswerOutcome> {
+  const item = csatItem(input);
+  if (await store.putTimelineItem(item, undefined)) {
+    const conversation = await store.getConversation(input.conversationId);
+    await store.countCsat({
+      conversationId: input.conversationId,
+      at: input.answeredAt,
+      score: input.score,
+      channel: input.channel,
+      queue: conversation?.queue,
+      agent: conversation?.assignee,
+      ai: !conversation?.assignee,
+    });
+    return { outcome: 'recorded', score: input.score };
+  }
+  const existing = await store.getTimelineItem(input.customerId, input.sentAt, csatItemId(input.surveyId));
+  const score = typeof existing?.data?.score === 'number' ? existing.data.score : undefined;
+  if (existing?.data?.source === input.source) return { outcome: 'recorded', score: score ?? input.score };
+  return { outcome: 'already_answered', score };
+}

@@ -1,0 +1,90 @@
+/** The longest text still read as an answer: a score and a short comment, not a new request. */
+export const CSAT_ANSWER_MAX_CHARS = 500;
+
+/** A survey answer: the score (1 to 5) and what the customer wrote beside it. */
+export interface CsatAnswer {
+  score: number;
+  comment?: string;
+}
+
+const PREFIX = 'csat';
+
+/** The id of a survey choice (a WhatsApp button, a quick reply's payload): `csat:<survey>:<score>`. */
+export function csatChoiceId(surveyId: string, score: number): string {
+  return `${PREFIX}:${surveyId}:${score}`;
+}
+
+/** The score a choice id carries for this survey, or undefined (another survey's, or not one). */
+export function scoreOfChoice(id: string, surveyId: string): number | undefined {
+  const parts = id.split(':');
+  if (parts.length !== 3 || parts[0] !== PREFIX || parts[1] !== surveyId) return undefined;
+  return /^[1-5]$/.test(parts[2] ?? '') ? Number(parts[2]) : undefined;
+}
+
+const WORDS: Record<string, number> = { one: 1, two: 2, three: 3, four: 4, five: 5 };
+// A leading score, then optionally "/5", "out of 5" or "of 5", then optionally "stars"; the rest is the comment.
+const LEADING = /^([1-5])(?![\d.,]\d)(?:\s*(?:\/|out of|of)\s*(?:5|five)\b)?(?:\s*stars?\b)?/i;
+// "2-3", "2 to 3": a range is no answer.
+const RANGE = /^\s*(?:-|–|to)\s*\d/i;
+const STARS = /^(?:⭐\uFE0F?\s*){1,5}$/u;
+const SEPARATORS = /^[\s,.;:!\-–—)]+/;
+
+function comment(rest: string): Partial<CsatAnswer> {
+  const text = rest.replace(SEPARATORS, '').trim();
+  return text ? { comment: text } : {};
+}
+
+/**
+ * The answer a text holds, or undefined: a leading digit 1 to 5 ("5", "5 great service", "4/5",
+ * "4 out of 5 stars"), one to five star emoji, or a number word alone ("five"; "one more thing" is a
+ * message, not a 1). Ranges ("2-3"), decimals ("3.5") and other numbers ("10") are no answer. Reads
+ * at most CSAT_ANSWER_MAX_CHARS characters (longer is a message); every pattern runs in linear time.
+ */
+export function parseCsatText(input: string | undefined): CsatAnswer | undefined {
+  if (input === undefined || input.length > CSAT_ANSWER_MAX_CHARS) return undefined;
+  const text = input.normalize('NFKC').trim();
+  if (STARS.test(text)) return { score: [...text.matchAll(/⭐/gu)].length };
+  const word = WORDS[text.replace(/[\s.!]+$/, '').toLowerCase()];
+  if (word !== undefined) return { score: word };
+  const match = LEADING.exec(text);
+  if (!match?.[1]) return undefined;
+  const rest = text.slice(match[0].length);
+  if (RANGE.test(rest) || /^\d/.test(rest)) return undefined;
+  return { score: Number(match[1]), ...comment(rest) };
+}
+
+/** What an inbound message offers as an answer: its text and any button or quick-reply ids it carries. */
+export interface AnswerInput {
+  text?: string | undefined;
+  data?: Record<string, unknown> | undefined;
+}
+
+/** The ids a message's structured data carries: a WhatsApp button/list reply, a template button, a quick reply. */
+function choiceIds(data: Record<string, unknown> | undefined): string[] {
+  const ids: string[] = [];
+  const pick = (value: unknown, key: string) => {
+    if (typeof value === 'object' && value !== null) {
+      const id = (value as Record<string, unknown>)[key];
+      if (typeof id === 'string') ids.push(id);
+    }
+  };
+  pick(data?.interactive, 'id');
+  pick(data?.button, 'payload');
+  if (typeof data?.quickReply === 'string') ids.push(data.quickReply);
+  return ids;
+}
+
+/**
+ * The answer a customer's message gives to the survey `surveyId`: a tapped choice of that survey (a
+ * button, a quick reply), else its text read by parseCsatText (a template button's text, "5", ...).
+ */
+export function parseCsatAnswer(message: AnswerInput, surveyId: string): CsatAnswer | undefined {
+  const ids = choiceIds(message.data);
+  for (const id of ids) {
+    const score = scoreOfChoice(id, surveyId);
+    if (score !== undefined) return { score };
+  }
+  // Another survey's button is no answer to this one.
+  if (ids.some((id) => id.startsWith(`${PREFIX}:`))) return undefined;
+  return parseCsatText(message.text);
+}

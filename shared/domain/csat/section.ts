@@ -1,0 +1,33 @@
+import * as z from 'zod';
+import { TemplateSchema } from '../outbound.js';
+import { DurationSchema } from '../sla/duration.js';
+
+/**
+ * The routing policy's `csat` section: one satisfaction survey after a resolve, on the customer's
+ * channel. `whatsappTemplate` is the approved template sent outside WhatsApp's 24-hour window (its
+ * quick-reply buttons should read as scores, "5" to "1"); without it no survey goes out there.
+ */
+export const CsatSectionSchema = z.strictObject({
+  $comment: z.string().optional(),
+  enabled: z.boolean().default(true),
+  /** How long after the resolve the survey goes out (ISO 8601, wall-clock time). */
+  delay: DurationSchema.default('PT5M'),
+  question: z.string().trim().min(1).max(500),
+  whatsappTemplate: TemplateSchema.optional(),
+  /** No survey for a customer with any of these tags. */
+  excludeTags: z.array(z.string().trim().min(1).max(64)).default([]),
+  /** No survey for a conversation in any of these queues. */
+  excludeQueues: z.array(z.string().trim().min(1).max(64)).default([]),
+});
+export type CsatSection = z.infer<typeof CsatSectionSchema>;
+
+/** Why a conversation gets no survey by the section's own rules (disabled, excluded), or undefined. */
+export function csatExclusion(
+  section: CsatSection | undefined,
+  subject: { tags: readonly string[]; queue?: string | undefined },
+): 'disabled' | 'excluded_tag' | 'excluded_queue' | undefined {
+  if (!section?.enabled) return 'disabled';
+  if (subject.tags.some((tag) => section.excludeTags.includes(tag))) return 'excluded_tag';
+  if (subject.queue !== undefined && section.excludeQueues.includes(subject.queue)) return 'excluded_queue';
+  return undefined;
+}

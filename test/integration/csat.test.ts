@@ -1,0 +1,272 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Metrics } from '#shared/domain/metrics.js';
+import type { Conversation, Customer, TimelineItem } from '#shared/domain/timeline.js';
+import { newTimer } from '#shared/domain/timer-ports.js';
+import type { LocalRuntime } from '#shared/local/runtime.js';
+import { type CapacityMeter, meterClient } from '../support/capacity-meter.js';
+import { ManualTimers } from '../support/manual-timers.js';
+import { shippedPolicyFileWith } from '../support/policy-file.js';
+import { startTestRuntime } from '../support/runtime.js';
+import {
+  deliver,
+  sesReceived,
+  signedMeta,
+  signedSes,
+  snsNotification,
+  whatsappText,
+} from '../support/webhooks.js';
+
+const META_SECRET = 'csat-meta-secret';
+const ANA = 'csat-ana-token';
+const MINUTE = 60_000;
+const HOUR = 60 * MINUTE;
+const BASE = 'https://support.example';
+
+function policyFile(): string {
+  return shippedPolicyFileWith((policy) => {
+    policy.csat = { enabled: true, delay: 'PT10M', question: 'How did we do?', excludeTags: ['no-survey'] };
+  });
+}
+
+/**
+ * Time moves only when the test says so. A resolve sets a survey timer; at its time the survey goes out
+ * in the channel's own form, and the answer lands as `event: csat` without reopening or routing.
+ */
+describe('local runtime: CSAT on the customer channel', () => {
+  const manual = new ManualTimers(Math.floor(Date.now() / 1000) * 1000);
+  let runtime: LocalRuntime;
+  let meter: CapacityMeter;
+
+  beforeAll(async () => {
+    runtime = await startTestRuntime({
+      env: {
+        META_APP_SECRET: META_SECRET,
+        AGENT_TOKENS: `agent-ana:${ANA}:admin`,
+        ROUTING_POLICY_FILE: policyFile(),
+        PUBLIC_BASE_URL: BASE,
+        CSAT_SIGNING_SECRET: 'csat-test-signing-secret-0123456789abcdef',
+      },
+      routing: true,
+      dynamoClient: (c) => {
+        meter = meterClient(c);
+        return c;
+      },
+      conversationClock: true,
+      timers: manual,
+      clock: { now: () => new Date(manual.now()) },
+    });
+  });
+
+  afterAll(async () => {
+    await runtime?.close();
+  });
+
+  const call = async <T>(method: string, path: string, body?: unknown): Promise<T> => {
+    const res = await fetch(`${runtime.url}${path}`, {
+      method,
+      headers: { Authorization: `Bearer ${ANA}`, ...(body ? { 'content-type': 'application/json' } : {}) },
+      ...(body ? { body: JSON.stringify(body) } : {}),
+    });
+    expect(res.status, `${method} ${path}`).toBe(200);
+    return (await res.json()) as T;
+  };
+  const find = async (q: string) =>
+    (await call<{ items: Customer[] }>('GET', `/api/customers?q=${encodeURIComponent(q)}`))
+      .items[0] as Customer;
+  const timeline = async (customerId: string) =>
+    (await call<{ items: TimelineItem[] }>('GET', `/api/customers/${customerId}/timeline?limit=200`)).items;
+  const surveys = () => runtime.outbox.entries().filter((e) => e.message.author.id === 'csat');
+
+  const whatsapp = async (
+    from: string,
+    id: string,
+    message: { text?: string; extra?: Record<string, unknown> },
+  ) => {
+    const payload = whatsappText({
+      from,
+      messages: [
+        { id, at: new Date(manual.now()).toISOString(), text: message.text ?? '', extra: message.extra },
+      ],
+    });
+    expect((await deliver(signedMeta(runtime.url, '/webhooks/whatsapp', payload, META_SECRET))).status).toBe(
+      200,
+    );
+    await runtime.idle();
+  };
+  /** The survey timer a resolve set (its version: the resolve's time). */
+  const surveyTimer = async (conversationId: string) => {
+    const resolved = await call<{ items: Conversation[] }>(
+      'GET',
+      '/api/conversations?status=resolved&limit=200',
+    );
+    const version = resolved.items.find((c) => c.id === conversationId)?.resolvedAt as string;
+    const dueAt = new Date(Date.parse(version) + 10 * MINUTE).toISOString();
+    return newTimer({ kind: 'csat', subject: conversationId, version, dueAt });
+  };
+  const resolveOpen = async (customer: Customer, body?: unknown) => {
+    const conversationId = customer.openConversationId as string;
+    await call('POST', `/api/conversations/${conversationId}/resolve`, body);
+    await runtime.idle();
+    return conversationId;
+  };
+
+  it('sends WhatsApp reply buttons after the delay, and a tapped button lands as event csat', async () => {
+    await whatsapp('447700900601', 'wamid.csat-1', { text: 'My order never came' });
+    const customer = await find('+447700900601');
+    const conversationId = await resolveOpen(customer);
+
+    manual.advance(9 * MINUTE);
+    await runtime.idle();
+    expect(surveys()).toEqual([]);
+    manual.advance(MINUTE);
+    await runtime.idle();
+    const sent = surveys();
+    expect(sent).toHaveLength(1);
+    const survey = sent[0]?.message;
+    expect(survey).toMatchObject({ channel: 'whatsapp', conversationId });
+    expect(survey?.text).toContain('How did we do?');
+    expect(survey?.choices?.map((c) => c.title)).toEqual(['😀 Great', '😐 OK', '🙁 Poor']);
+
+    const great = survey?.choices?.[0];
+    await whatsapp('447700900601', 'wamid.csat-1-answer', {
+      extra: {
+        type: 'interactive',
+        text: undefined,
+        interactive: { type: 'button_reply', button_reply: great },
+      },
+    });
+    const items = await timeline(customer.id);
+    const answers = items.filter((i) => i.event === 'csat');
+    expect(answers).toHaveLength(1);
+    expect(answers[0]).toMatchObject({ conversationId, channel: 'whatsapp', data: { score: 5 } });
+    // Neither a message on the timeline nor a reopen.
+    expect(items.filter((i) => i.providerMessageId === 'wamid.csat-1-answer')).toEqual([]);
+    const resolved = await call<{ items: Conversation[] }>(
+      'GET',
+      '/api/conversations?status=resolved&limit=200',
+    );
+    expect(resolved.items.map((c) => c.id)).toContain(conversationId);
+    expect((await find('+447700900601')).openConversationId).toBeUndefined();
+
+    // The same timer firing twice more (a redelivery, a late duplicate) sends nothing more.
+    await runtime.timers.send([JSON.stringify(await surveyTimer(conversationId))]);
+    await runtime.timers.send([JSON.stringify(await surveyTimer(conversationId))]);
+    await runtime.idle();
+    expect(surveys()).toHaveLength(1);
+  });
+
+  it('takes a plain "4 great service" while a survey is pending: no reopen, no routing, the comment kept', async () => {
+    await whatsapp('447700900602', 'wamid.csat-2', { text: 'Where is my parcel?' });
+    const customer = await find('+447700900602');
+    const conversationId = await resolveOpen(customer);
+    const timer = await surveyTimer(conversationId);
+    manual.advance(10 * MINUTE);
+    await runtime.idle();
+    const before = (await timeline(customer.id)).filter((i) => i.event === 'routed').length;
+    const repliesBefore = runtime.outbox.entries().length;
+
+    meter.reset();
+    await whatsapp('447700900602', 'wamid.csat-2-answer', { text: '4 great service' });
+    // Bounded: who (identity, profile with the pending survey), the answer's event, the conversation
+    // (for its agent and queue), the day's counters. No timeline read, no routing, no reopen.
+    expect(meter.figures().byCommand).toEqual({ GetItemCommand: 3, PutItemCommand: 1, UpdateItemCommand: 1 });
+    const items = await timeline(customer.id);
+    expect(items.filter((i) => i.event === 'csat').map((i) => i.data)).toEqual([
+      expect.objectContaining({ score: 4, comment: 'great service', conversationId }),
+    ]);
+    expect(items.filter((i) => i.event === 'routed')).toHaveLength(before);
+    expect(runtime.outbox.entries()).toHaveLength(repliesBefore);
+    expect((await find('+447700900602')).openConversationId).toBeUndefined();
+
+    // Answered: the next "5" is a message like any other, and reopens the conversation.
+    await whatsapp('447700900602', 'wamid.csat-2-again', { text: '5' });
+    expect((await timeline(customer.id)).filter((i) => i.event === 'csat')).toHaveLength(1);
+    expect((await find('+447700900602')).openConversationId).toBe(conversationId);
+
+    // Reopened: the resolve's timer firing late is stale and sends nothing.
+    const sent = surveys().length;
+    await runtime.timers.send([JSON.stringify(timer)]);
+    await runtime.idle();
+    expect(surveys()).toHaveLength(sent);
+  });
+
+  it('sends an email survey with signed one-click links; the link records the score once', async () => {
+    const at = new Date(manual.now()).toISOString();
+    const mail = sesReceived({
+      sesId: 'csat-ses-1',
+      at,
+      messageId: '<csat-1@example.com>',
+      from: 'Lee <lee@example.com>',
+      text: 'Hello, a question.',
+    });
+    expect(
+      (await deliver(signedSes(runtime.url, snsNotification(mail, { snsId: 'sns-csat-1', at })))).status,
+    ).toBe(200);
+    await runtime.idle();
+    const customer = await find('lee@example.com');
+    const conversationId = await resolveOpen(customer);
+    manual.advance(10 * MINUTE);
+    await runtime.idle();
+    const email = surveys().find((e) => e.message.channel === 'email')?.message;
+    expect(email?.text).toContain('How did we do?');
+    const links = [...(email?.text ?? '').matchAll(/https:\/\/support\.example(\/csat\/\S+\?score=(\d))/g)];
+    expect(links.map((m) => m[2])).toEqual(['5', '4', '3', '2', '1']);
+    const path = (score: string) => links.find((m) => m[2] === score)?.[1] as string;
+
+    const first = await fetch(`${runtime.url}${path('4')}`);
+    expect(first.status).toBe(200);
+    expect(await first.text()).toContain('4 out of 5');
+    expect(await (await fetch(`${runtime.url}${path('4')}`)).text()).toContain(
+      'We have your score: 4 out of 5',
+    );
+    const again = await fetch(`${runtime.url}${path('1')}`);
+    expect(again.status).toBe(200);
+    expect(await again.text()).toContain('already have your answer: 4 out of 5');
+    const answers = (await timeline(customer.id)).filter((i) => i.event === 'csat');
+    expect(answers.map((i) => [i.conversationId, i.channel, i.data?.score])).toEqual([
+      [conversationId, 'email', 4],
+    ]);
+
+    const tampered = path('5').replace(/\/csat\/(.)/, (_, c: string) => `/csat/${c === 'a' ? 'b' : 'a'}`);
+    expect((await fetch(`${runtime.url}${tampered}`)).status).toBe(400);
+    expect((await fetch(`${runtime.url}${path('5').replace('score=5', 'score=9')}`)).status).toBe(400);
+    manual.advance(15 * 24 * HOUR);
+    expect((await fetch(`${runtime.url}${path('5')}`)).status).toBe(410);
+  });
+
+  it('says on the timeline why no survey went out when the WhatsApp window has closed without a template', async () => {
+    await whatsapp('447700900603', 'wamid.csat-3', { text: 'Hello?' });
+    manual.advance(25 * HOUR);
+    await runtime.idle();
+    const customer = await find('+447700900603');
+    await resolveOpen(customer);
+    const sentBefore = surveys().length;
+    manual.advance(10 * MINUTE);
+    await runtime.idle();
+    expect(surveys()).toHaveLength(sentBefore);
+    const skipped = (await timeline(customer.id)).filter((i) => i.event === 'csat_skipped');
+    expect(skipped.map((i) => i.data?.reason)).toEqual(['whatsapp_template_missing']);
+  });
+
+  it('sends nothing for a resolve with {"csat": false}', async () => {
+    await whatsapp('447700900604', 'wamid.csat-4', { text: 'Thanks, all sorted' });
+    const customer = await find('+447700900604');
+    await resolveOpen(customer, { csat: false });
+    const sentBefore = surveys().length;
+    manual.advance(HOUR);
+    await runtime.idle();
+    expect(surveys()).toHaveLength(sentBefore);
+    expect((await timeline(customer.id)).filter((i) => i.event?.startsWith('csat'))).toEqual([]);
+  });
+
+  it('answers CSAT in the metrics, by channel, agent and AI', async () => {
+    const metrics = await call<{ overall: Metrics }>('GET', '/api/metrics');
+    expect(metrics.overall.csat).toMatchObject({
+      count: 3,
+      distribution: { 1: 0, 2: 0, 3: 0, 4: 2, 5: 1 },
+      byChannel: { whatsapp: { count: 2 }, email: { count: 1 } },
+      byAi: expect.any(Object),
+    });
+    expect(metrics.overall.csat?.average).toBeCloseTo(13 / 3);
+  });
+});

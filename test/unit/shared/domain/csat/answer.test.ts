@@ -1,0 +1,85 @@
+import { describe, expect, it } from 'vitest';
+import { csatChoiceId, parseCsatAnswer, parseCsatText, scoreOfChoice } from '#shared/domain/csat/answer.js';
+
+describe('parseCsatText', () => {
+  it.each([
+    ['5', { score: 5 }],
+    [' 3 ', { score: 3 }],
+    ['5 great service', { score: 5, comment: 'great service' }],
+    ['1 - never again', { score: 1, comment: 'never again' }],
+    ['4, quick answer!', { score: 4, comment: 'quick answer!' }],
+    ['4/5', { score: 4 }],
+    ['4 / 5 thanks', { score: 4, comment: 'thanks' }],
+    ['4 out of 5', { score: 4 }],
+    ['3 of 5 stars', { score: 3 }],
+    ['2 stars', { score: 2 }],
+    ['⭐⭐⭐⭐', { score: 4 }],
+    ['⭐️⭐️⭐️⭐️⭐️', { score: 5 }],
+    ['five', { score: 5 }],
+    ['Three!', { score: 3 }],
+    ['５', { score: 5 }],
+    ['5 - Excellent', { score: 5, comment: 'Excellent' }],
+  ])('reads %j as %j', (text, answer) => {
+    expect(parseCsatText(text)).toEqual(answer);
+  });
+
+  it.each([
+    ['0'],
+    ['6'],
+    ['10'],
+    ['3.5'],
+    ['4,5'],
+    ['2-3'],
+    ['2 to 3'],
+    ['1 to 5'],
+    ['one more thing: my order'],
+    ['where is my order 5'],
+    ['hello'],
+    [''],
+    ['⭐⭐⭐⭐⭐⭐'],
+    [`5 ${'x'.repeat(600)}`],
+  ])('reads %j as no answer', (text) => {
+    expect(parseCsatText(text)).toBeUndefined();
+  });
+
+  it('reads a long run of separators as the comment, and refuses input past the bound', () => {
+    expect(parseCsatText(`5${' /'.repeat(240)}`)).toEqual({ score: 5, comment: expect.any(String) });
+    expect(parseCsatText(`5${' '.repeat(500)}`)).toBeUndefined();
+  });
+});
+
+describe('survey choices', () => {
+  it('round-trips a choice id of its own survey only', () => {
+    expect(csatChoiceId('sv1', 4)).toBe('csat:sv1:4');
+    expect(scoreOfChoice('csat:sv1:4', 'sv1')).toBe(4);
+    expect(scoreOfChoice('csat:sv0:4', 'sv1')).toBeUndefined();
+    expect(scoreOfChoice('csat:sv1:9', 'sv1')).toBeUndefined();
+    expect(scoreOfChoice('csat:sv1:4:x', 'sv1')).toBeUndefined();
+  });
+
+  it.each([
+    [
+      'a WhatsApp reply button',
+      { interactive: { type: 'button_reply', id: 'csat:sv1:3', title: '😐 OK' } },
+      3,
+    ],
+    ['a WhatsApp list reply', { interactive: { type: 'list_reply', id: 'csat:sv1:2', title: '2' } }, 2],
+    ['a Messenger quick reply', { quickReply: 'csat:sv1:5' }, 5],
+    ['a template button payload', { button: { text: '1 Poor', payload: 'csat:sv1:1' } }, 1],
+  ])('takes %s', (_, data, score) => {
+    expect(parseCsatAnswer({ text: 'ignored 4', data }, 'sv1')).toEqual({ score });
+  });
+
+  it("reads a template button's text when its payload is no id of ours", () => {
+    expect(
+      parseCsatAnswer({ text: '4 Good', data: { button: { text: '4 Good', payload: '4 Good' } } }, 'sv1'),
+    ).toEqual({
+      score: 4,
+      comment: 'Good',
+    });
+  });
+
+  it("refuses another survey's button, even with a score in its text", () => {
+    expect(parseCsatAnswer({ text: '5', data: { quickReply: 'csat:sv0:5' } }, 'sv1')).toBeUndefined();
+  });
+});

@@ -1,0 +1,126 @@
+import { describe, expect, it } from 'vitest';
+import { CsatSectionSchema, csatExclusion } from '#shared/domain/csat/section.js';
+import { csatAwaits, csatForm, csatSurveyId } from '#shared/domain/csat/survey.js';
+import { parseRoutingPolicy } from '#shared/domain/routing/policy.js';
+
+const NOW = new Date('2026-12-03T10:00:00.000Z');
+const HOUR = 3_600_000;
+const ago = (ms: number) => new Date(NOW.getTime() - ms).toISOString();
+const section = CsatSectionSchema.parse({ question: 'How did we do?' });
+const template = { name: 'csat_survey', language: 'en', parameters: [] };
+
+describe('the csat section', () => {
+  it('fills defaults: enabled, five minutes, nothing excluded', () => {
+    expect(section).toEqual({
+      enabled: true,
+      delay: 'PT5M',
+      question: 'How did we do?',
+      excludeTags: [],
+      excludeQueues: [],
+    });
+  });
+
+  it('is parsed as part of the routing policy, and its errors name the field', () => {
+    const policy = (csat: unknown) =>
+      JSON.stringify({ defaultQueue: 'general', queues: [{ name: 'general' }], csat });
+    expect(parseRoutingPolicy(policy({ question: 'Rate us', delay: 'PT1H' })).csat?.delay).toBe('PT1H');
+    expect(
+      parseRoutingPolicy(JSON.stringify({ defaultQueue: 'general', queues: [{ name: 'general' }] })).csat,
+    ).toBe(undefined);
+    expect(() => parseRoutingPolicy(policy({ question: 'Rate us', delay: 'P1M' }))).toThrow(/csat\.delay/);
+    expect(() => parseRoutingPolicy(policy({ delay: 'PT1H' }))).toThrow(/csat\.question/);
+    expect(() => parseRoutingPolicy(policy({ question: 'Rate us', colour: 'red' }))).toThrow(/csat/);
+  });
+
+  it('excludes by tag and queue, and a disabled section sends nothing', () => {
+    const rules = CsatSectionSchema.parse({ question: 'q', excludeTags: ['vip'], excludeQueues: ['legal'] });
+    expect(csatExclusion(rules, { tags: ['vip'], queue: 'general' })).toBe('excluded_tag');
+    expect(csatExclusion(rules, { tags: [], queue: 'legal' })).toBe('excluded_queue');
+    expect(csatExclusion(rules, { tags: ['new'], queue: 'general' })).toBeUndefined();
+    expect(csatExclusion({ ...rules, enabled: false }, { tags: [] })).toBe('disabled');
+    expect(csatExclusion(undefined, { tags: [] })).toBe('disabled');
+  });
+});
+
+describe('the survey in each channel’s form', () => {
+  const form = (channel: Parameters<typeof csatForm>[0]['channel'], lastInboundAt?: string, extra = {}) =>
+    csatForm({ section, channel, surveyId: 'sv1', now: NOW, lastInboundAt, ...extra });
+
+  it('WhatsApp inside the window: three reply buttons scoring 5, 3 and 1', () => {
+    expect(form('whatsapp', ago(23 * HOUR))).toEqual({
+      form: {
+        text: 'How did we do?\n(Or reply with a number from 1 to 5.)',
+        choices: [
+          { id: 'csat:sv1:5', title: '😀 Great' },
+          { id: 'csat:sv1:3', title: '😐 OK' },
+          { id: 'csat:sv1:1', title: '🙁 Poor' },
+        ],
+      },
+    });
+  });
+
+  it('WhatsApp outside the window: the template, or no survey and why', () => {
+    expect(form('whatsapp', ago(25 * HOUR), { section: { ...section, whatsappTemplate: template } })).toEqual(
+      {
+        form: { template },
+      },
+    );
+    expect(form('whatsapp', ago(25 * HOUR))).toMatchObject({ skip: 'whatsapp_template_missing' });
+  });
+
+  it.each(['messenger', 'instagram'] as const)(
+    '%s: five quick replies within 24 hours, none after',
+    (channel) => {
+      const within = form(channel, ago(HOUR));
+      expect(within).toMatchObject({ form: { text: 'How did we do?' } });
+      const choices = 'form' in within ? within.form.choices : [];
+      expect(choices?.map((c) => c.id)).toEqual([
+        'csat:sv1:5',
+        'csat:sv1:4',
+        'csat:sv1:3',
+        'csat:sv1:2',
+        'csat:sv1:1',
+      ]);
+      expect(choices?.every((c) => c.title.length <= 20)).toBe(true);
+      expect(form(channel, ago(25 * HOUR))).toMatchObject({ skip: 'messaging_window_closed' });
+    },
+  );
+
+  it('SMS: "Reply 1 to 5" text', () => {
+    expect(form('sms', ago(100 * HOUR))).toEqual({
+      form: { text: 'How did we do? Reply 1 to 5 (5 is best), and add a comment if you like.' },
+    });
+  });
+
+  it('email: one link per score, or no survey without links', () => {
+    const result = form('email', undefined, {
+      link: (score: number) => `https://x.example/csat/t?score=${score}`,
+    });
+    const text = 'form' in result ? (result.form.text ?? '') : '';
+    expect([...text.matchAll(/score=(\d)/g)].map((m) => m[1])).toEqual(['5', '4', '3', '2', '1']);
+    expect(form('email')).toMatchObject({ skip: 'no_public_url' });
+  });
+});
+
+describe('a pending survey', () => {
+  const pending = {
+    surveyId: csatSurveyId('cv_1', '2026-12-03T09:00:00.000Z'),
+    conversationId: 'cv_1',
+    channel: 'whatsapp' as const,
+    sentAt: '2026-12-03T09:10:00.000Z',
+    until: '2026-12-06T09:10:00.000Z',
+  };
+
+  it('has one id per conversation and resolve', () => {
+    expect(pending.surveyId).toBe(csatSurveyId('cv_1', '2026-12-03T09:00:00.000Z'));
+    expect(pending.surveyId).not.toBe(csatSurveyId('cv_1', '2026-12-03T09:00:01.000Z'));
+  });
+
+  it('awaits an answer on its channel within its window only', () => {
+    expect(csatAwaits(pending, 'whatsapp', '2026-12-03T10:00:00.000Z')).toBe(true);
+    expect(csatAwaits(pending, 'sms', '2026-12-03T10:00:00.000Z')).toBe(false);
+    expect(csatAwaits(pending, 'whatsapp', '2026-12-07T10:00:00.000Z')).toBe(false);
+    expect(csatAwaits(pending, 'whatsapp', '2026-12-03T09:00:00.000Z')).toBe(false);
+    expect(csatAwaits(undefined, 'whatsapp', '2026-12-03T10:00:00.000Z')).toBe(false);
+  });
+});

@@ -1,9 +1,9 @@
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import type { OpenAPIHono } from '@hono/zod-openapi';
 import { createAgentApp } from '#shared/api/app.js';
 import type { AgentEnv } from '#shared/api/router.js';
 import { trackConversationClock } from '#shared/app/track-conversation-clock.js';
+import { dynamoDbLite } from '#shared/aws/dynamodb-lite.js';
 import { s3ExportStore } from '#shared/aws/s3-exports.js';
 import { getSecretString } from '#shared/aws/secrets-lite.js';
 import { allowLoopbackWebhooks, parseAgentTokens, requireSettings } from '#shared/config/config.js';
@@ -36,7 +36,7 @@ export async function createLambdaAgentApp(): Promise<OpenAPIHono<AgentEnv>> {
         })
       : tokenAuthenticator(parseAgentTokens(config.AGENT_TOKENS));
 
-  const repos = dynamoRepositories(new DynamoDBClient({}), config.TABLE_NAME);
+  const repos = dynamoRepositories(dynamoDbLite(), config.TABLE_NAME);
   const store = storePorts(repos);
   const conversationClock = awsConversationClock(config, repos);
   const track = (event: ClockEvent) => trackConversationClock(conversationClock, event);

@@ -1,7 +1,7 @@
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import { fireTimer } from '../app/fire-timer.js';
 import { trackConversationClock } from '../app/track-conversation-clock.js';
+import { dynamoDbLite } from '../aws/dynamodb-lite.js';
 import { loadConfig } from '../config/config.js';
 import type { ClockEvent } from '../domain/clock-ports.js';
 import { createTimersConsumer } from '../queue/timers-consumer.js';
@@ -12,7 +12,7 @@ import { sqsReplies } from './replies.js';
 /** The timers function on AWS: timers from the timers queue (put there by Scheduler) fired against the table; automations reply through the outbound queue. */
 export function createTimersHandler(): (event: SQSEvent) => Promise<SQSBatchResponse> {
   const config = loadConfig();
-  const repos = dynamoRepositories(new DynamoDBClient({}), config.TABLE_NAME);
+  const repos = dynamoRepositories(dynamoDbLite(), config.TABLE_NAME);
   const clock = awsConversationClock(config, repos);
   if (config.OUTBOUND_QUEUE_URL) {
     const track = (event: ClockEvent) => trackConversationClock(clock, event);

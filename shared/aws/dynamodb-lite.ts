@@ -1,17 +1,11 @@
 import type * as Doc from '@aws-sdk/lib-dynamodb';
 import { marshallItem, unmarshallItem, type WireAttribute } from './dynamodb-marshall.js';
-import { AwsRequestError, parseJsonObject } from './request-error.js';
+import { parseJsonObject } from './request-error.js';
+import { type RetryOptions, withRetries } from './retry.js';
 import { type AwsCallOptions, awsHost, resolveRegion, signedRequest } from './signed-request.js';
 
 /** Options of the lite DynamoDB client. */
-export interface DynamoDbLiteOptions extends AwsCallOptions {
-  /** Tries per call, as the SDK's standard retry mode (default 3). */
-  maxAttempts?: number;
-  /** Waits between tries (tests pass one that records and returns at once). */
-  sleep?: (ms: number) => Promise<void>;
-  /** In [0, 1): the jitter of the backoff. */
-  random?: () => number;
-}
+export interface DynamoDbLiteOptions extends AwsCallOptions, RetryOptions {}
 
 type Record_ = Record<string, unknown>;
 
@@ -33,17 +27,6 @@ export interface LiteQueryOutput {
 
 /** A DynamoDB call's time limit: a 1 MB Query page comes back in well under a second. */
 const DEFAULT_TIMEOUT_MS = 5_000;
-const MAX_DELAY_MS = 20_000;
-/** The SDK's backoff bases: 100 ms, 500 ms when DynamoDB says it is throttling. */
-const BASE_DELAY_MS = 100;
-const THROTTLING_BASE_DELAY_MS = 500;
-const THROTTLING_CODES = new Set([
-  'ProvisionedThroughputExceededException',
-  'RequestLimitExceeded',
-  'ThrottlingException',
-  'Throttling',
-  'TooManyRequestsException',
-]);
 /** Members the document client marshals; the rest of an input goes on the wire as it is. */
 const VALUE_MEMBERS = ['Key', 'Item', 'ExpressionAttributeValues', 'ExclusiveStartKey'] as const;
 /** The legacy parameters, which this client does not speak (expressions do the same). */
@@ -74,15 +57,6 @@ function nativeOutput(json: Record_): Record_ {
   return out;
 }
 
-/** How long to wait before try `attempt + 1`: full jitter over an exponential ceiling, as the SDK. */
-export function retryDelayMs(attempt: number, error: AwsRequestError, random: () => number): number {
-  const throttled = error.status === 429 || THROTTLING_CODES.has(error.code);
-  const base = throttled ? THROTTLING_BASE_DELAY_MS : BASE_DELAY_MS;
-  return Math.floor(random() * Math.min(MAX_DELAY_MS, base * 2 ** (attempt - 1)));
-}
-
-const wait = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
-
 /**
  * DynamoDB's item calls without the SDK: AWS JSON 1.0 (`POST /`, `X-Amz-Target:
  * DynamoDB_20120810.<Operation>`) to `dynamodb.<region>.amazonaws.com` (or `endpoint`), signed with
@@ -94,9 +68,6 @@ const wait = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, 
  * input asked for it).
  */
 export function dynamoDbLite(options: DynamoDbLiteOptions = {}) {
-  const maxAttempts = options.maxAttempts ?? 3;
-  const sleep = options.sleep ?? wait;
-  const random = options.random ?? Math.random;
   const call = async (operation: string, input: object): Promise<Record_> => {
     const region = resolveRegion('dynamodb', options.region);
     const body = JSON.stringify(wireInput(operation, input));
@@ -111,15 +82,11 @@ export function dynamoDbLite(options: DynamoDbLiteOptions = {}) {
       },
       body,
     };
-    for (let attempt = 1; ; attempt++) {
-      try {
-        const response = await signedRequest(request, { timeoutMs: DEFAULT_TIMEOUT_MS, ...options });
-        return nativeOutput(parseJsonObject('dynamodb', response.body));
-      } catch (error) {
-        if (!(error instanceof AwsRequestError) || !error.retryable || attempt >= maxAttempts) throw error;
-        await sleep(retryDelayMs(attempt, error, random));
-      }
-    }
+    const response = await withRetries(
+      () => signedRequest(request, { timeoutMs: DEFAULT_TIMEOUT_MS, ...options }),
+      options,
+    );
+    return nativeOutput(parseJsonObject('dynamodb', response.body));
   };
   return {
     get: (input: Doc.GetCommandInput): Promise<LiteItemOutput> => call('GetItem', input),

@@ -1,4 +1,3 @@
-import { SQSClient } from '@aws-sdk/client-sqs';
 import type { OpenAPIHono } from '@hono/zod-openapi';
 import { createAgentApp } from '#shared/api/app.js';
 import type { AgentEnv } from '#shared/api/router.js';
@@ -6,6 +5,7 @@ import { trackConversationClock } from '#shared/app/track-conversation-clock.js'
 import { dynamoDbLite } from '#shared/aws/dynamodb-lite.js';
 import { s3ExportStore } from '#shared/aws/s3-exports.js';
 import { getSecretString } from '#shared/aws/secrets-lite.js';
+import { sqsSendMessage } from '#shared/aws/sqs-lite.js';
 import { allowLoopbackWebhooks, parseAgentTokens, requireSettings } from '#shared/config/config.js';
 import { loadConfigWithSecrets } from '#shared/config/secrets.js';
 import type { ClockEvent } from '#shared/domain/clock-ports.js';
@@ -55,7 +55,7 @@ export async function createLambdaAgentApp(): Promise<OpenAPIHono<AgentEnv>> {
       ? {
           webhooks: {
             store: repos.webhooks,
-            queue: new SqsDeliveryQueue(new SQSClient({}), config.WEBHOOK_QUEUE_URL),
+            queue: new SqsDeliveryQueue((input) => sqsSendMessage(input), config.WEBHOOK_QUEUE_URL),
             urls: { allowLoopbackHttp: allowLoopbackWebhooks(config, false) },
             newId: () => timeOrderedId('wh'),
             newSecret: newWebhookSecret,

@@ -1,8 +1,9 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocument } from '@aws-sdk/lib-dynamodb';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { dynamoDbLite, retryDelayMs } from '#shared/aws/dynamodb-lite.js';
+import { dynamoDbLite } from '#shared/aws/dynamodb-lite.js';
 import { AwsRequestError } from '#shared/aws/request-error.js';
+import { retryDelayMs } from '#shared/aws/retry.js';
 import type { AwsCredentials } from '#shared/aws/signed-request.js';
 import { PermanentError, UnavailableError } from '#shared/errors.js';
 import { type DocumentStore, isConditionFailure, putItem, putItemIf } from '#shared/store/dynamo-client.js';

@@ -1,6 +1,5 @@
-import { SchedulerClient } from '@aws-sdk/client-scheduler';
-import { SQSClient } from '@aws-sdk/client-sqs';
 import type { ReplyDeps } from '../app/send-reply.js';
+import { liteScheduling } from '../aws/scheduler-lite.js';
 import { SchedulerTimers } from '../aws/scheduler-timers.js';
 import { type Config, requireSettings } from '../config/config.js';
 import { loadRoutingPolicy } from '../config/routing-policy-file.js';
@@ -21,7 +20,7 @@ export function awsConversationClock(config: Config, repos: DynamoRepositories):
     'TIMERS_SCHEDULE_GROUP',
   ]);
   const timers = new SchedulerTimers(
-    { scheduler: new SchedulerClient({}), sqs: new SQSClient({}) },
+    liteScheduling(),
     {
       queueUrl: settings.TIMERS_QUEUE_URL,
       queueArn: settings.TIMERS_QUEUE_ARN,

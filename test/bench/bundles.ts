@@ -5,9 +5,11 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
 import {
+  BEDROCK_ON_DEMAND,
   ELD_ON_DEMAND,
   type OnDemandModule,
   onDemandBuildCommand,
+  SES_ON_DEMAND,
   ZOD_WITHOUT_LOCALES,
 } from '../../stacks/bundling/on-demand.js';
 
@@ -25,8 +27,8 @@ const FUNCTIONS: Record<
   'twilio-voice': { webhook: true },
   ses: { webhook: true },
   'ses-mail': { webhook: false },
-  resolver: { webhook: false, onDemand: [ELD_ON_DEMAND] },
-  sender: { webhook: false },
+  resolver: { webhook: false, onDemand: [ELD_ON_DEMAND, BEDROCK_ON_DEMAND] },
+  sender: { webhook: false, onDemand: [SES_ON_DEMAND] },
   'agent-api': { webhook: false, aliases: ZOD_WITHOUT_LOCALES },
 };
 

@@ -30,11 +30,17 @@ export function awsConversationClock(config: Config, repos: DynamoRepositories):
     },
     systemClock,
   );
+  let policy: ConversationClockDeps['policy'] | undefined;
   return {
     store: clockPorts(repos),
     admin: repos.conversations,
     timers,
-    policy: loadRoutingPolicy(config.ROUTING_POLICY_FILE),
+    // Parsed on first use: zod's first parse of the policy schema is ~15 ms of a cold start, which the
+    // agent API's requests that set no clock never need. The resolver parses the same file at start.
+    get policy() {
+      policy ??= loadRoutingPolicy(config.ROUTING_POLICY_FILE);
+      return policy;
+    },
     clock: systemClock,
     log,
   };

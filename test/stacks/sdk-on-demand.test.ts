@@ -40,13 +40,13 @@ const sesAnswer = (body: string) =>
 const sesError = (code: string) =>
   `<ErrorResponse xmlns="http://ses.amazonaws.com/doc/2010-12-01/"><Error><Type>Sender</Type><Code>${code}</Code><Message>no</Message></Error><RequestId>r-1</RequestId></ErrorResponse>`;
 const reply = OutboundMessageSchema.parse({
-  id: 'reply-1',
-  customerId: 'cust-1',
-  conversationId: 'conv-1',
-  at: '2026-03-01T12:34:00.000Z',
+  id: 'rp_on_demand',
+  customerId: 'cu_on_demand',
+  conversationId: 'cv_on_demand',
+  at: '2026-03-02T08:00:00.000Z',
   channel: 'email',
-  to: { kind: 'email', value: 'ada@example.com' },
-  text: 'Hello Ada',
+  to: { kind: 'email', value: 'grace@example.com' },
+  text: 'Hello Grace',
   email: { subject: 'Where is my order?' },
   author: { kind: 'agent', id: 'agent-7' },
 });

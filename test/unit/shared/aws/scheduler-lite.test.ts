@@ -11,10 +11,10 @@ const CREDENTIALS: AwsCredentials = { accessKeyId: 'AKIDEXAMPLE', secretAccessKe
 const REGION = 'eu-west-1';
 const NOW = Date.parse('2026-06-10T12:00:00.000Z');
 const target = {
-  queueArn: 'arn:aws:sqs:eu-west-1:123456789012:threadline-timers',
-  queueUrl: 'https://sqs.eu-west-1.amazonaws.com/123456789012/threadline-timers',
-  roleArn: 'arn:aws:iam::123456789012:role/threadline-scheduler',
-  group: 'threadline-timers',
+  queueArn: 'arn:aws:sqs:eu-west-1:210987654321:tl-timers',
+  queueUrl: 'https://sqs.eu-west-1.amazonaws.com/210987654321/tl-timers',
+  roleArn: 'arn:aws:iam::210987654321:role/tl-scheduler',
+  group: 'tl-timers',
 };
 const timer = newTimer({
   kind: 'sla_breached',

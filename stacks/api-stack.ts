@@ -23,6 +23,7 @@ import { alarmOnFunction } from './alarms.js';
 import {
   BEDROCK_ON_DEMAND,
   ELD_ON_DEMAND,
+  PHONE_ON_DEMAND,
   SES_ON_DEMAND,
   ZOD_WITHOUT_LOCALES,
 } from './bundling/on-demand.js';
@@ -301,6 +302,7 @@ export class ApiStack extends Stack {
       assets: ['shared/domain/routing/default-policy.json'],
       // @hono/zod-openapi takes zod's `z` namespace whole: without this, every locale of zod too.
       aliases: ZOD_WITHOUT_LOCALES,
+      onDemand: [PHONE_ON_DEMAND],
     })
       .bindTable(props.table)
       .bindQueue(props.outboundQueue, 'OUTBOUND_QUEUE_URL')

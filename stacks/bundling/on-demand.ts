@@ -46,6 +46,17 @@ export const BEDROCK_ON_DEMAND = sdkOnDemand('client-bedrock-runtime', 'bedrock-
 export const SES_ON_DEMAND = sdkOnDemand('client-ses', 'ses-on-demand.ts');
 
 /**
+ * `libphonenumber-js` for the agent API (~124 KB, ~8 ms of cold start): only requests that carry a
+ * phone number parse one. The resolver parses one per message and keeps it in its bundle.
+ */
+export const PHONE_ON_DEMAND: OnDemandModule = {
+  specifier: 'libphonenumber-js',
+  shim: `${projectRoot}stacks/bundling/phone-on-demand.ts`,
+  entry: `${projectRoot}node_modules/libphonenumber-js/index.cjs`,
+  file: 'libphonenumber-js.cjs',
+};
+
+/**
  * `zod` without its locales, for bundles whose dependencies import zod's `z` namespace whole (the agent
  * API, through `@hono/zod-openapi`): the folder mirrors the `zod` specifiers the functions use, and its
  * classic API leaves out `locales` (~320 KB; English stays the default). An esbuild alias, so the

@@ -9,6 +9,7 @@ import {
   ELD_ON_DEMAND,
   type OnDemandModule,
   onDemandBuildCommand,
+  PHONE_ON_DEMAND,
   SES_ON_DEMAND,
   ZOD_WITHOUT_LOCALES,
 } from '../../stacks/bundling/on-demand.js';
@@ -29,7 +30,7 @@ const FUNCTIONS: Record<
   'ses-mail': { webhook: false },
   resolver: { webhook: false, onDemand: [ELD_ON_DEMAND, BEDROCK_ON_DEMAND] },
   sender: { webhook: false, onDemand: [SES_ON_DEMAND] },
-  'agent-api': { webhook: false, aliases: ZOD_WITHOUT_LOCALES },
+  'agent-api': { webhook: false, onDemand: [PHONE_ON_DEMAND], aliases: ZOD_WITHOUT_LOCALES },
 };
 
 /** The settings the functions' module scope needs to load (dummy values: nothing is called). */

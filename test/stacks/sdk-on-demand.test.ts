@@ -7,9 +7,10 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { SesSender } from '#shared/channels/ses/send.js';
+import { normalisePhone } from '#shared/domain/identity.js';
 import { OutboundMessageSchema } from '#shared/domain/outbound.js';
 import { PermanentSendError, RetryableSendError } from '#shared/domain/send-errors.js';
-import { onDemandBuildCommand, SES_ON_DEMAND } from '../../stacks/bundling/on-demand.js';
+import { onDemandBuildCommand, PHONE_ON_DEMAND, SES_ON_DEMAND } from '../../stacks/bundling/on-demand.js';
 import { bundle } from '../bench/bundles.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'threadline-sdk-on-demand-'));
@@ -97,4 +98,30 @@ describe('the SES client loaded on demand (the sender bundle)', () => {
     execSync(onDemandBuildCommand(SES_ON_DEMAND, dir));
     expect(statSync(join(dir, SES_ON_DEMAND.file)).size).toBeGreaterThan(100 * 1024);
   });
+});
+
+describe('libphonenumber-js loaded on demand (the agent API bundle)', () => {
+  it('is not read at load, then normalises numbers as the library does', async () => {
+    const entry = join(dir, 'phone-entry.ts');
+    writeFileSync(
+      entry,
+      `export { normalisePhone } from ${JSON.stringify(join(process.cwd(), 'shared/domain/identity.ts'))};\n`,
+    );
+    const outfile = join(dir, 'phone.mjs');
+    await bundle(entry, outfile, true, [], []);
+    const whole = statSync(outfile).size;
+    await bundle(entry, outfile, true, [], [PHONE_ON_DEMAND]);
+    expect(whole - statSync(outfile).size).toBeGreaterThan(100 * 1024);
+    execSync(`mv "${join(dir, PHONE_ON_DEMAND.file)}" "${join(dir, 'phone-later.cjs')}"`);
+    const bundled = (await import(pathToFileURL(outfile).href)) as { normalisePhone: typeof normalisePhone };
+    expect(existsSync(join(dir, PHONE_ON_DEMAND.file))).toBe(false);
+
+    execSync(`mv "${join(dir, 'phone-later.cjs')}" "${join(dir, PHONE_ON_DEMAND.file)}"`);
+    const numbers = ['+1 (415) 555-0100', '004915112345678', '0151 12345678', '12', 'not a number'];
+    const options = { defaultRegion: 'DE' } as const;
+    expect(numbers.map((n) => bundled.normalisePhone(n, options))).toEqual(
+      numbers.map((n) => normalisePhone(n, options)),
+    );
+    expect(bundled.normalisePhone('0151 12345678', options)).toBe('+4915112345678');
+  }, 60_000);
 });

@@ -20,7 +20,13 @@ import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
 import type { Config } from '#shared/config/config.js';
 import { alarmOnFunction } from './alarms.js';
-import { ELD_ON_DEMAND, ZOD_WITHOUT_LOCALES } from './bundling/on-demand.js';
+import {
+  BEDROCK_ON_DEMAND,
+  ELD_ON_DEMAND,
+  PHONE_ON_DEMAND,
+  SES_ON_DEMAND,
+  ZOD_WITHOUT_LOCALES,
+} from './bundling/on-demand.js';
 import { type QueueUrlSetting, ThreadlineFunction } from './constructs/threadline-function.js';
 import { inboundMailPrefix } from './email-receiving.js';
 import { bindExports } from './exports.js';
@@ -273,7 +279,7 @@ export class ApiStack extends Stack {
       description: 'Threadline resolver: envelopes to timelines, then routing (AI or a human queue)',
       // Read next to the bundle by the router: the routing policy and the sample knowledge base.
       assets: ['shared/domain/routing/default-policy.json', 'shared/responder/knowledge-base'],
-      onDemand: [ELD_ON_DEMAND],
+      onDemand: [ELD_ON_DEMAND, BEDROCK_ON_DEMAND],
     })
       .bindTable(props.table)
       // The AI's replies go out through the same outbound queue as agents'.
@@ -306,6 +312,7 @@ export class ApiStack extends Stack {
       assets: ['shared/domain/routing/default-policy.json'],
       // @hono/zod-openapi takes zod's `z` namespace whole: without this, every locale of zod too.
       aliases: ZOD_WITHOUT_LOCALES,
+      onDemand: [PHONE_ON_DEMAND],
     })
       .bindTable(props.table)
       .bindQueue(props.outboundQueue, 'OUTBOUND_QUEUE_URL')
@@ -324,6 +331,7 @@ export class ApiStack extends Stack {
       name: 'sender',
       timeout: outboundConsumer.timeout,
       description: 'Threadline sender: replies to the providers',
+      onDemand: [SES_ON_DEMAND],
     })
       .bindTable(props.table)
       .bindSecret(props.providerSecret)

@@ -48,10 +48,19 @@ export class AwsRequestError extends Error {
   readonly service: string;
   /** AWS's request id, when the response carried one. */
   readonly requestId: string | undefined;
+  /** The error answer's JSON document, when it was one (e.g. DynamoDB's item on a failed condition). */
+  readonly document: Record<string, unknown> | undefined;
 
   constructor(
     message: string,
-    fields: { status: number; code: string; retryable: boolean; service: string; requestId?: string },
+    fields: {
+      status: number;
+      code: string;
+      retryable: boolean;
+      service: string;
+      requestId?: string;
+      document?: Record<string, unknown>;
+    },
     options?: { cause?: unknown },
   ) {
     super(message, options);
@@ -60,6 +69,7 @@ export class AwsRequestError extends Error {
     this.retryable = fields.retryable;
     this.service = fields.service;
     this.requestId = fields.requestId;
+    this.document = fields.document;
   }
 }
 
@@ -88,9 +98,11 @@ export function errorFromResponse(service: string, response: AwsResponse): AwsRe
   const text = response.body.toString('utf8', 0, Math.min(response.body.length, 64 * 1024)).trim();
   let code: string | undefined;
   let message: string | undefined;
+  let document: Record<string, unknown> | undefined;
   if (text.startsWith('{')) {
     try {
       const json = JSON.parse(text) as Record<string, unknown>;
+      document = json;
       code = stringOf(json.__type) ?? stringOf(json.code) ?? stringOf(json.Code);
       message = stringOf(json.message) ?? stringOf(json.Message);
     } catch {
@@ -115,6 +127,7 @@ export function errorFromResponse(service: string, response: AwsResponse): AwsRe
     retryable,
     service,
     ...(requestId ? { requestId } : {}),
+    ...(document ? { document } : {}),
   });
 }
 

@@ -1,16 +1,25 @@
 import { createHash } from 'node:crypto';
-import {
-  ConflictException,
-  CreateScheduleCommand,
-  type CreateScheduleCommandInput,
-  DeleteScheduleCommand,
-  ResourceNotFoundException,
-  type SchedulerClient,
-} from '@aws-sdk/client-scheduler';
-import { SendMessageCommand, type SQSClient } from '@aws-sdk/client-sqs';
+import type { CreateScheduleCommandInput } from '@aws-sdk/client-scheduler';
 import type { Clock } from '../domain/ports.js';
 import type { Timer, Timers } from '../domain/timer-ports.js';
 import { UnavailableError } from '../errors.js';
+import { AwsRequestError } from './request-error.js';
+
+/**
+ * The calls SchedulerTimers makes, in the SDK's input shapes: the lite clients on Lambda
+ * (`liteScheduling`), the SDK clients in tests (`sdkScheduling`, scheduler-sdk.ts).
+ */
+export interface Scheduling {
+  createSchedule(input: CreateScheduleCommandInput): Promise<unknown>;
+  deleteSchedule(input: { Name: string; GroupName: string }): Promise<unknown>;
+  sendMessage(input: { QueueUrl: string; MessageBody: string; DelaySeconds: number }): Promise<unknown>;
+}
+
+/** An AWS error's name: the SDK exception's, or the code of a lite client's AwsRequestError. */
+function awsErrorName(error: unknown): string {
+  if (error instanceof AwsRequestError) return error.code;
+  return error instanceof Error ? error.name : 'Error';
+}
 
 /** Where timers fire: the timers queue, the role Scheduler sends with, the schedule group. */
 export interface SchedulerTarget {
@@ -54,18 +63,12 @@ export function createScheduleInput(timer: Timer, target: SchedulerTarget): Crea
  * queue directly with a delay (cheaper, and to the second). Setting a timer twice is one schedule.
  */
 export class SchedulerTimers implements Timers {
-  readonly #scheduler: SchedulerClient;
-  readonly #sqs: SQSClient;
+  readonly #calls: Scheduling;
   readonly #target: SchedulerTarget;
   readonly #clock: Clock;
 
-  constructor(
-    clients: { scheduler: SchedulerClient; sqs: SQSClient },
-    target: SchedulerTarget,
-    clock: Clock,
-  ) {
-    this.#scheduler = clients.scheduler;
-    this.#sqs = clients.sqs;
+  constructor(calls: Scheduling, target: SchedulerTarget, clock: Clock) {
+    this.#calls = calls;
     this.#target = target;
     this.#clock = clock;
   }
@@ -76,30 +79,26 @@ export class SchedulerTimers implements Timers {
       if (delayS <= MAX_SQS_DELAY_S) {
         const body = JSON.stringify(timer);
         const DelaySeconds = Math.max(0, delayS);
-        await this.#sqs.send(
-          new SendMessageCommand({ QueueUrl: this.#target.queueUrl, MessageBody: body, DelaySeconds }),
-        );
+        await this.#calls.sendMessage({ QueueUrl: this.#target.queueUrl, MessageBody: body, DelaySeconds });
         return;
       }
-      await this.#scheduler.send(new CreateScheduleCommand(createScheduleInput(timer, this.#target)));
+      await this.#calls.createSchedule(createScheduleInput(timer, this.#target));
     } catch (error) {
       // The same timer set before: its schedule is there already.
-      if (error instanceof ConflictException) return;
-      throw new UnavailableError(`the timer could not be set (${(error as Error).name})`, { cause: error });
+      const name = awsErrorName(error);
+      if (name === 'ConflictException') return;
+      throw new UnavailableError(`the timer could not be set (${name})`, { cause: error });
     }
   }
 
   async cancel(timerId: string): Promise<void> {
     try {
-      await this.#scheduler.send(
-        new DeleteScheduleCommand({ Name: scheduleName(timerId), GroupName: this.#target.group }),
-      );
+      await this.#calls.deleteSchedule({ Name: scheduleName(timerId), GroupName: this.#target.group });
     } catch (error) {
       // Fired (and deleted), never made (a queued near timer), or cancelled before: nothing to do.
-      if (error instanceof ResourceNotFoundException) return;
-      throw new UnavailableError(`the timer could not be cancelled (${(error as Error).name})`, {
-        cause: error,
-      });
+      const name = awsErrorName(error);
+      if (name === 'ResourceNotFoundException') return;
+      throw new UnavailableError(`the timer could not be cancelled (${name})`, { cause: error });
     }
   }
 }

@@ -6,6 +6,7 @@ import type {
   SendMessageBatchResultEntry,
 } from '@aws-sdk/client-sqs';
 import { AwsRequestError, parseJsonObject } from './request-error.js';
+import { type RetryOptions, withRetries } from './retry.js';
 import { type AwsCallOptions, awsHost, resolveRegion, signedRequest } from './signed-request.js';
 
 /** What SendMessageBatch answers (the SDK output's lists): SQS reports each entry in one or the other. */
@@ -51,22 +52,10 @@ export async function sqsSendMessageBatch(
   const { QueueUrl, Entries } = input;
   if (!QueueUrl) throw new TypeError('SendMessageBatch: QueueUrl is required');
   if (!Entries) throw new TypeError('SendMessageBatch: Entries is required');
-  const body = JSON.stringify({ QueueUrl, Entries: Entries.map(wireEntry) });
-  const region = resolveRegion('sqs', options.region, queueUrlRegion(QueueUrl));
-  const response = await signedRequest(
-    {
-      service: 'sqs',
-      region,
-      method: 'POST',
-      url: `https://${awsHost('sqs', region)}/`,
-      headers: {
-        'Content-Type': 'application/x-amz-json-1.0',
-        'X-Amz-Target': 'AmazonSQS.SendMessageBatch',
-        // As the SDK sends: SQS then also names the error in its query-protocol form (x-amzn-query-error).
-        'X-Amzn-Query-Mode': 'true',
-      },
-      body,
-    },
+  const response = await sqsCall(
+    'SendMessageBatch',
+    QueueUrl,
+    { QueueUrl, Entries: Entries.map(wireEntry) },
     options,
   );
   const { Successful, Failed } = parseJsonObject('sqs', response.body);
@@ -76,6 +65,56 @@ export async function sqsSendMessageBatch(
   };
   verifyMd5(Entries, result, response.headers['x-amzn-requestid']);
   return result;
+}
+
+/**
+ * One call of SQS's AWS JSON 1.0 protocol (`POST /`, `X-Amz-Target: AmazonSQS.<operation>`) to
+ * `sqs.<region>.amazonaws.com`, signed with SigV4, the region taken from `options.region`, the queue
+ * URL, then AWS_REGION.
+ */
+function sqsCall(operation: string, queueUrl: string, input: object, options: AwsCallOptions) {
+  const region = resolveRegion('sqs', options.region, queueUrlRegion(queueUrl));
+  return signedRequest(
+    {
+      service: 'sqs',
+      region,
+      method: 'POST',
+      url: `https://${awsHost('sqs', region)}/`,
+      headers: {
+        'Content-Type': 'application/x-amz-json-1.0',
+        'X-Amz-Target': `AmazonSQS.${operation}`,
+        // As the SDK sends: SQS then also names the error in its query-protocol form (x-amzn-query-error).
+        'X-Amzn-Query-Mode': 'true',
+      },
+      body: JSON.stringify(input),
+    },
+    options,
+  );
+}
+
+/** What the lite SendMessage takes: a message of string attributes, as the SDK's input. */
+export interface SqsSendMessageInput {
+  QueueUrl: string;
+  MessageBody: string;
+  DelaySeconds?: number;
+  MessageAttributes?: Record<string, { DataType: 'String' | 'Number'; StringValue: string }>;
+}
+
+/**
+ * SQS SendMessage without the SDK (see sqsCall), tried again on throttling, 5xx and network errors as
+ * the SDK does (`options.maxAttempts`, default 3). Resolves with the MessageId once SQS's
+ * MD5OfMessageBody matches the body sent (a mismatch throws a retryable AwsRequestError `InvalidMd5`).
+ */
+export async function sqsSendMessage(
+  input: SqsSendMessageInput,
+  options: AwsCallOptions & RetryOptions = {},
+): Promise<{ MessageId: string | undefined }> {
+  const response = await withRetries(() => sqsCall('SendMessage', input.QueueUrl, input, options), options);
+  const { MessageId, MD5OfMessageBody } = parseJsonObject('sqs', response.body);
+  const accepted = { Id: '0', MessageId: String(MessageId), MD5OfMessageBody: String(MD5OfMessageBody) };
+  const result = { Successful: [accepted], Failed: [] };
+  verifyMd5([{ Id: '0', MessageBody: input.MessageBody }], result, response.headers['x-amzn-requestid']);
+  return { MessageId: typeof MessageId === 'string' ? MessageId : undefined };
 }
 
 /** The entry as SQS's JSON protocol takes it, with only the members we support. */

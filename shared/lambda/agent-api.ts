@@ -1,12 +1,12 @@
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { SQSClient } from '@aws-sdk/client-sqs';
 import type { OpenAPIHono } from '@hono/zod-openapi';
 import { createAgentApp } from '#shared/api/app.js';
 import { createCsatPage } from '#shared/api/csat-page.js';
 import type { AgentEnv } from '#shared/api/router.js';
 import { trackConversationClock } from '#shared/app/track-conversation-clock.js';
+import { dynamoDbLite } from '#shared/aws/dynamodb-lite.js';
 import { s3ExportStore } from '#shared/aws/s3-exports.js';
 import { getSecretString } from '#shared/aws/secrets-lite.js';
+import { sqsSendMessage } from '#shared/aws/sqs-lite.js';
 import {
   allowLoopbackWebhooks,
   type Config,
@@ -46,7 +46,7 @@ export async function createLambdaAgentApp(): Promise<OpenAPIHono<AgentEnv>> {
   ]);
   const authenticate = agentAuthenticator(config);
 
-  const repos = dynamoRepositories(new DynamoDBClient({}), config.TABLE_NAME);
+  const repos = dynamoRepositories(dynamoDbLite(), config.TABLE_NAME);
   const store = storePorts(repos);
   const conversationClock = awsConversationClock(config, repos);
   const track = (event: ClockEvent) => trackConversationClock(conversationClock, event);
@@ -65,7 +65,7 @@ export async function createLambdaAgentApp(): Promise<OpenAPIHono<AgentEnv>> {
       ? {
           webhooks: {
             store: repos.webhooks,
-            queue: new SqsDeliveryQueue(new SQSClient({}), config.WEBHOOK_QUEUE_URL),
+            queue: new SqsDeliveryQueue((input) => sqsSendMessage(input), config.WEBHOOK_QUEUE_URL),
             urls: { allowLoopbackHttp: allowLoopbackWebhooks(config, false) },
             newId: () => timeOrderedId('wh'),
             newSecret: newWebhookSecret,

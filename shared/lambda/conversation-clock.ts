@@ -1,6 +1,5 @@
-import { SchedulerClient } from '@aws-sdk/client-scheduler';
-import { SQSClient } from '@aws-sdk/client-sqs';
 import type { ReplyDeps } from '../app/send-reply.js';
+import { liteScheduling } from '../aws/scheduler-lite.js';
 import { SchedulerTimers } from '../aws/scheduler-timers.js';
 import { type Config, requireSettings } from '../config/config.js';
 import { csatSettings } from '../config/csat-settings.js';
@@ -22,7 +21,7 @@ export function awsConversationClock(config: Config, repos: DynamoRepositories):
     'TIMERS_SCHEDULE_GROUP',
   ]);
   const timers = new SchedulerTimers(
-    { scheduler: new SchedulerClient({}), sqs: new SQSClient({}) },
+    liteScheduling(),
     {
       queueUrl: settings.TIMERS_QUEUE_URL,
       queueArn: settings.TIMERS_QUEUE_ARN,
@@ -32,11 +31,17 @@ export function awsConversationClock(config: Config, repos: DynamoRepositories):
     },
     systemClock,
   );
+  let policy: ConversationClockDeps['policy'] | undefined;
   return {
     store: clockPorts(repos),
     admin: repos.conversations,
     timers,
-    policy: loadRoutingPolicy(config.ROUTING_POLICY_FILE),
+    // Parsed on first use: zod's first parse of the policy schema is ~15 ms of a cold start, which the
+    // agent API's requests that set no clock never need. The resolver parses the same file at start.
+    get policy() {
+      policy ??= loadRoutingPolicy(config.ROUTING_POLICY_FILE);
+      return policy;
+    },
     clock: systemClock,
     log,
     // Email survey links need PUBLIC_BASE_URL and CSAT_SIGNING_SECRET (the timers function has both).

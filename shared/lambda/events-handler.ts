@@ -1,8 +1,8 @@
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { SQSClient } from '@aws-sdk/client-sqs';
 import type { DynamoDBBatchResponse, DynamoDBStreamEvent, SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import { deliverWebhook } from '../app/deliver-webhook.js';
 import { publishChanges } from '../app/publish-change.js';
+import { dynamoDbLite } from '../aws/dynamodb-lite.js';
+import { sqsSendMessage } from '../aws/sqs-lite.js';
 import { allowLoopbackWebhooks, loadConfig, requireSettings } from '../config/config.js';
 import { systemClock } from '../domain/ports.js';
 import { webhookTransport } from '../http/webhook-post.js';
@@ -18,8 +18,8 @@ const SUBSCRIPTIONS_CACHE_MS = 30_000;
 
 function build() {
   const config = requireSettings(loadConfig(), ['WEBHOOK_QUEUE_URL']);
-  const repos = dynamoRepositories(new DynamoDBClient({}), config.TABLE_NAME);
-  const queue = new SqsDeliveryQueue(new SQSClient({}), config.WEBHOOK_QUEUE_URL);
+  const repos = dynamoRepositories(dynamoDbLite(), config.TABLE_NAME);
+  const queue = new SqsDeliveryQueue((input) => sqsSendMessage(input), config.WEBHOOK_QUEUE_URL);
   return { config, store: repos.webhooks, queue };
 }
 

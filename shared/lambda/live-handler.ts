@@ -1,4 +1,3 @@
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { DynamoDBBatchResponse, DynamoDBStreamEvent } from 'aws-lambda';
 import * as z from 'zod';
 import { connectLive } from '#shared/app/connect-live.js';
@@ -6,6 +5,7 @@ import { disconnectLive } from '#shared/app/disconnect-live.js';
 import { fanOutChanges } from '#shared/app/fan-out-changes.js';
 import { handleLiveFrame } from '#shared/app/handle-live-frame.js';
 import { publishLiveChanges } from '#shared/app/publish-live-changes.js';
+import { dynamoDbLite } from '#shared/aws/dynamodb-lite.js';
 import { liveConnectionsApi } from '#shared/aws/live-connections-api.js';
 import { getSecretString } from '#shared/aws/secrets-lite.js';
 import { requireSettings } from '#shared/config/config.js';
@@ -15,6 +15,7 @@ import { seqClock } from '#shared/domain/live/seq.js';
 import { systemClock } from '#shared/domain/ports.js';
 import { log } from '#shared/log.js';
 import { createChangeFeedHandler } from '#shared/queue/change-feed-consumer.js';
+import type { DocumentStore } from '#shared/store/dynamo-client.js';
 import { dynamoRepositories } from '#shared/store/dynamo-repositories.js';
 import { agentAuthenticator } from './agent-api.js';
 
@@ -31,11 +32,11 @@ export interface SocketAnswer {
   statusCode: number;
 }
 
-async function build() {
+async function build(doc: DocumentStore) {
   const config = requireSettings(await loadConfigWithSecrets((id) => getSecretString(id)), [
     'LIVE_CALLBACK_URL',
   ]);
-  const repos = dynamoRepositories(new DynamoDBClient({}), config.TABLE_NAME);
+  const repos = dynamoRepositories(doc, config.TABLE_NAME);
   const deps = {
     connections: repos.liveConnections,
     sender: liveConnectionsApi(config.LIVE_CALLBACK_URL),
@@ -49,8 +50,10 @@ async function build() {
  * refuses the upgrade) and keeps the connection; `$disconnect` forgets it; `$default` takes client
  * frames (viewing, left, typing, ping, hello) and answers on the socket.
  */
-export async function createLiveSocketHandler(): Promise<(event: unknown) => Promise<SocketAnswer>> {
-  const { config, deps } = await build();
+export async function createLiveSocketHandler(
+  doc: DocumentStore = dynamoDbLite(),
+): Promise<(event: unknown) => Promise<SocketAnswer>> {
+  const { config, deps } = await build(doc);
   const authenticate = agentAuthenticator(config);
   return async (input) => {
     const event = SocketEventSchema.safeParse(input);
@@ -82,7 +85,7 @@ export async function createLiveSocketHandler(): Promise<(event: unknown) => Pro
 export async function createLiveStreamHandler(
   fanOuts: readonly ChangeFeedConsumer[] = [],
 ): Promise<(event: DynamoDBStreamEvent) => Promise<DynamoDBBatchResponse>> {
-  const { repos, deps } = await build();
+  const { repos, deps } = await build(dynamoDbLite());
   const live = publishLiveChanges({ ...deps, events: repos.liveEvents, nextSeq: seqClock(Date.now), log });
   return createChangeFeedHandler(fanOutChanges([live, ...fanOuts]));
 }

@@ -1,5 +1,5 @@
-import { SQSClient } from '@aws-sdk/client-sqs';
 import type { ReplyDeps } from '../app/send-reply.js';
+import { sqsSendMessage } from '../aws/sqs-lite.js';
 import { systemClock } from '../domain/ports.js';
 import { SqsOutboundQueue } from '../queue/sqs-outbound-queue.js';
 import { timeOrderedId } from '../store/ids.js';
@@ -8,7 +8,7 @@ import { timeOrderedId } from '../store/ids.js';
 export function sqsReplies(store: ReplyDeps['store'], outboundQueueUrl: string): ReplyDeps {
   return {
     store,
-    queue: new SqsOutboundQueue(new SQSClient({}), outboundQueueUrl),
+    queue: new SqsOutboundQueue((input) => sqsSendMessage(input), outboundQueueUrl),
     clock: systemClock,
     newId: () => timeOrderedId('rp'),
   };

@@ -1,8 +1,8 @@
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import { receiveEnvelope } from '../app/receive-envelope.js';
 import { routeMessage } from '../app/route-message.js';
 import { trackConversationClock } from '../app/track-conversation-clock.js';
+import { dynamoDbLite } from '../aws/dynamodb-lite.js';
 import { loadConfig, requireSettings } from '../config/config.js';
 import { resolverSettings } from '../config/resolver-settings.js';
 import { loadRoutingPolicy } from '../config/routing-policy-file.js';
@@ -25,7 +25,7 @@ import { sqsReplies } from './replies.js';
 export function createResolverHandler(): (event: SQSEvent) => Promise<SQSBatchResponse> {
   // No provider secret: resolving and routing need none.
   const config = requireSettings(loadConfig(), ['OUTBOUND_QUEUE_URL']);
-  const repos = dynamoRepositories(new DynamoDBClient({}), config.TABLE_NAME);
+  const repos = dynamoRepositories(dynamoDbLite(), config.TABLE_NAME);
   const store = storePorts(repos);
   const conversationClock = awsConversationClock(config, repos);
   const track = (event: ClockEvent) => trackConversationClock(conversationClock, event);

@@ -1,6 +1,6 @@
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import { deliverReply } from '../app/deliver-reply.js';
+import { dynamoDbLite } from '../aws/dynamodb-lite.js';
 import { getSecretString } from '../aws/secrets-lite.js';
 import { configuredSenders } from '../channels/senders.js';
 import { loadConfigWithSecrets } from '../config/secrets.js';
@@ -13,7 +13,7 @@ import { lambdaDeadLetter } from './dead-letter.js';
 export async function createSenderHandler(): Promise<(event: SQSEvent) => Promise<SQSBatchResponse>> {
   const config = await loadConfigWithSecrets((id) => getSecretString(id));
   const deps = {
-    store: dynamoRepositories(new DynamoDBClient({}), config.TABLE_NAME).replies,
+    store: dynamoRepositories(dynamoDbLite(), config.TABLE_NAME).replies,
     senders: configuredSenders(config),
     clock: systemClock,
     // Longer than one invocation, so a sender that died mid-call is retried only once its lease is over.

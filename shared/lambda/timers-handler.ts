@@ -1,7 +1,7 @@
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import { fireTimer } from '../app/fire-timer.js';
 import { trackConversationClock } from '../app/track-conversation-clock.js';
+import { dynamoDbLite } from '../aws/dynamodb-lite.js';
 import { getSecretString } from '../aws/secrets-lite.js';
 import { loadConfigWithSecrets } from '../config/secrets.js';
 import type { ClockEvent } from '../domain/clock-ports.js';
@@ -16,7 +16,7 @@ import { sqsReplies } from './replies.js';
  */
 export async function createTimersHandler(): Promise<(event: SQSEvent) => Promise<SQSBatchResponse>> {
   const config = await loadConfigWithSecrets((id) => getSecretString(id));
-  const repos = dynamoRepositories(new DynamoDBClient({}), config.TABLE_NAME);
+  const repos = dynamoRepositories(dynamoDbLite(), config.TABLE_NAME);
   const clock = awsConversationClock(config, repos);
   if (config.OUTBOUND_QUEUE_URL) {
     const track = (event: ClockEvent) => trackConversationClock(clock, event);

@@ -16,6 +16,7 @@ import {
   storePorts,
 } from '../store/dynamo-repositories.js';
 import { randomIds } from '../store/ids.js';
+import { documentClient } from '../store/sdk-documents.js';
 import { LocalChangeFeed } from './change-feed.js';
 import { startConsumers } from './consumers.js';
 import { localConversationClock } from './conversation-clock.js';
@@ -147,7 +148,7 @@ async function localTable(options: LocalRuntimeOptions, tableName: string, dataD
   });
   const feed = options.events || options.live ? new LocalChangeFeed(dynamo.endpoint, tableName) : undefined;
   const client = feed?.capture(dynamo.client) ?? dynamo.client;
-  const repos = dynamoRepositories(options.dynamoClient?.(client) ?? client, tableName);
+  const repos = dynamoRepositories(documentClient(options.dynamoClient?.(client) ?? client), tableName);
   return { dynamo, feed, repos };
 }
 

@@ -1,27 +1,35 @@
-import { SendMessageCommand, type SQSClient } from '@aws-sdk/client-sqs';
 import type { OutboundMessage } from '../domain/outbound.js';
 import type { OutboundQueue } from '../domain/reply-ports.js';
 import { UnavailableError } from '../errors.js';
 
+/**
+ * SQS SendMessage, as the queues call it: the lite client (`sqsSendMessage`, shared/aws/sqs-lite.ts)
+ * on Lambda, or any function of the same shape.
+ */
+export type SendMessage = (input: {
+  QueueUrl: string;
+  MessageBody: string;
+  DelaySeconds?: number;
+  MessageAttributes?: Record<string, { DataType: 'String'; StringValue: string }>;
+}) => Promise<unknown>;
+
 /** The outbound queue on SQS: one message per reply, the sender's input. */
 export class SqsOutboundQueue implements OutboundQueue {
-  readonly #client: SQSClient;
+  readonly #send: SendMessage;
   readonly #queueUrl: string;
 
-  constructor(client: SQSClient, queueUrl: string) {
-    this.#client = client;
+  constructor(send: SendMessage, queueUrl: string) {
+    this.#send = send;
     this.#queueUrl = queueUrl;
   }
 
   async enqueue(message: OutboundMessage): Promise<void> {
     try {
-      await this.#client.send(
-        new SendMessageCommand({
-          QueueUrl: this.#queueUrl,
-          MessageBody: JSON.stringify(message),
-          MessageAttributes: { channel: { DataType: 'String', StringValue: message.channel } },
-        }),
-      );
+      await this.#send({
+        QueueUrl: this.#queueUrl,
+        MessageBody: JSON.stringify(message),
+        MessageAttributes: { channel: { DataType: 'String', StringValue: message.channel } },
+      });
     } catch (error) {
       throw new UnavailableError('SQS SendMessage failed; the reply is stored and can be retried', {
         cause: error,

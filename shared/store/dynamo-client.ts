@@ -1,36 +1,54 @@
-import { ConditionalCheckFailedException, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import {
-  DeleteCommand,
-  type DeleteCommandInput,
-  DynamoDBDocumentClient,
-  GetCommand,
-  type GetCommandInput,
-  type GetCommandOutput,
-  PutCommand,
-  type PutCommandInput,
-  QueryCommand,
-  type QueryCommandInput,
-  type QueryCommandOutput,
-  UpdateCommand,
-  type UpdateCommandInput,
-  type UpdateCommandOutput,
+import type {
+  DeleteCommandInput,
+  GetCommandInput,
+  PutCommandInput,
+  QueryCommandInput,
+  UpdateCommandInput,
 } from '@aws-sdk/lib-dynamodb';
 import { PermanentError, UnavailableError } from '../errors.js';
 
-/** The document client every repository uses: plain objects in, sets as JS Sets, undefined dropped. */
-export function documentClient(client: DynamoDBClient): DynamoDBDocumentClient {
-  return DynamoDBDocumentClient.from(client, { marshallOptions: { removeUndefinedValues: true } });
+type Item = Record<string, unknown>;
+
+/**
+ * The item calls every repository makes, in `@aws-sdk/lib-dynamodb`'s shapes (plain values in and out,
+ * sets as JS Sets, undefined dropped): the SDK's document client (`sdkDocuments`, the local runtime
+ * and the tests) or the lite client over SigV4 (`dynamoDbLite`, the Lambda functions).
+ */
+export interface DocumentStore {
+  get(input: GetCommandInput): Promise<{ Item?: Item | undefined }>;
+  put(input: PutCommandInput): Promise<{ Attributes?: Item | undefined }>;
+  update(input: UpdateCommandInput): Promise<{ Attributes?: Item | undefined }>;
+  delete(input: DeleteCommandInput): Promise<{ Attributes?: Item | undefined }>;
+  query(input: QueryCommandInput): Promise<QueryOutput>;
 }
 
-/** What every repository sends its commands through: one document client and the table's name. */
+/** What a Query answers: a page of items and where the next page starts. */
+export interface QueryOutput {
+  Items?: Item[] | undefined;
+  Count?: number | undefined;
+  ScannedCount?: number | undefined;
+  LastEvaluatedKey?: Item | undefined;
+}
+
+/** What every repository sends its commands through: one document store and the table's name. */
 export interface DynamoDb {
-  doc: DynamoDBDocumentClient;
+  doc: DocumentStore;
   table: string;
+}
+
+/**
+ * The DynamoDB error name of a failure: the SDK's exception name, or the code of the lite client's
+ * AwsRequestError (its name is its class's).
+ */
+export function dynamoErrorName(error: unknown): string | undefined {
+  if (!(error instanceof Error)) return undefined;
+  const { code } = error as { code?: unknown };
+  return error.name === 'AwsRequestError' && typeof code === 'string' ? code : error.name;
 }
 
 /** Whether a write failed its condition, which callers treat as "already done" or "not allowed". */
 export function isConditionFailure(error: unknown): boolean {
-  return error instanceof ConditionalCheckFailedException;
+  return dynamoErrorName(error) === 'ConditionalCheckFailedException';
 }
 
 /**
@@ -50,8 +68,9 @@ export async function sendDynamo<T>(operation: string, run: () => Promise<T>): P
     return await run();
   } catch (error) {
     if (isConditionFailure(error)) throw error;
-    if (error instanceof Error && PERMANENT_ERRORS.has(error.name)) {
-      throw new PermanentError(`DynamoDB ${operation} refused the request (${error.name})`, { cause: error });
+    const name = dynamoErrorName(error);
+    if (name && PERMANENT_ERRORS.has(name)) {
+      throw new PermanentError(`DynamoDB ${operation} refused the request (${name})`, { cause: error });
     }
     throw new UnavailableError(`DynamoDB ${operation} failed`, { cause: error });
   }
@@ -69,38 +88,41 @@ export async function sendConditional(operation: string, run: () => Promise<unkn
 }
 
 /** Sends a GetItem built by a params builder. */
-export function getItem(db: DynamoDb, input: GetCommandInput): Promise<GetCommandOutput> {
-  return sendDynamo('GetItem', () => db.doc.send(new GetCommand(input)));
+export function getItem(db: DynamoDb, input: GetCommandInput): Promise<{ Item?: Item | undefined }> {
+  return sendDynamo('GetItem', () => db.doc.get(input));
 }
 
 /** Sends a PutItem built by a params builder; a failed condition throws. */
 export function putItem(db: DynamoDb, input: PutCommandInput): Promise<unknown> {
-  return sendDynamo('PutItem', () => db.doc.send(new PutCommand(input)));
+  return sendDynamo('PutItem', () => db.doc.put(input));
 }
 
 /** Sends a conditional PutItem; false when its condition failed. */
 export function putItemIf(db: DynamoDb, input: PutCommandInput): Promise<boolean> {
-  return sendConditional('PutItem', () => db.doc.send(new PutCommand(input)));
+  return sendConditional('PutItem', () => db.doc.put(input));
 }
 
 /** Sends an UpdateItem built by a params builder; a failed condition throws. */
-export function updateItem(db: DynamoDb, input: UpdateCommandInput): Promise<UpdateCommandOutput> {
-  return sendDynamo('UpdateItem', () => db.doc.send(new UpdateCommand(input)));
+export function updateItem(
+  db: DynamoDb,
+  input: UpdateCommandInput,
+): Promise<{ Attributes?: Item | undefined }> {
+  return sendDynamo('UpdateItem', () => db.doc.update(input));
 }
 
 /** Sends a conditional UpdateItem; false when its condition failed. */
 export function updateItemIf(db: DynamoDb, input: UpdateCommandInput): Promise<boolean> {
-  return sendConditional('UpdateItem', () => db.doc.send(new UpdateCommand(input)));
+  return sendConditional('UpdateItem', () => db.doc.update(input));
 }
 
 /** Sends a Query built by a params builder. */
-export function queryItems(db: DynamoDb, input: QueryCommandInput): Promise<QueryCommandOutput> {
-  return sendDynamo('Query', () => db.doc.send(new QueryCommand(input)));
+export function queryItems(db: DynamoDb, input: QueryCommandInput): Promise<QueryOutput> {
+  return sendDynamo('Query', () => db.doc.query(input));
 }
 
 /** Sends a DeleteItem built by a params builder. */
 export async function deleteItem(db: DynamoDb, input: DeleteCommandInput): Promise<void> {
-  await sendDynamo('DeleteItem', () => db.doc.send(new DeleteCommand(input)));
+  await sendDynamo('DeleteItem', () => db.doc.delete(input));
 }
 
 /**

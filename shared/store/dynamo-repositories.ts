@@ -1,11 +1,10 @@
-import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { agentRepository } from './agent-repository.js';
 import { auditRepository } from './audit-repository.js';
 import { clockRepository } from './clock-repository.js';
 import { conversationRepository, conversationSnapshotOf } from './conversation-repository.js';
 import { conversationStateRepository } from './conversation-state-repository.js';
 import { customerRepository } from './customer-repository.js';
-import { documentClient } from './dynamo-client.js';
+import type { DocumentStore } from './dynamo-client.js';
 import { liveConnectionRepository, liveEventRepository } from './live-repository.js';
 import { mergeRepository } from './merge-repository.js';
 import { metricsRepository } from './metrics-repository.js';
@@ -16,12 +15,13 @@ import { timelineRepository } from './timeline-repository.js';
 import { webhookRepository } from './webhook-repository.js';
 
 /**
- * Every repository over one DynamoDB table and one document client. A composition root spreads those
+ * Every repository over one DynamoDB table and one document store (the SDK's document client, or the
+ * lite client on Lambda). A composition root spreads those
  * a use case needs into its ports (`{ ...customers, ...suggestions, ...timeline, ...conversations }`
  * is a ResolverStore).
  */
-export function dynamoRepositories(client: DynamoDBClient, table: string) {
-  const db = { doc: documentClient(client), table };
+export function dynamoRepositories(doc: DocumentStore, table: string) {
+  const db = { doc, table };
   const customers = customerRepository(db);
   const suggestions = suggestionRepository(db, customers);
   const timeline = timelineRepository(db, customers);

@@ -1,4 +1,3 @@
-import { DeleteCommand } from '@aws-sdk/lib-dynamodb';
 import * as z from 'zod';
 import { type Channel, ProviderSchema } from '../domain/envelope.js';
 import type { ErasureReport } from '../domain/privacy.js';
@@ -53,9 +52,7 @@ class ErasurePaused extends Error {
  */
 async function remove(db: ErasureDb, key: { pk: string; sk: string }): Promise<boolean> {
   if (db.budget.left <= 0) throw new ErasurePaused();
-  const out = await sendDynamo('DeleteItem', () =>
-    db.doc.send(new DeleteCommand(deleteErasedInput(db.table, key))),
-  );
+  const out = await sendDynamo('DeleteItem', () => db.doc.delete(deleteErasedInput(db.table, key)));
   if (out.Attributes) db.budget.left -= 1;
   return out.Attributes !== undefined;
 }

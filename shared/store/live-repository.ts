@@ -1,4 +1,3 @@
-import { DeleteCommand } from '@aws-sdk/lib-dynamodb';
 import * as z from 'zod';
 import { type DurableEvent, DurableEventSchema } from '../domain/live/events.js';
 import type { LiveConnection, LiveConnections, LiveEventLog } from '../domain/live/live-ports.js';
@@ -89,7 +88,7 @@ export function liveConnectionRepository(db: DynamoDb): LiveConnections {
     },
     async remove(connectionId) {
       const input = deleteLiveConnectionInput(db.table, connectionId);
-      const out = await sendDynamo('DeleteItem', () => db.doc.send(new DeleteCommand(input)));
+      const out = await sendDynamo('DeleteItem', () => db.doc.delete(input));
       const parsed = ConnectionItemSchema.safeParse(out.Attributes);
       return parsed.success ? parsed.data : undefined;
     },

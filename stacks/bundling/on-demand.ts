@@ -26,6 +26,36 @@ export const ELD_ON_DEMAND: OnDemandModule = {
   file: 'eld-small.cjs',
 };
 
+/** An AWS SDK client package, required from beside the bundle when the function first calls it. */
+function sdkOnDemand(name: string, shim: string): OnDemandModule {
+  return {
+    specifier: `@aws-sdk/${name}`,
+    shim: `${projectRoot}stacks/bundling/${shim}`,
+    entry: `${projectRoot}node_modules/@aws-sdk/${name}/dist-cjs/index.js`,
+    file: `${name}.cjs`,
+  };
+}
+
+/**
+ * Amazon Bedrock's client for the resolver: ~330 KB of SDK and ~40 ms of cold start, used only when
+ * BEDROCK_MODEL_ID is set, and then loaded by the first Converse call.
+ */
+export const BEDROCK_ON_DEMAND = sdkOnDemand('client-bedrock-runtime', 'bedrock-on-demand.ts');
+
+/** SES's client for the sender: loaded by the first email reply, never by SMS, WhatsApp or Messenger ones. */
+export const SES_ON_DEMAND = sdkOnDemand('client-ses', 'ses-on-demand.ts');
+
+/**
+ * `libphonenumber-js` for the agent API (~124 KB, ~8 ms of cold start): only requests that carry a
+ * phone number parse one. The resolver parses one per message and keeps it in its bundle.
+ */
+export const PHONE_ON_DEMAND: OnDemandModule = {
+  specifier: 'libphonenumber-js',
+  shim: `${projectRoot}stacks/bundling/phone-on-demand.ts`,
+  entry: `${projectRoot}node_modules/libphonenumber-js/index.cjs`,
+  file: 'libphonenumber-js.cjs',
+};
+
 /**
  * `zod` without its locales, for bundles whose dependencies import zod's `z` namespace whole (the agent
  * API, through `@hono/zod-openapi`): the folder mirrors the `zod` specifiers the functions use, and its

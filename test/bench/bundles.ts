@@ -5,9 +5,12 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
 import {
+  BEDROCK_ON_DEMAND,
   ELD_ON_DEMAND,
   type OnDemandModule,
   onDemandBuildCommand,
+  PHONE_ON_DEMAND,
+  SES_ON_DEMAND,
   ZOD_WITHOUT_LOCALES,
 } from '../../stacks/bundling/on-demand.js';
 
@@ -25,9 +28,9 @@ const FUNCTIONS: Record<
   'twilio-voice': { webhook: true },
   ses: { webhook: true },
   'ses-mail': { webhook: false },
-  resolver: { webhook: false, onDemand: [ELD_ON_DEMAND] },
-  sender: { webhook: false },
-  'agent-api': { webhook: false, aliases: ZOD_WITHOUT_LOCALES },
+  resolver: { webhook: false, onDemand: [ELD_ON_DEMAND, BEDROCK_ON_DEMAND] },
+  sender: { webhook: false, onDemand: [SES_ON_DEMAND] },
+  'agent-api': { webhook: false, onDemand: [PHONE_ON_DEMAND], aliases: ZOD_WITHOUT_LOCALES },
 };
 
 /** The settings the functions' module scope needs to load (dummy values: nothing is called). */
@@ -92,13 +95,20 @@ export async function bundle(
  * loader inside the timed import (5 ms, charged even to an empty module).
  */
 const MEASURE = `const t = performance.now();
+const cpu = process.cpuUsage();
 await import(process.argv[2]);
-process.stdout.write(String(performance.now() - t));
+const used = process.cpuUsage(cpu);
+process.stdout.write(\`\${performance.now() - t} \${(used.user + used.system) / 1000}\`);
 `;
 
-/** Cold init: a fresh node process importing the bundle; the median of `runs`. */
-function coldInitMs(measure: string, file: string, runs: number): number {
+/**
+ * Cold init: a fresh node process importing the bundle; the median of `runs`, as wall time and as the
+ * process's CPU time (user + system) over the import. On a quiet machine the two are close; on a
+ * loaded one the wall time grows with the waiting, the CPU time much less.
+ */
+function coldInit(measure: string, file: string, runs: number): { wall: number; cpu: number } {
   const times: number[] = [];
+  const cpus: number[] = [];
   // One discarded run first: it pays for reading the file and node's binary into the page cache.
   for (let i = -1; i < runs; i++) {
     // stderr is kept for a failure's error only: the AWS SDK warns about Node 20 on every load.
@@ -107,11 +117,19 @@ function coldInitMs(measure: string, file: string, runs: number): number {
       encoding: 'utf8',
       stdio: ['ignore', 'pipe', 'pipe'],
     });
-    if (i >= 0) times.push(Number(out));
+    const [wall, cpu] = out.split(' ').map(Number);
+    if (i >= 0) {
+      times.push(wall ?? Number.NaN);
+      cpus.push(cpu ?? Number.NaN);
+    }
   }
-  times.sort((a, b) => a - b);
-  return times[Math.floor(times.length / 2)] ?? Number.NaN;
+  const median = (values: number[]) =>
+    values.sort((a, b) => a - b)[Math.floor(values.length / 2)] ?? Number.NaN;
+  return { wall: median(times), cpu: median(cpus) };
 }
+
+const ms = (init: { wall: number; cpu: number }) =>
+  `${init.wall.toFixed(1).padStart(7)} ms (cpu ${init.cpu.toFixed(1).padStart(5)})`;
 
 /**
  * Bundle size and cold init of every function; beside each webhook, a naive bundle of the same code
@@ -128,22 +146,22 @@ export async function bundleFigures(runs = 11): Promise<void> {
     const empty = join(dir, 'empty.mjs');
     writeFileSync(empty, 'export {};\n');
     console.log(
-      'function        bundle (min)   cold init (median)   naive bundle (+ SDK, + twilio)   naive init',
+      'function        bundle (min)   cold init (median, wall and cpu)   naive bundle (+ SDK, + twilio)   naive init',
     );
-    console.log(`  (empty module)      0 KB ${coldInitMs(measure, empty, runs).toFixed(1).padStart(14)} ms`);
+    console.log(`  (empty module)      0 KB ${ms(coldInit(measure, empty, runs))}`);
     for (const [name, { webhook, onDemand, aliases }] of Object.entries(FUNCTIONS)) {
       const file = join(dir, `${name}.mjs`);
       const size = await bundle(`functions/${name}/handler.ts`, file, !webhook, [], onDemand, aliases);
-      const init = coldInitMs(measure, file, runs);
+      const init = coldInit(measure, file, runs);
       let naiveText = '';
       if (webhook) {
         const naiveFile = join(dir, `${name}-naive.mjs`);
         const inject = name.startsWith('twilio') ? [naiveSdk, naiveTwilio] : [naiveSdk];
         const naiveSize = await bundle(`functions/${name}/handler.ts`, naiveFile, false, inject);
-        naiveText = `${(naiveSize / 1024).toFixed(0).padStart(8)} KB   ${coldInitMs(measure, naiveFile, runs).toFixed(1).padStart(8)} ms`;
+        naiveText = `${(naiveSize / 1024).toFixed(0).padStart(8)} KB   ${ms(coldInit(measure, naiveFile, runs))}`;
       }
       console.log(
-        `${(webhook ? '* ' : '  ') + name.padEnd(14)}${(size / 1024).toFixed(0).padStart(7)} KB ${init.toFixed(1).padStart(14)} ms          ${naiveText}`,
+        `${(webhook ? '* ' : '  ') + name.padEnd(14)}${(size / 1024).toFixed(0).padStart(7)} KB ${ms(init)}          ${naiveText}`,
       );
     }
     console.log('(* webhook functions)');

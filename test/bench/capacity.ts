@@ -7,6 +7,7 @@ import { createWhatsAppApp } from '#shared/local/webhook-apps.js';
 import { createResolverConsumer } from '#shared/queue/resolver-consumer.js';
 import { dynamoRepositories, storePorts } from '#shared/store/dynamo-repositories.js';
 import { randomIds } from '#shared/store/ids.js';
+import { documentClient } from '#shared/store/sdk-documents.js';
 import { sqsRecord } from '../support/sqs.js';
 import { whatsappText } from '../support/webhooks.js';
 
@@ -56,7 +57,7 @@ export async function capacityFigures(messages = 200): Promise<void> {
     },
     { step: 'initialize', name: 'consumedCapacity' },
   );
-  const store = storePorts(dynamoRepositories(dynamo.client, 'threadline'));
+  const store = storePorts(dynamoRepositories(documentClient(dynamo.client), 'threadline'));
   const consume = createResolverConsumer((envelope) =>
     receiveEnvelope({ store, clock: systemClock, ids: randomIds }, envelope),
   );

@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ChangeRecord } from '#shared/domain/change-feed.js';
 import { LocalChangeFeed } from '#shared/local/change-feed.js';
 import { type LocalDynamo, startLocalDynamo } from '#shared/local/dynamo.js';
-import { documentClient } from '#shared/store/dynamo-client.js';
+import { documentClient } from '#shared/store/sdk-documents.js';
 
 const TABLE = 'feed-test';
 

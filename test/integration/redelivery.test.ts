@@ -7,6 +7,7 @@ import type { Customer, TimelineItem } from '#shared/domain/timeline.js';
 import { startLocalDynamo } from '#shared/local/dynamo.js';
 import type { LocalRuntime } from '#shared/local/runtime.js';
 import { dynamoRepositories, storePorts } from '#shared/store/dynamo-repositories.js';
+import { documentClient } from '#shared/store/sdk-documents.js';
 import { SECRETS, startTestRuntime } from '../support/runtime.js';
 import { scanTable } from '../support/table-snapshot.js';
 import { deliver, signedTwilio, twilioSms } from '../support/webhooks.js';
@@ -106,7 +107,7 @@ describe('any envelope delivered again later, on every channel, is one item with
         async (again) => {
           const dynamo = await startLocalDynamo({ tableName: 'threadline' });
           try {
-            const store = storePorts(dynamoRepositories(dynamo.client, 'threadline'));
+            const store = storePorts(dynamoRepositories(documentClient(dynamo.client), 'threadline'));
             let n = 0;
             const deps = {
               store,

@@ -5,7 +5,6 @@ import type { Channel } from '#shared/domain/envelope.js';
 import type { InboxFilter } from '#shared/domain/inbox.js';
 import type { Conversation } from '#shared/domain/timeline.js';
 import { type LocalDynamo, startLocalDynamo } from '#shared/local/dynamo.js';
-import { documentClient } from '#shared/store/dynamo-client.js';
 import { dynamoRepositories, storePorts } from '#shared/store/dynamo-repositories.js';
 import {
   CUSTOMER_NAME_PARTITION,
@@ -15,6 +14,7 @@ import {
   nameSearchKey,
   nameSortKey,
 } from '#shared/store/keys.js';
+import { documentClient } from '#shared/store/sdk-documents.js';
 
 /**
  * The sharded inbox, name index and daily metrics read back exactly what one unsharded partition
@@ -31,7 +31,7 @@ vi.setConfig({ testTimeout: 30_000, hookTimeout: 60_000 });
 
 beforeAll(async () => {
   dynamo = await startLocalDynamo({ tableName: TABLE });
-  repos = dynamoRepositories(dynamo.client, TABLE);
+  repos = dynamoRepositories(documentClient(dynamo.client), TABLE);
 });
 afterAll(async () => {
   await dynamo.close();

@@ -5,6 +5,7 @@ import { type SlaState, SlaStateSchema, slaNextDue } from '#shared/domain/sla/st
 import { type LocalDynamo, startLocalDynamo } from '#shared/local/dynamo.js';
 import { dynamoRepositories } from '#shared/store/dynamo-repositories.js';
 import { inboxDueSortKey, SHARDS, shardOf } from '#shared/store/keys.js';
+import { documentClient } from '#shared/store/sdk-documents.js';
 import { countKeyWrites } from '../support/key-writes.js';
 import { useLocalStore } from '../support/local-store.js';
 
@@ -211,7 +212,7 @@ describe('deadline index writes', () => {
   beforeAll(async () => {
     dynamo = await startLocalDynamo({ tableName: 'threadline-due-writes' });
     writes = countKeyWrites(dynamo.client);
-    repos = dynamoRepositories(dynamo.client, 'threadline-due-writes');
+    repos = dynamoRepositories(documentClient(dynamo.client), 'threadline-due-writes');
   });
   afterAll(async () => {
     await dynamo.close();

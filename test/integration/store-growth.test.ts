@@ -6,6 +6,7 @@ import type { TimelineItem } from '#shared/domain/timeline.js';
 import { type LocalDynamo, startLocalDynamo } from '#shared/local/dynamo.js';
 import { dynamoRepositories, storePorts } from '#shared/store/dynamo-repositories.js';
 import { randomIds } from '#shared/store/ids.js';
+import { documentClient } from '#shared/store/sdk-documents.js';
 import { envelope } from '../unit/fakes/envelopes.js';
 
 /**
@@ -22,7 +23,7 @@ let store: ReturnType<typeof storePorts>;
 
 beforeAll(async () => {
   dynamo = await startLocalDynamo({ tableName: TABLE });
-  repos = dynamoRepositories(dynamo.client, TABLE);
+  repos = dynamoRepositories(documentClient(dynamo.client), TABLE);
   store = storePorts(repos);
 });
 afterAll(async () => {

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll } from 'vitest';
 import { type LocalDynamo, startLocalDynamo } from '#shared/local/dynamo.js';
 import { dynamoRepositories, storePorts } from '#shared/store/dynamo-repositories.js';
+import { documentClient } from '#shared/store/sdk-documents.js';
 
 /** The repositories and store ports over a fresh dynalite table. */
 export interface LocalStore {
@@ -14,7 +15,7 @@ export function useLocalStore(table: string): LocalStore {
   const local = {} as LocalStore;
   beforeAll(async () => {
     local.dynamo = await startLocalDynamo({ tableName: table });
-    local.repos = dynamoRepositories(local.dynamo.client, table);
+    local.repos = dynamoRepositories(documentClient(local.dynamo.client), table);
     local.store = storePorts(local.repos);
   });
   afterAll(async () => {

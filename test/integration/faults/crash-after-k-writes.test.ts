@@ -11,6 +11,7 @@ import { LocalQueue } from '#shared/local/queue.js';
 import { createResolverConsumer } from '#shared/queue/resolver-consumer.js';
 import { dynamoRepositories, storePorts } from '#shared/store/dynamo-repositories.js';
 import { randomIds } from '#shared/store/ids.js';
+import { documentClient } from '#shared/store/sdk-documents.js';
 import { DynamoFaults } from '../../support/dynamo-faults.js';
 import { ManualTimers } from '../../support/manual-timers.js';
 import { firstDifference, type Item, normaliseTable, scanTable } from '../../support/table-snapshot.js';
@@ -162,7 +163,7 @@ async function run(
     log: () => {},
   });
   const deps: ResolverDeps = {
-    store: storePorts(dynamoRepositories(dynamo.client, TABLE)),
+    store: storePorts(dynamoRepositories(documentClient(dynamo.client), TABLE)),
     clock: { now: () => new Date('2025-06-10T12:00:00.000Z') },
     ids: randomIds,
     phone: { defaultRegion: 'US' },

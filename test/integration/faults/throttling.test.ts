@@ -10,6 +10,7 @@ import { SqsMailQueue } from '#shared/queue/sqs-mail-queue.js';
 import { sdkSendMessageBatch } from '#shared/queue/sqs-sdk-batch.js';
 import { dynamoRepositories, storePorts } from '#shared/store/dynamo-repositories.js';
 import { randomIds } from '#shared/store/ids.js';
+import { documentClient } from '#shared/store/sdk-documents.js';
 import { DynamoFaults } from '../../support/dynamo-faults.js';
 import { FlakySqs } from '../../support/flaky-sqs.js';
 import { ManualTimers } from '../../support/manual-timers.js';
@@ -285,7 +286,7 @@ describe('a poison message', () => {
       log: () => {},
     });
     const deps = {
-      store: storePorts(dynamoRepositories(dynamo.client, table)),
+      store: storePorts(dynamoRepositories(documentClient(dynamo.client), table)),
       clock: { now: () => new Date() },
       ids: randomIds,
     };

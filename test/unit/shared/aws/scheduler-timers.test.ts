@@ -9,6 +9,7 @@ import {
 import { SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
+import { sdkScheduling } from '#shared/aws/scheduler-sdk.js';
 import { SchedulerTimers, scheduleName } from '#shared/aws/scheduler-timers.js';
 import { newTimer } from '#shared/domain/timer-ports.js';
 import { UnavailableError } from '#shared/errors.js';
@@ -24,7 +25,7 @@ const target = {
   deadLetterArn: 'arn:aws:sqs:eu-west-1:123456789012:threadline-timers-dlq',
 };
 const timers = () =>
-  new SchedulerTimers({ scheduler: new SchedulerClient({}), sqs: new SQSClient({}) }, target, {
+  new SchedulerTimers(sdkScheduling({ scheduler: new SchedulerClient({}), sqs: new SQSClient({}) }), target, {
     now: () => new Date(NOW),
   });
 const timer = (minutes: number) =>

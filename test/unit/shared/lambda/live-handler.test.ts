@@ -1,7 +1,9 @@
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DeleteCommand, DynamoDBDocumentClient, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createLiveSocketHandler } from '#shared/lambda/live-handler.js';
+import { documentClient } from '#shared/store/sdk-documents.js';
 
 const ddb = mockClient(DynamoDBDocumentClient);
 const ENV = {
@@ -20,7 +22,7 @@ describe('the live socket function', () => {
 
   beforeAll(async () => {
     Object.assign(process.env, ENV);
-    handler = await createLiveSocketHandler();
+    handler = await createLiveSocketHandler(documentClient(new DynamoDBClient({ region: 'eu-west-1' })));
   });
   afterAll(() => {
     process.env = saved;

@@ -5,8 +5,8 @@ import { beforeEach, describe, expect, it } from 'vitest';
 import { ValidationError } from '#shared/errors.js';
 import { auditRepository } from '#shared/store/audit-repository.js';
 import { encodeCursor } from '#shared/store/cursor.js';
-import { documentClient } from '#shared/store/dynamo-client.js';
 import { AUDIT_SHARDS } from '#shared/store/keys.js';
+import { documentClient } from '#shared/store/sdk-documents.js';
 
 const ddb = mockClient(DynamoDBDocumentClient);
 const db = { doc: documentClient(new DynamoDBClient({ region: 'us-east-1' })), table: 'threadline' };

@@ -5,7 +5,7 @@ import { beforeEach, describe, expect, it, vi } from 'vitest';
 import type { TimelineItem } from '#shared/domain/timeline.js';
 import { NotFoundError } from '#shared/errors.js';
 import { conversationRepository } from '#shared/store/conversation-repository.js';
-import { documentClient } from '#shared/store/dynamo-client.js';
+import { documentClient } from '#shared/store/sdk-documents.js';
 
 const ddb = mockClient(DynamoDBDocumentClient);
 const db = { doc: documentClient(new DynamoDBClient({ region: 'us-east-1' })), table: 'threadline' };

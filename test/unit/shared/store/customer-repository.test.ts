@@ -8,7 +8,7 @@ import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { GoneError, UnavailableError } from '#shared/errors.js';
 import { customerRepository } from '#shared/store/customer-repository.js';
-import { documentClient } from '#shared/store/dynamo-client.js';
+import { documentClient } from '#shared/store/sdk-documents.js';
 
 const ddb = mockClient(DynamoDBDocumentClient);
 const phone = { kind: 'phone', value: '+16505551234' } as const;

@@ -7,7 +7,8 @@ import { DynamoDBDocumentClient, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { PermanentError, UnavailableError } from '#shared/errors.js';
-import { documentClient, putItem } from '#shared/store/dynamo-client.js';
+import { putItem } from '#shared/store/dynamo-client.js';
+import { documentClient } from '#shared/store/sdk-documents.js';
 
 const ddb = mockClient(DynamoDBDocumentClient);
 const db = () => ({ doc: documentClient(new DynamoDBClient({ region: 'us-east-1' })), table: 'threadline' });

@@ -1,8 +1,9 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { describe, expect, it } from 'vitest';
 import { dynamoRepositories, storePorts } from '#shared/store/dynamo-repositories.js';
+import { documentClient } from '#shared/store/sdk-documents.js';
 
-const repos = dynamoRepositories(new DynamoDBClient({ region: 'us-east-1' }), 'threadline');
+const repos = dynamoRepositories(documentClient(new DynamoDBClient({ region: 'us-east-1' })), 'threadline');
 
 describe('dynamoRepositories', () => {
   it('gives every method to exactly one repository, so spreading them loses none', () => {

@@ -4,8 +4,8 @@ import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it, vi } from 'vitest';
 import type { TimelineItem } from '#shared/domain/timeline.js';
 import { ConflictError, ValidationError } from '#shared/errors.js';
-import { documentClient } from '#shared/store/dynamo-client.js';
 import { mergeRepository } from '#shared/store/merge-repository.js';
+import { documentClient } from '#shared/store/sdk-documents.js';
 
 const ddb = mockClient(DynamoDBDocumentClient);
 const db = { doc: documentClient(new DynamoDBClient({ region: 'us-east-1' })), table: 'threadline' };

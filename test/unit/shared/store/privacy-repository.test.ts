@@ -10,8 +10,8 @@ import {
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { GoneError } from '#shared/errors.js';
-import { documentClient } from '#shared/store/dynamo-client.js';
 import { privacyRepository } from '#shared/store/privacy-repository.js';
+import { documentClient } from '#shared/store/sdk-documents.js';
 
 const ddb = mockClient(DynamoDBDocumentClient);
 const db = { doc: documentClient(new DynamoDBClient({ region: 'us-east-1' })), table: 'threadline' };

@@ -3,9 +3,9 @@ import { DynamoDBDocumentClient, GetCommand, PutCommand } from '@aws-sdk/lib-dyn
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { type OutboundMessage, OutboundMessageSchema } from '#shared/domain/outbound.js';
-import { documentClient } from '#shared/store/dynamo-client.js';
 import { putReplyInput } from '#shared/store/params/replies.js';
 import { replyRepository } from '#shared/store/reply-repository.js';
+import { documentClient } from '#shared/store/sdk-documents.js';
 
 const ddb = mockClient(DynamoDBDocumentClient);
 const db = { doc: documentClient(new DynamoDBClient({ region: 'us-east-1' })), table: 'threadline' };

@@ -2,7 +2,7 @@ import { ConditionalCheckFailedException, DynamoDBClient } from '@aws-sdk/client
 import { DynamoDBDocumentClient, UpdateCommand, type UpdateCommandInput } from '@aws-sdk/lib-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
-import { documentClient } from '#shared/store/dynamo-client.js';
+import { documentClient } from '#shared/store/sdk-documents.js';
 import { suggestionRepository } from '#shared/store/suggestion-repository.js';
 
 const ddb = mockClient(DynamoDBDocumentClient);

@@ -4,7 +4,7 @@ import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
 import type { StatusEnvelope } from '#shared/domain/envelope.js';
 import { statusRank } from '#shared/domain/timeline.js';
-import { documentClient } from '#shared/store/dynamo-client.js';
+import { documentClient } from '#shared/store/sdk-documents.js';
 import { timelineRepository } from '#shared/store/timeline-repository.js';
 
 const ddb = mockClient(DynamoDBDocumentClient);

@@ -1,0 +1,98 @@
+import type * as Doc from '@aws-sdk/lib-dynamodb';
+import { marshallItem, unmarshallItem, type WireAttribute } from './dynamodb-marshall.js';
+import { parseJsonObject } from './request-error.js';
+import { type RetryOptions, withRetries } from './retry.js';
+import { type AwsCallOptions, awsHost, resolveRegion, signedRequest } from './signed-request.js';
+
+/** Options of the lite DynamoDB client. */
+export interface DynamoDbLiteOptions extends AwsCallOptions, RetryOptions {}
+
+type Record_ = Record<string, unknown>;
+
+/** What the item calls answer, in the document client's shapes (plain values, Sets for sets). */
+export interface LiteItemOutput {
+  Item?: Record_;
+  Attributes?: Record_;
+  ConsumedCapacity?: unknown;
+}
+
+/** What a Query answers, in the document client's shapes. */
+export interface LiteQueryOutput {
+  Items?: Record_[];
+  Count?: number;
+  ScannedCount?: number;
+  LastEvaluatedKey?: Record_;
+  ConsumedCapacity?: unknown;
+}
+
+/** A DynamoDB call's time limit: a 1 MB Query page comes back in well under a second. */
+const DEFAULT_TIMEOUT_MS = 5_000;
+/** Members the document client marshals; the rest of an input goes on the wire as it is. */
+const VALUE_MEMBERS = ['Key', 'Item', 'ExpressionAttributeValues', 'ExclusiveStartKey'] as const;
+/** The legacy parameters, which this client does not speak (expressions do the same). */
+const LEGACY_MEMBERS = ['AttributeUpdates', 'Expected', 'KeyConditions', 'QueryFilter', 'AttributesToGet'];
+
+function wireInput(operation: string, input: object): Record_ {
+  const wire: Record_ = { ...input };
+  for (const member of LEGACY_MEMBERS) {
+    if (wire[member] !== undefined) throw new TypeError(`DynamoDB ${operation}: ${member} is not supported`);
+  }
+  for (const member of VALUE_MEMBERS) {
+    const value = wire[member];
+    if (value !== undefined) wire[member] = marshallItem(value as Record_);
+  }
+  return wire;
+}
+
+function nativeOutput(json: Record_): Record_ {
+  const out: Record_ = { ...json };
+  for (const member of ['Item', 'Attributes', 'LastEvaluatedKey']) {
+    const value = json[member];
+    if (value && typeof value === 'object')
+      out[member] = unmarshallItem(value as Record<string, WireAttribute>);
+  }
+  if (Array.isArray(json.Items)) {
+    out.Items = json.Items.map((item) => unmarshallItem(item as Record<string, WireAttribute>));
+  }
+  return out;
+}
+
+/**
+ * DynamoDB's item calls without the SDK: AWS JSON 1.0 (`POST /`, `X-Amz-Target:
+ * DynamoDB_20120810.<Operation>`) to `dynamodb.<region>.amazonaws.com` (or `endpoint`), signed with
+ * SigV4. It takes and answers the shapes of `@aws-sdk/lib-dynamodb`'s commands (marshalled as its
+ * document client does with `removeUndefinedValues`), so the repositories run on it unchanged. Throttling,
+ * 5xx, network errors and timeouts are tried again, `maxAttempts` in all with the SDK's backoff; any other
+ * error answer throws AwsRequestError whose `code` is DynamoDB's error name (e.g.
+ * `ConditionalCheckFailedException`, whose `document.Item` holds the item, as DynamoDB sends it, when the
+ * input asked for it).
+ */
+export function dynamoDbLite(options: DynamoDbLiteOptions = {}) {
+  const call = async (operation: string, input: object): Promise<Record_> => {
+    const region = resolveRegion('dynamodb', options.region);
+    const body = JSON.stringify(wireInput(operation, input));
+    const request = {
+      service: 'dynamodb',
+      region,
+      method: 'POST',
+      url: `https://${awsHost('dynamodb', region)}/`,
+      headers: {
+        'Content-Type': 'application/x-amz-json-1.0',
+        'X-Amz-Target': `DynamoDB_20120810.${operation}`,
+      },
+      body,
+    };
+    const response = await withRetries(
+      () => signedRequest(request, { timeoutMs: DEFAULT_TIMEOUT_MS, ...options }),
+      options,
+    );
+    return nativeOutput(parseJsonObject('dynamodb', response.body));
+  };
+  return {
+    get: (input: Doc.GetCommandInput): Promise<LiteItemOutput> => call('GetItem', input),
+    put: (input: Doc.PutCommandInput): Promise<LiteItemOutput> => call('PutItem', input),
+    update: (input: Doc.UpdateCommandInput): Promise<LiteItemOutput> => call('UpdateItem', input),
+    delete: (input: Doc.DeleteCommandInput): Promise<LiteItemOutput> => call('DeleteItem', input),
+    query: (input: Doc.QueryCommandInput): Promise<LiteQueryOutput> => call('Query', input),
+  };
+}

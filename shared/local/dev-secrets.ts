@@ -11,6 +11,8 @@ const DevSecretsSchema = z.object({
   // Older dev-secrets files predate Twilio; one is generated for them, and saved.
   TWILIO_AUTH_TOKEN: z.string().default(() => token(16)),
   AGENT_TOKENS: z.string(),
+  // The web chat's identity-token secret, so the demo and a developer's site can sign visitors.
+  WEBCHAT_IDENTITY_SECRET: z.string().default(() => token(32)),
 });
 
 /** The development secrets `npm start` uses unless the environment sets them. */

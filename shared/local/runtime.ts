@@ -5,6 +5,7 @@ import { type ServerType, serve } from '@hono/node-server';
 import type { Hono } from 'hono';
 import type { AgentAppDeps } from '#shared/api/deps.js';
 import type { MailQueue } from '../channels/ses/mail.js';
+import { WebchatSender } from '../channels/webchat/send.js';
 import { type Config, parseAgentTokens, requireSettings } from '../config/config.js';
 import type { Channel } from '../domain/envelope.js';
 import type { ChannelSender } from '../domain/outbound.js';
@@ -32,6 +33,7 @@ import { localSenders } from './senders.js';
 import type { LocalTimers } from './timers.js';
 import type { LocalTimerStore } from './timers-store.js';
 import { LocalUpgrades } from './upgrades.js';
+import { localWebchat } from './webchat.js';
 import { type LocalWebhooks, startLocalWebhooks } from './webhooks.js';
 
 /** Options of the embedded runtime. */
@@ -71,6 +73,8 @@ export interface LocalRuntimeOptions {
   events?: boolean;
   /** Tests: the timers behind webhook retry delays and the deliverer's clock. */
   webhookTimers?: LocalTimers;
+  /** Run the change feed for the web chat's live socket (`/webchat/live`) even without `events`. */
+  webchatLive?: boolean;
 }
 
 /** A running local Threadline: every function behind one HTTP server. */
@@ -119,6 +123,25 @@ function agentDeps(
   };
 }
 
+/** The web chat's routes and widget, and the upgrade router its live socket (and the agents') claim a path on. */
+async function webchatOf(
+  options: LocalRuntimeOptions,
+  parts: Omit<Parameters<typeof localWebchat>[0], 'upgrades' | 'aiAnswers'>,
+) {
+  const upgrades = new LocalUpgrades();
+  const webchat = await localWebchat({ ...parts, upgrades, aiAnswers: options.routing ?? false });
+  return { upgrades, webchat };
+}
+
+/** The senders with the web chat's, which every runtime has: a reply to a visitor needs no credentials. */
+function withWebchat(
+  senders: Partial<Record<Channel, ChannelSender>>,
+  queue: EnvelopeQueue,
+  clock: Clock,
+): Partial<Record<Channel, ChannelSender>> {
+  return { webchat: new WebchatSender({ queue, clock }), ...senders };
+}
+
 /** Serves `app` on 127.0.0.1; `port` 0 takes a free one. */
 async function listen(app: Hono, port: number): Promise<{ server: ServerType; port: number }> {
   const server = await new Promise<ServerType>((resolve) => {
@@ -134,10 +157,11 @@ async function localTable(options: LocalRuntimeOptions, tableName: string, dataD
     tableName,
     ...(dataDir ? { path: join(dataDir, 'dynamodb') } : {}),
   });
-  const feed = options.events ? new LocalChangeFeed(dynamo.endpoint, tableName) : undefined;
+  const feed =
+    options.events || options.webchatLive ? new LocalChangeFeed(dynamo.endpoint, tableName) : undefined;
   const client = feed?.capture(dynamo.client) ?? dynamo.client;
   const repos = dynamoRepositories(options.dynamoClient?.(client) ?? client, tableName);
-  return { dynamo, feed, repos };
+  return { dynamo, feed, eventsFeed: options.events ? feed : undefined, repos };
 }
 
 /**
@@ -153,7 +177,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
   ]);
   const dataDir = (options.persist ?? true) ? config.DATA_DIR : undefined;
   const clock = options.clock ?? systemClock;
-  const { dynamo, feed, repos } = await localTable(options, config.TABLE_NAME, dataDir);
+  const { dynamo, feed, eventsFeed, repos } = await localTable(options, config.TABLE_NAME, dataDir);
   // The redrive moves queue files only while no runtime holds them.
   const releaseDataDir = dataDir ? claimDataDir(dataDir) : undefined;
   const queues = localQueues({
@@ -161,7 +185,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
     timings: options.queue,
     outboundMaxAttempts: config.OUTBOUND_MAX_ATTEMPTS,
   });
-  const webhooks = feed && startLocalWebhooks({ config, repos, feed, dataDir, options });
+  const webhooks = eventsFeed && startLocalWebhooks({ config, repos, feed: eventsFeed, dataDir, options });
   const outbox = new LocalOutbox(dataDir ? { file: join(dataDir, 'outbox.jsonl') } : {});
   const timing = { dataDir, timers: options.timers, queue: queues.timers };
   const { timerStore, conversationClock } = localConversationClock({ config, repos, clock, ...timing });
@@ -173,7 +197,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
     queues,
     clock,
     ids: options.ids ?? randomIds,
-    senders: options.senders ?? localSenders(config, outbox),
+    senders: withWebchat(options.senders ?? localSenders(config, outbox), envelopes, clock),
     envelopes: webhookQueue,
     leaseMs: options.queue?.visibilityTimeoutMs ?? 30_000,
     routing: options.routing ?? false,
@@ -181,7 +205,9 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
     track: options.conversationClock ?? options.routing ?? false,
   });
   timerStore.start();
+  const { upgrades, webchat } = await webchatOf(options, { config, repos, clock, queue: webhookQueue, feed });
   const app = localHttpApp({
+    webchat: webchat.app,
     config,
     clock,
     envelopes: webhookQueue,
@@ -196,7 +222,6 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
     }),
   });
   const { server, port } = await listen(app, config.PORT);
-  const upgrades = new LocalUpgrades();
   upgrades.attach(server as Server);
   const { inbound, deadLetter, mail, outbound, timers } = queues;
   return {
@@ -212,7 +237,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
     timers,
     timerStore,
     upgrades,
-    ...(webhooks ? { feed: webhooks.feed, webhooks } : {}),
+    ...(feed ? { feed, webhooks } : {}),
     ...settleAndStop({
       server,
       timerStore,
@@ -220,6 +245,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
       webhooks,
       dynamo,
       releaseDataDir,
+      closeSockets: webchat.close,
     }),
   };
 }
@@ -232,6 +258,7 @@ function settleAndStop(parts: {
   webhooks: LocalWebhooks | undefined;
   dynamo: { close(): Promise<void> };
   releaseDataDir: (() => void) | undefined;
+  closeSockets: () => void;
 }): Pick<LocalRuntime, 'idle' | 'close'> {
   const { server, timerStore, queues, webhooks, dynamo } = parts;
   return {
@@ -244,6 +271,7 @@ function settleAndStop(parts: {
       }
     },
     close: async () => {
+      parts.closeSockets();
       await new Promise<void>((resolve) => server.close(() => resolve()));
       timerStore.stop();
       for (const queue of queues) await queue.stop();

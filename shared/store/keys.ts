@@ -51,6 +51,8 @@ export const mentionsPartition = (token: string): string => `MENTION#${token}`;
  * | webhook subscription   | GetItem  pk=WEBHOOK#<id>, sk=WEBHOOK                             |
  * | every subscription     | Query    gsi1 gsi1pk=WEBHOOKS, gsi1sk=<createdAt>#<id>           |
  * | webhook delivery log   | Query ×8 pk=WEBHOOK_DELIVERY#<sub>#<0..7>, sk=<at>#<id>, merged   |
+ * | web-chat session       | GetItem  pk=WEBCHAT_SESSION#<sha256 of token>, sk=SESSION (ttl)   |
+ * | web-chat rate counter  | Update   pk=WEBCHAT_RATE#<limit>#<subject>#<window>, sk=RATE (ttl) |
  */
 /** The time in a timeline sort key (`TIMELINE#<at>#<item id>`) of the item `itemId`, or undefined. */
 export function timelineAtOf(sk: string, itemId: string): string | undefined {
@@ -105,6 +107,10 @@ export const Keys = {
   }),
   /** The one item of overall counters, written before the counters were sharded by day (no longer written). */
   metrics: () => ({ pk: 'METRICS', sk: 'OVERALL' }),
+  /** A web-chat session, under the hash of its token. */
+  webchatSession: (tokenHash: string) => ({ pk: `WEBCHAT_SESSION#${tokenHash}`, sk: 'SESSION' }),
+  /** One fixed-window rate counter of one web-chat subject (a session or an address). */
+  webchatRate: (key: string) => ({ pk: `WEBCHAT_RATE#${key}`, sk: 'RATE' }),
   /** One shard's counters of one UTC day (`yyyy-mm-dd`). */
   metricsDay: (shard: number, day: string) => ({ pk: metricsPartition(shard), sk: metricsDaySortKey(day) }),
 } as const;

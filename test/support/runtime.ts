@@ -25,6 +25,7 @@ export function startTestRuntime(
     | 'conversationClock'
     | 'events'
     | 'webhookTimers'
+    | 'webchatLive'
   > & {
     /** Settings over these defaults (a test's own secrets, agent tokens, policy...). */
     env?: Record<string, string>;

@@ -31,7 +31,7 @@ function statusText(message: ChatMessage): string {
 
 /** The history: the welcome text, then each message, with a divider where a new conversation starts. */
 export function MessageList(props: { messages: ChatMessage[]; welcome: string }): ComponentChild {
-  const items: ComponentChild[] = [h('li', { class: 'msg ai', key: 'welcome' }, props.welcome)];
+  const items: ComponentChild[] = [h('li', { class: 'msg ai welcome', key: 'welcome' }, props.welcome)];
   let conversation: string | undefined;
   for (const message of props.messages) {
     if (message.conversationId && conversation && message.conversationId !== conversation) {

@@ -18,6 +18,7 @@ import { printLanguageFigures } from './language.js';
 import { loadFigures } from './load.js';
 import { pipelineCostFigures } from './pipeline-cost.js';
 import { timerCostFigures, timerLatenessFigures } from './timers.js';
+import { webchatWidgetFigures } from './webchat.js';
 
 const SECRET = 'bench_secret';
 const body = (i: number): string =>
@@ -288,6 +289,7 @@ const sections: Array<[string, string, () => Promise<void> | void]> = [
       timerCostFigures();
     },
   ],
+  ['17', 'Web chat widget: the loader and the panel, raw and gzipped (#17)', webchatWidgetFigures],
 ];
 console.log(`machine: ${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, node ${process.version}`);
 for (const [number, title, run] of sections) {

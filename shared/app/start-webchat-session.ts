@@ -23,6 +23,8 @@ export interface StartedSession {
   verified: boolean;
   name?: string;
   availability: Availability;
+  /** Where the live socket is, when not `/webchat/live` of the routes' origin (AWS). */
+  liveUrl?: string;
 }
 
 /** Who the visitor is: a site's verified user (the token's claims), or an anonymous visitor. */
@@ -79,5 +81,6 @@ export async function startWebchatSession(
     verified: who.visitor.kind === 'webchat_user',
     ...(who.name ? { name: who.name } : {}),
     availability: availabilityAt(deps.hours, now),
+    ...(deps.liveUrl ? { liveUrl: deps.liveUrl } : {}),
   };
 }

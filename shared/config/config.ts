@@ -148,6 +148,10 @@ export const ConfigSchema = z.object({
       ),
     'PT15M',
   ),
+  /** On AWS: the visitors' WebSocket API's management endpoint (`https://<api>.execute-api.<region>.amazonaws.com/<stage>`). */
+  WEBCHAT_LIVE_ENDPOINT: optionalNonEmptyString,
+  /** On AWS: the visitors' WebSocket URL the widget connects to (`wss://…`); locally `/webchat/live` of the same origin. */
+  WEBCHAT_LIVE_URL: optionalNonEmptyString,
   /** Local runtime only. */
   PORT: z._default(z.coerce.number().check(z.int(), z.gte(0), z.lte(65535)), 3000),
   DATA_DIR: z._default(nonEmptyString, '.data'),

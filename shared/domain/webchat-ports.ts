@@ -29,6 +29,8 @@ export interface WebchatDeps {
   clock: Clock;
   /** WEBCHAT_IDENTITY_SECRET: signs the sites' identity tokens; without it, every visitor is anonymous. */
   identitySecret?: string | undefined;
+  /** The visitors' WebSocket URL (WEBCHAT_LIVE_URL on AWS); the widget uses `/webchat/live` of its origin when unset. */
+  liveUrl?: string | undefined;
   /** When people answer (the routing policy's business hours); always open when unset. */
   hours?: Calendar | undefined;
 }

@@ -53,6 +53,9 @@ export const mentionsPartition = (token: string): string => `MENTION#${token}`;
  * | webhook delivery log   | Query ×8 pk=WEBHOOK_DELIVERY#<sub>#<0..7>, sk=<at>#<id>, merged   |
  * | web-chat session       | GetItem  pk=WEBCHAT_SESSION#<sha256 of token>, sk=SESSION (ttl)   |
  * | web-chat rate counter  | Update   pk=WEBCHAT_RATE#<limit>#<subject>#<window>, sk=RATE (ttl) |
+ * | visitor connection     | GetItem  pk=WEBCHAT_CONN#<connection id>, sk=CONN (ttl)            |
+ * | visitors of a customer | Query    pk=WEBCHAT_LIVE#<customer id>, sk=CONN#<connection id> (ttl) |
+ * | visitors of an identity| Query    pk=WEBCHAT_LIVE_ID#<kind>#<value>, sk=CONN#<connection id> (ttl) |
  */
 /** The time in a timeline sort key (`TIMELINE#<at>#<item id>`) of the item `itemId`, or undefined. */
 export function timelineAtOf(sk: string, itemId: string): string | undefined {
@@ -111,6 +114,18 @@ export const Keys = {
   webchatSession: (tokenHash: string) => ({ pk: `WEBCHAT_SESSION#${tokenHash}`, sk: 'SESSION' }),
   /** One fixed-window rate counter of one web-chat subject (a session or an address). */
   webchatRate: (key: string) => ({ pk: `WEBCHAT_RATE#${key}`, sk: 'RATE' }),
+  /** A visitor's live connection (AWS WebSocket API), with what it follows. */
+  webchatConnection: (connectionId: string) => ({ pk: `WEBCHAT_CONN#${connectionId}`, sk: 'CONN' }),
+  /** That a connection follows a customer's timeline. */
+  webchatFollower: (customerId: string, connectionId: string) => ({
+    pk: `WEBCHAT_LIVE#${customerId}`,
+    sk: `CONN#${connectionId}`,
+  }),
+  /** That a connection is of a visitor with an identity token (`<kind>#<value>`). */
+  webchatIdentityFollower: (token: string, connectionId: string) => ({
+    pk: `WEBCHAT_LIVE_ID#${token}`,
+    sk: `CONN#${connectionId}`,
+  }),
   /** One shard's counters of one UTC day (`yyyy-mm-dd`). */
   metricsDay: (shard: number, day: string) => ({ pk: metricsPartition(shard), sk: metricsDaySortKey(day) }),
 } as const;

@@ -16,6 +16,7 @@ export interface StoredSession {
   sessionToken: string;
   expiresAt: string;
   verified: boolean;
+  liveUrl?: string;
   availability?: { open: boolean; nextOpenAt?: string; timezone?: string };
 }
 

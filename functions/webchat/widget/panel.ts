@@ -89,7 +89,8 @@ function useChat(config: Config, open: boolean) {
         if (frame.message.author !== 'visitor') setTyping(undefined);
       } else if (frame.type === 'typing') setTyping(frame.on ? frame.by : undefined);
     };
-    const url = `${config.origin.replace(/^http/, 'ws')}/webchat/live?session=${encodeURIComponent(session.sessionToken)}`;
+    const base = session.liveUrl ?? `${config.origin.replace(/^http/, 'ws')}/webchat/live`;
+    const url = `${base}?session=${encodeURIComponent(session.sessionToken)}`;
     socket.current = live(
       url,
       onFrame,

@@ -34,6 +34,7 @@ import { addIntegratorEvents, type IntegratorEventsProps } from './integrator-ev
 import { suppressApiFindings } from './nag-suppressions.js';
 import { inboundConsumer, mailConsumer, outboundConsumer, type StatefulStack } from './stateful-stack.js';
 import { addTimers, type TimersProps } from './timers.js';
+import { addWebchat } from './webchat.js';
 import { type WebhookFunction, webhooks } from './webhook-functions.js';
 
 /** Webhooks only enqueue; providers give up on slow answers (Meta waits a few seconds, Twilio 15). */
@@ -127,32 +128,26 @@ export class ApiStack extends Stack {
       methods: [HttpMethod.ANY],
       integration: new HttpLambdaIntegration('AgentApiIntegration', agentApi),
     });
-    throttleRoutes(stage, [...webhookRoutes, ...agentApiRoutes]);
+    const webchat = addWebchat(this, api, props);
+    throttleRoutes(stage, [...webhookRoutes, ...agentApiRoutes, ...webchat.routes]);
     const functions = new Map([...webhookFunctions.entries()].map(([, fn]) => [fn.node.id, fn]));
     const timers = addTimers(this, props, [resolver, agentApi]).bindQueue(
       props.outboundQueue,
       'OUTBOUND_QUEUE_URL',
     );
-    for (const fn of [sesMail, resolver, agentApi, sender, timers, events, webhookSender])
-      functions.set(fn.node.id, fn);
+    const others = [sesMail, resolver, agentApi, sender, timers, events, webhookSender, ...webchat.functions];
+    for (const fn of others) functions.set(fn.node.id, fn);
     for (const [id, fn] of functions) alarmOnFunction(this, id, fn, props.alarmTopic);
 
     suppressApiFindings({
-      functions: [
-        ...webhookFunctions.values(),
-        sesMail,
-        resolver,
-        agentApi,
-        sender,
-        timers,
-        events,
-        webhookSender,
-      ],
-      tableFunctions: [resolver, agentApi, sender, timers, events, webhookSender],
+      functions: [...webhookFunctions.values(), ...others],
+      tableFunctions: [resolver, agentApi, sender, timers, events, webhookSender, ...webchat.functions],
       mailReader: sesMail,
       mailSender: sender,
       webhookRoutes,
       agentApiRoutes,
+      webchatRoutes: webchat.routes,
+      webchatLiveApi: webchat.liveApi,
     });
   }
 

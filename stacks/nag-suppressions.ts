@@ -70,6 +70,9 @@ export interface ApiStackFindings {
   readonly mailSender: ThreadlineFunction;
   readonly webhookRoutes: readonly HttpRoute[];
   readonly agentApiRoutes: readonly HttpRoute[];
+  /** The public web-chat routes and the visitors' WebSocket API. */
+  readonly webchatRoutes?: readonly HttpRoute[];
+  readonly webchatLiveApi?: IConstruct;
 }
 
 /** The events function reads the table's stream: Lambda's event source needs dynamodb:ListStreams on `*`. */
@@ -149,6 +152,7 @@ export function suppressApiFindings(parts: ApiStackFindings): void {
       'X-Hub-Signature-256 (their GET handshakes by the verify token), SES notifications by the SNS ' +
       'message signature. Unsigned or forged requests are refused (401 or 403).',
   });
+  suppressWebchatFindings(parts);
   suppress(parts.agentApiRoutes, {
     id: 'AwsSolutions-APIG4',
     reason:
@@ -157,6 +161,17 @@ export function suppressApiFindings(parts: ApiStackFindings): void {
       'audience, token use, expiry (401) and membership of the agents group (403), with aws-jwt-verify. ' +
       'Doing it in the function keeps one error format for every refusal and lets the 403 carry a reason.',
   });
+}
+
+/** The web chat is public by design: visitors have no IAM or JWT credential of ours, only a session token. */
+function suppressWebchatFindings(parts: ApiStackFindings): void {
+  const reason =
+    "Web-chat visitors are the public on a business's site and cannot present an IAM or JWT credential. " +
+    'POST /webchat/sessions is open (rate-limited per address, an identity token checked as HS256 in the ' +
+    'function); every other route and the WebSocket $connect require a session token (32 random bytes, ' +
+    'stored hashed, expiring), checked in the function (401).';
+  if (parts.webchatRoutes) suppress(parts.webchatRoutes, { id: 'AwsSolutions-APIG4', reason });
+  if (parts.webchatLiveApi) suppress(parts.webchatLiveApi, { id: 'AwsSolutions-APIG4', reason }, true);
 }
 
 function suppress(

@@ -7,7 +7,7 @@ import type { Customer, TimelineItem } from '#shared/domain/timeline.js';
 import type { LocalRuntime } from '#shared/local/runtime.js';
 import { launchBrowser } from '../support/browser.js';
 import { startTestRuntime } from '../support/runtime.js';
-import { identityToken, WEBCHAT_SECRET } from '../support/webchat.js';
+import { agentCaller, identityToken, WEBCHAT_SECRET } from '../support/webchat.js';
 import { deliver, sesReceived, signedSes, snsNotification } from '../support/webhooks.js';
 
 const AGENT = 'webchat-browser-agent';
@@ -52,15 +52,7 @@ describe('the web-chat widget in a browser, on a page of another origin', () => 
     await new Promise((resolve) => site?.close(resolve));
   });
 
-  const api = async <T>(method: string, path: string, body?: unknown): Promise<T> => {
-    const res = await fetch(`${runtime.url}${path}`, {
-      method,
-      headers: { authorization: `Bearer ${AGENT}`, 'content-type': 'application/json' },
-      ...(body ? { body: JSON.stringify(body) } : {}),
-    });
-    expect(res.status, `${method} ${path}`).toBeLessThan(300);
-    return (await res.json()) as T;
-  };
+  const api = agentCaller(() => runtime.url, AGENT);
   /** Opens the shop page in a fresh browser profile; every request it makes is recorded. */
   const visit = async (token?: string) => {
     const page = await (await browser.newContext()).newPage();

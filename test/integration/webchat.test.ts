@@ -4,7 +4,7 @@ import type { Suggestion } from '#shared/domain/suggestions.js';
 import type { Customer } from '#shared/domain/timeline.js';
 import type { LocalRuntime } from '#shared/local/runtime.js';
 import { startTestRuntime } from '../support/runtime.js';
-import { identityToken, visitorClient, WEBCHAT_SECRET } from '../support/webchat.js';
+import { agentCaller, identityToken, visitorClient, WEBCHAT_SECRET } from '../support/webchat.js';
 
 const AGENT = 'webchat-agent-token';
 const SITE = 'http://shop.example';
@@ -34,15 +34,7 @@ describe('local runtime: the web chat through the pipeline', () => {
     await runtime?.close();
   });
 
-  const api = async <T>(method: string, path: string, body?: unknown): Promise<T> => {
-    const res = await fetch(`${runtime.url}${path}`, {
-      method,
-      headers: { authorization: `Bearer ${AGENT}`, 'content-type': 'application/json' },
-      ...(body ? { body: JSON.stringify(body) } : {}),
-    });
-    expect(res.status, `${method} ${path}`).toBeLessThan(300);
-    return (await res.json()) as T;
-  };
+  const api = agentCaller(() => runtime.url, AGENT);
   const start = async (body: Record<string, unknown> = {}) => {
     const res = await visitor.session(body);
     expect(res.status).toBe(201);

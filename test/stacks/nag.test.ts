@@ -100,6 +100,8 @@ describe('cdk-nag AwsSolutions checks', () => {
       'TwilioVoice',
       'Timers',
       'Webhooks',
+      'Webchat',
+      'WebchatLive',
       'WhatsApp',
     ];
     const webhookRoutes = [
@@ -117,14 +119,26 @@ describe('cdk-nag AwsSolutions checks', () => {
       'POST--webhooks--whatsapp',
     ];
     const expected = [
-      ...[...webhookRoutes, 'ANY--api--{proxy+}'].map(
+      ...[...webhookRoutes, 'ANY--api--{proxy+}', 'ANY--webchat--{proxy+}'].map(
         (route) => `AwsSolutions-APIG4 /ThreadlineApi/HttpApi/${route}/Resource`,
+      ),
+      // The visitors' WebSocket API: public by design, the session token checked on $connect.
+      ...['$connect', '$disconnect'].map(
+        (route) => `AwsSolutions-APIG4 /ThreadlineApi/WebchatLiveApi/${route}-Route/Resource`,
       ),
       // Wildcards: table indexes (bindTable), raw mail under inbound/, SES sending with the configuration
       // set, dynamodb:ListStreams (the stream event source), the schedules of the timers' own schedule group.
-      ...['AgentApi', 'Events', 'Resolver', 'Sender', 'SesMail', 'Timers', 'Webhooks'].map(
-        (fn) => `AwsSolutions-IAM5 /ThreadlineApi/${fn}/ServiceRole/DefaultPolicy/Resource`,
-      ),
+      ...[
+        'AgentApi',
+        'Events',
+        'Resolver',
+        'Sender',
+        'SesMail',
+        'Timers',
+        'Webhooks',
+        'Webchat',
+        'WebchatLive',
+      ].map((fn) => `AwsSolutions-IAM5 /ThreadlineApi/${fn}/ServiceRole/DefaultPolicy/Resource`),
       ...functions.map((fn) => `AwsSolutions-L1 /ThreadlineApi/${fn}/Resource`),
     ].sort();
     expect(suppressed(annotations.api)).toEqual(expected);

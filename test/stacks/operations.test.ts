@@ -177,6 +177,8 @@ describe('the function alarms', () => {
     'Timers',
     'Events',
     'Webhooks',
+    'Webchat',
+    'WebchatLive',
   ];
 
   it.each(functionIds.flatMap((id) => [[id, 'Errors'] as const, [id, 'Throttles'] as const]))(
@@ -250,6 +252,7 @@ describe('one channel cannot starve the others', () => {
     'POST /webhooks/twilio/voice/after-record': [10, 20],
     'POST /webhooks/ses': [10, 20],
     'ANY /api/{proxy+}': [50, 100],
+    'ANY /webchat/{proxy+}': [50, 100],
   };
 
   it('throttles every route on its own, fitted to its provider', () => {
@@ -269,7 +272,10 @@ describe('one channel cannot starve the others', () => {
 
   it('deploys the stage after the routes its settings name', () => {
     const [stage] = Object.values(api.findResources('AWS::ApiGatewayV2::Stage'));
-    const routeIds = Object.keys(api.findResources('AWS::ApiGatewayV2::Route'));
+    // The HTTP API's routes (the visitors' WebSocket API has its own stage).
+    const routeIds = Object.keys(api.findResources('AWS::ApiGatewayV2::Route')).filter(
+      (id) => !id.startsWith('WebchatLiveApi'),
+    );
     expect(routeIds).toHaveLength(Object.keys(throttles).length);
     expect(stage?.DependsOn).toEqual(expect.arrayContaining(routeIds));
   });

@@ -548,6 +548,8 @@ describe('ThreadlineApi', () => {
     'Timers',
     'Events',
     'Webhooks',
+    'Webchat',
+    'WebchatLive',
   ];
   const timersSettings = {
     TIMERS_QUEUE_URL: { Ref: logicalId(statefulStack, 'TimersQueue') },
@@ -762,6 +764,7 @@ describe('ThreadlineApi', () => {
     ['POST /webhooks/twilio/voice/after-record', 'TwilioVoice'],
     ['POST /webhooks/ses', 'Ses'],
     ['ANY /api/{proxy+}', 'AgentApi'],
+    ['ANY /webchat/{proxy+}', 'Webchat'],
   ];
   it.each(routeTable)('routes %s to %s', (routeKey, functionId) => {
     const routes = api.findResources('AWS::ApiGatewayV2::Route', { Properties: { RouteKey: routeKey } });
@@ -784,7 +787,8 @@ describe('ThreadlineApi', () => {
   });
 
   it('exposes no other route', () => {
-    api.resourceCountIs('AWS::ApiGatewayV2::Route', routeTable.length);
+    // Plus the visitors' WebSocket API: $connect and $disconnect.
+    api.resourceCountIs('AWS::ApiGatewayV2::Route', routeTable.length + 2);
   });
 
   it('throttles the default stage and writes access logs to a log group kept 30 days', () => {

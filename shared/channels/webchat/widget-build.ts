@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
+import { writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { build } from 'esbuild';
+import { type BuildOptions, build, buildSync } from 'esbuild';
 
 /** Where the widget's sources are, beside the function that serves them. */
 const WIDGET_DIR = fileURLToPath(new URL('../../../functions/webchat/widget/', import.meta.url));
@@ -11,8 +12,8 @@ export interface BuiltWidget {
   panel: { name: string; body: string };
 }
 
-async function bundle(entry: string, define: Record<string, string> = {}): Promise<string> {
-  const out = await build({
+function options(entry: string, define: Record<string, string>): BuildOptions & { write: false } {
+  return {
     entryPoints: [`${WIDGET_DIR}${entry}`],
     bundle: true,
     minify: true,
@@ -23,10 +24,29 @@ async function bundle(entry: string, define: Record<string, string> = {}): Promi
     legalComments: 'none',
     define,
     logLevel: 'silent',
-  });
-  const [file] = out.outputFiles;
+  };
+}
+
+function text(entry: string, files: readonly { text: string }[] | undefined): string {
+  const [file] = files ?? [];
   if (!file) throw new Error(`esbuild wrote nothing for ${entry}`);
   return file.text;
+}
+
+async function bundle(entry: string, define: Record<string, string> = {}): Promise<string> {
+  return text(entry, (await build(options(entry, define))).outputFiles);
+}
+
+const panelName = (panel: string) =>
+  `panel-${createHash('sha256').update(panel).digest('hex').slice(0, 12)}.js`;
+
+/** Builds the widget synchronously into one JSON file (the stack's synth: the webchat Lambda serves it). */
+export function writeWidgetFile(path: string): void {
+  const panel = text('panel.ts', buildSync(options('panel.ts', {})).outputFiles);
+  const name = panelName(panel);
+  const define = { PANEL_PATH: JSON.stringify(`/webchat/assets/${name}`) };
+  const loader = text('loader.ts', buildSync(options('loader.ts', define)).outputFiles);
+  writeFileSync(path, JSON.stringify({ loader, panel: { name, body: panel } }));
 }
 
 /**
@@ -43,7 +63,7 @@ let built: Promise<BuiltWidget> | undefined;
 
 async function buildOnce(): Promise<BuiltWidget> {
   const panel = await bundle('panel.ts');
-  const name = `panel-${createHash('sha256').update(panel).digest('hex').slice(0, 12)}.js`;
+  const name = panelName(panel);
   const loader = await bundle('loader.ts', { PANEL_PATH: JSON.stringify(`/webchat/assets/${name}`) });
   return { loader, panel: { name, body: panel } };
 }

@@ -50,6 +50,16 @@ export class PayloadTooLargeError extends ThreadlineError {
   }
 }
 
+/** The caller sent too much too fast; `retryAfterSeconds` says when to try again (429). */
+export class RateLimitedError extends ThreadlineError {
+  override name = 'RateLimitedError';
+  readonly retryAfterSeconds: number;
+  constructor(message: string, retryAfterSeconds: number) {
+    super('rate_limited', message);
+    this.retryAfterSeconds = retryAfterSeconds;
+  }
+}
+
 /** A dependency (queue, table) failed or throttled; the caller should retry (503). */
 export class UnavailableError extends ThreadlineError {
   override name = 'UnavailableError';

@@ -41,6 +41,7 @@ import { addLive } from './live.js';
 import { suppressApiFindings } from './nag-suppressions.js';
 import { inboundConsumer, mailConsumer, outboundConsumer, type StatefulStack } from './stateful-stack.js';
 import { addTimers, type TimersProps } from './timers.js';
+import { addWebchat } from './webchat.js';
 import { type WebhookFunction, webhooks } from './webhook-functions.js';
 
 /** Webhooks only enqueue; providers give up on slow answers (Meta waits a few seconds, Twilio 15). */
@@ -140,7 +141,8 @@ export class ApiStack extends Stack {
       methods: [HttpMethod.GET],
       integration: new HttpLambdaIntegration('CsatPageIntegration', agentApi),
     });
-    throttleRoutes(stage, [...webhookRoutes, ...agentApiRoutes, ...csatRoutes]);
+    const webchat = addWebchat(this, api, props);
+    throttleRoutes(stage, [...webhookRoutes, ...agentApiRoutes, ...csatRoutes, ...webchat.routes]);
     const functions = new Map([...webhookFunctions.entries()].map(([, fn]) => [fn.node.id, fn]));
     const timers = addTimers(this, props, [resolver, agentApi])
       .bindQueue(props.outboundQueue, 'OUTBOUND_QUEUE_URL')
@@ -148,6 +150,8 @@ export class ApiStack extends Stack {
       .bindSecret(props.providerSecret);
     timers.addEnvironment(publicBaseUrlVariable, publicBaseUrl ?? executeApiUrl(api));
     const live = addLive(this, props);
+    // The table's stream has two readers (events, live): the live stream function also pushes to visitors.
+    webchat.grantFanOut(live.stream);
     const tableFunctions = [
       resolver,
       agentApi,
@@ -157,6 +161,7 @@ export class ApiStack extends Stack {
       webhookSender,
       live.socket,
       live.stream,
+      ...webchat.functions,
     ];
     for (const fn of [sesMail, ...tableFunctions]) functions.set(fn.node.id, fn);
     for (const [id, fn] of functions) alarmOnFunction(this, id, fn, props.alarmTopic);
@@ -169,6 +174,8 @@ export class ApiStack extends Stack {
       webhookRoutes,
       agentApiRoutes,
       csatRoutes,
+      webchatRoutes: webchat.routes,
+      webchatLiveApi: webchat.liveApi,
     });
   }
 

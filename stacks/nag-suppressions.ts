@@ -72,6 +72,9 @@ export interface ApiStackFindings {
   readonly agentApiRoutes: readonly HttpRoute[];
   /** `GET /csat/{token}`: public, the signed token is the credential. */
   readonly csatRoutes: readonly HttpRoute[];
+  /** The public web-chat routes and the visitors' WebSocket API. */
+  readonly webchatRoutes?: readonly HttpRoute[];
+  readonly webchatLiveApi?: IConstruct;
 }
 
 /** The events function reads the table's stream: Lambda's event source needs dynamodb:ListStreams on `*`. */
@@ -151,6 +154,7 @@ export function suppressApiFindings(parts: ApiStackFindings): void {
       'X-Hub-Signature-256 (their GET handshakes by the verify token), SES notifications by the SNS ' +
       'message signature. Unsigned or forged requests are refused (401 or 403).',
   });
+  suppressWebchatFindings(parts);
   suppress(parts.agentApiRoutes, {
     id: 'AwsSolutions-APIG4',
     reason:
@@ -179,10 +183,11 @@ export function suppressLiveFindings(parts: {
       {
         id: 'AwsSolutions-IAM5',
         reason:
-          "execute-api:ManageConnections on the live API's own stages, POST /@connections/* only: a frame goes " +
-          'to a socket named by its connection id, known only at run time.',
+          "execute-api:ManageConnections on the live APIs' own stages (the agents', and for the stream function " +
+          "the web-chat visitors'), POST /@connections/* only: a frame goes to a socket named by its connection " +
+          'id, known only at run time.',
         appliesTo: [
-          { regex: '/^Resource::arn:<AWS::Partition>:execute-api:.+\\/\\*\\/\\*\\/@connections\\/\\*$/' },
+          { regex: '/^Resource::arn:<AWS::Partition>:execute-api:.+\\/[^/]+\\/\\*\\/@connections\\/\\*$/' },
         ],
       },
       true,
@@ -200,6 +205,17 @@ export function suppressLiveFindings(parts: {
     },
     true,
   );
+}
+
+/** The web chat is public by design: visitors have no IAM or JWT credential of ours, only a session token. */
+function suppressWebchatFindings(parts: ApiStackFindings): void {
+  const reason =
+    "Web-chat visitors are the public on a business's site and cannot present an IAM or JWT credential. " +
+    'POST /webchat/sessions is open (rate-limited per address, an identity token checked as HS256 in the ' +
+    'function); every other route and the WebSocket $connect require a session token (32 random bytes, ' +
+    'stored hashed, expiring), checked in the function (401).';
+  if (parts.webchatRoutes) suppress(parts.webchatRoutes, { id: 'AwsSolutions-APIG4', reason });
+  if (parts.webchatLiveApi) suppress(parts.webchatLiveApi, { id: 'AwsSolutions-APIG4', reason }, true);
 }
 
 function suppress(

@@ -19,6 +19,7 @@ import type { RouteInbound } from '../domain/router-ports.js';
 import type { ConversationSnapshot } from '../domain/routing/conversation-state.js';
 import { routableKind } from '../domain/routing/routable.js';
 import type { TimelineItem } from '../domain/timeline.js';
+import { typedIdentities } from '../domain/webchat/envelopes.js';
 import { loggedId } from '../log.js';
 import { answerCsat } from './answer-csat.js';
 
@@ -123,7 +124,7 @@ async function recordEvidence(
   const text = envelope.kind === 'message' && envelope.direction === 'inbound' ? envelope.text : undefined;
   const evidence: Array<{ identity: Identity; reason: SuggestionEvidence['reason'] }> = [
     ...also.map((identity) => ({ identity, reason: 'same_payload' as const })),
-    ...mentionedIdentities(text, deps.phone ?? {}).map((identity) => ({
+    ...[...mentionedIdentities(text, deps.phone ?? {}), ...typedIdentities(envelope)].map((identity) => ({
       identity,
       reason: 'mentioned' as const,
     })),

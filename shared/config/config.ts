@@ -125,6 +125,37 @@ export const ConfigSchema = z.object({
   WEBHOOK_ALLOW_LOOPBACK_HTTP: z.optional(z.enum(['true', 'false'])),
   /** How long a webhook endpoint has to answer, in milliseconds. */
   WEBHOOK_TIMEOUT_MS: z._default(z.coerce.number().check(z.int(), z.gte(100), z.lte(30_000)), 10_000),
+  /** Web chat: the origins (scheme://host[:port], comma-separated) whose pages may call /webchat/* (CORS). */
+  WEBCHAT_ALLOWED_ORIGINS: z._default(
+    z.pipe(
+      z.string(),
+      z.transform((v) =>
+        v
+          .split(',')
+          .map((o) => o.trim().replace(/\/$/, ''))
+          .filter((o) => o.length > 0),
+      ),
+    ),
+    [],
+  ),
+  /** Web chat: the HS256 secret sites sign their signed-in users' identity tokens with; unset, every visitor is anonymous. */
+  WEBCHAT_IDENTITY_SECRET: z.optional(z.string().check(z.minLength(32, 'at least 32 characters'))),
+  /** Web chat: how long a reply a verified visitor has not read waits before it also goes by email (ISO 8601). */
+  WEBCHAT_EMAIL_FALLBACK_DELAY: z._default(
+    z
+      .string()
+      .check(
+        z.regex(
+          /^P(?:\d+W)?(?:\d+D)?(?:T(?:\d+H)?(?:\d+M)?(?:\d+S)?)?$/,
+          'an ISO 8601 duration such as PT15M',
+        ),
+      ),
+    'PT15M',
+  ),
+  /** On AWS: the visitors' WebSocket API's management endpoint (`https://<api>.execute-api.<region>.amazonaws.com/<stage>`). */
+  WEBCHAT_LIVE_ENDPOINT: optionalNonEmptyString,
+  /** On AWS: the visitors' WebSocket URL the widget connects to (`wss://…`); locally `/webchat/live` of the same origin. */
+  WEBCHAT_LIVE_URL: optionalNonEmptyString,
   /** Local runtime only. */
   PORT: z._default(z.coerce.number().check(z.int(), z.gte(0), z.lte(65535)), 3000),
   DATA_DIR: z._default(nonEmptyString, '.data'),

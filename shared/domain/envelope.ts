@@ -3,19 +3,37 @@ import { hot } from '../validation/hot.js';
 import { optionalString } from '../validation/primitives.js';
 
 /** The channels a customer can reach us on; voice is a phone call, whatever the carrier. */
-export const ChannelSchema = z.enum(['sms', 'whatsapp', 'messenger', 'instagram', 'email', 'voice']);
+export const ChannelSchema = z.enum([
+  'sms',
+  'whatsapp',
+  'messenger',
+  'instagram',
+  'email',
+  'voice',
+  'webchat',
+]);
 export type Channel = z.infer<typeof ChannelSchema>;
 
 /** The providers whose webhooks we receive; one folder each under shared/channels. */
-export const ProviderSchema = z.enum(['whatsapp', 'twilio', 'meta', 'ses']);
+export const ProviderSchema = z.enum(['whatsapp', 'twilio', 'meta', 'ses', 'webchat']);
 export type Provider = z.infer<typeof ProviderSchema>;
 
 /**
  * Identity kinds. `phone` is E.164 and shared by SMS, voice and WhatsApp (a `wa_id` is a phone number);
  * `whatsapp` is a business-scoped WhatsApp user id (BSUID) for users who hide their number behind a
- * username; `messenger` and `instagram` values are `<page or account id>:<scoped user id>`.
+ * username; `messenger` and `instagram` values are `<page or account id>:<scoped user id>`;
+ * `webchat_user` is the `sub` of a site's signed identity token, `webchat_visitor` an anonymous web-chat
+ * visitor (one browser), whose id the session holds.
  */
-export const IdentityKindSchema = z.enum(['phone', 'email', 'messenger', 'instagram', 'whatsapp']);
+export const IdentityKindSchema = z.enum([
+  'phone',
+  'email',
+  'messenger',
+  'instagram',
+  'whatsapp',
+  'webchat_user',
+  'webchat_visitor',
+]);
 
 /** One normalised identifier of a person on a channel. */
 export const IdentitySchema = z.object({

@@ -38,6 +38,7 @@ const ADDRESS_KIND: Record<Channel, Identity['kind'][]> = {
   email: ['email'],
   messenger: ['messenger'],
   instagram: ['instagram'],
+  webchat: ['webchat_user', 'webchat_visitor'],
 };
 
 /** The customer's address on a channel: their phone, email or page-scoped id. */
@@ -113,6 +114,8 @@ export function checkReplyRules(context: ReplyContext): ReplyPermit {
           409,
         );
       }
+      return {};
+    case 'webchat':
       return {};
   }
 }

@@ -145,6 +145,7 @@ const CHANNEL_NAMES: Record<Channel, string> = {
   instagram: 'Instagram',
   email: 'email',
   voice: 'phone',
+  webchat: 'web chat',
 };
 
 /** How a channel reads in a sentence: "on WhatsApp", "by email". */
@@ -155,6 +156,7 @@ const CHANNEL_PHRASES: Record<Channel, string> = {
   instagram: 'on Instagram',
   email: 'by email',
   voice: 'on the phone',
+  webchat: 'in the web chat',
 };
 
 /** A channel's display name ("WhatsApp", "SMS", "email"). */

@@ -4,6 +4,7 @@ import {
   GoneError,
   NotFoundError,
   PayloadTooLargeError,
+  RateLimitedError,
   ThreadlineError,
   UnauthorizedError,
   UnavailableError,
@@ -21,6 +22,7 @@ const STATUS_BY_ERROR: ReadonlyArray<[new (...args: never[]) => ThreadlineError,
   [GoneError, 410],
   [PayloadTooLargeError, 413],
   [UnprocessableError, 422],
+  [RateLimitedError, 429],
   [UnavailableError, 503],
 ];
 

@@ -18,6 +18,7 @@ import { createChangeFeedHandler } from '#shared/queue/change-feed-consumer.js';
 import type { DocumentStore } from '#shared/store/dynamo-client.js';
 import { dynamoRepositories } from '#shared/store/dynamo-repositories.js';
 import { agentAuthenticator } from './agent-api.js';
+import { visitorFanOut } from './webchat-live.js';
 
 /** The parts of an API Gateway WebSocket event ($connect, $disconnect, $default) the live socket reads. */
 const SocketEventSchema = z.object({
@@ -85,7 +86,7 @@ export async function createLiveSocketHandler(
 export async function createLiveStreamHandler(
   fanOuts: readonly ChangeFeedConsumer[] = [],
 ): Promise<(event: DynamoDBStreamEvent) => Promise<DynamoDBBatchResponse>> {
-  const { repos, deps } = await build(dynamoDbLite());
+  const { config, repos, deps } = await build(dynamoDbLite());
   const live = publishLiveChanges({ ...deps, events: repos.liveEvents, nextSeq: seqClock(Date.now), log });
-  return createChangeFeedHandler(fanOutChanges([live, ...fanOuts]));
+  return createChangeFeedHandler(fanOutChanges([live, visitorFanOut(config), ...fanOuts]));
 }

@@ -13,6 +13,8 @@ const DevSecretsSchema = z.object({
   AGENT_TOKENS: z.string(),
   // Signs email survey links; generated for older files too, and saved.
   CSAT_SIGNING_SECRET: z.string().default(() => token(32)),
+  // The web chat's identity-token secret, so the demo and a developer's site can sign visitors.
+  WEBCHAT_IDENTITY_SECRET: z.string().default(() => token(32)),
 });
 
 /** The development secrets `npm start` uses unless the environment sets them. */

@@ -27,6 +27,8 @@ export interface LocalHttpInput {
   envelopes: EnvelopeQueue;
   mail: MailQueue;
   agent: AgentAppDeps;
+  /** The web chat's public routes and widget. */
+  webchat?: Hono | undefined;
 }
 
 /** Every webhook, the agent API and `/health` as one Hono app, at the paths they have on AWS. */
@@ -65,6 +67,7 @@ export function localHttpApp(input: LocalHttpInput): Hono {
   };
   root.route('/', createTwilioSmsApp(twilio));
   root.route('/', createTwilioVoiceApp({ ...twilio, greeting: config.VOICE_GREETING }));
+  if (input.webchat) root.route('/', input.webchat);
   root.route('/', createAgentApp(input.agent));
   const csat = input.agent.conversationClock?.csat;
   if (csat && config.CSAT_SIGNING_SECRET) {

@@ -5,6 +5,7 @@ import { type ServerType, serve } from '@hono/node-server';
 import type { Hono } from 'hono';
 import type { AgentAppDeps } from '#shared/api/deps.js';
 import type { MailQueue } from '../channels/ses/mail.js';
+import { WebchatSender } from '../channels/webchat/send.js';
 import { type Config, parseAgentTokens, requireSettings } from '../config/config.js';
 import type { Channel } from '../domain/envelope.js';
 import type { ChannelSender } from '../domain/outbound.js';
@@ -34,6 +35,7 @@ import { localSenders } from './senders.js';
 import type { LocalTimers } from './timers.js';
 import type { LocalTimerStore } from './timers-store.js';
 import { LocalUpgrades } from './upgrades.js';
+import { localWebchat } from './webchat.js';
 import { type LocalWebhooks, startLocalWebhooks } from './webhooks.js';
 
 /** Options of the embedded runtime. */
@@ -78,6 +80,8 @@ export interface LocalRuntimeOptions {
   live?: boolean;
   /** Tests: the timers behind webhook retry delays and the deliverer's clock. */
   webhookTimers?: LocalTimers;
+  /** Run the change feed for the web chat's live socket (`/webchat/live`) even without `events`. */
+  webchatLive?: boolean;
 }
 
 /** A running local Threadline: every function behind one HTTP server. */
@@ -131,11 +135,33 @@ function agentDeps(
   };
 }
 
-/** Serves `app` on 127.0.0.1; `port` 0 takes a free one. */
-async function listen(app: Hono, port: number): Promise<{ server: ServerType; port: number }> {
+/** The web chat's routes and widget; its live socket claims `/webchat/live` on the runtime's upgrades. */
+function webchatOf(
+  options: LocalRuntimeOptions,
+  parts: Omit<Parameters<typeof localWebchat>[0], 'aiAnswers'>,
+) {
+  return localWebchat({ ...parts, aiAnswers: options.routing ?? false });
+}
+
+/** The senders with the web chat's, which every runtime has: a reply to a visitor needs no credentials. */
+function withWebchat(
+  senders: Partial<Record<Channel, ChannelSender>>,
+  queue: EnvelopeQueue,
+  clock: Clock,
+): Partial<Record<Channel, ChannelSender>> {
+  return { webchat: new WebchatSender({ queue, clock }), ...senders };
+}
+
+/** Serves `app` on 127.0.0.1, and its WebSocket `upgrades`; `port` 0 takes a free one. */
+async function listen(
+  app: Hono,
+  port: number,
+  upgrades: LocalUpgrades,
+): Promise<{ server: ServerType; port: number }> {
   const server = await new Promise<ServerType>((resolve) => {
     const s = serve({ fetch: app.fetch, port, hostname: '127.0.0.1' }, () => resolve(s));
   });
+  upgrades.attach(server as Server);
   const address = server.address();
   return { server, port: typeof address === 'object' && address ? address.port : port };
 }
@@ -146,7 +172,10 @@ async function localTable(options: LocalRuntimeOptions, tableName: string, dataD
     tableName,
     ...(dataDir ? { path: join(dataDir, 'dynamodb') } : {}),
   });
-  const feed = options.events || options.live ? new LocalChangeFeed(dynamo.endpoint, tableName) : undefined;
+  const feed =
+    options.events || options.live || options.webchatLive
+      ? new LocalChangeFeed(dynamo.endpoint, tableName)
+      : undefined;
   const client = feed?.capture(dynamo.client) ?? dynamo.client;
   const repos = dynamoRepositories(documentClient(options.dynamoClient?.(client) ?? client), tableName);
   return { dynamo, feed, repos };
@@ -208,7 +237,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
     queues,
     clock,
     ids: options.ids ?? randomIds,
-    senders: options.senders ?? localSenders(config, outbox),
+    senders: withWebchat(options.senders ?? localSenders(config, outbox), envelopes, clock),
     envelopes: webhookQueue,
     leaseMs: options.queue?.visibilityTimeoutMs ?? 30_000,
     routing: options.routing ?? false,
@@ -216,7 +245,9 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
     track: options.conversationClock ?? options.routing ?? false,
   });
   timerStore.start();
+  const webchat = await webchatOf(options, { config, repos, clock, queue: webhookQueue, feed, upgrades });
   const app = localHttpApp({
+    webchat: webchat.app,
     config,
     clock,
     envelopes: webhookQueue,
@@ -231,8 +262,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
       live: live && { events: repos.liveEvents },
     }),
   });
-  const { server, port } = await listen(app, config.PORT);
-  upgrades.attach(server as Server);
+  const { server, port } = await listen(app, config.PORT, upgrades);
   const { inbound, deadLetter, mail, outbound, timers } = queues;
   return {
     url: `http://127.0.0.1:${port}`,
@@ -254,6 +284,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
       ...feeds,
       dynamo,
       releaseDataDir,
+      closeSockets: webchat.close,
     }),
   };
 }
@@ -268,6 +299,7 @@ function settleAndStop(parts: {
   live?: LocalLive | undefined;
   dynamo: { close(): Promise<void> };
   releaseDataDir: (() => void) | undefined;
+  closeSockets: () => void;
 }): Pick<LocalRuntime, 'idle' | 'close'> {
   const { server, timerStore, queues, webhooks, feed, live, dynamo } = parts;
   return {
@@ -282,6 +314,7 @@ function settleAndStop(parts: {
     },
     close: async () => {
       await live?.close();
+      parts.closeSockets();
       await new Promise<void>((resolve) => server.close(() => resolve()));
       timerStore.stop();
       for (const queue of queues) await queue.stop();

@@ -12,6 +12,7 @@ import { privacyRepository } from './privacy-repository.js';
 import { replyRepository } from './reply-repository.js';
 import { suggestionRepository } from './suggestion-repository.js';
 import { timelineRepository } from './timeline-repository.js';
+import { webchatRepository } from './webchat-repository.js';
 import { webhookRepository } from './webhook-repository.js';
 
 /**
@@ -42,6 +43,7 @@ export function dynamoRepositories(doc: DocumentStore, table: string) {
     webhooks: webhookRepository(db),
     liveEvents: liveEventRepository(db),
     liveConnections: liveConnectionRepository(db),
+    webchat: webchatRepository(db),
   };
 }
 
@@ -71,6 +73,17 @@ export function storePorts(repos: DynamoRepositories) {
  */
 export function adminPorts(repos: DynamoRepositories) {
   return { ...repos.conversations, ...repos.suggestions, ...repos.merges, ...repos.privacy };
+}
+
+/** The repositories behind the web chat's store: sessions and counters, the visitor's customer and timeline. */
+export function webchatPorts(repos: DynamoRepositories) {
+  return {
+    ...repos.webchat,
+    findCustomerId: repos.customers.findCustomerId,
+    mergedPartitions: (customerId: string) => repos.customers.mergedPartitions(customerId),
+    timeline: repos.timeline.timeline,
+    recentTimeline: repos.timeline.recentTimeline,
+  };
 }
 
 /** The repositories behind the conversation clock's store (SLA, snooze, auto-resolve). */

@@ -53,6 +53,11 @@ export const mentionsPartition = (token: string): string => `MENTION#${token}`;
  * | webhook delivery log   | Query ×8 pk=WEBHOOK_DELIVERY#<sub>#<0..7>, sk=<at>#<id>, merged   |
  * | live events after seq  | Query ×160 per hour pk=LIVE#<hour>#<0..159>, sk > <seq>, merged   |
  * | open live sockets      | Query ×8 pk=LIVE_CONN#<0..7>; Put/Update/Delete sk=<connectionId>  |
+ * | web-chat session       | GetItem  pk=WEBCHAT_SESSION#<sha256 of token>, sk=SESSION (ttl)   |
+ * | web-chat rate counter  | Update   pk=WEBCHAT_RATE#<limit>#<subject>#<window>, sk=RATE (ttl) |
+ * | visitor connection     | GetItem  pk=WEBCHAT_CONN#<connection id>, sk=CONN (ttl)            |
+ * | visitors of a customer | Query    pk=WEBCHAT_LIVE#<customer id>, sk=CONN#<connection id> (ttl) |
+ * | visitors of an identity| Query    pk=WEBCHAT_LIVE_ID#<kind>#<value>, sk=CONN#<connection id> (ttl) |
  */
 /** The time in a timeline sort key (`TIMELINE#<at>#<item id>`) of the item `itemId`, or undefined. */
 export function timelineAtOf(sk: string, itemId: string): string | undefined {
@@ -107,6 +112,22 @@ export const Keys = {
   }),
   /** The one item of overall counters, written before the counters were sharded by day (no longer written). */
   metrics: () => ({ pk: 'METRICS', sk: 'OVERALL' }),
+  /** A web-chat session, under the hash of its token. */
+  webchatSession: (tokenHash: string) => ({ pk: `WEBCHAT_SESSION#${tokenHash}`, sk: 'SESSION' }),
+  /** One fixed-window rate counter of one web-chat subject (a session or an address). */
+  webchatRate: (key: string) => ({ pk: `WEBCHAT_RATE#${key}`, sk: 'RATE' }),
+  /** A visitor's live connection (AWS WebSocket API), with what it follows. */
+  webchatConnection: (connectionId: string) => ({ pk: `WEBCHAT_CONN#${connectionId}`, sk: 'CONN' }),
+  /** That a connection follows a customer's timeline. */
+  webchatFollower: (customerId: string, connectionId: string) => ({
+    pk: `WEBCHAT_LIVE#${customerId}`,
+    sk: `CONN#${connectionId}`,
+  }),
+  /** That a connection is of a visitor with an identity token (`<kind>#<value>`). */
+  webchatIdentityFollower: (token: string, connectionId: string) => ({
+    pk: `WEBCHAT_LIVE_ID#${token}`,
+    sk: `CONN#${connectionId}`,
+  }),
   /** One shard's counters of one UTC day (`yyyy-mm-dd`). */
   metricsDay: (shard: number, day: string) => ({ pk: metricsPartition(shard), sk: metricsDaySortKey(day) }),
 } as const;

@@ -19,6 +19,7 @@ import { liveFigures } from './live.js';
 import { loadFigures } from './load.js';
 import { pipelineCostFigures } from './pipeline-cost.js';
 import { timerCostFigures, timerLatenessFigures } from './timers.js';
+import { webchatWidgetFigures } from './webchat.js';
 
 const SECRET = 'bench_secret';
 const body = (i: number): string =>
@@ -294,6 +295,7 @@ const sections: Array<[string, string, () => Promise<void> | void]> = [
     "Live updates: webhook POST to the event on a socket, locally, and the event log's write units (BENCH_LIVE_MESSAGES)",
     () => liveFigures(size('BENCH_LIVE_MESSAGES', 300)),
   ],
+  ['17', 'Web chat widget: the loader and the panel, raw and gzipped (#17)', webchatWidgetFigures],
 ];
 console.log(`machine: ${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, node ${process.version}`);
 for (const [number, title, run] of sections) {

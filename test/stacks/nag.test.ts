@@ -102,6 +102,8 @@ describe('cdk-nag AwsSolutions checks', () => {
       'TwilioVoice',
       'Timers',
       'Webhooks',
+      'Webchat',
+      'WebchatLive',
       'WhatsApp',
     ];
     const webhookRoutes = [
@@ -119,12 +121,16 @@ describe('cdk-nag AwsSolutions checks', () => {
       'POST--webhooks--whatsapp',
     ];
     const expected = [
-      ...[...webhookRoutes, 'ANY--api--{proxy+}', 'GET--csat--{token}'].map(
+      ...[...webhookRoutes, 'ANY--api--{proxy+}', 'GET--csat--{token}', 'ANY--webchat--{proxy+}'].map(
         (route) => `AwsSolutions-APIG4 /ThreadlineApi/HttpApi/${route}/Resource`,
       ),
       // The live socket checks the Cognito token of ?token= in the function on $connect.
       ...['$connect', '$default', '$disconnect'].map(
         (route) => `AwsSolutions-APIG4 /ThreadlineApi/LiveApi/${route}-Route/Resource`,
+      ),
+      // The visitors' WebSocket API: public by design, the session token checked on $connect.
+      ...['$connect', '$disconnect'].map(
+        (route) => `AwsSolutions-APIG4 /ThreadlineApi/WebchatLiveApi/${route}-Route/Resource`,
       ),
       // Wildcards: table indexes (bindTable), raw mail under inbound/, SES sending with the configuration
       // set, dynamodb:ListStreams (the stream event source), the schedules of the timers' own schedule group,
@@ -139,6 +145,8 @@ describe('cdk-nag AwsSolutions checks', () => {
         'SesMail',
         'Timers',
         'Webhooks',
+        'Webchat',
+        'WebchatLive',
       ].map((fn) => `AwsSolutions-IAM5 /ThreadlineApi/${fn}/ServiceRole/DefaultPolicy/Resource`),
       ...functions.map((fn) => `AwsSolutions-L1 /ThreadlineApi/${fn}/Resource`),
     ].sort();

@@ -179,6 +179,8 @@ describe('the function alarms', () => {
     'Webhooks',
     'Live',
     'LiveStream',
+    'Webchat',
+    'WebchatLive',
   ];
 
   it.each(functionIds.flatMap((id) => [[id, 'Errors'] as const, [id, 'Throttles'] as const]))(
@@ -253,6 +255,7 @@ describe('one channel cannot starve the others', () => {
     'POST /webhooks/ses': [10, 20],
     'ANY /api/{proxy+}': [50, 100],
     'GET /csat/{token}': [10, 20],
+    'ANY /webchat/{proxy+}': [50, 100],
   };
 
   it('throttles every route on its own, fitted to its provider', () => {

@@ -550,6 +550,8 @@ describe('ThreadlineApi', () => {
     'Webhooks',
     'Live',
     'LiveStream',
+    'Webchat',
+    'WebchatLive',
   ];
   const timersSettings = {
     TIMERS_QUEUE_URL: { Ref: logicalId(statefulStack, 'TimersQueue') },
@@ -776,6 +778,7 @@ describe('ThreadlineApi', () => {
     ['POST /webhooks/ses', 'Ses'],
     ['ANY /api/{proxy+}', 'AgentApi'],
     ['GET /csat/{token}', 'AgentApi'],
+    ['ANY /webchat/{proxy+}', 'Webchat'],
   ];
   it.each(routeTable)('routes %s to %s', (routeKey, functionId) => {
     const routes = api.findResources('AWS::ApiGatewayV2::Route', { Properties: { RouteKey: routeKey } });
@@ -797,8 +800,8 @@ describe('ThreadlineApi', () => {
     });
   });
 
-  it('exposes no other route (the live WebSocket API has its three)', () => {
-    api.resourceCountIs('AWS::ApiGatewayV2::Route', routeTable.length + 3);
+  it("exposes no other route (the live WebSocket API has its three, the visitors' its two)", () => {
+    api.resourceCountIs('AWS::ApiGatewayV2::Route', routeTable.length + 3 + 2);
   });
 
   it('routes $connect, $disconnect and $default of the live WebSocket API to the live function', () => {
@@ -851,6 +854,8 @@ describe('ThreadlineApi', () => {
       NODE_OPTIONS: '--enable-source-maps',
       TABLE_NAME: { Ref: tableId },
       LIVE_CALLBACK_URL: expect.anything(),
+      // The visitors' fan-out rides on the same stream reader.
+      WEBCHAT_LIVE_ENDPOINT: expect.anything(),
     });
     for (const fn of ['Live', 'LiveStream']) {
       const policies = Object.values(

@@ -26,6 +26,7 @@ export function startTestRuntime(
     | 'events'
     | 'live'
     | 'webhookTimers'
+    | 'webchatLive'
   > & {
     /** Settings over these defaults (a test's own secrets, agent tokens, policy...). */
     env?: Record<string, string>;

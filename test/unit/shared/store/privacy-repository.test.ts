@@ -198,6 +198,7 @@ describe('privacyRepository', () => {
       'PROVIDER_EVENT#twilio',
       'PROVIDER_EVENT#meta',
       'PROVIDER_EVENT#ses',
+      'PROVIDER_EVENT#webchat',
     ]);
     expect(queried[0]?.ExclusiveStartKey).toEqual(startKey);
     expect(ddb.commandCalls(DeleteCommand)).toEqual([]);

@@ -59,6 +59,7 @@ describe('conversation state params', () => {
       'inboundSince_instagram',
       'inboundSince_email',
       'inboundSince_voice',
+      'inboundSince_webchat',
       'humanRepliedAt',
       'escalatedAt',
       'escalatedItemId',

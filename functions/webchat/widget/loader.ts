@@ -1,0 +1,73 @@
+// The web chat's loader (≤ 5 KB gzipped): the launcher in a shadow root; the panel on first open.
+
+/** The panel's hashed path, set by the build. */
+declare const PANEL_PATH: string;
+
+/** What the panel script registers, and the loader calls once it has loaded. */
+type PanelFactory = (
+  mount: HTMLElement,
+  root: ShadowRoot,
+  config: WidgetConfig,
+  launcher: HTMLButtonElement,
+) => { toggle(): void };
+/** The loader's settings: its origin, and the script tag's data attributes. */
+interface WidgetConfig {
+  origin: string;
+  identityToken?: string | undefined;
+  welcome?: string | undefined;
+  title?: string | undefined;
+}
+
+const CSS = `:host{all:initial}
+.launcher{position:fixed;right:20px;bottom:20px;z-index:2147483000;width:56px;height:56px;border-radius:50%;border:0;background:#1f5fbf;color:#fff;font:600 14px system-ui,sans-serif;cursor:pointer;box-shadow:0 2px 10px rgba(0,0,0,.25)}
+.launcher:focus-visible{outline:3px solid #ffbf47;outline-offset:2px}`;
+
+(() => {
+  const script = document.currentScript as HTMLScriptElement | null;
+  if (!script || document.querySelector('[data-threadline-chat]')) return;
+  const config: WidgetConfig = {
+    origin: new URL(script.src).origin,
+    identityToken: script.dataset.identityToken,
+    welcome: script.dataset.welcome,
+    title: script.dataset.title,
+  };
+  const host = document.createElement('div');
+  host.setAttribute('data-threadline-chat', '');
+  const root = host.attachShadow({ mode: 'open' });
+  const sheet = new CSSStyleSheet();
+  sheet.replaceSync(CSS);
+  root.adoptedStyleSheets = [sheet];
+  const launcher = document.createElement('button');
+  launcher.type = 'button';
+  launcher.className = 'launcher';
+  launcher.textContent = 'Chat';
+  launcher.setAttribute('aria-label', 'Open chat');
+  launcher.setAttribute('aria-expanded', 'false');
+  launcher.setAttribute('aria-haspopup', 'dialog');
+  const mount = document.createElement('div');
+  root.append(mount, launcher);
+  let panel: Promise<{ toggle(): void }> | undefined;
+  const load = () =>
+    new Promise<{ toggle(): void }>((resolve, reject) => {
+      const tag = document.createElement('script');
+      tag.src = config.origin + PANEL_PATH;
+      tag.async = true;
+      tag.onload = () => {
+        const factory = (window as unknown as { __threadlineChatPanel?: PanelFactory }).__threadlineChatPanel;
+        if (factory) resolve(factory(mount, root, config, launcher));
+        else reject(new Error('panel did not load'));
+      };
+      tag.onerror = () => {
+        panel = undefined;
+        reject(new Error('panel did not load'));
+      };
+      document.head.append(tag);
+    });
+  launcher.addEventListener('click', () => {
+    panel ??= load();
+    panel
+      .then((p) => p.toggle())
+      .catch(() => launcher.setAttribute('aria-label', 'Chat unavailable, try again'));
+  });
+  document.body.append(host);
+})();

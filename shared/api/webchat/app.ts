@@ -1,0 +1,104 @@
+import { type Context, Hono } from 'hono';
+import { bodyLimit } from 'hono/body-limit';
+import { cors } from 'hono/cors';
+import type * as z from 'zod';
+import { listWebchatMessages } from '#shared/app/list-webchat-messages.js';
+import { markWebchatRead } from '#shared/app/mark-webchat-read.js';
+import { postWebchatMessage } from '#shared/app/post-webchat-message.js';
+import { startWebchatSession } from '#shared/app/start-webchat-session.js';
+import {
+  MessageRequestSchema,
+  ReadRequestSchema,
+  SessionRequestSchema,
+  WEBCHAT_BODY_MAX_BYTES,
+} from '#shared/domain/webchat/requests.js';
+import { bearerSessionToken } from '#shared/domain/webchat/session.js';
+import type { WebchatDeps } from '#shared/domain/webchat-ports.js';
+import {
+  PayloadTooLargeError,
+  RateLimitedError,
+  UnauthorizedError,
+  ValidationError,
+} from '#shared/errors.js';
+import { notFound, onError } from '#shared/http/on-error.js';
+import { type WebchatAssets, widgetRoutes } from './assets.js';
+
+/** What the public web-chat routes need beyond the use cases' ports. */
+export interface WebchatAppDeps extends WebchatDeps {
+  /** WEBCHAT_ALLOWED_ORIGINS: the only origins whose pages may call the routes (CORS). */
+  allowedOrigins: readonly string[];
+  /** The caller's address (the client IP), for the per-address limits. */
+  addressOf(c: Context): string;
+  /** The built widget: the loader and the panel's hashed asset. */
+  assets?: WebchatAssets | undefined;
+}
+
+async function body<S extends z.ZodType>(c: Context, schema: S): Promise<z.infer<S>> {
+  const bytes = await c.req.arrayBuffer();
+  let value: unknown;
+  try {
+    value = JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(bytes));
+  } catch {
+    throw new ValidationError('the body must be UTF-8 JSON');
+  }
+  const parsed = schema.safeParse(value);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    throw new ValidationError(`${issue?.path.join('.') || 'body'}: ${issue?.message ?? 'invalid'}`);
+  }
+  return parsed.data;
+}
+
+/**
+ * The public web-chat routes, for visitors' browsers: sessions, messages (post and history) and read
+ * receipts, with CORS only for WEBCHAT_ALLOWED_ORIGINS, bodies over 16 KiB refused (413), a JSON body
+ * of the route's schema (400), a live session (401) and the rate limits (429 with Retry-After). The
+ * widget's files are served beside them.
+ */
+export function createWebchatApp(deps: WebchatAppDeps): Hono {
+  const app = new Hono();
+  app.onError((error, c) => {
+    if (error instanceof RateLimitedError) c.header('Retry-After', String(error.retryAfterSeconds));
+    return onError(error, c);
+  });
+  app.notFound(notFound);
+  const allowed = new Set(deps.allowedOrigins);
+  app.use(
+    '/webchat/*',
+    cors({
+      origin: (origin) => (allowed.has(origin) ? origin : null),
+      allowMethods: ['GET', 'POST'],
+      allowHeaders: ['Authorization', 'Content-Type'],
+      maxAge: 600,
+    }),
+  );
+  const limit = bodyLimit({
+    maxSize: WEBCHAT_BODY_MAX_BYTES,
+    onError: () => {
+      throw new PayloadTooLargeError(`the body is over ${WEBCHAT_BODY_MAX_BYTES} bytes`);
+    },
+  });
+  app.post('/webchat/sessions', limit, async (c) => {
+    const request = await body(c, SessionRequestSchema);
+    return c.json(await startWebchatSession(deps, { request, address: deps.addressOf(c) }), 201);
+  });
+  app.post('/webchat/messages', limit, async (c) => {
+    const authorization = c.req.header('authorization');
+    if (!bearerSessionToken(authorization))
+      throw new UnauthorizedError('send Authorization: Bearer <sessionToken>');
+    const message = await body(c, MessageRequestSchema);
+    const address = deps.addressOf(c);
+    return c.json(await postWebchatMessage(deps, { authorization, address, message }), 202);
+  });
+  app.get('/webchat/messages', async (c) => {
+    const cursor = c.req.query('cursor');
+    if (cursor !== undefined && cursor.length > 2048) throw new ValidationError('cursor: too long');
+    return c.json(await listWebchatMessages(deps, { authorization: c.req.header('authorization'), cursor }));
+  });
+  app.post('/webchat/read', limit, async (c) => {
+    const { messageIds } = await body(c, ReadRequestSchema);
+    return c.json(await markWebchatRead(deps, { authorization: c.req.header('authorization'), messageIds }));
+  });
+  if (deps.assets) app.route('/', widgetRoutes(deps.assets));
+  return app;
+}

@@ -1,0 +1,22 @@
+import { openSession, visitorCustomerId } from '../domain/webchat/visitor.js';
+import { type VisitorMessage, visitorMessage } from '../domain/webchat/visitor-view.js';
+import type { WebchatDeps } from '../domain/webchat-ports.js';
+
+/** Timeline items read per page of the visitor's history. */
+const PAGE_ITEMS = 100;
+
+/**
+ * One page of the visitor's own history, oldest first, across all their conversations (and, for a
+ * verified visitor, every channel they used): their messages and our replies, never notes or events.
+ */
+export async function listWebchatMessages(
+  deps: Pick<WebchatDeps, 'store' | 'clock'>,
+  input: { authorization: string | undefined; cursor?: string | undefined },
+): Promise<{ customerId?: string; messages: VisitorMessage[]; cursor: string | null }> {
+  const session = await openSession(deps.store, input.authorization, deps.clock.now());
+  const customerId = await visitorCustomerId(deps.store, session);
+  if (!customerId) return { messages: [], cursor: null };
+  const page = await deps.store.timeline(customerId, { limit: PAGE_ITEMS, cursor: input.cursor });
+  const messages = page.items.map(visitorMessage).filter((m): m is VisitorMessage => m !== undefined);
+  return { customerId, messages, cursor: page.cursor };
+}

@@ -1,0 +1,43 @@
+import { authorKind } from '../domain/timeline.js';
+import { webchatStatusEnvelope } from '../domain/webchat/envelopes.js';
+import { WEBCHAT_LIMITS } from '../domain/webchat/rate-limit.js';
+import { openSession, takeHits, visitorCustomerId } from '../domain/webchat/visitor.js';
+import type { WebchatDeps } from '../domain/webchat-ports.js';
+
+/** How far back a read receipt may reach: the replies among the visitor's latest items. */
+const READ_LOOKBACK = 200;
+
+/**
+ * Marks replies the visitor's panel has shown as `read`: only the visitor's own web-chat replies among
+ * their latest items count (anything else is ignored), each as a status envelope through the pipeline,
+ * so statuses only move forward whatever order they come in. Answers the ids marked.
+ */
+export async function markWebchatRead(
+  deps: WebchatDeps,
+  input: { authorization: string | undefined; messageIds: readonly string[] },
+): Promise<{ read: string[] }> {
+  const now = deps.clock.now();
+  const session = await openSession(deps.store, input.authorization, now);
+  await takeHits(deps.store, [{ limit: WEBCHAT_LIMITS.readsPerSession, subject: session.tokenHash }], now);
+  const customerId = await visitorCustomerId(deps.store, session);
+  if (!customerId) return { read: [] };
+  const wanted = new Set(input.messageIds);
+  const recent = await deps.store.recentTimeline(
+    await deps.store.mergedPartitions(customerId),
+    READ_LOOKBACK,
+  );
+  const replies = recent.filter(
+    (item) =>
+      wanted.has(item.id) &&
+      item.channel === 'webchat' &&
+      item.direction === 'outbound' &&
+      item.providerMessageId !== undefined &&
+      item.status !== 'read' &&
+      ['agent', 'ai'].includes(authorKind(item) ?? ''),
+  );
+  if (replies.length === 0) return { read: [] };
+  await deps.queue.enqueue(
+    replies.map((item) => webchatStatusEnvelope(item.providerMessageId as string, 'read', now)),
+  );
+  return { read: replies.map((item) => item.id) };
+}

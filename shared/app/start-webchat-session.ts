@@ -1,0 +1,86 @@
+import { normaliseEmail } from '../domain/identity.js';
+import { type Availability, availabilityAt } from '../domain/webchat/availability.js';
+import { verifyIdentityToken } from '../domain/webchat/identity-token.js';
+import { WEBCHAT_LIMITS } from '../domain/webchat/rate-limit.js';
+import type { SessionRequest } from '../domain/webchat/requests.js';
+import {
+  newSessionToken,
+  newVisitorId,
+  SESSION_TTL_MS,
+  sessionTokenHash,
+  type WebchatSession,
+} from '../domain/webchat/session.js';
+import { takeHits, visitorCustomerId } from '../domain/webchat/visitor.js';
+import type { WebchatDeps } from '../domain/webchat-ports.js';
+import { UnauthorizedError } from '../errors.js';
+
+/** What `POST /webchat/sessions` answers. */
+export interface StartedSession {
+  sessionToken: string;
+  expiresAt: string;
+  /** The customer the visitor already is (a verified visitor with history); absent for a new visitor. */
+  customerId?: string;
+  verified: boolean;
+  name?: string;
+  availability: Availability;
+  /** Where the live socket is, when not `/webchat/live` of the routes' origin (AWS). */
+  liveUrl?: string;
+}
+
+/** Who the visitor is: a site's verified user (the token's claims), or an anonymous visitor. */
+function visitorOf(deps: WebchatDeps, request: SessionRequest, now: Date) {
+  if (request.identityToken === undefined) {
+    const typed = request.email ? normaliseEmail(request.email) : undefined;
+    return {
+      visitor: { kind: 'webchat_visitor' as const, value: newVisitorId() },
+      ...(typed ? { typedEmail: typed } : {}),
+      ...(request.name ? { name: request.name } : {}),
+    };
+  }
+  if (!deps.identitySecret) {
+    throw new UnauthorizedError(
+      'this Threadline accepts no identity tokens (WEBCHAT_IDENTITY_SECRET is unset)',
+    );
+  }
+  const claims = verifyIdentityToken(request.identityToken, deps.identitySecret, now);
+  const email = claims.email ? normaliseEmail(claims.email) : undefined;
+  const name = claims.name ?? request.name;
+  return {
+    visitor: { kind: 'webchat_user' as const, value: claims.sub },
+    ...(email ? { verifiedEmail: email } : {}),
+    ...(name ? { name } : {}),
+  };
+}
+
+/**
+ * Starts a visitor's session: verifies the site's identity token when there is one (401 when it is
+ * bad, expired or has no `exp`), stores the session under its token's hash until it expires, and says
+ * whether a person answers now. At most WEBCHAT_LIMITS.sessionsPerAddress new sessions per address.
+ */
+export async function startWebchatSession(
+  deps: WebchatDeps,
+  input: { request: SessionRequest; address: string },
+): Promise<StartedSession> {
+  const now = deps.clock.now();
+  const who = visitorOf(deps, input.request, now);
+  await takeHits(deps.store, [{ limit: WEBCHAT_LIMITS.sessionsPerAddress, subject: input.address }], now);
+  const sessionToken = newSessionToken();
+  const session: WebchatSession = {
+    tokenHash: sessionTokenHash(sessionToken),
+    ...who,
+    createdAt: now.toISOString(),
+    expiresAt: new Date(now.getTime() + SESSION_TTL_MS).toISOString(),
+  };
+  await deps.store.putSession(session);
+  const customerId =
+    who.visitor.kind === 'webchat_user' ? await visitorCustomerId(deps.store, session) : undefined;
+  return {
+    sessionToken,
+    expiresAt: session.expiresAt,
+    ...(customerId ? { customerId } : {}),
+    verified: who.visitor.kind === 'webchat_user',
+    ...(who.name ? { name: who.name } : {}),
+    availability: availabilityAt(deps.hours, now),
+    ...(deps.liveUrl ? { liveUrl: deps.liveUrl } : {}),
+  };
+}

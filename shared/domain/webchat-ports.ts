@@ -1,0 +1,36 @@
+import type { Identity } from './envelope.js';
+import type { Page } from './paging.js';
+import type { Clock, EnvelopeQueue } from './ports.js';
+import type { Calendar } from './sla/calendar.js';
+import type { TimelineItem } from './timeline.js';
+import type { WebchatSession } from './webchat/session.js';
+
+/** What the web chat keeps and reads: sessions, rate counters, and the visitor's customer and timeline. */
+export interface WebchatStore {
+  /** Keeps a session until its expiry (the table's TTL removes it after). */
+  putSession(session: WebchatSession): Promise<void>;
+  getSession(tokenHash: string): Promise<WebchatSession | undefined>;
+  /** Counts one hit on a fixed-window counter (removed by TTL at `expiresAtSeconds`); the count so far. */
+  countHit(key: string, expiresAtSeconds: number): Promise<number>;
+  findCustomerId(identity: Identity): Promise<string | undefined>;
+  /** The customer's partitions, the root of their merges first. */
+  mergedPartitions(customerId: string): Promise<string[]>;
+  timeline(
+    customerId: string,
+    page: { limit: number; cursor?: string | undefined },
+  ): Promise<Page<TimelineItem>>;
+  recentTimeline(partitions: readonly string[], limit: number): Promise<TimelineItem[]>;
+}
+
+/** The web chat's ports and settings, as its routes and sockets pass them to the use cases. */
+export interface WebchatDeps {
+  store: WebchatStore;
+  queue: EnvelopeQueue;
+  clock: Clock;
+  /** WEBCHAT_IDENTITY_SECRET: signs the sites' identity tokens; without it, every visitor is anonymous. */
+  identitySecret?: string | undefined;
+  /** The visitors' WebSocket URL (WEBCHAT_LIVE_URL on AWS); the widget uses `/webchat/live` of its origin when unset. */
+  liveUrl?: string | undefined;
+  /** When people answer (the routing policy's business hours); always open when unset. */
+  hours?: Calendar | undefined;
+}

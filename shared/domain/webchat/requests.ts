@@ -1,0 +1,40 @@
+import * as z from 'zod';
+
+/** Longest message a visitor may send, in characters (a long email's worth, not a file). */
+export const WEBCHAT_TEXT_MAX = 4000;
+/** Largest request body the web-chat routes read, in bytes. */
+export const WEBCHAT_BODY_MAX_BYTES = 16 * 1024;
+
+/** The body of `POST /webchat/sessions`: a site's identity token, or what an anonymous visitor typed. */
+export const SessionRequestSchema = z.strictObject({
+  identityToken: z.string().min(1).max(4096).optional(),
+  name: z.string().trim().min(1).max(256).optional(),
+  email: z.email().max(320).optional(),
+});
+export type SessionRequest = z.infer<typeof SessionRequestSchema>;
+
+/** The body of `POST /webchat/messages`: `clientMessageId` makes a retried send one message. */
+export const MessageRequestSchema = z.strictObject({
+  text: z.string().trim().min(1).max(WEBCHAT_TEXT_MAX),
+  clientMessageId: z
+    .string()
+    .min(8)
+    .max(64)
+    .regex(/^[A-Za-z0-9_-]+$/, 'letters, digits, - and _ only'),
+});
+export type MessageRequest = z.infer<typeof MessageRequestSchema>;
+
+/** The body of `POST /webchat/read`: the replies the visitor's panel has shown. */
+export const ReadRequestSchema = z.strictObject({
+  messageIds: z
+    .array(
+      z
+        .string()
+        .min(1)
+        .max(200)
+        .regex(/^reply:[A-Za-z0-9_:.-]+$/, 'a reply id'),
+    )
+    .min(1)
+    .max(50),
+});
+export type ReadRequest = z.infer<typeof ReadRequestSchema>;

@@ -1,0 +1,50 @@
+import { createHash, randomBytes } from 'node:crypto';
+import * as z from 'zod';
+import { IdentitySchema } from '../envelope.js';
+
+/** How long a session lives after it was made or last used (the widget keeps its token in localStorage). */
+export const SESSION_TTL_MS = 30 * 24 * 3_600_000;
+
+/**
+ * A visitor's session as the table keeps it, under the hash of its token (never the token): who the
+ * visitor is (a site's verified user, or an anonymous visitor of one browser) and what they typed.
+ */
+export const WebchatSessionSchema = z.object({
+  tokenHash: z.string().length(64),
+  /** The identity the visitor's messages come from: `webchat_user` (verified) or `webchat_visitor`. */
+  visitor: IdentitySchema,
+  /** An email the site's identity token vouches for: it joins the customer who holds it. */
+  verifiedEmail: z.string().max(320).optional(),
+  /** An email an anonymous visitor typed: never trusted, evidence for a merge suggestion only. */
+  typedEmail: z.string().max(320).optional(),
+  name: z.string().max(256).optional(),
+  createdAt: z.iso.datetime(),
+  expiresAt: z.iso.datetime(),
+});
+export type WebchatSession = z.infer<typeof WebchatSessionSchema>;
+
+/** A new session token: 32 random bytes, so it cannot be guessed. */
+export function newSessionToken(): string {
+  return `wcs_${randomBytes(32).toString('base64url')}`;
+}
+
+/** The hash a session is stored under; a leaked table holds no usable token. */
+export function sessionTokenHash(token: string): string {
+  return createHash('sha256').update(token).digest('hex');
+}
+
+/** A new anonymous visitor's id (the identity of one browser's visitor). */
+export function newVisitorId(): string {
+  return randomBytes(16).toString('base64url');
+}
+
+/** Whether a session may still be used at `now`. */
+export function sessionLive(session: WebchatSession, now: Date): boolean {
+  return Date.parse(session.expiresAt) > now.getTime();
+}
+
+/** The shape of a bearer session token, checked before any lookup. */
+export function bearerSessionToken(header: string | undefined): string | undefined {
+  const match = /^Bearer (wcs_[A-Za-z0-9_-]{43})$/.exec(header?.slice(0, 64) ?? '');
+  return match?.[1];
+}

@@ -1,0 +1,50 @@
+import { RateLimitedError, UnauthorizedError } from '../../errors.js';
+import type { WebchatStore } from '../webchat-ports.js';
+import { type RateLimit, rateWindow } from './rate-limit.js';
+import { bearerSessionToken, sessionLive, sessionTokenHash, type WebchatSession } from './session.js';
+
+/** The live session a bearer token names; 401 for a missing, malformed, unknown or expired one. */
+export async function openSession(
+  store: Pick<WebchatStore, 'getSession'>,
+  authorization: string | undefined,
+  now: Date,
+): Promise<WebchatSession> {
+  const token = bearerSessionToken(authorization);
+  if (!token)
+    throw new UnauthorizedError('send Authorization: Bearer <sessionToken> from POST /webchat/sessions');
+  const session = await store.getSession(sessionTokenHash(token));
+  if (!session) throw new UnauthorizedError('unknown session: start a new one');
+  if (!sessionLive(session, now)) throw new UnauthorizedError('the session has expired: start a new one');
+  return session;
+}
+
+/**
+ * The customer the visitor is, once the pipeline knows them: the holder of their web-chat identity,
+ * else (a verified visitor before their first message) the holder of their verified email.
+ */
+export async function visitorCustomerId(
+  store: Pick<WebchatStore, 'findCustomerId'>,
+  session: WebchatSession,
+): Promise<string | undefined> {
+  const own = await store.findCustomerId(session.visitor);
+  if (own || !session.verifiedEmail) return own;
+  return store.findCustomerId({ kind: 'email', value: session.verifiedEmail });
+}
+
+/** Counts a hit against each limit for its subject; 429 with Retry-After when one is over. */
+export async function takeHits(
+  store: Pick<WebchatStore, 'countHit'>,
+  hits: ReadonlyArray<{ limit: RateLimit; subject: string }>,
+  now: Date,
+): Promise<void> {
+  for (const { limit, subject } of hits) {
+    const window = rateWindow(limit, subject, now);
+    const count = await store.countHit(window.key, window.expiresAtSeconds);
+    if (count > limit.max) {
+      throw new RateLimitedError(
+        `too many requests (${limit.name}: ${limit.max} per ${limit.windowSeconds} s); try again in ${window.retryAfterSeconds} s`,
+        Math.max(1, window.retryAfterSeconds),
+      );
+    }
+  }
+}

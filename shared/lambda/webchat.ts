@@ -1,0 +1,51 @@
+import { existsSync, readFileSync } from 'node:fs';
+import type { Context, Hono } from 'hono';
+import { createWebchatApp } from '#shared/api/webchat/app.js';
+import type { WebchatAssets } from '#shared/api/webchat/assets.js';
+import { dynamoDbLite } from '#shared/aws/dynamodb-lite.js';
+import type { Config } from '#shared/config/config.js';
+import { loadRoutingPolicy } from '#shared/config/routing-policy-file.js';
+import { systemClock } from '#shared/domain/ports.js';
+import { calendarOfBusinessHours } from '#shared/domain/sla/calendar.js';
+import type { WebchatDeps } from '#shared/domain/webchat-ports.js';
+import { dynamoRepositories, webchatPorts } from '#shared/store/dynamo-repositories.js';
+import { sqsEnvelopeQueue, webhookConfig } from './webhook-handler.js';
+
+/** The widget the stack builds next to the bundle (`webchat-widget.json`), when it is there. */
+function bundledWidget(): WebchatAssets | undefined {
+  const file = new URL('./webchat-widget.json', import.meta.url);
+  return existsSync(file) ? (JSON.parse(readFileSync(file, 'utf8')) as WebchatAssets) : undefined;
+}
+
+/** The caller's IP as API Gateway saw it (HTTP API, payload 2.0). */
+function sourceIp(c: Context): string {
+  const event = (c.env as { event?: { requestContext?: { http?: { sourceIp?: string } } } } | undefined)
+    ?.event;
+  return event?.requestContext?.http?.sourceIp ?? 'unknown';
+}
+
+/** The web chat's ports on AWS: the table, the inbound queue, the identity secret and the business hours. */
+export async function lambdaWebchatDeps(): Promise<WebchatDeps & { config: Config }> {
+  const config = await webhookConfig(['INBOUND_QUEUE_URL']);
+  const hours = loadRoutingPolicy(config.ROUTING_POLICY_FILE).businessHours;
+  return {
+    config,
+    store: webchatPorts(dynamoRepositories(dynamoDbLite(), config.TABLE_NAME)),
+    queue: sqsEnvelopeQueue(config.INBOUND_QUEUE_URL),
+    clock: systemClock,
+    identitySecret: config.WEBCHAT_IDENTITY_SECRET,
+    liveUrl: config.WEBCHAT_LIVE_URL,
+    ...(hours ? { hours: calendarOfBusinessHours(hours) } : {}),
+  };
+}
+
+/** The public web-chat routes as the Lambda runs them, with the widget built beside the bundle. */
+export async function createLambdaWebchatApp(): Promise<Hono> {
+  const deps = await lambdaWebchatDeps();
+  return createWebchatApp({
+    ...deps,
+    allowedOrigins: deps.config.WEBCHAT_ALLOWED_ORIGINS,
+    addressOf: sourceIp,
+    assets: bundledWidget(),
+  });
+}

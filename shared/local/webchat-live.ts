@@ -1,0 +1,113 @@
+import { randomUUID } from 'node:crypto';
+import type { IncomingMessage } from 'node:http';
+import { type WebSocket, WebSocketServer } from 'ws';
+import { fanOutToVisitors } from '../app/fan-out-to-visitors.js';
+import { markWebchatRead } from '../app/mark-webchat-read.js';
+import type { ChangeFeedConsumer } from '../domain/change-feed.js';
+import { identityToken } from '../domain/identity.js';
+import { sessionIdentities } from '../domain/webchat/envelopes.js';
+import type { VisitorConnections, VisitorPush } from '../domain/webchat/live-ports.js';
+import { ReadRequestSchema } from '../domain/webchat/requests.js';
+import { openSession, visitorCustomerId } from '../domain/webchat/visitor.js';
+import type { WebchatDeps } from '../domain/webchat-ports.js';
+import { log } from '../log.js';
+import type { UpgradeHandler } from './upgrades.js';
+
+/** The visitors' sockets in memory: one process holds every connection locally. */
+class LocalVisitorConnections implements VisitorConnections, VisitorPush {
+  readonly sockets = new Map<string, WebSocket>();
+  readonly #following = new Map<string, Set<string>>();
+  readonly #identities = new Map<string, Set<string>>();
+
+  add(id: string, socket: WebSocket, identities: readonly string[]): void {
+    this.sockets.set(id, socket);
+    for (const token of identities) this.#set(this.#identities, token).add(id);
+  }
+  #set(map: Map<string, Set<string>>, key: string): Set<string> {
+    const set = map.get(key) ?? new Set<string>();
+    map.set(key, set);
+    return set;
+  }
+  async following(customerId: string): Promise<string[]> {
+    return [...(this.#following.get(customerId) ?? [])];
+  }
+  async ofIdentity(token: string): Promise<string[]> {
+    return [...(this.#identities.get(token) ?? [])];
+  }
+  async follow(connectionId: string, customerId: string): Promise<void> {
+    if (this.sockets.has(connectionId)) this.#set(this.#following, customerId).add(connectionId);
+  }
+  async push(connectionId: string, frames: readonly unknown[]): Promise<'sent' | 'gone'> {
+    const socket = this.sockets.get(connectionId);
+    if (!socket || socket.readyState !== socket.OPEN) return 'gone';
+    for (const frame of frames) socket.send(JSON.stringify(frame));
+    return 'sent';
+  }
+  async drop(connectionId: string): Promise<void> {
+    this.sockets.delete(connectionId);
+    for (const map of [this.#following, this.#identities]) {
+      for (const [key, set] of map) if (set.delete(connectionId) && set.size === 0) map.delete(key);
+    }
+  }
+}
+
+/** A visitor's frame on the socket: `read` receipts (as `POST /webchat/read`), and pings. */
+async function onVisitorFrame(deps: WebchatDeps, authorization: string, socket: WebSocket, data: string) {
+  if (data.length > 8192) return socket.close(1009, 'frame too large');
+  let frame: { type?: unknown; messageIds?: unknown };
+  try {
+    frame = JSON.parse(data);
+  } catch {
+    return socket.close(1007, 'frames are JSON');
+  }
+  if (frame.type === 'ping') return socket.send(JSON.stringify({ type: 'pong' }));
+  const read =
+    frame.type === 'read' ? ReadRequestSchema.safeParse({ messageIds: frame.messageIds }) : undefined;
+  if (read?.success) await markWebchatRead(deps, { authorization, messageIds: read.data.messageIds });
+}
+
+/**
+ * `/webchat/live?session=<sessionToken>` locally: a visitor's WebSocket, fed from the change feed
+ * through the same fan-out use case as on AWS, with the visitor's customer and identities as its
+ * subscription. A missing, unknown or expired session is refused with 401 before the upgrade.
+ */
+export function startWebchatLive(deps: WebchatDeps, options: { aiAnswers: boolean }) {
+  const connections = new LocalVisitorConnections();
+  const server = new WebSocketServer({ noServer: true, maxPayload: 8192 });
+  const upgrade: UpgradeHandler = (request: IncomingMessage, socket, head) => {
+    const token = new URL(request.url ?? '/', 'http://localhost').searchParams.get('session') ?? '';
+    const authorization = `Bearer ${token.slice(0, 64)}`;
+    const now = deps.clock.now();
+    openSession(deps.store, authorization, now)
+      .then(async (session) => {
+        const customerId = await visitorCustomerId(deps.store, session);
+        const partitions = customerId ? await deps.store.mergedPartitions(customerId) : [];
+        const { customer, alsoKnownAs } = sessionIdentities(session);
+        server.handleUpgrade(request, socket, head, (ws) => {
+          const id = randomUUID();
+          connections.add(id, ws, [customer, ...alsoKnownAs].map(identityToken));
+          for (const partition of partitions) void connections.follow(id, partition);
+          ws.on('message', (data) => {
+            onVisitorFrame(deps, authorization, ws, String(data)).catch((error: Error) =>
+              log('warn', 'web-chat frame failed', { error: error.name }),
+            );
+          });
+          ws.on('close', () => void connections.drop(id));
+          ws.send(JSON.stringify({ type: 'ready' }));
+        });
+      })
+      .catch(() => socket.end('HTTP/1.1 401 Unauthorized\r\nConnection: close\r\nContent-Length: 0\r\n\r\n'));
+  };
+  const consume: ChangeFeedConsumer = async (records) => {
+    await fanOutToVisitors({ connections, push: connections, aiAnswers: options.aiAnswers }, records);
+    return {};
+  };
+  return {
+    upgrade,
+    consume,
+    close: () => {
+      for (const socket of connections.sockets.values()) socket.terminate();
+      server.close();
+    },
+  };
+}

@@ -1,0 +1,60 @@
+import type { VisitorConnections } from '../domain/webchat/live-ports.js';
+import { type DynamoDb, deleteItem, getItem, putItem, queryItems, updateItem } from './dynamo-client.js';
+import { Keys } from './keys.js';
+import { deleteInput, getInput } from './params/common.js';
+
+/** How long a connection's items live at most: API Gateway closes a WebSocket after 2 hours. */
+const CONNECTION_TTL_SECONDS = 3 * 3600;
+
+type Key = { pk: string; sk: string };
+
+/**
+ * The visitors' WebSocket connections on AWS, in the table: one item per connection listing the keys
+ * it wrote, one per customer it follows and one per identity it is, each with a `ttl` past API
+ * Gateway's 2-hour limit. `$connect` puts them, `$disconnect` (or a 410 on push) removes them.
+ */
+export function webchatConnections(db: DynamoDb, now: () => Date) {
+  const ttl = () => Math.floor(now().getTime() / 1000) + CONNECTION_TTL_SECONDS;
+  const putFollower = async (connectionId: string, key: Key) => {
+    await putItem(db, { TableName: db.table, Item: { ...key, connectionId, ttl: ttl() } });
+    await updateItem(db, {
+      TableName: db.table,
+      Key: Keys.webchatConnection(connectionId),
+      UpdateExpression: 'ADD followed :key SET #ttl = :ttl',
+      ExpressionAttributeNames: { '#ttl': 'ttl' },
+      ExpressionAttributeValues: { ':key': new Set([JSON.stringify(key)]), ':ttl': ttl() },
+    });
+  };
+  const connectionsOf = async (pk: string) => {
+    const out = await queryItems(db, {
+      TableName: db.table,
+      KeyConditionExpression: 'pk = :pk AND begins_with(sk, :conn)',
+      ExpressionAttributeValues: { ':pk': pk, ':conn': 'CONN#' },
+      Limit: 100,
+    });
+    return (out.Items ?? []).map((item) => String(item.connectionId));
+  };
+  const connections: VisitorConnections & {
+    connect(connectionId: string, customers: readonly string[], identities: readonly string[]): Promise<void>;
+    disconnect(connectionId: string): Promise<void>;
+  } = {
+    following: (customerId) => connectionsOf(Keys.webchatFollower(customerId, '').pk),
+    ofIdentity: (token) => connectionsOf(Keys.webchatIdentityFollower(token, '').pk),
+    follow: (connectionId, customerId) =>
+      putFollower(connectionId, Keys.webchatFollower(customerId, connectionId)),
+    async connect(connectionId, customers, identities) {
+      for (const customerId of customers) await connections.follow(connectionId, customerId);
+      for (const token of identities) {
+        await putFollower(connectionId, Keys.webchatIdentityFollower(token, connectionId));
+      }
+    },
+    async disconnect(connectionId) {
+      const key = Keys.webchatConnection(connectionId);
+      const out = await getItem(db, getInput(db.table, key, true));
+      const followed = (out.Item?.followed as Set<string> | undefined) ?? new Set<string>();
+      for (const text of followed) await deleteItem(db, deleteInput(db.table, JSON.parse(text) as Key));
+      await deleteItem(db, deleteInput(db.table, key));
+    },
+  };
+  return connections;
+}

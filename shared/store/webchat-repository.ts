@@ -1,0 +1,25 @@
+import { type WebchatSession, WebchatSessionSchema } from '../domain/webchat/session.js';
+import { type DynamoDb, getItem, putItem, updateItem } from './dynamo-client.js';
+import { Keys } from './keys.js';
+import { getInput } from './params/common.js';
+import { countWebchatHitInput, putWebchatSessionInput } from './params/webchat.js';
+
+/** Web-chat sessions (by token hash) and rate counters, both removed by the table's TTL. */
+export function webchatRepository(db: DynamoDb) {
+  return {
+    async putSession(session: WebchatSession): Promise<void> {
+      await putItem(db, putWebchatSessionInput(db.table, session));
+    },
+    /** A session, read eventually consistent: it was written on an earlier request. */
+    async getSession(tokenHash: string): Promise<WebchatSession | undefined> {
+      const out = await getItem(db, getInput(db.table, Keys.webchatSession(tokenHash)));
+      const parsed = WebchatSessionSchema.safeParse(out.Item);
+      return parsed.success ? parsed.data : undefined;
+    },
+    /** Counts one hit on a fixed-window counter; the count so far, this hit included. */
+    async countHit(key: string, expiresAtSeconds: number): Promise<number> {
+      const out = await updateItem(db, countWebchatHitInput(db.table, key, expiresAtSeconds));
+      return Number(out.Attributes?.hits ?? 1);
+    },
+  };
+}

@@ -1,0 +1,114 @@
+import { mkdirSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { CfnOutput, Duration, RemovalPolicy, type Stack } from 'aws-cdk-lib';
+import { AccessLogFormat } from 'aws-cdk-lib/aws-apigateway';
+import {
+  type HttpApi,
+  HttpMethod,
+  type HttpRoute,
+  LogGroupLogDestination,
+  WebSocketApi,
+  WebSocketStage,
+} from 'aws-cdk-lib/aws-apigatewayv2';
+import { HttpLambdaIntegration, WebSocketLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
+import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
+import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
+import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
+import type { IQueue } from 'aws-cdk-lib/aws-sqs';
+import { writeWidgetFile } from '../shared/channels/webchat/widget-build.js';
+import type { Config } from '../shared/config/config.js';
+import { ThreadlineFunction } from './constructs/threadline-function.js';
+
+/** Where the synth writes the built widget, copied next to the webchat bundle. */
+const WIDGET_FILE = '.build/webchat/webchat-widget.json';
+
+const settings = {
+  origins: 'WEBCHAT_ALLOWED_ORIGINS',
+  liveUrl: 'WEBCHAT_LIVE_URL',
+  liveEndpoint: 'WEBCHAT_LIVE_ENDPOINT',
+} as const satisfies Record<string, keyof Config>;
+
+/** What the web chat needs from the stateful stack. */
+export interface WebchatProps {
+  readonly table: ITable;
+  readonly inboundQueue: IQueue;
+  readonly providerSecret: ISecret;
+}
+
+/**
+ * The web chat on AWS: the `webchat` function behind `/webchat/{proxy+}` of the HTTP API (routes and
+ * widget), and the visitors' own WebSocket API (public, throttled, separate from the agents') whose
+ * `$connect`/`$disconnect` go to `webchat-live`. `grantFanOut` gives a change-feed consumer what the
+ * visitors' fan-out needs: the table's stream has no reader to spare, so the agents' live stream
+ * function calls it.
+ */
+export function addWebchat(scope: Stack, api: HttpApi, props: WebchatProps) {
+  const root = fileURLToPath(new URL('../', import.meta.url));
+  mkdirSync(`${root}.build/webchat`, { recursive: true });
+  writeWidgetFile(`${root}${WIDGET_FILE}`);
+  const webchat = new ThreadlineFunction(scope, 'Webchat', {
+    name: 'webchat',
+    timeout: Duration.seconds(10),
+    description: 'Threadline web chat: visitor sessions, messages, history, read receipts and the widget',
+    assets: ['shared/domain/routing/default-policy.json', WIDGET_FILE],
+  })
+    .bindTable(props.table)
+    .bindQueue(props.inboundQueue, 'INBOUND_QUEUE_URL')
+    .bindSecret(props.providerSecret);
+  const origins = scope.node.tryGetContext('webchatAllowedOrigins') as string | undefined;
+  if (origins) webchat.addEnvironment(settings.origins, origins);
+  const routes = api.addRoutes({
+    path: '/webchat/{proxy+}',
+    methods: [HttpMethod.ANY],
+    integration: new HttpLambdaIntegration('WebchatIntegration', webchat),
+  });
+  const live = new ThreadlineFunction(scope, 'WebchatLive', {
+    name: 'webchat-live',
+    timeout: Duration.seconds(10),
+    description: "Threadline web chat: the visitors' WebSocket $connect and $disconnect",
+  })
+    .bindTable(props.table)
+    .bindQueue(props.inboundQueue, 'INBOUND_QUEUE_URL')
+    .bindSecret(props.providerSecret);
+  const integration = new WebSocketLambdaIntegration('WebchatLiveIntegration', live);
+  const liveApi = new WebSocketApi(scope, 'WebchatLiveApi', {
+    apiName: `${scope.stackName}-webchat-live`,
+    description: "Threadline: web-chat visitors' live replies (public, session token on $connect)",
+    connectRouteOptions: { integration },
+    disconnectRouteOptions: { integration },
+  });
+  const logs = new LogGroup(scope, 'WebchatLiveAccessLogs', {
+    retention: RetentionDays.ONE_MONTH,
+    removalPolicy: RemovalPolicy.DESTROY,
+  });
+  const stage = new WebSocketStage(scope, 'WebchatLiveStage', {
+    webSocketApi: liveApi,
+    stageName: 'live',
+    autoDeploy: true,
+    throttle: { rateLimit: 50, burstLimit: 100 },
+    accessLogSettings: {
+      destination: new LogGroupLogDestination(logs),
+      format: AccessLogFormat.custom(
+        JSON.stringify({
+          requestId: '$context.requestId',
+          routeKey: '$context.routeKey',
+          status: '$context.status',
+          connectionId: '$context.connectionId',
+        }),
+      ),
+    },
+  });
+  webchat.addEnvironment(settings.liveUrl, stage.url);
+  new CfnOutput(scope, 'WebchatWidgetUrl', { value: `${api.apiEndpoint}/webchat/widget.js` });
+  new CfnOutput(scope, 'WebchatLiveUrl', { value: stage.url });
+  return {
+    functions: [webchat, live],
+    routes: routes as HttpRoute[],
+    liveApi,
+    /** Lets a change-feed consumer post to visitors: the endpoint setting and `execute-api:ManageConnections`. */
+    grantFanOut(fn: ThreadlineFunction): void {
+      fn.addEnvironment(settings.liveEndpoint, stage.callbackUrl);
+      stage.grantManagementApiAccess(fn);
+    },
+  };
+}

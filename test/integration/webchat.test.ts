@@ -1,0 +1,163 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import WebSocket from 'ws';
+import type { Suggestion } from '#shared/domain/suggestions.js';
+import type { Customer } from '#shared/domain/timeline.js';
+import type { LocalRuntime } from '#shared/local/runtime.js';
+import { startTestRuntime } from '../support/runtime.js';
+import { agentCaller, identityToken, visitorClient, WEBCHAT_SECRET } from '../support/webchat.js';
+
+const AGENT = 'webchat-agent-token';
+const SITE = 'http://shop.example';
+
+type Started = { sessionToken: string; customerId?: string; verified: boolean };
+type History = {
+  customerId?: string;
+  messages: Array<{ id: string; author: string; text: string; status?: string }>;
+};
+
+describe('local runtime: the web chat through the pipeline', () => {
+  let runtime: LocalRuntime;
+  let visitor: ReturnType<typeof visitorClient>;
+
+  beforeAll(async () => {
+    runtime = await startTestRuntime({
+      webchatLive: true,
+      env: {
+        AGENT_TOKENS: `agent-wes:${AGENT}`,
+        WEBCHAT_IDENTITY_SECRET: WEBCHAT_SECRET,
+        WEBCHAT_ALLOWED_ORIGINS: SITE,
+      },
+    });
+    visitor = visitorClient(runtime.url, SITE);
+  });
+  afterAll(async () => {
+    await runtime?.close();
+  });
+
+  const api = agentCaller(() => runtime.url, AGENT);
+  const start = async (body: Record<string, unknown> = {}) => {
+    const res = await visitor.session(body);
+    expect(res.status).toBe(201);
+    return (await res.json()) as Started;
+  };
+  const historyOf = async (token: string) => (await (await visitor.history(token)).json()) as History;
+
+  it('stores a retried send once, answers the visitor live, and marks the reply delivered then read', async () => {
+    const { sessionToken } = await start({ name: 'Vera' });
+    const socket = new WebSocket(`${runtime.url.replace('http', 'ws')}/webchat/live?session=${sessionToken}`);
+    const frames: Array<{ type: string; message?: { id: string; author: string; status?: string } }> = [];
+    socket.on('message', (data) => frames.push(JSON.parse(String(data))));
+    await new Promise((resolve) => socket.once('open', resolve));
+    expect((await visitor.send(sessionToken, 'Where is my order?', 'client-msg-0001')).status).toBe(202);
+    expect((await visitor.send(sessionToken, 'Where is my order?', 'client-msg-0001')).status).toBe(202);
+    await runtime.idle();
+    const first = await historyOf(sessionToken);
+    expect(first.messages.map((m) => [m.author, m.text])).toEqual([['visitor', 'Where is my order?']]);
+    const customer = await api<Customer>('GET', `/api/customers/${first.customerId}`);
+    expect(customer.identities.map((i) => i.kind)).toEqual(['webchat_visitor']);
+
+    await api('POST', `/api/conversations/${customer.openConversationId}/replies`, {
+      text: 'It ships today.',
+    });
+    await runtime.idle();
+    const reply = (await historyOf(sessionToken)).messages.find((m) => m.author === 'agent');
+    expect(reply).toMatchObject({ text: 'It ships today.', status: 'delivered' });
+    await expect.poll(() => frames.some((f) => f.message?.id === reply?.id)).toBe(true);
+
+    expect(await (await visitor.read(sessionToken, [reply?.id as string, 'reply:not-yours'])).json()).toEqual(
+      {
+        read: [reply?.id],
+      },
+    );
+    await runtime.idle();
+    expect((await historyOf(sessionToken)).messages.find((m) => m.id === reply?.id)?.status).toBe('read');
+    await expect
+      .poll(() => frames.some((f) => f.message?.id === reply?.id && f.message?.status === 'read'))
+      .toBe(true);
+    socket.close();
+  });
+
+  it('makes a verified visitor the customer of their verified email, in any browser', async () => {
+    const token = identityToken({ sub: 'user-42', email: 'Kim@Example.com', name: 'Kim' });
+    const laptop = await start({ identityToken: token });
+    expect(laptop.verified).toBe(true);
+    await visitor.send(laptop.sessionToken, 'Hello from my laptop');
+    await runtime.idle();
+    const phone = await start({ identityToken: identityToken({ sub: 'user-42', email: 'kim@example.com' }) });
+    expect(phone.customerId).toBeDefined();
+    expect((await historyOf(phone.sessionToken)).messages.map((m) => m.text)).toEqual([
+      'Hello from my laptop',
+    ]);
+    const customer = await api<Customer>('GET', `/api/customers/${phone.customerId}`);
+    expect(customer.identities).toEqual(
+      expect.arrayContaining([
+        { kind: 'email', value: 'kim@example.com' },
+        { kind: 'webchat_user', value: 'user-42' },
+      ]),
+    );
+  });
+
+  it('turns an email an anonymous visitor typed into a suggestion, never a merge or a view of history', async () => {
+    const owner = await start({ identityToken: identityToken({ sub: 'user-7', email: 'lee@example.com' }) });
+    await visitor.send(owner.sessionToken, 'my private order 1234');
+    await runtime.idle();
+    const stranger = await start({ email: 'lee@example.com' });
+    expect(stranger.customerId).toBeUndefined();
+    await visitor.send(stranger.sessionToken, 'hi, it is Lee');
+    await runtime.idle();
+    const seen = await historyOf(stranger.sessionToken);
+    expect(seen.messages.map((m) => m.text)).toEqual(['hi, it is Lee']);
+    const suggestions = await api<{ items: Suggestion[] }>(
+      'GET',
+      `/api/customers/${seen.customerId}/suggestions`,
+    );
+    expect(suggestions.items.map((s) => s.otherId)).toEqual([
+      (await historyOf(owner.sessionToken)).customerId,
+    ]);
+    const strangerCustomer = await api<Customer>('GET', `/api/customers/${seen.customerId}`);
+    expect(strangerCustomer.identities.map((i) => i.kind)).toEqual(['webchat_visitor']);
+  });
+
+  it('refuses what it must: bad tokens, sessions, bodies and origins, and nothing reaches the queue', async () => {
+    const expired = identityToken({ sub: 'u', exp: Math.floor(Date.now() / 1000) - 10 });
+    expect((await visitor.session({ identityToken: expired })).status).toBe(401);
+    expect((await visitor.session({ identityToken: `${identityToken({ sub: 'u' })}x` })).status).toBe(401);
+    expect((await visitor.session({ email: 'not an email' })).status).toBe(400);
+    expect((await visitor.send('wcs_unknown', 'hi')).status).toBe(401);
+    expect((await visitor.history(`wcs_${'A'.repeat(43)}`)).status).toBe(401);
+    const { sessionToken } = await start();
+    expect((await visitor.send(sessionToken, 'x'.repeat(4001))).status).toBe(400);
+    expect((await visitor.send(sessionToken, '   ')).status).toBe(400);
+    const huge = await fetch(`${runtime.url}/webchat/sessions`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ name: 'x'.repeat(20_000) }),
+    });
+    expect(huge.status).toBe(413);
+    await runtime.idle();
+    expect((await historyOf(sessionToken)).messages).toEqual([]);
+
+    const preflight = (origin: string) =>
+      fetch(`${runtime.url}/webchat/messages`, {
+        method: 'OPTIONS',
+        headers: {
+          origin,
+          'access-control-request-method': 'POST',
+          'access-control-request-headers': 'authorization',
+        },
+      });
+    expect((await preflight(SITE)).headers.get('access-control-allow-origin')).toBe(SITE);
+    expect((await preflight('http://evil.example')).headers.get('access-control-allow-origin')).toBeNull();
+  });
+
+  it('serves the loader, the panel under its hash and the demo page', async () => {
+    const loader = await fetch(`${runtime.url}/webchat/widget.js`);
+    expect(loader.headers.get('content-type')).toMatch(/javascript/);
+    const panelPath = /\/webchat\/assets\/panel-[0-9a-f]{12}\.js/.exec(await loader.text())?.[0];
+    expect(panelPath).toBeDefined();
+    const panel = await fetch(`${runtime.url}${panelPath}`);
+    expect(panel.status).toBe(200);
+    expect(panel.headers.get('cache-control')).toMatch(/immutable/);
+    expect(await (await fetch(`${runtime.url}/webchat/demo`)).text()).toContain('/webchat/widget.js');
+  });
+});

@@ -1,0 +1,50 @@
+import { randomUUID } from 'node:crypto';
+import { expect } from 'vitest';
+import { signIdentityToken } from '#shared/domain/webchat/identity-token.js';
+
+/** The identity secret the web-chat tests sign with. */
+export const WEBCHAT_SECRET = 'webchat-test-identity-secret-0123456789abcdef';
+
+/** A site's identity token for `sub`, valid for an hour unless `exp` says otherwise. */
+export function identityToken(claims: { sub: string; email?: string; name?: string; exp?: number }): string {
+  return signIdentityToken({ exp: Math.floor(Date.now() / 1000) + 3600, ...claims }, WEBCHAT_SECRET);
+}
+
+/** A visitor's calls to the public routes of one runtime. */
+export function visitorClient(url: string, origin?: string) {
+  const headers = (token?: string): Record<string, string> => ({
+    'content-type': 'application/json',
+    ...(origin ? { origin } : {}),
+    ...(token ? { authorization: `Bearer ${token}` } : {}),
+  });
+  return {
+    session: (body: Record<string, unknown> = {}) =>
+      fetch(`${url}/webchat/sessions`, { method: 'POST', headers: headers(), body: JSON.stringify(body) }),
+    send: (token: string, text: string, clientMessageId = randomUUID().replace(/-/g, '')) =>
+      fetch(`${url}/webchat/messages`, {
+        method: 'POST',
+        headers: headers(token),
+        body: JSON.stringify({ text, clientMessageId }),
+      }),
+    history: (token: string) => fetch(`${url}/webchat/messages`, { headers: headers(token) }),
+    read: (token: string, messageIds: string[]) =>
+      fetch(`${url}/webchat/read`, {
+        method: 'POST',
+        headers: headers(token),
+        body: JSON.stringify({ messageIds }),
+      }),
+  };
+}
+
+/** An agent's JSON call to the agent API of one runtime; fails the test on a status of 300 or more. */
+export function agentCaller(url: () => string, token: string) {
+  return async <T>(method: string, path: string, body?: unknown): Promise<T> => {
+    const res = await fetch(`${url()}${path}`, {
+      method,
+      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+      ...(body ? { body: JSON.stringify(body) } : {}),
+    });
+    expect(res.status, `${method} ${path}`).toBeLessThan(300);
+    return (await res.json()) as T;
+  };
+}

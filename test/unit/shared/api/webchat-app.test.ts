@@ -1,0 +1,106 @@
+import { describe, expect, it } from 'vitest';
+import { createWebchatApp } from '#shared/api/webchat/app.js';
+import type { Envelope } from '#shared/domain/envelope.js';
+import type { WebchatSession } from '#shared/domain/webchat/session.js';
+import type { WebchatStore } from '#shared/domain/webchat-ports.js';
+
+const SITE = 'https://shop.example';
+
+function app() {
+  const sessions = new Map<string, WebchatSession>();
+  const counts = new Map<string, number>();
+  const queued: Envelope[] = [];
+  const store: WebchatStore = {
+    putSession: async (s) => void sessions.set(s.tokenHash, s),
+    getSession: async (hash) => sessions.get(hash),
+    countHit: async (key) => {
+      counts.set(key, (counts.get(key) ?? 0) + 1);
+      return counts.get(key) as number;
+    },
+    findCustomerId: async () => undefined,
+    mergedPartitions: async (id) => [id],
+    timeline: async () => ({ items: [], cursor: null }),
+    recentTimeline: async () => [],
+  };
+  const web = createWebchatApp({
+    store,
+    queue: { enqueue: async (envelopes) => void queued.push(...envelopes) },
+    clock: { now: () => new Date('2026-12-03T12:00:00Z') },
+    allowedOrigins: [SITE],
+    addressOf: () => '203.0.113.9',
+  });
+  const post = (path: string, body: string, headers: Record<string, string> = {}) =>
+    web.request(path, { method: 'POST', body, headers: { 'content-type': 'application/json', ...headers } });
+  return { web, post, queued };
+}
+
+describe('the web-chat routes', () => {
+  it('answers CORS only for the allowed origins', async () => {
+    const { web } = app();
+    const preflight = (origin: string) =>
+      web.request('/webchat/sessions', {
+        method: 'OPTIONS',
+        headers: { origin, 'access-control-request-method': 'POST' },
+      });
+    expect((await preflight(SITE)).headers.get('access-control-allow-origin')).toBe(SITE);
+    expect((await preflight('https://evil.example')).headers.get('access-control-allow-origin')).toBeNull();
+  });
+
+  it('starts an anonymous session, and refuses identity tokens when no secret is set', async () => {
+    const { post } = app();
+    const started = await post('/webchat/sessions', '{}');
+    expect(started.status).toBe(201);
+    expect(await started.json()).toMatchObject({ verified: false, availability: { open: true } });
+    expect((await post('/webchat/sessions', '{"identityToken":"a.b.c"}')).status).toBe(401);
+  });
+
+  it.each([
+    ['not JSON', '{', 400],
+    ['not UTF-8', '\uFFFF', 400],
+    ['an unknown field', '{"text":"hi","clientMessageId":"abcdefgh","admin":true}', 400],
+    ['a number for text', '{"text":5,"clientMessageId":"abcdefgh"}', 400],
+    ['a short client id', '{"text":"hi","clientMessageId":"a"}', 400],
+    ['a client id with slashes', '{"text":"hi","clientMessageId":"../../etc/pw"}', 400],
+    ['text over the cap', JSON.stringify({ text: 'x'.repeat(4001), clientMessageId: 'abcdefgh' }), 400],
+    ['a body over 16 KiB', JSON.stringify({ text: 'x'.repeat(17_000), clientMessageId: 'abcdefgh' }), 413],
+  ])('refuses %s with %i, and queues nothing', async (_, body, status) => {
+    const { post, queued } = app();
+    const { sessionToken } = (await (await post('/webchat/sessions', '{}')).json()) as {
+      sessionToken: string;
+    };
+    const res = await post('/webchat/messages', body, { authorization: `Bearer ${sessionToken}` });
+    expect(res.status).toBe(status);
+    expect(((await res.json()) as { error: { code: string } }).error.code).toBeTruthy();
+    expect(queued).toEqual([]);
+  });
+
+  it('refuses a missing or unknown session with 401 before reading the body', async () => {
+    const { post, web, queued } = app();
+    expect((await post('/webchat/messages', '{')).status).toBe(401);
+    expect(
+      (
+        await post('/webchat/messages', '{"text":"hi","clientMessageId":"abcdefgh"}', {
+          authorization: `Bearer wcs_${'A'.repeat(43)}`,
+        })
+      ).status,
+    ).toBe(401);
+    expect((await web.request('/webchat/messages')).status).toBe(401);
+    expect(queued).toEqual([]);
+  });
+
+  it('limits a session to 20 messages a minute, with Retry-After', async () => {
+    const { post, queued } = app();
+    const { sessionToken } = (await (await post('/webchat/sessions', '{}')).json()) as {
+      sessionToken: string;
+    };
+    const send = (i: number) =>
+      post('/webchat/messages', JSON.stringify({ text: 'hi', clientMessageId: `message-${i}` }), {
+        authorization: `Bearer ${sessionToken}`,
+      });
+    for (let i = 0; i < 20; i++) expect((await send(i)).status).toBe(202);
+    const over = await send(20);
+    expect(over.status).toBe(429);
+    expect(over.headers.get('retry-after')).toBe('60');
+    expect(queued).toHaveLength(20);
+  });
+});

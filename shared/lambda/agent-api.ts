@@ -1,3 +1,4 @@
+import { fileURLToPath } from 'node:url';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import type { OpenAPIHono } from '@hono/zod-openapi';
@@ -11,6 +12,7 @@ import { loadConfigWithSecrets } from '#shared/config/secrets.js';
 import type { ClockEvent } from '#shared/domain/clock-ports.js';
 import { systemClock } from '#shared/domain/ports.js';
 import { cognitoAuthenticator, tokenAuthenticator } from '#shared/http/auth.js';
+import { readConsoleDir } from '#shared/http/console-files.js';
 import { SqsDeliveryQueue } from '#shared/queue/sqs-delivery-queue.js';
 import { adminPorts, dynamoRepositories, storePorts } from '#shared/store/dynamo-repositories.js';
 import { newWebhookSecret, timeOrderedId } from '#shared/store/ids.js';
@@ -64,5 +66,19 @@ export async function createLambdaAgentApp(): Promise<OpenAPIHono<AgentEnv>> {
       : {}),
     ...(config.EXPORTS_BUCKET ? { exports: s3ExportStore(config.EXPORTS_BUCKET) } : {}),
     exportInlineBytes: config.EXPORT_INLINE_BYTES,
+    console: {
+      // Built beside the bundle (stacks: the agent API's afterBundling), read on the first /console request.
+      load: () => readConsoleDir(fileURLToPath(new URL('./console/', import.meta.url))),
+      auth:
+        config.COGNITO_USER_POOL_ID && config.COGNITO_CLIENT_ID
+          ? {
+              kind: 'cognito',
+              region: config.COGNITO_USER_POOL_ID.split('_')[0] ?? '',
+              userPoolId: config.COGNITO_USER_POOL_ID,
+              clientId: config.COGNITO_CLIENT_ID,
+            }
+          : { kind: 'token' },
+      liveUrl: config.CONSOLE_LIVE_URL,
+    },
   });
 }

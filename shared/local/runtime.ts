@@ -17,6 +17,7 @@ import {
 } from '../store/dynamo-repositories.js';
 import { randomIds } from '../store/ids.js';
 import { LocalChangeFeed } from './change-feed.js';
+import { buildConsole } from './console-build.js';
 import { startConsumers } from './consumers.js';
 import { localConversationClock } from './conversation-clock.js';
 import { startLocalDynamo } from './dynamo.js';
@@ -114,6 +115,7 @@ function agentDeps(
     admin: adminPorts(repos),
     audit: repos.audit,
     authenticate: async (token) => tokens.get(token),
+    console: { load: buildConsole, auth: { kind: 'token' } },
     phone: { defaultRegion: config.DEFAULT_REGION },
     exportInlineBytes: config.EXPORT_INLINE_BYTES,
   };

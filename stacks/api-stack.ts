@@ -20,6 +20,7 @@ import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
 import type { Config } from '#shared/config/config.js';
 import { alarmOnFunction } from './alarms.js';
+import { consoleBuildCommand } from './bundling/console.js';
 import { ELD_ON_DEMAND, ZOD_WITHOUT_LOCALES } from './bundling/on-demand.js';
 import { type QueueUrlSetting, ThreadlineFunction } from './constructs/threadline-function.js';
 import { inboundMailPrefix } from './email-receiving.js';
@@ -122,12 +123,18 @@ export class ApiStack extends Stack {
     const { events, webhooks: webhookSender } = addIntegratorEvents(this, props);
     // Twilio replies ask for status callbacks at the public URL: the custom domain, else the API's own.
     const sender = this.sender(props, publicBaseUrl ?? executeApiUrl(api));
+    const agentApiIntegration = new HttpLambdaIntegration('AgentApiIntegration', agentApi);
     const agentApiRoutes = api.addRoutes({
       path: '/api/{proxy+}',
       methods: [HttpMethod.ANY],
-      integration: new HttpLambdaIntegration('AgentApiIntegration', agentApi),
+      integration: agentApiIntegration,
     });
-    throttleRoutes(stage, [...webhookRoutes, ...agentApiRoutes]);
+    // The agent console: its page, config and hashed assets, served by the same function.
+    const consoleRoutes = ['/console', '/console/{proxy+}'].flatMap((path) =>
+      api.addRoutes({ path, methods: [HttpMethod.GET], integration: agentApiIntegration }),
+    );
+    new CfnOutput(this, 'ConsoleUrl', { value: `${stage.url}console` });
+    throttleRoutes(stage, [...webhookRoutes, ...agentApiRoutes, ...consoleRoutes]);
     const functions = new Map([...webhookFunctions.entries()].map(([, fn]) => [fn.node.id, fn]));
     const timers = addTimers(this, props, [resolver, agentApi]).bindQueue(
       props.outboundQueue,
@@ -153,6 +160,7 @@ export class ApiStack extends Stack {
       mailSender: sender,
       webhookRoutes,
       agentApiRoutes,
+      consoleRoutes,
     });
   }
 
@@ -296,6 +304,8 @@ export class ApiStack extends Stack {
       assets: ['shared/domain/routing/default-policy.json'],
       // @hono/zod-openapi takes zod's `z` namespace whole: without this, every locale of zod too.
       aliases: ZOD_WITHOUT_LOCALES,
+      // The agent console's page and hashed assets, read from the bundle's folder on the first /console request.
+      afterBundling: (outputDir) => [consoleBuildCommand(outputDir)],
     })
       .bindTable(props.table)
       .bindQueue(props.outboundQueue, 'OUTBOUND_QUEUE_URL')

@@ -23,7 +23,8 @@ interface Throttle {
  * - Twilio voice is a few requests per call, and calls are long.
  * - SES notifications reach the SES function through SNS directly on AWS; the route serves only SNS
  *   HTTPS subscriptions, which SNS retries.
- * - The agent API serves people at a console.
+ * - The agent API serves people at a console; the console's page and assets load once per sign-in
+ *   (the assets are cached for a year).
  */
 export const routeThrottles: Readonly<Record<string, Throttle>> = {
   'GET /webhooks/whatsapp': { rate: 5, burst: 10 },
@@ -39,6 +40,8 @@ export const routeThrottles: Readonly<Record<string, Throttle>> = {
   'POST /webhooks/twilio/voice/after-record': { rate: 10, burst: 20 },
   'POST /webhooks/ses': { rate: 10, burst: 20 },
   'ANY /api/{proxy+}': { rate: 50, burst: 100 },
+  'GET /console': { rate: 10, burst: 20 },
+  'GET /console/{proxy+}': { rate: 20, burst: 40 },
 };
 
 /**

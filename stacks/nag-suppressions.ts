@@ -70,6 +70,8 @@ export interface ApiStackFindings {
   readonly mailSender: ThreadlineFunction;
   readonly webhookRoutes: readonly HttpRoute[];
   readonly agentApiRoutes: readonly HttpRoute[];
+  /** `GET /console` and its assets: public files, no data. */
+  readonly consoleRoutes: readonly HttpRoute[];
 }
 
 /** The events function reads the table's stream: Lambda's event source needs dynamodb:ListStreams on `*`. */
@@ -156,6 +158,13 @@ export function suppressApiFindings(parts: ApiStackFindings): void {
       "Cognito access token of the stack's agent pool and client, checked for signature, issuer, " +
       'audience, token use, expiry (401) and membership of the agents group (403), with aws-jwt-verify. ' +
       'Doing it in the function keeps one error format for every refusal and lets the 403 carry a reason.',
+  });
+  suppress(parts.consoleRoutes, {
+    id: 'AwsSolutions-APIG4',
+    reason:
+      "The agent console's page, its config (the pool and client ids, which are not secrets) and its " +
+      'hashed scripts are public files holding no data, as a sign-in page must be. Agents sign in in the ' +
+      'page (Cognito SRP and TOTP), and every call for data goes to /api/* with the bearer token.',
   });
 }
 

@@ -14,6 +14,7 @@ import { createTwilioSmsApp, createWhatsAppApp } from '#shared/local/webhook-app
 import { printAdversarialFigures } from './adversarial.js';
 import { bundleFigures } from './bundles.js';
 import { capacityFigures } from './capacity.js';
+import { consoleBundleFigures } from './console.js';
 import { printLanguageFigures } from './language.js';
 import { loadFigures } from './load.js';
 import { pipelineCostFigures } from './pipeline-cost.js';
@@ -288,6 +289,7 @@ const sections: Array<[string, string, () => Promise<void> | void]> = [
       timerCostFigures();
     },
   ],
+  ['11', "The agent console's bundle: each file raw and gzipped, the initial JS", consoleBundleFigures],
 ];
 console.log(`machine: ${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, node ${process.version}`);
 for (const [number, title, run] of sections) {

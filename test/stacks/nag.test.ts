@@ -117,7 +117,7 @@ describe('cdk-nag AwsSolutions checks', () => {
       'POST--webhooks--whatsapp',
     ];
     const expected = [
-      ...[...webhookRoutes, 'ANY--api--{proxy+}'].map(
+      ...[...webhookRoutes, 'ANY--api--{proxy+}', 'GET--console', 'GET--console--{proxy+}'].map(
         (route) => `AwsSolutions-APIG4 /ThreadlineApi/HttpApi/${route}/Resource`,
       ),
       // Wildcards: table indexes (bindTable), raw mail under inbound/, SES sending with the configuration

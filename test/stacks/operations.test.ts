@@ -250,6 +250,8 @@ describe('one channel cannot starve the others', () => {
     'POST /webhooks/twilio/voice/after-record': [10, 20],
     'POST /webhooks/ses': [10, 20],
     'ANY /api/{proxy+}': [50, 100],
+    'GET /console': [10, 20],
+    'GET /console/{proxy+}': [20, 40],
   };
 
   it('throttles every route on its own, fitted to its provider', () => {

@@ -762,6 +762,8 @@ describe('ThreadlineApi', () => {
     ['POST /webhooks/twilio/voice/after-record', 'TwilioVoice'],
     ['POST /webhooks/ses', 'Ses'],
     ['ANY /api/{proxy+}', 'AgentApi'],
+    ['GET /console', 'AgentApi'],
+    ['GET /console/{proxy+}', 'AgentApi'],
   ];
   it.each(routeTable)('routes %s to %s', (routeKey, functionId) => {
     const routes = api.findResources('AWS::ApiGatewayV2::Route', { Properties: { RouteKey: routeKey } });
@@ -959,6 +961,7 @@ describe('ThreadlineApi', () => {
       Value: { 'Fn::Join': ['', [...base, '/webhooks/twilio/voice']] },
     });
     api.hasOutput('SesWebhookUrl', { Value: { 'Fn::Join': ['', [...base, '/webhooks/ses']] } });
+    api.hasOutput('ConsoleUrl', { Value: { 'Fn::Join': ['', [...base, '/console']] } });
   });
 });
 

@@ -50,8 +50,11 @@ function usePresence() {
     setPresence((p) => {
       if (event.type === 'hello') {
         const agents: Record<string, string> = {};
-        for (const a of event.item?.agents ?? []) agents[a.agentId ?? a.id] = a.presence;
-        return { agents, viewing: event.item?.viewing ?? {}, typing: {} };
+        for (const a of event.item?.agents ?? []) agents[a.agentId] = a.presence;
+        const viewing: Record<string, string[]> = {};
+        for (const v of event.item?.viewing ?? [])
+          viewing[v.conversationId] = [...(viewing[v.conversationId] ?? []), v.agentId];
+        return { agents, viewing, typing: {} };
       }
       if (event.type === 'presence')
         return { ...p, agents: { ...p.agents, [event.item.agentId]: event.item.presence } };
@@ -118,6 +121,15 @@ function Header(props: {
       <span class={`live live-${status}`} role="status" aria-live="polite">
         {status === 'live' ? 'Live' : status === 'unavailable' ? 'Offline: retrying' : 'Reconnecting…'}
       </span>
+      <ul class="agents" aria-label="Agents">
+        {Object.entries(props.presence.agents)
+          .filter(([id]) => id !== session.agentId)
+          .map(([id, presence]) => (
+            <li key={id} class={`agent agent-${presence}`}>
+              {id} ({presence})
+            </li>
+          ))}
+      </ul>
       <PresenceSwitch api={props.api} current={props.presence.agents[session.agentId]} />
       <span class="me">
         {session.agentId}

@@ -36,6 +36,7 @@ export function consolePage(script: string, style: string | undefined): string {
     '<meta name="viewport" content="width=device-width, initial-scale=1">',
     '<meta name="color-scheme" content="light">',
     '<title>Threadline console</title>',
+    '<link rel="icon" href="data:,">',
     ...(style ? [`<link rel="stylesheet" href="/console/assets/${style}">`] : []),
     `<script type="module" src="/console/assets/${script}"></script>`,
     '</head>',

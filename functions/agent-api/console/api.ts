@@ -95,3 +95,9 @@ export async function readAllPages<T>(
     onPage(page.items, cursor === null);
   } while (cursor);
 }
+
+/** A conversation from a live event, without lists that did not come as arrays (the view keeps its own). */
+export function conversationFrom(value: unknown): Partial<Conversation> {
+  const { channels, ...rest } = (value ?? {}) as Partial<Conversation>;
+  return { ...rest, ...(Array.isArray(channels) ? { channels } : {}) };
+}

@@ -1,5 +1,5 @@
 import { useCallback, useEffect, useMemo, useRef, useState } from 'preact/hooks';
-import { type Api, type Conversation, createApi } from './api.js';
+import { type Api, type Conversation, conversationFrom, createApi } from './api.js';
 import { ConversationView } from './conversation.js';
 import { Help } from './help.js';
 import { type Filters, Inbox } from './inbox.js';
@@ -157,7 +157,7 @@ function useCurrent(api: Api, subscribe: Subscribe, live: { current: LiveClient 
     () =>
       subscribe((event) => {
         if (event.type === 'conversation.updated' && event.item?.id)
-          setCurrent((c) => (c && c.id === event.item.id ? { ...c, ...event.item } : c));
+          setCurrent((c) => (c && c.id === event.item.id ? { ...c, ...conversationFrom(event.item) } : c));
       }),
     [subscribe],
   );

@@ -295,7 +295,9 @@ async function resolveCustomerEvent(
   });
   await routeItem(deps, { item, customerId, conversationId, written, conversation });
   if (inbound && deps.track) {
-    await deps.track({ type: 'inbound', conversationId: item.conversationId ?? conversationId, at: item.at });
+    const tracked = item.conversationId ?? conversationId;
+    const seen = conversation?.conversation.id === tracked ? conversation.conversation : undefined;
+    await deps.track({ type: 'inbound', conversationId: tracked, at: item.at, conversation: seen });
   }
   return { customerId, conversationId, written };
 }

@@ -139,6 +139,7 @@ async function answerWithAi(
         customer: routing.customer,
         partitions: routing.partitions,
         profiles: routing.profiles,
+        firstResponded: routing.state.firstResponseAt !== undefined,
       },
     });
     return { decision, replied: true };

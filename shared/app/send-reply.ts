@@ -46,6 +46,8 @@ export interface Recipient {
   customer: Customer;
   partitions: string[];
   profiles: Customer[];
+  /** The conversation had its first response already, as the caller read it: none is recorded again. */
+  firstResponded?: boolean | undefined;
 }
 
 /** The conversation's customer (the root of their merges) and the partitions of every merged one. */
@@ -72,7 +74,7 @@ export async function sendReply(
   const replyId = input.idempotencyKey
     ? replyIdFor(input.conversationId, replyKeyOwner(author), input.idempotencyKey)
     : deps.newId();
-  const { conversationId, root, customer, partitions, profiles } =
+  const { conversationId, root, customer, partitions, profiles, firstResponded } =
     input.recipient ?? (await readRecipient(deps, input.conversationId));
   const channel = replyChannel(customer, input.request.channel);
   const to = replyAddress(customer, channel);
@@ -106,7 +108,8 @@ export async function sendReply(
   const { message, created } = await deps.store.putReply(candidate);
   const item = replyItem(message);
   await deps.store.putTimelineItem(item, undefined);
-  await deps.store.recordFirstResponse?.(message.conversationId, message.at);
+  // Once recorded it stays: a write that would fail its condition (and be billed) is not tried.
+  if (!firstResponded) await deps.store.recordFirstResponse?.(message.conversationId, message.at);
   const by = message.author.kind === 'ai' ? 'ai' : 'agent';
   await deps.track?.({ type: 'reply', conversationId: message.conversationId, at: message.at, author: by });
   await deps.queue.enqueue(message);

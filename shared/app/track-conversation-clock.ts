@@ -23,7 +23,8 @@ async function nextSla(
   const rules = deps.policy;
   const current = conversation.sla;
   if (!current || (current.endedAt && conversation.status === 'open' && event.type !== 'resolved')) {
-    if (event.type === 'resolved') return undefined;
+    // No SLA policy to match: nothing starts, and the customer is not read for nothing.
+    if (event.type === 'resolved' || rules.sla.policies.length === 0) return undefined;
     const customer = await deps.store.getCustomer(conversation.customerId);
     const policy = matchSlaPolicy(rules.sla.policies, {
       channels: conversation.channels,
@@ -93,6 +94,11 @@ function clockConfigured(policy: ConversationClockDeps['policy']): boolean {
   );
 }
 
+/** Whether the conversation as the message's write left it is neither snoozed nor waiting on the customer. */
+function nothingToWake(seen: Conversation | undefined): boolean {
+  return seen !== undefined && seen.snoozedUntil === undefined && seen.awaitingCustomerSince === undefined;
+}
+
 /**
  * Tells a conversation's clock what happened: a customer's message wakes a snoozed conversation and
  * ends a silence; a reply starts one; and each moves the SLA (started by the first message, by the
@@ -102,8 +108,10 @@ function clockConfigured(policy: ConversationClockDeps['policy']): boolean {
  */
 export async function trackConversationClock(deps: ConversationClockDeps, event: ClockEvent): Promise<void> {
   // With no target, silence or rule configured, only a customer's message can change anything (it wakes
-  // a snoozed conversation and ends a wait): a reply or a resolve then reads nothing.
-  if (event.type !== 'inbound' && !clockConfigured(deps.policy)) return;
+  // a snoozed conversation and ends a wait): a reply or a resolve then reads nothing, nor does a message
+  // whose own write saw nothing to wake or end.
+  if (!clockConfigured(deps.policy) && (event.type !== 'inbound' || nothingToWake(event.conversation)))
+    return;
   const conversation = await deps.store.getConversation(event.conversationId);
   if (!conversation) return;
   if (event.type === 'inbound' && conversation.snoozedUntil) {

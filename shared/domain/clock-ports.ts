@@ -46,7 +46,13 @@ export interface ConversationClockDeps {
 
 /** Something that happened to a conversation that its clock must hear of. */
 export type ClockEvent =
-  | { type: 'inbound'; conversationId: string; at: string }
+  | {
+      type: 'inbound';
+      conversationId: string;
+      at: string;
+      /** The conversation as the message's own write left it, when the caller has it (saves a read). */
+      conversation?: Conversation | undefined;
+    }
   | { type: 'reply'; conversationId: string; at: string; author: 'agent' | 'ai' }
   | { type: 'resolved'; conversationId: string; at: string };
 

@@ -15,6 +15,10 @@ export interface SegmentMatch {
   /** Share of the question's terms (by weight) the passage holds, and its lead over the next passage. */
   coverage?: number;
   lead?: number;
+  /** The lead over the best passage of another article. */
+  rivalLead?: number;
+  /** How alike the question is to the passage's closest example question. */
+  example?: number;
 }
 
 /** What a message found in the knowledge base. */
@@ -34,6 +38,8 @@ export interface Retrieval {
 /** Retrieval over a knowledge base's passages. */
 export interface PassageIndex {
   search(text: string): Retrieval;
+  /** The share of a text's words the knowledge base's language knows (its stop words and vocabulary). */
+  familiar(text: string): number;
 }
 
 const MAX_QUERY_CHARS = 2000;
@@ -48,6 +54,8 @@ const CLOSE_SECOND = 0.95;
 interface IndexedPassage {
   passage: Passage;
   terms: Set<string>;
+  /** Terms the passage holds only as words of its phrases ("debit" of "debit card"): they count half. */
+  parts: Set<string>;
   /** The terms of each example question given to the passage. */
   examples: Set<string>[];
 }
@@ -113,6 +121,8 @@ interface Built {
   weight: (term: string) => number;
   /** A term no article holds in any form: the passage cannot answer a question about it. */
   unknown: (term: string) => boolean;
+  /** Whether any article lists example questions (without any, likeness to them says nothing). */
+  withExamples: boolean;
 }
 
 function indexArticles(articles: readonly Article[], pipeline: TermPipeline): Built {
@@ -122,13 +132,15 @@ function indexArticles(articles: readonly Article[], pipeline: TermPipeline): Bu
   for (const article of articles) {
     const passages = splitPassages(article);
     const questions = questionsByPassage(article, passages, pipeline);
-    const all = new Set(pipeline.terms(article.title));
+    const all = new Set(pipeline.terms(article.title, true));
     for (const passage of passages) {
       const asked = questions.get(passage.id) ?? [];
-      const terms = new Set(pipeline.terms(`${article.title}\n${asked.join('\n')}\n${passage.text}`));
-      for (const term of terms) all.add(term);
+      const text = `${article.title}\n${asked.join('\n')}\n${passage.text}`;
+      const terms = new Set(pipeline.terms(text));
+      const parts = new Set(pipeline.terms(text, true).filter((term) => !terms.has(term)));
+      for (const term of [...terms, ...parts]) all.add(term);
       const examples = asked.map((question) => new Set(pipeline.terms(question)));
-      indexed.set(passage.id, { passage, terms, examples });
+      indexed.set(passage.id, { passage, terms, parts, examples });
       documents.push({
         id: passage.id,
         title: article.title,
@@ -164,14 +176,16 @@ function indexArticles(articles: readonly Article[], pipeline: TermPipeline): Bu
       return Math.log(1 + articles.length / (df + 0.5));
     },
     unknown: (term) => !minor(term) && frequency(term) === 0 && !pipeline.known(term),
+    withExamples: articles.some((article) => article.questions?.length),
   };
 }
 
 /**
  * The passage that answers one question: the one holding most of it (its terms weighted by rarity),
  * then the one whose example question is most alike, BM25 (which counts repeats and favours short
- * passages) last. The score is that coverage, lowered when another paragraph comes close behind and
- * zero when another article nearly ties.
+ * passages) last. The score is that coverage, lowered when another passage comes close behind and
+ * when the question is unlike every example question of the passage (down to half, when the articles
+ * list any), and zero when another article nearly ties.
  */
 function segmentMatcher(built: Built, pipeline: TermPipeline): (text: string) => SegmentMatch {
   const { indexed, weight } = built;
@@ -184,10 +198,15 @@ function segmentMatcher(built: Built, pipeline: TermPipeline): (text: string) =>
     const ranked = results.flatMap((result) => {
       const found = indexed.get(result.id);
       if (!found) return [];
-      const covered = terms.filter((term) => found.terms.has(term)).reduce((sum, t) => sum + weight(t), 0);
+      const covered = terms.reduce(
+        (sum, t) => sum + (found.terms.has(t) ? weight(t) : found.parts.has(t) ? weight(t) / 2 : 0),
+        0,
+      );
       const coverage = covered / total;
       const example = Math.max(0, ...found.examples.map((e) => similarity(terms, e, weight)));
-      return [{ found, coverage, rank: 0.6 * coverage + (0.2 * result.score) / topScore + 0.2 * example }];
+      return [
+        { found, coverage, example, rank: 0.6 * coverage + (0.2 * result.score) / topScore + 0.2 * example },
+      ];
     });
     ranked.sort((a, b) => b.rank - a.rank);
     const top = ranked[0];
@@ -208,7 +227,9 @@ function segmentMatcher(built: Built, pipeline: TermPipeline): (text: string) =>
     const score =
       rivalLead < 1 - CLOSE_SECOND || tied
         ? 0
-        : top.coverage * (0.3 + 0.3 * Math.min(1, rivalLead / 0.3) + 0.4 * Math.min(1, lead / 0.2));
+        : top.coverage *
+          (0.5 + 0.3 * Math.min(1, rivalLead / 0.3) + 0.2 * Math.min(1, lead / 0.2)) *
+          (built.withExamples ? 0.5 + 0.5 * top.example : 1);
     const round = (n: number) => Math.round(n * 1000) / 1000;
     return {
       text,
@@ -216,6 +237,8 @@ function segmentMatcher(built: Built, pipeline: TermPipeline): (text: string) =>
       score: round(score),
       coverage: round(top.coverage),
       lead: round(lead),
+      rivalLead: round(rivalLead),
+      example: round(top.example),
       ...why,
     };
   };
@@ -268,6 +291,7 @@ export function createPassageIndex(
   if (!articles.length) throw new KnowledgeBaseError('the knowledge base has no articles');
   const matchSegment = segmentMatcher(indexArticles(articles, pipeline), pipeline);
   return {
+    familiar: (text) => pipeline.familiar(text.slice(0, MAX_QUERY_CHARS)),
     search(message) {
       const { chosen, matches } = matchMessage(message, matchSegment);
       const refused = !chosen.length || !chosen.every(answers);

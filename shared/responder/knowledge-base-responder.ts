@@ -83,7 +83,16 @@ interface Signals {
   language: string | undefined;
 }
 
-function readSignals(settings: Settings, view: ConversationView, text: string): Signals {
+// A message whose words are nearly all the articles' own or English function words is in the
+// articles' language, whatever a detector makes of a short one ("can I use klarna?" reads as Swedish).
+const FAMILIAR_SHARE = 0.8;
+
+function readSignals(
+  settings: Settings,
+  view: ConversationView,
+  text: string,
+  index: PassageIndex | undefined,
+): Signals {
   const sentimentScore = text ? scoreSentiment(text) : undefined;
   const sentiment: Sentiment | undefined =
     sentimentScore === undefined
@@ -100,7 +109,8 @@ function readSignals(settings: Settings, view: ConversationView, text: string): 
       [...view.earlier.slice(-3).map((item) => item.text ?? ''), text].filter(Boolean).join('\n'),
     ) ||
     undefined;
-  return { sentimentScore, sentiment, language };
+  const familiar = language !== settings.kbLanguage && index && index.familiar(text) >= FAMILIAR_SHARE;
+  return { sentimentScore, sentiment, language: familiar ? settings.kbLanguage : language };
 }
 
 /** "I see you asked about tracking your parcel on WhatsApp earlier.", for a recent message elsewhere. */
@@ -133,8 +143,9 @@ async function respond(settings: Settings, context: ResponderContext): Promise<R
   const view = viewConversation(context);
   if (!view.pending.length && !view.humanTookOver) return { confidence: 0 };
   const text = pendingText(view);
-  const { sentimentScore, sentiment, language } = readSignals(settings, view, text);
-  const found: Retrieval | undefined = text ? (await settings.index()).search(text) : undefined;
+  const index = text ? await settings.index() : undefined;
+  const { sentimentScore, sentiment, language } = readSignals(settings, view, text, index);
+  const found: Retrieval | undefined = index?.search(text);
   const answered = found?.passages.length ? found.passages : undefined;
   const confidence = found?.confidence ?? 0;
   const signals = {

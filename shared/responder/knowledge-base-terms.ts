@@ -38,7 +38,8 @@ const ENGLISH_STOP_WORDS = `a about above after again all also am an and any any
   even instead usually sometimes always never ever often option options policy policies minimum maximum
   statement mess messed suit suits able allowed allow way ways kind sort type info information details
   regarding concerning re sent send sending till until via per top bit lot lots little enough again
-  normally generally exactly also though although however just guess think thought believe mean means`;
+  normally generally exactly also though although however just guess think thought believe mean means
+  without whole half recommend recommended suggest advise`;
 
 /** The synonym and phrase map a business edits (knowledge-base/synonyms.json). */
 export const SynonymsSchema = z.strictObject({
@@ -54,6 +55,53 @@ export const SynonymsSchema = z.strictObject({
 export type Synonyms = z.infer<typeof SynonymsSchema>;
 
 const MAX_PHRASE_WORDS = 6;
+
+const QUESTION_WORD = /^(how|what|whats|when|where|wheres|which|who|why)$/;
+
+// A phrase holding one of these ("hasn't changed") does not say what its words say alone.
+const NEGATIONS = new Set(
+  'not no never nothing none nor cant cannot dont doesnt didnt isnt arent wasnt werent hasnt havent wont wouldnt couldnt shouldnt'.split(
+    ' ',
+  ),
+);
+
+/** Chat spellings of common words, read as the words before anything else ("hw much", "wat u accept"). */
+const SHORTHAND: Readonly<Record<string, string>> = {
+  u: 'you',
+  ur: 'your',
+  r: 'are',
+  y: 'why',
+  n: 'and',
+  hw: 'how',
+  wat: 'what',
+  wot: 'what',
+  wht: 'what',
+  wut: 'what',
+  wen: 'when',
+  whn: 'when',
+  whr: 'where',
+  cn: 'can',
+  abt: 'about',
+  b4: 'before',
+  bc: 'because',
+  cuz: 'because',
+  coz: 'because',
+  tmrw: 'tomorrow',
+  tmr: 'tomorrow',
+  '2moro': 'tomorrow',
+  '2day': 'today',
+  msg: 'message',
+  pkg: 'package',
+  addr: 'address',
+  acc: 'account',
+  acct: 'account',
+  thru: 'through',
+  shud: 'should',
+  cud: 'could',
+  wud: 'would',
+  pymt: 'payment',
+  pmt: 'payment',
+};
 const MAX_WORD_CHARS = 40;
 
 /** Text folded for matching: lower case, accents removed, split into words of letters and digits. */
@@ -113,8 +161,13 @@ const typoAllowance = (length: number) => (length >= 8 ? 2 : length >= 4 ? 1 : 0
 
 /** Turns text into search terms: folded, stop words out, typos fixed, stemmed, synonyms merged. */
 export interface TermPipeline {
-  /** The distinct terms of a text, in order of appearance. */
-  terms(text: string): string[];
+  /**
+   * The distinct terms of a text, in order of appearance. With `constituents` a phrase also yields
+   * its words' own terms: a passage saying "we can't promise a delivery time" holds "delivery" too.
+   */
+  terms(text: string, constituents?: boolean): string[];
+  /** The share of a text's words that are stop words, chat spellings or words of the knowledge base, as written. */
+  familiar(text: string): number;
   /** Whether a term is a word of the knowledge base in any form (a synonym group's name is not). */
   known(term: string): boolean;
 }
@@ -132,27 +185,85 @@ function memoised(stemmer: Stemmer): Stemmer {
   };
 }
 
-/** The synonym groups as a map from stemmed word or phrase to group name, and the phrases' prefixes. */
-function phraseMap(groups: Synonyms['groups'], stem: Stemmer) {
+/** The synonym groups' phrases by stemmed key, with their prefixes, whole and with stop words left out. */
+interface PhraseTables {
+  phrases: Map<string, string>;
+  prefixes: Set<string>;
+  /** "marked as delivered" as "mark deliv": matched across stop words ("marked it as delivered"). */
+  gapped: Map<string, string>;
+  gappedPrefixes: Set<string>;
+  words: Set<string>;
+}
+
+function addPhrase(map: Map<string, string>, prefixes: Set<string>, key: string, name: string) {
+  // A word or phrase listed in two groups belongs to the first.
+  if (!map.has(key)) map.set(key, name);
+  for (let end = key.indexOf(' '); end > 0; end = key.indexOf(' ', end + 1)) prefixes.add(key.slice(0, end));
+}
+
+/** The synonym groups as maps from stemmed word or phrase to group name. */
+function phraseMap(groups: Synonyms['groups'], stem: Stemmer, ignore: ReadonlySet<string>): PhraseTables {
   const stemWords = (words: readonly string[]) => words.map((word) => stem(word)).join(' ');
-  const phrases = new Map<string, string>();
-  const prefixes = new Set<string>();
-  const words = new Set<string>();
+  const tables: PhraseTables = {
+    phrases: new Map(),
+    prefixes: new Set(),
+    gapped: new Map(),
+    gappedPrefixes: new Set(),
+    words: new Set(),
+  };
   for (const group of groups) {
     const name = stemWords(foldWords(group[0] ?? ''));
     for (const entry of group) {
       const entryWords = foldWords(entry);
-      for (const word of entryWords) words.add(word);
+      for (const word of entryWords) tables.words.add(word);
       if (!entryWords.length || entryWords.length > MAX_PHRASE_WORDS) continue;
-      const key = stemWords(entryWords);
-      // A word or phrase listed in two groups belongs to the first.
-      if (!phrases.has(key)) phrases.set(key, name);
-      for (let end = key.indexOf(' '); end > 0; end = key.indexOf(' ', end + 1)) {
-        prefixes.add(key.slice(0, end));
-      }
+      addPhrase(tables.phrases, tables.prefixes, stemWords(entryWords), name);
+      // Only a phrase with a stop word between its words ("marked as delivered") is matched across
+      // stop words: "large, which size" is not "large sizes".
+      const kept = entryWords.filter((word) => !ignore.has(word));
+      const inner = entryWords.slice(1, -1).some((word) => ignore.has(word));
+      if (kept.length >= 2 && inner) addPhrase(tables.gapped, tables.gappedPrefixes, stemWords(kept), name);
     }
   }
-  return { phrases, prefixes, words };
+  return tables;
+}
+
+// Stop words a gapped phrase may skip between two of its words ("marked it as delivered").
+const MAX_GAP = 3;
+
+/** The longest synonym phrase starting at word `i`: its group's name and how many words it takes. */
+function phraseAt(
+  tables: PhraseTables,
+  words: readonly string[],
+  stemmed: readonly string[],
+  ignore: ReadonlySet<string>,
+  i: number,
+): { taken: number; term: string } {
+  let taken = 1;
+  const ignored = ignore.has(words[i] ?? '');
+  let term = ignored ? '' : (stemmed[i] ?? '');
+  let key = stemmed[i] ?? '';
+  for (let n = 1; n <= MAX_PHRASE_WORDS && i + n <= stemmed.length; n += 1) {
+    if (n > 1) key = `${key} ${stemmed[i + n - 1]}`;
+    const name = tables.phrases.get(key);
+    // A word ignored alone ("use") stays ignored even when a synonym shares its stem ("used").
+    if (name !== undefined && (n > 1 || !ignored)) [taken, term] = [n, name];
+    if (!tables.prefixes.has(key)) break;
+  }
+  if (ignored) return { taken, term };
+  key = stemmed[i] ?? '';
+  for (let j = i + 1, gap = 0; j < stemmed.length && gap <= MAX_GAP; j += 1) {
+    if (ignore.has(words[j] ?? '')) {
+      gap += 1;
+      continue;
+    }
+    key = `${key} ${stemmed[j]}`;
+    gap = 0;
+    const name = tables.gapped.get(key);
+    if (name !== undefined && j - i + 1 > taken) [taken, term] = [j - i + 1, name];
+    if (!tables.gappedPrefixes.has(key)) break;
+  }
+  return { taken, term };
 }
 
 /** The known word nearest to an unknown one within its typo allowance (the word itself when none is). */
@@ -178,6 +289,8 @@ function typoCorrector(known: ReadonlySet<string>): (word: string) => string {
         // In a short word one changed letter makes another word ("paris", "parts"): only a letter
         // missing, doubled or swapped is read as a typo there.
         if (word.length < 7 && candidate.length === word.length && !isSwap(word, candidate)) continue;
+        // Two letters missing or added is another word more often than a typo ("australia", "austria").
+        if (Math.abs(candidate.length - word.length) > 1 && distance > 1) continue;
         // On a tie the word sharing the longer start wins: "wher" is "where", not "when".
         const closer =
           distance < bestDistance ||
@@ -202,8 +315,17 @@ export function createTermPipeline(
   vocabulary: readonly string[],
 ): TermPipeline {
   const stem = memoised(stemmer);
-  const ignore = new Set([...ENGLISH_STOP_WORDS.split(/\s+/), ...synonyms.ignore.flatMap(foldWords)]);
-  const { phrases, prefixes, words: known } = phraseMap(synonyms.groups, stem);
+  // A built-in stop word that a synonym group lists alone ("sell", "carry") is a word of the shop's.
+  const listed = new Set(
+    synonyms.groups
+      .flat()
+      .filter((entry) => foldWords(entry).length === 1)
+      .flatMap(foldWords),
+  );
+  const builtIn = ENGLISH_STOP_WORDS.split(/\s+/).filter((word) => !listed.has(word));
+  const ignore = new Set([...builtIn, ...synonyms.ignore.flatMap(foldWords)]);
+  const tables = phraseMap(synonyms.groups, stem, ignore);
+  const known = tables.words;
   for (const text of vocabulary) for (const word of foldWords(text)) known.add(word);
   const correct = typoCorrector(known);
   // A synonym group names a topic: its name is not a known word, so a question about a topic no
@@ -211,30 +333,36 @@ export function createTermPipeline(
   // inside a phrase.
   const knownStems = new Set<string>();
   for (const word of known) knownStems.add(stem(word));
-  for (const name of phrases.values()) knownStems.delete(name.replace(/ /g, '_'));
+  for (const name of tables.phrases.values()) knownStems.delete(name.replace(/ /g, '_'));
 
   return {
-    terms(text) {
-      const words = foldWords(text).map((word) => (ignore.has(word) ? word : correct(word)));
+    terms(text, constituents = false) {
+      const words = foldWords(text).map((word) => {
+        const spelled = SHORTHAND[word] ?? word;
+        return ignore.has(spelled) ? spelled : correct(spelled);
+      });
       const stemmed = words.map((word) => stem(word));
       const terms: string[] = [];
       for (let i = 0; i < stemmed.length; ) {
-        let taken = 1;
-        const ignored = ignore.has(words[i] ?? '');
-        let term = ignored ? '' : (stemmed[i] ?? '');
-        let key = stemmed[i] ?? '';
-        for (let n = 1; n <= MAX_PHRASE_WORDS && i + n <= stemmed.length; n += 1) {
-          if (n > 1) key = `${key} ${stemmed[i + n - 1]}`;
-          const name = phrases.get(key);
-          // A word ignored alone ("use") stays ignored even when a synonym shares its stem ("used").
-          if (name !== undefined && (n > 1 || !ignored)) [taken, term] = [n, name];
-          if (!prefixes.has(key)) break;
-        }
+        const { taken, term } = phraseAt(tables, words, stemmed, ignore, i);
         if (term.length > 1 || /\d/.test(term)) terms.push(term.replace(/ /g, '_'));
+        const negated = words.slice(i, i + taken).some((word) => NEGATIONS.has(word));
+        for (let j = i; constituents && taken > 1 && !negated && j < i + taken; j += 1) {
+          const alone = stemmed[j] ?? '';
+          if (ignore.has(words[j] ?? '') || alone.length < 2) continue;
+          terms.push((tables.phrases.get(alone) ?? alone).replace(/ /g, '_'));
+        }
         i += taken;
       }
       return [...new Set(terms)];
     },
     known: (term) => knownStems.has(term),
+    familiar(text) {
+      const words = foldWords(text);
+      const familiar = words.filter(
+        (w) => ignore.has(w) || SHORTHAND[w] || known.has(w) || QUESTION_WORD.test(w),
+      );
+      return words.length ? familiar.length / words.length : 0;
+    },
   };
 }

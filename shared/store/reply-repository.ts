@@ -11,7 +11,7 @@ import { getInput } from './params/common.js';
 import { claimSendInput, getReplyInput, putReplyInput, settleSendInput } from './params/replies.js';
 
 type Links = {
-  linkOutbound(item: TimelineItem): Promise<void>;
+  linkOutbound(item: TimelineItem, sent?: 'sent'): Promise<void>;
   linkThread(channel: Channel, threadId: string, link: ThreadLink): Promise<void>;
 };
 
@@ -24,8 +24,20 @@ async function putReply(db: DynamoDb, message: OutboundMessage) {
     if (!isConditionFailure(error)) throw error;
   }
   const out = await getItem(db, getReplyInput(db.table, message.id));
-  const stored = z.object({ message: z.string() }).parse(out.Item);
-  return { message: OutboundMessageSchema.parse(JSON.parse(stored.message)), created: false };
+  const stored = z.object({ message: z.string(), textOnTimeline: z.boolean().optional() }).parse(out.Item);
+  const first = JSON.parse(stored.message) as Record<string, unknown>;
+  if (stored.textOnTimeline) {
+    // On the first request's timeline item; if that never got written, this request's text is sent.
+    const key = replyTimelineKey({
+      id: String(first.id),
+      customerId: String(first.customerId),
+      at: String(first.at),
+    });
+    const onTimeline = await getItem(db, getInput(db.table, key, true));
+    const text = onTimeline.Item?.text;
+    first.text = typeof text === 'string' ? text : message.text;
+  }
+  return { message: OutboundMessageSchema.parse(first), created: false };
 }
 
 /** Claims a reply for sending, or says it went out already (`sent`) or someone holds it (`busy`). */
@@ -56,7 +68,8 @@ async function recordSent(
     db,
     settleSendInput(db.table, message, { providerMessageId: result.providerMessageId }, sent),
   );
-  await links.linkOutbound({ ...item, providerMessageId: result.providerMessageId });
+  // The item is `sent` now: the provider's `sent` callback need not write it again.
+  await links.linkOutbound({ ...item, providerMessageId: result.providerMessageId }, 'sent');
   if (result.messageIdHeader) {
     await links.linkThread(message.channel, result.messageIdHeader, {
       customerId: message.customerId,

@@ -4,7 +4,12 @@ import type { Page } from '../domain/paging.js';
 import type { RawPayload } from '../domain/privacy.js';
 import { onceReference } from '../domain/resolution.js';
 import type { PlacedItem, ThreadLink } from '../domain/resolver-ports.js';
-import { type TimelineItem, TimelineItemSchema, withChannelSwitches } from '../domain/timeline.js';
+import {
+  statusRank,
+  type TimelineItem,
+  TimelineItemSchema,
+  withChannelSwitches,
+} from '../domain/timeline.js';
 import { decodeTimelineCursor, encodeTimelineCursor } from './cursor.js';
 import {
   type DynamoDb,
@@ -40,6 +45,7 @@ const MessageRefItemSchema = z.object({
   timelineSk: z.string().optional(),
   status: z.string().optional(),
   statusRank: z.number().optional(),
+  timelineRank: z.number().optional(),
 });
 
 const ParkedStatusSchema = z.object({
@@ -157,13 +163,18 @@ async function advanceStatus(db: DynamoDb, envelope: StatusEnvelope): Promise<vo
     ref = MessageRefItemSchema.parse(out.Item ?? {});
     if (ref.status !== envelope.status) return;
   }
+  // The item had this status (or a later one) when it was linked: nothing to write there.
+  if (ref.timelineRank !== undefined && ref.timelineRank >= statusRank(envelope.status)) return;
   if (ref.customerId && ref.timelineSk) {
     await advanceTimeline(db, { pk: Keys.customer(ref.customerId).pk, sk: ref.timelineSk }, change);
   }
 }
 
-/** Links an outbound message's provider id to its timeline item, applying a status that came first. */
-async function linkOutbound(db: DynamoDb, item: TimelineItem): Promise<void> {
+/**
+ * Links an outbound message's provider id to its timeline item, applying a status that came first.
+ * `sent`: the sender has just recorded `sent` on the item, so that callback need not write it again.
+ */
+async function linkOutbound(db: DynamoDb, item: TimelineItem, sent?: 'sent'): Promise<void> {
   if (!item.providerMessageId || !item.channel) return;
   const key = Keys.timelineItem(item.customerId, item.at, item.id);
   const out = await updateItem(
@@ -171,6 +182,7 @@ async function linkOutbound(db: DynamoDb, item: TimelineItem): Promise<void> {
     linkMessageRefInput(db.table, item.channel, item.providerMessageId, {
       customerId: item.customerId,
       timelineSk: key.sk,
+      status: sent,
     }),
   );
   const ref = ParkedStatusSchema.parse(out.Attributes);
@@ -237,8 +249,8 @@ export function timelineRepository(db: DynamoDb, customers: Partitions) {
     },
     /** Applies a delivery status; it only ever moves forward. */
     advanceStatus: (envelope: StatusEnvelope) => advanceStatus(db, envelope),
-    /** Links an outbound message's provider id to its timeline item. */
-    linkOutbound: (item: TimelineItem) => linkOutbound(db, item),
+    /** Links an outbound message's provider id to its timeline item (`sent`: the sender recorded it there). */
+    linkOutbound: (item: TimelineItem, sent?: 'sent') => linkOutbound(db, item, sent),
     /** Keeps the raw provider event once. */
     async putProviderEvent(envelope: Envelope): Promise<void> {
       await putItemIf(db, putProviderEventInput(db.table, envelope));

@@ -20,7 +20,7 @@ const CONNECT_PER_MILLION_CHAT_MESSAGES = 10_000;
 const PARTITION = { wcu: 1_000, rcu: 3_000 };
 
 /** Questions the sample knowledge base answers, so the AI replies to every message. */
-const QUESTIONS = [
+export const QUESTIONS = [
   'How long does shipping take?',
   'Where is my parcel?',
   'Can I change my delivery address?',

@@ -25,6 +25,8 @@ export const ConversationStateSchema = z.object({
   /** Routing first handed the conversation to a person since it was last resolved, for this item. */
   escalatedAt: z.iso.datetime().optional(),
   escalatedItemId: z.string().optional(),
+  /** The conversation's first reply (kept for good): a later reply need not try to record it again. */
+  firstResponseAt: z.iso.datetime().optional(),
 });
 export type ConversationState = z.infer<typeof ConversationStateSchema>;
 

@@ -68,6 +68,7 @@ export function conversationStateOf(item: Record<string, unknown>): Conversation
     humanRepliedAt: item.humanRepliedAt,
     escalatedAt: item.escalatedAt,
     escalatedItemId: item.escalatedItemId,
+    firstResponseAt: item.firstResponseAt,
   });
 }
 

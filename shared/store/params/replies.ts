@@ -4,15 +4,21 @@ import { Keys, replyTimelineKey } from '../keys.js';
 import { getInput } from './common.js';
 import { type StatusChange, statusSets } from './timeline.js';
 
-/** Records a reply once under its id: a retried request finds the first one. */
+/**
+ * Records a reply once under its id: a retried request finds the first one. Its text is left out
+ * (`textOnTimeline`): the reply's timeline item, written next, holds it, so this item stays small (a
+ * write unit, whatever the length of the text) and a retry reads the text from there.
+ */
 export function putReplyInput(table: string, message: OutboundMessage): PutCommandInput {
+  const { text, ...rest } = message;
   return {
     TableName: table,
     Item: {
       ...Keys.reply(message.id),
       entity: 'reply',
       customerId: message.customerId,
-      message: JSON.stringify(message),
+      message: JSON.stringify(rest),
+      ...(text !== undefined ? { textOnTimeline: true } : {}),
     },
     ConditionExpression: 'attribute_not_exists(pk)',
   };

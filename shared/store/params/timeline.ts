@@ -130,22 +130,28 @@ export function advanceTimelineStatusInput(
   };
 }
 
-/** Links a message reference to its timeline item (first link wins) and returns any status it holds. */
+/**
+ * Links a message reference to its timeline item (first link wins) and returns any status it holds.
+ * With `status`, the status the timeline item had when linked (`timelineRank`, first link wins): a
+ * status callback at or below it changes nothing there, so it is not written (a write whose condition
+ * fails is billed).
+ */
 export function linkMessageRefInput(
   table: string,
   channel: Channel,
   providerMessageId: string,
-  target: { customerId: string; timelineSk: string },
+  target: { customerId: string; timelineSk: string; status?: DeliveryStatus | undefined },
 ): UpdateCommandInput {
+  const ranked = target.status !== undefined;
   return {
     TableName: table,
     Key: Keys.messageRef(channel, providerMessageId),
-    UpdateExpression:
-      'SET entity = :entity, customerId = if_not_exists(customerId, :customerId), timelineSk = if_not_exists(timelineSk, :sk)',
+    UpdateExpression: `SET entity = :entity, customerId = if_not_exists(customerId, :customerId), timelineSk = if_not_exists(timelineSk, :sk)${ranked ? ', timelineRank = if_not_exists(timelineRank, :timelineRank)' : ''}`,
     ExpressionAttributeValues: {
       ':entity': 'message_ref',
       ':customerId': target.customerId,
       ':sk': target.timelineSk,
+      ...(target.status !== undefined ? { ':timelineRank': statusRank(target.status) } : {}),
     },
     ReturnValues: 'ALL_NEW',
   };

@@ -119,28 +119,61 @@ function fakeClock(onBreach: unknown[], autoResolve?: string) {
 
 const breachTimer = (scheduled: Timer[]) => scheduled.find((t) => t.kind === 'sla_breached') as Timer;
 
+/** A clock with nothing configured, counting the conversations and customers it reads. */
+function unconfiguredClock() {
+  const f = fakeClock([]);
+  const counted = { reads: 0 };
+  const deps: ConversationClockDeps = {
+    ...f.deps,
+    store: {
+      ...f.deps.store,
+      getConversation: async (id) => {
+        counted.reads++;
+        return f.deps.store.getConversation(id);
+      },
+      getCustomer: async (id) => {
+        counted.reads++;
+        return f.deps.store.getCustomer(id);
+      },
+    },
+    policy: parseRoutingPolicy(JSON.stringify({ defaultQueue: 'general', queues: [{ name: 'general' }] })),
+  };
+  return { f, deps, counted };
+}
+
 describe('trackConversationClock without targets, auto-resolve or automations', () => {
   it('reads nothing for a reply or a resolve, and still reads the conversation for a customer message', async () => {
-    const f = fakeClock([]);
-    let reads = 0;
-    const read = f.deps.store.getConversation;
-    const deps: ConversationClockDeps = {
-      ...f.deps,
-      store: {
-        ...f.deps.store,
-        getConversation: async (id) => {
-          reads++;
-          return read(id);
-        },
-      },
-      policy: parseRoutingPolicy(JSON.stringify({ defaultQueue: 'general', queues: [{ name: 'general' }] })),
-    };
+    const { f, deps, counted } = unconfiguredClock();
     await trackConversationClock(deps, { type: 'reply', conversationId: 'cv_1', at: T0, author: 'ai' });
     await trackConversationClock(deps, { type: 'resolved', conversationId: 'cv_1', at: T0 });
-    expect(reads).toBe(0);
+    expect(counted.reads).toBe(0);
     await trackConversationClock(deps, { type: 'inbound', conversationId: 'cv_1', at: T0 });
-    expect(reads).toBe(1);
+    // The conversation, and not the customer: no SLA policy could start.
+    expect(counted.reads).toBe(1);
     expect(f.scheduled).toEqual([]);
+  });
+
+  it('reads nothing for a customer message whose own write saw nothing to wake or end', async () => {
+    const { f, deps, counted } = unconfiguredClock();
+    const seen = structuredClone(f.conversation);
+    await trackConversationClock(deps, {
+      type: 'inbound',
+      conversationId: 'cv_1',
+      at: T0,
+      conversation: seen,
+    });
+    expect(counted.reads).toBe(0);
+    // Waiting on the customer as the write saw it: read afresh, and the wait ended.
+    f.conversation.awaitingCustomerSince = T0;
+    const waiting = structuredClone(f.conversation);
+    await trackConversationClock(deps, {
+      type: 'inbound',
+      conversationId: 'cv_1',
+      at: plus(1),
+      conversation: waiting,
+    });
+    expect(counted.reads).toBe(1);
+    expect(f.conversation.awaitingCustomerSince).toBeUndefined();
   });
 });
 

@@ -352,6 +352,17 @@ describe('routeMessage', () => {
     expect(later.decision).toMatchObject({ target: 'human', reason: 'awaiting_human' });
   });
 
+  it("records the conversation's first response only while the state has none", async () => {
+    const recorded: string[] = [];
+    for (const state of [{}, { firstResponseAt: '2025-06-01T10:00:00.000Z' }]) {
+      const w = world({ state });
+      w.deps.replies.store.recordFirstResponse = async (id) => void recorded.push(id);
+      const outcome = await inbound(w, 'How long does shipping take?');
+      expect(outcome.replied).toBe(true);
+    }
+    expect(recorded).toEqual(['cv_1']);
+  });
+
   it('skips the check for an earlier decision when this delivery wrote the item', async () => {
     const w = world();
     let checks = 0;

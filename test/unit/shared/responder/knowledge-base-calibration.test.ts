@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { calibrate, fitCalibration } from '#shared/responder/knowledge-base-calibration.js';
+import { calibrate, fitCalibration, wilsonLower } from '#shared/responder/knowledge-base-calibration.js';
 
 describe('calibration', () => {
   it('fits a monotone step curve: the share right from each score up', () => {
@@ -10,14 +10,32 @@ describe('calibration', () => {
     ];
     const calibration = fitCalibration(outcomes);
 
+    // 0 of 5, 3 of 5 and 5 of 5 right, each read as its Wilson lower bound (one-sided 95%).
     expect(calibration.steps).toEqual([
       { score: 0.2, right: 0 },
-      { score: 0.5, right: 0.6 },
-      { score: 0.9, right: 1 },
+      { score: 0.5, right: 0.27 },
+      { score: 0.9, right: 0.64 },
     ]);
     expect(calibrate(calibration, 0.1)).toBe(0);
-    expect(calibrate(calibration, 0.6)).toBe(0.6);
-    expect(calibrate(calibration, 0.95)).toBe(1);
+    expect(calibrate(calibration, 0.6)).toBe(0.27);
+    expect(calibrate(calibration, 0.95)).toBe(0.64);
+  });
+
+  it('reads a share as sure only when enough answers make it so: 11 of 12 is not, 200 of 200 is', () => {
+    const band = (from: number, right: number, count: number) =>
+      Array.from({ length: count }, (_, i) => ({ score: from + i / 10_000, right: i < right }));
+    const steps = fitCalibration([...band(0.6, 11, 12), ...band(0.8, 200, 200)]).steps;
+    expect(calibrate({ steps }, 0.6)).toBeLessThan(0.9);
+    expect(calibrate({ steps }, 0.8)).toBeGreaterThan(0.97);
+    expect(wilsonLower(11, 12)).toBeCloseTo(0.699, 2);
+  });
+
+  it('pools steps of one share into one level before bounding it', () => {
+    const outcomes = [0.7, 0.71, 0.72, 0.73, 0.74, 0.8, 0.81, 0.82, 0.83, 0.84].map((score) => ({
+      score,
+      right: true,
+    }));
+    expect(fitCalibration(outcomes).steps).toEqual([{ score: 0.7, right: 0.78 }]);
   });
 
   it('pools a block of fewer answers than the minimum, and a higher score never reads lower', () => {
@@ -31,7 +49,8 @@ describe('calibration', () => {
     for (let i = 1; i < steps.length; i += 1) {
       expect(steps[i]?.right).toBeGreaterThanOrEqual(steps[i - 1]?.right ?? 0);
     }
-    expect(fitCalibration(outcomes, 5).steps).toEqual([{ score: 0.3, right: 0.5 }]);
+    // 2 right of 4 pooled: a share of 0.5, whose lower bound is 0.18.
+    expect(fitCalibration(outcomes, 5).steps).toEqual([{ score: 0.3, right: 0.18 }]);
   });
 
   it('reads the raw score as confidence when there is no calibration', () => {

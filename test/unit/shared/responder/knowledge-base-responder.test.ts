@@ -170,6 +170,20 @@ describe('createKnowledgeBaseResponder', () => {
     expect(result.reply).toBeUndefined();
   });
 
+  it("reads a short message in the articles' own words as their language, whatever the detector says", async () => {
+    // eld names "can I use klarna?" Swedish; every word of it is English or the articles' own.
+    const result = await responder.respond(context([inbound('email', 'can I use klarna?', TODAY)]));
+    expect(result.language).toBe('en');
+    expect(result.handoff).toBeUndefined();
+    expect(result.reply).toContain('Klarna');
+
+    const swedish = await responder.respond(
+      context([inbound('email', 'Hur lång tid tar leveransen till Stockholm?', TODAY)]),
+    );
+    expect(swedish.language).toBe('sv');
+    expect(swedish.handoff?.reason).toBe('unsupported_language');
+  });
+
   it.each([
     [
       'an agent replied in the conversation',

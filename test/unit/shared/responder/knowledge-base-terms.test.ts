@@ -92,4 +92,55 @@ describe('the term pipeline', () => {
     expect(SynonymsSchema.safeParse({ groups: [['alone']] }).success).toBe(false);
     expect(SynonymsSchema.safeParse({ groups: [], typo: [] }).success).toBe(false);
   });
+
+  it('matches a phrase across the stop words between its words', () => {
+    const marked = createTermPipeline(
+      stemmer,
+      SynonymsSchema.parse({ groups: [['marked delivered', 'marked as delivered']] }),
+      ['Marked as delivered.'],
+    );
+    expect(marked.terms('the courier marked it as delivered')).toEqual(['courier', 'mark_deliv']);
+    expect(marked.terms('marked it as delivered')).toEqual(marked.terms('marked as delivered'));
+    // A phrase written without stop words inside is matched only as written.
+    const sizes = createTermPipeline(stemmer, SynonymsSchema.parse({ groups: [['xxl', 'large sizes']] }), []);
+    expect(sizes.terms('large sizes')).toEqual(['xxl']);
+    expect(sizes.terms('a large, which size?')).toEqual(['larg', 'size']);
+  });
+
+  it("gives a passage its phrases' own words too, but not a negated phrase's", () => {
+    const words = createTermPipeline(
+      stemmer,
+      SynonymsSchema.parse({
+        groups: [
+          ['how long', 'delivery time'],
+          ['scan', 'not changed'],
+        ],
+      }),
+      [],
+    );
+    expect(words.terms('a delivery time')).toEqual(['how_long']);
+    expect(words.terms('a delivery time', true)).toEqual(['how_long', 'deliveri', 'time']);
+    expect(words.terms('it has not changed', true)).toEqual(['scan']);
+  });
+
+  it('keeps a built-in stop word that a synonym group lists alone', () => {
+    const shop = createTermPipeline(stemmer, SynonymsSchema.parse({ groups: [['sell', 'carry']] }), []);
+    expect(shop.terms('do you carry shoes')).toEqual(['sell', 'shoe']);
+    expect(pipeline.terms('do you carry shoes')).toEqual(['shoe']);
+  });
+
+  it('reads chat spellings as the words they stand for', () => {
+    expect(pipeline.terms('hw much is the delivry')).toEqual(pipeline.terms('how much is the delivery'));
+  });
+
+  it('does not read a word two letters longer or shorter as a typo of another', () => {
+    const countries = createTermPipeline(stemmer, SynonymsSchema.parse({}), ['We ship to Austria.']);
+    expect(countries.terms('ship to australia')).toEqual(['ship', 'australia']);
+    expect(countries.terms('ship to austrai')).toEqual(['ship', 'austria']);
+  });
+
+  it('tells how much of a text is its own words', () => {
+    expect(pipeline.familiar('where is my order?')).toBe(1);
+    expect(pipeline.familiar('Wo ist mein Paket?')).toBeLessThan(0.5);
+  });
 });

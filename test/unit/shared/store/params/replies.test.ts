@@ -20,7 +20,8 @@ const message: OutboundMessage = OutboundMessageSchema.parse({
 const itemKey = { pk: 'CUSTOMER#cu_1', sk: 'TIMELINE#2025-06-08T21:00:00.000Z#reply:rp_1' };
 
 describe('reply params', () => {
-  it('records a reply once under its id, and reads it back strongly', () => {
+  it('records a reply once under its id, its text left to its timeline item, and reads it back strongly', () => {
+    const { text: _text, ...withoutText } = message;
     expect(putReplyInput('t', message)).toEqual({
       TableName: 't',
       Item: {
@@ -28,7 +29,8 @@ describe('reply params', () => {
         sk: 'REPLY',
         entity: 'reply',
         customerId: 'cu_1',
-        message: JSON.stringify(message),
+        message: JSON.stringify(withoutText),
+        textOnTimeline: true,
       },
       ConditionExpression: 'attribute_not_exists(pk)',
     });

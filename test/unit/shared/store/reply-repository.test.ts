@@ -1,0 +1,46 @@
+import { ConditionalCheckFailedException, DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDBDocumentClient, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
+import { mockClient } from 'aws-sdk-client-mock';
+import { beforeEach, describe, expect, it } from 'vitest';
+import { type OutboundMessage, OutboundMessageSchema } from '#shared/domain/outbound.js';
+import { documentClient } from '#shared/store/dynamo-client.js';
+import { putReplyInput } from '#shared/store/params/replies.js';
+import { replyRepository } from '#shared/store/reply-repository.js';
+
+const ddb = mockClient(DynamoDBDocumentClient);
+const db = { doc: documentClient(new DynamoDBClient({ region: 'us-east-1' })), table: 'threadline' };
+const links = { linkOutbound: async () => {}, linkThread: async () => {} };
+const first: OutboundMessage = OutboundMessageSchema.parse({
+  id: 'rp_1',
+  customerId: 'cu_1',
+  conversationId: 'cv_1',
+  at: '2025-06-08T21:00:00.000Z',
+  channel: 'whatsapp',
+  to: { kind: 'phone', value: '+447700900123' },
+  text: 'the first answer',
+  author: { kind: 'ai', id: 'responder' },
+});
+const retry = { ...first, at: '2025-06-08T21:00:09.000Z', text: 'a second answer' };
+const itemSk = 'TIMELINE#2025-06-08T21:00:00.000Z#reply:rp_1';
+
+describe('replyRepository.putReply', () => {
+  beforeEach(() => {
+    ddb.reset();
+    ddb.on(PutCommand).rejects(new ConditionalCheckFailedException({ message: 'exists', $metadata: {} }));
+    ddb
+      .on(GetCommand, { Key: { pk: 'REPLY#rp_1', sk: 'REPLY' } })
+      .resolves({ Item: putReplyInput('t', first).Item });
+  });
+
+  it("answers a retried request with the first reply, its text read from the first reply's timeline item", async () => {
+    ddb.on(GetCommand, { Key: { pk: 'CUSTOMER#cu_1', sk: itemSk } }).resolves({ Item: { text: first.text } });
+    const out = await replyRepository(db, links).putReply(retry);
+    expect(out).toEqual({ message: first, created: false });
+  });
+
+  it("sends this request's text when the first never reached the timeline", async () => {
+    ddb.on(GetCommand, { Key: { pk: 'CUSTOMER#cu_1', sk: itemSk } }).resolves({});
+    const out = await replyRepository(db, links).putReply(retry);
+    expect(out).toEqual({ message: { ...first, text: retry.text }, created: false });
+  });
+});

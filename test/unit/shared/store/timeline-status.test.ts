@@ -1,0 +1,72 @@
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDBDocumentClient, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { mockClient } from 'aws-sdk-client-mock';
+import { beforeEach, describe, expect, it } from 'vitest';
+import type { StatusEnvelope } from '#shared/domain/envelope.js';
+import { statusRank } from '#shared/domain/timeline.js';
+import { documentClient } from '#shared/store/dynamo-client.js';
+import { timelineRepository } from '#shared/store/timeline-repository.js';
+
+const ddb = mockClient(DynamoDBDocumentClient);
+const db = { doc: documentClient(new DynamoDBClient({ region: 'us-east-1' })), table: 'threadline' };
+const repo = timelineRepository(db, { mergedPartitions: async (id) => [id] });
+const SK = 'TIMELINE#2025-06-10T10:00:00.000Z#reply:rp_1';
+
+const status = (value: 'sent' | 'delivered' | 'read'): StatusEnvelope =>
+  ({
+    id: `env-${value}`,
+    kind: 'status',
+    provider: 'whatsapp',
+    channel: 'whatsapp',
+    providerMessageId: 'wamid.out.1',
+    status: value,
+    occurredAt: '2025-06-10T10:00:05.000Z',
+    receivedAt: '2025-06-10T10:00:05.000Z',
+  }) as StatusEnvelope;
+
+/** The timeline item keys the updates went to (the message reference's writes left out). */
+const timelineWrites = () =>
+  ddb
+    .commandCalls(UpdateCommand)
+    .map((call) => call.args[0].input.Key?.sk)
+    .filter((sk) => sk !== 'MESSAGE');
+
+describe('a delivery status on a linked reply', () => {
+  beforeEach(() => {
+    ddb.reset();
+    ddb.on(UpdateCommand, { Key: { pk: 'MESSAGE#whatsapp#wamid.out.1', sk: 'MESSAGE' } }).resolves({
+      Attributes: { customerId: 'cu_1', timelineSk: SK, timelineRank: statusRank('sent') },
+    });
+    ddb.on(UpdateCommand, { Key: { pk: 'CUSTOMER#cu_1', sk: SK } }).resolves({});
+  });
+
+  it('writes nothing on the timeline for the status the reply had when it was linked', async () => {
+    await repo.advanceStatus(status('sent'));
+    expect(timelineWrites()).toEqual([]);
+  });
+
+  it('moves the timeline item for a later status, conditional on its order', async () => {
+    await repo.advanceStatus(status('delivered'));
+    expect(timelineWrites()).toEqual([SK]);
+    const update = ddb.commandCalls(UpdateCommand).at(-1)?.args[0].input;
+    expect(update?.ConditionExpression).toContain('statusRank < :rank');
+  });
+
+  it("records the linked item's status on the reference, first link wins", async () => {
+    await repo.linkOutbound(
+      {
+        id: 'reply:rp_1',
+        type: 'message',
+        direction: 'outbound',
+        channel: 'whatsapp',
+        customerId: 'cu_1',
+        at: '2025-06-10T10:00:00.000Z',
+        providerMessageId: 'wamid.out.1',
+      },
+      'sent',
+    );
+    const link = ddb.commandCalls(UpdateCommand)[0]?.args[0].input;
+    expect(link?.UpdateExpression).toContain('timelineRank = if_not_exists(timelineRank, :timelineRank)');
+    expect(link?.ExpressionAttributeValues?.[':timelineRank']).toBe(statusRank('sent'));
+  });
+});

@@ -5,6 +5,7 @@ export type { Conversation, Customer, TimelineItem };
 
 /** An error answer of the agent API: its status and stable code. */
 export class ApiError extends Error {
+  override name = 'ApiError';
   constructor(
     readonly status: number,
     readonly code: string,

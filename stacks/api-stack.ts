@@ -20,6 +20,7 @@ import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
 import type { Config } from '#shared/config/config.js';
 import { alarmOnFunction } from './alarms.js';
+import { consoleBuildCommand } from './bundling/console.js';
 import {
   BEDROCK_ON_DEMAND,
   ELD_ON_DEMAND,
@@ -130,11 +131,17 @@ export class ApiStack extends Stack {
     const { events, webhooks: webhookSender } = addIntegratorEvents(this, props);
     // Twilio replies ask for status callbacks at the public URL: the custom domain, else the API's own.
     const sender = this.sender(props, publicBaseUrl ?? executeApiUrl(api));
+    const agentApiIntegration = new HttpLambdaIntegration('AgentApiIntegration', agentApi);
     const agentApiRoutes = api.addRoutes({
       path: '/api/{proxy+}',
       methods: [HttpMethod.ANY],
-      integration: new HttpLambdaIntegration('AgentApiIntegration', agentApi),
+      integration: agentApiIntegration,
     });
+    // The agent console: its page, config and hashed assets, served by the same function.
+    const consoleRoutes = ['/console', '/console/{proxy+}'].flatMap((path) =>
+      api.addRoutes({ path, methods: [HttpMethod.GET], integration: agentApiIntegration }),
+    );
+    new CfnOutput(this, 'ConsoleUrl', { value: `${stage.url}console` });
     // The one-click answer of an email survey: public, the signed token is its credential.
     const csatRoutes = api.addRoutes({
       path: '/csat/{token}',
@@ -142,7 +149,13 @@ export class ApiStack extends Stack {
       integration: new HttpLambdaIntegration('CsatPageIntegration', agentApi),
     });
     const webchat = addWebchat(this, api, props);
-    throttleRoutes(stage, [...webhookRoutes, ...agentApiRoutes, ...csatRoutes, ...webchat.routes]);
+    throttleRoutes(stage, [
+      ...webhookRoutes,
+      ...agentApiRoutes,
+      ...csatRoutes,
+      ...webchat.routes,
+      ...consoleRoutes,
+    ]);
     const functions = new Map([...webhookFunctions.entries()].map(([, fn]) => [fn.node.id, fn]));
     const timers = addTimers(this, props, [resolver, agentApi])
       .bindQueue(props.outboundQueue, 'OUTBOUND_QUEUE_URL')
@@ -152,6 +165,8 @@ export class ApiStack extends Stack {
     const live = addLive(this, props);
     // The table's stream has two readers (events, live): the live stream function also pushes to visitors.
     webchat.grantFanOut(live.stream);
+    // The console opens the agents' live socket at this URL.
+    agentApi.addEnvironment('CONSOLE_LIVE_URL', live.url);
     const tableFunctions = [
       resolver,
       agentApi,
@@ -176,6 +191,7 @@ export class ApiStack extends Stack {
       csatRoutes,
       webchatRoutes: webchat.routes,
       webchatLiveApi: webchat.liveApi,
+      consoleRoutes,
     });
   }
 
@@ -320,6 +336,8 @@ export class ApiStack extends Stack {
       // @hono/zod-openapi takes zod's `z` namespace whole: without this, every locale of zod too.
       aliases: ZOD_WITHOUT_LOCALES,
       onDemand: [PHONE_ON_DEMAND],
+      // The agent console's page and hashed assets, read from the bundle's folder on the first /console request.
+      afterBundling: (outputDir) => [consoleBuildCommand(outputDir)],
     })
       .bindTable(props.table)
       .bindQueue(props.outboundQueue, 'OUTBOUND_QUEUE_URL')

@@ -23,7 +23,8 @@ interface Throttle {
  * - Twilio voice is a few requests per call, and calls are long.
  * - SES notifications reach the SES function through SNS directly on AWS; the route serves only SNS
  *   HTTPS subscriptions, which SNS retries.
- * - The agent API serves people at a console.
+ * - The agent API serves people at a console; the console's page and assets load once per sign-in
+ *   (the assets are cached for a year).
  * - Survey links are clicked by customers, once each.
  */
 export const routeThrottles: Readonly<Record<string, Throttle>> = {
@@ -43,6 +44,8 @@ export const routeThrottles: Readonly<Record<string, Throttle>> = {
   'GET /csat/{token}': { rate: 10, burst: 20 },
   // Web chat: every visitor's sends, history reads and read receipts; per-session limits are in the function.
   'ANY /webchat/{proxy+}': { rate: 50, burst: 100 },
+  'GET /console': { rate: 10, burst: 20 },
+  'GET /console/{proxy+}': { rate: 20, burst: 40 },
 };
 
 /**

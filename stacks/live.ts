@@ -44,7 +44,7 @@ export interface LiveProps {
 export function addLive(
   scope: Construct,
   props: LiveProps,
-): { socket: ThreadlineFunction; stream: ThreadlineFunction; api: WebSocketApi } {
+): { socket: ThreadlineFunction; stream: ThreadlineFunction; api: WebSocketApi; url: string } {
   const socket = new ThreadlineFunction(scope, 'Live', {
     name: 'live',
     timeout: Duration.seconds(10),
@@ -101,7 +101,7 @@ export function addLive(
   suppressStreamReaderFindings(stream);
   suppressLiveFindings({ functions: [socket, stream], api });
   new CfnOutput(scope, 'LiveWebSocketUrl', { value: stage.url });
-  return { socket, stream, api };
+  return { socket, stream, api, url: stage.url };
 }
 
 /** Access logs of the stage without the query string (it carries the token). */

@@ -75,6 +75,8 @@ export interface ApiStackFindings {
   /** The public web-chat routes and the visitors' WebSocket API. */
   readonly webchatRoutes?: readonly HttpRoute[];
   readonly webchatLiveApi?: IConstruct;
+  /** `GET /console` and its assets: public files, no data. */
+  readonly consoleRoutes: readonly HttpRoute[];
 }
 
 /** The events function reads the table's stream: Lambda's event source needs dynamodb:ListStreams on `*`. */
@@ -163,12 +165,24 @@ export function suppressApiFindings(parts: ApiStackFindings): void {
       'audience, token use, expiry (401) and membership of the agents group (403), with aws-jwt-verify. ' +
       'Doing it in the function keeps one error format for every refusal and lets the 403 carry a reason.',
   });
+  suppressPublicPageFindings(parts);
+}
+
+/** Public pages: the email survey's one-click answer and the console's sign-in page and assets. */
+function suppressPublicPageFindings(parts: ApiStackFindings): void {
   suppress(parts.csatRoutes, {
     id: 'AwsSolutions-APIG4',
     reason:
       'A customer clicks an email survey link: no credential but the link itself. Its token is HMAC-SHA256 ' +
       'signed with a secret only Threadline holds, names one survey and expires; a bad or expired one is ' +
       'refused (400, 410) before anything is written, and a survey takes one answer.',
+  });
+  suppress(parts.consoleRoutes, {
+    id: 'AwsSolutions-APIG4',
+    reason:
+      "The agent console's page, its config (the pool and client ids, which are not secrets) and its " +
+      'hashed scripts are public files holding no data, as a sign-in page must be. Agents sign in in the ' +
+      'page (Cognito SRP and TOTP), and every call for data goes to /api/* with the bearer token.',
   });
 }
 

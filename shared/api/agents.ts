@@ -1,4 +1,5 @@
 import { createRoute, type OpenAPIHono } from '@hono/zod-openapi';
+import * as z from 'zod';
 import { listAgents } from '#shared/app/list-agents.js';
 import { updateAgent } from '#shared/app/update-agent.js';
 import { AgentProfileSchema, AgentSchema, AgentUpdateSchema } from '#shared/domain/assignment.js';
@@ -14,6 +15,16 @@ const list = createRoute({
   responses: { 200: json('the agents', page(AgentSchema)), ...errors(401) },
 });
 
+const me = createRoute({
+  method: 'get',
+  path: '/me',
+  summary: 'Who the token signs in: the agent id and whether they are an admin (the console asks at sign-in)',
+  responses: {
+    200: json('the caller', z.object({ agentId: z.string(), admin: z.boolean() })),
+    ...errors(401),
+  },
+});
+
 const update = createRoute({
   method: 'put',
   path: '/agents/me',
@@ -24,10 +35,11 @@ const update = createRoute({
   responses: { 200: json('the agent', AgentProfileSchema), ...errors(400, 401) },
 });
 
-/** `/api/agents`: the agents, and each agent's own registration for assignment. */
+/** `/api/agents`: the agents, each agent's own registration for assignment, and `/api/me`. */
 export function agentsApp(deps: AgentAppDeps): OpenAPIHono<AgentEnv> {
   return createRouter()
     .openapi(list, async (c) => c.json({ items: await listAgents(deps), cursor: null }, 200))
+    .openapi(me, (c) => c.json({ agentId: c.get('agentId'), admin: c.get('admin') }, 200))
     .openapi(update, async (c) =>
       c.json(await updateAgent(deps, c.get('agentId'), c.req.valid('json')), 200),
     );

@@ -6,6 +6,7 @@ import { notFound, onError } from '#shared/http/on-error.js';
 import { agentsApp } from './agents.js';
 import { auditApp } from './audit.js';
 import { automationsApp } from './automations.js';
+import { consoleApp } from './console.js';
 import { conversationsApp } from './conversations.js';
 import { customerMergesApp } from './customer-merges.js';
 import { customersApp } from './customers.js';
@@ -44,6 +45,7 @@ export function createAgentApp(deps: AgentAppDeps): OpenAPIHono<AgentEnv> {
   app.onError(onError);
   app.notFound(notFound);
   app.route('/api', docsApp(app));
+  if (deps.console) app.route('/', consoleApp(deps.console));
   app.use('/api/*', bearerAuth(deps.authenticate));
   app.use(
     '/api/*',

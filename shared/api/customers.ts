@@ -2,11 +2,13 @@ import { createRoute, type OpenAPIHono } from '@hono/zod-openapi';
 import * as z from 'zod';
 import { eraseCustomer } from '#shared/app/erase-customer.js';
 import { exportCustomer } from '#shared/app/export-customer.js';
+import { listReplyChannels } from '#shared/app/list-reply-channels.js';
 import { readCustomer } from '#shared/app/read-customer.js';
 import { readTimeline } from '#shared/app/read-timeline.js';
 import { searchCustomers } from '#shared/app/search-customers.js';
 import { setTags } from '#shared/app/set-tags.js';
 import { StoredExportSchema } from '#shared/domain/privacy.js';
+import { ChannelOptionSchema } from '#shared/domain/replies.js';
 import { SuggestionSchema } from '#shared/domain/suggestions.js';
 import { ConversationSchema, CustomerSchema, TimelineItemSchema } from '#shared/domain/timeline.js';
 import { requireAdmin } from './admin-only.js';
@@ -70,6 +72,15 @@ const timeline = createRoute({
   responses: { 200: json('a page', page(TimelineItemSchema)), ...errors(400, 401, 404) },
 });
 
+const channels = createRoute({
+  method: 'get',
+  path: '/customers/{id}/channels',
+  summary:
+    'The channels a reply may use now, and why not (`reason`: the error code a reply would get; `needsTemplate`, `tag`), by the rules replies are checked against',
+  request: { params: IdParamsSchema },
+  responses: { 200: json('one entry per channel', z.array(ChannelOptionSchema)), ...errors(400, 401, 404) },
+});
+
 const exportData = createRoute({
   method: 'get',
   path: '/customers/{id}/export',
@@ -108,6 +119,7 @@ export function customersApp(deps: AgentAppDeps): OpenAPIHono<AgentEnv> {
     .openapi(timeline, async (c) =>
       c.json(await readTimeline(deps, c.req.valid('param').id, c.req.valid('query')), 200),
     )
+    .openapi(channels, async (c) => c.json(await listReplyChannels(deps, c.req.valid('param').id), 200))
     .openapi(exportData, async (c) => {
       const result = await exportCustomer(deps, c.req.valid('param').id, c.get('agentId'));
       if ('inline' in result) return c.json(result.inline, 200);

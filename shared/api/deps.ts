@@ -10,6 +10,7 @@ import type { Clock } from '#shared/domain/ports.js';
 import type { ExportStore } from '#shared/domain/privacy.js';
 import type { DeliveryQueue, WebhookStore } from '#shared/domain/webhook-ports.js';
 import type { UrlPolicy } from '#shared/domain/webhook-url.js';
+import type { ConsoleServing } from './console.js';
 
 /** What the agent API needs: the ports its use cases take, and how to tell who is calling. */
 export interface AgentAppDeps {
@@ -34,6 +35,8 @@ export interface AgentAppDeps {
   exportInlineBytes?: number;
   /** The live event log (`GET /api/events`); the route is absent without it. */
   live?: { events: Pick<LiveEventLog, 'read'> } | undefined;
+  /** The agent console at `/console`; absent, there is none. */
+  console?: ConsoleServing;
 }
 
 /** What the webhook routes need: the store, the delivery queue (replays), the URL policy, new ids and secrets. */

@@ -111,6 +111,8 @@ export const ConfigSchema = z.object({
   /** On AWS: the Cognito user pool whose access tokens the agent API accepts (set by the stack). */
   COGNITO_USER_POOL_ID: optionalNonEmptyString,
   COGNITO_CLIENT_ID: optionalNonEmptyString,
+  /** The live WebSocket URL the console connects to when it is not `/api/live` on the same host (AWS). */
+  CONSOLE_LIVE_URL: optionalNonEmptyString,
   /** The user-pool group an agent must belong to. */
   AGENT_GROUP: z._default(nonEmptyString, 'agents'),
   /** The user-pool group whose members (also in AGENT_GROUP) are admins: export, erase, merge, audit. */

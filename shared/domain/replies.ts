@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import * as z from 'zod';
-import { ConflictError, NotFoundError, UnprocessableError } from '../errors.js';
+import { ConflictError, NotFoundError, ThreadlineError, UnprocessableError } from '../errors.js';
 import { type Channel, ChannelSchema, type Identity } from './envelope.js';
 import { OutboundAttachmentSchema, type OutboundMessage, TemplateSchema } from './outbound.js';
 import type { Customer, TimelineItem } from './timeline.js';
@@ -117,6 +117,36 @@ export function checkReplyRules(context: ReplyContext): ReplyPermit {
       return {};
     case 'webchat':
       return {};
+  }
+}
+
+/** Whether a reply may go out on a channel now, and if not why: what the reply box shows before typing. */
+export const ChannelOptionSchema = z.object({
+  channel: ChannelSchema,
+  available: z.boolean(),
+  /** The rule's error code when not available (`whatsapp_window_closed`, `sms_opted_out`, ...). */
+  reason: z.string().optional(),
+  /** The rule's explanation, as the reply would be refused with. */
+  detail: z.string().optional(),
+  /** Only an approved template may go out (WhatsApp outside its 24-hour window). */
+  needsTemplate: z.boolean().optional(),
+  /** The message tag the reply will carry (Messenger and Instagram between 24 hours and 7 days). */
+  tag: z.literal('HUMAN_AGENT').optional(),
+});
+export type ChannelOption = z.infer<typeof ChannelOptionSchema>;
+
+/** The same rules {@link checkReplyRules} enforces, asked before the agent types instead of on sending. */
+export function channelOption(context: Omit<ReplyContext, 'hasTemplate'>): ChannelOption {
+  const channel = context.channel;
+  try {
+    const permit = checkReplyRules({ ...context, hasTemplate: false });
+    return { channel, available: true, ...(permit.tag ? { tag: permit.tag } : {}) };
+  } catch (error) {
+    if (!(error instanceof ThreadlineError)) throw error;
+    const refused = { channel, reason: error.code, detail: error.message };
+    if (error.code !== 'whatsapp_window_closed') return { ...refused, available: false };
+    checkReplyRules({ ...context, hasTemplate: true });
+    return { ...refused, available: true, needsTemplate: true };
   }
 }
 

@@ -1,3 +1,4 @@
+import { fileURLToPath } from 'node:url';
 import type { OpenAPIHono } from '@hono/zod-openapi';
 import { createAgentApp } from '#shared/api/app.js';
 import { createCsatPage } from '#shared/api/csat-page.js';
@@ -17,6 +18,7 @@ import { loadConfigWithSecrets } from '#shared/config/secrets.js';
 import type { ClockEvent } from '#shared/domain/clock-ports.js';
 import { systemClock } from '#shared/domain/ports.js';
 import { type Authenticate, cognitoAuthenticator, tokenAuthenticator } from '#shared/http/auth.js';
+import { readConsoleDir } from '#shared/http/console-files.js';
 import { SqsDeliveryQueue } from '#shared/queue/sqs-delivery-queue.js';
 import { adminPorts, dynamoRepositories, storePorts } from '#shared/store/dynamo-repositories.js';
 import { newWebhookSecret, timeOrderedId } from '#shared/store/ids.js';
@@ -75,6 +77,20 @@ export async function createLambdaAgentApp(): Promise<OpenAPIHono<AgentEnv>> {
     ...(config.EXPORTS_BUCKET ? { exports: s3ExportStore(config.EXPORTS_BUCKET) } : {}),
     exportInlineBytes: config.EXPORT_INLINE_BYTES,
     live: { events: repos.liveEvents },
+    console: {
+      // Built beside the bundle (stacks: the agent API's afterBundling), read on the first /console request.
+      load: () => readConsoleDir(fileURLToPath(new URL('./console/', import.meta.url))),
+      auth:
+        config.COGNITO_USER_POOL_ID && config.COGNITO_CLIENT_ID
+          ? {
+              kind: 'cognito',
+              region: config.COGNITO_USER_POOL_ID.split('_')[0] ?? '',
+              userPoolId: config.COGNITO_USER_POOL_ID,
+              clientId: config.COGNITO_CLIENT_ID,
+            }
+          : { kind: 'token' },
+      liveUrl: config.CONSOLE_LIVE_URL,
+    },
   });
   // `GET /csat/{token}`: the public one-click answer of an email survey, beside the agent API.
   if (config.CSAT_SIGNING_SECRET) {

@@ -20,6 +20,8 @@ async function main(): Promise<void> {
       '  Twilio signs the public URL: set PUBLIC_BASE_URL to your tunnel URL.',
       `  Amazon SES (SNS)     POST ${runtime.url}/webhooks/ses`,
       '',
+      `Agent console: ${runtime.url}/console   (sign in with the agent token below)`,
+      '',
       'Agent API:',
       `  ${runtime.url}/api/customers?q=...   Authorization: Bearer ${agentToken}`,
       `  ${runtime.url}/api/docs   (the OpenAPI document: /api/openapi.json)`,

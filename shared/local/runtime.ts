@@ -19,6 +19,7 @@ import {
 import { randomIds } from '../store/ids.js';
 import { documentClient } from '../store/sdk-documents.js';
 import { LocalChangeFeed } from './change-feed.js';
+import { buildConsole } from './console-build.js';
 import { startConsumers } from './consumers.js';
 import { localConversationClock } from './conversation-clock.js';
 import { startLocalDynamo } from './dynamo.js';
@@ -130,6 +131,7 @@ function agentDeps(
     admin: adminPorts(repos),
     audit: repos.audit,
     authenticate: async (token) => tokens.get(token),
+    console: { load: buildConsole, auth: { kind: 'token' } },
     phone: { defaultRegion: config.DEFAULT_REGION },
     exportInlineBytes: config.EXPORT_INLINE_BYTES,
   };

@@ -56,6 +56,8 @@ export interface ThreadlineFunctionProps {
   readonly onDemand?: readonly OnDemandModule[];
   /** Import specifiers bundled as other modules (esbuild aliases: specifier → absolute path). */
   readonly aliases?: Readonly<Record<string, string>>;
+  /** More shell commands run after bundling, given the bundle's folder (the agent console's build). */
+  readonly afterBundling?: (outputDir: string) => readonly string[];
 }
 
 const projectRoot = fileURLToPath(new URL('../../', import.meta.url));
@@ -113,7 +115,7 @@ export class ThreadlineFunction extends NodejsFunction {
         ...(props.onDemand?.length || props.aliases
           ? { esbuildArgs: { '--alias': aliasArgs(props.aliases ?? {}, props.onDemand ?? []) } }
           : {}),
-        ...(props.assets?.length || props.onDemand?.length
+        ...(props.assets?.length || props.onDemand?.length || props.afterBundling
           ? {
               commandHooks: {
                 beforeBundling: () => [],
@@ -121,6 +123,7 @@ export class ThreadlineFunction extends NodejsFunction {
                 afterBundling: (inputDir: string, outputDir: string) => [
                   ...(props.assets ?? []).map((asset) => `cp -R "${inputDir}/${asset}" "${outputDir}/"`),
                   ...(props.onDemand ?? []).map((m) => onDemandBuildCommand(m, outputDir)),
+                  ...(props.afterBundling?.(outputDir) ?? []),
                 ],
               },
             }

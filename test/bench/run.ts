@@ -14,6 +14,7 @@ import { createTwilioSmsApp, createWhatsAppApp } from '#shared/local/webhook-app
 import { printAdversarialFigures } from './adversarial.js';
 import { bundleFigures } from './bundles.js';
 import { capacityFigures } from './capacity.js';
+import { consoleBundleFigures } from './console.js';
 import { printLanguageFigures } from './language.js';
 import { liveFigures } from './live.js';
 import { loadFigures } from './load.js';
@@ -295,7 +296,8 @@ const sections: Array<[string, string, () => Promise<void> | void]> = [
     "Live updates: webhook POST to the event on a socket, locally, and the event log's write units (BENCH_LIVE_MESSAGES)",
     () => liveFigures(size('BENCH_LIVE_MESSAGES', 300)),
   ],
-  ['17', 'Web chat widget: the loader and the panel, raw and gzipped (#17)', webchatWidgetFigures],
+  ['11', 'Web chat widget: the loader and the panel, raw and gzipped (#17)', webchatWidgetFigures],
+  ['10', "The agent console's bundle: each file raw and gzipped, the initial JS", consoleBundleFigures],
 ];
 console.log(`machine: ${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, node ${process.version}`);
 for (const [number, title, run] of sections) {

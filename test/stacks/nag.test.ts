@@ -121,9 +121,14 @@ describe('cdk-nag AwsSolutions checks', () => {
       'POST--webhooks--whatsapp',
     ];
     const expected = [
-      ...[...webhookRoutes, 'ANY--api--{proxy+}', 'GET--csat--{token}', 'ANY--webchat--{proxy+}'].map(
-        (route) => `AwsSolutions-APIG4 /ThreadlineApi/HttpApi/${route}/Resource`,
-      ),
+      ...[
+        ...webhookRoutes,
+        'ANY--api--{proxy+}',
+        'GET--csat--{token}',
+        'ANY--webchat--{proxy+}',
+        'GET--console',
+        'GET--console--{proxy+}',
+      ].map((route) => `AwsSolutions-APIG4 /ThreadlineApi/HttpApi/${route}/Resource`),
       // The live socket checks the Cognito token of ?token= in the function on $connect.
       ...['$connect', '$default', '$disconnect'].map(
         (route) => `AwsSolutions-APIG4 /ThreadlineApi/LiveApi/${route}-Route/Resource`,

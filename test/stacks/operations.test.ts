@@ -256,6 +256,8 @@ describe('one channel cannot starve the others', () => {
     'ANY /api/{proxy+}': [50, 100],
     'GET /csat/{token}': [10, 20],
     'ANY /webchat/{proxy+}': [50, 100],
+    'GET /console': [10, 20],
+    'GET /console/{proxy+}': [20, 40],
   };
 
   it('throttles every route on its own, fitted to its provider', () => {

@@ -643,6 +643,8 @@ describe('ThreadlineApi', () => {
         ...timersSettings,
         WEBHOOK_QUEUE_URL: { Ref: webhookQueueId },
         EXPORTS_BUCKET: { Ref: logicalId(statefulStack, 'ExportsBucket') },
+        // The console opens the agents' live socket here.
+        CONSOLE_LIVE_URL: expect.anything(),
       },
     ],
     ['Events', { TABLE_NAME: { Ref: tableId }, WEBHOOK_QUEUE_URL: { Ref: webhookQueueId } }],
@@ -779,6 +781,8 @@ describe('ThreadlineApi', () => {
     ['ANY /api/{proxy+}', 'AgentApi'],
     ['GET /csat/{token}', 'AgentApi'],
     ['ANY /webchat/{proxy+}', 'Webchat'],
+    ['GET /console', 'AgentApi'],
+    ['GET /console/{proxy+}', 'AgentApi'],
   ];
   it.each(routeTable)('routes %s to %s', (routeKey, functionId) => {
     const routes = api.findResources('AWS::ApiGatewayV2::Route', { Properties: { RouteKey: routeKey } });
@@ -1062,6 +1066,7 @@ describe('ThreadlineApi', () => {
       Value: { 'Fn::Join': ['', [...base, '/webhooks/twilio/voice']] },
     });
     api.hasOutput('SesWebhookUrl', { Value: { 'Fn::Join': ['', [...base, '/webhooks/ses']] } });
+    api.hasOutput('ConsoleUrl', { Value: { 'Fn::Join': ['', [...base, '/console']] } });
   });
 });
 

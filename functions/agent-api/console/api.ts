@@ -1,0 +1,104 @@
+import type { Conversation, Customer, TimelineItem } from '#shared/domain/timeline.js';
+
+/** A timeline item, a conversation and a customer as the agent API answers them. */
+export type { Conversation, Customer, TimelineItem };
+
+/** An error answer of the agent API: its status and stable code. */
+export class ApiError extends Error {
+  override name = 'ApiError';
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+/** A `{items, cursor}` page. */
+export interface Page<T> {
+  items: T[];
+  cursor: string | null;
+}
+
+/** A channel a reply may (or may not) use now, as `GET /api/customers/{id}/channels` answers. */
+export interface ChannelOption {
+  channel: string;
+  available: boolean;
+  reason?: string;
+  detail?: string;
+  needsTemplate?: boolean;
+  tag?: string;
+}
+
+/** A merge suggestion with its evidence. */
+export interface Suggestion {
+  customerId: string;
+  otherId: string;
+  status: string;
+  evidence: Array<{ id: string; identity: { kind: string; value: string }; reason: string; at: string }>;
+  moreEvidence?: number;
+}
+
+/** The profile as `GET /api/customers/{id}` answers it. */
+export type CustomerView = Customer & { openConversation: Conversation | null; suggestions: Suggestion[] };
+
+/** The calls the console makes, with the agent's bearer token; a 401 signs the agent out. */
+export interface Api {
+  get<T>(path: string): Promise<T>;
+  send<T>(method: 'POST' | 'PUT' | 'DELETE', path: string, body?: unknown, headers?: HeadersInit): Promise<T>;
+  token: string;
+}
+
+/** The agent API client for one signed-in agent. */
+export function createApi(token: string, onUnauthorized: () => void): Api {
+  const call = async <T>(method: string, path: string, body?: unknown, headers?: HeadersInit): Promise<T> => {
+    const response = await fetch(path, {
+      method,
+      headers: {
+        authorization: `Bearer ${token}`,
+        ...(body !== undefined ? { 'content-type': 'application/json' } : {}),
+        ...headers,
+      },
+      ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
+    });
+    const text = await response.text();
+    const json = text ? JSON.parse(text) : undefined;
+    if (response.status === 401) onUnauthorized();
+    if (!response.ok) {
+      const error = json?.error ?? {};
+      throw new ApiError(response.status, error.code ?? 'error', error.message ?? response.statusText);
+    }
+    return json as T;
+  };
+  return {
+    token,
+    get: (path) => call('GET', path),
+    send: (method, path, body, headers) => call(method, path, body, headers),
+  };
+}
+
+/** Every page of a list, `onPage` called as each arrives (the timeline of a long conversation). */
+export async function readAllPages<T>(
+  api: Api,
+  path: string,
+  onPage: (items: T[], done: boolean) => void,
+  stop: () => boolean,
+): Promise<void> {
+  let cursor: string | null = null;
+  do {
+    const sep = path.includes('?') ? '&' : '?';
+    const page: Page<T> = await api.get(
+      `${path}${sep}limit=200${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`,
+    );
+    if (stop()) return;
+    cursor = page.cursor;
+    onPage(page.items, cursor === null);
+  } while (cursor);
+}
+
+/** A conversation from a live event, without lists that did not come as arrays (the view keeps its own). */
+export function conversationFrom(value: unknown): Partial<Conversation> {
+  const { channels, ...rest } = (value ?? {}) as Partial<Conversation>;
+  return { ...rest, ...(Array.isArray(channels) ? { channels } : {}) };
+}

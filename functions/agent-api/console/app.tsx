@@ -1,0 +1,267 @@
+import { useCallback, useEffect, useMemo, useRef, useState } from 'preact/hooks';
+import { type Api, type Conversation, conversationFrom, createApi } from './api.js';
+import { ConversationView } from './conversation.js';
+import { Help } from './help.js';
+import { type Filters, Inbox } from './inbox.js';
+import { LiveClient, type LiveEvent, type LiveStatus } from './live.js';
+import { type ConsoleConfig, liveUrl, readSession, type Session, saveSession } from './session.js';
+import { useShortcuts } from './shortcuts.js';
+import { SignIn } from './sign-in.js';
+
+/** Whom the live socket says is where: presence by agent, viewers and typists by conversation. */
+export interface Presence {
+  agents: Record<string, string>;
+  viewing: Record<string, string[]>;
+  typing: Record<string, Record<string, number>>;
+}
+
+/** A listener of live events (the inbox and the open conversation). */
+export type Subscribe = (listener: (event: LiveEvent) => void) => () => void;
+
+/** The console: sign-in, then the inbox, the conversation and the customer. */
+export function App() {
+  const [config, setConfig] = useState<ConsoleConfig>();
+  const [session, setSession] = useState<Session | null>(readSession);
+  useEffect(() => {
+    fetch('/console/config.json')
+      .then((r) => r.json())
+      .then(setConfig, () => setConfig({ auth: { kind: 'token' } }));
+  }, []);
+  const signOut = useCallback(() => {
+    saveSession(null);
+    setSession(null);
+  }, []);
+  if (!session || !config)
+    return (
+      <SignIn
+        config={config}
+        onSignedIn={(s) => {
+          saveSession(s);
+          setSession(s);
+        }}
+      />
+    );
+  return <Console config={config} session={session} onSignOut={signOut} />;
+}
+
+function usePresence() {
+  const [presence, setPresence] = useState<Presence>({ agents: {}, viewing: {}, typing: {} });
+  const apply = useCallback((event: LiveEvent) => {
+    setPresence((p) => {
+      if (event.type === 'hello') {
+        const agents: Record<string, string> = {};
+        for (const a of event.item?.agents ?? []) agents[a.agentId] = a.presence;
+        const viewing: Record<string, string[]> = {};
+        for (const v of event.item?.viewing ?? [])
+          viewing[v.conversationId] = [...(viewing[v.conversationId] ?? []), v.agentId];
+        return { agents, viewing, typing: {} };
+      }
+      if (event.type === 'presence')
+        return { ...p, agents: { ...p.agents, [event.item.agentId]: event.item.presence } };
+      const conv = event.conversationId;
+      if (!conv) return p;
+      if (event.type === 'viewing') {
+        const others = (p.viewing[conv] ?? []).filter((a) => a !== event.item.agentId);
+        return {
+          ...p,
+          viewing: { ...p.viewing, [conv]: event.item.viewing ? [...others, event.item.agentId] : others },
+        };
+      }
+      if (event.type === 'typing')
+        return {
+          ...p,
+          typing: { ...p.typing, [conv]: { ...p.typing[conv], [event.item.agentId]: Date.now() + 6_000 } },
+        };
+      return p;
+    });
+  }, []);
+  return { presence, apply };
+}
+
+function useLive(config: ConsoleConfig, api: Api) {
+  const listeners = useRef(new Set<(event: LiveEvent) => void>());
+  const subscribe: Subscribe = useCallback((listener) => {
+    listeners.current.add(listener);
+    return () => listeners.current.delete(listener);
+  }, []);
+  const [status, setStatus] = useState<LiveStatus>('connecting');
+  const [reloads, setReloads] = useState(0);
+  const { presence, apply } = usePresence();
+  const live = useRef<LiveClient>();
+  useEffect(() => {
+    const client = new LiveClient(liveUrl(config), api, {
+      onEvent: (event) => {
+        apply(event);
+        for (const listener of listeners.current) listener(event);
+      },
+      onStatus: setStatus,
+      onReload: () => setReloads((n) => n + 1),
+    });
+    live.current = client;
+    // Tests drop the socket through it, as a network failure would.
+    (window as unknown as { threadlineLive?: LiveClient }).threadlineLive = client;
+    client.connect();
+    return () => client.close();
+  }, [api, apply, config]);
+  return { subscribe, status, reloads, presence, live };
+}
+
+function Header(props: {
+  api: Api;
+  session: Session;
+  status: LiveStatus;
+  presence: Presence;
+  onHelp(): void;
+  onSignOut(): void;
+}) {
+  const { session, status } = props;
+  return (
+    <header class="top">
+      <h1>Threadline</h1>
+      <span class={`live live-${status}`} role="status" aria-live="polite">
+        {status === 'live' ? 'Live' : status === 'unavailable' ? 'Offline: retrying' : 'Reconnecting…'}
+      </span>
+      <ul class="agents" aria-label="Agents">
+        {Object.entries(props.presence.agents)
+          .filter(([id]) => id !== session.agentId)
+          .map(([id, presence]) => (
+            <li key={id} class={`agent agent-${presence}`}>
+              {id} ({presence})
+            </li>
+          ))}
+      </ul>
+      <PresenceSwitch api={props.api} current={props.presence.agents[session.agentId]} />
+      <span class="me">
+        {session.agentId}
+        {session.admin ? ' (admin)' : ''}
+      </span>
+      <button type="button" onClick={props.onHelp} aria-keyshortcuts="?">
+        Shortcuts
+      </button>
+      <button type="button" onClick={props.onSignOut}>
+        Sign out
+      </button>
+    </header>
+  );
+}
+
+function useCurrent(api: Api, subscribe: Subscribe, live: { current: LiveClient | undefined }) {
+  const [current, setCurrent] = useState<Conversation>();
+  useEffect(() => {
+    if (!current) return;
+    const id = current.id;
+    live.current?.send({ type: 'viewing', conversationId: id });
+    return () => live.current?.send({ type: 'left', conversationId: id });
+  }, [current?.id]);
+  useEffect(
+    () =>
+      subscribe((event) => {
+        if (event.type === 'conversation.updated' && event.item?.id)
+          setCurrent((c) => (c && c.id === event.item.id ? { ...c, ...conversationFrom(event.item) } : c));
+      }),
+    [subscribe],
+  );
+  const resolve = async () => {
+    if (!current) return;
+    const path = `/api/conversations/${current.id}/${current.status === 'open' ? 'resolve' : 'reopen'}`;
+    setCurrent(await api.send<Conversation>('POST', path));
+  };
+  return { current, setCurrent, resolve };
+}
+
+function Console(props: { config: ConsoleConfig; session: Session; onSignOut(): void }) {
+  const { session } = props;
+  const api: Api = useMemo(() => createApi(session.token, props.onSignOut), [session, props.onSignOut]);
+  const { subscribe, status, reloads, presence, live } = useLive(props.config, api);
+  const [filters, setFilters] = useState<Filters>({
+    status: 'open',
+    assignee: '',
+    queue: '',
+    channel: '',
+    sort: 'waiting',
+  });
+  const [list, setList] = useState<Conversation[]>([]);
+  const { current, setCurrent, resolve } = useCurrent(api, subscribe, live);
+  const [help, setHelp] = useState(false);
+  const [composer, setComposer] = useState<{ mode: 'reply' | 'note'; at: number }>();
+  const step = (by: number) => {
+    const index = list.findIndex((c) => c.id === current?.id);
+    const next = list[Math.min(list.length - 1, Math.max(0, index + by))];
+    if (next) setCurrent(next);
+  };
+  useShortcuts({
+    j: () => step(1),
+    k: () => step(-1),
+    r: () => setComposer({ mode: 'reply', at: Date.now() }),
+    n: () => setComposer({ mode: 'note', at: Date.now() }),
+    e: () => void resolve(),
+    '?': () => setHelp(true),
+  });
+  return (
+    <div class={`shell ${current ? 'has-conversation' : ''}`}>
+      <Header
+        api={api}
+        session={session}
+        status={status}
+        presence={presence}
+        onHelp={() => setHelp(true)}
+        onSignOut={props.onSignOut}
+      />
+      <Inbox
+        api={api}
+        filters={filters}
+        onFilters={setFilters}
+        selected={current?.id}
+        onSelect={setCurrent}
+        onList={setList}
+        subscribe={subscribe}
+        reloads={reloads}
+        presence={presence}
+      />
+      {current ? (
+        <ConversationView
+          key={current.id}
+          api={api}
+          session={session}
+          conversation={current}
+          onConversation={setCurrent}
+          onBack={() => setCurrent(undefined)}
+          onResolve={resolve}
+          subscribe={subscribe}
+          reloads={reloads}
+          presence={presence}
+          onTyping={() => live.current?.send({ type: 'typing', conversationId: current.id })}
+          composer={composer}
+        />
+      ) : (
+        <main class="empty" aria-label="Conversation">
+          <p>Pick a conversation from the inbox (j and k move through it; ? lists the shortcuts).</p>
+        </main>
+      )}
+      {help ? <Help onClose={() => setHelp(false)} /> : null}
+    </div>
+  );
+}
+
+function PresenceSwitch(props: { api: Api; current: string | undefined }) {
+  const [value, setValue] = useState(props.current ?? 'away');
+  useEffect(() => {
+    if (props.current) setValue(props.current);
+  }, [props.current]);
+  return (
+    <label class="presence">
+      <span class="visually-hidden">Your presence</span>
+      <select
+        value={value}
+        onChange={async (e) => {
+          const presence = (e.currentTarget as HTMLSelectElement).value;
+          setValue(presence);
+          await props.api.send('PUT', '/api/agents/me', { presence });
+        }}
+      >
+        <option value="online">Online</option>
+        <option value="away">Away</option>
+      </select>
+    </label>
+  );
+}

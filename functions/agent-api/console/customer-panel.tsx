@@ -1,0 +1,167 @@
+import { useState } from 'preact/hooks';
+import type { Api, CustomerView, TimelineItem } from './api.js';
+import { channelName, clock } from './format.js';
+import type { Session } from './session.js';
+import { ErrorNote } from './ui.js';
+
+function Suggestions(props: { api: Api; customer: CustomerView; run(work: () => Promise<unknown>): void }) {
+  const { customer } = props;
+  if (!customer.suggestions.length) return null;
+  return (
+    <section aria-labelledby="suggestions-title">
+      <h3 id="suggestions-title">Merge suggestions</h3>
+      <ul class="suggestions">
+        {customer.suggestions.map((s) => (
+          <li key={s.otherId} data-suggestion={s.otherId}>
+            <p>
+              Maybe the same person as <code>{s.otherId}</code>:
+            </p>
+            <ul class="evidence" aria-label="Evidence">
+              {s.evidence.map((e) => (
+                <li key={e.id}>
+                  {e.identity.kind} {e.identity.value} (
+                  {e.reason === 'mentioned' ? 'written in a message' : 'same payload'}, {clock(e.at)})
+                </li>
+              ))}
+              {s.moreEvidence ? <li>and {s.moreEvidence} more</li> : null}
+            </ul>
+            {(['accept', 'dismiss'] as const).map((action) => (
+              <button
+                key={action}
+                type="button"
+                onClick={() =>
+                  props.run(() =>
+                    props.api.send(
+                      'POST',
+                      `/api/customers/${customer.id}/suggestions/${s.otherId}/${action}`,
+                    ),
+                  )
+                }
+              >
+                {action === 'accept' ? 'Accept (merge)' : 'Dismiss'}
+              </button>
+            ))}
+          </li>
+        ))}
+      </ul>
+    </section>
+  );
+}
+
+function AdminTools(props: { api: Api; customer: CustomerView; run(work: () => Promise<unknown>): void }) {
+  const { api, customer } = props;
+  const exportJson = async () => {
+    const data = await api.get<unknown>(`/api/customers/${customer.id}/export`);
+    const url = URL.createObjectURL(new Blob([JSON.stringify(data, null, 2)], { type: 'application/json' }));
+    const a = document.createElement('a');
+    a.href = url;
+    a.download = `customer-${customer.id}.json`;
+    a.click();
+    setTimeout(() => URL.revokeObjectURL(url), 10_000);
+  };
+  return (
+    <section aria-labelledby="admin-title">
+      <h3 id="admin-title">Admin</h3>
+      <form
+        onSubmit={(e) => {
+          e.preventDefault();
+          const other = String(new FormData(e.currentTarget as HTMLFormElement).get('other') ?? '').trim();
+          if (other)
+            props.run(() => api.send('POST', `/api/customers/${customer.id}/merge`, { customerId: other }));
+        }}
+      >
+        <label>
+          Merge another customer in (id)
+          <input name="other" />
+        </label>
+        <button type="submit">Merge</button>
+      </form>
+      {customer.mergedFrom.map((id) => (
+        <button
+          key={id}
+          type="button"
+          onClick={() =>
+            props.run(() => api.send('POST', `/api/customers/${customer.id}/unmerge`, { customerId: id }))
+          }
+        >
+          Unmerge {id}
+        </button>
+      ))}
+      <button type="button" onClick={() => props.run(exportJson)}>
+        Export (JSON)
+      </button>
+      <button
+        type="button"
+        class="danger"
+        onClick={() => {
+          if (confirm('Erase this customer and everything held about them? This cannot be undone.'))
+            props.run(() => api.send('DELETE', `/api/customers/${customer.id}`));
+        }}
+      >
+        Erase customer
+      </button>
+    </section>
+  );
+}
+
+/** The customer: identities, tags, other conversations, merge suggestions; merge, export and erase for admins. */
+export function CustomerPanel(props: {
+  api: Api;
+  session: Session;
+  customer: CustomerView;
+  items: readonly TimelineItem[];
+  onChanged(): void;
+}) {
+  const { api, customer } = props;
+  const [error, setError] = useState('');
+  const run = (work: () => Promise<unknown>) => {
+    setError('');
+    work().then(props.onChanged, (e: Error) => setError(e.message));
+  };
+  const conversations = [
+    ...new Set(props.items.map((i) => i.conversationId).filter((id): id is string => !!id)),
+  ];
+  return (
+    <aside class="customer" aria-labelledby="customer-title">
+      <h2 id="customer-title">Customer</h2>
+      <ErrorNote message={error} />
+      <dl class="identities">
+        {customer.identities.map((i) => (
+          <div key={`${i.kind}:${i.value}`}>
+            <dt>{i.kind}</dt>
+            <dd>{i.value}</dd>
+          </div>
+        ))}
+      </dl>
+      <p>Channels: {customer.channels.map(channelName).join(', ') || 'none'}</p>
+      <form
+        class="tags"
+        onSubmit={(e) => {
+          e.preventDefault();
+          const raw = String(new FormData(e.currentTarget as HTMLFormElement).get('tags') ?? '');
+          const tags = raw.split(/[\s,]+/).filter(Boolean);
+          run(() => api.send('PUT', `/api/customers/${customer.id}/tags`, { tags }));
+        }}
+      >
+        <label>
+          Tags
+          <input name="tags" defaultValue={customer.tags.join(', ')} />
+        </label>
+        <button type="submit">Save tags</button>
+      </form>
+      <section aria-labelledby="conversations-title">
+        <h3 id="conversations-title">Conversations</h3>
+        <ul>
+          {conversations.map((id) => (
+            <li key={id}>
+              <code>{id}</code>
+              {id === customer.openConversationId ? ' (open)' : ''}
+            </li>
+          ))}
+        </ul>
+      </section>
+      <Suggestions api={api} customer={customer} run={run} />
+      {props.session.admin ? <AdminTools api={api} customer={customer} run={run} /> : null}
+    </aside>
+  );
+}

@@ -1,0 +1,54 @@
+const CHANNEL_NAMES: Record<string, string> = {
+  whatsapp: 'WhatsApp',
+  sms: 'SMS',
+  voice: 'Voice',
+  email: 'Email',
+  messenger: 'Messenger',
+  instagram: 'Instagram',
+};
+
+/** A channel's display name. */
+export const channelName = (channel: string | undefined): string =>
+  channel ? (CHANNEL_NAMES[channel] ?? channel) : 'unknown channel';
+
+/** "5 min", "3 h", "2 d": how long ago `at` was. */
+export function since(at: string | undefined, now = Date.now()): string {
+  if (!at) return '';
+  const s = Math.max(0, Math.round((now - Date.parse(at)) / 1000));
+  if (s < 60) return `${s} s`;
+  if (s < 3600) return `${Math.floor(s / 60)} min`;
+  if (s < 86_400) return `${Math.floor(s / 3600)} h`;
+  return `${Math.floor(s / 86_400)} d`;
+}
+
+/** A time of day (and the date when not today), in the agent's locale. */
+export function clock(at: string): string {
+  const d = new Date(at);
+  const today = new Date().toDateString() === d.toDateString();
+  return today
+    ? d.toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' })
+    : d.toLocaleString([], { dateStyle: 'short', timeStyle: 'short' });
+}
+
+const REASONS: Record<string, string> = {
+  whatsapp_window_closed: 'the 24-hour window is closed: only an approved template may go out',
+  messaging_window_closed: 'the customer last wrote more than 7 days ago: no reply until they write again',
+  sms_opted_out: 'the customer texted STOP: no SMS until they text START',
+  email_suppressed: 'the address is suppressed (bounce or complaint)',
+  no_address: 'no address on this channel',
+};
+
+/** Why a channel cannot be used, in words. */
+export const reasonText = (reason: string | undefined): string =>
+  reason ? (REASONS[reason] ?? reason.replaceAll('_', ' ')) : '';
+
+/** The earliest pending SLA deadline of a conversation, if any. */
+export function slaDue(sla: unknown): string | undefined {
+  if (!sla || typeof sla !== 'object') return undefined;
+  const s = sla as Record<string, unknown>;
+  const dues = ['firstResponseDue', 'nextResponseDue', 'resolutionDue']
+    .map((k) => s[k])
+    .filter((v): v is string => typeof v === 'string')
+    .sort();
+  return dues[0];
+}

@@ -1,0 +1,141 @@
+import type { Api } from './api.js';
+import { ApiError } from './api.js';
+
+/** A frame from `/api/live`: durable events carry `id` and `seq`; presence, viewing and typing do not. */
+export interface LiveEvent {
+  id?: string;
+  seq?: number;
+  type: string;
+  customerId?: string;
+  conversationId?: string;
+  // biome-ignore lint/suspicious/noExplicitAny: each event type carries its own item
+  item?: any;
+}
+
+/** The socket's state, as the header shows it. */
+export type LiveStatus = 'connecting' | 'live' | 'reconnecting' | 'unavailable';
+
+/** What the live client reports to the console. */
+export interface LiveHandlers {
+  onEvent(event: LiveEvent): void;
+  onStatus(status: LiveStatus): void;
+  /** The missed events are gone (`410 events_expired`): reload what is on screen. */
+  onReload(): void;
+}
+
+const MAX_SEEN = 5_000;
+
+/**
+ * The console's live connection: reconnects with backoff, and after a reconnect asks
+ * `GET /api/events?since=` for what it missed before taking new frames, deduplicating by event id.
+ */
+export class LiveClient {
+  #socket: WebSocket | undefined;
+  #seq = -1;
+  #seen = new Set<string>();
+  #attempt = 0;
+  #closed = false;
+  #timer: ReturnType<typeof setTimeout> | undefined;
+  #backlog: LiveEvent[] | undefined;
+
+  constructor(
+    private readonly url: string,
+    private readonly api: Api,
+    private readonly handlers: LiveHandlers,
+  ) {}
+
+  /** Opens the socket. */
+  connect(): void {
+    this.#closed = false;
+    this.handlers.onStatus(this.#attempt ? 'reconnecting' : 'connecting');
+    const sep = this.url.includes('?') ? '&' : '?';
+    const socket = new WebSocket(`${this.url}${sep}token=${encodeURIComponent(this.api.token)}`);
+    this.#socket = socket;
+    socket.onmessage = (message) => this.#receive(String(message.data));
+    socket.onclose = () => {
+      if (this.#socket !== socket || this.#closed) return;
+      this.#socket = undefined;
+      this.#attempt++;
+      this.handlers.onStatus(this.#attempt > 8 ? 'unavailable' : 'reconnecting');
+      const delay = Math.min(10_000, 250 * 2 ** Math.min(this.#attempt, 6)) * (0.5 + Math.random() / 2);
+      this.#timer = setTimeout(() => this.connect(), delay);
+    };
+  }
+
+  /** Sends a client frame (viewing, left, typing, ping) when connected. */
+  send(frame: { type: string; conversationId?: string }): void {
+    if (this.#socket?.readyState === WebSocket.OPEN) this.#socket.send(JSON.stringify(frame));
+  }
+
+  /** Drops the socket as a network failure would (tests, and the agent's "reconnect"). */
+  drop(): void {
+    this.#socket?.close();
+  }
+
+  /** Closes for good (sign-out). */
+  close(): void {
+    this.#closed = true;
+    clearTimeout(this.#timer);
+    this.#socket?.close();
+  }
+
+  #receive(data: string): void {
+    let event: LiveEvent;
+    try {
+      event = JSON.parse(data);
+    } catch {
+      return;
+    }
+    if (event.type === 'hello') return void this.#hello(event);
+    if (this.#backlog) return void this.#backlog.push(event);
+    this.#deliver(event);
+  }
+
+  async #hello(hello: LiveEvent): Promise<void> {
+    const resumed = this.#seq >= 0;
+    this.#attempt = 0;
+    if (!resumed) this.#seq = hello.seq ?? 0;
+    this.handlers.onEvent(hello);
+    if (!resumed) return this.handlers.onStatus('live');
+    this.#backlog = [];
+    try {
+      await this.#catchUp();
+    } catch (error) {
+      if (error instanceof ApiError && error.status === 410) {
+        this.#seq = hello.seq ?? 0;
+        this.handlers.onReload();
+      } else {
+        this.#backlog = undefined;
+        return this.drop();
+      }
+    }
+    const backlog = this.#backlog ?? [];
+    this.#backlog = undefined;
+    for (const event of backlog) this.#deliver(event);
+    this.handlers.onStatus('live');
+  }
+
+  async #catchUp(): Promise<void> {
+    for (let more = true; more; ) {
+      const page: { events: LiveEvent[]; seq: number; more: boolean } = await this.api.get(
+        `/api/events?since=${this.#seq}`,
+      );
+      for (const event of page.events) this.#deliver(event);
+      this.#seq = Math.max(this.#seq, page.seq);
+      more = page.more && page.events.length > 0;
+    }
+  }
+
+  #deliver(event: LiveEvent): void {
+    if (event.id) {
+      if (this.#seen.has(event.id)) return;
+      this.#seen.add(event.id);
+      if (this.#seen.size > MAX_SEEN) {
+        const first = this.#seen.values().next().value;
+        if (first !== undefined) this.#seen.delete(first);
+      }
+    }
+    if (typeof event.seq === 'number') this.#seq = Math.max(this.#seq, event.seq);
+    this.handlers.onEvent(event);
+  }
+}

@@ -1,0 +1,209 @@
+import { useEffect, useRef, useState } from 'preact/hooks';
+import type { Api, ChannelOption, Conversation, TimelineItem } from './api.js';
+import { channelName, reasonText } from './format.js';
+import { ErrorNote } from './ui.js';
+
+function newKey(): string {
+  return crypto.randomUUID();
+}
+
+function ChannelChoice(props: { channels: ChannelOption[]; value: string; onChange(channel: string): void }) {
+  return (
+    <fieldset class="channels">
+      <legend>Send on</legend>
+      {props.channels.map((c) => (
+        <label key={c.channel} class={c.available ? '' : 'unavailable'}>
+          <input
+            type="radio"
+            name="channel"
+            value={c.channel}
+            checked={props.value === c.channel}
+            disabled={!c.available}
+            onChange={() => props.onChange(c.channel)}
+          />
+          {channelName(c.channel)}
+          <span class="why" data-channel-reason={c.channel}>
+            {c.available
+              ? c.needsTemplate
+                ? ` (template only: ${reasonText(c.reason)})`
+                : c.tag
+                  ? ' (after 24 h: sent with the HUMAN_AGENT tag)'
+                  : ' (open)'
+              : `: ${reasonText(c.reason)}`}
+          </span>
+        </label>
+      ))}
+    </fieldset>
+  );
+}
+
+function ModeSwitch(props: { mode: 'reply' | 'note'; onMode(mode: 'reply' | 'note'): void }) {
+  const modes: Array<['reply' | 'note', string, string]> = [
+    ['reply', 'Reply', 'r'],
+    ['note', 'Note', 'n'],
+  ];
+  return (
+    <fieldset class="modes">
+      <legend class="visually-hidden">Write</legend>
+      {modes.map(([mode, label, key]) => (
+        <button
+          key={mode}
+          type="button"
+          aria-pressed={props.mode === mode}
+          onClick={() => props.onMode(mode)}
+          aria-keyshortcuts={key}
+        >
+          {label}
+        </button>
+      ))}
+    </fieldset>
+  );
+}
+
+function TemplateFields(props: {
+  value: { name: string; language: string };
+  onChange(v: { name: string; language: string }): void;
+}) {
+  const { value } = props;
+  return (
+    <fieldset class="template">
+      <legend>Template (WhatsApp allows only an approved template now)</legend>
+      <label>
+        Template name
+        <input
+          required
+          value={value.name}
+          onInput={(e) => props.onChange({ ...value, name: e.currentTarget.value })}
+        />
+      </label>
+      <label>
+        Language
+        <input
+          required
+          value={value.language}
+          onInput={(e) => props.onChange({ ...value, language: e.currentTarget.value })}
+        />
+      </label>
+    </fieldset>
+  );
+}
+
+/** Posts a note or a reply; a reply's Idempotency-Key stays until the API accepts it, so a retry never sends twice. */
+function useSender(api: Api, conversationId: string, onSent: (item: TimelineItem) => void) {
+  const key = useRef(newKey());
+  const [error, setError] = useState('');
+  const [busy, setBusy] = useState(false);
+  const send = async (mode: 'reply' | 'note', body: Record<string, unknown>): Promise<boolean> => {
+    setBusy(true);
+    setError('');
+    try {
+      if (mode === 'note') {
+        onSent(
+          (await api.send<{ note: TimelineItem }>('POST', `/api/conversations/${conversationId}/notes`, body))
+            .note,
+        );
+      } else {
+        const out = await api.send<{ reply: TimelineItem }>(
+          'POST',
+          `/api/conversations/${conversationId}/replies`,
+          body,
+          {
+            'Idempotency-Key': key.current,
+          },
+        );
+        onSent(out.reply);
+        key.current = newKey();
+      }
+      return true;
+    } catch (e) {
+      setError(e instanceof Error ? e.message : 'Not sent.');
+      return false;
+    } finally {
+      setBusy(false);
+    }
+  };
+  return { send, error, busy };
+}
+
+/**
+ * The reply box: which channels a reply may use now and why not (before any typing), a template picker
+ * where only a template may go out, and notes.
+ */
+export function ReplyBox(props: {
+  api: Api;
+  conversation: Conversation;
+  channels: ChannelOption[] | undefined;
+  onSent(item: TimelineItem): void;
+  onTyping(): void;
+  composer: { mode: 'reply' | 'note'; at: number } | undefined;
+}) {
+  const [mode, setMode] = useState<'reply' | 'note'>('reply');
+  const [channel, setChannel] = useState('');
+  const [text, setText] = useState('');
+  const [template, setTemplate] = useState({ name: '', language: 'en' });
+  const { send, error, busy } = useSender(props.api, props.conversation.id, props.onSent);
+  const area = useRef<HTMLTextAreaElement>(null);
+  const lastTyping = useRef(0);
+  const channels = props.channels ?? [];
+  const chosen =
+    channels.find((c) => c.channel === channel && c.available) ?? channels.find((c) => c.available);
+  useEffect(() => {
+    if (!props.composer) return;
+    setMode(props.composer.mode);
+    area.current?.focus();
+  }, [props.composer?.at]);
+  const needsTemplate = mode === 'reply' && chosen?.needsTemplate === true;
+  const noChannel = mode === 'reply' && props.channels !== undefined && !chosen;
+  const submit = async (event: Event) => {
+    event.preventDefault();
+    const body =
+      mode === 'note'
+        ? { text }
+        : needsTemplate
+          ? {
+              channel: chosen?.channel,
+              template: { name: template.name.trim(), language: template.language.trim() },
+            }
+          : { text, ...(chosen ? { channel: chosen.channel } : {}) };
+    if (await send(mode, body)) setText('');
+  };
+  const onInput = (value: string) => {
+    setText(value);
+    if (Date.now() - lastTyping.current > 3_000) {
+      lastTyping.current = Date.now();
+      props.onTyping();
+    }
+  };
+  return (
+    <form class={`composer mode-${mode}`} onSubmit={submit} aria-label="Reply or note">
+      <ModeSwitch mode={mode} onMode={setMode} />
+      {mode !== 'reply' ? null : props.channels === undefined ? (
+        <p class="muted">Checking the channels…</p>
+      ) : (
+        <ChannelChoice channels={channels} value={chosen?.channel ?? ''} onChange={setChannel} />
+      )}
+      {noChannel ? <p role="status">No channel can take a reply now.</p> : null}
+      {needsTemplate ? (
+        <TemplateFields value={template} onChange={setTemplate} />
+      ) : (
+        <label class="text-label">
+          {mode === 'note' ? 'Note (only agents see it)' : 'Reply'}
+          <textarea
+            ref={area}
+            rows={3}
+            required
+            value={text}
+            onInput={(e) => onInput(e.currentTarget.value)}
+            onKeyDown={(e) => {
+              if (e.key === 'Enter' && (e.ctrlKey || e.metaKey)) e.currentTarget.form?.requestSubmit();
+            }}
+          />
+        </label>
+      )}
+      <ErrorNote message={error} />
+      <button type="submit" disabled={busy || noChannel}>
+        {mode === 'note' ? 'Add note' : needsTemplate ? 'Send template' : 'Send'}
+      </button>
+    </form>
+  );
+}

@@ -1,0 +1,45 @@
+/** How the console signs in, as `/console/config.json` says. */
+export interface ConsoleConfig {
+  auth: { kind: 'token' } | { kind: 'cognito'; region: string; userPoolId: string; clientId: string };
+  liveUrl?: string;
+}
+
+/** The signed-in agent: their bearer token (kept in sessionStorage: gone when the tab closes). */
+export interface Session {
+  token: string;
+  agentId: string;
+  admin: boolean;
+}
+
+const KEY = 'threadline.session';
+
+/** The session of this tab, if signed in. */
+export function readSession(): Session | null {
+  try {
+    const raw = sessionStorage.getItem(KEY);
+    return raw ? (JSON.parse(raw) as Session) : null;
+  } catch {
+    return null;
+  }
+}
+
+/** Keeps (or with null forgets) the session for this tab. */
+export function saveSession(session: Session | null): void {
+  if (session) sessionStorage.setItem(KEY, JSON.stringify(session));
+  else sessionStorage.removeItem(KEY);
+}
+
+/** Checks a token with `GET /api/me` and makes the session. */
+export async function sessionFor(token: string): Promise<Session> {
+  const response = await fetch('/api/me', { headers: { authorization: `Bearer ${token}` } });
+  if (!response.ok)
+    throw new Error(response.status === 401 ? 'That token was not accepted.' : 'Sign-in failed.');
+  const me = (await response.json()) as { agentId: string; admin: boolean };
+  return { token, agentId: me.agentId, admin: me.admin };
+}
+
+/** The live socket's URL: the configured one (AWS), else `/api/live` on this host. */
+export function liveUrl(config: ConsoleConfig): string {
+  if (config.liveUrl) return config.liveUrl;
+  return `${location.protocol === 'https:' ? 'wss' : 'ws'}://${location.host}/api/live`;
+}

@@ -1,0 +1,86 @@
+import type { ComponentChildren } from 'preact';
+import { useLayoutEffect, useRef, useState } from 'preact/hooks';
+
+const ESTIMATE = 72;
+const OVERSCAN = 600;
+
+/** The index of the first offset at or after `y` (offsets ascending). */
+function firstAt(offsets: readonly number[], y: number): number {
+  let lo = 0;
+  let hi = offsets.length - 1;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if ((offsets[mid] ?? 0) < y) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+/**
+ * A list that renders only the rows near the viewport (measured as they render, estimated before), so a
+ * timeline of 10,000 items opens and scrolls like one of 20. It keeps to the bottom while the agent is there.
+ */
+export function VirtualList<T>(props: {
+  items: readonly T[];
+  keyOf(item: T): string;
+  render(item: T): ComponentChildren;
+  label: string;
+}) {
+  const scroller = useRef<HTMLDivElement>(null);
+  const heights = useRef(new Map<string, number>());
+  const atBottom = useRef(true);
+  const [view, setView] = useState({ top: 0, height: 800 });
+  const [, remeasured] = useState(0);
+  const { items, keyOf } = props;
+  const offsets = new Array<number>(items.length + 1);
+  offsets[0] = 0;
+  for (let i = 0; i < items.length; i++) {
+    offsets[i + 1] = (offsets[i] ?? 0) + (heights.current.get(keyOf(items[i] as T)) ?? ESTIMATE);
+  }
+  const total = offsets[items.length] ?? 0;
+  const start = Math.max(0, firstAt(offsets, view.top - OVERSCAN) - 1);
+  const end = Math.min(items.length, firstAt(offsets, view.top + view.height + OVERSCAN) + 1);
+
+  useLayoutEffect(() => {
+    const el = scroller.current;
+    if (!el) return;
+    let changed = false;
+    for (const row of el.querySelectorAll<HTMLElement>('[data-row]')) {
+      const key = row.dataset.row ?? '';
+      const h = row.offsetHeight;
+      if (h && heights.current.get(key) !== h) {
+        heights.current.set(key, h);
+        changed = true;
+      }
+    }
+    if (atBottom.current) el.scrollTop = el.scrollHeight;
+    if (changed) remeasured((n) => n + 1);
+  });
+
+  const onScroll = () => {
+    const el = scroller.current;
+    if (!el) return;
+    atBottom.current = el.scrollHeight - el.scrollTop - el.clientHeight < 48;
+    setView({ top: el.scrollTop, height: el.clientHeight });
+  };
+  useLayoutEffect(() => {
+    const el = scroller.current;
+    if (el) setView({ top: el.scrollTop, height: el.clientHeight || 800 });
+  }, []);
+
+  return (
+    // biome-ignore lint/a11y/noNoninteractiveTabindex: the log scrolls by keyboard once focused
+    <div class="scroller" ref={scroller} onScroll={onScroll} role="log" aria-label={props.label} tabIndex={0}>
+      <div class="scroll-space" style={{ height: `${total}px` }}>
+        {items.slice(start, end).map((item, i) => {
+          const key = keyOf(item);
+          return (
+            <div key={key} data-row={key} class="row" style={{ top: `${offsets[start + i]}px` }}>
+              {props.render(item)}
+            </div>
+          );
+        })}
+      </div>
+    </div>
+  );
+}

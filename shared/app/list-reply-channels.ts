@@ -1,0 +1,53 @@
+import type { AgentStore } from '../domain/agent-ports.js';
+import type { Channel } from '../domain/envelope.js';
+import type { Clock } from '../domain/ports.js';
+import { type ChannelOption, channelOption, lastInboundOn, replyAddress } from '../domain/replies.js';
+import type { ReplyStore } from '../domain/reply-ports.js';
+import type { Customer } from '../domain/timeline.js';
+import { ThreadlineError } from '../errors.js';
+import { existingCustomer } from './read-customer.js';
+
+/** The channels a reply could take: those the customer wrote on (a caller is answered by SMS), the last one first. */
+function candidateChannels(root: Customer, profiles: readonly Customer[]): Channel[] {
+  const all = [root.lastInboundChannel, ...profiles.flatMap((p) => p.channels)]
+    .filter((c): c is Channel => c !== undefined)
+    .map((c) => (c === 'voice' ? 'sms' : c));
+  return [...new Set(all)];
+}
+
+/**
+ * Which channels a reply to the customer may use now, and why not, by the rules a reply is checked
+ * against (windows, STOP, suppression, Messenger's tag): what the console's reply box shows before typing.
+ */
+export async function listReplyChannels(
+  deps: {
+    store: Pick<AgentStore, 'getCustomer'>;
+    replies: { store: Pick<ReplyStore, 'mergedCustomers' | 'getContactState'> };
+    clock: Clock;
+  },
+  customerId: string,
+): Promise<ChannelOption[]> {
+  await existingCustomer(deps, customerId);
+  const { partitions, customers: profiles } = await deps.replies.store.mergedCustomers(customerId);
+  const root = profiles.find((c) => c.id === partitions[0]) ?? profiles[0];
+  if (!root) return [];
+  const now = deps.clock.now();
+  return Promise.all(
+    candidateChannels(root, profiles).map(async (channel): Promise<ChannelOption> => {
+      let to: ReturnType<typeof replyAddress>;
+      try {
+        to = replyAddress(root, channel);
+      } catch (error) {
+        if (!(error instanceof ThreadlineError)) throw error;
+        return { channel, available: false, reason: error.code, detail: error.message };
+      }
+      const state = await deps.replies.store.getContactState(to);
+      return channelOption({
+        channel,
+        now,
+        lastInboundAt: lastInboundOn(profiles, channel),
+        blocked: state?.blocked ? { reason: state.reason, at: state.at } : undefined,
+      });
+    }),
+  );
+}

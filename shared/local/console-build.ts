@@ -1,0 +1,61 @@
+import { mkdir, rm, writeFile } from 'node:fs/promises';
+import { basename, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import {
+  type ConsoleBundle,
+  type ConsoleFile,
+  consoleContentType,
+  consolePage,
+} from '../http/console-files.js';
+
+const sources = fileURLToPath(new URL('../../functions/agent-api/console/', import.meta.url));
+
+/**
+ * Builds the console (Preact, TSX) with esbuild in memory: minified ES modules with a content hash in
+ * every file name, the sign-in code for Cognito split into its own chunk, and the page that loads them.
+ */
+export async function buildConsole(): Promise<ConsoleBundle> {
+  const esbuild = await import('esbuild');
+  const out = await esbuild.build({
+    entryPoints: [join(sources, 'main.tsx')],
+    bundle: true,
+    splitting: true,
+    format: 'esm',
+    target: ['chrome111', 'firefox114', 'safari16.4'],
+    minify: true,
+    jsx: 'automatic',
+    jsxImportSource: 'preact',
+    entryNames: '[name]-[hash]',
+    chunkNames: 'chunk-[hash]',
+    assetNames: '[name]-[hash]',
+    outdir: '/console-out',
+    write: false,
+    metafile: true,
+    legalComments: 'none',
+    logLevel: 'warning',
+  });
+  const assets = new Map<string, ConsoleFile>();
+  for (const file of out.outputFiles) {
+    const name = basename(file.path);
+    assets.set(name, { body: file.contents, type: consoleContentType(name) });
+  }
+  const entry = Object.entries(out.metafile.outputs).find(([, o]) => o.entryPoint?.endsWith('main.tsx'));
+  if (!entry) throw new Error('console build: no entry output');
+  const style = entry[1].cssBundle ? basename(entry[1].cssBundle) : undefined;
+  return { html: consolePage(basename(entry[0]), style), assets };
+}
+
+/** Writes a built console into `dir` (`index.html`, `assets/`): what the agent API function's bundle ships. */
+export async function writeConsole(dir: string): Promise<void> {
+  const bundle = await buildConsole();
+  await rm(dir, { recursive: true, force: true });
+  await mkdir(join(dir, 'assets'), { recursive: true });
+  await writeFile(join(dir, 'index.html'), bundle.html);
+  for (const [name, file] of bundle.assets) await writeFile(join(dir, 'assets', name), file.body);
+}
+
+if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
+  const dir = process.argv[2];
+  if (!dir) throw new Error('usage: tsx shared/local/console-build.ts <output dir>');
+  await writeConsole(dir);
+}

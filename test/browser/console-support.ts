@@ -1,0 +1,112 @@
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import type { Page } from 'playwright-core';
+import type { TimelineItem } from '#shared/domain/timeline.js';
+import type { LocalRuntime } from '#shared/local/runtime.js';
+import { dynamoRepositories } from '#shared/store/dynamo-repositories.js';
+import { documentClient } from '#shared/store/sdk-documents.js';
+import { SECRETS } from '../support/runtime.js';
+import { deliver, signedMeta } from '../support/webhooks.js';
+
+/** The admin agent the console tests sign in as. */
+export const ANA = { id: 'ana', token: 'ana-console-token' } as const;
+
+/** Posts a signed WhatsApp or Meta webhook to the runtime, and checks it was taken. */
+export async function postMeta(runtime: LocalRuntime, path: string, payload: unknown): Promise<void> {
+  const answer = await deliver(signedMeta(runtime.url, path, payload, SECRETS.meta));
+  if (answer.status !== 200) throw new Error(`webhook answered ${answer.status}: ${answer.body}`);
+}
+
+/** A call to the agent API as Ana. */
+export async function asAna<T>(runtime: LocalRuntime, path: string): Promise<T> {
+  const res = await fetch(`${runtime.url}${path}`, { headers: { authorization: `Bearer ${ANA.token}` } });
+  if (!res.ok) throw new Error(`${path} answered ${res.status}`);
+  return (await res.json()) as T;
+}
+
+/** Opens the console and signs in with the agent token, as an agent would. */
+export async function signIn(page: Page, runtime: LocalRuntime): Promise<void> {
+  await page.goto(`${runtime.url}/console`);
+  await page.getByLabel('Agent token').fill(ANA.token);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await page.getByRole('navigation', { name: 'Inbox' }).waitFor();
+}
+
+/**
+ * Writes `count` timeline items for a customer straight into the local table, past the change feed (as
+ * a long history already stored would be): messages both ways on two channels, a note every 50th.
+ */
+export async function seedTimeline(runtime: LocalRuntime, customerId: string, count: number): Promise<void> {
+  const client = new DynamoDBClient({
+    endpoint: runtime.dynamoEndpoint,
+    region: 'local',
+    credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+  });
+  const repos = dynamoRepositories(documentClient(client), 'threadline');
+  const start = Date.parse('2024-01-01T00:00:00.000Z');
+  const item = (i: number): TimelineItem => {
+    const at = new Date(start + i * 60_000).toISOString();
+    if (i % 50 === 49)
+      return { id: `seed-note-${i}`, type: 'note', text: `Seeded note ${i}`, at, customerId };
+    return {
+      id: `seed-${i}`,
+      type: 'message',
+      channel: i % 7 === 0 ? 'sms' : 'whatsapp',
+      direction: i % 2 ? 'outbound' : 'inbound',
+      text: `Seeded message ${i}`,
+      at,
+      customerId,
+      ...(i % 2 ? { status: 'read' as const, statusAt: at } : {}),
+    };
+  };
+  try {
+    for (let i = 0; i < count; i += 25) {
+      const batch = Array.from({ length: Math.min(25, count - i) }, (_, j) => item(i + j));
+      await Promise.all(batch.map((it) => repos.timeline.putTimelineItem(it, undefined)));
+    }
+  } finally {
+    client.destroy();
+  }
+}
+
+/** WCAG's contrast ratio of two `rgb()` colours. */
+export function contrast(foreground: string, background: string): number {
+  const lum = (color: string) => {
+    const [r = 0, g = 0, b = 0] = (color.match(/[\d.]+/g) ?? []).map(Number).map((v) => {
+      const c = v / 255;
+      return c <= 0.03928 ? c / 12.92 : ((c + 0.055) / 1.055) ** 2.4;
+    });
+    return 0.2126 * r + 0.7152 * g + 0.0722 * b;
+  };
+  const [hi, lo] = [lum(foreground), lum(background)].sort((a, b) => b - a) as [number, number];
+  return (hi + 0.05) / (lo + 0.05);
+}
+
+/** Checks run inside the page (as source text: the tests are compiled without the DOM's types). */
+export const IN_PAGE = {
+  /** Controls with no accessible name: no label, aria-label(ledby) or, for a button, text. */
+  unlabelled: `[...document.querySelectorAll('input, select, textarea, button')]
+    .filter((c) => c.type === 'radio' ? !c.labels?.length
+      : !(c.getAttribute('aria-label') || c.getAttribute('aria-labelledby') || c.labels?.length || (c.tagName === 'BUTTON' && c.textContent.trim())))
+    .map((c) => c.outerHTML.slice(0, 80))`,
+  /** The region of the element focused now, marking it; undefined when focus left the page or came round again. */
+  tabStop: `(() => {
+    const el = document.activeElement;
+    if (!el || el === document.body || el.dataset.tabSeen) return undefined;
+    el.dataset.tabSeen = '1';
+    const region = el.closest('header.top, nav.inbox, header.conversation-head, .scroller, form.composer, aside.customer');
+    return region ? region.className : 'none';
+  })()`,
+  /** Text colour and effective background of every visible piece of text that carries meaning. */
+  colours: `(() => {
+    const bg = (el) => {
+      for (let e = el; e; e = e.parentElement) {
+        const c = getComputedStyle(e).backgroundColor;
+        if (c && c !== 'rgba(0, 0, 0, 0)' && c !== 'transparent') return c;
+      }
+      return 'rgb(255, 255, 255)';
+    };
+    return [...document.querySelectorAll('.meta, .muted, .badge, .why, .status, label, button, .event, h2')]
+      .filter((el) => el.offsetParent !== null && !el.disabled)
+      .map((el) => ({ fg: getComputedStyle(el).color, bg: bg(el), text: el.textContent.slice(0, 30) }));
+  })()`,
+};

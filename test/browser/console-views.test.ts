@@ -1,0 +1,139 @@
+import { mkdirSync } from 'node:fs';
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Customer } from '#shared/domain/timeline.js';
+import type { LocalRuntime } from '#shared/local/runtime.js';
+import { launchBrowser } from '../support/browser.js';
+import { startTestRuntime } from '../support/runtime.js';
+import { whatsappText } from '../support/webhooks.js';
+import { ANA, asAna, contrast, IN_PAGE, postMeta, seedTimeline, signIn } from './console-support.js';
+
+const SCREENSHOTS = new URL('./screenshots/', import.meta.url);
+const LONG = 10_000;
+
+describe('the console: a long timeline, accessibility, phone width', () => {
+  let runtime: LocalRuntime;
+  let browser: Browser;
+  let page: Page;
+  let longCustomer: Customer;
+
+  beforeAll(async () => {
+    runtime = await startTestRuntime({ events: true, env: { AGENT_TOKENS: `${ANA.id}:${ANA.token}:admin` } });
+    browser = await launchBrowser();
+    const now = Date.now();
+    const people = [
+      { from: '15550002001', name: 'Grace Hopper', text: 'My order #1042 has not arrived yet.' },
+      { from: '15550002002', name: 'Alan Turing', text: 'Can I change the delivery address?' },
+      { from: '15550002003', name: 'Long History', text: 'Hello again, it is me.' },
+    ];
+    for (const [i, p] of people.entries()) {
+      const at = new Date(now - (3 - i) * 60_000).toISOString();
+      await postMeta(
+        runtime,
+        '/webhooks/whatsapp',
+        whatsappText({ ...p, messages: [{ id: `wamid.views.${i}`, at, text: p.text }] }),
+      );
+    }
+    await runtime.idle();
+    const found = await asAna<{ items: Customer[] }>(runtime, '/api/customers?q=%2B15550002003');
+    longCustomer = found.items[0] as Customer;
+    await seedTimeline(runtime, longCustomer.id, LONG);
+    page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+    await signIn(page, runtime);
+  }, 240_000);
+
+  afterAll(async () => {
+    await browser?.close();
+    await runtime?.close();
+  });
+
+  it(`opens a timeline of ${LONG.toLocaleString('en')} items and scrolls it with a bounded number of rows`, async () => {
+    await page.getByRole('button', { name: /Long History/ }).click();
+    const log = page.getByRole('log', { name: 'Messages' });
+    await page.locator('section.timeline[aria-busy="false"]').waitFor({ timeout: 120_000 });
+    await expect.poll(() => log.getByText('Hello again, it is me.').count(), { timeout: 30_000 }).toBe(1);
+    const rows = () => log.locator('[data-row]').count();
+    expect(await rows()).toBeGreaterThan(3);
+    expect(await rows()).toBeLessThan(80);
+    await log.evaluate((el) => {
+      el.scrollTop = 0;
+    });
+    await log.getByText('Seeded message 0', { exact: true }).waitFor({ timeout: 30_000 });
+    expect(await rows()).toBeLessThan(80);
+    await log.evaluate((el) => {
+      el.scrollTop = el.scrollHeight / 2;
+    });
+    await log
+      .getByText(/Seeded (message|note) 4\d\d\d$/)
+      .first()
+      .waitFor({ timeout: 30_000 });
+    expect(await rows()).toBeLessThan(80);
+  }, 240_000);
+
+  it('labels every control, keeps the tab order in reading order and text at AA contrast', async () => {
+    await page.getByRole('button', { name: /Grace Hopper/ }).click();
+    await page.getByRole('heading', { name: 'Grace Hopper' }).waitFor();
+    await page.getByText('(open)').first().waitFor();
+    const unlabelled = await page.evaluate<string[]>(IN_PAGE.unlabelled);
+    expect(unlabelled).toEqual([]);
+    expect(await page.locator('[tabindex]:not([tabindex="0"]):not([tabindex="-1"])').count()).toBe(0);
+
+    await page.locator('body').focus();
+    const stops: string[] = [];
+    for (let i = 0; i < 200; i++) {
+      await page.keyboard.press('Tab');
+      const stop = await page.evaluate<string | undefined>(IN_PAGE.tabStop);
+      if (stop === undefined) break;
+      stops.push(stop);
+    }
+    const regions = ['top', 'inbox', 'conversation-head', 'scroller', 'composer', 'customer'];
+    const order = stops.map((s) => regions.findIndex((r) => s.split(' ').includes(r))).filter((i) => i >= 0);
+    expect(order).toEqual([...order].sort((a, b) => a - b));
+    expect(new Set(order).size).toBeGreaterThanOrEqual(5);
+
+    const pairs = await page.evaluate<Array<{ fg: string; bg: string; text: string }>>(IN_PAGE.colours);
+    const poor = pairs.filter((p) => contrast(p.fg, p.bg) < 4.5);
+    expect(poor).toEqual([]);
+  }, 120_000);
+
+  it('works at phone width: the inbox, then the conversation with a way back', async () => {
+    const phone = await browser.newPage({ viewport: { width: 390, height: 844 } });
+    try {
+      await signIn(phone, runtime);
+      await phone.getByRole('button', { name: /Alan Turing/ }).click();
+      await phone.getByRole('heading', { name: 'Alan Turing' }).waitFor();
+      expect(await phone.getByRole('navigation', { name: 'Inbox' }).isVisible()).toBe(false);
+      await phone.getByLabel('Reply', { exact: true }).waitFor();
+      const overflow = await phone.evaluate<number>(
+        'document.documentElement.scrollWidth - window.innerWidth',
+      );
+      expect(overflow).toBeLessThanOrEqual(0);
+      await phone.getByRole('button', { name: 'Back to inbox' }).click();
+      await phone.getByRole('button', { name: /Grace Hopper/ }).waitFor();
+    } finally {
+      await phone.close();
+    }
+  }, 120_000);
+
+  it.runIf(process.env.CONSOLE_SCREENSHOTS)(
+    'saves screenshots of the inbox and of a conversation for the README',
+    async () => {
+      mkdirSync(SCREENSHOTS, { recursive: true });
+      const shot = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+      try {
+        await signIn(shot, runtime);
+        await shot.getByRole('button', { name: /Grace Hopper/ }).waitFor();
+        await shot.screenshot({ path: new URL('console-inbox.png', SCREENSHOTS).pathname });
+        await shot.getByRole('button', { name: /Grace Hopper/ }).click();
+        await shot.getByText('(open)').first().waitFor();
+        await shot
+          .getByLabel('Reply', { exact: true })
+          .fill('It left our warehouse this morning: here is the tracking link.');
+        await shot.screenshot({ path: new URL('console-conversation.png', SCREENSHOTS).pathname });
+      } finally {
+        await shot.close();
+      }
+    },
+    120_000,
+  );
+});

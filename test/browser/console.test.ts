@@ -1,0 +1,137 @@
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { LocalRuntime } from '#shared/local/runtime.js';
+import { launchBrowser } from '../support/browser.js';
+import { startTestRuntime } from '../support/runtime.js';
+import { IG_ACCOUNT, instagramText, waitUntil, whatsappStatus, whatsappText } from '../support/webhooks.js';
+import { ANA, postMeta, signIn } from './console-support.js';
+
+const DANA = { from: '15550003001', name: 'Dana Live' };
+const now = () => new Date().toISOString();
+
+describe('the console in a real browser: an agent answers a WhatsApp customer live', () => {
+  let runtime: LocalRuntime;
+  let browser: Browser;
+  let page: Page;
+  /** While false, the page's live socket is refused (a network drop). */
+  let network = true;
+
+  beforeAll(async () => {
+    runtime = await startTestRuntime({ events: true, env: { AGENT_TOKENS: `${ANA.id}:${ANA.token}:admin` } });
+    browser = await launchBrowser();
+    page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+    await page.routeWebSocket(/\/api\/live/, (socket) => {
+      if (!network) return socket.close();
+      socket.connectToServer();
+    });
+  }, 120_000);
+
+  afterAll(async () => {
+    await browser?.close();
+    await runtime?.close();
+  });
+
+  const live = () => page.getByRole('status').filter({ hasText: /^Live$/ });
+  const timeline = () => page.getByRole('log', { name: 'Messages' });
+
+  it('signs in with the development token and goes live', async () => {
+    await signIn(page, runtime);
+    await live().waitFor({ timeout: 30_000 });
+    expect(await page.getByText(ANA.id, { exact: false }).first().isVisible()).toBe(true);
+  }, 60_000);
+
+  it('shows a WhatsApp message in the inbox as it arrives, without a reload', async () => {
+    const text = 'Hi, is the blue one in stock?';
+    await postMeta(
+      runtime,
+      '/webhooks/whatsapp',
+      whatsappText({ ...DANA, messages: [{ id: 'wamid.live.1', at: now(), text }] }),
+    );
+    await page.getByRole('button', { name: /Dana Live/ }).waitFor({ timeout: 30_000 });
+    await page.getByRole('button', { name: /Dana Live/ }).click();
+    await timeline().getByText(text).waitFor({ timeout: 30_000 });
+    await page.locator('[data-channel-reason="whatsapp"]', { hasText: '(open)' }).waitFor();
+  }, 60_000);
+
+  it('sends a reply that moves queued → sent → delivered → read on screen as statuses arrive', async () => {
+    const text = 'Yes: it ships today.';
+    await page.getByLabel('Reply', { exact: true }).fill(text);
+    await page.getByRole('button', { name: 'Send', exact: true }).click();
+    const reply = timeline().locator('article.message.out', { hasText: text });
+    await reply.waitFor({ timeout: 30_000 });
+    let providerId = '';
+    await waitUntil(() => {
+      providerId = runtime.outbox.entries().find((e) => e.message.text === text)?.providerMessageId ?? '';
+      return providerId !== '';
+    }, 'the reply reaches the outbox');
+    for (const status of ['sent', 'delivered', 'read'] as const) {
+      await postMeta(
+        runtime,
+        '/webhooks/whatsapp',
+        whatsappStatus({ id: providerId, status, at: now(), recipient: DANA.from }),
+      );
+      await reply.locator(`[data-status="${status}"]`).waitFor({ timeout: 30_000 });
+    }
+    expect(await reply.locator('.status').textContent()).toBe('Read');
+    expect(runtime.outbox.entries().filter((e) => e.message.text === text)).toHaveLength(1);
+  }, 90_000);
+
+  it('adds a note', async () => {
+    await page.getByRole('button', { name: 'Note', exact: true }).click();
+    await page.getByLabel('Note (only agents see it)').fill('Customer prefers WhatsApp.');
+    await page.getByRole('button', { name: 'Add note' }).click();
+    await timeline()
+      .locator('article.note', { hasText: 'Customer prefers WhatsApp.' })
+      .waitFor({ timeout: 30_000 });
+    await page.getByRole('button', { name: 'Reply', exact: true }).click();
+  }, 60_000);
+
+  it('accepts a merge suggestion raised by a number written on Instagram, and shows both channels on one timeline', async () => {
+    await postMeta(
+      runtime,
+      '/webhooks/meta',
+      instagramText({
+        sender: '9913001',
+        mid: 'm_console_1',
+        at: now(),
+        text: 'It is Dana, my WhatsApp is +15550003001',
+      }),
+    );
+    const accept = page.getByRole('button', { name: 'Accept (merge)' });
+    await accept.waitFor({ timeout: 30_000 });
+    expect(await page.getByRole('list', { name: 'Evidence' }).textContent()).toContain('+15550003001');
+    await accept.click();
+    await timeline().getByText('It is Dana, my WhatsApp is +15550003001').waitFor({ timeout: 30_000 });
+    await timeline().getByText('Switched from WhatsApp to Instagram').waitFor();
+    expect(await accept.count()).toBe(0);
+    expect(await page.locator('.identities').textContent()).toContain(`${IG_ACCOUNT}:9913001`);
+  }, 90_000);
+
+  it('resolves with the e shortcut', async () => {
+    await page.locator('body').focus();
+    await page.keyboard.press('e');
+    await page.getByRole('button', { name: 'Reopen' }).waitFor({ timeout: 30_000 });
+    expect(await page.locator('.conversation-head .meta').textContent()).toMatch(/^Resolved/);
+  }, 60_000);
+
+  it('shows what arrived while the socket was down, once it reconnects', async () => {
+    network = false;
+    await page.evaluate('window.threadlineLive.drop()');
+    await page
+      .getByRole('status')
+      .filter({ hasText: /Reconnecting|Offline/ })
+      .waitFor({ timeout: 30_000 });
+    const text = 'Sorry, one more question: does it come in red?';
+    await postMeta(
+      runtime,
+      '/webhooks/whatsapp',
+      whatsappText({ ...DANA, messages: [{ id: 'wamid.live.2', at: now(), text }] }),
+    );
+    await runtime.idle();
+    expect(await timeline().getByText(text).count()).toBe(0);
+    network = true;
+    await live().waitFor({ timeout: 60_000 });
+    await timeline().getByText(text).waitFor({ timeout: 30_000 });
+    expect(await timeline().getByText(text).count()).toBe(1);
+  }, 120_000);
+});

@@ -8,33 +8,44 @@ export function executeApiRegion(url: string): string | undefined {
   return /\.execute-api\.([a-z0-9-]+)\.amazonaws\.com/.exec(new URL(url).hostname)?.[1];
 }
 
+/** Posts one frame to one WebSocket connection; `gone` when API Gateway no longer knows it (410). */
+export type ConnectionPost = (connectionId: string, frame: unknown) => Promise<'sent' | 'gone'>;
+
 /**
  * API Gateway's management API without the SDK: `POST <callbackUrl>/@connections/<id>` with the frame as
- * its body, signed with SigV4 (`execute-api`). A 410 (GoneException) is a socket that closed: `gone`.
- * `callbackUrl` is the WebSocket stage's `https://` URL.
+ * its body, signed with SigV4 (`execute-api`). A 410 (GoneException) is a socket that closed: `gone`;
+ * any other failure throws, so the change-feed consumer retries. `callbackUrl` is the stage's `https://` URL.
  */
-export function liveConnectionsApi(callbackUrl: string, options: AwsCallOptions = {}): LiveSender {
+export function connectionPost(
+  callbackUrl: string,
+  region: string,
+  options: Omit<AwsCallOptions, 'region'> = {},
+): ConnectionPost {
   const base = callbackUrl.replace(/\/+$/, '');
-  const region = resolveRegion('execute-api', options.region, executeApiRegion(base));
-  return {
-    async send(connectionId: string, frame: ServerFrame) {
-      try {
-        await signedRequest(
-          {
-            service: 'execute-api',
-            region,
-            method: 'POST',
-            url: `${base}/@connections/${encodeURIComponent(connectionId)}`,
-            headers: { 'Content-Type': 'application/json' },
-            body: JSON.stringify(frame),
-          },
-          options,
-        );
-        return 'sent';
-      } catch (error) {
-        if (error instanceof AwsRequestError && error.status === 410) return 'gone';
-        throw error;
-      }
-    },
+  return async (connectionId, frame) => {
+    try {
+      await signedRequest(
+        {
+          service: 'execute-api',
+          region,
+          method: 'POST',
+          url: `${base}/@connections/${encodeURIComponent(connectionId)}`,
+          headers: { 'Content-Type': 'application/json' },
+          body: JSON.stringify(frame),
+        },
+        options,
+      );
+      return 'sent';
+    } catch (error) {
+      if (error instanceof AwsRequestError && error.status === 410) return 'gone';
+      throw error;
+    }
   };
+}
+
+/** The agents' live sockets: each frame posted with {@link connectionPost}, the region from the URL. */
+export function liveConnectionsApi(callbackUrl: string, options: AwsCallOptions = {}): LiveSender {
+  const region = resolveRegion('execute-api', options.region, executeApiRegion(callbackUrl));
+  const post = connectionPost(callbackUrl, region, options);
+  return { send: (connectionId: string, frame: ServerFrame) => post(connectionId, frame) };
 }

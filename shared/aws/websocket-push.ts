@@ -1,38 +1,20 @@
 import type { VisitorFrame } from '../domain/webchat/visitor-view.js';
-import { AwsRequestError } from './request-error.js';
-import { type SignedRequestOptions, signedRequest } from './signed-request.js';
+import { connectionPost } from './live-connections-api.js';
+import type { SignedRequestOptions } from './signed-request.js';
 
 /**
- * Posts frames to WebSocket API connections (`POST /@connections/{id}` of the API's management
- * endpoint, SigV4 `execute-api`), without the SDK. A connection API Gateway no longer knows (410) is
- * `gone`; any other failure throws, so the change-feed consumer retries the record.
+ * Posts a visitor's frames, in order, to their WebSocket API connection (the visitors' management
+ * endpoint), without the SDK; `gone` as soon as API Gateway no longer knows the connection (410).
  */
 export function websocketPush(
   endpoint: string,
   region: string,
   options: SignedRequestOptions = {},
 ): { push(connectionId: string, frames: readonly VisitorFrame[]): Promise<'sent' | 'gone'> } {
-  const base = endpoint.replace(/\/$/, '');
+  const post = connectionPost(endpoint, region, options);
   return {
     async push(connectionId, frames) {
-      for (const frame of frames) {
-        try {
-          await signedRequest(
-            {
-              service: 'execute-api',
-              region,
-              method: 'POST',
-              url: `${base}/@connections/${encodeURIComponent(connectionId)}`,
-              headers: { 'Content-Type': 'application/json' },
-              body: JSON.stringify(frame),
-            },
-            options,
-          );
-        } catch (error) {
-          if (error instanceof AwsRequestError && error.status === 410) return 'gone';
-          throw error;
-        }
-      }
+      for (const frame of frames) if ((await post(connectionId, frame)) === 'gone') return 'gone';
       return 'sent';
     },
   };

@@ -3,6 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { executeApiRegion, liveConnectionsApi } from '#shared/aws/live-connections-api.js';
 import { AwsRequestError } from '#shared/aws/request-error.js';
+import { websocketPush } from '#shared/aws/websocket-push.js';
 
 const CALLBACK = 'https://abc123.execute-api.eu-west-1.amazonaws.com/live';
 
@@ -56,5 +57,23 @@ describe('liveConnectionsApi', () => {
   it('reads the region of an execute-api URL', () => {
     expect(executeApiRegion(CALLBACK)).toBe('eu-west-1');
     expect(executeApiRegion('https://example.com/live')).toBeUndefined();
+  });
+
+  it("pushes a visitor's frames in order over the same call, and stops at the first gone", async () => {
+    received.splice(0);
+    const push = websocketPush(CALLBACK, 'eu-west-1', { endpoint, credentials });
+    status = 200;
+    const frames = [
+      { type: 'typing', on: true },
+      { type: 'typing', on: false },
+    ] as never;
+    expect(await push.push('v1', frames)).toBe('sent');
+    expect(received.splice(0).map((r) => [r.url, r.body])).toEqual([
+      ['/live/@connections/v1', '{"type":"typing","on":true}'],
+      ['/live/@connections/v1', '{"type":"typing","on":false}'],
+    ]);
+    status = 410;
+    expect(await push.push('v1', frames)).toBe('gone');
+    expect(received.splice(0)).toHaveLength(1);
   });
 });

@@ -36,7 +36,7 @@ function parseFrame(text: string): ClientFrame | FrameOutcome {
 
 /**
  * One frame from an agent's socket: `viewing` and `left` move what the socket views and tell the others
- * (leaving the previous conversation first), `typing` is passed on, `ping` answered `pong`, `hello` a `hello`. A frame that
+ * (leaving the previous conversation first), `typing` is passed on (to web-chat visitors too), `ping` answered `pong`, `hello` a `hello`. A frame that
  * is not JSON or not in the contract answers an error and changes nothing; one over the size cap closes
  * the socket with 1009.
  */
@@ -44,6 +44,8 @@ export async function handleLiveFrame(
   deps: BroadcastDeps & {
     connections: Pick<LiveConnections, 'get' | 'setViewing' | 'list' | 'remove'>;
     clock: Clock;
+    /** Passes an agent's typing on to the conversation's web-chat visitors, where they are reachable. */
+    visitorTyping?: ((conversationId: string) => Promise<unknown>) | undefined;
   },
   connectionId: string,
   text: string,
@@ -62,6 +64,7 @@ export async function handleLiveFrame(
   const out: ServerFrame[] = [];
   if (frame.type === 'typing') {
     out.push({ type: 'typing', conversationId: frame.conversationId, item: { agentId } });
+    await deps.visitorTyping?.(frame.conversationId);
   } else if (frame.type === 'viewing' && me.viewing !== frame.conversationId) {
     if (me.viewing)
       out.push({ type: 'viewing', conversationId: me.viewing, item: { agentId, viewing: false } });

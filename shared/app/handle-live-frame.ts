@@ -64,7 +64,6 @@ export async function handleLiveFrame(
   const out: ServerFrame[] = [];
   if (frame.type === 'typing') {
     out.push({ type: 'typing', conversationId: frame.conversationId, item: { agentId } });
-    await deps.visitorTyping?.(frame.conversationId);
   } else if (frame.type === 'viewing' && me.viewing !== frame.conversationId) {
     if (me.viewing)
       out.push({ type: 'viewing', conversationId: me.viewing, item: { agentId, viewing: false } });
@@ -75,5 +74,7 @@ export async function handleLiveFrame(
     out.push({ type: 'viewing', conversationId: frame.conversationId, item: { agentId, viewing: false } });
   }
   await broadcastLive(deps, out, { except: connectionId });
+  // After the agents': a visitor's socket that is slow or failing never holds the console back.
+  if (frame.type === 'typing') await deps.visitorTyping?.(frame.conversationId);
   return {};
 }

@@ -165,6 +165,8 @@ export class ApiStack extends Stack {
     const live = addLive(this, props);
     // The table's stream has two readers (events, live): the live stream function also pushes to visitors.
     webchat.grantFanOut(live.stream);
+    // The agents' socket posts their typing to the visitors of a web-chat conversation.
+    webchat.grantFanOut(live.socket);
     // The console opens the agents' live socket at this URL.
     agentApi.addEnvironment('CONSOLE_LIVE_URL', live.url);
     const tableFunctions = [

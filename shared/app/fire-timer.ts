@@ -7,6 +7,7 @@ import type { Timer } from '../domain/timer-ports.js';
 import { fireAutomationTimer } from './fire-automation-timer.js';
 import { runAutomations } from './run-automations.js';
 import { sendCsatSurvey } from './send-csat-survey.js';
+import { sendWebchatFallback } from './send-webchat-fallback.js';
 import { trackConversationClock } from './track-conversation-clock.js';
 import { wakeConversation } from './wake-conversation.js';
 
@@ -119,6 +120,7 @@ async function fire(deps: ConversationClockDeps, conversation: Conversation, tim
   if (timer.kind === 'auto_resolve') return autoResolve(deps, conversation, timer);
   if (timer.kind === 'automation') return fireAutomationTimer(deps, conversation, timer);
   if (timer.kind === 'csat') return sendCsatSurvey(deps, conversation, timer);
+  if (timer.kind === 'webchat_fallback') return sendWebchatFallback(deps, conversation, timer);
   const metric = SlaMetricSchema.safeParse(timer.detail);
   if (!metric.success || !isLiveSlaTimer(conversation.sla, metric.data, timer.version)) return false;
   if (timer.kind === 'sla_warning') {
@@ -130,7 +132,7 @@ async function fire(deps: ConversationClockDeps, conversation: Conversation, tim
 
 /**
  * Fires a timer: a warning or a breach of an SLA target (and the automations it sets off), a snooze's
- * end, an auto-resolve, a delayed automation, a satisfaction survey. A timer
+ * end, an auto-resolve, a delayed automation, a satisfaction survey, a web-chat reply's email fallback. A timer
  * whose version no longer matches what it watches (a deadline met or moved, a snooze ended, the
  * customer wrote) is stale and dropped with a log line; one that fires twice or late does nothing
  * more than once.

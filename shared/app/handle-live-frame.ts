@@ -36,7 +36,7 @@ function parseFrame(text: string): ClientFrame | FrameOutcome {
 
 /**
  * One frame from an agent's socket: `viewing` and `left` move what the socket views and tell the others
- * (leaving the previous conversation first), `typing` is passed on, `ping` answered `pong`, `hello` a `hello`. A frame that
+ * (leaving the previous conversation first), `typing` is passed on (to web-chat visitors too), `ping` answered `pong`, `hello` a `hello`. A frame that
  * is not JSON or not in the contract answers an error and changes nothing; one over the size cap closes
  * the socket with 1009.
  */
@@ -44,6 +44,8 @@ export async function handleLiveFrame(
   deps: BroadcastDeps & {
     connections: Pick<LiveConnections, 'get' | 'setViewing' | 'list' | 'remove'>;
     clock: Clock;
+    /** Passes an agent's typing on to the conversation's web-chat visitors, where they are reachable. */
+    visitorTyping?: ((conversationId: string) => Promise<unknown>) | undefined;
   },
   connectionId: string,
   text: string,
@@ -72,5 +74,7 @@ export async function handleLiveFrame(
     out.push({ type: 'viewing', conversationId: frame.conversationId, item: { agentId, viewing: false } });
   }
   await broadcastLive(deps, out, { except: connectionId });
+  // After the agents': a visitor's socket that is slow or failing never holds the console back.
+  if (frame.type === 'typing') await deps.visitorTyping?.(frame.conversationId);
   return {};
 }

@@ -15,6 +15,7 @@ import {
 } from '../domain/replies.js';
 import type { OutboundQueue, ReplyStore } from '../domain/reply-ports.js';
 import type { Customer, TimelineItem } from '../domain/timeline.js';
+import { hasVerifiedEmail } from '../domain/webchat/email-fallback.js';
 import { NotFoundError } from '../errors.js';
 
 /** What the reply service needs. */
@@ -114,7 +115,15 @@ export async function sendReply(
   // Once recorded it stays: a write that would fail its condition (and be billed) is not tried.
   if (!firstResponded) await deps.store.recordFirstResponse?.(message.conversationId, message.at);
   const by = message.author.kind === 'ai' ? 'ai' : 'agent';
-  await deps.track?.({ type: 'reply', conversationId: message.conversationId, at: message.at, author: by });
+  const emailFallback =
+    message.channel === 'webchat' && hasVerifiedEmail(profiles) ? { replyId: message.id } : undefined;
+  await deps.track?.({
+    type: 'reply',
+    conversationId: message.conversationId,
+    at: message.at,
+    author: by,
+    emailFallback,
+  });
   await deps.queue.enqueue(message);
   if (message.author.kind === 'agent') {
     await deps.store.setLastAgent(root, message.author.id, message.at);

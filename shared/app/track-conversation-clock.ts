@@ -6,6 +6,7 @@ import { applySlaEvent, type SlaState, slaTimers, startSla } from '../domain/sla
 import { slaTally } from '../domain/sla/tally.js';
 import type { Conversation } from '../domain/timeline.js';
 import { newTimer } from '../domain/timer-ports.js';
+import { webchatFallbackTimer } from '../domain/webchat/email-fallback.js';
 import { runAutomations } from './run-automations.js';
 import { scheduleCsatSurvey } from './schedule-csat-survey.js';
 import { wakeConversation } from './wake-conversation.js';
@@ -101,6 +102,13 @@ function nothingToWake(seen: Conversation | undefined): boolean {
   return seen !== undefined && seen.snoozedUntil === undefined && seen.awaitingCustomerSince === undefined;
 }
 
+/** A web-chat reply to a customer with an email: its fallback timer (no read: the reply path knew). */
+async function scheduleEmailFallback(deps: ConversationClockDeps, event: ClockEvent): Promise<void> {
+  if (event.type !== 'reply' || !event.emailFallback || deps.webchatFallbackMs === undefined) return;
+  const reply = { conversationId: event.conversationId, replyId: event.emailFallback.replyId, at: event.at };
+  await deps.timers.schedule(webchatFallbackTimer(reply, deps.webchatFallbackMs));
+}
+
 /**
  * Tells a conversation's clock what happened: a customer's message wakes a snoozed conversation and
  * ends a silence; a reply starts one; and each moves the SLA (started by the first message, by the
@@ -109,6 +117,7 @@ function nothingToWake(seen: Conversation | undefined): boolean {
  * changes nothing.
  */
 export async function trackConversationClock(deps: ConversationClockDeps, event: ClockEvent): Promise<void> {
+  await scheduleEmailFallback(deps, event);
   // With no target, silence or rule configured, only a customer's message can change anything (it wakes
   // a snoozed conversation and ends a wait): a reply or a resolve then reads nothing, nor does a message
   // whose own write saw nothing to wake or end.

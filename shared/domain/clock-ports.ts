@@ -45,6 +45,8 @@ export interface ConversationClockDeps {
   /** Set where surveys can be sent (with `automations`, whose reply path they use). */
   csat?: CsatPorts | undefined;
   clock: Clock;
+  /** How long an unread web-chat reply waits before it also goes by email; unset, it never does. */
+  webchatFallbackMs?: number | undefined;
   log?: (level: 'info' | 'warn', message: string, fields: Record<string, unknown>) => void;
 }
 
@@ -59,7 +61,14 @@ export type ClockEvent =
       /** The message reopened a resolved conversation (it opens it again, as a first message does). */
       reopened?: boolean;
     }
-  | { type: 'reply'; conversationId: string; at: string; author: 'agent' | 'ai' }
+  | {
+      type: 'reply';
+      conversationId: string;
+      at: string;
+      author: 'agent' | 'ai';
+      /** A web-chat reply to a customer with an email: the reply, which may later go by email if unread. */
+      emailFallback?: { replyId: string } | undefined;
+    }
   /** `csat: false`: no satisfaction survey for this resolve. */
   | { type: 'resolved'; conversationId: string; at: string; csat?: boolean };
 

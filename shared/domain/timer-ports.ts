@@ -8,6 +8,7 @@ export const TimerKindSchema = z.enum([
   'auto_resolve',
   'automation',
   'csat',
+  'webchat_fallback',
 ]);
 export type TimerKind = z.infer<typeof TimerKindSchema>;
 

@@ -6,6 +6,7 @@ import { csatSettings } from '../config/csat-settings.js';
 import { loadRoutingPolicy } from '../config/routing-policy-file.js';
 import type { ConversationClockDeps } from '../domain/clock-ports.js';
 import { systemClock } from '../domain/ports.js';
+import { durationMs } from '../domain/sla/duration.js';
 import { log } from '../log.js';
 import { clockPorts, type DynamoRepositories, storePorts } from '../store/dynamo-repositories.js';
 
@@ -43,6 +44,7 @@ export function awsConversationClock(config: Config, repos: DynamoRepositories):
       return policy;
     },
     clock: systemClock,
+    webchatFallbackMs: durationMs(config.WEBCHAT_EMAIL_FALLBACK_DELAY),
     log,
     // Email survey links need PUBLIC_BASE_URL and CSAT_SIGNING_SECRET (the timers function has both).
     csat: csatSettings(config, { store: storePorts(repos), setCsatPending: repos.customers.setCsatPending }),

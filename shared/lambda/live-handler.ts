@@ -18,7 +18,7 @@ import { createChangeFeedHandler } from '#shared/queue/change-feed-consumer.js';
 import type { DocumentStore } from '#shared/store/dynamo-client.js';
 import { dynamoRepositories } from '#shared/store/dynamo-repositories.js';
 import { agentAuthenticator } from './agent-api.js';
-import { visitorFanOut } from './webchat-live.js';
+import { visitorFanOut, visitorTypingPoster } from './webchat-live.js';
 
 /** The parts of an API Gateway WebSocket event ($connect, $disconnect, $default) the live socket reads. */
 const SocketEventSchema = z.object({
@@ -42,6 +42,7 @@ async function build(doc: DocumentStore) {
     connections: repos.liveConnections,
     sender: liveConnectionsApi(config.LIVE_CALLBACK_URL),
     clock: systemClock,
+    visitorTyping: visitorTypingPoster(config, repos.conversations.getConversation),
   };
   return { config, repos, deps };
 }

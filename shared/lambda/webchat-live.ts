@@ -1,5 +1,6 @@
 import { connectVisitor } from '#shared/app/connect-visitor.js';
 import { fanOutToVisitors } from '#shared/app/fan-out-to-visitors.js';
+import { tellVisitorsTyping, type VisitorTypingDeps } from '#shared/app/tell-visitors-typing.js';
 import { dynamoDbLite } from '#shared/aws/dynamodb-lite.js';
 import { websocketPush } from '#shared/aws/websocket-push.js';
 import type { ChangeFeedConsumer } from '#shared/domain/change-feed.js';
@@ -40,6 +41,16 @@ export async function webchatLiveHandler() {
   };
 }
 
+/** The visitors' connections and the way to post to them, or undefined without WEBCHAT_LIVE_ENDPOINT. */
+function visitorSockets(config: { TABLE_NAME: string; WEBCHAT_LIVE_ENDPOINT?: string | undefined }) {
+  const endpoint = config.WEBCHAT_LIVE_ENDPOINT;
+  if (!endpoint) return undefined;
+  const db = { doc: dynamoDbLite(), table: config.TABLE_NAME };
+  const connections = webchatConnections(db, () => new Date());
+  const region = process.env.AWS_REGION ?? 'us-east-1';
+  return { connections, push: { ...websocketPush(endpoint, region), drop: connections.disconnect } };
+}
+
 /**
  * The visitors' fan-out for the agents' live stream function (the table's stream has no reader to
  * spare): call it with each batch of change records. Needs WEBCHAT_LIVE_ENDPOINT, the visitors' API's
@@ -49,20 +60,32 @@ export function visitorFanOut(config: {
   TABLE_NAME: string;
   WEBCHAT_LIVE_ENDPOINT?: string | undefined;
 }): ChangeFeedConsumer {
-  const endpoint = config.WEBCHAT_LIVE_ENDPOINT;
-  if (!endpoint) return async () => ({});
-  const db = { doc: dynamoDbLite(), table: config.TABLE_NAME };
-  const connections = webchatConnections(db, () => new Date());
-  const region = process.env.AWS_REGION ?? 'us-east-1';
-  const push = { ...websocketPush(endpoint, region), drop: connections.disconnect };
+  const sockets = visitorSockets(config);
+  if (!sockets) return async () => ({});
   // Best effort: a visitor who misses a frame reads it back with GET /webchat/messages, so a failed push
   // must not hold back the agents' events in the same batch.
   return async (records) => {
     try {
-      await fanOutToVisitors({ connections, push, aiAnswers: true }, records);
+      await fanOutToVisitors({ ...sockets, aiAnswers: true }, records);
     } catch (error) {
       log('warn', 'web-chat visitor fan-out failed', { error: (error as Error).message });
     }
     return {};
   };
+}
+
+/**
+ * Agents' typing to the web-chat visitors of the conversation, for the agents' socket function's
+ * `$default` (best effort: typing is a hint); undefined without WEBCHAT_LIVE_ENDPOINT.
+ */
+export function visitorTypingPoster(
+  config: { TABLE_NAME: string; WEBCHAT_LIVE_ENDPOINT?: string | undefined },
+  getConversation: VisitorTypingDeps['getConversation'],
+): ((conversationId: string) => Promise<unknown>) | undefined {
+  const sockets = visitorSockets(config);
+  if (!sockets) return undefined;
+  return (conversationId) =>
+    tellVisitorsTyping({ ...sockets, getConversation }, conversationId).catch((error: Error) =>
+      log('warn', 'web-chat visitor typing failed', { error: error.message }),
+    );
 }

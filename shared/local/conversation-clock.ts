@@ -4,6 +4,7 @@ import { csatSettings } from '../config/csat-settings.js';
 import { loadRoutingPolicy } from '../config/routing-policy-file.js';
 import type { ConversationClockDeps } from '../domain/clock-ports.js';
 import type { Clock } from '../domain/ports.js';
+import { durationMs } from '../domain/sla/duration.js';
 import { log } from '../log.js';
 import { clockPorts, type DynamoRepositories, storePorts } from '../store/dynamo-repositories.js';
 import type { LocalQueue } from './queue.js';
@@ -34,6 +35,7 @@ export function localConversationClock(input: {
     timers: timerStore,
     policy: loadRoutingPolicy(input.config.ROUTING_POLICY_FILE),
     clock: input.clock,
+    webchatFallbackMs: durationMs(input.config.WEBCHAT_EMAIL_FALLBACK_DELAY),
     log,
     // Email survey links lead to this runtime unless PUBLIC_BASE_URL says otherwise.
     csat: csatSettings(

@@ -71,6 +71,8 @@ function tokenOf(request: IncomingMessage): string | undefined {
 export interface LocalLive {
   /** How many sockets are open. */
   readonly size: number;
+  /** From now on, agents' typing also goes to web-chat visitors through `tell` (the web chat starts later). */
+  typingTo(tell: (conversationId: string) => Promise<unknown>): void;
   close(): Promise<void>;
 }
 
@@ -90,7 +92,9 @@ export function startLocalLive(input: {
 }): LocalLive {
   const connections = memoryConnections();
   const sender = new SocketSender();
-  const deps = { connections, sender, clock: input.clock };
+  let tellVisitors: ((conversationId: string) => Promise<unknown>) | undefined;
+  const visitorTyping = async (conversationId: string) => tellVisitors?.(conversationId);
+  const deps = { connections, sender, clock: input.clock, visitorTyping };
   const nextSeq = seqClock(() => input.clock.now().getTime());
   input.feed.subscribe(
     fanOutChanges([
@@ -139,6 +143,9 @@ export function startLocalLive(input: {
   return {
     get size() {
       return sender.sockets.size;
+    },
+    typingTo: (tell) => {
+      tellVisitors = tell;
     },
     close: async () => {
       for (const { ws } of sender.sockets.values()) ws.terminate();

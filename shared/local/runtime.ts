@@ -138,11 +138,17 @@ function agentDeps(
 }
 
 /** The web chat's routes and widget; its live socket claims `/webchat/live` on the runtime's upgrades. */
-function webchatOf(
+async function webchatOf(
   options: LocalRuntimeOptions,
-  parts: Omit<Parameters<typeof localWebchat>[0], 'aiAnswers'>,
+  parts: Omit<Parameters<typeof localWebchat>[0], 'aiAnswers' | 'feed'> & {
+    feed?: LocalChangeFeed | undefined;
+    live?: LocalLive | undefined;
+  },
 ) {
-  return localWebchat({ ...parts, aiAnswers: options.routing ?? false });
+  const webchat = await localWebchat({ ...parts, feed: parts.feed, aiAnswers: options.routing ?? false });
+  // Agents' typing reaches the visitors of a web-chat conversation (their socket starts after the agents').
+  if (webchat.typing) parts.live?.typingTo(webchat.typing);
+  return webchat;
 }
 
 /** The senders with the web chat's, which every runtime has: a reply to a visitor needs no credentials. */
@@ -247,7 +253,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
     track: options.conversationClock ?? options.routing ?? false,
   });
   timerStore.start();
-  const webchat = await webchatOf(options, { config, repos, clock, queue: webhookQueue, feed, upgrades });
+  const webchat = await webchatOf(options, { config, repos, clock, queue: webhookQueue, ...feeds });
   const app = localHttpApp({
     webchat: webchat.app,
     config,

@@ -3,6 +3,8 @@ import type { IncomingMessage } from 'node:http';
 import { type WebSocket, WebSocketServer } from 'ws';
 import { fanOutToVisitors } from '../app/fan-out-to-visitors.js';
 import { markWebchatRead } from '../app/mark-webchat-read.js';
+import type { VisitorTypingDeps } from '../app/tell-visitors-typing.js';
+import { tellVisitorsTyping } from '../app/tell-visitors-typing.js';
 import type { ChangeFeedConsumer } from '../domain/change-feed.js';
 import { identityToken } from '../domain/identity.js';
 import { sessionIdentities } from '../domain/webchat/envelopes.js';
@@ -71,7 +73,10 @@ async function onVisitorFrame(deps: WebchatDeps, authorization: string, socket: 
  * through the same fan-out use case as on AWS, with the visitor's customer and identities as its
  * subscription. A missing, unknown or expired session is refused with 401 before the upgrade.
  */
-export function startWebchatLive(deps: WebchatDeps, options: { aiAnswers: boolean }) {
+export function startWebchatLive(
+  deps: WebchatDeps,
+  options: { aiAnswers: boolean; getConversation: VisitorTypingDeps['getConversation'] },
+) {
   const connections = new LocalVisitorConnections();
   const server = new WebSocketServer({ noServer: true, maxPayload: 8192 });
   const upgrade: UpgradeHandler = (request: IncomingMessage, socket, head) => {
@@ -102,9 +107,15 @@ export function startWebchatLive(deps: WebchatDeps, options: { aiAnswers: boolea
     await fanOutToVisitors({ connections, push: connections, aiAnswers: options.aiAnswers }, records);
     return {};
   };
+  const typing = (conversationId: string) =>
+    tellVisitorsTyping(
+      { connections, push: connections, getConversation: options.getConversation },
+      conversationId,
+    );
   return {
     upgrade,
     consume,
+    typing,
     close: () => {
       for (const socket of connections.sockets.values()) socket.terminate();
       server.close();

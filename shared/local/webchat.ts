@@ -33,7 +33,7 @@ export async function localWebchat(input: {
   feed: LocalChangeFeed | undefined;
   upgrades: LocalUpgrades;
   aiAnswers: boolean;
-}): Promise<{ app: Hono; close(): void }> {
+}): Promise<{ app: Hono; close(): void; typing?: (conversationId: string) => Promise<number> }> {
   const { config } = input;
   const hours = loadRoutingPolicy(config.ROUTING_POLICY_FILE).businessHours;
   const deps: WebchatDeps = {
@@ -50,10 +50,13 @@ export async function localWebchat(input: {
     addressOf: (c) => getConnInfo(c).remote.address ?? 'unknown',
     assets: { ...widget, demo: demoPage },
   });
-  const live = input.feed ? startWebchatLive(deps, { aiAnswers: input.aiAnswers }) : undefined;
+  const getConversation = input.repos.conversations.getConversation;
+  const live = input.feed
+    ? startWebchatLive(deps, { aiAnswers: input.aiAnswers, getConversation })
+    : undefined;
   if (live && input.feed) {
     input.upgrades.add('/webchat/live', live.upgrade);
     input.feed.subscribe(live.consume);
   }
-  return { app, close: () => live?.close() };
+  return { app, close: () => live?.close(), ...(live ? { typing: live.typing } : {}) };
 }

@@ -150,6 +150,37 @@ describe('local runtime: the web chat through the pipeline', () => {
     expect((await preflight('http://evil.example')).headers.get('access-control-allow-origin')).toBeNull();
   });
 
+  it("passes an agent's typing to the visitor of that conversation as a label, never who", async () => {
+    const { sessionToken } = await start({ name: 'Tess' });
+    const other = await start({ name: 'Otto' });
+    const ws = runtime.url.replace('http', 'ws');
+    const open = async (socket: WebSocket) => new Promise((resolve) => socket.once('open', resolve));
+    const visitorFrames = (socket: WebSocket) => {
+      const frames: Array<Record<string, unknown>> = [];
+      socket.on('message', (data) => frames.push(JSON.parse(String(data))));
+      return frames;
+    };
+    expect((await visitor.send(sessionToken, 'Anyone there?')).status).toBe(202);
+    expect((await visitor.send(other.sessionToken, 'Hello?')).status).toBe(202);
+    await runtime.idle();
+    const { customerId } = await historyOf(sessionToken);
+    const customer = await api<Customer>('GET', `/api/customers/${customerId}`);
+    const mine = new WebSocket(`${ws}/webchat/live?session=${sessionToken}`);
+    const theirs = new WebSocket(`${ws}/webchat/live?session=${other.sessionToken}`);
+    const agent = new WebSocket(`${ws}/api/live?token=${AGENT}`);
+    const [seen, notSeen] = [visitorFrames(mine), visitorFrames(theirs)];
+    // The agent's socket says hello once it is registered: a frame before that is not the agent's yet.
+    const hello = new Promise((resolve) => agent.once('message', resolve));
+    await Promise.all([open(mine), open(theirs), hello]);
+    agent.send(JSON.stringify({ type: 'typing', conversationId: customer.openConversationId }));
+    await expect
+      .poll(() => seen.filter((f) => f.type === 'typing'))
+      .toEqual([{ type: 'typing', by: 'agent', on: true, conversationId: customer.openConversationId }]);
+    expect(JSON.stringify(seen)).not.toContain('agent-wes');
+    expect(notSeen.filter((f) => f.type === 'typing')).toEqual([]);
+    for (const socket of [mine, theirs, agent]) socket.close();
+  });
+
   it('serves the loader, the panel under its hash and the demo page', async () => {
     const loader = await fetch(`${runtime.url}/webchat/widget.js`);
     expect(loader.headers.get('content-type')).toMatch(/javascript/);

@@ -12,6 +12,9 @@ import {
 } from './api.js';
 import { Availability, Composer, MessageList, PANEL_CSS, PreChat } from './panel-view.js';
 
+/** How long an agent's typing shows after their last hint (the console repeats it while they type). */
+const AGENT_TYPING_MS = 6_000;
+
 interface Config {
   origin: string;
   identityToken?: string | undefined;
@@ -51,12 +54,24 @@ function useReadReceipts(
   }, [showing, messages]);
 }
 
+/** Who is typing, as the live frames say; an agent's typing fades unless renewed (no "stopped" comes). */
+function useTyping() {
+  const [typing, setTyping] = useState<'agent' | 'ai' | undefined>();
+  const fade = useRef<ReturnType<typeof setTimeout> | undefined>(undefined);
+  const show = (by: 'agent' | 'ai' | undefined) => {
+    clearTimeout(fade.current);
+    setTyping(by);
+    if (by === 'agent') fade.current = setTimeout(() => setTyping(undefined), AGENT_TYPING_MS);
+  };
+  return [typing, show] as const;
+}
+
 /** The session, the history and the live socket of the visitor. */
 function useChat(config: Config, open: boolean) {
   const key = useMemo(() => storageKey(config.identityToken), [config.identityToken]);
   const [session, setSession] = useState(() => readStored(key));
   const [messages, setMessages] = useState<ChatMessage[]>([]);
-  const [typing, setTyping] = useState<'agent' | 'ai' | undefined>();
+  const [typing, setTyping] = useTyping();
   const socket = useRef<{ send(frame: unknown): void } | undefined>(undefined);
   const start = async (name?: string, email?: string) => {
     const body = { identityToken: config.identityToken, name: name || undefined, email: email || undefined };

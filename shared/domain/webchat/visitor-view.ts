@@ -58,3 +58,8 @@ export function visitorFrames(
   if (message.author === 'ai') frames.push({ type: 'typing', by: 'ai', on: false, ...conversation });
   return frames;
 }
+
+/** An agent's typing as the visitor sees it: a label (`agent`), never who. It fades in the panel unless renewed. */
+export function agentTypingFrame(conversationId: string): VisitorFrame {
+  return { type: 'typing', by: 'agent', on: true, conversationId };
+}

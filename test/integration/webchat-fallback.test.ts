@@ -1,0 +1,112 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Customer, TimelineItem } from '#shared/domain/timeline.js';
+import { webchatFallbackTimer } from '#shared/domain/webchat/email-fallback.js';
+import type { LocalRuntime } from '#shared/local/runtime.js';
+import { ManualTimers } from '../support/manual-timers.js';
+import { startTestRuntime } from '../support/runtime.js';
+import { agentCaller, identityToken, visitorClient, WEBCHAT_SECRET } from '../support/webchat.js';
+
+const AGENT = 'fallback-agent-token';
+const SITE = 'http://shop.example';
+const MINUTE = 60_000;
+
+type Started = { sessionToken: string; customerId?: string };
+
+/**
+ * Time moves only when the test says so. An agent's web-chat reply that a verified visitor has not read
+ * after WEBCHAT_EMAIL_FALLBACK_DELAY also goes by email, once, with an event on the timeline.
+ */
+describe('local runtime: the web chat email fallback', () => {
+  const manual = new ManualTimers(Math.floor(Date.now() / 1000) * 1000);
+  let runtime: LocalRuntime;
+  let visitor: ReturnType<typeof visitorClient>;
+
+  beforeAll(async () => {
+    runtime = await startTestRuntime({
+      env: {
+        AGENT_TOKENS: `agent-fay:${AGENT}`,
+        WEBCHAT_IDENTITY_SECRET: WEBCHAT_SECRET,
+        WEBCHAT_ALLOWED_ORIGINS: SITE,
+        WEBCHAT_EMAIL_FALLBACK_DELAY: 'PT15M',
+      },
+      conversationClock: true,
+      timers: manual,
+      clock: { now: () => new Date(manual.now()) },
+    });
+    visitor = visitorClient(runtime.url, SITE);
+  });
+  afterAll(async () => {
+    await runtime?.close();
+  });
+
+  const api = agentCaller(() => runtime.url, AGENT);
+  const timeline = async (customerId: string) =>
+    (await api<{ items: TimelineItem[] }>('GET', `/api/customers/${customerId}/timeline?limit=200`)).items;
+  const emails = () => runtime.outbox.entries().filter((e) => e.message.channel === 'email');
+
+  /** A visitor who writes and gets an agent's reply: the customer and the reply's timeline item. */
+  const conversation = async (body: Record<string, unknown>, text: string) => {
+    const started = (await (await visitor.session(body)).json()) as Started;
+    expect((await visitor.send(started.sessionToken, 'Is my parcel out?')).status).toBe(202);
+    await runtime.idle();
+    const history = (await (await visitor.history(started.sessionToken)).json()) as { customerId: string };
+    const customer = await api<Customer>('GET', `/api/customers/${history.customerId}`);
+    await api('POST', `/api/conversations/${customer.openConversationId}/replies`, { text });
+    await runtime.idle();
+    const reply = (await timeline(customer.id)).find((i) => i.text === text) as TimelineItem;
+    return { ...started, customer, reply };
+  };
+
+  it('emails an unread reply to a verified visitor once, after the delay, and says so on the timeline', async () => {
+    const token = identityToken({ sub: 'user-77', email: 'Noor@Example.com', name: 'Noor' });
+    const { customer, reply } = await conversation(
+      { identityToken: token },
+      'Your parcel left this morning.',
+    );
+    expect(reply.status).toBe('delivered');
+    manual.advance(14 * MINUTE);
+    await runtime.idle();
+    expect(emails()).toHaveLength(0);
+    manual.advance(MINUTE);
+    await runtime.idle();
+    expect(emails().map((e) => [e.message.to, e.message.text])).toEqual([
+      [{ kind: 'email', value: 'noor@example.com' }, 'Your parcel left this morning.'],
+    ]);
+    const replyId = reply.id.replace(/^reply:/, '');
+    const events = (await timeline(customer.id)).filter((i) => i.event === 'webchat_email_fallback');
+    expect(events).toHaveLength(1);
+    expect(events[0]?.data).toMatchObject({ replyId, conversationId: customer.openConversationId });
+
+    // The same timer firing twice more (a redelivery, a late duplicate) sends nothing more.
+    const conversationId = customer.openConversationId as string;
+    const timer = webchatFallbackTimer({ conversationId, replyId, at: reply.at }, 15 * MINUTE);
+    await runtime.timers.send([JSON.stringify(timer), JSON.stringify(timer)]);
+    await runtime.idle();
+    expect(emails()).toHaveLength(1);
+    expect((await timeline(customer.id)).filter((i) => i.event === 'webchat_email_fallback')).toHaveLength(1);
+  });
+
+  it('sends nothing for a reply the visitor has read', async () => {
+    const before = emails().length;
+    const token = identityToken({ sub: 'user-78', email: 'ravi@example.com' });
+    const { sessionToken, customer, reply } = await conversation(
+      { identityToken: token },
+      'It is on its way.',
+    );
+    expect(await (await visitor.read(sessionToken, [reply.id])).json()).toEqual({ read: [reply.id] });
+    await runtime.idle();
+    manual.advance(15 * MINUTE);
+    await runtime.idle();
+    expect(emails()).toHaveLength(before);
+    expect((await timeline(customer.id)).some((i) => i.event === 'webchat_email_fallback')).toBe(false);
+  });
+
+  it('never emails an email an anonymous visitor typed', async () => {
+    const before = emails().length;
+    const { customer } = await conversation({ email: 'typed@example.com' }, 'We will check for you.');
+    manual.advance(15 * MINUTE);
+    await runtime.idle();
+    expect(emails()).toHaveLength(before);
+    expect((await timeline(customer.id)).some((i) => i.event === 'webchat_email_fallback')).toBe(false);
+  });
+});

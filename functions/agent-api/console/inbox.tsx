@@ -32,6 +32,11 @@ function useInbox(api: Api, filters: Filters, subscribe: Subscribe, reloads: num
   const [tick, setTick] = useState(0);
   useEffect(() => {
     let stale = false;
+    let retry: ReturnType<typeof setTimeout> | undefined;
+    // A failed load (the API busy or unreachable a moment) tries again by itself, as the live socket does.
+    const again = () => {
+      if (!stale) retry = setTimeout(() => setTick((t) => t + 1), 2_000);
+    };
     api.get<Page<Conversation>>(`/api/conversations?${query(filters)}`).then(
       async (page) => {
         if (stale) return;
@@ -40,7 +45,7 @@ function useInbox(api: Api, filters: Filters, subscribe: Subscribe, reloads: num
         const missing = [...new Set(page.items.map((c) => c.customerId))].filter(
           (id) => !names.current.has(id),
         );
-        await Promise.all(
+        const found = await Promise.all(
           missing.map((id) =>
             api.get<Customer>(`/api/customers/${id}`).then(
               (c) => names.current.set(id, c),
@@ -49,11 +54,17 @@ function useInbox(api: Api, filters: Filters, subscribe: Subscribe, reloads: num
           ),
         );
         if (!stale && missing.length) setNamed((n) => n + 1);
+        if (found.includes(undefined)) again();
       },
-      (e: Error) => !stale && setError(e.message),
+      (e: Error) => {
+        if (stale) return;
+        setError(e.message);
+        again();
+      },
     );
     return () => {
       stale = true;
+      clearTimeout(retry);
     };
   }, [api, filters, tick, reloads]);
   useEffect(() => {

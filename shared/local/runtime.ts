@@ -17,6 +17,7 @@ import {
   storePorts,
 } from '../store/dynamo-repositories.js';
 import { randomIds } from '../store/ids.js';
+import { isLiveEventPartition } from '../store/keys.js';
 import { documentClient } from '../store/sdk-documents.js';
 import { LocalChangeFeed } from './change-feed.js';
 import { buildConsole } from './console-build.js';
@@ -182,7 +183,7 @@ async function localTable(options: LocalRuntimeOptions, tableName: string, dataD
   });
   const feed =
     options.events || options.live || options.webchatLive
-      ? new LocalChangeFeed(dynamo.endpoint, tableName)
+      ? new LocalChangeFeed(dynamo.endpoint, tableName, { skip: isLiveEventPartition })
       : undefined;
   const client = feed?.capture(dynamo.client) ?? dynamo.client;
   const repos = dynamoRepositories(documentClient(options.dynamoClient?.(client) ?? client), tableName);

@@ -271,6 +271,9 @@ export const LIVE_SHARDS = 160;
 export const liveHour = (ms: number): string => new Date(ms).toISOString().slice(0, 13);
 /** Partition of one shard of one hour of the live event log. */
 export const liveEventPartition = (hour: string, shard: number): string => `LIVE#${hour}#${shard}`;
+
+/** Whether `pk` is a partition of the live event log (no other partition starts `LIVE#`). */
+export const isLiveEventPartition = (pk: string): boolean => pk.startsWith('LIVE#');
 /** Sort key of a live event: its `seq` (zero-padded, so the order of keys is the order of seqs), its id. */
 export const liveEventSortKey = (seq: number, id: string): string => `${String(seq).padStart(20, '0')}#${id}`;
 /** Shards of the open live sockets (written on connect, disconnect and viewing, never per message). */

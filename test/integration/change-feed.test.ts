@@ -84,3 +84,38 @@ describe('the local change feed', () => {
     expect(new Set(records.map((r) => r.id)).size).toBe(records.length);
   });
 });
+
+describe('the local change feed, told to skip a partition', () => {
+  it('writes a skipped partition without a record and without reading it, and still records the rest', async () => {
+    const dynamo = await startLocalDynamo({ tableName: TABLE });
+    const skipped: string[] = [];
+    const feed = new LocalChangeFeed(dynamo.endpoint, TABLE, {
+      skip: (pk) => {
+        const skip = pk.startsWith('LIVE#');
+        if (skip) skipped.push(pk);
+        return skip;
+      },
+    });
+    const records: ChangeRecord[] = [];
+    try {
+      feed.capture(dynamo.client);
+      feed.subscribe(async (batch) => {
+        records.push(...batch);
+        return {};
+      });
+      const doc = documentClient(dynamo.client);
+      await doc.send(
+        new PutCommand({ TableName: TABLE, Item: { pk: 'LIVE#2026-12-03T14#7', sk: '1#e', n: 1 } }),
+      );
+      await doc.send(
+        new PutCommand({ TableName: TABLE, Item: { pk: 'CUSTOMER#cu_9', sk: 'PROFILE', n: 1 } }),
+      );
+      await feed.idle();
+      expect(skipped).toEqual(['LIVE#2026-12-03T14#7']);
+      expect(records.map((r) => r.keys)).toEqual([{ pk: 'CUSTOMER#cu_9', sk: 'PROFILE' }]);
+    } finally {
+      feed.close();
+      await dynamo.close();
+    }
+  });
+});

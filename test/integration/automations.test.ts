@@ -50,9 +50,7 @@ describe('local runtime: automations', () => {
         AGENT_TOKENS: `agent-ana:${ANA}:admin`,
         ROUTING_POLICY_FILE: policyFile(),
       },
-      conversationClock: true,
-      timers: manual,
-      clock: { now: () => new Date(manual.now()) },
+      manualTime: manual,
     });
   });
 

@@ -51,9 +51,7 @@ describe('local runtime: the conversation clock', () => {
         AGENT_TOKENS: `agent-ana:${ANA}`,
         ROUTING_POLICY_FILE: policyFile(),
       },
-      conversationClock: true,
-      timers: manual,
-      clock: { now: () => new Date(manual.now()) },
+      manualTime: manual,
     });
   });
 

@@ -51,9 +51,7 @@ describe('local runtime: CSAT on the customer channel', () => {
         meter = meterClient(c);
         return c;
       },
-      conversationClock: true,
-      timers: manual,
-      clock: { now: () => new Date(manual.now()) },
+      manualTime: manual,
     });
   });
 

@@ -29,9 +29,7 @@ describe('local runtime: the web chat email fallback', () => {
         WEBCHAT_ALLOWED_ORIGINS: SITE,
         WEBCHAT_EMAIL_FALLBACK_DELAY: 'PT15M',
       },
-      conversationClock: true,
-      timers: manual,
-      clock: { now: () => new Date(manual.now()) },
+      manualTime: manual,
     });
     visitor = visitorClient(runtime.url, SITE);
   });

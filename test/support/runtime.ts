@@ -1,5 +1,6 @@
 import { loadConfig } from '#shared/config/config.js';
 import { type LocalRuntime, type LocalRuntimeOptions, startLocalRuntime } from '#shared/local/runtime.js';
+import type { ManualTimers } from './manual-timers.js';
 import { SNS_CERT_FILE } from './webhooks.js';
 
 /** The secrets the test runtime verifies webhooks with. */
@@ -30,9 +31,19 @@ export function startTestRuntime(
   > & {
     /** Settings over these defaults (a test's own secrets, agent tokens, policy...). */
     env?: Record<string, string>;
+    /**
+     * Time that moves only when the test says so: the durable timers and the runtime's clock both read
+     * it, and the conversation clock runs on it.
+     */
+    manualTime?: ManualTimers;
   } = {},
 ): Promise<LocalRuntime> {
-  const { env, ...rest } = options;
+  const { env, manualTime, ...rest } = options;
+  const time = manualTime && {
+    conversationClock: true,
+    timers: manualTime,
+    clock: { now: () => new Date(manualTime.now()) },
+  };
   return startLocalRuntime({
     config: loadConfig({
       PORT: '0',
@@ -44,6 +55,7 @@ export function startTestRuntime(
       ...env,
     }),
     persist: false,
+    ...time,
     ...rest,
     queue: { visibilityTimeoutMs: 5_000, pollIntervalMs: 5, ...options.queue },
   });

@@ -16,6 +16,7 @@ export const PANEL_CSS = `.panel{position:fixed;right:20px;bottom:88px;z-index:2
 .typing{padding:0 12px 6px;font-size:12px;color:#555;min-height:18px}
 form{display:flex;gap:6px;padding:8px;border-top:1px solid #ddd}
 form.pre{flex-direction:column;border:0}
+form.pre label{display:flex;flex-direction:column;gap:2px;font-size:13px}
 textarea,input{flex:1;font:inherit;padding:8px;border:1px solid #888;border-radius:6px;resize:none}
 button.send{background:#1f5fbf;color:#fff;border:0;border-radius:6px;padding:8px 12px;cursor:pointer}
 :focus-visible{outline:3px solid #ffbf47;outline-offset:1px}

@@ -2,7 +2,6 @@ import * as z from 'zod';
 import type { Channel, Envelope, StatusEnvelope } from '../domain/envelope.js';
 import type { Page } from '../domain/paging.js';
 import type { RawPayload } from '../domain/privacy.js';
-import { replyItemId } from '../domain/replies.js';
 import { decodeReplyKey, type ReplyTarget } from '../domain/reply-key.js';
 import { onceReference } from '../domain/resolution.js';
 import type { PlacedItem, ThreadLink } from '../domain/resolver-ports.js';
@@ -23,7 +22,7 @@ import {
   updateItem,
   updateItemIf,
 } from './dynamo-client.js';
-import { Keys, RAW_PREFIX, timelineAtOf } from './keys.js';
+import { Keys, RAW_PREFIX, replyTimelineKey, timelineAtOf } from './keys.js';
 import { queryAll, queryPage } from './paging.js';
 import { getInput } from './params/common.js';
 import { queryRecentTimelineInput } from './params/conversation-state.js';
@@ -157,7 +156,7 @@ async function advanceTimeline(db: DynamoDb, key: { pk: string; sk: string }, ch
  * forged key, an item erased): the status then takes the reference path, like one without a key.
  */
 async function advanceKeyedStatus(db: DynamoDb, envelope: StatusEnvelope, target: ReplyTarget) {
-  const key = Keys.timelineItem(target.customerId, target.at, replyItemId(target.replyId));
+  const key = replyTimelineKey({ id: target.replyId, customerId: target.customerId, at: target.at });
   const ours = (item: Record<string, unknown> | undefined) =>
     item?.providerMessageId === envelope.providerMessageId;
   if (envelope.status === 'sent') {

@@ -6,7 +6,7 @@ import { replyItem } from '#shared/domain/replies.js';
 import { encodeReplyKey } from '#shared/domain/reply-key.js';
 import type { TimelineItem } from '#shared/domain/timeline.js';
 import type { LocalRuntime } from '#shared/local/runtime.js';
-import { Keys } from '#shared/store/keys.js';
+import { Keys, replyTimelineKey } from '#shared/store/keys.js';
 import { startTestRuntime } from '../support/runtime.js';
 import { deliver, signedMeta, whatsappStatus, whatsappText } from '../support/webhooks.js';
 
@@ -145,11 +145,7 @@ describe('local runtime: a keyed delivery status is one write to the reply', () 
   it('costs sent half a read unit, delivered and read a write unit each, all on the reply', async () => {
     const { entry, waId } = await answered();
     const key = entry.replyKey as string;
-    const itemSk = Keys.timelineItem(
-      entry.message.customerId,
-      entry.message.at,
-      `reply:${entry.message.id}`,
-    ).sk;
+    const itemSk = replyTimelineKey(entry.message).sk;
     calls.length = 0;
     for (const value of ['sent', 'delivered', 'read'] as const) await post(status(entry, waId, value, key));
     expect(calls.map((c) => [c.command, c.sk === itemSk ? 'reply' : c.pk, c.failed])).toEqual([

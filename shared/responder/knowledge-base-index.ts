@@ -1,4 +1,5 @@
 import MiniSearch from 'minisearch';
+import { type AnswerKind, askedKinds, givenKinds, givesAnswer } from './knowledge-base-answer-types.js';
 import { type Article, KnowledgeBaseError, type Passage, splitPassages } from './knowledge-base-articles.js';
 import { type Calibration, calibrate } from './knowledge-base-calibration.js';
 import type { TermPipeline } from './knowledge-base-terms.js';
@@ -19,6 +20,8 @@ export interface SegmentMatch {
   rivalLead?: number;
   /** How alike the question is to the passage's closest example question. */
   example?: number;
+  /** A kind of answer the question asks for (a time, a price...) that the passage does not give. */
+  unanswered?: AnswerKind;
 }
 
 /** What a message found in the knowledge base. */
@@ -50,6 +53,8 @@ const QUESTION_START =
 const QUESTION_WORDS = new Set(['how', 'where', 'when', 'what', 'which', 'why', 'who']);
 // A second article (or an indistinguishable paragraph) scoring this close to the first makes the answer a coin toss.
 const CLOSE_SECOND = 0.95;
+// A passage that cannot give the kind of answer asked for ("how much" and no price) ranks this much lower.
+const UNFIT_RANK = 0.7;
 
 interface IndexedPassage {
   passage: Passage;
@@ -58,6 +63,8 @@ interface IndexedPassage {
   parts: Set<string>;
   /** The terms of each example question given to the passage. */
   examples: Set<string>[];
+  /** The kinds of answer its text gives (a time, a price, a day, a phone number). */
+  gives: Set<AnswerKind>;
 }
 
 /** The example questions of an article, each given to the paragraph it names or shares most terms with. */
@@ -140,7 +147,7 @@ function indexArticles(articles: readonly Article[], pipeline: TermPipeline): Bu
       const parts = new Set(pipeline.terms(text, true).filter((term) => !terms.has(term)));
       for (const term of [...terms, ...parts]) all.add(term);
       const examples = asked.map((question) => new Set(pipeline.terms(question)));
-      indexed.set(passage.id, { passage, terms, parts, examples });
+      indexed.set(passage.id, { passage, terms, parts, examples, gives: givenKinds(passage.text) });
       documents.push({
         id: passage.id,
         title: article.title,
@@ -195,6 +202,7 @@ function segmentMatcher(built: Built, pipeline: TermPipeline): (text: string) =>
     const results = built.search(terms);
     const topScore = results[0]?.score ?? 0;
     const total = terms.reduce((sum, term) => sum + weight(term), 0);
+    const asked = askedKinds(text);
     const ranked = results.flatMap((result) => {
       const found = indexed.get(result.id);
       if (!found) return [];
@@ -204,14 +212,15 @@ function segmentMatcher(built: Built, pipeline: TermPipeline): (text: string) =>
       );
       const coverage = covered / total;
       const example = Math.max(0, ...found.examples.map((e) => similarity(terms, e, weight)));
-      return [
-        { found, coverage, example, rank: 0.6 * coverage + (0.2 * result.score) / topScore + 0.2 * example },
-      ];
+      const fits = givesAnswer(asked, found.gives);
+      const rank = 0.6 * coverage + (0.2 * result.score) / topScore + 0.2 * example;
+      return [{ found, coverage, example, fits, rank: fits ? rank : rank * UNFIT_RANK }];
     });
     ranked.sort((a, b) => b.rank - a.rank);
     const top = ranked[0];
     const missing = terms.find(built.unknown);
-    const why = missing ? { missing } : {};
+    const unanswered = top && !top.fits ? asked.find((kind) => !top.found.gives.has(kind)) : undefined;
+    const why = { ...(missing ? { missing } : {}), ...(unanswered ? { unanswered } : {}) };
     if (!top) return { text, score: 0, ...why };
     const rival = ranked.find((r) => r.found.passage.article !== top.found.passage.article);
     const rivalLead = rival ? 1 - rival.rank / top.rank : 1;
@@ -244,7 +253,7 @@ function segmentMatcher(built: Built, pipeline: TermPipeline): (text: string) =>
   };
 }
 
-const answers = (m: SegmentMatch) => Boolean(m.passage && !m.missing && m.score > 0);
+const answers = (m: SegmentMatch) => Boolean(m.passage && !m.missing && !m.unanswered && m.score > 0);
 const surer = (a: SegmentMatch, b: SegmentMatch) =>
   (answers(b) ? b.score : -1) > (answers(a) ? a.score : -1) ? b : a;
 

@@ -3,6 +3,7 @@ import { type AnswerKind, askedKinds, givenKinds, givesAnswer } from './knowledg
 import { type Article, KnowledgeBaseError, type Passage, splitPassages } from './knowledge-base-articles.js';
 import { type Calibration, calibrate } from './knowledge-base-calibration.js';
 import type { TermPipeline } from './knowledge-base-terms.js';
+import { createTrigramRanker } from './knowledge-base-trigrams.js';
 
 /** What one question of a message found: the passage that answers it, or why none does. */
 export interface SegmentMatch {
@@ -22,6 +23,8 @@ export interface SegmentMatch {
   example?: number;
   /** A kind of answer the question asks for (a time, a price...) that the passage does not give. */
   unanswered?: AnswerKind;
+  /** Whether the second (letter-trigram) ranker picks the same passage. */
+  agrees?: boolean;
 }
 
 /** What a message found in the knowledge base. */
@@ -55,6 +58,10 @@ const QUESTION_WORDS = new Set(['how', 'where', 'when', 'what', 'which', 'why', 
 const CLOSE_SECOND = 0.95;
 // A passage that cannot give the kind of answer asked for ("how much" and no price) ranks this much lower.
 const UNFIT_RANK = 0.7;
+// The score is raised this much when the letter-trigram ranker picks the same passage, and lowered when
+// it picks another (on the tuning half, 98% of agreeing answers were right against 86% of the others).
+const AGREES = 1.1;
+const DIFFERS = 0.9;
 
 interface IndexedPassage {
   passage: Passage;
@@ -130,6 +137,8 @@ interface Built {
   unknown: (term: string) => boolean;
   /** Whether any article lists example questions (without any, likeness to them says nothing). */
   withExamples: boolean;
+  /** The passage the second, letter-trigram ranker puts first. */
+  second: (text: string) => string | undefined;
 }
 
 function indexArticles(articles: readonly Article[], pipeline: TermPipeline): Built {
@@ -184,6 +193,9 @@ function indexArticles(articles: readonly Article[], pipeline: TermPipeline): Bu
     },
     unknown: (term) => !minor(term) && frequency(term) === 0 && !pipeline.known(term),
     withExamples: articles.some((article) => article.questions?.length),
+    second: createTrigramRanker(
+      documents.map((doc) => ({ id: doc.id, text: `${doc.title}\n${doc.questions}\n${doc.text}` })),
+    ),
   };
 }
 
@@ -233,12 +245,14 @@ function segmentMatcher(built: Built, pipeline: TermPipeline): (text: string) =>
       lead < 1 - CLOSE_SECOND &&
       second.found.passage.article === top.found.passage.article &&
       !terms.some((t) => weight(t) > 0.1 && top.found.terms.has(t) && !second.found.terms.has(t));
-    const score =
+    const lexical =
       rivalLead < 1 - CLOSE_SECOND || tied
         ? 0
         : top.coverage *
           (0.5 + 0.3 * Math.min(1, rivalLead / 0.3) + 0.2 * Math.min(1, lead / 0.2)) *
           (built.withExamples ? 0.5 + 0.5 * top.example : 1);
+    const agrees = lexical > 0 && built.second(text) === top.found.passage.id;
+    const score = Math.min(top.coverage, lexical * (agrees ? AGREES : DIFFERS));
     const round = (n: number) => Math.round(n * 1000) / 1000;
     return {
       text,
@@ -248,6 +262,7 @@ function segmentMatcher(built: Built, pipeline: TermPipeline): (text: string) =>
       lead: round(lead),
       rivalLead: round(rivalLead),
       example: round(top.example),
+      agrees,
       ...why,
     };
   };

@@ -57,6 +57,15 @@ describe('passage retrieval', () => {
     expect(ids('do you answer messages on sundays?')).toEqual(['opening-hours#1']);
   });
 
+  it('marks whether the second, letter-trigram ranker picks the same passage', () => {
+    expect(sample.search('how long does shipping take').segments[0]?.agrees).toBe(true);
+    const differs = sample.search(
+      'hi, bought a jacket 20 mins ago and want to undo it, is there a button for that?',
+    );
+    expect(differs.segments[0]?.passage?.id).toBe('cancel-order#1');
+    expect(differs.segments[0]?.agrees).toBe(false);
+  });
+
   it('refuses when two articles compete closely', () => {
     const index = indexOf([
       { id: 'a', title: 'Gift wrapping', body: 'Gift wrapping costs €3.' },

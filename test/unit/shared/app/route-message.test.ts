@@ -214,7 +214,7 @@ describe('routeMessage', () => {
       conversationId: 'cv_1',
       author: { kind: 'ai', id: 'responder' },
     });
-    expect(w.outbound[0]?.text).toContain('Shipping times');
+    expect(w.outbound[0]?.text).toContain('Standard shipping takes 2–4 working days');
     expect(decisions(w)).toEqual([
       expect.objectContaining({
         id: 'route:whatsapp:wamid.1',

@@ -1,7 +1,7 @@
 import { fileURLToPath } from 'node:url';
-import type { OpenAPIHono } from '@hono/zod-openapi';
+import type { Hono } from 'hono';
 import { createAgentApp } from '#shared/api/app.js';
-import { createCsatPage } from '#shared/api/csat-page.js';
+import { forwardTo, onFirstUse } from '#shared/api/lazy-app.js';
 import type { AgentEnv } from '#shared/api/router.js';
 import { trackConversationClock } from '#shared/app/track-conversation-clock.js';
 import { dynamoDbLite } from '#shared/aws/dynamodb-lite.js';
@@ -19,6 +19,7 @@ import type { ClockEvent } from '#shared/domain/clock-ports.js';
 import { systemClock } from '#shared/domain/ports.js';
 import { type Authenticate, cognitoAuthenticator, tokenAuthenticator } from '#shared/http/auth.js';
 import { readConsoleDir } from '#shared/http/console-files.js';
+import { onError } from '#shared/http/on-error.js';
 import { SqsDeliveryQueue } from '#shared/queue/sqs-delivery-queue.js';
 import { adminPorts, dynamoRepositories, storePorts } from '#shared/store/dynamo-repositories.js';
 import { newWebhookSecret, timeOrderedId } from '#shared/store/ids.js';
@@ -42,7 +43,7 @@ export function agentAuthenticator(config: Config): Authenticate {
  * replies onto the outbound SQS queue, agents authenticated by Cognito or by `AGENT_TOKENS`; and the
  * public email-survey route `GET /csat/{token}`.
  */
-export async function createLambdaAgentApp(): Promise<OpenAPIHono<AgentEnv>> {
+export async function createLambdaAgentApp(): Promise<Hono<AgentEnv>> {
   const config = requireSettings(await loadConfigWithSecrets((id) => getSecretString(id)), [
     'OUTBOUND_QUEUE_URL',
   ]);
@@ -92,9 +93,16 @@ export async function createLambdaAgentApp(): Promise<OpenAPIHono<AgentEnv>> {
       liveUrl: config.CONSOLE_LIVE_URL,
     },
   });
-  // `GET /csat/{token}`: the public one-click answer of an email survey, beside the agent API.
-  if (config.CSAT_SIGNING_SECRET) {
-    app.route('/', createCsatPage({ store, clock: systemClock, secrets: [config.CSAT_SIGNING_SECRET] }));
+  // `GET /csat/{token}`: the public one-click answer of an email survey, beside the agent API; its page
+  // and the token check are loaded by the first answer.
+  const csatSecret = config.CSAT_SIGNING_SECRET;
+  if (csatSecret) {
+    const csatPage = onFirstUse(async () => {
+      const { createCsatPage } = await import('#shared/api/csat-page.js');
+      // Its errors answered as the agent API's were when the page was mounted on it.
+      return createCsatPage({ store, clock: systemClock, secrets: [csatSecret] }).onError(onError);
+    });
+    app.get('/csat/:token', forwardTo(csatPage));
   }
   return app;
 }

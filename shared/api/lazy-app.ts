@@ -1,0 +1,21 @@
+import type { Context, Env, Hono } from 'hono';
+
+/** `load` run once, on the first call; a failed load is forgotten, so the next call tries again. */
+export function onFirstUse<T>(load: () => Promise<T>): () => Promise<T> {
+  let loading: Promise<T> | undefined;
+  return () => {
+    loading ??= load().catch((error: unknown) => {
+      loading = undefined;
+      throw error;
+    });
+    return loading;
+  };
+}
+
+/**
+ * A handler that answers with the app `app` resolves to, built on the first request that reaches it:
+ * routes whose schemas and use cases a cold start need not build until someone calls them.
+ */
+export function forwardTo<E extends Env>(app: () => Promise<Hono<E>>) {
+  return async (c: Context): Promise<Response> => (await app()).fetch(c.req.raw, c.env);
+}

@@ -4,9 +4,9 @@ import { consoleApp } from './console.js';
 import type { AgentAppDeps } from './deps.js';
 import { docsApp } from './docs.js';
 import { guardApi } from './guard.js';
-import { forwardTo, onFirstUse } from './lazy-app.js';
+import { forwardTo, once } from './lazy-app.js';
 import { outboxApp } from './outbox.js';
-import type { AgentEnv } from './router.js';
+import { type AgentEnv, createRouter } from './router.js';
 import { apiSections } from './sections.js';
 
 /** A Hono app with the agent API's error answers: stable JSON errors, a JSON 404. */
@@ -24,24 +24,23 @@ function agentRouter(): Hono<AgentEnv> {
  * the routes' schemas, and a request builds only its section's.
  */
 export function createAgentApp(deps: AgentAppDeps): Hono<AgentEnv> {
-  const sections = apiSections(deps).map((s) => ({ prefixes: s.prefixes, subApps: onFirstUse(s.subApps) }));
+  const sections = apiSections(deps).map((s) => ({ prefixes: s.prefixes, subApps: once(s.subApps) }));
   const app = agentRouter();
   app.route(
     '/api',
     docsApp(async () => {
-      const { createRouter } = await import('./router.js');
       const api = createRouter();
-      for (const section of sections) for (const sub of await section.subApps()) api.route('/api', sub);
+      for (const section of sections) for (const sub of section.subApps()) api.route('/api', sub);
       return api;
     }),
   );
   if (deps.console) app.route('/', consoleApp(deps.console));
   for (const section of sections) {
     const forward = forwardTo(
-      onFirstUse(async () => {
+      once(() => {
         const part = agentRouter();
         guardApi(part, deps.authenticate);
-        for (const sub of await section.subApps()) part.route('/api', sub);
+        for (const sub of section.subApps()) part.route('/api', sub);
         return part;
       }),
     );

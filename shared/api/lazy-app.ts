@@ -1,5 +1,14 @@
 import type { Context, Env, Hono } from 'hono';
 
+/** `build` run once, on the first call, its result kept. */
+export function once<T>(build: () => T): () => T {
+  let built: { value: T } | undefined;
+  return () => {
+    built ??= { value: build() };
+    return built.value;
+  };
+}
+
 /** `load` run once, on the first call; a failed load is forgotten, so the next call tries again. */
 export function onFirstUse<T>(load: () => Promise<T>): () => Promise<T> {
   let loading: Promise<T> | undefined;
@@ -13,9 +22,9 @@ export function onFirstUse<T>(load: () => Promise<T>): () => Promise<T> {
 }
 
 /**
- * A handler that answers with the app `app` resolves to, built on the first request that reaches it:
+ * A handler that answers with the app `app` returns, built on the first request that reaches it:
  * routes whose schemas and use cases a cold start need not build until someone calls them.
  */
-export function forwardTo<E extends Env>(app: () => Promise<Hono<E>>) {
-  return async (c: Context): Promise<Response> => (await app()).fetch(c.req.raw, c.env);
+export function forwardTo<E extends Env>(app: () => Hono<E>) {
+  return (c: Context): Response | Promise<Response> => app().fetch(c.req.raw, c.env);
 }

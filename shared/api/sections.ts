@@ -1,14 +1,24 @@
 import type { OpenAPIHono } from '@hono/zod-openapi';
+import { agentsApp } from './agents.js';
+import { auditApp } from './audit.js';
+import { automationsApp } from './automations.js';
+import { conversationsApp } from './conversations.js';
+import { customerMergesApp } from './customer-merges.js';
+import { customersApp } from './customers.js';
 import type { AgentAppDeps } from './deps.js';
+import { eventsApp } from './events.js';
+import { exportsApp } from './exports.js';
+import { metricsApp } from './metrics.js';
 import type { AgentEnv } from './router.js';
+import { webhooksApp } from './webhooks.js';
 
 /**
- * A part of the agent API: the path prefixes under `/api` it answers, and its sub-apps, whose modules
- * (route schemas, use cases) are imported by the first call of `subApps`, not at cold start.
+ * A part of the agent API: the path prefixes under `/api` it answers, and its sub-apps, whose routes
+ * (and their schemas) are built by the first call of `subApps`, not at cold start.
  */
 export interface ApiSection {
   readonly prefixes: readonly string[];
-  subApps(): Promise<ReadonlyArray<OpenAPIHono<AgentEnv>>>;
+  subApps(): ReadonlyArray<OpenAPIHono<AgentEnv>>;
 }
 
 /**
@@ -17,40 +27,15 @@ export interface ApiSection {
  */
 export function apiSections(deps: AgentAppDeps): ApiSection[] {
   const { webhooks, live } = deps;
-  const sections: ApiSection[] = [];
-  if (webhooks) {
-    sections.push({
-      prefixes: ['/webhooks'],
-      subApps: async () => [(await import('./webhooks.js')).webhooksApp(deps, webhooks)],
-    });
-  }
-  if (live) {
-    sections.push({
-      prefixes: ['/events'],
-      subApps: async () => [(await import('./events.js')).eventsApp(deps, live)],
-    });
-  }
-  sections.push(
-    {
-      prefixes: ['/customers'],
-      subApps: async () => {
-        const { customersApp } = await import('./customers.js');
-        const { customerMergesApp } = await import('./customer-merges.js');
-        return [customersApp(deps), customerMergesApp(deps)];
-      },
-    },
-    {
-      prefixes: ['/conversations'],
-      subApps: async () => [(await import('./conversations.js')).conversationsApp(deps)],
-    },
-    {
-      prefixes: ['/automations'],
-      subApps: async () => [(await import('./automations.js')).automationsApp(deps)],
-    },
-    { prefixes: ['/agents', '/me'], subApps: async () => [(await import('./agents.js')).agentsApp(deps)] },
-    { prefixes: ['/metrics'], subApps: async () => [(await import('./metrics.js')).metricsApp(deps)] },
-    { prefixes: ['/audit'], subApps: async () => [(await import('./audit.js')).auditApp(deps)] },
-    { prefixes: ['/exports'], subApps: async () => [(await import('./exports.js')).exportsApp(deps)] },
-  );
-  return sections;
+  return [
+    ...(webhooks ? [{ prefixes: ['/webhooks'], subApps: () => [webhooksApp(deps, webhooks)] }] : []),
+    ...(live ? [{ prefixes: ['/events'], subApps: () => [eventsApp(deps, live)] }] : []),
+    { prefixes: ['/customers'], subApps: () => [customersApp(deps), customerMergesApp(deps)] },
+    { prefixes: ['/conversations'], subApps: () => [conversationsApp(deps)] },
+    { prefixes: ['/automations'], subApps: () => [automationsApp(deps)] },
+    { prefixes: ['/agents', '/me'], subApps: () => [agentsApp(deps)] },
+    { prefixes: ['/metrics'], subApps: () => [metricsApp(deps)] },
+    { prefixes: ['/audit'], subApps: () => [auditApp(deps)] },
+    { prefixes: ['/exports'], subApps: () => [exportsApp(deps)] },
+  ];
 }

@@ -1,7 +1,7 @@
 import { fileURLToPath } from 'node:url';
 import type { Hono } from 'hono';
 import { createAgentApp } from '#shared/api/app.js';
-import { forwardTo, onFirstUse } from '#shared/api/lazy-app.js';
+import { createCsatPage } from '#shared/api/csat-page.js';
 import type { AgentEnv } from '#shared/api/router.js';
 import { trackConversationClock } from '#shared/app/track-conversation-clock.js';
 import { dynamoDbLite } from '#shared/aws/dynamodb-lite.js';
@@ -19,7 +19,6 @@ import type { ClockEvent } from '#shared/domain/clock-ports.js';
 import { systemClock } from '#shared/domain/ports.js';
 import { type Authenticate, cognitoAuthenticator, tokenAuthenticator } from '#shared/http/auth.js';
 import { readConsoleDir } from '#shared/http/console-files.js';
-import { onError } from '#shared/http/on-error.js';
 import { SqsDeliveryQueue } from '#shared/queue/sqs-delivery-queue.js';
 import { adminPorts, dynamoRepositories, storePorts } from '#shared/store/dynamo-repositories.js';
 import { newWebhookSecret, timeOrderedId } from '#shared/store/ids.js';
@@ -93,16 +92,9 @@ export async function createLambdaAgentApp(): Promise<Hono<AgentEnv>> {
       liveUrl: config.CONSOLE_LIVE_URL,
     },
   });
-  // `GET /csat/{token}`: the public one-click answer of an email survey, beside the agent API; its page
-  // and the token check are loaded by the first answer.
-  const csatSecret = config.CSAT_SIGNING_SECRET;
-  if (csatSecret) {
-    const csatPage = onFirstUse(async () => {
-      const { createCsatPage } = await import('#shared/api/csat-page.js');
-      // Its errors answered as the agent API's were when the page was mounted on it.
-      return createCsatPage({ store, clock: systemClock, secrets: [csatSecret] }).onError(onError);
-    });
-    app.get('/csat/:token', forwardTo(csatPage));
+  // `GET /csat/{token}`: the public one-click answer of an email survey, beside the agent API.
+  if (config.CSAT_SIGNING_SECRET) {
+    app.route('/', createCsatPage({ store, clock: systemClock, secrets: [config.CSAT_SIGNING_SECRET] }));
   }
   return app;
 }

@@ -41,7 +41,7 @@ const document = async (): Promise<Document> =>
 async function sectionRoutes(from: AgentAppDeps): Promise<Array<{ method: string; path: string }>> {
   const routes = [];
   for (const section of apiSections(from)) {
-    for (const sub of await section.subApps()) {
+    for (const sub of section.subApps()) {
       routes.push(...sub.routes.map((r) => ({ method: r.method, path: `/api${r.path}` })));
     }
   }

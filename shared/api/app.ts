@@ -28,7 +28,7 @@ export function createAgentApp(deps: AgentAppDeps): Hono<AgentEnv> {
   const app = agentRouter();
   app.route(
     '/api',
-    docsApp(async () => {
+    docsApp(() => {
       const api = createRouter();
       for (const section of sections) for (const sub of section.subApps()) api.route('/api', sub);
       return api;

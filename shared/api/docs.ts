@@ -1,7 +1,7 @@
 import type { OpenAPIHono, RouteConfig } from '@hono/zod-openapi';
 import { Hono } from 'hono';
 import * as z from 'zod';
-import { onFirstUse } from './lazy-app.js';
+import { once } from './lazy-app.js';
 import type { AgentEnv } from './router.js';
 
 /** The document's own fields; its paths come from the routes' declarations. */
@@ -95,10 +95,10 @@ export function openApiDocument(api: OpenAPIHono<AgentEnv>): JsonSchema {
  * data, and a browser can open the page. Built on the first request for it, from every route of `api`,
  * not at cold start: nothing else needs it.
  */
-export function docsApp(api: () => Promise<OpenAPIHono<AgentEnv>>): Hono<AgentEnv> {
-  const document = onFirstUse(async () => openApiDocument(await api()));
+export function docsApp(api: () => OpenAPIHono<AgentEnv>): Hono<AgentEnv> {
+  const document = once(() => openApiDocument(api()));
   return new Hono<AgentEnv>()
-    .get('/openapi.json', async (c) => c.json(await document()))
+    .get('/openapi.json', (c) => c.json(document()))
     .get('/docs', (c) => c.html(DOCS_PAGE));
 }
 

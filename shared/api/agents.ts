@@ -5,38 +5,45 @@ import { updateAgent } from '#shared/app/update-agent.js';
 import { AgentProfileSchema, AgentSchema, AgentUpdateSchema } from '#shared/domain/assignment.js';
 import type { AgentAppDeps } from './deps.js';
 import { jsonBody, readJsonBody } from './json-body.js';
+import { once } from './lazy-app.js';
 import { type AgentEnv, createRouter } from './router.js';
 import { errors, json, page } from './schemas.js';
 
-const list = createRoute({
-  method: 'get',
-  path: '/agents',
-  summary: 'Every registered agent: queues, languages, capacity, presence and open conversations',
-  responses: { 200: json('the agents', page(AgentSchema)), ...errors(401) },
-});
+/** The routes' declarations (their schemas), built with the first sub-app rather than at import. */
+const agentRoutes = once(() => {
+  const list = createRoute({
+    method: 'get',
+    path: '/agents',
+    summary: 'Every registered agent: queues, languages, capacity, presence and open conversations',
+    responses: { 200: json('the agents', page(AgentSchema)), ...errors(401) },
+  });
 
-const me = createRoute({
-  method: 'get',
-  path: '/me',
-  summary: 'Who the token signs in: the agent id and whether they are an admin (the console asks at sign-in)',
-  responses: {
-    200: json('the caller', z.object({ agentId: z.string(), admin: z.boolean() })),
-    ...errors(401),
-  },
-});
+  const me = createRoute({
+    method: 'get',
+    path: '/me',
+    summary:
+      'Who the token signs in: the agent id and whether they are an admin (the console asks at sign-in)',
+    responses: {
+      200: json('the caller', z.object({ agentId: z.string(), admin: z.boolean() })),
+      ...errors(401),
+    },
+  });
 
-const update = createRoute({
-  method: 'put',
-  path: '/agents/me',
-  summary:
-    'Register or update yourself for assignment (only the fields given change; a new agent is away, in no queue, with capacity 5)',
-  middleware: [readJsonBody] as const,
-  request: { body: jsonBody(AgentUpdateSchema) },
-  responses: { 200: json('the agent', AgentProfileSchema), ...errors(400, 401) },
+  const update = createRoute({
+    method: 'put',
+    path: '/agents/me',
+    summary:
+      'Register or update yourself for assignment (only the fields given change; a new agent is away, in no queue, with capacity 5)',
+    middleware: [readJsonBody] as const,
+    request: { body: jsonBody(AgentUpdateSchema) },
+    responses: { 200: json('the agent', AgentProfileSchema), ...errors(400, 401) },
+  });
+  return { list, me, update };
 });
 
 /** `/api/agents`: the agents, each agent's own registration for assignment, and `/api/me`. */
 export function agentsApp(deps: AgentAppDeps): OpenAPIHono<AgentEnv> {
+  const { list, me, update } = agentRoutes();
   return createRouter()
     .openapi(list, async (c) => c.json({ items: await listAgents(deps), cursor: null }, 200))
     .openapi(me, (c) => c.json({ agentId: c.get('agentId'), admin: c.get('admin') }, 200))

@@ -1,5 +1,6 @@
 import { Hono } from 'hono';
 import type { ConsoleBundle } from '#shared/http/console-files.js';
+import { onFirstUse } from './lazy-app.js';
 
 /** How agents sign in to the console: a token of AGENT_TOKENS locally, Cognito SRP with TOTP on AWS. */
 export type ConsoleAuth =
@@ -42,14 +43,7 @@ export function consoleCsp(requestUrl: string, serving: Pick<ConsoleServing, 'au
  * The files are read on the first request, not at cold start.
  */
 export function consoleApp(serving: ConsoleServing): Hono {
-  let bundle: Promise<ConsoleBundle> | undefined;
-  const loaded = () => {
-    bundle ??= serving.load().catch((error: unknown) => {
-      bundle = undefined;
-      throw error;
-    });
-    return bundle;
-  };
+  const loaded = onFirstUse(() => serving.load());
   const app = new Hono();
   const page = async (c: import('hono').Context) => {
     const { html } = await loaded();

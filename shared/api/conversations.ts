@@ -13,101 +13,106 @@ import { ConversationSchema, TimelineItemSchema } from '#shared/domain/timeline.
 import { UnavailableError } from '#shared/errors.js';
 import type { AgentAppDeps } from './deps.js';
 import { jsonBody, readJsonBody, readOptionalJsonBody } from './json-body.js';
+import { once } from './lazy-app.js';
 import { type AgentEnv, createRouter } from './router.js';
-import {
-  AssignRequestSchema,
-  errors,
-  IdParamsSchema,
-  InboxQuerySchema,
-  json,
-  NoteRequestSchema,
-  page,
-  ReplyHeadersSchema,
-} from './schemas.js';
+import { apiSchemas, errors, json, page } from './schemas.js';
 
-const inbox = createRoute({
-  method: 'get',
-  path: '/conversations',
-  summary:
-    'The inbox, longest waiting first; `sort=due`: soonest pending SLA deadline first, only conversations with one',
-  request: { query: InboxQuerySchema },
-  responses: { 200: json('a page', page(ConversationSchema)), ...errors(400, 401) },
-});
+/** The routes' declarations (their schemas), built with the first sub-app rather than at import. */
+const messageRoutes = once(() => {
+  const { AssignRequestSchema, IdParamsSchema, InboxQuerySchema, NoteRequestSchema, ReplyHeadersSchema } =
+    apiSchemas();
+  const inbox = createRoute({
+    method: 'get',
+    path: '/conversations',
+    summary:
+      'The inbox, longest waiting first; `sort=due`: soonest pending SLA deadline first, only conversations with one',
+    request: { query: InboxQuerySchema },
+    responses: { 200: json('a page', page(ConversationSchema)), ...errors(400, 401) },
+  });
 
-const ReplySchema = z.object({ reply: TimelineItemSchema });
-const reply = createRoute({
-  method: 'post',
-  path: '/conversations/{id}/replies',
-  summary:
-    "Reply on the customer's last inbound channel (or `channel`); an `Idempotency-Key` retry returns the first result",
-  middleware: [readJsonBody] as const,
-  request: { params: IdParamsSchema, headers: ReplyHeadersSchema, body: jsonBody(ReplyRequestSchema) },
-  responses: {
-    202: json('queued', ReplySchema),
-    200: json('the first result of a retried key', ReplySchema),
-    ...errors(400, 401, 404, 409, 422, 503),
-  },
-});
+  const ReplySchema = z.object({ reply: TimelineItemSchema });
+  const reply = createRoute({
+    method: 'post',
+    path: '/conversations/{id}/replies',
+    summary:
+      "Reply on the customer's last inbound channel (or `channel`); an `Idempotency-Key` retry returns the first result",
+    middleware: [readJsonBody] as const,
+    request: { params: IdParamsSchema, headers: ReplyHeadersSchema, body: jsonBody(ReplyRequestSchema) },
+    responses: {
+      202: json('queued', ReplySchema),
+      200: json('the first result of a retried key', ReplySchema),
+      ...errors(400, 401, 404, 409, 422, 503),
+    },
+  });
 
-const note = createRoute({
-  method: 'post',
-  path: '/conversations/{id}/notes',
-  summary: 'An internal note',
-  middleware: [readJsonBody] as const,
-  request: { params: IdParamsSchema, body: jsonBody(NoteRequestSchema) },
-  responses: {
-    201: json('the note', z.object({ note: TimelineItemSchema })),
-    ...errors(400, 401, 404),
-  },
-});
+  const note = createRoute({
+    method: 'post',
+    path: '/conversations/{id}/notes',
+    summary: 'An internal note',
+    middleware: [readJsonBody] as const,
+    request: { params: IdParamsSchema, body: jsonBody(NoteRequestSchema) },
+    responses: {
+      201: json('the note', z.object({ note: TimelineItemSchema })),
+      ...errors(400, 401, 404),
+    },
+  });
 
-const assign = createRoute({
-  method: 'post',
-  path: '/conversations/{id}/assign',
-  summary: 'Assign or transfer to an agent and/or a queue',
-  middleware: [readJsonBody] as const,
-  request: { params: IdParamsSchema, body: jsonBody(AssignRequestSchema) },
-  responses: { 200: json('the conversation', ConversationSchema), ...errors(400, 401, 404) },
+  const assign = createRoute({
+    method: 'post',
+    path: '/conversations/{id}/assign',
+    summary: 'Assign or transfer to an agent and/or a queue',
+    middleware: [readJsonBody] as const,
+    request: { params: IdParamsSchema, body: jsonBody(AssignRequestSchema) },
+    responses: { 200: json('the conversation', ConversationSchema), ...errors(400, 401, 404) },
+  });
+  return { inbox, reply, note, assign };
 });
 
-const ResolveRequestSchema = z.strictObject({
-  csat: z.boolean().optional().describe('`false`: no satisfaction survey for this resolve'),
-});
-const resolve = createRoute({
-  method: 'post',
-  path: '/conversations/{id}/resolve',
-  summary:
-    'Resolve; the next message within the reopen window reopens it; the policy\'s CSAT survey follows unless `{"csat": false}`',
-  middleware: [readOptionalJsonBody] as const,
-  request: {
-    params: IdParamsSchema,
-    body: { required: false, content: { 'application/json': { schema: ResolveRequestSchema } } },
-  },
-  responses: { 200: json('the conversation', ConversationSchema), ...errors(400, 401, 404) },
-});
+/** The resolve, reopen and snooze routes' declarations, built with the first sub-app. */
+const stateRoutes = once(() => {
+  const { IdParamsSchema } = apiSchemas();
+  const ResolveRequestSchema = z.strictObject({
+    csat: z.boolean().optional().describe('`false`: no satisfaction survey for this resolve'),
+  });
+  const resolve = createRoute({
+    method: 'post',
+    path: '/conversations/{id}/resolve',
+    summary:
+      'Resolve; the next message within the reopen window reopens it; the policy\'s CSAT survey follows unless `{"csat": false}`',
+    middleware: [readOptionalJsonBody] as const,
+    request: {
+      params: IdParamsSchema,
+      body: { required: false, content: { 'application/json': { schema: ResolveRequestSchema } } },
+    },
+    responses: { 200: json('the conversation', ConversationSchema), ...errors(400, 401, 404) },
+  });
 
-const reopen = createRoute({
-  method: 'post',
-  path: '/conversations/{id}/reopen',
-  summary: 'Reopen a resolved conversation',
-  request: { params: IdParamsSchema },
-  responses: { 200: json('the conversation', ConversationSchema), ...errors(401, 404) },
-});
+  const reopen = createRoute({
+    method: 'post',
+    path: '/conversations/{id}/reopen',
+    summary: 'Reopen a resolved conversation',
+    request: { params: IdParamsSchema },
+    responses: { 200: json('the conversation', ConversationSchema), ...errors(401, 404) },
+  });
 
-const SnoozeRequestSchema = z.object({
-  until: z.iso.datetime({ offset: true }).describe('when the conversation comes back to the inbox'),
-});
-const snooze = createRoute({
-  method: 'post',
-  path: '/conversations/{id}/snooze',
-  summary: 'Out of the inbox until `until`, or until the customer writes',
-  middleware: [readJsonBody] as const,
-  request: { params: IdParamsSchema, body: jsonBody(SnoozeRequestSchema) },
-  responses: { 200: json('the conversation', ConversationSchema), ...errors(400, 401, 404, 409, 422, 503) },
+  const SnoozeRequestSchema = z.object({
+    until: z.iso.datetime({ offset: true }).describe('when the conversation comes back to the inbox'),
+  });
+  const snooze = createRoute({
+    method: 'post',
+    path: '/conversations/{id}/snooze',
+    summary: 'Out of the inbox until `until`, or until the customer writes',
+    middleware: [readJsonBody] as const,
+    request: { params: IdParamsSchema, body: jsonBody(SnoozeRequestSchema) },
+    responses: { 200: json('the conversation', ConversationSchema), ...errors(400, 401, 404, 409, 422, 503) },
+  });
+  return { resolve, reopen, snooze };
 });
 
 /** `/api/conversations`: the inbox, replies, notes, assignment, resolve, reopen and snooze. */
 export function conversationsApp(deps: AgentAppDeps): OpenAPIHono<AgentEnv> {
+  const { inbox, reply, note, assign } = messageRoutes();
+  const { resolve, reopen, snooze } = stateRoutes();
   const clock = deps.conversationClock;
   const track =
     clock && ((event: Parameters<typeof trackConversationClock>[1]) => trackConversationClock(clock, event));

@@ -10,49 +10,55 @@ import { type Customer, CustomerSchema } from '#shared/domain/timeline.js';
 import { requireAdmin } from './admin-only.js';
 import type { AgentAppDeps } from './deps.js';
 import { jsonBody, readJsonBody } from './json-body.js';
+import { once } from './lazy-app.js';
 import { type AgentEnv, createRouter } from './router.js';
-import { errors, IdParamsSchema, json, OtherCustomerSchema, PairParamsSchema, page } from './schemas.js';
+import { apiSchemas, errors, json, page } from './schemas.js';
 
-const mergeRoute = (path: string, summary: string, answer: string) =>
-  createRoute({
-    method: 'post',
-    path,
-    summary,
-    middleware: [requireAdmin, readJsonBody] as const,
-    request: { params: IdParamsSchema, body: jsonBody(OtherCustomerSchema) },
-    responses: { 200: json(answer, CustomerSchema), ...errors(400, 401, 403, 404, 409) },
+/** The routes' declarations (their schemas), built with the first sub-app rather than at import. */
+const mergeRoutes = once(() => {
+  const { IdParamsSchema, OtherCustomerSchema, PairParamsSchema } = apiSchemas();
+  const mergeRoute = (path: string, summary: string, answer: string) =>
+    createRoute({
+      method: 'post',
+      path,
+      summary,
+      middleware: [requireAdmin, readJsonBody] as const,
+      request: { params: IdParamsSchema, body: jsonBody(OtherCustomerSchema) },
+      responses: { 200: json(answer, CustomerSchema), ...errors(400, 401, 403, 404, 409) },
+    });
+
+  const merge = mergeRoute(
+    '/customers/{id}/merge',
+    'Merge another customer into this one. Admins only; audited',
+    'the merged customer',
+  );
+  const unmerge = mergeRoute('/customers/{id}/unmerge', 'Undo a merge. Admins only; audited', 'the customer');
+
+  const suggestions = createRoute({
+    method: 'get',
+    path: '/customers/{id}/suggestions',
+    summary: 'Merge suggestions with their evidence',
+    request: { params: IdParamsSchema },
+    responses: { 200: json('suggestions', page(SuggestionSchema)), ...errors(401) },
   });
 
-const merge = mergeRoute(
-  '/customers/{id}/merge',
-  'Merge another customer into this one. Admins only; audited',
-  'the merged customer',
-);
-const unmerge = mergeRoute('/customers/{id}/unmerge', 'Undo a merge. Admins only; audited', 'the customer');
+  const accept = createRoute({
+    method: 'post',
+    path: '/customers/{id}/suggestions/{otherId}/accept',
+    summary: 'Accept a suggestion: merge the other customer in. Admins only; audited as a merge',
+    middleware: [requireAdmin] as const,
+    request: { params: PairParamsSchema },
+    responses: { 200: json('the merged customer', CustomerSchema), ...errors(401, 403, 404, 409) },
+  });
 
-const suggestions = createRoute({
-  method: 'get',
-  path: '/customers/{id}/suggestions',
-  summary: 'Merge suggestions with their evidence',
-  request: { params: IdParamsSchema },
-  responses: { 200: json('suggestions', page(SuggestionSchema)), ...errors(401) },
-});
-
-const accept = createRoute({
-  method: 'post',
-  path: '/customers/{id}/suggestions/{otherId}/accept',
-  summary: 'Accept a suggestion: merge the other customer in. Admins only; audited as a merge',
-  middleware: [requireAdmin] as const,
-  request: { params: PairParamsSchema },
-  responses: { 200: json('the merged customer', CustomerSchema), ...errors(401, 403, 404, 409) },
-});
-
-const dismiss = createRoute({
-  method: 'post',
-  path: '/customers/{id}/suggestions/{otherId}/dismiss',
-  summary: 'Dismiss a suggestion; later evidence does not reopen it',
-  request: { params: PairParamsSchema },
-  responses: { 200: { description: 'dismissed' }, ...errors(401, 404) },
+  const dismiss = createRoute({
+    method: 'post',
+    path: '/customers/{id}/suggestions/{otherId}/dismiss',
+    summary: 'Dismiss a suggestion; later evidence does not reopen it',
+    request: { params: PairParamsSchema },
+    responses: { 200: { description: 'dismissed' }, ...errors(401, 404) },
+  });
+  return { merge, unmerge, suggestions, accept, dismiss };
 });
 
 /**
@@ -64,6 +70,7 @@ const answer = (c: Context<AgentEnv>, customer: Customer | undefined) =>
 
 /** `/api/customers/{id}/...`: merges, unmerges and merge suggestions. */
 export function customerMergesApp(deps: AgentAppDeps): OpenAPIHono<AgentEnv> {
+  const { merge, unmerge, suggestions, accept, dismiss } = mergeRoutes();
   return createRouter()
     .openapi(merge, async (c) => {
       const request = { targetId: c.req.valid('param').id, sourceId: c.req.valid('json').customerId };

@@ -14,98 +14,91 @@ import { ConversationSchema, CustomerSchema, TimelineItemSchema } from '#shared/
 import { requireAdmin } from './admin-only.js';
 import type { AgentAppDeps } from './deps.js';
 import { jsonBody, readJsonBody } from './json-body.js';
+import { once } from './lazy-app.js';
 import { type AgentEnv, createRouter } from './router.js';
-import {
-  errors,
-  IdParamsSchema,
-  json,
-  PageQuerySchema,
-  page,
-  SearchQuerySchema,
-  TagsRequestSchema,
-} from './schemas.js';
+import { apiSchemas, errors, json, page } from './schemas.js';
 
-const search = createRoute({
-  method: 'get',
-  path: '/customers',
-  summary: 'Find customers by name prefix or any identity (phone in any format, email, handle)',
-  request: { query: SearchQuerySchema },
-  responses: { 200: json('matches', page(CustomerSchema)), ...errors(400, 401) },
-});
-
-const read = createRoute({
-  method: 'get',
-  path: '/customers/{id}',
-  summary: 'A customer: identities, channels, open conversation, open merge suggestions',
-  request: { params: IdParamsSchema },
-  responses: {
-    200: json(
-      'the profile',
-      CustomerSchema.extend({
-        openConversation: ConversationSchema.nullable(),
-        suggestions: z.array(SuggestionSchema),
-      }),
-    ),
-    ...errors(400, 401, 404, 410),
-  },
-});
-
-const erase = createRoute({
-  method: 'delete',
-  path: '/customers/{id}',
-  summary:
-    'Erase the customer (and everyone merged with them); answers the erasure report. Admins only; audited',
-  middleware: [requireAdmin] as const,
-  request: { params: IdParamsSchema },
-  responses: {
-    200: { description: 'counts of what was erased' },
-    202: { description: 'a heavy customer, partly erased (`complete: false`): call again to carry on' },
-    ...errors(400, 401, 403, 404, 410),
-  },
-});
-
-const timeline = createRoute({
-  method: 'get',
-  path: '/customers/{id}/timeline',
-  summary: 'Every item of the customer and those merged with them, oldest first',
-  request: { params: IdParamsSchema, query: PageQuerySchema },
-  responses: { 200: json('a page', page(TimelineItemSchema)), ...errors(400, 401, 404) },
-});
-
-const channels = createRoute({
-  method: 'get',
-  path: '/customers/{id}/channels',
-  summary:
-    'The channels a reply may use now, and why not (`reason`: the error code a reply would get; `needsTemplate`, `tag`), by the rules replies are checked against',
-  request: { params: IdParamsSchema },
-  responses: { 200: json('one entry per channel', z.array(ChannelOptionSchema)), ...errors(400, 401, 404) },
-});
-
-const exportData = createRoute({
-  method: 'get',
-  path: '/customers/{id}/export',
-  summary:
-    'Everything held about the customer, as JSON; one too large for a response (EXPORT_INLINE_BYTES, 5 MiB) is written aside and answered 202 with its URL. Admins only; audited',
-  middleware: [requireAdmin] as const,
-  request: { params: IdParamsSchema },
-  responses: {
-    200: { description: 'the export' },
-    202: json('the export was written aside: GET its url before expiresAt', StoredExportSchema),
-    ...errors(401, 403, 404, 410),
-  },
-});
-
-const tags = createRoute({
-  method: 'put',
-  path: '/customers/{id}/tags',
-  summary: "Replace the customer's tags (e.g. `vip`, which the routing policy escalates on)",
-  middleware: [readJsonBody] as const,
-  request: { params: IdParamsSchema, body: jsonBody(TagsRequestSchema) },
-  responses: { 200: json('the customer', CustomerSchema), ...errors(400, 401, 404) },
+/** The routes' declarations (their schemas), built with the first sub-app rather than at import. */
+const customerRoutes = once(() => {
+  const { IdParamsSchema, PageQuerySchema, SearchQuerySchema, TagsRequestSchema } = apiSchemas();
+  const search = createRoute({
+    method: 'get',
+    path: '/customers',
+    summary: 'Find customers by name prefix or any identity (phone in any format, email, handle)',
+    request: { query: SearchQuerySchema },
+    responses: { 200: json('matches', page(CustomerSchema)), ...errors(400, 401) },
+  });
+  const read = createRoute({
+    method: 'get',
+    path: '/customers/{id}',
+    summary: 'A customer: identities, channels, open conversation, open merge suggestions',
+    request: { params: IdParamsSchema },
+    responses: {
+      200: json(
+        'the profile',
+        CustomerSchema.extend({
+          openConversation: ConversationSchema.nullable(),
+          suggestions: z.array(SuggestionSchema),
+        }),
+      ),
+      ...errors(400, 401, 404, 410),
+    },
+  });
+  const erase = createRoute({
+    method: 'delete',
+    path: '/customers/{id}',
+    summary:
+      'Erase the customer (and everyone merged with them); answers the erasure report. Admins only; audited',
+    middleware: [requireAdmin] as const,
+    request: { params: IdParamsSchema },
+    responses: {
+      200: { description: 'counts of what was erased' },
+      202: { description: 'a heavy customer, partly erased (`complete: false`): call again to carry on' },
+      ...errors(400, 401, 403, 404, 410),
+    },
+  });
+  const timeline = createRoute({
+    method: 'get',
+    path: '/customers/{id}/timeline',
+    summary: 'Every item of the customer and those merged with them, oldest first',
+    request: { params: IdParamsSchema, query: PageQuerySchema },
+    responses: { 200: json('a page', page(TimelineItemSchema)), ...errors(400, 401, 404) },
+  });
+  const channels = createRoute({
+    method: 'get',
+    path: '/customers/{id}/channels',
+    summary:
+      'The channels a reply may use now, and why not (`reason`: the error code a reply would get; `needsTemplate`, `tag`), by the rules replies are checked against',
+    request: { params: IdParamsSchema },
+    responses: { 200: json('one entry per channel', z.array(ChannelOptionSchema)), ...errors(400, 401, 404) },
+  });
+  const exportData = createRoute({
+    method: 'get',
+    path: '/customers/{id}/export',
+    summary:
+      'Everything held about the customer, as JSON; one too large for a response (EXPORT_INLINE_BYTES, 5 MiB) is written aside and answered 202 with its URL. Admins only; audited',
+    middleware: [requireAdmin] as const,
+    request: { params: IdParamsSchema },
+    responses: {
+      200: { description: 'the export' },
+      202: json('the export was written aside: GET its url before expiresAt', StoredExportSchema),
+      ...errors(401, 403, 404, 410),
+    },
+  });
+  const tags = createRoute({
+    method: 'put',
+    path: '/customers/{id}/tags',
+    summary: "Replace the customer's tags (e.g. `vip`, which the routing policy escalates on)",
+    middleware: [readJsonBody] as const,
+    request: { params: IdParamsSchema, body: jsonBody(TagsRequestSchema) },
+    responses: { 200: json('the customer', CustomerSchema), ...errors(400, 401, 404) },
+  });
+  return { search, read, erase, timeline, channels, exportData, tags };
 });
 
 /** `/api/customers`: search, profile, timeline, tags, export and erasure. */
 export function customersApp(deps: AgentAppDeps): OpenAPIHono<AgentEnv> {
+  const { search, read, erase, timeline, channels, exportData, tags } = customerRoutes();
   return createRouter()
     .openapi(search, async (c) => {
       const { q } = c.req.valid('query');

@@ -1,6 +1,7 @@
 import type { OpenAPIHono, RouteConfig } from '@hono/zod-openapi';
 import { Hono } from 'hono';
 import * as z from 'zod';
+import { once } from './lazy-app.js';
 import type { AgentEnv } from './router.js';
 
 /** The document's own fields; its paths come from the routes' declarations. */
@@ -15,9 +16,6 @@ const DOCUMENT_FIELDS = {
   components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } } },
   security: [{ bearer: [] }],
 };
-
-/** The paths `docsApp` serves without a token. */
-export const PUBLIC_PATHS: ReadonlySet<string> = new Set(['/api/openapi.json', '/api/docs']);
 
 type JsonSchema = Record<string, unknown>;
 type Declared = z.core.$ZodType;
@@ -94,16 +92,13 @@ export function openApiDocument(api: OpenAPIHono<AgentEnv>): JsonSchema {
 
 /**
  * `GET /api/openapi.json` and `GET /api/docs`. The API's description is public: it holds no customer
- * data, and a browser can open the page. Built on the first request for it, not at cold start: nothing
- * else needs it.
+ * data, and a browser can open the page. Built on the first request for it, from every route of `api`,
+ * not at cold start: nothing else needs it.
  */
-export function docsApp(api: OpenAPIHono<AgentEnv>): Hono<AgentEnv> {
-  let document: JsonSchema | undefined;
+export function docsApp(api: () => OpenAPIHono<AgentEnv>): Hono<AgentEnv> {
+  const document = once(() => openApiDocument(api()));
   return new Hono<AgentEnv>()
-    .get('/openapi.json', (c) => {
-      document ??= openApiDocument(api);
-      return c.json(document);
-    })
+    .get('/openapi.json', (c) => c.json(document()))
     .get('/docs', (c) => c.html(DOCS_PAGE));
 }
 

@@ -3,20 +3,26 @@ import { readLiveEvents } from '#shared/app/read-live-events.js';
 import { EventsPageSchema, EventsQuerySchema } from '#shared/domain/live/events.js';
 import type { LiveEventLog } from '#shared/domain/live/live-ports.js';
 import type { AgentAppDeps } from './deps.js';
+import { once } from './lazy-app.js';
 import { type AgentEnv, createRouter } from './router.js';
-import { ErrorSchema, errors, json } from './schemas.js';
+import { apiSchemas, errors, json } from './schemas.js';
 
-const events = createRoute({
-  method: 'get',
-  path: '/events',
-  summary:
-    'Live events a client missed (a dropped socket): the durable events (`timeline.item`, `conversation.updated`, `customer.updated`) after `since`, oldest first, from a 10-second overlap before it (drop ids you have); `seq` is the `since` of the next call, `more` says it has more now. Kept 24 hours: an older `since` answers 410 `events_expired` (reload the view)',
-  request: { query: EventsQuerySchema },
-  responses: {
-    200: json('the events', EventsPageSchema),
-    ...errors(400, 401),
-    410: json('`events_expired`: `since` is older than the events kept; reload', ErrorSchema),
-  },
+/** The routes' declarations (their schemas), built with the first sub-app rather than at import. */
+const eventRoutes = once(() => {
+  const { ErrorSchema } = apiSchemas();
+  const events = createRoute({
+    method: 'get',
+    path: '/events',
+    summary:
+      'Live events a client missed (a dropped socket): the durable events (`timeline.item`, `conversation.updated`, `customer.updated`) after `since`, oldest first, from a 10-second overlap before it (drop ids you have); `seq` is the `since` of the next call, `more` says it has more now. Kept 24 hours: an older `since` answers 410 `events_expired` (reload the view)',
+    request: { query: EventsQuerySchema },
+    responses: {
+      200: json('the events', EventsPageSchema),
+      ...errors(400, 401),
+      410: json('`events_expired`: `since` is older than the events kept; reload', ErrorSchema),
+    },
+  });
+  return { events };
 });
 
 /** `/api/events`: catch-up after a reconnect from the live event log. */
@@ -24,6 +30,7 @@ export function eventsApp(
   deps: AgentAppDeps,
   live: { events: Pick<LiveEventLog, 'read'> },
 ): OpenAPIHono<AgentEnv> {
+  const { events } = eventRoutes();
   return createRouter().openapi(events, async (c) =>
     c.json(await readLiveEvents({ events: live.events, clock: deps.clock }, c.req.valid('query')), 200),
   );

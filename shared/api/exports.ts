@@ -2,21 +2,28 @@ import { createRoute, type OpenAPIHono } from '@hono/zod-openapi';
 import { readExport } from '#shared/app/read-export.js';
 import { requireAdmin } from './admin-only.js';
 import type { AgentAppDeps } from './deps.js';
+import { once } from './lazy-app.js';
 import { type AgentEnv, createRouter } from './router.js';
-import { errors, IdParamsSchema } from './schemas.js';
+import { apiSchemas, errors } from './schemas.js';
 
-const download = createRoute({
-  method: 'get',
-  path: '/exports/{id}',
-  summary:
-    'An export too large for one response, as `GET /api/customers/{id}/export` answered its URL (local runtime; on AWS the URL is a presigned S3 link). Admins only, until it expires',
-  middleware: [requireAdmin] as const,
-  request: { params: IdParamsSchema },
-  responses: { 200: { description: 'the export, as JSON' }, ...errors(400, 401, 403, 404) },
+/** The routes' declarations (their schemas), built with the first sub-app rather than at import. */
+const exportRoutes = once(() => {
+  const { IdParamsSchema } = apiSchemas();
+  const download = createRoute({
+    method: 'get',
+    path: '/exports/{id}',
+    summary:
+      'An export too large for one response, as `GET /api/customers/{id}/export` answered its URL (local runtime; on AWS the URL is a presigned S3 link). Admins only, until it expires',
+    middleware: [requireAdmin] as const,
+    request: { params: IdParamsSchema },
+    responses: { 200: { description: 'the export, as JSON' }, ...errors(400, 401, 403, 404) },
+  });
+  return { download };
 });
 
 /** `/api/exports/{id}`: exports written aside, for the admins who asked for them. */
 export function exportsApp(deps: Pick<AgentAppDeps, 'exports' | 'clock'>): OpenAPIHono<AgentEnv> {
+  const { download } = exportRoutes();
   return createRouter().openapi(download, async (c) =>
     c.body(await readExport(deps, c.req.valid('param').id), 200, { 'content-type': 'application/json' }),
   );

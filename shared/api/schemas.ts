@@ -1,89 +1,126 @@
 import * as z from 'zod';
 import { ChannelSchema } from '#shared/domain/envelope.js';
 import { INBOX_SORTS } from '#shared/domain/inbox.js';
+import { once } from './lazy-app.js';
 
-/** Ids in paths: what the API accepts, and so what the document says. */
-export const IdSchema = z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'not a valid id');
-/** `{id}` in a path. */
-export const IdParamsSchema = z.object({ id: IdSchema });
-/** `{id}` and `{otherId}`: a merge suggestion between two customers. */
-export const PairParamsSchema = z.object({ id: IdSchema, otherId: IdSchema });
-/** `POST /api/customers/{id}/merge` and `/unmerge`. */
-export const OtherCustomerSchema = z.object({ customerId: IdSchema });
-/** `PUT /api/customers/{id}/tags`. */
-export const TagsRequestSchema = z.object({
-  tags: z
-    .array(
-      z
-        .string()
-        .trim()
-        .min(1)
-        .max(64)
-        .regex(/^[\w.:-]+$/, 'letters, digits, _ . : -'),
-    )
-    .max(50),
+/**
+ * The agent API's shared request and error schemas, built by the first route that needs them rather than
+ * at import: a cold start builds no route's schema.
+ */
+export const apiSchemas = once(() => {
+  const bodies = bodySchemas();
+  return { ...bodies, ...querySchemas(bodies.IdSchema) };
 });
-/** `POST /api/conversations/{id}/notes`. */
-export const NoteRequestSchema = z.object({ text: z.string().trim().min(1).max(65_536) });
-/** `POST /api/conversations/{id}/assign`. */
-export const AssignRequestSchema = z
-  .object({
-    agentId: z.string().max(128).optional(),
-    queue: z.string().min(1).max(128).optional(),
-  })
-  .refine((t) => t.agentId !== undefined || t.queue !== undefined, {
-    message: 'name an agentId ("" to unassign, "me" for yourself) or a queue',
+
+/** Ids and request bodies. */
+function bodySchemas() {
+  /** Ids in paths: what the API accepts, and so what the document says. */
+  const IdSchema = z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'not a valid id');
+  /** `{id}` in a path. */
+  const IdParamsSchema = z.object({ id: IdSchema });
+  /** `{id}` and `{otherId}`: a merge suggestion between two customers. */
+  const PairParamsSchema = z.object({ id: IdSchema, otherId: IdSchema });
+  /** `POST /api/customers/{id}/merge` and `/unmerge`. */
+  const OtherCustomerSchema = z.object({ customerId: IdSchema });
+  /** `PUT /api/customers/{id}/tags`. */
+  const TagsRequestSchema = z.object({
+    tags: z
+      .array(
+        z
+          .string()
+          .trim()
+          .min(1)
+          .max(64)
+          .regex(/^[\w.:-]+$/, 'letters, digits, _ . : -'),
+      )
+      .max(50),
+  });
+  /** `POST /api/conversations/{id}/notes`. */
+  const NoteRequestSchema = z.object({ text: z.string().trim().min(1).max(65_536) });
+  /** `POST /api/conversations/{id}/assign`. */
+  const AssignRequestSchema = z
+    .object({
+      agentId: z.string().max(128).optional(),
+      queue: z.string().min(1).max(128).optional(),
+    })
+    .refine((t) => t.agentId !== undefined || t.queue !== undefined, {
+      message: 'name an agentId ("" to unassign, "me" for yourself) or a queue',
+    });
+  return {
+    IdSchema,
+    IdParamsSchema,
+    PairParamsSchema,
+    OtherCustomerSchema,
+    TagsRequestSchema,
+    NoteRequestSchema,
+    AssignRequestSchema,
+  };
+}
+
+/** Queries, headers and the error body. */
+function querySchemas(IdSchema: z.ZodString) {
+  const LimitSchema = z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(200)
+    .default(50)
+    .meta({ description: 'page size (default 50)' });
+  const CursorSchema = z
+    .string()
+    .max(4096)
+    .optional()
+    .meta({ description: 'the cursor of the previous page' });
+  /** `?limit=&cursor=` of a paged list. */
+  const PageQuerySchema = z.object({ cursor: CursorSchema, limit: LimitSchema });
+  /** `GET /api/customers?q=`. */
+  const SearchQuerySchema = z.object({
+    q: z.string().trim().min(1).max(320).meta({ description: 'search text' }),
+  });
+  /** `GET /api/conversations`: the inbox filter and page. */
+  const InboxQuerySchema = z.object({
+    status: z.enum(['open', 'resolved']).default('open').meta({ description: 'default open' }),
+    sort: z.enum(INBOX_SORTS).default('waiting').meta({
+      description:
+        '`waiting` (default): longest waiting first; `due`: soonest pending SLA deadline first (a missed one stays until met), listing only conversations with a pending deadline',
+    }),
+    assignee: z.string().max(128).optional().meta({ description: 'an agent id, `me` or `unassigned`' }),
+    queue: z.string().max(128).optional().meta({ description: 'a queue name' }),
+    channel: z
+      .optional(ChannelSchema)
+      .meta({ description: 'conversations the customer wrote in on this channel' }),
+    ...PageQuerySchema.shape,
+  });
+  /** `GET /api/metrics?customerId=&from=&to=`. */
+  const MetricsQuerySchema = z.object({
+    customerId: IdSchema.optional().meta({ description: 'one customer instead of the overall figures' }),
+    from: z.iso
+      .date()
+      .optional()
+      .meta({ description: 'first UTC day (yyyy-mm-dd), included; default 29 days before `to`' }),
+    to: z.iso.date().optional().meta({ description: 'last UTC day (yyyy-mm-dd), included; default today' }),
+  });
+  /** `Idempotency-Key` of a reply: an empty header is no key; the document shows the bound of the trimmed key. */
+  const ReplyHeadersSchema = z.object({
+    'Idempotency-Key': z
+      .string()
+      .optional()
+      .transform((key) => key || undefined)
+      .pipe(z.string().trim().min(1).max(255).optional())
+      .meta({ maxLength: 255 }),
   });
 
-const LimitSchema = z.coerce
-  .number()
-  .int()
-  .min(1)
-  .max(200)
-  .default(50)
-  .meta({ description: 'page size (default 50)' });
-const CursorSchema = z.string().max(4096).optional().meta({ description: 'the cursor of the previous page' });
-/** `?limit=&cursor=` of a paged list. */
-export const PageQuerySchema = z.object({ cursor: CursorSchema, limit: LimitSchema });
-/** `GET /api/customers?q=`. */
-export const SearchQuerySchema = z.object({
-  q: z.string().trim().min(1).max(320).meta({ description: 'search text' }),
-});
-/** `GET /api/conversations`: the inbox filter and page. */
-export const InboxQuerySchema = z.object({
-  status: z.enum(['open', 'resolved']).default('open').meta({ description: 'default open' }),
-  sort: z.enum(INBOX_SORTS).default('waiting').meta({
-    description:
-      '`waiting` (default): longest waiting first; `due`: soonest pending SLA deadline first (a missed one stays until met), listing only conversations with a pending deadline',
-  }),
-  assignee: z.string().max(128).optional().meta({ description: 'an agent id, `me` or `unassigned`' }),
-  queue: z.string().max(128).optional().meta({ description: 'a queue name' }),
-  channel: z
-    .optional(ChannelSchema)
-    .meta({ description: 'conversations the customer wrote in on this channel' }),
-  ...PageQuerySchema.shape,
-});
-/** `GET /api/metrics?customerId=&from=&to=`. */
-export const MetricsQuerySchema = z.object({
-  customerId: IdSchema.optional().meta({ description: 'one customer instead of the overall figures' }),
-  from: z.iso
-    .date()
-    .optional()
-    .meta({ description: 'first UTC day (yyyy-mm-dd), included; default 29 days before `to`' }),
-  to: z.iso.date().optional().meta({ description: 'last UTC day (yyyy-mm-dd), included; default today' }),
-});
-/** `Idempotency-Key` of a reply: an empty header is no key; the document shows the bound of the trimmed key. */
-export const ReplyHeadersSchema = z.object({
-  'Idempotency-Key': z
-    .string()
-    .optional()
-    .transform((key) => key || undefined)
-    .pipe(z.string().trim().min(1).max(255).optional())
-    .meta({ maxLength: 255 }),
-});
-
-/** The body of every error answer. */
-export const ErrorSchema = z.object({ error: z.object({ code: z.string(), message: z.string() }) });
+  /** The body of every error answer. */
+  const ErrorSchema = z.object({ error: z.object({ code: z.string(), message: z.string() }) });
+  return {
+    PageQuerySchema,
+    SearchQuerySchema,
+    InboxQuerySchema,
+    MetricsQuerySchema,
+    ReplyHeadersSchema,
+    ErrorSchema,
+  };
+}
 
 /** A `{items, cursor}` list of the item schema. */
 export const page = <T extends z.ZodType>(item: T) =>
@@ -109,4 +146,4 @@ const STATUS_TEXT: Record<number, string> = {
 
 /** The error answers a route can give, each with the error body. */
 export const errors = (...statuses: number[]) =>
-  Object.fromEntries(statuses.map((s) => [s, json(STATUS_TEXT[s] ?? 'error', ErrorSchema)]));
+  Object.fromEntries(statuses.map((s) => [s, json(STATUS_TEXT[s] ?? 'error', apiSchemas().ErrorSchema)]));

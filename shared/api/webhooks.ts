@@ -10,76 +10,82 @@ import { DeliverySchema, SubscriptionSchema, WebhookSecretSchema } from '#shared
 import { requireAdmin } from './admin-only.js';
 import type { AgentAppDeps, WebhookApiDeps } from './deps.js';
 import { jsonBody, readJsonBody } from './json-body.js';
+import { once } from './lazy-app.js';
 import { type AgentEnv, createRouter } from './router.js';
-import { errors, IdParamsSchema, IdSchema, json, PageQuerySchema, page } from './schemas.js';
+import { apiSchemas, errors, json, page } from './schemas.js';
 
-const WebhookRequestSchema = z.object({
-  url: z.string().max(2048).meta({ description: 'https only (locally also http://127.0.0.1)' }),
-  events: z.array(EventTypeSchema).min(1).max(20),
-  description: z.string().trim().max(500).optional(),
-});
-const WebhookViewSchema = SubscriptionSchema.omit({ secrets: true });
-const CreatedSchema = z.object({
-  id: z.string(),
-  url: z.string(),
-  events: z.array(EventTypeSchema),
-  secret: WebhookSecretSchema.meta({ description: 'the signing secret, shown this once (whsec_<base64>)' }),
-});
-const DeliveryViewSchema = DeliverySchema.omit({ event: true });
-const DeliveryParamsSchema = z.object({
-  id: IdSchema,
-  deliveryId: z.string().regex(/^msg_[A-Za-z0-9]{33}$/),
-});
+/** The routes' declarations (their schemas), built with the first sub-app rather than at import. */
+const webhookRoutes = once(() => {
+  const { IdParamsSchema, IdSchema, PageQuerySchema } = apiSchemas();
+  const WebhookRequestSchema = z.object({
+    url: z.string().max(2048).meta({ description: 'https only (locally also http://127.0.0.1)' }),
+    events: z.array(EventTypeSchema).min(1).max(20),
+    description: z.string().trim().max(500).optional(),
+  });
+  const WebhookViewSchema = SubscriptionSchema.omit({ secrets: true });
+  const CreatedSchema = z.object({
+    id: z.string(),
+    url: z.string(),
+    events: z.array(EventTypeSchema),
+    secret: WebhookSecretSchema.meta({ description: 'the signing secret, shown this once (whsec_<base64>)' }),
+  });
+  const DeliveryViewSchema = DeliverySchema.omit({ event: true });
+  const DeliveryParamsSchema = z.object({
+    id: IdSchema,
+    deliveryId: z.string().regex(/^msg_[A-Za-z0-9]{33}$/),
+  });
 
-const create = createRoute({
-  method: 'post',
-  path: '/webhooks',
-  summary: 'Subscribe an endpoint to events; answers the signing secret once. Admins only; audited',
-  middleware: [requireAdmin, readJsonBody] as const,
-  request: { body: jsonBody(WebhookRequestSchema) },
-  responses: { 201: json('the subscription and its secret', CreatedSchema), ...errors(400, 401, 403) },
-});
-const list = createRoute({
-  method: 'get',
-  path: '/webhooks',
-  summary: 'Every webhook subscription (never the secrets). Admins only',
-  middleware: [requireAdmin] as const,
-  responses: { 200: json('the subscriptions', page(WebhookViewSchema)), ...errors(401, 403) },
-});
-const remove = createRoute({
-  method: 'delete',
-  path: '/webhooks/{id}',
-  summary: 'Remove a subscription; its pending deliveries are cancelled. Admins only; audited',
-  middleware: [requireAdmin] as const,
-  request: { params: IdParamsSchema },
-  responses: { 204: { description: 'removed' }, ...errors(401, 403, 404) },
-});
-const rotate = createRoute({
-  method: 'post',
-  path: '/webhooks/{id}/rotate-secret',
-  summary: 'A new signing secret, answered once; the old one also signs for 24 hours. Admins only; audited',
-  middleware: [requireAdmin] as const,
-  request: { params: IdParamsSchema },
-  responses: { 200: json('the subscription and its new secret', CreatedSchema), ...errors(401, 403, 404) },
-});
-const deliveries = createRoute({
-  method: 'get',
-  path: '/webhooks/{id}/deliveries',
-  summary: 'The delivery log, newest first: status, attempts, last error. Admins only',
-  middleware: [requireAdmin] as const,
-  request: { params: IdParamsSchema, query: PageQuerySchema },
-  responses: { 200: json('a page of deliveries', page(DeliveryViewSchema)), ...errors(400, 401, 403, 404) },
-});
-const replay = createRoute({
-  method: 'post',
-  path: '/webhooks/{id}/deliveries/{deliveryId}/replay',
-  summary: 'Send a delivery again, with the same webhook-id. Admins only; audited',
-  middleware: [requireAdmin] as const,
-  request: { params: DeliveryParamsSchema },
-  responses: {
-    202: json('the delivery, pending again', DeliveryViewSchema),
-    ...errors(401, 403, 404, 409, 410),
-  },
+  const create = createRoute({
+    method: 'post',
+    path: '/webhooks',
+    summary: 'Subscribe an endpoint to events; answers the signing secret once. Admins only; audited',
+    middleware: [requireAdmin, readJsonBody] as const,
+    request: { body: jsonBody(WebhookRequestSchema) },
+    responses: { 201: json('the subscription and its secret', CreatedSchema), ...errors(400, 401, 403) },
+  });
+  const list = createRoute({
+    method: 'get',
+    path: '/webhooks',
+    summary: 'Every webhook subscription (never the secrets). Admins only',
+    middleware: [requireAdmin] as const,
+    responses: { 200: json('the subscriptions', page(WebhookViewSchema)), ...errors(401, 403) },
+  });
+  const remove = createRoute({
+    method: 'delete',
+    path: '/webhooks/{id}',
+    summary: 'Remove a subscription; its pending deliveries are cancelled. Admins only; audited',
+    middleware: [requireAdmin] as const,
+    request: { params: IdParamsSchema },
+    responses: { 204: { description: 'removed' }, ...errors(401, 403, 404) },
+  });
+  const rotate = createRoute({
+    method: 'post',
+    path: '/webhooks/{id}/rotate-secret',
+    summary: 'A new signing secret, answered once; the old one also signs for 24 hours. Admins only; audited',
+    middleware: [requireAdmin] as const,
+    request: { params: IdParamsSchema },
+    responses: { 200: json('the subscription and its new secret', CreatedSchema), ...errors(401, 403, 404) },
+  });
+  const deliveries = createRoute({
+    method: 'get',
+    path: '/webhooks/{id}/deliveries',
+    summary: 'The delivery log, newest first: status, attempts, last error. Admins only',
+    middleware: [requireAdmin] as const,
+    request: { params: IdParamsSchema, query: PageQuerySchema },
+    responses: { 200: json('a page of deliveries', page(DeliveryViewSchema)), ...errors(400, 401, 403, 404) },
+  });
+  const replay = createRoute({
+    method: 'post',
+    path: '/webhooks/{id}/deliveries/{deliveryId}/replay',
+    summary: 'Send a delivery again, with the same webhook-id. Admins only; audited',
+    middleware: [requireAdmin] as const,
+    request: { params: DeliveryParamsSchema },
+    responses: {
+      202: json('the delivery, pending again', DeliveryViewSchema),
+      ...errors(401, 403, 404, 409, 410),
+    },
+  });
+  return { create, list, remove, rotate, deliveries, replay };
 });
 
 const created = (s: {
@@ -99,6 +105,7 @@ export function webhooksApp(
   deps: Pick<AgentAppDeps, 'audit' | 'clock'>,
   hooks: WebhookApiDeps,
 ): OpenAPIHono<AgentEnv> {
+  const { create, list, remove, rotate, deliveries, replay } = webhookRoutes();
   const admin = {
     ...deps,
     webhooks: hooks.store,

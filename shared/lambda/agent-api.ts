@@ -1,5 +1,5 @@
 import { fileURLToPath } from 'node:url';
-import type { OpenAPIHono } from '@hono/zod-openapi';
+import type { Hono } from 'hono';
 import { createAgentApp } from '#shared/api/app.js';
 import { createCsatPage } from '#shared/api/csat-page.js';
 import type { AgentEnv } from '#shared/api/router.js';
@@ -42,7 +42,7 @@ export function agentAuthenticator(config: Config): Authenticate {
  * replies onto the outbound SQS queue, agents authenticated by Cognito or by `AGENT_TOKENS`; and the
  * public email-survey route `GET /csat/{token}`.
  */
-export async function createLambdaAgentApp(): Promise<OpenAPIHono<AgentEnv>> {
+export async function createLambdaAgentApp(): Promise<Hono<AgentEnv>> {
   const config = requireSettings(await loadConfigWithSecrets((id) => getSecretString(id)), [
     'OUTBOUND_QUEUE_URL',
   ]);

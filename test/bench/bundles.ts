@@ -15,12 +15,18 @@ import {
 } from '../../stacks/bundling/on-demand.js';
 
 /**
- * The functions, which are webhooks (bundled without keepNames, shown beside a naive bundle), and what
- * each loads on demand from a file beside its bundle (as the stack builds them).
+ * The functions, which are webhooks (bundled without keepNames, shown beside a naive bundle), which
+ * others are bundled without keepNames, and what each loads on demand from a file beside its bundle
+ * (as the stack builds them).
  */
 const FUNCTIONS: Record<
   string,
-  { webhook: boolean; onDemand?: OnDemandModule[]; aliases?: Readonly<Record<string, string>> }
+  {
+    webhook: boolean;
+    keepNames?: boolean;
+    onDemand?: OnDemandModule[];
+    aliases?: Readonly<Record<string, string>>;
+  }
 > = {
   whatsapp: { webhook: true },
   meta: { webhook: true },
@@ -30,7 +36,12 @@ const FUNCTIONS: Record<
   'ses-mail': { webhook: false },
   resolver: { webhook: false, onDemand: [ELD_ON_DEMAND, BEDROCK_ON_DEMAND] },
   sender: { webhook: false, onDemand: [SES_ON_DEMAND] },
-  'agent-api': { webhook: false, onDemand: [PHONE_ON_DEMAND], aliases: ZOD_WITHOUT_LOCALES },
+  'agent-api': {
+    webhook: false,
+    keepNames: false,
+    onDemand: [PHONE_ON_DEMAND],
+    aliases: ZOD_WITHOUT_LOCALES,
+  },
 };
 
 /** The settings the functions' module scope needs to load (dummy values: nothing is called). */
@@ -60,7 +71,7 @@ export const ENV = {
   KNOWLEDGE_BASE_DIR: fileURLToPath(new URL('../../shared/responder/knowledge-base/', import.meta.url)),
 };
 
-/** The same esbuild options as the house CDK construct (ESM, minified, node22, SDK bundled, keepNames but for webhooks). */
+/** The same esbuild options as the house CDK construct (ESM, minified, node22, SDK bundled, keepNames but for webhooks and the agent API). */
 export async function bundle(
   entry: string,
   outfile: string,
@@ -149,9 +160,9 @@ export async function bundleFigures(runs = 11): Promise<void> {
       'function        bundle (min)   cold init (median, wall and cpu)   naive bundle (+ SDK, + twilio)   naive init',
     );
     console.log(`  (empty module)      0 KB ${ms(coldInit(measure, empty, runs))}`);
-    for (const [name, { webhook, onDemand, aliases }] of Object.entries(FUNCTIONS)) {
+    for (const [name, { webhook, keepNames = !webhook, onDemand, aliases }] of Object.entries(FUNCTIONS)) {
       const file = join(dir, `${name}.mjs`);
-      const size = await bundle(`functions/${name}/handler.ts`, file, !webhook, [], onDemand, aliases);
+      const size = await bundle(`functions/${name}/handler.ts`, file, keepNames, [], onDemand, aliases);
       const init = coldInit(measure, file, runs);
       let naiveText = '';
       if (webhook) {

@@ -89,11 +89,11 @@ describe("the agent API bundled with zod's locales left out", () => {
     try {
       const plain = join(dir, 'agent-api-plain', 'index.mjs');
       const slim = join(dir, 'agent-api-slim', 'index.mjs');
-      const plainSize = await bundle('functions/agent-api/handler.ts', plain, true);
+      const plainSize = await bundle('functions/agent-api/handler.ts', plain, false);
       const slimSize = await bundle(
         'functions/agent-api/handler.ts',
         slim,
-        true,
+        false,
         [],
         [],
         ZOD_WITHOUT_LOCALES,

@@ -1,15 +1,31 @@
 import { describe, expect, it } from 'vitest';
+import { agentsApp } from '#shared/api/agents.js';
 import { createAgentApp } from '#shared/api/app.js';
+import { auditApp } from '#shared/api/audit.js';
+import { automationsApp } from '#shared/api/automations.js';
+import { conversationsApp } from '#shared/api/conversations.js';
+import { customerMergesApp } from '#shared/api/customer-merges.js';
+import { customersApp } from '#shared/api/customers.js';
+import type { AgentAppDeps } from '#shared/api/deps.js';
+import { openApiDocument } from '#shared/api/docs.js';
+import { eventsApp } from '#shared/api/events.js';
+import { exportsApp } from '#shared/api/exports.js';
+import { metricsApp } from '#shared/api/metrics.js';
+import { createRouter } from '#shared/api/router.js';
+import { apiSections } from '#shared/api/sections.js';
+import { webhooksApp } from '#shared/api/webhooks.js';
 
-const app = createAgentApp({
+const deps: AgentAppDeps = {
   store: {} as never,
   admin: {} as never,
   audit: {} as never,
   replies: {} as never,
   clock: { now: () => new Date() },
-  authenticate: async () => undefined,
+  authenticate: async (token) => (token === 'admin' ? { agentId: 'a1', admin: true } : undefined),
   phone: {},
-});
+};
+const withAll: AgentAppDeps = { ...deps, webhooks: {} as never, live: { events: {} as never } };
+const app = createAgentApp(deps);
 
 type Operation = {
   parameters?: Array<{ name: string; in: string; required?: boolean }>;
@@ -21,15 +37,30 @@ type Document = { openapi: string; paths: Record<string, Record<string, Operatio
 const document = async (): Promise<Document> =>
   (await app.request('/api/openapi.json')).json() as Promise<Document>;
 
+/** Every route the app's sections serve (each section's sub-apps, mounted at `/api`). */
+async function sectionRoutes(from: AgentAppDeps): Promise<Array<{ method: string; path: string }>> {
+  const routes = [];
+  for (const section of apiSections(from)) {
+    for (const sub of section.subApps()) {
+      routes.push(...sub.routes.map((r) => ({ method: r.method, path: `/api${r.path}` })));
+    }
+  }
+  return routes.filter((r) => r.method !== 'ALL');
+}
+
 describe('OpenAPI document', () => {
-  it('documents every route the app serves, and no other', async () => {
+  it.each([
+    ['the agent API', deps],
+    ['the agent API with webhooks and live events', withAll],
+  ])('documents every route %s serves, and no other', async (_name, from) => {
     const served = new Set(
-      app.routes
+      [...createAgentApp(from).routes, ...(await sectionRoutes(from))]
         .filter((r) => r.method !== 'ALL' && r.path.startsWith('/api/'))
         .filter((r) => !['/api/openapi.json', '/api/docs', '/api/outbox'].includes(r.path))
         .map((r) => `${r.method} ${r.path.replace(/:(\w+)/g, '{$1}')}`),
     );
-    const { paths } = await document();
+    const response = await createAgentApp(from).request('/api/openapi.json');
+    const { paths } = (await response.json()) as Document;
     const documented = new Set(
       Object.entries(paths).flatMap(([path, ops]) =>
         Object.keys(ops).map((m) => `${m.toUpperCase()} ${path}`),
@@ -51,5 +82,44 @@ describe('OpenAPI document', () => {
     const { paths } = await document();
     const body = JSON.stringify(paths['/api/conversations/{id}/replies']?.post?.requestBody);
     for (const field of ['text', 'channel', 'template', 'attachments']) expect(body).toContain(`"${field}"`);
+  });
+
+  it('is the document of every sub-app mounted at once, as before the sections were built on demand', async () => {
+    const eager = createRouter();
+    for (const sub of [
+      webhooksApp(withAll, {} as never),
+      eventsApp(withAll, { events: {} as never }),
+      customersApp(withAll),
+      customerMergesApp(withAll),
+      conversationsApp(withAll),
+      automationsApp(withAll),
+      agentsApp(withAll),
+      metricsApp(withAll),
+      auditApp(withAll),
+      exportsApp(withAll),
+    ]) {
+      eager.route('/api', sub);
+    }
+    const served = await (await createAgentApp(withAll).request('/api/openapi.json')).text();
+    expect(served).toBe(JSON.stringify(openApiDocument(eager)));
+  });
+
+  it('answers every documented route through the app, behind the token check', async () => {
+    const lazy = createAgentApp(withAll);
+    const { paths } = (await (await lazy.request('/api/openapi.json')).json()) as Document;
+    const operations = Object.entries(paths).flatMap(([path, ops]) =>
+      Object.keys(ops).map((method) => ({
+        method: method.toUpperCase(),
+        path: path.replace(/{\w+}/g, 'x1'),
+      })),
+    );
+    expect(operations.length).toBeGreaterThan(30);
+    for (const { method, path } of operations) {
+      const anonymous = await lazy.request(path, { method });
+      expect(anonymous.status, `${method} ${path}`).toBe(401);
+      const answered = await lazy.request(path, { method, headers: { Authorization: 'Bearer admin' } });
+      const body = (await answered.json()) as { error?: { message: string } };
+      expect(body.error?.message, `${method} ${path}`).not.toBe('no such route');
+    }
   });
 });

@@ -1,0 +1,43 @@
+import type { Hono } from 'hono';
+import { bodyLimit } from 'hono/body-limit';
+import { createMiddleware } from 'hono/factory';
+import { PayloadTooLargeError, UnauthorizedError } from '#shared/errors.js';
+import type { AgentAppDeps } from './deps.js';
+import type { AgentEnv } from './router.js';
+
+/** The largest request body: a reply is at most 64 Ki characters of text, ten attachments and a template. */
+const MAX_BODY_BYTES = 1_048_576;
+
+/** The paths `docsApp` serves without a token. */
+export const PUBLIC_PATHS: ReadonlySet<string> = new Set(['/api/openapi.json', '/api/docs']);
+
+/** Sets the calling agent and their role from a valid bearer token; anything else is a 401 before any route runs. */
+function bearerAuth(authenticate: AgentAppDeps['authenticate']) {
+  return createMiddleware<AgentEnv>(async (c, next) => {
+    if (PUBLIC_PATHS.has(c.req.path)) return next();
+    const header = c.req.header('authorization') ?? '';
+    const match = /^Bearer ([^\s]{1,4096})$/.exec(header);
+    const caller = match?.[1] ? await authenticate(match[1]) : undefined;
+    if (!caller) throw new UnauthorizedError('missing or invalid bearer token');
+    c.set('agentId', caller.agentId);
+    c.set('admin', caller.admin);
+    await next();
+  });
+}
+
+/**
+ * What runs before every `/api` route: the bearer-token check, then the body limit (413). The agent
+ * app and each of its lazily built parts put the same two in front of their routes.
+ */
+export function guardApi(app: Hono<AgentEnv>, authenticate: AgentAppDeps['authenticate']): void {
+  app.use('/api/*', bearerAuth(authenticate));
+  app.use(
+    '/api/*',
+    bodyLimit({
+      maxSize: MAX_BODY_BYTES,
+      onError: () => {
+        throw new PayloadTooLargeError(`body over ${MAX_BODY_BYTES} bytes`);
+      },
+    }),
+  );
+}

@@ -1,0 +1,41 @@
+import type { OpenAPIHono } from '@hono/zod-openapi';
+import { agentsApp } from './agents.js';
+import { auditApp } from './audit.js';
+import { automationsApp } from './automations.js';
+import { conversationsApp } from './conversations.js';
+import { customerMergesApp } from './customer-merges.js';
+import { customersApp } from './customers.js';
+import type { AgentAppDeps } from './deps.js';
+import { eventsApp } from './events.js';
+import { exportsApp } from './exports.js';
+import { metricsApp } from './metrics.js';
+import type { AgentEnv } from './router.js';
+import { webhooksApp } from './webhooks.js';
+
+/**
+ * A part of the agent API: the path prefixes under `/api` it answers, and its sub-apps, whose routes
+ * (and their schemas) are built by the first call of `subApps`, not at cold start.
+ */
+export interface ApiSection {
+  readonly prefixes: readonly string[];
+  subApps(): ReadonlyArray<OpenAPIHono<AgentEnv>>;
+}
+
+/**
+ * The agent API's documented routes by section, in the OpenAPI document's order. The webhook routes
+ * need `deps.webhooks` and `/events` needs `deps.live`; without them they are absent, as before.
+ */
+export function apiSections(deps: AgentAppDeps): ApiSection[] {
+  const { webhooks, live } = deps;
+  return [
+    ...(webhooks ? [{ prefixes: ['/webhooks'], subApps: () => [webhooksApp(deps, webhooks)] }] : []),
+    ...(live ? [{ prefixes: ['/events'], subApps: () => [eventsApp(deps, live)] }] : []),
+    { prefixes: ['/customers'], subApps: () => [customersApp(deps), customerMergesApp(deps)] },
+    { prefixes: ['/conversations'], subApps: () => [conversationsApp(deps)] },
+    { prefixes: ['/automations'], subApps: () => [automationsApp(deps)] },
+    { prefixes: ['/agents', '/me'], subApps: () => [agentsApp(deps)] },
+    { prefixes: ['/metrics'], subApps: () => [metricsApp(deps)] },
+    { prefixes: ['/audit'], subApps: () => [auditApp(deps)] },
+    { prefixes: ['/exports'], subApps: () => [exportsApp(deps)] },
+  ];
+}

@@ -1,5 +1,6 @@
 import { chooseAgent } from '../domain/assignment.js';
 import type { Clock } from '../domain/ports.js';
+import { aiReplyId, placedReplyAt, replyItemId } from '../domain/replies.js';
 import {
   buildHandoffSummary,
   type Responder,
@@ -14,10 +15,12 @@ import { decideRoute } from '../domain/routing/decide-route.js';
 import type { RouteDecision, RouteInput } from '../domain/routing/decision.js';
 import {
   type ConversationFacts,
+  foldDecision,
   handsOff,
   lastHelpedBy,
   routedEvent,
   toAssessment,
+  unfoldDecision,
 } from '../domain/routing/facts.js';
 import type { RoutingPolicy } from '../domain/routing/policy.js';
 import { AI_AUTHOR_ID, routableKind, routeItemId } from '../domain/routing/routable.js';
@@ -44,6 +47,9 @@ export interface RouteOutcome {
   replied?: boolean;
   assignedTo?: string;
 }
+
+/** The AI's reply to an item, as the first delivery left it (a redelivery completes it). */
+type Answered = { decision: RouteDecision; result: ResponderResult };
 
 /** One routing in progress: the item, its customer and conversation, and what the rules read. */
 interface Routing {
@@ -118,7 +124,7 @@ async function answerWithAi(
   routing: Routing,
   decision: RouteDecision,
   result: ResponderResult | undefined,
-): Promise<{ decision: RouteDecision; replied: boolean }> {
+): Promise<{ decision: RouteDecision; replied: boolean; created?: boolean }> {
   if (decision.target !== 'ai') return { decision, replied: false };
   if (!result?.reply) {
     // Nothing to say (nothing pending): the conversation waits for a person rather than for nobody.
@@ -126,12 +132,17 @@ async function answerWithAi(
     return { decision: { ...decision, target: 'human', reason: 'low_confidence', detail }, replied: false };
   }
   try {
-    await sendReply(deps.replies, {
+    const { created } = await sendReply(deps.replies, {
       conversationId: routing.conversationId,
       request: { text: result.reply, attachments: [] },
       agentId: AI_AUTHOR_ID,
       author: { kind: 'ai', id: AI_AUTHOR_ID },
-      idempotencyKey: routing.decisionId,
+      // Named and placed after the item, with the decision on it: no reply-id item, no `routed` item.
+      answers: {
+        itemId: routing.item.id,
+        at: routing.item.at,
+        routed: { ...foldDecision(decision, routing.item.id) },
+      },
       // Read by routing a moment ago: the reply reads them again for nothing.
       recipient: {
         conversationId: routing.conversationId,
@@ -142,7 +153,7 @@ async function answerWithAi(
         firstResponded: routing.state.firstResponseAt !== undefined,
       },
     });
-    return { decision, replied: true };
+    return { decision, replied: true, created };
   } catch (error) {
     if (!(error instanceof ConflictError || error instanceof UnprocessableError)) throw error;
     const detail = `the AI's reply was refused on ${routing.item.channel} (${error.code}); a person must answer`;
@@ -195,18 +206,21 @@ async function handOff(
   return undefined;
 }
 
-/** Records the decision last; counted once, by whoever wrote it (a crash just before loses one count). */
+/**
+ * Records the decision last; counted once, by whoever wrote it (a crash just before loses one count).
+ * The AI's reply carries its decision: it was recorded with the reply (`created`: by this delivery).
+ */
 async function recordDecision(
   deps: RouterDeps,
   routing: Routing,
   outcome: RouteOutcome & { decision: RouteDecision },
+  created: boolean | undefined,
 ): Promise<void> {
   const { decision } = outcome;
   const { item, facts } = routing;
-  const recorded = await deps.store.putTimelineItem(
-    routedEvent(item, routing, decision, outcome.assignedTo),
-    undefined,
-  );
+  const recorded = outcome.replied
+    ? created === true
+    : await deps.store.putTimelineItem(routedEvent(item, routing, decision, outcome.assignedTo), undefined);
   if (recorded) {
     await deps.store.countDecision?.({
       at: routing.now.toISOString(),
@@ -221,12 +235,32 @@ async function recordDecision(
 }
 
 /**
+ * What an earlier delivery of the item did: `done` (its decision is recorded, or its AI reply is on its
+ * way), the AI's reply still to be queued (a crash between its write and the outbound queue), or nothing.
+ */
+async function routedBefore(
+  deps: RouterDeps,
+  input: InboundToRoute,
+  decisionId: string,
+): Promise<'done' | Answered | undefined> {
+  const { customerId, item } = input;
+  if (await deps.store.getTimelineItem(customerId, item.at, decisionId)) return 'done';
+  const placedAt = placedReplyAt(item.at);
+  const reply = await deps.store.getTimelineItem(customerId, placedAt, replyItemId(aiReplyId(item.id)));
+  if (!reply) return undefined;
+  const routed = unfoldDecision(reply, placedAt)[0];
+  if (reply.status !== 'queued' || reply.providerMessageId || !reply.text || routed === reply) return 'done';
+  const decision = routed?.data as RouteDecision;
+  return { decision, result: { reply: reply.text, confidence: 1 } };
+}
+
+/**
  * Routes one inbound message or voicemail the resolver has just written: decides AI or a human queue
  * (`decideRoute`, asking the responder only when the AI could take it), lets the AI reply through the
  * same outbound path as agents (a reply the channel's rules refuse becomes a hand-off), or hands off
  * with a summary note and an assignment. The decision is recorded last, as an event keyed on the
- * item, so a redelivery after a crash completes the work (every step is idempotent) and one after
- * the decision does nothing.
+ * item (or, when the AI answers, on its reply, placed right after the item), so a redelivery after a
+ * crash completes the work (every step is idempotent) and one after the decision does nothing.
  */
 export async function routeMessage(deps: RouterDeps, input: InboundToRoute): Promise<RouteOutcome> {
   const { customerId, conversationId, item } = input;
@@ -235,9 +269,8 @@ export async function routeMessage(deps: RouterDeps, input: InboundToRoute): Pro
   if (!kind || !channel) return { routed: false };
   const decisionId = routeItemId(item.id);
   // Only a delivery that did not write the item may find it routed already.
-  if (!input.firstDelivery && (await deps.store.getTimelineItem(customerId, item.at, decisionId))) {
-    return { routed: false };
-  }
+  const before = input.firstDelivery ? undefined : await routedBefore(deps, input, decisionId);
+  if (before === 'done') return { routed: false };
   const [merged, kept] = await Promise.all([
     deps.store.mergedCustomers(customerId),
     input.conversation ?? deps.store.getConversationState(conversationId),
@@ -257,15 +290,18 @@ export async function routeMessage(deps: RouterDeps, input: InboundToRoute): Pro
     decisionId,
   };
   const routing = await readRouting(deps, found, kind);
-  const first = await decide(deps, routing);
-  const { decision, replied } = await answerWithAi(deps, routing, first.decision, first.result);
-  const outcome: RouteOutcome & { decision: RouteDecision } = { routed: true, decision };
+  // An AI reply written before a crash is queued as it was written, without asking the AI again.
+  const first = before ?? (await decide(deps, routing));
+  const answer = await answerWithAi(deps, routing, first.decision, first.result);
+  const { decision, replied } = answer;
+  // A reply queued again after a crash: the item was routed before.
+  const outcome: RouteOutcome & { decision: RouteDecision } = { routed: before === undefined, decision };
   if (replied) outcome.replied = true;
   if (handsOff(decision)) {
     const assignedTo = await handOff(deps, routing, decision, first.result);
     if (assignedTo) outcome.assignedTo = assignedTo;
   }
-  await recordDecision(deps, routing, outcome);
+  await recordDecision(deps, routing, outcome, answer.created);
   deps.log?.('info', 'message routed', {
     customerId,
     conversationId,

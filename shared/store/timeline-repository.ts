@@ -4,6 +4,7 @@ import type { Page } from '../domain/paging.js';
 import type { RawPayload } from '../domain/privacy.js';
 import { onceReference } from '../domain/resolution.js';
 import type { PlacedItem, ThreadLink } from '../domain/resolver-ports.js';
+import { unfoldDecision } from '../domain/routing/facts.js';
 import {
   statusRank,
   type TimelineItem,
@@ -61,7 +62,23 @@ function toTimelineItem(item: Record<string, unknown>): TimelineItem {
   return TimelineItemSchema.parse(rest);
 }
 
+/** A stored timeline item as readers see it: an AI reply with its decision is two (`unfoldDecision`). */
+function toTimelineItems(item: Record<string, unknown>): Array<{ sk: string; item: TimelineItem }> {
+  const sk = String(item.sk);
+  const parsed = toTimelineItem(item);
+  return unfoldDecision(parsed, timelineAtOf(sk, parsed.id)).map((one) => ({ sk, item: one }));
+}
+
 type Partitions = { mergedPartitions(customerId: string): Promise<string[]> };
+
+/** The first `limit` rows, never between two that share a key (the cursor is a key): an unfolded pair. */
+function pageCut<T extends { sk: string }>(rows: readonly T[], limit: number): T[] {
+  const taken = rows.slice(0, limit);
+  const last = taken.at(-1);
+  if (!last || rows[limit]?.sk !== last.sk) return taken;
+  const whole = taken.filter((row) => row.sk !== last.sk);
+  return whole.length ? whole : rows.filter((row, i) => i < limit || row.sk === last.sk);
+}
 
 /** One page of the union of the customer's partitions, oldest first. */
 async function timelinePage(
@@ -85,9 +102,9 @@ async function timelinePage(
   );
   const rows = pages
     .flatMap((out) => out.items)
-    .map((item) => ({ sk: String(item.sk), item: toTimelineItem(item) }))
+    .flatMap(toTimelineItems)
     .sort((a, b) => (a.sk < b.sk ? -1 : a.sk > b.sk ? 1 : 0));
-  const taken = rows.slice(0, page.limit);
+  const taken = pageCut(rows, page.limit);
   const more = rows.length > page.limit || pages.some((out) => out.next !== undefined);
   const derived = withChannelSwitches(
     taken.map((r) => r.item),
@@ -114,7 +131,7 @@ async function recentTimeline(
   );
   return pages
     .flatMap((out) => out.Items ?? [])
-    .map((item) => ({ sk: String(item.sk), item: toTimelineItem(item) }))
+    .flatMap((item) => toTimelineItems(item).reverse())
     .sort((a, b) => (a.sk < b.sk ? 1 : a.sk > b.sk ? -1 : 0))
     .slice(0, limit)
     .reverse()

@@ -10,6 +10,7 @@ import {
   type TimelineItem,
   TimelineItemSchema,
   withChannelSwitches,
+  withKeyFields,
 } from '../domain/timeline.js';
 import { decodeTimelineCursor, encodeTimelineCursor } from './cursor.js';
 import {
@@ -58,8 +59,8 @@ const ParkedStatusSchema = z.object({
 const ThreadLinkItemSchema = z.object({ customerId: z.string(), conversationId: z.string() });
 
 function toTimelineItem(item: Record<string, unknown>): TimelineItem {
-  const { pk: _pk, sk: _sk, entity: _entity, raw: _raw, statusRank: _rank, ...rest } = item;
-  return TimelineItemSchema.parse(rest);
+  const { pk, sk, entity: _entity, raw: _raw, statusRank: _rank, ...rest } = item;
+  return TimelineItemSchema.parse(withKeyFields(rest, { pk, sk }));
 }
 
 /** A stored timeline item as readers see it: an AI reply with its decision is two (`unfoldDecision`). */
@@ -130,7 +131,9 @@ async function recentTimeline(
     partitions.map((id) => queryItems(db, queryRecentTimelineInput(db.table, id, limit))),
   );
   return pages
-    .flatMap((out) => out.Items ?? [])
+    .flatMap((out, i) =>
+      (out.Items ?? []).map((item) => ({ pk: Keys.customer(partitions[i] ?? '').pk, ...item })),
+    )
     .flatMap((item) => toTimelineItems(item).reverse())
     .sort((a, b) => (a.sk < b.sk ? 1 : a.sk > b.sk ? -1 : 0))
     .slice(0, limit)

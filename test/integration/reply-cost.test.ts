@@ -5,6 +5,7 @@ import { seqAt } from '#shared/domain/live/seq.js';
 import type { TimelineItem } from '#shared/domain/timeline.js';
 import type { LocalRuntime } from '#shared/local/runtime.js';
 import { startTestRuntime } from '../support/runtime.js';
+import { inspectionClient, scanTable } from '../support/table-snapshot.js';
 import { deliver, signedMeta, whatsappStatus, whatsappText } from '../support/webhooks.js';
 
 const SECRET = 'reply-cost-secret';
@@ -173,6 +174,15 @@ describe("local runtime: the AI's reply, its decision and its idempotency in one
     expect(routed?.data?.detail).toMatch(/^the AI answers/);
     const replyItem = items.find((i) => i.id === `reply:${reply?.message.id}`);
     expect(replyItem?.data).toEqual({ author: { kind: 'ai', id: 'responder' } });
+    // Stored without what its key says (id, customer); read with them.
+    expect(replyItem?.customerId).toBe(customerId);
+    const client = inspectionClient(runtime.dynamoEndpoint);
+    const sk = `TIMELINE#${reply?.message.placedAt}#${replyItem?.id}`;
+    const stored = (await scanTable(client, 'threadline')).find((i) => i.sk === sk);
+    client.destroy();
+    expect(stored).toMatchObject({ entity: 'timeline', text: replyItem?.text });
+    expect(stored).not.toHaveProperty('id');
+    expect(stored).not.toHaveProperty('customerId');
     // Its `at` is when it was written (first response, display); its place is right after the decision.
     expect(replyItem?.at).toBe(reply?.message.at);
     expect(ids.indexOf(`reply:${reply?.message.id}`)).toBe(ids.indexOf('route:whatsapp:wamid.RC3') + 1);

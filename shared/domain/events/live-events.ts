@@ -10,6 +10,7 @@ import {
   CustomerSchema,
   type TimelineItem,
   TimelineItemSchema,
+  withKeyFields,
 } from '../timeline.js';
 
 type Image = Record<string, unknown>;
@@ -20,9 +21,9 @@ type DistributedOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> 
 const strings = (value: unknown): string[] =>
   value instanceof Set || Array.isArray(value) ? [...value].filter((v) => typeof v === 'string').sort() : [];
 
-function timelineItemOf(image: Image | undefined): TimelineItem | undefined {
+function timelineItemOf(image: Image | undefined, keys: ChangeRecord['keys']): TimelineItem | undefined {
   if (image?.entity !== 'timeline') return undefined;
-  const parsed = TimelineItemSchema.safeParse(image);
+  const parsed = TimelineItemSchema.safeParse(withKeyFields(image, keys));
   return parsed.success ? parsed.data : undefined;
 }
 
@@ -102,15 +103,15 @@ function suggestionEvents(record: ChangeRecord): LiveEventDraft[] {
 }
 
 /** A timeline item as the API reads it: an AI reply with its decision is that decision and the reply. */
-function timelineItemsOf(image: Image | undefined, sk: string): TimelineItem[] {
-  const item = timelineItemOf(image);
-  return item ? unfoldDecision(item, placedAtIn(sk, item.id)) : [];
+function timelineItemsOf(image: Image | undefined, keys: ChangeRecord['keys']): TimelineItem[] {
+  const item = timelineItemOf(image, keys);
+  return item ? unfoldDecision(item, placedAtIn(keys.sk, item.id)) : [];
 }
 
 /** `timeline.item` for each item the change added or changed, as the API reads them. */
 function timelineEvents(record: ChangeRecord): LiveEventDraft[] {
-  const before = timelineItemsOf(record.oldImage, record.keys.sk);
-  return timelineItemsOf(record.newImage, record.keys.sk)
+  const before = timelineItemsOf(record.oldImage, record.keys);
+  return timelineItemsOf(record.newImage, record.keys)
     .filter(
       (item) =>
         !same(

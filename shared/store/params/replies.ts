@@ -29,14 +29,16 @@ export function putReplyInput(table: string, message: OutboundMessage): PutComma
 /**
  * Writes an AI reply's timeline item once, at its placed key (right after the message it answers), with
  * routing's decision on it (`data.routed`). Its `at` stays the time it was written, for the
- * first-response time and for display; the key is what makes a redelivery find it.
+ * first-response time and for display; the key is what makes a redelivery find it. What the key says
+ * (its id and customer) is left out: the item is written five times at its size.
  */
 export function putPlacedReplyInput(
   table: string,
   message: OutboundMessage,
   routed: Record<string, unknown> | undefined,
 ): PutCommandInput {
-  const item = replyItem(message);
+  // Its id and customer are its key's (readers restore them: `withKeyFields`), written 5 times at its size.
+  const { id: _id, customerId: _customerId, ...item } = replyItem(message);
   return {
     TableName: table,
     Item: {

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { aiReplyId, placedReplyAt, replyItemId } from '#shared/domain/replies.js';
 import type { RouteDecision } from '#shared/domain/routing/decision.js';
 import { foldDecision, placedAtIn, routedEvent, unfoldDecision } from '#shared/domain/routing/facts.js';
-import type { TimelineItem } from '#shared/domain/timeline.js';
+import { type TimelineItem, withKeyFields } from '#shared/domain/timeline.js';
 
 const AT = '2025-06-10T14:59:00.000Z';
 const decision: RouteDecision = {
@@ -63,5 +63,20 @@ describe('placedAtIn', () => {
   it('reads the time of a timeline sort key', () => {
     expect(placedAtIn(`TIMELINE#${AT}#reply:ai:whatsapp:wamid.1`, 'reply:ai:whatsapp:wamid.1')).toBe(AT);
     expect(placedAtIn(`TIMELINE#${AT}#other`, 'reply:x')).toBeUndefined();
+  });
+});
+
+describe('withKeyFields', () => {
+  it("restores the id and customer an item's key says, and leaves an item that has them", () => {
+    const keys = { pk: 'CUSTOMER#cu_1', sk: `TIMELINE#${AT}#reply:ai:whatsapp:wamid.1#x` };
+    expect(withKeyFields({ type: 'message', at: AT }, keys)).toEqual({
+      type: 'message',
+      at: AT,
+      id: 'reply:ai:whatsapp:wamid.1#x',
+      customerId: 'cu_1',
+    });
+    const whole = { id: 'a', customerId: 'b', at: AT };
+    expect(withKeyFields(whole, keys)).toBe(whole);
+    expect(withKeyFields({ at: AT }, { pk: 'OTHER#1', sk: 'X' })).toEqual({ at: AT });
   });
 });

@@ -124,7 +124,7 @@ async function answerWithAi(
   routing: Routing,
   decision: RouteDecision,
   result: ResponderResult | undefined,
-): Promise<{ decision: RouteDecision; replied: boolean; created?: boolean }> {
+): Promise<{ decision: RouteDecision; replied: boolean }> {
   if (decision.target !== 'ai') return { decision, replied: false };
   if (!result?.reply) {
     // Nothing to say (nothing pending): the conversation waits for a person rather than for nobody.
@@ -132,7 +132,7 @@ async function answerWithAi(
     return { decision: { ...decision, target: 'human', reason: 'low_confidence', detail }, replied: false };
   }
   try {
-    const { created } = await sendReply(deps.replies, {
+    await sendReply(deps.replies, {
       conversationId: routing.conversationId,
       request: { text: result.reply, attachments: [] },
       agentId: AI_AUTHOR_ID,
@@ -143,6 +143,7 @@ async function answerWithAi(
         at: routing.item.at,
         routed: { ...foldDecision(decision, routing.item.id) },
       },
+      onStored: () => countDecision(deps, routing, decision, true),
       // Read by routing a moment ago: the reply reads them again for nothing.
       recipient: {
         conversationId: routing.conversationId,
@@ -153,7 +154,7 @@ async function answerWithAi(
         firstResponded: routing.state.firstResponseAt !== undefined,
       },
     });
-    return { decision, replied: true, created };
+    return { decision, replied: true };
   } catch (error) {
     if (!(error instanceof ConflictError || error instanceof UnprocessableError)) throw error;
     const detail = `the AI's reply was refused on ${routing.item.channel} (${error.code}); a person must answer`;
@@ -206,32 +207,38 @@ async function handOff(
   return undefined;
 }
 
+/** Counts a decision once, by whoever recorded it (a crash just before loses one count). */
+async function countDecision(
+  deps: RouterDeps,
+  routing: Routing,
+  decision: RouteDecision,
+  answeredByAi: boolean,
+) {
+  const { item, facts } = routing;
+  await deps.store.countDecision?.({
+    at: routing.now.toISOString(),
+    itemId: item.id,
+    target: decision.target,
+    reason: decision.reason,
+    answeredByAi,
+    channelSwitch:
+      decision.reason === 'channel_switch' || facts.channelsBefore.some((c) => c !== item.channel),
+  });
+}
+
 /**
- * Records the decision last; counted once, by whoever wrote it (a crash just before loses one count).
- * The AI's reply carries its decision: it was recorded with the reply (`created`: by this delivery).
+ * Records the decision last, and counts it. The AI's reply carries its decision: recorded and counted
+ * with the reply, right after its write (`sendReply`'s `onStored`).
  */
 async function recordDecision(
   deps: RouterDeps,
   routing: Routing,
   outcome: RouteOutcome & { decision: RouteDecision },
-  created: boolean | undefined,
 ): Promise<void> {
+  if (outcome.replied) return;
   const { decision } = outcome;
-  const { item, facts } = routing;
-  const recorded = outcome.replied
-    ? created === true
-    : await deps.store.putTimelineItem(routedEvent(item, routing, decision, outcome.assignedTo), undefined);
-  if (recorded) {
-    await deps.store.countDecision?.({
-      at: routing.now.toISOString(),
-      itemId: item.id,
-      target: decision.target,
-      reason: decision.reason,
-      answeredByAi: outcome.replied === true,
-      channelSwitch:
-        decision.reason === 'channel_switch' || facts.channelsBefore.some((c) => c !== item.channel),
-    });
-  }
+  const event = routedEvent(routing.item, routing, decision, outcome.assignedTo);
+  if (await deps.store.putTimelineItem(event, undefined)) await countDecision(deps, routing, decision, false);
 }
 
 /**
@@ -292,8 +299,7 @@ export async function routeMessage(deps: RouterDeps, input: InboundToRoute): Pro
   const routing = await readRouting(deps, found, kind);
   // An AI reply written before a crash is queued as it was written, without asking the AI again.
   const first = before ?? (await decide(deps, routing));
-  const answer = await answerWithAi(deps, routing, first.decision, first.result);
-  const { decision, replied } = answer;
+  const { decision, replied } = await answerWithAi(deps, routing, first.decision, first.result);
   // A reply queued again after a crash: the item was routed before.
   const outcome: RouteOutcome & { decision: RouteDecision } = { routed: before === undefined, decision };
   if (replied) outcome.replied = true;
@@ -301,7 +307,7 @@ export async function routeMessage(deps: RouterDeps, input: InboundToRoute): Pro
     const assignedTo = await handOff(deps, routing, decision, first.result);
     if (assignedTo) outcome.assignedTo = assignedTo;
   }
-  await recordDecision(deps, routing, outcome, answer.created);
+  await recordDecision(deps, routing, outcome);
   deps.log?.('info', 'message routed', {
     customerId,
     conversationId,

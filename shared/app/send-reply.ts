@@ -48,6 +48,8 @@ interface SendReplyInput {
    * it), and no item under the reply's id is written.
    */
   answers?: { itemId: string; at: string; routed: Record<string, unknown> } | undefined;
+  /** Called once the reply is stored by this request (not a retry's): routing counts its decision. */
+  onStored?: (() => Promise<void>) | undefined;
 }
 
 /** Who a reply goes to: the conversation, its customer (the root of their merges) and every partition. */
@@ -140,6 +142,7 @@ export async function sendReply(
     ...(input.answers ? { placedAt: placedReplyAt(input.answers.at) } : {}),
   });
   const { message, created } = await storeReply(deps, candidate, input);
+  if (created) await input.onStored?.();
   // As stored: at the time it was written, whatever its place.
   const item = { ...replyItem(message), at: message.at };
   // Once recorded it stays: a write that would fail its condition (and be billed) is not tried.

@@ -351,6 +351,9 @@ describe('routeMessage', () => {
 
   it('queues the AI reply a crash left unqueued once the message comes again, without asking the AI again', async () => {
     const w = world();
+    const counted: unknown[] = [];
+    // Counted right after the reply's write, as the routed item was right after its own.
+    w.deps.store.countDecision = async (decision) => void counted.push(decision);
     const enqueue = w.deps.replies.queue.enqueue;
     w.deps.replies.queue.enqueue = async () => {
       throw new Error('crash between the reply and the queue');
@@ -369,6 +372,9 @@ describe('routeMessage', () => {
     expect(w.responderCalls).toBe(1);
     expect(decisions(w)).toHaveLength(1);
     expect(notes(w)).toEqual([]);
+    expect(counted).toEqual([
+      expect.objectContaining({ target: 'ai', answeredByAi: true, itemId: 'whatsapp:wamid.1' }),
+    ]);
   });
 
   it('hands off when the channel rules refuse the AI reply', async () => {

@@ -66,10 +66,7 @@ export function addWebchat(scope: Stack, api: HttpApi, props: WebchatProps) {
     name: 'webchat-live',
     timeout: Duration.seconds(10),
     description: "Threadline web chat: the visitors' WebSocket $connect and $disconnect",
-  })
-    .bindTable(props.table)
-    .bindQueue(props.inboundQueue, 'INBOUND_QUEUE_URL')
-    .bindSecret(props.providerSecret);
+  }).bindTable(props.table);
   const integration = new WebSocketLambdaIntegration('WebchatLiveIntegration', live);
   const liveApi = new WebSocketApi(scope, 'WebchatLiveApi', {
     apiName: `${scope.stackName}-webchat-live`,

@@ -1,3 +1,6 @@
+import { replyItemId } from '../domain/replies.js';
+import { replyKeyOf } from '../domain/reply-key.js';
+import { replyPlacedAt } from '../domain/routing/facts.js';
 import { authorKind } from '../domain/timeline.js';
 import { webchatStatusEnvelope } from '../domain/webchat/envelopes.js';
 import { WEBCHAT_LIMITS } from '../domain/webchat/rate-limit.js';
@@ -37,7 +40,11 @@ export async function markWebchatRead(
   );
   if (replies.length === 0) return { read: [] };
   await deps.queue.enqueue(
-    replies.map((item) => webchatStatusEnvelope(item.providerMessageId as string, 'read', now)),
+    replies.map((item) => {
+      const replyId = item.providerMessageId as string;
+      const key = replyKeyOf({ id: replyId, customerId: item.customerId, at: replyPlacedAt(item, recent) });
+      return webchatStatusEnvelope(replyId, 'read', now, item.id === replyItemId(replyId) ? key : undefined);
+    }),
   );
   return { read: replies.map((item) => item.id) };
 }

@@ -6,6 +6,7 @@ import { identityToken, type PhoneOptions } from '../domain/identity.js';
 import { mayRecordMention, mentionedIdentities } from '../domain/mentions.js';
 import { followMerges } from '../domain/merges.js';
 import type { Clock, IdGenerator } from '../domain/ports.js';
+import { profileTouchNeeded } from '../domain/profile-touch.js';
 import {
   canonicalEnvelope,
   contactStateOf,
@@ -14,7 +15,12 @@ import {
   toTimelineItem,
   unauthenticatedCustomerId,
 } from '../domain/resolution.js';
-import type { ProfileState, ResolverStore, SuggestionEvidence } from '../domain/resolver-ports.js';
+import type {
+  ProfileState,
+  ProfileTouch,
+  ResolverStore,
+  SuggestionEvidence,
+} from '../domain/resolver-ports.js';
 import type { RouteInbound } from '../domain/router-ports.js';
 import type { ConversationSnapshot } from '../domain/routing/conversation-state.js';
 import { routableKind } from '../domain/routing/routable.js';
@@ -165,6 +171,8 @@ async function placeOnTimeline(
   written: boolean;
   inbound: boolean;
   conversation: ConversationSnapshot | undefined;
+  /** The event was its conversation's latest when touched. */
+  current: boolean;
 }> {
   const parents = threadParents(envelope);
   const thread = parents.length ? await deps.store.findThread(envelope.channel, parents) : undefined;
@@ -192,7 +200,7 @@ async function placeOnTimeline(
       conversationId: placement.conversationId,
     });
   }
-  const conversation = await deps.store.touchConversation({
+  const touched = await deps.store.touchConversation({
     ...placement,
     customerId,
     channel: envelope.channel,
@@ -200,18 +208,28 @@ async function placeOnTimeline(
     now,
     inbound,
   });
-  return { item, placement, written, inbound, conversation };
+  return { item, placement, written, inbound, conversation: touched.snapshot, current: touched.current };
+}
+
+/** The name an event carries, when it is the earliest the profile has seen (the profile read says). */
+function nameToKeep({ envelope, profile }: Resolving): ProfileTouch['name'] {
+  const name = envelope.kind === 'message' ? envelope.profileName : undefined;
+  if (!name) return undefined;
+  if (profile?.name && (profile.nameAt === undefined || profile.nameAt <= envelope.occurredAt))
+    return undefined;
+  return { value: name, at: envelope.occurredAt };
 }
 
 /**
  * What the event tells about the customer: a new identity, mentions, a contact preference, then the
- * profile itself (written last: the decisions read it) and the name of the earliest event that had one.
+ * profile itself (written last: the decisions read it), with the name of the earliest event that had
+ * one. The profile is written only when something its readers need changes (`profileTouchNeeded`).
  */
 async function updateCustomer(
   deps: ResolverDeps,
   resolving: Resolving,
   claimed: { identities: Identity[]; contested: Identity[] },
-  placed: { conversationId: string; inbound: boolean },
+  placed: { conversationId: string; inbound: boolean; current: boolean },
 ): Promise<void> {
   const { envelope, customer, customerId, profile, now } = resolving;
   const { identities, contested } = claimed;
@@ -224,7 +242,7 @@ async function updateCustomer(
   const mentioned = await recordEvidence(deps, resolving, identities, contested);
   const contact = contactStateOf(envelope);
   if (contact) await deps.store.setContactState(customer, contact);
-  await deps.store.touchProfile({
+  const touch: ProfileTouch = {
     customerId,
     identities,
     channel: envelope.channel,
@@ -234,12 +252,10 @@ async function updateCustomer(
     newConversation: placed.conversationId !== profile?.openConversationId,
     inbound: placed.inbound,
     mentioned,
-  });
-  // The name of the earliest event that carried one, so it does not depend on arrival order.
-  const name = envelope.kind === 'message' ? envelope.profileName : undefined;
-  if (name && (!profile?.name || (profile.nameAt !== undefined && profile.nameAt > envelope.occurredAt))) {
-    await deps.store.setName(customerId, name, envelope.occurredAt);
-  }
+    name: nameToKeep(resolving),
+    ...(placed.current ? {} : { stale: true }),
+  };
+  if (profileTouchNeeded(profile, touch)) await deps.store.touchProfile(touch);
 }
 
 /**
@@ -294,9 +310,9 @@ async function resolveCustomerEvent(
   }
   const resolving: Resolving = { envelope, customer, customerId, profile, now };
   const claimed = await claimOtherIdentities(deps, resolving);
-  const { item, placement, written, inbound, conversation } = await placeOnTimeline(deps, resolving);
+  const { item, placement, written, inbound, conversation, current } = await placeOnTimeline(deps, resolving);
   const { conversationId } = placement;
-  await updateCustomer(deps, resolving, claimed, { conversationId, inbound });
+  await updateCustomer(deps, resolving, claimed, { conversationId, inbound, current });
   deps.log?.('info', written ? 'timeline item written' : 'duplicate envelope, already on the timeline', {
     customerId,
     channel: envelope.channel,

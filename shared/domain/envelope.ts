@@ -132,6 +132,8 @@ export const StatusEnvelopeSchema = z.extend(EnvelopeBaseSchema, {
   status: DeliveryStatusSchema,
   customer: z.optional(IdentitySchema),
   errors: z.optional(z.array(ProviderErrorSchema)),
+  /** The reply's own key as the provider handed it back (see reply-key.ts); parsed, never trusted. */
+  replyKey: z.optional(z.string().check(z.maxLength(256))),
 });
 export type StatusEnvelope = z.infer<typeof StatusEnvelopeSchema>;
 

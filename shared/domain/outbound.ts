@@ -73,6 +73,11 @@ export interface SendResult {
   providerMessageId: string;
   /** Email: the RFC Message-ID header we sent, so replies thread back. */
   messageIdHeader?: string;
+  /**
+   * Every status callback of this message will carry the reply's key (reply-key.ts): statuses find the
+   * reply without the message reference, so the sender need not link one.
+   */
+  keyEchoed?: boolean;
 }
 
 /**

@@ -5,6 +5,11 @@ export interface OutboxEntry {
   providerMessageId: string;
   sentAt: string;
   message: OutboundMessage;
+  /**
+   * The reply's key the provider would hand back on each status (WhatsApp `biz_opaque_callback_data`,
+   * Twilio's `reply` callback parameter), when the channel carries one: post it back with a status.
+   */
+  replyKey?: string;
 }
 
 /** Reads what was "sent" locally, so an agent can see it without provider credentials. */

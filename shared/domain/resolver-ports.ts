@@ -16,6 +16,16 @@ export interface ProfileState {
   mentioned?: readonly string[] | undefined;
   /** The satisfaction survey awaiting the customer's answer, if any. */
   csatPending?: CsatPending | undefined;
+  /** Tokens of the identities the profile holds, so a touch that adds none can be skipped. */
+  identities?: readonly string[] | undefined;
+  /** The channels the customer used. */
+  channels?: readonly string[] | undefined;
+  /** The time of the last event the profile recorded (it may lag by `PROFILE_TIME_GRANULARITY_MS`). */
+  lastEventAt?: string | undefined;
+  lastInboundAt?: string | undefined;
+  lastInboundChannel?: string | undefined;
+  /** `lastInbound_<channel>`: the reply windows' start, per channel. */
+  lastInboundByChannel?: Partial<Record<Channel, string>> | undefined;
 }
 
 /** How an event changes a conversation. */
@@ -48,6 +58,21 @@ export interface ProfileTouch {
   inbound: boolean;
   /** Identities this event mentioned, remembered so an erasure can find the mentions it left. */
   mentioned?: readonly Identity[];
+  /**
+   * The name the event carried, when the profile has none or a later event's: written with the touch
+   * (the earliest event's name wins, whatever the order).
+   */
+  name?: { value: string; at: string } | undefined;
+  /** The event is older than its conversation's latest one: it moves no current field of the profile. */
+  stale?: boolean | undefined;
+}
+
+/** A conversation touch's outcome: whether the event was the conversation's latest, and its state then. */
+export interface TouchedConversation {
+  /** False when the conversation had a later event or was resolved after it. */
+  current: boolean;
+  /** The conversation as the write left it, when the store answers it (saves routing a read). */
+  snapshot?: ConversationSnapshot | undefined;
 }
 
 /** Why two customers may be one person. */
@@ -67,8 +92,6 @@ export interface ResolverStore {
   /** Claims an identity for a customer; false when somebody holds it already. */
   claimIdentity(identity: Identity, customerId: string, now: string): Promise<boolean>;
   getProfileState(customerId: string): Promise<ProfileState | undefined>;
-  /** Keeps the name from the earliest event that carried one, whatever order events arrive in. */
-  setName(customerId: string, name: string, at: string): Promise<void>;
   /** Writes a timeline item unless it is there already; answers whether it wrote. */
   putTimelineItem(item: TimelineItem, raw: unknown): Promise<boolean>;
   /**
@@ -83,7 +106,7 @@ export interface ResolverStore {
    * Upserts the conversation of an event; may answer the conversation as the write left it (with its
    * routing state), which saves routing a read.
    */
-  touchConversation(touch: ConversationTouch): Promise<ConversationSnapshot | undefined>;
+  touchConversation(touch: ConversationTouch): Promise<TouchedConversation>;
   touchProfile(touch: ProfileTouch): Promise<void>;
   /** Records a delivery status forward-only, on the message and on its timeline item if known. */
   advanceStatus(envelope: StatusEnvelope): Promise<void>;

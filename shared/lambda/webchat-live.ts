@@ -3,11 +3,13 @@ import { fanOutToVisitors } from '#shared/app/fan-out-to-visitors.js';
 import { tellVisitorsTyping, type VisitorTypingDeps } from '#shared/app/tell-visitors-typing.js';
 import { dynamoDbLite } from '#shared/aws/dynamodb-lite.js';
 import { websocketPush } from '#shared/aws/websocket-push.js';
+import { loadConfig } from '#shared/config/config.js';
 import type { ChangeFeedConsumer } from '#shared/domain/change-feed.js';
+import { systemClock } from '#shared/domain/ports.js';
 import { UnauthorizedError } from '#shared/errors.js';
 import { log } from '#shared/log.js';
+import { dynamoRepositories, webchatPorts } from '#shared/store/dynamo-repositories.js';
 import { webchatConnections } from '#shared/store/webchat-connections.js';
-import { lambdaWebchatDeps } from './webchat.js';
 
 /** A WebSocket API `$connect` or `$disconnect` event, the parts read here. */
 interface WebsocketEvent {
@@ -21,8 +23,10 @@ interface WebsocketEvent {
  * through `visitorFanOut`, which the change-feed consumer calls.
  */
 export async function webchatLiveHandler() {
-  const deps = await lambdaWebchatDeps();
-  const db = { doc: dynamoDbLite(), table: deps.config.TABLE_NAME };
+  // Only the table: no queue, no secret (a session is checked by its token's hash).
+  const { TABLE_NAME: table } = loadConfig(process.env);
+  const db = { doc: dynamoDbLite(), table };
+  const deps = { store: webchatPorts(dynamoRepositories(db.doc, table)), clock: systemClock };
   const connections = webchatConnections(db, () => deps.clock.now());
   return async (event: WebsocketEvent): Promise<{ statusCode: number }> => {
     const connectionId = event.requestContext.connectionId ?? '';

@@ -4,6 +4,7 @@ import { dirname } from 'node:path';
 import type { Channel } from '../domain/envelope.js';
 import type { ChannelSender, OutboundMessage, SendResult } from '../domain/outbound.js';
 import type { Outbox, OutboxEntry } from '../domain/outbox.js';
+import { replyKeyOf } from '../domain/reply-key.js';
 import type { OutboundQueue } from '../domain/reply-ports.js';
 import type { LocalQueue } from './queue.js';
 
@@ -27,6 +28,17 @@ function providerIdFor(channel: Channel, replyId: string): string {
 }
 
 /**
+ * The channels whose real senders give the provider the reply's key to hand back on every status
+ * (WhatsApp's Cloud API, Twilio with our status-callback URL); email keeps its reference locally, as
+ * SES hands tags back only through a configuration set.
+ */
+const KEY_ECHOED: ReadonlySet<Channel> = new Set(['whatsapp', 'sms', 'voice']);
+
+function optionalKey(replyKey: string | undefined): { replyKey?: string } {
+  return replyKey ? { replyKey } : {};
+}
+
+/**
  * The local stand-in for every provider when no credentials are configured: it accepts each message,
  * keeps it (in memory and as a line of `outbox.jsonl`), and answers with a provider-shaped id.
  */
@@ -44,7 +56,13 @@ export class LocalOutbox implements Outbox {
     return {
       send: async (message: OutboundMessage): Promise<SendResult> => {
         const providerMessageId = providerIdFor(message.channel, message.id);
-        const entry = { providerMessageId, sentAt: new Date().toISOString(), message };
+        const replyKey = KEY_ECHOED.has(message.channel) ? replyKeyOf(message) : undefined;
+        const entry = {
+          providerMessageId,
+          sentAt: new Date().toISOString(),
+          message,
+          ...optionalKey(replyKey),
+        };
         this.#entries.push(entry);
         if (this.#file) appendFileSync(this.#file, `${JSON.stringify(entry)}\n`);
         return {
@@ -52,6 +70,7 @@ export class LocalOutbox implements Outbox {
           ...(message.channel === 'email'
             ? { messageIdHeader: `<${message.id}@outbox.threadline.local>` }
             : {}),
+          ...(replyKey ? { keyEchoed: true } : {}),
         };
       },
     };

@@ -1,7 +1,9 @@
 import MiniSearch from 'minisearch';
+import { type AnswerKind, askedKinds, givenKinds, givesAnswer } from './knowledge-base-answer-types.js';
 import { type Article, KnowledgeBaseError, type Passage, splitPassages } from './knowledge-base-articles.js';
 import { type Calibration, calibrate } from './knowledge-base-calibration.js';
 import type { TermPipeline } from './knowledge-base-terms.js';
+import { createTrigramRanker } from './knowledge-base-trigrams.js';
 
 /** What one question of a message found: the passage that answers it, or why none does. */
 export interface SegmentMatch {
@@ -19,6 +21,10 @@ export interface SegmentMatch {
   rivalLead?: number;
   /** How alike the question is to the passage's closest example question. */
   example?: number;
+  /** A kind of answer the question asks for (a time, a price...) that the passage does not give. */
+  unanswered?: AnswerKind;
+  /** Whether the second (letter-trigram) ranker picks the same passage. */
+  agrees?: boolean;
 }
 
 /** What a message found in the knowledge base. */
@@ -50,6 +56,12 @@ const QUESTION_START =
 const QUESTION_WORDS = new Set(['how', 'where', 'when', 'what', 'which', 'why', 'who']);
 // A second article (or an indistinguishable paragraph) scoring this close to the first makes the answer a coin toss.
 const CLOSE_SECOND = 0.95;
+// A passage that cannot give the kind of answer asked for ("how much" and no price) ranks this much lower.
+const UNFIT_RANK = 0.7;
+// The score is raised this much when the letter-trigram ranker picks the same passage, and lowered when
+// it picks another (on the tuning half, 98% of agreeing answers were right against 86% of the others).
+const AGREES = 1.1;
+const DIFFERS = 0.9;
 
 interface IndexedPassage {
   passage: Passage;
@@ -58,6 +70,8 @@ interface IndexedPassage {
   parts: Set<string>;
   /** The terms of each example question given to the passage. */
   examples: Set<string>[];
+  /** The kinds of answer its text gives (a time, a price, a day, a phone number). */
+  gives: Set<AnswerKind>;
 }
 
 /** The example questions of an article, each given to the paragraph it names or shares most terms with. */
@@ -123,6 +137,8 @@ interface Built {
   unknown: (term: string) => boolean;
   /** Whether any article lists example questions (without any, likeness to them says nothing). */
   withExamples: boolean;
+  /** The passage the second, letter-trigram ranker puts first. */
+  second: (text: string) => string | undefined;
 }
 
 function indexArticles(articles: readonly Article[], pipeline: TermPipeline): Built {
@@ -140,7 +156,7 @@ function indexArticles(articles: readonly Article[], pipeline: TermPipeline): Bu
       const parts = new Set(pipeline.terms(text, true).filter((term) => !terms.has(term)));
       for (const term of [...terms, ...parts]) all.add(term);
       const examples = asked.map((question) => new Set(pipeline.terms(question)));
-      indexed.set(passage.id, { passage, terms, parts, examples });
+      indexed.set(passage.id, { passage, terms, parts, examples, gives: givenKinds(passage.text) });
       documents.push({
         id: passage.id,
         title: article.title,
@@ -177,6 +193,9 @@ function indexArticles(articles: readonly Article[], pipeline: TermPipeline): Bu
     },
     unknown: (term) => !minor(term) && frequency(term) === 0 && !pipeline.known(term),
     withExamples: articles.some((article) => article.questions?.length),
+    second: createTrigramRanker(
+      documents.map((doc) => ({ id: doc.id, text: `${doc.title}\n${doc.questions}\n${doc.text}` })),
+    ),
   };
 }
 
@@ -195,6 +214,7 @@ function segmentMatcher(built: Built, pipeline: TermPipeline): (text: string) =>
     const results = built.search(terms);
     const topScore = results[0]?.score ?? 0;
     const total = terms.reduce((sum, term) => sum + weight(term), 0);
+    const asked = askedKinds(text);
     const ranked = results.flatMap((result) => {
       const found = indexed.get(result.id);
       if (!found) return [];
@@ -204,14 +224,15 @@ function segmentMatcher(built: Built, pipeline: TermPipeline): (text: string) =>
       );
       const coverage = covered / total;
       const example = Math.max(0, ...found.examples.map((e) => similarity(terms, e, weight)));
-      return [
-        { found, coverage, example, rank: 0.6 * coverage + (0.2 * result.score) / topScore + 0.2 * example },
-      ];
+      const fits = givesAnswer(asked, found.gives);
+      const rank = 0.6 * coverage + (0.2 * result.score) / topScore + 0.2 * example;
+      return [{ found, coverage, example, fits, rank: fits ? rank : rank * UNFIT_RANK }];
     });
     ranked.sort((a, b) => b.rank - a.rank);
     const top = ranked[0];
     const missing = terms.find(built.unknown);
-    const why = missing ? { missing } : {};
+    const unanswered = top && !top.fits ? asked.find((kind) => !top.found.gives.has(kind)) : undefined;
+    const why = { ...(missing ? { missing } : {}), ...(unanswered ? { unanswered } : {}) };
     if (!top) return { text, score: 0, ...why };
     const rival = ranked.find((r) => r.found.passage.article !== top.found.passage.article);
     const rivalLead = rival ? 1 - rival.rank / top.rank : 1;
@@ -224,12 +245,14 @@ function segmentMatcher(built: Built, pipeline: TermPipeline): (text: string) =>
       lead < 1 - CLOSE_SECOND &&
       second.found.passage.article === top.found.passage.article &&
       !terms.some((t) => weight(t) > 0.1 && top.found.terms.has(t) && !second.found.terms.has(t));
-    const score =
+    const lexical =
       rivalLead < 1 - CLOSE_SECOND || tied
         ? 0
         : top.coverage *
           (0.5 + 0.3 * Math.min(1, rivalLead / 0.3) + 0.2 * Math.min(1, lead / 0.2)) *
           (built.withExamples ? 0.5 + 0.5 * top.example : 1);
+    const agrees = lexical > 0 && built.second(text) === top.found.passage.id;
+    const score = Math.min(top.coverage, lexical * (agrees ? AGREES : DIFFERS));
     const round = (n: number) => Math.round(n * 1000) / 1000;
     return {
       text,
@@ -239,12 +262,13 @@ function segmentMatcher(built: Built, pipeline: TermPipeline): (text: string) =>
       lead: round(lead),
       rivalLead: round(rivalLead),
       example: round(top.example),
+      agrees,
       ...why,
     };
   };
 }
 
-const answers = (m: SegmentMatch) => Boolean(m.passage && !m.missing && m.score > 0);
+const answers = (m: SegmentMatch) => Boolean(m.passage && !m.missing && !m.unanswered && m.score > 0);
 const surer = (a: SegmentMatch, b: SegmentMatch) =>
   (answers(b) ? b.score : -1) > (answers(a) ? a.score : -1) ? b : a;
 

@@ -50,9 +50,9 @@ const SMALL_TALK_GREETING =
   /^(hi|hello|hey|hiya|good (morning|afternoon|evening))( there| all| team)?( \p{L}+)?$/u;
 const SMALL_TALK_THANKS = /\b(thanks|thank you|thank u|thx|ty|cheers|great thanks|perfect)\b/;
 
-/** The opening line: by name when the customer's name is known. */
-function opening(name: string | undefined): string {
-  return name ? `Hi ${name}` : 'Hi';
+/** "Hi Dana" when the customer's name is known; no greeting without it (a bare "Hi," reads stiffly). */
+function greeting(name: string | undefined, end: string): string {
+  return name ? `Hi ${name}${end}` : '';
 }
 
 function lowerFirst(text: string): string {
@@ -135,7 +135,8 @@ function smallTalk(folded: string, name: string | undefined): string | undefined
   if (folded && SMALL_TALK_THANKS.test(folded)) {
     return `You're welcome${name ? `, ${name}` : ''}! Anything else I can help with?`;
   }
-  if (folded && SMALL_TALK_GREETING.test(folded)) return `${opening(name)}! How can I help you today?`;
+  if (folded && SMALL_TALK_GREETING.test(folded))
+    return `${greeting(name, '! ') || 'Hi! '}How can I help you today?`;
   return undefined;
 }
 
@@ -162,7 +163,7 @@ async function respond(settings: Settings, context: ResponderContext): Promise<R
         ? HOLDING_REPLIES[reason]
         : undefined;
     return {
-      ...(holding ? { reply: `${opening(name)}. ${holding}` } : {}),
+      ...(holding ? { reply: `${greeting(name, '. ')}${holding}` } : {}),
       confidence,
       handoff: { reason, summary: buildHandoffSummary(context, view, { ...signals, sentimentScore }) },
       ...signals,
@@ -180,18 +181,25 @@ async function respond(settings: Settings, context: ResponderContext): Promise<R
   if (!answered || confidence < settings.threshold) return handOff('low_confidence');
 
   const acknowledgement = await continuity(settings, view);
-  const first = acknowledgement ? `${opening(name)} — ${acknowledgement}` : `${opening(name)},`;
-  return { reply: `${first}\n\n${quotePassages(answered)}`, confidence, ...signals, ...sources };
+  return { reply: answerText(answered, name, acknowledgement), confidence, ...signals, ...sources };
 }
 
-/** The passages, then the articles they come from. */
-export function quotePassages(passages: readonly Passage[]): string {
-  const titles = [...new Set(passages.map((passage) => `"${passage.article.title}"`))];
-  const from =
-    titles.length === 1
-      ? `our help article ${titles[0]}`
-      : `our help articles ${titles.slice(0, -1).join(', ')} and ${titles.at(-1)}`;
-  return `${passages.map((passage) => passage.text).join('\n\n')}\n\n(From ${from}.)`;
+/**
+ * The answer as a chat message: a greeting by name when known, the acknowledgement of another
+ * channel on its own line, then the passages' sentences. The articles it drew on go in `sources`,
+ * not in the text, so the reply stays short (it is written several times at its size).
+ */
+export function answerText(
+  passages: readonly Passage[],
+  name: string | undefined,
+  acknowledgement?: string,
+): string {
+  const body = passages.map((passage) => passage.text).join('\n\n');
+  if (acknowledgement) {
+    const opening = name ? `Hi ${name}, ${acknowledgement}` : acknowledgement;
+    return `${opening}\n\n${body}`;
+  }
+  return `${greeting(name, '! ')}${body}`;
 }
 
 /**

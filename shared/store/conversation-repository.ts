@@ -1,6 +1,6 @@
 import type { InboxFilter } from '../domain/inbox.js';
 import type { Page } from '../domain/paging.js';
-import type { ConversationTouch } from '../domain/resolver-ports.js';
+import type { ConversationTouch, TouchedConversation } from '../domain/resolver-ports.js';
 import type { ConversationSnapshot } from '../domain/routing/conversation-state.js';
 import { type Conversation, ConversationSchema, type TimelineItem } from '../domain/timeline.js';
 import { NotFoundError, ValidationError } from '../errors.js';
@@ -171,7 +171,7 @@ export function conversationRepository(db: DynamoDb, timeline: Timeline) {
   };
   return {
     /** Upserts the conversation an event belongs to. */
-    touchConversation: async (touch: ConversationTouch): Promise<ConversationSnapshot | undefined> => {
+    touchConversation: async (touch: ConversationTouch): Promise<TouchedConversation> => {
       const out = await updateCurrentOrStaleReturning(db, {
         // The conversation as this write leaves it, with its routing state: routing reads no more.
         current: { ...touchConversationInput(db.table, touch, 'current'), ReturnValues: 'ALL_NEW' },
@@ -181,7 +181,8 @@ export function conversationRepository(db: DynamoDb, timeline: Timeline) {
           : undefined,
       });
       // After a late message the follow-ups changed the item again: routing reads it afresh then.
-      return out.current && out.attributes ? conversationSnapshotOf(out.attributes) : undefined;
+      const snapshot = out.current && out.attributes ? conversationSnapshotOf(out.attributes) : undefined;
+      return { current: out.current, snapshot };
     },
     getConversation,
     /** The inbox: conversations of a status, longest waiting first. */

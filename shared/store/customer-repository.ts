@@ -1,4 +1,5 @@
 import * as z from 'zod';
+import { nextConversationId } from '../domain/conversation.js';
 import { type CsatPending, CsatPendingSchema } from '../domain/csat/survey.js';
 import { type Identity, IdentityKindSchema } from '../domain/envelope.js';
 import { followMerges } from '../domain/merges.js';
@@ -10,7 +11,7 @@ import {
   getItem,
   putItem,
   putItemIf,
-  updateCurrentOrStale,
+  updateCurrentOrStaleReturning,
   updateItem,
   updateItemIf,
 } from './dynamo-client.js';
@@ -45,6 +46,11 @@ const ProfileStateSchema = z.object({
   mentioned: StringSetSchema,
   // A malformed one is no survey: the message is then a normal one.
   csatPending: CsatPendingSchema.optional().catch(undefined),
+  identities: StringSetSchema,
+  channels: StringSetSchema,
+  lastEventAt: z.string().optional(),
+  lastInboundAt: z.string().optional(),
+  lastInboundChannel: z.string().optional(),
 });
 
 const ContactStateSchema = z.object({
@@ -76,13 +82,20 @@ function parseIdentityToken(token: string): Identity | undefined {
   return kind.success ? { kind: kind.data, value: token.slice(hash + 1) } : undefined;
 }
 
+/** The `lastInbound_<channel>` attributes of a profile item, by channel. */
+function lastInboundByChannelOf(item: Record<string, unknown>): Record<string, string> {
+  const byChannel: Record<string, string> = {};
+  for (const [key, value] of Object.entries(item)) {
+    if (key.startsWith('lastInbound_') && typeof value === 'string') {
+      byChannel[key.slice('lastInbound_'.length)] = value;
+    }
+  }
+  return byChannel;
+}
+
 function toCustomer(item: Record<string, unknown>): Customer {
   const parsed = CustomerItemSchema.parse(item);
-  const lastInboundByChannel = Object.fromEntries(
-    Object.entries(item)
-      .filter(([key, value]) => key.startsWith('lastInbound_') && typeof value === 'string')
-      .map(([key, value]) => [key.slice('lastInbound_'.length), value]),
-  );
+  const lastInboundByChannel = lastInboundByChannelOf(item);
   return CustomerSchema.parse({
     id: parsed.id,
     name: parsed.name,
@@ -154,7 +167,43 @@ async function readProfileState(db: DynamoDb, customerId: string): Promise<Profi
   if (out.Item.erasingSince !== undefined) {
     throw new UnavailableError(`customer ${customerId} is being erased; the event waits for it to finish`);
   }
-  return ProfileStateSchema.parse({ ...out.Item, customerId });
+  const state = ProfileStateSchema.parse({ ...out.Item, customerId });
+  return { ...state, lastInboundByChannel: lastInboundByChannelOf(out.Item) };
+}
+
+/** The stale part of a profile touch: the order-independent sets, the channel's reply window if later. */
+async function touchStale(db: DynamoDb, touch: ProfileTouch): Promise<Record<string, unknown> | undefined> {
+  const out = await updateItem(db, touchProfileInput(db.table, touch, 'stale'));
+  if (touch.inbound) await updateItemIf(db, advanceChannelInboundInput(db.table, touch));
+  return out.Attributes;
+}
+
+/**
+ * Records a new conversation's membership (but a customer's first, whose id follows from theirs: see
+ * `conversationIdsOf`), then upserts the profile. A name another event wrote first is replaced only
+ * when this event is earlier.
+ */
+async function touchProfile(db: DynamoDb, touch: ProfileTouch): Promise<void> {
+  const first = touch.conversationId === nextConversationId(touch.customerId, undefined);
+  if (touch.newConversation !== false && !first) {
+    await putItem(db, putMembershipInput(db.table, touch.customerId, touch.conversationId));
+  }
+  const attributes = touch.stale
+    ? await touchStale(db, touch)
+    : (
+        await updateCurrentOrStaleReturning(db, {
+          current: touchProfileInput(db.table, touch, 'current'),
+          // Older than the last event or the last resolution: only the order-independent sets change,
+          // and the channel's reply window if this is its latest message.
+          stale: touchProfileInput(db.table, touch, 'stale'),
+          followUp: touch.inbound ? advanceChannelInboundInput(db.table, touch) : undefined,
+        })
+      ).attributes;
+  const { name } = touch;
+  const storedAt = attributes?.nameAt;
+  if (name && typeof storedAt === 'string' && storedAt > name.at) {
+    await updateItemIf(db, setNameInput(db.table, touch.customerId, name.value, name.at));
+  }
 }
 
 /**
@@ -178,18 +227,7 @@ export function customerRepository(db: DynamoDb) {
       return putItemIf(db, claimIdentityInput(db.table, identity, customerId, now));
     },
     /** Records a new conversation's membership, then upserts the profile for an event. */
-    touchProfile: async (touch: ProfileTouch): Promise<void> => {
-      if (touch.newConversation !== false) {
-        await putItem(db, putMembershipInput(db.table, touch.customerId, touch.conversationId));
-      }
-      await updateCurrentOrStale(db, {
-        current: touchProfileInput(db.table, touch, 'current'),
-        // Older than the last event or the last resolution: only the order-independent sets change,
-        // and the channel's reply window if this is its latest message.
-        stale: touchProfileInput(db.table, touch, 'stale'),
-        followUp: touch.inbound ? advanceChannelInboundInput(db.table, touch) : undefined,
-      });
-    },
+    touchProfile: (touch: ProfileTouch): Promise<void> => touchProfile(db, touch),
     /** What the resolver needs of a profile, or undefined when there is none. */
     getProfileState: (customerId: string) => readProfileState(db, customerId),
     /** Sets the name from the earliest event that carried one. */

@@ -266,10 +266,10 @@ export function deliveryKey(
 
 /**
  * Partitions of one hour's live events (`GET /api/events`): a message makes about 3.2 events (bench 9),
- * each one item, so the log is spread over this many shards (a customer's id picks one) and bucketed by
- * hour (a catch-up queries the shards of the hours since `since` and merges them): each shard takes 1
- * write in 50 messages, about 200 a second at 10,000 messages a second. A fixed number: a reader must
- * know where to look.
+ * packed by the batch into items, so the log is spread over this many shards (a pack's first event id
+ * picks one) and bucketed by hour (a catch-up queries the shards of the hours since `since` and merges
+ * them): even at one item an event each shard takes 1 write in 50 messages, about 200 a second at
+ * 10,000 messages a second. A fixed number: a reader must know where to look.
  */
 export const LIVE_SHARDS = 160;
 /** The hour bucket (`yyyy-mm-ddThh`, UTC) of a moment in ms. */

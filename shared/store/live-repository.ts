@@ -7,44 +7,59 @@ import { LIVE_CONNECTION_SHARDS, LIVE_SHARDS, liveConnectionKey, liveHour } from
 import { queryAll, queryPage } from './paging.js';
 import {
   deleteLiveConnectionInput,
+  LIVE_PACK,
+  liveEventPacks,
   putLiveConnectionInput,
-  putLiveEventInput,
+  putLiveEventsInput,
   queryLiveConnectionsInput,
   queryLiveEventsInput,
   setLiveViewingInput,
 } from './params/live.js';
 
 const HOUR_MS = 3_600_000;
-const StoredEventSchema = z.object({ event: z.string() });
+const StoredEventsSchema = z.union([z.object({ events: z.string() }), z.object({ event: z.string() })]);
 const ConnectionItemSchema = z.object({
   connectionId: z.string(),
   agentId: z.string(),
   viewing: z.string().optional(),
 });
 
-/** One event item as the log stores it. */
-function eventOf(item: Record<string, unknown>): DurableEvent {
-  return DurableEventSchema.parse(JSON.parse(StoredEventSchema.parse(item).event));
+/** The events of one log item: a pack, or one event as the log wrote them before packing. */
+function eventsOf(item: Record<string, unknown>): DurableEvent[] {
+  const stored = StoredEventsSchema.parse(item);
+  if ('events' in stored) return z.array(DurableEventSchema).parse(JSON.parse(stored.events));
+  return [DurableEventSchema.parse(JSON.parse(stored.event))];
 }
 
 /**
- * One hour's events above `after`, every shard asked for `limit` and merged by `seq`. A shard that had
- * more is complete only up to its last event: what is answered stops there (`bound`), so nothing of
- * another shard is skipped.
+ * One shard's events above `after`. A shard with more items than read is complete only up to the
+ * pack span below its last item's last event (`bound`): an item not read yet ends later, so starts no
+ * earlier than that. It reads on until it has an event within its bound, so every page moves forward.
+ */
+async function readShard(db: DynamoDb, hour: string, shard: number, after: number, limit: number) {
+  const events: DurableEvent[] = [];
+  let input = queryLiveEventsInput(db.table, hour, shard, after, limit);
+  for (;;) {
+    const { items, next } = await queryPage(db, input, limit);
+    const read = items.flatMap(eventsOf);
+    events.push(...read.filter((event) => event.seq > after));
+    if (!next) return { events, bound: Number.POSITIVE_INFINITY };
+    const bound = read.reduce((max, event) => Math.max(max, event.seq), 0) - LIVE_PACK.spanSeq - 1;
+    if (events.some((event) => event.seq <= bound)) return { events, bound };
+    input = { ...input, ExclusiveStartKey: next };
+  }
+}
+
+/**
+ * One hour's events above `after`, every shard asked for `limit` items and merged by `seq`. What is
+ * answered stops at the lowest bound of a shard that had more, so nothing of another shard is skipped.
  */
 async function readHour(db: DynamoDb, hour: string, after: number, limit: number) {
   const shards = await Promise.all(
-    Array.from({ length: LIVE_SHARDS }, (_, shard) =>
-      queryPage(db, queryLiveEventsInput(db.table, hour, shard, after, limit), limit),
-    ),
+    Array.from({ length: LIVE_SHARDS }, (_, shard) => readShard(db, hour, shard, after, limit)),
   );
-  let bound = Number.POSITIVE_INFINITY;
-  const events: DurableEvent[] = [];
-  for (const { items, next } of shards) {
-    const parsed = items.map(eventOf);
-    events.push(...parsed);
-    if (next) bound = Math.min(bound, parsed.at(-1)?.seq ?? after);
-  }
+  const bound = Math.min(...shards.map((s) => s.bound));
+  const events = shards.flatMap((s) => s.events);
   events.sort((a, b) => a.seq - b.seq || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
   return { events: events.filter((e) => e.seq <= bound), cut: bound !== Number.POSITIVE_INFINITY };
 }
@@ -62,11 +77,13 @@ function pageOf(
   return { events: events.slice(0, end > 0 ? end : limit), more: true };
 }
 
-/** The live event log over the table: one item per event, sharded by customer, bucketed by hour. */
+/** The live event log over the table: a batch's events packed into few items, sharded, bucketed by hour. */
 export function liveEventRepository(db: DynamoDb): LiveEventLog {
   return {
     async append(events) {
-      await Promise.all(events.map((event) => putItem(db, putLiveEventInput(db.table, event))));
+      await Promise.all(
+        liveEventPacks(events).map((pack) => putItem(db, putLiveEventsInput(db.table, pack))),
+      );
     },
     async read(after, limit, nowMs) {
       const found: DurableEvent[] = [];

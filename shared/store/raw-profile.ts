@@ -1,4 +1,5 @@
 import * as z from 'zod';
+import { nextConversationId } from '../domain/conversation.js';
 import { followMerges } from '../domain/merges.js';
 import { GoneError, NotFoundError } from '../errors.js';
 import { type DynamoDb, getItem } from './dynamo-client.js';
@@ -52,11 +53,12 @@ export function readRootProfile(
 }
 
 /**
- * Every conversation of one profile's partition: its membership items, page after page, and the
+ * Every conversation of one profile's partition (some may not exist): the customer's first, whose id
+ * follows from theirs and has no membership item, its membership items, page after page, and the
  * `conversationIds` set a profile written before them still carries (read, never written again).
  */
 export async function conversationIdsOf(db: DynamoDb, profile: RawProfile): Promise<string[]> {
-  const ids = new Set(profile.conversationIds);
+  const ids = new Set([nextConversationId(profile.id, undefined), ...profile.conversationIds]);
   for (const item of await queryAll(db, queryMembershipsInput(db.table, profile.id))) {
     if (typeof item.conversationId === 'string') ids.add(item.conversationId);
   }

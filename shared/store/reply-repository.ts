@@ -15,6 +15,7 @@ import {
   putReplyInput,
   settleSendInput,
 } from './params/replies.js';
+import { onlyForward } from './params/timeline.js';
 
 type Links = {
   linkOutbound(item: TimelineItem, sent?: 'sent'): Promise<void>;
@@ -77,7 +78,10 @@ async function claimSend(db: DynamoDb, message: OutboundMessage, now: Date, leas
   return out.Item.providerMessageId || out.Item.sendFailedAt ? ('sent' as const) : ('busy' as const);
 }
 
-/** Records the provider's answer: its id on the item, `sent`, the message reference, the email thread. */
+/**
+ * Records the provider's answer: its id on the item, `sent`, the message reference (unless every status
+ * will carry the reply's key), the email thread.
+ */
 async function recordSent(
   db: DynamoDb,
   links: Links,
@@ -86,14 +90,19 @@ async function recordSent(
   at: string,
 ) {
   const item = replyItem(message);
-  // One write: the provider's id and `sent`.
-  const sent = { status: 'sent' as const, at };
-  await updateItem(
-    db,
-    settleSendInput(db.table, message, { providerMessageId: result.providerMessageId }, sent),
-  );
-  // The item is `sent` now: the provider's `sent` callback need not write it again.
-  await links.linkOutbound({ ...item, providerMessageId: result.providerMessageId }, 'sent');
+  const outcome = { providerMessageId: result.providerMessageId };
+  // One write: the provider's id and `sent`; a keyed status that came first (delivered, read) stays.
+  try {
+    await updateItem(db, onlyForward(settleSendInput(db.table, message, outcome, { status: 'sent', at })));
+  } catch (error) {
+    if (!isConditionFailure(error)) throw error;
+    await updateItem(db, settleSendInput(db.table, message, outcome));
+  }
+  // Statuses find the reply by its key: the reference would only be written, never read.
+  if (!result.keyEchoed) {
+    // The item is `sent` now: the provider's `sent` callback need not write it again.
+    await links.linkOutbound({ ...item, providerMessageId: result.providerMessageId }, 'sent');
+  }
   if (result.messageIdHeader) {
     await links.linkThread(message.channel, result.messageIdHeader, {
       customerId: message.customerId,

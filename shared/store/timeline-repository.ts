@@ -2,6 +2,7 @@ import * as z from 'zod';
 import type { Channel, Envelope, StatusEnvelope } from '../domain/envelope.js';
 import type { Page } from '../domain/paging.js';
 import type { RawPayload } from '../domain/privacy.js';
+import { decodeReplyKey, type ReplyTarget } from '../domain/reply-key.js';
 import { onceReference } from '../domain/resolution.js';
 import type { PlacedItem, ThreadLink } from '../domain/resolver-ports.js';
 import { unfoldDecision } from '../domain/routing/facts.js';
@@ -12,6 +13,7 @@ import {
   withChannelSwitches,
   withKeyFields,
 } from '../domain/timeline.js';
+import { loggedId, logger } from '../log.js';
 import { decodeTimelineCursor, encodeTimelineCursor } from './cursor.js';
 import {
   type DynamoDb,
@@ -22,12 +24,13 @@ import {
   updateItem,
   updateItemIf,
 } from './dynamo-client.js';
-import { Keys, RAW_PREFIX, timelineAtOf } from './keys.js';
+import { Keys, RAW_PREFIX, replyTimelineKey, timelineAtOf } from './keys.js';
 import { queryAll, queryPage } from './paging.js';
 import { getInput } from './params/common.js';
 import { queryRecentTimelineInput } from './params/conversation-state.js';
 import {
   advanceMessageRefInput,
+  advanceReplyStatusInput,
   advanceTimelineStatusInput,
   LAST_INBOUND_LOOKBACK,
   linkMessageRefInput,
@@ -40,6 +43,7 @@ import {
   queryTimelineInput,
   rawAside,
   type StatusChange,
+  statusReached,
 } from './params/timeline.js';
 
 const MessageRefItemSchema = z.object({
@@ -165,8 +169,49 @@ async function advanceTimeline(db: DynamoDb, key: { pk: string; sk: string }, ch
   await updateItemIf(db, advanceTimelineStatusInput(db.table, key, change));
 }
 
-/** Moves a message's reference, then its timeline item, forward to a delivery status. */
+/**
+ * A status that names its reply by key: one write to the reply's item (for `sent`, which the sender has
+ * almost always recorded already, a read first: half a read unit instead of a write whose failed
+ * condition is billed). False when the key does not name an item of this message (another app's or a
+ * forged key, an item erased): the status then takes the reference path, like one without a key.
+ */
+async function advanceKeyedStatus(db: DynamoDb, envelope: StatusEnvelope, target: ReplyTarget) {
+  const key = replyTimelineKey({ id: target.replyId, customerId: target.customerId, at: target.at });
+  const ours = (item: Record<string, unknown> | undefined) =>
+    item?.providerMessageId === envelope.providerMessageId;
+  if (envelope.status === 'sent') {
+    const seen = (await getItem(db, getInput(db.table, key))).Item;
+    if (ours(seen) && statusReached(seen, envelope.status)) return true;
+  }
+  const change = { status: envelope.status, at: envelope.occurredAt, errors: envelope.errors };
+  try {
+    await updateItem(db, advanceReplyStatusInput(db.table, key, change, envelope.providerMessageId));
+    return true;
+  } catch (error) {
+    if (!isConditionFailure(error)) throw error;
+  }
+  // At this status or beyond already (a redelivery, a status out of order), or not this message's item.
+  const item = (await getItem(db, getInput(db.table, key, true))).Item;
+  if (ours(item)) return true;
+  logger.warn('status key does not name its message; applied through the message reference', {
+    channel: envelope.channel,
+    providerMessageId: loggedId(envelope.providerMessageId),
+  });
+  return false;
+}
+
+/**
+ * Applies a delivery status: by the reply's key when the provider handed it back, else (replies sent
+ * before keys, channels that cannot carry one) through the message reference.
+ */
 async function advanceStatus(db: DynamoDb, envelope: StatusEnvelope): Promise<void> {
+  const target = decodeReplyKey(envelope.replyKey);
+  if (target && (await advanceKeyedStatus(db, envelope, target))) return;
+  await advanceReferencedStatus(db, envelope);
+}
+
+/** Moves a message's reference, then its timeline item, forward to a delivery status. */
+async function advanceReferencedStatus(db: DynamoDb, envelope: StatusEnvelope): Promise<void> {
   const change = { status: envelope.status, at: envelope.occurredAt, errors: envelope.errors };
   let ref: z.infer<typeof MessageRefItemSchema>;
   try {
@@ -267,7 +312,7 @@ export function timelineRepository(db: DynamoDb, customers: Partitions) {
       const [item] = out.items;
       return item ? toTimelineItem(item) : undefined;
     },
-    /** Applies a delivery status; it only ever moves forward. */
+    /** Applies a delivery status, by the reply's key when it carries one; it only ever moves forward. */
     advanceStatus: (envelope: StatusEnvelope) => advanceStatus(db, envelope),
     /** Links an outbound message's provider id to its timeline item (`sent`: the sender recorded it there). */
     linkOutbound: (item: TimelineItem, sent?: 'sent') => linkOutbound(db, item, sent),

@@ -107,7 +107,10 @@ export async function startMeteredRuntime(): Promise<MeteredRuntime> {
       for (const entry of sent) {
         for (const status of ['sent', 'delivered', 'read'] as const) {
           const at = new Date().toISOString();
-          await post(whatsappStatus({ id: entry.providerMessageId, status, at, recipient: waId }));
+          const callbackData = entry.replyKey;
+          await post(
+            whatsappStatus({ id: entry.providerMessageId, status, at, recipient: waId, callbackData }),
+          );
         }
       }
       if (sent.length) await runtime.idle();

@@ -60,15 +60,19 @@ describe('the console in a real browser: an agent answers a WhatsApp customer li
     const reply = timeline().locator('article.message.out', { hasText: text });
     await reply.waitFor({ timeout: 30_000 });
     let providerId = '';
+    let callbackData: string | undefined;
     await waitUntil(() => {
-      providerId = runtime.outbox.entries().find((e) => e.message.text === text)?.providerMessageId ?? '';
+      const entry = runtime.outbox.entries().find((e) => e.message.text === text);
+      providerId = entry?.providerMessageId ?? '';
+      // WhatsApp hands back the key the send carried (biz_opaque_callback_data) on every status.
+      callbackData = entry?.replyKey;
       return providerId !== '';
     }, 'the reply reaches the outbox');
     for (const status of ['sent', 'delivered', 'read'] as const) {
       await postMeta(
         runtime,
         '/webhooks/whatsapp',
-        whatsappStatus({ id: providerId, status, at: now(), recipient: DANA.from }),
+        whatsappStatus({ id: providerId, status, at: now(), recipient: DANA.from, callbackData }),
       );
       await reply.locator(`[data-status="${status}"]`).waitFor({ timeout: 30_000 });
     }

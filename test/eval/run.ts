@@ -99,7 +99,7 @@ async function tuningHalf() {
   )) {
     const found = index.search(o.question.text);
     console.log(
-      `  ${o.verdict}: ${o.question.id} "${o.question.text}" expect ${o.question.expect ?? o.question.handoff} quoted ${o.quoted} conf ${o.confidence} score ${o.score} (${o.reason}) segments ${JSON.stringify(found.segments.map((s) => [s.passage?.id, s.score, s.coverage, s.lead, s.missing]))}`,
+      `  ${o.verdict}: ${o.question.id} "${o.question.text}" expect ${o.question.expect ?? o.question.handoff} quoted ${o.quoted} conf ${o.confidence} score ${o.score} (${o.reason}) segments ${JSON.stringify(found.segments.map((s) => [s.passage?.id, s.score, s.coverage, s.lead, s.missing, s.unanswered, s.agrees]))}`,
     );
   }
 }

@@ -81,11 +81,16 @@ describe('local runtime: an agent replies on WhatsApp and the statuses come back
       ['whatsapp', '+447700900123', 'Yes: reply with the new one.'],
     ]);
     const wamid = outbox[0]?.providerMessageId as string;
+    // WhatsApp hands back on every status the key the send carried (biz_opaque_callback_data).
+    const callbackData = outbox[0]?.replyKey;
+    expect(callbackData).toBeDefined();
 
     // The provider's callbacks, out of order: read before delivered.
     const at = new Date().toISOString();
-    await hook(whatsappStatus({ id: wamid, status: 'read', at, recipient: '447700900123' }));
-    await hook(whatsappStatus({ id: wamid, status: 'delivered', at, recipient: '447700900123' }));
+    await hook(whatsappStatus({ id: wamid, status: 'read', at, recipient: '447700900123', callbackData }));
+    await hook(
+      whatsappStatus({ id: wamid, status: 'delivered', at, recipient: '447700900123', callbackData }),
+    );
     const timeline = (await (
       await api('GET', `/api/customers/${customers.items[0]?.id}/timeline`)
     ).json()) as {

@@ -127,6 +127,7 @@ describe("local runtime: the AI's reply, its decision and its idempotency in one
         status: 'delivered',
         at: new Date().toISOString(),
         recipient: phone,
+        callbackData: reply.replyKey,
       }),
     );
 

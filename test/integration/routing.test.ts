@@ -113,7 +113,9 @@ describe('local runtime: routing between the AI and agents', () => {
       '+447700900123',
       { kind: 'ai', id: 'responder' },
     ]);
-    expect(aiReplies.find((e) => e.message.channel === 'whatsapp')?.message.text).toContain('Shipping times');
+    expect(aiReplies.find((e) => e.message.channel === 'whatsapp')?.message.text).toContain(
+      'Standard shipping takes 2–4 working days',
+    );
     const phoneTimeline = await timeline(byPhone.id);
     expect(phoneTimeline.find((i) => i.id === 'route:whatsapp:wamid.MARIA1')?.data).toMatchObject({
       target: 'ai',

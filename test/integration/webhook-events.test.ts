@@ -81,16 +81,25 @@ describe('local runtime: integrators receive every event of a journey, signed, e
     expect(reply.status).toBe(202);
     await runtime.idle();
     const wamid = runtime.outbox.entries()[0]?.providerMessageId as string;
+    // WhatsApp hands back on every status the key the send carried (biz_opaque_callback_data).
+    const callbackData = runtime.outbox.entries()[0]?.replyKey;
     await hook(
       whatsappStatus({
         id: wamid,
         status: 'delivered',
         at: new Date().toISOString(),
         recipient: '447700900555',
+        callbackData,
       }),
     );
     await hook(
-      whatsappStatus({ id: wamid, status: 'read', at: new Date().toISOString(), recipient: '447700900555' }),
+      whatsappStatus({
+        id: wamid,
+        status: 'read',
+        at: new Date().toISOString(),
+        recipient: '447700900555',
+        callbackData,
+      }),
     );
     expect((await api('POST', `/api/conversations/${conversationId}/assign`, { agentId: 'me' })).status).toBe(
       200,

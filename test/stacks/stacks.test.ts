@@ -914,6 +914,16 @@ describe('ThreadlineApi', () => {
     expect(allActions('WhatsApp').filter((a) => a.startsWith('dynamodb:'))).toEqual([]);
   });
 
+  it("lets the visitors' socket function use the table only: no queue, no secret", () => {
+    expect(actionsOn('WebchatLive', tableArn)).toEqual(
+      expect.arrayContaining(['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:Query']),
+    );
+    expect(allActions('WebchatLive').filter((a) => /^(sqs|secretsmanager):/.test(a))).toEqual([]);
+    const env = functionProps('WebchatLive').Environment.Variables;
+    expect(env.INBOUND_QUEUE_URL).toBeUndefined();
+    expect(env.PROVIDER_SECRET_ARN).toBeUndefined();
+  });
+
   it('lets the resolver write the table and its index, consume the queue, and not read secrets', () => {
     for (const resource of [tableArn, tableIndexesArn]) {
       expect(actionsOn('Resolver', resource)).toEqual(

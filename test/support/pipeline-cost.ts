@@ -74,6 +74,7 @@ export async function messageCost(
       status: 'delivered',
       at: new Date().toISOString(),
       recipient: customer.phone,
+      callbackData: reply.replyKey,
     });
     await post(probe, status);
   }

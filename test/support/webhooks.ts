@@ -86,6 +86,8 @@ export function whatsappStatus(options: {
   status: 'sent' | 'delivered' | 'read' | 'failed';
   at: string;
   recipient: string;
+  /** `biz_opaque_callback_data`: what the send carried (the outbox entry's `replyKey`). */
+  callbackData?: string | undefined;
 }): unknown {
   return whatsappBody({
     statuses: [
@@ -94,6 +96,7 @@ export function whatsappStatus(options: {
         status: options.status,
         timestamp: seconds(options.at),
         recipient_id: options.recipient,
+        ...(options.callbackData !== undefined ? { biz_opaque_callback_data: options.callbackData } : {}),
       },
     ],
   });

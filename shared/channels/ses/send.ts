@@ -11,6 +11,7 @@ import {
   SendRawEmailCommand,
 } from '@aws-sdk/client-ses';
 import type { ChannelSender, OutboundMessage, SendResult } from '#shared/domain/outbound.js';
+import { REPLY_KEY_TAG, replyKeyOf } from '#shared/domain/reply-key.js';
 import { PermanentSendError, RetryableSendError } from '#shared/domain/send-errors.js';
 import { ValidationError } from '#shared/errors.js';
 
@@ -294,6 +295,8 @@ export class SesSender implements ChannelSender {
       now: this.#now(),
       messageIdFactory: this.#messageIdFactory,
     });
+    // The configuration set's events carry the send's tags back: the reply's key rides on one.
+    const key = this.#configurationSet ? replyKeyOf(message) : undefined;
     let messageId: string | undefined;
     try {
       const out = await this.#client.send(
@@ -302,6 +305,7 @@ export class SesSender implements ChannelSender {
           Destinations: [email.envelope.to],
           RawMessage: { Data: email.raw },
           ...(this.#configurationSet ? { ConfigurationSetName: this.#configurationSet } : {}),
+          ...(key ? { Tags: [{ Name: REPLY_KEY_TAG, Value: key }] } : {}),
         }),
       );
       messageId = out.MessageId;
@@ -310,7 +314,11 @@ export class SesSender implements ChannelSender {
     }
     // SES may have accepted the mail: failing for good avoids emailing the customer twice.
     if (!messageId) throw new PermanentSendError('SES answered without a MessageId', 'invalid_response');
-    return { providerMessageId: messageId, messageIdHeader: email.messageIdHeader };
+    return {
+      providerMessageId: messageId,
+      messageIdHeader: email.messageIdHeader,
+      ...(key ? { keyEchoed: true } : {}),
+    };
   }
 }
 

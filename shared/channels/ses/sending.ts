@@ -1,5 +1,6 @@
 import { normaliseEmail } from '#shared/domain/addresses.js';
 import type { EnvelopeInput, Identity, ProviderError } from '#shared/domain/envelope.js';
+import { decodeReplyKey, REPLY_KEY_TAG } from '#shared/domain/reply-key.js';
 import { collect, type Normalised, optional, RejectedItem } from '../normalised.js';
 import { isoTime, rawRef, type SesNormaliseContext } from './context.js';
 import type { SesBounce, SesComplaint, SesDelivery, SesSendingNotification } from './schema.js';
@@ -111,7 +112,21 @@ function statusEnvelope(
     status,
     ...optional('customer', customer),
     ...(errors ? { errors } : {}),
+    ...optional('replyKey', taggedReplyKey(mail)),
   };
+}
+
+/**
+ * The reply's key from the mail's tags: SES puts the message tags of a send in `mail.tags` (name to a
+ * list of values) of the events a configuration set publishes; notifications set on the identity have
+ * none. Only a key of ours.
+ */
+function taggedReplyKey(mail: SesSendingNotification['mail']): string | undefined {
+  const tags = (mail as Record<string, unknown>).tags;
+  if (typeof tags !== 'object' || tags === null) return undefined;
+  const values = (tags as Record<string, unknown>)[REPLY_KEY_TAG];
+  const [value] = Array.isArray(values) ? values : [];
+  return decodeReplyKey(value) ? (value as string) : undefined;
 }
 
 function suppression(

@@ -6,6 +6,7 @@ import type {
   MessageEnvelopeInput,
   ProviderError,
 } from '#shared/domain/envelope.js';
+import { decodeReplyKey } from '#shared/domain/reply-key.js';
 import { ValidationError } from '#shared/errors.js';
 import { hot } from '#shared/validation/hot.js';
 import { type BodyContext, optional, phoneIdentity, uniqueIdentities } from '../normalised.js';
@@ -121,10 +122,15 @@ export function normaliseTwilioMessage(params: Record<string, string>, ctx: Body
 /**
  * Turns a message status callback into a `status` envelope, one per (message, raw status): Twilio's
  * order is not guaranteed, and the resolver only ever moves a status forward. The customer is `To`;
- * the raw status stays in `raw`. `receiving`/`received` yield nothing. Throws ValidationError for
+ * the raw status stays in `raw`; `replyKey`, from the callback URL we gave, when it is one of ours.
+ * `receiving`/`received` yield nothing. Throws ValidationError for
  * parameters that are not a status callback, or a status Twilio does not document.
  */
-export function normaliseTwilioStatus(params: Record<string, string>, ctx: BodyContext): Envelope[] {
+export function normaliseTwilioStatus(
+  params: Record<string, string>,
+  ctx: BodyContext,
+  replyKey?: string,
+): Envelope[] {
   const callback = parseParams(StatusParams, params, 'status callback');
   const sid = callback.MessageSid ?? callback.SmsSid ?? '';
   const rawStatus = parseParams(MessageStatus, callback.MessageStatus ?? callback.SmsStatus, 'status');
@@ -150,6 +156,7 @@ export function normaliseTwilioStatus(params: Record<string, string>, ctx: BodyC
       status,
       ...optional('customer', addressIdentity(callback.To)),
       ...(errors.length > 0 ? { errors } : {}),
+      ...(decodeReplyKey(replyKey) ? { replyKey } : {}),
     }),
   ];
 }

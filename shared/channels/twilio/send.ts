@@ -7,6 +7,7 @@ import type {
   ProviderHttpRequest,
   SendResult,
 } from '#shared/domain/outbound.js';
+import { REPLY_KEY_PARAM, replyKeyOf } from '#shared/domain/reply-key.js';
 import { PermanentSendError, RetryableSendError } from '#shared/domain/send-errors.js';
 
 const TWILIO_API = 'https://api.twilio.com/2010-04-01';
@@ -33,7 +34,7 @@ export interface TwilioMessageRequestOptions {
  * message (providers.md §1.5):
  * Basic auth with the Account SID and Auth Token, a form body, `To`/`From` prefixed `whatsapp:` on that
  * channel, one `MediaUrl` per attachment (the key repeated, not indexed; Twilio fetches them),
- * `StatusCallback` when given. A template whose name is
+ * `StatusCallback` when given (with the reply's key as its `reply` parameter). A template whose name is
  * a Content SID (`HX…`) is sent as `ContentSid` + `ContentVariables` (`{"1": …}`), without Body or media.
  * Throws PermanentSendError for what Twilio could never send.
  */
@@ -76,7 +77,8 @@ export function buildTwilioMessageRequest(
     if (message.text) form.append('Body', message.text);
     for (const attachment of message.attachments) form.append('MediaUrl', attachment.url);
   }
-  if (options.statusCallback) form.append('StatusCallback', options.statusCallback);
+  if (options.statusCallback)
+    form.append('StatusCallback', statusCallbackFor(options.statusCallback, message));
   const credentials = Buffer.from(`${options.accountSid}:${options.authToken}`, 'utf8').toString('base64');
   return {
     method: 'POST',
@@ -88,6 +90,16 @@ export function buildTwilioMessageRequest(
     },
     body: form.toString(),
   };
+}
+
+/**
+ * The message's own status-callback URL: ours with the reply's key as a query parameter, which Twilio
+ * keeps on every callback and signs with the rest of the URL.
+ */
+function statusCallbackFor(callback: string, message: OutboundMessage): string {
+  const key = replyKeyOf(message);
+  if (!key) return callback;
+  return `${callback}${callback.includes('?') ? '&' : '?'}${REPLY_KEY_PARAM}=${key}`;
 }
 
 function address(channel: 'sms' | 'whatsapp' | 'voice', value: string): string {
@@ -203,7 +215,8 @@ export class TwilioSender implements ChannelSender {
           'invalid_response',
         );
       }
-      return { providerMessageId: resource.data.sid };
+      const keyEchoed = this.#options.statusCallback !== undefined && replyKeyOf(message) !== undefined;
+      return { providerMessageId: resource.data.sid, ...(keyEchoed ? { keyEchoed } : {}) };
     }
     throw this.#refusal(response.status, body, message);
   }

@@ -1,15 +1,21 @@
+import { REPLY_KEY_PARAM } from '#shared/domain/reply-key.js';
 import { createWebhook, text, type Webhook } from '#shared/http/webhook.js';
 import { normaliseTwilioMessage, normaliseTwilioStatus } from './normalise.js';
 import { TWILIO_MAX_BODY_BYTES } from './schema.js';
 import { EMPTY_TWIML } from './twiml.js';
-import { enqueueTwilio, readTwilioRequest, type TwilioWebhookDeps } from './webhook-request.js';
+import {
+  enqueueTwilio,
+  readTwilioRequest,
+  signedQueryParam,
+  type TwilioWebhookDeps,
+} from './webhook-request.js';
 
 /**
  * `POST /webhooks/twilio/sms` (inbound SMS, MMS, WhatsApp through Twilio) and `POST /webhooks/twilio/status`
  * (status callbacks of our messages). Each checks the size, then `X-Twilio-Signature` before anything
  * else (a forged or unsigned request is 403, as Twilio's own middleware answers), then that the body is
  * a form (400); it answers only once the envelopes are queued (503 if the queue fails): empty TwiML for
- * a message, 204 for a status.
+ * a message, 204 for a status. A status callback's URL carries the reply's key (`?reply=`), signed.
  */
 export function createTwilioSmsWebhook(deps: TwilioWebhookDeps): Webhook {
   return createWebhook(
@@ -28,7 +34,8 @@ export function createTwilioSmsWebhook(deps: TwilioWebhookDeps): Webhook {
         path: '/webhooks/twilio/status',
         async handle(req) {
           const { params, ctx } = readTwilioRequest(req, deps);
-          await enqueueTwilio(deps.queue, normaliseTwilioStatus(params, ctx), ctx.bodySha256);
+          const replyKey = signedQueryParam(req.url, REPLY_KEY_PARAM);
+          await enqueueTwilio(deps.queue, normaliseTwilioStatus(params, ctx, replyKey), ctx.bodySha256);
           return { status: 204 };
         },
       },

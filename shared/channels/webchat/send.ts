@@ -1,12 +1,13 @@
 import type { ChannelSender, OutboundMessage, SendResult } from '../../domain/outbound.js';
 import type { Clock, EnvelopeQueue } from '../../domain/ports.js';
+import { replyKeyOf } from '../../domain/reply-key.js';
 import { webchatStatusEnvelope } from '../../domain/webchat/envelopes.js';
 
 /**
  * The web chat's sender. A reply is already on the visitor's timeline, which their panel reads and
  * their live socket follows, so sending stores nothing more: it names the reply by its own id and
- * reports it `delivered` through the pipeline (a status that arrives before the link is parked and
- * applied). `read` comes from the visitor's panel. A redelivery sends the same status, applied once.
+ * reports it `delivered` through the pipeline, with the reply's key so the status finds its item.
+ * `read` comes from the visitor's panel. A redelivery sends the same status, applied once.
  */
 export class WebchatSender implements ChannelSender {
   readonly #queue: EnvelopeQueue;
@@ -18,7 +19,8 @@ export class WebchatSender implements ChannelSender {
   }
 
   async send(message: OutboundMessage): Promise<SendResult> {
-    await this.#queue.enqueue([webchatStatusEnvelope(message.id, 'delivered', this.#clock.now())]);
-    return { providerMessageId: message.id };
+    const key = replyKeyOf(message);
+    await this.#queue.enqueue([webchatStatusEnvelope(message.id, 'delivered', this.#clock.now(), key)]);
+    return { providerMessageId: message.id, ...(key ? { keyEchoed: true } : {}) };
   }
 }

@@ -8,6 +8,7 @@ import type {
   SendResult,
   Template,
 } from '#shared/domain/outbound.js';
+import { replyKeyOf } from '#shared/domain/reply-key.js';
 import { PermanentSendError, RetryableSendError } from '#shared/domain/send-errors.js';
 import { callGraph, GRAPH_API_VERSION, GraphErrorBodySchema, isTransientStatus } from '../meta/graph.js';
 
@@ -46,7 +47,7 @@ export const WhatsAppSendResponseSchema = z.object({
 
 /**
  * Builds the one Cloud API call for a message: `POST /<phone_number_id>/messages` with a Bearer token,
- * the Cloud API message object as JSON body.
+ * the Cloud API message object as JSON body, with the reply's key as `biz_opaque_callback_data`.
  * Pure; throws PermanentSendError for a message WhatsApp cannot carry in one call (a template with text,
  * several attachments, a caption on audio) or an identity it cannot address.
  */
@@ -63,12 +64,15 @@ export function buildWhatsAppRequest(
   if (message.channel !== 'whatsapp') {
     throw new PermanentSendError(`the WhatsApp sender cannot send a ${message.channel} message`);
   }
+  const key = replyKeyOf(message);
   const body = {
     messaging_product: 'whatsapp',
     recipient_type: 'individual',
     ...recipientFields(message.to),
     ...(message.replyTo ? { context: { message_id: message.replyTo } } : {}),
     ...content(message),
+    // Handed back on every status of the message (Meta's status webhook reference): the reply's own key.
+    ...(key ? { biz_opaque_callback_data: key } : {}),
   };
   return {
     method: 'POST',
@@ -113,7 +117,7 @@ export class WhatsAppSender implements ChannelSender {
     if (response.ok) {
       const accepted = WhatsAppSendResponseSchema.safeParse(answer);
       const id = accepted.success ? accepted.data.messages[0]?.id : undefined;
-      if (id) return { providerMessageId: id };
+      if (id) return { providerMessageId: id, ...(replyKeyOf(message) ? { keyEchoed: true } : {}) };
       // Not retried: WhatsApp may well have accepted it, and a retry could deliver it twice.
       throw new PermanentSendError(
         `WhatsApp answered HTTP ${response.status} without a message id; not retried to avoid a duplicate`,

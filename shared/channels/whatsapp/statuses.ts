@@ -1,4 +1,5 @@
 import type { EnvelopeInput } from '#shared/domain/envelope.js';
+import { decodeReplyKey } from '#shared/domain/reply-key.js';
 import { optional, phoneIdentity } from '../normalised.js';
 import type { WhatsAppError, WhatsAppStatus } from './schema.js';
 import { base, bsuidIdentity, derivedId, INTERNATIONAL, providerError, type Scope } from './scope.js';
@@ -23,6 +24,8 @@ export function statusEnvelope(
     status: status.status,
     ...optional('customer', customer),
     ...(status.errors?.length ? { errors: status.errors.map(providerError) } : {}),
+    // Ours only: another app on the same business account may send its own opaque data.
+    ...(decodeReplyKey(status.biz_opaque_callback_data) ? { replyKey: status.biz_opaque_callback_data } : {}),
   };
 }
 

@@ -168,3 +168,31 @@ export function presenceOfChange(record: ChangeRecord): AgentPresenceItem | unde
   if (before?.presence === now.presence) return undefined;
   return { agentId: now.id, presence: now.presence };
 }
+
+/** What a later event about the same thing makes redundant: its newest image, or undefined (never dropped). */
+function supersedeKey(event: LiveEventDraft): string | undefined {
+  if (event.type === 'timeline.item') return `t\u0000${event.customerId}\u0000${event.item.id}`;
+  if (event.type === 'conversation.updated') return `c\u0000${event.conversationId}`;
+  if (event.item.change === 'profile' || event.item.change === 'merged') return `p\u0000${event.customerId}`;
+  return undefined;
+}
+
+/**
+ * One batch's events without those a later event of the batch repeats: an item's, a conversation's or
+ * a profile's events carry the whole newest image, so only the last of each is kept (a reply claimed,
+ * sent and delivered in one batch is one event). A `merged`, `erased` or suggestion event is never
+ * dropped: it says more than the image. Order is kept.
+ */
+export function latestOfBatch<T extends LiveEventDraft>(events: readonly T[]): T[] {
+  const seen = new Set<string>();
+  const kept: T[] = [];
+  for (let i = events.length - 1; i >= 0; i--) {
+    const event = events[i] as T;
+    const key = supersedeKey(event);
+    const droppable = event.type !== 'customer.updated' || event.item.change === 'profile';
+    if (key !== undefined && seen.has(key) && droppable) continue;
+    if (key !== undefined) seen.add(key);
+    kept.push(event);
+  }
+  return kept.reverse();
+}

@@ -9,7 +9,7 @@ export interface LiveLogPage {
 
 /** The kept durable events (DynamoDB with a TTL on AWS and locally), sharded so no key is hot. */
 export interface LiveEventLog {
-  /** Keeps events (each one item); appending the same event again only costs its write. */
+  /** Keeps a batch's events (packed into few items); appending the same event again only costs its write. */
   append(events: readonly DurableEvent[]): Promise<void>;
   /** Events with `seq` above `after`, oldest first, at most `limit` (ties at the end kept together). */
   read(after: number, limit: number, nowMs: number): Promise<LiveLogPage>;

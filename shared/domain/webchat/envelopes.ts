@@ -54,6 +54,7 @@ export function webchatStatusEnvelope(
   replyId: string,
   status: 'delivered' | 'read',
   now: Date,
+  replyKey?: string,
 ): StatusEnvelope {
   const at = now.toISOString();
   return {
@@ -66,6 +67,7 @@ export function webchatStatusEnvelope(
     kind: 'status',
     providerMessageId: replyId,
     status,
+    ...(replyKey ? { replyKey } : {}),
   };
 }
 

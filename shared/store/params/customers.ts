@@ -71,6 +71,17 @@ export function touchProfileInput(
     values[':mentioned'] = new Set(touch.mentioned.map(identityToken));
     adds.push('mentioned :mentioned');
   }
+  if (touch.name) {
+    // The first name stays; a later event's that got there first is replaced by `setNameInput`.
+    names['#name'] = 'name';
+    Object.assign(values, nameValues(touch.customerId, touch.name.value, touch.name.at));
+    sets.push(
+      '#name = if_not_exists(#name, :name)',
+      'nameAt = if_not_exists(nameAt, :nameAt)',
+      'gsi1pk = if_not_exists(gsi1pk, :namePk)',
+      'gsi1sk = if_not_exists(gsi1sk, :nameSk)',
+    );
+  }
   let condition: string | undefined;
   if (phase === 'current') {
     names['#open'] = 'openConversationId';
@@ -92,6 +103,18 @@ export function touchProfileInput(
     ...(Object.keys(names).length ? { ExpressionAttributeNames: names } : {}),
     ExpressionAttributeValues: values,
     ...(condition ? { ConditionExpression: condition } : {}),
+    // What the write left, so a name another event set first can be checked without a read.
+    ...(touch.name ? { ReturnValues: 'ALL_NEW' as const } : {}),
+  };
+}
+
+/** The name attributes' values: the name, its event's time and its place in the sharded name index. */
+function nameValues(customerId: string, name: string, at: string): Record<string, string> {
+  return {
+    ':name': name,
+    ':nameAt': at,
+    ':namePk': nameShardPartition(customerId),
+    ':nameSk': nameSortKey(name, customerId),
   };
 }
 
@@ -124,15 +147,10 @@ export function setNameInput(
   return {
     TableName: table,
     Key: Keys.customer(customerId),
-    UpdateExpression: 'SET #name = :name, nameAt = :at, gsi1pk = :namePk, gsi1sk = :nameSk',
+    UpdateExpression: 'SET #name = :name, nameAt = :nameAt, gsi1pk = :namePk, gsi1sk = :nameSk',
     ExpressionAttributeNames: { '#name': 'name' },
-    ExpressionAttributeValues: {
-      ':name': name,
-      ':at': at,
-      ':namePk': nameShardPartition(customerId),
-      ':nameSk': nameSortKey(name, customerId),
-    },
-    ConditionExpression: 'attribute_exists(pk) AND (attribute_not_exists(nameAt) OR nameAt > :at)',
+    ExpressionAttributeValues: nameValues(customerId, name, at),
+    ConditionExpression: 'attribute_exists(pk) AND (attribute_not_exists(nameAt) OR nameAt > :nameAt)',
   };
 }
 

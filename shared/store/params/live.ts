@@ -7,7 +7,7 @@ import type {
 import type { DurableEvent } from '../../domain/live/events.js';
 import { LIVE_RETENTION_MS } from '../../domain/live/events.js';
 import type { LiveConnection } from '../../domain/live/live-ports.js';
-import { msOfSeq } from '../../domain/live/seq.js';
+import { msOfSeq, SEQ_PER_MS } from '../../domain/live/seq.js';
 import {
   LIVE_SHARDS,
   liveConnectionKey,
@@ -22,18 +22,58 @@ import {
 export const LIVE_CONNECTION_TTL_S = 3 * 3600;
 
 /**
- * One live event as one small item: its keys, the event as one JSON string (what a catch-up answers,
- * no attribute names to pay for) and its `ttl`, in the shard its customer picks of its hour.
+ * How far a log item may reach: at most 50 events, 16 KB of JSON, and 100 ms of `seq` from its first
+ * event to its last. The span lets a reader that stops inside a shard know which events it has all
+ * of (`LIVE_PACK.spanSeq` below the last item it read).
  */
-export function putLiveEventInput(table: string, event: DurableEvent): PutCommandInput {
-  const ms = msOfSeq(event.seq);
+export const LIVE_PACK = { events: 50, bytes: 16_000, spanSeq: 100 * SEQ_PER_MS } as const;
+
+/**
+ * A batch's events, numbered in order, as the log items they make: consecutive events packed while
+ * they share an hour and stay within `LIVE_PACK`. Each event alone is about 300 bytes, billed a whole
+ * write unit; packed, a busy stream's batch pays about one unit per kilobyte.
+ */
+export function liveEventPacks(events: readonly DurableEvent[]): DurableEvent[][] {
+  const packs: DurableEvent[][] = [];
+  let pack: DurableEvent[] = [];
+  let bytes = 0;
+  for (const event of events) {
+    const size = JSON.stringify(event).length + 1;
+    const first = pack[0];
+    const fits =
+      first !== undefined &&
+      pack.length < LIVE_PACK.events &&
+      bytes + size <= LIVE_PACK.bytes &&
+      event.seq - first.seq <= LIVE_PACK.spanSeq &&
+      liveHour(msOfSeq(event.seq)) === liveHour(msOfSeq(first.seq));
+    if (!fits && pack.length > 0) {
+      packs.push(pack);
+      pack = [];
+      bytes = 0;
+    }
+    pack.push(event);
+    bytes += size;
+  }
+  if (pack.length > 0) packs.push(pack);
+  return packs;
+}
+
+/**
+ * One pack of events as one item: its keys (the shard its first event's id picks, sorted by its last
+ * event, so a query from a `seq` finds every item holding a later one), the events as one JSON string
+ * (what a catch-up answers, no attribute names to pay for) and its `ttl`.
+ */
+export function putLiveEventsInput(table: string, pack: readonly DurableEvent[]): PutCommandInput {
+  const [first, last] = [pack[0], pack.at(-1)];
+  if (!first || !last) throw new Error('an empty pack of live events');
+  const ms = msOfSeq(last.seq);
   return {
     TableName: table,
     Item: {
-      pk: liveEventPartition(liveHour(ms), shardOf(event.customerId, LIVE_SHARDS)),
-      sk: liveEventSortKey(event.seq, event.id),
+      pk: liveEventPartition(liveHour(ms), shardOf(first.id, LIVE_SHARDS)),
+      sk: liveEventSortKey(last.seq, last.id),
       entity: 'live_event',
-      event: JSON.stringify(event),
+      events: JSON.stringify(pack),
       ttl: Math.ceil((ms + LIVE_RETENTION_MS) / 1000),
     },
   };
@@ -54,7 +94,8 @@ export function queryLiveEventsInput(
       ':pk': liveEventPartition(hour, shard),
       ':from': liveEventSortKey(after + 1, ''),
     },
-    ProjectionExpression: 'event',
+    // `event`: one event, as the log wrote it before it packed them.
+    ProjectionExpression: 'pk, sk, events, event',
     Limit: limit,
   };
 }

@@ -131,6 +131,48 @@ export function advanceTimelineStatusInput(
 }
 
 /**
+ * Moves a reply's timeline item forward to a status that named it by its key (reply-key.ts), in one
+ * write. The key came from outside, so the write applies only to an outbound item that already carries
+ * the status's provider id, or to one still held by its send (a lease, no provider id yet: the sender
+ * is between the provider's answer and recording it, or crashed there), whose provider id it then
+ * records so a redelivered send finds the reply sent. Never creates an item, never moves back.
+ */
+export function advanceReplyStatusInput(
+  table: string,
+  key: { pk: string; sk: string },
+  change: StatusChange,
+  providerMessageId: string,
+): UpdateCommandInput {
+  const forward = advanceTimelineStatusInput(table, key, change);
+  return {
+    ...forward,
+    UpdateExpression: `${forward.UpdateExpression}, providerMessageId = if_not_exists(providerMessageId, :pmid)`,
+    ExpressionAttributeValues: {
+      ...forward.ExpressionAttributeValues,
+      ':pmid': providerMessageId,
+      ':outbound': 'outbound',
+    },
+    ConditionExpression: `${forward.ConditionExpression} AND direction = :outbound AND (providerMessageId = :pmid OR (attribute_not_exists(providerMessageId) AND attribute_exists(sendLeaseUntil)))`,
+  };
+}
+
+/** Whether an item, read as it stands, is at a status or beyond it (so the status need not be written). */
+export function statusReached(item: Record<string, unknown> | undefined, status: DeliveryStatus): boolean {
+  return typeof item?.statusRank === 'number' && item.statusRank >= statusRank(status);
+}
+
+/** Makes a write that records a status apply only while the item is behind it (`:rank` is statusSets'). */
+export function onlyForward(input: UpdateCommandInput): UpdateCommandInput {
+  const condition = '(attribute_not_exists(statusRank) OR statusRank < :rank)';
+  return {
+    ...input,
+    ConditionExpression: input.ConditionExpression
+      ? `${input.ConditionExpression} AND ${condition}`
+      : condition,
+  };
+}
+
+/**
  * Links a message reference to its timeline item (first link wins) and returns any status it holds.
  * With `status`, the status the timeline item had when linked (`timelineRank`, first link wins): a
  * status callback at or below it changes nothing there, so it is not written (a write whose condition

@@ -1,5 +1,6 @@
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { afterEach, describe, expect, it } from 'vitest';
+import { nextConversationId } from '#shared/domain/conversation.js';
 import type { LocalRuntime } from '#shared/local/runtime.js';
 import { GatheringQueue } from '../../support/gathering-queue.js';
 import { SECRETS, startTestRuntime } from '../../support/runtime.js';
@@ -123,11 +124,14 @@ describe('concurrent deliveries through the local runtime', () => {
     expect(new Set(timeline.map((t) => t.customerId))).toEqual(new Set([customerId]));
     expect(new Set(timeline.map((t) => t.conversationId))).toEqual(new Set([conversationId]));
     const [profile] = customers;
-    // The conversation is recorded once, as its own item under the customer, not in a profile set.
+    // The conversation is not in a profile set, nor in a membership item: it is the customer's first,
+    // whose id follows from theirs (later conversations get a membership item).
     expect(profile?.conversationIds).toBeUndefined();
-    expect(ofEntity(items, 'customer_conversation').map((m) => [m.pk, m.conversationId])).toEqual([
-      [`CUSTOMER#${customerId}`, conversationId],
-    ]);
+    expect(conversationId).toBe(nextConversationId(String(customerId), undefined));
+    expect(ofEntity(items, 'customer_conversation')).toEqual([]);
+    // The name came with the profile's first write, and indexes it.
+    expect(profile?.name).toBe('Lee');
+    expect(typeof profile?.gsi1pk).toBe('string');
     expect(asList(profile?.channels)).toEqual(['sms', 'whatsapp']);
     expect(profile?.openConversationId).toBe(conversationId);
     expect(runtime.deadLetter.messages()).toEqual([]);

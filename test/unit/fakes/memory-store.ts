@@ -10,6 +10,7 @@ import type {
   ResolverStore,
   SuggestionEvidence,
   ThreadLink,
+  TouchedConversation,
 } from '#shared/domain/resolver-ports.js';
 import { statusRank, type TimelineItem } from '#shared/domain/timeline.js';
 
@@ -24,6 +25,7 @@ interface Profile {
   lastEventAt?: string;
   lastInboundAt?: string;
   lastInboundChannel?: Channel;
+  lastInboundByChannel?: Partial<Record<Channel, string>>;
   lastConversationId?: string;
   lastResolvedAt?: string;
   mergedInto?: string;
@@ -82,15 +84,15 @@ export class MemoryStore implements ResolverStore {
 
   async getProfileState(customerId: string): Promise<ProfileState | undefined> {
     const p = this.profiles.get(customerId);
-    return p ? { customerId, ...p } : undefined;
-  }
-
-  async setName(customerId: string, name: string, at: string): Promise<void> {
-    this.#write();
-    const p = this.profiles.get(customerId);
-    if (!p || (p.nameAt !== undefined && p.nameAt <= at)) return;
-    p.name = name;
-    p.nameAt = at;
+    if (!p) return undefined;
+    const { identities, channels, conversationIds: _c, ...rest } = p;
+    return {
+      customerId,
+      ...rest,
+      identities: [...identities],
+      channels: [...channels],
+      lastInboundByChannel: { ...p.lastInboundByChannel },
+    };
   }
 
   async putTimelineItem(item: TimelineItem): Promise<boolean> {
@@ -124,7 +126,7 @@ export class MemoryStore implements ResolverStore {
     return item ? structuredClone(item) : undefined;
   }
 
-  async touchConversation(touch: ConversationTouch): Promise<undefined> {
+  async touchConversation(touch: ConversationTouch): Promise<TouchedConversation> {
     this.#write();
     const row = this.conversations.get(touch.conversationId) ?? {
       customerId: touch.customerId,
@@ -137,7 +139,7 @@ export class MemoryStore implements ResolverStore {
     const current =
       (row.lastMessageAt === undefined || row.lastMessageAt <= touch.at) &&
       (row.resolvedAt === undefined || row.resolvedAt < touch.at);
-    if (!current) return;
+    if (!current) return { current: false };
     row.lastMessageAt = touch.at;
     if (touch.reopen) {
       row.status = 'open';
@@ -146,6 +148,7 @@ export class MemoryStore implements ResolverStore {
     } else if (touch.inbound) {
       row.waitingSince ??= touch.at;
     }
+    return { current: true };
   }
 
   async touchProfile(touch: ProfileTouch): Promise<void> {
@@ -160,7 +163,17 @@ export class MemoryStore implements ResolverStore {
     for (const identity of touch.identities) p.identities.add(identityToken(identity));
     p.channels.add(touch.channel);
     p.conversationIds.add(touch.conversationId);
+    if (touch.name && (p.nameAt === undefined || p.nameAt > touch.name.at)) {
+      p.name = touch.name.value;
+      p.nameAt = touch.name.at;
+    }
+    p.lastInboundByChannel ??= {};
+    const byChannel = p.lastInboundByChannel;
+    const channelAt = byChannel[touch.channel];
+    if (touch.inbound && (channelAt === undefined || channelAt < touch.at))
+      byChannel[touch.channel] = touch.at;
     const current =
+      !touch.stale &&
       (p.lastEventAt === undefined || p.lastEventAt <= touch.at) &&
       (p.lastResolvedAt === undefined || p.lastResolvedAt < touch.at);
     if (!current) return;

@@ -230,7 +230,7 @@ describe('routeMessage', () => {
       conversationId: 'cv_1',
       author: { kind: 'ai', id: 'responder' },
     });
-    expect(w.outbound[0]?.text).toContain('Shipping times');
+    expect(w.outbound[0]?.text).toContain('Standard shipping takes 2–4 working days');
     expect(decisions(w)).toEqual([
       expect.objectContaining({
         id: 'route:whatsapp:wamid.1',
@@ -368,7 +368,7 @@ describe('routeMessage', () => {
       decision: { target: 'ai', reason: 'routine' },
     });
     expect(w.outbound).toHaveLength(1);
-    expect(w.outbound[0]?.text).toContain('Shipping times');
+    expect(w.outbound[0]?.text).toMatch(/standard shipping/i);
     expect(w.responderCalls).toBe(1);
     expect(decisions(w)).toHaveLength(1);
     expect(notes(w)).toEqual([]);

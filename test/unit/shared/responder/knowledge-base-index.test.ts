@@ -49,6 +49,23 @@ describe('passage retrieval', () => {
     expect(found.candidates[0]?.article.id).toBe('shipping-times');
   });
 
+  it('refuses a question whose kind of answer the best passage cannot give, and says which', () => {
+    const found = sample.search("what's your phone number?");
+    expect(found.passages).toEqual([]);
+    expect(found.segments[0]?.unanswered).toBe('contact');
+    expect(ids('how long until the tracking link shows anything?')).not.toContain('tracking#1');
+    expect(ids('do you answer messages on sundays?')).toEqual(['opening-hours#1']);
+  });
+
+  it('marks whether the second, letter-trigram ranker picks the same passage', () => {
+    expect(sample.search('how long does shipping take').segments[0]?.agrees).toBe(true);
+    const differs = sample.search(
+      'hi, bought a jacket 20 mins ago and want to undo it, is there a button for that?',
+    );
+    expect(differs.segments[0]?.passage?.id).toBe('cancel-order#1');
+    expect(differs.segments[0]?.agrees).toBe(false);
+  });
+
   it('refuses when two articles compete closely', () => {
     const index = indexOf([
       { id: 'a', title: 'Gift wrapping', body: 'Gift wrapping costs €3.' },

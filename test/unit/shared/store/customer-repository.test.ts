@@ -6,6 +6,7 @@ import {
 import { DynamoDBDocumentClient, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
+import { nextConversationId } from '#shared/domain/conversation.js';
 import { GoneError, UnavailableError } from '#shared/errors.js';
 import { customerRepository } from '#shared/store/customer-repository.js';
 import { documentClient } from '#shared/store/sdk-documents.js';
@@ -50,6 +51,71 @@ describe('customerRepository', () => {
     ddb.resetHistory();
     await store.touchProfile({ ...touch, newConversation: false });
     expect(ddb.calls().map((call) => call.args[0].constructor.name)).toEqual(['UpdateCommand']);
+  });
+
+  it("writes no membership item for the customer's first conversation: its id follows from theirs", async () => {
+    ddb.on(PutCommand).resolves({}).on(UpdateCommand).resolves({});
+    await repository().touchProfile({
+      customerId: 'cu_1',
+      identities: [],
+      channel: 'sms',
+      at: '2025-06-08T20:59:43.000Z',
+      now: '2025-06-08T21:00:00.000Z',
+      conversationId: nextConversationId('cu_1', undefined),
+      newConversation: true,
+      inbound: true,
+    });
+    expect(ddb.calls().map((call) => call.args[0].constructor.name)).toEqual(['UpdateCommand']);
+  });
+
+  it("writes the name with the profile, and replaces it only when a later event's got there first", async () => {
+    const at = '2025-06-08T20:59:43.000Z';
+    const touch = {
+      customerId: 'cu_1',
+      identities: [phone],
+      channel: 'whatsapp' as const,
+      at,
+      now: at,
+      conversationId: 'cv_1',
+      newConversation: false,
+      inbound: true,
+      name: { value: 'Ann', at },
+    };
+    ddb.on(UpdateCommand).resolves({ Attributes: { name: 'Ann', nameAt: at } });
+    await repository().touchProfile(touch);
+    const [first] = ddb.commandCalls(UpdateCommand);
+    expect(first?.args[0].input.UpdateExpression).toContain('#name = if_not_exists(#name, :name)');
+    expect(first?.args[0].input.ReturnValues).toBe('ALL_NEW');
+    expect(ddb.commandCalls(UpdateCommand)).toHaveLength(1);
+
+    ddb.reset();
+    ddb.on(UpdateCommand).resolves({ Attributes: { name: 'Annie', nameAt: '2025-06-08T21:30:00.000Z' } });
+    await repository().touchProfile(touch);
+    const calls = ddb.commandCalls(UpdateCommand).map((call) => call.args[0].input);
+    expect(calls).toHaveLength(2);
+    expect(calls[1]?.ConditionExpression).toContain('nameAt > :nameAt');
+    expect(calls[1]?.ExpressionAttributeValues?.[':name']).toBe('Ann');
+  });
+
+  it('moves no current field for an event older than its conversation: the sets and the channel window only', async () => {
+    ddb.on(UpdateCommand).resolves({});
+    await repository().touchProfile({
+      customerId: 'cu_1',
+      identities: [phone],
+      channel: 'whatsapp',
+      at: '2025-06-08T20:59:43.000Z',
+      now: '2025-06-08T21:00:00.000Z',
+      conversationId: 'cv_1',
+      newConversation: false,
+      inbound: true,
+      stale: true,
+    });
+    const calls = ddb.commandCalls(UpdateCommand).map((call) => call.args[0].input);
+    expect(calls).toHaveLength(2);
+    expect(calls[0]?.UpdateExpression).not.toContain('openConversationId');
+    expect(calls[0]?.UpdateExpression).not.toContain('#open');
+    expect(calls[0]?.ConditionExpression).toBeUndefined();
+    expect(calls[1]?.ExpressionAttributeNames).toEqual({ '#channelInbound': 'lastInbound_whatsapp' });
   });
 
   it('answers a customer being erased as gone to readers, and holds the resolver back until it is', async () => {

@@ -9,11 +9,13 @@ import {
 } from '@aws-sdk/lib-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it, vi } from 'vitest';
+import { nextConversationId } from '#shared/domain/conversation.js';
 import { GoneError } from '#shared/errors.js';
 import { privacyRepository } from '#shared/store/privacy-repository.js';
 import { documentClient } from '#shared/store/sdk-documents.js';
 
 const ddb = mockClient(DynamoDBDocumentClient);
+const FIRST = nextConversationId('cu_1', undefined);
 const db = { doc: documentClient(new DynamoDBClient({ region: 'us-east-1' })), table: 'threadline' };
 const profile = {
   entity: 'customer',
@@ -63,6 +65,9 @@ describe('privacyRepository', () => {
                 },
       );
     ddb.on(DeleteCommand).resolves({ Attributes: { pk: 'x' } });
+    // The customer's first conversation (its id follows from theirs) was never written here.
+    ddb.on(DeleteCommand, { Key: { pk: `CONVERSATION#${FIRST}` } }).resolves({});
+    ddb.on(DeleteCommand, { Key: { sk: `CONVERSATION#${FIRST}` } }).resolves({});
     ddb.on(UpdateCommand).resolves({});
     ddb.on(PutCommand).resolves({});
   });
@@ -85,6 +90,8 @@ describe('privacyRepository', () => {
       ['IDENTITY#phone#+1', 'IDENTITY'],
       ['CONTACT#phone#+1', 'CONTACT'],
       ['MENTION#email#a@x.io', 'CUSTOMER#cu_1'],
+      [`CONVERSATION#${FIRST}`, 'CONVERSATION'],
+      ['CUSTOMER#cu_1', `CONVERSATION#${FIRST}`],
       ['CONVERSATION#cv_1', 'CONVERSATION'],
       ['CUSTOMER#cu_1', 'CONVERSATION#cv_1'],
       ['CONVERSATION#cv_2', 'CONVERSATION'],
@@ -146,6 +153,9 @@ describe('privacyRepository', () => {
 
   it('stops after its share of deletes, keeps the count so far, and the next call carries on', async () => {
     ddb.on(DeleteCommand).resolves({ Attributes: { pk: 'x' } });
+    // The customer's first conversation (its id follows from theirs) was never written here.
+    ddb.on(DeleteCommand, { Key: { pk: `CONVERSATION#${FIRST}` } }).resolves({});
+    ddb.on(DeleteCommand, { Key: { sk: `CONVERSATION#${FIRST}` } }).resolves({});
     const paused = privacyRepository(
       db,
       {

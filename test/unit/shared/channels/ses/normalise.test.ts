@@ -5,6 +5,7 @@ import { normaliseSesNotification } from '#shared/channels/ses/normalise.js';
 import { MAX_INLINE_MIME_BYTES, MAX_TEXT_BYTES, sesS3Location } from '#shared/channels/ses/received.js';
 import { SUPPRESSION_EVENT } from '#shared/channels/ses/sending.js';
 import type { Envelope, MessageEnvelope } from '#shared/domain/envelope.js';
+import { encodeReplyKey } from '#shared/domain/reply-key.js';
 import { ValidationError } from '#shared/errors.js';
 
 const fixturePath = (path: string) => new URL(`../../../../fixtures/${path}`, import.meta.url);
@@ -510,6 +511,23 @@ describe('normaliseSesNotification: sending events', () => {
       withoutRaw(await normaliseSesNotification(json('delivery.json'), CTX)),
     );
     expect(result.envelopes).toHaveLength(1);
+  });
+
+  it("carries the reply's key from a configuration-set event's tags, and only a key of ours", async () => {
+    const key = encodeReplyKey({ customerId: 'cu_1', at: '2016-01-27T14:59:30.000Z', replyId: 'rp_1' });
+    const { notificationType, mail, ...rest } = json('delivery.json');
+    const tagged = (value: string) => ({
+      eventType: notificationType,
+      ...rest,
+      mail: {
+        ...(mail as Record<string, unknown>),
+        tags: { 'ses:configuration-set': ['threadline-events'], 'threadline-reply': [value] },
+      },
+    });
+    const ours = await normaliseSesNotification(tagged(key as string), CTX);
+    expect(ours.envelopes[0]).toMatchObject({ kind: 'status', status: 'delivered', replyKey: key });
+    const theirs = await normaliseSesNotification(tagged('campaign-7'), CTX);
+    expect(theirs.envelopes[0]).not.toHaveProperty('replyKey');
   });
 
   it('rejects a sending event it does not handle, without throwing', async () => {

@@ -13,6 +13,7 @@ import { simpleParser } from 'mailparser';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { buildRawEmail, SesSender } from '#shared/channels/ses/send.js';
 import { type OutboundMessage, OutboundMessageSchema } from '#shared/domain/outbound.js';
+import { decodeReplyKey, replyKeyOf } from '#shared/domain/reply-key.js';
 import { PermanentSendError, RetryableSendError } from '#shared/domain/send-errors.js';
 
 const FROM = 'Acme Support <support@acme.example>';
@@ -222,7 +223,11 @@ describe('SesSender', () => {
   it('sends the raw mail and returns both SES’s MessageId and our Message-ID header', async () => {
     ses.on(SendRawEmailCommand).resolves({ MessageId: SES_MESSAGE_ID });
     const result = await sender('threadline-events').send(outbound());
-    expect(result).toEqual({ providerMessageId: SES_MESSAGE_ID, messageIdHeader: OUR_MESSAGE_ID });
+    expect(result).toEqual({
+      providerMessageId: SES_MESSAGE_ID,
+      messageIdHeader: OUR_MESSAGE_ID,
+      keyEchoed: true,
+    });
     const calls = ses.commandCalls(SendRawEmailCommand);
     expect(calls).toHaveLength(1);
     const input = calls[0]?.args[0].input;
@@ -231,7 +236,10 @@ describe('SesSender', () => {
       Destinations: ['ada@example.com'],
       RawMessage: { Data: buildRawEmail(outbound(), options).raw },
       ConfigurationSetName: 'threadline-events',
+      // The configuration set's events hand the tags back: the reply's key finds its item.
+      Tags: [{ Name: 'threadline-reply', Value: replyKeyOf(outbound()) }],
     });
+    expect(decodeReplyKey(input?.Tags?.[0]?.Value)).toMatchObject({ replyId: outbound().id });
     const parsed = await parse(Buffer.from(input?.RawMessage?.Data ?? new Uint8Array()));
     expect(parsed.messageId).toBe(OUR_MESSAGE_ID);
     expect(parsed.inReplyTo).toBe(THEIR_LAST);
@@ -239,10 +247,11 @@ describe('SesSender', () => {
 
   it('leaves ConfigurationSetName out when none is configured', async () => {
     ses.on(SendRawEmailCommand).resolves({ MessageId: SES_MESSAGE_ID });
-    await sender().send(outbound());
-    expect(ses.commandCalls(SendRawEmailCommand)[0]?.args[0].input).not.toHaveProperty(
-      'ConfigurationSetName',
-    );
+    await expect(sender().send(outbound())).resolves.not.toHaveProperty('keyEchoed');
+    const input = ses.commandCalls(SendRawEmailCommand)[0]?.args[0].input;
+    expect(input).not.toHaveProperty('ConfigurationSetName');
+    // Without a configuration set no event carries tags: statuses need the message reference.
+    expect(input).not.toHaveProperty('Tags');
   });
 
   it('fails for good, rather than send twice, when SES answers without a MessageId', async () => {

@@ -1,6 +1,7 @@
 import { describe, expect, it, vi } from 'vitest';
 import { buildTwilioMessageRequest, TwilioSender } from '#shared/channels/twilio/send.js';
 import { type OutboundMessage, OutboundMessageSchema } from '#shared/domain/outbound.js';
+import { decodeReplyKey, replyKeyOf } from '#shared/domain/reply-key.js';
 import { PermanentSendError, RetryableSendError } from '#shared/domain/send-errors.js';
 
 const ACCOUNT_SID = 'AC0123456789abcdef0123456789abcdef';
@@ -64,7 +65,7 @@ describe('buildTwilioMessageRequest', () => {
       'To=%2B15558675310&From=%2B15017122661&Body=Two+photos' +
         '&MediaUrl=https%3A%2F%2Fcdn.example.com%2Fa.jpg' +
         '&MediaUrl=https%3A%2F%2Fcdn.example.com%2Fb.png%3Fsig%3Dx%26y%3D1' +
-        '&StatusCallback=https%3A%2F%2Fhooks.example.com%2Ftwilio%2Fstatus',
+        `&StatusCallback=https%3A%2F%2Fhooks.example.com%2Ftwilio%2Fstatus%3Freply%3D${replyKeyOf(message)}`,
     );
     const form = new URLSearchParams(request.body);
     expect(form.getAll('MediaUrl')).toEqual([
@@ -175,13 +176,29 @@ const QUEUED = { sid: 'SM1f0e8ae6ade43cb3c0ce4525424e404f', status: 'queued', bo
 describe('TwilioSender', () => {
   it('posts the built request and returns the message sid', async () => {
     const fetch = answering(201, QUEUED);
-    await expect(sender(fetch).send(outbound())).resolves.toEqual({ providerMessageId: QUEUED.sid });
+    await expect(sender(fetch).send(outbound())).resolves.toEqual({
+      providerMessageId: QUEUED.sid,
+      keyEchoed: true,
+    });
     expect(fetch).toHaveBeenCalledTimes(1);
     const [url, init] = fetch.mock.calls[0] ?? [];
     expect(url).toBe(MESSAGES_URL);
     expect(init).toMatchObject({ method: 'POST', headers: HEADERS });
-    expect(new URLSearchParams(String(init?.body)).get('StatusCallback')).toBe(STATUS_CALLBACK);
+    const callback = new URL(new URLSearchParams(String(init?.body)).get('StatusCallback') ?? '');
+    expect(`${callback.origin}${callback.pathname}`).toBe(STATUS_CALLBACK);
+    expect(decodeReplyKey(callback.searchParams.get('reply'))).toEqual({
+      customerId: 'cust-1',
+      at: outbound().at,
+      replyId: 'reply-1',
+    });
     expect(init?.signal).toBeInstanceOf(AbortSignal);
+  });
+
+  it('asks no key back when it has no status-callback URL of ours, so statuses need the reference', async () => {
+    const fetch = answering(201, QUEUED);
+    const bare = new TwilioSender({ ...credentials, from: { sms: SMS_FROM }, fetch });
+    await expect(bare.send(outbound())).resolves.toEqual({ providerMessageId: QUEUED.sid });
+    expect(new URLSearchParams(String(fetch.mock.calls[0]?.[1]?.body)).has('StatusCallback')).toBe(false);
   });
 
   it('sends WhatsApp from the configured WhatsApp number', async () => {

@@ -6,6 +6,7 @@ import * as z from 'zod';
 import { createTwilioSmsWebhook } from '#shared/channels/twilio/sms-webhook.js';
 import { EMPTY_TWIML } from '#shared/channels/twilio/twiml.js';
 import type { Envelope } from '#shared/domain/envelope.js';
+import { encodeReplyKey } from '#shared/domain/reply-key.js';
 import { UnavailableError } from '#shared/errors.js';
 import { lambdaWebhook } from '#shared/lambda/webhook-lambda.js';
 import { createTwilioSmsApp } from '#shared/local/webhook-apps.js';
@@ -193,6 +194,33 @@ describe('POST /webhooks/twilio/status', () => {
       'twilio:status:SM4a3b2c1d0e9f8a7b6c5d4e3f2a1b0c9d:delivered',
       'twilio:status:SM4a3b2c1d0e9f8a7b6c5d4e3f2a1b0c9d:sent',
     ]);
+  });
+
+  it("carries the reply's key from the callback URL we gave, signed with the rest of the URL", async () => {
+    const { post, queued } = setup();
+    const key = encodeReplyKey({ customerId: 'cu_1', at: '2026-06-01T11:59:00.000Z', replyId: 'rp_1' });
+    const path = `${STATUS}?reply=${key}`;
+    expect((await post(path, params('status_sent'))).status).toBe(204);
+    expect(queued).toHaveLength(1);
+    expect(queued[0]).toMatchObject({ kind: 'status', status: 'sent', replyKey: key });
+  });
+
+  it('refuses a callback whose reply key was changed after Twilio signed the URL', async () => {
+    const { post, queued } = setup();
+    const key = encodeReplyKey({ customerId: 'cu_1', at: '2026-06-01T11:59:00.000Z', replyId: 'rp_1' });
+    const forged = encodeReplyKey({ customerId: 'cu_2', at: '2026-06-01T11:59:00.000Z', replyId: 'rp_1' });
+    const res = await post(`${STATUS}?reply=${forged}`, params('status_sent'), {
+      signedUrl: `${BASE}${STATUS}?reply=${key}`,
+    });
+    expect(res.status).toBe(403);
+    expect(queued).toEqual([]);
+  });
+
+  it('queues a status without a key when the parameter is not a key of ours', async () => {
+    const { post, queued } = setup();
+    expect((await post(`${STATUS}?reply=hello`, params('status_sent'))).status).toBe(204);
+    expect(queued[0]).toMatchObject({ kind: 'status', status: 'sent' });
+    expect(queued[0]).not.toHaveProperty('replyKey');
   });
 
   it('acknowledges a status of an inbound message without queuing anything', async () => {

@@ -3,6 +3,7 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { normaliseWhatsApp } from '#shared/channels/whatsapp/normalise.js';
 import type { Envelope } from '#shared/domain/envelope.js';
+import { encodeReplyKey } from '#shared/domain/reply-key.js';
 import { ValidationError } from '#shared/errors.js';
 
 const RECEIVED_AT = '2026-06-01T12:00:00.000Z';
@@ -463,6 +464,19 @@ describe('normaliseWhatsApp: statuses and errors', () => {
     expect(normaliseWhatsApp(bsuid, ctx).envelopes[0]).toMatchObject({
       customer: { kind: 'whatsapp', value: 'US.13491208655302741918' },
     });
+  });
+
+  it("carries the reply's key WhatsApp handed back, and not another app's opaque data", () => {
+    const { body, sha } = fixture('status_read');
+    const ctx = { receivedAt: RECEIVED_AT, bodySha256: sha };
+    const key = encodeReplyKey({ customerId: 'cu_1', at: '2025-06-15T23:29:00.000Z', replyId: 'rp_1' });
+    const ours = structuredClone(body);
+    firstMessage(ours, 'statuses').biz_opaque_callback_data = key;
+    const theirs = structuredClone(body);
+    firstMessage(theirs, 'statuses').biz_opaque_callback_data = '{"source":"api","uuid":"fuif-0deu"}';
+    expect(normaliseWhatsApp(ours, ctx).envelopes[0]).toMatchObject({ status: 'read', replyKey: key });
+    expect(normaliseWhatsApp(theirs, ctx).envelopes[0]).not.toHaveProperty('replyKey');
+    expect(normaliseWhatsApp(body, ctx).envelopes[0]).not.toHaveProperty('replyKey');
   });
 
   it('rejects a status whose value WhatsApp does not define', () => {

@@ -6,6 +6,7 @@ import {
   WhatsAppSender,
 } from '#shared/channels/whatsapp/send.js';
 import { type OutboundMessage, OutboundMessageSchema } from '#shared/domain/outbound.js';
+import { decodeReplyKey, replyKeyOf } from '#shared/domain/reply-key.js';
 import { PermanentSendError, RetryableSendError } from '#shared/domain/send-errors.js';
 
 const TOKEN = 'EAAG-secret-access-token';
@@ -26,6 +27,9 @@ function outbound(overrides: Partial<z.input<typeof OutboundMessageSchema>> = {}
     ...overrides,
   });
 }
+
+/** The reply's own key, which every send hands WhatsApp to give back on the message's statuses. */
+const KEY = replyKeyOf(outbound());
 
 function bodyOf(message: OutboundMessage): unknown {
   return JSON.parse(
@@ -78,11 +82,28 @@ describe('buildWhatsAppRequest', () => {
     expect(request.headers).toEqual(HEADERS);
     expect(JSON.parse(request.body)).toEqual({
       messaging_product: 'whatsapp',
+      biz_opaque_callback_data: KEY,
       recipient_type: 'individual',
       to: '+16505551234',
       type: 'text',
       text: { preview_url: false, body: TEXT },
     });
+  });
+
+  it("gives WhatsApp the reply's key as biz_opaque_callback_data, to hand back on its statuses", () => {
+    const body = bodyOf(outbound({ text: TEXT })) as { biz_opaque_callback_data?: string };
+    expect(decodeReplyKey(body.biz_opaque_callback_data)).toEqual({
+      customerId: 'cus-1',
+      at: '2026-05-02T10:00:00.000Z',
+      replyId: 'reply-1',
+    });
+  });
+
+  it('sends no callback data for ids a key cannot carry, and then says statuses will not carry it', async () => {
+    const message = outbound({ id: 'reply 1', text: TEXT });
+    expect(bodyOf(message)).not.toHaveProperty('biz_opaque_callback_data');
+    const fetchFn = answering(200, { messages: [{ id: 'wamid.X' }] });
+    expect(await sender(fetchFn).send(message)).toEqual({ providerMessageId: 'wamid.X' });
   });
 
   it('asks for a link preview when the text holds a URL', () => {
@@ -104,6 +125,7 @@ describe('buildWhatsAppRequest', () => {
   it('quotes the message it answers with context.message_id', () => {
     expect(bodyOf(outbound({ text: TEXT, replyTo: 'wamid.HBgLMTY1MDU1NTEyMzQVAgASGBQzQTdG' }))).toEqual({
       messaging_product: 'whatsapp',
+      biz_opaque_callback_data: KEY,
       recipient_type: 'individual',
       to: '+16505551234',
       context: { message_id: 'wamid.HBgLMTY1MDU1NTEyMzQVAgASGBQzQTdG' },
@@ -116,6 +138,7 @@ describe('buildWhatsAppRequest', () => {
     const body = bodyOf(outbound({ to: { kind: 'whatsapp', value: 'US.13491208655302741918' }, text: TEXT }));
     expect(body).toEqual({
       messaging_product: 'whatsapp',
+      biz_opaque_callback_data: KEY,
       recipient_type: 'individual',
       recipient: 'US.13491208655302741918',
       type: 'text',
@@ -130,6 +153,7 @@ describe('buildWhatsAppRequest', () => {
     ];
     expect(bodyOf(outbound({ text: 'How did we do?', choices }))).toEqual({
       messaging_product: 'whatsapp',
+      biz_opaque_callback_data: KEY,
       recipient_type: 'individual',
       to: '+16505551234',
       type: 'interactive',
@@ -158,6 +182,7 @@ describe('buildWhatsAppRequest', () => {
     });
     expect(bodyOf(message)).toEqual({
       messaging_product: 'whatsapp',
+      biz_opaque_callback_data: KEY,
       recipient_type: 'individual',
       to: '+16505551234',
       type: 'image',
@@ -175,6 +200,7 @@ describe('buildWhatsAppRequest', () => {
     });
     expect(bodyOf(message)).toEqual({
       messaging_product: 'whatsapp',
+      biz_opaque_callback_data: KEY,
       recipient_type: 'individual',
       to: '+16505551234',
       type,
@@ -190,6 +216,7 @@ describe('buildWhatsAppRequest', () => {
     const message = outbound({ attachments: [{ url: `https://cdn.example.com/clip.${kind}`, kind }] });
     expect(bodyOf(message)).toEqual({
       messaging_product: 'whatsapp',
+      biz_opaque_callback_data: KEY,
       recipient_type: 'individual',
       to: '+16505551234',
       type: kind,
@@ -204,6 +231,7 @@ describe('buildWhatsAppRequest', () => {
     });
     expect(bodyOf(message)).toEqual({
       messaging_product: 'whatsapp',
+      biz_opaque_callback_data: KEY,
       recipient_type: 'individual',
       to: '+16505551234',
       context: { message_id: 'wamid.PREV' },
@@ -285,6 +313,7 @@ describe('WhatsAppSender', () => {
 
     expect(result).toEqual({
       providerMessageId: 'wamid.HBgLMTY1MDU1NTEyMzQVAgARGBI5QTNDQTVCM0Q0Q0Q2RTY3RTcA',
+      keyEchoed: true,
     });
     expect(fetchFn).toHaveBeenCalledTimes(1);
     const [url, init] = fetchFn.mock.calls[0] ?? [];

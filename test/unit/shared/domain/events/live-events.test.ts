@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { ChangeRecord } from '#shared/domain/change-feed.js';
-import { liveEventsOfChange, presenceOfChange } from '#shared/domain/events/live-events.js';
+import { latestOfBatch, liveEventsOfChange, presenceOfChange } from '#shared/domain/events/live-events.js';
 
 const change = (
   keys: ChangeRecord['keys'],
@@ -143,5 +143,55 @@ describe('presenceOfChange', () => {
     });
     expect(presenceOfChange(change(key, { ...agent, capacity: 3 }, agent))).toBeUndefined();
     expect(presenceOfChange(change(TIMELINE_KEY, reply))).toBeUndefined();
+  });
+});
+
+describe('latestOfBatch', () => {
+  const profile = {
+    pk: 'CUSTOMER#cu_1',
+    sk: 'PROFILE',
+    entity: 'customer',
+    id: 'cu_1',
+    createdAt: '2026-12-03T09:00:00.000Z',
+  };
+  const events = (...records: ChangeRecord[]) => records.flatMap(liveEventsOfChange);
+
+  it('keeps only the newest event of an item, a conversation or a profile changed several times, in order', () => {
+    const sent = { ...reply, status: 'sent' };
+    const delivered = { ...reply, status: 'delivered' };
+    const batch = events(
+      change(TIMELINE_KEY, reply),
+      change({ pk: conversation.pk, sk: conversation.sk }, conversation),
+      change(TIMELINE_KEY, sent, reply),
+      change({ pk: profile.pk, sk: profile.sk }, profile),
+      change({ pk: profile.pk, sk: profile.sk }, { ...profile, name: 'Ana' }, profile),
+      change(TIMELINE_KEY, delivered, sent),
+    );
+    expect(batch).toHaveLength(6);
+    const kept = latestOfBatch(batch);
+    expect(kept.map((e) => e.type)).toEqual(['conversation.updated', 'customer.updated', 'timeline.item']);
+    expect(kept[2]?.item).toMatchObject({ id: 'reply:rp_1', status: 'delivered' });
+    expect(kept[1]?.item).toMatchObject({ change: 'profile', customer: { name: 'Ana' } });
+  });
+
+  it('never drops a merged or erased event, nor items of different customers that share an item id', () => {
+    const merged = { ...profile, mergedFrom: new Set(['cu_2']) };
+    const otherKey = { pk: 'CUSTOMER#cu_9', sk: TIMELINE_KEY.sk };
+    const batch = events(
+      change({ pk: profile.pk, sk: profile.sk }, merged, profile),
+      change({ pk: profile.pk, sk: profile.sk }, { ...merged, name: 'Ana' }, merged),
+      change(TIMELINE_KEY, reply),
+      change(otherKey, { ...reply, ...otherKey, customerId: 'cu_9' }),
+      change({ pk: profile.pk, sk: profile.sk }, { entity: 'erased_customer', id: 'cu_1' }, merged),
+    );
+    const kept = latestOfBatch(batch);
+    expect(kept.map((e) => (e.type === 'customer.updated' ? e.item.change : e.customerId))).toEqual([
+      'merged',
+      'profile',
+      'cu_1',
+      'cu_9',
+      'erased',
+    ]);
+    expect(latestOfBatch([])).toEqual([]);
   });
 });

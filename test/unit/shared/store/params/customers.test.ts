@@ -86,7 +86,7 @@ describe('customer params', () => {
   it('keeps the name of the earliest event and indexes it for search', () => {
     const input = setNameInput('t', 'cu_1', 'Sheena Nelson', '2025-06-08T20:59:43.000Z');
     expect(input.ConditionExpression).toBe(
-      'attribute_exists(pk) AND (attribute_not_exists(nameAt) OR nameAt > :at)',
+      'attribute_exists(pk) AND (attribute_not_exists(nameAt) OR nameAt > :nameAt)',
     );
     expect(input.ExpressionAttributeValues?.[':nameSk']).toBe('sheena nelson#cu_1');
   });

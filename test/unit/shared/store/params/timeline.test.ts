@@ -2,7 +2,9 @@ import { describe, expect, it } from 'vitest';
 import type { Envelope } from '#shared/domain/envelope.js';
 import {
   advanceMessageRefInput,
+  advanceReplyStatusInput,
   advanceTimelineStatusInput,
+  onlyForward,
   putProviderEventInput,
   putRawPayloadInput,
   putTimelineItemInput,
@@ -10,7 +12,55 @@ import {
   queryTimelineInput,
   RAW_INLINE_MAX,
   rawAside,
+  statusReached,
 } from '#shared/store/params/timeline.js';
+
+describe('status params of a reply named by its key', () => {
+  const key = { pk: 'CUSTOMER#cu_1', sk: 'TIMELINE#2026-01-01T00:00:00.000Z#reply:rp_1' };
+  const change = { status: 'delivered' as const, at: '2026-01-01T00:00:05.000Z' };
+
+  it('moves only an outbound item of that provider id, or one held by its send, forward; records the id', () => {
+    expect(advanceReplyStatusInput('t', key, change, 'wamid.1')).toEqual({
+      TableName: 't',
+      Key: key,
+      UpdateExpression:
+        'SET #status = :status, statusRank = :rank, statusAt = :statusAt, providerMessageId = if_not_exists(providerMessageId, :pmid)',
+      ExpressionAttributeNames: { '#status': 'status' },
+      ExpressionAttributeValues: {
+        ':status': 'delivered',
+        ':rank': 2,
+        ':statusAt': '2026-01-01T00:00:05.000Z',
+        ':pmid': 'wamid.1',
+        ':outbound': 'outbound',
+      },
+      ConditionExpression:
+        'attribute_exists(pk) AND (attribute_not_exists(statusRank) OR statusRank < :rank) AND direction = :outbound AND (providerMessageId = :pmid OR (attribute_not_exists(providerMessageId) AND attribute_exists(sendLeaseUntil)))',
+    });
+  });
+
+  it('records a status only forward, keeping the condition it had', () => {
+    const input = {
+      TableName: 't',
+      Key: key,
+      UpdateExpression: 'SET x = :x',
+      ConditionExpression: 'attribute_exists(pk)',
+    };
+    expect(onlyForward(input).ConditionExpression).toBe(
+      'attribute_exists(pk) AND (attribute_not_exists(statusRank) OR statusRank < :rank)',
+    );
+    expect(onlyForward({ ...input, ConditionExpression: undefined }).ConditionExpression).toBe(
+      '(attribute_not_exists(statusRank) OR statusRank < :rank)',
+    );
+  });
+
+  it('says an item read at a status or beyond needs no write of it', () => {
+    expect(statusReached({ statusRank: 1 }, 'sent')).toBe(true);
+    expect(statusReached({ statusRank: 3 }, 'delivered')).toBe(true);
+    expect(statusReached({ statusRank: 0 }, 'sent')).toBe(false);
+    expect(statusReached({}, 'sent')).toBe(false);
+    expect(statusReached(undefined, 'sent')).toBe(false);
+  });
+});
 
 describe('timeline params', () => {
   it('writes a timeline item once, with the status rank of an outbound message', () => {

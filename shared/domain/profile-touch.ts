@@ -1,0 +1,42 @@
+import { identityToken } from './identity.js';
+import type { ProfileState, ProfileTouch } from './resolver-ports.js';
+
+/**
+ * How far the profile's last-inbound times (`lastInboundAt`, `lastInbound_<channel>`) and `lastEventAt`
+ * may lag the customer's real last message: a message within this of the stored time on the same
+ * channel and conversation writes no profile. The stored time is always a real message's, so the
+ * 24-hour (and 7-day) reply windows computed from it close at most this much early, never late.
+ */
+export const PROFILE_TIME_GRANULARITY_MS = 15 * 60 * 1000;
+
+/** Whether `stored` is set and `at` comes less than the granularity after it (or before it). */
+function recentEnough(stored: string | undefined, at: string): boolean {
+  if (stored === undefined) return false;
+  return Date.parse(at) - Date.parse(stored) < PROFILE_TIME_GRANULARITY_MS;
+}
+
+/**
+ * Whether an event's profile touch would change anything the profile's readers need, judged from the
+ * profile the resolver read: a new identity, channel or mention, another open conversation, a name, a
+ * switch of the last inbound channel, or a last-inbound time older than the granularity. A returning
+ * customer's next message on the same channel a few minutes later changes none of them.
+ */
+export function profileTouchNeeded(profile: ProfileState | undefined, touch: ProfileTouch): boolean {
+  if (!profile || touch.name) return true;
+  const has = (set: readonly string[] | undefined, token: string) => set?.includes(token) === true;
+  if (touch.identities.some((identity) => !has(profile.identities, identityToken(identity)))) return true;
+  if (!has(profile.channels, touch.channel)) return true;
+  if (touch.mentioned?.some((identity) => !has(profile.mentioned, identityToken(identity)))) return true;
+  const channelTime = profile.lastInboundByChannel?.[touch.channel];
+  // Older than its conversation's latest event: only the sets above change, and the channel's time.
+  if (touch.stale) return touch.inbound && !recentEnough(channelTime, touch.at);
+  if (touch.conversationId !== profile.openConversationId) return true;
+  if (!recentEnough(profile.lastEventAt, touch.at)) return true;
+  if (!touch.inbound) return false;
+  // Older than the profile's last event: the write's condition would leave the current fields alone.
+  if (profile.lastEventAt !== undefined && touch.at < profile.lastEventAt) {
+    return !recentEnough(channelTime, touch.at);
+  }
+  if (profile.lastInboundChannel !== touch.channel) return true;
+  return !recentEnough(profile.lastInboundAt, touch.at) || !recentEnough(channelTime, touch.at);
+}

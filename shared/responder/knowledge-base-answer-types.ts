@@ -1,0 +1,56 @@
+import { foldText } from '../domain/responder.js';
+
+/** A kind of answer a question asks for, which a passage gives only if it holds that kind of fact. */
+export type AnswerKind = 'duration' | 'time' | 'price' | 'day' | 'contact';
+
+// Questions (folded: lower case, no accents, no punctuation). "how long" asks a duration; "when" asks a
+// time or the event it waits for, only as a question ("when will...", not "cash when the courier
+// delivers"); a day only in general ("on sundays", "at weekends"), not a day a customer mentions.
+const ASKS: Record<AnswerKind, RegExp> = {
+  duration:
+    /\bhow (long|soon|quickly|fast)\b|\bhow many (minutes|hours|days|weeks|months)\b|\bdeadline\b|\buntil when\b/,
+  time: /^when\b|\b(by|from) when\b|\bwhen (will|do|does|did|can|could|is|are|should|would|shall|am)\b|\bwhat time\b/,
+  price:
+    /\bhow much\b|\b(cost|costs) (anything|extra|more|me)\b|\b(does|do|will|would|it) (it |that |this )?cost\b|\b(fee|fees|price|prices|cheapest|expensive)\b|\bpay (for|anything|extra)\b|\bfree\b|\bcharge for\b/,
+  day: /\b(mon|tues|wednes|thurs|fri|satur|sun)days\b|\bweekends?\b|\b(bank|public) holidays?\b/,
+  contact: /\b(phone|telephone|whatsapp|contact) number\b|\bnumber to (call|ring|text)\b|\bemail address\b/,
+};
+
+const DURATION =
+  /\b(\d+ )?(am|pm|minutes?|hours?|days?|weeks?|months?|tonight|today|tomorrow|weekends?|holidays?)\b|\b(mon|tues|wednes|thurs|fri|satur|sun)days?\b|\bwithin\b|\bsame day\b/;
+
+// Passages: the facts that answer each kind. Run on the passage as written (lower case) for amounts
+// and on its folded words otherwise.
+const GIVES: Record<AnswerKind, (raw: string, folded: string) => boolean> = {
+  duration: (_, folded) => DURATION.test(folded),
+  time: (_, folded) =>
+    DURATION.test(folded) || /\b(as soon as|once|until|when (you|we|it|your|the))\b/.test(folded),
+  price: (raw, folded) =>
+    /[€$£] ?\d|\d ?(€|eur\b|euros?\b)/.test(raw) ||
+    /\b(free|cost|costs|charged?|fee|fees|price)\b/.test(folded),
+  day: (_, folded) =>
+    /\b(mon|tues|wednes|thurs|fri|satur|sun)days?\b|\bweekends?\b|\bholidays?\b|\bworking days?\b/.test(
+      folded,
+    ),
+  contact: (raw) => /\+?\d[\d ()-]{6,}\d|[\w.+-]+@[\w-]+\.[\w.]+/.test(raw),
+};
+
+const KINDS = Object.keys(ASKS) as AnswerKind[];
+
+/** The kinds of answer a question asks for ("how much..." a price); none for most questions. */
+export function askedKinds(question: string): AnswerKind[] {
+  const folded = foldText(question);
+  return KINDS.filter((kind) => ASKS[kind].test(folded));
+}
+
+/** The kinds of answer a passage can give: the facts it holds (a time, an amount, a day, a number). */
+export function givenKinds(passage: string): Set<AnswerKind> {
+  const raw = passage.toLowerCase();
+  const folded = foldText(passage);
+  return new Set(KINDS.filter((kind) => GIVES[kind](raw, folded)));
+}
+
+/** Whether a passage holds every kind of fact the question asks for. */
+export function givesAnswer(asked: readonly AnswerKind[], given: ReadonlySet<AnswerKind>): boolean {
+  return asked.every((kind) => given.has(kind));
+}

@@ -1,0 +1,128 @@
+import { describe, expect, it } from 'vitest';
+import { PROFILE_TIME_GRANULARITY_MS, profileTouchNeeded } from '#shared/domain/profile-touch.js';
+import { checkReplyRules } from '#shared/domain/replies.js';
+import type { ProfileState, ProfileTouch } from '#shared/domain/resolver-ports.js';
+
+const T0 = '2025-06-01T10:00:00.000Z';
+const later = (ms: number) => new Date(Date.parse(T0) + ms).toISOString();
+const MINUTE = 60_000;
+
+const stored: ProfileState = {
+  customerId: 'cu_1',
+  name: 'Ann',
+  nameAt: T0,
+  openConversationId: 'cv_1',
+  identities: ['phone#+15550001'],
+  channels: ['whatsapp'],
+  mentioned: [],
+  lastEventAt: T0,
+  lastInboundAt: T0,
+  lastInboundChannel: 'whatsapp',
+  lastInboundByChannel: { whatsapp: T0 },
+};
+
+const touch = (over: Partial<ProfileTouch> = {}): ProfileTouch => ({
+  customerId: 'cu_1',
+  identities: [{ kind: 'phone', value: '+15550001' }],
+  channel: 'whatsapp',
+  at: later(MINUTE),
+  now: later(MINUTE),
+  conversationId: 'cv_1',
+  newConversation: false,
+  inbound: true,
+  mentioned: [],
+  ...over,
+});
+
+describe('profileTouchNeeded', () => {
+  it('skips the next message on the same channel and conversation within the granularity', () => {
+    expect(profileTouchNeeded(stored, touch())).toBe(false);
+    expect(profileTouchNeeded(stored, touch({ at: later(PROFILE_TIME_GRANULARITY_MS - 1) }))).toBe(false);
+    expect(profileTouchNeeded(stored, touch({ inbound: false }))).toBe(false);
+  });
+
+  it('writes once the stored times are as old as the granularity, so they never lag more', () => {
+    expect(profileTouchNeeded(stored, touch({ at: later(PROFILE_TIME_GRANULARITY_MS) }))).toBe(true);
+    const channelBehind = {
+      ...stored,
+      lastInboundByChannel: { whatsapp: later(-PROFILE_TIME_GRANULARITY_MS) },
+    };
+    expect(profileTouchNeeded(channelBehind, touch())).toBe(true);
+    const lastEventBehind = { ...stored, lastEventAt: later(-PROFILE_TIME_GRANULARITY_MS) };
+    expect(profileTouchNeeded(lastEventBehind, touch())).toBe(true);
+    expect(profileTouchNeeded({ ...stored, lastInboundByChannel: {} }, touch())).toBe(true);
+    expect(profileTouchNeeded({ ...stored, lastEventAt: undefined }, touch())).toBe(true);
+  });
+
+  it('writes a new customer, a name, a new identity, channel or mention, another conversation', () => {
+    expect(profileTouchNeeded(undefined, touch())).toBe(true);
+    expect(profileTouchNeeded(stored, touch({ name: { value: 'Ann', at: T0 } }))).toBe(true);
+    const more = [
+      { kind: 'phone' as const, value: '+15550001' },
+      { kind: 'whatsapp' as const, value: 'US.1' },
+    ];
+    expect(profileTouchNeeded(stored, touch({ identities: more }))).toBe(true);
+    expect(profileTouchNeeded({ ...stored, channels: ['sms'] }, touch())).toBe(true);
+    expect(profileTouchNeeded(stored, touch({ mentioned: [{ kind: 'email', value: 'a@x.io' }] }))).toBe(true);
+    expect(
+      profileTouchNeeded(
+        { ...stored, mentioned: ['email#a@x.io'] },
+        touch({ mentioned: [{ kind: 'email', value: 'a@x.io' }] }),
+      ),
+    ).toBe(false);
+    expect(profileTouchNeeded(stored, touch({ conversationId: 'cv_2', newConversation: true }))).toBe(true);
+    expect(profileTouchNeeded({ ...stored, openConversationId: undefined }, touch())).toBe(true);
+  });
+
+  it('writes a switch of the last inbound channel, so replies default to the channel used last', () => {
+    const switched = {
+      ...stored,
+      channels: ['whatsapp', 'sms'],
+      lastInboundByChannel: { whatsapp: T0, sms: T0 },
+    };
+    expect(profileTouchNeeded(switched, touch({ channel: 'sms' }))).toBe(true);
+  });
+
+  it('leaves alone an older event that would change nothing, and moves a channel time it is far behind', () => {
+    const newer = { ...stored, lastEventAt: later(5 * MINUTE), lastInboundAt: later(5 * MINUTE) };
+    expect(profileTouchNeeded(newer, touch({ channel: 'whatsapp', at: later(MINUTE) }))).toBe(false);
+    expect(profileTouchNeeded(stored, touch({ stale: true }))).toBe(false);
+    expect(profileTouchNeeded(stored, touch({ stale: true, at: later(PROFILE_TIME_GRANULARITY_MS) }))).toBe(
+      true,
+    );
+    expect(profileTouchNeeded(stored, touch({ stale: true, inbound: false, conversationId: 'cv_0' }))).toBe(
+      false,
+    );
+  });
+
+  it('keeps the 24-hour window conservative: it closes at most the granularity early, never late', () => {
+    // The customer writes every 6 minutes for an hour; the profile keeps what the skipped writes leave.
+    let profile: ProfileState = { ...stored };
+    let writes = 0;
+    for (let i = 1; i <= 10; i++) {
+      const at = later(i * 6 * MINUTE);
+      if (profileTouchNeeded(profile, touch({ at }))) {
+        profile = { ...profile, lastEventAt: at, lastInboundAt: at, lastInboundByChannel: { whatsapp: at } };
+        writes += 1;
+      }
+    }
+    expect(writes).toBe(3);
+    const real = later(60 * MINUTE);
+    const kept = profile.lastInboundByChannel?.whatsapp as string;
+    expect(kept).toBe(later(54 * MINUTE));
+    expect(Date.parse(real) - Date.parse(kept)).toBeLessThan(PROFILE_TIME_GRANULARITY_MS);
+    const day = 24 * 60 * MINUTE;
+    const allowed = (now: number) => {
+      try {
+        checkReplyRules({ channel: 'whatsapp', now: new Date(now), lastInboundAt: kept, hasTemplate: false });
+        return true;
+      } catch {
+        return false;
+      }
+    };
+    // Never allowed after the real window closed; allowed until the kept time's window closes.
+    expect(allowed(Date.parse(real) + day + 1)).toBe(false);
+    expect(allowed(Date.parse(kept) + day)).toBe(true);
+    expect(allowed(Date.parse(real) + day - PROFILE_TIME_GRANULARITY_MS)).toBe(true);
+  });
+});

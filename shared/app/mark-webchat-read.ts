@@ -1,5 +1,6 @@
 import { replyItemId } from '../domain/replies.js';
 import { replyKeyOf } from '../domain/reply-key.js';
+import { replyPlacedAt } from '../domain/routing/facts.js';
 import { authorKind } from '../domain/timeline.js';
 import { webchatStatusEnvelope } from '../domain/webchat/envelopes.js';
 import { WEBCHAT_LIMITS } from '../domain/webchat/rate-limit.js';
@@ -41,7 +42,7 @@ export async function markWebchatRead(
   await deps.queue.enqueue(
     replies.map((item) => {
       const replyId = item.providerMessageId as string;
-      const key = replyKeyOf({ id: replyId, customerId: item.customerId, at: item.at });
+      const key = replyKeyOf({ id: replyId, customerId: item.customerId, at: replyPlacedAt(item, recent) });
       return webchatStatusEnvelope(replyId, 'read', now, item.id === replyItemId(replyId) ? key : undefined);
     }),
   );

@@ -1,5 +1,6 @@
 import { chooseAgent } from '../domain/assignment.js';
 import type { Clock } from '../domain/ports.js';
+import { aiReplyId, placedReplyAt, replyItemId } from '../domain/replies.js';
 import {
   buildHandoffSummary,
   type Responder,
@@ -14,10 +15,12 @@ import { decideRoute } from '../domain/routing/decide-route.js';
 import type { RouteDecision, RouteInput } from '../domain/routing/decision.js';
 import {
   type ConversationFacts,
+  foldDecision,
   handsOff,
   lastHelpedBy,
   routedEvent,
   toAssessment,
+  unfoldDecision,
 } from '../domain/routing/facts.js';
 import type { RoutingPolicy } from '../domain/routing/policy.js';
 import { AI_AUTHOR_ID, routableKind, routeItemId } from '../domain/routing/routable.js';
@@ -44,6 +47,9 @@ export interface RouteOutcome {
   replied?: boolean;
   assignedTo?: string;
 }
+
+/** The AI's reply to an item, as the first delivery left it (a redelivery completes it). */
+type Answered = { decision: RouteDecision; result: ResponderResult };
 
 /** One routing in progress: the item, its customer and conversation, and what the rules read. */
 interface Routing {
@@ -131,7 +137,13 @@ async function answerWithAi(
       request: { text: result.reply, attachments: [] },
       agentId: AI_AUTHOR_ID,
       author: { kind: 'ai', id: AI_AUTHOR_ID },
-      idempotencyKey: routing.decisionId,
+      // Named and placed after the item, with the decision on it: no reply-id item, no `routed` item.
+      answers: {
+        itemId: routing.item.id,
+        at: routing.item.at,
+        routed: { ...foldDecision(decision, routing.item.id) },
+      },
+      onStored: () => countDecision(deps, routing, decision, true),
       // Read by routing a moment ago: the reply reads them again for nothing.
       recipient: {
         conversationId: routing.conversationId,
@@ -195,29 +207,58 @@ async function handOff(
   return undefined;
 }
 
-/** Records the decision last; counted once, by whoever wrote it (a crash just before loses one count). */
+/** Counts a decision once, by whoever recorded it (a crash just before loses one count). */
+async function countDecision(
+  deps: RouterDeps,
+  routing: Routing,
+  decision: RouteDecision,
+  answeredByAi: boolean,
+) {
+  const { item, facts } = routing;
+  await deps.store.countDecision?.({
+    at: routing.now.toISOString(),
+    itemId: item.id,
+    target: decision.target,
+    reason: decision.reason,
+    answeredByAi,
+    channelSwitch:
+      decision.reason === 'channel_switch' || facts.channelsBefore.some((c) => c !== item.channel),
+  });
+}
+
+/**
+ * Records the decision last, and counts it. The AI's reply carries its decision: recorded and counted
+ * with the reply, right after its write (`sendReply`'s `onStored`).
+ */
 async function recordDecision(
   deps: RouterDeps,
   routing: Routing,
   outcome: RouteOutcome & { decision: RouteDecision },
 ): Promise<void> {
+  if (outcome.replied) return;
   const { decision } = outcome;
-  const { item, facts } = routing;
-  const recorded = await deps.store.putTimelineItem(
-    routedEvent(item, routing, decision, outcome.assignedTo),
-    undefined,
-  );
-  if (recorded) {
-    await deps.store.countDecision?.({
-      at: routing.now.toISOString(),
-      itemId: item.id,
-      target: decision.target,
-      reason: decision.reason,
-      answeredByAi: outcome.replied === true,
-      channelSwitch:
-        decision.reason === 'channel_switch' || facts.channelsBefore.some((c) => c !== item.channel),
-    });
-  }
+  const event = routedEvent(routing.item, routing, decision, outcome.assignedTo);
+  if (await deps.store.putTimelineItem(event, undefined)) await countDecision(deps, routing, decision, false);
+}
+
+/**
+ * What an earlier delivery of the item did: `done` (its decision is recorded, or its AI reply is on its
+ * way), the AI's reply still to be queued (a crash between its write and the outbound queue), or nothing.
+ */
+async function routedBefore(
+  deps: RouterDeps,
+  input: InboundToRoute,
+  decisionId: string,
+): Promise<'done' | Answered | undefined> {
+  const { customerId, item } = input;
+  if (await deps.store.getTimelineItem(customerId, item.at, decisionId)) return 'done';
+  const placedAt = placedReplyAt(item.at);
+  const reply = await deps.store.getTimelineItem(customerId, placedAt, replyItemId(aiReplyId(item.id)));
+  if (!reply) return undefined;
+  const routed = unfoldDecision(reply, placedAt)[0];
+  if (reply.status !== 'queued' || reply.providerMessageId || !reply.text || routed === reply) return 'done';
+  const decision = routed?.data as RouteDecision;
+  return { decision, result: { reply: reply.text, confidence: 1 } };
 }
 
 /**
@@ -225,8 +266,8 @@ async function recordDecision(
  * (`decideRoute`, asking the responder only when the AI could take it), lets the AI reply through the
  * same outbound path as agents (a reply the channel's rules refuse becomes a hand-off), or hands off
  * with a summary note and an assignment. The decision is recorded last, as an event keyed on the
- * item, so a redelivery after a crash completes the work (every step is idempotent) and one after
- * the decision does nothing.
+ * item (or, when the AI answers, on its reply, placed right after the item), so a redelivery after a
+ * crash completes the work (every step is idempotent) and one after the decision does nothing.
  */
 export async function routeMessage(deps: RouterDeps, input: InboundToRoute): Promise<RouteOutcome> {
   const { customerId, conversationId, item } = input;
@@ -235,9 +276,8 @@ export async function routeMessage(deps: RouterDeps, input: InboundToRoute): Pro
   if (!kind || !channel) return { routed: false };
   const decisionId = routeItemId(item.id);
   // Only a delivery that did not write the item may find it routed already.
-  if (!input.firstDelivery && (await deps.store.getTimelineItem(customerId, item.at, decisionId))) {
-    return { routed: false };
-  }
+  const before = input.firstDelivery ? undefined : await routedBefore(deps, input, decisionId);
+  if (before === 'done') return { routed: false };
   const [merged, kept] = await Promise.all([
     deps.store.mergedCustomers(customerId),
     input.conversation ?? deps.store.getConversationState(conversationId),
@@ -257,9 +297,11 @@ export async function routeMessage(deps: RouterDeps, input: InboundToRoute): Pro
     decisionId,
   };
   const routing = await readRouting(deps, found, kind);
-  const first = await decide(deps, routing);
+  // An AI reply written before a crash is queued as it was written, without asking the AI again.
+  const first = before ?? (await decide(deps, routing));
   const { decision, replied } = await answerWithAi(deps, routing, first.decision, first.result);
-  const outcome: RouteOutcome & { decision: RouteDecision } = { routed: true, decision };
+  // A reply queued again after a crash: the item was routed before.
+  const outcome: RouteOutcome & { decision: RouteDecision } = { routed: before === undefined, decision };
   if (replied) outcome.replied = true;
   if (handsOff(decision)) {
     const assignedTo = await handOff(deps, routing, decision, first.result);

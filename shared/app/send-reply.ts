@@ -2,8 +2,10 @@ import type { TrackClock } from '../domain/clock-ports.js';
 import { type OutboundMessage, OutboundMessageSchema } from '../domain/outbound.js';
 import type { Clock } from '../domain/ports.js';
 import {
+  aiReplyId,
   checkReplyRules,
   lastInboundOn,
+  placedReplyAt,
   type ReplyAuthor,
   type ReplyRequest,
   replyAddress,
@@ -40,6 +42,14 @@ interface SendReplyInput {
   recipient?: Recipient | undefined;
   /** Choices to tap (a survey's buttons or quick replies). */
   choices?: OutboundMessage['choices'];
+  /**
+   * The AI's reply to an inbound message: that message's `at` and routing's decision to keep on the
+   * reply. The reply is placed right after the message (its key follows from it, so a redelivery finds
+   * it), and no item under the reply's id is written.
+   */
+  answers?: { itemId: string; at: string; routed: Record<string, unknown> } | undefined;
+  /** Called once the reply is stored by this request (not a retry's): routing counts its decision. */
+  onStored?: (() => Promise<void>) | undefined;
 }
 
 /** Who a reply goes to: the conversation, its customer (the root of their merges) and every partition. */
@@ -65,18 +75,39 @@ async function readRecipient(deps: ReplyDeps, conversationId: string): Promise<R
 }
 
 /**
- * Sends a reply: checks the channel's rules, stores the reply under its id (so an `Idempotency-Key`
- * retry returns the first result), puts it on the timeline as `queued` and on the outbound queue. A
- * retry repeats the last two steps; the sender sends a reply once, whatever the queue redelivers.
+ * Stores a reply once: the AI's at its placed key; with an `Idempotency-Key`, under its id first (a retry
+ * gets the first back), then on the timeline; without one (a new id), on the timeline only.
+ */
+async function storeReply(
+  deps: ReplyDeps,
+  candidate: OutboundMessage,
+  input: SendReplyInput,
+): Promise<{ message: OutboundMessage; created: boolean }> {
+  if (input.answers) return deps.store.placeReply(candidate, input.answers.routed);
+  if (!input.idempotencyKey) {
+    await deps.store.putTimelineItem(replyItem(candidate), undefined);
+    return { message: candidate, created: true };
+  }
+  const stored = await deps.store.putReply(candidate);
+  await deps.store.putTimelineItem(replyItem(stored.message), undefined);
+  return stored;
+}
+
+/**
+ * Sends a reply: checks the channel's rules, stores it once (see `storeReply`: a retry or a redelivery
+ * gets the first one), as `queued` on the timeline, and puts it on the outbound queue. A retry repeats
+ * the steps; the sender sends a reply once, whatever the queue redelivers.
  */
 export async function sendReply(
   deps: ReplyDeps,
   input: SendReplyInput,
 ): Promise<{ item: TimelineItem; created: boolean }> {
   const author: ReplyAuthor = input.author ?? { kind: 'agent', id: input.agentId };
-  const replyId = input.idempotencyKey
-    ? replyIdFor(input.conversationId, replyKeyOwner(author), input.idempotencyKey)
-    : deps.newId();
+  const replyId = input.answers
+    ? aiReplyId(input.answers.itemId)
+    : input.idempotencyKey
+      ? replyIdFor(input.conversationId, replyKeyOwner(author), input.idempotencyKey)
+      : deps.newId();
   const { conversationId, root, customer, partitions, profiles, firstResponded } =
     input.recipient ?? (await readRecipient(deps, input.conversationId));
   const channel = replyChannel(customer, input.request.channel);
@@ -108,15 +139,19 @@ export async function sendReply(
     ...(permit.tag ? { tag: permit.tag } : {}),
     ...(email ? { email } : {}),
     author,
+    ...(input.answers ? { placedAt: placedReplyAt(input.answers.at) } : {}),
   });
-  const { message, created } = await deps.store.putReply(candidate);
-  const item = replyItem(message);
-  await deps.store.putTimelineItem(item, undefined);
+  const { message, created } = await storeReply(deps, candidate, input);
+  if (created) await input.onStored?.();
+  // As stored: at the time it was written, whatever its place.
+  const item = { ...replyItem(message), at: message.at };
   // Once recorded it stays: a write that would fail its condition (and be billed) is not tried.
   if (!firstResponded) await deps.store.recordFirstResponse?.(message.conversationId, message.at);
   const by = message.author.kind === 'ai' ? 'ai' : 'agent';
   const emailFallback =
-    message.channel === 'webchat' && hasVerifiedEmail(profiles) ? { replyId: message.id } : undefined;
+    message.channel === 'webchat' && hasVerifiedEmail(profiles)
+      ? { replyId: message.id, ...(message.placedAt ? { placedAt: message.placedAt } : {}) }
+      : undefined;
   await deps.track?.({
     type: 'reply',
     conversationId: message.conversationId,

@@ -105,7 +105,9 @@ function nothingToWake(seen: Conversation | undefined): boolean {
 /** A web-chat reply to a customer with an email: its fallback timer (no read: the reply path knew). */
 async function scheduleEmailFallback(deps: ConversationClockDeps, event: ClockEvent): Promise<void> {
   if (event.type !== 'reply' || !event.emailFallback || deps.webchatFallbackMs === undefined) return;
-  const reply = { conversationId: event.conversationId, replyId: event.emailFallback.replyId, at: event.at };
+  const { replyId, placedAt } = event.emailFallback;
+  // The timer finds the reply by its key: an AI reply's is its place, a millisecond after the question.
+  const reply = { conversationId: event.conversationId, replyId, at: placedAt ?? event.at };
   await deps.timers.schedule(webchatFallbackTimer(reply, deps.webchatFallbackMs));
 }
 

@@ -66,8 +66,11 @@ export type ClockEvent =
       conversationId: string;
       at: string;
       author: 'agent' | 'ai';
-      /** A web-chat reply to a customer with an email: the reply, which may later go by email if unread. */
-      emailFallback?: { replyId: string } | undefined;
+      /**
+       * A web-chat reply to a customer with an email: the reply, which may later go by email if unread
+       * (`placedAt`: where an AI reply is on the timeline, when not at `at`).
+       */
+      emailFallback?: { replyId: string; placedAt?: string } | undefined;
     }
   /** `csat: false`: no satisfaction survey for this resolve. */
   | { type: 'resolved'; conversationId: string; at: string; csat?: boolean };

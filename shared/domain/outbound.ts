@@ -28,8 +28,13 @@ export const OutboundMessageSchema = z.object({
   id: z.string().min(1).max(128),
   customerId: z.string(),
   conversationId: z.string(),
-  /** The timeline item's `at`, so the sender can find it. */
+  /** When the reply was written (its timeline item's `at`). */
   at: z.iso.datetime(),
+  /**
+   * An AI reply's place on the timeline: right after the message it answers, so its key follows from that
+   * message and a redelivery finds it. The sender finds the item by it; `at` when unset.
+   */
+  placedAt: z.iso.datetime().optional(),
   channel: ChannelSchema,
   /** The customer's address on that channel. */
   to: IdentitySchema,

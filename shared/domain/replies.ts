@@ -169,14 +169,24 @@ export type ReplyAuthor = OutboundMessage['author'];
 /** The timeline id of a reply. */
 export const replyItemId = (replyId: string): string => `reply:${replyId}`;
 
-/** The timeline item of a reply: on the timeline as `queued` at once. */
+/** An AI reply's place: one millisecond after the message it answers, so it sorts right after it. */
+export const placedReplyAt = (answeredAt: string): string =>
+  new Date(Date.parse(answeredAt) + 1).toISOString();
+
+/** The time of the message an AI reply placed at `placedAt` answers. */
+export const answeredAtOf = (placedAt: string): string => new Date(Date.parse(placedAt) - 1).toISOString();
+
+/**
+ * The timeline item of a reply: on the timeline as `queued` at once. Its `at` is where it is placed
+ * (`placedAt` for an AI reply), which with its id makes its key.
+ */
 export function replyItem(message: OutboundMessage): TimelineItem {
   return {
     id: replyItemId(message.id),
     type: 'message',
     direction: 'outbound',
     channel: message.channel,
-    at: message.at,
+    at: message.placedAt ?? message.at,
     customerId: message.customerId,
     conversationId: message.conversationId,
     status: 'queued',
@@ -195,6 +205,28 @@ export function replyItem(message: OutboundMessage): TimelineItem {
       ...(message.attachments.length ? { attachments: message.attachments } : {}),
     },
   };
+}
+
+const AI_REPLY_PREFIX = 'ai:';
+const AI_REPLY_ID_MAX = 120;
+
+/**
+ * The id of the AI's reply to an inbound item: the item's own id, so replies to messages of the same
+ * millisecond sort as those messages do; past 120 characters a prefix of it and a hash of the whole.
+ */
+export function aiReplyId(itemId: string): string {
+  const id = `${AI_REPLY_PREFIX}${itemId}`;
+  if (id.length <= AI_REPLY_ID_MAX) return id;
+  const hash = createHash('sha256').update(itemId).digest('base64url').slice(0, 22);
+  return `${AI_REPLY_PREFIX}${itemId.slice(0, 96)}~${hash}`;
+}
+
+/** The inbound item an AI reply (`reply:ai:<item id>`) answers, when its id names it whole. */
+export function answeredItemOf(replyItemIdValue: string): string | undefined {
+  const prefix = replyItemId(AI_REPLY_PREFIX);
+  if (!replyItemIdValue.startsWith(prefix)) return undefined;
+  const itemId = replyItemIdValue.slice(prefix.length);
+  return aiReplyId(itemId) === `${AI_REPLY_PREFIX}${itemId}` ? itemId : undefined;
 }
 
 /** The reply id for an Idempotency-Key: the same key on the same conversation is the same reply. */

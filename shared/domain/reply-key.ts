@@ -70,7 +70,19 @@ export function decodeReplyKey(value: unknown): ReplyTarget | undefined {
   return validTarget(target) ? target : undefined;
 }
 
-/** The key of a reply about to be sent (its timeline item is `reply:<id>` at its `at`), or undefined. */
-export function replyKeyOf(message: { id: string; customerId: string; at: string }): string | undefined {
-  return encodeReplyKey({ customerId: message.customerId, at: message.at, replyId: message.id });
+/**
+ * The key of a reply about to be sent (its timeline item is `reply:<id>` at its place: `placedAt` for the
+ * AI's reply, else `at`), or undefined.
+ */
+export function replyKeyOf(message: {
+  id: string;
+  customerId: string;
+  at: string;
+  placedAt?: string | undefined;
+}): string | undefined {
+  return encodeReplyKey({
+    customerId: message.customerId,
+    at: message.placedAt ?? message.at,
+    replyId: message.id,
+  });
 }

@@ -14,6 +14,14 @@ export interface ReplyStore {
   /** Keeps the reply under its id once; answers the stored one when it was there already. */
   putReply(message: OutboundMessage): Promise<{ message: OutboundMessage; created: boolean }>;
   putTimelineItem(item: TimelineItem, raw: unknown): Promise<boolean>;
+  /**
+   * Writes an AI reply's timeline item once at its placed key (`placedAt`), with routing's decision on
+   * it, and no item under the reply's id: a redelivery finds the first and gets its message back.
+   */
+  placeReply(
+    message: OutboundMessage,
+    routed: Record<string, unknown> | undefined,
+  ): Promise<{ message: OutboundMessage; created: boolean }>;
   /** Remembers the agent whose reply was last queued to the customer (assignment prefers them). */
   setLastAgent(customerId: string, agentId: string, at: string): Promise<void>;
   /** Records an agent's reply on the conversation's routing state (the AI stays silent after it). */

@@ -41,6 +41,26 @@ export const TimelineItemSchema = z.object({
 export type TimelineItem = z.infer<typeof TimelineItemSchema>;
 
 /**
+ * A stored timeline item's image with the fields its key says: an item may leave out its `id` and
+ * `customerId` (its key is `CUSTOMER#<customer id>`, `TIMELINE#<at>#<id>`), and readers restore them.
+ */
+export function withKeyFields(
+  image: Record<string, unknown>,
+  keys: { pk?: unknown; sk?: unknown },
+): Record<string, unknown> {
+  if (typeof image.id === 'string' && typeof image.customerId === 'string') return image;
+  const [pk, sk] = [String(keys.pk ?? ''), String(keys.sk ?? '')];
+  const idAt = sk.startsWith('TIMELINE#') ? sk.indexOf('#', 'TIMELINE#'.length) + 1 : 0;
+  return {
+    ...image,
+    ...(typeof image.id !== 'string' && idAt > 0 ? { id: sk.slice(idAt) } : {}),
+    ...(typeof image.customerId !== 'string' && pk.startsWith('CUSTOMER#')
+      ? { customerId: pk.slice('CUSTOMER#'.length) }
+      : {}),
+  };
+}
+
+/**
  * The order in which a delivery status may move. `failed` ranks above `delivered`: a receiving mail
  * server can bounce an email after SES reported it delivered, and the agent must then see it failed,
  * in whichever order the two notifications arrive. `read` and `played` still win over `failed`: a

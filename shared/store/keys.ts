@@ -144,11 +144,16 @@ export function rawPayloadKey(customerId: string, at: string, itemId: string): {
 }
 
 /** Key of a reply's item on the timeline, which also holds its send claim and outcome. */
-export function replyTimelineKey(reply: { id: string; customerId: string; at: string }): {
+export function replyTimelineKey(reply: {
+  id: string;
+  customerId: string;
+  at: string;
+  placedAt?: string | undefined;
+}): {
   pk: string;
   sk: string;
 } {
-  return Keys.timelineItem(reply.customerId, reply.at, replyItemId(reply.id));
+  return Keys.timelineItem(reply.customerId, reply.placedAt ?? reply.at, replyItemId(reply.id));
 }
 
 /**

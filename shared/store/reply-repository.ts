@@ -8,7 +8,13 @@ import { UnavailableError } from '../errors.js';
 import { type DynamoDb, getItem, isConditionFailure, putItem, updateItem } from './dynamo-client.js';
 import { replyTimelineKey } from './keys.js';
 import { getInput } from './params/common.js';
-import { claimSendInput, getReplyInput, putReplyInput, settleSendInput } from './params/replies.js';
+import {
+  claimSendInput,
+  getReplyInput,
+  putPlacedReplyInput,
+  putReplyInput,
+  settleSendInput,
+} from './params/replies.js';
 import { onlyForward } from './params/timeline.js';
 
 type Links = {
@@ -38,6 +44,24 @@ async function putReply(db: DynamoDb, message: OutboundMessage) {
     const text = onTimeline.Item?.text;
     first.text = typeof text === 'string' ? text : message.text;
   }
+  return { message: OutboundMessageSchema.parse(first), created: false };
+}
+
+/** Writes an AI reply's item once at its placed key; a redelivery gets the first one's time and text back. */
+async function placeReply(
+  db: DynamoDb,
+  message: OutboundMessage,
+  routed: Record<string, unknown> | undefined,
+) {
+  try {
+    await putItem(db, putPlacedReplyInput(db.table, message, routed));
+    return { message, created: true };
+  } catch (error) {
+    if (!isConditionFailure(error)) throw error;
+  }
+  const out = await getItem(db, getInput(db.table, replyTimelineKey(message), true));
+  const stored = z.object({ at: z.string(), text: z.string().optional() }).parse(out.Item);
+  const first = { ...message, at: stored.at, ...(stored.text !== undefined ? { text: stored.text } : {}) };
   return { message: OutboundMessageSchema.parse(first), created: false };
 }
 
@@ -96,6 +120,9 @@ export function replyRepository(db: DynamoDb, links: Links) {
     /** Records a reply once; `created` is false when the same request came before. */
     putReply: (message: OutboundMessage): Promise<{ message: OutboundMessage; created: boolean }> =>
       putReply(db, message),
+    /** Writes an AI reply's timeline item once at its placed key, with routing's decision on it. */
+    placeReply: (message: OutboundMessage, routed: Record<string, unknown> | undefined) =>
+      placeReply(db, message, routed),
     /**
      * Claims a reply for sending, for `leaseMs`: only one sender sends it, and a sender that died mid-send
      * leaves it to a redelivery once the lease is over. `sent` when it went out already.

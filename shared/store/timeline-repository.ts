@@ -5,11 +5,13 @@ import type { RawPayload } from '../domain/privacy.js';
 import { decodeReplyKey, type ReplyTarget } from '../domain/reply-key.js';
 import { onceReference } from '../domain/resolution.js';
 import type { PlacedItem, ThreadLink } from '../domain/resolver-ports.js';
+import { unfoldDecision } from '../domain/routing/facts.js';
 import {
   statusRank,
   type TimelineItem,
   TimelineItemSchema,
   withChannelSwitches,
+  withKeyFields,
 } from '../domain/timeline.js';
 import { loggedId, logger } from '../log.js';
 import { decodeTimelineCursor, encodeTimelineCursor } from './cursor.js';
@@ -61,11 +63,27 @@ const ParkedStatusSchema = z.object({
 const ThreadLinkItemSchema = z.object({ customerId: z.string(), conversationId: z.string() });
 
 function toTimelineItem(item: Record<string, unknown>): TimelineItem {
-  const { pk: _pk, sk: _sk, entity: _entity, raw: _raw, statusRank: _rank, ...rest } = item;
-  return TimelineItemSchema.parse(rest);
+  const { pk, sk, entity: _entity, raw: _raw, statusRank: _rank, ...rest } = item;
+  return TimelineItemSchema.parse(withKeyFields(rest, { pk, sk }));
+}
+
+/** A stored timeline item as readers see it: an AI reply with its decision is two (`unfoldDecision`). */
+function toTimelineItems(item: Record<string, unknown>): Array<{ sk: string; item: TimelineItem }> {
+  const sk = String(item.sk);
+  const parsed = toTimelineItem(item);
+  return unfoldDecision(parsed, timelineAtOf(sk, parsed.id)).map((one) => ({ sk, item: one }));
 }
 
 type Partitions = { mergedPartitions(customerId: string): Promise<string[]> };
+
+/** The first `limit` rows, never between two that share a key (the cursor is a key): an unfolded pair. */
+function pageCut<T extends { sk: string }>(rows: readonly T[], limit: number): T[] {
+  const taken = rows.slice(0, limit);
+  const last = taken.at(-1);
+  if (!last || rows[limit]?.sk !== last.sk) return taken;
+  const whole = taken.filter((row) => row.sk !== last.sk);
+  return whole.length ? whole : rows.filter((row, i) => i < limit || row.sk === last.sk);
+}
 
 /** One page of the union of the customer's partitions, oldest first. */
 async function timelinePage(
@@ -89,9 +107,9 @@ async function timelinePage(
   );
   const rows = pages
     .flatMap((out) => out.items)
-    .map((item) => ({ sk: String(item.sk), item: toTimelineItem(item) }))
+    .flatMap(toTimelineItems)
     .sort((a, b) => (a.sk < b.sk ? -1 : a.sk > b.sk ? 1 : 0));
-  const taken = rows.slice(0, page.limit);
+  const taken = pageCut(rows, page.limit);
   const more = rows.length > page.limit || pages.some((out) => out.next !== undefined);
   const derived = withChannelSwitches(
     taken.map((r) => r.item),
@@ -117,8 +135,10 @@ async function recentTimeline(
     partitions.map((id) => queryItems(db, queryRecentTimelineInput(db.table, id, limit))),
   );
   return pages
-    .flatMap((out) => out.Items ?? [])
-    .map((item) => ({ sk: String(item.sk), item: toTimelineItem(item) }))
+    .flatMap((out, i) =>
+      (out.Items ?? []).map((item) => ({ pk: Keys.customer(partitions[i] ?? '').pk, ...item })),
+    )
+    .flatMap((item) => toTimelineItems(item).reverse())
     .sort((a, b) => (a.sk < b.sk ? 1 : a.sk > b.sk ? -1 : 0))
     .slice(0, limit)
     .reverse()

@@ -15,10 +15,10 @@ const PERSONAL = ['4155550199', 'Dana Erased', 'parcel-secret', 'reply-secret', 
 
 describe('local runtime: an erasure leaves nothing that names the customer', () => {
   let runtime: LocalRuntime;
-  const call = async (method: string, path: string, body?: unknown) =>
+  const call = async (method: string, path: string, body?: unknown, headers: Record<string, string> = {}) =>
     fetch(`${runtime.url}${path}`, {
       method,
-      headers: { Authorization: `Bearer ${ADMIN}`, 'content-type': 'application/json' },
+      headers: { Authorization: `Bearer ${ADMIN}`, 'content-type': 'application/json', ...headers },
       ...(body ? { body: JSON.stringify(body) } : {}),
     });
   const deliver = async (...envelopes: Envelope[]) => {
@@ -59,10 +59,13 @@ describe('local runtime: an erasure leaves nothing that names the customer', () 
     );
     const search = await call('GET', `/api/customers?q=${encodeURIComponent(phone.value)}`);
     const customer = ((await search.json()) as { items: Customer[] }).items[0] as Customer;
-    // An agent's reply: the reply item (address and text) and its timeline item.
-    const reply = await call('POST', `/api/conversations/${customer.openConversationId}/replies`, {
-      text: 'Your reply-secret is on its way',
-    });
+    // An agent's reply with an Idempotency-Key: the reply item (address) and its timeline item.
+    const reply = await call(
+      'POST',
+      `/api/conversations/${customer.openConversationId}/replies`,
+      { text: 'Your reply-secret is on its way' },
+      { 'Idempotency-Key': 'erasure-reply-1' },
+    );
     expect(reply.status).toBe(202);
     await runtime.idle();
     await deliver(

@@ -123,7 +123,12 @@ describe('local runtime: a keyed delivery status is one write to the reply', () 
     });
 
   const replyOf = async (message: OutboundMessage): Promise<TimelineItem | undefined> =>
-    runtime.store.timeline.getTimelineItem(message.customerId, message.at, `reply:${message.id}`);
+    // Where the reply is placed: the AI's reply 1 ms after the message it answers.
+    runtime.store.timeline.getTimelineItem(
+      message.customerId,
+      message.placedAt ?? message.at,
+      `reply:${message.id}`,
+    );
 
   it('sends the reply with its key and links no message reference', async () => {
     calls.length = 0;
@@ -131,7 +136,7 @@ describe('local runtime: a keyed delivery status is one write to the reply', () 
     expect(entry.replyKey).toBe(
       encodeReplyKey({
         customerId: entry.message.customerId,
-        at: entry.message.at,
+        at: entry.message.placedAt ?? entry.message.at,
         replyId: entry.message.id,
       }),
     );
@@ -187,7 +192,7 @@ describe('local runtime: a keyed delivery status is one write to the reply', () 
     // A well-formed key naming the victim's reply, with the attacker's message id.
     const forged = encodeReplyKey({
       customerId: victim.entry.message.customerId,
-      at: victim.entry.message.at,
+      at: victim.entry.message.placedAt ?? victim.entry.message.at,
       replyId: victim.entry.message.id,
     });
     await post(status(attacker.entry, attacker.waId, 'read', forged));
@@ -210,7 +215,8 @@ describe('local runtime: a keyed delivery status is one write to the reply', () 
     const { entry, waId } = await answered();
     // As the sender did before keys: link the message reference after recording `sent`.
     const item = (await replyOf(entry.message)) as TimelineItem;
-    await runtime.store.timeline.linkOutbound(item, 'sent');
+    // Linked at its place (an AI reply's is 1 ms after the message it answers, not its `at`).
+    await runtime.store.timeline.linkOutbound({ ...item, at: entry.message.placedAt ?? item.at }, 'sent');
     calls.length = 0;
     await post(status(entry, waId, 'delivered'));
     await post(status(entry, waId, 'read'));

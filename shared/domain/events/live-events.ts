@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { ChangeRecord } from '../change-feed.js';
 import type { AgentPresenceItem, DurableEvent } from '../live/events.js';
+import { placedAtIn, unfoldDecision } from '../routing/facts.js';
 import { type Suggestion, SuggestionSchema } from '../suggestions.js';
 import {
   type Conversation,
@@ -9,6 +10,7 @@ import {
   CustomerSchema,
   type TimelineItem,
   TimelineItemSchema,
+  withKeyFields,
 } from '../timeline.js';
 
 type Image = Record<string, unknown>;
@@ -19,9 +21,9 @@ type DistributedOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> 
 const strings = (value: unknown): string[] =>
   value instanceof Set || Array.isArray(value) ? [...value].filter((v) => typeof v === 'string').sort() : [];
 
-function timelineItemOf(image: Image | undefined): TimelineItem | undefined {
+function timelineItemOf(image: Image | undefined, keys: ChangeRecord['keys']): TimelineItem | undefined {
   if (image?.entity !== 'timeline') return undefined;
-  const parsed = TimelineItemSchema.safeParse(image);
+  const parsed = TimelineItemSchema.safeParse(withKeyFields(image, keys));
   return parsed.success ? parsed.data : undefined;
 }
 
@@ -100,6 +102,35 @@ function suggestionEvents(record: ChangeRecord): LiveEventDraft[] {
   ];
 }
 
+/** A timeline item as the API reads it: an AI reply with its decision is that decision and the reply. */
+function timelineItemsOf(image: Image | undefined, keys: ChangeRecord['keys']): TimelineItem[] {
+  const item = timelineItemOf(image, keys);
+  return item ? unfoldDecision(item, placedAtIn(keys.sk, item.id)) : [];
+}
+
+/** `timeline.item` for each item the change added or changed, as the API reads them. */
+function timelineEvents(record: ChangeRecord): LiveEventDraft[] {
+  const before = timelineItemsOf(record.oldImage, record.keys);
+  return timelineItemsOf(record.newImage, record.keys)
+    .filter(
+      (item) =>
+        !same(
+          item,
+          before.find((old) => old.id === item.id),
+        ),
+    )
+    .map((item) => {
+      const conversationId = item.conversationId;
+      return {
+        id: liveEventId(record, item),
+        type: 'timeline.item' as const,
+        customerId: item.customerId,
+        ...(conversationId ? { conversationId } : {}),
+        item,
+      };
+    });
+}
+
 /**
  * The live events one change of the table makes: a timeline item added or changed (a delivery status
  * moving) is `timeline.item`; a conversation created or changed is `conversation.updated`; a profile
@@ -110,20 +141,7 @@ function suggestionEvents(record: ChangeRecord): LiveEventDraft[] {
 export function liveEventsOfChange(record: ChangeRecord): LiveEventDraft[] {
   if (record.kind === 'remove' || !record.newImage) return [];
   const entity = record.newImage.entity;
-  if (entity === 'timeline') {
-    const item = timelineItemOf(record.newImage);
-    if (!item || same(item, timelineItemOf(record.oldImage))) return [];
-    const conversationId = item.conversationId;
-    return [
-      {
-        id: liveEventId(record, item),
-        type: 'timeline.item',
-        customerId: item.customerId,
-        ...(conversationId ? { conversationId } : {}),
-        item,
-      },
-    ];
-  }
+  if (entity === 'timeline') return timelineEvents(record);
   if (entity === 'conversation') {
     const item = conversationOf(record.newImage);
     if (!item || same(item, conversationOf(record.oldImage))) return [];

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { ChangeRecord } from '../change-feed.js';
+import { withKeyFields } from '../timeline.js';
 import type { EventType, IntegrationEvent } from './integration-events.js';
 
 type Image = Record<string, unknown>;
@@ -221,7 +222,7 @@ export function eventsOfChange(record: ChangeRecord): IntegrationEvent[] {
   const old = record.oldImage;
   switch (item.entity) {
     case 'timeline':
-      return timelineEvents(record, item, old);
+      return timelineEvents(record, withKeyFields(item, record.keys), old && withKeyFields(old, record.keys));
     case 'customer':
     case 'erased_customer':
       return customerEvents(record, item, old);

@@ -1,4 +1,5 @@
 import type { Channel } from '../envelope.js';
+import { aiReplyId, answeredAtOf, answeredItemOf, placedReplyAt, replyItemId } from '../replies.js';
 import type { ResponderResult } from '../responder.js';
 import { authorKind, type Customer, conversationOf, type TimelineItem } from '../timeline.js';
 import type { AiAssessment, RouteDecision } from './decision.js';
@@ -73,7 +74,7 @@ export function handsOff(decision: RouteDecision): boolean {
 
 /** The `routed` event that records a decision on the timeline, keyed on the item it decides. */
 export function routedEvent(
-  item: TimelineItem & { channel: Channel },
+  item: Pick<TimelineItem, 'id' | 'at'> & { channel: Channel },
   where: { customerId: string; conversationId: string },
   decision: RouteDecision,
   assignedTo: string | undefined,
@@ -96,4 +97,70 @@ export function routedEvent(
       ...(assignedTo ? { assignedTo } : {}),
     },
   };
+}
+
+/** Routing's decision kept on the AI reply it led to (`data.routed`) instead of an item of its own. */
+export interface FoldedDecision {
+  queue: string;
+  reason: RouteDecision['reason'];
+  detail: string;
+  afterHours?: true;
+  /** The item decided on, when the reply's id does not name it whole (`answeredItemOf`). */
+  itemId?: string;
+}
+
+/** The decision to keep on the AI's reply to `itemId` (the target is the AI: it answered). */
+export function foldDecision(decision: RouteDecision, itemId: string): FoldedDecision {
+  return {
+    queue: decision.queue,
+    reason: decision.reason,
+    detail: decision.detail,
+    ...(decision.afterHours ? { afterHours: true as const } : {}),
+    ...(answeredItemOf(replyItemId(aiReplyId(itemId))) === itemId ? {} : { itemId }),
+  };
+}
+
+/** The time in a timeline item's sort key (`TIMELINE#<at>#<id>`), where an AI reply is placed. */
+export function placedAtIn(sk: string, itemId: string): string | undefined {
+  const suffix = `#${itemId}`;
+  return sk.endsWith(suffix) ? sk.slice(sk.indexOf('#') + 1, -suffix.length) || undefined : undefined;
+}
+
+function foldedOf(item: TimelineItem): (FoldedDecision & { itemId: string }) | undefined {
+  const routed = item.data?.routed as Partial<FoldedDecision> | undefined;
+  if (item.type !== 'message' || typeof routed?.reason !== 'string') return undefined;
+  const itemId = typeof routed.itemId === 'string' ? routed.itemId : answeredItemOf(item.id);
+  return itemId ? ({ ...routed, itemId } as FoldedDecision & { itemId: string }) : undefined;
+}
+
+/**
+ * A stored timeline item as readers see it: an AI reply that carries routing's decision is that
+ * `routed` event (as it was recorded before the decision rode on the reply) followed by the reply.
+ * `placedAt` is the time in the item's key (an AI reply is placed 1 ms after the message it answers).
+ */
+export function unfoldDecision(item: TimelineItem, placedAt: string | undefined): TimelineItem[] {
+  const folded = foldedOf(item);
+  if (!folded || !item.channel) return [item];
+  const { routed: _routed, ...data } = item.data ?? {};
+  const answered = { id: folded.itemId, at: answeredAtOf(placedAt ?? item.at), channel: item.channel };
+  const decision: RouteDecision = {
+    target: 'ai',
+    queue: folded.queue,
+    reason: folded.reason,
+    detail: folded.detail,
+    afterHours: folded.afterHours === true,
+  };
+  const where = { customerId: item.customerId, conversationId: item.conversationId ?? '' };
+  return [routedEvent(answered, where, decision, undefined), { ...item, data }];
+}
+
+/**
+ * Where a reply read from the timeline is placed (its key's time): the AI's reply to an item is placed
+ * 1 ms after that item, found among `items` (it or its decision); any other reply at its `at`.
+ */
+export function replyPlacedAt(reply: TimelineItem, items: readonly TimelineItem[]): string {
+  const answered = answeredItemOf(reply.id);
+  if (!answered) return reply.at;
+  const item = items.find((i) => i.id === answered || i.id === routeItemId(answered));
+  return item ? placedReplyAt(item.at) : reply.at;
 }

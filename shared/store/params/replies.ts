@@ -1,5 +1,7 @@
 import type { GetCommandInput, PutCommandInput, UpdateCommandInput } from '@aws-sdk/lib-dynamodb';
 import type { OutboundMessage } from '../../domain/outbound.js';
+import { replyItem } from '../../domain/replies.js';
+import { statusRank } from '../../domain/timeline.js';
 import { Keys, replyTimelineKey } from '../keys.js';
 import { getInput } from './common.js';
 import { type StatusChange, statusSets } from './timeline.js';
@@ -19,6 +21,33 @@ export function putReplyInput(table: string, message: OutboundMessage): PutComma
       customerId: message.customerId,
       message: JSON.stringify(rest),
       ...(text !== undefined ? { textOnTimeline: true } : {}),
+    },
+    ConditionExpression: 'attribute_not_exists(pk)',
+  };
+}
+
+/**
+ * Writes an AI reply's timeline item once, at its placed key (right after the message it answers), with
+ * routing's decision on it (`data.routed`). Its `at` stays the time it was written, for the
+ * first-response time and for display; the key is what makes a redelivery find it. What the key says
+ * (its id and customer) is left out: the item is written five times at its size.
+ */
+export function putPlacedReplyInput(
+  table: string,
+  message: OutboundMessage,
+  routed: Record<string, unknown> | undefined,
+): PutCommandInput {
+  // Its id and customer are its key's (readers restore them: `withKeyFields`), written 5 times at its size.
+  const { id: _id, customerId: _customerId, ...item } = replyItem(message);
+  return {
+    TableName: table,
+    Item: {
+      ...replyTimelineKey(message),
+      entity: 'timeline',
+      ...item,
+      at: message.at,
+      statusRank: statusRank('queued'),
+      data: { ...item.data, ...(routed ? { routed } : {}) },
     },
     ConditionExpression: 'attribute_not_exists(pk)',
   };

@@ -158,6 +158,9 @@ function fakeReplies(): ReplyDeps & { queued: OutboundMessage[] } {
         return { message, created: true };
       },
       putTimelineItem: async () => true,
+      placeReply: async () => {
+        throw new Error('the agent API places no AI reply');
+      },
     },
   };
 }

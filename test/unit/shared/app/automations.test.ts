@@ -82,6 +82,9 @@ function world(automations: unknown[], options: { suppressed?: boolean } = {}) {
     },
     putTimelineItem,
     setLastAgent: async () => {},
+    placeReply: async () => {
+      throw new Error('automations place no AI reply');
+    },
   };
   const ports: AutomationPorts = {
     replies: {

@@ -3,8 +3,10 @@ import { describe, expect, it } from 'vitest';
 import { type RouterDeps, routeMessage } from '#shared/app/route-message.js';
 import type { Agent } from '#shared/domain/assignment.js';
 import type { OutboundMessage } from '#shared/domain/outbound.js';
+import { replyItem } from '#shared/domain/replies.js';
 import type { Responder } from '#shared/domain/responder.js';
 import type { ConversationState } from '#shared/domain/routing/conversation-state.js';
+import { unfoldDecision } from '#shared/domain/routing/facts.js';
 import { parseRoutingPolicy } from '#shared/domain/routing/policy.js';
 import type { Conversation, Customer, TimelineItem } from '#shared/domain/timeline.js';
 import { SAMPLE_KNOWLEDGE_BASE } from '#shared/responder/knowledge-base-articles.js';
@@ -167,6 +169,18 @@ function world(
           return { message, created: true };
         },
         putTimelineItem: put,
+        placeReply: async (message, routed) => {
+          const item = replyItem(message);
+          const key = `${item.customerId}|${item.at}|${item.id}`;
+          const first = items.get(key);
+          if (first)
+            return {
+              message: { ...message, at: first.statusAt ?? message.at, text: first.text },
+              created: false,
+            };
+          items.set(key, { ...item, statusAt: message.at, data: { ...item.data, routed } });
+          return { message, created: true };
+        },
       },
     },
   };
@@ -196,7 +210,9 @@ async function inbound(
 
 const ofType = (w: World, predicate: (item: TimelineItem) => boolean) =>
   [...w.items.values()].filter(predicate);
-const decisions = (w: World) => ofType(w, (i) => i.event === 'routed');
+/** The decisions as readers see them: an AI reply carries its own (`unfoldDecision`). */
+const decisions = (w: World) =>
+  [...w.items.values()].flatMap((i) => unfoldDecision(i, i.at)).filter((i) => i.event === 'routed');
 const notes = (w: World) => ofType(w, (i) => i.type === 'note');
 
 describe('routeMessage', () => {
@@ -302,11 +318,63 @@ describe('routeMessage', () => {
   it('records one decision and sends one reply however often the message is delivered', async () => {
     const w = world();
     await inbound(w, 'How long does shipping take?');
+    // The sender has sent it: its item says so.
+    for (const item of w.items.values())
+      if (item.id.startsWith('reply:')) item.providerMessageId = 'wamid.out';
     const again = await inbound(w, 'How long does shipping take?');
     expect(again.routed).toBe(false);
     expect(decisions(w)).toHaveLength(1);
     expect(w.outbound).toHaveLength(1);
     expect(w.responderCalls).toBe(1);
+  });
+
+  it('places the AI reply right after the message with the decision on it, and writes no routed item', async () => {
+    const w = world();
+    await inbound(w, 'How long does shipping take?');
+    const keys = [...w.items.keys()].sort();
+    // Named after the message it answers: replies to messages of one millisecond sort as they do.
+    expect(keys).toEqual([
+      'cu_1|2025-06-10T14:59:00.000Z|whatsapp:wamid.1',
+      'cu_1|2025-06-10T14:59:00.001Z|reply:ai:whatsapp:wamid.1',
+    ]);
+    const reply = [...w.items.values()].find((i) => i.type === 'message' && i.direction === 'outbound');
+    expect(reply?.statusAt).toBe(NOW);
+    // The item decided on is in the reply's id: not kept twice.
+    expect(reply?.data?.routed).toEqual({
+      reason: 'routine',
+      queue: 'general',
+      detail: expect.stringMatching(/^the AI answers/),
+    });
+    expect(decisions(w)[0]).toMatchObject({ id: 'route:whatsapp:wamid.1', at: MESSAGE_AT });
+    expect(w.outbound[0]).toMatchObject({ at: NOW, placedAt: '2025-06-10T14:59:00.001Z' });
+  });
+
+  it('queues the AI reply a crash left unqueued once the message comes again, without asking the AI again', async () => {
+    const w = world();
+    const counted: unknown[] = [];
+    // Counted right after the reply's write, as the routed item was right after its own.
+    w.deps.store.countDecision = async (decision) => void counted.push(decision);
+    const enqueue = w.deps.replies.queue.enqueue;
+    w.deps.replies.queue.enqueue = async () => {
+      throw new Error('crash between the reply and the queue');
+    };
+    await expect(inbound(w, 'How long does shipping take?')).rejects.toThrow('crash');
+    expect(w.outbound).toEqual([]);
+    w.deps.replies.queue.enqueue = enqueue;
+    const again = await inbound(w, 'How long does shipping take?');
+    expect(again).toMatchObject({
+      routed: false,
+      replied: true,
+      decision: { target: 'ai', reason: 'routine' },
+    });
+    expect(w.outbound).toHaveLength(1);
+    expect(w.outbound[0]?.text).toMatch(/standard shipping/i);
+    expect(w.responderCalls).toBe(1);
+    expect(decisions(w)).toHaveLength(1);
+    expect(notes(w)).toEqual([]);
+    expect(counted).toEqual([
+      expect.objectContaining({ target: 'ai', answeredByAi: true, itemId: 'whatsapp:wamid.1' }),
+    ]);
   });
 
   it('hands off when the channel rules refuse the AI reply', async () => {
@@ -385,7 +453,8 @@ describe('routeMessage', () => {
     await routeMessage(w.deps, { customerId: 'cu_1', conversationId: 'cv_1', item, firstDelivery: true });
     expect(checks).toBe(0);
     const again = await routeMessage(w.deps, { customerId: 'cu_1', conversationId: 'cv_1', item });
-    expect(checks).toBe(1);
+    // The decision's own key, then the AI reply's (which carries the decision).
+    expect(checks).toBe(2);
     expect(again.routed).toBe(false);
   });
 

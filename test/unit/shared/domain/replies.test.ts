@@ -1,5 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { checkReplyRules, replyAddress, replyChannel } from '#shared/domain/replies.js';
+import {
+  aiReplyId,
+  answeredItemOf,
+  checkReplyRules,
+  replyAddress,
+  replyChannel,
+} from '#shared/domain/replies.js';
 import type { Customer } from '#shared/domain/timeline.js';
 import { ConflictError, UnprocessableError } from '#shared/errors.js';
 
@@ -102,5 +108,19 @@ describe('reply channel and address', () => {
 
   it('refuses a channel the customer has no address on', () => {
     expect(() => replyAddress(customer, 'instagram')).toThrow(/no instagram/);
+  });
+});
+
+describe('aiReplyId', () => {
+  it('names the AI reply after the item it answers, and hashes a long id into 128 characters', () => {
+    expect(aiReplyId('whatsapp:wamid.1')).toBe('ai:whatsapp:wamid.1');
+    expect(answeredItemOf('reply:ai:whatsapp:wamid.1')).toBe('whatsapp:wamid.1');
+    const long = `email:<${'x'.repeat(300)}@mail.example>`;
+    const id = aiReplyId(long);
+    expect(id.length).toBeLessThanOrEqual(128);
+    expect(id).toMatch(/^ai:email:<x+~[\w-]{22}$/);
+    expect(aiReplyId(`${long}2`)).not.toBe(id);
+    expect(answeredItemOf(`reply:${id}`)).toBeUndefined();
+    expect(answeredItemOf('reply:rp_abc')).toBeUndefined();
   });
 });

@@ -1,0 +1,248 @@
+import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { EventsPage } from '#shared/domain/live/events.js';
+import { seqAt } from '#shared/domain/live/seq.js';
+import type { TimelineItem } from '#shared/domain/timeline.js';
+import type { LocalRuntime } from '#shared/local/runtime.js';
+import { startTestRuntime } from '../support/runtime.js';
+import { inspectionClient, scanTable } from '../support/table-snapshot.js';
+import { deliver, signedMeta, whatsappStatus, whatsappText } from '../support/webhooks.js';
+
+const SECRET = 'reply-cost-secret';
+const TOKEN = 'reply-cost-token';
+const QUESTION = 'How long does shipping take?';
+
+/** One DynamoDB write as the table saw it: the command, the item's key and the write units billed. */
+interface Write {
+  command: string;
+  pk: string;
+  sk: string;
+  units: number;
+}
+
+const READS = /^(Get|Query|Scan|BatchGet)/;
+
+const text = (value: unknown): string =>
+  typeof value === 'string' ? value : String((value as { S?: string } | undefined)?.S ?? '');
+
+function keyOf(input: Record<string, unknown>): { pk: string; sk: string } {
+  const key = (input.Key ?? input.Item ?? {}) as Record<string, unknown>;
+  return { pk: text(key.pk), sk: text(key.sk) };
+}
+
+/** Records every write of a client with its key and the units it consumed. */
+function recordWrites(client: DynamoDBClient, writes: Write[]): void {
+  client.middlewareStack.add(
+    (next, context) => async (args) => {
+      const input = args.input as Record<string, unknown>;
+      input.ReturnConsumedCapacity = 'TOTAL';
+      const command = (context.commandName ?? '').replace('Command', '');
+      try {
+        const out = await next(args);
+        const consumed = (out.output as { ConsumedCapacity?: { CapacityUnits?: number } }).ConsumedCapacity;
+        if (!READS.test(command))
+          writes.push({ command, ...keyOf(input), units: consumed?.CapacityUnits ?? 0 });
+        return out;
+      } catch (error) {
+        // DynamoDB bills a write whose condition fails: one unit.
+        if (!READS.test(command)) writes.push({ command, ...keyOf(input), units: 1 });
+        throw error;
+      }
+    },
+    { step: 'initialize', name: 'writeRecorder' },
+  );
+}
+
+/**
+ * The AI's reply to a message is one timeline item, placed right after the message with routing's
+ * decision on it: no `REPLY#<id>` item and no `routed` item of its own. Counted on the real DynamoDB
+ * API (dynalite) through the local runtime; the crash and redelivery cases run the same pipeline.
+ */
+describe("local runtime: the AI's reply, its decision and its idempotency in one item", () => {
+  let runtime: LocalRuntime;
+  const writes: Write[] = [];
+  let failNextEnqueue = false;
+
+  beforeAll(async () => {
+    runtime = await startTestRuntime({
+      env: { META_APP_SECRET: SECRET, AGENT_TOKENS: `agent-rc:${TOKEN}` },
+      routing: true,
+      live: true,
+      queue: { visibilityTimeoutMs: 50 },
+      dynamoClient: (c) => {
+        recordWrites(c, writes);
+        return c;
+      },
+    });
+    const send = runtime.outbound.send.bind(runtime.outbound);
+    runtime.outbound.send = async (bodies) => {
+      if (failNextEnqueue) {
+        failNextEnqueue = false;
+        throw new Error('crash between the reply and the outbound queue');
+      }
+      return send(bodies);
+    };
+  }, 30_000);
+  afterAll(async () => {
+    await runtime?.close();
+  });
+
+  const post = async (payload: unknown) => {
+    const res = await deliver(signedMeta(runtime.url, '/webhooks/whatsapp', payload, SECRET));
+    expect(res.status).toBe(200);
+    await runtime.idle();
+  };
+  const ask = (phone: string, wamid: string, at = new Date().toISOString()) =>
+    whatsappText({ from: phone, name: 'Rita', messages: [{ id: wamid, at, text: QUESTION }] });
+  const api = async <T>(path: string): Promise<T> => {
+    const res = await fetch(`${runtime.url}${path}`, { headers: { Authorization: `Bearer ${TOKEN}` } });
+    expect(res.status).toBe(200);
+    return (await res.json()) as T;
+  };
+  const customerOf = async (phone: string) => {
+    const id = await runtime.store.customers.findCustomerId(
+      { kind: 'phone', value: `+${phone}` },
+      { consistent: true },
+    );
+    if (!id) throw new Error(`no customer +${phone}`);
+    return id;
+  };
+  const timeline = async (customerId: string) =>
+    (await api<{ items: TimelineItem[] }>(`/api/customers/${customerId}/timeline`)).items;
+  const aiReplies = (phone: string) =>
+    runtime.outbox
+      .entries()
+      .filter((e) => e.message.author.kind === 'ai' && e.message.to.value === `+${phone}`);
+
+  it('writes no REPLY# item and no routed item: the reply item carries both, 2 write units fewer', async () => {
+    const phone = '447700900301';
+    await post(ask(phone, 'wamid.RC1'));
+    writes.length = 0;
+    await post(ask(phone, 'wamid.RC2'));
+    const [reply] = aiReplies(phone).slice(-1);
+    if (!reply) throw new Error('the AI did not answer');
+    await post(
+      whatsappStatus({
+        id: reply.providerMessageId,
+        status: 'delivered',
+        at: new Date().toISOString(),
+        recipient: phone,
+        callbackData: reply.replyKey,
+      }),
+    );
+
+    expect(writes.filter((w) => w.pk.startsWith('REPLY#'))).toEqual([]);
+    expect(writes.filter((w) => w.sk.includes('#route:'))).toEqual([]);
+    const onReply = writes.filter((w) => w.sk.endsWith(`#reply:${reply.message.id}`));
+    // Put (with the decision), the send claim, the provider id with `sent`, `delivered`.
+    expect(onReply.map((w) => w.command)).toEqual(['PutItem', 'UpdateItem', 'UpdateItem', 'UpdateItem']);
+    // Placed right after the message it answers, at a key that follows from it.
+    const question = writes.find((w) => w.command === 'PutItem' && w.sk.endsWith('#whatsapp:wamid.RC2'));
+    const askedAt = question?.sk.split('#')[1] ?? '';
+    expect(onReply[0]?.sk).toBe(
+      `TIMELINE#${new Date(Date.parse(askedAt) + 1).toISOString()}#reply:${reply.message.id}`,
+    );
+    expect(reply.message.placedAt).toBe(onReply[0]?.sk.split('#')[1]);
+    // Each a write unit while the item stays under 1 KB.
+    expect(onReply.map((w) => w.units)).toEqual([1, 1, 1, 1]);
+  });
+
+  it('shows the decision on the timeline, in the live events and beside the reply, as before', async () => {
+    const phone = '447700900302';
+    const started = Date.now() - 1_000;
+    await post(ask(phone, 'wamid.RC3'));
+    const customerId = await customerOf(phone);
+    const items = await timeline(customerId);
+    const ids = items.map((i) => i.id);
+    const [reply] = aiReplies(phone);
+    const at = items.find((i) => i.id === 'whatsapp:wamid.RC3')?.at;
+    const routed = items.find((i) => i.id === 'route:whatsapp:wamid.RC3');
+    expect(routed).toMatchObject({
+      type: 'event',
+      event: 'routed',
+      at,
+      customerId,
+      conversationId: reply?.message.conversationId,
+      channel: 'whatsapp',
+      data: {
+        target: 'ai',
+        queue: 'general',
+        reason: 'routine',
+        afterHours: false,
+        itemId: 'whatsapp:wamid.RC3',
+      },
+    });
+    expect(routed?.data?.detail).toMatch(/^the AI answers/);
+    const replyItem = items.find((i) => i.id === `reply:${reply?.message.id}`);
+    expect(replyItem?.data).toEqual({ author: { kind: 'ai', id: 'responder' } });
+    // Stored without what its key says (id, customer); read with them.
+    expect(replyItem?.customerId).toBe(customerId);
+    const client = inspectionClient(runtime.dynamoEndpoint);
+    const sk = `TIMELINE#${reply?.message.placedAt}#${replyItem?.id}`;
+    const stored = (await scanTable(client, 'threadline')).find((i) => i.sk === sk);
+    client.destroy();
+    expect(stored).toMatchObject({ entity: 'timeline', text: replyItem?.text });
+    expect(stored).not.toHaveProperty('id');
+    expect(stored).not.toHaveProperty('customerId');
+    // Its `at` is when it was written (first response, display); its place is right after the decision.
+    expect(replyItem?.at).toBe(reply?.message.at);
+    expect(ids.indexOf(`reply:${reply?.message.id}`)).toBe(ids.indexOf('route:whatsapp:wamid.RC3') + 1);
+
+    const events: EventsPage['events'] = [];
+    for (let since = seqAt(started), more = true; more; ) {
+      const page = await api<EventsPage>(`/api/events?since=${since}`);
+      events.push(...page.events);
+      [since, more] = [page.seq, page.more];
+    }
+    const live = events.flatMap((e) =>
+      e.type === 'timeline.item' && e.customerId === customerId ? [e.item] : [],
+    );
+    expect(live.filter((i) => i.id === 'route:whatsapp:wamid.RC3')).toEqual([routed]);
+    expect(live.filter((i) => i.id === replyItem?.id).length).toBeGreaterThan(1);
+    for (const item of live.filter((i) => i.id === replyItem?.id))
+      expect(item.data).not.toHaveProperty('routed');
+  });
+
+  it('queues the same reply once when a crash came after its put and before the queue', async () => {
+    const phone = '447700900303';
+    await post(ask(phone, 'wamid.RC4'));
+    failNextEnqueue = true;
+    await post(ask(phone, 'wamid.RC5'));
+    expect(failNextEnqueue).toBe(false);
+    const customerId = await customerOf(phone);
+    const items = await timeline(customerId);
+    const replies = items.filter((i) => i.direction === 'outbound');
+    expect(replies).toHaveLength(2);
+    expect(items.filter((i) => i.event === 'routed').map((i) => i.id)).toEqual([
+      'route:whatsapp:wamid.RC4',
+      'route:whatsapp:wamid.RC5',
+    ]);
+    const sent = aiReplies(phone);
+    expect(sent.map((e) => e.message.id)).toEqual(replies.map((r) => r.id.slice('reply:'.length)));
+    expect(sent[1]?.message.text).toBe(replies[1]?.text);
+    expect(replies.map((r) => r.status)).toEqual(['sent', 'sent']);
+  });
+
+  it('sends nothing more when the provider delivers an answered message again', async () => {
+    const phone = '447700900304';
+    const at = new Date().toISOString();
+    await post(ask(phone, 'wamid.RC6', at));
+    writes.length = 0;
+    await post(ask(phone, 'wamid.RC6', at));
+    expect(aiReplies(phone)).toHaveLength(1);
+    const items = await timeline(await customerOf(phone));
+    expect(items.filter((i) => i.direction === 'outbound')).toHaveLength(1);
+    expect(items.filter((i) => i.event === 'routed')).toHaveLength(1);
+    // The decision and the reply are found where they were placed: routing and the sender write nothing.
+    const reply = aiReplies(phone)[0];
+    const routingWrites = writes.filter(
+      (w) =>
+        w.pk.startsWith('REPLY#') ||
+        w.pk.startsWith('METRICS') ||
+        w.sk.includes('#route:') ||
+        w.sk.includes('#reply:') ||
+        w.pk.startsWith(`MESSAGE#whatsapp#${reply?.providerMessageId}`),
+    );
+    expect(routingWrites).toEqual([]);
+  });
+});

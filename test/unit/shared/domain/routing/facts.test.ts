@@ -1,0 +1,100 @@
+import { describe, expect, it } from 'vitest';
+import { aiReplyId, placedReplyAt, replyItemId } from '#shared/domain/replies.js';
+import type { RouteDecision } from '#shared/domain/routing/decision.js';
+import {
+  foldDecision,
+  placedAtIn,
+  replyPlacedAt,
+  routedEvent,
+  unfoldDecision,
+} from '#shared/domain/routing/facts.js';
+import { type TimelineItem, withKeyFields } from '#shared/domain/timeline.js';
+
+const AT = '2025-06-10T14:59:00.000Z';
+const decision: RouteDecision = {
+  target: 'ai',
+  queue: 'general',
+  reason: 'after_hours',
+  detail: 'outside business hours (Europe/Berlin); the AI answers and says when a person will',
+  afterHours: true,
+};
+
+function aiReply(itemId: string): TimelineItem {
+  return {
+    id: replyItemId(aiReplyId(itemId)),
+    type: 'message',
+    direction: 'outbound',
+    channel: 'email',
+    at: '2025-06-10T14:59:01.250Z',
+    customerId: 'cu_1',
+    conversationId: 'cv_1',
+    text: 'We open at nine.',
+    status: 'delivered',
+    data: { author: { kind: 'ai', id: 'responder' }, routed: { ...foldDecision(decision, itemId) } },
+  };
+}
+
+describe('unfoldDecision', () => {
+  it.each([
+    ['an id the reply names whole', 'email:<short@mail.example>'],
+    ['an id too long for the reply to name', `email:<${'x'.repeat(300)}@mail.example>`],
+  ])('reads an AI reply as the routed event it carries, then the reply (%s)', (_, itemId) => {
+    const reply = aiReply(itemId);
+    const placedAt = placedReplyAt(AT);
+    const [event, message, ...rest] = unfoldDecision(reply, placedAt);
+    const inbound = { id: itemId, at: AT, channel: 'email' as const };
+    expect(event).toEqual(
+      routedEvent(inbound, { customerId: 'cu_1', conversationId: 'cv_1' }, decision, undefined),
+    );
+    expect(message).toEqual({ ...reply, data: { author: { kind: 'ai', id: 'responder' } } });
+    expect(rest).toEqual([]);
+  });
+
+  it('keeps the item decided on only when the reply id does not name it', () => {
+    expect(foldDecision(decision, 'whatsapp:wamid.1')).not.toHaveProperty('itemId');
+    const long = `email:<${'y'.repeat(300)}@mail.example>`;
+    expect(foldDecision(decision, long)).toMatchObject({ itemId: long });
+  });
+
+  it('leaves every other item as it is', () => {
+    const agent: TimelineItem = {
+      ...aiReply('whatsapp:wamid.2'),
+      data: { author: { kind: 'agent', id: 'ana' } },
+    };
+    expect(unfoldDecision(agent, undefined)).toEqual([agent]);
+  });
+});
+
+describe('placedAtIn', () => {
+  it('reads the time of a timeline sort key', () => {
+    expect(placedAtIn(`TIMELINE#${AT}#reply:ai:whatsapp:wamid.1`, 'reply:ai:whatsapp:wamid.1')).toBe(AT);
+    expect(placedAtIn(`TIMELINE#${AT}#other`, 'reply:x')).toBeUndefined();
+  });
+});
+
+describe('withKeyFields', () => {
+  it("restores the id and customer an item's key says, and leaves an item that has them", () => {
+    const keys = { pk: 'CUSTOMER#cu_1', sk: `TIMELINE#${AT}#reply:ai:whatsapp:wamid.1#x` };
+    expect(withKeyFields({ type: 'message', at: AT }, keys)).toEqual({
+      type: 'message',
+      at: AT,
+      id: 'reply:ai:whatsapp:wamid.1#x',
+      customerId: 'cu_1',
+    });
+    const whole = { id: 'a', customerId: 'b', at: AT };
+    expect(withKeyFields(whole, keys)).toBe(whole);
+    expect(withKeyFields({ at: AT }, { pk: 'OTHER#1', sk: 'X' })).toEqual({ at: AT });
+  });
+});
+
+describe('replyPlacedAt', () => {
+  it("places the AI's reply 1 ms after the item it answers, and any other reply at its time", () => {
+    const reply = aiReply('webchat:m1');
+    const inbound = { ...reply, id: 'webchat:m1', direction: 'inbound' as const, at: AT };
+    expect(replyPlacedAt(reply, [inbound, reply])).toBe(placedReplyAt(AT));
+    const [routed] = unfoldDecision(reply, placedReplyAt(AT));
+    expect(replyPlacedAt(reply, routed ? [routed, reply] : [])).toBe(placedReplyAt(AT));
+    const agent = { ...reply, id: 'reply:rp_1' };
+    expect(replyPlacedAt(agent, [inbound])).toBe(agent.at);
+  });
+});

@@ -24,7 +24,7 @@ import type {
 import type { RouteInbound } from '../domain/router-ports.js';
 import type { ConversationSnapshot } from '../domain/routing/conversation-state.js';
 import { routableKind } from '../domain/routing/routable.js';
-import type { TimelineItem } from '../domain/timeline.js';
+import type { Customer, TimelineItem } from '../domain/timeline.js';
 import { typedIdentities } from '../domain/webchat/envelopes.js';
 import { loggedId } from '../log.js';
 import { answerCsat } from './answer-csat.js';
@@ -230,7 +230,7 @@ async function updateCustomer(
   resolving: Resolving,
   claimed: { identities: Identity[]; contested: Identity[] },
   placed: { conversationId: string; inbound: boolean; current: boolean },
-): Promise<void> {
+): Promise<boolean> {
   const { envelope, customer, customerId, profile, now } = resolving;
   const { identities, contested } = claimed;
   if (envelope.kind === 'system' && envelope.newIdentity) {
@@ -255,7 +255,9 @@ async function updateCustomer(
     name: nameToKeep(resolving),
     ...(placed.current ? {} : { stale: true }),
   };
-  if (profileTouchNeeded(profile, touch)) await deps.store.touchProfile(touch);
+  if (!profileTouchNeeded(profile, touch)) return false;
+  await deps.store.touchProfile(touch);
+  return true;
 }
 
 /**
@@ -271,6 +273,7 @@ async function routeItem(
     conversationId: string;
     written: boolean;
     conversation: ConversationSnapshot | undefined;
+    profileRead: Customer | undefined;
   },
 ): Promise<void> {
   if (!deps.route || !routableKind(placed.item)) return;
@@ -280,6 +283,7 @@ async function routeItem(
     conversationId,
     item: placed.item,
     firstDelivery: placed.written,
+    ...(placed.profileRead?.id === placed.customerId ? { customer: placed.profileRead } : {}),
     ...(placed.conversation?.conversation.id === conversationId ? { conversation: placed.conversation } : {}),
   });
 }
@@ -312,14 +316,16 @@ async function resolveCustomerEvent(
   const claimed = await claimOtherIdentities(deps, resolving);
   const { item, placement, written, inbound, conversation, current } = await placeOnTimeline(deps, resolving);
   const { conversationId } = placement;
-  await updateCustomer(deps, resolving, claimed, { conversationId, inbound, current });
+  const touched = await updateCustomer(deps, resolving, claimed, { conversationId, inbound, current });
   deps.log?.('info', written ? 'timeline item written' : 'duplicate envelope, already on the timeline', {
     customerId,
     channel: envelope.channel,
     conversationId,
     ...(item.providerMessageId ? { providerMessageId: loggedId(item.providerMessageId) } : {}),
   });
-  await routeItem(deps, { item, customerId, conversationId, written, conversation });
+  // Unwritten by this event, the profile routing would read is the one read here.
+  const profileRead = touched ? undefined : profile?.customer;
+  await routeItem(deps, { item, customerId, conversationId, written, conversation, profileRead });
   if (inbound && deps.track) {
     const tracked = item.conversationId ?? conversationId;
     const seen = conversation?.conversation.id === tracked ? conversation.conversation : undefined;

@@ -261,6 +261,14 @@ async function routedBefore(
   return { decision, result: { reply: reply.text, confidence: 1 } };
 }
 
+/** The customer's merged profiles: the resolver's read when it is one profile with no merges, else read. */
+function mergedCustomers(deps: RouterDeps, { customerId, customer }: InboundToRoute) {
+  if (customer && customer.id === customerId && !customer.mergedInto && customer.mergedFrom.length === 0) {
+    return Promise.resolve({ partitions: [customerId], customers: [customer] });
+  }
+  return deps.store.mergedCustomers(customerId);
+}
+
 /**
  * Routes one inbound message or voicemail the resolver has just written: decides AI or a human queue
  * (`decideRoute`, asking the responder only when the AI could take it), lets the AI reply through the
@@ -279,7 +287,7 @@ export async function routeMessage(deps: RouterDeps, input: InboundToRoute): Pro
   const before = input.firstDelivery ? undefined : await routedBefore(deps, input, decisionId);
   if (before === 'done') return { routed: false };
   const [merged, kept] = await Promise.all([
-    deps.store.mergedCustomers(customerId),
+    mergedCustomers(deps, input),
     input.conversation ?? deps.store.getConversationState(conversationId),
   ]);
   const customer = merged.customers.find((c) => c.id === customerId);

@@ -1,7 +1,7 @@
 import type { CsatPending } from './csat/survey.js';
 import type { Channel, Envelope, Identity, StatusEnvelope } from './envelope.js';
 import type { ConversationSnapshot } from './routing/conversation-state.js';
-import type { TimelineItem } from './timeline.js';
+import type { Customer, TimelineItem } from './timeline.js';
 
 /** What the resolver reads of a profile before deciding where an event goes. */
 export interface ProfileState {
@@ -26,6 +26,8 @@ export interface ProfileState {
   lastInboundChannel?: string | undefined;
   /** `lastInbound_<channel>`: the reply windows' start, per channel. */
   lastInboundByChannel?: Partial<Record<Channel, string>> | undefined;
+  /** The whole profile as read: routing's, when the event changes nothing in it (no second read). */
+  customer?: Customer | undefined;
 }
 
 /** How an event changes a conversation. */

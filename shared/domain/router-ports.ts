@@ -66,6 +66,8 @@ export interface InboundToRoute {
   firstDelivery?: boolean | undefined;
   /** The conversation as the resolver's touch just left it: routing then need not read it. */
   conversation?: ConversationSnapshot | undefined;
+  /** The customer's profile as the resolver read it, when the event did not write it: not read again. */
+  customer?: Customer | undefined;
 }
 
 /** Routes an inbound item the resolver has just written (`routeMessage` bound to its dependencies). */

@@ -159,6 +159,15 @@ async function readCustomer(
 }
 
 /** What the resolver needs of a profile, or undefined; UnavailableError while it is being erased. */
+/** The profile item as a customer, or undefined when it does not read as one (routing then reads it). */
+function wholeProfile(item: Record<string, unknown>): Customer | undefined {
+  try {
+    return toCustomer(item);
+  } catch {
+    return undefined;
+  }
+}
+
 async function readProfileState(db: DynamoDb, customerId: string): Promise<ProfileState | undefined> {
   const out = await getItem(db, getInput(db.table, Keys.customer(customerId)));
   if (out.Item?.entity !== 'customer') return undefined;
@@ -168,7 +177,11 @@ async function readProfileState(db: DynamoDb, customerId: string): Promise<Profi
     throw new UnavailableError(`customer ${customerId} is being erased; the event waits for it to finish`);
   }
   const state = ProfileStateSchema.parse({ ...out.Item, customerId });
-  return { ...state, lastInboundByChannel: lastInboundByChannelOf(out.Item) };
+  return {
+    ...state,
+    lastInboundByChannel: lastInboundByChannelOf(out.Item),
+    customer: wholeProfile(out.Item),
+  };
 }
 
 /** The stale part of a profile touch: the order-independent sets, the channel's reply window if later. */

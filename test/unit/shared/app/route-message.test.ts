@@ -458,6 +458,35 @@ describe('routeMessage', () => {
     expect(again.routed).toBe(false);
   });
 
+  it("uses the resolver's read of an unmerged profile instead of reading it again; a merged one is read", async () => {
+    const w = world();
+    let reads = 0;
+    const read = w.deps.store.mergedCustomers;
+    w.deps.store.mergedCustomers = (id) => {
+      reads++;
+      return read(id);
+    };
+    const item: TimelineItem = {
+      id: 'whatsapp:wamid.read-once',
+      type: 'message',
+      direction: 'inbound',
+      channel: 'whatsapp',
+      at: MESSAGE_AT,
+      customerId: 'cu_1',
+      conversationId: 'cv_1',
+      text: 'How long does shipping take?',
+    };
+    await w.deps.store.putTimelineItem(item, undefined);
+    const given = { customerId: 'cu_1', conversationId: 'cv_1', item, firstDelivery: true };
+    const outcome = await routeMessage(w.deps, { ...given, customer: w.customer });
+    expect(outcome).toMatchObject({ routed: true, replied: true });
+    expect(reads).toBe(0);
+    const merged = { ...item, id: 'whatsapp:wamid.read-merged', at: '2025-06-08T20:59:59.000Z' };
+    await w.deps.store.putTimelineItem(merged, undefined);
+    await routeMessage(w.deps, { ...given, item: merged, customer: { ...w.customer, mergedFrom: ['cu_0'] } });
+    expect(reads).toBe(1);
+  });
+
   it('routes nothing but inbound messages and voicemails', async () => {
     const w = world();
     const outcome = await routeMessage(w.deps, {

@@ -1,9 +1,9 @@
-import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { EventsPage } from '#shared/domain/live/events.js';
 import { seqAt } from '#shared/domain/live/seq.js';
 import type { TimelineItem } from '#shared/domain/timeline.js';
 import type { LocalRuntime } from '#shared/local/runtime.js';
+import { type RecordedCall, recordCalls } from '../support/call-recorder.js';
 import { startTestRuntime } from '../support/runtime.js';
 import { inspectionClient, scanTable } from '../support/table-snapshot.js';
 import { deliver, signedMeta, whatsappStatus, whatsappText } from '../support/webhooks.js';
@@ -13,45 +13,7 @@ const TOKEN = 'reply-cost-token';
 const QUESTION = 'How long does shipping take?';
 
 /** One DynamoDB write as the table saw it: the command, the item's key and the write units billed. */
-interface Write {
-  command: string;
-  pk: string;
-  sk: string;
-  units: number;
-}
-
-const READS = /^(Get|Query|Scan|BatchGet)/;
-
-const text = (value: unknown): string =>
-  typeof value === 'string' ? value : String((value as { S?: string } | undefined)?.S ?? '');
-
-function keyOf(input: Record<string, unknown>): { pk: string; sk: string } {
-  const key = (input.Key ?? input.Item ?? {}) as Record<string, unknown>;
-  return { pk: text(key.pk), sk: text(key.sk) };
-}
-
-/** Records every write of a client with its key and the units it consumed. */
-function recordWrites(client: DynamoDBClient, writes: Write[]): void {
-  client.middlewareStack.add(
-    (next, context) => async (args) => {
-      const input = args.input as Record<string, unknown>;
-      input.ReturnConsumedCapacity = 'TOTAL';
-      const command = (context.commandName ?? '').replace('Command', '');
-      try {
-        const out = await next(args);
-        const consumed = (out.output as { ConsumedCapacity?: { CapacityUnits?: number } }).ConsumedCapacity;
-        if (!READS.test(command))
-          writes.push({ command, ...keyOf(input), units: consumed?.CapacityUnits ?? 0 });
-        return out;
-      } catch (error) {
-        // DynamoDB bills a write whose condition fails: one unit.
-        if (!READS.test(command)) writes.push({ command, ...keyOf(input), units: 1 });
-        throw error;
-      }
-    },
-    { step: 'initialize', name: 'writeRecorder' },
-  );
-}
+type Write = RecordedCall;
 
 /**
  * The AI's reply to a message is one timeline item, placed right after the message with routing's
@@ -70,7 +32,7 @@ describe("local runtime: the AI's reply, its decision and its idempotency in one
       live: true,
       queue: { visibilityTimeoutMs: 50 },
       dynamoClient: (c) => {
-        recordWrites(c, writes);
+        recordCalls(c, writes, { writesOnly: true });
         return c;
       },
     });

@@ -1,10 +1,10 @@
-import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { nextConversationId } from '#shared/domain/conversation.js';
 import { PROFILE_TIME_GRANULARITY_MS } from '#shared/domain/profile-touch.js';
 import type { LocalRuntime } from '#shared/local/runtime.js';
 import { Keys } from '#shared/store/keys.js';
+import { type RecordedCall, recordCalls } from '../support/call-recorder.js';
 import { ManualTimers } from '../support/manual-timers.js';
 import { SECRETS, startTestRuntime } from '../support/runtime.js';
 import { deliver, signedMeta, signedTwilio, twilioSms, whatsappText } from '../support/webhooks.js';
@@ -13,47 +13,7 @@ const ADMIN = 'resolver-writes-admin';
 const MINUTE = 60_000;
 const DAY = 24 * 60 * MINUTE;
 
-/** One write the resolver made, with the key it touched and the units dynalite reports. */
-interface Write {
-  command: string;
-  pk: string;
-  sk: string;
-  units: number;
-}
-
-/** Records every write call of `client` with its ConsumedCapacity. */
-function recordWrites(client: DynamoDBClient): Write[] {
-  const writes: Write[] = [];
-  client.middlewareStack.add(
-    (next, context) => async (args) => {
-      const input = args.input as Record<string, unknown>;
-      input.ReturnConsumedCapacity = 'TOTAL';
-      const name = context.commandName ?? '';
-      let out: Awaited<ReturnType<typeof next>> | undefined;
-      try {
-        out = await next(args);
-        return out;
-      } finally {
-        if (!/^(Get|Query|Scan|BatchGet)/.test(name)) {
-          const key = (input.Key ?? input.Item ?? {}) as Record<string, { S?: string } | string>;
-          const text = (v: { S?: string } | string | undefined) => (typeof v === 'string' ? v : (v?.S ?? ''));
-          const consumed = (out?.output as { ConsumedCapacity?: { CapacityUnits?: number } } | undefined)
-            ?.ConsumedCapacity;
-          // A failed conditional write is billed one unit.
-          const units = out ? (consumed?.CapacityUnits ?? 0) : 1;
-          writes.push({
-            command: name.replace('Command', ''),
-            pk: text(key.pk),
-            sk: text(key.sk),
-            units,
-          });
-        }
-      }
-    },
-    { step: 'initialize', name: 'resolverWriteMeter' },
-  );
-  return writes;
-}
+type Write = RecordedCall;
 
 /** The kind of item a write touched: its key's prefixes. */
 const kindOf = (w: Write) => `${w.command} ${w.pk.replace(/#.*/, '')} ${w.sk.replace(/#.*/, '')}`;
@@ -74,7 +34,7 @@ describe('local runtime: the resolver writes a profile only when what it keeps c
       env: { AGENT_TOKENS: `agent-ada:${ADMIN}:admin` },
       manualTime: time,
       dynamoClient: (c) => {
-        writes = recordWrites(c);
+        writes = recordCalls(c, [], { writesOnly: true });
         doc = DynamoDBDocumentClient.from(c);
         return c;
       },

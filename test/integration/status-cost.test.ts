@@ -1,4 +1,3 @@
-import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type OutboundMessage, OutboundMessageSchema } from '#shared/domain/outbound.js';
 import type { OutboxEntry } from '#shared/domain/outbox.js';
@@ -7,51 +6,14 @@ import { encodeReplyKey } from '#shared/domain/reply-key.js';
 import type { TimelineItem } from '#shared/domain/timeline.js';
 import type { LocalRuntime } from '#shared/local/runtime.js';
 import { Keys, replyTimelineKey } from '#shared/store/keys.js';
+import { type RecordedCall, recordCalls } from '../support/call-recorder.js';
 import { startTestRuntime } from '../support/runtime.js';
 import { deliver, signedMeta, whatsappStatus, whatsappText } from '../support/webhooks.js';
 
 const META_SECRET = 'status-cost-secret';
 const QUESTION = 'How long does shipping take?';
 
-/** One DynamoDB call: its command, the partition and sort key it named, the units it cost. */
-interface Call {
-  command: string;
-  pk: string;
-  sk: string;
-  units: number;
-  failed: boolean;
-}
-
-/**
- * Records every call with its ConsumedCapacity, and a failed conditional write as the 1 write unit
- * DynamoDB bills for it (dynalite reports nothing for a failed call).
- */
-function recordCalls(client: DynamoDBClient): Call[] {
-  const calls: Call[] = [];
-  client.middlewareStack.add(
-    (next, context) => async (args) => {
-      const input = args.input as Record<string, unknown>;
-      input.ReturnConsumedCapacity = 'TOTAL';
-      const key = (input.Key ?? input.Item ?? {}) as Record<string, unknown>;
-      const text = (value: unknown) =>
-        typeof value === 'string' ? value : String((value as { S?: string } | undefined)?.S ?? '');
-      const command = (context.commandName ?? 'unknown').replace('Command', '');
-      const where = { command, pk: text(key.pk), sk: text(key.sk) };
-      try {
-        const out = await next(args);
-        const consumed = (out.output as { ConsumedCapacity?: { CapacityUnits?: number } }).ConsumedCapacity;
-        calls.push({ ...where, units: consumed?.CapacityUnits ?? 0, failed: false });
-        return out;
-      } catch (error) {
-        const conditional = (error as Error).name === 'ConditionalCheckFailedException';
-        calls.push({ ...where, units: conditional ? 1 : 0, failed: true });
-        throw error;
-      }
-    },
-    { step: 'initialize', name: 'statusCostMeter' },
-  );
-  return calls;
-}
+type Call = RecordedCall;
 
 const sum = (calls: Call[], reads: boolean) =>
   calls.filter((c) => /^(Get|Query)/.test(c.command) === reads).reduce((s, c) => s + c.units, 0);

@@ -215,6 +215,18 @@ const decisions = (w: World) =>
   [...w.items.values()].flatMap((i) => unfoldDecision(i, i.at)).filter((i) => i.event === 'routed');
 const notes = (w: World) => ofType(w, (i) => i.type === 'note');
 
+/** A customer's inbound WhatsApp question, as the resolver wrote it. */
+const shippingQuestion = (id: string): TimelineItem => ({
+  id,
+  type: 'message',
+  direction: 'inbound',
+  channel: 'whatsapp',
+  at: MESSAGE_AT,
+  customerId: 'cu_1',
+  conversationId: 'cv_1',
+  text: 'How long does shipping take?',
+});
+
 describe('routeMessage', () => {
   it('lets the AI answer a routine question, through the outbound path, as author ai', async () => {
     const w = world();
@@ -439,16 +451,7 @@ describe('routeMessage', () => {
       checks++;
       return get(...args);
     };
-    const item: TimelineItem = {
-      id: 'whatsapp:wamid.9',
-      type: 'message',
-      direction: 'inbound',
-      channel: 'whatsapp',
-      at: MESSAGE_AT,
-      customerId: 'cu_1',
-      conversationId: 'cv_1',
-      text: 'How long does shipping take?',
-    };
+    const item = shippingQuestion('whatsapp:wamid.9');
     await w.deps.store.putTimelineItem(item, undefined);
     await routeMessage(w.deps, { customerId: 'cu_1', conversationId: 'cv_1', item, firstDelivery: true });
     expect(checks).toBe(0);
@@ -466,16 +469,7 @@ describe('routeMessage', () => {
       reads++;
       return read(id);
     };
-    const item: TimelineItem = {
-      id: 'whatsapp:wamid.read-once',
-      type: 'message',
-      direction: 'inbound',
-      channel: 'whatsapp',
-      at: MESSAGE_AT,
-      customerId: 'cu_1',
-      conversationId: 'cv_1',
-      text: 'How long does shipping take?',
-    };
+    const item = shippingQuestion('whatsapp:wamid.read-once');
     await w.deps.store.putTimelineItem(item, undefined);
     const given = { customerId: 'cu_1', conversationId: 'cv_1', item, firstDelivery: true };
     const outcome = await routeMessage(w.deps, { ...given, customer: w.customer });

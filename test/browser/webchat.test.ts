@@ -5,9 +5,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Suggestion } from '#shared/domain/suggestions.js';
 import type { Customer, TimelineItem } from '#shared/domain/timeline.js';
 import type { LocalRuntime } from '#shared/local/runtime.js';
+import { agentCaller } from '../support/agent-api.js';
 import { launchBrowser } from '../support/browser.js';
 import { startTestRuntime } from '../support/runtime.js';
-import { agentCaller, identityToken, WEBCHAT_SECRET } from '../support/webchat.js';
+import { identityToken, WEBCHAT_SECRET } from '../support/webchat.js';
 import { deliver, sesReceived, signedSes, snsNotification } from '../support/webhooks.js';
 
 const AGENT = 'webchat-browser-agent';

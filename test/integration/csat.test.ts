@@ -1,8 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Metrics } from '#shared/domain/metrics.js';
-import type { Conversation, Customer, TimelineItem } from '#shared/domain/timeline.js';
+import type { Conversation, Customer } from '#shared/domain/timeline.js';
 import { newTimer } from '#shared/domain/timer-ports.js';
 import type { LocalRuntime } from '#shared/local/runtime.js';
+import { customerReads } from '../support/agent-api.js';
 import { type CapacityMeter, meterClient } from '../support/capacity-meter.js';
 import { ManualTimers } from '../support/manual-timers.js';
 import { shippedPolicyFileWith } from '../support/policy-file.js';
@@ -68,11 +69,7 @@ describe('local runtime: CSAT on the customer channel', () => {
     expect(res.status, `${method} ${path}`).toBe(200);
     return (await res.json()) as T;
   };
-  const find = async (q: string) =>
-    (await call<{ items: Customer[] }>('GET', `/api/customers?q=${encodeURIComponent(q)}`))
-      .items[0] as Customer;
-  const timeline = async (customerId: string) =>
-    (await call<{ items: TimelineItem[] }>('GET', `/api/customers/${customerId}/timeline?limit=200`)).items;
+  const { find, timeline } = customerReads(call);
   const surveys = () => runtime.outbox.entries().filter((e) => e.message.author.id === 'csat');
 
   const whatsapp = async (

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Conversation, Customer, TimelineItem } from '#shared/domain/timeline.js';
+import type { Conversation } from '#shared/domain/timeline.js';
 import type { LocalRuntime } from '#shared/local/runtime.js';
+import { agentCaller, customerReads } from '../support/agent-api.js';
 import { startTestRuntime } from '../support/runtime.js';
 import {
   deliver,
@@ -40,20 +41,9 @@ describe('local runtime: routing between the AI and agents', () => {
     await runtime?.close();
   });
 
-  const api = async <T>(method: string, path: string, body?: unknown, token = ANA): Promise<T> => {
-    const res = await fetch(`${runtime.url}${path}`, {
-      method,
-      headers: { Authorization: `Bearer ${token}`, 'content-type': 'application/json' },
-      ...(body ? { body: JSON.stringify(body) } : {}),
-    });
-    expect(res.status, `${method} ${path}`).toBeLessThan(300);
-    return (await res.json()) as T;
-  };
-  const find = async (q: string) =>
-    (await api<{ items: Customer[] }>('GET', `/api/customers?q=${encodeURIComponent(q)}`))
-      .items[0] as Customer;
-  const timeline = async (customerId: string) =>
-    (await api<{ items: TimelineItem[] }>('GET', `/api/customers/${customerId}/timeline?limit=200`)).items;
+  const api = <T>(method: string, path: string, body?: unknown, token = ANA): Promise<T> =>
+    agentCaller(() => runtime.url, token)<T>(method, path, body);
+  const { find, timeline } = customerReads(api);
 
   const whatsapp = async (id: string, text: string) => {
     const payload = whatsappText({

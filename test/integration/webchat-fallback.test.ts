@@ -2,9 +2,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Customer, TimelineItem } from '#shared/domain/timeline.js';
 import { webchatFallbackTimer } from '#shared/domain/webchat/email-fallback.js';
 import type { LocalRuntime } from '#shared/local/runtime.js';
+import { agentCaller, customerReads } from '../support/agent-api.js';
 import { ManualTimers } from '../support/manual-timers.js';
 import { startTestRuntime } from '../support/runtime.js';
-import { agentCaller, identityToken, visitorClient, WEBCHAT_SECRET } from '../support/webchat.js';
+import { identityToken, visitorClient, WEBCHAT_SECRET } from '../support/webchat.js';
 
 const AGENT = 'fallback-agent-token';
 const SITE = 'http://shop.example';
@@ -38,8 +39,7 @@ describe('local runtime: the web chat email fallback', () => {
   });
 
   const api = agentCaller(() => runtime.url, AGENT);
-  const timeline = async (customerId: string) =>
-    (await api<{ items: TimelineItem[] }>('GET', `/api/customers/${customerId}/timeline?limit=200`)).items;
+  const { timeline } = customerReads(api);
   const emails = () => runtime.outbox.entries().filter((e) => e.message.channel === 'email');
 
   /** A visitor who writes and gets an agent's reply: the customer and the reply's timeline item. */

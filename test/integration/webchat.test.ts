@@ -3,8 +3,9 @@ import WebSocket from 'ws';
 import type { Suggestion } from '#shared/domain/suggestions.js';
 import type { Customer } from '#shared/domain/timeline.js';
 import type { LocalRuntime } from '#shared/local/runtime.js';
+import { agentCaller } from '../support/agent-api.js';
 import { startTestRuntime } from '../support/runtime.js';
-import { agentCaller, identityToken, visitorClient, WEBCHAT_SECRET } from '../support/webchat.js';
+import { identityToken, visitorClient, WEBCHAT_SECRET } from '../support/webchat.js';
 
 const AGENT = 'webchat-agent-token';
 const SITE = 'http://shop.example';

@@ -1,5 +1,4 @@
 import { randomUUID } from 'node:crypto';
-import { expect } from 'vitest';
 import { signIdentityToken } from '#shared/domain/webchat/identity-token.js';
 
 /** The identity secret the web-chat tests sign with. */
@@ -33,18 +32,5 @@ export function visitorClient(url: string, origin?: string) {
         headers: headers(token),
         body: JSON.stringify({ messageIds }),
       }),
-  };
-}
-
-/** An agent's JSON call to the agent API of one runtime; fails the test on a status of 300 or more. */
-export function agentCaller(url: () => string, token: string) {
-  return async <T>(method: string, path: string, body?: unknown): Promise<T> => {
-    const res = await fetch(`${url()}${path}`, {
-      method,
-      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
-      ...(body ? { body: JSON.stringify(body) } : {}),
-    });
-    expect(res.status, `${method} ${path}`).toBeLessThan(300);
-    return (await res.json()) as T;
   };
 }

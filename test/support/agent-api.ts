@@ -1,0 +1,29 @@
+import { expect } from 'vitest';
+import type { Customer, TimelineItem } from '#shared/domain/timeline.js';
+
+/** An API call of the test: method, path, JSON body; answers the parsed body. */
+export type AgentCall = <T>(method: string, path: string, body?: unknown) => Promise<T>;
+
+/** An agent's JSON call to the agent API of one runtime; fails the test on a status of 300 or more. */
+export function agentCaller(url: () => string, token: string): AgentCall {
+  return async <T>(method: string, path: string, body?: unknown): Promise<T> => {
+    const res = await fetch(`${url()}${path}`, {
+      method,
+      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+      ...(body ? { body: JSON.stringify(body) } : {}),
+    });
+    expect(res.status, `${method} ${path}`).toBeLessThan(300);
+    return (await res.json()) as T;
+  };
+}
+
+/** The first customer a search finds, and a customer's timeline (its first 200 items), over `call`. */
+export function customerReads(call: AgentCall) {
+  return {
+    find: async (q: string) =>
+      (await call<{ items: Customer[] }>('GET', `/api/customers?q=${encodeURIComponent(q)}`))
+        .items[0] as Customer,
+    timeline: async (customerId: string) =>
+      (await call<{ items: TimelineItem[] }>('GET', `/api/customers/${customerId}/timeline?limit=200`)).items,
+  };
+}

@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import * as z from 'zod';
 import { ApiStack, statefulInputs } from '../../stacks/api-stack.js';
 import { mailConsumer, StatefulStack } from '../../stacks/stateful-stack.js';
-import { appWith, logicalId } from '../support/cdk-app.js';
+import { appWith, executeApiUrlOf, logicalId } from '../support/cdk-app.js';
 
 // Issue 13, items 11 to 13: operators see failure, one channel's flood cannot starve the others, and
 // Twilio status callbacks come back on AWS.
@@ -294,19 +294,7 @@ describe('one channel cannot starve the others', () => {
 describe('PUBLIC_BASE_URL', () => {
   const variables = (stack: ReturnType<typeof stacks>, id: string) =>
     stack.api.toJSON().Resources[logicalId(stack.apiStack, id)].Properties.Environment.Variables;
-  const executeApiUrl = {
-    'Fn::Join': [
-      '',
-      [
-        'https://',
-        { Ref: logicalId(apiStack, 'HttpApi') },
-        '.execute-api.',
-        { Ref: 'AWS::Region' },
-        '.',
-        { Ref: 'AWS::URLSuffix' },
-      ],
-    ],
-  };
+  const executeApiUrl = executeApiUrlOf(apiStack);
 
   it('is the API’s own URL for the sender, so Twilio replies ask for status callbacks', () => {
     expect(variables(plain, 'Sender').PUBLIC_BASE_URL).toEqual(executeApiUrl);

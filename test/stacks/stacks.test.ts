@@ -10,7 +10,7 @@ import {
   providerSecretKeys,
   StatefulStack,
 } from '../../stacks/stateful-stack.js';
-import { appWith, logicalId } from '../support/cdk-app.js';
+import { appWith, executeApiUrlOf, logicalId } from '../support/cdk-app.js';
 
 // No email configured: the first deploy of most users.
 const app = appWith({});
@@ -578,19 +578,7 @@ describe('ThreadlineApi', () => {
     expect(logGroup.Properties.RetentionInDays).toBe(30);
   });
 
-  const executeApiUrl = {
-    'Fn::Join': [
-      '',
-      [
-        'https://',
-        { Ref: logicalId(apiStack, 'HttpApi') },
-        '.execute-api.',
-        { Ref: 'AWS::Region' },
-        '.',
-        { Ref: 'AWS::URLSuffix' },
-      ],
-    ],
-  };
+  const executeApiUrl = executeApiUrlOf(apiStack);
   it.each([
     ['WhatsApp', { INBOUND_QUEUE_URL: { Ref: inboundId }, PROVIDER_SECRET_ARN: secretArn }],
     ['Meta', { INBOUND_QUEUE_URL: { Ref: inboundId }, PROVIDER_SECRET_ARN: secretArn }],

@@ -22,3 +22,20 @@ export function logicalId(stack: Stack, path: string): string {
   if (!(element instanceof CfnElement)) throw new Error(`no CloudFormation resource at ${path}`);
   return stack.getLogicalId(element);
 }
+
+/** The HTTP API's default URL as the template writes it: `https://<api>.execute-api.<region>.<suffix>`. */
+export function executeApiUrlOf(stack: Stack): unknown {
+  return {
+    'Fn::Join': [
+      '',
+      [
+        'https://',
+        { Ref: logicalId(stack, 'HttpApi') },
+        '.execute-api.',
+        { Ref: 'AWS::Region' },
+        '.',
+        { Ref: 'AWS::URLSuffix' },
+      ],
+    ],
+  };
+}

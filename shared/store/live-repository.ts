@@ -2,7 +2,14 @@ import * as z from 'zod';
 import { type DurableEvent, DurableEventSchema } from '../domain/live/events.js';
 import type { LiveConnection, LiveConnections, LiveEventLog } from '../domain/live/live-ports.js';
 import { msOfSeq } from '../domain/live/seq.js';
-import { type DynamoDb, getItem, putItem, sendDynamo, updateItemIf } from './dynamo-client.js';
+import {
+  type DynamoDb,
+  getItem,
+  isConditionFailure,
+  putItem,
+  sendDynamo,
+  updateItem,
+} from './dynamo-client.js';
 import { LIVE_CONNECTION_SHARDS, LIVE_SHARDS, liveConnectionKey, liveHour } from './keys.js';
 import { queryAll, queryPage } from './paging.js';
 import {
@@ -115,8 +122,15 @@ export function liveConnectionRepository(db: DynamoDb): LiveConnections {
       return parsed.success ? parsed.data : undefined;
     },
     async setViewing(connectionId, conversationId) {
-      const found = await updateItemIf(db, setLiveViewingInput(db.table, connectionId, conversationId));
-      return found ? this.get(connectionId) : undefined;
+      // The write answers the socket as it left it (`ALL_NEW`): no read after it.
+      try {
+        const out = await updateItem(db, setLiveViewingInput(db.table, connectionId, conversationId));
+        const parsed = ConnectionItemSchema.safeParse(out.Attributes);
+        return parsed.success ? parsed.data : undefined;
+      } catch (error) {
+        if (isConditionFailure(error)) return undefined;
+        throw error;
+      }
     },
     async list() {
       const shards = await Promise.all(

@@ -158,7 +158,6 @@ async function readCustomer(
   return toCustomer(out.Item);
 }
 
-/** What the resolver needs of a profile, or undefined; UnavailableError while it is being erased. */
 /** The profile item as a customer, or undefined when it does not read as one (routing then reads it). */
 function wholeProfile(item: Record<string, unknown>): Customer | undefined {
   try {
@@ -168,6 +167,7 @@ function wholeProfile(item: Record<string, unknown>): Customer | undefined {
   }
 }
 
+/** What the resolver needs of a profile, or undefined; UnavailableError while it is being erased. */
 async function readProfileState(db: DynamoDb, customerId: string): Promise<ProfileState | undefined> {
   const out = await getItem(db, getInput(db.table, Keys.customer(customerId)));
   if (out.Item?.entity !== 'customer') return undefined;
@@ -243,10 +243,6 @@ export function customerRepository(db: DynamoDb) {
     touchProfile: (touch: ProfileTouch): Promise<void> => touchProfile(db, touch),
     /** What the resolver needs of a profile, or undefined when there is none. */
     getProfileState: (customerId: string) => readProfileState(db, customerId),
-    /** Sets the name from the earliest event that carried one. */
-    async setName(customerId: string, name: string, at: string): Promise<void> {
-      await updateItemIf(db, setNameInput(db.table, customerId, name, at));
-    },
     /** Records whether an address may be contacted; only a later event changes it. */
     async setContactState(identity: Identity, state: ContactState): Promise<void> {
       await putItemIf(db, setContactStateInput(db.table, identity, state));

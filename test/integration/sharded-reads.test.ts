@@ -185,8 +185,8 @@ describe('sharded name index', () => {
         now: at,
         conversationId: `cv_n${i}`,
         inbound: true,
+        name: { value: name, at },
       });
-      await repos.customers.setName(id, name, at);
       all.push({ id, name });
     }
     for (let i = 0; i < 4; i += 1) {

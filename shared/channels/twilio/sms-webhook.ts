@@ -1,14 +1,9 @@
 import { REPLY_KEY_PARAM } from '#shared/domain/reply-key.js';
-import { createWebhook, text, type Webhook } from '#shared/http/webhook.js';
+import { createWebhook, queryOf, text, type Webhook } from '#shared/http/webhook.js';
 import { normaliseTwilioMessage, normaliseTwilioStatus } from './normalise.js';
 import { TWILIO_MAX_BODY_BYTES } from './schema.js';
 import { EMPTY_TWIML } from './twiml.js';
-import {
-  enqueueTwilio,
-  readTwilioRequest,
-  signedQueryParam,
-  type TwilioWebhookDeps,
-} from './webhook-request.js';
+import { enqueueTwilio, readTwilioRequest, type TwilioWebhookDeps } from './webhook-request.js';
 
 /**
  * `POST /webhooks/twilio/sms` (inbound SMS, MMS, WhatsApp through Twilio) and `POST /webhooks/twilio/status`
@@ -34,7 +29,7 @@ export function createTwilioSmsWebhook(deps: TwilioWebhookDeps): Webhook {
         path: '/webhooks/twilio/status',
         async handle(req) {
           const { params, ctx } = readTwilioRequest(req, deps);
-          const replyKey = signedQueryParam(req.url, REPLY_KEY_PARAM);
+          const replyKey = queryOf(req.url)[REPLY_KEY_PARAM];
           await enqueueTwilio(deps.queue, normaliseTwilioStatus(params, ctx, replyKey), ctx.bodySha256);
           return { status: 204 };
         },

@@ -38,17 +38,6 @@ export function readTwilioRequest(req: WebhookRequest, deps: TwilioWebhookDeps) 
   return { params, ctx };
 }
 
-/**
- * A query parameter of the URL Twilio requested (and signed, so the sender of the callback URL set it):
- * the first value, or undefined.
- */
-export function signedQueryParam(url: string, name: string): string | undefined {
-  const query = url.indexOf('?');
-  if (query < 0) return undefined;
-  const end = url.indexOf('#', query);
-  return new URLSearchParams(url.slice(query + 1, end < 0 ? undefined : end)).get(name) ?? undefined;
-}
-
 /** Queues the envelopes; a failure that is not already one of ours is 503, so Twilio retries. */
 export async function enqueueTwilio(
   queue: EnvelopeQueue,

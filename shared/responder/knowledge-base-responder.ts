@@ -196,8 +196,7 @@ export function answerText(
 ): string {
   const body = passages.map((passage) => passage.text).join('\n\n');
   if (acknowledgement) {
-    const opening = name ? `Hi ${name}, ${acknowledgement}` : acknowledgement;
-    return `${opening}\n\n${body}`;
+    return `${greeting(name, ', ')}${acknowledgement}\n\n${body}`;
   }
   return `${greeting(name, '! ')}${body}`;
 }

@@ -60,6 +60,14 @@ export function withKeyFields(
   };
 }
 
+/** The time in a timeline sort key (`TIMELINE#<at>#<item id>`) of the item `itemId`, or undefined. */
+export function timelineAtOf(sk: string, itemId: string): string | undefined {
+  const suffix = `#${itemId}`;
+  if (!sk.startsWith('TIMELINE#') || !sk.endsWith(suffix)) return undefined;
+  const at = sk.slice('TIMELINE#'.length, sk.length - suffix.length);
+  return at || undefined;
+}
+
 /**
  * The order in which a delivery status may move. `failed` ranks above `delivered`: a receiving mail
  * server can bounce an email after SES reported it delivered, and the agent must then see it failed,

@@ -59,14 +59,6 @@ export const mentionsPartition = (token: string): string => `MENTION#${token}`;
  * | visitors of a customer | Query    pk=WEBCHAT_LIVE#<customer id>, sk=CONN#<connection id> (ttl) |
  * | visitors of an identity| Query    pk=WEBCHAT_LIVE_ID#<kind>#<value>, sk=CONN#<connection id> (ttl) |
  */
-/** The time in a timeline sort key (`TIMELINE#<at>#<item id>`) of the item `itemId`, or undefined. */
-export function timelineAtOf(sk: string, itemId: string): string | undefined {
-  const suffix = `#${itemId}`;
-  if (!sk.startsWith(TIMELINE_PREFIX) || !sk.endsWith(suffix)) return undefined;
-  const at = sk.slice(TIMELINE_PREFIX.length, sk.length - suffix.length);
-  return at || undefined;
-}
-
 export const Keys = {
   identity: (identity: Identity) => identityKey(identityToken(identity)),
   /** The identity item of a token (`<kind>#<value>`), as profiles list their identities. */

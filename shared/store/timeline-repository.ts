@@ -10,6 +10,7 @@ import {
   statusRank,
   type TimelineItem,
   TimelineItemSchema,
+  timelineAtOf,
   withChannelSwitches,
   withKeyFields,
 } from '../domain/timeline.js';
@@ -24,7 +25,7 @@ import {
   updateItem,
   updateItemIf,
 } from './dynamo-client.js';
-import { Keys, RAW_PREFIX, replyTimelineKey, timelineAtOf } from './keys.js';
+import { Keys, RAW_PREFIX, replyTimelineKey } from './keys.js';
 import { queryAll, queryPage } from './paging.js';
 import { getInput } from './params/common.js';
 import { queryRecentTimelineInput } from './params/conversation-state.js';

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { ChangeRecord } from '../change-feed.js';
 import type { AgentPresenceItem, DurableEvent } from '../live/events.js';
-import { placedAtIn, unfoldDecision } from '../routing/facts.js';
+import { unfoldDecision } from '../routing/facts.js';
 import { type Suggestion, SuggestionSchema } from '../suggestions.js';
 import {
   type Conversation,
@@ -10,6 +10,7 @@ import {
   CustomerSchema,
   type TimelineItem,
   TimelineItemSchema,
+  timelineAtOf,
   withKeyFields,
 } from '../timeline.js';
 
@@ -105,7 +106,7 @@ function suggestionEvents(record: ChangeRecord): LiveEventDraft[] {
 /** A timeline item as the API reads it: an AI reply with its decision is that decision and the reply. */
 function timelineItemsOf(image: Image | undefined, keys: ChangeRecord['keys']): TimelineItem[] {
   const item = timelineItemOf(image, keys);
-  return item ? unfoldDecision(item, placedAtIn(keys.sk, item.id)) : [];
+  return item ? unfoldDecision(item, timelineAtOf(keys.sk, item.id)) : [];
 }
 
 /** `timeline.item` for each item the change added or changed, as the API reads them. */

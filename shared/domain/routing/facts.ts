@@ -120,12 +120,6 @@ export function foldDecision(decision: RouteDecision, itemId: string): FoldedDec
   };
 }
 
-/** The time in a timeline item's sort key (`TIMELINE#<at>#<id>`), where an AI reply is placed. */
-export function placedAtIn(sk: string, itemId: string): string | undefined {
-  const suffix = `#${itemId}`;
-  return sk.endsWith(suffix) ? sk.slice(sk.indexOf('#') + 1, -suffix.length) || undefined : undefined;
-}
-
 function foldedOf(item: TimelineItem): (FoldedDecision & { itemId: string }) | undefined {
   const routed = item.data?.routed as Partial<FoldedDecision> | undefined;
   if (item.type !== 'message' || typeof routed?.reason !== 'string') return undefined;

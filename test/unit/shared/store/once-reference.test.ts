@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { onceReference } from '#shared/domain/resolution.js';
 import type { TimelineItem } from '#shared/domain/timeline.js';
-import { Keys, timelineAtOf } from '#shared/store/keys.js';
+import { timelineAtOf } from '#shared/domain/timeline.js';
+import { Keys } from '#shared/store/keys.js';
 
 const base = { customerId: 'cu_1', at: '2025-06-10T10:00:00.000Z' };
 

@@ -1,14 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { aiReplyId, placedReplyAt, replyItemId } from '#shared/domain/replies.js';
 import type { RouteDecision } from '#shared/domain/routing/decision.js';
-import {
-  foldDecision,
-  placedAtIn,
-  replyPlacedAt,
-  routedEvent,
-  unfoldDecision,
-} from '#shared/domain/routing/facts.js';
-import { type TimelineItem, withKeyFields } from '#shared/domain/timeline.js';
+import { foldDecision, replyPlacedAt, routedEvent, unfoldDecision } from '#shared/domain/routing/facts.js';
+import { type TimelineItem, timelineAtOf, withKeyFields } from '#shared/domain/timeline.js';
 
 const AT = '2025-06-10T14:59:00.000Z';
 const decision: RouteDecision = {
@@ -65,10 +59,10 @@ describe('unfoldDecision', () => {
   });
 });
 
-describe('placedAtIn', () => {
+describe('timelineAtOf (where an AI reply is placed)', () => {
   it('reads the time of a timeline sort key', () => {
-    expect(placedAtIn(`TIMELINE#${AT}#reply:ai:whatsapp:wamid.1`, 'reply:ai:whatsapp:wamid.1')).toBe(AT);
-    expect(placedAtIn(`TIMELINE#${AT}#other`, 'reply:x')).toBeUndefined();
+    expect(timelineAtOf(`TIMELINE#${AT}#reply:ai:whatsapp:wamid.1`, 'reply:ai:whatsapp:wamid.1')).toBe(AT);
+    expect(timelineAtOf(`TIMELINE#${AT}#other`, 'reply:x')).toBeUndefined();
   });
 });
 

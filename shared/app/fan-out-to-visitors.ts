@@ -1,6 +1,6 @@
 import type { ChangeRecord } from '../domain/change-feed.js';
 import { identityToken } from '../domain/identity.js';
-import { type TimelineItem, TimelineItemSchema, withKeyFields } from '../domain/timeline.js';
+import { type TimelineItem, timelineItemOfImage } from '../domain/timeline.js';
 import type { VisitorConnections, VisitorPush } from '../domain/webchat/live-ports.js';
 import { visitorFrames } from '../domain/webchat/visitor-view.js';
 
@@ -23,10 +23,8 @@ function timelineItemOf(record: ChangeRecord): { item: TimelineItem; customerId:
   ) {
     return undefined;
   }
-  const parsed = TimelineItemSchema.safeParse(withKeyFields(record.newImage, record.keys));
-  return parsed.success
-    ? { item: parsed.data, customerId: record.keys.pk.slice(CUSTOMER_PREFIX.length) }
-    : undefined;
+  const item = timelineItemOfImage(record.newImage, record.keys);
+  return item ? { item, customerId: record.keys.pk.slice(CUSTOMER_PREFIX.length) } : undefined;
 }
 
 /**

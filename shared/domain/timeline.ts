@@ -60,6 +60,15 @@ export function withKeyFields(
   };
 }
 
+/** A stored timeline item's image (a change record's, a query's) as the item readers see, or undefined. */
+export function timelineItemOfImage(
+  image: Record<string, unknown>,
+  keys: { pk?: unknown; sk?: unknown },
+): TimelineItem | undefined {
+  const parsed = TimelineItemSchema.safeParse(withKeyFields(image, keys));
+  return parsed.success ? parsed.data : undefined;
+}
+
 /** The time in a timeline sort key (`TIMELINE#<at>#<item id>`) of the item `itemId`, or undefined. */
 export function timelineAtOf(sk: string, itemId: string): string | undefined {
   const suffix = `#${itemId}`;

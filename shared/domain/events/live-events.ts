@@ -9,9 +9,8 @@ import {
   type Customer,
   CustomerSchema,
   type TimelineItem,
-  TimelineItemSchema,
   timelineAtOf,
-  withKeyFields,
+  timelineItemOfImage,
 } from '../timeline.js';
 
 type Image = Record<string, unknown>;
@@ -24,8 +23,7 @@ const strings = (value: unknown): string[] =>
 
 function timelineItemOf(image: Image | undefined, keys: ChangeRecord['keys']): TimelineItem | undefined {
   if (image?.entity !== 'timeline') return undefined;
-  const parsed = TimelineItemSchema.safeParse(withKeyFields(image, keys));
-  return parsed.success ? parsed.data : undefined;
+  return timelineItemOfImage(image, keys);
 }
 
 function conversationOf(image: Image | undefined): Conversation | undefined {

@@ -3,9 +3,9 @@ import * as z from 'zod';
 import { listAgents } from '#shared/app/list-agents.js';
 import { updateAgent } from '#shared/app/update-agent.js';
 import { AgentProfileSchema, AgentSchema, AgentUpdateSchema } from '#shared/domain/assignment.js';
+import { once } from '#shared/domain/on-first-use.js';
 import type { AgentAppDeps } from './deps.js';
 import { jsonBody, readJsonBody } from './json-body.js';
-import { once } from './lazy-app.js';
 import { type AgentEnv, createRouter } from './router.js';
 import { errors, json, page } from './schemas.js';
 

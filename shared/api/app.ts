@@ -1,10 +1,11 @@
 import { Hono } from 'hono';
+import { once } from '#shared/domain/on-first-use.js';
 import { notFound, onError } from '#shared/http/on-error.js';
 import { consoleApp } from './console.js';
 import type { AgentAppDeps } from './deps.js';
 import { docsApp } from './docs.js';
 import { guardApi } from './guard.js';
-import { forwardTo, once } from './lazy-app.js';
+import { forwardTo } from './lazy-app.js';
 import { outboxApp } from './outbox.js';
 import { type AgentEnv, createRouter } from './router.js';
 import { apiSections } from './sections.js';

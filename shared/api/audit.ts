@@ -1,9 +1,9 @@
 import { createRoute, type OpenAPIHono } from '@hono/zod-openapi';
 import { listAudit } from '#shared/app/list-audit.js';
 import { AuditRecordSchema } from '#shared/domain/audit.js';
+import { once } from '#shared/domain/on-first-use.js';
 import { requireAdmin } from './admin-only.js';
 import type { AgentAppDeps } from './deps.js';
-import { once } from './lazy-app.js';
 import { type AgentEnv, createRouter } from './router.js';
 import { apiSchemas, errors, json, page } from './schemas.js';
 

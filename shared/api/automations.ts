@@ -2,10 +2,10 @@ import { createRoute, type OpenAPIHono } from '@hono/zod-openapi';
 import * as z from 'zod';
 import { dryRunAutomations } from '#shared/app/dry-run-automations.js';
 import { DryRunSchema } from '#shared/domain/automations/dry-run.js';
+import { once } from '#shared/domain/on-first-use.js';
 import { UnavailableError } from '#shared/errors.js';
 import type { AgentAppDeps } from './deps.js';
 import { jsonBody, readJsonBody } from './json-body.js';
-import { once } from './lazy-app.js';
 import { type AgentEnv, createRouter } from './router.js';
 import { errors, json } from './schemas.js';
 

@@ -1,6 +1,6 @@
 import { Hono } from 'hono';
+import { onFirstUse } from '#shared/domain/on-first-use.js';
 import type { ConsoleBundle } from '#shared/http/console-files.js';
-import { onFirstUse } from './lazy-app.js';
 
 /** How agents sign in to the console: a token of AGENT_TOKENS locally, Cognito SRP with TOTP on AWS. */
 export type ConsoleAuth =

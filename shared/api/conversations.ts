@@ -8,12 +8,12 @@ import { resolveConversation } from '#shared/app/resolve-conversation.js';
 import { sendReply } from '#shared/app/send-reply.js';
 import { snoozeConversation } from '#shared/app/snooze-conversation.js';
 import { trackConversationClock } from '#shared/app/track-conversation-clock.js';
+import { once } from '#shared/domain/on-first-use.js';
 import { ReplyRequestSchema } from '#shared/domain/replies.js';
 import { ConversationSchema, TimelineItemSchema } from '#shared/domain/timeline.js';
 import { UnavailableError } from '#shared/errors.js';
 import type { AgentAppDeps } from './deps.js';
 import { jsonBody, readJsonBody, readOptionalJsonBody } from './json-body.js';
-import { once } from './lazy-app.js';
 import { type AgentEnv, createRouter } from './router.js';
 import { apiSchemas, errors, json, page } from './schemas.js';
 

@@ -5,12 +5,12 @@ import { dismissSuggestion } from '#shared/app/dismiss-suggestion.js';
 import { listSuggestions } from '#shared/app/list-suggestions.js';
 import { mergeCustomers } from '#shared/app/merge-customers.js';
 import { unmergeCustomers } from '#shared/app/unmerge-customers.js';
+import { once } from '#shared/domain/on-first-use.js';
 import { SuggestionSchema } from '#shared/domain/suggestions.js';
 import { type Customer, CustomerSchema } from '#shared/domain/timeline.js';
 import { requireAdmin } from './admin-only.js';
 import type { AgentAppDeps } from './deps.js';
 import { jsonBody, readJsonBody } from './json-body.js';
-import { once } from './lazy-app.js';
 import { type AgentEnv, createRouter } from './router.js';
 import { apiSchemas, errors, json, page } from './schemas.js';
 

@@ -7,6 +7,7 @@ import { readCustomer } from '#shared/app/read-customer.js';
 import { readTimeline } from '#shared/app/read-timeline.js';
 import { searchCustomers } from '#shared/app/search-customers.js';
 import { setTags } from '#shared/app/set-tags.js';
+import { once } from '#shared/domain/on-first-use.js';
 import { StoredExportSchema } from '#shared/domain/privacy.js';
 import { ChannelOptionSchema } from '#shared/domain/replies.js';
 import { SuggestionSchema } from '#shared/domain/suggestions.js';
@@ -14,7 +15,6 @@ import { ConversationSchema, CustomerSchema, TimelineItemSchema } from '#shared/
 import { requireAdmin } from './admin-only.js';
 import type { AgentAppDeps } from './deps.js';
 import { jsonBody, readJsonBody } from './json-body.js';
-import { once } from './lazy-app.js';
 import { type AgentEnv, createRouter } from './router.js';
 import { apiSchemas, errors, json, page } from './schemas.js';
 

@@ -1,7 +1,7 @@
 import type { OpenAPIHono, RouteConfig } from '@hono/zod-openapi';
 import { Hono } from 'hono';
 import * as z from 'zod';
-import { once } from './lazy-app.js';
+import { once } from '#shared/domain/on-first-use.js';
 import type { AgentEnv } from './router.js';
 
 /** The document's own fields; its paths come from the routes' declarations. */

@@ -2,8 +2,8 @@ import { createRoute, type OpenAPIHono } from '@hono/zod-openapi';
 import { readLiveEvents } from '#shared/app/read-live-events.js';
 import { EventsPageSchema, EventsQuerySchema } from '#shared/domain/live/events.js';
 import type { LiveEventLog } from '#shared/domain/live/live-ports.js';
+import { once } from '#shared/domain/on-first-use.js';
 import type { AgentAppDeps } from './deps.js';
-import { once } from './lazy-app.js';
 import { type AgentEnv, createRouter } from './router.js';
 import { apiSchemas, errors, json } from './schemas.js';
 

@@ -1,8 +1,8 @@
 import { createRoute, type OpenAPIHono } from '@hono/zod-openapi';
 import { readExport } from '#shared/app/read-export.js';
+import { once } from '#shared/domain/on-first-use.js';
 import { requireAdmin } from './admin-only.js';
 import type { AgentAppDeps } from './deps.js';
-import { once } from './lazy-app.js';
 import { type AgentEnv, createRouter } from './router.js';
 import { apiSchemas, errors } from './schemas.js';
 

@@ -1,7 +1,7 @@
 import { createRoute, type OpenAPIHono } from '@hono/zod-openapi';
 import { readMetrics } from '#shared/app/read-metrics.js';
+import { once } from '#shared/domain/on-first-use.js';
 import type { AgentAppDeps } from './deps.js';
-import { once } from './lazy-app.js';
 import { type AgentEnv, createRouter } from './router.js';
 import { apiSchemas, errors } from './schemas.js';
 

@@ -1,7 +1,7 @@
 import * as z from 'zod';
 import { ChannelSchema } from '#shared/domain/envelope.js';
 import { INBOX_SORTS } from '#shared/domain/inbox.js';
-import { once } from './lazy-app.js';
+import { once } from '#shared/domain/on-first-use.js';
 
 /**
  * The agent API's shared request and error schemas, built by the first route that needs them rather than

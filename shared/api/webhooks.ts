@@ -6,11 +6,11 @@ import { listWebhooks } from '#shared/app/list-webhooks.js';
 import { replayWebhookDelivery } from '#shared/app/replay-webhook-delivery.js';
 import { rotateWebhookSecret } from '#shared/app/rotate-webhook-secret.js';
 import { EventTypeSchema } from '#shared/domain/events/integration-events.js';
+import { once } from '#shared/domain/on-first-use.js';
 import { DeliverySchema, SubscriptionSchema, WebhookSecretSchema } from '#shared/domain/webhooks.js';
 import { requireAdmin } from './admin-only.js';
 import type { AgentAppDeps, WebhookApiDeps } from './deps.js';
 import { jsonBody, readJsonBody } from './json-body.js';
-import { once } from './lazy-app.js';
 import { type AgentEnv, createRouter } from './router.js';
 import { apiSchemas, errors, json, page } from './schemas.js';
 

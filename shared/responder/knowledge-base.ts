@@ -1,6 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type * as z from 'zod';
+import { onFirstUse } from '../domain/on-first-use.js';
 import { type Article, KnowledgeBaseError, loadArticles } from './knowledge-base-articles.js';
 import { type Calibration, CalibrationSchema } from './knowledge-base-calibration.js';
 import { createPassageIndex, type PassageIndex } from './knowledge-base-index.js';
@@ -64,12 +65,5 @@ export async function buildPassageIndex(base: KnowledgeBase): Promise<PassageInd
  * retried on the next call rather than remembered.
  */
 export function lazyPassageIndex(base: KnowledgeBase): () => Promise<PassageIndex> {
-  let building: Promise<PassageIndex> | undefined;
-  return () => {
-    building ??= buildPassageIndex(base).catch((error: unknown) => {
-      building = undefined;
-      throw error;
-    });
-    return building;
-  };
+  return onFirstUse(() => buildPassageIndex(base));
 }

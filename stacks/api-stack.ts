@@ -126,7 +126,7 @@ export class ApiStack extends Stack {
     });
     this.deliverSesBySns(webhookFunctions, props);
     const sesMail = this.sesMail(props);
-    const resolver = this.resolver(props);
+    const resolver = this.resolver(props, publicBaseUrl ?? executeApiUrl(api));
     const agentApi = this.agentApi(props).bindQueue(props.webhookQueue, 'WEBHOOK_QUEUE_URL');
     const { events, webhooks: webhookSender } = addIntegratorEvents(this, props);
     // Twilio replies ask for status callbacks at the public URL: the custom domain, else the API's own.
@@ -187,7 +187,7 @@ export class ApiStack extends Stack {
       functions: [...webhookFunctions.values(), sesMail, ...tableFunctions],
       tableFunctions,
       mailReader: sesMail,
-      mailSender: sender,
+      mailSenders: [sender, resolver],
       webhookRoutes,
       agentApiRoutes,
       csatRoutes,
@@ -296,20 +296,24 @@ export class ApiStack extends Stack {
     return sesMail;
   }
 
-  /** Envelopes to timelines, then routing; `-c bedrockModelId=…` answers with Amazon Bedrock. */
-  private resolver(props: ApiStackProps): ThreadlineFunction {
+  /**
+   * Envelopes to timelines, then routing; `-c bedrockModelId=…` answers with Amazon Bedrock. The AI's
+   * replies are sent by the resolver that stored them, as the sender sends the others.
+   */
+  private resolver(props: ApiStackProps, publicBaseUrl: string): ThreadlineFunction {
     const resolver = new ThreadlineFunction(this, 'Resolver', {
       name: 'resolver',
       timeout: inboundConsumer.timeout,
       description: 'Threadline resolver: envelopes to timelines, then routing (AI or a human queue)',
       // Read next to the bundle by the router: the routing policy and the sample knowledge base.
       assets: ['shared/domain/routing/default-policy.json', 'shared/responder/knowledge-base'],
-      onDemand: [ELD_ON_DEMAND, BEDROCK_ON_DEMAND],
+      onDemand: [ELD_ON_DEMAND, BEDROCK_ON_DEMAND, SES_ON_DEMAND],
     })
       .bindTable(props.table)
-      // The AI's replies go out through the same outbound queue as agents'.
+      // An AI reply it could not send goes out through the same outbound queue as agents'.
       .bindQueue(props.outboundQueue, 'OUTBOUND_QUEUE_URL')
       .bindQueue(props.deadLetterQueues.inbound, 'INBOUND_DEAD_LETTER_QUEUE_URL');
+    this.sendsReplies(resolver, props, publicBaseUrl);
     const bedrockModelId = this.node.tryGetContext('bedrockModelId') as string | undefined;
     if (bedrockModelId) {
       resolver.addEnvironment('BEDROCK_MODEL_ID', bedrockModelId);
@@ -363,12 +367,22 @@ export class ApiStack extends Stack {
       onDemand: [SES_ON_DEMAND],
     })
       .bindTable(props.table)
-      .bindSecret(props.providerSecret)
       .bindQueue(props.deadLetterQueues.outbound, 'OUTBOUND_DEAD_LETTER_QUEUE_URL');
-    sender.addEnvironment('OUTBOUND_MAX_ATTEMPTS', String(outboundConsumer.maxReceiveCount));
-    sender.addEnvironment('SES_CONFIGURATION_SET', props.sesConfigurationSetName);
-    sender.addEnvironment(publicBaseUrlVariable, publicBaseUrl);
-    sender.addToRolePolicy(
+    this.sendsReplies(sender, props, publicBaseUrl);
+    sender.consume(props.outboundQueue, outboundConsumer);
+    return sender;
+  }
+
+  /**
+   * What sending replies to the providers needs: the provider secret, the attempts before a reply is
+   * `failed`, Twilio's status callback URL, and SES with Threadline's configuration set only.
+   */
+  private sendsReplies(fn: ThreadlineFunction, props: ApiStackProps, publicBaseUrl: string): void {
+    fn.bindSecret(props.providerSecret);
+    fn.addEnvironment('OUTBOUND_MAX_ATTEMPTS', String(outboundConsumer.maxReceiveCount));
+    fn.addEnvironment('SES_CONFIGURATION_SET', props.sesConfigurationSetName);
+    fn.addEnvironment(publicBaseUrlVariable, publicBaseUrl);
+    fn.addToRolePolicy(
       new PolicyStatement({
         actions: ['ses:SendRawEmail'],
         resources: ['*'],
@@ -376,7 +390,5 @@ export class ApiStack extends Stack {
         conditions: { StringEquals: { 'ses:ConfigurationSetName': props.sesConfigurationSetName } },
       }),
     );
-    sender.consume(props.outboundQueue, outboundConsumer);
-    return sender;
   }
 }

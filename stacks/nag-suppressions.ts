@@ -66,8 +66,8 @@ export interface ApiStackFindings {
   readonly tableFunctions: readonly ThreadlineFunction[];
   /** The function that reads raw mail from the bucket. */
   readonly mailReader: ThreadlineFunction;
-  /** The function that sends email through SES. */
-  readonly mailSender: ThreadlineFunction;
+  /** The functions that send email through SES (the sender, and the resolver for the AI's replies). */
+  readonly mailSenders: readonly ThreadlineFunction[];
   readonly webhookRoutes: readonly HttpRoute[];
   readonly agentApiRoutes: readonly HttpRoute[];
   /** `GET /csat/{token}`: public, the signed token is the credential. */
@@ -137,7 +137,7 @@ export function suppressApiFindings(parts: ApiStackFindings): void {
     true,
   );
   suppress(
-    parts.mailSender,
+    parts.mailSenders,
     {
       id: 'AwsSolutions-IAM5',
       reason:

@@ -5,10 +5,14 @@ import { PermanentSendError } from '../domain/send-errors.js';
 import type { SenderStore } from '../domain/sender-ports.js';
 import { loggedId, logger } from '../log.js';
 
+/** The provider adapters by channel. */
+type Senders = Partial<Record<Channel, ChannelSender>>;
+
 /** What the sender needs. */
 export interface SenderDeps {
   store: SenderStore;
-  senders: Partial<Record<Channel, ChannelSender>>;
+  /** The provider adapters, or how to build them on first use (the resolver, which seldom sends). */
+  senders: Senders | (() => Promise<Senders>);
   clock: Clock;
   /** How long one attempt may hold a reply; at least the function's timeout. */
   leaseMs: number;
@@ -19,13 +23,17 @@ export interface SenderDeps {
 /** Ids only: the reply's text and address are customers' personal data. */
 type LogFields = { replyId: string; customerId: string; channel: Channel };
 
-/** A failed send: permanent or out of attempts, it is recorded `failed`; else it is retried (rethrown). */
+/**
+ * A failed send: permanent or out of attempts, it is recorded `failed`; else it is retried (rethrown),
+ * after `letGo` (a held lease released, so the retry need not wait it out).
+ */
 async function handleFailure(
   deps: SenderDeps,
   message: OutboundMessage,
   error: unknown,
   attempts: number,
   fields: LogFields,
+  letGo: (() => Promise<void>) | undefined,
 ): Promise<void> {
   const permanent = error instanceof PermanentSendError;
   if (permanent || attempts >= deps.maxAttempts) {
@@ -41,28 +49,51 @@ async function handleFailure(
     if (permanent) return;
   } else {
     logger.warn('reply will be retried', { ...fields, attempts, error: (error as Error).name });
+    await letGo?.();
   }
   throw error;
+}
+
+/** Claims the reply for this attempt: false when it went out already; throws while another holds it. */
+async function claim(deps: SenderDeps, message: OutboundMessage, fields: LogFields): Promise<boolean> {
+  const claimed = await deps.store.claimSend(message, deps.clock.now(), deps.leaseMs);
+  if (claimed === 'sent') {
+    logger.info('reply already sent, redelivery skipped', fields);
+    return false;
+  }
+  if (claimed === 'busy') throw new Error(`reply ${message.id} is being sent by another attempt`);
+  return true;
+}
+
+/** The configured senders, built on first use when `deps` says how; a held lease is let go if that fails. */
+async function sendersOf(deps: SenderDeps, letGo: (() => Promise<void>) | undefined): Promise<Senders> {
+  if (typeof deps.senders !== 'function') return deps.senders;
+  try {
+    return await deps.senders();
+  } catch (error) {
+    await letGo?.();
+    throw error;
+  }
 }
 
 /**
  * Delivers one reply with one provider call. A reply already sent (a redelivery) is skipped; a
  * permanent refusal marks it `failed` with the provider's reason; throttling and 5xx throw so the
  * queue retries it, and the last attempt (`receiveCount` reaching `maxAttempts`) marks it `failed`.
+ * With `held`, the caller's own put claimed it (the resolver, sending the AI's reply it has just
+ * stored; `receiveCount` 0): no claim is written, and a failure to be retried releases the lease
+ * before it throws, so the sender that takes the reply from the queue can claim it at once.
  */
 export async function deliverReply(
   deps: SenderDeps,
   message: OutboundMessage,
   receiveCount: number,
+  held?: { leaseUntil: string },
 ): Promise<void> {
   const fields = { replyId: message.id, customerId: message.customerId, channel: message.channel };
-  const claim = await deps.store.claimSend(message, deps.clock.now(), deps.leaseMs);
-  if (claim === 'sent') {
-    logger.info('reply already sent, redelivery skipped', fields);
-    return;
-  }
-  if (claim === 'busy') throw new Error(`reply ${message.id} is being sent by another attempt`);
-  const sender = deps.senders[message.channel];
+  if (!held && !(await claim(deps, message, fields))) return;
+  const letGo = held ? () => deps.store.releaseSend(message, held.leaseUntil) : undefined;
+  const sender = (await sendersOf(deps, letGo))[message.channel];
   if (!sender) {
     await deps.store.recordSendFailure(
       message,
@@ -72,11 +103,14 @@ export async function deliverReply(
     logger.warn('reply failed: channel not configured', fields);
     return;
   }
+  let sent = false;
   try {
     const result = await sender.send(message);
+    sent = true;
     await deps.store.recordSent(message, result, deps.clock.now().toISOString());
     logger.info('reply sent', { ...fields, providerMessageId: loggedId(result.providerMessageId) });
   } catch (error) {
-    await handleFailure(deps, message, error, receiveCount, fields);
+    // Once the provider took it, the lease stays until it runs out: a retry then finds it recorded, or sends again.
+    await handleFailure(deps, message, error, receiveCount, fields, sent ? undefined : letGo);
   }
 }

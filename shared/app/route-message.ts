@@ -143,7 +143,8 @@ async function answerWithAi(
         at: routing.item.at,
         routed: { ...foldDecision(decision, routing.item.id) },
       },
-      onStored: () => countDecision(deps, routing, decision, true),
+      // Counted with the first response when the AI's reply was one: one metrics write.
+      onStored: (firstResponseMs) => countDecision(deps, routing, decision, true, firstResponseMs),
       // Read by routing a moment ago: the reply reads them again for nothing.
       recipient: {
         conversationId: routing.conversationId,
@@ -207,12 +208,16 @@ async function handOff(
   return undefined;
 }
 
-/** Counts a decision once, by whoever recorded it (a crash just before loses one count). */
+/**
+ * Counts a decision once, by whoever recorded it (a crash just before loses one count), with the
+ * conversation's first response when the AI's reply was one (`firstResponseMs`).
+ */
 async function countDecision(
   deps: RouterDeps,
   routing: Routing,
   decision: RouteDecision,
   answeredByAi: boolean,
+  firstResponseMs?: number,
 ) {
   const { item, facts } = routing;
   await deps.store.countDecision?.({
@@ -223,6 +228,7 @@ async function countDecision(
     answeredByAi,
     channelSwitch:
       decision.reason === 'channel_switch' || facts.channelsBefore.some((c) => c !== item.channel),
+    ...(firstResponseMs !== undefined ? { firstResponseMs } : {}),
   });
 }
 

@@ -15,10 +15,11 @@ import {
   replyItem,
   replyKeyOwner,
 } from '../domain/replies.js';
-import type { OutboundQueue, ReplyStore } from '../domain/reply-ports.js';
+import type { InlineSend, OutboundQueue, ReplyStore } from '../domain/reply-ports.js';
 import type { Customer, TimelineItem } from '../domain/timeline.js';
 import { hasVerifiedEmail } from '../domain/webchat/email-fallback.js';
 import { NotFoundError } from '../errors.js';
+import { logger } from '../log.js';
 
 /** What the reply service needs. */
 export interface ReplyDeps {
@@ -28,6 +29,8 @@ export interface ReplyDeps {
   newId(): string;
   /** Tells the conversation clock (SLA, auto-resolve) of the reply. */
   track?: TrackClock | undefined;
+  /** Sends the AI's answers in the invocation that stores them (the resolver); without it, they are queued. */
+  sendNow?: InlineSend | undefined;
 }
 
 /** What to send: the request of an agent (or the AI) on one conversation. */
@@ -48,8 +51,11 @@ interface SendReplyInput {
    * it), and no item under the reply's id is written.
    */
   answers?: { itemId: string; at: string; routed: Record<string, unknown> } | undefined;
-  /** Called once the reply is stored by this request (not a retry's): routing counts its decision. */
-  onStored?: (() => Promise<void>) | undefined;
+  /**
+   * Called once the reply is stored by this request (not a retry's): routing counts its decision, and
+   * with it the first response when this reply was one (its wait in ms).
+   */
+  onStored?: ((firstResponseMs?: number) => Promise<void>) | undefined;
 }
 
 /** Who a reply goes to: the conversation, its customer (the root of their merges) and every partition. */
@@ -82,8 +88,9 @@ async function storeReply(
   deps: ReplyDeps,
   candidate: OutboundMessage,
   input: SendReplyInput,
+  leaseUntil: string | undefined,
 ): Promise<{ message: OutboundMessage; created: boolean }> {
-  if (input.answers) return deps.store.placeReply(candidate, input.answers.routed);
+  if (input.answers) return deps.store.placeReply(candidate, input.answers.routed, leaseUntil);
   if (!input.idempotencyKey) {
     await deps.store.putTimelineItem(replyItem(candidate), undefined);
     return { message: candidate, created: true };
@@ -94,9 +101,53 @@ async function storeReply(
 }
 
 /**
+ * Once stored: the first response marked (unless the caller knows it was), and `onStored` told. When
+ * both happen, the first response is counted by `onStored`'s write (routing's decision), not its own.
+ */
+async function afterStored(
+  deps: ReplyDeps,
+  input: SendReplyInput,
+  message: OutboundMessage,
+  stored: { created: boolean; firstResponded: boolean | undefined },
+): Promise<void> {
+  const { conversationId, at } = message;
+  if (stored.created && input.onStored && deps.store.markFirstResponse) {
+    const firstResponseMs = stored.firstResponded
+      ? undefined
+      : await deps.store.markFirstResponse(conversationId, at);
+    await input.onStored(firstResponseMs);
+    return;
+  }
+  if (stored.created) await input.onStored?.();
+  // Once recorded it stays: a write that would fail its condition (and be billed) is not tried.
+  if (!stored.firstResponded) await deps.store.recordFirstResponse?.(conversationId, at);
+}
+
+/**
+ * Sends the reply now when this request's put took its send lease (`leaseUntil`); otherwise, or when
+ * that send lets go of it (a retryable failure), puts it on the outbound queue for the sender.
+ */
+async function dispatch(
+  deps: ReplyDeps,
+  message: OutboundMessage,
+  leaseUntil: string | undefined,
+): Promise<void> {
+  if (leaseUntil && deps.sendNow) {
+    try {
+      await deps.sendNow.deliver(message, { leaseUntil });
+      return;
+    } catch (error) {
+      logger.warn('reply handed to the sender', { replyId: message.id, error: (error as Error).name });
+    }
+  }
+  await deps.queue.enqueue(message);
+}
+
+/**
  * Sends a reply: checks the channel's rules, stores it once (see `storeReply`: a retry or a redelivery
  * gets the first one), as `queued` on the timeline, and puts it on the outbound queue. A retry repeats
- * the steps; the sender sends a reply once, whatever the queue redelivers.
+ * the steps; the sender sends a reply once, whatever the queue redelivers. With `sendNow`, the AI's
+ * answer is sent right away by the request whose put created it (see `dispatch`).
  */
 export async function sendReply(
   deps: ReplyDeps,
@@ -141,12 +192,15 @@ export async function sendReply(
     author,
     ...(input.answers ? { placedAt: placedReplyAt(input.answers.at) } : {}),
   });
-  const { message, created } = await storeReply(deps, candidate, input);
-  if (created) await input.onStored?.();
+  // The AI's answer is sent by whoever stores it: the put takes the send lease.
+  const leaseUntil =
+    input.answers && deps.sendNow
+      ? new Date(deps.clock.now().getTime() + deps.sendNow.leaseMs).toISOString()
+      : undefined;
+  const { message, created } = await storeReply(deps, candidate, input, leaseUntil);
+  await afterStored(deps, input, message, { created, firstResponded });
   // As stored: at the time it was written, whatever its place.
   const item = { ...replyItem(message), at: message.at };
-  // Once recorded it stays: a write that would fail its condition (and be billed) is not tried.
-  if (!firstResponded) await deps.store.recordFirstResponse?.(message.conversationId, message.at);
   const by = message.author.kind === 'ai' ? 'ai' : 'agent';
   const emailFallback =
     message.channel === 'webchat' && hasVerifiedEmail(profiles)
@@ -159,7 +213,7 @@ export async function sendReply(
     author: by,
     emailFallback,
   });
-  await deps.queue.enqueue(message);
+  await dispatch(deps, message, created ? leaseUntil : undefined);
   if (message.author.kind === 'agent') {
     await deps.store.setLastAgent(root, message.author.id, message.at);
     // Routing's state: once an agent has replied in the conversation, the AI stays silent in it.

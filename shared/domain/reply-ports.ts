@@ -16,11 +16,13 @@ export interface ReplyStore {
   putTimelineItem(item: TimelineItem, raw: unknown): Promise<boolean>;
   /**
    * Writes an AI reply's timeline item once at its placed key (`placedAt`), with routing's decision on
-   * it, and no item under the reply's id: a redelivery finds the first and gets its message back.
+   * it, and no item under the reply's id: a redelivery finds the first and gets its message back. With
+   * `leaseUntil`, the item is written holding the send lease until then (the sender's claim).
    */
   placeReply(
     message: OutboundMessage,
     routed: Record<string, unknown> | undefined,
+    leaseUntil?: string,
   ): Promise<{ message: OutboundMessage; created: boolean }>;
   /** Remembers the agent whose reply was last queued to the customer (assignment prefers them). */
   setLastAgent(customerId: string, agentId: string, at: string): Promise<void>;
@@ -28,6 +30,21 @@ export interface ReplyStore {
   markHumanReplied?(conversationId: string, at: string): Promise<void>;
   /** Marks the conversation's first reply (for the first-response-time metric). */
   recordFirstResponse?(conversationId: string, at: string): Promise<void>;
+  /**
+   * Marks the conversation's first reply without counting it: answers its wait (ms) when this call
+   * marked it, for the caller to count with the write it makes anyway (routing's decision).
+   */
+  markFirstResponse?(conversationId: string, at: string): Promise<number | undefined>;
+}
+
+/**
+ * Sends a reply in the invocation that stored it, which holds its send lease for `leaseMs` from the
+ * put: `deliver` sends it once and records the outcome, and throws when it let go of the reply (a
+ * retryable failure: the lease released) so the caller hands it to the outbound queue.
+ */
+export interface InlineSend {
+  leaseMs: number;
+  deliver(message: OutboundMessage, held: { leaseUntil: string }): Promise<void>;
 }
 
 /** Where replies go to be sent. */

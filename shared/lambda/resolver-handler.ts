@@ -16,20 +16,24 @@ import { randomIds } from '../store/ids.js';
 import { awsConversationClock, withAutomations } from './conversation-clock.js';
 import { lambdaDeadLetter } from './dead-letter.js';
 import { sqsReplies } from './replies.js';
+import { resolverSending } from './resolver-sending.js';
 
 /**
- * The resolver function on AWS: envelopes from SQS to the timeline, then routing. The routing policy
- * and the sample knowledge base are copied next to the bundle at synth, where the defaults look for
- * them; ROUTING_POLICY_FILE, KNOWLEDGE_BASE_DIR and BEDROCK_MODEL_ID override them.
+ * The resolver function on AWS: envelopes from SQS to the timeline, then routing, and the AI's replies
+ * to the providers. The routing policy and the sample knowledge base are copied next to the bundle at
+ * synth, where the defaults look for them; ROUTING_POLICY_FILE, KNOWLEDGE_BASE_DIR and BEDROCK_MODEL_ID
+ * override them.
  */
 export function createResolverHandler(): (event: SQSEvent) => Promise<SQSBatchResponse> {
-  // No provider secret: resolving and routing need none.
+  // The provider secret only once the AI has a reply to send (`resolverSending`).
   const config = requireSettings(loadConfig(), ['OUTBOUND_QUEUE_URL']);
   const repos = dynamoRepositories(dynamoDbLite(), config.TABLE_NAME);
   const store = storePorts(repos);
   const conversationClock = awsConversationClock(config, repos);
   const track = (event: ClockEvent) => trackConversationClock(conversationClock, event);
-  const replies = { ...sqsReplies(store, config.OUTBOUND_QUEUE_URL), track };
+  // The AI's answers go out from here, the sender's claim written by their put; agents' through the queue.
+  const sendNow = resolverSending(config, store);
+  const replies = { ...sqsReplies(store, config.OUTBOUND_QUEUE_URL), track, sendNow };
   withAutomations(conversationClock, repos, replies);
   // Read once at start: a policy with an error stops the function with the field named.
   const policy = loadRoutingPolicy(config.ROUTING_POLICY_FILE);

@@ -10,7 +10,7 @@ import type { Config } from '../config/config.js';
 import { resolverSettings } from '../config/resolver-settings.js';
 import { loadRoutingPolicy } from '../config/routing-policy-file.js';
 import type { Channel } from '../domain/envelope.js';
-import type { ChannelSender } from '../domain/outbound.js';
+import type { ChannelSender, OutboundMessage } from '../domain/outbound.js';
 import type { Clock, EnvelopeQueue, IdGenerator } from '../domain/ports.js';
 import type { RouteInbound } from '../domain/router-ports.js';
 import { UnavailableError } from '../errors.js';
@@ -54,8 +54,8 @@ function localDeadLetter(queue: LocalQueue): DeadLetter {
 
 /**
  * Starts the consumers the Lambda functions run on AWS, over the local queues: the sender on the
- * outbound queue, the resolver (and routing) on the inbound queue, ses-mail on the mail queue. Answers
- * the reply dependencies, which the agent API shares with routing.
+ * outbound queue, the resolver (and routing, which sends the AI's answers itself) on the inbound queue,
+ * ses-mail on the mail queue. Answers the reply dependencies, which the agent API shares with routing.
  */
 export function startConsumers(input: ConsumersInput): ReplyDeps {
   const { config, repos, queues, clock } = input;
@@ -82,6 +82,12 @@ export function startConsumers(input: ConsumersInput): ReplyDeps {
     clock,
     newId: () => timeOrderedId('rp'),
     track,
+    // As the resolver on AWS: the AI's answers are sent by the invocation that stored them.
+    sendNow: {
+      leaseMs: input.leaseMs,
+      deliver: (message: OutboundMessage, held: { leaseUntil: string }) =>
+        deliverReply(sending, message, 0, held),
+    },
   };
   clockDeps.automations ??= {
     replies,

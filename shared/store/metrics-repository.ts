@@ -14,18 +14,32 @@ import {
 } from './params/metrics.js';
 import { slaFigures } from './sla-figures.js';
 
-/** Marks a conversation's first reply; the first time only, adds its wait to that day's counters. */
-async function recordFirstResponse(db: DynamoDb, conversationId: string, at: string): Promise<void> {
-  let waitingSince: string | undefined;
+/**
+ * Marks a conversation's first reply, the first time only: answers its wait since the customer began
+ * waiting (ms), or undefined when it was marked before (or nobody was waiting).
+ */
+async function markFirstResponse(
+  db: DynamoDb,
+  conversationId: string,
+  at: string,
+): Promise<number | undefined> {
+  let waitingSince: unknown;
   try {
     const out = await updateItem(db, markFirstResponseInput(db.table, conversationId, at));
-    waitingSince = typeof out.Attributes?.waitingSince === 'string' ? out.Attributes.waitingSince : undefined;
+    waitingSince = out.Attributes?.waitingSince;
   } catch (error) {
-    if (isConditionFailure(error)) return;
+    if (isConditionFailure(error)) return undefined;
     throw error;
   }
-  if (!waitingSince) return;
-  const ms = Math.max(0, Date.parse(at) - Date.parse(waitingSince));
+  return typeof waitingSince === 'string' && waitingSince
+    ? Math.max(0, Date.parse(at) - Date.parse(waitingSince))
+    : undefined;
+}
+
+/** Marks a conversation's first reply; the first time only, adds its wait to that day's counters. */
+async function recordFirstResponse(db: DynamoDb, conversationId: string, at: string): Promise<void> {
+  const ms = await markFirstResponse(db, conversationId, at);
+  if (ms === undefined) return;
   await updateItem(db, addFirstResponseInput(db.table, { conversationId, at, ms }));
 }
 
@@ -86,6 +100,8 @@ export function metricsRepository(db: DynamoDb) {
     },
     /** Marks a conversation's first reply; the first time only, adds its wait to that day's counters. */
     recordFirstResponse: (conversationId: string, at: string) => recordFirstResponse(db, conversationId, at),
+    /** Marks a conversation's first reply without counting it; answers its wait when this call marked it. */
+    markFirstResponse: (conversationId: string, at: string) => markFirstResponse(db, conversationId, at),
     /** Adds one survey answer to its day's CSAT counters. */
     async countCsat(tally: CsatTally): Promise<void> {
       await updateItem(db, countCsatInput(db.table, tally));

@@ -13,6 +13,7 @@ import {
   getReplyInput,
   putPlacedReplyInput,
   putReplyInput,
+  releaseSendInput,
   settleSendInput,
 } from './params/replies.js';
 import { onlyForward } from './params/timeline.js';
@@ -52,9 +53,10 @@ async function placeReply(
   db: DynamoDb,
   message: OutboundMessage,
   routed: Record<string, unknown> | undefined,
+  leaseUntil: string | undefined,
 ) {
   try {
-    await putItem(db, putPlacedReplyInput(db.table, message, routed));
+    await putItem(db, putPlacedReplyInput(db.table, message, routed, leaseUntil));
     return { message, created: true };
   } catch (error) {
     if (!isConditionFailure(error)) throw error;
@@ -120,9 +122,15 @@ export function replyRepository(db: DynamoDb, links: Links) {
     /** Records a reply once; `created` is false when the same request came before. */
     putReply: (message: OutboundMessage): Promise<{ message: OutboundMessage; created: boolean }> =>
       putReply(db, message),
-    /** Writes an AI reply's timeline item once at its placed key, with routing's decision on it. */
-    placeReply: (message: OutboundMessage, routed: Record<string, unknown> | undefined) =>
-      placeReply(db, message, routed),
+    /**
+     * Writes an AI reply's timeline item once at its placed key, with routing's decision on it; with
+     * `leaseUntil`, holding the send lease (`created`: this call holds it).
+     */
+    placeReply: (
+      message: OutboundMessage,
+      routed: Record<string, unknown> | undefined,
+      leaseUntil?: string,
+    ) => placeReply(db, message, routed, leaseUntil),
     /**
      * Claims a reply for sending, for `leaseMs`: only one sender sends it, and a sender that died mid-send
      * leaves it to a redelivery once the lease is over. `sent` when it went out already.
@@ -135,6 +143,14 @@ export function replyRepository(db: DynamoDb, links: Links) {
      */
     recordSent: (message: OutboundMessage, result: SendResult, at: string): Promise<void> =>
       recordSent(db, links, message, result, at),
+    /** Lets go of a send lease this holder wrote and will not use, so the sender need not wait it out. */
+    async releaseSend(message: OutboundMessage, leaseUntil: string): Promise<void> {
+      try {
+        await updateItem(db, releaseSendInput(db.table, message, leaseUntil));
+      } catch (error) {
+        if (!isConditionFailure(error)) throw error;
+      }
+    },
     /** Marks a reply failed for good, with the provider's reason. */
     async recordSendFailure(message: OutboundMessage, reason: { code: string; message: string }, at: string) {
       const change = { status: 'failed' as const, at, errors: [reason] };

@@ -34,7 +34,7 @@ const FUNCTIONS: Record<
   'twilio-voice': { webhook: true },
   ses: { webhook: true },
   'ses-mail': { webhook: false },
-  resolver: { webhook: false, onDemand: [ELD_ON_DEMAND, BEDROCK_ON_DEMAND] },
+  resolver: { webhook: false, onDemand: [ELD_ON_DEMAND, BEDROCK_ON_DEMAND, SES_ON_DEMAND] },
   sender: { webhook: false, onDemand: [SES_ON_DEMAND] },
   'agent-api': {
     webhook: false,

@@ -1,7 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { EventsPage } from '#shared/domain/live/events.js';
 import { seqAt } from '#shared/domain/live/seq.js';
+import type { ChannelSender } from '#shared/domain/outbound.js';
+import { RetryableSendError } from '#shared/domain/send-errors.js';
 import type { TimelineItem } from '#shared/domain/timeline.js';
+import { LocalOutbox } from '#shared/local/outbox.js';
 import type { LocalRuntime } from '#shared/local/runtime.js';
 import { type RecordedCall, recordCalls } from '../support/call-recorder.js';
 import { startTestRuntime } from '../support/runtime.js';
@@ -23,7 +26,21 @@ type Write = RecordedCall;
 describe("local runtime: the AI's reply, its decision and its idempotency in one item", () => {
   let runtime: LocalRuntime;
   const writes: Write[] = [];
-  let failNextEnqueue = false;
+  const outbox = new LocalOutbox();
+  /** Bodies put on the outbound queue (replies handed to the sender). */
+  let enqueued = 0;
+  let failNextSend = false;
+  let crashOnNextMetrics = false;
+  const whatsapp = outbox.sender();
+  const flaky: ChannelSender = {
+    send: async (message) => {
+      if (failNextSend) {
+        failNextSend = false;
+        throw new RetryableSendError('throttled by the provider');
+      }
+      return whatsapp.send(message);
+    },
+  };
 
   beforeAll(async () => {
     runtime = await startTestRuntime({
@@ -31,17 +48,27 @@ describe("local runtime: the AI's reply, its decision and its idempotency in one
       routing: true,
       live: true,
       queue: { visibilityTimeoutMs: 50 },
+      senders: { whatsapp: flaky },
       dynamoClient: (c) => {
+        c.middlewareStack.add(
+          (next) => async (args) => {
+            const pk = (args.input as { Key?: { pk?: unknown } }).Key?.pk;
+            const onMetrics = JSON.stringify(pk ?? '').includes('METRICS#');
+            if (crashOnNextMetrics && onMetrics) {
+              crashOnNextMetrics = false;
+              throw new Error('crash between the reply and its send');
+            }
+            return next(args);
+          },
+          { step: 'initialize', name: 'crashOnce' },
+        );
         recordCalls(c, writes, { writesOnly: true });
         return c;
       },
     });
     const send = runtime.outbound.send.bind(runtime.outbound);
     runtime.outbound.send = async (bodies) => {
-      if (failNextEnqueue) {
-        failNextEnqueue = false;
-        throw new Error('crash between the reply and the outbound queue');
-      }
+      enqueued += bodies.length;
       return send(bodies);
     };
   }, 30_000);
@@ -72,15 +99,16 @@ describe("local runtime: the AI's reply, its decision and its idempotency in one
   const timeline = async (customerId: string) =>
     (await api<{ items: TimelineItem[] }>(`/api/customers/${customerId}/timeline`)).items;
   const aiReplies = (phone: string) =>
-    runtime.outbox
-      .entries()
-      .filter((e) => e.message.author.kind === 'ai' && e.message.to.value === `+${phone}`);
+    outbox.entries().filter((e) => e.message.author.kind === 'ai' && e.message.to.value === `+${phone}`);
 
-  it('writes no REPLY# item and no routed item: the reply item carries both, 2 write units fewer', async () => {
+  it('writes no REPLY# item, no routed item and no send claim: the reply item carries all three', async () => {
     const phone = '447700900301';
     await post(ask(phone, 'wamid.RC1'));
     writes.length = 0;
+    enqueued = 0;
     await post(ask(phone, 'wamid.RC2'));
+    // Sent by the resolver that stored it: nothing on the outbound queue, no sender invocation.
+    expect(enqueued).toBe(0);
     const [reply] = aiReplies(phone).slice(-1);
     if (!reply) throw new Error('the AI did not answer');
     await post(
@@ -96,8 +124,8 @@ describe("local runtime: the AI's reply, its decision and its idempotency in one
     expect(writes.filter((w) => w.pk.startsWith('REPLY#'))).toEqual([]);
     expect(writes.filter((w) => w.sk.includes('#route:'))).toEqual([]);
     const onReply = writes.filter((w) => w.sk.endsWith(`#reply:${reply.message.id}`));
-    // Put (with the decision), the send claim, the provider id with `sent`, `delivered`.
-    expect(onReply.map((w) => w.command)).toEqual(['PutItem', 'UpdateItem', 'UpdateItem', 'UpdateItem']);
+    // Put (with the decision and the send lease), the provider id with `sent`, `delivered`.
+    expect(onReply.map((w) => w.command)).toEqual(['PutItem', 'UpdateItem', 'UpdateItem']);
     // Placed right after the message it answers, at a key that follows from it.
     const question = writes.find((w) => w.command === 'PutItem' && w.sk.endsWith('#whatsapp:wamid.RC2'));
     const askedAt = question?.sk.split('#')[1] ?? '';
@@ -106,7 +134,7 @@ describe("local runtime: the AI's reply, its decision and its idempotency in one
     );
     expect(reply.message.placedAt).toBe(onReply[0]?.sk.split('#')[1]);
     // Each a write unit while the item stays under 1 KB.
-    expect(onReply.map((w) => w.units)).toEqual([1, 1, 1, 1]);
+    expect(onReply.map((w) => w.units)).toEqual([1, 1, 1]);
   });
 
   it('shows the decision on the timeline, in the live events and beside the reply, as before', async () => {
@@ -165,12 +193,37 @@ describe("local runtime: the AI's reply, its decision and its idempotency in one
       expect(item.data).not.toHaveProperty('routed');
   });
 
-  it('queues the same reply once when a crash came after its put and before the queue', async () => {
+  it('hands the reply to the sender when sending fails for now: the lease let go, sent once', async () => {
+    const phone = '447700900305';
+    await post(ask(phone, 'wamid.RC7'));
+    writes.length = 0;
+    enqueued = 0;
+    failNextSend = true;
+    await post(ask(phone, 'wamid.RC8'));
+    expect(failNextSend).toBe(false);
+    expect(enqueued).toBe(1);
+    const sent = aiReplies(phone);
+    expect(sent).toHaveLength(2);
+    const replyId = sent[1]?.message.id;
+    const onReply = writes.filter((w) => w.sk.endsWith(`#reply:${replyId}`));
+    // The put's lease, released; the sender's claim, taken at once (no failed claim); its `sent`.
+    expect(onReply.map((w) => [w.command, w.failed])).toEqual([
+      ['PutItem', false],
+      ['UpdateItem', false],
+      ['UpdateItem', false],
+      ['UpdateItem', false],
+    ]);
+    const items = await timeline(await customerOf(phone));
+    expect(items.filter((i) => i.direction === 'outbound').map((r) => r.status)).toEqual(['sent', 'sent']);
+  });
+
+  it('sends the same reply once when a crash came after its put and before its send', async () => {
     const phone = '447700900303';
     await post(ask(phone, 'wamid.RC4'));
-    failNextEnqueue = true;
+    enqueued = 0;
+    crashOnNextMetrics = true;
     await post(ask(phone, 'wamid.RC5'));
-    expect(failNextEnqueue).toBe(false);
+    expect(crashOnNextMetrics).toBe(false);
     const customerId = await customerOf(phone);
     const items = await timeline(customerId);
     const replies = items.filter((i) => i.direction === 'outbound');
@@ -179,6 +232,8 @@ describe("local runtime: the AI's reply, its decision and its idempotency in one
       'route:whatsapp:wamid.RC4',
       'route:whatsapp:wamid.RC5',
     ]);
+    // The redelivered message found the reply unsent and queued it: the sender sent it, once.
+    expect(enqueued).toBe(1);
     const sent = aiReplies(phone);
     expect(sent.map((e) => e.message.id)).toEqual(replies.map((r) => r.id.slice('reply:'.length)));
     expect(sent[1]?.message.text).toBe(replies[1]?.text);

@@ -296,9 +296,12 @@ describe('PUBLIC_BASE_URL', () => {
     stack.api.toJSON().Resources[logicalId(stack.apiStack, id)].Properties.Environment.Variables;
   const executeApiUrl = executeApiUrlOf(apiStack);
 
-  it('is the API’s own URL for the sender, so Twilio replies ask for status callbacks', () => {
-    expect(variables(plain, 'Sender').PUBLIC_BASE_URL).toEqual(executeApiUrl);
-  });
+  it.each(['Sender', 'Resolver'])(
+    'is the API’s own URL for %s (the AI’s replies), so Twilio replies ask for status callbacks',
+    (id) => {
+      expect(variables(plain, id).PUBLIC_BASE_URL).toEqual(executeApiUrl);
+    },
+  );
 
   it('is the API’s own URL, or the `publicBaseUrl` context, for the timers (email survey links)', () => {
     expect(variables(plain, 'Timers').PUBLIC_BASE_URL).toEqual(executeApiUrl);
@@ -312,11 +315,14 @@ describe('PUBLIC_BASE_URL', () => {
     },
   );
 
-  it.each(['Sender', 'TwilioSms', 'TwilioVoice'])('is the `publicBaseUrl` context for %s', (id) => {
-    expect(variables(configured, id).PUBLIC_BASE_URL).toBe('https://support.example.com');
-  });
+  it.each(['Sender', 'Resolver', 'TwilioSms', 'TwilioVoice'])(
+    'is the `publicBaseUrl` context for %s',
+    (id) => {
+      expect(variables(configured, id).PUBLIC_BASE_URL).toBe('https://support.example.com');
+    },
+  );
 
-  it.each(['WhatsApp', 'Meta', 'Ses', 'SesMail', 'Resolver', 'AgentApi'])('is not set on %s', (id) => {
+  it.each(['WhatsApp', 'Meta', 'Ses', 'SesMail', 'AgentApi'])('is not set on %s', (id) => {
     expect(variables(plain, id).PUBLIC_BASE_URL).toBeUndefined();
     expect(variables(configured, id).PUBLIC_BASE_URL).toBeUndefined();
   });

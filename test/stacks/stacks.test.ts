@@ -605,6 +605,11 @@ describe('ThreadlineApi', () => {
         OUTBOUND_QUEUE_URL: { Ref: outboundId },
         INBOUND_DEAD_LETTER_QUEUE_URL: { Ref: deadLetterQueueId('Inbound') },
         ...timersSettings,
+        // It sends the AI's replies, as the sender does the others.
+        PROVIDER_SECRET_ARN: secretArn,
+        OUTBOUND_MAX_ATTEMPTS: '5',
+        SES_CONFIGURATION_SET: { Ref: logicalId(statefulStack, 'SesConfigurationSet') },
+        PUBLIC_BASE_URL: executeApiUrl,
       },
     ],
     [
@@ -737,14 +742,22 @@ describe('ThreadlineApi', () => {
     ]);
   });
 
-  it('lets the sender send email only with the configuration set, so bounces come back', () => {
-    const statements = Object.values(api.findResources('AWS::IAM::Policy'))
-      .flatMap((p) => p.Properties.PolicyDocument.Statement)
-      .filter((st: { Action: unknown }) => st.Action === 'ses:SendRawEmail');
-    expect(statements).toHaveLength(1);
-    expect(resolveRefs(statements[0].Condition)).toEqual({
-      StringEquals: { 'ses:ConfigurationSetName': { Ref: logicalId(statefulStack, 'SesConfigurationSet') } },
-    });
+  it('lets the sender and the resolver (the AI’s replies) send email only with the configuration set, so bounces come back', () => {
+    const policies = Object.entries(api.findResources('AWS::IAM::Policy')).flatMap(([id, p]) =>
+      p.Properties.PolicyDocument.Statement.filter(
+        (st: { Action: unknown }) => st.Action === 'ses:SendRawEmail',
+      ).map((st: { Condition: unknown }) => ({ id, condition: st.Condition })),
+    );
+    expect(policies.map((p) => p.id).sort()).toEqual(
+      ['Resolver', 'Sender'].map((fn) => logicalId(apiStack, `${fn}/ServiceRole/DefaultPolicy`)).sort(),
+    );
+    for (const { condition } of policies) {
+      expect(resolveRefs(condition)).toEqual({
+        StringEquals: {
+          'ses:ConfigurationSetName': { Ref: logicalId(statefulStack, 'SesConfigurationSet') },
+        },
+      });
+    }
   });
 
   it('dead-letters a reply after 5 deliveries', () => {
@@ -912,7 +925,7 @@ describe('ThreadlineApi', () => {
     expect(env.PROVIDER_SECRET_ARN).toBeUndefined();
   });
 
-  it('lets the resolver write the table and its index, consume the queue, and not read secrets', () => {
+  it('lets the resolver write the table and its index, consume the queue, and read the provider secret to send the AI’s replies', () => {
     for (const resource of [tableArn, tableIndexesArn]) {
       expect(actionsOn('Resolver', resource)).toEqual(
         expect.arrayContaining([
@@ -926,8 +939,14 @@ describe('ThreadlineApi', () => {
     expect(actionsOn('Resolver', inboundArn)).toEqual(
       expect.arrayContaining(['sqs:ReceiveMessage', 'sqs:DeleteMessage', 'sqs:ChangeMessageVisibility']),
     );
-    expect(allActions('Resolver').filter((a) => a.startsWith('secretsmanager:'))).toEqual([]);
-    // The AI's replies go to the outbound queue, like agents'.
+    // It sends the AI's replies itself, with the provider credentials: reading the secret only.
+    expect(actionsOn('Resolver', secretArn)).toContain('secretsmanager:GetSecretValue');
+    expect(
+      allActions('Resolver').filter(
+        (a) => a.startsWith('secretsmanager:') && !/^secretsmanager:(Get|Describe)/.test(a),
+      ),
+    ).toEqual([]);
+    // A reply it could not send goes to the outbound queue, like agents'.
     expect(actionsOn('Resolver', outboundArn)).toContain('sqs:SendMessage');
   });
 

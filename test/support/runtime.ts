@@ -28,6 +28,7 @@ export function startTestRuntime(
     | 'live'
     | 'webhookTimers'
     | 'webchatLive'
+    | 'senders'
   > & {
     /** Settings over these defaults (a test's own secrets, agent tokens, policy...). */
     env?: Record<string, string>;

@@ -30,12 +30,14 @@ export function putReplyInput(table: string, message: OutboundMessage): PutComma
  * Writes an AI reply's timeline item once, at its placed key (right after the message it answers), with
  * routing's decision on it (`data.routed`). Its `at` stays the time it was written, for the
  * first-response time and for display; the key is what makes a redelivery find it. What the key says
- * (its id and customer) is left out: the item is written five times at its size.
+ * (its id and customer) is left out: the item is written five times at its size. With `leaseUntil`,
+ * the put is also the send claim (as `claimSendInput` writes it): the writer sends it, no one else.
  */
 export function putPlacedReplyInput(
   table: string,
   message: OutboundMessage,
   routed: Record<string, unknown> | undefined,
+  leaseUntil?: string,
 ): PutCommandInput {
   // Its id and customer are its key's (readers restore them: `withKeyFields`), written 5 times at its size.
   const { id: _id, customerId: _customerId, ...item } = replyItem(message);
@@ -48,6 +50,7 @@ export function putPlacedReplyInput(
       at: message.at,
       statusRank: statusRank('queued'),
       data: { ...item.data, ...(routed ? { routed } : {}) },
+      ...(leaseUntil ? { sendLeaseUntil: leaseUntil } : {}),
     },
     ConditionExpression: 'attribute_not_exists(pk)',
   };
@@ -78,6 +81,24 @@ export function claimSendInput(
       ':until': new Date(now.getTime() + leaseMs).toISOString(),
       ':now': now.toISOString(),
     },
+  };
+}
+
+/**
+ * Lets go of a send lease its holder will not use (it handed the reply to the sender): only the lease
+ * it wrote, so a later holder's, or a settled reply, is left alone.
+ */
+export function releaseSendInput(
+  table: string,
+  message: OutboundMessage,
+  leaseUntil: string,
+): UpdateCommandInput {
+  return {
+    TableName: table,
+    Key: replyTimelineKey(message),
+    UpdateExpression: 'REMOVE sendLeaseUntil',
+    ConditionExpression: 'sendLeaseUntil = :until',
+    ExpressionAttributeValues: { ':until': leaseUntil },
   };
 }
 

@@ -21,7 +21,13 @@ const message: OutboundMessage = OutboundMessageSchema.parse({
 function store(claim: 'claimed' | 'sent' | 'busy' = 'claimed') {
   const calls: Array<[string, ...unknown[]]> = [];
   const fake: SenderStore = {
-    claimSend: async () => claim,
+    claimSend: async () => {
+      calls.push(['claim']);
+      return claim;
+    },
+    releaseSend: async (_m, leaseUntil) => {
+      calls.push(['released', leaseUntil]);
+    },
     recordSent: async (_m, result, at) => {
       calls.push(['sent', result.providerMessageId, at]);
     },
@@ -48,37 +54,83 @@ describe('deliverReply', () => {
   it('sends a claimed reply once and records the provider id', async () => {
     const { fake, calls } = store();
     await deliverReply(deps(fake, sent), message, 1);
-    expect(calls).toEqual([['sent', 'SM1', NOW]]);
+    expect(calls).toEqual([['claim'], ['sent', 'SM1', NOW]]);
   });
 
   it('skips a reply already sent, and fails one another attempt is sending', async () => {
     const done = store('sent');
     await deliverReply(deps(done.fake, sent), message, 2);
-    expect(done.calls).toEqual([]);
+    expect(done.calls).toEqual([['claim']]);
     const busy = store('busy');
     await expect(deliverReply(deps(busy.fake, sent), message, 2)).rejects.toThrow(/another attempt/);
-    expect(busy.calls).toEqual([]);
+    expect(busy.calls).toEqual([['claim']]);
   });
 
   it('marks a reply failed when its channel has no sender configured', async () => {
     const { fake, calls } = store();
     await deliverReply({ ...deps(fake, sent), senders: {} }, message, 1);
-    expect(calls).toEqual([['failed', 'channel_not_configured', NOW]]);
+    expect(calls).toEqual([['claim'], ['failed', 'channel_not_configured', NOW]]);
   });
 
   it('marks a permanent refusal failed with the provider code, without a retry', async () => {
     const { fake, calls } = store();
     const refuse = async () => Promise.reject(new PermanentSendError('unreachable', '30003'));
     await deliverReply(deps(fake, refuse), message, 1);
-    expect(calls).toEqual([['failed', '30003', NOW]]);
+    expect(calls).toEqual([['claim'], ['failed', '30003', NOW]]);
   });
 
   it('retries a throttled send, and gives up on the last attempt', async () => {
     const { fake, calls } = store();
     const throttled = async () => Promise.reject(new RetryableSendError('throttled'));
     await expect(deliverReply(deps(fake, throttled), message, 2)).rejects.toThrow(RetryableSendError);
-    expect(calls).toEqual([]);
+    expect(calls).toEqual([['claim']]);
     await expect(deliverReply(deps(fake, throttled), message, 3)).rejects.toThrow(RetryableSendError);
-    expect(calls).toEqual([['failed', 'gave_up', NOW]]);
+    expect(calls).toEqual([['claim'], ['claim'], ['failed', 'gave_up', NOW]]);
+  });
+});
+
+describe('deliverReply of a reply whose put holds the lease (the resolver)', () => {
+  const held = { leaseUntil: '2025-06-10T12:01:00.000Z' };
+
+  it('sends it without a claim, and records the provider id', async () => {
+    const { fake, calls } = store();
+    await deliverReply(deps(fake, sent), message, 0, held);
+    expect(calls).toEqual([['sent', 'SM1', NOW]]);
+  });
+
+  it('releases the lease and throws on a retryable failure, so the sender can claim it at once', async () => {
+    const { fake, calls } = store();
+    const throttled = async () => Promise.reject(new RetryableSendError('throttled'));
+    await expect(deliverReply(deps(fake, throttled), message, 0, held)).rejects.toThrow(RetryableSendError);
+    expect(calls).toEqual([['released', held.leaseUntil]]);
+  });
+
+  it('records a permanent refusal failed, without releasing or throwing', async () => {
+    const { fake, calls } = store();
+    const refuse = async () => Promise.reject(new PermanentSendError('unreachable', '30003'));
+    await deliverReply(deps(fake, refuse), message, 0, held);
+    expect(calls).toEqual([['failed', '30003', NOW]]);
+  });
+
+  it('keeps the lease when the provider took the reply and recording it failed: never sent twice at once', async () => {
+    const { fake, calls } = store();
+    fake.recordSent = async () => Promise.reject(new Error('throttled by DynamoDB'));
+    await expect(deliverReply(deps(fake, sent), message, 0, held)).rejects.toThrow(/DynamoDB/);
+    expect(calls).toEqual([]);
+  });
+
+  it('builds the senders on first use only, and releases the lease when that fails', async () => {
+    const { fake, calls } = store();
+    let builds = 0;
+    const lazy = async () => {
+      builds++;
+      if (builds === 1) throw new Error('secret unavailable');
+      return { sms: { send: sent } };
+    };
+    const withLazy = { ...deps(fake, sent), senders: lazy };
+    await expect(deliverReply(withLazy, message, 0, held)).rejects.toThrow(/secret/);
+    expect(calls).toEqual([['released', held.leaseUntil]]);
+    await deliverReply(withLazy, message, 0, held);
+    expect(calls.at(-1)).toEqual(['sent', 'SM1', NOW]);
   });
 });

@@ -1,0 +1,41 @@
+import { deliverReply } from '../app/deliver-reply.js';
+import { getSecretString } from '../aws/secrets-lite.js';
+import type { Config } from '../config/config.js';
+import { loadConfigWithSecrets } from '../config/secrets.js';
+import { onFirstUse } from '../domain/on-first-use.js';
+import { systemClock } from '../domain/ports.js';
+import type { InlineSend } from '../domain/reply-ports.js';
+import type { SenderStore } from '../domain/sender-ports.js';
+
+/**
+ * How long the resolver's put of an AI reply holds its send lease: longer than one invocation (30 s),
+ * like the sender's, so a resolver that died mid-send leaves the reply to a sender once it is over.
+ */
+export const RESOLVER_SEND_LEASE_MS = 60_000;
+
+/**
+ * The resolver's sending of the AI's replies it has just stored, with the sender's logic: the provider
+ * secret is read and the senders built on the first reply, not at cold start (routing to a person, or
+ * a redelivery, sends nothing).
+ */
+export function resolverSending(config: Config, store: SenderStore): InlineSend {
+  // Imported on first use too: the provider adapters are no part of the resolver's cold start.
+  const senders = onFirstUse(async () => {
+    const [{ configuredSenders }, withSecrets] = await Promise.all([
+      import('../channels/senders.js'),
+      loadConfigWithSecrets((id) => getSecretString(id)),
+    ]);
+    return configuredSenders(withSecrets);
+  });
+  const deps = {
+    store,
+    senders,
+    clock: systemClock,
+    leaseMs: RESOLVER_SEND_LEASE_MS,
+    maxAttempts: config.OUTBOUND_MAX_ATTEMPTS,
+  };
+  return {
+    leaseMs: RESOLVER_SEND_LEASE_MS,
+    deliver: (message, held) => deliverReply(deps, message, 0, held),
+  };
+}

@@ -49,7 +49,8 @@ function countSends(queue: LocalQueue): QueueCount {
 export interface MeteredRuntime {
   runtime: LocalRuntime;
   meter: DynamoMeter;
-  counts: { webhooks: number; inbound: QueueCount; outbound: QueueCount };
+  /** `replies`: the AI's replies sent (sent by the resolver, or by the sender from the outbound queue). */
+  counts: { webhooks: number; replies: number; inbound: QueueCount; outbound: QueueCount };
   /** Posts one WhatsApp message from `waId`, then the statuses of every reply it brings, until all is quiet. */
   converse(waId: string, id: string, text: string): Promise<void>;
   close(): Promise<void>;
@@ -85,6 +86,7 @@ export async function startMeteredRuntime(): Promise<MeteredRuntime> {
   endpoint = runtime.dynamoEndpoint;
   const counts = {
     webhooks: 0,
+    replies: 0,
     inbound: countSends(runtime.inbound),
     outbound: countSends(runtime.outbound),
   };
@@ -103,6 +105,7 @@ export async function startMeteredRuntime(): Promise<MeteredRuntime> {
       await runtime.idle();
       const sent = runtime.outbox.entries().slice(answered);
       answered += sent.length;
+      counts.replies += sent.length;
       // Every reply comes back as WhatsApp reports it: sent, delivered, read.
       for (const entry of sent) {
         for (const status of ['sent', 'delivered', 'read'] as const) {
@@ -146,7 +149,7 @@ function perMessage(metered: Metered, counts: MeteredRuntime['counts'], messages
     calls: metered.calls / messages,
     sqs: sqs / messages,
     lambda: lambda / messages,
-    replies: counts.outbound.messages / messages,
+    replies: counts.replies / messages,
   };
 }
 
@@ -157,6 +160,7 @@ function dollarsPerMillion(m: PerMessage): number {
 
 function resetCounts(counts: MeteredRuntime['counts']): void {
   counts.webhooks = 0;
+  counts.replies = 0;
   for (const q of [counts.inbound, counts.outbound]) [q.requests, q.messages] = [0, 0];
 }
 

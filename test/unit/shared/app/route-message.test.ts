@@ -443,6 +443,42 @@ describe('routeMessage', () => {
     expect(recorded).toEqual(['cv_1']);
   });
 
+  it("sends the AI's reply from the put that took its lease, queues it when that send lets go, and on a redelivery", async () => {
+    const w = world();
+    const leases: Array<string | undefined> = [];
+    const place = w.deps.replies.store.placeReply;
+    w.deps.replies.store.placeReply = (message, routed, leaseUntil) => {
+      leases.push(leaseUntil);
+      return place(message, routed, leaseUntil);
+    };
+    const sentNow: string[] = [];
+    let failNext = false;
+    w.deps.replies.sendNow = {
+      leaseMs: 60_000,
+      deliver: async (message, held) => {
+        expect(held.leaseUntil).toBe(new Date(Date.parse(NOW) + 60_000).toISOString());
+        if (failNext) {
+          failNext = false;
+          throw new Error('throttled: the lease was let go');
+        }
+        sentNow.push(message.id);
+      },
+    };
+    await inbound(w, 'How long does shipping take?', { id: 'whatsapp:wamid.1' });
+    expect(sentNow).toEqual(['ai:whatsapp:wamid.1']);
+    expect(w.outbound).toEqual([]);
+    failNext = true;
+    await inbound(w, 'How long does shipping take?', { id: 'whatsapp:wamid.2' });
+    expect(w.outbound.map((m) => m.id)).toEqual(['ai:whatsapp:wamid.2']);
+    // A redelivery that finds the reply unsent (its first delivery died before the send) queues it.
+    const reply = [...w.items.values()].find((i) => i.id === 'reply:ai:whatsapp:wamid.1');
+    if (!reply) throw new Error('no reply');
+    await inbound(w, 'How long does shipping take?', { id: 'whatsapp:wamid.1' });
+    expect(sentNow).toEqual(['ai:whatsapp:wamid.1']);
+    expect(w.outbound.map((m) => m.id)).toEqual(['ai:whatsapp:wamid.2', 'ai:whatsapp:wamid.1']);
+    expect(leases).toEqual([expect.any(String), expect.any(String), expect.any(String)]);
+  });
+
   it('skips the check for an earlier decision when this delivery wrote the item', async () => {
     const w = world();
     let checks = 0;

@@ -2,7 +2,8 @@ import type { InboxFilter } from '../domain/inbox.js';
 import type { Page } from '../domain/paging.js';
 import type { ConversationTouch, TouchedConversation } from '../domain/resolver-ports.js';
 import type { ConversationSnapshot } from '../domain/routing/conversation-state.js';
-import { type Conversation, ConversationSchema, type TimelineItem } from '../domain/timeline.js';
+import { conversationOfItem } from '../domain/stored-items.js';
+import type { Conversation, TimelineItem } from '../domain/timeline.js';
 import { NotFoundError, ValidationError } from '../errors.js';
 import { decodeCursor, encodeCursor } from './cursor.js';
 import {
@@ -28,26 +29,8 @@ import {
   touchConversationInput,
 } from './params/conversations.js';
 import { mergeShards } from './sharded-query.js';
-import { StringSetSchema } from './string-set.js';
 
 type Timeline = { putTimelineItem(item: TimelineItem, raw: unknown): Promise<boolean> };
-
-/** A conversation item as agents and routing read it (keys, index keys and routing state left out). */
-export function toConversation(item: Record<string, unknown>): Conversation {
-  const {
-    pk: _pk,
-    sk: _sk,
-    entity: _entity,
-    gsi1pk: _g,
-    gsi1sk: _s,
-    gsi2pk: _dp,
-    gsi2sk: _ds,
-    channels,
-    ...rest
-  } = item;
-  const list = StringSetSchema.parse(channels);
-  return ConversationSchema.parse({ ...rest, channels: list, channelSwitch: list.length > 1 });
-}
 
 /** The sort key a cursor continues after; a cursor we did not make is a ValidationError. */
 function inboxAfter(cursor: string | undefined): string | undefined {
@@ -92,7 +75,7 @@ async function inbox(
   const last = out.items.at(-1);
   const items = index === 'gsi2' ? await fullItems(db, out.items) : out.items;
   return {
-    items: items.map(toConversation),
+    items: items.map(conversationOfItem),
     cursor: out.more && last ? encodeCursor({ after: sortKey(last) }) : null,
   };
 }
@@ -151,7 +134,7 @@ async function changeStatus(
 
 /** A conversation item read as a conversation and its routing state. */
 export function conversationSnapshotOf(item: Record<string, unknown>): ConversationSnapshot {
-  return { conversation: toConversation(item), state: conversationStateOf(item) };
+  return { conversation: conversationOfItem(item), state: conversationStateOf(item) };
 }
 
 /**
@@ -162,7 +145,7 @@ export function conversationRepository(db: DynamoDb, timeline: Timeline) {
   /** A conversation, or undefined. */
   const getConversation = async (conversationId: string): Promise<Conversation | undefined> => {
     const out = await getItem(db, getInput(db.table, Keys.conversation(conversationId)));
-    return out.Item ? toConversation(out.Item) : undefined;
+    return out.Item ? conversationOfItem(out.Item) : undefined;
   };
   const existing = async (conversationId: string): Promise<Conversation> => {
     const conversation = await getConversation(conversationId);

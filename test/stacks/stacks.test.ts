@@ -830,6 +830,27 @@ describe('ThreadlineApi', () => {
     expect(Object.keys(api.toJSON().Outputs)).toContain('LiveWebSocketUrl');
   });
 
+  it('logs both WebSocket stages alike: each to its own log group kept 30 days, the same fields, no query string', () => {
+    const stages = Object.values(api.findResources('AWS::ApiGatewayV2::Stage'));
+    const settings = [
+      ['LiveApi', 'LiveAccessLogs'],
+      ['WebchatLiveApi', 'WebchatLiveAccessLogs'],
+    ].map(([apiId, logsId]) => {
+      const ref = { Ref: logicalId(apiStack, apiId as string) };
+      const stage = stages.find((one) => JSON.stringify(one.Properties.ApiId) === JSON.stringify(ref));
+      const logs = logicalId(apiStack, logsId as string);
+      expect(stage?.Properties.AccessLogSettings.DestinationArn).toEqual({ 'Fn::GetAtt': [logs, 'Arn'] });
+      expect(api.toJSON().Resources[logs].Properties.RetentionInDays).toBe(30);
+      return stage?.Properties.AccessLogSettings;
+    });
+    const [live, visitors] = settings.map((one) => JSON.parse(one.Format));
+    expect(visitors).toEqual(live);
+    expect(Object.keys(live)).toEqual(
+      expect.arrayContaining(['requestId', 'routeKey', 'eventType', 'status']),
+    );
+    expect(JSON.stringify(live)).not.toMatch(/querystring|path/i);
+  });
+
   it('verifies agents with the Cognito pool in the live function and lets both live functions post to sockets only', () => {
     const variables = resolveRefs(functionProps('Live').Environment.Variables);
     expect(variables).toMatchObject({

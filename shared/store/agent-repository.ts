@@ -1,6 +1,5 @@
 import { type Agent, type AgentProfile, AgentProfileSchema } from '../domain/assignment.js';
 import { type DynamoDb, getItem, putItem, queryItems } from './dynamo-client.js';
-import { fullItems } from './hydrate.js';
 import { Keys } from './keys.js';
 import { queryAll } from './paging.js';
 import { putAgentInput, queryAgentsInput } from './params/agents.js';
@@ -31,7 +30,7 @@ async function openConversationsByAgent(db: DynamoDb): Promise<Map<string, numbe
 
 /** Every registered agent, with the open conversations assigned to each now. */
 async function listAgents(db: DynamoDb): Promise<Agent[]> {
-  const profiles = (await fullItems(db, await queryAll(db, queryAgentsInput(db.table)))).map(toAgentProfile);
+  const profiles = (await queryAll(db, queryAgentsInput(db.table))).map(toAgentProfile);
   const open = profiles.length ? await openConversationsByAgent(db) : new Map<string, number>();
   return profiles.map(({ updatedAt: _updatedAt, ...profile }) => ({
     ...profile,

@@ -8,13 +8,21 @@ export const DEADLINE_INDEX_ATTRIBUTES = ['assignee', 'queue', 'channels'];
 
 /**
  * The list index: gsi1's keys (`gsi1pk`/`gsi1sk`: inbox, customer names, agents, webhooks) projecting
- * only the inbox filters, so a conversation's or a profile's per-message writes do not write it; the
- * reads hydrate their page's items from the table. It replaced `gsi1`, which projected everything.
+ * only what a message never changes, so a conversation's or a profile's per-message writes do not
+ * write it; the inbox, name and webhook reads fetch their page's items by key. It replaced `gsi1`,
+ * which projected everything.
  */
 export const LIST_INDEX = 'gsi1k';
 
-/** What the list index projects besides the keys: the inbox filters, as the deadline index. */
-export const LIST_INDEX_ATTRIBUTES = DEADLINE_INDEX_ATTRIBUTES;
+/**
+ * An agent's profile, whole, which no other item in the list index carries: listing the agents (every
+ * hand-off does) reads the index alone. A new profile field must be added here, which takes a new
+ * index (a unit test holds the two together).
+ */
+export const AGENT_LIST_ATTRIBUTES = ['id', 'queues', 'languages', 'capacity', 'presence', 'updatedAt'];
+
+/** What the list index projects besides the keys: the inbox filters and the agents' profiles. */
+export const LIST_INDEX_ATTRIBUTES = [...DEADLINE_INDEX_ATTRIBUTES, ...AGENT_LIST_ATTRIBUTES];
 
 /** The key attributes of each index the store queries (an index's name need not prefix them). */
 export const INDEX_KEYS = {
@@ -41,8 +49,9 @@ function index(name: string, keys: { pk: string; sk: string }, projected?: strin
 /**
  * The table's key schema, shared by the local engine and asserted against the CDK stack, so the two
  * cannot drift: pk/sk strings, the list index gsi1k (gsi1pk/gsi1sk) and the sparse deadline index gsi2
- * (gsi2pk/gsi2sk), each projecting the keys and the inbox filters. `keepGsi1` adds the index gsi1k
- * replaced (same keys, projecting everything), which an upgraded stack keeps for one deploy.
+ * (gsi2pk/gsi2sk), each projecting the keys and the inbox filters (gsi1k the agents' profiles too).
+ * `keepGsi1` adds the index gsi1k replaced (same keys, projecting everything), which an upgraded stack
+ * keeps for one deploy.
  */
 export function tableDefinition(
   tableName: string,

@@ -153,8 +153,9 @@ describe('ThreadlineStateful', () => {
     expect(local.GlobalSecondaryIndexes?.map((index) => index.IndexName)).toEqual(['gsi1k', 'gsi2']);
   });
 
-  it('projects only keys and the inbox filters in both indexes, so per-message writes write neither', () => {
-    const projection = { ProjectionType: 'INCLUDE', NonKeyAttributes: ['assignee', 'queue', 'channels'] };
+  it('projects keys, the inbox filters (and agents) in both indexes, so per-message writes write neither', () => {
+    const filters = ['assignee', 'queue', 'channels'];
+    const agent = ['id', 'queues', 'languages', 'capacity', 'presence', 'updatedAt'];
     stateful.hasResourceProperties('AWS::DynamoDB::Table', {
       GlobalSecondaryIndexes: [
         {
@@ -163,7 +164,7 @@ describe('ThreadlineStateful', () => {
             { AttributeName: 'gsi1pk', KeyType: 'HASH' },
             { AttributeName: 'gsi1sk', KeyType: 'RANGE' },
           ],
-          Projection: projection,
+          Projection: { ProjectionType: 'INCLUDE', NonKeyAttributes: [...filters, ...agent] },
         },
         {
           IndexName: 'gsi2',
@@ -171,7 +172,7 @@ describe('ThreadlineStateful', () => {
             { AttributeName: 'gsi2pk', KeyType: 'HASH' },
             { AttributeName: 'gsi2sk', KeyType: 'RANGE' },
           ],
-          Projection: projection,
+          Projection: { ProjectionType: 'INCLUDE', NonKeyAttributes: filters },
         },
       ],
     });

@@ -14,6 +14,7 @@ import {
   updateItemIf,
 } from './dynamo-client.js';
 import { eventItem } from './events.js';
+import { fullItems } from './hydrate.js';
 import { inboxDuePartitions, inboxPartitions, Keys } from './keys.js';
 import { getInput } from './params/common.js';
 import { conversationStateOf, earlierInboundSinceInput } from './params/conversation-state.js';
@@ -29,6 +30,7 @@ import {
   touchConversationInput,
 } from './params/conversations.js';
 import { mergeShards } from './sharded-query.js';
+import { INDEX_KEYS, LIST_INDEX } from './table.js';
 
 type Timeline = { putTimelineItem(item: TimelineItem, raw: unknown): Promise<boolean> };
 
@@ -42,22 +44,12 @@ function inboxAfter(cursor: string | undefined): string | undefined {
   return decoded.after;
 }
 
-/** The conversations behind deadline index entries (which hold keys and filters only), in order. */
-async function fullItems(
-  db: DynamoDb,
-  entries: Record<string, unknown>[],
-): Promise<Record<string, unknown>[]> {
-  const outs = await Promise.all(
-    entries.map((entry) => getItem(db, getInput(db.table, { pk: String(entry.pk), sk: String(entry.sk) }))),
-  );
-  return outs.flatMap((out) => (out.Item ? [out.Item] : []));
-}
-
 /**
- * The inbox: conversations of a status, longest waiting first, merged from the index's shards (and
- * the partition written before sharding); or, sorted by due, those with a pending SLA deadline,
- * soonest first, merged from the deadline index's shards. The cursor is the sort key of the last
- * conversation answered, so every shard resumes after it and pages stay stable.
+ * The inbox: conversations of a status, longest waiting first, merged from the list index's shards
+ * (and the partition written before sharding); or, sorted by due, those with a pending SLA deadline,
+ * soonest first, merged from the deadline index's shards; then the page's conversations read by key
+ * (both indexes hold keys and filters only). The cursor is the sort key of the last conversation
+ * answered, so every shard resumes after it and pages stay stable.
  */
 async function inbox(
   db: DynamoDb,
@@ -65,15 +57,15 @@ async function inbox(
   page: { limit: number; cursor?: string | undefined },
 ): Promise<Page<Conversation>> {
   const after = inboxAfter(page.cursor);
-  const index = filter.sort === 'due' ? 'gsi2' : 'gsi1';
+  const index = filter.sort === 'due' ? 'gsi2' : LIST_INDEX;
   const partitions = index === 'gsi2' ? inboxDuePartitions(filter.status) : inboxPartitions(filter.status);
   const inputs = partitions.map((partition) =>
     queryInboxInput(db.table, filter, { limit: page.limit, partition, after, index }),
   );
-  const sortKey = (item: Record<string, unknown>) => String(item[`${index}sk`]);
+  const sortKey = (item: Record<string, unknown>) => String(item[INDEX_KEYS[index].sk]);
   const out = await mergeShards(db, inputs, { limit: page.limit, sortKey });
   const last = out.items.at(-1);
-  const items = index === 'gsi2' ? await fullItems(db, out.items) : out.items;
+  const items = await fullItems(db, out.items);
   return {
     items: items.map(conversationOfItem),
     cursor: out.more && last ? encodeCursor({ after: sortKey(last) }) : null,

@@ -17,6 +17,7 @@ import {
   updateItem,
   updateItemIf,
 } from './dynamo-client.js';
+import { fullItems } from './hydrate.js';
 import { Keys, namePartitions } from './keys.js';
 import { getInput } from './params/common.js';
 import {
@@ -192,13 +193,13 @@ export function customerRepository(db: DynamoDb) {
       return out.Item ? ContactStateSchema.parse(out.Item) : undefined;
     },
     getCustomer,
-    /** Customers whose name starts with the prefix, by name: merged from the name index's shards. */
+    /** Customers whose name starts with the prefix, by name: merged from the name index's shards, then read. */
     async findCustomersByName(prefix: string, limit: number): Promise<Customer[]> {
       const inputs = namePartitions().map((partition) =>
         queryCustomersByNameInput(db.table, prefix, limit, partition),
       );
       const out = await mergeShards(db, inputs, { limit, sortKey: (item) => String(item.gsi1sk) });
-      return out.items.map(customerOfItem);
+      return (await fullItems(db, out.items)).map(customerOfItem);
     },
     /** The partitions whose union is this customer's timeline, and their profiles. */
     mergedCustomers: (customerId: string) => mergedCustomers(getCustomer, customerId),

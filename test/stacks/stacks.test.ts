@@ -150,7 +150,46 @@ describe('ThreadlineStateful', () => {
     });
     const table = stateful.toJSON().Resources[tableId];
     expect(table.Properties.AttributeDefinitions).toHaveLength(6);
-    expect(local.GlobalSecondaryIndexes?.map((index) => index.IndexName)).toEqual(['gsi1', 'gsi2']);
+    expect(local.GlobalSecondaryIndexes?.map((index) => index.IndexName)).toEqual(['gsi1k', 'gsi2']);
+  });
+
+  it('projects keys, the inbox filters (and agents) in both indexes, so per-message writes write neither', () => {
+    const filters = ['assignee', 'queue', 'channels'];
+    const agent = ['id', 'queues', 'languages', 'capacity', 'presence', 'updatedAt'];
+    stateful.hasResourceProperties('AWS::DynamoDB::Table', {
+      GlobalSecondaryIndexes: [
+        {
+          IndexName: 'gsi1k',
+          KeySchema: [
+            { AttributeName: 'gsi1pk', KeyType: 'HASH' },
+            { AttributeName: 'gsi1sk', KeyType: 'RANGE' },
+          ],
+          Projection: { ProjectionType: 'INCLUDE', NonKeyAttributes: [...filters, ...agent] },
+        },
+        {
+          IndexName: 'gsi2',
+          KeySchema: [
+            { AttributeName: 'gsi2pk', KeyType: 'HASH' },
+            { AttributeName: 'gsi2sk', KeyType: 'RANGE' },
+          ],
+          Projection: { ProjectionType: 'INCLUDE', NonKeyAttributes: filters },
+        },
+      ],
+    });
+  });
+
+  it('keeps the old gsi1 (projecting everything) beside gsi1k with keepGsi1, for the upgrade deploy', () => {
+    const upgrading = Template.fromStack(
+      new StatefulStack(appWith({ keepGsi1: 'true' }), 'ThreadlineStateful'),
+    );
+    const kept = tableDefinition('unused', { keepGsi1: true }).GlobalSecondaryIndexes;
+    expect(kept?.map((index) => [index.IndexName, index.Projection?.ProjectionType])).toEqual([
+      ['gsi1', 'ALL'],
+      ['gsi1k', 'INCLUDE'],
+      ['gsi2', 'INCLUDE'],
+    ]);
+    upgrading.hasResourceProperties('AWS::DynamoDB::Table', { GlobalSecondaryIndexes: kept });
+    expect(() => new StatefulStack(appWith({ keepGsi1: 'yes' }), 'ThreadlineStateful')).toThrow(/^keepGsi1:/);
   });
 
   it('protects the table: point-in-time recovery, KMS encryption, deletion protection, retained', () => {

@@ -87,7 +87,8 @@ export function executeApiUrl(api: HttpApi): string {
   return Fn.join('', ['https://', api.apiId, '.execute-api.', Aws.REGION, '.', Aws.URL_SUFFIX]);
 }
 
-const BooleanSettingSchema = z.union(
+/** A true/false setting: a boolean in cdk.json, or `true`/`false` on the command line. */
+export const BooleanSettingSchema = z.union(
   [z.boolean(), z.enum(['true', 'false']).transform((v) => v === 'true')],
   {
     error: 'true or false',

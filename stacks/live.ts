@@ -1,16 +1,16 @@
-import { CfnOutput, Duration, RemovalPolicy } from 'aws-cdk-lib';
-import { type CfnStage, WebSocketApi, WebSocketStage } from 'aws-cdk-lib/aws-apigatewayv2';
+import { CfnOutput, Duration } from 'aws-cdk-lib';
+import { WebSocketApi, WebSocketStage } from 'aws-cdk-lib/aws-apigatewayv2';
 import { WebSocketLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
 import { FilterCriteria, FilterRule, StartingPosition } from 'aws-cdk-lib/aws-lambda';
 import { DynamoEventSource, SqsDlq } from 'aws-cdk-lib/aws-lambda-event-sources';
-import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
 import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
 import type { Config } from '#shared/config/config.js';
 import { ThreadlineFunction } from './constructs/threadline-function.js';
 import { suppressLiveFindings, suppressStreamReaderFindings } from './nag-suppressions.js';
+import { socketAccessLogs } from './socket-access-logs.js';
 
 const callbackUrlSetting = 'LIVE_CALLBACK_URL' satisfies keyof Config;
 
@@ -68,8 +68,8 @@ export function addLive(
     stageName: 'live',
     autoDeploy: true,
     throttle: { rateLimit: 50, burstLimit: 100 },
+    accessLogSettings: socketAccessLogs(scope, 'LiveAccessLogs'),
   });
-  logStage(scope, stage);
   const stream = new ThreadlineFunction(scope, 'LiveStream', {
     name: 'live-stream',
     timeout: Duration.seconds(60),
@@ -102,25 +102,4 @@ export function addLive(
   suppressLiveFindings({ functions: [socket, stream], api });
   new CfnOutput(scope, 'LiveWebSocketUrl', { value: stage.url });
   return { socket, stream, api, url: stage.url };
-}
-
-/** Access logs of the stage without the query string (it carries the token). */
-function logStage(scope: Construct, stage: WebSocketStage): void {
-  const logs = new LogGroup(scope, 'LiveAccessLogs', {
-    retention: RetentionDays.ONE_MONTH,
-    removalPolicy: RemovalPolicy.DESTROY,
-  });
-  const cfn = stage.node.defaultChild as CfnStage;
-  cfn.accessLogSettings = {
-    destinationArn: logs.logGroupArn,
-    format: JSON.stringify({
-      requestId: '$context.requestId',
-      requestTime: '$context.requestTimeEpoch',
-      routeKey: '$context.routeKey',
-      eventType: '$context.eventType',
-      status: '$context.status',
-      connectionId: '$context.connectionId',
-      integrationError: '$context.integrationErrorMessage',
-    }),
-  };
 }

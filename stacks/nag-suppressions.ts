@@ -112,7 +112,7 @@ export function suppressApiFindings(parts: ApiStackFindings): void {
         id: 'AwsSolutions-IAM5',
         reason:
           "Table.grantReadData/grantReadWriteData grant the table's data actions on <table>/index/* as well, " +
-          'so Query can use its indexes; the table has one (gsi1), and the grant names no other table.',
+          'so Query can use its indexes (gsi1k, gsi2), and the grant names no other table.',
         appliesTo: [{ regex: '/^Resource::.+\\/index\\/\\*$/' }],
       },
       true,

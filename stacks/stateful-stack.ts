@@ -21,7 +21,7 @@ import type { Topic } from 'aws-cdk-lib/aws-sns';
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
 import type { Config } from '#shared/config/config.js';
-import { DEADLINE_INDEX_ATTRIBUTES } from '#shared/store/table.js';
+import { tableDefinition } from '#shared/store/table.js';
 import {
   alarmOnAnyMessage,
   alarmOnOldestMessage,
@@ -39,6 +39,7 @@ import {
   RetentionDaysSchema,
   stackSetting,
 } from './email-receiving.js';
+import { BooleanSettingSchema } from './http-api.js';
 import { suppressStatefulFindings } from './nag-suppressions.js';
 import { timersConsumer } from './timers.js';
 
@@ -129,6 +130,13 @@ export interface StatefulStackProps extends StackProps {
    * @default context `alarmEmail`, else no subscription
    */
   readonly alarmEmail?: string;
+  /**
+   * Keeps the index `gsi1` (projecting everything) beside the list index `gsi1k` that replaced it:
+   * an existing stack upgrades with it for one deploy, as CloudFormation adds or deletes one index per
+   * update (README, Deploy).
+   * @default context `keepGsi1`, else false
+   */
+  readonly keepGsi1?: boolean;
 }
 
 /**
@@ -176,7 +184,9 @@ export class StatefulStack extends Stack {
 
   constructor(scope: Construct, id: string, props: StatefulStackProps = {}) {
     super(scope, id, props);
-    this.table = this.createTable();
+    this.table = this.createTable(
+      stackSetting(this, 'keepGsi1', props.keepGsi1, BooleanSettingSchema) ?? false,
+    );
 
     // Each consumed queue dead-letters into a queue of its own after maxReceiveCount receives.
     [this.inboundQueue, this.inboundDeadLetterQueue] = this.consumedQueue('Inbound', inboundConsumer, 5);
@@ -260,7 +270,7 @@ export class StatefulStack extends Stack {
   }
 
   /** The one table; keys mirror shared/store/table.ts, which the local engine creates its table from. */
-  private createTable(): Table {
+  private createTable(keepGsi1: boolean): Table {
     const table = new Table(this, 'Table', {
       partitionKey: { name: 'pk', type: AttributeType.STRING },
       sortKey: { name: 'sk', type: AttributeType.STRING },
@@ -276,21 +286,20 @@ export class StatefulStack extends Stack {
       // Epoch seconds after which DynamoDB deletes an item (webhook deliveries after 30 days).
       timeToLiveAttribute: 'ttl',
     });
-    table.addGlobalSecondaryIndex({
-      indexName: 'gsi1',
-      partitionKey: { name: 'gsi1pk', type: AttributeType.STRING },
-      sortKey: { name: 'gsi1sk', type: AttributeType.STRING },
-      projectionType: ProjectionType.ALL,
-    });
-    // Sparse: only conversations with a pending SLA deadline (the inbox sorted by due); keys and
-    // filters only, so a message's writes of the conversation do not write it.
-    table.addGlobalSecondaryIndex({
-      indexName: 'gsi2',
-      partitionKey: { name: 'gsi2pk', type: AttributeType.STRING },
-      sortKey: { name: 'gsi2sk', type: AttributeType.STRING },
-      projectionType: ProjectionType.INCLUDE,
-      nonKeyAttributes: DEADLINE_INDEX_ATTRIBUTES,
-    });
+    // The list index (and the sparse deadline index) project keys and the inbox filters only, so a
+    // message's writes of a conversation or a profile do not write them; reads fetch the items by key.
+    for (const index of tableDefinition(this.stackName, { keepGsi1 }).GlobalSecondaryIndexes ?? []) {
+      const [hash, range] = index.KeySchema ?? [];
+      const projected = index.Projection?.NonKeyAttributes;
+      table.addGlobalSecondaryIndex({
+        indexName: index.IndexName ?? '',
+        partitionKey: { name: hash?.AttributeName ?? '', type: AttributeType.STRING },
+        sortKey: { name: range?.AttributeName ?? '', type: AttributeType.STRING },
+        ...(projected
+          ? { projectionType: ProjectionType.INCLUDE, nonKeyAttributes: projected }
+          : { projectionType: ProjectionType.ALL }),
+      });
+    }
     return table;
   }
 

@@ -1,23 +1,21 @@
 import { mkdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { CfnOutput, Duration, RemovalPolicy, type Stack } from 'aws-cdk-lib';
-import { AccessLogFormat } from 'aws-cdk-lib/aws-apigateway';
+import { CfnOutput, Duration, type Stack } from 'aws-cdk-lib';
 import {
   type HttpApi,
   HttpMethod,
   type HttpRoute,
-  LogGroupLogDestination,
   WebSocketApi,
   WebSocketStage,
 } from 'aws-cdk-lib/aws-apigatewayv2';
 import { HttpLambdaIntegration, WebSocketLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
-import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
 import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import { writeWidgetFile } from '../shared/channels/webchat/widget-build.js';
 import type { Config } from '../shared/config/config.js';
 import { ThreadlineFunction } from './constructs/threadline-function.js';
+import { socketAccessLogs } from './socket-access-logs.js';
 
 /** Where the synth writes the built widget, copied next to the webchat bundle. */
 const WIDGET_FILE = '.build/webchat/webchat-widget.json';
@@ -74,26 +72,12 @@ export function addWebchat(scope: Stack, api: HttpApi, props: WebchatProps) {
     connectRouteOptions: { integration },
     disconnectRouteOptions: { integration },
   });
-  const logs = new LogGroup(scope, 'WebchatLiveAccessLogs', {
-    retention: RetentionDays.ONE_MONTH,
-    removalPolicy: RemovalPolicy.DESTROY,
-  });
   const stage = new WebSocketStage(scope, 'WebchatLiveStage', {
     webSocketApi: liveApi,
     stageName: 'live',
     autoDeploy: true,
     throttle: { rateLimit: 50, burstLimit: 100 },
-    accessLogSettings: {
-      destination: new LogGroupLogDestination(logs),
-      format: AccessLogFormat.custom(
-        JSON.stringify({
-          requestId: '$context.requestId',
-          routeKey: '$context.routeKey',
-          status: '$context.status',
-          connectionId: '$context.connectionId',
-        }),
-      ),
-    },
+    accessLogSettings: socketAccessLogs(scope, 'WebchatLiveAccessLogs'),
   });
   webchat.addEnvironment(settings.liveUrl, stage.url);
   new CfnOutput(scope, 'WebchatWidgetUrl', { value: `${api.apiEndpoint}/webchat/widget.js` });

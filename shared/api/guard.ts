@@ -1,7 +1,7 @@
 import type { Hono } from 'hono';
-import { bodyLimit } from 'hono/body-limit';
 import { createMiddleware } from 'hono/factory';
-import { PayloadTooLargeError, UnauthorizedError } from '#shared/errors.js';
+import { UnauthorizedError } from '#shared/errors.js';
+import { limitBody } from '#shared/http/body-limit.js';
 import type { AgentAppDeps } from './deps.js';
 import type { AgentEnv } from './router.js';
 
@@ -31,13 +31,5 @@ function bearerAuth(authenticate: AgentAppDeps['authenticate']) {
  */
 export function guardApi(app: Hono<AgentEnv>, authenticate: AgentAppDeps['authenticate']): void {
   app.use('/api/*', bearerAuth(authenticate));
-  app.use(
-    '/api/*',
-    bodyLimit({
-      maxSize: MAX_BODY_BYTES,
-      onError: () => {
-        throw new PayloadTooLargeError(`body over ${MAX_BODY_BYTES} bytes`);
-      },
-    }),
-  );
+  app.use('/api/*', limitBody(MAX_BODY_BYTES));
 }

@@ -1,6 +1,5 @@
 import { replyItemId } from '../domain/replies.js';
 import { replyKeyOf } from '../domain/reply-key.js';
-import { replyPlacedAt } from '../domain/routing/facts.js';
 import { authorKind } from '../domain/timeline.js';
 import { webchatStatusEnvelope } from '../domain/webchat/envelopes.js';
 import { WEBCHAT_LIMITS } from '../domain/webchat/rate-limit.js';
@@ -25,12 +24,12 @@ export async function markWebchatRead(
   const customerId = await visitorCustomerId(deps.store, session);
   if (!customerId) return { read: [] };
   const wanted = new Set(input.messageIds);
-  const recent = await deps.store.recentTimeline(
+  const recent = await deps.store.recentPlacedTimeline(
     await deps.store.mergedPartitions(customerId),
     READ_LOOKBACK,
   );
   const replies = recent.filter(
-    (item) =>
+    ({ item }) =>
       wanted.has(item.id) &&
       item.channel === 'webchat' &&
       item.direction === 'outbound' &&
@@ -40,11 +39,11 @@ export async function markWebchatRead(
   );
   if (replies.length === 0) return { read: [] };
   await deps.queue.enqueue(
-    replies.map((item) => {
+    replies.map(({ item, placedAt }) => {
       const replyId = item.providerMessageId as string;
-      const key = replyKeyOf({ id: replyId, customerId: item.customerId, at: replyPlacedAt(item, recent) });
+      const key = replyKeyOf({ id: replyId, customerId: item.customerId, at: placedAt });
       return webchatStatusEnvelope(replyId, 'read', now, item.id === replyItemId(replyId) ? key : undefined);
     }),
   );
-  return { read: replies.map((item) => item.id) };
+  return { read: replies.map(({ item }) => item.id) };
 }

@@ -69,6 +69,15 @@ export function timelineItemOfImage(
   return parsed.success ? parsed.data : undefined;
 }
 
+/**
+ * A timeline item read with the time in its stored key: an AI reply is placed 1 ms after the message
+ * it answers, not at its `at`, and its reply key names that place.
+ */
+export interface PlacedTimelineItem {
+  item: TimelineItem;
+  placedAt: string;
+}
+
 /** The time in a timeline sort key (`TIMELINE#<at>#<item id>`) of the item `itemId`, or undefined. */
 export function timelineAtOf(sk: string, itemId: string): string | undefined {
   const suffix = `#${itemId}`;

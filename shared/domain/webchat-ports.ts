@@ -2,7 +2,7 @@ import type { Identity } from './envelope.js';
 import type { Page } from './paging.js';
 import type { Clock, EnvelopeQueue } from './ports.js';
 import type { Calendar } from './sla/calendar.js';
-import type { TimelineItem } from './timeline.js';
+import type { PlacedTimelineItem, TimelineItem } from './timeline.js';
 import type { WebchatSession } from './webchat/session.js';
 
 /** What the web chat keeps and reads: sessions, rate counters, and the visitor's customer and timeline. */
@@ -19,7 +19,8 @@ export interface WebchatStore {
     customerId: string,
     page: { limit: number; cursor?: string | undefined },
   ): Promise<Page<TimelineItem>>;
-  recentTimeline(partitions: readonly string[], limit: number): Promise<TimelineItem[]>;
+  /** The most recent items of the partitions (at most `limit`), oldest first, with their keys' times. */
+  recentPlacedTimeline(partitions: readonly string[], limit: number): Promise<PlacedTimelineItem[]>;
 }
 
 /** The web chat's ports and settings, as its routes and sockets pass them to the use cases. */

@@ -1,6 +1,5 @@
 import { Hono } from 'hono';
-import { bodyLimit } from 'hono/body-limit';
-import { PayloadTooLargeError } from '../errors.js';
+import { limitBody } from './body-limit.js';
 import { notFound, onError } from './on-error.js';
 import type { Webhook } from './webhook.js';
 
@@ -13,12 +12,7 @@ export function webhookApp(webhook: Webhook): Hono {
   const app = new Hono();
   app.onError(onError);
   app.notFound(notFound);
-  const limit = bodyLimit({
-    maxSize: webhook.maxBodyBytes,
-    onError: () => {
-      throw new PayloadTooLargeError(`body over ${webhook.maxBodyBytes} bytes`);
-    },
-  });
+  const limit = limitBody(webhook.maxBodyBytes);
   for (const route of webhook.routes) {
     app.on(route.method, route.path, limit, async (c) => {
       const body = route.method === 'GET' ? new Uint8Array() : new Uint8Array(await c.req.arrayBuffer());

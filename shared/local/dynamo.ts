@@ -1,5 +1,6 @@
 import { mkdirSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
+import { join } from 'node:path';
 import {
   CreateTableCommand,
   DescribeTableCommand,
@@ -8,6 +9,7 @@ import {
 } from '@aws-sdk/client-dynamodb';
 import dynalite from 'dynalite';
 import { tableDefinition } from '../store/table.js';
+import { restoreLocalTable, upgradeLocalTable } from './table-upgrade.js';
 
 /** A running local DynamoDB (dynalite) and a client for it. */
 export interface LocalDynamo {
@@ -18,7 +20,8 @@ export interface LocalDynamo {
 
 /**
  * Starts dynalite on a free loopback port, persisted under `path` (in memory when omitted), and
- * creates the table if it is not there yet.
+ * creates the table if it is not there yet, or rebuilds it with its items if an earlier version made it
+ * without an index it now has.
  */
 export async function startLocalDynamo(options: { path?: string; tableName: string }): Promise<LocalDynamo> {
   if (options.path) mkdirSync(options.path, { recursive: true });
@@ -40,7 +43,8 @@ export async function startLocalDynamo(options: { path?: string; tableName: stri
     credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
     maxAttempts: 3,
   });
-  await ensureTable(client, options.tableName);
+  const backupFile = options.path ? join(options.path, `${options.tableName}-upgrade.jsonl`) : undefined;
+  await ensureTable(client, options.tableName, backupFile);
   return {
     client,
     endpoint,
@@ -51,9 +55,14 @@ export async function startLocalDynamo(options: { path?: string; tableName: stri
   };
 }
 
-async function ensureTable(client: DynamoDBClient, tableName: string): Promise<void> {
+async function ensureTable(
+  client: DynamoDBClient,
+  tableName: string,
+  backupFile: string | undefined,
+): Promise<void> {
   try {
     await client.send(new DescribeTableCommand({ TableName: tableName }));
+    if (backupFile) await upgradeLocalTable(client, tableName, backupFile);
   } catch (error) {
     if (!(error instanceof ResourceNotFoundException)) throw error;
     await client.send(new CreateTableCommand(tableDefinition(tableName)));
@@ -62,7 +71,10 @@ async function ensureTable(client: DynamoDBClient, tableName: string): Promise<v
   // every item call answers ResourceNotFoundException, which a busy machine can reach first.
   for (let look = 0; look < 200; look++) {
     const { Table } = await client.send(new DescribeTableCommand({ TableName: tableName }));
-    if (Table?.TableStatus === 'ACTIVE') return;
+    if (Table?.TableStatus === 'ACTIVE') {
+      if (backupFile) await restoreLocalTable(client, tableName, backupFile);
+      return;
+    }
     await new Promise((resolve) => setTimeout(resolve, 5));
   }
   throw new Error(`the local table ${tableName} did not become active`);

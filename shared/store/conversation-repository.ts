@@ -2,7 +2,8 @@ import type { InboxFilter } from '../domain/inbox.js';
 import type { Page } from '../domain/paging.js';
 import type { ConversationTouch, TouchedConversation } from '../domain/resolver-ports.js';
 import type { ConversationSnapshot } from '../domain/routing/conversation-state.js';
-import { type Conversation, ConversationSchema, type TimelineItem } from '../domain/timeline.js';
+import { conversationOfItem } from '../domain/stored-items.js';
+import type { Conversation, TimelineItem } from '../domain/timeline.js';
 import { NotFoundError, ValidationError } from '../errors.js';
 import { decodeCursor, encodeCursor } from './cursor.js';
 import {
@@ -13,6 +14,7 @@ import {
   updateItemIf,
 } from './dynamo-client.js';
 import { eventItem } from './events.js';
+import { fullItems } from './hydrate.js';
 import { inboxDuePartitions, inboxPartitions, Keys } from './keys.js';
 import { getInput } from './params/common.js';
 import { conversationStateOf, earlierInboundSinceInput } from './params/conversation-state.js';
@@ -28,26 +30,9 @@ import {
   touchConversationInput,
 } from './params/conversations.js';
 import { mergeShards } from './sharded-query.js';
-import { StringSetSchema } from './string-set.js';
+import { INDEX_KEYS, LIST_INDEX } from './table.js';
 
 type Timeline = { putTimelineItem(item: TimelineItem, raw: unknown): Promise<boolean> };
-
-/** A conversation item as agents and routing read it (keys, index keys and routing state left out). */
-export function toConversation(item: Record<string, unknown>): Conversation {
-  const {
-    pk: _pk,
-    sk: _sk,
-    entity: _entity,
-    gsi1pk: _g,
-    gsi1sk: _s,
-    gsi2pk: _dp,
-    gsi2sk: _ds,
-    channels,
-    ...rest
-  } = item;
-  const list = StringSetSchema.parse(channels);
-  return ConversationSchema.parse({ ...rest, channels: list, channelSwitch: list.length > 1 });
-}
 
 /** The sort key a cursor continues after; a cursor we did not make is a ValidationError. */
 function inboxAfter(cursor: string | undefined): string | undefined {
@@ -59,22 +44,12 @@ function inboxAfter(cursor: string | undefined): string | undefined {
   return decoded.after;
 }
 
-/** The conversations behind deadline index entries (which hold keys and filters only), in order. */
-async function fullItems(
-  db: DynamoDb,
-  entries: Record<string, unknown>[],
-): Promise<Record<string, unknown>[]> {
-  const outs = await Promise.all(
-    entries.map((entry) => getItem(db, getInput(db.table, { pk: String(entry.pk), sk: String(entry.sk) }))),
-  );
-  return outs.flatMap((out) => (out.Item ? [out.Item] : []));
-}
-
 /**
- * The inbox: conversations of a status, longest waiting first, merged from the index's shards (and
- * the partition written before sharding); or, sorted by due, those with a pending SLA deadline,
- * soonest first, merged from the deadline index's shards. The cursor is the sort key of the last
- * conversation answered, so every shard resumes after it and pages stay stable.
+ * The inbox: conversations of a status, longest waiting first, merged from the list index's shards
+ * (and the partition written before sharding); or, sorted by due, those with a pending SLA deadline,
+ * soonest first, merged from the deadline index's shards; then the page's conversations read by key
+ * (both indexes hold keys and filters only). The cursor is the sort key of the last conversation
+ * answered, so every shard resumes after it and pages stay stable.
  */
 async function inbox(
   db: DynamoDb,
@@ -82,17 +57,17 @@ async function inbox(
   page: { limit: number; cursor?: string | undefined },
 ): Promise<Page<Conversation>> {
   const after = inboxAfter(page.cursor);
-  const index = filter.sort === 'due' ? 'gsi2' : 'gsi1';
+  const index = filter.sort === 'due' ? 'gsi2' : LIST_INDEX;
   const partitions = index === 'gsi2' ? inboxDuePartitions(filter.status) : inboxPartitions(filter.status);
   const inputs = partitions.map((partition) =>
     queryInboxInput(db.table, filter, { limit: page.limit, partition, after, index }),
   );
-  const sortKey = (item: Record<string, unknown>) => String(item[`${index}sk`]);
+  const sortKey = (item: Record<string, unknown>) => String(item[INDEX_KEYS[index].sk]);
   const out = await mergeShards(db, inputs, { limit: page.limit, sortKey });
   const last = out.items.at(-1);
-  const items = index === 'gsi2' ? await fullItems(db, out.items) : out.items;
+  const items = await fullItems(db, out.items);
   return {
-    items: items.map(toConversation),
+    items: items.map(conversationOfItem),
     cursor: out.more && last ? encodeCursor({ after: sortKey(last) }) : null,
   };
 }
@@ -151,7 +126,7 @@ async function changeStatus(
 
 /** A conversation item read as a conversation and its routing state. */
 export function conversationSnapshotOf(item: Record<string, unknown>): ConversationSnapshot {
-  return { conversation: toConversation(item), state: conversationStateOf(item) };
+  return { conversation: conversationOfItem(item), state: conversationStateOf(item) };
 }
 
 /**
@@ -162,7 +137,7 @@ export function conversationRepository(db: DynamoDb, timeline: Timeline) {
   /** A conversation, or undefined. */
   const getConversation = async (conversationId: string): Promise<Conversation | undefined> => {
     const out = await getItem(db, getInput(db.table, Keys.conversation(conversationId)));
-    return out.Item ? toConversation(out.Item) : undefined;
+    return out.Item ? conversationOfItem(out.Item) : undefined;
   };
   const existing = async (conversationId: string): Promise<Conversation> => {
     const conversation = await getConversation(conversationId);

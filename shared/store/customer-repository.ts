@@ -1,10 +1,12 @@
 import * as z from 'zod';
 import { nextConversationId } from '../domain/conversation.js';
 import { type CsatPending, CsatPendingSchema } from '../domain/csat/survey.js';
-import { type Identity, IdentityKindSchema } from '../domain/envelope.js';
+import type { Identity } from '../domain/envelope.js';
 import { followMerges } from '../domain/merges.js';
 import type { ContactState, ProfileState, ProfileTouch } from '../domain/resolver-ports.js';
-import { type Customer, CustomerSchema } from '../domain/timeline.js';
+import { customerOfItem, lastInboundByChannelOf, readableOrUndefined } from '../domain/stored-items.js';
+import { StringSetSchema } from '../domain/string-set.js';
+import type { Customer } from '../domain/timeline.js';
 import { GoneError, UnavailableError } from '../errors.js';
 import {
   type DynamoDb,
@@ -15,6 +17,7 @@ import {
   updateItem,
   updateItemIf,
 } from './dynamo-client.js';
+import { fullItems } from './hydrate.js';
 import { Keys, namePartitions } from './keys.js';
 import { getInput } from './params/common.js';
 import {
@@ -31,7 +34,6 @@ import {
   touchProfileInput,
 } from './params/customers.js';
 import { mergeShards } from './sharded-query.js';
-import { StringSetSchema } from './string-set.js';
 
 const IdentityItemSchema = z.object({ customerId: z.string() });
 
@@ -59,60 +61,6 @@ const ContactStateSchema = z.object({
   at: z.string(),
   envelopeId: z.string(),
 });
-
-const CustomerItemSchema = z.looseObject({
-  id: z.string(),
-  name: z.string().optional(),
-  identities: StringSetSchema,
-  channels: StringSetSchema,
-  createdAt: z.string(),
-  lastInboundAt: z.string().optional(),
-  lastInboundChannel: z.string().optional(),
-  openConversationId: z.string().optional(),
-  mergedInto: z.string().optional(),
-  mergedFrom: StringSetSchema,
-  tags: StringSetSchema,
-  lastAgentId: z.string().optional(),
-  lastAgentAt: z.string().optional(),
-});
-
-function parseIdentityToken(token: string): Identity | undefined {
-  const hash = token.indexOf('#');
-  const kind = IdentityKindSchema.safeParse(token.slice(0, hash));
-  return kind.success ? { kind: kind.data, value: token.slice(hash + 1) } : undefined;
-}
-
-/** The `lastInbound_<channel>` attributes of a profile item, by channel. */
-function lastInboundByChannelOf(item: Record<string, unknown>): Record<string, string> {
-  const byChannel: Record<string, string> = {};
-  for (const [key, value] of Object.entries(item)) {
-    if (key.startsWith('lastInbound_') && typeof value === 'string') {
-      byChannel[key.slice('lastInbound_'.length)] = value;
-    }
-  }
-  return byChannel;
-}
-
-function toCustomer(item: Record<string, unknown>): Customer {
-  const parsed = CustomerItemSchema.parse(item);
-  const lastInboundByChannel = lastInboundByChannelOf(item);
-  return CustomerSchema.parse({
-    id: parsed.id,
-    name: parsed.name,
-    identities: parsed.identities.map(parseIdentityToken).filter((i) => i !== undefined),
-    channels: parsed.channels,
-    createdAt: parsed.createdAt,
-    lastInboundAt: parsed.lastInboundAt,
-    lastInboundChannel: parsed.lastInboundChannel,
-    lastInboundByChannel,
-    openConversationId: parsed.openConversationId,
-    mergedInto: parsed.mergedInto,
-    mergedFrom: parsed.mergedFrom,
-    tags: parsed.tags,
-    lastAgentId: parsed.lastAgentId,
-    lastAgentAt: parsed.lastAgentAt,
-  });
-}
 
 /**
  * The partitions whose union is this customer's timeline (the root of its merges first, then all
@@ -155,16 +103,7 @@ async function readCustomer(
   if (out.Item.erasingSince !== undefined && !whileErasing) {
     throw new GoneError(`customer ${customerId} is being erased`);
   }
-  return toCustomer(out.Item);
-}
-
-/** The profile item as a customer, or undefined when it does not read as one (routing then reads it). */
-function wholeProfile(item: Record<string, unknown>): Customer | undefined {
-  try {
-    return toCustomer(item);
-  } catch {
-    return undefined;
-  }
+  return customerOfItem(out.Item);
 }
 
 /** What the resolver needs of a profile, or undefined; UnavailableError while it is being erased. */
@@ -180,7 +119,8 @@ async function readProfileState(db: DynamoDb, customerId: string): Promise<Profi
   return {
     ...state,
     lastInboundByChannel: lastInboundByChannelOf(out.Item),
-    customer: wholeProfile(out.Item),
+    // Undefined when it does not read as a customer: routing then reads it.
+    customer: readableOrUndefined(customerOfItem, out.Item),
   };
 }
 
@@ -253,13 +193,13 @@ export function customerRepository(db: DynamoDb) {
       return out.Item ? ContactStateSchema.parse(out.Item) : undefined;
     },
     getCustomer,
-    /** Customers whose name starts with the prefix, by name: merged from the name index's shards. */
+    /** Customers whose name starts with the prefix, by name: merged from the name index's shards, then read. */
     async findCustomersByName(prefix: string, limit: number): Promise<Customer[]> {
       const inputs = namePartitions().map((partition) =>
         queryCustomersByNameInput(db.table, prefix, limit, partition),
       );
       const out = await mergeShards(db, inputs, { limit, sortKey: (item) => String(item.gsi1sk) });
-      return out.items.map(toCustomer);
+      return (await fullItems(db, out.items)).map(customerOfItem);
     },
     /** The partitions whose union is this customer's timeline, and their profiles. */
     mergedCustomers: (customerId: string) => mergedCustomers(getCustomer, customerId),

@@ -82,7 +82,7 @@ export function webchatPorts(repos: DynamoRepositories) {
     findCustomerId: repos.customers.findCustomerId,
     mergedPartitions: (customerId: string) => repos.customers.mergedPartitions(customerId),
     timeline: repos.timeline.timeline,
-    recentTimeline: repos.timeline.recentTimeline,
+    recentPlacedTimeline: repos.timeline.recentPlacedTimeline,
   };
 }
 

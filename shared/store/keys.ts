@@ -35,21 +35,21 @@ export const mentionsPartition = (token: string): string => `MENTION#${token}`;
  * | large raw payloads     | Put/Query pk=CUSTOMER#<id>, sk=RAW#TIMELINE#<at>#<item id>        |
  * | merge suggestions      | Query    pk=CUSTOMER#<id>, sk begins_with SUGGESTION#             |
  * | customer's conversations| Query   pk=CUSTOMER#<id>, sk begins_with CONVERSATION#           |
- * | customers by name      | Query ×N gsi1 gsi1pk=CUSTOMER_NAME#<shard>, gsi1sk begins_with <name>, merged |
+ * | customers by name      | Query ×N gsi1k gsi1pk=CUSTOMER_NAME#<shard>, gsi1sk begins_with <name>, merged, GetItem each |
  * | conversation           | GetItem  pk=CONVERSATION#<id>, sk=CONVERSATION                   |
- * | inbox by status        | Query ×N gsi1 gsi1pk=INBOX#<status>#<shard>, gsi1sk=<waitingSince>#<id>, merged |
- * | inbox by SLA deadline  | Query ×N gsi2 gsi2pk=INBOXDUE#<status>#<shard>, gsi2sk=<due>#<id>, merged |
+ * | inbox by status        | Query ×N gsi1k gsi1pk=INBOX#<status>#<shard>, gsi1sk=<waitingSince>#<id>, merged, GetItem each |
+ * | inbox by SLA deadline  | Query ×N gsi2 gsi2pk=INBOXDUE#<status>#<shard>, gsi2sk=<due>#<id>, merged, GetItem each |
  * | message by provider id | GetItem  pk=MESSAGE#<channel>#<providerMessageId>, sk=MESSAGE     |
  * | who mentioned identity | Query    pk=MENTION#<kind>#<value>, sk=CUSTOMER#<id>              |
  * | contact state (opt-out)| GetItem  pk=CONTACT#<kind>#<value>, sk=CONTACT                    |
  * | agent                  | GetItem  pk=AGENT#<id>, sk=AGENT                                 |
- * | every agent            | Query    gsi1 gsi1pk=AGENTS, gsi1sk=<id>                         |
+ * | every agent            | Query    gsi1k gsi1pk=AGENTS, gsi1sk=<id>, GetItem each            |
  * | reply by id            | GetItem  pk=REPLY#<id>, sk=REPLY                                 |
  * | raw provider event     | PutItem  pk=PROVIDER_EVENT#<provider>, sk=<occurredAt>#<id>      |
  * | metrics by day         | Query ×N pk=METRICS#<shard>, sk between DAY#<from> and DAY#<to>, summed |
  * | audit log, newest first| Query ×8 pk=AUDIT#<0..7>, sk=<at>#<id> descending, merged        |
  * | webhook subscription   | GetItem  pk=WEBHOOK#<id>, sk=WEBHOOK                             |
- * | every subscription     | Query    gsi1 gsi1pk=WEBHOOKS, gsi1sk=<createdAt>#<id>           |
+ * | every subscription     | Query    gsi1k gsi1pk=WEBHOOKS, gsi1sk=<createdAt>#<id>, GetItem each |
  * | webhook delivery log   | Query ×8 pk=WEBHOOK_DELIVERY#<sub>#<0..7>, sk=<at>#<id>, merged   |
  * | live events after seq  | Query ×160 per hour pk=LIVE#<hour>#<0..159>, sk > <seq>, merged   |
  * | open live sockets      | Query ×8 pk=LIVE_CONN#<0..7>; Put/Update/Delete sk=<connectionId>  |
@@ -158,7 +158,7 @@ export const AUDIT_SHARDS = 8;
 /** Partition of one shard of the audit log. */
 export const auditPartition = (shard: number): string => `AUDIT#${shard}`;
 
-/** Partition of the agents in the gsi1 index. */
+/** Partition of the agents in the list index (gsi1k). */
 export const AGENTS_PARTITION = 'AGENTS';
 /** Partition of the customer-name index before it was sharded: still read, never written. */
 export const CUSTOMER_NAME_PARTITION = 'CUSTOMER_NAME';
@@ -231,7 +231,7 @@ export function nameSearchKey(name: string): string {
     .trim();
 }
 
-/** Partition of every webhook subscription in the gsi1 index (a business has a handful). */
+/** Partition of every webhook subscription in the list index (gsi1k; a business has a handful). */
 export const WEBHOOKS_PARTITION = 'WEBHOOKS';
 /**
  * How many partitions one subscription's delivery log is spread over: every message may make a

@@ -1,11 +1,16 @@
 import type { QueryCommandInput } from '@aws-sdk/lib-dynamodb';
 import { type DynamoDb, queryItems } from './dynamo-client.js';
+import { INDEX_KEYS, type QueriedIndex } from './table.js';
 
 type Item = Record<string, unknown>;
 
 /** The key DynamoDB resumes a query after: the table's keys, and the index's when it reads one. */
 function keyOf(input: QueryCommandInput, item: Item): Item {
-  const names = input.IndexName ? ['pk', 'sk', `${input.IndexName}pk`, `${input.IndexName}sk`] : ['pk', 'sk'];
+  const indexName = input.IndexName;
+  const index = indexName
+    ? (INDEX_KEYS[indexName as QueriedIndex] ?? { pk: `${indexName}pk`, sk: `${indexName}sk` })
+    : undefined;
+  const names = index ? ['pk', 'sk', index.pk, index.sk] : ['pk', 'sk'];
   return Object.fromEntries(names.map((name) => [name, item[name]]));
 }
 

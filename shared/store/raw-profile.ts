@@ -1,13 +1,13 @@
 import * as z from 'zod';
 import { nextConversationId } from '../domain/conversation.js';
 import { followMerges } from '../domain/merges.js';
+import { StringSetSchema } from '../domain/string-set.js';
 import { GoneError, NotFoundError } from '../errors.js';
 import { type DynamoDb, getItem } from './dynamo-client.js';
 import { Keys } from './keys.js';
 import { queryAll } from './paging.js';
 import { getInput } from './params/common.js';
 import { queryMembershipsInput } from './params/customers.js';
-import { StringSetSchema } from './string-set.js';
 
 const RawProfileSchema = z.looseObject({
   entity: z.string(),

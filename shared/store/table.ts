@@ -1,4 +1,4 @@
-import type { CreateTableCommandInput } from '@aws-sdk/client-dynamodb';
+import type { CreateTableCommandInput, GlobalSecondaryIndex } from '@aws-sdk/client-dynamodb';
 
 /**
  * What the deadline index gsi2 projects besides the keys: the inbox filters. Nothing a message changes
@@ -7,11 +7,56 @@ import type { CreateTableCommandInput } from '@aws-sdk/client-dynamodb';
 export const DEADLINE_INDEX_ATTRIBUTES = ['assignee', 'queue', 'channels'];
 
 /**
- * The table's key schema, shared by the local engine and asserted against the CDK stack, so the two
- * cannot drift: pk/sk strings, one generic index gsi1 (gsi1pk/gsi1sk) projecting everything, and the
- * sparse deadline index gsi2 (gsi2pk/gsi2sk), projecting the keys and the inbox filters.
+ * The list index: gsi1's keys (`gsi1pk`/`gsi1sk`: inbox, customer names, agents, webhooks) projecting
+ * only what a message never changes, so a conversation's or a profile's per-message writes do not
+ * write it; the inbox, name and webhook reads fetch their page's items by key. It replaced `gsi1`,
+ * which projected everything.
  */
-export function tableDefinition(tableName: string): CreateTableCommandInput {
+export const LIST_INDEX = 'gsi1k';
+
+/**
+ * An agent's profile, whole, which no other item in the list index carries: listing the agents (every
+ * hand-off does) reads the index alone. A new profile field must be added here, which takes a new
+ * index (a unit test holds the two together).
+ */
+export const AGENT_LIST_ATTRIBUTES = ['id', 'queues', 'languages', 'capacity', 'presence', 'updatedAt'];
+
+/** What the list index projects besides the keys: the inbox filters and the agents' profiles. */
+export const LIST_INDEX_ATTRIBUTES = [...DEADLINE_INDEX_ATTRIBUTES, ...AGENT_LIST_ATTRIBUTES];
+
+/** The key attributes of each index the store queries (an index's name need not prefix them). */
+export const INDEX_KEYS = {
+  [LIST_INDEX]: { pk: 'gsi1pk', sk: 'gsi1sk' },
+  gsi2: { pk: 'gsi2pk', sk: 'gsi2sk' },
+} as const;
+
+/** An index the store queries. */
+export type QueriedIndex = keyof typeof INDEX_KEYS;
+
+function index(name: string, keys: { pk: string; sk: string }, projected?: string[]): GlobalSecondaryIndex {
+  return {
+    IndexName: name,
+    KeySchema: [
+      { AttributeName: keys.pk, KeyType: 'HASH' },
+      { AttributeName: keys.sk, KeyType: 'RANGE' },
+    ],
+    Projection: projected
+      ? { ProjectionType: 'INCLUDE', NonKeyAttributes: projected }
+      : { ProjectionType: 'ALL' },
+  };
+}
+
+/**
+ * The table's key schema, shared by the local engine and asserted against the CDK stack, so the two
+ * cannot drift: pk/sk strings, the list index gsi1k (gsi1pk/gsi1sk) and the sparse deadline index gsi2
+ * (gsi2pk/gsi2sk), each projecting the keys and the inbox filters (gsi1k the agents' profiles too).
+ * `keepGsi1` adds the index gsi1k replaced (same keys, projecting everything), which an upgraded stack
+ * keeps for one deploy.
+ */
+export function tableDefinition(
+  tableName: string,
+  options: { keepGsi1?: boolean } = {},
+): CreateTableCommandInput {
   return {
     TableName: tableName,
     AttributeDefinitions: [
@@ -27,22 +72,9 @@ export function tableDefinition(tableName: string): CreateTableCommandInput {
       { AttributeName: 'sk', KeyType: 'RANGE' },
     ],
     GlobalSecondaryIndexes: [
-      {
-        IndexName: 'gsi1',
-        KeySchema: [
-          { AttributeName: 'gsi1pk', KeyType: 'HASH' },
-          { AttributeName: 'gsi1sk', KeyType: 'RANGE' },
-        ],
-        Projection: { ProjectionType: 'ALL' },
-      },
-      {
-        IndexName: 'gsi2',
-        KeySchema: [
-          { AttributeName: 'gsi2pk', KeyType: 'HASH' },
-          { AttributeName: 'gsi2sk', KeyType: 'RANGE' },
-        ],
-        Projection: { ProjectionType: 'INCLUDE', NonKeyAttributes: DEADLINE_INDEX_ATTRIBUTES },
-      },
+      ...(options.keepGsi1 ? [index('gsi1', INDEX_KEYS[LIST_INDEX])] : []),
+      index(LIST_INDEX, INDEX_KEYS[LIST_INDEX], LIST_INDEX_ATTRIBUTES),
+      index('gsi2', INDEX_KEYS.gsi2, DEADLINE_INDEX_ATTRIBUTES),
     ],
     BillingMode: 'PAY_PER_REQUEST',
   };

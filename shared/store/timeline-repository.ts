@@ -7,6 +7,7 @@ import { onceReference } from '../domain/resolution.js';
 import type { PlacedItem, ThreadLink } from '../domain/resolver-ports.js';
 import { unfoldDecision } from '../domain/routing/facts.js';
 import {
+  type PlacedTimelineItem,
   statusRank,
   type TimelineItem,
   TimelineItemSchema,
@@ -68,11 +69,15 @@ function toTimelineItem(item: Record<string, unknown>): TimelineItem {
   return TimelineItemSchema.parse(withKeyFields(rest, { pk, sk }));
 }
 
-/** A stored timeline item as readers see it: an AI reply with its decision is two (`unfoldDecision`). */
-function toTimelineItems(item: Record<string, unknown>): Array<{ sk: string; item: TimelineItem }> {
+/**
+ * A stored timeline item as readers see it: an AI reply with its decision is two (`unfoldDecision`),
+ * each with the stored item's sort key and the time in it.
+ */
+function toTimelineItems(item: Record<string, unknown>): Array<{ sk: string } & PlacedTimelineItem> {
   const sk = String(item.sk);
   const parsed = toTimelineItem(item);
-  return unfoldDecision(parsed, timelineAtOf(sk, parsed.id)).map((one) => ({ sk, item: one }));
+  const placedAt = timelineAtOf(sk, parsed.id);
+  return unfoldDecision(parsed, placedAt).map((one) => ({ sk, item: one, placedAt: placedAt ?? parsed.at }));
 }
 
 type Partitions = { mergedPartitions(customerId: string): Promise<string[]> };
@@ -124,14 +129,15 @@ async function timelinePage(
 }
 
 /**
- * The `limit` most recent items of the union of the partitions, oldest first: one bounded query per
- * partition (newest first, no paging, raw payloads left out), merged and cut to `limit`.
+ * The `limit` most recent items of the union of the partitions, oldest first, each with the time in its
+ * key: one bounded query per partition (newest first, no paging, raw payloads left out), merged and cut
+ * to `limit`.
  */
-async function recentTimeline(
+async function recentPlacedTimeline(
   db: DynamoDb,
   partitions: readonly string[],
   limit: number,
-): Promise<TimelineItem[]> {
+): Promise<PlacedTimelineItem[]> {
   const pages = await Promise.all(
     partitions.map((id) => queryItems(db, queryRecentTimelineInput(db.table, id, limit))),
   );
@@ -143,7 +149,7 @@ async function recentTimeline(
     .sort((a, b) => (a.sk < b.sk ? 1 : a.sk > b.sk ? -1 : 0))
     .slice(0, limit)
     .reverse()
-    .map((row) => row.item);
+    .map(({ item, placedAt }) => ({ item, placedAt }));
 }
 
 /** Every raw payload of the customer and those merged with them: those kept aside and those inline. */
@@ -305,7 +311,11 @@ export function timelineRepository(db: DynamoDb, customers: Partitions) {
     timeline: (customerId: string, page: { limit: number; cursor?: string | undefined }) =>
       timelinePage(db, customers, customerId, page),
     /** The most recent items of the union of these partitions (at most `limit`), oldest first. */
-    recentTimeline: (partitions: readonly string[], limit: number) => recentTimeline(db, partitions, limit),
+    recentTimeline: async (partitions: readonly string[], limit: number) =>
+      (await recentPlacedTimeline(db, partitions, limit)).map((row) => row.item),
+    /** The same, each item with the time in its key (where an AI reply is placed, not its `at`). */
+    recentPlacedTimeline: (partitions: readonly string[], limit: number) =>
+      recentPlacedTimeline(db, partitions, limit),
     /** The customer's latest inbound message on a channel (among the last 100 items). */
     async lastInbound(customerId: string, channel: Channel): Promise<TimelineItem | undefined> {
       const input = queryLastInboundInput(db.table, customerId, channel);

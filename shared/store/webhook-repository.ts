@@ -15,6 +15,7 @@ import {
   queryItems,
   updateItem,
 } from './dynamo-client.js';
+import { fullItems } from './hydrate.js';
 import { DELIVERY_SHARDS, deliveryKey, Keys, webhookKey } from './keys.js';
 import { getInput } from './params/common.js';
 import {
@@ -37,8 +38,9 @@ const toSubscription = (item: Record<string, unknown>): Subscription => Subscrip
 const toDelivery = (item: Record<string, unknown>): Delivery => DeliverySchema.parse(strip(item));
 
 /**
- * Webhook subscriptions (one item each, listed in gsi1) and their delivery logs (an item per event
- * and subscription, spread over DELIVERY_SHARDS partitions per subscription, expiring after 30 days).
+ * Webhook subscriptions (one item each, listed in the list index and read by key) and their delivery
+ * logs (an item per event and subscription, spread over DELIVERY_SHARDS partitions per subscription,
+ * expiring after 30 days).
  */
 export function webhookRepository(db: DynamoDb): WebhookStore & { isErased: ErasureCheck } {
   return {
@@ -54,7 +56,7 @@ export function webhookRepository(db: DynamoDb): WebhookStore & { isErased: Eras
       let startKey: Record<string, unknown> | undefined;
       do {
         const out = await queryItems(db, querySubscriptionsInput(db.table, startKey));
-        all.push(...(out.Items ?? []).map(toSubscription));
+        all.push(...(await fullItems(db, out.Items ?? [])).map(toSubscription));
         startKey = out.LastEvaluatedKey;
       } while (startKey);
       return all;

@@ -150,7 +150,46 @@ describe('ThreadlineStateful', () => {
     });
     const table = stateful.toJSON().Resources[tableId];
     expect(table.Properties.AttributeDefinitions).toHaveLength(6);
-    expect(local.GlobalSecondaryIndexes?.map((index) => index.IndexName)).toEqual(['gsi1', 'gsi2']);
+    expect(local.GlobalSecondaryIndexes?.map((index) => index.IndexName)).toEqual(['gsi1k', 'gsi2']);
+  });
+
+  it('projects keys, the inbox filters (and agents) in both indexes, so per-message writes write neither', () => {
+    const filters = ['assignee', 'queue', 'channels'];
+    const agent = ['id', 'queues', 'languages', 'capacity', 'presence', 'updatedAt'];
+    stateful.hasResourceProperties('AWS::DynamoDB::Table', {
+      GlobalSecondaryIndexes: [
+        {
+          IndexName: 'gsi1k',
+          KeySchema: [
+            { AttributeName: 'gsi1pk', KeyType: 'HASH' },
+            { AttributeName: 'gsi1sk', KeyType: 'RANGE' },
+          ],
+          Projection: { ProjectionType: 'INCLUDE', NonKeyAttributes: [...filters, ...agent] },
+        },
+        {
+          IndexName: 'gsi2',
+          KeySchema: [
+            { AttributeName: 'gsi2pk', KeyType: 'HASH' },
+            { AttributeName: 'gsi2sk', KeyType: 'RANGE' },
+          ],
+          Projection: { ProjectionType: 'INCLUDE', NonKeyAttributes: filters },
+        },
+      ],
+    });
+  });
+
+  it('keeps the old gsi1 (projecting everything) beside gsi1k with keepGsi1, for the upgrade deploy', () => {
+    const upgrading = Template.fromStack(
+      new StatefulStack(appWith({ keepGsi1: 'true' }), 'ThreadlineStateful'),
+    );
+    const kept = tableDefinition('unused', { keepGsi1: true }).GlobalSecondaryIndexes;
+    expect(kept?.map((index) => [index.IndexName, index.Projection?.ProjectionType])).toEqual([
+      ['gsi1', 'ALL'],
+      ['gsi1k', 'INCLUDE'],
+      ['gsi2', 'INCLUDE'],
+    ]);
+    upgrading.hasResourceProperties('AWS::DynamoDB::Table', { GlobalSecondaryIndexes: kept });
+    expect(() => new StatefulStack(appWith({ keepGsi1: 'yes' }), 'ThreadlineStateful')).toThrow(/^keepGsi1:/);
   });
 
   it('protects the table: point-in-time recovery, KMS encryption, deletion protection, retained', () => {
@@ -841,6 +880,27 @@ describe('ThreadlineApi', () => {
       AccessLogSettings: Match.objectLike({ Format: Match.not(Match.stringLikeRegexp('querystring')) }),
     });
     expect(Object.keys(api.toJSON().Outputs)).toContain('LiveWebSocketUrl');
+  });
+
+  it('logs both WebSocket stages alike: each to its own log group kept 30 days, the same fields, no query string', () => {
+    const stages = Object.values(api.findResources('AWS::ApiGatewayV2::Stage'));
+    const settings = [
+      ['LiveApi', 'LiveAccessLogs'],
+      ['WebchatLiveApi', 'WebchatLiveAccessLogs'],
+    ].map(([apiId, logsId]) => {
+      const ref = { Ref: logicalId(apiStack, apiId as string) };
+      const stage = stages.find((one) => JSON.stringify(one.Properties.ApiId) === JSON.stringify(ref));
+      const logs = logicalId(apiStack, logsId as string);
+      expect(stage?.Properties.AccessLogSettings.DestinationArn).toEqual({ 'Fn::GetAtt': [logs, 'Arn'] });
+      expect(api.toJSON().Resources[logs].Properties.RetentionInDays).toBe(30);
+      return stage?.Properties.AccessLogSettings;
+    });
+    const [live, visitors] = settings.map((one) => JSON.parse(one.Format));
+    expect(visitors).toEqual(live);
+    expect(Object.keys(live)).toEqual(
+      expect.arrayContaining(['requestId', 'routeKey', 'eventType', 'status']),
+    );
+    expect(JSON.stringify(live)).not.toMatch(/querystring|path/i);
   });
 
   it('verifies agents with the Cognito pool in the live function and lets both live functions post to sockets only', () => {

@@ -1,5 +1,6 @@
 import type { AttributeValue } from '@aws-sdk/client-dynamodb';
 import { type DynamoDBClient, GetItemCommand } from '@aws-sdk/client-dynamodb';
+import { LIST_INDEX, tableDefinition } from '#shared/store/table.js';
 
 type Marshalled = Record<string, AttributeValue>;
 type Item = Record<string, unknown>;
@@ -14,6 +15,21 @@ const WRITES = new Set(['PutItemCommand', 'UpdateItemCommand', 'DeleteItemComman
 const deadlineEntry = (item: Marshalled | undefined) =>
   item?.gsi2pk?.S !== undefined && item?.gsi2sk?.S !== undefined
     ? JSON.stringify([item.gsi2pk, item.gsi2sk, item.assignee, item.queue, item.channels])
+    : undefined;
+
+/** What the list index projects besides its keys, as the table defines it; undefined for projection ALL. */
+const listProjection = tableDefinition('threadline').GlobalSecondaryIndexes?.find(
+  (index) => index.IndexName === LIST_INDEX,
+)?.Projection?.NonKeyAttributes;
+
+/** What the list index holds of an item: its keys and the projected attributes (all of it for ALL). */
+const listEntry = (item: Marshalled | undefined) =>
+  item?.gsi1pk?.S !== undefined && item?.gsi1sk?.S !== undefined
+    ? JSON.stringify(
+        listProjection
+          ? [item.gsi1pk, item.gsi1sk, ...listProjection.map((name) => item[name] ?? null)]
+          : item,
+      )
     : undefined;
 
 /** The `gsi2` partitions a write changes: only when its entry (keys or projected filters) changes. */
@@ -31,11 +47,11 @@ function deadlineWrites(before: Marshalled | undefined, after: Marshalled | unde
 
 /**
  * Counts the writes each partition takes: the table partition (`pk`) of every write call, and the
- * `gsi1` partition of every write that changes an item in that index (its `gsi1pk` before, when the
- * item leaves or its index key changes, and after), read around each call (a consistent GetItem, which this counter lets through). The index projects
- * every attribute, so any change to an indexed item writes its index partition, as DynamoDB bills it.
- * The deadline index `gsi2` projects keys and filters only: a write counts there when it adds, moves,
- * removes or changes what the index holds of the item.
+ * list index partition (`gsi1pk`) of every write that changes what that index holds of an item (its
+ * keys or the projected filters: its `gsi1pk` before, when the item leaves or its index key changes,
+ * and after), read around each call (a consistent GetItem, which this counter lets through), as
+ * DynamoDB bills it. The deadline index `gsi2` projects keys and filters too: a write counts there when
+ * it adds, moves, removes or changes what the index holds of the item.
  */
 export function countKeyWrites(client: DynamoDBClient): Map<string, number> {
   const writes = new Map<string, number>();
@@ -52,7 +68,7 @@ export function countKeyWrites(client: DynamoDBClient): Map<string, number> {
       add(`pk=${key.pk?.S}`);
       const out = await next(args);
       const after = await read(input.TableName, key);
-      const changed = JSON.stringify(before ?? null) !== JSON.stringify(after ?? null);
+      const changed = listEntry(before) !== listEntry(after);
       const was = before?.gsi1pk?.S;
       const now = after?.gsi1pk?.S;
       const moved = was !== now || before?.gsi1sk?.S !== after?.gsi1sk?.S;

@@ -1,5 +1,4 @@
 import { type Context, Hono } from 'hono';
-import { bodyLimit } from 'hono/body-limit';
 import { cors } from 'hono/cors';
 import type * as z from 'zod';
 import { listWebchatMessages } from '#shared/app/list-webchat-messages.js';
@@ -14,12 +13,8 @@ import {
 } from '#shared/domain/webchat/requests.js';
 import { bearerSessionToken } from '#shared/domain/webchat/session.js';
 import type { WebchatDeps } from '#shared/domain/webchat-ports.js';
-import {
-  PayloadTooLargeError,
-  RateLimitedError,
-  UnauthorizedError,
-  ValidationError,
-} from '#shared/errors.js';
+import { RateLimitedError, UnauthorizedError, ValidationError } from '#shared/errors.js';
+import { limitBody } from '#shared/http/body-limit.js';
 import { notFound, onError } from '#shared/http/on-error.js';
 import { type WebchatAssets, widgetRoutes } from './assets.js';
 
@@ -72,12 +67,7 @@ export function createWebchatApp(deps: WebchatAppDeps): Hono {
       maxAge: 600,
     }),
   );
-  const limit = bodyLimit({
-    maxSize: WEBCHAT_BODY_MAX_BYTES,
-    onError: () => {
-      throw new PayloadTooLargeError(`the body is over ${WEBCHAT_BODY_MAX_BYTES} bytes`);
-    },
-  });
+  const limit = limitBody(WEBCHAT_BODY_MAX_BYTES, `the body is over ${WEBCHAT_BODY_MAX_BYTES} bytes`);
   app.post('/webchat/sessions', limit, async (c) => {
     const request = await body(c, SessionRequestSchema);
     return c.json(await startWebchatSession(deps, { request, address: deps.addressOf(c) }), 201);

@@ -34,13 +34,15 @@ export interface TwilioMessageRequestOptions {
  * message (providers.md §1.5):
  * Basic auth with the Account SID and Auth Token, a form body, `To`/`From` prefixed `whatsapp:` on that
  * channel, one `MediaUrl` per attachment (the key repeated, not indexed; Twilio fetches them),
- * `StatusCallback` when given (with the reply's key as its `reply` parameter). A template whose name is
- * a Content SID (`HX…`) is sent as `ContentSid` + `ContentVariables` (`{"1": …}`), without Body or media.
- * Throws PermanentSendError for what Twilio could never send.
+ * `StatusCallback` when given (with the reply's key as its `reply` parameter; the sender passes the key
+ * it reports as echoed). A template whose name is a Content SID (`HX…`) is sent as `ContentSid` +
+ * `ContentVariables` (`{"1": …}`), without Body or media. Throws PermanentSendError for what Twilio could
+ * never send.
  */
 export function buildTwilioMessageRequest(
   message: OutboundMessage,
   options: TwilioMessageRequestOptions,
+  key: string | undefined = replyKeyOf(message),
 ): ProviderHttpRequest {
   const { channel } = message;
   // A reply to a caller (voice) is a text to their number.
@@ -77,8 +79,7 @@ export function buildTwilioMessageRequest(
     if (message.text) form.append('Body', message.text);
     for (const attachment of message.attachments) form.append('MediaUrl', attachment.url);
   }
-  if (options.statusCallback)
-    form.append('StatusCallback', statusCallbackFor(options.statusCallback, message));
+  if (options.statusCallback) form.append('StatusCallback', statusCallbackFor(options.statusCallback, key));
   const credentials = Buffer.from(`${options.accountSid}:${options.authToken}`, 'utf8').toString('base64');
   return {
     method: 'POST',
@@ -96,8 +97,7 @@ export function buildTwilioMessageRequest(
  * The message's own status-callback URL: ours with the reply's key as a query parameter, which Twilio
  * keeps on every callback and signs with the rest of the URL.
  */
-function statusCallbackFor(callback: string, message: OutboundMessage): string {
-  const key = replyKeyOf(message);
+function statusCallbackFor(callback: string, key: string | undefined): string {
   if (!key) return callback;
   return `${callback}${callback.includes('?') ? '&' : '?'}${REPLY_KEY_PARAM}=${key}`;
 }
@@ -185,12 +185,17 @@ export class TwilioSender implements ChannelSender {
   }
 
   async send(message: OutboundMessage): Promise<SendResult> {
-    const request = buildTwilioMessageRequest(message, {
-      accountSid: this.#options.accountSid,
-      authToken: this.#options.authToken,
-      from: this.#senderFor(message),
-      statusCallback: this.#options.statusCallback,
-    });
+    const key = replyKeyOf(message);
+    const request = buildTwilioMessageRequest(
+      message,
+      {
+        accountSid: this.#options.accountSid,
+        authToken: this.#options.authToken,
+        from: this.#senderFor(message),
+        statusCallback: this.#options.statusCallback,
+      },
+      key,
+    );
     let response: Response;
     let text: string;
     try {
@@ -215,7 +220,7 @@ export class TwilioSender implements ChannelSender {
           'invalid_response',
         );
       }
-      const keyEchoed = this.#options.statusCallback !== undefined && replyKeyOf(message) !== undefined;
+      const keyEchoed = this.#options.statusCallback !== undefined && key !== undefined;
       return { providerMessageId: resource.data.sid, ...(keyEchoed ? { keyEchoed } : {}) };
     }
     throw this.#refusal(response.status, body, message);

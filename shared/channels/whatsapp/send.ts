@@ -47,13 +47,15 @@ export const WhatsAppSendResponseSchema = z.object({
 
 /**
  * Builds the one Cloud API call for a message: `POST /<phone_number_id>/messages` with a Bearer token,
- * the Cloud API message object as JSON body, with the reply's key as `biz_opaque_callback_data`.
+ * the Cloud API message object as JSON body, with the reply's key as `biz_opaque_callback_data` (the
+ * sender passes the key it reports as echoed, so both come from one computation).
  * Pure; throws PermanentSendError for a message WhatsApp cannot carry in one call (a template with text,
  * several attachments, a caption on audio) or an identity it cannot address.
  */
 export function buildWhatsAppRequest(
   message: OutboundMessage,
   options: WhatsAppRequestOptions,
+  key: string | undefined = replyKeyOf(message),
 ): ProviderHttpRequest {
   const apiVersion = options.apiVersion ?? WHATSAPP_API_VERSION;
   if (!GRAPH_API_VERSION.test(apiVersion))
@@ -64,7 +66,6 @@ export function buildWhatsAppRequest(
   if (message.channel !== 'whatsapp') {
     throw new PermanentSendError(`the WhatsApp sender cannot send a ${message.channel} message`);
   }
-  const key = replyKeyOf(message);
   const body = {
     messaging_product: 'whatsapp',
     recipient_type: 'individual',
@@ -109,7 +110,8 @@ export class WhatsAppSender implements ChannelSender {
   }
 
   async send(message: OutboundMessage): Promise<SendResult> {
-    const request = buildWhatsAppRequest(message, this.#options);
+    const key = replyKeyOf(message);
+    const request = buildWhatsAppRequest(message, this.#options, key);
     const { response, answer } = await callGraph(this.#fetch, request, {
       timeoutMs: this.#timeoutMs,
       product: 'WhatsApp',
@@ -117,7 +119,7 @@ export class WhatsAppSender implements ChannelSender {
     if (response.ok) {
       const accepted = WhatsAppSendResponseSchema.safeParse(answer);
       const id = accepted.success ? accepted.data.messages[0]?.id : undefined;
-      if (id) return { providerMessageId: id, ...(replyKeyOf(message) ? { keyEchoed: true } : {}) };
+      if (id) return { providerMessageId: id, ...(key ? { keyEchoed: true } : {}) };
       // Not retried: WhatsApp may well have accepted it, and a retry could deliver it twice.
       throw new PermanentSendError(
         `WhatsApp answered HTTP ${response.status} without a message id; not retried to avoid a duplicate`,

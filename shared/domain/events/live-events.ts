@@ -2,12 +2,11 @@ import { createHash } from 'node:crypto';
 import type { ChangeRecord } from '../change-feed.js';
 import type { AgentPresenceItem, DurableEvent } from '../live/events.js';
 import { unfoldDecision } from '../routing/facts.js';
+import { conversationOfItem, customerOfItem, readableOrUndefined } from '../stored-items.js';
 import { type Suggestion, SuggestionSchema } from '../suggestions.js';
 import {
   type Conversation,
-  ConversationSchema,
   type Customer,
-  CustomerSchema,
   type TimelineItem,
   timelineAtOf,
   timelineItemOfImage,
@@ -27,28 +26,11 @@ function timelineItemOf(image: Image | undefined, keys: ChangeRecord['keys']): T
 }
 
 function conversationOf(image: Image | undefined): Conversation | undefined {
-  if (image?.entity !== 'conversation') return undefined;
-  const channels = strings(image.channels);
-  const parsed = ConversationSchema.safeParse({ ...image, channels, channelSwitch: channels.length > 1 });
-  return parsed.success ? parsed.data : undefined;
-}
-
-/** A stored identity token (`<kind>#<value>`) as `{kind, value}`. */
-function identityOf(token: string): { kind: string; value: string } {
-  const hash = token.indexOf('#');
-  return { kind: token.slice(0, hash), value: token.slice(hash + 1) };
+  return image?.entity === 'conversation' ? readableOrUndefined(conversationOfItem, image) : undefined;
 }
 
 function customerOf(image: Image | undefined): Customer | undefined {
-  if (image?.entity !== 'customer') return undefined;
-  const parsed = CustomerSchema.safeParse({
-    ...image,
-    identities: strings(image.identities).map(identityOf),
-    channels: strings(image.channels),
-    tags: strings(image.tags),
-    mergedFrom: strings(image.mergedFrom),
-  });
-  return parsed.success ? parsed.data : undefined;
+  return image?.entity === 'customer' ? readableOrUndefined(customerOfItem, image) : undefined;
 }
 
 function suggestionOf(image: Image | undefined): Suggestion | undefined {

@@ -1,5 +1,5 @@
 import type { Channel } from '../envelope.js';
-import { aiReplyId, answeredAtOf, answeredItemOf, placedReplyAt, replyItemId } from '../replies.js';
+import { aiReplyId, answeredAtOf, answeredItemOf, replyItemId } from '../replies.js';
 import type { ResponderResult } from '../responder.js';
 import { authorKind, type Customer, conversationOf, type TimelineItem } from '../timeline.js';
 import type { AiAssessment, RouteDecision } from './decision.js';
@@ -146,15 +146,4 @@ export function unfoldDecision(item: TimelineItem, placedAt: string | undefined)
   };
   const where = { customerId: item.customerId, conversationId: item.conversationId ?? '' };
   return [routedEvent(answered, where, decision, undefined), { ...item, data }];
-}
-
-/**
- * Where a reply read from the timeline is placed (its key's time): the AI's reply to an item is placed
- * 1 ms after that item, found among `items` (it or its decision); any other reply at its `at`.
- */
-export function replyPlacedAt(reply: TimelineItem, items: readonly TimelineItem[]): string {
-  const answered = answeredItemOf(reply.id);
-  if (!answered) return reply.at;
-  const item = items.find((i) => i.id === answered || i.id === routeItemId(answered));
-  return item ? placedReplyAt(item.at) : reply.at;
 }

@@ -1,6 +1,7 @@
 import type { PutCommandInput, QueryCommandInput } from '@aws-sdk/lib-dynamodb';
 import type { AgentProfile } from '../../domain/assignment.js';
 import { AGENTS_PARTITION, Keys } from '../keys.js';
+import { LIST_INDEX } from '../table.js';
 
 /** Registers or replaces an agent, indexed under the agents partition so they can all be listed. */
 export function putAgentInput(table: string, agent: AgentProfile): PutCommandInput {
@@ -20,7 +21,7 @@ export function putAgentInput(table: string, agent: AgentProfile): PutCommandInp
 export function queryAgentsInput(table: string, startKey?: Record<string, unknown>): QueryCommandInput {
   return {
     TableName: table,
-    IndexName: 'gsi1',
+    IndexName: LIST_INDEX,
     KeyConditionExpression: 'gsi1pk = :pk',
     ExpressionAttributeValues: { ':pk': AGENTS_PARTITION },
     ...(startKey ? { ExclusiveStartKey: startKey } : {}),

@@ -2,6 +2,7 @@ import type { QueryCommandInput, UpdateCommandInput } from '@aws-sdk/lib-dynamod
 import type { InboxFilter } from '../../domain/inbox.js';
 import type { ConversationTouch } from '../../domain/resolver-ports.js';
 import { inboxDueShardPartition, inboxPartition, inboxShardPartition, inboxSortKey, Keys } from '../keys.js';
+import { INDEX_KEYS, LIST_INDEX, type QueriedIndex } from '../table.js';
 import { EPISODE_STATE_ATTRIBUTES, episodeTouch } from './conversation-state.js';
 
 /** The values that place a touched conversation in the open inbox, and its deadline index partition. */
@@ -137,10 +138,11 @@ export function queryInboxInput(
     partition?: string | undefined;
     after?: string | undefined;
     /** `gsi2`: the deadline index (soonest due first) instead of the waiting order. */
-    index?: 'gsi1' | 'gsi2' | undefined;
+    index?: QueriedIndex | undefined;
   },
 ): QueryCommandInput {
-  const index = page.index ?? 'gsi1';
+  const index = page.index ?? LIST_INDEX;
+  const keys = INDEX_KEYS[index];
   const names: Record<string, string> = {};
   const values: Record<string, unknown> = { ':pk': page.partition ?? inboxPartition(filter.status) };
   if (page.after !== undefined) values[':after'] = page.after;
@@ -165,7 +167,7 @@ export function queryInboxInput(
     TableName: table,
     IndexName: index,
     KeyConditionExpression:
-      page.after !== undefined ? `${index}pk = :pk AND ${index}sk > :after` : `${index}pk = :pk`,
+      page.after !== undefined ? `${keys.pk} = :pk AND ${keys.sk} > :after` : `${keys.pk} = :pk`,
     ExpressionAttributeValues: values,
     ...(Object.keys(names).length ? { ExpressionAttributeNames: names } : {}),
     ...(filters.length ? { FilterExpression: filters.join(' AND ') } : {}),

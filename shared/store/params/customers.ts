@@ -16,6 +16,7 @@ import {
   nameShardPartition,
   nameSortKey,
 } from '../keys.js';
+import { LIST_INDEX } from '../table.js';
 import { queryPrefixInput } from './common.js';
 
 /**
@@ -166,7 +167,7 @@ export function queryCustomersByNameInput(
 ): QueryCommandInput {
   return {
     TableName: table,
-    IndexName: 'gsi1',
+    IndexName: LIST_INDEX,
     KeyConditionExpression: 'gsi1pk = :pk AND begins_with(gsi1sk, :prefix)',
     ExpressionAttributeValues: { ':pk': partition, ':prefix': nameSearchKey(prefix) },
     Limit: limit,

@@ -1,11 +1,12 @@
 import type { PutCommandInput, QueryCommandInput, UpdateCommandInput } from '@aws-sdk/lib-dynamodb';
 import type { Delivery, SigningSecret, Subscription } from '../../domain/webhooks.js';
 import { deliveryKey, deliveryPartition, WEBHOOKS_PARTITION, webhookKey } from '../keys.js';
+import { LIST_INDEX } from '../table.js';
 
 /** Days a delivery stays in the log (the table's `ttl` removes it; its payload goes with it). */
 export const DELIVERY_LOG_DAYS = 30;
 
-/** Writes a subscription, listed in gsi1 oldest first. */
+/** Writes a subscription, listed in the list index (gsi1k) oldest first. */
 export function putSubscriptionInput(table: string, subscription: Subscription): PutCommandInput {
   return {
     TableName: table,
@@ -26,7 +27,7 @@ export function querySubscriptionsInput(
 ): QueryCommandInput {
   return {
     TableName: table,
-    IndexName: 'gsi1',
+    IndexName: LIST_INDEX,
     KeyConditionExpression: 'gsi1pk = :pk',
     ExpressionAttributeValues: { ':pk': WEBHOOKS_PARTITION },
     ...(startKey ? { ExclusiveStartKey: startKey } : {}),

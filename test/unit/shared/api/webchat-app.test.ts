@@ -20,7 +20,7 @@ function app() {
     findCustomerId: async () => undefined,
     mergedPartitions: async (id) => [id],
     timeline: async () => ({ items: [], cursor: null }),
-    recentTimeline: async () => [],
+    recentPlacedTimeline: async () => [],
   };
   const web = createWebchatApp({
     store,

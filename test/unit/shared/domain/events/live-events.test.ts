@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { ChangeRecord } from '#shared/domain/change-feed.js';
 import { latestOfBatch, liveEventsOfChange, presenceOfChange } from '#shared/domain/events/live-events.js';
+import { customerOfItem } from '#shared/domain/stored-items.js';
 
 const change = (
   keys: ChangeRecord['keys'],
@@ -82,6 +83,34 @@ describe('liveEventsOfChange', () => {
       change({ pk: 'CONVERSATION#cv_1', sk: 'CONVERSATION' }, assigned, conversation),
     );
     expect(moved?.item).toMatchObject({ assignee: 'ann' });
+  });
+
+  it('carries the profile as the API reads it: the reply windows by channel, an unknown identity kind left out', () => {
+    const key = { pk: 'CUSTOMER#cu_1', sk: 'PROFILE' };
+    const profile = {
+      ...{ ...key, entity: 'customer', id: 'cu_1', createdAt: '2026-12-03T09:00:00.000Z' },
+      ...{
+        identities: new Set(['phone#+14155550100', 'fax#+14155550101']),
+        channels: new Set(['sms', 'whatsapp']),
+      },
+    };
+    const wrote = {
+      ...profile,
+      lastInboundAt: '2026-12-03T09:59:00.000Z',
+      lastInboundChannel: 'whatsapp',
+      lastInbound_whatsapp: '2026-12-03T09:59:00.000Z',
+      lastInbound_sms: '2026-12-03T09:30:00.000Z',
+    };
+    const [event] = liveEventsOfChange(change(key, wrote, profile));
+    expect(event?.type === 'customer.updated' && event.item.customer).toEqual(customerOfItem(wrote));
+    expect(event?.type === 'customer.updated' && event.item.customer).toMatchObject({
+      identities: [{ kind: 'phone', value: '+14155550100' }],
+      lastInboundByChannel: { whatsapp: '2026-12-03T09:59:00.000Z', sms: '2026-12-03T09:30:00.000Z' },
+    });
+    const [windowOnly] = liveEventsOfChange(
+      change(key, { ...wrote, lastInbound_sms: '2026-12-03T09:59:30.000Z' }, wrote),
+    );
+    expect(windowOnly?.item).toMatchObject({ change: 'profile' });
   });
 
   it('makes customer.updated of a profile change, a merge, an erasure and a suggestion', () => {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { aiReplyId, placedReplyAt, replyItemId } from '#shared/domain/replies.js';
 import type { RouteDecision } from '#shared/domain/routing/decision.js';
-import { foldDecision, replyPlacedAt, routedEvent, unfoldDecision } from '#shared/domain/routing/facts.js';
+import { foldDecision, routedEvent, unfoldDecision } from '#shared/domain/routing/facts.js';
 import { type TimelineItem, timelineAtOf, withKeyFields } from '#shared/domain/timeline.js';
 
 const AT = '2025-06-10T14:59:00.000Z';
@@ -78,17 +78,5 @@ describe('withKeyFields', () => {
     const whole = { id: 'a', customerId: 'b', at: AT };
     expect(withKeyFields(whole, keys)).toBe(whole);
     expect(withKeyFields({ at: AT }, { pk: 'OTHER#1', sk: 'X' })).toEqual({ at: AT });
-  });
-});
-
-describe('replyPlacedAt', () => {
-  it("places the AI's reply 1 ms after the item it answers, and any other reply at its time", () => {
-    const reply = aiReply('webchat:m1');
-    const inbound = { ...reply, id: 'webchat:m1', direction: 'inbound' as const, at: AT };
-    expect(replyPlacedAt(reply, [inbound, reply])).toBe(placedReplyAt(AT));
-    const [routed] = unfoldDecision(reply, placedReplyAt(AT));
-    expect(replyPlacedAt(reply, routed ? [routed, reply] : [])).toBe(placedReplyAt(AT));
-    const agent = { ...reply, id: 'reply:rp_1' };
-    expect(replyPlacedAt(agent, [inbound])).toBe(agent.at);
   });
 });

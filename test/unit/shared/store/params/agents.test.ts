@@ -22,7 +22,7 @@ describe('agent params', () => {
   it('pages through every agent', () => {
     const first = {
       TableName: 't',
-      IndexName: 'gsi1',
+      IndexName: 'gsi1k',
       KeyConditionExpression: 'gsi1pk = :pk',
       ExpressionAttributeValues: { ':pk': 'AGENTS' },
     };

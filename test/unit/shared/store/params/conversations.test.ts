@@ -56,7 +56,7 @@ describe('conversation params', () => {
       { status: 'open', assignee: 'unassigned', queue: 'billing' },
       { limit: 20 },
     );
-    expect(input.IndexName).toBe('gsi1');
+    expect(input.IndexName).toBe('gsi1k');
     expect(input.FilterExpression).toBe('attribute_not_exists(assignee) AND #queue = :queue');
     expect(input.ExpressionAttributeValues).toEqual({ ':pk': 'INBOX#open', ':queue': 'billing' });
   });

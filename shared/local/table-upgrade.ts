@@ -1,0 +1,90 @@
+import { existsSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  type AttributeValue,
+  BatchWriteItemCommand,
+  CreateTableCommand,
+  DeleteTableCommand,
+  DescribeTableCommand,
+  type DynamoDBClient,
+  ResourceNotFoundException,
+  ScanCommand,
+} from '@aws-sdk/client-dynamodb';
+import { tableDefinition } from '../store/table.js';
+
+type Item = Record<string, AttributeValue>;
+
+async function scanAll(client: DynamoDBClient, tableName: string): Promise<Item[]> {
+  const items: Item[] = [];
+  let startKey: Item | undefined;
+  do {
+    const out = await client.send(new ScanCommand({ TableName: tableName, ExclusiveStartKey: startKey }));
+    items.push(...(out.Items ?? []));
+    startKey = out.LastEvaluatedKey;
+  } while (startKey);
+  return items;
+}
+
+async function putAll(client: DynamoDBClient, tableName: string, items: Item[]): Promise<void> {
+  for (let i = 0; i < items.length; i += 25) {
+    let requests = items.slice(i, i + 25).map((item) => ({ PutRequest: { Item: item } }));
+    while (requests.length > 0) {
+      const out = await client.send(new BatchWriteItemCommand({ RequestItems: { [tableName]: requests } }));
+      requests = (out.UnprocessedItems?.[tableName] ?? []).flatMap((r) =>
+        r.PutRequest?.Item ? [{ PutRequest: { Item: r.PutRequest.Item } }] : [],
+      );
+    }
+  }
+}
+
+async function waitGone(client: DynamoDBClient, tableName: string): Promise<void> {
+  for (let look = 0; look < 200; look++) {
+    try {
+      await client.send(new DescribeTableCommand({ TableName: tableName }));
+    } catch (error) {
+      if (error instanceof ResourceNotFoundException) return;
+      throw error;
+    }
+    await new Promise((resolve) => setTimeout(resolve, 5));
+  }
+  throw new Error(`the local table ${tableName} was not deleted`);
+}
+
+/**
+ * Rebuilds a persisted local table that an earlier version created without an index the table now
+ * has (dynalite cannot add one): every item is saved to `backupFile`, the table is deleted and created
+ * anew, and the items put back. A start after a crash in between finds the file and puts them back
+ * again (`restoreLocalTable`), so nothing is lost. Answers whether the table was deleted.
+ */
+export async function upgradeLocalTable(
+  client: DynamoDBClient,
+  tableName: string,
+  backupFile: string,
+): Promise<boolean> {
+  const { Table } = await client.send(new DescribeTableCommand({ TableName: tableName }));
+  const have = new Set((Table?.GlobalSecondaryIndexes ?? []).map((index) => index.IndexName));
+  const want = tableDefinition(tableName).GlobalSecondaryIndexes ?? [];
+  if (want.every((index) => have.has(index.IndexName))) return false;
+  if (!existsSync(backupFile)) {
+    const items = await scanAll(client, tableName);
+    // Whole or not at all: a crash while writing leaves no file that looks complete.
+    writeFileSync(`${backupFile}.part`, items.map((item) => JSON.stringify(item)).join('\n'));
+    renameSync(`${backupFile}.part`, backupFile);
+  }
+  await client.send(new DeleteTableCommand({ TableName: tableName }));
+  await waitGone(client, tableName);
+  await client.send(new CreateTableCommand(tableDefinition(tableName)));
+  return true;
+}
+
+/** Puts back the items a table upgrade saved, if a file is there (again after a crash), then drops it. */
+export async function restoreLocalTable(
+  client: DynamoDBClient,
+  tableName: string,
+  backupFile: string,
+): Promise<void> {
+  if (!existsSync(backupFile)) return;
+  const text = readFileSync(backupFile, 'utf8');
+  const items = text ? text.split('\n').map((line) => JSON.parse(line) as Item) : [];
+  await putAll(client, tableName, items);
+  rmSync(backupFile);
+}

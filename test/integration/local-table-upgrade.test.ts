@@ -1,0 +1,129 @@
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import {
+  CreateTableCommand,
+  DescribeTableCommand,
+  DynamoDBClient,
+  PutItemCommand,
+  QueryCommand,
+  ScanCommand,
+} from '@aws-sdk/client-dynamodb';
+import dynalite from 'dynalite';
+import { afterEach, describe, expect, it } from 'vitest';
+import { startLocalDynamo } from '#shared/local/dynamo.js';
+import { inboxShardPartition, inboxSortKey, Keys } from '#shared/store/keys.js';
+import { LIST_INDEX, tableDefinition } from '#shared/store/table.js';
+
+const TABLE = 'threadline';
+const folders: string[] = [];
+
+afterEach(() => {
+  for (const folder of folders.splice(0)) rmSync(folder, { recursive: true, force: true });
+});
+
+const folder = () => {
+  const path = mkdtempSync(join(tmpdir(), 'table-upgrade-'));
+  folders.push(path);
+  return path;
+};
+
+/** A conversation in the open inbox, as the table keeps it (marshalled). */
+const conversation = (i: number) => {
+  const id = `cv_up${i}`;
+  const at = new Date(Date.UTC(2026, 0, 1, 9, i)).toISOString();
+  return {
+    pk: { S: Keys.conversation(id).pk },
+    sk: { S: 'CONVERSATION' },
+    entity: { S: 'conversation' },
+    id: { S: id },
+    status: { S: 'open' },
+    gsi1pk: { S: inboxShardPartition('open', id) },
+    gsi1sk: { S: inboxSortKey(at, id) },
+  };
+};
+
+/** A table as a version before the list index made it (gsi1 projecting everything, gsi2), with items. */
+async function oldTable(path: string, items: number): Promise<void> {
+  const server = dynalite({ path, createTableMs: 0 });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));
+  const client = new DynamoDBClient({
+    endpoint: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    region: 'local',
+    credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+  });
+  const definition = tableDefinition(TABLE, { keepGsi1: true });
+  definition.GlobalSecondaryIndexes = definition.GlobalSecondaryIndexes?.filter(
+    (index) => index.IndexName !== LIST_INDEX,
+  );
+  await client.send(new CreateTableCommand(definition));
+  for (let look = 0; look < 200; look++) {
+    const { Table } = await client.send(new DescribeTableCommand({ TableName: TABLE }));
+    if (Table?.TableStatus === 'ACTIVE') break;
+    await new Promise((resolve) => setTimeout(resolve, 5));
+  }
+  for (let i = 0; i < items; i++) {
+    await client.send(new PutItemCommand({ TableName: TABLE, Item: conversation(i) }));
+  }
+  client.destroy();
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+}
+
+/** The table's indexes, its item count and how many conversations the list index holds. */
+async function look(client: DynamoDBClient) {
+  const { Table } = await client.send(new DescribeTableCommand({ TableName: TABLE }));
+  const scanned = await client.send(new ScanCommand({ TableName: TABLE }));
+  let listed = 0;
+  for (let i = 0; i < 40; i++) {
+    const { id } = conversation(i);
+    const out = await client.send(
+      new QueryCommand({
+        TableName: TABLE,
+        IndexName: LIST_INDEX,
+        KeyConditionExpression: 'gsi1pk = :pk',
+        ExpressionAttributeValues: { ':pk': { S: inboxShardPartition('open', String(id.S)) } },
+      }),
+    );
+    listed += (out.Items ?? []).filter((item) => item.id?.S === id.S).length;
+  }
+  return {
+    indexes: (Table?.GlobalSecondaryIndexes ?? []).map((index) => index.IndexName).sort(),
+    items: scanned.Count,
+    listed,
+  };
+}
+
+describe('local DynamoDB: a table made before the list index', () => {
+  it('is rebuilt with the indexes of the definition and every item, once', async () => {
+    const path = folder();
+    await oldTable(path, 40);
+    const dynamo = await startLocalDynamo({ path, tableName: TABLE });
+    try {
+      expect(await look(dynamo.client)).toEqual({ indexes: [LIST_INDEX, 'gsi2'], items: 40, listed: 40 });
+      expect(existsSync(join(path, `${TABLE}-upgrade.jsonl`))).toBe(false);
+    } finally {
+      await dynamo.close();
+    }
+    // The next start finds nothing to do and the same items.
+    const again = await startLocalDynamo({ path, tableName: TABLE });
+    try {
+      expect(await look(again.client)).toEqual({ indexes: [LIST_INDEX, 'gsi2'], items: 40, listed: 40 });
+    } finally {
+      await again.close();
+    }
+  });
+
+  it('puts the saved items back on the next start after a crash between the delete and the put', async () => {
+    const path = folder();
+    const saved = Array.from({ length: 30 }, (_, i) => JSON.stringify(conversation(i))).join('\n');
+    writeFileSync(join(path, `${TABLE}-upgrade.jsonl`), saved);
+    const dynamo = await startLocalDynamo({ path, tableName: TABLE });
+    try {
+      expect(await look(dynamo.client)).toEqual({ indexes: [LIST_INDEX, 'gsi2'], items: 30, listed: 30 });
+      expect(existsSync(join(path, `${TABLE}-upgrade.jsonl`))).toBe(false);
+    } finally {
+      await dynamo.close();
+    }
+  });
+});

@@ -130,6 +130,8 @@ export function base(e: Event, timeMs: number | undefined = e.timeMs) {
     // The event's own time; then the entry's (when Meta sent it); then ours.
     occurredAt: ms === undefined ? e.scope.ctx.receivedAt : new Date(ms).toISOString(),
     receivedAt: e.scope.ctx.receivedAt,
+    // Only the event's own time is the same in every delivery; the entry's may not be.
+    ...optional('providerTime', timeMs === undefined ? undefined : true),
     rawRef: `meta:${e.scope.ctx.bodySha256}#${e.pointer}`,
     raw: e.raw,
   };

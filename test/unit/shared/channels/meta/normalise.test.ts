@@ -630,6 +630,13 @@ describe('normaliseMetaMessaging: batches', () => {
 });
 
 describe('normaliseMetaMessaging: who is who', () => {
+  it("marks the event's own time as the provider's in messaging[], not in a Graph changes event", () => {
+    expect(only(run(fixture('messenger_text_quick_reply').body)).providerTime).toBe(true);
+    const change = only(run(fixture('messenger_postback_changes').body));
+    expect(change.occurredAt).toBe('2018-05-27T22:23:44.000Z');
+    expect(change.providerTime).toBeUndefined();
+  });
+
   it('takes the time from entry.time when the event has none', () => {
     const { body } = fixture('messenger_text_quick_reply');
     const varied = structuredClone(body);

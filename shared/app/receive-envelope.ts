@@ -12,10 +12,12 @@ import {
   contactStateOf,
   isCustomerSpeaking,
   isUnauthenticated,
+  oncePlacement,
   toTimelineItem,
   unauthenticatedCustomerId,
 } from '../domain/resolution.js';
 import type {
+  OncePlacement,
   ProfileState,
   ProfileTouch,
   ResolverStore,
@@ -61,6 +63,8 @@ interface Resolving {
   customerId: string;
   profile: ProfileState | undefined;
   now: string;
+  /** How its timeline item is written once. */
+  once: OncePlacement;
 }
 
 /**
@@ -70,16 +74,16 @@ interface Resolving {
 async function resolveCustomerClaim(
   deps: ResolverDeps,
   identity: Identity,
-): Promise<{ customerId: string; isNew: boolean }> {
-  const known = await deps.store.findCustomerId(identity);
-  if (known) return { customerId: known, isNew: false };
+): Promise<{ customerId: string; isNew: boolean; moved: boolean }> {
+  const known = await deps.store.findIdentityHolder(identity);
+  if (known) return { ...known, isNew: false };
   const fresh = deps.ids.customerId();
   if (await deps.store.claimIdentity(identity, fresh, deps.clock.now().toISOString())) {
-    return { customerId: fresh, isNew: true };
+    return { customerId: fresh, isNew: true, moved: false };
   }
-  const winner = await deps.store.findCustomerId(identity, { consistent: true });
+  const winner = await deps.store.findIdentityHolder(identity, { consistent: true });
   if (!winner) throw new Error('identity claim lost but no holder found');
-  return { customerId: winner, isNew: false };
+  return { ...winner, isNew: false };
 }
 
 /** A customer just claimed an identity: suggestions for everyone who mentioned it before. */
@@ -164,7 +168,7 @@ async function recordEvidence(
  */
 async function placeOnTimeline(
   deps: ResolverDeps,
-  { envelope, customerId, profile, now }: Resolving,
+  { envelope, customerId, profile, now, once }: Resolving,
 ): Promise<{
   item: TimelineItem;
   placement: Placement;
@@ -181,7 +185,7 @@ async function placeOnTimeline(
 
   let item = toTimelineItem(envelope, customerId, placement.conversationId);
   // Once per provider event, whenever it is delivered: a redelivery lands on the first one's place.
-  const placed = await deps.store.placeTimelineItem(item, envelope.raw);
+  const placed = await deps.store.placeTimelineItem(item, envelope.raw, once);
   item = { ...item, customerId: placed.customerId, at: placed.at };
   if (!placed.written) {
     // A redelivery: keep the first delivery's placement rather than deciding again.
@@ -298,7 +302,7 @@ async function resolveCustomerEvent(
   // Unauthenticated mail attaches by its From address to nobody: its own customer, the address evidence.
   const unauthenticated = isUnauthenticated(envelope);
   const claim = unauthenticated
-    ? { customerId: unauthenticatedCustomerId(envelope), isNew: false }
+    ? { customerId: unauthenticatedCustomerId(envelope), isNew: false, moved: false }
     : await resolveCustomerClaim(deps, customer);
   const { customerId, profile } = await followMerges(
     (id) => deps.store.getProfileState(id),
@@ -312,7 +316,9 @@ async function resolveCustomerEvent(
     deps.log?.('info', 'csat answer recorded', { customerId, channel: envelope.channel });
     return { customerId, conversationId: pending.conversationId, written: true };
   }
-  const resolving: Resolving = { envelope, customer, customerId, profile, now };
+  const hopped = customerId !== claim.customerId;
+  const once = oncePlacement(envelope, { moved: claim.moved, hopped, profile });
+  const resolving: Resolving = { envelope, customer, customerId, profile, now, once };
   const claimed = await claimOtherIdentities(deps, resolving);
   const { item, placement, written, inbound, conversation, current } = await placeOnTimeline(deps, resolving);
   const { conversationId } = placement;

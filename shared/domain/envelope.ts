@@ -96,6 +96,11 @@ const EnvelopeBaseSchema = z.object({
   /** When our webhook received it (ISO 8601 UTC). */
   receivedAt: z.iso.datetime(),
   /**
+   * True when `occurredAt` is the provider's own time for the event, the same in every delivery of it;
+   * absent when it is our receive time (or another that may differ between deliveries).
+   */
+  providerTime: z.optional(z.boolean()),
+  /**
    * Where the raw payload came from: `<provider>:<sha256 of the body>#<JSON pointer>`, or
    * `<provider>:<the provider's delivery id>#<pointer>` (SES: `ses:sns:<SNS MessageId>#...`).
    */

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { Channel, Envelope, Identity } from './envelope.js';
 import { canonicalIdentity, type PhoneOptions } from './identity.js';
-import type { ContactState } from './resolver-ports.js';
+import type { ContactState, OncePlacement } from './resolver-ports.js';
 import type { TimelineItem } from './timeline.js';
 
 /** The timeline id of a message: the channel and the provider's own id. */
@@ -17,6 +17,29 @@ export function messageItemId(envelope: { channel: string; providerMessageId: st
 export function onceReference(item: TimelineItem): { channel: Channel; id: string } | undefined {
   if (!item.channel || !item.providerMessageId) return undefined;
   return { channel: item.channel, id: item.type === 'message' ? item.providerMessageId : item.id };
+}
+
+/**
+ * How an envelope's item is written once (see OncePlacement). An inbound message timed by its provider
+ * has the same key in every delivery: its conditional put alone dedups it, unless a merge moved its
+ * identity, its customer or customers into it (`moved`, `hopped`: followed a `mergedInto`; the profile's
+ * `mergedFrom`, `unmergedAt`), since an earlier delivery may then have put it in another partition.
+ */
+export function oncePlacement(
+  envelope: Envelope,
+  merges: {
+    moved: boolean;
+    hopped: boolean;
+    profile?: { mergedFrom?: readonly string[] | undefined; unmergedAt?: string | undefined } | undefined;
+  },
+): OncePlacement {
+  const keyed =
+    envelope.kind === 'message' && envelope.direction === 'inbound' && envelope.providerTime === true;
+  if (!keyed) return 'reference';
+  const { moved, hopped, profile } = merges;
+  const merged =
+    moved || hopped || (profile?.mergedFrom?.length ?? 0) > 0 || profile?.unmergedAt !== undefined;
+  return merged ? 'merged' : 'key';
 }
 
 /** The timeline item an envelope (anything but a status) writes on the customer's timeline. */

@@ -9,6 +9,10 @@ export interface ProfileState {
   name?: string | undefined;
   nameAt?: string | undefined;
   mergedInto?: string | undefined;
+  /** Customers merged into this one (their partitions are part of its timeline). */
+  mergedFrom?: readonly string[] | undefined;
+  /** When this customer was last unmerged from another (it stood merged once). */
+  unmergedAt?: string | undefined;
   openConversationId?: string | undefined;
   lastConversationId?: string | undefined;
   lastResolvedAt?: string | undefined;
@@ -91,6 +95,11 @@ export interface SuggestionEvidence {
 export interface ResolverStore {
   /** The customer an identity belongs to (an eventually consistent read is enough: claims are conditional). */
   findCustomerId(identity: Identity, options?: { consistent?: boolean }): Promise<string | undefined>;
+  /** The same, and whether a merge or an unmerge ever moved the identity between customers. */
+  findIdentityHolder(
+    identity: Identity,
+    options?: { consistent?: boolean },
+  ): Promise<IdentityHolder | undefined>;
   /** Claims an identity for a customer; false when somebody holds it already. */
   claimIdentity(identity: Identity, customerId: string, now: string): Promise<boolean>;
   getProfileState(customerId: string): Promise<ProfileState | undefined>;
@@ -101,7 +110,7 @@ export interface ResolverStore {
    * records where its item is (customer and time) on the provider reference, and every later delivery
    * writes to that same place. Answers whether it wrote, and where the item is.
    */
-  placeTimelineItem(item: TimelineItem, raw: unknown): Promise<PlacedItem>;
+  placeTimelineItem(item: TimelineItem, raw: unknown, once?: OncePlacement): Promise<PlacedItem>;
   /** A timeline item by its key parts. */
   getTimelineItem(customerId: string, at: string, itemId: string): Promise<TimelineItem | undefined>;
   /**
@@ -132,6 +141,21 @@ export interface ResolverStore {
    */
   setContactState(identity: Identity, state: ContactState): Promise<void>;
 }
+
+/** Who holds an identity, and whether a merge or an unmerge moved it (then its past items may be elsewhere). */
+export interface IdentityHolder {
+  customerId: string;
+  moved: boolean;
+}
+
+/**
+ * How a provider event's item is written once. `reference` (the default): through its provider
+ * reference, which keeps the first delivery's place (its time may be our receive time). `key`: by its
+ * conditional put alone, as its key follows from the provider and no merge ever touched the customer.
+ * `merged`: its key follows from the provider, but a merge did: it is looked for in every partition
+ * merged into the customer, and the reference keeps the place for after an unmerge.
+ */
+export type OncePlacement = 'reference' | 'key' | 'merged';
 
 /** Where a provider event's timeline item is, and whether this delivery wrote it. */
 export interface PlacedItem {

@@ -3,7 +3,7 @@ import { nextConversationId } from '../domain/conversation.js';
 import { type CsatPending, CsatPendingSchema } from '../domain/csat/survey.js';
 import type { Identity } from '../domain/envelope.js';
 import { followMerges } from '../domain/merges.js';
-import type { ContactState, ProfileState, ProfileTouch } from '../domain/resolver-ports.js';
+import type { ContactState, IdentityHolder, ProfileState, ProfileTouch } from '../domain/resolver-ports.js';
 import { customerOfItem, lastInboundByChannelOf, readableOrUndefined } from '../domain/stored-items.js';
 import { StringSetSchema } from '../domain/string-set.js';
 import type { Customer } from '../domain/timeline.js';
@@ -35,13 +35,19 @@ import {
 } from './params/customers.js';
 import { mergeShards } from './sharded-query.js';
 
-const IdentityItemSchema = z.object({ customerId: z.string() });
+const IdentityItemSchema = z.object({
+  customerId: z.string(),
+  mergedFrom: z.string().optional(),
+  unmergedFrom: z.string().optional(),
+});
 
 const ProfileStateSchema = z.object({
   customerId: z.string(),
   name: z.string().optional(),
   nameAt: z.string().optional(),
   mergedInto: z.string().optional(),
+  mergedFrom: StringSetSchema,
+  unmergedAt: z.string().optional(),
   openConversationId: z.string().optional(),
   lastConversationId: z.string().optional(),
   lastResolvedAt: z.string().optional(),
@@ -96,14 +102,29 @@ async function readCustomer(
   db: DynamoDb,
   customerId: string,
   whileErasing: boolean,
+  consistent = false,
 ): Promise<Customer | undefined> {
-  const out = await getItem(db, getInput(db.table, Keys.customer(customerId)));
+  const out = await getItem(db, getInput(db.table, Keys.customer(customerId), consistent));
   if (!out.Item) return undefined;
   if (out.Item.entity === 'erased_customer') throw new GoneError(`customer ${customerId} was erased`);
   if (out.Item.erasingSince !== undefined && !whileErasing) {
     throw new GoneError(`customer ${customerId} is being erased`);
   }
   return customerOfItem(out.Item);
+}
+
+async function findIdentityHolder(
+  db: DynamoDb,
+  identity: Identity,
+  options: { consistent?: boolean },
+): Promise<IdentityHolder | undefined> {
+  const out = await getItem(db, getIdentityInput(db.table, identity, options.consistent));
+  if (!out.Item) return undefined;
+  const item = IdentityItemSchema.parse(out.Item);
+  return {
+    customerId: item.customerId,
+    moved: item.mergedFrom !== undefined || item.unmergedFrom !== undefined,
+  };
 }
 
 /** What the resolver needs of a profile, or undefined; UnavailableError while it is being erased. */
@@ -172,9 +193,11 @@ export function customerRepository(db: DynamoDb) {
       identity: Identity,
       options: { consistent?: boolean } = {},
     ): Promise<string | undefined> {
-      const out = await getItem(db, getIdentityInput(db.table, identity, options.consistent));
-      return out.Item ? IdentityItemSchema.parse(out.Item).customerId : undefined;
+      return (await findIdentityHolder(db, identity, options))?.customerId;
     },
+    /** The customer an identity belongs to, and whether a merge or an unmerge moved it. */
+    findIdentityHolder: (identity: Identity, options: { consistent?: boolean } = {}) =>
+      findIdentityHolder(db, identity, options),
     /** Claims an identity for a customer; false when someone holds it already. */
     claimIdentity(identity: Identity, customerId: string, now: string): Promise<boolean> {
       return putItemIf(db, claimIdentityInput(db.table, identity, customerId, now));
@@ -206,9 +229,13 @@ export function customerRepository(db: DynamoDb) {
     /**
      * The partitions whose union is this customer's timeline: the root of its merges and all merged in.
      * Only the erasure itself reads them `whileErasing`; everyone else meets GoneError once it began.
+     * `consistent`: strongly consistent reads (the resolver's look for a merged customer's item).
      */
-    async mergedPartitions(customerId: string, options: { whileErasing?: boolean } = {}): Promise<string[]> {
-      const read = (id: string) => readCustomer(db, id, options.whileErasing === true);
+    async mergedPartitions(
+      customerId: string,
+      options: { whileErasing?: boolean; consistent?: boolean } = {},
+    ): Promise<string[]> {
+      const read = (id: string) => readCustomer(db, id, options.whileErasing === true, options.consistent);
       return (await mergedCustomers(read, customerId)).partitions;
     },
     /** Replaces the customer's tags (labels agents give them, such as `vip`). */

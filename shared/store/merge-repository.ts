@@ -101,7 +101,7 @@ async function unmerge(
     await updateItemIf(db, pointIdentityInput(db.table, token, { sourceId, targetId }, 'source'));
   }
   await updateItem(db, removeMergedFromInput(db.table, targetId, sourceId, source.identities));
-  await updateItem(db, clearMergedIntoInput(db.table, sourceId));
+  await updateItem(db, clearMergedIntoInput(db.table, sourceId, now));
   const data = (customerId: string) => ({ customerId, by: agentId });
   await deps.timeline.putTimelineItem(
     eventItem(targetId, now, `unmerge:${sourceId}:${now}`, 'unmerge', data(sourceId)),

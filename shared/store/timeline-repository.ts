@@ -4,7 +4,7 @@ import type { Page } from '../domain/paging.js';
 import type { RawPayload } from '../domain/privacy.js';
 import { decodeReplyKey, type ReplyTarget } from '../domain/reply-key.js';
 import { onceReference } from '../domain/resolution.js';
-import type { PlacedItem, ThreadLink } from '../domain/resolver-ports.js';
+import type { OncePlacement, PlacedItem, ThreadLink } from '../domain/resolver-ports.js';
 import { unfoldDecision } from '../domain/routing/facts.js';
 import {
   type PlacedTimelineItem,
@@ -80,7 +80,9 @@ function toTimelineItems(item: Record<string, unknown>): Array<{ sk: string } & 
   return unfoldDecision(parsed, placedAt).map((one) => ({ sk, item: one, placedAt: placedAt ?? parsed.at }));
 }
 
-type Partitions = { mergedPartitions(customerId: string): Promise<string[]> };
+type Partitions = {
+  mergedPartitions(customerId: string, options?: { consistent?: boolean }): Promise<string[]>;
+};
 
 /** The first `limit` rows, never between two that share a key (the cursor is a key): an unfolded pair. */
 function pageCut<T extends { sk: string }>(rows: readonly T[], limit: number): T[] {
@@ -271,19 +273,46 @@ async function putOnce(db: DynamoDb, item: TimelineItem, raw: unknown): Promise<
 }
 
 /**
- * Writes a provider event's item once, whenever it is delivered. The provider reference records the
- * first delivery's key (first write wins) and answers the key it holds: a later delivery writes (or,
- * after a crash, completes) that same item, so the first-seen time is kept and nothing is doubled.
+ * The partition merged into the customer's timeline (read strongly) that holds the item's key, if one
+ * does: an earlier delivery put it there by its key alone, before a merge moved its customer.
  */
-async function placeTimelineItem(db: DynamoDb, item: TimelineItem, raw: unknown): Promise<PlacedItem> {
-  const reference = onceReference(item);
-  const ours = Keys.timelineItem(item.customerId, item.at, item.id).sk;
+async function mergedHolder(db: DynamoDb, customers: Partitions, item: TimelineItem) {
+  const partitions = await customers.mergedPartitions(item.customerId, { consistent: true });
+  const others = partitions.filter((id) => id !== item.customerId);
+  const held = await Promise.all(
+    others.map(
+      async (id) =>
+        (await getItem(db, getInput(db.table, Keys.timelineItem(id, item.at, item.id), true))).Item,
+    ),
+  );
+  return others.find((_, i) => held[i] !== undefined);
+}
+
+/**
+ * Writes a provider event's item once, whenever it is delivered (`once`: see OncePlacement). By its key
+ * alone when that follows from the provider. Else the provider reference records the first delivery's
+ * place (first write wins; for `merged`, the merged partition that holds it already, if one does) and
+ * answers the place it holds: a later delivery writes (or, after a crash, completes) that same item, so
+ * the first-seen time is kept and nothing is doubled.
+ */
+async function placeTimelineItem(
+  db: DynamoDb,
+  customers: Partitions,
+  item: TimelineItem,
+  raw: unknown,
+  once: OncePlacement = 'reference',
+): Promise<PlacedItem> {
+  const reference = once === 'key' ? undefined : onceReference(item);
   let placed = item;
   if (reference) {
-    const target = { customerId: item.customerId, timelineSk: ours };
+    const holder = once === 'merged' ? await mergedHolder(db, customers, item) : undefined;
+    const target = {
+      customerId: holder ?? item.customerId,
+      timelineSk: Keys.timelineItem(item.customerId, item.at, item.id).sk,
+    };
     const out = await updateItem(db, linkMessageRefInput(db.table, reference.channel, reference.id, target));
     const ref = MessageRefItemSchema.parse(out.Attributes);
-    const at = ref.timelineSk && ref.timelineSk !== ours ? timelineAtOf(ref.timelineSk, item.id) : undefined;
+    const at = ref.timelineSk ? timelineAtOf(ref.timelineSk, item.id) : undefined;
     if (at !== undefined && ref.customerId) placed = { ...item, customerId: ref.customerId, at };
   }
   const written = await putOnce(db, placed, raw);
@@ -299,7 +328,8 @@ export function timelineRepository(db: DynamoDb, customers: Partitions) {
     /** Writes a timeline item once; false when it was there already. */
     putTimelineItem: (item: TimelineItem, raw: unknown): Promise<boolean> => putOnce(db, item, raw),
     /** Writes a provider event's item once, at the first delivery's place, whenever it comes again. */
-    placeTimelineItem: (item: TimelineItem, raw: unknown) => placeTimelineItem(db, item, raw),
+    placeTimelineItem: (item: TimelineItem, raw: unknown, once?: OncePlacement) =>
+      placeTimelineItem(db, customers, item, raw, once),
     /** Every raw payload of the customer and those merged with them, by timeline item (for export). */
     rawPayloads: (customerId: string) => rawPayloads(db, customers, customerId),
     /** One timeline item, read strongly. */

@@ -21,6 +21,8 @@ export interface Event {
   scope: Scope;
   pointer: string;
   standby: boolean;
+  /** Carried by the Graph `changes` shape (dashboard test events), whose time may be in seconds. */
+  graphChange: boolean;
   /** The event's own time in epoch ms, if it has one. */
   timeMs: number | undefined;
   /** The sender's id (or `user_ref:<ref>`), for ids of events Meta gave none. */
@@ -130,6 +132,9 @@ export function base(e: Event, timeMs: number | undefined = e.timeMs) {
     // The event's own time; then the entry's (when Meta sent it); then ours.
     occurredAt: ms === undefined ? e.scope.ctx.receivedAt : new Date(ms).toISOString(),
     receivedAt: e.scope.ctx.receivedAt,
+    // Only the event's own time, as `messaging[]` carries it, is the same in every delivery; the entry's
+    // may not be, nor a `changes` event's (seconds where `messaging[]` has milliseconds).
+    ...optional('providerTime', timeMs === undefined || e.graphChange ? undefined : true),
     rawRef: `meta:${e.scope.ctx.bodySha256}#${e.pointer}`,
     raw: e.raw,
   };

@@ -84,7 +84,7 @@ export function normaliseMetaMessaging(payload: unknown, ctx: BodyContext): Norm
     ] as const) {
       items?.forEach((raw, k) => {
         const pointer = `/entry/${i}/${list}/${k}`;
-        collect(out, pointer, () => eventEnvelopes(raw, scope, pointer, list === 'standby'));
+        collect(out, pointer, () => eventEnvelopes(raw, scope, pointer, { standby: list === 'standby' }));
       });
     }
     changes?.forEach((rawChange, j) => {
@@ -103,21 +103,27 @@ export function normaliseMetaMessaging(payload: unknown, ctx: BodyContext): Norm
         return;
       }
       collect(out, `${pointer}/value`, () =>
-        eventEnvelopes(value, scope, `${pointer}/value`, field === 'standby'),
+        eventEnvelopes(value, scope, `${pointer}/value`, { standby: field === 'standby', graphChange: true }),
       );
     });
   });
   return out;
 }
 
-function eventEnvelopes(raw: unknown, scope: Scope, pointer: string, standby: boolean): EnvelopeInput[] {
+function eventEnvelopes(
+  raw: unknown,
+  scope: Scope,
+  pointer: string,
+  shape: { standby: boolean; graphChange?: boolean },
+): EnvelopeInput[] {
   const event = MessagingEvent.parse(raw);
   const e: Event = {
     event,
     raw,
     scope,
     pointer,
-    standby,
+    standby: shape.standby,
+    graphChange: shape.graphChange === true,
     timeMs: event.timestamp === undefined ? undefined : metaTimeMs(event.timestamp),
     senderKey: partyKey(event.sender),
     sides: sidesOf(event, scope),

@@ -11,6 +11,11 @@ export function rawRef(ctx: SesNormaliseContext, pointer: string): string {
   return `ses:sns:${ctx.snsMessageId}#${pointer}`;
 }
 
+/** True when SES's time parses, so `isoTime` gives SES's own time (the envelope's `providerTime`). */
+export function isProviderTime(value: string): true | undefined {
+  return Number.isNaN(new Date(value).getTime()) ? undefined : true;
+}
+
 /** A time as ISO 8601 UTC, or `fallback` when SES wrote one that does not parse. */
 export function isoTime(value: string, fallback: string): string {
   const time = new Date(value);

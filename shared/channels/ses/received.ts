@@ -12,7 +12,7 @@ import {
   lastOf,
   MAIL_BOUNDS,
 } from './bounds.js';
-import { isoTime, rawRef, type SesNormaliseContext } from './context.js';
+import { isoTime, isProviderTime, rawRef, type SesNormaliseContext } from './context.js';
 import { headerContent, isAutoReply, type MailContent, mailContent } from './mail-content.js';
 import { splitQuoted } from './quoted.js';
 import type { SesReceivedNotification } from './schema.js';
@@ -116,6 +116,7 @@ export function receivedEnvelope(
     ...optional('account', account),
     occurredAt: isoTime(mail.timestamp, ctx.receivedAt),
     receivedAt: ctx.receivedAt,
+    ...optional('providerTime', isProviderTime(mail.timestamp)),
     rawRef: rawRef(ctx, ''),
     raw,
     kind: 'message',

@@ -33,6 +33,7 @@ export function base(scope: Scope, pointer: string, raw: unknown, timestamp: str
     // Test payloads sometimes omit the timestamp; Meta always sends it.
     occurredAt: timestamp ? new Date(Number(timestamp) * 1000).toISOString() : scope.ctx.receivedAt,
     receivedAt: scope.ctx.receivedAt,
+    ...optional('providerTime', timestamp ? true : undefined),
     rawRef: `whatsapp:${scope.ctx.bodySha256}#${pointer}`,
     raw,
   };

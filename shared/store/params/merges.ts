@@ -31,7 +31,8 @@ export function pointMergedIntoInput(
 
 /**
  * Step 3 of a merge: one of the source's identities resolves to the target (`to: 'target'`). An unmerge
- * points it back to the source (`to: 'source'`), only from the target.
+ * points it back to the source (`to: 'source'`), only from the target, and marks it `unmergedFrom`: the
+ * resolver then knows that items of its messages may be in the target's partition.
  */
 export function pointIdentityInput(
   table: string,
@@ -48,7 +49,7 @@ export function pointIdentityInput(
           ConditionExpression: 'customerId = :source OR customerId = :target',
         }
       : {
-          UpdateExpression: 'SET customerId = :source REMOVE mergedFrom',
+          UpdateExpression: 'SET customerId = :source, unmergedFrom = :target REMOVE mergedFrom',
           ConditionExpression: 'customerId = :target',
         }),
     ExpressionAttributeValues: { ':target': merge.targetId, ':source': merge.sourceId },
@@ -101,11 +102,12 @@ export function removeMergedFromInput(
   };
 }
 
-/** Unmerge: the source stands for itself again. */
-export function clearMergedIntoInput(table: string, sourceId: string): UpdateCommandInput {
+/** Unmerge: the source stands for itself again, marked `unmergedAt` (it stood merged once). */
+export function clearMergedIntoInput(table: string, sourceId: string, now: string): UpdateCommandInput {
   return {
     TableName: table,
     Key: Keys.customer(sourceId),
-    UpdateExpression: 'REMOVE mergedInto, mergedAt, mergedBy',
+    UpdateExpression: 'SET unmergedAt = :now REMOVE mergedInto, mergedAt, mergedBy',
+    ExpressionAttributeValues: { ':now': now },
   };
 }

@@ -11,11 +11,11 @@ import { sdkSendMessageBatch } from '#shared/queue/sqs-sdk-batch.js';
 import { dynamoRepositories, storePorts } from '#shared/store/dynamo-repositories.js';
 import { randomIds } from '#shared/store/ids.js';
 import { documentClient } from '#shared/store/sdk-documents.js';
-import { DynamoFaults } from '../../support/dynamo-faults.js';
 import { FlakySqs } from '../../support/flaky-sqs.js';
 import { ManualTimers } from '../../support/manual-timers.js';
 import { SECRETS, startTestRuntime } from '../../support/runtime.js';
 import { type Item, inspectionClient, scanTable } from '../../support/table-snapshot.js';
+import { useThrottledRuntime } from '../../support/throttled-runtime.js';
 import {
   deliver,
   instagramText,
@@ -186,31 +186,13 @@ describe('SQS send failures: the webhook answers 503, queues nothing, and the pr
 });
 
 describe('DynamoDB throttling: the resolver’s record fails and is retried until it succeeds', () => {
-  let runtime: LocalRuntime;
-  let inspect: DynamoDBClient;
-  const faults = new DynamoFaults();
-  let throttle: (call: { operation: string; isWrite: boolean }) => boolean = () => false;
-  faults.throttle = (call) => throttle(call);
-
-  beforeAll(async () => {
-    runtime = await startTestRuntime({
-      dynamoClient: (client) => faults.attach(client),
-      // Throttled records come back every 50 ms; far from the dead-letter queue while the test looks.
-      queue: { visibilityTimeoutMs: 50, maxReceiveCount: 1_000 },
-    });
-    inspect = inspectionClient(runtime.dynamoEndpoint);
-  }, 60_000);
-
-  afterAll(async () => {
-    inspect?.destroy();
-    await runtime?.close();
-  }, 60_000);
+  const env = useThrottledRuntime();
 
   /** Posts one WhatsApp text while DynamoDB throttles, lets it fail `receives` times, then lifts the throttle. */
   const throttledDelivery = async (phone: string, wamid: string, receives: number) => {
     const answer = await deliver(
       signedMeta(
-        runtime.url,
+        env.runtime.url,
         '/webhooks/whatsapp',
         whatsappText({ from: phone, messages: [{ id: wamid, at: now(), text: 'Is anybody there?' }] }),
         SECRETS.meta,
@@ -219,11 +201,11 @@ describe('DynamoDB throttling: the resolver’s record fails and is retried unti
     // The webhook does no DynamoDB: it acknowledges whatever the table is doing.
     expect(answer.status).toBe(200);
     await waitUntil(
-      () => (runtime.inbound.messages()[0]?.receiveCount ?? 0) >= receives,
+      () => (env.runtime.inbound.messages()[0]?.receiveCount ?? 0) >= receives,
       `the record to be received ${receives} times`,
     );
-    expect(runtime.deadLetter.messages()).toEqual([]);
-    return scanTable(inspect, TABLE);
+    expect(env.runtime.deadLetter.messages()).toEqual([]);
+    return scanTable(env.inspect, TABLE);
   };
 
   const expectOnce = (items: Item[], phone: string, wamid: string) => {
@@ -237,23 +219,23 @@ describe('DynamoDB throttling: the resolver’s record fails and is retried unti
   };
 
   it('throttled from the first call: nothing is written until it stops, then the record lands once', async () => {
-    const throttledBefore = faults.throttled;
-    throttle = () => true;
+    const throttledBefore = env.faults.throttled;
+    env.throttle = () => true;
     const during = await throttledDelivery('14155550133', 'wamid.THROTTLED1', 3);
-    expect(faults.throttled - throttledBefore).toBeGreaterThanOrEqual(3);
+    expect(env.faults.throttled - throttledBefore).toBeGreaterThanOrEqual(3);
     expect(timelineIds(during)).not.toContain('whatsapp:wamid.THROTTLED1');
 
-    throttle = () => false;
-    await runtime.idle();
-    expectOnce(await scanTable(inspect, TABLE), '14155550133', 'wamid.THROTTLED1');
-    expect(runtime.deadLetter.messages()).toEqual([]);
+    env.throttle = () => false;
+    await env.runtime.idle();
+    expectOnce(await scanTable(env.inspect, TABLE), '14155550133', 'wamid.THROTTLED1');
+    expect(env.runtime.deadLetter.messages()).toEqual([]);
   }, 60_000);
 
-  it('throttled after three writes landed: the retries complete the half-applied record, nothing twice', async () => {
-    const landed = faults.writes;
-    // Reads pass; the identity claim, the message reference (where its item is) and the timeline item
+  it('throttled after two writes landed: the retries complete the half-applied record, nothing twice', async () => {
+    const landed = env.faults.writes;
+    // Reads pass; the identity claim and the timeline item (written by its key alone: WhatsApp times it)
     // land, every later write is throttled.
-    throttle = ({ isWrite }) => isWrite && faults.writes >= landed + 3;
+    env.throttle = ({ isWrite }) => isWrite && env.faults.writes >= landed + 2;
     const during = await throttledDelivery('14155550144', 'wamid.THROTTLED2', 3);
     // Half applied: the claim and the timeline item are there, the conversation and profile are not.
     const claimed = ofEntity(during, 'identity').find((i) => i.value === '+14155550144');
@@ -261,10 +243,10 @@ describe('DynamoDB throttling: the resolver’s record fails and is retried unti
     expect(timelineIds(during)).toContain('whatsapp:wamid.THROTTLED2');
     expect(ofEntity(during, 'conversation').filter((c) => c.customerId === claimed?.customerId)).toEqual([]);
     expect(ofEntity(during, 'customer').filter((c) => c.id === claimed?.customerId)).toEqual([]);
-    throttle = () => false;
-    await runtime.idle();
-    expectOnce(await scanTable(inspect, TABLE), '14155550144', 'wamid.THROTTLED2');
-    expect(runtime.deadLetter.messages()).toEqual([]);
+    env.throttle = () => false;
+    await env.runtime.idle();
+    expectOnce(await scanTable(env.inspect, TABLE), '14155550144', 'wamid.THROTTLED2');
+    expect(env.runtime.deadLetter.messages()).toEqual([]);
   }, 60_000);
 });
 

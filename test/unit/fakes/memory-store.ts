@@ -4,6 +4,8 @@ import { onceReference } from '#shared/domain/resolution.js';
 import type {
   ContactState,
   ConversationTouch,
+  IdentityHolder,
+  OncePlacement,
   PlacedItem,
   ProfileState,
   ProfileTouch,
@@ -74,6 +76,12 @@ export class MemoryStore implements ResolverStore {
     return this.identities.get(identityToken(identity));
   }
 
+  /** Identities move only by merges, which this store does not make. */
+  async findIdentityHolder(identity: Identity): Promise<IdentityHolder | undefined> {
+    const customerId = this.identities.get(identityToken(identity));
+    return customerId === undefined ? undefined : { customerId, moved: false };
+  }
+
   async claimIdentity(identity: Identity, customerId: string): Promise<boolean> {
     this.#write();
     const token = identityToken(identity);
@@ -108,8 +116,8 @@ export class MemoryStore implements ResolverStore {
   /** First-delivery places by provider reference (`<channel>#<id>`), as the message references hold them. */
   readonly placed = new Map<string, { customerId: string; at: string }>();
 
-  async placeTimelineItem(item: TimelineItem): Promise<PlacedItem> {
-    const reference = onceReference(item);
+  async placeTimelineItem(item: TimelineItem, _raw?: unknown, once?: OncePlacement): Promise<PlacedItem> {
+    const reference = once === 'key' ? undefined : onceReference(item);
     let place = { customerId: item.customerId, at: item.at };
     if (reference) {
       this.#write();

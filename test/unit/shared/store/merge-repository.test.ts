@@ -86,9 +86,12 @@ describe('mergeRepository', () => {
     const { merges, timeline } = repository();
     await merges.unmerge('cu_t', 'cu_m', 'ag_1', '2025-06-10T09:00:00.000Z');
     expect(updates()).toEqual([
-      [{ pk: 'IDENTITY#phone#+3', sk: 'IDENTITY' }, 'SET customerId = :source REMOVE mergedFrom'],
+      [
+        { pk: 'IDENTITY#phone#+3', sk: 'IDENTITY' },
+        'SET customerId = :source, unmergedFrom = :target REMOVE mergedFrom',
+      ],
       [{ pk: 'CUSTOMER#cu_t', sk: 'PROFILE' }, 'DELETE mergedFrom :source, identities :identities'],
-      [{ pk: 'CUSTOMER#cu_m', sk: 'PROFILE' }, 'REMOVE mergedInto, mergedAt, mergedBy'],
+      [{ pk: 'CUSTOMER#cu_m', sk: 'PROFILE' }, 'SET unmergedAt = :now REMOVE mergedInto, mergedAt, mergedBy'],
     ]);
     expect(timeline.putTimelineItem.mock.calls.map(([item]) => [item.customerId, item.event])).toEqual([
       ['cu_t', 'unmerge'],

@@ -80,6 +80,7 @@ describe('normaliseMetaMessaging: documented Messenger events', () => {
         account: PAGE,
         customer: MESSENGER_CUSTOMER,
         occurredAt: '2016-03-23T00:25:52.478Z',
+        providerTime: true,
         contentType: 'text',
         text: 'hello, world!',
         attachments: [],
@@ -629,11 +630,21 @@ describe('normaliseMetaMessaging: batches', () => {
 });
 
 describe('normaliseMetaMessaging: who is who', () => {
+  it("marks the event's own time as the provider's in messaging[], not in a Graph changes event", () => {
+    expect(only(run(fixture('messenger_text_quick_reply').body)).providerTime).toBe(true);
+    const change = only(run(fixture('messenger_postback_changes').body));
+    expect(change.occurredAt).toBe('2018-05-27T22:23:44.000Z');
+    expect(change.providerTime).toBeUndefined();
+  });
+
   it('takes the time from entry.time when the event has none', () => {
     const { body } = fixture('messenger_text_quick_reply');
     const varied = structuredClone(body);
     delete firstEvent(varied).timestamp;
-    expect(only(run(varied))).toMatchObject({ occurredAt: '2016-03-23T00:25:52.600Z' });
+    const envelope = only(run(varied));
+    expect(envelope).toMatchObject({ occurredAt: '2016-03-23T00:25:52.600Z' });
+    // The entry's time may differ between deliveries: not the event's own.
+    expect(envelope.providerTime).toBeUndefined();
   });
 
   it('reads an echo without entry id as sent by the sender to the recipient', () => {
@@ -793,6 +804,7 @@ describe('normaliseMetaMessaging: content', () => {
       providerMessageId: `postback:${PSID}:test-sha#/entry/0/messaging/0`,
       occurredAt: RECEIVED_AT,
     });
+    expect(only(run(body)).providerTime).toBeUndefined();
   });
 });
 

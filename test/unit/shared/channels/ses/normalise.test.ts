@@ -274,6 +274,19 @@ describe('normaliseSesNotification: received peer emails', () => {
     expect(envelope.data?.recipients).toEqual(['care@example.com', 'sales@example.com']);
   });
 
+  it("marks SES's own time as the provider's, and takes the time of receipt when it does not parse", async () => {
+    expect(onlyMessage((await receive('only_text')).envelopes).providerTime).toBe(true);
+    const envelope = onlyMessage(
+      (
+        await receive('only_text', (n) => {
+          (n.mail as Record<string, unknown>).timestamp = 'soon';
+        })
+      ).envelopes,
+    );
+    expect(envelope.occurredAt).toBe(CTX.receivedAt);
+    expect(envelope.providerTime).toBeUndefined();
+  });
+
   it('yields the same envelopes for a redelivery', async () => {
     expect(await receive('mail_with_quote')).toEqual(await receive('mail_with_quote'));
   });
@@ -286,6 +299,7 @@ describe('normaliseSesNotification: SES receipt details', () => {
       id: 'ses:msg:d6iitobk75ur44p8kdnnp7g2n800',
       account: 'recipient@example.com',
       occurredAt: '2015-09-11T20:32:33.936Z',
+      providerTime: true,
       receivedAt: CTX.receivedAt,
       rawRef: `ses:sns:${CTX.snsMessageId}#`,
       customer: { kind: 'email', value: 'sender@example.com' },

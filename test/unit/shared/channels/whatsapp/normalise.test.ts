@@ -178,6 +178,7 @@ describe('normaliseWhatsApp: documented message types', () => {
       account: '106540352242922',
       occurredAt: new Date(Number(message.timestamp) * 1000).toISOString(),
       receivedAt: RECEIVED_AT,
+      providerTime: true,
       rawRef: `whatsapp:${sha}#${POINTER}`,
       raw: message,
       kind: 'message',
@@ -316,6 +317,7 @@ describe('normaliseWhatsApp: system messages', () => {
       account: '106540352242922',
       occurredAt: '2025-06-16T00:08:01.000Z',
       receivedAt: RECEIVED_AT,
+      providerTime: true,
       rawRef: expect.stringMatching(/^whatsapp:[0-9a-f]{64}#\/entry\/0\/changes\/0\/value\/messages\/0$/),
       raw: expect.objectContaining({ type: 'system' }),
       kind: 'system',
@@ -427,6 +429,7 @@ describe('normaliseWhatsApp: statuses and errors', () => {
         account: '106540352242922',
         occurredAt,
         receivedAt: RECEIVED_AT,
+        providerTime: true,
         rawRef: `whatsapp:${sha}#/entry/0/changes/0/value/statuses/0`,
         raw: expect.objectContaining({ id: OUT, status }),
         kind: 'status',
@@ -727,6 +730,7 @@ describe('normaliseWhatsApp: identities', () => {
   it('derives ids from the body hash and pointer, and takes the time of receipt, when a test payload has neither', () => {
     const { envelopes, sha } = normalise('peer-bsuid_only_from_empty');
     expect(envelopes[0]).toMatchObject({ id: 'whatsapp:msg:wamid-test', occurredAt: RECEIVED_AT });
+    expect(envelopes[0]?.providerTime).toBeUndefined();
     const image = normalise('peer-image_message');
     expect(image.envelopes[0]).toMatchObject({
       id: `whatsapp:msg:${image.sha}#${POINTER}`,

@@ -48,7 +48,7 @@ describe('merge params', () => {
     ).toEqual({
       TableName: 't',
       Key: identity,
-      UpdateExpression: 'SET customerId = :source REMOVE mergedFrom',
+      UpdateExpression: 'SET customerId = :source, unmergedFrom = :target REMOVE mergedFrom',
       ConditionExpression: 'customerId = :target',
       ExpressionAttributeValues: { ':target': 'cu_t', ':source': 'cu_s' },
     });
@@ -85,11 +85,12 @@ describe('merge params', () => {
     });
   });
 
-  it('removes the merge pointer from the source on unmerge', () => {
-    expect(clearMergedIntoInput('t', 'cu_s')).toEqual({
+  it('removes the merge pointer from the source on unmerge, and marks it unmerged', () => {
+    expect(clearMergedIntoInput('t', 'cu_s', '2026-12-03T10:00:00.000Z')).toEqual({
       TableName: 't',
       Key: source,
-      UpdateExpression: 'REMOVE mergedInto, mergedAt, mergedBy',
+      UpdateExpression: 'SET unmergedAt = :now REMOVE mergedInto, mergedAt, mergedBy',
+      ExpressionAttributeValues: { ':now': '2026-12-03T10:00:00.000Z' },
     });
   });
 });

@@ -1,0 +1,88 @@
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDBDocumentClient, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { mockClient } from 'aws-sdk-client-mock';
+import { beforeEach, describe, expect, it } from 'vitest';
+import type { TimelineItem } from '#shared/domain/timeline.js';
+import { documentClient } from '#shared/store/sdk-documents.js';
+import { timelineRepository } from '#shared/store/timeline-repository.js';
+
+const ddb = mockClient(DynamoDBDocumentClient);
+const db = { doc: documentClient(new DynamoDBClient({ region: 'us-east-1' })), table: 'threadline' };
+const AT = '2026-12-03T09:00:00.000Z';
+const SK = `TIMELINE#${AT}#whatsapp:wamid.P1`;
+const REF = { pk: 'MESSAGE#whatsapp#wamid.P1', sk: 'MESSAGE' };
+const item: TimelineItem = {
+  id: 'whatsapp:wamid.P1',
+  type: 'message',
+  direction: 'inbound',
+  channel: 'whatsapp',
+  customerId: 'cu_target',
+  conversationId: 'cv_1',
+  providerMessageId: 'wamid.P1',
+  at: AT,
+  text: 'hello',
+};
+const partitionsAsked: Array<{ id: string; consistent: boolean | undefined }> = [];
+const repo = timelineRepository(db, {
+  mergedPartitions: async (id, options) => {
+    partitionsAsked.push({ id, consistent: options?.consistent });
+    return [id, 'cu_source'];
+  },
+});
+
+describe('placeTimelineItem', () => {
+  beforeEach(() => {
+    ddb.reset();
+    partitionsAsked.length = 0;
+    ddb.on(PutCommand).resolves({});
+    ddb.on(UpdateCommand).callsFake((input) => ({
+      Attributes: { customerId: input.ExpressionAttributeValues[':customerId'], timelineSk: SK },
+    }));
+  });
+
+  it('by its key: one conditional put, no reference, no read', async () => {
+    expect(await repo.placeTimelineItem(item, undefined, 'key')).toEqual({
+      written: true,
+      customerId: 'cu_target',
+      at: AT,
+    });
+    expect(ddb.commandCalls(UpdateCommand)).toHaveLength(0);
+    expect(ddb.commandCalls(GetCommand)).toHaveLength(0);
+    const put = ddb.commandCalls(PutCommand)[0]?.args[0].input;
+    expect(put?.Item).toMatchObject({ pk: 'CUSTOMER#cu_target', sk: SK });
+    expect(put?.ConditionExpression).toBe('attribute_not_exists(pk)');
+  });
+
+  it('by reference (the default): the reference first, no look in merged partitions', async () => {
+    await repo.placeTimelineItem(item, undefined);
+    expect(ddb.commandCalls(UpdateCommand)[0]?.args[0].input.Key).toEqual(REF);
+    expect(partitionsAsked).toEqual([]);
+  });
+
+  it('merged: finds the key in a merged partition, read strongly, and places it there', async () => {
+    ddb.on(GetCommand, { Key: { pk: 'CUSTOMER#cu_source', sk: SK } }).resolves({ Item: { pk: 'x' } });
+    ddb
+      .on(PutCommand)
+      .rejects(Object.assign(new Error('exists'), { name: 'ConditionalCheckFailedException' }));
+    expect(await repo.placeTimelineItem(item, undefined, 'merged')).toEqual({
+      written: false,
+      customerId: 'cu_source',
+      at: AT,
+    });
+    expect(partitionsAsked).toEqual([{ id: 'cu_target', consistent: true }]);
+    const gets = ddb.commandCalls(GetCommand).map((call) => call.args[0].input);
+    expect(gets).toEqual([
+      expect.objectContaining({ Key: { pk: 'CUSTOMER#cu_source', sk: SK }, ConsistentRead: true }),
+    ]);
+    const link = ddb.commandCalls(UpdateCommand)[0]?.args[0].input;
+    expect(link?.ExpressionAttributeValues).toMatchObject({ ':customerId': 'cu_source', ':sk': SK });
+    expect(ddb.commandCalls(PutCommand)[0]?.args[0].input.Item).toMatchObject({ pk: 'CUSTOMER#cu_source' });
+  });
+
+  it("follows the reference's customer when it holds the same key (a redelivery after a merge)", async () => {
+    ddb.on(UpdateCommand).resolves({ Attributes: { customerId: 'cu_source', timelineSk: SK } });
+    const placed = await repo.placeTimelineItem(item, undefined);
+    expect(placed.customerId).toBe('cu_source');
+    expect(ddb.commandCalls(PutCommand)[0]?.args[0].input.Item).toMatchObject({ pk: 'CUSTOMER#cu_source' });
+  });
+});

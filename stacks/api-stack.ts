@@ -374,11 +374,14 @@ export class ApiStack extends Stack {
   }
 
   /**
-   * What sending replies to the providers needs: the provider secret, the attempts before a reply is
-   * `failed`, Twilio's status callback URL, and SES with Threadline's configuration set only.
+   * What sending replies to the providers needs: the provider secret, the inbound queue (web chat's
+   * `delivered`), the attempts before a reply is `failed`, Twilio's status callback URL, and SES with
+   * Threadline's configuration set only.
    */
   private sendsReplies(fn: ThreadlineFunction, props: ApiStackProps, publicBaseUrl: string): void {
     fn.bindSecret(props.providerSecret);
+    // A web-chat reply is "sent" by reporting it delivered through the inbound queue.
+    fn.bindQueue(props.inboundQueue, 'INBOUND_QUEUE_URL');
     fn.addEnvironment('OUTBOUND_MAX_ATTEMPTS', String(outboundConsumer.maxReceiveCount));
     fn.addEnvironment('SES_CONFIGURATION_SET', props.sesConfigurationSetName);
     fn.addEnvironment(publicBaseUrlVariable, publicBaseUrl);

@@ -21,11 +21,11 @@ export const RESOLVER_SEND_LEASE_MS = 60_000;
 export function resolverSending(config: Config, store: SenderStore): InlineSend {
   // Imported on first use too: the provider adapters are no part of the resolver's cold start.
   const senders = onFirstUse(async () => {
-    const [{ configuredSenders }, withSecrets] = await Promise.all([
-      import('../channels/senders.js'),
+    const [{ lambdaSenders }, withSecrets] = await Promise.all([
+      import('./channel-senders.js'),
       loadConfigWithSecrets((id) => getSecretString(id)),
     ]);
-    return configuredSenders(withSecrets);
+    return lambdaSenders(withSecrets);
   });
   const deps = {
     store,

@@ -2,11 +2,11 @@ import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import { deliverReply } from '../app/deliver-reply.js';
 import { dynamoDbLite } from '../aws/dynamodb-lite.js';
 import { getSecretString } from '../aws/secrets-lite.js';
-import { configuredSenders } from '../channels/senders.js';
 import { loadConfigWithSecrets } from '../config/secrets.js';
 import { systemClock } from '../domain/ports.js';
 import { createSenderConsumer } from '../queue/sender-consumer.js';
 import { dynamoRepositories } from '../store/dynamo-repositories.js';
+import { lambdaSenders } from './channel-senders.js';
 import { lambdaDeadLetter } from './dead-letter.js';
 
 /** The sender function on AWS: replies from SQS to the providers, with the provider secrets. */
@@ -14,7 +14,7 @@ export async function createSenderHandler(): Promise<(event: SQSEvent) => Promis
   const config = await loadConfigWithSecrets((id) => getSecretString(id));
   const deps = {
     store: dynamoRepositories(dynamoDbLite(), config.TABLE_NAME).replies,
-    senders: configuredSenders(config),
+    senders: lambdaSenders(config),
     clock: systemClock,
     // Longer than one invocation, so a sender that died mid-call is retried only once its lease is over.
     leaseMs: 60_000,

@@ -644,8 +644,9 @@ describe('ThreadlineApi', () => {
         OUTBOUND_QUEUE_URL: { Ref: outboundId },
         INBOUND_DEAD_LETTER_QUEUE_URL: { Ref: deadLetterQueueId('Inbound') },
         ...timersSettings,
-        // It sends the AI's replies, as the sender does the others.
+        // It sends the AI's replies, as the sender does the others (web chat's `delivered` on the inbound queue).
         PROVIDER_SECRET_ARN: secretArn,
+        INBOUND_QUEUE_URL: { Ref: inboundId },
         OUTBOUND_MAX_ATTEMPTS: '5',
         SES_CONFIGURATION_SET: { Ref: logicalId(statefulStack, 'SesConfigurationSet') },
         PUBLIC_BASE_URL: executeApiUrl,
@@ -686,6 +687,7 @@ describe('ThreadlineApi', () => {
       {
         TABLE_NAME: { Ref: tableId },
         PROVIDER_SECRET_ARN: secretArn,
+        INBOUND_QUEUE_URL: { Ref: inboundId },
         OUTBOUND_DEAD_LETTER_QUEUE_URL: { Ref: deadLetterQueueId('Outbound') },
         OUTBOUND_MAX_ATTEMPTS: '5',
         SES_CONFIGURATION_SET: { Ref: logicalId(statefulStack, 'SesConfigurationSet') },
@@ -1008,6 +1010,10 @@ describe('ThreadlineApi', () => {
     ).toEqual([]);
     // A reply it could not send goes to the outbound queue, like agents'.
     expect(actionsOn('Resolver', outboundArn)).toContain('sqs:SendMessage');
+  });
+
+  it.each(['Resolver', 'Sender'])('lets %s report a web-chat reply delivered on the inbound queue', (id) => {
+    expect(actionsOn(id, inboundArn)).toContain('sqs:SendMessage');
   });
 
   it('lets the agent API read and write the table and read the provider secret', () => {

@@ -5,6 +5,7 @@
  *   npm run eval -- --tuning      the tuning half only, with its misses: each question's passage, score,
  *                                 coverage, lead over the next passage, missing term (the held-out half is
  *                                 neither run nor printed, so tuning never looks at it)
+ *   npm run eval -- --tuning --from q615   the same for the tuning questions from q615 on (a probe batch)
  */
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -22,7 +23,10 @@ import {
   tally,
 } from './eval.js';
 
-const args = new Set(process.argv.slice(2));
+const argv = process.argv.slice(2);
+const args = new Set(argv);
+const fromId = argv[argv.indexOf('--from') + 1];
+const idNumber = (id: string) => Number(id.replace(/\D/g, ''));
 const policy = loadRoutingPolicy();
 const base = sampleKnowledgeBase(SAMPLE_KNOWLEDGE_BASE);
 
@@ -83,9 +87,11 @@ async function heldOutHalf() {
 }
 
 async function tuningHalf() {
-  const questions = loadQuestions('tune');
+  const all = loadQuestions('tune');
+  const questions =
+    args.has('--from') && fromId ? all.filter((q) => idNumber(q.id) >= idNumber(fromId)) : all;
   const tuning = await evaluateKnowledgeBase(questions, base, index, policy);
-  print('Tuning half, knowledge-base responder', tuning);
+  print(`Tuning half${questions === all ? '' : ` from ${fromId}`}, knowledge-base responder`, tuning);
   print('Tuning half, Bedrock adapter', (await evaluateBedrock(questions, base, index, policy)).outcomes);
   const rounds = 20;
   const started = performance.now();

@@ -131,6 +131,9 @@ describe('the term pipeline', () => {
 
   it('reads chat spellings as the words they stand for', () => {
     expect(pipeline.terms('hw much is the delivry')).toEqual(pipeline.terms('how much is the delivery'));
+    expect(pipeline.terms('wen does it ship if i order tonite')).toEqual(
+      pipeline.terms('when does it ship if i order tonight'),
+    );
   });
 
   it('does not read a word two letters longer or shorter as a typo of another', () => {

@@ -113,13 +113,35 @@ function similarity(terms: readonly string[], example: ReadonlySet<string>, weig
   return all ? shared / all : 0;
 }
 
-/** A message cut into the sentences that may each ask something; the whole message when it is one. */
+// "is shipping free and do you take klarna?": a second question joined to a first by "and".
+const JOINED_QUESTION =
+  /,?\s+(?:and|also|plus|&)\s+(?=(?:can|could|do|does|did|is|are|will|would|how|what|whats|when|where|which)\s)/i;
+
+// A joined question speaking of "it" ("how much is delivery and when does it arrive?") needs the first.
+const REFERS_BACK = /\b(it|its|that|this|they|them|those|one)\b/i;
+
+/**
+ * A sentence that opens as a question, cut where a second question that stands on its own is joined
+ * to it with "and".
+ */
+function splitJoined(sentence: string): string[] {
+  if (!QUESTION_START.test(sentence.toLowerCase().replace(/['’]/g, ''))) return [sentence];
+  const [first, ...rest] = sentence.split(JOINED_QUESTION);
+  const second = rest.length === 1 ? rest[0] : undefined;
+  return first && second && !REFERS_BACK.test(second) ? [first, second] : [sentence];
+}
+
+/**
+ * A message cut into the sentences that may each ask something (two questions joined by "and" are
+ * two); the whole message when it is one.
+ */
 export function splitSegments(text: string): string[] {
   const bounded = text.slice(0, MAX_QUERY_CHARS);
   const parts = bounded
     .split(/(?<=[.!?\n])\s+|\n+/)
     .map((part) => part.trim())
-    .filter(Boolean);
+    .filter(Boolean)
+    .flatMap(splitJoined);
   return parts.length > MAX_SEGMENTS ? [bounded] : parts;
 }
 

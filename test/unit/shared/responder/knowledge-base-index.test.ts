@@ -130,4 +130,21 @@ describe('passage retrieval', () => {
     expect(splitSegments('Hi. Where is it?\nThanks')).toEqual(['Hi.', 'Where is it?', 'Thanks']);
     expect(splitSegments('a. b. c. d. e. f. g.')).toEqual(['a. b. c. d. e. f. g.']);
   });
+
+  it('cuts two questions joined by "and" unless the second speaks of the first ("it")', () => {
+    expect(splitSegments('is shipping free and do you take klarna?')).toEqual([
+      'is shipping free',
+      'do you take klarna?',
+    ]);
+    expect(splitSegments('how much is delivery and when does it arrive?')).toEqual([
+      'how much is delivery and when does it arrive?',
+    ]);
+    expect(splitSegments('I ordered shoes and can not find the label')).toEqual([
+      'I ordered shoes and can not find the label',
+    ]);
+    expect(ids('is shipping free and do you take klarna?')).toEqual([
+      'shipping-times#2',
+      'payment-methods#1',
+    ]);
+  });
 });

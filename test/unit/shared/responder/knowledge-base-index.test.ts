@@ -29,6 +29,9 @@ describe('passage retrieval', () => {
     ['do you have shoes in size 47?', 'sizes#3'],
     ['Tracking says delivered but I cant find my parcel', 'tracking#3'],
     ['wher is my pakage', 'tracking#1'],
+    // What cannot be returned, and how far the sizes go, are their own paragraphs.
+    ["what can't i return?", 'returns#3'],
+    ['what sizes do you go up to', 'sizes#1'],
   ])('answers "%s" from %s', (question, passage) => {
     expect(ids(question)).toEqual([passage]);
   });
@@ -55,6 +58,15 @@ describe('passage retrieval', () => {
     expect(found.segments[0]?.unanswered).toBe('contact');
     expect(ids('how long until the tracking link shows anything?')).not.toContain('tracking#1');
     expect(ids('do you answer messages on sundays?')).toEqual(['opening-hours#1']);
+  });
+
+  it('refuses a price question when the passage prices something else than the words asking it', () => {
+    // sizes#3 holds a price ("exchange it for free"), not the cost of a shoe.
+    const found = sample.search('how much does a size 46 shoe cost');
+    expect(found.passages).toEqual([]);
+    expect(found.segments[0]?.unanswered).toBe('price');
+    expect(ids('how much is express delivery?')).toEqual(['shipping-times#2']);
+    expect(ids('does it cost anything to exchange shoes for another size?')).toEqual(['sizes#3']);
   });
 
   it('marks whether the second, letter-trigram ranker picks the same passage', () => {

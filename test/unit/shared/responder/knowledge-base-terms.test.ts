@@ -142,6 +142,14 @@ describe('the term pipeline', () => {
     expect(countries.terms('ship to austrai')).toEqual(['ship', 'austria']);
   });
 
+  it('does not read two typos that change the first letter as a typo ("exception" is not "reception")', () => {
+    const desk = createTermPipeline(stemmer, SynonymsSchema.parse({}), ['Leave it at reception.']);
+    const reception = desk.terms('leave it at reception');
+    expect(desk.terms('leave it at recepton')).toEqual(reception);
+    expect(desk.terms('leave it at rceeptoin')).toEqual(reception);
+    expect(desk.terms('leave it at exception')).not.toEqual(reception);
+  });
+
   it('tells how much of a text is its own words', () => {
     expect(pipeline.familiar('where is my order?')).toBe(1);
     expect(pipeline.familiar('Wo ist mein Paket?')).toBeLessThan(0.5);

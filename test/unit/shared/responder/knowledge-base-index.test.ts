@@ -60,6 +60,11 @@ describe('passage retrieval', () => {
     expect(ids('do you answer messages on sundays?')).toEqual(['opening-hours#1']);
   });
 
+  it('refuses a parcel that came damaged or with something missing: no article covers it', () => {
+    expect(ids('the parcel came open and something is missing')).toEqual([]);
+    expect(ids('my parcel is missing')).toEqual(['tracking#3']);
+  });
+
   it('refuses a price question when the passage prices something else than the words asking it', () => {
     // sizes#3 holds a price ("exchange it for free"), not the cost of a shoe.
     const found = sample.search('how much does a size 46 shoe cost');

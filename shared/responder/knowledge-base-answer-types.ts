@@ -43,6 +43,20 @@ export function askedKinds(question: string): AnswerKind[] {
   return KINDS.filter((kind) => ASKS[kind].test(folded));
 }
 
+/**
+ * The words of a question that ask each kind it asks ("how much" of "how much does a size 46 shoe
+ * cost"): a passage answers only if it speaks of them too, not merely holds that kind of fact.
+ */
+export function askingWords(question: string): Partial<Record<AnswerKind, string>> {
+  const folded = foldText(question);
+  const words: Partial<Record<AnswerKind, string>> = {};
+  for (const kind of KINDS) {
+    const found = ASKS[kind].exec(folded)?.[0];
+    if (found) words[kind] = found;
+  }
+  return words;
+}
+
 /** The kinds of answer a passage can give: the facts it holds (a time, an amount, a day, a number). */
 export function givenKinds(passage: string): Set<AnswerKind> {
   const raw = passage.toLowerCase();

@@ -1,5 +1,11 @@
 import MiniSearch from 'minisearch';
-import { type AnswerKind, askedKinds, givenKinds, givesAnswer } from './knowledge-base-answer-types.js';
+import {
+  type AnswerKind,
+  askedKinds,
+  askingWords,
+  givenKinds,
+  givesAnswer,
+} from './knowledge-base-answer-types.js';
 import { type Article, KnowledgeBaseError, type Passage, splitPassages } from './knowledge-base-articles.js';
 import { type Calibration, calibrate } from './knowledge-base-calibration.js';
 import type { TermPipeline } from './knowledge-base-terms.js';
@@ -61,6 +67,9 @@ const UNFIT_RANK = 0.7;
 // The score is raised this much when the letter-trigram ranker picks the same passage, and lowered when
 // it picks another (on the tuning half, 98% of agreeing answers were right against 86% of the others).
 const AGREES = 1.1;
+// Kinds of fact a passage may hold about something else than asked ("free exchanges" beside shoe sizes):
+// the passage must also speak of the words that ask it.
+const SPOKEN_OF: ReadonlySet<AnswerKind> = new Set(['price']);
 const DIFFERS = 0.9;
 
 interface IndexedPassage {
@@ -113,13 +122,35 @@ function similarity(terms: readonly string[], example: ReadonlySet<string>, weig
   return all ? shared / all : 0;
 }
 
-/** A message cut into the sentences that may each ask something; the whole message when it is one. */
+// "is shipping free and do you take klarna?": a second question joined to a first by "and".
+const JOINED_QUESTION =
+  /,?\s+(?:and|also|plus|&)\s+(?=(?:can|could|do|does|did|is|are|will|would|how|what|whats|when|where|which)\s)/i;
+
+// A joined question speaking of "it" ("how much is delivery and when does it arrive?") needs the first.
+const REFERS_BACK = /\b(it|its|that|this|they|them|those|one)\b/i;
+
+/**
+ * A sentence that opens as a question, cut where a second question that stands on its own is joined
+ * to it with "and".
+ */
+function splitJoined(sentence: string): string[] {
+  if (!QUESTION_START.test(sentence.toLowerCase().replace(/['’]/g, ''))) return [sentence];
+  const [first, ...rest] = sentence.split(JOINED_QUESTION);
+  const second = rest.length === 1 ? rest[0] : undefined;
+  return first && second && !REFERS_BACK.test(second) ? [first, second] : [sentence];
+}
+
+/**
+ * A message cut into the sentences that may each ask something (two questions joined by "and" are
+ * two); the whole message when it is one.
+ */
 export function splitSegments(text: string): string[] {
   const bounded = text.slice(0, MAX_QUERY_CHARS);
   const parts = bounded
     .split(/(?<=[.!?\n])\s+|\n+/)
     .map((part) => part.trim())
-    .filter(Boolean);
+    .filter(Boolean)
+    .flatMap(splitJoined);
   return parts.length > MAX_SEGMENTS ? [bounded] : parts;
 }
 
@@ -200,6 +231,30 @@ function indexArticles(articles: readonly Article[], pipeline: TermPipeline): Bu
 }
 
 /**
+ * The first kind of answer a question asks that a passage cannot give: the passage holds no such fact,
+ * or (for a price) does not speak of the words asking it (the price of an exchange is not a shoe's).
+ */
+function fitChecker(
+  text: string,
+  terms: readonly string[],
+  pipeline: TermPipeline,
+  weight: (term: string) => number,
+): (found: IndexedPassage) => AnswerKind | undefined {
+  const asked = askedKinds(text);
+  // The asking words' terms as the question reads them ("cost anything" is "free", not "cost").
+  const asking = (Object.entries(askingWords(text)) as [AnswerKind, string][]).flatMap(([kind, words]) =>
+    SPOKEN_OF.has(kind)
+      ? [{ kind, terms: pipeline.terms(words).filter((t) => weight(t) > 0.1 && terms.includes(t)) }]
+      : [],
+  );
+  return (found) => {
+    if (!givesAnswer(asked, found.gives)) return asked.find((kind) => !found.gives.has(kind));
+    const holds = (t: string) => found.terms.has(t) || found.parts.has(t);
+    return asking.find((a) => a.terms.length > 0 && !a.terms.some(holds))?.kind;
+  };
+}
+
+/**
  * The passage that answers one question: the one holding most of it (its terms weighted by rarity),
  * then the one whose example question is most alike, BM25 (which counts repeats and favours short
  * passages) last. The score is that coverage, lowered when another passage comes close behind and
@@ -214,7 +269,7 @@ function segmentMatcher(built: Built, pipeline: TermPipeline): (text: string) =>
     const results = built.search(terms);
     const topScore = results[0]?.score ?? 0;
     const total = terms.reduce((sum, term) => sum + weight(term), 0);
-    const asked = askedKinds(text);
+    const unfit = fitChecker(text, terms, pipeline, weight);
     const ranked = results.flatMap((result) => {
       const found = indexed.get(result.id);
       if (!found) return [];
@@ -224,14 +279,14 @@ function segmentMatcher(built: Built, pipeline: TermPipeline): (text: string) =>
       );
       const coverage = covered / total;
       const example = Math.max(0, ...found.examples.map((e) => similarity(terms, e, weight)));
-      const fits = givesAnswer(asked, found.gives);
+      const fits = unfit(found) === undefined;
       const rank = 0.6 * coverage + (0.2 * result.score) / topScore + 0.2 * example;
       return [{ found, coverage, example, fits, rank: fits ? rank : rank * UNFIT_RANK }];
     });
     ranked.sort((a, b) => b.rank - a.rank);
     const top = ranked[0];
     const missing = terms.find(built.unknown);
-    const unanswered = top && !top.fits ? asked.find((kind) => !top.found.gives.has(kind)) : undefined;
+    const unanswered = top && !top.fits ? unfit(top.found) : undefined;
     const why = { ...(missing ? { missing } : {}), ...(unanswered ? { unanswered } : {}) };
     if (!top) return { text, score: 0, ...why };
     const rival = ranked.find((r) => r.found.passage.article !== top.found.passage.article);

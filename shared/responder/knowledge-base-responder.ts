@@ -184,6 +184,21 @@ async function respond(settings: Settings, context: ResponderContext): Promise<R
   return { reply: answerText(answered, name, acknowledgement), confidence, ...signals, ...sources };
 }
 
+// A sentence ending in a question mark at the start of a paragraph, with more text after it.
+const LEADING_QUESTION = /^[^.!?\n]{1,200}\?\s+(?=\S)/;
+
+/**
+ * A passage as an answer quotes it: without the question it opens with ("How long does delivery
+ * take? Standard shipping..."), which the customer has just asked and which reads oddly after "Hi Dana!".
+ */
+export function answerSentences(passage: Passage): string {
+  let text = passage.text;
+  for (let found = LEADING_QUESTION.exec(text); found; found = LEADING_QUESTION.exec(text)) {
+    text = text.slice(found[0].length);
+  }
+  return text;
+}
+
 /**
  * The answer as a chat message: a greeting by name when known, the acknowledgement of another
  * channel on its own line, then the passages' sentences. The articles it drew on go in `sources`,
@@ -194,7 +209,7 @@ export function answerText(
   name: string | undefined,
   acknowledgement?: string,
 ): string {
-  const body = passages.map((passage) => passage.text).join('\n\n');
+  const body = passages.map(answerSentences).join('\n\n');
   if (acknowledgement) {
     return `${greeting(name, ', ')}${acknowledgement}\n\n${body}`;
   }

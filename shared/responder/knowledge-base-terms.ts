@@ -88,6 +88,13 @@ const SHORTHAND: Readonly<Record<string, string>> = {
   coz: 'because',
   tmrw: 'tomorrow',
   tmr: 'tomorrow',
+  tonite: 'tonight',
+  '2nite': 'tonight',
+  nite: 'night',
+  yall: 'you',
+  dm: 'message',
+  dms: 'messages',
+  dmed: 'messaged',
   '2moro': 'tomorrow',
   '2day': 'today',
   msg: 'message',
@@ -291,6 +298,8 @@ function typoCorrector(known: ReadonlySet<string>): (word: string) => string {
         if (word.length < 7 && candidate.length === word.length && !isSwap(word, candidate)) continue;
         // Two letters missing or added is another word more often than a typo ("australia", "austria").
         if (Math.abs(candidate.length - word.length) > 1 && distance > 1) continue;
+        // Two typos that include the first letter make another word ("exception", "reception").
+        if (distance > 1 && candidate[0] !== word[0]) continue;
         // On a tie the word sharing the longer start wins: "wher" is "where", not "when".
         const closer =
           distance < bestDistance ||

@@ -10,7 +10,7 @@ import { createBedrockResponder } from '#shared/responder/bedrock-responder.js';
 import { type KnowledgeBase, readKnowledgeBase } from '#shared/responder/knowledge-base.js';
 import { type Passage, splitPassages } from '#shared/responder/knowledge-base-articles.js';
 import type { PassageIndex } from '#shared/responder/knowledge-base-index.js';
-import { createKnowledgeBaseResponder } from '#shared/responder/knowledge-base-responder.js';
+import { answerSentences, createKnowledgeBaseResponder } from '#shared/responder/knowledge-base-responder.js';
 
 /** One question of the evaluation: the passages a right answer quotes, or why a person must answer. */
 export interface Question {
@@ -92,10 +92,10 @@ function judge(question: Question, quoted: string[]): Verdict {
   return same ? 'answered correctly' : 'answered wrongly';
 }
 
-/** The passages of a knowledge base whose text a reply quotes. */
+/** The passages of a knowledge base whose text a reply quotes (without a question a passage opens with). */
 export function quotedPassages(passages: readonly Passage[], reply: string | undefined): string[] {
   if (!reply) return [];
-  return passages.filter((passage) => reply.includes(passage.text)).map((passage) => passage.id);
+  return passages.filter((passage) => reply.includes(answerSentences(passage))).map((passage) => passage.id);
 }
 
 /**

@@ -5,6 +5,8 @@
  *   npm run eval -- --tuning      the tuning half only, with its misses: each question's passage, score,
  *                                 coverage, lead over the next passage, missing term (the held-out half is
  *                                 neither run nor printed, so tuning never looks at it)
+ *   npm run eval -- --tuning --from q615 [--to q665]   the same for the tuning questions from q615 on (to q665):
+ *                                 a probe batch
  */
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -22,7 +24,11 @@ import {
   tally,
 } from './eval.js';
 
-const args = new Set(process.argv.slice(2));
+const argv = process.argv.slice(2);
+const args = new Set(argv);
+const fromId = args.has('--from') ? argv[argv.indexOf('--from') + 1] : undefined;
+const toId = args.has('--to') ? argv[argv.indexOf('--to') + 1] : undefined;
+const idNumber = (id: string) => Number(id.replace(/\D/g, ''));
 const policy = loadRoutingPolicy();
 const base = sampleKnowledgeBase(SAMPLE_KNOWLEDGE_BASE);
 
@@ -83,9 +89,13 @@ async function heldOutHalf() {
 }
 
 async function tuningHalf() {
-  const questions = loadQuestions('tune');
+  const all = loadQuestions('tune');
+  const questions = all.filter(
+    (q) => (!fromId || idNumber(q.id) >= idNumber(fromId)) && (!toId || idNumber(q.id) <= idNumber(toId)),
+  );
+  const batch = fromId || toId ? ` from ${fromId ?? 'the first'} to ${toId ?? 'the last'}` : '';
   const tuning = await evaluateKnowledgeBase(questions, base, index, policy);
-  print('Tuning half, knowledge-base responder', tuning);
+  print(`Tuning half${batch}, knowledge-base responder`, tuning);
   print('Tuning half, Bedrock adapter', (await evaluateBedrock(questions, base, index, policy)).outcomes);
   const rounds = 20;
   const started = performance.now();

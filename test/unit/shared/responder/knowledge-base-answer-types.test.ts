@@ -1,5 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { askedKinds, givenKinds, givesAnswer } from '#shared/responder/knowledge-base-answer-types.js';
+import {
+  askedKinds,
+  askingWords,
+  givenKinds,
+  givesAnswer,
+} from '#shared/responder/knowledge-base-answer-types.js';
 
 describe('answer types', () => {
   it.each([
@@ -17,6 +22,15 @@ describe('answer types', () => {
     ['what sizes do you have?', []],
   ])('reads "%s" as asking %j', (question, kinds) => {
     expect(askedKinds(question)).toEqual(kinds);
+  });
+
+  it('says which words ask each kind', () => {
+    expect(askingWords('how much does a size 46 shoe cost')).toEqual({ price: 'how much' });
+    expect(askingWords('How long do I have to return it, and is it free?')).toEqual({
+      duration: 'how long',
+      price: 'free',
+    });
+    expect(askingWords('what sizes do you have?')).toEqual({});
   });
 
   it('reads the facts a passage holds', () => {

@@ -29,6 +29,9 @@ describe('passage retrieval', () => {
     ['do you have shoes in size 47?', 'sizes#3'],
     ['Tracking says delivered but I cant find my parcel', 'tracking#3'],
     ['wher is my pakage', 'tracking#1'],
+    // What cannot be returned, and how far the sizes go, are their own paragraphs.
+    ["what can't i return?", 'returns#3'],
+    ['what sizes do you go up to', 'sizes#1'],
   ])('answers "%s" from %s', (question, passage) => {
     expect(ids(question)).toEqual([passage]);
   });
@@ -55,6 +58,20 @@ describe('passage retrieval', () => {
     expect(found.segments[0]?.unanswered).toBe('contact');
     expect(ids('how long until the tracking link shows anything?')).not.toContain('tracking#1');
     expect(ids('do you answer messages on sundays?')).toEqual(['opening-hours#1']);
+  });
+
+  it('refuses a parcel that came damaged or with something missing: no article covers it', () => {
+    expect(ids('the parcel came open and something is missing')).toEqual([]);
+    expect(ids('my parcel is missing')).toEqual(['tracking#3']);
+  });
+
+  it('refuses a price question when the passage prices something else than the words asking it', () => {
+    // sizes#3 holds a price ("exchange it for free"), not the cost of a shoe.
+    const found = sample.search('how much does a size 46 shoe cost');
+    expect(found.passages).toEqual([]);
+    expect(found.segments[0]?.unanswered).toBe('price');
+    expect(ids('how much is express delivery?')).toEqual(['shipping-times#2']);
+    expect(ids('does it cost anything to exchange shoes for another size?')).toEqual(['sizes#3']);
   });
 
   it('marks whether the second, letter-trigram ranker picks the same passage', () => {
@@ -129,5 +146,22 @@ describe('passage retrieval', () => {
   it('cuts a message into sentences, and reads a long one whole', () => {
     expect(splitSegments('Hi. Where is it?\nThanks')).toEqual(['Hi.', 'Where is it?', 'Thanks']);
     expect(splitSegments('a. b. c. d. e. f. g.')).toEqual(['a. b. c. d. e. f. g.']);
+  });
+
+  it('cuts two questions joined by "and" unless the second speaks of the first ("it")', () => {
+    expect(splitSegments('is shipping free and do you take klarna?')).toEqual([
+      'is shipping free',
+      'do you take klarna?',
+    ]);
+    expect(splitSegments('how much is delivery and when does it arrive?')).toEqual([
+      'how much is delivery and when does it arrive?',
+    ]);
+    expect(splitSegments('I ordered shoes and can not find the label')).toEqual([
+      'I ordered shoes and can not find the label',
+    ]);
+    expect(ids('is shipping free and do you take klarna?')).toEqual([
+      'shipping-times#2',
+      'payment-methods#1',
+    ]);
   });
 });

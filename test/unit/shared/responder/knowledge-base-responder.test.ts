@@ -1,7 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { ResponderResultSchema } from '#shared/domain/responder.js';
-import { type Article, SAMPLE_KNOWLEDGE_BASE } from '#shared/responder/knowledge-base-articles.js';
-import { createKnowledgeBaseResponder } from '#shared/responder/knowledge-base-responder.js';
+import {
+  type Article,
+  type Passage,
+  SAMPLE_KNOWLEDGE_BASE,
+} from '#shared/responder/knowledge-base-articles.js';
+import { answerSentences, createKnowledgeBaseResponder } from '#shared/responder/knowledge-base-responder.js';
 import { assigned, context, dana, inbound, note, outbound, yesterdayOnWhatsApp } from './fixtures.js';
 
 const TODAY = '2025-06-10T10:00:00.000Z';
@@ -25,7 +29,7 @@ describe('createKnowledgeBaseResponder', () => {
     expect(result.confidence).toBeGreaterThanOrEqual(0.5);
     expect(result.reply).toBe(
       'Hi Dana! ' +
-        'How long does delivery take? Standard shipping takes 2–4 working days and is free on orders over ' +
+        'Standard shipping takes 2–4 working days and is free on orders over ' +
         '€50 (otherwise €4.95). Express delivery arrives on the next working day if you order before 2 pm ' +
         'and costs €9.95. International delivery within Europe takes 5–10 working days.',
     );
@@ -55,7 +59,7 @@ describe('createKnowledgeBaseResponder', () => {
     const result = await answer('How long does shipping take?');
 
     expect(result.reply).toMatch(
-      /^Hi Dana, I see you asked about tracking your parcel on WhatsApp earlier\.\n\nHow long does delivery take\?/,
+      /^Hi Dana, I see you asked about tracking your parcel on WhatsApp earlier\.\n\nStandard shipping takes/,
     );
     expect(result.handoff).toBeUndefined();
   });
@@ -69,14 +73,35 @@ describe('createKnowledgeBaseResponder', () => {
   it('does not bring up a message on another channel older than the continuity window', async () => {
     const history = [inbound('whatsapp', 'Where is my parcel?', '2025-05-01T09:00:00.000Z', 'conv_0')];
     const result = await answer('How long does shipping take?', history);
-    expect(result.reply).toMatch(/^Hi Dana! How long/);
+    expect(result.reply).toMatch(/^Hi Dana! Standard shipping/);
+  });
+
+  it('leaves out a question a paragraph opens with, which the customer has just asked', async () => {
+    const result = await answer("I'm between two sizes, which should I take for jeans?", []);
+    expect(result.handoff).toBeUndefined();
+    expect(result.reply).toMatch(/^Hi Dana! For fitted items like shirts and jeans, choose the larger size;/);
+    expect(result.reply).not.toContain('Between two sizes?');
+  });
+
+  it.each([
+    ['How long does it take? Two days. Why? Trucks.', 'Two days. Why? Trucks.'],
+    ['Charged twice? Seen two payments? One is a hold.', 'One is a hold.'],
+    [
+      'Your card is charged now. Charged twice? One is a hold.',
+      'Your card is charged now. Charged twice? One is a hold.',
+    ],
+    ['Is it free?', 'Is it free?'],
+    ['Returns are free.', 'Returns are free.'],
+  ])('quotes "%s" as "%s"', (text, quoted) => {
+    const passage = { id: 'a#1', text, article: { id: 'a', title: 'A', body: text } } satisfies Passage;
+    expect(answerSentences(passage)).toBe(quoted);
   });
 
   it('answers without a greeting when no name is known', async () => {
     const result = await responder.respond(
       context([inbound('whatsapp', 'How long does shipping take?', TODAY)], dana({ name: undefined })),
     );
-    expect(result.reply).toMatch(/^How long does delivery take\? Standard shipping/);
+    expect(result.reply).toMatch(/^Standard shipping takes/);
   });
 
   it('hands off without a greeting when no name is known', async () => {

@@ -131,12 +131,23 @@ describe('the term pipeline', () => {
 
   it('reads chat spellings as the words they stand for', () => {
     expect(pipeline.terms('hw much is the delivry')).toEqual(pipeline.terms('how much is the delivery'));
+    expect(pipeline.terms('wen does it ship if i order tonite')).toEqual(
+      pipeline.terms('when does it ship if i order tonight'),
+    );
   });
 
   it('does not read a word two letters longer or shorter as a typo of another', () => {
     const countries = createTermPipeline(stemmer, SynonymsSchema.parse({}), ['We ship to Austria.']);
     expect(countries.terms('ship to australia')).toEqual(['ship', 'australia']);
     expect(countries.terms('ship to austrai')).toEqual(['ship', 'austria']);
+  });
+
+  it('does not read two typos that change the first letter as a typo ("exception" is not "reception")', () => {
+    const desk = createTermPipeline(stemmer, SynonymsSchema.parse({}), ['Leave it at reception.']);
+    const reception = desk.terms('leave it at reception');
+    expect(desk.terms('leave it at recepton')).toEqual(reception);
+    expect(desk.terms('leave it at rceeptoin')).toEqual(reception);
+    expect(desk.terms('leave it at exception')).not.toEqual(reception);
   });
 
   it('tells how much of a text is its own words', () => {

@@ -12,9 +12,10 @@ const heldOut = loadQuestions('held-out');
 // Issue #19's goals are >= 85% of answerable questions answered correctly and no wrong answer. The
 // held-out half measured 40 of 54 (74%) and 2 wrong when this was written, 44 of 54 (81%) and 2 wrong
 // after the second round of tuning, again 44 and 2 after the third (the fourth look at the half), and
-// 45 and 2 after the fourth (answer types and a second ranker; the fifth look).
+// 45 and 2 after the fourth (answer types and a second ranker; the fifth look), 46 and 2 after the fifth
+// (vocabulary by class, 'and'-joined questions, the price check; the sixth look).
 // These floors make a regression fail; raise them only to what a held-out run shows (npm run eval).
-const CORRECT_FLOOR = 45;
+const CORRECT_FLOOR = 46;
 const WRONG_CEILING = 2;
 
 describe('the evaluation, held-out half', () => {

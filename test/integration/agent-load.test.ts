@@ -3,7 +3,7 @@ import type { AgentProfile } from '#shared/domain/assignment.js';
 import { Keys } from '#shared/store/keys.js';
 import { assignConversationInput, resolveConversationInput } from '#shared/store/params/conversations.js';
 import { documentClient } from '#shared/store/sdk-documents.js';
-import { type RecordedCall, recordCalls } from '../support/call-recorder.js';
+import { isRead, type RecordedCall, recordCalls } from '../support/call-recorder.js';
 import { useLocalStore } from '../support/local-store.js';
 
 const TABLE = 'agent-load';
@@ -30,6 +30,13 @@ describe('agents\u2019 open conversations', () => {
   let n = 0;
   const repos = () => local.repos;
   const db = () => ({ doc: documentClient(local.dynamo.client), table: TABLE });
+
+  let recorded: RecordedCall[] | undefined;
+  /** Every call of the table's client from the first ask on (a client takes one recorder). */
+  const record = (): RecordedCall[] => {
+    recorded ??= recordCalls(local.dynamo.client);
+    return recorded;
+  };
 
   const counts = async (): Promise<Record<string, number>> =>
     Object.fromEntries((await repos().agents.listAgents()).map((a) => [a.id, a.openConversations]));
@@ -128,7 +135,7 @@ describe('agents\u2019 open conversations', () => {
     await repos().conversations.assign(cv.id, { agentId: 'ag_fa' }, 'ag_fa', at(40));
     await repos().conversations.resolveConversation(cv.id, 'ag_fa', at(41));
     expect((await counts()).ag_fa).toBe(0);
-    const calls: RecordedCall[] = recordCalls(local.dynamo.client, [], { writesOnly: true });
+    const calls = record();
     const touch = {
       conversationId: cv.id,
       customerId: cv.customerId,
@@ -137,9 +144,44 @@ describe('agents\u2019 open conversations', () => {
     };
     await repos().conversations.touchConversation({ ...touch, at: at(42), now: at(42), reopen: true });
     expect((await counts()).ag_fa).toBe(1);
-    const reopenWrites = calls.length;
+    const reopenCalls = calls.length;
     await repos().conversations.touchConversation({ ...touch, at: at(43), now: at(43), reopen: false });
-    expect(calls.slice(reopenWrites).map((call) => call.pk)).toEqual([`CONVERSATION#${cv.id}`]);
+    const writes = calls.slice(reopenCalls).filter((call) => !isRead(call));
+    expect(writes.map((call) => call.pk)).toEqual([`CONVERSATION#${cv.id}`]);
     expect((await counts()).ag_fa).toBe(1);
+  });
+
+  it('costs a hand-off one write more (the agent\u2019s set), a resolve two, take-next one and a read', async () => {
+    await repos().agents.putAgent(profile('ag_gu'));
+    const [cv, next] = [await open(), await open()];
+    const calls = record();
+    const start = calls.length;
+    const since = (from: number) => calls.slice(from).map((call) => `${call.command} ${call.pk}`);
+    await repos().conversations.assign(cv.id, { agentId: 'ag_gu', queue: 'general' }, 'routing', at(50));
+    expect(since(start)).toEqual([
+      `GetItem CONVERSATION#${cv.id}`,
+      `UpdateItem CONVERSATION#${cv.id}`,
+      'UpdateItem AGENT#ag_gu',
+      `PutItem CUSTOMER#${cv.customerId}`,
+    ]);
+    let from = calls.length;
+    await repos().conversations.resolveConversation(cv.id, 'ag_gu', at(51));
+    expect(since(from).filter((call) => call.includes('AGENT#') || call.includes('CONVERSATION#'))).toEqual([
+      `GetItem CONVERSATION#${cv.id}`,
+      `UpdateItem CONVERSATION#${cv.id}`,
+      'UpdateItem AGENT#ag_gu',
+      `UpdateItem CONVERSATION#${cv.id}`,
+    ]);
+    from = calls.length;
+    await repos().conversations.assign(next.id, { agentId: 'ag_gu' }, 'routing', at(52), 'e2', {
+      ifUnassigned: true,
+    });
+    expect(since(from).filter((call) => !call.startsWith('PutItem'))).toEqual([
+      `GetItem CONVERSATION#${next.id}`,
+      `UpdateItem CONVERSATION#${next.id}`,
+      `GetItem CONVERSATION#${next.id}`,
+      'UpdateItem AGENT#ag_gu',
+    ]);
+    expect((await counts()).ag_gu).toBe(1);
   });
 });

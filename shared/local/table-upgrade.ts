@@ -49,9 +49,13 @@ async function waitGone(client: DynamoDBClient, tableName: string): Promise<void
   throw new Error(`the local table ${tableName} was not deleted`);
 }
 
+/** What an index projects, comparable: its type and the attributes it includes. */
+const projectionOf = (index: { Projection?: { ProjectionType?: string; NonKeyAttributes?: string[] } }) =>
+  `${index.Projection?.ProjectionType}:${[...(index.Projection?.NonKeyAttributes ?? [])].sort().join(',')}`;
+
 /**
  * Rebuilds a persisted local table that an earlier version created without an index the table now
- * has (dynalite cannot add one): every item is saved to `backupFile`, the table is deleted and created
+ * has, or with one projecting other attributes (dynalite cannot add or change one): every item is saved to `backupFile`, the table is deleted and created
  * anew, and the items put back. A start after a crash in between finds the file and puts them back
  * again (`restoreLocalTable`), so nothing is lost. Answers whether the table was deleted.
  */
@@ -61,9 +65,9 @@ export async function upgradeLocalTable(
   backupFile: string,
 ): Promise<boolean> {
   const { Table } = await client.send(new DescribeTableCommand({ TableName: tableName }));
-  const have = new Set((Table?.GlobalSecondaryIndexes ?? []).map((index) => index.IndexName));
+  const have = new Map((Table?.GlobalSecondaryIndexes ?? []).map((i) => [i.IndexName, projectionOf(i)]));
   const want = tableDefinition(tableName).GlobalSecondaryIndexes ?? [];
-  if (want.every((index) => have.has(index.IndexName))) return false;
+  if (want.every((index) => have.get(index.IndexName) === projectionOf(index))) return false;
   if (!existsSync(backupFile)) {
     const items = await scanAll(client, tableName);
     // Whole or not at all: a crash while writing leaves no file that looks complete.

@@ -5,6 +5,7 @@ import type { ConversationSnapshot } from '../domain/routing/conversation-state.
 import { conversationOfItem } from '../domain/stored-items.js';
 import type { Conversation, TimelineItem } from '../domain/timeline.js';
 import { NotFoundError, ValidationError } from '../errors.js';
+import { syncAgentLoad, syncAgentLoadOf } from './agent-load.js';
 import { decodeCursor, encodeCursor } from './cursor.js';
 import {
   type DynamoDb,
@@ -84,9 +85,13 @@ async function assign(
     ifUnassigned: change.ifUnassigned,
   });
   if (change.ifUnassigned) {
-    if (!(await updateItemIf(db, input))) return false;
+    const taken = await updateItemIf(db, input);
+    // Taken by another (or by this call's crashed first run): their count is made right all the same.
+    await syncAgentLoadOf(db, conversation.id);
+    if (!taken) return false;
   } else {
-    await updateItem(db, input);
+    const out = await updateItem(db, { ...input, ReturnValues: 'ALL_NEW' });
+    if (out.Attributes) await syncAgentLoad(db, out.Attributes);
   }
   const event = eventItem(conversation.customerId, change.now, change.eventId, 'assigned', {
     conversationId: conversation.id,
@@ -102,8 +107,8 @@ async function assign(
 }
 
 /**
- * Resolves or reopens a conversation: the inbox first, then the profile's open conversation, then the
- * event on the timeline, so a retry after a crash completes it.
+ * Resolves or reopens a conversation: the inbox first, then its assignee's open conversations, then
+ * the profile's open conversation, then the event on the timeline, so a retry after a crash completes it.
  */
 async function changeStatus(
   db: DynamoDb,
@@ -113,11 +118,15 @@ async function changeStatus(
 ) {
   const { id, customerId } = conversation;
   const { to, agentId, now } = change;
+  const input =
+    to === 'resolved'
+      ? resolveConversationInput(db.table, id, now, agentId)
+      : reopenConversationInput(db.table, id, now);
+  const out = await updateItem(db, { ...input, ReturnValues: 'ALL_NEW' });
+  if (out.Attributes) await syncAgentLoad(db, out.Attributes);
   if (to === 'resolved') {
-    await updateItem(db, resolveConversationInput(db.table, id, now, agentId));
     await updateItemIf(db, releaseOpenConversationInput(db.table, customerId, id, now));
   } else {
-    await updateItem(db, reopenConversationInput(db.table, id, now));
     await updateItemIf(db, holdOpenConversationInput(db.table, customerId, id));
   }
   const event = eventItem(customerId, now, `${to}:${id}:${now}`, to, { conversationId: id, by: agentId });
@@ -127,6 +136,23 @@ async function changeStatus(
 /** A conversation item read as a conversation and its routing state. */
 export function conversationSnapshotOf(item: Record<string, unknown>): ConversationSnapshot {
   return { conversation: conversationOfItem(item), state: conversationStateOf(item) };
+}
+
+/** Upserts the conversation an event belongs to, answering it as the write left it when current. */
+async function touchConversation(db: DynamoDb, touch: ConversationTouch): Promise<TouchedConversation> {
+  const out = await updateCurrentOrStaleReturning(db, {
+    // The conversation as this write leaves it, with its routing state: routing reads no more.
+    current: { ...touchConversationInput(db.table, touch, 'current'), ReturnValues: 'ALL_NEW' },
+    stale: touchConversationInput(db.table, touch, 'stale'),
+    followUp: touch.inbound
+      ? [earlierWaitInput(db.table, touch), earlierInboundSinceInput(db.table, touch)]
+      : undefined,
+  });
+  // The customer reopened a conversation an agent has: it counts in their open ones again.
+  if (touch.reopen && out.current && out.attributes?.assignee) await syncAgentLoad(db, out.attributes);
+  // After a late message the follow-ups changed the item again: routing reads it afresh then.
+  const snapshot = out.current && out.attributes ? conversationSnapshotOf(out.attributes) : undefined;
+  return { current: out.current, snapshot };
 }
 
 /**
@@ -146,19 +172,7 @@ export function conversationRepository(db: DynamoDb, timeline: Timeline) {
   };
   return {
     /** Upserts the conversation an event belongs to. */
-    touchConversation: async (touch: ConversationTouch): Promise<TouchedConversation> => {
-      const out = await updateCurrentOrStaleReturning(db, {
-        // The conversation as this write leaves it, with its routing state: routing reads no more.
-        current: { ...touchConversationInput(db.table, touch, 'current'), ReturnValues: 'ALL_NEW' },
-        stale: touchConversationInput(db.table, touch, 'stale'),
-        followUp: touch.inbound
-          ? [earlierWaitInput(db.table, touch), earlierInboundSinceInput(db.table, touch)]
-          : undefined,
-      });
-      // After a late message the follow-ups changed the item again: routing reads it afresh then.
-      const snapshot = out.current && out.attributes ? conversationSnapshotOf(out.attributes) : undefined;
-      return { current: out.current, snapshot };
-    },
+    touchConversation: (touch: ConversationTouch) => touchConversation(db, touch),
     getConversation,
     /** The inbox: conversations of a status, longest waiting first. */
     inbox: (filter: InboxFilter, page: { limit: number; cursor?: string | undefined }) =>
@@ -170,7 +184,8 @@ export function conversationRepository(db: DynamoDb, timeline: Timeline) {
     /** Reopens a resolved conversation by hand, back in the open inbox. */
     async reopenConversation(conversationId: string, agentId: string, now: string): Promise<void> {
       const conversation = await existing(conversationId);
-      if (conversation.status === 'open') return;
+      // Open already (a retry after a crash, perhaps): only its assignee's count may be left to do.
+      if (conversation.status === 'open') return syncAgentLoadOf(db, conversationId);
       await changeStatus(db, timeline, conversation, { to: 'reopened', agentId, now });
     },
     /** An internal note on the conversation's timeline; agents see it, customers never do. */

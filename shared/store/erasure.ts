@@ -3,6 +3,7 @@ import { type Channel, ProviderSchema } from '../domain/envelope.js';
 import type { ErasureReport } from '../domain/privacy.js';
 import { replyItemId } from '../domain/replies.js';
 import type { Suggestion } from '../domain/suggestions.js';
+import { syncAgentLoadOf } from './agent-load.js';
 import { type DynamoDb, putItem, queryItems, sendDynamo, updateItemIf } from './dynamo-client.js';
 import { Keys, suggestionKey } from './keys.js';
 import { queryAll } from './paging.js';
@@ -146,6 +147,8 @@ const STEPS: readonly Step[] = [
   },
   async (db, _deps, profile, report) => {
     for (const conversationId of await conversationIdsOf(db, profile)) {
+      // Out of its agents' open conversations first, while it still names them.
+      await syncAgentLoadOf(db, conversationId, { gone: true });
       // Counted when it goes: an earlier call of a resumed erasure counted those it deleted.
       if (await remove(db, Keys.conversation(conversationId))) report.conversations += 1;
       await remove(db, Keys.membership(profile.id, conversationId));

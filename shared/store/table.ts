@@ -21,8 +21,21 @@ export const LIST_INDEX = 'gsi1k';
  */
 export const AGENT_LIST_ATTRIBUTES = ['id', 'queues', 'languages', 'capacity', 'presence', 'updatedAt'];
 
-/** What the list index projects besides the keys: the inbox filters and the agents' profiles. */
-export const LIST_INDEX_ATTRIBUTES = [...DEADLINE_INDEX_ATTRIBUTES, ...AGENT_LIST_ATTRIBUTES];
+/**
+ * An agent's open conversations (a string set of their ids) on the agent's item, projected with the
+ * profile: the agents list counts them without another read.
+ */
+export const AGENT_LOAD_ATTRIBUTE = 'openConversationIds';
+
+/** The agents whose open-conversation set may hold a conversation (a string set on the conversation). */
+export const CONVERSATION_LOAD_ATTRIBUTE = 'loadAgents';
+
+/** What the list index projects besides the keys: the inbox filters and the agents' profiles and loads. */
+export const LIST_INDEX_ATTRIBUTES = [
+  ...DEADLINE_INDEX_ATTRIBUTES,
+  ...AGENT_LIST_ATTRIBUTES,
+  AGENT_LOAD_ATTRIBUTE,
+];
 
 /** The key attributes of each index the store queries (an index's name need not prefix them). */
 export const INDEX_KEYS = {

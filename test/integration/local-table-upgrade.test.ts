@@ -45,7 +45,11 @@ const conversation = (i: number) => {
 };
 
 /** A table as a version before the list index made it (gsi1 projecting everything, gsi2), with items. */
-async function oldTable(path: string, items: number): Promise<void> {
+async function oldTable(
+  path: string,
+  items: number,
+  made: 'before gsi1k' | 'narrower gsi1k' = 'before gsi1k',
+): Promise<void> {
   const server = dynalite({ path, createTableMs: 0 });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));
   const client = new DynamoDBClient({
@@ -53,10 +57,14 @@ async function oldTable(path: string, items: number): Promise<void> {
     region: 'local',
     credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
   });
-  const definition = tableDefinition(TABLE, { keepGsi1: true });
-  definition.GlobalSecondaryIndexes = definition.GlobalSecondaryIndexes?.filter(
-    (index) => index.IndexName !== LIST_INDEX,
-  );
+  const definition = tableDefinition(TABLE, { keepGsi1: made === 'before gsi1k' });
+  definition.GlobalSecondaryIndexes = definition.GlobalSecondaryIndexes?.flatMap((index) => {
+    if (index.IndexName !== LIST_INDEX) return [index];
+    if (made === 'before gsi1k') return [];
+    // gsi1k as first made, before it projected the agents' open conversations.
+    const attributes = index.Projection?.NonKeyAttributes?.filter((a) => a !== 'openConversationIds');
+    return [{ ...index, Projection: { ProjectionType: 'INCLUDE', NonKeyAttributes: attributes } }];
+  });
   await client.send(new CreateTableCommand(definition));
   for (let look = 0; look < 200; look++) {
     const { Table } = await client.send(new DescribeTableCommand({ TableName: TABLE }));
@@ -111,6 +119,20 @@ describe('local DynamoDB: a table made before the list index', () => {
       expect(await look(again.client)).toEqual({ indexes: [LIST_INDEX, 'gsi2'], items: 40, listed: 40 });
     } finally {
       await again.close();
+    }
+  });
+
+  it('is rebuilt when its list index projects fewer attributes than the definition', async () => {
+    const path = folder();
+    await oldTable(path, 40, 'narrower gsi1k');
+    const dynamo = await startLocalDynamo({ path, tableName: TABLE });
+    try {
+      expect(await look(dynamo.client)).toEqual({ indexes: [LIST_INDEX, 'gsi2'], items: 40, listed: 40 });
+      const { Table } = await dynamo.client.send(new DescribeTableCommand({ TableName: TABLE }));
+      const list = Table?.GlobalSecondaryIndexes?.find((index) => index.IndexName === LIST_INDEX);
+      expect(list?.Projection?.NonKeyAttributes).toContain('openConversationIds');
+    } finally {
+      await dynamo.close();
     }
   });
 

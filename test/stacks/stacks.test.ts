@@ -153,7 +153,7 @@ describe('ThreadlineStateful', () => {
     expect(local.GlobalSecondaryIndexes?.map((index) => index.IndexName)).toEqual(['gsi1k', 'gsi2']);
   });
 
-  it('projects keys, the inbox filters (and agents) in both indexes, so per-message writes write neither', () => {
+  it('projects keys, the inbox filters (and agents with their open conversations) in both indexes, so per-message writes write neither', () => {
     const filters = ['assignee', 'queue', 'channels'];
     const agent = ['id', 'queues', 'languages', 'capacity', 'presence', 'updatedAt'];
     stateful.hasResourceProperties('AWS::DynamoDB::Table', {
@@ -164,7 +164,10 @@ describe('ThreadlineStateful', () => {
             { AttributeName: 'gsi1pk', KeyType: 'HASH' },
             { AttributeName: 'gsi1sk', KeyType: 'RANGE' },
           ],
-          Projection: { ProjectionType: 'INCLUDE', NonKeyAttributes: [...filters, ...agent] },
+          Projection: {
+            ProjectionType: 'INCLUDE',
+            NonKeyAttributes: [...filters, ...agent, 'openConversationIds'],
+          },
         },
         {
           IndexName: 'gsi2',

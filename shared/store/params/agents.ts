@@ -1,19 +1,26 @@
-import type { PutCommandInput, QueryCommandInput } from '@aws-sdk/lib-dynamodb';
+import type { QueryCommandInput, UpdateCommandInput } from '@aws-sdk/lib-dynamodb';
 import type { AgentProfile } from '../../domain/assignment.js';
 import { AGENTS_PARTITION, Keys } from '../keys.js';
-import { LIST_INDEX } from '../table.js';
+import { AGENT_LOAD_ATTRIBUTE, CONVERSATION_LOAD_ATTRIBUTE, LIST_INDEX } from '../table.js';
 
-/** Registers or replaces an agent, indexed under the agents partition so they can all be listed. */
-export function putAgentInput(table: string, agent: AgentProfile): PutCommandInput {
+/**
+ * Registers or updates an agent, indexed under the agents partition so they can all be listed; an
+ * update, not a put, so the open conversations counted on the item stay.
+ */
+export function putAgentInput(table: string, agent: AgentProfile): UpdateCommandInput {
+  const fields: Record<string, unknown> = {
+    entity: 'agent',
+    gsi1pk: AGENTS_PARTITION,
+    gsi1sk: agent.id,
+    ...agent,
+  };
+  const names = Object.keys(fields);
   return {
     TableName: table,
-    Item: {
-      ...Keys.agent(agent.id),
-      entity: 'agent',
-      gsi1pk: AGENTS_PARTITION,
-      gsi1sk: agent.id,
-      ...agent,
-    },
+    Key: Keys.agent(agent.id),
+    UpdateExpression: `SET ${names.map((_name, i) => `#f${i} = :f${i}`).join(', ')}`,
+    ExpressionAttributeNames: Object.fromEntries(names.map((name, i) => [`#f${i}`, name])),
+    ExpressionAttributeValues: Object.fromEntries(names.map((name, i) => [`:f${i}`, fields[name]])),
   };
 }
 
@@ -26,4 +33,51 @@ export function queryAgentsInput(table: string, startKey?: Record<string, unknow
     ExpressionAttributeValues: { ':pk': AGENTS_PARTITION },
     ...(startKey ? { ExclusiveStartKey: startKey } : {}),
   };
+}
+
+/** Adds members to (or deletes them from) a string set on an existing item: repeating it changes nothing. */
+function setMembersInput(
+  table: string,
+  key: { pk: string; sk: string },
+  set: { attribute: string; op: 'ADD' | 'DELETE'; members: readonly string[] },
+): UpdateCommandInput {
+  return {
+    TableName: table,
+    Key: key,
+    UpdateExpression: `${set.op} #set :members`,
+    ConditionExpression: 'attribute_exists(pk)',
+    ExpressionAttributeNames: { '#set': set.attribute },
+    ExpressionAttributeValues: { ':members': new Set(set.members) },
+  };
+}
+
+/**
+ * Adds a conversation to (or removes it from) a registered agent's set of open conversations: a set
+ * operation, so doing it twice counts once. An agent not registered (yet) has nothing to count.
+ */
+export function countAgentLoadInput(
+  table: string,
+  agentId: string,
+  conversationId: string,
+  op: 'ADD' | 'DELETE',
+): UpdateCommandInput {
+  return setMembersInput(table, Keys.agent(agentId), {
+    attribute: AGENT_LOAD_ATTRIBUTE,
+    op,
+    members: [conversationId],
+  });
+}
+
+/**
+ * Lists (ADD) the agents whose set may hold the conversation, before their sets get it, or unlists
+ * (DELETE) those whose set no longer does, after: so the conversation always names every set it is in.
+ */
+export function listLoadAgentsInput(
+  table: string,
+  conversationId: string,
+  op: 'ADD' | 'DELETE',
+  agentIds: readonly string[],
+): UpdateCommandInput {
+  const key = Keys.conversation(conversationId);
+  return setMembersInput(table, key, { attribute: CONVERSATION_LOAD_ATTRIBUTE, op, members: agentIds });
 }

@@ -2,7 +2,7 @@ import type { QueryCommandInput, UpdateCommandInput } from '@aws-sdk/lib-dynamod
 import type { InboxFilter } from '../../domain/inbox.js';
 import type { ConversationTouch } from '../../domain/resolver-ports.js';
 import { inboxDueShardPartition, inboxPartition, inboxShardPartition, inboxSortKey, Keys } from '../keys.js';
-import { INDEX_KEYS, LIST_INDEX, type QueriedIndex } from '../table.js';
+import { CONVERSATION_LOAD_ATTRIBUTE, INDEX_KEYS, LIST_INDEX, type QueriedIndex } from '../table.js';
 import { EPISODE_STATE_ATTRIBUTES, episodeTouch } from './conversation-state.js';
 
 /** The values that place a touched conversation in the open inbox, and its deadline index partition. */
@@ -287,6 +287,9 @@ export function assignConversationInput(
     else {
       sets.push('assignee = :agent');
       values[':agent'] = target.agentId;
+      // Listed before the agent's open conversations get it (see syncAgentLoad).
+      names['#loadAgents'] = CONVERSATION_LOAD_ATTRIBUTE;
+      values[':loadAgent'] = new Set([target.agentId]);
     }
   }
   if (target.queue !== undefined) {
@@ -300,6 +303,7 @@ export function assignConversationInput(
     UpdateExpression: [
       sets.length ? `SET ${sets.join(', ')}` : '',
       removes.length ? `REMOVE ${removes.join(', ')}` : '',
+      names['#loadAgents'] ? 'ADD #loadAgents :loadAgent' : '',
     ]
       .filter(Boolean)
       .join(' '),

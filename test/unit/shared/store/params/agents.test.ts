@@ -1,21 +1,52 @@
 import { describe, expect, it } from 'vitest';
 import type { AgentProfile } from '#shared/domain/assignment.js';
-import { putAgentInput, queryAgentsInput } from '#shared/store/params/agents.js';
+import {
+  countAgentLoadInput,
+  listLoadAgentsInput,
+  putAgentInput,
+  queryAgentsInput,
+} from '#shared/store/params/agents.js';
 
 describe('agent params', () => {
-  it('puts an agent under its key and in the agents index', () => {
+  it('writes an agent under its key and in the agents index, keeping what else the item holds', () => {
     const agent = { id: 'ag_1', updatedAt: '2025-06-08T21:00:00.000Z' } as AgentProfile;
     expect(putAgentInput('t', agent)).toEqual({
       TableName: 't',
-      Item: {
-        pk: 'AGENT#ag_1',
-        sk: 'AGENT',
-        entity: 'agent',
-        gsi1pk: 'AGENTS',
-        gsi1sk: 'ag_1',
-        id: 'ag_1',
-        updatedAt: '2025-06-08T21:00:00.000Z',
+      Key: { pk: 'AGENT#ag_1', sk: 'AGENT' },
+      UpdateExpression: 'SET #f0 = :f0, #f1 = :f1, #f2 = :f2, #f3 = :f3, #f4 = :f4',
+      ExpressionAttributeNames: {
+        '#f0': 'entity',
+        '#f1': 'gsi1pk',
+        '#f2': 'gsi1sk',
+        '#f3': 'id',
+        '#f4': 'updatedAt',
       },
+      ExpressionAttributeValues: {
+        ':f0': 'agent',
+        ':f1': 'AGENTS',
+        ':f2': 'ag_1',
+        ':f3': 'ag_1',
+        ':f4': '2025-06-08T21:00:00.000Z',
+      },
+    });
+  });
+
+  it('counts a conversation in (or out of) an agent\u2019s open ones with a set operation', () => {
+    expect(countAgentLoadInput('t', 'ag_1', 'cv_1', 'ADD')).toEqual({
+      TableName: 't',
+      Key: { pk: 'AGENT#ag_1', sk: 'AGENT' },
+      UpdateExpression: 'ADD #set :members',
+      ConditionExpression: 'attribute_exists(pk)',
+      ExpressionAttributeNames: { '#set': 'openConversationIds' },
+      ExpressionAttributeValues: { ':members': new Set(['cv_1']) },
+    });
+    expect(listLoadAgentsInput('t', 'cv_1', 'DELETE', ['ag_1', 'ag_2'])).toEqual({
+      TableName: 't',
+      Key: { pk: 'CONVERSATION#cv_1', sk: 'CONVERSATION' },
+      UpdateExpression: 'DELETE #set :members',
+      ConditionExpression: 'attribute_exists(pk)',
+      ExpressionAttributeNames: { '#set': 'loadAgents' },
+      ExpressionAttributeValues: { ':members': new Set(['ag_1', 'ag_2']) },
     });
   });
 

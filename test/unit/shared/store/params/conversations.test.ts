@@ -146,10 +146,10 @@ describe('conversation params', () => {
     expect(assignConversationInput('t', 'cv_1', { agentId: 'ag_1', queue: 'billing' })).toEqual({
       TableName: 't',
       Key: conversationKey,
-      UpdateExpression: 'SET assignee = :agent, #queue = :queue',
+      UpdateExpression: 'SET assignee = :agent, #queue = :queue ADD #loadAgents :loadAgent',
       ConditionExpression: 'attribute_exists(pk)',
-      ExpressionAttributeNames: { '#queue': 'queue' },
-      ExpressionAttributeValues: { ':agent': 'ag_1', ':queue': 'billing' },
+      ExpressionAttributeNames: { '#queue': 'queue', '#loadAgents': 'loadAgents' },
+      ExpressionAttributeValues: { ':agent': 'ag_1', ':queue': 'billing', ':loadAgent': new Set(['ag_1']) },
     });
   });
 
@@ -166,10 +166,10 @@ describe('conversation params', () => {
     expect(assignConversationInput('t', 'cv_1', { agentId: 'ag_1' }, { ifUnassigned: true })).toEqual({
       TableName: 't',
       Key: conversationKey,
-      UpdateExpression: 'SET assignee = :agent',
+      UpdateExpression: 'SET assignee = :agent ADD #loadAgents :loadAgent',
       ConditionExpression: 'attribute_exists(pk) AND #status = :open AND attribute_not_exists(assignee)',
-      ExpressionAttributeNames: { '#status': 'status' },
-      ExpressionAttributeValues: { ':agent': 'ag_1', ':open': 'open' },
+      ExpressionAttributeNames: { '#status': 'status', '#loadAgents': 'loadAgents' },
+      ExpressionAttributeValues: { ':agent': 'ag_1', ':open': 'open', ':loadAgent': new Set(['ag_1']) },
     });
   });
 

@@ -1,0 +1,187 @@
+import { describe, expect, it } from 'vitest';
+import type { AgentProfile } from '#shared/domain/assignment.js';
+import { Keys } from '#shared/store/keys.js';
+import { assignConversationInput, resolveConversationInput } from '#shared/store/params/conversations.js';
+import { documentClient } from '#shared/store/sdk-documents.js';
+import { isRead, type RecordedCall, recordCalls } from '../support/call-recorder.js';
+import { useLocalStore } from '../support/local-store.js';
+
+const TABLE = 'agent-load';
+const T0 = Date.parse('2026-06-01T09:00:00.000Z');
+const at = (minutes: number) => new Date(T0 + minutes * 60_000).toISOString();
+
+const profile = (id: string): AgentProfile => ({
+  id,
+  presence: 'online',
+  queues: ['general'],
+  languages: ['en'],
+  capacity: 2,
+  updatedAt: at(0),
+});
+
+/**
+ * Every path that changes a conversation's assignee or open status keeps the agents' open counts
+ * right, on dynalite: assignment, transfer, unassignment, take-next, resolve, reopen by hand, the
+ * customer's message reopening it, erasure; a retry after a crash between the conversation's write
+ * and the count's finishes the count, and repeating a path counts nothing twice.
+ */
+describe('agents\u2019 open conversations', () => {
+  const local = useLocalStore(TABLE);
+  let n = 0;
+  const repos = () => local.repos;
+  const db = () => ({ doc: documentClient(local.dynamo.client), table: TABLE });
+
+  let recorded: RecordedCall[] | undefined;
+  /** Every call of the table's client from the first ask on (a client takes one recorder). */
+  const record = (): RecordedCall[] => {
+    recorded ??= recordCalls(local.dynamo.client);
+    return recorded;
+  };
+
+  const counts = async (): Promise<Record<string, number>> =>
+    Object.fromEntries((await repos().agents.listAgents()).map((a) => [a.id, a.openConversations]));
+
+  /** An open conversation of a new customer, as the resolver's touch of its first message leaves it. */
+  const open = async (): Promise<{ id: string; customerId: string }> => {
+    n += 1;
+    const conversation = { id: `cv_load${n}`, customerId: `cu_load${n}` };
+    await repos().conversations.touchConversation({
+      conversationId: conversation.id,
+      customerId: conversation.customerId,
+      channel: 'sms',
+      at: at(n),
+      now: at(n),
+      inbound: true,
+      reopen: false,
+    });
+    return conversation;
+  };
+
+  it('counts assignment, transfer and unassignment, and keeps the count when an agent updates themselves', async () => {
+    for (const id of ['ag_ana', 'ag_bob']) await repos().agents.putAgent(profile(id));
+    const cv = await open();
+    await repos().conversations.assign(cv.id, { agentId: 'ag_ana', queue: 'general' }, 'ag_ana', at(10));
+    expect(await counts()).toEqual({ ag_ana: 1, ag_bob: 0 });
+    // The same assignment again (a retried request) counts once.
+    await repos().conversations.assign(cv.id, { agentId: 'ag_ana' }, 'ag_ana', at(11));
+    expect(await counts()).toEqual({ ag_ana: 1, ag_bob: 0 });
+    await repos().agents.putAgent({ ...profile('ag_ana'), presence: 'away', updatedAt: at(12) });
+    expect(await counts()).toEqual({ ag_ana: 1, ag_bob: 0 });
+    await repos().conversations.assign(cv.id, { agentId: 'ag_bob' }, 'ag_ana', at(13));
+    expect(await counts()).toEqual({ ag_ana: 0, ag_bob: 1 });
+    // A queue-only transfer leaves the agent's count alone.
+    await repos().conversations.assign(cv.id, { queue: 'billing' }, 'ag_bob', at(14));
+    expect(await counts()).toEqual({ ag_ana: 0, ag_bob: 1 });
+    await repos().conversations.assign(cv.id, { agentId: '' }, 'ag_bob', at(15));
+    expect(await counts()).toEqual({ ag_ana: 0, ag_bob: 0 });
+    await repos().conversations.assign(cv.id, { agentId: 'ag_bob' }, 'ag_bob', at(16));
+    await repos().conversations.resolveConversation(cv.id, 'ag_bob', at(17));
+  });
+
+  it('counts resolve, reopen by hand and a reopen repeated, and an assignment of a resolved one not at all', async () => {
+    await repos().agents.putAgent(profile('ag_cy'));
+    const cv = await open();
+    await repos().conversations.assign(cv.id, { agentId: 'ag_cy' }, 'ag_cy', at(20));
+    expect((await counts()).ag_cy).toBe(1);
+    await repos().conversations.resolveConversation(cv.id, 'ag_cy', at(21));
+    expect((await counts()).ag_cy).toBe(0);
+    await repos().conversations.resolveConversation(cv.id, 'ag_cy', at(22));
+    expect((await counts()).ag_cy).toBe(0);
+    await repos().conversations.reopenConversation(cv.id, 'ag_cy', at(23));
+    await repos().conversations.reopenConversation(cv.id, 'ag_cy', at(24));
+    expect((await counts()).ag_cy).toBe(1);
+    await repos().conversations.resolveConversation(cv.id, 'ag_cy', at(25));
+    await repos().conversations.assign(cv.id, { agentId: 'ag_cy' }, 'ag_cy', at(26));
+    expect((await counts()).ag_cy).toBe(0);
+    const item = await db().doc.get({
+      TableName: TABLE,
+      Key: Keys.conversation(cv.id),
+      ConsistentRead: true,
+    });
+    // The conversation names no agent whose count it is no longer in.
+    expect(item.Item?.loadAgents).toBeUndefined();
+  });
+
+  it('finishes the count on a retry after a crash between the conversation\u2019s write and the count', async () => {
+    await repos().agents.putAgent(profile('ag_di'));
+    await repos().agents.putAgent(profile('ag_ed'));
+    const [a, b, c] = [await open(), await open(), await open()];
+    // Each first run wrote the conversation and crashed before the agent's set.
+    await db().doc.update(assignConversationInput(TABLE, a.id, { agentId: 'ag_di' }));
+    await db().doc.update(assignConversationInput(TABLE, b.id, { agentId: 'ag_di' }, { ifUnassigned: true }));
+    expect((await counts()).ag_di).toBe(0);
+    await repos().conversations.assign(a.id, { agentId: 'ag_di' }, 'ag_di', at(30));
+    // Take-next's retry finds it taken (by its own first run): not taken again, but counted.
+    const taken = await repos().conversations.assign(b.id, { agentId: 'ag_di' }, 'routing', at(31), 'e', {
+      ifUnassigned: true,
+    });
+    expect(taken).toBe(false);
+    expect((await counts()).ag_di).toBe(2);
+    // A transfer whose first run crashed after the conversation's write: the retry lets the old agent go.
+    await repos().conversations.assign(c.id, { agentId: 'ag_ed' }, 'ag_ed', at(32));
+    await db().doc.update(assignConversationInput(TABLE, c.id, { agentId: 'ag_di' }));
+    expect(await counts()).toMatchObject({ ag_di: 2, ag_ed: 1 });
+    await repos().conversations.assign(c.id, { agentId: 'ag_di' }, 'ag_ed', at(33));
+    expect(await counts()).toMatchObject({ ag_di: 3, ag_ed: 0 });
+    // A resolve whose first run crashed after the conversation's write.
+    await db().doc.update(resolveConversationInput(TABLE, a.id, at(34), 'ag_di'));
+    await repos().conversations.resolveConversation(a.id, 'ag_di', at(34));
+    expect((await counts()).ag_di).toBe(2);
+  });
+
+  it('counts the customer\u2019s message reopening an assigned conversation, and no other message writes an agent', async () => {
+    await repos().agents.putAgent(profile('ag_fa'));
+    const cv = await open();
+    await repos().conversations.assign(cv.id, { agentId: 'ag_fa' }, 'ag_fa', at(40));
+    await repos().conversations.resolveConversation(cv.id, 'ag_fa', at(41));
+    expect((await counts()).ag_fa).toBe(0);
+    const calls = record();
+    const touch = {
+      conversationId: cv.id,
+      customerId: cv.customerId,
+      channel: 'sms' as const,
+      inbound: true,
+    };
+    await repos().conversations.touchConversation({ ...touch, at: at(42), now: at(42), reopen: true });
+    expect((await counts()).ag_fa).toBe(1);
+    const reopenCalls = calls.length;
+    await repos().conversations.touchConversation({ ...touch, at: at(43), now: at(43), reopen: false });
+    const writes = calls.slice(reopenCalls).filter((call) => !isRead(call));
+    expect(writes.map((call) => call.pk)).toEqual([`CONVERSATION#${cv.id}`]);
+    expect((await counts()).ag_fa).toBe(1);
+  });
+
+  it('costs a hand-off one write more (the agent\u2019s set), a resolve two, take-next one and a read', async () => {
+    await repos().agents.putAgent(profile('ag_gu'));
+    const [cv, next] = [await open(), await open()];
+    const calls = record();
+    const start = calls.length;
+    const since = (from: number) => calls.slice(from).map((call) => `${call.command} ${call.pk}`);
+    await repos().conversations.assign(cv.id, { agentId: 'ag_gu', queue: 'general' }, 'routing', at(50));
+    expect(since(start)).toEqual([
+      `GetItem CONVERSATION#${cv.id}`,
+      `UpdateItem CONVERSATION#${cv.id}`,
+      'UpdateItem AGENT#ag_gu',
+      `PutItem CUSTOMER#${cv.customerId}`,
+    ]);
+    let from = calls.length;
+    await repos().conversations.resolveConversation(cv.id, 'ag_gu', at(51));
+    expect(since(from).filter((call) => call.includes('AGENT#') || call.includes('CONVERSATION#'))).toEqual([
+      `GetItem CONVERSATION#${cv.id}`,
+      `UpdateItem CONVERSATION#${cv.id}`,
+      'UpdateItem AGENT#ag_gu',
+      `UpdateItem CONVERSATION#${cv.id}`,
+    ]);
+    from = calls.length;
+    await repos().conversations.assign(next.id, { agentId: 'ag_gu' }, 'routing', at(52), 'e2', {
+      ifUnassigned: true,
+    });
+    expect(since(from).filter((call) => !call.startsWith('PutItem'))).toEqual([
+      `GetItem CONVERSATION#${next.id}`,
+      `UpdateItem CONVERSATION#${next.id}`,
+      `GetItem CONVERSATION#${next.id}`,
+      'UpdateItem AGENT#ag_gu',
+    ]);
+    expect((await counts()).ag_gu).toBe(1);
+  });
+});

@@ -105,7 +105,7 @@ describe('list reads hydrate a page with BatchGetItem', () => {
     expect((await local.repos.conversations.getConversation('cv_wait000'))?.assignee).toBe('ag_batch');
   });
 
-  it('finds customers by name and lists webhook subscriptions with one BatchGetItem each', async () => {
+  it('finds customers by name, reads profiles by id and lists webhook subscriptions with one BatchGetItem each', async () => {
     for (let i = 0; i < 30; i += 1) {
       await local.repos.customers.touchProfile({
         customerId: `cu_name${i}`,
@@ -125,6 +125,15 @@ describe('list reads hydrate a page with BatchGetItem', () => {
     expect(byName.BatchGetItem).toBe(1);
     expect(byName.GetItem).toBeUndefined();
     expect(names).toEqual(Array.from({ length: 25 }, (_, i) => `Batch Person ${String(i).padStart(2, '0')}`));
+
+    let profiles: string[] = [];
+    const byId = await counted(async () => {
+      profiles = (
+        await local.repos.customers.getCustomers(['cu_name7', 'cu_nobody', 'cu_name2', 'cu_name7'])
+      ).map((c) => c.id);
+    });
+    expect(byId).toEqual({ BatchGetItem: 1 });
+    expect(profiles).toEqual(['cu_name7', 'cu_name2', 'cu_name7']);
 
     for (const id of ['wh_b', 'wh_a', 'wh_c']) {
       await local.repos.webhooks.putSubscription({

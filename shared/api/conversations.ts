@@ -8,6 +8,7 @@ import { resolveConversation } from '#shared/app/resolve-conversation.js';
 import { sendReply } from '#shared/app/send-reply.js';
 import { snoozeConversation } from '#shared/app/snooze-conversation.js';
 import { trackConversationClock } from '#shared/app/track-conversation-clock.js';
+import { InboxConversationSchema } from '#shared/domain/inbox.js';
 import { once } from '#shared/domain/on-first-use.js';
 import { ReplyRequestSchema } from '#shared/domain/replies.js';
 import { ConversationSchema, TimelineItemSchema } from '#shared/domain/timeline.js';
@@ -27,7 +28,7 @@ const messageRoutes = once(() => {
     summary:
       'The inbox, longest waiting first; `sort=due`: soonest pending SLA deadline first, only conversations with one',
     request: { query: InboxQuerySchema },
-    responses: { 200: json('a page', page(ConversationSchema)), ...errors(400, 401) },
+    responses: { 200: json('a page', page(InboxConversationSchema)), ...errors(400, 401) },
   });
 
   const ReplySchema = z.object({ reply: TimelineItemSchema });

@@ -1,20 +1,33 @@
 import type { AgentStore } from '#shared/domain/agent-ports.js';
-import type { InboxFilter } from '#shared/domain/inbox.js';
+import { customerSummary, type InboxConversation, type InboxFilter } from '#shared/domain/inbox.js';
 import type { Page } from '#shared/domain/paging.js';
-import type { Conversation } from '#shared/domain/timeline.js';
 
-/** One page of the inbox, longest waiting first or soonest due; the assignee `me` is the calling agent. */
-export function listInbox(
-  deps: { store: Pick<AgentStore, 'inbox'> },
+/**
+ * One page of the inbox, longest waiting first or soonest due; the assignee `me` is the calling agent.
+ * Each conversation carries its customer's summary, the page's profiles read at once, so a list shows
+ * names without a read per row.
+ */
+export async function listInbox(
+  deps: { store: Pick<AgentStore, 'inbox' | 'getCustomers'> },
   {
     filter,
     page,
     agentId,
   }: { filter: InboxFilter; page: { limit: number; cursor?: string | undefined }; agentId: string },
-): Promise<Page<Conversation>> {
+): Promise<Page<InboxConversation>> {
   const assignee = filter.assignee === 'me' ? agentId : filter.assignee;
-  return deps.store.inbox(
+  const found = await deps.store.inbox(
     { status: filter.status, sort: filter.sort, assignee, queue: filter.queue, channel: filter.channel },
     { limit: page.limit, cursor: page.cursor },
   );
+  const ids = [...new Set(found.items.map((c) => c.customerId))];
+  const customers = ids.length > 0 ? await deps.store.getCustomers(ids) : [];
+  const summaries = new Map(customers.map((c) => [c.id, customerSummary(c)]));
+  return {
+    items: found.items.map((c) => {
+      const customer = summaries.get(c.customerId);
+      return customer ? { ...c, customer } : c;
+    }),
+    cursor: found.cursor,
+  };
 }

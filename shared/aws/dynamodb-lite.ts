@@ -25,6 +25,13 @@ export interface LiteQueryOutput {
   ConsumedCapacity?: unknown;
 }
 
+/** What a BatchGetItem answers, in the document client's shapes. */
+export interface LiteBatchGetOutput {
+  Responses?: Record<string, Record_[]>;
+  UnprocessedKeys?: Doc.BatchGetCommandOutput['UnprocessedKeys'];
+  ConsumedCapacity?: unknown;
+}
+
 /** A DynamoDB call's time limit: a 1 MB Query page comes back in well under a second. */
 const DEFAULT_TIMEOUT_MS = 5_000;
 /** Members the document client marshals; the rest of an input goes on the wire as it is. */
@@ -41,8 +48,22 @@ function wireInput(operation: string, input: object): Record_ {
     const value = wire[member];
     if (value !== undefined) wire[member] = marshallItem(value as Record_);
   }
+  if (wire.RequestItems && typeof wire.RequestItems === 'object') {
+    wire.RequestItems = mapTables(wire.RequestItems as Record_, (request) => ({
+      ...request,
+      Keys: (request.Keys as Record_[]).map(marshallItem),
+    }));
+  }
   return wire;
 }
+
+/** A BatchGetItem member keyed by table name, each table's value mapped. */
+function mapTables(tables: Record_, map: (value: Record_) => unknown): Record_ {
+  return Object.fromEntries(Object.entries(tables).map(([table, value]) => [table, map(value as Record_)]));
+}
+
+const unmarshallAll = (items: unknown) =>
+  (items as Record<string, WireAttribute>[]).map((item) => unmarshallItem(item));
 
 function nativeOutput(json: Record_): Record_ {
   const out: Record_ = { ...json };
@@ -52,7 +73,16 @@ function nativeOutput(json: Record_): Record_ {
       out[member] = unmarshallItem(value as Record<string, WireAttribute>);
   }
   if (Array.isArray(json.Items)) {
-    out.Items = json.Items.map((item) => unmarshallItem(item as Record<string, WireAttribute>));
+    out.Items = unmarshallAll(json.Items);
+  }
+  if (json.Responses && typeof json.Responses === 'object') {
+    out.Responses = mapTables(json.Responses as Record_, unmarshallAll);
+  }
+  if (json.UnprocessedKeys && typeof json.UnprocessedKeys === 'object') {
+    out.UnprocessedKeys = mapTables(json.UnprocessedKeys as Record_, (request) => ({
+      ...request,
+      Keys: unmarshallAll(request.Keys),
+    }));
   }
   return out;
 }
@@ -94,5 +124,6 @@ export function dynamoDbLite(options: DynamoDbLiteOptions = {}) {
     update: (input: Doc.UpdateCommandInput): Promise<LiteItemOutput> => call('UpdateItem', input),
     delete: (input: Doc.DeleteCommandInput): Promise<LiteItemOutput> => call('DeleteItem', input),
     query: (input: Doc.QueryCommandInput): Promise<LiteQueryOutput> => call('Query', input),
+    batchGet: (input: Doc.BatchGetCommandInput): Promise<LiteBatchGetOutput> => call('BatchGetItem', input),
   };
 }

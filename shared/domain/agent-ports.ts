@@ -12,6 +12,8 @@ import type { Conversation, Customer, TimelineItem } from './timeline.js';
 export interface AgentStore {
   findCustomerId(identity: Identity): Promise<string | undefined>;
   getCustomer(customerId: string): Promise<Customer | undefined>;
+  /** Customers by id, in one read (a page's profiles); missing and erased ones left out. */
+  getCustomers(customerIds: readonly string[]): Promise<Customer[]>;
   findCustomersByName(prefix: string, limit: number): Promise<Customer[]>;
   timeline(
     customerId: string,

@@ -1,4 +1,6 @@
-import type { Channel } from './envelope.js';
+import * as z from 'zod';
+import { type Channel, IdentitySchema } from './envelope.js';
+import { ConversationSchema, type Customer } from './timeline.js';
 
 /** The inbox orders: longest waiting first (the default), or soonest SLA deadline first. */
 export const INBOX_SORTS = ['waiting', 'due'] as const;
@@ -15,4 +17,31 @@ export interface InboxFilter {
   assignee?: string | undefined;
   queue?: string | undefined;
   channel?: Channel | undefined;
+}
+
+/** Who a conversation of the inbox is with, read with the page so a list needs no read per row. */
+export const CustomerSummarySchema = z.object({
+  id: z.string(),
+  name: z.string().optional(),
+  /** The first identity, for a customer without a name. */
+  identity: z.optional(IdentitySchema),
+});
+export type CustomerSummary = z.infer<typeof CustomerSummarySchema>;
+
+/** A conversation as the inbox lists it: with its customer's summary (absent when erased or missing). */
+export const InboxConversationSchema = ConversationSchema.extend({
+  customer: CustomerSummarySchema.optional().describe(
+    "the customer's id, name and first identity, read with the page; absent when the profile is gone",
+  ),
+});
+export type InboxConversation = z.infer<typeof InboxConversationSchema>;
+
+/** The summary the inbox shows of a customer. */
+export function customerSummary(customer: Customer): CustomerSummary {
+  const identity = customer.identities[0];
+  return {
+    id: customer.id,
+    ...(customer.name !== undefined ? { name: customer.name } : {}),
+    ...(identity ? { identity } : {}),
+  };
 }

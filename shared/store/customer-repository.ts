@@ -8,6 +8,7 @@ import { customerOfItem, lastInboundByChannelOf, readableOrUndefined } from '../
 import { StringSetSchema } from '../domain/string-set.js';
 import type { Customer } from '../domain/timeline.js';
 import { GoneError, UnavailableError } from '../errors.js';
+import { getItems } from './batch-get.js';
 import {
   type DynamoDb,
   getItem,
@@ -223,6 +224,13 @@ export function customerRepository(db: DynamoDb) {
       );
       const out = await mergeShards(db, inputs, { limit, sortKey: (item) => String(item.gsi1sk) });
       return (await fullItems(db, out.items)).map(customerOfItem);
+    },
+    /** Customers by id, in the ids' order (BatchGetItem); missing, erased and being-erased ones left out. */
+    async getCustomers(customerIds: readonly string[]): Promise<Customer[]> {
+      const items = await getItems(db, customerIds.map(Keys.customer));
+      return items
+        .filter((item) => item.entity !== 'erased_customer' && item.erasingSince === undefined)
+        .map(customerOfItem);
     },
     /** The partitions whose union is this customer's timeline, and their profiles. */
     mergedCustomers: (customerId: string) => mergedCustomers(getCustomer, customerId),

@@ -1,4 +1,5 @@
 import type {
+  BatchGetCommandInput,
   DeleteCommandInput,
   GetCommandInput,
   PutCommandInput,
@@ -20,6 +21,13 @@ export interface DocumentStore {
   update(input: UpdateCommandInput): Promise<{ Attributes?: Item | undefined }>;
   delete(input: DeleteCommandInput): Promise<{ Attributes?: Item | undefined }>;
   query(input: QueryCommandInput): Promise<QueryOutput>;
+  batchGet(input: BatchGetCommandInput): Promise<BatchGetOutput>;
+}
+
+/** What one BatchGetItem answers: the items found per table, and the keys DynamoDB left for another try. */
+export interface BatchGetOutput {
+  Responses?: Record<string, Item[]> | undefined;
+  UnprocessedKeys?: BatchGetCommandInput['RequestItems'] | undefined;
 }
 
 /** What a Query answers: a page of items and where the next page starts. */

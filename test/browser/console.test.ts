@@ -53,6 +53,40 @@ describe('the console in a real browser: an agent answers a WhatsApp customer li
     await page.locator('[data-channel-reason="whatsapp"]', { hasText: '(open)' }).waitFor();
   }, 60_000);
 
+  it('names the inbox rows from the inbox answer, no read per customer, and shows a new name live', async () => {
+    const eve = { from: '15550003009' };
+    const paths: string[] = [];
+    const onRequest = (request: { url(): string }) => paths.push(new URL(request.url()).pathname);
+    page.on('request', onRequest);
+    try {
+      const first = { id: 'wamid.live.eve1', at: now(), text: 'Do you ship to Oslo?' };
+      await postMeta(
+        runtime,
+        '/webhooks/whatsapp',
+        whatsappText({ ...eve, name: 'Eve Later', messages: [first] }),
+      );
+      await page.getByRole('button', { name: /Eve Later/ }).waitFor({ timeout: 30_000 });
+      // A message written earlier, delivered late, names her as she was first known: the profile changes.
+      const earlier = {
+        id: 'wamid.live.eve0',
+        at: new Date(Date.now() - 60_000).toISOString(),
+        text: 'Hello?',
+      };
+      await postMeta(
+        runtime,
+        '/webhooks/whatsapp',
+        whatsappText({ ...eve, name: 'Eve Earlier', messages: [earlier] }),
+      );
+      await page.getByRole('button', { name: /Eve Earlier/ }).waitFor({ timeout: 30_000 });
+    } finally {
+      page.off('request', onRequest);
+    }
+    const eveId = await runtime.store.customers.findCustomerId({ kind: 'phone', value: `+${eve.from}` });
+    expect(eveId).toBeDefined();
+    expect(paths.filter((path) => path.startsWith('/api/conversations'))).not.toEqual([]);
+    expect(paths.filter((path) => path.startsWith(`/api/customers/${eveId}`))).toEqual([]);
+  }, 90_000);
+
   it('sends a reply that moves queued → sent → delivered → read on screen as statuses arrive', async () => {
     const text = 'Yes: it ships today.';
     await page.getByLabel('Reply', { exact: true }).fill(text);

@@ -24,6 +24,7 @@ function countedLog() {
     update: doc.update.bind(doc),
     delete: doc.delete.bind(doc),
     query: doc.query.bind(doc),
+    batchGet: doc.batchGet.bind(doc),
     put: (input: PutCommandInput) => {
       puts.push(input);
       return doc.put(input);

@@ -43,8 +43,11 @@ export function recordCalls(
       const keep = !(options.writesOnly && READS.test(command));
       try {
         const out = await next(args);
-        const consumed = (out.output as { ConsumedCapacity?: { CapacityUnits?: number } }).ConsumedCapacity;
-        if (keep) calls.push({ ...where, units: consumed?.CapacityUnits ?? 0, failed: false });
+        const consumed = (out.output as { ConsumedCapacity?: unknown }).ConsumedCapacity;
+        // A batch call answers a list, one entry a table.
+        const list = [consumed ?? []].flat() as Array<{ CapacityUnits?: number }>;
+        const units = list.reduce((sum, c) => sum + (c.CapacityUnits ?? 0), 0);
+        if (keep) calls.push({ ...where, units, failed: false });
         return out;
       } catch (error) {
         const billed = (error as Error).name === 'ConditionalCheckFailedException' && !READS.test(command);

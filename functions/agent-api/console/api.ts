@@ -1,7 +1,8 @@
+import type { InboxConversation } from '#shared/domain/inbox.js';
 import type { Conversation, Customer, TimelineItem } from '#shared/domain/timeline.js';
 
-/** A timeline item, a conversation and a customer as the agent API answers them. */
-export type { Conversation, Customer, TimelineItem };
+/** A timeline item, a conversation (as the inbox lists it too) and a customer as the agent API answers them. */
+export type { Conversation, Customer, InboxConversation, TimelineItem };
 
 /** An error answer of the agent API: its status and stable code. */
 export class ApiError extends Error {

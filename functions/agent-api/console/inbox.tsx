@@ -1,5 +1,5 @@
-import { useEffect, useRef, useState } from 'preact/hooks';
-import type { Api, Conversation, Customer, Page } from './api.js';
+import { useEffect, useState } from 'preact/hooks';
+import type { Api, Conversation, InboxConversation, Page } from './api.js';
 import type { Presence, Subscribe } from './app.js';
 import { channelName, clock, since, slaDue } from './format.js';
 import { ErrorNote } from './ui.js';
@@ -23,43 +23,28 @@ function query(filters: Filters): string {
   return q.toString();
 }
 
-/** Loads the inbox and the names of its customers, again (at most every 300 ms) when an event touches it. */
+/**
+ * Loads the inbox (each conversation with its customer's summary), again (at most every 300 ms) when an
+ * event touches it: a `customer.updated` reloads it too, so a new name shows.
+ */
 function useInbox(api: Api, filters: Filters, subscribe: Subscribe, reloads: number) {
-  const [items, setItems] = useState<Conversation[]>();
+  const [items, setItems] = useState<InboxConversation[]>();
   const [error, setError] = useState('');
-  const names = useRef(new Map<string, Customer>());
-  const [, setNamed] = useState(0);
   const [tick, setTick] = useState(0);
   useEffect(() => {
     let stale = false;
     let retry: ReturnType<typeof setTimeout> | undefined;
-    // A failed load (the API busy or unreachable a moment) tries again by itself, as the live socket does.
-    const again = () => {
-      if (!stale) retry = setTimeout(() => setTick((t) => t + 1), 2_000);
-    };
-    api.get<Page<Conversation>>(`/api/conversations?${query(filters)}`).then(
-      async (page) => {
+    api.get<Page<InboxConversation>>(`/api/conversations?${query(filters)}`).then(
+      (page) => {
         if (stale) return;
         setItems(page.items);
         setError('');
-        const missing = [...new Set(page.items.map((c) => c.customerId))].filter(
-          (id) => !names.current.has(id),
-        );
-        const found = await Promise.all(
-          missing.map((id) =>
-            api.get<Customer>(`/api/customers/${id}`).then(
-              (c) => names.current.set(id, c),
-              () => undefined,
-            ),
-          ),
-        );
-        if (!stale && missing.length) setNamed((n) => n + 1);
-        if (found.includes(undefined)) again();
       },
       (e: Error) => {
         if (stale) return;
         setError(e.message);
-        again();
+        // A failed load (the API busy or unreachable a moment) tries again by itself, as the live socket does.
+        retry = setTimeout(() => setTick((t) => t + 1), 2_000);
       },
     );
     return () => {
@@ -71,7 +56,6 @@ function useInbox(api: Api, filters: Filters, subscribe: Subscribe, reloads: num
     let timer: ReturnType<typeof setTimeout> | undefined;
     const off = subscribe((event) => {
       if (!['conversation.updated', 'timeline.item', 'customer.updated'].includes(event.type)) return;
-      if (event.type === 'customer.updated' && event.customerId) names.current.delete(event.customerId);
       clearTimeout(timer);
       timer = setTimeout(() => setTick((t) => t + 1), 300);
     });
@@ -80,7 +64,7 @@ function useInbox(api: Api, filters: Filters, subscribe: Subscribe, reloads: num
       clearTimeout(timer);
     };
   }, [subscribe]);
-  return { items, error, names: names.current };
+  return { items, error };
 }
 
 function FilterForm(props: { filters: Filters; onFilters(filters: Filters): void }) {
@@ -127,13 +111,12 @@ function FilterForm(props: { filters: Filters; onFilters(filters: Filters): void
 }
 
 function ConversationRow(props: {
-  conversation: Conversation;
-  customer: Customer | undefined;
+  conversation: InboxConversation;
   selected: boolean;
   viewed: boolean;
   onSelect(): void;
 }) {
-  const { conversation: c, customer } = props;
+  const { conversation: c } = props;
   const due = slaDue(c.sla);
   return (
     <li>
@@ -144,7 +127,7 @@ function ConversationRow(props: {
         data-conversation={c.id}
         onClick={props.onSelect}
       >
-        <span class="name">{customer?.name ?? customer?.identities[0]?.value ?? c.customerId}</span>
+        <span class="name">{c.customer?.name ?? c.customer?.identity?.value ?? c.customerId}</span>
         <span class="badges">
           {(c.channels.length ? c.channels : c.channel ? [c.channel] : []).map((ch) => (
             <span key={ch} class={`badge ch-${ch}`}>
@@ -176,7 +159,7 @@ export function Inbox(props: {
   reloads: number;
   presence: Presence;
 }) {
-  const { items, error, names } = useInbox(props.api, props.filters, props.subscribe, props.reloads);
+  const { items, error } = useInbox(props.api, props.filters, props.subscribe, props.reloads);
   useEffect(() => props.onList(items ?? []), [items]);
   return (
     <nav class="inbox" aria-label="Inbox">
@@ -189,7 +172,6 @@ export function Inbox(props: {
           <ConversationRow
             key={c.id}
             conversation={c}
-            customer={names.get(c.customerId)}
             selected={c.id === props.selected}
             viewed={(props.presence.viewing[c.id] ?? []).length > 0}
             onSelect={() => props.onSelect(c)}

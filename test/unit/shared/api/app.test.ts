@@ -54,6 +54,7 @@ function fakeStore(): AgentStore & { inboxCalls: unknown[] } {
     listAgents: async () =>
       [...agents.values()].map(({ updatedAt: _at, ...agent }) => ({ ...agent, openConversations: 0 })),
     getCustomer: async (id) => (id === 'cu_1' ? sheena : undefined),
+    getCustomers: async (ids) => (ids.includes('cu_1') ? [sheena] : []),
     findCustomersByName: async (prefix) =>
       sheena.name?.toLowerCase().startsWith(prefix.toLowerCase()) ? [sheena] : [],
     timeline: async (_id, page) => ({ items: [item], cursor: page.cursor ? null : 'next' }),
@@ -245,6 +246,32 @@ describe('agent API', () => {
         page: { limit: 5, cursor: undefined },
       },
     ]);
+  });
+
+  it("answers each conversation with its customer's summary, the page's profiles read at once", async () => {
+    const store = fakeStore();
+    const asked: string[][] = [];
+    const orphan = { ...conversation, id: 'cv_2', customerId: 'cu_gone' };
+    store.inbox = async () => ({
+      items: [conversation, orphan, { ...conversation, id: 'cv_3' }],
+      cursor: null,
+    });
+    store.getCustomers = async (ids) => {
+      asked.push([...ids]);
+      return ids.includes('cu_1') ? [sheena] : [];
+    };
+    const res = await app(store).request('/api/conversations', auth);
+    expect(res.status).toBe(200);
+    const summary = { id: 'cu_1', name: 'Sheena Nelson', identity: { kind: 'phone', value: '+16505551234' } };
+    expect(await res.json()).toEqual({
+      items: [
+        { ...conversation, customer: summary },
+        orphan,
+        { ...conversation, id: 'cv_3', customer: summary },
+      ],
+      cursor: null,
+    });
+    expect(asked).toEqual([['cu_1', 'cu_gone']]);
   });
 
   it('reads the inbox sorted by due with the same filters and cursor', async () => {

@@ -101,6 +101,29 @@ const CALLS: Array<[keyof DocumentStore, Record<string, unknown>, Record<string,
       LastEvaluatedKey: { pk: { S: 'x' }, sk: { S: 'y' } },
     },
   ],
+  [
+    'batchGet',
+    {
+      RequestItems: {
+        t: {
+          Keys: [
+            { pk: 'a', sk: 'b' },
+            { pk: 'c', sk: 'd' },
+            { pk: 'e', sk: 'f' },
+          ],
+          ConsistentRead: true,
+          ProjectionExpression: '#n',
+          ExpressionAttributeNames: { '#n': 'n' },
+        },
+      },
+      ReturnConsumedCapacity: 'TOTAL',
+    },
+    {
+      Responses: { t: [WIRE_ITEM, { pk: { S: 'c' }, sk: { S: 'd' } }] },
+      UnprocessedKeys: { t: { Keys: [{ pk: { S: 'e' }, sk: { S: 'f' } }], ConsistentRead: true } },
+      ConsumedCapacity: [{ TableName: 't', CapacityUnits: 1 }],
+    },
+  ],
 ];
 
 /** The SDK's document client over a handler that records each request and answers `answer`. */

@@ -4,7 +4,7 @@ import type { Clock } from '#shared/domain/ports.js';
 
 /** What taking the next waiting conversation needs. */
 export interface TakeNextWaitingDeps {
-  store: Pick<AgentStore, 'listAgents' | 'inbox'>;
+  store: Pick<AgentStore, 'getAgentNow' | 'inbox'>;
   admin: Pick<AgentAdmin, 'assign'>;
   clock: Clock;
 }
@@ -18,7 +18,8 @@ const MAX_ATTEMPTS = 10;
  * one in line is tried, so two agents racing never get the same conversation.
  */
 export async function takeNextWaiting(deps: TakeNextWaitingDeps, agentId: string): Promise<void> {
-  const agent = (await deps.store.listAgents()).find((a) => a.id === agentId);
+  // Read strongly: the list index may still show the load (or presence) from before this agent's change.
+  const agent = await deps.store.getAgentNow(agentId);
   if (!agent) return;
   const waiting = await deps.store.inbox({ status: 'open', assignee: 'unassigned' }, { limit: 200 });
   let candidates: WaitingConversation[] = waiting.items.flatMap((c) =>

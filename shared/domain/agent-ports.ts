@@ -31,6 +31,8 @@ export interface AgentStore {
   getAgent(agentId: string): Promise<AgentProfile | undefined>;
   putAgent(agent: AgentProfile): Promise<void>;
   listAgents(): Promise<Agent[]>;
+  /** One agent with their load, read strongly (not through the list index). */
+  getAgentNow(agentId: string): Promise<Agent | undefined>;
 }
 
 /** The changes agents make to customers and conversations: multi-item sequences the store keeps safe. */

@@ -25,10 +25,13 @@ function toAgentProfile(item: Record<string, unknown>): AgentProfile {
  * (see syncAgentLoad), projected in the list index with the profile, so one query answers.
  */
 async function listAgents(db: DynamoDb): Promise<Agent[]> {
-  return (await queryAll(db, queryAgentsInput(db.table))).map((item) => {
-    const { updatedAt: _updatedAt, ...profile } = toAgentProfile(item);
-    return { ...profile, openConversations: StringSetSchema.parse(item[AGENT_LOAD_ATTRIBUTE]).length };
-  });
+  return (await queryAll(db, queryAgentsInput(db.table))).map(agentOfItem);
+}
+
+/** An agent's item as the agent and the open conversations in their set. */
+function agentOfItem(item: Record<string, unknown>): Agent {
+  const { updatedAt: _updatedAt, ...profile } = toAgentProfile(item);
+  return { ...profile, openConversations: StringSetSchema.parse(item[AGENT_LOAD_ATTRIBUTE]).length };
 }
 
 /** Agents: their profiles (skills, capacity, presence) and the load each carries now. */
@@ -38,6 +41,14 @@ export function agentRepository(db: DynamoDb) {
     async getAgent(agentId: string): Promise<AgentProfile | undefined> {
       const out = await getItem(db, getInput(db.table, Keys.agent(agentId), true));
       return out.Item ? toAgentProfile(out.Item) : undefined;
+    },
+    /**
+     * An agent with their load, read strongly from their item: take-next runs right after the agent's own
+     * resolve, which the list index (eventually consistent) may not show yet.
+     */
+    async getAgentNow(agentId: string): Promise<Agent | undefined> {
+      const out = await getItem(db, getInput(db.table, Keys.agent(agentId), true));
+      return out.Item ? agentOfItem(out.Item) : undefined;
     },
     /** Registers or updates an agent. */
     async putAgent(agent: AgentProfile): Promise<void> {

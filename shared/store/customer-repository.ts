@@ -230,7 +230,7 @@ export function customerRepository(db: DynamoDb) {
       const items = await getItems(db, customerIds.map(Keys.customer));
       return items
         .filter((item) => item.entity !== 'erased_customer' && item.erasingSince === undefined)
-        .map(customerOfItem);
+        .flatMap((item) => readableOrUndefined(customerOfItem, item) ?? []);
     },
     /** The partitions whose union is this customer's timeline, and their profiles. */
     mergedCustomers: (customerId: string) => mergedCustomers(getCustomer, customerId),

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { takeNextWaiting } from '#shared/app/take-next-waiting.js';
+import { documentClient } from '#shared/store/sdk-documents.js';
 import { type RecordedCall, recordCalls } from '../support/call-recorder.js';
 import { useLocalStore } from '../support/local-store.js';
 
@@ -100,8 +101,8 @@ describe('list reads hydrate a page with BatchGetItem', () => {
     };
     const made = await counted(() => takeNextWaiting(deps, 'ag_batch'));
     expect(made.BatchGetItem).toBe(2);
-    // The conditional assignment's own reads of the conversation it takes.
-    expect(made.GetItem).toBe(2);
+    // The agent's strong read, and the conditional assignment's own reads of the conversation it takes.
+    expect(made.GetItem).toBe(3);
     expect((await local.repos.conversations.getConversation('cv_wait000'))?.assignee).toBe('ag_batch');
   });
 
@@ -134,6 +135,14 @@ describe('list reads hydrate a page with BatchGetItem', () => {
     });
     expect(byId).toEqual({ BatchGetItem: 1 });
     expect(profiles).toEqual(['cu_name7', 'cu_name2', 'cu_name7']);
+
+    // A profile item that is no whole customer (a hand reopen's bare hold) is left out, not a failed inbox.
+    await documentClient(local.dynamo.client).put({
+      TableName: TABLE,
+      Item: { pk: 'CUSTOMER#cu_bare', sk: 'PROFILE', openConversationId: 'cv_bare' },
+    });
+    const readable = await local.repos.customers.getCustomers(['cu_bare', 'cu_name2']);
+    expect(readable.map((c) => c.id)).toEqual(['cu_name2']);
 
     for (const id of ['wh_b', 'wh_a', 'wh_c']) {
       await local.repos.webhooks.putSubscription({

@@ -53,6 +53,12 @@ function fakeStore(): AgentStore & { inboxCalls: unknown[] } {
     },
     listAgents: async () =>
       [...agents.values()].map(({ updatedAt: _at, ...agent }) => ({ ...agent, openConversations: 0 })),
+    getAgentNow: async (id) => {
+      const profile = agents.get(id);
+      if (!profile) return undefined;
+      const { updatedAt: _at, ...agent } = profile;
+      return { ...agent, openConversations: 0 };
+    },
     getCustomer: async (id) => (id === 'cu_1' ? sheena : undefined),
     getCustomers: async (ids) => (ids.includes('cu_1') ? [sheena] : []),
     findCustomersByName: async (prefix) =>

@@ -29,7 +29,7 @@ function deps(agents: Agent[], conversations: Conversation[], takenByOthers: str
     assigned,
     inboxCalls,
     store: {
-      listAgents: async () => agents,
+      getAgentNow: async (id: string) => agents.find((a) => a.id === id),
       inbox: async (filter: unknown, page: unknown) => {
         inboxCalls.push({ filter, page });
         return { items: conversations, cursor: null };
@@ -83,6 +83,29 @@ describe('takeNextWaiting', () => {
     );
     await takeNextWaiting(d, 'agent-7');
     expect(d.assigned.map((args) => args[0])).toEqual(['cv_old', 'cv_new']);
+  });
+
+  it('reads the agent strongly, not from the list index, which may still show them full after their own resolve', async () => {
+    const freedUp = { ...agent, openConversations: 2 };
+    const d = {
+      ...deps([freedUp], [waiting('cv_old', 'billing', '2025-06-09T08:00:00.000Z')]),
+    };
+    const store = {
+      ...d.store,
+      // What the index may answer just after the resolve: the load before it, at capacity.
+      listAgents: async () => [{ ...agent, openConversations: 3 }],
+    };
+    await takeNextWaiting({ ...d, store }, 'agent-7');
+    expect(d.assigned.map((args) => args[0])).toEqual(['cv_old']);
+  });
+
+  it('takes nothing for an agent at capacity', async () => {
+    const d = deps(
+      [{ ...agent, openConversations: 3 }],
+      [waiting('cv_old', 'billing', '2025-06-09T08:00:00.000Z')],
+    );
+    await takeNextWaiting(d, 'agent-7');
+    expect(d.assigned).toEqual([]);
   });
 
   it('gives up when everything waiting was taken meanwhile', async () => {

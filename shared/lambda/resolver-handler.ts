@@ -1,4 +1,4 @@
-import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
+import type { Context, SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import { receiveEnvelope } from '../app/receive-envelope.js';
 import { routeMessage } from '../app/route-message.js';
 import { trackConversationClock } from '../app/track-conversation-clock.js';
@@ -24,7 +24,10 @@ import { resolverSending } from './resolver-sending.js';
  * synth, where the defaults look for them; ROUTING_POLICY_FILE, KNOWLEDGE_BASE_DIR and BEDROCK_MODEL_ID
  * override them.
  */
-export function createResolverHandler(): (event: SQSEvent) => Promise<SQSBatchResponse> {
+export function createResolverHandler(): (
+  event: SQSEvent,
+  context?: Pick<Context, 'getRemainingTimeInMillis'>,
+) => Promise<SQSBatchResponse> {
   // The provider secret only once the AI has a reply to send (`resolverSending`).
   const config = requireSettings(loadConfig(), ['OUTBOUND_QUEUE_URL']);
   const repos = dynamoRepositories(dynamoDbLite(), config.TABLE_NAME);
@@ -32,7 +35,11 @@ export function createResolverHandler(): (event: SQSEvent) => Promise<SQSBatchRe
   const conversationClock = awsConversationClock(config, repos);
   const track = (event: ClockEvent) => trackConversationClock(conversationClock, event);
   // The AI's answers go out from here, the sender's claim written by their put; agents' through the queue.
-  const sendNow = resolverSending(config, store);
+  // One invocation at a time per instance: its deadline, read by the inline send.
+  let deadline: number | undefined;
+  const sendNow = resolverSending(config, store, () =>
+    deadline === undefined ? undefined : deadline - Date.now(),
+  );
   const replies = { ...sqsReplies(store, config.OUTBOUND_QUEUE_URL), track, sendNow };
   withAutomations(conversationClock, repos, replies);
   // Read once at start: a policy with an error stops the function with the field named.
@@ -56,7 +63,11 @@ export function createResolverHandler(): (event: SQSEvent) => Promise<SQSBatchRe
     track,
     csat: store,
   };
-  return createResolverConsumer((envelope) => receiveEnvelope(deps, envelope), {
+  const consume = createResolverConsumer((envelope) => receiveEnvelope(deps, envelope), {
     deadLetter: lambdaDeadLetter(config.INBOUND_DEAD_LETTER_QUEUE_URL),
   });
+  return (event, context) => {
+    deadline = context ? Date.now() + context.getRemainingTimeInMillis() : undefined;
+    return consume(event);
+  };
 }

@@ -14,11 +14,21 @@ import type { SenderStore } from '../domain/sender-ports.js';
 export const RESOLVER_SEND_LEASE_MS = 60_000;
 
 /**
+ * The invocation time an inline send needs left: the provider call's own timeout (10 s) and the write
+ * that records it, with room to spare. With less, the reply is handed to the sender instead.
+ */
+export const INLINE_SEND_MIN_MS = 15_000;
+
+/**
  * The resolver's sending of the AI's replies it has just stored, with the sender's logic: the provider
  * secret is read and the senders built on the first reply, not at cold start (routing to a person, or
  * a redelivery, sends nothing).
  */
-export function resolverSending(config: Config, store: SenderStore): InlineSend {
+export function resolverSending(
+  config: Config,
+  store: SenderStore,
+  timeLeftMs: () => number | undefined = () => undefined,
+): InlineSend {
   // Imported on first use too: the provider adapters are no part of the resolver's cold start.
   const senders = onFirstUse(async () => {
     const [{ lambdaSenders }, withSecrets] = await Promise.all([
@@ -36,6 +46,15 @@ export function resolverSending(config: Config, store: SenderStore): InlineSend 
   };
   return {
     leaseMs: RESOLVER_SEND_LEASE_MS,
-    deliver: (message, held) => deliverReply(deps, message, 0, held),
+    deliver: async (message, held) => {
+      // An invocation timed out after the provider took the reply would leave it unrecorded, and the
+      // sender would send it again once the lease ran out: with too little time left, let go at once.
+      const left = timeLeftMs();
+      if (left !== undefined && left < INLINE_SEND_MIN_MS) {
+        await store.releaseSend(message, held.leaseUntil);
+        throw new Error(`${left} ms of the invocation left: the reply goes to the sender`);
+      }
+      await deliverReply(deps, message, 0, held);
+    },
   };
 }

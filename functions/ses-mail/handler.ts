@@ -1,7 +1,7 @@
 import { getObjectBytes } from '#shared/aws/s3-lite.js';
 import { loadConfig, requireSettings } from '#shared/config/config.js';
 import { lambdaDeadLetter } from '#shared/lambda/dead-letter.js';
-import { sqsEnvelopeQueue } from '#shared/lambda/webhook-handler.js';
+import { sqsEnvelopeQueue } from '#shared/lambda/envelope-queue.js';
 import { createMailConsumer } from '#shared/queue/mail-consumer.js';
 
 const config = requireSettings(loadConfig(), ['INBOUND_QUEUE_URL']);

@@ -1,11 +1,10 @@
-import { sqsSendMessageBatch } from '../aws/sqs-lite.js';
 import { configuredSenders } from '../channels/senders.js';
 import { WebchatSender } from '../channels/webchat/send.js';
 import type { Config } from '../config/config.js';
 import type { Channel } from '../domain/envelope.js';
 import type { ChannelSender } from '../domain/outbound.js';
 import { systemClock } from '../domain/ports.js';
-import { SqsEnvelopeQueue } from '../queue/sqs-envelope-queue.js';
+import { sqsEnvelopeQueue } from './envelope-queue.js';
 
 /**
  * The senders of the functions that send replies on AWS: the providers whose credentials are set, and
@@ -17,6 +16,8 @@ export function lambdaSenders(config: Config): Partial<Record<Channel, ChannelSe
   const senders = configuredSenders(config);
   const queueUrl = config.INBOUND_QUEUE_URL;
   if (!queueUrl) return senders;
-  const queue = new SqsEnvelopeQueue((input) => sqsSendMessageBatch(input), queueUrl);
-  return { ...senders, webchat: new WebchatSender({ queue, clock: systemClock }) };
+  return {
+    ...senders,
+    webchat: new WebchatSender({ queue: sqsEnvelopeQueue(queueUrl), clock: systemClock }),
+  };
 }

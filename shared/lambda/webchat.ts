@@ -9,7 +9,8 @@ import { systemClock } from '#shared/domain/ports.js';
 import { calendarOfBusinessHours } from '#shared/domain/sla/calendar.js';
 import type { WebchatDeps } from '#shared/domain/webchat-ports.js';
 import { dynamoRepositories, webchatPorts } from '#shared/store/dynamo-repositories.js';
-import { sqsEnvelopeQueue, webhookConfig } from './webhook-handler.js';
+import { sqsEnvelopeQueue } from './envelope-queue.js';
+import { webhookConfig } from './webhook-handler.js';
 
 /** The widget the stack builds next to the bundle (`webchat-widget.json`), when it is there. */
 function bundledWidget(): WebchatAssets | undefined {

@@ -1,12 +1,11 @@
 import { getSecretString } from '#shared/aws/secrets-lite.js';
-import { sqsSendMessageBatch } from '#shared/aws/sqs-lite.js';
 import type { MetaWebhookDeps } from '#shared/channels/meta/signed-webhook.js';
 import type { TwilioVoiceWebhookDeps } from '#shared/channels/twilio/voice-webhook.js';
 import { type Config, requireSettings } from '#shared/config/config.js';
 import { loadConfigWithSecrets } from '#shared/config/secrets.js';
-import { type EnvelopeQueue, systemClock } from '#shared/domain/ports.js';
+import { systemClock } from '#shared/domain/ports.js';
 import type { Webhook } from '#shared/http/webhook.js';
-import { SqsEnvelopeQueue } from '#shared/queue/sqs-envelope-queue.js';
+import { sqsEnvelopeQueue } from './envelope-queue.js';
 import { lambdaWebhook } from './webhook-lambda.js';
 
 /** A webhook's Lambda handler: API Gateway (HTTP API, payload 2.0) events straight to the webhook. */
@@ -18,11 +17,6 @@ export type WebhookHandler = ReturnType<typeof lambdaWebhook>;
  */
 export async function webhookConfig<K extends keyof Config>(settings: readonly K[]) {
   return requireSettings(await loadConfigWithSecrets((id) => getSecretString(id)), settings);
-}
-
-/** The inbound queue on SQS, through the SDK-free client: no SDK in a webhook bundle. */
-export function sqsEnvelopeQueue(queueUrl: string): EnvelopeQueue {
-  return new SqsEnvelopeQueue((input) => sqsSendMessageBatch(input), queueUrl);
 }
 
 /** A webhook signed with the Meta app secret (WhatsApp, Messenger and Instagram) as a Lambda handler. */

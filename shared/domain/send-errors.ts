@@ -10,10 +10,12 @@ export class PermanentSendError extends ThreadlineError {
   }
 }
 
-/** Throttling, a 5xx or a network failure: retry later with backoff. */
+/** Throttling, a 5xx or a network failure: retry later with backoff (`retryAfterMs`: the provider's Retry-After). */
 export class RetryableSendError extends ThreadlineError {
   override name = 'RetryableSendError';
-  constructor(message: string, options?: { cause?: unknown }) {
+  readonly retryAfterMs: number | undefined;
+  constructor(message: string, options?: { cause?: unknown; retryAfterMs?: number | undefined }) {
     super('send_retry', message, options);
+    this.retryAfterMs = options?.retryAfterMs;
   }
 }

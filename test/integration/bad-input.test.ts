@@ -568,7 +568,7 @@ twilioCases.push(
     spec: (url) => twilioPost(url, '/webhooks/twilio/sms', { ...SMS, Body: 'x'.repeat(100_000) }),
     ...TOO_LARGE,
   },
-  // More parameters than Twilio ever sends: refused before the form is parsed, sorted and hashed.
+  // More parameters than Twilio ever sends, signed: refused (400) once the signature is known good.
   {
     name: '/webhooks/twilio/sms: 1,000 form parameters',
     spec: (url) =>

@@ -52,11 +52,15 @@ export function collect(out: Normalised, pointer: string, build: () => EnvelopeI
 
 /** Records a schema failure. Reasons name paths and rules, never values: values are personal data. */
 export function rejectInvalid(out: Normalised, pointer: string, error: $ZodError): void {
-  const reason = error.issues
+  out.rejected.push({ pointer, reason: issuesOf(error) });
+}
+
+/** The first three issues of a schema failure, by path and rule (never by value). */
+function issuesOf(error: $ZodError): string {
+  return error.issues
     .slice(0, 3)
     .map((issue) => `${issue.path.join('.') || '(root)'}: ${issue.message}`)
     .join('; ');
-  out.rejected.push({ pointer, reason });
 }
 
 /**
@@ -108,14 +112,32 @@ export function uniqueIdentities(identities: (Identity | undefined)[]): Identity
 /** A parser's answer, as `hot()` and zod give it. */
 type SafeParse<T> = (value: unknown) => { success: true; data: T } | { success: false; error: $ZodError };
 
+/** Meta batches at most 1,000 updates (entries) per request (providers.md §2.3). */
+export const MAX_META_ENTRIES = 1_000;
+/**
+ * The most items (events, changes, messages, statuses, errors) one Meta body may give per-item work:
+ * an update carries about one (Messenger sends one event per entry), so twice Meta's batch.
+ */
+export const MAX_META_ITEMS = 2_000;
+
+/** How a Meta product's body is read: its shells, and how many items a raw entry holds. */
+export interface MetaShells<E> {
+  body: SafeParse<{ entry: unknown[] }>;
+  entry: SafeParse<E>;
+  /** Counted on the raw entry, before anything in it is parsed. */
+  items: (entry: unknown) => number;
+}
+
 /**
  * Calls `each` with every entry of a Meta webhook body (WhatsApp, Messenger, Instagram) that parses,
- * in body order, so rejections keep their order. A body nested deeper than the bound is refused whole
- * (ValidationError); a body or an entry that does not parse is reported in `out.rejected`.
+ * in body order, so rejections keep their order. A body that is not the provider's shape (nested
+ * deeper than the bound, no `entry` array) or holds more than MAX_META_ENTRIES entries or
+ * MAX_META_ITEMS items is refused whole (ValidationError, 400) before any item is looked at; an entry
+ * that does not parse is reported in `out.rejected`.
  */
 export function forEachMetaEntry<E>(
   payload: unknown,
-  shells: { body: SafeParse<{ entry: unknown[] }>; entry: SafeParse<E> },
+  shells: MetaShells<E>,
   out: Normalised,
   each: (entry: E, index: number) => void,
 ): void {
@@ -123,13 +145,44 @@ export function forEachMetaEntry<E>(
     throw new ValidationError(`the body nests deeper than ${MAX_JSON_DEPTH} levels`);
   }
   const body = shells.body(payload);
-  if (!body.success) {
-    rejectInvalid(out, '', body.error);
-    return;
+  if (!body.success) throw new ValidationError(`not a webhook body (${issuesOf(body.error)})`);
+  const { entry } = body.data;
+  if (entry.length > MAX_META_ENTRIES) {
+    throw new ValidationError(`${entry.length} entries, over the ${MAX_META_ENTRIES} Meta batches at most`);
   }
-  body.data.entry.forEach((raw, i) => {
-    const entry = shells.entry(raw);
-    if (entry.success) each(entry.data, i);
-    else rejectInvalid(out, `/entry/${i}`, entry.error);
+  let items = 0;
+  for (const raw of entry) items += shells.items(raw);
+  if (items > MAX_META_ITEMS) {
+    throw new ValidationError(`${items} items, over the ${MAX_META_ITEMS} one body may hold`);
+  }
+  entry.forEach((raw, i) => {
+    const parsed = shells.entry(raw);
+    if (parsed.success) each(parsed.data, i);
+    else rejectInvalid(out, `/entry/${i}`, parsed.error);
   });
+}
+
+/** The length of `value[key]` when it is an array, else 0: counts items without parsing them. */
+export function lengthOf(value: unknown, key: string): number {
+  if (!isRecord(value)) return 0;
+  const list = value[key];
+  return Array.isArray(list) ? list.length : 0;
+}
+
+/** The array at `value[key]`, or none. */
+export function listOf(value: unknown, key: string): readonly unknown[] {
+  if (!isRecord(value)) return [];
+  const list = value[key];
+  return Array.isArray(list) ? list : [];
+}
+
+/** How many rejections one log line names; the line counts them all. */
+export const LOGGED_REJECTIONS = 5;
+
+/**
+ * The one log line's fields for the items a body's normaliser skipped: how many, and the first few
+ * by pointer and reason (never by value), so a body of many bad items costs one line.
+ */
+export function rejectionSummary(rejected: readonly Rejection[]): { rejected: number; first: Rejection[] } {
+  return { rejected: rejected.length, first: rejected.slice(0, LOGGED_REJECTIONS) };
 }

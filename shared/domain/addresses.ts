@@ -40,9 +40,38 @@ function compacted(input: string): string | undefined {
   return stripped.replace(/^(\+\d{1,3})\s*\(0\)/, '$1').replace(/[\s().-]/g, '');
 }
 
-/** Lower-cases and trims an email address, stripping a display name (`Jane <Jane@X.com>` → `jane@x.com`). */
+/**
+ * Longest email address SMTP carries (RFC 5321: a 256-octet path, less its angle brackets). The check
+ * below runs on no more than this, whatever a sender put in From or Reply-To.
+ */
+export const MAX_EMAIL_CHARS = 254;
+
+/** One `@` with no whitespace around it: `[^\s@]` cannot match the `@`, so there is nothing to backtrack. */
+const MAILBOX = /^[^\s@]+@[^\s@]+$/;
+
+/**
+ * Lower-cases and trims an email address, stripping a display name (`Jane <Jane@X.com>` → `jane@x.com`).
+ * Undefined unless it is one `@` between non-blank text, with a dot inside the domain, and at most
+ * MAX_EMAIL_CHARS long (a longer one is refused before any pattern runs).
+ */
 export function normaliseEmail(input: string): string | undefined {
-  const angle = /<([^<>]+)>/.exec(input);
-  const address = (angle?.[1] ?? input).trim().toLowerCase();
-  return /^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(address) ? address : undefined;
+  const address = (bracketed(input) ?? input).trim().toLowerCase();
+  if (address.length > MAX_EMAIL_CHARS || !MAILBOX.test(address)) return undefined;
+  const domain = address.slice(address.indexOf('@') + 1);
+  // A dot with something on both sides of it inside the domain.
+  const dot = domain.indexOf('.', 1);
+  return dot > 0 && dot < domain.length - 1 ? address : undefined;
+}
+
+/** The first non-empty `<…>` holding no other bracket, found in one pass without a pattern. */
+function bracketed(input: string): string | undefined {
+  let open = input.indexOf('<');
+  while (open >= 0) {
+    const close = input.indexOf('>', open + 1);
+    if (close < 0) return undefined;
+    const last = input.lastIndexOf('<', close - 1);
+    if (close - last > 1) return input.slice(last + 1, close);
+    open = input.indexOf('<', close + 1);
+  }
+  return undefined;
 }

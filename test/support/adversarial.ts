@@ -65,6 +65,7 @@ export const ADVERSARIAL_CASES: readonly AdversarialCase[] = [
     'dots after @': () => run('.', 'a@', ' '),
     'a@ pairs': () => run('a@'),
     'angle brackets': () => run('<'),
+    'dotted labels between two @': () => run('a.', 'x <a@', '@>'),
   }),
   ...cases('domain normalisePhone', (text) => normalisePhone(text), {
     digits: () => run('1'),

@@ -7,6 +7,7 @@ import {
   collect,
   forEachMetaEntry,
   isRecord,
+  lengthOf,
   type Normalised,
   rejectInvalid,
 } from '../normalised.js';
@@ -48,7 +49,12 @@ const ObjectKindSchema = z.looseObject({ object: z.enum(['page', 'instagram']) }
 const ObjectKind = hot(ObjectKindSchema);
 const BodyShell = hot(BodyShellSchema);
 const EntryShell = hot(EntryShellSchema);
-const SHELLS = { body: BodyShell.safeParse, entry: EntryShell.safeParse };
+const SHELLS = {
+  body: BodyShell.safeParse,
+  entry: EntryShell.safeParse,
+  items: (entry: unknown) =>
+    lengthOf(entry, 'messaging') + lengthOf(entry, 'standby') + lengthOf(entry, 'changes'),
+};
 const Change = hot(MetaChangeSchema);
 const MessagingEvent = hot(MetaMessagingEventSchema);
 
@@ -60,8 +66,9 @@ const CHANNEL_OF = { page: 'messenger', instagram: 'instagram' } as const satisf
 /**
  * Turns a Messenger (`object: page`) or Instagram (`object: instagram`) webhook body into envelopes:
  * every entry, every `messaging[]`, `standby[]` and `changes[]` event. Pure and deterministic: the same
- * body always yields the same envelopes. Throws ValidationError only when the body is neither; a
- * malformed or unusable event is skipped and reported in `rejected`, never dropped silently.
+ * body always yields the same envelopes. Throws ValidationError when the body is neither (no `entry`
+ * array included) or is larger than Meta batches (see forEachMetaEntry); a malformed or unusable event
+ * is skipped and reported in `rejected`, never dropped silently.
  */
 export function normaliseMetaMessaging(payload: unknown, ctx: BodyContext): Normalised {
   const kind = ObjectKind.safeParse(payload);

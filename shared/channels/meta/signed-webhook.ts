@@ -4,7 +4,7 @@ import { UnauthorizedError } from '#shared/errors.js';
 import { enqueueEnvelopes } from '#shared/http/enqueue.js';
 import { createWebhook, jsonBody, queryOf, text, type Webhook } from '#shared/http/webhook.js';
 import { logger } from '#shared/log.js';
-import type { BodyContext, Normalised } from '../normalised.js';
+import { type BodyContext, type Normalised, rejectionSummary } from '../normalised.js';
 import { verifyHandshake, verifyMetaSignature } from './signature.js';
 
 /** What a webhook signed with a Meta app secret needs. */
@@ -29,7 +29,9 @@ export interface MetaWebhookSpec {
  * A webhook in Meta's convention (WhatsApp Cloud API, Messenger, Instagram): `GET` answers the
  * verification handshake; `POST` checks the size, then `X-Hub-Signature-256` over the raw bytes, then
  * parses and normalises, and answers 200 only once every envelope is on the queue (a 5xx makes Meta
- * retry). Rejected items are logged by pointer and reason, never by value.
+ * retry). A body that is not the provider's shape, or larger than Meta batches, is 400 (one log line);
+ * the items skipped in a good body cost one log line together: their count and the first few by
+ * pointer and reason, never by value.
  */
 export function createMetaSignedWebhook(spec: MetaWebhookSpec, deps: MetaWebhookDeps): Webhook {
   return createWebhook(
@@ -60,12 +62,11 @@ export function createMetaSignedWebhook(spec: MetaWebhookSpec, deps: MetaWebhook
             receivedAt: deps.clock.now().toISOString(),
             bodySha256,
           });
-          for (const r of rejected) {
+          if (rejected.length > 0) {
             logger.warn('webhook item rejected', {
               provider: spec.provider,
               bodySha256,
-              pointer: r.pointer,
-              reason: r.reason,
+              ...rejectionSummary(rejected),
             });
           }
           await enqueueEnvelopes(deps.queue, envelopes);

@@ -76,10 +76,7 @@ export function headerContent(notification: SesReceivedNotification): MailConten
     mail.headers?.find((h) => h.name.toLowerCase() === name.toLowerCase())?.value;
   const from = common?.from?.[0];
   const fromAddress = from ? normaliseEmail(from) : undefined;
-  const displayName = from
-    ?.replace(/<[^<>]*>\s*$/, '')
-    .replace(/^"|"$/g, '')
-    .trim();
+  const displayName = fromAddress && from ? displayNameOf(from) : undefined;
   return {
     ...(fromAddress ? { from: { address: fromAddress, name: displayName || undefined } } : {}),
     replyTo: (common?.replyTo ?? []).map((a) => normaliseEmail(a)).filter((a) => a !== undefined),
@@ -92,6 +89,19 @@ export function headerContent(notification: SesReceivedNotification): MailConten
     header,
     ...optional('contentType', header('content-type')),
   };
+}
+
+/** Longest header line RFC 5322 allows: a longer From keeps its address (if any) but no display name. */
+const MAX_HEADER_LINE_CHARS = 998;
+
+/** `Jane Doe` of `"Jane Doe" <jane@example.com>`, read only from a From header of one line's length. */
+function displayNameOf(from: string): string | undefined {
+  if (from.length > MAX_HEADER_LINE_CHARS) return undefined;
+  return from
+    .replace(/<[^<>]*>\s*$/, '')
+    .trim()
+    .replace(/^"|"$/g, '')
+    .trim();
 }
 
 function addresses(field: AddressObject | AddressObject[] | undefined): { address: string; name?: string }[] {
@@ -112,10 +122,24 @@ function addresses(field: AddressObject | AddressObject[] | undefined): { addres
  * brackets (some senders, SES's own examples) are kept as the whitespace-separated words they are.
  */
 export function messageIds(value: string | string[] | undefined): string[] {
-  const joined = (Array.isArray(value) ? value : value ? [value] : []).join(' ');
+  const joined = newestIdText((Array.isArray(value) ? value : value ? [value] : []).join(' '));
   const bracketed = joined.match(/<[^<>\s]+>/g);
   const ids = bracketed ?? joined.split(/[\s,]+/).filter((word) => word.length > 0);
   return unique(ids.filter(isUsableId));
+}
+
+/**
+ * How much of a References or In-Reply-To header is read: far more than the ids kept (MAIL_BOUNDS:
+ * 20 References of at most 998 bytes), so that the patterns below run on bounded text.
+ */
+export const MAX_ID_HEADER_CHARS = 64 * 1024;
+
+/** The end of an id header (the newest References), from the first whole word within the bound. */
+function newestIdText(joined: string): string {
+  if (joined.length <= MAX_ID_HEADER_CHARS) return joined;
+  const tail = joined.slice(joined.length - MAX_ID_HEADER_CHARS);
+  const space = tail.search(/[\s,]/);
+  return space < 0 ? '' : tail.slice(space + 1);
 }
 
 /** An id short enough to be a DynamoDB key (thread links key on it): at most 998 UTF-8 bytes, as RFC 5322 lines. */

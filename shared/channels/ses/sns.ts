@@ -149,35 +149,62 @@ export function signingKeyFromPem(pem: string): SigningKey {
   }
 }
 
+/** How long a certificate URL that was refused (4xx, not a PEM) stays refused without a new fetch. */
+export const SNS_REFUSED_CERT_MS = 10 * 60_000;
+
 /**
- * Signing keys by certificate URL, shared across invocations. A load in flight is shared too, and a
- * failed one is forgotten so the next message tries again.
+ * Signing keys by certificate URL, shared across invocations. A load in flight is shared too. A load
+ * that failed for a reason that may pass (network, 5xx) is forgotten so the next message tries again;
+ * one refused (the URL answered 4xx or served no PEM) is remembered as refused for SNS_REFUSED_CERT_MS,
+ * apart from the keys, so that forgeries repeating a URL make no new fetch and cannot push a real
+ * certificate out.
  */
 export class SnsCertCache {
   readonly #keys = new Map<string, Promise<SigningKey>>();
+  readonly #refused = new Map<string, { error: SnsSignatureError; until: number }>();
   readonly #maxEntries: number;
+  readonly #maxRefused: number;
 
-  constructor(maxEntries = 32) {
+  constructor(maxEntries = 32, maxRefused = 1024) {
     this.#maxEntries = maxEntries;
+    this.#maxRefused = maxRefused;
   }
 
-  /** The key cached under `id`, or the one `load` yields (then cached). */
-  get(id: string, load: () => Promise<SigningKey>): Promise<SigningKey> {
+  /** The key cached under `id`, or the one `load` yields (then cached); `now` in ms ages refusals. */
+  get(id: string, load: () => Promise<SigningKey>, now = Date.now()): Promise<SigningKey> {
+    const refused = this.#refused.get(id);
+    if (refused && refused.until > now) return Promise.reject(refused.error);
+    this.#refused.delete(id);
     const cached = this.#keys.get(id);
     if (cached) return cached;
     const loading = load();
     this.#keys.set(id, loading);
-    loading.catch(() => this.#keys.delete(id));
-    // Oldest first: Maps iterate in insertion order.
-    for (const oldest of this.#keys.keys()) {
-      if (this.#keys.size <= this.#maxEntries) break;
-      this.#keys.delete(oldest);
-    }
+    loading.catch((error: unknown) => {
+      this.#keys.delete(id);
+      if (error instanceof SnsSignatureError) {
+        this.#refused.set(id, { error, until: now + SNS_REFUSED_CERT_MS });
+        dropOldest(this.#refused, this.#maxRefused);
+      }
+    });
+    dropOldest(this.#keys, this.#maxEntries);
     return loading;
   }
 
   get size(): number {
     return this.#keys.size;
+  }
+
+  /** How many certificate URLs are remembered as refused. */
+  get refusedSize(): number {
+    return this.#refused.size;
+  }
+}
+
+/** Drops the oldest entries (Maps iterate in insertion order) until at most `max` remain. */
+function dropOldest(map: Map<string, unknown>, max: number): void {
+  for (const oldest of map.keys()) {
+    if (map.size <= max) break;
+    map.delete(oldest);
   }
 }
 
@@ -211,13 +238,17 @@ export async function verifySnsMessage(message: SnsMessage, options: SnsVerifyOp
   }
   const cache = options.cache ?? defaultCertCache;
   const { trustedCertPem } = options;
+  const now = options.now?.() ?? new Date();
   const signing = trustedCertPem
     ? await cache.get(`trusted:${createHash('sha256').update(trustedCertPem).digest('hex')}`, async () =>
         signingKeyFromPem(trustedCertPem),
       )
-    : await cache.get(url, async () => signingKeyFromPem(await fetchPem(url, options.fetchCert)));
+    : await cache.get(
+        url,
+        async () => signingKeyFromPem(await fetchPem(url, options.fetchCert)),
+        now.getTime(),
+      );
 
-  const now = options.now?.() ?? new Date();
   if ((signing.notBefore && now < signing.notBefore) || (signing.notAfter && now > signing.notAfter)) {
     throw new SnsSignatureError('the SNS signing certificate is not valid at this time');
   }
@@ -236,21 +267,44 @@ export async function verifySnsMessage(message: SnsMessage, options: SnsVerifyOp
   if (!valid) throw new SnsSignatureError('the SNS message signature does not match');
 }
 
-async function fetchPem(url: string, fetchCert: (url: string) => Promise<string>): Promise<string> {
-  try {
-    return await fetchCert(url);
-  } catch (error) {
-    throw new UnavailableError('could not fetch the SNS signing certificate', { cause: error });
+/** A non-2xx answer from an SNS URL. */
+export class SnsHttpError extends Error {
+  override name = 'SnsHttpError';
+  readonly status: number;
+  constructor(status: number) {
+    super(`SNS answered HTTP ${status}`);
+    this.status = status;
   }
 }
 
 /**
- * GETs an SNS URL (a certificate or a SubscribeURL) and returns the body; redirects and non-2xx answers
- * are errors, and a slow answer is cut off so the webhook still answers SNS within its 15 s.
+ * The PEM at a certificate URL. A 4xx answer (but 408 and 429, which pass) means there is no such
+ * certificate on SNS: the message is forged, refused as a bad signature (403). Anything else that fails
+ * (network, timeout, 5xx) is UnavailableError (503), so SNS retries later.
+ */
+async function fetchPem(url: string, fetchCert: (url: string) => Promise<string>): Promise<string> {
+  try {
+    return await fetchCert(url);
+  } catch (error) {
+    if (error instanceof SnsHttpError && isRefusal(error.status)) {
+      throw new SnsSignatureError(`the SNS signing certificate URL answered HTTP ${error.status}`);
+    }
+    throw new UnavailableError('could not fetch the SNS signing certificate', { cause: error });
+  }
+}
+
+function isRefusal(status: number): boolean {
+  return status >= 400 && status < 500 && status !== 408 && status !== 429;
+}
+
+/**
+ * GETs an SNS URL (a certificate or a SubscribeURL) and returns the body; redirects are errors, a
+ * non-2xx answer is SnsHttpError, and a slow answer is cut off so the webhook still answers SNS within
+ * its 15 s.
  */
 export async function getSnsUrl(url: string, timeoutMs = 5000): Promise<string> {
   if (!isSnsUrl(url)) throw new Error('not an https URL on an SNS host');
   const response = await fetch(url, { redirect: 'error', signal: AbortSignal.timeout(timeoutMs) });
-  if (!response.ok) throw new Error(`SNS answered HTTP ${response.status}`);
+  if (!response.ok) throw new SnsHttpError(response.status);
   return response.text();
 }

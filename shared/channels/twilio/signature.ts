@@ -2,7 +2,7 @@
 // whole REST client (~110 ms of cold start). The `.js` is required: twilio has no exports map (providers.md §1.1).
 import { validateRequest, validateRequestWithBody } from 'twilio/lib/webhooks/webhooks.js';
 import { ForbiddenError, ValidationError } from '#shared/errors.js';
-import { firstValues, parseTwilioForm, TWILIO_FORM_CONTENT_TYPE } from './schema.js';
+import { checkParamCount, firstValues, parseTwilioForm, TWILIO_FORM_CONTENT_TYPE } from './schema.js';
 
 /** What a Twilio signature is checked over: the form parameters, or for a JSON body its raw bytes. */
 export type TwilioSignatureInput = {
@@ -85,8 +85,9 @@ export interface TwilioRequest {
 
 /**
  * Authenticates a webhook request and returns its parameters: the signature is checked first, over
- * whatever the body is, so a forged request gets ForbiddenError (403, Twilio's convention, also for a
- * missing header) before anything else is said about it; a genuine request that is not a form gets
+ * whatever the body is (every form parameter, as Twilio signs them), so a forged request gets
+ * ForbiddenError (403, Twilio's convention, also for a missing header) before anything else is said
+ * about it; a genuine request that is not a form, or has more parameters than Twilio sends, gets
  * ValidationError (400).
  */
 export function authenticateTwilioRequest(request: TwilioRequest): Record<string, string> {
@@ -108,6 +109,7 @@ export function authenticateTwilioRequest(request: TwilioRequest): Record<string
       });
   if (!signed) throw new ForbiddenError('invalid or missing X-Twilio-Signature');
   if (!form) throw new ValidationError(`expected ${TWILIO_FORM_CONTENT_TYPE}`);
+  checkParamCount(form);
   return firstValues(form);
 }
 

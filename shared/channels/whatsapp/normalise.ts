@@ -5,6 +5,9 @@ import {
   type BodyContext,
   collect,
   forEachMetaEntry,
+  isRecord,
+  lengthOf,
+  listOf,
   type Normalised,
   rejectInvalid,
 } from '../normalised.js';
@@ -48,13 +51,28 @@ const ValueShell = hot(ValueShellSchema);
 const Message = hot(WhatsAppMessageSchema);
 const Status = hot(WhatsAppStatusSchema);
 const ErrorItem = hot(WhatsAppErrorSchema);
-const SHELLS = { body: BodyShell.safeParse, entry: EntryShell.safeParse };
+const SHELLS = { body: BodyShell.safeParse, entry: EntryShell.safeParse, items: itemsOf };
+
+/** A raw entry's items: each change's messages, echoes, statuses and errors (a change of none counts once). */
+function itemsOf(entry: unknown): number {
+  let items = 0;
+  for (const change of listOf(entry, 'changes')) {
+    const value = isRecord(change) ? change.value : undefined;
+    const lists = ['messages', 'message_echoes', 'statuses', 'errors'].map((key) => lengthOf(value, key));
+    items += Math.max(
+      1,
+      lists.reduce((sum, n) => sum + n, 0),
+    );
+  }
+  return items;
+}
 
 /**
  * Turns a WhatsApp Cloud API webhook body into envelopes: every entry, every change, every message,
  * echo, status and error. Pure and deterministic: the same body always yields the same envelopes.
- * Throws ValidationError only when the body is not a WhatsApp Business Account webhook at all; a
- * malformed part is skipped and reported in `rejected`.
+ * Throws ValidationError when the body is not a WhatsApp Business Account webhook at all (no `entry`
+ * array included) or is larger than Meta batches (see forEachMetaEntry); a malformed part is skipped
+ * and reported in `rejected`.
  */
 export function normaliseWhatsApp(payload: unknown, ctx: BodyContext): Normalised {
   const kind = ObjectKind.safeParse(payload);

@@ -1,7 +1,8 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { normaliseEmail, providerPhone } from '#shared/domain/addresses.js';
+import { MAX_EMAIL_CHARS, normaliseEmail, providerPhone } from '#shared/domain/addresses.js';
 import { canonicalIdentity, normalisePhone } from '#shared/domain/identity.js';
+import { withPatternInputs } from '../../../support/regex-inputs.js';
 
 describe('providerPhone', () => {
   it.each([
@@ -83,5 +84,63 @@ describe('normaliseEmail', () => {
   it('lower-cases and strips a display name', () => {
     expect(normaliseEmail('Jane Doe <Jane.Doe@Example.COM>')).toBe('jane.doe@example.com');
     expect(normaliseEmail('not an address')).toBeUndefined();
+  });
+
+  it.each([
+    ['a@b.c', 'a@b.c'],
+    ['  A@B.C  ', 'a@b.c'],
+    ['"Doe, Jane" <jane@example.com>', 'jane@example.com'],
+    ['<> x <a@b.co>', 'a@b.co'],
+    ['a@b..c', 'a@b..c'],
+    ['a@.b.c', 'a@.b.c'],
+    ['a@b.c.', 'a@b.c.'],
+  ])('accepts %s as %s', (input, expected) => {
+    expect(normaliseEmail(input)).toBe(expected);
+  });
+
+  it.each([['a@b'], ['a@.b'], ['a@b.'], ['@b.c'], ['a@@b.c'], ['a b@c.d'], ['a@b.c@'], ['<a@b>'], ['']])(
+    'refuses %s',
+    (input) => {
+      expect(normaliseEmail(input)).toBeUndefined();
+    },
+  );
+
+  it('answers as the former pattern did on every address of a plausible length', () => {
+    const former = (input: string) => {
+      const address = (/<([^<>]+)>/.exec(input)?.[1] ?? input).trim().toLowerCase();
+      return /^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(address) ? address : undefined;
+    };
+    const text = fc.string({ unit: fc.constantFrom('a', 'B', '.', '@', ' ', '<', '>', '"'), maxLength: 40 });
+    fc.assert(
+      fc.property(text, (input) => {
+        expect(normaliseEmail(input)).toBe(former(input));
+      }),
+      { numRuns: 2000 },
+    );
+  });
+
+  describe('on an address a sender crafted', () => {
+    const crafted = `a@${'a.'.repeat(30_000)}@`;
+
+    it.each([
+      ['bare', crafted],
+      ['in angle brackets', `x <${crafted}>`],
+      ['in a From header', `"${'x'.repeat(60_000)}" <${crafted}>`],
+    ])(
+      'refuses 60,000 characters (%s) without running a pattern on more than an address',
+      async (_, input) => {
+        expect(input.length).toBeGreaterThanOrEqual(60_000);
+        const { result, longest } = await withPatternInputs(() => normaliseEmail(input));
+        expect(result).toBeUndefined();
+        expect(longest).toBeLessThanOrEqual(MAX_EMAIL_CHARS);
+      },
+    );
+
+    it('still reads an address of the longest length SMTP carries', () => {
+      const longest = `${'a'.repeat(64)}@${'b'.repeat(MAX_EMAIL_CHARS - 64 - 5)}.com`;
+      expect(longest).toHaveLength(MAX_EMAIL_CHARS);
+      expect(normaliseEmail(`X <${longest}>`)).toBe(longest);
+      expect(normaliseEmail(`X <a${longest}>`)).toBeUndefined();
+    });
   });
 });

@@ -3,6 +3,7 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { normaliseMetaMessaging } from '#shared/channels/meta/normalise.js';
 import { metaTimeMs } from '#shared/channels/meta/schema.js';
+import { MAX_META_ENTRIES, MAX_META_ITEMS } from '#shared/channels/normalised.js';
 import type { Envelope } from '#shared/domain/envelope.js';
 import { ValidationError } from '#shared/errors.js';
 
@@ -576,11 +577,38 @@ describe('normaliseMetaMessaging: batches', () => {
     expect(envelopes.map((e) => e.rawRef)).toEqual(['meta:test-sha#/entry/1/messaging/0']);
   });
 
-  it('reports a non-array entry list without throwing', () => {
-    const { envelopes, rejected } = run({ object: 'page', entry: {} });
+  it.each([
+    ['a non-array entry list', { object: 'page', entry: {} }],
+    ['no entry list', { object: 'instagram' }],
+    ['an entry list that is a string', { object: 'page', entry: 'x' }],
+  ])('refuses a body with %s: it is not the shape Meta sends', (_name, body) => {
+    expect(() => run(body)).toThrow(ValidationError);
+    expect(() => run(body)).toThrow(/^not a webhook body \(entry: Invalid input: expected array/);
+  });
+
+  it('reports entries that are not objects one by one, and keeps the body', () => {
+    const { envelopes, rejected } = run({ object: 'page', entry: [1, 2] });
     expect(envelopes).toEqual([]);
-    expect(rejected).toHaveLength(1);
-    expect(rejected[0]?.pointer).toBe('');
+    expect(rejected.map((r) => r.pointer)).toEqual(['/entry/0', '/entry/1']);
+  });
+
+  it('refuses a body of more entries than Meta batches, or more items, before reading any', () => {
+    const entry = { id: '1', messaging: [{ sender: { id: '2' } }] };
+    expect(() => run({ object: 'page', entry: Array(MAX_META_ENTRIES + 1).fill(entry) })).toThrow(
+      new ValidationError(
+        `${MAX_META_ENTRIES + 1} entries, over the ${MAX_META_ENTRIES} Meta batches at most`,
+      ),
+    );
+    const crowded = {
+      id: '1',
+      messaging: Array(MAX_META_ITEMS / 2).fill({}),
+      standby: Array(MAX_META_ITEMS / 2).fill({}),
+    };
+    expect(() => run({ object: 'page', entry: [crowded, { id: '1', changes: [{}] }] })).toThrow(
+      new ValidationError(`${MAX_META_ITEMS + 1} items, over the ${MAX_META_ITEMS} one body may hold`),
+    );
+    const full = run({ object: 'page', entry: Array(MAX_META_ENTRIES).fill(entry) });
+    expect(full.envelopes.length + full.rejected.length).toBe(MAX_META_ENTRIES);
   });
 
   it('reports a change that carries no messaging event (an Instagram comment)', () => {

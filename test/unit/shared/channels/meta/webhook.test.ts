@@ -148,8 +148,8 @@ describe('Messenger and Instagram webhook', () => {
     expect(warn).toHaveBeenCalledWith('webhook item rejected', {
       provider: 'meta',
       bodySha256: expect.stringMatching(/^[0-9a-f]{64}$/),
-      pointer: '/entry/0/messaging/0',
-      reason: 'no person id (sender.id or recipient.id)',
+      rejected: 1,
+      first: [{ pointer: '/entry/0/messaging/0', reason: 'no person id (sender.id or recipient.id)' }],
     });
     expect(JSON.stringify(warn.mock.calls)).not.toContain('secret');
   });

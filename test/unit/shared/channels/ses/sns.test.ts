@@ -1,10 +1,13 @@
 import { generateKeyPairSync, sign } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import { describe, expect, it, vi } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import {
+  getSnsUrl,
   isSnsSigningCertUrl,
   isSnsUrl,
+  SNS_REFUSED_CERT_MS,
   SnsCertCache,
+  SnsHttpError,
   type SnsMessage,
   SnsMessageSchema,
   SnsSignatureError,
@@ -210,6 +213,87 @@ describe('verifySnsMessage', () => {
         now: () => new Date('2200-01-01T00:00:00.000Z'),
       }),
     ).rejects.toThrow('the SNS signing certificate is not valid at this time');
+  });
+});
+
+describe('verifySnsMessage on a certificate URL that is refused', () => {
+  const forgedUrl = (n: number) => `https://sns.us-west-2.amazonaws.com/SimpleNotificationService-${n}.pem`;
+  const notFound = () => Promise.reject(new SnsHttpError(404));
+
+  it('refuses as a bad signature, and fetches again only once the refusal has aged', async () => {
+    const cache = new SnsCertCache();
+    const fetchCert = vi.fn(notFound);
+    const message = { ...signed(NOTIFICATION), SigningCertURL: forgedUrl(1) };
+    let now = NOW().getTime();
+    const options = { fetchCert, cache, now: () => new Date(now) };
+    for (let i = 0; i < 3; i++) {
+      await expect(verifySnsMessage(message, options)).rejects.toThrow(
+        new SnsSignatureError('the SNS signing certificate URL answered HTTP 404'),
+      );
+    }
+    expect(fetchCert).toHaveBeenCalledTimes(1);
+    now += SNS_REFUSED_CERT_MS - 1;
+    await expect(verifySnsMessage(message, options)).rejects.toThrow(SnsSignatureError);
+    expect(fetchCert).toHaveBeenCalledTimes(1);
+    now += 1;
+    await expect(verifySnsMessage(message, options)).rejects.toThrow(SnsSignatureError);
+    expect(fetchCert).toHaveBeenCalledTimes(2);
+  });
+
+  it('remembers a URL that served no PEM as refused', async () => {
+    const cache = new SnsCertCache();
+    const fetchCert = vi.fn(async () => '<html>not found</html>');
+    for (let i = 0; i < 2; i++) {
+      await expect(verifySnsMessage(signed(NOTIFICATION), { fetchCert, cache, now: NOW })).rejects.toThrow(
+        SnsSignatureError,
+      );
+    }
+    expect(fetchCert).toHaveBeenCalledTimes(1);
+  });
+
+  it.each([500, 503, 408, 429])(
+    'answers UnavailableError for HTTP %s and does not remember it',
+    async (status) => {
+      const cache = new SnsCertCache();
+      const fetchCert = vi.fn(() => Promise.reject(new SnsHttpError(status)));
+      for (let i = 0; i < 2; i++) {
+        await expect(verifySnsMessage(signed(NOTIFICATION), { fetchCert, cache, now: NOW })).rejects.toThrow(
+          UnavailableError,
+        );
+      }
+      expect(fetchCert).toHaveBeenCalledTimes(2);
+      expect(cache.refusedSize).toBe(0);
+    },
+  );
+
+  it('keeps a bounded number of refusals, apart from the keys: forgeries do not push a real certificate out', async () => {
+    const cache = new SnsCertCache(2, 3);
+    const fetchCert = vi.fn((url: string) =>
+      url === NOTIFICATION.SigningCertURL ? Promise.resolve(CERT) : notFound(),
+    );
+    const options = { fetchCert, cache, now: NOW };
+    await verifySnsMessage(signed(NOTIFICATION), options);
+    for (let n = 0; n < 50; n++) {
+      const forged = { ...signed(NOTIFICATION), SigningCertURL: forgedUrl(n) };
+      await expect(verifySnsMessage(forged, options)).rejects.toThrow(SnsSignatureError);
+    }
+    expect(cache.refusedSize).toBe(3);
+    await verifySnsMessage(signed(NOTIFICATION), options);
+    expect(fetchCert.mock.calls.filter(([url]) => url === NOTIFICATION.SigningCertURL)).toHaveLength(1);
+  });
+});
+
+describe('getSnsUrl', () => {
+  afterEach(() => vi.unstubAllGlobals());
+
+  it.each([404, 503])('throws SnsHttpError with the status of a %s answer', async (status) => {
+    vi.stubGlobal(
+      'fetch',
+      vi.fn(async () => new Response('no', { status })),
+    );
+    const error = await getSnsUrl('https://sns.us-west-2.amazonaws.com/x.pem').catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(SnsHttpError);
+    expect((error as SnsHttpError).status).toBe(status);
   });
 });
 

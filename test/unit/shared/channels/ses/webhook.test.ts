@@ -1,10 +1,11 @@
 import { sign } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import type { SNSEvent } from 'aws-lambda';
-import { describe, expect, it, vi } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { MailNotification } from '#shared/channels/ses/mail.js';
 import { mailEnvelopes } from '#shared/channels/ses/mail-envelopes.js';
 import {
+  getSnsUrl,
   SnsCertCache,
   type SnsMessage,
   SnsMessageSchema,
@@ -245,6 +246,63 @@ describe('SES webhook (SNS over HTTP)', () => {
     const res = await post(carrying(json('ses/delivery.json')), 'Notification');
     expect(res.status).toBe(503);
     expect(enqueue).not.toHaveBeenCalled();
+  });
+
+  describe('with the certificate fetched from a real SNS host', () => {
+    afterEach(() => vi.unstubAllGlobals());
+    const certUrl = 'https://sns.us-west-2.amazonaws.com/SimpleNotificationService-forged.pem';
+    const forged = () => carrying(json('ses/delivery.json'));
+    const answering = (status: number) => {
+      const fetch = vi.fn(async () => new Response(status === 200 ? CERT : 'no', { status }));
+      vi.stubGlobal('fetch', fetch);
+      return fetch;
+    };
+
+    it.each([403, 404, 400])(
+      'answers 403 when the URL answers %s, and fetches it once for repeated forgeries',
+      async (status) => {
+        const fetch = answering(status);
+        const { post, enqueue } = setup({ fetchCert: (url) => getSnsUrl(url) });
+        for (let i = 0; i < 3; i++) {
+          const res = await post({ ...forged(), SigningCertURL: certUrl }, 'Notification');
+          expect(res.status).toBe(403);
+        }
+        expect(fetch).toHaveBeenCalledTimes(1);
+        expect(fetch).toHaveBeenCalledWith(certUrl, expect.anything());
+        expect(enqueue).not.toHaveBeenCalled();
+      },
+    );
+
+    it.each([500, 503, 429])(
+      'answers 503 when the URL answers %s, and fetches again next time',
+      async (status) => {
+        const fetch = answering(status);
+        const { post } = setup({ fetchCert: (url) => getSnsUrl(url) });
+        for (let i = 0; i < 2; i++) {
+          expect((await post({ ...forged(), SigningCertURL: certUrl }, 'Notification')).status).toBe(503);
+        }
+        expect(fetch).toHaveBeenCalledTimes(2);
+      },
+    );
+
+    it('answers 503 when the fetch fails on the network', async () => {
+      vi.stubGlobal(
+        'fetch',
+        vi.fn(async () => {
+          throw new TypeError('fetch failed');
+        }),
+      );
+      const { post } = setup({ fetchCert: (url) => getSnsUrl(url) });
+      expect((await post(forged(), 'Notification')).status).toBe(503);
+    });
+
+    it('accepts a genuine message whose certificate the URL serves', async () => {
+      const fetch = answering(200);
+      const { post, enqueue } = setup({ fetchCert: (url) => getSnsUrl(url) });
+      expect((await post(forged(), 'Notification')).status).toBe(200);
+      expect(fetch).toHaveBeenCalledWith(NOTIFICATION.SigningCertURL, expect.anything());
+      expect(enqueue).toHaveBeenCalledTimes(1);
+    });
   });
 
   it.each([

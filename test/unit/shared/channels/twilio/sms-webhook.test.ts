@@ -287,12 +287,40 @@ describe('Twilio messaging webhooks: refusals', () => {
     expect(queued).toEqual([]);
   });
 
-  it('answers 400 for more form parameters than Twilio sends, before checking the signature', async () => {
-    const { post, queued } = setup();
+  describe('with more form parameters than Twilio sends', () => {
     const many = Object.fromEntries(Array.from({ length: 201 }, (_, i) => [`P${i}`, 'x']));
-    const res = await post(SMS, { ...params('sms_inbound'), ...many }, { header: null });
-    expect(res.status).toBe(400);
-    expect(queued).toEqual([]);
+    const form = () => ({ ...params('sms_inbound'), ...many });
+
+    it.each([
+      ['without a signature', null],
+      ['with a forged signature', 'AAAAAAAAAAAAAAAAAAAAAAAAAAA='],
+    ])('answers 403 %s: the parameter cap answers only for a genuine request', async (_, header) => {
+      const { post, queued } = setup();
+      const res = await post(SMS, form(), { header });
+      expect(res.status).toBe(403);
+      expect(queued).toEqual([]);
+    });
+
+    it('answers 403 for a form signed with another token', async () => {
+      const { post, queued } = setup();
+      const res = await post(SMS, form(), { header: sign(`${BASE}${SMS}`, form(), 'other') });
+      expect(res.status).toBe(403);
+      expect(queued).toEqual([]);
+    });
+
+    it('answers 400 for a signed one, and counts a repeated name once per value', async () => {
+      const { post, queued } = setup();
+      const res = await post(SMS, form());
+      expect(res.status).toBe(400);
+      expect(((await res.json()) as { error: { message: string } }).error.message).toBe(
+        'more than 200 form parameters',
+      );
+      // twilio-node signs a repeated name's distinct values once: the last value stands for all 201.
+      const body = `${new URLSearchParams(params('sms_inbound'))}${'&Repeated=x'.repeat(201)}`;
+      const header = sign(`${BASE}${SMS}`, Object.fromEntries(new URLSearchParams(body)));
+      expect((await post(SMS, {}, { header, body })).status).toBe(400);
+      expect(queued).toEqual([]);
+    });
   });
 
   it('answers 403 for an unsigned JSON body, and 400 for a signed one', async () => {

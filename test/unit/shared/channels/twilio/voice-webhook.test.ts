@@ -251,6 +251,22 @@ describe('Twilio voice: refusals', () => {
     expect((await post(added, params(fixture), { signedUrl: `${BASE}${path}` })).status).toBe(403);
   });
 
+  it.each(routes)(
+    '%s answers 403 for a forged form of more parameters than Twilio sends, 400 for a signed one',
+    async (path, fixture) => {
+      const { post, queued } = setup();
+      const form = {
+        ...params(fixture),
+        ...Object.fromEntries(Array.from({ length: 201 }, (_, i) => [`P${i}`, 'x'])),
+      };
+      expect((await post(`${BASE}${path}`, form, { header: null })).status).toBe(403);
+      const forged = twilio.getExpectedTwilioSignature('another_token', `${BASE}${path}`, form);
+      expect((await post(`${BASE}${path}`, form, { header: forged })).status).toBe(403);
+      expect((await post(`${BASE}${path}`, form)).status).toBe(400);
+      expect(queued).toEqual([]);
+    },
+  );
+
   it.each(routes)('%s answers 413 for a body over the limit', async (path, fixture) => {
     const { post } = setup({ maxBodyBytes: 256 });
     const form = { ...params(fixture), Padding: 'x'.repeat(512) };

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
+import { MAX_META_ENTRIES, MAX_META_ITEMS } from '#shared/channels/normalised.js';
 import { normaliseWhatsApp } from '#shared/channels/whatsapp/normalise.js';
 import type { Envelope } from '#shared/domain/envelope.js';
 import { encodeReplyKey } from '#shared/domain/reply-key.js';
@@ -608,11 +609,30 @@ describe('normaliseWhatsApp: batches', () => {
     ]);
   });
 
-  it('reports an entry that is not an array (peer payload) without throwing', () => {
-    expect(normalise('peer-empty_entry_invalid')).toMatchObject({
-      envelopes: [],
-      rejected: [{ pointer: '', reason: expect.stringContaining('entry') }],
-    });
+  it.each([
+    ['an entry that is not an array (peer payload)', () => fixture('peer-empty_entry_invalid').body],
+    ['no entry', () => ({ object: 'whatsapp_business_account' })],
+    ['an entry that is a string', () => ({ object: 'whatsapp_business_account', entry: 'x' })],
+  ])('refuses a body with %s: it is not the shape Meta sends', (_name, body) => {
+    expect(() => normaliseWhatsApp(body(), { receivedAt: RECEIVED_AT, bodySha256: 'x' })).toThrow(
+      /^not a webhook body \(entry: Invalid input: expected array/,
+    );
+  });
+
+  it('refuses a body of more entries than Meta batches, or more items, before reading any', () => {
+    const ctx = { receivedAt: RECEIVED_AT, bodySha256: 'x' };
+    const change = (value: unknown) => ({ field: 'messages', value });
+    const body = (entry: unknown[]) => ({ object: 'whatsapp_business_account', entry });
+    expect(() => normaliseWhatsApp(body(Array(MAX_META_ENTRIES + 1).fill({ id: '1' })), ctx)).toThrow(
+      `${MAX_META_ENTRIES + 1} entries, over the ${MAX_META_ENTRIES} Meta batches at most`,
+    );
+    const statuses = change({ statuses: Array(MAX_META_ITEMS - 1).fill({}) });
+    const crowded = body([{ id: '1', changes: [statuses, change({}), change({ messages: [{}] })] }]);
+    expect(() => normaliseWhatsApp(crowded, ctx)).toThrow(
+      new ValidationError(`${MAX_META_ITEMS + 1} items, over the ${MAX_META_ITEMS} one body may hold`),
+    );
+    const full = body([{ id: '1', changes: [statuses, change({ errors: [{}] })] }]);
+    expect(normaliseWhatsApp(full, ctx).rejected).toHaveLength(MAX_META_ITEMS);
   });
 
   it.each(['peer-empty_changes', 'peer-metadata_only_routing'])('yields nothing for %s', (name) => {

@@ -5,9 +5,13 @@ import {
   askingWords,
   givenKinds,
   givesAnswer,
+  passageStatements,
+  type Statement,
+  unstatedKind,
 } from './knowledge-base-answer-types.js';
 import { type Article, KnowledgeBaseError, type Passage, splitPassages } from './knowledge-base-articles.js';
 import { type Calibration, calibrate } from './knowledge-base-calibration.js';
+import { isQuestion, MAX_QUERY_CHARS, splitSegments } from './knowledge-base-segments.js';
 import type { TermPipeline } from './knowledge-base-terms.js';
 import { createTrigramRanker } from './knowledge-base-trigrams.js';
 
@@ -54,10 +58,6 @@ export interface PassageIndex {
   familiar(text: string): number;
 }
 
-const MAX_QUERY_CHARS = 2000;
-const MAX_SEGMENTS = 6;
-const QUESTION_START =
-  /^(how|what|whats|when|where|wheres|which|who|why|can|could|do|does|did|is|are|will|would|should|may|have|has)\b/;
 // Kept as terms ("where" points at tracking, "how" at steps) but never the subject of a question.
 const QUESTION_WORDS = new Set(['how', 'where', 'when', 'what', 'which', 'why', 'who']);
 // A second article (or an indistinguishable paragraph) scoring this close to the first makes the answer a coin toss.
@@ -81,6 +81,8 @@ interface IndexedPassage {
   examples: Set<string>[];
   /** The kinds of answer its text gives (a time, a price, a day, a phone number). */
   gives: Set<AnswerKind>;
+  /** Its sentences' terms and facts, for a fact asked of one thing ("express" and not "international"). */
+  statements: Statement[];
 }
 
 /** The example questions of an article, each given to the paragraph it names or shares most terms with. */
@@ -122,42 +124,6 @@ function similarity(terms: readonly string[], example: ReadonlySet<string>, weig
   return all ? shared / all : 0;
 }
 
-// "is shipping free and do you take klarna?": a second question joined to a first by "and".
-const JOINED_QUESTION =
-  /,?\s+(?:and|also|plus|&)\s+(?=(?:can|could|do|does|did|is|are|will|would|how|what|whats|when|where|which)\s)/i;
-
-// A joined question speaking of "it" ("how much is delivery and when does it arrive?") needs the first.
-const REFERS_BACK = /\b(it|its|that|this|they|them|those|one)\b/i;
-
-/**
- * A sentence that opens as a question, cut where a second question that stands on its own is joined
- * to it with "and".
- */
-function splitJoined(sentence: string): string[] {
-  if (!QUESTION_START.test(sentence.toLowerCase().replace(/['’]/g, ''))) return [sentence];
-  const [first, ...rest] = sentence.split(JOINED_QUESTION);
-  const second = rest.length === 1 ? rest[0] : undefined;
-  return first && second && !REFERS_BACK.test(second) ? [first, second] : [sentence];
-}
-
-/**
- * A message cut into the sentences that may each ask something (two questions joined by "and" are
- * two); the whole message when it is one.
- */
-export function splitSegments(text: string): string[] {
-  const bounded = text.slice(0, MAX_QUERY_CHARS);
-  const parts = bounded
-    .split(/(?<=[.!?\n])\s+|\n+/)
-    .map((part) => part.trim())
-    .filter(Boolean)
-    .flatMap(splitJoined);
-  return parts.length > MAX_SEGMENTS ? [bounded] : parts;
-}
-
-function isQuestion(segment: string): boolean {
-  return segment.includes('?') || QUESTION_START.test(segment.toLowerCase().replace(/['’]/g, ''));
-}
-
 /** The passages indexed: their terms, MiniSearch over them, and how much each term says. */
 interface Built {
   indexed: Map<string, IndexedPassage>;
@@ -187,7 +153,9 @@ function indexArticles(articles: readonly Article[], pipeline: TermPipeline): Bu
       const parts = new Set(pipeline.terms(text, true).filter((term) => !terms.has(term)));
       for (const term of [...terms, ...parts]) all.add(term);
       const examples = asked.map((question) => new Set(pipeline.terms(question)));
-      indexed.set(passage.id, { passage, terms, parts, examples, gives: givenKinds(passage.text) });
+      const gives = givenKinds(passage.text);
+      const statements = passageStatements(passage.text, (sentence) => pipeline.terms(sentence, true));
+      indexed.set(passage.id, { passage, terms, parts, examples, gives, statements });
       documents.push({
         id: passage.id,
         title: article.title,
@@ -232,7 +200,8 @@ function indexArticles(articles: readonly Article[], pipeline: TermPipeline): Bu
 
 /**
  * The first kind of answer a question asks that a passage cannot give: the passage holds no such fact,
- * or (for a price) does not speak of the words asking it (the price of an exchange is not a shoe's).
+ * or (for a price) does not speak of the words asking it (the price of an exchange is not a shoe's),
+ * or states it only of other things than the question's (express, not international express).
  */
 function fitChecker(
   text: string,
@@ -247,10 +216,16 @@ function fitChecker(
       ? [{ kind, terms: pipeline.terms(words).filter((t) => weight(t) > 0.1 && terms.includes(t)) }]
       : [],
   );
+  // What the question asks about: its words of weight, not those that ask ("how much").
+  const askingTerms = new Set(
+    Object.values(askingWords(text)).flatMap((words) => pipeline.terms(words ?? '')),
+  );
+  const about = terms.filter((t) => weight(t) > 0.1 && !askingTerms.has(t));
   return (found) => {
     if (!givesAnswer(asked, found.gives)) return asked.find((kind) => !found.gives.has(kind));
     const holds = (t: string) => found.terms.has(t) || found.parts.has(t);
-    return asking.find((a) => a.terms.length > 0 && !a.terms.some(holds))?.kind;
+    const unspoken = asking.find((a) => a.terms.length > 0 && !a.terms.some(holds))?.kind;
+    return unspoken ?? unstatedKind(asked, about, found.statements);
   };
 }
 

@@ -6,7 +6,8 @@ import {
   parseArticle,
   SAMPLE_KNOWLEDGE_BASE,
 } from '#shared/responder/knowledge-base-articles.js';
-import { createPassageIndex, splitSegments } from '#shared/responder/knowledge-base-index.js';
+import { createPassageIndex } from '#shared/responder/knowledge-base-index.js';
+import { splitSegments } from '#shared/responder/knowledge-base-segments.js';
 import { createTermPipeline, SynonymsSchema } from '#shared/responder/knowledge-base-terms.js';
 
 const sample = await buildPassageIndex(readKnowledgeBase(SAMPLE_KNOWLEDGE_BASE));
@@ -72,6 +73,15 @@ describe('passage retrieval', () => {
     expect(found.segments[0]?.unanswered).toBe('price');
     expect(ids('how much is express delivery?')).toEqual(['shipping-times#2']);
     expect(ids('does it cost anything to exchange shoes for another size?')).toEqual(['sizes#3']);
+  });
+
+  it('refuses a price asked of two things when the passage prices only one of them', () => {
+    // Express costs €9.95 (domestic); international delivery is given a duration, no price.
+    const found = sample.search('how much is express delivery to spain?');
+    expect(found.passages).toEqual([]);
+    expect(found.segments[0]?.unanswered).toBe('price');
+    expect(ids('how long does express delivery take?')).toEqual(['shipping-times#2']);
+    expect(ids('how long does delivery to spain take?')).toEqual(['shipping-times#2']);
   });
 
   it('marks whether the second, letter-trigram ranker picks the same passage', () => {

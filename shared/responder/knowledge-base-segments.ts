@@ -1,0 +1,45 @@
+/** The longest stretch of a message that is searched; the rest is left to a person's reading. */
+export const MAX_QUERY_CHARS = 2000;
+const MAX_SEGMENTS = 6;
+const QUESTION_START =
+  /^(how|what|whats|when|where|wheres|which|who|why|can|could|do|does|did|is|are|will|would|should|may|have|has)\b/;
+
+// "is shipping free and do you take klarna?": a second question joined to a first by "and".
+const JOINED_QUESTION =
+  /,?\s+(?:and|also|plus|&)\s+(?=(?:can|could|do|does|did|is|are|will|would|how|what|whats|when|where|which)\s)/i;
+
+// A joined question speaking of "it" ("how much is delivery and when does it arrive?") needs the first.
+const REFERS_BACK = /\b(it|its|that|this|they|them|those|one)\b/i;
+
+const opensAsQuestion = (sentence: string) =>
+  QUESTION_START.test(sentence.toLowerCase().replace(/['’]/g, ''));
+
+/**
+ * A sentence that opens as a question, cut where a second question that stands on its own is joined
+ * to it with "and".
+ */
+function splitJoined(sentence: string): string[] {
+  if (!opensAsQuestion(sentence)) return [sentence];
+  const [first, ...rest] = sentence.split(JOINED_QUESTION);
+  const second = rest.length === 1 ? rest[0] : undefined;
+  return first && second && !REFERS_BACK.test(second) ? [first, second] : [sentence];
+}
+
+/**
+ * A message cut into the sentences that may each ask something (two questions joined by "and" are
+ * two); the whole message when it is one.
+ */
+export function splitSegments(text: string): string[] {
+  const bounded = text.slice(0, MAX_QUERY_CHARS);
+  const parts = bounded
+    .split(/(?<=[.!?\n])\s+|\n+/)
+    .map((part) => part.trim())
+    .filter(Boolean)
+    .flatMap(splitJoined);
+  return parts.length > MAX_SEGMENTS ? [bounded] : parts;
+}
+
+/** Whether a segment asks something: a question mark, or a question's opening words. */
+export function isQuestion(segment: string): boolean {
+  return segment.includes('?') || opensAsQuestion(segment);
+}

@@ -11,7 +11,7 @@ import {
 } from './knowledge-base-answer-types.js';
 import { type Article, KnowledgeBaseError, type Passage, splitPassages } from './knowledge-base-articles.js';
 import { type Calibration, calibrate } from './knowledge-base-calibration.js';
-import { isQuestion, MAX_QUERY_CHARS, splitSegments } from './knowledge-base-segments.js';
+import { isQuestion, MAX_QUERY_CHARS, refersBack, splitSegments } from './knowledge-base-segments.js';
 import type { TermPipeline } from './knowledge-base-terms.js';
 import { createTrigramRanker } from './knowledge-base-trigrams.js';
 
@@ -307,7 +307,7 @@ function matchMessage(message: string, matchSegment: (text: string) => SegmentMa
   const parts = splitSegments(message);
   // A question is read alone and with the statement next to it ("I'm between M and L. Which
   // size?"): the surer reading wins, unless the statement points at another paragraph.
-  const readQuestion = (i: number): SegmentMatch => {
+  const readQuestion = (i: number): SegmentMatch[] => {
     const question = parts[i] ?? '';
     const alone = matchSegment(question);
     let best = alone;
@@ -315,16 +315,21 @@ function matchMessage(message: string, matchSegment: (text: string) => SegmentMa
       if (!side || isQuestion(side)) continue;
       const read = matchSegment(`${side}\n${question}`);
       const differs = answers(read) && answers(alone) && read.passage !== alone.passage;
-      // The statement changes which paragraph answers ("...? It hasn't shipped yet."): it is read with it.
-      if (differs) return read;
+      if (differs) {
+        // A statement that is a need of its own ("parcel says delivered but it's not here. also what
+        // times are you open") is answered beside a question that does not speak of it and is as sure
+        // alone; one that changes which paragraph answers ("...? It hasn't shipped yet.") is read with it.
+        const own = refersBack(question) || alone.score < read.score ? undefined : matchSegment(side);
+        return own && answers(own) && own.passage === read.passage ? [alone, own] : [read];
+      }
       best = surer(best, read);
     }
-    return best;
+    return [best];
   };
-  const asked = parts.flatMap((part, i) => (isQuestion(part) ? [readQuestion(i)] : []));
+  const asked = parts.flatMap((part, i) => (isQuestion(part) ? readQuestion(i) : []));
   const matches = asked.length ? asked : parts.map(matchSegment);
   let chosen = asked.length ? asked : matches.filter(answers);
-  if (!chosen.length || (parts.length > 1 && !chosen.every(answers))) {
+  if (!chosen.length || (parts.length > 1 && !chosen.some(answers))) {
     const whole = matchSegment(message.slice(0, MAX_QUERY_CHARS));
     if (answers(whole) || !chosen.length) chosen = [whole];
   }

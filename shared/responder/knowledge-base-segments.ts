@@ -11,6 +11,9 @@ const JOINED_QUESTION =
 // A joined question speaking of "it" ("how much is delivery and when does it arrive?") needs the first.
 const REFERS_BACK = /\b(it|its|that|this|they|them|those|one)\b/i;
 
+/** Whether a sentence speaks of something named before it ("can I send it back?"). */
+export const refersBack = (sentence: string) => REFERS_BACK.test(sentence);
+
 const opensAsQuestion = (sentence: string) =>
   QUESTION_START.test(sentence.toLowerCase().replace(/['’]/g, ''));
 
@@ -22,7 +25,7 @@ function splitJoined(sentence: string): string[] {
   if (!opensAsQuestion(sentence)) return [sentence];
   const [first, ...rest] = sentence.split(JOINED_QUESTION);
   const second = rest.length === 1 ? rest[0] : undefined;
-  return first && second && !REFERS_BACK.test(second) ? [first, second] : [sentence];
+  return first && second && !refersBack(second) ? [first, second] : [sentence];
 }
 
 /**
@@ -39,7 +42,17 @@ export function splitSegments(text: string): string[] {
   return parts.length > MAX_SEGMENTS ? [bounded] : parts;
 }
 
-/** Whether a segment asks something: a question mark, or a question's opening words. */
+// A sentence that carries on from the one before ("...? also can sale items go back").
+const CARRIES_ON = /^(?:and|also|plus|n|&|oh and|and also|btw|ps|one more thing|another thing)\b[,:]?\s*/i;
+const ASKS_WITHIN = /\b(how|what|whats|when|where|wheres|which|who|why)\b/i;
+
+/**
+ * Whether a segment asks something: a question mark, or a question's opening words, also after a
+ * word that carries on from the sentence before ("also is klarna an option", "and if I send it back
+ * from abroad who pays").
+ */
 export function isQuestion(segment: string): boolean {
-  return segment.includes('?') || opensAsQuestion(segment);
+  if (segment.includes('?') || opensAsQuestion(segment)) return true;
+  const rest = segment.replace(CARRIES_ON, '');
+  return rest !== segment && (opensAsQuestion(rest) || ASKS_WITHIN.test(rest));
 }

@@ -7,7 +7,7 @@ import {
   SAMPLE_KNOWLEDGE_BASE,
 } from '#shared/responder/knowledge-base-articles.js';
 import { createPassageIndex } from '#shared/responder/knowledge-base-index.js';
-import { splitSegments } from '#shared/responder/knowledge-base-segments.js';
+import { isQuestion, splitSegments } from '#shared/responder/knowledge-base-segments.js';
 import { createTermPipeline, SynonymsSchema } from '#shared/responder/knowledge-base-terms.js';
 
 const sample = await buildPassageIndex(readKnowledgeBase(SAMPLE_KNOWLEDGE_BASE));
@@ -156,6 +156,29 @@ describe('passage retrieval', () => {
   it('cuts a message into sentences, and reads a long one whole', () => {
     expect(splitSegments('Hi. Where is it?\nThanks')).toEqual(['Hi.', 'Where is it?', 'Thanks']);
     expect(splitSegments('a. b. c. d. e. f. g.')).toEqual(['a. b. c. d. e. f. g.']);
+  });
+
+  it('reads a sentence carrying on with "also", "and", "n" as a question when it asks something', () => {
+    expect(isQuestion('also is klarna an option')).toBe(true);
+    expect(isQuestion('n where do i find tracking')).toBe(true);
+    expect(isQuestion('and if i send it back from abroad who pays postage')).toBe(true);
+    expect(isQuestion('also the jumper is lovely')).toBe(false);
+    expect(isQuestion('and thanks again')).toBe(false);
+  });
+
+  it('hands off a message one of whose questions it cannot answer, rather than answer it whole', () => {
+    // The first question alone is sizes#3; the whole message would be too, leaving the second unanswered.
+    expect(ids('shoes too big can i swap them?')).toEqual(['sizes#3']);
+    expect(ids('shoes too big can i swap them? also do you have a shop in paris')).toEqual([]);
+  });
+
+  it('answers a statement that is a need of its own beside a question that does not speak of it', () => {
+    expect(ids('parcel says delivered but its not here. also what times r u open').sort()).toEqual([
+      'opening-hours#1',
+      'tracking#3',
+    ]);
+    // "it" speaks of the statement: the statement is the question's context, not a second need.
+    expect(ids("the swimsuit I ordered doesn't suit me. Can I send it back?")).toEqual(['returns#3']);
   });
 
   it('cuts two questions joined by "and" unless the second speaks of the first ("it")', () => {

@@ -108,6 +108,20 @@ const SHORTHAND: Readonly<Record<string, string>> = {
   wud: 'would',
   pymt: 'payment',
   pmt: 'payment',
+  msgd: 'messaged',
+  smth: 'something',
+  sth: 'something',
+  xmas: 'christmas',
+  mon: 'monday',
+  tue: 'tuesday',
+  tues: 'tuesday',
+  wed: 'wednesday',
+  thu: 'thursday',
+  thur: 'thursday',
+  thurs: 'thursday',
+  fri: 'friday',
+  sat: 'saturday',
+  sun: 'sunday',
 };
 const MAX_WORD_CHARS = 40;
 

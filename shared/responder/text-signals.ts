@@ -62,8 +62,7 @@ const SERVICE_LEXICON: Readonly<Record<string, number>> = {
 
 // Exasperation that AFINN has no words for ("im so done with u lot", "fed up"), and shouting: two
 // or more words of three capitals or more ("its NOT HERE"; one may be an acronym or a stressed word).
-const EXASPERATED =
-  /\b(done with (you|u|ya|this)|fed up|sick of|had enough|fuming|livid|ffs|shambles)\b/i;
+const EXASPERATED = /\b(done with (you|u|ya|this)|fed up|sick of|had enough|fuming|livid|ffs|shambles)\b/i;
 const SHOUTED = /\b[A-Z]{3,}\b/g;
 const ACRONYMS = new Set([
   'XXS',

@@ -337,6 +337,19 @@ function matchMessage(message: string, matchSegment: (text: string) => SegmentMa
 }
 
 /**
+ * The score of the least sure passage a message is answered from: two questions answered from one
+ * passage ("where's my parcel?? how can I see where it is") ask it twice, and the surer reading counts.
+ */
+function weakestPassage(chosen: readonly SegmentMatch[]): number {
+  const byPassage = new Map<string, number>();
+  for (const m of chosen) {
+    const id = m.passage?.id ?? '';
+    byPassage.set(id, Math.max(byPassage.get(id) ?? 0, m.score));
+  }
+  return Math.min(...byPassage.values());
+}
+
+/**
  * Passage retrieval (MiniSearch BM25 over paragraphs, with the article's title, the example questions
  * given to the paragraph and its text as fields) with a refusal rule: a question is not answered when
  * a key term of it is in no article, or when another article ranks nearly as high. Each question of
@@ -354,7 +367,7 @@ export function createPassageIndex(
     search(message) {
       const { chosen, matches } = matchMessage(message, matchSegment);
       const refused = !chosen.length || !chosen.every(answers);
-      const score = refused ? 0 : Math.min(...chosen.map((m) => m.score));
+      const score = refused ? 0 : weakestPassage(chosen);
       const passagesOf = (list: SegmentMatch[]) => [
         ...new Set(list.flatMap((m) => (m.passage ? [m.passage] : []))),
       ];

@@ -172,6 +172,14 @@ describe('passage retrieval', () => {
     expect(ids('shoes too big can i swap them? also do you have a shop in paris')).toEqual([]);
   });
 
+  it('scores a passage two questions of a message ask by the surer of them', () => {
+    const found = sample.search("where's my parcel?? how can I see where it is right now");
+    const scores = found.segments.map((segment) => segment.score);
+    expect(found.segments.map((segment) => segment.passage?.id)).toEqual(['tracking#1', 'tracking#1']);
+    expect(Math.min(...scores)).toBeLessThan(Math.max(...scores));
+    expect(found.score).toBe(Math.max(...scores));
+  });
+
   it('answers a statement that is a need of its own beside a question that does not speak of it', () => {
     expect(ids('parcel says delivered but its not here. also what times r u open').sort()).toEqual([
       'opening-hours#1',

@@ -31,7 +31,8 @@ import { UnavailableError } from '../errors.js';
 import { logger } from '../log.js';
 import type { Passage } from './knowledge-base-articles.js';
 import type { PassageIndex, Retrieval } from './knowledge-base-index.js';
-import { DEFAULT_THRESHOLD } from './knowledge-base-responder.js';
+import { DEFAULT_NEGATIVE_SENTIMENT, DEFAULT_THRESHOLD } from './knowledge-base-responder.js';
+import { scoreSentiment } from './text-signals.js';
 
 /** The instructions every Converse call starts with; `instructions` (shop facts, policies) follow them. */
 export const BEDROCK_SYSTEM_PROMPT = `You are the customer-service assistant of an online shop. Customers write on WhatsApp, SMS, Messenger, Instagram or email, or leave voicemails; the timeline you are given holds their messages on every channel, oldest first. Answer the customer's unanswered messages.
@@ -292,6 +293,10 @@ export function createBedrockResponder(options: BedrockResponderOptions): Respon
       if (!view.pending.length) return { confidence: 0 };
       const text = pendingText(view);
       if (text && asksForPerson(text)) return handOff('asked_for_person');
+      // The knowledge-base responder's signal of an upset customer, so the two paths hand off alike.
+      if (text && scoreSentiment(text) <= DEFAULT_NEGATIVE_SENTIMENT) {
+        return handOff('negative_sentiment', { sentiment: 'negative' });
+      }
       const found = await retrieve(options, text);
       if (found && !found.passages.length) return handOff('low_confidence');
 

@@ -310,6 +310,12 @@ function matchMessage(message: string, matchSegment: (text: string) => SegmentMa
   const readQuestion = (i: number): SegmentMatch[] => {
     const question = parts[i] ?? '';
     const alone = matchSegment(question);
+    // A question that says nothing by itself ("what now?", "any advice?") asks about all told before
+    // it, not the nearest statement ("...not in my letterbox. my neighbours do not have it. what now?").
+    if (!alone.passage) {
+      const told = parts.slice(0, i).filter((part) => !isQuestion(part));
+      return [matchSegment([...told, question].join('\n'))];
+    }
     let best = alone;
     for (const side of [parts[i - 1], parts[i + 1]]) {
       if (!side || isQuestion(side)) continue;

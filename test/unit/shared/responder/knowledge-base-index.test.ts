@@ -180,6 +180,13 @@ describe('passage retrieval', () => {
     expect(found.score).toBe(Math.max(...scores));
   });
 
+  it('reads a question that says nothing by itself with all that was told before it', () => {
+    const told = 'the parcel says delivered. it is not in my letterbox. my neighbours do not have it.';
+    // Read with the nearest statement alone ("neighbours"), it was the redirect paragraph.
+    expect(ids(`${told} what now?`)).toEqual(['tracking#3']);
+    expect(ids(`${told} any advice?`)).toEqual(['tracking#3']);
+  });
+
   it('answers a statement that is a need of its own beside a question that does not speak of it', () => {
     expect(ids('parcel says delivered but its not here. also what times r u open').sort()).toEqual([
       'opening-hours#1',

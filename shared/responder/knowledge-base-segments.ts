@@ -28,16 +28,22 @@ function splitJoined(sentence: string): string[] {
   return first && second && !refersBack(second) ? [first, second] : [sentence];
 }
 
+// An e-mail's salutation ("Dear customer service,") names whom it is written to, not what it asks.
+const SALUTATION = /^\s*dear\b[^,\n]{0,60}[,\n]\s*/i;
+// A closing and a name ("Best wishes, Tom Baker", "Thank you, Daniel"), with no question in it.
+const CLOSING =
+  /^(kind regards|best regards|warm regards|regards|best wishes|many thanks|thanks|thank you|cheers|yours (faithfully|sincerely|truly)|sincerely|all the best|best)\b[\s,!.]*(so much|a lot|again|in advance|very much)?[\s,!.]*(?:[^\s?]+(?:\s+|$)){0,4}$/i;
+
 /**
  * A message cut into the sentences that may each ask something (two questions joined by "and" are
- * two); the whole message when it is one.
+ * two), without an e-mail's salutation and closing; the whole message when it is one.
  */
 export function splitSegments(text: string): string[] {
-  const bounded = text.slice(0, MAX_QUERY_CHARS);
+  const bounded = text.slice(0, MAX_QUERY_CHARS).replace(SALUTATION, '');
   const parts = bounded
     .split(/(?<=[.!?\n])\s+|\n+/)
     .map((part) => part.trim())
-    .filter(Boolean)
+    .filter((part) => part && !CLOSING.test(part))
     .flatMap(splitJoined);
   return parts.length > MAX_SEGMENTS ? [bounded] : parts;
 }

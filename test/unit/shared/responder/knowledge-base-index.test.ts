@@ -154,8 +154,26 @@ describe('passage retrieval', () => {
   });
 
   it('cuts a message into sentences, and reads a long one whole', () => {
-    expect(splitSegments('Hi. Where is it?\nThanks')).toEqual(['Hi.', 'Where is it?', 'Thanks']);
+    expect(splitSegments('Hi. Where is it?\nOk')).toEqual(['Hi.', 'Where is it?', 'Ok']);
+    expect(splitSegments('Hi. Where is it?\nThanks')).toEqual(['Hi.', 'Where is it?']);
     expect(splitSegments('a. b. c. d. e. f. g.')).toEqual(['a. b. c. d. e. f. g.']);
+  });
+
+  it("leaves out an e-mail's salutation and its closing with the name signed", () => {
+    expect(
+      splitSegments('Dear customer service, do you accept American Express? Best wishes, Tom Baker'),
+    ).toEqual(['do you accept American Express?']);
+    expect(splitSegments('Hello, can I pay with PayPal? Thank you so much, Daniel')).toEqual([
+      'Hello, can I pay with PayPal?',
+    ]);
+    // A closing word that opens a question or a longer sentence is kept.
+    expect(splitSegments('thanks, where is my parcel?')).toEqual(['thanks, where is my parcel?']);
+    expect(splitSegments('Thanks so much, I love the new collection btw')).toEqual([
+      'Thanks so much, I love the new collection btw',
+    ]);
+    expect(ids('Dear customer service, could you tell me whether you accept American Express?')).toEqual([
+      'payment-methods#1',
+    ]);
   });
 
   it('reads a sentence carrying on with "also", "and", "n" as a question when it asks something', () => {

@@ -61,6 +61,12 @@ describe('passage retrieval', () => {
     expect(ids('do you answer messages on sundays?')).toEqual(['opening-hours#1']);
   });
 
+  it('refuses buying a gift card: the articles say only how one pays with it', () => {
+    expect(ids('can i buy a gift card for my sister?')).toEqual([]);
+    expect(ids('do you sell gift vouchers?')).toEqual([]);
+    expect(ids('can I pay with a gift card?')).toEqual(['payment-methods#3']);
+  });
+
   it('refuses a parcel that came damaged or with something missing: no article covers it', () => {
     expect(ids('the parcel came open and something is missing')).toEqual([]);
     expect(ids('my parcel is missing')).toEqual(['tracking#3']);

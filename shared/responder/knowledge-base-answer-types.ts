@@ -109,3 +109,14 @@ export function unstatedKind(
       }),
   );
 }
+
+/**
+ * Whether the passage speaks of the things asked about only in separate sentences ("can I get
+ * express delivery to ireland?": express is next day, international 5-10 days; nothing says express
+ * goes abroad). The paragraph's subject (its first statement) goes with every sentence.
+ */
+export function spokenApart(about: readonly string[], statements: readonly Statement[]): boolean {
+  const [subject] = statements;
+  const told = about.filter((t) => !subject?.terms.has(t) && statements.some((s) => s.terms.has(t)));
+  return told.length > 1 && !statements.some((s) => told.every((t) => s.terms.has(t)));
+}

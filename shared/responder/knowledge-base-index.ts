@@ -7,6 +7,7 @@ import {
   givesAnswer,
   passageStatements,
   type Statement,
+  spokenApart,
   unstatedKind,
 } from './knowledge-base-answer-types.js';
 import { type Article, KnowledgeBaseError, type Passage, splitPassages } from './knowledge-base-articles.js';
@@ -31,8 +32,11 @@ export interface SegmentMatch {
   rivalLead?: number;
   /** How alike the question is to the passage's closest example question. */
   example?: number;
-  /** A kind of answer the question asks for (a time, a price...) that the passage does not give. */
-  unanswered?: AnswerKind;
+  /**
+   * A kind of answer the question asks for (a time, a price...) that the passage does not give, or
+   * `together` when it speaks of the things asked about only in separate sentences.
+   */
+  unanswered?: AnswerKind | 'together';
   /** Whether the second (letter-trigram) ranker picks the same passage. */
   agrees?: boolean;
 }
@@ -201,14 +205,15 @@ function indexArticles(articles: readonly Article[], pipeline: TermPipeline): Bu
 /**
  * The first kind of answer a question asks that a passage cannot give: the passage holds no such fact,
  * or (for a price) does not speak of the words asking it (the price of an exchange is not a shoe's),
- * or states it only of other things than the question's (express, not international express).
+ * or states it only of other things than the question's (express, not international express); or
+ * `together` when the passage speaks of the things asked about only apart.
  */
 function fitChecker(
   text: string,
   terms: readonly string[],
   pipeline: TermPipeline,
   weight: (term: string) => number,
-): (found: IndexedPassage) => AnswerKind | undefined {
+): (found: IndexedPassage) => AnswerKind | 'together' | undefined {
   const asked = askedKinds(text);
   // The asking words' terms as the question reads them ("cost anything" is "free", not "cost").
   const asking = (Object.entries(askingWords(text)) as [AnswerKind, string][]).flatMap(([kind, words]) =>
@@ -225,7 +230,8 @@ function fitChecker(
     if (!givesAnswer(asked, found.gives)) return asked.find((kind) => !found.gives.has(kind));
     const holds = (t: string) => found.terms.has(t) || found.parts.has(t);
     const unspoken = asking.find((a) => a.terms.length > 0 && !a.terms.some(holds))?.kind;
-    return unspoken ?? unstatedKind(asked, about, found.statements);
+    const unstated = unspoken ?? unstatedKind(asked, about, found.statements);
+    return unstated ?? (spokenApart(about, found.statements) ? 'together' : undefined);
   };
 }
 

@@ -5,6 +5,7 @@ import {
   givenKinds,
   givesAnswer,
   passageStatements,
+  spokenApart,
   unstatedKind,
 } from '#shared/responder/knowledge-base-answer-types.js';
 
@@ -78,5 +79,19 @@ describe('answer types', () => {
     // Only a price belongs to its sentence; a duration is not checked this way.
     expect(unstatedKind(['duration'], ['express', 'international'], statements)).toBeUndefined();
     expect(unstatedKind(['price'], ['klarna'], statements)).toBeUndefined();
+  });
+
+  it('finds two things asked about together that the passage speaks of only apart', () => {
+    const words = (text: string) => text.toLowerCase().match(/[a-z]+/g) ?? [];
+    const statements = passageStatements(
+      'Standard shipping takes 2 days. Express arrives next day. International delivery takes 5 days.',
+      words,
+    );
+    expect(spokenApart(['express', 'international'], statements)).toBe(true);
+    expect(spokenApart(['international', 'delivery'], statements)).toBe(false);
+    // The subject goes with every sentence; one thing alone is never apart.
+    expect(spokenApart(['standard', 'international'], statements)).toBe(false);
+    expect(spokenApart(['express'], statements)).toBe(false);
+    expect(spokenApart(['express', 'klarna'], statements)).toBe(false);
   });
 });

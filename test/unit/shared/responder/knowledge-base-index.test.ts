@@ -90,6 +90,14 @@ describe('passage retrieval', () => {
     expect(ids('how long does delivery to spain take?')).toEqual(['shipping-times#2']);
   });
 
+  it('refuses two things asked about together that the passage speaks of only in separate sentences', () => {
+    const found = sample.search('can i get express delivery to ireland?');
+    expect(found.passages).toEqual([]);
+    expect(found.segments[0]?.unanswered).toBe('together');
+    expect(ids('how long does express take to germany?')).toEqual([]);
+    expect(ids('do you offer express delivery?')).toEqual(['shipping-times#2']);
+  });
+
   it('marks whether the second, letter-trigram ranker picks the same passage', () => {
     expect(sample.search('how long does shipping take').segments[0]?.agrees).toBe(true);
     const differs = sample.search(

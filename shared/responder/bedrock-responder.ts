@@ -31,7 +31,8 @@ import { UnavailableError } from '../errors.js';
 import { logger } from '../log.js';
 import type { Passage } from './knowledge-base-articles.js';
 import type { PassageIndex, Retrieval } from './knowledge-base-index.js';
-import { DEFAULT_THRESHOLD } from './knowledge-base-responder.js';
+import { DEFAULT_NEGATIVE_SENTIMENT, DEFAULT_THRESHOLD } from './knowledge-base-responder.js';
+import { scoreSentiment } from './text-signals.js';
 
 /** The instructions every Converse call starts with; `instructions` (shop facts, policies) follow them. */
 export const BEDROCK_SYSTEM_PROMPT = `You are the customer-service assistant of an online shop. Customers write on WhatsApp, SMS, Messenger, Instagram or email, or leave voicemails; the timeline you are given holds their messages on every channel, oldest first. Answer the customer's unanswered messages.
@@ -260,6 +261,18 @@ async function retrieve(options: BedrockResponderOptions, text: string): Promise
 }
 
 /**
+ * Why a message is handed off before the model is called: a person asked for, or an upset customer by
+ * the knowledge-base responder's signal (so the two paths hand off alike).
+ */
+function handedOffFirst(text: string | undefined): [HandoffReason, SummarySignals] | undefined {
+  if (!text) return undefined;
+  if (asksForPerson(text)) return ['asked_for_person', {}];
+  if (scoreSentiment(text) <= DEFAULT_NEGATIVE_SENTIMENT)
+    return ['negative_sentiment', { sentiment: 'negative' }];
+  return undefined;
+}
+
+/**
  * The responder on AWS: Amazon Bedrock's Converse API with a configurable model. The prompt holds
  * the recent timeline with phone numbers, email addresses and surnames masked; the model answers
  * JSON, checked with zod. Throws UnavailableError when Bedrock throttles or fails transiently (the
@@ -267,7 +280,6 @@ async function retrieve(options: BedrockResponderOptions, text: string): Promise
  */
 export function createBedrockResponder(options: BedrockResponderOptions): Responder {
   const threshold = options.threshold ?? 0.7;
-
   return {
     async respond(context: ResponderContext): Promise<ResponderResult> {
       const view = viewConversation(context);
@@ -291,7 +303,8 @@ export function createBedrockResponder(options: BedrockResponderOptions): Respon
       if (view.humanTookOver) return handOff('human_took_over');
       if (!view.pending.length) return { confidence: 0 };
       const text = pendingText(view);
-      if (text && asksForPerson(text)) return handOff('asked_for_person');
+      const first = handedOffFirst(text);
+      if (first) return handOff(...first);
       const found = await retrieve(options, text);
       if (found && !found.passages.length) return handOff('low_confidence');
 

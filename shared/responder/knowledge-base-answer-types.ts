@@ -68,3 +68,55 @@ export function givenKinds(passage: string): Set<AnswerKind> {
 export function givesAnswer(asked: readonly AnswerKind[], given: ReadonlySet<AnswerKind>): boolean {
   return asked.every((kind) => given.has(kind));
 }
+
+/** One statement of a passage: its terms and the kinds of fact it gives. */
+export interface Statement {
+  terms: Set<string>;
+  gives: Set<AnswerKind>;
+}
+
+/** A passage's statements, sentence by sentence; a question it asks itself states nothing. */
+export function passageStatements(passage: string, terms: (text: string) => string[]): Statement[] {
+  return passage
+    .split(/(?<=[.!?])\s+/)
+    .filter((sentence) => !sentence.trim().endsWith('?'))
+    .map((sentence) => ({ terms: new Set(terms(sentence)), gives: givenKinds(sentence) }));
+}
+
+// Kinds of fact that belong to the sentence stating them: "Express ... costs €9.95. International
+// delivery takes 5-10 days" gives no price for international express.
+const STATED_TOGETHER: ReadonlySet<AnswerKind> = new Set(['price']);
+
+/**
+ * The kind asked that the passage states of none of the things asked about: a word of the question
+ * (`about`) that the passage speaks of only in sentences without that kind of fact ("how much is express
+ * delivery to spain?": the price is the domestic express one, international has none). The first
+ * statement is the paragraph's subject, which the later ones speak of as "it", so it counts for all.
+ */
+export function unstatedKind(
+  asked: readonly AnswerKind[],
+  about: readonly string[],
+  statements: readonly Statement[],
+): AnswerKind | undefined {
+  const [subject] = statements;
+  return asked.find(
+    (kind) =>
+      STATED_TOGETHER.has(kind) &&
+      about.some((term) => {
+        if (subject?.terms.has(term)) return false;
+        const saying = statements.filter((s) => s.terms.has(term));
+        return saying.length > 0 && !saying.some((s) => s.gives.has(kind));
+      }),
+  );
+}
+
+/**
+ * Whether the passage speaks of the things asked about only in separate sentences ("can I get
+ * express delivery to ireland?": express is next day, international 5-10 days; nothing says express
+ * goes abroad). The paragraph's subject (its first statement) goes with every sentence.
+ */
+export function spokenApart(about: readonly string[], statements: readonly Statement[]): boolean {
+  const [subject] = statements;
+  const told = about.filter((t) => !subject?.terms.has(t) && statements.some((s) => s.terms.has(t)));
+  return told.length > 1 && !statements.some((s) => told.every((t) => s.terms.has(t)));
+}

@@ -5,9 +5,14 @@ import {
   askingWords,
   givenKinds,
   givesAnswer,
+  passageStatements,
+  type Statement,
+  spokenApart,
+  unstatedKind,
 } from './knowledge-base-answer-types.js';
 import { type Article, KnowledgeBaseError, type Passage, splitPassages } from './knowledge-base-articles.js';
 import { type Calibration, calibrate } from './knowledge-base-calibration.js';
+import { isQuestion, MAX_QUERY_CHARS, refersBack, splitSegments } from './knowledge-base-segments.js';
 import type { TermPipeline } from './knowledge-base-terms.js';
 import { createTrigramRanker } from './knowledge-base-trigrams.js';
 
@@ -27,8 +32,11 @@ export interface SegmentMatch {
   rivalLead?: number;
   /** How alike the question is to the passage's closest example question. */
   example?: number;
-  /** A kind of answer the question asks for (a time, a price...) that the passage does not give. */
-  unanswered?: AnswerKind;
+  /**
+   * A kind of answer the question asks for (a time, a price...) that the passage does not give, or
+   * `together` when it speaks of the things asked about only in separate sentences.
+   */
+  unanswered?: AnswerKind | 'together';
   /** Whether the second (letter-trigram) ranker picks the same passage. */
   agrees?: boolean;
 }
@@ -54,10 +62,6 @@ export interface PassageIndex {
   familiar(text: string): number;
 }
 
-const MAX_QUERY_CHARS = 2000;
-const MAX_SEGMENTS = 6;
-const QUESTION_START =
-  /^(how|what|whats|when|where|wheres|which|who|why|can|could|do|does|did|is|are|will|would|should|may|have|has)\b/;
 // Kept as terms ("where" points at tracking, "how" at steps) but never the subject of a question.
 const QUESTION_WORDS = new Set(['how', 'where', 'when', 'what', 'which', 'why', 'who']);
 // A second article (or an indistinguishable paragraph) scoring this close to the first makes the answer a coin toss.
@@ -81,6 +85,8 @@ interface IndexedPassage {
   examples: Set<string>[];
   /** The kinds of answer its text gives (a time, a price, a day, a phone number). */
   gives: Set<AnswerKind>;
+  /** Its sentences' terms and facts, for a fact asked of one thing ("express" and not "international"). */
+  statements: Statement[];
 }
 
 /** The example questions of an article, each given to the paragraph it names or shares most terms with. */
@@ -122,42 +128,6 @@ function similarity(terms: readonly string[], example: ReadonlySet<string>, weig
   return all ? shared / all : 0;
 }
 
-// "is shipping free and do you take klarna?": a second question joined to a first by "and".
-const JOINED_QUESTION =
-  /,?\s+(?:and|also|plus|&)\s+(?=(?:can|could|do|does|did|is|are|will|would|how|what|whats|when|where|which)\s)/i;
-
-// A joined question speaking of "it" ("how much is delivery and when does it arrive?") needs the first.
-const REFERS_BACK = /\b(it|its|that|this|they|them|those|one)\b/i;
-
-/**
- * A sentence that opens as a question, cut where a second question that stands on its own is joined
- * to it with "and".
- */
-function splitJoined(sentence: string): string[] {
-  if (!QUESTION_START.test(sentence.toLowerCase().replace(/['’]/g, ''))) return [sentence];
-  const [first, ...rest] = sentence.split(JOINED_QUESTION);
-  const second = rest.length === 1 ? rest[0] : undefined;
-  return first && second && !REFERS_BACK.test(second) ? [first, second] : [sentence];
-}
-
-/**
- * A message cut into the sentences that may each ask something (two questions joined by "and" are
- * two); the whole message when it is one.
- */
-export function splitSegments(text: string): string[] {
-  const bounded = text.slice(0, MAX_QUERY_CHARS);
-  const parts = bounded
-    .split(/(?<=[.!?\n])\s+|\n+/)
-    .map((part) => part.trim())
-    .filter(Boolean)
-    .flatMap(splitJoined);
-  return parts.length > MAX_SEGMENTS ? [bounded] : parts;
-}
-
-function isQuestion(segment: string): boolean {
-  return segment.includes('?') || QUESTION_START.test(segment.toLowerCase().replace(/['’]/g, ''));
-}
-
 /** The passages indexed: their terms, MiniSearch over them, and how much each term says. */
 interface Built {
   indexed: Map<string, IndexedPassage>;
@@ -187,7 +157,9 @@ function indexArticles(articles: readonly Article[], pipeline: TermPipeline): Bu
       const parts = new Set(pipeline.terms(text, true).filter((term) => !terms.has(term)));
       for (const term of [...terms, ...parts]) all.add(term);
       const examples = asked.map((question) => new Set(pipeline.terms(question)));
-      indexed.set(passage.id, { passage, terms, parts, examples, gives: givenKinds(passage.text) });
+      const gives = givenKinds(passage.text);
+      const statements = passageStatements(passage.text, (sentence) => pipeline.terms(sentence, true));
+      indexed.set(passage.id, { passage, terms, parts, examples, gives, statements });
       documents.push({
         id: passage.id,
         title: article.title,
@@ -232,14 +204,16 @@ function indexArticles(articles: readonly Article[], pipeline: TermPipeline): Bu
 
 /**
  * The first kind of answer a question asks that a passage cannot give: the passage holds no such fact,
- * or (for a price) does not speak of the words asking it (the price of an exchange is not a shoe's).
+ * or (for a price) does not speak of the words asking it (the price of an exchange is not a shoe's),
+ * or states it only of other things than the question's (express, not international express); or
+ * `together` when the passage speaks of the things asked about only apart.
  */
 function fitChecker(
   text: string,
   terms: readonly string[],
   pipeline: TermPipeline,
   weight: (term: string) => number,
-): (found: IndexedPassage) => AnswerKind | undefined {
+): (found: IndexedPassage) => AnswerKind | 'together' | undefined {
   const asked = askedKinds(text);
   // The asking words' terms as the question reads them ("cost anything" is "free", not "cost").
   const asking = (Object.entries(askingWords(text)) as [AnswerKind, string][]).flatMap(([kind, words]) =>
@@ -247,10 +221,17 @@ function fitChecker(
       ? [{ kind, terms: pipeline.terms(words).filter((t) => weight(t) > 0.1 && terms.includes(t)) }]
       : [],
   );
+  // What the question asks about: its words of weight, not those that ask ("how much").
+  const askingTerms = new Set(
+    Object.values(askingWords(text)).flatMap((words) => pipeline.terms(words ?? '')),
+  );
+  const about = terms.filter((t) => weight(t) > 0.1 && !askingTerms.has(t));
   return (found) => {
     if (!givesAnswer(asked, found.gives)) return asked.find((kind) => !found.gives.has(kind));
     const holds = (t: string) => found.terms.has(t) || found.parts.has(t);
-    return asking.find((a) => a.terms.length > 0 && !a.terms.some(holds))?.kind;
+    const unspoken = asking.find((a) => a.terms.length > 0 && !a.terms.some(holds))?.kind;
+    const unstated = unspoken ?? unstatedKind(asked, about, found.statements);
+    return unstated ?? (spokenApart(about, found.statements) ? 'together' : undefined);
   };
 }
 
@@ -332,28 +313,52 @@ function matchMessage(message: string, matchSegment: (text: string) => SegmentMa
   const parts = splitSegments(message);
   // A question is read alone and with the statement next to it ("I'm between M and L. Which
   // size?"): the surer reading wins, unless the statement points at another paragraph.
-  const readQuestion = (i: number): SegmentMatch => {
+  const readQuestion = (i: number): SegmentMatch[] => {
     const question = parts[i] ?? '';
     const alone = matchSegment(question);
+    // A question that says nothing by itself ("what now?", "any advice?") asks about all told before
+    // it, not the nearest statement ("...not in my letterbox. my neighbours do not have it. what now?").
+    if (!alone.passage) {
+      const told = parts.slice(0, i).filter((part) => !isQuestion(part));
+      return [matchSegment([...told, question].join('\n'))];
+    }
     let best = alone;
     for (const side of [parts[i - 1], parts[i + 1]]) {
       if (!side || isQuestion(side)) continue;
       const read = matchSegment(`${side}\n${question}`);
       const differs = answers(read) && answers(alone) && read.passage !== alone.passage;
-      // The statement changes which paragraph answers ("...? It hasn't shipped yet."): it is read with it.
-      if (differs) return read;
+      if (differs) {
+        // A statement that is a need of its own ("parcel says delivered but it's not here. also what
+        // times are you open") is answered beside a question that does not speak of it and is as sure
+        // alone; one that changes which paragraph answers ("...? It hasn't shipped yet.") is read with it.
+        const own = refersBack(question) || alone.score < read.score ? undefined : matchSegment(side);
+        return own && answers(own) && own.passage === read.passage ? [alone, own] : [read];
+      }
       best = surer(best, read);
     }
-    return best;
+    return [best];
   };
-  const asked = parts.flatMap((part, i) => (isQuestion(part) ? [readQuestion(i)] : []));
+  const asked = parts.flatMap((part, i) => (isQuestion(part) ? readQuestion(i) : []));
   const matches = asked.length ? asked : parts.map(matchSegment);
   let chosen = asked.length ? asked : matches.filter(answers);
-  if (!chosen.length || (parts.length > 1 && !chosen.every(answers))) {
+  if (!chosen.length || (parts.length > 1 && !chosen.some(answers))) {
     const whole = matchSegment(message.slice(0, MAX_QUERY_CHARS));
     if (answers(whole) || !chosen.length) chosen = [whole];
   }
   return { chosen, matches };
+}
+
+/**
+ * The score of the least sure passage a message is answered from: two questions answered from one
+ * passage ("where's my parcel?? how can I see where it is") ask it twice, and the surer reading counts.
+ */
+function weakestPassage(chosen: readonly SegmentMatch[]): number {
+  const byPassage = new Map<string, number>();
+  for (const m of chosen) {
+    const id = m.passage?.id ?? '';
+    byPassage.set(id, Math.max(byPassage.get(id) ?? 0, m.score));
+  }
+  return Math.min(...byPassage.values());
 }
 
 /**
@@ -374,7 +379,7 @@ export function createPassageIndex(
     search(message) {
       const { chosen, matches } = matchMessage(message, matchSegment);
       const refused = !chosen.length || !chosen.every(answers);
-      const score = refused ? 0 : Math.min(...chosen.map((m) => m.score));
+      const score = refused ? 0 : weakestPassage(chosen);
       const passagesOf = (list: SegmentMatch[]) => [
         ...new Set(list.flatMap((m) => (m.passage ? [m.passage] : []))),
       ];

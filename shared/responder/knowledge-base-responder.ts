@@ -45,6 +45,8 @@ export type KnowledgeBaseResponderOptions = (
 
 /** The confidence under which both responders hand off unless told otherwise. */
 export const DEFAULT_THRESHOLD = 0.9;
+/** A sentiment score at or below this marks an upset customer, for either responder. */
+export const DEFAULT_NEGATIVE_SENTIMENT = -3;
 
 const SMALL_TALK_GREETING =
   /^(hi|hello|hey|hiya|good (morning|afternoon|evening))( there| all| team)?( \p{L}+)?$/u;
@@ -231,7 +233,7 @@ export function createKnowledgeBaseResponder(options: KnowledgeBaseResponderOpti
   const settings: Settings = {
     index: lazyPassageIndex(base),
     threshold: options.threshold ?? DEFAULT_THRESHOLD,
-    negativeSentiment: options.negativeSentiment ?? -3,
+    negativeSentiment: options.negativeSentiment ?? DEFAULT_NEGATIVE_SENTIMENT,
     kbLanguage: language,
     windowMs: (options.continuityWindowHours ?? 24 * 7) * 3_600_000,
     holdingReply: options.holdingReply ?? true,

@@ -39,7 +39,8 @@ const ENGLISH_STOP_WORDS = `a about above after again all also am an and any any
   statement mess messed suit suits able allowed allow way ways kind sort type info information details
   regarding concerning re sent send sending till until via per top bit lot lots little enough again
   normally generally exactly also though although however just guess think thought believe mean means
-  without whole half recommend recommended suggest advise`;
+  without whole half recommend recommended suggest advise whether whatever whenever wherever whichever
+  unless upon onto toward towards besides thus therefore hence whereas`;
 
 /** The synonym and phrase map a business edits (knowledge-base/synonyms.json). */
 export const SynonymsSchema = z.strictObject({
@@ -108,6 +109,20 @@ const SHORTHAND: Readonly<Record<string, string>> = {
   wud: 'would',
   pymt: 'payment',
   pmt: 'payment',
+  msgd: 'messaged',
+  smth: 'something',
+  sth: 'something',
+  xmas: 'christmas',
+  mon: 'monday',
+  tue: 'tuesday',
+  tues: 'tuesday',
+  wed: 'wednesday',
+  thu: 'thursday',
+  thur: 'thursday',
+  thurs: 'thursday',
+  fri: 'friday',
+  sat: 'saturday',
+  sun: 'sunday',
 };
 const MAX_WORD_CHARS = 40;
 

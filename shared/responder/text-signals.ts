@@ -60,10 +60,33 @@ const SERVICE_LEXICON: Readonly<Record<string, number>> = {
   scam: 4,
 };
 
+// Exasperation that AFINN has no words for ("im so done with u lot", "fed up"), and shouting: two
+// or more words of three capitals or more ("its NOT HERE"; one may be an acronym or a stressed word).
+const EXASPERATED = /\b(done with (you|u|ya|this)|fed up|sick of|had enough|fuming|livid|ffs|shambles)\b/i;
+const SHOUTED = /\b[A-Z]{3,}\b/g;
+const ACRONYMS = new Set([
+  'XXS',
+  'XXL',
+  'XXXL',
+  'SMS',
+  'USA',
+  'EUR',
+  'PDF',
+  'DHL',
+  'UPS',
+  'GLS',
+  'DPD',
+  'FAQ',
+]);
+const MAX_SIGNAL_CHARS = 5000;
+const UPSET = -3;
+
 /** The sentiment of a text with the service lexicon applied (AFINN-165 via `sentiment`). */
 export function scoreSentiment(text: string): number {
   const { calculation } = analyser.analyze(text);
-  let score = 0;
+  const head = text.slice(0, MAX_SIGNAL_CHARS);
+  const shouted = (head.match(SHOUTED) ?? []).filter((word) => !ACRONYMS.has(word));
+  let score = (EXASPERATED.test(head) ? UPSET : 0) + (shouted.length >= 2 ? UPSET : 0);
   for (const entry of calculation) {
     for (const [word, value] of Object.entries(entry)) {
       const magnitude = SERVICE_LEXICON[word];

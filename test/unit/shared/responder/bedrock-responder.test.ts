@@ -261,6 +261,17 @@ describe('createBedrockResponder', () => {
     expect(result.handoff?.reason).toBe('asked_for_person');
   });
 
+  it('hands off an upset customer without calling the model, as the knowledge-base responder does', async () => {
+    const items = [
+      inbound('sms', 'im so done with u lot, my parcel is NOT HERE', '2025-06-10T10:00:00.000Z'),
+    ];
+    const result = await responder.respond(context(items));
+
+    expect(bedrock.commandCalls(ConverseCommand)).toHaveLength(0);
+    expect(result.handoff?.reason).toBe('negative_sentiment');
+    expect(result.sentiment).toBe('negative');
+  });
+
   it('answers nothing when every message was answered', async () => {
     const items = [...timeline(), outbound('email', 'Two to four days.', '2025-06-10T10:00:05.000Z', 'ai')];
     expect(await responder.respond(context(items))).toEqual({ confidence: 0 });

@@ -4,6 +4,9 @@ import {
   askingWords,
   givenKinds,
   givesAnswer,
+  passageStatements,
+  spokenApart,
+  unstatedKind,
 } from '#shared/responder/knowledge-base-answer-types.js';
 
 describe('answer types', () => {
@@ -50,5 +53,45 @@ describe('answer types', () => {
     expect(givesAnswer(['duration', 'price'], given)).toBe(true);
     expect(givesAnswer(['duration', 'contact'], given)).toBe(false);
     expect(givesAnswer([], new Set())).toBe(true);
+  });
+
+  it('reads a passage statement by statement, leaving out the questions it asks itself', () => {
+    const words = (text: string) => text.toLowerCase().match(/[a-z]+/g) ?? [];
+    const statements = passageStatements('How much? Shoes cost €50. We ship fast!', words);
+    expect(statements.map((s) => [...s.terms])).toEqual([
+      ['shoes', 'cost'],
+      ['we', 'ship', 'fast'],
+    ]);
+    expect([...(statements[0]?.gives ?? [])]).toEqual(['price']);
+  });
+
+  it('finds a price asked of a thing the passage speaks of only beside no price', () => {
+    const words = (text: string) => text.toLowerCase().match(/[a-z]+/g) ?? [];
+    const statements = passageStatements(
+      'Standard shipping is free over €50. Express costs €9.95. International delivery takes 5 days.',
+      words,
+    );
+    expect(unstatedKind(['price'], ['express', 'international'], statements)).toBe('price');
+    expect(unstatedKind(['price'], ['express'], statements)).toBeUndefined();
+    // The first statement is the paragraph's subject: later ones speak of it as "it".
+    expect(unstatedKind(['price'], ['standard', 'international'], statements)).toBe('price');
+    expect(unstatedKind(['price'], ['standard', 'express'], statements)).toBeUndefined();
+    // Only a price belongs to its sentence; a duration is not checked this way.
+    expect(unstatedKind(['duration'], ['express', 'international'], statements)).toBeUndefined();
+    expect(unstatedKind(['price'], ['klarna'], statements)).toBeUndefined();
+  });
+
+  it('finds two things asked about together that the passage speaks of only apart', () => {
+    const words = (text: string) => text.toLowerCase().match(/[a-z]+/g) ?? [];
+    const statements = passageStatements(
+      'Standard shipping takes 2 days. Express arrives next day. International delivery takes 5 days.',
+      words,
+    );
+    expect(spokenApart(['express', 'international'], statements)).toBe(true);
+    expect(spokenApart(['international', 'delivery'], statements)).toBe(false);
+    // The subject goes with every sentence; one thing alone is never apart.
+    expect(spokenApart(['standard', 'international'], statements)).toBe(false);
+    expect(spokenApart(['express'], statements)).toBe(false);
+    expect(spokenApart(['express', 'klarna'], statements)).toBe(false);
   });
 });

@@ -6,7 +6,8 @@ import {
   parseArticle,
   SAMPLE_KNOWLEDGE_BASE,
 } from '#shared/responder/knowledge-base-articles.js';
-import { createPassageIndex, splitSegments } from '#shared/responder/knowledge-base-index.js';
+import { createPassageIndex } from '#shared/responder/knowledge-base-index.js';
+import { isQuestion, splitSegments } from '#shared/responder/knowledge-base-segments.js';
 import { createTermPipeline, SynonymsSchema } from '#shared/responder/knowledge-base-terms.js';
 
 const sample = await buildPassageIndex(readKnowledgeBase(SAMPLE_KNOWLEDGE_BASE));
@@ -60,6 +61,12 @@ describe('passage retrieval', () => {
     expect(ids('do you answer messages on sundays?')).toEqual(['opening-hours#1']);
   });
 
+  it('refuses buying a gift card: the articles say only how one pays with it', () => {
+    expect(ids('can i buy a gift card for my sister?')).toEqual([]);
+    expect(ids('do you sell gift vouchers?')).toEqual([]);
+    expect(ids('can I pay with a gift card?')).toEqual(['payment-methods#3']);
+  });
+
   it('refuses a parcel that came damaged or with something missing: no article covers it', () => {
     expect(ids('the parcel came open and something is missing')).toEqual([]);
     expect(ids('my parcel is missing')).toEqual(['tracking#3']);
@@ -72,6 +79,23 @@ describe('passage retrieval', () => {
     expect(found.segments[0]?.unanswered).toBe('price');
     expect(ids('how much is express delivery?')).toEqual(['shipping-times#2']);
     expect(ids('does it cost anything to exchange shoes for another size?')).toEqual(['sizes#3']);
+  });
+
+  it('refuses a price asked of two things when the passage prices only one of them', () => {
+    // Express costs €9.95 (domestic); international delivery is given a duration, no price.
+    const found = sample.search('how much is express delivery to spain?');
+    expect(found.passages).toEqual([]);
+    expect(found.segments[0]?.unanswered).toBe('price');
+    expect(ids('how long does express delivery take?')).toEqual(['shipping-times#2']);
+    expect(ids('how long does delivery to spain take?')).toEqual(['shipping-times#2']);
+  });
+
+  it('refuses two things asked about together that the passage speaks of only in separate sentences', () => {
+    const found = sample.search('can i get express delivery to ireland?');
+    expect(found.passages).toEqual([]);
+    expect(found.segments[0]?.unanswered).toBe('together');
+    expect(ids('how long does express take to germany?')).toEqual([]);
+    expect(ids('do you offer express delivery?')).toEqual(['shipping-times#2']);
   });
 
   it('marks whether the second, letter-trigram ranker picks the same passage', () => {
@@ -144,8 +168,64 @@ describe('passage retrieval', () => {
   });
 
   it('cuts a message into sentences, and reads a long one whole', () => {
-    expect(splitSegments('Hi. Where is it?\nThanks')).toEqual(['Hi.', 'Where is it?', 'Thanks']);
+    expect(splitSegments('Hi. Where is it?\nOk')).toEqual(['Hi.', 'Where is it?', 'Ok']);
+    expect(splitSegments('Hi. Where is it?\nThanks')).toEqual(['Hi.', 'Where is it?']);
     expect(splitSegments('a. b. c. d. e. f. g.')).toEqual(['a. b. c. d. e. f. g.']);
+  });
+
+  it("leaves out an e-mail's salutation and its closing with the name signed", () => {
+    expect(
+      splitSegments('Dear customer service, do you accept American Express? Best wishes, Tom Baker'),
+    ).toEqual(['do you accept American Express?']);
+    expect(splitSegments('Hello, can I pay with PayPal? Thank you so much, Daniel')).toEqual([
+      'Hello, can I pay with PayPal?',
+    ]);
+    // A closing word that opens a question or a longer sentence is kept.
+    expect(splitSegments('thanks, where is my parcel?')).toEqual(['thanks, where is my parcel?']);
+    expect(splitSegments('Thanks so much, I love the new collection btw')).toEqual([
+      'Thanks so much, I love the new collection btw',
+    ]);
+    expect(ids('Dear customer service, could you tell me whether you accept American Express?')).toEqual([
+      'payment-methods#1',
+    ]);
+  });
+
+  it('reads a sentence carrying on with "also", "and", "n" as a question when it asks something', () => {
+    expect(isQuestion('also is klarna an option')).toBe(true);
+    expect(isQuestion('n where do i find tracking')).toBe(true);
+    expect(isQuestion('and if i send it back from abroad who pays postage')).toBe(true);
+    expect(isQuestion('also the jumper is lovely')).toBe(false);
+    expect(isQuestion('and thanks again')).toBe(false);
+  });
+
+  it('hands off a message one of whose questions it cannot answer, rather than answer it whole', () => {
+    // The first question alone is sizes#3; the whole message would be too, leaving the second unanswered.
+    expect(ids('shoes too big can i swap them?')).toEqual(['sizes#3']);
+    expect(ids('shoes too big can i swap them? also do you have a shop in paris')).toEqual([]);
+  });
+
+  it('scores a passage two questions of a message ask by the surer of them', () => {
+    const found = sample.search("where's my parcel?? how can I see where it is right now");
+    const scores = found.segments.map((segment) => segment.score);
+    expect(found.segments.map((segment) => segment.passage?.id)).toEqual(['tracking#1', 'tracking#1']);
+    expect(Math.min(...scores)).toBeLessThan(Math.max(...scores));
+    expect(found.score).toBe(Math.max(...scores));
+  });
+
+  it('reads a question that says nothing by itself with all that was told before it', () => {
+    const told = 'the parcel says delivered. it is not in my letterbox. my neighbours do not have it.';
+    // Read with the nearest statement alone ("neighbours"), it was the redirect paragraph.
+    expect(ids(`${told} what now?`)).toEqual(['tracking#3']);
+    expect(ids(`${told} any advice?`)).toEqual(['tracking#3']);
+  });
+
+  it('answers a statement that is a need of its own beside a question that does not speak of it', () => {
+    expect(ids('parcel says delivered but its not here. also what times r u open').sort()).toEqual([
+      'opening-hours#1',
+      'tracking#3',
+    ]);
+    // "it" speaks of the statement: the statement is the question's context, not a second need.
+    expect(ids("the swimsuit I ordered doesn't suit me. Can I send it back?")).toEqual(['returns#3']);
   });
 
   it('cuts two questions joined by "and" unless the second speaks of the first ("it")', () => {

@@ -134,6 +134,14 @@ describe('the term pipeline', () => {
     expect(pipeline.terms('wen does it ship if i order tonite')).toEqual(
       pipeline.terms('when does it ship if i order tonight'),
     );
+    // Weekdays and holidays written short, and chat past tenses.
+    const days = createTermPipeline(stemmer, SynonymsSchema.parse({}), [
+      'Open Tuesday to Saturday, closed at Christmas; messaged',
+    ]);
+    expect(days.terms('open tues and sat? closed at xmas? msgd u')).toEqual(
+      days.terms('open tuesday and saturday? closed at christmas? messaged you'),
+    );
+    expect(days.terms('sat')).toEqual(days.terms('saturday'));
   });
 
   it('does not read a word two letters longer or shorter as a typo of another', () => {

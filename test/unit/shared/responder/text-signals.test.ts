@@ -9,6 +9,11 @@ describe('sentiment and language', () => {
     ['I am not happy with this', -3],
     ['I was charged twice, wtf', -4],
     ['Great, thanks!', 5],
+    // Exasperation AFINN has no word for, and shouting (two words in capitals, sizes and acronyms aside).
+    ['im so done with u lot, where is my parcel', -3],
+    ['tracking says delivered and its NOT HERE', -3],
+    ['is the XXL jacket sent by SMS tracking?', 0],
+    ['the parcel is NOT here', 0],
   ])('scores the sentiment of "%s" as %d', (text, score) => {
     expect(scoreSentiment(text)).toBe(score);
   });

@@ -1,0 +1,64 @@
+/** The longest stretch of a message that is searched; the rest is left to a person's reading. */
+export const MAX_QUERY_CHARS = 2000;
+const MAX_SEGMENTS = 6;
+const QUESTION_START =
+  /^(how|what|whats|when|where|wheres|which|who|why|can|could|do|does|did|is|are|will|would|should|may|have|has)\b/;
+
+// "is shipping free and do you take klarna?": a second question joined to a first by "and".
+const JOINED_QUESTION =
+  /,?\s+(?:and|also|plus|&)\s+(?=(?:can|could|do|does|did|is|are|will|would|how|what|whats|when|where|which)\s)/i;
+
+// A joined question speaking of "it" ("how much is delivery and when does it arrive?") needs the first.
+const REFERS_BACK = /\b(it|its|that|this|they|them|those|one)\b/i;
+
+/** Whether a sentence speaks of something named before it ("can I send it back?"). */
+export const refersBack = (sentence: string) => REFERS_BACK.test(sentence);
+
+const opensAsQuestion = (sentence: string) =>
+  QUESTION_START.test(sentence.toLowerCase().replace(/['’]/g, ''));
+
+/**
+ * A sentence that opens as a question, cut where a second question that stands on its own is joined
+ * to it with "and".
+ */
+function splitJoined(sentence: string): string[] {
+  if (!opensAsQuestion(sentence)) return [sentence];
+  const [first, ...rest] = sentence.split(JOINED_QUESTION);
+  const second = rest.length === 1 ? rest[0] : undefined;
+  return first && second && !refersBack(second) ? [first, second] : [sentence];
+}
+
+// An e-mail's salutation ("Dear customer service,") names whom it is written to, not what it asks.
+const SALUTATION = /^\s*dear\b[^,\n]{0,60}[,\n]\s*/i;
+// A closing and a name ("Best wishes, Tom Baker", "Thank you, Daniel"), with no question in it.
+const CLOSING =
+  /^(kind regards|best regards|warm regards|regards|best wishes|many thanks|thanks|thank you|cheers|yours (faithfully|sincerely|truly)|sincerely|all the best|best)\b[\s,!.]*(so much|a lot|again|in advance|very much)?[\s,!.]*(?:[^\s?]+(?:\s+|$)){0,4}$/i;
+
+/**
+ * A message cut into the sentences that may each ask something (two questions joined by "and" are
+ * two), without an e-mail's salutation and closing; the whole message when it is one.
+ */
+export function splitSegments(text: string): string[] {
+  const bounded = text.slice(0, MAX_QUERY_CHARS).replace(SALUTATION, '');
+  const parts = bounded
+    .split(/(?<=[.!?\n])\s+|\n+/)
+    .map((part) => part.trim())
+    .filter((part) => part && !CLOSING.test(part))
+    .flatMap(splitJoined);
+  return parts.length > MAX_SEGMENTS ? [bounded] : parts;
+}
+
+// A sentence that carries on from the one before ("...? also can sale items go back").
+const CARRIES_ON = /^(?:and|also|plus|n|&|oh and|and also|btw|ps|one more thing|another thing)\b[,:]?\s*/i;
+const ASKS_WITHIN = /\b(how|what|whats|when|where|wheres|which|who|why)\b/i;
+
+/**
+ * Whether a segment asks something: a question mark, or a question's opening words, also after a
+ * word that carries on from the sentence before ("also is klarna an option", "and if I send it back
+ * from abroad who pays").
+ */
+export function isQuestion(segment: string): boolean {
+  if (segment.includes('?') || opensAsQuestion(segment)) return true;
+  const rest = segment.replace(CARRIES_ON, '');
+  return rest !== segment && (opensAsQuestion(rest) || ASKS_WITHIN.test(rest));
+}

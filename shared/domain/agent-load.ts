@@ -4,6 +4,9 @@
  */
 export const AGENT_LOAD_RECONCILE_MINUTES = 10;
 
+/** The scheduled task the timers function runs the reconcile on (`{"task": "reconcile-agent-load"}`). */
+export const AGENT_LOAD_TASK = 'reconcile-agent-load';
+
 /** An open conversation (snoozed included) and its assignee, as the inbox's list index shows it. */
 export interface OpenAssignment {
   conversationId: string;

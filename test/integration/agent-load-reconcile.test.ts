@@ -27,7 +27,7 @@ const profile = (id: string): AgentProfile => ({
  * assignment paths leave (a set holding a conversation reassigned elsewhere, resolved, or erased) is
  * healed, a pre-upgrade assignment is counted (backfill), a conversation that changes between the
  * index read and the strong read is left right, a fix racing a live transfer is fixed again, a second
- * run changes nothing, and a run reads the open conversations and the agents only, never history.
+ * run changes nothing, two at once come out right, and a run reads the open conversations and the agents only, never history.
  */
 describe('reconciling the agents\u2019 load', () => {
   const local = useLocalStore(TABLE);
@@ -182,6 +182,18 @@ describe('reconciling the agents\u2019 load', () => {
     await repos().conversations.resolveConversation(cv, 'ag_bob', at(42));
   });
 
+  it('comes out right with two runs at once', async () => {
+    const [stray, missing] = [await open(), await open()];
+    await repos().conversations.assign(stray, { agentId: 'ag_bob' }, 'ag_bob', at(45));
+    await strayIn('ag_ana', stray);
+    await assignPreUpgrade(missing, 'ag_ana');
+    const both = await Promise.all([reconcile(), reconcile()]);
+    expect(both.map((report) => report.suspects)).toEqual([2, 2]);
+    expect(await sets()).toEqual({ ag_ana: [missing], ag_bob: [stray] });
+    for (const cv of [stray, missing]) await repos().conversations.resolveConversation(cv, 'ag_ana', at(46));
+    expect(await sets()).toEqual({ ag_ana: [], ag_bob: [] });
+  });
+
   it('reads the open conversations and the agents only, whatever the history; a fix costs its writes', async () => {
     // History: many resolved conversations, none of which a run reads.
     for (let i = 0; i < 30; i += 1) {
@@ -199,7 +211,6 @@ describe('reconciling the agents\u2019 load', () => {
     const partitions = inboxPartitions('open').length + inboxPartitions('snoozed').length;
     expect(idle.filter((call) => call.command === 'Query')).toHaveLength(partitions + 1);
     expect(idle).toHaveLength(partitions + 1);
-    const idleUnits = idle.reduce((sum, call) => sum + call.units, 0);
     // One stray member and one missing: a strong batch read each round, and the set writes.
     const missing = await open();
     await strayIn('ag_ana', assigned[0] as string);
@@ -218,6 +229,5 @@ describe('reconciling the agents\u2019 load', () => {
       'GetItem AGENT#ag_ana',
     ]);
     expect(await sets()).toEqual({ ag_ana: [missing], ag_bob: assigned });
-    console.log(`reconcile, nothing to fix: ${idle.length} queries, ${idleUnits} read units`);
   });
 });

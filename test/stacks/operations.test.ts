@@ -340,7 +340,8 @@ describe('PUBLIC_BASE_URL', () => {
 describe('the durable timers', () => {
   const app = appWith({});
   const stateful = new StatefulStack(app, 'ThreadlineStateful');
-  const api = Template.fromStack(new ApiStack(app, 'ThreadlineApi', statefulInputs(stateful)));
+  const timersStack = new ApiStack(app, 'ThreadlineApi', statefulInputs(stateful));
+  const api = Template.fromStack(timersStack);
   const policies = Object.values(api.findResources('AWS::IAM::Policy')).map((p) => JSON.stringify(p));
 
   it("lets Scheduler send to the timers queues only, as this account's service", () => {
@@ -368,7 +369,7 @@ describe('the durable timers', () => {
   });
 
   it("invokes the timers function every 10 minutes with the agents' load reconcile task, and lets only that rule invoke it", () => {
-    const timersId = logicalId(apiStack, 'Timers');
+    const timersId = logicalId(timersStack, 'Timers');
     const rules = api.findResources('AWS::Events::Rule');
     expect(Object.keys(rules)).toHaveLength(1);
     const [ruleId] = Object.keys(rules);

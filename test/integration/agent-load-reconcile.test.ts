@@ -27,7 +27,8 @@ const profile = (id: string): AgentProfile => ({
  * assignment paths leave (a set holding a conversation reassigned elsewhere, resolved, or erased) is
  * healed, a pre-upgrade assignment is counted (backfill), a conversation that changes between the
  * index read and the strong read is left right, a fix racing a live transfer is fixed again, a second
- * run changes nothing, two at once come out right, and a run reads the open conversations and the agents only, never history.
+ * run changes nothing, two at once come out right, and a run reads the open conversations and the
+ * agents only, never history.
  */
 describe('reconciling the agents\u2019 load', () => {
   const local = useLocalStore(TABLE);

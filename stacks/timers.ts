@@ -50,7 +50,8 @@ export function addTimers(
   const timers = new ThreadlineFunction(scope, 'Timers', {
     name: 'timers',
     timeout: timersConsumer.timeout,
-    description: 'Threadline timers: SLA warnings and breaches, snooze wake-ups, auto-resolve',
+    description:
+      "Threadline timers: SLA warnings and breaches, snooze wake-ups, auto-resolve; agents' load reconcile",
     assets: ['shared/domain/routing/default-policy.json'],
   }).bindTable(props.table);
   timers.consume(props.timersQueue, timersConsumer);

@@ -16,6 +16,7 @@ import {
   replyKeyOwner,
 } from '../domain/replies.js';
 import type { InlineSend, OutboundQueue, ReplyStore } from '../domain/reply-ports.js';
+import { sendRetryDelaySeconds } from '../domain/send-errors.js';
 import type { Customer, TimelineItem } from '../domain/timeline.js';
 import { hasVerifiedEmail } from '../domain/webchat/email-fallback.js';
 import { NotFoundError } from '../errors.js';
@@ -125,7 +126,8 @@ async function afterStored(
 
 /**
  * Sends the reply now when this request's put took its send lease (`leaseUntil`); otherwise, or when
- * that send lets go of it (a retryable failure), puts it on the outbound queue for the sender.
+ * that send lets go of it (a retryable failure), puts it on the outbound queue for the sender: after
+ * the provider's throttling or 5xx, delayed by its Retry-After or a fixed pause (`sendRetryDelaySeconds`).
  */
 async function dispatch(
   deps: ReplyDeps,
@@ -137,7 +139,10 @@ async function dispatch(
       await deps.sendNow.deliver(message, { leaseUntil });
       return;
     } catch (error) {
-      logger.warn('reply handed to the sender', { replyId: message.id, error: (error as Error).name });
+      const delaySeconds = sendRetryDelaySeconds(error);
+      const fields = { replyId: message.id, error: (error as Error).name, delaySeconds };
+      logger.warn('reply handed to the sender', fields);
+      if (delaySeconds > 0) return deps.queue.enqueue(message, { delaySeconds });
     }
   }
   await deps.queue.enqueue(message);

@@ -1,3 +1,4 @@
+import { backoffDelayMs } from '../backoff.js';
 import { AwsRequestError } from './request-error.js';
 
 /** How a client retries: tries in all, how it waits, and the jitter. */
@@ -10,7 +11,6 @@ export interface RetryOptions {
   random?: () => number;
 }
 
-const MAX_DELAY_MS = 20_000;
 /** The SDK's backoff bases: 100 ms, 500 ms when the service says it is throttling. */
 const BASE_DELAY_MS = 100;
 const THROTTLING_BASE_DELAY_MS = 500;
@@ -27,7 +27,7 @@ const THROTTLING_CODES = new Set([
 export function retryDelayMs(attempt: number, error: AwsRequestError, random: () => number): number {
   const throttled = error.status === 429 || THROTTLING_CODES.has(error.code);
   const base = throttled ? THROTTLING_BASE_DELAY_MS : BASE_DELAY_MS;
-  return Math.floor(random() * Math.min(MAX_DELAY_MS, base * 2 ** (attempt - 1)));
+  return backoffDelayMs(attempt, base, random);
 }
 
 const wait = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));

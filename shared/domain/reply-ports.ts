@@ -47,7 +47,10 @@ export interface InlineSend {
   deliver(message: OutboundMessage, held: { leaseUntil: string }): Promise<void>;
 }
 
-/** Where replies go to be sent. */
+/**
+ * Where replies go to be sent; `delaySeconds` (0 to 900, SQS's DelaySeconds) keeps one from the sender
+ * for that long, as after a provider's throttling.
+ */
 export interface OutboundQueue {
-  enqueue(message: OutboundMessage): Promise<void>;
+  enqueue(message: OutboundMessage, options?: { delaySeconds?: number | undefined }): Promise<void>;
 }

@@ -10,10 +10,30 @@ export class PermanentSendError extends ThreadlineError {
   }
 }
 
-/** Throttling, a 5xx or a network failure: retry later with backoff. */
+/** Throttling, a 5xx or a network failure: retry later with backoff (`retryAfterMs`: the provider's Retry-After). */
 export class RetryableSendError extends ThreadlineError {
   override name = 'RetryableSendError';
-  constructor(message: string, options?: { cause?: unknown }) {
+  readonly retryAfterMs: number | undefined;
+  constructor(message: string, options?: { cause?: unknown; retryAfterMs?: number | undefined }) {
     super('send_retry', message, options);
+    this.retryAfterMs = options?.retryAfterMs;
   }
+}
+
+/** SQS's longest DelaySeconds: 15 minutes. */
+export const MAX_SEND_DELAY_SECONDS = 900;
+
+/** The pause before a reply the provider turned away for now is tried again, when it named none. */
+export const SEND_RETRY_DELAY_SECONDS = 20;
+
+/**
+ * How long a reply whose inline send failed waits on the outbound queue: after throttling, a 5xx or a
+ * network failure, the provider's Retry-After (at most SQS's 15 minutes) or SEND_RETRY_DELAY_SECONDS,
+ * so a struggling provider is not asked again within the second; 0 after anything else (too little
+ * time left, the provider secret unreadable), where the provider asked for no pause.
+ */
+export function sendRetryDelaySeconds(error: unknown): number {
+  if (!(error instanceof RetryableSendError)) return 0;
+  if (error.retryAfterMs === undefined) return SEND_RETRY_DELAY_SECONDS;
+  return Math.min(MAX_SEND_DELAY_SECONDS, Math.max(0, Math.ceil(error.retryAfterMs / 1000)));
 }

@@ -4,11 +4,9 @@ import { request as httpRequest, type IncomingMessage } from 'node:http';
 import { request as httpsRequest } from 'node:https';
 import type { LookupFunction } from 'node:net';
 import { Webhook } from 'standardwebhooks';
+import { retryAfterMs } from '../domain/retry-after.js';
 import type { PostOutcome, WebhookPoster, WebhookSigner } from '../domain/webhook-ports.js';
 import { refusedAddress, refusedUrl, type UrlPolicy } from '../domain/webhook-url.js';
-
-/** The longest `Retry-After` honoured: the retry window. */
-const MAX_RETRY_AFTER_MS = 24 * 3_600_000;
 
 class RefusedAddressError extends Error {
   override name = 'RefusedAddressError';
@@ -31,13 +29,6 @@ function safeLookup(policy: UrlPolicy, resolve: typeof dnsLookup): LookupFunctio
       callback(null, first.address, first.family);
     });
   };
-}
-
-/** `Retry-After` in seconds or as an HTTP date, in milliseconds from now; undefined when absent or bad. */
-export function retryAfterMs(header: string | undefined, now: number): number | undefined {
-  if (!header || header.length > 64) return undefined;
-  const ms = /^\d+$/.test(header.trim()) ? Number(header.trim()) * 1000 : Date.parse(header) - now;
-  return Number.isFinite(ms) && ms > 0 ? Math.min(ms, MAX_RETRY_AFTER_MS) : undefined;
 }
 
 /** Options of the poster: the URL policy, the timeout, and (tests) the resolver. */

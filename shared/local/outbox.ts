@@ -88,7 +88,10 @@ export class LocalOutboundQueue implements OutboundQueue {
   constructor(queue: LocalQueue) {
     this.#queue = queue;
   }
-  async enqueue(message: OutboundMessage): Promise<void> {
-    await this.#queue.send([JSON.stringify(message)]);
+  async enqueue(
+    message: OutboundMessage,
+    options: { delaySeconds?: number | undefined } = {},
+  ): Promise<void> {
+    await this.#queue.send([JSON.stringify(message)], options);
   }
 }

@@ -1,13 +1,13 @@
-import { createHash, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import { mkdirSync, readdirSync, readFileSync, unlinkSync } from 'node:fs';
 import { open, rename, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
-import * as z from 'zod';
 import { PayloadTooLargeError, ValidationError } from '#shared/errors.js';
 import { log } from '#shared/log.js';
 import { SQS_MAX_MESSAGE_BYTES } from '#shared/queue/sqs-envelope-queue.js';
 import { failedIds } from './batch-response.js';
+import { type Message, type StoredMessage, StoredMessageSchema, sqsRecord } from './queue-message.js';
 import { type LocalTimers, realTimers } from './timers.js';
 
 /** An SQS-triggered Lambda handler, as the queue calls it (partial batch responses honoured). */
@@ -43,33 +43,16 @@ export interface QueuedMessage {
   receiveCount: number;
 }
 
-/** What a message file holds; receive counts and visibility live in memory only. */
-const StoredMessageSchema = z.object({
-  messageId: z.uuid(),
-  body: z.string(),
-  sentTimestamp: z.number(),
-  deadLetterSourceArn: z.string().optional(),
-});
-type StoredMessage = z.infer<typeof StoredMessageSchema>;
-
-interface Message extends StoredMessage {
-  receiveCount: number;
-  firstReceiveTimestamp?: number;
-  /** Epoch ms from which the message may be received; in the future while it is in flight. */
-  visibleAt: number;
-  receiptHandle?: string;
-}
-
 /**
  * An in-process queue with SQS standard-queue semantics, so the local runtime drives the same Lambda
  * SQS consumers: batches of up to 10, a visibility timeout that redelivers whatever is not deleted
- * (even if the consumer hangs), partial batch responses, and a dead-letter queue after
- * `maxReceiveCount` receives. As on SQS, delivery is at least once and ordering best effort.
+ * (even if the consumer hangs), partial batch responses, per-message delays (DelaySeconds), and a
+ * dead-letter queue after `maxReceiveCount` receives. As on SQS, delivery is at least once and ordering best effort.
  *
  * One batch is in flight at a time by default (`concurrency`); while it runs, messages whose visibility
  * timeout expires become visible but wait for a free slot. With `dir`, a message is on disk (fsync'd)
  * before `send` resolves and is removed only once deleted, so a crash loses nothing; receive counts are
- * not persisted, so after a restart every message is visible with a count of zero.
+ * not persisted, so after a restart every message is visible (or still delayed) with a count of zero.
  */
 export class LocalQueue {
   readonly name: string;
@@ -118,8 +101,18 @@ export class LocalQueue {
     if (this.#dir) this.#load(this.#dir);
   }
 
-  /** Queues message bodies and returns their ids; with `dir`, resolves once they are on disk. */
-  async send(bodies: readonly string[]): Promise<string[]> {
+  /**
+   * Queues message bodies and returns their ids; with `dir`, resolves once they are on disk. With
+   * `delaySeconds` (0 to 900, SQS's DelaySeconds), none is received before that much time has passed.
+   */
+  async send(
+    bodies: readonly string[],
+    options: { delaySeconds?: number | undefined } = {},
+  ): Promise<string[]> {
+    const delaySeconds = options.delaySeconds ?? 0;
+    if (!Number.isInteger(delaySeconds) || delaySeconds < 0 || delaySeconds > 900) {
+      throw new ValidationError(`DelaySeconds must be an integer from 0 to 900, not ${delaySeconds}`);
+    }
     bodies.forEach((body, index) => {
       const bytes = Buffer.byteLength(body, 'utf8');
       if (bytes > SQS_MAX_MESSAGE_BYTES) {
@@ -131,7 +124,13 @@ export class LocalQueue {
         throw new ValidationError(`message ${index} is empty; SQS needs at least one character`);
     });
     const now = this.#timers.now();
-    const messages = bodies.map((body) => ({ messageId: randomUUID(), body, sentTimestamp: now }));
+    const delayed = delaySeconds > 0 ? { delayedUntil: now + delaySeconds * 1000 } : {};
+    const messages = bodies.map((body) => ({
+      messageId: randomUUID(),
+      body,
+      sentTimestamp: now,
+      ...delayed,
+    }));
     const written = await Promise.allSettled(messages.map((message) => this.#write(message)));
     // Whatever reached the disk is queued, even if a sibling failed: memory and disk must agree.
     messages.forEach((message, index) => {
@@ -164,12 +163,19 @@ export class LocalQueue {
     return new Promise((resolve) => this.#idleWaiters.push(resolve));
   }
 
-  /** Approximate counts, as SQS reports them: in flight means received and not deleted yet. */
+  /**
+   * Approximate counts, as SQS reports them: in flight means received and not deleted yet; a message
+   * still in its delay (never received) counts in neither.
+   */
   depth(): { visible: number; inFlight: number } {
     const now = this.#timers.now();
     let visible = 0;
-    for (const message of this.#messages.values()) if (message.visibleAt <= now) visible++;
-    return { visible, inFlight: this.#messages.size - visible };
+    let inFlight = 0;
+    for (const message of this.#messages.values()) {
+      if (message.visibleAt <= now) visible++;
+      else if (message.receiveCount > 0) inFlight++;
+    }
+    return { visible, inFlight };
   }
 
   /** Every message not yet deleted, without receiving it (to inspect a dead-letter queue). */
@@ -244,7 +250,7 @@ export class LocalQueue {
       message.firstReceiveTimestamp ??= now;
       message.visibleAt = now + this.#visibilityTimeoutMs;
       message.receiptHandle = randomUUID();
-      records.push(this.#record(message));
+      records.push(sqsRecord(message, this.arn));
     }
     return records;
   }
@@ -313,27 +319,11 @@ export class LocalQueue {
   }
 
   #add(message: StoredMessage): void {
-    this.#messages.set(message.messageId, { ...message, receiveCount: 0, visibleAt: 0 });
-  }
-
-  #record(message: Message): SQSRecord {
-    return {
-      messageId: message.messageId,
-      receiptHandle: message.receiptHandle ?? '',
-      body: message.body,
-      attributes: {
-        ApproximateReceiveCount: String(message.receiveCount),
-        SentTimestamp: String(message.sentTimestamp),
-        SenderId: '000000000000',
-        ApproximateFirstReceiveTimestamp: String(message.firstReceiveTimestamp),
-        ...(message.deadLetterSourceArn ? { DeadLetterQueueSourceArn: message.deadLetterSourceArn } : {}),
-      },
-      messageAttributes: {},
-      md5OfBody: createHash('md5').update(message.body, 'utf8').digest('hex'),
-      eventSource: 'aws:sqs',
-      eventSourceARN: this.arn,
-      awsRegion: 'local',
-    };
+    this.#messages.set(message.messageId, {
+      ...message,
+      receiveCount: 0,
+      visibleAt: message.delayedUntil ?? 0,
+    });
   }
 
   #isIdle(): boolean {
@@ -372,7 +362,7 @@ export class LocalQueue {
     });
   }
 
-  /** Reloads the messages a previous process left, oldest first, all visible. */
+  /** Reloads the messages a previous process left, oldest first, visible unless still delayed. */
   #load(dir: string): void {
     mkdirSync(dir, { recursive: true });
     const stored: StoredMessage[] = [];

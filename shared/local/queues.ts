@@ -1,11 +1,14 @@
 import { join } from 'node:path';
 import { LocalQueue } from './queue.js';
+import type { LocalTimers } from './timers.js';
 
 /** Queue timings, shortened by tests. */
 export interface QueueTimings {
   visibilityTimeoutMs?: number;
   maxReceiveCount?: number;
   pollIntervalMs?: number;
+  /** The queues' time (tests move it past a message's delay); the process clock by default. */
+  timers?: LocalTimers;
 }
 
 /** The runtime's queues, each with the dead-letter queue it moves a message to after its last receive. */
@@ -43,6 +46,7 @@ export function localQueues(options: {
       visibilityTimeoutMs: timings?.visibilityTimeoutMs ?? visibilityTimeoutMs,
       maxReceiveCount,
       ...(timings?.pollIntervalMs ? { pollIntervalMs: timings.pollIntervalMs } : {}),
+      ...(timings?.timers ? { timers: timings.timers } : {}),
     });
     return [queue, deadLetter] as const;
   };

@@ -13,7 +13,7 @@ export type SendMessage = (input: {
   MessageAttributes?: Record<string, { DataType: 'String'; StringValue: string }>;
 }) => Promise<unknown>;
 
-/** The outbound queue on SQS: one message per reply, the sender's input. */
+/** The outbound queue on SQS: one message per reply, the sender's input, delayed by at most 15 minutes. */
 export class SqsOutboundQueue implements OutboundQueue {
   readonly #send: SendMessage;
   readonly #queueUrl: string;
@@ -23,11 +23,16 @@ export class SqsOutboundQueue implements OutboundQueue {
     this.#queueUrl = queueUrl;
   }
 
-  async enqueue(message: OutboundMessage): Promise<void> {
+  async enqueue(
+    message: OutboundMessage,
+    options: { delaySeconds?: number | undefined } = {},
+  ): Promise<void> {
+    const delaySeconds = Math.max(0, Math.min(900, Math.round(options.delaySeconds ?? 0)));
     try {
       await this.#send({
         QueueUrl: this.#queueUrl,
         MessageBody: JSON.stringify(message),
+        ...(delaySeconds > 0 ? { DelaySeconds: delaySeconds } : {}),
         MessageAttributes: { channel: { DataType: 'String', StringValue: message.channel } },
       });
     } catch (error) {

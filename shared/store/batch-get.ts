@@ -1,3 +1,4 @@
+import { backoffDelayMs } from '../backoff.js';
 import { UnavailableError } from '../errors.js';
 import { type DynamoDb, sendDynamo } from './dynamo-client.js';
 
@@ -8,7 +9,6 @@ type Key = { pk: string; sk: string };
 export const BATCH_GET_LIMIT = 100;
 /** Tries of the keys DynamoDB leaves unprocessed (throttled, or past its 16 MB answer) before giving up. */
 const MAX_TRIES = 8;
-const MAX_DELAY_MS = 20_000;
 /** The backoff base the SDK (and the lite client) waits after throttling. */
 const THROTTLING_BASE_DELAY_MS = 500;
 
@@ -25,9 +25,7 @@ async function getBatch(db: DynamoDb, keys: Key[], consistent: boolean): Promise
       throw new UnavailableError(`DynamoDB BatchGetItem left ${pending.length} keys unprocessed`);
     }
     if (attempt > 1) {
-      await wait(
-        Math.floor(Math.random() * Math.min(MAX_DELAY_MS, THROTTLING_BASE_DELAY_MS * 2 ** (attempt - 2))),
-      );
+      await wait(backoffDelayMs(attempt - 1, THROTTLING_BASE_DELAY_MS, Math.random));
     }
     const request = { Keys: pending, ...(consistent ? { ConsistentRead: true } : {}) };
     const out = await sendDynamo('BatchGetItem', () =>

@@ -16,6 +16,7 @@ import {
   withKeyFields,
 } from '../domain/timeline.js';
 import { loggedId, logger } from '../log.js';
+import { getItems } from './batch-get.js';
 import { decodeTimelineCursor, encodeTimelineCursor } from './cursor.js';
 import {
   type DynamoDb,
@@ -274,18 +275,16 @@ async function putOnce(db: DynamoDb, item: TimelineItem, raw: unknown): Promise<
 
 /**
  * The partition merged into the customer's timeline (read strongly) that holds the item's key, if one
- * does: an earlier delivery put it there by its key alone, before a merge moved its customer.
+ * does: an earlier delivery put it there by its key alone, before a merge moved its customer. The key is
+ * read in every merged partition with one BatchGetItem, however many merges there were.
  */
 async function mergedHolder(db: DynamoDb, customers: Partitions, item: TimelineItem) {
   const partitions = await customers.mergedPartitions(item.customerId, { consistent: true });
   const others = partitions.filter((id) => id !== item.customerId);
-  const held = await Promise.all(
-    others.map(
-      async (id) =>
-        (await getItem(db, getInput(db.table, Keys.timelineItem(id, item.at, item.id), true))).Item,
-    ),
-  );
-  return others.find((_, i) => held[i] !== undefined);
+  const keyIn = (id: string) => Keys.timelineItem(id, item.at, item.id);
+  const found = await getItems(db, others.map(keyIn), { consistent: true });
+  const held = new Set(found.map((stored) => stored.pk));
+  return others.find((id) => held.has(keyIn(id).pk));
 }
 
 /**

@@ -7,6 +7,7 @@ import type { TimelineItem } from '#shared/domain/timeline.js';
 import { LocalOutbox } from '#shared/local/outbox.js';
 import type { LocalRuntime } from '#shared/local/runtime.js';
 import { type RecordedCall, recordCalls } from '../support/call-recorder.js';
+import { JumpingTimers } from '../support/manual-timers.js';
 import { startTestRuntime } from '../support/runtime.js';
 import { inspectionClient, scanTable } from '../support/table-snapshot.js';
 import { deliver, signedMeta, whatsappStatus, whatsappText } from '../support/webhooks.js';
@@ -29,6 +30,10 @@ describe("local runtime: the AI's reply, its decision and its idempotency in one
   const outbox = new LocalOutbox();
   /** Bodies put on the outbound queue (replies handed to the sender). */
   let enqueued = 0;
+  /** The DelaySeconds of each send to the outbound queue. */
+  const delays: Array<number | undefined> = [];
+  /** The queues' time: a delayed reply comes out when the test moves it, not after a real wait. */
+  const queueTime = new JumpingTimers();
   let failNextSend = false;
   let crashOnNextMetrics = false;
   const whatsapp = outbox.sender();
@@ -47,7 +52,7 @@ describe("local runtime: the AI's reply, its decision and its idempotency in one
       env: { META_APP_SECRET: SECRET, AGENT_TOKENS: `agent-rc:${TOKEN}` },
       routing: true,
       live: true,
-      queue: { visibilityTimeoutMs: 50 },
+      queue: { visibilityTimeoutMs: 50, timers: queueTime },
       senders: { whatsapp: flaky },
       dynamoClient: (c) => {
         c.middlewareStack.add(
@@ -67,9 +72,10 @@ describe("local runtime: the AI's reply, its decision and its idempotency in one
       },
     });
     const send = runtime.outbound.send.bind(runtime.outbound);
-    runtime.outbound.send = async (bodies) => {
+    runtime.outbound.send = async (bodies, options) => {
       enqueued += bodies.length;
-      return send(bodies);
+      delays.push(options?.delaySeconds);
+      return send(bodies, options);
     };
   }, 30_000);
   afterAll(async () => {
@@ -193,15 +199,25 @@ describe("local runtime: the AI's reply, its decision and its idempotency in one
       expect(item.data).not.toHaveProperty('routed');
   });
 
-  it('hands the reply to the sender when sending fails for now: the lease let go, sent once', async () => {
+  it('hands the reply to the sender when sending fails for now: the lease let go, delayed 20 s, sent once', async () => {
     const phone = '447700900305';
     await post(ask(phone, 'wamid.RC7'));
     writes.length = 0;
     enqueued = 0;
+    delays.length = 0;
     failNextSend = true;
-    await post(ask(phone, 'wamid.RC8'));
+    const res = await deliver(signedMeta(runtime.url, '/webhooks/whatsapp', ask(phone, 'wamid.RC8'), SECRET));
+    expect(res.status).toBe(200);
+    await runtime.inbound.idle();
     expect(failNextSend).toBe(false);
     expect(enqueued).toBe(1);
+    expect(delays).toEqual([20]);
+    // The provider is given its pause: the sender has not received the reply yet.
+    queueTime.jump(15_000);
+    expect(aiReplies(phone)).toHaveLength(1);
+    expect(runtime.outbound.messages().map((m) => m.receiveCount)).toEqual([0]);
+    queueTime.jump(5_000);
+    await runtime.idle();
     const sent = aiReplies(phone);
     expect(sent).toHaveLength(2);
     const replyId = sent[1]?.message.id;

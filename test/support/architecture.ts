@@ -37,7 +37,11 @@ export const LAYERS: ReadonlyArray<{ name: string; prefixes: readonly string[]; 
   },
   { name: 'http', prefixes: ['shared/http/'], may: ['domain', 'base'] },
   { name: 'domain', prefixes: ['shared/domain/'], may: ['base'] },
-  { name: 'base', prefixes: ['shared/errors.ts', 'shared/validation/', 'shared/log.ts'], may: [] },
+  {
+    name: 'base',
+    prefixes: ['shared/errors.ts', 'shared/validation/', 'shared/log.ts', 'shared/backoff.ts'],
+    may: [],
+  },
 ];
 
 /** Packages that the pure layers (domain, use cases) must not import: AWS, HTTP frameworks, the file system. */

@@ -10,6 +10,7 @@ describe('the layers', () => {
     expect(layerOf('shared/domain/envelope.ts')).toBe('domain');
     expect(layerOf('shared/store/keys.ts')).toBe('adapters');
     expect(layerOf('shared/errors.ts')).toBe('base');
+    expect(layerOf('shared/backoff.ts')).toBe('base');
     expect(layerOf('shared/somewhere-new/x.ts')).toBeUndefined();
   });
 

@@ -8,6 +8,7 @@ import type {
   SendResult,
 } from '#shared/domain/outbound.js';
 import { REPLY_KEY_PARAM, replyKeyOf } from '#shared/domain/reply-key.js';
+import { retryAfterMs } from '#shared/domain/retry-after.js';
 import { PermanentSendError, RetryableSendError } from '#shared/domain/send-errors.js';
 
 const TWILIO_API = 'https://api.twilio.com/2010-04-01';
@@ -223,7 +224,7 @@ export class TwilioSender implements ChannelSender {
       const keyEchoed = this.#options.statusCallback !== undefined && key !== undefined;
       return { providerMessageId: resource.data.sid, ...(keyEchoed ? { keyEchoed } : {}) };
     }
-    throw this.#refusal(response.status, body, message);
+    throw this.#refusal(response, body, message);
   }
 
   #senderFor(message: OutboundMessage): string {
@@ -238,13 +239,15 @@ export class TwilioSender implements ChannelSender {
     return configured;
   }
 
-  #refusal(status: number, body: unknown, message: OutboundMessage): Error {
+  #refusal(response: Response, body: unknown, message: OutboundMessage): Error {
+    const { status } = response;
     const parsed = TwilioErrorBodySchema.safeParse(body ?? {});
     const error = parsed.success ? parsed.data : {};
     const code = error.code ?? error.errors?.[0]?.code;
     if (status === 429 || status >= 500 || code === TOO_MANY_REQUESTS) {
       return new RetryableSendError(
         `Twilio answered ${status}${code === undefined ? '' : ` (error ${code})`}; retry later`,
+        { retryAfterMs: retryAfterMs(response.headers.get('retry-after'), Date.now()) },
       );
     }
     const providerCode = code === undefined ? `http_${status}` : String(code);

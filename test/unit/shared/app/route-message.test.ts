@@ -8,6 +8,7 @@ import type { Responder } from '#shared/domain/responder.js';
 import type { ConversationState } from '#shared/domain/routing/conversation-state.js';
 import { unfoldDecision } from '#shared/domain/routing/facts.js';
 import { parseRoutingPolicy } from '#shared/domain/routing/policy.js';
+import { RetryableSendError } from '#shared/domain/send-errors.js';
 import type { Conversation, Customer, TimelineItem } from '#shared/domain/timeline.js';
 import { SAMPLE_KNOWLEDGE_BASE } from '#shared/responder/knowledge-base-articles.js';
 import { createKnowledgeBaseResponder } from '#shared/responder/knowledge-base-responder.js';
@@ -477,6 +478,37 @@ describe('routeMessage', () => {
     expect(sentNow).toEqual(['ai:whatsapp:wamid.1']);
     expect(w.outbound.map((m) => m.id)).toEqual(['ai:whatsapp:wamid.2', 'ai:whatsapp:wamid.1']);
     expect(leases).toEqual([expect.any(String), expect.any(String), expect.any(String)]);
+  });
+
+  it("delays the reply it hands to the sender after the provider's throttling: its Retry-After, else 20 s", async () => {
+    const w = world();
+    const queued: Array<[string, number | undefined]> = [];
+    w.deps.replies.queue = {
+      enqueue: async (message, options) => {
+        queued.push([message.id, options?.delaySeconds]);
+      },
+    };
+    const failures = [
+      new RetryableSendError('throttled', { retryAfterMs: 45_000 }),
+      new RetryableSendError('HTTP 503'),
+      new RetryableSendError('throttled', { retryAfterMs: 86_400_000 }),
+      new Error('1000 ms of the invocation left: the reply goes to the sender'),
+    ];
+    w.deps.replies.sendNow = {
+      leaseMs: 60_000,
+      deliver: async () => {
+        throw failures.shift();
+      },
+    };
+    for (const n of [1, 2, 3, 4]) {
+      await inbound(w, 'How long does shipping take?', { id: `whatsapp:wamid.${n}` });
+    }
+    expect(queued).toEqual([
+      ['ai:whatsapp:wamid.1', 45],
+      ['ai:whatsapp:wamid.2', 20],
+      ['ai:whatsapp:wamid.3', 900],
+      ['ai:whatsapp:wamid.4', undefined],
+    ]);
   });
 
   it('skips the check for an earlier decision when this delivery wrote the item', async () => {

@@ -1,6 +1,6 @@
 import type { LookupAddress, lookup } from 'node:dns';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { retryAfterMs, webhookPoster } from '#shared/http/webhook-post.js';
+import { webhookPoster } from '#shared/http/webhook-post.js';
 import { startReceiver } from '../../../support/webhook-receiver.js';
 
 /** A resolver that answers `addresses` for any name, and counts the names it was asked. */
@@ -61,19 +61,5 @@ describe('webhookPoster: a loopback endpoint (allowed locally)', () => {
 
   it('gives up on an endpoint that does not answer in time', async () => {
     expect(await send('hang')).toEqual({ kind: 'failed', reason: 'no answer within 200 ms' });
-  });
-});
-
-describe('retryAfterMs', () => {
-  const now = Date.parse('2026-12-03T10:00:00.000Z');
-  it.each([
-    ['120', 120_000],
-    ['Thu, 03 Dec 2026 10:05:00 GMT', 300_000],
-    ['999999999', 86_400_000],
-    ['0', undefined],
-    ['soon', undefined],
-    [undefined, undefined],
-  ])('reads %s as %s ms', (header, ms) => {
-    expect(retryAfterMs(header, now)).toBe(ms);
   });
 });

@@ -301,6 +301,37 @@ describe('LocalQueue', () => {
     expect(q.depth()).toEqual({ visible: 1, inFlight: 0 });
   });
 
+  it('holds a delayed message back for its DelaySeconds on its clock, then delivers it', async () => {
+    const q = queue();
+    const { bodies, consumer } = recorder();
+    q.start(consumer);
+    await q.send(['later'], { delaySeconds: 20 });
+    await q.send(['now']);
+    await until(() => bodies().length === 1);
+    await flush();
+    expect(bodies()).toEqual([['now']]);
+    // Delayed, as SQS counts it: neither visible nor in flight, and the queue is not idle.
+    expect(q.depth()).toEqual({ visible: 0, inFlight: 0 });
+    expect(q.messages().map((m) => [m.body, m.receiveCount])).toEqual([['later', 0]]);
+
+    timers.advance(19_999);
+    await flush();
+    expect(bodies()).toEqual([['now']]);
+
+    timers.advance(1);
+    await q.idle();
+    expect(bodies()).toEqual([['now'], ['later']]);
+  });
+
+  it('refuses a DelaySeconds SQS would refuse, and queues nothing of that send', async () => {
+    const q = queue();
+    for (const delaySeconds of [-1, 901, 1.5]) {
+      await expect(q.send(['a'], { delaySeconds })).rejects.toThrow(ValidationError);
+    }
+    expect(q.messages()).toEqual([]);
+    await expect(q.send(['a'], { delaySeconds: 900 })).resolves.toHaveLength(1);
+  });
+
   it('rejects a body over 1 MiB, counting UTF-8 bytes, and queues nothing of that send', async () => {
     const q = queue();
     await expect(q.send(['x'.repeat(MiB + 1)])).rejects.toThrow(PayloadTooLargeError);
@@ -337,6 +368,20 @@ describe('LocalQueue', () => {
       expect(bodies().flat().sort()).toEqual(['a', 'b']);
       await until(() => readdirSync(dir).length === 0);
       expect(queue({ dir }).depth()).toEqual({ visible: 0, inFlight: 0 });
+    });
+
+    it('keeps a delayed message delayed across a restart, until its delay is over', async () => {
+      await queue({ dir }).send(['later'], { delaySeconds: 60 });
+      timers.advance(30_000);
+      const restarted = queue({ dir });
+      const { bodies, consumer } = recorder();
+      restarted.start(consumer);
+      await flush();
+      expect(bodies()).toEqual([]);
+      expect(restarted.depth()).toEqual({ visible: 0, inFlight: 0 });
+      timers.advance(30_000);
+      await restarted.idle();
+      expect(bodies()).toEqual([['later']]);
     });
 
     it('redelivers after a restart a message that was in flight at the crash', async () => {

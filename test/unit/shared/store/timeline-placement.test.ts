@@ -1,5 +1,11 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import {
+  BatchGetCommand,
+  DynamoDBDocumentClient,
+  GetCommand,
+  PutCommand,
+  UpdateCommand,
+} from '@aws-sdk/lib-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
 import type { TimelineItem } from '#shared/domain/timeline.js';
@@ -60,7 +66,7 @@ describe('placeTimelineItem', () => {
   });
 
   it('merged: finds the key in a merged partition, read strongly, and places it there', async () => {
-    ddb.on(GetCommand, { Key: { pk: 'CUSTOMER#cu_source', sk: SK } }).resolves({ Item: { pk: 'x' } });
+    ddb.on(BatchGetCommand).resolves({ Responses: { threadline: [{ pk: 'CUSTOMER#cu_source', sk: SK }] } });
     ddb
       .on(PutCommand)
       .rejects(Object.assign(new Error('exists'), { name: 'ConditionalCheckFailedException' }));
@@ -70,13 +76,42 @@ describe('placeTimelineItem', () => {
       at: AT,
     });
     expect(partitionsAsked).toEqual([{ id: 'cu_target', consistent: true }]);
-    const gets = ddb.commandCalls(GetCommand).map((call) => call.args[0].input);
+    const gets = ddb.commandCalls(BatchGetCommand).map((call) => call.args[0].input.RequestItems);
     expect(gets).toEqual([
-      expect.objectContaining({ Key: { pk: 'CUSTOMER#cu_source', sk: SK }, ConsistentRead: true }),
+      { threadline: { Keys: [{ pk: 'CUSTOMER#cu_source', sk: SK }], ConsistentRead: true } },
     ]);
+    expect(ddb.commandCalls(GetCommand)).toHaveLength(0);
     const link = ddb.commandCalls(UpdateCommand)[0]?.args[0].input;
     expect(link?.ExpressionAttributeValues).toMatchObject({ ':customerId': 'cu_source', ':sk': SK });
     expect(ddb.commandCalls(PutCommand)[0]?.args[0].input.Item).toMatchObject({ pk: 'CUSTOMER#cu_source' });
+  });
+
+  it('merged: reads the key in every merged partition with one strongly consistent call', async () => {
+    const twoMerges = timelineRepository(db, {
+      mergedPartitions: async (id) => ['cu_root', id, 'cu_first', 'cu_second'],
+    });
+    ddb.on(BatchGetCommand).resolves({ Responses: { threadline: [{ pk: 'CUSTOMER#cu_second', sk: SK }] } });
+    const placed = await twoMerges.placeTimelineItem(item, undefined, 'merged');
+    expect(placed.customerId).toBe('cu_second');
+    const reads = ddb.commandCalls(BatchGetCommand).map((call) => call.args[0].input.RequestItems);
+    expect(reads).toEqual([
+      {
+        threadline: {
+          Keys: ['cu_root', 'cu_first', 'cu_second'].map((id) => ({ pk: `CUSTOMER#${id}`, sk: SK })),
+          ConsistentRead: true,
+        },
+      },
+    ]);
+    expect(ddb.commandCalls(GetCommand)).toHaveLength(0);
+    const link = ddb.commandCalls(UpdateCommand)[0]?.args[0].input;
+    expect(link?.ExpressionAttributeValues).toMatchObject({ ':customerId': 'cu_second' });
+  });
+
+  it('merged: with no merge, reads nothing before the reference', async () => {
+    const alone = timelineRepository(db, { mergedPartitions: async (id) => [id] });
+    await alone.placeTimelineItem(item, undefined, 'merged');
+    expect(ddb.commandCalls(BatchGetCommand)).toHaveLength(0);
+    expect(ddb.commandCalls(GetCommand)).toHaveLength(0);
   });
 
   it("follows the reference's customer when it holds the same key (a redelivery after a merge)", async () => {

@@ -257,6 +257,20 @@ describe('TwilioSender', () => {
     expect(await failure(sender(fetch).send(outbound()))).toBeInstanceOf(RetryableSendError);
   });
 
+  it("carries Twilio's Retry-After on a 429, for the queue's delay", async () => {
+    const throttled = vi.fn<typeof fetch>(
+      async () =>
+        new Response(JSON.stringify({ code: 20429, message: 'Too Many Requests', status: 429 }), {
+          status: 429,
+          headers: { 'Content-Type': 'application/json', 'Retry-After': '45' },
+        }),
+    );
+    const error = await failure(sender(throttled).send(outbound()));
+    expect((error as RetryableSendError).retryAfterMs).toBe(45_000);
+    const without = await failure(sender(answering(429)).send(outbound()));
+    expect((without as RetryableSendError).retryAfterMs).toBeUndefined();
+  });
+
   const refusal = (code: number, status = 400) =>
     answering(status, {
       code,

@@ -89,5 +89,5 @@ describe('local runtime: a stale count heals', () => {
     expect((await conversationOf('+447700900303')).assignee).toBe('agent-ana');
     expect((await conversationOf('+447700900301')).assignee).toBe('agent-ana');
     expect((await ana())?.openConversations).toBe(2);
-  });
+  }, 30_000);
 });

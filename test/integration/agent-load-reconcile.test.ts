@@ -230,5 +230,5 @@ describe('reconciling the agents\u2019 load', () => {
       'GetItem AGENT#ag_ana',
     ]);
     expect(await sets()).toEqual({ ag_ana: [missing], ag_bob: assigned });
-  });
+  }, 30_000);
 });

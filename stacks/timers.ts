@@ -1,11 +1,14 @@
 import { Duration, Stack } from 'aws-cdk-lib';
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
+import { Rule, RuleTargetInput, Schedule } from 'aws-cdk-lib/aws-events';
+import { LambdaFunction } from 'aws-cdk-lib/aws-events-targets';
 import { PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import { CfnScheduleGroup } from 'aws-cdk-lib/aws-scheduler';
 import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import { NagSuppressions } from 'cdk-nag';
 import type { Construct } from 'constructs';
 import type { Config } from '#shared/config/config.js';
+import { AGENT_LOAD_RECONCILE_MINUTES, AGENT_LOAD_TASK } from '#shared/domain/agent-load.js';
 import { ThreadlineFunction } from './constructs/threadline-function.js';
 
 /** How the timers queue's consumer runs: one table read and a few writes per timer. */
@@ -47,10 +50,12 @@ export function addTimers(
   const timers = new ThreadlineFunction(scope, 'Timers', {
     name: 'timers',
     timeout: timersConsumer.timeout,
-    description: 'Threadline timers: SLA warnings and breaches, snooze wake-ups, auto-resolve',
+    description:
+      "Threadline timers: SLA warnings and breaches, snooze wake-ups, auto-resolve; agents' load reconcile",
     assets: ['shared/domain/routing/default-policy.json'],
   }).bindTable(props.table);
   timers.consume(props.timersQueue, timersConsumer);
+  addAgentLoadReconcile(scope, timers);
   const schedules = `arn:${stack.partition}:scheduler:${stack.region}:${stack.account}:schedule/${group.name}/*`;
   const env: Record<TimerSetting, string> = {
     TIMERS_QUEUE_URL: props.timersQueue.queueUrl,
@@ -84,4 +89,25 @@ export function addTimers(
     );
   }
   return timers;
+}
+
+/**
+ * Runs the agents' load reconcile on the timers function every AGENT_LOAD_RECONCILE_MINUTES: an
+ * EventBridge rule whose target invokes it with `{"task": "reconcile-agent-load"}` (the function's
+ * permission names this rule only). A run that fails is retried twice within the period; any later
+ * run finishes the work, so none is kept longer.
+ */
+function addAgentLoadReconcile(scope: Construct, timers: ThreadlineFunction): Rule {
+  const period = Duration.minutes(AGENT_LOAD_RECONCILE_MINUTES);
+  return new Rule(scope, 'AgentLoadReconcile', {
+    description: "Threadline: reconcile the agents' open-conversation counts with the conversations",
+    schedule: Schedule.rate(period),
+    targets: [
+      new LambdaFunction(timers, {
+        event: RuleTargetInput.fromObject({ task: AGENT_LOAD_TASK }),
+        retryAttempts: 2,
+        maxEventAge: period,
+      }),
+    ],
+  });
 }

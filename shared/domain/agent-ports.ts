@@ -1,3 +1,4 @@
+import type { AgentLoadSet, ConversationLoad, OpenAssignment } from './agent-load.js';
 import type { Agent, AgentProfile } from './assignment.js';
 import type { Identity } from './envelope.js';
 import type { InboxFilter } from './inbox.js';
@@ -51,4 +52,19 @@ export interface AgentAdmin extends Pick<RouterAdmin, 'assign'> {
   ): Promise<TimelineItem>;
   export(customerId: string, now: string): Promise<CustomerExport>;
   erase(customerId: string, agentId: string, now: string): Promise<ErasureReport>;
+}
+
+/** The agents' open-conversation sets and the conversations they count, for the reconcile. */
+export interface AgentLoadStore {
+  /** Every open conversation (snoozed included) with an assignee, from the inbox's list index. */
+  listOpenAssignments(): Promise<OpenAssignment[]>;
+  /** Every registered agent's set, from the agents list. */
+  listAgentLoadSets(): Promise<AgentLoadSet[]>;
+  /** The conversations' loads read strongly, by id; one no longer there (erased) is left out. */
+  readConversationLoads(conversationIds: readonly string[]): Promise<Map<string, ConversationLoad>>;
+  /**
+   * Brings the sets in line with a conversation as read: its holder's set gets it (listed first), and
+   * the sets of `heldBy` and of the agents it lists let it go; each write a set operation.
+   */
+  settleConversationLoad(load: ConversationLoad, heldBy: readonly string[]): Promise<void>;
 }

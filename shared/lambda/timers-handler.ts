@@ -1,20 +1,63 @@
 import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import { fireTimer } from '../app/fire-timer.js';
+import { reconcileAgentLoad } from '../app/reconcile-agent-load.js';
 import { trackConversationClock } from '../app/track-conversation-clock.js';
 import { dynamoDbLite } from '../aws/dynamodb-lite.js';
 import { getSecretString } from '../aws/secrets-lite.js';
 import { loadConfigWithSecrets } from '../config/secrets.js';
+import { AGENT_LOAD_TASK } from '../domain/agent-load.js';
 import type { ClockEvent } from '../domain/clock-ports.js';
+import { systemClock } from '../domain/ports.js';
+import { ValidationError } from '../errors.js';
+import { logger } from '../log.js';
 import { createTimersConsumer } from '../queue/timers-consumer.js';
-import { dynamoRepositories, storePorts } from '../store/dynamo-repositories.js';
+import { type DynamoRepositories, dynamoRepositories, storePorts } from '../store/dynamo-repositories.js';
 import { awsConversationClock, withAutomations } from './conversation-clock.js';
 import { sqsReplies } from './replies.js';
 
+/** What the timers function is invoked with: a batch from the timers queue, or a scheduled task. */
+export type TimersEvent = SQSEvent | { task: string };
+
+/** The agents' load reconciled against the table, its counts logged (ids and counts only). */
+async function reconcileLoad(repos: DynamoRepositories): Promise<void> {
+  const store = storePorts(repos);
+  const report = await reconcileAgentLoad({
+    load: repos.agentLoad,
+    store,
+    admin: repos.conversations,
+    clock: systemClock,
+  });
+  logger.info('agents\u2019 load reconciled', { ...report });
+}
+
+/**
+ * The timers function's two doors: SQS batches of timers, and the periodic tasks an EventBridge rule
+ * invokes it with (`{"task": "reconcile-agent-load"}`); an unknown task fails, so it is seen.
+ */
+export function timersEntry(
+  consume: (event: SQSEvent) => Promise<SQSBatchResponse>,
+  tasks: Readonly<Record<string, () => Promise<void>>>,
+): (event: TimersEvent) => Promise<SQSBatchResponse | undefined> {
+  return async (event) => {
+    if ('Records' in event) return consume(event);
+    const task = Object.hasOwn(tasks, event.task) ? tasks[event.task] : undefined;
+    if (!task) {
+      logger.error('unknown scheduled task', { task: String(event.task).slice(0, 64) });
+      throw new ValidationError('unknown scheduled task');
+    }
+    await task();
+    return undefined;
+  };
+}
+
 /**
  * The timers function on AWS: timers from the timers queue (put there by Scheduler) fired against the
- * table; automations and surveys reply through the outbound queue (the secret: the survey links' key).
+ * table; automations and surveys reply through the outbound queue (the secret: the survey links' key);
+ * and the agents' load reconcile, on its schedule.
  */
-export async function createTimersHandler(): Promise<(event: SQSEvent) => Promise<SQSBatchResponse>> {
+export async function createTimersHandler(): Promise<
+  (event: TimersEvent) => Promise<SQSBatchResponse | undefined>
+> {
   const config = await loadConfigWithSecrets((id) => getSecretString(id));
   const repos = dynamoRepositories(dynamoDbLite(), config.TABLE_NAME);
   const clock = awsConversationClock(config, repos);
@@ -22,5 +65,6 @@ export async function createTimersHandler(): Promise<(event: SQSEvent) => Promis
     const track = (event: ClockEvent) => trackConversationClock(clock, event);
     withAutomations(clock, repos, { ...sqsReplies(storePorts(repos), config.OUTBOUND_QUEUE_URL), track });
   }
-  return createTimersConsumer((timer) => fireTimer(clock, timer));
+  const consume = createTimersConsumer((timer) => fireTimer(clock, timer));
+  return timersEntry(consume, { [AGENT_LOAD_TASK]: () => reconcileLoad(repos) });
 }

@@ -19,6 +19,7 @@ import {
 import { randomIds } from '../store/ids.js';
 import { isLiveEventPartition } from '../store/keys.js';
 import { documentClient } from '../store/sdk-documents.js';
+import { type LocalAgentLoad, startLocalAgentLoad } from './agent-load.js';
 import { LocalChangeFeed } from './change-feed.js';
 import { buildConsole } from './console-build.js';
 import { startConsumers } from './consumers.js';
@@ -212,17 +213,16 @@ function startFeedConsumers(input: {
   return { feed, upgrades, live, ...(webhooks ? { webhooks } : {}) };
 }
 
+/** The settings the runtime cannot start without (the webhooks' secrets). */
+const RUNTIME_SETTINGS = ['META_APP_SECRET', 'META_VERIFY_TOKEN', 'TWILIO_AUTH_TOKEN'] as const;
+
 /**
  * Starts the embedded runtime: dynalite, the queues (SQS semantics) with their dead-letter queues, the
  * consumers the Lambda functions run (resolver and routing, sender, ses-mail), and the webhook and agent
  * apps on one Node HTTP server. The apps and the consumers are the same code the Lambda handlers wrap.
  */
 export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<LocalRuntime> {
-  const config = requireSettings(options.config, [
-    'META_APP_SECRET',
-    'META_VERIFY_TOKEN',
-    'TWILIO_AUTH_TOKEN',
-  ]);
+  const config = requireSettings(options.config, RUNTIME_SETTINGS);
   const dataDir = (options.persist ?? true) ? config.DATA_DIR : undefined;
   const clock = options.clock ?? systemClock;
   const { dynamo, feed, repos } = await localTable(options, config.TABLE_NAME, dataDir);
@@ -254,6 +254,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
     track: options.conversationClock ?? options.routing ?? false,
   });
   timerStore.start();
+  const agentLoad = startLocalAgentLoad(repos, clock, options.timers);
   const webchat = await webchatOf(options, { config, repos, clock, queue: webhookQueue, ...feeds });
   const app = localHttpApp({
     webchat: webchat.app,
@@ -289,6 +290,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
     ...settleAndStop({
       server,
       timerStore,
+      agentLoad,
       queues: [timers, mail, inbound, outbound],
       ...feeds,
       dynamo,
@@ -302,6 +304,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
 function settleAndStop(parts: {
   server: ServerType;
   timerStore: LocalTimerStore;
+  agentLoad: LocalAgentLoad;
   queues: LocalQueue[];
   webhooks?: LocalWebhooks | undefined;
   feed?: LocalChangeFeed | undefined;
@@ -310,12 +313,13 @@ function settleAndStop(parts: {
   releaseDataDir: (() => void) | undefined;
   closeSockets: () => void;
 }): Pick<LocalRuntime, 'idle' | 'close'> {
-  const { server, timerStore, queues, webhooks, feed, live, dynamo } = parts;
+  const { server, timerStore, agentLoad, queues, webhooks, feed, live, dynamo } = parts;
   return {
     idle: async () => {
       // A reply can lead to a status and a status to nothing: settle every queue until all are quiet.
       for (let round = 0; round < 3; round++) {
         await timerStore.settled();
+        await agentLoad.settled();
         for (const queue of queues) await queue.idle();
         await webhooks?.idle();
         await feed?.idle();
@@ -326,6 +330,8 @@ function settleAndStop(parts: {
       parts.closeSockets();
       await new Promise<void>((resolve) => server.close(() => resolve()));
       timerStore.stop();
+      agentLoad.stop();
+      await agentLoad.settled();
       for (const queue of queues) await queue.stop();
       await webhooks?.stop();
       if (!webhooks) feed?.close();

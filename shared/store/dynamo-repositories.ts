@@ -1,3 +1,4 @@
+import { agentLoadStore } from './agent-load.js';
 import { agentRepository } from './agent-repository.js';
 import { auditRepository } from './audit-repository.js';
 import { clockRepository } from './clock-repository.js';
@@ -35,6 +36,7 @@ export function dynamoRepositories(doc: DocumentStore, table: string) {
     conversationState: conversationStateRepository(db, conversationSnapshotOf),
     replies: replyRepository(db, timeline),
     agents: agentRepository(db),
+    agentLoad: agentLoadStore(db),
     metrics: metricsRepository(db),
     merges: mergeRepository(db, { suggestions, timeline }),
     privacy: privacyRepository(db, { customers, conversations, suggestions, timeline }),

@@ -340,7 +340,8 @@ describe('PUBLIC_BASE_URL', () => {
 describe('the durable timers', () => {
   const app = appWith({});
   const stateful = new StatefulStack(app, 'ThreadlineStateful');
-  const api = Template.fromStack(new ApiStack(app, 'ThreadlineApi', statefulInputs(stateful)));
+  const timersStack = new ApiStack(app, 'ThreadlineApi', statefulInputs(stateful));
+  const api = Template.fromStack(timersStack);
   const policies = Object.values(api.findResources('AWS::IAM::Policy')).map((p) => JSON.stringify(p));
 
   it("lets Scheduler send to the timers queues only, as this account's service", () => {
@@ -365,5 +366,34 @@ describe('the durable timers', () => {
       expect(policy).toContain('iam:PassRole');
       expect(policy).not.toContain('"scheduler:*"');
     }
+  });
+
+  it("invokes the timers function every 10 minutes with the agents' load reconcile task, and lets only that rule invoke it", () => {
+    const timersId = logicalId(timersStack, 'Timers');
+    const rules = api.findResources('AWS::Events::Rule');
+    expect(Object.keys(rules)).toHaveLength(1);
+    const [ruleId] = Object.keys(rules);
+    api.hasResourceProperties('AWS::Events::Rule', {
+      ScheduleExpression: 'rate(10 minutes)',
+      State: 'ENABLED',
+      Targets: [
+        Match.objectLike({
+          Arn: { 'Fn::GetAtt': [timersId, 'Arn'] },
+          Input: JSON.stringify({ task: 'reconcile-agent-load' }),
+          RetryPolicy: { MaximumRetryAttempts: 2, MaximumEventAgeInSeconds: 600 },
+        }),
+      ],
+    });
+    const invokers = Object.values(
+      api.findResources('AWS::Lambda::Permission', { Properties: { Principal: 'events.amazonaws.com' } }),
+    );
+    expect(invokers).toEqual([
+      expect.objectContaining({
+        Properties: expect.objectContaining({
+          FunctionName: { 'Fn::GetAtt': [timersId, 'Arn'] },
+          SourceArn: { 'Fn::GetAtt': [ruleId, 'Arn'] },
+        }),
+      }),
+    ]);
   });
 });

@@ -35,6 +35,21 @@ export function queryAgentsInput(table: string, startKey?: Record<string, unknow
   };
 }
 
+/**
+ * One partition of the inbox's list index, read for the open conversations' assignees only: the keys
+ * and `assignee` are projected there, so no conversation item is read; the unassigned are filtered out.
+ */
+export function queryOpenAssignmentsInput(table: string, partition: string): QueryCommandInput {
+  return {
+    TableName: table,
+    IndexName: LIST_INDEX,
+    KeyConditionExpression: 'gsi1pk = :pk',
+    FilterExpression: 'attribute_exists(assignee)',
+    ProjectionExpression: 'pk, assignee',
+    ExpressionAttributeValues: { ':pk': partition },
+  };
+}
+
 /** Adds members to (or deletes them from) a string set on an existing item: repeating it changes nothing. */
 function setMembersInput(
   table: string,

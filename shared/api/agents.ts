@@ -36,7 +36,7 @@ const agentRoutes = once(() => {
       'Register or update yourself for assignment (only the fields given change; a new agent is away, in no queue, with capacity 5)',
     middleware: [readJsonBody] as const,
     request: { body: jsonBody(AgentUpdateSchema) },
-    responses: { 200: json('the agent', AgentProfileSchema), ...errors(400, 401) },
+    responses: { 200: json('the agent', AgentProfileSchema), ...errors(400, 401, 413) },
   });
   return { list, me, update };
 });

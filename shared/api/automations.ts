@@ -21,7 +21,7 @@ const automationRoutes = once(() => {
     request: { body: jsonBody(DryRunRequestSchema) },
     responses: {
       200: json('each rule, and why it would not fire', DryRunSchema),
-      ...errors(400, 401, 404, 503),
+      ...errors(400, 401, 404, 413, 503),
     },
   });
   return { dryRun };

@@ -42,7 +42,7 @@ const messageRoutes = once(() => {
     responses: {
       202: json('queued', ReplySchema),
       200: json('the first result of a retried key', ReplySchema),
-      ...errors(400, 401, 404, 409, 422, 503),
+      ...errors(400, 401, 404, 409, 413, 422, 503),
     },
   });
 
@@ -54,7 +54,7 @@ const messageRoutes = once(() => {
     request: { params: IdParamsSchema, body: jsonBody(NoteRequestSchema) },
     responses: {
       201: json('the note', z.object({ note: TimelineItemSchema })),
-      ...errors(400, 401, 404),
+      ...errors(400, 401, 404, 413),
     },
   });
 
@@ -64,7 +64,7 @@ const messageRoutes = once(() => {
     summary: 'Assign or transfer to an agent and/or a queue',
     middleware: [readJsonBody] as const,
     request: { params: IdParamsSchema, body: jsonBody(AssignRequestSchema) },
-    responses: { 200: json('the conversation', ConversationSchema), ...errors(400, 401, 404) },
+    responses: { 200: json('the conversation', ConversationSchema), ...errors(400, 401, 404, 413) },
   });
   return { inbox, reply, note, assign };
 });
@@ -85,7 +85,7 @@ const stateRoutes = once(() => {
       params: IdParamsSchema,
       body: { required: false, content: { 'application/json': { schema: ResolveRequestSchema } } },
     },
-    responses: { 200: json('the conversation', ConversationSchema), ...errors(400, 401, 404) },
+    responses: { 200: json('the conversation', ConversationSchema), ...errors(400, 401, 404, 413) },
   });
 
   const reopen = createRoute({
@@ -93,7 +93,7 @@ const stateRoutes = once(() => {
     path: '/conversations/{id}/reopen',
     summary: 'Reopen a resolved conversation',
     request: { params: IdParamsSchema },
-    responses: { 200: json('the conversation', ConversationSchema), ...errors(401, 404) },
+    responses: { 200: json('the conversation', ConversationSchema), ...errors(400, 401, 404, 413) },
   });
 
   const SnoozeRequestSchema = z.object({
@@ -105,7 +105,10 @@ const stateRoutes = once(() => {
     summary: 'Out of the inbox until `until`, or until the customer writes',
     middleware: [readJsonBody] as const,
     request: { params: IdParamsSchema, body: jsonBody(SnoozeRequestSchema) },
-    responses: { 200: json('the conversation', ConversationSchema), ...errors(400, 401, 404, 409, 422, 503) },
+    responses: {
+      200: json('the conversation', ConversationSchema),
+      ...errors(400, 401, 404, 409, 413, 422, 503),
+    },
   });
   return { resolve, reopen, snooze };
 });

@@ -11,7 +11,7 @@ import { type Customer, CustomerSchema } from '#shared/domain/timeline.js';
 import { requireAdmin } from './admin-only.js';
 import type { AgentAppDeps } from './deps.js';
 import { jsonBody, readJsonBody } from './json-body.js';
-import { type AgentEnv, createRouter } from './router.js';
+import { type AgentEnv, auditedRejection, createRouter } from './router.js';
 import { apiSchemas, errors, json, page } from './schemas.js';
 
 /** The routes' declarations (their schemas), built with the first sub-app rather than at import. */
@@ -24,7 +24,7 @@ const mergeRoutes = once(() => {
       summary,
       middleware: [requireAdmin, readJsonBody] as const,
       request: { params: IdParamsSchema, body: jsonBody(OtherCustomerSchema) },
-      responses: { 200: json(answer, CustomerSchema), ...errors(400, 401, 403, 404, 409) },
+      responses: { 200: json(answer, CustomerSchema), ...errors(400, 401, 403, 404, 409, 410, 413) },
     });
 
   const merge = mergeRoute(
@@ -39,7 +39,7 @@ const mergeRoutes = once(() => {
     path: '/customers/{id}/suggestions',
     summary: 'Merge suggestions with their evidence',
     request: { params: IdParamsSchema },
-    responses: { 200: json('suggestions', page(SuggestionSchema)), ...errors(401) },
+    responses: { 200: json('suggestions', page(SuggestionSchema)), ...errors(400, 401, 404, 410) },
   });
 
   const accept = createRoute({
@@ -48,7 +48,10 @@ const mergeRoutes = once(() => {
     summary: 'Accept a suggestion: merge the other customer in. Admins only; audited as a merge',
     middleware: [requireAdmin] as const,
     request: { params: PairParamsSchema },
-    responses: { 200: json('the merged customer', CustomerSchema), ...errors(401, 403, 404, 409) },
+    responses: {
+      200: json('the merged customer', CustomerSchema),
+      ...errors(400, 401, 403, 404, 409, 410, 413),
+    },
   });
 
   const dismiss = createRoute({
@@ -56,7 +59,7 @@ const mergeRoutes = once(() => {
     path: '/customers/{id}/suggestions/{otherId}/dismiss',
     summary: 'Dismiss a suggestion; later evidence does not reopen it',
     request: { params: PairParamsSchema },
-    responses: { 200: { description: 'dismissed' }, ...errors(401, 404) },
+    responses: { 200: { description: 'dismissed' }, ...errors(400, 401, 404, 410, 413) },
   });
   return { merge, unmerge, suggestions, accept, dismiss };
 });
@@ -71,23 +74,33 @@ const answer = (c: Context<AgentEnv>, customer: Customer | undefined) =>
 /** `/api/customers/{id}/...`: merges, unmerges and merge suggestions. */
 export function customerMergesApp(deps: AgentAppDeps): OpenAPIHono<AgentEnv> {
   const { merge, unmerge, suggestions, accept, dismiss } = mergeRoutes();
-  return createRouter()
-    .openapi(merge, async (c) => {
-      const request = { targetId: c.req.valid('param').id, sourceId: c.req.valid('json').customerId };
-      return answer(c, await mergeCustomers(deps, { ...request, agentId: c.get('agentId') }));
-    })
-    .openapi(unmerge, async (c) => {
-      const request = { targetId: c.req.valid('param').id, sourceId: c.req.valid('json').customerId };
-      return answer(c, await unmergeCustomers(deps, { ...request, agentId: c.get('agentId') }));
-    })
+  const app = createRouter();
+  for (const [route, run, action] of [
+    [merge, mergeCustomers, 'merge'],
+    [unmerge, unmergeCustomers, 'unmerge'],
+  ] as const) {
+    app.openapi(
+      route,
+      async (c) => {
+        const request = { targetId: c.req.valid('param').id, sourceId: c.req.valid('json').customerId };
+        return answer(c, await run(deps, { ...request, agentId: c.get('agentId') }));
+      },
+      auditedRejection(deps, action),
+    );
+  }
+  return app
     .openapi(suggestions, async (c) =>
       c.json({ items: await listSuggestions(deps, c.req.valid('param').id), cursor: null }, 200),
     )
-    .openapi(accept, async (c) => {
-      const { id, otherId } = c.req.valid('param');
-      const customer = await acceptSuggestion(deps, { customerId: id, otherId, agentId: c.get('agentId') });
-      return answer(c, customer);
-    })
+    .openapi(
+      accept,
+      async (c) => {
+        const { id, otherId } = c.req.valid('param');
+        const customer = await acceptSuggestion(deps, { customerId: id, otherId, agentId: c.get('agentId') });
+        return answer(c, customer);
+      },
+      auditedRejection(deps, 'merge'),
+    )
     .openapi(dismiss, async (c) => {
       const { id, otherId } = c.req.valid('param');
       await dismissSuggestion(deps, id, otherId);

@@ -15,7 +15,7 @@ import { ConversationSchema, CustomerSchema, TimelineItemSchema } from '#shared/
 import { requireAdmin } from './admin-only.js';
 import type { AgentAppDeps } from './deps.js';
 import { jsonBody, readJsonBody } from './json-body.js';
-import { type AgentEnv, createRouter } from './router.js';
+import { type AgentEnv, auditedRejection, createRouter } from './router.js';
 import { apiSchemas, errors, json, page } from './schemas.js';
 
 /** The routes' declarations (their schemas), built with the first sub-app rather than at import. */
@@ -54,7 +54,7 @@ const customerRoutes = once(() => {
     responses: {
       200: { description: 'counts of what was erased' },
       202: { description: 'a heavy customer, partly erased (`complete: false`): call again to carry on' },
-      ...errors(400, 401, 403, 404, 410),
+      ...errors(400, 401, 403, 404, 410, 413),
     },
   });
   const timeline = createRoute({
@@ -62,7 +62,7 @@ const customerRoutes = once(() => {
     path: '/customers/{id}/timeline',
     summary: 'Every item of the customer and those merged with them, oldest first',
     request: { params: IdParamsSchema, query: PageQuerySchema },
-    responses: { 200: json('a page', page(TimelineItemSchema)), ...errors(400, 401, 404) },
+    responses: { 200: json('a page', page(TimelineItemSchema)), ...errors(400, 401, 404, 410) },
   });
   const channels = createRoute({
     method: 'get',
@@ -70,7 +70,10 @@ const customerRoutes = once(() => {
     summary:
       'The channels a reply may use now, and why not (`reason`: the error code a reply would get; `needsTemplate`, `tag`), by the rules replies are checked against',
     request: { params: IdParamsSchema },
-    responses: { 200: json('one entry per channel', z.array(ChannelOptionSchema)), ...errors(400, 401, 404) },
+    responses: {
+      200: json('one entry per channel', z.array(ChannelOptionSchema)),
+      ...errors(400, 401, 404, 410),
+    },
   });
   const exportData = createRoute({
     method: 'get',
@@ -82,7 +85,7 @@ const customerRoutes = once(() => {
     responses: {
       200: { description: 'the export' },
       202: json('the export was written aside: GET its url before expiresAt', StoredExportSchema),
-      ...errors(401, 403, 404, 410),
+      ...errors(400, 401, 403, 404, 410),
     },
   });
   const tags = createRoute({
@@ -91,7 +94,7 @@ const customerRoutes = once(() => {
     summary: "Replace the customer's tags (e.g. `vip`, which the routing policy escalates on)",
     middleware: [readJsonBody] as const,
     request: { params: IdParamsSchema, body: jsonBody(TagsRequestSchema) },
-    responses: { 200: json('the customer', CustomerSchema), ...errors(400, 401, 404) },
+    responses: { 200: json('the customer', CustomerSchema), ...errors(400, 401, 404, 410, 413) },
   });
   return { search, read, erase, timeline, channels, exportData, tags };
 });
@@ -105,20 +108,28 @@ export function customersApp(deps: AgentAppDeps): OpenAPIHono<AgentEnv> {
       return c.json({ items: await searchCustomers(deps, q), cursor: null }, 200);
     })
     .openapi(read, async (c) => c.json(await readCustomer(deps, c.req.valid('param').id), 200))
-    .openapi(erase, async (c) => {
-      const report = await eraseCustomer(deps, c.req.valid('param').id, c.get('agentId'));
-      return report.complete ? c.json(report, 200) : c.json(report, 202);
-    })
+    .openapi(
+      erase,
+      async (c) => {
+        const report = await eraseCustomer(deps, c.req.valid('param').id, c.get('agentId'));
+        return report.complete ? c.json(report, 200) : c.json(report, 202);
+      },
+      auditedRejection(deps, 'erase'),
+    )
     .openapi(timeline, async (c) =>
       c.json(await readTimeline(deps, c.req.valid('param').id, c.req.valid('query')), 200),
     )
     .openapi(channels, async (c) => c.json(await listReplyChannels(deps, c.req.valid('param').id), 200))
-    .openapi(exportData, async (c) => {
-      const result = await exportCustomer(deps, c.req.valid('param').id, c.get('agentId'));
-      if ('inline' in result) return c.json(result.inline, 200);
-      c.header('Location', result.stored.url);
-      return c.json(result.stored, 202);
-    })
+    .openapi(
+      exportData,
+      async (c) => {
+        const result = await exportCustomer(deps, c.req.valid('param').id, c.get('agentId'));
+        if ('inline' in result) return c.json(result.inline, 200);
+        c.header('Location', result.stored.url);
+        return c.json(result.stored, 202);
+      },
+      auditedRejection(deps, 'export'),
+    )
     .openapi(tags, async (c) =>
       c.json(await setTags(deps, c.req.valid('param').id, c.req.valid('json').tags), 200),
     );

@@ -1,9 +1,44 @@
 import { createRoute, type OpenAPIHono } from '@hono/zod-openapi';
+import * as z from 'zod';
 import { readMetrics } from '#shared/app/read-metrics.js';
 import { once } from '#shared/domain/on-first-use.js';
 import type { AgentAppDeps } from './deps.js';
 import { type AgentEnv, createRouter } from './router.js';
-import { apiSchemas, errors } from './schemas.js';
+import { apiSchemas, errors, json } from './schemas.js';
+
+/** The answer of GET /api/metrics as the document shows it (the figures are typed in shared/domain/metrics.ts). */
+function metricsAnswerSchema() {
+  const share = z.number().nullable();
+  const target = z.object({ met: z.number(), missed: z.number(), share });
+  const targets = z.object({
+    firstResponse: target.optional(),
+    nextResponse: target.optional(),
+    resolution: target.optional(),
+  });
+  const by = <T extends z.ZodType>(figures: T) => z.record(z.string(), figures);
+  /** The figures, then the same by queue, channel, agent and AI. */
+  const broken = <T extends z.ZodObject>(figures: T) =>
+    figures.extend({ byQueue: by(figures), byChannel: by(figures), byAgent: by(figures), byAi: by(figures) });
+  const scores = z.object({
+    count: z.number(),
+    average: share,
+    distribution: z.record(z.string(), z.number()).meta({ description: 'answers per score, 1 to 5' }),
+  });
+  const figures = z.object({
+    routed: z.number(),
+    aiResolutionRate: share,
+    handoffReasons: z.record(z.string(), z.number()),
+    firstResponseMs: z.object({ median: share, mean: share, conversations: z.number() }),
+    channelSwitchRate: share,
+    sla: broken(targets).optional().meta({ description: 'overall figures only' }),
+    csat: broken(scores).optional().meta({ description: 'overall figures only' }),
+  });
+  const day = z.string().meta({ description: 'a UTC day, yyyy-mm-dd' });
+  return z.union([
+    z.object({ overall: figures, from: day, to: day }),
+    z.object({ customerId: z.string(), metrics: figures, from: day.optional(), to: day.optional() }),
+  ]);
+}
 
 /** The routes' declarations (their schemas), built with the first sub-app rather than at import. */
 const metricRoutes = once(() => {
@@ -14,7 +49,10 @@ const metricRoutes = once(() => {
     summary:
       "AI resolution rate (messages the AI answered / messages routed), hand-off reasons, first response time, channel-switch rate; overall also `sla`: each target's met, missed and share met, by queue, channel, agent and AI: overall for a range of UTC days (?from=&to=, inclusive, at most 366 days; the last 30 days by default), or for one customer with ?customerId= (their whole history, or the range when one is given)",
     request: { query: MetricsQuerySchema },
-    responses: { 200: { description: 'the figures' }, ...errors(400, 401, 404) },
+    responses: {
+      200: json("the overall figures of the range, or one customer's", metricsAnswerSchema()),
+      ...errors(400, 401, 404, 410),
+    },
   });
   return { metrics };
 });

@@ -11,7 +11,7 @@ import { DeliverySchema, SubscriptionSchema, WebhookSecretSchema } from '#shared
 import { requireAdmin } from './admin-only.js';
 import type { AgentAppDeps, WebhookApiDeps } from './deps.js';
 import { jsonBody, readJsonBody } from './json-body.js';
-import { type AgentEnv, createRouter } from './router.js';
+import { type AgentEnv, auditedRejection, createRouter } from './router.js';
 import { apiSchemas, errors, json, page } from './schemas.js';
 
 /** The routes' declarations (their schemas), built with the first sub-app rather than at import. */
@@ -41,7 +41,7 @@ const webhookRoutes = once(() => {
     summary: 'Subscribe an endpoint to events; answers the signing secret once. Admins only; audited',
     middleware: [requireAdmin, readJsonBody] as const,
     request: { body: jsonBody(WebhookRequestSchema) },
-    responses: { 201: json('the subscription and its secret', CreatedSchema), ...errors(400, 401, 403) },
+    responses: { 201: json('the subscription and its secret', CreatedSchema), ...errors(400, 401, 403, 413) },
   });
   const list = createRoute({
     method: 'get',
@@ -56,7 +56,7 @@ const webhookRoutes = once(() => {
     summary: 'Remove a subscription; its pending deliveries are cancelled. Admins only; audited',
     middleware: [requireAdmin] as const,
     request: { params: IdParamsSchema },
-    responses: { 204: { description: 'removed' }, ...errors(401, 403, 404) },
+    responses: { 204: { description: 'removed' }, ...errors(400, 401, 403, 404, 413) },
   });
   const rotate = createRoute({
     method: 'post',
@@ -64,7 +64,10 @@ const webhookRoutes = once(() => {
     summary: 'A new signing secret, answered once; the old one also signs for 24 hours. Admins only; audited',
     middleware: [requireAdmin] as const,
     request: { params: IdParamsSchema },
-    responses: { 200: json('the subscription and its new secret', CreatedSchema), ...errors(401, 403, 404) },
+    responses: {
+      200: json('the subscription and its new secret', CreatedSchema),
+      ...errors(400, 401, 403, 404, 413),
+    },
   });
   const deliveries = createRoute({
     method: 'get',
@@ -82,7 +85,7 @@ const webhookRoutes = once(() => {
     request: { params: DeliveryParamsSchema },
     responses: {
       202: json('the delivery, pending again', DeliveryViewSchema),
-      ...errors(401, 403, 404, 409, 410),
+      ...errors(400, 401, 403, 404, 409, 410, 413),
     },
   });
   return { create, list, remove, rotate, deliveries, replay };
@@ -115,26 +118,39 @@ export function webhooksApp(
     newSecret: hooks.newSecret,
   };
   return createRouter()
-    .openapi(create, async (c) =>
-      c.json(created(await createWebhook(admin, c.req.valid('json'), c.get('agentId'))), 201),
+    .openapi(
+      create,
+      async (c) => c.json(created(await createWebhook(admin, c.req.valid('json'), c.get('agentId'))), 201),
+      auditedRejection(deps, 'webhook_create', 'none'),
     )
     .openapi(list, async (c) => c.json({ items: await listWebhooks(admin), cursor: null }, 200))
-    .openapi(remove, async (c) => {
-      await deleteWebhook(admin, c.req.valid('param').id, c.get('agentId'));
-      return c.body(null, 204);
-    })
-    .openapi(rotate, async (c) =>
-      c.json(created(await rotateWebhookSecret(admin, c.req.valid('param').id, c.get('agentId'))), 200),
+    .openapi(
+      remove,
+      async (c) => {
+        await deleteWebhook(admin, c.req.valid('param').id, c.get('agentId'));
+        return c.body(null, 204);
+      },
+      auditedRejection(deps, 'webhook_delete', 'none'),
+    )
+    .openapi(
+      rotate,
+      async (c) =>
+        c.json(created(await rotateWebhookSecret(admin, c.req.valid('param').id, c.get('agentId'))), 200),
+      auditedRejection(deps, 'webhook_rotate_secret', 'none'),
     )
     .openapi(deliveries, async (c) => {
       const { limit, cursor } = c.req.valid('query');
       return c.json(await listWebhookDeliveries(admin, c.req.valid('param').id, { limit, cursor }), 200);
     })
-    .openapi(replay, async (c) => {
-      const { id, deliveryId } = c.req.valid('param');
-      return c.json(
-        await replayWebhookDelivery(admin, { subscriptionId: id, deliveryId }, c.get('agentId')),
-        202,
-      );
-    });
+    .openapi(
+      replay,
+      async (c) => {
+        const { id, deliveryId } = c.req.valid('param');
+        return c.json(
+          await replayWebhookDelivery(admin, { subscriptionId: id, deliveryId }, c.get('agentId')),
+          202,
+        );
+      },
+      auditedRejection(deps, 'webhook_replay', 'none'),
+    );
 }

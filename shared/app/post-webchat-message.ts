@@ -1,14 +1,18 @@
 import { messageItemId } from '../domain/resolution.js';
 import { visitorMessageEnvelope } from '../domain/webchat/envelopes.js';
+import { claimExpirySeconds, messageClaim } from '../domain/webchat/message-claim.js';
 import { WEBCHAT_LIMITS } from '../domain/webchat/rate-limit.js';
 import type { MessageRequest } from '../domain/webchat/requests.js';
 import { openSession, takeHits } from '../domain/webchat/visitor.js';
 import type { WebchatDeps } from '../domain/webchat-ports.js';
+import { ConflictError } from '../errors.js';
 
 /**
  * Takes a visitor's message: a live session (401), within the per-session and per-address limits
  * (429), then one envelope on the inbound queue, keyed on the visitor and `clientMessageId`, so a
- * retried send is one message. Answers the timeline id the message will have.
+ * retried send is one message. The first send claims the `clientMessageId` (its time and text hash):
+ * a retry answers the first send's `at` (and queues the same envelope again, in case the first was
+ * lost), a retry with another text is 409. Answers the timeline id the message will have.
  */
 export async function postWebchatMessage(
   deps: WebchatDeps,
@@ -24,11 +28,13 @@ export async function postWebchatMessage(
     ],
     now,
   );
-  const envelope = visitorMessageEnvelope(session, input.message, now);
+  const first = visitorMessageEnvelope(session, input.message, now);
+  const claim = messageClaim(input.message.text, now);
+  const kept = await deps.store.claimMessage(first.providerMessageId, claim, claimExpirySeconds(session));
+  if (kept.textHash !== claim.textHash)
+    throw new ConflictError('this clientMessageId was sent with another text: a new message needs a new one');
+  const envelope =
+    kept.at === claim.at ? first : visitorMessageEnvelope(session, input.message, new Date(kept.at));
   await deps.queue.enqueue([envelope]);
-  return {
-    id: messageItemId(envelope),
-    clientMessageId: input.message.clientMessageId,
-    at: envelope.occurredAt,
-  };
+  return { id: messageItemId(envelope), clientMessageId: input.message.clientMessageId, at: kept.at };
 }

@@ -30,7 +30,9 @@ function checkedRange(query: MetricsQuery, clock: Clock): MetricsRange {
 export async function readMetrics(
   deps: { store: Pick<AgentStore, 'getCustomer' | 'timeline' | 'overallMetrics'>; clock: Clock },
   query: MetricsQuery,
-): Promise<({ overall: Metrics } | { customerId: string; metrics: Metrics }) & Partial<MetricsRange>> {
+): Promise<
+  ({ overall: Metrics } & MetricsRange) | ({ customerId: string; metrics: Metrics } & Partial<MetricsRange>)
+> {
   const range = checkedRange(query, deps.clock);
   const { customerId } = query;
   if (!customerId) return { overall: await deps.store.overallMetrics(range), ...range };

@@ -150,13 +150,16 @@ export function channelOption(context: Omit<ReplyContext, 'hasTemplate'>): Chann
   }
 }
 
-/** The body of `POST /api/conversations/{id}/replies`. */
+/**
+ * The body of `POST /api/conversations/{id}/replies`. Strict, template and attachments included: an
+ * unknown key is a 400, so a typo (`chanel`) is not a reply sent on the default channel.
+ */
 export const ReplyRequestSchema = z
-  .object({
+  .strictObject({
     text: z.string().trim().min(1).max(65_536).optional(),
     channel: z.optional(ChannelSchema),
-    template: TemplateSchema.optional(),
-    attachments: z.array(OutboundAttachmentSchema).max(10).default([]),
+    template: z.strictObject(TemplateSchema.shape).optional(),
+    attachments: z.array(z.strictObject(OutboundAttachmentSchema.shape)).max(10).default([]),
   })
   .refine((r) => r.text !== undefined || r.template !== undefined || r.attachments.length > 0, {
     message: 'a reply needs text, a template or an attachment',

@@ -12,6 +12,15 @@ export interface WebchatStore {
   getSession(tokenHash: string): Promise<WebchatSession | undefined>;
   /** Counts one hit on a fixed-window counter (removed by TTL at `expiresAtSeconds`); the count so far. */
   countHit(key: string, expiresAtSeconds: number): Promise<number>;
+  /**
+   * Keeps the first claim of a visitor's message (until `expiresAtSeconds`, by TTL) and answers the
+   * claim kept: the first send's, on a retry.
+   */
+  claimMessage(
+    providerMessageId: string,
+    claim: WebchatMessageClaim,
+    expiresAtSeconds: number,
+  ): Promise<WebchatMessageClaim>;
   findCustomerId(identity: Identity): Promise<string | undefined>;
   /** The customer's partitions, the root of their merges first. */
   mergedPartitions(customerId: string): Promise<string[]>;
@@ -21,6 +30,12 @@ export interface WebchatStore {
   ): Promise<Page<TimelineItem>>;
   /** The most recent items of the partitions (at most `limit`), oldest first, with their keys' times. */
   recentPlacedTimeline(partitions: readonly string[], limit: number): Promise<PlacedTimelineItem[]>;
+}
+
+/** When a visitor's message was first sent, and the hash of its text. */
+export interface WebchatMessageClaim {
+  at: string;
+  textHash: string;
 }
 
 /** The web chat's ports and settings, as its routes and sockets pass them to the use cases. */

@@ -162,6 +162,18 @@ function withWebchat(
   return { webchat: new WebchatSender({ queue, clock }), ...senders };
 }
 
+/**
+ * The app's answers, each 413 with `Connection: close`: the body it refused was not read, so the
+ * connection cannot carry the client's next request (a kept-alive one would fail).
+ */
+function closingAfter413(app: Hono): Hono['fetch'] {
+  return async (request, ...rest) => {
+    const response = await app.fetch(request, ...rest);
+    if (response.status === 413) response.headers.set('connection', 'close');
+    return response;
+  };
+}
+
 /** Serves `app` on 127.0.0.1, and its WebSocket `upgrades`; `port` 0 takes a free one. */
 async function listen(
   app: Hono,
@@ -169,7 +181,7 @@ async function listen(
   upgrades: LocalUpgrades,
 ): Promise<{ server: ServerType; port: number }> {
   const server = await new Promise<ServerType>((resolve) => {
-    const s = serve({ fetch: app.fetch, port, hostname: '127.0.0.1' }, () => resolve(s));
+    const s = serve({ fetch: closingAfter413(app), port, hostname: '127.0.0.1' }, () => resolve(s));
   });
   upgrades.attach(server as Server);
   const address = server.address();

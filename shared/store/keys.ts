@@ -55,6 +55,7 @@ export const mentionsPartition = (token: string): string => `MENTION#${token}`;
  * | open live sockets      | Query ×8 pk=LIVE_CONN#<0..7>; Put/Update/Delete sk=<connectionId>  |
  * | web-chat session       | GetItem  pk=WEBCHAT_SESSION#<sha256 of token>, sk=SESSION (ttl)   |
  * | web-chat rate counter  | Update   pk=WEBCHAT_RATE#<limit>#<subject>#<window>, sk=RATE (ttl) |
+ * | visitor's message claim| Update   pk=WEBCHAT_MSG#<provider message id>, sk=MSG (ttl)        |
  * | visitor connection     | GetItem  pk=WEBCHAT_CONN#<connection id>, sk=CONN (ttl)            |
  * | visitors of a customer | Query    pk=WEBCHAT_LIVE#<customer id>, sk=CONN#<connection id> (ttl) |
  * | visitors of an identity| Query    pk=WEBCHAT_LIVE_ID#<kind>#<value>, sk=CONN#<connection id> (ttl) |
@@ -108,6 +109,8 @@ export const Keys = {
   webchatSession: (tokenHash: string) => ({ pk: `WEBCHAT_SESSION#${tokenHash}`, sk: 'SESSION' }),
   /** One fixed-window rate counter of one web-chat subject (a session or an address). */
   webchatRate: (key: string) => ({ pk: `WEBCHAT_RATE#${key}`, sk: 'RATE' }),
+  /** The first time and text hash of a visitor's message, so a retry answers the same `at` (or 409). */
+  webchatMessage: (providerMessageId: string) => ({ pk: `WEBCHAT_MSG#${providerMessageId}`, sk: 'MSG' }),
   /** A visitor's live connection (AWS WebSocket API), with what it follows. */
   webchatConnection: (connectionId: string) => ({ pk: `WEBCHAT_CONN#${connectionId}`, sk: 'CONN' }),
   /** That a connection follows a customer's timeline. */

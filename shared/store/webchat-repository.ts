@@ -1,8 +1,9 @@
 import { type WebchatSession, WebchatSessionSchema } from '../domain/webchat/session.js';
+import type { WebchatMessageClaim } from '../domain/webchat-ports.js';
 import { type DynamoDb, getItem, putItem, updateItem } from './dynamo-client.js';
 import { Keys } from './keys.js';
 import { getInput } from './params/common.js';
-import { countWebchatHitInput, putWebchatSessionInput } from './params/webchat.js';
+import { claimWebchatMessageInput, countWebchatHitInput, putWebchatSessionInput } from './params/webchat.js';
 
 /** Web-chat sessions (by token hash) and rate counters, both removed by the table's TTL. */
 export function webchatRepository(db: DynamoDb) {
@@ -20,6 +21,16 @@ export function webchatRepository(db: DynamoDb) {
     async countHit(key: string, expiresAtSeconds: number): Promise<number> {
       const out = await updateItem(db, countWebchatHitInput(db.table, key, expiresAtSeconds));
       return Number(out.Attributes?.hits ?? 1);
+    },
+    /** Claims a visitor's message for its first send; the claim kept, this one if it is the first. */
+    async claimMessage(
+      providerMessageId: string,
+      claim: WebchatMessageClaim,
+      expiresAtSeconds: number,
+    ): Promise<WebchatMessageClaim> {
+      const input = claimWebchatMessageInput(db.table, providerMessageId, claim, expiresAtSeconds);
+      const kept = (await updateItem(db, input)).Attributes;
+      return { at: String(kept?.at ?? claim.at), textHash: String(kept?.textHash ?? claim.textHash) };
     },
   };
 }

@@ -44,6 +44,14 @@ async function body<S extends z.ZodType>(c: Context, schema: S): Promise<z.infer
   return parsed.data;
 }
 
+/** The request's session bearer header, checked before its body is read: 401 without one. */
+function sessionAuthorization(c: Context): string {
+  const authorization = c.req.header('authorization');
+  if (!authorization || !bearerSessionToken(authorization))
+    throw new UnauthorizedError('send Authorization: Bearer <sessionToken>');
+  return authorization;
+}
+
 /**
  * The public web-chat routes, for visitors' browsers: sessions, messages (post and history) and read
  * receipts, with CORS only for WEBCHAT_ALLOWED_ORIGINS, bodies over 16 KiB refused (413), a JSON body
@@ -73,9 +81,7 @@ export function createWebchatApp(deps: WebchatAppDeps): Hono {
     return c.json(await startWebchatSession(deps, { request, address: deps.addressOf(c) }), 201);
   });
   app.post('/webchat/messages', limit, async (c) => {
-    const authorization = c.req.header('authorization');
-    if (!bearerSessionToken(authorization))
-      throw new UnauthorizedError('send Authorization: Bearer <sessionToken>');
+    const authorization = sessionAuthorization(c);
     const message = await body(c, MessageRequestSchema);
     const address = deps.addressOf(c);
     return c.json(await postWebchatMessage(deps, { authorization, address, message }), 202);
@@ -86,8 +92,9 @@ export function createWebchatApp(deps: WebchatAppDeps): Hono {
     return c.json(await listWebchatMessages(deps, { authorization: c.req.header('authorization'), cursor }));
   });
   app.post('/webchat/read', limit, async (c) => {
+    const authorization = sessionAuthorization(c);
     const { messageIds } = await body(c, ReadRequestSchema);
-    return c.json(await markWebchatRead(deps, { authorization: c.req.header('authorization'), messageIds }));
+    return c.json(await markWebchatRead(deps, { authorization, messageIds }));
   });
   if (deps.assets) app.route('/', widgetRoutes(deps.assets));
   return app;

@@ -1,5 +1,6 @@
 import type { PutCommandInput, UpdateCommandInput } from '@aws-sdk/lib-dynamodb';
 import type { WebchatSession } from '../../domain/webchat/session.js';
+import type { WebchatMessageClaim } from '../../domain/webchat-ports.js';
 import { Keys } from '../keys.js';
 
 /** Puts a session under its token's hash, with the table's `ttl` at its expiry. */
@@ -28,5 +29,23 @@ export function countWebchatHitInput(
     ExpressionAttributeNames: { '#ttl': 'ttl' },
     ExpressionAttributeValues: { ':one': 1, ':ttl': expiresAtSeconds },
     ReturnValues: 'UPDATED_NEW',
+  };
+}
+
+/** Keeps a visitor message's first claim (its time and text hash) and answers the claim kept: one write. */
+export function claimWebchatMessageInput(
+  table: string,
+  providerMessageId: string,
+  claim: WebchatMessageClaim,
+  expiresAtSeconds: number,
+): UpdateCommandInput {
+  return {
+    TableName: table,
+    Key: Keys.webchatMessage(providerMessageId),
+    UpdateExpression:
+      'SET #at = if_not_exists(#at, :at), textHash = if_not_exists(textHash, :hash), #ttl = if_not_exists(#ttl, :ttl)',
+    ExpressionAttributeNames: { '#at': 'at', '#ttl': 'ttl' },
+    ExpressionAttributeValues: { ':at': claim.at, ':hash': claim.textHash, ':ttl': expiresAtSeconds },
+    ReturnValues: 'ALL_NEW',
   };
 }

@@ -391,6 +391,20 @@ describe('agent API: replies', () => {
     const res = await post(fakeReplies(), { channel: 'whatsapp' });
     expect(res.status).toBe(400);
   });
+
+  it('answers 400 naming an unknown key, in the body, its template or an attachment, and queues nothing', async () => {
+    const replies = fakeReplies();
+    for (const [body, key] of [
+      [{ text: 'x', chanel: 'sms' }, 'chanel'],
+      [{ template: { name: 'hello', language: 'en', paramaters: ['a'] } }, 'paramaters'],
+      [{ attachments: [{ url: 'https://example.com/a.pdf', mime: 'application/pdf' }] }, 'mime'],
+    ] as const) {
+      const res = await post(replies, body);
+      expect(res.status).toBe(400);
+      expect(((await res.json()) as { error: { message: string } }).error.message).toContain(key);
+    }
+    expect(replies.queued).toEqual([]);
+  });
 });
 
 describe('agent API: notes and assignment', () => {

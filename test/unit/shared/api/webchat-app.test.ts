@@ -2,11 +2,13 @@ import { describe, expect, it } from 'vitest';
 import { createWebchatApp } from '#shared/api/webchat/app.js';
 import type { Envelope } from '#shared/domain/envelope.js';
 import type { WebchatSession } from '#shared/domain/webchat/session.js';
-import type { WebchatStore } from '#shared/domain/webchat-ports.js';
+import type { WebchatMessageClaim, WebchatStore } from '#shared/domain/webchat-ports.js';
 
 const SITE = 'https://shop.example';
 
 function app() {
+  let now = Date.parse('2026-12-03T12:00:00Z');
+  const claims = new Map<string, WebchatMessageClaim>();
   const sessions = new Map<string, WebchatSession>();
   const counts = new Map<string, number>();
   const queued: Envelope[] = [];
@@ -17,6 +19,10 @@ function app() {
       counts.set(key, (counts.get(key) ?? 0) + 1);
       return counts.get(key) as number;
     },
+    claimMessage: async (id, claim) => {
+      if (!claims.has(id)) claims.set(id, claim);
+      return claims.get(id) as WebchatMessageClaim;
+    },
     findCustomerId: async () => undefined,
     mergedPartitions: async (id) => [id],
     timeline: async () => ({ items: [], cursor: null }),
@@ -25,13 +31,16 @@ function app() {
   const web = createWebchatApp({
     store,
     queue: { enqueue: async (envelopes) => void queued.push(...envelopes) },
-    clock: { now: () => new Date('2026-12-03T12:00:00Z') },
+    clock: { now: () => new Date(now) },
     allowedOrigins: [SITE],
     addressOf: () => '203.0.113.9',
   });
   const post = (path: string, body: string, headers: Record<string, string> = {}) =>
     web.request(path, { method: 'POST', body, headers: { 'content-type': 'application/json', ...headers } });
-  return { web, post, queued };
+  const later = (ms: number) => {
+    now += ms;
+  };
+  return { web, post, queued, later };
 }
 
 describe('the web-chat routes', () => {
@@ -86,6 +95,45 @@ describe('the web-chat routes', () => {
     ).toBe(401);
     expect((await web.request('/webchat/messages')).status).toBe(401);
     expect(queued).toEqual([]);
+  });
+
+  it("answers a retried clientMessageId with the first send's id and `at`, and another text under it with 409", async () => {
+    const { post, queued, later } = app();
+    const { sessionToken } = (await (await post('/webchat/sessions', '{}')).json()) as {
+      sessionToken: string;
+    };
+    const send = (text: string) =>
+      post('/webchat/messages', JSON.stringify({ text, clientMessageId: 'retry-me-1' }), {
+        authorization: `Bearer ${sessionToken}`,
+      });
+    const first = await send('Where is my order?');
+    later(5_000);
+    const again = await send('Where is my order?');
+    expect([first.status, again.status]).toEqual([202, 202]);
+    const [a, b] = [await first.json(), await again.json()];
+    expect(b).toEqual(a);
+    expect((a as { at: string }).at).toBe('2026-12-03T12:00:00.000Z');
+    // The retry queues the same envelope again, in case the first was lost: the pipeline keeps one.
+    expect(queued.map((e) => [e.id, e.occurredAt])).toEqual([
+      [queued[0]?.id, '2026-12-03T12:00:00.000Z'],
+      [queued[0]?.id, '2026-12-03T12:00:00.000Z'],
+    ]);
+    const other = await send('Another question');
+    expect(other.status).toBe(409);
+    expect(((await other.json()) as { error: { code: string } }).error.code).toBe('conflict');
+    expect(queued).toHaveLength(2);
+  });
+
+  it('checks the session header of a read receipt before its body', async () => {
+    const { post } = app();
+    expect((await post('/webchat/read', '{')).status).toBe(401);
+    expect((await post('/webchat/read', '{"messageIds":5}')).status).toBe(401);
+    const { sessionToken } = (await (await post('/webchat/sessions', '{}')).json()) as {
+      sessionToken: string;
+    };
+    const authorization = `Bearer ${sessionToken}`;
+    expect((await post('/webchat/read', '{', { authorization })).status).toBe(400);
+    expect((await post('/webchat/read', '{"messageIds":["reply:x"]}', { authorization })).status).toBe(200);
   });
 
   it('limits a session to 20 messages a minute, with Retry-After', async () => {

@@ -40,6 +40,11 @@ async function asBob(runtime: LocalRuntime, method: string, path: string, body: 
   if (!res.ok) throw new Error(`${path} answered ${res.status}`);
 }
 
+async function shot(page: Page, file: string): Promise<void> {
+  mkdirSync(SHOTS, { recursive: true });
+  await page.screenshot({ path: new URL(`console-${file}.png`, SHOTS).pathname });
+}
+
 async function signInAs(page: Page, runtime: LocalRuntime, token: string): Promise<void> {
   await page.goto(`${runtime.url}/console`);
   await page.getByLabel('Agent token').fill(token);
@@ -89,6 +94,8 @@ describe('the console at work: paging, presence and queues, transfer, search, pl
       .waitFor({ timeout: 30_000 });
     expect(await rows().last().textContent()).toContain(name(99));
     expect(await rows().first().textContent()).toContain(name(1));
+    await rows().last().scrollIntoViewIfNeeded();
+    await shot(page, 'paged');
   }, 120_000);
 
   it('shows the registered presence, joins a queue, and warns while online in no queue', async () => {
@@ -98,6 +105,7 @@ describe('the console at work: paging, presence and queues, transfer, search, pl
     await page.getByRole('status').filter({ hasText: 'Online in no queue' }).waitFor();
     await page.getByText('Queues: none').click();
     await page.getByLabel('billing').waitFor();
+    await shot(page, 'queues');
     await page.getByLabel('Join another queue').fill('general');
     await page.getByRole('button', { name: 'Join', exact: true }).click();
     await page.getByText('Queues: general').waitFor();
@@ -132,14 +140,18 @@ describe('the console at work: paging, presence and queues, transfer, search, pl
     await queue.selectOption('billing');
     await form.getByRole('button', { name: 'Transfer' }).click();
     await page.locator('.conversation-head .meta', { hasText: 'assigned to bob · queue billing' }).waitFor();
-    await expect.poll(() => agent.inputValue()).toBe('');
-    await expect.poll(() => queue.inputValue()).toBe('');
+    const shown = (select: typeof agent) =>
+      select.evaluate((el) => (el as { selectedIndex?: number }).selectedIndex);
+    await expect.poll(() => shown(agent)).toBe(0);
+    await expect.poll(() => shown(queue)).toBe(0);
     const log = page.getByRole('log', { name: 'Messages' });
     await log.getByText('Assigned to bob (queue billing) by ana').waitFor({ timeout: 30_000 });
     await agent.selectOption({ label: 'Nobody (back to the queue)' });
     await queue.selectOption('general');
     await form.getByRole('button', { name: 'Transfer' }).click();
     await log.getByText('Waiting in queue general by ana').waitFor({ timeout: 30_000 });
+    await expect.poll(() => shown(agent)).toBe(0);
+    await shot(page, 'transferred');
   }, 60_000);
 
   it('offers Web chat in the channel filter', async () => {
@@ -155,6 +167,7 @@ describe('the console at work: paging, presence and queues, transfer, search, pl
     const id = await found.first().getAttribute('data-customer');
     expect(id).toMatch(/^cu_/);
     expect(await found.first().textContent()).toContain(id);
+    await shot(page, 'search');
     await found.first().getByRole('button', { name: 'Open conversation' }).click();
     await page.getByRole('heading', { name: name(7) }).waitFor();
     await page.locator('aside.customer .customer-id', { hasText: id ?? '' }).waitFor();
@@ -211,8 +224,7 @@ describe('the console at work: paging, presence and queues, transfer, search, pl
       await phonePage.getByRole('button', { name: 'Customer', exact: true }).click();
       await panel.getByText('Save tags').waitFor();
       expect(await panel.isVisible()).toBe(true);
-      mkdirSync(SHOTS, { recursive: true });
-      await phonePage.screenshot({ path: new URL('console-phone-customer.png', SHOTS).pathname });
+      await shot(phonePage, 'phone-customer');
       await phonePage.getByRole('button', { name: 'Close the customer panel' }).click();
       await panel.waitFor({ state: 'hidden' });
       const overflow = await phonePage.evaluate<number>(
@@ -247,12 +259,11 @@ describe('the console at work: paging, presence and queues, transfer, search, pl
       await suggestion.getByRole('button', { name: 'Dismiss' }).waitFor();
       expect(await suggestion.getByRole('button', { name: 'Accept (merge)' }).count()).toBe(0);
       expect(await bobPage.getByRole('heading', { name: 'Admin' }).count()).toBe(0);
+      await shot(bobPage, 'suggestion-agent');
       await page.getByRole('button', { name: new RegExp(name(6)) }).click();
       const anaSuggestion = page.locator('[data-suggestion]');
       await anaSuggestion.getByRole('button', { name: 'Accept (merge)' }).waitFor({ timeout: 30_000 });
-      await expect
-        .poll(() => anaSuggestion.locator('strong').first().textContent())
-        .toMatch(/9914001/);
+      await expect.poll(() => anaSuggestion.locator('strong').first().textContent()).toMatch(/9914001/);
     } finally {
       await bobPage.close();
     }

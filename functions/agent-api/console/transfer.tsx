@@ -40,11 +40,17 @@ export function TransferForm(props: {
     >
       <label>
         Agent
-        <select value={agent} onChange={(e) => setAgent(e.currentTarget.value)}>
-          <option value="">Choose an agent</option>
-          {props.assignee ? <option value={NOBODY}>Nobody (back to the queue)</option> : null}
+        <select onChange={(e) => setAgent(e.currentTarget.value)}>
+          <option value="" selected={!agent}>
+            Choose an agent
+          </option>
+          {props.assignee ? (
+            <option value={NOBODY} selected={agent === NOBODY}>
+              Nobody (back to the queue)
+            </option>
+          ) : null}
           {props.agents.map((a) => (
-            <option key={a.id} value={a.id}>
+            <option key={a.id} value={a.id} selected={agent === a.id}>
               {a.id} ({a.presence}, {a.openConversations}/{a.capacity})
             </option>
           ))}
@@ -52,10 +58,12 @@ export function TransferForm(props: {
       </label>
       <label>
         Queue
-        <select value={queue} onChange={(e) => setQueue(e.currentTarget.value)}>
-          <option value="">Choose a queue</option>
+        <select onChange={(e) => setQueue(e.currentTarget.value)}>
+          <option value="" selected={!queue}>
+            Choose a queue
+          </option>
           {props.queues.map((q) => (
-            <option key={q} value={q}>
+            <option key={q} value={q} selected={queue === q}>
               {q}
             </option>
           ))}

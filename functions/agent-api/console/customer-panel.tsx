@@ -45,7 +45,7 @@ function Suggestions(props: {
           <li key={s.otherId} data-suggestion={s.otherId}>
             <p>
               Maybe the same person as <strong>{names[s.otherId] ?? 'another customer'}</strong>{' '}
-              <CopyId id={s.otherId} />:
+              <CopyId id={s.otherId} />
             </p>
             <ul class="evidence" aria-label="Evidence">
               {s.evidence.map((e) => (

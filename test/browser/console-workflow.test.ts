@@ -221,6 +221,7 @@ describe('the console at work: paging, presence and queues, transfer, search, pl
       const panel = phonePage.locator('aside.customer');
       await panel.waitFor({ state: 'attached' });
       expect(await panel.isVisible()).toBe(false);
+      await shot(phonePage, 'phone-conversation');
       await phonePage.getByRole('button', { name: 'Customer', exact: true }).click();
       await panel.getByText('Save tags').waitFor();
       expect(await panel.isVisible()).toBe(true);

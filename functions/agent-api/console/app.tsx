@@ -295,7 +295,7 @@ function Console(props: { config: ConsoleConfig; session: Session; onSignOut(): 
         <main class="empty" aria-label="Conversation">
           <p>
             {wanted
-              ? 'Looking for the conversation in the inbox…'
+              ? 'Looking for the conversation of the address among the inbox rows shown (Load more, change the filters or find its customer)…'
               : 'Pick a conversation from the inbox (j and k move through it; ? lists the shortcuts).'}
           </p>
         </main>

@@ -193,12 +193,30 @@ describe('the console at work: paging, presence and queues, transfer, search, pl
     expect(await page.getByLabel('Reply', { exact: true }).inputValue()).toBe('Half a thought for three');
   }, 60_000);
 
+  it('shows a conversation found again by Back as it is now, not as it was when opened', async () => {
+    await page.getByRole('button', { name: new RegExp(name(8)) }).click();
+    await page.getByRole('heading', { name: name(8) }).waitFor();
+    const id = new URL(page.url()).hash.split('/').at(-1);
+    await page.getByRole('button', { name: new RegExp(name(9)) }).click();
+    await page.getByRole('heading', { name: name(9) }).waitFor();
+    const res = await fetch(`${runtime.url}/api/conversations/${id}/resolve`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${ANA.token}` },
+    });
+    expect(res.status).toBe(200);
+    await page.goBack();
+    await page.getByRole('heading', { name: name(8) }).waitFor();
+    await page.locator('.conversation-head .meta', { hasText: /^Resolved/ }).waitFor({ timeout: 30_000 });
+    await page.getByRole('button', { name: 'Reopen' }).waitFor();
+  }, 60_000);
+
   it('clears a stale send error once the live connection is back', async () => {
     await page
       .getByRole('status')
       .filter({ hasText: /^Live$/ })
       .waitFor({ timeout: 30_000 });
     await page.route('**/replies', (route) => route.abort());
+    await page.getByLabel('Reply', { exact: true }).fill('Will this go through?');
     await page.getByRole('button', { name: 'Send', exact: true }).click();
     const alert = page.locator('form.composer [role="alert"]');
     await alert.waitFor();

@@ -167,6 +167,18 @@ function ConversationHead(props: {
   );
 }
 
+/**
+ * The conversation as the customer's profile has it now (one kept from before a reload may be stale):
+ * their open one, or, when this customer has another or none open, this one resolved since.
+ */
+function freshConversation(c: Conversation, customer: CustomerView | undefined): Conversation | undefined {
+  if (!customer) return undefined;
+  const open = customer.openConversation;
+  if (open?.id === c.id) return { ...c, ...open };
+  if (customer.id === c.customerId && c.status === 'open') return { ...c, status: 'resolved' };
+  return undefined;
+}
+
 /** Who else views the conversation and who types in it, from the live socket. */
 function awareness(presence: Presence, id: string, me: string) {
   const others = (presence.viewing[id] ?? []).filter((a) => a !== me);
@@ -230,10 +242,10 @@ export function ConversationView(props: {
   const data = useConversationData(api, c.customerId, props.subscribe, props.reloads);
   const { error, act } = useActions(props.status);
   const [customerShown, setCustomerShown] = useState(false);
-  const open = data.customer?.openConversation;
   useEffect(() => {
-    if (open?.id === c.id) props.onConversation({ ...c, ...open });
-  }, [open]);
+    const fresh = freshConversation(c, data.customer);
+    if (fresh) props.onConversation(fresh);
+  }, [data.customer]);
   const { others, typing } = awareness(props.presence, c.id, props.session.agentId);
   return (
     <>

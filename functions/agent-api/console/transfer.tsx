@@ -9,6 +9,27 @@ export interface TransferTarget {
 
 const NOBODY = '\u0000nobody';
 
+/** A list to choose from; the option shown follows `value` even as the options change. */
+function Picker(props: {
+  label: string;
+  value: string;
+  onChange(value: string): void;
+  options: Array<[string, string]>;
+}) {
+  return (
+    <label>
+      {props.label}
+      <select onChange={(e) => props.onChange(e.currentTarget.value)}>
+        {props.options.map(([value, text]) => (
+          <option key={value} value={value} selected={props.value === value}>
+            {text}
+          </option>
+        ))}
+      </select>
+    </label>
+  );
+}
+
 /** Transfer to a registered agent and/or a known queue, picked from lists; cleared once it went through. */
 export function TransferForm(props: {
   agents: AgentRow[];
@@ -38,37 +59,25 @@ export function TransferForm(props: {
         }
       }}
     >
-      <label>
-        Agent
-        <select onChange={(e) => setAgent(e.currentTarget.value)}>
-          <option value="" selected={!agent}>
-            Choose an agent
-          </option>
-          {props.assignee ? (
-            <option value={NOBODY} selected={agent === NOBODY}>
-              Nobody (back to the queue)
-            </option>
-          ) : null}
-          {props.agents.map((a) => (
-            <option key={a.id} value={a.id} selected={agent === a.id}>
-              {a.id} ({a.presence}, {a.openConversations}/{a.capacity})
-            </option>
-          ))}
-        </select>
-      </label>
-      <label>
-        Queue
-        <select onChange={(e) => setQueue(e.currentTarget.value)}>
-          <option value="" selected={!queue}>
-            Choose a queue
-          </option>
-          {props.queues.map((q) => (
-            <option key={q} value={q} selected={queue === q}>
-              {q}
-            </option>
-          ))}
-        </select>
-      </label>
+      <Picker
+        label="Agent"
+        value={agent}
+        onChange={setAgent}
+        options={[
+          ['', 'Choose an agent'],
+          ...(props.assignee ? [[NOBODY, 'Nobody (back to the queue)'] as [string, string]] : []),
+          ...props.agents.map((a): [string, string] => [
+            a.id,
+            `${a.id} (${a.presence}, ${a.openConversations}/${a.capacity})`,
+          ]),
+        ]}
+      />
+      <Picker
+        label="Queue"
+        value={queue}
+        onChange={setQueue}
+        options={[['', 'Choose a queue'], ...props.queues.map((q): [string, string] => [q, q])]}
+      />
       <button type="submit" disabled={busy || (!agent && !queue)}>
         Transfer
       </button>

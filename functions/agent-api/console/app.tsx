@@ -1,9 +1,16 @@
 import { useCallback, useEffect, useMemo, useRef, useState } from 'preact/hooks';
+import { type AgentRow, knownQueues, PresenceSwitch, useAgents } from './agents.js';
 import { type Api, type Conversation, conversationFrom, createApi } from './api.js';
 import { ConversationView } from './conversation.js';
 import { Help } from './help.js';
 import { type Filters, Inbox } from './inbox.js';
 import { LiveClient, type LiveEvent, type LiveStatus } from './live.js';
+import {
+  conversationInAddress,
+  rememberConversation,
+  rememberedConversation,
+  showInAddress,
+} from './place.js';
 import { type ConsoleConfig, liveUrl, readSession, type Session, saveSession } from './session.js';
 import { useShortcuts } from './shortcuts.js';
 import { SignIn } from './sign-in.js';
@@ -111,6 +118,9 @@ function Header(props: {
   session: Session;
   status: LiveStatus;
   presence: Presence;
+  agents: AgentRow[];
+  queues: string[];
+  onSaved(agent: Omit<AgentRow, 'openConversations'>): void;
   onHelp(): void;
   onSignOut(): void;
 }) {
@@ -130,7 +140,13 @@ function Header(props: {
             </li>
           ))}
       </ul>
-      <PresenceSwitch api={props.api} current={props.presence.agents[session.agentId]} />
+      <PresenceSwitch
+        api={props.api}
+        agentId={session.agentId}
+        me={props.agents.find((a) => a.id === session.agentId)}
+        queues={props.queues}
+        onSaved={props.onSaved}
+      />
       <span class="me">
         {session.agentId}
         {session.admin ? ' (admin)' : ''}
@@ -147,12 +163,23 @@ function Header(props: {
 
 function useCurrent(api: Api, subscribe: Subscribe, live: { current: LiveClient | undefined }) {
   const [current, setCurrent] = useState<Conversation>();
+  const [wanted, setWanted] = useState(conversationInAddress);
   useEffect(() => {
     if (!current) return;
     const id = current.id;
+    rememberConversation(current);
     live.current?.send({ type: 'viewing', conversationId: id });
     return () => live.current?.send({ type: 'left', conversationId: id });
   }, [current?.id]);
+  useEffect(() => {
+    const follow = () => setWanted(conversationInAddress());
+    addEventListener('popstate', follow);
+    return () => removeEventListener('popstate', follow);
+  }, []);
+  useEffect(() => {
+    if (!wanted) return setCurrent(undefined);
+    setCurrent((c) => (c?.id === wanted ? c : rememberedConversation(wanted)));
+  }, [wanted]);
   useEffect(
     () =>
       subscribe((event) => {
@@ -161,33 +188,41 @@ function useCurrent(api: Api, subscribe: Subscribe, live: { current: LiveClient 
       }),
     [subscribe],
   );
+  const open = (c: Conversation | undefined) => {
+    showInAddress(c?.id);
+    setWanted(c?.id);
+    setCurrent(c);
+  };
+  /** The inbox's rows: the conversation the address names, when it was not opened in this tab before. */
+  const found = (list: Conversation[]) => {
+    if (wanted && current?.id !== wanted) {
+      const c = list.find((x) => x.id === wanted);
+      if (c) setCurrent(c);
+    }
+  };
   const resolve = async () => {
     if (!current) return;
     const path = `/api/conversations/${current.id}/${current.status === 'open' ? 'resolve' : 'reopen'}`;
     setCurrent(await api.send<Conversation>('POST', path));
   };
-  return { current, setCurrent, resolve };
+  return { current, wanted, setCurrent, open, found, resolve };
 }
 
-function Console(props: { config: ConsoleConfig; session: Session; onSignOut(): void }) {
-  const { session } = props;
-  const api: Api = useMemo(() => createApi(session.token, props.onSignOut), [session, props.onSignOut]);
-  const { subscribe, status, reloads, presence, live } = useLive(props.config, api);
-  const [filters, setFilters] = useState<Filters>({
-    status: 'open',
-    assignee: '',
-    queue: '',
-    channel: '',
-    sort: 'waiting',
-  });
-  const [list, setList] = useState<Conversation[]>([]);
-  const { current, setCurrent, resolve } = useCurrent(api, subscribe, live);
-  const [help, setHelp] = useState(false);
+const NO_FILTER: Filters = { status: 'open', assignee: '', queue: '', channel: '', sort: 'waiting' };
+
+/** The keyboard: j and k through the inbox, r and n to the composer, e resolves, ? the help. */
+function useKeys(
+  list: Conversation[],
+  current: Conversation | undefined,
+  open: (c: Conversation) => void,
+  resolve: () => Promise<void>,
+  help: () => void,
+) {
   const [composer, setComposer] = useState<{ mode: 'reply' | 'note'; at: number }>();
   const step = (by: number) => {
     const index = list.findIndex((c) => c.id === current?.id);
     const next = list[Math.min(list.length - 1, Math.max(0, index + by))];
-    if (next) setCurrent(next);
+    if (next) open(next);
   };
   useShortcuts({
     j: () => step(1),
@@ -195,8 +230,22 @@ function Console(props: { config: ConsoleConfig; session: Session; onSignOut(): 
     r: () => setComposer({ mode: 'reply', at: Date.now() }),
     n: () => setComposer({ mode: 'note', at: Date.now() }),
     e: () => void resolve(),
-    '?': () => setHelp(true),
+    '?': help,
   });
+  return composer;
+}
+
+function Console(props: { config: ConsoleConfig; session: Session; onSignOut(): void }) {
+  const { session } = props;
+  const api: Api = useMemo(() => createApi(session.token, props.onSignOut), [session, props.onSignOut]);
+  const { subscribe, status, reloads, presence, live } = useLive(props.config, api);
+  const [filters, setFilters] = useState<Filters>(NO_FILTER);
+  const [list, setList] = useState<Conversation[]>([]);
+  const { current, wanted, setCurrent, open, found, resolve } = useCurrent(api, subscribe, live);
+  const { agents, saved } = useAgents(api, subscribe);
+  const queues = useMemo(() => knownQueues(agents, list), [agents, list]);
+  const [help, setHelp] = useState(false);
+  const composer = useKeys(list, current, open, resolve, () => setHelp(true));
   return (
     <div class={`shell ${current ? 'has-conversation' : ''}`}>
       <Header
@@ -204,6 +253,9 @@ function Console(props: { config: ConsoleConfig; session: Session; onSignOut(): 
         session={session}
         status={status}
         presence={presence}
+        agents={agents}
+        queues={queues}
+        onSaved={saved}
         onHelp={() => setHelp(true)}
         onSignOut={props.onSignOut}
       />
@@ -212,8 +264,11 @@ function Console(props: { config: ConsoleConfig; session: Session; onSignOut(): 
         filters={filters}
         onFilters={setFilters}
         selected={current?.id}
-        onSelect={setCurrent}
-        onList={setList}
+        onSelect={open}
+        onList={(rows) => {
+          setList(rows);
+          found(rows);
+        }}
         subscribe={subscribe}
         reloads={reloads}
         presence={presence}
@@ -225,43 +280,27 @@ function Console(props: { config: ConsoleConfig; session: Session; onSignOut(): 
           session={session}
           conversation={current}
           onConversation={setCurrent}
-          onBack={() => setCurrent(undefined)}
+          onBack={() => open(undefined)}
           onResolve={resolve}
           subscribe={subscribe}
           reloads={reloads}
           presence={presence}
+          status={status}
+          agents={agents}
+          queues={queues}
           onTyping={() => live.current?.send({ type: 'typing', conversationId: current.id })}
           composer={composer}
         />
       ) : (
         <main class="empty" aria-label="Conversation">
-          <p>Pick a conversation from the inbox (j and k move through it; ? lists the shortcuts).</p>
+          <p>
+            {wanted
+              ? 'Looking for the conversation of the address among the inbox rows shown (Load more, change the filters or find its customer)…'
+              : 'Pick a conversation from the inbox (j and k move through it; ? lists the shortcuts).'}
+          </p>
         </main>
       )}
       {help ? <Help onClose={() => setHelp(false)} /> : null}
     </div>
-  );
-}
-
-function PresenceSwitch(props: { api: Api; current: string | undefined }) {
-  const [value, setValue] = useState(props.current ?? 'away');
-  useEffect(() => {
-    if (props.current) setValue(props.current);
-  }, [props.current]);
-  return (
-    <label class="presence">
-      <span class="visually-hidden">Your presence</span>
-      <select
-        value={value}
-        onChange={async (e) => {
-          const presence = (e.currentTarget as HTMLSelectElement).value;
-          setValue(presence);
-          await props.api.send('PUT', '/api/agents/me', { presence });
-        }}
-      >
-        <option value="online">Online</option>
-        <option value="away">Away</option>
-      </select>
-    </label>
   );
 }

@@ -1,4 +1,5 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
+import type { AgentRow } from './agents.js';
 import {
   type Api,
   type ChannelOption,
@@ -10,9 +11,11 @@ import {
 import type { Presence, Subscribe } from './app.js';
 import { CustomerPanel } from './customer-panel.js';
 import { channelName } from './format.js';
+import type { LiveStatus } from './live.js';
 import { ReplyBox } from './reply-box.js';
 import type { Session } from './session.js';
 import { TimelineEntry } from './timeline-item.js';
+import { TransferForm, type TransferTarget } from './transfer.js';
 import { ErrorNote } from './ui.js';
 import { VirtualList } from './virtual-list.js';
 
@@ -112,8 +115,12 @@ function ConversationHead(props: {
   others: string[];
   typing: string[];
   error: string;
+  agents: AgentRow[];
+  queues: string[];
+  customerShown: boolean;
+  onCustomer(): void;
   onBack(): void;
-  onAssign(body: { agentId?: string; queue?: string }): void;
+  onAssign(body: TransferTarget): Promise<boolean>;
   onResolve(): void;
 }) {
   const { conversation: c } = props;
@@ -132,9 +139,23 @@ function ConversationHead(props: {
         <button type="button" onClick={() => props.onAssign({ agentId: 'me' })}>
           Assign to me
         </button>
-        <TransferForm onTransfer={props.onAssign} />
+        <TransferForm
+          agents={props.agents}
+          queues={props.queues}
+          assignee={c.assignee}
+          onTransfer={props.onAssign}
+        />
         <button type="button" onClick={props.onResolve} aria-keyshortcuts="e">
           {c.status === 'open' ? 'Resolve' : 'Reopen'}
+        </button>
+        <button
+          type="button"
+          class="customer-toggle"
+          aria-expanded={props.customerShown}
+          aria-controls="customer-panel"
+          onClick={props.onCustomer}
+        >
+          Customer
         </button>
       </div>
       <p class="awareness" aria-live="polite">
@@ -144,6 +165,60 @@ function ConversationHead(props: {
       <ErrorNote message={props.error} />
     </header>
   );
+}
+
+/**
+ * The conversation as the customer's profile has it now (one kept from before a reload may be stale):
+ * their open one, or, when this customer has another or none open, this one resolved since.
+ */
+function freshConversation(c: Conversation, customer: CustomerView | undefined): Conversation | undefined {
+  if (!customer) return undefined;
+  const open = customer.openConversation;
+  if (open?.id === c.id) return { ...c, ...open };
+  if (customer.id === c.customerId && c.status === 'open') return { ...c, status: 'resolved' };
+  return undefined;
+}
+
+/** Who else views the conversation and who types in it, from the live socket. */
+function awareness(presence: Presence, id: string, me: string) {
+  const others = (presence.viewing[id] ?? []).filter((a) => a !== me);
+  const typing = Object.entries(presence.typing[id] ?? {})
+    .filter(([agent, until]) => agent !== me && until > Date.now())
+    .map(([agent]) => agent);
+  return { others, typing };
+}
+
+function Timeline(props: { items: TimelineItem[]; loading: boolean }) {
+  return (
+    <section class="timeline" aria-label="Timeline" aria-busy={props.loading}>
+      {props.loading ? <p class="muted loading">Loading the timeline… {props.items.length} items</p> : null}
+      <VirtualList
+        items={props.items}
+        keyOf={(i) => i.id}
+        render={(i) => <TimelineEntry item={i} />}
+        label="Messages"
+      />
+    </section>
+  );
+}
+
+/** Runs an action of the header, keeping its error until the next one (or the live socket is back). */
+function useActions(status: LiveStatus) {
+  const [error, setError] = useState('');
+  useEffect(() => {
+    if (status === 'live') setError('');
+  }, [status]);
+  const act = (work: () => Promise<void>) => {
+    setError('');
+    return work().then(
+      () => true,
+      (e: Error) => {
+        setError(e.message);
+        return false;
+      },
+    );
+  };
+  return { error, act };
 }
 
 /** The open conversation: its header and actions, the customer's whole timeline, the reply box, the customer. */
@@ -157,17 +232,21 @@ export function ConversationView(props: {
   subscribe: Subscribe;
   reloads: number;
   presence: Presence;
+  status: LiveStatus;
+  agents: AgentRow[];
+  queues: string[];
   onTyping(): void;
   composer: { mode: 'reply' | 'note'; at: number } | undefined;
 }) {
   const { api, conversation: c } = props;
   const data = useConversationData(api, c.customerId, props.subscribe, props.reloads);
-  const [error, setError] = useState('');
-  const act = (work: () => Promise<void>) => work().catch((e: Error) => setError(e.message));
-  const others = (props.presence.viewing[c.id] ?? []).filter((a) => a !== props.session.agentId);
-  const typing = Object.entries(props.presence.typing[c.id] ?? {})
-    .filter(([agent, until]) => agent !== props.session.agentId && until > Date.now())
-    .map(([agent]) => agent);
+  const { error, act } = useActions(props.status);
+  const [customerShown, setCustomerShown] = useState(false);
+  useEffect(() => {
+    const fresh = freshConversation(c, data.customer);
+    if (fresh) props.onConversation(fresh);
+  }, [data.customer]);
+  const { others, typing } = awareness(props.presence, c.id, props.session.agentId);
   return (
     <>
       <main class="conversation" aria-labelledby="conversation-title">
@@ -177,6 +256,10 @@ export function ConversationView(props: {
           others={others}
           typing={typing}
           error={error}
+          agents={props.agents}
+          queues={props.queues}
+          customerShown={customerShown}
+          onCustomer={() => setCustomerShown((v) => !v)}
           onBack={props.onBack}
           onAssign={(body) =>
             act(async () =>
@@ -187,15 +270,7 @@ export function ConversationView(props: {
           }
           onResolve={() => act(props.onResolve)}
         />
-        <section class="timeline" aria-label="Timeline" aria-busy={data.loading}>
-          {data.loading ? <p class="muted loading">Loading the timeline… {data.items.length} items</p> : null}
-          <VirtualList
-            items={data.items}
-            keyOf={(i) => i.id}
-            render={(i) => <TimelineEntry item={i} />}
-            label="Messages"
-          />
-        </section>
+        <Timeline items={data.items} loading={data.loading} />
         <ReplyBox
           api={api}
           conversation={c}
@@ -203,6 +278,7 @@ export function ConversationView(props: {
           onSent={(item) => data.setItems((list) => upsert(list, item))}
           onTyping={props.onTyping}
           composer={props.composer}
+          status={props.status}
         />
       </main>
       {data.customer ? (
@@ -211,6 +287,8 @@ export function ConversationView(props: {
           session={props.session}
           customer={data.customer}
           items={data.items}
+          shown={customerShown}
+          onClose={() => setCustomerShown(false)}
           onChanged={() => {
             data.refreshProfile();
             data.reload();
@@ -218,31 +296,5 @@ export function ConversationView(props: {
         />
       ) : null}
     </>
-  );
-}
-
-function TransferForm(props: { onTransfer(body: { agentId?: string; queue?: string }): void }) {
-  return (
-    <form
-      class="transfer"
-      onSubmit={(e) => {
-        e.preventDefault();
-        const form = new FormData(e.currentTarget as HTMLFormElement);
-        const agentId = String(form.get('agent') ?? '').trim();
-        const queue = String(form.get('queue') ?? '').trim();
-        if (agentId || queue)
-          props.onTransfer({ ...(agentId ? { agentId } : {}), ...(queue ? { queue } : {}) });
-      }}
-    >
-      <label>
-        Agent
-        <input name="agent" size={10} />
-      </label>
-      <label>
-        Queue
-        <input name="queue" size={10} />
-      </label>
-      <button type="submit">Transfer</button>
-    </form>
   );
 }

@@ -1,11 +1,41 @@
-import { useState } from 'preact/hooks';
-import type { Api, CustomerView, TimelineItem } from './api.js';
-import { channelName, clock } from './format.js';
+import { useEffect, useState } from 'preact/hooks';
+import type { Api, Customer, CustomerView, TimelineItem } from './api.js';
+import { channelName, clock, identityName } from './format.js';
 import type { Session } from './session.js';
-import { ErrorNote } from './ui.js';
+import { CopyId, ErrorNote } from './ui.js';
 
-function Suggestions(props: { api: Api; customer: CustomerView; run(work: () => Promise<unknown>): void }) {
+/** The names of the other customers of the suggestions (a read each; a profile holds a handful at most). */
+function useNames(api: Api, ids: string[]): Record<string, string> {
+  const [names, setNames] = useState<Record<string, string>>({});
+  const key = ids.join(' ');
+  useEffect(() => {
+    let stale = false;
+    for (const id of ids)
+      api.get<Customer>(`/api/customers/${id}`).then(
+        (c) => {
+          const name = c.name ?? c.identities[0]?.value;
+          if (!stale && name) setNames((n) => ({ ...n, [id]: name }));
+        },
+        () => undefined,
+      );
+    return () => {
+      stale = true;
+    };
+  }, [api, key]);
+  return names;
+}
+
+function Suggestions(props: {
+  api: Api;
+  customer: CustomerView;
+  admin: boolean;
+  run(work: () => Promise<unknown>): void;
+}) {
   const { customer } = props;
+  const names = useNames(
+    props.api,
+    customer.suggestions.map((s) => s.otherId),
+  );
   if (!customer.suggestions.length) return null;
   return (
     <section aria-labelledby="suggestions-title">
@@ -14,7 +44,8 @@ function Suggestions(props: { api: Api; customer: CustomerView; run(work: () => 
         {customer.suggestions.map((s) => (
           <li key={s.otherId} data-suggestion={s.otherId}>
             <p>
-              Maybe the same person as <code>{s.otherId}</code>:
+              Maybe the same person as <strong>{names[s.otherId] ?? 'another customer'}</strong>{' '}
+              <CopyId id={s.otherId} />
             </p>
             <ul class="evidence" aria-label="Evidence">
               {s.evidence.map((e) => (
@@ -25,7 +56,7 @@ function Suggestions(props: { api: Api; customer: CustomerView; run(work: () => 
               ))}
               {s.moreEvidence ? <li>and {s.moreEvidence} more</li> : null}
             </ul>
-            {(['accept', 'dismiss'] as const).map((action) => (
+            {(props.admin ? (['accept', 'dismiss'] as const) : (['dismiss'] as const)).map((action) => (
               <button
                 key={action}
                 type="button"
@@ -71,8 +102,8 @@ function AdminTools(props: { api: Api; customer: CustomerView; run(work: () => P
         }}
       >
         <label>
-          Merge another customer in (id)
-          <input name="other" />
+          Merge another customer in (their id: find them with the customer search)
+          <input name="other" placeholder="cu_…" />
         </label>
         <button type="submit">Merge</button>
       </form>
@@ -110,6 +141,8 @@ export function CustomerPanel(props: {
   session: Session;
   customer: CustomerView;
   items: readonly TimelineItem[];
+  shown: boolean;
+  onClose(): void;
   onChanged(): void;
 }) {
   const { api, customer } = props;
@@ -122,13 +155,23 @@ export function CustomerPanel(props: {
     ...new Set(props.items.map((i) => i.conversationId).filter((id): id is string => !!id)),
   ];
   return (
-    <aside class="customer" aria-labelledby="customer-title">
+    <aside
+      id="customer-panel"
+      class={`customer ${props.shown ? 'shown' : ''}`}
+      aria-labelledby="customer-title"
+    >
       <h2 id="customer-title">Customer</h2>
+      <button type="button" class="customer-close" onClick={props.onClose}>
+        Close the customer panel
+      </button>
       <ErrorNote message={error} />
+      <p class="customer-id">
+        {customer.name ? <strong>{customer.name}</strong> : null} <CopyId id={customer.id} />
+      </p>
       <dl class="identities">
         {customer.identities.map((i) => (
           <div key={`${i.kind}:${i.value}`}>
-            <dt>{i.kind}</dt>
+            <dt>{identityName(i.kind)}</dt>
             <dd>{i.value}</dd>
           </div>
         ))}
@@ -160,7 +203,7 @@ export function CustomerPanel(props: {
           ))}
         </ul>
       </section>
-      <Suggestions api={api} customer={customer} run={run} />
+      <Suggestions api={api} customer={customer} admin={props.session.admin} run={run} />
       {props.session.admin ? <AdminTools api={api} customer={customer} run={run} /> : null}
     </aside>
   );

@@ -5,7 +5,24 @@ const CHANNEL_NAMES: Record<string, string> = {
   email: 'Email',
   messenger: 'Messenger',
   instagram: 'Instagram',
+  webchat: 'Web chat',
 };
+
+/** The channels the inbox filter offers, in its order. */
+export const CHANNELS = Object.keys(CHANNEL_NAMES);
+
+const IDENTITY_NAMES: Record<string, string> = {
+  phone: 'Phone',
+  email: 'Email',
+  whatsapp: 'WhatsApp id',
+  messenger: 'Messenger',
+  instagram: 'Instagram',
+  webchat_user: 'Web chat user',
+  webchat_visitor: 'Web chat visitor',
+};
+
+/** An identity kind in words (`webchat_visitor` is "Web chat visitor"). */
+export const identityName = (kind: string): string => IDENTITY_NAMES[kind] ?? kind.replaceAll('_', ' ');
 
 /** A channel's display name. */
 export const channelName = (channel: string | undefined): string =>

@@ -1,7 +1,8 @@
-import { useEffect, useState } from 'preact/hooks';
+import { useEffect, useRef, useState } from 'preact/hooks';
 import type { Api, Conversation, InboxConversation, Page } from './api.js';
 import type { Presence, Subscribe } from './app.js';
-import { channelName, clock, since, slaDue } from './format.js';
+import { CustomerSearch } from './customer-search.js';
+import { CHANNELS, channelName, clock, since, slaDue } from './format.js';
 import { ErrorNote } from './ui.js';
 
 /** The inbox filter, as `GET /api/conversations` takes it. */
@@ -13,31 +14,51 @@ export interface Filters {
   sort: 'waiting' | 'due';
 }
 
-const CHANNELS = ['whatsapp', 'sms', 'voice', 'email', 'messenger', 'instagram'];
+/** Rows a page of the inbox asks for. */
+export const INBOX_PAGE = 50;
 
-function query(filters: Filters): string {
-  const q = new URLSearchParams({ status: filters.status, sort: filters.sort, limit: '100' });
+function query(filters: Filters, cursor: string | null): string {
+  const q = new URLSearchParams({ status: filters.status, sort: filters.sort, limit: String(INBOX_PAGE) });
   if (filters.assignee) q.set('assignee', filters.assignee);
   if (filters.queue.trim()) q.set('queue', filters.queue.trim());
   if (filters.channel) q.set('channel', filters.channel);
+  if (cursor) q.set('cursor', cursor);
   return q.toString();
 }
 
+/** The first `pages` pages of the inbox, and the cursor after them (null: nothing more). */
+async function readPages(api: Api, filters: Filters, pages: number) {
+  let items: InboxConversation[] = [];
+  let cursor: string | null = null;
+  for (let n = 0; n < pages; n++) {
+    const page: Page<InboxConversation> = await api.get(`/api/conversations?${query(filters, cursor)}`);
+    items = items.concat(page.items.filter((c) => !items.some((i) => i.id === c.id)));
+    cursor = page.cursor;
+    if (!cursor) break;
+  }
+  return { items, cursor };
+}
+
 /**
- * Loads the inbox (each conversation with its customer's summary), again (at most every 300 ms) when an
- * event touches it: a `customer.updated` reloads it too, so a new name shows.
+ * Loads the inbox a page at a time (each conversation with its customer's summary), and the pages shown
+ * again (at most every 300 ms) when an event touches it, so a new conversation takes its place in the
+ * order: a `customer.updated` reloads it too, so a new name shows.
  */
 function useInbox(api: Api, filters: Filters, subscribe: Subscribe, reloads: number) {
   const [items, setItems] = useState<InboxConversation[]>();
+  const [more, setMore] = useState(false);
+  const [pages, setPages] = useState(1);
   const [error, setError] = useState('');
   const [tick, setTick] = useState(0);
+  useEffect(() => setPages(1), [filters]);
   useEffect(() => {
     let stale = false;
     let retry: ReturnType<typeof setTimeout> | undefined;
-    api.get<Page<InboxConversation>>(`/api/conversations?${query(filters)}`).then(
-      (page) => {
+    readPages(api, filters, pages).then(
+      (read) => {
         if (stale) return;
-        setItems(page.items);
+        setItems(read.items);
+        setMore(read.cursor !== null);
         setError('');
       },
       (e: Error) => {
@@ -51,7 +72,7 @@ function useInbox(api: Api, filters: Filters, subscribe: Subscribe, reloads: num
       stale = true;
       clearTimeout(retry);
     };
-  }, [api, filters, tick, reloads]);
+  }, [api, filters, pages, tick, reloads]);
   useEffect(() => {
     let timer: ReturnType<typeof setTimeout> | undefined;
     const off = subscribe((event) => {
@@ -64,7 +85,7 @@ function useInbox(api: Api, filters: Filters, subscribe: Subscribe, reloads: num
       clearTimeout(timer);
     };
   }, [subscribe]);
-  return { items, error };
+  return { items, error, more, loadMore: () => setPages((n) => n + 1) };
 }
 
 function FilterForm(props: { filters: Filters; onFilters(filters: Filters): void }) {
@@ -147,6 +168,32 @@ function ConversationRow(props: {
   );
 }
 
+/** How many rows show and whether more follow: a button, pressed by itself when it scrolls into view. */
+function MoreRows(props: { count: number; more: boolean; onMore(): void }) {
+  const button = useRef<HTMLButtonElement>(null);
+  const onMore = useRef(props.onMore);
+  onMore.current = props.onMore;
+  useEffect(() => {
+    const el = button.current;
+    if (!el || typeof IntersectionObserver === 'undefined') return;
+    const seen = new IntersectionObserver((entries) => {
+      if (entries.some((e) => e.isIntersecting)) onMore.current();
+    });
+    seen.observe(el);
+    return () => seen.disconnect();
+  }, [props.more, props.count]);
+  return (
+    <p class="more-rows" role="status">
+      {props.more ? `${props.count} shown, more below` : `${props.count} in all`}
+      {props.more ? (
+        <button ref={button} type="button" onClick={props.onMore}>
+          Load more
+        </button>
+      ) : null}
+    </p>
+  );
+}
+
 /** The inbox: filters, then the conversations longest waiting (or soonest due) first. */
 export function Inbox(props: {
   api: Api;
@@ -159,11 +206,12 @@ export function Inbox(props: {
   reloads: number;
   presence: Presence;
 }) {
-  const { items, error } = useInbox(props.api, props.filters, props.subscribe, props.reloads);
+  const { items, error, more, loadMore } = useInbox(props.api, props.filters, props.subscribe, props.reloads);
   useEffect(() => props.onList(items ?? []), [items]);
   return (
     <nav class="inbox" aria-label="Inbox">
       <h2 class="visually-hidden">Inbox</h2>
+      <CustomerSearch api={props.api} onOpen={props.onSelect} />
       <FilterForm filters={props.filters} onFilters={props.onFilters} />
       <ErrorNote message={error} />
       {items && items.length === 0 ? <p class="muted">Nothing here.</p> : null}
@@ -178,6 +226,7 @@ export function Inbox(props: {
           />
         ))}
       </ul>
+      {items?.length ? <MoreRows count={items.length} more={more} onMore={loadMore} /> : null}
     </nav>
   );
 }

@@ -1,6 +1,8 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
 import type { Api, ChannelOption, Conversation, TimelineItem } from './api.js';
 import { channelName, reasonText } from './format.js';
+import type { LiveStatus } from './live.js';
+import { readDraft, saveDraft } from './place.js';
 import { ErrorNote } from './ui.js';
 
 function newKey(): string {
@@ -89,10 +91,18 @@ function TemplateFields(props: {
 }
 
 /** Posts a note or a reply; a reply's Idempotency-Key stays until the API accepts it, so a retry never sends twice. */
-function useSender(api: Api, conversationId: string, onSent: (item: TimelineItem) => void) {
+function useSender(
+  api: Api,
+  conversationId: string,
+  onSent: (item: TimelineItem) => void,
+  status: LiveStatus,
+) {
   const key = useRef(newKey());
   const [error, setError] = useState('');
   const [busy, setBusy] = useState(false);
+  useEffect(() => {
+    if (status === 'live') setError('');
+  }, [status]);
   const send = async (mode: 'reply' | 'note', body: Record<string, unknown>): Promise<boolean> => {
     setBusy(true);
     setError('');
@@ -125,6 +135,18 @@ function useSender(api: Api, conversationId: string, onSent: (item: TimelineItem
   return { send, error, busy };
 }
 
+/** The text of the reply box, kept per conversation for the tab as it is typed. */
+function useDraft(id: string): [string, (text: string) => void] {
+  const [text, setText] = useState(() => readDraft(id));
+  return [
+    text,
+    (value: string) => {
+      setText(value);
+      saveDraft(id, value);
+    },
+  ];
+}
+
 /**
  * The reply box: which channels a reply may use now and why not (before any typing), a template picker
  * where only a template may go out, and notes.
@@ -136,12 +158,14 @@ export function ReplyBox(props: {
   onSent(item: TimelineItem): void;
   onTyping(): void;
   composer: { mode: 'reply' | 'note'; at: number } | undefined;
+  status: LiveStatus;
 }) {
+  const id = props.conversation.id;
   const [mode, setMode] = useState<'reply' | 'note'>('reply');
   const [channel, setChannel] = useState('');
-  const [text, setText] = useState('');
+  const [text, setText] = useDraft(id);
   const [template, setTemplate] = useState({ name: '', language: 'en' });
-  const { send, error, busy } = useSender(props.api, props.conversation.id, props.onSent);
+  const { send, error, busy } = useSender(props.api, id, props.onSent, props.status);
   const area = useRef<HTMLTextAreaElement>(null);
   const lastTyping = useRef(0);
   const channels = props.channels ?? [];

@@ -32,13 +32,23 @@ function Attachments(props: { item: TimelineItem }) {
   );
 }
 
+const SYSTEM_AUTHORS = new Set(['responder', 'clock', 'automation', 'routing']);
+
+function assignedText(d: Record<string, unknown>): string {
+  const to = (d.to ?? d) as { agentId?: string | null; queue?: string | null };
+  const by = typeof d.by === 'string' && !SYSTEM_AUTHORS.has(d.by) ? ` by ${d.by}` : '';
+  if (to.agentId) return `Assigned to ${to.agentId}${to.queue ? ` (queue ${to.queue})` : ''}${by}`;
+  if (to.queue) return `Waiting in queue ${to.queue}${by}`;
+  return `Unassigned${by}`;
+}
+
 function eventText(item: TimelineItem): string {
   const d = item.data ?? {};
   switch (item.event) {
     case 'routed':
       return `Routed to ${String(d.target ?? '?')}${d.queue ? ` (queue ${String(d.queue)})` : ''}: ${String(d.reason ?? '')}`;
     case 'assigned':
-      return `Assigned to ${String(d.agentId || d.assignee || 'nobody')}${d.queue ? ` in ${String(d.queue)}` : ''}`;
+      return assignedText(d);
     case 'resolved':
       return 'Resolved';
     case 'reopened':

@@ -1,3 +1,5 @@
+import { useState } from 'preact/hooks';
+
 /** An error line read out as it appears, or nothing. */
 export function ErrorNote(props: { message: string }) {
   if (!props.message) return null;
@@ -5,5 +7,28 @@ export function ErrorNote(props: { message: string }) {
     <p role="alert" class="error">
       {props.message}
     </p>
+  );
+}
+
+/** A customer id, and a button that copies it (the admin merge box takes one). */
+export function CopyId(props: { id: string }) {
+  const [copied, setCopied] = useState(false);
+  return (
+    <span class="copy-id">
+      <code>{props.id}</code>
+      <button
+        type="button"
+        class="copy"
+        aria-label={`Copy the id ${props.id}`}
+        onClick={() =>
+          navigator.clipboard?.writeText(props.id).then(
+            () => setCopied(true),
+            () => undefined,
+          )
+        }
+      >
+        {copied ? 'Copied' : 'Copy'}
+      </button>
+    </span>
   );
 }

@@ -1,0 +1,86 @@
+import { useState } from 'preact/hooks';
+import type { AgentRow } from './agents.js';
+
+/** Where a transfer goes: an agent (`""` takes it back to the queue), a queue, or both. */
+export interface TransferTarget {
+  agentId?: string;
+  queue?: string;
+}
+
+const NOBODY = '\u0000nobody';
+
+/** A list to choose from; the option shown follows `value` even as the options change. */
+function Picker(props: {
+  label: string;
+  value: string;
+  onChange(value: string): void;
+  options: Array<[string, string]>;
+}) {
+  return (
+    <label>
+      {props.label}
+      <select onChange={(e) => props.onChange(e.currentTarget.value)}>
+        {props.options.map(([value, text]) => (
+          <option key={value} value={value} selected={props.value === value}>
+            {text}
+          </option>
+        ))}
+      </select>
+    </label>
+  );
+}
+
+/** Transfer to a registered agent and/or a known queue, picked from lists; cleared once it went through. */
+export function TransferForm(props: {
+  agents: AgentRow[];
+  queues: string[];
+  assignee: string | undefined;
+  onTransfer(target: TransferTarget): Promise<boolean>;
+}) {
+  const [agent, setAgent] = useState('');
+  const [queue, setQueue] = useState('');
+  const [busy, setBusy] = useState(false);
+  return (
+    <form
+      class="transfer"
+      aria-label="Transfer"
+      onSubmit={async (e) => {
+        e.preventDefault();
+        const target: TransferTarget = {
+          ...(agent ? { agentId: agent === NOBODY ? '' : agent } : {}),
+          ...(queue ? { queue } : {}),
+        };
+        setBusy(true);
+        const done = await props.onTransfer(target);
+        setBusy(false);
+        if (done) {
+          setAgent('');
+          setQueue('');
+        }
+      }}
+    >
+      <Picker
+        label="Agent"
+        value={agent}
+        onChange={setAgent}
+        options={[
+          ['', 'Choose an agent'],
+          ...(props.assignee ? [[NOBODY, 'Nobody (back to the queue)'] as [string, string]] : []),
+          ...props.agents.map((a): [string, string] => [
+            a.id,
+            `${a.id} (${a.presence}, ${a.openConversations}/${a.capacity})`,
+          ]),
+        ]}
+      />
+      <Picker
+        label="Queue"
+        value={queue}
+        onChange={setQueue}
+        options={[['', 'Choose a queue'], ...props.queues.map((q): [string, string] => [q, q])]}
+      />
+      <button type="submit" disabled={busy || (!agent && !queue)}>
+        Transfer
+      </button>
+    </form>
+  );
+}

@@ -80,6 +80,7 @@ function useOutbox(
   tokenRef.current = token;
   const outbox = useMemo<Outbox>(() => {
     const box = createOutbox(`${key}:outbox`, {
+      storage: sessionStorage,
       post: (u) =>
         call(origin, '/webchat/messages', {
           method: 'POST',

@@ -18,8 +18,16 @@ export interface Unsent {
   attempts: number;
 }
 
-/** What the outbox needs: the call that sends, and who to tell. */
+/** Where unsent messages are kept: the page's sessionStorage (survives a reload, not the tab). */
+export interface KeptStorage {
+  getItem(key: string): string | null;
+  setItem(key: string, value: string): void;
+  removeItem(key: string): void;
+}
+
+/** What the outbox needs: the call that sends, where to keep messages, and who to tell. */
 export interface OutboxPorts {
+  storage: KeptStorage;
   post(unsent: Unsent): Promise<{ id: string; at: string }>;
   sent(unsent: Unsent, answer: { id: string; at: string }): void;
   /** The session was refused (401): the panel starts a new one, and the outbox waits for it. */
@@ -33,9 +41,9 @@ export function retryDelay(attempts: number, error: CallError): number {
   return Math.min(1000 * 2 ** (attempts - 1), 30_000);
 }
 
-function load(key: string): Unsent[] {
+function load(storage: KeptStorage, key: string): Unsent[] {
   try {
-    const saved = JSON.parse(sessionStorage.getItem(key) ?? '[]') as Unsent[];
+    const saved = JSON.parse(storage.getItem(key) ?? '[]') as Unsent[];
     return saved.map((u) => ({ ...u, state: 'queued' as const, attempts: 0 }));
   } catch {
     return [];
@@ -44,15 +52,15 @@ function load(key: string): Unsent[] {
 
 /** The outbox of one visitor (its storage key): `add` keeps the text before anything is sent. */
 export function createOutbox(key: string, ports: OutboxPorts) {
-  let items = load(key);
+  let items = load(ports.storage, key);
   let ready = false;
   let timer: ReturnType<typeof setTimeout> | undefined;
   const update = (next: Unsent[]) => {
     items = next;
     try {
       const kept = items.map(({ clientMessageId, text, at }) => ({ clientMessageId, text, at }));
-      if (kept.length) sessionStorage.setItem(key, JSON.stringify(kept));
-      else sessionStorage.removeItem(key);
+      if (kept.length) ports.storage.setItem(key, JSON.stringify(kept));
+      else ports.storage.removeItem(key);
     } catch {}
     ports.changed(items);
   };

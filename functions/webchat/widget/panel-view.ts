@@ -13,7 +13,7 @@ export const PANEL_CSS = `.panel{position:fixed;right:20px;bottom:88px;z-index:2
 .agent,.ai{background:#eef1f5}
 .meta{display:block;font-size:11px;opacity:.75;margin-top:2px}
 .divider{text-align:center;font-size:12px;color:#555;margin:12px 0 4px}
-.note{padding:8px 12px;background:#fff8e1;font-size:13px}
+.note{padding:8px 12px;margin:0;background:#fff8e1;font-size:13px}
 .typing{padding:0 12px 6px;font-size:12px;color:#555;min-height:18px}
 form{display:flex;gap:6px;padding:8px;border-top:1px solid #ddd}
 form.pre{flex-direction:column;border:0}
@@ -24,7 +24,7 @@ button.send{background:#1f5fbf;color:#fff;border:0;border-radius:6px;padding:8px
 .sr{position:absolute;width:1px;height:1px;overflow:hidden;clip:rect(0 0 0 0)}
 .panel[hidden]{display:none}
 .body{flex:1;position:relative;display:flex;flex-direction:column;min-height:0}
-.state{padding:4px 12px;background:#5c2d00;color:#fff;font-size:12px}
+.state{margin:0;padding:4px 12px;background:#5c2d00;color:#fff;font-size:12px}
 .error{color:#b00020;font-size:12px;margin:0}
 .failed{background:#fdecea;color:#1b1b1b;border:1px solid #b00020}
 .retry{background:none;border:0;padding:0;color:#b00020;text-decoration:underline;font:inherit;cursor:pointer}
@@ -160,7 +160,7 @@ export function PreChat(props: {
   const field = (name: 'name' | 'email', label: string, attrs: Record<string, unknown>) => {
     const message = error(name);
     const described = [message ? `tl-${name}-error` : '', name === 'email' && props.closed ? 'tl-hours' : ''];
-    return h('label', { class: name === 'email' && props.closed ? 'strong' : '' }, [
+    return h('label', { key: name, class: name === 'email' && props.closed ? 'strong' : '' }, [
       label,
       h('input', {
         name,

@@ -261,6 +261,17 @@ describe('the web-chat widget when things go wrong, in a browser', { timeout: 60
     expect(guest.errors).toEqual([]);
   });
 
+  it('drops a stored session Threadline no longer knows, and offers the pre-chat form again', async () => {
+    const { page, errors } = await visit();
+    const gone = { sessionToken: 'wcs_gone', expiresAt: '2099-01-01T00:00:00.000Z', verified: false };
+    await page.evaluate((s) => localStorage.setItem('threadline-chat:anonymous', JSON.stringify(s)), gone);
+    await page.reload();
+    await page.getByRole('button', { name: 'Open chat' }).click(WAIT);
+    await page.getByRole('button', { name: 'Start chat' }).waitFor(WAIT);
+    expect(await page.evaluate(() => localStorage.getItem('threadline-chat:anonymous'))).toBeNull();
+    expect(errors).toEqual([]);
+  });
+
   it('shows an email the server would refuse as an error beside the field, and the server’s own error there too', async () => {
     const { page, errors } = await visit();
     const sessions: string[] = [];

@@ -190,6 +190,11 @@ describe('the web-chat widget when things go wrong, in a browser', { timeout: 60
       .toBeDefined();
     await api('POST', `/api/conversations/${conversation}/replies`, { text });
   };
+  /** The panel's picture for the README, with WEBCHAT_SCREENSHOTS=1 (as the console's are). */
+  const screenshot = async (page: Page, name: string) => {
+    if (!process.env.WEBCHAT_SCREENSHOTS) return;
+    await page.locator('.panel').screenshot({ path: new URL(name, SCREENSHOTS).pathname });
+  };
   const readsOf = (sent: string[], id: string) => sent.filter((f) => f.includes('"read"') && f.includes(id));
 
   it('closes (the × and Escape), and marks a reply read only while the panel is open', async () => {
@@ -306,10 +311,7 @@ describe('the web-chat widget when things go wrong, in a browser', { timeout: 60
       .evaluateAll((els) => els.map((e) => e.getAttribute('name')));
     expect(fields).toEqual(['email', 'name']);
     await page.getByRole('textbox', { name: 'Your email, for our reply by email' }).waitFor(WAIT);
-    await page
-      .locator('[data-threadline-chat]')
-      .locator('.panel')
-      .screenshot({ path: new URL('webchat-after-hours.png', SCREENSHOTS).pathname });
+    await screenshot(page, 'webchat-after-hours.png');
     await page.getByRole('textbox', { name: /Your email/ }).fill('mia@example.com');
     await start(page);
     expect(await note.textContent()).toContain('We can reply to mia@example.com if you have left');
@@ -339,10 +341,7 @@ describe('the web-chat widget when things go wrong, in a browser', { timeout: 60
     await offline.waitFor(WAIT);
     await write(page, 'written on the train');
     await expect.poll(() => statusOf(page, 'on the train').textContent(), WAIT).toContain('trying again');
-    await page
-      .locator('[data-threadline-chat]')
-      .locator('.panel')
-      .screenshot({ path: new URL('webchat-offline.png', SCREENSHOTS).pathname });
+    await screenshot(page, 'webchat-offline.png');
     await page.context().setOffline(false);
     await expect.poll(() => statusOf(page, 'on the train').textContent(), WAIT).toContain('Sent');
     await offline.waitFor({ state: 'detached', ...WAIT });

@@ -269,11 +269,13 @@ describe('the web-chat widget when things go wrong, in a browser', { timeout: 60
   it('drops a stored session Threadline no longer knows, and offers the pre-chat form again', async () => {
     const { page, errors } = await visit();
     const gone = { sessionToken: 'wcs_gone', expiresAt: '2099-01-01T00:00:00.000Z', verified: false };
-    await page.evaluate((s) => localStorage.setItem('threadline-chat:anonymous', JSON.stringify(s)), gone);
+    await page.evaluate(
+      `localStorage.setItem('threadline-chat:anonymous', ${JSON.stringify(JSON.stringify(gone))})`,
+    );
     await page.reload();
     await page.getByRole('button', { name: 'Open chat' }).click(WAIT);
     await page.getByRole('button', { name: 'Start chat' }).waitFor(WAIT);
-    expect(await page.evaluate(() => localStorage.getItem('threadline-chat:anonymous'))).toBeNull();
+    expect(await page.evaluate("localStorage.getItem('threadline-chat:anonymous')")).toBeNull();
     expect(errors).toEqual([]);
   });
 
@@ -317,9 +319,11 @@ describe('the web-chat widget when things go wrong, in a browser', { timeout: 60
     expect(await note.textContent()).toContain('We can reply to mia@example.com if you have left');
   });
 
-  it('tells the visitor a person is being fetched after a hand-off, until the person answers', async () => {
+  it('tells the visitor a person is being fetched after a hand-off (over a reload, after an earlier AI answer), until the person answers', async () => {
     const { page } = await visit();
     await start(page);
+    await write(page, 'How long does shipping take?');
+    await page.locator('.msg.ai[data-id^="reply:"]').waitFor(WAIT);
     await write(page, 'I want to talk to a person about a refund');
     const status = page.getByRole('status').filter({ hasText: 'Connecting you to someone' });
     await status.waitFor(WAIT);

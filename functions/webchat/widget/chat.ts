@@ -116,12 +116,14 @@ export function useChat(config: Config) {
     (m) => received([m]),
     auth.reset,
   );
-  const online = useOnline(() => outbox.resume());
+  const current = useRef(outbox);
+  current.current = outbox;
+  const online = useOnline(() => current.current.resume());
   const received = (incoming: ChatMessage[]) => {
     for (const m of incoming) if (m.at >= last.current.at) last.current = { at: m.at, author: m.author };
     add(incoming);
     outbox.confirm(incoming.filter((m) => m.author === 'visitor').map((m) => m.id));
-    if (incoming.some((m) => m.author !== 'visitor')) setHandoff(false);
+    if (last.current.author && last.current.author !== 'visitor') setHandoff(false);
   };
   useEffect(() => {
     if (!session) return;

@@ -67,8 +67,16 @@ describe('the web-chat widget when things go wrong, in a browser', { timeout: 60
   const statusOf = (page: Page, text: string) => message(page, text).locator('.meta');
   /** Stops the page's timers: from here only `runFor` moves them. */
   const pause = async (page: Page) => {
-    await page.clock.pauseAt((await page.evaluate(() => Date.now())) + 10);
+    for (let tries = 0; ; tries++) {
+      const now = (await page.evaluate('Date.now()')) as number;
+      const paused = await page.clock.pauseAt(now + 50).then(
+        () => true,
+        (error: Error) => (/to the past/.test(error.message) && tries < 20 ? false : Promise.reject(error)),
+      );
+      if (paused) return;
+    }
   };
+
   const session = async (page: Page) => {
     const stored = (await page.evaluate('Object.values(localStorage)[0] || "{}"')) as string;
     return (JSON.parse(stored) as { sessionToken: string }).sessionToken;

@@ -61,10 +61,11 @@ const messageRoutes = once(() => {
   const assign = createRoute({
     method: 'post',
     path: '/conversations/{id}/assign',
-    summary: 'Assign or transfer to an agent and/or a queue',
+    summary:
+      'Assign or transfer to an agent and/or a queue; 422 `unknown_agent` for an agent never registered (other than yourself), `unknown_queue` for a queue the routing policy does not have',
     middleware: [readJsonBody] as const,
     request: { params: IdParamsSchema, body: jsonBody(AssignRequestSchema) },
-    responses: { 200: json('the conversation', ConversationSchema), ...errors(400, 401, 404) },
+    responses: { 200: json('the conversation', ConversationSchema), ...errors(400, 401, 404, 422) },
   });
   return { inbox, reply, note, assign };
 });

@@ -387,6 +387,34 @@ describe('agent API: replies', () => {
     expect(b).toEqual(a);
   });
 
+  it('gives an open unassigned conversation to the agent who replies, conditionally, and leaves an owned one alone', async () => {
+    const reply = (store: ReturnType<typeof fakeStore>, admin: ReturnType<typeof fakeAdmin>) =>
+      app(store, admin).request('/api/conversations/cv_1/replies', {
+        method: 'POST',
+        headers: { ...auth.headers, 'content-type': 'application/json' },
+        body: JSON.stringify({ text: 'On it' }),
+      });
+    const admin = fakeAdmin();
+    expect((await reply(fakeStore(), admin)).status).toBe(202);
+    expect(admin.calls).toEqual([
+      [
+        'assign',
+        'cv_1',
+        { agentId: 'agent-7' },
+        'agent-7',
+        '2025-06-09T10:00:00.000Z',
+        'assigned:cv_1:reply:reply:rp_1',
+        { ifUnassigned: true },
+      ],
+    ]);
+    for (const other of [{ assignee: 'bob' }, { status: 'resolved' as const }]) {
+      const owned = fakeAdmin();
+      const store = { ...fakeStore(), getConversation: async () => ({ ...conversation, ...other }) };
+      expect((await reply(store, owned)).status).toBe(202);
+      expect(owned.calls).toEqual([]);
+    }
+  });
+
   it('answers 400 for a reply with nothing to send', async () => {
     const res = await post(fakeReplies(), { channel: 'whatsapp' });
     expect(res.status).toBe(400);

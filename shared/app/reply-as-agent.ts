@@ -11,10 +11,12 @@ export interface ReplyAsAgentDeps {
 }
 
 /**
- * An agent's reply (see `sendReply`); when the conversation is open and nobody has it, the agent who
- * answered takes it, so it leaves the unassigned inbox and counts in their load. The assignment is
- * conditional (still open, still nobody's): it never takes a conversation from another agent, and of
- * two agents replying at once one owns it. A conversation someone has costs one read more, no write.
+ * An agent's reply (see `sendReply`). When the conversation is open and nobody has it, the agent who
+ * answers takes it first (the console then shows the reply in the conversation as it now stands), so it
+ * leaves the unassigned inbox and counts in their load. The assignment is conditional (still open,
+ * still nobody's): it never takes a conversation from another agent, and of two agents replying at
+ * once one owns it. A reply the channel's rules refuse leaves it with the agent who tried. A
+ * conversation someone has costs one read more, no write.
  */
 export async function replyAsAgent(
   deps: ReplyAsAgentDeps,
@@ -25,20 +27,19 @@ export async function replyAsAgent(
     idempotencyKey?: string | undefined;
   },
 ): Promise<{ item: TimelineItem; created: boolean }> {
-  const sent = await sendReply(deps.replies, input);
   const conversation = await deps.store.getConversation(input.conversationId);
   if (conversation?.status === 'open' && conversation.assignee === undefined) {
-    const eventId = `assigned:${input.conversationId}:reply:${sent.item.id}`;
+    const now = deps.replies.clock.now().toISOString();
+    const eventId = `assigned:${input.conversationId}:reply:${input.idempotencyKey ?? now}`;
+    const options = { ifUnassigned: true };
     await deps.admin.assign(
       input.conversationId,
       { agentId: input.agentId },
       input.agentId,
-      sent.item.at,
+      now,
       eventId,
-      {
-        ifUnassigned: true,
-      },
+      options,
     );
   }
-  return sent;
+  return sendReply(deps.replies, input);
 }

@@ -195,5 +195,5 @@ describe('local runtime: an agent replies on WhatsApp and the statuses come back
       'resolved',
       'message',
     ]);
-  });
+  }, 30_000);
 });

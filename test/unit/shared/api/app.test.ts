@@ -403,7 +403,7 @@ describe('agent API: replies', () => {
         { agentId: 'agent-7' },
         'agent-7',
         '2025-06-09T10:00:00.000Z',
-        'assigned:cv_1:reply:reply:rp_1',
+        'assigned:cv_1:reply:2025-06-09T10:00:00.000Z',
         { ifUnassigned: true },
       ],
     ]);

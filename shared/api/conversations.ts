@@ -4,8 +4,8 @@ import { addNote } from '#shared/app/add-note.js';
 import { assignConversation } from '#shared/app/assign-conversation.js';
 import { listInbox } from '#shared/app/list-inbox.js';
 import { reopenConversation } from '#shared/app/reopen-conversation.js';
+import { replyAsAgent } from '#shared/app/reply-as-agent.js';
 import { resolveConversation } from '#shared/app/resolve-conversation.js';
-import { sendReply } from '#shared/app/send-reply.js';
 import { snoozeConversation } from '#shared/app/snooze-conversation.js';
 import { trackConversationClock } from '#shared/app/track-conversation-clock.js';
 import { InboxConversationSchema } from '#shared/domain/inbox.js';
@@ -36,7 +36,7 @@ const messageRoutes = once(() => {
     method: 'post',
     path: '/conversations/{id}/replies',
     summary:
-      "Reply on the customer's last inbound channel (or `channel`); an `Idempotency-Key` retry returns the first result",
+      "Reply on the customer's last inbound channel (or `channel`); an `Idempotency-Key` retry returns the first result. An open conversation nobody has becomes the replying agent's",
     middleware: [readJsonBody] as const,
     request: { params: IdParamsSchema, headers: ReplyHeadersSchema, body: jsonBody(ReplyRequestSchema) },
     responses: {
@@ -61,10 +61,11 @@ const messageRoutes = once(() => {
   const assign = createRoute({
     method: 'post',
     path: '/conversations/{id}/assign',
-    summary: 'Assign or transfer to an agent and/or a queue',
+    summary:
+      'Assign or transfer to an agent and/or a queue; 422 `unknown_agent` for an agent never registered (other than yourself), `unknown_queue` for a queue the routing policy does not have',
     middleware: [readJsonBody] as const,
     request: { params: IdParamsSchema, body: jsonBody(AssignRequestSchema) },
-    responses: { 200: json('the conversation', ConversationSchema), ...errors(400, 401, 404, 413) },
+    responses: { 200: json('the conversation', ConversationSchema), ...errors(400, 401, 404, 413, 422) },
   });
   return { inbox, reply, note, assign };
 });
@@ -129,7 +130,7 @@ export function conversationsApp(deps: AgentAppDeps): OpenAPIHono<AgentEnv> {
       );
     })
     .openapi(reply, async (c) => {
-      const { item, created } = await sendReply(deps.replies, {
+      const { item, created } = await replyAsAgent(deps, {
         conversationId: c.req.valid('param').id,
         request: c.req.valid('json'),
         agentId: c.get('agentId'),

@@ -37,6 +37,8 @@ export interface AgentAppDeps {
   live?: { events: Pick<LiveEventLog, 'read'> } | undefined;
   /** The agent console at `/console`; absent, there is none. */
   console?: ConsoleServing;
+  /** The routing policy's queue names (read on first use): an assignment to another queue is refused. */
+  queueNames?: (() => readonly string[]) | undefined;
 }
 
 /** What the webhook routes need: the store, the delivery queue (replays), the URL policy, new ids and secrets. */

@@ -1,6 +1,7 @@
 import type { AgentAdmin, AgentStore } from '#shared/domain/agent-ports.js';
 import type { Clock } from '#shared/domain/ports.js';
 import type { Conversation } from '#shared/domain/timeline.js';
+import { UnprocessableError } from '#shared/errors.js';
 
 /** Where a conversation goes: an agent (`me` for the caller, "" for nobody) and/or a queue. */
 export interface AssignTarget {
@@ -8,12 +9,44 @@ export interface AssignTarget {
   queue?: string | undefined;
 }
 
+/** What an assignment needs: the store (the conversation, the agents), the admin's write, the policy's queues. */
+export interface AssignDeps {
+  store: Pick<AgentStore, 'getConversation' | 'getAgent'>;
+  admin: Pick<AgentAdmin, 'assign'>;
+  clock: Clock;
+  /** The routing policy's queue names; without them any queue is taken. */
+  queueNames?: (() => readonly string[]) | undefined;
+}
+
+/**
+ * Refuses (422) a target nobody would see: an agent who never registered (`PUT /api/agents/me`) other
+ * than the caller, or a queue the routing policy does not have; a typo would hide the conversation.
+ */
+async function checkTarget(
+  deps: AssignDeps,
+  assignee: string | undefined,
+  target: AssignTarget,
+  agentId: string,
+) {
+  if (assignee && assignee !== agentId && !(await deps.store.getAgent(assignee))) {
+    throw new UnprocessableError(`no agent "${assignee}" is registered (GET /api/agents)`, 'unknown_agent');
+  }
+  const queues = target.queue !== undefined ? deps.queueNames?.() : undefined;
+  if (queues && target.queue !== undefined && !queues.includes(target.queue)) {
+    throw new UnprocessableError(
+      `no queue "${target.queue}" in the routing policy (queues: ${queues.join(', ')})`,
+      'unknown_queue',
+    );
+  }
+}
+
 /** Assigns or transfers a conversation as the calling agent, and answers it as it now stands. */
 export async function assignConversation(
-  deps: { store: Pick<AgentStore, 'getConversation'>; admin: Pick<AgentAdmin, 'assign'>; clock: Clock },
+  deps: AssignDeps,
   { conversationId, target, agentId }: { conversationId: string; target: AssignTarget; agentId: string },
 ): Promise<Conversation | undefined> {
   const assignee = target.agentId === 'me' ? agentId : target.agentId;
+  await checkTarget(deps, assignee, target, agentId);
   await deps.admin.assign(
     conversationId,
     { agentId: assignee, queue: target.queue },

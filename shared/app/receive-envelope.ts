@@ -258,6 +258,7 @@ async function updateCustomer(
     mentioned,
     name: nameToKeep(resolving),
     ...(placed.current ? {} : { stale: true }),
+    typedEmail: typedIdentities(envelope)[0]?.value,
   };
   if (!profileTouchNeeded(profile, touch)) return false;
   await deps.store.touchProfile(touch);

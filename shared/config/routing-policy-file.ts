@@ -1,8 +1,14 @@
 import { readFileSync } from 'node:fs';
+import { once } from '../domain/on-first-use.js';
 import { DEFAULT_ROUTING_POLICY_URL } from '../domain/routing/default-policy.js';
 import { parseRoutingPolicy, type RoutingPolicy } from '../domain/routing/policy.js';
 
 /** Reads and validates a routing policy file (once, at start); the shipped default when none is named. */
 export function loadRoutingPolicy(file: string | URL = DEFAULT_ROUTING_POLICY_URL): RoutingPolicy {
   return parseRoutingPolicy(readFileSync(file, 'utf8'));
+}
+
+/** The policy file's queue names, read on first use (an assignment checks its queue against them). */
+export function policyQueueNames(file?: string | URL): () => readonly string[] {
+  return once(() => loadRoutingPolicy(file).queues.map((queue) => queue.name));
 }

@@ -17,7 +17,7 @@ function recentEnough(stored: string | undefined, at: string): boolean {
 
 /**
  * Whether an event's profile touch would change anything the profile's readers need, judged from the
- * profile the resolver read: a new identity, channel or mention, another open conversation, a name, a
+ * profile the resolver read: a new identity, channel, mention or typed email, another open conversation, a name, a
  * switch of the last inbound channel, or a last-inbound time older than the granularity. A returning
  * customer's next message on the same channel a few minutes later changes none of them.
  */
@@ -27,6 +27,7 @@ export function profileTouchNeeded(profile: ProfileState | undefined, touch: Pro
   if (touch.identities.some((identity) => !has(profile.identities, identityToken(identity)))) return true;
   if (!has(profile.channels, touch.channel)) return true;
   if (touch.mentioned?.some((identity) => !has(profile.mentioned, identityToken(identity)))) return true;
+  if (touch.typedEmail !== undefined && touch.typedEmail !== profile.typedEmail) return true;
   const channelTime = profile.lastInboundByChannel?.[touch.channel];
   // Older than its conversation's latest event: only the sets above change, and the channel's time.
   if (touch.stale) return touch.inbound && !recentEnough(channelTime, touch.at);

@@ -20,6 +20,8 @@ export interface ProfileState {
   mentioned?: readonly string[] | undefined;
   /** The satisfaction survey awaiting the customer's answer, if any. */
   csatPending?: CsatPending | undefined;
+  /** The email the web-chat visitor typed, as the profile keeps it (unverified). */
+  typedEmail?: string | undefined;
   /** Tokens of the identities the profile holds, so a touch that adds none can be skipped. */
   identities?: readonly string[] | undefined;
   /** The channels the customer used. */
@@ -71,6 +73,8 @@ export interface ProfileTouch {
   name?: { value: string; at: string } | undefined;
   /** The event is older than its conversation's latest one: it moves no current field of the profile. */
   stale?: boolean | undefined;
+  /** The email a web-chat visitor typed (unverified), kept on the profile for agents to see. */
+  typedEmail?: string | undefined;
 }
 
 /** A conversation touch's outcome: whether the event was the conversation's latest, and its state then. */

@@ -17,6 +17,7 @@ const CustomerItemSchema = z.looseObject({
   tags: StringSetSchema,
   lastAgentId: z.string().optional(),
   lastAgentAt: z.string().optional(),
+  typedEmail: z.string().optional(),
 });
 
 /** A stored identity token (`<kind>#<value>`) as an identity; undefined for a kind we no longer know. */
@@ -59,6 +60,7 @@ export function customerOfItem(item: Record<string, unknown>): Customer {
     tags: parsed.tags,
     lastAgentId: parsed.lastAgentId,
     lastAgentAt: parsed.lastAgentAt,
+    typedEmail: parsed.typedEmail,
   });
 }
 

@@ -145,6 +145,16 @@ export const CustomerSchema = z.object({
   /** The agent whose reply was last queued to this customer, and when: assignment prefers them. */
   lastAgentId: z.string().optional(),
   lastAgentAt: z.iso.datetime().optional(),
+  /**
+   * Unverified: the email an anonymous web-chat visitor typed in the pre-chat form (the latest), for
+   * agents to read and write to by hand. Never an identity: it merges nobody and receives no reply.
+   */
+  typedEmail: z
+    .string()
+    .optional()
+    .describe(
+      'unverified: the email an anonymous web-chat visitor typed in the pre-chat form; never an identity (it merges nobody and no reply goes to it)',
+    ),
 });
 export type Customer = z.infer<typeof CustomerSchema>;
 

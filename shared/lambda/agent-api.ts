@@ -14,6 +14,7 @@ import {
   parseAgentTokens,
   requireSettings,
 } from '#shared/config/config.js';
+import { policyQueueNames } from '#shared/config/routing-policy-file.js';
 import { loadConfigWithSecrets } from '#shared/config/secrets.js';
 import type { ClockEvent } from '#shared/domain/clock-ports.js';
 import { systemClock } from '#shared/domain/ports.js';
@@ -76,6 +77,7 @@ export async function createLambdaAgentApp(): Promise<Hono<AgentEnv>> {
       : {}),
     ...(config.EXPORTS_BUCKET ? { exports: s3ExportStore(config.EXPORTS_BUCKET) } : {}),
     exportInlineBytes: config.EXPORT_INLINE_BYTES,
+    queueNames: policyQueueNames(config.ROUTING_POLICY_FILE),
     live: { events: repos.liveEvents },
     console: {
       // Built beside the bundle (stacks: the agent API's afterBundling), read on the first /console request.

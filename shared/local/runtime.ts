@@ -7,6 +7,7 @@ import type { AgentAppDeps } from '#shared/api/deps.js';
 import type { MailQueue } from '../channels/ses/mail.js';
 import { WebchatSender } from '../channels/webchat/send.js';
 import { type Config, parseAgentTokens, requireSettings } from '../config/config.js';
+import { policyQueueNames } from '../config/routing-policy-file.js';
 import type { Channel } from '../domain/envelope.js';
 import type { ChannelSender } from '../domain/outbound.js';
 import { type Clock, type EnvelopeQueue, type IdGenerator, systemClock } from '../domain/ports.js';
@@ -136,6 +137,7 @@ function agentDeps(
     console: { load: buildConsole, auth: { kind: 'token' } },
     phone: { defaultRegion: config.DEFAULT_REGION },
     exportInlineBytes: config.EXPORT_INLINE_BYTES,
+    queueNames: policyQueueNames(config.ROUTING_POLICY_FILE),
   };
 }
 

@@ -53,6 +53,7 @@ const ProfileStateSchema = z.object({
   lastConversationId: z.string().optional(),
   lastResolvedAt: z.string().optional(),
   mentioned: StringSetSchema,
+  typedEmail: z.string().optional(),
   // A malformed one is no survey: the message is then a normal one.
   csatPending: CsatPendingSchema.optional().catch(undefined),
   identities: StringSetSchema,

@@ -19,6 +19,7 @@ import {
   saveErasureProgressInput,
 } from './params/privacy.js';
 import { queryRawPayloadsInput } from './params/timeline.js';
+import { querySessionLinksInput } from './params/webchat.js';
 import { conversationIdsOf, type RawProfile, readRawProfile } from './raw-profile.js';
 
 /** What an erasure reads besides the table. */
@@ -71,6 +72,18 @@ async function forgetMentions(db: ErasureDb, token: string): Promise<void> {
     }
     startKey = out.LastEvaluatedKey;
   } while (startKey);
+}
+
+/**
+ * Deletes the web-chat sessions of an erased identity (its visitor's, or a verified email's) and their
+ * links: the old session token stops working, so nothing the visitor typed (a name, an email) comes
+ * back on a new message.
+ */
+async function forgetWebchatSessions(db: ErasureDb, token: string): Promise<void> {
+  for (const link of await queryAll(db, querySessionLinksInput(db.table, token))) {
+    if (typeof link.tokenHash === 'string') await remove(db, Keys.webchatSession(link.tokenHash));
+    await remove(db, { pk: String(link.pk), sk: String(link.sk) });
+  }
 }
 
 /**
@@ -137,6 +150,7 @@ type Step = (db: ErasureDb, deps: ErasureDeps, profile: RawProfile, report: Eras
 const STEPS: readonly Step[] = [
   async (db, _deps, profile) => {
     for (const token of profile.identities) {
+      await forgetWebchatSessions(db, token);
       await remove(db, Keys.identityByToken(token));
       await remove(db, Keys.contactStateByToken(token));
       await forgetMentions(db, token);
@@ -184,7 +198,7 @@ const countOf = (value: unknown): number => (typeof value === 'number' ? value :
 
 /**
  * Erases the customer and everyone merged with them: identities and their contact states (opt-outs,
- * suppressions), timeline items with their raw payloads, replies, message and thread references,
+ * suppressions), web-chat sessions, timeline items with their raw payloads, replies, message and thread references,
  * conversations, every page of mentions, suggestions, and the raw provider events that reached no
  * customer but name one of their identities. What remains is a tombstone with counts, the time and
  * the agent: nothing that names the person.

@@ -54,6 +54,7 @@ export const mentionsPartition = (token: string): string => `MENTION#${token}`;
  * | live events after seq  | Query ×160 per hour pk=LIVE#<hour>#<0..159>, sk > <seq>, merged   |
  * | open live sockets      | Query ×8 pk=LIVE_CONN#<0..7>; Put/Update/Delete sk=<connectionId>  |
  * | web-chat session       | GetItem  pk=WEBCHAT_SESSION#<sha256 of token>, sk=SESSION (ttl)   |
+ * | web-chat sessions of id| Query    pk=WEBCHAT_SESSIONS#<kind>#<value>, sk=SESSION#<sha256> (ttl; erasure) |
  * | web-chat rate counter  | Update   pk=WEBCHAT_RATE#<limit>#<subject>#<window>, sk=RATE (ttl) |
  * | visitor's message claim| Update   pk=WEBCHAT_MSG#<provider message id>, sk=MSG (ttl)        |
  * | visitor connection     | GetItem  pk=WEBCHAT_CONN#<connection id>, sk=CONN (ttl)            |
@@ -107,6 +108,11 @@ export const Keys = {
   metrics: () => ({ pk: 'METRICS', sk: 'OVERALL' }),
   /** A web-chat session, under the hash of its token. */
   webchatSession: (tokenHash: string) => ({ pk: `WEBCHAT_SESSION#${tokenHash}`, sk: 'SESSION' }),
+  /** That a web-chat session is of an identity (`<kind>#<value>`): what erasing that identity deletes. */
+  webchatSessionOf: (token: string, tokenHash: string) => ({
+    pk: `WEBCHAT_SESSIONS#${token}`,
+    sk: `SESSION#${tokenHash}`,
+  }),
   /** One fixed-window rate counter of one web-chat subject (a session or an address). */
   webchatRate: (key: string) => ({ pk: `WEBCHAT_RATE#${key}`, sk: 'RATE' }),
   /** The first time and text hash of a visitor's message, so a retry answers the same `at` (or 409). */

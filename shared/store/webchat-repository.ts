@@ -1,14 +1,26 @@
+import { identityToken } from '../domain/identity.js';
+import { sessionIdentities } from '../domain/webchat/envelopes.js';
 import { type WebchatSession, WebchatSessionSchema } from '../domain/webchat/session.js';
 import type { WebchatMessageClaim } from '../domain/webchat-ports.js';
 import { type DynamoDb, getItem, putItem, updateItem } from './dynamo-client.js';
 import { Keys } from './keys.js';
 import { getInput } from './params/common.js';
-import { claimWebchatMessageInput, countWebchatHitInput, putWebchatSessionInput } from './params/webchat.js';
+import {
+  claimWebchatMessageInput,
+  countWebchatHitInput,
+  putWebchatSessionInput,
+  putWebchatSessionLinkInput,
+} from './params/webchat.js';
 
 /** Web-chat sessions (by token hash) and rate counters, both removed by the table's TTL. */
 export function webchatRepository(db: DynamoDb) {
   return {
+    /** The links from its identities first: a session is never stored without the link its erasure follows. */
     async putSession(session: WebchatSession): Promise<void> {
+      const { customer, alsoKnownAs } = sessionIdentities(session);
+      for (const identity of [customer, ...alsoKnownAs]) {
+        await putItem(db, putWebchatSessionLinkInput(db.table, identityToken(identity), session));
+      }
       await putItem(db, putWebchatSessionInput(db.table, session));
     },
     /** A session, read eventually consistent: it was written on an earlier request. */

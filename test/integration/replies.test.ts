@@ -96,8 +96,12 @@ describe('local runtime: an agent replies on WhatsApp and the statuses come back
     ).json()) as {
       items: TimelineItem[];
     };
-    expect(timeline.items.map((i) => [i.direction, i.status ?? null, i.providerMessageId ?? null])).toEqual([
+    // The agent's reply took the unassigned conversation: the assignment is on the timeline too.
+    expect(
+      timeline.items.map((i) => [i.event ?? i.direction, i.status ?? null, i.providerMessageId ?? null]),
+    ).toEqual([
       ['inbound', null, 'wamid.ANA1'],
+      ['assigned', null, null],
       ['outbound', 'read', wamid],
     ]);
   });
@@ -144,7 +148,13 @@ describe('local runtime: an agent replies on WhatsApp and the statuses come back
     const mine = (await (await api('GET', '/api/conversations?assignee=me')).json()) as {
       items: { id: string }[];
     };
-    expect(mine.items.map((c) => c.id)).toEqual([conversationId]);
+    // Also the conversation the agent answered with a template (their reply took it).
+    const old = (await (await api('GET', '/api/customers?q=%2B447700900999')).json()) as {
+      items: Customer[];
+    };
+    expect(mine.items.map((c) => c.id).sort()).toEqual(
+      [conversationId, old.items[0]?.openConversationId as string].sort(),
+    );
     const byChannel = async (channel: string) =>
       (
         (await (await api('GET', `/api/conversations?channel=${channel}`)).json()) as {
@@ -185,5 +195,5 @@ describe('local runtime: an agent replies on WhatsApp and the statuses come back
       'resolved',
       'message',
     ]);
-  });
+  }, 30_000);
 });

@@ -72,6 +72,10 @@ export function touchProfileInput(
     values[':mentioned'] = new Set(touch.mentioned.map(identityToken));
     adds.push('mentioned :mentioned');
   }
+  if (touch.typedEmail !== undefined) {
+    values[':typedEmail'] = touch.typedEmail;
+    sets.push('typedEmail = :typedEmail');
+  }
   if (touch.name) {
     // The first name stays; a later event's that got there first is replaced by `setNameInput`.
     names['#name'] = 'name';

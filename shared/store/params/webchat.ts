@@ -1,7 +1,8 @@
-import type { PutCommandInput, UpdateCommandInput } from '@aws-sdk/lib-dynamodb';
+import type { PutCommandInput, QueryCommandInput, UpdateCommandInput } from '@aws-sdk/lib-dynamodb';
 import type { WebchatSession } from '../../domain/webchat/session.js';
 import type { WebchatMessageClaim } from '../../domain/webchat-ports.js';
 import { Keys } from '../keys.js';
+import { queryPrefixInput } from './common.js';
 
 /** Puts a session under its token's hash, with the table's `ttl` at its expiry. */
 export function putWebchatSessionInput(table: string, session: WebchatSession): PutCommandInput {
@@ -14,6 +15,32 @@ export function putWebchatSessionInput(table: string, session: WebchatSession): 
       ttl: Math.ceil(Date.parse(session.expiresAt) / 1000),
     },
   };
+}
+
+/**
+ * Puts the link from an identity of the session (`<kind>#<value>`: its visitor, its verified email) to
+ * the session, with the session's `ttl`: erasing the identity finds its sessions by one query.
+ */
+export function putWebchatSessionLinkInput(
+  table: string,
+  token: string,
+  session: WebchatSession,
+): PutCommandInput {
+  return {
+    TableName: table,
+    Item: {
+      ...Keys.webchatSessionOf(token, session.tokenHash),
+      entity: 'webchat_session_link',
+      tokenHash: session.tokenHash,
+      ttl: Math.ceil(Date.parse(session.expiresAt) / 1000),
+    },
+  };
+}
+
+/** The sessions linked to an identity (`<kind>#<value>`): the links' keys and hashes. */
+export function querySessionLinksInput(table: string, token: string): QueryCommandInput {
+  const { pk, sk } = Keys.webchatSessionOf(token, '');
+  return { ...queryPrefixInput(table, pk, sk), ProjectionExpression: 'pk, sk, tokenHash' };
 }
 
 /** Adds one hit to a rate counter, answering the new count; the counter goes with its `ttl`. */

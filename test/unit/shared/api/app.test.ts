@@ -387,6 +387,34 @@ describe('agent API: replies', () => {
     expect(b).toEqual(a);
   });
 
+  it('gives an open unassigned conversation to the agent who replies, conditionally, and leaves an owned one alone', async () => {
+    const reply = (store: ReturnType<typeof fakeStore>, admin: ReturnType<typeof fakeAdmin>) =>
+      app(store, admin).request('/api/conversations/cv_1/replies', {
+        method: 'POST',
+        headers: { ...auth.headers, 'content-type': 'application/json' },
+        body: JSON.stringify({ text: 'On it' }),
+      });
+    const admin = fakeAdmin();
+    expect((await reply(fakeStore(), admin)).status).toBe(202);
+    expect(admin.calls).toEqual([
+      [
+        'assign',
+        'cv_1',
+        { agentId: 'agent-7' },
+        'agent-7',
+        '2025-06-09T10:00:00.000Z',
+        'assigned:cv_1:reply:2025-06-09T10:00:00.000Z',
+        { ifUnassigned: true },
+      ],
+    ]);
+    for (const other of [{ assignee: 'bob' }, { status: 'resolved' as const }]) {
+      const owned = fakeAdmin();
+      const store = { ...fakeStore(), getConversation: async () => ({ ...conversation, ...other }) };
+      expect((await reply(store, owned)).status).toBe(202);
+      expect(owned.calls).toEqual([]);
+    }
+  });
+
   it('answers 400 for a reply with nothing to send', async () => {
     const res = await post(fakeReplies(), { channel: 'whatsapp' });
     expect(res.status).toBe(400);
@@ -429,6 +457,51 @@ describe('agent API: notes and assignment', () => {
     expect(admin.calls).toEqual([
       ['assign', 'cv_1', { agentId: 'agent-7', queue: undefined }, 'agent-7', '2025-06-09T10:00:00.000Z'],
       ['assign', 'cv_1', { agentId: undefined, queue: 'billing' }, 'agent-7', '2025-06-09T10:00:00.000Z'],
+    ]);
+  });
+
+  it('answers 422 for an agent never registered or a queue the policy does not have, and assigns nothing', async () => {
+    const admin = fakeAdmin();
+    const store = fakeStore();
+    await store.putAgent({
+      id: 'bob',
+      presence: 'online',
+      queues: ['general'],
+      languages: [],
+      capacity: 5,
+      updatedAt: '2025-06-09T09:00:00.000Z',
+    });
+    const api = createAgentApp({
+      store,
+      admin,
+      audit: memoryAuditLog(),
+      replies: fakeReplies(),
+      clock: { now: () => new Date('2025-06-09T10:00:00.000Z') },
+      authenticate: async (token) => CALLERS[token as keyof typeof CALLERS],
+      phone: { defaultRegion: 'US' },
+      queueNames: () => ['general', 'billing'],
+    });
+    const assign = (body: unknown) =>
+      api.request('/api/conversations/cv_1/assign', {
+        method: 'POST',
+        headers: { ...auth.headers, 'content-type': 'application/json' },
+        body: JSON.stringify(body),
+      });
+    const typo = await assign({ agentId: 'bbo' });
+    expect(typo.status).toBe(422);
+    expect(await typo.json()).toMatchObject({ error: { code: 'unknown_agent' } });
+    const queue = await assign({ agentId: 'bob', queue: 'billng' });
+    expect(queue.status).toBe(422);
+    expect(await queue.json()).toMatchObject({ error: { code: 'unknown_queue' } });
+    expect(admin.calls).toEqual([]);
+    // The caller needs no registration to take it, a registered agent and a policy queue are taken.
+    expect((await assign({ agentId: 'me' })).status).toBe(200);
+    expect((await assign({ agentId: 'bob', queue: 'billing' })).status).toBe(200);
+    expect((await assign({ agentId: '' })).status).toBe(200);
+    expect(admin.calls.map((call) => call[2])).toEqual([
+      { agentId: 'agent-7', queue: undefined },
+      { agentId: 'bob', queue: 'billing' },
+      { agentId: '', queue: undefined },
     ]);
   });
 

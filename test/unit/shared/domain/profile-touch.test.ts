@@ -41,6 +41,14 @@ describe('profileTouchNeeded', () => {
     expect(profileTouchNeeded(stored, touch({ inbound: false }))).toBe(false);
   });
 
+  it('writes a typed email the profile does not keep yet, and only then', () => {
+    expect(profileTouchNeeded(stored, touch({ typedEmail: 'ann@example.com' }))).toBe(true);
+    const kept = { ...stored, typedEmail: 'ann@example.com' };
+    expect(profileTouchNeeded(kept, touch({ typedEmail: 'ann@example.com' }))).toBe(false);
+    expect(profileTouchNeeded(kept, touch({ typedEmail: 'ann@work.example' }))).toBe(true);
+    expect(profileTouchNeeded(kept, touch())).toBe(false);
+  });
+
   it('writes once the stored times are as old as the granularity, so they never lag more', () => {
     expect(profileTouchNeeded(stored, touch({ at: later(PROFILE_TIME_GRANULARITY_MS) }))).toBe(true);
     const channelBehind = {

@@ -60,6 +60,15 @@ describe('customer params', () => {
     expect(input.ConditionExpression).toBeUndefined();
   });
 
+  it('keeps the email a web-chat visitor typed as a plain attribute, never among the identities', () => {
+    const input = touchProfileInput('t', { ...touch, typedEmail: 'gina@example.com' }, 'stale');
+    expect(input.UpdateExpression).toBe(
+      'SET entity = :entity, id = :id, createdAt = if_not_exists(createdAt, :now), typedEmail = :typedEmail ADD identities :identities, channels :channels',
+    );
+    expect(input.ExpressionAttributeValues?.[':typedEmail']).toBe('gina@example.com');
+    expect(input.ExpressionAttributeValues?.[':identities']).toEqual(new Set(['phone#+16505551234']));
+  });
+
   it('records a conversation as its own item under the customer, not in a set on the profile', () => {
     expect(putMembershipInput('t', 'cu_1', 'cv_1')).toEqual({
       TableName: 't',

@@ -1,0 +1,45 @@
+import type { AgentAdmin, AgentStore } from '#shared/domain/agent-ports.js';
+import type { ReplyRequest } from '#shared/domain/replies.js';
+import type { TimelineItem } from '#shared/domain/timeline.js';
+import { type ReplyDeps, sendReply } from './send-reply.js';
+
+/** What an agent's reply needs: the reply service, and the conversation read and assignment. */
+export interface ReplyAsAgentDeps {
+  replies: ReplyDeps;
+  store: Pick<AgentStore, 'getConversation'>;
+  admin: Pick<AgentAdmin, 'assign'>;
+}
+
+/**
+ * An agent's reply (see `sendReply`). When the conversation is open and nobody has it, the agent who
+ * answers takes it first (the console then shows the reply in the conversation as it now stands), so it
+ * leaves the unassigned inbox and counts in their load. The assignment is conditional (still open,
+ * still nobody's): it never takes a conversation from another agent, and of two agents replying at
+ * once one owns it. A reply the channel's rules refuse leaves it with the agent who tried. A
+ * conversation someone has costs one read more, no write.
+ */
+export async function replyAsAgent(
+  deps: ReplyAsAgentDeps,
+  input: {
+    conversationId: string;
+    request: ReplyRequest;
+    agentId: string;
+    idempotencyKey?: string | undefined;
+  },
+): Promise<{ item: TimelineItem; created: boolean }> {
+  const conversation = await deps.store.getConversation(input.conversationId);
+  if (conversation?.status === 'open' && conversation.assignee === undefined) {
+    const now = deps.replies.clock.now().toISOString();
+    const eventId = `assigned:${input.conversationId}:reply:${input.idempotencyKey ?? now}`;
+    const options = { ifUnassigned: true };
+    await deps.admin.assign(
+      input.conversationId,
+      { agentId: input.agentId },
+      input.agentId,
+      now,
+      eventId,
+      options,
+    );
+  }
+  return sendReply(deps.replies, input);
+}

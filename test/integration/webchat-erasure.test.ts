@@ -1,0 +1,86 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Customer } from '#shared/domain/timeline.js';
+import type { LocalRuntime } from '#shared/local/runtime.js';
+import { agentCaller } from '../support/agent-api.js';
+import { startTestRuntime } from '../support/runtime.js';
+import { inspectionClient, scanTable } from '../support/table-snapshot.js';
+import { identityToken, visitorClient, WEBCHAT_SECRET } from '../support/webchat.js';
+
+const ADMIN = 'webchat-erasure-admin-token';
+const SITE = 'http://shop.example';
+/** What the visitors typed or the site vouched for: none of it may outlive the erasure. */
+const PERSONAL = [
+  'Gina Erased',
+  'gina.erased@example.com',
+  'Vic Erased',
+  'vic.erased@example.com',
+  'user-erase-1',
+];
+
+/**
+ * Erasing a web-chat customer erases their sessions: the old token answers 401, so no later message
+ * brings back the name or the email the session held; the email an anonymous visitor typed is on
+ * their profile (unverified) until then, and in their export.
+ */
+describe('local runtime: erasing a web-chat customer', () => {
+  let runtime: LocalRuntime;
+  let visitor: ReturnType<typeof visitorClient>;
+  beforeAll(async () => {
+    const env = {
+      AGENT_TOKENS: `admin-eve:${ADMIN}:admin`,
+      WEBCHAT_IDENTITY_SECRET: WEBCHAT_SECRET,
+      WEBCHAT_ALLOWED_ORIGINS: SITE,
+    };
+    runtime = await startTestRuntime({ env, queue: { visibilityTimeoutMs: 500 } });
+    visitor = visitorClient(runtime.url, SITE);
+  });
+  afterAll(() => runtime?.close());
+
+  const api = agentCaller(() => runtime.url, ADMIN);
+  const chat = async (body: Record<string, unknown>) => {
+    const { sessionToken } = (await (await visitor.session(body)).json()) as { sessionToken: string };
+    expect((await visitor.send(sessionToken, 'Where is my parcel?')).status).toBe(202);
+    await runtime.idle();
+    const { customerId } = (await (await visitor.history(sessionToken)).json()) as { customerId: string };
+    return { sessionToken, customerId };
+  };
+  const table = async () => {
+    const client = inspectionClient(runtime.dynamoEndpoint);
+    const items = await scanTable(client, 'threadline');
+    client.destroy();
+    return items;
+  };
+
+  it('deletes their sessions, so the old tokens stop working and the typed name and email never come back', async () => {
+    const gina = await chat({ name: 'Gina Erased', email: 'Gina.Erased@example.com' });
+    const vic = await chat({
+      identityToken: identityToken({
+        sub: 'user-erase-1',
+        email: 'vic.erased@example.com',
+        name: 'Vic Erased',
+      }),
+    });
+    const profile = await api<Customer>('GET', `/api/customers/${gina.customerId}`);
+    expect(profile).toMatchObject({ name: 'Gina Erased', typedEmail: 'gina.erased@example.com' });
+    expect(profile.identities.map((i) => i.kind)).toEqual(['webchat_visitor']);
+    const exported = await api<{ customers: Customer[] }>('GET', `/api/customers/${gina.customerId}/export`);
+    expect(exported.customers[0]?.typedEmail).toBe('gina.erased@example.com');
+    const entities = (await table()).map((item) => item.entity);
+    expect(entities.filter((e) => e === 'webchat_session')).toHaveLength(2);
+    expect(entities.filter((e) => e === 'webchat_session_link')).toHaveLength(3);
+
+    for (const { customerId } of [gina, vic]) {
+      expect(await api('DELETE', `/api/customers/${customerId}`)).toMatchObject({ complete: true });
+    }
+    for (const { sessionToken } of [gina, vic]) {
+      expect((await visitor.send(sessionToken, 'Me again')).status).toBe(401);
+      expect((await visitor.history(sessionToken)).status).toBe(401);
+    }
+    await runtime.idle();
+    expect((await api<{ items: Customer[] }>('GET', '/api/customers?q=Gina')).items).toEqual([]);
+    const after = await table();
+    expect(after.filter((item) => String(item.entity).startsWith('webchat_session'))).toEqual([]);
+    const text = JSON.stringify(after, (_key, value: unknown) => (value instanceof Set ? [...value] : value));
+    for (const personal of PERSONAL) expect(text).not.toContain(personal);
+  }, 30_000);
+});

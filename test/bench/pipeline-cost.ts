@@ -1,5 +1,6 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { loadConfig } from '#shared/config/config.js';
+import type { Clock } from '#shared/domain/ports.js';
 import type { LocalQueue } from '#shared/local/queue.js';
 import { type LocalRuntime, startLocalRuntime } from '#shared/local/runtime.js';
 import { deliver, signedMeta, whatsappStatus, whatsappText } from '../support/webhooks.js';
@@ -56,8 +57,14 @@ export interface MeteredRuntime {
   close(): Promise<void>;
 }
 
-/** Starts a metered runtime (in memory, routing on, replies to the local outbox). */
-export async function startMeteredRuntime(): Promise<MeteredRuntime> {
+/**
+ * Starts a metered runtime (in memory, routing on, replies to the local outbox), `env` over its
+ * settings, on `clock` when given (a bench that moves time past rate windows).
+ */
+export async function startMeteredRuntime(
+  env: Record<string, string> = {},
+  clock?: Clock,
+): Promise<MeteredRuntime> {
   const meter = new DynamoMeter(TABLE);
   let endpoint = '';
   let inspector: DynamoDBClient | undefined;
@@ -77,9 +84,11 @@ export async function startMeteredRuntime(): Promise<MeteredRuntime> {
       META_VERIFY_TOKEN: 'v',
       TWILIO_AUTH_TOKEN: 't',
       AGENT_TOKENS: 'bench:t',
+      ...env,
     }),
     persist: false,
     routing: true,
+    ...(clock ? { clock } : {}),
     queue: { pollIntervalMs: 2 },
     dynamoClient: (client) => meter.attach(client, inspect),
   });
@@ -126,7 +135,7 @@ export async function startMeteredRuntime(): Promise<MeteredRuntime> {
 }
 
 /** Per message: what a run of `messages` messages metered and counted. */
-interface PerMessage {
+export interface PerMessage {
   wcu: number;
   rcu: number;
   calls: number;
@@ -135,7 +144,8 @@ interface PerMessage {
   replies: number;
 }
 
-function perMessage(metered: Metered, counts: MeteredRuntime['counts'], messages: number): PerMessage {
+/** What a run metered and counted, per message; SQS and Lambda at batches of one (a quiet queue). */
+export function perMessage(metered: Metered, counts: MeteredRuntime['counts'], messages: number): PerMessage {
   // Each message sent is received and deleted once, at worst one message to a batch (a quiet queue).
   const sqs =
     counts.inbound.requests +
@@ -158,7 +168,8 @@ function dollarsPerMillion(m: PerMessage): number {
   return m.wcu * PRICE.wru + m.rcu * PRICE.rru + m.sqs * PRICE.sqs + lambda;
 }
 
-function resetCounts(counts: MeteredRuntime['counts']): void {
+/** Zeroes a runtime's counts of posts, replies and queue sends. */
+export function resetCounts(counts: MeteredRuntime['counts']): void {
   counts.webhooks = 0;
   counts.replies = 0;
   for (const q of [counts.inbound, counts.outbound]) [q.requests, q.messages] = [0, 0];
@@ -236,7 +247,8 @@ export function printSharedKeys(label: string, found: SharedKeys): void {
   );
 }
 
-function printCost(label: string, m: PerMessage): void {
+/** Prints one line of per-message cost. */
+export function printCost(label: string, m: PerMessage): void {
   console.log(
     `${label}: ${m.wcu.toFixed(2)} write units, ${m.rcu.toFixed(2)} read units, ${m.calls.toFixed(1)} DynamoDB calls, ${m.sqs.toFixed(1)} SQS requests, ${m.lambda.toFixed(1)} Lambda invocations, ${m.replies.toFixed(2)} replies; ≈ $${dollarsPerMillion(m).toFixed(2)} per million messages`,
   );

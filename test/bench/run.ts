@@ -21,6 +21,7 @@ import { loadFigures } from './load.js';
 import { pipelineCostFigures } from './pipeline-cost.js';
 import { timerCostFigures, timerLatenessFigures } from './timers.js';
 import { webchatWidgetFigures } from './webchat.js';
+import { reconcileCostFigures, webchatCostFigures } from './webchat-cost.js';
 
 const SECRET = 'bench_secret';
 const body = (i: number): string =>
@@ -298,6 +299,14 @@ const sections: Array<[string, string, () => Promise<void> | void]> = [
   ],
   ['11', 'Web chat widget: the loader and the panel, raw and gzipped (#17)', webchatWidgetFigures],
   ['10', "The agent console's bundle: each file raw and gzipped, the initial JS", consoleBundleFigures],
+  [
+    '12',
+    "Web chat and the agents' paths, per call: sessions, a visitor's message, a retry, an agent's reply, the load reconcile (BENCH_WEBCHAT_VISITORS)",
+    async () => {
+      await webchatCostFigures(size('BENCH_WEBCHAT_VISITORS', 20), 10);
+      await reconcileCostFigures(1_000, 10);
+    },
+  ],
 ];
 console.log(`machine: ${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, node ${process.version}`);
 for (const [number, title, run] of sections) {

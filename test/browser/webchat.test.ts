@@ -1,5 +1,3 @@
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Suggestion } from '#shared/domain/suggestions.js';
@@ -7,50 +5,26 @@ import type { Customer, TimelineItem } from '#shared/domain/timeline.js';
 import type { LocalRuntime } from '#shared/local/runtime.js';
 import { agentCaller } from '../support/agent-api.js';
 import { launchBrowser } from '../support/browser.js';
-import { startTestRuntime } from '../support/runtime.js';
-import { identityToken, WEBCHAT_SECRET } from '../support/webchat.js';
+import { identityToken } from '../support/webchat.js';
+import { startShopAndRuntime } from '../support/webchat-site.js';
 import { deliver, sesReceived, signedSes, snsNotification } from '../support/webhooks.js';
 
 const AGENT = 'webchat-browser-agent';
 const WAIT = { timeout: 30_000 };
 
-/** A shop's page on its own origin: the widget's one script tag, under a CSP that allows only Threadline. */
-function shopPage(threadline: string, token?: string): string {
-  const ws = threadline.replace(/^http/, 'ws');
-  const identity = token ? ` data-identity-token="${token}"` : '';
-  return `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Shop</title>
-<meta http-equiv="Content-Security-Policy" content="default-src 'none'; script-src ${threadline}; connect-src ${threadline} ${ws}">
-</head><body><h1>The shop</h1><script src="${threadline}/webchat/widget.js"${identity} async></script></body></html>`;
-}
-
 describe('the web-chat widget in a browser, on a page of another origin', () => {
   let runtime: LocalRuntime;
-  let site: Server;
   let siteUrl: string;
+  let close: () => Promise<void>;
   let browser: Browser;
 
   beforeAll(async () => {
-    site = createServer((req, res) => {
-      const token = new URL(req.url ?? '/', 'http://x').searchParams.get('token') ?? undefined;
-      res.writeHead(200, { 'content-type': 'text/html' }).end(shopPage(runtime.url, token));
-    });
-    await new Promise<void>((resolve) => site.listen(0, '127.0.0.1', resolve));
-    siteUrl = `http://127.0.0.1:${(site.address() as AddressInfo).port}`;
-    runtime = await startTestRuntime({
-      routing: true,
-      webchatLive: true,
-      env: {
-        AGENT_TOKENS: `agent-bea:${AGENT}`,
-        WEBCHAT_IDENTITY_SECRET: WEBCHAT_SECRET,
-        WEBCHAT_ALLOWED_ORIGINS: siteUrl,
-      },
-    });
+    ({ runtime, siteUrl, close } = await startShopAndRuntime(AGENT));
     browser = await launchBrowser();
   }, 120_000);
   afterAll(async () => {
     await browser?.close();
-    await runtime?.close();
-    await new Promise((resolve) => site?.close(resolve));
+    await close?.();
   });
 
   const api = agentCaller(() => runtime.url, AGENT);

@@ -1,11 +1,9 @@
-import type { Browser, Page, Route } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { LocalRuntime } from '#shared/local/runtime.js';
+import type { Page, Route } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
 import { agentCaller } from '../support/agent-api.js';
-import { launchBrowser } from '../support/browser.js';
 import { shippedPolicyFileWith } from '../support/policy-file.js';
 import { identityToken } from '../support/webchat.js';
-import { startShopAndRuntime } from '../support/webchat-site.js';
+import { shopForTests } from '../support/webchat-site.js';
 
 const AGENT = 'webchat-reliability-agent';
 const WAIT = { timeout: 30_000 };
@@ -25,38 +23,29 @@ function closedNowPolicy(): string {
 }
 
 describe('the web-chat widget when things go wrong, in a browser', { timeout: 60_000 }, () => {
-  let runtime: LocalRuntime;
-  let siteUrl: string;
-  let close: () => Promise<void>;
-  let browser: Browser;
-
-  beforeAll(async () => {
-    ({ runtime, siteUrl, close } = await startShopAndRuntime(AGENT, {
-      ROUTING_POLICY_FILE: closedNowPolicy(),
-    }));
-    browser = await launchBrowser();
-  }, 120_000);
-  afterAll(async () => {
-    await browser?.close();
-    await close?.();
+  const shop = shopForTests(AGENT, {
+    ROUTING_POLICY_FILE: closedNowPolicy(),
   });
 
-  const api = agentCaller(() => runtime.url, AGENT);
+  const api = agentCaller(() => shop.runtime.url, AGENT);
   /** The shop page in a fresh profile, its clock faked (it runs until a test pauses it), the chat open. */
   const visit = async (query = '') => {
-    const page = await (await browser.newContext()).newPage();
+    const page = await (await shop.browser.newContext()).newPage();
     const errors: string[] = [];
     page.on('pageerror', (error) => errors.push(error.message));
     const sent: string[] = [];
     page.on('websocket', (ws) => ws.on('framesent', (frame) => sent.push(String(frame.payload))));
     await page.clock.install();
-    await page.goto(`${siteUrl}/${query}`);
+    await page.goto(`${shop.siteUrl}/${query}`);
     await page.getByRole('button', { name: 'Open chat' }).click(WAIT);
     return { page, errors, sent };
   };
+  /** The panel's live socket is open (its effects have run): a test may pause the clock from here. */
+  const connected = (page: Page) => page.locator('.panel[data-connection="live"]').waitFor(WAIT);
   const start = async (page: Page) => {
     await page.getByRole('button', { name: 'Start chat' }).click(WAIT);
     await page.getByRole('textbox', { name: 'Message', exact: true }).waitFor(WAIT);
+    await connected(page);
   };
   const write = async (page: Page, text: string) => {
     const box = page.getByRole('textbox', { name: 'Message', exact: true });
@@ -83,7 +72,7 @@ describe('the web-chat widget when things go wrong, in a browser', { timeout: 60
   };
   /** The visitor's messages as Threadline has them (the history route, from outside the page). */
   const stored = async (page: Page) => {
-    const res = await fetch(`${runtime.url}/webchat/messages`, {
+    const res = await fetch(`${shop.runtime.url}/webchat/messages`, {
       headers: { authorization: `Bearer ${await session(page)}` },
     });
     return (await res.json()) as { customerId?: string; messages: { id: string; text: string }[] };
@@ -91,7 +80,7 @@ describe('the web-chat widget when things go wrong, in a browser', { timeout: 60
   /** Answers the visitor's sends from `answers` in turn (then lets them through), recording each body. */
   const failSends = async (page: Page, answers: ((route: Route) => Promise<void>)[]) => {
     const bodies: { clientMessageId: string; text: string }[] = [];
-    await page.route(`${runtime.url}/webchat/messages`, async (route) => {
+    await page.route(`${shop.runtime.url}/webchat/messages`, async (route) => {
       if (route.request().method() !== 'POST') return route.fallback();
       bodies.push(route.request().postDataJSON());
       const answer = answers.shift();
@@ -168,7 +157,12 @@ describe('the web-chat widget when things go wrong, in a browser', { timeout: 60
       }, WAIT)
       .toBe(true);
     expect(bodies.length).toBeGreaterThanOrEqual(12);
-    await page.unroute(`${runtime.url}/webchat/messages`);
+    const tries = bodies.length;
+    await connected(page);
+    await page.clock.runFor(60_000);
+    expect(await retry.isVisible()).toBe(true);
+    expect(bodies.length).toBe(tries);
+    await page.unroute(`${shop.runtime.url}/webchat/messages`);
     const later = await failSends(page, []);
     await retry.click();
     await expect.poll(() => statusOf(page, 'blue one').textContent(), WAIT).toContain('Sent');
@@ -224,7 +218,7 @@ describe('the web-chat widget when things go wrong, in a browser', { timeout: 60
     expect(await panel.isVisible()).toBe(false);
   });
 
-  it('scrolls to the newest message on open and on send, and hints at a new one while the visitor reads back', async () => {
+  it('scrolls to the newest message on open and on send (not again when the send is answered after the visitor scrolled up), and hints at a new one while they read back', async () => {
     const { page, sent } = await visit();
     const old = Array.from({ length: 40 }, (_, i) => ({
       id: `old-${i}`,
@@ -232,10 +226,20 @@ describe('the web-chat widget when things go wrong, in a browser', { timeout: 60
       author: i % 2 ? 'agent' : 'visitor',
       text: `Earlier message #${i}.`,
     }));
-    await page.route(`${runtime.url}/webchat/messages`, async (route) => {
+    await page.route(`${shop.runtime.url}/webchat/messages`, async (route) => {
       if (route.request().method() !== 'GET') return route.fallback();
       const real = (await (await route.fetch()).json()) as { messages: unknown[] };
       return route.fulfill({ json: { ...real, messages: [...old, ...real.messages], cursor: null } });
+    });
+    let answer!: () => void;
+    const answered = new Promise<void>((resolve) => {
+      answer = resolve;
+    });
+    await page.route(`${shop.runtime.url}/webchat/messages`, async (route) => {
+      if (route.request().method() !== 'POST') return route.fallback();
+      const taken = await route.fetch();
+      await answered;
+      return route.fulfill({ response: taken });
     });
     await start(page);
     const log = page.getByRole('log', { name: 'Conversation' });
@@ -248,6 +252,9 @@ describe('the web-chat widget when things go wrong, in a browser', { timeout: 60
       el.scrollTop = 0;
       el.dispatchEvent(new Event('scroll'));
     });
+    answer();
+    await expect.poll(() => statusOf(page, 'my invoice, a person').textContent(), WAIT).toContain('Sent');
+    expect(await log.evaluate((el) => el.scrollTop)).toBe(0);
     await agentReply(page, 'Bea here: one moment.');
     const reply = page.locator('.msg.agent', { hasText: 'Bea here: one moment.' });
     await expect.poll(() => reply.getAttribute('data-status'), WAIT).toBe('delivered');
@@ -298,7 +305,7 @@ describe('the web-chat widget when things go wrong, in a browser', { timeout: 60
     expect(await email.getAttribute('aria-invalid')).toBe('true');
     expect(await email.getAttribute('aria-describedby')).toContain('tl-email-error');
     expect(sessions).toEqual([]);
-    await page.route(`${runtime.url}/webchat/sessions`, (route) =>
+    await page.route(`${shop.runtime.url}/webchat/sessions`, (route) =>
       route.fulfill({
         status: 400,
         json: { error: { code: 'validation', message: 'email: Invalid email address' } },

@@ -1,39 +1,25 @@
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
 import type { Suggestion } from '#shared/domain/suggestions.js';
 import type { Customer, TimelineItem } from '#shared/domain/timeline.js';
-import type { LocalRuntime } from '#shared/local/runtime.js';
 import { agentCaller } from '../support/agent-api.js';
-import { launchBrowser } from '../support/browser.js';
 import { identityToken } from '../support/webchat.js';
-import { startShopAndRuntime } from '../support/webchat-site.js';
+import { shopForTests } from '../support/webchat-site.js';
 import { deliver, sesReceived, signedSes, snsNotification } from '../support/webhooks.js';
 
 const AGENT = 'webchat-browser-agent';
 const WAIT = { timeout: 30_000 };
 
 describe('the web-chat widget in a browser, on a page of another origin', () => {
-  let runtime: LocalRuntime;
-  let siteUrl: string;
-  let close: () => Promise<void>;
-  let browser: Browser;
+  const shop = shopForTests(AGENT);
 
-  beforeAll(async () => {
-    ({ runtime, siteUrl, close } = await startShopAndRuntime(AGENT));
-    browser = await launchBrowser();
-  }, 120_000);
-  afterAll(async () => {
-    await browser?.close();
-    await close?.();
-  });
-
-  const api = agentCaller(() => runtime.url, AGENT);
+  const api = agentCaller(() => shop.runtime.url, AGENT);
   /** Opens the shop page in a fresh browser profile; every request it makes is recorded. */
   const visit = async (token?: string) => {
-    const page = await (await browser.newContext()).newPage();
+    const page = await (await shop.browser.newContext()).newPage();
     const requests: string[] = [];
     page.on('request', (request) => requests.push(request.url()));
-    await page.goto(`${siteUrl}/${token ? `?token=${token}` : ''}`);
+    await page.goto(`${shop.siteUrl}/${token ? `?token=${token}` : ''}`);
     await page.getByRole('button', { name: 'Open chat' }).click(WAIT);
     return { page, requests };
   };
@@ -57,12 +43,12 @@ describe('the web-chat widget in a browser, on a page of another origin', () => 
     let found: Customer | undefined;
     await expect
       .poll(async () => {
-        const history = await fetch(`${runtime.url}/webchat/messages`, {
+        const history = await fetch(`${shop.runtime.url}/webchat/messages`, {
           headers: { authorization: `Bearer ${sessionToken}` },
         });
         const { customerId } = (await history.json()) as { customerId?: string };
         if (!customerId) return false;
-        const res = await fetch(`${runtime.url}/api/customers/${customerId}`, {
+        const res = await fetch(`${shop.runtime.url}/api/customers/${customerId}`, {
           headers: { authorization: `Bearer ${AGENT}` },
         });
         found = res.ok ? ((await res.json()) as Customer) : undefined;
@@ -78,7 +64,7 @@ describe('the web-chat widget in a browser, on a page of another origin', () => 
     await write(page, 'How long does shipping take?');
     await page.locator('.msg.ai[data-id^="reply:"]').first().waitFor(WAIT);
     const origins = new Set(requests.map((url) => new URL(url).origin));
-    expect([...origins].sort()).toEqual([runtime.url, siteUrl].sort());
+    expect([...origins].sort()).toEqual([shop.runtime.url, shop.siteUrl].sort());
   });
 
   it('shows an agent’s reply from the API without a reload, marks it read once shown, and keeps it after a reload', async () => {
@@ -121,9 +107,9 @@ describe('the web-chat widget in a browser, on a page of another origin', () => 
       text: 'My parcel is late',
     });
     expect(
-      (await deliver(signedSes(runtime.url, snsNotification(mail, { snsId: 'sns-kim-1', at })))).status,
+      (await deliver(signedSes(shop.runtime.url, snsNotification(mail, { snsId: 'sns-kim-1', at })))).status,
     ).toBe(200);
-    await runtime.idle();
+    await shop.runtime.idle();
     const { page } = await visit(identityToken({ sub: 'kim-7', email: 'kim@example.com', name: 'Kim' }));
     await page.locator('.msg.visitor', { hasText: 'My parcel is late' }).waitFor(WAIT);
     await write(page, 'Any news on my parcel?');

@@ -1,6 +1,9 @@
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import type { Browser } from 'playwright-core';
+import { afterAll, beforeAll } from 'vitest';
 import type { LocalRuntime } from '#shared/local/runtime.js';
+import { launchBrowser } from './browser.js';
 import { startTestRuntime } from './runtime.js';
 import { WEBCHAT_SECRET } from './webchat.js';
 
@@ -45,4 +48,24 @@ export async function startShopAndRuntime(agent: string, env: Record<string, str
     await new Promise((resolve) => site.close(resolve));
   };
   return { runtime, siteUrl, close };
+}
+
+/** The shop, its runtime and a browser for the tests of one file: started before them, closed after. */
+export function shopForTests(agent: string, env: Record<string, string> = {}) {
+  const shop = {} as { runtime: LocalRuntime; siteUrl: string; browser: Browser };
+  let close: (() => Promise<void>) | undefined;
+  beforeAll(async () => {
+    const started = await startShopAndRuntime(agent, env);
+    close = started.close;
+    Object.assign(shop, {
+      runtime: started.runtime,
+      siteUrl: started.siteUrl,
+      browser: await launchBrowser(),
+    });
+  }, 120_000);
+  afterAll(async () => {
+    await shop.browser?.close();
+    await close?.();
+  });
+  return shop;
 }

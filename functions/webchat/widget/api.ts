@@ -105,18 +105,27 @@ export async function history(origin: string, token: string): Promise<ChatMessag
   return all;
 }
 
-/** Opens the live socket, reopening it after a drop (with a growing wait) until `stop()`. */
-export function live(url: string, onFrame: (frame: LiveFrame) => void, onState: (open: boolean) => void) {
+/**
+ * Opens the live socket, reopening it after a drop (with a growing wait) until `stop()`. `onState`'s
+ * `again` says an open is a reopen after a drop (the network came back), not the first one.
+ */
+export function live(
+  url: string,
+  onFrame: (frame: LiveFrame) => void,
+  onState: (open: boolean, again: boolean) => void,
+) {
   let wait = 500;
   let socket: WebSocket | undefined;
   let stopped = false;
+  let opened = false;
   let timer: ReturnType<typeof setTimeout> | undefined;
   const open = () => {
     if (stopped) return;
     socket = new WebSocket(url);
     socket.onopen = () => {
       wait = 500;
-      onState(true);
+      onState(true, opened);
+      opened = true;
     };
     socket.onmessage = (event) => {
       try {
@@ -125,7 +134,7 @@ export function live(url: string, onFrame: (frame: LiveFrame) => void, onState: 
     };
     socket.onclose = () => {
       if (stopped) return;
-      onState(false);
+      onState(false, opened);
       timer = setTimeout(open, wait);
       wait = Math.min(wait * 2, 15_000);
     };

@@ -142,14 +142,12 @@ export function useChat(config: Config) {
     };
     const base = session.liveUrl ?? `${config.origin.replace(/^http/, 'ws')}/webchat/live`;
     const url = `${base}?session=${encodeURIComponent(session.sessionToken)}`;
-    let opened = false;
-    const channel = live(url, onFrame, (open) => {
+    const channel = live(url, onFrame, (open, again) => {
       setSocketOpen(open);
-      if (!open && !opened) void load();
+      if (!open && !again) void load();
       if (!open) return;
-      opened = true;
       void load();
-      outbox.resume();
+      if (again) outbox.resume();
     });
     socket.current = channel;
     return () => {

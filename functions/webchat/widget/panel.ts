@@ -32,13 +32,15 @@ function usePageVisible() {
 /**
  * The log follows the newest message: on open, on the visitor's own send, and on a new message while
  * they are at the end. A visitor who scrolled up to read keeps their place and gets a "new message"
- * hint instead. `atEnd` says whether the newest message is in view (read receipts wait for it).
+ * hint instead; their own message taken by Threadline (it leaves the outbox for the history) is not a
+ * new one, so a slow answer does not pull them back down. `atEnd` says whether the newest message is
+ * in view (read receipts wait for it).
  */
 function useFollow(open: boolean, messages: ChatMessage[], unsentCount: number) {
   const list = useRef<HTMLOListElement>(null);
   const [atEnd, setAtEnd] = useState(true);
   const [hint, setHint] = useState(false);
-  const seen = useRef({ count: 0, unsent: 0 });
+  const seen = useRef({ shown: 0, unsent: 0 });
   const toEnd = () => {
     const el = list.current;
     if (el) el.scrollTop = el.scrollHeight;
@@ -57,11 +59,11 @@ function useFollow(open: boolean, messages: ChatMessage[], unsentCount: number) 
   }, [open]);
   useLayoutEffect(() => {
     const before = seen.current;
-    seen.current = { count: messages.length, unsent: unsentCount };
-    const newest = messages[messages.length - 1];
+    const shown = messages.length + unsentCount;
+    seen.current = { shown, unsent: unsentCount };
     const sending = unsentCount > before.unsent;
-    if (!open || (!sending && messages.length <= before.count)) return;
-    if (sending || atEnd || before.count === 0 || newest?.author === 'visitor') toEnd();
+    if (!open || (!sending && shown <= before.shown)) return;
+    if (sending || atEnd || before.shown === 0) toEnd();
     else setHint(true);
   }, [messages, unsentCount, open]);
   return { list, atEnd, hint, toEnd, onScroll };
@@ -127,6 +129,7 @@ function Panel(props: { config: Config; open: boolean; onClose(): void }) {
       class: 'panel',
       role: 'dialog',
       'aria-label': config.title ?? 'Chat with us',
+      'data-connection': chat.session ? chat.connection : undefined,
       hidden: !open,
       onKeyDown: (event: KeyboardEvent) => event.key === 'Escape' && props.onClose(),
     },

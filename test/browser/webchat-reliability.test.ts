@@ -34,11 +34,15 @@ describe('the web-chat widget when things go wrong, in a browser', { timeout: 60
     const errors: string[] = [];
     page.on('pageerror', (error) => errors.push(error.message));
     const sent: string[] = [];
-    page.on('websocket', (ws) => ws.on('framesent', (frame) => sent.push(String(frame.payload))));
+    const received: string[] = [];
+    page.on('websocket', (ws) => {
+      ws.on('framesent', (frame) => sent.push(String(frame.payload)));
+      ws.on('framereceived', (frame) => received.push(String(frame.payload)));
+    });
     await page.clock.install();
     await page.goto(`${shop.siteUrl}/${query}`);
     await page.getByRole('button', { name: 'Open chat' }).click(WAIT);
-    return { page, errors, sent };
+    return { page, errors, sent, received };
   };
   /** The panel's live socket is open (its effects have run): a test may pause the clock from here. */
   const connected = (page: Page) => page.locator('.panel[data-connection="live"]').waitFor(WAIT);
@@ -334,17 +338,22 @@ describe('the web-chat widget when things go wrong, in a browser', { timeout: 60
     expect(await note.textContent()).toContain('We can reply to mia@example.com if you have left');
   });
 
-  it('tells the visitor a person is being fetched after a hand-off (over a reload, after an earlier AI answer), until the person answers', async () => {
-    const { page } = await visit();
+  it('tells the visitor a person is being fetched on Threadline’s hand-off (after hours: from when; over a reload, after an earlier AI answer), until the person answers', async () => {
+    const { page, received } = await visit();
+    const handoffFrames = () => received.filter((f) => f.includes('"type":"handoff"'));
     await start(page);
     await write(page, 'How long does shipping take?');
     await page.locator('.msg.ai[data-id^="reply:"]').waitFor(WAIT);
-    await write(page, 'I want to talk to a person about a refund');
     const status = page.getByRole('status').filter({ hasText: 'Connecting you to someone' });
+    expect(await status.count()).toBe(0);
+    await write(page, 'I want to talk to a person about a refund');
     await status.waitFor(WAIT);
+    expect(await status.textContent()).toContain('A person will reply here from ');
+    expect(handoffFrames()).toHaveLength(1);
     await page.reload();
     await page.getByRole('button', { name: 'Open chat' }).click(WAIT);
     await status.waitFor(WAIT);
+    expect(handoffFrames()).toHaveLength(1);
     await agentReply(page, 'Bea here about your refund.');
     await page.locator('.msg.agent', { hasText: 'Bea here about your refund.' }).waitFor(WAIT);
     await status.waitFor({ state: 'detached', ...WAIT });

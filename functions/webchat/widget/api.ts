@@ -22,11 +22,24 @@ export interface StoredSession {
   email?: string;
 }
 
+/** Routing sent the conversation to a person on the visitor's message at `at` (Threadline's own signal). */
+export interface Handoff {
+  conversationId: string;
+  at: string;
+  afterHours?: true;
+}
+
 /** A live frame from `/webchat/live`. */
 export type LiveFrame =
   | { type: 'message'; message: ChatMessage }
   | { type: 'typing'; by: 'agent' | 'ai'; on: boolean }
+  | { type: 'handoff'; handoff: Handoff }
   | { type: 'ready' | 'pong' };
+
+/** The newer of two hand-offs. */
+export function newerHandoff(a: Handoff | undefined, b: Handoff | undefined): Handoff | undefined {
+  return !a || (b && b.at >= a.at) ? b : a;
+}
 
 /** The session's localStorage key: one per signed-in user (the token's `sub`), one for anonymous visitors. */
 export function storageKey(identityToken: string | undefined): string {
@@ -85,24 +98,27 @@ export function retryable(error: CallError): boolean {
   return status === undefined || status === 408 || status === 429 || status >= 500;
 }
 
-/** The visitor's history, every page (oldest first). */
-export async function history(origin: string, token: string): Promise<ChatMessage[]> {
+/** The visitor's history, every page (oldest first), and its newest hand-off to a person. */
+export async function history(
+  origin: string,
+  token: string,
+): Promise<{ messages: ChatMessage[]; handoff?: Handoff | undefined }> {
   const all: ChatMessage[] = [];
+  let handoff: Handoff | undefined;
   let cursor: string | null = null;
   for (let page = 0; page < 20; page++) {
     const query: string = cursor ? `?cursor=${encodeURIComponent(cursor)}` : '';
-    const out: { messages: ChatMessage[]; cursor: string | null } = await call(
+    const out: { messages: ChatMessage[]; handoff?: Handoff; cursor: string | null } = await call(
       origin,
       `/webchat/messages${query}`,
-      {
-        token,
-      },
+      { token },
     );
     all.push(...out.messages);
+    handoff = newerHandoff(handoff, out.handoff);
     cursor = out.cursor;
     if (!cursor) break;
   }
-  return all;
+  return { messages: all, handoff };
 }
 
 /**

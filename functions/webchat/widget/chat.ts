@@ -1,7 +1,7 @@
 // The visitor's conversation: the history, the live socket, the outbox of unsent messages, who is
-// typing, whether a person has been asked for, and whether the network is there.
+// typing, whether Threadline has handed the conversation to a person, and whether the network is there.
 import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
-import { type ChatMessage, call, history, type LiveFrame, live } from './api.js';
+import { type ChatMessage, call, type Handoff, history, type LiveFrame, live, newerHandoff } from './api.js';
 import { createOutbox, type Outbox, type Unsent } from './outbox.js';
 import { type Config, useSession } from './session.js';
 
@@ -51,20 +51,14 @@ function useOnline(onBack: () => void) {
 }
 
 /**
- * A person was asked for: routing decided on the visitor's last message without an AI answer (the
- * AI's typing stops and no reply comes with it). Kept in sessionStorage until someone answers.
+ * The hand-off to show: Threadline's newest (its `handoff` frame, or the history's) while no agent or
+ * AI message came after it.
  */
-function useHandoff(key: string) {
-  const storage = `${key}:handoff`;
-  const [waiting, setWaiting] = useState(() => sessionStorage.getItem(storage) === '1');
-  const set = (on: boolean) => {
-    setWaiting(on);
-    try {
-      if (on) sessionStorage.setItem(storage, '1');
-      else sessionStorage.removeItem(storage);
-    } catch {}
-  };
-  return [waiting, set] as const;
+function useHandoff(messages: readonly ChatMessage[]) {
+  const [handoff, setHandoff] = useState<Handoff | undefined>();
+  const see = (seen: Handoff | undefined) => setHandoff((now) => newerHandoff(now, seen));
+  const answered = handoff && messages.some((m) => m.author !== 'visitor' && m.at > handoff.at);
+  return [answered ? undefined : handoff, see] as const;
 }
 
 /** The outbox of this visitor, re-rendering the panel as its messages change. */
@@ -104,10 +98,9 @@ export function useChat(config: Config) {
   const { session } = auth;
   const [messages, setMessages] = useState<ChatMessage[]>([]);
   const [typing, setTyping] = useTyping();
-  const [handoff, setHandoff] = useHandoff(auth.key);
+  const [handoff, seeHandoff] = useHandoff(messages);
   const [socketOpen, setSocketOpen] = useState<boolean | undefined>();
   const socket = useRef<{ send(frame: unknown): void } | undefined>(undefined);
-  const last = useRef({ at: '', author: '' });
   const add = (incoming: ChatMessage[]) => setMessages((now) => incoming.reduce(merge, now));
   const [outbox, unsent] = useOutbox(
     auth.key,
@@ -120,24 +113,29 @@ export function useChat(config: Config) {
   current.current = outbox;
   const online = useOnline(() => current.current.resume());
   const received = (incoming: ChatMessage[]) => {
-    for (const m of incoming) if (m.at >= last.current.at) last.current = { at: m.at, author: m.author };
     add(incoming);
     outbox.confirm(incoming.filter((m) => m.author === 'visitor').map((m) => m.id));
-    if (last.current.author && last.current.author !== 'visitor') setHandoff(false);
   };
   useEffect(() => {
     if (!session) return;
     const load = () =>
-      history(config.origin, session.sessionToken).then(received, (error: { status?: number }) => {
-        if (error.status === 401) auth.reset();
-      });
+      history(config.origin, session.sessionToken).then(
+        (page) => {
+          received(page.messages);
+          seeHandoff(page.handoff);
+        },
+        (error: { status?: number }) => {
+          if (error.status === 401) auth.reset();
+        },
+      );
     const onFrame = (frame: LiveFrame) => {
       if (frame.type === 'message') {
         received([frame.message]);
         if (frame.message.author !== 'visitor') setTyping(undefined);
       } else if (frame.type === 'typing') {
         setTyping(frame.on ? frame.by : undefined);
-        if (frame.by === 'ai' && !frame.on && last.current.author === 'visitor') setHandoff(true);
+      } else if (frame.type === 'handoff') {
+        seeHandoff(frame.handoff);
       }
     };
     const base = session.liveUrl ?? `${config.origin.replace(/^http/, 'ws')}/webchat/live`;

@@ -165,7 +165,7 @@ function Panel(props: { config: Config; open: boolean; onClose(): void }) {
         ? h(
             'p',
             { class: 'note', role: 'status' },
-            `Connecting you to someone. A person will reply here${closed ? ` from ${nextOpening(hours)}` : ' soon'}.`,
+            `Connecting you to someone. A person will reply here${closed && hours?.nextOpenAt ? ` from ${nextOpening(hours)}` : ' soon'}.`,
           )
         : null,
       h('div', { class: 'typing', role: 'status', 'aria-live': 'polite' }, who),

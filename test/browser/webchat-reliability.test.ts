@@ -94,10 +94,11 @@ describe('the web-chat widget when things go wrong, in a browser', { timeout: 60
   };
   const unavailable = (route: Route) =>
     route.fulfill({ status: 503, json: { error: { code: 'unavailable' } } });
+  /** A 429 as Threadline answers it: Retry-After, exposed to the site's page (CORS). */
   const limited = (route: Route) =>
     route.fulfill({
       status: 429,
-      headers: { 'retry-after': '5' },
+      headers: { 'retry-after': '5', 'access-control-expose-headers': 'Retry-After' },
       json: { error: { code: 'rate_limited' } },
     });
   const down = (route: Route) => route.abort('internetdisconnected');
@@ -116,7 +117,11 @@ describe('the web-chat widget when things go wrong, in a browser', { timeout: 60
     expect(await page.getByRole('textbox', { name: 'Message', exact: true }).inputValue()).toBe('');
     await page.clock.runFor(1000);
     await expect.poll(() => bodies.length, WAIT).toBe(2);
+    await expect
+      .poll(() => message(page, 'Where is my order').getAttribute('data-status'), WAIT)
+      .toBe('waiting');
     await page.clock.runFor(4000);
+    expect(await message(page, 'Where is my order').getAttribute('data-status')).toBe('waiting');
     expect(bodies.length).toBe(2);
     await page.clock.runFor(1000);
     await expect.poll(() => statusOf(page, 'Where is my order').textContent(), WAIT).toContain('Sent');

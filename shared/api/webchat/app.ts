@@ -73,6 +73,7 @@ export function createWebchatApp(deps: WebchatAppDeps): Hono {
       origin: (origin) => (allowed.has(origin) ? origin : null),
       allowMethods: ['GET', 'POST'],
       allowHeaders: ['Authorization', 'Content-Type'],
+      exposeHeaders: ['Retry-After'],
       maxAge: 600,
     }),
   );

@@ -1,5 +1,10 @@
 import { openSession, visitorCustomerId } from '../domain/webchat/visitor.js';
-import { type VisitorMessage, visitorMessage } from '../domain/webchat/visitor-view.js';
+import {
+  type VisitorHandoff,
+  type VisitorMessage,
+  visitorHandoff,
+  visitorMessage,
+} from '../domain/webchat/visitor-view.js';
 import type { WebchatDeps } from '../domain/webchat-ports.js';
 
 /** Timeline items read per page of the visitor's history. */
@@ -7,16 +12,28 @@ const PAGE_ITEMS = 100;
 
 /**
  * One page of the visitor's own history, oldest first, across all their conversations (and, for a
- * verified visitor, every channel they used): their messages and our replies, never notes or events.
+ * verified visitor, every channel they used): their messages and our replies, never notes or events;
+ * and the page's newest hand-off of a web-chat conversation to a person (from the same items read).
  */
 export async function listWebchatMessages(
   deps: Pick<WebchatDeps, 'store' | 'clock'>,
   input: { authorization: string | undefined; cursor?: string | undefined },
-): Promise<{ customerId?: string; messages: VisitorMessage[]; cursor: string | null }> {
+): Promise<{
+  customerId?: string;
+  messages: VisitorMessage[];
+  handoff?: VisitorHandoff;
+  cursor: string | null;
+}> {
   const session = await openSession(deps.store, input.authorization, deps.clock.now());
   const customerId = await visitorCustomerId(deps.store, session);
   if (!customerId) return { messages: [], cursor: null };
   const page = await deps.store.timeline(customerId, { limit: PAGE_ITEMS, cursor: input.cursor });
   const messages = page.items.map(visitorMessage).filter((m): m is VisitorMessage => m !== undefined);
-  return { customerId, messages, cursor: page.cursor };
+  const handoff = page.items
+    .map(visitorHandoff)
+    .reduce<VisitorHandoff | undefined>(
+      (newest, h) => (h && (!newest || h.at >= newest.at) ? h : newest),
+      undefined,
+    );
+  return { customerId, messages, ...(handoff ? { handoff } : {}), cursor: page.cursor };
 }

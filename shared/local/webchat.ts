@@ -15,6 +15,7 @@ import { startWebchatLive } from './webchat-live.js';
 /** The demo page: a page of its own with the widget's one script tag, under a CSP that allows only Threadline. */
 function demoPage(origin: string): string {
   return `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Threadline web chat demo</title>
+<meta name="viewport" content="width=device-width, initial-scale=1">
 <meta http-equiv="Content-Security-Policy" content="default-src 'none'; script-src ${origin}; connect-src ${origin} ${origin.replace(/^http/, 'ws')}">
 </head><body><h1>Web chat demo</h1><p>The launcher is at the bottom right.</p>
 <script src="${origin}/webchat/widget.js" data-welcome="Hi! Ask us anything." async></script></body></html>`;

@@ -1,65 +1,25 @@
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
 import type { Suggestion } from '#shared/domain/suggestions.js';
 import type { Customer, TimelineItem } from '#shared/domain/timeline.js';
-import type { LocalRuntime } from '#shared/local/runtime.js';
 import { agentCaller } from '../support/agent-api.js';
-import { launchBrowser } from '../support/browser.js';
-import { startTestRuntime } from '../support/runtime.js';
-import { identityToken, WEBCHAT_SECRET } from '../support/webchat.js';
+import { identityToken } from '../support/webchat.js';
+import { shopForTests } from '../support/webchat-site.js';
 import { deliver, sesReceived, signedSes, snsNotification } from '../support/webhooks.js';
 
 const AGENT = 'webchat-browser-agent';
 const WAIT = { timeout: 30_000 };
 
-/** A shop's page on its own origin: the widget's one script tag, under a CSP that allows only Threadline. */
-function shopPage(threadline: string, token?: string): string {
-  const ws = threadline.replace(/^http/, 'ws');
-  const identity = token ? ` data-identity-token="${token}"` : '';
-  return `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Shop</title>
-<meta http-equiv="Content-Security-Policy" content="default-src 'none'; script-src ${threadline}; connect-src ${threadline} ${ws}">
-</head><body><h1>The shop</h1><script src="${threadline}/webchat/widget.js"${identity} async></script></body></html>`;
-}
-
 describe('the web-chat widget in a browser, on a page of another origin', () => {
-  let runtime: LocalRuntime;
-  let site: Server;
-  let siteUrl: string;
-  let browser: Browser;
+  const shop = shopForTests(AGENT);
 
-  beforeAll(async () => {
-    site = createServer((req, res) => {
-      const token = new URL(req.url ?? '/', 'http://x').searchParams.get('token') ?? undefined;
-      res.writeHead(200, { 'content-type': 'text/html' }).end(shopPage(runtime.url, token));
-    });
-    await new Promise<void>((resolve) => site.listen(0, '127.0.0.1', resolve));
-    siteUrl = `http://127.0.0.1:${(site.address() as AddressInfo).port}`;
-    runtime = await startTestRuntime({
-      routing: true,
-      webchatLive: true,
-      env: {
-        AGENT_TOKENS: `agent-bea:${AGENT}`,
-        WEBCHAT_IDENTITY_SECRET: WEBCHAT_SECRET,
-        WEBCHAT_ALLOWED_ORIGINS: siteUrl,
-      },
-    });
-    browser = await launchBrowser();
-  }, 120_000);
-  afterAll(async () => {
-    await browser?.close();
-    await runtime?.close();
-    await new Promise((resolve) => site?.close(resolve));
-  });
-
-  const api = agentCaller(() => runtime.url, AGENT);
+  const api = agentCaller(() => shop.runtime.url, AGENT);
   /** Opens the shop page in a fresh browser profile; every request it makes is recorded. */
   const visit = async (token?: string) => {
-    const page = await (await browser.newContext()).newPage();
+    const page = await (await shop.browser.newContext()).newPage();
     const requests: string[] = [];
     page.on('request', (request) => requests.push(request.url()));
-    await page.goto(`${siteUrl}/${token ? `?token=${token}` : ''}`);
+    await page.goto(`${shop.siteUrl}/${token ? `?token=${token}` : ''}`);
     await page.getByRole('button', { name: 'Open chat' }).click(WAIT);
     return { page, requests };
   };
@@ -83,12 +43,12 @@ describe('the web-chat widget in a browser, on a page of another origin', () => 
     let found: Customer | undefined;
     await expect
       .poll(async () => {
-        const history = await fetch(`${runtime.url}/webchat/messages`, {
+        const history = await fetch(`${shop.runtime.url}/webchat/messages`, {
           headers: { authorization: `Bearer ${sessionToken}` },
         });
         const { customerId } = (await history.json()) as { customerId?: string };
         if (!customerId) return false;
-        const res = await fetch(`${runtime.url}/api/customers/${customerId}`, {
+        const res = await fetch(`${shop.runtime.url}/api/customers/${customerId}`, {
           headers: { authorization: `Bearer ${AGENT}` },
         });
         found = res.ok ? ((await res.json()) as Customer) : undefined;
@@ -104,7 +64,7 @@ describe('the web-chat widget in a browser, on a page of another origin', () => 
     await write(page, 'How long does shipping take?');
     await page.locator('.msg.ai[data-id^="reply:"]').first().waitFor(WAIT);
     const origins = new Set(requests.map((url) => new URL(url).origin));
-    expect([...origins].sort()).toEqual([runtime.url, siteUrl].sort());
+    expect([...origins].sort()).toEqual([shop.runtime.url, shop.siteUrl].sort());
   });
 
   it('shows an agent’s reply from the API without a reload, marks it read once shown, and keeps it after a reload', async () => {
@@ -147,9 +107,9 @@ describe('the web-chat widget in a browser, on a page of another origin', () => 
       text: 'My parcel is late',
     });
     expect(
-      (await deliver(signedSes(runtime.url, snsNotification(mail, { snsId: 'sns-kim-1', at })))).status,
+      (await deliver(signedSes(shop.runtime.url, snsNotification(mail, { snsId: 'sns-kim-1', at })))).status,
     ).toBe(200);
-    await runtime.idle();
+    await shop.runtime.idle();
     const { page } = await visit(identityToken({ sub: 'kim-7', email: 'kim@example.com', name: 'Kim' }));
     await page.locator('.msg.visitor', { hasText: 'My parcel is late' }).waitFor(WAIT);
     await write(page, 'Any news on my parcel?');

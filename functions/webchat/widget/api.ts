@@ -17,14 +17,29 @@ export interface StoredSession {
   expiresAt: string;
   verified: boolean;
   liveUrl?: string;
-  availability?: { open: boolean; nextOpenAt?: string; timezone?: string };
+  availability?: Availability;
+  /** The email the visitor typed in the pre-chat form (never trusted by Threadline: shown back only). */
+  email?: string;
+}
+
+/** Routing sent the conversation to a person on the visitor's message at `at` (Threadline's own signal). */
+export interface Handoff {
+  conversationId: string;
+  at: string;
+  afterHours?: true;
 }
 
 /** A live frame from `/webchat/live`. */
 export type LiveFrame =
   | { type: 'message'; message: ChatMessage }
   | { type: 'typing'; by: 'agent' | 'ai'; on: boolean }
+  | { type: 'handoff'; handoff: Handoff }
   | { type: 'ready' | 'pong' };
+
+/** The newer of two hand-offs. */
+export function newerHandoff(a: Handoff | undefined, b: Handoff | undefined): Handoff | undefined {
+  return !a || (b && b.at >= a.at) ? b : a;
+}
 
 /** The session's localStorage key: one per signed-in user (the token's `sub`), one for anonymous visitors. */
 export function storageKey(identityToken: string | undefined): string {
@@ -36,7 +51,35 @@ export function storageKey(identityToken: string | undefined): string {
   return `threadline-chat:${who}`;
 }
 
-/** Calls one route; throws with the status so a 401 can start a new session. */
+/** Whether a person answers now, and if not, when they will. */
+export interface Availability {
+  open: boolean;
+  nextOpenAt?: string;
+  timezone?: string;
+}
+
+/** A refused or failed call: `status` is absent when the network failed; `retryAfter` in seconds (429). */
+export interface CallError extends Error {
+  status?: number;
+  retryAfter?: number;
+  /** The server's message (`email: Invalid email address` names the field before the colon). */
+  detail?: string;
+}
+
+async function refusal(response: Response): Promise<CallError> {
+  let detail: string | undefined;
+  try {
+    detail = ((await response.json()) as { error?: { message?: string } }).error?.message;
+  } catch {}
+  const retryAfter = Number(response.headers.get('retry-after'));
+  return Object.assign(new Error(`HTTP ${response.status}`), {
+    status: response.status,
+    ...(retryAfter > 0 ? { retryAfter } : {}),
+    ...(detail ? { detail } : {}),
+  });
+}
+
+/** Calls one route; throws a {@link CallError} so callers can retry, start a new session or show the field. */
 export async function call<T>(
   origin: string,
   path: string,
@@ -45,45 +88,60 @@ export async function call<T>(
   const headers: Record<string, string> = { 'content-type': 'application/json' };
   if (init.token) headers.authorization = `Bearer ${init.token}`;
   const response = await fetch(origin + path, { ...init, headers, credentials: 'omit' });
-  if (!response.ok) throw Object.assign(new Error(`HTTP ${response.status}`), { status: response.status });
+  if (!response.ok) throw await refusal(response);
   return (await response.json()) as T;
 }
 
-/** The visitor's history, every page (oldest first). */
-export async function history(origin: string, token: string): Promise<ChatMessage[]> {
+/** Whether a failed call may succeed if sent again: the network, a timeout, a limit, the server. */
+export function retryable(error: CallError): boolean {
+  const status = error.status;
+  return status === undefined || status === 408 || status === 429 || status >= 500;
+}
+
+/** The visitor's history, every page (oldest first), and its newest hand-off to a person. */
+export async function history(
+  origin: string,
+  token: string,
+): Promise<{ messages: ChatMessage[]; handoff?: Handoff | undefined }> {
   const all: ChatMessage[] = [];
+  let handoff: Handoff | undefined;
   let cursor: string | null = null;
   for (let page = 0; page < 20; page++) {
     const query: string = cursor ? `?cursor=${encodeURIComponent(cursor)}` : '';
-    const out: { messages: ChatMessage[]; cursor: string | null } = await call(
+    const out: { messages: ChatMessage[]; handoff?: Handoff; cursor: string | null } = await call(
       origin,
       `/webchat/messages${query}`,
-      {
-        token,
-      },
+      { token },
     );
     all.push(...out.messages);
+    handoff = newerHandoff(handoff, out.handoff);
     cursor = out.cursor;
     if (!cursor) break;
   }
-  return all;
+  return { messages: all, handoff };
 }
 
-/** Opens the live socket, reopening it after a drop (with a growing wait) until `closed()` says stop. */
+/**
+ * Opens the live socket, reopening it after a drop (with a growing wait) until `stop()`. `onState`'s
+ * `again` says an open is a reopen after a drop (the network came back), not the first one.
+ */
 export function live(
   url: string,
   onFrame: (frame: LiveFrame) => void,
-  onOpen: () => void,
-  closed: () => boolean,
+  onState: (open: boolean, again: boolean) => void,
 ) {
   let wait = 500;
   let socket: WebSocket | undefined;
+  let stopped = false;
+  let opened = false;
+  let timer: ReturnType<typeof setTimeout> | undefined;
   const open = () => {
-    if (closed()) return;
+    if (stopped) return;
     socket = new WebSocket(url);
     socket.onopen = () => {
       wait = 500;
-      onOpen();
+      onState(true, opened);
+      opened = true;
     };
     socket.onmessage = (event) => {
       try {
@@ -91,7 +149,9 @@ export function live(
       } catch {}
     };
     socket.onclose = () => {
-      setTimeout(open, wait);
+      if (stopped) return;
+      onState(false, opened);
+      timer = setTimeout(open, wait);
       wait = Math.min(wait * 2, 15_000);
     };
   };
@@ -99,6 +159,11 @@ export function live(
   return {
     send: (frame: unknown) => {
       if (socket?.readyState === WebSocket.OPEN) socket.send(JSON.stringify(frame));
+    },
+    stop: () => {
+      stopped = true;
+      clearTimeout(timer);
+      socket?.close();
     },
   };
 }

@@ -14,6 +14,7 @@ type PanelFactory = (
 interface WidgetConfig {
   origin: string;
   identityToken?: string | undefined;
+  allowAnonymous?: boolean | undefined;
   welcome?: string | undefined;
   title?: string | undefined;
 }
@@ -28,6 +29,7 @@ const CSS = `:host{all:initial}
   const config: WidgetConfig = {
     origin: new URL(script.src).origin,
     identityToken: script.dataset.identityToken,
+    allowAnonymous: script.dataset.allowAnonymous === 'true',
     welcome: script.dataset.welcome,
     title: script.dataset.title,
   };

@@ -1,5 +1,6 @@
-import { type ComponentChild, h } from 'preact';
-import type { ChatMessage, StoredSession } from './api.js';
+import { type ComponentChild, h, type Ref } from 'preact';
+import type { ChatMessage, Availability as Hours, StoredSession } from './api.js';
+import type { Unsent } from './outbox.js';
 
 /** The panel's stylesheet, adopted into the shadow root (no inline styles: a strict CSP allows it). */
 export const PANEL_CSS = `.panel{position:fixed;right:20px;bottom:88px;z-index:2147483000;width:min(360px,calc(100vw - 40px));height:min(520px,calc(100vh - 120px));display:flex;flex-direction:column;background:#fff;color:#1b1b1b;border-radius:12px;box-shadow:0 4px 24px rgba(0,0,0,.25);font:14px/1.4 system-ui,sans-serif;overflow:hidden}
@@ -12,7 +13,7 @@ export const PANEL_CSS = `.panel{position:fixed;right:20px;bottom:88px;z-index:2
 .agent,.ai{background:#eef1f5}
 .meta{display:block;font-size:11px;opacity:.75;margin-top:2px}
 .divider{text-align:center;font-size:12px;color:#555;margin:12px 0 4px}
-.note{padding:8px 12px;background:#fff8e1;font-size:13px}
+.note{padding:8px 12px;margin:0;background:#fff8e1;font-size:13px}
 .typing{padding:0 12px 6px;font-size:12px;color:#555;min-height:18px}
 form{display:flex;gap:6px;padding:8px;border-top:1px solid #ddd}
 form.pre{flex-direction:column;border:0}
@@ -20,93 +21,186 @@ form.pre label{display:flex;flex-direction:column;gap:2px;font-size:13px}
 textarea,input{flex:1;font:inherit;padding:8px;border:1px solid #888;border-radius:6px;resize:none}
 button.send{background:#1f5fbf;color:#fff;border:0;border-radius:6px;padding:8px 12px;cursor:pointer}
 :focus-visible{outline:3px solid #ffbf47;outline-offset:1px}
-.sr{position:absolute;width:1px;height:1px;overflow:hidden;clip:rect(0 0 0 0)}`;
+.sr{position:absolute;width:1px;height:1px;overflow:hidden;clip:rect(0 0 0 0)}
+.panel[hidden]{display:none}
+.body{flex:1;position:relative;display:flex;flex-direction:column;min-height:0}
+.state{margin:0;padding:4px 12px;background:#5c2d00;color:#fff;font-size:12px}
+.error{color:#b00020;font-size:12px;margin:0}
+.failed{background:#fdecea;color:#1b1b1b;border:1px solid #b00020}
+.retry{background:none;border:0;padding:0;color:#b00020;text-decoration:underline;font:inherit;cursor:pointer}
+.hint{position:absolute;left:50%;bottom:8px;transform:translateX(-50%);background:#1b1b1b;color:#fff;border:0;border-radius:14px;padding:6px 12px;font:inherit;font-size:12px;cursor:pointer}
+.strong{font-weight:600}`;
 
 const AUTHOR = { visitor: 'You', agent: 'Agent', ai: 'Assistant' } as const;
 
-function statusText(message: ChatMessage): string {
-  if (message.pending) return 'Sending…';
-  if (message.author !== 'visitor') return '';
-  return 'Sent';
+function statusText(message: ChatMessage, unsent: Unsent | undefined): string {
+  if (unsent?.state === 'failed') return 'Not sent';
+  if (unsent?.state === 'waiting') return 'Not sent yet, trying again…';
+  if (unsent) return 'Sending…';
+  return message.author === 'visitor' ? 'Sent' : '';
 }
 
-/** The history: the welcome text, then each message, with a divider where a new conversation starts. */
-export function MessageList(props: { messages: ChatMessage[]; welcome: string }): ComponentChild {
+function Message(props: { message: ChatMessage; unsent?: Unsent | undefined; onRetry(id: string): void }) {
+  const { message, unsent } = props;
+  const status = statusText(message, unsent);
+  const failed = unsent?.state === 'failed';
+  return h(
+    'li',
+    {
+      class: `msg ${message.author}${failed ? ' failed' : ''}`,
+      'data-id': message.id,
+      'data-status': unsent ? unsent.state : (message.status ?? ''),
+    },
+    [
+      h('span', { class: 'sr' }, `${AUTHOR[message.author]}: `),
+      message.text,
+      h('span', { class: 'meta' }, [
+        new Date(message.at).toLocaleTimeString(),
+        status ? ` · ${status}` : '',
+        failed
+          ? [
+              ' · ',
+              h(
+                'button',
+                { class: 'retry', type: 'button', onClick: () => props.onRetry(unsent.clientMessageId) },
+                'Retry',
+              ),
+            ]
+          : null,
+      ]),
+    ],
+  );
+}
+
+/** The history: the welcome text, then each message (and the unsent ones), with a divider where a new conversation starts. */
+export function MessageList(props: {
+  messages: ChatMessage[];
+  unsent: readonly Unsent[];
+  welcome: string;
+  onRetry(id: string): void;
+  listRef: Ref<HTMLOListElement>;
+  onScroll(): void;
+}): ComponentChild {
   const items: ComponentChild[] = [h('li', { class: 'msg ai welcome', key: 'welcome' }, props.welcome)];
+  const byId = new Map(props.unsent.map((u) => [`pending:${u.clientMessageId}`, u]));
+  const pending = props.unsent.map(
+    (u): ChatMessage => ({ id: `pending:${u.clientMessageId}`, at: u.at, author: 'visitor', text: u.text }),
+  );
+  const all = [...props.messages, ...pending].sort((a, b) => (a.at < b.at ? -1 : a.at > b.at ? 1 : 0));
   let conversation: string | undefined;
-  for (const message of props.messages) {
+  for (const message of all) {
     if (message.conversationId && conversation && message.conversationId !== conversation) {
       const when = new Date(message.at).toLocaleString();
       items.push(h('li', { class: 'divider', key: `d${message.id}` }, `New conversation · ${when}`));
     }
     conversation = message.conversationId ?? conversation;
-    const status = statusText(message);
     items.push(
-      h(
-        'li',
-        {
-          class: `msg ${message.author}`,
-          key: message.id,
-          'data-id': message.id,
-          'data-status': message.status ?? '',
-        },
-        [
-          h('span', { class: 'sr' }, `${AUTHOR[message.author]}: `),
-          message.text,
-          h('span', { class: 'meta' }, [
-            new Date(message.at).toLocaleTimeString(),
-            status ? ` · ${status}` : '',
-          ]),
-        ],
-      ),
+      h(Message, { key: message.id, message, unsent: byId.get(message.id), onRetry: props.onRetry }),
     );
   }
-  return h('ol', { class: 'log', role: 'log', 'aria-live': 'polite', 'aria-label': 'Conversation' }, items);
-}
-
-/** When nobody is there: when a person will answer, and the offer to go on by email. */
-export function Availability(props: { session: StoredSession | undefined }): ComponentChild {
-  const availability = props.session?.availability;
-  if (!availability || availability.open) return null;
-  const when = availability.nextOpenAt
-    ? new Date(availability.nextOpenAt).toLocaleString(undefined, {
-        weekday: 'short',
-        hour: '2-digit',
-        minute: '2-digit',
-      })
-    : 'soon';
-  const email = props.session?.verified
-    ? 'we will also answer by email if you have left.'
-    : 'leave your email below and we will continue by email.';
   return h(
-    'p',
-    { class: 'note', role: 'status' },
-    `We are away now. A person will answer from ${when}; ${email}`,
+    'ol',
+    {
+      class: 'log',
+      role: 'log',
+      'aria-live': 'polite',
+      'aria-label': 'Conversation',
+      ref: props.listRef,
+      onScroll: props.onScroll,
+    },
+    items,
   );
 }
 
-/** The pre-chat form of an anonymous visitor: a name and an email, both optional. */
+/** When a person answers next, as the visitor reads it ("Mon, 09:00"), or "soon". */
+export function nextOpening(hours: Hours | undefined): string {
+  if (!hours?.nextOpenAt) return 'soon';
+  return new Date(hours.nextOpenAt).toLocaleString(undefined, {
+    weekday: 'short',
+    hour: '2-digit',
+    minute: '2-digit',
+  });
+}
+
+/** When nobody is there: when a person will answer, and how the answer reaches a visitor who has left. */
+export function Availability(props: {
+  hours: Hours | undefined;
+  session: StoredSession | undefined;
+}): ComponentChild {
+  const { hours, session } = props;
+  if (!hours || hours.open) return null;
+  const when = nextOpening(hours);
+  const then = !session
+    ? 'Leave your email below so we can reply by email.'
+    : session.verified
+      ? 'We will also answer by email if you have left.'
+      : session.email
+        ? `We can reply to ${session.email} if you have left.`
+        : 'The answer will wait for you here.';
+  return h(
+    'p',
+    { class: 'note', role: 'status', id: 'tl-hours' },
+    `We are away now. A person will answer from ${when}. ${then}`,
+  );
+}
+
+/** The pre-chat form of an anonymous visitor: a name and an email; after hours the email comes first. */
 export function PreChat(props: {
   onStart(name: string, email: string): void;
-  offline: boolean;
+  closed: boolean;
+  starting: boolean;
+  fieldError?: { field: string; message: string } | undefined;
 }): ComponentChild {
   const submit = (event: Event) => {
     event.preventDefault();
-    const form = event.currentTarget as HTMLFormElement;
-    const data = new FormData(form);
-    props.onStart(String(data.get('name') ?? ''), String(data.get('email') ?? ''));
+    const data = new FormData(event.currentTarget as HTMLFormElement);
+    props.onStart(String(data.get('name') ?? '').trim(), String(data.get('email') ?? '').trim());
   };
-  return h('form', { class: 'pre', onSubmit: submit, 'aria-label': 'Start a chat' }, [
-    h('label', {}, [
-      'Your name (optional)',
-      h('input', { name: 'name', autocomplete: 'name', maxLength: 256 }),
-    ]),
-    h('label', {}, [
-      props.offline ? 'Your email, to continue by email' : 'Your email (optional)',
-      h('input', { name: 'email', type: 'email', autocomplete: 'email', maxLength: 320 }),
-    ]),
-    h('button', { class: 'send', type: 'submit' }, 'Start chat'),
+  const error = (field: string) => (props.fieldError?.field === field ? props.fieldError.message : undefined);
+  const field = (name: 'name' | 'email', label: string, attrs: Record<string, unknown>) => {
+    const message = error(name);
+    const described = [message ? `tl-${name}-error` : '', name === 'email' && props.closed ? 'tl-hours' : ''];
+    return h('label', { key: name, class: name === 'email' && props.closed ? 'strong' : '' }, [
+      label,
+      h('input', {
+        name,
+        ...attrs,
+        'aria-invalid': message ? 'true' : undefined,
+        'aria-describedby': described.filter(Boolean).join(' ') || undefined,
+      }),
+      message ? h('p', { class: 'error', id: `tl-${name}-error` }, message) : null,
+    ]);
+  };
+  const email = field(
+    'email',
+    props.closed ? 'Your email, for our reply by email' : 'Your email (optional)',
+    {
+      type: 'email',
+      autocomplete: 'email',
+      maxLength: 320,
+    },
+  );
+  const name = field('name', 'Your name (optional)', { autocomplete: 'name', maxLength: 256 });
+  return h('form', { class: 'pre', onSubmit: submit, 'aria-label': 'Start a chat', noValidate: true }, [
+    ...(props.closed ? [email, name] : [name, email]),
+    h(
+      'button',
+      { class: 'send', type: 'submit', disabled: props.starting },
+      props.starting ? 'Starting…' : 'Start chat',
+    ),
   ]);
+}
+
+/** Why the chat could not start, with a way on when there is one. */
+export function Problem(props: {
+  text: string | undefined;
+  onRetry?: (() => void) | undefined;
+}): ComponentChild {
+  if (!props.text) return null;
+  const retry = props.onRetry
+    ? [' ', h('button', { class: 'retry', type: 'button', onClick: props.onRetry }, 'Try again')]
+    : null;
+  return h('p', { class: 'note', role: 'alert' }, [props.text, retry]);
 }
 
 /** The composer: Enter sends, Shift+Enter is a new line. */

@@ -1,45 +1,75 @@
 // The web chat's panel (Preact), loaded by the loader on first open.
 import { h, render } from 'preact';
-import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
+import { useEffect, useLayoutEffect, useRef, useState } from 'preact/hooks';
+import type { ChatMessage } from './api.js';
+import { type Connection, useChat } from './chat.js';
+import { emailProblem } from './email-check.js';
 import {
-  type ChatMessage,
-  call,
-  history,
-  type LiveFrame,
-  live,
-  type StoredSession,
-  storageKey,
-} from './api.js';
-import { Availability, Composer, MessageList, PANEL_CSS, PreChat } from './panel-view.js';
+  Availability,
+  Composer,
+  MessageList,
+  nextOpening,
+  PANEL_CSS,
+  PreChat,
+  Problem,
+} from './panel-view.js';
+import { type Config, type StartProblem, useAvailability } from './session.js';
 
-/** How long an agent's typing shows after their last hint (the console repeats it while they type). */
-const AGENT_TYPING_MS = 6_000;
+/** How close to the end of the log (px) still counts as reading the newest message. */
+const AT_END_PX = 40;
 
-interface Config {
-  origin: string;
-  identityToken?: string | undefined;
-  welcome?: string | undefined;
-  title?: string | undefined;
+/** Whether the page is shown (not a background tab), kept current. */
+function usePageVisible() {
+  const [visible, setVisible] = useState(() => document.visibilityState !== 'hidden');
+  useEffect(() => {
+    const change = () => setVisible(document.visibilityState !== 'hidden');
+    document.addEventListener('visibilitychange', change);
+    return () => document.removeEventListener('visibilitychange', change);
+  }, []);
+  return visible;
 }
 
-function readStored(key: string): StoredSession | undefined {
-  try {
-    const stored = JSON.parse(localStorage.getItem(key) ?? 'null') as StoredSession | null;
-    return stored && Date.parse(stored.expiresAt) > Date.now() ? stored : undefined;
-  } catch {
-    return undefined;
-  }
+/**
+ * The log follows the newest message: on open, on the visitor's own send, and on a new message while
+ * they are at the end. A visitor who scrolled up to read keeps their place and gets a "new message"
+ * hint instead; their own message taken by Threadline (it leaves the outbox for the history) is not a
+ * new one, so a slow answer does not pull them back down. `atEnd` says whether the newest message is
+ * in view (read receipts wait for it).
+ */
+function useFollow(open: boolean, messages: ChatMessage[], unsentCount: number) {
+  const list = useRef<HTMLOListElement>(null);
+  const [atEnd, setAtEnd] = useState(true);
+  const [hint, setHint] = useState(false);
+  const seen = useRef({ shown: 0, unsent: 0 });
+  const toEnd = () => {
+    const el = list.current;
+    if (el) el.scrollTop = el.scrollHeight;
+    setAtEnd(true);
+    setHint(false);
+  };
+  const onScroll = () => {
+    const el = list.current;
+    if (!el) return;
+    const end = el.scrollHeight - el.scrollTop - el.clientHeight <= AT_END_PX;
+    setAtEnd(end);
+    if (end) setHint(false);
+  };
+  useLayoutEffect(() => {
+    if (open) toEnd();
+  }, [open]);
+  useLayoutEffect(() => {
+    const before = seen.current;
+    const shown = messages.length + unsentCount;
+    seen.current = { shown, unsent: unsentCount };
+    const sending = unsentCount > before.unsent;
+    if (!open || (!sending && shown <= before.shown)) return;
+    if (sending || atEnd || before.shown === 0) toEnd();
+    else setHint(true);
+  }, [messages, unsentCount, open]);
+  return { list, atEnd, hint, toEnd, onScroll };
 }
 
-function merge(list: ChatMessage[], message: ChatMessage): ChatMessage[] {
-  const at = list.findIndex((m) => m.id === message.id);
-  if (at < 0) return [...list, message].sort((a, b) => (a.at < b.at ? -1 : a.at > b.at ? 1 : 0));
-  const copy = list.slice();
-  copy[at] = { ...copy[at], ...message, pending: false };
-  return copy;
-}
-
-/** Tells Threadline, on the socket, which replies the open panel has shown. */
+/** Tells Threadline, on the socket, which replies the visitor has had in front of them. */
 function useReadReceipts(
   showing: boolean,
   messages: ChatMessage[],
@@ -54,113 +84,54 @@ function useReadReceipts(
   }, [showing, messages]);
 }
 
-/** Who is typing, as the live frames say; an agent's typing fades unless renewed (no "stopped" comes). */
-function useTyping() {
-  const [typing, setTyping] = useState<'agent' | 'ai' | undefined>();
-  const fade = useRef<ReturnType<typeof setTimeout> | undefined>(undefined);
-  const show = (by: 'agent' | 'ai' | undefined) => {
-    clearTimeout(fade.current);
-    setTyping(by);
-    if (by === 'agent') fade.current = setTimeout(() => setTyping(undefined), AGENT_TYPING_MS);
-  };
-  return [typing, show] as const;
-}
+const CONNECTION: Partial<Record<Connection, string>> = {
+  offline: 'You are offline. Your messages will be sent when you are back online.',
+  reconnecting: 'Reconnecting…',
+};
 
-/** The session, the history and the live socket of the visitor. */
-function useChat(config: Config, open: boolean) {
-  const key = useMemo(() => storageKey(config.identityToken), [config.identityToken]);
-  const [session, setSession] = useState(() => readStored(key));
-  const [messages, setMessages] = useState<ChatMessage[]>([]);
-  const [typing, setTyping] = useTyping();
-  const socket = useRef<{ send(frame: unknown): void } | undefined>(undefined);
-  const start = async (name?: string, email?: string) => {
-    const body = { identityToken: config.identityToken, name: name || undefined, email: email || undefined };
-    const started = await call<StoredSession>(config.origin, '/webchat/sessions', {
-      method: 'POST',
-      body: JSON.stringify(body),
-    });
-    localStorage.setItem(key, JSON.stringify(started));
-    setSession(started);
-  };
-  useEffect(() => {
-    if (!session && config.identityToken) void start();
-  }, []);
-  useEffect(() => {
-    if (!session) return;
-    let closed = false;
-    const load = () =>
-      history(config.origin, session.sessionToken)
-        .then((all) => setMessages((now) => all.reduce(merge, now)))
-        .catch((error: { status?: number }) => {
-          if (error.status === 401) {
-            localStorage.removeItem(key);
-            closed = true;
-            setSession(undefined);
-          }
-        });
-    const onFrame = (frame: LiveFrame) => {
-      if (frame.type === 'message') {
-        setMessages((now) => merge(now, frame.message));
-        if (frame.message.author !== 'visitor') setTyping(undefined);
-      } else if (frame.type === 'typing') setTyping(frame.on ? frame.by : undefined);
-    };
-    const base = session.liveUrl ?? `${config.origin.replace(/^http/, 'ws')}/webchat/live`;
-    const url = `${base}?session=${encodeURIComponent(session.sessionToken)}`;
-    socket.current = live(
-      url,
-      onFrame,
-      () => void load(),
-      () => closed,
-    );
-    return () => {
-      closed = true;
-    };
-  }, [session?.sessionToken]);
-  useReadReceipts(open && Boolean(session), messages, socket);
-  const send = async (text: string) => {
-    if (!session) return;
-    const clientMessageId = crypto.randomUUID().replace(/-/g, '');
-    const pending: ChatMessage = {
-      id: `pending:${clientMessageId}`,
-      at: new Date().toISOString(),
-      author: 'visitor',
-      text,
-      pending: true,
-    };
-    setMessages((now) => [...now, pending]);
-    const body = JSON.stringify({ text, clientMessageId });
-    const sent = await call<{ id: string; at: string }>(config.origin, '/webchat/messages', {
-      method: 'POST',
-      body,
-      token: session.sessionToken,
-    });
-    setMessages((now) =>
-      merge(
-        now.filter((m) => m.id !== pending.id),
-        { ...pending, id: sent.id, at: sent.at, pending: false },
-      ),
-    );
-  };
-  return { session, messages, typing, start, send };
+function problemText(problem: StartProblem | undefined, guest: boolean): string | undefined {
+  if (problem?.kind === 'identity') {
+    return guest
+      ? 'Your sign-in has expired, so this chat is not linked to your account. Sign in again to see your history, or chat with us as a guest.'
+      : 'Your sign-in has expired. Please sign in again to chat with us.';
+  }
+  if (problem?.kind === 'unavailable') return 'We could not start the chat just now.';
+  return undefined;
 }
 
 function Panel(props: { config: Config; open: boolean; onClose(): void }) {
   const { config, open } = props;
-  const chat = useChat(config, open);
-  const offline = chat.session?.availability?.open === false;
+  const chat = useChat(config);
+  const hours = useAvailability(config.origin, open, chat.session?.availability);
+  const [typedError, setTypedError] = useState<{ field: string; message: string } | undefined>();
+  const visible = usePageVisible();
+  const follow = useFollow(open, chat.messages, chat.unsent.length);
+  useReadReceipts(open && visible && follow.atEnd && Boolean(chat.session), chat.messages, chat.socket);
   const who =
     chat.typing === 'agent' ? 'An agent is typing…' : chat.typing === 'ai' ? 'The assistant is typing…' : '';
-  const onKeyDown = (event: KeyboardEvent) => {
-    if (event.key === 'Escape') props.onClose();
+  const closed = hours?.open === false;
+  const problem = problemText(chat.problem, !chat.signedIn);
+  const onStart = (name: string, email: string) => {
+    const wrong = emailProblem(email);
+    setTypedError(wrong ? { field: 'email', message: wrong } : undefined);
+    if (!wrong) void chat.start(name, email);
   };
+  const fieldError = typedError ?? (chat.problem?.kind === 'field' ? chat.problem : undefined);
+  const state = chat.connection === 'offline' || chat.session ? CONNECTION[chat.connection] : undefined;
+  const form = chat.session
+    ? h(Composer, { onSend: (text: string) => chat.outbox.add(text) })
+    : chat.signedIn
+      ? null
+      : h(PreChat, { onStart, closed, starting: chat.starting, fieldError });
   return h(
     'section',
     {
       class: 'panel',
       role: 'dialog',
       'aria-label': config.title ?? 'Chat with us',
+      'data-connection': chat.session ? chat.connection : undefined,
       hidden: !open,
-      onKeyDown,
+      onKeyDown: (event: KeyboardEvent) => event.key === 'Escape' && props.onClose(),
     },
     [
       h('div', { class: 'head' }, [
@@ -171,14 +142,34 @@ function Panel(props: { config: Config; open: boolean; onClose(): void }) {
           '×',
         ),
       ]),
-      h(Availability, { session: chat.session }),
-      h(MessageList, { messages: chat.messages, welcome: config.welcome ?? 'Hi! How can we help?' }),
+      state ? h('p', { class: 'state', role: 'status' }, state) : null,
+      h(Problem, {
+        text: problem,
+        onRetry: chat.problem?.kind === 'unavailable' && chat.signedIn ? () => void chat.start() : undefined,
+      }),
+      h(Availability, { hours, session: chat.session }),
+      h('div', { class: 'body' }, [
+        h(MessageList, {
+          messages: chat.messages,
+          unsent: chat.unsent,
+          welcome: config.welcome ?? 'Hi! How can we help?',
+          onRetry: (id: string) => chat.outbox.retry(id),
+          listRef: follow.list,
+          onScroll: follow.onScroll,
+        }),
+        follow.hint
+          ? h('button', { class: 'hint', type: 'button', onClick: follow.toEnd }, 'New message ↓')
+          : null,
+      ]),
+      chat.handoff
+        ? h(
+            'p',
+            { class: 'note', role: 'status' },
+            `Connecting you to someone. A person will reply here${closed && hours?.nextOpenAt ? ` from ${nextOpening(hours)}` : ' soon'}.`,
+          )
+        : null,
       h('div', { class: 'typing', role: 'status', 'aria-live': 'polite' }, who),
-      chat.session
-        ? h(Composer, { onSend: (text: string) => void chat.send(text) })
-        : config.identityToken
-          ? null
-          : h(PreChat, { onStart: (name: string, email: string) => void chat.start(name, email), offline }),
+      form,
     ],
   );
 }

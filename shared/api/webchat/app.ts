@@ -5,6 +5,7 @@ import { listWebchatMessages } from '#shared/app/list-webchat-messages.js';
 import { markWebchatRead } from '#shared/app/mark-webchat-read.js';
 import { postWebchatMessage } from '#shared/app/post-webchat-message.js';
 import { startWebchatSession } from '#shared/app/start-webchat-session.js';
+import { availabilityAt } from '#shared/domain/webchat/availability.js';
 import {
   MessageRequestSchema,
   ReadRequestSchema,
@@ -54,7 +55,7 @@ function sessionAuthorization(c: Context): string {
 
 /**
  * The public web-chat routes, for visitors' browsers: sessions, messages (post and history) and read
- * receipts, with CORS only for WEBCHAT_ALLOWED_ORIGINS, bodies over 16 KiB refused (413), a JSON body
+ * receipts, and whether a person answers now (for the pre-chat form, before any session), with CORS only for WEBCHAT_ALLOWED_ORIGINS, bodies over 16 KiB refused (413), a JSON body
  * of the route's schema (400), a live session (401) and the rate limits (429 with Retry-After). The
  * widget's files are served beside them.
  */
@@ -72,6 +73,7 @@ export function createWebchatApp(deps: WebchatAppDeps): Hono {
       origin: (origin) => (allowed.has(origin) ? origin : null),
       allowMethods: ['GET', 'POST'],
       allowHeaders: ['Authorization', 'Content-Type'],
+      exposeHeaders: ['Retry-After'],
       maxAge: 600,
     }),
   );
@@ -79,6 +81,10 @@ export function createWebchatApp(deps: WebchatAppDeps): Hono {
   app.post('/webchat/sessions', limit, async (c) => {
     const request = await body(c, SessionRequestSchema);
     return c.json(await startWebchatSession(deps, { request, address: deps.addressOf(c) }), 201);
+  });
+  app.get('/webchat/availability', (c) => {
+    c.header('Cache-Control', 'max-age=60');
+    return c.json(availabilityAt(deps.hours, deps.clock.now()));
   });
   app.post('/webchat/messages', limit, async (c) => {
     const authorization = sessionAuthorization(c);

@@ -31,15 +31,43 @@ export function visitorMessage(item: TimelineItem): VisitorMessage | undefined {
   return { ...base, author, ...(item.status ? { status: item.status } : {}) };
 }
 
+/**
+ * Routing sent the visitor's web-chat conversation to a person or a queue (on the message at `at`):
+ * the panel says someone is being fetched until an agent or the AI writes after `at`. `afterHours`:
+ * decided outside business hours.
+ */
+export interface VisitorHandoff {
+  conversationId: string;
+  at: string;
+  afterHours?: true;
+}
+
+/**
+ * The hand-off a timeline item records, if any: routing's `routed` event on a web-chat message that
+ * sends it to a person (not one an agent already has: `human_took_over`). The event is keyed on the
+ * message it decides, so a redelivered message records (and shows) one.
+ */
+export function visitorHandoff(item: TimelineItem): VisitorHandoff | undefined {
+  if (item.type !== 'event' || item.event !== 'routed' || item.channel !== 'webchat') return undefined;
+  const data = item.data ?? {};
+  if (!item.conversationId || data.target !== 'human' || data.reason === 'human_took_over') return undefined;
+  return {
+    conversationId: item.conversationId,
+    at: item.at,
+    ...(data.afterHours ? { afterHours: true } : {}),
+  };
+}
+
 /** What the visitor's live socket says of a change to their timeline. */
 export type VisitorFrame =
   | { type: 'message'; message: VisitorMessage }
-  | { type: 'typing'; by: 'agent' | 'ai'; on: boolean; conversationId?: string };
+  | { type: 'typing'; by: 'agent' | 'ai'; on: boolean; conversationId?: string }
+  | { type: 'handoff'; handoff: VisitorHandoff };
 
 /**
- * The frames one new or changed timeline item makes for its visitor: the message itself, and the AI's
+ * The frames one new or changed timeline item makes for its visitor: the message itself, the AI's
  * typing indicator (on when the visitor's message arrives and the AI may answer, off with the answer
- * or the routing decision), on the item's first write only. `aiAnswers` is false where no routing runs.
+ * or the routing decision) and a hand-off to a person, on the item's first write only. `aiAnswers` is false where no routing runs.
  */
 export function visitorFrames(
   item: TimelineItem,
@@ -47,7 +75,10 @@ export function visitorFrames(
 ): VisitorFrame[] {
   const conversation = item.conversationId ? { conversationId: item.conversationId } : {};
   if (item.type === 'event' && item.event === 'routed') {
-    return change.inserted ? [{ type: 'typing', by: 'ai', on: false, ...conversation }] : [];
+    if (!change.inserted) return [];
+    const handoff = visitorHandoff(item);
+    const typing: VisitorFrame = { type: 'typing', by: 'ai', on: false, ...conversation };
+    return handoff ? [typing, { type: 'handoff', handoff }] : [typing];
   }
   const message = visitorMessage(item);
   if (!message) return [];

@@ -136,7 +136,7 @@ describe('the web-chat routes', () => {
     expect((await post('/webchat/read', '{"messageIds":["reply:x"]}', { authorization })).status).toBe(200);
   });
 
-  it('limits a session to 20 messages a minute, with Retry-After', async () => {
+  it('limits a session to 20 messages a minute, with Retry-After that the site’s page may read', async () => {
     const { post, queued } = app();
     const { sessionToken } = (await (await post('/webchat/sessions', '{}')).json()) as {
       sessionToken: string;
@@ -144,11 +144,14 @@ describe('the web-chat routes', () => {
     const send = (i: number) =>
       post('/webchat/messages', JSON.stringify({ text: 'hi', clientMessageId: `message-${i}` }), {
         authorization: `Bearer ${sessionToken}`,
+        origin: SITE,
       });
     for (let i = 0; i < 20; i++) expect((await send(i)).status).toBe(202);
     const over = await send(20);
     expect(over.status).toBe(429);
     expect(over.headers.get('retry-after')).toBe('60');
+    expect(over.headers.get('access-control-allow-origin')).toBe(SITE);
+    expect(over.headers.get('access-control-expose-headers')).toBe('Retry-After');
     expect(queued).toHaveLength(20);
   });
 });

@@ -1,0 +1,383 @@
+import type { Page, Route } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
+import { agentCaller } from '../support/agent-api.js';
+import { shippedPolicyFileWith } from '../support/policy-file.js';
+import { identityToken } from '../support/webchat.js';
+import { shopForTests } from '../support/webchat-site.js';
+
+const AGENT = 'webchat-reliability-agent';
+const WAIT = { timeout: 30_000 };
+const SCREENSHOTS = new URL('./screenshots/', import.meta.url);
+const DAYS = ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'];
+
+/** Business hours that open two hours from now (UTC), so the chat is closed while the tests run. */
+function closedNowPolicy(): string {
+  const hour = (offset: number) => `${String((new Date().getUTCHours() + offset) % 24).padStart(2, '0')}:00`;
+  return shippedPolicyFileWith((policy) => {
+    policy.businessHours = {
+      timezone: 'UTC',
+      hours: [{ days: DAYS, open: hour(2), close: hour(3) }],
+      afterHours: { route: 'ai' },
+    };
+  });
+}
+
+describe('the web-chat widget when things go wrong, in a browser', { timeout: 60_000 }, () => {
+  const shop = shopForTests(AGENT, {
+    ROUTING_POLICY_FILE: closedNowPolicy(),
+  });
+
+  const api = agentCaller(() => shop.runtime.url, AGENT);
+  /** The shop page in a fresh profile, its clock faked (it runs until a test pauses it), the chat open. */
+  const visit = async (query = '') => {
+    const page = await (await shop.browser.newContext()).newPage();
+    const errors: string[] = [];
+    page.on('pageerror', (error) => errors.push(error.message));
+    const sent: string[] = [];
+    const received: string[] = [];
+    page.on('websocket', (ws) => {
+      ws.on('framesent', (frame) => sent.push(String(frame.payload)));
+      ws.on('framereceived', (frame) => received.push(String(frame.payload)));
+    });
+    await page.clock.install();
+    await page.goto(`${shop.siteUrl}/${query}`);
+    await page.getByRole('button', { name: 'Open chat' }).click(WAIT);
+    return { page, errors, sent, received };
+  };
+  /** The panel's live socket is open (its effects have run): a test may pause the clock from here. */
+  const connected = (page: Page) => page.locator('.panel[data-connection="live"]').waitFor(WAIT);
+  const start = async (page: Page) => {
+    await page.getByRole('button', { name: 'Start chat' }).click(WAIT);
+    await page.getByRole('textbox', { name: 'Message', exact: true }).waitFor(WAIT);
+    await connected(page);
+  };
+  const write = async (page: Page, text: string) => {
+    const box = page.getByRole('textbox', { name: 'Message', exact: true });
+    await box.fill(text, WAIT);
+    await box.press('Enter');
+  };
+  const message = (page: Page, text: string) => page.locator('.msg.visitor', { hasText: text });
+  const statusOf = (page: Page, text: string) => message(page, text).locator('.meta');
+  /** Stops the page's timers: from here only `runFor` moves them. */
+  const pause = async (page: Page) => {
+    for (let tries = 0; ; tries++) {
+      const now = (await page.evaluate('Date.now()')) as number;
+      const paused = await page.clock.pauseAt(now + 50).then(
+        () => true,
+        (error: Error) => (/to the past/.test(error.message) && tries < 20 ? false : Promise.reject(error)),
+      );
+      if (paused) return;
+    }
+  };
+
+  const session = async (page: Page) => {
+    const stored = (await page.evaluate('Object.values(localStorage)[0] || "{}"')) as string;
+    return (JSON.parse(stored) as { sessionToken: string }).sessionToken;
+  };
+  /** The visitor's messages as Threadline has them (the history route, from outside the page). */
+  const stored = async (page: Page) => {
+    const res = await fetch(`${shop.runtime.url}/webchat/messages`, {
+      headers: { authorization: `Bearer ${await session(page)}` },
+    });
+    return (await res.json()) as { customerId?: string; messages: { id: string; text: string }[] };
+  };
+  /** Answers the visitor's sends from `answers` in turn (then lets them through), recording each body. */
+  const failSends = async (page: Page, answers: ((route: Route) => Promise<void>)[]) => {
+    const bodies: { clientMessageId: string; text: string }[] = [];
+    await page.route(`${shop.runtime.url}/webchat/messages`, async (route) => {
+      if (route.request().method() !== 'POST') return route.fallback();
+      bodies.push(route.request().postDataJSON());
+      const answer = answers.shift();
+      return answer ? answer(route) : route.fallback();
+    });
+    return bodies;
+  };
+  const unavailable = (route: Route) =>
+    route.fulfill({ status: 503, json: { error: { code: 'unavailable' } } });
+  /** A 429 as Threadline answers it: Retry-After, exposed to the site's page (CORS). */
+  const limited = (route: Route) =>
+    route.fulfill({
+      status: 429,
+      headers: { 'retry-after': '5', 'access-control-expose-headers': 'Retry-After' },
+      json: { error: { code: 'rate_limited' } },
+    });
+  const down = (route: Route) => route.abort('internetdisconnected');
+
+  it('retries a send after a 503 and a 429 (its Retry-After) under one clientMessageId, and Threadline has it once', async () => {
+    const { page, errors } = await visit();
+    await start(page);
+    await write(page, 'first, to be sure the chat is up');
+    await expect.poll(() => statusOf(page, 'first, to be sure').textContent(), WAIT).toContain('Sent');
+    await pause(page);
+    const bodies = await failSends(page, [unavailable, limited]);
+    await write(page, 'Where is my order 1234?');
+    await expect
+      .poll(() => statusOf(page, 'Where is my order').textContent(), WAIT)
+      .toContain('trying again');
+    expect(await page.getByRole('textbox', { name: 'Message', exact: true }).inputValue()).toBe('');
+    await page.clock.runFor(1000);
+    await expect.poll(() => bodies.length, WAIT).toBe(2);
+    await expect
+      .poll(() => message(page, 'Where is my order').getAttribute('data-status'), WAIT)
+      .toBe('waiting');
+    await page.clock.runFor(4000);
+    expect(await message(page, 'Where is my order').getAttribute('data-status')).toBe('waiting');
+    expect(bodies.length).toBe(2);
+    await page.clock.runFor(1000);
+    await expect.poll(() => statusOf(page, 'Where is my order').textContent(), WAIT).toContain('Sent');
+    expect(bodies.length).toBe(3);
+    expect(new Set(bodies.map((b) => b.clientMessageId)).size).toBe(1);
+    await expect
+      .poll(
+        async () => (await stored(page)).messages.filter((m) => m.text === 'Where is my order 1234?').length,
+        WAIT,
+      )
+      .toBe(1);
+    expect(errors).toEqual([]);
+  });
+
+  it('shows "Not sent" after the last try, keeps the text through a reload, and sends it on Retry', async () => {
+    const { page, errors } = await visit();
+    await start(page);
+    await pause(page);
+    const bodies = await failSends(
+      page,
+      Array.from({ length: 100 }, () => down),
+    );
+    await write(page, 'Is the blue one in stock?');
+    for (const wait of [1000, 2000, 4000, 8000]) {
+      await expect.poll(() => statusOf(page, 'blue one').textContent(), WAIT).toContain('trying again');
+      await page.clock.runFor(wait);
+    }
+    await expect.poll(() => bodies.length, WAIT).toBeGreaterThanOrEqual(5);
+    await page.clock.runFor(16_000);
+    await message(page, 'blue one').getByRole('button', { name: 'Retry' }).waitFor(WAIT);
+    expect(await statusOf(page, 'blue one').textContent()).toContain('Not sent');
+    expect(bodies.length).toBeGreaterThanOrEqual(6);
+    expect(await page.getByRole('textbox', { name: 'Message', exact: true }).inputValue()).toBe('');
+    await page.reload();
+    await page.getByRole('button', { name: 'Open chat' }).click(WAIT);
+    await message(page, 'Is the blue one in stock?').waitFor(WAIT);
+    const retry = message(page, 'blue one').getByRole('button', { name: 'Retry' });
+    await expect
+      .poll(async () => {
+        await page.clock.runFor(2000);
+        return retry.isVisible();
+      }, WAIT)
+      .toBe(true);
+    expect(bodies.length).toBeGreaterThanOrEqual(12);
+    const tries = bodies.length;
+    await connected(page);
+    await page.clock.runFor(60_000);
+    expect(await retry.isVisible()).toBe(true);
+    expect(bodies.length).toBe(tries);
+    await page.unroute(`${shop.runtime.url}/webchat/messages`);
+    const later = await failSends(page, []);
+    await retry.click();
+    await expect.poll(() => statusOf(page, 'blue one').textContent(), WAIT).toContain('Sent');
+    expect(later).toHaveLength(1);
+    expect(new Set([...bodies, ...later].map((b) => b.clientMessageId)).size).toBe(1);
+    await expect
+      .poll(
+        async () =>
+          (await stored(page)).messages.filter((m) => m.text === 'Is the blue one in stock?').length,
+        WAIT,
+      )
+      .toBe(1);
+    expect(errors).toEqual([]);
+  });
+
+  /** An agent's reply to the visitor of `page`, once the pipeline has their open conversation. */
+  const agentReply = async (page: Page, text: string) => {
+    let conversation: string | undefined;
+    await expect
+      .poll(async () => {
+        const { customerId } = await stored(page);
+        if (!customerId) return undefined;
+        conversation = (await api<{ openConversationId?: string }>('GET', `/api/customers/${customerId}`))
+          .openConversationId;
+        return conversation;
+      }, WAIT)
+      .toBeDefined();
+    await api('POST', `/api/conversations/${conversation}/replies`, { text });
+  };
+  /** The panel's picture for the README, with WEBCHAT_SCREENSHOTS=1 (as the console's are). */
+  const screenshot = async (page: Page, name: string) => {
+    if (!process.env.WEBCHAT_SCREENSHOTS) return;
+    await page.locator('.panel').screenshot({ path: new URL(name, SCREENSHOTS).pathname });
+  };
+  const readsOf = (sent: string[], id: string) => sent.filter((f) => f.includes('"read"') && f.includes(id));
+
+  it('closes (the × and Escape), and marks a reply read only while the panel is open', async () => {
+    const { page, sent } = await visit();
+    await start(page);
+    await write(page, 'I want to talk to a person about my invoice');
+    const panel = page.getByRole('dialog', { name: 'Chat with us' });
+    await page.getByRole('button', { name: 'Close chat' }).first().click();
+    expect(await panel.isVisible()).toBe(false);
+    await agentReply(page, 'Bea here, looking at your invoice.');
+    const reply = page.locator('.msg.agent', { hasText: 'Bea here' });
+    await expect.poll(() => reply.getAttribute('data-status'), WAIT).toBe('delivered');
+    const id = (await reply.getAttribute('data-id')) as string;
+    expect(readsOf(sent, id)).toEqual([]);
+    await page.getByRole('button', { name: 'Open chat' }).click();
+    await expect.poll(() => readsOf(sent, id).length, WAIT).toBe(1);
+    expect(await reply.isVisible()).toBe(true);
+    await page.keyboard.press('Escape');
+    expect(await panel.isVisible()).toBe(false);
+  });
+
+  it('scrolls to the newest message on open and on send (not again when the send is answered after the visitor scrolled up), and hints at a new one while they read back', async () => {
+    const { page, sent } = await visit();
+    const old = Array.from({ length: 40 }, (_, i) => ({
+      id: `old-${i}`,
+      at: new Date(Date.UTC(2026, 10, 1, 9, i)).toISOString(),
+      author: i % 2 ? 'agent' : 'visitor',
+      text: `Earlier message #${i}.`,
+    }));
+    await page.route(`${shop.runtime.url}/webchat/messages`, async (route) => {
+      if (route.request().method() !== 'GET') return route.fallback();
+      const real = (await (await route.fetch()).json()) as { messages: unknown[] };
+      return route.fulfill({ json: { ...real, messages: [...old, ...real.messages], cursor: null } });
+    });
+    let answer!: () => void;
+    const answered = new Promise<void>((resolve) => {
+      answer = resolve;
+    });
+    await page.route(`${shop.runtime.url}/webchat/messages`, async (route) => {
+      if (route.request().method() !== 'POST') return route.fallback();
+      const taken = await route.fetch();
+      await answered;
+      return route.fulfill({ response: taken });
+    });
+    await start(page);
+    const log = page.getByRole('log', { name: 'Conversation' });
+    await page.locator('.msg', { hasText: 'Earlier message #39.' }).waitFor(WAIT);
+    const gap = () => log.evaluate((el) => el.scrollHeight - el.scrollTop - el.clientHeight);
+    await expect.poll(gap, WAIT).toBeLessThan(5);
+    await write(page, 'A question about my invoice, a person please');
+    await expect.poll(gap, WAIT).toBeLessThan(5);
+    await log.evaluate((el) => {
+      el.scrollTop = 0;
+      el.dispatchEvent(new Event('scroll'));
+    });
+    answer();
+    await expect.poll(() => statusOf(page, 'my invoice, a person').textContent(), WAIT).toContain('Sent');
+    expect(await log.evaluate((el) => el.scrollTop)).toBe(0);
+    await agentReply(page, 'Bea here: one moment.');
+    const reply = page.locator('.msg.agent', { hasText: 'Bea here: one moment.' });
+    await expect.poll(() => reply.getAttribute('data-status'), WAIT).toBe('delivered');
+    await page.getByRole('button', { name: 'New message' }).waitFor(WAIT);
+    expect(await log.evaluate((el) => el.scrollTop)).toBe(0);
+    const id = (await reply.getAttribute('data-id')) as string;
+    expect(readsOf(sent, id)).toEqual([]);
+    await page.getByRole('button', { name: 'New message' }).click();
+    await expect.poll(gap, WAIT).toBeLessThan(5);
+    await expect.poll(() => readsOf(sent, id).length, WAIT).toBe(1);
+  });
+
+  it('tells a signed-in visitor whose token expired to sign in again, with no blank panel and no error', async () => {
+    const expired = identityToken({ sub: 'lee-1', exp: Math.floor(Date.now() / 1000) - 60 });
+    const { page, errors } = await visit(`?token=${expired}`);
+    await page.getByRole('alert').filter({ hasText: 'Please sign in again' }).waitFor(WAIT);
+    expect(await page.getByRole('button', { name: 'Start chat' }).count()).toBe(0);
+    expect(errors).toEqual([]);
+    const guest = await visit(`?token=${expired}&guest`);
+    await guest.page.getByRole('alert').filter({ hasText: 'chat with us as a guest' }).waitFor(WAIT);
+    await start(guest.page);
+    await write(guest.page, 'Hello as a guest');
+    await expect.poll(() => statusOf(guest.page, 'Hello as a guest').textContent(), WAIT).toContain('Sent');
+    expect(guest.errors).toEqual([]);
+  });
+
+  it('drops a stored session Threadline no longer knows, and offers the pre-chat form again', async () => {
+    const { page, errors } = await visit();
+    const gone = { sessionToken: 'wcs_gone', expiresAt: '2099-01-01T00:00:00.000Z', verified: false };
+    await page.evaluate(
+      `localStorage.setItem('threadline-chat:anonymous', ${JSON.stringify(JSON.stringify(gone))})`,
+    );
+    await page.reload();
+    await page.getByRole('button', { name: 'Open chat' }).click(WAIT);
+    await page.getByRole('button', { name: 'Start chat' }).waitFor(WAIT);
+    expect(await page.evaluate("localStorage.getItem('threadline-chat:anonymous')")).toBeNull();
+    expect(errors).toEqual([]);
+  });
+
+  it('shows an email the server would refuse as an error beside the field, and the server’s own error there too', async () => {
+    const { page, errors } = await visit();
+    const sessions: string[] = [];
+    page.on('request', (r) => r.url().endsWith('/webchat/sessions') && sessions.push(r.method()));
+    const email = page.getByRole('textbox', { name: /Your email/ });
+    await email.fill('ian@localhost');
+    await page.getByRole('button', { name: 'Start chat' }).click();
+    await page.locator('#tl-email-error').waitFor(WAIT);
+    expect(await email.getAttribute('aria-invalid')).toBe('true');
+    expect(await email.getAttribute('aria-describedby')).toContain('tl-email-error');
+    expect(sessions).toEqual([]);
+    await page.route(`${shop.runtime.url}/webchat/sessions`, (route) =>
+      route.fulfill({
+        status: 400,
+        json: { error: { code: 'validation', message: 'email: Invalid email address' } },
+      }),
+    );
+    await email.fill('ian@example.com');
+    await page.getByRole('button', { name: 'Start chat' }).click();
+    await page.locator('#tl-email-error', { hasText: 'Invalid email address' }).waitFor(WAIT);
+    expect(await page.getByRole('button', { name: 'Start chat' }).isVisible()).toBe(true);
+    expect(errors).toEqual([]);
+  });
+
+  it('knows after hours before the chat starts: says when a person answers and puts the email first', async () => {
+    const { page } = await visit();
+    const note = page.getByRole('status').filter({ hasText: 'We are away now' });
+    await note.waitFor(WAIT);
+    expect(await note.textContent()).toContain('Leave your email below so we can reply by email');
+    const fields = await page
+      .locator('form.pre input')
+      .evaluateAll((els) => els.map((e) => e.getAttribute('name')));
+    expect(fields).toEqual(['email', 'name']);
+    await page.getByRole('textbox', { name: 'Your email, for our reply by email' }).waitFor(WAIT);
+    await screenshot(page, 'webchat-after-hours.png');
+    await page.getByRole('textbox', { name: /Your email/ }).fill('mia@example.com');
+    await start(page);
+    expect(await note.textContent()).toContain('We can reply to mia@example.com if you have left');
+  });
+
+  it('tells the visitor a person is being fetched on Threadline’s hand-off (after hours: from when; over a reload, after an earlier AI answer), until the person answers', async () => {
+    const { page, received } = await visit();
+    const handoffFrames = () => received.filter((f) => f.includes('"type":"handoff"'));
+    await start(page);
+    await write(page, 'How long does shipping take?');
+    await page.locator('.msg.ai[data-id^="reply:"]').waitFor(WAIT);
+    const status = page.getByRole('status').filter({ hasText: 'Connecting you to someone' });
+    expect(await status.count()).toBe(0);
+    await write(page, 'I want to talk to a person about a refund');
+    await status.waitFor(WAIT);
+    expect(await status.textContent()).toContain('A person will reply here from ');
+    expect(handoffFrames()).toHaveLength(1);
+    await page.reload();
+    await page.getByRole('button', { name: 'Open chat' }).click(WAIT);
+    await status.waitFor(WAIT);
+    expect(handoffFrames()).toHaveLength(1);
+    await agentReply(page, 'Bea here about your refund.');
+    await page.locator('.msg.agent', { hasText: 'Bea here about your refund.' }).waitFor(WAIT);
+    await status.waitFor({ state: 'detached', ...WAIT });
+  });
+
+  it('says when the visitor is offline, and sends what they wrote once they are back', async () => {
+    const { page, errors } = await visit();
+    await start(page);
+    await write(page, 'hello');
+    await expect.poll(() => statusOf(page, 'hello').textContent(), WAIT).toContain('Sent');
+    await page.context().setOffline(true);
+    const offline = page.getByRole('status').filter({ hasText: 'You are offline' });
+    await offline.waitFor(WAIT);
+    await write(page, 'written on the train');
+    await expect.poll(() => statusOf(page, 'on the train').textContent(), WAIT).toContain('trying again');
+    await screenshot(page, 'webchat-offline.png');
+    await page.context().setOffline(false);
+    await expect.poll(() => statusOf(page, 'on the train').textContent(), WAIT).toContain('Sent');
+    await offline.waitFor({ state: 'detached', ...WAIT });
+    expect(errors).toEqual([]);
+  });
+});

@@ -1,0 +1,71 @@
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { Browser } from 'playwright-core';
+import { afterAll, beforeAll } from 'vitest';
+import type { LocalRuntime } from '#shared/local/runtime.js';
+import { launchBrowser } from './browser.js';
+import { startTestRuntime } from './runtime.js';
+import { WEBCHAT_SECRET } from './webchat.js';
+
+/**
+ * A shop's page on its own origin: the widget's one script tag under a CSP that allows only Threadline.
+ * `?token=` becomes `data-identity-token`, `?guest` `data-allow-anonymous="true"`.
+ */
+export function shopPage(threadline: string, query: URLSearchParams): string {
+  const ws = threadline.replace(/^http/, 'ws');
+  const token = query.get('token');
+  const attrs = `${token ? ` data-identity-token="${token}"` : ''}${query.has('guest') ? ' data-allow-anonymous="true"' : ''}`;
+  return `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Shop</title>
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<meta http-equiv="Content-Security-Policy" content="default-src 'none'; script-src ${threadline}; connect-src ${threadline} ${ws}">
+</head><body><h1>The shop</h1><script src="${threadline}/webchat/widget.js"${attrs} async></script></body></html>`;
+}
+
+/**
+ * The shop's site and a runtime with routing and the visitors' live socket that allows the site's
+ * origin, signs with WEBCHAT_SECRET and knows the agent token `agent`.
+ */
+export async function startShopAndRuntime(agent: string, env: Record<string, string> = {}) {
+  let runtime: LocalRuntime | undefined;
+  const site = createServer((req, res) => {
+    const query = new URL(req.url ?? '/', 'http://x').searchParams;
+    res.writeHead(200, { 'content-type': 'text/html' }).end(shopPage(runtime?.url ?? '', query));
+  });
+  await new Promise<void>((resolve) => site.listen(0, '127.0.0.1', resolve));
+  const siteUrl = `http://127.0.0.1:${(site.address() as AddressInfo).port}`;
+  runtime = await startTestRuntime({
+    routing: true,
+    webchatLive: true,
+    env: {
+      AGENT_TOKENS: `agent-bea:${agent}`,
+      WEBCHAT_IDENTITY_SECRET: WEBCHAT_SECRET,
+      WEBCHAT_ALLOWED_ORIGINS: siteUrl,
+      ...env,
+    },
+  });
+  const close = async () => {
+    await runtime?.close();
+    await new Promise((resolve) => site.close(resolve));
+  };
+  return { runtime, siteUrl, close };
+}
+
+/** The shop, its runtime and a browser for the tests of one file: started before them, closed after. */
+export function shopForTests(agent: string, env: Record<string, string> = {}) {
+  const shop = {} as { runtime: LocalRuntime; siteUrl: string; browser: Browser };
+  let close: (() => Promise<void>) | undefined;
+  beforeAll(async () => {
+    const started = await startShopAndRuntime(agent, env);
+    close = started.close;
+    Object.assign(shop, {
+      runtime: started.runtime,
+      siteUrl: started.siteUrl,
+      browser: await launchBrowser(),
+    });
+  }, 120_000);
+  afterAll(async () => {
+    await shop.browser?.close();
+    await close?.();
+  });
+  return shop;
+}

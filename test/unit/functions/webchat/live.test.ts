@@ -1,0 +1,83 @@
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { live } from '../../../../functions/webchat/widget/api.js';
+
+/** The browser's WebSocket as the widget uses it: the test opens and drops each one. */
+class FakeSocket {
+  static readonly OPEN = 1;
+  static made: FakeSocket[] = [];
+  readyState = 0;
+  onopen: (() => void) | null = null;
+  onclose: (() => void) | null = null;
+  onmessage: ((event: { data: string }) => void) | null = null;
+  constructor(readonly url: string) {
+    FakeSocket.made.push(this);
+  }
+  send(): void {}
+  close(): void {}
+  open(): void {
+    this.readyState = FakeSocket.OPEN;
+    this.onopen?.();
+  }
+  drop(): void {
+    this.readyState = 3;
+    this.onclose?.();
+  }
+}
+
+/** A live socket whose every change of state is recorded as `[open, again]`. */
+function connect() {
+  const states: [boolean, boolean][] = [];
+  const channel = live(
+    'ws://x/webchat/live',
+    () => {},
+    (open, again) => states.push([open, again]),
+  );
+  const socket = (n: number) => FakeSocket.made[n] as FakeSocket;
+  return { states, channel, socket };
+}
+
+describe('the widget’s live socket', () => {
+  beforeEach(() => {
+    FakeSocket.made = [];
+    vi.useFakeTimers();
+    vi.stubGlobal('WebSocket', FakeSocket);
+  });
+  afterEach(() => {
+    vi.unstubAllGlobals();
+    vi.useRealTimers();
+  });
+
+  it('says a first open (however late it comes) is not a reopen, and an open after a drop is', () => {
+    const { states, channel, socket } = connect();
+    vi.advanceTimersByTime(60_000);
+    socket(0).open();
+    socket(0).drop();
+    vi.advanceTimersByTime(500);
+    socket(1).open();
+    channel.stop();
+    expect(states).toEqual([
+      [true, false],
+      [false, true],
+      [true, true],
+    ]);
+  });
+
+  it('says a socket that never opened is not a drop, and tries again with a growing wait', () => {
+    const { states, channel, socket } = connect();
+    socket(0).drop();
+    vi.advanceTimersByTime(499);
+    expect(FakeSocket.made).toHaveLength(1);
+    vi.advanceTimersByTime(1);
+    socket(1).drop();
+    vi.advanceTimersByTime(999);
+    expect(FakeSocket.made).toHaveLength(2);
+    vi.advanceTimersByTime(1);
+    socket(2).open();
+    channel.stop();
+    expect(states).toEqual([
+      [false, false],
+      [false, false],
+      [true, false],
+    ]);
+  });
+});

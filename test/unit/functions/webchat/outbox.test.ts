@@ -1,0 +1,114 @@
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import type { CallError } from '../../../../functions/webchat/widget/api.js';
+import { createOutbox, SEND_ATTEMPTS, type Unsent } from '../../../../functions/webchat/widget/outbox.js';
+
+const KEY = 'threadline-chat:anonymous:outbox';
+
+let storage: ReturnType<typeof memoryStorage>;
+
+/** sessionStorage as the browser has it, in memory. */
+function memoryStorage() {
+  const data = new Map<string, string>();
+  return {
+    getItem: (k: string) => data.get(k) ?? null,
+    setItem: (k: string, v: string) => void data.set(k, v),
+    removeItem: (k: string) => void data.delete(k),
+  };
+}
+
+const refused = (status?: number, retryAfter?: number): CallError =>
+  Object.assign(new Error('refused'), {
+    ...(status ? { status } : {}),
+    ...(retryAfter ? { retryAfter } : {}),
+  });
+
+/** An outbox whose sends answer from `answers` in turn (then succeed), with every try's time. */
+function outbox(answers: (CallError | undefined)[]) {
+  const tries: { at: number; id: string }[] = [];
+  const sent: string[] = [];
+  let items: readonly Unsent[] = [];
+  let unauthorized = 0;
+  const box = createOutbox(KEY, {
+    storage,
+    post: async (u) => {
+      tries.push({ at: Date.now(), id: u.clientMessageId });
+      const answer = answers.shift();
+      if (answer) throw answer;
+      return { id: `webchat:v.${u.clientMessageId}`, at: new Date().toISOString() };
+    },
+    sent: (u) => sent.push(u.text),
+    unauthorized: () => unauthorized++,
+    changed: (now) => {
+      items = now;
+    },
+  });
+  return { box, tries, sent, items: () => items, unauthorized: () => unauthorized };
+}
+
+describe('the widget’s outbox', () => {
+  beforeEach(() => {
+    vi.useFakeTimers({ now: 0 });
+    storage = memoryStorage();
+  });
+  afterEach(() => {
+    vi.useRealTimers();
+  });
+
+  it('retries a network failure after 1, 2, 4, 8 and 16 s under one clientMessageId, then says failed', async () => {
+    const o = outbox(Array.from({ length: 10 }, () => refused()));
+    o.box.ready(true);
+    o.box.add('hello');
+    await vi.runAllTimersAsync();
+    expect(o.tries.map((t) => t.at)).toEqual([0, 1000, 3000, 7000, 15_000, 31_000]);
+    expect(o.tries).toHaveLength(SEND_ATTEMPTS);
+    expect(new Set(o.tries.map((t) => t.id)).size).toBe(1);
+    expect(o.items().map((u) => [u.text, u.state])).toEqual([['hello', 'failed']]);
+    expect(JSON.parse(storage.getItem(KEY) ?? '[]')).toMatchObject([{ text: 'hello' }]);
+    o.box.retry(o.items()[0]?.clientMessageId ?? '');
+    await vi.runAllTimersAsync();
+    expect(o.sent).toEqual(['hello']);
+    expect(storage.getItem(KEY)).toBeNull();
+  });
+
+  it('waits for Retry-After on a 429, retries a 503, and does not retry a 400', async () => {
+    const o = outbox([refused(429, 7), refused(503)]);
+    o.box.ready(true);
+    o.box.add('one');
+    await vi.runAllTimersAsync();
+    expect(o.tries.map((t) => t.at)).toEqual([0, 7000, 9000]);
+    const bad = outbox([refused(400)]);
+    bad.box.ready(true);
+    bad.box.add('two');
+    await vi.runAllTimersAsync();
+    expect(bad.tries).toHaveLength(1);
+    expect(bad.items()[0]?.state).toBe('failed');
+  });
+
+  it('sends in order, holds the rest while the first waits, and waits for a new session after a 401', async () => {
+    const o = outbox([refused(503), refused(401)]);
+    o.box.ready(true);
+    o.box.add('first');
+    o.box.add('second');
+    await vi.advanceTimersByTimeAsync(500);
+    expect(o.tries).toHaveLength(1);
+    await vi.advanceTimersByTimeAsync(600);
+    expect(o.unauthorized()).toBe(1);
+    expect(o.items().map((u) => u.state)).toEqual(['queued', 'queued']);
+    o.box.ready(true);
+    await vi.runAllTimersAsync();
+    expect(o.sent).toEqual(['first', 'second']);
+  });
+
+  it('keeps unsent messages for the next page load, and drops one Threadline already has', async () => {
+    const o = outbox([refused()]);
+    o.box.add('kept');
+    const [kept] = o.items();
+    const again = outbox([]);
+    expect(again.items()).toHaveLength(0);
+    expect(again.box.items().map((u) => u.text)).toEqual(['kept']);
+    again.box.confirm([`webchat:abc.${kept?.clientMessageId}`]);
+    again.box.ready(true);
+    await vi.runAllTimersAsync();
+    expect(again.tries).toHaveLength(0);
+  });
+});

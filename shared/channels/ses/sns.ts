@@ -1,6 +1,7 @@
 import { createHash, createPublicKey, type KeyObject, verify, X509Certificate } from 'node:crypto';
 import * as z from 'zod/mini';
 import { ForbiddenError, UnavailableError } from '#shared/errors.js';
+import { isRetryableStatus } from '#shared/http/status.js';
 import { nonEmptyString, optionalString } from '../../validation/primitives.js';
 
 const SnsSignedFields = {
@@ -286,15 +287,11 @@ async function fetchPem(url: string, fetchCert: (url: string) => Promise<string>
   try {
     return await fetchCert(url);
   } catch (error) {
-    if (error instanceof SnsHttpError && isRefusal(error.status)) {
+    if (error instanceof SnsHttpError && error.status >= 400 && !isRetryableStatus(error.status)) {
       throw new SnsSignatureError(`the SNS signing certificate URL answered HTTP ${error.status}`);
     }
     throw new UnavailableError('could not fetch the SNS signing certificate', { cause: error });
   }
-}
-
-function isRefusal(status: number): boolean {
-  return status >= 400 && status < 500 && status !== 408 && status !== 429;
 }
 
 /**

@@ -3,6 +3,7 @@ import * as z from 'zod';
 import { addNote } from '#shared/app/add-note.js';
 import { assignConversation } from '#shared/app/assign-conversation.js';
 import { listInbox } from '#shared/app/list-inbox.js';
+import { readConversation } from '#shared/app/read-conversation.js';
 import { reopenConversation } from '#shared/app/reopen-conversation.js';
 import { replyAsAgent } from '#shared/app/reply-as-agent.js';
 import { resolveConversation } from '#shared/app/resolve-conversation.js';
@@ -29,6 +30,14 @@ const messageRoutes = once(() => {
       'The inbox, longest waiting first; `sort=due`: soonest pending SLA deadline first, only conversations with one',
     request: { query: InboxQuerySchema },
     responses: { 200: json('a page', page(InboxConversationSchema)), ...errors(400, 401) },
+  });
+
+  const read = createRoute({
+    method: 'get',
+    path: '/conversations/{id}',
+    summary: "One conversation as the inbox lists it, with its customer's summary (a link to it)",
+    request: { params: IdParamsSchema },
+    responses: { 200: json('the conversation', InboxConversationSchema), ...errors(400, 401, 404, 410) },
   });
 
   const ReplySchema = z.object({ reply: TimelineItemSchema });
@@ -67,7 +76,7 @@ const messageRoutes = once(() => {
     request: { params: IdParamsSchema, body: jsonBody(AssignRequestSchema) },
     responses: { 200: json('the conversation', ConversationSchema), ...errors(400, 401, 404, 413, 422) },
   });
-  return { inbox, reply, note, assign };
+  return { inbox, read, reply, note, assign };
 });
 
 /** The resolve, reopen and snooze routes' declarations, built with the first sub-app. */
@@ -114,9 +123,9 @@ const stateRoutes = once(() => {
   return { resolve, reopen, snooze };
 });
 
-/** `/api/conversations`: the inbox, replies, notes, assignment, resolve, reopen and snooze. */
+/** `/api/conversations`: the inbox, one conversation, replies, notes, assignment, resolve, reopen and snooze. */
 export function conversationsApp(deps: AgentAppDeps): OpenAPIHono<AgentEnv> {
-  const { inbox, reply, note, assign } = messageRoutes();
+  const { inbox, read, reply, note, assign } = messageRoutes();
   const { resolve, reopen, snooze } = stateRoutes();
   const clock = deps.conversationClock;
   const track =
@@ -129,6 +138,7 @@ export function conversationsApp(deps: AgentAppDeps): OpenAPIHono<AgentEnv> {
         200,
       );
     })
+    .openapi(read, async (c) => c.json(await readConversation(deps, c.req.valid('param').id), 200))
     .openapi(reply, async (c) => {
       const { item, created } = await replyAsAgent(deps, {
         conversationId: c.req.valid('param').id,

@@ -705,6 +705,12 @@ const sesCases: RefusedCase[] = [
     ...FORBIDDEN,
   },
   {
+    name: "SigningCertURL in another region than the TopicArn's",
+    spec: () =>
+      snsPost({ certUrl: 'https://sns.eu-west-1.amazonaws.com/SimpleNotificationService-bad-input.pem' }),
+    ...FORBIDDEN,
+  },
+  {
     name: 'SubscribeURL over http',
     spec: () =>
       snsPost({

@@ -28,7 +28,7 @@ type Probe = { label: string; token?: string; path: string; body?: string; query
 describe('local runtime: every status a route answers is in the OpenAPI document', () => {
   let runtime: LocalRuntime;
   let doc: Document;
-  const ids = { alive: '', other: '', erased: '', conversation: '' };
+  const ids = { alive: '', other: '', erased: '', conversation: '', erasedConversation: '' };
 
   const call = async (method: string, path: string, token?: string, body?: string): Promise<Answer> => {
     const res = await fetch(`${runtime.url}${path}`, {
@@ -67,10 +67,12 @@ describe('local runtime: every status a route answers is in the OpenAPI document
         return ((found.body as { items: Customer[] }).items[0] as Customer).id;
       }),
     );
-    const profile = (await call('GET', `/api/customers/${alive}`, AGENT)).body as {
-      openConversation: Conversation;
-    };
-    Object.assign(ids, { alive, other, erased, conversation: profile.openConversation.id });
+    const openConversationOf = async (id = '') =>
+      ((await call('GET', `/api/customers/${id}`, AGENT)).body as { openConversation: Conversation })
+        .openConversation.id;
+    Object.assign(ids, { alive, other, erased });
+    ids.conversation = await openConversationOf(alive);
+    ids.erasedConversation = await openConversationOf(erased);
     expect((await call('DELETE', `/api/customers/${erased}`, ADMIN)).status).toBe(200);
     doc = (await call('GET', '/api/openapi.json')).body as Document;
   });
@@ -113,13 +115,20 @@ describe('local runtime: every status a route answers is in the OpenAPI document
         ...(sample && { body: sample }),
       })),
     ];
-    if (template.startsWith('/api/customers/{id}')) {
-      for (const [label, id] of [
-        ['unknown customer', 'cu_nope'],
-        ['erased customer', ids.erased],
-      ] as const) {
-        list.push({ label, token: ADMIN, path: fill(template, { id }), ...(sample && { body: sample }) });
-      }
+    const ofId: ReadonlyArray<readonly [string, string]> = template.startsWith('/api/customers/{id}')
+      ? [
+          ['unknown customer', 'cu_nope'],
+          ['erased customer', ids.erased],
+        ]
+      : template.startsWith('/api/conversations/{id}')
+        ? // The erasure removes the conversation itself: its link answers as an unknown one.
+          [
+            ['unknown conversation', 'cv_nope'],
+            ["erased customer's conversation", ids.erasedConversation],
+          ]
+        : [];
+    for (const [label, id] of ofId) {
+      list.push({ label, token: ADMIN, path: fill(template, { id }), ...(sample && { body: sample }) });
     }
     if (hasBody) list.push({ label: 'oversized body', token: ADMIN, path: fill(template), body: OVERSIZED });
     if (op.requestBody) list.push({ label: 'not JSON', token: ADMIN, path: fill(template), body: '{' });
@@ -165,6 +174,9 @@ describe('local runtime: every status a route answers is in the OpenAPI document
       if (key.endsWith(' erased customer') && key.startsWith('GET')) expect(status, key).toBe(410);
     }
     expect(seen['GET /api/customers/{id}/suggestions unknown customer']).toBe(404);
+    expect(seen["GET /api/conversations/{id} an agent's token"]).toBe(200);
+    expect(seen['GET /api/conversations/{id} unknown conversation']).toBe(404);
+    expect(seen["GET /api/conversations/{id} erased customer's conversation"]).toBe(404);
     expect(seen['GET /api/customers/{id}/timeline erased customer']).toBe(410);
     expect(seen['GET /api/metrics customerId a.b']).toBe(400);
     expect(seen[`GET /api/metrics customerId ${ids.erased}`]).toBe(410);

@@ -8,6 +8,7 @@ import { LocalOutbox } from '#shared/local/outbox.js';
 import type { LocalRuntime } from '#shared/local/runtime.js';
 import { type RecordedCall, recordCalls } from '../support/call-recorder.js';
 import { JumpingTimers } from '../support/manual-timers.js';
+import { shippedPolicyFileWith } from '../support/policy-file.js';
 import { startTestRuntime } from '../support/runtime.js';
 import { inspectionClient, scanTable } from '../support/table-snapshot.js';
 import { deliver, signedMeta, whatsappStatus, whatsappText } from '../support/webhooks.js';
@@ -15,6 +16,15 @@ import { deliver, signedMeta, whatsappStatus, whatsappText } from '../support/we
 const SECRET = 'reply-cost-secret';
 const TOKEN = 'reply-cost-token';
 const QUESTION = 'How long does shipping take?';
+
+/** The shipped policy open around the clock: the decision this test reads must not hang on when it runs. */
+function alwaysOpen(): string {
+  return shippedPolicyFileWith((policy) => {
+    policy.businessHours.hours = [
+      { days: ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'], open: '00:00', close: '24:00' },
+    ];
+  });
+}
 
 /** One DynamoDB write as the table saw it: the command, the item's key and the write units billed. */
 type Write = RecordedCall;
@@ -49,7 +59,7 @@ describe("local runtime: the AI's reply, its decision and its idempotency in one
 
   beforeAll(async () => {
     runtime = await startTestRuntime({
-      env: { META_APP_SECRET: SECRET, AGENT_TOKENS: `agent-rc:${TOKEN}` },
+      env: { META_APP_SECRET: SECRET, AGENT_TOKENS: `agent-rc:${TOKEN}`, ROUTING_POLICY_FILE: alwaysOpen() },
       routing: true,
       live: true,
       queue: { visibilityTimeoutMs: 50, timers: queueTime },

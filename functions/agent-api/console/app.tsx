@@ -4,6 +4,7 @@ import { type Api, type Conversation, conversationFrom, createApi } from './api.
 import { ConversationView } from './conversation.js';
 import { Help } from './help.js';
 import { type Filters, Inbox } from './inbox.js';
+import { type LinkState, useLinkedConversation } from './linked-conversation.js';
 import { LiveClient, type LiveEvent, type LiveStatus } from './live.js';
 import {
   conversationInAddress,
@@ -200,12 +201,14 @@ function useCurrent(api: Api, subscribe: Subscribe, live: { current: LiveClient 
       if (c) setCurrent(c);
     }
   };
+  const known = !!wanted && (current?.id === wanted || rememberedConversation(wanted) !== undefined);
+  const link = useLinkedConversation(api, wanted, known, setCurrent);
   const resolve = async () => {
     if (!current) return;
     const path = `/api/conversations/${current.id}/${current.status === 'open' ? 'resolve' : 'reopen'}`;
     setCurrent(await api.send<Conversation>('POST', path));
   };
-  return { current, wanted, setCurrent, open, found, resolve };
+  return { current, link, setCurrent, open, found, resolve };
 }
 
 const NO_FILTER: Filters = { status: 'open', assignee: '', queue: '', channel: '', sort: 'waiting' };
@@ -241,7 +244,7 @@ function Console(props: { config: ConsoleConfig; session: Session; onSignOut(): 
   const { subscribe, status, reloads, presence, live } = useLive(props.config, api);
   const [filters, setFilters] = useState<Filters>(NO_FILTER);
   const [list, setList] = useState<Conversation[]>([]);
-  const { current, wanted, setCurrent, open, found, resolve } = useCurrent(api, subscribe, live);
+  const { current, link, setCurrent, open, found, resolve } = useCurrent(api, subscribe, live);
   const { agents, saved } = useAgents(api, subscribe);
   const queues = useMemo(() => knownQueues(agents, list), [agents, list]);
   const [help, setHelp] = useState(false);
@@ -292,15 +295,27 @@ function Console(props: { config: ConsoleConfig; session: Session; onSignOut(): 
           composer={composer}
         />
       ) : (
-        <main class="empty" aria-label="Conversation">
-          <p>
-            {wanted
-              ? 'Looking for the conversation of the address among the inbox rows shown (Load more, change the filters or find its customer)…'
-              : 'Pick a conversation from the inbox (j and k move through it; ? lists the shortcuts).'}
-          </p>
-        </main>
+        <NoConversation link={link} />
       )}
       {help ? <Help onClose={() => setHelp(false)} /> : null}
     </div>
+  );
+}
+
+/** The view with no conversation open: a hint, a linked one on its way, or why the link shows nothing. */
+function NoConversation(props: { link: LinkState | undefined }) {
+  const { link } = props;
+  return (
+    <main class="empty" aria-label="Conversation" aria-busy={link !== undefined && !link.failed}>
+      {link?.failed ? (
+        <p role="alert">{link.failed}</p>
+      ) : (
+        <p>
+          {link
+            ? 'Opening the conversation of the address…'
+            : 'Pick a conversation from the inbox (j and k move through it; ? lists the shortcuts).'}
+        </p>
+      )}
+    </main>
   );
 }

@@ -19,11 +19,6 @@ export const GraphErrorBodySchema = z.object({
   }),
 });
 
-/** Statuses worth retrying when Meta gives no error code that says otherwise. */
-export function isTransientStatus(status: number): boolean {
-  return status === 408 || status === 429 || status >= 500;
-}
-
 /**
  * One Graph API call with a time limit: the response and its JSON body (undefined when it has none).
  * A network failure or a timeout is a RetryableSendError naming `product`.

@@ -7,7 +7,8 @@ import type {
   SendResult,
 } from '#shared/domain/outbound.js';
 import { PermanentSendError, RetryableSendError } from '#shared/domain/send-errors.js';
-import { callGraph, GRAPH_API_VERSION, GraphErrorBodySchema, isTransientStatus } from './graph.js';
+import { isRetryableStatus } from '#shared/http/status.js';
+import { callGraph, GRAPH_API_VERSION, GraphErrorBodySchema } from './graph.js';
 
 /** The one Graph API version every Messenger and Instagram Send API call of ours uses; bump it here. */
 export const META_SEND_API_VERSION = 'v23.0';
@@ -256,7 +257,7 @@ function sendError(
   const name = channelName(message);
   const parsed = GraphErrorBodySchema.safeParse(answer);
   if (!parsed.success) {
-    return isTransientStatus(status)
+    return isRetryableStatus(status)
       ? new RetryableSendError(`${name} answered HTTP ${status}; will retry`)
       : new PermanentSendError(`${name} refused the message with HTTP ${status} and no error code`);
   }
@@ -264,7 +265,7 @@ function sendError(
   const providerCode = subcode !== undefined ? `${code}/${subcode}` : String(code);
   const rule = ruleFor(message, code, subcode);
   const where = `error ${providerCode}, HTTP ${status}${trace ? `, fbtrace_id ${trace}` : ''}`;
-  if (rule ? rule.retry : isTransientStatus(status)) {
+  if (rule ? rule.retry : isRetryableStatus(status)) {
     return new RetryableSendError(
       `${name} is throttling or unavailable (${where}): ${rule?.hint ?? 'transient'}; will retry`,
     );

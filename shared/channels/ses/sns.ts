@@ -1,6 +1,8 @@
 import { createHash, createPublicKey, type KeyObject, verify, X509Certificate } from 'node:crypto';
 import * as z from 'zod/mini';
 import { ForbiddenError, UnavailableError } from '#shared/errors.js';
+import { isRetryableStatus } from '#shared/http/status.js';
+import { logger } from '#shared/log.js';
 import { nonEmptyString, optionalString } from '../../validation/primitives.js';
 
 const SnsSignedFields = {
@@ -121,6 +123,19 @@ export function isSnsSigningCertUrl(url: string): boolean {
   return isSnsUrl(url) && new URL(url).pathname.endsWith('.pem');
 }
 
+// `arn:<partition>:sns:<region>:<account>:<topic>`; anchored and bounded (TopicArn is at most 1024 chars).
+const TOPIC_ARN_REGION = /^arn:[a-z-]{1,20}:sns:([a-z0-9-]{1,40}):/;
+
+/** The region of an SNS topic ARN, or undefined when it is not one. */
+export function snsTopicRegion(topicArn: string): string | undefined {
+  return TOPIC_ARN_REGION.exec(topicArn)?.[1];
+}
+
+/** The region of an SNS URL's host (`sns.<region>.amazonaws.com`), for a URL that passed isSnsUrl. */
+function snsUrlRegion(url: string): string | undefined {
+  return new URL(url).hostname.split('.')[1];
+}
+
 /** The message failed verification: forged, tampered, or signed with a certificate we do not accept (403). */
 export class SnsSignatureError extends ForbiddenError {
   override name = 'SnsSignatureError';
@@ -236,6 +251,7 @@ export async function verifySnsMessage(message: SnsMessage, options: SnsVerifyOp
   if (!isSnsSigningCertUrl(url)) {
     throw new SnsSignatureError('SigningCertURL is not an https .pem URL on an SNS host');
   }
+  checkCertRegion(message);
   const cache = options.cache ?? defaultCertCache;
   const { trustedCertPem } = options;
   const now = options.now?.() ?? new Date();
@@ -267,6 +283,23 @@ export async function verifySnsMessage(message: SnsMessage, options: SnsVerifyOp
   if (!valid) throw new SnsSignatureError('the SNS message signature does not match');
 }
 
+/**
+ * SNS signs with a certificate of the topic's own region: a SigningCertURL in another region (or a
+ * TopicArn that names none) is refused before any fetch, so a forgery cannot make us fetch certificates
+ * from every region. The regions are logged; they are no one's personal data.
+ */
+function checkCertRegion(message: SnsMessage): void {
+  const topicRegion = snsTopicRegion(message.TopicArn);
+  const certRegion = snsUrlRegion(message.SigningCertURL);
+  if (topicRegion !== undefined && topicRegion === certRegion) return;
+  logger.warn('sns signing certificate is not in the topic region', {
+    snsMessageId: message.MessageId,
+    topicRegion: topicRegion ?? 'none',
+    certRegion,
+  });
+  throw new SnsSignatureError("SigningCertURL is not in the TopicArn's region");
+}
+
 /** A non-2xx answer from an SNS URL. */
 export class SnsHttpError extends Error {
   override name = 'SnsHttpError';
@@ -286,15 +319,11 @@ async function fetchPem(url: string, fetchCert: (url: string) => Promise<string>
   try {
     return await fetchCert(url);
   } catch (error) {
-    if (error instanceof SnsHttpError && isRefusal(error.status)) {
+    if (error instanceof SnsHttpError && error.status >= 400 && !isRetryableStatus(error.status)) {
       throw new SnsSignatureError(`the SNS signing certificate URL answered HTTP ${error.status}`);
     }
     throw new UnavailableError('could not fetch the SNS signing certificate', { cause: error });
   }
-}
-
-function isRefusal(status: number): boolean {
-  return status >= 400 && status < 500 && status !== 408 && status !== 429;
 }
 
 /**

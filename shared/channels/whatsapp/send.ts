@@ -10,7 +10,8 @@ import type {
 } from '#shared/domain/outbound.js';
 import { replyKeyOf } from '#shared/domain/reply-key.js';
 import { PermanentSendError, RetryableSendError } from '#shared/domain/send-errors.js';
-import { callGraph, GRAPH_API_VERSION, GraphErrorBodySchema, isTransientStatus } from '../meta/graph.js';
+import { isRetryableStatus } from '#shared/http/status.js';
+import { callGraph, GRAPH_API_VERSION, GraphErrorBodySchema } from '../meta/graph.js';
 
 /** The one Graph API version every WhatsApp Cloud API call of ours uses; bump it here. */
 export const WHATSAPP_API_VERSION = 'v23.0';
@@ -310,14 +311,14 @@ function ruleFor(code: number): CodeRule | undefined {
 function whatsAppError(status: number, answer: unknown): PermanentSendError | RetryableSendError {
   const parsed = GraphErrorBodySchema.safeParse(answer);
   if (!parsed.success) {
-    return isTransientStatus(status)
+    return isRetryableStatus(status)
       ? new RetryableSendError(`WhatsApp answered HTTP ${status}; will retry`)
       : new PermanentSendError(`WhatsApp refused the message with HTTP ${status} and no error code`);
   }
   const { code, fbtrace_id: trace } = parsed.data.error;
   const rule = ruleFor(code);
   const where = `error ${code}, HTTP ${status}${trace ? `, fbtrace_id ${trace}` : ''}`;
-  const retry = rule ? rule.retry : isTransientStatus(status);
+  const retry = rule ? rule.retry : isRetryableStatus(status);
   if (retry) {
     return new RetryableSendError(
       `WhatsApp is throttling or unavailable (${where}): ${rule?.hint ?? 'transient'}; will retry`,

@@ -7,7 +7,7 @@ import type { Identity } from '#shared/domain/envelope.js';
 import { identityToken } from '#shared/domain/identity.js';
 import type { OutboundMessage } from '#shared/domain/outbound.js';
 import type { Conversation, Customer, TimelineItem } from '#shared/domain/timeline.js';
-import { ConflictError } from '#shared/errors.js';
+import { ConflictError, GoneError } from '#shared/errors.js';
 import { memoryAuditLog } from '../../fakes/audit-log.js';
 
 const sheena: Customer = {
@@ -304,6 +304,54 @@ describe('agent API', () => {
     const res = await app().request('/api/nothing-here', auth);
     expect(res.status).toBe(404);
     expect(await res.json()).toEqual({ error: { code: 'not_found', message: 'no such route' } });
+  });
+});
+
+describe('agent API: one conversation', () => {
+  it("answers the conversation as the inbox lists it, with its customer's summary, in two reads", async () => {
+    const store = fakeStore();
+    const reads: string[] = [];
+    store.getConversation = async (id) => {
+      reads.push(`conversation ${id}`);
+      return id === 'cv_1' ? conversation : undefined;
+    };
+    store.getCustomer = async (id) => {
+      reads.push(`customer ${id}`);
+      return id === 'cu_1' ? sheena : undefined;
+    };
+    const res = await app(store).request('/api/conversations/cv_1', auth);
+    expect(res.status).toBe(200);
+    expect(await res.json()).toEqual({
+      ...conversation,
+      customer: { id: 'cu_1', name: 'Sheena Nelson', identity: { kind: 'phone', value: '+16505551234' } },
+    });
+    expect(reads).toEqual(['conversation cv_1', 'customer cu_1']);
+  });
+
+  it('answers a conversation whose profile is missing without a customer', async () => {
+    const store = fakeStore();
+    store.getConversation = async () => ({ ...conversation, customerId: 'cu_missing' });
+    const res = await app(store).request('/api/conversations/cv_1', auth);
+    expect(res.status).toBe(200);
+    expect(await res.json()).toEqual({ ...conversation, customerId: 'cu_missing' });
+  });
+
+  it('answers 404 for an unknown conversation, 400 for a bad id and 401 without a token', async () => {
+    const unknown = await app().request('/api/conversations/cv_404', auth);
+    expect(unknown.status).toBe(404);
+    expect(await unknown.json()).toEqual({ error: { code: 'not_found', message: 'no conversation cv_404' } });
+    expect((await app().request('/api/conversations/a.b', auth)).status).toBe(400);
+    expect((await app().request('/api/conversations/cv_1')).status).toBe(401);
+  });
+
+  it("answers 410 gone when the conversation's customer was erased", async () => {
+    const store = fakeStore();
+    store.getCustomer = async (id) => {
+      throw new GoneError(`customer ${id} was erased`);
+    };
+    const res = await app(store).request('/api/conversations/cv_1', auth);
+    expect(res.status).toBe(410);
+    expect(((await res.json()) as { error: { code: string } }).error.code).toBe('gone');
   });
 });
 

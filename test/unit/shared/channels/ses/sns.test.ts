@@ -1,6 +1,6 @@
 import { generateKeyPairSync, sign } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import { afterEach, describe, expect, it, vi } from 'vitest';
+import { afterEach, describe, expect, it, onTestFinished, vi } from 'vitest';
 import {
   getSnsUrl,
   isSnsSigningCertUrl,
@@ -12,9 +12,11 @@ import {
   SnsMessageSchema,
   SnsSignatureError,
   snsStringToSign,
+  snsTopicRegion,
   verifySnsMessage,
 } from '#shared/channels/ses/sns.js';
 import { UnavailableError } from '#shared/errors.js';
+import { logger } from '#shared/log.js';
 
 const fixture = (name: string): unknown =>
   JSON.parse(readFileSync(new URL(`../../../../fixtures/ses/${name}`, import.meta.url), 'utf8'));
@@ -177,6 +179,58 @@ describe('verifySnsMessage', () => {
     const http = { ...signed(NOTIFICATION, '2'), SigningCertURL: 'http://sns.us-west-2.amazonaws.com/x.pem' };
     await expect(verifySnsMessage(http, options)).rejects.toThrow(SnsSignatureError);
     expect(fetchCert).not.toHaveBeenCalled();
+  });
+
+  it.each([
+    ['a topic in another region', { TopicArn: 'arn:aws:sns:eu-west-1:123456789012:MyTopic' }, 'eu-west-1'],
+    ['a TopicArn that names no region', { TopicArn: 'MyTopic' }, 'none'],
+    [
+      'a certificate URL in another region',
+      { SigningCertURL: 'https://sns.us-east-1.amazonaws.com/SimpleNotificationService-x.pem' },
+      'us-west-2',
+    ],
+  ])(
+    'refuses %s before fetching the certificate, with a log line naming both regions',
+    async (_n, change, topicRegion) => {
+      const warn = vi.spyOn(logger, 'warn').mockImplementation(() => undefined);
+      onTestFinished(() => warn.mockRestore());
+      const fetchCert = vi.fn(async () => CERT);
+      const message = signed({ ...NOTIFICATION, ...change }, '2');
+      for (const trustedCertPem of [undefined, CERT]) {
+        await expect(
+          verifySnsMessage(message, { fetchCert, trustedCertPem, cache: new SnsCertCache(), now: NOW }),
+        ).rejects.toThrow(new SnsSignatureError("SigningCertURL is not in the TopicArn's region"));
+      }
+      expect(fetchCert).not.toHaveBeenCalled();
+      const certRegion = new URL(message.SigningCertURL).hostname.split('.')[1];
+      expect(warn).toHaveBeenCalledWith('sns signing certificate is not in the topic region', {
+        snsMessageId: NOTIFICATION.MessageId,
+        topicRegion,
+        certRegion,
+      });
+    },
+  );
+
+  it('accepts a topic and a certificate of the same region in the China partition', async () => {
+    const message = signed(
+      {
+        ...NOTIFICATION,
+        TopicArn: 'arn:aws-cn:sns:cn-north-1:123456789012:MyTopic',
+        SigningCertURL: 'https://sns.cn-north-1.amazonaws.com.cn/SimpleNotificationService-x.pem',
+      },
+      '2',
+    );
+    const fetchCert = await check(message);
+    expect(fetchCert).toHaveBeenCalledWith(message.SigningCertURL);
+  });
+
+  it.each([
+    ['arn:aws:sns:us-west-2:123456789012:MyTopic', 'us-west-2'],
+    ['arn:aws-us-gov:sns:us-gov-west-1:123456789012:Alerts.fifo', 'us-gov-west-1'],
+    ['arn:aws:sqs:us-west-2:123456789012:NotATopic', undefined],
+    ['us-west-2', undefined],
+  ])('reads the region of %s', (arn, region) => {
+    expect(snsTopicRegion(arn)).toBe(region);
   });
 
   it('fetches a certificate once per URL while the cache holds it', async () => {

@@ -237,6 +237,18 @@ describe('SES webhook (SNS over HTTP)', () => {
     expect(enqueue).not.toHaveBeenCalled();
   });
 
+  it("answers 403 without fetching the certificate when SigningCertURL is not in the topic's region", async () => {
+    const { post, enqueue, fetchCert } = setup({ topicArns: undefined });
+    const message = signed(carrying(json('ses/delivery.json')), {
+      TopicArn: 'arn:aws:sns:eu-west-1:111111111111:Any',
+    });
+    const res = await post(message, 'Notification');
+    expect(res.status).toBe(403);
+    expect(((await res.json()) as { error: { code: string } }).error.code).toBe('forbidden');
+    expect(fetchCert).not.toHaveBeenCalled();
+    expect(enqueue).not.toHaveBeenCalled();
+  });
+
   it('answers 503 when the signing certificate cannot be fetched, so SNS retries', async () => {
     const { post, enqueue } = setup({
       fetchCert: async () => {
@@ -395,7 +407,7 @@ describe('SES webhook (SNS over HTTP)', () => {
   it('accepts any topic when no topic list is configured (local development)', async () => {
     const { post, mailed } = setup({ topicArns: undefined });
     const message = signed(carrying(json('ses/delivery.json')), {
-      TopicArn: 'arn:aws:sns:eu-west-1:111111111111:Any',
+      TopicArn: 'arn:aws:sns:us-west-2:111111111111:Any',
     });
     expect((await post(message, 'Notification')).status).toBe(200);
     expect(mailed).toHaveLength(1);

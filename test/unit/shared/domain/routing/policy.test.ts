@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
+import { isWithinBusinessHours } from '#shared/domain/routing/business-hours.js';
 import {
   DEFAULT_ASK_FOR_PERSON_KEYWORDS,
   DEFAULT_MUST_BE_HUMAN_TOPICS,
@@ -23,6 +24,25 @@ describe('parseRoutingPolicy', () => {
     expect(policy.businessHours?.timezone).toBe('America/New_York');
     expect(policy.escalation.mustBeHumanTopics).toEqual(DEFAULT_MUST_BE_HUMAN_TOPICS);
     expect(policy.escalation.askForPersonKeywords).toEqual(DEFAULT_ASK_FOR_PERSON_KEYWORDS);
+  });
+
+  it('keeps the opening hours of the sample knowledge base article (Mon-Fri 9-6, Sat 10-2, closed Sunday)', () => {
+    const policy = parseRoutingPolicy(readFileSync(new URL('default-policy.json', ROUTING_DIR), 'utf8'));
+    const hours = policy.businessHours;
+    if (!hours) throw new Error('the shipped policy has business hours');
+    expect(hours.hours).toEqual([
+      { days: ['mon', 'tue', 'wed', 'thu', 'fri'], open: '09:00', close: '18:00' },
+      { days: ['sat'], open: '10:00', close: '14:00' },
+    ]);
+    const open = (iso: string) => isWithinBusinessHours(hours, new Date(iso));
+    expect(open('2025-06-13T12:59:00Z')).toBe(false);
+    expect(open('2025-06-13T13:00:00Z')).toBe(true);
+    expect(open('2025-06-13T21:59:00Z')).toBe(true);
+    expect(open('2025-06-13T22:00:00Z')).toBe(false);
+    expect(open('2025-06-14T14:00:00Z')).toBe(true);
+    expect(open('2025-06-14T17:59:00Z')).toBe(true);
+    expect(open('2025-06-14T18:00:00Z')).toBe(false);
+    expect(open('2025-06-15T16:00:00Z')).toBe(false);
   });
 
   it('documents every field of the shipped policy in the README', () => {

@@ -1,0 +1,86 @@
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Conversation, Customer } from '#shared/domain/timeline.js';
+import type { LocalRuntime } from '#shared/local/runtime.js';
+import { launchBrowser } from '../support/browser.js';
+import { startTestRuntime } from '../support/runtime.js';
+import { whatsappText } from '../support/webhooks.js';
+import { ANA, asAna, postMeta } from './console-support.js';
+
+const FRIDA = { from: '15550004001', name: 'Frida Linked', text: 'Where is parcel 88?' };
+const GUS = { from: '15550004002', name: 'Gus Open', text: 'Do you sell gift cards?' };
+
+describe('the console: a pasted link to a conversation that is not on the inbox page', () => {
+  let runtime: LocalRuntime;
+  let browser: Browser;
+  let resolvedId: string;
+
+  beforeAll(async () => {
+    runtime = await startTestRuntime({ events: true, env: { AGENT_TOKENS: `${ANA.id}:${ANA.token}:admin` } });
+    browser = await launchBrowser();
+    for (const [i, p] of [FRIDA, GUS].entries()) {
+      const message = { id: `wamid.link.${i}`, at: new Date().toISOString(), text: p.text };
+      await postMeta(runtime, '/webhooks/whatsapp', whatsappText({ ...p, messages: [message] }));
+    }
+    await runtime.idle();
+    const found = await asAna<{ items: Customer[] }>(runtime, `/api/customers?q=%2B${FRIDA.from}`);
+    const frida = await asAna<{ openConversation: Conversation }>(
+      runtime,
+      `/api/customers/${(found.items[0] as Customer).id}`,
+    );
+    resolvedId = frida.openConversation.id;
+    // Resolved, so the open inbox the console loads first does not list it.
+    const res = await fetch(`${runtime.url}/api/conversations/${resolvedId}/resolve`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${ANA.token}` },
+    });
+    expect(res.status).toBe(200);
+  }, 120_000);
+
+  afterAll(async () => {
+    await browser?.close();
+    await runtime?.close();
+  });
+
+  /** A new tab (nothing remembered) on the link, signed in there as an agent pasting it would. */
+  async function openLink(id: string): Promise<{ page: Page; paths: string[] }> {
+    const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+    const paths: string[] = [];
+    page.on('request', (request) => paths.push(new URL(request.url()).pathname));
+    await page.goto(`${runtime.url}/console#/conversations/${id}`);
+    await page.getByLabel('Agent token').fill(ANA.token);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.getByRole('navigation', { name: 'Inbox' }).waitFor();
+    return { page, paths };
+  }
+
+  it('fetches the linked conversation by its id and opens it', async () => {
+    const { page, paths } = await openLink(resolvedId);
+    try {
+      await page.getByRole('button', { name: /Gus Open/ }).waitFor({ timeout: 30_000 });
+      expect(await page.getByRole('button', { name: /Frida Linked/ }).count()).toBe(0);
+      await page.getByRole('heading', { name: FRIDA.name }).waitFor({ timeout: 30_000 });
+      await page.getByRole('log', { name: 'Messages' }).getByText(FRIDA.text).waitFor({ timeout: 30_000 });
+      await page.getByRole('button', { name: 'Reopen' }).waitFor();
+      expect(paths.filter((p) => p === `/api/conversations/${resolvedId}`)).toHaveLength(1);
+    } finally {
+      await page.close();
+    }
+  }, 60_000);
+
+  it('says "Conversation not found" for a link to no conversation, and the inbox still opens one', async () => {
+    const { page } = await openLink('cv_nosuchconversation');
+    try {
+      const view = page.getByRole('main', { name: 'Conversation' });
+      await view
+        .getByRole('alert')
+        .filter({ hasText: 'Conversation not found' })
+        .waitFor({ timeout: 30_000 });
+      await page.getByRole('button', { name: /Gus Open/ }).click();
+      await page.getByRole('heading', { name: GUS.name }).waitFor({ timeout: 30_000 });
+      expect(await page.getByText('Conversation not found').count()).toBe(0);
+    } finally {
+      await page.close();
+    }
+  }, 60_000);
+});

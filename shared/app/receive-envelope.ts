@@ -212,7 +212,7 @@ async function placeOnTimeline(
     at: item.at,
     now,
     inbound,
-    opens: placement.conversationId !== profile?.openConversationId,
+    continues: placement.conversationId === profile?.openConversationId,
   });
   return { item, placement, written, inbound, conversation: touched.snapshot, current: touched.current };
 }

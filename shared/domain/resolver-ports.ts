@@ -47,8 +47,11 @@ export interface ConversationTouch {
   inbound: boolean;
   /** Reopen a resolved conversation (only by an event newer than its resolution). */
   reopen: boolean;
-  /** The event opens the conversation (the profile does not hold it open yet): an inbound one starts its wait. */
-  opens?: boolean | undefined;
+  /**
+   * The profile holds the conversation open already: an inbound event does not start its wait in the
+   * touch (the resolver does after routing). Unset, the touch starts it (the conversation's first message).
+   */
+  continues?: boolean | undefined;
   previousConversationId?: string | undefined;
 }
 

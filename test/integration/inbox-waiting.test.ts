@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { InboxConversation } from '#shared/domain/inbox.js';
 import type { LocalRuntime } from '#shared/local/runtime.js';
 import { type RecordedCall, recordCalls } from '../support/call-recorder.js';
@@ -6,6 +6,8 @@ import { countKeyWrites } from '../support/key-writes.js';
 import { ManualTimers } from '../support/manual-timers.js';
 import { SECRETS, startTestRuntime } from '../support/runtime.js';
 import { deliver, signedMeta, whatsappText } from '../support/webhooks.js';
+
+vi.setConfig({ testTimeout: 60_000 });
 
 const MINUTE = 60_000;
 const TOKEN = 'inbox-waiting-token';

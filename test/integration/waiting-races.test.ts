@@ -28,7 +28,7 @@ async function customerWrites(id: string, when: string, opens = false) {
     now: when,
     inbound: true,
     reopen: false,
-    opens,
+    continues: !opens,
   };
   const touched = await local.repos.conversations.touchConversation(touch);
   const seen = touched.current ? touched.snapshot?.conversation : undefined;
@@ -131,7 +131,6 @@ describe('waiting since the oldest unanswered message', () => {
       now: at(0),
       inbound: true,
       reopen: false,
-      opens: true,
     });
     await customerWrites(id, at(5));
     expect(await item(id)).toMatchObject({ waitingSince: at(0), gsi1sk: inboxSortKey(at(0), id) });

@@ -85,8 +85,9 @@ export function touchConversationInput(
     if (touch.inbound) {
       Object.assign(values, openInboxValues(touch));
       sets.push(...OPEN_INBOX_IF_NEW);
-      // Only the message that opens the conversation starts its wait here: the first response reads it.
-      if (touch.opens) sets.push('waitingSince = if_not_exists(waitingSince, :at)');
+      // The message that opens the conversation starts its wait here (the first response reads it); a
+      // later one after routing (`startWaitingInput`), unless the AI answered it.
+      if (!touch.continues) sets.push('waitingSince = if_not_exists(waitingSince, :at)');
     }
   }
   // What an answer must be as new as to end the wait (see `markAnsweredInput`).

@@ -343,8 +343,8 @@ async function resolveCustomerEvent(
     profileRead,
   });
   // After routing, so a message the AI answers never moves the inbox entry (an unsent answer waits again).
-  const seen = current ? conversation?.conversation : undefined;
-  if (inbound && deps.store.startWaiting && !aiAnswered(routed) && mayStartWaiting(seen, item.at)) {
+  const asTouched = current ? conversation?.conversation : undefined;
+  if (inbound && deps.store.startWaiting && !aiAnswered(routed) && mayStartWaiting(asTouched, item.at)) {
     await deps.store.startWaiting(item.conversationId ?? conversationId, item.at);
   }
   if (inbound && deps.track) {

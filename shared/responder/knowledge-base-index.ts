@@ -326,6 +326,8 @@ function matchMessage(message: string, matchSegment: (text: string) => SegmentMa
     for (const side of [parts[i - 1], parts[i + 1]]) {
       if (!side || isQuestion(side)) continue;
       const read = matchSegment(`${side}\n${question}`);
+      // "...I want to stop the order. Can I do that online?": what "that" is, the statement before says.
+      if (side === parts[i - 1] && refersBack(question) && read.passage !== alone.passage) return [read];
       const differs = answers(read) && answers(alone) && read.passage !== alone.passage;
       if (differs) {
         // A statement that is a need of its own ("parcel says delivered but it's not here. also what

@@ -34,14 +34,31 @@ const SALUTATION = /^\s*dear\b[^,\n]{0,60}[,\n]\s*/i;
 const CLOSING =
   /^(kind regards|best regards|warm regards|regards|best wishes|many thanks|thanks|thank you|cheers|yours (faithfully|sincerely|truly)|sincerely|all the best|best)\b[\s,!.]*(so much|a lot|again|in advance|very much)?[\s,!.]*(?:[^\s?]+(?:\s+|$)){0,4}$/i;
 
+// A closing ending the message after a sentence, with a name that may hold initials or a title
+// ("Yours faithfully, R. Lindqvist", "Kind regards, Mrs. Dubois"), which the sentence split would cut.
+const SIGNED =
+  /(?<=[.!?\n]\s*)(?:kind regards|best regards|warm regards|regards|best wishes|many thanks|thanks|thank you|cheers|yours (?:faithfully|sincerely|truly)|sincerely|all the best|best)\b[\s,!.]*(?:so much|a lot|again|in advance|very much)?[\s,!.]*((?:[^\s?]+\s*){0,4})$/i;
+const NAME = /^(?:\p{Lu}[\p{L}'’-]*\.?\s*){1,4}$/u;
+
+/** The message without a closing and signed name at its end. */
+function unsigned(text: string): string {
+  const signed = SIGNED.exec(text);
+  return signed && (!signed[1] || NAME.test(signed[1])) ? text.slice(0, signed.index) : text;
+}
+
+// A preamble that announces the questions ("two questions please: how do I...", "quick one: are...").
+const PREAMBLE =
+  /(?<=:)\s+(?=(?:how|what|whats|when|where|which|who|why|can|could|do|does|is|are|will|would)\b)/i;
+
 /**
  * A message cut into the sentences that may each ask something (two questions joined by "and" are
  * two), without an e-mail's salutation and closing; the whole message when it is one.
  */
 export function splitSegments(text: string): string[] {
-  const bounded = text.slice(0, MAX_QUERY_CHARS).replace(SALUTATION, '');
+  const bounded = unsigned(text.slice(0, MAX_QUERY_CHARS).replace(SALUTATION, '').trimEnd());
   const parts = bounded
     .split(/(?<=[.!?\n])\s+|\n+/)
+    .flatMap((part) => part.split(PREAMBLE))
     .map((part) => part.trim())
     .filter((part) => part && !CLOSING.test(part))
     .flatMap(splitJoined);

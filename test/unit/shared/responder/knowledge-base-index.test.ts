@@ -190,6 +190,24 @@ describe('passage retrieval', () => {
     ]);
   });
 
+  it('leaves out a signed name with initials or a title, and cuts a preamble from its questions', () => {
+    expect(splitSegments('Is this possible? Yours faithfully, R. Lindqvist')).toEqual(['Is this possible?']);
+    expect(splitSegments('Open on Saturday? Kind regards, Mrs. Dubois')).toEqual(['Open on Saturday?']);
+    expect(splitSegments('I am between M and L. Which one?')).toEqual([
+      'I am between M and L.',
+      'Which one?',
+    ]);
+    expect(
+      splitSegments('Hi, two questions please: how do I update my address, and can I use a gift card?'),
+    ).toEqual(['Hi, two questions please:', 'how do I update my address', 'can I use a gift card?']);
+  });
+
+  it('reads a question speaking of "that" with the statement before it, answered or not', () => {
+    expect(ids('Can I do that online?')).toEqual(['opening-hours#2']);
+    // Which cancelling paragraph answers is a coin toss: handed off, not the online-shop paragraph.
+    expect(ids('I want to cancel my order. Can I do that online?')).toEqual([]);
+  });
+
   it('reads a sentence carrying on with "also", "and", "n" as a question when it asks something', () => {
     expect(isQuestion('also is klarna an option')).toBe(true);
     expect(isQuestion('n where do i find tracking')).toBe(true);

@@ -202,6 +202,11 @@ describe('passage retrieval', () => {
     ).toEqual(['Hi, two questions please:', 'how do I update my address', 'can I use a gift card?']);
   });
 
+  it('hands off whether one order has shipped: only its tracking or a person knows', () => {
+    expect(ids('order no 55102 has it shipped yet?')).toEqual([]);
+    expect(sample.search('has my parcel been sent?').segments[0]?.unanswered).toBe('status');
+  });
+
   it('reads a question speaking of "that" with the statement before it, answered or not', () => {
     expect(ids('Can I do that online?')).toEqual(['opening-hours#2']);
     // Which cancelling paragraph answers is a coin toss: handed off, not the online-shop paragraph.

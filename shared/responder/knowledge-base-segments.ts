@@ -79,3 +79,11 @@ export function isQuestion(segment: string): boolean {
   const rest = segment.replace(CARRIES_ON, '');
   return rest !== segment && (opensAsQuestion(rest) || ASKS_WITHIN.test(rest));
 }
+
+// A comparison names something else than what is asked about ("can I exchange a dress in the same way
+// as you do for shoes?" asks about a dress): its words are left out of the question's terms.
+const COMPARISON =
+  /\b(?:in the same way as|the same way as|the same as|same as|just like|like you do|as you do|as with|like with|similar to)\b[^,.;!?\n]{0,80}/gi;
+
+/** A question without the comparison it draws with something else. */
+export const withoutComparison = (question: string) => question.replace(COMPARISON, ' ');

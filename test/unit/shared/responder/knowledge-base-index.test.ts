@@ -7,7 +7,7 @@ import {
   SAMPLE_KNOWLEDGE_BASE,
 } from '#shared/responder/knowledge-base-articles.js';
 import { createPassageIndex } from '#shared/responder/knowledge-base-index.js';
-import { isQuestion, splitSegments } from '#shared/responder/knowledge-base-segments.js';
+import { isQuestion, splitSegments, withoutComparison } from '#shared/responder/knowledge-base-segments.js';
 import { createTermPipeline, SynonymsSchema } from '#shared/responder/knowledge-base-terms.js';
 
 const sample = await buildPassageIndex(readKnowledgeBase(SAMPLE_KNOWLEDGE_BASE));
@@ -155,6 +155,29 @@ describe('passage retrieval', () => {
       [['cat', 'kitten']],
     );
     expect(index.search('can my kitten come along').passages.map((p) => p.id)).toEqual(['pets#2']);
+  });
+
+  it("counts a word of the article's title half: it says what the article is about, not the paragraph", () => {
+    const index = indexOf([
+      {
+        id: 'shipping',
+        title: 'Shipping',
+        body: 'Orders leave the warehouse on working days.\n\nHolidays slow everything down.',
+      },
+      { id: 'other', title: 'Opening hours', body: 'We open at 9.' },
+    ]);
+    const [match] = index.search('do you ship on holidays?').segments;
+    expect(match?.passage?.id).toBe('shipping#2');
+    expect(match?.coverage).toBeLessThan(1);
+  });
+
+  it('leaves a comparison out of the question ("the same way as you do for shoes")', () => {
+    const question = 'can I exchange a dress in the same way as you do for shoes? it is too big';
+    expect(withoutComparison(question)).toBe('can I exchange a dress  ? it is too big');
+    // Read as if the shoes were not named: what is asked about is the dress.
+    const plain = sample.search('can I exchange a dress? it is too big');
+    expect(sample.search(question).score).toBe(plain.score);
+    expect(sample.search('can I exchange shoes? they are too big').score).toBeGreaterThan(plain.score);
   });
 
   it('reads a statement next to a question as its context', () => {

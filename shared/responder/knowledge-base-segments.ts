@@ -50,6 +50,10 @@ function unsigned(text: string): string {
 const PREAMBLE =
   /(?<=:)\s+(?=(?:how|what|whats|when|where|which|who|why|can|could|do|does|is|are|will|would)\b)/i;
 
+// Chat writers end a sentence with "lol" or "haha" rather than a full stop ("can i send a cheque lol
+// my nan wants to order").
+const CHAT_STOP = /\s+(?:lol|lmao|haha+|tbh)\b[\s,.!]*/i;
+
 /**
  * A message cut into the sentences that may each ask something (two questions joined by "and" are
  * two), without an e-mail's salutation and closing; the whole message when it is one.
@@ -59,6 +63,7 @@ export function splitSegments(text: string): string[] {
   const parts = bounded
     .split(/(?<=[.!?\n])\s+|\n+/)
     .flatMap((part) => part.split(PREAMBLE))
+    .flatMap((part) => part.split(CHAT_STOP))
     .map((part) => part.trim())
     .filter((part) => part && !CLOSING.test(part))
     .flatMap(splitJoined);

@@ -218,6 +218,10 @@ describe('passage retrieval', () => {
     expect(
       splitSegments('Hi, two questions please: how do I update my address, and can I use a gift card?'),
     ).toEqual(['Hi, two questions please:', 'how do I update my address', 'can I use a gift card?']);
+    expect(splitSegments('can i send a cheque lol my nan wants to order')).toEqual([
+      'can i send a cheque',
+      'my nan wants to order',
+    ]);
   });
 
   it('hands off whether one order has shipped: only its tracking or a person knows', () => {

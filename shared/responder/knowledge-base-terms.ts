@@ -1,5 +1,6 @@
 import { stemmer as englishStemmer } from '@orama/stemmers/english';
 import * as z from 'zod';
+import { derivedFrom } from './knowledge-base-derivation.js';
 
 /** A stemmer: a word (folded: lower case, no accents) to its stem. */
 export type Stemmer = (word: string) => string;
@@ -351,13 +352,18 @@ export function createTermPipeline(
   const tables = phraseMap(synonyms.groups, stem, ignore);
   const known = tables.words;
   for (const text of vocabulary) for (const word of foldWords(text)) known.add(word);
-  const correct = typoCorrector(known);
+  const typo = typoCorrector(known);
   // A synonym group names a topic: its name is not a known word, so a question about a topic no
   // article covers is refused. Words are known in any form, even when the articles use them only
   // inside a phrase.
   const knownStems = new Set<string>();
   for (const word of known) knownStems.add(stem(word));
   for (const name of tables.phrases.values()) knownStems.delete(name.replace(/ /g, '_'));
+  const isKnown = (word: string) => known.has(word) || knownStems.has(stem(word));
+  const correct = (word: string) => {
+    const fixed = typo(word);
+    return fixed !== word || isKnown(word) ? fixed : (derivedFrom(word, (w) => known.has(w)) ?? word);
+  };
 
   return {
     terms(text, constituents = false) {

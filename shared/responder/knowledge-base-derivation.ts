@@ -1,30 +1,15 @@
 // English derivational endings and what the word they are added to ends with: "notification" is
 // "notify", "cancellation" "cancel", "returnable" "return", "arrival" "arrive", "deliverer" "deliver".
 // Inflections ("delivered", "parcels") are the stemmer's; these are the endings it leaves.
-const ENDINGS: readonly (readonly [string, readonly string[]])[] = [
-  ['ications', ['y']],
-  ['ication', ['y']],
-  ['ations', ['', 'e']],
-  ['ation', ['', 'e']],
-  ['ables', ['', 'e']],
-  ['able', ['', 'e']],
-  ['ible', ['', 'e']],
-  ['ments', ['']],
-  ['ment', ['']],
-  ['ances', ['', 'e']],
-  ['ance', ['', 'e']],
-  ['ence', ['', 'e']],
-  ['als', ['e', '']],
-  ['al', ['e', '']],
-  ['ers', ['', 'e']],
-  ['er', ['', 'e']],
-  ['ery', ['']],
-  ['ness', ['']],
-  ['ity', ['', 'e']],
-  ['ive', ['', 'e']],
-  ['ly', ['']],
-  ['y', ['']],
-];
+const ENDINGS = (
+  'ications:y ication:y ations:,e ation:,e ables:,e able:,e ible:,e ments: ment: ances:,e ance:,e ' +
+  'ence:,e als:e, al:e, ers:,e er:,e ery: ness: ity:,e ive:,e ly: y:'
+)
+  .split(' ')
+  .map((rule) => {
+    const [ending = '', ends = ''] = rule.split(':');
+    return [ending, ends.split(',')] as const;
+  });
 // A shorter base is another word more often than the root ("apply" is not "app", "legal" not "leg").
 const MIN_BASE = 4;
 

@@ -3,11 +3,11 @@ import { describe, expect, it } from 'vitest';
 import { derivedFrom } from '#shared/responder/knowledge-base-derivation.js';
 import {
   createTermPipeline,
-  editDistance,
   foldWords,
   SynonymsSchema,
   stemmerFor,
 } from '#shared/responder/knowledge-base-terms.js';
+import { editDistance } from '#shared/responder/knowledge-base-typos.js';
 
 const synonyms = SynonymsSchema.parse({
   groups: [

@@ -172,8 +172,13 @@ interface PhraseTables {
   /** "marked as delivered" as "mark deliv": matched across stop words ("marked it as delivered"). */
   gapped: Map<string, string>;
   gappedPrefixes: Set<string>;
+  /** "send back" as "send back": matched with an object between ("send the jumper back"). */
+  separable: Map<string, string>;
   words: Set<string>;
 }
+
+// The particles of English phrasal verbs, which may stand after the verb's object ("try the jeans on").
+const PARTICLES = new Set(['back', 'on', 'off', 'up', 'out', 'over', 'down', 'away']);
 
 function addPhrase(map: Map<string, string>, prefixes: Set<string>, key: string, name: string) {
   // A word or phrase listed in two groups belongs to the first.
@@ -189,6 +194,7 @@ function phraseMap(groups: Synonyms['groups'], stem: Stemmer, ignore: ReadonlySe
     prefixes: new Set(),
     gapped: new Map(),
     gappedPrefixes: new Set(),
+    separable: new Map(),
     words: new Set(),
   };
   for (const group of groups) {
@@ -203,6 +209,11 @@ function phraseMap(groups: Synonyms['groups'], stem: Stemmer, ignore: ReadonlySe
       const kept = entryWords.filter((word) => !ignore.has(word));
       const inner = entryWords.slice(1, -1).some((word) => ignore.has(word));
       if (kept.length >= 2 && inner) addPhrase(tables.gapped, tables.gappedPrefixes, stemWords(kept), name);
+      const [verb = '', particle = ''] = entryWords;
+      const phrasal = entryWords.length === 2 && PARTICLES.has(particle);
+      if (phrasal && !tables.separable.has(`${stem(verb)} ${particle}`)) {
+        tables.separable.set(`${stem(verb)} ${particle}`, name);
+      }
     }
   }
   return tables;
@@ -229,6 +240,13 @@ function phraseAt(
     // A word ignored alone ("use") stays ignored even when a synonym shares its stem ("used").
     if (name !== undefined && (n > 1 || !ignored)) [taken, term] = [n, name];
     if (!tables.prefixes.has(key)) break;
+  }
+  // A phrasal verb with its object between ("send the jumper back", not "is the money back"): the
+  // object stays a term of its own.
+  for (let j = i + 2, object = false; taken === 1 && j < words.length && j <= i + 1 + MAX_GAP; j += 1) {
+    object ||= !ignore.has(words[j - 1] ?? '');
+    const name = object ? tables.separable.get(`${stemmed[i]} ${words[j]}`) : undefined;
+    if (name !== undefined) return { taken, term: name };
   }
   if (ignored) return { taken, term };
   key = stemmed[i] ?? '';

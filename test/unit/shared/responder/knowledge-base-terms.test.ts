@@ -49,6 +49,13 @@ describe('the term pipeline', () => {
     expect(notifying.terms('will I get a notification')).toEqual(notifying.terms('will I get a notify'));
   });
 
+  it('matches a phrasal verb with its object between ("send the jumper back"), not a noun beside its particle', () => {
+    const returns = SynonymsSchema.parse({ groups: [['return', 'send back', 'money back']] });
+    const terms = createTermPipeline(stemmer, returns, ['Returns are free. We send the money back.']);
+    expect(terms.terms('can i send the jumper back').slice(0, 2)).toEqual(['return', 'jumper']);
+    expect(terms.terms('when is the money actually back on my card')).not.toContain('return');
+  });
+
   it('drops stop words, greetings and the ignore list, and stems what is left', () => {
     expect(pipeline.terms('Hi m8, thanks! Shipping deliveries please')).toEqual(['ship', 'deliveri']);
   });

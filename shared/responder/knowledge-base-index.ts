@@ -18,7 +18,7 @@ import {
   MAX_QUERY_CHARS,
   refersBack,
   splitSegments,
-  withoutComparison,
+  withoutAsides,
 } from './knowledge-base-segments.js';
 import type { TermPipeline } from './knowledge-base-terms.js';
 import { createTrigramRanker } from './knowledge-base-trigrams.js';
@@ -214,7 +214,7 @@ function fitChecker(
 function segmentMatcher(built: Built, pipeline: TermPipeline): (text: string) => SegmentMatch {
   const { indexed, weight } = built;
   return (text) => {
-    const terms = pipeline.terms(withoutComparison(text));
+    const terms = pipeline.terms(withoutAsides(text));
     if (!terms.length) return { text, score: 0 };
     const results = built.search(terms);
     const topScore = results[0]?.score ?? 0;

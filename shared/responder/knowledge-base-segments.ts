@@ -90,5 +90,11 @@ export function isQuestion(segment: string): boolean {
 const COMPARISON =
   /\b(?:in the same way as|the same way as|the same as|same as|just like|like you do|as you do|as with|like with|similar to)\b[^,.;!?\n]{0,80}/gi;
 
-/** A question without the comparison it draws with something else. */
-export const withoutComparison = (question: string) => question.replace(COMPARISON, ' ');
+// Where the customer shops, said of the shop itself ("do you take Apple Pay in your online shop?"):
+// the place of every question, so it says nothing of which one ("we are an online shop").
+const THE_SHOP_ITSELF =
+  /\b(?:in|on|at|from|via|through) your (?:online |web )?(?:shop|store|website|site|webshop|web shop|app)\b/gi;
+
+/** A question without the comparison it draws with something else, nor the shop named as its place. */
+export const withoutAsides = (question: string) =>
+  question.replace(COMPARISON, ' ').replace(THE_SHOP_ITSELF, ' ');

@@ -7,7 +7,7 @@ import {
   SAMPLE_KNOWLEDGE_BASE,
 } from '#shared/responder/knowledge-base-articles.js';
 import { createPassageIndex } from '#shared/responder/knowledge-base-index.js';
-import { isQuestion, splitSegments, withoutComparison } from '#shared/responder/knowledge-base-segments.js';
+import { isQuestion, splitSegments, withoutAsides } from '#shared/responder/knowledge-base-segments.js';
 import { createTermPipeline, SynonymsSchema } from '#shared/responder/knowledge-base-terms.js';
 
 const sample = await buildPassageIndex(readKnowledgeBase(SAMPLE_KNOWLEDGE_BASE));
@@ -168,11 +168,19 @@ describe('passage retrieval', () => {
 
   it('leaves a comparison out of the question ("the same way as you do for shoes")', () => {
     const question = 'can I exchange a dress in the same way as you do for shoes? it is too big';
-    expect(withoutComparison(question)).toBe('can I exchange a dress  ? it is too big');
+    expect(withoutAsides(question)).toBe('can I exchange a dress  ? it is too big');
     // Read as if the shoes were not named: what is asked about is the dress.
     const plain = sample.search('can I exchange a dress? it is too big');
     expect(sample.search(question).score).toBe(plain.score);
     expect(sample.search('can I exchange shoes? they are too big').score).toBeGreaterThan(plain.score);
+  });
+
+  it('leaves out the shop named as the place of the question ("in your online shop")', () => {
+    expect(withoutAsides('do you take Apple Pay in your online shop?')).toBe('do you take Apple Pay  ?');
+    expect(ids('I prefer paying with my phone. Do you take Apple Pay in your online shop?')).toEqual([
+      'payment-methods#1',
+    ]);
+    expect(ids('are you an online shop only?')).toEqual(['opening-hours#2']);
   });
 
   it('reads a statement next to a question as its context', () => {

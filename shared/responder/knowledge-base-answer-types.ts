@@ -1,7 +1,7 @@
 import { foldText } from '../domain/responder.js';
 
 /** A kind of answer a question asks for, which a passage gives only if it holds that kind of fact. */
-export type AnswerKind = 'duration' | 'time' | 'price' | 'day' | 'contact';
+export type AnswerKind = 'duration' | 'time' | 'price' | 'day' | 'contact' | 'status';
 
 // Questions (folded: lower case, no accents, no punctuation). "how long" asks a duration; "when" asks a
 // time or the event it waits for, only as a question ("when will...", not "cash when the courier
@@ -14,6 +14,10 @@ const ASKS: Record<AnswerKind, RegExp> = {
     /\bhow much\b|\b(cost|costs) (anything|extra|more|me)\b|\b(does|do|will|would|it) (it |that |this )?cost\b|\b(fee|fees|price|prices|cheapest|expensive)\b|\bpay (for|anything|extra)\b|\bfree\b|\bcharge for\b/,
   day: /\b(mon|tues|wednes|thurs|fri|satur|sun)days\b|\bweekends?\b|\b(bank|public) holidays?\b/,
   contact: /\b(phone|telephone|whatsapp|contact) number\b|\bnumber to (call|ring|text)\b|\bemail address\b/,
+  // Whether one order has shipped ("has my parcel been sent?", "order no 55102 has it shipped yet?"):
+  // only its tracking or a person knows.
+  status:
+    /^(?:(?:my )?(?:order|parcel) (?:no |nr |number )?\d+ )?(?:has|did) (?:it|they|(?:my|the) (?:order|parcel|package))(?: \w+){0,2}? (?:ship|shipped|sent|dispatched|posted|left|leave)\b/,
 };
 
 const DURATION =
@@ -33,6 +37,7 @@ const GIVES: Record<AnswerKind, (raw: string, folded: string) => boolean> = {
       folded,
     ),
   contact: (raw) => /\+?\d[\d ()-]{6,}\d|[\w.+-]+@[\w-]+\.[\w.]+/.test(raw),
+  status: () => false,
 };
 
 const KINDS = Object.keys(ASKS) as AnswerKind[];

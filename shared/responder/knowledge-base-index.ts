@@ -12,7 +12,14 @@ import {
 } from './knowledge-base-answer-types.js';
 import { type Article, KnowledgeBaseError, type Passage, splitPassages } from './knowledge-base-articles.js';
 import { type Calibration, calibrate } from './knowledge-base-calibration.js';
-import { isQuestion, MAX_QUERY_CHARS, refersBack, splitSegments } from './knowledge-base-segments.js';
+import { questionsByPassage, similarity } from './knowledge-base-examples.js';
+import {
+  isQuestion,
+  MAX_QUERY_CHARS,
+  refersBack,
+  splitSegments,
+  withoutAsides,
+} from './knowledge-base-segments.js';
 import type { TermPipeline } from './knowledge-base-terms.js';
 import { createTrigramRanker } from './knowledge-base-trigrams.js';
 
@@ -89,45 +96,6 @@ interface IndexedPassage {
   statements: Statement[];
 }
 
-/** The example questions of an article, each given to the paragraph it names or shares most terms with. */
-function questionsByPassage(article: Article, passages: readonly Passage[], pipeline: TermPipeline) {
-  const given = new Map<string, string[]>(passages.map((p) => [p.id, []]));
-  const passageTerms = passages.map((p) => new Set(pipeline.terms(p.text)));
-  for (const listed of article.questions ?? []) {
-    // "[2] How long does delivery take?" belongs to the second paragraph; without a number, to the
-    // paragraph it shares most terms with.
-    const numbered = /^\[(\d{1,3})\]\s*(.+)$/.exec(listed);
-    const question = numbered?.[2] ?? listed;
-    const wanted = numbered ? passages[Number(numbered[1]) - 1]?.id : undefined;
-    if (wanted) {
-      given.get(wanted)?.push(question);
-      continue;
-    }
-    const terms = pipeline.terms(question);
-    let best = 0;
-    let bestHits = -1;
-    passageTerms.forEach((set, i) => {
-      const hits = terms.filter((term) => set.has(term)).length;
-      if (hits > bestHits) [best, bestHits] = [i, hits];
-    });
-    const id = passages[best]?.id;
-    if (id) given.get(id)?.push(question);
-  }
-  return given;
-}
-
-/** How alike a question and an example question are: their shared terms' weight over all their terms'. */
-function similarity(terms: readonly string[], example: ReadonlySet<string>, weight: (t: string) => number) {
-  let shared = 0;
-  let all = 0;
-  for (const term of new Set([...terms, ...example])) {
-    const w = weight(term);
-    all += w;
-    if (example.has(term) && terms.includes(term)) shared += w;
-  }
-  return all ? shared / all : 0;
-}
-
 /** The passages indexed: their terms, MiniSearch over them, and how much each term says. */
 interface Built {
   indexed: Map<string, IndexedPassage>;
@@ -153,7 +121,8 @@ function indexArticles(articles: readonly Article[], pipeline: TermPipeline): Bu
     for (const passage of passages) {
       const asked = questions.get(passage.id) ?? [];
       const text = `${article.title}\n${asked.join('\n')}\n${passage.text}`;
-      const terms = new Set(pipeline.terms(text));
+      // The title says what the article is about, not the paragraph: its terms count half, as parts.
+      const terms = new Set(pipeline.terms(text.slice(article.title.length)));
       const parts = new Set(pipeline.terms(text, true).filter((term) => !terms.has(term)));
       for (const term of [...terms, ...parts]) all.add(term);
       const examples = asked.map((question) => new Set(pipeline.terms(question)));
@@ -245,7 +214,7 @@ function fitChecker(
 function segmentMatcher(built: Built, pipeline: TermPipeline): (text: string) => SegmentMatch {
   const { indexed, weight } = built;
   return (text) => {
-    const terms = pipeline.terms(text);
+    const terms = pipeline.terms(withoutAsides(text));
     if (!terms.length) return { text, score: 0 };
     const results = built.search(terms);
     const topScore = results[0]?.score ?? 0;
@@ -326,6 +295,8 @@ function matchMessage(message: string, matchSegment: (text: string) => SegmentMa
     for (const side of [parts[i - 1], parts[i + 1]]) {
       if (!side || isQuestion(side)) continue;
       const read = matchSegment(`${side}\n${question}`);
+      // "...I want to stop the order. Can I do that online?": what "that" is, the statement before says.
+      if (side === parts[i - 1] && refersBack(question) && read.passage !== alone.passage) return [read];
       const differs = answers(read) && answers(alone) && read.passage !== alone.passage;
       if (differs) {
         // A statement that is a need of its own ("parcel says delivered but it's not here. also what

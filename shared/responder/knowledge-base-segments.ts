@@ -34,14 +34,36 @@ const SALUTATION = /^\s*dear\b[^,\n]{0,60}[,\n]\s*/i;
 const CLOSING =
   /^(kind regards|best regards|warm regards|regards|best wishes|many thanks|thanks|thank you|cheers|yours (faithfully|sincerely|truly)|sincerely|all the best|best)\b[\s,!.]*(so much|a lot|again|in advance|very much)?[\s,!.]*(?:[^\s?]+(?:\s+|$)){0,4}$/i;
 
+// A closing ending the message after a sentence, with a name that may hold initials or a title
+// ("Yours faithfully, R. Lindqvist", "Kind regards, Mrs. Dubois"), which the sentence split would cut.
+const SIGNED =
+  /(?<=[.!?\n]\s*)(?:kind regards|best regards|warm regards|regards|best wishes|many thanks|thanks|thank you|cheers|yours (?:faithfully|sincerely|truly)|sincerely|all the best|best)\b[\s,!.]*(?:so much|a lot|again|in advance|very much)?[\s,!.]*((?:[^\s?]+\s*){0,4})$/i;
+const NAME = /^(?:\p{Lu}[\p{L}'’-]*\.?\s*){1,4}$/u;
+
+/** The message without a closing and signed name at its end. */
+function unsigned(text: string): string {
+  const signed = SIGNED.exec(text);
+  return signed && (!signed[1] || NAME.test(signed[1])) ? text.slice(0, signed.index) : text;
+}
+
+// A preamble that announces the questions ("two questions please: how do I...", "quick one: are...").
+const PREAMBLE =
+  /(?<=:)\s+(?=(?:how|what|whats|when|where|which|who|why|can|could|do|does|is|are|will|would)\b)/i;
+
+// Chat writers end a sentence with "lol" or "haha" rather than a full stop ("can i send a cheque lol
+// my nan wants to order").
+const CHAT_STOP = /\s+(?:lol|lmao|haha+|tbh)\b[\s,.!]*/i;
+
 /**
  * A message cut into the sentences that may each ask something (two questions joined by "and" are
  * two), without an e-mail's salutation and closing; the whole message when it is one.
  */
 export function splitSegments(text: string): string[] {
-  const bounded = text.slice(0, MAX_QUERY_CHARS).replace(SALUTATION, '');
+  const bounded = unsigned(text.slice(0, MAX_QUERY_CHARS).replace(SALUTATION, '').trimEnd());
   const parts = bounded
     .split(/(?<=[.!?\n])\s+|\n+/)
+    .flatMap((part) => part.split(PREAMBLE))
+    .flatMap((part) => part.split(CHAT_STOP))
     .map((part) => part.trim())
     .filter((part) => part && !CLOSING.test(part))
     .flatMap(splitJoined);
@@ -62,3 +84,17 @@ export function isQuestion(segment: string): boolean {
   const rest = segment.replace(CARRIES_ON, '');
   return rest !== segment && (opensAsQuestion(rest) || ASKS_WITHIN.test(rest));
 }
+
+// A comparison names something else than what is asked about ("can I exchange a dress in the same way
+// as you do for shoes?" asks about a dress): its words are left out of the question's terms.
+const COMPARISON =
+  /\b(?:in the same way as|the same way as|the same as|same as|just like|like you do|as you do|as with|like with|similar to)\b[^,.;!?\n]{0,80}/gi;
+
+// Where the customer shops, said of the shop itself ("do you take Apple Pay in your online shop?"):
+// the place of every question, so it says nothing of which one ("we are an online shop").
+const THE_SHOP_ITSELF =
+  /\b(?:in|on|at|from|via|through) your (?:online |web )?(?:shop|store|website|site|webshop|web shop|app)\b/gi;
+
+/** A question without the comparison it draws with something else, nor the shop named as its place. */
+export const withoutAsides = (question: string) =>
+  question.replace(COMPARISON, ' ').replace(THE_SHOP_ITSELF, ' ');

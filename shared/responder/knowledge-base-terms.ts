@@ -1,5 +1,7 @@
 import { stemmer as englishStemmer } from '@orama/stemmers/english';
 import * as z from 'zod';
+import { derivedFrom } from './knowledge-base-derivation.js';
+import { typoCorrector } from './knowledge-base-typos.js';
 
 /** A stemmer: a word (folded: lower case, no accents) to its stem. */
 export type Stemmer = (word: string) => string;
@@ -137,50 +139,6 @@ export function foldWords(text: string): string[] {
     .filter((word) => word && word.length <= MAX_WORD_CHARS);
 }
 
-/** Damerau (optimal string alignment) distance of two words, or `limit + 1` once it exceeds `limit`. */
-export function editDistance(a: string, b: string, limit: number): number {
-  if (Math.abs(a.length - b.length) > limit) return limit + 1;
-  let before: number[] = [];
-  let previous = Array.from({ length: b.length + 1 }, (_, j) => j);
-  for (let i = 1; i <= a.length; i += 1) {
-    const current = [i];
-    let best = i;
-    for (let j = 1; j <= b.length; j += 1) {
-      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
-      let value = Math.min((previous[j] ?? 0) + 1, (current[j - 1] ?? 0) + 1, (previous[j - 1] ?? 0) + cost);
-      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) {
-        value = Math.min(value, (before[j - 2] ?? 0) + 1);
-      }
-      current.push(value);
-      best = Math.min(best, value);
-    }
-    if (best > limit) return limit + 1;
-    before = previous;
-    previous = current;
-  }
-  return previous[b.length] ?? limit + 1;
-}
-
-/** How many leading characters two words share. */
-function sharedStart(a: string, b: string): number {
-  let i = 0;
-  while (i < a.length && a[i] === b[i]) i += 1;
-  return i;
-}
-
-/** Whether two words of one length differ only by two neighbouring letters swapped (or not at all). */
-function isSwap(a: string, b: string): boolean {
-  const diff: number[] = [];
-  for (let i = 0; i < a.length; i += 1) if (a[i] !== b[i]) diff.push(i);
-  return (
-    diff.length === 0 ||
-    (diff.length === 2 && diff[1] === (diff[0] ?? 0) + 1 && a[diff[0] ?? 0] === b[diff[1] ?? 0])
-  );
-}
-
-/** How many typos a word of this length may carry and still be recognised. */
-const typoAllowance = (length: number) => (length >= 8 ? 2 : length >= 4 ? 1 : 0);
-
 /** Turns text into search terms: folded, stop words out, typos fixed, stemmed, synonyms merged. */
 export interface TermPipeline {
   /**
@@ -214,8 +172,13 @@ interface PhraseTables {
   /** "marked as delivered" as "mark deliv": matched across stop words ("marked it as delivered"). */
   gapped: Map<string, string>;
   gappedPrefixes: Set<string>;
+  /** "send back" as "send back": matched with an object between ("send the jumper back"). */
+  separable: Map<string, string>;
   words: Set<string>;
 }
+
+// The particles of English phrasal verbs, which may stand after the verb's object ("try the jeans on").
+const PARTICLES = new Set(['back', 'on', 'off', 'up', 'out', 'over', 'down', 'away']);
 
 function addPhrase(map: Map<string, string>, prefixes: Set<string>, key: string, name: string) {
   // A word or phrase listed in two groups belongs to the first.
@@ -231,6 +194,7 @@ function phraseMap(groups: Synonyms['groups'], stem: Stemmer, ignore: ReadonlySe
     prefixes: new Set(),
     gapped: new Map(),
     gappedPrefixes: new Set(),
+    separable: new Map(),
     words: new Set(),
   };
   for (const group of groups) {
@@ -245,6 +209,11 @@ function phraseMap(groups: Synonyms['groups'], stem: Stemmer, ignore: ReadonlySe
       const kept = entryWords.filter((word) => !ignore.has(word));
       const inner = entryWords.slice(1, -1).some((word) => ignore.has(word));
       if (kept.length >= 2 && inner) addPhrase(tables.gapped, tables.gappedPrefixes, stemWords(kept), name);
+      const [verb = '', particle = ''] = entryWords;
+      const phrasal = entryWords.length === 2 && PARTICLES.has(particle);
+      if (phrasal && !tables.separable.has(`${stem(verb)} ${particle}`)) {
+        tables.separable.set(`${stem(verb)} ${particle}`, name);
+      }
     }
   }
   return tables;
@@ -272,6 +241,13 @@ function phraseAt(
     if (name !== undefined && (n > 1 || !ignored)) [taken, term] = [n, name];
     if (!tables.prefixes.has(key)) break;
   }
+  // A phrasal verb with its object between ("send the jumper back", not "is the money back"): the
+  // object stays a term of its own.
+  for (let j = i + 2, object = false; taken === 1 && j < words.length && j <= i + 1 + MAX_GAP; j += 1) {
+    object ||= !ignore.has(words[j - 1] ?? '');
+    const name = object ? tables.separable.get(`${stemmed[i]} ${words[j]}`) : undefined;
+    if (name !== undefined) return { taken, term: name };
+  }
   if (ignored) return { taken, term };
   key = stemmed[i] ?? '';
   for (let j = i + 1, gap = 0; j < stemmed.length && gap <= MAX_GAP; j += 1) {
@@ -286,45 +262,6 @@ function phraseAt(
     if (!tables.gappedPrefixes.has(key)) break;
   }
   return { taken, term };
-}
-
-/** The known word nearest to an unknown one within its typo allowance (the word itself when none is). */
-function typoCorrector(known: ReadonlySet<string>): (word: string) => string {
-  const byLength = new Map<number, string[]>();
-  for (const word of known) {
-    if (/\d/.test(word) || typoAllowance(word.length) < 1) continue;
-    const list = byLength.get(word.length) ?? [];
-    list.push(word);
-    byLength.set(word.length, list);
-  }
-  const corrections = new Map<string, string>();
-  return (word) => {
-    if (known.has(word) || /\d/.test(word)) return word;
-    const cached = corrections.get(word);
-    if (cached !== undefined) return cached;
-    const limit = typoAllowance(word.length);
-    let best = word;
-    let bestDistance = limit + 1;
-    for (let length = word.length - limit; length <= word.length + limit; length += 1) {
-      for (const candidate of byLength.get(length) ?? []) {
-        const distance = editDistance(word, candidate, Math.min(limit, bestDistance));
-        // In a short word one changed letter makes another word ("paris", "parts"): only a letter
-        // missing, doubled or swapped is read as a typo there.
-        if (word.length < 7 && candidate.length === word.length && !isSwap(word, candidate)) continue;
-        // Two letters missing or added is another word more often than a typo ("australia", "austria").
-        if (Math.abs(candidate.length - word.length) > 1 && distance > 1) continue;
-        // Two typos that include the first letter make another word ("exception", "reception").
-        if (distance > 1 && candidate[0] !== word[0]) continue;
-        // On a tie the word sharing the longer start wins: "wher" is "where", not "when".
-        const closer =
-          distance < bestDistance ||
-          (distance === bestDistance && sharedStart(word, candidate) > sharedStart(word, best));
-        if (closer) [best, bestDistance] = [candidate, distance];
-      }
-    }
-    if (corrections.size < 10_000) corrections.set(word, best);
-    return best;
-  };
 }
 
 /**
@@ -351,13 +288,18 @@ export function createTermPipeline(
   const tables = phraseMap(synonyms.groups, stem, ignore);
   const known = tables.words;
   for (const text of vocabulary) for (const word of foldWords(text)) known.add(word);
-  const correct = typoCorrector(known);
+  const typo = typoCorrector(known);
   // A synonym group names a topic: its name is not a known word, so a question about a topic no
   // article covers is refused. Words are known in any form, even when the articles use them only
   // inside a phrase.
   const knownStems = new Set<string>();
   for (const word of known) knownStems.add(stem(word));
   for (const name of tables.phrases.values()) knownStems.delete(name.replace(/ /g, '_'));
+  const isKnown = (word: string) => known.has(word) || knownStems.has(stem(word));
+  const correct = (word: string) => {
+    const fixed = typo(word);
+    return fixed !== word || isKnown(word) ? fixed : (derivedFrom(word, (w) => known.has(w)) ?? word);
+  };
 
   return {
     terms(text, constituents = false) {

@@ -29,6 +29,9 @@ const SERVICE_LEXICON: Readonly<Record<string, number>> = {
   fail: 0,
   failed: 0,
   mistake: 0,
+  accident: 0,
+  accidentally: 0,
+  oops: 0,
   refused: 0,
   unable: 0,
   stuck: 0,
@@ -78,13 +81,15 @@ const ACRONYMS = new Set([
   'DPD',
   'FAQ',
 ]);
+// A customer blaming themselves ("silly me", "my bad") is not upset with the shop.
+const SELF_BLAME = /\b(?:silly|stupid|dumb|daft) me\b|\bmy (?:bad|fault|mistake)\b|\bi messed up\b/gi;
 const MAX_SIGNAL_CHARS = 5000;
 const UPSET = -3;
 
 /** The sentiment of a text with the service lexicon applied (AFINN-165 via `sentiment`). */
 export function scoreSentiment(text: string): number {
-  const { calculation } = analyser.analyze(text);
   const head = text.slice(0, MAX_SIGNAL_CHARS);
+  const { calculation } = analyser.analyze(head.replace(SELF_BLAME, ' '));
   const shouted = (head.match(SHOUTED) ?? []).filter((word) => !ACRONYMS.has(word));
   let score = (EXASPERATED.test(head) ? UPSET : 0) + (shouted.length >= 2 ? UPSET : 0);
   for (const entry of calculation) {

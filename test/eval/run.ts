@@ -6,7 +6,8 @@
  *                                 coverage, lead over the next passage, missing term (the held-out half is
  *                                 neither run nor printed, so tuning never looks at it)
  *   npm run eval -- --tuning --from q615 [--to q665]   the same for the tuning questions from q615 on (to q665):
- *                                 a probe batch
+ *                                 a probe batch; with --calibrate, the fit rests on those questions only (a
+ *                                 development batch kept out of it: --calibrate --to q1175)
  */
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -29,6 +30,8 @@ const args = new Set(argv);
 const fromId = args.has('--from') ? argv[argv.indexOf('--from') + 1] : undefined;
 const toId = args.has('--to') ? argv[argv.indexOf('--to') + 1] : undefined;
 const idNumber = (id: string) => Number(id.replace(/\D/g, ''));
+const inBatch = (q: { id: string }) =>
+  (!fromId || idNumber(q.id) >= idNumber(fromId)) && (!toId || idNumber(q.id) <= idNumber(toId));
 const policy = loadRoutingPolicy();
 const base = sampleKnowledgeBase(SAMPLE_KNOWLEDGE_BASE);
 
@@ -36,7 +39,7 @@ if (args.has('--calibrate')) {
   const raw = { ...base, calibration: undefined };
   const open = { ...policy, escalation: { ...policy.escalation, aiConfidenceThreshold: 0 } };
   const outcomes = await evaluateKnowledgeBase(
-    loadQuestions('tune'),
+    loadQuestions('tune').filter(inBatch),
     raw,
     await buildPassageIndex(raw),
     open,
@@ -89,10 +92,7 @@ async function heldOutHalf() {
 }
 
 async function tuningHalf() {
-  const all = loadQuestions('tune');
-  const questions = all.filter(
-    (q) => (!fromId || idNumber(q.id) >= idNumber(fromId)) && (!toId || idNumber(q.id) <= idNumber(toId)),
-  );
+  const questions = loadQuestions('tune').filter(inBatch);
   const batch = fromId || toId ? ` from ${fromId ?? 'the first'} to ${toId ?? 'the last'}` : '';
   const tuning = await evaluateKnowledgeBase(questions, base, index, policy);
   print(`Tuning half${batch}, knowledge-base responder`, tuning);

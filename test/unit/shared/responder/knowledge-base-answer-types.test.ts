@@ -23,6 +23,11 @@ describe('answer types', () => {
     ["what's your phone number?", ['contact']],
     ['How long do I have to return it, and is it free?', ['duration', 'price']],
     ['what sizes do you have?', []],
+    // Whether one order has shipped: no article can say.
+    ['order no 55102 has it shipped yet?', ['status']],
+    ['has my parcel been sent?', ['status']],
+    ['can i have my parcel sent to a pickup point instead', []],
+    ['can I change the address if it has shipped?', []],
   ])('reads "%s" as asking %j', (question, kinds) => {
     expect(askedKinds(question)).toEqual(kinds);
   });

@@ -7,7 +7,7 @@ import {
   SAMPLE_KNOWLEDGE_BASE,
 } from '#shared/responder/knowledge-base-articles.js';
 import { createPassageIndex } from '#shared/responder/knowledge-base-index.js';
-import { isQuestion, splitSegments } from '#shared/responder/knowledge-base-segments.js';
+import { isQuestion, splitSegments, withoutAsides } from '#shared/responder/knowledge-base-segments.js';
 import { createTermPipeline, SynonymsSchema } from '#shared/responder/knowledge-base-terms.js';
 
 const sample = await buildPassageIndex(readKnowledgeBase(SAMPLE_KNOWLEDGE_BASE));
@@ -157,6 +157,32 @@ describe('passage retrieval', () => {
     expect(index.search('can my kitten come along').passages.map((p) => p.id)).toEqual(['pets#2']);
   });
 
+  it("counts a word of the article's title half: it says what the article is about, not the paragraph", () => {
+    const body = 'Orders leave the warehouse on working days.\n\nHolidays slow everything down.';
+    const other = { id: 'other', title: 'Opening hours', body: 'We open at 9.' };
+    const index = indexOf([{ id: 'shipping', title: 'Shipping', body }, other]);
+    const [match] = index.search('do you ship on holidays?').segments;
+    expect(match?.passage?.id).toBe('shipping#2');
+    expect(match?.coverage).toBeLessThan(1);
+  });
+
+  it('leaves a comparison out of the question ("the same way as you do for shoes")', () => {
+    const question = 'can I exchange a dress in the same way as you do for shoes? it is too big';
+    expect(withoutAsides(question)).toBe('can I exchange a dress  ? it is too big');
+    // Read as if the shoes were not named: what is asked about is the dress.
+    const plain = sample.search('can I exchange a dress? it is too big');
+    expect(sample.search(question).score).toBe(plain.score);
+    expect(sample.search('can I exchange shoes? they are too big').score).toBeGreaterThan(plain.score);
+  });
+
+  it('leaves out the shop named as the place of the question ("in your online shop")', () => {
+    expect(withoutAsides('do you take Apple Pay in your online shop?')).toBe('do you take Apple Pay  ?');
+    expect(ids('I prefer paying with my phone. Do you take Apple Pay in your online shop?')).toEqual([
+      'payment-methods#1',
+    ]);
+    expect(ids('are you an online shop only?')).toEqual(['opening-hours#2']);
+  });
+
   it('reads a statement next to a question as its context', () => {
     expect(ids("I'm between two sizes. Which one should I take for jeans?")).toEqual(['sizes#2']);
   });
@@ -188,6 +214,33 @@ describe('passage retrieval', () => {
     expect(ids('Dear customer service, could you tell me whether you accept American Express?')).toEqual([
       'payment-methods#1',
     ]);
+  });
+
+  it('leaves out a signed name with initials or a title, and cuts a preamble from its questions', () => {
+    expect(splitSegments('Is this possible? Yours faithfully, R. Lindqvist')).toEqual(['Is this possible?']);
+    expect(splitSegments('Open on Saturday? Kind regards, Mrs. Dubois')).toEqual(['Open on Saturday?']);
+    expect(splitSegments('I am between M and L. Which one?')).toEqual([
+      'I am between M and L.',
+      'Which one?',
+    ]);
+    expect(
+      splitSegments('Hi, two questions please: how do I update my address, and can I use a gift card?'),
+    ).toEqual(['Hi, two questions please:', 'how do I update my address', 'can I use a gift card?']);
+    expect(splitSegments('can i send a cheque lol my nan wants to order')).toEqual([
+      'can i send a cheque',
+      'my nan wants to order',
+    ]);
+  });
+
+  it('hands off whether one order has shipped: only its tracking or a person knows', () => {
+    expect(ids('order no 55102 has it shipped yet?')).toEqual([]);
+    expect(sample.search('has my parcel been sent?').segments[0]?.unanswered).toBe('status');
+  });
+
+  it('reads a question speaking of "that" with the statement before it, answered or not', () => {
+    expect(ids('Can I do that online?')).toEqual(['opening-hours#2']);
+    // Which cancelling paragraph answers is a coin toss: handed off, not the online-shop paragraph.
+    expect(ids('I want to cancel my order. Can I do that online?')).toEqual([]);
   });
 
   it('reads a sentence carrying on with "also", "and", "n" as a question when it asks something', () => {

@@ -1,12 +1,13 @@
 import { stemmer } from '@orama/stemmers/english';
 import { describe, expect, it } from 'vitest';
+import { derivedFrom } from '#shared/responder/knowledge-base-derivation.js';
 import {
   createTermPipeline,
-  editDistance,
   foldWords,
   SynonymsSchema,
   stemmerFor,
 } from '#shared/responder/knowledge-base-terms.js';
+import { editDistance } from '#shared/responder/knowledge-base-typos.js';
 
 const synonyms = SynonymsSchema.parse({
   groups: [
@@ -31,6 +32,28 @@ describe('the term pipeline', () => {
       '2',
       'days',
     ]);
+  });
+
+  it('reads a word the knowledge base does not know as the known word it derives from', () => {
+    const known = new Set(['notify', 'cancel', 'exchange', 'send', 'track', 'app', 'leg']);
+    const isKnown = (word: string) => known.has(word);
+    expect(derivedFrom('notification', isKnown)).toBe('notify');
+    expect(derivedFrom('cancellation', isKnown)).toBe('cancel');
+    expect(derivedFrom('exchangeable', isKnown)).toBe('exchange');
+    expect(derivedFrom('sender', isKnown)).toBe('send');
+    expect(derivedFrom('trackable', isKnown)).toBe('track');
+    // A base of three letters is another word more often than the root.
+    expect(derivedFrom('apply', isKnown)).toBeUndefined();
+    expect(derivedFrom('legal', isKnown)).toBeUndefined();
+    const notifying = createTermPipeline(stemmer, synonyms, ['We notify you by email.']);
+    expect(notifying.terms('will I get a notification')).toEqual(notifying.terms('will I get a notify'));
+  });
+
+  it('matches a phrasal verb with its object between ("send the jumper back"), not a noun beside its particle', () => {
+    const returns = SynonymsSchema.parse({ groups: [['return', 'send back', 'money back']] });
+    const terms = createTermPipeline(stemmer, returns, ['Returns are free. We send the money back.']);
+    expect(terms.terms('can i send the jumper back').slice(0, 2)).toEqual(['return', 'jumper']);
+    expect(terms.terms('when is the money actually back on my card')).not.toContain('return');
   });
 
   it('drops stop words, greetings and the ignore list, and stems what is left', () => {

@@ -14,6 +14,10 @@ describe('sentiment and language', () => {
     ['tracking says delivered and its NOT HERE', -3],
     ['is the XXL jacket sent by SMS tracking?', 0],
     ['the parcel is NOT here', 0],
+    // Blaming oneself is not being upset with the shop.
+    ['silly me, I ordered the same jumper twice by accident', 0],
+    ['oops my bad, wrong address', 0],
+    ['your website is stupid', -2],
   ])('scores the sentiment of "%s" as %d', (text, score) => {
     expect(scoreSentiment(text)).toBe(score);
   });

@@ -1,7 +1,6 @@
 import type { AgentStore } from '#shared/domain/agent-ports.js';
 import { customerSummary, type InboxConversation, type InboxFilter } from '#shared/domain/inbox.js';
 import type { Page } from '#shared/domain/paging.js';
-import { isWaiting } from '#shared/domain/waiting.js';
 
 /**
  * One page of the inbox, longest waiting first or soonest due; the assignee `me` is the calling agent.
@@ -27,8 +26,7 @@ export async function listInbox(
   return {
     items: found.items.map((c) => {
       const customer = summaries.get(c.customerId);
-      const row = { ...c, waiting: isWaiting(c) };
-      return customer ? { ...row, customer } : row;
+      return customer ? { ...c, customer } : c;
     }),
     cursor: found.cursor,
   };

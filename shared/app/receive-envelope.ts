@@ -27,7 +27,6 @@ import type { RouteInbound } from '../domain/router-ports.js';
 import type { ConversationSnapshot } from '../domain/routing/conversation-state.js';
 import { routableKind } from '../domain/routing/routable.js';
 import type { Customer, TimelineItem } from '../domain/timeline.js';
-import { aiAnswered, mayStartWaiting } from '../domain/waiting.js';
 import { typedIdentities } from '../domain/webchat/envelopes.js';
 import { loggedId } from '../log.js';
 import { answerCsat } from './answer-csat.js';
@@ -212,7 +211,6 @@ async function placeOnTimeline(
     at: item.at,
     now,
     inbound,
-    continues: placement.conversationId === profile?.openConversationId,
   });
   return { item, placement, written, inbound, conversation: touched.snapshot, current: touched.current };
 }
@@ -282,10 +280,10 @@ async function routeItem(
     conversation: ConversationSnapshot | undefined;
     profileRead: Customer | undefined;
   },
-): Promise<unknown> {
-  if (!deps.route || !routableKind(placed.item)) return undefined;
+): Promise<void> {
+  if (!deps.route || !routableKind(placed.item)) return;
   const conversationId = placed.item.conversationId ?? placed.conversationId;
-  return deps.route({
+  await deps.route({
     customerId: placed.customerId,
     conversationId,
     item: placed.item,
@@ -334,19 +332,7 @@ async function resolveCustomerEvent(
   });
   // Unwritten by this event, the profile routing would read is the one read here.
   const profileRead = touched ? undefined : profile?.customer;
-  const routed = await routeItem(deps, {
-    item,
-    customerId,
-    conversationId,
-    written,
-    conversation,
-    profileRead,
-  });
-  // After routing, so a message the AI answers never moves the inbox entry (an unsent answer waits again).
-  const asTouched = current ? conversation?.conversation : undefined;
-  if (inbound && deps.store.startWaiting && !aiAnswered(routed) && mayStartWaiting(asTouched, item.at)) {
-    await deps.store.startWaiting(item.conversationId ?? conversationId, item.at);
-  }
+  await routeItem(deps, { item, customerId, conversationId, written, conversation, profileRead });
   if (inbound && deps.track) {
     const tracked = item.conversationId ?? conversationId;
     const seen = conversation?.conversation.id === tracked ? conversation.conversation : undefined;

@@ -157,11 +157,7 @@ function ConversationRow(props: {
           ))}
         </span>
         <span class="meta">
-          {c.waiting && c.waitingSince
-            ? `waiting ${since(c.waitingSince)}`
-            : c.status === 'open'
-              ? 'answered'
-              : c.status}
+          {c.waitingSince ? `waiting ${since(c.waitingSince)}` : c.status}
           {due ? ` · due ${clock(due)}` : ''}
           {c.assignee ? ` · ${c.assignee}` : ' · unassigned'}
           {c.queue ? ` · ${c.queue}` : ''}

@@ -258,13 +258,8 @@ describe('agent API', () => {
     const store = fakeStore();
     const asked: string[][] = [];
     const orphan = { ...conversation, id: 'cv_2', customerId: 'cu_gone' };
-    const { waitingSince: _w, ...answered } = {
-      ...conversation,
-      id: 'cv_4',
-      answeredAt: '2025-06-08T21:01:00.000Z',
-    };
     store.inbox = async () => ({
-      items: [conversation, orphan, { ...conversation, id: 'cv_3' }, answered],
+      items: [conversation, orphan, { ...conversation, id: 'cv_3' }],
       cursor: null,
     });
     store.getCustomers = async (ids) => {
@@ -276,11 +271,9 @@ describe('agent API', () => {
     const summary = { id: 'cu_1', name: 'Sheena Nelson', identity: { kind: 'phone', value: '+16505551234' } };
     expect(await res.json()).toEqual({
       items: [
-        { ...conversation, waiting: true, customer: summary },
-        { ...orphan, waiting: true },
-        { ...conversation, id: 'cv_3', waiting: true, customer: summary },
-        // Open and answered: not waiting.
-        { ...answered, waiting: false, customer: summary },
+        { ...conversation, customer: summary },
+        orphan,
+        { ...conversation, id: 'cv_3', customer: summary },
       ],
       cursor: null,
     });
@@ -330,7 +323,6 @@ describe('agent API: one conversation', () => {
     expect(res.status).toBe(200);
     expect(await res.json()).toEqual({
       ...conversation,
-      waiting: true,
       customer: { id: 'cu_1', name: 'Sheena Nelson', identity: { kind: 'phone', value: '+16505551234' } },
     });
     expect(reads).toEqual(['conversation cv_1', 'customer cu_1']);
@@ -341,7 +333,7 @@ describe('agent API: one conversation', () => {
     store.getConversation = async () => ({ ...conversation, customerId: 'cu_missing' });
     const res = await app(store).request('/api/conversations/cv_1', auth);
     expect(res.status).toBe(200);
-    expect(await res.json()).toEqual({ ...conversation, customerId: 'cu_missing', waiting: true });
+    expect(await res.json()).toEqual({ ...conversation, customerId: 'cu_missing' });
   });
 
   it('answers 404 for an unknown conversation, 400 for a bad id and 401 without a token', async () => {

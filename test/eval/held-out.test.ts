@@ -14,7 +14,7 @@ const heldOut = loadQuestions('held-out');
 // looks; it joined the tuning half on 2026-12-03, and a fresh half written by two writers who saw only the
 // articles replaced it. Its first look, with the responder unchanged, was 48 of 84 right (57%), 9 wrong
 // and 38 of 43 handed off: the tuning had fitted the phrasings of the questions written beside it. Its second look, after the
-// sixth round of tuning, was 52 right, 6 wrong and 38 handed off.
+// sixth round of tuning, was 52 right, 6 wrong and 38 handed off; its third, after the seventh, the same.
 // These floors make a regression fail; raise them only to what a held-out run shows (npm run eval).
 const CORRECT_FLOOR = 52;
 const WRONG_CEILING = 6;

@@ -1,4 +1,5 @@
 // The panel's calls to Threadline: sessions, history, sends and read receipts, and the live socket.
+import { isRetryableStatus } from '#shared/http/status.js';
 
 /** One message as the routes and the socket give it. */
 export interface ChatMessage {
@@ -94,8 +95,7 @@ export async function call<T>(
 
 /** Whether a failed call may succeed if sent again: the network, a timeout, a limit, the server. */
 export function retryable(error: CallError): boolean {
-  const status = error.status;
-  return status === undefined || status === 408 || status === 429 || status >= 500;
+  return error.status === undefined || isRetryableStatus(error.status);
 }
 
 /** The visitor's history, every page (oldest first), and its newest hand-off to a person. */

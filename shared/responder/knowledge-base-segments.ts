@@ -30,15 +30,21 @@ function splitJoined(sentence: string): string[] {
 
 // An e-mail's salutation ("Dear customer service,") names whom it is written to, not what it asks.
 const SALUTATION = /^\s*dear\b[^,\n]{0,60}[,\n]\s*/i;
+// A closing ("Best wishes", "Thank you so much,") and up to four words of a name after it. The name's
+// words end at the spaces between them and the phrase after the closing is optional as a whole, so a
+// long run of text cannot be cut many ways (test/support/adversarial.ts).
+const CLOSING_WORDS =
+  '(?:kind regards|best regards|warm regards|regards|best wishes|many thanks|thanks|thank you|cheers|yours (?:faithfully|sincerely|truly)|sincerely|all the best|best)\\b[\\s,!.]*(?:(?:so much|a lot|again|in advance|very much)[\\s,!.]*)?';
+const SIGNED_NAME = '(?:[^\\s?]+(?:\\s+|$)){0,4}';
+
 // A closing and a name ("Best wishes, Tom Baker", "Thank you, Daniel"), with no question in it.
-const CLOSING =
-  /^(kind regards|best regards|warm regards|regards|best wishes|many thanks|thanks|thank you|cheers|yours (faithfully|sincerely|truly)|sincerely|all the best|best)\b[\s,!.]*(so much|a lot|again|in advance|very much)?[\s,!.]*(?:[^\s?]+(?:\s+|$)){0,4}$/i;
+const CLOSING = new RegExp(`^${CLOSING_WORDS}${SIGNED_NAME}$`, 'i');
 
 // A closing ending the message after a sentence, with a name that may hold initials or a title
 // ("Yours faithfully, R. Lindqvist", "Kind regards, Mrs. Dubois"), which the sentence split would cut.
-const SIGNED =
-  /(?<=[.!?\n]\s*)(?:kind regards|best regards|warm regards|regards|best wishes|many thanks|thanks|thank you|cheers|yours (?:faithfully|sincerely|truly)|sincerely|all the best|best)\b[\s,!.]*(?:so much|a lot|again|in advance|very much)?[\s,!.]*((?:[^\s?]+\s*){0,4})$/i;
-const NAME = /^(?:\p{Lu}[\p{L}'’-]*\.?\s*){1,4}$/u;
+const SIGNED = new RegExp(`(?<=[.!?\\n]\\s*)${CLOSING_WORDS}(${SIGNED_NAME})$`, 'i');
+// Capitalised words or initials, each ended by its full stop, the spaces after it or the end.
+const NAME = /^(?:\p{Lu}[\p{L}'’-]*(?:\.\s*|\s+|$)){1,4}$/u;
 
 /** The message without a closing and signed name at its end. */
 function unsigned(text: string): string {

@@ -9,6 +9,7 @@ import { mentionedIdentities } from '#shared/domain/mentions.js';
 import { asksForPerson } from '#shared/domain/responder.js';
 import { findKeyword } from '#shared/domain/routing/keywords.js';
 import { maskPersonalData } from '#shared/responder/bedrock-responder.js';
+import { splitSegments } from '#shared/responder/knowledge-base-segments.js';
 
 /** About 1 MB: what each function below is given. */
 export const ADVERSARIAL_LENGTH = 1_000_000;
@@ -91,6 +92,13 @@ export const ADVERSARIAL_CASES: readonly AdversarialCase[] = [
   ...cases('twilio addressIdentity', addressIdentity, {
     'BSUID-like': () => run('.a', 'whatsapp:IN', '!'),
     'whatsapp prefix': () => run('1', 'whatsapp:+'),
+  }),
+  // The message is cut to its first 2,000 characters; a closing and a signed name are looked for at its end.
+  ...cases('responder splitSegments', splitSegments, {
+    'a closing, then one long word': () => run('a', 'ok. thanks ', '?'),
+    'a closing, then commas': () => run(',', 'ok. thanks', '?'),
+    'a closing, then a capitalised run': () => run('A', 'ok. kind regards, '),
+    'closings one after another': () => run('ok. thanks. '),
   }),
   // PUBLIC_BASE_URL is a setting, not outside text, but its trailing-slash trim was quadratic all the same.
   ...cases(

@@ -10,7 +10,7 @@ import { deliver, sesReceived, signedSes, snsNotification } from '../support/web
 const AGENT = 'webchat-browser-agent';
 const WAIT = { timeout: 30_000 };
 
-describe('the web-chat widget in a browser, on a page of another origin', () => {
+describe('the web-chat widget in a browser, on a page of another origin', { timeout: 60_000 }, () => {
   const shop = shopForTests(AGENT);
 
   const api = agentCaller(() => shop.runtime.url, AGENT);

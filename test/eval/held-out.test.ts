@@ -10,15 +10,14 @@ const index = await buildPassageIndex(base);
 const heldOut = loadQuestions('held-out');
 
 // Issue #19's goals are >= 85% of answerable questions answered correctly, no wrong answer and every
-// must-hand-off question handed off. The first held-out half reached 46 of 54 right and 2 wrong after six
-// looks; it joined the tuning half on 2026-12-03, and a fresh half written by two writers who saw only the
-// articles replaced it. Its first look, with the responder unchanged, was 48 of 84 right (57%), 9 wrong
-// and 38 of 43 handed off: the tuning had fitted the phrasings of the questions written beside it. Its second look, after the
-// sixth round of tuning, was 52 right, 6 wrong and 38 handed off; its third, after the seventh, the same.
+// must-hand-off question handed off. The second held-out half (written by two writers who saw only the
+// articles) reached 52 of 84 right, 6 wrong and 38 of 43 handed off after three looks; it was once used for
+// a decision, so on 2026-12-04 it joined the tuning half and a fourth writer's 168 questions replaced it.
+// Their first look, with the responder unchanged: 61 of 115 right (53%), 8 wrong, 52 of 53 handed off.
 // These floors make a regression fail; raise them only to what a held-out run shows (npm run eval).
-const CORRECT_FLOOR = 52;
-const WRONG_CEILING = 6;
-const HANDED_OFF_FLOOR = 38;
+const CORRECT_FLOOR = 61;
+const WRONG_CEILING = 8;
+const HANDED_OFF_FLOOR = 52;
 
 describe('the evaluation, held-out half', () => {
   it('keeps the split fixed: 150 questions or more, 40 or more to hand off, every article in both halves', () => {

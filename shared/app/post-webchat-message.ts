@@ -11,8 +11,11 @@ import { ConflictError } from '../errors.js';
  * Takes a visitor's message: a live session (401), within the per-session and per-address limits
  * (429), then one envelope on the inbound queue, keyed on the visitor and `clientMessageId`, so a
  * retried send is one message. The first send claims the `clientMessageId` (its time and text hash):
- * a retry answers the first send's `at` (and queues the same envelope again, in case the first was
- * lost), a retry with another text is 409. Answers the timeline id the message will have.
+ * a retry answers the first send's `at`, a retry with another text is 409. A retry queues the same
+ * envelope again only while the resolver has not met it (a crash may have lost the first send's
+ * queueing; the resolver keeps one message either way): once it has, the first send's queueing
+ * happened, and the queue carries that envelope to the timeline. Answers the timeline id the message
+ * will have.
  */
 export async function postWebchatMessage(
   deps: WebchatDeps,
@@ -33,8 +36,10 @@ export async function postWebchatMessage(
   const kept = await deps.store.claimMessage(first.providerMessageId, claim, claimExpirySeconds(session));
   if (kept.textHash !== claim.textHash)
     throw new ConflictError('this clientMessageId was sent with another text: a new message needs a new one');
-  const envelope =
-    kept.at === claim.at ? first : visitorMessageEnvelope(session, input.message, new Date(kept.at));
-  await deps.queue.enqueue([envelope]);
+  const retried = kept.at !== claim.at;
+  const envelope = retried ? visitorMessageEnvelope(session, input.message, new Date(kept.at)) : first;
+  if (!retried || !(await deps.store.visitorMessageStored(envelope.providerMessageId))) {
+    await deps.queue.enqueue([envelope]);
+  }
   return { id: messageItemId(envelope), clientMessageId: input.message.clientMessageId, at: kept.at };
 }

@@ -1,3 +1,4 @@
+import { timelineToAnswer } from '../domain/answer-context.js';
 import { chooseAgent } from '../domain/assignment.js';
 import type { Clock } from '../domain/ports.js';
 import { aiReplyId, placedReplyAt, replyItemId } from '../domain/replies.js';
@@ -83,10 +84,8 @@ async function readRouting(
 ): Promise<Routing> {
   const { conversationId, item, customer, conversation, state } = found;
   const recent = await deps.store.recentTimeline(found.partitions, RECENT_ITEMS);
-  // The responder reads what there was up to this item: a redelivery sees what the first one saw.
   // The item itself is there even if the (eventually consistent) query does not show it yet.
-  const upToItem = recent.filter((i) => i.at <= item.at || i.id === item.id);
-  const timeline = upToItem.some((i) => i.id === item.id) ? upToItem : [...upToItem, item];
+  const timeline = timelineToAnswer(recent, item);
   const now = deps.clock.now();
   const facts = factsFromState(state, recent, conversationId, item);
   const base = {

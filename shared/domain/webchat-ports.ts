@@ -21,6 +21,11 @@ export interface WebchatStore {
     claim: WebchatMessageClaim,
     expiresAtSeconds: number,
   ): Promise<WebchatMessageClaim>;
+  /**
+   * Whether the resolver has met a visitor's message (its provider-id reference is stored, read
+   * eventually consistent): a retried send of it need not be queued again.
+   */
+  visitorMessageStored(providerMessageId: string): Promise<boolean>;
   findCustomerId(identity: Identity): Promise<string | undefined>;
   /** The customer's partitions, the root of their merges first. */
   mergedPartitions(customerId: string): Promise<string[]>;

@@ -10,6 +10,7 @@ import {
   countWebchatHitInput,
   putWebchatSessionInput,
   putWebchatSessionLinkInput,
+  webchatMessageRefInput,
 } from './params/webchat.js';
 
 /** Web-chat sessions (by token hash) and rate counters, both removed by the table's TTL. */
@@ -43,6 +44,11 @@ export function webchatRepository(db: DynamoDb) {
       const input = claimWebchatMessageInput(db.table, providerMessageId, claim, expiresAtSeconds);
       const kept = (await updateItem(db, input)).Attributes;
       return { at: String(kept?.at ?? claim.at), textHash: String(kept?.textHash ?? claim.textHash) };
+    },
+    /** Whether the resolver has met a visitor's message: its reference, read eventually consistent. */
+    async visitorMessageStored(providerMessageId: string): Promise<boolean> {
+      const out = await getItem(db, webchatMessageRefInput(db.table, providerMessageId));
+      return out.Item !== undefined;
     },
   };
 }

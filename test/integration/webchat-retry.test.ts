@@ -44,4 +44,33 @@ describe('local runtime: a web-chat message retried under its clientMessageId', 
     const mine = history.messages.filter((m) => m.author === 'visitor');
     expect(mine.map((m) => [m.id, m.text])).toEqual([[sent.id, 'Is the blue one in stock?']]);
   });
+
+  it('answers a retry of a message already on the timeline as the first send did, without queueing it again', async () => {
+    const visitor = visitorClient(runtime.url);
+    const { sessionToken } = (await (await visitor.session({ name: 'Rita' })).json()) as {
+      sessionToken: string;
+    };
+    const first = await visitor.send(sessionToken, 'Do you ship to Norway?', 'client-msg-2');
+    const sent = (await first.json()) as { id: string; at: string };
+    await runtime.idle();
+    let queued = 0;
+    const send = runtime.inbound.send.bind(runtime.inbound);
+    runtime.inbound.send = async (bodies) => {
+      queued += bodies.length;
+      return send(bodies);
+    };
+    try {
+      now += 30_000;
+      const again = await visitor.send(sessionToken, 'Do you ship to Norway?', 'client-msg-2');
+      expect(again.status).toBe(202);
+      expect(await again.json()).toEqual(sent);
+      expect(queued).toBe(0);
+    } finally {
+      runtime.inbound.send = send;
+    }
+    const history = (await (await visitor.history(sessionToken)).json()) as {
+      messages: Array<{ id: string; author: string }>;
+    };
+    expect(history.messages.filter((m) => m.author === 'visitor').map((m) => m.id)).toEqual([sent.id]);
+  });
 });

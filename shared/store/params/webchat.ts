@@ -1,4 +1,9 @@
-import type { PutCommandInput, QueryCommandInput, UpdateCommandInput } from '@aws-sdk/lib-dynamodb';
+import type {
+  GetCommandInput,
+  PutCommandInput,
+  QueryCommandInput,
+  UpdateCommandInput,
+} from '@aws-sdk/lib-dynamodb';
 import type { WebchatSession } from '../../domain/webchat/session.js';
 import type { WebchatMessageClaim } from '../../domain/webchat-ports.js';
 import { Keys } from '../keys.js';
@@ -75,4 +80,9 @@ export function claimWebchatMessageInput(
     ExpressionAttributeValues: { ':at': claim.at, ':hash': claim.textHash, ':ttl': expiresAtSeconds },
     ReturnValues: 'ALL_NEW',
   };
+}
+
+/** Reads a visitor message's reference (the resolver's, once it met the message), its key only. */
+export function webchatMessageRefInput(table: string, providerMessageId: string): GetCommandInput {
+  return { TableName: table, Key: Keys.messageRef('webchat', providerMessageId), ProjectionExpression: 'pk' };
 }

@@ -23,6 +23,7 @@ function app() {
       if (!claims.has(id)) claims.set(id, claim);
       return claims.get(id) as WebchatMessageClaim;
     },
+    visitorMessageStored: async () => false,
     findCustomerId: async () => undefined,
     mergedPartitions: async (id) => [id],
     timeline: async () => ({ items: [], cursor: null }),
@@ -113,7 +114,7 @@ describe('the web-chat routes', () => {
     const [a, b] = [await first.json(), await again.json()];
     expect(b).toEqual(a);
     expect((a as { at: string }).at).toBe('2026-12-03T12:00:00.000Z');
-    // The retry queues the same envelope again, in case the first was lost: the pipeline keeps one.
+    // The resolver has not met it: the retry queues the same envelope again, in case the first was lost.
     expect(queued.map((e) => [e.id, e.occurredAt])).toEqual([
       [queued[0]?.id, '2026-12-03T12:00:00.000Z'],
       [queued[0]?.id, '2026-12-03T12:00:00.000Z'],

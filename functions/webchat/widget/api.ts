@@ -1,4 +1,5 @@
 // The panel's calls to Threadline: sessions, history, sends and read receipts, and the live socket.
+import { newerHandoff } from '#shared/domain/webchat/newer-handoff.js';
 import { isRetryableStatus } from '#shared/http/status.js';
 
 /** One message as the routes and the socket give it. */
@@ -36,11 +37,6 @@ export type LiveFrame =
   | { type: 'typing'; by: 'agent' | 'ai'; on: boolean }
   | { type: 'handoff'; handoff: Handoff }
   | { type: 'ready' | 'pong' };
-
-/** The newer of two hand-offs. */
-export function newerHandoff(a: Handoff | undefined, b: Handoff | undefined): Handoff | undefined {
-  return !a || (b && b.at >= a.at) ? b : a;
-}
 
 /** The session's localStorage key: one per signed-in user (the token's `sub`), one for anonymous visitors. */
 export function storageKey(identityToken: string | undefined): string {

@@ -1,3 +1,4 @@
+import { newerHandoff } from '../domain/webchat/newer-handoff.js';
 import { openSession, visitorCustomerId } from '../domain/webchat/visitor.js';
 import {
   type VisitorHandoff,
@@ -29,11 +30,6 @@ export async function listWebchatMessages(
   if (!customerId) return { messages: [], cursor: null };
   const page = await deps.store.timeline(customerId, { limit: PAGE_ITEMS, cursor: input.cursor });
   const messages = page.items.map(visitorMessage).filter((m): m is VisitorMessage => m !== undefined);
-  const handoff = page.items
-    .map(visitorHandoff)
-    .reduce<VisitorHandoff | undefined>(
-      (newest, h) => (h && (!newest || h.at >= newest.at) ? h : newest),
-      undefined,
-    );
+  const handoff = page.items.map(visitorHandoff).reduce<VisitorHandoff | undefined>(newerHandoff, undefined);
   return { customerId, messages, ...(handoff ? { handoff } : {}), cursor: page.cursor };
 }

@@ -63,10 +63,12 @@ describe('the console: a long timeline, accessibility, phone width', () => {
     await log.evaluate((el) => {
       el.scrollTop = el.scrollHeight / 2;
     });
+    // The middle of 10,000 items is pages away: alone ~8 s for the whole test, over 30 s on a loaded
+    // machine (a full run beside other work), so the same limit as the first load's.
     await log
       .getByText(/Seeded (message|note) 4\d\d\d$/)
       .first()
-      .waitFor({ timeout: 30_000 });
+      .waitFor({ timeout: 120_000 });
     expect(await rows()).toBeLessThan(80);
   }, 240_000);
 

@@ -8,11 +8,29 @@ import { normalisePhone } from '#shared/domain/identity.js';
 import { mentionedIdentities } from '#shared/domain/mentions.js';
 import { asksForPerson } from '#shared/domain/responder.js';
 import { findKeyword } from '#shared/domain/routing/keywords.js';
+import { CustomerSchema, TimelineItemSchema } from '#shared/domain/timeline.js';
 import { maskPersonalData } from '#shared/responder/bedrock-responder.js';
-import { splitSegments } from '#shared/responder/knowledge-base-segments.js';
+import {
+  askedKinds,
+  askingWords,
+  givenKinds,
+  passageStatements,
+} from '#shared/responder/knowledge-base-answer-types.js';
+import { SAMPLE_KNOWLEDGE_BASE } from '#shared/responder/knowledge-base-articles.js';
+import { createKnowledgeBaseResponder } from '#shared/responder/knowledge-base-responder.js';
+import {
+  isQuestion,
+  MAX_QUERY_CHARS,
+  splitSegments,
+  withoutAsides,
+} from '#shared/responder/knowledge-base-segments.js';
+import { detectLanguage, scoreSentiment } from '#shared/responder/text-signals.js';
 
 /** About 1 MB: what each function below is given. */
 export const ADVERSARIAL_LENGTH = 1_000_000;
+
+/** What the responder is given of a message: its first MAX_QUERY_CHARS characters, as the resolver cuts it. */
+export const RESPONDER_INPUT_LENGTH = MAX_QUERY_CHARS;
 
 /** One function that runs regular expressions on text from outside, and the input that is worst for them. */
 export interface AdversarialCase {
@@ -20,7 +38,11 @@ export interface AdversarialCase {
   subject: string;
   /** What the input is made of. */
   shape: string;
+  /** The input's length at least: ADVERSARIAL_LENGTH, or what the function is given at most. */
+  length: number;
   input: () => string;
+  /** What is done once before the timing (the responder builds its index on the first message). */
+  prepare?: () => Promise<unknown>;
   run: (input: string) => unknown;
 }
 
@@ -29,7 +51,83 @@ const run = (unit: string, before = '', after = '') =>
   `${before}${unit.repeat(Math.ceil(ADVERSARIAL_LENGTH / unit.length))}${after}`;
 
 const cases = (subject: string, fn: (input: string) => unknown, shapes: Record<string, () => string>) =>
-  Object.entries(shapes).map(([shape, input]): AdversarialCase => ({ subject, shape, input, run: fn }));
+  Object.entries(shapes).map(
+    ([shape, input]): AdversarialCase => ({ subject, shape, length: ADVERSARIAL_LENGTH, input, run: fn }),
+  );
+
+/** RESPONDER_INPUT_LENGTH characters exactly: `before`, `unit` repeated, `after` (which the cut keeps). */
+const message = (unit: string, before = '', after = '') => {
+  const fill = RESPONDER_INPUT_LENGTH - before.length - after.length;
+  return `${before}${unit.repeat(Math.ceil(fill / unit.length)).slice(0, fill)}${after}`;
+};
+
+/** Hostile messages of the length the responder reads: the shapes a backtracking pattern is slowest on. */
+const MESSAGE_SHAPES: Record<string, () => string> = {
+  'repeated words': () => message('where is my order '),
+  'one word, no spaces': () => message('a'),
+  'punctuation runs': () => message('?!.,;:-'),
+  'mixed scripts': () => message('aб γ中ع€ '),
+  'mixed scripts, no spaces': () => message('aбγ中ع'),
+  'thanks, one long word and a question mark': () => message('a', 'thanks ', '?'),
+  'a closing, one long word': () => message('a', 'ok. thanks ', '?'),
+  'digits and separators': () => message('1 -('),
+  capitals: () => message('NOT HERE '),
+  'question openings': () => message('how long when will how much '),
+  'order numbers': () => message('order 55102 has it '),
+  'lines of one letter': () => message('a\n'),
+  commas: () => message('a,'),
+  emoji: () => message('\u{1F621}'),
+  'one-word questions': () => message('a? '),
+  'short sentences': () => message('where is it. '),
+  'closings one after another': () => message('ok. thanks. '),
+  'greetings one after another': () => message('Hi Ana, '),
+  'misspelt words': () => message('shiping retrun refnud '),
+  'long words': () => message('abcdefghijklmnopqrstuvwxyz '),
+  'a person asked for again and again': () => message('speak to a real '),
+  'joined questions': () => message('how long and how much and '),
+};
+
+let responder: ReturnType<typeof createKnowledgeBaseResponder> | undefined;
+/** The knowledge-base responder's whole answer to one web-chat message of `text`. */
+const answer = (text: string) => {
+  responder ??= createKnowledgeBaseResponder({ folder: SAMPLE_KNOWLEDGE_BASE });
+  const at = '2026-06-01T09:00:00.000Z';
+  return responder.respond({
+    customer: CustomerSchema.parse({
+      id: 'cu_adversarial',
+      name: 'Ada',
+      identities: [{ kind: 'webchat_visitor', value: 'v_adversarial' }],
+      channels: ['webchat'],
+      createdAt: at,
+      openConversationId: 'cv_adversarial',
+    }),
+    timeline: [
+      TimelineItemSchema.parse({
+        id: 'webchat:v.adversarial',
+        type: 'message',
+        channel: 'webchat',
+        direction: 'inbound',
+        text,
+        at,
+        customerId: 'cu_adversarial',
+        conversationId: 'cv_adversarial',
+        contentType: 'text',
+      }),
+    ],
+  });
+};
+
+const messageCases = (subject: string, fn: (input: string) => unknown, prepare?: () => Promise<unknown>) =>
+  Object.entries(MESSAGE_SHAPES).map(
+    ([shape, input]): AdversarialCase => ({
+      subject,
+      shape,
+      length: RESPONDER_INPUT_LENGTH,
+      input,
+      run: fn,
+      ...(prepare ? { prepare } : {}),
+    }),
+  );
 
 /** Every function on outside text with the inputs that would make a backtracking regex super-linear. */
 export const ADVERSARIAL_CASES: readonly AdversarialCase[] = [
@@ -100,6 +198,17 @@ export const ADVERSARIAL_CASES: readonly AdversarialCase[] = [
     'a closing, then a capitalised run': () => run('A', 'ok. kind regards, '),
     'closings one after another': () => run('ok. thanks. '),
   }),
+  // The knowledge-base responder as a whole (segments, signals, answer types, search, the reply), and
+  // the checks it runs on the customer's words, on the longest message it reads.
+  ...messageCases('responder answer', answer, () => answer('How long does shipping take?')),
+  ...messageCases('text-signals scoreSentiment', scoreSentiment),
+  ...messageCases('text-signals detectLanguage', detectLanguage),
+  ...messageCases('answer-types askedKinds', askedKinds),
+  ...messageCases('answer-types askingWords', askingWords),
+  ...messageCases('answer-types givenKinds', givenKinds),
+  ...messageCases('answer-types passageStatements', (text) => passageStatements(text, (t) => t.split(' '))),
+  ...messageCases('segments isQuestion', isQuestion),
+  ...messageCases('segments withoutAsides', withoutAsides),
   // PUBLIC_BASE_URL is a setting, not outside text, but its trailing-slash trim was quadratic all the same.
   ...cases(
     'twilio twilioSignedUrl',
@@ -110,10 +219,11 @@ export const ADVERSARIAL_CASES: readonly AdversarialCase[] = [
   ),
 ];
 
-/** Milliseconds one case takes, measured around the call alone (the input is built first). */
-export function timeCase(adversarial: AdversarialCase): number {
+/** Milliseconds one case takes, measured around the call alone (the input is built and `prepare` run first). */
+export async function timeCase(adversarial: AdversarialCase): Promise<number> {
   const input = adversarial.input();
+  await adversarial.prepare?.();
   const start = performance.now();
-  adversarial.run(input);
+  await adversarial.run(input);
   return performance.now() - start;
 }

@@ -1,4 +1,6 @@
 // The panel's calls to Threadline: sessions, history, sends and read receipts, and the live socket.
+import { retryAfterMs } from '#shared/domain/retry-after.js';
+import { newerHandoff } from '#shared/domain/webchat/newer-handoff.js';
 import { isRetryableStatus } from '#shared/http/status.js';
 
 /** One message as the routes and the socket give it. */
@@ -37,11 +39,6 @@ export type LiveFrame =
   | { type: 'handoff'; handoff: Handoff }
   | { type: 'ready' | 'pong' };
 
-/** The newer of two hand-offs. */
-export function newerHandoff(a: Handoff | undefined, b: Handoff | undefined): Handoff | undefined {
-  return !a || (b && b.at >= a.at) ? b : a;
-}
-
 /** The session's localStorage key: one per signed-in user (the token's `sub`), one for anonymous visitors. */
 export function storageKey(identityToken: string | undefined): string {
   let who = 'anonymous';
@@ -59,7 +56,10 @@ export interface Availability {
   timezone?: string;
 }
 
-/** A refused or failed call: `status` is absent when the network failed; `retryAfter` in seconds (429). */
+/**
+ * A refused or failed call: `status` is absent when the network failed; `retryAfter` in seconds (429,
+ * 503), from either form of the header (RFC 9110: seconds or an HTTP date), as the server side reads it.
+ */
 export interface CallError extends Error {
   status?: number;
   retryAfter?: number;
@@ -72,10 +72,10 @@ async function refusal(response: Response): Promise<CallError> {
   try {
     detail = ((await response.json()) as { error?: { message?: string } }).error?.message;
   } catch {}
-  const retryAfter = Number(response.headers.get('retry-after'));
+  const wait = retryAfterMs(response.headers.get('retry-after'), Date.now());
   return Object.assign(new Error(`HTTP ${response.status}`), {
     status: response.status,
-    ...(retryAfter > 0 ? { retryAfter } : {}),
+    ...(wait ? { retryAfter: Math.ceil(wait / 1000) } : {}),
     ...(detail ? { detail } : {}),
   });
 }

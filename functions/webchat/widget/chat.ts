@@ -1,7 +1,8 @@
 // The visitor's conversation: the history, the live socket, the outbox of unsent messages, who is
 // typing, whether Threadline has handed the conversation to a person, and whether the network is there.
 import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
-import { type ChatMessage, call, type Handoff, history, type LiveFrame, live, newerHandoff } from './api.js';
+import { newerHandoff } from '#shared/domain/webchat/newer-handoff.js';
+import { type ChatMessage, call, type Handoff, history, type LiveFrame, live } from './api.js';
 import { createOutbox, type Outbox, type Unsent } from './outbox.js';
 import { type Config, useSession } from './session.js';
 

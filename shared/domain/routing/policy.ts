@@ -2,6 +2,7 @@ import * as z from 'zod';
 import { AutomationsSchema } from '../automations/rules.js';
 import { CsatSectionSchema } from '../csat/section.js';
 import { ChannelSchema } from '../envelope.js';
+import { HolidaysSchema } from '../sla/calendar.js';
 import { AutoResolveSchema, SlaSectionSchema } from '../sla/policy.js';
 import { checkSlaCalendars } from '../sla/rules.js';
 
@@ -80,6 +81,8 @@ export const BusinessHoursSchema = z.strictObject({
   $comment: comment,
   timezone: TimeZoneSchema,
   hours: z.array(OpeningHoursSchema).min(1),
+  /** Dates the team is closed all day (public holidays), as an SLA calendar's `holidays`. */
+  holidays: HolidaysSchema,
   afterHours: AfterHoursSchema.prefault({ route: 'ai' }),
 });
 export type BusinessHours = z.infer<typeof BusinessHoursSchema>;

@@ -29,6 +29,9 @@ const WeekWindowSchema = z
   })
   .refine((w) => w.open !== w.close, { message: 'open and close are equal', path: ['close'] });
 
+/** Closed dates (`YYYY-MM-DD` on the calendar's own wall clock): an SLA calendar's and the routing policy's business hours'. */
+export const HolidaysSchema = z.array(DateSchema).max(1000).default([]);
+
 /**
  * A business calendar: weekly windows (several a day, past midnight), holidays (closed) and date
  * overrides (these windows instead of the week's; `[]` is closed), on the wall clock of one IANA zone.
@@ -37,14 +40,14 @@ export const CalendarSchema = z.strictObject({
   $comment: z.string().optional(),
   timezone: ZoneSchema,
   hours: z.array(WeekWindowSchema).min(1).max(50),
-  holidays: z.array(DateSchema).max(1000).default([]),
+  holidays: HolidaysSchema,
   overrides: z.record(DateSchema, z.array(DateWindowSchema).max(10)).default({}),
 });
 export type Calendar = z.infer<typeof CalendarSchema>;
 
-/** The routing policy's business hours as a calendar (no holidays or overrides). */
+/** The routing policy's business hours as a calendar: its weekly windows and holidays (no overrides). */
 export function calendarOfBusinessHours(hours: BusinessHours): Calendar {
-  return { timezone: hours.timezone, hours: hours.hours, holidays: [], overrides: {} };
+  return { timezone: hours.timezone, hours: hours.hours, holidays: hours.holidays ?? [], overrides: {} };
 }
 
 const DAY_MS = 86_400_000;
@@ -113,6 +116,18 @@ function intervalsStarting(calendar: Calendar, day: number): Array<[number, numb
 function dayBefore(calendar: Calendar, t: number): number {
   const wall = wallAsUtc(calendar.timezone, t);
   return wall - (wall % DAY_MS) - DAY_MS;
+}
+
+/**
+ * Whether the calendar is open at `at`: in a window of its local date or of the date before (one
+ * that runs past midnight), holidays and overrides applied, on its own wall clock.
+ */
+export function isOpenAt(calendar: Calendar, at: Date): boolean {
+  const t = at.getTime();
+  const first = dayBefore(calendar, t);
+  return [first, first + DAY_MS].some((day) =>
+    intervalsStarting(calendar, day).some(([open, close]) => open <= t && t < close),
+  );
 }
 
 /**

@@ -26,6 +26,7 @@ const conversation: Conversation = {
 const hours = {
   timezone: 'Europe/Paris',
   hours: [{ days: ['mon', 'tue', 'wed', 'thu', 'fri'] as const, open: '09:00', close: '17:00' }],
+  holidays: [] as string[],
   afterHours: { route: 'ai' as const },
 };
 const subject = (

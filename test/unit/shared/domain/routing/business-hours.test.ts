@@ -33,3 +33,47 @@ describe('isWithinBusinessHours across time zones', () => {
     expect(isWithinBusinessHours(schedule, new Date(at))).toBe(open);
   });
 });
+
+describe('isWithinBusinessHours on holidays', () => {
+  const hours = (timezone: string, windows: BusinessHours['hours'], holidays: string[]) =>
+    ({ timezone, hours: windows, holidays, afterHours: { route: 'ai' } }) as BusinessHours;
+  const newYork = hours(
+    'America/New_York',
+    [{ days: [...WEEKDAYS], open: '09:00', close: '17:00' }],
+    ['2025-12-25'],
+  );
+  const tokyo = hours('Asia/Tokyo', [{ days: [...WEEKDAYS], open: '08:00', close: '17:00' }], ['2025-06-09']);
+  const londonNights = hours(
+    'Europe/London',
+    [{ days: ['thu', 'fri'], open: '22:00', close: '06:00' }],
+    ['2025-06-13'],
+  );
+
+  it.each([
+    ['New York, Christmas Day (a Thursday) 10:00 EST', newYork, '2025-12-25T15:00:00Z', false],
+    ['New York, the day before, 10:00 EST', newYork, '2025-12-24T15:00:00Z', true],
+    ['New York, the day after, 10:00 EST', newYork, '2025-12-26T15:00:00Z', true],
+    [
+      'Tokyo, the holiday is a Tokyo date: Monday 08:30 JST, still Sunday in UTC',
+      tokyo,
+      '2025-06-08T23:30:00Z',
+      false,
+    ],
+    ['Tokyo, Tuesday 08:30 JST', tokyo, '2025-06-09T23:30:00Z', true],
+    [
+      'London, a night that opens on the holiday (Friday 23:00) is closed',
+      londonNights,
+      '2025-06-13T22:00:00Z',
+      false,
+    ],
+    ['London, ...into Saturday 03:00', londonNights, '2025-06-14T02:00:00Z', false],
+    [
+      'London, the night before runs into the holiday (Friday 03:00)',
+      londonNights,
+      '2025-06-13T02:00:00Z',
+      true,
+    ],
+  ])('%s: open=%s', (_name, schedule, at, open) => {
+    expect(isWithinBusinessHours(schedule, new Date(at))).toBe(open);
+  });
+});

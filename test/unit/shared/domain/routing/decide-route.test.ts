@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { ResponderResult } from '#shared/domain/responder.js';
 import { decideRoute } from '#shared/domain/routing/decide-route.js';
-import { escalationWith, input, policyWith, SATURDAY_NY, WEEKDAYS } from './fixtures.js';
+import { escalationWith, input, MONDAY_11_NY, policyWith, SATURDAY_NY, WEEKDAYS } from './fixtures.js';
 
 describe('decideRoute: each rule fires', () => {
   it.each([
@@ -139,6 +139,22 @@ describe('decideRoute: each rule fires', () => {
           businessHours: {
             timezone: 'America/New_York',
             hours: [{ days: [...WEEKDAYS], open: '09:00', close: '17:00' }],
+            afterHours: { route: 'queue', queue: 'night' },
+          },
+        }),
+      }),
+      { target: 'human', queue: 'night', reason: 'after_hours', afterHours: true },
+      'outside business hours (America/New_York); the after-hours queue takes it',
+    ],
+    [
+      'after_hours: a public holiday on a weekday (Monday 9 June 2025, 11:00 in New York)',
+      input({
+        now: MONDAY_11_NY,
+        policy: policyWith({
+          businessHours: {
+            timezone: 'America/New_York',
+            hours: [{ days: [...WEEKDAYS], open: '09:00', close: '17:00' }],
+            holidays: ['2025-06-09'],
             afterHours: { route: 'queue', queue: 'night' },
           },
         }),

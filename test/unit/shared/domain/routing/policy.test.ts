@@ -45,6 +45,27 @@ describe('parseRoutingPolicy', () => {
     expect(open('2025-06-15T16:00:00Z')).toBe(false);
   });
 
+  it('closes on the public holidays the sample article speaks of: Christmas Day 2026, a Friday', () => {
+    const policy = parseRoutingPolicy(readFileSync(new URL('default-policy.json', ROUTING_DIR), 'utf8'));
+    const hours = policy.businessHours;
+    if (!hours) throw new Error('the shipped policy has business hours');
+    expect(hours.holidays).toContain('2026-12-25');
+    expect(isWithinBusinessHours(hours, new Date('2026-12-24T15:00:00Z'))).toBe(true);
+    expect(isWithinBusinessHours(hours, new Date('2026-12-25T15:00:00Z'))).toBe(false);
+    expect(isWithinBusinessHours(hours, new Date('2026-12-26T15:00:00Z'))).toBe(true);
+  });
+
+  it('reads business hours without holidays as none', () => {
+    const policy = parseRoutingPolicy(
+      JSON.stringify({
+        defaultQueue: 'general',
+        queues: [{ name: 'general' }],
+        businessHours: { timezone: 'UTC', hours: [{ days: ['mon'], open: '09:00', close: '17:00' }] },
+      }),
+    );
+    expect(policy.businessHours?.holidays).toEqual([]);
+  });
+
   it('documents every field of the shipped policy in the README', () => {
     const readme = readFileSync(new URL('README.md', ROUTING_DIR), 'utf8');
     const keys = new Set<string>();
@@ -182,6 +203,35 @@ describe('parseRoutingPolicy', () => {
       /escalation\.askForPersonKeywords\[1\]: a keyword needs at least one letter or digit/,
     ],
     ['a negative sticky window', JSON.stringify({ ...minimal, stickyAgentDays: -1 }), /stickyAgentDays: /],
+    [
+      'a holiday that is not a date',
+      JSON.stringify({
+        ...minimal,
+        businessHours: {
+          timezone: 'UTC',
+          hours: [{ days: ['mon'], open: '09:00', close: '17:00' }],
+          holidays: ['2026-12-25', '25/12/2026'],
+        },
+      }),
+      /businessHours\.holidays\[1\]: /,
+    ],
+    [
+      'a queue holiday on a day that does not exist',
+      JSON.stringify({
+        ...minimal,
+        queues: [
+          {
+            name: 'general',
+            businessHours: {
+              timezone: 'UTC',
+              hours: [{ days: ['mon'], open: '09:00', close: '17:00' }],
+              holidays: ['2026-02-30'],
+            },
+          },
+        ],
+      }),
+      /queues\[0\]\.businessHours\.holidays\[0\]: /,
+    ],
   ])('rejects %s, naming the field', (_name, text, message) => {
     expect(() => parseRoutingPolicy(text)).toThrow(RoutingPolicyError);
     expect(() => parseRoutingPolicy(text)).toThrow(message);

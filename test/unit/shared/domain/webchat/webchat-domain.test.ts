@@ -1,5 +1,8 @@
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { EnvelopeSchema } from '#shared/domain/envelope.js';
+import { type BusinessHours, parseRoutingPolicy } from '#shared/domain/routing/policy.js';
+import { calendarOfBusinessHours } from '#shared/domain/sla/calendar.js';
 import { availabilityAt } from '#shared/domain/webchat/availability.js';
 import {
   typedIdentities,
@@ -163,5 +166,23 @@ describe('availability', () => {
       nextOpenAt: '2026-12-07T09:00:00.000Z',
     });
     expect(availabilityAt(undefined, NOW)).toEqual({ open: true });
+  });
+
+  it("names the next opening after the routing policy's holidays: the shipped policy on Christmas Eve 2026", () => {
+    const policy = parseRoutingPolicy(
+      readFileSync(
+        new URL('../../../../../shared/domain/routing/default-policy.json', import.meta.url),
+        'utf8',
+      ),
+    );
+    const shipped = calendarOfBusinessHours(policy.businessHours as BusinessHours);
+    // Thursday 24 December, 19:00 in New York: closed since 18:00; Friday the 25th is a holiday, so
+    // the next opening is Saturday 10:00 (15:00 UTC).
+    expect(availabilityAt(shipped, new Date('2026-12-25T00:00:00Z'))).toEqual({
+      open: false,
+      timezone: 'America/New_York',
+      nextOpenAt: '2026-12-26T15:00:00.000Z',
+    });
+    expect(availabilityAt(shipped, new Date('2026-12-26T15:00:00Z')).open).toBe(true);
   });
 });

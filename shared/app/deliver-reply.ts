@@ -1,6 +1,7 @@
 import type { Channel } from '../domain/envelope.js';
 import type { ChannelSender, OutboundMessage } from '../domain/outbound.js';
 import type { Clock } from '../domain/ports.js';
+import type { HeldSend } from '../domain/reply-ports.js';
 import { PermanentSendError } from '../domain/send-errors.js';
 import type { SenderStore } from '../domain/sender-ports.js';
 import { answeredAt, answersCustomer, unansweredBy } from '../domain/waiting.js';
@@ -99,7 +100,7 @@ export async function deliverReply(
   deps: SenderDeps,
   message: OutboundMessage,
   receiveCount: number,
-  held?: { leaseUntil: string },
+  held?: HeldSend,
 ): Promise<void> {
   const fields = { replyId: message.id, customerId: message.customerId, channel: message.channel };
   if (!held && !(await claim(deps, message, fields))) return;
@@ -118,7 +119,8 @@ export async function deliverReply(
     const result = await sender.send(message);
     sent = true;
     // Before `sent` is recorded: a redelivery that finds it sent skips everything after the claim.
-    if (answersCustomer(message.author))
+    // Nobody waiting (the resolver's touch said so, its message answered by this reply): nothing to end.
+    if (answersCustomer(message.author) && !held?.nobodyWaiting)
       await deps.store.markAnswered?.(message.conversationId, answeredAt(message));
     await deps.store.recordSent(message, result, deps.clock.now().toISOString());
     logger.info('reply sent', { ...fields, providerMessageId: loggedId(result.providerMessageId) });

@@ -213,8 +213,8 @@ describe('local runtime: the inbox waits on unanswered customers only', () => {
     expect(figures).toEqual({
       // The touch puts it in the inbox waiting (1); the AI's answer moves it after the waiting (2).
       newCustomerAnsweredByAi: { index: 3, conversationWrites: 3, conversationUnits: 3, failedConditions: 0 },
-      // Answered and answered again: the entry stays; the answer's write records its time.
-      answeredByAiAgain: { index: 0, conversationWrites: 2, conversationUnits: 2, failedConditions: 0 },
+      // Answered and answered again: nobody waited (the touch says so), so the answer writes nothing.
+      answeredByAiAgain: { index: 0, conversationWrites: 1, conversationUnits: 1, failedConditions: 0 },
       // The wait starts after routing: the entry moves among the waiting (2), the hand-off's queue (1).
       handedOffStartsWait: { index: 3, conversationWrites: 4, conversationUnits: 4, failedConditions: 0 },
       whileWaiting: { index: 0, conversationWrites: 1, conversationUnits: 1, failedConditions: 0 },

@@ -178,6 +178,26 @@ describe('deliverReply: the customer stops waiting once an answer is sent', () =
     expect(refused.calls).toEqual([['claim'], ['failed', '30003', NOW]]);
   });
 
+  it("records no answer when the resolver's touch found nobody waiting, and still waits again on failure", async () => {
+    const held = { leaseUntil: '2025-06-10T12:01:00.000Z', nobodyWaiting: true };
+    const quiet = waitingStore();
+    await deliverReply(deps(quiet.fake, sent), aiAnswer, 0, held);
+    expect(quiet.calls).toEqual([['sent', 'SM1', NOW]]);
+    const waiting = waitingStore();
+    await deliverReply(deps(waiting.fake, sent), aiAnswer, 0, { leaseUntil: held.leaseUntil });
+    expect(waiting.calls).toEqual([
+      ['answered', 'cv_1', NOW],
+      ['sent', 'SM1', NOW],
+    ]);
+    const refused = waitingStore();
+    const refuse = async () => Promise.reject(new PermanentSendError('unreachable', '30003'));
+    await deliverReply(deps(refused.fake, refuse), aiAnswer, 0, held);
+    expect(refused.calls).toEqual([
+      ['failed', '30003', NOW],
+      ['waiting', 'cv_1', '2025-06-10T11:59:30.000Z'],
+    ]);
+  });
+
   it('waits again from the message an AI answer that failed for good was answering', async () => {
     const { fake, calls } = waitingStore();
     const refuse = async () => Promise.reject(new PermanentSendError('unreachable', '30003'));

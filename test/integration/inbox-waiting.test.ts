@@ -144,6 +144,11 @@ describe('local runtime: the inbox waits on unanswered customers only', () => {
     expect(answered.waitingSince).toBeUndefined();
     expect(answered.answeredAt).toEqual(expect.any(String));
     expect(await inbox([id])).toEqual([{ id, waiting: false }]);
+    // Answered again with nobody waiting (its answer writes nothing): delivered again, it waits for nothing.
+    const second = await write(phone, QUESTION);
+    await again(phone, second, QUESTION);
+    expect((await conversation(id)).waitingSince).toBeUndefined();
+    expect(await inbox([id])).toEqual([{ id, waiting: false }]);
 
     const handoff = await write(phone, HANDOFF);
     expect((await conversation(id)).waitingSince).toBe(handoff.at);

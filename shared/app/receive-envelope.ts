@@ -27,6 +27,7 @@ import type { RouteInbound } from '../domain/router-ports.js';
 import type { ConversationSnapshot } from '../domain/routing/conversation-state.js';
 import { routableKind } from '../domain/routing/routable.js';
 import type { Customer, TimelineItem } from '../domain/timeline.js';
+import { aiAnswered, mayStartWaiting } from '../domain/waiting.js';
 import { typedIdentities } from '../domain/webchat/envelopes.js';
 import { loggedId } from '../log.js';
 import { answerCsat } from './answer-csat.js';
@@ -211,6 +212,7 @@ async function placeOnTimeline(
     at: item.at,
     now,
     inbound,
+    continues: placement.conversationId === profile?.openConversationId,
   });
   return { item, placement, written, inbound, conversation: touched.snapshot, current: touched.current };
 }
@@ -280,10 +282,10 @@ async function routeItem(
     conversation: ConversationSnapshot | undefined;
     profileRead: Customer | undefined;
   },
-): Promise<void> {
-  if (!deps.route || !routableKind(placed.item)) return;
+): Promise<unknown> {
+  if (!deps.route || !routableKind(placed.item)) return undefined;
   const conversationId = placed.item.conversationId ?? placed.conversationId;
-  await deps.route({
+  return deps.route({
     customerId: placed.customerId,
     conversationId,
     item: placed.item,
@@ -332,7 +334,19 @@ async function resolveCustomerEvent(
   });
   // Unwritten by this event, the profile routing would read is the one read here.
   const profileRead = touched ? undefined : profile?.customer;
-  await routeItem(deps, { item, customerId, conversationId, written, conversation, profileRead });
+  const routed = await routeItem(deps, {
+    item,
+    customerId,
+    conversationId,
+    written,
+    conversation,
+    profileRead,
+  });
+  // After routing, so a message the AI answers never moves the inbox entry (an unsent answer waits again).
+  const asTouched = current ? conversation?.conversation : undefined;
+  if (inbound && deps.store.startWaiting && !aiAnswered(routed) && mayStartWaiting(asTouched, item.at)) {
+    await deps.store.startWaiting(item.conversationId ?? conversationId, item.at);
+  }
   if (inbound && deps.track) {
     const tracked = item.conversationId ?? conversationId;
     const seen = conversation?.conversation.id === tracked ? conversation.conversation : undefined;

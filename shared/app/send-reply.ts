@@ -68,6 +68,8 @@ export interface Recipient {
   profiles: Customer[];
   /** The conversation had its first response already, as the caller read it: none is recorded again. */
   firstResponded?: boolean | undefined;
+  /** Nobody waited on the conversation as the caller read it: the answer's send records no answer. */
+  nobodyWaiting?: boolean | undefined;
 }
 
 /** The conversation's customer (the root of their merges) and the partitions of every merged one. */
@@ -133,10 +135,11 @@ async function dispatch(
   deps: ReplyDeps,
   message: OutboundMessage,
   leaseUntil: string | undefined,
+  nobodyWaiting: boolean | undefined,
 ): Promise<void> {
   if (leaseUntil && deps.sendNow) {
     try {
-      await deps.sendNow.deliver(message, { leaseUntil });
+      await deps.sendNow.deliver(message, { leaseUntil, ...(nobodyWaiting ? { nobodyWaiting } : {}) });
       return;
     } catch (error) {
       const delaySeconds = sendRetryDelaySeconds(error);
@@ -164,7 +167,7 @@ export async function sendReply(
     : input.idempotencyKey
       ? replyIdFor(input.conversationId, replyKeyOwner(author), input.idempotencyKey)
       : deps.newId();
-  const { conversationId, root, customer, partitions, profiles, firstResponded } =
+  const { conversationId, root, customer, partitions, profiles, firstResponded, nobodyWaiting } =
     input.recipient ?? (await readRecipient(deps, input.conversationId));
   const channel = replyChannel(customer, input.request.channel);
   const to = replyAddress(customer, channel);
@@ -218,7 +221,7 @@ export async function sendReply(
     author: by,
     emailFallback,
   });
-  await dispatch(deps, message, created ? leaseUntil : undefined);
+  await dispatch(deps, message, created ? leaseUntil : undefined, nobodyWaiting);
   if (message.author.kind === 'agent') {
     await deps.store.setLastAgent(root, message.author.id, message.at);
     // Routing's state: once an agent has replied in the conversation, the AI stays silent in it.

@@ -38,13 +38,22 @@ export interface ReplyStore {
 }
 
 /**
+ * A send lease the caller's own put took; `nobodyWaiting` when its read of the conversation (the
+ * resolver's touch) found no wait, so the answer ends none and records none (one write less).
+ */
+export interface HeldSend {
+  leaseUntil: string;
+  nobodyWaiting?: boolean | undefined;
+}
+
+/**
  * Sends a reply in the invocation that stored it, which holds its send lease for `leaseMs` from the
  * put: `deliver` sends it once and records the outcome, and throws when it let go of the reply (a
  * retryable failure: the lease released) so the caller hands it to the outbound queue.
  */
 export interface InlineSend {
   leaseMs: number;
-  deliver(message: OutboundMessage, held: { leaseUntil: string }): Promise<void>;
+  deliver(message: OutboundMessage, held: HeldSend): Promise<void>;
 }
 
 /**

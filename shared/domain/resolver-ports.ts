@@ -47,6 +47,11 @@ export interface ConversationTouch {
   inbound: boolean;
   /** Reopen a resolved conversation (only by an event newer than its resolution). */
   reopen: boolean;
+  /**
+   * The profile holds the conversation open already: an inbound event does not start its wait in the
+   * touch (the resolver does after routing). Unset, the touch starts it (the conversation's first message).
+   */
+  continues?: boolean | undefined;
   previousConversationId?: string | undefined;
 }
 
@@ -122,6 +127,11 @@ export interface ResolverStore {
    * routing state), which saves routing a read.
    */
   touchConversation(touch: ConversationTouch): Promise<TouchedConversation>;
+  /**
+   * The customer's message at `at` starts a wait on the open conversation, unless one runs already or
+   * an answer as new was recorded (a conditional write).
+   */
+  startWaiting?(conversationId: string, at: string): Promise<void>;
   touchProfile(touch: ProfileTouch): Promise<void>;
   /** Records a delivery status forward-only, on the message and on its timeline item if known. */
   advanceStatus(envelope: StatusEnvelope): Promise<void>;

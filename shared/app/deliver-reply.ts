@@ -36,7 +36,8 @@ async function recordFailure(
 ): Promise<void> {
   await deps.store.recordSendFailure(message, reason, deps.clock.now().toISOString());
   const unanswered = unansweredBy(message);
-  if (unanswered) await deps.store.startWaiting?.(message.conversationId, unanswered);
+  // The AI's first response recorded its answer before the send (`markFirstResponse`): undone here.
+  if (unanswered) await deps.store.startWaiting?.(message.conversationId, unanswered, answeredAt(message));
 }
 
 /**

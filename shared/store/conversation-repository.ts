@@ -30,7 +30,12 @@ import {
   resolveConversationInput,
   touchConversationInput,
 } from './params/conversations.js';
-import { dropAnsweredWaitInput, markAnsweredInput, startWaitingInput } from './params/waiting.js';
+import {
+  dropAnsweredWaitInput,
+  listInInboxInput,
+  markAnsweredInput,
+  startWaitingInput,
+} from './params/waiting.js';
 import { mergeShards } from './sharded-query.js';
 import { INDEX_KEYS, LIST_INDEX } from './table.js';
 
@@ -161,7 +166,8 @@ async function touchConversation(db: DynamoDb, touch: ConversationTouch): Promis
   }
   // After a late message the follow-ups changed the item again: routing reads it afresh then.
   const snapshot = out.current && out.attributes ? conversationSnapshotOf(out.attributes) : undefined;
-  return { current: out.current, snapshot };
+  const unlisted = snapshot !== undefined && out.attributes?.gsi1pk === undefined;
+  return { current: out.current, snapshot, ...(unlisted ? { unlisted } : {}) };
 }
 
 /**
@@ -184,8 +190,12 @@ export function conversationRepository(db: DynamoDb, timeline: Timeline) {
     touchConversation: (touch: ConversationTouch) => touchConversation(db, touch),
     getConversation,
     /** The customer's message starts a wait on the open conversation, unless one runs or it was answered. */
-    async startWaiting(conversationId: string, at: string): Promise<void> {
-      await updateItemIf(db, startWaitingInput(db.table, conversationId, at));
+    async startWaiting(conversationId: string, at: string, failed?: string): Promise<void> {
+      await updateItemIf(db, startWaitingInput(db.table, conversationId, at, failed));
+    },
+    /** Lists an open conversation its opening message left out of the inbox (`listLater`), at its place. */
+    async listInInbox(conversationId: string): Promise<void> {
+      await updateItemIf(db, listInInboxInput(db.table, conversationId));
     },
     /** An answer reached the customer: the conversation stops waiting, unless they wrote since. */
     async markAnswered(conversationId: string, at: string): Promise<void> {

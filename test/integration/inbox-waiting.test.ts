@@ -216,8 +216,8 @@ describe('local runtime: the inbox waits on unanswered customers only', () => {
     // Before this change (measured the same way): 1, 0, 1, 0, 0, 0, 0 index writes and 2, 1, 3, 1, 2, 2, 1
     // conversation writes; `waitingSince` then never ended before the conversation was resolved.
     expect(figures).toEqual({
-      // The touch puts it in the inbox waiting (1); the AI's answer moves it after the waiting (2).
-      newCustomerAnsweredByAi: { index: 3, conversationWrites: 3, conversationUnits: 3, failedConditions: 0 },
+      // The touch leaves it unlisted; the AI's first-response mark lists it answered (1), in its write.
+      newCustomerAnsweredByAi: { index: 1, conversationWrites: 2, conversationUnits: 2, failedConditions: 0 },
       // Answered and answered again: nobody waited (the touch says so), so the answer writes nothing.
       answeredByAiAgain: { index: 0, conversationWrites: 1, conversationUnits: 1, failedConditions: 0 },
       // The wait starts after routing: the entry moves among the waiting (2), the hand-off's queue (1).

@@ -15,14 +15,20 @@ function openInboxValues(touch: ConversationTouch): Record<string, string> {
 }
 
 /**
- * A conversation's first inbound message puts it in the open inbox; later ones keep its place (a
- * wait after an answer starts with `startWaitingInput`, once routing is done).
+ * What an inbound message's touch of an open conversation sets: the conversation's first message gives
+ * it its place in the open inbox (`gsi1sk`), and the entry itself (`gsi1pk`) unless the touch says
+ * `listLater` (the AI's first response lists it, answered already, or the resolver after routing);
+ * later ones keep both. The message that opens it starts its wait here (the first response reads it); a
+ * later one after routing (`startWaitingInput`), unless the AI answered it.
  */
-const OPEN_INBOX_IF_NEW = [
-  'gsi1pk = if_not_exists(gsi1pk, :inbox)',
-  'gsi1sk = if_not_exists(gsi1sk, :inboxSk)',
-  'gsi2pk = if_not_exists(gsi2pk, :inboxDue)',
-];
+function inboundOpenTouch(touch: ConversationTouch): { sets: string[]; values: Record<string, string> } {
+  const values = openInboxValues(touch);
+  const sets = ['gsi1sk = if_not_exists(gsi1sk, :inboxSk)', 'gsi2pk = if_not_exists(gsi2pk, :inboxDue)'];
+  if (touch.listLater) delete values[':inbox'];
+  else sets.unshift('gsi1pk = if_not_exists(gsi1pk, :inbox)');
+  if (!touch.continues) sets.push('waitingSince = if_not_exists(waitingSince, :at)');
+  return { sets, values };
+}
 
 /**
  * Upserts the conversation an event belongs to. `current` for an event newer than the conversation's
@@ -83,11 +89,9 @@ export function touchConversationInput(
   } else {
     sets.push('#status = if_not_exists(#status, :open)');
     if (touch.inbound) {
-      Object.assign(values, openInboxValues(touch));
-      sets.push(...OPEN_INBOX_IF_NEW);
-      // The message that opens the conversation starts its wait here (the first response reads it); a
-      // later one after routing (`startWaitingInput`), unless the AI answered it.
-      if (!touch.continues) sets.push('waitingSince = if_not_exists(waitingSince, :at)');
+      const open = inboundOpenTouch(touch);
+      Object.assign(values, open.values);
+      sets.push(...open.sets);
     }
   }
   // What an answer must be as new as to end the wait (see `markAnsweredInput`).

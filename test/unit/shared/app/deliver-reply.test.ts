@@ -142,8 +142,8 @@ describe('deliverReply: the customer stops waiting once an answer is sent', () =
     fake.markAnswered = async (conversationId, at) => {
       calls.push(['answered', conversationId, at]);
     };
-    fake.startWaiting = async (conversationId, at) => {
-      calls.push(['waiting', conversationId, at]);
+    fake.startWaiting = async (conversationId, at, failed) => {
+      calls.push(['waiting', conversationId, at, failed]);
     };
     return { fake, calls };
   }
@@ -194,7 +194,7 @@ describe('deliverReply: the customer stops waiting once an answer is sent', () =
     await deliverReply(deps(refused.fake, refuse), aiAnswer, 0, held);
     expect(refused.calls).toEqual([
       ['failed', '30003', NOW],
-      ['waiting', 'cv_1', '2025-06-10T11:59:30.000Z'],
+      ['waiting', 'cv_1', '2025-06-10T11:59:30.000Z', NOW],
     ]);
   });
 
@@ -205,7 +205,7 @@ describe('deliverReply: the customer stops waiting once an answer is sent', () =
     expect(calls).toEqual([
       ['claim'],
       ['failed', '30003', NOW],
-      ['waiting', 'cv_1', '2025-06-10T11:59:30.000Z'],
+      ['waiting', 'cv_1', '2025-06-10T11:59:30.000Z', NOW],
     ]);
     // A retryable failure is not the end: nothing changes until it is sent or given up.
     const retried = waitingStore();

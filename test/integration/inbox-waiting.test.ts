@@ -207,6 +207,13 @@ describe('local runtime: the inbox waits on unanswered customers only', () => {
       handedOffStartsWait: await cost(id, () => write(phone, HANDOFF)),
       whileWaiting: await cost(id, () => write(phone, 'Still there?')),
     };
+    const other = '15550400022';
+    Object.assign(figures, {
+      newCustomerHandedOff: await cost(
+        () => conversationOf(other),
+        () => write(other, HANDOFF),
+      ),
+    });
     await api('POST', `/api/conversations/${await id()}/assign`, { agentId: 'me' });
     Object.assign(figures, {
       agentReplyEndsWait: await cost(id, async () => reply(await id(), 'Yes, looking now.')),
@@ -218,6 +225,9 @@ describe('local runtime: the inbox waits on unanswered customers only', () => {
     expect(figures).toEqual({
       // The touch leaves it unlisted; the AI's first-response mark lists it answered (1), in its write.
       newCustomerAnsweredByAi: { index: 1, conversationWrites: 2, conversationUnits: 2, failedConditions: 0 },
+      // Listed after routing, so after the hand-off's assignment: one entry, with its queue (before
+      // waiting: 2 entries, the touch's and the assignment's, and 3 writes).
+      newCustomerHandedOff: { index: 1, conversationWrites: 4, conversationUnits: 4, failedConditions: 0 },
       // Answered and answered again: nobody waited (the touch says so), so the answer writes nothing.
       answeredByAiAgain: { index: 0, conversationWrites: 1, conversationUnits: 1, failedConditions: 0 },
       // The wait starts after routing: the entry moves among the waiting (2), the hand-off's queue (1).

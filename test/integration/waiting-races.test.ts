@@ -2,7 +2,7 @@ import { DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
 import { describe, expect, it, vi } from 'vitest';
 import type { ConversationTouch } from '#shared/domain/resolver-ports.js';
 import { mayStartWaiting } from '#shared/domain/waiting.js';
-import { inboxAnsweredSortKey, inboxSortKey, Keys } from '#shared/store/keys.js';
+import { inboxAnsweredSortKey, inboxShardPartition, inboxSortKey, Keys } from '#shared/store/keys.js';
 import { useLocalStore } from '../support/local-store.js';
 
 /**
@@ -160,5 +160,99 @@ describe('waiting since the oldest unanswered message', () => {
       gsi1sk: inboxSortKey(at(4), id),
     });
     expect((await item(id)).answeredSk).toBeUndefined();
+  });
+});
+
+describe("the new conversation's inbox entry, written once after routing", () => {
+  /** The opening message's touch when routing follows: the place (`gsi1sk`) and the wait, no entry. */
+  const opens = async (id: string, when: string, continues = false) => {
+    const touched = await local.repos.conversations.touchConversation({
+      conversationId: id,
+      customerId: `cu_${id}`,
+      channel: 'whatsapp',
+      at: when,
+      now: when,
+      inbound: true,
+      reopen: false,
+      continues,
+      listLater: true,
+    });
+    expect(touched.unlisted).toBe(true);
+  };
+  const firstAnswer = (id: string, answered: string) =>
+    local.repos.metrics.markFirstResponse(id, answered, answered);
+  const fresh = async () => {
+    const id = `cv_list_${++sequence}`;
+    await opens(id, at(0));
+    expect(await item(id)).toMatchObject({ waitingSince: at(0), gsi1sk: inboxSortKey(at(0), id) });
+    expect((await item(id)).gsi1pk).toBeUndefined();
+    return id;
+  };
+
+  it("lists it answered in the AI's first-response write, and a second first response changes nothing", async () => {
+    const id = await fresh();
+    expect(await firstAnswer(id, at(1))).toEqual({ ms: 60_000, answered: true });
+    const answered = await item(id);
+    expect(answered).toMatchObject({
+      gsi1pk: inboxShardPartition('open', id),
+      gsi1sk: inboxAnsweredSortKey(at(1), id),
+      answeredAt: at(1),
+      firstResponseAt: at(1),
+    });
+    expect(answered.waitingSince).toBeUndefined();
+    // The other answer of two racing ones: neither a second mark nor a second answer.
+    expect(await firstAnswer(id, at(2))).toEqual({ ms: undefined, answered: false });
+    expect(await item(id)).toEqual(answered);
+  });
+
+  it('lists it waiting from its oldest message when the customer wrote after the answer', async () => {
+    const id = await fresh();
+    // Its second message, touched before the first one's routing is done: still unlisted.
+    await opens(id, at(2), true);
+    expect(await firstAnswer(id, at(1))).toEqual({ ms: 60_000, answered: false });
+    const waiting = await item(id);
+    expect(waiting).toMatchObject({
+      gsi1pk: inboxShardPartition('open', id),
+      gsi1sk: inboxSortKey(at(0), id),
+      waitingSince: at(0),
+      firstResponseAt: at(1),
+    });
+    expect(waiting.answeredAt).toBeUndefined();
+  });
+
+  it('lists it once after a hand-off, at its place, and never lists a listed or resolved one again', async () => {
+    const id = await fresh();
+    await local.repos.conversations.listInInbox(id);
+    const listed = await item(id);
+    expect(listed).toMatchObject({
+      gsi1pk: inboxShardPartition('open', id),
+      gsi1sk: inboxSortKey(at(0), id),
+    });
+    await local.repos.conversations.listInInbox(id);
+    expect(await item(id)).toEqual(listed);
+    const resolved = await fresh();
+    await local.repos.conversations.resolveConversation(resolved, 'agent-1', at(1));
+    const before = await item(resolved);
+    await local.repos.conversations.listInInbox(resolved);
+    expect(await item(resolved)).toEqual(before);
+  });
+
+  it('waits again from the message whose first answer failed, unless a later answer came', async () => {
+    const id = await fresh();
+    await firstAnswer(id, at(1));
+    // The customer wrote again and waits from then; the first answer then fails for good.
+    await customerWrites(id, at(2));
+    expect((await item(id)).waitingSince).toBe(at(2));
+    await local.repos.conversations.startWaiting(id, at(0), at(1));
+    const again = await item(id);
+    expect(again).toMatchObject({ waitingSince: at(0), gsi1sk: inboxSortKey(at(0), id) });
+    expect(again.answeredAt).toBeUndefined();
+    // An agent answered after the failed answer: its failure changes nothing.
+    const later = await fresh();
+    await firstAnswer(later, at(1));
+    await answer(later, at(3));
+    const byAgent = await item(later);
+    await local.repos.conversations.startWaiting(later, at(0), at(1));
+    expect(await item(later)).toEqual(byAgent);
   });
 });

@@ -4,6 +4,7 @@ import type { LocalRuntime } from '#shared/local/runtime.js';
 import { type RecordedCall, recordCalls } from '../support/call-recorder.js';
 import { countKeyWrites } from '../support/key-writes.js';
 import { ManualTimers } from '../support/manual-timers.js';
+import { openConversationOf } from '../support/open-conversation.js';
 import { SECRETS, startTestRuntime } from '../support/runtime.js';
 import { deliver, signedMeta, whatsappText } from '../support/webhooks.js';
 
@@ -76,15 +77,7 @@ describe('local runtime: the inbox waits on unanswered customers only', () => {
     );
     await runtime.idle();
   };
-  const conversationOf = async (phone: string): Promise<string> => {
-    const id = await runtime.store.customers.findCustomerId(
-      { kind: 'phone', value: `+${phone}` },
-      { consistent: true },
-    );
-    const customer = id ? await runtime.store.customers.getCustomer(id) : undefined;
-    if (!customer?.openConversationId) throw new Error(`no open conversation for +${phone}`);
-    return customer.openConversationId;
-  };
+  const conversationOf = (phone: string) => openConversationOf(runtime, phone);
   const conversation = async (id: string) => {
     const found = await runtime.store.conversations.getConversation(id);
     if (!found) throw new Error(`no conversation ${id}`);

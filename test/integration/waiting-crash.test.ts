@@ -6,6 +6,7 @@ import { LocalOutbox } from '#shared/local/outbox.js';
 import type { LocalRuntime } from '#shared/local/runtime.js';
 import { inboxAnsweredSortKey, inboxShardPartition, inboxSortKey, Keys } from '#shared/store/keys.js';
 import { countKeyWrites } from '../support/key-writes.js';
+import { openConversationOf } from '../support/open-conversation.js';
 import { shippedPolicyFileWith } from '../support/policy-file.js';
 import { startTestRuntime } from '../support/runtime.js';
 import { inspectionClient } from '../support/table-snapshot.js';
@@ -98,15 +99,7 @@ describe('local runtime: a crash between the touch and routing lists the convers
     await runtime.idle();
     return at;
   };
-  const conversationOf = async (phone: string) => {
-    const id = await runtime.store.customers.findCustomerId(
-      { kind: 'phone', value: `+${phone}` },
-      { consistent: true },
-    );
-    const customer = id ? await runtime.store.customers.getCustomer(id) : undefined;
-    if (!customer?.openConversationId) throw new Error(`no open conversation for +${phone}`);
-    return customer.openConversationId;
-  };
+  const conversationOf = (phone: string) => openConversationOf(runtime, phone);
   const item = async (id: string) =>
     (await doc().get({ TableName: 'threadline', Key: Keys.conversation(id), ConsistentRead: true })).Item ??
     {};

@@ -18,19 +18,21 @@ const local = useLocalStore(TABLE);
 const at = (minute: number) => new Date(Date.UTC(2026, 2, 2, 9, minute)).toISOString();
 let sequence = 0;
 
+/** The resolver's touch of the customer's WhatsApp message at `when`. */
+const touchOf = (id: string, when: string, more: Partial<ConversationTouch>): ConversationTouch => ({
+  conversationId: id,
+  customerId: `cu_${id}`,
+  channel: 'whatsapp',
+  at: when,
+  now: when,
+  inbound: true,
+  reopen: false,
+  ...more,
+});
+
 /** The customer's message as the resolver writes it: the touch, then (after routing) the wait's start. */
 async function customerWrites(id: string, when: string, opens = false) {
-  const touch: ConversationTouch = {
-    conversationId: id,
-    customerId: `cu_${id}`,
-    channel: 'whatsapp',
-    at: when,
-    now: when,
-    inbound: true,
-    reopen: false,
-    continues: !opens,
-  };
-  const touched = await local.repos.conversations.touchConversation(touch);
+  const touched = await local.repos.conversations.touchConversation(touchOf(id, when, { continues: !opens }));
   const seen = touched.current ? touched.snapshot?.conversation : undefined;
   if (mayStartWaiting(seen, when)) await local.repos.conversations.startWaiting(id, when);
 }
@@ -166,17 +168,8 @@ describe('waiting since the oldest unanswered message', () => {
 describe("the new conversation's inbox entry, written once after routing", () => {
   /** The opening message's touch when routing follows: the place (`gsi1sk`) and the wait, no entry. */
   const opens = async (id: string, when: string, continues = false) => {
-    const touched = await local.repos.conversations.touchConversation({
-      conversationId: id,
-      customerId: `cu_${id}`,
-      channel: 'whatsapp',
-      at: when,
-      now: when,
-      inbound: true,
-      reopen: false,
-      continues,
-      listLater: true,
-    });
+    const touch = touchOf(id, when, { continues, listLater: true });
+    const touched = await local.repos.conversations.touchConversation(touch);
     expect(touched.unlisted).toBe(true);
   };
   const firstAnswer = (id: string, answered: string) =>
@@ -189,16 +182,18 @@ describe("the new conversation's inbox entry, written once after routing", () =>
     return id;
   };
 
+  /** The conversation as listed in the open inbox at `sk`, its first response marked at minute 1. */
+  const listedAs = async (id: string, sk: string, state: Record<string, unknown>) => {
+    const found = await item(id);
+    const open = inboxShardPartition('open', id);
+    expect(found).toMatchObject({ gsi1pk: open, gsi1sk: sk, firstResponseAt: at(1), ...state });
+    return found;
+  };
+
   it("lists it answered in the AI's first-response write, and a second first response changes nothing", async () => {
     const id = await fresh();
     expect(await firstAnswer(id, at(1))).toEqual({ ms: 60_000, answered: true });
-    const answered = await item(id);
-    expect(answered).toMatchObject({
-      gsi1pk: inboxShardPartition('open', id),
-      gsi1sk: inboxAnsweredSortKey(at(1), id),
-      answeredAt: at(1),
-      firstResponseAt: at(1),
-    });
+    const answered = await listedAs(id, inboxAnsweredSortKey(at(1), id), { answeredAt: at(1) });
     expect(answered.waitingSince).toBeUndefined();
     // The other answer of two racing ones: neither a second mark nor a second answer.
     expect(await firstAnswer(id, at(2))).toEqual({ ms: undefined, answered: false });
@@ -210,13 +205,7 @@ describe("the new conversation's inbox entry, written once after routing", () =>
     // Its second message, touched before the first one's routing is done: still unlisted.
     await opens(id, at(2), true);
     expect(await firstAnswer(id, at(1))).toEqual({ ms: 60_000, answered: false });
-    const waiting = await item(id);
-    expect(waiting).toMatchObject({
-      gsi1pk: inboxShardPartition('open', id),
-      gsi1sk: inboxSortKey(at(0), id),
-      waitingSince: at(0),
-      firstResponseAt: at(1),
-    });
+    const waiting = await listedAs(id, inboxSortKey(at(0), id), { waitingSince: at(0) });
     expect(waiting.answeredAt).toBeUndefined();
   });
 

@@ -1,8 +1,10 @@
 import type { Channel } from '../domain/envelope.js';
 import type { ChannelSender, OutboundMessage } from '../domain/outbound.js';
 import type { Clock } from '../domain/ports.js';
+import type { HeldSend } from '../domain/reply-ports.js';
 import { PermanentSendError } from '../domain/send-errors.js';
 import type { SenderStore } from '../domain/sender-ports.js';
+import { answeredAt, answersCustomer, unansweredBy } from '../domain/waiting.js';
 import { loggedId, logger } from '../log.js';
 
 /** The provider adapters by channel. */
@@ -24,6 +26,21 @@ export interface SenderDeps {
 type LogFields = { replyId: string; customerId: string; channel: Channel };
 
 /**
+ * Marks a reply `failed` for good; an AI answer that never went out leaves its message unanswered, so
+ * the customer waits again from it.
+ */
+async function recordFailure(
+  deps: SenderDeps,
+  message: OutboundMessage,
+  reason: { code: string; message: string },
+): Promise<void> {
+  await deps.store.recordSendFailure(message, reason, deps.clock.now().toISOString());
+  const unanswered = unansweredBy(message);
+  // The AI's first response recorded its answer before the send (`markFirstResponse`): undone here.
+  if (unanswered) await deps.store.startWaiting?.(message.conversationId, unanswered, answeredAt(message));
+}
+
+/**
  * A failed send: permanent or out of attempts, it is recorded `failed`; else it is retried (rethrown),
  * after `letGo` (a held lease released, so the retry need not wait it out).
  */
@@ -37,14 +54,10 @@ async function handleFailure(
 ): Promise<void> {
   const permanent = error instanceof PermanentSendError;
   if (permanent || attempts >= deps.maxAttempts) {
-    await deps.store.recordSendFailure(
-      message,
-      {
-        code: permanent ? (error.providerCode ?? error.code) : 'gave_up',
-        message: permanent ? error.message : `no answer from the provider after ${attempts} attempts`,
-      },
-      deps.clock.now().toISOString(),
-    );
+    await recordFailure(deps, message, {
+      code: permanent ? (error.providerCode ?? error.code) : 'gave_up',
+      message: permanent ? error.message : `no answer from the provider after ${attempts} attempts`,
+    });
     logger.warn('reply failed', { ...fields, permanent, attempts, error: (error as Error).name });
     if (permanent) return;
   } else {
@@ -88,18 +101,17 @@ export async function deliverReply(
   deps: SenderDeps,
   message: OutboundMessage,
   receiveCount: number,
-  held?: { leaseUntil: string },
+  held?: HeldSend,
 ): Promise<void> {
   const fields = { replyId: message.id, customerId: message.customerId, channel: message.channel };
   if (!held && !(await claim(deps, message, fields))) return;
   const letGo = held ? () => deps.store.releaseSend(message, held.leaseUntil) : undefined;
   const sender = (await sendersOf(deps, letGo))[message.channel];
   if (!sender) {
-    await deps.store.recordSendFailure(
-      message,
-      { code: 'channel_not_configured', message: `no credentials for ${message.channel} are configured` },
-      deps.clock.now().toISOString(),
-    );
+    await recordFailure(deps, message, {
+      code: 'channel_not_configured',
+      message: `no credentials for ${message.channel} are configured`,
+    });
     logger.warn('reply failed: channel not configured', fields);
     return;
   }
@@ -107,6 +119,10 @@ export async function deliverReply(
   try {
     const result = await sender.send(message);
     sent = true;
+    // Before `sent` is recorded: a redelivery that finds it sent skips everything after the claim.
+    // Nobody waiting (the resolver's touch said so, its message answered by this reply): nothing to end.
+    if (answersCustomer(message.author) && !held?.nobodyWaiting)
+      await deps.store.markAnswered?.(message.conversationId, answeredAt(message));
     await deps.store.recordSent(message, result, deps.clock.now().toISOString());
     logger.info('reply sent', { ...fields, providerMessageId: loggedId(result.providerMessageId) });
   } catch (error) {

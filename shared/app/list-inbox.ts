@@ -1,6 +1,7 @@
 import type { AgentStore } from '#shared/domain/agent-ports.js';
 import { customerSummary, type InboxConversation, type InboxFilter } from '#shared/domain/inbox.js';
 import type { Page } from '#shared/domain/paging.js';
+import { isWaiting } from '#shared/domain/waiting.js';
 
 /**
  * One page of the inbox, longest waiting first or soonest due; the assignee `me` is the calling agent.
@@ -26,7 +27,8 @@ export async function listInbox(
   return {
     items: found.items.map((c) => {
       const customer = summaries.get(c.customerId);
-      return customer ? { ...c, customer } : c;
+      const row = { ...c, waiting: isWaiting(c) };
+      return customer ? { ...row, customer } : row;
     }),
     cursor: found.cursor,
   };

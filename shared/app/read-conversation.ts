@@ -1,5 +1,6 @@
 import type { AgentStore } from '#shared/domain/agent-ports.js';
 import { customerSummary, type InboxConversation } from '#shared/domain/inbox.js';
+import { isWaiting } from '#shared/domain/waiting.js';
 import { NotFoundError } from '#shared/errors.js';
 
 /**
@@ -13,5 +14,6 @@ export async function readConversation(
   const conversation = await deps.store.getConversation(conversationId);
   if (!conversation) throw new NotFoundError(`no conversation ${conversationId}`);
   const customer = await deps.store.getCustomer(conversation.customerId);
-  return customer ? { ...conversation, customer: customerSummary(customer) } : conversation;
+  const row = { ...conversation, waiting: isWaiting(conversation) };
+  return customer ? { ...row, customer: customerSummary(customer) } : row;
 }

@@ -30,6 +30,7 @@ import type { Customer, TimelineItem } from '../domain/timeline.js';
 import { typedIdentities } from '../domain/webchat/envelopes.js';
 import { loggedId } from '../log.js';
 import { answerCsat } from './answer-csat.js';
+import { routeThenWait } from './wait-after-routing.js';
 
 /** Resolver dependencies. */
 export interface ResolverDeps {
@@ -177,6 +178,7 @@ async function placeOnTimeline(
   conversation: ConversationSnapshot | undefined;
   /** The event was its conversation's latest when touched. */
   current: boolean;
+  unlisted: boolean;
 }> {
   const parents = threadParents(envelope);
   const thread = parents.length ? await deps.store.findThread(envelope.channel, parents) : undefined;
@@ -211,8 +213,11 @@ async function placeOnTimeline(
     at: item.at,
     now,
     inbound,
+    continues: placement.conversationId === profile?.openConversationId,
+    listLater: inbound && deps.route !== undefined && routableKind(item) !== undefined,
   });
-  return { item, placement, written, inbound, conversation: touched.snapshot, current: touched.current };
+  const { snapshot, current, unlisted } = touched;
+  return { item, placement, written, inbound, conversation: snapshot, current, unlisted: unlisted === true };
 }
 
 /** The name an event carries, when it is the earliest the profile has seen (the profile read says). */
@@ -280,10 +285,10 @@ async function routeItem(
     conversation: ConversationSnapshot | undefined;
     profileRead: Customer | undefined;
   },
-): Promise<void> {
-  if (!deps.route || !routableKind(placed.item)) return;
+): Promise<unknown> {
+  if (!deps.route || !routableKind(placed.item)) return undefined;
   const conversationId = placed.item.conversationId ?? placed.conversationId;
-  await deps.route({
+  return deps.route({
     customerId: placed.customerId,
     conversationId,
     item: placed.item,
@@ -321,7 +326,8 @@ async function resolveCustomerEvent(
   const once = oncePlacement(envelope, { moved: claim.moved, hopped, profile });
   const resolving: Resolving = { envelope, customer, customerId, profile, now, once };
   const claimed = await claimOtherIdentities(deps, resolving);
-  const { item, placement, written, inbound, conversation, current } = await placeOnTimeline(deps, resolving);
+  const placed = await placeOnTimeline(deps, resolving);
+  const { item, placement, written, inbound, conversation, current } = placed;
   const { conversationId } = placement;
   const touched = await updateCustomer(deps, resolving, claimed, { conversationId, inbound, current });
   deps.log?.('info', written ? 'timeline item written' : 'duplicate envelope, already on the timeline', {
@@ -332,7 +338,18 @@ async function resolveCustomerEvent(
   });
   // Unwritten by this event, the profile routing would read is the one read here.
   const profileRead = touched ? undefined : profile?.customer;
-  await routeItem(deps, { item, customerId, conversationId, written, conversation, profileRead });
+  // After routing, so a message the AI answers never moves the inbox entry (an unsent answer waits again).
+  const waiting = {
+    conversationId: item.conversationId ?? conversationId,
+    at: item.at,
+    inbound,
+    asTouched: current ? conversation?.conversation : undefined,
+    unlisted: placed.unlisted,
+    firstResponded: conversation?.state.firstResponseAt !== undefined,
+  };
+  await routeThenWait(deps.store, waiting, () =>
+    routeItem(deps, { item, customerId, conversationId, written, conversation, profileRead }),
+  );
   if (inbound && deps.track) {
     const tracked = item.conversationId ?? conversationId;
     const seen = conversation?.conversation.id === tracked ? conversation.conversation : undefined;

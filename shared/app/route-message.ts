@@ -26,6 +26,7 @@ import {
 import type { RoutingPolicy } from '../domain/routing/policy.js';
 import { AI_AUTHOR_ID, routableKind, routeItemId } from '../domain/routing/routable.js';
 import type { Conversation, Customer, TimelineItem } from '../domain/timeline.js';
+import { isWaiting } from '../domain/waiting.js';
 import { ConflictError, UnprocessableError } from '../errors.js';
 import { type ReplyDeps, sendReply } from './send-reply.js';
 
@@ -152,6 +153,7 @@ async function answerWithAi(
         partitions: routing.partitions,
         profiles: routing.profiles,
         firstResponded: routing.state.firstResponseAt !== undefined,
+        nobodyWaiting: !isWaiting(routing.conversation),
       },
     });
     return { decision, replied: true };
@@ -247,21 +249,24 @@ async function recordDecision(
 }
 
 /**
- * What an earlier delivery of the item did: `done` (its decision is recorded, or its AI reply is on its
- * way), the AI's reply still to be queued (a crash between its write and the outbound queue), or nothing.
+ * What an earlier delivery of the item did: `done` (its decision is recorded), `answered` (its AI reply
+ * is on its way or went), the AI's reply still to be queued (a crash between its write and the
+ * outbound queue), or nothing.
  */
 async function routedBefore(
   deps: RouterDeps,
   input: InboundToRoute,
   decisionId: string,
-): Promise<'done' | Answered | undefined> {
+): Promise<'done' | 'answered' | Answered | undefined> {
   const { customerId, item } = input;
   if (await deps.store.getTimelineItem(customerId, item.at, decisionId)) return 'done';
   const placedAt = placedReplyAt(item.at);
   const reply = await deps.store.getTimelineItem(customerId, placedAt, replyItemId(aiReplyId(item.id)));
   if (!reply) return undefined;
   const routed = unfoldDecision(reply, placedAt)[0];
-  if (reply.status !== 'queued' || reply.providerMessageId || !reply.text || routed === reply) return 'done';
+  if (reply.status !== 'queued' || reply.providerMessageId || !reply.text || routed === reply) {
+    return 'answered';
+  }
   const decision = routed?.data as RouteDecision;
   return { decision, result: { reply: reply.text, confidence: 1 } };
 }
@@ -291,6 +296,8 @@ export async function routeMessage(deps: RouterDeps, input: InboundToRoute): Pro
   // Only a delivery that did not write the item may find it routed already.
   const before = input.firstDelivery ? undefined : await routedBefore(deps, input, decisionId);
   if (before === 'done') return { routed: false };
+  // The AI answered it before: the resolver starts no wait from it (the answer may have recorded none).
+  if (before === 'answered') return { routed: false, replied: true };
   const [merged, kept] = await Promise.all([
     mergedCustomers(deps, input),
     input.conversation ?? deps.store.getConversationState(conversationId),

@@ -18,6 +18,7 @@ import {
 import type { InlineSend, OutboundQueue, ReplyStore } from '../domain/reply-ports.js';
 import { sendRetryDelaySeconds } from '../domain/send-errors.js';
 import type { Customer, TimelineItem } from '../domain/timeline.js';
+import { answeredAt } from '../domain/waiting.js';
 import { hasVerifiedEmail } from '../domain/webchat/email-fallback.js';
 import { NotFoundError } from '../errors.js';
 import { logger } from '../log.js';
@@ -68,6 +69,8 @@ export interface Recipient {
   profiles: Customer[];
   /** The conversation had its first response already, as the caller read it: none is recorded again. */
   firstResponded?: boolean | undefined;
+  /** Nobody waited on the conversation as the caller read it: the answer's send records no answer. */
+  nobodyWaiting?: boolean | undefined;
 }
 
 /** The conversation's customer (the root of their merges) and the partitions of every merged one. */
@@ -104,24 +107,28 @@ async function storeReply(
 /**
  * Once stored: the first response marked (unless the caller knows it was), and `onStored` told. When
  * both happen, the first response is counted by `onStored`'s write (routing's decision), not its own.
+ * The AI's answer (`answers`) is recorded in the same write, ending the wait before the send (a send
+ * that fails for good starts it again): answers whether it was.
  */
 async function afterStored(
   deps: ReplyDeps,
   input: SendReplyInput,
   message: OutboundMessage,
   stored: { created: boolean; firstResponded: boolean | undefined },
-): Promise<void> {
+): Promise<boolean> {
   const { conversationId, at } = message;
+  const answered = input.answers ? answeredAt(message) : undefined;
   if (stored.created && input.onStored && deps.store.markFirstResponse) {
-    const firstResponseMs = stored.firstResponded
+    const mark = stored.firstResponded
       ? undefined
-      : await deps.store.markFirstResponse(conversationId, at);
-    await input.onStored(firstResponseMs);
-    return;
+      : await deps.store.markFirstResponse(conversationId, at, answered);
+    await input.onStored(mark?.ms);
+    return mark?.answered === true;
   }
   if (stored.created) await input.onStored?.();
   // Once recorded it stays: a write that would fail its condition (and be billed) is not tried.
-  if (!stored.firstResponded) await deps.store.recordFirstResponse?.(conversationId, at);
+  if (stored.firstResponded) return false;
+  return (await deps.store.recordFirstResponse?.(conversationId, at, answered)) === true;
 }
 
 /**
@@ -133,10 +140,11 @@ async function dispatch(
   deps: ReplyDeps,
   message: OutboundMessage,
   leaseUntil: string | undefined,
+  nobodyWaiting: boolean | undefined,
 ): Promise<void> {
   if (leaseUntil && deps.sendNow) {
     try {
-      await deps.sendNow.deliver(message, { leaseUntil });
+      await deps.sendNow.deliver(message, { leaseUntil, ...(nobodyWaiting ? { nobodyWaiting } : {}) });
       return;
     } catch (error) {
       const delaySeconds = sendRetryDelaySeconds(error);
@@ -164,7 +172,7 @@ export async function sendReply(
     : input.idempotencyKey
       ? replyIdFor(input.conversationId, replyKeyOwner(author), input.idempotencyKey)
       : deps.newId();
-  const { conversationId, root, customer, partitions, profiles, firstResponded } =
+  const { conversationId, root, customer, partitions, profiles, firstResponded, nobodyWaiting } =
     input.recipient ?? (await readRecipient(deps, input.conversationId));
   const channel = replyChannel(customer, input.request.channel);
   const to = replyAddress(customer, channel);
@@ -203,7 +211,7 @@ export async function sendReply(
       ? new Date(deps.clock.now().getTime() + deps.sendNow.leaseMs).toISOString()
       : undefined;
   const { message, created } = await storeReply(deps, candidate, input, leaseUntil);
-  await afterStored(deps, input, message, { created, firstResponded });
+  const answerRecorded = await afterStored(deps, input, message, { created, firstResponded });
   // As stored: at the time it was written, whatever its place.
   const item = { ...replyItem(message), at: message.at };
   const by = message.author.kind === 'ai' ? 'ai' : 'agent';
@@ -218,7 +226,7 @@ export async function sendReply(
     author: by,
     emailFallback,
   });
-  await dispatch(deps, message, created ? leaseUntil : undefined);
+  await dispatch(deps, message, created ? leaseUntil : undefined, nobodyWaiting || answerRecorded);
   if (message.author.kind === 'agent') {
     await deps.store.setLastAgent(root, message.author.id, message.at);
     // Routing's state: once an agent has replied in the conversation, the AI stays silent in it.

@@ -30,6 +30,11 @@ export type CustomerSummary = z.infer<typeof CustomerSummarySchema>;
 
 /** A conversation as the inbox lists it: with its customer's summary (absent when erased or missing). */
 export const InboxConversationSchema = ConversationSchema.extend({
+  waiting: z
+    .boolean()
+    .describe(
+      'the customer waits for an answer: open, with a message after the last reply sent (`waitingSince`); answered ones list after every waiting one',
+    ),
   customer: CustomerSummarySchema.optional().describe(
     "the customer's id, name and first identity, read with the page; absent when the profile is gone",
   ),

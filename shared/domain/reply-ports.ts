@@ -28,13 +28,33 @@ export interface ReplyStore {
   setLastAgent(customerId: string, agentId: string, at: string): Promise<void>;
   /** Records an agent's reply on the conversation's routing state (the AI stays silent after it). */
   markHumanReplied?(conversationId: string, at: string): Promise<void>;
-  /** Marks the conversation's first reply (for the first-response-time metric). */
-  recordFirstResponse?(conversationId: string, at: string): Promise<void>;
+  /**
+   * Marks the conversation's first reply (for the first-response-time metric); with `answered` (the
+   * AI's answer's time) as `markFirstResponse` does. Answers whether it recorded the answer.
+   */
+  recordFirstResponse?(conversationId: string, at: string, answered?: string): Promise<boolean | undefined>;
   /**
    * Marks the conversation's first reply without counting it: answers its wait (ms) when this call
-   * marked it, for the caller to count with the write it makes anyway (routing's decision).
+   * marked it, for the caller to count with the write it makes anyway (routing's decision). With
+   * `answered` (the AI's answer), the same write ends the wait and lists the conversation in the inbox.
    */
-  markFirstResponse?(conversationId: string, at: string): Promise<number | undefined>;
+  markFirstResponse?(conversationId: string, at: string, answered?: string): Promise<FirstResponseMark>;
+}
+
+/** A first-response write: the wait it measured (ms; none when marked before) and whether it recorded the answer. */
+export interface FirstResponseMark {
+  ms?: number | undefined;
+  answered: boolean;
+}
+
+/**
+ * A send lease the caller's own put took; `nobodyWaiting` when its read of the conversation (the
+ * resolver's touch) found no wait, or the AI's first-response write ended it already, so the send
+ * records no answer (one write less).
+ */
+export interface HeldSend {
+  leaseUntil: string;
+  nobodyWaiting?: boolean | undefined;
 }
 
 /**
@@ -44,7 +64,7 @@ export interface ReplyStore {
  */
 export interface InlineSend {
   leaseMs: number;
-  deliver(message: OutboundMessage, held: { leaseUntil: string }): Promise<void>;
+  deliver(message: OutboundMessage, held: HeldSend): Promise<void>;
 }
 
 /**

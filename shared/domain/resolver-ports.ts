@@ -47,6 +47,16 @@ export interface ConversationTouch {
   inbound: boolean;
   /** Reopen a resolved conversation (only by an event newer than its resolution). */
   reopen: boolean;
+  /**
+   * The profile holds the conversation open already: an inbound event does not start its wait in the
+   * touch (the resolver does after routing). Unset, the touch starts it (the conversation's first message).
+   */
+  continues?: boolean | undefined;
+  /**
+   * Routing follows: a conversation this message opens is listed in the inbox after it (by the AI's
+   * first response, already answered, or by the resolver), so its entry is written once.
+   */
+  listLater?: boolean | undefined;
   previousConversationId?: string | undefined;
 }
 
@@ -83,6 +93,8 @@ export interface TouchedConversation {
   current: boolean;
   /** The conversation as the write left it, when the store answers it (saves routing a read). */
   snapshot?: ConversationSnapshot | undefined;
+  /** Current, and not in the inbox yet (`listLater`): routing's outcome lists it. */
+  unlisted?: boolean | undefined;
 }
 
 /** Why two customers may be one person. */
@@ -122,6 +134,13 @@ export interface ResolverStore {
    * routing state), which saves routing a read.
    */
   touchConversation(touch: ConversationTouch): Promise<TouchedConversation>;
+  /**
+   * The customer's message at `at` starts a wait on the open conversation, unless one runs already or
+   * an answer as new was recorded (a conditional write).
+   */
+  startWaiting?(conversationId: string, at: string): Promise<void>;
+  /** Lists an open conversation a `listLater` touch left out of the inbox, at its place (conditional). */
+  listInInbox?(conversationId: string): Promise<void>;
   touchProfile(touch: ProfileTouch): Promise<void>;
   /** Records a delivery status forward-only, on the message and on its timeline item if known. */
   advanceStatus(envelope: StatusEnvelope): Promise<void>;

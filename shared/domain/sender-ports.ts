@@ -6,6 +6,13 @@ export interface SenderStore {
   /** Lets go of a lease written by this holder (`leaseUntil`), which will not send: a no-op otherwise. */
   releaseSend(message: OutboundMessage, leaseUntil: string): Promise<void>;
   recordSent(message: OutboundMessage, result: SendResult, at: string): Promise<void>;
+  /** An answer reached the customer (`at` its time): the conversation stops waiting, unless they wrote since. */
+  markAnswered?(conversationId: string, at: string): Promise<void>;
+  /**
+   * The customer's message at `at` is unanswered after all (an AI answer, recorded at `failed`, never
+   * went out): they wait again from it.
+   */
+  startWaiting?(conversationId: string, at: string, failed?: string): Promise<void>;
   recordSendFailure(
     message: OutboundMessage,
     reason: { code: string; message: string },

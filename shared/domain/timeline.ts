@@ -166,8 +166,13 @@ export const ConversationSchema = z.object({
   channel: z.optional(ChannelSchema),
   createdAt: z.iso.datetime(),
   lastMessageAt: z.iso.datetime().optional(),
-  /** Since when the customer has been waiting for an answer; unset once answered. */
+  /**
+   * The time of the customer's oldest message not answered yet (an agent's or the AI's reply sent);
+   * unset once answered, set again by their next message.
+   */
   waitingSince: z.iso.datetime().optional(),
+  /** The time of the latest reply that answered the customer (agent or AI, sent). */
+  answeredAt: z.iso.datetime().optional(),
   assignee: z.string().optional(),
   queue: z.string().optional(),
   /** Every channel the customer wrote on in this conversation; more than one flags a channel switch. */

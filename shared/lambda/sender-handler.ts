@@ -12,8 +12,13 @@ import { lambdaDeadLetter } from './dead-letter.js';
 /** The sender function on AWS: replies from SQS to the providers, with the provider secrets. */
 export async function createSenderHandler(): Promise<(event: SQSEvent) => Promise<SQSBatchResponse>> {
   const config = await loadConfigWithSecrets((id) => getSecretString(id));
+  const repos = dynamoRepositories(dynamoDbLite(), config.TABLE_NAME);
   const deps = {
-    store: dynamoRepositories(dynamoDbLite(), config.TABLE_NAME).replies,
+    store: {
+      ...repos.replies,
+      markAnswered: repos.conversations.markAnswered,
+      startWaiting: repos.conversations.startWaiting,
+    },
     senders: lambdaSenders(config),
     clock: systemClock,
     // Longer than one invocation, so a sender that died mid-call is retried only once its lease is over.

@@ -5,6 +5,7 @@ import { routeMessage } from '#shared/app/route-message.js';
 import type { ReplyDeps } from '#shared/app/send-reply.js';
 import { trackConversationClock } from '#shared/app/track-conversation-clock.js';
 import type { ClockEvent, ConversationClockDeps } from '#shared/domain/clock-ports.js';
+import type { HeldSend } from '#shared/domain/reply-ports.js';
 import { createTimersConsumer } from '#shared/queue/timers-consumer.js';
 import type { Config } from '../config/config.js';
 import { resolverSettings } from '../config/resolver-settings.js';
@@ -85,8 +86,7 @@ export function startConsumers(input: ConsumersInput): ReplyDeps {
     // As the resolver on AWS: the AI's answers are sent by the invocation that stored them.
     sendNow: {
       leaseMs: input.leaseMs,
-      deliver: (message: OutboundMessage, held: { leaseUntil: string }) =>
-        deliverReply(sending, message, 0, held),
+      deliver: (message: OutboundMessage, held: HeldSend) => deliverReply(sending, message, 0, held),
     },
   };
   clockDeps.automations ??= {

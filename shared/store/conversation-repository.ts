@@ -30,6 +30,12 @@ import {
   resolveConversationInput,
   touchConversationInput,
 } from './params/conversations.js';
+import {
+  dropAnsweredWaitInput,
+  listInInboxInput,
+  markAnsweredInput,
+  startWaitingInput,
+} from './params/waiting.js';
 import { mergeShards } from './sharded-query.js';
 import { INDEX_KEYS, LIST_INDEX } from './table.js';
 
@@ -150,9 +156,18 @@ async function touchConversation(db: DynamoDb, touch: ConversationTouch): Promis
   });
   // The customer reopened a conversation an agent has: it counts in their open ones again.
   if (touch.reopen && out.current && out.attributes?.assignee) await syncAgentLoad(db, out.attributes);
+  const since = out.attributes?.waitingSince;
+  const answered = out.attributes?.answeredAt;
+  if (out.current && typeof since === 'string' && typeof answered === 'string' && answered >= since) {
+    // A redelivered opening message after its answer: no wait (see `dropAnsweredWaitInput`).
+    if (await updateItemIf(db, dropAnsweredWaitInput(db.table, touch.conversationId, since))) {
+      delete out.attributes?.waitingSince;
+    }
+  }
   // After a late message the follow-ups changed the item again: routing reads it afresh then.
   const snapshot = out.current && out.attributes ? conversationSnapshotOf(out.attributes) : undefined;
-  return { current: out.current, snapshot };
+  const unlisted = snapshot !== undefined && out.attributes?.gsi1pk === undefined;
+  return { current: out.current, snapshot, ...(unlisted ? { unlisted } : {}) };
 }
 
 /**
@@ -174,6 +189,18 @@ export function conversationRepository(db: DynamoDb, timeline: Timeline) {
     /** Upserts the conversation an event belongs to. */
     touchConversation: (touch: ConversationTouch) => touchConversation(db, touch),
     getConversation,
+    /** The customer's message starts a wait on the open conversation, unless one runs or it was answered. */
+    async startWaiting(conversationId: string, at: string, failed?: string): Promise<void> {
+      await updateItemIf(db, startWaitingInput(db.table, conversationId, at, failed));
+    },
+    /** Lists an open conversation its opening message left out of the inbox (`listLater`), at its place. */
+    async listInInbox(conversationId: string): Promise<void> {
+      await updateItemIf(db, listInInboxInput(db.table, conversationId));
+    },
+    /** An answer reached the customer: the conversation stops waiting, unless they wrote since. */
+    async markAnswered(conversationId: string, at: string): Promise<void> {
+      await updateItemIf(db, markAnsweredInput(db.table, conversationId, at));
+    },
     /** The inbox: conversations of a status, longest waiting first. */
     inbox: (filter: InboxFilter, page: { limit: number; cursor?: string | undefined }) =>
       inbox(db, filter, page),

@@ -37,7 +37,7 @@ export const mentionsPartition = (token: string): string => `MENTION#${token}`;
  * | customer's conversations| Query   pk=CUSTOMER#<id>, sk begins_with CONVERSATION#           |
  * | customers by name      | Query ×N gsi1k gsi1pk=CUSTOMER_NAME#<shard>, gsi1sk begins_with <name>, merged, GetItem each |
  * | conversation           | GetItem  pk=CONVERSATION#<id>, sk=CONVERSATION                   |
- * | inbox by status        | Query ×N gsi1k gsi1pk=INBOX#<status>#<shard>, gsi1sk=<waitingSince>#<id>, merged, GetItem each |
+ * | inbox by status        | Query ×N gsi1k gsi1pk=INBOX#<status>#<shard>, gsi1sk=<waitingSince>#<id> (answered: answered#<at>#<id>), merged, GetItem each |
  * | inbox by SLA deadline  | Query ×N gsi2 gsi2pk=INBOXDUE#<status>#<shard>, gsi2sk=<due>#<id>, merged, GetItem each |
  * | message by provider id | GetItem  pk=MESSAGE#<channel>#<providerMessageId>, sk=MESSAGE     |
  * | who mentioned identity | Query    pk=MENTION#<kind>#<value>, sk=CUSTOMER#<id>              |
@@ -222,6 +222,12 @@ export const metricsPartition = (shard: number): string => `METRICS#${shard}`;
 export const metricsDaySortKey = (day: string): string => `DAY#${day}`;
 /** Inbox index sort key: longest waiting first, the id to break ties. */
 export const inboxSortKey = (since: string, conversationId: string): string => `${since}#${conversationId}`;
+/**
+ * Inbox index sort key of an open conversation that is answered (nobody waits): after every waiting
+ * one (`a` sorts after the digits a time starts with), the longest answered first.
+ */
+export const inboxAnsweredSortKey = (answeredAt: string, conversationId: string): string =>
+  `answered#${answeredAt}#${conversationId}`;
 
 /** Deadline index sort key: the soonest pending SLA deadline first, the id to break ties. */
 export const inboxDueSortKey = (due: string, conversationId: string): string => `${due}#${conversationId}`;

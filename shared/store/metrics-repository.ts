@@ -1,5 +1,7 @@
+import type { UpdateCommandInput } from '@aws-sdk/lib-dynamodb';
 import type { CsatTally } from '../domain/csat/survey.js';
 import type { Metrics, MetricsRange } from '../domain/metrics.js';
+import type { FirstResponseMark } from '../domain/reply-ports.js';
 import type { DecisionCount } from '../domain/router-ports.js';
 import { csatFigures } from './csat-figures.js';
 import { type DynamoDb, isConditionFailure, updateItem } from './dynamo-client.js';
@@ -12,35 +14,62 @@ import {
   markFirstResponseInput,
   queryMetricsDaysInput,
 } from './params/metrics.js';
+import { firstAnswerInput, firstResponseListedInput } from './params/waiting.js';
 import { slaFigures } from './sla-figures.js';
 
-/**
- * Marks a conversation's first reply, the first time only: answers its wait since the customer began
- * waiting (ms), or undefined when it was marked before (or nobody was waiting).
- */
-async function markFirstResponse(
-  db: DynamoDb,
-  conversationId: string,
-  at: string,
-): Promise<number | undefined> {
-  let waitingSince: unknown;
-  try {
-    const out = await updateItem(db, markFirstResponseInput(db.table, conversationId, at));
-    waitingSince = out.Attributes?.waitingSince;
-  } catch (error) {
-    if (isConditionFailure(error)) return undefined;
-    throw error;
-  }
+/** The wait a first response ended (ms), from the conversation's `waitingSince` before it. */
+function waitOf(waitingSince: unknown, at: string): number | undefined {
   return typeof waitingSince === 'string' && waitingSince
     ? Math.max(0, Date.parse(at) - Date.parse(waitingSince))
     : undefined;
 }
 
+/** A conditional update's returned attributes, or undefined when its condition failed. */
+async function updateUnlessFailed(
+  db: DynamoDb,
+  input: UpdateCommandInput,
+): Promise<Record<string, unknown> | undefined> {
+  try {
+    return (await updateItem(db, input)).Attributes ?? {};
+  } catch (error) {
+    if (isConditionFailure(error)) return undefined;
+    throw error;
+  }
+}
+
+/**
+ * Marks a conversation's first reply, the first time only: answers its wait since the customer began
+ * waiting (ms; undefined when it was marked before, or nobody was waiting). With `answered` (the AI's
+ * answer), the same write ends the wait and lists the conversation (`firstAnswerInput`); when the
+ * customer wrote since, the mark lists it at the place it keeps (`firstResponseListedInput`).
+ */
+async function markFirstResponse(
+  db: DynamoDb,
+  conversationId: string,
+  at: string,
+  answered?: string,
+): Promise<FirstResponseMark> {
+  if (answered) {
+    const before = await updateUnlessFailed(db, firstAnswerInput(db.table, conversationId, { at, answered }));
+    if (before) return { ms: waitOf(before.waitingSince, at), answered: true };
+  }
+  const input = answered
+    ? firstResponseListedInput(db.table, conversationId, at)
+    : markFirstResponseInput(db.table, conversationId, at);
+  const after = await updateUnlessFailed(db, input);
+  return { ms: after ? waitOf(after.waitingSince, at) : undefined, answered: false };
+}
+
 /** Marks a conversation's first reply; the first time only, adds its wait to that day's counters. */
-async function recordFirstResponse(db: DynamoDb, conversationId: string, at: string): Promise<void> {
-  const ms = await markFirstResponse(db, conversationId, at);
-  if (ms === undefined) return;
-  await updateItem(db, addFirstResponseInput(db.table, { conversationId, at, ms }));
+async function recordFirstResponse(
+  db: DynamoDb,
+  conversationId: string,
+  at: string,
+  answered?: string,
+): Promise<boolean> {
+  const { ms, answered: recorded } = await markFirstResponse(db, conversationId, at, answered);
+  if (ms !== undefined) await updateItem(db, addFirstResponseInput(db.table, { conversationId, at, ms }));
+  return recorded;
 }
 
 /** Every numeric counter of the items, added up by name. */
@@ -99,9 +128,11 @@ export function metricsRepository(db: DynamoDb) {
       await updateItem(db, countDecisionInput(db.table, decision));
     },
     /** Marks a conversation's first reply; the first time only, adds its wait to that day's counters. */
-    recordFirstResponse: (conversationId: string, at: string) => recordFirstResponse(db, conversationId, at),
+    recordFirstResponse: (conversationId: string, at: string, answered?: string) =>
+      recordFirstResponse(db, conversationId, at, answered),
     /** Marks a conversation's first reply without counting it; answers its wait when this call marked it. */
-    markFirstResponse: (conversationId: string, at: string) => markFirstResponse(db, conversationId, at),
+    markFirstResponse: (conversationId: string, at: string, answered?: string) =>
+      markFirstResponse(db, conversationId, at, answered),
     /** Adds one survey answer to its day's CSAT counters. */
     async countCsat(tally: CsatTally): Promise<void> {
       await updateItem(db, countCsatInput(db.table, tally));

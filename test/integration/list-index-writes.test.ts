@@ -79,6 +79,8 @@ describe('local runtime: per-message writes write no list index entry', () => {
     const conversation = await item(Keys.conversation(conversationId));
     // The AI answered, and the conversation took its first-response mark in the same run.
     expect(conversation?.firstResponseAt).toEqual(expect.any(String));
+    // The answer ended the wait: the first-response mark listed it after the waiting ones, once.
+    expect(conversation?.waitingSince).toBeUndefined();
     expect(first).toEqual({
       [`gsi1pk=${inboxShardPartition('open', conversationId)}`]: 1,
       [`gsi1pk=${nameShardPartition(customerId)}`]: 1,

@@ -157,7 +157,11 @@ function ConversationRow(props: {
           ))}
         </span>
         <span class="meta">
-          {c.waitingSince ? `waiting ${since(c.waitingSince)}` : c.status}
+          {c.waiting && c.waitingSince
+            ? `waiting ${since(c.waitingSince)}`
+            : c.status === 'open'
+              ? 'answered'
+              : c.status}
           {due ? ` · due ${clock(due)}` : ''}
           {c.assignee ? ` · ${c.assignee}` : ' · unassigned'}
           {c.queue ? ` · ${c.queue}` : ''}

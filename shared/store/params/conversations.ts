@@ -14,13 +14,21 @@ function openInboxValues(touch: ConversationTouch): Record<string, string> {
   };
 }
 
-/** A conversation's first inbound message puts it in the open inbox; later ones keep its place. */
-const OPEN_INBOX_IF_NEW = [
-  'waitingSince = if_not_exists(waitingSince, :at)',
-  'gsi1pk = if_not_exists(gsi1pk, :inbox)',
-  'gsi1sk = if_not_exists(gsi1sk, :inboxSk)',
-  'gsi2pk = if_not_exists(gsi2pk, :inboxDue)',
-];
+/**
+ * What an inbound message's touch of an open conversation sets: the conversation's first message gives
+ * it its place in the open inbox (`gsi1sk`), and the entry itself (`gsi1pk`) unless the touch says
+ * `listLater` (the AI's first response lists it, answered already, or the resolver after routing);
+ * later ones keep both. The message that opens it starts its wait here (the first response reads it); a
+ * later one after routing (`startWaitingInput`), unless the AI answered it.
+ */
+function inboundOpenTouch(touch: ConversationTouch): { sets: string[]; values: Record<string, string> } {
+  const values = openInboxValues(touch);
+  const sets = ['gsi1sk = if_not_exists(gsi1sk, :inboxSk)', 'gsi2pk = if_not_exists(gsi2pk, :inboxDue)'];
+  if (touch.listLater) delete values[':inbox'];
+  else sets.unshift('gsi1pk = if_not_exists(gsi1pk, :inbox)');
+  if (!touch.continues) sets.push('waitingSince = if_not_exists(waitingSince, :at)');
+  return { sets, values };
+}
 
 /**
  * Upserts the conversation an event belongs to. `current` for an event newer than the conversation's
@@ -77,14 +85,17 @@ export function touchConversationInput(
     Object.assign(values, openInboxValues(touch));
     sets.push('#status = :open', 'waitingSince = :at', 'gsi1pk = :inbox', 'gsi1sk = :inboxSk');
     sets.push('gsi2pk = :inboxDue');
-    removes.push('resolvedAt');
+    removes.push('resolvedAt', 'answeredSk');
   } else {
     sets.push('#status = if_not_exists(#status, :open)');
     if (touch.inbound) {
-      Object.assign(values, openInboxValues(touch));
-      sets.push(...OPEN_INBOX_IF_NEW);
+      const open = inboundOpenTouch(touch);
+      Object.assign(values, open.values);
+      sets.push(...open.sets);
     }
   }
+  // What an answer must be as new as to end the wait (see `markAnsweredInput`).
+  if (touch.inbound) sets.push('lastInboundAt = :at');
   return {
     TableName: table,
     Key: key,
@@ -115,7 +126,8 @@ export function earlierWaitInput(
     TableName: table,
     Key: Keys.conversation(touch.conversationId),
     UpdateExpression: 'SET waitingSince = :at, gsi1sk = :inboxSk',
-    ConditionExpression: '#status = :open AND waitingSince > :at',
+    ConditionExpression:
+      '#status = :open AND waitingSince > :at AND (attribute_not_exists(answeredAt) OR answeredAt < :at)',
     ExpressionAttributeNames: { '#status': 'status' },
     ExpressionAttributeValues: {
       ':at': touch.at,
@@ -189,7 +201,7 @@ export function resolveConversationInput(
     Key: Keys.conversation(conversationId),
     UpdateExpression:
       // Ends the episode: the routing state of the next one starts empty, with what comes after now.
-      `SET #status = :resolved, resolvedAt = :now, resolvedBy = :agent, gsi1pk = :inbox, gsi1sk = :inboxSk, gsi2pk = :inboxDue, episodeFrom = :now REMOVE waitingSince, ${EPISODE_STATE_ATTRIBUTES.join(', ')}`,
+      `SET #status = :resolved, resolvedAt = :now, resolvedBy = :agent, gsi1pk = :inbox, gsi1sk = :inboxSk, gsi2pk = :inboxDue, episodeFrom = :now REMOVE waitingSince, answeredSk, ${EPISODE_STATE_ATTRIBUTES.join(', ')}`,
     ExpressionAttributeNames: { '#status': 'status' },
     ExpressionAttributeValues: {
       ':resolved': 'resolved',
@@ -231,7 +243,7 @@ export function reopenConversationInput(
     TableName: table,
     Key: Keys.conversation(conversationId),
     UpdateExpression:
-      'SET #status = :open, gsi1pk = :inbox, gsi1sk = :inboxSk, gsi2pk = :inboxDue, waitingSince = :now REMOVE resolvedAt, resolvedBy',
+      'SET #status = :open, gsi1pk = :inbox, gsi1sk = :inboxSk, gsi2pk = :inboxDue, waitingSince = :now REMOVE resolvedAt, resolvedBy, answeredSk',
     ExpressionAttributeNames: { '#status': 'status' },
     ExpressionAttributeValues: {
       ':open': 'open',

@@ -258,8 +258,13 @@ describe('agent API', () => {
     const store = fakeStore();
     const asked: string[][] = [];
     const orphan = { ...conversation, id: 'cv_2', customerId: 'cu_gone' };
+    const { waitingSince: _w, ...answered } = {
+      ...conversation,
+      id: 'cv_4',
+      answeredAt: '2025-06-08T21:01:00.000Z',
+    };
     store.inbox = async () => ({
-      items: [conversation, orphan, { ...conversation, id: 'cv_3' }],
+      items: [conversation, orphan, { ...conversation, id: 'cv_3' }, answered],
       cursor: null,
     });
     store.getCustomers = async (ids) => {
@@ -271,9 +276,11 @@ describe('agent API', () => {
     const summary = { id: 'cu_1', name: 'Sheena Nelson', identity: { kind: 'phone', value: '+16505551234' } };
     expect(await res.json()).toEqual({
       items: [
-        { ...conversation, customer: summary },
-        orphan,
-        { ...conversation, id: 'cv_3', customer: summary },
+        { ...conversation, waiting: true, customer: summary },
+        { ...orphan, waiting: true },
+        { ...conversation, id: 'cv_3', waiting: true, customer: summary },
+        // Open and answered: not waiting.
+        { ...answered, waiting: false, customer: summary },
       ],
       cursor: null,
     });
@@ -323,6 +330,7 @@ describe('agent API: one conversation', () => {
     expect(res.status).toBe(200);
     expect(await res.json()).toEqual({
       ...conversation,
+      waiting: true,
       customer: { id: 'cu_1', name: 'Sheena Nelson', identity: { kind: 'phone', value: '+16505551234' } },
     });
     expect(reads).toEqual(['conversation cv_1', 'customer cu_1']);
@@ -333,7 +341,7 @@ describe('agent API: one conversation', () => {
     store.getConversation = async () => ({ ...conversation, customerId: 'cu_missing' });
     const res = await app(store).request('/api/conversations/cv_1', auth);
     expect(res.status).toBe(200);
-    expect(await res.json()).toEqual({ ...conversation, customerId: 'cu_missing' });
+    expect(await res.json()).toEqual({ ...conversation, customerId: 'cu_missing', waiting: true });
   });
 
   it('answers 404 for an unknown conversation, 400 for a bad id and 401 without a token', async () => {

@@ -134,3 +134,83 @@ describe('deliverReply of a reply whose put holds the lease (the resolver)', () 
     expect(calls.at(-1)).toEqual(['sent', 'SM1', NOW]);
   });
 });
+
+describe('deliverReply: the customer stops waiting once an answer is sent', () => {
+  /** The store above, with the conversation's waiting writes recorded in the same order. */
+  function waitingStore() {
+    const { fake, calls } = store();
+    fake.markAnswered = async (conversationId, at) => {
+      calls.push(['answered', conversationId, at]);
+    };
+    fake.startWaiting = async (conversationId, at, failed) => {
+      calls.push(['waiting', conversationId, at, failed]);
+    };
+    return { fake, calls };
+  }
+  const aiAnswer = OutboundMessageSchema.parse({
+    ...message,
+    id: 'rp_ai',
+    author: { kind: 'ai', id: 'responder' },
+    placedAt: '2025-06-10T11:59:30.001Z',
+  });
+
+  it("marks an agent's reply answered before it records it sent, at the reply's time", async () => {
+    const { fake, calls } = waitingStore();
+    await deliverReply(deps(fake, sent), message, 1);
+    expect(calls).toEqual([['claim'], ['answered', 'cv_1', NOW], ['sent', 'SM1', NOW]]);
+  });
+
+  it("answers at the AI reply's place when that is later than its time (the provider's clock ahead)", async () => {
+    const { fake, calls } = waitingStore();
+    const ahead = { ...aiAnswer, placedAt: '2025-06-10T12:00:05.001Z' };
+    await deliverReply(deps(fake, sent), ahead, 1);
+    expect(calls).toContainEqual(['answered', 'cv_1', '2025-06-10T12:00:05.001Z']);
+  });
+
+  it('answers nothing with an automation message or a survey, nor with a reply that was not sent', async () => {
+    const automation = waitingStore();
+    const auto = { ...message, author: { kind: 'ai' as const, id: 'automation' } };
+    await deliverReply(deps(automation.fake, sent), auto, 1);
+    expect(automation.calls).toEqual([['claim'], ['sent', 'SM1', NOW]]);
+    const refused = waitingStore();
+    const refuse = async () => Promise.reject(new PermanentSendError('unreachable', '30003'));
+    await deliverReply(deps(refused.fake, refuse), message, 1);
+    expect(refused.calls).toEqual([['claim'], ['failed', '30003', NOW]]);
+  });
+
+  it("records no answer when the resolver's touch found nobody waiting, and still waits again on failure", async () => {
+    const held = { leaseUntil: '2025-06-10T12:01:00.000Z', nobodyWaiting: true };
+    const quiet = waitingStore();
+    await deliverReply(deps(quiet.fake, sent), aiAnswer, 0, held);
+    expect(quiet.calls).toEqual([['sent', 'SM1', NOW]]);
+    const waiting = waitingStore();
+    await deliverReply(deps(waiting.fake, sent), aiAnswer, 0, { leaseUntil: held.leaseUntil });
+    expect(waiting.calls).toEqual([
+      ['answered', 'cv_1', NOW],
+      ['sent', 'SM1', NOW],
+    ]);
+    const refused = waitingStore();
+    const refuse = async () => Promise.reject(new PermanentSendError('unreachable', '30003'));
+    await deliverReply(deps(refused.fake, refuse), aiAnswer, 0, held);
+    expect(refused.calls).toEqual([
+      ['failed', '30003', NOW],
+      ['waiting', 'cv_1', '2025-06-10T11:59:30.000Z', NOW],
+    ]);
+  });
+
+  it('waits again from the message an AI answer that failed for good was answering', async () => {
+    const { fake, calls } = waitingStore();
+    const refuse = async () => Promise.reject(new PermanentSendError('unreachable', '30003'));
+    await deliverReply(deps(fake, refuse), aiAnswer, 1);
+    expect(calls).toEqual([
+      ['claim'],
+      ['failed', '30003', NOW],
+      ['waiting', 'cv_1', '2025-06-10T11:59:30.000Z', NOW],
+    ]);
+    // A retryable failure is not the end: nothing changes until it is sent or given up.
+    const retried = waitingStore();
+    const throttled = async () => Promise.reject(new RetryableSendError('throttled'));
+    await expect(deliverReply(deps(retried.fake, throttled), aiAnswer, 1)).rejects.toThrow();
+    expect(retried.calls).toEqual([['claim']]);
+  });
+});

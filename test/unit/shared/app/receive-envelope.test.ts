@@ -277,3 +277,32 @@ describe('receiveEnvelope', () => {
     expect(d.store.conversations.get(result.conversationId ?? '')?.waitingSince).toBeUndefined();
   });
 });
+
+describe('receiveEnvelope: the wait after routing', () => {
+  /** The memory store, recording the waits started. */
+  class WaitingStore extends MemoryStore {
+    waits: Array<[string, string]> = [];
+    async startWaiting(conversationId: string, at: string): Promise<void> {
+      this.waits.push([conversationId, at]);
+    }
+  }
+  const at = inboundText().occurredAt;
+
+  it("starts the customer's wait after routing, unless the AI answered the message", async () => {
+    const handedOff = deps(new WaitingStore()) as ResolverDeps & { store: WaitingStore };
+    handedOff.route = async () => ({ routed: true });
+    const first = await receiveEnvelope(handedOff, inboundText());
+    expect(handedOff.store.waits).toEqual([[first.conversationId, at]]);
+
+    const answered = deps(new WaitingStore()) as ResolverDeps & { store: WaitingStore };
+    answered.route = async () => ({ routed: true, replied: true });
+    await receiveEnvelope(answered, inboundText());
+    expect(answered.store.waits).toEqual([]);
+  });
+
+  it('starts no wait for an outbound echo', async () => {
+    const d = deps(new WaitingStore()) as ResolverDeps & { store: WaitingStore };
+    await receiveEnvelope(d, echo('wamid.OUT1', at));
+    expect(d.store.waits).toEqual([]);
+  });
+});

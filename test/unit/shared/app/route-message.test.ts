@@ -511,6 +511,21 @@ describe('routeMessage', () => {
     ]);
   });
 
+  it("tells the AI's send whether anybody waited, as the conversation was read", async () => {
+    const nobody: Array<boolean | undefined> = [];
+    for (const conversation of [{}, { waitingSince: MESSAGE_AT }]) {
+      const w = world({ conversation });
+      w.deps.replies.sendNow = {
+        leaseMs: 60_000,
+        deliver: async (_message, held) => {
+          nobody.push(held.nobodyWaiting);
+        },
+      };
+      await inbound(w, 'How long does shipping take?', { id: 'whatsapp:wamid.w' });
+    }
+    expect(nobody).toEqual([true, undefined]);
+  });
+
   it('skips the check for an earlier decision when this delivery wrote the item', async () => {
     const w = world();
     let checks = 0;
@@ -527,6 +542,8 @@ describe('routeMessage', () => {
     // The decision's own key, then the AI reply's (which carries the decision).
     expect(checks).toBe(2);
     expect(again.routed).toBe(false);
+    // Answered by the AI before: the resolver starts no wait from it.
+    expect(again.replied).toBe(true);
   });
 
   it("uses the resolver's read of an unmerged profile instead of reading it again; a merged one is read", async () => {

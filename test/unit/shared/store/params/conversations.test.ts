@@ -92,7 +92,7 @@ describe('conversation params', () => {
       TableName: 't',
       Key: conversationKey,
       UpdateExpression:
-        'SET #status = :resolved, resolvedAt = :now, resolvedBy = :agent, gsi1pk = :inbox, gsi1sk = :inboxSk, gsi2pk = :inboxDue, episodeFrom = :now REMOVE waitingSince, inboundSince_sms, inboundSince_whatsapp, inboundSince_messenger, inboundSince_instagram, inboundSince_email, inboundSince_voice, inboundSince_webchat, humanRepliedAt, escalatedAt, escalatedItemId',
+        'SET #status = :resolved, resolvedAt = :now, resolvedBy = :agent, gsi1pk = :inbox, gsi1sk = :inboxSk, gsi2pk = :inboxDue, episodeFrom = :now REMOVE waitingSince, answeredSk, inboundSince_sms, inboundSince_whatsapp, inboundSince_messenger, inboundSince_instagram, inboundSince_email, inboundSince_voice, inboundSince_webchat, humanRepliedAt, escalatedAt, escalatedItemId',
       ExpressionAttributeNames: { '#status': 'status' },
       ExpressionAttributeValues: {
         ':resolved': 'resolved',
@@ -120,7 +120,7 @@ describe('conversation params', () => {
       TableName: 't',
       Key: conversationKey,
       UpdateExpression:
-        'SET #status = :open, gsi1pk = :inbox, gsi1sk = :inboxSk, gsi2pk = :inboxDue, waitingSince = :now REMOVE resolvedAt, resolvedBy',
+        'SET #status = :open, gsi1pk = :inbox, gsi1sk = :inboxSk, gsi2pk = :inboxDue, waitingSince = :now REMOVE resolvedAt, resolvedBy, answeredSk',
       ExpressionAttributeNames: { '#status': 'status' },
       ExpressionAttributeValues: {
         ':open': 'open',

@@ -1,0 +1,45 @@
+import type { ResolverStore } from '../domain/resolver-ports.js';
+import type { Conversation } from '../domain/timeline.js';
+import { aiAnswered, mayStartWaiting } from '../domain/waiting.js';
+
+/** The customer's event as the resolver's touch left its conversation. */
+export interface TouchedForWaiting {
+  conversationId: string;
+  /** The event's time. */
+  at: string;
+  inbound: boolean;
+  /** The conversation as the touch left it, when the event was its latest. */
+  asTouched: Conversation | undefined;
+  /** The touch left it out of the inbox (`listLater`): routing's outcome lists it. */
+  unlisted: boolean;
+  /** It had its first response as touched, so an AI answer to this event lists nothing. */
+  firstResponded: boolean;
+}
+
+/**
+ * Routes the customer's event, then settles the conversation's wait: a message the AI did not answer
+ * starts one (unless one runs, or an answer as new was recorded), and a conversation its opening touch
+ * left unlisted goes in the inbox at the place it keeps, unless the AI's first response listed it
+ * (`markFirstResponse`). Routing failed: listed all the same (the customer waits), then the error goes
+ * on and the redelivery routes it again. Answers routing's outcome.
+ */
+export async function routeThenWait(
+  store: Pick<ResolverStore, 'startWaiting' | 'listInInbox'>,
+  touched: TouchedForWaiting,
+  route: () => Promise<unknown>,
+): Promise<unknown> {
+  let routed: unknown;
+  try {
+    routed = await route();
+  } catch (error) {
+    if (touched.unlisted) await store.listInInbox?.(touched.conversationId);
+    throw error;
+  }
+  const answered = aiAnswered(routed);
+  const { conversationId, at, inbound, asTouched } = touched;
+  if (inbound && store.startWaiting && !answered && mayStartWaiting(asTouched, at)) {
+    await store.startWaiting(conversationId, at);
+  }
+  if (touched.unlisted && !(answered && !touched.firstResponded)) await store.listInInbox?.(conversationId);
+  return routed;
+}

@@ -1,0 +1,60 @@
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { LocalRuntime } from '#shared/local/runtime.js';
+import { launchBrowser } from '../support/browser.js';
+import { startTestRuntime } from '../support/runtime.js';
+import { whatsappText } from '../support/webhooks.js';
+import { ANA, postMeta, signIn } from './console-support.js';
+
+/**
+ * The inbox says "waiting" only for customers whose message no answer followed, and "answered" for
+ * open conversations the AI or an agent answered, listed after the waiting ones.
+ */
+describe('the console: waiting and answered conversations', () => {
+  let runtime: LocalRuntime;
+  let browser: Browser;
+  let page: Page;
+
+  beforeAll(async () => {
+    runtime = await startTestRuntime({
+      events: true,
+      routing: true,
+      env: { AGENT_TOKENS: `${ANA.id}:${ANA.token}:admin` },
+    });
+    browser = await launchBrowser();
+    const now = Date.now();
+    const people = [
+      // Wrote first, and the AI answered: no longer waiting, whatever its age.
+      { from: '15550009001', name: 'Ada Answered', text: 'How long does shipping take?' },
+      { from: '15550009002', name: 'Wendy Waiting', text: 'I want to speak to a person, please.' },
+    ];
+    for (const [i, p] of people.entries()) {
+      const at = new Date(now - (20 - i * 8) * 60_000).toISOString();
+      await postMeta(
+        runtime,
+        '/webhooks/whatsapp',
+        whatsappText({ ...p, messages: [{ id: `wamid.waiting.${i}`, at, text: p.text }] }),
+      );
+    }
+    await runtime.idle();
+    page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+    await signIn(page, runtime);
+  }, 240_000);
+
+  afterAll(async () => {
+    await browser?.close();
+    await runtime?.close();
+  });
+
+  it('shows how long the waiting customer waits, "answered" for the other, and the waiting first', async () => {
+    const rows = page.locator('.conversation-row');
+    const waiting = rows.filter({ hasText: 'Wendy Waiting' });
+    const answered = rows.filter({ hasText: 'Ada Answered' });
+    await expect
+      .poll(() => waiting.locator('.meta').textContent(), { timeout: 30_000 })
+      .toMatch(/^waiting \d+ min/);
+    expect(await answered.locator('.meta').textContent()).toMatch(/^answered · /);
+    const names = await rows.locator('.name').allTextContents();
+    expect(names.indexOf('Wendy Waiting')).toBeLessThan(names.indexOf('Ada Answered'));
+  }, 60_000);
+});

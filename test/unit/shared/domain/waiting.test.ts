@@ -1,0 +1,68 @@
+import { describe, expect, it } from 'vitest';
+import { ConversationSchema } from '#shared/domain/timeline.js';
+import {
+  aiAnswered,
+  answeredAt,
+  answersCustomer,
+  isWaiting,
+  mayStartWaiting,
+  unansweredBy,
+} from '#shared/domain/waiting.js';
+
+const conversation = ConversationSchema.parse({
+  id: 'cv_1',
+  customerId: 'cu_1',
+  status: 'open',
+  createdAt: '2026-03-02T09:00:00.000Z',
+});
+
+describe('waiting', () => {
+  it("counts an agent's reply and the AI responder's as answers, not automations or surveys", () => {
+    expect(answersCustomer({ kind: 'agent', id: 'ag_1' })).toBe(true);
+    expect(answersCustomer({ kind: 'ai', id: 'responder' })).toBe(true);
+    expect(answersCustomer({ kind: 'ai', id: 'automation' })).toBe(false);
+    expect(answersCustomer({ kind: 'ai', id: 'csat' })).toBe(false);
+  });
+
+  it("answers from the reply's time, or its place after the message when that is later", () => {
+    expect(answeredAt({ at: '2026-03-02T09:01:00.000Z' })).toBe('2026-03-02T09:01:00.000Z');
+    expect(answeredAt({ at: '2026-03-02T09:01:00.000Z', placedAt: '2026-03-02T09:00:00.001Z' })).toBe(
+      '2026-03-02T09:01:00.000Z',
+    );
+    expect(answeredAt({ at: '2026-03-02T09:01:00.000Z', placedAt: '2026-03-02T09:02:00.001Z' })).toBe(
+      '2026-03-02T09:02:00.001Z',
+    );
+  });
+
+  it('starts a wait on an open conversation nobody waits on, unless an answer is as new', () => {
+    const at = '2026-03-02T09:05:00.000Z';
+    expect(mayStartWaiting(undefined, at)).toBe(true);
+    expect(mayStartWaiting(conversation, at)).toBe(true);
+    expect(mayStartWaiting({ ...conversation, answeredAt: '2026-03-02T09:04:00.000Z' }, at)).toBe(true);
+    expect(mayStartWaiting({ ...conversation, answeredAt: at }, at)).toBe(false);
+    expect(mayStartWaiting({ ...conversation, waitingSince: '2026-03-02T09:01:00.000Z' }, at)).toBe(false);
+    expect(mayStartWaiting({ ...conversation, status: 'resolved' }, at)).toBe(false);
+  });
+
+  it('reads whether the AI answered from routing, and which message an unsent AI answer leaves', () => {
+    expect(aiAnswered({ routed: true, replied: true })).toBe(true);
+    expect(aiAnswered({ routed: true })).toBe(false);
+    expect(aiAnswered(undefined)).toBe(false);
+    const ai = { kind: 'ai' as const, id: 'responder' };
+    expect(unansweredBy({ author: ai, placedAt: '2026-03-02T09:00:00.001Z' })).toBe(
+      '2026-03-02T09:00:00.000Z',
+    );
+    expect(unansweredBy({ author: ai })).toBeUndefined();
+    expect(
+      unansweredBy({ author: { kind: 'ai', id: 'automation' }, placedAt: '2026-03-02T09:00:00.001Z' }),
+    ).toBe(undefined);
+  });
+
+  it('waits while open with a wait running', () => {
+    expect(isWaiting(conversation)).toBe(false);
+    expect(isWaiting({ ...conversation, waitingSince: '2026-03-02T09:01:00.000Z' })).toBe(true);
+    expect(isWaiting({ ...conversation, status: 'resolved', waitingSince: '2026-03-02T09:01:00.000Z' })).toBe(
+      false,
+    );
+  });
+});

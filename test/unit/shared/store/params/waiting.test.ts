@@ -1,0 +1,133 @@
+import { describe, expect, it } from 'vitest';
+import { touchConversationInput } from '#shared/store/params/conversations.js';
+import {
+  dropAnsweredWaitInput,
+  firstAnswerInput,
+  firstResponseListedInput,
+  listInInboxInput,
+  markAnsweredInput,
+  startWaitingInput,
+} from '#shared/store/params/waiting.js';
+
+const key = { pk: 'CONVERSATION#cv_1', sk: 'CONVERSATION' };
+const AT = '2026-03-02T09:05:00.000Z';
+
+describe('waiting params', () => {
+  it('ends a wait with an answer no customer message is newer than, moving the entry after the waiting', () => {
+    expect(markAnsweredInput('t', 'cv_1', AT)).toEqual({
+      TableName: 't',
+      Key: key,
+      UpdateExpression:
+        'SET answeredAt = :at, answeredSk = if_not_exists(answeredSk, :answeredSk), gsi1sk = if_not_exists(answeredSk, :answeredSk) REMOVE waitingSince',
+      ConditionExpression:
+        '#status = :open AND attribute_exists(gsi1sk) AND (attribute_not_exists(answeredAt) OR answeredAt < :at) AND (attribute_not_exists(lastInboundAt) OR lastInboundAt <= :at) AND (attribute_not_exists(waitingSince) OR waitingSince <= :at)',
+      ExpressionAttributeNames: { '#status': 'status' },
+      ExpressionAttributeValues: { ':at': AT, ':open': 'open', ':answeredSk': `answered#${AT}#cv_1` },
+    });
+  });
+
+  it('starts a wait only when none runs and no answer is as new as the message', () => {
+    expect(startWaitingInput('t', 'cv_1', AT)).toEqual({
+      TableName: 't',
+      Key: key,
+      UpdateExpression: 'SET waitingSince = :at, gsi1sk = :sk REMOVE answeredSk',
+      ConditionExpression:
+        '#status = :open AND attribute_exists(gsi1sk) AND attribute_not_exists(waitingSince) AND (attribute_not_exists(answeredAt) OR answeredAt < :at)',
+      ExpressionAttributeNames: { '#status': 'status' },
+      ExpressionAttributeValues: { ':at': AT, ':open': 'open', ':sk': `${AT}#cv_1` },
+    });
+  });
+
+  it("records the AI's first response, its answer and the inbox entry in one write", () => {
+    const answered = '2026-03-02T09:05:00.001Z';
+    expect(firstAnswerInput('t', 'cv_1', { at: AT, answered })).toEqual({
+      TableName: 't',
+      Key: key,
+      UpdateExpression:
+        'SET firstResponseAt = :first, answeredAt = :at, answeredSk = if_not_exists(answeredSk, :answeredSk), gsi1sk = if_not_exists(answeredSk, :answeredSk), gsi1pk = if_not_exists(gsi1pk, :inbox) REMOVE waitingSince',
+      ConditionExpression:
+        'attribute_not_exists(firstResponseAt) AND #status = :open AND attribute_exists(gsi1sk) AND (attribute_not_exists(answeredAt) OR answeredAt < :at) AND (attribute_not_exists(lastInboundAt) OR lastInboundAt <= :at) AND (attribute_not_exists(waitingSince) OR waitingSince <= :at)',
+      ExpressionAttributeNames: { '#status': 'status' },
+      ExpressionAttributeValues: {
+        ':first': AT,
+        ':at': answered,
+        ':open': 'open',
+        ':answeredSk': `answered#${answered}#cv_1`,
+        ':inbox': 'INBOX#open#40',
+      },
+      ReturnValues: 'ALL_OLD',
+    });
+  });
+
+  it('lists the conversation at the place it keeps when the first response ends no wait', () => {
+    expect(firstResponseListedInput('t', 'cv_1', AT)).toEqual({
+      TableName: 't',
+      Key: key,
+      UpdateExpression: 'SET firstResponseAt = :at, gsi1pk = if_not_exists(gsi1pk, :inbox)',
+      ConditionExpression: 'attribute_exists(pk) AND attribute_not_exists(firstResponseAt)',
+      ExpressionAttributeValues: { ':at': AT, ':inbox': 'INBOX#open#40' },
+      ReturnValues: 'ALL_NEW',
+    });
+    expect(listInInboxInput('t', 'cv_1')).toEqual({
+      TableName: 't',
+      Key: key,
+      UpdateExpression: 'SET gsi1pk = :inbox',
+      ConditionExpression: '#status = :open AND attribute_not_exists(gsi1pk) AND attribute_exists(gsi1sk)',
+      ExpressionAttributeNames: { '#status': 'status' },
+      ExpressionAttributeValues: { ':open': 'open', ':inbox': 'INBOX#open#40' },
+    });
+  });
+
+  it('starts the wait again from the message a failed answer had answered, if it is the last answer', () => {
+    const failed = '2026-03-02T09:06:00.000Z';
+    expect(startWaitingInput('t', 'cv_1', AT, failed)).toEqual({
+      TableName: 't',
+      Key: key,
+      UpdateExpression: 'SET waitingSince = :at, gsi1sk = :sk REMOVE answeredSk, answeredAt',
+      ConditionExpression:
+        '#status = :open AND attribute_exists(gsi1sk) AND (answeredAt = :failed OR (attribute_not_exists(waitingSince) AND (attribute_not_exists(answeredAt) OR answeredAt < :at)))',
+      ExpressionAttributeNames: { '#status': 'status' },
+      ExpressionAttributeValues: { ':at': AT, ':open': 'open', ':sk': `${AT}#cv_1`, ':failed': failed },
+    });
+  });
+
+  it('drops only the wait a redelivered message set after the answer that covered it', () => {
+    expect(dropAnsweredWaitInput('t', 'cv_1', AT)).toEqual({
+      TableName: 't',
+      Key: key,
+      UpdateExpression: 'REMOVE waitingSince',
+      ConditionExpression: 'waitingSince = :since AND answeredAt >= :since AND attribute_exists(answeredSk)',
+      ExpressionAttributeValues: { ':since': AT },
+    });
+  });
+
+  it('starts the wait in the touch only for the message that opens the conversation, and keeps the last inbound time', () => {
+    const touch = {
+      conversationId: 'cv_1',
+      customerId: 'cu_1',
+      channel: 'whatsapp' as const,
+      at: AT,
+      now: AT,
+      inbound: true,
+      reopen: false,
+    };
+    const opening = touchConversationInput('t', touch, 'current').UpdateExpression;
+    expect(opening).toContain('waitingSince = if_not_exists(waitingSince, :at)');
+    expect(opening).toContain('gsi1sk = if_not_exists(gsi1sk, :inboxSk)');
+    expect(opening).toContain('lastInboundAt = :at');
+    const later = touchConversationInput('t', { ...touch, continues: true }, 'current').UpdateExpression;
+    expect(later).not.toContain('waitingSince');
+    expect(later).toContain('lastInboundAt = :at');
+    const echo = touchConversationInput('t', { ...touch, inbound: false }, 'current').UpdateExpression;
+    expect(echo).not.toContain('lastInboundAt');
+    expect(opening).toContain('gsi1pk = if_not_exists(gsi1pk, :inbox)');
+    // Routing follows: the place is kept, the entry left to the first response or the resolver.
+    const listLater = touchConversationInput('t', { ...touch, listLater: true }, 'current');
+    expect(listLater.UpdateExpression).toContain('gsi1sk = if_not_exists(gsi1sk, :inboxSk)');
+    expect(listLater.UpdateExpression).not.toContain('gsi1pk');
+    expect(listLater.ExpressionAttributeValues).not.toHaveProperty(':inbox');
+    const reopening = touchConversationInput('t', { ...touch, reopen: true }, 'current').UpdateExpression;
+    expect(reopening).toContain('waitingSince = :at');
+    expect(reopening).toContain('answeredSk');
+  });
+});

@@ -123,6 +123,19 @@ export function updateItemIf(db: DynamoDb, input: UpdateCommandInput): Promise<b
   return sendConditional('UpdateItem', () => db.doc.update(input));
 }
 
+/** Sends a conditional UpdateItem; the attributes it returned ({} for none), undefined when its condition failed. */
+export async function updateItemReturningIf(
+  db: DynamoDb,
+  input: UpdateCommandInput,
+): Promise<Record<string, unknown> | undefined> {
+  try {
+    return (await updateItem(db, input)).Attributes ?? {};
+  } catch (error) {
+    if (isConditionFailure(error)) return undefined;
+    throw error;
+  }
+}
+
 /** Sends a Query built by a params builder. */
 export function queryItems(db: DynamoDb, input: QueryCommandInput): Promise<QueryOutput> {
   return sendDynamo('Query', () => db.doc.query(input));

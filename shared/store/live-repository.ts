@@ -2,14 +2,7 @@ import * as z from 'zod';
 import { type DurableEvent, DurableEventSchema } from '../domain/live/events.js';
 import type { LiveConnection, LiveConnections, LiveEventLog } from '../domain/live/live-ports.js';
 import { msOfSeq } from '../domain/live/seq.js';
-import {
-  type DynamoDb,
-  getItem,
-  isConditionFailure,
-  putItem,
-  sendDynamo,
-  updateItem,
-} from './dynamo-client.js';
+import { type DynamoDb, getItem, putItem, sendDynamo, updateItemReturningIf } from './dynamo-client.js';
 import { LIVE_CONNECTION_SHARDS, LIVE_SHARDS, liveConnectionKey, liveHour } from './keys.js';
 import { queryAll, queryPage } from './paging.js';
 import {
@@ -123,14 +116,13 @@ export function liveConnectionRepository(db: DynamoDb): LiveConnections {
     },
     async setViewing(connectionId, conversationId) {
       // The write answers the socket as it left it (`ALL_NEW`): no read after it.
-      try {
-        const out = await updateItem(db, setLiveViewingInput(db.table, connectionId, conversationId));
-        const parsed = ConnectionItemSchema.safeParse(out.Attributes);
-        return parsed.success ? parsed.data : undefined;
-      } catch (error) {
-        if (isConditionFailure(error)) return undefined;
-        throw error;
-      }
+      const attributes = await updateItemReturningIf(
+        db,
+        setLiveViewingInput(db.table, connectionId, conversationId),
+      );
+      if (!attributes) return undefined;
+      const parsed = ConnectionItemSchema.safeParse(attributes);
+      return parsed.success ? parsed.data : undefined;
     },
     async list() {
       const shards = await Promise.all(

@@ -1,10 +1,9 @@
-import type { UpdateCommandInput } from '@aws-sdk/lib-dynamodb';
 import type { CsatTally } from '../domain/csat/survey.js';
 import type { Metrics, MetricsRange } from '../domain/metrics.js';
 import type { FirstResponseMark } from '../domain/reply-ports.js';
 import type { DecisionCount } from '../domain/router-ports.js';
 import { csatFigures } from './csat-figures.js';
-import { type DynamoDb, isConditionFailure, updateItem } from './dynamo-client.js';
+import { type DynamoDb, updateItem, updateItemReturningIf } from './dynamo-client.js';
 import { SHARDS } from './keys.js';
 import { queryAll } from './paging.js';
 import {
@@ -24,19 +23,6 @@ function waitOf(waitingSince: unknown, at: string): number | undefined {
     : undefined;
 }
 
-/** A conditional update's returned attributes, or undefined when its condition failed. */
-async function updateUnlessFailed(
-  db: DynamoDb,
-  input: UpdateCommandInput,
-): Promise<Record<string, unknown> | undefined> {
-  try {
-    return (await updateItem(db, input)).Attributes ?? {};
-  } catch (error) {
-    if (isConditionFailure(error)) return undefined;
-    throw error;
-  }
-}
-
 /**
  * Marks a conversation's first reply, the first time only: answers its wait since the customer began
  * waiting (ms; undefined when it was marked before, or nobody was waiting). With `answered` (the AI's
@@ -50,13 +36,16 @@ async function markFirstResponse(
   answered?: string,
 ): Promise<FirstResponseMark> {
   if (answered) {
-    const before = await updateUnlessFailed(db, firstAnswerInput(db.table, conversationId, { at, answered }));
+    const before = await updateItemReturningIf(
+      db,
+      firstAnswerInput(db.table, conversationId, { at, answered }),
+    );
     if (before) return { ms: waitOf(before.waitingSince, at), answered: true };
   }
   const input = answered
     ? firstResponseListedInput(db.table, conversationId, at)
     : markFirstResponseInput(db.table, conversationId, at);
-  const after = await updateUnlessFailed(db, input);
+  const after = await updateItemReturningIf(db, input);
   return { ms: after ? waitOf(after.waitingSince, at) : undefined, answered: false };
 }
 

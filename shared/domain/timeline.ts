@@ -4,7 +4,6 @@ import {
   type Channel,
   ChannelSchema,
   ContentTypeSchema,
-  type DeliveryStatus,
   DeliveryStatusSchema,
   IdentitySchema,
   ProviderErrorSchema,
@@ -84,26 +83,6 @@ export function timelineAtOf(sk: string, itemId: string): string | undefined {
   if (!sk.startsWith('TIMELINE#') || !sk.endsWith(suffix)) return undefined;
   const at = sk.slice('TIMELINE#'.length, sk.length - suffix.length);
   return at || undefined;
-}
-
-/**
- * The order in which a delivery status may move. `failed` ranks above `delivered`: a receiving mail
- * server can bounce an email after SES reported it delivered, and the agent must then see it failed,
- * in whichever order the two notifications arrive. `read` and `played` still win over `failed`: a
- * message the customer read was delivered.
- */
-const STATUS_RANK: Record<DeliveryStatus, number> = {
-  queued: 0,
-  sent: 1,
-  delivered: 2,
-  failed: 3,
-  read: 4,
-  played: 5,
-};
-
-/** The rank of a status; a status update applies only when its rank is higher than the current one. */
-export function statusRank(status: DeliveryStatus): number {
-  return STATUS_RANK[status];
 }
 
 /** Orders timeline items oldest first (a comparator for sort). */

@@ -6,9 +6,9 @@ import { decodeReplyKey, type ReplyTarget } from '../domain/reply-key.js';
 import { onceReference } from '../domain/resolution.js';
 import type { OncePlacement, PlacedItem, ThreadLink } from '../domain/resolver-ports.js';
 import { unfoldDecision } from '../domain/routing/facts.js';
+import { statusRank } from '../domain/status-rank.js';
 import {
   type PlacedTimelineItem,
-  statusRank,
   type TimelineItem,
   TimelineItemSchema,
   timelineAtOf,

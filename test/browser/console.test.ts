@@ -89,10 +89,22 @@ describe('the console in a real browser: an agent answers a WhatsApp customer li
 
   it('sends a reply that moves queued → sent → delivered → read on screen as statuses arrive', async () => {
     const text = 'Yes: it ships today.';
-    await page.getByLabel('Reply', { exact: true }).fill(text);
-    await page.getByRole('button', { name: 'Send', exact: true }).click();
     const reply = timeline().locator('article.message.out', { hasText: text });
-    await reply.waitFor({ timeout: 30_000 });
+    // The send's answer (queued) is held until the live socket has shown the reply sent, the order a
+    // busy network can give them: the answer coming second must not take the status back.
+    const replies = '**/api/conversations/*/replies';
+    await page.route(replies, async (route) => {
+      const answer = await route.fetch();
+      await reply.locator('[data-status="sent"]').waitFor({ timeout: 30_000 });
+      await route.fulfill({ response: answer });
+    });
+    const box = page.getByLabel('Reply', { exact: true });
+    await box.fill(text);
+    await page.getByRole('button', { name: 'Send', exact: true }).click();
+    // The field empties once the answer is in the timeline.
+    await expect.poll(() => box.inputValue(), { timeout: 30_000 }).toBe('');
+    await page.unroute(replies);
+    expect(await reply.locator('[data-status]').getAttribute('data-status')).toBe('sent');
     let providerId = '';
     let callbackData: string | undefined;
     await waitUntil(() => {

@@ -17,36 +17,8 @@ import type { Session } from './session.js';
 import { TimelineEntry } from './timeline-item.js';
 import { TransferForm, type TransferTarget } from './transfer.js';
 import { ErrorNote } from './ui.js';
+import { upsert } from './upsert.js';
 import { VirtualList } from './virtual-list.js';
-
-/** Puts a live item in place: the same id replaces (a status moved), a new one goes in time order. */
-export function upsert(items: TimelineItem[], item: TimelineItem): TimelineItem[] {
-  const at = items.findIndex((i) => i.id === item.id);
-  if (at >= 0) {
-    const next = items.slice();
-    next[at] = { ...items[at], ...item };
-    return next;
-  }
-  const lastInbound = items.findLast((i) => i.type === 'message' && i.direction === 'inbound');
-  const add: TimelineItem[] = [];
-  if (
-    item.type === 'message' &&
-    item.direction === 'inbound' &&
-    lastInbound?.channel &&
-    item.channel !== lastInbound.channel
-  )
-    add.push({
-      ...item,
-      id: `switch:${item.id}`,
-      type: 'event',
-      event: 'channel_switch',
-      data: { from: lastInbound.channel, to: item.channel },
-    });
-  add.push(item);
-  let index = items.length;
-  while (index > 0 && (items[index - 1]?.at ?? '') > item.at) index--;
-  return [...items.slice(0, index), ...add, ...items.slice(index)];
-}
 
 function useConversationData(api: Api, customerId: string, subscribe: Subscribe, reloads: number) {
   const [customer, setCustomer] = useState<CustomerView>();

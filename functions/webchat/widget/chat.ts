@@ -3,6 +3,7 @@
 import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
 import { newerHandoff } from '#shared/domain/webchat/newer-handoff.js';
 import { type ChatMessage, call, type Handoff, history, type LiveFrame, live } from './api.js';
+import { merge } from './merge.js';
 import { createOutbox, type Outbox, type Unsent } from './outbox.js';
 import { type Config, useSession } from './session.js';
 
@@ -11,14 +12,6 @@ const AGENT_TYPING_MS = 6_000;
 
 /** The live socket's state as the visitor sees it. */
 export type Connection = 'connecting' | 'live' | 'reconnecting' | 'offline';
-
-function merge(list: ChatMessage[], message: ChatMessage): ChatMessage[] {
-  const at = list.findIndex((m) => m.id === message.id);
-  if (at < 0) return [...list, message].sort((a, b) => (a.at < b.at ? -1 : a.at > b.at ? 1 : 0));
-  const copy = list.slice();
-  copy[at] = { ...copy[at], ...message, pending: false };
-  return copy;
-}
 
 /** Who is typing, as the live frames say; an agent's typing fades unless renewed (no "stopped" comes). */
 function useTyping() {

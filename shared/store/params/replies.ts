@@ -1,7 +1,7 @@
 import type { GetCommandInput, PutCommandInput, UpdateCommandInput } from '@aws-sdk/lib-dynamodb';
 import type { OutboundMessage } from '../../domain/outbound.js';
 import { replyItem } from '../../domain/replies.js';
-import { statusRank } from '../../domain/timeline.js';
+import { statusRank } from '../../domain/status-rank.js';
 import { Keys, replyTimelineKey } from '../keys.js';
 import { getInput } from './common.js';
 import { type StatusChange, statusSets } from './timeline.js';

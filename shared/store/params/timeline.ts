@@ -1,6 +1,7 @@
 import type { PutCommandInput, QueryCommandInput, UpdateCommandInput } from '@aws-sdk/lib-dynamodb';
 import type { Channel, DeliveryStatus, Envelope, ProviderError } from '../../domain/envelope.js';
-import { statusRank, type TimelineItem } from '../../domain/timeline.js';
+import { statusRank } from '../../domain/status-rank.js';
+import type { TimelineItem } from '../../domain/timeline.js';
 import { Keys, RAW_PREFIX, rawPayloadKey, TIMELINE_END, TIMELINE_PREFIX } from '../keys.js';
 
 /**

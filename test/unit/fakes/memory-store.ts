@@ -14,7 +14,8 @@ import type {
   ThreadLink,
   TouchedConversation,
 } from '#shared/domain/resolver-ports.js';
-import { statusRank, type TimelineItem } from '#shared/domain/timeline.js';
+import { statusRank } from '#shared/domain/status-rank.js';
+import type { TimelineItem } from '#shared/domain/timeline.js';
 
 interface Profile {
   id: string;

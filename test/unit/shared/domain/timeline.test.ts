@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { DeliveryStatus } from '#shared/domain/envelope.js';
-import { readTimelinePages, statusRank, type TimelineItem } from '#shared/domain/timeline.js';
+import { statusRank } from '#shared/domain/status-rank.js';
+import { readTimelinePages, type TimelineItem } from '#shared/domain/timeline.js';
 
 /** The status a message ends with after these reports, applied as the store applies them (rank only rises). */
 function settle(reports: DeliveryStatus[]): DeliveryStatus | undefined {

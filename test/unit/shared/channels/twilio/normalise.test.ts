@@ -4,7 +4,7 @@ import * as z from 'zod';
 import { normaliseTwilioMessage, normaliseTwilioStatus } from '#shared/channels/twilio/normalise.js';
 import { normaliseTwilioCall } from '#shared/channels/twilio/normalise-call.js';
 import type { DeliveryStatus, Envelope } from '#shared/domain/envelope.js';
-import { statusRank } from '#shared/domain/timeline.js';
+import { statusRank } from '#shared/domain/status-rank.js';
 import { ValidationError } from '#shared/errors.js';
 
 const RECEIVED_AT = '2026-06-01T12:00:00.000Z';

@@ -3,6 +3,9 @@ import { foldText } from '../domain/responder.js';
 /** A kind of answer a question asks for, which a passage gives only if it holds that kind of fact. */
 export type AnswerKind = 'duration' | 'time' | 'price' | 'day' | 'contact' | 'status';
 
+// One order named by its number ("order 40122", "parcel no 55102", folded: "#" and "." are gone).
+const ONE_ORDER = '(?:order|parcel|package) (?:no |nr |number )?\\d{3,}\\b';
+
 // Questions (folded: lower case, no accents, no punctuation). "how long" asks a duration; "when" asks a
 // time or the event it waits for, only as a question ("when will...", not "cash when the courier
 // delivers"); a day only in general ("on sundays", "at weekends"), not a day a customer mentions.
@@ -14,10 +17,17 @@ const ASKS: Record<AnswerKind, RegExp> = {
     /\bhow much\b|\b(cost|costs) (anything|extra|more|me)\b|\b(does|do|will|would|it) (it |that |this )?cost\b|\b(fee|fees|price|prices|cheapest|expensive)\b|\bpay (for|anything|extra)\b|\bfree\b|\bcharge for\b/,
   day: /\b(mon|tues|wednes|thurs|fri|satur|sun)days\b|\bweekends?\b|\b(bank|public) holidays?\b/,
   contact: /\b(phone|telephone|whatsapp|contact) number\b|\bnumber to (call|ring|text)\b|\bemail address\b/,
-  // Whether one order has shipped ("has my parcel been sent?", "order no 55102 has it shipped yet?"):
-  // only its tracking or a person knows.
-  status:
-    /^(?:(?:my )?(?:order|parcel) (?:no |nr |number )?\d+ )?(?:has|did) (?:it|they|(?:my|the) (?:order|parcel|package))(?: \w+){0,2}? (?:ship|shipped|sent|dispatched|posted|left|leave)\b/,
+  // Whether one order has shipped ("has my parcel been sent?", "order no 55102 has it shipped yet?"),
+  // or where one order named by its number is ("where is order 40122", "any update on order 30417"):
+  // only its tracking or a person knows. Without a number, "where is my order?" asks how to track it.
+  status: new RegExp(
+    [
+      '^(?:(?:my )?(?:order|parcel) (?:no |nr |number )?\\d+ )?(?:has|did) (?:it|they|(?:my|the) (?:order|parcel|package))(?: \\w+){0,2}? (?:ship|shipped|sent|dispatched|posted|left|leave)\\b',
+      `\\b(?:where|wheres|status|update|updates|news)(?: \\w+){0,3}? ${ONE_ORDER}`,
+      `${ONE_ORDER} (?:\\w+ ){0,2}?(?:where|status)\\b`,
+      `\\bis (?:my |the )?${ONE_ORDER} (?:on its way|out for delivery|shipped|sent|dispatched|coming)\\b`,
+    ].join('|'),
+  ),
 };
 
 const DURATION =

@@ -20,6 +20,7 @@ import {
   splitSegments,
   withoutAsides,
 } from './knowledge-base-segments.js';
+import { readSituation } from './knowledge-base-situation.js';
 import type { TermPipeline } from './knowledge-base-terms.js';
 import { createTrigramRanker } from './knowledge-base-trigrams.js';
 
@@ -211,18 +212,26 @@ function fitChecker(
  * when the question is unlike every example question of the passage (down to half, when the articles
  * list any), and zero when another article nearly ties.
  */
-function segmentMatcher(built: Built, pipeline: TermPipeline): (text: string) => SegmentMatch {
+function segmentMatcher(
+  built: Built,
+  pipeline: TermPipeline,
+): (text: string, told?: ReadonlySet<string>) => SegmentMatch {
   const { indexed, weight } = built;
-  return (text) => {
-    const terms = pipeline.terms(withoutAsides(text));
-    if (!terms.length) return { text, score: 0 };
+  const paragraphs = [...indexed.values()];
+  return (text, told) => {
+    const asked = pipeline.terms(withoutAsides(text));
+    if (!asked.length) return { text, score: 0 };
+    // What the message says of the parcel ("it's in transit") goes with the question.
+    const situation = readSituation(new Set([...asked, ...(told ?? [])]), pipeline, paragraphs);
+    const article = indexed.get(built.search(asked)[0]?.id ?? '')?.passage.article;
+    const terms = [...new Set([...asked, ...situation.heldBy(article)])];
     const results = built.search(terms);
     const topScore = results[0]?.score ?? 0;
     const total = terms.reduce((sum, term) => sum + weight(term), 0);
     const unfit = fitChecker(text, terms, pipeline, weight);
     const ranked = results.flatMap((result) => {
       const found = indexed.get(result.id);
-      if (!found) return [];
+      if (!found || situation.contradicts(found)) return [];
       const covered = terms.reduce(
         (sum, t) => sum + (found.terms.has(t) ? weight(t) : found.parts.has(t) ? weight(t) / 2 : 0),
         0,
@@ -278,7 +287,14 @@ const surer = (a: SegmentMatch, b: SegmentMatch) =>
   (answers(b) ? b.score : -1) > (answers(a) ? a.score : -1) ? b : a;
 
 /** Every question of a message matched (statements only when it asks none), or the message whole. */
-function matchMessage(message: string, matchSegment: (text: string) => SegmentMatch) {
+function matchMessage(
+  message: string,
+  matchWith: (text: string, told?: ReadonlySet<string>) => SegmentMatch,
+  told: ReadonlySet<string>,
+) {
+  // Every question is read knowing what the whole message tells ("it's in transit. can I still change
+  // the address?" is about a parcel that has shipped).
+  const matchSegment = (text: string) => matchWith(text, told);
   const parts = splitSegments(message);
   // A question is read alone and with the statement next to it ("I'm between M and L. Which
   // size?"): the surer reading wins, unless the statement points at another paragraph.
@@ -348,7 +364,8 @@ export function createPassageIndex(
   return {
     familiar: (text) => pipeline.familiar(text.slice(0, MAX_QUERY_CHARS)),
     search(message) {
-      const { chosen, matches } = matchMessage(message, matchSegment);
+      const told = new Set(pipeline.terms(message.slice(0, MAX_QUERY_CHARS)));
+      const { chosen, matches } = matchMessage(message, matchSegment, told);
       const refused = !chosen.length || !chosen.every(answers);
       const score = refused ? 0 : weakestPassage(chosen);
       const passagesOf = (list: SegmentMatch[]) => [

@@ -54,6 +54,14 @@ export const SynonymsSchema = z.strictObject({
     .default([]),
   /** Words to ignore on top of the built-in English ones (greetings, chat shorthand of the trade). */
   ignore: z.array(z.string().trim().min(1).max(40)).max(2000).default([]),
+  /**
+   * Pairs of groups, by name, that state contrary facts ("already shipped", "not shipped yet"): a
+   * passage stating one does not answer a customer who states the other.
+   */
+  opposites: z
+    .array(z.tuple([z.string().trim().min(1).max(80), z.string().trim().min(1).max(80)]))
+    .max(200)
+    .default([]),
 });
 export type Synonyms = z.infer<typeof SynonymsSchema>;
 
@@ -150,6 +158,20 @@ export interface TermPipeline {
   familiar(text: string): number;
   /** Whether a term is a word of the knowledge base in any form (a synonym group's name is not). */
   known(term: string): boolean;
+  /** The term stating the contrary fact (`synonyms.json` "opposites"), if any. */
+  opposite(term: string): string | undefined;
+}
+
+/** Each term of a pair of contrary groups mapped to the other's; a name that is not one term is left out. */
+function oppositeTerms(pairs: Synonyms['opposites'], terms: (text: string) => string[]): Map<string, string> {
+  const opposites = new Map<string, string>();
+  for (const [one, other] of pairs) {
+    const [a, ...moreA] = terms(one);
+    const [b, ...moreB] = terms(other);
+    if (!a || !b || moreA.length || moreB.length || a === b) continue;
+    opposites.set(a, b).set(b, a);
+  }
+  return opposites;
 }
 
 /** A stemmer that stems each word once: the Snowball stemmers build their regular expressions per call. */
@@ -208,7 +230,10 @@ function phraseMap(groups: Synonyms['groups'], stem: Stemmer, ignore: ReadonlySe
       // stop words: "large, which size" is not "large sizes".
       const kept = entryWords.filter((word) => !ignore.has(word));
       const inner = entryWords.slice(1, -1).some((word) => ignore.has(word));
-      if (kept.length >= 2 && inner) addPhrase(tables.gapped, tables.gappedPrefixes, stemWords(kept), name);
+      // Never without its negation: "havent got a shipping email" is not "got the shipping email".
+      const negated = entryWords.some((word) => NEGATIONS.has(word));
+      if (kept.length >= 2 && inner && !negated)
+        addPhrase(tables.gapped, tables.gappedPrefixes, stemWords(kept), name);
       const [verb = '', particle = ''] = entryWords;
       const phrasal = entryWords.length === 2 && PARTICLES.has(particle);
       if (phrasal && !tables.separable.has(`${stem(verb)} ${particle}`)) {
@@ -301,28 +326,31 @@ export function createTermPipeline(
     return fixed !== word || isKnown(word) ? fixed : (derivedFrom(word, (w) => known.has(w)) ?? word);
   };
 
-  return {
-    terms(text, constituents = false) {
-      const words = foldWords(text).map((word) => {
-        const spelled = SHORTHAND[word] ?? word;
-        return ignore.has(spelled) ? spelled : correct(spelled);
-      });
-      const stemmed = words.map((word) => stem(word));
-      const terms: string[] = [];
-      for (let i = 0; i < stemmed.length; ) {
-        const { taken, term } = phraseAt(tables, words, stemmed, ignore, i);
-        if (term.length > 1 || /\d/.test(term)) terms.push(term.replace(/ /g, '_'));
-        const negated = words.slice(i, i + taken).some((word) => NEGATIONS.has(word));
-        for (let j = i; constituents && taken > 1 && !negated && j < i + taken; j += 1) {
-          const alone = stemmed[j] ?? '';
-          if (ignore.has(words[j] ?? '') || alone.length < 2) continue;
-          terms.push((tables.phrases.get(alone) ?? alone).replace(/ /g, '_'));
-        }
-        i += taken;
+  const terms = (text: string, constituents = false) => {
+    const words = foldWords(text).map((word) => {
+      const spelled = SHORTHAND[word] ?? word;
+      return ignore.has(spelled) ? spelled : correct(spelled);
+    });
+    const stemmed = words.map((word) => stem(word));
+    const found: string[] = [];
+    for (let i = 0; i < stemmed.length; ) {
+      const { taken, term } = phraseAt(tables, words, stemmed, ignore, i);
+      if (term.length > 1 || /\d/.test(term)) found.push(term.replace(/ /g, '_'));
+      const negated = words.slice(i, i + taken).some((word) => NEGATIONS.has(word));
+      for (let j = i; constituents && taken > 1 && !negated && j < i + taken; j += 1) {
+        const alone = stemmed[j] ?? '';
+        if (ignore.has(words[j] ?? '') || alone.length < 2) continue;
+        found.push((tables.phrases.get(alone) ?? alone).replace(/ /g, '_'));
       }
-      return [...new Set(terms)];
-    },
+      i += taken;
+    }
+    return [...new Set(found)];
+  };
+  const opposites = oppositeTerms(synonyms.opposites, terms);
+  return {
+    terms,
     known: (term) => knownStems.has(term),
+    opposite: (term) => opposites.get(term),
     familiar(text) {
       const words = foldWords(text);
       const familiar = words.filter(

@@ -59,13 +59,17 @@ const SERVICE_LEXICON: Readonly<Record<string, number>> = {
   unacceptable: 3,
   disappointed: 3,
   disappointing: 3,
-  joke: 3,
   scam: 4,
 };
 
 // Exasperation that AFINN has no words for ("im so done with u lot", "fed up"), and shouting: two
 // or more words of three capitals or more ("its NOT HERE"; one may be an acronym or a stressed word).
 const EXASPERATED = /\b(done with (you|u|ya|this)|fed up|sick of|had enough|fuming|livid|ffs|shambles)\b/i;
+// Scorn, which AFINN reads kindly or not at all: "you lot are a joke" scores +2 there (a joke is fun),
+// "laughable" and "are you kidding" 0. Said to a shop these mock it, so they mark an upset customer and
+// are taken out of the text AFINN reads.
+const SCORNFUL =
+  /\b(jokes?|laughable|farce|clowns|pathetic|having a (laugh|giggle)|(are|r) (you|u) (kidding|joking|serious)|you must be (kidding|joking)|taking the (mick|mickey|piss))\b/gi;
 const SHOUTED = /\b[A-Z]{3,}\b/g;
 const ACRONYMS = new Set([
   'XXS',
@@ -89,9 +93,11 @@ const UPSET = -3;
 /** The sentiment of a text with the service lexicon applied (AFINN-165 via `sentiment`). */
 export function scoreSentiment(text: string): number {
   const head = text.slice(0, MAX_SIGNAL_CHARS);
-  const { calculation } = analyser.analyze(head.replace(SELF_BLAME, ' '));
+  const withoutScorn = head.replace(SCORNFUL, ' ');
+  const { calculation } = analyser.analyze(withoutScorn.replace(SELF_BLAME, ' '));
   const shouted = (head.match(SHOUTED) ?? []).filter((word) => !ACRONYMS.has(word));
-  let score = (EXASPERATED.test(head) ? UPSET : 0) + (shouted.length >= 2 ? UPSET : 0);
+  const exasperated = EXASPERATED.test(head) || withoutScorn !== head;
+  let score = (exasperated ? UPSET : 0) + (shouted.length >= 2 ? UPSET : 0);
   for (const entry of calculation) {
     for (const [word, value] of Object.entries(entry)) {
       const magnitude = SERVICE_LEXICON[word];

@@ -104,7 +104,17 @@ export type Queue = z.infer<typeof QueueSchema>;
 
 /** The topics a human must handle, each with the keywords that reveal it. */
 export const DEFAULT_MUST_BE_HUMAN_TOPICS: Readonly<Record<string, readonly string[]>> = {
-  refund: ['refund*', 'money back', 'chargeback*', 'reimburse*'],
+  refund: [
+    'refund*',
+    'money back',
+    'chargeback*',
+    'reimburse*',
+    'want my money',
+    'where is my money',
+    'wheres my money',
+    'return my money',
+    'been paid back',
+  ],
   cancel: ['cancel*', 'unsubscribe', 'close my account', 'terminate my'],
   complaint: ['complain*', 'unacceptable', 'disgraceful', 'ombudsman'],
   legal: ['lawyer*', 'attorney*', 'solicitor*', 'lawsuit*', 'legal action', 'sue', 'suing', 'court', 'gdpr'],

@@ -28,6 +28,14 @@ describe('answer types', () => {
     ['has my parcel been sent?', ['status']],
     ['can i have my parcel sent to a pickup point instead', []],
     ['can I change the address if it has shipped?', []],
+    // Where one order named by its number is, or its status: only its tracking or a person knows.
+    ['where is order 40122 right now', ['status']],
+    ['whats the status of order #55821?', ['status']],
+    ['any update on order no. 30417', ['status']],
+    ['order 61234 where is it', ['status']],
+    ['is order 20931 on its way yet?', ['status']],
+    ['where is my order?', []],
+    ['Order 18820 - tracking says delivered 2 days ago, what happens now?', []],
   ])('reads "%s" as asking %j', (question, kinds) => {
     expect(askedKinds(question)).toEqual(kinds);
   });

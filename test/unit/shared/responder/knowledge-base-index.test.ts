@@ -45,6 +45,43 @@ describe('passage retrieval', () => {
     expect(ids('Can I pay with PayPal? Do you ship to Canada?')).toEqual([]);
   });
 
+  it('reads a question with what the message says of the situation, not a paragraph stating the contrary', () => {
+    // "Until it ships" answers a question asked alone, not one about a parcel in transit.
+    expect(ids('can I still change the delivery address?')).toEqual(['change-delivery-address#1']);
+    expect(ids('My parcel was dispatched yesterday. Can I still change the delivery address?')).toEqual([
+      'change-delivery-address#2',
+    ]);
+    expect(ids('ordered this morning and it hasnt shipped yet. can i still change the address?')).toEqual([
+      'change-delivery-address#1',
+    ]);
+    // The situation goes only with a question whose article tells it apart (returns does not).
+    const guest = sample.search(
+      "Hi, my order has already been sent, so I guess it's too late to stop it now? If I have to send it back instead, how do I do that? I ordered as a guest, no account.",
+    );
+    expect(guest.segments.map((m) => m.passage?.id)).toEqual(['cancel-order#2', 'returns#1']);
+  });
+
+  it('answers no question from a paragraph stating the contrary of the situation, even as the best one', () => {
+    const articles = [
+      parseArticle(
+        'address',
+        '# Changing the address\n\nYou can change the address until it ships.\n\nWe deliver to every country.',
+      ),
+    ];
+    const synonyms = SynonymsSchema.parse({
+      groups: [
+        ['already shipped', 'in transit'],
+        ['not shipped yet', 'until it ships'],
+      ],
+      opposites: [['already shipped', 'not shipped yet']],
+    });
+    const vocabulary = articles.flatMap((a) => [a.title, a.body]);
+    const index = createPassageIndex(articles, createTermPipeline(stemmer, synonyms, vocabulary));
+    expect(index.search('can I change the address?').passages.map((p) => p.id)).toEqual(['address#1']);
+    const inTransit = index.search('it is in transit. can I change the address?');
+    expect(inTransit.passages.map((p) => p.id)).not.toContain('address#1');
+  });
+
   it('refuses a question with a key term no article holds, and names the passage it brushed', () => {
     const found = sample.search('Do you ship to Canada?');
     expect(found.passages).toEqual([]);

@@ -130,6 +130,38 @@ describe('the term pipeline', () => {
     expect(sizes.terms('a large, which size?')).toEqual(['larg', 'size']);
   });
 
+  it('never matches a negated phrase across stop words without its negation', () => {
+    const email = createTermPipeline(
+      stemmer,
+      SynonymsSchema.parse({ groups: [['not shipped yet', 'havent got a shipping email']] }),
+      [],
+    );
+    expect(email.terms('I havent got a shipping email')).toEqual(['not_ship_yet']);
+    expect(email.terms('got the shipping email today')).not.toContain('not_ship_yet');
+  });
+
+  it('pairs the terms of two groups stating contrary facts', () => {
+    const shipped = createTermPipeline(
+      stemmer,
+      SynonymsSchema.parse({
+        groups: [
+          ['already shipped', 'in transit'],
+          ['not shipped yet', 'until it ships'],
+        ],
+        opposites: [
+          ['already shipped', 'not shipped yet'],
+          ['already shipped', 'a name of no group'],
+        ],
+      }),
+      [],
+    );
+    expect(shipped.terms('it is in transit')).toEqual(['alreadi_ship']);
+    expect(shipped.opposite('alreadi_ship')).toBe('not_ship_yet');
+    expect(shipped.opposite('not_ship_yet')).toBe('alreadi_ship');
+    expect(shipped.opposite('parcel')).toBeUndefined();
+    expect(pipeline.opposite('alreadi_ship')).toBeUndefined();
+  });
+
   it("gives a passage its phrases' own words too, but not a negated phrase's", () => {
     const words = createTermPipeline(
       stemmer,

@@ -18,6 +18,12 @@ describe('sentiment and language', () => {
     ['silly me, I ordered the same jumper twice by accident', 0],
     ['oops my bad, wrong address', 0],
     ['your website is stupid', -2],
+    // Scorn that AFINN reads kindly ("joke" +2) or not at all: upset, whatever the library's sign.
+    ['THIRD TIME asking. where is my parcel?? you lot are a joke', -6],
+    ['is this some kind of joke? still no parcel', -3],
+    ['you lot are having a laugh, where is it', -3],
+    ['are you kidding me, two weeks', -3],
+    ['pathetic service', -3],
   ])('scores the sentiment of "%s" as %d', (text, score) => {
     expect(scoreSentiment(text)).toBe(score);
   });

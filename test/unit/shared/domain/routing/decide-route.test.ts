@@ -54,6 +54,18 @@ describe('decideRoute: each rule fires', () => {
       'topic "refund" (keyword "money back")',
     ],
     [
+      'must_be_human_topic: a refund demanded without the word (an overdue one)',
+      input({ message: { text: "you got my return weeks ago and I still haven't been paid back" } }),
+      { target: 'human', queue: 'general', reason: 'must_be_human_topic' },
+      'topic "refund" (keyword "been paid back")',
+    ],
+    [
+      'must_be_human_topic: a refund demanded without the word',
+      input({ message: { text: 'I want my money returned to me now please' } }),
+      { target: 'human', queue: 'general', reason: 'must_be_human_topic' },
+      'topic "refund" (keyword "want my money")',
+    ],
+    [
       'must_be_human_topic: a keyword that also picks the queue',
       input({ message: { text: 'Where is my refund?' } }),
       { target: 'human', queue: 'billing', reason: 'must_be_human_topic' },

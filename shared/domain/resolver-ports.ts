@@ -153,7 +153,7 @@ export interface ResolverStore {
    */
   startWaitingAfterFailure?(conversationId: string, at: string, failed: string): Promise<void>;
   /** Links an outbound message to its timeline item and applies any status that came before it. */
-  linkOutbound(item: TimelineItem): Promise<void>;
+  linkOutbound(item: TimelineItem): Promise<unknown>;
   /** Keeps a provider event that concerns no customer (account-level errors). */
   putProviderEvent(envelope: Envelope): Promise<void>;
   /** The conversation a thread id (an email Message-ID) belongs to, trying the ids in order. */

@@ -173,9 +173,10 @@ async function advanceReferencedStatus(
 /**
  * Links an outbound message's provider id to its timeline item, applying a status that came first.
  * `sent`: the sender has just recorded `sent` on the item, so that callback need not write it again.
+ * True when that status was `failed` and moved the item there (the reply failed before it was recorded).
  */
-export async function linkOutbound(db: DynamoDb, item: TimelineItem, sent?: 'sent'): Promise<void> {
-  if (!item.providerMessageId || !item.channel) return;
+export async function linkOutbound(db: DynamoDb, item: TimelineItem, sent?: 'sent'): Promise<boolean> {
+  if (!item.providerMessageId || !item.channel) return false;
   const key = Keys.timelineItem(item.customerId, item.at, item.id);
   const out = await updateItem(
     db,
@@ -187,7 +188,11 @@ export async function linkOutbound(db: DynamoDb, item: TimelineItem, sent?: 'sen
   );
   const ref = ParkedStatusSchema.parse(out.Attributes);
   // A status that came before the message was parked on the reference; bring it to the timeline.
-  if (ref.status) {
-    await advanceTimeline(db, key, { status: ref.status, at: ref.statusAt ?? item.at, errors: ref.errors });
-  }
+  if (!ref.status) return false;
+  const moved = await advanceTimeline(db, key, {
+    status: ref.status,
+    at: ref.statusAt ?? item.at,
+    errors: ref.errors,
+  });
+  return moved && ref.status === 'failed';
 }

@@ -230,7 +230,7 @@ export function timelineRepository(db: DynamoDb, customers: Partitions) {
      */
     advanceStatus: (envelope: StatusEnvelope) => advanceStatus(db, envelope),
     /** Links an outbound message's provider id to its timeline item (`sent`: the sender recorded it there). */
-    linkOutbound: (item: TimelineItem, sent?: 'sent') => linkOutbound(db, item, sent),
+    linkOutbound: (item: TimelineItem, sent?: 'sent'): Promise<boolean> => linkOutbound(db, item, sent),
     /** Keeps the raw provider event once. */
     async putProviderEvent(envelope: Envelope): Promise<void> {
       await putItemIf(db, putProviderEventInput(db.table, envelope));

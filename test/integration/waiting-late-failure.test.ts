@@ -1,7 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { deliverReply } from '#shared/app/deliver-reply.js';
 import type { StatusEnvelope } from '#shared/domain/envelope.js';
 import type { InboxConversation } from '#shared/domain/inbox.js';
+import { OutboundMessageSchema } from '#shared/domain/outbound.js';
 import type { OutboxEntry } from '#shared/domain/outbox.js';
+import { replyKeyOf } from '#shared/domain/reply-key.js';
 import type { LocalRuntime } from '#shared/local/runtime.js';
 import { type RecordedCall, recordCalls } from '../support/call-recorder.js';
 import { ManualTimers } from '../support/manual-timers.js';
@@ -232,6 +235,54 @@ describe('local runtime: a reply that fails after the provider took it brings th
     expect((await conversation(id)).waitingSince).toBeUndefined();
     await status(answer, phone, 'failed');
     expect((await conversation(id)).waitingSince).toBe(asked);
+    expect(await inbox([id])).toEqual([{ id, waiting: true }]);
+  });
+
+  it("waits again when the failed status lands before the sender records the agent's send", async () => {
+    const phone = '15550500041';
+    await write(phone, HANDOFF);
+    const id = await openConversationOf(runtime, phone);
+    // The reply as the agent API queues it, held back from the runtime's sender.
+    time.advance(MINUTE);
+    const held: string[] = [];
+    const queue = runtime.outbound.send;
+    runtime.outbound.send = async (bodies) => {
+      held.push(...bodies);
+      return [];
+    };
+    try {
+      await api('POST', `/api/conversations/${id}/replies`, { text: 'On it.' });
+    } finally {
+      runtime.outbound.send = queue;
+    }
+    const message = OutboundMessageSchema.parse(JSON.parse(held[0] ?? '{}'));
+    // The provider takes it and reports it failed before its answer reaches the sender's writes.
+    const send = async () => {
+      await post(
+        whatsappStatus({
+          id: 'wamid.RACE.FAILED',
+          status: 'failed',
+          at: new Date(time.now()).toISOString(),
+          recipient: phone,
+          callbackData: replyKeyOf(message),
+        }),
+      );
+      // The status found the conversation still waiting: nothing to undo yet.
+      expect((await conversation(id)).answeredAt).toBeUndefined();
+      return { providerMessageId: 'wamid.RACE.FAILED', keyEchoed: true };
+    };
+    const { replies, conversations } = runtime.store;
+    const store = {
+      ...replies,
+      markAnswered: conversations.markAnswered,
+      startWaitingAfterFailure: conversations.startWaitingAfterFailure,
+    };
+    const clock = { now: () => new Date(time.now()) };
+    const deps = { store, senders: { whatsapp: { send } }, clock, leaseMs: 60_000, maxAttempts: 3 };
+    await deliverReply(deps, message, 1);
+    const after = await conversation(id);
+    expect(after.waitingSince).toBe(message.at);
+    expect(after.answeredAt).toBeUndefined();
     expect(await inbox([id])).toEqual([{ id, waiting: true }]);
   });
 });

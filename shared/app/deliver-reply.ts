@@ -4,7 +4,7 @@ import type { Clock } from '../domain/ports.js';
 import type { HeldSend } from '../domain/reply-ports.js';
 import { PermanentSendError } from '../domain/send-errors.js';
 import type { SenderStore } from '../domain/sender-ports.js';
-import { answeredAt, answersCustomer, unansweredBy } from '../domain/waiting.js';
+import { answeredAt, answersCustomer, lateFailureWaitOf, unansweredBy } from '../domain/waiting.js';
 import { loggedId, logger } from '../log.js';
 
 /** The provider adapters by channel. */
@@ -38,6 +38,16 @@ async function recordFailure(
   const unanswered = unansweredBy(message);
   // The AI's first response recorded its answer before the send (`markFirstResponse`): undone here.
   if (unanswered) await deps.store.startWaiting?.(message.conversationId, unanswered, answeredAt(message));
+}
+
+/**
+ * The provider reported the reply failed before the send was recorded (its status webhook ran between
+ * the provider's answer and these writes, so it found no answer to undo): the wait its answer write just
+ * ended starts again, as a later `failed` status does (`lateFailureWaitOf`; conditional).
+ */
+async function waitAgainIfFailedFirst(deps: SenderDeps, message: OutboundMessage): Promise<void> {
+  const wait = lateFailureWaitOf(message);
+  if (wait) await deps.store.startWaitingAfterFailure?.(wait.conversationId, wait.at, wait.answered);
 }
 
 /**
@@ -116,6 +126,7 @@ export async function deliverReply(
     return;
   }
   let sent = false;
+  let failedFirst: unknown = false;
   try {
     const result = await sender.send(message);
     sent = true;
@@ -123,10 +134,11 @@ export async function deliverReply(
     // Nobody waiting (the resolver's touch said so, its message answered by this reply): nothing to end.
     if (answersCustomer(message.author) && !held?.nobodyWaiting)
       await deps.store.markAnswered?.(message.conversationId, answeredAt(message));
-    await deps.store.recordSent(message, result, deps.clock.now().toISOString());
+    failedFirst = await deps.store.recordSent(message, result, deps.clock.now().toISOString());
     logger.info('reply sent', { ...fields, providerMessageId: loggedId(result.providerMessageId) });
   } catch (error) {
     // Once the provider took it, the lease stays until it runs out: a retry then finds it recorded, or sends again.
     await handleFailure(deps, message, error, receiveCount, fields, sent ? undefined : letGo);
   }
+  if (failedFirst === true) await waitAgainIfFailedFirst(deps, message);
 }

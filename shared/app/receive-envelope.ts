@@ -30,7 +30,7 @@ import type { Customer, TimelineItem } from '../domain/timeline.js';
 import { typedIdentities } from '../domain/webchat/envelopes.js';
 import { loggedId } from '../log.js';
 import { answerCsat } from './answer-csat.js';
-import { routeThenWait } from './wait-after-routing.js';
+import { routeThenWait, waitAfterLateFailure } from './wait-after-routing.js';
 
 /** Resolver dependencies. */
 export interface ResolverDeps {
@@ -375,7 +375,8 @@ async function resolveCustomerEvent(
 export async function receiveEnvelope(deps: ResolverDeps, queued: Envelope): Promise<ResolveResult> {
   const envelope = canonicalEnvelope(queued, deps.phone ?? {});
   if (envelope.kind === 'status') {
-    await deps.store.advanceStatus(envelope);
+    const failed = await deps.store.advanceStatus(envelope);
+    if (failed) await waitAfterLateFailure(deps.store, failed);
     return { written: true };
   }
   if (!envelope.customer) {

@@ -1,6 +1,6 @@
 import type { ResolverStore } from '../domain/resolver-ports.js';
-import type { Conversation } from '../domain/timeline.js';
-import { aiAnswered, mayStartWaiting } from '../domain/waiting.js';
+import type { Conversation, PlacedTimelineItem } from '../domain/timeline.js';
+import { aiAnswered, lateFailureWait, mayStartWaiting } from '../domain/waiting.js';
 
 /** The customer's event as the resolver's touch left its conversation. */
 export interface TouchedForWaiting {
@@ -42,4 +42,18 @@ export async function routeThenWait(
   }
   if (touched.unlisted && !(answered && !touched.firstResponded)) await store.listInInbox?.(conversationId);
   return routed;
+}
+
+/**
+ * A reply the provider took, then reported failed (its item as the status left it): when it answered the
+ * customer, the wait it ended starts again (`lateFailureWait`), if it is still the conversation's last
+ * answer. Done whenever the item stands at `failed`, so a redelivered status completes a write a crash
+ * left undone; done twice, the conditional write changes nothing.
+ */
+export async function waitAfterLateFailure(
+  store: Pick<ResolverStore, 'startWaitingAfterFailure'>,
+  failed: PlacedTimelineItem,
+): Promise<void> {
+  const wait = lateFailureWait(failed);
+  if (wait) await store.startWaitingAfterFailure?.(wait.conversationId, wait.at, wait.answered);
 }

@@ -1,7 +1,7 @@
 import type { CsatPending } from './csat/survey.js';
 import type { Channel, Envelope, Identity, StatusEnvelope } from './envelope.js';
 import type { ConversationSnapshot } from './routing/conversation-state.js';
-import type { Customer, TimelineItem } from './timeline.js';
+import type { Customer, PlacedTimelineItem, TimelineItem } from './timeline.js';
 
 /** What the resolver reads of a profile before deciding where an event goes. */
 export interface ProfileState {
@@ -142,10 +142,18 @@ export interface ResolverStore {
   /** Lists an open conversation a `listLater` touch left out of the inbox, at its place (conditional). */
   listInInbox?(conversationId: string): Promise<void>;
   touchProfile(touch: ProfileTouch): Promise<void>;
-  /** Records a delivery status forward-only, on the message and on its timeline item if known. */
-  advanceStatus(envelope: StatusEnvelope): Promise<void>;
+  /**
+   * Records a delivery status forward-only, on the message and on its timeline item if known. Answers
+   * the reply's item (with the time in its key) when the status is `failed` and the item stands at it.
+   */
+  advanceStatus(envelope: StatusEnvelope): Promise<PlacedTimelineItem | undefined>;
+  /**
+   * A reply the provider took failed later (`failed`, its time as an answer): the wait starts again from
+   * `at` if it was the conversation's last answer and none reached the customer after it (conditional).
+   */
+  startWaitingAfterFailure?(conversationId: string, at: string, failed: string): Promise<void>;
   /** Links an outbound message to its timeline item and applies any status that came before it. */
-  linkOutbound(item: TimelineItem): Promise<void>;
+  linkOutbound(item: TimelineItem): Promise<unknown>;
   /** Keeps a provider event that concerns no customer (account-level errors). */
   putProviderEvent(envelope: Envelope): Promise<void>;
   /** The conversation a thread id (an email Message-ID) belongs to, trying the ids in order. */

@@ -5,7 +5,8 @@ export interface SenderStore {
   claimSend(message: OutboundMessage, now: Date, leaseMs: number): Promise<'claimed' | 'sent' | 'busy'>;
   /** Lets go of a lease written by this holder (`leaseUntil`), which will not send: a no-op otherwise. */
   releaseSend(message: OutboundMessage, leaseUntil: string): Promise<void>;
-  recordSent(message: OutboundMessage, result: SendResult, at: string): Promise<void>;
+  /** Records the send; answers true when a `failed` status came first (the reply stands at `failed`). */
+  recordSent(message: OutboundMessage, result: SendResult, at: string): Promise<unknown>;
   /** An answer reached the customer (`at` its time): the conversation stops waiting, unless they wrote since. */
   markAnswered?(conversationId: string, at: string): Promise<void>;
   /**
@@ -13,6 +14,8 @@ export interface SenderStore {
    * went out): they wait again from it.
    */
   startWaiting?(conversationId: string, at: string, failed?: string): Promise<void>;
+  /** A reply the provider took failed later (`failed`, its time as an answer): see `ResolverStore`. */
+  startWaitingAfterFailure?(conversationId: string, at: string, failed: string): Promise<void>;
   recordSendFailure(
     message: OutboundMessage,
     reason: { code: string; message: string },

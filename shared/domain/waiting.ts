@@ -1,6 +1,6 @@
-import type { OutboundMessage } from './outbound.js';
+import { type OutboundMessage, OutboundMessageSchema } from './outbound.js';
 import { AI_AUTHOR_ID } from './routing/routable.js';
-import type { Conversation } from './timeline.js';
+import type { Conversation, PlacedTimelineItem } from './timeline.js';
 
 /**
  * Whether a reply answers the customer, so their wait ends once it is sent: an agent's, or the AI
@@ -48,4 +48,44 @@ export function aiAnswered(outcome: unknown): boolean {
 export function unansweredBy(message: Pick<OutboundMessage, 'author' | 'placedAt'>): string | undefined {
   if (!message.placedAt || !answersCustomer(message.author)) return undefined;
   return new Date(Date.parse(message.placedAt) - 1).toISOString();
+}
+
+/** The wait a reply the provider took and later reported failed starts again, and the answer it undoes. */
+export interface LateFailureWait {
+  conversationId: string;
+  /** When the wait starts again from. */
+  at: string;
+  /** The failed reply's time as an answer (`answeredAt`): the conversation's `answeredAt` if it was the last. */
+  answered: string;
+}
+
+/**
+ * The wait a reply's later `failed` status (taken by the provider, then undelivered or bounced) brings
+ * back: only for a reply that answers the customer. The AI's answer is placed right after the message
+ * it answered, so the wait starts again from that message, as for a send that failed at once. An
+ * agent's reply names no message, and the one whose wait it ended is no longer recorded (the answer
+ * removed `waitingSince`): it starts from the reply's own time, never a longer wait than is known, and
+ * before any message the customer wrote since, so the conversation goes back among the waiting by when
+ * its answer went missing. Undefined for other replies, and items without their conversation.
+ */
+export function lateFailureWait(failed: PlacedTimelineItem): LateFailureWait | undefined {
+  const { item, placedAt } = failed;
+  const author = OutboundMessageSchema.shape.author.safeParse(item.data?.author);
+  if (!author.success || !item.conversationId) return undefined;
+  // The AI's reply is keyed at its place (`placedAt`); its `at` is when it was written.
+  return lateFailureWaitOf({
+    author: author.data,
+    conversationId: item.conversationId,
+    at: item.at,
+    placedAt: author.data.kind === 'ai' ? placedAt : undefined,
+  });
+}
+
+/** The same for the reply as the sender holds it (a `failed` status that came before the send was recorded). */
+export function lateFailureWaitOf(
+  message: Pick<OutboundMessage, 'author' | 'conversationId' | 'at' | 'placedAt'>,
+): LateFailureWait | undefined {
+  if (!answersCustomer(message.author)) return undefined;
+  const answered = answeredAt(message);
+  return { conversationId: message.conversationId, at: unansweredBy(message) ?? answered, answered };
 }

@@ -18,6 +18,7 @@ export async function createSenderHandler(): Promise<(event: SQSEvent) => Promis
       ...repos.replies,
       markAnswered: repos.conversations.markAnswered,
       startWaiting: repos.conversations.startWaiting,
+      startWaitingAfterFailure: repos.conversations.startWaitingAfterFailure,
     },
     senders: lambdaSenders(config),
     clock: systemClock,

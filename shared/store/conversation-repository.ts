@@ -32,6 +32,7 @@ import {
 } from './params/conversations.js';
 import {
   dropAnsweredWaitInput,
+  lateFailureWaitInput,
   listInInboxInput,
   markAnsweredInput,
   startWaitingInput,
@@ -171,6 +172,31 @@ async function touchConversation(db: DynamoDb, touch: ConversationTouch): Promis
 }
 
 /**
+ * The conditional writes that start and end a conversation's wait (`params/waiting.ts`), each a no-op
+ * when its condition fails (a redelivery, a race it lost).
+ */
+function waitingWrites(db: DynamoDb) {
+  return {
+    /** The customer's message starts a wait on the open conversation, unless one runs or it was answered. */
+    async startWaiting(conversationId: string, at: string, failed?: string): Promise<void> {
+      await updateItemIf(db, startWaitingInput(db.table, conversationId, at, failed));
+    },
+    /** A reply the provider took failed later: its wait starts again from `at`, if no answer came after it. */
+    async startWaitingAfterFailure(conversationId: string, at: string, failed: string): Promise<void> {
+      await updateItemIf(db, lateFailureWaitInput(db.table, conversationId, at, failed));
+    },
+    /** Lists an open conversation its opening message left out of the inbox (`listLater`), at its place. */
+    async listInInbox(conversationId: string): Promise<void> {
+      await updateItemIf(db, listInInboxInput(db.table, conversationId));
+    },
+    /** An answer reached the customer: the conversation stops waiting, unless they wrote since. */
+    async markAnswered(conversationId: string, at: string): Promise<void> {
+      await updateItemIf(db, markAnsweredInput(db.table, conversationId, at));
+    },
+  };
+}
+
+/**
  * Conversations and the inbox: the resolver's upserts, reads, and the changes agents (and routing)
  * make, each recorded as an event or a note on the customer's timeline.
  */
@@ -189,18 +215,7 @@ export function conversationRepository(db: DynamoDb, timeline: Timeline) {
     /** Upserts the conversation an event belongs to. */
     touchConversation: (touch: ConversationTouch) => touchConversation(db, touch),
     getConversation,
-    /** The customer's message starts a wait on the open conversation, unless one runs or it was answered. */
-    async startWaiting(conversationId: string, at: string, failed?: string): Promise<void> {
-      await updateItemIf(db, startWaitingInput(db.table, conversationId, at, failed));
-    },
-    /** Lists an open conversation its opening message left out of the inbox (`listLater`), at its place. */
-    async listInInbox(conversationId: string): Promise<void> {
-      await updateItemIf(db, listInInboxInput(db.table, conversationId));
-    },
-    /** An answer reached the customer: the conversation stops waiting, unless they wrote since. */
-    async markAnswered(conversationId: string, at: string): Promise<void> {
-      await updateItemIf(db, markAnsweredInput(db.table, conversationId, at));
-    },
+    ...waitingWrites(db),
     /** The inbox: conversations of a status, longest waiting first. */
     inbox: (filter: InboxFilter, page: { limit: number; cursor?: string | undefined }) =>
       inbox(db, filter, page),

@@ -19,7 +19,7 @@ import {
 import { onlyForward } from './params/timeline.js';
 
 type Links = {
-  linkOutbound(item: TimelineItem, sent?: 'sent'): Promise<void>;
+  linkOutbound(item: TimelineItem, sent?: 'sent'): Promise<unknown>;
   linkThread(channel: Channel, threadId: string, link: ThreadLink): Promise<void>;
 };
 
@@ -82,7 +82,9 @@ async function claimSend(db: DynamoDb, message: OutboundMessage, now: Date, leas
 
 /**
  * Records the provider's answer: its id on the item, `sent`, the message reference (unless every status
- * will carry the reply's key), the email thread.
+ * will carry the reply's key), the email thread. True when a `failed` status came first (the provider
+ * reported it before this write): the keyed status left the item failed (the fallback write returns it,
+ * no extra call), or the reference held it and the link applied it.
  */
 async function recordSent(
   db: DynamoDb,
@@ -93,17 +95,23 @@ async function recordSent(
 ) {
   const item = replyItem(message);
   const outcome = { providerMessageId: result.providerMessageId };
+  let failedFirst = false;
   // One write: the provider's id and `sent`; a keyed status that came first (delivered, read) stays.
   try {
     await updateItem(db, onlyForward(settleSendInput(db.table, message, outcome, { status: 'sent', at })));
   } catch (error) {
     if (!isConditionFailure(error)) throw error;
-    await updateItem(db, settleSendInput(db.table, message, outcome));
+    const out = await updateItem(db, {
+      ...settleSendInput(db.table, message, outcome),
+      ReturnValues: 'ALL_NEW',
+    });
+    failedFirst = out.Attributes?.status === 'failed';
   }
   // Statuses find the reply by its key: the reference would only be written, never read.
   if (!result.keyEchoed) {
     // The item is `sent` now: the provider's `sent` callback need not write it again.
-    await links.linkOutbound({ ...item, providerMessageId: result.providerMessageId }, 'sent');
+    const linked = await links.linkOutbound({ ...item, providerMessageId: result.providerMessageId }, 'sent');
+    failedFirst ||= linked === true;
   }
   if (result.messageIdHeader) {
     await links.linkThread(message.channel, result.messageIdHeader, {
@@ -111,6 +119,7 @@ async function recordSent(
       conversationId: message.conversationId,
     });
   }
+  return failedFirst;
 }
 
 /**
@@ -141,7 +150,7 @@ export function replyRepository(db: DynamoDb, links: Links) {
      * Records what the provider said: the reply's provider id (so status callbacks find it, and any status
      * that came first is applied), and for email the Message-ID we sent, so the customer's answer threads.
      */
-    recordSent: (message: OutboundMessage, result: SendResult, at: string): Promise<void> =>
+    recordSent: (message: OutboundMessage, result: SendResult, at: string): Promise<boolean> =>
       recordSent(db, links, message, result, at),
     /** Lets go of a send lease this holder wrote and will not use, so the sender need not wait it out. */
     async releaseSend(message: OutboundMessage, leaseUntil: string): Promise<void> {

@@ -2,39 +2,24 @@ import * as z from 'zod';
 import type { Channel, Envelope, StatusEnvelope } from '../domain/envelope.js';
 import type { Page } from '../domain/paging.js';
 import type { RawPayload } from '../domain/privacy.js';
-import { decodeReplyKey, type ReplyTarget } from '../domain/reply-key.js';
 import { onceReference } from '../domain/resolution.js';
 import type { OncePlacement, PlacedItem, ThreadLink } from '../domain/resolver-ports.js';
 import { unfoldDecision } from '../domain/routing/facts.js';
-import { statusRank } from '../domain/status-rank.js';
 import {
   type PlacedTimelineItem,
   type TimelineItem,
-  TimelineItemSchema,
   timelineAtOf,
   withChannelSwitches,
-  withKeyFields,
 } from '../domain/timeline.js';
-import { loggedId, logger } from '../log.js';
 import { getItems } from './batch-get.js';
 import { decodeTimelineCursor, encodeTimelineCursor } from './cursor.js';
-import {
-  type DynamoDb,
-  getItem,
-  isConditionFailure,
-  putItemIf,
-  queryItems,
-  updateItem,
-  updateItemIf,
-} from './dynamo-client.js';
-import { Keys, RAW_PREFIX, replyTimelineKey } from './keys.js';
+import { advanceStatus, linkOutbound, MessageRefItemSchema, toTimelineItem } from './delivery-status.js';
+import { type DynamoDb, getItem, putItemIf, queryItems, updateItem } from './dynamo-client.js';
+import { Keys, RAW_PREFIX } from './keys.js';
 import { queryAll, queryPage } from './paging.js';
 import { getInput } from './params/common.js';
 import { queryRecentTimelineInput } from './params/conversation-state.js';
 import {
-  advanceMessageRefInput,
-  advanceReplyStatusInput,
-  advanceTimelineStatusInput,
   LAST_INBOUND_LOOKBACK,
   linkMessageRefInput,
   linkThreadInput,
@@ -45,30 +30,9 @@ import {
   queryRawPayloadsInput,
   queryTimelineInput,
   rawAside,
-  type StatusChange,
-  statusReached,
 } from './params/timeline.js';
 
-const MessageRefItemSchema = z.object({
-  customerId: z.string().optional(),
-  timelineSk: z.string().optional(),
-  status: z.string().optional(),
-  statusRank: z.number().optional(),
-  timelineRank: z.number().optional(),
-});
-
-const ParkedStatusSchema = z.object({
-  status: TimelineItemSchema.shape.status,
-  statusAt: z.string().optional(),
-  errors: TimelineItemSchema.shape.errors,
-});
-
 const ThreadLinkItemSchema = z.object({ customerId: z.string(), conversationId: z.string() });
-
-function toTimelineItem(item: Record<string, unknown>): TimelineItem {
-  const { pk, sk, entity: _entity, raw: _raw, statusRank: _rank, ...rest } = item;
-  return TimelineItemSchema.parse(withKeyFields(rest, { pk, sk }));
-}
 
 /**
  * A stored timeline item as readers see it: an AI reply with its decision is two (`unfoldDecision`),
@@ -175,98 +139,6 @@ async function rawPayloads(db: DynamoDb, customers: Partitions, customerId: stri
   return all.flat().sort((a, b) => (a.timelineSk < b.timelineSk ? -1 : a.timelineSk > b.timelineSk ? 1 : 0));
 }
 
-async function advanceTimeline(db: DynamoDb, key: { pk: string; sk: string }, change: StatusChange) {
-  await updateItemIf(db, advanceTimelineStatusInput(db.table, key, change));
-}
-
-/**
- * A status that names its reply by key: one write to the reply's item (for `sent`, which the sender has
- * almost always recorded already, a read first: half a read unit instead of a write whose failed
- * condition is billed). False when the key does not name an item of this message (another app's or a
- * forged key, an item erased): the status then takes the reference path, like one without a key.
- */
-async function advanceKeyedStatus(db: DynamoDb, envelope: StatusEnvelope, target: ReplyTarget) {
-  const key = replyTimelineKey({ id: target.replyId, customerId: target.customerId, at: target.at });
-  const ours = (item: Record<string, unknown> | undefined) =>
-    item?.providerMessageId === envelope.providerMessageId;
-  if (envelope.status === 'sent') {
-    const seen = (await getItem(db, getInput(db.table, key))).Item;
-    if (ours(seen) && statusReached(seen, envelope.status)) return true;
-  }
-  const change = { status: envelope.status, at: envelope.occurredAt, errors: envelope.errors };
-  try {
-    await updateItem(db, advanceReplyStatusInput(db.table, key, change, envelope.providerMessageId));
-    return true;
-  } catch (error) {
-    if (!isConditionFailure(error)) throw error;
-  }
-  // At this status or beyond already (a redelivery, a status out of order), or not this message's item.
-  const item = (await getItem(db, getInput(db.table, key, true))).Item;
-  if (ours(item)) return true;
-  logger.warn('status key does not name its message; applied through the message reference', {
-    channel: envelope.channel,
-    providerMessageId: loggedId(envelope.providerMessageId),
-  });
-  return false;
-}
-
-/**
- * Applies a delivery status: by the reply's key when the provider handed it back, else (replies sent
- * before keys, channels that cannot carry one) through the message reference.
- */
-async function advanceStatus(db: DynamoDb, envelope: StatusEnvelope): Promise<void> {
-  const target = decodeReplyKey(envelope.replyKey);
-  if (target && (await advanceKeyedStatus(db, envelope, target))) return;
-  await advanceReferencedStatus(db, envelope);
-}
-
-/** Moves a message's reference, then its timeline item, forward to a delivery status. */
-async function advanceReferencedStatus(db: DynamoDb, envelope: StatusEnvelope): Promise<void> {
-  const change = { status: envelope.status, at: envelope.occurredAt, errors: envelope.errors };
-  let ref: z.infer<typeof MessageRefItemSchema>;
-  try {
-    const out = await updateItem(
-      db,
-      advanceMessageRefInput(db.table, envelope.channel, envelope.providerMessageId, change),
-    );
-    ref = MessageRefItemSchema.parse(out.Attributes);
-  } catch (error) {
-    if (!isConditionFailure(error)) throw error;
-    // Already at this status or beyond. Re-read so a crash between the two writes is completed.
-    const key = Keys.messageRef(envelope.channel, envelope.providerMessageId);
-    const out = await getItem(db, getInput(db.table, key, true));
-    ref = MessageRefItemSchema.parse(out.Item ?? {});
-    if (ref.status !== envelope.status) return;
-  }
-  // The item had this status (or a later one) when it was linked: nothing to write there.
-  if (ref.timelineRank !== undefined && ref.timelineRank >= statusRank(envelope.status)) return;
-  if (ref.customerId && ref.timelineSk) {
-    await advanceTimeline(db, { pk: Keys.customer(ref.customerId).pk, sk: ref.timelineSk }, change);
-  }
-}
-
-/**
- * Links an outbound message's provider id to its timeline item, applying a status that came first.
- * `sent`: the sender has just recorded `sent` on the item, so that callback need not write it again.
- */
-async function linkOutbound(db: DynamoDb, item: TimelineItem, sent?: 'sent'): Promise<void> {
-  if (!item.providerMessageId || !item.channel) return;
-  const key = Keys.timelineItem(item.customerId, item.at, item.id);
-  const out = await updateItem(
-    db,
-    linkMessageRefInput(db.table, item.channel, item.providerMessageId, {
-      customerId: item.customerId,
-      timelineSk: key.sk,
-      status: sent,
-    }),
-  );
-  const ref = ParkedStatusSchema.parse(out.Attributes);
-  // A status that came before the message was parked on the reference; bring it to the timeline.
-  if (ref.status) {
-    await advanceTimeline(db, key, { status: ref.status, at: ref.statusAt ?? item.at, errors: ref.errors });
-  }
-}
-
 async function putOnce(db: DynamoDb, item: TimelineItem, raw: unknown): Promise<boolean> {
   const aside = rawAside(raw);
   if (aside !== undefined) await putItemIf(db, putRawPayloadInput(db.table, item, aside));
@@ -352,10 +224,13 @@ export function timelineRepository(db: DynamoDb, customers: Partitions) {
       const [item] = out.items;
       return item ? toTimelineItem(item) : undefined;
     },
-    /** Applies a delivery status, by the reply's key when it carries one; it only ever moves forward. */
+    /**
+     * Applies a delivery status, by the reply's key when it carries one; it only ever moves forward.
+     * Answers the reply's item when a `failed` status left it failed (see `advanceStatus`).
+     */
     advanceStatus: (envelope: StatusEnvelope) => advanceStatus(db, envelope),
     /** Links an outbound message's provider id to its timeline item (`sent`: the sender recorded it there). */
-    linkOutbound: (item: TimelineItem, sent?: 'sent') => linkOutbound(db, item, sent),
+    linkOutbound: (item: TimelineItem, sent?: 'sent'): Promise<boolean> => linkOutbound(db, item, sent),
     /** Keeps the raw provider event once. */
     async putProviderEvent(envelope: Envelope): Promise<void> {
       await putItemIf(db, putProviderEventInput(db.table, envelope));

@@ -127,6 +127,27 @@ export function startWaitingInput(
 }
 
 /**
+ * A reply the provider took, then reported failed (`failed`, its time as an answer), leaves its wait to
+ * start again from `at`, as `startWaitingInput` with `failed` does, and only while no answer reached the
+ * customer after it: a wait runs (they wrote since and nobody answered), or they have not written since
+ * it (`lastInboundAt`; an AI answer to a later message ends no wait on its own write, so that message
+ * may have been answered although `answeredAt` is still this reply's). A later answer recorded, a wait
+ * started again already (a redelivered status) or a conversation not open: it fails its condition.
+ */
+export function lateFailureWaitInput(
+  table: string,
+  conversationId: string,
+  at: string,
+  failed: string,
+): UpdateCommandInput {
+  const input = startWaitingInput(table, conversationId, at, failed);
+  return {
+    ...input,
+    ConditionExpression: `${input.ConditionExpression} AND (attribute_exists(waitingSince) OR attribute_not_exists(lastInboundAt) OR lastInboundAt <= :failed)`,
+  };
+}
+
+/**
  * A redelivered first message (its profile not yet written) set a wait on a conversation an answer
  * as new as it had ended: the wait goes again, the inbox place (the answer's) never moved.
  */

@@ -15,7 +15,7 @@ import type {
   TouchedConversation,
 } from '#shared/domain/resolver-ports.js';
 import { statusRank } from '#shared/domain/status-rank.js';
-import type { TimelineItem } from '#shared/domain/timeline.js';
+import type { PlacedTimelineItem, TimelineItem } from '#shared/domain/timeline.js';
 
 interface Profile {
   id: string;
@@ -205,7 +205,7 @@ export class MemoryStore implements ResolverStore {
     return item ? this.timelines.get(item.customerId)?.get(`${item.at}#${item.id}`) : undefined;
   }
 
-  async advanceStatus(envelope: StatusEnvelope): Promise<void> {
+  async advanceStatus(envelope: StatusEnvelope): Promise<PlacedTimelineItem | undefined> {
     this.#write();
     const key = `${envelope.channel}#${envelope.providerMessageId}`;
     const ref = this.refs.get(key) ?? {};
@@ -214,7 +214,11 @@ export class MemoryStore implements ResolverStore {
       ref.statusAt = envelope.occurredAt;
     }
     this.refs.set(key, ref);
-    this.#advance(this.#stored(ref.item), envelope.status, envelope.occurredAt);
+    const stored = this.#stored(ref.item);
+    this.#advance(stored, envelope.status, envelope.occurredAt);
+    // As the store: a `failed` status answers the reply's item when it stands at `failed`.
+    const failed = envelope.status === 'failed' && stored?.status === 'failed';
+    return failed ? { item: stored, placedAt: stored.at } : undefined;
   }
 
   async linkOutbound(item: TimelineItem): Promise<void> {

@@ -213,4 +213,32 @@ describe('deliverReply: the customer stops waiting once an answer is sent', () =
     await expect(deliverReply(deps(retried.fake, throttled), aiAnswer, 1)).rejects.toThrow();
     expect(retried.calls).toEqual([['claim']]);
   });
+
+  it('waits again when a failed status came before the send was recorded (its webhook found no answer to undo)', async () => {
+    const failedFirst = (reply: OutboundMessage) => {
+      const { fake, calls } = waitingStore();
+      fake.recordSent = async (_m, result, at) => {
+        calls.push(['sent', result.providerMessageId, at]);
+        return true;
+      };
+      fake.startWaitingAfterFailure = async (conversationId, at, failed) => {
+        calls.push(['waiting again', conversationId, at, failed]);
+      };
+      return deliverReply(deps(fake, sent), reply, 1).then(() => calls);
+    };
+    expect(await failedFirst(message)).toEqual([
+      ['claim'],
+      ['answered', 'cv_1', NOW],
+      ['sent', 'SM1', NOW],
+      ['waiting again', 'cv_1', NOW, NOW],
+    ]);
+    expect((await failedFirst(aiAnswer)).at(-1)).toEqual([
+      'waiting again',
+      'cv_1',
+      '2025-06-10T11:59:30.000Z',
+      NOW,
+    ]);
+    const automation = { ...message, author: { kind: 'ai' as const, id: 'automation' } };
+    expect(await failedFirst(automation)).toEqual([['claim'], ['sent', 'SM1', NOW]]);
+  });
 });

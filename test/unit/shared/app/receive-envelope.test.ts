@@ -110,6 +110,43 @@ describe('receiveEnvelope', () => {
     expect(out?.status).toBe('read');
   });
 
+  it('starts the wait again when a reply the provider took fails later, only while it stands at failed', async () => {
+    const d = deps();
+    await receiveEnvelope(d, inboundText());
+    const conversationId = d.store.profiles.get('cu_1')?.openConversationId ?? 'missing';
+    const reply = (id: string, author: { kind: 'agent' | 'ai'; id: string }, at: string) => ({
+      id: `reply:${id}`,
+      type: 'message' as const,
+      direction: 'outbound' as const,
+      channel: 'whatsapp' as const,
+      customerId: 'cu_1',
+      conversationId,
+      at,
+      providerMessageId: `wamid.${id}`,
+      status: 'sent' as const,
+      data: { author },
+    });
+    const restarts: string[][] = [];
+    d.store.startWaitingAfterFailure = async (...args: string[]) => void restarts.push(args);
+    for (const item of [
+      reply('rp_1', { kind: 'agent', id: 'ag_1' }, '2025-06-08T21:01:00.000Z'),
+      reply('rp_2', { kind: 'agent', id: 'ag_1' }, '2025-06-08T21:01:10.000Z'),
+      reply('rp_3', { kind: 'ai', id: 'automation' }, '2025-06-08T21:01:20.000Z'),
+    ]) {
+      await d.store.putTimelineItem(item, undefined);
+      await d.store.linkOutbound(item);
+    }
+    await receiveEnvelope(d, status('wamid.rp_1', 'delivered', '2025-06-08T21:02:00.000Z'));
+    await receiveEnvelope(d, status('wamid.rp_1', 'failed', '2025-06-08T21:03:00.000Z'));
+    // Redelivered: the store's conditional write decides, so it is asked again.
+    await receiveEnvelope(d, status('wamid.rp_1', 'failed', '2025-06-08T21:03:00.000Z'));
+    await receiveEnvelope(d, status('wamid.rp_2', 'read', '2025-06-08T21:02:00.000Z'));
+    await receiveEnvelope(d, status('wamid.rp_2', 'failed', '2025-06-08T21:03:00.000Z'));
+    await receiveEnvelope(d, status('wamid.rp_3', 'failed', '2025-06-08T21:03:00.000Z'));
+    const once = [conversationId, '2025-06-08T21:01:00.000Z', '2025-06-08T21:01:00.000Z'];
+    expect(restarts).toEqual([once, once]);
+  });
+
   it('keeps a status that arrives before its message and applies it when the message lands', async () => {
     const d = deps();
     await receiveEnvelope(d, status('wamid.OUT1', 'delivered', '2025-06-08T21:02:00.000Z'));

@@ -5,6 +5,7 @@ import {
   answeredAt,
   answersCustomer,
   isWaiting,
+  lateFailureWait,
   mayStartWaiting,
   unansweredBy,
 } from '#shared/domain/waiting.js';
@@ -64,5 +65,35 @@ describe('waiting', () => {
     expect(isWaiting({ ...conversation, status: 'resolved', waitingSince: '2026-03-02T09:01:00.000Z' })).toBe(
       false,
     );
+  });
+
+  it('starts the wait again from the message an AI answer failed later answered, from its own time for an agent', () => {
+    const item = (author: { kind: 'agent' | 'ai'; id: string }, at: string) => ({
+      id: 'reply:rp_1',
+      type: 'message' as const,
+      direction: 'outbound' as const,
+      customerId: 'cu_1',
+      conversationId: 'cv_1',
+      at,
+      status: 'failed' as const,
+      data: { author },
+    });
+    const ai = item({ kind: 'ai', id: 'responder' }, '2026-03-02T09:01:00.000Z');
+    expect(lateFailureWait({ item: ai, placedAt: '2026-03-02T09:00:00.001Z' })).toEqual({
+      conversationId: 'cv_1',
+      at: '2026-03-02T09:00:00.000Z',
+      answered: '2026-03-02T09:01:00.000Z',
+    });
+    const agent = item({ kind: 'agent', id: 'ag_1' }, '2026-03-02T09:03:00.000Z');
+    expect(lateFailureWait({ item: agent, placedAt: agent.at })).toEqual({
+      conversationId: 'cv_1',
+      at: '2026-03-02T09:03:00.000Z',
+      answered: '2026-03-02T09:03:00.000Z',
+    });
+    const automation = item({ kind: 'ai', id: 'automation' }, '2026-03-02T09:03:00.000Z');
+    expect(lateFailureWait({ item: automation, placedAt: automation.at })).toBeUndefined();
+    const { conversationId: _none, ...loose } = agent;
+    expect(lateFailureWait({ item: loose, placedAt: agent.at })).toBeUndefined();
+    expect(lateFailureWait({ item: { ...agent, data: {} }, placedAt: agent.at })).toBeUndefined();
   });
 });

@@ -69,4 +69,29 @@ describe('replyRepository.recordSent', () => {
     );
     expect(second?.args[0].input.ConditionExpression).toBe('attribute_exists(pk)');
   });
+
+  it('answers whether a failed status came first: left by a keyed status, or held by the reference', async () => {
+    const ahead = new ConditionalCheckFailedException({ message: 'ahead', $metadata: {} });
+    ddb
+      .on(UpdateCommand)
+      .rejectsOnce(ahead)
+      .resolves({ Attributes: { status: 'failed' } });
+    const keyed = { providerMessageId: 'wamid.1', keyEchoed: true };
+    expect(await replyRepository(db, links).recordSent(message, keyed, AT)).toBe(true);
+    const [, second] = ddb.commandCalls(UpdateCommand);
+    expect(second?.args[0].input.ReturnValues).toBe('ALL_NEW');
+    ddb.reset();
+    ddb
+      .on(UpdateCommand)
+      .rejectsOnce(ahead)
+      .resolves({ Attributes: { status: 'read' } });
+    expect(await replyRepository(db, links).recordSent(message, keyed, AT)).toBe(false);
+    ddb.reset();
+    ddb.on(UpdateCommand).resolves({});
+    expect(await replyRepository(db, links).recordSent(message, keyed, AT)).toBe(false);
+    // The first write asks nothing back: the ordinary send costs what it did.
+    expect(ddb.commandCalls(UpdateCommand)[0]?.args[0].input.ReturnValues).toBeUndefined();
+    links.linkOutbound.mockResolvedValueOnce(true as never);
+    expect(await replyRepository(db, links).recordSent(message, { providerMessageId: 'm_1' }, AT)).toBe(true);
+  });
 });

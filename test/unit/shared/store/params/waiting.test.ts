@@ -4,6 +4,7 @@ import {
   dropAnsweredWaitInput,
   firstAnswerInput,
   firstResponseListedInput,
+  lateFailureWaitInput,
   listInInboxInput,
   markAnsweredInput,
   startWaitingInput,
@@ -88,6 +89,16 @@ describe('waiting params', () => {
         '#status = :open AND attribute_exists(gsi1sk) AND (answeredAt = :failed OR (attribute_not_exists(waitingSince) AND (attribute_not_exists(answeredAt) OR answeredAt < :at)))',
       ExpressionAttributeNames: { '#status': 'status' },
       ExpressionAttributeValues: { ':at': AT, ':open': 'open', ':sk': `${AT}#cv_1`, ':failed': failed },
+    });
+  });
+
+  it('starts the wait again after a later failed status only while no answer reached the customer after it', () => {
+    const failed = '2026-03-02T09:06:00.000Z';
+    const input = lateFailureWaitInput('t', 'cv_1', AT, failed);
+    expect(input).toEqual({
+      ...startWaitingInput('t', 'cv_1', AT, failed),
+      ConditionExpression:
+        '#status = :open AND attribute_exists(gsi1sk) AND (answeredAt = :failed OR (attribute_not_exists(waitingSince) AND (attribute_not_exists(answeredAt) OR answeredAt < :at))) AND (attribute_exists(waitingSince) OR attribute_not_exists(lastInboundAt) OR lastInboundAt <= :failed)',
     });
   });
 

@@ -1,0 +1,288 @@
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { deliverReply } from '#shared/app/deliver-reply.js';
+import type { StatusEnvelope } from '#shared/domain/envelope.js';
+import type { InboxConversation } from '#shared/domain/inbox.js';
+import { OutboundMessageSchema } from '#shared/domain/outbound.js';
+import type { OutboxEntry } from '#shared/domain/outbox.js';
+import { replyKeyOf } from '#shared/domain/reply-key.js';
+import type { LocalRuntime } from '#shared/local/runtime.js';
+import { type RecordedCall, recordCalls } from '../support/call-recorder.js';
+import { ManualTimers } from '../support/manual-timers.js';
+import { openConversationOf } from '../support/open-conversation.js';
+import { SECRETS, startTestRuntime } from '../support/runtime.js';
+import { deliver, signedMeta, whatsappStatus, whatsappText } from '../support/webhooks.js';
+
+vi.setConfig({ testTimeout: 60_000 });
+
+const MINUTE = 60_000;
+const TOKEN = 'late-failure-token';
+/** A routine question: the AI answers it. */
+const QUESTION = 'How long does shipping take?';
+/** The customer asks for a person: routing hands off, and the AI stays silent after. */
+const HANDOFF = 'I want to speak to a person, please.';
+
+/**
+ * A reply the provider took (the send succeeded, the wait ended) and later reported `failed` never
+ * reached the customer: the conversation waits again, the AI's answer from the message it answered, an
+ * agent's reply from its own time, as long as it is the last answer and none reached the customer after
+ * it. A `failed` after `read` changes nothing, a redelivered status changes nothing more, and a status
+ * redelivered after a crash between the reply's write and the conversation's completes the second.
+ * Through the local runtime (webhooks, resolver with routing and the AI, sender, agent API) on dynalite.
+ */
+describe('local runtime: a reply that fails after the provider took it brings the wait back', () => {
+  const time = new ManualTimers(Date.parse('2026-03-02T09:00:00.000Z'));
+  let runtime: LocalRuntime;
+  const calls: RecordedCall[] = [];
+  let sequence = 0;
+
+  beforeAll(async () => {
+    runtime = await startTestRuntime({
+      routing: true,
+      manualTime: time,
+      env: { AGENT_TOKENS: `agent-late:${TOKEN}` },
+      dynamoClient: (client) => {
+        recordCalls(client, calls);
+        return client;
+      },
+    });
+  }, 30_000);
+  afterAll(async () => {
+    await runtime?.close();
+  });
+
+  const api = async (method: string, path: string, body?: unknown) => {
+    const res = await fetch(`${runtime.url}${path}`, {
+      method,
+      headers: { Authorization: `Bearer ${TOKEN}`, 'content-type': 'application/json' },
+      ...(body ? { body: JSON.stringify(body) } : {}),
+    });
+    expect(res.status, `${method} ${path}`).toBeLessThan(300);
+    return res.json() as Promise<Record<string, unknown>>;
+  };
+  const post = async (payload: unknown) => {
+    const res = await deliver(signedMeta(runtime.url, '/webhooks/whatsapp', payload, SECRETS.meta));
+    expect(res.status).toBe(200);
+    await runtime.idle();
+  };
+  /** The customer writes on WhatsApp a minute after the last step. */
+  const write = async (phone: string, text: string) => {
+    time.advance(MINUTE);
+    const at = new Date(time.now()).toISOString();
+    const id = `wamid.LATE${++sequence}`;
+    await post(whatsappText({ from: phone, name: `Late ${phone.slice(-2)}`, messages: [{ id, at, text }] }));
+    return at;
+  };
+  /** The newest reply sent to the conversation by this author kind, as the provider received it. */
+  const sentTo = (conversationId: string, kind: 'agent' | 'ai'): OutboxEntry => {
+    const entry = runtime.outbox
+      .entries()
+      .filter((e) => e.message.conversationId === conversationId && e.message.author.kind === kind)
+      .at(-1);
+    if (!entry) throw new Error(`no ${kind} reply in ${conversationId}`);
+    return entry;
+  };
+  /** An agent replies a minute after the last step; the sender sends it. */
+  const reply = async (conversationId: string, text: string) => {
+    time.advance(MINUTE);
+    await api('POST', `/api/conversations/${conversationId}/replies`, { text });
+    await runtime.idle();
+    return sentTo(conversationId, 'agent');
+  };
+  /** WhatsApp's status webhook for a reply, carrying its key as the send did. */
+  const status = async (entry: OutboxEntry, phone: string, value: 'delivered' | 'read' | 'failed') => {
+    time.advance(1000);
+    await post(
+      whatsappStatus({
+        id: entry.providerMessageId,
+        status: value,
+        at: new Date(time.now()).toISOString(),
+        recipient: phone,
+        callbackData: entry.replyKey,
+      }),
+    );
+  };
+  const conversation = async (id: string) => {
+    const found = await runtime.store.conversations.getConversation(id);
+    if (!found) throw new Error(`no conversation ${id}`);
+    return found;
+  };
+  const inbox = async (ids: string[]) => {
+    const page = (await api('GET', '/api/conversations?status=open&limit=200')) as unknown as {
+      items: InboxConversation[];
+    };
+    return page.items.filter((c) => ids.includes(c.id)).map((c) => ({ id: c.id, waiting: c.waiting }));
+  };
+  /** The DynamoDB calls a step made: command, the item it named (reply, conversation, other), failed condition. */
+  const spent = async (conversationId: string, step: () => Promise<unknown>) => {
+    await runtime.idle();
+    calls.length = 0;
+    await step();
+    await runtime.idle();
+    return calls.map((c) => [
+      c.command,
+      c.sk.includes('#reply:') ? 'reply' : c.pk === `CONVERSATION#${conversationId}` ? 'conversation' : c.pk,
+      c.failed,
+    ]);
+  };
+
+  it("waits again from the message the AI's failed answer answered, once however often the status comes", async () => {
+    const phone = '15550500001';
+    const asked = await write(phone, QUESTION);
+    const id = await openConversationOf(runtime, phone);
+    expect(await inbox([id])).toEqual([{ id, waiting: false }]);
+    const answer = sentTo(id, 'ai');
+    // Delivered: the one write it always was, nothing on the conversation.
+    expect(await spent(id, () => status(answer, phone, 'delivered'))).toEqual([
+      ['UpdateItem', 'reply', false],
+    ]);
+    // Failed: the reply's write (returning it), then the conversation's.
+    expect(await spent(id, () => status(answer, phone, 'failed'))).toEqual([
+      ['UpdateItem', 'reply', false],
+      ['UpdateItem', 'conversation', false],
+    ]);
+    const waiting = await conversation(id);
+    expect(waiting.waitingSince).toBe(asked);
+    expect(waiting.answeredAt).toBeUndefined();
+    expect(await inbox([id])).toEqual([{ id, waiting: true }]);
+    // Redelivered: the reply's write fails, its read says failed, the conversation's write fails.
+    expect(await spent(id, () => status(answer, phone, 'failed'))).toEqual([
+      ['UpdateItem', 'reply', true],
+      ['GetItem', 'reply', false],
+      ['UpdateItem', 'conversation', true],
+    ]);
+    expect(await conversation(id)).toEqual(waiting);
+  });
+
+  it("waits again from the time of an agent's failed reply, among the waiting in order", async () => {
+    const [phone, other, later] = ['15550500011', '15550500012', '15550500013'];
+    const waitedFrom = await write(other, HANDOFF);
+    await write(phone, HANDOFF);
+    const id = await openConversationOf(runtime, phone);
+    const sent = await reply(id, 'Here now: let me look.');
+    const repliedAt = sent.message.at;
+    expect(await conversation(id)).toMatchObject({ answeredAt: repliedAt });
+    expect((await conversation(id)).waitingSince).toBeUndefined();
+    const laterAt = await write(later, HANDOFF);
+    await status(sent, phone, 'failed');
+    expect((await conversation(id)).waitingSince).toBe(repliedAt);
+    const ids = await Promise.all([other, phone, later].map((p) => openConversationOf(runtime, p)));
+    // Between the one that waited before the reply and the one that began to wait after it.
+    expect(waitedFrom < repliedAt && repliedAt < laterAt).toBe(true);
+    expect(await inbox(ids)).toEqual(ids.map((c) => ({ id: c, waiting: true })));
+  });
+
+  it('changes nothing when the reply was read, or an answer reached the customer after it', async () => {
+    // Read, then failed: read outranks failed, the reply stays read and nothing else is written.
+    const readPhone = '15550500021';
+    await write(readPhone, QUESTION);
+    const readId = await openConversationOf(runtime, readPhone);
+    const read = sentTo(readId, 'ai');
+    await status(read, readPhone, 'read');
+    const before = await conversation(readId);
+    expect(await spent(readId, () => status(read, readPhone, 'failed'))).toEqual([
+      ['UpdateItem', 'reply', true],
+      ['GetItem', 'reply', false],
+    ]);
+    expect(await conversation(readId)).toEqual(before);
+
+    // An agent's second reply went out: the first one failing leaves the conversation answered.
+    const agentPhone = '15550500022';
+    await write(agentPhone, HANDOFF);
+    const agentId = await openConversationOf(runtime, agentPhone);
+    const first = await reply(agentId, 'Looking now.');
+    const second = await reply(agentId, 'Found it: it ships today.');
+    await status(first, agentPhone, 'failed');
+    const answered = await conversation(agentId);
+    expect(answered.waitingSince).toBeUndefined();
+    expect(answered.answeredAt).toBe(second.message.at);
+
+    // The AI answered the customer's next message too (an answer that writes nothing, nobody waited):
+    // its first answer failing leaves them answered.
+    const aiPhone = '15550500023';
+    await write(aiPhone, QUESTION);
+    const aiId = await openConversationOf(runtime, aiPhone);
+    const firstAnswer = sentTo(aiId, 'ai');
+    await write(aiPhone, QUESTION);
+    expect(sentTo(aiId, 'ai').message.id).not.toBe(firstAnswer.message.id);
+    await status(firstAnswer, aiPhone, 'failed');
+    expect((await conversation(aiId)).waitingSince).toBeUndefined();
+    expect(await inbox([readId, agentId, aiId])).toEqual([
+      { id: readId, waiting: false },
+      { id: agentId, waiting: false },
+      { id: aiId, waiting: false },
+    ]);
+  });
+
+  it('completes the wait on a redelivered status after a crash between the two writes', async () => {
+    const phone = '15550500031';
+    const asked = await write(phone, QUESTION);
+    const id = await openConversationOf(runtime, phone);
+    const answer = sentTo(id, 'ai');
+    time.advance(1000);
+    // The first delivery's write to the reply, and a crash before the conversation's.
+    const failed: StatusEnvelope = {
+      id: 'whatsapp:status:crash',
+      kind: 'status',
+      provider: 'whatsapp',
+      channel: 'whatsapp',
+      providerMessageId: answer.providerMessageId,
+      status: 'failed',
+      occurredAt: new Date(time.now()).toISOString(),
+      receivedAt: new Date(time.now()).toISOString(),
+      ...(answer.replyKey ? { replyKey: answer.replyKey } : {}),
+    } as StatusEnvelope;
+    expect(await runtime.store.timeline.advanceStatus(failed)).toBeDefined();
+    expect((await conversation(id)).waitingSince).toBeUndefined();
+    await status(answer, phone, 'failed');
+    expect((await conversation(id)).waitingSince).toBe(asked);
+    expect(await inbox([id])).toEqual([{ id, waiting: true }]);
+  });
+
+  it("waits again when the failed status lands before the sender records the agent's send", async () => {
+    const phone = '15550500041';
+    await write(phone, HANDOFF);
+    const id = await openConversationOf(runtime, phone);
+    // The reply as the agent API queues it, held back from the runtime's sender.
+    time.advance(MINUTE);
+    const held: string[] = [];
+    const queue = runtime.outbound.send;
+    runtime.outbound.send = async (bodies) => {
+      held.push(...bodies);
+      return [];
+    };
+    try {
+      await api('POST', `/api/conversations/${id}/replies`, { text: 'On it.' });
+    } finally {
+      runtime.outbound.send = queue;
+    }
+    const message = OutboundMessageSchema.parse(JSON.parse(held[0] ?? '{}'));
+    // The provider takes it and reports it failed before its answer reaches the sender's writes.
+    const send = async () => {
+      await post(
+        whatsappStatus({
+          id: 'wamid.RACE.FAILED',
+          status: 'failed',
+          at: new Date(time.now()).toISOString(),
+          recipient: phone,
+          callbackData: replyKeyOf(message),
+        }),
+      );
+      // The status found the conversation still waiting: nothing to undo yet.
+      expect((await conversation(id)).answeredAt).toBeUndefined();
+      return { providerMessageId: 'wamid.RACE.FAILED', keyEchoed: true };
+    };
+    const { replies, conversations } = runtime.store;
+    const store = {
+      ...replies,
+      markAnswered: conversations.markAnswered,
+      startWaitingAfterFailure: conversations.startWaitingAfterFailure,
+    };
+    const clock = { now: () => new Date(time.now()) };
+    const deps = { store, senders: { whatsapp: { send } }, clock, leaseMs: 60_000, maxAttempts: 3 };
+    await deliverReply(deps, message, 1);
+    const after = await conversation(id);
+    expect(after.waitingSince).toBe(message.at);
+    expect(after.answeredAt).toBeUndefined();
+    expect(await inbox([id])).toEqual([{ id, waiting: true }]);
+  });
+});

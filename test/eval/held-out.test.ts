@@ -13,10 +13,11 @@ const heldOut = loadQuestions('held-out');
 // must-hand-off question handed off. The second held-out half (written by two writers who saw only the
 // articles) reached 52 of 84 right, 6 wrong and 38 of 43 handed off after three looks; it was once used for
 // a decision, so on 2026-12-04 it joined the tuning half and a fourth writer's 168 questions replaced it.
-// Their first look, with the responder unchanged: 61 of 115 right (53%), 8 wrong, 52 of 53 handed off.
+// Their first look, with the responder unchanged: 61 of 115 right (53%), 8 wrong, 52 of 53 handed off;
+// the second, after the eighth round (2026-12-04): 61 right, 7 wrong, 52 of 53 handed off.
 // These floors make a regression fail; raise them only to what a held-out run shows (npm run eval).
 const CORRECT_FLOOR = 61;
-const WRONG_CEILING = 8;
+const WRONG_CEILING = 7;
 const HANDED_OFF_FLOOR = 52;
 
 describe('the evaluation, held-out half', () => {

@@ -19,3 +19,18 @@ const STATUS_RANK: Record<DeliveryStatus, number> = {
 export function statusRank(status: DeliveryStatus): number {
   return STATUS_RANK[status];
 }
+
+/** A status's rank as shown on a screen: none (or one this version does not know) ranks lowest. */
+function shownRank(status: string | undefined): number {
+  return status !== undefined && Object.hasOwn(STATUS_RANK, status)
+    ? STATUS_RANK[status as DeliveryStatus]
+    : -1;
+}
+
+/**
+ * Whether showing `next` in place of `seen` would take a delivery status back: a send's answer
+ * (queued) that arrives after the live event saying it was sent, a page read older than a live event.
+ */
+export function movesBack(next: string | undefined, seen: string | undefined): boolean {
+  return shownRank(next) < shownRank(seen);
+}

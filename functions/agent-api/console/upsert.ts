@@ -1,4 +1,4 @@
-import { statusRank } from '#shared/domain/status-rank.js';
+import { movesBack } from '#shared/domain/status-rank.js';
 import type { TimelineItem } from '#shared/domain/timeline.js';
 
 /**
@@ -8,7 +8,7 @@ import type { TimelineItem } from '#shared/domain/timeline.js';
  */
 function merged(seen: TimelineItem, item: TimelineItem): TimelineItem {
   const next = { ...seen, ...item };
-  if (seen.status && item.status && statusRank(item.status) < statusRank(seen.status)) {
+  if (movesBack(item.status, seen.status)) {
     next.status = seen.status;
     next.statusAt = seen.statusAt;
     next.errors = seen.errors;

@@ -1,9 +1,5 @@
-import type { DeliveryStatus } from '#shared/domain/envelope.js';
-import { statusRank } from '#shared/domain/status-rank.js';
+import { movesBack } from '#shared/domain/status-rank.js';
 import type { ChatMessage } from './api.js';
-
-const rank = (status: string | undefined) =>
-  status === undefined ? -1 : (statusRank(status as DeliveryStatus) ?? -1);
 
 /** A message seen again replaces what was shown, except that its status only moves forward. */
 export function merge(list: ChatMessage[], message: ChatMessage): ChatMessage[] {
@@ -11,7 +7,7 @@ export function merge(list: ChatMessage[], message: ChatMessage): ChatMessage[] 
   const seen = list[at];
   if (!seen) return [...list, message].sort((a, b) => (a.at < b.at ? -1 : a.at > b.at ? 1 : 0));
   const copy = list.slice();
-  const status = rank(message.status) < rank(seen.status) ? seen.status : message.status;
+  const status = movesBack(message.status, seen.status) ? seen.status : message.status;
   copy[at] = { ...seen, ...message, status, pending: false };
   return copy;
 }

@@ -6,6 +6,7 @@ import { PermanentSendError } from '../domain/send-errors.js';
 import type { SenderStore } from '../domain/sender-ports.js';
 import { answeredAt, answersCustomer, lateFailureWaitOf, unansweredBy } from '../domain/waiting.js';
 import { loggedId, logger } from '../log.js';
+import { waitAgainAfterFailure } from './wait-after-routing.js';
 
 /** The provider adapters by channel. */
 type Senders = Partial<Record<Channel, ChannelSender>>;
@@ -38,16 +39,6 @@ async function recordFailure(
   const unanswered = unansweredBy(message);
   // The AI's first response recorded its answer before the send (`markFirstResponse`): undone here.
   if (unanswered) await deps.store.startWaiting?.(message.conversationId, unanswered, answeredAt(message));
-}
-
-/**
- * The provider reported the reply failed before the send was recorded (its status webhook ran between
- * the provider's answer and these writes, so it found no answer to undo): the wait its answer write just
- * ended starts again, as a later `failed` status does (`lateFailureWaitOf`; conditional).
- */
-async function waitAgainIfFailedFirst(deps: SenderDeps, message: OutboundMessage): Promise<void> {
-  const wait = lateFailureWaitOf(message);
-  if (wait) await deps.store.startWaitingAfterFailure?.(wait.conversationId, wait.at, wait.answered);
 }
 
 /**
@@ -126,7 +117,9 @@ export async function deliverReply(
     return;
   }
   let sent = false;
-  let failedFirst: unknown = false;
+  // The provider reported it failed before the send was recorded (its webhook ran between the
+  // provider's answer and these writes, and found no answer to undo).
+  let failedFirst = false;
   try {
     const result = await sender.send(message);
     sent = true;
@@ -134,11 +127,11 @@ export async function deliverReply(
     // Nobody waiting (the resolver's touch said so, its message answered by this reply): nothing to end.
     if (answersCustomer(message.author) && !held?.nobodyWaiting)
       await deps.store.markAnswered?.(message.conversationId, answeredAt(message));
-    failedFirst = await deps.store.recordSent(message, result, deps.clock.now().toISOString());
+    failedFirst = (await deps.store.recordSent(message, result, deps.clock.now().toISOString())) === true;
     logger.info('reply sent', { ...fields, providerMessageId: loggedId(result.providerMessageId) });
   } catch (error) {
     // Once the provider took it, the lease stays until it runs out: a retry then finds it recorded, or sends again.
     await handleFailure(deps, message, error, receiveCount, fields, sent ? undefined : letGo);
   }
-  if (failedFirst === true) await waitAgainIfFailedFirst(deps, message);
+  if (failedFirst) await waitAgainAfterFailure(deps.store, lateFailureWaitOf(message));
 }

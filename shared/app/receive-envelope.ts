@@ -27,10 +27,11 @@ import type { RouteInbound } from '../domain/router-ports.js';
 import type { ConversationSnapshot } from '../domain/routing/conversation-state.js';
 import { routableKind } from '../domain/routing/routable.js';
 import type { Customer, TimelineItem } from '../domain/timeline.js';
+import { lateFailureWait } from '../domain/waiting.js';
 import { typedIdentities } from '../domain/webchat/envelopes.js';
 import { loggedId } from '../log.js';
 import { answerCsat } from './answer-csat.js';
-import { routeThenWait, waitAfterLateFailure } from './wait-after-routing.js';
+import { routeThenWait, waitAgainAfterFailure } from './wait-after-routing.js';
 
 /** Resolver dependencies. */
 export interface ResolverDeps {
@@ -376,7 +377,7 @@ export async function receiveEnvelope(deps: ResolverDeps, queued: Envelope): Pro
   const envelope = canonicalEnvelope(queued, deps.phone ?? {});
   if (envelope.kind === 'status') {
     const failed = await deps.store.advanceStatus(envelope);
-    if (failed) await waitAfterLateFailure(deps.store, failed);
+    if (failed) await waitAgainAfterFailure(deps.store, lateFailureWait(failed));
     return { written: true };
   }
   if (!envelope.customer) {

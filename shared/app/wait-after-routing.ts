@@ -1,6 +1,6 @@
 import type { ResolverStore } from '../domain/resolver-ports.js';
-import type { Conversation, PlacedTimelineItem } from '../domain/timeline.js';
-import { aiAnswered, lateFailureWait, mayStartWaiting } from '../domain/waiting.js';
+import type { Conversation } from '../domain/timeline.js';
+import { aiAnswered, type LateFailureWait, mayStartWaiting } from '../domain/waiting.js';
 
 /** The customer's event as the resolver's touch left its conversation. */
 export interface TouchedForWaiting {
@@ -45,15 +45,15 @@ export async function routeThenWait(
 }
 
 /**
- * A reply the provider took, then reported failed (its item as the status left it): when it answered the
- * customer, the wait it ended starts again (`lateFailureWait`), if it is still the conversation's last
- * answer. Done whenever the item stands at `failed`, so a redelivered status completes a write a crash
- * left undone; done twice, the conditional write changes nothing.
+ * A reply the provider took, then reported failed: when it answered the customer (`lateFailureWait`,
+ * `lateFailureWaitOf`), the wait it ended starts again, if it is still the conversation's last answer.
+ * Called whenever the reply stands at `failed`, so a redelivered status completes a write a crash left
+ * undone; called twice, the conditional write changes nothing. The resolver calls it for a `failed`
+ * status, the sender for one that came before it recorded the send.
  */
-export async function waitAfterLateFailure(
+export async function waitAgainAfterFailure(
   store: Pick<ResolverStore, 'startWaitingAfterFailure'>,
-  failed: PlacedTimelineItem,
+  wait: LateFailureWait | undefined,
 ): Promise<void> {
-  const wait = lateFailureWait(failed);
   if (wait) await store.startWaitingAfterFailure?.(wait.conversationId, wait.at, wait.answered);
 }

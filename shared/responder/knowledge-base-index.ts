@@ -223,8 +223,11 @@ function segmentMatcher(
     if (!asked.length) return { text, score: 0 };
     // What the message says of the parcel ("it's in transit") goes with the question.
     const situation = readSituation(new Set([...asked, ...(told ?? [])]), pipeline, paragraphs);
-    const article = indexed.get(built.search(asked)[0]?.id ?? '')?.passage.article;
-    const terms = [...new Set([...asked, ...situation.heldBy(article)])];
+    // The question's own article decides which fact it holds: one search more, only when a fact is stated.
+    const article = situation.states
+      ? indexed.get(built.search(asked)[0]?.id ?? '')?.passage.article
+      : undefined;
+    const terms = situation.states ? [...new Set([...asked, ...situation.heldBy(article)])] : asked;
     const results = built.search(terms);
     const topScore = results[0]?.score ?? 0;
     const total = terms.reduce((sum, term) => sum + weight(term), 0);

@@ -15,6 +15,8 @@ interface Paragraph {
 
 /** What a message says of the customer's situation, read with each of its questions. */
 export interface Situation {
+  /** Whether the message states any fact that has a contrary (most do not: nothing to hold or refuse). */
+  readonly states: boolean;
   /** The terms a question about `article` holds besides its own. */
   heldBy(article: Article | undefined): string[];
   /** Whether a paragraph states the contrary of what the customer says, and not what they say. */
@@ -43,6 +45,7 @@ export function readSituation(
     return own.some((p) => p.terms.has(fact.term)) && own.some((p) => p.terms.has(fact.opposite));
   };
   return {
+    states: facts.length > 0,
     heldBy: (article) => facts.filter((fact) => tellsApart(article, fact)).map((fact) => fact.term),
     contradicts: (paragraph) =>
       facts.some((fact) => paragraph.terms.has(fact.opposite) && !paragraph.terms.has(fact.term)),

@@ -6,7 +6,6 @@ import {
   type GetCommandInput,
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
-import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { postWebchatMessage } from '#shared/app/post-webchat-message.js';
 import { newSessionToken, sessionTokenHash, type WebchatSession } from '#shared/domain/webchat/session.js';
@@ -14,9 +13,10 @@ import { SqsEnvelopeQueue } from '#shared/queue/sqs-envelope-queue.js';
 import { sdkSendMessageBatch } from '#shared/queue/sqs-sdk-batch.js';
 import { dynamoRepositories, webchatPorts } from '#shared/store/dynamo-repositories.js';
 import { documentClient } from '#shared/store/sdk-documents.js';
+import { mockAws } from '../../../support/aws-mock.js';
 
-const ddb = mockClient(DynamoDBDocumentClient);
-const sqs = mockClient(SQSClient);
+const ddb = mockAws(DynamoDBDocumentClient);
+const sqs = mockAws(SQSClient);
 const QUEUE_URL = 'https://sqs.eu-west-1.amazonaws.com/123456789012/threadline-inbound';
 const FIRST_SENT = '2026-12-03T12:00:00.000Z';
 

@@ -7,15 +7,15 @@ import {
   ValidationException,
 } from '@aws-sdk/client-scheduler';
 import { SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
-import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { sdkScheduling } from '#shared/aws/scheduler-sdk.js';
 import { SchedulerTimers, scheduleName } from '#shared/aws/scheduler-timers.js';
 import { newTimer } from '#shared/domain/timer-ports.js';
 import { UnavailableError } from '#shared/errors.js';
+import { mockAws } from '../../../support/aws-mock.js';
 
-const scheduler = mockClient(SchedulerClient);
-const sqs = mockClient(SQSClient);
+const scheduler = mockAws(SchedulerClient);
+const sqs = mockAws(SQSClient);
 const NOW = Date.parse('2026-06-10T12:00:00.000Z');
 const target = {
   queueArn: 'arn:aws:sqs:eu-west-1:123456789012:threadline-timers',

@@ -7,13 +7,13 @@ import {
   SQSClient,
   StartMessageMoveTaskCommand,
 } from '@aws-sdk/client-sqs';
-import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { LocalQueue } from '#shared/local/queue.js';
 import { redrive } from '#shared/local/redrive.js';
 import { claimDataDir, runningRuntime } from '#shared/local/runtime-lock.js';
+import { mockAws } from '../../../support/aws-mock.js';
 
-const sqs = mockClient(SQSClient);
+const sqs = mockAws(SQSClient);
 const dlqUrl =
   'https://sqs.eu-west-1.amazonaws.com/123456789012/ThreadlineStateful-MailDeadLetterQueueC3D4-y';
 const dlqArn = 'arn:aws:sqs:eu-west-1:123456789012:ThreadlineStateful-MailDeadLetterQueueC3D4-y';

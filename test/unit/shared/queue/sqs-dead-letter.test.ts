@@ -1,6 +1,5 @@
 import { readFileSync } from 'node:fs';
 import { SendMessageBatchCommand, SQSClient } from '@aws-sdk/client-sqs';
-import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { PermanentError, UnavailableError } from '#shared/errors.js';
 import { logger } from '#shared/log.js';
@@ -8,10 +7,11 @@ import { createMailConsumer } from '#shared/queue/mail-consumer.js';
 import { createResolverConsumer } from '#shared/queue/resolver-consumer.js';
 import { sqsDeadLetter } from '#shared/queue/sqs-dead-letter.js';
 import { sdkSendMessageBatch } from '#shared/queue/sqs-sdk-batch.js';
+import { mockAws } from '../../../support/aws-mock.js';
 import { sqsRecord } from '../../../support/sqs.js';
 import { inboundText } from '../../fakes/envelopes.js';
 
-const sqs = mockClient(SQSClient);
+const sqs = mockAws(SQSClient);
 const DLQ = 'https://sqs.eu-west-1.amazonaws.com/123456789012/threadline-inbound-dlq';
 const deadLetter = () => sqsDeadLetter(sdkSendMessageBatch(new SQSClient({ region: 'eu-west-1' })), DLQ);
 const envelopeRecord = (id: string) => sqsRecord(id, JSON.stringify(inboundText({ providerMessageId: id })));

@@ -7,7 +7,6 @@ import {
   type SendMessageBatchCommandInput,
   SQSClient,
 } from '@aws-sdk/client-sqs';
-import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { type Envelope, EnvelopeSchema } from '#shared/domain/envelope.js';
 import { PayloadTooLargeError, UnavailableError } from '#shared/errors.js';
@@ -20,6 +19,7 @@ import {
   sendMessageBatchInputs,
 } from '#shared/queue/sqs-envelope-queue.js';
 import { sdkSendMessageBatch } from '#shared/queue/sqs-sdk-batch.js';
+import { mockAws } from '../../../support/aws-mock.js';
 
 const QUEUE_URL = 'https://sqs.eu-west-1.amazonaws.com/123456789012/threadline-inbound';
 const TEXT = 'Hello, my order has not arrived';
@@ -74,7 +74,7 @@ const answer =
   };
 
 describe('SqsEnvelopeQueue', () => {
-  const sqs = mockClient(SQSClient);
+  const sqs = mockAws(SQSClient);
   let sleep: ReturnType<typeof vi.fn<(ms: number) => Promise<void>>>;
   let queue: SqsEnvelopeQueue;
   const sent = () => sqs.commandCalls(SendMessageBatchCommand).map((call) => call.args[0].input);

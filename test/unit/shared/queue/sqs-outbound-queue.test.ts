@@ -1,11 +1,11 @@
 import { SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
-import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { OutboundMessageSchema } from '#shared/domain/outbound.js';
 import { SqsOutboundQueue } from '#shared/queue/sqs-outbound-queue.js';
+import { mockAws } from '../../../support/aws-mock.js';
 
 const QUEUE_URL = 'https://sqs.eu-west-1.amazonaws.com/123456789012/threadline-outbound';
-const sqs = mockClient(SQSClient);
+const sqs = mockAws(SQSClient);
 const client = new SQSClient({ region: 'eu-west-1' });
 const queue = new SqsOutboundQueue((input) => client.send(new SendMessageCommand(input)), QUEUE_URL);
 const reply = OutboundMessageSchema.parse({

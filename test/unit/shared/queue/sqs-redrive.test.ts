@@ -6,11 +6,11 @@ import {
   SQSClient,
   StartMessageMoveTaskCommand,
 } from '@aws-sdk/client-sqs';
-import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { startRedrive } from '#shared/queue/sqs-redrive.js';
+import { mockAws } from '../../../support/aws-mock.js';
 
-const sqs = mockClient(SQSClient);
+const sqs = mockAws(SQSClient);
 const client = new SQSClient({ region: 'eu-west-1' });
 const dlqUrl =
   'https://sqs.eu-west-1.amazonaws.com/123456789012/ThreadlineStateful-InboundDeadLetterQueueA1B2-x';

@@ -7,7 +7,6 @@ import {
   ThrottlingException,
   ValidationException,
 } from '@aws-sdk/client-bedrock-runtime';
-import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { ResponderResultSchema } from '#shared/domain/responder.js';
 import { UnavailableError } from '#shared/errors.js';
@@ -18,10 +17,11 @@ import {
   maskPersonalData,
   parseModelAnswer,
 } from '#shared/responder/bedrock-responder.js';
+import { mockAws } from '../../../support/aws-mock.js';
 import { assigned, context, inbound, note, outbound } from './fixtures.js';
 
 const MODEL_ID = 'anthropic.claude-3-5-haiku-20241022-v1:0';
-const bedrock = mockClient(BedrockRuntimeClient);
+const bedrock = mockAws(BedrockRuntimeClient);
 const responder = createBedrockResponder({
   client: new BedrockRuntimeClient({ region: 'eu-west-1' }),
   modelId: MODEL_ID,

@@ -1,12 +1,12 @@
 import { BedrockRuntimeClient, ConverseCommand } from '@aws-sdk/client-bedrock-runtime';
-import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { BEDROCK_SYSTEM_PROMPT, createBedrockResponder } from '#shared/responder/bedrock-responder.js';
 import { lazyPassageIndex, readKnowledgeBase } from '#shared/responder/knowledge-base.js';
 import { SAMPLE_KNOWLEDGE_BASE, splitPassages } from '#shared/responder/knowledge-base-articles.js';
+import { mockAws } from '../../../support/aws-mock.js';
 import { context, inbound } from './fixtures.js';
 
-const bedrock = mockClient(BedrockRuntimeClient);
+const bedrock = mockAws(BedrockRuntimeClient);
 const base = readKnowledgeBase(SAMPLE_KNOWLEDGE_BASE);
 const knowledge = lazyPassageIndex(base);
 const responder = createBedrockResponder({

@@ -1,14 +1,14 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
-import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { ValidationError } from '#shared/errors.js';
 import { auditRepository } from '#shared/store/audit-repository.js';
 import { encodeCursor } from '#shared/store/cursor.js';
 import { AUDIT_SHARDS } from '#shared/store/keys.js';
 import { documentClient } from '#shared/store/sdk-documents.js';
+import { mockAws } from '../../../support/aws-mock.js';
 
-const ddb = mockClient(DynamoDBDocumentClient);
+const ddb = mockAws(DynamoDBDocumentClient);
 const db = { doc: documentClient(new DynamoDBClient({ region: 'us-east-1' })), table: 'threadline' };
 const item = (shard: number, minute: number) => {
   const at = `2025-06-10T09:${String(minute).padStart(2, '0')}:00.000Z`;

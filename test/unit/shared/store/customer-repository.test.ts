@@ -4,14 +4,14 @@ import {
   ProvisionedThroughputExceededException,
 } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { nextConversationId } from '#shared/domain/conversation.js';
 import { GoneError, UnavailableError } from '#shared/errors.js';
 import { customerRepository } from '#shared/store/customer-repository.js';
 import { documentClient } from '#shared/store/sdk-documents.js';
+import { mockAws } from '../../../support/aws-mock.js';
 
-const ddb = mockClient(DynamoDBDocumentClient);
+const ddb = mockAws(DynamoDBDocumentClient);
 const phone = { kind: 'phone', value: '+16505551234' } as const;
 const conditionFailed = () => new ConditionalCheckFailedException({ message: 'failed', $metadata: {} });
 

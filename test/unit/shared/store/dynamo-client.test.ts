@@ -4,13 +4,13 @@ import {
   ProvisionedThroughputExceededException,
 } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, PutCommand } from '@aws-sdk/lib-dynamodb';
-import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { PermanentError, UnavailableError } from '#shared/errors.js';
 import { putItem } from '#shared/store/dynamo-client.js';
 import { documentClient } from '#shared/store/sdk-documents.js';
+import { mockAws } from '../../../support/aws-mock.js';
 
-const ddb = mockClient(DynamoDBDocumentClient);
+const ddb = mockAws(DynamoDBDocumentClient);
 const db = () => ({ doc: documentClient(new DynamoDBClient({ region: 'us-east-1' })), table: 'threadline' });
 const put = { TableName: 'threadline', Item: { pk: 'a', sk: 'b' } };
 

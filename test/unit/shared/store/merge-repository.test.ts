@@ -1,13 +1,13 @@
 import { ConditionalCheckFailedException, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it, vi } from 'vitest';
 import type { TimelineItem } from '#shared/domain/timeline.js';
 import { ConflictError, ValidationError } from '#shared/errors.js';
 import { mergeRepository } from '#shared/store/merge-repository.js';
 import { documentClient } from '#shared/store/sdk-documents.js';
+import { mockAws } from '../../../support/aws-mock.js';
 
-const ddb = mockClient(DynamoDBDocumentClient);
+const ddb = mockAws(DynamoDBDocumentClient);
 const db = { doc: documentClient(new DynamoDBClient({ region: 'us-east-1' })), table: 'threadline' };
 const profiles: Record<string, Record<string, unknown>> = {
   'CUSTOMER#cu_t': { entity: 'customer', id: 'cu_t', identities: new Set(['phone#+1']) },

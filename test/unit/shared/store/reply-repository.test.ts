@@ -1,13 +1,13 @@
 import { ConditionalCheckFailedException, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
-import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { type OutboundMessage, OutboundMessageSchema } from '#shared/domain/outbound.js';
 import { putReplyInput } from '#shared/store/params/replies.js';
 import { replyRepository } from '#shared/store/reply-repository.js';
 import { documentClient } from '#shared/store/sdk-documents.js';
+import { mockAws } from '../../../support/aws-mock.js';
 
-const ddb = mockClient(DynamoDBDocumentClient);
+const ddb = mockAws(DynamoDBDocumentClient);
 const db = { doc: documentClient(new DynamoDBClient({ region: 'us-east-1' })), table: 'threadline' };
 const links = { linkOutbound: async () => {}, linkThread: async () => {} };
 const first: OutboundMessage = OutboundMessageSchema.parse({

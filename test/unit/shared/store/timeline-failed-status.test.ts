@@ -1,14 +1,14 @@
 import { ConditionalCheckFailedException, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
 import type { DeliveryStatus, StatusEnvelope } from '#shared/domain/envelope.js';
 import { encodeReplyKey } from '#shared/domain/reply-key.js';
 import { statusRank } from '#shared/domain/status-rank.js';
 import { documentClient } from '#shared/store/sdk-documents.js';
 import { timelineRepository } from '#shared/store/timeline-repository.js';
+import { mockAws } from '../../../support/aws-mock.js';
 
-const ddb = mockClient(DynamoDBDocumentClient);
+const ddb = mockAws(DynamoDBDocumentClient);
 const db = { doc: documentClient(new DynamoDBClient({ region: 'us-east-1' })), table: 'threadline' };
 const repo = timelineRepository(db, { mergedPartitions: async (id) => [id] });
 const PLACED = '2025-06-10T10:00:00.001Z';

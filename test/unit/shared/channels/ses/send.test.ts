@@ -8,13 +8,13 @@ import {
   SESServiceException,
   SendRawEmailCommand,
 } from '@aws-sdk/client-ses';
-import { mockClient } from 'aws-sdk-client-mock';
 import { simpleParser } from 'mailparser';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { buildRawEmail, SesSender } from '#shared/channels/ses/send.js';
 import { type OutboundMessage, OutboundMessageSchema } from '#shared/domain/outbound.js';
 import { decodeReplyKey, replyKeyOf } from '#shared/domain/reply-key.js';
 import { PermanentSendError, RetryableSendError } from '#shared/domain/send-errors.js';
+import { mockAws } from '../../../../support/aws-mock.js';
 
 const FROM = 'Acme Support <support@acme.example>';
 const NOW = new Date('2026-03-01T12:34:56.000Z');
@@ -206,7 +206,7 @@ describe('buildRawEmail', () => {
 });
 
 describe('SesSender', () => {
-  const ses = mockClient(SESClient);
+  const ses = mockAws(SESClient);
   beforeEach(() => {
     ses.reset();
   });

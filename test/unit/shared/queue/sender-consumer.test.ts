@@ -1,5 +1,4 @@
 import { SendMessageBatchCommand, SQSClient } from '@aws-sdk/client-sqs';
-import { mockClient } from 'aws-sdk-client-mock';
 import { describe, expect, it, vi } from 'vitest';
 import type { OutboundMessage } from '#shared/domain/outbound.js';
 import { PermanentError } from '#shared/errors.js';
@@ -7,6 +6,7 @@ import { logger } from '#shared/log.js';
 import { createSenderConsumer } from '#shared/queue/sender-consumer.js';
 import { sqsDeadLetter } from '#shared/queue/sqs-dead-letter.js';
 import { sdkSendMessageBatch } from '#shared/queue/sqs-sdk-batch.js';
+import { mockAws } from '../../../support/aws-mock.js';
 import { sqsRecord } from '../../../support/sqs.js';
 
 const reply = {
@@ -42,31 +42,33 @@ describe('sender consumer', () => {
     ]);
   });
 
-  it('fails a permanent failure as before when the dead-letter queue refuses it, so SQS moves it after its receives', async () => {
-    const sqs = mockClient(SQSClient);
-    sqs.on(SendMessageBatchCommand).resolves({
-      Successful: [],
-      Failed: [{ Id: '0', Code: 'InternalError', SenderFault: false }],
+  describe('with a dead-letter queue that refuses', () => {
+    const sqs = mockAws(SQSClient);
+
+    it('fails a permanent failure as before when the dead-letter queue refuses it, so SQS moves it after its receives', async () => {
+      sqs.on(SendMessageBatchCommand).resolves({
+        Successful: [],
+        Failed: [{ Id: '0', Code: 'InternalError', SenderFault: false }],
+      });
+      const error = vi.spyOn(logger, 'error').mockImplementation(() => {});
+      const deadLetter = sqsDeadLetter(
+        sdkSendMessageBatch(new SQSClient({ region: 'eu-west-1' })),
+        'https://dlq',
+      );
+      const consume = createSenderConsumer(
+        async () => {
+          throw new PermanentError('DynamoDB UpdateItem refused the request (ValidationException)');
+        },
+        { deadLetter },
+      );
+      const response = await consume({ Records: [sqsRecord('m1', JSON.stringify(reply), 'outbound')] });
+      expect(sqs.commandCalls(SendMessageBatchCommand)).toHaveLength(1);
+      expect(response.batchItemFailures).toEqual([{ itemIdentifier: 'm1' }]);
+      expect(error).toHaveBeenCalledWith(
+        'permanent failure could not be dead-lettered at once; SQS will after its receives',
+        expect.objectContaining({ messageId: 'm1', deadLetterError: 'UnavailableError' }),
+      );
+      error.mockRestore();
     });
-    const error = vi.spyOn(logger, 'error').mockImplementation(() => {});
-    const deadLetter = sqsDeadLetter(
-      sdkSendMessageBatch(new SQSClient({ region: 'eu-west-1' })),
-      'https://dlq',
-    );
-    const consume = createSenderConsumer(
-      async () => {
-        throw new PermanentError('DynamoDB UpdateItem refused the request (ValidationException)');
-      },
-      { deadLetter },
-    );
-    const response = await consume({ Records: [sqsRecord('m1', JSON.stringify(reply), 'outbound')] });
-    expect(sqs.commandCalls(SendMessageBatchCommand)).toHaveLength(1);
-    expect(response.batchItemFailures).toEqual([{ itemIdentifier: 'm1' }]);
-    expect(error).toHaveBeenCalledWith(
-      'permanent failure could not be dead-lettered at once; SQS will after its receives',
-      expect.objectContaining({ messageId: 'm1', deadLetterError: 'UnavailableError' }),
-    );
-    error.mockRestore();
-    sqs.restore();
   });
 });

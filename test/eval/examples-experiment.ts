@@ -362,6 +362,7 @@ async function shippedTerms() {
   };
   return { pipeline, weight, coverage };
 }
+// The shipped index's question words (knowledge-base-index.ts), which weigh 0.1 there as here.
 const QUESTION_WORDS = new Set(['how', 'where', 'when', 'what', 'which', 'why', 'who']);
 const termsOf = await shippedTerms();
 

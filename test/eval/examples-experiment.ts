@@ -12,18 +12,25 @@
  * calibration, with the raw score against a swept threshold, and with a calibration refitted out of
  * sample: on the other units' outcomes, each unit scored with examples from neither it nor the
  * measured batch (nested cross-validation). A curve takes the examples from 25%, 50% and 100% of the
- * history (one seeded draw, each share inside the next). Last, the cost: building the index and
- * retrieving per message with every answerable tuning question as an example, and the examples' size.
+ * history (one seeded draw, each share inside the next). Then the history as a signal only, never as
+ * a paragraph's terms: the shipped retrieval runs unchanged, and the customer question of the history
+ * most like each question of the message (same folds, out of sample) may send an answer the calibration
+ * holds back when it asked that one paragraph's need ("confirms"), or move a one-question answer to
+ * its own paragraph when that one holds nearly as much of the question ("picks"); a refusal stays one.
+ * Last, the cost: building the index and retrieving per message with every answerable tuning question
+ * as an example, the examples' size, and the signal's look-up per message.
  * Tuning half only (q1-q1331); the held-out half is never loaded.
  *   POWERTOOLS_LOG_LEVEL=SILENT npx tsx test/eval/examples-experiment.ts
  */
 import { performance } from 'node:perf_hooks';
 import { loadRoutingPolicy } from '#shared/config/routing-policy-file.js';
 import { buildPassageIndex, type KnowledgeBase } from '#shared/responder/knowledge-base.js';
-import { SAMPLE_KNOWLEDGE_BASE } from '#shared/responder/knowledge-base-articles.js';
+import { SAMPLE_KNOWLEDGE_BASE, splitPassages } from '#shared/responder/knowledge-base-articles.js';
 import { type Calibration, calibrate, fitCalibration } from '#shared/responder/knowledge-base-calibration.js';
-import type { PassageIndex } from '#shared/responder/knowledge-base-index.js';
+import { questionsByPassage } from '#shared/responder/knowledge-base-examples.js';
+import type { PassageIndex, SegmentMatch } from '#shared/responder/knowledge-base-index.js';
 import { DEFAULT_THRESHOLD } from '#shared/responder/knowledge-base-responder.js';
+import { createTermPipeline, SynonymsSchema, stemmerFor } from '#shared/responder/knowledge-base-terms.js';
 import {
   evaluateKnowledgeBase,
   loadQuestions,
@@ -271,6 +278,8 @@ async function report(title: string, units: readonly Unit[]) {
     const range = `${Math.min(...bars).toFixed(2)}-${Math.max(...bars).toFixed(2)}`;
     lines.push({ label: `${selection.label}, refitted (bar ${range})`, outcomes: refitted });
   }
+  lines.push(...(await signalLines(units)));
+  summary.push({ title, lines: lines.filter((l) => SUMMARY.some((label) => l.label.startsWith(label))) });
   for (const selection of [NONE, ALL, SHORT]) {
     for (const t of RAW_THRESHOLDS) {
       const open = results.get(selection)?.open ?? [];
@@ -307,6 +316,252 @@ function transitions(before: readonly Outcome[], after: readonly Outcome[]): str
     counts.set(key, (counts.get(key) ?? 0) + 1);
   });
   return [...counts].map(([key, n]) => `${key} ${n}`).join(', ');
+}
+
+/**
+ * The shipped term pipeline and term weights, rebuilt here as `buildPassageIndex` builds them from the
+ * shipped articles only: a history question never becomes vocabulary, a passage's terms or a weight.
+ */
+async function shippedTerms() {
+  const vocabulary = shipped.articles.flatMap((a) => [a.title, a.body, ...(a.questions ?? [])]);
+  const synonyms = shipped.synonyms ?? SynonymsSchema.parse({});
+  const pipeline = createTermPipeline(await stemmerFor(shipped.language), synonyms, vocabulary);
+  const passageTerms = new Map<string, { terms: Set<string>; parts: Set<string> }>();
+  const articleTerms: Set<string>[] = [];
+  for (const article of shipped.articles) {
+    const passages = splitPassages(article);
+    const asked = questionsByPassage(article, passages, pipeline);
+    const all = new Set(pipeline.terms(article.title, true));
+    for (const passage of passages) {
+      const text = `${article.title}\n${(asked.get(passage.id) ?? []).join('\n')}\n${passage.text}`;
+      const terms = new Set(pipeline.terms(text.slice(article.title.length)));
+      const parts = new Set(pipeline.terms(text, true).filter((term) => !terms.has(term)));
+      for (const term of [...terms, ...parts]) all.add(term);
+      passageTerms.set(passage.id, { terms, parts });
+    }
+    articleTerms.push(all);
+  }
+  const count = shipped.articles.length;
+  const minor = (term: string) => /\d/.test(term) || QUESTION_WORDS.has(term);
+  const weight = (term: string) => {
+    if (minor(term)) return 0.1;
+    const df = articleTerms.filter((terms) => terms.has(term)).length;
+    if (df === 0) return pipeline.known(term) ? 0.5 : Math.log(1 + count / 0.5);
+    return Math.log(1 + count / (df + 0.5));
+  };
+  /** The share of a text's terms (by weight) a passage holds, as the shipped ranker counts it. */
+  const coverage = (terms: readonly string[], passageId: string) => {
+    const found = passageTerms.get(passageId);
+    if (!found) return 0;
+    const total = terms.reduce((sum, t) => sum + weight(t), 0);
+    const covered = terms.reduce(
+      (sum, t) => sum + (found.terms.has(t) ? weight(t) : found.parts.has(t) ? weight(t) / 2 : 0),
+      0,
+    );
+    return total ? covered / total : 0;
+  };
+  return { pipeline, weight, coverage };
+}
+// The shipped index's question words (knowledge-base-index.ts), which weigh 0.1 there as here.
+const QUESTION_WORDS = new Set(['how', 'where', 'when', 'what', 'which', 'why', 'who']);
+const termsOf = await shippedTerms();
+
+/** The customer question of the history most like a text, and the paragraphs it was answered from. */
+interface Nearest {
+  similarity: number;
+  /** Every paragraph its expected answer names (alternatives included). */
+  points: Set<string>;
+  /** The one paragraph it needs, when it asked one thing. */
+  single?: string;
+  /** Its terms. */
+  terms: ReadonlySet<string>;
+}
+
+/**
+ * The history as a nearest-question index, built once: each question's terms (the shipped pipeline,
+ * so a history question's words never become vocabulary) and their weight, and an inverted list from a
+ * term to the questions holding it: a message is compared only with the history questions it shares a
+ * term of weight with, and the shared weight is summed along the lists.
+ */
+function historyIndex(questions: readonly Question[]) {
+  const { pipeline, weight } = termsOf;
+  const stored = questions.map((q) => {
+    const expect = q.expect ?? [];
+    const points = new Set(expect.flatMap((entry) => entry.split('|')));
+    const single = expect.length === 1 ? expect[0]?.split('|')[0] : undefined;
+    const terms = pipeline.terms(q.text);
+    const total = terms.reduce((sum, term) => sum + weight(term), 0);
+    return { points, total, ...(single ? { single } : {}), terms: new Set(terms) };
+  });
+  const holding = new Map<string, number[]>();
+  for (const [i, entry] of stored.entries()) {
+    for (const term of entry.terms) holding.set(term, [...(holding.get(term) ?? []), i]);
+  }
+  // The likeness of `similarity` (shared terms' weight over all terms'), summed along the lists.
+  return (asked: readonly string[]): Nearest | undefined => {
+    const terms = [...new Set(asked)];
+    const weights = terms.map(weight);
+    const total = weights.reduce((sum, w) => sum + w, 0);
+    const shared = new Map<number, number>();
+    const telling = new Set<number>();
+    for (const [t, term] of terms.entries()) {
+      const w = weights[t] ?? 0;
+      for (const i of holding.get(term) ?? []) {
+        shared.set(i, (shared.get(i) ?? 0) + w);
+        if (w > 0.1) telling.add(i);
+      }
+    }
+    let best: Nearest | undefined;
+    for (const i of telling) {
+      const entry = stored[i];
+      const both = shared.get(i) ?? 0;
+      const alike = entry ? both / (total + entry.total - both) : 0;
+      if (entry && alike > (best?.similarity ?? 0)) {
+        best = { ...entry, similarity: alike };
+      }
+    }
+    return best;
+  };
+}
+
+/** The history-as-signal variant: how close the nearest question must be to pick and to confirm. */
+interface SignalRule {
+  label: string;
+  /** Switch a one-question answer to the nearest question's paragraph from this likeness (never: 2). */
+  pick: number;
+  /** Send an answer the calibration holds back when the nearest question is this alike and agrees. */
+  confirm: number;
+  /** The other paragraph must hold at least this share of what the answered one holds of the question. */
+  held: number;
+  /** Confirm only as `vouches` strictly does. */
+  strict: boolean;
+}
+
+const SIGNAL_RULES: SignalRule[] = [
+  ...[0.5, 0.7].map((t) => ({
+    label: `history confirms at >= ${t}, any`,
+    pick: 2,
+    confirm: t,
+    held: 1,
+    strict: false,
+  })),
+  ...[0.6, 0.7, 0.8, 0.9].map((t) => ({
+    label: `history confirms at >= ${t}, strict`,
+    pick: 2,
+    confirm: t,
+    held: 1,
+    strict: true,
+  })),
+  ...[0.7, 0.8].map((t) => ({
+    label: `history picks at >= ${t}`,
+    pick: t,
+    confirm: 2,
+    held: 0.8,
+    strict: true,
+  })),
+  { label: 'history picks and confirms at >= 0.7, strict', pick: 0.7, confirm: 0.7, held: 0.8, strict: true },
+];
+
+/**
+ * Whether the nearest history question vouches for a paragraph answering a question. `any`: it is this
+ * alike and its answer names the paragraph. `strict`: it also asked one thing, from that paragraph, and
+ * every term of weight of the question is the history question's or the paragraph's (a question about
+ * a dress is not vouched for by one about shoes).
+ */
+function vouches(text: string, id: string, near: Nearest | undefined, rule: SignalRule): boolean {
+  if (!near || near.similarity < rule.confirm || !near.points.has(id)) return false;
+  if (!rule.strict) return true;
+  const { pipeline, weight, coverage } = termsOf;
+  const stray = pipeline
+    .terms(text)
+    .some((t) => weight(t) > 0.1 && !near.terms.has(t) && coverage([t], id) === 0);
+  return near.single === id && !stray;
+}
+
+/** The verdict on a reply quoting these passages, as the evaluation judges it. */
+function judgeQuoted(question: Question, quoted: readonly string[]): Outcome['verdict'] {
+  if (!question.expect) return quoted.length ? 'answered wrongly' : 'handed off correctly';
+  if (!quoted.length) return 'handed off though answerable';
+  const options = question.expect.map((entry) => entry.split('|'));
+  const same =
+    quoted.length === options.length && options.every((ids) => ids.some((id) => quoted.includes(id)));
+  return same ? 'answered correctly' : 'answered wrongly';
+}
+
+/**
+ * One open outcome of the shipped retrieval under a signal rule. Only an answer retrieval already gives
+ * is touched (a refusal for a word no article holds, a missing kind of answer or a tie stays one): its
+ * paragraph may become the nearest history question's when that paragraph holds nearly as much of
+ * the question, and it is sent below the calibration's bar when every question of the message has a
+ * history question that close pointing at its paragraph. Otherwise the shipped calibration decides.
+ */
+function withSignal(
+  o: Outcome,
+  segments: readonly SegmentMatch[],
+  near: readonly (Nearest | undefined)[],
+  rule: SignalRule,
+) {
+  if (!o.quoted.length) return o;
+  let quoted = o.quoted;
+  let passages = segments.map((s) => s.passage?.id ?? '');
+  const first = near[0];
+  const only = segments[0];
+  if (segments.length === 1 && only?.passage && first?.single && first.similarity >= rule.pick) {
+    const current = only.passage.id;
+    const terms = termsOf.pipeline.terms(only.text);
+    const held = termsOf.coverage(terms, first.single) >= rule.held * termsOf.coverage(terms, current);
+    if (!first.points.has(current) && held && quoted.length === 1 && quoted[0] === current) {
+      quoted = [first.single];
+      passages = [first.single];
+    }
+  }
+  const confirmed = passages.every((id, i) => vouches(segments[i]?.text ?? '', id, near[i], rule));
+  const sent = confirmed || shippedRule()(o.score);
+  const shown = sent ? quoted : [];
+  const verdict = judgeQuoted(o.question, shown);
+  return { ...o, quoted: shown, verdict };
+}
+
+/**
+ * Each unit's shipped open outcomes under every signal rule, the history being every answerable tuning
+ * question but the unit's own (out of sample, as the example-question rows).
+ */
+async function signalLines(units: readonly Unit[]): Promise<Line[]> {
+  const { index } = await indexed([], NONE).found;
+  const byRule = SIGNAL_RULES.map(() => [] as Outcome[]);
+  for (const unit of units) {
+    const nearest = historyIndex(history([unit], ALL));
+    const outcomes = await openRun(unit, [unit], NONE);
+    for (const o of outcomes) {
+      const segments = o.quoted.length ? index.search(o.question.text).segments : [];
+      const near = segments.map((s) => nearest(termsOf.pipeline.terms(s.text)));
+      for (const [i, rule] of SIGNAL_RULES.entries()) byRule[i]?.push(withSignal(o, segments, near, rule));
+    }
+  }
+  return SIGNAL_RULES.map((rule, i) => ({ label: rule.label, outcomes: byRule[i] ?? [] }));
+}
+
+/** The lines of the closing summary: as shipped, history as examples, history as a signal. */
+const SUMMARY = [
+  'no history, shipped calibration',
+  'history 100%, shipped calibration',
+  'history confirms',
+  'history picks',
+];
+const summary: { title: string; lines: Line[] }[] = [];
+
+/** Right / wrong, must-hand-off handed off, per batch and line. */
+function printSummary() {
+  console.log('\nsummary (right / wrong, must-hand-off handed off):');
+  for (const { title, lines } of summary) {
+    console.log(`  ${title}`);
+    for (const line of lines) {
+      const t = tally(line.outcomes);
+      console.log(
+        `    ${line.label.padEnd(48)} ${t.correct} / ${t.wrong}, ${t.handedOffCorrectly} of ${t.mustHandOff}`,
+      );
+    }
+  }
 }
 
 /** Milliseconds of `work`, alternating the variants round by round against drifting load. */
@@ -361,12 +616,44 @@ async function cost() {
   );
 }
 
+/** The signal's own cost: building the nearest-question index of the whole history, and a look-up per question. */
+async function signalCost() {
+  const all = tune.filter((q) => q.expect);
+  const { index } = await indexed([], NONE).found;
+  const texts = tune.map((q) => q.text);
+  const segmentTexts = texts.flatMap((text) => index.search(text).segments.map((s) => s.text));
+  const segmentTerms = segmentTexts.map((text) => termsOf.pipeline.terms(text));
+  const builds = await timeRounds([async () => historyIndex(all)], 7);
+  const nearest = historyIndex(all);
+  const lookups = await timeRounds(
+    [
+      async () => {
+        for (const text of segmentTexts) nearest(termsOf.pipeline.terms(text));
+      },
+      async () => {
+        for (const terms of segmentTerms) nearest(terms);
+      },
+      async () => {
+        for (const text of texts) index.search(text);
+      },
+    ],
+    7,
+  );
+  const median = (list: readonly number[] | undefined) => list?.[Math.floor(list.length / 2)] ?? 0;
+  const µs = (list: readonly number[] | undefined) => ((median(list) / texts.length) * 1000).toFixed(0);
+  console.log(
+    `  history as a signal: nearest-question index of ${all.length} questions built in ${median(builds[0]).toFixed(1)} ms; look-ups ${µs(lookups[0])} µs a message with the question's terms (${segmentTexts.length} questions in ${texts.length} messages), ${µs(lookups[1])} µs on terms retrieval already has, against ${µs(lookups[2])} µs for shipped retrieval; median of 7 rounds`,
+  );
+}
+
 async function main() {
   await checkReplay();
   await report('Batch A, q838-q1093 (two blind writers)', [batchA]);
   await report('Batch B, q1176-q1331 (a third blind writer)', [batchB]);
   await report('q1-q837, 5 contiguous folds together', folds);
+  printSummary();
   await cost();
+  await signalCost();
 }
 
 await main();

@@ -377,7 +377,8 @@ export async function receiveEnvelope(deps: ResolverDeps, queued: Envelope): Pro
   const envelope = canonicalEnvelope(queued, deps.phone ?? {});
   if (envelope.kind === 'status') {
     const failed = await deps.store.advanceStatus(envelope);
-    if (failed) await waitAgainAfterFailure(deps.store, lateFailureWait(failed));
+    if (failed)
+      await waitAgainAfterFailure(deps.store, lateFailureWait(failed), () => deps.clock.now().toISOString());
     return { written: true };
   }
   if (!envelope.customer) {

@@ -47,13 +47,22 @@ export async function routeThenWait(
 /**
  * A reply the provider took, then reported failed: when it answered the customer (`lateFailureWait`,
  * `lateFailureWaitOf`), the wait it ended starts again, if it is still the conversation's last answer.
- * Called whenever the reply stands at `failed`, so a redelivered status completes a write a crash left
- * undone; called twice, the conditional write changes nothing. The resolver calls it for a `failed`
- * status, the sender for one that came before it recorded the send.
+ * A conversation resolved after it (answer, resolve, next) is reopened first (`reopenAfterFailure`:
+ * the customer never got the answer it was resolved on), then waits the same way; tried only when the
+ * open case's write did not apply, so an open conversation costs what it did. Called whenever the reply
+ * stands at `failed`, so a redelivered status completes a write a crash left undone (reopened, not yet
+ * waiting: the first write applies); called twice, the conditional writes change nothing. The resolver
+ * calls it for a `failed` status, the sender for one that came before it recorded the send.
  */
 export async function waitAgainAfterFailure(
-  store: Pick<ResolverStore, 'startWaitingAfterFailure'>,
+  store: Pick<ResolverStore, 'startWaitingAfterFailure' | 'reopenAfterFailure'>,
   wait: LateFailureWait | undefined,
+  now: () => string,
 ): Promise<void> {
-  if (wait) await store.startWaitingAfterFailure?.(wait.conversationId, wait.at, wait.answered);
+  if (!wait || !store.startWaitingAfterFailure) return;
+  const { conversationId, at, answered } = wait;
+  if (await store.startWaitingAfterFailure(conversationId, at, answered)) return;
+  if (await store.reopenAfterFailure?.(conversationId, answered, now())) {
+    await store.startWaitingAfterFailure(conversationId, at, answered);
+  }
 }

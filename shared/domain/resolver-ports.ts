@@ -149,9 +149,16 @@ export interface ResolverStore {
   advanceStatus(envelope: StatusEnvelope): Promise<PlacedTimelineItem | undefined>;
   /**
    * A reply the provider took failed later (`failed`, its time as an answer): the wait starts again from
-   * `at` if it was the conversation's last answer and none reached the customer after it (conditional).
+   * `at` if it was the conversation's last answer and none reached the customer after it (conditional,
+   * on an open conversation). True when it did.
    */
-  startWaitingAfterFailure?(conversationId: string, at: string, failed: string): Promise<void>;
+  startWaitingAfterFailure?(conversationId: string, at: string, failed: string): Promise<boolean>;
+  /**
+   * The same reply's conversation was resolved after it: reopened (its `reopened` event by the
+   * delivery), if the reply is still its last answer and the customer has not written since
+   * (conditional, no read). True when it did.
+   */
+  reopenAfterFailure?(conversationId: string, failed: string, now: string): Promise<boolean>;
   /** Links an outbound message to its timeline item and applies any status that came before it. */
   linkOutbound(item: TimelineItem): Promise<unknown>;
   /** Keeps a provider event that concerns no customer (account-level errors). */

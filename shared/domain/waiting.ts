@@ -3,6 +3,12 @@ import { AI_AUTHOR_ID } from './routing/routable.js';
 import type { Conversation, PlacedTimelineItem } from './timeline.js';
 
 /**
+ * Who reopens a resolved conversation whose last answer the provider reported failed (the `by` of its
+ * `reopened` timeline event): the delivery, no agent.
+ */
+export const DELIVERY_AUTHOR_ID = 'delivery';
+
+/**
  * Whether a reply answers the customer, so their wait ends once it is sent: an agent's, or the AI
  * responder's. Automations' messages and surveys (also author `ai`) do not; notes are no replies.
  */

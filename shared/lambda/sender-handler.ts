@@ -19,6 +19,7 @@ export async function createSenderHandler(): Promise<(event: SQSEvent) => Promis
       markAnswered: repos.conversations.markAnswered,
       startWaiting: repos.conversations.startWaiting,
       startWaitingAfterFailure: repos.conversations.startWaitingAfterFailure,
+      reopenAfterFailure: repos.conversations.reopenAfterFailure,
     },
     senders: lambdaSenders(config),
     clock: systemClock,

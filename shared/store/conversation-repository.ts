@@ -4,6 +4,7 @@ import type { ConversationTouch, TouchedConversation } from '../domain/resolver-
 import type { ConversationSnapshot } from '../domain/routing/conversation-state.js';
 import { conversationOfItem } from '../domain/stored-items.js';
 import type { Conversation, TimelineItem } from '../domain/timeline.js';
+import { DELIVERY_AUTHOR_ID } from '../domain/waiting.js';
 import { NotFoundError, ValidationError } from '../errors.js';
 import { syncAgentLoad, syncAgentLoadOf } from './agent-load.js';
 import { decodeCursor, encodeCursor } from './cursor.js';
@@ -13,6 +14,7 @@ import {
   updateCurrentOrStaleReturning,
   updateItem,
   updateItemIf,
+  updateItemReturningIf,
 } from './dynamo-client.js';
 import { eventItem } from './events.js';
 import { fullItems } from './hydrate.js';
@@ -32,6 +34,7 @@ import {
 } from './params/conversations.js';
 import {
   dropAnsweredWaitInput,
+  lateFailureReopenInput,
   lateFailureWaitInput,
   listInInboxInput,
   markAnsweredInput,
@@ -116,21 +119,27 @@ async function assign(
 /**
  * Resolves or reopens a conversation: the inbox first, then its assignee's open conversations, then
  * the profile's open conversation, then the event on the timeline, so a retry after a crash completes it.
+ * `failed` reopens it only as a reply's late failure may (`lateFailureReopenInput`): false, and nothing
+ * more written, when that condition fails.
  */
 async function changeStatus(
   db: DynamoDb,
   timeline: Timeline,
-  conversation: Conversation,
-  change: { to: 'resolved' | 'reopened'; agentId: string; now: string },
-) {
-  const { id, customerId } = conversation;
-  const { to, agentId, now } = change;
+  conversationId: string,
+  change: { to: 'resolved' | 'reopened'; agentId: string; now: string; failed?: string },
+): Promise<boolean> {
+  const id = conversationId;
+  const { to, agentId, now, failed } = change;
   const input =
     to === 'resolved'
       ? resolveConversationInput(db.table, id, now, agentId)
-      : reopenConversationInput(db.table, id, now);
-  const out = await updateItem(db, { ...input, ReturnValues: 'ALL_NEW' });
-  if (out.Attributes) await syncAgentLoad(db, out.Attributes);
+      : failed !== undefined
+        ? lateFailureReopenInput(db.table, id, now, failed)
+        : reopenConversationInput(db.table, id, now);
+  const item = await updateItemReturningIf(db, { ...input, ReturnValues: 'ALL_NEW' });
+  if (!item) return false;
+  await syncAgentLoad(db, item);
+  const customerId = String(item.customerId);
   if (to === 'resolved') {
     await updateItemIf(db, releaseOpenConversationInput(db.table, customerId, id, now));
   } else {
@@ -138,6 +147,7 @@ async function changeStatus(
   }
   const event = eventItem(customerId, now, `${to}:${id}:${now}`, to, { conversationId: id, by: agentId });
   await timeline.putTimelineItem(event, undefined);
+  return true;
 }
 
 /** A conversation item read as a conversation and its routing state. */
@@ -173,17 +183,34 @@ async function touchConversation(db: DynamoDb, touch: ConversationTouch): Promis
 
 /**
  * The conditional writes that start and end a conversation's wait (`params/waiting.ts`), each a no-op
- * when its condition fails (a redelivery, a race it lost).
+ * when its condition fails (a redelivery, a race it lost); and the reopen a late failure makes.
  */
-function waitingWrites(db: DynamoDb) {
+function waitingWrites(db: DynamoDb, timeline: Timeline) {
   return {
     /** The customer's message starts a wait on the open conversation, unless one runs or it was answered. */
     async startWaiting(conversationId: string, at: string, failed?: string): Promise<void> {
       await updateItemIf(db, startWaitingInput(db.table, conversationId, at, failed));
     },
-    /** A reply the provider took failed later: its wait starts again from `at`, if no answer came after it. */
-    async startWaitingAfterFailure(conversationId: string, at: string, failed: string): Promise<void> {
-      await updateItemIf(db, lateFailureWaitInput(db.table, conversationId, at, failed));
+    /**
+     * A reply the provider took failed later: its wait starts again from `at`, if no answer came after
+     * it and the conversation is open. True when it did.
+     */
+    startWaitingAfterFailure(conversationId: string, at: string, failed: string): Promise<boolean> {
+      return updateItemIf(db, lateFailureWaitInput(db.table, conversationId, at, failed));
+    },
+    /**
+     * A reply the provider took failed later (`failed`, its time as an answer) after its conversation
+     * was resolved: reopened as by hand, by `DELIVERY_AUTHOR_ID`, if that resolve came after the reply,
+     * the reply is still its last answer and the customer has not written since (one conditional write,
+     * no read). True when it did; then the wait starts as on an open one (`startWaitingAfterFailure`).
+     */
+    reopenAfterFailure(conversationId: string, failed: string, now: string): Promise<boolean> {
+      return changeStatus(db, timeline, conversationId, {
+        to: 'reopened',
+        agentId: DELIVERY_AUTHOR_ID,
+        now,
+        failed,
+      });
     },
     /** Lists an open conversation its opening message left out of the inbox (`listLater`), at its place. */
     async listInInbox(conversationId: string): Promise<void> {
@@ -215,20 +242,21 @@ export function conversationRepository(db: DynamoDb, timeline: Timeline) {
     /** Upserts the conversation an event belongs to. */
     touchConversation: (touch: ConversationTouch) => touchConversation(db, touch),
     getConversation,
-    ...waitingWrites(db),
+    ...waitingWrites(db, timeline),
     /** The inbox: conversations of a status, longest waiting first. */
     inbox: (filter: InboxFilter, page: { limit: number; cursor?: string | undefined }) =>
       inbox(db, filter, page),
     /** Resolves a conversation; the customer's next message within the window reopens it. */
     async resolveConversation(conversationId: string, agentId: string, now: string): Promise<void> {
-      await changeStatus(db, timeline, await existing(conversationId), { to: 'resolved', agentId, now });
+      await existing(conversationId);
+      await changeStatus(db, timeline, conversationId, { to: 'resolved', agentId, now });
     },
     /** Reopens a resolved conversation by hand, back in the open inbox. */
     async reopenConversation(conversationId: string, agentId: string, now: string): Promise<void> {
       const conversation = await existing(conversationId);
       // Open already (a retry after a crash, perhaps): only its assignee's count may be left to do.
       if (conversation.status === 'open') return syncAgentLoadOf(db, conversationId);
-      await changeStatus(db, timeline, conversation, { to: 'reopened', agentId, now });
+      await changeStatus(db, timeline, conversationId, { to: 'reopened', agentId, now });
     },
     /** An internal note on the conversation's timeline; agents see it, customers never do. */
     async addNote(

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { deliverReply } from '#shared/app/deliver-reply.js';
 import type { StatusEnvelope } from '#shared/domain/envelope.js';
+import { eventsOfChange } from '#shared/domain/events/map-change.js';
 import type { InboxConversation } from '#shared/domain/inbox.js';
 import { OutboundMessageSchema } from '#shared/domain/outbound.js';
 import type { OutboxEntry } from '#shared/domain/outbox.js';
@@ -16,6 +17,8 @@ vi.setConfig({ testTimeout: 60_000 });
 
 const MINUTE = 60_000;
 const TOKEN = 'late-failure-token';
+/** The agent the token is. */
+const AGENT = 'agent-late';
 /** A routine question: the AI answers it. */
 const QUESTION = 'How long does shipping take?';
 /** The customer asks for a person: routing hands off, and the AI stays silent after. */
@@ -34,16 +37,28 @@ describe('local runtime: a reply that fails after the provider took it brings th
   let runtime: LocalRuntime;
   const calls: RecordedCall[] = [];
   let sequence = 0;
+  /** The `conversation.opened` events integrators get, mapped from the change feed as the events function does. */
+  const opened: Array<Record<string, unknown>> = [];
 
   beforeAll(async () => {
     runtime = await startTestRuntime({
       routing: true,
       manualTime: time,
-      env: { AGENT_TOKENS: `agent-late:${TOKEN}` },
+      // The change feed (the live updates run on it): what integrators would get, read off it.
+      live: true,
+      env: { AGENT_TOKENS: `${AGENT}:${TOKEN}` },
       dynamoClient: (client) => {
         recordCalls(client, calls);
         return client;
       },
+    });
+    runtime.feed?.subscribe(async (records) => {
+      for (const event of records.flatMap(eventsOfChange)) {
+        if (event.type !== 'conversation.opened' || event.data.reopened !== true) continue;
+        const { conversationId, reopened, openedAt } = event.data;
+        opened.push({ conversationId, reopened, openedAt });
+      }
+      return {};
     });
   }, 30_000);
   afterAll(async () => {
@@ -118,11 +133,18 @@ describe('local runtime: a reply that fails after the provider took it brings th
     calls.length = 0;
     await step();
     await runtime.idle();
-    return calls.map((c) => [
-      c.command,
-      c.sk.includes('#reply:') ? 'reply' : c.pk === `CONVERSATION#${conversationId}` ? 'conversation' : c.pk,
-      c.failed,
-    ]);
+    // The live updates' own writes and reads on the change feed are none of the step's.
+    return calls
+      .filter((c) => !c.pk.startsWith('LIVE'))
+      .map((c) => [
+        c.command,
+        c.sk.includes('#reply:')
+          ? 'reply'
+          : c.pk === `CONVERSATION#${conversationId}`
+            ? 'conversation'
+            : c.pk,
+        c.failed,
+      ]);
   };
 
   it("waits again from the message the AI's failed answer answered, once however often the status comes", async () => {
@@ -144,10 +166,12 @@ describe('local runtime: a reply that fails after the provider took it brings th
     expect(waiting.waitingSince).toBe(asked);
     expect(waiting.answeredAt).toBeUndefined();
     expect(await inbox([id])).toEqual([{ id, waiting: true }]);
-    // Redelivered: the reply's write fails, its read says failed, the conversation's write fails.
+    // Redelivered: the reply's write fails, its read says failed, the conversation's write fails, and
+    // so does the reopen tried after it (the conversation is not resolved).
     expect(await spent(id, () => status(answer, phone, 'failed'))).toEqual([
       ['UpdateItem', 'reply', true],
       ['GetItem', 'reply', false],
+      ['UpdateItem', 'conversation', true],
       ['UpdateItem', 'conversation', true],
     ]);
     expect(await conversation(id)).toEqual(waiting);
@@ -236,6 +260,151 @@ describe('local runtime: a reply that fails after the provider took it brings th
     await status(answer, phone, 'failed');
     expect((await conversation(id)).waitingSince).toBe(asked);
     expect(await inbox([id])).toEqual([{ id, waiting: true }]);
+  });
+
+  /** The conversation's status-change events on its customer's timeline. */
+  const statusEvents = async (id: string) => {
+    const { customerId } = await conversation(id);
+    const page = (await api('GET', `/api/customers/${customerId}/timeline?limit=200`)) as unknown as {
+      items: Array<{ type: string; event?: string; data?: Record<string, unknown> }>;
+    };
+    return page.items
+      .filter((i) => i.type === 'event' && (i.event === 'resolved' || i.event === 'reopened'))
+      .map((i) => `${i.event} by ${String(i.data?.by)}`);
+  };
+  /** A handed-off conversation its agent answered, then resolved (answer, resolve, next). */
+  const answeredThenResolved = async (phone: string) => {
+    await write(phone, HANDOFF);
+    const id = await openConversationOf(runtime, phone);
+    await api('POST', `/api/conversations/${id}/assign`, { agentId: AGENT });
+    const sent = await reply(id, 'It ships today.');
+    time.advance(MINUTE);
+    await api('POST', `/api/conversations/${id}/resolve`, { csat: false });
+    await runtime.idle();
+    expect(await conversation(id)).toMatchObject({ status: 'resolved', answeredAt: sent.message.at });
+    return { id, sent };
+  };
+  const load = async () => (await runtime.store.agents.getAgentNow(AGENT))?.openConversations;
+
+  it("reopens a conversation resolved after the failed reply: in the inbox, its agent's, waiting from the reply", async () => {
+    const phone = '15550500051';
+    await runtime.store.agents.putAgent({
+      id: AGENT,
+      presence: 'away',
+      queues: ['general'],
+      languages: ['en'],
+      capacity: 5,
+      updatedAt: new Date(time.now()).toISOString(),
+    });
+    const { id, sent } = await answeredThenResolved(phone);
+    const { customerId } = await conversation(id);
+    expect(await load()).toBe(0);
+    const profile = `CUSTOMER#${customerId}`;
+    expect(await spent(id, () => status(sent, phone, 'failed'))).toEqual([
+      ['UpdateItem', 'reply', false],
+      // The open case's wait: not open.
+      ['UpdateItem', 'conversation', true],
+      // The reopen, as by hand: the conversation, its agent's open ones, the profile's, the event.
+      ['UpdateItem', 'conversation', false],
+      ['UpdateItem', 'conversation', false],
+      ['UpdateItem', `AGENT#${AGENT}`, false],
+      ['UpdateItem', profile, false],
+      ['PutItem', profile, false],
+      // The wait again, as on an open conversation.
+      ['UpdateItem', 'conversation', false],
+    ]);
+    const reopened = await conversation(id);
+    expect(reopened).toMatchObject({ status: 'open', waitingSince: sent.message.at });
+    expect(reopened.answeredAt).toBeUndefined();
+    expect(reopened.resolvedAt).toBeUndefined();
+    expect(await inbox([id])).toEqual([{ id, waiting: true }]);
+    expect(await load()).toBe(1);
+    expect((await runtime.store.customers.getCustomer(customerId))?.openConversationId).toBe(id);
+    expect(await statusEvents(id)).toEqual([`resolved by ${AGENT}`, 'reopened by delivery']);
+    // The integrators' event comes from the reopen's write: resolved before, open after.
+    expect(opened.filter((e) => e.conversationId === id)).toEqual([
+      { conversationId: id, reopened: true, openedAt: expect.any(String) },
+    ]);
+
+    // Redelivered: every conditional write fails, no second reopen nor event.
+    expect(await spent(id, () => status(sent, phone, 'failed'))).toEqual([
+      ['UpdateItem', 'reply', true],
+      ['GetItem', 'reply', false],
+      ['UpdateItem', 'conversation', true],
+      ['UpdateItem', 'conversation', true],
+    ]);
+    expect(await conversation(id)).toEqual(reopened);
+    expect(await statusEvents(id)).toEqual([`resolved by ${AGENT}`, 'reopened by delivery']);
+    expect(opened.filter((e) => e.conversationId === id)).toHaveLength(1);
+    expect(await load()).toBe(1);
+  });
+
+  it('leaves resolved a conversation written to, or answered again, since the reply, or resolved before it', async () => {
+    // The customer wrote after the reply, before the resolve.
+    const wrotePhone = '15550500061';
+    await write(wrotePhone, HANDOFF);
+    const wroteId = await openConversationOf(runtime, wrotePhone);
+    const unread = await reply(wroteId, 'Checking.');
+    await write(wrotePhone, 'Any news?');
+    time.advance(MINUTE);
+    await api('POST', `/api/conversations/${wroteId}/resolve`, { csat: false });
+    // Answered again: a second reply went out before the resolve.
+    const againPhone = '15550500062';
+    const again = await answeredThenResolved(againPhone);
+    await api('POST', `/api/conversations/${again.id}/reopen`);
+    const second = await reply(again.id, 'And it is insured.');
+    await api('POST', `/api/conversations/${again.id}/resolve`, { csat: false });
+    // Resolved before the reply was written (the clock resolves at its timer's due time).
+    const earlyPhone = '15550500063';
+    await write(earlyPhone, HANDOFF);
+    const earlyId = await openConversationOf(runtime, earlyPhone);
+    const dueAt = new Date(time.now()).toISOString();
+    const early = await reply(earlyId, 'Here it is.');
+    await runtime.store.conversations.resolveConversation(earlyId, 'clock', dueAt);
+    await runtime.idle();
+    const before = await Promise.all([wroteId, again.id, earlyId].map(conversation));
+    expect(before.map((c) => c.status)).toEqual(['resolved', 'resolved', 'resolved']);
+    // Each fails one rule only: the customer wrote since; a later answer; resolved before the reply.
+    expect(before.map((c) => c.answeredAt)).toEqual([unread.message.at, second.message.at, early.message.at]);
+    expect(before[0]?.lastMessageAt && before[0].lastMessageAt > unread.message.at).toBe(true);
+    expect(before[2]?.resolvedAt && before[2].resolvedAt < early.message.at).toBe(true);
+    await status(unread, wrotePhone, 'failed');
+    await status(again.sent, againPhone, 'failed');
+    await status(early, earlyPhone, 'failed');
+    expect(await Promise.all([wroteId, again.id, earlyId].map(conversation))).toEqual(before);
+    for (const id of [wroteId, earlyId]) expect(await statusEvents(id)).not.toContain('reopened by delivery');
+  });
+
+  it('completes the wait on a redelivered status after a crash between the reopen and the wait', async () => {
+    const phone = '15550500071';
+    const { id, sent } = await answeredThenResolved(phone);
+    // The first delivery wrote the reply and reopened the conversation, then crashed.
+    time.advance(1000);
+    const now = new Date(time.now()).toISOString();
+    expect(await runtime.store.conversations.reopenAfterFailure(id, sent.message.at, now)).toBe(true);
+    expect(await conversation(id)).toMatchObject({ status: 'open', waitingSince: now });
+    await status(sent, phone, 'failed');
+    expect(await conversation(id)).toMatchObject({ status: 'open', waitingSince: sent.message.at });
+    expect(await inbox([id])).toEqual([{ id, waiting: true }]);
+    expect(await statusEvents(id)).toEqual([`resolved by ${AGENT}`, 'reopened by delivery']);
+  });
+
+  it('leaves a snoozed conversation snoozed: it comes back by itself, waiting from the reply', async () => {
+    const phone = '15550500081';
+    await write(phone, HANDOFF);
+    const id = await openConversationOf(runtime, phone);
+    const sent = await reply(id, 'Here it is.');
+    const until = new Date(time.now() + 60 * MINUTE).toISOString();
+    await api('POST', `/api/conversations/${id}/snooze`, { until });
+    await status(sent, phone, 'failed');
+    // Snoozing keeps it open, out of the inbox: the wait's write keeps it among the snoozed.
+    expect(await conversation(id)).toMatchObject({
+      status: 'open',
+      snoozedUntil: until,
+      waitingSince: sent.message.at,
+    });
+    expect(await inbox([id])).toEqual([]);
+    expect(await statusEvents(id)).toEqual([]);
   });
 
   it("waits again when the failed status lands before the sender records the agent's send", async () => {

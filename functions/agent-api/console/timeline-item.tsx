@@ -52,7 +52,8 @@ function eventText(item: TimelineItem): string {
     case 'resolved':
       return 'Resolved';
     case 'reopened':
-      return 'Reopened';
+      // `delivery`: the provider reported the reply it was resolved on as not delivered.
+      return d.by === 'delivery' ? 'Reopened: a reply was not delivered' : 'Reopened';
     default:
       return (item.event ?? 'event').replaceAll('_', ' ');
   }

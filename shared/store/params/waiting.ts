@@ -1,5 +1,6 @@
 import type { UpdateCommandInput } from '@aws-sdk/lib-dynamodb';
 import { inboxAnsweredSortKey, inboxShardPartition, inboxSortKey, Keys } from '../keys.js';
+import { reopenConversationInput } from './conversations.js';
 import { markFirstResponseInput } from './metrics.js';
 
 /** What ends a wait: open, no answer as new recorded, and no customer message (nor wait) newer than it. */
@@ -144,6 +145,32 @@ export function lateFailureWaitInput(
   return {
     ...input,
     ConditionExpression: `${input.ConditionExpression} AND (attribute_exists(waitingSince) OR attribute_not_exists(lastInboundAt) OR lastInboundAt <= :failed)`,
+  };
+}
+
+/**
+ * A reply the provider took, then reported failed (`failed`, its time as an answer), on a conversation
+ * resolved since: reopened as by hand (`reopenConversationInput`), only if that resolve came after the
+ * reply (`resolvedAt`; one before it was written was decided without it), the reply is still its last
+ * answer (`answeredAt`) and the customer has not written since (`lastInboundAt`). Reopened already (a
+ * redelivered status, a race), snoozed, or answered or written to since: it fails its condition.
+ */
+export function lateFailureReopenInput(
+  table: string,
+  conversationId: string,
+  now: string,
+  failed: string,
+): UpdateCommandInput {
+  const input = reopenConversationInput(table, conversationId, now);
+  return {
+    ...input,
+    ConditionExpression:
+      '#status = :resolved AND resolvedAt >= :failed AND answeredAt = :failed AND (attribute_not_exists(lastInboundAt) OR lastInboundAt <= :failed)',
+    ExpressionAttributeValues: {
+      ...input.ExpressionAttributeValues,
+      ':resolved': 'resolved',
+      ':failed': failed,
+    },
   };
 }
 

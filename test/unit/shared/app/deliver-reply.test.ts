@@ -223,6 +223,7 @@ describe('deliverReply: the customer stops waiting once an answer is sent', () =
       };
       fake.startWaitingAfterFailure = async (conversationId, at, failed) => {
         calls.push(['waiting again', conversationId, at, failed]);
+        return true;
       };
       return deliverReply(deps(fake, sent), reply, 1).then(() => calls);
     };
@@ -240,5 +241,26 @@ describe('deliverReply: the customer stops waiting once an answer is sent', () =
     ]);
     const automation = { ...message, author: { kind: 'ai' as const, id: 'automation' } };
     expect(await failedFirst(automation)).toEqual([['claim'], ['sent', 'SM1', NOW]]);
+  });
+
+  it('reopens a conversation resolved since when a failed status came before the send was recorded', async () => {
+    const { fake, calls } = waitingStore();
+    fake.recordSent = async () => true;
+    let open = false;
+    fake.startWaitingAfterFailure = async (conversationId, at) => {
+      calls.push(['waiting again', conversationId, at, String(open)]);
+      return open;
+    };
+    fake.reopenAfterFailure = async (conversationId, failed, now) => {
+      calls.push(['reopened', conversationId, failed, now]);
+      open = true;
+      return true;
+    };
+    await deliverReply(deps(fake, sent), message, 1);
+    expect(calls.slice(-3)).toEqual([
+      ['waiting again', 'cv_1', NOW, 'false'],
+      ['reopened', 'cv_1', NOW, NOW],
+      ['waiting again', 'cv_1', NOW, 'true'],
+    ]);
   });
 });

@@ -1,5 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { routeThenWait, type TouchedForWaiting } from '#shared/app/wait-after-routing.js';
+import {
+  routeThenWait,
+  type TouchedForWaiting,
+  waitAgainAfterFailure,
+} from '#shared/app/wait-after-routing.js';
 import type { Conversation } from '#shared/domain/timeline.js';
 
 const AT = '2026-03-02T09:05:00.000Z';
@@ -67,5 +71,58 @@ describe('routeThenWait', () => {
       }),
     ).rejects.toThrow('responder down');
     expect(writes).toEqual(['list cv_1']);
+  });
+});
+
+describe('waitAgainAfterFailure', () => {
+  const wait = { conversationId: 'cv_1', at: AT, answered: AT };
+  const NOW = '2026-03-02T09:30:00.000Z';
+  /** The conversation's conditional writes, each answering whether it applied (in turn). */
+  function conditional(waits: boolean[], reopens: boolean) {
+    const writes: string[] = [];
+    let now = 0;
+    return {
+      writes,
+      clock: () => {
+        now += 1;
+        return NOW;
+      },
+      asked: () => now,
+      store: {
+        startWaitingAfterFailure: async (id: string, at: string, failed: string) => {
+          writes.push(`wait ${id} ${at} ${failed}`);
+          return waits.shift() ?? false;
+        },
+        reopenAfterFailure: async (id: string, failed: string, now: string) => {
+          writes.push(`reopen ${id} ${failed} ${now}`);
+          return reopens;
+        },
+      },
+    };
+  }
+
+  it('an open conversation waits again: one write, no reopen, no clock', async () => {
+    const { writes, store, asked } = conditional([true], true);
+    await waitAgainAfterFailure(store, wait, () => NOW);
+    expect(writes).toEqual([`wait cv_1 ${AT} ${AT}`]);
+    expect(asked()).toBe(0);
+  });
+
+  it('a conversation resolved after the reply is reopened, then waits as an open one', async () => {
+    const { writes, store, clock } = conditional([false, true], true);
+    await waitAgainAfterFailure(store, wait, clock);
+    expect(writes).toEqual([`wait cv_1 ${AT} ${AT}`, `reopen cv_1 ${AT} ${NOW}`, `wait cv_1 ${AT} ${AT}`]);
+  });
+
+  it('nothing more when the reopen does not apply (reopened already, snoozed, answered or written to since)', async () => {
+    const { writes, store, clock } = conditional([false], false);
+    await waitAgainAfterFailure(store, wait, clock);
+    expect(writes).toEqual([`wait cv_1 ${AT} ${AT}`, `reopen cv_1 ${AT} ${NOW}`]);
+  });
+
+  it('nothing for a reply that answers nobody', async () => {
+    const { writes, store, clock } = conditional([true], true);
+    await waitAgainAfterFailure(store, undefined, clock);
+    expect(writes).toEqual([]);
   });
 });

@@ -55,6 +55,10 @@ describe('conversationRepository', () => {
 
   it('resolves the conversation before letting the profile go of it, then records the event', async () => {
     const { conversations, timeline } = repository();
+    // The write answers the conversation as it left it, its customer with it.
+    ddb
+      .on(UpdateCommand, { Key: { pk: 'CONVERSATION#cv_1', sk: 'CONVERSATION' } })
+      .resolves({ Attributes: { ...conversation, status: 'resolved' } });
     await conversations.resolveConversation('cv_1', 'ag_1', '2025-06-10T09:00:00.000Z');
     expect(ddb.commandCalls(UpdateCommand).map((call) => call.args[0].input.Key)).toEqual([
       { pk: 'CONVERSATION#cv_1', sk: 'CONVERSATION' },

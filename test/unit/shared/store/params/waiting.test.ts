@@ -1,9 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { touchConversationInput } from '#shared/store/params/conversations.js';
+import { reopenConversationInput, touchConversationInput } from '#shared/store/params/conversations.js';
 import {
   dropAnsweredWaitInput,
   firstAnswerInput,
   firstResponseListedInput,
+  lateFailureReopenInput,
   lateFailureWaitInput,
   listInInboxInput,
   markAnsweredInput,
@@ -99,6 +100,22 @@ describe('waiting params', () => {
       ...startWaitingInput('t', 'cv_1', AT, failed),
       ConditionExpression:
         '#status = :open AND attribute_exists(gsi1sk) AND (answeredAt = :failed OR (attribute_not_exists(waitingSince) AND (attribute_not_exists(answeredAt) OR answeredAt < :at))) AND (attribute_exists(waitingSince) OR attribute_not_exists(lastInboundAt) OR lastInboundAt <= :failed)',
+    });
+  });
+
+  it('reopens as by hand only a conversation resolved after its failed last answer, the customer silent since', () => {
+    const failed = '2026-03-02T09:06:00.000Z';
+    const now = '2026-03-02T09:30:00.000Z';
+    const byHand = reopenConversationInput('t', 'cv_1', now);
+    expect(lateFailureReopenInput('t', 'cv_1', now, failed)).toEqual({
+      ...byHand,
+      ConditionExpression:
+        '#status = :resolved AND resolvedAt >= :failed AND answeredAt = :failed AND (attribute_not_exists(lastInboundAt) OR lastInboundAt <= :failed)',
+      ExpressionAttributeValues: {
+        ...byHand.ExpressionAttributeValues,
+        ':resolved': 'resolved',
+        ':failed': failed,
+      },
     });
   });
 

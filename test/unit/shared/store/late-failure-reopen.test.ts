@@ -1,0 +1,147 @@
+import { ConditionalCheckFailedException, DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDBDocumentClient, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { beforeEach, describe, expect, it } from 'vitest';
+import { waitAgainAfterFailure } from '#shared/app/wait-after-routing.js';
+import type { DeliveryStatus, StatusEnvelope } from '#shared/domain/envelope.js';
+import { encodeReplyKey } from '#shared/domain/reply-key.js';
+import { statusRank } from '#shared/domain/status-rank.js';
+import { lateFailureWait } from '#shared/domain/waiting.js';
+import { conversationRepository } from '#shared/store/conversation-repository.js';
+import { documentClient } from '#shared/store/sdk-documents.js';
+import { timelineRepository } from '#shared/store/timeline-repository.js';
+import { mockAws } from '../../../support/aws-mock.js';
+
+const ddb = mockAws(DynamoDBDocumentClient);
+const db = { doc: documentClient(new DynamoDBClient({ region: 'us-east-1' })), table: 'threadline' };
+const timeline = timelineRepository(db, { mergedPartitions: async (id) => [id] });
+const conversations = conversationRepository(db, timeline);
+const store = { ...timeline, ...conversations };
+const REPLIED = '2025-06-10T10:00:00.000Z';
+const NOW = '2025-06-10T10:30:00.000Z';
+const SK = `TIMELINE#${REPLIED}#reply:rp_1`;
+const ITEM_KEY = { pk: 'CUSTOMER#cu_1', sk: SK };
+const CONVERSATION_KEY = { pk: 'CONVERSATION#cv_1', sk: 'CONVERSATION' };
+const conditionFailed = () => new ConditionalCheckFailedException({ message: 'failed', $metadata: {} });
+
+/** An agent's reply as stored, keyed at its time. */
+const stored = (status: DeliveryStatus) => ({
+  ...ITEM_KEY,
+  entity: 'timeline',
+  type: 'message',
+  direction: 'outbound',
+  channel: 'whatsapp',
+  at: REPLIED,
+  conversationId: 'cv_1',
+  providerMessageId: 'wamid.out.1',
+  status,
+  statusRank: statusRank(status),
+  data: { author: { kind: 'agent', id: 'ag_1' } },
+});
+
+/** The conversation as the reopen write leaves it (`ALL_NEW`): open, its assignee's again. */
+const reopened = {
+  ...CONVERSATION_KEY,
+  entity: 'conversation',
+  id: 'cv_1',
+  customerId: 'cu_1',
+  status: 'open',
+  assignee: 'ag_1',
+  answeredAt: REPLIED,
+  waitingSince: NOW,
+};
+
+const status = (value: DeliveryStatus): StatusEnvelope =>
+  ({
+    id: `env-${value}`,
+    kind: 'status',
+    provider: 'whatsapp',
+    channel: 'whatsapp',
+    providerMessageId: 'wamid.out.1',
+    status: value,
+    occurredAt: '2025-06-10T10:29:00.000Z',
+    receivedAt: '2025-06-10T10:29:00.000Z',
+    replyKey: encodeReplyKey({ customerId: 'cu_1', at: REPLIED, replyId: 'rp_1' }),
+  }) as StatusEnvelope;
+
+/** The resolver's status path: the status's write, then the wait (and reopen) it may bring back. */
+async function receive(value: DeliveryStatus): Promise<void> {
+  const failed = await store.advanceStatus(status(value));
+  if (failed) await waitAgainAfterFailure(store, lateFailureWait(failed), () => NOW);
+}
+
+/** Every DynamoDB call made, in order: command and the kind of item (its key's partition prefix). */
+function made(): string[] {
+  return ddb.calls().map((call) => {
+    const command = call.args[0] as {
+      constructor: { name: string };
+      input: { Key?: { pk?: string }; Item?: { pk?: string } };
+    };
+    const pk = String((command.input.Key ?? command.input.Item)?.pk);
+    return `${command.constructor.name.replace('Command', '')} ${pk.split('#')[0]}`;
+  });
+}
+
+/** The conversation's writes answer in turn: a thrown condition failure, or the attributes to return. */
+function conversationAnswers(...answers: Array<'failed' | Record<string, unknown>>) {
+  let n = 0;
+  ddb.on(UpdateCommand).callsFake((input: { Key?: { pk?: string } }) => {
+    if (input.Key?.pk !== CONVERSATION_KEY.pk) return {};
+    const answer = answers[n++] ?? {};
+    if (answer === 'failed') throw conditionFailed();
+    return { Attributes: answer };
+  });
+}
+
+describe('a late failure on a resolved conversation', () => {
+  beforeEach(() => ddb.reset());
+
+  it('delivered: the one write it was, nothing on the conversation', async () => {
+    ddb.on(UpdateCommand, { Key: ITEM_KEY }).resolves({});
+    await receive('delivered');
+    expect(made()).toEqual(['Update CUSTOMER']);
+  });
+
+  it('failed on an open conversation: the reply, then the wait (as before)', async () => {
+    conversationAnswers({});
+    ddb.on(UpdateCommand, { Key: ITEM_KEY }).resolves({ Attributes: stored('failed') });
+    await receive('failed');
+    expect(made()).toEqual(['Update CUSTOMER', 'Update CONVERSATION']);
+  });
+
+  it('failed after the resolve: the wait fails, the reopen (load, profile, event), the wait again', async () => {
+    conversationAnswers('failed', reopened, {}, {});
+    ddb.on(UpdateCommand, { Key: ITEM_KEY }).resolves({ Attributes: stored('failed') });
+    ddb.on(PutCommand).resolves({});
+    await receive('failed');
+    expect(made()).toEqual([
+      'Update CUSTOMER',
+      'Update CONVERSATION',
+      'Update CONVERSATION',
+      // The assignee's open conversations: listed on the conversation, then counted.
+      'Update CONVERSATION',
+      'Update AGENT',
+      // The profile holds it as its open conversation.
+      'Update CUSTOMER',
+      'Put CUSTOMER',
+      'Update CONVERSATION',
+    ]);
+    const updates = ddb.commandCalls(UpdateCommand).map((call) => call.args[0].input);
+    const reopen = updates[2];
+    expect(reopen?.ConditionExpression).toContain('#status = :resolved');
+    expect(reopen?.ExpressionAttributeValues).toMatchObject({ ':failed': REPLIED, ':now': NOW });
+    const event = ddb.commandCalls(PutCommand)[0]?.args[0].input.Item;
+    expect(event).toMatchObject({ event: 'reopened', data: { conversationId: 'cv_1', by: 'delivery' } });
+    // The wait again: from the agent's reply, as on an open conversation.
+    expect(updates.at(-1)).toEqual(updates[1]);
+    expect(updates[1]?.ExpressionAttributeValues).toMatchObject({ ':at': REPLIED, ':failed': REPLIED });
+  });
+
+  it('redelivered, or not to be reopened: one more failed write than before, nothing else', async () => {
+    conversationAnswers('failed', 'failed');
+    ddb.on(UpdateCommand, { Key: ITEM_KEY }).rejects(conditionFailed());
+    ddb.on(GetCommand, { Key: ITEM_KEY }).resolves({ Item: stored('failed') });
+    await receive('failed');
+    expect(made()).toEqual(['Update CUSTOMER', 'Get CUSTOMER', 'Update CONVERSATION', 'Update CONVERSATION']);
+    expect(ddb.commandCalls(PutCommand)).toHaveLength(0);
+  });
+});

@@ -375,6 +375,26 @@ describe('local runtime: a reply that fails after the provider took it brings th
     for (const id of [wroteId, earlyId]) expect(await statusEvents(id)).not.toContain('reopened by delivery');
   });
 
+  it('reopens one resolved before the sender recorded the failed reply (its answer never written): waiting from the reopen', async () => {
+    const phone = '15550500052';
+    const { id, sent } = await answeredThenResolved(phone);
+    // A second reply, written a second before the resolve; the sender found it resolved and recorded
+    // no answer, so the conversation's last answer is still the first reply.
+    const unrecorded = new Date(Date.parse(sent.message.at) + 1000).toISOString();
+    const resolved = await conversation(id);
+    expect(resolved.resolvedAt && resolved.resolvedAt > unrecorded).toBe(true);
+    // A reply written after the resolve was never part of it: stays resolved.
+    const afterResolve = new Date(time.now() + 1000).toISOString();
+    expect(await runtime.store.conversations.reopenAfterFailure(id, afterResolve, afterResolve)).toBe(false);
+    time.advance(MINUTE);
+    const now = new Date(time.now()).toISOString();
+    expect(await runtime.store.conversations.reopenAfterFailure(id, unrecorded, now)).toBe(true);
+    expect(await runtime.store.conversations.reopenAfterFailure(id, unrecorded, now)).toBe(false);
+    expect(await conversation(id)).toMatchObject({ status: 'open', waitingSince: now });
+    expect(await inbox([id])).toEqual([{ id, waiting: true }]);
+    expect(await statusEvents(id)).toEqual([`resolved by ${AGENT}`, 'reopened by delivery']);
+  });
+
   it('completes the wait on a redelivered status after a crash between the reopen and the wait', async () => {
     const phone = '15550500071';
     const { id, sent } = await answeredThenResolved(phone);

@@ -151,9 +151,11 @@ export function lateFailureWaitInput(
 /**
  * A reply the provider took, then reported failed (`failed`, its time as an answer), on a conversation
  * resolved since: reopened as by hand (`reopenConversationInput`), only if that resolve came after the
- * reply (`resolvedAt`; one before it was written was decided without it), the reply is still its last
- * answer (`answeredAt`) and the customer has not written since (`lastInboundAt`). Reopened already (a
- * redelivered status, a race), snoozed, or answered or written to since: it fails its condition.
+ * reply (`resolvedAt`; one before it was written was decided without it), no later answer was recorded
+ * (`answeredAt` is the reply's, or older: resolved before the sender recorded it, an answer then not
+ * written on a resolved conversation) and the customer has not written since (`lastInboundAt`).
+ * Reopened already (a redelivered status, a race), snoozed, or answered or written to since: it fails
+ * its condition.
  */
 export function lateFailureReopenInput(
   table: string,
@@ -165,7 +167,7 @@ export function lateFailureReopenInput(
   return {
     ...input,
     ConditionExpression:
-      '#status = :resolved AND resolvedAt >= :failed AND answeredAt = :failed AND (attribute_not_exists(lastInboundAt) OR lastInboundAt <= :failed)',
+      '#status = :resolved AND resolvedAt >= :failed AND (attribute_not_exists(answeredAt) OR answeredAt <= :failed) AND (attribute_not_exists(lastInboundAt) OR lastInboundAt <= :failed)',
     ExpressionAttributeValues: {
       ...input.ExpressionAttributeValues,
       ':resolved': 'resolved',

@@ -110,7 +110,7 @@ describe('waiting params', () => {
     expect(lateFailureReopenInput('t', 'cv_1', now, failed)).toEqual({
       ...byHand,
       ConditionExpression:
-        '#status = :resolved AND resolvedAt >= :failed AND answeredAt = :failed AND (attribute_not_exists(lastInboundAt) OR lastInboundAt <= :failed)',
+        '#status = :resolved AND resolvedAt >= :failed AND (attribute_not_exists(answeredAt) OR answeredAt <= :failed) AND (attribute_not_exists(lastInboundAt) OR lastInboundAt <= :failed)',
       ExpressionAttributeValues: {
         ...byHand.ExpressionAttributeValues,
         ':resolved': 'resolved',

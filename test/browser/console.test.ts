@@ -184,4 +184,38 @@ describe('the console in a real browser: an agent answers a WhatsApp customer li
     await timeline().getByText(text).waitFor({ timeout: 30_000 });
     expect(await timeline().getByText(text).count()).toBe(1);
   }, 120_000);
+
+  it('brings back a conversation resolved on a reply WhatsApp could not deliver, live', async () => {
+    // The customer's last message may predate the resolve (WhatsApp's times are whole seconds), so
+    // it need not have reopened the conversation: the agent reopens it to answer.
+    const reopen = page.getByRole('button', { name: 'Reopen' });
+    if (await reopen.isVisible()) await reopen.click();
+    await page.getByRole('button', { name: 'Resolve' }).waitFor({ timeout: 30_000 });
+    const text = 'Red is in stock, yes.';
+    const reply = timeline().locator('article.message.out', { hasText: text });
+    await page.getByLabel('Reply', { exact: true }).fill(text);
+    await page.getByRole('button', { name: 'Send', exact: true }).click();
+    // Sent on screen: the sender has recorded the send and the answer it gives.
+    await reply.locator('[data-status="sent"]').waitFor({ timeout: 30_000 });
+    const entry = runtime.outbox.entries().find((e) => e.message.text === text);
+    if (!entry?.providerMessageId) throw new Error('the reply is not in the outbox');
+    await page.locator('body').focus();
+    await page.keyboard.press('e');
+    await page.getByRole('button', { name: 'Reopen' }).waitFor({ timeout: 30_000 });
+    await postMeta(
+      runtime,
+      '/webhooks/whatsapp',
+      whatsappStatus({
+        id: entry.providerMessageId,
+        status: 'failed',
+        at: now(),
+        recipient: DANA.from,
+        callbackData: entry.replyKey,
+      }),
+    );
+    await timeline().getByText('Reopened: a reply was not delivered').waitFor({ timeout: 30_000 });
+    await reply.locator('[data-status="failed"]').waitFor({ timeout: 30_000 });
+    await page.getByRole('button', { name: 'Resolve' }).waitFor({ timeout: 30_000 });
+    expect(await page.locator('.conversation-head .meta').textContent()).not.toMatch(/^Resolved/);
+  }, 90_000);
 });

@@ -155,8 +155,8 @@ export interface ResolverStore {
   startWaitingAfterFailure?(conversationId: string, at: string, failed: string): Promise<boolean>;
   /**
    * The same reply's conversation was resolved after it: reopened (its `reopened` event by the
-   * delivery), if the reply is still its last answer and the customer has not written since
-   * (conditional, no read). True when it did.
+   * delivery), if the resolve came after the reply, no later answer was recorded and the customer has
+   * not written since (conditional, no read). True when it did.
    */
   reopenAfterFailure?(conversationId: string, failed: string, now: string): Promise<boolean>;
   /** Links an outbound message to its timeline item and applies any status that came before it. */

@@ -201,7 +201,7 @@ function waitingWrites(db: DynamoDb, timeline: Timeline) {
     /**
      * A reply the provider took failed later (`failed`, its time as an answer) after its conversation
      * was resolved: reopened as by hand, by `DELIVERY_AUTHOR_ID`, if that resolve came after the reply,
-     * the reply is still its last answer and the customer has not written since (one conditional write,
+     * no later answer was recorded and the customer has not written since (one conditional write,
      * no read). True when it did; then the wait starts as on an open one (`startWaitingAfterFailure`).
      */
     reopenAfterFailure(conversationId: string, failed: string, now: string): Promise<boolean> {

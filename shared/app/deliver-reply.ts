@@ -133,7 +133,5 @@ export async function deliverReply(
     // Once the provider took it, the lease stays until it runs out: a retry then finds it recorded, or sends again.
     await handleFailure(deps, message, error, receiveCount, fields, sent ? undefined : letGo);
   }
-  if (failedFirst) {
-    await waitAgainAfterFailure(deps.store, lateFailureWaitOf(message), () => deps.clock.now().toISOString());
-  }
+  if (failedFirst) await waitAgainAfterFailure(deps.store, lateFailureWaitOf(message), deps.clock);
 }

@@ -377,8 +377,7 @@ export async function receiveEnvelope(deps: ResolverDeps, queued: Envelope): Pro
   const envelope = canonicalEnvelope(queued, deps.phone ?? {});
   if (envelope.kind === 'status') {
     const failed = await deps.store.advanceStatus(envelope);
-    if (failed)
-      await waitAgainAfterFailure(deps.store, lateFailureWait(failed), () => deps.clock.now().toISOString());
+    if (failed) await waitAgainAfterFailure(deps.store, lateFailureWait(failed), deps.clock);
     return { written: true };
   }
   if (!envelope.customer) {

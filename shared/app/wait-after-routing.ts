@@ -1,3 +1,4 @@
+import type { Clock } from '../domain/ports.js';
 import type { ResolverStore } from '../domain/resolver-ports.js';
 import type { Conversation } from '../domain/timeline.js';
 import { aiAnswered, type LateFailureWait, mayStartWaiting } from '../domain/waiting.js';
@@ -57,12 +58,12 @@ export async function routeThenWait(
 export async function waitAgainAfterFailure(
   store: Pick<ResolverStore, 'startWaitingAfterFailure' | 'reopenAfterFailure'>,
   wait: LateFailureWait | undefined,
-  now: () => string,
+  clock: Clock,
 ): Promise<void> {
   if (!wait || !store.startWaitingAfterFailure) return;
   const { conversationId, at, answered } = wait;
   if (await store.startWaitingAfterFailure(conversationId, at, answered)) return;
-  if (await store.reopenAfterFailure?.(conversationId, answered, now())) {
+  if (await store.reopenAfterFailure?.(conversationId, answered, clock.now().toISOString())) {
     await store.startWaitingAfterFailure(conversationId, at, answered);
   }
 }

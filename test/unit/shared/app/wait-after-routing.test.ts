@@ -83,9 +83,11 @@ describe('waitAgainAfterFailure', () => {
     let now = 0;
     return {
       writes,
-      clock: () => {
-        now += 1;
-        return NOW;
+      clock: {
+        now: () => {
+          now += 1;
+          return new Date(NOW);
+        },
       },
       asked: () => now,
       store: {
@@ -102,8 +104,8 @@ describe('waitAgainAfterFailure', () => {
   }
 
   it('an open conversation waits again: one write, no reopen, no clock', async () => {
-    const { writes, store, asked } = conditional([true], true);
-    await waitAgainAfterFailure(store, wait, () => NOW);
+    const { writes, store, clock, asked } = conditional([true], true);
+    await waitAgainAfterFailure(store, wait, clock);
     expect(writes).toEqual([`wait cv_1 ${AT} ${AT}`]);
     expect(asked()).toBe(0);
   });

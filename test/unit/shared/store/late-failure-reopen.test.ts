@@ -66,7 +66,7 @@ const status = (value: DeliveryStatus): StatusEnvelope =>
 /** The resolver's status path: the status's write, then the wait (and reopen) it may bring back. */
 async function receive(value: DeliveryStatus): Promise<void> {
   const failed = await store.advanceStatus(status(value));
-  if (failed) await waitAgainAfterFailure(store, lateFailureWait(failed), () => NOW);
+  if (failed) await waitAgainAfterFailure(store, lateFailureWait(failed), { now: () => new Date(NOW) });
 }
 
 /** Every DynamoDB call made, in order: command and the kind of item (its key's partition prefix). */

@@ -127,7 +127,7 @@ export async function deliverReply(
     // Nobody waiting (the resolver's touch said so, its message answered by this reply): nothing to end.
     if (answersCustomer(message.author) && !held?.nobodyWaiting)
       await deps.store.markAnswered?.(message.conversationId, answeredAt(message));
-    failedFirst = (await deps.store.recordSent(message, result, deps.clock.now().toISOString())) === true;
+    failedFirst = await deps.store.recordSent(message, result, deps.clock.now().toISOString());
     logger.info('reply sent', { ...fields, providerMessageId: loggedId(result.providerMessageId) });
   } catch (error) {
     // Once the provider took it, the lease stays until it runs out: a retry then finds it recorded, or sends again.

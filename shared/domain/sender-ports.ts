@@ -6,7 +6,7 @@ export interface SenderStore {
   /** Lets go of a lease written by this holder (`leaseUntil`), which will not send: a no-op otherwise. */
   releaseSend(message: OutboundMessage, leaseUntil: string): Promise<void>;
   /** Records the send; answers true when a `failed` status came first (the reply stands at `failed`). */
-  recordSent(message: OutboundMessage, result: SendResult, at: string): Promise<unknown>;
+  recordSent(message: OutboundMessage, result: SendResult, at: string): Promise<boolean>;
   /** An answer reached the customer (`at` its time): the conversation stops waiting, unless they wrote since. */
   markAnswered?(conversationId: string, at: string): Promise<void>;
   /**

@@ -19,7 +19,7 @@ import {
 import { onlyForward } from './params/timeline.js';
 
 type Links = {
-  linkOutbound(item: TimelineItem, sent?: 'sent'): Promise<unknown>;
+  linkOutbound(item: TimelineItem, sent?: 'sent'): Promise<boolean>;
   linkThread(channel: Channel, threadId: string, link: ThreadLink): Promise<void>;
 };
 
@@ -111,7 +111,7 @@ async function recordSent(
   if (!result.keyEchoed) {
     // The item is `sent` now: the provider's `sent` callback need not write it again.
     const linked = await links.linkOutbound({ ...item, providerMessageId: result.providerMessageId }, 'sent');
-    failedFirst ||= linked === true;
+    failedFirst ||= linked;
   }
   if (result.messageIdHeader) {
     await links.linkThread(message.channel, result.messageIdHeader, {

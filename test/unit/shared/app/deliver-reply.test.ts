@@ -30,6 +30,7 @@ function store(claim: 'claimed' | 'sent' | 'busy' = 'claimed') {
     },
     recordSent: async (_m, result, at) => {
       calls.push(['sent', result.providerMessageId, at]);
+      return false;
     },
     recordSendFailure: async (_m, reason, at) => {
       calls.push(['failed', reason.code, at]);

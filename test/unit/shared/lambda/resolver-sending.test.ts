@@ -28,6 +28,7 @@ function store() {
     },
     recordSent: async () => {
       calls.push(['sent']);
+      return false;
     },
     recordSendFailure: async (_m, reason) => {
       calls.push(['failed', reason.code]);

@@ -21,7 +21,7 @@ const message = OutboundMessageSchema.parse({
 const AT = '2025-06-08T21:00:01.000Z';
 
 describe('replyRepository.recordSent', () => {
-  const links = { linkOutbound: vi.fn(async () => {}), linkThread: vi.fn(async () => {}) };
+  const links = { linkOutbound: vi.fn(async () => false), linkThread: vi.fn(async () => {}) };
   beforeEach(() => {
     ddb.reset();
     links.linkOutbound.mockClear();
@@ -91,7 +91,7 @@ describe('replyRepository.recordSent', () => {
     expect(await replyRepository(db, links).recordSent(message, keyed, AT)).toBe(false);
     // The first write asks nothing back: the ordinary send costs what it did.
     expect(ddb.commandCalls(UpdateCommand)[0]?.args[0].input.ReturnValues).toBeUndefined();
-    links.linkOutbound.mockResolvedValueOnce(true as never);
+    links.linkOutbound.mockResolvedValueOnce(true);
     expect(await replyRepository(db, links).recordSent(message, { providerMessageId: 'm_1' }, AT)).toBe(true);
   });
 });

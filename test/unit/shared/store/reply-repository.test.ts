@@ -9,7 +9,7 @@ import { mockAws } from '../../../support/aws-mock.js';
 
 const ddb = mockAws(DynamoDBDocumentClient);
 const db = { doc: documentClient(new DynamoDBClient({ region: 'us-east-1' })), table: 'threadline' };
-const links = { linkOutbound: async () => {}, linkThread: async () => {} };
+const links = { linkOutbound: async () => false, linkThread: async () => {} };
 const first: OutboundMessage = OutboundMessageSchema.parse({
   id: 'rp_1',
   customerId: 'cu_1',

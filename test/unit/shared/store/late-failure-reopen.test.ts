@@ -10,6 +10,7 @@ import { conversationRepository } from '#shared/store/conversation-repository.js
 import { documentClient } from '#shared/store/sdk-documents.js';
 import { timelineRepository } from '#shared/store/timeline-repository.js';
 import { mockAws } from '../../../support/aws-mock.js';
+import { status as statusEnvelope } from '../../fakes/envelopes.js';
 
 const ddb = mockAws(DynamoDBDocumentClient);
 const db = { doc: documentClient(new DynamoDBClient({ region: 'us-east-1' })), table: 'threadline' };
@@ -50,18 +51,10 @@ const reopened = {
   waitingSince: NOW,
 };
 
-const status = (value: DeliveryStatus): StatusEnvelope =>
-  ({
-    id: `env-${value}`,
-    kind: 'status',
-    provider: 'whatsapp',
-    channel: 'whatsapp',
-    providerMessageId: 'wamid.out.1',
-    status: value,
-    occurredAt: '2025-06-10T10:29:00.000Z',
-    receivedAt: '2025-06-10T10:29:00.000Z',
-    replyKey: encodeReplyKey({ customerId: 'cu_1', at: REPLIED, replyId: 'rp_1' }),
-  }) as StatusEnvelope;
+const status = (value: DeliveryStatus): StatusEnvelope => ({
+  ...statusEnvelope('wamid.out.1', value, '2025-06-10T10:29:00.000Z'),
+  replyKey: encodeReplyKey({ customerId: 'cu_1', at: REPLIED, replyId: 'rp_1' }),
+});
 
 /** The resolver's status path: the status's write, then the wait (and reopen) it may bring back. */
 async function receive(value: DeliveryStatus): Promise<void> {

@@ -7,6 +7,7 @@ import { statusRank } from '#shared/domain/status-rank.js';
 import { documentClient } from '#shared/store/sdk-documents.js';
 import { timelineRepository } from '#shared/store/timeline-repository.js';
 import { mockAws } from '../../../support/aws-mock.js';
+import { status as statusEnvelope } from '../../fakes/envelopes.js';
 
 const ddb = mockAws(DynamoDBDocumentClient);
 const db = { doc: documentClient(new DynamoDBClient({ region: 'us-east-1' })), table: 'threadline' };
@@ -36,20 +37,12 @@ const stored = (status: DeliveryStatus) => ({
   },
 });
 
-const status = (value: DeliveryStatus, keyed: boolean): StatusEnvelope =>
-  ({
-    id: `env-${value}`,
-    kind: 'status',
-    provider: 'whatsapp',
-    channel: 'whatsapp',
-    providerMessageId: 'wamid.out.1',
-    status: value,
-    occurredAt: '2025-06-10T10:00:05.000Z',
-    receivedAt: '2025-06-10T10:00:05.000Z',
-    ...(keyed
-      ? { replyKey: encodeReplyKey({ customerId: 'cu_1', at: PLACED, replyId: 'ai:wamid.in.1' }) }
-      : {}),
-  }) as StatusEnvelope;
+const status = (value: DeliveryStatus, keyed: boolean): StatusEnvelope => ({
+  ...statusEnvelope('wamid.out.1', value, '2025-06-10T10:00:05.000Z'),
+  ...(keyed
+    ? { replyKey: encodeReplyKey({ customerId: 'cu_1', at: PLACED, replyId: 'ai:wamid.in.1' }) }
+    : {}),
+});
 
 /** Every DynamoDB call made, by kind. */
 const calls = () => ({

@@ -6,6 +6,7 @@ import { statusRank } from '#shared/domain/status-rank.js';
 import { documentClient } from '#shared/store/sdk-documents.js';
 import { timelineRepository } from '#shared/store/timeline-repository.js';
 import { mockAws } from '../../../support/aws-mock.js';
+import { status as statusEnvelope } from '../../fakes/envelopes.js';
 
 const ddb = mockAws(DynamoDBDocumentClient);
 const db = { doc: documentClient(new DynamoDBClient({ region: 'us-east-1' })), table: 'threadline' };
@@ -13,16 +14,7 @@ const repo = timelineRepository(db, { mergedPartitions: async (id) => [id] });
 const SK = 'TIMELINE#2025-06-10T10:00:00.000Z#reply:rp_1';
 
 const status = (value: 'sent' | 'delivered' | 'read'): StatusEnvelope =>
-  ({
-    id: `env-${value}`,
-    kind: 'status',
-    provider: 'whatsapp',
-    channel: 'whatsapp',
-    providerMessageId: 'wamid.out.1',
-    status: value,
-    occurredAt: '2025-06-10T10:00:05.000Z',
-    receivedAt: '2025-06-10T10:00:05.000Z',
-  }) as StatusEnvelope;
+  statusEnvelope('wamid.out.1', value, '2025-06-10T10:00:05.000Z');
 
 /** The timeline item keys the updates went to (the message reference's writes left out). */
 const timelineWrites = () =>

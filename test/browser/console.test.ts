@@ -202,6 +202,9 @@ describe('the console in a real browser: an agent answers a WhatsApp customer li
     await page.locator('body').focus();
     await page.keyboard.press('e');
     await page.getByRole('button', { name: 'Reopen' }).waitFor({ timeout: 30_000 });
+    // Resolved, it leaves the open inbox; the failure brings it back there, live.
+    const row = page.getByRole('navigation', { name: 'Inbox' }).getByRole('button', { name: /Dana Live/ });
+    await expect.poll(() => row.count(), { timeout: 30_000 }).toBe(0);
     await postMeta(
       runtime,
       '/webhooks/whatsapp',
@@ -217,5 +220,6 @@ describe('the console in a real browser: an agent answers a WhatsApp customer li
     await reply.locator('[data-status="failed"]').waitFor({ timeout: 30_000 });
     await page.getByRole('button', { name: 'Resolve' }).waitFor({ timeout: 30_000 });
     expect(await page.locator('.conversation-head .meta').textContent()).not.toMatch(/^Resolved/);
+    await row.waitFor({ timeout: 30_000 });
   }, 90_000);
 });

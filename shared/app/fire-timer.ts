@@ -107,8 +107,9 @@ async function breach(
 /** Resolves a conversation left waiting on the customer since the timer's version. */
 async function autoResolve(deps: ConversationClockDeps, conversation: Conversation, timer: Timer) {
   if (conversation.status !== 'open' || conversation.awaitingCustomerSince !== timer.version) return false;
-  await deps.admin.resolveConversation(conversation.id, CLOCK_AUTHOR_ID, timer.dueAt);
-  await trackConversationClock(deps, { type: 'resolved', conversationId: conversation.id, at: timer.dueAt });
+  const at = await deps.admin.resolveConversation(conversation.id, CLOCK_AUTHOR_ID, timer.dueAt);
+  if (at === undefined) return false;
+  await trackConversationClock(deps, { type: 'resolved', conversationId: conversation.id, at });
   return true;
 }
 

@@ -5,7 +5,9 @@ import { type TakeNextWaitingDeps, takeNextWaiting } from './take-next-waiting.j
 
 /**
  * Resolves a conversation as the agent, who then has room again: the longest-waiting conversation of
- * their queues becomes theirs. Answers the resolved conversation.
+ * their queues becomes theirs. Answers the resolved conversation. Resolved already (a second click,
+ * two agents at once, a retry), the first resolve stands: its clock is told again with its own time,
+ * which repeats nothing and completes what a crash left (the survey's timer, the targets' end).
  */
 export async function resolveConversation(
   deps: TakeNextWaitingDeps & {
@@ -17,14 +19,15 @@ export async function resolveConversation(
   agentId: string,
   options: { csat?: boolean | undefined } = {},
 ): Promise<Conversation | undefined> {
-  const at = deps.clock.now().toISOString();
-  await deps.admin.resolveConversation(conversationId, agentId, at);
-  await deps.track?.({
-    type: 'resolved',
-    conversationId,
-    at,
-    ...(options.csat === false ? { csat: false } : {}),
-  });
+  const at = await deps.admin.resolveConversation(conversationId, agentId, deps.clock.now().toISOString());
+  if (at !== undefined) {
+    await deps.track?.({
+      type: 'resolved',
+      conversationId,
+      at,
+      ...(options.csat === false ? { csat: false } : {}),
+    });
+  }
   await takeNextWaiting(deps, agentId);
   return deps.store.getConversation(conversationId);
 }

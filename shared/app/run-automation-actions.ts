@@ -123,8 +123,10 @@ export async function runAutomationActions(
       );
     } else {
       if (conversation.status === 'open') {
-        await deps.admin.resolveConversation(id, AUTOMATION_AUTHOR_ID, at);
-        await deps.automations.replies.track?.({ type: 'resolved', conversationId: id, at });
+        const resolvedAt = await deps.admin.resolveConversation(id, AUTOMATION_AUTHOR_ID, at);
+        if (resolvedAt !== undefined) {
+          await deps.automations.replies.track?.({ type: 'resolved', conversationId: id, at: resolvedAt });
+        }
       }
       outcomes.push({ type: 'resolve', outcome: conversation.status === 'open' ? 'done' : 'skipped' });
     }

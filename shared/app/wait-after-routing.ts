@@ -48,12 +48,12 @@ export async function routeThenWait(
 /**
  * A reply the provider took, then reported failed: when it answered the customer (`lateFailureWait`,
  * `lateFailureWaitOf`), the wait it ended starts again, if it is still the conversation's last answer.
- * A conversation resolved after it (answer, resolve, next) is reopened first (`reopenAfterFailure`:
- * the customer never got the answer it was resolved on), then waits the same way; tried only when the
- * open case's write did not apply, so an open conversation costs what it did. Called whenever the reply
- * stands at `failed`, so a redelivered status completes a write a crash left undone (reopened, not yet
- * waiting: the first write applies); called twice, the conditional writes change nothing. The resolver
- * calls it for a `failed` status, the sender for one that came before it recorded the send.
+ * A conversation resolved after it (answer, resolve, next) is reopened (`reopenAfterFailure`: the
+ * customer never got the answer it was resolved on) and waits the same way; tried only when the open
+ * case's write did not apply, so an open conversation that waits again costs what it did. Called
+ * whenever the reply stands at `failed`, so a redelivered status completes what a crash left undone
+ * (the reopen's event, profile and assignee's count, or the wait); called twice, it repeats nothing.
+ * The resolver calls it for a `failed` status, the sender for one that came before it recorded the send.
  */
 export async function waitAgainAfterFailure(
   store: Pick<ResolverStore, 'startWaitingAfterFailure' | 'reopenAfterFailure'>,
@@ -63,7 +63,5 @@ export async function waitAgainAfterFailure(
   if (!wait || !store.startWaitingAfterFailure) return;
   const { conversationId, at, answered } = wait;
   if (await store.startWaitingAfterFailure(conversationId, at, answered)) return;
-  if (await store.reopenAfterFailure?.(conversationId, answered, clock.now().toISOString())) {
-    await store.startWaitingAfterFailure(conversationId, at, answered);
-  }
+  await store.reopenAfterFailure?.(conversationId, at, answered, clock.now().toISOString());
 }

@@ -41,7 +41,11 @@ export interface AgentAdmin extends Pick<RouterAdmin, 'assign'> {
   merge(targetId: string, sourceId: string, agentId: string, now: string): Promise<void>;
   unmerge(targetId: string, sourceId: string, agentId: string, now: string): Promise<void>;
   dismissSuggestion(customerId: string, otherId: string): Promise<void>;
-  resolveConversation(conversationId: string, agentId: string, now: string): Promise<void>;
+  /**
+   * Resolves an open conversation; answers the time it stands resolved at (now, or an earlier resolve's
+   * when it was resolved already), or undefined when it is not resolved (reopened meanwhile).
+   */
+  resolveConversation(conversationId: string, agentId: string, now: string): Promise<string | undefined>;
   reopenConversation(conversationId: string, agentId: string, now: string): Promise<void>;
   addNote(
     conversationId: string,

@@ -30,7 +30,11 @@ export interface ClockStore {
 
 /** The conversation changes a breach or an auto-resolve makes. */
 export interface ClockAdmin extends Pick<RouterAdmin, 'assign' | 'addNote'> {
-  resolveConversation(conversationId: string, agentId: string, now: string): Promise<void>;
+  /**
+   * Resolves an open conversation; answers the time it stands resolved at (now, or an earlier resolve's
+   * when it was resolved already), or undefined when it is not resolved (reopened meanwhile).
+   */
+  resolveConversation(conversationId: string, agentId: string, now: string): Promise<string | undefined>;
 }
 
 /** What the conversation clock's use cases need. */

@@ -156,9 +156,9 @@ export interface ResolverStore {
   /**
    * The same reply's conversation was resolved after it: reopened (its `reopened` event by the
    * delivery), if the resolve came after the reply, no later answer was recorded and the customer has
-   * not written since (conditional, no read). True when it did.
+   * not written since (conditional), then waiting from `at` as above. True when it reopened.
    */
-  reopenAfterFailure?(conversationId: string, failed: string, now: string): Promise<boolean>;
+  reopenAfterFailure?(conversationId: string, at: string, failed: string, now: string): Promise<boolean>;
   /** Links an outbound message to its timeline item and applies any status that came before it. */
   linkOutbound(item: TimelineItem): Promise<unknown>;
   /** Keeps a provider event that concerns no customer (account-level errors). */

@@ -17,7 +17,7 @@ export interface SenderStore {
   /** A reply the provider took failed later (`failed`, its time as an answer): see `ResolverStore`. */
   startWaitingAfterFailure?(conversationId: string, at: string, failed: string): Promise<boolean>;
   /** Its conversation was resolved after it: reopened, as `ResolverStore` says. */
-  reopenAfterFailure?(conversationId: string, failed: string, now: string): Promise<boolean>;
+  reopenAfterFailure?(conversationId: string, at: string, failed: string, now: string): Promise<boolean>;
   recordSendFailure(
     message: OutboundMessage,
     reason: { code: string; message: string },

@@ -116,38 +116,63 @@ async function assign(
   return true;
 }
 
+/** A status change: the status it reaches, who makes it and when. */
+type StatusChange = { to: 'resolved' | 'reopened'; agentId: string; now: string };
+
 /**
- * Resolves or reopens a conversation: the inbox first, then its assignee's open conversations, then
- * the profile's open conversation, then the event on the timeline, so a retry after a crash completes it.
- * `failed` reopens it only as a reply's late failure may (`lateFailureReopenInput`): false, and nothing
- * more written, when that condition fails.
+ * What follows a conversation's status write, from the item as the write left it: its assignee's open
+ * conversations, then the profile's open conversation, then the event on the timeline, at the time and
+ * by the author the item keeps (`resolvedAt`/`resolvedBy`, `reopenedAt`/`reopenedBy`). Each write is
+ * conditional or keyed, so running it again (a retry after a crash, a second click) completes what was
+ * left and repeats nothing. A conversation open with no hand reopen recorded (the customer's message
+ * reopened it) gets no event.
+ */
+async function followStatus(
+  db: DynamoDb,
+  timeline: Timeline,
+  item: Record<string, unknown>,
+  to: StatusChange['to'],
+): Promise<void> {
+  await syncAgentLoad(db, item);
+  const id = String(item.id);
+  const customerId = String(item.customerId);
+  const at = to === 'resolved' ? item.resolvedAt : item.reopenedAt;
+  const by = to === 'resolved' ? item.resolvedBy : item.reopenedBy;
+  if (to === 'resolved') {
+    await updateItemIf(db, releaseOpenConversationInput(db.table, customerId, id, String(at)));
+  } else {
+    await updateItemIf(db, holdOpenConversationInput(db.table, customerId, id));
+  }
+  if (typeof at !== 'string' || typeof by !== 'string') return;
+  const event = eventItem(customerId, at, `${to}:${id}:${at}`, to, { conversationId: id, by });
+  await timeline.putTimelineItem(event, undefined);
+}
+
+/**
+ * Resolves or reopens a conversation by hand: the status write (conditional on the status before), then
+ * what follows it (`followStatus`). When the conversation has that status already (a second click, two
+ * agents at once, a retry after a crash), the item is read and what follows the earlier change is
+ * completed from it. Answers the time the status stands at (now, or the earlier change's), or
+ * undefined when the conversation does not have it (changed back meanwhile, or reopened by a message).
  */
 async function changeStatus(
   db: DynamoDb,
   timeline: Timeline,
   conversationId: string,
-  change: { to: 'resolved' | 'reopened'; agentId: string; now: string; failed?: string },
-): Promise<boolean> {
-  const id = conversationId;
-  const { to, agentId, now, failed } = change;
+  change: StatusChange,
+): Promise<string | undefined> {
+  const { to, agentId, now } = change;
   const input =
     to === 'resolved'
-      ? resolveConversationInput(db.table, id, now, agentId)
-      : failed !== undefined
-        ? lateFailureReopenInput(db.table, id, now, failed)
-        : reopenConversationInput(db.table, id, now);
-  const item = await updateItemReturningIf(db, { ...input, ReturnValues: 'ALL_NEW' });
-  if (!item) return false;
-  await syncAgentLoad(db, item);
-  const customerId = String(item.customerId);
-  if (to === 'resolved') {
-    await updateItemIf(db, releaseOpenConversationInput(db.table, customerId, id, now));
-  } else {
-    await updateItemIf(db, holdOpenConversationInput(db.table, customerId, id));
-  }
-  const event = eventItem(customerId, now, `${to}:${id}:${now}`, to, { conversationId: id, by: agentId });
-  await timeline.putTimelineItem(event, undefined);
-  return true;
+      ? resolveConversationInput(db.table, conversationId, now, agentId)
+      : reopenConversationInput(db.table, conversationId, now, agentId);
+  const written = await updateItemReturningIf(db, { ...input, ReturnValues: 'ALL_NEW' });
+  const item =
+    written ?? (await getItem(db, getInput(db.table, Keys.conversation(conversationId), true))).Item;
+  if (!item || item.status !== (to === 'resolved' ? 'resolved' : 'open')) return undefined;
+  await followStatus(db, timeline, item, to);
+  const at = to === 'resolved' ? item.resolvedAt : item.reopenedAt;
+  return typeof at === 'string' ? at : undefined;
 }
 
 /** A conversation item read as a conversation and its routing state. */
@@ -181,6 +206,14 @@ async function touchConversation(db: DynamoDb, touch: ConversationTouch): Promis
   return { current: out.current, snapshot, ...(unlisted ? { unlisted } : {}) };
 }
 
+/** Whether a conversation item stands open as a delivery failure of an answer at `failed` reopened it. */
+function reopenedOnFailure(item: Record<string, unknown>, failed: string): boolean {
+  const at = item.reopenedAt;
+  return (
+    item.status === 'open' && item.reopenedBy === DELIVERY_AUTHOR_ID && typeof at === 'string' && at >= failed
+  );
+}
+
 /**
  * The conditional writes that start and end a conversation's wait (`params/waiting.ts`), each a no-op
  * when its condition fails (a redelivery, a race it lost); and the reopen a late failure makes.
@@ -195,22 +228,37 @@ function waitingWrites(db: DynamoDb, timeline: Timeline) {
      * A reply the provider took failed later: its wait starts again from `at`, if no answer came after
      * it and the conversation is open. True when it did.
      */
-    startWaitingAfterFailure(conversationId: string, at: string, failed: string): Promise<boolean> {
-      return updateItemIf(db, lateFailureWaitInput(db.table, conversationId, at, failed));
+    async startWaitingAfterFailure(conversationId: string, at: string, failed: string): Promise<boolean> {
+      const input = lateFailureWaitInput(db.table, conversationId, at, failed);
+      const item = await updateItemReturningIf(db, { ...input, ReturnValues: 'ALL_NEW' });
+      // Reopened for this failure by a run that crashed before the rest (`reopenAfterFailure`): completed.
+      if (item && reopenedOnFailure(item, failed)) await followStatus(db, timeline, item, 'reopened');
+      return item !== undefined;
     },
     /**
      * A reply the provider took failed later (`failed`, its time as an answer) after its conversation
      * was resolved: reopened as by hand, by `DELIVERY_AUTHOR_ID`, if that resolve came after the reply,
-     * no later answer was recorded and the customer has not written since (one conditional write,
-     * no read). True when it did; then the wait starts as on an open one (`startWaitingAfterFailure`).
+     * no later answer was recorded and the customer has not written since (`lateFailureReopenInput`);
+     * then it waits again as an open one does (from `at`, or from the reopen when a later answer was
+     * recorded before). True when it reopened. When the write does not apply, one read: reopened for
+     * this failure already (a redelivered status after a crash), what follows the reopen is completed.
      */
-    reopenAfterFailure(conversationId: string, failed: string, now: string): Promise<boolean> {
-      return changeStatus(db, timeline, conversationId, {
-        to: 'reopened',
-        agentId: DELIVERY_AUTHOR_ID,
-        now,
-        failed,
-      });
+    async reopenAfterFailure(
+      conversationId: string,
+      at: string,
+      failed: string,
+      now: string,
+    ): Promise<boolean> {
+      const input = lateFailureReopenInput(db.table, conversationId, now, failed);
+      const written = await updateItemReturningIf(db, { ...input, ReturnValues: 'ALL_NEW' });
+      const item =
+        written ?? (await getItem(db, getInput(db.table, Keys.conversation(conversationId), true))).Item;
+      // Reopened for this failure already, its wait not moved since (so maybe a crash right after the
+      // reopen's write): what follows the reopen is completed, each write repeating nothing.
+      if (!item || !reopenedOnFailure(item, failed) || item.waitingSince !== item.reopenedAt) return false;
+      await followStatus(db, timeline, item, 'reopened');
+      await updateItemIf(db, lateFailureWaitInput(db.table, conversationId, at, failed));
+      return written !== undefined;
     },
     /** Lists an open conversation its opening message left out of the inbox (`listLater`), at its place. */
     async listInInbox(conversationId: string): Promise<void> {
@@ -247,15 +295,17 @@ export function conversationRepository(db: DynamoDb, timeline: Timeline) {
     inbox: (filter: InboxFilter, page: { limit: number; cursor?: string | undefined }) =>
       inbox(db, filter, page),
     /** Resolves a conversation; the customer's next message within the window reopens it. */
-    async resolveConversation(conversationId: string, agentId: string, now: string): Promise<void> {
+    async resolveConversation(
+      conversationId: string,
+      agentId: string,
+      now: string,
+    ): Promise<string | undefined> {
       await existing(conversationId);
-      await changeStatus(db, timeline, conversationId, { to: 'resolved', agentId, now });
+      return changeStatus(db, timeline, conversationId, { to: 'resolved', agentId, now });
     },
     /** Reopens a resolved conversation by hand, back in the open inbox. */
     async reopenConversation(conversationId: string, agentId: string, now: string): Promise<void> {
-      const conversation = await existing(conversationId);
-      // Open already (a retry after a crash, perhaps): only its assignee's count may be left to do.
-      if (conversation.status === 'open') return syncAgentLoadOf(db, conversationId);
+      await existing(conversationId);
       await changeStatus(db, timeline, conversationId, { to: 'reopened', agentId, now });
     },
     /** An internal note on the conversation's timeline; agents see it, customers never do. */

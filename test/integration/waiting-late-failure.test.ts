@@ -1,3 +1,4 @@
+import { DynamoDBDocument } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { deliverReply } from '#shared/app/deliver-reply.js';
 import type { StatusEnvelope } from '#shared/domain/envelope.js';
@@ -7,10 +8,12 @@ import { OutboundMessageSchema } from '#shared/domain/outbound.js';
 import type { OutboxEntry } from '#shared/domain/outbox.js';
 import { replyKeyOf } from '#shared/domain/reply-key.js';
 import type { LocalRuntime } from '#shared/local/runtime.js';
+import { lateFailureReopenInput } from '#shared/store/params/waiting.js';
 import { type RecordedCall, recordCalls } from '../support/call-recorder.js';
 import { ManualTimers } from '../support/manual-timers.js';
 import { openConversationOf } from '../support/open-conversation.js';
 import { SECRETS, startTestRuntime } from '../support/runtime.js';
+import { inspectionClient } from '../support/table-snapshot.js';
 import { deliver, signedMeta, whatsappStatus, whatsappText } from '../support/webhooks.js';
 
 vi.setConfig({ testTimeout: 60_000 });
@@ -116,6 +119,19 @@ describe('local runtime: a reply that fails after the provider took it brings th
       }),
     );
   };
+  /** WhatsApp's `failed` for a reply as the resolver takes it, for a run that dies after its first write. */
+  const failedStatus = (entry: OutboxEntry): StatusEnvelope =>
+    ({
+      id: `whatsapp:status:crash:${entry.providerMessageId}`,
+      kind: 'status',
+      provider: 'whatsapp',
+      channel: 'whatsapp',
+      providerMessageId: entry.providerMessageId,
+      status: 'failed',
+      occurredAt: new Date(time.now()).toISOString(),
+      receivedAt: new Date(time.now()).toISOString(),
+      ...(entry.replyKey ? { replyKey: entry.replyKey } : {}),
+    }) as StatusEnvelope;
   const conversation = async (id: string) => {
     const found = await runtime.store.conversations.getConversation(id);
     if (!found) throw new Error(`no conversation ${id}`);
@@ -167,12 +183,14 @@ describe('local runtime: a reply that fails after the provider took it brings th
     expect(waiting.answeredAt).toBeUndefined();
     expect(await inbox([id])).toEqual([{ id, waiting: true }]);
     // Redelivered: the reply's write fails, its read says failed, the conversation's write fails, and
-    // so does the reopen tried after it (the conversation is not resolved).
+    // so does the reopen tried after it (the conversation is not resolved), whose read finds no reopen
+    // of this failure to complete.
     expect(await spent(id, () => status(answer, phone, 'failed'))).toEqual([
       ['UpdateItem', 'reply', true],
       ['GetItem', 'reply', false],
       ['UpdateItem', 'conversation', true],
       ['UpdateItem', 'conversation', true],
+      ['GetItem', 'conversation', false],
     ]);
     expect(await conversation(id)).toEqual(waiting);
   });
@@ -244,18 +262,7 @@ describe('local runtime: a reply that fails after the provider took it brings th
     const answer = sentTo(id, 'ai');
     time.advance(1000);
     // The first delivery's write to the reply, and a crash before the conversation's.
-    const failed: StatusEnvelope = {
-      id: 'whatsapp:status:crash',
-      kind: 'status',
-      provider: 'whatsapp',
-      channel: 'whatsapp',
-      providerMessageId: answer.providerMessageId,
-      status: 'failed',
-      occurredAt: new Date(time.now()).toISOString(),
-      receivedAt: new Date(time.now()).toISOString(),
-      ...(answer.replyKey ? { replyKey: answer.replyKey } : {}),
-    } as StatusEnvelope;
-    expect(await runtime.store.timeline.advanceStatus(failed)).toBeDefined();
+    expect(await runtime.store.timeline.advanceStatus(failedStatus(answer))).toBeDefined();
     expect((await conversation(id)).waitingSince).toBeUndefined();
     await status(answer, phone, 'failed');
     expect((await conversation(id)).waitingSince).toBe(asked);
@@ -285,10 +292,9 @@ describe('local runtime: a reply that fails after the provider took it brings th
     return { id, sent };
   };
   const load = async () => (await runtime.store.agents.getAgentNow(AGENT))?.openConversations;
-
-  it("reopens a conversation resolved after the failed reply: in the inbox, its agent's, waiting from the reply", async () => {
-    const phone = '15550500051';
-    await runtime.store.agents.putAgent({
+  /** The agent, away (so routing gives them nothing), with room for the conversations reopened to them. */
+  const agentAway = () =>
+    runtime.store.agents.putAgent({
       id: AGENT,
       presence: 'away',
       queues: ['general'],
@@ -296,6 +302,10 @@ describe('local runtime: a reply that fails after the provider took it brings th
       capacity: 5,
       updatedAt: new Date(time.now()).toISOString(),
     });
+
+  it("reopens a conversation resolved after the failed reply: in the inbox, its agent's, waiting from the reply", async () => {
+    const phone = '15550500051';
+    await agentAway();
     const { id, sent } = await answeredThenResolved(phone);
     const { customerId } = await conversation(id);
     expect(await load()).toBe(0);
@@ -326,12 +336,14 @@ describe('local runtime: a reply that fails after the provider took it brings th
       { conversationId: id, reopened: true, openedAt: expect.any(String) },
     ]);
 
-    // Redelivered: every conditional write fails, no second reopen nor event.
+    // Redelivered: every conditional write fails, no second reopen nor event; the read finds the
+    // reopen's wait moved on (so nothing after it was left undone).
     expect(await spent(id, () => status(sent, phone, 'failed'))).toEqual([
       ['UpdateItem', 'reply', true],
       ['GetItem', 'reply', false],
       ['UpdateItem', 'conversation', true],
       ['UpdateItem', 'conversation', true],
+      ['GetItem', 'conversation', false],
     ]);
     expect(await conversation(id)).toEqual(reopened);
     expect(await statusEvents(id)).toEqual([`resolved by ${AGENT}`, 'reopened by delivery']);
@@ -385,28 +397,65 @@ describe('local runtime: a reply that fails after the provider took it brings th
     expect(resolved.resolvedAt && resolved.resolvedAt > unrecorded).toBe(true);
     // A reply written after the resolve was never part of it: stays resolved.
     const afterResolve = new Date(time.now() + 1000).toISOString();
-    expect(await runtime.store.conversations.reopenAfterFailure(id, afterResolve, afterResolve)).toBe(false);
+    const { reopenAfterFailure } = runtime.store.conversations;
+    expect(await reopenAfterFailure(id, afterResolve, afterResolve, afterResolve)).toBe(false);
     time.advance(MINUTE);
     const now = new Date(time.now()).toISOString();
-    expect(await runtime.store.conversations.reopenAfterFailure(id, unrecorded, now)).toBe(true);
-    expect(await runtime.store.conversations.reopenAfterFailure(id, unrecorded, now)).toBe(false);
+    expect(await reopenAfterFailure(id, sent.message.at, unrecorded, now)).toBe(true);
+    expect(await reopenAfterFailure(id, sent.message.at, unrecorded, now)).toBe(false);
     expect(await conversation(id)).toMatchObject({ status: 'open', waitingSince: now });
     expect(await inbox([id])).toEqual([{ id, waiting: true }]);
     expect(await statusEvents(id)).toEqual([`resolved by ${AGENT}`, 'reopened by delivery']);
   });
 
-  it('completes the wait on a redelivered status after a crash between the reopen and the wait', async () => {
-    const phone = '15550500071';
-    const { id, sent } = await answeredThenResolved(phone);
-    // The first delivery wrote the reply and reopened the conversation, then crashed.
+  /** The reopen's own write as a run that died right after it left it: nothing that follows it. */
+  const reopenThenCrash = async (id: string, failed: string) => {
     time.advance(1000);
-    const now = new Date(time.now()).toISOString();
-    expect(await runtime.store.conversations.reopenAfterFailure(id, sent.message.at, now)).toBe(true);
-    expect(await conversation(id)).toMatchObject({ status: 'open', waitingSince: now });
+    const input = lateFailureReopenInput('threadline', id, new Date(time.now()).toISOString(), failed);
+    await DynamoDBDocument.from(inspectionClient(runtime.dynamoEndpoint)).update(input);
+    await runtime.idle();
+  };
+
+  it("completes the reopen on a redelivered status after a crash right after the reopen's write", async () => {
+    const phone = '15550500071';
+    await agentAway();
+    const { id, sent } = await answeredThenResolved(phone);
+    const { customerId } = await conversation(id);
+    // The agent has the conversations earlier tests reopened to them.
+    const before = (await load()) ?? 0;
+    // The first delivery wrote the reply's status and the reopen, then died.
+    expect(await runtime.store.timeline.advanceStatus(failedStatus(sent))).toBeDefined();
+    await reopenThenCrash(id, sent.message.at);
+    expect(await statusEvents(id)).toEqual([`resolved by ${AGENT}`]);
+    expect((await runtime.store.customers.getCustomer(customerId))?.openConversationId).toBeUndefined();
     await status(sent, phone, 'failed');
     expect(await conversation(id)).toMatchObject({ status: 'open', waitingSince: sent.message.at });
     expect(await inbox([id])).toEqual([{ id, waiting: true }]);
     expect(await statusEvents(id)).toEqual([`resolved by ${AGENT}`, 'reopened by delivery']);
+    expect((await runtime.store.customers.getCustomer(customerId))?.openConversationId).toBe(id);
+    expect(await load()).toBe(before + 1);
+    // Once more: nothing repeats.
+    await status(sent, phone, 'failed');
+    expect(await statusEvents(id)).toEqual([`resolved by ${AGENT}`, 'reopened by delivery']);
+    expect(await load()).toBe(before + 1);
+  });
+
+  it('completes the reopen after a crash when a later answer went unrecorded (its wait from the reopen)', async () => {
+    const phone = '15550500072';
+    const { id, sent } = await answeredThenResolved(phone);
+    const { customerId } = await conversation(id);
+    // The failed reply is one the sender never recorded as the answer (written before the resolve).
+    const unrecorded = new Date(Date.parse(sent.message.at) + 1000).toISOString();
+    await reopenThenCrash(id, unrecorded);
+    const reopenedAt = (await conversation(id)).waitingSince;
+    const now = new Date(time.now() + MINUTE).toISOString();
+    // The status comes again: the reopen stands (no second one), what follows it is done.
+    expect(await runtime.store.conversations.reopenAfterFailure(id, sent.message.at, unrecorded, now)).toBe(
+      false,
+    );
+    expect(await conversation(id)).toMatchObject({ status: 'open', waitingSince: reopenedAt });
+    expect(await statusEvents(id)).toEqual([`resolved by ${AGENT}`, 'reopened by delivery']);
+    expect((await runtime.store.customers.getCustomer(customerId))?.openConversationId).toBe(id);
   });
 
   it('leaves a snoozed conversation snoozed: it comes back by itself, waiting from the reply', async () => {

@@ -189,7 +189,11 @@ export function queryInboxInput(
   };
 }
 
-/** Resolves a conversation: out of the open inbox, into the resolved one, its wait over. */
+/**
+ * Resolves an open conversation: out of the open inbox, into the resolved one, its wait over. Resolved
+ * already (a second click, a race, a retry after a crash), it fails its condition and keeps the first
+ * resolve's time and author, which a retry completes from (`changeStatus`).
+ */
 export function resolveConversationInput(
   table: string,
   conversationId: string,
@@ -201,9 +205,11 @@ export function resolveConversationInput(
     Key: Keys.conversation(conversationId),
     UpdateExpression:
       // Ends the episode: the routing state of the next one starts empty, with what comes after now.
-      `SET #status = :resolved, resolvedAt = :now, resolvedBy = :agent, gsi1pk = :inbox, gsi1sk = :inboxSk, gsi2pk = :inboxDue, episodeFrom = :now REMOVE waitingSince, answeredSk, ${EPISODE_STATE_ATTRIBUTES.join(', ')}`,
+      `SET #status = :resolved, resolvedAt = :now, resolvedBy = :agent, gsi1pk = :inbox, gsi1sk = :inboxSk, gsi2pk = :inboxDue, episodeFrom = :now REMOVE waitingSince, answeredSk, reopenedAt, reopenedBy, ${EPISODE_STATE_ATTRIBUTES.join(', ')}`,
+    ConditionExpression: '#status = :open',
     ExpressionAttributeNames: { '#status': 'status' },
     ExpressionAttributeValues: {
+      ':open': 'open',
       ':resolved': 'resolved',
       ':now': now,
       ':agent': agentId,
@@ -233,24 +239,32 @@ export function releaseOpenConversationInput(
   };
 }
 
-/** Reopens a resolved conversation by hand: back in the open inbox, waiting from now. */
+/**
+ * Reopens a resolved conversation by hand (`by`): back in the open inbox, waiting from now, with when
+ * and by whom (`reopenedAt`, `reopenedBy`, until the next resolve), which a retry completes from. Open
+ * already (a second click, a race, a retry after a crash), it fails its condition.
+ */
 export function reopenConversationInput(
   table: string,
   conversationId: string,
   now: string,
+  by: string,
 ): UpdateCommandInput {
   return {
     TableName: table,
     Key: Keys.conversation(conversationId),
     UpdateExpression:
-      'SET #status = :open, gsi1pk = :inbox, gsi1sk = :inboxSk, gsi2pk = :inboxDue, waitingSince = :now REMOVE resolvedAt, resolvedBy, answeredSk',
+      'SET #status = :open, gsi1pk = :inbox, gsi1sk = :inboxSk, gsi2pk = :inboxDue, waitingSince = :now, reopenedAt = :now, reopenedBy = :by REMOVE resolvedAt, resolvedBy, answeredSk',
+    ConditionExpression: '#status = :resolved',
     ExpressionAttributeNames: { '#status': 'status' },
     ExpressionAttributeValues: {
       ':open': 'open',
+      ':resolved': 'resolved',
       ':inbox': inboxShardPartition('open', conversationId),
       ':inboxSk': inboxSortKey(now, conversationId),
       ':inboxDue': inboxDueShardPartition('open', conversationId),
       ':now': now,
+      ':by': by,
     },
   };
 }

@@ -1,4 +1,5 @@
 import type { UpdateCommandInput } from '@aws-sdk/lib-dynamodb';
+import { DELIVERY_AUTHOR_ID } from '../../domain/waiting.js';
 import { inboxAnsweredSortKey, inboxShardPartition, inboxSortKey, Keys } from '../keys.js';
 import { reopenConversationInput } from './conversations.js';
 import { markFirstResponseInput } from './metrics.js';
@@ -163,16 +164,11 @@ export function lateFailureReopenInput(
   now: string,
   failed: string,
 ): UpdateCommandInput {
-  const input = reopenConversationInput(table, conversationId, now);
+  const input = reopenConversationInput(table, conversationId, now, DELIVERY_AUTHOR_ID);
   return {
     ...input,
-    ConditionExpression:
-      '#status = :resolved AND resolvedAt >= :failed AND (attribute_not_exists(answeredAt) OR answeredAt <= :failed) AND (attribute_not_exists(lastInboundAt) OR lastInboundAt <= :failed)',
-    ExpressionAttributeValues: {
-      ...input.ExpressionAttributeValues,
-      ':resolved': 'resolved',
-      ':failed': failed,
-    },
+    ConditionExpression: `${input.ConditionExpression} AND resolvedAt >= :failed AND (attribute_not_exists(answeredAt) OR answeredAt <= :failed) AND (attribute_not_exists(lastInboundAt) OR lastInboundAt <= :failed)`,
+    ExpressionAttributeValues: { ...input.ExpressionAttributeValues, ':failed': failed },
   };
 }
 

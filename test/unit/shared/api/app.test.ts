@@ -96,6 +96,7 @@ function fakeAdmin(): AgentAdmin & { calls: unknown[][] } {
     },
     resolveConversation: async (...args) => {
       calls.push(['resolve', ...args]);
+      return args[2];
     },
     reopenConversation: async (...args) => {
       calls.push(['reopen', ...args]);

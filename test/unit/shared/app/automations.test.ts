@@ -110,8 +110,9 @@ function world(automations: unknown[], options: { suppressed?: boolean } = {}) {
       addNote: async (_id, text, _by, _at, noteId) => {
         await putTimelineItem({ id: `note:${noteId}`, type: 'note', text, at: now, customerId: 'cu_1' });
       },
-      resolveConversation: async () => {
+      resolveConversation: async (_id, _by, at) => {
         conversation.status = 'resolved';
+        return at;
       },
     },
     timers: { schedule: async (t) => void timers.push(t), cancel: async () => {} },

@@ -252,16 +252,15 @@ describe('deliverReply: the customer stops waiting once an answer is sent', () =
       calls.push(['waiting again', conversationId, at, String(open)]);
       return open;
     };
-    fake.reopenAfterFailure = async (conversationId, failed, now) => {
-      calls.push(['reopened', conversationId, failed, now]);
+    fake.reopenAfterFailure = async (conversationId, at, failed, now) => {
+      calls.push(['reopened and waiting', conversationId, at, failed, now]);
       open = true;
       return true;
     };
     await deliverReply(deps(fake, sent), message, 1);
-    expect(calls.slice(-3)).toEqual([
+    expect(calls.slice(-2)).toEqual([
       ['waiting again', 'cv_1', NOW, 'false'],
-      ['reopened', 'cv_1', NOW, NOW],
-      ['waiting again', 'cv_1', NOW, 'true'],
+      ['reopened and waiting', 'cv_1', NOW, NOW, NOW],
     ]);
   });
 });

@@ -84,6 +84,7 @@ function fakeClock(onBreach: unknown[], autoResolve?: string) {
     resolveConversation: async (_id: string, _by: string, at: string) => {
       conversation.status = 'resolved';
       conversation.resolvedAt = at;
+      return at;
     },
   };
   const policy = parseRoutingPolicy(

@@ -95,8 +95,8 @@ describe('waitAgainAfterFailure', () => {
           writes.push(`wait ${id} ${at} ${failed}`);
           return waits.shift() ?? false;
         },
-        reopenAfterFailure: async (id: string, failed: string, now: string) => {
-          writes.push(`reopen ${id} ${failed} ${now}`);
+        reopenAfterFailure: async (id: string, at: string, failed: string, now: string) => {
+          writes.push(`reopen and wait ${id} ${at} ${failed} ${now}`);
           return reopens;
         },
       },
@@ -110,16 +110,13 @@ describe('waitAgainAfterFailure', () => {
     expect(asked()).toBe(0);
   });
 
-  it('a conversation resolved after the reply is reopened, then waits as an open one', async () => {
-    const { writes, store, clock } = conditional([false, true], true);
-    await waitAgainAfterFailure(store, wait, clock);
-    expect(writes).toEqual([`wait cv_1 ${AT} ${AT}`, `reopen cv_1 ${AT} ${NOW}`, `wait cv_1 ${AT} ${AT}`]);
-  });
-
-  it('nothing more when the reopen does not apply (reopened already, snoozed, answered or written to since)', async () => {
-    const { writes, store, clock } = conditional([false], false);
-    await waitAgainAfterFailure(store, wait, clock);
-    expect(writes).toEqual([`wait cv_1 ${AT} ${AT}`, `reopen cv_1 ${AT} ${NOW}`]);
+  it('a conversation the open case leaves alone goes to the reopen, which decides and waits itself, once', async () => {
+    for (const reopens of [true, false]) {
+      const { writes, store, clock, asked } = conditional([false, true], reopens);
+      await waitAgainAfterFailure(store, wait, clock);
+      expect(writes).toEqual([`wait cv_1 ${AT} ${AT}`, `reopen and wait cv_1 ${AT} ${AT} ${NOW}`]);
+      expect(asked()).toBe(1);
+    }
   });
 
   it('nothing for a reply that answers nobody', async () => {

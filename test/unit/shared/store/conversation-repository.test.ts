@@ -1,4 +1,4 @@
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { ConditionalCheckFailedException, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { beforeEach, describe, expect, it, vi } from 'vitest';
 import type { TimelineItem } from '#shared/domain/timeline.js';
@@ -56,10 +56,13 @@ describe('conversationRepository', () => {
   it('resolves the conversation before letting the profile go of it, then records the event', async () => {
     const { conversations, timeline } = repository();
     // The write answers the conversation as it left it, its customer with it.
+    const resolved = { status: 'resolved', resolvedAt: '2025-06-10T09:00:00.000Z', resolvedBy: 'ag_1' };
     ddb
       .on(UpdateCommand, { Key: { pk: 'CONVERSATION#cv_1', sk: 'CONVERSATION' } })
-      .resolves({ Attributes: { ...conversation, status: 'resolved' } });
-    await conversations.resolveConversation('cv_1', 'ag_1', '2025-06-10T09:00:00.000Z');
+      .resolves({ Attributes: { ...conversation, ...resolved, assignee: undefined } });
+    expect(await conversations.resolveConversation('cv_1', 'ag_1', '2025-06-10T09:00:00.000Z')).toBe(
+      '2025-06-10T09:00:00.000Z',
+    );
     expect(ddb.commandCalls(UpdateCommand).map((call) => call.args[0].input.Key)).toEqual([
       { pk: 'CONVERSATION#cv_1', sk: 'CONVERSATION' },
       { pk: 'CUSTOMER#cu_1', sk: 'PROFILE' },
@@ -67,20 +70,71 @@ describe('conversationRepository', () => {
     expect(timeline.putTimelineItem.mock.calls[0]?.[0]).toMatchObject({
       id: 'resolved:cv_1:2025-06-10T09:00:00.000Z',
       event: 'resolved',
+      data: { conversationId: 'cv_1', by: 'ag_1' },
     });
   });
 
-  it('leaves an open conversation alone when asked to reopen it', async () => {
+  it('resolved already (a second click, a race, a retry): completes the first resolve, at its time, by its author', async () => {
     const { conversations, timeline } = repository();
-    await conversations.reopenConversation('cv_1', 'ag_1', '2025-06-10T09:00:00.000Z');
-    // Only its assignee's count is made sure of (a retry after a crash may have left it): no status write.
+    const first = {
+      ...conversation,
+      status: 'resolved',
+      resolvedAt: '2025-06-10T08:30:00.000Z',
+      resolvedBy: 'ag_0',
+    };
+    ddb.on(GetCommand).resolves({ Item: first });
+    ddb
+      .on(UpdateCommand, { Key: { pk: 'CONVERSATION#cv_1', sk: 'CONVERSATION' } })
+      .rejects(new ConditionalCheckFailedException({ message: 'resolved', $metadata: {} }));
+    expect(await conversations.resolveConversation('cv_1', 'ag_1', '2025-06-10T09:00:00.000Z')).toBe(
+      '2025-06-10T08:30:00.000Z',
+    );
     const updates = ddb.commandCalls(UpdateCommand).map((call) => call.args[0].input);
-    expect(updates.map((input) => input.UpdateExpression)).toEqual([
-      'ADD #set :members',
-      'ADD #set :members',
+    // The failed resolve; the profile let go of it (a no-op when the first resolve did).
+    expect(updates.map((input) => input.Key?.pk)).toEqual(['CONVERSATION#cv_1', 'CUSTOMER#cu_1']);
+    expect(updates[1]?.ExpressionAttributeValues).toMatchObject({ ':now': '2025-06-10T08:30:00.000Z' });
+    expect(ddb.commandCalls(GetCommand).at(-1)?.args[0].input.ConsistentRead).toBe(true);
+    expect(timeline.putTimelineItem.mock.calls.map((call) => call[0])).toEqual([
+      expect.objectContaining({
+        id: 'resolved:cv_1:2025-06-10T08:30:00.000Z',
+        at: '2025-06-10T08:30:00.000Z',
+        data: { conversationId: 'cv_1', by: 'ag_0' },
+      }),
     ]);
-    expect(updates.map((input) => input.Key?.pk)).toEqual(['CONVERSATION#cv_1', 'AGENT#ag_0']);
+  });
+
+  it('open already when asked to reopen it: no event, but its assignee and profile hold it', async () => {
+    const { conversations, timeline } = repository();
+    ddb
+      .on(UpdateCommand, { Key: { pk: 'CONVERSATION#cv_1', sk: 'CONVERSATION' } })
+      .rejects(new ConditionalCheckFailedException({ message: 'open', $metadata: {} }));
+    await conversations.reopenConversation('cv_1', 'ag_1', '2025-06-10T09:00:00.000Z');
+    const updates = ddb.commandCalls(UpdateCommand).map((call) => call.args[0].input);
+    // The failed reopen, its assignee's count made sure of, the profile pointed at it unless another is.
+    expect(updates.map((input) => [input.Key?.pk, input.UpdateExpression?.slice(0, 17)])).toEqual([
+      ['CONVERSATION#cv_1', 'SET #status = :op'],
+      ['CONVERSATION#cv_1', 'ADD #set :members'],
+      ['AGENT#ag_0', 'ADD #set :members'],
+      ['CUSTOMER#cu_1', 'SET openConversat'],
+    ]);
     expect(timeline.putTimelineItem).not.toHaveBeenCalled();
+  });
+
+  it('open by an earlier reopen by hand whose run died after its write: its event, at its time', async () => {
+    const { conversations, timeline } = repository();
+    const reopened = { ...conversation, reopenedAt: '2025-06-10T08:45:00.000Z', reopenedBy: 'ag_0' };
+    ddb.on(GetCommand).resolves({ Item: reopened });
+    ddb
+      .on(UpdateCommand, { Key: { pk: 'CONVERSATION#cv_1', sk: 'CONVERSATION' } })
+      .rejects(new ConditionalCheckFailedException({ message: 'open', $metadata: {} }));
+    await conversations.reopenConversation('cv_1', 'ag_1', '2025-06-10T09:00:00.000Z');
+    expect(timeline.putTimelineItem.mock.calls.map((call) => call[0])).toEqual([
+      expect.objectContaining({
+        id: 'reopened:cv_1:2025-06-10T08:45:00.000Z',
+        event: 'reopened',
+        data: { conversationId: 'cv_1', by: 'ag_0' },
+      }),
+    ]);
   });
 
   it('answers NotFoundError for a note on a conversation that does not exist', async () => {

@@ -49,6 +49,8 @@ const reopened = {
   assignee: 'ag_1',
   answeredAt: REPLIED,
   waitingSince: NOW,
+  reopenedAt: NOW,
+  reopenedBy: 'delivery',
 };
 
 const status = (value: DeliveryStatus): StatusEnvelope => ({
@@ -125,16 +127,59 @@ describe('a late failure on a resolved conversation', () => {
     const event = ddb.commandCalls(PutCommand)[0]?.args[0].input.Item;
     expect(event).toMatchObject({ event: 'reopened', data: { conversationId: 'cv_1', by: 'delivery' } });
     // The wait again: from the agent's reply, as on an open conversation.
-    expect(updates.at(-1)).toEqual(updates[1]);
+    const { ReturnValues, ...firstWait } = updates[1] ?? {};
+    expect(ReturnValues).toBe('ALL_NEW');
+    expect(updates.at(-1)).toEqual(firstWait);
     expect(updates[1]?.ExpressionAttributeValues).toMatchObject({ ':at': REPLIED, ':failed': REPLIED });
   });
 
-  it('redelivered, or not to be reopened: one more failed write than before, nothing else', async () => {
-    conversationAnswers('failed', 'failed');
+  it('redelivered, or not to be reopened: one more failed write and one read than before, nothing else', async () => {
+    const waitedOn = { ...reopened, waitingSince: REPLIED };
+    const byHand = { ...reopened, reopenedBy: 'ag_1' };
+    const earlier = { ...reopened, reopenedAt: '2025-06-10T09:00:00.000Z', waitingSince: REPLIED };
+    // Reopened by this failure and waiting again since; by hand; by an earlier failure; resolved.
+    for (const item of [waitedOn, byHand, earlier, { ...reopened, status: 'resolved' }]) {
+      ddb.reset();
+      conversationAnswers('failed', 'failed');
+      ddb.on(UpdateCommand, { Key: ITEM_KEY }).rejects(conditionFailed());
+      ddb.on(GetCommand, { Key: ITEM_KEY }).resolves({ Item: stored('failed') });
+      ddb.on(GetCommand, { Key: CONVERSATION_KEY }).resolves({ Item: item });
+      await receive('failed');
+      expect(made()).toEqual([
+        'Update CUSTOMER',
+        'Get CUSTOMER',
+        'Update CONVERSATION',
+        'Update CONVERSATION',
+        'Get CONVERSATION',
+      ]);
+      expect(ddb.commandCalls(PutCommand)).toHaveLength(0);
+    }
+  });
+
+  it("redelivered after a crash right after the reopen's write: the read completes what follows it", async () => {
+    conversationAnswers('failed', 'failed', {}, {});
     ddb.on(UpdateCommand, { Key: ITEM_KEY }).rejects(conditionFailed());
     ddb.on(GetCommand, { Key: ITEM_KEY }).resolves({ Item: stored('failed') });
+    // Open, reopened by this failure, its wait still the reopen's: nothing after the write was done.
+    ddb.on(GetCommand, { Key: CONVERSATION_KEY }).resolves({ Item: reopened });
+    ddb.on(PutCommand).resolves({});
     await receive('failed');
-    expect(made()).toEqual(['Update CUSTOMER', 'Get CUSTOMER', 'Update CONVERSATION', 'Update CONVERSATION']);
-    expect(ddb.commandCalls(PutCommand)).toHaveLength(0);
+    expect(made()).toEqual([
+      'Update CUSTOMER',
+      'Get CUSTOMER',
+      'Update CONVERSATION',
+      'Update CONVERSATION',
+      'Get CONVERSATION',
+      'Update CONVERSATION',
+      'Update AGENT',
+      'Update CUSTOMER',
+      'Put CUSTOMER',
+      'Update CONVERSATION',
+    ]);
+    const read = ddb.commandCalls(GetCommand).at(-1)?.args[0].input;
+    expect(read?.ConsistentRead).toBe(true);
+    // The event at the reopen's own time and author, so a second completion writes the same item.
+    const event = ddb.commandCalls(PutCommand)[0]?.args[0].input.Item;
+    expect(event).toMatchObject({ id: `reopened:cv_1:${NOW}`, at: NOW, data: { by: 'delivery' } });
   });
 });

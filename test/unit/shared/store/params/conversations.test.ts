@@ -92,9 +92,12 @@ describe('conversation params', () => {
       TableName: 't',
       Key: conversationKey,
       UpdateExpression:
-        'SET #status = :resolved, resolvedAt = :now, resolvedBy = :agent, gsi1pk = :inbox, gsi1sk = :inboxSk, gsi2pk = :inboxDue, episodeFrom = :now REMOVE waitingSince, answeredSk, inboundSince_sms, inboundSince_whatsapp, inboundSince_messenger, inboundSince_instagram, inboundSince_email, inboundSince_voice, inboundSince_webchat, humanRepliedAt, escalatedAt, escalatedItemId',
+        'SET #status = :resolved, resolvedAt = :now, resolvedBy = :agent, gsi1pk = :inbox, gsi1sk = :inboxSk, gsi2pk = :inboxDue, episodeFrom = :now REMOVE waitingSince, answeredSk, reopenedAt, reopenedBy, inboundSince_sms, inboundSince_whatsapp, inboundSince_messenger, inboundSince_instagram, inboundSince_email, inboundSince_voice, inboundSince_webchat, humanRepliedAt, escalatedAt, escalatedItemId',
+      // Resolved already (a second click, a race, a retry): the first resolve's time and author stay.
+      ConditionExpression: '#status = :open',
       ExpressionAttributeNames: { '#status': 'status' },
       ExpressionAttributeValues: {
+        ':open': 'open',
         ':resolved': 'resolved',
         ':now': now,
         ':agent': 'ag_1',
@@ -115,19 +118,22 @@ describe('conversation params', () => {
     });
   });
 
-  it('reopens a conversation by hand into the open inbox, waiting from now', () => {
-    expect(reopenConversationInput('t', 'cv_1', now)).toEqual({
+  it('reopens a resolved conversation by hand into the open inbox, waiting from now, keeping when and by whom', () => {
+    expect(reopenConversationInput('t', 'cv_1', now, 'ag_1')).toEqual({
       TableName: 't',
       Key: conversationKey,
       UpdateExpression:
-        'SET #status = :open, gsi1pk = :inbox, gsi1sk = :inboxSk, gsi2pk = :inboxDue, waitingSince = :now REMOVE resolvedAt, resolvedBy, answeredSk',
+        'SET #status = :open, gsi1pk = :inbox, gsi1sk = :inboxSk, gsi2pk = :inboxDue, waitingSince = :now, reopenedAt = :now, reopenedBy = :by REMOVE resolvedAt, resolvedBy, answeredSk',
+      ConditionExpression: '#status = :resolved',
       ExpressionAttributeNames: { '#status': 'status' },
       ExpressionAttributeValues: {
         ':open': 'open',
+        ':resolved': 'resolved',
         ':inbox': 'INBOX#open#40',
         ':inboxSk': `${now}#cv_1`,
         ':inboxDue': 'INBOXDUE#open#40',
         ':now': now,
+        ':by': 'ag_1',
       },
     });
   });

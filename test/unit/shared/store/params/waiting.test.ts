@@ -106,16 +106,12 @@ describe('waiting params', () => {
   it('reopens as by hand only a conversation resolved after its failed last answer, the customer silent since', () => {
     const failed = '2026-03-02T09:06:00.000Z';
     const now = '2026-03-02T09:30:00.000Z';
-    const byHand = reopenConversationInput('t', 'cv_1', now);
+    const byHand = reopenConversationInput('t', 'cv_1', now, 'delivery');
     expect(lateFailureReopenInput('t', 'cv_1', now, failed)).toEqual({
       ...byHand,
       ConditionExpression:
         '#status = :resolved AND resolvedAt >= :failed AND (attribute_not_exists(answeredAt) OR answeredAt <= :failed) AND (attribute_not_exists(lastInboundAt) OR lastInboundAt <= :failed)',
-      ExpressionAttributeValues: {
-        ...byHand.ExpressionAttributeValues,
-        ':resolved': 'resolved',
-        ':failed': failed,
-      },
+      ExpressionAttributeValues: { ...byHand.ExpressionAttributeValues, ':failed': failed },
     });
   });
 

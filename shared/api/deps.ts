@@ -8,7 +8,7 @@ import type { LiveEventLog } from '#shared/domain/live/live-ports.js';
 import type { Outbox } from '#shared/domain/outbox.js';
 import type { Clock } from '#shared/domain/ports.js';
 import type { ExportStore } from '#shared/domain/privacy.js';
-import type { DeliveryQueue, WebhookStore } from '#shared/domain/webhook-ports.js';
+import type { DeliveryQueue, ErasureCheck, WebhookStore } from '#shared/domain/webhook-ports.js';
 import type { UrlPolicy } from '#shared/domain/webhook-url.js';
 import type { ConsoleServing } from './console.js';
 
@@ -43,7 +43,8 @@ export interface AgentAppDeps {
 
 /** What the webhook routes need: the store, the delivery queue (replays), the URL policy, new ids and secrets. */
 export interface WebhookApiDeps {
-  store: WebhookStore;
+  /** The subscriptions and delivery log, and whether a delivery's customer is erased (no replay then). */
+  store: WebhookStore & { isErased: ErasureCheck };
   queue: DeliveryQueue;
   urls: UrlPolicy;
   newId(): string;

@@ -53,7 +53,8 @@ export type WebhookPoster = (request: {
 export type WebhookSigner = (secrets: readonly string[], id: string, at: Date, body: string) => string;
 
 /**
- * Whether a customer was erased (their profile is a tombstone), so their events stop. An eventually
- * consistent read: an erasure is seen within about a second, like a delivery already in flight.
+ * Whether a customer is erased or being erased (their profile is a tombstone, or the first erase call
+ * has marked it), so their events stop from that first call on. An eventually consistent read: an
+ * erasure is seen within about a second, like a delivery already in flight.
  */
 export type ErasureCheck = (customerId: string) => Promise<boolean>;

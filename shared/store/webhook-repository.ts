@@ -98,7 +98,8 @@ export function webhookRepository(db: DynamoDb): WebhookStore & { isErased: Eras
     },
     async isErased(customerId) {
       const out = await getItem(db, getInput(db.table, Keys.customer(customerId), false));
-      return out.Item?.entity === 'erased_customer';
+      // From the first erase call (erasingSince), not only once the tombstone is written.
+      return out.Item?.entity === 'erased_customer' || out.Item?.erasingSince !== undefined;
     },
   };
 }

@@ -3,7 +3,7 @@ import { createMiddleware } from 'hono/factory';
 import { UnauthorizedError } from '#shared/errors.js';
 import { limitBody } from '#shared/http/body-limit.js';
 import type { AgentAppDeps } from './deps.js';
-import type { AgentEnv } from './router.js';
+import { type AgentEnv, recordRefusals } from './router.js';
 
 /** The largest request body: a reply is at most 64 Ki characters of text, ten attachments and a template. */
 const MAX_BODY_BYTES = 1_048_576;
@@ -26,10 +26,12 @@ function bearerAuth(authenticate: AgentAppDeps['authenticate']) {
 }
 
 /**
- * What runs before every `/api` route: the bearer-token check, then the body limit (413). The agent
- * app and each of its lazily built parts put the same two in front of their routes.
+ * What runs before every `/api` route: the bearer-token check, the audit record of an audited call
+ * refused before its route's checks (403, 413), then the body limit (413). The agent app and each of
+ * its lazily built parts put the same three in front of their routes.
  */
 export function guardApi(app: Hono<AgentEnv>, authenticate: AgentAppDeps['authenticate']): void {
   app.use('/api/*', bearerAuth(authenticate));
+  app.use('/api/*', recordRefusals);
   app.use('/api/*', limitBody(MAX_BODY_BYTES));
 }

@@ -11,13 +11,21 @@ const MAX_BODY_BYTES = 1_048_576;
 /** The paths `docsApp` serves without a token. */
 export const PUBLIC_PATHS: ReadonlySet<string> = new Set(['/api/openapi.json', '/api/docs']);
 
+/**
+ * The token of an `Authorization: Bearer <token>` header, or undefined. The scheme is case-insensitive
+ * (RFC 9110 §11.1: `bearer` is `Bearer`), with as many spaces before the token as sent; the token's
+ * class excludes the space, so the match stays linear on any header.
+ */
+export function bearerToken(header: string): string | undefined {
+  return /^Bearer +([^\s]{1,4096})$/i.exec(header)?.[1];
+}
+
 /** Sets the calling agent and their role from a valid bearer token; anything else is a 401 before any route runs. */
 function bearerAuth(authenticate: AgentAppDeps['authenticate']) {
   return createMiddleware<AgentEnv>(async (c, next) => {
     if (PUBLIC_PATHS.has(c.req.path)) return next();
-    const header = c.req.header('authorization') ?? '';
-    const match = /^Bearer ([^\s]{1,4096})$/.exec(header);
-    const caller = match?.[1] ? await authenticate(match[1]) : undefined;
+    const token = bearerToken(c.req.header('authorization') ?? '');
+    const caller = token ? await authenticate(token) : undefined;
     if (!caller) throw new UnauthorizedError('missing or invalid bearer token');
     c.set('agentId', caller.agentId);
     c.set('admin', caller.admin);

@@ -1,3 +1,4 @@
+import { bearerToken } from '#shared/api/guard.js';
 import { phoneIdentity } from '#shared/channels/normalised.js';
 import { messageIds } from '#shared/channels/ses/mail-content.js';
 import { splitQuoted } from '#shared/channels/ses/quoted.js';
@@ -159,6 +160,11 @@ export const ADVERSARIAL_CASES: readonly AdversarialCase[] = [
     'separated digits': () => run('1 ', '(', 'a'),
     'name prefixes': () => run('Smit'),
     'percent and plus': () => run('%+'),
+  }),
+  ...cases('api bearerToken', bearerToken, {
+    'spaces after the scheme': () => run(' ', 'Bearer'),
+    'spaces, then a long token': () => run(' ', 'bearer', 'x'.repeat(5000)),
+    'a token with spaces in it': () => run('a ', 'Bearer '),
   }),
   ...cases('domain normaliseEmail', normaliseEmail, {
     'dots after @': () => run('.', 'a@', ' '),

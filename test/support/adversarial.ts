@@ -1,5 +1,5 @@
 import { phoneIdentity } from '#shared/channels/normalised.js';
-import { messageIds } from '#shared/channels/ses/mail-content.js';
+import { cutAtBoundary, messageIds, multipartBoundaries } from '#shared/channels/ses/mail-content.js';
 import { splitQuoted } from '#shared/channels/ses/quoted.js';
 import { addressIdentity } from '#shared/channels/twilio/params.js';
 import { twilioSignedUrl } from '#shared/channels/twilio/signature.js';
@@ -150,6 +150,16 @@ export const ADVERSARIAL_CASES: readonly AdversarialCase[] = [
     'open angle brackets': () => run('<'),
     'unclosed ids': () => run('<a'),
     separators: () => run(' ,'),
+  }),
+  ...cases('ses multipartBoundaries', (text) => multipartBoundaries(Buffer.from(text, 'latin1')), {
+    'boundary= without a value': () => run('boundary='),
+    'unclosed quotes': () => run('boundary="a'),
+    'spaces after =': () => run('boundary= '),
+  }),
+  ...cases('ses cutAtBoundary', (text) => cutAtBoundary(text, new Set(['b1', 'b2--'])), {
+    'dash lines': () => run('--b\n'),
+    'one long dash line': () => run('-'),
+    'near-boundary lines': () => run('--b1x\n'),
   }),
   ...cases('bedrock maskPersonalData', (text) => maskPersonalData(text, ['Smith', 'van']), {
     'letters without @': () => run('a'),

@@ -15,7 +15,7 @@ import { ReplyRequestSchema } from '#shared/domain/replies.js';
 import { ConversationSchema, TimelineItemSchema } from '#shared/domain/timeline.js';
 import { UnavailableError } from '#shared/errors.js';
 import type { AgentAppDeps } from './deps.js';
-import { jsonBody, readJsonBody, readOptionalJsonBody } from './json-body.js';
+import { emptyBody, jsonBody, readJsonBody, readOptionalJsonBody } from './json-body.js';
 import { type AgentEnv, createRouter } from './router.js';
 import { apiSchemas, errors, json, page } from './schemas.js';
 
@@ -102,7 +102,8 @@ const stateRoutes = once(() => {
     method: 'post',
     path: '/conversations/{id}/reopen',
     summary: 'Reopen a resolved conversation',
-    request: { params: IdParamsSchema },
+    middleware: [readOptionalJsonBody] as const,
+    request: { params: IdParamsSchema, body: emptyBody() },
     responses: { 200: json('the conversation', ConversationSchema), ...errors(400, 401, 404, 413) },
   });
 

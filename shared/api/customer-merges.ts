@@ -10,8 +10,8 @@ import { SuggestionSchema } from '#shared/domain/suggestions.js';
 import { type Customer, CustomerSchema } from '#shared/domain/timeline.js';
 import { requireAdmin } from './admin-only.js';
 import type { AgentAppDeps } from './deps.js';
-import { jsonBody, readJsonBody } from './json-body.js';
-import { type AgentEnv, auditedRejection, createRouter } from './router.js';
+import { emptyBody, jsonBody, readJsonBody, readOptionalJsonBody } from './json-body.js';
+import { type AgentEnv, auditedRejection, auditRefusals, createRouter } from './router.js';
 import { apiSchemas, errors, json, page } from './schemas.js';
 
 /** The routes' declarations (their schemas), built with the first sub-app rather than at import. */
@@ -46,8 +46,8 @@ const mergeRoutes = once(() => {
     method: 'post',
     path: '/customers/{id}/suggestions/{otherId}/accept',
     summary: 'Accept a suggestion: merge the other customer in. Admins only; audited as a merge',
-    middleware: [requireAdmin] as const,
-    request: { params: PairParamsSchema },
+    middleware: [requireAdmin, readOptionalJsonBody] as const,
+    request: { params: PairParamsSchema, body: emptyBody() },
     responses: {
       200: json('the merged customer', CustomerSchema),
       ...errors(400, 401, 403, 404, 409, 410, 413),
@@ -58,7 +58,8 @@ const mergeRoutes = once(() => {
     method: 'post',
     path: '/customers/{id}/suggestions/{otherId}/dismiss',
     summary: 'Dismiss a suggestion; later evidence does not reopen it',
-    request: { params: PairParamsSchema },
+    middleware: [readOptionalJsonBody] as const,
+    request: { params: PairParamsSchema, body: emptyBody() },
     responses: { 200: { description: 'dismissed' }, ...errors(400, 401, 404, 410, 413) },
   });
   return { merge, unmerge, suggestions, accept, dismiss };
@@ -75,6 +76,11 @@ const answer = (c: Context<AgentEnv>, customer: Customer | undefined) =>
 export function customerMergesApp(deps: AgentAppDeps): OpenAPIHono<AgentEnv> {
   const { merge, unmerge, suggestions, accept, dismiss } = mergeRoutes();
   const app = createRouter();
+  auditRefusals(app, deps, [
+    [merge, 'merge'],
+    [unmerge, 'unmerge'],
+    [accept, 'merge'],
+  ]);
   for (const [route, run, action] of [
     [merge, mergeCustomers, 'merge'],
     [unmerge, unmergeCustomers, 'unmerge'],

@@ -14,8 +14,8 @@ import { SuggestionSchema } from '#shared/domain/suggestions.js';
 import { ConversationSchema, CustomerSchema, TimelineItemSchema } from '#shared/domain/timeline.js';
 import { requireAdmin } from './admin-only.js';
 import type { AgentAppDeps } from './deps.js';
-import { jsonBody, readJsonBody } from './json-body.js';
-import { type AgentEnv, auditedRejection, createRouter } from './router.js';
+import { emptyBody, jsonBody, readJsonBody, readOptionalJsonBody } from './json-body.js';
+import { type AgentEnv, auditedRejection, auditRefusals, createRouter } from './router.js';
 import { apiSchemas, errors, json, page } from './schemas.js';
 
 /** The routes' declarations (their schemas), built with the first sub-app rather than at import. */
@@ -49,8 +49,8 @@ const customerRoutes = once(() => {
     path: '/customers/{id}',
     summary:
       'Erase the customer (and everyone merged with them); answers the erasure report. Admins only; audited',
-    middleware: [requireAdmin] as const,
-    request: { params: IdParamsSchema },
+    middleware: [requireAdmin, readOptionalJsonBody] as const,
+    request: { params: IdParamsSchema, body: emptyBody() },
     responses: {
       200: { description: 'counts of what was erased' },
       202: { description: 'a heavy customer, partly erased (`complete: false`): call again to carry on' },
@@ -102,7 +102,12 @@ const customerRoutes = once(() => {
 /** `/api/customers`: search, profile, timeline, tags, export and erasure. */
 export function customersApp(deps: AgentAppDeps): OpenAPIHono<AgentEnv> {
   const { search, read, erase, timeline, channels, exportData, tags } = customerRoutes();
-  return createRouter()
+  const app = createRouter();
+  auditRefusals(app, deps, [
+    [erase, 'erase'],
+    [exportData, 'export'],
+  ]);
+  return app
     .openapi(search, async (c) => {
       const { q } = c.req.valid('query');
       return c.json({ items: await searchCustomers(deps, q), cursor: null }, 200);

@@ -3,7 +3,7 @@ import { createMiddleware } from 'hono/factory';
 import { UnauthorizedError } from '#shared/errors.js';
 import { limitBody } from '#shared/http/body-limit.js';
 import type { AgentAppDeps } from './deps.js';
-import type { AgentEnv } from './router.js';
+import { type AgentEnv, recordRefusals } from './router.js';
 
 /** The largest request body: a reply is at most 64 Ki characters of text, ten attachments and a template. */
 const MAX_BODY_BYTES = 1_048_576;
@@ -11,13 +11,21 @@ const MAX_BODY_BYTES = 1_048_576;
 /** The paths `docsApp` serves without a token. */
 export const PUBLIC_PATHS: ReadonlySet<string> = new Set(['/api/openapi.json', '/api/docs']);
 
+/**
+ * The token of an `Authorization: Bearer <token>` header, or undefined. The scheme is case-insensitive
+ * (RFC 9110 §11.1: `bearer` is `Bearer`), with as many spaces before the token as sent; the token's
+ * class excludes the space, so the match stays linear on any header.
+ */
+export function bearerToken(header: string): string | undefined {
+  return /^Bearer +([^\s]{1,4096})$/i.exec(header)?.[1];
+}
+
 /** Sets the calling agent and their role from a valid bearer token; anything else is a 401 before any route runs. */
 function bearerAuth(authenticate: AgentAppDeps['authenticate']) {
   return createMiddleware<AgentEnv>(async (c, next) => {
     if (PUBLIC_PATHS.has(c.req.path)) return next();
-    const header = c.req.header('authorization') ?? '';
-    const match = /^Bearer ([^\s]{1,4096})$/.exec(header);
-    const caller = match?.[1] ? await authenticate(match[1]) : undefined;
+    const token = bearerToken(c.req.header('authorization') ?? '');
+    const caller = token ? await authenticate(token) : undefined;
     if (!caller) throw new UnauthorizedError('missing or invalid bearer token');
     c.set('agentId', caller.agentId);
     c.set('admin', caller.admin);
@@ -26,10 +34,12 @@ function bearerAuth(authenticate: AgentAppDeps['authenticate']) {
 }
 
 /**
- * What runs before every `/api` route: the bearer-token check, then the body limit (413). The agent
- * app and each of its lazily built parts put the same two in front of their routes.
+ * What runs before every `/api` route: the bearer-token check, the audit record of an audited call
+ * refused before its route's checks (403, 413), then the body limit (413). The agent app and each of
+ * its lazily built parts put the same three in front of their routes.
  */
 export function guardApi(app: Hono<AgentEnv>, authenticate: AgentAppDeps['authenticate']): void {
   app.use('/api/*', bearerAuth(authenticate));
+  app.use('/api/*', recordRefusals);
   app.use('/api/*', limitBody(MAX_BODY_BYTES));
 }

@@ -1,4 +1,5 @@
 import { createMiddleware } from 'hono/factory';
+import * as z from 'zod';
 import type { AgentEnv } from './router.js';
 
 /**
@@ -38,4 +39,18 @@ export const readOptionalJsonBody = createMiddleware<AgentEnv>(async (c, next) =
   c.req.raw.headers.set('content-type', 'application/json');
   (c.req.bodyCache as { text?: Promise<string> }).text = Promise.resolve('{}');
   await next();
+});
+
+/**
+ * The body of a route that takes none (erase, delete, rotate, replay, reopen...): absent, empty or
+ * `{}`. With `readOptionalJsonBody`, anything else (a body that is not JSON, an unknown key, an array)
+ * is 400 before the route runs, so a caller's `{"dryRun": true}` never erases.
+ */
+export const emptyBody = () => ({
+  required: false,
+  content: {
+    'application/json': {
+      schema: z.strictObject({}).meta({ description: 'no body, or `{}`: anything else is 400' }),
+    },
+  },
 });

@@ -1,5 +1,7 @@
 import { type Hook, OpenAPIHono } from '@hono/zod-openapi';
-import type { Context, Input } from 'hono';
+import type { Context, Input, MiddlewareHandler } from 'hono';
+import { createMiddleware } from 'hono/factory';
+import { matchedRoutes } from 'hono/route';
 import type * as z from 'zod';
 import { type AuditDeps, audited } from '#shared/app/audited.js';
 import type { AuditAction } from '#shared/domain/audit.js';
@@ -15,6 +17,8 @@ export type AgentEnv = {
     admin: boolean;
     /** Why the body could not be read as UTF-8 JSON, set by `readJsonBody` for the body's validation. */
     unreadableBody?: { cause: unknown };
+    /** Set when an audited route's checks are reached: from there the route writes its own record. */
+    admitted?: boolean;
   };
 };
 
@@ -55,11 +59,68 @@ export function auditedRejection<I extends Input>(
   customers: 'path' | 'none' = 'path',
 ): Hook<I, AgentEnv, string, Promise<never> | undefined> {
   return (result, c) => {
+    c.set('admitted', true);
     if (result.success) return undefined;
-    const { IdSchema } = apiSchemas();
-    const params = customers === 'path' ? [c.req.param('id'), c.req.param('otherId')] : [];
-    const customerIds = params.filter((id) => IdSchema.safeParse(id).success) as string[];
+    const customerIds = pathCustomers(c, customers);
     const error = invalidRequest(result.target, result.error.issues, c);
     return audited(deps, { agentId: c.get('agentId'), action, customerIds }, () => Promise.reject(error));
   };
 }
+
+/** The path's ids that are valid customer ids (none on a webhook route): a bad id is not recorded. */
+function pathCustomers(c: Context<AgentEnv>, customers: 'path' | 'none'): string[] {
+  const { IdSchema } = apiSchemas();
+  const params = customers === 'path' ? [c.req.param('id'), c.req.param('otherId')] : [];
+  return params.filter((id) => IdSchema.safeParse(id).success) as string[];
+}
+
+/** What an audited route's marker carries: where its records go, its action and whose ids its path holds. */
+interface AuditedRoute {
+  deps: AuditDeps;
+  action: AuditAction;
+  customers: 'path' | 'none';
+}
+
+/** The markers `auditRefusals` registers, by handler: `recordRefusals` finds a request's among its routes. */
+const auditedRoutes = new WeakMap<object, AuditedRoute>();
+
+/**
+ * Marks routes as audited for the calls refused before their checks run: a non-admin's (403 from
+ * `requireAdmin`) and a body over the limit (413, from the guard's body limit or the body's read).
+ * Each marker is a pass-through handler registered ahead of its route, found by `recordRefusals`.
+ */
+export function auditRefusals(
+  app: OpenAPIHono<AgentEnv>,
+  deps: AuditDeps,
+  routes: ReadonlyArray<readonly [{ method: string; getRoutingPath(): string }, AuditAction]>,
+  customers: 'path' | 'none' = 'path',
+): void {
+  for (const [route, action] of routes) {
+    const marker: MiddlewareHandler<AgentEnv> = (_c, next) => next();
+    auditedRoutes.set(marker, { deps, action, customers });
+    app.on(route.method.toUpperCase(), route.getRoutingPath(), marker);
+  }
+}
+
+/**
+ * Writes the audit record of an audited call refused before its route's checks (see `auditRefusals`):
+ * outcome the code answered (`forbidden`, `payload_too_large`), with the path's valid customer ids. A
+ * call that reached its checks records itself (`auditedRejection`, `audited`), so it is not written
+ * twice. Runs after the caller is known: an unauthenticated call (401) is not recorded.
+ */
+export const recordRefusals = createMiddleware<AgentEnv>(async (c, next) => {
+  await next();
+  const error = c.error;
+  if (!error || c.get('admitted')) return;
+  const routes = matchedRoutes(c);
+  const index = routes.findIndex((r) => auditedRoutes.has(r.handler));
+  const route = routes[index] && auditedRoutes.get(routes[index].handler);
+  if (!route) return;
+  // The path's ids as the marker's route reads them (the guard's own pattern has none).
+  const current = c.req.routeIndex;
+  c.req.routeIndex = index;
+  const customerIds = pathCustomers(c, route.customers);
+  c.req.routeIndex = current;
+  const entry = { agentId: c.get('agentId'), action: route.action, customerIds };
+  await audited(route.deps, entry, () => Promise.reject(error)).catch(() => undefined);
+});

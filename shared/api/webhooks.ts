@@ -10,8 +10,8 @@ import { once } from '#shared/domain/on-first-use.js';
 import { DeliverySchema, SubscriptionSchema, WebhookSecretSchema } from '#shared/domain/webhooks.js';
 import { requireAdmin } from './admin-only.js';
 import type { AgentAppDeps, WebhookApiDeps } from './deps.js';
-import { jsonBody, readJsonBody } from './json-body.js';
-import { type AgentEnv, auditedRejection, createRouter } from './router.js';
+import { emptyBody, jsonBody, readJsonBody, readOptionalJsonBody } from './json-body.js';
+import { type AgentEnv, auditedRejection, auditRefusals, createRouter } from './router.js';
 import { apiSchemas, errors, json, page } from './schemas.js';
 
 /** The routes' declarations (their schemas), built with the first sub-app rather than at import. */
@@ -54,16 +54,16 @@ const webhookRoutes = once(() => {
     method: 'delete',
     path: '/webhooks/{id}',
     summary: 'Remove a subscription; its pending deliveries are cancelled. Admins only; audited',
-    middleware: [requireAdmin] as const,
-    request: { params: IdParamsSchema },
+    middleware: [requireAdmin, readOptionalJsonBody] as const,
+    request: { params: IdParamsSchema, body: emptyBody() },
     responses: { 204: { description: 'removed' }, ...errors(400, 401, 403, 404, 413) },
   });
   const rotate = createRoute({
     method: 'post',
     path: '/webhooks/{id}/rotate-secret',
     summary: 'A new signing secret, answered once; the old one also signs for 24 hours. Admins only; audited',
-    middleware: [requireAdmin] as const,
-    request: { params: IdParamsSchema },
+    middleware: [requireAdmin, readOptionalJsonBody] as const,
+    request: { params: IdParamsSchema, body: emptyBody() },
     responses: {
       200: json('the subscription and its new secret', CreatedSchema),
       ...errors(400, 401, 403, 404, 413),
@@ -81,8 +81,8 @@ const webhookRoutes = once(() => {
     method: 'post',
     path: '/webhooks/{id}/deliveries/{deliveryId}/replay',
     summary: 'Send a delivery again, with the same webhook-id. Admins only; audited',
-    middleware: [requireAdmin] as const,
-    request: { params: DeliveryParamsSchema },
+    middleware: [requireAdmin, readOptionalJsonBody] as const,
+    request: { params: DeliveryParamsSchema, body: emptyBody() },
     responses: {
       202: json('the delivery, pending again', DeliveryViewSchema),
       ...errors(400, 401, 403, 404, 409, 410, 413),
@@ -117,7 +117,19 @@ export function webhooksApp(
     newId: hooks.newId,
     newSecret: hooks.newSecret,
   };
-  return createRouter()
+  const app = createRouter();
+  auditRefusals(
+    app,
+    deps,
+    [
+      [create, 'webhook_create'],
+      [remove, 'webhook_delete'],
+      [rotate, 'webhook_rotate_secret'],
+      [replay, 'webhook_replay'],
+    ],
+    'none',
+  );
+  return app
     .openapi(
       create,
       async (c) => c.json(created(await createWebhook(admin, c.req.valid('json'), c.get('agentId'))), 201),

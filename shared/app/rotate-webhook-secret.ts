@@ -1,12 +1,13 @@
-import { ROTATION_GRACE_MS, type Subscription } from '#shared/domain/webhooks.js';
+import { rotatedSecrets, type Subscription } from '#shared/domain/webhooks.js';
 import { NotFoundError } from '#shared/errors.js';
 import { audited } from './audited.js';
 import type { WebhookAdminDeps } from './create-webhook.js';
 
 /**
- * Gives a subscription a new signing secret (audited) and answers it once. The old one keeps signing
- * for 24 hours beside it (both signatures in `webhook-signature`), so the receiver can switch without
- * losing an event; a secret older than that is dropped.
+ * Gives a subscription a new signing secret (audited) and answers it once. The secret it replaces keeps
+ * signing for 24 hours beside it (every signature in `webhook-signature`), and so does an earlier one
+ * still in its own 24 hours (a rotation retried after a lost answer drops no secret a receiver holds),
+ * at most MAX_SIGNING_SECRETS in all; a secret past its 24 hours is dropped.
  */
 export async function rotateWebhookSecret(
   deps: Omit<WebhookAdminDeps, 'newId' | 'urls'>,
@@ -16,14 +17,7 @@ export async function rotateWebhookSecret(
   return audited(deps, { agentId, action: 'webhook_rotate_secret', customerIds: [] }, async () => {
     const subscription = await deps.webhooks.getSubscription(id);
     if (!subscription) throw new NotFoundError(`no webhook ${id}`);
-    const now = deps.clock.now();
-    const [current] = subscription.secrets;
-    const secrets = [
-      { secret: deps.newSecret() },
-      ...(current
-        ? [{ secret: current.secret, expiresAt: new Date(now.getTime() + ROTATION_GRACE_MS).toISOString() }]
-        : []),
-    ];
+    const secrets = rotatedSecrets(subscription.secrets, deps.newSecret(), deps.clock.now());
     await deps.webhooks.setSecrets(id, secrets);
     return { ...subscription, secrets };
   });

@@ -24,7 +24,7 @@ export const SubscriptionSchema = z.object({
   description: z.string().optional(),
   createdAt: z.iso.datetime(),
   createdBy: z.string(),
-  /** Newest first; the second one only while a rotation's grace period lasts. */
+  /** Newest first; the others only while their rotation's grace period lasts (at most MAX_SIGNING_SECRETS). */
   secrets: z.array(SigningSecretSchema).min(1),
   /** Set when the endpoint answered 410 Gone (or an admin's delete): nothing more is sent. */
   disabledAt: z.iso.datetime().optional(),
@@ -89,6 +89,26 @@ export const BREAKER_BASE_MS = 60_000;
 export const BREAKER_MAX_MS = 3_600_000;
 /** How long the old secret keeps signing after a rotation. */
 export const ROTATION_GRACE_MS = 24 * 3_600_000;
+/**
+ * The most secrets a delivery is signed with: the newest and the two latest still in their grace (a
+ * rotation retried, then one more). Each adds a signature to `webhook-signature` and an HMAC per
+ * attempt; a fourth rotation within 24 hours drops the oldest at once.
+ */
+export const MAX_SIGNING_SECRETS = 3;
+
+/**
+ * The secrets after a rotation to `fresh` at `now`: it first, then the one it replaces (signing for
+ * ROTATION_GRACE_MS more), then the earlier ones whose own grace has not ended, newest first, at most
+ * MAX_SIGNING_SECRETS in all. An earlier secret keeps its end: a rotation never lengthens a grace.
+ */
+export function rotatedSecrets(current: readonly SigningSecret[], fresh: string, now: Date): SigningSecret[] {
+  const [newest, ...earlier] = current;
+  const replaced = newest
+    ? [{ secret: newest.secret, expiresAt: new Date(now.getTime() + ROTATION_GRACE_MS).toISOString() }]
+    : [];
+  const inGrace = earlier.filter((s) => s.expiresAt !== undefined && Date.parse(s.expiresAt) > now.getTime());
+  return [{ secret: fresh }, ...replaced, ...inGrace].slice(0, MAX_SIGNING_SECRETS);
+}
 
 /**
  * When to try again after the `attempts`-th failed attempt, or undefined when the delivery has used
@@ -136,7 +156,7 @@ export function breakerReleaseAt(
   return new Date(Date.parse(subscription.circuitOpenUntil) + Math.floor(window * random));
 }
 
-/** The secrets that sign now: the newest, and the old one until its grace period ends. */
+/** The secrets that sign now: the newest, and the older ones until their grace period ends. */
 export function activeSecrets(subscription: Pick<Subscription, 'secrets'>, now: Date): string[] {
   return subscription.secrets
     .filter((s) => !s.expiresAt || Date.parse(s.expiresAt) > now.getTime())

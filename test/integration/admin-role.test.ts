@@ -8,7 +8,7 @@ import { inboundText } from '../unit/fakes/envelopes.js';
 const AGENT = 'roles-agent-token';
 const ADMIN = 'roles-admin-token';
 
-describe('local runtime: only admins export, erase, merge and unmerge, and each call is audited', () => {
+describe('local runtime: only admins export, erase, merge and unmerge, and each call (or attempt) is audited', () => {
   let runtime: LocalRuntime;
   const call = async <T>(token: string, method: string, path: string, body?: unknown) => {
     const res = await fetch(`${runtime.url}${path}`, {
@@ -81,7 +81,7 @@ describe('local runtime: only admins export, erase, merge and unmerge, and each 
     const rest = await call<{ items: AuditRecord[]; cursor: string | null }>(
       ADMIN,
       'GET',
-      `/api/audit?limit=3&cursor=${encodeURIComponent(String(first.json.cursor))}`,
+      `/api/audit?limit=10&cursor=${encodeURIComponent(String(first.json.cursor))}`,
     );
     expect(rest.json.cursor).toBeNull();
     const log = [...first.json.items, ...rest.json.items];
@@ -91,6 +91,11 @@ describe('local runtime: only admins export, erase, merge and unmerge, and each 
       ['admin-zoe', 'unmerge', [a, b], 'ok'],
       ['admin-zoe', 'merge', [a, b], 'ok'],
       ['admin-zoe', 'export', [a], 'ok'],
+      // The agent's attempts, refused before they ran, are recorded too.
+      ['agent-ana', 'erase', [b], 'forbidden'],
+      ['agent-ana', 'unmerge', [a], 'forbidden'],
+      ['agent-ana', 'merge', [a], 'forbidden'],
+      ['agent-ana', 'export', [a], 'forbidden'],
     ]);
     // Ids and codes only: no phone number, name or text in the log.
     expect(JSON.stringify(log)).not.toMatch(/6505550|Sheena|order/);

@@ -1,5 +1,6 @@
+import { bearerToken } from '#shared/api/guard.js';
 import { phoneIdentity } from '#shared/channels/normalised.js';
-import { messageIds } from '#shared/channels/ses/mail-content.js';
+import { cutAtBoundary, messageIds, multipartBoundaries } from '#shared/channels/ses/mail-content.js';
 import { splitQuoted } from '#shared/channels/ses/quoted.js';
 import { addressIdentity } from '#shared/channels/twilio/params.js';
 import { twilioSignedUrl } from '#shared/channels/twilio/signature.js';
@@ -151,6 +152,16 @@ export const ADVERSARIAL_CASES: readonly AdversarialCase[] = [
     'unclosed ids': () => run('<a'),
     separators: () => run(' ,'),
   }),
+  ...cases('ses multipartBoundaries', (text) => multipartBoundaries(Buffer.from(text, 'latin1')), {
+    'boundary= without a value': () => run('boundary='),
+    'unclosed quotes': () => run('boundary="a'),
+    'spaces after =': () => run('boundary= '),
+  }),
+  ...cases('ses cutAtBoundary', (text) => cutAtBoundary(text, new Set(['b1', 'b2--'])), {
+    'dash lines': () => run('--b\n'),
+    'one long dash line': () => run('-'),
+    'near-boundary lines': () => run('--b1x\n'),
+  }),
   ...cases('bedrock maskPersonalData', (text) => maskPersonalData(text, ['Smith', 'van']), {
     'letters without @': () => run('a'),
     digits: () => run('1', ' ', 'a'),
@@ -159,6 +170,11 @@ export const ADVERSARIAL_CASES: readonly AdversarialCase[] = [
     'separated digits': () => run('1 ', '(', 'a'),
     'name prefixes': () => run('Smit'),
     'percent and plus': () => run('%+'),
+  }),
+  ...cases('api bearerToken', bearerToken, {
+    'spaces after the scheme': () => run(' ', 'Bearer'),
+    'spaces, then a long token': () => run(' ', 'bearer', 'x'.repeat(5000)),
+    'a token with spaces in it': () => run('a ', 'Bearer '),
   }),
   ...cases('domain normaliseEmail', normaliseEmail, {
     'dots after @': () => run('.', 'a@', ' '),

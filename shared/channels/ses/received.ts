@@ -59,7 +59,7 @@ export function receivedEnvelope(
   parsed: ParsedMail | undefined,
 ): EnvelopeInput {
   const { mail, receipt } = notification;
-  const content = parsed ? mailContent(parsed) : headerContent(notification);
+  const content = parsed ? mailContent(parsed, mime) : headerContent(notification);
 
   const sender = content.from?.address ?? mail.commonHeaders?.from?.[0];
   const address = sender ? normaliseEmail(sender) : undefined;

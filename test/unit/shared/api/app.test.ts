@@ -206,6 +206,25 @@ describe('agent API', () => {
     });
   });
 
+  it.each(['bearer', 'BEARER', 'Bearer', 'bEaReR  '])(
+    'takes the bearer scheme in any case: %j',
+    async (scheme) => {
+      const res = await app().request('/api/customers/cu_1', {
+        headers: { authorization: `${scheme} secret-token` },
+      });
+      expect(res.status).toBe(200);
+    },
+  );
+
+  it.each(['Bearer', 'Bearer  ', 'Bearerx secret-token', 'Basic secret-token', 'bearer secret-token x'])(
+    'refuses the authorization %j with 401',
+    async (header) => {
+      expect(
+        (await app().request('/api/customers/cu_1', { headers: { authorization: header } })).status,
+      ).toBe(401);
+    },
+  );
+
   it.each(['+16505551234', '(650) 555-1234', '16505551234', 'whatsapp:+16505551234', 'Sheena'])(
     'finds the customer by %s',
     async (q) => {
@@ -689,17 +708,26 @@ describe('agent API: the admin role and the audit log', () => {
       ...(body ? { body: JSON.stringify(body) } : {}),
     });
 
-  it.each(ADMIN_CALLS)('answers 403 forbidden to an agent who is not an admin: %s %s', async (...call) => {
-    const admin = fakeAdmin();
-    const audit = memoryAuditLog();
-    const res = await send(app(fakeStore(), admin, fakeReplies(), audit), auth, call);
-    expect(res.status).toBe(403);
-    expect(await res.json()).toEqual({
-      error: { code: 'forbidden', message: 'only admins may make this call' },
-    });
-    expect(admin.calls).toEqual([]);
-    expect(audit.records).toEqual([]);
-  });
+  it.each(ADMIN_CALLS)(
+    'answers 403 forbidden to an agent who is not an admin, audited: %s %s',
+    async (...call) => {
+      const admin = fakeAdmin();
+      const audit = memoryAuditLog();
+      const res = await send(app(fakeStore(), admin, fakeReplies(), audit), auth, call);
+      expect(res.status).toBe(403);
+      expect(await res.json()).toEqual({
+        error: { code: 'forbidden', message: 'only admins may make this call' },
+      });
+      expect(admin.calls).toEqual([]);
+      // The attempt at an audited call is recorded (outcome `forbidden`); reading the audit log is none.
+      const action = ['export', 'erase', 'merge', 'unmerge', 'merge'][
+        ADMIN_CALLS.findIndex((c) => c[1] === call[1])
+      ];
+      expect(audit.records.map((r) => [r.agentId, r.action, r.outcome])).toEqual(
+        action ? [['agent-7', action, 'forbidden']] : [],
+      );
+    },
+  );
 
   it('lets an admin export, erase, merge and unmerge, and audits each call', async () => {
     const audit = memoryAuditLog();

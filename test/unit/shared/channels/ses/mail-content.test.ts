@@ -1,5 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { htmlToText, messageIds } from '#shared/channels/ses/mail-content.js';
+import {
+  cutAtBoundary,
+  htmlToText,
+  messageIds,
+  multipartBoundaries,
+} from '#shared/channels/ses/mail-content.js';
 import { splitQuoted } from '#shared/channels/ses/quoted.js';
 
 describe('htmlToText', () => {
@@ -32,4 +37,47 @@ describe('messageIds', () => {
   ])('reads %j', (value, ids) => {
     expect(messageIds(value)).toEqual(ids);
   });
+});
+
+describe('htmlToText: layout tables', () => {
+  it('keeps text a table holds outside its cells, and every cell', () => {
+    const text = htmlToText(
+      '<table width="100%"><p>Your refund of $40 was approved.</p><tr><td>— The Team</td></tr></table>',
+    );
+    expect(text).toBe('Your refund of $40 was approved.\n\n— The Team');
+  });
+
+  it('puts each cell of a data table on its own line', () => {
+    const text = htmlToText(
+      '<table><tr><td>Item</td><td>Qty</td></tr><tr><td>Shoe</td><td>2</td></tr></table>',
+    );
+    expect(text).toBe('Item\nQty\nShoe\n2');
+  });
+});
+
+describe('cutAtBoundary', () => {
+  const mime = Buffer.from(
+    'Content-Type: multipart/mixed; boundary="outer"\r\n\r\n--outer\r\n' +
+      'Content-Type: multipart/related;\r\n boundary=middle\r\n\r\n--middle\r\n' +
+      'Content-Type: multipart/alternative; boundary="inner one"\r\n',
+  );
+
+  it('reads the boundary every multipart declares, quoted or not', () => {
+    expect([...multipartBoundaries(mime)]).toEqual(['outer', 'middle', 'inner one']);
+  });
+
+  it.each([
+    ['Hi\n\n--middle\nContent-Type: image/jpeg\n', 'Hi\n\n'],
+    ['Hi\n--outer--  \nrest', 'Hi\n'],
+    ['Hi\n--inner one\r\nrest', 'Hi\n'],
+  ])('cuts %j at the first boundary line', (text, kept) => {
+    expect(cutAtBoundary(text, multipartBoundaries(mime))).toBe(kept);
+  });
+
+  it.each(['Thanks\n-- \nJane, a signature', 'see --outer in the line', '--outerwear sale\n--middle-aged'])(
+    'keeps %j whole: no line of it is a boundary',
+    (text) => {
+      expect(cutAtBoundary(text, multipartBoundaries(mime))).toBe(text);
+    },
+  );
 });

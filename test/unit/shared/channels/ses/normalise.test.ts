@@ -292,6 +292,24 @@ describe('normaliseSesNotification: received peer emails', () => {
   });
 });
 
+describe('normaliseSesNotification: bodies that lost text before', () => {
+  it('keeps the text of an HTML-only mail laid out in tables, not only its footer', async () => {
+    const envelope = onlyMessage((await receive('notification')).envelopes);
+    expect(envelope.customer).toEqual({ kind: 'email', value: 'accounts@chatwoot.com' });
+    expect(envelope.text).toContain('Hi Sojan,');
+    expect(envelope.text).toContain('A new conversation has been assigned to you');
+    expect(envelope.text).toContain('— Team Chatwoot');
+  });
+
+  it('cuts a text part at the boundary of its enclosing multipart when its own multipart is not closed', async () => {
+    const envelope = onlyMessage((await receive('mail_with_plain_text_and_inline_image')).envelopes);
+    expect(envelope.text).toContain("Let's add no HTML content here, just plain text and images");
+    expect(envelope.text).toContain('Software developer');
+    expect(envelope.text).not.toContain('0000000000007a538405fcfa5967');
+    expect(envelope.text).not.toContain('Content-Type');
+  });
+});
+
 describe('normaliseSesNotification: SES receipt details', () => {
   it('reads the inline content of an SNS action (the documented example)', async () => {
     const envelope = onlyMessage((await normaliseSesNotification(SNS_ACTION, CTX)).envelopes);

@@ -10,7 +10,7 @@ import {
 } from './api.js';
 import type { Presence, Subscribe } from './app.js';
 import { CustomerPanel } from './customer-panel.js';
-import { channelName } from './format.js';
+import { channelName, failureText } from './format.js';
 import type { LiveStatus } from './live.js';
 import { ReplyBox } from './reply-box.js';
 import type { Session } from './session.js';
@@ -27,14 +27,17 @@ function useConversationData(api: Api, customerId: string, subscribe: Subscribe,
   const [channels, setChannels] = useState<ChannelOption[]>();
   const [tick, setTick] = useState(0);
   const ids = useRef(new Set([customerId]));
+  const refreshChannels = () => {
+    api
+      .get<ChannelOption[]>(`/api/customers/${customerId}/channels`)
+      .then(setChannels, () => setChannels([]));
+  };
   const refreshProfile = () => {
     api.get<CustomerView>(`/api/customers/${customerId}`).then((c) => {
       ids.current = new Set([customerId, ...c.mergedFrom]);
       setCustomer(c);
     });
-    api
-      .get<ChannelOption[]>(`/api/customers/${customerId}/channels`)
-      .then(setChannels, () => setChannels([]));
+    refreshChannels();
   };
   useEffect(() => {
     let stale = false;
@@ -77,6 +80,7 @@ function useConversationData(api: Api, customerId: string, subscribe: Subscribe,
     channels,
     setItems,
     refreshProfile,
+    refreshChannels,
     reload: () => setTick((t) => t + 1),
   };
 }
@@ -184,13 +188,23 @@ function useActions(status: LiveStatus) {
     setError('');
     return work().then(
       () => true,
-      (e: Error) => {
-        setError(e.message);
+      (e: unknown) => {
+        setError(failureText(e));
         return false;
       },
     );
   };
   return { error, act };
+}
+
+/** Runs `work` each time `asked` changes after the first render (a key pressed elsewhere). */
+function useWhenAsked(asked: number | undefined, work: () => void) {
+  const seen = useRef(asked);
+  useEffect(() => {
+    if (asked === seen.current) return;
+    seen.current = asked;
+    work();
+  }, [asked]);
 }
 
 /** The open conversation: its header and actions, the customer's whole timeline, the reply box, the customer. */
@@ -209,11 +223,14 @@ export function ConversationView(props: {
   queues: string[];
   onTyping(): void;
   composer: { mode: 'reply' | 'note'; at: number } | undefined;
+  /** When the agent last pressed `e`: resolve (or reopen) as the header's button does. */
+  resolveAsked: number | undefined;
 }) {
   const { api, conversation: c } = props;
   const data = useConversationData(api, c.customerId, props.subscribe, props.reloads);
   const { error, act } = useActions(props.status);
   const [customerShown, setCustomerShown] = useState(false);
+  useWhenAsked(props.resolveAsked, () => void act(props.onResolve));
   useEffect(() => {
     const fresh = freshConversation(c, data.customer);
     if (fresh) props.onConversation(fresh);
@@ -248,6 +265,7 @@ export function ConversationView(props: {
           conversation={c}
           channels={data.channels}
           onSent={(item) => data.setItems((list) => upsert(list, item))}
+          onRefused={data.refreshChannels}
           onTyping={props.onTyping}
           composer={props.composer}
           status={props.status}

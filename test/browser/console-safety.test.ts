@@ -161,6 +161,33 @@ describe('the console: notes, keys and refusals', () => {
     await page.unroute('**/channels', stale);
   }, 90_000);
 
+  it('snoozes from the header, lists the conversation under Snoozed with its end, and wakes it', async () => {
+    await openRow(TOM.name);
+    const head = page.locator('.conversation-head');
+    await head.getByText('Snooze', { exact: true }).click();
+    await head.getByRole('list', { name: 'Snooze for' }).getByRole('button', { name: '4 hours' }).click();
+    await head
+      .locator('.meta')
+      .getByText(/^Snoozed until /)
+      .waitFor({ timeout: 30_000 });
+    const open = await asAna<{ items: Row[] }>(runtime, '/api/conversations');
+    expect(open.items.some((r) => r.customer?.name === TOM.name)).toBe(false);
+
+    await page.getByRole('form', { name: 'Inbox filters' }).getByLabel('Status').selectOption('snoozed');
+    const row = inbox().getByRole('button', { name: new RegExp(TOM.name) });
+    await row.getByText(/snoozed until /).waitFor({ timeout: 30_000 });
+    await head.getByRole('button', { name: 'Wake' }).click();
+    await head
+      .locator('.meta')
+      .getByText(/^Open · /)
+      .waitFor({ timeout: 30_000 });
+    await inbox().getByText('Nothing here.').waitFor({ timeout: 30_000 });
+    await page.getByRole('form', { name: 'Inbox filters' }).getByLabel('Status').selectOption('open');
+    await inbox()
+      .getByRole('button', { name: new RegExp(TOM.name) })
+      .waitFor({ timeout: 30_000 });
+  }, 90_000);
+
   it('reads a network failure on send plainly, not as "Failed to fetch"', async () => {
     await openRow(TOM.name);
     await composer().getByRole('button', { name: 'Reply', exact: true }).click();

@@ -5,6 +5,7 @@ import {
   type ChannelOption,
   type Conversation,
   type CustomerView,
+  conversationFrom,
   readAllPages,
   type TimelineItem,
 } from './api.js';
@@ -14,6 +15,7 @@ import { channelName, failureText } from './format.js';
 import type { LiveStatus } from './live.js';
 import { ReplyBox } from './reply-box.js';
 import type { Session } from './session.js';
+import { SnoozeControl, snooze, statusText, wake } from './snooze.js';
 import { TimelineEntry } from './timeline-item.js';
 import { TransferForm, type TransferTarget } from './transfer.js';
 import { ErrorNote } from './ui.js';
@@ -98,6 +100,8 @@ function ConversationHead(props: {
   onBack(): void;
   onAssign(body: TransferTarget): Promise<boolean>;
   onResolve(): void;
+  onSnooze(until: string): void;
+  onWake(): void;
 }) {
   const { conversation: c } = props;
   return (
@@ -107,8 +111,7 @@ function ConversationHead(props: {
       </button>
       <h2 id="conversation-title">{props.name}</h2>
       <p class="meta">
-        {c.status === 'open' ? 'Open' : 'Resolved'} ·{' '}
-        {c.assignee ? `assigned to ${c.assignee}` : 'unassigned'}
+        {statusText(c.status, c.snoozedUntil)} · {c.assignee ? `assigned to ${c.assignee}` : 'unassigned'}
         {c.queue ? ` · queue ${c.queue}` : ''} · {c.channels.map(channelName).join(', ')}
       </p>
       <div class="actions">
@@ -120,6 +123,12 @@ function ConversationHead(props: {
           queues={props.queues}
           assignee={c.assignee}
           onTransfer={props.onAssign}
+        />
+        <SnoozeControl
+          status={c.status}
+          snoozedUntil={c.snoozedUntil}
+          onSnooze={props.onSnooze}
+          onWake={props.onWake}
         />
         <button type="button" onClick={props.onResolve} aria-keyshortcuts="e">
           {c.status === 'open' ? 'Resolve' : 'Reopen'}
@@ -150,7 +159,7 @@ function ConversationHead(props: {
 function freshConversation(c: Conversation, customer: CustomerView | undefined): Conversation | undefined {
   if (!customer) return undefined;
   const open = customer.openConversation;
-  if (open?.id === c.id) return { ...c, ...open };
+  if (open?.id === c.id) return { ...c, ...conversationFrom(open) };
   if (customer.id === c.customerId && c.status === 'open') return { ...c, status: 'resolved' };
   return undefined;
 }
@@ -207,6 +216,33 @@ function useWhenAsked(asked: number | undefined, work: () => void) {
   }, [asked]);
 }
 
+/**
+ * The header's actions on the conversation (assign, resolve, snooze, wake), each showing its failure in
+ * the header; `e` pressed elsewhere resolves through the same path.
+ */
+function useHeadActions(
+  api: Api,
+  id: string,
+  props: {
+    status: LiveStatus;
+    onConversation(c: Conversation): void;
+    onResolve(): Promise<void>;
+    resolveAsked: number | undefined;
+  },
+) {
+  const { error, act } = useActions(props.status);
+  useWhenAsked(props.resolveAsked, () => void act(props.onResolve));
+  const update = (work: () => Promise<Conversation>) => act(async () => props.onConversation(await work()));
+  return {
+    error,
+    onAssign: (body: TransferTarget) =>
+      update(() => api.send<Conversation>('POST', `/api/conversations/${id}/assign`, body)),
+    onResolve: () => void act(props.onResolve),
+    onSnooze: (until: string) => void update(() => snooze(api, id, until)),
+    onWake: () => void update(() => wake(api, id)),
+  };
+}
+
 /** The open conversation: its header and actions, the customer's whole timeline, the reply box, the customer. */
 export function ConversationView(props: {
   api: Api;
@@ -228,9 +264,8 @@ export function ConversationView(props: {
 }) {
   const { api, conversation: c } = props;
   const data = useConversationData(api, c.customerId, props.subscribe, props.reloads);
-  const { error, act } = useActions(props.status);
+  const actions = useHeadActions(api, c.id, props);
   const [customerShown, setCustomerShown] = useState(false);
-  useWhenAsked(props.resolveAsked, () => void act(props.onResolve));
   useEffect(() => {
     const fresh = freshConversation(c, data.customer);
     if (fresh) props.onConversation(fresh);
@@ -244,20 +279,12 @@ export function ConversationView(props: {
           name={data.customer?.name ?? data.customer?.identities[0]?.value ?? c.customerId}
           others={others}
           typing={typing}
-          error={error}
           agents={props.agents}
           queues={props.queues}
           customerShown={customerShown}
           onCustomer={() => setCustomerShown((v) => !v)}
           onBack={props.onBack}
-          onAssign={(body) =>
-            act(async () =>
-              props.onConversation(
-                await api.send<Conversation>('POST', `/api/conversations/${c.id}/assign`, body),
-              ),
-            )
-          }
-          onResolve={() => act(props.onResolve)}
+          {...actions}
         />
         <Timeline items={data.items} loading={data.loading} />
         <ReplyBox

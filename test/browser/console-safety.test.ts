@@ -28,7 +28,11 @@ describe('the console: notes, keys and refusals', () => {
   let page: Page;
 
   beforeAll(async () => {
-    runtime = await startTestRuntime({ events: true, env: { AGENT_TOKENS: `${ANA.id}:${ANA.token}:admin` } });
+    runtime = await startTestRuntime({
+      events: true,
+      // A message a second after a resolve starts a new conversation (the last test).
+      env: { AGENT_TOKENS: `${ANA.id}:${ANA.token}:admin`, REOPEN_WINDOW_HOURS: '0.0002' },
+    });
     browser = await launchBrowser();
     for (const [i, p] of [TOM, LENA, OLGA].entries()) {
       const at = new Date(Date.now() - (p === OLGA ? 25 * HOUR : (10 - i) * 60_000)).toISOString();
@@ -200,5 +204,48 @@ describe('the console: notes, keys and refusals', () => {
     await alert.getByText('Not sent: Threadline could not be reached').waitFor({ timeout: 30_000 });
     expect(await reply.inputValue()).toBe('Back in a moment');
     await page.unroute('**/replies', fail);
+  }, 90_000);
+
+  it("sends what is written on a resolved conversation to the customer's newer open one, and says so", async () => {
+    await openRow(TOM.name);
+    const head = page.locator('.conversation-head');
+    await head.getByRole('button', { name: 'Resolve' }).click();
+    await head
+      .locator('.meta')
+      .getByText(/^Resolved/)
+      .waitFor({ timeout: 30_000 });
+    const resolvedAt = Date.now();
+    await postMeta(
+      runtime,
+      '/webhooks/whatsapp',
+      whatsappText({
+        ...TOM,
+        messages: [
+          { id: 'wamid.safety.new', at: new Date(resolvedAt + 5_000).toISOString(), text: 'A new question' },
+        ],
+      }),
+    );
+    const note = page.getByRole('status').filter({ hasText: 'This customer has a newer open conversation' });
+    await note.waitFor({ timeout: 30_000 });
+    expect(await head.locator('.meta').textContent()).toMatch(/^Resolved/);
+    await composer().getByRole('button', { name: 'Reply', exact: true }).click();
+    const reply = composer().getByLabel('Reply', { exact: true });
+    await reply.fill('Answer to the new question');
+    await reply.press('Control+Enter');
+    await expect.poll(() => reply.inputValue(), { timeout: 30_000 }).toBe('');
+    const newer = await customerOf(TOM.name);
+    const items = await asAna<{ items: Array<{ text?: string; conversationId?: string }> }>(
+      runtime,
+      `/api/customers/${newer.customerId}/timeline?limit=200`,
+    );
+    expect(
+      items.items.filter((i) => i.text === 'Answer to the new question').map((i) => i.conversationId),
+    ).toEqual([newer.id]);
+    await note.getByRole('button', { name: 'Open the current conversation' }).click();
+    await head
+      .locator('.meta')
+      .getByText(/^Open · assigned to ana/)
+      .waitFor({ timeout: 30_000 });
+    expect(await note.count()).toBe(0);
   }, 90_000);
 });

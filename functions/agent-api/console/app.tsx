@@ -286,6 +286,7 @@ function Console(props: { config: ConsoleConfig; session: Session; onSignOut(): 
           session={session}
           conversation={current}
           onConversation={setCurrent}
+          onOpen={open}
           onBack={() => open(undefined)}
           onResolve={resolve}
           subscribe={subscribe}

@@ -164,6 +164,32 @@ function freshConversation(c: Conversation, customer: CustomerView | undefined):
   return undefined;
 }
 
+/** The customer's open conversation when it is another than the one shown (a newer one, or one merged in). */
+function otherOpen(c: Conversation, customer: CustomerView | undefined): Conversation | undefined {
+  const open = customer?.openConversation;
+  return open && open.id !== c.id ? open : undefined;
+}
+
+/**
+ * Says plainly that the customer has another conversation open now, that what is written here goes
+ * there (a reply to the resolved one would leave the new one waiting and unassigned), and opens it.
+ */
+function OtherOpenNote(props: { open: Conversation; onOpen(): void }) {
+  const { open } = props;
+  return (
+    <div class="other-open" role="status">
+      <p>
+        This customer has a newer open conversation (
+        {open.assignee ? `assigned to ${open.assignee}` : 'unassigned'}
+        {open.waitingSince ? ', waiting' : ''}): replies and notes written here go to it.
+      </p>
+      <button type="button" onClick={props.onOpen}>
+        Open the current conversation
+      </button>
+    </div>
+  );
+}
+
 /** Who else views the conversation and who types in it, from the live socket. */
 function awareness(presence: Presence, id: string, me: string) {
   const others = (presence.viewing[id] ?? []).filter((a) => a !== me);
@@ -249,6 +275,8 @@ export function ConversationView(props: {
   session: Session;
   conversation: Conversation;
   onConversation(c: Conversation): void;
+  /** Opens another conversation (the customer's current one). */
+  onOpen(c: Conversation): void;
   onBack(): void;
   onResolve(): Promise<void>;
   subscribe: Subscribe;
@@ -271,6 +299,7 @@ export function ConversationView(props: {
     if (fresh) props.onConversation(fresh);
   }, [data.customer]);
   const { others, typing } = awareness(props.presence, c.id, props.session.agentId);
+  const open = otherOpen(c, data.customer);
   return (
     <>
       <main class="conversation" aria-labelledby="conversation-title">
@@ -287,9 +316,11 @@ export function ConversationView(props: {
           {...actions}
         />
         <Timeline items={data.items} loading={data.loading} />
+        {open ? <OtherOpenNote open={open} onOpen={() => props.onOpen(open)} /> : null}
         <ReplyBox
           api={api}
           conversation={c}
+          sendTo={open?.id}
           channels={data.channels}
           onSent={(item) => data.setItems((list) => upsert(list, item))}
           onRefused={data.refreshChannels}

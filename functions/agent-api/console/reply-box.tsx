@@ -184,6 +184,8 @@ function requestBody(
 export function ReplyBox(props: {
   api: Api;
   conversation: Conversation;
+  /** Where replies and notes go when not to this conversation: the customer's newer open one. */
+  sendTo?: string | undefined;
   channels: ChannelOption[] | undefined;
   onSent(item: TimelineItem): void;
   /** A reply the channel's rules refused: the channels are read again. */
@@ -196,7 +198,8 @@ export function ReplyBox(props: {
   const { text, mode, setText, setMode } = useDraft(id);
   const [channel, setChannel] = useState('');
   const [template, setTemplate] = useState({ name: '', language: 'en' });
-  const { send, error, busy } = useSender(props.api, id, props.onSent, props.onRefused, props.status);
+  const target = props.sendTo ?? id;
+  const { send, error, busy } = useSender(props.api, target, props.onSent, props.onRefused, props.status);
   const area = useRef<HTMLTextAreaElement>(null);
   const lastTyping = useRef(0);
   const channels = props.channels ?? [];

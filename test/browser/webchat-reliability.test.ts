@@ -187,6 +187,32 @@ describe('the web-chat widget when things go wrong, in a browser', { timeout: 60
     expect(errors).toEqual([]);
   });
 
+  it('sends the messages written while one was being refused for good (a 413), and leaves that one "Not sent"', async () => {
+    const { page, errors } = await visit();
+    await start(page);
+    let answer!: () => void;
+    const written = new Promise<void>((resolve) => {
+      answer = resolve;
+    });
+    const tooLarge = async (route: Route) => {
+      await written;
+      await route.fulfill({ status: 413, json: { error: { code: 'too_large', message: 'too large' } } });
+    };
+    const bodies = await failSends(page, [tooLarge]);
+    await write(page, 'This one is refused');
+    await write(page, 'Written after it');
+    await write(page, 'And a third');
+    answer();
+    await expect.poll(() => statusOf(page, 'And a third').textContent(), WAIT).toContain('Sent');
+    expect(await statusOf(page, 'Written after it').textContent()).toContain('Sent');
+    expect(await statusOf(page, 'This one is refused').textContent()).toContain('Not sent');
+    expect(bodies.map((b) => b.text)).toEqual(['This one is refused', 'Written after it', 'And a third']);
+    await expect
+      .poll(async () => (await stored(page)).messages.map((m) => m.text), WAIT)
+      .toEqual(['Written after it', 'And a third']);
+    expect(errors).toEqual([]);
+  });
+
   /** An agent's reply to the visitor of `page`, once the pipeline has their open conversation. */
   const agentReply = async (page: Page, text: string) => {
     let conversation: string | undefined;

@@ -302,6 +302,35 @@ describe('the web-chat widget when things go wrong, in a browser', { timeout: 60
     await expect.poll(() => readsOf(sent, id).length, WAIT).toBe(1);
   });
 
+  it('reads the history now and then when the page may not open the live socket (its CSP), says so, and keeps both sides over a reload', async () => {
+    const { page, errors } = await visit('?nows');
+    await page.getByRole('button', { name: 'Start chat' }).click(WAIT);
+    await page.locator('.panel[data-connection="polling"]').waitFor(WAIT);
+    await page.getByRole('status').filter({ hasText: 'Live updates are not available' }).waitFor(WAIT);
+    await write(page, 'I want to talk to a person about my plan');
+    await expect.poll(() => statusOf(page, 'about my plan').textContent(), WAIT).toContain('Sent');
+    await pause(page);
+    const reads: string[] = [];
+    page.on('request', (r) => r.url().endsWith('/webchat/read') && reads.push(r.postData() ?? ''));
+    await agentReply(page, 'Bea here: which plan is it?');
+    const reply = page.locator('.msg.agent', { hasText: 'which plan is it?' });
+    await expect
+      .poll(async () => {
+        await page.clock.runFor(5000);
+        return reply.count();
+      }, WAIT)
+      .toBe(1);
+    const id = (await reply.getAttribute('data-id')) as string;
+    await page.clock.resume();
+    await expect.poll(() => reads.some((r) => r.includes(id)), WAIT).toBe(true);
+    await page.reload();
+    await page.getByRole('button', { name: 'Open chat' }).click(WAIT);
+    await message(page, 'about my plan').waitFor(WAIT);
+    await reply.waitFor(WAIT);
+    expect(await reply.getAttribute('data-status')).toBe('read');
+    expect(errors).toEqual([]);
+  });
+
   it('tells a signed-in visitor whose token expired to sign in again, with no blank panel and no error', async () => {
     const expired = identityToken({ sub: 'lee-1', exp: Math.floor(Date.now() / 1000) - 60 });
     const { page, errors } = await visit(`?token=${expired}`);

@@ -9,6 +9,7 @@ import { replyAsAgent } from '#shared/app/reply-as-agent.js';
 import { resolveConversation } from '#shared/app/resolve-conversation.js';
 import { snoozeConversation } from '#shared/app/snooze-conversation.js';
 import { trackConversationClock } from '#shared/app/track-conversation-clock.js';
+import { wakeConversationNow } from '#shared/app/wake-conversation-now.js';
 import { InboxConversationSchema } from '#shared/domain/inbox.js';
 import { once } from '#shared/domain/on-first-use.js';
 import { ReplyRequestSchema } from '#shared/domain/replies.js';
@@ -121,13 +122,24 @@ const stateRoutes = once(() => {
       ...errors(400, 401, 404, 409, 413, 422, 503),
     },
   });
-  return { resolve, reopen, snooze };
+  const wake = createRoute({
+    method: 'post',
+    path: '/conversations/{id}/wake',
+    summary:
+      'Back to the open inbox before its snooze ends; `409` `conversation_not_snoozed` when it is not snoozed',
+    request: { params: IdParamsSchema },
+    responses: {
+      200: json('the conversation', ConversationSchema),
+      ...errors(400, 401, 404, 409, 413, 503),
+    },
+  });
+  return { resolve, reopen, snooze, wake };
 });
 
-/** `/api/conversations`: the inbox, one conversation, replies, notes, assignment, resolve, reopen and snooze. */
+/** `/api/conversations`: the inbox, one conversation, replies, notes, assignment, resolve, reopen, snooze and wake. */
 export function conversationsApp(deps: AgentAppDeps): OpenAPIHono<AgentEnv> {
   const { inbox, read, reply, note, assign } = messageRoutes();
-  const { resolve, reopen, snooze } = stateRoutes();
+  const { resolve, reopen, snooze, wake } = stateRoutes();
   const clock = deps.conversationClock;
   const track =
     clock && ((event: Parameters<typeof trackConversationClock>[1]) => trackConversationClock(clock, event));
@@ -174,5 +186,10 @@ export function conversationsApp(deps: AgentAppDeps): OpenAPIHono<AgentEnv> {
       if (!clock) throw new UnavailableError('timers are not configured');
       const input = { conversationId: c.req.valid('param').id, until: c.req.valid('json').until };
       return c.json(await snoozeConversation(clock, { ...input, agentId: c.get('agentId') }), 200);
+    })
+    .openapi(wake, async (c) => {
+      if (!clock) throw new UnavailableError('timers are not configured');
+      const input = { conversationId: c.req.valid('param').id, agentId: c.get('agentId') };
+      return c.json(await wakeConversationNow(clock, input), 200);
     });
 }

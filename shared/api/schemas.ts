@@ -79,7 +79,10 @@ function querySchemas(IdSchema: z.ZodString) {
   });
   /** `GET /api/conversations`: the inbox filter and page. */
   const InboxQuerySchema = z.object({
-    status: z.enum(['open', 'resolved']).default('open').meta({ description: 'default open' }),
+    status: z.enum(['open', 'resolved', 'snoozed']).default('open').meta({
+      description:
+        'default open; `snoozed`: open conversations snoozed now, out of the open inbox until they wake',
+    }),
     sort: z.enum(INBOX_SORTS).default('waiting').meta({
       description:
         '`waiting` (default): longest waiting first; `due`: soonest pending SLA deadline first (a missed one stays until met), listing only conversations with a pending deadline',

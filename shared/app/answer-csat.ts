@@ -1,7 +1,9 @@
-import { parseCsatAnswer } from '../domain/csat/answer.js';
+import { parseCsatAnswer, surveyAnswerItem } from '../domain/csat/answer.js';
 import type { CsatStore } from '../domain/csat/csat-ports.js';
 import { type CsatPending, csatAwaits } from '../domain/csat/survey.js';
 import type { Envelope } from '../domain/envelope.js';
+import { toTimelineItem } from '../domain/resolution.js';
+import type { OncePlacement, ResolverStore } from '../domain/resolver-ports.js';
 import { recordCsatAnswer } from './record-csat-answer.js';
 
 /**
@@ -31,4 +33,19 @@ export async function answerCsat(
     source: envelope.id,
   });
   return outcome.outcome === 'recorded';
+}
+
+/**
+ * Keeps the message that answered a survey on the timeline, in the surveyed conversation and marked as
+ * the answer (surveyAnswerItem), after the answer is recorded: the customer's words stay in their
+ * history. Written once on the provider's id like any message (a redelivery, or one after a crash
+ * between the two writes, completes it); the conversation is not touched, so nothing reopens or routes.
+ */
+export async function keepSurveyAnswer(
+  store: Pick<ResolverStore, 'placeTimelineItem'>,
+  input: { envelope: Envelope; customerId: string; pending: CsatPending; once: OncePlacement },
+): Promise<void> {
+  const { envelope, customerId, pending } = input;
+  const message = toTimelineItem(envelope, customerId, pending.conversationId);
+  await store.placeTimelineItem(surveyAnswerItem(message, pending.surveyId), envelope.raw, input.once);
 }

@@ -30,7 +30,7 @@ import type { Customer, TimelineItem } from '../domain/timeline.js';
 import { lateFailureWait } from '../domain/waiting.js';
 import { typedIdentities } from '../domain/webchat/envelopes.js';
 import { loggedId } from '../log.js';
-import { answerCsat } from './answer-csat.js';
+import { answerCsat, keepSurveyAnswer } from './answer-csat.js';
 import { routeThenWait, waitAgainAfterFailure } from './wait-after-routing.js';
 
 /** Resolver dependencies. */
@@ -318,13 +318,14 @@ async function resolveCustomerEvent(
   // No profile yet means this is the customer's first event (the profile is written last, so a
   // crash before it lands here again): whoever mentioned this identity earlier meets them now.
   if (!unauthenticated && (claim.isNew || !profile)) await meetEarlierMentions(deps, customer, customerId);
+  const hopped = customerId !== claim.customerId;
+  const once = oncePlacement(envelope, { moved: claim.moved, hopped, profile });
   const pending = profile?.csatPending;
   if (deps.csat && pending && (await answerCsat(deps.csat, { envelope, customerId, pending }))) {
+    await keepSurveyAnswer(deps.store, { envelope, customerId, pending, once });
     deps.log?.('info', 'csat answer recorded', { customerId, channel: envelope.channel });
     return { customerId, conversationId: pending.conversationId, written: true };
   }
-  const hopped = customerId !== claim.customerId;
-  const once = oncePlacement(envelope, { moved: claim.moved, hopped, profile });
   const resolving: Resolving = { envelope, customer, customerId, profile, now, once };
   const claimed = await claimOtherIdentities(deps, resolving);
   const placed = await placeOnTimeline(deps, resolving);

@@ -40,6 +40,7 @@ async function otherChannel(ports: AutomationPorts, conversation: Conversation, 
         now: clock.now(),
         lastInboundAt: lastInboundOn(profiles, channel),
         hasTemplate,
+        automated: true,
         blocked: state?.blocked ? { reason: state.reason, at: state.at } : undefined,
       });
       return channel;

@@ -182,6 +182,7 @@ export async function sendReply(
     now: deps.clock.now(),
     lastInboundAt: lastInboundOn(profiles, channel),
     hasTemplate: input.request.template !== undefined,
+    automated: author.kind !== 'agent',
     blocked: state?.blocked ? { reason: state.reason, at: state.at } : undefined,
   });
   const email: OutboundMessage['email'] =

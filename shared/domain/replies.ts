@@ -61,6 +61,11 @@ export interface ReplyContext {
   /** When the customer last wrote on this channel. */
   lastInboundAt?: string | undefined;
   hasTemplate: boolean;
+  /**
+   * No person wrote it: the AI, an automation, a survey, a timer. Meta's HUMAN_AGENT tag is for a human
+   * agent's reply only, so an automated message on Messenger or Instagram goes out within 24 hours or not at all.
+   */
+  automated: boolean;
   /** An SMS opt-out or an email suppression on the address. */
   blocked?: { reason: string; at: string } | undefined;
 }
@@ -72,8 +77,8 @@ export interface ReplyPermit {
 
 /**
  * Enforces each provider's rules before anything is queued, with an error that says why and what to
- * do: WhatsApp's 24-hour window (a template outside it), Messenger and Instagram's 24 hours (and a
- * HUMAN_AGENT tag up to 7 days), SMS opt-outs (STOP) and suppressed email addresses.
+ * do: WhatsApp's 24-hour window (a template outside it), Messenger and Instagram's 24 hours (and, for
+ * a person's reply only, a HUMAN_AGENT tag up to 7 days), SMS opt-outs (STOP) and suppressed email addresses.
  */
 export function checkReplyRules(context: ReplyContext): ReplyPermit {
   const since = context.lastInboundAt ? context.now.getTime() - Date.parse(context.lastInboundAt) : Infinity;
@@ -90,6 +95,13 @@ export function checkReplyRules(context: ReplyContext): ReplyPermit {
     case 'messenger':
     case 'instagram':
       if (since <= MESSAGING_WINDOW_MS) return {};
+      if (context.automated) {
+        throw refuse(
+          'messaging_window_closed',
+          `the customer last wrote on ${context.channel} more than 24 hours ago: only a person may reply now (Meta's HUMAN_AGENT tag, up to 7 days); an automated message (AI, automation, survey) may not`,
+          409,
+        );
+      }
       if (since <= HUMAN_AGENT_WINDOW_MS) return { tag: 'HUMAN_AGENT' };
       throw refuse(
         'messaging_window_closed',
@@ -136,16 +148,16 @@ export const ChannelOptionSchema = z.object({
 export type ChannelOption = z.infer<typeof ChannelOptionSchema>;
 
 /** The same rules {@link checkReplyRules} enforces, asked before the agent types instead of on sending. */
-export function channelOption(context: Omit<ReplyContext, 'hasTemplate'>): ChannelOption {
+export function channelOption(context: Omit<ReplyContext, 'hasTemplate' | 'automated'>): ChannelOption {
   const channel = context.channel;
   try {
-    const permit = checkReplyRules({ ...context, hasTemplate: false });
+    const permit = checkReplyRules({ ...context, hasTemplate: false, automated: false });
     return { channel, available: true, ...(permit.tag ? { tag: permit.tag } : {}) };
   } catch (error) {
     if (!(error instanceof ThreadlineError)) throw error;
     const refused = { channel, reason: error.code, detail: error.message };
     if (error.code !== 'whatsapp_window_closed') return { ...refused, available: false };
-    checkReplyRules({ ...context, hasTemplate: true });
+    checkReplyRules({ ...context, hasTemplate: true, automated: false });
     return { ...refused, available: true, needsTemplate: true };
   }
 }

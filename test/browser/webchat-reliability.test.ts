@@ -187,6 +187,32 @@ describe('the web-chat widget when things go wrong, in a browser', { timeout: 60
     expect(errors).toEqual([]);
   });
 
+  it('sends the messages written while one was being refused for good (a 413), and leaves that one "Not sent"', async () => {
+    const { page, errors } = await visit();
+    await start(page);
+    let answer!: () => void;
+    const written = new Promise<void>((resolve) => {
+      answer = resolve;
+    });
+    const tooLarge = async (route: Route) => {
+      await written;
+      await route.fulfill({ status: 413, json: { error: { code: 'too_large', message: 'too large' } } });
+    };
+    const bodies = await failSends(page, [tooLarge]);
+    await write(page, 'This one is refused');
+    await write(page, 'Written after it');
+    await write(page, 'And a third');
+    answer();
+    await expect.poll(() => statusOf(page, 'And a third').textContent(), WAIT).toContain('Sent');
+    expect(await statusOf(page, 'Written after it').textContent()).toContain('Sent');
+    expect(await statusOf(page, 'This one is refused').textContent()).toContain('Not sent');
+    expect(bodies.map((b) => b.text)).toEqual(['This one is refused', 'Written after it', 'And a third']);
+    await expect
+      .poll(async () => (await stored(page)).messages.map((m) => m.text), WAIT)
+      .toEqual(['Written after it', 'And a third']);
+    expect(errors).toEqual([]);
+  });
+
   /** An agent's reply to the visitor of `page`, once the pipeline has their open conversation. */
   const agentReply = async (page: Page, text: string) => {
     let conversation: string | undefined;
@@ -274,6 +300,35 @@ describe('the web-chat widget when things go wrong, in a browser', { timeout: 60
     await page.getByRole('button', { name: 'New message' }).click();
     await expect.poll(gap, WAIT).toBeLessThan(5);
     await expect.poll(() => readsOf(sent, id).length, WAIT).toBe(1);
+  });
+
+  it('reads the history now and then when the page may not open the live socket (its CSP), says so, and keeps both sides over a reload', async () => {
+    const { page, errors } = await visit('?nows');
+    await page.getByRole('button', { name: 'Start chat' }).click(WAIT);
+    await page.locator('.panel[data-connection="polling"]').waitFor(WAIT);
+    await page.getByRole('status').filter({ hasText: 'Live updates are not available' }).waitFor(WAIT);
+    await write(page, 'I want to talk to a person about my plan');
+    await expect.poll(() => statusOf(page, 'about my plan').textContent(), WAIT).toContain('Sent');
+    await pause(page);
+    const reads: string[] = [];
+    page.on('request', (r) => r.url().endsWith('/webchat/read') && reads.push(r.postData() ?? ''));
+    await agentReply(page, 'Bea here: which plan is it?');
+    const reply = page.locator('.msg.agent', { hasText: 'which plan is it?' });
+    await expect
+      .poll(async () => {
+        await page.clock.runFor(5000);
+        return reply.count();
+      }, WAIT)
+      .toBe(1);
+    const id = (await reply.getAttribute('data-id')) as string;
+    await page.clock.resume();
+    await expect.poll(() => reads.some((r) => r.includes(id)), WAIT).toBe(true);
+    await page.reload();
+    await page.getByRole('button', { name: 'Open chat' }).click(WAIT);
+    await message(page, 'about my plan').waitFor(WAIT);
+    await reply.waitFor(WAIT);
+    expect(await reply.getAttribute('data-status')).toBe('read');
+    expect(errors).toEqual([]);
   });
 
   it('tells a signed-in visitor whose token expired to sign in again, with no blank panel and no error', async () => {

@@ -201,6 +201,29 @@ describe('local runtime: the conversation clock', () => {
     expect((await events('woke')).map((w) => w.data?.reason)).toEqual(['customer', 'timer']);
   });
 
+  it('lists snoozed conversations with status=snoozed, and an agent wakes one early, once', async () => {
+    const { id } = await conversation();
+    const until = new Date(manual.now() + 30 * MINUTE).toISOString();
+    expect((await api('POST', `/api/conversations/${id}/snooze`, { until })).status).toBe(200);
+    const snoozed = await api<{ items: Conversation[] }>('GET', '/api/conversations?status=snoozed');
+    expect(snoozed.status).toBe(200);
+    expect(snoozed.body.items.map((c) => [c.id, c.snoozedUntil])).toEqual([[id, until]]);
+    expect(await openInbox()).not.toContain(id);
+
+    const woken = await api<Conversation>('POST', `/api/conversations/${id}/wake`);
+    expect(woken.status).toBe(200);
+    expect(woken.body.snoozedUntil).toBeUndefined();
+    expect(await openInbox()).toContain(id);
+    expect(
+      (await api<{ items: Conversation[] }>('GET', '/api/conversations?status=snoozed')).body.items,
+    ).toEqual([]);
+    const woke = await events('woke');
+    expect(woke.at(-1)?.data).toMatchObject({ reason: 'agent', by: 'agent-ana', snoozedUntil: until });
+    expect((await api('POST', `/api/conversations/${id}/wake`)).status).toBe(409);
+    await advance(30 * MINUTE);
+    expect(await events('woke')).toHaveLength(woke.length);
+  });
+
   it('refuses a snooze in the past, and of an unknown conversation', async () => {
     const { id } = await conversation();
     const past = new Date(manual.now() - MINUTE).toISOString();

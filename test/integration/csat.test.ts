@@ -8,12 +8,15 @@ import { type CapacityMeter, meterClient } from '../support/capacity-meter.js';
 import { ManualTimers } from '../support/manual-timers.js';
 import { shippedPolicyFileWith } from '../support/policy-file.js';
 import { startTestRuntime } from '../support/runtime.js';
+import { visitorClient } from '../support/webchat.js';
 import {
   deliver,
   sesReceived,
   signedMeta,
   signedSes,
+  signedTwilio,
   snsNotification,
+  twilioSms,
   whatsappText,
 } from '../support/webhooks.js';
 
@@ -22,6 +25,8 @@ const ANA = 'csat-ana-token';
 const MINUTE = 60_000;
 const HOUR = 60 * MINUTE;
 const BASE = 'https://support.example';
+const SITE = 'http://shop.example';
+const TWILIO_TOKEN = 'csat-twilio-token';
 
 function policyFile(): string {
   return shippedPolicyFileWith((policy) => {
@@ -46,6 +51,8 @@ describe('local runtime: CSAT on the customer channel', () => {
         ROUTING_POLICY_FILE: policyFile(),
         PUBLIC_BASE_URL: BASE,
         CSAT_SIGNING_SECRET: 'csat-test-signing-secret-0123456789abcdef',
+        WEBCHAT_ALLOWED_ORIGINS: SITE,
+        TWILIO_AUTH_TOKEN: TWILIO_TOKEN,
       },
       routing: true,
       dynamoClient: (c) => {
@@ -134,8 +141,14 @@ describe('local runtime: CSAT on the customer channel', () => {
     const answers = items.filter((i) => i.event === 'csat');
     expect(answers).toHaveLength(1);
     expect(answers[0]).toMatchObject({ conversationId, channel: 'whatsapp', data: { score: 5 } });
-    // Neither a message on the timeline nor a reopen.
-    expect(items.filter((i) => i.providerMessageId === 'wamid.csat-1-answer')).toEqual([]);
+    // The tap stays on the timeline as the survey's answer, in the resolved conversation: no reopen.
+    expect(items.filter((i) => i.providerMessageId === 'wamid.csat-1-answer')).toEqual([
+      expect.objectContaining({
+        type: 'message',
+        conversationId,
+        data: expect.objectContaining({ csatAnswer: answers[0]?.data?.surveyId }),
+      }),
+    ]);
     const resolved = await call<{ items: Conversation[] }>(
       'GET',
       '/api/conversations?status=resolved&limit=200',
@@ -163,8 +176,9 @@ describe('local runtime: CSAT on the customer channel', () => {
     meter.reset();
     await whatsapp('447700900602', 'wamid.csat-2-answer', { text: '4 great service' });
     // Bounded: who (identity, profile with the pending survey), the answer's event, the conversation
-    // (for its agent and queue), the day's counters. No timeline read, no routing, no reopen.
-    expect(meter.figures().byCommand).toEqual({ GetItemCommand: 3, PutItemCommand: 1, UpdateItemCommand: 1 });
+    // (for its agent and queue), the day's counters, the message kept as the answer (by its key: WhatsApp
+    // times it). No timeline read, no routing, no reopen.
+    expect(meter.figures().byCommand).toEqual({ GetItemCommand: 3, PutItemCommand: 2, UpdateItemCommand: 1 });
     const items = await timeline(customer.id);
     expect(items.filter((i) => i.event === 'csat').map((i) => i.data)).toEqual([
       expect.objectContaining({ score: 4, comment: 'great service', conversationId }),
@@ -263,5 +277,108 @@ describe('local runtime: CSAT on the customer channel', () => {
       byAi: expect.any(Object),
     });
     expect(metrics.overall.csat?.average).toBeCloseTo(13 / 3);
+  });
+
+  /** A web-chat visitor whose conversation was answered, resolved and surveyed (the survey out). */
+  const surveyedVisitor = async (name: string) => {
+    const visitor = visitorClient(runtime.url, SITE);
+    const session = (await (await visitor.session({ name })).json()) as { sessionToken: string };
+    expect((await visitor.send(session.sessionToken, 'Please cancel my order 991')).status).toBe(202);
+    await runtime.idle();
+    const history = async () =>
+      (await (await visitor.history(session.sessionToken)).json()) as {
+        customerId: string;
+        messages: Array<{ author: string; text: string }>;
+      };
+    const customerId = (await history()).customerId;
+    const customer = await call<Customer>('GET', `/api/customers/${customerId}`);
+    const reply = await fetch(`${runtime.url}/api/conversations/${customer.openConversationId}/replies`, {
+      method: 'POST',
+      headers: { Authorization: `Bearer ${ANA}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ text: 'Cancelled.' }),
+    });
+    expect(reply.status).toBe(202);
+    await runtime.idle();
+    const conversationId = await resolveOpen(customer);
+    manual.advance(10 * MINUTE);
+    await runtime.idle();
+    // Web chat replies go to the visitor's panel, not the outbox: the survey is on the timeline.
+    const surveyed = (await timeline(customerId)).filter(
+      (i) => i.data?.author && (i.data.author as { id?: string }).id === 'csat',
+    );
+    expect(surveyed.map((i) => [i.type, i.conversationId])).toEqual([['message', conversationId]]);
+    const send = async (text: string) => {
+      expect((await visitor.send(session.sessionToken, text)).status).toBe(202);
+      await runtime.idle();
+    };
+    return { customerId, conversationId, send, history };
+  };
+
+  it("keeps a web-chat answer typed as text in the visitor's history, marked as the answer, not routed", async () => {
+    const { customerId, conversationId, send, history } = await surveyedVisitor('Gus');
+    const routedBefore = (await timeline(customerId)).filter((i) => i.event === 'routed').length;
+    await send('5 thanks, great service');
+    const items = await timeline(customerId);
+    expect(items.filter((i) => i.event === 'csat').map((i) => i.data)).toEqual([
+      expect.objectContaining({ score: 5, comment: 'thanks, great service', conversationId }),
+    ]);
+    const kept = items.filter((i) => i.type === 'message' && i.text === '5 thanks, great service');
+    expect(kept).toEqual([
+      expect.objectContaining({
+        conversationId,
+        data: expect.objectContaining({ csatAnswer: expect.any(String) }),
+      }),
+    ]);
+    expect(items.filter((i) => i.event === 'routed')).toHaveLength(routedBefore);
+    expect((await call<Customer>('GET', `/api/customers/${customerId}`)).openConversationId).toBeUndefined();
+    expect((await history()).messages.map((m) => [m.author, m.text]).at(-1)).toEqual([
+      'visitor',
+      '5 thanks, great service',
+    ]);
+  });
+
+  it('routes a new request that starts with a number after the survey: it reopens, and no score is taken', async () => {
+    const { customerId, conversationId, send, history } = await surveyedVisitor('Hal');
+    const routedBefore = (await timeline(customerId)).filter((i) => i.event === 'routed').length;
+    const request = '2 items from my other order never arrived, can someone help me?';
+    await send(request);
+    const items = await timeline(customerId);
+    expect(items.filter((i) => i.event === 'csat')).toEqual([]);
+    expect(items.filter((i) => i.event === 'routed')).toHaveLength(routedBefore + 1);
+    expect(items.find((i) => i.text === request)?.data?.csatAnswer).toBeUndefined();
+    expect((await call<Customer>('GET', `/api/customers/${customerId}`)).openConversationId).toBe(
+      conversationId,
+    );
+    expect((await history()).messages.map((m) => m.text)).toContain(request);
+  });
+
+  it('takes an SMS "Reply 1 to 5" answer once, a redelivery keeping one message and one score', async () => {
+    const sms = async (sid: string, text: string) => {
+      const params = twilioSms({ sid, from: '+14155550611', text });
+      // Twilio signs the public URL (PUBLIC_BASE_URL); the request comes to the runtime.
+      const signed = signedTwilio(`${BASE}/webhooks/twilio/sms`, params, TWILIO_TOKEN);
+      const res = await deliver({ ...signed, url: `${runtime.url}/webhooks/twilio/sms` });
+      expect(res.status).toBeLessThan(300);
+      await runtime.idle();
+    };
+    await sms('SMcsat0000000000000000000000000001', 'Is my order on its way');
+    const customer = await find('+14155550611');
+    const conversationId = await resolveOpen(customer);
+    manual.advance(10 * MINUTE);
+    await runtime.idle();
+    expect(surveys().find((e) => e.message.conversationId === conversationId)?.message.text).toContain(
+      'Reply 1 to 5',
+    );
+    await sms('SMcsat0000000000000000000000000002', '4');
+    manual.advance(MINUTE);
+    await sms('SMcsat0000000000000000000000000002', '4');
+    const items = await timeline(customer.id);
+    expect(items.filter((i) => i.event === 'csat').map((i) => [i.conversationId, i.data?.score])).toEqual([
+      [conversationId, 4],
+    ]);
+    expect(
+      items.filter((i) => i.type === 'message' && i.text === '4').map((i) => i.data?.csatAnswer),
+    ).toEqual([expect.any(String)]);
+    expect((await find('+14155550611')).openConversationId).toBeUndefined();
   });
 });

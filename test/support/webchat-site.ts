@@ -9,10 +9,11 @@ import { WEBCHAT_SECRET } from './webchat.js';
 
 /**
  * A shop's page on its own origin: the widget's one script tag under a CSP that allows only Threadline.
- * `?token=` becomes `data-identity-token`, `?guest` `data-allow-anonymous="true"`.
+ * `?token=` becomes `data-identity-token`, `?guest` `data-allow-anonymous="true"`; `?nows` leaves
+ * Threadline's `ws:` origin out of the CSP (a site that forgot it: the live socket may not open).
  */
 export function shopPage(threadline: string, query: URLSearchParams): string {
-  const ws = threadline.replace(/^http/, 'ws');
+  const ws = query.has('nows') ? '' : threadline.replace(/^http/, 'ws');
   const token = query.get('token');
   const attrs = `${token ? ` data-identity-token="${token}"` : ''}${query.has('guest') ? ' data-allow-anonymous="true"' : ''}`;
   return `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Shop</title>

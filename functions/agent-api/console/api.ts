@@ -98,8 +98,17 @@ export async function readAllPages<T>(
   } while (cursor);
 }
 
-/** A conversation from a live event, without lists that did not come as arrays (the view keeps its own). */
+/**
+ * A conversation from a live event, without lists that did not come as arrays (the view keeps its own).
+ * A whole conversation (one with its status) without `snoozedUntil` is awake: the key is set to
+ * undefined so that merging it over the one shown drops an ended snooze.
+ */
 export function conversationFrom(value: unknown): Partial<Conversation> {
   const { channels, ...rest } = (value ?? {}) as Partial<Conversation>;
-  return { ...rest, ...(Array.isArray(channels) ? { channels } : {}) };
+  const awake = rest.status !== undefined && rest.snoozedUntil === undefined;
+  return {
+    ...rest,
+    ...(awake ? { snoozedUntil: undefined } : {}),
+    ...(Array.isArray(channels) ? { channels } : {}),
+  };
 }

@@ -213,15 +213,18 @@ function useCurrent(api: Api, subscribe: Subscribe, live: { current: LiveClient 
 
 const NO_FILTER: Filters = { status: 'open', assignee: '', queue: '', channel: '', sort: 'waiting' };
 
-/** The keyboard: j and k through the inbox, r and n to the composer, e resolves, ? the help. */
+/**
+ * The keyboard: j and k through the inbox, r and n to the composer, e resolves (through the open
+ * conversation's header, so a failure shows as the Resolve button's does), ? the help.
+ */
 function useKeys(
   list: Conversation[],
   current: Conversation | undefined,
   open: (c: Conversation) => void,
-  resolve: () => Promise<void>,
   help: () => void,
 ) {
   const [composer, setComposer] = useState<{ mode: 'reply' | 'note'; at: number }>();
+  const [resolveAsked, setResolveAsked] = useState<number>();
   const step = (by: number) => {
     const index = list.findIndex((c) => c.id === current?.id);
     const next = list[Math.min(list.length - 1, Math.max(0, index + by))];
@@ -232,10 +235,10 @@ function useKeys(
     k: () => step(-1),
     r: () => setComposer({ mode: 'reply', at: Date.now() }),
     n: () => setComposer({ mode: 'note', at: Date.now() }),
-    e: () => void resolve(),
+    e: () => setResolveAsked(Date.now()),
     '?': help,
   });
-  return composer;
+  return { composer, resolveAsked };
 }
 
 function Console(props: { config: ConsoleConfig; session: Session; onSignOut(): void }) {
@@ -248,7 +251,7 @@ function Console(props: { config: ConsoleConfig; session: Session; onSignOut(): 
   const { agents, saved } = useAgents(api, subscribe);
   const queues = useMemo(() => knownQueues(agents, list), [agents, list]);
   const [help, setHelp] = useState(false);
-  const composer = useKeys(list, current, open, resolve, () => setHelp(true));
+  const { composer, resolveAsked } = useKeys(list, current, open, () => setHelp(true));
   return (
     <div class={`shell ${current ? 'has-conversation' : ''}`}>
       <Header
@@ -283,6 +286,7 @@ function Console(props: { config: ConsoleConfig; session: Session; onSignOut(): 
           session={session}
           conversation={current}
           onConversation={setCurrent}
+          onOpen={open}
           onBack={() => open(undefined)}
           onResolve={resolve}
           subscribe={subscribe}
@@ -293,6 +297,7 @@ function Console(props: { config: ConsoleConfig; session: Session; onSignOut(): 
           queues={queues}
           onTyping={() => live.current?.send({ type: 'typing', conversationId: current.id })}
           composer={composer}
+          resolveAsked={resolveAsked}
         />
       ) : (
         <NoConversation link={link} />

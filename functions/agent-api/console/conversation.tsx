@@ -5,15 +5,17 @@ import {
   type ChannelOption,
   type Conversation,
   type CustomerView,
+  conversationFrom,
   readAllPages,
   type TimelineItem,
 } from './api.js';
 import type { Presence, Subscribe } from './app.js';
 import { CustomerPanel } from './customer-panel.js';
-import { channelName } from './format.js';
+import { channelName, failureText } from './format.js';
 import type { LiveStatus } from './live.js';
 import { ReplyBox } from './reply-box.js';
 import type { Session } from './session.js';
+import { SnoozeControl, snooze, statusText, wake } from './snooze.js';
 import { TimelineEntry } from './timeline-item.js';
 import { TransferForm, type TransferTarget } from './transfer.js';
 import { ErrorNote } from './ui.js';
@@ -27,14 +29,17 @@ function useConversationData(api: Api, customerId: string, subscribe: Subscribe,
   const [channels, setChannels] = useState<ChannelOption[]>();
   const [tick, setTick] = useState(0);
   const ids = useRef(new Set([customerId]));
+  const refreshChannels = () => {
+    api
+      .get<ChannelOption[]>(`/api/customers/${customerId}/channels`)
+      .then(setChannels, () => setChannels([]));
+  };
   const refreshProfile = () => {
     api.get<CustomerView>(`/api/customers/${customerId}`).then((c) => {
       ids.current = new Set([customerId, ...c.mergedFrom]);
       setCustomer(c);
     });
-    api
-      .get<ChannelOption[]>(`/api/customers/${customerId}/channels`)
-      .then(setChannels, () => setChannels([]));
+    refreshChannels();
   };
   useEffect(() => {
     let stale = false;
@@ -77,6 +82,7 @@ function useConversationData(api: Api, customerId: string, subscribe: Subscribe,
     channels,
     setItems,
     refreshProfile,
+    refreshChannels,
     reload: () => setTick((t) => t + 1),
   };
 }
@@ -94,6 +100,8 @@ function ConversationHead(props: {
   onBack(): void;
   onAssign(body: TransferTarget): Promise<boolean>;
   onResolve(): void;
+  onSnooze(until: string): void;
+  onWake(): void;
 }) {
   const { conversation: c } = props;
   return (
@@ -103,8 +111,7 @@ function ConversationHead(props: {
       </button>
       <h2 id="conversation-title">{props.name}</h2>
       <p class="meta">
-        {c.status === 'open' ? 'Open' : 'Resolved'} ·{' '}
-        {c.assignee ? `assigned to ${c.assignee}` : 'unassigned'}
+        {statusText(c.status, c.snoozedUntil)} · {c.assignee ? `assigned to ${c.assignee}` : 'unassigned'}
         {c.queue ? ` · queue ${c.queue}` : ''} · {c.channels.map(channelName).join(', ')}
       </p>
       <div class="actions">
@@ -116,6 +123,12 @@ function ConversationHead(props: {
           queues={props.queues}
           assignee={c.assignee}
           onTransfer={props.onAssign}
+        />
+        <SnoozeControl
+          status={c.status}
+          snoozedUntil={c.snoozedUntil}
+          onSnooze={props.onSnooze}
+          onWake={props.onWake}
         />
         <button type="button" onClick={props.onResolve} aria-keyshortcuts="e">
           {c.status === 'open' ? 'Resolve' : 'Reopen'}
@@ -146,9 +159,35 @@ function ConversationHead(props: {
 function freshConversation(c: Conversation, customer: CustomerView | undefined): Conversation | undefined {
   if (!customer) return undefined;
   const open = customer.openConversation;
-  if (open?.id === c.id) return { ...c, ...open };
+  if (open?.id === c.id) return { ...c, ...conversationFrom(open) };
   if (customer.id === c.customerId && c.status === 'open') return { ...c, status: 'resolved' };
   return undefined;
+}
+
+/** The customer's open conversation when it is another than the one shown (a newer one, or one merged in). */
+function otherOpen(c: Conversation, customer: CustomerView | undefined): Conversation | undefined {
+  const open = customer?.openConversation;
+  return open && open.id !== c.id ? open : undefined;
+}
+
+/**
+ * Says plainly that the customer has another conversation open now, that what is written here goes
+ * there (a reply to the resolved one would leave the new one waiting and unassigned), and opens it.
+ */
+function OtherOpenNote(props: { open: Conversation; onOpen(): void }) {
+  const { open } = props;
+  return (
+    <div class="other-open" role="status">
+      <p>
+        This customer has a newer open conversation (
+        {open.assignee ? `assigned to ${open.assignee}` : 'unassigned'}
+        {open.waitingSince ? ', waiting' : ''}): replies and notes written here go to it.
+      </p>
+      <button type="button" onClick={props.onOpen}>
+        Open the current conversation
+      </button>
+    </div>
+  );
 }
 
 /** Who else views the conversation and who types in it, from the live socket. */
@@ -184,13 +223,50 @@ function useActions(status: LiveStatus) {
     setError('');
     return work().then(
       () => true,
-      (e: Error) => {
-        setError(e.message);
+      (e: unknown) => {
+        setError(failureText(e));
         return false;
       },
     );
   };
   return { error, act };
+}
+
+/** Runs `work` each time `asked` changes after the first render (a key pressed elsewhere). */
+function useWhenAsked(asked: number | undefined, work: () => void) {
+  const seen = useRef(asked);
+  useEffect(() => {
+    if (asked === seen.current) return;
+    seen.current = asked;
+    work();
+  }, [asked]);
+}
+
+/**
+ * The header's actions on the conversation (assign, resolve, snooze, wake), each showing its failure in
+ * the header; `e` pressed elsewhere resolves through the same path.
+ */
+function useHeadActions(
+  api: Api,
+  id: string,
+  props: {
+    status: LiveStatus;
+    onConversation(c: Conversation): void;
+    onResolve(): Promise<void>;
+    resolveAsked: number | undefined;
+  },
+) {
+  const { error, act } = useActions(props.status);
+  useWhenAsked(props.resolveAsked, () => void act(props.onResolve));
+  const update = (work: () => Promise<Conversation>) => act(async () => props.onConversation(await work()));
+  return {
+    error,
+    onAssign: (body: TransferTarget) =>
+      update(() => api.send<Conversation>('POST', `/api/conversations/${id}/assign`, body)),
+    onResolve: () => void act(props.onResolve),
+    onSnooze: (until: string) => void update(() => snooze(api, id, until)),
+    onWake: () => void update(() => wake(api, id)),
+  };
 }
 
 /** The open conversation: its header and actions, the customer's whole timeline, the reply box, the customer. */
@@ -199,6 +275,8 @@ export function ConversationView(props: {
   session: Session;
   conversation: Conversation;
   onConversation(c: Conversation): void;
+  /** Opens another conversation (the customer's current one). */
+  onOpen(c: Conversation): void;
   onBack(): void;
   onResolve(): Promise<void>;
   subscribe: Subscribe;
@@ -209,16 +287,19 @@ export function ConversationView(props: {
   queues: string[];
   onTyping(): void;
   composer: { mode: 'reply' | 'note'; at: number } | undefined;
+  /** When the agent last pressed `e`: resolve (or reopen) as the header's button does. */
+  resolveAsked: number | undefined;
 }) {
   const { api, conversation: c } = props;
   const data = useConversationData(api, c.customerId, props.subscribe, props.reloads);
-  const { error, act } = useActions(props.status);
+  const actions = useHeadActions(api, c.id, props);
   const [customerShown, setCustomerShown] = useState(false);
   useEffect(() => {
     const fresh = freshConversation(c, data.customer);
     if (fresh) props.onConversation(fresh);
   }, [data.customer]);
   const { others, typing } = awareness(props.presence, c.id, props.session.agentId);
+  const open = otherOpen(c, data.customer);
   return (
     <>
       <main class="conversation" aria-labelledby="conversation-title">
@@ -227,27 +308,22 @@ export function ConversationView(props: {
           name={data.customer?.name ?? data.customer?.identities[0]?.value ?? c.customerId}
           others={others}
           typing={typing}
-          error={error}
           agents={props.agents}
           queues={props.queues}
           customerShown={customerShown}
           onCustomer={() => setCustomerShown((v) => !v)}
           onBack={props.onBack}
-          onAssign={(body) =>
-            act(async () =>
-              props.onConversation(
-                await api.send<Conversation>('POST', `/api/conversations/${c.id}/assign`, body),
-              ),
-            )
-          }
-          onResolve={() => act(props.onResolve)}
+          {...actions}
         />
         <Timeline items={data.items} loading={data.loading} />
+        {open ? <OtherOpenNote open={open} onOpen={() => props.onOpen(open)} /> : null}
         <ReplyBox
           api={api}
           conversation={c}
+          sendTo={open?.id}
           channels={data.channels}
           onSent={(item) => data.setItems((list) => upsert(list, item))}
+          onRefused={data.refreshChannels}
           onTyping={props.onTyping}
           composer={props.composer}
           status={props.status}

@@ -55,6 +55,32 @@ const REASONS: Record<string, string> = {
   no_address: 'no address on this channel',
 };
 
+/** A failed call in words: a network failure (fetch's TypeError) says so plainly, else the API's message. */
+export const failureText = (error: unknown): string =>
+  error instanceof TypeError || !(error instanceof Error)
+    ? 'Threadline could not be reached. Check the connection and try again.'
+    : error.message;
+
+/** Why a reply was refused or failed, by the API's error code, in words an agent acts on. */
+const NOT_SENT: Record<string, string> = {
+  ...REASONS,
+  whatsapp_window_closed:
+    'the WhatsApp 24-hour window has closed: only an approved template may go out now (the form below)',
+  conversation_not_open: 'the conversation is no longer open',
+  no_channel: 'the customer has never written to us: pick a channel',
+};
+
+/**
+ * The text of a send that did not go: the API's refusal in words (not its developer message), and a
+ * network failure as one (the browser's own "Failed to fetch" says nothing to an agent).
+ */
+export function notSentText(error: unknown): string {
+  if (!(error instanceof Error) || error instanceof TypeError) return `Not sent: ${failureText(error)}`;
+  const code = (error as { code?: unknown }).code;
+  const known = typeof code === 'string' ? NOT_SENT[code] : undefined;
+  return `Not sent: ${known ?? error.message}`;
+}
+
 /** Why a channel cannot be used, in words. */
 export const reasonText = (reason: string | undefined): string =>
   reason ? (REASONS[reason] ?? reason.replaceAll('_', ' ')) : '';

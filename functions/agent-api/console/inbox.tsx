@@ -7,7 +7,7 @@ import { ErrorNote } from './ui.js';
 
 /** The inbox filter, as `GET /api/conversations` takes it. */
 export interface Filters {
-  status: 'open' | 'resolved';
+  status: 'open' | 'resolved' | 'snoozed';
   assignee: string;
   queue: string;
   channel: string;
@@ -109,6 +109,7 @@ function FilterForm(props: { filters: Filters; onFilters(filters: Filters): void
       {select('Status', 'status', [
         ['open', 'Open'],
         ['resolved', 'Resolved'],
+        ['snoozed', 'Snoozed'],
       ])}
       {select('Assigned', 'assignee', [
         ['', 'Anyone'],
@@ -131,10 +132,28 @@ function FilterForm(props: { filters: Filters; onFilters(filters: Filters): void
   );
 }
 
+/** What a row says of its state: snoozed until when, waiting how long (as of `now`), answered, or its status. */
+function rowState(c: InboxConversation, now: number): string {
+  if (c.snoozedUntil) return `snoozed until ${clock(c.snoozedUntil)}`;
+  if (c.waiting && c.waitingSince) return `waiting ${since(c.waitingSince, now)}`;
+  return c.status === 'open' ? 'answered' : c.status;
+}
+
+/** The time now, moved every 15 seconds, so "waiting 40 s" counts on while nothing else happens. */
+function useNow(): number {
+  const [now, setNow] = useState(Date.now);
+  useEffect(() => {
+    const timer = setInterval(() => setNow(Date.now()), 15_000);
+    return () => clearInterval(timer);
+  }, []);
+  return now;
+}
+
 function ConversationRow(props: {
   conversation: InboxConversation;
   selected: boolean;
   viewed: boolean;
+  now: number;
   onSelect(): void;
 }) {
   const { conversation: c } = props;
@@ -157,11 +176,7 @@ function ConversationRow(props: {
           ))}
         </span>
         <span class="meta">
-          {c.waiting && c.waitingSince
-            ? `waiting ${since(c.waitingSince)}`
-            : c.status === 'open'
-              ? 'answered'
-              : c.status}
+          {rowState(c, props.now)}
           {due ? ` · due ${clock(due)}` : ''}
           {c.assignee ? ` · ${c.assignee}` : ' · unassigned'}
           {c.queue ? ` · ${c.queue}` : ''}
@@ -211,6 +226,7 @@ export function Inbox(props: {
   presence: Presence;
 }) {
   const { items, error, more, loadMore } = useInbox(props.api, props.filters, props.subscribe, props.reloads);
+  const now = useNow();
   useEffect(() => props.onList(items ?? []), [items]);
   return (
     <nav class="inbox" aria-label="Inbox">
@@ -226,6 +242,7 @@ export function Inbox(props: {
             conversation={c}
             selected={c.id === props.selected}
             viewed={(props.presence.viewing[c.id] ?? []).length > 0}
+            now={now}
             onSelect={() => props.onSelect(c)}
           />
         ))}

@@ -44,8 +44,30 @@ export function rememberConversation(c: Conversation): void {
 export const rememberedConversation = (id: string): Conversation | undefined =>
   read<Conversation[]>(SEEN, []).find((c) => c.id === id);
 
-/** The half-written reply of a conversation (kept for the tab, per conversation). */
-export const readDraft = (id: string): string => read<string>(DRAFT + id, '');
+/** What the composer writes: a reply to the customer or a note only agents see. */
+export type ComposerMode = 'reply' | 'note';
 
-/** Keeps (or with '' drops) a conversation's draft. */
-export const saveDraft = (id: string, text: string): void => write(DRAFT + id, text || undefined);
+/** A half-written text and whether it was a reply or a note. */
+export interface Draft {
+  text: string;
+  mode: ComposerMode;
+}
+
+/**
+ * The half-written text of a conversation (kept for the tab, per conversation) with its mode, so a note
+ * comes back as a note and never goes to the customer as a reply. A draft kept as bare text by an
+ * earlier console is a reply, as it was then.
+ */
+export function readDraft(id: string): Draft {
+  const kept = read<unknown>(DRAFT + id, undefined);
+  if (typeof kept === 'string') return { text: kept, mode: 'reply' };
+  const draft = kept as Partial<Draft> | undefined;
+  return {
+    text: typeof draft?.text === 'string' ? draft.text : '',
+    mode: draft?.mode === 'note' ? 'note' : 'reply',
+  };
+}
+
+/** Keeps a conversation's draft with its mode, or drops it when there is no text and it is a reply. */
+export const saveDraft = (id: string, draft: Draft): void =>
+  write(DRAFT + id, draft.text || draft.mode === 'note' ? draft : undefined);

@@ -1,8 +1,8 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
-import type { Api, ChannelOption, Conversation, TimelineItem } from './api.js';
-import { channelName, reasonText } from './format.js';
+import { type Api, ApiError, type ChannelOption, type Conversation, type TimelineItem } from './api.js';
+import { channelName, notSentText, reasonText } from './format.js';
 import type { LiveStatus } from './live.js';
-import { readDraft, saveDraft } from './place.js';
+import { type ComposerMode, type Draft, readDraft, saveDraft } from './place.js';
 import { ErrorNote } from './ui.js';
 
 function newKey(): string {
@@ -90,61 +90,91 @@ function TemplateFields(props: {
   );
 }
 
-/** Posts a note or a reply; a reply's Idempotency-Key stays until the API accepts it, so a retry never sends twice. */
+/**
+ * Posts a note or a reply, one at a time (a second Ctrl+Enter while one is on its way is ignored, so a
+ * note is never stored twice); a reply's Idempotency-Key stays until the API accepts it, so a retry never
+ * sends twice. A reply the channel's rules refuse (409 or 422) has the channels read again, so the
+ * choice and the template form show what the channel allows now.
+ */
 function useSender(
   api: Api,
   conversationId: string,
   onSent: (item: TimelineItem) => void,
+  onRefused: () => void,
   status: LiveStatus,
 ) {
   const key = useRef(newKey());
+  const running = useRef(false);
   const [error, setError] = useState('');
   const [busy, setBusy] = useState(false);
   useEffect(() => {
     if (status === 'live') setError('');
   }, [status]);
-  const send = async (mode: 'reply' | 'note', body: Record<string, unknown>): Promise<boolean> => {
+  const post = async (mode: ComposerMode, body: Record<string, unknown>): Promise<TimelineItem> => {
+    if (mode === 'note')
+      return (
+        await api.send<{ note: TimelineItem }>('POST', `/api/conversations/${conversationId}/notes`, body)
+      ).note;
+    const out = await api.send<{ reply: TimelineItem }>(
+      'POST',
+      `/api/conversations/${conversationId}/replies`,
+      body,
+      { 'Idempotency-Key': key.current },
+    );
+    key.current = newKey();
+    return out.reply;
+  };
+  const send = async (mode: ComposerMode, body: Record<string, unknown>): Promise<boolean> => {
+    if (running.current) return false;
+    running.current = true;
     setBusy(true);
     setError('');
     try {
-      if (mode === 'note') {
-        onSent(
-          (await api.send<{ note: TimelineItem }>('POST', `/api/conversations/${conversationId}/notes`, body))
-            .note,
-        );
-      } else {
-        const out = await api.send<{ reply: TimelineItem }>(
-          'POST',
-          `/api/conversations/${conversationId}/replies`,
-          body,
-          {
-            'Idempotency-Key': key.current,
-          },
-        );
-        onSent(out.reply);
-        key.current = newKey();
-      }
+      onSent(await post(mode, body));
       return true;
     } catch (e) {
-      setError(e instanceof Error ? e.message : 'Not sent.');
+      setError(notSentText(e));
+      if (e instanceof ApiError && (e.status === 409 || e.status === 422)) onRefused();
       return false;
     } finally {
+      running.current = false;
       setBusy(false);
     }
   };
   return { send, error, busy };
 }
 
-/** The text of the reply box, kept per conversation for the tab as it is typed. */
-function useDraft(id: string): [string, (text: string) => void] {
-  const [text, setText] = useState(() => readDraft(id));
-  return [
-    text,
-    (value: string) => {
-      setText(value);
-      saveDraft(id, value);
-    },
-  ];
+/** The text of the reply box and its mode, kept together per conversation for the tab as they change. */
+function useDraft(id: string) {
+  const [draft, setDraft] = useState(() => readDraft(id));
+  const update = (change: Partial<Draft>) =>
+    setDraft((d) => {
+      const next = { ...d, ...change };
+      saveDraft(id, next);
+      return next;
+    });
+  return {
+    text: draft.text,
+    mode: draft.mode,
+    setText: (text: string) => update({ text }),
+    setMode: (mode: ComposerMode) => update({ mode }),
+  };
+}
+
+/** What the API is sent: a note's text, a template where only one may go, else the reply's text and channel. */
+function requestBody(
+  mode: ComposerMode,
+  text: string,
+  chosen: ChannelOption | undefined,
+  template: { name: string; language: string } | undefined,
+): Record<string, unknown> {
+  if (mode === 'note') return { text };
+  if (template)
+    return {
+      channel: chosen?.channel,
+      template: { name: template.name.trim(), language: template.language.trim() },
+    };
+  return { text, ...(chosen ? { channel: chosen.channel } : {}) };
 }
 
 /**
@@ -154,18 +184,22 @@ function useDraft(id: string): [string, (text: string) => void] {
 export function ReplyBox(props: {
   api: Api;
   conversation: Conversation;
+  /** Where replies and notes go when not to this conversation: the customer's newer open one. */
+  sendTo?: string | undefined;
   channels: ChannelOption[] | undefined;
   onSent(item: TimelineItem): void;
+  /** A reply the channel's rules refused: the channels are read again. */
+  onRefused(): void;
   onTyping(): void;
   composer: { mode: 'reply' | 'note'; at: number } | undefined;
   status: LiveStatus;
 }) {
   const id = props.conversation.id;
-  const [mode, setMode] = useState<'reply' | 'note'>('reply');
+  const { text, mode, setText, setMode } = useDraft(id);
   const [channel, setChannel] = useState('');
-  const [text, setText] = useDraft(id);
   const [template, setTemplate] = useState({ name: '', language: 'en' });
-  const { send, error, busy } = useSender(props.api, id, props.onSent, props.status);
+  const target = props.sendTo ?? id;
+  const { send, error, busy } = useSender(props.api, target, props.onSent, props.onRefused, props.status);
   const area = useRef<HTMLTextAreaElement>(null);
   const lastTyping = useRef(0);
   const channels = props.channels ?? [];
@@ -180,16 +214,7 @@ export function ReplyBox(props: {
   const noChannel = mode === 'reply' && props.channels !== undefined && !chosen;
   const submit = async (event: Event) => {
     event.preventDefault();
-    const body =
-      mode === 'note'
-        ? { text }
-        : needsTemplate
-          ? {
-              channel: chosen?.channel,
-              template: { name: template.name.trim(), language: template.language.trim() },
-            }
-          : { text, ...(chosen ? { channel: chosen.channel } : {}) };
-    if (await send(mode, body)) setText('');
+    if (await send(mode, requestBody(mode, text, chosen, needsTemplate ? template : undefined))) setText('');
   };
   const onInput = (value: string) => {
     setText(value);

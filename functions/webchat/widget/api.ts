@@ -123,21 +123,36 @@ export async function history(
 
 /**
  * Opens the live socket, reopening it after a drop (with a growing wait) until `stop()`. `onState`'s
- * `again` says an open is a reopen after a drop (the network came back), not the first one.
+ * `again` says an open is a reopen after a drop (the network came back), not the first one; an
+ * `error` without a `close` is a drop too (Chromium's answer to a socket the page's CSP refuses). A
+ * socket the page refuses (`new WebSocket` throws, or the panel calls `block` on the CSP's violation
+ * report) calls `onBlocked` once and is not tried again: the page's policy does not change.
  */
 export function live(
   url: string,
   onFrame: (frame: LiveFrame) => void,
   onState: (open: boolean, again: boolean) => void,
+  onBlocked: () => void,
 ) {
   let wait = 500;
   let socket: WebSocket | undefined;
   let stopped = false;
   let opened = false;
   let timer: ReturnType<typeof setTimeout> | undefined;
+  const block = () => {
+    if (stopped) return;
+    stopped = true;
+    clearTimeout(timer);
+    onBlocked();
+  };
   const open = () => {
     if (stopped) return;
-    socket = new WebSocket(url);
+    try {
+      socket = new WebSocket(url);
+    } catch {
+      return block();
+    }
+    let closed = false;
     socket.onopen = () => {
       wait = 500;
       onState(true, opened);
@@ -148,8 +163,9 @@ export function live(
         onFrame(JSON.parse(String(event.data)) as LiveFrame);
       } catch {}
     };
-    socket.onclose = () => {
-      if (stopped) return;
+    socket.onerror = socket.onclose = () => {
+      if (stopped || closed) return;
+      closed = true;
       onState(false, opened);
       timer = setTimeout(open, wait);
       wait = Math.min(wait * 2, 15_000);
@@ -157,13 +173,18 @@ export function live(
   };
   open();
   return {
+    /** Sends a frame if the socket is open, and says whether it was. */
     send: (frame: unknown) => {
-      if (socket?.readyState === WebSocket.OPEN) socket.send(JSON.stringify(frame));
+      if (socket?.readyState !== WebSocket.OPEN) return false;
+      socket.send(JSON.stringify(frame));
+      return true;
     },
     stop: () => {
       stopped = true;
       clearTimeout(timer);
       socket?.close();
     },
+    /** The page refused the socket (the panel saw its CSP violation): no more tries. */
+    block,
   };
 }

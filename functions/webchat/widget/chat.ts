@@ -2,7 +2,15 @@
 // typing, whether Threadline has handed the conversation to a person, and whether the network is there.
 import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
 import { newerHandoff } from '#shared/domain/webchat/newer-handoff.js';
-import { type ChatMessage, call, type Handoff, history, type LiveFrame, live } from './api.js';
+import {
+  type ChatMessage,
+  call,
+  type Handoff,
+  history,
+  type LiveFrame,
+  live,
+  type StoredSession,
+} from './api.js';
 import { merge } from './merge.js';
 import { createOutbox, type Outbox, type Unsent } from './outbox.js';
 import { type Config, useSession } from './session.js';
@@ -10,8 +18,42 @@ import { type Config, useSession } from './session.js';
 /** How long an agent's typing shows after their last hint (the console repeats it while they type). */
 const AGENT_TYPING_MS = 6_000;
 
-/** The live socket's state as the visitor sees it. */
-export type Connection = 'connecting' | 'live' | 'reconnecting' | 'offline';
+/** The first wait between two reads of the history while the live socket is not open. */
+const POLL_FIRST_MS = 5_000;
+/** The longest wait between two reads, reached by doubling while nothing new comes. */
+const POLL_LONGEST_MS = 60_000;
+
+/**
+ * The live socket's state as the visitor sees it; `polling`: the page may not open it (its CSP), so
+ * the panel reads the history now and then instead.
+ */
+export type Connection = 'connecting' | 'live' | 'reconnecting' | 'polling' | 'offline';
+
+/**
+ * Reads the history while the live socket is not open (blocked, or dropped and not back yet): after
+ * 5 s, then doubling to a minute while nothing new comes, back to 5 s when something did. `read`
+ * answers what it saw (a message count, say) so the poll knows whether anything changed.
+ */
+function poller(read: () => Promise<string>) {
+  let wait = POLL_FIRST_MS;
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  let seen: string | undefined;
+  const tick = async () => {
+    const now = await read().catch(() => seen);
+    wait = now !== seen ? POLL_FIRST_MS : Math.min(wait * 2, POLL_LONGEST_MS);
+    seen = now;
+    if (timer) timer = setTimeout(tick, wait);
+  };
+  return {
+    start: () => {
+      timer ??= setTimeout(tick, wait);
+    },
+    stop: () => {
+      clearTimeout(timer);
+      timer = undefined;
+    },
+  };
+}
 
 /** Who is typing, as the live frames say; an agent's typing fades unless renewed (no "stopped" comes). */
 function useTyping() {
@@ -86,6 +128,82 @@ function useOutbox(
   return [outbox, items] as const;
 }
 
+/** What the live socket and the reads of the history change in the panel. */
+interface LiveHooks {
+  received(incoming: ChatMessage[]): void;
+  seeHandoff(handoff: Handoff | undefined): void;
+  setTyping(by: 'agent' | 'ai' | undefined): void;
+  setSocketOpen(open: boolean | 'blocked' | undefined): void;
+  reset(): void;
+  resume(): void;
+}
+
+/**
+ * Opens the session's live socket and loads the history (on the first open or failure, and on each
+ * reopen); reads it now and then while the socket is not open, and for good once the page's CSP
+ * refuses it (its violation report names the socket's URL). Answers the channel and how to stop.
+ */
+function connect(origin: string, session: StoredSession, hooks: LiveHooks) {
+  const load = () =>
+    history(origin, session.sessionToken).then(
+      (page) => {
+        hooks.received(page.messages);
+        hooks.seeHandoff(page.handoff);
+        const last = page.messages.at(-1);
+        return `${page.messages.length}:${last?.id}:${last?.status}`;
+      },
+      (error: { status?: number }) => {
+        if (error.status === 401) hooks.reset();
+        throw error;
+      },
+    );
+  const poll = poller(load);
+  const onFrame = (frame: LiveFrame) => {
+    if (frame.type === 'message') {
+      hooks.received([frame.message]);
+      if (frame.message.author !== 'visitor') hooks.setTyping(undefined);
+    } else if (frame.type === 'typing') {
+      hooks.setTyping(frame.on ? frame.by : undefined);
+    } else if (frame.type === 'handoff') {
+      hooks.seeHandoff(frame.handoff);
+    }
+  };
+  const base = session.liveUrl ?? `${origin.replace(/^http/, 'ws')}/webchat/live`;
+  const url = `${base}?session=${encodeURIComponent(session.sessionToken)}`;
+  const onState = (open: boolean, again: boolean) => {
+    hooks.setSocketOpen(open);
+    if (!open && !again) load().catch(() => {});
+    if (!open) return poll.start();
+    poll.stop();
+    load().catch(() => {});
+    if (again) hooks.resume();
+  };
+  const channel = live(url, onFrame, onState, () => {
+    hooks.setSocketOpen('blocked');
+    load().catch(() => {});
+    poll.start();
+  });
+  const violated = (event: SecurityPolicyViolationEvent) => {
+    if (event.blockedURI && url.startsWith(event.blockedURI)) channel.block();
+  };
+  document.addEventListener('securitypolicyviolation', violated);
+  const stop = () => {
+    document.removeEventListener('securitypolicyviolation', violated);
+    channel.stop();
+    poll.stop();
+    hooks.setSocketOpen(undefined);
+  };
+  return { channel, stop };
+}
+
+/** The connection as the visitor sees it, from the browser's online state and the socket's. */
+function connectionOf(online: boolean, socketOpen: boolean | 'blocked' | undefined): Connection {
+  if (!online) return 'offline';
+  if (socketOpen === 'blocked') return 'polling';
+  if (socketOpen === undefined) return 'connecting';
+  return socketOpen ? 'live' : 'reconnecting';
+}
+
 /** The session, the history, the live socket and the outbox of the visitor. */
 export function useChat(config: Config) {
   const auth = useSession(config);
@@ -93,8 +211,8 @@ export function useChat(config: Config) {
   const [messages, setMessages] = useState<ChatMessage[]>([]);
   const [typing, setTyping] = useTyping();
   const [handoff, seeHandoff] = useHandoff(messages);
-  const [socketOpen, setSocketOpen] = useState<boolean | undefined>();
-  const socket = useRef<{ send(frame: unknown): void } | undefined>(undefined);
+  const [socketOpen, setSocketOpen] = useState<boolean | 'blocked' | undefined>();
+  const socket = useRef<{ send(frame: unknown): boolean } | undefined>(undefined);
   const add = (incoming: ChatMessage[]) => setMessages((now) => incoming.reduce(merge, now));
   const [outbox, unsent] = useOutbox(
     auth.key,
@@ -112,47 +230,21 @@ export function useChat(config: Config) {
   };
   useEffect(() => {
     if (!session) return;
-    const load = () =>
-      history(config.origin, session.sessionToken).then(
-        (page) => {
-          received(page.messages);
-          seeHandoff(page.handoff);
-        },
-        (error: { status?: number }) => {
-          if (error.status === 401) auth.reset();
-        },
-      );
-    const onFrame = (frame: LiveFrame) => {
-      if (frame.type === 'message') {
-        received([frame.message]);
-        if (frame.message.author !== 'visitor') setTyping(undefined);
-      } else if (frame.type === 'typing') {
-        setTyping(frame.on ? frame.by : undefined);
-      } else if (frame.type === 'handoff') {
-        seeHandoff(frame.handoff);
-      }
-    };
-    const base = session.liveUrl ?? `${config.origin.replace(/^http/, 'ws')}/webchat/live`;
-    const url = `${base}?session=${encodeURIComponent(session.sessionToken)}`;
-    const channel = live(url, onFrame, (open, again) => {
-      setSocketOpen(open);
-      if (!open && !again) void load();
-      if (!open) return;
-      void load();
-      if (again) outbox.resume();
-    });
+    const resume = () => outbox.resume();
+    const hooks = { received, seeHandoff, setTyping, setSocketOpen, reset: auth.reset, resume };
+    const { channel, stop } = connect(config.origin, session, hooks);
     socket.current = channel;
-    return () => {
-      channel.stop();
-      setSocketOpen(undefined);
-    };
+    return stop;
   }, [session?.sessionToken]);
-  const connection: Connection = !online
-    ? 'offline'
-    : socketOpen === false
-      ? 'reconnecting'
-      : socketOpen
-        ? 'live'
-        : 'connecting';
-  return { ...auth, messages, unsent, outbox, typing, handoff, connection, socket };
+  /** Read receipts go on the socket, or as a request when it is not open (Threadline takes both). */
+  const markRead = (messageIds: string[]) => {
+    if (socket.current?.send({ type: 'read', messageIds }) || !session) return;
+    call(config.origin, '/webchat/read', {
+      method: 'POST',
+      body: JSON.stringify({ messageIds }),
+      token: session.sessionToken,
+    }).catch(() => {});
+  };
+  const connection = connectionOf(online, socketOpen);
+  return { ...auth, messages, unsent, outbox, typing, handoff, connection, markRead };
 }

@@ -68,18 +68,17 @@ export function createOutbox(key: string, ports: OutboxPorts) {
     update(items.map((u) => (u.clientMessageId === id ? { ...u, ...change } : u)));
   const failed = (unsent: Unsent, error: CallError) => {
     const attempts = unsent.attempts + 1;
-    if (!retryable(error) || attempts >= SEND_ATTEMPTS)
-      return set(unsent.clientMessageId, { state: 'failed', attempts });
-    set(unsent.clientMessageId, { state: 'waiting', attempts });
-    timer = setTimeout(
-      () => {
-        timer = undefined;
-        set(unsent.clientMessageId, { state: 'queued' });
-        flush();
-      },
-      retryDelay(attempts, error),
-    );
+    const over = !retryable(error) || attempts >= SEND_ATTEMPTS;
+    set(unsent.clientMessageId, { state: over ? 'failed' : 'waiting', attempts });
+    if (over) return flush();
+    const again = () => {
+      timer = undefined;
+      set(unsent.clientMessageId, { state: 'queued' });
+      flush();
+    };
+    timer = setTimeout(again, retryDelay(attempts, error));
   };
+  /** Sends the oldest message that has not failed for good (a failed one waits for Retry, not the rest). */
   const flush = () => {
     const next = items.find((u) => u.state !== 'failed');
     if (!ready || !next || next.state !== 'queued') return;

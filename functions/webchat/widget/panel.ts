@@ -69,24 +69,21 @@ function useFollow(open: boolean, messages: ChatMessage[], unsentCount: number) 
   return { list, atEnd, hint, toEnd, onScroll };
 }
 
-/** Tells Threadline, on the socket, which replies the visitor has had in front of them. */
-function useReadReceipts(
-  showing: boolean,
-  messages: ChatMessage[],
-  socket: { current: { send(frame: unknown): void } | undefined },
-) {
+/** Tells Threadline which replies the visitor has had in front of them. */
+function useReadReceipts(showing: boolean, messages: ChatMessage[], markRead: (ids: string[]) => void) {
   useEffect(() => {
     if (!showing) return;
     const unread = messages.filter(
       (m) => m.author !== 'visitor' && m.status !== 'read' && m.id.startsWith('reply:'),
     );
-    if (unread.length) socket.current?.send({ type: 'read', messageIds: unread.slice(-50).map((m) => m.id) });
+    if (unread.length) markRead(unread.slice(-50).map((m) => m.id));
   }, [showing, messages]);
 }
 
 const CONNECTION: Partial<Record<Connection, string>> = {
   offline: 'You are offline. Your messages will be sent when you are back online.',
   reconnecting: 'Reconnecting…',
+  polling: 'Live updates are not available on this page: a reply may take up to a minute to show.',
 };
 
 function problemText(problem: StartProblem | undefined, guest: boolean): string | undefined {
@@ -106,7 +103,7 @@ function Panel(props: { config: Config; open: boolean; onClose(): void }) {
   const [typedError, setTypedError] = useState<{ field: string; message: string } | undefined>();
   const visible = usePageVisible();
   const follow = useFollow(open, chat.messages, chat.unsent.length);
-  useReadReceipts(open && visible && follow.atEnd && Boolean(chat.session), chat.messages, chat.socket);
+  useReadReceipts(open && visible && follow.atEnd && Boolean(chat.session), chat.messages, chat.markRead);
   const who =
     chat.typing === 'agent' ? 'An agent is typing…' : chat.typing === 'ai' ? 'The assistant is typing…' : '';
   const closed = hours?.open === false;

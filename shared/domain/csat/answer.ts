@@ -1,3 +1,5 @@
+import type { TimelineItem } from '../timeline.js';
+
 /** The longest text still read as an answer: a score and a short comment, not a new request. */
 export const CSAT_ANSWER_MAX_CHARS = 500;
 
@@ -28,17 +30,87 @@ const LEADING = /^([1-5])(?![\d.,]\d)(?:\s*(?:\/|out of|of)\s*(?:5|five)\b)?(?:\
 const RANGE = /^\s*(?:-|–|to)\s*\d/i;
 const STARS = /^(?:⭐\uFE0F?\s*){1,5}$/u;
 const SEPARATORS = /^[\s,.;:!\-–—)]+/;
+const WORD_BREAKS = /[^\p{L}\p{N}']+/u;
 
-function comment(rest: string): Partial<CsatAnswer> {
-  const text = rest.replace(SEPARATORS, '').trim();
-  return text ? { comment: text } : {};
+/** The most words a comment beside a typed score may have: longer is a message, not a remark. */
+export const CSAT_COMMENT_MAX_WORDS = 12;
+
+/**
+ * Words that make the text after a typed score a request for someone to act, not a remark on the
+ * service ("2 items ... can someone help me"): it is then a normal message, routed and reopening.
+ */
+const REQUEST_WORDS = new Set([
+  'help',
+  'please',
+  'pls',
+  'can',
+  'could',
+  'would',
+  'need',
+  'want',
+  'cancel',
+  'refund',
+  'return',
+  'exchange',
+  'order',
+  'arrived',
+  'missing',
+  'where',
+  'still',
+  'another',
+  'also',
+  'urgent',
+  'asap',
+]);
+
+/** Words that after a number make it a count ("2 items", "3 days"), not a score. */
+const COUNT_WORDS = new Set([
+  'item',
+  'items',
+  'order',
+  'orders',
+  'parcel',
+  'parcels',
+  'package',
+  'packages',
+  'box',
+  'boxes',
+  'piece',
+  'pieces',
+  'pairs',
+  'times',
+  'minutes',
+  'hours',
+  'days',
+  'weeks',
+  'months',
+  'years',
+  'people',
+  'euros',
+  'dollars',
+  'pounds',
+]);
+
+/**
+ * Whether what follows a typed score is a short remark on the service: no question mark, at most
+ * CSAT_COMMENT_MAX_WORDS words, no request word, and not a count ("2 items"). Splitting on one
+ * character class is linear in the (bounded) input.
+ */
+function isRemark(text: string): boolean {
+  if (text.includes('?')) return false;
+  const words = text.toLowerCase().split(WORD_BREAKS).filter(Boolean);
+  if (words.length > CSAT_COMMENT_MAX_WORDS) return false;
+  if (COUNT_WORDS.has(words[0] ?? '')) return false;
+  return !words.some((word) => REQUEST_WORDS.has(word));
 }
 
 /**
- * The answer a text holds, or undefined: a leading digit 1 to 5 ("5", "5 great service", "4/5",
- * "4 out of 5 stars"), one to five star emoji, or a number word alone ("five"; "one more thing" is a
- * message, not a 1). Ranges ("2-3"), decimals ("3.5") and other numbers ("10") are no answer. Reads
- * at most CSAT_ANSWER_MAX_CHARS characters (longer is a message); every pattern runs in linear time.
+ * The answer a text plainly is, or undefined: a leading digit 1 to 5 alone or with a short remark
+ * ("5", "5 great service", "4/5", "4 out of 5 stars"; see isRemark: "2 items never arrived, can
+ * someone help?" is a message), one to five star emoji, or a number word alone ("five"; "one more
+ * thing" is a message, not a 1). Ranges ("2-3"), decimals ("3.5") and other numbers ("10") are no
+ * answer. Reads at most CSAT_ANSWER_MAX_CHARS characters (longer is a message); every pattern runs in
+ * linear time.
  */
 export function parseCsatText(input: string | undefined): CsatAnswer | undefined {
   if (input === undefined || input.length > CSAT_ANSWER_MAX_CHARS) return undefined;
@@ -50,7 +122,9 @@ export function parseCsatText(input: string | undefined): CsatAnswer | undefined
   if (!match?.[1]) return undefined;
   const rest = text.slice(match[0].length);
   if (RANGE.test(rest) || /^\d/.test(rest)) return undefined;
-  return { score: Number(match[1]), ...comment(rest) };
+  const comment = rest.replace(SEPARATORS, '').trim();
+  if (!comment) return { score: Number(match[1]) };
+  return isRemark(comment) ? { score: Number(match[1]), comment } : undefined;
 }
 
 /** What an inbound message offers as an answer: its text and any button or quick-reply ids it carries. */
@@ -87,4 +161,18 @@ export function parseCsatAnswer(message: AnswerInput, surveyId: string): CsatAns
   // Another survey's button is no answer to this one.
   if (ids.some((id) => id.startsWith(`${PREFIX}:`))) return undefined;
   return parseCsatText(message.text);
+}
+
+/**
+ * The customer's message that answered a survey, as kept on the timeline: their words stay in their
+ * history (and the agents' view), marked `data.csatAnswer` with the survey's id, in the surveyed
+ * conversation; it is never routed and never reopens it.
+ */
+export function surveyAnswerItem(item: TimelineItem, surveyId: string): TimelineItem {
+  return { ...item, data: { ...item.data, csatAnswer: surveyId } };
+}
+
+/** Whether a timeline item is a customer's message kept as a survey answer (see surveyAnswerItem). */
+export function isSurveyAnswer(item: TimelineItem): boolean {
+  return item.type === 'message' && typeof item.data?.csatAnswer === 'string';
 }

@@ -1,3 +1,4 @@
+import { isSurveyAnswer } from '../csat/answer.js';
 import type { DeliveryStatus } from '../envelope.js';
 import { authorKind, type TimelineItem } from '../timeline.js';
 
@@ -67,7 +68,7 @@ export type VisitorFrame =
 /**
  * The frames one new or changed timeline item makes for its visitor: the message itself, the AI's
  * typing indicator (on when the visitor's message arrives and the AI may answer, off with the answer
- * or the routing decision) and a hand-off to a person, on the item's first write only. `aiAnswers` is false where no routing runs.
+ * or the routing decision; not for a survey answer, which nothing routes) and a hand-off to a person, on the item's first write only. `aiAnswers` is false where no routing runs.
  */
 export function visitorFrames(
   item: TimelineItem,
@@ -83,7 +84,14 @@ export function visitorFrames(
   const message = visitorMessage(item);
   if (!message) return [];
   const frames: VisitorFrame[] = [{ type: 'message', message }];
-  if (message.author === 'visitor' && change.aiAnswers && change.inserted && item.channel === 'webchat') {
+  const routed = !isSurveyAnswer(item);
+  if (
+    message.author === 'visitor' &&
+    routed &&
+    change.aiAnswers &&
+    change.inserted &&
+    item.channel === 'webchat'
+  ) {
     frames.push({ type: 'typing', by: 'ai', on: true, ...conversation });
   }
   if (message.author === 'ai') frames.push({ type: 'typing', by: 'ai', on: false, ...conversation });

@@ -8,6 +8,7 @@ class FakeSocket {
   readyState = 0;
   onopen: (() => void) | null = null;
   onclose: (() => void) | null = null;
+  onerror: (() => void) | null = null;
   onmessage: ((event: { data: string }) => void) | null = null;
   constructor(readonly url: string) {
     FakeSocket.made.push(this);
@@ -24,16 +25,18 @@ class FakeSocket {
   }
 }
 
-/** A live socket whose every change of state is recorded as `[open, again]`. */
+/** A live socket whose every change of state is recorded as `[open, again]`, and each block. */
 function connect() {
   const states: [boolean, boolean][] = [];
+  let blocked = 0;
   const channel = live(
     'ws://x/webchat/live',
     () => {},
     (open, again) => states.push([open, again]),
+    () => blocked++,
   );
   const socket = (n: number) => FakeSocket.made[n] as FakeSocket;
-  return { states, channel, socket };
+  return { states, channel, socket, blocked: () => blocked };
 }
 
 describe('the widget’s live socket', () => {
@@ -79,5 +82,33 @@ describe('the widget’s live socket', () => {
       [false, false],
       [true, false],
     ]);
+  });
+
+  it('takes an error without a close (Chromium, a socket the CSP refuses) as one drop, and stops trying once blocked', () => {
+    const { states, channel, socket, blocked } = connect();
+    socket(0).readyState = 3;
+    socket(0).onerror?.();
+    socket(0).onclose?.();
+    expect(states).toEqual([[false, false]]);
+    channel.block();
+    channel.block();
+    vi.advanceTimersByTime(60_000);
+    expect(FakeSocket.made).toHaveLength(1);
+    expect(blocked()).toBe(1);
+  });
+
+  it('is blocked, and does not try again, when the page refuses to make the socket at all', () => {
+    vi.stubGlobal(
+      'WebSocket',
+      class {
+        constructor() {
+          throw new Error('SecurityError');
+        }
+      },
+    );
+    const { states, blocked } = connect();
+    vi.advanceTimersByTime(60_000);
+    expect(blocked()).toBe(1);
+    expect(states).toEqual([]);
   });
 });

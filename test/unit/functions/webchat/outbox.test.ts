@@ -99,6 +99,24 @@ describe('the widget’s outbox', () => {
     expect(o.sent).toEqual(['first', 'second']);
   });
 
+  it('goes on to the next message when one fails for good (a 413, or the last try of a 503 burst)', async () => {
+    const o = outbox([refused(413)]);
+    o.box.ready(true);
+    o.box.add('too long');
+    o.box.add('after it');
+    await vi.runAllTimersAsync();
+    expect(o.sent).toEqual(['after it']);
+    expect(o.items().map((u) => [u.text, u.state])).toEqual([['too long', 'failed']]);
+    storage = memoryStorage();
+    const burst = outbox(Array.from({ length: SEND_ATTEMPTS }, () => refused(503)));
+    burst.box.ready(true);
+    burst.box.add('first');
+    burst.box.add('second');
+    await vi.runAllTimersAsync();
+    expect(burst.sent).toEqual(['second']);
+    expect(burst.tries).toHaveLength(SEND_ATTEMPTS + 1);
+  });
+
   it('keeps unsent messages for the next page load, and drops one Threadline already has', async () => {
     const o = outbox([refused()]);
     o.box.add('kept');

@@ -257,6 +257,30 @@ describe('automations', () => {
     ]);
   });
 
+  it('an automated reply on Messenger 30 hours on is skipped: the HUMAN_AGENT tag is for a person only', async () => {
+    const w = world([
+      rule({
+        trigger: 'sla_breached',
+        actions: [{ type: 'reply', channel: 'messenger', text: 'We are closed' }],
+      }),
+    ]);
+    w.customer.identities.push({ kind: 'messenger', value: '682498302938465:8000000000000001' });
+    w.customer.lastInboundByChannel = { messenger: T0 };
+    w.conversation.channel = 'messenger';
+    w.setNow(plus(30 * HOUR));
+    await fireAutomationAt(w, 'sla_breached');
+    expect(w.sent).toEqual([]);
+    expect(w.events()[0]?.data?.actions).toEqual([
+      expect.objectContaining({
+        type: 'reply',
+        outcome: 'skipped',
+        channel: 'messenger',
+        reason: 'messaging_window_closed',
+        detail: expect.stringContaining('HUMAN_AGENT'),
+      }),
+    ]);
+  });
+
   it('channel other: email, the other channel the customer wrote on; nothing when its address is suppressed', async () => {
     const follow = [
       rule({ delay: 'PT1H', actions: [{ type: 'reply', channel: 'other', text: 'Following up' }] }),

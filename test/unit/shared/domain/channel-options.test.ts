@@ -45,7 +45,7 @@ describe('which channels a reply may use now', () => {
       for (const hours of [1, 23, 25, 24 * 6, 24 * 8]) {
         const context = { channel, now, lastInboundAt: hoursAgo(hours) };
         const option = channelOption(context);
-        const plain = () => checkReplyRules({ ...context, hasTemplate: false });
+        const plain = () => checkReplyRules({ ...context, hasTemplate: false, automated: false });
         if (option.available && !option.needsTemplate) expect(plain).not.toThrow();
         else expect(plain).toThrow();
       }

@@ -122,7 +122,13 @@ describe('profileTouchNeeded', () => {
     const day = 24 * 60 * MINUTE;
     const allowed = (now: number) => {
       try {
-        checkReplyRules({ channel: 'whatsapp', now: new Date(now), lastInboundAt: kept, hasTemplate: false });
+        checkReplyRules({
+          channel: 'whatsapp',
+          now: new Date(now),
+          lastInboundAt: kept,
+          hasTemplate: false,
+          automated: false,
+        });
         return true;
       } catch {
         return false;

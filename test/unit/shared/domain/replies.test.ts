@@ -22,6 +22,11 @@ describe('checkReplyRules', () => {
     ],
     ['messenger inside 24 h', { channel: 'messenger', lastInboundAt: hoursAgo(2), hasTemplate: false }, {}],
     [
+      'an automated message on messenger inside 24 h, untagged',
+      { channel: 'messenger', lastInboundAt: hoursAgo(23), hasTemplate: false, automated: true },
+      {},
+    ],
+    [
       'instagram after 24 h, within 7 days, as a human agent',
       { channel: 'instagram', lastInboundAt: hoursAgo(48), hasTemplate: false },
       { tag: 'HUMAN_AGENT' },
@@ -29,7 +34,7 @@ describe('checkReplyRules', () => {
     ['sms with no opt-out', { channel: 'sms', hasTemplate: false }, {}],
     ['email not suppressed', { channel: 'email', hasTemplate: false }, {}],
   ] as const)('allows %s', (_name, context, permit) => {
-    expect(checkReplyRules({ ...context, now })).toEqual(permit);
+    expect(checkReplyRules({ automated: false, ...context, now })).toEqual(permit);
   });
 
   it.each([
@@ -44,6 +49,18 @@ describe('checkReplyRules', () => {
       { channel: 'whatsapp', hasTemplate: false },
       UnprocessableError,
       'whatsapp_window_closed',
+    ],
+    [
+      'an automated message (AI, automation, survey, timer) on messenger 30 h later: HUMAN_AGENT is a person’s',
+      { channel: 'messenger', lastInboundAt: hoursAgo(30), hasTemplate: false, automated: true },
+      ConflictError,
+      'messaging_window_closed',
+    ],
+    [
+      'an automated message on instagram 3 days later',
+      { channel: 'instagram', lastInboundAt: hoursAgo(72), hasTemplate: false, automated: true },
+      ConflictError,
+      'messaging_window_closed',
     ],
     [
       'messenger after 7 days',
@@ -70,7 +87,7 @@ describe('checkReplyRules', () => {
   ] as const)('refuses %s, saying why', (_name, context, type, code) => {
     const error = (() => {
       try {
-        checkReplyRules({ ...context, now });
+        checkReplyRules({ automated: false, ...context, now });
       } catch (e) {
         return e;
       }

@@ -19,6 +19,8 @@ describe('parseCsatText', () => {
     ['Three!', { score: 3 }],
     ['５', { score: 5 }],
     ['5 - Excellent', { score: 5, comment: 'Excellent' }],
+    ['5 thanks, great service', { score: 5, comment: 'thanks, great service' }],
+    ['1 nobody answered for two hours!!', { score: 1, comment: 'nobody answered for two hours!!' }],
   ])('reads %j as %j', (text, answer) => {
     expect(parseCsatText(text)).toEqual(answer);
   });
@@ -38,6 +40,12 @@ describe('parseCsatText', () => {
     [''],
     ['⭐⭐⭐⭐⭐⭐'],
     [`5 ${'x'.repeat(600)}`],
+    ['2 items from my other order never arrived, can someone help me?'],
+    ['2 items from my other order never arrived'],
+    ['3 days and still no reply'],
+    ['1 why was I charged twice?'],
+    ['4 thanks, but can you also cancel my other booking'],
+    ['5 great, one more thing though: I need the invoice for last month sent to my work address today'],
   ])('reads %j as no answer', (text) => {
     expect(parseCsatText(text)).toBeUndefined();
   });

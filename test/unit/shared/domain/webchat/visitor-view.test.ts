@@ -1,7 +1,9 @@
 import { describe, expect, it } from 'vitest';
+import { isSurveyAnswer, surveyAnswerItem } from '#shared/domain/csat/answer.js';
 import type { Channel } from '#shared/domain/envelope.js';
 import type { RouteDecision } from '#shared/domain/routing/decision.js';
 import { routedEvent } from '#shared/domain/routing/facts.js';
+import type { TimelineItem } from '#shared/domain/timeline.js';
 import { visitorFrames, visitorHandoff } from '#shared/domain/webchat/visitor-view.js';
 
 const AT = '2026-12-03T12:00:00.000Z';
@@ -47,5 +49,44 @@ describe('the visitor’s hand-off', () => {
     expect(visitorFrames(routed('sms', {}), { inserted: true, aiAnswers: true })).toEqual([
       { type: 'typing', by: 'ai', on: false, conversationId: 'cv_1' },
     ]);
+  });
+});
+
+describe('the visitor’s own message as frames', () => {
+  const typed: TimelineItem = {
+    id: 'webchat:v.c2',
+    type: 'message',
+    direction: 'inbound',
+    channel: 'webchat',
+    contentType: 'text',
+    text: '5 thanks, great service',
+    at: AT,
+    ...WHERE,
+  };
+
+  it('shows the AI typing after a message routing will answer', () => {
+    expect(visitorFrames(typed, { inserted: true, aiAnswers: true }).map((f) => f.type)).toEqual([
+      'message',
+      'typing',
+    ]);
+  });
+
+  it('shows a survey answer as the visitor’s message, without the AI typing: nothing routes it', () => {
+    const answer = surveyAnswerItem(typed, 'sv1');
+    expect(visitorFrames(answer, { inserted: true, aiAnswers: true })).toEqual([
+      {
+        type: 'message',
+        message: {
+          id: 'webchat:v.c2',
+          at: AT,
+          text: '5 thanks, great service',
+          author: 'visitor',
+          channel: 'webchat',
+          conversationId: 'cv_1',
+        },
+      },
+    ]);
+    expect(isSurveyAnswer(answer)).toBe(true);
+    expect(isSurveyAnswer(typed)).toBe(false);
   });
 });

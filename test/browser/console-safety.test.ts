@@ -1,0 +1,251 @@
+import type { Browser, Page, Route } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { LocalRuntime } from '#shared/local/runtime.js';
+import { launchBrowser } from '../support/browser.js';
+import { startTestRuntime } from '../support/runtime.js';
+import { whatsappText } from '../support/webhooks.js';
+import { ANA, asAna, postMeta, signIn } from './console-support.js';
+
+const TOM = { from: '15550007001', name: 'Tom Safety' };
+const LENA = { from: '15550007002', name: 'Lena Safety' };
+/** Last wrote 25 hours ago: WhatsApp's window is closed. */
+const OLGA = { from: '15550007003', name: 'Olga Late' };
+const HOUR = 3_600_000;
+
+interface Row {
+  id: string;
+  customerId: string;
+  customer?: { name?: string };
+}
+
+/**
+ * What an agent writes goes where they meant it to: a note stays a note, a double Ctrl+Enter stores
+ * one, a failed `e` says so, and a reply the channel's rules refuse says why in plain words.
+ */
+describe('the console: notes, keys and refusals', () => {
+  let runtime: LocalRuntime;
+  let browser: Browser;
+  let page: Page;
+
+  beforeAll(async () => {
+    runtime = await startTestRuntime({
+      events: true,
+      // A message a second after a resolve starts a new conversation (the last test).
+      env: { AGENT_TOKENS: `${ANA.id}:${ANA.token}:admin`, REOPEN_WINDOW_HOURS: '0.0002' },
+    });
+    browser = await launchBrowser();
+    for (const [i, p] of [TOM, LENA, OLGA].entries()) {
+      const at = new Date(Date.now() - (p === OLGA ? 25 * HOUR : (10 - i) * 60_000)).toISOString();
+      await postMeta(
+        runtime,
+        '/webhooks/whatsapp',
+        whatsappText({ ...p, messages: [{ id: `wamid.safety.${i}`, at, text: `Hello from ${p.name}` }] }),
+      );
+    }
+    await runtime.idle();
+    page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+    await signIn(page, runtime);
+  }, 240_000);
+
+  afterAll(async () => {
+    await browser?.close();
+    await runtime?.close();
+  });
+
+  const inbox = () => page.getByRole('navigation', { name: 'Inbox' });
+  const composer = () => page.getByRole('form', { name: 'Reply or note' });
+  const openRow = async (name: string) => {
+    await inbox()
+      .getByRole('button', { name: new RegExp(name) })
+      .click();
+    await page.getByRole('heading', { name }).waitFor({ timeout: 30_000 });
+  };
+  const customerOf = async (name: string) => {
+    const rows = await asAna<{ items: Row[] }>(runtime, '/api/conversations');
+    const row = rows.items.find((r) => r.customer?.name === name);
+    if (!row) throw new Error(`no conversation of ${name}`);
+    return row;
+  };
+  const timelineTexts = async (customerId: string) =>
+    (
+      await asAna<{ items: Array<{ type: string; text?: string }> }>(
+        runtime,
+        `/api/customers/${customerId}/timeline?limit=200`,
+      )
+    ).items;
+
+  it('brings a half-written note back as a note after another conversation, and Ctrl+Enter stores it as one', async () => {
+    await openRow(TOM.name);
+    await composer().getByRole('button', { name: 'Note', exact: true }).click();
+    const text = 'INTERNAL: do not refund';
+    await composer().getByLabel('Note (only agents see it)').fill(text);
+    await openRow(LENA.name);
+    expect(await composer().getByLabel('Reply', { exact: true }).inputValue()).toBe('');
+    await openRow(TOM.name);
+    const note = composer().getByLabel('Note (only agents see it)');
+    expect(await note.inputValue()).toBe(text);
+    expect(
+      await composer().getByRole('button', { name: 'Note', exact: true }).getAttribute('aria-pressed'),
+    ).toBe('true');
+    await note.press('Control+Enter');
+    await expect.poll(() => note.inputValue(), { timeout: 30_000 }).toBe('');
+    const { customerId } = await customerOf(TOM.name);
+    const items = (await timelineTexts(customerId)).filter((i) => i.text === text);
+    expect(items.map((i) => i.type)).toEqual(['note']);
+    const outbox = await asAna<{ items: Array<{ message: { text?: string } }> }>(runtime, '/api/outbox');
+    expect(outbox.items.filter((o) => o.message.text === text)).toEqual([]);
+  }, 90_000);
+
+  it('stores one note for Ctrl+Enter pressed twice while the first is on its way', async () => {
+    await openRow(LENA.name);
+    await composer().getByRole('button', { name: 'Note', exact: true }).click();
+    let release = () => {};
+    const held = new Promise<void>((r) => {
+      release = r;
+    });
+    let posts = 0;
+    const hold = async (route: Route) => {
+      posts += 1;
+      await held;
+      await route.continue();
+    };
+    await page.route('**/notes', hold);
+    const text = 'Checked the order, all fine';
+    const note = composer().getByLabel('Note (only agents see it)');
+    await note.fill(text);
+    await note.press('Control+Enter');
+    await expect.poll(() => posts).toBe(1);
+    await note.press('Control+Enter');
+    release();
+    await expect.poll(() => note.inputValue(), { timeout: 30_000 }).toBe('');
+    await page.unroute('**/notes', hold);
+    const { customerId } = await customerOf(LENA.name);
+    expect((await timelineTexts(customerId)).filter((i) => i.text === text)).toHaveLength(1);
+    expect(posts).toBe(1);
+  }, 90_000);
+
+  it('says so when `e` cannot resolve, as the Resolve button does', async () => {
+    await openRow(LENA.name);
+    const fail = (route: Route) => route.abort('internetdisconnected');
+    await page.route('**/resolve', fail);
+    await page.getByRole('heading', { name: LENA.name }).click();
+    await page.keyboard.press('e');
+    const alert = page.locator('.conversation-head').getByRole('alert');
+    await alert.getByText('Threadline could not be reached').waitFor({ timeout: 30_000 });
+    await page.unroute('**/resolve', fail);
+    await page.getByRole('heading', { name: LENA.name }).click();
+    await page.keyboard.press('e');
+    await page
+      .locator('.conversation-head .meta')
+      .getByText(/^Resolved/)
+      .waitFor({ timeout: 30_000 });
+    expect(await alert.count()).toBe(0);
+  }, 90_000);
+
+  it('on a reply refused because the WhatsApp window closed, says so plainly and shows the template form', async () => {
+    // The channels were read while the window was still open; it closed before the agent sent.
+    let first = true;
+    const stale = async (route: Route) => {
+      if (!first) return route.continue();
+      first = false;
+      await route.fulfill({ json: [{ channel: 'whatsapp', available: true }] });
+    };
+    await page.route('**/channels', stale);
+    await openRow(OLGA.name);
+    await page.locator('[data-channel-reason="whatsapp"]', { hasText: '(open)' }).waitFor();
+    const reply = composer().getByLabel('Reply', { exact: true });
+    await reply.fill('Your parcel left today');
+    await reply.press('Control+Enter');
+    const alert = composer().getByRole('alert');
+    await alert.getByText('the WhatsApp 24-hour window has closed').waitFor({ timeout: 30_000 });
+    expect(await alert.textContent()).not.toContain('"template"');
+    await composer()
+      .getByRole('group', { name: /Template/ })
+      .waitFor({ timeout: 30_000 });
+    await page.unroute('**/channels', stale);
+  }, 90_000);
+
+  it('snoozes from the header, lists the conversation under Snoozed with its end, and wakes it', async () => {
+    await openRow(TOM.name);
+    const head = page.locator('.conversation-head');
+    await head.getByText('Snooze', { exact: true }).click();
+    await head.getByRole('list', { name: 'Snooze for' }).getByRole('button', { name: '4 hours' }).click();
+    await head
+      .locator('.meta')
+      .getByText(/^Snoozed until /)
+      .waitFor({ timeout: 30_000 });
+    const open = await asAna<{ items: Row[] }>(runtime, '/api/conversations');
+    expect(open.items.some((r) => r.customer?.name === TOM.name)).toBe(false);
+
+    await page.getByRole('form', { name: 'Inbox filters' }).getByLabel('Status').selectOption('snoozed');
+    const row = inbox().getByRole('button', { name: new RegExp(TOM.name) });
+    await row.getByText(/snoozed until /).waitFor({ timeout: 30_000 });
+    await head.getByRole('button', { name: 'Wake' }).click();
+    await head
+      .locator('.meta')
+      .getByText(/^Open · /)
+      .waitFor({ timeout: 30_000 });
+    await inbox().getByText('Nothing here.').waitFor({ timeout: 30_000 });
+    await page.getByRole('form', { name: 'Inbox filters' }).getByLabel('Status').selectOption('open');
+    await inbox()
+      .getByRole('button', { name: new RegExp(TOM.name) })
+      .waitFor({ timeout: 30_000 });
+  }, 90_000);
+
+  it('reads a network failure on send plainly, not as "Failed to fetch"', async () => {
+    await openRow(TOM.name);
+    await composer().getByRole('button', { name: 'Reply', exact: true }).click();
+    const fail = (route: Route) => route.abort('internetdisconnected');
+    await page.route('**/replies', fail);
+    const reply = composer().getByLabel('Reply', { exact: true });
+    await reply.fill('Back in a moment');
+    await composer().getByRole('button', { name: 'Send' }).click();
+    const alert = composer().getByRole('alert');
+    await alert.getByText('Not sent: Threadline could not be reached').waitFor({ timeout: 30_000 });
+    expect(await reply.inputValue()).toBe('Back in a moment');
+    await page.unroute('**/replies', fail);
+  }, 90_000);
+
+  it("sends what is written on a resolved conversation to the customer's newer open one, and says so", async () => {
+    await openRow(TOM.name);
+    const head = page.locator('.conversation-head');
+    await head.getByRole('button', { name: 'Resolve' }).click();
+    await head
+      .locator('.meta')
+      .getByText(/^Resolved/)
+      .waitFor({ timeout: 30_000 });
+    const resolvedAt = Date.now();
+    await postMeta(
+      runtime,
+      '/webhooks/whatsapp',
+      whatsappText({
+        ...TOM,
+        messages: [
+          { id: 'wamid.safety.new', at: new Date(resolvedAt + 5_000).toISOString(), text: 'A new question' },
+        ],
+      }),
+    );
+    const note = page.getByRole('status').filter({ hasText: 'This customer has a newer open conversation' });
+    await note.waitFor({ timeout: 30_000 });
+    expect(await head.locator('.meta').textContent()).toMatch(/^Resolved/);
+    await composer().getByRole('button', { name: 'Reply', exact: true }).click();
+    const reply = composer().getByLabel('Reply', { exact: true });
+    await reply.fill('Answer to the new question');
+    await reply.press('Control+Enter');
+    await expect.poll(() => reply.inputValue(), { timeout: 30_000 }).toBe('');
+    const newer = await customerOf(TOM.name);
+    const items = await asAna<{ items: Array<{ text?: string; conversationId?: string }> }>(
+      runtime,
+      `/api/customers/${newer.customerId}/timeline?limit=200`,
+    );
+    expect(
+      items.items.filter((i) => i.text === 'Answer to the new question').map((i) => i.conversationId),
+    ).toEqual([newer.id]);
+    await note.getByRole('button', { name: 'Open the current conversation' }).click();
+    await head
+      .locator('.meta')
+      .getByText(/^Open · assigned to ana/)
+      .waitFor({ timeout: 30_000 });
+    expect(await note.count()).toBe(0);
+  }, 90_000);
+});

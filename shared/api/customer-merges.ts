@@ -32,7 +32,22 @@ const mergeRoutes = once(() => {
     'Merge another customer into this one. Admins only; audited',
     'the merged customer',
   );
-  const unmerge = mergeRoute('/customers/{id}/unmerge', 'Undo a merge. Admins only; audited', 'the customer');
+  const unmerge = createRoute({
+    method: 'post',
+    path: '/customers/{id}/unmerge',
+    summary:
+      'Undo a merge: the other customer gets back its identities and what came through them while merged. Admins only; audited',
+    middleware: [requireAdmin, readJsonBody] as const,
+    request: { params: IdParamsSchema, body: jsonBody(OtherCustomerSchema) },
+    responses: {
+      200: json('the customer', CustomerSchema),
+      202: json(
+        'the customer; a heavy one, partly unmerged (its identities are back, some of its items not yet): call again to carry on',
+        CustomerSchema,
+      ),
+      ...errors(400, 401, 403, 404, 409, 410, 413),
+    },
+  });
 
   const suggestions = createRoute({
     method: 'get',
@@ -75,19 +90,23 @@ const answer = (c: Context<AgentEnv>, customer: Customer | undefined) =>
 export function customerMergesApp(deps: AgentAppDeps): OpenAPIHono<AgentEnv> {
   const { merge, unmerge, suggestions, accept, dismiss } = mergeRoutes();
   const app = createRouter();
-  for (const [route, run, action] of [
-    [merge, mergeCustomers, 'merge'],
-    [unmerge, unmergeCustomers, 'unmerge'],
-  ] as const) {
-    app.openapi(
-      route,
-      async (c) => {
-        const request = { targetId: c.req.valid('param').id, sourceId: c.req.valid('json').customerId };
-        return answer(c, await run(deps, { ...request, agentId: c.get('agentId') }));
-      },
-      auditedRejection(deps, action),
-    );
-  }
+  app.openapi(
+    merge,
+    async (c) => {
+      const request = { targetId: c.req.valid('param').id, sourceId: c.req.valid('json').customerId };
+      return answer(c, await mergeCustomers(deps, { ...request, agentId: c.get('agentId') }));
+    },
+    auditedRejection(deps, 'merge'),
+  );
+  app.openapi(
+    unmerge,
+    async (c) => {
+      const request = { targetId: c.req.valid('param').id, sourceId: c.req.valid('json').customerId };
+      const out = await unmergeCustomers(deps, { ...request, agentId: c.get('agentId') });
+      return out.complete ? answer(c, out.customer) : c.json({ ...out.customer } as Customer, 202);
+    },
+    auditedRejection(deps, 'unmerge'),
+  );
   return app
     .openapi(suggestions, async (c) =>
       c.json({ items: await listSuggestions(deps, c.req.valid('param').id), cursor: null }, 200),

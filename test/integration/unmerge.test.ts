@@ -148,6 +148,27 @@ describe('local runtime: an unmerge gives the source back what it sent while mer
     expect(crashes).toBeGreaterThan(10);
   }, 120_000);
 
+  it('costs a read of the target a page at a time and a few writes per item moved back', async () => {
+    const ids = await mergedWithMessages('14155550421', '14155550422', 'k');
+    const faults = new DynamoFaults();
+    const counted = dynamoRepositories(
+      documentClient(faults.attach(inspectionClient(env.runtime.dynamoEndpoint))),
+      TABLE,
+    );
+    expect(await counted.merges.unmerge(ids.target, ids.source, AGENT, at(6))).toEqual({
+      complete: true,
+      moved: 2,
+    });
+    const count: Record<string, number> = {};
+    for (const call of faults.calls) count[call.operation] = (count[call.operation] ?? 0) + 1;
+    // Reads: the source's profile, the raw payload aside of the message that has none inline, one page of
+    // the target (its 6 items). Updates: the identity, the target's profile, the source's, each moved
+    // message's reference (2), the end. Puts: the two `unmerge` events, each message's copy (2), the raw
+    // payload aside's. Deletes: each message (2), the raw payload aside.
+    expect(count).toEqual({ GetItem: 2, Query: 1, UpdateItem: 6, PutItem: 2 + 3, DeleteItem: 3 });
+    expectGivenBack(await table(), ids, 'k');
+  });
+
   it('moves a bounded amount per call and carries on where the last call stopped', async () => {
     const ids = await mergedWithMessages('14155550411', '14155550412', 'p');
     const db = { doc: documentClient(inspectionClient(env.runtime.dynamoEndpoint)), table: TABLE };

@@ -1,4 +1,4 @@
-import { createRoute, type OpenAPIHono } from '@hono/zod-openapi';
+import { createRoute, type OpenAPIHono, z } from '@hono/zod-openapi';
 import type { Context } from 'hono';
 import { acceptSuggestion } from '#shared/app/accept-suggestion.js';
 import { dismissSuggestion } from '#shared/app/dismiss-suggestion.js';
@@ -42,8 +42,8 @@ const mergeRoutes = once(() => {
     responses: {
       200: json('the customer', CustomerSchema),
       202: json(
-        'the customer; a heavy one, partly unmerged (its identities are back, some of its items not yet): call again to carry on',
-        CustomerSchema,
+        'the customer and `complete: false`: a heavy target, partly unmerged (the identities are back, some items not yet): call again to carry on',
+        CustomerSchema.extend({ complete: z.literal(false) }),
       ),
       ...errors(400, 401, 403, 404, 409, 410, 413),
     },
@@ -103,7 +103,8 @@ export function customerMergesApp(deps: AgentAppDeps): OpenAPIHono<AgentEnv> {
     async (c) => {
       const request = { targetId: c.req.valid('param').id, sourceId: c.req.valid('json').customerId };
       const out = await unmergeCustomers(deps, { ...request, agentId: c.get('agentId') });
-      return out.complete ? answer(c, out.customer) : c.json({ ...out.customer } as Customer, 202);
+      if (out.complete) return answer(c, out.customer);
+      return c.json({ ...(out.customer as Customer), complete: false as const }, 202);
     },
     auditedRejection(deps, 'unmerge'),
   );

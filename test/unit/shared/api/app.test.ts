@@ -740,7 +740,7 @@ describe('agent API: the admin role and the audit log', () => {
       ADMIN_CALLS[3] as (typeof ADMIN_CALLS)[0],
     );
     expect(res.status).toBe(202);
-    expect(await res.json()).toMatchObject({ id: 'cu_1' });
+    expect(await res.json()).toMatchObject({ id: 'cu_1', complete: false });
     expect(audit.records.map((r) => [r.action, r.outcome])).toEqual([['unmerge', 'in_progress']]);
   });
 

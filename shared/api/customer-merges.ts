@@ -1,4 +1,4 @@
-import { createRoute, type OpenAPIHono } from '@hono/zod-openapi';
+import { createRoute, type OpenAPIHono, z } from '@hono/zod-openapi';
 import type { Context } from 'hono';
 import { acceptSuggestion } from '#shared/app/accept-suggestion.js';
 import { dismissSuggestion } from '#shared/app/dismiss-suggestion.js';
@@ -32,7 +32,22 @@ const mergeRoutes = once(() => {
     'Merge another customer into this one. Admins only; audited',
     'the merged customer',
   );
-  const unmerge = mergeRoute('/customers/{id}/unmerge', 'Undo a merge. Admins only; audited', 'the customer');
+  const unmerge = createRoute({
+    method: 'post',
+    path: '/customers/{id}/unmerge',
+    summary:
+      'Undo a merge: the other customer gets back its identities and what came through them while merged. Admins only; audited',
+    middleware: [requireAdmin, readJsonBody] as const,
+    request: { params: IdParamsSchema, body: jsonBody(OtherCustomerSchema) },
+    responses: {
+      200: json('the customer', CustomerSchema),
+      202: json(
+        'the customer and `complete: false`: a heavy target, partly unmerged (the identities are back, some items not yet): call again to carry on',
+        CustomerSchema.extend({ complete: z.literal(false) }),
+      ),
+      ...errors(400, 401, 403, 404, 409, 410, 413),
+    },
+  });
 
   const suggestions = createRoute({
     method: 'get',
@@ -81,19 +96,24 @@ export function customerMergesApp(deps: AgentAppDeps): OpenAPIHono<AgentEnv> {
     [unmerge, 'unmerge'],
     [accept, 'merge'],
   ]);
-  for (const [route, run, action] of [
-    [merge, mergeCustomers, 'merge'],
-    [unmerge, unmergeCustomers, 'unmerge'],
-  ] as const) {
-    app.openapi(
-      route,
-      async (c) => {
-        const request = { targetId: c.req.valid('param').id, sourceId: c.req.valid('json').customerId };
-        return answer(c, await run(deps, { ...request, agentId: c.get('agentId') }));
-      },
-      auditedRejection(deps, action),
-    );
-  }
+  app.openapi(
+    merge,
+    async (c) => {
+      const request = { targetId: c.req.valid('param').id, sourceId: c.req.valid('json').customerId };
+      return answer(c, await mergeCustomers(deps, { ...request, agentId: c.get('agentId') }));
+    },
+    auditedRejection(deps, 'merge'),
+  );
+  app.openapi(
+    unmerge,
+    async (c) => {
+      const request = { targetId: c.req.valid('param').id, sourceId: c.req.valid('json').customerId };
+      const out = await unmergeCustomers(deps, { ...request, agentId: c.get('agentId') });
+      if (out.complete) return answer(c, out.customer);
+      return c.json({ ...(out.customer as Customer), complete: false as const }, 202);
+    },
+    auditedRejection(deps, 'unmerge'),
+  );
   return app
     .openapi(suggestions, async (c) =>
       c.json({ items: await listSuggestions(deps, c.req.valid('param').id), cursor: null }, 200),

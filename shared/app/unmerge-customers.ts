@@ -3,13 +3,20 @@ import type { Customer } from '#shared/domain/timeline.js';
 import { type AuditDeps, audited } from './audited.js';
 import type { MergeRequest } from './merge-customers.js';
 
-/** Undoes a merge as an admin, writes the audit record, and answers the target as it now stands. */
+/**
+ * Undoes a merge as an admin, writes the audit record (`in_progress` for a call that moved part of what
+ * a heavy target holds of the source, `ok` for the one that finished), and answers the target as it now
+ * stands and whether the unmerge is complete (else: call again to carry on).
+ */
 export async function unmergeCustomers(
   deps: { store: Pick<AgentStore, 'getCustomer'>; admin: Pick<AgentAdmin, 'unmerge'> } & AuditDeps,
   { targetId, sourceId, agentId }: MergeRequest,
-): Promise<Customer | undefined> {
-  await audited(deps, { agentId, action: 'unmerge', customerIds: [targetId, sourceId] }, () =>
-    deps.admin.unmerge(targetId, sourceId, agentId, deps.clock.now().toISOString()),
+): Promise<{ customer: Customer | undefined; complete: boolean }> {
+  const progress = await audited(
+    deps,
+    { agentId, action: 'unmerge', customerIds: [targetId, sourceId] },
+    () => deps.admin.unmerge(targetId, sourceId, agentId, deps.clock.now().toISOString()),
+    (done) => (done.complete ? 'ok' : 'in_progress'),
   );
-  return deps.store.getCustomer(targetId);
+  return { customer: await deps.store.getCustomer(targetId), complete: progress.complete };
 }

@@ -2,6 +2,7 @@ import type { AgentLoadSet, ConversationLoad, OpenAssignment } from './agent-loa
 import type { Agent, AgentProfile } from './assignment.js';
 import type { Identity } from './envelope.js';
 import type { InboxFilter } from './inbox.js';
+import type { UnmergeProgress } from './merges.js';
 import type { Metrics, MetricsRange } from './metrics.js';
 import type { Page } from './paging.js';
 import type { CustomerExport, ErasureReport } from './privacy.js';
@@ -39,7 +40,8 @@ export interface AgentStore {
 /** The changes agents make to customers and conversations: multi-item sequences the store keeps safe. */
 export interface AgentAdmin extends Pick<RouterAdmin, 'assign'> {
   merge(targetId: string, sourceId: string, agentId: string, now: string): Promise<void>;
-  unmerge(targetId: string, sourceId: string, agentId: string, now: string): Promise<void>;
+  /** Undoes a merge; a heavy target takes several calls (`complete: false` until the last). */
+  unmerge(targetId: string, sourceId: string, agentId: string, now: string): Promise<UnmergeProgress>;
   dismissSuggestion(customerId: string, otherId: string): Promise<void>;
   /**
    * Resolves an open conversation; answers the time it stands resolved at (now, or an earlier resolve's

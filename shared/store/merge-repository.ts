@@ -1,14 +1,31 @@
+import type { Channel } from '../domain/envelope.js';
+import { cameThrough, type UnmergeProgress } from '../domain/merges.js';
 import type { TimelineItem } from '../domain/timeline.js';
 import { ConflictError, ValidationError } from '../errors.js';
-import { type DynamoDb, updateItem, updateItemIf } from './dynamo-client.js';
+import {
+  type DynamoDb,
+  deleteItem,
+  getItem,
+  putItemIf,
+  queryItems,
+  updateItem,
+  updateItemIf,
+} from './dynamo-client.js';
 import { eventItem } from './events.js';
+import { Keys, RAW_PREFIX } from './keys.js';
+import { deleteInput, getInput } from './params/common.js';
 import {
   addMergedFromInput,
   addMergedIdentitiesInput,
   clearMergedIntoInput,
+  finishUnmergeInput,
   pointIdentityInput,
   pointMergedIntoInput,
+  pointReferenceInput,
+  putMovedItemInput,
+  queryUnmergeScanInput,
   removeMergedFromInput,
+  saveUnmergeProgressInput,
 } from './params/merges.js';
 import { type RawProfile, readRawProfile, readRootProfile } from './raw-profile.js';
 
@@ -24,6 +41,14 @@ function mergeConflict(targetId: string, target: RawProfile, sourceId: string, s
   }
   if (source.mergedInto && source.mergedInto !== targetId) {
     return `customer ${sourceId} is already merged into ${source.mergedInto}`;
+  }
+  for (const [id, profile] of [
+    [targetId, target],
+    [sourceId, source],
+  ] as const) {
+    if (profile.unmergingFrom) {
+      return `customer ${id} is being unmerged from ${profile.unmergingFrom}; unmerge again to finish it first`;
+    }
   }
   if (source.mergedFrom.includes(targetId)) {
     return `customer ${targetId} is merged into ${sourceId}; unmerge it first`;
@@ -84,47 +109,151 @@ async function merge(
   await deps.timeline.putTimelineItem(event, undefined);
 }
 
-/** Undoes a merge: the source's own identities resolve to it again. */
+/** The source and target of one merge being undone. */
+type Pair = { sourceId: string; targetId: string };
+
+/**
+ * How much one unmerge call reads and writes at most, in items: each item of the target's timeline
+ * read costs 1, each moved back 4 more (its copy, its references, its deletion). A few seconds of
+ * calls, well inside the agent API's timeout; a heavy target takes several calls.
+ */
+const UNMERGE_WORK_PER_CALL = 4000;
+const MOVE_COST = 4;
+const SCAN_PAGE = 100;
+
+/**
+ * Re-points the source's identities, takes them and the source off the target, and clears the
+ * source's `mergedInto` (marking it `unmergingFrom`). Answers the time the unmerge stands recorded at:
+ * now, or that of another unmerge of the same pair that cleared it first.
+ */
+async function undoMerge(db: DynamoDb, pair: Pair, source: RawProfile, agentId: string, now: string) {
+  for (const token of source.identities) {
+    await updateItemIf(db, pointIdentityInput(db.table, token, pair, 'source'));
+  }
+  await updateItem(db, removeMergedFromInput(db.table, pair.targetId, pair.sourceId, source.identities));
+  if (await updateItemIf(db, clearMergedIntoInput(db.table, pair, agentId, now))) return now;
+  const again = await readRawProfile(db, pair.sourceId);
+  if (again.unmergingFrom !== pair.targetId || !again.unmergedAt) {
+    throw new ConflictError(`customer ${pair.sourceId} is not merged into ${pair.targetId}`);
+  }
+  return again.unmergedAt;
+}
+
+/** The provider references of a stored item that may name its partition (see `onceReference`). */
+function referencesOf(stored: Record<string, unknown>): Array<{ pk: string; sk: string }> {
+  const channel = typeof stored.channel === 'string' ? (stored.channel as Channel) : undefined;
+  if (!channel || typeof stored.providerMessageId !== 'string') return [];
+  const keys = [Keys.messageRef(channel, stored.providerMessageId)];
+  if (stored.type !== 'message' && typeof stored.id === 'string')
+    keys.push(Keys.messageRef(channel, stored.id));
+  return keys;
+}
+
+/**
+ * Moves one item of the target's partition to the source's, in the order that lets a crash anywhere
+ * be completed by the next call: the raw payload kept aside and the item copied (once), the references
+ * pointed at the source, then the raw payload and the item deleted from the target, the item last (a
+ * retry finds it and does the rest).
+ */
+async function moveItem(db: DynamoDb, pair: Pair, stored: Record<string, unknown>): Promise<void> {
+  const key = { pk: String(stored.pk), sk: String(stored.sk) };
+  const rawKey = { pk: key.pk, sk: `${RAW_PREFIX}${key.sk}` };
+  const aside =
+    stored.raw === undefined ? (await getItem(db, getInput(db.table, rawKey, true))).Item : undefined;
+  if (aside) await putItemIf(db, putMovedItemInput(db.table, aside, pair));
+  await putItemIf(db, putMovedItemInput(db.table, stored, pair));
+  for (const reference of referencesOf(stored)) {
+    await updateItemIf(db, pointReferenceInput(db.table, reference, pair));
+  }
+  if (aside) await deleteItem(db, deleteInput(db.table, rawKey));
+  await deleteItem(db, deleteInput(db.table, key));
+}
+
+/**
+ * Gives the source back what came through its identities while merged: reads the target's timeline
+ * from `after` on, a page at a time, and moves each such item. Stops when the work of one call is
+ * spent, answering where (the last sort key it went through), or undefined when it read to the end.
+ */
+async function moveBack(
+  db: DynamoDb,
+  pair: Pair,
+  tokens: ReadonlySet<string>,
+  from: { after: string | undefined; work: number },
+): Promise<{ after: string | undefined; moved: number }> {
+  let { after, work } = from;
+  let moved = 0;
+  for (;;) {
+    const page = await queryItems(db, queryUnmergeScanInput(db.table, pair.targetId, after, SCAN_PAGE));
+    for (const stored of page.Items ?? []) {
+      const cost = 1 + (cameThrough(stored, tokens) ? MOVE_COST : 0);
+      if (work < cost) return { after, moved };
+      if (cost > 1) {
+        await moveItem(db, pair, stored);
+        moved += 1;
+      }
+      work -= cost;
+      after = String(stored.sk);
+    }
+    if (!page.LastEvaluatedKey) return { after: undefined, moved };
+  }
+}
+
+/**
+ * Undoes a merge: the source's own identities resolve to it again, and what came through them while
+ * merged (their messages, reactions, calls, with raw payloads and references) goes back to its
+ * partition, so its export and its erasure find it and the target's no longer do. The first call
+ * clears the merge and records it on both timelines; the move may take several calls (each one bounded
+ * and starting where the last stopped), `complete: false` until the last.
+ */
 async function unmerge(
   db: DynamoDb,
   deps: Deps,
-  targetId: string,
-  sourceId: string,
-  agentId: string,
-  now: string,
-) {
+  request: Pair & { agentId: string; now: string },
+  workPerCall: number,
+): Promise<UnmergeProgress> {
+  const { targetId, sourceId, agentId } = request;
+  const pair = { sourceId, targetId };
   const source = await readRawProfile(db, sourceId);
-  if (source.mergedInto !== targetId) {
-    throw new ConflictError(`customer ${sourceId} is not merged into ${targetId}`);
-  }
-  for (const token of source.identities) {
-    await updateItemIf(db, pointIdentityInput(db.table, token, { sourceId, targetId }, 'source'));
-  }
-  await updateItem(db, removeMergedFromInput(db.table, targetId, sourceId, source.identities));
-  await updateItem(db, clearMergedIntoInput(db.table, sourceId, now));
+  let at: string;
+  if (source.mergedInto === targetId) at = await undoMerge(db, pair, source, agentId, request.now);
+  else if (source.unmergingFrom === targetId && source.unmergedAt) at = source.unmergedAt;
+  else if (!source.mergedInto && source.unmergedFrom === targetId) return { complete: true, moved: 0 };
+  else throw new ConflictError(`customer ${sourceId} is not merged into ${targetId}`);
   const data = (customerId: string) => ({ customerId, by: agentId });
   await deps.timeline.putTimelineItem(
-    eventItem(targetId, now, `unmerge:${sourceId}:${now}`, 'unmerge', data(sourceId)),
+    eventItem(targetId, at, `unmerge:${sourceId}:${at}`, 'unmerge', data(sourceId)),
     undefined,
   );
   await deps.timeline.putTimelineItem(
-    eventItem(sourceId, now, `unmerge:${targetId}:${now}`, 'unmerge', data(targetId)),
+    eventItem(sourceId, at, `unmerge:${targetId}:${at}`, 'unmerge', data(targetId)),
     undefined,
   );
+  const resume = source.mergedInto === targetId ? undefined : source.unmergeCursor;
+  const out = await moveBack(db, pair, new Set(source.identities), { after: resume, work: workPerCall });
+  if (out.after !== undefined) {
+    await updateItemIf(db, saveUnmergeProgressInput(db.table, pair, out.after));
+    return { complete: false, moved: out.moved };
+  }
+  await updateItemIf(db, finishUnmergeInput(db.table, pair));
+  return { complete: true, moved: out.moved };
 }
 
 /**
  * Merges of customers: cheap and reversible. Each is a sequence of idempotent conditional writes (no
  * transactions), ordered so a retry of the same request after a crash completes it.
  */
-export function mergeRepository(db: DynamoDb, deps: Deps) {
+export function mergeRepository(db: DynamoDb, deps: Deps, options: { unmergeWorkPerCall?: number } = {}) {
+  const workPerCall = options.unmergeWorkPerCall ?? UNMERGE_WORK_PER_CALL;
   return {
     /** Merges `sourceId` into `targetId`: identities re-pointed, a `mergedInto` pointer left behind. */
     merge: (targetId: string, sourceId: string, agentId: string, now: string): Promise<void> =>
       merge(db, deps, { target: targetId, source: sourceId }, agentId, now),
-    /** Undoes a merge: the source's own identities resolve to it again. */
-    unmerge: (targetId: string, sourceId: string, agentId: string, now: string): Promise<void> =>
-      unmerge(db, deps, targetId, sourceId, agentId, now),
+    /**
+     * Undoes a merge: the source's own identities resolve to it again and what came through them while
+     * merged goes back to it; a heavy target over several calls (`complete: false` until the last).
+     */
+    unmerge: (targetId: string, sourceId: string, agentId: string, now: string): Promise<UnmergeProgress> =>
+      unmerge(db, deps, { targetId, sourceId, agentId, now }, workPerCall),
   };
 }
 

@@ -18,6 +18,13 @@ const RawProfileSchema = z.looseObject({
   mentioned: StringSetSchema,
   mergedFrom: StringSetSchema,
   mergedInto: z.string().optional(),
+  /** Set while an unmerge gives this customer back what it sent while merged into that one. */
+  unmergingFrom: z.string().optional(),
+  /** Where a paused unmerge stopped reading the target's timeline (a sort key). */
+  unmergeCursor: z.string().optional(),
+  unmergedAt: z.string().optional(),
+  /** The customer this one was last unmerged from. */
+  unmergedFrom: z.string().optional(),
   openConversationId: z.string().optional(),
 });
 /**

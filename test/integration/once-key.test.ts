@@ -101,9 +101,10 @@ describe('local runtime: a message timed by its provider is written once by its 
     await env.runtime.store.merges.unmerge(target, source, AGENT, at(9));
     expect(await customerOf('14155550305')).toBe(source);
     await whatsapp('14155550305', 'wamid.MERGED8', at(8));
+    // The unmerge gave the message back to the source, with its reference: the redelivery finds it there.
     const items = await table();
-    expect(copies(items, 'whatsapp:wamid.MERGED8').map((item) => item.pk)).toEqual([`CUSTOMER#${target}`]);
-    expect(reference(items, 'whatsapp', 'wamid.MERGED8')).toMatchObject({ customerId: target });
+    expect(copies(items, 'whatsapp:wamid.MERGED8').map((item) => item.pk)).toEqual([`CUSTOMER#${source}`]);
+    expect(reference(items, 'whatsapp', 'wamid.MERGED8')).toMatchObject({ customerId: source });
     // The source stays marked: its messages keep their references, so nothing moved is lost track of.
     await whatsapp('14155550305', 'wamid.AFTER10', at(10));
     expect(reference(await table(), 'whatsapp', 'wamid.AFTER10')).toMatchObject({ customerId: source });

@@ -205,6 +205,42 @@ describe('local runtime: integrators receive every event of a journey, signed, e
     expect((await api('DELETE', `/api/webhooks/${id}`, undefined, AGENT)).status).toBe(403);
   });
 
+  it('sends customer.unmerged when a merge is undone, and no message twice when it moves back', async () => {
+    const now = Date.now();
+    const write = (from: string, id: string, ago: number) =>
+      hook(whatsappText({ from, messages: [{ id, at: new Date(now - ago).toISOString(), text: id }] }));
+    await write('447700900601', 'wamid.UMA1', 50_000);
+    await write('447700900602', 'wamid.VAL1', 40_000);
+    const idOf = async (phone: string) =>
+      ((await (await api('GET', `/api/customers?q=%2B${phone}`)).json()) as { items: Customer[] }).items[0]
+        ?.id as string;
+    const [target, source] = [await idOf('447700900601'), await idOf('447700900602')];
+    const before = receiver.received.length;
+    expect((await api('POST', `/api/customers/${target}/merge`, { customerId: source })).status).toBe(200);
+    await write('447700900602', 'wamid.VAL2', 30_000);
+    expect((await api('POST', `/api/customers/${target}/unmerge`, { customerId: source })).status).toBe(200);
+    await runtime.idle();
+    // Each event once by its webhook-id (a first try answered 500 is tried again later).
+    const events = new Map<string, { type: string; data: Record<string, unknown> }>();
+    for (const r of receiver.received.slice(before))
+      events.set(String(r.headers['webhook-id']), JSON.parse(r.body));
+    const ofPair = [...events.values()].filter((e) => [target, source].includes(String(e.data.customerId)));
+    expect(ofPair.map((e) => `${e.type} ${e.data.messageId ?? e.data.customerId}`).sort()).toEqual(
+      [
+        `customer.merged ${source}`,
+        'message.received whatsapp:wamid.VAL2',
+        `customer.unmerged ${source}`,
+      ].sort(),
+    );
+    const unmerged = ofPair.find((e) => e.type === 'customer.unmerged');
+    expect(unmerged?.data).toEqual({
+      customerId: source,
+      unmergedFrom: target,
+      unmergedAt: expect.any(String),
+      by: 'agent-ana',
+    });
+  });
+
   it('sends customer.erased when a customer is erased, and nothing more of theirs', async () => {
     const found = (await (await api('GET', '/api/customers?q=%2B447700900555')).json()) as {
       items: Customer[];

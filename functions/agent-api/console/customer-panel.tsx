@@ -79,6 +79,19 @@ function Suggestions(props: {
   );
 }
 
+/**
+ * Unmerges, calling again while the API answers `complete: false` (a target with a long timeline gives
+ * the other customer's items back a bounded amount per call); at most 100 calls from one click.
+ */
+async function unmergeAll(api: Api, customerId: string, otherId: string): Promise<void> {
+  for (let call = 0; call < 100; call++) {
+    const answer = await api.send<{ complete?: boolean }>('POST', `/api/customers/${customerId}/unmerge`, {
+      customerId: otherId,
+    });
+    if (answer?.complete !== false) return;
+  }
+}
+
 function AdminTools(props: { api: Api; customer: CustomerView; run(work: () => Promise<unknown>): void }) {
   const { api, customer } = props;
   const exportJson = async () => {
@@ -108,13 +121,7 @@ function AdminTools(props: { api: Api; customer: CustomerView; run(work: () => P
         <button type="submit">Merge</button>
       </form>
       {customer.mergedFrom.map((id) => (
-        <button
-          key={id}
-          type="button"
-          onClick={() =>
-            props.run(() => api.send('POST', `/api/customers/${customer.id}/unmerge`, { customerId: id }))
-          }
-        >
+        <button key={id} type="button" onClick={() => props.run(() => unmergeAll(api, customer.id, id))}>
           Unmerge {id}
         </button>
       ))}

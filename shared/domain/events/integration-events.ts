@@ -10,6 +10,7 @@ export const EventTypeSchema = z.enum([
   'conversation.resolved',
   'customer.created',
   'customer.merged',
+  'customer.unmerged',
   'customer.erased',
   'sla.breached',
   'csat.received',

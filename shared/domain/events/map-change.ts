@@ -98,6 +98,8 @@ function csatEvents(record: ChangeRecord, item: Image, old: Image | undefined): 
 }
 
 function timelineEvents(record: ChangeRecord, item: Image, old: Image | undefined): IntegrationEvent[] {
+  // An unmerge moving a message back to its customer: integrators had it once, `customer.unmerged` says why it moved.
+  if (!old && item.movedFrom !== undefined) return [];
   if (item.type === 'event') return [...slaEvents(record, item, old), ...csatEvents(record, item, old)];
   if (item.type !== 'message' || typeof item.customerId !== 'string' || typeof item.at !== 'string')
     return [];
@@ -163,6 +165,18 @@ function customerEvents(record: ChangeRecord, item: Image, old: Image | undefine
       }),
     );
   }
+  const unmergedFrom = str(old?.mergedInto);
+  if (unmergedFrom && !item.mergedInto) {
+    const unmergedAt = str(item.unmergedAt) ?? record.at;
+    out.push(
+      event('customer.unmerged', [customerId, unmergedFrom, unmergedAt], unmergedAt, {
+        customerId,
+        unmergedFrom,
+        unmergedAt,
+        ...(str(item.unmergedBy) ? { by: item.unmergedBy } : {}),
+      }),
+    );
+  }
   return out;
 }
 
@@ -213,7 +227,7 @@ function conversationEvents(record: ChangeRecord, item: Image, old: Image | unde
  * The integrator events one change of the table makes: a timeline message inserted is
  * `message.received` or `message.sent`, its status moving is `message.status`; a conversation
  * created or reopened, (re)assigned, resolved; an SLA target breached; a customer created, merged
- * into another, erased.
+ * into another, unmerged, erased. A message an unmerge moves to its customer makes none.
  * Pure and total: any other change (and any removal) makes none.
  */
 export function eventsOfChange(record: ChangeRecord): IntegrationEvent[] {

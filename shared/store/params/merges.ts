@@ -1,5 +1,6 @@
-import type { UpdateCommandInput } from '@aws-sdk/lib-dynamodb';
+import type { PutCommandInput, QueryCommandInput, UpdateCommandInput } from '@aws-sdk/lib-dynamodb';
 import { Keys } from '../keys.js';
+import { queryTimelineInput } from './timeline.js';
 
 /** Step 1 of a merge: the target lists the source, so its timeline reads include it at once. */
 export function addMergedFromInput(table: string, targetId: string, sourceId: string): UpdateCommandInput {
@@ -102,12 +103,106 @@ export function removeMergedFromInput(
   };
 }
 
-/** Unmerge: the source stands for itself again, marked `unmergedAt` (it stood merged once). */
-export function clearMergedIntoInput(table: string, sourceId: string, now: string): UpdateCommandInput {
+/**
+ * Unmerge: the source stands for itself again, marked `unmergedAt`/`unmergedBy`/`unmergedFrom` (it
+ * stood merged once: the resolver keeps its references; a repeated unmerge is answered as done) and
+ * `unmergingFrom` until what it sent while merged is back in its
+ * partition. Only while it points to the target, so two unmerges at once record one.
+ */
+export function clearMergedIntoInput(
+  table: string,
+  merge: { sourceId: string; targetId: string },
+  agentId: string,
+  now: string,
+): UpdateCommandInput {
   return {
     TableName: table,
-    Key: Keys.customer(sourceId),
-    UpdateExpression: 'SET unmergedAt = :now REMOVE mergedInto, mergedAt, mergedBy',
-    ExpressionAttributeValues: { ':now': now },
+    Key: Keys.customer(merge.sourceId),
+    UpdateExpression:
+      'SET unmergedAt = :now, unmergedBy = :agent, unmergedFrom = :target, unmergingFrom = :target REMOVE mergedInto, mergedAt, mergedBy',
+    ConditionExpression: 'mergedInto = :target',
+    ExpressionAttributeValues: { ':now': now, ':agent': agentId, ':target': merge.targetId },
+  };
+}
+
+/**
+ * One page of the target's timeline after the sort key `after` (strongly consistent: an item the source
+ * sent a moment before the unmerge is read), whole items, to find what came through the source.
+ */
+export function queryUnmergeScanInput(
+  table: string,
+  targetId: string,
+  after: string | undefined,
+  limit: number,
+): QueryCommandInput {
+  return { ...queryTimelineInput(table, targetId, { limit, after }), ConsistentRead: true };
+}
+
+/**
+ * Copies a stored item (a timeline item or its raw payload aside) into the source's partition under
+ * the same sort key, once, marked `movedFrom` (integrators are not told of it as a new message).
+ */
+export function putMovedItemInput(
+  table: string,
+  stored: Record<string, unknown>,
+  merge: { sourceId: string; targetId: string },
+): PutCommandInput {
+  const pk = Keys.customer(merge.sourceId).pk;
+  const timeline = stored.entity === 'timeline';
+  return {
+    TableName: table,
+    Item: {
+      ...stored,
+      pk,
+      ...(timeline ? { customerId: merge.sourceId, movedFrom: merge.targetId } : {}),
+    },
+    ConditionExpression: 'attribute_not_exists(pk)',
+  };
+}
+
+/**
+ * Points a provider reference (`MESSAGE#...`) of a moved item at the source, only while it names the
+ * target: a redelivery of the message then finds it in the source's partition, statuses follow it.
+ */
+export function pointReferenceInput(
+  table: string,
+  key: { pk: string; sk: string },
+  merge: { sourceId: string; targetId: string },
+): UpdateCommandInput {
+  return {
+    TableName: table,
+    Key: key,
+    UpdateExpression: 'SET customerId = :source',
+    ConditionExpression: 'customerId = :target',
+    ExpressionAttributeValues: { ':source': merge.sourceId, ':target': merge.targetId },
+  };
+}
+
+/** Keeps where a paused unmerge stopped reading the target's timeline, while it is still under way. */
+export function saveUnmergeProgressInput(
+  table: string,
+  merge: { sourceId: string; targetId: string },
+  after: string,
+): UpdateCommandInput {
+  return {
+    TableName: table,
+    Key: Keys.customer(merge.sourceId),
+    UpdateExpression: 'SET unmergeCursor = :after',
+    ConditionExpression: 'unmergingFrom = :target',
+    ExpressionAttributeValues: { ':after': after, ':target': merge.targetId },
+  };
+}
+
+/** The unmerge is over: everything that came through the source is back in its partition. */
+export function finishUnmergeInput(
+  table: string,
+  merge: { sourceId: string; targetId: string },
+): UpdateCommandInput {
+  return {
+    TableName: table,
+    Key: Keys.customer(merge.sourceId),
+    UpdateExpression: 'REMOVE unmergingFrom, unmergeCursor',
+    ConditionExpression: 'unmergingFrom = :target',
+    ExpressionAttributeValues: { ':target': merge.targetId },
   };
 }

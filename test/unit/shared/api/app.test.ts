@@ -90,6 +90,7 @@ function fakeAdmin(): AgentAdmin & { calls: unknown[][] } {
     },
     unmerge: async (...args) => {
       calls.push(['unmerge', ...args]);
+      return { complete: true, moved: 0 };
     },
     dismissSuggestion: async (...args) => {
       calls.push(['dismiss', ...args]);
@@ -755,6 +756,20 @@ describe('agent API: the admin role and the audit log', () => {
     expect(res.status).toBe(202);
     expect(await res.json()).toMatchObject({ customerId: 'cu_1', complete: false });
     expect(audit.records.map((r) => r.outcome)).toEqual(['in_progress']);
+  });
+
+  it('answers 202 for a call that unmerged part of a heavy target, audited as in progress', async () => {
+    const admin = fakeAdmin();
+    admin.unmerge = async () => ({ complete: false, moved: 3 });
+    const audit = memoryAuditLog();
+    const res = await send(
+      app(fakeStore(), admin, fakeReplies(), audit),
+      asAdmin,
+      ADMIN_CALLS[3] as (typeof ADMIN_CALLS)[0],
+    );
+    expect(res.status).toBe(202);
+    expect(await res.json()).toMatchObject({ id: 'cu_1', complete: false });
+    expect(audit.records.map((r) => [r.action, r.outcome])).toEqual([['unmerge', 'in_progress']]);
   });
 
   it('audits a merge by accepting a suggestion, and a call that failed with its error code', async () => {

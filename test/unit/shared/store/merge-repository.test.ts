@@ -1,5 +1,12 @@
 import { ConditionalCheckFailedException, DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient, GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import {
+  DeleteCommand,
+  DynamoDBDocumentClient,
+  GetCommand,
+  PutCommand,
+  QueryCommand,
+  UpdateCommand,
+} from '@aws-sdk/lib-dynamodb';
 import { beforeEach, describe, expect, it, vi } from 'vitest';
 import type { TimelineItem } from '#shared/domain/timeline.js';
 import { ConflictError, ValidationError } from '#shared/errors.js';
@@ -83,20 +90,83 @@ describe('mergeRepository', () => {
   });
 
   it('gives the source its own identities back on unmerge and records it on both timelines', async () => {
+    ddb.on(QueryCommand).resolves({ Items: [] });
     const { merges, timeline } = repository();
-    await merges.unmerge('cu_t', 'cu_m', 'ag_1', '2025-06-10T09:00:00.000Z');
+    expect(await merges.unmerge('cu_t', 'cu_m', 'ag_1', '2025-06-10T09:00:00.000Z')).toEqual({
+      complete: true,
+      moved: 0,
+    });
     expect(updates()).toEqual([
       [
         { pk: 'IDENTITY#phone#+3', sk: 'IDENTITY' },
         'SET customerId = :source, unmergedFrom = :target REMOVE mergedFrom',
       ],
       [{ pk: 'CUSTOMER#cu_t', sk: 'PROFILE' }, 'DELETE mergedFrom :source, identities :identities'],
-      [{ pk: 'CUSTOMER#cu_m', sk: 'PROFILE' }, 'SET unmergedAt = :now REMOVE mergedInto, mergedAt, mergedBy'],
+      [
+        { pk: 'CUSTOMER#cu_m', sk: 'PROFILE' },
+        'SET unmergedAt = :now, unmergedBy = :agent, unmergedFrom = :target, unmergingFrom = :target REMOVE mergedInto, mergedAt, mergedBy',
+      ],
+      [{ pk: 'CUSTOMER#cu_m', sk: 'PROFILE' }, 'REMOVE unmergingFrom, unmergeCursor'],
     ]);
     expect(timeline.putTimelineItem.mock.calls.map(([item]) => [item.customerId, item.event])).toEqual([
       ['cu_t', 'unmerge'],
       ['cu_m', 'unmerge'],
     ]);
     await expect(merges.unmerge('cu_t', 'cu_s', 'ag_1', 'n')).rejects.toBeInstanceOf(ConflictError);
+  });
+
+  it("moves what came through the source's identities back, and nothing else, reading the target strongly", async () => {
+    const at = '2025-06-10T08:00:00.000Z';
+    const item = (id: string, extra: Record<string, unknown>) => ({
+      pk: 'CUSTOMER#cu_t',
+      sk: `TIMELINE#${at}#${id}`,
+      entity: 'timeline',
+      id,
+      at,
+      customerId: 'cu_t',
+      ...extra,
+    });
+    const theirs = item('whatsapp:wamid.1', {
+      type: 'message',
+      channel: 'whatsapp',
+      providerMessageId: 'wamid.1',
+      from: { kind: 'phone', value: '+3' },
+      raw: '{"from":"3"}',
+    });
+    const own = item('whatsapp:wamid.2', { type: 'message', from: { kind: 'phone', value: '+1' } });
+    const reply = item('reply:rp_1', { type: 'message', direction: 'outbound' });
+    ddb.on(QueryCommand).resolves({ Items: [own, theirs, reply] });
+    ddb.on(PutCommand).resolves({});
+    ddb.on(DeleteCommand).resolves({});
+    const { merges } = repository();
+    expect(await merges.unmerge('cu_t', 'cu_m', 'ag_1', '2025-06-10T09:00:00.000Z')).toEqual({
+      complete: true,
+      moved: 1,
+    });
+    expect(ddb.commandCalls(QueryCommand)[0]?.args[0].input).toMatchObject({ ConsistentRead: true });
+    expect(ddb.commandCalls(PutCommand).map((call) => call.args[0].input.Item)).toEqual([
+      { ...theirs, pk: 'CUSTOMER#cu_m', customerId: 'cu_m', movedFrom: 'cu_t' },
+    ]);
+    expect(updates()).toContainEqual([
+      { pk: 'MESSAGE#whatsapp#wamid.1', sk: 'MESSAGE' },
+      'SET customerId = :source',
+    ]);
+    expect(ddb.commandCalls(DeleteCommand).map((call) => call.args[0].input.Key)).toEqual([
+      { pk: 'CUSTOMER#cu_t', sk: theirs.sk },
+    ]);
+    // Its raw payload rides on it: no read for one kept aside.
+    expect(ddb.commandCalls(GetCommand).map((call) => call.args[0].input.Key?.pk)).toEqual(['CUSTOMER#cu_m']);
+  });
+
+  it('refuses a merge while either customer is being unmerged', async () => {
+    ddb.on(GetCommand).callsFake((input: { Key: { pk: string } }) => ({
+      Item: {
+        ...profiles[input.Key.pk],
+        ...(input.Key.pk === 'CUSTOMER#cu_s' ? { unmergingFrom: 'cu_x' } : {}),
+      },
+    }));
+    const { merges } = repository();
+    await expect(merges.merge('cu_t', 'cu_s', 'ag_1', 'n')).rejects.toThrow(/being unmerged from cu_x/);
+    expect(updates()).toEqual([]);
   });
 });

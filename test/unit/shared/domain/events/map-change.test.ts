@@ -132,6 +132,20 @@ describe('eventsOfChange', () => {
       ['customer.merged'],
     ],
     [
+      'an unmerge',
+      change(
+        'modify',
+        { entity: 'customer', id: 'cu_2', unmergedAt: AT, unmergedBy: 'zoe', unmergingFrom: 'cu_1' },
+        { entity: 'customer', id: 'cu_2', mergedInto: 'cu_1', mergedAt: AT },
+      ),
+      ['customer.unmerged'],
+    ],
+    [
+      'a message moved to its customer by an unmerge',
+      change('insert', { ...inbound, customerId: 'cu_2', movedFrom: 'cu_1' }),
+      [],
+    ],
+    [
       'an erasure',
       change(
         'modify',
@@ -145,6 +159,21 @@ describe('eventsOfChange', () => {
     ['an audit record', change('insert', { entity: 'audit', id: 'au_1' }), []],
   ])('maps %s', (_name, record, types) => {
     expect(eventsOfChange(record).map((e) => e.type)).toEqual(types);
+  });
+
+  it('says which customer was unmerged from which, when and by whom, with one id however often it comes', () => {
+    const record = change(
+      'modify',
+      { entity: 'customer', id: 'cu_2', unmergedAt: AT, unmergedBy: 'zoe' },
+      { entity: 'customer', id: 'cu_2', mergedInto: 'cu_1', mergedAt: AT },
+    );
+    const [event] = eventsOfChange(record);
+    expect(event).toMatchObject({
+      type: 'customer.unmerged',
+      timestamp: AT,
+      data: { customerId: 'cu_2', unmergedFrom: 'cu_1', unmergedAt: AT, by: 'zoe' },
+    });
+    expect(eventsOfChange({ ...record, id: 'rec-2' })[0]?.id).toBe(event?.id);
   });
 
   it('says who the conversation was assigned to and who had it', () => {

@@ -3,9 +3,14 @@ import {
   addMergedFromInput,
   addMergedIdentitiesInput,
   clearMergedIntoInput,
+  finishUnmergeInput,
   pointIdentityInput,
   pointMergedIntoInput,
+  pointReferenceInput,
+  putMovedItemInput,
+  queryUnmergeScanInput,
   removeMergedFromInput,
+  saveUnmergeProgressInput,
 } from '#shared/store/params/merges.js';
 
 const target = { pk: 'CUSTOMER#cu_t', sk: 'PROFILE' };
@@ -85,12 +90,59 @@ describe('merge params', () => {
     });
   });
 
-  it('removes the merge pointer from the source on unmerge, and marks it unmerged', () => {
-    expect(clearMergedIntoInput('t', 'cu_s', '2026-12-03T10:00:00.000Z')).toEqual({
+  it('removes the merge pointer from the source on unmerge, once, and marks it unmerged and unmerging', () => {
+    expect(
+      clearMergedIntoInput('t', { sourceId: 'cu_s', targetId: 'cu_t' }, 'ag_1', '2026-12-03T10:00:00.000Z'),
+    ).toEqual({
       TableName: 't',
       Key: source,
-      UpdateExpression: 'SET unmergedAt = :now REMOVE mergedInto, mergedAt, mergedBy',
-      ExpressionAttributeValues: { ':now': '2026-12-03T10:00:00.000Z' },
+      UpdateExpression:
+        'SET unmergedAt = :now, unmergedBy = :agent, unmergedFrom = :target, unmergingFrom = :target REMOVE mergedInto, mergedAt, mergedBy',
+      ConditionExpression: 'mergedInto = :target',
+      ExpressionAttributeValues: { ':now': '2026-12-03T10:00:00.000Z', ':agent': 'ag_1', ':target': 'cu_t' },
+    });
+  });
+
+  it("copies a moved item into the source's partition once, marked, and points its reference there", () => {
+    const pair = { sourceId: 'cu_s', targetId: 'cu_t' };
+    const stored = {
+      pk: 'CUSTOMER#cu_t',
+      sk: 'TIMELINE#2026-12-03T10:00:00.000Z#whatsapp:wamid.1',
+      entity: 'timeline',
+      customerId: 'cu_t',
+      raw: '{}',
+    };
+    expect(putMovedItemInput('t', stored, pair)).toEqual({
+      TableName: 't',
+      Item: { ...stored, pk: 'CUSTOMER#cu_s', customerId: 'cu_s', movedFrom: 'cu_t' },
+      ConditionExpression: 'attribute_not_exists(pk)',
+    });
+    const aside = { pk: 'CUSTOMER#cu_t', sk: `RAW#${stored.sk}`, entity: 'raw_payload', raw: '{}' };
+    expect(putMovedItemInput('t', aside, pair).Item).toEqual({ ...aside, pk: 'CUSTOMER#cu_s' });
+    const ref = { pk: 'MESSAGE#whatsapp#wamid.1', sk: 'MESSAGE' };
+    expect(pointReferenceInput('t', ref, pair)).toMatchObject({
+      Key: ref,
+      UpdateExpression: 'SET customerId = :source',
+      ConditionExpression: 'customerId = :target',
+    });
+  });
+
+  it("reads the target strongly, keeps a paused unmerge's place and ends it, only while under way", () => {
+    const pair = { sourceId: 'cu_s', targetId: 'cu_t' };
+    expect(queryUnmergeScanInput('t', 'cu_t', 'TIMELINE#x', 100)).toMatchObject({
+      ConsistentRead: true,
+      Limit: 100,
+      ExpressionAttributeValues: { ':pk': 'CUSTOMER#cu_t', ':from': 'TIMELINE#x\u0000', ':to': 'TIMELINE$' },
+    });
+    expect(saveUnmergeProgressInput('t', pair, 'TIMELINE#x')).toMatchObject({
+      Key: source,
+      UpdateExpression: 'SET unmergeCursor = :after',
+      ConditionExpression: 'unmergingFrom = :target',
+    });
+    expect(finishUnmergeInput('t', pair)).toMatchObject({
+      Key: source,
+      UpdateExpression: 'REMOVE unmergingFrom, unmergeCursor',
+      ConditionExpression: 'unmergingFrom = :target',
     });
   });
 });

@@ -331,6 +331,65 @@ describe('the web-chat widget when things go wrong, in a browser', { timeout: 60
     expect(errors).toEqual([]);
   });
 
+  it('puts the focus in the message box when "Start chat" (from the keyboard) replaces the form, so typing and Escape work', async () => {
+    const { page } = await visit();
+    const email = page.getByRole('textbox', { name: /Your email/ });
+    /** Whether the element has the focus in its shadow root (the page's activeElement is the host). */
+    const focused = (el: { getRootNode(): unknown }) =>
+      (el.getRootNode() as { activeElement: unknown }).activeElement === el;
+    await page.getByRole('status').filter({ hasText: 'We are away now' }).waitFor(WAIT);
+    await email.focus();
+    await page.keyboard.type('olga@example.com');
+    await page.keyboard.press('Enter');
+    const box = page.getByRole('textbox', { name: 'Message', exact: true });
+    await box.waitFor(WAIT);
+    await expect.poll(() => box.evaluate(focused), WAIT).toBe(true);
+    await page.keyboard.type('hello from the keyboard');
+    await page.keyboard.press('Enter');
+    await message(page, 'hello from the keyboard').waitFor(WAIT);
+    await page.keyboard.press('Escape');
+    expect(await page.getByRole('dialog', { name: 'Chat with us' }).isVisible()).toBe(false);
+  });
+
+  it('stays at the end of the log through a burst of sends, so the reply after it is in view and read; an unsent message goes last whatever the visitor’s clock says', async () => {
+    const { page, sent } = await visit();
+    const old = Array.from({ length: 30 }, (_, i) => ({
+      id: `old-${i}`,
+      at: new Date(Date.UTC(2026, 10, 1, 9, i)).toISOString(),
+      author: i % 2 ? 'agent' : 'visitor',
+      text: `Earlier message #${i}.`,
+    }));
+    await page.route(`${shop.runtime.url}/webchat/messages`, async (route) => {
+      if (route.request().method() !== 'GET') return route.fallback();
+      const real = (await (await route.fetch()).json()) as { messages: unknown[] };
+      return route.fulfill({ json: { ...real, messages: [...old, ...real.messages], cursor: null } });
+    });
+    await start(page);
+    const log = page.getByRole('log', { name: 'Conversation' });
+    const gap = () => log.evaluate((el) => el.scrollHeight - el.scrollTop - el.clientHeight);
+    const burst = Array.from({ length: 10 }, (_, i) => `Burst line ${i}: a person please about my invoice`);
+    for (const line of burst) await write(page, line);
+    await expect.poll(() => statusOf(page, 'Burst line 9').textContent(), WAIT).toContain('Sent');
+    await expect
+      .poll(
+        () => page.locator('.msg.visitor[data-status="sending"], .msg.visitor[data-status="queued"]').count(),
+        WAIT,
+      )
+      .toBe(0);
+    expect(await gap()).toBeLessThan(5);
+    await agentReply(page, 'Bea here about the invoice.');
+    const reply = page.locator('.msg.agent', { hasText: 'Bea here about the invoice.' });
+    await reply.waitFor(WAIT);
+    const id = (await reply.getAttribute('data-id')) as string;
+    await expect.poll(() => readsOf(sent, id).length, WAIT).toBeGreaterThan(0);
+    expect(await page.getByRole('button', { name: 'New message' }).count()).toBe(0);
+    await failSends(page, [() => new Promise(() => {})]);
+    await page.clock.setSystemTime(Date.now() - 3_600_000);
+    await write(page, 'Written with a slow clock');
+    await message(page, 'slow clock').waitFor(WAIT);
+    expect(await page.locator('.msg').last().textContent()).toContain('Written with a slow clock');
+  });
+
   it('tells a signed-in visitor whose token expired to sign in again, with no blank panel and no error', async () => {
     const expired = identityToken({ sub: 'lee-1', exp: Math.floor(Date.now() / 1000) - 60 });
     const { page, errors } = await visit(`?token=${expired}`);

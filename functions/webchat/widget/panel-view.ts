@@ -1,4 +1,5 @@
 import { type ComponentChild, h, type Ref } from 'preact';
+import { useEffect, useRef } from 'preact/hooks';
 import type { ChatMessage, Availability as Hours, StoredSession } from './api.js';
 import type { Unsent } from './outbox.js';
 
@@ -7,7 +8,7 @@ export const PANEL_CSS = `.panel{position:fixed;right:20px;bottom:88px;z-index:2
 .head{background:#1f5fbf;color:#fff;padding:12px 16px;display:flex;justify-content:space-between;align-items:center}
 .head h2{font-size:16px;margin:0}
 .close{background:none;border:0;color:#fff;font-size:20px;cursor:pointer}
-.log{flex:1;overflow-y:auto;padding:12px;margin:0;list-style:none}
+.log{flex:1;overflow-y:auto;overflow-anchor:none;padding:12px;margin:0;list-style:none}
 .msg{max-width:80%;margin:6px 0;padding:8px 10px;border-radius:10px;white-space:pre-wrap;word-wrap:break-word}
 .visitor{margin-left:auto;background:#1f5fbf;color:#fff}
 .agent,.ai{background:#eef1f5}
@@ -72,6 +73,15 @@ function Message(props: { message: ChatMessage; unsent?: Unsent | undefined; onR
   );
 }
 
+/**
+ * A message's element key: the visitor's own by its clientMessageId (`pending:<id>` while unsent,
+ * `<…>.<id>` once Threadline has it), so the element stays when the message is sent and the log does not jump.
+ */
+function keyOf(message: ChatMessage): string {
+  const client = /[.:]([0-9a-f]{32})$/.exec(message.id);
+  return message.author === 'visitor' && client ? `c${client[1]}` : message.id;
+}
+
 /** The history: the welcome text, then each message (and the unsent ones), with a divider where a new conversation starts. */
 export function MessageList(props: {
   messages: ChatMessage[];
@@ -86,7 +96,8 @@ export function MessageList(props: {
   const pending = props.unsent.map(
     (u): ChatMessage => ({ id: `pending:${u.clientMessageId}`, at: u.at, author: 'visitor', text: u.text }),
   );
-  const all = [...props.messages, ...pending].sort((a, b) => (a.at < b.at ? -1 : a.at > b.at ? 1 : 0));
+  // Unsent messages go last whatever the visitor's clock says (the history is in Threadline's order).
+  const all = [...props.messages, ...pending];
   let conversation: string | undefined;
   for (const message of all) {
     if (message.conversationId && conversation && message.conversationId !== conversation) {
@@ -95,7 +106,7 @@ export function MessageList(props: {
     }
     conversation = message.conversationId ?? conversation;
     items.push(
-      h(Message, { key: message.id, message, unsent: byId.get(message.id), onRetry: props.onRetry }),
+      h(Message, { key: keyOf(message), message, unsent: byId.get(message.id), onRetry: props.onRetry }),
     );
   }
   return h(
@@ -203,8 +214,15 @@ export function Problem(props: {
   return h('p', { class: 'note', role: 'alert' }, [props.text, retry]);
 }
 
-/** The composer: Enter sends, Shift+Enter is a new line. */
-export function Composer(props: { onSend(text: string): void }): ComponentChild {
+/**
+ * The composer: Enter sends, Shift+Enter is a new line. `focus`: it takes the focus when it appears
+ * (it replaced the pre-chat form that had it, which would leave the focus nowhere).
+ */
+export function Composer(props: { onSend(text: string): void; focus: boolean }): ComponentChild {
+  const area = useRef<HTMLTextAreaElement>(null);
+  useEffect(() => {
+    if (props.focus) area.current?.focus();
+  }, []);
   const send = (area: HTMLTextAreaElement) => {
     const text = area.value.trim();
     if (!text) return;
@@ -223,7 +241,14 @@ export function Composer(props: { onSend(text: string): void }): ComponentChild 
   };
   return h('form', { onSubmit, 'aria-label': 'Send a message' }, [
     h('label', { class: 'sr', for: 'tl-text' }, 'Message'),
-    h('textarea', { id: 'tl-text', rows: 2, maxLength: 4000, onKeyDown, placeholder: 'Write a message…' }),
+    h('textarea', {
+      id: 'tl-text',
+      ref: area,
+      rows: 2,
+      maxLength: 4000,
+      onKeyDown,
+      placeholder: 'Write a message…',
+    }),
     h('button', { class: 'send', type: 'submit' }, 'Send'),
   ]);
 }

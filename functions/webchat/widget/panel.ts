@@ -33,15 +33,18 @@ function usePageVisible() {
  * The log follows the newest message: on open, on the visitor's own send, and on a new message while
  * they are at the end. A visitor who scrolled up to read keeps their place and gets a "new message"
  * hint instead; their own message taken by Threadline (it leaves the outbox for the history) is not a
- * new one, so a slow answer does not pull them back down. `atEnd` says whether the newest message is
- * in view (read receipts wait for it).
+ * new one, so a slow answer does not pull them back down. Any change while the log was at the end
+ * (a message sent, a status) keeps it there. `atEnd` says whether the newest message is in view
+ * (read receipts wait for it).
  */
 function useFollow(open: boolean, messages: ChatMessage[], unsentCount: number) {
   const list = useRef<HTMLOListElement>(null);
   const [atEnd, setAtEnd] = useState(true);
   const [hint, setHint] = useState(false);
   const seen = useRef({ shown: 0, unsent: 0 });
+  const pinned = useRef(true);
   const toEnd = () => {
+    pinned.current = true;
     const el = list.current;
     if (el) el.scrollTop = el.scrollHeight;
     setAtEnd(true);
@@ -51,6 +54,7 @@ function useFollow(open: boolean, messages: ChatMessage[], unsentCount: number) 
     const el = list.current;
     if (!el) return;
     const end = el.scrollHeight - el.scrollTop - el.clientHeight <= AT_END_PX;
+    pinned.current = end;
     setAtEnd(end);
     if (end) setHint(false);
   };
@@ -62,9 +66,9 @@ function useFollow(open: boolean, messages: ChatMessage[], unsentCount: number) 
     const shown = messages.length + unsentCount;
     seen.current = { shown, unsent: unsentCount };
     const sending = unsentCount > before.unsent;
-    if (!open || (!sending && shown <= before.shown)) return;
-    if (sending || atEnd || before.shown === 0) toEnd();
-    else setHint(true);
+    if (!open) return;
+    if (sending || pinned.current || before.shown === 0) toEnd();
+    else if (shown > before.shown) setHint(true);
   }, [messages, unsentCount, open]);
   return { list, atEnd, hint, toEnd, onScroll };
 }
@@ -101,6 +105,7 @@ function Panel(props: { config: Config; open: boolean; onClose(): void }) {
   const chat = useChat(config);
   const hours = useAvailability(config.origin, open, chat.session?.availability);
   const [typedError, setTypedError] = useState<{ field: string; message: string } | undefined>();
+  const formShown = useRef(false);
   const visible = usePageVisible();
   const follow = useFollow(open, chat.messages, chat.unsent.length);
   useReadReceipts(open && visible && follow.atEnd && Boolean(chat.session), chat.messages, chat.markRead);
@@ -116,10 +121,11 @@ function Panel(props: { config: Config; open: boolean; onClose(): void }) {
   const fieldError = typedError ?? (chat.problem?.kind === 'field' ? chat.problem : undefined);
   const state = chat.connection === 'offline' || chat.session ? CONNECTION[chat.connection] : undefined;
   const form = chat.session
-    ? h(Composer, { onSend: (text: string) => chat.outbox.add(text) })
+    ? h(Composer, { onSend: (text: string) => chat.outbox.add(text), focus: open && formShown.current })
     : chat.signedIn
       ? null
       : h(PreChat, { onStart, closed, starting: chat.starting, fieldError });
+  formShown.current ||= open && !chat.session && !chat.signedIn;
   return h(
     'section',
     {

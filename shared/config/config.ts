@@ -69,6 +69,33 @@ export const ConfigSchema = z.object({
   /** The SES configuration set replies are sent with (set by the stack), so bounces come back. */
   SES_CONFIGURATION_SET: optionalNonEmptyString,
   SNS_TRUSTED_CERT_FILE: optionalNonEmptyString,
+  /**
+   * The senders the business names as forms or mailers (`forms@shop.example`, or `@mailer.example` for
+   * a whole domain), comma-separated: their mail whose From SES's DMARC check passed is the Reply-To
+   * address's, not theirs (see receivedEnvelope).
+   */
+  EMAIL_FORM_SENDERS: z._default(
+    z.pipe(
+      z.pipe(
+        z.string(),
+        z.transform((v) =>
+          v
+            .split(',')
+            .map((s) => s.trim().toLowerCase())
+            .filter((s) => s.length > 0),
+        ),
+      ),
+      z.array(
+        z
+          .string()
+          .check(
+            z.maxLength(254),
+            z.regex(/^[^\s@]*@[^\s@.]+(?:\.[^\s@.]+)+$/, 'addresses or @domains, comma-separated'),
+          ),
+      ),
+    ),
+    [],
+  ),
   /** The routing policy (JSON, see shared/domain/routing/README.md); the shipped default when unset. */
   ROUTING_POLICY_FILE: optionalNonEmptyString,
   /** SNS topics the SES webhook accepts (comma-separated ARNs); unset accepts any (local only). */

@@ -11,6 +11,10 @@ z.config(en());
 export const DEFAULT_VOICE_GREETING =
   'Thank you for calling. Please leave a message after the tone, and we will get back to you.';
 
+/** What a caller whose number is withheld hears when VOICE_WITHHELD_MESSAGE is unset (no voicemail is taken). */
+export const DEFAULT_VOICE_WITHHELD_MESSAGE =
+  'Thank you for calling. We cannot take a message from a withheld number. Please call again with your number shown, or write to us.';
+
 /**
  * Every setting Threadline reads, in one schema over `process.env`. Parsed once at cold start; a bad
  * value fails fast with the variable's name. Functions take only the part they need.
@@ -128,6 +132,11 @@ export const ConfigSchema = z.object({
   VOICE_GREETING: z._default(
     z.string().check(z.trim(), z.minLength(1), z.maxLength(4000)),
     DEFAULT_VOICE_GREETING,
+  ),
+  /** Said to a caller whose number is withheld, before hanging up: no voicemail can reach anyone without it. */
+  VOICE_WITHHELD_MESSAGE: z._default(
+    z.string().check(z.trim(), z.minLength(1), z.maxLength(4000)),
+    DEFAULT_VOICE_WITHHELD_MESSAGE,
   ),
   /** The knowledge base (a folder of Markdown articles) of the local responder; the shipped sample when unset. */
   KNOWLEDGE_BASE_DIR: optionalNonEmptyString,

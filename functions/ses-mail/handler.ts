@@ -10,5 +10,6 @@ const config = requireSettings(loadConfig(), ['INBOUND_QUEUE_URL']);
 export const handler = createMailConsumer({
   queue: sqsEnvelopeQueue(config.INBOUND_QUEUE_URL),
   fetchObject: (bucket, key) => getObjectBytes(bucket, key),
+  formSenders: config.EMAIL_FORM_SENDERS,
   deadLetter: lambdaDeadLetter(config.MAIL_DEAD_LETTER_QUEUE_URL),
 });

@@ -3,7 +3,7 @@ import { type Placement, placeEvent, threadId, threadParents } from '../domain/c
 import type { CsatStore } from '../domain/csat/csat-ports.js';
 import type { Envelope, Identity } from '../domain/envelope.js';
 import { identityToken, type PhoneOptions } from '../domain/identity.js';
-import { mayRecordMention, mentionedIdentities } from '../domain/mentions.js';
+import { mayRecordMention, mentionedIdentities, replyToIdentities } from '../domain/mentions.js';
 import { followMerges } from '../domain/merges.js';
 import type { Clock, IdGenerator } from '../domain/ports.js';
 import { profileTouchNeeded } from '../domain/profile-touch.js';
@@ -136,7 +136,11 @@ async function recordEvidence(
   const text = envelope.kind === 'message' && envelope.direction === 'inbound' ? envelope.text : undefined;
   const evidence: Array<{ identity: Identity; reason: SuggestionEvidence['reason'] }> = [
     ...also.map((identity) => ({ identity, reason: 'same_payload' as const })),
-    ...[...mentionedIdentities(text, deps.phone ?? {}), ...typedIdentities(envelope)].map((identity) => ({
+    ...[
+      ...mentionedIdentities(text, deps.phone ?? {}),
+      ...typedIdentities(envelope),
+      ...replyToIdentities(envelope),
+    ].map((identity) => ({
       identity,
       reason: 'mentioned' as const,
     })),
@@ -145,7 +149,9 @@ async function recordEvidence(
   const known = [...(profile?.mentioned ?? [])];
   for (const { identity, reason } of evidence) {
     const token = identityToken(identity);
-    if (ownTokens.has(token) || !mayRecordMention(known, token)) continue;
+    // An address both written in the text and named in Reply-To is one piece of evidence.
+    if (ownTokens.has(token) || recorded.some((r) => identityToken(r) === token)) continue;
+    if (!mayRecordMention(known, token)) continue;
     if (!known.includes(token)) known.push(token);
     recorded.push(identity);
     const item: SuggestionEvidence = {

@@ -4,6 +4,7 @@ import type { Clock } from '../domain/ports.js';
 import {
   aiReplyId,
   checkReplyRules,
+  emailReplyAddress,
   lastInboundOn,
   placedReplyAt,
   type ReplyAuthor,
@@ -175,7 +176,13 @@ export async function sendReply(
   const { conversationId, root, customer, partitions, profiles, firstResponded, nobodyWaiting } =
     input.recipient ?? (await readRecipient(deps, input.conversationId));
   const channel = replyChannel(customer, input.request.channel);
-  const to = replyAddress(customer, channel);
+  const latestEmails =
+    channel === 'email'
+      ? await Promise.all(partitions.map((id) => deps.store.lastInbound(id, 'email')))
+      : undefined;
+  const to = latestEmails
+    ? emailReplyAddress(latestEmails, replyAddress(customer, channel))
+    : replyAddress(customer, channel);
   const state = await deps.store.getContactState(to);
   const permit = checkReplyRules({
     channel,
@@ -185,10 +192,7 @@ export async function sendReply(
     automated: author.kind !== 'agent',
     blocked: state?.blocked ? { reason: state.reason, at: state.at } : undefined,
   });
-  const email: OutboundMessage['email'] =
-    channel === 'email'
-      ? replyEmail(await Promise.all(partitions.map((id) => deps.store.lastInbound(id, 'email'))))
-      : undefined;
+  const email: OutboundMessage['email'] = latestEmails ? replyEmail(latestEmails) : undefined;
 
   const candidate = OutboundMessageSchema.parse({
     id: replyId,

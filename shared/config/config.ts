@@ -11,6 +11,10 @@ z.config(en());
 export const DEFAULT_VOICE_GREETING =
   'Thank you for calling. Please leave a message after the tone, and we will get back to you.';
 
+/** What a caller whose number is withheld hears when VOICE_WITHHELD_MESSAGE is unset (no voicemail is taken). */
+export const DEFAULT_VOICE_WITHHELD_MESSAGE =
+  'Thank you for calling. We cannot take a message from a withheld number. Please call again with your number shown, or write to us.';
+
 /**
  * Every setting Threadline reads, in one schema over `process.env`. Parsed once at cold start; a bad
  * value fails fast with the variable's name. Functions take only the part they need.
@@ -69,6 +73,33 @@ export const ConfigSchema = z.object({
   /** The SES configuration set replies are sent with (set by the stack), so bounces come back. */
   SES_CONFIGURATION_SET: optionalNonEmptyString,
   SNS_TRUSTED_CERT_FILE: optionalNonEmptyString,
+  /**
+   * The senders the business names as forms or mailers (`forms@shop.example`, or `@mailer.example` for
+   * a whole domain), comma-separated: their mail whose From SES's DMARC check passed is the Reply-To
+   * address's, not theirs (see receivedEnvelope).
+   */
+  EMAIL_FORM_SENDERS: z._default(
+    z.pipe(
+      z.pipe(
+        z.string(),
+        z.transform((v) =>
+          v
+            .split(',')
+            .map((s) => s.trim().toLowerCase())
+            .filter((s) => s.length > 0),
+        ),
+      ),
+      z.array(
+        z
+          .string()
+          .check(
+            z.maxLength(254),
+            z.regex(/^[^\s@]*@[^\s@.]+(?:\.[^\s@.]+)+$/, 'addresses or @domains, comma-separated'),
+          ),
+      ),
+    ),
+    [],
+  ),
   /** The routing policy (JSON, see shared/domain/routing/README.md); the shipped default when unset. */
   ROUTING_POLICY_FILE: optionalNonEmptyString,
   /** SNS topics the SES webhook accepts (comma-separated ARNs); unset accepts any (local only). */
@@ -101,6 +132,11 @@ export const ConfigSchema = z.object({
   VOICE_GREETING: z._default(
     z.string().check(z.trim(), z.minLength(1), z.maxLength(4000)),
     DEFAULT_VOICE_GREETING,
+  ),
+  /** Said to a caller whose number is withheld, before hanging up: no voicemail can reach anyone without it. */
+  VOICE_WITHHELD_MESSAGE: z._default(
+    z.string().check(z.trim(), z.minLength(1), z.maxLength(4000)),
+    DEFAULT_VOICE_WITHHELD_MESSAGE,
   ),
   /** The knowledge base (a folder of Markdown articles) of the local responder; the shipped sample when unset. */
   KNOWLEDGE_BASE_DIR: optionalNonEmptyString,

@@ -42,3 +42,27 @@ export function mentionedIdentities(text: string | undefined, phone: PhoneOption
   }
   return [...found.values()].slice(0, MAX_MENTIONS);
 }
+
+/** How many Reply-To addresses of one email become evidence (a form names one customer). */
+const MAX_REPLY_TO_EVIDENCE = 2;
+
+/**
+ * The Reply-To addresses of an inbound email other than its sender's: where the answer goes, written
+ * by the sender and vouched for by nobody (SPF, DKIM and DMARC cover the From), so evidence for a
+ * merge suggestion, never an identity.
+ */
+export function replyToIdentities(envelope: {
+  kind: string;
+  channel?: string;
+  data?: Record<string, unknown> | undefined;
+}): Identity[] {
+  const listed =
+    envelope.kind === 'message' && envelope.channel === 'email' ? envelope.data?.replyToAddresses : undefined;
+  if (!Array.isArray(listed)) return [];
+  const found: Identity[] = [];
+  for (const address of listed.slice(0, MAX_REPLY_TO_EVIDENCE)) {
+    const value = typeof address === 'string' ? normaliseEmail(address) : undefined;
+    if (value) found.push({ kind: 'email', value });
+  }
+  return found;
+}

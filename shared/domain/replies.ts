@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import * as z from 'zod';
 import { ConflictError, NotFoundError, ThreadlineError, UnprocessableError } from '../errors.js';
+import { normaliseEmail } from './addresses.js';
 import { type Channel, ChannelSchema, type Identity } from './envelope.js';
 import { OutboundAttachmentSchema, type OutboundMessage, TemplateSchema } from './outbound.js';
 import type { Customer, TimelineItem } from './timeline.js';
@@ -263,12 +264,33 @@ export function lastInboundOn(profiles: readonly Customer[], channel: Channel): 
     .at(-1);
 }
 
-/** An email reply's subject and threading headers, from the customer's latest inbound email. */
-export function replyEmail(latest: readonly (TimelineItem | undefined)[]): OutboundMessage['email'] {
-  const last = latest
+/** The newest of the customer's latest inbound emails (one per merged partition). */
+function newestOf(latest: readonly (TimelineItem | undefined)[]): TimelineItem | undefined {
+  return latest
     .filter((i): i is TimelineItem => i !== undefined)
     .sort((a, b) => (a.at < b.at ? -1 : 1))
     .at(-1);
+}
+
+/**
+ * Where an email reply goes: the first Reply-To of the email it answers (the customer's latest), as
+ * RFC 5322 §3.6.2 asks of a reply (a contact form writes the customer there and its own address in
+ * From), else `identity`, the customer's address. Only the reply's destination follows Reply-To:
+ * the mail was attached to its customer by its From (see the SES normaliser).
+ */
+export function emailReplyAddress(
+  latest: readonly (TimelineItem | undefined)[],
+  identity: Identity,
+): Identity {
+  const listed = newestOf(latest)?.data?.replyToAddresses;
+  const first = Array.isArray(listed) ? listed[0] : undefined;
+  const value = typeof first === 'string' ? normaliseEmail(first) : undefined;
+  return value ? { kind: 'email', value } : identity;
+}
+
+/** An email reply's subject and threading headers, from the customer's latest inbound email. */
+export function replyEmail(latest: readonly (TimelineItem | undefined)[]): OutboundMessage['email'] {
+  const last = newestOf(latest);
   const data = last?.data ?? {};
   const parent = typeof data.messageId === 'string' ? data.messageId : undefined;
   const previous = Array.isArray(data.references) ? data.references.filter((r) => typeof r === 'string') : [];

@@ -51,6 +51,7 @@ export async function twilioWebhookHandler(
       publicBaseUrl: config.PUBLIC_BASE_URL,
       maxBodyBytes: config.MAX_BODY_BYTES,
       greeting: config.VOICE_GREETING,
+      withheldMessage: config.VOICE_WITHHELD_MESSAGE,
     }),
   );
 }

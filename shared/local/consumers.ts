@@ -117,6 +117,7 @@ export function startConsumers(input: ConsumersInput): ReplyDeps {
       fetchObject: async () => {
         throw new UnavailableError('the local runtime has no S3: use an SES action that delivers over SNS');
       },
+      formSenders: config.EMAIL_FORM_SENDERS,
       deadLetter: localDeadLetter(queues.mailDeadLetter),
     }),
   );

@@ -66,7 +66,14 @@ export function localHttpApp(input: LocalHttpInput): Hono {
     maxBodyBytes: config.MAX_BODY_BYTES,
   };
   root.route('/', createTwilioSmsApp(twilio));
-  root.route('/', createTwilioVoiceApp({ ...twilio, greeting: config.VOICE_GREETING }));
+  root.route(
+    '/',
+    createTwilioVoiceApp({
+      ...twilio,
+      greeting: config.VOICE_GREETING,
+      withheldMessage: config.VOICE_WITHHELD_MESSAGE,
+    }),
+  );
   if (input.webchat) root.route('/', input.webchat);
   root.route('/', createAgentApp(input.agent));
   const csat = input.agent.conversationClock?.csat;

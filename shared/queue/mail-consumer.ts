@@ -11,6 +11,8 @@ import { type DeadLetter, errorFields, sqsBatchHandler } from './sqs-batch.js';
 export interface MailDeps {
   queue: EnvelopeQueue;
   fetchObject: FetchObject;
+  /** EMAIL_FORM_SENDERS: whose authenticated mail is its Reply-To address's. */
+  formSenders?: readonly string[] | undefined;
   /** The mail queue's dead-letter queue, for a notification that failed permanently. */
   deadLetter?: DeadLetter | undefined;
 }

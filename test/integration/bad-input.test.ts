@@ -1350,13 +1350,43 @@ describe('local runtime: hostile and broken requests on every route', () => {
       expect(res.text).toBe(ack);
     });
 
-    it.each([
-      ['a withheld caller', { ...CALL, CallSid: 'CAanon', From: 'anonymous' }],
-      ['a form that is not a call', { Foo: 'bar' }],
-    ])('answers %s on /webhooks/twilio/voice with TwiML but files nothing', async (_name, params) => {
-      const res = await expectIgnored(twilioPost(runtime.url, '/webhooks/twilio/voice', params), 200);
+    it('answers a form that is not a call on /webhooks/twilio/voice with TwiML but files nothing', async () => {
+      const res = await expectIgnored(twilioPost(runtime.url, '/webhooks/twilio/voice', { Foo: 'bar' }), 200);
       expect(res.text).toContain('<Record');
     });
+
+    it('answers a withheld caller on /webhooks/twilio/voice by hanging up, offers no voicemail and files nothing', async () => {
+      const params = { ...CALL, CallSid: 'CAanon', From: 'anonymous' };
+      const res = await expectIgnored(twilioPost(runtime.url, '/webhooks/twilio/voice', params), 200);
+      expect(res.text).toContain('<Hangup/>');
+      expect(res.text).not.toContain('<Record');
+    });
+
+    it.each([
+      [
+        'recording',
+        '/webhooks/twilio/voice/recording?From=anonymous',
+        { RecordingSid: 'REanon', RecordingUrl: 'https://api.twilio.com/r', RecordingStatus: 'completed' },
+      ],
+      [
+        'transcription',
+        '/webhooks/twilio/voice/transcription',
+        {
+          From: 'anonymous',
+          TranscriptionSid: 'TRanon',
+          TranscriptionText: 'call me',
+          TranscriptionStatus: 'completed',
+        },
+      ],
+      ['status', '/webhooks/twilio/voice/status', { From: 'anonymous', CallStatus: 'completed' }],
+    ])(
+      'acknowledges the %s callback of a withheld caller (logged) and stores nothing',
+      async (_name, path, params) => {
+        // A recording callback carries no From: the caller is in its URL.
+        const { From: _, ...call } = CALL;
+        await expectIgnored(twilioPost(runtime.url, path, { ...call, CallSid: 'CAanon', ...params }), 204);
+      },
+    );
 
     it('answers a signed /after-record form of nothing with the farewell', async () => {
       const res = await expectIgnored(

@@ -143,6 +143,8 @@ export function sesReceived(options: {
   from: string;
   messageId: string;
   inReplyTo?: string;
+  /** A Reply-To header (a contact form's customer). */
+  replyTo?: string;
   /** Default `Where is my parcel?`. */
   subject?: string;
   text: string;
@@ -150,6 +152,7 @@ export function sesReceived(options: {
   const subject = options.subject ?? 'Where is my parcel?';
   const mime = [
     `From: ${options.from}`,
+    ...(options.replyTo ? [`Reply-To: ${options.replyTo}`] : []),
     'To: support@shop.example',
     `Subject: ${subject}`,
     `Message-ID: ${options.messageId}`,

@@ -4,6 +4,8 @@ export interface SesNormaliseContext {
   receivedAt: string;
   /** The SNS MessageId that carried it: the same on every redelivery, and the stem of every `rawRef`. */
   snsMessageId: string;
+  /** EMAIL_FORM_SENDERS: addresses and `@domain`s whose DMARC-passed mail is its Reply-To's (see `mailCustomer`). */
+  formSenders?: readonly string[] | undefined;
 }
 
 /** `ses:sns:<SNS MessageId>#<JSON pointer into the SES notification>`. */

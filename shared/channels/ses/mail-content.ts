@@ -17,6 +17,8 @@ export const MAX_ATTACHMENTS = 100;
 export interface MailContent {
   from?: { address: string; name?: string | undefined } | undefined;
   replyTo: string[];
+  /** The display name of the first Reply-To address, when the MIME gives one. */
+  replyToName?: string | undefined;
   subject?: string | undefined;
   messageId?: string | undefined;
   inReplyTo: string[];
@@ -51,15 +53,15 @@ export async function parseMime(mime: Uint8Array): Promise<ParsedMail | undefine
  */
 export function mailContent(mail: ParsedMail, mime?: Uint8Array): MailContent {
   const from = addresses(mail.from)[0];
+  const replyTo = addresses(mail.replyTo);
   const listed = mail.attachments.slice(0, MAX_ATTACHMENTS).map(attachmentOf);
   const text = mail.text && mime ? cutAtBoundary(mail.text, multipartBoundaries(mime)) : mail.text;
   const plain = text?.trim() ? text : undefined;
   const html = typeof mail.html === 'string' && mail.html.trim() ? mail.html : undefined;
   return {
     ...optional('from', from),
-    replyTo: addresses(mail.replyTo)
-      .map((a) => normaliseEmail(a.address))
-      .filter((a) => a !== undefined),
+    replyTo: replyTo.map((a) => normaliseEmail(a.address)).filter((a) => a !== undefined),
+    ...optional('replyToName', replyTo[0]?.name),
     ...optional('subject', mail.subject?.trim() || undefined),
     ...optional('messageId', usableId(mail.messageId)),
     inReplyTo: messageIds(mail.inReplyTo),

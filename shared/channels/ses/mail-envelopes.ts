@@ -14,7 +14,7 @@ export type FetchObject = (bucket: string, key: string) => Promise<Uint8Array>;
  */
 export async function mailEnvelopes(
   notification: MailNotification,
-  deps: { fetchObject: FetchObject },
+  deps: { fetchObject: FetchObject; formSenders?: readonly string[] | undefined },
 ): Promise<SesNormalised> {
   const { snsMessageId } = notification;
   let parsed: unknown;
@@ -34,7 +34,7 @@ export async function mailEnvelopes(
   }
   const normalised = await normaliseSesNotification(
     parsed,
-    { receivedAt: notification.receivedAt, snsMessageId },
+    { receivedAt: notification.receivedAt, snsMessageId, formSenders: deps.formSenders },
     rawMime,
   );
   for (const r of normalised.rejected) {

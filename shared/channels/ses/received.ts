@@ -61,10 +61,9 @@ export function receivedEnvelope(
   const { mail, receipt } = notification;
   const content = parsed ? mailContent(parsed, mime) : headerContent(notification);
 
-  const sender = content.from?.address ?? mail.commonHeaders?.from?.[0];
-  const address = sender ? normaliseEmail(sender) : undefined;
-  if (!address) throw new RejectedItem('received email without a usable From address');
-  const customer: Identity = { kind: 'email', value: address };
+  const verdicts = verdictsOf(notification);
+  const { address, formFor } = senderOf(notification, content, verdicts, ctx);
+  const customer: Identity = { kind: 'email', value: formFor ?? address };
   const account = receipt.recipients.map((r) => normaliseEmail(r)).find((r) => r !== undefined);
 
   const cuts: Cuts = new Set();
@@ -78,7 +77,6 @@ export function receivedEnvelope(
     receipt.recipients,
     cuts,
   );
-  const verdicts = verdictsOf(notification);
   const s3 = sesS3LocationOf(notification);
 
   // The envelope keeps what SES said about the mail; the MIME itself only when it is small (large mail
@@ -95,6 +93,7 @@ export function receivedEnvelope(
     ...optional('inReplyTo', inReplyTo),
     ...(references.length > 0 ? { references } : {}),
     ...(replyTo.length > 0 ? { replyToAddresses: replyTo } : {}),
+    ...(formFor ? { formSender: address } : {}),
     ...(receipt.recipients.length > 1 ? { recipients: recipients.map((r) => r.toLowerCase()) } : {}),
     ...optional('fullText', fullText?.value),
     ...(cuts.size > 0 ? { truncated: true, truncatedFields: [...cuts].sort() } : {}),
@@ -123,12 +122,51 @@ export function receivedEnvelope(
     direction: 'inbound',
     providerMessageId: mail.messageId,
     customer,
-    ...optional('profileName', content.from?.name?.trim().slice(0, 256) || undefined),
+    ...optional(
+      'profileName',
+      (formFor ? content.replyToName : content.from?.name)?.trim().slice(0, 256) || undefined,
+    ),
     contentType: contentTypeOf(text?.value, attachments),
     ...optional('text', text?.value),
     attachments,
     data,
   };
+}
+
+/** The From address (the mail is refused without one), and the customer when the mail is a form's. */
+function senderOf(
+  notification: SesReceivedNotification,
+  content: MailContent,
+  verdicts: { dmarcPassed: boolean },
+  ctx: SesNormaliseContext,
+): { address: string; formFor: string | undefined } {
+  const sender = content.from?.address ?? notification.mail.commonHeaders?.from?.[0];
+  const address = sender ? normaliseEmail(sender) : undefined;
+  if (!address) throw new RejectedItem('received email without a usable From address');
+  return { address, formFor: formCustomerOf(address, content, verdicts, ctx.formSenders) };
+}
+
+/**
+ * The customer of a form's mail: the first Reply-To address, when the From is one of the business's
+ * form senders (EMAIL_FORM_SENDERS: the address or its `@domain`) and SES's DMARC check passed, so
+ * the From is the mailer's own (SPF or DKIM aligned with its domain). Reply-To itself is never
+ * authenticated: anything less (no DMARC record, a failed check, a sender not named) leaves the From
+ * as the customer, and the Reply-To is a suggestion at most (the resolver's evidence).
+ */
+function formCustomerOf(
+  from: string,
+  content: MailContent,
+  verdicts: { dmarcPassed: boolean },
+  formSenders: readonly string[] | undefined,
+): string | undefined {
+  if (!verdicts.dmarcPassed || !isFormSender(from, formSenders)) return undefined;
+  return content.replyTo.find((r) => r !== from);
+}
+
+/** Whether `address` is one of `formSenders`: named whole, or by its `@domain`. */
+export function isFormSender(address: string, formSenders: readonly string[] | undefined): boolean {
+  if (!formSenders || formSenders.length === 0) return false;
+  return formSenders.includes(address) || formSenders.includes(address.slice(address.lastIndexOf('@')));
 }
 
 /** The sender-controlled lists and strings of a mail, each within MAIL_BOUNDS; what was cut goes in `cuts`. */
@@ -173,6 +211,7 @@ function verdictsOf(notification: SesReceivedNotification): {
   verdicts: Record<string, string>;
   quarantined: boolean;
   unauthenticated: boolean;
+  dmarcPassed: boolean;
 } {
   const { receipt } = notification;
   const verdicts: Record<string, string> = {
@@ -187,7 +226,12 @@ function verdictsOf(notification: SesReceivedNotification): {
   const enforcedDmarc = ['quarantine', 'reject'].includes(receipt.dmarcPolicy?.toLowerCase() ?? '');
   const quarantined =
     failed(verdicts.spam) || failed(verdicts.virus) || (failed(verdicts.dmarc) && enforcedDmarc);
-  return { verdicts, quarantined, unauthenticated: failed(verdicts.spf) && failed(verdicts.dkim) };
+  return {
+    verdicts,
+    quarantined,
+    unauthenticated: failed(verdicts.spf) && failed(verdicts.dkim),
+    dmarcPassed: verdicts.dmarc?.toUpperCase() === 'PASS',
+  };
 }
 
 function sesS3LocationOf(notification: SesReceivedNotification): SesS3Location | undefined {

@@ -17,6 +17,11 @@ export interface TwilioCallContext extends BodyContext {
   query?: Record<string, string>;
 }
 
+/** The customer of a call is withheld (`anonymous`, `unknown`) or not a phone (`client:`, a SIP URI). */
+export class WithheldCallerError extends ValidationError {
+  override name = 'WithheldCallerError';
+}
+
 /** Which voice request the parameters came from. */
 export type TwilioCallEvent = 'incoming' | 'status' | 'recording' | 'transcription';
 
@@ -37,7 +42,7 @@ export function normaliseTwilioCall(
   const to = call.To ?? ctx.query?.To;
   const direction: 'inbound' | 'outbound' = call.Direction?.startsWith('outbound') ? 'outbound' : 'inbound';
   const customer = addressIdentity(direction === 'inbound' ? from : to);
-  if (!customer) throw new ValidationError('the caller is withheld or not a phone number');
+  if (!customer) throw new WithheldCallerError('the caller is withheld or not a phone number');
   const common = {
     kind: 'call' as const,
     ...base(ctx, 'voice', params, accountOf(direction === 'inbound' ? to : from)),

@@ -2,7 +2,7 @@ import type { Envelope } from '#shared/domain/envelope.js';
 import { ValidationError } from '#shared/errors.js';
 import { createWebhook, queryOf, text, type Webhook, type WebhookRoute } from '#shared/http/webhook.js';
 import { logger } from '#shared/log.js';
-import { normaliseTwilioCall, type TwilioCallEvent } from './normalise-call.js';
+import { normaliseTwilioCall, type TwilioCallEvent, WithheldCallerError } from './normalise-call.js';
 import { TWILIO_MAX_BODY_BYTES } from './schema.js';
 import { twilioCallbackUrl } from './signature.js';
 import { answerTwiml, farewellTwiml } from './twiml.js';
@@ -12,6 +12,8 @@ import { enqueueTwilio, readTwilioRequest, type TwilioWebhookDeps } from './webh
 export interface TwilioVoiceWebhookDeps extends TwilioWebhookDeps {
   /** Said when a call is answered, before the beep (VOICE_GREETING). */
   greeting: string;
+  /** Said to a caller whose number is withheld, before hanging up (VOICE_WITHHELD_MESSAGE). */
+  withheldMessage: string;
 }
 
 /** What the caller hears after recording. */
@@ -36,16 +38,23 @@ export const VOICE_ROUTES = {
 export function createTwilioVoiceWebhook(deps: TwilioVoiceWebhookDeps): Webhook {
   // The same for every call: built once here rather than per request.
   const farewell = farewellTwiml(DEFAULT_VOICE_FAREWELL);
+  const withheld = farewellTwiml(deps.withheldMessage);
   const callback = (path: string, event: TwilioCallEvent): WebhookRoute => ({
     method: 'POST',
     path,
     async handle(req) {
       const { params, ctx } = readTwilioRequest(req, deps);
-      await enqueueTwilio(
-        deps.queue,
-        normaliseTwilioCall(params, { ...ctx, query: queryOf(req.url) }, event),
-        ctx.bodySha256,
-      );
+      let envelopes: Envelope[];
+      try {
+        envelopes = normaliseTwilioCall(params, { ...ctx, query: queryOf(req.url) }, event);
+      } catch (error) {
+        if (!(error instanceof WithheldCallerError)) throw error;
+        // Genuine Twilio news of a call nobody can be found for (a call from before the caller was
+        // refused a voicemail, or its status): acknowledged, so Twilio does not retry or alert.
+        logWithheld(params.CallSid, event, error);
+        return { status: 204 };
+      }
+      await enqueueTwilio(deps.queue, envelopes, ctx.bodySha256);
       return { status: 204 };
     },
   });
@@ -61,7 +70,12 @@ export function createTwilioVoiceWebhook(deps: TwilioVoiceWebhookDeps): Webhook 
             envelopes = normaliseTwilioCall(params, ctx, 'incoming');
           } catch (error) {
             if (!(error instanceof ValidationError)) throw error;
-            // A withheld number has no identity to file the call under, but the caller is still answered.
+            // No number, no customer to file a voicemail under: not offered (Twilio would bill it and no
+            // agent would see it); the caller is told how to reach us instead.
+            if (error instanceof WithheldCallerError) {
+              logWithheld(params.CallSid, 'incoming', error);
+              return text(200, withheld, 'text/xml');
+            }
             logger.warn('call not recorded', {
               provider: 'twilio',
               channel: 'voice',
@@ -99,4 +113,15 @@ export function createTwilioVoiceWebhook(deps: TwilioVoiceWebhookDeps): Webhook 
     ],
     Math.min(deps.maxBodyBytes, TWILIO_MAX_BODY_BYTES),
   );
+}
+
+/** The one log line of a request about a call from a withheld number: ids only, never the number. */
+function logWithheld(callId: string | undefined, event: TwilioCallEvent, error: WithheldCallerError): void {
+  logger.warn('call not recorded', {
+    provider: 'twilio',
+    channel: 'voice',
+    callId,
+    event,
+    reason: error.message,
+  });
 }

@@ -3,10 +3,11 @@ import {
   aiReplyId,
   answeredItemOf,
   checkReplyRules,
+  emailReplyAddress,
   replyAddress,
   replyChannel,
 } from '#shared/domain/replies.js';
-import type { Customer } from '#shared/domain/timeline.js';
+import type { Customer, TimelineItem } from '#shared/domain/timeline.js';
 import { ConflictError, UnprocessableError } from '#shared/errors.js';
 
 const now = new Date('2025-06-10T12:00:00.000Z');
@@ -139,5 +140,43 @@ describe('aiReplyId', () => {
     expect(aiReplyId(`${long}2`)).not.toBe(id);
     expect(answeredItemOf(`reply:${id}`)).toBeUndefined();
     expect(answeredItemOf('reply:rp_abc')).toBeUndefined();
+  });
+});
+
+describe('emailReplyAddress', () => {
+  const own = { kind: 'email', value: 'mailer@forms.example' } as const;
+  const email = (at: string, data: Record<string, unknown>): TimelineItem => ({
+    id: `email:${at}`,
+    type: 'message',
+    direction: 'inbound',
+    channel: 'email',
+    at,
+    customerId: 'c1',
+    data,
+  });
+
+  it('answers the first Reply-To of the newest email, across merged partitions', () => {
+    const latest = [
+      email('2026-01-02T00:00:00.000Z', { replyToAddresses: ['Alice@Alpha.example', 'b@beta.example'] }),
+      email('2026-01-01T00:00:00.000Z', { replyToAddresses: ['old@x.example'] }),
+      undefined,
+    ];
+    expect(emailReplyAddress(latest, own)).toEqual({ kind: 'email', value: 'alice@alpha.example' });
+  });
+
+  it.each([
+    ['no Reply-To', { subject: 'Hi' }],
+    ['a Reply-To that is no address', { replyToAddresses: ['not an address'] }],
+    ['a Reply-To list of another shape', { replyToAddresses: 'alice@alpha.example' }],
+  ])('answers the customer address when the email has %s', (_, data) => {
+    expect(emailReplyAddress([email('2026-01-02T00:00:00.000Z', data)], own)).toEqual(own);
+  });
+
+  it('answers the customer address when the newest email has no Reply-To, whatever an older one had', () => {
+    const latest = [
+      email('2026-01-01T00:00:00.000Z', { replyToAddresses: ['old@x.example'] }),
+      email('2026-01-02T00:00:00.000Z', {}),
+    ];
+    expect(emailReplyAddress(latest, own)).toEqual(own);
   });
 });

@@ -4,7 +4,7 @@ import twilio from 'twilio';
 import { describe, expect, it } from 'vitest';
 import * as z from 'zod';
 import { DEFAULT_VOICE_FAREWELL, VOICE_ROUTES } from '#shared/channels/twilio/voice-webhook.js';
-import { DEFAULT_VOICE_GREETING } from '#shared/config/config.js';
+import { DEFAULT_VOICE_GREETING, DEFAULT_VOICE_WITHHELD_MESSAGE } from '#shared/config/config.js';
 import type { Envelope } from '#shared/domain/envelope.js';
 import { createTwilioVoiceApp } from '#shared/local/webhook-apps.js';
 
@@ -25,6 +25,7 @@ interface Setup {
   maxBodyBytes?: number;
   publicBaseUrl?: string | null;
   greeting?: string;
+  withheldMessage?: string;
 }
 
 function setup(options: Setup = {}) {
@@ -41,6 +42,7 @@ function setup(options: Setup = {}) {
     publicBaseUrl: options.publicBaseUrl === null ? undefined : (options.publicBaseUrl ?? BASE),
     maxBodyBytes: options.maxBodyBytes ?? 64 * 1024,
     greeting: options.greeting ?? DEFAULT_VOICE_GREETING,
+    withheldMessage: options.withheldMessage ?? DEFAULT_VOICE_WITHHELD_MESSAGE,
   });
   /**
    * Posts a form to `url` (absolute, as Twilio calls it) signed by twilio-node over `signedUrl`
@@ -136,15 +138,41 @@ describe('POST /webhooks/twilio/voice', () => {
     expect(queued).toHaveLength(1);
   });
 
-  it('answers a withheld caller too, but has no customer to queue the call for', async () => {
+  it.each(['anonymous', 'unknown', 'client:alice'])(
+    'asks a caller whose number is %j to call with it shown or to write, records nothing and hangs up',
+    async (From) => {
+      const { post, queued } = setup({ withheldMessage: 'Please call with your number shown.' });
+      const res = await post(`${BASE}${VOICE_ROUTES.incoming}`, { ...params('call_incoming'), From });
+      expect(res.status).toBe(200);
+      const response = new twilio.twiml.VoiceResponse();
+      response.say('Please call with your number shown.');
+      response.hangup();
+      // No <Record>: a voicemail nobody can be found for would be billed and thrown away.
+      expect(await res.text()).toBe(response.toString());
+      expect(queued).toEqual([]);
+    },
+  );
+});
+
+describe('Twilio voice callbacks of a withheld caller', () => {
+  const anonymous = { From: 'anonymous', To: '+15017122661' };
+  it.each([
+    ['recording', `${VOICE_ROUTES.recording}?From=anonymous&To=%2B15017122661`, 'call_recording_completed'],
+    ['transcription', VOICE_ROUTES.transcription, 'call_transcription_completed'],
+    ['status', VOICE_ROUTES.status, 'call_status_completed'],
+  ])('answers the %s callback 204 and queues nothing (logged)', async (_, path, fixture) => {
     const { post, queued } = setup();
-    const form = { ...params('call_incoming'), From: 'anonymous' };
-    const res = await post(`${BASE}${VOICE_ROUTES.incoming}`, form);
-    expect(res.status).toBe(200);
-    expect(await res.text()).toBe(
-      expectedAnswer(DEFAULT_VOICE_GREETING, BASE, '?From=anonymous&To=%2B15017122661'),
-    );
+    const form = { ...params(fixture), ...(path.includes('?') ? {} : anonymous) };
+    const res = await post(`${BASE}${path}`, form);
+    expect(res.status).toBe(204);
     expect(queued).toEqual([]);
+  });
+
+  it('still answers 400 to a callback missing what it must carry', async () => {
+    const { post } = setup();
+    const { RecordingSid: _, ...form } = params('call_recording_completed');
+    const res = await post(`${BASE}${VOICE_ROUTES.recording}${CALLER_QUERY}`, form);
+    expect(res.status).toBe(400);
   });
 });
 
@@ -198,10 +226,11 @@ describe('Twilio voice: the whole call', () => {
     expect(queued).toEqual([]);
   });
 
-  it('answers 400 for a recording callback whose URL does not name the caller', async () => {
+  it('acknowledges a recording callback whose URL does not name the caller, queuing nothing', async () => {
     const { post, queued } = setup();
+    // A genuine Twilio request: 400 would only make Twilio retry it; there is nobody to file it under.
     expect((await post(`${BASE}${VOICE_ROUTES.recording}`, params('call_recording_completed'))).status).toBe(
-      400,
+      204,
     );
     expect(queued).toEqual([]);
   });

@@ -1,0 +1,132 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Suggestion } from '#shared/domain/suggestions.js';
+import type { Customer, TimelineItem } from '#shared/domain/timeline.js';
+import type { LocalRuntime } from '#shared/local/runtime.js';
+import { startTestRuntime } from '../support/runtime.js';
+import { deliver, sesReceived, signedSes, snsNotification } from '../support/webhooks.js';
+
+const TOKEN = 'form-agent-token';
+
+/**
+ * Contact-form mail: From the business's form mailer, Reply-To the customer who filled it in. With the
+ * mailer named in EMAIL_FORM_SENDERS and its DMARC passed, each form is its Reply-To's customer;
+ * otherwise the From stays the customer. Either way the answer goes to the Reply-To, and a Reply-To
+ * never attaches mail to an existing customer by itself.
+ */
+describe('contact-form email (From a mailer, Reply-To the customer)', () => {
+  let runtime: LocalRuntime;
+
+  beforeAll(async () => {
+    runtime = await startTestRuntime({
+      env: { AGENT_TOKENS: `agent-form:${TOKEN}:admin`, EMAIL_FORM_SENDERS: 'mailer@forms.example' },
+      queue: { visibilityTimeoutMs: 1000 },
+    });
+  });
+  afterAll(async () => {
+    await runtime?.close();
+  });
+
+  const api = async <T>(method: string, path: string, body?: unknown): Promise<T> => {
+    const res = await fetch(`${runtime.url}${path}`, {
+      method,
+      headers: { authorization: `Bearer ${TOKEN}`, 'content-type': 'application/json' },
+      ...(body ? { body: JSON.stringify(body) } : {}),
+    });
+    return (await res.json()) as T;
+  };
+  const find = async (q: string) =>
+    (await api<{ items: Customer[] }>('GET', `/api/customers?q=${encodeURIComponent(q)}`)).items;
+
+  type Verdict = 'PASS' | 'GRAY' | 'FAIL';
+  const email = async (sesId: string, from: string, replyTo: string | undefined, dmarc: Verdict = 'PASS') => {
+    const notification = sesReceived({
+      sesId,
+      at: new Date(Date.now() - 1000).toISOString(),
+      from,
+      ...(replyTo ? { replyTo } : {}),
+      messageId: `<${sesId}@forms.example>`,
+      subject: 'New customer message on your store',
+      text: `Message from the form ${sesId}`,
+    }) as { receipt: Record<string, unknown> };
+    notification.receipt.dmarcVerdict = { status: dmarc };
+    if (dmarc === 'FAIL') {
+      notification.receipt.spfVerdict = { status: 'FAIL' };
+      notification.receipt.dkimVerdict = { status: 'FAIL' };
+      notification.receipt.dmarcPolicy = 'none';
+    }
+    const snsId = `sns-${sesId}`;
+    const res = await deliver(
+      signedSes(runtime.url, snsNotification(notification, { snsId, at: new Date().toISOString() })),
+    );
+    expect(res.status, res.body).toBe(200);
+    await runtime.idle();
+  };
+  const replyOn = async (customer: Customer | undefined, text: string) => {
+    await api('POST', `/api/conversations/${customer?.openConversationId}/replies`, {
+      text,
+      channel: 'email',
+    });
+    await runtime.idle();
+    return runtime.outbox.entries().find((e) => e.message.text === text)?.message.to;
+  };
+
+  it('makes each form of a named mailer its Reply-To customer, and answers them there', async () => {
+    await email(
+      'ses-form-alice',
+      'Shop Contact Form <mailer@forms.example>',
+      'Alice A <alice@alpha.example>',
+    );
+    await email('ses-form-bob', 'Shop Contact Form <mailer@forms.example>', 'bob@beta.example');
+
+    expect(await find('mailer@forms.example')).toEqual([]);
+    const [alice] = await find('alice@alpha.example');
+    const [bob] = await find('bob@beta.example');
+    expect(alice?.id).toBeDefined();
+    expect(bob?.id).toBeDefined();
+    expect(alice?.id).not.toBe(bob?.id);
+    expect(alice?.name).toBe('Alice A');
+    const timeline = await api<{ items: TimelineItem[] }>('GET', `/api/customers/${alice?.id}/timeline`);
+    expect(timeline.items.filter((i) => i.type === 'message').map((i) => i.text)).toEqual([
+      'Message from the form ses-form-alice',
+    ]);
+
+    expect(await replyOn(alice, 'Sorry about the damage')).toEqual({
+      kind: 'email',
+      value: 'alice@alpha.example',
+    });
+  });
+
+  it('never attaches a Reply-To to an existing customer when the From is not authenticated', async () => {
+    const [alice] = await find('alice@alpha.example');
+    // The named mailer's From, spoofed (SPF, DKIM and DMARC fail), naming Alice in Reply-To.
+    await email('ses-form-spoof', 'Shop Contact Form <mailer@forms.example>', 'alice@alpha.example', 'FAIL');
+    // The named mailer's From without DMARC's word (no record): the mailer stays the customer.
+    await email('ses-form-gray', 'Shop Contact Form <mailer@forms.example>', 'alice@alpha.example', 'GRAY');
+
+    const timeline = await api<{ items: TimelineItem[] }>('GET', `/api/customers/${alice?.id}/timeline`);
+    const ids = timeline.items.map((i) => i.id);
+    expect(ids).not.toContain('email:ses-form-spoof');
+    expect(ids).not.toContain('email:ses-form-gray');
+    expect((await find('alice@alpha.example')).map((c) => c.id)).toEqual([alice?.id]);
+    // Each is a suggestion for an agent, never a merge.
+    const suggestions = await api<{ items: Suggestion[] }>('GET', `/api/customers/${alice?.id}/suggestions`);
+    expect(suggestions.items.length).toBeGreaterThanOrEqual(1);
+    expect(suggestions.items.map((s) => s.otherId)).not.toContain(alice?.id);
+  });
+
+  it('keeps the From of a sender not named as the customer, answers the Reply-To, and suggests its customer', async () => {
+    await email('ses-carol-direct', 'Carol C <carol@gamma.example>', undefined);
+    await email('ses-other-form', 'Web Form <noreply@other.example>', 'Carol <carol@gamma.example>');
+
+    const [mailer] = await find('noreply@other.example');
+    const [carol] = await find('carol@gamma.example');
+    expect(mailer?.id).toBeDefined();
+    expect(mailer?.id).not.toBe(carol?.id);
+    expect(await replyOn(mailer, 'We will look into it')).toEqual({
+      kind: 'email',
+      value: 'carol@gamma.example',
+    });
+    const suggestions = await api<{ items: Suggestion[] }>('GET', `/api/customers/${mailer?.id}/suggestions`);
+    expect(suggestions.items.map((s) => s.otherId)).toEqual([carol?.id]);
+  });
+});

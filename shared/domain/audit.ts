@@ -4,6 +4,7 @@ import type { Page } from './paging.js';
 /** The calls on customers' data that only admins may make, each one audited. */
 export const AuditActionSchema = z.enum([
   'export',
+  'export_download',
   'erase',
   'merge',
   'unmerge',

@@ -24,9 +24,10 @@ export const AuditRecordSchema = z.object({
   at: z.string().meta({ description: 'when the call ended (ISO 8601 UTC)' }),
   agentId: z.string(),
   action: AuditActionSchema,
-  customerIds: z
-    .array(z.string())
-    .meta({ description: 'the customer asked for; for a merge or unmerge the target, then the source' }),
+  customerIds: z.array(z.string()).meta({
+    description:
+      'the customer asked for; for a merge or unmerge the target, then the source; for an erasure every customer erased, the one asked for first',
+  }),
   outcome: z
     .string()
     .meta({ description: '`ok`, or the error code the call answered (`not_found`, `gone`...)' }),

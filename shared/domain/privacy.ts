@@ -23,6 +23,11 @@ export interface CustomerExport {
 /** What an erasure removed, kept on the tombstone for audit (counts only, no personal data). */
 export interface ErasureReport {
   customerId: string;
+  /**
+   * Every customer erased: the one asked for first, then everyone merged with them (erasing any
+   * customer of a merged group erases the whole merged person).
+   */
+  customerIds: string[];
   erasedAt: string;
   erasedBy: string;
   customers: number;

@@ -228,6 +228,7 @@ export async function eraseCustomer(
   const profiles = await Promise.all(partitions.map((id) => readRawProfile(db, id, { whileErasing: true })));
   const report: ErasureReport = {
     customerId,
+    customerIds: [customerId, ...partitions.filter((id) => id !== customerId)],
     erasedAt: now,
     erasedBy: agentId,
     customers: partitions.length,

@@ -76,6 +76,7 @@ describe('privacyRepository', () => {
     const report = await repository().erase('cu_1', 'ag_1', '2025-06-10T09:00:00.000Z');
     expect(report).toEqual({
       customerId: 'cu_1',
+      customerIds: ['cu_1'],
       erasedAt: '2025-06-10T09:00:00.000Z',
       erasedBy: 'ag_1',
       customers: 1,

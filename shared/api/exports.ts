@@ -3,7 +3,7 @@ import { readExport } from '#shared/app/read-export.js';
 import { once } from '#shared/domain/on-first-use.js';
 import { requireAdmin } from './admin-only.js';
 import type { AgentAppDeps } from './deps.js';
-import { type AgentEnv, createRouter } from './router.js';
+import { type AgentEnv, auditedRejection, createRouter } from './router.js';
 import { apiSchemas, errors } from './schemas.js';
 
 /** The routes' declarations (their schemas), built with the first sub-app rather than at import. */
@@ -13,18 +13,25 @@ const exportRoutes = once(() => {
     method: 'get',
     path: '/exports/{id}',
     summary:
-      'An export too large for one response, as `GET /api/customers/{id}/export` answered its URL (local runtime; on AWS the URL is a presigned S3 link). Admins only, until it expires',
+      'An export too large for one response, as `GET /api/customers/{id}/export` answered its URL (local runtime; on AWS the URL is a presigned S3 link). Admins only, until it expires or its customer is erased (410); audited',
     middleware: [requireAdmin] as const,
     request: { params: IdParamsSchema },
-    responses: { 200: { description: 'the export, as JSON' }, ...errors(400, 401, 403, 404) },
+    responses: { 200: { description: 'the export, as JSON' }, ...errors(400, 401, 403, 404, 410) },
   });
   return { download };
 });
 
 /** `/api/exports/{id}`: exports written aside, for the admins who asked for them. */
-export function exportsApp(deps: Pick<AgentAppDeps, 'exports' | 'clock'>): OpenAPIHono<AgentEnv> {
+export function exportsApp(
+  deps: Pick<AgentAppDeps, 'exports' | 'clock' | 'store' | 'audit'>,
+): OpenAPIHono<AgentEnv> {
   const { download } = exportRoutes();
-  return createRouter().openapi(download, async (c) =>
-    c.body(await readExport(deps, c.req.valid('param').id), 200, { 'content-type': 'application/json' }),
+  return createRouter().openapi(
+    download,
+    async (c) =>
+      c.body(await readExport(deps, c.req.valid('param').id, c.get('agentId')), 200, {
+        'content-type': 'application/json',
+      }),
+    auditedRejection(deps, 'export_download', 'none'),
   );
 }

@@ -6,7 +6,8 @@ import { ThreadlineError } from '#shared/errors.js';
 export type AuditDeps = { audit: Pick<AuditLog, 'recordAudit'>; clock: Clock };
 
 /**
- * Runs an admin call and writes its audit record when it ends: `ok` (or what `outcome` says of the
+ * Runs an admin call and writes its audit record when it ends, naming the customers asked for (or,
+ * after a call that succeeded, those `customerIdsOf` reads from its result): `ok` (or what `outcome` says of the
  * result), or the code of the error it answered (`internal` for an unexpected one). A record that cannot be written fails a call that
  * succeeded (the caller retries, and the retry is recorded); after a failed call the call's own error
  * is what the caller sees.
@@ -16,9 +17,10 @@ export async function audited<T>(
   entry: { agentId: string; action: AuditAction; customerIds: string[] },
   run: () => Promise<T>,
   outcome: (result: T) => string = () => 'ok',
+  customerIdsOf: (result: T) => string[] = () => entry.customerIds,
 ): Promise<T> {
-  const record = (outcome: string) =>
-    deps.audit.recordAudit({ ...entry, at: deps.clock.now().toISOString(), outcome });
+  const record = (outcome: string, customerIds = entry.customerIds) =>
+    deps.audit.recordAudit({ ...entry, customerIds, at: deps.clock.now().toISOString(), outcome });
   let result: T;
   try {
     result = await run();
@@ -26,6 +28,6 @@ export async function audited<T>(
     await record(error instanceof ThreadlineError ? error.code : 'internal').catch(() => undefined);
     throw error;
   }
-  await record(outcome(result));
+  await record(outcome(result), customerIdsOf(result));
   return result;
 }

@@ -1,5 +1,11 @@
+import { randomBytes } from 'node:crypto';
 import type { AgentAdmin } from '#shared/domain/agent-ports.js';
-import type { CustomerExport, ExportStore, StoredExport } from '#shared/domain/privacy.js';
+import {
+  type CustomerExport,
+  type ExportStore,
+  newExportId,
+  type StoredExport,
+} from '#shared/domain/privacy.js';
 import { type AuditDeps, audited } from './audited.js';
 
 /** Largest export answered in the response itself (5 MiB), under what API Gateway and Lambda return. */
@@ -19,7 +25,7 @@ export type ExportResult = { inline: CustomerExport } | { stored: StoredExport }
 export function exportCustomer(
   deps: {
     admin: Pick<AgentAdmin, 'export'>;
-    exports?: ExportStore | undefined;
+    exports?: Pick<ExportStore, 'save'> | undefined;
     exportInlineBytes?: number | undefined;
   } & AuditDeps,
   customerId: string,
@@ -37,7 +43,7 @@ export function exportCustomer(
         return { inline: data };
       }
       const expiresAt = new Date(now.getTime() + EXPORT_LINK_MS).toISOString();
-      const exportId = `ex_${crypto.randomUUID().replaceAll('-', '')}`;
+      const exportId = newExportId(customerId, randomBytes(8).toString('hex'));
       const { url } = await deps.exports.save(exportId, body, expiresAt);
       return { stored: { status: 'ready', url, expiresAt, bytes } };
     },

@@ -1,11 +1,34 @@
 import { createHash } from 'node:crypto';
 import aws4 from 'aws4';
-import type { ExportStore } from '../domain/privacy.js';
-import { s3ObjectUrl } from './s3-lite.js';
+import { customerOfExport, type ExportStore } from '../domain/privacy.js';
+import { encodeS3Key, s3ObjectUrl } from './s3-lite.js';
 import { type AwsCallOptions, credentialsFromEnv, resolveRegion, signedRequest } from './signed-request.js';
 
 /** Where exports go in the bucket; the bucket's lifecycle rule expires what is under it. */
 export const EXPORTS_PREFIX = 'exports/';
+
+/** The SHA-256 of the empty payload, sent as `x-amz-content-sha256` on a call without a body. */
+const EMPTY_SHA256 = 'e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855';
+
+/** Most keys one ListObjectsV2 page answers (S3's own maximum). */
+const LIST_PAGE = 1000;
+
+/** Pages an erasure lists at most: a customer has a handful of exports, never thousands. */
+const MAX_LIST_PAGES = 20;
+
+/**
+ * Where an export is kept: under its customer's folder, `exports/<customer id>/<export id>.json`, so
+ * an erasure lists that folder; an id that names no customer (older exports) directly under `exports/`.
+ */
+export function exportObjectKey(exportId: string): string {
+  const customerId = customerOfExport(exportId);
+  return customerId ? `${EXPORTS_PREFIX}${customerId}/${exportId}.json` : `${EXPORTS_PREFIX}${exportId}.json`;
+}
+
+/** The keys of one ListObjectsV2 answer (ours are plain ids: no XML entity to decode). */
+function listedKeys(xml: string): string[] {
+  return [...xml.matchAll(/<Key>([^<]*)<\/Key>/g)].map((match) => match[1] as string);
+}
 
 /** A PUT of a large export may take longer than AWS's usual calls. */
 const PUT_TIMEOUT_MS = 30_000;
@@ -38,15 +61,16 @@ export async function presignedGetUrl(
 }
 
 /**
- * Exports too large for one response on AWS: a private object under `exports/` in the exports bucket
- * (SSE-S3, expired by the bucket's lifecycle rule), fetched through a presigned GET URL that works
- * until `expiresAt`. Uses the signed-HTTPS calls of shared/aws, no SDK.
+ * Exports too large for one response on AWS: a private object under `exports/<customer id>/` in the
+ * exports bucket (SSE-S3, expired by the bucket's lifecycle rule), fetched through a presigned GET URL
+ * that works until `expiresAt`, and deleted with the customer's erasure. Uses the signed-HTTPS calls
+ * of shared/aws, no SDK.
  */
 export function s3ExportStore(bucket: string, options: AwsCallOptions = {}): ExportStore {
   return {
     async save(exportId, body, expiresAt) {
       const region = resolveRegion('s3', options.region);
-      const key = `${EXPORTS_PREFIX}${exportId}.json`;
+      const key = exportObjectKey(exportId);
       await signedRequest(
         {
           service: 's3',
@@ -64,6 +88,44 @@ export function s3ExportStore(bucket: string, options: AwsCallOptions = {}): Exp
       );
       const seconds = Math.max(1, Math.round((Date.parse(expiresAt) - Date.now()) / 1000));
       return { url: await presignedGetUrl(bucket, key, seconds, options) };
+    },
+    async removeAllOf(customerId) {
+      const region = resolveRegion('s3', options.region);
+      const pathStyle = options.endpoint !== undefined;
+      const prefix = `${EXPORTS_PREFIX}${customerId}/`;
+      const bucketUrl = s3ObjectUrl(bucket, '', region, pathStyle);
+      let removed = 0;
+      // Lists the folder and deletes what it lists, until a listing is empty: what was deleted is no
+      // longer listed, so no continuation token is needed.
+      for (let page = 0; page < MAX_LIST_PAGES; page++) {
+        const query = `?list-type=2&max-keys=${LIST_PAGE}&prefix=${encodeS3Key(prefix).replaceAll('/', '%2F')}`;
+        const listing = await signedRequest(
+          {
+            service: 's3',
+            region,
+            method: 'GET',
+            url: `${bucketUrl}${query}`,
+            headers: { 'X-Amz-Content-Sha256': EMPTY_SHA256 },
+          },
+          options,
+        );
+        const keys = listedKeys(listing.body.toString('utf8')).filter((key) => key.startsWith(prefix));
+        if (keys.length === 0) return removed;
+        for (const key of keys) {
+          await signedRequest(
+            {
+              service: 's3',
+              region,
+              method: 'DELETE',
+              url: s3ObjectUrl(bucket, key, region, pathStyle),
+              headers: { 'X-Amz-Content-Sha256': EMPTY_SHA256 },
+            },
+            options,
+          );
+          removed += 1;
+        }
+      }
+      throw new Error(`more than ${MAX_LIST_PAGES * LIST_PAGE} exports of one customer`);
     },
   };
 }

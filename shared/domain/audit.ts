@@ -4,6 +4,7 @@ import type { Page } from './paging.js';
 /** The calls on customers' data that only admins may make, each one audited. */
 export const AuditActionSchema = z.enum([
   'export',
+  'export_download',
   'erase',
   'merge',
   'unmerge',
@@ -23,9 +24,10 @@ export const AuditRecordSchema = z.object({
   at: z.string().meta({ description: 'when the call ended (ISO 8601 UTC)' }),
   agentId: z.string(),
   action: AuditActionSchema,
-  customerIds: z
-    .array(z.string())
-    .meta({ description: 'the customer asked for; for a merge or unmerge the target, then the source' }),
+  customerIds: z.array(z.string()).meta({
+    description:
+      'the customer asked for; for a merge or unmerge the target, then the source; for an erasure every customer erased, the one asked for first',
+  }),
   outcome: z
     .string()
     .meta({ description: '`ok`, or the error code the call answered (`not_found`, `gone`...)' }),

@@ -23,6 +23,11 @@ export interface CustomerExport {
 /** What an erasure removed, kept on the tombstone for audit (counts only, no personal data). */
 export interface ErasureReport {
   customerId: string;
+  /**
+   * Every customer erased: the one asked for first, then everyone merged with them (erasing any
+   * customer of a merged group erases the whole merged person).
+   */
+  customerIds: string[];
   erasedAt: string;
   erasedBy: string;
   customers: number;
@@ -53,4 +58,27 @@ export interface ExportStore {
   save(exportId: string, body: string, expiresAt: string): Promise<{ url: string }>;
   /** The export while it has not expired, for a store the agent API serves itself (local). */
   read?(exportId: string, now: string): Promise<string | undefined>;
+  /**
+   * Deletes every export of the customer written aside, expired or not (an erasure); answers how
+   * many it deleted. Deleting what is already gone is no error, so a retried erasure calls it again.
+   */
+  removeAllOf(customerId: string): Promise<number>;
+}
+
+/** The random part of an export's id: 16 hex digits. */
+const EXPORT_RANDOM = /^[0-9a-f]{16}$/;
+
+/**
+ * A new export's id, `ex_<16 hex digits>_<customer id>`: it names the customer exported, so a
+ * download can be refused once they are erased and an erasure finds the exports to delete.
+ */
+export function newExportId(customerId: string, random: string): string {
+  return `ex_${random}_${customerId}`;
+}
+
+/** The customer an export's id names; undefined for an id of another shape (an older export). */
+export function customerOfExport(exportId: string): string | undefined {
+  const random = exportId.slice(3, 19);
+  if (!exportId.startsWith('ex_') || exportId[19] !== '_' || !EXPORT_RANDOM.test(random)) return undefined;
+  return exportId.slice(20) || undefined;
 }

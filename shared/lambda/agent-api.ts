@@ -49,7 +49,8 @@ export async function createLambdaAgentApp(): Promise<Hono<AgentEnv>> {
   ]);
   const authenticate = agentAuthenticator(config);
 
-  const repos = dynamoRepositories(dynamoDbLite(), config.TABLE_NAME);
+  const exports = config.EXPORTS_BUCKET ? s3ExportStore(config.EXPORTS_BUCKET) : undefined;
+  const repos = dynamoRepositories(dynamoDbLite(), config.TABLE_NAME, { exports });
   const store = storePorts(repos);
   const conversationClock = awsConversationClock(config, repos);
   const track = (event: ClockEvent) => trackConversationClock(conversationClock, event);
@@ -75,7 +76,7 @@ export async function createLambdaAgentApp(): Promise<Hono<AgentEnv>> {
           },
         }
       : {}),
-    ...(config.EXPORTS_BUCKET ? { exports: s3ExportStore(config.EXPORTS_BUCKET) } : {}),
+    ...(exports ? { exports } : {}),
     exportInlineBytes: config.EXPORT_INLINE_BYTES,
     queueNames: policyQueueNames(config.ROUTING_POLICY_FILE),
     live: { events: repos.liveEvents },

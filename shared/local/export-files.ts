@@ -1,11 +1,11 @@
-import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { ExportStore } from '#shared/domain/privacy.js';
+import { customerOfExport, type ExportStore } from '#shared/domain/privacy.js';
 
 /**
  * Exports too large for one response, kept by the local runtime as files under `<dataDir>/exports`
  * (in memory without a data dir) and served to admins at `/api/exports/{id}` until they expire; an
- * expired one is deleted when next asked for.
+ * expired one is deleted when next asked for, and every one of a customer when they are erased.
  */
 export class LocalExportStore implements ExportStore {
   readonly #dir: string | undefined;
@@ -30,6 +30,23 @@ export class LocalExportStore implements ExportStore {
     if (kept.expiresAt > now) return kept.body;
     await this.#forget(exportId);
     return undefined;
+  }
+
+  async removeAllOf(customerId: string): Promise<number> {
+    const ids = this.#dir ? await this.#storedIds() : [...this.#memory.keys()];
+    const theirs = ids.filter((exportId) => customerOfExport(exportId) === customerId);
+    for (const exportId of theirs) await this.#forget(exportId);
+    return theirs.length;
+  }
+
+  /** The ids of the exports on disk, from either of their two files (a crash may have left one). */
+  async #storedIds(): Promise<string[]> {
+    const names = await readdir(this.#dir as string).catch((error: NodeJS.ErrnoException) => {
+      if (error.code === 'ENOENT') return [];
+      throw error;
+    });
+    const ids = names.map((name) => /^(.+)\.(?:json|expires)$/.exec(name)?.[1]);
+    return [...new Set(ids.filter((id) => id !== undefined))];
   }
 
   async #readFiles(exportId: string): Promise<{ body: string; expiresAt: string } | undefined> {

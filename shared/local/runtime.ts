@@ -191,7 +191,12 @@ async function listen(
 }
 
 /** The local table and its repositories, seen through the change feed when `events` is on. */
-async function localTable(options: LocalRuntimeOptions, tableName: string, dataDir: string | undefined) {
+async function localTable(
+  options: LocalRuntimeOptions,
+  tableName: string,
+  dataDir: string | undefined,
+  exports: LocalExportStore,
+) {
   const dynamo = await startLocalDynamo({
     tableName,
     ...(dataDir ? { path: join(dataDir, 'dynamodb') } : {}),
@@ -201,7 +206,9 @@ async function localTable(options: LocalRuntimeOptions, tableName: string, dataD
       ? new LocalChangeFeed(dynamo.endpoint, tableName, { skip: isLiveEventPartition })
       : undefined;
   const client = feed?.capture(dynamo.client) ?? dynamo.client;
-  const repos = dynamoRepositories(documentClient(options.dynamoClient?.(client) ?? client), tableName);
+  const repos = dynamoRepositories(documentClient(options.dynamoClient?.(client) ?? client), tableName, {
+    exports,
+  });
   return { dynamo, feed, repos };
 }
 
@@ -239,7 +246,9 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
   const config = requireSettings(options.config, RUNTIME_SETTINGS);
   const dataDir = (options.persist ?? true) ? config.DATA_DIR : undefined;
   const clock = options.clock ?? systemClock;
-  const { dynamo, feed, repos } = await localTable(options, config.TABLE_NAME, dataDir);
+  // One store for the agent API that writes and serves exports and the erasure that deletes them.
+  const exports = new LocalExportStore({ dir: dataDir && join(dataDir, 'exports') });
+  const { dynamo, feed, repos } = await localTable(options, config.TABLE_NAME, dataDir, exports);
   // The redrive moves queue files only while no runtime holds them.
   const releaseDataDir = dataDir ? claimDataDir(dataDir) : undefined;
   const queues = localQueues({
@@ -282,7 +291,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
       outbox,
       conversationClock,
       webhooks: webhooks?.api,
-      exports: new LocalExportStore({ dir: dataDir && join(dataDir, 'exports') }),
+      exports,
       live: live && { events: repos.liveEvents },
     }),
   });

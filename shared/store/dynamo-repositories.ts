@@ -6,6 +6,7 @@ import { conversationRepository, conversationSnapshotOf } from './conversation-r
 import { conversationStateRepository } from './conversation-state-repository.js';
 import { customerRepository } from './customer-repository.js';
 import type { DocumentStore } from './dynamo-client.js';
+import type { ErasureDeps } from './erasure.js';
 import { liveConnectionRepository, liveEventRepository } from './live-repository.js';
 import { mergeRepository } from './merge-repository.js';
 import { metricsRepository } from './metrics-repository.js';
@@ -18,11 +19,15 @@ import { webhookRepository } from './webhook-repository.js';
 
 /**
  * Every repository over one DynamoDB table and one document store (the SDK's document client, or the
- * lite client on Lambda). A composition root spreads those
+ * lite client on Lambda); `exports`, for the agent API, is where an erasure deletes exports written aside. A composition root spreads those
  * a use case needs into its ports (`{ ...customers, ...suggestions, ...timeline, ...conversations }`
  * is a ResolverStore).
  */
-export function dynamoRepositories(doc: DocumentStore, table: string) {
+export function dynamoRepositories(
+  doc: DocumentStore,
+  table: string,
+  options: { exports?: ErasureDeps['exports'] } = {},
+) {
   const db = { doc, table };
   const customers = customerRepository(db);
   const suggestions = suggestionRepository(db, customers);
@@ -39,7 +44,13 @@ export function dynamoRepositories(doc: DocumentStore, table: string) {
     agentLoad: agentLoadStore(db),
     metrics: metricsRepository(db),
     merges: mergeRepository(db, { suggestions, timeline }),
-    privacy: privacyRepository(db, { customers, conversations, suggestions, timeline }),
+    privacy: privacyRepository(db, {
+      customers,
+      conversations,
+      suggestions,
+      timeline,
+      exports: options.exports,
+    }),
     audit: auditRepository(db),
     clock: clockRepository(db),
     webhooks: webhookRepository(db),

@@ -1,6 +1,6 @@
 import * as z from 'zod';
 import { type Channel, ProviderSchema } from '../domain/envelope.js';
-import type { ErasureReport } from '../domain/privacy.js';
+import type { ErasureReport, ExportStore } from '../domain/privacy.js';
 import { replyItemId } from '../domain/replies.js';
 import type { Suggestion } from '../domain/suggestions.js';
 import { syncAgentLoadOf } from './agent-load.js';
@@ -28,6 +28,8 @@ export type ErasureDeps = {
     mergedPartitions(customerId: string, options?: { whileErasing?: boolean }): Promise<string[]>;
   };
   suggestions: { suggestionsOn(customerId: string): Promise<Suggestion[]> };
+  /** Where exports too large for one response were written (absent: there are none to delete). */
+  exports?: Pick<ExportStore, 'removeAllOf'> | undefined;
 };
 
 /** Where, inside a step, a paused erasure stopped: the provider and the page it was reading. */
@@ -144,10 +146,15 @@ async function deleteTimeline(db: ErasureDb, customerId: string, report: Erasure
 type Step = (db: ErasureDb, deps: ErasureDeps, profile: RawProfile, report: ErasureReport) => Promise<void>;
 
 /**
- * What erasing one profile does, in order; the progress marker counts the steps done. Identities go
- * first, so a message that arrives mid-erasure no longer finds the customer being erased.
+ * What erasing one profile does, in order; the progress marker counts the steps done. The exports
+ * written aside go first (everything held about the person, in one object a presigned URL may still
+ * fetch on AWS), then the identities, so a message that arrives mid-erasure no longer finds the
+ * customer being erased.
  */
 const STEPS: readonly Step[] = [
+  async (_db, deps, profile) => {
+    await deps.exports?.removeAllOf(profile.id);
+  },
   async (db, _deps, profile) => {
     for (const token of profile.identities) {
       await forgetWebchatSessions(db, token);
@@ -197,7 +204,7 @@ function progressOf(profile: RawProfile): { step: number; cursor: Cursor | undef
 const countOf = (value: unknown): number => (typeof value === 'number' ? value : 0);
 
 /**
- * Erases the customer and everyone merged with them: identities and their contact states (opt-outs,
+ * Erases the customer and everyone merged with them: the exports written aside, identities and their contact states (opt-outs,
  * suppressions), web-chat sessions, timeline items with their raw payloads, replies, message and thread references,
  * conversations, every page of mentions, suggestions, and the raw provider events that reached no
  * customer but name one of their identities. What remains is a tombstone with counts, the time and
@@ -221,6 +228,7 @@ export async function eraseCustomer(
   const profiles = await Promise.all(partitions.map((id) => readRawProfile(db, id, { whileErasing: true })));
   const report: ErasureReport = {
     customerId,
+    customerIds: [customerId, ...partitions.filter((id) => id !== customerId)],
     erasedAt: now,
     erasedBy: agentId,
     customers: partitions.length,

@@ -226,4 +226,49 @@ describe('local runtime: an erasure leaves nothing that names the customer', () 
     expect(items).not.toContain('4155550177');
     expect((await call('GET', `/api/customers/${heavy.id}`)).status).toBe(410);
   });
+
+  it('erases the whole merged person, whichever of them is asked for, and names them all', async () => {
+    const at = new Date().toISOString();
+    const writes = (value: string, id: string) =>
+      envelope({
+        receivedAt: at,
+        rawRef: 'test#/',
+        customer: { kind: 'phone', value },
+        id: `twilio:msg:${id}`,
+        provider: 'twilio',
+        channel: 'sms',
+        kind: 'message',
+        direction: 'inbound',
+        providerMessageId: id,
+        occurredAt: at,
+        contentType: 'text',
+        text: 'merged-secret',
+      });
+    await deliver(writes('+14155550155', 'SM-T1'), writes('+14155550166', 'SM-S1'));
+    const idOf = async (value: string) =>
+      (
+        (
+          (await (await call('GET', `/api/customers?q=${encodeURIComponent(value)}`)).json()) as {
+            items: Customer[];
+          }
+        ).items[0] as Customer
+      ).id;
+    const [target, source] = [await idOf('+14155550155'), await idOf('+14155550166')];
+    expect((await call('POST', `/api/customers/${target}/merge`, { customerId: source })).status).toBe(200);
+
+    // Asked to erase the one merged away: the person they were merged into goes too, and says so.
+    const erased = await call('DELETE', `/api/customers/${source}`);
+    expect(erased.status).toBe(200);
+    const report = (await erased.json()) as { customerId: string; customerIds: string[]; customers: number };
+    expect(report).toMatchObject({ customerId: source, customers: 2 });
+    expect([...report.customerIds].sort()).toEqual([source, target].sort());
+    expect((await call('GET', `/api/customers/${target}`)).status).toBe(410);
+    const audit = (await (await call('GET', '/api/audit?limit=20')).json()) as {
+      items: Array<{ action: string; outcome: string; customerIds: string[] }>;
+    };
+    const record = audit.items.find((item) => item.action === 'erase' && item.customerIds.includes(source));
+    expect(record?.outcome).toBe('ok');
+    // The one asked for first, then everyone else erased with them.
+    expect(record?.customerIds).toEqual([source, target]);
+  });
 });

@@ -1,7 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CustomerExport } from '#shared/domain/privacy.js';
 import type { LocalRuntime } from '#shared/local/runtime.js';
+import { privacyRepository } from '#shared/store/privacy-repository.js';
+import { documentClient } from '#shared/store/sdk-documents.js';
 import { startTestRuntime } from '../support/runtime.js';
+import { inspectionClient } from '../support/table-snapshot.js';
 import { inboundText } from '../unit/fakes/envelopes.js';
 
 const AGENT = 'exports-agent-token';
@@ -59,12 +62,70 @@ describe('local runtime: an export too large for one response', () => {
     const data = (await fetched.json()) as CustomerExport;
     expect(data.timeline.filter((item) => item.type === 'message').map((item) => item.text)).toEqual(texts);
 
-    // The export is audited like one answered inline.
+    // The export is audited like one answered inline, and so is its download.
     const audit = await get(ADMIN, '/api/audit');
-    const records = ((await audit.json()) as { items: Array<{ action: string; outcome: string }> }).items;
-    expect(records[0]).toMatchObject({ action: 'export', outcome: 'stored' });
+    const records = (
+      (await audit.json()) as {
+        items: Array<{ action: string; outcome: string; customerIds: string[] }>;
+      }
+    ).items;
+    // The clock stands still here, so the two records share a time: in any order.
+    expect(records.map((r) => `${r.action} ${r.outcome} ${r.customerIds}`).sort()).toEqual([
+      `export stored ${customerId}`,
+      `export_download ok ${customerId}`,
+    ]);
 
     now += 15 * 60 * 1000;
     expect((await get(ADMIN, stored.url)).status).toBe(404);
+  });
+
+  it('answers 410 for the export of a customer from the first erase call on, and erasure deletes it', async () => {
+    const customer = { kind: 'phone', value: '+16505559876' } as const;
+    await runtime.inbound.send(
+      Array.from({ length: 5 }, (_, i) =>
+        JSON.stringify(
+          inboundText({
+            customer,
+            providerMessageId: `wamid.GONE${i}`,
+            text: `${i} ${'an erased question '.repeat(80)}`,
+            occurredAt: new Date(now - (10 - i) * 1000).toISOString(),
+          }),
+        ),
+      ),
+    );
+    await runtime.idle();
+    const found = await get(ADMIN, `/api/customers?q=${encodeURIComponent(customer.value)}`);
+    const customerId = ((await found.json()) as { items: Array<{ id: string }> }).items[0]?.id as string;
+    const { url } = (await (await get(ADMIN, `/api/customers/${customerId}/export`)).json()) as {
+      url: string;
+    };
+    expect((await get(ADMIN, url)).status).toBe(200);
+
+    // The first call of a heavy customer's erasure, which stops before it is done.
+    const client = inspectionClient(runtime.dynamoEndpoint);
+    const privacy = privacyRepository({ doc: documentClient(client), table: 'threadline' }, runtime.store, {
+      deletesPerCall: 1,
+    });
+    expect((await privacy.erase(customerId, 'admin-zoe', new Date(now).toISOString())).complete).toBe(false);
+    client.destroy();
+    const midway = await get(ADMIN, url);
+    expect(midway.status).toBe(410);
+    expect(((await midway.json()) as { error: { code: string } }).error.code).toBe('gone');
+
+    const erase = () =>
+      fetch(`${runtime.url}/api/customers/${customerId}`, {
+        method: 'DELETE',
+        headers: { Authorization: `Bearer ${ADMIN}` },
+      });
+    for (let call = 0; call < 20 && (await erase()).status === 202; call++);
+    expect((await get(ADMIN, url)).status).toBe(410);
+    const audit = (await (await get(ADMIN, '/api/audit?limit=20')).json()) as {
+      items: Array<{ action: string; outcome: string; customerIds: string[] }>;
+    };
+    // The clock stands still here, so the records share a time: their outcomes, in any order.
+    const downloads = audit.items.filter(
+      (record) => record.action === 'export_download' && record.customerIds.includes(customerId),
+    );
+    expect(downloads.map((record) => record.outcome).sort()).toEqual(['gone', 'gone', 'ok']);
   });
 });

@@ -317,12 +317,30 @@ describe('ThreadlineStateful', () => {
     );
   });
 
-  it('lets the agent API put and get objects under exports/ only', () => {
+  it('lets the agent API put, get and delete objects under exports/ only, and list nothing else', () => {
     const arn = { 'Fn::GetAtt': [logicalId(statefulStack, 'ExportsBucket'), 'Arn'] };
     const onExports = statementsOf('AgentApi').filter((s) =>
       s.Resource.some((r) => isDeepStrictEqual(r, { 'Fn::Join': ['', [arn, '/exports/*']] })),
     );
-    expect(onExports.flatMap((s) => s.Action).sort()).toEqual(['s3:GetObject', 's3:PutObject']);
+    expect(onExports.flatMap((s) => s.Action).sort()).toEqual([
+      's3:DeleteObject',
+      's3:GetObject',
+      's3:PutObject',
+    ]);
+    const onBucket = statementsOf('AgentApi').filter((s) =>
+      s.Resource.some((r) => isDeepStrictEqual(r, arn)),
+    );
+    expect(onBucket.flatMap((s) => s.Action)).toEqual(['s3:ListBucket']);
+    api.hasResourceProperties('AWS::IAM::Policy', {
+      PolicyDocument: {
+        Statement: Match.arrayWith([
+          Match.objectLike({
+            Action: 's3:ListBucket',
+            Condition: { StringLike: { 's3:prefix': ['exports/*'] } },
+          }),
+        ]),
+      },
+    });
   });
 
   it('keeps raw mail in a private SSE-S3 bucket that outlives the stack and expires it after 30 days', () => {

@@ -119,6 +119,7 @@ function fakeAdmin(): AgentAdmin & { calls: unknown[][] } {
     }),
     erase: async (customerId, agentId, now) => ({
       customerId,
+      customerIds: [customerId],
       erasedAt: now,
       erasedBy: agentId,
       customers: 1,

@@ -1,7 +1,7 @@
 import { describe, expect, it, vi } from 'vitest';
 import { exportCustomer } from '#shared/app/export-customer.js';
 import type { AuditRecord } from '#shared/domain/audit.js';
-import type { CustomerExport } from '#shared/domain/privacy.js';
+import { type CustomerExport, customerOfExport, newExportId } from '#shared/domain/privacy.js';
 
 const NOW = new Date('2025-06-10T09:00:00.000Z');
 const data = (text: string): CustomerExport => ({
@@ -60,7 +60,20 @@ describe('exportCustomer', () => {
         bytes: Buffer.byteLength(saved[0]?.body ?? ''),
       },
     });
-    expect(saved[0]?.id).toMatch(/^ex_[0-9a-f]{32}$/);
+    // Its id names the customer, so a download and an erasure find whose it is.
+    expect(saved[0]?.id).toMatch(/^ex_[0-9a-f]{16}_cu_1$/);
     expect(audits.map((a) => a.outcome)).toEqual(['stored']);
+  });
+
+  it('reads the customer back from an export id, and none from an id of another shape', () => {
+    expect(customerOfExport(newExportId('cu_0mx9_a', '0123456789abcdef'))).toBe('cu_0mx9_a');
+    for (const id of [
+      'ex_0123456789abcdef0123456789abcdef',
+      'ex_0123456789ABCDEF_cu_1',
+      'ex_0123456789abcdef_',
+      'x',
+    ]) {
+      expect(customerOfExport(id)).toBeUndefined();
+    }
   });
 });

@@ -2,6 +2,7 @@ import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import { newExportId } from '#shared/domain/privacy.js';
 import { LocalExportStore } from '#shared/local/export-files.js';
 
 describe('LocalExportStore', () => {
@@ -23,5 +24,27 @@ describe('LocalExportStore', () => {
     expect(await store.read('ex_2', '2025-06-10T09:00:00.000Z')).toBeUndefined();
     expect(await store.read('ex_1', '2025-06-10T09:15:00.000Z')).toBeUndefined();
     if (dir) expect(readdirSync(dir)).toEqual([]);
+  });
+
+  it.each([
+    ['on disk', true],
+    ['in memory', false],
+  ])('deletes every export of an erased customer %s, and only theirs', async (_where, onDisk) => {
+    const dir = onDisk ? join(mkdtempSync(join(tmpdir(), 'exports-')), 'exports') : undefined;
+    if (dir) dirs.push(join(dir, '..'));
+    const store = new LocalExportStore({ dir });
+    expect(await store.removeAllOf('cu_1')).toBe(0);
+    const [mine, also, other] = [
+      newExportId('cu_1', '0123456789abcdef'),
+      newExportId('cu_1', 'fedcba9876543210'),
+      newExportId('cu_10', '0123456789abcdef'),
+    ];
+    for (const id of [mine, also, other]) await store.save(id, '{}', '2025-06-10T09:15:00.000Z');
+    expect(await store.removeAllOf('cu_1')).toBe(2);
+    expect(await store.read(mine, '2025-06-10T09:00:00.000Z')).toBeUndefined();
+    expect(await store.read(also, '2025-06-10T09:00:00.000Z')).toBeUndefined();
+    expect(await store.read(other, '2025-06-10T09:00:00.000Z')).toBe('{}');
+    if (dir) expect(readdirSync(dir).sort()).toEqual([`${other}.expires`, `${other}.json`]);
+    expect(await store.removeAllOf('cu_1')).toBe(0);
   });
 });

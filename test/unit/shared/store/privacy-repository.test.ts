@@ -76,6 +76,7 @@ describe('privacyRepository', () => {
     const report = await repository().erase('cu_1', 'ag_1', '2025-06-10T09:00:00.000Z');
     expect(report).toEqual({
       customerId: 'cu_1',
+      customerIds: ['cu_1'],
       erasedAt: '2025-06-10T09:00:00.000Z',
       erasedBy: 'ag_1',
       customers: 1,
@@ -188,6 +189,39 @@ describe('privacyRepository', () => {
     expect(ddb.commandCalls(PutCommand)).toHaveLength(1);
   });
 
+  it('deletes the exports written aside of every customer erased, first, before its share of deletes', async () => {
+    ddb.on(GetCommand).callsFake((input: { Key: { pk: string } }) => ({
+      Item: { ...profile, id: input.Key.pk.replace('CUSTOMER#', '') },
+    }));
+    const removeAllOf = vi.fn(async () => 1);
+    const erasing = (deletesPerCall: number) =>
+      privacyRepository(
+        db,
+        {
+          customers: { mergedPartitions: vi.fn(async () => ['cu_1', 'cu_2']) },
+          conversations: { getConversation: vi.fn(async () => undefined) },
+          suggestions: { suggestionsOn: vi.fn(async () => []) },
+          timeline: {
+            timeline: vi.fn(async () => ({ items: [], cursor: null })),
+            rawPayloads: vi.fn(async () => []),
+          },
+          exports: { removeAllOf },
+        },
+        { deletesPerCall },
+      );
+    // A call that stops at its first delete has removed the exports already.
+    expect(await erasing(1).erase('cu_1', 'ag_1', '2025-06-10T09:00:00.000Z')).toMatchObject({
+      complete: false,
+    });
+    expect(removeAllOf.mock.calls).toEqual([['cu_1']]);
+    expect(ddb.commandCalls(DeleteCommand)).toHaveLength(1);
+    removeAllOf.mockClear();
+    expect(await erasing(1000).erase('cu_1', 'ag_1', '2025-06-10T09:00:00.000Z')).toMatchObject({
+      complete: true,
+    });
+    expect(removeAllOf.mock.calls).toEqual([['cu_1'], ['cu_2']]);
+  });
+
   it('resumes at the step and the page where the last call stopped, reading nothing it went through', async () => {
     const startKey = { pk: 'PROVIDER_EVENT#twilio', sk: 't5#e5' };
     ddb.on(GetCommand).resolves({
@@ -196,8 +230,8 @@ describe('privacyRepository', () => {
         erasingSince: '2025-06-10T08:00:00.000Z',
         erasedTimelineItems: 7,
         erasedConversations: 2,
-        // Six steps done (identities to timeline); the provider-event scan stopped in twilio's partition.
-        erasureStep: 6,
+        // Seven steps done (exports to timeline); the provider-event scan stopped in twilio's partition.
+        erasureStep: 7,
         erasureCursor: JSON.stringify({ provider: 1, startKey }),
       },
     });

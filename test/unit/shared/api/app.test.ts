@@ -132,6 +132,7 @@ function fakeAdmin(): AgentAdmin & { calls: unknown[][] } {
 function fakeReplies(): ReplyDeps & { queued: OutboundMessage[] } {
   const queued: OutboundMessage[] = [];
   const replies = new Map<string, OutboundMessage>();
+  const hashes = new Map<string, string | undefined>();
   return {
     queued,
     clock: { now: () => new Date('2025-06-09T10:00:00.000Z') },
@@ -159,10 +160,11 @@ function fakeReplies(): ReplyDeps & { queued: OutboundMessage[] } {
       getContactState: async () => undefined,
       lastInbound: async () => undefined,
       setLastAgent: async () => {},
-      putReply: async (message) => {
+      putReply: async (message, requestHash) => {
         const existing = replies.get(message.id);
-        if (existing) return { message: existing, created: false };
+        if (existing) return { message: existing, created: false, requestHash: hashes.get(message.id) };
         replies.set(message.id, message);
+        hashes.set(message.id, requestHash);
         return { message, created: true };
       },
       putTimelineItem: async () => true,
@@ -461,6 +463,22 @@ describe('agent API: replies', () => {
     expect([first.status, again.status]).toEqual([202, 200]);
     const [a, b] = [await first.json(), await again.json()];
     expect(b).toEqual(a);
+  });
+
+  it('answers 422 idempotency_key_reused for a key sent again with another body, and sends nothing more', async () => {
+    const replies = fakeReplies();
+    expect((await post(replies, { text: 'It ships today' }, 'key-1')).status).toBe(202);
+    for (const body of [{ text: 'It ships tomorrow' }, { text: 'It ships today', channel: 'sms' }]) {
+      const reused = await post(replies, body, 'key-1');
+      expect(reused.status).toBe(422);
+      expect(await reused.json()).toMatchObject({
+        error: { code: 'idempotency_key_reused', message: expect.stringContaining('Idempotency-Key') },
+      });
+    }
+    // The same body, its keys in another order or its text padded as validation trims it, is a retry.
+    const again = await post(replies, { attachments: [], text: ' It ships today ' }, 'key-1');
+    expect(again.status).toBe(200);
+    expect(replies.queued.map((m) => m.text)).toEqual(['It ships today', 'It ships today']);
   });
 
   it('gives an open unassigned conversation to the agent who replies, conditionally, and leaves an owned one alone', async () => {

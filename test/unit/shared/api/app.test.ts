@@ -599,6 +599,40 @@ describe('agent API: notes and assignment', () => {
     ]);
   });
 
+  it('answers 422 unknown_queue naming each queue the policy does not have when an agent joins it, and saves nothing', async () => {
+    const store = fakeStore();
+    const api = createAgentApp({
+      store,
+      admin: fakeAdmin(),
+      audit: memoryAuditLog(),
+      replies: fakeReplies(),
+      clock: { now: () => new Date('2025-06-09T10:00:00.000Z') },
+      authenticate: async (token) => CALLERS[token as keyof typeof CALLERS],
+      phone: { defaultRegion: 'US' },
+      queueNames: () => ['general', 'billing'],
+    });
+    const put = (body: unknown) =>
+      api.request('/api/agents/me', {
+        method: 'PUT',
+        headers: { ...auth.headers, 'content-type': 'application/json' },
+        body: JSON.stringify(body),
+      });
+    const typo = await put({ presence: 'online', queues: ['general', 'Billing ', 'biling'] });
+    expect(typo.status).toBe(422);
+    const { error } = (await typo.json()) as { error: { code: string; message: string } };
+    expect(error.code).toBe('unknown_queue');
+    expect(error.message).toContain('"Billing"');
+    expect(error.message).toContain('"biling"');
+    expect(error.message).not.toContain('"general"');
+    expect(await store.getAgent('agent-7')).toBeUndefined();
+    // Whitespace around a policy queue is trimmed; the name itself must match exactly.
+    const ok = await put({ presence: 'online', queues: [' billing '] });
+    expect(ok.status).toBe(200);
+    expect(await ok.json()).toMatchObject({ queues: ['billing'] });
+    // A change that names no queue is not checked against them.
+    expect((await put({ presence: 'away' })).status).toBe(200);
+  });
+
   it('answers 400 for an assignment that names nobody', async () => {
     const res = await post(fakeAdmin(), '/api/conversations/cv_1/assign', {});
     expect(res.status).toBe(400);

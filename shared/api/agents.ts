@@ -33,10 +33,10 @@ const agentRoutes = once(() => {
     method: 'put',
     path: '/agents/me',
     summary:
-      'Register or update yourself for assignment (only the fields given change; a new agent is away, in no queue, with capacity 5)',
+      'Register or update yourself for assignment (only the fields given change; a new agent is away, in no queue, with capacity 5); 422 `unknown_queue` naming each queue the routing policy does not have',
     middleware: [readJsonBody] as const,
     request: { body: jsonBody(AgentUpdateSchema) },
-    responses: { 200: json('the agent', AgentProfileSchema), ...errors(400, 401, 413) },
+    responses: { 200: json('the agent', AgentProfileSchema), ...errors(400, 401, 413, 422) },
   });
   return { list, me, update };
 });

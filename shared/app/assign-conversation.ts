@@ -31,13 +31,26 @@ async function checkTarget(
   if (assignee && assignee !== agentId && !(await deps.store.getAgent(assignee))) {
     throw new UnprocessableError(`no agent "${assignee}" is registered (GET /api/agents)`, 'unknown_agent');
   }
-  const queues = target.queue !== undefined ? deps.queueNames?.() : undefined;
-  if (queues && target.queue !== undefined && !queues.includes(target.queue)) {
-    throw new UnprocessableError(
-      `no queue "${target.queue}" in the routing policy (queues: ${queues.join(', ')})`,
-      'unknown_queue',
-    );
-  }
+  if (target.queue !== undefined) refuseUnknownQueues(deps.queueNames, [target.queue]);
+}
+
+/**
+ * Refuses (422 `unknown_queue`) the queues of `asked` that the routing policy does not name, exactly
+ * as routing compares them (case and all), naming each; without the policy's names any queue is taken.
+ * An assignment or an agent's queue with a typo would otherwise hide conversations where nobody looks.
+ */
+export function refuseUnknownQueues(
+  queueNames: (() => readonly string[]) | undefined,
+  asked: readonly string[],
+): void {
+  const queues = asked.length > 0 ? queueNames?.() : undefined;
+  const unknown = queues ? asked.filter((q) => !queues.includes(q)) : [];
+  if (!queues || unknown.length === 0) return;
+  const names = unknown.map((q) => `"${q}"`).join(', ');
+  throw new UnprocessableError(
+    `no queue ${names} in the routing policy (queues: ${queues.join(', ')})`,
+    'unknown_queue',
+  );
 }
 
 /** Assigns or transfers a conversation as the calling agent, and answers it as it now stands. */

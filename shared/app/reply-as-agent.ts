@@ -16,7 +16,8 @@ export interface ReplyAsAgentDeps {
  * leaves the unassigned inbox and counts in their load. The assignment is conditional (still open,
  * still nobody's): it never takes a conversation from another agent, and of two agents replying at
  * once one owns it. A reply the channel's rules refuse leaves it with the agent who tried. A
- * conversation someone has costs one read more, no write.
+ * conversation someone has costs one read more, no write. Its `Idempotency-Key` sent again with another
+ * request is 422 `idempotency_key_reused` (see `sendReply`).
  */
 export async function replyAsAgent(
   deps: ReplyAsAgentDeps,
@@ -41,5 +42,5 @@ export async function replyAsAgent(
       options,
     );
   }
-  return sendReply(deps.replies, input);
+  return sendReply(deps.replies, { ...input, keyFromCaller: true });
 }

@@ -15,13 +15,14 @@ import {
   replyIdFor,
   replyItem,
   replyKeyOwner,
+  replyRequestHash,
 } from '../domain/replies.js';
 import type { InlineSend, OutboundQueue, ReplyStore } from '../domain/reply-ports.js';
 import { sendRetryDelaySeconds } from '../domain/send-errors.js';
 import type { Customer, TimelineItem } from '../domain/timeline.js';
 import { answeredAt } from '../domain/waiting.js';
 import { hasVerifiedEmail } from '../domain/webchat/email-fallback.js';
-import { NotFoundError } from '../errors.js';
+import { NotFoundError, UnprocessableError } from '../errors.js';
 import { logger } from '../log.js';
 
 /** What the reply service needs. */
@@ -44,6 +45,12 @@ interface SendReplyInput {
   /** Who writes; the agent `agentId` when unset. */
   author?: ReplyAuthor | undefined;
   idempotencyKey?: string | undefined;
+  /**
+   * The key is a caller's `Idempotency-Key` (the agent API): sent again with another request it is
+   * refused, not answered with the first reply. Our own keys (automations, surveys, fallbacks) may
+   * rebuild a request that differs on a redelivery and keep answering the first.
+   */
+  keyFromCaller?: boolean | undefined;
   /** The conversation and its customer's profiles when the caller has just read them (routing). */
   recipient?: Recipient | undefined;
   /** Choices to tap (a survey's buttons or quick replies). */
@@ -87,7 +94,8 @@ async function readRecipient(deps: ReplyDeps, conversationId: string): Promise<R
 
 /**
  * Stores a reply once: the AI's at its placed key; with an `Idempotency-Key`, under its id first (a retry
- * gets the first back), then on the timeline; without one (a new id), on the timeline only.
+ * gets the first back; the key sent again with another request is 422 `idempotency_key_reused`, nothing
+ * written), then on the timeline; without one (a new id), on the timeline only.
  */
 async function storeReply(
   deps: ReplyDeps,
@@ -100,9 +108,16 @@ async function storeReply(
     await deps.store.putTimelineItem(replyItem(candidate), undefined);
     return { message: candidate, created: true };
   }
-  const stored = await deps.store.putReply(candidate);
+  const requestHash = input.keyFromCaller ? replyRequestHash(input.request) : undefined;
+  const stored = await deps.store.putReply(candidate, requestHash);
+  if (requestHash && !stored.created && stored.requestHash && stored.requestHash !== requestHash) {
+    throw new UnprocessableError(
+      `this Idempotency-Key was used for another reply (${stored.message.id}) on this conversation: send a new key for a new reply`,
+      'idempotency_key_reused',
+    );
+  }
   await deps.store.putTimelineItem(replyItem(stored.message), undefined);
-  return stored;
+  return { message: stored.message, created: stored.created };
 }
 
 /**

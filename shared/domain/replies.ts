@@ -250,6 +250,25 @@ export function replyIdFor(conversationId: string, agentId: string, idempotencyK
   return `rp_${createHash('sha256').update(`${conversationId}\n${agentId}\n${idempotencyKey}`).digest('base64url').slice(0, 24)}`;
 }
 
+/**
+ * A digest of a reply request as validated (keys sorted, text trimmed): kept with an Idempotency-Key's
+ * reply, so the key sent again with another body is told apart from a retry.
+ */
+export function replyRequestHash(request: ReplyRequest): string {
+  return createHash('sha256').update(sortedJson(request)).digest('base64url');
+}
+
+/** JSON of a value with every object's keys in order: the same request, however its keys were sent. */
+function sortedJson(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(sortedJson).join(',')}]`;
+  if (value && typeof value === 'object') {
+    const entries = Object.entries(value).filter(([, v]) => v !== undefined);
+    entries.sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+    return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${sortedJson(v)}`).join(',')}}`;
+  }
+  return JSON.stringify(value);
+}
+
 /** The id that owns an Idempotency-Key: the agent, or the AI under its own namespace. */
 export function replyKeyOwner(author: ReplyAuthor): string {
   return author.kind === 'agent' ? author.id : `${author.kind}:${author.id}`;

@@ -11,8 +11,14 @@ export interface ReplyStore {
   getContactState(identity: Identity): Promise<ContactState | undefined>;
   /** The customer's latest inbound message on a channel (email threading). */
   lastInbound(customerId: string, channel: Channel): Promise<TimelineItem | undefined>;
-  /** Keeps the reply under its id once; answers the stored one when it was there already. */
-  putReply(message: OutboundMessage): Promise<{ message: OutboundMessage; created: boolean }>;
+  /**
+   * Keeps the reply under its id once, with `requestHash` (the request it was made from); answers the
+   * stored one when it was there already, with the hash kept with it (none on a reply stored before).
+   */
+  putReply(
+    message: OutboundMessage,
+    requestHash?: string,
+  ): Promise<{ message: OutboundMessage; created: boolean; requestHash?: string | undefined }>;
   putTimelineItem(item: TimelineItem, raw: unknown): Promise<boolean>;
   /**
    * Writes an AI reply's timeline item once at its placed key (`placedAt`), with routing's decision on

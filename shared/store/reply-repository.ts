@@ -23,16 +23,25 @@ type Links = {
   linkThread(channel: Channel, threadId: string, link: ThreadLink): Promise<void>;
 };
 
-/** Records a reply once under its id; a retried request gets the first one back. */
-async function putReply(db: DynamoDb, message: OutboundMessage) {
+/**
+ * Records a reply once under its id, with the hash of the request it was made from; a retried request
+ * gets the first one back, with the first request's hash for the caller to compare.
+ */
+async function putReply(db: DynamoDb, message: OutboundMessage, requestHash?: string) {
   try {
-    await putItem(db, putReplyInput(db.table, message));
+    await putItem(db, putReplyInput(db.table, message, requestHash));
     return { message, created: true };
   } catch (error) {
     if (!isConditionFailure(error)) throw error;
   }
   const out = await getItem(db, getReplyInput(db.table, message.id));
-  const stored = z.object({ message: z.string(), textOnTimeline: z.boolean().optional() }).parse(out.Item);
+  const stored = z
+    .object({
+      message: z.string(),
+      textOnTimeline: z.boolean().optional(),
+      requestHash: z.string().optional(),
+    })
+    .parse(out.Item);
   const first = JSON.parse(stored.message) as Record<string, unknown>;
   if (stored.textOnTimeline) {
     // On the first request's timeline item; if that never got written, this request's text is sent.
@@ -45,7 +54,7 @@ async function putReply(db: DynamoDb, message: OutboundMessage) {
     const text = onTimeline.Item?.text;
     first.text = typeof text === 'string' ? text : message.text;
   }
-  return { message: OutboundMessageSchema.parse(first), created: false };
+  return { message: OutboundMessageSchema.parse(first), created: false, requestHash: stored.requestHash };
 }
 
 /** Writes an AI reply's item once at its placed key; a redelivery gets the first one's time and text back. */
@@ -129,8 +138,7 @@ async function recordSent(
 export function replyRepository(db: DynamoDb, links: Links) {
   return {
     /** Records a reply once; `created` is false when the same request came before. */
-    putReply: (message: OutboundMessage): Promise<{ message: OutboundMessage; created: boolean }> =>
-      putReply(db, message),
+    putReply: (message: OutboundMessage, requestHash?: string) => putReply(db, message, requestHash),
     /**
      * Writes an AI reply's timeline item once at its placed key, with routing's decision on it; with
      * `leaseUntil`, holding the send lease (`created`: this call holds it).

@@ -118,6 +118,12 @@ describe('the console at work: paging, presence and queues, transfer, search, pl
       presence: 'online',
       queues: ['general'],
     });
+    // A queue the routing policy does not have is refused (422 unknown_queue), said beside the picker.
+    await page.getByLabel('Join another queue').fill('Billing ');
+    await page.getByRole('button', { name: 'Join', exact: true }).click();
+    await page.getByText('no queue "Billing" in the routing policy', { exact: false }).waitFor();
+    expect(await page.getByText('Queues: general').count()).toBe(1);
+    await shot(page, 'unknown-queue');
     await page.getByText('Queues: general').click();
   }, 60_000);
 

@@ -75,6 +75,15 @@ describe('local runtime: an agent replies on WhatsApp and the statuses come back
       },
     );
     expect(again.status).toBe(200);
+    // The key sent again with another text is refused, never answered with the first reply.
+    const reused = await api(
+      'POST',
+      `/api/conversations/${conversationId}/replies`,
+      { text: 'No: call us instead.' },
+      { 'idempotency-key': 'ana-1' },
+    );
+    expect(reused.status).toBe(422);
+    expect(await reused.json()).toMatchObject({ error: { code: 'idempotency_key_reused' } });
     await runtime.idle();
     const outbox = runtime.outbox.entries();
     expect(outbox.map((e) => [e.message.channel, e.message.to.value, e.message.text])).toEqual([

@@ -11,7 +11,11 @@ import { type StatusChange, statusSets } from './timeline.js';
  * (`textOnTimeline`): the reply's timeline item, written next, holds it, so this item stays small (a
  * write unit, whatever the length of the text) and a retry reads the text from there.
  */
-export function putReplyInput(table: string, message: OutboundMessage): PutCommandInput {
+export function putReplyInput(
+  table: string,
+  message: OutboundMessage,
+  requestHash?: string,
+): PutCommandInput {
   const { text, ...rest } = message;
   return {
     TableName: table,
@@ -21,6 +25,7 @@ export function putReplyInput(table: string, message: OutboundMessage): PutComma
       customerId: message.customerId,
       message: JSON.stringify(rest),
       ...(text !== undefined ? { textOnTimeline: true } : {}),
+      ...(requestHash ? { requestHash } : {}),
     },
     ConditionExpression: 'attribute_not_exists(pk)',
   };

@@ -134,6 +134,7 @@ function fakeAdmin(): AgentAdmin & { calls: unknown[][] } {
 function fakeReplies(): ReplyDeps & { queued: OutboundMessage[] } {
   const queued: OutboundMessage[] = [];
   const replies = new Map<string, OutboundMessage>();
+  const hashes = new Map<string, string | undefined>();
   return {
     queued,
     clock: { now: () => new Date('2025-06-09T10:00:00.000Z') },
@@ -161,10 +162,11 @@ function fakeReplies(): ReplyDeps & { queued: OutboundMessage[] } {
       getContactState: async () => undefined,
       lastInbound: async () => undefined,
       setLastAgent: async () => {},
-      putReply: async (message) => {
+      putReply: async (message, requestHash) => {
         const existing = replies.get(message.id);
-        if (existing) return { message: existing, created: false };
+        if (existing) return { message: existing, created: false, requestHash: hashes.get(message.id) };
         replies.set(message.id, message);
+        hashes.set(message.id, requestHash);
         return { message, created: true };
       },
       putTimelineItem: async () => true,
@@ -465,6 +467,22 @@ describe('agent API: replies', () => {
     expect(b).toEqual(a);
   });
 
+  it('answers 422 idempotency_key_reused for a key sent again with another body, and sends nothing more', async () => {
+    const replies = fakeReplies();
+    expect((await post(replies, { text: 'It ships today' }, 'key-1')).status).toBe(202);
+    for (const body of [{ text: 'It ships tomorrow' }, { text: 'It ships today', channel: 'sms' }]) {
+      const reused = await post(replies, body, 'key-1');
+      expect(reused.status).toBe(422);
+      expect(await reused.json()).toMatchObject({
+        error: { code: 'idempotency_key_reused', message: expect.stringContaining('Idempotency-Key') },
+      });
+    }
+    // The same body, its keys in another order or its text padded as validation trims it, is a retry.
+    const again = await post(replies, { attachments: [], text: ' It ships today ' }, 'key-1');
+    expect(again.status).toBe(200);
+    expect(replies.queued.map((m) => m.text)).toEqual(['It ships today', 'It ships today']);
+  });
+
   it('gives an open unassigned conversation to the agent who replies, conditionally, and leaves an owned one alone', async () => {
     const reply = (store: ReturnType<typeof fakeStore>, admin: ReturnType<typeof fakeAdmin>) =>
       app(store, admin).request('/api/conversations/cv_1/replies', {
@@ -581,6 +599,40 @@ describe('agent API: notes and assignment', () => {
       { agentId: 'bob', queue: 'billing' },
       { agentId: '', queue: undefined },
     ]);
+  });
+
+  it('answers 422 unknown_queue naming each queue the policy does not have when an agent joins it, and saves nothing', async () => {
+    const store = fakeStore();
+    const api = createAgentApp({
+      store,
+      admin: fakeAdmin(),
+      audit: memoryAuditLog(),
+      replies: fakeReplies(),
+      clock: { now: () => new Date('2025-06-09T10:00:00.000Z') },
+      authenticate: async (token) => CALLERS[token as keyof typeof CALLERS],
+      phone: { defaultRegion: 'US' },
+      queueNames: () => ['general', 'billing'],
+    });
+    const put = (body: unknown) =>
+      api.request('/api/agents/me', {
+        method: 'PUT',
+        headers: { ...auth.headers, 'content-type': 'application/json' },
+        body: JSON.stringify(body),
+      });
+    const typo = await put({ presence: 'online', queues: ['general', 'Billing ', 'biling'] });
+    expect(typo.status).toBe(422);
+    const { error } = (await typo.json()) as { error: { code: string; message: string } };
+    expect(error.code).toBe('unknown_queue');
+    expect(error.message).toContain('"Billing"');
+    expect(error.message).toContain('"biling"');
+    expect(error.message).not.toContain('"general"');
+    expect(await store.getAgent('agent-7')).toBeUndefined();
+    // Whitespace around a policy queue is trimmed; the name itself must match exactly.
+    const ok = await put({ presence: 'online', queues: [' billing '] });
+    expect(ok.status).toBe(200);
+    expect(await ok.json()).toMatchObject({ queues: ['billing'] });
+    // A change that names no queue is not checked against them.
+    expect((await put({ presence: 'away' })).status).toBe(200);
   });
 
   it('answers 400 for an assignment that names nobody', async () => {

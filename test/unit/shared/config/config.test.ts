@@ -53,6 +53,24 @@ describe('parseAgentTokens', () => {
   it('refuses a pair without a token', () => {
     expect(() => parseAgentTokens('ana')).toThrow(/AGENT_TOKENS/);
   });
+
+  it.each([
+    ['a trailing colon', 'ana:t1,ben:t2:', /entry 2 \(agent "ben"\).*empty/],
+    ['an empty part inside the token', 'ben:t2::x', /entry 1 \(agent "ben"\).*empty/],
+    ['a role that is not exactly admin', 'ben:t2:Admin', /entry 1 \(agent "ben"\).*admin/],
+    ['a colon after the role', 'ben:t2:admin:', /entry 1 \(agent "ben"\).*empty/],
+    ['a space inside the token', 'ben:t 2', /entry 1 \(agent "ben"\).*space/],
+    ['one token for two agents', 'ana:t1,ben:t1', /entry 2 \(agent "ben"\).*entry 1/],
+  ])('refuses %s at start, naming the variable and the entry but never the token', (_name, value, reason) => {
+    expect(() => parseAgentTokens(value)).toThrow(ConfigError);
+    expect(() => parseAgentTokens(value)).toThrow(reason);
+    expect(() => loadConfig({ AGENT_TOKENS: value })).toThrow(/AGENT_TOKENS/);
+    try {
+      parseAgentTokens(value);
+    } catch (error) {
+      expect((error as Error).message).not.toMatch(/t1|t2|t 2/);
+    }
+  });
 });
 
 describe('loadConfigWithSecrets', () => {

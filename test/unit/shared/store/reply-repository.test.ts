@@ -38,6 +38,17 @@ describe('replyRepository.putReply', () => {
     expect(out).toEqual({ message: first, created: false });
   });
 
+  it('keeps the request hash with the reply and answers the first one to a retry', async () => {
+    expect(putReplyInput('t', first, 'h1').Item).toMatchObject({ requestHash: 'h1' });
+    expect(putReplyInput('t', first).Item).not.toHaveProperty('requestHash');
+    ddb
+      .on(GetCommand, { Key: { pk: 'REPLY#rp_1', sk: 'REPLY' } })
+      .resolves({ Item: putReplyInput('t', first, 'h1').Item });
+    ddb.on(GetCommand, { Key: { pk: 'CUSTOMER#cu_1', sk: itemSk } }).resolves({ Item: { text: first.text } });
+    const out = await replyRepository(db, links).putReply(retry, 'h2');
+    expect(out).toEqual({ message: first, created: false, requestHash: 'h1' });
+  });
+
   it("sends this request's text when the first never reached the timeline", async () => {
     ddb.on(GetCommand, { Key: { pk: 'CUSTOMER#cu_1', sk: itemSk } }).resolves({});
     const out = await replyRepository(db, links).putReply(retry);

@@ -248,4 +248,31 @@ describe('the console: notes, keys and refusals', () => {
       .waitFor({ timeout: 30_000 });
     expect(await note.count()).toBe(0);
   }, 90_000);
+
+  it("keeps another agent's tags saved while this one edits, and shows them live until typing starts", async () => {
+    await openRow(OLGA.name);
+    const { customerId } = await customerOf(OLGA.name);
+    const field = page.getByRole('complementary', { name: 'Customer' }).getByLabel('Tags');
+    const put = async (tags: string[]) => {
+      const res = await fetch(`${runtime.url}/api/customers/${customerId}/tags`, {
+        method: 'PUT',
+        headers: { authorization: `Bearer ${ANA.token}`, 'content-type': 'application/json' },
+        body: JSON.stringify({ tags }),
+      });
+      expect(res.status).toBe(200);
+    };
+    await put(['late']);
+    await expect.poll(() => field.inputValue(), { timeout: 30_000 }).toBe('late');
+    await field.fill('late, vip');
+    // Another agent, meanwhile, with the whole list as their console had it.
+    await put(['late', 'refund']);
+    await runtime.idle();
+    expect(await field.inputValue()).toBe('late, vip');
+    await page.getByRole('button', { name: 'Save tags' }).click();
+    await expect
+      .poll(() => field.inputValue(), { timeout: 30_000 })
+      .toMatch(/^(?=.*late)(?=.*refund)(?=.*vip)/);
+    const profile = await asAna<{ tags: string[] }>(runtime, `/api/customers/${customerId}`);
+    expect([...profile.tags].sort()).toEqual(['late', 'refund', 'vip']);
+  }, 90_000);
 });

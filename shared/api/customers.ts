@@ -1,5 +1,6 @@
 import { createRoute, type OpenAPIHono } from '@hono/zod-openapi';
 import * as z from 'zod';
+import { changeTags as changeTagsOf } from '#shared/app/change-tags.js';
 import { eraseCustomer } from '#shared/app/erase-customer.js';
 import { exportCustomer } from '#shared/app/export-customer.js';
 import { listReplyChannels } from '#shared/app/list-reply-channels.js';
@@ -20,7 +21,7 @@ import { apiSchemas, errors, json, page } from './schemas.js';
 
 /** The routes' declarations (their schemas), built with the first sub-app rather than at import. */
 const customerRoutes = once(() => {
-  const { IdParamsSchema, PageQuerySchema, SearchQuerySchema, TagsRequestSchema } = apiSchemas();
+  const { IdParamsSchema, PageQuerySchema, SearchQuerySchema } = apiSchemas();
   const search = createRoute({
     method: 'get',
     path: '/customers',
@@ -88,6 +89,12 @@ const customerRoutes = once(() => {
       ...errors(400, 401, 403, 404, 410),
     },
   });
+  return { search, read, erase, timeline, channels, exportData };
+});
+
+/** The tags routes' declarations: replace the list, or add and remove some. */
+const tagRoutes = once(() => {
+  const { IdParamsSchema, TagsRequestSchema, TagsChangeSchema } = apiSchemas();
   const tags = createRoute({
     method: 'put',
     path: '/customers/{id}/tags',
@@ -96,12 +103,22 @@ const customerRoutes = once(() => {
     request: { params: IdParamsSchema, body: jsonBody(TagsRequestSchema) },
     responses: { 200: json('the customer', CustomerSchema), ...errors(400, 401, 404, 410, 413) },
   });
-  return { search, read, erase, timeline, channels, exportData, tags };
+  const changeTags = createRoute({
+    method: 'patch',
+    path: '/customers/{id}/tags',
+    summary:
+      "Add and remove some of the customer's tags, the others left as they are (two agents changing different tags at once both keep theirs)",
+    middleware: [readJsonBody] as const,
+    request: { params: IdParamsSchema, body: jsonBody(TagsChangeSchema) },
+    responses: { 200: json('the customer', CustomerSchema), ...errors(400, 401, 404, 410, 413) },
+  });
+  return { tags, changeTags };
 });
 
 /** `/api/customers`: search, profile, timeline, tags, export and erasure. */
 export function customersApp(deps: AgentAppDeps): OpenAPIHono<AgentEnv> {
-  const { search, read, erase, timeline, channels, exportData, tags } = customerRoutes();
+  const { search, read, erase, timeline, channels, exportData } = customerRoutes();
+  const { tags, changeTags } = tagRoutes();
   const app = createRouter();
   auditRefusals(app, deps, [
     [erase, 'erase'],
@@ -137,5 +154,8 @@ export function customersApp(deps: AgentAppDeps): OpenAPIHono<AgentEnv> {
     )
     .openapi(tags, async (c) =>
       c.json(await setTags(deps, c.req.valid('param').id, c.req.valid('json').tags), 200),
+    )
+    .openapi(changeTags, async (c) =>
+      c.json(await changeTagsOf(deps, c.req.valid('param').id, c.req.valid('json')), 200),
     );
 }

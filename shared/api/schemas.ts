@@ -22,18 +22,19 @@ function bodySchemas() {
   const PairParamsSchema = z.object({ id: IdSchema, otherId: IdSchema });
   /** `POST /api/customers/{id}/merge` and `/unmerge`. */
   const OtherCustomerSchema = z.object({ customerId: IdSchema });
+  /** A customer's tag. */
+  const TagSchema = z
+    .string()
+    .trim()
+    .min(1)
+    .max(64)
+    .regex(/^[\w.:-]+$/, 'letters, digits, _ . : -');
   /** `PUT /api/customers/{id}/tags`. */
-  const TagsRequestSchema = z.object({
-    tags: z
-      .array(
-        z
-          .string()
-          .trim()
-          .min(1)
-          .max(64)
-          .regex(/^[\w.:-]+$/, 'letters, digits, _ . : -'),
-      )
-      .max(50),
+  const TagsRequestSchema = z.object({ tags: z.array(TagSchema).max(50) });
+  /** `PATCH /api/customers/{id}/tags`: only what changed, so a concurrent change of other tags stays. */
+  const TagsChangeSchema = z.object({
+    add: z.array(TagSchema).max(50).default([]).describe('tags to add'),
+    remove: z.array(TagSchema).max(50).default([]).describe('tags to remove (one also added is kept)'),
   });
   /** `POST /api/conversations/{id}/notes`. */
   const NoteRequestSchema = z.object({ text: z.string().trim().min(1).max(65_536) });
@@ -52,6 +53,7 @@ function bodySchemas() {
     PairParamsSchema,
     OtherCustomerSchema,
     TagsRequestSchema,
+    TagsChangeSchema,
     NoteRequestSchema,
     AssignRequestSchema,
   };

@@ -28,6 +28,11 @@ export interface AgentStore {
   ): Promise<Page<Conversation>>;
   suggestions(customerId: string): Promise<Suggestion[]>;
   setTags(customerId: string, tags: readonly string[]): Promise<void>;
+  /** Adds and removes tags, the others left as they are. */
+  changeTags(
+    customerId: string,
+    change: { add: readonly string[]; remove: readonly string[] },
+  ): Promise<void>;
   /** The running counters of a range of UTC days, added up. */
   overallMetrics(range: MetricsRange): Promise<Metrics>;
   getAgent(agentId: string): Promise<AgentProfile | undefined>;

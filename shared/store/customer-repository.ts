@@ -23,6 +23,7 @@ import { Keys, namePartitions } from './keys.js';
 import { getInput } from './params/common.js';
 import {
   advanceChannelInboundInput,
+  changeTagsInputs,
   claimIdentityInput,
   getIdentityInput,
   putMembershipInput,
@@ -250,6 +251,10 @@ export function customerRepository(db: DynamoDb) {
     /** Replaces the customer's tags (labels agents give them, such as `vip`). */
     async setTags(customerId: string, tags: readonly string[]): Promise<void> {
       await updateItem(db, setTagsInput(db.table, customerId, tags));
+    },
+    /** Adds and removes tags, leaving the others as they are (another agent's change included). */
+    async changeTags(customerId: string, change: { add: readonly string[]; remove: readonly string[] }) {
+      for (const input of changeTagsInputs(db.table, customerId, change)) await updateItem(db, input);
     },
     /** Keeps the survey awaiting the customer's answer on their profile (a later survey wins). */
     async setCsatPending(customerId: string, pending: CsatPending): Promise<void> {

@@ -8,6 +8,8 @@ import { ANA, asAna, postMeta, signIn } from './console-support.js';
 
 const TOM = { from: '15550007001', name: 'Tom Safety' };
 const LENA = { from: '15550007002', name: 'Lena Safety' };
+/** Merged into Tom by an admin while an agent has her conversation open. */
+const MAYA = { from: '15550007004', name: 'Maya Merged' };
 /** Last wrote 25 hours ago: WhatsApp's window is closed. */
 const OLGA = { from: '15550007003', name: 'Olga Late' };
 const HOUR = 3_600_000;
@@ -34,7 +36,7 @@ describe('the console: notes, keys and refusals', () => {
       env: { AGENT_TOKENS: `${ANA.id}:${ANA.token}:admin`, REOPEN_WINDOW_HOURS: '0.0002' },
     });
     browser = await launchBrowser();
-    for (const [i, p] of [TOM, LENA, OLGA].entries()) {
+    for (const [i, p] of [TOM, LENA, OLGA, MAYA].entries()) {
       const at = new Date(Date.now() - (p === OLGA ? 25 * HOUR : (10 - i) * 60_000)).toISOString();
       await postMeta(
         runtime,
@@ -247,5 +249,46 @@ describe('the console: notes, keys and refusals', () => {
       .getByText(/^Open · assigned to ana/)
       .waitFor({ timeout: 30_000 });
     expect(await note.count()).toBe(0);
+  }, 90_000);
+
+  it("keeps another agent's tags saved while this one edits, and shows them live until typing starts", async () => {
+    await openRow(OLGA.name);
+    const { customerId } = await customerOf(OLGA.name);
+    const field = page.getByRole('complementary', { name: 'Customer' }).getByLabel('Tags');
+    const put = async (tags: string[]) => {
+      const res = await fetch(`${runtime.url}/api/customers/${customerId}/tags`, {
+        method: 'PUT',
+        headers: { authorization: `Bearer ${ANA.token}`, 'content-type': 'application/json' },
+        body: JSON.stringify({ tags }),
+      });
+      expect(res.status).toBe(200);
+    };
+    await put(['late']);
+    await expect.poll(() => field.inputValue(), { timeout: 30_000 }).toBe('late');
+    await field.fill('late, vip');
+    // Another agent, meanwhile, with the whole list as their console had it.
+    await put(['late', 'refund']);
+    await runtime.idle();
+    expect(await field.inputValue()).toBe('late, vip');
+    await page.getByRole('button', { name: 'Save tags' }).click();
+    await expect
+      .poll(() => field.inputValue(), { timeout: 30_000 })
+      .toMatch(/^(?=.*late)(?=.*refund)(?=.*vip)/);
+    const profile = await asAna<{ tags: string[] }>(runtime, `/api/customers/${customerId}`);
+    expect([...profile.tags].sort()).toEqual(['late', 'refund', 'vip']);
+  }, 90_000);
+
+  it('follows a customer merged into another to the one that remains', async () => {
+    await openRow(MAYA.name);
+    const maya = await customerOf(MAYA.name);
+    const tom = await customerOf(TOM.name);
+    const res = await fetch(`${runtime.url}/api/customers/${tom.customerId}/merge`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${ANA.token}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ customerId: maya.customerId }),
+    });
+    expect(res.status).toBe(200);
+    await page.getByRole('heading', { name: TOM.name }).waitFor({ timeout: 30_000 });
+    await page.getByRole('log', { name: 'Messages' }).getByText(`Hello from ${MAYA.name}`).waitFor();
   }, 90_000);
 });

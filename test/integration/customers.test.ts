@@ -176,3 +176,45 @@ describe('local runtime: one customer across channels, merged, exported and eras
     expect(fresh && fresh.id !== a.id).toBe(true);
   }, 30_000);
 });
+
+describe('local runtime: two agents change one customer’s tags at once', () => {
+  let runtime: LocalRuntime;
+  const call = async (method: string, path: string, body?: unknown) => {
+    const res = await fetch(`${runtime.url}${path}`, {
+      method,
+      headers: { Authorization: `Bearer ${TOKEN}`, 'content-type': 'application/json' },
+      ...(body ? { body: JSON.stringify(body) } : {}),
+    });
+    return { status: res.status, json: (await res.json()) as Customer };
+  };
+
+  beforeAll(async () => {
+    runtime = await startTestRuntime({ env: { AGENT_TOKENS: `agent-1:${TOKEN}` } });
+    await runtime.inbound.send([JSON.stringify(whatsapp)]);
+    await runtime.idle();
+  });
+
+  afterAll(async () => {
+    await runtime?.close();
+  });
+
+  it('keeps both changes when each sends only what it changed; a replace still replaces', async () => {
+    const search = await fetch(`${runtime.url}/api/customers?q=Dana`, {
+      headers: { Authorization: `Bearer ${TOKEN}` },
+    });
+    const [customer] = ((await search.json()) as { items: Customer[] }).items;
+    const path = `/api/customers/${customer?.id}/tags`;
+    expect((await call('PUT', path, { tags: ['late', 'parcel'] })).status).toBe(200);
+    const [one, two] = await Promise.all([
+      call('PATCH', path, { add: ['vip'] }),
+      call('PATCH', path, { add: ['refund'], remove: ['late'] }),
+    ]);
+    expect([one.status, two.status]).toEqual([200, 200]);
+    const after = await call('PATCH', path, {});
+    expect([...after.json.tags].sort()).toEqual(['parcel', 'refund', 'vip']);
+    expect((await call('PATCH', path, { add: ['x'], remove: ['x'] })).json.tags).toContain('x');
+    expect((await call('PATCH', path, { add: ['not a tag'] })).status).toBe(400);
+    expect((await call('PATCH', '/api/customers/cu_nobody/tags', { add: ['vip'] })).status).toBe(404);
+    expect((await call('PUT', path, { tags: ['only'] })).json.tags).toEqual(['only']);
+  });
+});

@@ -47,7 +47,12 @@ export type CustomerView = Customer & { openConversation: Conversation | null; s
 /** The calls the console makes, with the agent's bearer token; a 401 signs the agent out. */
 export interface Api {
   get<T>(path: string): Promise<T>;
-  send<T>(method: 'POST' | 'PUT' | 'DELETE', path: string, body?: unknown, headers?: HeadersInit): Promise<T>;
+  send<T>(
+    method: 'POST' | 'PUT' | 'PATCH' | 'DELETE',
+    path: string,
+    body?: unknown,
+    headers?: HeadersInit,
+  ): Promise<T>;
   token: string;
 }
 

@@ -22,13 +22,19 @@ import { ErrorNote } from './ui.js';
 import { upsert } from './upsert.js';
 import { VirtualList } from './virtual-list.js';
 
-function useConversationData(api: Api, customerId: string, subscribe: Subscribe, reloads: number) {
+/**
+ * The customer's profile, timeline and reply channels, kept live. A customer merged into another (their
+ * profile has `mergedInto`) is followed to the one that remains, whose timeline holds both, so a view
+ * opened before the merge does not stay on the merged-away profile.
+ */
+function useConversationData(api: Api, firstId: string, subscribe: Subscribe, reloads: number) {
+  const [customerId, setCustomerId] = useState(firstId);
   const [customer, setCustomer] = useState<CustomerView>();
   const [items, setItems] = useState<TimelineItem[]>([]);
   const [loading, setLoading] = useState(true);
   const [channels, setChannels] = useState<ChannelOption[]>();
   const [tick, setTick] = useState(0);
-  const ids = useRef(new Set([customerId]));
+  const ids = useRef(new Set([firstId]));
   const refreshChannels = () => {
     api
       .get<ChannelOption[]>(`/api/customers/${customerId}/channels`)
@@ -36,7 +42,8 @@ function useConversationData(api: Api, customerId: string, subscribe: Subscribe,
   };
   const refreshProfile = () => {
     api.get<CustomerView>(`/api/customers/${customerId}`).then((c) => {
-      ids.current = new Set([customerId, ...c.mergedFrom]);
+      ids.current = new Set([firstId, customerId, ...c.mergedFrom]);
+      if (c.mergedInto && c.mergedInto !== customerId) return setCustomerId(c.mergedInto);
       setCustomer(c);
     });
     refreshChannels();

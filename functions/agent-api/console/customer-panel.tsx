@@ -142,6 +142,47 @@ function AdminTools(props: { api: Api; customer: CustomerView; run(work: () => P
   );
 }
 
+/** The tags typed in the field: split on commas and spaces. */
+const parseTags = (raw: string): string[] => raw.split(/[\s,]+/).filter(Boolean);
+
+/**
+ * The tags field: it follows the profile as it changes live (another agent's edit) until the agent
+ * starts typing, and saving sends only the tags added and removed since then, so a change another agent
+ * made meanwhile to other tags is kept (the whole list sent would overwrite it).
+ */
+function TagsForm(props: { tags: string[]; onSave(change: { add: string[]; remove: string[] }): void }) {
+  const shown = props.tags.join(', ');
+  const [edit, setEdit] = useState<{ base: string[]; text: string }>();
+  useEffect(() => {
+    if (edit && edit.text === edit.base.join(', ')) setEdit(undefined);
+  }, [shown]);
+  return (
+    <form
+      class="tags"
+      onSubmit={(e) => {
+        e.preventDefault();
+        if (!edit) return;
+        const typed = parseTags(edit.text);
+        props.onSave({
+          add: typed.filter((t) => !edit.base.includes(t)),
+          remove: edit.base.filter((t) => !typed.includes(t)),
+        });
+        setEdit(undefined);
+      }}
+    >
+      <label>
+        Tags
+        <input
+          name="tags"
+          value={edit ? edit.text : shown}
+          onInput={(e) => setEdit({ base: edit?.base ?? props.tags, text: e.currentTarget.value })}
+        />
+      </label>
+      <button type="submit">Save tags</button>
+    </form>
+  );
+}
+
 /** The customer: identities, tags, other conversations, merge suggestions; merge, export and erase for admins. */
 export function CustomerPanel(props: {
   api: Api;
@@ -184,21 +225,10 @@ export function CustomerPanel(props: {
         ))}
       </dl>
       <p>Channels: {customer.channels.map(channelName).join(', ') || 'none'}</p>
-      <form
-        class="tags"
-        onSubmit={(e) => {
-          e.preventDefault();
-          const raw = String(new FormData(e.currentTarget as HTMLFormElement).get('tags') ?? '');
-          const tags = raw.split(/[\s,]+/).filter(Boolean);
-          run(() => api.send('PUT', `/api/customers/${customer.id}/tags`, { tags }));
-        }}
-      >
-        <label>
-          Tags
-          <input name="tags" defaultValue={customer.tags.join(', ')} />
-        </label>
-        <button type="submit">Save tags</button>
-      </form>
+      <TagsForm
+        tags={customer.tags}
+        onSave={(change) => run(() => api.send('PATCH', `/api/customers/${customer.id}/tags`, change))}
+      />
       <section aria-labelledby="conversations-title">
         <h3 id="conversations-title">Conversations</h3>
         <ul>

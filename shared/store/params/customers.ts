@@ -207,6 +207,29 @@ export function setTagsInput(table: string, customerId: string, tags: readonly s
   };
 }
 
+/**
+ * Adds and removes tags without reading them: the set's own ADD and DELETE, so two agents changing
+ * different tags at once both keep their change (a replace would lose one). DynamoDB refuses one
+ * expression naming `tags` twice, so a change of both kinds is two updates, the additions first.
+ */
+export function changeTagsInputs(
+  table: string,
+  customerId: string,
+  change: { add: readonly string[]; remove: readonly string[] },
+): UpdateCommandInput[] {
+  const update = (expression: string, tags: readonly string[]): UpdateCommandInput => ({
+    TableName: table,
+    Key: Keys.customer(customerId),
+    UpdateExpression: expression,
+    ConditionExpression: 'entity = :customer',
+    ExpressionAttributeValues: { ':customer': 'customer', ':tags': new Set(tags) },
+  });
+  return [
+    ...(change.add.length ? [update('ADD tags :tags', change.add)] : []),
+    ...(change.remove.length ? [update('DELETE tags :tags', change.remove)] : []),
+  ];
+}
+
 /** Keeps the survey awaiting the customer's answer on their profile; a later survey wins. Never creates a profile. */
 export function setCsatPendingInput(
   table: string,

@@ -71,6 +71,7 @@ function fakeStore(): AgentStore & { inboxCalls: unknown[] } {
     },
     suggestions: async () => [],
     setTags: async () => {},
+    changeTags: async () => {},
     overallMetrics: async () => ({
       routed: 4,
       aiResolutionRate: 0.5,

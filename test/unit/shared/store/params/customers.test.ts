@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import {
+  changeTagsInputs,
   claimIdentityInput,
   putMembershipInput,
   queryMembershipsInput,
@@ -115,6 +116,30 @@ describe('customer params', () => {
       ConditionExpression: 'entity = :customer',
       ExpressionAttributeValues: { ':customer': 'customer' },
     });
+  });
+
+  it("adds and removes tags with the set's own ADD and DELETE, in two updates when both change", () => {
+    const base = {
+      TableName: 't',
+      Key: { pk: 'CUSTOMER#cu_1', sk: 'PROFILE' },
+      ConditionExpression: 'entity = :customer',
+    };
+    expect(changeTagsInputs('t', 'cu_1', { add: ['vip'], remove: ['late'] })).toEqual([
+      {
+        ...base,
+        UpdateExpression: 'ADD tags :tags',
+        ExpressionAttributeValues: { ':customer': 'customer', ':tags': new Set(['vip']) },
+      },
+      {
+        ...base,
+        UpdateExpression: 'DELETE tags :tags',
+        ExpressionAttributeValues: { ':customer': 'customer', ':tags': new Set(['late']) },
+      },
+    ]);
+    expect(
+      changeTagsInputs('t', 'cu_1', { add: [], remove: ['late'] }).map((i) => i.UpdateExpression),
+    ).toEqual(['DELETE tags :tags']);
+    expect(changeTagsInputs('t', 'cu_1', { add: [], remove: [] })).toEqual([]);
   });
 
   it('remembers the last agent only for a later reply', () => {

@@ -43,6 +43,8 @@ interface SendReplyInput {
   /** Who writes; the agent `agentId` when unset. */
   author?: ReplyAuthor | undefined;
   idempotencyKey?: string | undefined;
+  /** An email's subject instead of the one its thread gives (the web-chat fallback names the chat). */
+  subject?: string | undefined;
   /** The conversation and its customer's profiles when the caller has just read them (routing). */
   recipient?: Recipient | undefined;
   /** Choices to tap (a survey's buttons or quick replies). */
@@ -185,10 +187,12 @@ export async function sendReply(
     automated: author.kind !== 'agent',
     blocked: state?.blocked ? { reason: state.reason, at: state.at } : undefined,
   });
-  const email: OutboundMessage['email'] =
+  const thread =
     channel === 'email'
       ? replyEmail(await Promise.all(partitions.map((id) => deps.store.lastInbound(id, 'email'))))
       : undefined;
+  const email: OutboundMessage['email'] =
+    thread && input.subject ? { ...thread, subject: input.subject } : thread;
 
   const candidate = OutboundMessageSchema.parse({
     id: replyId,

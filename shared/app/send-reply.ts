@@ -51,6 +51,8 @@ interface SendReplyInput {
    * rebuild a request that differs on a redelivery and keep answering the first.
    */
   keyFromCaller?: boolean | undefined;
+  /** An email's subject instead of the one its thread gives (the web-chat fallback names the chat). */
+  subject?: string | undefined;
   /** The conversation and its customer's profiles when the caller has just read them (routing). */
   recipient?: Recipient | undefined;
   /** Choices to tap (a survey's buttons or quick replies). */
@@ -207,7 +209,9 @@ export async function sendReply(
     automated: author.kind !== 'agent',
     blocked: state?.blocked ? { reason: state.reason, at: state.at } : undefined,
   });
-  const email: OutboundMessage['email'] = latestEmails ? replyEmail(latestEmails) : undefined;
+  const thread = latestEmails ? replyEmail(latestEmails) : undefined;
+  const email: OutboundMessage['email'] =
+    thread && input.subject ? { ...thread, subject: input.subject } : thread;
 
   const candidate = OutboundMessageSchema.parse({
     id: replyId,

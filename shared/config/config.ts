@@ -190,6 +190,8 @@ export const ConfigSchema = z.object({
       ),
     'PT15M',
   ),
+  /** Web chat: the business's name in the fallback email's subject and text ("Your chat with <name>"); unset, "us". */
+  WEBCHAT_BUSINESS_NAME: optionalNonEmptyString,
   /** On AWS: the visitors' WebSocket API's management endpoint (`https://<api>.execute-api.<region>.amazonaws.com/<stage>`). */
   WEBCHAT_LIVE_ENDPOINT: optionalNonEmptyString,
   /** On AWS: the visitors' WebSocket URL the widget connects to (`wss://…`); locally `/webchat/live` of the same origin. */

@@ -51,6 +51,8 @@ export interface ConversationClockDeps {
   clock: Clock;
   /** How long an unread web-chat reply waits before it also goes by email; unset, it never does. */
   webchatFallbackMs?: number | undefined;
+  /** Who the visitor chatted with, named in the fallback email's subject and text (WEBCHAT_BUSINESS_NAME). */
+  webchatBusinessName?: string | undefined;
   log?: (level: 'info' | 'warn', message: string, fields: Record<string, unknown>) => void;
 }
 

@@ -36,6 +36,7 @@ export function localConversationClock(input: {
     policy: loadRoutingPolicy(input.config.ROUTING_POLICY_FILE),
     clock: input.clock,
     webchatFallbackMs: durationMs(input.config.WEBCHAT_EMAIL_FALLBACK_DELAY),
+    webchatBusinessName: input.config.WEBCHAT_BUSINESS_NAME,
     log,
     // Email survey links lead to this runtime unless PUBLIC_BASE_URL says otherwise.
     csat: csatSettings(

@@ -29,6 +29,7 @@ describe('local runtime: the web chat email fallback', () => {
         WEBCHAT_IDENTITY_SECRET: WEBCHAT_SECRET,
         WEBCHAT_ALLOWED_ORIGINS: SITE,
         WEBCHAT_EMAIL_FALLBACK_DELAY: 'PT15M',
+        WEBCHAT_BUSINESS_NAME: 'Parcel Shop',
       },
       manualTime: manual,
     });
@@ -67,9 +68,11 @@ describe('local runtime: the web chat email fallback', () => {
     expect(emails()).toHaveLength(0);
     manual.advance(MINUTE);
     await runtime.idle();
-    expect(emails().map((e) => [e.message.to, e.message.text])).toEqual([
-      [{ kind: 'email', value: 'noor@example.com' }, 'Your parcel left this morning.'],
+    expect(emails().map((e) => [e.message.to, e.message.email?.subject])).toEqual([
+      [{ kind: 'email', value: 'noor@example.com' }, 'Your chat with Parcel Shop'],
     ]);
+    expect(emails()[0]?.message.text).toContain('Your parcel left this morning.');
+    expect(emails()[0]?.message.text).toContain('You wrote: "Is my parcel out?"');
     const replyId = reply.id.replace(/^reply:/, '');
     const events = (await timeline(customer.id)).filter((i) => i.event === 'webchat_email_fallback');
     expect(events).toHaveLength(1);
@@ -106,5 +109,40 @@ describe('local runtime: the web chat email fallback', () => {
     await runtime.idle();
     expect(emails()).toHaveLength(before);
     expect((await timeline(customer.id)).some((i) => i.event === 'webchat_email_fallback')).toBe(false);
+  });
+
+  it('sends the agent’s three chat lines as one email, once, however many timers fire', async () => {
+    const token = identityToken({ sub: 'user-79', email: 'rae@example.com', name: 'Rae' });
+    const { customer } = await conversation({ identityToken: token }, 'Hi Rae!');
+    const conversationId = customer.openConversationId as string;
+    for (const text of ['Let me check booking 42.', 'Done, it is cancelled.']) {
+      await api('POST', `/api/conversations/${conversationId}/replies`, { text });
+      await runtime.idle();
+    }
+    const before = emails().length;
+    manual.advance(16 * MINUTE);
+    await runtime.idle();
+    const sent = emails().slice(before);
+    expect(sent).toHaveLength(1);
+    expect(sent[0]?.message.email?.subject).toBe('Your chat with Parcel Shop');
+    const text = sent[0]?.message.text ?? '';
+    expect(text).toContain('3 replies in your chat with Parcel Shop');
+    expect(text.indexOf('Hi Rae!')).toBeLessThan(text.indexOf('Done, it is cancelled.'));
+    expect(text).toContain('You wrote: "Is my parcel out?"');
+    const events = (await timeline(customer.id)).filter((i) => i.event === 'webchat_email_fallback');
+    expect(events.map((e) => e.data?.replyIds)).toEqual([expect.arrayContaining([expect.any(String)])]);
+    expect((events[0]?.data?.replyIds as string[] | undefined)?.length).toBe(3);
+    // Every reply's timer again, late: all covered, nothing more.
+    const replies = (await timeline(customer.id)).filter(
+      (i) => i.type === 'message' && i.direction === 'outbound',
+    );
+    const timers = replies.map((r) =>
+      JSON.stringify(
+        webchatFallbackTimer({ conversationId, replyId: r.id.replace(/^reply:/, ''), at: r.at }, 15 * MINUTE),
+      ),
+    );
+    await runtime.timers.send(timers);
+    await runtime.idle();
+    expect(emails().slice(before)).toHaveLength(1);
   });
 });

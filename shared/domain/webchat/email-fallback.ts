@@ -61,3 +61,91 @@ export function fallbackDecision(
     send: { text: reply.text, author: { kind, id: typeof author.id === 'string' ? author.id : kind } },
   };
 }
+
+/** Timeline items read (newest) when a fallback fires: the replies it covers and the visitor's question. */
+export const FALLBACK_READ_ITEMS = 50;
+
+/** One fallback email: every unread reply since the last one, with the visitor's last question. */
+export interface FallbackEmail {
+  /** The newest reply it covers: the email's idempotency key and its event's id. */
+  key: string;
+  replyIds: string[];
+  subject: string;
+  text: string;
+}
+
+/** The reply ids earlier fallback emails covered (an older event names one `replyId`). */
+function coveredReplies(items: readonly TimelineItem[]): Set<string> {
+  const covered = new Set<string>();
+  for (const item of items) {
+    if (item.event !== WEBCHAT_FALLBACK_EVENT) continue;
+    const ids = Array.isArray(item.data?.replyIds) ? item.data.replyIds : [item.data?.replyId];
+    for (const id of ids) if (typeof id === 'string') covered.add(id);
+  }
+  return covered;
+}
+
+/** Whether a timeline item is an unread web-chat reply with text of the conversation. */
+function unreadReply(item: TimelineItem, conversationId: string): boolean {
+  const kind = authorKind(item);
+  return (
+    item.type === 'message' &&
+    item.channel === 'webchat' &&
+    item.conversationId === conversationId &&
+    (kind === 'agent' || kind === 'ai') &&
+    item.status !== 'read' &&
+    item.status !== 'failed' &&
+    typeof item.text === 'string' &&
+    item.text.length > 0
+  );
+}
+
+/**
+ * The one email a fired fallback sends for its conversation, or undefined when an earlier one already
+ * covered its reply: every unread reply of the conversation up to `now` that no earlier fallback email
+ * covered (so three chat lines are one email, and the timers of the other two find them covered),
+ * keyed on the newest, with the visitor's last message quoted and a subject naming the business.
+ * `items` are the customer's recent timeline, oldest first; `reply` is the timer's own reply.
+ */
+export function fallbackEmail(input: {
+  items: readonly TimelineItem[];
+  reply: TimelineItem;
+  conversationId: string;
+  now: string;
+  business?: string | undefined;
+}): FallbackEmail | undefined {
+  const { items, reply, conversationId } = input;
+  const replyId = (item: TimelineItem) => item.id.slice(replyItemId('').length);
+  const covered = coveredReplies(items);
+  if (covered.has(replyId(reply))) return undefined;
+  const byId = new Map<string, TimelineItem>([[reply.id, reply]]);
+  for (const item of items) {
+    if (item.at <= input.now && unreadReply(item, conversationId) && !covered.has(replyId(item)))
+      byId.set(item.id, item);
+  }
+  const replies = [...byId.values()].sort((a, b) => (a.at < b.at ? -1 : a.at > b.at ? 1 : 0));
+  const first = replies[0]?.at ?? reply.at;
+  const question = items
+    .filter((i) => i.type === 'message' && i.direction === 'inbound' && i.conversationId === conversationId)
+    .filter((i) => i.at <= first && typeof i.text === 'string' && i.text.length > 0)
+    .at(-1)?.text;
+  const business = input.business ?? 'us';
+  const lines = replies.map((r) => r.text as string);
+  const text = [
+    `You have ${lines.length === 1 ? 'a reply' : `${lines.length} replies`} in your chat with ${business}:`,
+    '',
+    ...lines,
+    ...(question
+      ? ['', `You wrote: "${question.length > 300 ? `${question.slice(0, 300)}…` : question}"`]
+      : []),
+    '',
+    'Answer this email, or open the chat on our site again, to carry on.',
+  ].join('\n');
+  const newest = replies.at(-1) ?? reply;
+  return {
+    key: replyId(newest),
+    replyIds: replies.map(replyId),
+    subject: `Your chat with ${business}`,
+    text,
+  };
+}

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { TimelineItem } from '#shared/domain/timeline.js';
 import {
   fallbackDecision,
+  fallbackEmail,
   hasVerifiedEmail,
   webchatFallbackTimer,
 } from '#shared/domain/webchat/email-fallback.js';
@@ -79,5 +80,67 @@ describe('web chat email fallback', () => {
         900_000,
       ).id,
     ).toBe(timer.id);
+  });
+});
+
+describe('fallbackEmail', () => {
+  const base = {
+    customerId: 'cu_1',
+    conversationId: 'cv_1',
+    channel: 'webchat' as const,
+    contentType: 'text' as const,
+  };
+  const reply = (n: number, extra: Partial<TimelineItem> = {}): TimelineItem => ({
+    ...base,
+    id: `reply:rp_${n}`,
+    type: 'message',
+    direction: 'outbound',
+    text: `line ${n}`,
+    at: `2026-12-04T10:00:0${n}.000Z`,
+    status: 'delivered',
+    data: { author: { kind: 'agent', id: 'ana' } },
+    ...extra,
+  });
+  const question: TimelineItem = {
+    ...base,
+    id: 'webchat:v.q',
+    type: 'message',
+    direction: 'inbound',
+    text: 'Can I cancel booking 42?',
+    at: '2026-12-04T09:59:00.000Z',
+  };
+  const now = '2026-12-04T10:20:00.000Z';
+
+  it('covers every unread reply of the conversation in one email, keyed on the newest, quoting the visitor', () => {
+    const items = [
+      question,
+      reply(1),
+      reply(2, { status: 'read' }),
+      reply(3),
+      reply(4, { conversationId: 'cv_2' }),
+    ];
+    const email = fallbackEmail({ items, reply: reply(1), conversationId: 'cv_1', now, business: 'Acme' });
+    expect(email).toMatchObject({ key: 'rp_3', replyIds: ['rp_1', 'rp_3'], subject: 'Your chat with Acme' });
+    expect(email?.text).toContain('2 replies in your chat with Acme');
+    expect(email?.text).toContain('line 1\nline 3');
+    expect(email?.text).toContain('You wrote: "Can I cancel booking 42?"');
+  });
+
+  it('is nothing for a reply an earlier fallback covered, and leaves covered replies out', () => {
+    const sent: TimelineItem = {
+      ...base,
+      id: 'webchat_email_fallback:rp_2',
+      type: 'event',
+      event: 'webchat_email_fallback',
+      at: '2026-12-04T10:15:00.000Z',
+      data: { replyIds: ['rp_1', 'rp_2'] },
+    };
+    const items = [question, reply(1), reply(2), sent, reply(3)];
+    expect(fallbackEmail({ items, reply: reply(1), conversationId: 'cv_1', now })).toBeUndefined();
+    expect(fallbackEmail({ items, reply: reply(3), conversationId: 'cv_1', now })).toMatchObject({
+      key: 'rp_3',
+      replyIds: ['rp_3'],
+      subject: 'Your chat with us',
+    });
   });
 });

@@ -28,9 +28,11 @@ import type { ConversationSnapshot } from '../domain/routing/conversation-state.
 import { routableKind } from '../domain/routing/routable.js';
 import type { Customer, TimelineItem } from '../domain/timeline.js';
 import { lateFailureWait } from '../domain/waiting.js';
+import { watermarkOf } from '../domain/watermark.js';
 import { typedIdentities } from '../domain/webchat/envelopes.js';
 import { loggedId } from '../log.js';
 import { answerCsat } from './answer-csat.js';
+import { applyWatermark } from './apply-watermark.js';
 import { routeThenWait, waitAgainAfterFailure } from './wait-after-routing.js';
 
 /** Resolver dependencies. */
@@ -376,6 +378,11 @@ async function resolveCustomerEvent(
 export async function receiveEnvelope(deps: ResolverDeps, queued: Envelope): Promise<ResolveResult> {
   const envelope = canonicalEnvelope(queued, deps.phone ?? {});
   if (envelope.kind === 'status') {
+    const watermark = watermarkOf(envelope);
+    if (watermark) {
+      await applyWatermark(deps, envelope, watermark);
+      return { written: true };
+    }
     const failed = await deps.store.advanceStatus(envelope);
     if (failed) await waitAgainAfterFailure(deps.store, lateFailureWait(failed), deps.clock);
     return { written: true };

@@ -1,5 +1,5 @@
 import type { CsatPending } from './csat/survey.js';
-import type { Channel, Envelope, Identity, StatusEnvelope } from './envelope.js';
+import type { Channel, DeliveryStatus, Envelope, Identity, StatusEnvelope } from './envelope.js';
 import type { ConversationSnapshot } from './routing/conversation-state.js';
 import type { Customer, PlacedTimelineItem, TimelineItem } from './timeline.js';
 
@@ -148,6 +148,11 @@ export interface ResolverStore {
    */
   advanceStatus(envelope: StatusEnvelope): Promise<PlacedTimelineItem | undefined>;
   /**
+   * Moves the customer's outbound messages on the receipt's channel at or before its time forward to its
+   * status, reading a bounded page of their latest items; answers how many moved.
+   */
+  advanceWatermark?(customerId: string, receipt: WatermarkReceipt): Promise<number>;
+  /**
    * A reply the provider took failed later (`failed`, its time as an answer): the wait starts again from
    * `at` if it was the conversation's last answer and none reached the customer after it (conditional,
    * on an open conversation). True when it did.
@@ -178,6 +183,16 @@ export interface ResolverStore {
    * suppression after a permanent bounce or a complaint. The latest event wins, whatever the order.
    */
   setContactState(identity: Identity, state: ContactState): Promise<void>;
+}
+
+/** A receipt that names no message, only a time: everything sent on the channel at or before `at`. */
+export interface WatermarkReceipt {
+  channel: Channel;
+  /** The watermark. */
+  at: string;
+  status: DeliveryStatus;
+  /** When the receipt happened (the status's time on the messages). */
+  statusAt: string;
 }
 
 /** Who holds an identity, and whether a merge or an unmerge moved it (then its past items may be elsewhere). */

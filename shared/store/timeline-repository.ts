@@ -3,7 +3,7 @@ import type { Channel, Envelope, StatusEnvelope } from '../domain/envelope.js';
 import type { Page } from '../domain/paging.js';
 import type { RawPayload } from '../domain/privacy.js';
 import { onceReference } from '../domain/resolution.js';
-import type { OncePlacement, PlacedItem, ThreadLink } from '../domain/resolver-ports.js';
+import type { OncePlacement, PlacedItem, ThreadLink, WatermarkReceipt } from '../domain/resolver-ports.js';
 import { unfoldDecision } from '../domain/routing/facts.js';
 import {
   type PlacedTimelineItem,
@@ -13,7 +13,13 @@ import {
 } from '../domain/timeline.js';
 import { getItems } from './batch-get.js';
 import { decodeTimelineCursor, encodeTimelineCursor } from './cursor.js';
-import { advanceStatus, linkOutbound, MessageRefItemSchema, toTimelineItem } from './delivery-status.js';
+import {
+  advanceStatus,
+  advanceWatermark,
+  linkOutbound,
+  MessageRefItemSchema,
+  toTimelineItem,
+} from './delivery-status.js';
 import { type DynamoDb, getItem, putItemIf, queryItems, updateItem } from './dynamo-client.js';
 import { Keys, RAW_PREFIX } from './keys.js';
 import { queryAll, queryPage } from './paging.js';
@@ -229,6 +235,9 @@ export function timelineRepository(db: DynamoDb, customers: Partitions) {
      * Answers the reply's item when a `failed` status left it failed (see `advanceStatus`).
      */
     advanceStatus: (envelope: StatusEnvelope) => advanceStatus(db, envelope),
+    /** Moves the customer's outbound messages on a channel at or before a watermark forward (a bounded read). */
+    advanceWatermark: (customerId: string, receipt: WatermarkReceipt) =>
+      advanceWatermark(db, customerId, receipt),
     /** Links an outbound message's provider id to its timeline item (`sent`: the sender recorded it there). */
     linkOutbound: (item: TimelineItem, sent?: 'sent'): Promise<boolean> => linkOutbound(db, item, sent),
     /** Keeps the raw provider event once. */

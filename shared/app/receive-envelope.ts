@@ -18,6 +18,7 @@ import {
 } from '../domain/resolution.js';
 import type {
   OncePlacement,
+  PlacedEvent,
   ProfileState,
   ProfileTouch,
   ResolverStore,
@@ -27,12 +28,13 @@ import type { RouteInbound } from '../domain/router-ports.js';
 import type { ConversationSnapshot } from '../domain/routing/conversation-state.js';
 import { routableKind } from '../domain/routing/routable.js';
 import type { Customer, TimelineItem } from '../domain/timeline.js';
-import { lateFailureWait } from '../domain/waiting.js';
+import { isBusinessAnswer, lateFailureWait } from '../domain/waiting.js';
 import { watermarkOf } from '../domain/watermark.js';
 import { typedIdentities } from '../domain/webchat/envelopes.js';
 import { loggedId } from '../log.js';
 import { answerCsat } from './answer-csat.js';
 import { applyWatermark } from './apply-watermark.js';
+import { recordBusinessAnswer } from './record-business-answer.js';
 import { routeThenWait, waitAgainAfterFailure } from './wait-after-routing.js';
 
 /** Resolver dependencies. */
@@ -168,21 +170,13 @@ async function recordEvidence(
 
 /**
  * Puts the event on the timeline in its conversation, links its outbound message and email thread,
- * and touches the conversation. A redelivery keeps the first delivery's placement.
+ * and touches the conversation. A redelivery keeps the first delivery's placement. Undefined, and
+ * nothing done, for the echo of one of our own replies.
  */
 async function placeOnTimeline(
   deps: ResolverDeps,
   { envelope, customerId, profile, now, once }: Resolving,
-): Promise<{
-  item: TimelineItem;
-  placement: Placement;
-  written: boolean;
-  inbound: boolean;
-  conversation: ConversationSnapshot | undefined;
-  /** The event was its conversation's latest when touched. */
-  current: boolean;
-  unlisted: boolean;
-}> {
+): Promise<PlacedEvent | undefined> {
   const parents = threadParents(envelope);
   const thread = parents.length ? await deps.store.findThread(envelope.channel, parents) : undefined;
   let placement = placeEvent(envelope, profile, customerId, thread, deps.reopenWindowMs);
@@ -191,6 +185,8 @@ async function placeOnTimeline(
   let item = toTimelineItem(envelope, customerId, placement.conversationId);
   // Once per provider event, whenever it is delivered: a redelivery lands on the first one's place.
   const placed = await deps.store.placeTimelineItem(item, envelope.raw, once);
+  // The echo of a reply we sent: the reply is on the timeline, and changed its conversation already.
+  if (placed.echoOfReply) return undefined;
   item = { ...item, customerId: placed.customerId, at: placed.at };
   if (!placed.written) {
     // A redelivery: keep the first delivery's placement rather than deciding again.
@@ -330,6 +326,10 @@ async function resolveCustomerEvent(
   const resolving: Resolving = { envelope, customer, customerId, profile, now, once };
   const claimed = await claimOtherIdentities(deps, resolving);
   const placed = await placeOnTimeline(deps, resolving);
+  if (!placed) {
+    deps.log?.('info', 'echo of our own reply', { customerId, channel: envelope.channel });
+    return { customerId, written: false };
+  }
   const { item, placement, written, inbound, conversation, current } = placed;
   const { conversationId } = placement;
   const touched = await updateCustomer(deps, resolving, claimed, { conversationId, inbound, current });
@@ -353,6 +353,8 @@ async function resolveCustomerEvent(
   await routeThenWait(deps.store, waiting, () =>
     routeItem(deps, { item, customerId, conversationId, written, conversation, profileRead }),
   );
+  if (isBusinessAnswer(envelope))
+    await recordBusinessAnswer(deps, item.conversationId ?? conversationId, item.at);
   if (inbound && deps.track) {
     const tracked = item.conversationId ?? conversationId;
     const seen = conversation?.conversation.id === tracked ? conversation.conversation : undefined;
@@ -379,10 +381,7 @@ export async function receiveEnvelope(deps: ResolverDeps, queued: Envelope): Pro
   const envelope = canonicalEnvelope(queued, deps.phone ?? {});
   if (envelope.kind === 'status') {
     const watermark = watermarkOf(envelope);
-    if (watermark) {
-      await applyWatermark(deps, envelope, watermark);
-      return { written: true };
-    }
+    if (watermark) return applyWatermark(deps, envelope, watermark);
     const failed = await deps.store.advanceStatus(envelope);
     if (failed) await waitAgainAfterFailure(deps.store, lateFailureWait(failed), deps.clock);
     return { written: true };

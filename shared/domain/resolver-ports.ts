@@ -1,3 +1,4 @@
+import type { Placement } from './conversation.js';
 import type { CsatPending } from './csat/survey.js';
 import type { Channel, DeliveryStatus, Envelope, Identity, StatusEnvelope } from './envelope.js';
 import type { ConversationSnapshot } from './routing/conversation-state.js';
@@ -166,6 +167,14 @@ export interface ResolverStore {
   reopenAfterFailure?(conversationId: string, at: string, failed: string, now: string): Promise<boolean>;
   /** Links an outbound message to its timeline item and applies any status that came before it. */
   linkOutbound(item: TimelineItem): Promise<unknown>;
+  /**
+   * A person at the business answered from outside Threadline (an echo, `at` its time): the first
+   * response, first time only (counted with its wait); the answer that ends the wait (conditional, as
+   * an agent's reply's); and the human reply routing reads (the AI stays silent after it).
+   */
+  recordFirstResponse?(conversationId: string, at: string): Promise<unknown>;
+  markAnswered?(conversationId: string, at: string): Promise<void>;
+  markHumanReplied?(conversationId: string, at: string): Promise<void>;
   /** Keeps a provider event that concerns no customer (account-level errors). */
   putProviderEvent(envelope: Envelope): Promise<void>;
   /** The conversation a thread id (an email Message-ID) belongs to, trying the ids in order. */
@@ -210,11 +219,28 @@ export interface IdentityHolder {
  */
 export type OncePlacement = 'reference' | 'key' | 'merged';
 
+/** An event on the timeline as the resolver placed it, and its conversation as the touch left it. */
+export interface PlacedEvent {
+  item: TimelineItem;
+  placement: Placement;
+  written: boolean;
+  inbound: boolean;
+  conversation: ConversationSnapshot | undefined;
+  /** The event was its conversation's latest when touched. */
+  current: boolean;
+  unlisted: boolean;
+}
+
 /** Where a provider event's timeline item is, and whether this delivery wrote it. */
 export interface PlacedItem {
   written: boolean;
   customerId: string;
   at: string;
+  /**
+   * The provider reference names another item: the message is one of our own replies (its sender
+   * linked the provider's id to it), and this event its echo. Nothing was written.
+   */
+  echoOfReply?: boolean | undefined;
 }
 
 /** Whether we may send to an address, and why not. */

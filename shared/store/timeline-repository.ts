@@ -170,7 +170,8 @@ async function mergedHolder(db: DynamoDb, customers: Partitions, item: TimelineI
  * alone when that follows from the provider. Else the provider reference records the first delivery's
  * place (first write wins; for `merged`, the merged partition that holds it already, if one does) and
  * answers the place it holds: a later delivery writes (or, after a crash, completes) that same item, so
- * the first-seen time is kept and nothing is doubled.
+ * the first-seen time is kept and nothing is doubled. An outbound message whose reference names another
+ * item is the echo of one of our replies: nothing is written (`echoOfReply`).
  */
 async function placeTimelineItem(
   db: DynamoDb,
@@ -191,6 +192,10 @@ async function placeTimelineItem(
     const ref = MessageRefItemSchema.parse(out.Attributes);
     const at = ref.timelineSk ? timelineAtOf(ref.timelineSk, item.id) : undefined;
     if (at !== undefined && ref.customerId) placed = { ...item, customerId: ref.customerId, at };
+    // Linked to an item of another id: our own reply, whose echo this is (Messenger, Instagram).
+    if (at === undefined && ref.timelineSk && ref.customerId && item.direction === 'outbound') {
+      return { written: false, customerId: ref.customerId, at: item.at, echoOfReply: true };
+    }
   }
   const written = await putOnce(db, placed, raw);
   return { written, customerId: placed.customerId, at: placed.at };

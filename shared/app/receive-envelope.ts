@@ -1,9 +1,8 @@
 import type { TrackClock } from '../domain/clock-ports.js';
-import { type Placement, placeEvent, threadId, threadParents } from '../domain/conversation.js';
+import { placeEvent, threadId, threadParents } from '../domain/conversation.js';
 import type { CsatStore } from '../domain/csat/csat-ports.js';
 import type { Envelope, Identity } from '../domain/envelope.js';
-import { identityToken, type PhoneOptions } from '../domain/identity.js';
-import { mayRecordMention, mentionedIdentities, replyToIdentities } from '../domain/mentions.js';
+import type { PhoneOptions } from '../domain/identity.js';
 import { followMerges } from '../domain/merges.js';
 import type { Clock, IdGenerator } from '../domain/ports.js';
 import { profileTouchNeeded } from '../domain/profile-touch.js';
@@ -16,21 +15,24 @@ import {
   toTimelineItem,
   unauthenticatedCustomerId,
 } from '../domain/resolution.js';
-import type {
-  OncePlacement,
-  ProfileState,
-  ProfileTouch,
-  ResolverStore,
-  SuggestionEvidence,
-} from '../domain/resolver-ports.js';
+import type { PlacedEvent, ProfileTouch, ResolverStore } from '../domain/resolver-ports.js';
 import type { RouteInbound } from '../domain/router-ports.js';
 import type { ConversationSnapshot } from '../domain/routing/conversation-state.js';
 import { routableKind } from '../domain/routing/routable.js';
 import type { Customer, TimelineItem } from '../domain/timeline.js';
-import { lateFailureWait } from '../domain/waiting.js';
+import { isBusinessAnswer, lateFailureWait } from '../domain/waiting.js';
+import { watermarkOf } from '../domain/watermark.js';
 import { typedIdentities } from '../domain/webchat/envelopes.js';
 import { loggedId } from '../log.js';
 import { answerCsat, keepSurveyAnswer } from './answer-csat.js';
+import { applyWatermark } from './apply-watermark.js';
+import {
+  claimOtherIdentities,
+  meetEarlierMentions,
+  type Resolving,
+  recordEvidence,
+} from './identity-evidence.js';
+import { recordBusinessAnswer } from './record-business-answer.js';
 import { routeThenWait, waitAgainAfterFailure } from './wait-after-routing.js';
 
 /** Resolver dependencies. */
@@ -57,18 +59,6 @@ export interface ResolveResult {
   written: boolean;
 }
 
-/** The event of a known customer, as the steps of resolving it pass it on. */
-interface Resolving {
-  envelope: Envelope;
-  /** The identity the event came from (or concerns). */
-  customer: Identity;
-  customerId: string;
-  profile: ProfileState | undefined;
-  now: string;
-  /** How its timeline item is written once. */
-  once: OncePlacement;
-}
-
 /**
  * Finds the customer behind an identity, creating one on first contact. Concurrent first messages
  * race on a conditional put of the identity; the loser adopts the winner's customer.
@@ -88,105 +78,15 @@ async function resolveCustomerClaim(
   return { ...winner, isNew: false };
 }
 
-/** A customer just claimed an identity: suggestions for everyone who mentioned it before. */
-async function meetEarlierMentions(
-  deps: ResolverDeps,
-  identity: Identity,
-  customerId: string,
-): Promise<void> {
-  for (const mention of await deps.store.mentionsOf(identity)) {
-    if (mention.customerId !== customerId) {
-      await deps.store.putSuggestion(mention.customerId, customerId, mention.evidence);
-    }
-  }
-}
-
-/**
- * Other identities in the same payload (a WhatsApp number and its BSUID) join this customer only if
- * nobody holds them; one held by someone else becomes a suggestion for an agent.
- */
-async function claimOtherIdentities(
-  deps: ResolverDeps,
-  { envelope, customer, customerId, now }: Resolving,
-): Promise<{ identities: Identity[]; contested: Identity[] }> {
-  // Unauthenticated mail owns no identity: its From address is evidence for a suggestion at most.
-  const own = !isUnauthenticated(envelope);
-  const identities: Identity[] = own ? [customer] : [];
-  const contested: Identity[] = own ? [] : [customer];
-  for (const identity of envelope.kind === 'message' ? envelope.alsoKnownAs : []) {
-    const holder = await deps.store.findCustomerId(identity);
-    if (holder === customerId || (!holder && (await deps.store.claimIdentity(identity, customerId, now)))) {
-      identities.push(identity);
-      if (!holder) await meetEarlierMentions(deps, identity, customerId);
-    } else {
-      contested.push(identity);
-    }
-  }
-  return { identities, contested };
-}
-
-/** Turns the identities a payload or a text names into suggestions, never into merges. */
-async function recordEvidence(
-  deps: ResolverDeps,
-  { envelope, customerId, profile }: Resolving,
-  own: readonly Identity[],
-  also: readonly Identity[],
-): Promise<Identity[]> {
-  const ownTokens = new Set(own.map(identityToken));
-  const text = envelope.kind === 'message' && envelope.direction === 'inbound' ? envelope.text : undefined;
-  const evidence: Array<{ identity: Identity; reason: SuggestionEvidence['reason'] }> = [
-    ...also.map((identity) => ({ identity, reason: 'same_payload' as const })),
-    ...[
-      ...mentionedIdentities(text, deps.phone ?? {}),
-      ...typedIdentities(envelope),
-      ...replyToIdentities(envelope),
-    ].map((identity) => ({
-      identity,
-      reason: 'mentioned' as const,
-    })),
-  ];
-  const recorded: Identity[] = [];
-  const known = [...(profile?.mentioned ?? [])];
-  for (const { identity, reason } of evidence) {
-    const token = identityToken(identity);
-    // An address both written in the text and named in Reply-To is one piece of evidence.
-    if (ownTokens.has(token) || recorded.some((r) => identityToken(r) === token)) continue;
-    if (!mayRecordMention(known, token)) continue;
-    if (!known.includes(token)) known.push(token);
-    recorded.push(identity);
-    const item: SuggestionEvidence = {
-      id: `${envelope.id}#${token}`,
-      identity,
-      reason,
-      at: envelope.occurredAt,
-      envelopeId: envelope.id,
-    };
-    // The mention is kept even when nobody holds the identity yet: whoever claims it later
-    // meets the suggestion then, so the outcome does not depend on arrival order.
-    await deps.store.putMention(identity, customerId, item);
-    const holder = await deps.store.findCustomerId(identity);
-    if (holder && holder !== customerId) await deps.store.putSuggestion(customerId, holder, item);
-  }
-  return recorded;
-}
-
 /**
  * Puts the event on the timeline in its conversation, links its outbound message and email thread,
- * and touches the conversation. A redelivery keeps the first delivery's placement.
+ * and touches the conversation. A redelivery keeps the first delivery's placement. Undefined, and
+ * nothing done, for the echo of one of our own replies.
  */
 async function placeOnTimeline(
   deps: ResolverDeps,
   { envelope, customerId, profile, now, once }: Resolving,
-): Promise<{
-  item: TimelineItem;
-  placement: Placement;
-  written: boolean;
-  inbound: boolean;
-  conversation: ConversationSnapshot | undefined;
-  /** The event was its conversation's latest when touched. */
-  current: boolean;
-  unlisted: boolean;
-}> {
+): Promise<PlacedEvent | undefined> {
   const parents = threadParents(envelope);
   const thread = parents.length ? await deps.store.findThread(envelope.channel, parents) : undefined;
   let placement = placeEvent(envelope, profile, customerId, thread, deps.reopenWindowMs);
@@ -195,6 +95,8 @@ async function placeOnTimeline(
   let item = toTimelineItem(envelope, customerId, placement.conversationId);
   // Once per provider event, whenever it is delivered: a redelivery lands on the first one's place.
   const placed = await deps.store.placeTimelineItem(item, envelope.raw, once);
+  // The echo of a reply we sent: the reply is on the timeline, and changed its conversation already.
+  if (placed.echoOfReply) return undefined;
   item = { ...item, customerId: placed.customerId, at: placed.at };
   if (!placed.written) {
     // A redelivery: keep the first delivery's placement rather than deciding again.
@@ -335,6 +237,10 @@ async function resolveCustomerEvent(
   const resolving: Resolving = { envelope, customer, customerId, profile, now, once };
   const claimed = await claimOtherIdentities(deps, resolving);
   const placed = await placeOnTimeline(deps, resolving);
+  if (!placed) {
+    deps.log?.('info', 'echo of our own reply', { customerId, channel: envelope.channel });
+    return { customerId, written: false };
+  }
   const { item, placement, written, inbound, conversation, current } = placed;
   const { conversationId } = placement;
   const touched = await updateCustomer(deps, resolving, claimed, { conversationId, inbound, current });
@@ -358,6 +264,8 @@ async function resolveCustomerEvent(
   await routeThenWait(deps.store, waiting, () =>
     routeItem(deps, { item, customerId, conversationId, written, conversation, profileRead }),
   );
+  if (isBusinessAnswer(envelope))
+    await recordBusinessAnswer(deps, item.conversationId ?? conversationId, item.at);
   if (inbound && deps.track) {
     const tracked = item.conversationId ?? conversationId;
     const seen = conversation?.conversation.id === tracked ? conversation.conversation : undefined;
@@ -383,6 +291,8 @@ async function resolveCustomerEvent(
 export async function receiveEnvelope(deps: ResolverDeps, queued: Envelope): Promise<ResolveResult> {
   const envelope = canonicalEnvelope(queued, deps.phone ?? {});
   if (envelope.kind === 'status') {
+    const watermark = watermarkOf(envelope);
+    if (watermark) return applyWatermark(deps, envelope, watermark);
     const failed = await deps.store.advanceStatus(envelope);
     if (failed) await waitAgainAfterFailure(deps.store, lateFailureWait(failed), deps.clock);
     return { written: true };

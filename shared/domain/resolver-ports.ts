@@ -1,5 +1,6 @@
+import type { Placement } from './conversation.js';
 import type { CsatPending } from './csat/survey.js';
-import type { Channel, Envelope, Identity, StatusEnvelope } from './envelope.js';
+import type { Channel, DeliveryStatus, Envelope, Identity, StatusEnvelope } from './envelope.js';
 import type { ConversationSnapshot } from './routing/conversation-state.js';
 import type { Customer, PlacedTimelineItem, TimelineItem } from './timeline.js';
 
@@ -148,6 +149,11 @@ export interface ResolverStore {
    */
   advanceStatus(envelope: StatusEnvelope): Promise<PlacedTimelineItem | undefined>;
   /**
+   * Moves the customer's outbound messages on the receipt's channel at or before its time forward to its
+   * status, reading a bounded page of their latest items; answers how many moved.
+   */
+  advanceWatermark?(customerId: string, receipt: WatermarkReceipt): Promise<number>;
+  /**
    * A reply the provider took failed later (`failed`, its time as an answer): the wait starts again from
    * `at` if it was the conversation's last answer and none reached the customer after it (conditional,
    * on an open conversation). True when it did.
@@ -161,6 +167,14 @@ export interface ResolverStore {
   reopenAfterFailure?(conversationId: string, at: string, failed: string, now: string): Promise<boolean>;
   /** Links an outbound message to its timeline item and applies any status that came before it. */
   linkOutbound(item: TimelineItem): Promise<unknown>;
+  /**
+   * A person at the business answered from outside Threadline (an echo, `at` its time): the first
+   * response, first time only (counted with its wait); the answer that ends the wait (conditional, as
+   * an agent's reply's); and the human reply routing reads (the AI stays silent after it).
+   */
+  recordFirstResponse?(conversationId: string, at: string): Promise<unknown>;
+  markAnswered?(conversationId: string, at: string): Promise<void>;
+  markHumanReplied?(conversationId: string, at: string): Promise<void>;
   /** Keeps a provider event that concerns no customer (account-level errors). */
   putProviderEvent(envelope: Envelope): Promise<void>;
   /** The conversation a thread id (an email Message-ID) belongs to, trying the ids in order. */
@@ -180,6 +194,16 @@ export interface ResolverStore {
   setContactState(identity: Identity, state: ContactState): Promise<void>;
 }
 
+/** A receipt that names no message, only a time: everything sent on the channel at or before `at`. */
+export interface WatermarkReceipt {
+  channel: Channel;
+  /** The watermark. */
+  at: string;
+  status: DeliveryStatus;
+  /** When the receipt happened (the status's time on the messages). */
+  statusAt: string;
+}
+
 /** Who holds an identity, and whether a merge or an unmerge moved it (then its past items may be elsewhere). */
 export interface IdentityHolder {
   customerId: string;
@@ -195,11 +219,28 @@ export interface IdentityHolder {
  */
 export type OncePlacement = 'reference' | 'key' | 'merged';
 
+/** An event on the timeline as the resolver placed it, and its conversation as the touch left it. */
+export interface PlacedEvent {
+  item: TimelineItem;
+  placement: Placement;
+  written: boolean;
+  inbound: boolean;
+  conversation: ConversationSnapshot | undefined;
+  /** The event was its conversation's latest when touched. */
+  current: boolean;
+  unlisted: boolean;
+}
+
 /** Where a provider event's timeline item is, and whether this delivery wrote it. */
 export interface PlacedItem {
   written: boolean;
   customerId: string;
   at: string;
+  /**
+   * The provider reference names another item: the message is one of our own replies (its sender
+   * linked the provider's id to it), and this event its echo. Nothing was written.
+   */
+  echoOfReply?: boolean | undefined;
 }
 
 /** Whether we may send to an address, and why not. */

@@ -1,3 +1,4 @@
+import type { Envelope } from './envelope.js';
 import { type OutboundMessage, OutboundMessageSchema } from './outbound.js';
 import { AI_AUTHOR_ID } from './routing/routable.js';
 import type { Conversation, PlacedTimelineItem } from './timeline.js';
@@ -14,6 +15,18 @@ export const DELIVERY_AUTHOR_ID = 'delivery';
  */
 export function answersCustomer(author: OutboundMessage['author']): boolean {
   return author.kind === 'agent' || author.id === AI_AUTHOR_ID;
+}
+
+/**
+ * Whether a message the business sent outside Threadline answers the customer as an agent's reply
+ * does: an echo (WhatsApp Business app, the Page inbox, another app) with content. Its reactions,
+ * edits and deletions, and event kinds we do not read, are kept as `unsupported` and answer nothing.
+ * Echoes of our own replies never get this far (the resolver recognises them by their reference).
+ */
+export function isBusinessAnswer(envelope: Envelope): boolean {
+  return (
+    envelope.kind === 'message' && envelope.direction === 'outbound' && envelope.contentType !== 'unsupported'
+  );
 }
 
 /**

@@ -1,6 +1,7 @@
 import * as z from 'zod';
 import type { StatusEnvelope } from '../domain/envelope.js';
 import { decodeReplyKey, type ReplyTarget } from '../domain/reply-key.js';
+import type { WatermarkReceipt } from '../domain/resolver-ports.js';
 import { statusRank } from '../domain/status-rank.js';
 import {
   type PlacedTimelineItem,
@@ -14,6 +15,7 @@ import {
   type DynamoDb,
   getItem,
   isConditionFailure,
+  queryItems,
   updateItem,
   updateItemIf,
   updateItemReturningIf,
@@ -25,6 +27,7 @@ import {
   advanceReplyStatusInput,
   advanceTimelineStatusInput,
   linkMessageRefInput,
+  queryWatermarkInput,
   type StatusChange,
   statusReached,
 } from './params/timeline.js';
@@ -168,6 +171,27 @@ async function advanceReferencedStatus(
   if (envelope.status === 'failed') return advanceToFailed(db, key, change);
   await advanceTimeline(db, key, change);
   return undefined;
+}
+
+/**
+ * Applies a watermark receipt (see `queryWatermarkInput`) to the customer's outbound messages on its
+ * channel: one bounded query, then a forward-only write to each message it finds behind the status.
+ * Nothing is written for a message already there (a redelivery, a later receipt first), and no message
+ * reference: the receipt names no message. Answers how many messages moved.
+ */
+export async function advanceWatermark(
+  db: DynamoDb,
+  customerId: string,
+  receipt: WatermarkReceipt,
+): Promise<number> {
+  const out = await queryItems(db, queryWatermarkInput(db.table, customerId, receipt));
+  let moved = 0;
+  for (const item of out.Items ?? []) {
+    const key = { pk: String(item.pk), sk: String(item.sk) };
+    const change = { status: receipt.status, at: receipt.statusAt };
+    if (await advanceTimeline(db, key, change)) moved += 1;
+  }
+  return moved;
 }
 
 /**

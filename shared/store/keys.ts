@@ -32,6 +32,7 @@ export const mentionsPartition = (token: string): string => `MENTION#${token}`;
  * | customer profile       | GetItem  pk=CUSTOMER#<id>, sk=PROFILE                            |
  * | customer timeline      | Query    pk=CUSTOMER#<id>, sk begins_with TIMELINE#               |
  * | recent timeline items  | Query    pk=CUSTOMER#<id>, TIMELINE# range, newest first, Limit    |
+ * | replies a watermark reads | Query pk=CUSTOMER#<id>, sk between TIMELINE# and TIMELINE#<at>$, newest first, Limit 20 |
  * | large raw payloads     | Put/Query pk=CUSTOMER#<id>, sk=RAW#TIMELINE#<at>#<item id>        |
  * | merge suggestions      | Query    pk=CUSTOMER#<id>, sk begins_with SUGGESTION#             |
  * | customer's conversations| Query   pk=CUSTOMER#<id>, sk begins_with CONVERSATION#           |

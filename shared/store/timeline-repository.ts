@@ -3,7 +3,7 @@ import type { Channel, Envelope, StatusEnvelope } from '../domain/envelope.js';
 import type { Page } from '../domain/paging.js';
 import type { RawPayload } from '../domain/privacy.js';
 import { onceReference } from '../domain/resolution.js';
-import type { OncePlacement, PlacedItem, ThreadLink } from '../domain/resolver-ports.js';
+import type { OncePlacement, PlacedItem, ThreadLink, WatermarkReceipt } from '../domain/resolver-ports.js';
 import { unfoldDecision } from '../domain/routing/facts.js';
 import {
   type PlacedTimelineItem,
@@ -13,7 +13,13 @@ import {
 } from '../domain/timeline.js';
 import { getItems } from './batch-get.js';
 import { decodeTimelineCursor, encodeTimelineCursor } from './cursor.js';
-import { advanceStatus, linkOutbound, MessageRefItemSchema, toTimelineItem } from './delivery-status.js';
+import {
+  advanceStatus,
+  advanceWatermark,
+  linkOutbound,
+  MessageRefItemSchema,
+  toTimelineItem,
+} from './delivery-status.js';
 import { type DynamoDb, getItem, putItemIf, queryItems, updateItem } from './dynamo-client.js';
 import { Keys, RAW_PREFIX } from './keys.js';
 import { queryAll, queryPage } from './paging.js';
@@ -164,7 +170,8 @@ async function mergedHolder(db: DynamoDb, customers: Partitions, item: TimelineI
  * alone when that follows from the provider. Else the provider reference records the first delivery's
  * place (first write wins; for `merged`, the merged partition that holds it already, if one does) and
  * answers the place it holds: a later delivery writes (or, after a crash, completes) that same item, so
- * the first-seen time is kept and nothing is doubled.
+ * the first-seen time is kept and nothing is doubled. An outbound message whose reference names another
+ * item is the echo of one of our replies: nothing is written (`echoOfReply`).
  */
 async function placeTimelineItem(
   db: DynamoDb,
@@ -185,6 +192,10 @@ async function placeTimelineItem(
     const ref = MessageRefItemSchema.parse(out.Attributes);
     const at = ref.timelineSk ? timelineAtOf(ref.timelineSk, item.id) : undefined;
     if (at !== undefined && ref.customerId) placed = { ...item, customerId: ref.customerId, at };
+    // Linked to an item of another id: our own reply, whose echo this is (Messenger, Instagram).
+    if (at === undefined && ref.timelineSk && ref.customerId && item.direction === 'outbound') {
+      return { written: false, customerId: ref.customerId, at: item.at, echoOfReply: true };
+    }
   }
   const written = await putOnce(db, placed, raw);
   return { written, customerId: placed.customerId, at: placed.at };
@@ -229,6 +240,9 @@ export function timelineRepository(db: DynamoDb, customers: Partitions) {
      * Answers the reply's item when a `failed` status left it failed (see `advanceStatus`).
      */
     advanceStatus: (envelope: StatusEnvelope) => advanceStatus(db, envelope),
+    /** Moves the customer's outbound messages on a channel at or before a watermark forward (a bounded read). */
+    advanceWatermark: (customerId: string, receipt: WatermarkReceipt) =>
+      advanceWatermark(db, customerId, receipt),
     /** Links an outbound message's provider id to its timeline item (`sent`: the sender recorded it there). */
     linkOutbound: (item: TimelineItem, sent?: 'sent'): Promise<boolean> => linkOutbound(db, item, sent),
     /** Keeps the raw provider event once. */

@@ -1,4 +1,5 @@
 import type { DeliveryStatus, EnvelopeInput } from '#shared/domain/envelope.js';
+import { watermarkMessageId } from '#shared/domain/watermark.js';
 import { optional, RejectedItem } from '../normalised.js';
 import { base, businessAct, customerOf, type Event, eventMessage, timeKey } from './event.js';
 import { type MetaMessageEdit, type MetaReaction, type MetaReceipt, metaTimeMs } from './schema.js';
@@ -40,7 +41,8 @@ export function reactionEnvelope(e: Event, reaction: MetaReaction): EnvelopeInpu
 /**
  * Delivery and read receipts. Each listed mid gets a status of its own. A bare watermark ("everything
  * sent before this time") names no message, so it becomes one status whose providerMessageId is
- * `watermark:<customer>:<epoch ms>`; applying it to every earlier outbound message is the resolver's job.
+ * `watermark:<customer>:<epoch ms>` (`watermarkMessageId`); the resolver applies it to the customer's
+ * outbound messages on the channel at or before it (`applyWatermark`).
  */
 export function receiptEnvelopes(e: Event, receipt: MetaReceipt, status: DeliveryStatus): EnvelopeInput[] {
   const watermarkMs = receipt.watermark === undefined ? undefined : metaTimeMs(receipt.watermark);
@@ -58,7 +60,8 @@ export function receiptEnvelopes(e: Event, receipt: MetaReceipt, status: Deliver
       ...optional('customer', customer),
     }));
   }
-  const providerMessageId = `watermark:${customerOf(e).value}:${watermarkMs}`;
+  if (watermarkMs === undefined) throw new RejectedItem('receipt without mids or a watermark');
+  const providerMessageId = watermarkMessageId(customerOf(e).value, watermarkMs);
   return [
     {
       id: `${e.scope.channel}:status:${providerMessageId}:${status}`,

@@ -14,6 +14,12 @@ export const RAW_INLINE_MAX = 2048;
 /** How many items back the latest inbound message on a channel is looked for. */
 export const LAST_INBOUND_LOOKBACK = 100;
 
+/**
+ * How many of the customer's latest items, at or before a watermark receipt's time, the receipt reads
+ * (whatever their channel or direction): the replies it can move. Older ones keep the status they have.
+ */
+export const WATERMARK_LOOKBACK = 20;
+
 /** The raw payload of a timeline item when it is too large to ride on it, or undefined. */
 export function rawAside(raw: unknown): string | undefined {
   if (raw === undefined) return undefined;
@@ -262,6 +268,40 @@ export function queryLastInboundInput(
     },
     ScanIndexForward: false,
     Limit: LAST_INBOUND_LOOKBACK,
+  };
+}
+
+/**
+ * The customer's outbound messages on a channel that a watermark receipt (`status` at `at`: everything
+ * at or before it) moves forward: among the WATERMARK_LOOKBACK latest items at or before it, those sent
+ * (a provider id, `sent` or beyond) and still behind the status, never a `failed` one (it never reached
+ * the customer). Keys only: the write that follows needs nothing else.
+ */
+export function queryWatermarkInput(
+  table: string,
+  customerId: string,
+  receipt: { channel: Channel; at: string; status: DeliveryStatus },
+): QueryCommandInput {
+  return {
+    TableName: table,
+    KeyConditionExpression: 'pk = :pk AND sk BETWEEN :from AND :to',
+    FilterExpression:
+      'channel = :channel AND direction = :outbound AND attribute_exists(providerMessageId) AND statusRank >= :sent AND statusRank < :rank AND #status <> :failed',
+    ProjectionExpression: 'pk, sk',
+    ExpressionAttributeNames: { '#status': 'status' },
+    ExpressionAttributeValues: {
+      ':pk': Keys.customer(customerId).pk,
+      ':from': TIMELINE_PREFIX,
+      // Every item of the watermark's millisecond too: `<at>#<id>` sorts below `<at>$`.
+      ':to': `${TIMELINE_PREFIX}${receipt.at}$`,
+      ':channel': receipt.channel,
+      ':outbound': 'outbound',
+      ':sent': statusRank('sent'),
+      ':rank': statusRank(receipt.status),
+      ':failed': 'failed',
+    },
+    ScanIndexForward: false,
+    Limit: WATERMARK_LOOKBACK,
   };
 }
 

@@ -4,11 +4,13 @@ import {
   aiAnswered,
   answeredAt,
   answersCustomer,
+  isBusinessAnswer,
   isWaiting,
   lateFailureWait,
   mayStartWaiting,
   unansweredBy,
 } from '#shared/domain/waiting.js';
+import { inboundText } from '../../fakes/envelopes.js';
 
 const conversation = ConversationSchema.parse({
   id: 'cv_1',
@@ -95,5 +97,19 @@ describe('waiting', () => {
     const { conversationId: _none, ...loose } = agent;
     expect(lateFailureWait({ item: loose, placedAt: agent.at })).toBeUndefined();
     expect(lateFailureWait({ item: { ...agent, data: {} }, placedAt: agent.at })).toBeUndefined();
+  });
+});
+
+describe('an answer from outside Threadline', () => {
+  const echo = (contentType: 'text' | 'image' | 'unsupported') =>
+    inboundText({ direction: 'outbound', contentType, providerMessageId: 'wamid.OUT1' });
+
+  it.each([
+    ['a text echo', echo('text'), true],
+    ['an image echo', echo('image'), true],
+    ['an echo of a reaction, an edit or a deletion (unsupported)', echo('unsupported'), false],
+    ["the customer's own message", inboundText(), false],
+  ])('%s', (_name, envelope, answers) => {
+    expect(isBusinessAnswer(envelope)).toBe(answers);
   });
 });

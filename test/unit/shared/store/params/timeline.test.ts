@@ -10,6 +10,7 @@ import {
   putTimelineItemInput,
   queryLastInboundInput,
   queryTimelineInput,
+  queryWatermarkInput,
   RAW_INLINE_MAX,
   rawAside,
   statusReached,
@@ -177,5 +178,46 @@ describe('timeline params', () => {
       },
       ConditionExpression: 'attribute_not_exists(pk)',
     });
+  });
+});
+
+describe('the replies a watermark receipt reads', () => {
+  it('reads the 20 latest items at or before the watermark, keeping sent replies of its channel behind it', () => {
+    const receipt = {
+      channel: 'messenger' as const,
+      at: '2026-12-04T10:00:00.123Z',
+      status: 'read' as const,
+    };
+    expect(queryWatermarkInput('t', 'cu_1', receipt)).toEqual({
+      TableName: 't',
+      KeyConditionExpression: 'pk = :pk AND sk BETWEEN :from AND :to',
+      FilterExpression:
+        'channel = :channel AND direction = :outbound AND attribute_exists(providerMessageId) AND statusRank >= :sent AND statusRank < :rank AND #status <> :failed',
+      ProjectionExpression: 'pk, sk',
+      ExpressionAttributeNames: { '#status': 'status' },
+      ExpressionAttributeValues: {
+        ':pk': 'CUSTOMER#cu_1',
+        ':from': 'TIMELINE#',
+        ':to': 'TIMELINE#2026-12-04T10:00:00.123Z$',
+        ':channel': 'messenger',
+        ':outbound': 'outbound',
+        ':sent': 1,
+        ':rank': 4,
+        ':failed': 'failed',
+      },
+      ScanIndexForward: false,
+      Limit: 20,
+    });
+  });
+
+  it('takes in every item of the watermark millisecond and none of the next', () => {
+    const { ExpressionAttributeValues: values } = queryWatermarkInput('t', 'cu_1', {
+      channel: 'instagram',
+      at: '2026-12-04T10:00:00.123Z',
+      status: 'delivered',
+    });
+    const to = String(values?.[':to']);
+    expect('TIMELINE#2026-12-04T10:00:00.123Z#reply:rp_zzz' < to).toBe(true);
+    expect('TIMELINE#2026-12-04T10:00:00.124Z#reply:rp_000' > to).toBe(true);
   });
 });

@@ -1,0 +1,114 @@
+import type { Envelope, Identity } from '../domain/envelope.js';
+import { identityToken, type PhoneOptions } from '../domain/identity.js';
+import { mayRecordMention, mentionedIdentities, replyToIdentities } from '../domain/mentions.js';
+import { isUnauthenticated } from '../domain/resolution.js';
+import type {
+  OncePlacement,
+  ProfileState,
+  ResolverStore,
+  SuggestionEvidence,
+} from '../domain/resolver-ports.js';
+import { typedIdentities } from '../domain/webchat/envelopes.js';
+
+/** What claiming identities and recording evidence need: the resolver's store, and phone parsing. */
+type EvidenceDeps = {
+  store: Pick<
+    ResolverStore,
+    'mentionsOf' | 'putSuggestion' | 'findCustomerId' | 'claimIdentity' | 'putMention'
+  >;
+  phone?: PhoneOptions | undefined;
+};
+
+/** The event of a known customer, as the steps of resolving it pass it on. */
+export interface Resolving {
+  envelope: Envelope;
+  /** The identity the event came from (or concerns). */
+  customer: Identity;
+  customerId: string;
+  profile: ProfileState | undefined;
+  now: string;
+  /** How its timeline item is written once. */
+  once: OncePlacement;
+}
+
+/** A customer just claimed an identity: suggestions for everyone who mentioned it before. */
+export async function meetEarlierMentions(
+  deps: EvidenceDeps,
+  identity: Identity,
+  customerId: string,
+): Promise<void> {
+  for (const mention of await deps.store.mentionsOf(identity)) {
+    if (mention.customerId !== customerId) {
+      await deps.store.putSuggestion(mention.customerId, customerId, mention.evidence);
+    }
+  }
+}
+
+/**
+ * Other identities in the same payload (a WhatsApp number and its BSUID) join this customer only if
+ * nobody holds them; one held by someone else becomes a suggestion for an agent.
+ */
+export async function claimOtherIdentities(
+  deps: EvidenceDeps,
+  { envelope, customer, customerId, now }: Resolving,
+): Promise<{ identities: Identity[]; contested: Identity[] }> {
+  // Unauthenticated mail owns no identity: its From address is evidence for a suggestion at most.
+  const own = !isUnauthenticated(envelope);
+  const identities: Identity[] = own ? [customer] : [];
+  const contested: Identity[] = own ? [] : [customer];
+  for (const identity of envelope.kind === 'message' ? envelope.alsoKnownAs : []) {
+    const holder = await deps.store.findCustomerId(identity);
+    if (holder === customerId || (!holder && (await deps.store.claimIdentity(identity, customerId, now)))) {
+      identities.push(identity);
+      if (!holder) await meetEarlierMentions(deps, identity, customerId);
+    } else {
+      contested.push(identity);
+    }
+  }
+  return { identities, contested };
+}
+
+/** Turns the identities a payload or a text names into suggestions, never into merges. */
+export async function recordEvidence(
+  deps: EvidenceDeps,
+  { envelope, customerId, profile }: Resolving,
+  own: readonly Identity[],
+  also: readonly Identity[],
+): Promise<Identity[]> {
+  const ownTokens = new Set(own.map(identityToken));
+  const text = envelope.kind === 'message' && envelope.direction === 'inbound' ? envelope.text : undefined;
+  const evidence: Array<{ identity: Identity; reason: SuggestionEvidence['reason'] }> = [
+    ...also.map((identity) => ({ identity, reason: 'same_payload' as const })),
+    ...[
+      ...mentionedIdentities(text, deps.phone ?? {}),
+      ...typedIdentities(envelope),
+      ...replyToIdentities(envelope),
+    ].map((identity) => ({
+      identity,
+      reason: 'mentioned' as const,
+    })),
+  ];
+  const recorded: Identity[] = [];
+  const known = [...(profile?.mentioned ?? [])];
+  for (const { identity, reason } of evidence) {
+    const token = identityToken(identity);
+    // An address both written in the text and named in Reply-To is one piece of evidence.
+    if (ownTokens.has(token) || recorded.some((r) => identityToken(r) === token)) continue;
+    if (!mayRecordMention(known, token)) continue;
+    if (!known.includes(token)) known.push(token);
+    recorded.push(identity);
+    const item: SuggestionEvidence = {
+      id: `${envelope.id}#${token}`,
+      identity,
+      reason,
+      at: envelope.occurredAt,
+      envelopeId: envelope.id,
+    };
+    // The mention is kept even when nobody holds the identity yet: whoever claims it later
+    // meets the suggestion then, so the outcome does not depend on arrival order.
+    await deps.store.putMention(identity, customerId, item);
+    const holder = await deps.store.findCustomerId(identity);
+    if (holder && holder !== customerId) await deps.store.putSuggestion(customerId, holder, item);
+  }
+  return recorded;
+}

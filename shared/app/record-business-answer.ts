@@ -1,0 +1,26 @@
+import type { TrackClock } from '../domain/clock-ports.js';
+import type { ResolverStore } from '../domain/resolver-ports.js';
+
+/** What recording an answer needs: the conversation's writes and the clock. */
+export interface BusinessAnswerDeps {
+  store: Pick<ResolverStore, 'recordFirstResponse' | 'markAnswered' | 'markHumanReplied'>;
+  track?: TrackClock | undefined;
+}
+
+/**
+ * A person at the business answered from outside Threadline (the WhatsApp Business app, the Page
+ * inbox): as an agent's reply does, the conversation's first response is recorded (first time only,
+ * before the wait it measures ends), the wait ends, routing learns a human replied, and the clock
+ * (SLA, silence) hears of the reply. Every step is conditional or repeats nothing, so a redelivery
+ * completes what a crash left undone.
+ */
+export async function recordBusinessAnswer(
+  deps: BusinessAnswerDeps,
+  conversationId: string,
+  at: string,
+): Promise<void> {
+  await deps.store.recordFirstResponse?.(conversationId, at);
+  await deps.store.markAnswered?.(conversationId, at);
+  await deps.store.markHumanReplied?.(conversationId, at);
+  await deps.track?.({ type: 'reply', conversationId, at, author: 'agent' });
+}

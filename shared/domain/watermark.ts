@@ -1,0 +1,27 @@
+import type { StatusEnvelope } from './envelope.js';
+
+const PREFIX = 'watermark:';
+/** Epoch milliseconds as Meta writes them: digits only, bounded (the id itself is at most 512 characters). */
+const EPOCH_MS = /^\d{1,15}$/;
+
+/**
+ * The provider id of a receipt that names no message, only a time (Messenger's `read` and a `delivery`
+ * without `mids`): everything sent to the customer on the channel at or before it. The customer is part
+ * of it so that two customers' receipts of the same millisecond are two envelopes.
+ */
+export function watermarkMessageId(customer: string, epochMs: number): string {
+  return `${PREFIX}${customer}:${epochMs}`;
+}
+
+/**
+ * The time (ISO 8601) a watermark status covers up to, or undefined for a status that names a message.
+ * Only a status with its customer counts: the resolver applies it to that customer's timeline.
+ */
+export function watermarkOf(envelope: StatusEnvelope): string | undefined {
+  const id = envelope.providerMessageId;
+  if (!id.startsWith(PREFIX) || !envelope.customer) return undefined;
+  const ms = id.slice(id.lastIndexOf(':') + 1);
+  if (!EPOCH_MS.test(ms)) return undefined;
+  const at = new Date(Number(ms));
+  return Number.isNaN(at.getTime()) ? undefined : at.toISOString();
+}

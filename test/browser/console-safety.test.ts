@@ -12,6 +12,8 @@ const LENA = { from: '15550007002', name: 'Lena Safety' };
 const MAYA = { from: '15550007004', name: 'Maya Merged' };
 /** Last wrote 25 hours ago: WhatsApp's window is closed. */
 const OLGA = { from: '15550007003', name: 'Olga Late' };
+/** Her replies' answers are lost on the way back (the API took them). */
+const PIA = { from: '15550007005', name: 'Pia Retry' };
 const HOUR = 3_600_000;
 
 interface Row {
@@ -36,7 +38,7 @@ describe('the console: notes, keys and refusals', () => {
       env: { AGENT_TOKENS: `${ANA.id}:${ANA.token}:admin`, REOPEN_WINDOW_HOURS: '0.0002' },
     });
     browser = await launchBrowser();
-    for (const [i, p] of [TOM, LENA, OLGA, MAYA].entries()) {
+    for (const [i, p] of [TOM, LENA, OLGA, MAYA, PIA].entries()) {
       const at = new Date(Date.now() - (p === OLGA ? 25 * HOUR : (10 - i) * 60_000)).toISOString();
       await postMeta(
         runtime,
@@ -290,5 +292,45 @@ describe('the console: notes, keys and refusals', () => {
     expect(res.status).toBe(200);
     await page.getByRole('heading', { name: TOM.name }).waitFor({ timeout: 30_000 });
     await page.getByRole('log', { name: 'Messages' }).getByText(`Hello from ${MAYA.name}`).waitFor();
+  }, 90_000);
+
+  it('sends a reply whose answer was lost once when sent again as is, and an edited one as a new reply', async () => {
+    await openRow(PIA.name);
+    const reply = composer().getByLabel('Reply', { exact: true });
+    // The API takes the reply, and its answer never reaches the tab (a dropped connection).
+    let lose = true;
+    await page.route('**/replies', async (route) => {
+      if (!lose) return route.continue();
+      lose = false;
+      await route.fetch();
+      await route.abort('failed');
+    });
+    const sent = async () =>
+      (await asAna<{ items: Array<{ message: { text?: string } }> }>(runtime, '/api/outbox')).items
+        .map((o) => o.message.text)
+        .filter((t) => t?.startsWith('Your parcel'));
+    await reply.fill('Your parcel left today.');
+    await reply.press('Control+Enter');
+    await composer().getByText('Threadline could not be reached').waitFor({ timeout: 30_000 });
+    // Sent again as it is: the same key, so the customer gets it once.
+    await reply.press('Control+Enter');
+    await expect.poll(() => reply.inputValue(), { timeout: 30_000 }).toBe('');
+    await runtime.idle();
+    expect(await sent()).toEqual(['Your parcel left today.']);
+    // Lost again, then edited before sending: another reply, with a key of its own (not refused as reused).
+    lose = true;
+    await reply.fill('Your parcel left today by DHL.');
+    await reply.press('Control+Enter');
+    await composer().getByText('Threadline could not be reached').waitFor({ timeout: 30_000 });
+    await reply.fill('Your parcel left today by DHL, tracking 123.');
+    await reply.press('Control+Enter');
+    await expect.poll(() => reply.inputValue(), { timeout: 30_000 }).toBe('');
+    await runtime.idle();
+    expect(await sent()).toEqual([
+      'Your parcel left today.',
+      'Your parcel left today by DHL.',
+      'Your parcel left today by DHL, tracking 123.',
+    ]);
+    await page.unroute('**/replies');
   }, 90_000);
 });

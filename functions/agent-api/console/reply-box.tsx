@@ -93,7 +93,7 @@ function TemplateFields(props: {
 /**
  * Posts a note or a reply, one at a time (a second Ctrl+Enter while one is on its way is ignored, so a
  * note is never stored twice); a reply's Idempotency-Key stays until the API accepts it, so a retry never
- * sends twice. A reply the channel's rules refuse (409 or 422) has the channels read again, so the
+ * sends twice, but for an edited reply (another body), which gets a new one. A reply the channel's rules refuse (409 or 422) has the channels read again, so the
  * choice and the template form show what the channel allows now.
  */
 function useSender(
@@ -104,6 +104,8 @@ function useSender(
   status: LiveStatus,
 ) {
   const key = useRef(newKey());
+  /** The body last posted with `key`: an edited body is another reply, with a key of its own. */
+  const postedWith = useRef<string | undefined>(undefined);
   const running = useRef(false);
   const [error, setError] = useState('');
   const [busy, setBusy] = useState(false);
@@ -115,6 +117,10 @@ function useSender(
       return (
         await api.send<{ note: TimelineItem }>('POST', `/api/conversations/${conversationId}/notes`, body)
       ).note;
+    const posted = JSON.stringify(body);
+    // The API refuses a key sent again with another body (422 idempotency_key_reused).
+    if (postedWith.current !== undefined && postedWith.current !== posted) key.current = newKey();
+    postedWith.current = posted;
     const out = await api.send<{ reply: TimelineItem }>(
       'POST',
       `/api/conversations/${conversationId}/replies`,
@@ -122,6 +128,7 @@ function useSender(
       { 'Idempotency-Key': key.current },
     );
     key.current = newKey();
+    postedWith.current = undefined;
     return out.reply;
   };
   const send = async (mode: ComposerMode, body: Record<string, unknown>): Promise<boolean> => {

@@ -43,8 +43,11 @@ export function sessionLive(session: WebchatSession, now: Date): boolean {
   return Date.parse(session.expiresAt) > now.getTime();
 }
 
-/** The shape of a bearer session token, checked before any lookup. */
+/**
+ * The shape of a bearer session token, checked before any lookup. The scheme is case-insensitive
+ * (RFC 9110 §11.1), as on the agent API.
+ */
 export function bearerSessionToken(header: string | undefined): string | undefined {
-  const match = /^Bearer (wcs_[A-Za-z0-9_-]{43})$/.exec(header?.slice(0, 64) ?? '');
+  const match = /^[Bb][Ee][Aa][Rr][Ee][Rr] (wcs_[A-Za-z0-9_-]{43})$/.exec(header?.slice(0, 64) ?? '');
   return match?.[1];
 }

@@ -78,6 +78,8 @@ describe('sessions', () => {
   it('reads only a well-formed bearer token', () => {
     const token = newSessionToken();
     expect(bearerSessionToken(`Bearer ${token}`)).toBe(token);
+    expect(bearerSessionToken(`bearer ${token}`)).toBe(token);
+    expect(bearerSessionToken(`BEARER ${token}`)).toBe(token);
     expect(bearerSessionToken(token)).toBeUndefined();
     expect(bearerSessionToken(`Bearer ${token}x`)).toBeUndefined();
     expect(bearerSessionToken(undefined)).toBeUndefined();

@@ -1,3 +1,4 @@
+import { readFile } from 'node:fs/promises';
 import type { Browser, Page, Route } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { LocalRuntime } from '#shared/local/runtime.js';
@@ -35,7 +36,12 @@ describe('the console: notes, keys and refusals', () => {
     runtime = await startTestRuntime({
       events: true,
       // A message a second after a resolve starts a new conversation (the last test).
-      env: { AGENT_TOKENS: `${ANA.id}:${ANA.token}:admin`, REOPEN_WINDOW_HOURS: '0.0002' },
+      // Every export is written aside (the export test below).
+      env: {
+        AGENT_TOKENS: `${ANA.id}:${ANA.token}:admin`,
+        REOPEN_WINDOW_HOURS: '0.0002',
+        EXPORT_INLINE_BYTES: '100',
+      },
     });
     browser = await launchBrowser();
     for (const [i, p] of [TOM, LENA, OLGA, MAYA, PIA].entries()) {
@@ -292,6 +298,24 @@ describe('the console: notes, keys and refusals', () => {
     expect(res.status).toBe(200);
     await page.getByRole('heading', { name: TOM.name }).waitFor({ timeout: 30_000 });
     await page.getByRole('log', { name: 'Messages' }).getByText(`Hello from ${MAYA.name}`).waitFor();
+  }, 90_000);
+
+  it('downloads an export written aside (202 and its URL) as the export itself, not the answer that points at it', async () => {
+    await openRow(PIA.name);
+    const { customerId } = await customerOf(PIA.name);
+    const [download] = await Promise.all([
+      page.waitForEvent('download', { timeout: 30_000 }),
+      page.getByRole('button', { name: 'Export (JSON)' }).click(),
+    ]);
+    const file = await download.path();
+    const data = JSON.parse(await readFile(file, 'utf8')) as {
+      status?: string;
+      customers?: Array<{ id?: string }>;
+      timeline?: Array<{ text?: string }>;
+    };
+    expect(data.status).toBeUndefined();
+    expect(data.customers?.map((c) => c.id)).toContain(customerId);
+    expect(data.timeline?.map((i) => i.text)).toContain(`Hello from ${PIA.name}`);
   }, 90_000);
 
   it('sends a reply whose answer was lost once when sent again as is, and an edited one as a new reply', async () => {

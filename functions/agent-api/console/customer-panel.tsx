@@ -92,10 +92,21 @@ async function unmergeAll(api: Api, customerId: string, otherId: string): Promis
   }
 }
 
+/** The URL of an export the API wrote aside (`202 {status: "ready", url}`), or undefined for the export itself. */
+function storedExportUrl(answer: unknown): string | undefined {
+  const { status, url } = (answer ?? {}) as { status?: unknown; url?: unknown };
+  return status === 'ready' && typeof url === 'string' ? url : undefined;
+}
+
 function AdminTools(props: { api: Api; customer: CustomerView; run(work: () => Promise<unknown>): void }) {
   const { api, customer } = props;
   const exportJson = async () => {
-    const data = await api.get<unknown>(`/api/customers/${customer.id}/export`);
+    let data = await api.get<unknown>(`/api/customers/${customer.id}/export`);
+    const stored = storedExportUrl(data);
+    // A large export is written aside (202, its URL): on AWS a presigned S3 URL, opened as it is;
+    // locally the agent API's own route, read with the token like any call.
+    if (stored && !stored.startsWith('/')) return void window.open(stored, '_blank', 'noopener');
+    if (stored) data = await api.get<unknown>(stored);
     const url = URL.createObjectURL(new Blob([JSON.stringify(data, null, 2)], { type: 'application/json' }));
     const a = document.createElement('a');
     a.href = url;

@@ -1,3 +1,4 @@
+import type { UpdateCommandInput } from '@aws-sdk/lib-dynamodb';
 import type { InboxFilter } from '../domain/inbox.js';
 import type { Page } from '../domain/paging.js';
 import type { ConversationTouch, TouchedConversation } from '../domain/resolver-ports.js';
@@ -119,6 +120,28 @@ async function assign(
 /** A status change: the status it reaches, who makes it and when. */
 type StatusChange = { to: 'resolved' | 'reopened'; agentId: string; now: string };
 
+/** When and by whom the item says it reached the status (`resolvedAt`/`resolvedBy`, `reopenedAt`/`reopenedBy`). */
+function statusStamp(item: Record<string, unknown>, to: StatusChange['to']): { at: unknown; by: unknown } {
+  return to === 'resolved'
+    ? { at: item.resolvedAt, by: item.resolvedBy }
+    : { at: item.reopenedAt, by: item.reopenedBy };
+}
+
+/**
+ * The conversation item as a conditional write left it (`ALL_NEW`), or, when its condition failed, as
+ * it stands now (one strong read), with whether the write applied.
+ */
+async function writtenOrNow(
+  db: DynamoDb,
+  input: UpdateCommandInput,
+  conversationId: string,
+): Promise<{ written: boolean; item: Record<string, unknown> | undefined }> {
+  const written = await updateItemReturningIf(db, { ...input, ReturnValues: 'ALL_NEW' });
+  if (written) return { written: true, item: written };
+  const now = await getItem(db, getInput(db.table, Keys.conversation(conversationId), true));
+  return { written: false, item: now.Item };
+}
+
 /**
  * What follows a conversation's status write, from the item as the write left it: its assignee's open
  * conversations, then the profile's open conversation, then the event on the timeline, at the time and
@@ -136,8 +159,7 @@ async function followStatus(
   await syncAgentLoad(db, item);
   const id = String(item.id);
   const customerId = String(item.customerId);
-  const at = to === 'resolved' ? item.resolvedAt : item.reopenedAt;
-  const by = to === 'resolved' ? item.resolvedBy : item.reopenedBy;
+  const { at, by } = statusStamp(item, to);
   if (to === 'resolved') {
     await updateItemIf(db, releaseOpenConversationInput(db.table, customerId, id, String(at)));
   } else {
@@ -166,12 +188,10 @@ async function changeStatus(
     to === 'resolved'
       ? resolveConversationInput(db.table, conversationId, now, agentId)
       : reopenConversationInput(db.table, conversationId, now, agentId);
-  const written = await updateItemReturningIf(db, { ...input, ReturnValues: 'ALL_NEW' });
-  const item =
-    written ?? (await getItem(db, getInput(db.table, Keys.conversation(conversationId), true))).Item;
+  const { item } = await writtenOrNow(db, input, conversationId);
   if (!item || item.status !== (to === 'resolved' ? 'resolved' : 'open')) return undefined;
   await followStatus(db, timeline, item, to);
-  const at = to === 'resolved' ? item.resolvedAt : item.reopenedAt;
+  const { at } = statusStamp(item, to);
   return typeof at === 'string' ? at : undefined;
 }
 
@@ -250,15 +270,13 @@ function waitingWrites(db: DynamoDb, timeline: Timeline) {
       now: string,
     ): Promise<boolean> {
       const input = lateFailureReopenInput(db.table, conversationId, now, failed);
-      const written = await updateItemReturningIf(db, { ...input, ReturnValues: 'ALL_NEW' });
-      const item =
-        written ?? (await getItem(db, getInput(db.table, Keys.conversation(conversationId), true))).Item;
+      const { written, item } = await writtenOrNow(db, input, conversationId);
       // Reopened for this failure already, its wait not moved since (so maybe a crash right after the
       // reopen's write): what follows the reopen is completed, each write repeating nothing.
       if (!item || !reopenedOnFailure(item, failed) || item.waitingSince !== item.reopenedAt) return false;
       await followStatus(db, timeline, item, 'reopened');
       await updateItemIf(db, lateFailureWaitInput(db.table, conversationId, at, failed));
-      return written !== undefined;
+      return written;
     },
     /** Lists an open conversation its opening message left out of the inbox (`listLater`), at its place. */
     async listInInbox(conversationId: string): Promise<void> {

@@ -87,6 +87,33 @@ function conversationAnswers(...answers: Array<'failed' | Record<string, unknown
   });
 }
 
+/** What follows a reopen: the assignee's open conversations (listed, then counted), the profile, the event, the wait. */
+const REOPEN_FOLLOWS = [
+  'Update CONVERSATION',
+  'Update AGENT',
+  'Update CUSTOMER',
+  'Put CUSTOMER',
+  'Update CONVERSATION',
+];
+
+/** A redelivered `failed`: the reply's write fails and its read says failed, both conversation writes fail, then the read. */
+const REDELIVERED = [
+  'Update CUSTOMER',
+  'Get CUSTOMER',
+  'Update CONVERSATION',
+  'Update CONVERSATION',
+  'Get CONVERSATION',
+];
+
+/** The store a redelivered `failed` meets: the reply failed already, the conversation read as `item`. */
+function redeliveredOn(item: Record<string, unknown>): void {
+  conversationAnswers('failed', 'failed', {}, {});
+  ddb.on(UpdateCommand, { Key: ITEM_KEY }).rejects(conditionFailed());
+  ddb.on(GetCommand, { Key: ITEM_KEY }).resolves({ Item: stored('failed') });
+  ddb.on(GetCommand, { Key: CONVERSATION_KEY }).resolves({ Item: item });
+  ddb.on(PutCommand).resolves({});
+}
+
 describe('a late failure on a resolved conversation', () => {
   beforeEach(() => ddb.reset());
 
@@ -108,17 +135,12 @@ describe('a late failure on a resolved conversation', () => {
     ddb.on(UpdateCommand, { Key: ITEM_KEY }).resolves({ Attributes: stored('failed') });
     ddb.on(PutCommand).resolves({});
     await receive('failed');
+    // The reply, the wait (failed), the reopen, then what follows it.
     expect(made()).toEqual([
       'Update CUSTOMER',
       'Update CONVERSATION',
       'Update CONVERSATION',
-      // The assignee's open conversations: listed on the conversation, then counted.
-      'Update CONVERSATION',
-      'Update AGENT',
-      // The profile holds it as its open conversation.
-      'Update CUSTOMER',
-      'Put CUSTOMER',
-      'Update CONVERSATION',
+      ...REOPEN_FOLLOWS,
     ]);
     const updates = ddb.commandCalls(UpdateCommand).map((call) => call.args[0].input);
     const reopen = updates[2];
@@ -140,42 +162,18 @@ describe('a late failure on a resolved conversation', () => {
     // Reopened by this failure and waiting again since; by hand; by an earlier failure; resolved.
     for (const item of [waitedOn, byHand, earlier, { ...reopened, status: 'resolved' }]) {
       ddb.reset();
-      conversationAnswers('failed', 'failed');
-      ddb.on(UpdateCommand, { Key: ITEM_KEY }).rejects(conditionFailed());
-      ddb.on(GetCommand, { Key: ITEM_KEY }).resolves({ Item: stored('failed') });
-      ddb.on(GetCommand, { Key: CONVERSATION_KEY }).resolves({ Item: item });
+      redeliveredOn(item);
       await receive('failed');
-      expect(made()).toEqual([
-        'Update CUSTOMER',
-        'Get CUSTOMER',
-        'Update CONVERSATION',
-        'Update CONVERSATION',
-        'Get CONVERSATION',
-      ]);
+      expect(made()).toEqual(REDELIVERED);
       expect(ddb.commandCalls(PutCommand)).toHaveLength(0);
     }
   });
 
   it("redelivered after a crash right after the reopen's write: the read completes what follows it", async () => {
-    conversationAnswers('failed', 'failed', {}, {});
-    ddb.on(UpdateCommand, { Key: ITEM_KEY }).rejects(conditionFailed());
-    ddb.on(GetCommand, { Key: ITEM_KEY }).resolves({ Item: stored('failed') });
     // Open, reopened by this failure, its wait still the reopen's: nothing after the write was done.
-    ddb.on(GetCommand, { Key: CONVERSATION_KEY }).resolves({ Item: reopened });
-    ddb.on(PutCommand).resolves({});
+    redeliveredOn(reopened);
     await receive('failed');
-    expect(made()).toEqual([
-      'Update CUSTOMER',
-      'Get CUSTOMER',
-      'Update CONVERSATION',
-      'Update CONVERSATION',
-      'Get CONVERSATION',
-      'Update CONVERSATION',
-      'Update AGENT',
-      'Update CUSTOMER',
-      'Put CUSTOMER',
-      'Update CONVERSATION',
-    ]);
+    expect(made()).toEqual([...REDELIVERED, ...REOPEN_FOLLOWS]);
     const read = ddb.commandCalls(GetCommand).at(-1)?.args[0].input;
     expect(read?.ConsistentRead).toBe(true);
     // The event at the reopen's own time and author, so a second completion writes the same item.

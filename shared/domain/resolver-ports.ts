@@ -165,8 +165,11 @@ export interface ResolverStore {
    * not written since (conditional), then waiting from `at` as above. True when it reopened.
    */
   reopenAfterFailure?(conversationId: string, at: string, failed: string, now: string): Promise<boolean>;
-  /** Links an outbound message to its timeline item and applies any status that came before it. */
-  linkOutbound(item: TimelineItem): Promise<unknown>;
+  /**
+   * Links an outbound message to its timeline item and applies any status that came before it. True
+   * when that status was `failed` and moved the item there (the message failed before it was recorded).
+   */
+  linkOutbound(item: TimelineItem): Promise<boolean>;
   /**
    * A person at the business answered from outside Threadline (an echo, `at` its time): the first
    * response, first time only (counted with its wait); the answer that ends the wait (conditional, as

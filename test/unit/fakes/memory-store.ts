@@ -194,11 +194,13 @@ export class MemoryStore implements ResolverStore {
     }
   }
 
-  #advance(item: TimelineItem | undefined, status: NonNullable<TimelineItem['status']>, at: string): void {
-    if (!item) return;
-    if (item.status && statusRank(item.status) >= statusRank(status)) return;
+  /** Moves the item's status forward; true when it moved, as the store's conditional write answers. */
+  #advance(item: TimelineItem | undefined, status: NonNullable<TimelineItem['status']>, at: string): boolean {
+    if (!item) return false;
+    if (item.status && statusRank(item.status) >= statusRank(status)) return false;
     item.status = status;
     item.statusAt = at;
+    return true;
   }
 
   #stored(item: TimelineItem | undefined): TimelineItem | undefined {
@@ -221,13 +223,16 @@ export class MemoryStore implements ResolverStore {
     return failed ? { item: stored, placedAt: stored.at } : undefined;
   }
 
-  async linkOutbound(item: TimelineItem): Promise<void> {
+  async linkOutbound(item: TimelineItem): Promise<boolean> {
     this.#write();
     const key = `${item.channel}#${item.providerMessageId}`;
     const ref = this.refs.get(key) ?? {};
     ref.item ??= item;
     this.refs.set(key, ref);
-    if (ref.status) this.#advance(this.#stored(ref.item), ref.status, ref.statusAt ?? item.at);
+    if (!ref.status) return false;
+    // As the store: true when a `failed` that came first moved the item there.
+    const moved = this.#advance(this.#stored(ref.item), ref.status, ref.statusAt ?? item.at);
+    return moved && ref.status === 'failed';
   }
 
   async putProviderEvent(envelope: Envelope): Promise<void> {

@@ -1,7 +1,8 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, expectTypeOf, it } from 'vitest';
 import { type ResolverDeps, receiveEnvelope } from '#shared/app/receive-envelope.js';
 import { nextConversationId } from '#shared/domain/conversation.js';
 import type { Envelope } from '#shared/domain/envelope.js';
+import type { ResolverStore } from '#shared/domain/resolver-ports.js';
 import { envelope, inboundText, status } from '../../fakes/envelopes.js';
 import { MemoryStore } from '../../fakes/memory-store.js';
 
@@ -154,6 +155,27 @@ describe('receiveEnvelope', () => {
     await receiveEnvelope(d, echo('wamid.OUT1', '2025-06-08T21:01:00.000Z'));
     const out = d.store.timeline('cu_1').find((i) => i.providerMessageId === 'wamid.OUT1');
     expect(out?.status).toBe('delivered');
+  });
+
+  it('links an outbound message answering, as the DynamoDB store does, whether a failed status that came first moved it', async () => {
+    expectTypeOf<ReturnType<ResolverStore['linkOutbound']>>().toEqualTypeOf<Promise<boolean>>();
+    const d = deps();
+    await receiveEnvelope(d, echo('wamid.OUT1', '2025-06-08T21:01:00.000Z'));
+    await receiveEnvelope(d, status('wamid.OUT2', 'failed', '2025-06-08T21:02:00.000Z'));
+    await receiveEnvelope(d, echo('wamid.OUT2', '2025-06-08T21:01:30.000Z'));
+    const [first, second] = d.store.timeline('cu_1').filter((i) => i.direction === 'outbound');
+    expect(first && (await d.store.linkOutbound(first))).toBe(false);
+    // The item already stands at `failed`: linking again moves nothing.
+    expect(second?.status).toBe('failed');
+    expect(second && (await d.store.linkOutbound(second))).toBe(false);
+    // A failed status parked before its message: linking the message moves it to `failed`, once.
+    const fresh = new MemoryStore();
+    await fresh.advanceStatus(status('wamid.OUT2', 'failed', '2025-06-08T21:02:00.000Z'));
+    if (!second) throw new Error('no second outbound message');
+    const sent = { ...second, status: 'sent' as const };
+    await fresh.putTimelineItem(sent);
+    expect(await fresh.linkOutbound(sent)).toBe(true);
+    expect(await fresh.linkOutbound(sent)).toBe(false);
   });
 
   it('joins a second identity from the same payload unless another customer holds it', async () => {

@@ -11,7 +11,7 @@ import { errors, json } from './schemas.js';
 
 /** The routes' declarations (their schemas), built with the first sub-app rather than at import. */
 const automationRoutes = once(() => {
-  const DryRunRequestSchema = z.object({ conversationId: z.string().min(1).max(256) });
+  const DryRunRequestSchema = z.strictObject({ conversationId: z.string().min(1).max(256) });
 
   const dryRun = createRoute({
     method: 'post',

@@ -108,7 +108,7 @@ const stateRoutes = once(() => {
     responses: { 200: json('the conversation', ConversationSchema), ...errors(400, 401, 404, 413) },
   });
 
-  const SnoozeRequestSchema = z.object({
+  const SnoozeRequestSchema = z.strictObject({
     until: z.iso.datetime({ offset: true }).describe('when the conversation comes back to the inbox'),
   });
   const snooze = createRoute({
@@ -127,7 +127,8 @@ const stateRoutes = once(() => {
     path: '/conversations/{id}/wake',
     summary:
       'Back to the open inbox before its snooze ends; `409` `conversation_not_snoozed` when it is not snoozed',
-    request: { params: IdParamsSchema },
+    middleware: [readOptionalJsonBody] as const,
+    request: { params: IdParamsSchema, body: emptyBody() },
     responses: {
       200: json('the conversation', ConversationSchema),
       ...errors(400, 401, 404, 409, 413, 503),

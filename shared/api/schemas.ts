@@ -12,7 +12,10 @@ export const apiSchemas = once(() => {
   return { ...bodies, ...querySchemas(bodies.IdSchema) };
 });
 
-/** Ids and request bodies. */
+/**
+ * Ids and request bodies. Every body is a strict object, as every route's is: an unknown key (a typo such
+ * as `ad` for `add`) is 400 naming it, never the default done silently.
+ */
 function bodySchemas() {
   /** Ids in paths: what the API accepts, and so what the document says. */
   const IdSchema = z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'not a valid id');
@@ -21,7 +24,7 @@ function bodySchemas() {
   /** `{id}` and `{otherId}`: a merge suggestion between two customers. */
   const PairParamsSchema = z.object({ id: IdSchema, otherId: IdSchema });
   /** `POST /api/customers/{id}/merge` and `/unmerge`. */
-  const OtherCustomerSchema = z.object({ customerId: IdSchema });
+  const OtherCustomerSchema = z.strictObject({ customerId: IdSchema });
   /** A customer's tag. */
   const TagSchema = z
     .string()
@@ -30,17 +33,17 @@ function bodySchemas() {
     .max(64)
     .regex(/^[\w.:-]+$/, 'letters, digits, _ . : -');
   /** `PUT /api/customers/{id}/tags`. */
-  const TagsRequestSchema = z.object({ tags: z.array(TagSchema).max(50) });
+  const TagsRequestSchema = z.strictObject({ tags: z.array(TagSchema).max(50) });
   /** `PATCH /api/customers/{id}/tags`: only what changed, so a concurrent change of other tags stays. */
-  const TagsChangeSchema = z.object({
+  const TagsChangeSchema = z.strictObject({
     add: z.array(TagSchema).max(50).default([]).describe('tags to add'),
     remove: z.array(TagSchema).max(50).default([]).describe('tags to remove (one also added is kept)'),
   });
   /** `POST /api/conversations/{id}/notes`. */
-  const NoteRequestSchema = z.object({ text: z.string().trim().min(1).max(65_536) });
+  const NoteRequestSchema = z.strictObject({ text: z.string().trim().min(1).max(65_536) });
   /** `POST /api/conversations/{id}/assign`. */
   const AssignRequestSchema = z
-    .object({
+    .strictObject({
       agentId: z.string().max(128).optional(),
       queue: z.string().min(1).max(128).optional(),
     })

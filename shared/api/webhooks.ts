@@ -17,7 +17,7 @@ import { apiSchemas, errors, json, page } from './schemas.js';
 /** The routes' declarations (their schemas), built with the first sub-app rather than at import. */
 const webhookRoutes = once(() => {
   const { IdParamsSchema, IdSchema, PageQuerySchema } = apiSchemas();
-  const WebhookRequestSchema = z.object({
+  const WebhookRequestSchema = z.strictObject({
     url: z.string().max(2048).meta({ description: 'https only (locally also http://127.0.0.1)' }),
     events: z.array(EventTypeSchema).min(1).max(20),
     description: z.string().trim().max(500).optional(),

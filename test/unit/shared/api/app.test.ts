@@ -858,3 +858,53 @@ describe('agent API: the admin role and the audit log', () => {
     expect((await api.request('/api/audit?limit=500', asAdmin)).status).toBe(400);
   });
 });
+
+describe('agent API: unknown body keys', () => {
+  /** Each route with a JSON body, a body with one misspelt or unexpected key, and that key. */
+  const TYPOS = [
+    ['POST', '/api/webhooks', { url: 'https://example.com/h', evnts: ['message.received'] }, 'evnts'],
+    [
+      'POST',
+      '/api/webhooks',
+      { url: 'https://example.com/h', events: ['csat.received'], secret: 'x' },
+      'secret',
+    ],
+    ['POST', '/api/conversations/cv_1/notes', { text: 'VIP', pinned: true }, 'pinned'],
+    ['POST', '/api/conversations/cv_1/snooze', { untill: '2025-06-10T09:00:00Z' }, 'untill'],
+    ['POST', '/api/conversations/cv_1/assign', { queue: 'billing', agent: 'bob' }, 'agent'],
+    ['POST', '/api/conversations/cv_1/wake', { until: '2025-06-10T09:00:00Z' }, 'until'],
+    ['PATCH', '/api/customers/cu_1/tags', { ad: ['vip'] }, 'ad'],
+    ['PUT', '/api/customers/cu_1/tags', { tags: ['vip'], mode: 'add' }, 'mode'],
+    ['POST', '/api/customers/cu_1/merge', { customerId: 'cu_2', dryRun: true }, 'dryRun'],
+    ['POST', '/api/customers/cu_1/unmerge', { customerId: 'cu_2', dryRun: true }, 'dryRun'],
+    ['POST', '/api/automations/dry-run', { conversationId: 'cv_1', rules: ['x'] }, 'rules'],
+  ] as const;
+
+  it.each(TYPOS)(
+    '%s %s answers 400 naming the unknown key, and changes nothing',
+    async (method, path, body, key) => {
+      const admin = fakeAdmin();
+      const api = createAgentApp({
+        store: fakeStore(),
+        admin,
+        audit: memoryAuditLog(),
+        replies: fakeReplies(),
+        clock: { now: () => new Date('2025-06-09T10:00:00.000Z') },
+        authenticate: async (token) => CALLERS[token as keyof typeof CALLERS],
+        phone: { defaultRegion: 'US' },
+        webhooks: {} as never,
+        conversationClock: {} as never,
+      });
+      const res = await api.request(path, {
+        method,
+        headers: { ...asAdmin.headers, 'content-type': 'application/json' },
+        body: JSON.stringify(body),
+      });
+      expect(res.status).toBe(400);
+      const { error } = (await res.json()) as { error: { code: string; message: string } };
+      expect(error.code).toBe('invalid_request');
+      expect(error.message).toContain(`Unrecognized key: "${key}"`);
+      expect(admin.calls).toEqual([]);
+    },
+  );
+});

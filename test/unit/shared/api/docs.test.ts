@@ -84,6 +84,22 @@ describe('OpenAPI document', () => {
     for (const field of ['text', 'channel', 'template', 'attachments']) expect(body).toContain(`"${field}"`);
   });
 
+  it('documents every request body as refusing unknown keys, nested objects included', async () => {
+    const { paths } = (await (await createAgentApp(withAll).request('/api/openapi.json')).json()) as Document;
+    /** The paths inside a schema of every object that does not say `additionalProperties: false`. */
+    const open = (schema: unknown, at: string): string[] => {
+      if (!schema || typeof schema !== 'object') return [];
+      const node = schema as Record<string, unknown>;
+      const own = node.type === 'object' && node.additionalProperties !== false ? [at] : [];
+      return [...own, ...Object.entries(node).flatMap(([key, value]) => open(value, `${at}.${key}`))];
+    };
+    const bodies = Object.entries(paths).flatMap(([path, ops]) =>
+      Object.entries(ops).map(([method, op]) => [`${method.toUpperCase()} ${path}`, op.requestBody] as const),
+    );
+    expect(bodies.filter(([, body]) => body).length).toBeGreaterThan(15);
+    expect(bodies.flatMap(([name, body]) => open(body, name))).toEqual([]);
+  });
+
   it('is the document of every sub-app mounted at once, as before the sections were built on demand', async () => {
     const eager = createRouter();
     for (const sub of [

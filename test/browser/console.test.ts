@@ -190,7 +190,7 @@ describe('the console in a real browser: an agent answers a WhatsApp customer li
     // it need not have reopened the conversation: the agent reopens it to answer.
     const reopen = page.getByRole('button', { name: 'Reopen' });
     if (await reopen.isVisible()) await reopen.click();
-    await page.getByRole('button', { name: 'Resolve' }).waitFor({ timeout: 30_000 });
+    await page.getByRole('button', { name: 'Resolve', exact: true }).waitFor({ timeout: 30_000 });
     const text = 'Red is in stock, yes.';
     const reply = timeline().locator('article.message.out', { hasText: text });
     await page.getByLabel('Reply', { exact: true }).fill(text);
@@ -199,7 +199,8 @@ describe('the console in a real browser: an agent answers a WhatsApp customer li
     await reply.locator('[data-status="sent"]').waitFor({ timeout: 30_000 });
     const entry = runtime.outbox.entries().find((e) => e.message.text === text);
     if (!entry?.providerMessageId) throw new Error('the reply is not in the outbox');
-    await page.locator('body').focus();
+    // A send puts focus back in the reply's text: `e` is pressed outside it, on the heading.
+    await page.locator('#conversation-title').focus();
     await page.keyboard.press('e');
     await page.getByRole('button', { name: 'Reopen' }).waitFor({ timeout: 30_000 });
     // Resolved, it leaves the open inbox; the failure brings it back there, live.
@@ -218,7 +219,7 @@ describe('the console in a real browser: an agent answers a WhatsApp customer li
     );
     await timeline().getByText('Reopened: a reply was not delivered').waitFor({ timeout: 30_000 });
     await reply.locator('[data-status="failed"]').waitFor({ timeout: 30_000 });
-    await page.getByRole('button', { name: 'Resolve' }).waitFor({ timeout: 30_000 });
+    await page.getByRole('button', { name: 'Resolve', exact: true }).waitFor({ timeout: 30_000 });
     expect(await page.locator('.conversation-head .meta').textContent()).not.toMatch(/^Resolved/);
     await row.waitFor({ timeout: 30_000 });
   }, 90_000);

@@ -241,6 +241,24 @@ function useKeys(
   return { composer, resolveAsked };
 }
 
+/**
+ * Back to the inbox puts keyboard focus on the row the agent came from (at phone width the inbox was
+ * hidden, and focus would fall to the page), or on the customer search when that row is not listed.
+ */
+function useBackFocus(currentId: string | undefined) {
+  const from = useRef<string>();
+  useEffect(() => {
+    const id = from.current;
+    if (currentId || !id) return;
+    from.current = undefined;
+    const row = document.querySelector<HTMLElement>(`nav.inbox [data-conversation="${CSS.escape(id)}"]`);
+    (row ?? document.querySelector<HTMLElement>('nav.inbox input[name="q"]'))?.focus();
+  }, [currentId]);
+  return (id: string) => {
+    from.current = id;
+  };
+}
+
 function Console(props: { config: ConsoleConfig; session: Session; onSignOut(): void }) {
   const { session } = props;
   const api: Api = useMemo(() => createApi(session.token, props.onSignOut), [session, props.onSignOut]);
@@ -252,6 +270,7 @@ function Console(props: { config: ConsoleConfig; session: Session; onSignOut(): 
   const queues = useMemo(() => knownQueues(agents, list), [agents, list]);
   const [help, setHelp] = useState(false);
   const { composer, resolveAsked } = useKeys(list, current, open, () => setHelp(true));
+  const back = useBackFocus(current?.id);
   return (
     <div class={`shell ${current ? 'has-conversation' : ''}`}>
       <Header
@@ -287,7 +306,10 @@ function Console(props: { config: ConsoleConfig; session: Session; onSignOut(): 
           conversation={current}
           onConversation={setCurrent}
           onOpen={open}
-          onBack={() => open(undefined)}
+          onBack={() => {
+            back(current.id);
+            open(undefined);
+          }}
           onResolve={resolve}
           subscribe={subscribe}
           reloads={reloads}

@@ -2,14 +2,13 @@ import { useEffect, useRef, useState } from 'preact/hooks';
 import type { AgentRow } from './agents.js';
 import {
   type Api,
-  type ChannelOption,
   type Conversation,
   type CustomerView,
   conversationFrom,
-  readAllPages,
   type TimelineItem,
 } from './api.js';
 import type { Presence, Subscribe } from './app.js';
+import { useConversationData } from './conversation-data.js';
 import { CustomerPanel } from './customer-panel.js';
 import { channelName, failureText } from './format.js';
 import type { LiveStatus } from './live.js';
@@ -18,81 +17,9 @@ import type { Session } from './session.js';
 import { SnoozeControl, snooze, statusText, wake } from './snooze.js';
 import { TimelineEntry } from './timeline-item.js';
 import { TransferForm, type TransferTarget } from './transfer.js';
-import { ErrorNote } from './ui.js';
+import { ErrorNote, focusLost } from './ui.js';
 import { upsert } from './upsert.js';
 import { VirtualList } from './virtual-list.js';
-
-/**
- * The customer's profile, timeline and reply channels, kept live. A customer merged into another (their
- * profile has `mergedInto`) is followed to the one that remains, whose timeline holds both, so a view
- * opened before the merge does not stay on the merged-away profile.
- */
-function useConversationData(api: Api, firstId: string, subscribe: Subscribe, reloads: number) {
-  const [customerId, setCustomerId] = useState(firstId);
-  const [customer, setCustomer] = useState<CustomerView>();
-  const [items, setItems] = useState<TimelineItem[]>([]);
-  const [loading, setLoading] = useState(true);
-  const [channels, setChannels] = useState<ChannelOption[]>();
-  const [tick, setTick] = useState(0);
-  const ids = useRef(new Set([firstId]));
-  const refreshChannels = () => {
-    api
-      .get<ChannelOption[]>(`/api/customers/${customerId}/channels`)
-      .then(setChannels, () => setChannels([]));
-  };
-  const refreshProfile = () => {
-    api.get<CustomerView>(`/api/customers/${customerId}`).then((c) => {
-      ids.current = new Set([firstId, customerId, ...c.mergedFrom]);
-      if (c.mergedInto && c.mergedInto !== customerId) return setCustomerId(c.mergedInto);
-      setCustomer(c);
-    });
-    refreshChannels();
-  };
-  useEffect(() => {
-    let stale = false;
-    const buffered: TimelineItem[] = [];
-    setLoading(true);
-    refreshProfile();
-    let loadingNow = true;
-    const off = subscribe((event) => {
-      if (event.type === 'timeline.item' && ids.current.has(event.customerId ?? '')) {
-        if (loadingNow) buffered.push(event.item);
-        else setItems((list) => upsert(list, event.item));
-        if (event.item?.direction === 'inbound') refreshProfile();
-      }
-      if (event.type === 'customer.updated' && ids.current.has(event.customerId ?? '')) refreshProfile();
-    });
-    let all: TimelineItem[] = [];
-    readAllPages<TimelineItem>(
-      api,
-      `/api/customers/${customerId}/timeline`,
-      (page, done) => {
-        all = all.concat(page);
-        if (done) {
-          loadingNow = false;
-          for (const item of buffered) all = upsert(all, item);
-          setLoading(false);
-        }
-        setItems(all);
-      },
-      () => stale,
-    ).catch(() => setLoading(false));
-    return () => {
-      stale = true;
-      off();
-    };
-  }, [api, customerId, reloads, tick]);
-  return {
-    customer,
-    items,
-    loading,
-    channels,
-    setItems,
-    refreshProfile,
-    refreshChannels,
-    reload: () => setTick((t) => t + 1),
-  };
-}
 
 function ConversationHead(props: {
   conversation: Conversation;
@@ -116,7 +43,9 @@ function ConversationHead(props: {
       <button type="button" class="back" onClick={props.onBack}>
         Back to inbox
       </button>
-      <h2 id="conversation-title">{props.name}</h2>
+      <h2 id="conversation-title" tabIndex={-1}>
+        {props.name}
+      </h2>
       <p class="meta">
         {statusText(c.status, c.snoozedUntil)} · {c.assignee ? `assigned to ${c.assignee}` : 'unassigned'}
         {c.queue ? ` · queue ${c.queue}` : ''} · {c.channels.map(channelName).join(', ')}
@@ -195,6 +124,24 @@ function OtherOpenNote(props: { open: Conversation; onOpen(): void }) {
       </button>
     </div>
   );
+}
+
+/**
+ * Keeps keyboard focus somewhere sensible as panes come and go at phone width: on the conversation's
+ * heading when it opens with focus left behind in the hidden inbox, in the customer panel when it opens,
+ * and back on its Customer button when it closes.
+ */
+function usePaneFocus(customerShown: boolean) {
+  const shownBefore = useRef(customerShown);
+  useEffect(() => {
+    if (focusLost()) document.getElementById('conversation-title')?.focus();
+  }, []);
+  useEffect(() => {
+    if (shownBefore.current === customerShown) return;
+    shownBefore.current = customerShown;
+    if (customerShown) document.getElementById('customer-title')?.focus();
+    else document.querySelector<HTMLElement>('.customer-toggle')?.focus();
+  }, [customerShown]);
 }
 
 /** Who else views the conversation and who types in it, from the live socket. */
@@ -301,6 +248,7 @@ export function ConversationView(props: {
   const data = useConversationData(api, c.customerId, props.subscribe, props.reloads);
   const actions = useHeadActions(api, c.id, props);
   const [customerShown, setCustomerShown] = useState(false);
+  usePaneFocus(customerShown);
   useEffect(() => {
     const fresh = freshConversation(c, data.customer);
     if (fresh) props.onConversation(fresh);
@@ -342,6 +290,8 @@ export function ConversationView(props: {
           session={props.session}
           customer={data.customer}
           items={data.items}
+          current={c.id}
+          onOpen={props.onOpen}
           shown={customerShown}
           onClose={() => setCustomerShown(false)}
           onChanged={() => {

@@ -1,6 +1,6 @@
 import { useEffect, useState } from 'preact/hooks';
-import type { Api, Customer, CustomerView, TimelineItem } from './api.js';
-import { channelName, clock, identityName } from './format.js';
+import type { Api, Conversation, Customer, CustomerView, TimelineItem } from './api.js';
+import { channelName, clock, failureText, identityName } from './format.js';
 import type { Session } from './session.js';
 import { CopyId, ErrorNote } from './ui.js';
 
@@ -92,6 +92,54 @@ async function unmergeAll(api: Api, customerId: string, otherId: string): Promis
   }
 }
 
+/** What one erase call answers: counts so far, and whether the erasure is done. */
+interface ErasureAnswer {
+  customerIds: string[];
+  timelineItems: number;
+  conversations: number;
+  complete: boolean;
+}
+
+/** Where an erasure from this panel is: under way, done, or stopped by a failure (then `failed`). */
+interface Erasing {
+  text: string;
+  failed?: boolean;
+  /** Calls are on their way: the button waits. */
+  busy?: boolean;
+}
+
+const ERASE_CALLS = 500;
+
+/**
+ * Erases, calling `DELETE` again while it answers `complete: false` (a heavy customer is erased 1,000
+ * deletes a call, each call carrying on where the last stopped), saying how far it got after each; it
+ * says "Erased" only on the answer that completes it. A failed call stops it and says so: pressing Erase
+ * again carries on (what was erased stays erased). At most 500 calls a click.
+ */
+async function eraseAll(api: Api, customerId: string, show: (state: Erasing) => void): Promise<void> {
+  let deleted = 0;
+  show({ text: 'Erasing…', busy: true });
+  for (let call = 0; call < ERASE_CALLS; call++) {
+    let answer: ErasureAnswer;
+    try {
+      answer = await api.send<ErasureAnswer>('DELETE', `/api/customers/${customerId}`);
+    } catch (e) {
+      const far = deleted ? ` after ${deleted.toLocaleString('en')} timeline items` : '';
+      return show({
+        failed: true,
+        text: `The erasure stopped${far}: ${failureText(e)} It is not complete: press Erase customer again to carry on.`,
+      });
+    }
+    deleted = answer.timelineItems;
+    if (answer.complete)
+      return show({
+        text: `Erased: ${answer.customerIds.length} customer(s), ${answer.timelineItems.toLocaleString('en')} timeline items, ${answer.conversations} conversation(s).`,
+      });
+    show({ text: `Erasing… ${deleted.toLocaleString('en')} timeline items deleted so far`, busy: true });
+  }
+  show({ failed: true, text: 'The erasure is still under way: press Erase customer again to carry on.' });
+}
+
 /** The URL of an export the API wrote aside (`202 {status: "ready", url}`), or undefined for the export itself. */
 function storedExportUrl(answer: unknown): string | undefined {
   const { status, url } = (answer ?? {}) as { status?: unknown; url?: unknown };
@@ -100,6 +148,7 @@ function storedExportUrl(answer: unknown): string | undefined {
 
 function AdminTools(props: { api: Api; customer: CustomerView; run(work: () => Promise<unknown>): void }) {
   const { api, customer } = props;
+  const [erasing, setErasing] = useState<Erasing>();
   const exportJson = async () => {
     let data = await api.get<unknown>(`/api/customers/${customer.id}/export`);
     const stored = storedExportUrl(data);
@@ -142,13 +191,16 @@ function AdminTools(props: { api: Api; customer: CustomerView; run(work: () => P
       <button
         type="button"
         class="danger"
+        disabled={erasing?.busy}
         onClick={() => {
           if (confirm('Erase this customer and everything held about them? This cannot be undone.'))
-            props.run(() => api.send('DELETE', `/api/customers/${customer.id}`));
+            void eraseAll(api, customer.id, setErasing);
         }}
       >
         Erase customer
       </button>
+      {erasing?.failed ? <ErrorNote message={erasing.text} /> : null}
+      {erasing && !erasing.failed ? <p role="status">{erasing.text}</p> : null}
     </section>
   );
 }
@@ -200,6 +252,10 @@ export function CustomerPanel(props: {
   session: Session;
   customer: CustomerView;
   items: readonly TimelineItem[];
+  /** The conversation shown: the list marks it. */
+  current: string;
+  /** Opens one of the customer's conversations (read by its id: a resolved one too). */
+  onOpen(conversation: Conversation): void;
   shown: boolean;
   onClose(): void;
   onChanged(): void;
@@ -218,8 +274,13 @@ export function CustomerPanel(props: {
       id="customer-panel"
       class={`customer ${props.shown ? 'shown' : ''}`}
       aria-labelledby="customer-title"
+      onKeyDown={(e) => {
+        if (e.key === 'Escape' && props.shown) props.onClose();
+      }}
     >
-      <h2 id="customer-title">Customer</h2>
+      <h2 id="customer-title" tabIndex={-1}>
+        Customer
+      </h2>
       <button type="button" class="customer-close" onClick={props.onClose}>
         Close the customer panel
       </button>
@@ -245,8 +306,18 @@ export function CustomerPanel(props: {
         <ul>
           {conversations.map((id) => (
             <li key={id}>
-              <code>{id}</code>
-              {id === customer.openConversationId ? ' (open)' : ''}
+              <button
+                type="button"
+                class="conversation-link"
+                aria-current={id === props.current ? 'true' : undefined}
+                onClick={() =>
+                  api
+                    .get<Conversation>(`/api/conversations/${id}`)
+                    .then(props.onOpen, (e: Error) => setError(e.message))
+                }
+              >
+                <code>{id}</code> {id === customer.openConversationId ? '(open)' : '(resolved)'}
+              </button>
             </li>
           ))}
         </ul>

@@ -1,9 +1,38 @@
 import { useState } from 'preact/hooks';
-import type { Api, Conversation, Customer, CustomerView, Page } from './api.js';
+import {
+  type Api,
+  type Conversation,
+  type Customer,
+  type CustomerView,
+  type Page,
+  readAllPages,
+  type TimelineItem,
+} from './api.js';
 import { identityName } from './format.js';
 import { CopyId, ErrorNote } from './ui.js';
 
-/** Find a customer by name, phone, email or handle (`GET /api/customers?q=`), see their id, open their conversation. */
+/**
+ * The customer's latest conversation, open or not: the last one their timeline names (oldest first, read
+ * to its end, as the view that opens next reads it), then read by its id. Undefined when none is named.
+ */
+async function latestConversation(api: Api, customerId: string): Promise<Conversation | undefined> {
+  let latest: string | undefined;
+  await readAllPages<TimelineItem>(
+    api,
+    `/api/customers/${customerId}/timeline`,
+    (items) => {
+      for (const item of items) if (item.conversationId) latest = item.conversationId;
+    },
+    () => false,
+  );
+  return latest ? api.get<Conversation>(`/api/conversations/${latest}`) : undefined;
+}
+
+/**
+ * Find a customer by name, phone, email or handle (`GET /api/customers?q=`), see their id, open their
+ * conversation; one with none open opens on their latest (resolved) one, with their whole timeline, the
+ * customer panel and Reopen, so a search never dead-ends.
+ */
 export function CustomerSearch(props: { api: Api; onOpen(conversation: Conversation): void }) {
   const [found, setFound] = useState<Customer[]>();
   const [error, setError] = useState('');
@@ -16,10 +45,13 @@ export function CustomerSearch(props: { api: Api; onOpen(conversation: Conversat
     );
   };
   const open = (id: string) =>
-    props.api.get<CustomerView>(`/api/customers/${id}`).then(
-      (c) => (c.openConversation ? props.onOpen(c.openConversation) : setError('No open conversation.')),
-      (e: Error) => setError(e.message),
-    );
+    props.api
+      .get<CustomerView>(`/api/customers/${id}`)
+      .then((c) => c.openConversation ?? latestConversation(props.api, id))
+      .then(
+        (c) => (c ? props.onOpen(c) : setError('This customer has no conversation yet.')),
+        (e: Error) => setError(e.message),
+      );
   return (
     <section class="customer-search">
       <form
@@ -46,13 +78,10 @@ export function CustomerSearch(props: { api: Api; onOpen(conversation: Conversat
                 {c.identities.map((i) => `${identityName(i.kind)} ${i.value}`).join(' · ')}
               </span>
               <CopyId id={c.id} />
-              {c.openConversationId ? (
-                <button type="button" onClick={() => open(c.id)}>
-                  Open conversation
-                </button>
-              ) : (
-                <span class="muted"> no open conversation</span>
-              )}
+              <button type="button" onClick={() => open(c.id)}>
+                {c.openConversationId ? 'Open conversation' : 'View customer'}
+              </button>
+              {c.openConversationId ? null : <span class="muted"> no open conversation</span>}
             </li>
           ))}
         </ul>

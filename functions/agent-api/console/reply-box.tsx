@@ -3,7 +3,7 @@ import { type Api, ApiError, type ChannelOption, type Conversation, type Timelin
 import { channelName, notSentText, reasonText } from './format.js';
 import type { LiveStatus } from './live.js';
 import { type ComposerMode, type Draft, readDraft, saveDraft } from './place.js';
-import { ErrorNote } from './ui.js';
+import { ErrorNote, focusLost } from './ui.js';
 
 function newKey(): string {
   return crypto.randomUUID();
@@ -151,13 +151,38 @@ function useSender(
   return { send, error, busy };
 }
 
-/** The text of the reply box and its mode, kept together per conversation for the tab as they change. */
-function useDraft(id: string) {
-  const [draft, setDraft] = useState(() => readDraft(id));
+/**
+ * A draft written on this conversation moved to where it will go (`target`, the customer's newer open
+ * conversation): it must not come back on the old one once sent. A draft already kept there comes first.
+ */
+function moveDraft(own: string, target: string): void {
+  const mine = readDraft(own);
+  if (own === target || !mine.text) return;
+  const theirs = readDraft(target);
+  saveDraft(target, theirs.text ? { ...theirs, text: `${theirs.text}\n\n${mine.text}` } : mine);
+  saveDraft(own, { text: '', mode: 'reply' });
+}
+
+/**
+ * The text of the reply box and its mode, kept together for the tab as they change, under the
+ * conversation they go to: this one, or the newer open one that what is written here is sent to.
+ */
+function useDraft(own: string, target: string) {
+  const [draft, setDraft] = useState(() => {
+    moveDraft(own, target);
+    return readDraft(target);
+  });
+  const key = useRef(target);
+  useEffect(() => {
+    if (key.current === target) return;
+    moveDraft(own, target);
+    key.current = target;
+    setDraft(readDraft(target));
+  }, [target]);
   const update = (change: Partial<Draft>) =>
     setDraft((d) => {
       const next = { ...d, ...change };
-      saveDraft(id, next);
+      saveDraft(key.current, next);
       return next;
     });
   return {
@@ -202,10 +227,10 @@ export function ReplyBox(props: {
   status: LiveStatus;
 }) {
   const id = props.conversation.id;
-  const { text, mode, setText, setMode } = useDraft(id);
+  const target = props.sendTo ?? id;
+  const { text, mode, setText, setMode } = useDraft(id, target);
   const [channel, setChannel] = useState('');
   const [template, setTemplate] = useState({ name: '', language: 'en' });
-  const target = props.sendTo ?? id;
   const { send, error, busy } = useSender(props.api, target, props.onSent, props.onRefused, props.status);
   const area = useRef<HTMLTextAreaElement>(null);
   const lastTyping = useRef(0);
@@ -221,7 +246,11 @@ export function ReplyBox(props: {
   const noChannel = mode === 'reply' && props.channels !== undefined && !chosen;
   const submit = async (event: Event) => {
     event.preventDefault();
-    if (await send(mode, requestBody(mode, text, chosen, needsTemplate ? template : undefined))) setText('');
+    const form = event.currentTarget as HTMLFormElement;
+    if (!(await send(mode, requestBody(mode, text, chosen, needsTemplate ? template : undefined)))) return;
+    setText('');
+    // The Send button was disabled while the send was on its way, which drops its focus: back to the text.
+    if (focusLost() || form.contains(document.activeElement)) area.current?.focus();
   };
   const onInput = (value: string) => {
     setText(value);

@@ -32,3 +32,9 @@ export function CopyId(props: { id: string }) {
     </span>
   );
 }
+
+/** Whether keyboard focus is nowhere the agent can see: the page itself, or an element hidden since (the inbox row at phone width). */
+export function focusLost(): boolean {
+  const el = document.activeElement;
+  return !el || el === document.body || el.getClientRects().length === 0;
+}

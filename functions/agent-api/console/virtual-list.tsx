@@ -1,5 +1,5 @@
 import type { ComponentChildren } from 'preact';
-import { useLayoutEffect, useRef, useState } from 'preact/hooks';
+import { useEffect, useLayoutEffect, useRef, useState } from 'preact/hooks';
 
 const ESTIMATE = 72;
 const OVERSCAN = 600;
@@ -17,8 +17,39 @@ function firstAt(offsets: readonly number[], y: number): number {
 }
 
 /**
+ * Watches the rows on screen and the scroller for a change of size (text wrapping at a new width, a row
+ * growing), calling `changed`; rows that left the page are let go of, so a long scroll holds none.
+ */
+function useResized(scroller: { current: HTMLDivElement | null }, changed: () => void) {
+  const observer = useRef<ResizeObserver>();
+  const watched = useRef(new Set<Element>());
+  const latest = useRef(changed);
+  latest.current = changed;
+  useEffect(() => () => observer.current?.disconnect(), []);
+  /** Observes the scroller and the rows rendered now; called after each render. */
+  return () => {
+    const el = scroller.current;
+    if (!el || typeof ResizeObserver === 'undefined') return;
+    observer.current ??= new ResizeObserver(() => latest.current());
+    const seen = observer.current;
+    for (const row of watched.current)
+      if (!row.isConnected) {
+        seen.unobserve(row);
+        watched.current.delete(row);
+      }
+    for (const row of [el, ...el.querySelectorAll('[data-row]')])
+      if (!watched.current.has(row)) {
+        seen.observe(row);
+        watched.current.add(row);
+      }
+  };
+}
+
+/**
  * A list that renders only the rows near the viewport (measured as they render, estimated before), so a
  * timeline of 10,000 items opens and scrolls like one of 20. It keeps to the bottom while the agent is there.
+ * A row is measured again whenever its size changes (a ResizeObserver), and a new width forgets every
+ * height measured at the old one: text wraps differently, and rows placed by stale heights would overlap.
  */
 export function VirtualList<T>(props: {
   items: readonly T[];
@@ -31,6 +62,17 @@ export function VirtualList<T>(props: {
   const atBottom = useRef(true);
   const [view, setView] = useState({ top: 0, height: 800 });
   const [, remeasured] = useState(0);
+  const width = useRef(0);
+  const watch = useResized(scroller, () => {
+    const el = scroller.current;
+    if (!el) return;
+    if (el.clientWidth !== width.current) {
+      width.current = el.clientWidth;
+      heights.current.clear();
+    }
+    setView({ top: el.scrollTop, height: el.clientHeight });
+    remeasured((n) => n + 1);
+  });
   const { items, keyOf } = props;
   const offsets = new Array<number>(items.length + 1);
   offsets[0] = 0;
@@ -55,6 +97,7 @@ export function VirtualList<T>(props: {
     }
     if (atBottom.current) el.scrollTop = el.scrollHeight;
     if (changed) remeasured((n) => n + 1);
+    watch();
   });
 
   const onScroll = () => {
@@ -65,7 +108,9 @@ export function VirtualList<T>(props: {
   };
   useLayoutEffect(() => {
     const el = scroller.current;
-    if (el) setView({ top: el.scrollTop, height: el.clientHeight || 800 });
+    if (!el) return;
+    width.current = el.clientWidth;
+    setView({ top: el.scrollTop, height: el.clientHeight || 800 });
   }, []);
 
   return (

@@ -95,7 +95,11 @@ export function createWebchatApp(deps: WebchatAppDeps): Hono {
   app.get('/webchat/messages', async (c) => {
     const cursor = c.req.query('cursor');
     if (cursor !== undefined && cursor.length > 2048) throw new ValidationError('cursor: too long');
-    return c.json(await listWebchatMessages(deps, { authorization: c.req.header('authorization'), cursor }));
+    const order = c.req.query('order');
+    if (order !== undefined && order !== 'oldest' && order !== 'newest')
+      throw new ValidationError('order: oldest or newest');
+    const authorization = c.req.header('authorization');
+    return c.json(await listWebchatMessages(deps, { authorization, cursor, order }));
   });
   app.post('/webchat/read', limit, async (c) => {
     const authorization = sessionAuthorization(c);

@@ -15,10 +15,16 @@ const PAGE_ITEMS = 100;
  * One page of the visitor's own history, oldest first, across all their conversations (and, for a
  * verified visitor, every channel they used): their messages and our replies, never notes or events;
  * and the page's newest hand-off of a web-chat conversation to a person (from the same items read).
+ * `order: 'newest'` reads from the end (the panel shows the newest and pages back on scroll): the first
+ * page is the newest, its cursor leads to older ones; messages are oldest first within a page either way.
  */
 export async function listWebchatMessages(
   deps: Pick<WebchatDeps, 'store' | 'clock'>,
-  input: { authorization: string | undefined; cursor?: string | undefined },
+  input: {
+    authorization: string | undefined;
+    cursor?: string | undefined;
+    order?: 'oldest' | 'newest' | undefined;
+  },
 ): Promise<{
   customerId?: string;
   messages: VisitorMessage[];
@@ -28,7 +34,11 @@ export async function listWebchatMessages(
   const session = await openSession(deps.store, input.authorization, deps.clock.now());
   const customerId = await visitorCustomerId(deps.store, session);
   if (!customerId) return { messages: [], cursor: null };
-  const page = await deps.store.timeline(customerId, { limit: PAGE_ITEMS, cursor: input.cursor });
+  const want = { limit: PAGE_ITEMS, cursor: input.cursor };
+  const page =
+    input.order === 'newest'
+      ? await deps.store.timelineBack(customerId, want)
+      : await deps.store.timeline(customerId, want);
   const messages = page.items.map(visitorMessage).filter((m): m is VisitorMessage => m !== undefined);
   const handoff = page.items.map(visitorHandoff).reduce<VisitorHandoff | undefined>(newerHandoff, undefined);
   return { customerId, messages, ...(handoff ? { handoff } : {}), cursor: page.cursor };

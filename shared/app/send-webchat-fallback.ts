@@ -74,6 +74,7 @@ export async function sendWebchatFallback(
     conversationId: conversation.id,
     now: timer.dueAt > deps.clock.now().toISOString() ? timer.dueAt : deps.clock.now().toISOString(),
     business: deps.webchatBusinessName,
+    allowedOrigins: deps.webchatAllowedOrigins,
   });
   if (!email) {
     deps.log?.('info', 'web-chat email fallback not needed', {

@@ -53,6 +53,8 @@ export interface ConversationClockDeps {
   webchatFallbackMs?: number | undefined;
   /** Who the visitor chatted with, named in the fallback email's subject and text (WEBCHAT_BUSINESS_NAME). */
   webchatBusinessName?: string | undefined;
+  /** WEBCHAT_ALLOWED_ORIGINS: the fallback email links back to the visitor's chat page only on these. */
+  webchatAllowedOrigins?: readonly string[] | undefined;
   log?: (level: 'info' | 'warn', message: string, fields: Record<string, unknown>) => void;
 }
 

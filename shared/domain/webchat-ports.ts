@@ -33,6 +33,11 @@ export interface WebchatStore {
     customerId: string,
     page: { limit: number; cursor?: string | undefined },
   ): Promise<Page<TimelineItem>>;
+  /** One page of the timeline from its end: the newest page first, oldest first within a page. */
+  timelineBack(
+    customerId: string,
+    page: { limit: number; cursor?: string | undefined },
+  ): Promise<Page<TimelineItem>>;
   /** The most recent items of the partitions (at most `limit`), oldest first, with their keys' times. */
   recentPlacedTimeline(partitions: readonly string[], limit: number): Promise<PlacedTimelineItem[]>;
 }

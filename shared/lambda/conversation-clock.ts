@@ -46,6 +46,7 @@ export function awsConversationClock(config: Config, repos: DynamoRepositories):
     clock: systemClock,
     webchatFallbackMs: durationMs(config.WEBCHAT_EMAIL_FALLBACK_DELAY),
     webchatBusinessName: config.WEBCHAT_BUSINESS_NAME,
+    webchatAllowedOrigins: config.WEBCHAT_ALLOWED_ORIGINS,
     log,
     // Email survey links need PUBLIC_BASE_URL and CSAT_SIGNING_SECRET (the timers function has both).
     csat: csatSettings(config, { store: storePorts(repos), setCsatPending: repos.customers.setCsatPending }),

@@ -37,6 +37,7 @@ export function localConversationClock(input: {
     clock: input.clock,
     webchatFallbackMs: durationMs(input.config.WEBCHAT_EMAIL_FALLBACK_DELAY),
     webchatBusinessName: input.config.WEBCHAT_BUSINESS_NAME,
+    webchatAllowedOrigins: input.config.WEBCHAT_ALLOWED_ORIGINS,
     log,
     // Email survey links lead to this runtime unless PUBLIC_BASE_URL says otherwise.
     csat: csatSettings(

@@ -29,6 +29,21 @@ export function decodeTimelineCursor(cursor: string | undefined): { after?: stri
   return decodeWith(TimelineCursorSchema, cursor);
 }
 
+const TimelineBackCursorSchema = z.strictObject({
+  before: z.string().startsWith(TIMELINE_PREFIX).max(2048),
+});
+
+/** Encodes a backwards timeline cursor: the oldest sort key returned (the next page is older). */
+export function encodeTimelineBackCursor(cursor: z.infer<typeof TimelineBackCursorSchema>): string {
+  return Buffer.from(JSON.stringify(cursor)).toString('base64url');
+}
+
+/** Decodes a backwards timeline cursor; no cursor is the newest page. */
+export function decodeTimelineBackCursor(cursor: string | undefined): { before?: string } {
+  if (!cursor) return {};
+  return decodeWith(TimelineBackCursorSchema, cursor);
+}
+
 /** Encodes a DynamoDB LastEvaluatedKey as an opaque URL-safe cursor. */
 export function encodeCursor(key: Record<string, unknown> | undefined): string | null {
   return key ? Buffer.from(JSON.stringify(key)).toString('base64url') : null;

@@ -95,6 +95,7 @@ export function webchatPorts(repos: DynamoRepositories) {
     findCustomerId: repos.customers.findCustomerId,
     mergedPartitions: (customerId: string) => repos.customers.mergedPartitions(customerId),
     timeline: repos.timeline.timeline,
+    timelineBack: repos.timeline.timelineBack,
     recentPlacedTimeline: repos.timeline.recentPlacedTimeline,
   };
 }

@@ -12,7 +12,12 @@ import {
   withChannelSwitches,
 } from '../domain/timeline.js';
 import { getItems } from './batch-get.js';
-import { decodeTimelineCursor, encodeTimelineCursor } from './cursor.js';
+import {
+  decodeTimelineBackCursor,
+  decodeTimelineCursor,
+  encodeTimelineBackCursor,
+  encodeTimelineCursor,
+} from './cursor.js';
 import {
   advanceStatus,
   advanceWatermark,
@@ -34,6 +39,7 @@ import {
   putTimelineItemInput,
   queryLastInboundInput,
   queryRawPayloadsInput,
+  queryTimelineBackInput,
   queryTimelineInput,
   rawAside,
 } from './params/timeline.js';
@@ -98,6 +104,40 @@ async function timelinePage(
   return {
     items: derived.items,
     cursor: more && last ? encodeTimelineCursor({ after: last.sk, lastInbound: derived.lastInbound }) : null,
+  };
+}
+
+/**
+ * One page of the union of the customer's partitions read from its end: the `limit` newest items
+ * before the cursor, oldest first within the page, and a cursor to the older ones. One backwards query
+ * per partition (read on past DynamoDB's 1 MB stops), so a long history costs a page, not its length.
+ * No derived channel switches: they need the item before the page (the web chat shows no events).
+ */
+async function timelineBackPage(
+  db: DynamoDb,
+  customers: Partitions,
+  customerId: string,
+  page: { limit: number; cursor?: string | undefined },
+): Promise<Page<TimelineItem>> {
+  const { before } = decodeTimelineBackCursor(page.cursor);
+  const partitions = await customers.mergedPartitions(customerId);
+  // One more than a page from each: the cursor's own item comes back first (BETWEEN is inclusive).
+  const pages = await Promise.all(
+    partitions.map((id) =>
+      queryPage(db, queryTimelineBackInput(db.table, id, { limit: page.limit + 2, before }), page.limit + 1),
+    ),
+  );
+  const rows = pages
+    .flatMap((out) => out.items)
+    .filter((item) => item.sk !== before)
+    .flatMap((item) => toTimelineItems(item).reverse())
+    .sort((a, b) => (a.sk < b.sk ? 1 : a.sk > b.sk ? -1 : 0));
+  const taken = pageCut(rows, page.limit);
+  const more = rows.length > taken.length || pages.some((out) => out.next !== undefined);
+  const oldest = taken.at(-1);
+  return {
+    items: taken.reverse().map((row) => row.item),
+    cursor: more && oldest ? encodeTimelineBackCursor({ before: oldest.sk }) : null,
   };
 }
 
@@ -222,6 +262,9 @@ export function timelineRepository(db: DynamoDb, customers: Partitions) {
     /** One page of the customer's timeline, oldest first. */
     timeline: (customerId: string, page: { limit: number; cursor?: string | undefined }) =>
       timelinePage(db, customers, customerId, page),
+    /** One page of the customer's timeline from its end (newest page first), oldest first within it. */
+    timelineBack: (customerId: string, page: { limit: number; cursor?: string | undefined }) =>
+      timelineBackPage(db, customers, customerId, page),
     /** The most recent items of the union of these partitions (at most `limit`), oldest first. */
     recentTimeline: async (partitions: readonly string[], limit: number) =>
       (await recentPlacedTimeline(db, partitions, limit)).map((row) => row.item),

@@ -79,12 +79,15 @@ describe('the web-chat widget when things go wrong, in a browser', { timeout: 60
     const res = await fetch(`${shop.runtime.url}/webchat/messages`, {
       headers: { authorization: `Bearer ${await session(page)}` },
     });
-    return (await res.json()) as { customerId?: string; messages: { id: string; text: string }[] };
+    return (await res.json()) as {
+      customerId?: string;
+      messages: { id: string; text: string; status?: string }[];
+    };
   };
   /** Answers the visitor's sends from `answers` in turn (then lets them through), recording each body. */
   const failSends = async (page: Page, answers: ((route: Route) => Promise<void>)[]) => {
     const bodies: { clientMessageId: string; text: string }[] = [];
-    await page.route(`${shop.runtime.url}/webchat/messages`, async (route) => {
+    await page.route(`${shop.runtime.url}/webchat/messages*`, async (route) => {
       if (route.request().method() !== 'POST') return route.fallback();
       bodies.push(route.request().postDataJSON());
       const answer = answers.shift();
@@ -156,7 +159,8 @@ describe('the web-chat widget when things go wrong, in a browser', { timeout: 60
     expect(bodies.length).toBeGreaterThanOrEqual(6);
     expect(await page.getByRole('textbox', { name: 'Message', exact: true }).inputValue()).toBe('');
     await page.reload();
-    await page.getByRole('button', { name: 'Open chat' }).click(WAIT);
+    // The panel comes back open by itself: the tab kept it so.
+    await page.getByRole('dialog', { name: 'Chat with us' }).waitFor(WAIT);
     await message(page, 'Is the blue one in stock?').waitFor(WAIT);
     const retry = message(page, 'blue one').getByRole('button', { name: 'Retry' });
     await expect
@@ -171,7 +175,7 @@ describe('the web-chat widget when things go wrong, in a browser', { timeout: 60
     await page.clock.runFor(60_000);
     expect(await retry.isVisible()).toBe(true);
     expect(bodies.length).toBe(tries);
-    await page.unroute(`${shop.runtime.url}/webchat/messages`);
+    await page.unroute(`${shop.runtime.url}/webchat/messages*`);
     const later = await failSends(page, []);
     await retry.click();
     await expect.poll(() => statusOf(page, 'blue one').textContent(), WAIT).toContain('Sent');
@@ -261,7 +265,7 @@ describe('the web-chat widget when things go wrong, in a browser', { timeout: 60
       author: i % 2 ? 'agent' : 'visitor',
       text: `Earlier message #${i}.`,
     }));
-    await page.route(`${shop.runtime.url}/webchat/messages`, async (route) => {
+    await page.route(`${shop.runtime.url}/webchat/messages*`, async (route) => {
       if (route.request().method() !== 'GET') return route.fallback();
       const real = (await (await route.fetch()).json()) as { messages: unknown[] };
       return route.fulfill({ json: { ...real, messages: [...old, ...real.messages], cursor: null } });
@@ -270,7 +274,7 @@ describe('the web-chat widget when things go wrong, in a browser', { timeout: 60
     const answered = new Promise<void>((resolve) => {
       answer = resolve;
     });
-    await page.route(`${shop.runtime.url}/webchat/messages`, async (route) => {
+    await page.route(`${shop.runtime.url}/webchat/messages*`, async (route) => {
       if (route.request().method() !== 'POST') return route.fallback();
       const taken = await route.fetch();
       await answered;
@@ -323,8 +327,13 @@ describe('the web-chat widget when things go wrong, in a browser', { timeout: 60
     const id = (await reply.getAttribute('data-id')) as string;
     await page.clock.resume();
     await expect.poll(() => reads.some((r) => r.includes(id)), WAIT).toBe(true);
+    // Threadline has it read before the reload (the panel, open again by itself, reads the history at once).
+    await expect
+      .poll(async () => (await stored(page)).messages.find((m) => m.id === id)?.status, WAIT)
+      .toBe('read');
     await page.reload();
-    await page.getByRole('button', { name: 'Open chat' }).click(WAIT);
+    // The panel comes back open by itself: the tab kept it so.
+    await page.getByRole('dialog', { name: 'Chat with us' }).waitFor(WAIT);
     await message(page, 'about my plan').waitFor(WAIT);
     await reply.waitFor(WAIT);
     expect(await reply.getAttribute('data-status')).toBe('read');
@@ -359,7 +368,7 @@ describe('the web-chat widget when things go wrong, in a browser', { timeout: 60
       author: i % 2 ? 'agent' : 'visitor',
       text: `Earlier message #${i}.`,
     }));
-    await page.route(`${shop.runtime.url}/webchat/messages`, async (route) => {
+    await page.route(`${shop.runtime.url}/webchat/messages*`, async (route) => {
       if (route.request().method() !== 'GET') return route.fallback();
       const real = (await (await route.fetch()).json()) as { messages: unknown[] };
       return route.fulfill({ json: { ...real, messages: [...old, ...real.messages], cursor: null } });
@@ -411,7 +420,8 @@ describe('the web-chat widget when things go wrong, in a browser', { timeout: 60
       `localStorage.setItem('threadline-chat:anonymous', ${JSON.stringify(JSON.stringify(gone))})`,
     );
     await page.reload();
-    await page.getByRole('button', { name: 'Open chat' }).click(WAIT);
+    // The panel comes back open by itself: the tab kept it so.
+    await page.getByRole('dialog', { name: 'Chat with us' }).waitFor(WAIT);
     await page.getByRole('button', { name: 'Start chat' }).waitFor(WAIT);
     expect(await page.evaluate("localStorage.getItem('threadline-chat:anonymous')")).toBeNull();
     expect(errors).toEqual([]);
@@ -470,7 +480,8 @@ describe('the web-chat widget when things go wrong, in a browser', { timeout: 60
     expect(await status.textContent()).toContain('A person will reply here from ');
     expect(handoffFrames()).toHaveLength(1);
     await page.reload();
-    await page.getByRole('button', { name: 'Open chat' }).click(WAIT);
+    // The panel comes back open by itself: the tab kept it so.
+    await page.getByRole('dialog', { name: 'Chat with us' }).waitFor(WAIT);
     await status.waitFor(WAIT);
     expect(handoffFrames()).toHaveLength(1);
     await agentReply(page, 'Bea here about your refund.');

@@ -145,4 +145,39 @@ describe('local runtime: the web chat email fallback', () => {
     await runtime.idle();
     expect(emails().slice(before)).toHaveLength(1);
   });
+
+  it('links the email back to the page the visitor chatted on, and leaves out a page of another origin', async () => {
+    const chatFrom = async (sub: string, page: string) => {
+      // Valid for a day: the tests before moved the clock on by more than an hour.
+      const exp = Math.floor(Date.now() / 1000) + 86_400;
+      const token = identityToken({ sub, email: `${sub}@example.com`, exp });
+      const started = (await (await visitor.session({ identityToken: token })).json()) as Started;
+      const sent = await fetch(`${runtime.url}/webchat/messages`, {
+        method: 'POST',
+        headers: {
+          origin: SITE,
+          'content-type': 'application/json',
+          authorization: `Bearer ${started.sessionToken}`,
+        },
+        body: JSON.stringify({ text: 'Do you ship to Oslo?', clientMessageId: `${sub}-message-1`, page }),
+      });
+      expect(sent.status).toBe(202);
+      await runtime.idle();
+      const history = (await (await visitor.history(started.sessionToken)).json()) as { customerId: string };
+      const customer = await api<Customer>('GET', `/api/customers/${history.customerId}`);
+      await api('POST', `/api/conversations/${customer.openConversationId}/replies`, { text: 'We do.' });
+      await runtime.idle();
+      const before = emails().length;
+      manual.advance(15 * MINUTE);
+      await runtime.idle();
+      return emails().slice(before)[0]?.message.text ?? '';
+    };
+    expect(await chatFrom('user-81', `${SITE}/shipping?ref=mail#faq`)).toContain(
+      `Carry on in the chat: ${SITE}/shipping#threadline-chat`,
+    );
+    const elsewhere = await chatFrom('user-82', 'https://evil.example/login');
+    expect(elsewhere).toContain('We do.');
+    expect(elsewhere).not.toContain('evil.example');
+    expect(elsewhere).toContain('open the chat on our site again');
+  });
 });

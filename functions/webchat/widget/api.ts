@@ -1,6 +1,5 @@
 // The panel's calls to Threadline: sessions, history, sends and read receipts, and the live socket.
 import { retryAfterMs } from '#shared/domain/retry-after.js';
-import { newerHandoff } from '#shared/domain/webchat/newer-handoff.js';
 import { isRetryableStatus } from '#shared/http/status.js';
 
 /** One message as the routes and the socket give it. */
@@ -10,6 +9,8 @@ export interface ChatMessage {
   conversationId?: string;
   author: 'visitor' | 'agent' | 'ai';
   text: string;
+  /** The channel it went on (a verified visitor's history holds their email and SMS too). */
+  channel?: string;
   status?: string;
   pending?: boolean;
 }
@@ -98,27 +99,20 @@ export function retryable(error: CallError): boolean {
   return error.status === undefined || isRetryableStatus(error.status);
 }
 
-/** The visitor's history, every page (oldest first), and its newest hand-off to a person. */
-export async function history(
-  origin: string,
-  token: string,
-): Promise<{ messages: ChatMessage[]; handoff?: Handoff | undefined }> {
-  const all: ChatMessage[] = [];
-  let handoff: Handoff | undefined;
-  let cursor: string | null = null;
-  for (let page = 0; page < 20; page++) {
-    const query: string = cursor ? `?cursor=${encodeURIComponent(cursor)}` : '';
-    const out: { messages: ChatMessage[]; handoff?: Handoff; cursor: string | null } = await call(
-      origin,
-      `/webchat/messages${query}`,
-      { token },
-    );
-    all.push(...out.messages);
-    handoff = newerHandoff(handoff, out.handoff);
-    cursor = out.cursor;
-    if (!cursor) break;
-  }
-  return { messages: all, handoff };
+/** One page of the visitor's history and its cursor to the page before (null: none older). */
+export interface HistoryPage {
+  messages: ChatMessage[];
+  handoff?: Handoff | undefined;
+  cursor: string | null;
+}
+
+/**
+ * One page of the visitor's history read from its end: the newest without `cursor`, else the page
+ * before it; oldest first within the page. A long history costs one page, and older ones come on scroll.
+ */
+export function historyPage(origin: string, token: string, cursor?: string | null): Promise<HistoryPage> {
+  const query = cursor ? `&cursor=${encodeURIComponent(cursor)}` : '';
+  return call(origin, `/webchat/messages?order=newest${query}`, { token });
 }
 
 /**

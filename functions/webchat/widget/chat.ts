@@ -6,7 +6,8 @@ import {
   type ChatMessage,
   call,
   type Handoff,
-  history,
+  type HistoryPage,
+  historyPage,
   type LiveFrame,
   live,
   type StoredSession,
@@ -97,6 +98,14 @@ function useHandoff(messages: readonly ChatMessage[]) {
   return [answered ? undefined : handoff, see] as const;
 }
 
+/**
+ * The page the visitor writes from, for the fallback email's link back to the chat: its origin and
+ * path only (a query may hold the site's tokens); Threadline keeps it only on an allowed origin.
+ */
+function chatPage(): string {
+  return (location.origin + location.pathname).slice(0, 2048);
+}
+
 /** The outbox of this visitor, re-rendering the panel as its messages change. */
 function useOutbox(
   key: string,
@@ -114,7 +123,7 @@ function useOutbox(
       post: (u) =>
         call(origin, '/webchat/messages', {
           method: 'POST',
-          body: JSON.stringify({ text: u.text, clientMessageId: u.clientMessageId }),
+          body: JSON.stringify({ text: u.text, clientMessageId: u.clientMessageId, page: chatPage() }),
           ...(tokenRef.current ? { token: tokenRef.current } : {}),
         }),
       sent: (u, answer) => onSent({ id: answer.id, at: answer.at, author: 'visitor', text: u.text }),
@@ -131,6 +140,8 @@ function useOutbox(
 /** What the live socket and the reads of the history change in the panel. */
 interface LiveHooks {
   received(incoming: ChatMessage[]): void;
+  /** The newest page of the history was read (its cursor leads to older pages). */
+  newest(page: HistoryPage): void;
   seeHandoff(handoff: Handoff | undefined): void;
   setTyping(by: 'agent' | 'ai' | undefined): void;
   setSocketOpen(open: boolean | 'blocked' | undefined): void;
@@ -145,9 +156,9 @@ interface LiveHooks {
  */
 function connect(origin: string, session: StoredSession, hooks: LiveHooks) {
   const load = () =>
-    history(origin, session.sessionToken).then(
+    historyPage(origin, session.sessionToken).then(
       (page) => {
-        hooks.received(page.messages);
+        hooks.newest(page);
         hooks.seeHandoff(page.handoff);
         const last = page.messages.at(-1);
         return `${page.messages.length}:${last?.id}:${last?.status}`;
@@ -204,6 +215,41 @@ function connectionOf(online: boolean, socketOpen: boolean | 'blocked' | undefin
   return socketOpen ? 'live' : 'reconnecting';
 }
 
+/**
+ * Paging back through the history, one page at a time and one read at once: `from` takes the newest
+ * page's cursor, `load` reads the page before the oldest shown (the panel calls it when the visitor
+ * scrolls to the top), `more` says whether there is one.
+ */
+function useOlder(
+  origin: string,
+  token: string | undefined,
+  received: (incoming: ChatMessage[]) => void,
+  seeHandoff: (handoff: Handoff | undefined) => void,
+) {
+  const cursor = useRef<string | null | undefined>(undefined);
+  const reading = useRef(false);
+  const [more, setMore] = useState(false);
+  const from = (next: string | null) => {
+    cursor.current = next;
+    setMore(Boolean(next));
+  };
+  const load = () => {
+    if (!token || !cursor.current || reading.current) return;
+    reading.current = true;
+    historyPage(origin, token, cursor.current)
+      .then((page) => {
+        from(page.cursor);
+        received(page.messages);
+        seeHandoff(page.handoff);
+      })
+      .catch(() => {})
+      .finally(() => {
+        reading.current = false;
+      });
+  };
+  return { more, from, load, started: () => cursor.current !== undefined };
+}
+
 /** The session, the history, the live socket and the outbox of the visitor. */
 export function useChat(config: Config) {
   const auth = useSession(config);
@@ -228,10 +274,25 @@ export function useChat(config: Config) {
     add(incoming);
     outbox.confirm(incoming.filter((m) => m.author === 'visitor').map((m) => m.id));
   };
+  const shown = useRef(messages);
+  shown.current = messages;
+  const older = useOlder(config.origin, session?.sessionToken, received, seeHandoff);
+  /**
+   * The newest page: merged into what is shown; the first one (or one with a gap before it, the
+   * socket down for longer than a page) starts the paging back from its cursor.
+   */
+  const newest = (page: HistoryPage) => {
+    const now = shown.current;
+    const last = now.at(-1);
+    const gap = Boolean(page.cursor && last && page.messages.every((m) => m.at > last.at));
+    if (gap) setMessages([]);
+    if (gap || !older.started()) older.from(page.cursor);
+    received(page.messages);
+  };
   useEffect(() => {
     if (!session) return;
     const resume = () => outbox.resume();
-    const hooks = { received, seeHandoff, setTyping, setSocketOpen, reset: auth.reset, resume };
+    const hooks = { received, newest, seeHandoff, setTyping, setSocketOpen, reset: auth.reset, resume };
     const { channel, stop } = connect(config.origin, session, hooks);
     socket.current = channel;
     return stop;
@@ -246,5 +307,16 @@ export function useChat(config: Config) {
     }).catch(() => {});
   };
   const connection = connectionOf(online, socketOpen);
-  return { ...auth, messages, unsent, outbox, typing, handoff, connection, markRead };
+  return {
+    ...auth,
+    messages,
+    unsent,
+    outbox,
+    typing,
+    handoff,
+    connection,
+    markRead,
+    hasOlder: older.more,
+    loadOlder: older.load,
+  };
 }

@@ -9,6 +9,7 @@ type PanelFactory = (
   root: ShadowRoot,
   config: WidgetConfig,
   launcher: HTMLButtonElement,
+  restore?: boolean,
 ) => { toggle(): void };
 /** The loader's settings: its origin, and the script tag's data attributes. */
 interface WidgetConfig {
@@ -49,14 +50,14 @@ const CSS = `:host{all:initial}
   const mount = document.createElement('div');
   root.append(mount, launcher);
   let panel: Promise<{ toggle(): void }> | undefined;
-  const load = () =>
+  const load = (restore?: boolean) =>
     new Promise<{ toggle(): void }>((resolve, reject) => {
       const tag = document.createElement('script');
       tag.src = config.origin + PANEL_PATH;
       tag.async = true;
       tag.onload = () => {
         const factory = (window as unknown as { __threadlineChatPanel?: PanelFactory }).__threadlineChatPanel;
-        if (factory) resolve(factory(mount, root, config, launcher));
+        if (factory) resolve(factory(mount, root, config, launcher, restore));
         else reject(new Error('panel did not load'));
       };
       tag.onerror = () => {
@@ -72,4 +73,16 @@ const CSS = `:host{all:initial}
       .catch(() => launcher.setAttribute('aria-label', 'Chat unavailable, try again'));
   });
   document.body.append(host);
+  // The visitor used the chat on an earlier page of this tab: the panel comes back as they left it
+  // (open or closed, its unread count on the launcher), from the site's own sessionStorage.
+  // A fallback email's link back to the chat ends with #threadline-chat: it lands with the panel open.
+  let used: string | null = null;
+  try {
+    if (location.hash === '#threadline-chat') sessionStorage.setItem('threadline-chat:open', '1');
+    used = sessionStorage.getItem('threadline-chat:open');
+  } catch {}
+  if (used !== null) {
+    panel = load(true);
+    panel.catch(() => {});
+  }
 })();

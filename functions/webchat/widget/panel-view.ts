@@ -30,7 +30,8 @@ button.send{background:#1f5fbf;color:#fff;border:0;border-radius:6px;padding:8px
 .failed{background:#fdecea;color:#1b1b1b;border:1px solid #b00020}
 .retry{background:none;border:0;padding:0;color:#b00020;text-decoration:underline;font:inherit;cursor:pointer}
 .hint{position:absolute;left:50%;bottom:8px;transform:translateX(-50%);background:#1b1b1b;color:#fff;border:0;border-radius:14px;padding:6px 12px;font:inherit;font-size:12px;cursor:pointer}
-.strong{font-weight:600}`;
+.strong{font-weight:600}
+.badge{position:absolute;top:-4px;right:-4px;min-width:20px;height:20px;padding:0 5px;box-sizing:border-box;border-radius:10px;background:#b00020;color:#fff;font:600 12px/20px system-ui,sans-serif}`;
 
 const AUTHOR = { visitor: 'You', agent: 'Agent', ai: 'Assistant' } as const;
 
@@ -218,9 +219,23 @@ export function Problem(props: {
  * The composer: Enter sends, Shift+Enter is a new line. `focus`: it takes the focus when it appears
  * (it replaced the pre-chat form that had it, which would leave the focus nowhere).
  */
-export function Composer(props: { onSend(text: string): void; focus: boolean }): ComponentChild {
+export function Composer(props: {
+  onSend(text: string): void;
+  focus: boolean;
+  draftKey: string;
+}): ComponentChild {
   const area = useRef<HTMLTextAreaElement>(null);
+  /** The draft, kept in the tab's sessionStorage so the next page of the site shows it again. */
+  const keep = (text: string) => {
+    try {
+      if (text) sessionStorage.setItem(props.draftKey, text);
+      else sessionStorage.removeItem(props.draftKey);
+    } catch {}
+  };
   useEffect(() => {
+    try {
+      if (area.current) area.current.value = sessionStorage.getItem(props.draftKey) ?? '';
+    } catch {}
     if (props.focus) area.current?.focus();
   }, []);
   const send = (area: HTMLTextAreaElement) => {
@@ -228,6 +243,7 @@ export function Composer(props: { onSend(text: string): void; focus: boolean }):
     if (!text) return;
     props.onSend(text.slice(0, 4000));
     area.value = '';
+    keep('');
   };
   const onKeyDown = (event: KeyboardEvent) => {
     if (event.key === 'Enter' && !event.shiftKey) {
@@ -247,6 +263,7 @@ export function Composer(props: { onSend(text: string): void; focus: boolean }):
       rows: 2,
       maxLength: 4000,
       onKeyDown,
+      onInput: (event: Event) => keep((event.currentTarget as HTMLTextAreaElement).value),
       placeholder: 'Write a message…',
     }),
     h('button', { class: 'send', type: 'submit' }, 'Send'),

@@ -29,19 +29,23 @@ function usePageVisible() {
   return visible;
 }
 
+/** How close to the top of the log (px) asks for the page of history before it. */
+const AT_TOP_PX = 40;
+
 /**
  * The log follows the newest message: on open, on the visitor's own send, and on a new message while
  * they are at the end. A visitor who scrolled up to read keeps their place and gets a "new message"
  * hint instead; their own message taken by Threadline (it leaves the outbox for the history) is not a
  * new one, so a slow answer does not pull them back down. Any change while the log was at the end
- * (a message sent, a status) keeps it there. `atEnd` says whether the newest message is in view
- * (read receipts wait for it).
+ * (a message sent, a status) keeps it there. An older page put above (the visitor scrolled to the top:
+ * `onTop`) keeps what they were reading where it was, and is no new message. `atEnd` says whether the
+ * newest message is in view (read receipts wait for it).
  */
-function useFollow(open: boolean, messages: ChatMessage[], unsentCount: number) {
+function useFollow(open: boolean, messages: ChatMessage[], unsentCount: number, onTop: () => void) {
   const list = useRef<HTMLOListElement>(null);
   const [atEnd, setAtEnd] = useState(true);
   const [hint, setHint] = useState(false);
-  const seen = useRef({ shown: 0, unsent: 0 });
+  const seen = useRef({ shown: 0, unsent: 0, last: '', first: '', fromEnd: 0 });
   const pinned = useRef(true);
   const toEnd = () => {
     pinned.current = true;
@@ -54,9 +58,11 @@ function useFollow(open: boolean, messages: ChatMessage[], unsentCount: number) 
     const el = list.current;
     if (!el) return;
     const end = el.scrollHeight - el.scrollTop - el.clientHeight <= AT_END_PX;
+    seen.current.fromEnd = el.scrollHeight - el.scrollTop;
     pinned.current = end;
     setAtEnd(end);
     if (end) setHint(false);
+    if (el.scrollTop <= AT_TOP_PX) onTop();
   };
   useLayoutEffect(() => {
     if (open) toEnd();
@@ -64,11 +70,19 @@ function useFollow(open: boolean, messages: ChatMessage[], unsentCount: number) 
   useLayoutEffect(() => {
     const before = seen.current;
     const shown = messages.length + unsentCount;
-    seen.current = { shown, unsent: unsentCount };
+    const last = messages.at(-1)?.id ?? '';
+    const first = messages[0]?.id ?? '';
+    seen.current = { shown, unsent: unsentCount, last, first, fromEnd: before.fromEnd };
     const sending = unsentCount > before.unsent;
-    if (!open) return;
+    const el = list.current;
+    if (!open || !el) return;
+    const olderAbove = first !== before.first && last === before.last && before.shown > 0;
     if (sending || pinned.current || before.shown === 0) toEnd();
+    else if (olderAbove) el.scrollTop = el.scrollHeight - before.fromEnd;
     else if (shown > before.shown) setHint(true);
+    seen.current.fromEnd = el.scrollHeight - el.scrollTop;
+    // A log too short to scroll cannot reach its top by scrolling: ask for the page before now.
+    if (el.scrollHeight <= el.clientHeight) onTop();
   }, [messages, unsentCount, open]);
   return { list, atEnd, hint, toEnd, onScroll };
 }
@@ -83,6 +97,50 @@ function useReadReceipts(showing: boolean, messages: ChatMessage[], markRead: (i
     if (unread.length) markRead(unread.slice(-50).map((m) => m.id));
   }, [showing, messages]);
 }
+
+/** Whether a message is a reply on the chat the visitor has to read (not theirs, not an email's). */
+function isChatReply(m: ChatMessage): boolean {
+  return m.author !== 'visitor' && m.id.startsWith('reply:') && (m.channel ?? 'webchat') === 'webchat';
+}
+
+/** The storage of this tab on the site's origin, or nothing when the page may not use it. */
+function tabStorage(): Storage | undefined {
+  try {
+    return sessionStorage;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * The replies the visitor has not seen: on the chat, not `read`, and not in front of them since they
+ * came (`showing`: the panel open, the page visible, the newest message in view). What they saw is
+ * kept in the tab's sessionStorage (the newest 200 ids), so the next page of the shop does not count
+ * a reply whose `read` Threadline has not stored yet. Told to `onUnread` for the launcher's badge.
+ */
+function useUnread(key: string, showing: boolean, messages: ChatMessage[], onUnread: (n: number) => void) {
+  const store = `${key}:seen`;
+  const [seen, setSeen] = useState<readonly string[]>(() => {
+    try {
+      return JSON.parse(tabStorage()?.getItem(store) ?? '[]') as string[];
+    } catch {
+      return [];
+    }
+  });
+  const replies = messages.filter(isChatReply);
+  const unread = replies.filter((m) => m.status !== 'read' && !seen.includes(m.id)).length;
+  useEffect(() => {
+    if (!showing || !replies.some((m) => !seen.includes(m.id))) return;
+    const next = [...new Set([...seen, ...replies.map((m) => m.id)])].slice(-200);
+    setSeen(next);
+    try {
+      tabStorage()?.setItem(store, JSON.stringify(next));
+    } catch {}
+  }, [showing, messages]);
+  useEffect(() => onUnread(showing ? 0 : unread), [showing, unread]);
+}
+
+const TYPING = { agent: 'An agent is typing…', ai: 'The assistant is typing…' } as const;
 
 const CONNECTION: Partial<Record<Connection, string>> = {
   offline: 'You are offline. Your messages will be sent when you are back online.',
@@ -100,17 +158,26 @@ function problemText(problem: StartProblem | undefined, guest: boolean): string 
   return undefined;
 }
 
-function Panel(props: { config: Config; open: boolean; onClose(): void }) {
+/**
+ * What the visitor has in front of them (`inView`: the panel open at the newest message, and the page
+ * visible): Threadline hears it as read receipts, the launcher's count leaves it out.
+ */
+function useSeen(chat: ReturnType<typeof useChat>, inView: boolean, onUnread: (n: number) => void) {
+  const visible = usePageVisible();
+  const showing = inView && visible && Boolean(chat.session);
+  useReadReceipts(showing, chat.messages, chat.markRead);
+  useUnread(chat.key, showing, chat.messages, onUnread);
+}
+
+function Panel(props: { config: Config; open: boolean; onClose(): void; onUnread(n: number): void }) {
   const { config, open } = props;
   const chat = useChat(config);
   const hours = useAvailability(config.origin, open, chat.session?.availability);
   const [typedError, setTypedError] = useState<{ field: string; message: string } | undefined>();
   const formShown = useRef(false);
-  const visible = usePageVisible();
-  const follow = useFollow(open, chat.messages, chat.unsent.length);
-  useReadReceipts(open && visible && follow.atEnd && Boolean(chat.session), chat.messages, chat.markRead);
-  const who =
-    chat.typing === 'agent' ? 'An agent is typing…' : chat.typing === 'ai' ? 'The assistant is typing…' : '';
+  const follow = useFollow(open, chat.messages, chat.unsent.length, chat.loadOlder);
+  useSeen(chat, open && follow.atEnd, props.onUnread);
+  const who = chat.typing ? TYPING[chat.typing] : '';
   const closed = hours?.open === false;
   const problem = problemText(chat.problem, !chat.signedIn);
   const onStart = (name: string, email: string) => {
@@ -121,7 +188,11 @@ function Panel(props: { config: Config; open: boolean; onClose(): void }) {
   const fieldError = typedError ?? (chat.problem?.kind === 'field' ? chat.problem : undefined);
   const state = chat.connection === 'offline' || chat.session ? CONNECTION[chat.connection] : undefined;
   const form = chat.session
-    ? h(Composer, { onSend: (text: string) => chat.outbox.add(text), focus: open && formShown.current })
+    ? h(Composer, {
+        onSend: (text: string) => chat.outbox.add(text),
+        focus: open && formShown.current,
+        draftKey: `${chat.key}:draft`,
+      })
     : chat.signedIn
       ? null
       : h(PreChat, { onStart, closed, starting: chat.starting, fieldError });
@@ -177,27 +248,65 @@ function Panel(props: { config: Config; open: boolean; onClose(): void }) {
   );
 }
 
+/** Where the panel's open or closed state is kept for the tab's next page of the site ('1' open, '0' closed). */
+const OPEN_KEY = 'threadline-chat:open';
+
+/** The launcher's name and badge: "Open chat, 2 unread messages" while replies wait unseen. */
+function label(launcher: HTMLButtonElement, open: boolean, unread: number) {
+  const count = open ? 0 : unread;
+  const name = open
+    ? 'Close chat'
+    : count
+      ? `Open chat, ${count} unread message${count === 1 ? '' : 's'}`
+      : 'Open chat';
+  launcher.setAttribute('aria-expanded', String(open));
+  launcher.setAttribute('aria-label', name);
+  let badge = launcher.querySelector('.badge');
+  if (!count) return badge?.remove();
+  if (!badge) {
+    badge = document.createElement('span');
+    badge.className = 'badge';
+    badge.setAttribute('aria-hidden', 'true');
+    launcher.append(badge);
+  }
+  badge.textContent = String(count);
+}
+
+/**
+ * Mounts the panel. `restore`: the loader found the tab's kept state on this new page of the site (the
+ * visitor used the chat before), so the panel starts open or closed as it was, without taking the focus.
+ */
 (window as unknown as Record<string, unknown>).__threadlineChatPanel = (
   mount: HTMLElement,
   root: ShadowRoot,
   config: Config,
   launcher: HTMLButtonElement,
+  restore?: boolean,
 ) => {
   const sheet = new CSSStyleSheet();
   sheet.replaceSync(PANEL_CSS);
   root.adoptedStyleSheets = [...root.adoptedStyleSheets, sheet];
-  let open = false;
-  const draw = () => {
-    launcher.setAttribute('aria-expanded', String(open));
-    launcher.setAttribute('aria-label', open ? 'Close chat' : 'Open chat');
-    render(h(Panel, { config, open, onClose: toggle }), mount);
+  let open = Boolean(restore) && tabStorage()?.getItem(OPEN_KEY) === '1';
+  let unread = 0;
+  const onUnread = (n: number) => {
+    unread = n;
+    label(launcher, open, unread);
+  };
+  const draw = (focus: boolean) => {
+    label(launcher, open, unread);
+    try {
+      tabStorage()?.setItem(OPEN_KEY, open ? '1' : '0');
+    } catch {}
+    render(h(Panel, { config, open, onClose: toggle, onUnread }), mount);
+    if (!focus) return;
     if (open)
       requestAnimationFrame(() => (root.querySelector('textarea, input') as HTMLElement | null)?.focus());
     else launcher.focus();
   };
   const toggle = () => {
     open = !open;
-    draw();
+    draw(true);
   };
+  if (restore) draw(false);
   return { toggle };
 };

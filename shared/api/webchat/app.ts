@@ -6,6 +6,7 @@ import { markWebchatRead } from '#shared/app/mark-webchat-read.js';
 import { postWebchatMessage } from '#shared/app/post-webchat-message.js';
 import { startWebchatSession } from '#shared/app/start-webchat-session.js';
 import { availabilityAt } from '#shared/domain/webchat/availability.js';
+import { CHAT_PAGE_FRAGMENT, chatPageLink } from '#shared/domain/webchat/chat-page.js';
 import {
   MessageRequestSchema,
   ReadRequestSchema,
@@ -17,6 +18,7 @@ import type { WebchatDeps } from '#shared/domain/webchat-ports.js';
 import { RateLimitedError, UnauthorizedError, ValidationError } from '#shared/errors.js';
 import { limitBody } from '#shared/http/body-limit.js';
 import { notFound, onError } from '#shared/http/on-error.js';
+import { log } from '#shared/log.js';
 import { type WebchatAssets, widgetRoutes } from './assets.js';
 
 /** What the public web-chat routes need beyond the use cases' ports. */
@@ -54,6 +56,18 @@ function sessionAuthorization(c: Context): string {
 }
 
 /**
+ * The page a message says it came from, as kept on it: its origin and path when the origin is an
+ * allowed one (the fallback email links to it), else nothing, with a log line; the message is taken
+ * either way (Threadline's own demo page is not among the site's origins).
+ */
+function keptPage(page: string | undefined, allowedOrigins: readonly string[]): string | undefined {
+  if (page === undefined) return undefined;
+  const link = chatPageLink(page, allowedOrigins);
+  if (!link) log('info', 'web-chat page not kept', { reason: 'not_an_allowed_origin' });
+  return link?.slice(0, -CHAT_PAGE_FRAGMENT.length);
+}
+
+/**
  * The public web-chat routes, for visitors' browsers: sessions, messages (post and history) and read
  * receipts, and whether a person answers now (for the pre-chat form, before any session), with CORS only for WEBCHAT_ALLOWED_ORIGINS, bodies over 16 KiB refused (413), a JSON body
  * of the route's schema (400), a live session (401) and the rate limits (429 with Retry-After). The
@@ -88,14 +102,20 @@ export function createWebchatApp(deps: WebchatAppDeps): Hono {
   });
   app.post('/webchat/messages', limit, async (c) => {
     const authorization = sessionAuthorization(c);
-    const message = await body(c, MessageRequestSchema);
+    const { page, ...message } = await body(c, MessageRequestSchema);
     const address = deps.addressOf(c);
-    return c.json(await postWebchatMessage(deps, { authorization, address, message }), 202);
+    const kept = keptPage(page, deps.allowedOrigins);
+    const request = { authorization, address, message: { ...message, ...(kept ? { page: kept } : {}) } };
+    return c.json(await postWebchatMessage(deps, request), 202);
   });
   app.get('/webchat/messages', async (c) => {
     const cursor = c.req.query('cursor');
     if (cursor !== undefined && cursor.length > 2048) throw new ValidationError('cursor: too long');
-    return c.json(await listWebchatMessages(deps, { authorization: c.req.header('authorization'), cursor }));
+    const order = c.req.query('order');
+    if (order !== undefined && order !== 'oldest' && order !== 'newest')
+      throw new ValidationError('order: oldest or newest');
+    const authorization = c.req.header('authorization');
+    return c.json(await listWebchatMessages(deps, { authorization, cursor, order }));
   });
   app.post('/webchat/read', limit, async (c) => {
     const authorization = sessionAuthorization(c);

@@ -2,6 +2,7 @@ import type { ReplyAuthor } from '../replies.js';
 import { replyItemId } from '../replies.js';
 import { authorKind, type Customer, type TimelineItem } from '../timeline.js';
 import { newTimer, type Timer } from '../timer-ports.js';
+import { chatPageLink } from './chat-page.js';
 
 /** The timeline event that says an unread web-chat reply also went by email. */
 export const WEBCHAT_FALLBACK_EVENT = 'webchat_email_fallback';
@@ -105,7 +106,8 @@ function unreadReply(item: TimelineItem, conversationId: string): boolean {
  * covered its reply: every unread reply of the conversation up to `now` that no earlier fallback email
  * covered (so three chat lines are one email, and the timers of the other two find them covered),
  * keyed on the newest, with the visitor's last message quoted and a subject naming the business.
- * `items` are the customer's recent timeline, oldest first; `reply` is the timer's own reply.
+ * `items` are the customer's recent timeline, oldest first; `reply` is the timer's own reply. The
+ * email links back to the page the visitor last chatted on when its origin is one of `allowedOrigins`.
  */
 export function fallbackEmail(input: {
   items: readonly TimelineItem[];
@@ -113,6 +115,7 @@ export function fallbackEmail(input: {
   conversationId: string;
   now: string;
   business?: string | undefined;
+  allowedOrigins?: readonly string[] | undefined;
 }): FallbackEmail | undefined {
   const { items, reply, conversationId } = input;
   const replyId = (item: TimelineItem) => item.id.slice(replyItemId('').length);
@@ -125,10 +128,12 @@ export function fallbackEmail(input: {
   }
   const replies = [...byId.values()].sort((a, b) => (a.at < b.at ? -1 : a.at > b.at ? 1 : 0));
   const first = replies[0]?.at ?? reply.at;
-  const question = items
+  const asked = items
     .filter((i) => i.type === 'message' && i.direction === 'inbound' && i.conversationId === conversationId)
     .filter((i) => i.at <= first && typeof i.text === 'string' && i.text.length > 0)
-    .at(-1)?.text;
+    .at(-1);
+  const question = asked?.text;
+  const link = chatPageLink(asked?.data?.page, input.allowedOrigins ?? []);
   const business = input.business ?? 'us';
   const lines = replies.map((r) => r.text as string);
   const text = [
@@ -139,7 +144,9 @@ export function fallbackEmail(input: {
       ? ['', `You wrote: "${question.length > 300 ? `${question.slice(0, 300)}…` : question}"`]
       : []),
     '',
-    'Answer this email, or open the chat on our site again, to carry on.',
+    ...(link
+      ? ['Answer this email to carry on.', `Carry on in the chat: ${link}`]
+      : ['Answer this email, or open the chat on our site again, to carry on.']),
   ].join('\n');
   const newest = replies.at(-1) ?? reply;
   return {

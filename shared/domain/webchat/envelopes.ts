@@ -21,13 +21,18 @@ function visitorMessageId(session: WebchatSession, clientMessageId: string): str
 /**
  * A visitor's message as the pipeline's envelope, keyed on the visitor and their `clientMessageId`:
  * a retried send makes the same envelope, which the resolver writes once. An email an anonymous visitor
- * typed rides along as `typedEmail`, evidence the resolver turns into a suggestion and never a merge.
+ * typed rides along as `typedEmail`, evidence the resolver turns into a suggestion and never a merge;
+ * `page` (already checked against the allowed origins) is where they wrote from.
  */
 export function visitorMessageEnvelope(
   session: WebchatSession,
-  message: { text: string; clientMessageId: string },
+  message: { text: string; clientMessageId: string; page?: string | undefined },
   now: Date,
 ): MessageEnvelope {
+  const data = {
+    ...(session.typedEmail ? { typedEmail: session.typedEmail } : {}),
+    ...(message.page ? { page: message.page } : {}),
+  };
   const providerMessageId = visitorMessageId(session, message.clientMessageId);
   const at = now.toISOString();
   return {
@@ -45,7 +50,7 @@ export function visitorMessageEnvelope(
     contentType: 'text',
     text: message.text,
     attachments: [],
-    ...(session.typedEmail ? { data: { typedEmail: session.typedEmail } } : {}),
+    ...(Object.keys(data).length ? { data } : {}),
   };
 }
 

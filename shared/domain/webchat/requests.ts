@@ -1,4 +1,5 @@
 import * as z from 'zod';
+import { CHAT_PAGE_MAX } from './chat-page.js';
 
 /** Longest message a visitor may send, in characters (a long email's worth, not a file). */
 export const WEBCHAT_TEXT_MAX = 4000;
@@ -21,6 +22,11 @@ export const MessageRequestSchema = z.strictObject({
     .min(8)
     .max(64)
     .regex(/^[A-Za-z0-9_-]+$/, 'letters, digits, - and _ only'),
+  /**
+   * The page the visitor writes from (the widget sends `location.href`): kept on the message only when
+   * its origin is one of WEBCHAT_ALLOWED_ORIGINS, for the fallback email's link back to the chat.
+   */
+  page: z.string().max(CHAT_PAGE_MAX).optional(),
 });
 export type MessageRequest = z.infer<typeof MessageRequestSchema>;
 

@@ -230,6 +230,29 @@ export function queryTimelineInput(
   };
 }
 
+/**
+ * One page of one partition's timeline read backwards, newest first, up to and including the sort key
+ * `before` (BETWEEN is inclusive: the reader drops that item, the last one it already answered). The
+ * web chat shows a long history from its end and pages back (ScanIndexForward false).
+ */
+export function queryTimelineBackInput(
+  table: string,
+  customerId: string,
+  page: { limit: number; before?: string | undefined },
+): QueryCommandInput {
+  return {
+    TableName: table,
+    KeyConditionExpression: 'pk = :pk AND sk BETWEEN :from AND :to',
+    ExpressionAttributeValues: {
+      ':pk': Keys.customer(customerId).pk,
+      ':from': TIMELINE_PREFIX,
+      ':to': page.before ?? TIMELINE_END,
+    },
+    ScanIndexForward: false,
+    Limit: page.limit,
+  };
+}
+
 /** Records the conversation a thread id (email Message-ID) belongs to; the first link wins. */
 export function linkThreadInput(
   table: string,

@@ -27,6 +27,7 @@ function app() {
     findCustomerId: async () => undefined,
     mergedPartitions: async (id) => [id],
     timeline: async () => ({ items: [], cursor: null }),
+    timelineBack: async () => ({ items: [], cursor: null }),
     recentPlacedTimeline: async () => [],
   };
   const web = createWebchatApp({

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { TimelineItem } from '#shared/domain/timeline.js';
+import { chatPageLink } from '#shared/domain/webchat/chat-page.js';
 import {
   fallbackDecision,
   fallbackEmail,
@@ -142,5 +143,47 @@ describe('fallbackEmail', () => {
       replyIds: ['rp_3'],
       subject: 'Your chat with us',
     });
+  });
+
+  it('links back to the page the visitor chatted on, only when its origin is one the widget is allowed on', () => {
+    const asked = (page: unknown) => ({ ...question, data: { page } });
+    const link = (page: unknown, allowed = ['https://shop.example']) =>
+      fallbackEmail({
+        items: [asked(page), reply(1)],
+        reply: reply(1),
+        conversationId: 'cv_1',
+        now,
+        allowedOrigins: allowed,
+      })?.text;
+    expect(link('https://shop.example/orders/42')).toContain(
+      'Carry on in the chat: https://shop.example/orders/42#threadline-chat',
+    );
+    for (const page of [
+      'https://evil.example/orders/42',
+      'https://shop.example.evil.example/',
+      'javascript:alert(1)',
+      'not a url',
+      42,
+      undefined,
+      `https://shop.example/${'a'.repeat(3000)}`,
+    ]) {
+      expect(link(page)).not.toContain('Carry on in the chat');
+      expect(link(page)).toContain('open the chat on our site again');
+    }
+    expect(link('https://shop.example/orders/42', [])).not.toContain('Carry on in the chat');
+  });
+});
+
+describe('the chat page a fallback email links to', () => {
+  it('keeps an allowed origin and the path, never the query or the fragment', () => {
+    const allowed = ['https://shop.example', 'http://127.0.0.1:8080'];
+    expect(chatPageLink('https://shop.example/p/shoes?token=secret#top', allowed)).toBe(
+      'https://shop.example/p/shoes#threadline-chat',
+    );
+    expect(chatPageLink('http://127.0.0.1:8080/', allowed)).toBe('http://127.0.0.1:8080/#threadline-chat');
+    expect(chatPageLink('https://SHOP.example/x', allowed)).toBe('https://shop.example/x#threadline-chat');
+    expect(chatPageLink('https://user:pw@shop.example/x', allowed)).toBeUndefined();
+    expect(chatPageLink('http://shop.example/x', allowed)).toBeUndefined();
+    expect(chatPageLink('data:text/html,hi', allowed)).toBeUndefined();
   });
 });

@@ -40,6 +40,7 @@ import {
 import { addIntegratorEvents, type IntegratorEventsProps } from './integrator-events.js';
 import { addLive } from './live.js';
 import { suppressApiFindings } from './nag-suppressions.js';
+import { operatorSetting } from './settings.js';
 import { inboundConsumer, mailConsumer, outboundConsumer, type StatefulStack } from './stateful-stack.js';
 import { addTimers, type TimersProps } from './timers.js';
 import { addWebchat } from './webchat.js';
@@ -314,9 +315,9 @@ export class ApiStack extends Stack {
       .bindQueue(props.outboundQueue, 'OUTBOUND_QUEUE_URL')
       .bindQueue(props.deadLetterQueues.inbound, 'INBOUND_DEAD_LETTER_QUEUE_URL');
     this.sendsReplies(resolver, props, publicBaseUrl);
-    const bedrockModelId = this.node.tryGetContext('bedrockModelId') as string | undefined;
+    // BEDROCK_MODEL_ID itself is set with the other operator settings (stacks/settings.ts).
+    const bedrockModelId = operatorSetting(this, 'BEDROCK_MODEL_ID');
     if (bedrockModelId) {
-      resolver.addEnvironment('BEDROCK_MODEL_ID', bedrockModelId);
       resolver.addToRolePolicy(
         new PolicyStatement({
           actions: ['bedrock:InvokeModel'],

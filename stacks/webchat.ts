@@ -21,7 +21,6 @@ import { socketAccessLogs } from './socket-access-logs.js';
 const WIDGET_FILE = '.build/webchat/webchat-widget.json';
 
 const settings = {
-  origins: 'WEBCHAT_ALLOWED_ORIGINS',
   liveUrl: 'WEBCHAT_LIVE_URL',
   liveEndpoint: 'WEBCHAT_LIVE_ENDPOINT',
 } as const satisfies Record<string, keyof Config>;
@@ -53,8 +52,7 @@ export function addWebchat(scope: Stack, api: HttpApi, props: WebchatProps) {
     .bindTable(props.table)
     .bindQueue(props.inboundQueue, 'INBOUND_QUEUE_URL')
     .bindSecret(props.providerSecret);
-  const origins = scope.node.tryGetContext('webchatAllowedOrigins') as string | undefined;
-  if (origins) webchat.addEnvironment(settings.origins, origins);
+  // WEBCHAT_ALLOWED_ORIGINS (context webchatAllowedOrigins) is set with the operator settings (stacks/settings.ts).
   const routes = api.addRoutes({
     path: '/webchat/{proxy+}',
     methods: [HttpMethod.ANY],

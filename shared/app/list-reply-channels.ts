@@ -1,11 +1,12 @@
 import type { AgentStore } from '../domain/agent-ports.js';
-import type { Channel } from '../domain/envelope.js';
+import type { Channel, Identity } from '../domain/envelope.js';
 import type { Clock } from '../domain/ports.js';
-import { type ChannelOption, channelOption, lastInboundOn, replyAddress } from '../domain/replies.js';
+import { type ChannelOption, channelOption, lastInboundOn } from '../domain/replies.js';
 import type { ReplyStore } from '../domain/reply-ports.js';
 import type { Customer } from '../domain/timeline.js';
 import { ThreadlineError } from '../errors.js';
 import { existingCustomer } from './read-customer.js';
+import { replyDestination } from './reply-destination.js';
 
 /** The channels a reply could take: those the customer wrote on (a caller is answered by SMS), the last one first. */
 function candidateChannels(root: Customer, profiles: readonly Customer[]): Channel[] {
@@ -18,11 +19,12 @@ function candidateChannels(root: Customer, profiles: readonly Customer[]): Chann
 /**
  * Which channels a reply to the customer may use now, and why not, by the rules a reply is checked
  * against (windows, STOP, suppression, Messenger's tag): what the console's reply box shows before typing.
+ * Each is checked at the address a reply would go to (replyDestination: email's Reply-To).
  */
 export async function listReplyChannels(
   deps: {
     store: Pick<AgentStore, 'getCustomer'>;
-    replies: { store: Pick<ReplyStore, 'mergedCustomers' | 'getContactState'> };
+    replies: { store: Pick<ReplyStore, 'mergedCustomers' | 'getContactState' | 'lastInbound'> };
     clock: Clock;
   },
   customerId: string,
@@ -34,9 +36,9 @@ export async function listReplyChannels(
   const now = deps.clock.now();
   return Promise.all(
     candidateChannels(root, profiles).map(async (channel): Promise<ChannelOption> => {
-      let to: ReturnType<typeof replyAddress>;
+      let to: Identity;
       try {
-        to = replyAddress(root, channel);
+        ({ to } = await replyDestination(deps.replies.store, { customer: root, partitions }, channel));
       } catch (error) {
         if (!(error instanceof ThreadlineError)) throw error;
         return { channel, available: false, reason: error.code, detail: error.message };

@@ -2,10 +2,11 @@ import { AUTOMATION_AUTHOR_ID, type AutomationPorts } from '../domain/automation
 import { type AutomationAction, otherChannels } from '../domain/automations/rules.js';
 import type { ConversationClockDeps } from '../domain/clock-ports.js';
 import type { Channel } from '../domain/envelope.js';
-import { checkReplyRules, isRefusal, lastInboundOn, replyAddress } from '../domain/replies.js';
+import { checkReplyRules, isRefusal, lastInboundOn } from '../domain/replies.js';
 import { durationMs } from '../domain/sla/duration.js';
 import { snoozeTimer } from '../domain/snooze.js';
 import type { Conversation } from '../domain/timeline.js';
+import { replyDestination } from './reply-destination.js';
 import { sendReply } from './send-reply.js';
 
 /** What one action did: `done`, or `skipped` and why (a reply the channel's rules refuse, nothing to do). */
@@ -33,7 +34,7 @@ async function otherChannel(ports: AutomationPorts, conversation: Conversation, 
   }
   for (const channel of otherChannels(latest, conversation.channel)) {
     try {
-      const to = replyAddress(root, channel);
+      const { to } = await replyDestination(store, { customer: root, partitions }, channel);
       const state = await store.getContactState(to);
       checkReplyRules({
         channel,

@@ -4,12 +4,10 @@ import type { Clock } from '../domain/ports.js';
 import {
   aiReplyId,
   checkReplyRules,
-  emailReplyAddress,
   lastInboundOn,
   placedReplyAt,
   type ReplyAuthor,
   type ReplyRequest,
-  replyAddress,
   replyChannel,
   replyEmail,
   replyIdFor,
@@ -24,6 +22,7 @@ import { answeredAt } from '../domain/waiting.js';
 import { hasVerifiedEmail } from '../domain/webchat/email-fallback.js';
 import { NotFoundError, UnprocessableError } from '../errors.js';
 import { logger } from '../log.js';
+import { replyDestination } from './reply-destination.js';
 
 /** What the reply service needs. */
 export interface ReplyDeps {
@@ -193,13 +192,7 @@ export async function sendReply(
   const { conversationId, root, customer, partitions, profiles, firstResponded, nobodyWaiting } =
     input.recipient ?? (await readRecipient(deps, input.conversationId));
   const channel = replyChannel(customer, input.request.channel);
-  const latestEmails =
-    channel === 'email'
-      ? await Promise.all(partitions.map((id) => deps.store.lastInbound(id, 'email')))
-      : undefined;
-  const to = latestEmails
-    ? emailReplyAddress(latestEmails, replyAddress(customer, channel))
-    : replyAddress(customer, channel);
+  const { to, latestEmails } = await replyDestination(deps.store, { customer, partitions }, channel);
   const state = await deps.store.getContactState(to);
   const permit = checkReplyRules({
     channel,

@@ -13,6 +13,8 @@ import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
 import type { Config } from '#shared/config/config.js';
 import { aliasArgs, type OnDemandModule, onDemandBuildCommand } from '../bundling/on-demand.js';
+import { type BundledAsset, operatorFileAssets } from '../operator-files.js';
+import { operatorEnvironment } from '../settings.js';
 
 /**
  * How a function consumes an SQS queue: its timeout and its event source's batching. The queue's
@@ -44,7 +46,7 @@ export interface ThreadlineFunctionProps {
    * Files and folders (paths from the project root) copied next to the bundle, for code that reads
    * them relative to its own module at run time (the routing policy, the knowledge base).
    */
-  readonly assets?: readonly string[];
+  readonly assets?: readonly (string | BundledAsset)[];
   /**
    * Keep function and class names through minifying, for dependencies that read them at run time.
    * It costs a cold start some 2 ms and a webhook bundle 9 KB; the webhooks, whose code and
@@ -72,6 +74,9 @@ const secretArnSetting = 'PROVIDER_SECRET_ARN' satisfies keyof Config;
  * the two cannot drift apart.
  */
 export class ThreadlineFunction extends NodejsFunction {
+  /** The folder under `functions/` it runs: what the settings a function reads are keyed on (stacks/settings.ts). */
+  readonly source: string;
+
   constructor(scope: Construct, id: string, props: ThreadlineFunctionProps) {
     requireLocalEsbuild();
     const logGroup = new LogGroup(scope, `${id}Logs`, {
@@ -79,6 +84,10 @@ export class ThreadlineFunction extends NodejsFunction {
       // Functions hold no state: tearing their stack down may take their logs with it.
       removalPolicy: RemovalPolicy.DESTROY,
     });
+    // The operator's settings, routing policy and articles (context), on the functions that read them.
+    const operator = operatorFileAssets(scope, props.name);
+    const environment = { ...operatorEnvironment(scope, props.name), ...operator.environment };
+    const assets = [...(props.assets ?? []), ...operator.assets];
     super(scope, id, {
       entry: `${projectRoot}functions/${props.name}/handler.ts`,
       handler: 'handler',
@@ -94,7 +103,7 @@ export class ThreadlineFunction extends NodejsFunction {
       // Structured logs carry the ids that tie a message's path together.
       tracing: Tracing.DISABLED,
       logGroup,
-      environment: { NODE_OPTIONS: '--enable-source-maps' },
+      environment: { NODE_OPTIONS: '--enable-source-maps', ...environment },
       bundling: {
         format: OutputFormat.ESM,
         target: 'node22',
@@ -115,13 +124,13 @@ export class ThreadlineFunction extends NodejsFunction {
         ...(props.onDemand?.length || props.aliases
           ? { esbuildArgs: { '--alias': aliasArgs(props.aliases ?? {}, props.onDemand ?? []) } }
           : {}),
-        ...(props.assets?.length || props.onDemand?.length || props.afterBundling
+        ...(assets.length || props.onDemand?.length || props.afterBundling
           ? {
               commandHooks: {
                 beforeBundling: () => [],
                 beforeInstall: () => [],
                 afterBundling: (inputDir: string, outputDir: string) => [
-                  ...(props.assets ?? []).map((asset) => `cp -R "${inputDir}/${asset}" "${outputDir}/"`),
+                  ...assets.map((asset) => copyAsset(asset, inputDir, outputDir)),
                   ...(props.onDemand ?? []).map((m) => onDemandBuildCommand(m, outputDir)),
                   ...(props.afterBundling?.(outputDir) ?? []),
                 ],
@@ -130,6 +139,7 @@ export class ThreadlineFunction extends NodejsFunction {
           : {}),
       },
     });
+    this.source = props.name;
     this.restrictLogsTo(logGroup);
   }
 
@@ -213,6 +223,13 @@ export class ThreadlineFunction extends NodejsFunction {
       },
     ];
   }
+}
+
+/** The shell command that copies an asset beside the bundle: under its own name, or the one it is given. */
+export function copyAsset(asset: string | BundledAsset, inputDir: string, outputDir: string): string {
+  return typeof asset === 'string'
+    ? `cp -R "${inputDir}/${asset}" "${outputDir}/"`
+    : `cp -R "${inputDir}/${asset.from}" "${outputDir}/${asset.to}"`;
 }
 
 /**

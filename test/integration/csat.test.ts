@@ -243,6 +243,28 @@ describe('local runtime: CSAT on the customer channel', () => {
     expect((await fetch(`${runtime.url}${path('5')}`)).status).toBe(410);
   });
 
+  it("sends an email survey where a reply goes: the Reply-To of the customer's latest email", async () => {
+    const at = new Date(manual.now()).toISOString();
+    const mail = sesReceived({
+      sesId: 'csat-ses-form',
+      at,
+      messageId: '<csat-form@forms.example>',
+      from: 'Web Form <noreply@forms.example>',
+      replyTo: 'Kim <kim@example.com>',
+      text: 'Sent from the contact form.',
+    });
+    expect(
+      (await deliver(signedSes(runtime.url, snsNotification(mail, { snsId: 'sns-csat-form', at })))).status,
+    ).toBe(200);
+    await runtime.idle();
+    const customer = await find('noreply@forms.example');
+    const conversationId = await resolveOpen(customer);
+    manual.advance(10 * MINUTE);
+    await runtime.idle();
+    const survey = surveys().find((e) => e.message.conversationId === conversationId)?.message;
+    expect(survey?.to).toEqual({ kind: 'email', value: 'kim@example.com' });
+  });
+
   it('says on the timeline why no survey went out when the WhatsApp window has closed without a template', async () => {
     await whatsapp('447700900603', 'wamid.csat-3', { text: 'Hello?' });
     manual.advance(25 * HOUR);

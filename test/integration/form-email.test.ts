@@ -1,7 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { ChannelOption } from '#shared/domain/replies.js';
 import type { Suggestion } from '#shared/domain/suggestions.js';
 import type { Customer, TimelineItem } from '#shared/domain/timeline.js';
 import type { LocalRuntime } from '#shared/local/runtime.js';
+import { type CapacityMeter, meterClient } from '../support/capacity-meter.js';
 import { startTestRuntime } from '../support/runtime.js';
 import { deliver, sesReceived, signedSes, snsNotification } from '../support/webhooks.js';
 
@@ -15,11 +17,16 @@ const TOKEN = 'form-agent-token';
  */
 describe('contact-form email (From a mailer, Reply-To the customer)', () => {
   let runtime: LocalRuntime;
+  let meter: CapacityMeter;
 
   beforeAll(async () => {
     runtime = await startTestRuntime({
       env: { AGENT_TOKENS: `agent-form:${TOKEN}:admin`, EMAIL_FORM_SENDERS: 'mailer@forms.example' },
       queue: { visibilityTimeoutMs: 1000 },
+      dynamoClient: (c) => {
+        meter = meterClient(c);
+        return c;
+      },
     });
   });
   afterAll(async () => {
@@ -128,5 +135,36 @@ describe('contact-form email (From a mailer, Reply-To the customer)', () => {
     });
     const suggestions = await api<{ items: Suggestion[] }>('GET', `/api/customers/${mailer?.id}/suggestions`);
     expect(suggestions.items.map((s) => s.otherId)).toEqual([carol?.id]);
+  });
+
+  it('lists email as the reply would find it: by the Reply-To it goes to, not the From', async () => {
+    await email('ses-dave-form', 'Web Form <noreply@delta.example>', 'Dave <dave@delta-home.example>');
+    const [mailer] = await find('noreply@delta.example');
+    const channels = async () => {
+      meter.reset();
+      const options = await api<ChannelOption[]>('GET', `/api/customers/${mailer?.id}/channels`);
+      return { email: options.find((o) => o.channel === 'email'), calls: meter.figures().calls };
+    };
+    // Bounced mail to the mailer's own address does not close a channel whose replies go elsewhere.
+    const at = new Date().toISOString();
+    const blocked = { blocked: true, reason: 'bounce', at, envelopeId: 'test-bounce' };
+    await runtime.store.customers.setContactState({ kind: 'email', value: 'noreply@delta.example' }, blocked);
+    const open = await channels();
+    expect(open.email).toEqual({ channel: 'email', available: true });
+    await runtime.store.customers.setContactState(
+      { kind: 'email', value: 'dave@delta-home.example' },
+      blocked,
+    );
+    const closed = await channels();
+    expect(closed.email).toMatchObject({ channel: 'email', available: false, reason: 'email_suppressed' });
+    // The customer, its merges, its latest email (one read per merged profile) and the address's state.
+    expect([open.calls, closed.calls]).toEqual([4, 4]);
+    const refused = await fetch(`${runtime.url}/api/conversations/${mailer?.openConversationId}/replies`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${TOKEN}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ text: 'Checking', channel: 'email' }),
+    });
+    expect(refused.status).toBe(409);
+    expect(((await refused.json()) as { error: { code: string } }).error.code).toBe('email_suppressed');
   });
 });

@@ -1,0 +1,172 @@
+import { fileURLToPath } from 'node:url';
+import { Stack } from 'aws-cdk-lib';
+import { build } from 'esbuild';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { type Config, ConfigSchema } from '#shared/config/config.js';
+import { ApiStack, statefulInputs } from '../../stacks/api-stack.js';
+import { copyAsset, ThreadlineFunction } from '../../stacks/constructs/threadline-function.js';
+import { operatorFileAssets, operatorFiles } from '../../stacks/operator-files.js';
+import { operatorEnvironment, operatorSettings } from '../../stacks/settings.js';
+import { providerSecretKeys, StatefulStack } from '../../stacks/stateful-stack.js';
+import { appWith } from '../support/cdk-app.js';
+
+const root = fileURLToPath(new URL('../../', import.meta.url));
+const settingNames = Object.keys(ConfigSchema.shape) as (keyof Config)[];
+
+/**
+ * The settings a function's code reads: its handler bundled as the stack bundles it (tree-shaken, so
+ * code it imports but never runs does not count), then every `.NAME` or `'NAME'` of the config schema.
+ * The config loader's own check of AGENT_TOKENS, which every function runs, is not a read.
+ */
+async function settingsRead(source: string): Promise<Set<keyof Config>> {
+  const out = await build({
+    entryPoints: [`${root}functions/${source}/handler.ts`],
+    bundle: true,
+    write: false,
+    platform: 'node',
+    format: 'esm',
+    packages: 'external',
+    absWorkingDir: root,
+    logLevel: 'silent',
+  });
+  const text = (out.outputFiles[0]?.text ?? '').replaceAll('parseAgentTokens(result.data.AGENT_TOKENS)', '');
+  return new Set(settingNames.filter((name) => new RegExp(`\\.${name}\\b|["'\`]${name}["'\`]`).test(text)));
+}
+
+/** Every operator setting in context, as `cdk synth -c …` gives it. */
+const everySetting: Record<string, string> = {
+  defaultRegion: 'GB',
+  reopenWindowHours: '48',
+  emailFormSenders: 'forms@shop.example,@mailer.example',
+  voiceGreeting: 'Thanks for calling Example Shop.',
+  voiceWithheldMessage: 'Please call again with your number shown.',
+  maxBodyBytes: '2097152',
+  exportInlineBytes: '1048576',
+  bedrockModelId: 'anthropic.claude-3-haiku-20240307-v1:0',
+  webhookTimeoutMs: '5000',
+  webchatAllowedOrigins: 'https://shop.example',
+  webchatEmailFallbackDelay: 'PT30M',
+  webchatBusinessName: 'Example Shop',
+  publicBaseUrl: 'https://support.example',
+  routingPolicyFile: 'shared/domain/routing/default-policy.json',
+  knowledgeBaseDir: 'shared/responder/knowledge-base',
+};
+
+/** Read from the provider secret, not the environment: the function needs PROVIDER_SECRET_ARN. */
+const fromSecret = new Set<keyof Config>([...providerSecretKeys, 'WEBCHAT_IDENTITY_SECRET']);
+
+/** Read on AWS with no value of the stack's, and why. */
+const notPassed: Partial<Record<keyof Config, string>> = {
+  PORT: 'the local runtime only',
+  DATA_DIR: 'the local runtime only',
+  SNS_TRUSTED_CERT_FILE: 'offline development and tests only',
+  WEBHOOK_ALLOW_LOOPBACK_HTTP: 'testing only: AWS never posts to loopback by default',
+};
+
+/** Settings a function's code reads but it never uses, and why. */
+const unused: Record<string, Partial<Record<keyof Config, string>>> = {
+  'twilio-sms': {
+    VOICE_GREETING: 'the messaging webhook shares the voice webhook handler and ignores the greeting',
+    VOICE_WITHHELD_MESSAGE: 'the same',
+  },
+  'agent-api': { PUBLIC_BASE_URL: 'survey links are made by the timers function, which fires surveys' },
+  ses: { PROVIDER_SECRET_ARN: 'SNS signatures are checked against SNS certificates, not a secret' },
+  'live-stream': {
+    PROVIDER_SECRET_ARN: "shares the socket function's loader; only the socket signs agents in",
+  },
+};
+
+function functionsOf(context: Record<string, string>) {
+  const app = appWith(context);
+  const stateful = new StatefulStack(app, 'ThreadlineStateful');
+  const api = new ApiStack(app, 'ThreadlineApi', statefulInputs(stateful));
+  return api.node
+    .findAll()
+    .filter((c): c is ThreadlineFunction => c instanceof ThreadlineFunction)
+    .map((fn) => {
+      const variables = Stack.of(fn).resolve(
+        (fn.node.defaultChild as { environment?: { variables?: Record<string, unknown> } }).environment,
+      ) as { variables?: Record<string, unknown> } | undefined;
+      return { source: fn.source, env: variables?.variables ?? {} };
+    });
+}
+
+describe('the stack passes every setting a function reads', () => {
+  const functions = functionsOf(everySetting);
+  const reads = new Map<string, Set<keyof Config>>();
+
+  beforeAll(async () => {
+    for (const { source } of functions) reads.set(source, await settingsRead(source));
+  }, 60_000);
+
+  it('builds each function once', () => {
+    expect(new Set(functions.map((f) => f.source)).size).toBe(functions.length);
+  });
+
+  it.each(functions.map((f) => [f.source, f]))('gives %s each setting its code reads', (source, fn) => {
+    const missing = [...(reads.get(source) ?? [])].filter((name) => {
+      if (notPassed[name] || unused[source]?.[name]) return false;
+      if (fromSecret.has(name)) return !('PROVIDER_SECRET_ARN' in fn.env);
+      return !(name in fn.env);
+    });
+    expect(missing).toEqual([]);
+  });
+
+  it('names as readers of an operator setting only functions that read it', () => {
+    for (const [name, setting] of Object.entries({ ...operatorSettings, ...operatorFiles })) {
+      for (const reader of setting.readers) {
+        expect(reads.get(reader)?.has(name as keyof Config), `${reader} reads ${name}`).toBe(true);
+      }
+    }
+  });
+
+  it('has a context key for every setting of the schema that is neither the stack’s nor a secret', () => {
+    expect(Object.keys(everySetting).sort()).toEqual(
+      [
+        ...Object.values({ ...operatorSettings, ...operatorFiles }).map((s) => s.context),
+        'publicBaseUrl',
+      ].sort(),
+    );
+  });
+
+  it('sets no operator setting when context gives none: the functions keep their defaults', () => {
+    for (const { env } of functionsOf({})) {
+      const operators = { ...operatorSettings, ...operatorFiles };
+      expect(Object.keys(env).filter((name) => name in operators)).toEqual([]);
+    }
+  });
+
+  it.each([
+    [{ reopenWindowHours: 'soon' }, 'reopenWindowHours'],
+    [{ emailFormSenders: 'not an address' }, 'emailFormSenders: addresses or @domains'],
+    [{ webchatEmailFallbackDelay: '15 minutes' }, 'webchatEmailFallbackDelay: an ISO 8601 duration'],
+    [{ defaultRegion: 'gb' }, 'defaultRegion'],
+    [{ routingPolicyFile: '../policy.json' }, 'routingPolicyFile: a path inside the project'],
+    [{ routingPolicyFile: 'no/such/policy.json' }, 'routingPolicyFile: no/such/policy.json does not exist'],
+    [{ routingPolicyFile: 'package.json' }, 'routingPolicyFile: '],
+    [{ knowledgeBaseDir: 'package.json' }, 'knowledgeBaseDir: package.json is not a folder'],
+  ])('refuses the context %j at synth, naming the key', (context, message) => {
+    // What each function made asks for its settings, without making the stacks again.
+    const asked = () => {
+      for (const source of ['resolver', 'ses-mail', 'agent-api']) {
+        operatorEnvironment(appWith(context), source);
+        operatorFileAssets(appWith(context), source);
+      }
+    };
+    expect(asked).toThrow(message);
+  });
+
+  it('points the file settings at their copies beside the bundle, and copies them there', () => {
+    const resolver = functions.find((f) => f.source === 'resolver');
+    expect(resolver?.env).toMatchObject({
+      ROUTING_POLICY_FILE: '/var/task/operator-routing-policy.json',
+      KNOWLEDGE_BASE_DIR: '/var/task/operator-knowledge-base',
+    });
+    expect(copyAsset({ from: 'policies/shop.json', to: 'operator-routing-policy.json' }, '/in', '/out')).toBe(
+      'cp -R "/in/policies/shop.json" "/out/operator-routing-policy.json"',
+    );
+    expect(copyAsset('shared/responder/knowledge-base', '/in', '/out')).toBe(
+      'cp -R "/in/shared/responder/knowledge-base" "/out/"',
+    );
+  });
+});

@@ -27,7 +27,10 @@ export const operatorSettings = {
   EXPORT_INLINE_BYTES: { context: 'exportInlineBytes', readers: ['agent-api'] },
   BEDROCK_MODEL_ID: { context: 'bedrockModelId', readers: ['resolver'] },
   WEBHOOK_TIMEOUT_MS: { context: 'webhookTimeoutMs', readers: ['webhooks'] },
-  WEBCHAT_ALLOWED_ORIGINS: { context: 'webchatAllowedOrigins', readers: ['webchat'] },
+  WEBCHAT_ALLOWED_ORIGINS: {
+    context: 'webchatAllowedOrigins',
+    readers: ['webchat', 'agent-api', 'resolver', 'timers'],
+  },
   WEBCHAT_EMAIL_FALLBACK_DELAY: {
     context: 'webchatEmailFallbackDelay',
     readers: ['agent-api', 'resolver', 'timers'],

@@ -14,6 +14,7 @@ const agentRoutes = once(() => {
   const list = createRoute({
     method: 'get',
     path: '/agents',
+    operationId: 'listAgents',
     summary: 'Every registered agent: queues, languages, capacity, presence and open conversations',
     responses: { 200: json('the agents', page(AgentSchema)), ...errors(401) },
   });
@@ -21,6 +22,7 @@ const agentRoutes = once(() => {
   const me = createRoute({
     method: 'get',
     path: '/me',
+    operationId: 'getMe',
     summary:
       'Who the token signs in: the agent id and whether they are an admin (the console asks at sign-in)',
     responses: {
@@ -32,6 +34,7 @@ const agentRoutes = once(() => {
   const update = createRoute({
     method: 'put',
     path: '/agents/me',
+    operationId: 'updateMyAgent',
     summary:
       'Register or update yourself for assignment (only the fields given change; a new agent is away, in no queue, with capacity 5); 422 `unknown_queue` naming each queue the routing policy does not have',
     middleware: [readJsonBody] as const,

@@ -16,6 +16,7 @@ const auditRoutes = once(() => {
   const list = createRoute({
     method: 'get',
     path: '/audit',
+    operationId: 'listAudit',
     summary: SUMMARY,
     request: { query: PageQuerySchema },
     middleware: [requireAdmin] as const,

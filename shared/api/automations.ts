@@ -16,6 +16,7 @@ const automationRoutes = once(() => {
   const dryRun = createRoute({
     method: 'post',
     path: '/automations/dry-run',
+    operationId: 'dryRunAutomations',
     summary: "Which automation rules would fire on a conversation's current state and recent history",
     middleware: [readJsonBody] as const,
     request: { body: jsonBody(DryRunRequestSchema) },

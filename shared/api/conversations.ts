@@ -27,6 +27,7 @@ const messageRoutes = once(() => {
   const inbox = createRoute({
     method: 'get',
     path: '/conversations',
+    operationId: 'listInbox',
     summary:
       'The inbox, longest waiting first; `sort=due`: soonest pending SLA deadline first, only conversations with one',
     request: { query: InboxQuerySchema },
@@ -36,6 +37,7 @@ const messageRoutes = once(() => {
   const read = createRoute({
     method: 'get',
     path: '/conversations/{id}',
+    operationId: 'getConversation',
     summary: "One conversation as the inbox lists it, with its customer's summary (a link to it)",
     request: { params: IdParamsSchema },
     responses: { 200: json('the conversation', InboxConversationSchema), ...errors(400, 401, 404, 410) },
@@ -45,6 +47,7 @@ const messageRoutes = once(() => {
   const reply = createRoute({
     method: 'post',
     path: '/conversations/{id}/replies',
+    operationId: 'replyToConversation',
     summary:
       "Reply on the customer's last inbound channel (or `channel`); an `Idempotency-Key` retry returns the first result. An open conversation nobody has becomes the replying agent's",
     middleware: [readJsonBody] as const,
@@ -59,6 +62,7 @@ const messageRoutes = once(() => {
   const note = createRoute({
     method: 'post',
     path: '/conversations/{id}/notes',
+    operationId: 'addNote',
     summary: 'An internal note',
     middleware: [readJsonBody] as const,
     request: { params: IdParamsSchema, body: jsonBody(NoteRequestSchema) },
@@ -71,6 +75,7 @@ const messageRoutes = once(() => {
   const assign = createRoute({
     method: 'post',
     path: '/conversations/{id}/assign',
+    operationId: 'assignConversation',
     summary:
       'Assign or transfer to an agent and/or a queue; 422 `unknown_agent` for an agent never registered (other than yourself), `unknown_queue` for a queue the routing policy does not have',
     middleware: [readJsonBody] as const,
@@ -89,6 +94,7 @@ const stateRoutes = once(() => {
   const resolve = createRoute({
     method: 'post',
     path: '/conversations/{id}/resolve',
+    operationId: 'resolveConversation',
     summary:
       'Resolve; the next message within the reopen window reopens it; the policy\'s CSAT survey follows unless `{"csat": false}`',
     middleware: [readOptionalJsonBody] as const,
@@ -102,6 +108,7 @@ const stateRoutes = once(() => {
   const reopen = createRoute({
     method: 'post',
     path: '/conversations/{id}/reopen',
+    operationId: 'reopenConversation',
     summary: 'Reopen a resolved conversation',
     middleware: [readOptionalJsonBody] as const,
     request: { params: IdParamsSchema, body: emptyBody() },
@@ -114,6 +121,7 @@ const stateRoutes = once(() => {
   const snooze = createRoute({
     method: 'post',
     path: '/conversations/{id}/snooze',
+    operationId: 'snoozeConversation',
     summary: 'Out of the inbox until `until`, or until the customer writes',
     middleware: [readJsonBody] as const,
     request: { params: IdParamsSchema, body: jsonBody(SnoozeRequestSchema) },
@@ -125,6 +133,7 @@ const stateRoutes = once(() => {
   const wake = createRoute({
     method: 'post',
     path: '/conversations/{id}/wake',
+    operationId: 'wakeConversation',
     summary:
       'Back to the open inbox before its snooze ends; `409` `conversation_not_snoozed` when it is not snoozed',
     middleware: [readOptionalJsonBody] as const,

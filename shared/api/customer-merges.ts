@@ -17,10 +17,11 @@ import { apiSchemas, errors, json, page } from './schemas.js';
 /** The routes' declarations (their schemas), built with the first sub-app rather than at import. */
 const mergeRoutes = once(() => {
   const { IdParamsSchema, OtherCustomerSchema, PairParamsSchema } = apiSchemas();
-  const mergeRoute = (path: string, summary: string, answer: string) =>
+  const mergeRoute = (path: string, operationId: string, summary: string, answer: string) =>
     createRoute({
       method: 'post',
       path,
+      operationId,
       summary,
       middleware: [requireAdmin, readJsonBody] as const,
       request: { params: IdParamsSchema, body: jsonBody(OtherCustomerSchema) },
@@ -29,12 +30,14 @@ const mergeRoutes = once(() => {
 
   const merge = mergeRoute(
     '/customers/{id}/merge',
+    'mergeCustomers',
     'Merge another customer into this one. Admins only; audited',
     'the merged customer',
   );
   const unmerge = createRoute({
     method: 'post',
     path: '/customers/{id}/unmerge',
+    operationId: 'unmergeCustomers',
     summary:
       'Undo a merge: the other customer gets back its identities and what came through them while merged. Admins only; audited',
     middleware: [requireAdmin, readJsonBody] as const,
@@ -52,6 +55,7 @@ const mergeRoutes = once(() => {
   const suggestions = createRoute({
     method: 'get',
     path: '/customers/{id}/suggestions',
+    operationId: 'listMergeSuggestions',
     summary: 'Merge suggestions with their evidence',
     request: { params: IdParamsSchema },
     responses: { 200: json('suggestions', page(SuggestionSchema)), ...errors(400, 401, 404, 410) },
@@ -60,6 +64,7 @@ const mergeRoutes = once(() => {
   const accept = createRoute({
     method: 'post',
     path: '/customers/{id}/suggestions/{otherId}/accept',
+    operationId: 'acceptMergeSuggestion',
     summary: 'Accept a suggestion: merge the other customer in. Admins only; audited as a merge',
     middleware: [requireAdmin, readOptionalJsonBody] as const,
     request: { params: PairParamsSchema, body: emptyBody() },
@@ -72,6 +77,7 @@ const mergeRoutes = once(() => {
   const dismiss = createRoute({
     method: 'post',
     path: '/customers/{id}/suggestions/{otherId}/dismiss',
+    operationId: 'dismissMergeSuggestion',
     summary: 'Dismiss a suggestion; later evidence does not reopen it',
     middleware: [readOptionalJsonBody] as const,
     request: { params: PairParamsSchema, body: emptyBody() },

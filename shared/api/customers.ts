@@ -25,6 +25,7 @@ const customerRoutes = once(() => {
   const search = createRoute({
     method: 'get',
     path: '/customers',
+    operationId: 'searchCustomers',
     summary: 'Find customers by name prefix or any identity (phone in any format, email, handle)',
     request: { query: SearchQuerySchema },
     responses: { 200: json('matches', page(CustomerSchema)), ...errors(400, 401) },
@@ -32,6 +33,7 @@ const customerRoutes = once(() => {
   const read = createRoute({
     method: 'get',
     path: '/customers/{id}',
+    operationId: 'getCustomer',
     summary: 'A customer: identities, channels, open conversation, open merge suggestions',
     request: { params: IdParamsSchema },
     responses: {
@@ -48,6 +50,7 @@ const customerRoutes = once(() => {
   const erase = createRoute({
     method: 'delete',
     path: '/customers/{id}',
+    operationId: 'eraseCustomer',
     summary:
       'Erase the customer (and everyone merged with them); answers the erasure report. Admins only; audited',
     middleware: [requireAdmin, readOptionalJsonBody] as const,
@@ -61,6 +64,7 @@ const customerRoutes = once(() => {
   const timeline = createRoute({
     method: 'get',
     path: '/customers/{id}/timeline',
+    operationId: 'getCustomerTimeline',
     summary: 'Every item of the customer and those merged with them, oldest first',
     request: { params: IdParamsSchema, query: PageQuerySchema },
     responses: { 200: json('a page', page(TimelineItemSchema)), ...errors(400, 401, 404, 410) },
@@ -68,6 +72,7 @@ const customerRoutes = once(() => {
   const channels = createRoute({
     method: 'get',
     path: '/customers/{id}/channels',
+    operationId: 'listReplyChannels',
     summary:
       'The channels a reply may use now, and why not (`reason`: the error code a reply would get; `needsTemplate`, `tag`), by the rules replies are checked against',
     request: { params: IdParamsSchema },
@@ -79,6 +84,7 @@ const customerRoutes = once(() => {
   const exportData = createRoute({
     method: 'get',
     path: '/customers/{id}/export',
+    operationId: 'exportCustomer',
     summary:
       'Everything held about the customer, as JSON; one too large for a response (EXPORT_INLINE_BYTES, 5 MiB) is written aside and answered 202 with its URL. Admins only; audited',
     middleware: [requireAdmin] as const,
@@ -98,6 +104,7 @@ const tagRoutes = once(() => {
   const tags = createRoute({
     method: 'put',
     path: '/customers/{id}/tags',
+    operationId: 'setCustomerTags',
     summary: "Replace the customer's tags (e.g. `vip`, which the routing policy escalates on)",
     middleware: [readJsonBody] as const,
     request: { params: IdParamsSchema, body: jsonBody(TagsRequestSchema) },
@@ -106,6 +113,7 @@ const tagRoutes = once(() => {
   const changeTags = createRoute({
     method: 'patch',
     path: '/customers/{id}/tags',
+    operationId: 'changeCustomerTags',
     summary:
       "Add and remove some of the customer's tags, the others left as they are (two agents changing different tags at once both keep theirs)",
     middleware: [readJsonBody] as const,

@@ -1,6 +1,7 @@
 import type { OpenAPIHono, RouteConfig } from '@hono/zod-openapi';
 import { Hono } from 'hono';
 import * as z from 'zod';
+import { type EventType, EventTypeSchema, eventSchema } from '#shared/domain/events/integration-events.js';
 import { once } from '#shared/domain/on-first-use.js';
 import type { AgentEnv } from './router.js';
 
@@ -62,6 +63,7 @@ function operation(route: RouteConfig): JsonSchema {
   const params = parameters(route.request);
   const body = route.request?.body;
   return {
+    ...(route.operationId ? { operationId: route.operationId } : {}),
     ...(route.summary ? { summary: route.summary } : {}),
     ...(params.length ? { parameters: params } : {}),
     ...(body ? { requestBody: { required: true, ...content(body.content, 'input') } } : {}),
@@ -76,6 +78,53 @@ function operation(route: RouteConfig): JsonSchema {
   };
 }
 
+/** `message.received` → `MessageReceivedEvent`, the event's schema in `components`. */
+const eventSchemaName = (type: EventType) =>
+  `${type.replace(/(^|\.)(\w)/g, (_m, _dot, c: string) => c.toUpperCase())}Event`;
+
+/** The Standard Webhooks headers every event request carries. */
+const WEBHOOK_HEADERS = [
+  ['webhook-id', 'the delivery id: the same for the same event and subscription (dedupe on it)'],
+  ['webhook-timestamp', 'seconds since the epoch when the request was signed'],
+  ['webhook-signature', '`v1,<base64 HMAC-SHA256>`, space-separated, one per signing secret'],
+].map(([name, description]) => ({
+  name,
+  in: 'header',
+  required: true,
+  description,
+  schema: { type: 'string' },
+}));
+
+/**
+ * What integrators receive (`POST /api/webhooks` subscribes them): one webhook per event type, its body
+ * the event's schema in `components`, from the schemas the event mapper's types come from.
+ */
+function eventWebhooks(): { webhooks: JsonSchema; schemas: JsonSchema } {
+  const webhooks: JsonSchema = {};
+  const schemas: JsonSchema = {};
+  for (const type of EventTypeSchema.options) {
+    const name = eventSchemaName(type);
+    const { $schema: _, ...schema } = jsonSchema(eventSchema(type), 'output');
+    schemas[name] = schema;
+    webhooks[type] = {
+      post: {
+        operationId: `on${name.replace(/Event$/, '')}`,
+        summary: `The \`${type}\` event, signed per Standard Webhooks`,
+        parameters: WEBHOOK_HEADERS,
+        requestBody: {
+          required: true,
+          content: { 'application/json': { schema: { $ref: `#/components/schemas/${name}` } } },
+        },
+        responses: {
+          '2XX': { description: 'received; any other answer, or none within the timeout, is retried' },
+          '410': { description: 'Gone: the subscription is disabled, nothing more is sent' },
+        },
+      },
+    };
+  }
+  return { webhooks, schemas };
+}
+
 /**
  * The agent API's OpenAPI 3.1 document, generated from the routes' createRoute declarations (the same
  * zod schemas the routes validate with), so the document cannot drift from the code.
@@ -87,7 +136,8 @@ export function openApiDocument(api: OpenAPIHono<AgentEnv>): JsonSchema {
     const { route } = definition;
     paths[route.path] = { ...paths[route.path], [route.method]: operation(route) };
   }
-  return { ...DOCUMENT_FIELDS, paths };
+  const { webhooks, schemas } = eventWebhooks();
+  return { ...DOCUMENT_FIELDS, paths, webhooks, components: { ...DOCUMENT_FIELDS.components, schemas } };
 }
 
 /**

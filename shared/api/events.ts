@@ -13,6 +13,7 @@ const eventRoutes = once(() => {
   const events = createRoute({
     method: 'get',
     path: '/events',
+    operationId: 'listLiveEvents',
     summary:
       'Live events a client missed (a dropped socket): the durable events (`timeline.item`, `conversation.updated`, `customer.updated`) after `since`, oldest first, from a 10-second overlap before it (drop ids you have); `seq` is the `since` of the next call, `more` says it has more now. Kept 24 hours: an older `since` answers 410 `events_expired` (reload the view)',
     request: { query: EventsQuerySchema },

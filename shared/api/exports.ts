@@ -12,6 +12,7 @@ const exportRoutes = once(() => {
   const download = createRoute({
     method: 'get',
     path: '/exports/{id}',
+    operationId: 'getExport',
     summary:
       'An export too large for one response, as `GET /api/customers/{id}/export` answered its URL (local runtime; on AWS the URL is a presigned S3 link). Admins only, until it expires or its customer is erased (410); audited',
     middleware: [requireAdmin] as const,

@@ -46,6 +46,7 @@ const metricRoutes = once(() => {
   const metrics = createRoute({
     method: 'get',
     path: '/metrics',
+    operationId: 'getMetrics',
     summary:
       "AI resolution rate (messages the AI answered / messages routed), hand-off reasons, first response time, channel-switch rate; overall also `sla`: each target's met, missed and share met, by queue, channel, agent and AI: overall for a range of UTC days (?from=&to=, inclusive, at most 366 days; the last 30 days by default), or for one customer with ?customerId= (their whole history, or the range when one is given)",
     request: { query: MetricsQuerySchema },

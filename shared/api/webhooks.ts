@@ -14,9 +14,9 @@ import { emptyBody, jsonBody, readJsonBody, readOptionalJsonBody } from './json-
 import { type AgentEnv, auditedRejection, auditRefusals, createRouter } from './router.js';
 import { apiSchemas, errors, json, page } from './schemas.js';
 
-/** The routes' declarations (their schemas), built with the first sub-app rather than at import. */
-const webhookRoutes = once(() => {
-  const { IdParamsSchema, IdSchema, PageQuerySchema } = apiSchemas();
+/** The routes' request and answer schemas, built with the first sub-app rather than at import. */
+const webhookSchemas = once(() => {
+  const { IdSchema } = apiSchemas();
   const WebhookRequestSchema = z.strictObject({
     url: z.string().max(2048).meta({ description: 'https only (locally also http://127.0.0.1)' }),
     events: z.array(EventTypeSchema).min(1).max(20),
@@ -34,10 +34,19 @@ const webhookRoutes = once(() => {
     id: IdSchema,
     deliveryId: z.string().regex(/^msg_[A-Za-z0-9]{33}$/),
   });
+  return { WebhookRequestSchema, WebhookViewSchema, CreatedSchema, DeliveryViewSchema, DeliveryParamsSchema };
+});
+
+/** The routes' declarations, built with the first sub-app rather than at import. */
+const webhookRoutes = once(() => {
+  const { IdParamsSchema, PageQuerySchema } = apiSchemas();
+  const { WebhookRequestSchema, WebhookViewSchema, CreatedSchema, DeliveryViewSchema, DeliveryParamsSchema } =
+    webhookSchemas();
 
   const create = createRoute({
     method: 'post',
     path: '/webhooks',
+    operationId: 'createWebhook',
     summary: 'Subscribe an endpoint to events; answers the signing secret once. Admins only; audited',
     middleware: [requireAdmin, readJsonBody] as const,
     request: { body: jsonBody(WebhookRequestSchema) },
@@ -46,6 +55,7 @@ const webhookRoutes = once(() => {
   const list = createRoute({
     method: 'get',
     path: '/webhooks',
+    operationId: 'listWebhooks',
     summary: 'Every webhook subscription (never the secrets). Admins only',
     middleware: [requireAdmin] as const,
     responses: { 200: json('the subscriptions', page(WebhookViewSchema)), ...errors(401, 403) },
@@ -53,6 +63,7 @@ const webhookRoutes = once(() => {
   const remove = createRoute({
     method: 'delete',
     path: '/webhooks/{id}',
+    operationId: 'deleteWebhook',
     summary: 'Remove a subscription; its pending deliveries are cancelled. Admins only; audited',
     middleware: [requireAdmin, readOptionalJsonBody] as const,
     request: { params: IdParamsSchema, body: emptyBody() },
@@ -61,6 +72,7 @@ const webhookRoutes = once(() => {
   const rotate = createRoute({
     method: 'post',
     path: '/webhooks/{id}/rotate-secret',
+    operationId: 'rotateWebhookSecret',
     summary: 'A new signing secret, answered once; the old one also signs for 24 hours. Admins only; audited',
     middleware: [requireAdmin, readOptionalJsonBody] as const,
     request: { params: IdParamsSchema, body: emptyBody() },
@@ -72,6 +84,7 @@ const webhookRoutes = once(() => {
   const deliveries = createRoute({
     method: 'get',
     path: '/webhooks/{id}/deliveries',
+    operationId: 'listWebhookDeliveries',
     summary: 'The delivery log, newest first: status, attempts, last error. Admins only',
     middleware: [requireAdmin] as const,
     request: { params: IdParamsSchema, query: PageQuerySchema },
@@ -80,6 +93,7 @@ const webhookRoutes = once(() => {
   const replay = createRoute({
     method: 'post',
     path: '/webhooks/{id}/deliveries/{deliveryId}/replay',
+    operationId: 'replayWebhookDelivery',
     summary: 'Send a delivery again, with the same webhook-id. Admins only; audited',
     middleware: [requireAdmin, readOptionalJsonBody] as const,
     request: { params: DeliveryParamsSchema, body: emptyBody() },

@@ -1,5 +1,6 @@
 import { Webhook } from 'standardwebhooks';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import * as z from 'zod';
 import { EventTypeSchema } from '#shared/domain/events/integration-events.js';
 import type { Customer } from '#shared/domain/timeline.js';
 import type { LocalRuntime } from '#shared/local/runtime.js';
@@ -250,5 +251,25 @@ describe('local runtime: integrators receive every event of a journey, signed, e
     await runtime.idle();
     const types = receiver.received.slice(before).map((r) => (JSON.parse(r.body) as { type: string }).type);
     expect(types).toEqual(['customer.erased']);
+  });
+
+  it('sends bodies each valid against the schema /api/openapi.json gives its event type', async () => {
+    type Doc = {
+      webhooks: Record<
+        string,
+        { post: { requestBody: { content: Record<string, { schema: { $ref: string } }> } } }
+      >;
+      components: { schemas: Record<string, unknown> };
+    };
+    const doc = (await (await fetch(`${runtime.url}/api/openapi.json`)).json()) as Doc;
+    const bodies = receiver.received.map((r) => JSON.parse(r.body) as { type: string });
+    expect(new Set(bodies.map((b) => b.type)).size).toBeGreaterThanOrEqual(8);
+    for (const body of bodies) {
+      const ref = doc.webhooks[body.type]?.post.requestBody.content['application/json']?.schema.$ref ?? '';
+      const schema = z.fromJSONSchema(
+        doc.components.schemas[ref.replace('#/components/schemas/', '')] as never,
+      );
+      expect(schema.safeParse(body).error?.issues, body.type).toBeUndefined();
+    }
   });
 });

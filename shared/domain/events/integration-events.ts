@@ -1,4 +1,5 @@
 import * as z from 'zod';
+import { once } from '../on-first-use.js';
 
 /** The events an integrator can subscribe to (the list grows with the features). */
 export const EventTypeSchema = z.enum([
@@ -29,6 +30,103 @@ export const IntegrationEventSchema = z.object({
   data: z.object({ customerId: z.string(), conversationId: z.string().optional() }).catchall(z.unknown()),
 });
 export type IntegrationEvent = z.infer<typeof IntegrationEventSchema>;
+
+/**
+ * Each event type's `data`, as the mapper (`map-change.ts`) builds it: its `event()` takes only this
+ * shape, and the OpenAPI document's `webhooks` describe it, so the payloads integrators receive and
+ * their documentation come from one place. Built on first use (the document, a test), not at import.
+ */
+export const eventDataSchemas = once(() => {
+  const time = z.iso.datetime();
+  const customerId = z.string().meta({ description: 'the customer (`cu_…`)' });
+  const conversationId = z.string().meta({ description: 'the conversation (`cv_…`)' });
+  const by = z.string().optional().meta({ description: 'the agent who did it, when one did' });
+  const message = {
+    customerId,
+    conversationId: conversationId.optional(),
+    messageId: z.string().meta({ description: "the timeline's id, `<channel>:<provider id>`" }),
+    channel: z.string().optional(),
+    direction: z.string().optional().meta({ description: '`inbound` or `outbound`' }),
+  };
+  const attachment = z.object({
+    kind: z.string(),
+    mimeType: z.string().optional(),
+    filename: z.string().optional(),
+    sizeBytes: z.number().optional(),
+  });
+  const messageAdded = z.object({
+    ...message,
+    at: time,
+    contentType: z.string().optional(),
+    text: z.string().optional(),
+    attachments: z
+      .array(attachment)
+      .optional()
+      .meta({ description: 'kind, type, name and size; never a URL' }),
+    author: z.string().optional().meta({ description: 'who wrote an outbound message: `agent`, `ai`, ...' }),
+    status: z.string().optional(),
+  });
+  const assignment = z.object({ agentId: z.string().nullable(), queue: z.string().nullable() });
+  return {
+    'message.received': messageAdded,
+    'message.sent': messageAdded,
+    'message.status': z.object({
+      ...message,
+      status: z.string().meta({ description: '`sent`, `delivered`, `read`, `played` or `failed`' }),
+      previousStatus: z.string().optional(),
+      errors: z.array(z.object({ code: z.string() })).optional(),
+    }),
+    'conversation.opened': z.object({
+      customerId,
+      conversationId,
+      openedAt: time,
+      reopened: z.boolean(),
+      channel: z.string().optional(),
+      previousConversationId: z.string().optional(),
+    }),
+    'conversation.assigned': z.object({
+      customerId,
+      conversationId,
+      assignee: assignment,
+      previous: assignment,
+    }),
+    'conversation.resolved': z.object({ customerId, conversationId, resolvedAt: time, by }),
+    'customer.created': z.object({ customerId, createdAt: time, channels: z.array(z.string()) }),
+    'customer.merged': z.object({ customerId, mergedInto: z.string(), mergedAt: time, by }),
+    'customer.unmerged': z.object({ customerId, unmergedFrom: z.string(), unmergedAt: time, by }),
+    'customer.erased': z.object({ customerId, erasedAt: time }),
+    'sla.breached': z.object({
+      customerId,
+      conversationId,
+      metric: z.string().meta({ description: '`firstResponse`, `nextResponse` or `resolution`' }),
+      due: time.optional(),
+      policy: z.string().optional(),
+      at: time,
+    }),
+    'csat.received': z.object({
+      customerId,
+      conversationId,
+      surveyId: z.string().optional(),
+      score: z.number(),
+      comment: z.string().optional(),
+      channel: z.string().optional(),
+      at: time,
+    }),
+  } satisfies Record<EventType, z.ZodObject>;
+});
+
+/** The `data` of one event type, as the mapper must build it. */
+export type EventData<T extends EventType> = z.infer<ReturnType<typeof eventDataSchemas>[T]>;
+
+/** The whole body of one event type, `{id, type, timestamp, data}`, as the document describes it. */
+export function eventSchema(type: EventType) {
+  return z.object({
+    id: z.string().meta({ description: 'the same however often the change behind it is delivered' }),
+    type: z.literal(type),
+    timestamp: z.iso.datetime(),
+    data: eventDataSchemas()[type],
+  });
+}
 
 /** Whether an event still goes out once its customer is erased: only the erasure itself does. */
 export function outlivesErasure(event: IntegrationEvent): boolean {

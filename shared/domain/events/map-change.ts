@@ -1,11 +1,14 @@
 import { createHash } from 'node:crypto';
 import type { ChangeRecord } from '../change-feed.js';
 import { withKeyFields } from '../timeline.js';
-import type { EventType, IntegrationEvent } from './integration-events.js';
+import type { EventData, EventType, IntegrationEvent } from './integration-events.js';
 
 type Image = Record<string, unknown>;
 
 const str = (value: unknown): string | undefined => (typeof value === 'string' ? value : undefined);
+/** `{ key: value }` for a non-empty string, else nothing: a field the item lacks stays out of the event. */
+const some = <K extends string>(key: K, value: unknown): Partial<Record<K, string>> =>
+  typeof value === 'string' && value ? ({ [key]: value } as Record<K, string>) : {};
 const list = (value: unknown): string[] =>
   value instanceof Set || Array.isArray(value) ? [...value].filter((v) => typeof v === 'string').sort() : [];
 
@@ -17,22 +20,23 @@ function eventId(type: EventType, ...parts: readonly string[]): string {
   return `evt_${hash.slice(0, 27)}`;
 }
 
-function event(
-  type: EventType,
+/** One event; its `data` typed by its type's schema, the one the OpenAPI document describes. */
+function event<T extends EventType>(
+  type: T,
   key: readonly string[],
   timestamp: string,
-  data: IntegrationEvent['data'],
+  data: EventData<T>,
 ): IntegrationEvent {
   return { id: eventId(type, ...key), type, timestamp, data };
 }
 
 /** What a message event says of its attachments: kind, type, name and size; never a URL or media id. */
-function attachmentsOf(value: unknown): Array<Record<string, unknown>> | undefined {
+function attachmentsOf(value: unknown): EventData<'message.received'>['attachments'] {
   if (!Array.isArray(value) || value.length === 0) return undefined;
   return value.map((a: Record<string, unknown>) => ({
-    kind: a.kind,
-    ...(a.mimeType ? { mimeType: a.mimeType } : {}),
-    ...(a.filename ? { filename: a.filename } : {}),
+    kind: String(a.kind),
+    ...some('mimeType', a.mimeType),
+    ...some('filename', a.filename),
     ...(typeof a.sizeBytes === 'number' ? { sizeBytes: a.sizeBytes } : {}),
   }));
 }
@@ -43,7 +47,7 @@ function authorOf(item: Image): string | undefined {
 }
 
 /** The message part every message event shares. */
-function messageData(item: Image): IntegrationEvent['data'] {
+function messageData(item: Image): Omit<EventData<'message.status'>, 'status' | 'previousStatus' | 'errors'> {
   return {
     customerId: String(item.customerId),
     ...(str(item.conversationId) ? { conversationId: str(item.conversationId) } : {}),
@@ -67,8 +71,8 @@ function slaEvents(record: ChangeRecord, item: Image, old: Image | undefined): I
       customerId,
       conversationId,
       metric,
-      ...(str(data.due) ? { due: data.due } : {}),
-      ...(str(data.policy) ? { policy: data.policy } : {}),
+      ...some('due', data.due),
+      ...some('policy', data.policy),
       at,
     }),
   ];
@@ -90,7 +94,7 @@ function csatEvents(record: ChangeRecord, item: Image, old: Image | undefined): 
       conversationId,
       surveyId: str(data.surveyId),
       score,
-      ...(str(data.comment) ? { comment: data.comment } : {}),
+      ...some('comment', data.comment),
       channel: str(item.channel),
       at,
     }),
@@ -111,11 +115,11 @@ function timelineEvents(record: ChangeRecord, item: Image, old: Image | undefine
       event(type, key, item.at, {
         ...messageData(item),
         at: item.at,
-        ...(str(item.contentType) ? { contentType: item.contentType } : {}),
+        ...some('contentType', item.contentType),
         ...(typeof item.text === 'string' ? { text: item.text } : {}),
         ...(attachmentsOf(item.attachments) ? { attachments: attachmentsOf(item.attachments) } : {}),
         ...(author ? { author } : {}),
-        ...(str(item.status) ? { status: item.status } : {}),
+        ...some('status', item.status),
       }),
     ];
   }
@@ -128,7 +132,7 @@ function timelineEvents(record: ChangeRecord, item: Image, old: Image | undefine
     event('message.status', [...key, status], str(item.statusAt) ?? record.at, {
       ...messageData(item),
       status,
-      ...(str(old.status) ? { previousStatus: old.status } : {}),
+      ...some('previousStatus', old.status),
       ...(errors?.length ? { errors } : {}),
     }),
   ];
@@ -161,7 +165,7 @@ function customerEvents(record: ChangeRecord, item: Image, old: Image | undefine
         customerId,
         mergedInto,
         mergedAt,
-        ...(str(item.mergedBy) ? { by: item.mergedBy } : {}),
+        ...some('by', item.mergedBy),
       }),
     );
   }
@@ -173,7 +177,7 @@ function customerEvents(record: ChangeRecord, item: Image, old: Image | undefine
         customerId,
         unmergedFrom,
         unmergedAt,
-        ...(str(item.unmergedBy) ? { by: item.unmergedBy } : {}),
+        ...some('by', item.unmergedBy),
       }),
     );
   }
@@ -199,8 +203,8 @@ function conversationEvents(record: ChangeRecord, item: Image, old: Image | unde
         ...base,
         openedAt,
         reopened,
-        ...(str(item.channel) ? { channel: item.channel } : {}),
-        ...(str(item.previousConversationId) ? { previousConversationId: item.previousConversationId } : {}),
+        ...some('channel', item.channel),
+        ...some('previousConversationId', item.previousConversationId),
       }),
     );
   }
@@ -210,7 +214,7 @@ function conversationEvents(record: ChangeRecord, item: Image, old: Image | unde
       event('conversation.resolved', [conversationId, resolvedAt], resolvedAt, {
         ...base,
         resolvedAt,
-        ...(str(item.resolvedBy) ? { by: item.resolvedBy } : {}),
+        ...some('by', item.resolvedBy),
       }),
     );
   }

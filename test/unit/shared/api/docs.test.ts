@@ -14,6 +14,7 @@ import { metricsApp } from '#shared/api/metrics.js';
 import { createRouter } from '#shared/api/router.js';
 import { apiSections } from '#shared/api/sections.js';
 import { webhooksApp } from '#shared/api/webhooks.js';
+import { EventTypeSchema } from '#shared/domain/events/integration-events.js';
 
 const deps: AgentAppDeps = {
   store: {} as never,
@@ -28,11 +29,18 @@ const withAll: AgentAppDeps = { ...deps, webhooks: {} as never, live: { events: 
 const app = createAgentApp(deps);
 
 type Operation = {
+  operationId?: string;
   parameters?: Array<{ name: string; in: string; required?: boolean }>;
   requestBody?: unknown;
   responses: Record<string, { description: string; content?: unknown }>;
 };
-type Document = { openapi: string; paths: Record<string, Record<string, Operation>>; [key: string]: unknown };
+type Document = {
+  openapi: string;
+  paths: Record<string, Record<string, Operation>>;
+  webhooks?: Record<string, Record<string, Operation>>;
+  components: { schemas?: Record<string, unknown> };
+  [key: string]: unknown;
+};
 
 const document = async (): Promise<Document> =>
   (await app.request('/api/openapi.json')).json() as Promise<Document>;
@@ -98,6 +106,82 @@ describe('OpenAPI document', () => {
     );
     expect(bodies.filter(([, body]) => body).length).toBeGreaterThan(15);
     expect(bodies.flatMap(([name, body]) => open(body, name))).toEqual([]);
+  });
+
+  /** Each operation's id, pinned: a client generated from the document keeps its method names. */
+  const OPERATION_IDS = {
+    'POST /api/webhooks': 'createWebhook',
+    'GET /api/webhooks': 'listWebhooks',
+    'DELETE /api/webhooks/{id}': 'deleteWebhook',
+    'POST /api/webhooks/{id}/rotate-secret': 'rotateWebhookSecret',
+    'GET /api/webhooks/{id}/deliveries': 'listWebhookDeliveries',
+    'POST /api/webhooks/{id}/deliveries/{deliveryId}/replay': 'replayWebhookDelivery',
+    'GET /api/events': 'listLiveEvents',
+    'GET /api/customers': 'searchCustomers',
+    'GET /api/customers/{id}': 'getCustomer',
+    'DELETE /api/customers/{id}': 'eraseCustomer',
+    'GET /api/customers/{id}/timeline': 'getCustomerTimeline',
+    'GET /api/customers/{id}/channels': 'listReplyChannels',
+    'GET /api/customers/{id}/export': 'exportCustomer',
+    'PUT /api/customers/{id}/tags': 'setCustomerTags',
+    'PATCH /api/customers/{id}/tags': 'changeCustomerTags',
+    'POST /api/customers/{id}/merge': 'mergeCustomers',
+    'POST /api/customers/{id}/unmerge': 'unmergeCustomers',
+    'GET /api/customers/{id}/suggestions': 'listMergeSuggestions',
+    'POST /api/customers/{id}/suggestions/{otherId}/accept': 'acceptMergeSuggestion',
+    'POST /api/customers/{id}/suggestions/{otherId}/dismiss': 'dismissMergeSuggestion',
+    'GET /api/conversations': 'listInbox',
+    'GET /api/conversations/{id}': 'getConversation',
+    'POST /api/conversations/{id}/replies': 'replyToConversation',
+    'POST /api/conversations/{id}/notes': 'addNote',
+    'POST /api/conversations/{id}/assign': 'assignConversation',
+    'POST /api/conversations/{id}/resolve': 'resolveConversation',
+    'POST /api/conversations/{id}/reopen': 'reopenConversation',
+    'POST /api/conversations/{id}/snooze': 'snoozeConversation',
+    'POST /api/conversations/{id}/wake': 'wakeConversation',
+    'POST /api/automations/dry-run': 'dryRunAutomations',
+    'GET /api/agents': 'listAgents',
+    'GET /api/me': 'getMe',
+    'PUT /api/agents/me': 'updateMyAgent',
+    'GET /api/metrics': 'getMetrics',
+    'GET /api/audit': 'listAudit',
+    'GET /api/exports/{id}': 'getExport',
+  };
+
+  it('names every operation with a unique operationId, the same from version to version', async () => {
+    const doc = (await (await createAgentApp(withAll).request('/api/openapi.json')).json()) as Document;
+    const named = (item: Record<string, Record<string, Operation>> | undefined, prefix = '') =>
+      Object.entries(item ?? {}).flatMap(([path, ops]) =>
+        Object.entries(ops).map(([method, op]) => [
+          `${prefix}${method.toUpperCase()} ${path}`,
+          op.operationId,
+        ]),
+      );
+    expect(Object.fromEntries(named(doc.paths))).toEqual(OPERATION_IDS);
+    const ids = [...named(doc.paths), ...named(doc.webhooks, 'webhook ')].map(([, id]) => id);
+    for (const id of ids) expect(id).toMatch(/^[a-z][A-Za-z]{2,63}$/);
+    expect(new Set(ids).size).toBe(ids.length);
+  });
+
+  it('describes the signed body of every event an integrator can subscribe to, under webhooks', async () => {
+    const doc = (await (await createAgentApp(withAll).request('/api/openapi.json')).json()) as Document;
+    expect(Object.keys(doc.webhooks ?? {}).sort()).toEqual([...EventTypeSchema.options].sort());
+    for (const type of EventTypeSchema.options) {
+      const post = doc.webhooks?.[type]?.post as Operation & {
+        requestBody: { content: { 'application/json': { schema: { $ref: string } } } };
+      };
+      const ref = post.requestBody.content['application/json'].schema.$ref;
+      const schema = doc.components.schemas?.[ref.replace('#/components/schemas/', '')] as {
+        properties: { type: { const: string }; data: { required: string[] } };
+      };
+      expect(schema.properties.type.const).toBe(type);
+      expect(schema.properties.data.required).toContain('customerId');
+      expect(post.parameters?.map((p) => p.name)).toEqual([
+        'webhook-id',
+        'webhook-timestamp',
+        'webhook-signature',
+      ]);
+    }
   });
 
   it('is the document of every sub-app mounted at once, as before the sections were built on demand', async () => {

@@ -96,6 +96,24 @@ const WEBHOOK_HEADERS = [
 }));
 
 /**
+ * The schema with every `additionalProperties: false` taken out: fields are added to events over time,
+ * and a receiver validating against the document must keep accepting them (Standard Webhooks asks
+ * receivers to ignore what they do not know). The tests close them again to catch an undocumented field.
+ */
+function openObjects(schema: unknown): JsonSchema {
+  const open = (node: unknown): unknown => {
+    if (Array.isArray(node)) return node.map(open);
+    if (node === null || typeof node !== 'object') return node;
+    return Object.fromEntries(
+      Object.entries(node)
+        .filter(([key, value]) => !(key === 'additionalProperties' && value === false))
+        .map(([key, value]) => [key, open(value)]),
+    );
+  };
+  return open(schema) as JsonSchema;
+}
+
+/**
  * What integrators receive (`POST /api/webhooks` subscribes them): one webhook per event type, its body
  * the event's schema in `components`, from the schemas the event mapper's types come from.
  */
@@ -105,7 +123,7 @@ function eventWebhooks(): { webhooks: JsonSchema; schemas: JsonSchema } {
   for (const type of EventTypeSchema.options) {
     const name = eventSchemaName(type);
     const { $schema: _, ...schema } = jsonSchema(eventSchema(type), 'output');
-    schemas[name] = schema;
+    schemas[name] = openObjects(schema);
     webhooks[type] = {
       post: {
         operationId: `on${name.replace(/Event$/, '')}`,

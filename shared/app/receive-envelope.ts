@@ -9,6 +9,7 @@ import { profileTouchNeeded } from '../domain/profile-touch.js';
 import {
   canonicalEnvelope,
   contactStateOf,
+  echoOfOurReply,
   isCustomerSpeaking,
   isUnauthenticated,
   oncePlacement,
@@ -327,6 +328,15 @@ export async function receiveEnvelope(deps: ResolverDeps, queued: Envelope): Pro
     const failed = await deps.store.advanceStatus(envelope);
     if (failed) await waitAgainAfterFailure(deps.store, lateFailureWait(failed), deps.clock);
     return { written: true };
+  }
+  const ours = echoOfOurReply(envelope);
+  if (ours) {
+    await deps.store.advanceStatus(ours);
+    deps.log?.('info', 'echo of our own reply', {
+      channel: envelope.channel,
+      providerMessageId: loggedId(ours.providerMessageId),
+    });
+    return { written: false };
   }
   if (!envelope.customer) {
     await deps.store.putProviderEvent(envelope);

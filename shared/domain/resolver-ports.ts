@@ -159,7 +159,7 @@ export interface ResolverStore {
    * Moves the customer's outbound messages on the receipt's channel at or before its time forward to its
    * status, reading a bounded page of their latest items; answers how many moved.
    */
-  advanceWatermark?(customerId: string, receipt: WatermarkReceipt): Promise<number>;
+  advanceWatermark?(customerIds: readonly string[], receipt: WatermarkReceipt): Promise<number>;
   /**
    * A reply the provider took failed later (`failed`, its time as an answer): the wait starts again from
    * `at` if it was the conversation's last answer and none reached the customer after it (conditional,

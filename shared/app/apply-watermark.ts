@@ -1,17 +1,19 @@
 import type { StatusEnvelope } from '../domain/envelope.js';
+import { followMerges } from '../domain/merges.js';
 import type { ResolverStore } from '../domain/resolver-ports.js';
 import { loggedId } from '../log.js';
 
 /** What applying a watermark needs: the identity look-up and the timeline's bounded write. */
 export interface WatermarkDeps {
-  store: Pick<ResolverStore, 'findCustomerId' | 'advanceWatermark'>;
+  store: Pick<ResolverStore, 'findCustomerId' | 'getProfileState' | 'advanceWatermark'>;
   log?: (level: 'info' | 'warn', message: string, fields: Record<string, unknown>) => void;
 }
 
 /**
  * Applies a receipt that names no message, only a time (Messenger's `read`, a `delivery` without
  * `mids`): the customer's outbound messages on its channel at or before `at` move forward to its
- * status. The customer is found by the receipt's identity (one read); a receipt of nobody we know
+ * status. The customer is found by the receipt's identity (one read), then their profile (one read,
+ * more only when a merge moved them) for the partitions merged into them; a receipt of nobody we know
  * changes nothing. Repeated, it finds the messages there already and writes nothing. Answers whether
  * it moved any.
  */
@@ -26,8 +28,15 @@ export async function applyWatermark(
     deps.log?.('warn', 'watermark receipt of no known customer', fields);
     return { written: false };
   }
+  // The customer who stands for the identity now, and those merged into them: replies sent to a
+  // merged customer before the merge stay in their partition.
+  const { customerId: root, profile } = await followMerges(
+    (id) => deps.store.getProfileState(id),
+    customerId,
+  );
+  const partitions = [root, ...(profile?.mergedFrom ?? []).filter((id) => id !== root)];
   const receipt = { channel: envelope.channel, at, status: envelope.status, statusAt: envelope.occurredAt };
-  const moved = await deps.store.advanceWatermark(customerId, receipt);
+  const moved = await deps.store.advanceWatermark(partitions, receipt);
   deps.log?.('info', 'watermark receipt applied', { ...fields, customerId, moved });
   return { written: moved > 0 };
 }

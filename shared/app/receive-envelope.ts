@@ -2,13 +2,14 @@ import type { TrackClock } from '../domain/clock-ports.js';
 import { placeEvent, threadId, threadParents } from '../domain/conversation.js';
 import type { CsatStore } from '../domain/csat/csat-ports.js';
 import type { Envelope, Identity } from '../domain/envelope.js';
-import type { PhoneOptions } from '../domain/identity.js';
+import { earlierIdentities, type PhoneOptions, whatsappAddressOf } from '../domain/identity.js';
 import { followMerges } from '../domain/merges.js';
 import type { Clock, IdGenerator } from '../domain/ports.js';
 import { profileTouchNeeded } from '../domain/profile-touch.js';
 import {
   canonicalEnvelope,
   contactStateOf,
+  echoOfOurReply,
   isCustomerSpeaking,
   isUnauthenticated,
   oncePlacement,
@@ -69,6 +70,8 @@ async function resolveCustomerClaim(
 ): Promise<{ customerId: string; isNew: boolean; moved: boolean }> {
   const known = await deps.store.findIdentityHolder(identity);
   if (known) return { ...known, isNew: false };
+  const earlier = await findEarlierHolder(deps, identity);
+  if (earlier) return earlier;
   const fresh = deps.ids.customerId();
   if (await deps.store.claimIdentity(identity, fresh, deps.clock.now().toISOString())) {
     return { customerId: fresh, isNew: true, moved: false };
@@ -76,6 +79,28 @@ async function resolveCustomerClaim(
   const winner = await deps.store.findIdentityHolder(identity, { consistent: true });
   if (!winner) throw new Error('identity claim lost but no holder found');
   return { ...winner, isNew: false };
+}
+
+/**
+ * The customer an earlier version stored this identity under another form of the same number (a
+ * WhatsApp id without Brazil's ninth digit, or with Mexico's `1`): at most one more read, for those
+ * numbers only. The key form is then claimed for them (1 write, once), so their next message finds it
+ * in one read; if another claim got there first, its holder is the customer.
+ */
+async function findEarlierHolder(
+  deps: ResolverDeps,
+  identity: Identity,
+): Promise<{ customerId: string; isNew: false; moved: boolean } | undefined> {
+  for (const other of earlierIdentities(identity)) {
+    const holder = await deps.store.findIdentityHolder(other);
+    if (!holder) continue;
+    if (await deps.store.claimIdentity(identity, holder.customerId, deps.clock.now().toISOString())) {
+      return { ...holder, isNew: false };
+    }
+    const winner = await deps.store.findIdentityHolder(identity, { consistent: true });
+    return { ...(winner ?? holder), isNew: false };
+  }
+  return undefined;
 }
 
 /**
@@ -147,7 +172,7 @@ async function updateCustomer(
   deps: ResolverDeps,
   resolving: Resolving,
   claimed: { identities: Identity[]; contested: Identity[] },
-  placed: { conversationId: string; inbound: boolean; current: boolean },
+  placed: { conversationId: string; inbound: boolean; current: boolean; whatsappAddress?: string | null },
 ): Promise<boolean> {
   const { envelope, customer, customerId, profile, now } = resolving;
   const { identities, contested } = claimed;
@@ -173,6 +198,7 @@ async function updateCustomer(
     name: nameToKeep(resolving),
     ...(placed.current ? {} : { stale: true }),
     typedEmail: typedIdentities(envelope)[0]?.value,
+    ...(placed.whatsappAddress !== undefined ? { whatsappAddress: placed.whatsappAddress } : {}),
   };
   if (!profileTouchNeeded(profile, touch)) return false;
   await deps.store.touchProfile(touch);
@@ -212,6 +238,7 @@ async function resolveCustomerEvent(
   deps: ResolverDeps,
   envelope: Envelope,
   customer: Identity,
+  whatsappAddress?: string | null,
 ): Promise<ResolveResult> {
   const now = deps.clock.now().toISOString();
   // Unauthenticated mail attaches by its From address to nobody: its own customer, the address evidence.
@@ -243,7 +270,12 @@ async function resolveCustomerEvent(
   }
   const { item, placement, written, inbound, conversation, current } = placed;
   const { conversationId } = placement;
-  const touched = await updateCustomer(deps, resolving, claimed, { conversationId, inbound, current });
+  const touched = await updateCustomer(deps, resolving, claimed, {
+    conversationId,
+    inbound,
+    current,
+    ...(whatsappAddress !== undefined ? { whatsappAddress } : {}),
+  });
   deps.log?.('info', written ? 'timeline item written' : 'duplicate envelope, already on the timeline', {
     customerId,
     channel: envelope.channel,
@@ -297,6 +329,15 @@ export async function receiveEnvelope(deps: ResolverDeps, queued: Envelope): Pro
     if (failed) await waitAgainAfterFailure(deps.store, lateFailureWait(failed), deps.clock);
     return { written: true };
   }
+  const ours = echoOfOurReply(envelope);
+  if (ours) {
+    await deps.store.advanceStatus(ours);
+    deps.log?.('info', 'echo of our own reply', {
+      channel: envelope.channel,
+      providerMessageId: loggedId(ours.providerMessageId),
+    });
+    return { written: false };
+  }
   if (!envelope.customer) {
     await deps.store.putProviderEvent(envelope);
     deps.log?.('warn', 'provider event without a customer', {
@@ -306,5 +347,16 @@ export async function receiveEnvelope(deps: ResolverDeps, queued: Envelope): Pro
     });
     return { written: true };
   }
-  return resolveCustomerEvent(deps, envelope, envelope.customer);
+  return resolveCustomerEvent(deps, envelope, envelope.customer, whatsappSender(deps, queued));
+}
+
+/**
+ * For a customer's WhatsApp message from a phone: WhatsApp's own id when it is not the identity's key
+ * (replies go to it), else null; undefined for anything else (the profile keeps what it has).
+ */
+function whatsappSender(deps: ResolverDeps, queued: Envelope): string | null | undefined {
+  if (queued.kind !== 'message' || queued.channel !== 'whatsapp' || queued.direction !== 'inbound')
+    return undefined;
+  if (queued.customer.kind !== 'phone') return undefined;
+  return whatsappAddressOf(queued.customer, deps.phone ?? {}) ?? null;
 }

@@ -1,6 +1,12 @@
 import type { AgentStore } from '#shared/domain/agent-ports.js';
 import type { Identity } from '#shared/domain/envelope.js';
-import { normaliseEmail, normalisePhone, type PhoneOptions } from '#shared/domain/identity.js';
+import {
+  earlierIdentities,
+  normaliseEmail,
+  normalisePhone,
+  type PhoneOptions,
+  phoneIdentityKey,
+} from '#shared/domain/identity.js';
 import type { Customer } from '#shared/domain/timeline.js';
 
 /** The identities a search string could be: a phone in any format, an email, or a raw handle. */
@@ -10,7 +16,11 @@ export function candidateIdentities(q: string, phone: PhoneOptions): Identity[] 
   if (email) found.push({ kind: 'email', value: email });
   if (/^[\d\s()+.\-:a-z]+$/i.test(q) && /\d{4}/.test(q.replace(/\D/g, ''))) {
     const e164 = normalisePhone(q, phone);
-    if (e164) found.push({ kind: 'phone', value: e164 });
+    if (e164) {
+      // Either form of a Brazilian or Mexican mobile finds its customer, keyed under either.
+      const key: Identity = { kind: 'phone', value: phoneIdentityKey(e164) };
+      found.push(key, ...earlierIdentities(key));
+    }
   }
   if (/^[\w.:-]{1,200}$/.test(q)) {
     for (const kind of ['messenger', 'instagram', 'whatsapp'] as const) found.push({ kind, value: q });

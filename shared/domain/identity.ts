@@ -32,14 +32,74 @@ export function normalisePhone(input: string, options: PhoneOptions = {}): strin
 }
 
 /**
+ * A Brazilian mobile number of the eight-digit plan: 55, a two-digit area code (no 0 in it), and eight
+ * digits starting 6 to 9 (landlines start 2 to 5). Since 2016 every such mobile is dialled with a 9
+ * before them, but WhatsApp ids registered before keep the eight digits (`554188887777` for the
+ * number +55 41 98888-7777). Fixed-length input, no nested quantifier: linear.
+ */
+const BRAZIL_EIGHT_DIGIT_MOBILE = /^\+55([1-9]{2})([6-9]\d{7})$/;
+/** The same mobile in the nine-digit plan: area code, 9, then the eight digits. */
+const BRAZIL_NINE_DIGIT_MOBILE = /^\+55([1-9]{2})9([6-9]\d{7})$/;
+/**
+ * A Mexican number with the `1` that once marked a mobile dialled from abroad (dropped from dialling in
+ * 2019); WhatsApp ids registered before keep it (`5215512345678` for the number +52 55 1234 5678).
+ */
+const MEXICO_WITH_MOBILE_1 = /^\+521(\d{10})$/;
+const MEXICO_TEN_DIGITS = /^\+52(\d{10})$/;
+
+/**
+ * The one form a phone number's identity is keyed under, whichever form a channel wrote: the number
+ * as dialled today. WhatsApp ids of Brazilian mobiles without their ninth digit, and of Mexican ones
+ * with the old `1`, are the same person as the number their SMS comes from; the provider's own form is
+ * kept apart for sending (see `whatsappAddressOf`).
+ */
+export function phoneIdentityKey(e164: string): string {
+  const brazil = BRAZIL_EIGHT_DIGIT_MOBILE.exec(e164);
+  if (brazil) return `+55${brazil[1]}9${brazil[2]}`;
+  const mexico = MEXICO_WITH_MOBILE_1.exec(e164);
+  if (mexico) return `+52${mexico[1]}`;
+  return e164;
+}
+
+/**
+ * The other forms an identity keyed `key` may have been stored under by earlier versions, which keyed
+ * a WhatsApp id as WhatsApp wrote it: looked up after the key misses, so those customers are still found.
+ */
+export function earlierPhoneKeys(key: string): string[] {
+  const brazil = BRAZIL_NINE_DIGIT_MOBILE.exec(key);
+  if (brazil) return [`+55${brazil[1]}${brazil[2]}`];
+  const mexico = MEXICO_TEN_DIGITS.exec(key);
+  if (mexico) return [`+521${mexico[1]}`];
+  return [];
+}
+
+/** The identities an identity's key may have been stored under before (only phones have any). */
+export function earlierIdentities(identity: Identity): Identity[] {
+  if (identity.kind !== 'phone') return [];
+  return earlierPhoneKeys(identity.value).map((value) => ({ kind: 'phone', value }));
+}
+
+/**
  * The identity as the resolver stores and looks it up: a phone number in canonical E.164 (a national
- * number read in `defaultRegion`), anything else as it is. A number libphonenumber does not know (a
- * test range, a new range) keeps the shape the webhook gave it rather than losing the sender.
+ * number read in `defaultRegion`) in its one key form (`phoneIdentityKey`), anything else as it is. A
+ * number libphonenumber does not know (a test range, a new range) keeps the shape the webhook gave it
+ * rather than losing the sender.
  */
 export function canonicalIdentity(identity: Identity, options: PhoneOptions = {}): Identity {
   if (identity.kind !== 'phone') return identity;
-  const value = normalisePhone(identity.value, options) ?? identity.value;
+  const value = phoneIdentityKey(normalisePhone(identity.value, options) ?? identity.value);
   return value === identity.value ? identity : { ...identity, value };
+}
+
+/**
+ * The number to send WhatsApp messages to when the provider's id is not the identity's key (a
+ * Brazilian id without its ninth digit, a Mexican one with its `1`): WhatsApp delivers to its own id.
+ * Undefined when the key is the id, or for anything but a phone.
+ */
+export function whatsappAddressOf(identity: Identity, options: PhoneOptions = {}): string | undefined {
+  if (identity.kind !== 'phone') return undefined;
+  const e164 = normalisePhone(identity.value, options) ?? identity.value;
+  return phoneIdentityKey(e164) === e164 ? undefined : e164;
 }
 
 /** The single string under which an identity is stored and looked up. */

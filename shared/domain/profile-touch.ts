@@ -32,6 +32,8 @@ export function profileTouchNeeded(profile: ProfileState | undefined, touch: Pro
   // Older than its conversation's latest event: only the sets above change, and the channel's time.
   if (touch.stale) return touch.inbound && !recentEnough(channelTime, touch.at);
   if (touch.conversationId !== profile.openConversationId) return true;
+  if (touch.whatsappAddress !== undefined && (touch.whatsappAddress ?? undefined) !== profile.whatsappAddress)
+    return true;
   if (!recentEnough(profile.lastEventAt, touch.at)) return true;
   if (!touch.inbound) return false;
   // Older than the profile's last event: the write's condition would leave the current fields alone.

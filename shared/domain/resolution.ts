@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
-import type { Channel, Envelope, Identity } from './envelope.js';
+import type { Channel, Envelope, Identity, StatusEnvelope } from './envelope.js';
 import { canonicalIdentity, type PhoneOptions } from './identity.js';
+import { decodeReplyKey } from './reply-key.js';
 import type { ContactState, OncePlacement } from './resolver-ports.js';
 import type { TimelineItem } from './timeline.js';
 
@@ -188,4 +189,33 @@ export function canonicalEnvelope(envelope: Envelope, phone: PhoneOptions): Enve
       return { ...rest, ...(c ? { customer: c } : {}) } as Envelope;
     }
   }
+}
+
+/**
+ * The echo of a reply we sent, known by the reply key our send gave Messenger as `metadata` (handed
+ * back on the echo), as the `sent` status it is: it writes the provider's id and status on the reply,
+ * never a second outbound item, and answers nobody, even when it comes before our sender has recorded
+ * the send. Undefined for anything else (a person's answer from the Page inbox, another app's data).
+ */
+export function echoOfOurReply(envelope: Envelope): StatusEnvelope | undefined {
+  if (envelope.kind !== 'message' || envelope.direction !== 'outbound') return undefined;
+  if (envelope.channel !== 'messenger' && envelope.channel !== 'instagram') return undefined;
+  const key = envelope.data?.metadata;
+  if (typeof key !== 'string' || !decodeReplyKey(key)) return undefined;
+  const { id, provider, channel, account, occurredAt, receivedAt, providerTime, rawRef, customer } = envelope;
+  return {
+    kind: 'status',
+    id,
+    provider,
+    channel,
+    ...(account !== undefined ? { account } : {}),
+    occurredAt,
+    receivedAt,
+    ...(providerTime !== undefined ? { providerTime } : {}),
+    rawRef,
+    providerMessageId: envelope.providerMessageId,
+    status: 'sent',
+    customer,
+    replyKey: key,
+  };
 }

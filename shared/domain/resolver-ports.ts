@@ -23,6 +23,8 @@ export interface ProfileState {
   csatPending?: CsatPending | undefined;
   /** The email the web-chat visitor typed, as the profile keeps it (unverified). */
   typedEmail?: string | undefined;
+  /** WhatsApp's own id of the phone, when it is not the identity's key form. */
+  whatsappAddress?: string | undefined;
   /** Tokens of the identities the profile holds, so a touch that adds none can be skipped. */
   identities?: readonly string[] | undefined;
   /** The channels the customer used. */
@@ -86,6 +88,11 @@ export interface ProfileTouch {
   stale?: boolean | undefined;
   /** The email a web-chat visitor typed (unverified), kept on the profile for agents to see. */
   typedEmail?: string | undefined;
+  /**
+   * A WhatsApp message's sender as WhatsApp wrote it, when that is not the identity's key (replies go
+   * to it); null when it is, which clears one kept before. Undefined for other events: left as it is.
+   */
+  whatsappAddress?: string | null | undefined;
 }
 
 /** A conversation touch's outcome: whether the event was the conversation's latest, and its state then. */
@@ -152,7 +159,7 @@ export interface ResolverStore {
    * Moves the customer's outbound messages on the receipt's channel at or before its time forward to its
    * status, reading a bounded page of their latest items; answers how many moved.
    */
-  advanceWatermark?(customerId: string, receipt: WatermarkReceipt): Promise<number>;
+  advanceWatermark?(customerIds: readonly string[], receipt: WatermarkReceipt): Promise<number>;
   /**
    * A reply the provider took failed later (`failed`, its time as an answer): the wait starts again from
    * `at` if it was the conversation's last answer and none reached the customer after it (conditional,

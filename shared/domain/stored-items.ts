@@ -18,6 +18,7 @@ const CustomerItemSchema = z.looseObject({
   lastAgentId: z.string().optional(),
   lastAgentAt: z.string().optional(),
   typedEmail: z.string().optional(),
+  whatsappAddress: z.string().optional(),
 });
 
 /** A stored identity token (`<kind>#<value>`) as an identity; undefined for a kind we no longer know. */
@@ -61,6 +62,7 @@ export function customerOfItem(item: Record<string, unknown>): Customer {
     lastAgentId: parsed.lastAgentId,
     lastAgentAt: parsed.lastAgentAt,
     typedEmail: parsed.typedEmail,
+    whatsappAddress: parsed.whatsappAddress,
   });
 }
 

@@ -55,6 +55,7 @@ const ProfileStateSchema = z.object({
   lastResolvedAt: z.string().optional(),
   mentioned: StringSetSchema,
   typedEmail: z.string().optional(),
+  whatsappAddress: z.string().optional(),
   // A malformed one is no survey: the message is then a normal one.
   csatPending: CsatPendingSchema.optional().catch(undefined),
   identities: StringSetSchema,

@@ -30,6 +30,8 @@ import {
   queryWatermarkInput,
   type StatusChange,
   statusReached,
+  WATERMARK_MAX_PAGES,
+  WATERMARK_MAX_PARTITIONS,
 } from './params/timeline.js';
 
 /**
@@ -174,22 +176,40 @@ async function advanceReferencedStatus(
 }
 
 /**
- * Applies a watermark receipt (see `queryWatermarkInput`) to the customer's outbound messages on its
- * channel: one bounded query, then a forward-only write to each message it finds behind the status.
- * Nothing is written for a message already there (a redelivery, a later receipt first), and no message
- * reference: the receipt names no message. Answers how many messages moved.
+ * Applies a watermark receipt (see `queryWatermarkInput`) to the outbound messages on its channel in
+ * each partition (the customer's, then those merged into it; at most WATERMARK_MAX_PARTITIONS): pages
+ * newest first until the first message the status already covers (every older one was moved by the
+ * receipt that moved it), the partition's end, or WATERMARK_MAX_PAGES pages; a forward-only write to
+ * each message behind the status. Nothing is written for a message already there (a redelivery, a
+ * later receipt first), and no message reference: the receipt names no message. Answers how many moved.
  */
 export async function advanceWatermark(
   db: DynamoDb,
-  customerId: string,
+  customerIds: readonly string[],
   receipt: WatermarkReceipt,
 ): Promise<number> {
-  const out = await queryItems(db, queryWatermarkInput(db.table, customerId, receipt));
   let moved = 0;
-  for (const item of out.Items ?? []) {
-    const key = { pk: String(item.pk), sk: String(item.sk) };
-    const change = { status: receipt.status, at: receipt.statusAt };
-    if (await advanceTimeline(db, key, change)) moved += 1;
+  for (const customerId of customerIds.slice(0, WATERMARK_MAX_PARTITIONS)) {
+    moved += await advanceWatermarkIn(db, customerId, receipt);
+  }
+  return moved;
+}
+
+/** One partition of `advanceWatermark`: its pages, newest first, until the walk may stop. */
+async function advanceWatermarkIn(db: DynamoDb, customerId: string, receipt: WatermarkReceipt) {
+  const rank = statusRank(receipt.status);
+  const change = { status: receipt.status, at: receipt.statusAt };
+  let moved = 0;
+  let startKey: Record<string, unknown> | undefined;
+  for (let page = 0; page < WATERMARK_MAX_PAGES; page++) {
+    const out = await queryItems(db, queryWatermarkInput(db.table, customerId, receipt, startKey));
+    for (const item of out.Items ?? []) {
+      if (typeof item.statusRank === 'number' && item.statusRank >= rank) return moved;
+      const key = { pk: String(item.pk), sk: String(item.sk) };
+      if (await advanceTimeline(db, key, change)) moved += 1;
+    }
+    startKey = out.LastEvaluatedKey;
+    if (!startKey) break;
   }
   return moved;
 }

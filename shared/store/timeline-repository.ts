@@ -284,8 +284,8 @@ export function timelineRepository(db: DynamoDb, customers: Partitions) {
      */
     advanceStatus: (envelope: StatusEnvelope) => advanceStatus(db, envelope),
     /** Moves the customer's outbound messages on a channel at or before a watermark forward (a bounded read). */
-    advanceWatermark: (customerId: string, receipt: WatermarkReceipt) =>
-      advanceWatermark(db, customerId, receipt),
+    advanceWatermark: (customerIds: readonly string[], receipt: WatermarkReceipt) =>
+      advanceWatermark(db, customerIds, receipt),
     /** Links an outbound message's provider id to its timeline item (`sent`: the sender recorded it there). */
     linkOutbound: (item: TimelineItem, sent?: 'sent'): Promise<boolean> => linkOutbound(db, item, sent),
     /** Keeps the raw provider event once. */

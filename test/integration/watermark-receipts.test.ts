@@ -116,16 +116,18 @@ describe('local runtime: Messenger and Instagram watermark receipts', () => {
     // What the resolver spent (the live log's own writes, made by the change feed, left out).
     const spent = calls.filter((c) => !c.pk.startsWith('LIVE#'));
     expect(await statuses(customerId)).toEqual(['read', 'read']);
-    // The identity, one page of the timeline, a write to each reply; no message reference.
+    // The identity, the profile (for partitions merged into it), one page of the timeline, a write to
+    // each reply; no message reference.
     expect(spent.map((c) => [c.command, c.failed])).toEqual([
+      ['GetItem', false],
       ['GetItem', false],
       ['Query', false],
       ['UpdateItem', false],
       ['UpdateItem', false],
     ]);
     expect(spent.some((c) => c.pk.startsWith('MESSAGE#'))).toBe(false);
-    // Half a read unit each here (four small items read); the query reads 20 items at most.
-    expect(spent.filter((c) => c.command !== 'UpdateItem').map((c) => c.units)).toEqual([0.5, 0.5]);
+    // Half a read unit each here (small items); a page of the query reads 20 items at most.
+    expect(spent.filter((c) => c.command !== 'UpdateItem').map((c) => c.units)).toEqual([0.5, 0.5, 0.5]);
     expect(spent.filter((c) => c.command === 'UpdateItem').map((c) => c.units)).toEqual([1, 1]);
   });
 
@@ -139,8 +141,9 @@ describe('local runtime: Messenger and Instagram watermark receipts', () => {
     await post(metaEvent('messenger', psid, watermark - 1, { delivery: { watermark: watermark - 1 } }));
     const spent = calls.filter((c) => !c.pk.startsWith('LIVE#')).map((c) => c.command);
     expect(await outbound(customerId)).toEqual(read);
-    // Reads only: the replies stand at read already, so nothing is written (nor billed as a failed write).
-    expect(spent).toEqual(['GetItem', 'Query', 'GetItem', 'Query']);
+    // Reads only: the newest reply stands at read already, so the walk stops there and nothing is
+    // written (nor billed as a failed write).
+    expect(spent).toEqual(['GetItem', 'GetItem', 'Query', 'GetItem', 'GetItem', 'Query']);
   });
 
   it('leaves a reply written after the watermark as it is, and moves it with the next one', async () => {
@@ -175,6 +178,58 @@ describe('local runtime: Messenger and Instagram watermark receipts', () => {
     const items = await scanTable(client, 'threadline');
     client.destroy();
     expect(items.filter((i) => String(i.pk).includes('watermark:'))).toEqual([]);
+  });
+
+  it('reads on past the latest 20 items, page by page, to a reply the customer wrote 30 times after', async () => {
+    const { psid, customerId } = await conversation('messenger', ['Anything else?']);
+    for (let i = 0; i < 30; i++) {
+      await post(
+        metaEvent('messenger', psid, tick(), { message: { mid: `m_more_${psid}_${i}`, text: `and ${i}` } }),
+      );
+    }
+    calls.length = 0;
+    const watermark = tick();
+    await post(metaEvent('messenger', psid, watermark, { read: { watermark } }));
+    const spent = calls.filter((c) => !c.pk.startsWith('LIVE#')).map((c) => c.command);
+    expect(await statuses(customerId)).toEqual(['read']);
+    // The identity, the profile (for merged partitions), two pages of 20 items, the write.
+    expect(spent).toEqual(['GetItem', 'GetItem', 'Query', 'Query', 'UpdateItem']);
+  });
+
+  it('stops at the first reply the status already covers, however long the history behind it', async () => {
+    const { psid, customerId } = await conversation('messenger', ['One', 'Two']);
+    const first = tick();
+    await post(metaEvent('messenger', psid, first, { read: { watermark: first } }));
+    const profile = await api<{ openConversationId: string }>('GET', `/api/customers/${customerId}`);
+    tick();
+    await api('POST', `/api/conversations/${profile.openConversationId}/replies`, { text: 'Three' });
+    await runtime.idle();
+    calls.length = 0;
+    const second = tick();
+    await post(metaEvent('messenger', psid, second, { read: { watermark: second } }));
+    const spent = calls.filter((c) => !c.pk.startsWith('LIVE#')).map((c) => c.command);
+    expect(await statuses(customerId)).toEqual(['read', 'read', 'read']);
+    expect(spent).toEqual(['GetItem', 'GetItem', 'Query', 'UpdateItem']);
+  });
+
+  it("moves a reply that stands in the partition of a customer merged into the receipt's customer", async () => {
+    const source = await conversation('messenger', ['Before the merge']);
+    const target = await conversation('instagram', ['Other channel']);
+    await runtime.store.merges.merge(
+      target.customerId,
+      source.customerId,
+      'agent-wm',
+      new Date(tick()).toISOString(),
+    );
+    await runtime.idle();
+    const watermark = tick();
+    await post(metaEvent('messenger', source.psid, watermark, { read: { watermark } }));
+    // The merged timeline shows both replies; only the receipt's channel moved.
+    const byChannel = (await outbound(target.customerId)).map((i) => [i.channel, i.status]);
+    expect(byChannel.sort()).toEqual([
+      ['instagram', 'sent'],
+      ['messenger', 'read'],
+    ]);
   });
 
   it('tells live clients the reply was read', async () => {

@@ -5,7 +5,7 @@ import { splitQuoted } from '#shared/channels/ses/quoted.js';
 import { addressIdentity } from '#shared/channels/twilio/params.js';
 import { twilioSignedUrl } from '#shared/channels/twilio/signature.js';
 import { normaliseEmail, providerPhone } from '#shared/domain/addresses.js';
-import { normalisePhone } from '#shared/domain/identity.js';
+import { normalisePhone, phoneIdentityKey } from '#shared/domain/identity.js';
 import { mentionedIdentities } from '#shared/domain/mentions.js';
 import { asksForPerson } from '#shared/domain/responder.js';
 import { findKeyword } from '#shared/domain/routing/keywords.js';
@@ -185,6 +185,10 @@ export const ADVERSARIAL_CASES: readonly AdversarialCase[] = [
   ...cases('domain normalisePhone', (text) => normalisePhone(text), {
     digits: () => run('1'),
     'separated digits': () => run('1 ', '+'),
+  }),
+  ...cases('domain phoneIdentityKey', phoneIdentityKey, {
+    'Brazilian digits': () => run('9', '+5541'),
+    'Mexican digits': () => run('1', '+521'),
   }),
   ...cases('domain providerPhone', (text) => providerPhone(text), {
     'separated digits': () => run('1 ', '+'),

@@ -6,6 +6,7 @@ import type {
   ProviderHttpRequest,
   SendResult,
 } from '#shared/domain/outbound.js';
+import { replyKeyOf } from '#shared/domain/reply-key.js';
 import { PermanentSendError, RetryableSendError } from '#shared/domain/send-errors.js';
 import { isRetryableStatus } from '#shared/http/status.js';
 import { callGraph, GRAPH_API_VERSION, GraphErrorBodySchema } from './graph.js';
@@ -80,7 +81,7 @@ export function buildMetaSendRequest(
     ...(message.tag === 'HUMAN_AGENT'
       ? { messaging_type: 'MESSAGE_TAG', tag: 'HUMAN_AGENT' }
       : { messaging_type: 'RESPONSE' }),
-    message: messageObject(message),
+    message: { ...messageObject(message), ...echoMetadata(message) },
   };
   return {
     method: 'POST',
@@ -148,6 +149,17 @@ function endpoint(
 }
 
 /** `{ text }` or `{ attachment }`: the Send API takes one or the other in a message. */
+/**
+ * Messenger hands a message's `metadata` back on its echo (`message_echoes`): our reply's key there
+ * lets the resolver know the echo of our own send even when it overtakes the Send API's answer. Not
+ * sent to Instagram, whose Send API documents no `metadata`.
+ */
+function echoMetadata(message: OutboundMessage): { metadata?: string } {
+  if (message.channel !== 'messenger') return {};
+  const key = replyKeyOf(message);
+  return key ? { metadata: key } : {};
+}
+
 function messageObject(message: OutboundMessage): Record<string, unknown> {
   const name = channelName(message);
   const text = message.text || undefined;

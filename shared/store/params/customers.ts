@@ -87,8 +87,16 @@ export function touchProfileInput(
       'gsi1sk = if_not_exists(gsi1sk, :nameSk)',
     );
   }
+  const removes: string[] = [];
   let condition: string | undefined;
   if (phase === 'current') {
+    // The latest WhatsApp message says which id WhatsApp delivers to.
+    if (typeof touch.whatsappAddress === 'string') {
+      values[':whatsappAddress'] = touch.whatsappAddress;
+      sets.push('whatsappAddress = :whatsappAddress');
+    } else if (touch.whatsappAddress === null) {
+      removes.push('whatsappAddress');
+    }
     names['#open'] = 'openConversationId';
     values[':conv'] = touch.conversationId;
     values[':at'] = touch.at;
@@ -104,7 +112,7 @@ export function touchProfileInput(
   return {
     TableName: table,
     Key: Keys.customer(touch.customerId),
-    UpdateExpression: `SET ${sets.join(', ')} ADD ${adds.join(', ')}`,
+    UpdateExpression: `SET ${sets.join(', ')} ADD ${adds.join(', ')}${removes.length ? ` REMOVE ${removes.join(', ')}` : ''}`,
     ...(Object.keys(names).length ? { ExpressionAttributeNames: names } : {}),
     ExpressionAttributeValues: values,
     ...(condition ? { ConditionExpression: condition } : {}),

@@ -15,10 +15,23 @@ export const RAW_INLINE_MAX = 2048;
 export const LAST_INBOUND_LOOKBACK = 100;
 
 /**
- * How many of the customer's latest items, at or before a watermark receipt's time, the receipt reads
- * (whatever their channel or direction): the replies it can move. Older ones keep the status they have.
+ * How many of a customer's items, at or before a watermark receipt's time, one page of the receipt's
+ * query reads (whatever their channel or direction).
  */
-export const WATERMARK_LOOKBACK = 20;
+export const WATERMARK_PAGE = 20;
+
+/**
+ * How many pages a watermark receipt reads in one partition, newest first, before it gives up: it stops
+ * sooner at the first reply of its channel the status already covers (a receipt before it moved
+ * everything older). 100 items: replies older than that keep the status they have.
+ */
+export const WATERMARK_MAX_PAGES = 5;
+
+/**
+ * How many partitions a watermark receipt reads: its customer's and those of the customers merged
+ * directly into it (their replies from before the merge stay there). Further ones are not looked in.
+ */
+export const WATERMARK_MAX_PARTITIONS = 10;
 
 /** The raw payload of a timeline item when it is too large to ride on it, or undefined. */
 export function rawAside(raw: unknown): string | undefined {
@@ -295,22 +308,24 @@ export function queryLastInboundInput(
 }
 
 /**
- * The customer's outbound messages on a channel that a watermark receipt (`status` at `at`: everything
- * at or before it) moves forward: among the WATERMARK_LOOKBACK latest items at or before it, those sent
- * (a provider id, `sent` or beyond) and still behind the status, never a `failed` one (it never reached
- * the customer). Keys only: the write that follows needs nothing else.
+ * One page (WATERMARK_PAGE items, newest first, at or before `at`) of a customer's outbound messages on
+ * a channel that a watermark receipt (`status` at `at`: everything at or before it) may move: those
+ * sent (a provider id, `sent` or beyond), never a `failed` one (it never reached the customer). Those
+ * at the status or beyond come too: the first of them ends the walk (see `advanceWatermark`). Keys and
+ * the rank only: the write that follows needs nothing else.
  */
 export function queryWatermarkInput(
   table: string,
   customerId: string,
   receipt: { channel: Channel; at: string; status: DeliveryStatus },
+  startKey?: Record<string, unknown>,
 ): QueryCommandInput {
   return {
     TableName: table,
     KeyConditionExpression: 'pk = :pk AND sk BETWEEN :from AND :to',
     FilterExpression:
-      'channel = :channel AND direction = :outbound AND attribute_exists(providerMessageId) AND statusRank >= :sent AND statusRank < :rank AND #status <> :failed',
-    ProjectionExpression: 'pk, sk',
+      'channel = :channel AND direction = :outbound AND attribute_exists(providerMessageId) AND statusRank >= :sent AND #status <> :failed',
+    ProjectionExpression: 'pk, sk, statusRank',
     ExpressionAttributeNames: { '#status': 'status' },
     ExpressionAttributeValues: {
       ':pk': Keys.customer(customerId).pk,
@@ -320,11 +335,11 @@ export function queryWatermarkInput(
       ':channel': receipt.channel,
       ':outbound': 'outbound',
       ':sent': statusRank('sent'),
-      ':rank': statusRank(receipt.status),
       ':failed': 'failed',
     },
     ScanIndexForward: false,
-    Limit: WATERMARK_LOOKBACK,
+    Limit: WATERMARK_PAGE,
+    ...(startKey ? { ExclusiveStartKey: startKey } : {}),
   };
 }
 

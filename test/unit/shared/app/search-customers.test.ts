@@ -23,6 +23,19 @@ describe('candidateIdentities', () => {
     });
   });
 
+  it('reads either form of a Brazilian or Mexican mobile as its key, then the form earlier versions kept', () => {
+    for (const q of ['+55 41 8888-7777', '+55 41 98888-7777']) {
+      expect(candidateIdentities(q, {}).filter((i) => i.kind === 'phone')).toEqual([
+        { kind: 'phone', value: '+5541988887777' },
+        { kind: 'phone', value: '+554188887777' },
+      ]);
+    }
+    expect(candidateIdentities('5215512345678', {}).filter((i) => i.kind === 'phone')).toEqual([
+      { kind: 'phone', value: '+525512345678' },
+      { kind: 'phone', value: '+5215512345678' },
+    ]);
+  });
+
   it('reads a phone in a local format as E.164 in the default region, and as a raw handle', () => {
     expect(candidateIdentities('(650) 555-1234', { defaultRegion: 'US' })).toEqual([
       { kind: 'phone', value: '+16505551234' },

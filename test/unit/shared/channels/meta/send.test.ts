@@ -7,6 +7,7 @@ import {
   type MetaSendRequestOptions,
 } from '#shared/channels/meta/send.js';
 import { type OutboundMessage, OutboundMessageSchema } from '#shared/domain/outbound.js';
+import { decodeReplyKey, replyKeyOf } from '#shared/domain/reply-key.js';
 import { PermanentSendError, RetryableSendError } from '#shared/domain/send-errors.js';
 
 const TOKEN = 'EAAB-page-secret-token';
@@ -75,13 +76,28 @@ async function failure(promise: Promise<unknown>): Promise<Error> {
   return error;
 }
 
+/** The reply's key, which a Messenger send carries as `metadata` for its echo to hand back. */
+const KEY = replyKeyOf(outbound());
+
 describe('buildMetaSendRequest', () => {
+  it("gives Messenger the reply's key as metadata (its echo hands it back), Instagram nothing", () => {
+    expect(KEY).toBeDefined();
+    expect(decodeReplyKey(KEY)).toEqual({
+      customerId: 'cus-1',
+      at: '2026-05-02T10:00:00.000Z',
+      replyId: 'reply-1',
+    });
+    expect(build(instagram({ text: TEXT })).body).not.toHaveProperty('message.metadata');
+    // A reply whose ids make no key (no separator may be in them) goes without.
+    expect(build(outbound({ text: TEXT, customerId: 'cus 1' })).body).not.toHaveProperty('message.metadata');
+  });
+
   it("posts Messenger text as a RESPONSE to the Page's /messages with a Bearer token", () => {
     expect(build(outbound({ text: TEXT }))).toEqual({
       method: 'POST',
       url: `https://graph.facebook.com/${META_SEND_API_VERSION}/${PAGE_ID}/messages`,
       headers: HEADERS,
-      body: { recipient: { id: PSID }, messaging_type: 'RESPONSE', message: { text: TEXT } },
+      body: { recipient: { id: PSID }, messaging_type: 'RESPONSE', message: { text: TEXT, metadata: KEY } },
     });
     expect(META_SEND_API_VERSION).toBe('v23.0');
   });
@@ -107,7 +123,7 @@ describe('buildMetaSendRequest', () => {
       recipient: { id: PSID },
       messaging_type: 'MESSAGE_TAG',
       tag: 'HUMAN_AGENT',
-      message: { text: TEXT },
+      message: { text: TEXT, metadata: KEY },
     });
   });
 
@@ -124,7 +140,7 @@ describe('buildMetaSendRequest', () => {
     expect(build(message).body).toEqual({
       recipient: { id: PSID },
       messaging_type: 'RESPONSE',
-      message: { attachment: { type, payload: { url: 'https://cdn.example.com/x' } } },
+      message: { attachment: { type, payload: { url: 'https://cdn.example.com/x' } }, metadata: KEY },
     });
   });
 
@@ -164,7 +180,7 @@ describe('buildMetaSendRequest', () => {
     expect(build(outbound({ text: TEXT, replyTo: 'm_PREVIOUS' })).body).toEqual({
       recipient: { id: PSID },
       messaging_type: 'RESPONSE',
-      message: { text: TEXT },
+      message: { text: TEXT, metadata: KEY },
     });
   });
 
@@ -223,7 +239,7 @@ describe('MetaMessagingSender', () => {
       recipient: { id: PSID },
       messaging_type: 'MESSAGE_TAG',
       tag: 'HUMAN_AGENT',
-      message: { text: TEXT },
+      message: { text: TEXT, metadata: KEY },
     });
     expect(init?.signal).toBeInstanceOf(AbortSignal);
   });

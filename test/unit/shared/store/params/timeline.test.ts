@@ -182,7 +182,7 @@ describe('timeline params', () => {
 });
 
 describe('the replies a watermark receipt reads', () => {
-  it('reads the 20 latest items at or before the watermark, keeping sent replies of its channel behind it', () => {
+  it('reads a page of 20 items at or before the watermark: sent replies of its channel, with their rank', () => {
     const receipt = {
       channel: 'messenger' as const,
       at: '2026-12-04T10:00:00.123Z',
@@ -192,8 +192,8 @@ describe('the replies a watermark receipt reads', () => {
       TableName: 't',
       KeyConditionExpression: 'pk = :pk AND sk BETWEEN :from AND :to',
       FilterExpression:
-        'channel = :channel AND direction = :outbound AND attribute_exists(providerMessageId) AND statusRank >= :sent AND statusRank < :rank AND #status <> :failed',
-      ProjectionExpression: 'pk, sk',
+        'channel = :channel AND direction = :outbound AND attribute_exists(providerMessageId) AND statusRank >= :sent AND #status <> :failed',
+      ProjectionExpression: 'pk, sk, statusRank',
       ExpressionAttributeNames: { '#status': 'status' },
       ExpressionAttributeValues: {
         ':pk': 'CUSTOMER#cu_1',
@@ -202,12 +202,14 @@ describe('the replies a watermark receipt reads', () => {
         ':channel': 'messenger',
         ':outbound': 'outbound',
         ':sent': 1,
-        ':rank': 4,
         ':failed': 'failed',
       },
       ScanIndexForward: false,
       Limit: 20,
     });
+    // The next page starts after the last key of the one before.
+    const start = { pk: 'CUSTOMER#cu_1', sk: 'TIMELINE#2026-12-04T09:00:00.000Z#messenger:m_1' };
+    expect(queryWatermarkInput('t', 'cu_1', receipt, start).ExclusiveStartKey).toEqual(start);
   });
 
   it('takes in every item of the watermark millisecond and none of the next', () => {

@@ -34,6 +34,8 @@ export interface ErasureReport {
   identities: number;
   timelineItems: number;
   conversations: number;
+  /** Events taken out of the live event log (kept 26 hours for the console's feed and catch-ups). */
+  liveEvents: number;
   /**
    * False when the erasure stopped after its share of deletes (a heavy customer): `DELETE` again to
    * carry on (202 until the last call, which answers 200 and writes the tombstone).

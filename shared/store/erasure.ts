@@ -6,7 +6,9 @@ import type { Suggestion } from '../domain/suggestions.js';
 import { syncAgentLoadOf } from './agent-load.js';
 import { type DynamoDb, putItem, queryItems, sendDynamo, updateItemIf } from './dynamo-client.js';
 import { Keys, suggestionKey } from './keys.js';
+import { redactLivePack } from './live-erasure.js';
 import { queryAll } from './paging.js';
+import { queryLiveNotesInput } from './params/live.js';
 import {
   deleteErasedInput,
   forgetMentionInput,
@@ -109,6 +111,31 @@ async function forgetProviderEvents(db: ErasureDb, tokens: readonly string[]): P
   }
 }
 
+/** Notes of the live log read per page by an erasure (each deleted once its pack is redacted). */
+const LIVE_NOTES_PAGE = 100;
+
+/**
+ * Takes the customer's events out of the live event log (kept 26 hours, message text included): the
+ * log notes under the customer each pack holding their events, so this reads those notes, redacts each
+ * pack (deleted, or rewritten with the others' events) and deletes the note. Deleted notes are not read
+ * again, so a resumed call starts from the first note left; a rewrite spends the budget as a delete does.
+ */
+async function forgetLiveEvents(db: ErasureDb, customerId: string, report: ErasureReport): Promise<void> {
+  for (;;) {
+    const out = await queryItems(db, queryLiveNotesInput(db.table, customerId, LIVE_NOTES_PAGE));
+    const notes = out.Items ?? [];
+    for (const note of notes) {
+      if (db.budget.left <= 0) throw new ErasurePaused();
+      const pack = { pk: String(note.packPk), sk: String(note.packSk) };
+      const done = await redactLivePack(db, pack, customerId, (key) => remove(db, key));
+      if (done.write === 'rewrite') db.budget.left -= 1;
+      report.liveEvents += done.removed;
+      await remove(db, { pk: String(note.pk), sk: String(note.sk) });
+    }
+    if (notes.length === 0 || !out.LastEvaluatedKey) return;
+  }
+}
+
 const REPLY_ITEM_PREFIX = replyItemId('');
 
 /**
@@ -189,10 +216,18 @@ const STEPS: readonly Step[] = [
   },
   (db, _deps, profile, report) => deleteTimeline(db, profile.id, report),
   (db, _deps, profile) => forgetProviderEvents(db, [...profile.identities]),
+  // Last: what the change feed publishes of the customer while the steps above run is in the log by now.
+  (db, _deps, profile, report) => forgetLiveEvents(db, profile.id, report),
 ];
 
-/** Where the last call stopped: steps done (over every profile, in order), and inside the next one. */
+/**
+ * Where the last call stopped: steps done (over every profile, in order), and inside the next one. A
+ * marker written by a version with other steps (or before markers named their steps) counts them
+ * differently: the erasure starts over from the first step, every step being safe to repeat, so no
+ * step added since (the exports, the live log) is skipped.
+ */
 function progressOf(profile: RawProfile): { step: number; cursor: Cursor | undefined } {
+  if (profile.erasureSteps !== STEPS.length) return { step: 0, cursor: undefined };
   const step = typeof profile.erasureStep === 'number' ? profile.erasureStep : 0;
   const cursor =
     typeof profile.erasureCursor === 'string'
@@ -235,6 +270,7 @@ export async function eraseCustomer(
     identities: profiles.reduce((sum, profile) => sum + profile.identities.length, 0),
     timelineItems: countOf(asked.erasedTimelineItems),
     conversations: countOf(asked.erasedConversations),
+    liveEvents: countOf(asked.erasedLiveEvents),
     complete: true,
   };
   const from = progressOf(asked);
@@ -252,7 +288,8 @@ export async function eraseCustomer(
     }
   } catch (error) {
     if (!(error instanceof ErasurePaused)) throw error;
-    const progress = { ...report, step, cursor: erasing.cursor && JSON.stringify(erasing.cursor) };
+    const cursor = erasing.cursor && JSON.stringify(erasing.cursor);
+    const progress = { ...report, step, steps: STEPS.length, cursor };
     await updateItemIf(db, saveErasureProgressInput(db.table, customerId, progress));
     return { ...report, complete: false };
   }

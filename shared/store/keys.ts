@@ -53,6 +53,7 @@ export const mentionsPartition = (token: string): string => `MENTION#${token}`;
  * | every subscription     | Query    gsi1k gsi1pk=WEBHOOKS, gsi1sk=<createdAt>#<id>, GetItem each |
  * | webhook delivery log   | Query ×8 pk=WEBHOOK_DELIVERY#<sub>#<0..7>, sk=<at>#<id>, merged   |
  * | live events after seq  | Query ×160 per hour pk=LIVE#<hour>#<0..159>, sk > <seq>, merged   |
+ * | live packs of customer | Query    pk=LIVE#OF#<customer id>, sk=<pack pk>|<pack sk> (ttl; erasure) |
  * | open live sockets      | Query ×8 pk=LIVE_CONN#<0..7>; Put/Update/Delete sk=<connectionId>  |
  * | web-chat session       | GetItem  pk=WEBCHAT_SESSION#<sha256 of token>, sk=SESSION (ttl)   |
  * | web-chat sessions of id| Query    pk=WEBCHAT_SESSIONS#<kind>#<value>, sk=SESSION#<sha256> (ttl; erasure) |
@@ -285,6 +286,12 @@ export const liveHour = (ms: number): string => new Date(ms).toISOString().slice
 /** Partition of one shard of one hour of the live event log. */
 export const liveEventPartition = (hour: string, shard: number): string => `LIVE#${hour}#${shard}`;
 
+/**
+ * Where the live log notes which of its items hold a customer's events (one item per pack and
+ * customer, with the pack's `ttl`), so an erasure finds them without reading everyone's events. Under
+ * `LIVE#` like the log itself: the change feed passes it by, as it does the log.
+ */
+export const liveOfCustomerPartition = (customerId: string): string => `LIVE#OF#${customerId}`;
 /** Whether `pk` is a partition of the live event log (no other partition starts `LIVE#`). */
 export const isLiveEventPartition = (pk: string): boolean => pk.startsWith('LIVE#');
 /** Sort key of a live event: its `seq` (zero-padded, so the order of keys is the order of seqs), its id. */

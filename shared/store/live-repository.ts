@@ -11,6 +11,7 @@ import {
   liveEventPacks,
   putLiveConnectionInput,
   putLiveEventsInput,
+  putLiveNotesInput,
   queryLiveConnectionsInput,
   queryLiveEventsInput,
   setLiveViewingInput,
@@ -81,9 +82,12 @@ function pageOf(
 export function liveEventRepository(db: DynamoDb): LiveEventLog {
   return {
     async append(events) {
+      const packs = liveEventPacks(events).map((pack) => putLiveEventsInput(db.table, pack));
+      // The notes first: a pack is never kept without them, so an erasure finds every pack it must.
       await Promise.all(
-        liveEventPacks(events).map((pack) => putItem(db, putLiveEventsInput(db.table, pack))),
+        packs.flatMap((pack) => putLiveNotesInput(db.table, pack)).map((n) => putItem(db, n)),
       );
+      await Promise.all(packs.map((pack) => putItem(db, pack)));
     },
     async read(after, limit, nowMs) {
       const found: DurableEvent[] = [];

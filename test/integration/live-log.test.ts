@@ -6,6 +6,7 @@ import type { DurableEvent, ServerFrame } from '#shared/domain/live/events.js';
 import { seqAt, seqClock } from '#shared/domain/live/seq.js';
 import { memoryConnections } from '#shared/local/live-server.js';
 import { LIVE_SHARDS, liveEventSortKey, liveHour, shardOf } from '#shared/store/keys.js';
+import { redactLivePack } from '#shared/store/live-erasure.js';
 import { liveEventRepository } from '#shared/store/live-repository.js';
 import { LIVE_PACK } from '#shared/store/params/live.js';
 import { documentClient } from '#shared/store/sdk-documents.js';
@@ -15,10 +16,11 @@ const TABLE = 'live-log';
 const HOUR = Date.parse('2026-12-03T12:00:00.000Z');
 const local = useLocalStore(TABLE);
 
-/** The log over the dynalite table, with every item it puts. */
+/** The log over the dynalite table, with every pack it puts (`puts`) and every note of a customer's packs. */
 function countedLog() {
   const doc = documentClient(local.dynamo.client);
   const puts: PutCommandInput[] = [];
+  const notes: PutCommandInput[] = [];
   const counted = {
     get: doc.get.bind(doc),
     update: doc.update.bind(doc),
@@ -26,11 +28,11 @@ function countedLog() {
     query: doc.query.bind(doc),
     batchGet: doc.batchGet.bind(doc),
     put: (input: PutCommandInput) => {
-      puts.push(input);
+      (input.Item?.entity === 'live_note' ? notes : puts).push(input);
       return doc.put(input);
     },
   };
-  return { log: liveEventRepository({ doc: counted, table: TABLE }), puts };
+  return { log: liveEventRepository({ doc: counted, table: TABLE }), puts, notes, doc };
 }
 
 const event = (seq: number, n: number, customerId = `cu_${n % 7}`): DurableEvent => ({
@@ -70,10 +72,17 @@ async function pageThrough(
 
 describe('the live event log, packed (dynalite)', () => {
   it('writes a batch of 40 small events as one item of a few write units, not 40', async () => {
-    const { log, puts } = countedLog();
+    const { log, puts, notes } = countedLog();
     const events = Array.from({ length: 40 }, (_, i) => event(seqAt(HOUR + 1000) + i, i));
     await log.append(events);
     expect(puts).toHaveLength(1);
+    // One note per customer in the pack (7), a write unit each, with the pack's ttl.
+    expect(notes.map((n) => n.Item?.pk).sort()).toEqual(
+      Array.from({ length: 7 }, (_, i) => `LIVE#OF#cu_${i}`),
+    );
+    expect(
+      notes.every((n) => n.Item?.ttl === puts[0]?.Item?.ttl && n.Item?.packPk === puts[0]?.Item?.pk),
+    ).toBe(true);
     const bytes = JSON.stringify(puts[0]?.Item).length;
     expect(Math.ceil(bytes / 1024)).toBeLessThan(events.length / 2);
     const page = await log.read(seqAt(HOUR + 1000) + 9, 100, HOUR + 5000);
@@ -151,6 +160,82 @@ describe('the live event log, packed (dynalite)', () => {
   });
 });
 
+describe('taking an erased customer out of the log (dynalite)', () => {
+  const T0 = HOUR + 2_000_000;
+  const keyOf = (note: PutCommandInput) => ({ pk: String(note.Item?.packPk), sk: String(note.Item?.packSk) });
+
+  it('rewrites a shared pack with the others’ events as they were, deletes a pack only theirs', async () => {
+    const { log, notes, doc } = countedLog();
+    const shared = [event(seqAt(T0), 1, 'cu_gone'), event(seqAt(T0) + 1, 2, 'cu_kept')];
+    await log.append(shared);
+    await log.append([event(seqAt(T0 + 1000), 3, 'cu_gone')]);
+    const theirs = notes.filter((n) => n.Item?.pk === 'LIVE#OF#cu_gone');
+    expect(theirs).toHaveLength(2);
+    const deleted: unknown[] = [];
+    const db = { doc, table: TABLE };
+    const results = [];
+    for (const note of theirs) {
+      results.push(
+        await redactLivePack(db, keyOf(note), 'cu_gone', (key) =>
+          doc.delete({ TableName: TABLE, Key: key }).then(() => deleted.push(key)),
+        ),
+      );
+    }
+    expect(results).toEqual([
+      { removed: 1, write: 'rewrite' },
+      { removed: 1, write: 'delete' },
+    ]);
+    expect(deleted).toHaveLength(1);
+    const page = await log.read(seqAt(T0) - 1, 10, T0 + 5000);
+    expect(page.events).toEqual([shared[1]]);
+    // Again (a resumed erasure): nothing of theirs is left, no write.
+    for (const note of theirs) {
+      expect(await redactLivePack(db, keyOf(note), 'cu_gone', async () => undefined)).toEqual({
+        removed: 0,
+        write: 'none',
+      });
+    }
+  });
+
+  it('reads a pack again when another erasure rewrote it meanwhile, and keeps what that one kept', async () => {
+    const { log, notes, doc } = countedLog();
+    const pack = [
+      event(seqAt(T0 + 9000), 1, 'cu_a'),
+      event(seqAt(T0 + 9000) + 1, 2, 'cu_b'),
+      event(seqAt(T0 + 9000) + 2, 3, 'cu_c'),
+    ];
+    await log.append(pack);
+    const key = keyOf(notes.find((n) => n.Item?.pk === 'LIVE#OF#cu_a') as PutCommandInput);
+    let raced = false;
+    // cu_b's erasure rewrites the pack between cu_a's read and its write.
+    const racing = {
+      update: doc.update.bind(doc),
+      delete: doc.delete.bind(doc),
+      get: async (input: Parameters<typeof doc.get>[0]) => {
+        const out = await doc.get(input);
+        if (!raced) {
+          raced = true;
+          await redactLivePack({ doc, table: TABLE }, key, 'cu_b', async () => undefined);
+        }
+        return out;
+      },
+    };
+    expect(
+      await redactLivePack(
+        { doc: racing as unknown as typeof doc, table: TABLE },
+        key,
+        'cu_a',
+        async () => undefined,
+      ),
+    ).toEqual({
+      removed: 1,
+      write: 'rewrite',
+    });
+    const page = await log.read(seqAt(T0 + 9000) - 1, 10, T0 + 15_000);
+    expect(page.events).toEqual([pack[2]]);
+  });
+});
+
 describe('publishing a batch of changes live', () => {
   const reply = {
     entity: 'timeline',
@@ -176,7 +261,7 @@ describe('publishing a batch of changes live', () => {
   const batch = [record('1', 'queued'), record('2', 'sent', 'queued'), record('3', 'delivered', 'sent')];
 
   it('logs and pushes a reply queued, sent and delivered in one batch as one event, the newest', async () => {
-    const { log, puts } = countedLog();
+    const { log, puts, notes } = countedLog();
     const connections = memoryConnections();
     await connections.add({ connectionId: 'c1', agentId: 'ag_1' }, HOUR);
     const sent: ServerFrame[] = [];
@@ -195,6 +280,7 @@ describe('publishing a batch of changes live', () => {
     });
     expect(await publish(batch)).toEqual({});
     expect(puts).toHaveLength(1);
+    expect(notes.map((n) => n.Item?.pk)).toEqual(['LIVE#OF#cu_1']);
     expect(sent).toHaveLength(1);
     expect(sent[0]).toMatchObject({ type: 'timeline.item', item: { id: 'reply:rp_1', status: 'delivered' } });
   });

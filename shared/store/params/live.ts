@@ -15,6 +15,7 @@ import {
   liveEventPartition,
   liveEventSortKey,
   liveHour,
+  liveOfCustomerPartition,
   shardOf,
 } from '../keys.js';
 
@@ -76,6 +77,72 @@ export function putLiveEventsInput(table: string, pack: readonly DurableEvent[])
       events: JSON.stringify(pack),
       ttl: Math.ceil((ms + LIVE_RETENTION_MS) / 1000),
     },
+  };
+}
+
+/**
+ * The customers whose data an event carries: its own, and for a merge suggestion the other customer,
+ * whose identities its evidence may name. An `erased` event names nobody's data: it is not noted.
+ */
+export function customersOfLiveEvent(event: {
+  customerId?: unknown;
+  type?: unknown;
+  item?: unknown;
+}): string[] {
+  const item = (event.item ?? {}) as { change?: unknown; suggestion?: { otherId?: unknown } };
+  if (event.type === 'customer.updated' && item.change === 'erased') return [];
+  const ids = [event.customerId, item.suggestion?.otherId];
+  return [...new Set(ids.filter((id): id is string => typeof id === 'string'))];
+}
+
+/**
+ * For each customer a pack holds events of, a note under that customer of where the pack is, with the
+ * pack's `ttl`: what lets an erasure find the customer's events without reading the log.
+ */
+export function putLiveNotesInput(table: string, pack: PutCommandInput): PutCommandInput[] {
+  const item = pack.Item as { pk: string; sk: string; events: string; ttl: number };
+  const events = JSON.parse(item.events) as Array<Parameters<typeof customersOfLiveEvent>[0]>;
+  const customers = new Set(events.flatMap(customersOfLiveEvent));
+  return [...customers].map((customerId) => ({
+    TableName: table,
+    Item: {
+      pk: liveOfCustomerPartition(customerId),
+      sk: `${item.pk}|${item.sk}`,
+      entity: 'live_note',
+      packPk: item.pk,
+      packSk: item.sk,
+      ttl: item.ttl,
+    },
+  }));
+}
+
+/** A page of the notes of where a customer's live events are (an erasure deletes each it went through). */
+export function queryLiveNotesInput(table: string, customerId: string, limit: number): QueryCommandInput {
+  return {
+    TableName: table,
+    KeyConditionExpression: 'pk = :pk',
+    ExpressionAttributeValues: { ':pk': liveOfCustomerPartition(customerId) },
+    ConsistentRead: true,
+    Limit: limit,
+  };
+}
+
+/**
+ * A pack rewritten without an erased customer's events, only if no one rewrote it since it was read
+ * (two erasures at once may rewrite the same pack: the later one reads it again).
+ */
+export function rewriteLivePackInput(
+  table: string,
+  key: { pk: string; sk: string },
+  before: string,
+  events: string,
+): UpdateCommandInput {
+  return {
+    TableName: table,
+    Key: key,
+    UpdateExpression: 'SET events = :events',
+    ConditionExpression: 'events = :before',
+    ExpressionAttributeValues: { ':events': events, ':before': before },
   };
 }
 

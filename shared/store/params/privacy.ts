@@ -108,24 +108,30 @@ export function markErasingInput(
 }
 
 /**
- * Keeps, on a profile an erasure has not finished, its progress marker: how many timeline items and
- * conversations it deleted, the steps done and where inside the next one it stopped.
+ * Keeps, on a profile an erasure has not finished, its progress marker: how many timeline items,
+ * conversations and live events it deleted, the steps done (and how many there are) and where inside
+ * the next one it stopped.
  */
 export function saveErasureProgressInput(
   table: string,
   customerId: string,
-  progress: Pick<ErasureReport, 'timelineItems' | 'conversations'> & {
+  progress: Pick<ErasureReport, 'timelineItems' | 'conversations' | 'liveEvents'> & {
     step: number;
+    /** How many steps the erasure has per profile: a marker of another version's steps is not resumed. */
+    steps: number;
     cursor?: string | undefined;
   },
 ): UpdateCommandInput {
   const values: Record<string, unknown> = {
     ':n': progress.timelineItems,
     ':c': progress.conversations,
+    ':l': progress.liveEvents,
     ':step': progress.step,
+    ':steps': progress.steps,
     ':erased': 'erased_customer',
   };
-  let update = 'SET erasedTimelineItems = :n, erasedConversations = :c, erasureStep = :step';
+  let update =
+    'SET erasedTimelineItems = :n, erasedConversations = :c, erasedLiveEvents = :l, erasureStep = :step, erasureSteps = :steps';
   if (progress.cursor) {
     values[':cursor'] = progress.cursor;
     update += ', erasureCursor = :cursor';

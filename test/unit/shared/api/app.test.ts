@@ -127,6 +127,7 @@ function fakeAdmin(): AgentAdmin & { calls: unknown[][] } {
       identities: 1,
       timelineItems: 1,
       conversations: 1,
+      liveEvents: 0,
       complete: true,
     }),
   };

@@ -83,6 +83,7 @@ describe('privacyRepository', () => {
       identities: 1,
       timelineItems: 1,
       conversations: 2,
+      liveEvents: 0,
       complete: true,
     });
     expect(
@@ -177,9 +178,12 @@ describe('privacyRepository', () => {
     expect(ddb.commandCalls(UpdateCommand).at(-1)?.args[0].input).toMatchObject({
       Key: { pk: 'CUSTOMER#cu_1', sk: 'PROFILE' },
       UpdateExpression:
-        'SET erasedTimelineItems = :n, erasedConversations = :c, erasureStep = :step REMOVE erasureCursor',
+        'SET erasedTimelineItems = :n, erasedConversations = :c, erasedLiveEvents = :l, erasureStep = :step, erasureSteps = :steps REMOVE erasureCursor',
+      ExpressionAttributeValues: expect.objectContaining({ ':steps': 9 }),
     });
-    ddb.on(GetCommand).resolves({ Item: { ...profile, erasedTimelineItems: 4, erasedConversations: 1 } });
+    ddb.on(GetCommand).resolves({
+      Item: { ...profile, erasedTimelineItems: 4, erasedConversations: 1, erasureStep: 2, erasureSteps: 9 },
+    });
     ddb.on(DeleteCommand).resolves({});
     expect(await paused.erase('cu_1', 'ag_1', '2025-06-10T09:00:01.000Z')).toMatchObject({
       complete: true,
@@ -230,8 +234,9 @@ describe('privacyRepository', () => {
         erasingSince: '2025-06-10T08:00:00.000Z',
         erasedTimelineItems: 7,
         erasedConversations: 2,
-        // Seven steps done (exports to timeline); the provider-event scan stopped in twilio's partition.
+        // Seven steps done (exports to timeline) of nine; the provider-event scan stopped in twilio's partition.
         erasureStep: 7,
+        erasureSteps: 9,
         erasureCursor: JSON.stringify({ provider: 1, startKey }),
       },
     });
@@ -243,9 +248,82 @@ describe('privacyRepository', () => {
       'PROVIDER_EVENT#meta',
       'PROVIDER_EVENT#ses',
       'PROVIDER_EVENT#webchat',
+      'LIVE#OF#cu_1',
     ]);
     expect(queried[0]?.ExclusiveStartKey).toEqual(startKey);
     expect(ddb.commandCalls(DeleteCommand)).toEqual([]);
+  });
+
+  it('starts over from the exports when the marker was written by a version with other steps', async () => {
+    // A marker from before markers named their steps: its step 7 counted another list of steps.
+    ddb.on(GetCommand).resolves({
+      Item: { ...profile, erasingSince: '2025-06-10T08:00:00.000Z', erasureStep: 7 },
+    });
+    const removeAllOf = vi.fn(async () => 0);
+    const erasing = privacyRepository(db, {
+      customers: { mergedPartitions: vi.fn(async () => ['cu_1']) },
+      conversations: { getConversation: vi.fn(async () => undefined) },
+      suggestions: { suggestionsOn: vi.fn(async () => []) },
+      timeline: {
+        timeline: vi.fn(async () => ({ items: [], cursor: null })),
+        rawPayloads: vi.fn(async () => []),
+      },
+      exports: { removeAllOf },
+    });
+    expect(await erasing.erase('cu_1', 'ag_1', '2025-06-10T09:00:00.000Z')).toMatchObject({ complete: true });
+    expect(removeAllOf.mock.calls).toEqual([['cu_1']]);
+    expect(ddb.commandCalls(DeleteCommand).map((call) => call.args[0].input.Key?.pk)).toContain(
+      'IDENTITY#phone#+1',
+    );
+  });
+
+  it('takes the customer out of the live log by their notes: a pack only theirs deleted, a shared one rewritten', async () => {
+    const theirs = {
+      id: 'live_1',
+      seq: 1,
+      type: 'timeline.item',
+      customerId: 'cu_1',
+      item: { text: 'secret' },
+    };
+    const others = {
+      id: 'live_2',
+      seq: 2,
+      type: 'timeline.item',
+      customerId: 'cu_2',
+      item: { text: 'kept' },
+    };
+    const note = (n: number) => ({ pk: 'LIVE#OF#cu_1', sk: `p${n}`, packPk: `LIVE#h#${n}`, packSk: `s${n}` });
+    // Each call reads the first notes left: deleted ones are not answered again.
+    let left = [note(1), note(2)];
+    ddb.on(QueryCommand, { ExpressionAttributeValues: { ':pk': 'LIVE#OF#cu_1' } }).callsFake(() => ({
+      Items: left,
+    }));
+    ddb.on(DeleteCommand, { Key: { pk: 'LIVE#OF#cu_1' } }).callsFake((input: { Key: { sk: string } }) => {
+      left = left.filter((n) => n.sk !== input.Key.sk);
+      return { Attributes: { pk: 'x' } };
+    });
+    ddb.on(GetCommand, { Key: { pk: 'LIVE#h#1' } }).resolves({ Item: { events: JSON.stringify([theirs]) } });
+    ddb
+      .on(GetCommand, { Key: { pk: 'LIVE#h#2' } })
+      .resolves({ Item: { events: JSON.stringify([theirs, others]) } });
+    const report = await repository().erase('cu_1', 'ag_1', '2025-06-10T09:00:00.000Z');
+    expect(report).toMatchObject({ complete: true, liveEvents: 2 });
+    const deleted = ddb.commandCalls(DeleteCommand).map((call) => call.args[0].input.Key?.pk);
+    expect(deleted.filter((pk) => String(pk).startsWith('LIVE#'))).toEqual([
+      'LIVE#h#1',
+      'LIVE#OF#cu_1',
+      'LIVE#OF#cu_1',
+    ]);
+    const rewrite = ddb.commandCalls(UpdateCommand).find((call) => call.args[0].input.Key?.pk === 'LIVE#h#2');
+    expect(rewrite?.args[0].input).toMatchObject({
+      ConditionExpression: 'events = :before',
+      ExpressionAttributeValues: { ':events': JSON.stringify([others]) },
+    });
+    // Each pack read strongly, once.
+    const packReads = ddb
+      .commandCalls(GetCommand)
+      .filter((c) => String(c.args[0].input.Key?.pk).startsWith('LIVE#'));
+    expect(packReads.map((c) => c.args[0].input.ConsistentRead)).toEqual([true, true]);
   });
 
   it('refuses to export a customer being erased', async () => {

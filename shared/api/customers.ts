@@ -58,7 +58,7 @@ const customerRoutes = once(() => {
     responses: {
       200: { description: 'counts of what was erased' },
       202: { description: 'a heavy customer, partly erased (`complete: false`): call again to carry on' },
-      ...errors(400, 401, 403, 404, 410, 413),
+      ...errors(400, 401, 403, 404, 409, 410, 413),
     },
   });
   const timeline = createRoute({

@@ -3,6 +3,7 @@ import { type Channel, ProviderSchema } from '../domain/envelope.js';
 import type { ErasureReport, ExportStore } from '../domain/privacy.js';
 import { replyItemId } from '../domain/replies.js';
 import type { Suggestion } from '../domain/suggestions.js';
+import { ConflictError } from '../errors.js';
 import { syncAgentLoadOf } from './agent-load.js';
 import { type DynamoDb, putItem, queryItems, sendDynamo, updateItemIf } from './dynamo-client.js';
 import { Keys, suggestionKey } from './keys.js';
@@ -236,6 +237,22 @@ function progressOf(profile: RawProfile): { step: number; cursor: Cursor | undef
   return { step, cursor };
 }
 
+/**
+ * Marks one profile as being erased, refused with 409 `unmerge_in_progress` while an unmerge of it is
+ * under way (it is being given back what it sent while merged, or its group's root notes an unmerge):
+ * erasing it then would erase what belongs to the other customer, or leave behind what belongs to it.
+ */
+async function markErasing(db: DynamoDb, customerId: string, now: string, agentId: string): Promise<void> {
+  if (await updateItemIf(db, markErasingInput(db.table, customerId, now, agentId))) return;
+  const profile = await readRawProfile(db, customerId, { whileErasing: true }).catch(() => undefined);
+  if (profile?.unmergingFrom || (profile?.unmergingSources.length ?? 0) > 0) {
+    throw new ConflictError(
+      `customer ${customerId} is being unmerged; unmerge again to finish it, then erase`,
+      'unmerge_in_progress',
+    );
+  }
+}
+
 const countOf = (value: unknown): number => (typeof value === 'number' ? value : 0);
 
 /**
@@ -259,7 +276,8 @@ export async function eraseCustomer(
   const { customerId, agentId, now } = request;
   const asked = await readRawProfile(db, customerId, { whileErasing: true });
   const partitions = await deps.customers.mergedPartitions(customerId, { whileErasing: true });
-  for (const id of partitions) await updateItemIf(db, markErasingInput(db.table, id, now, agentId));
+  // The group's root first: an unmerge's first write is a note on it, so one of the two is refused.
+  for (const id of partitions) await markErasing(db, id, now, agentId);
   const profiles = await Promise.all(partitions.map((id) => readRawProfile(db, id, { whileErasing: true })));
   const report: ErasureReport = {
     customerId,

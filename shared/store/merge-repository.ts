@@ -1,5 +1,5 @@
 import type { Channel } from '../domain/envelope.js';
-import { cameThrough, type UnmergeProgress } from '../domain/merges.js';
+import { cameThrough, followMerges, type UnmergeProgress } from '../domain/merges.js';
 import type { TimelineItem } from '../domain/timeline.js';
 import { ConflictError, ValidationError } from '../errors.js';
 import {
@@ -17,6 +17,7 @@ import { deleteInput, getInput } from './params/common.js';
 import {
   addMergedFromInput,
   addMergedIdentitiesInput,
+  claimUnmergeInput,
   clearMergedIntoInput,
   finishUnmergeInput,
   pointIdentityInput,
@@ -24,6 +25,7 @@ import {
   pointReferenceInput,
   putMovedItemInput,
   queryUnmergeScanInput,
+  releaseUnmergeInput,
   removeMergedFromInput,
   saveUnmergeProgressInput,
 } from './params/merges.js';
@@ -48,6 +50,14 @@ function mergeConflict(targetId: string, target: RawProfile, sourceId: string, s
   ] as const) {
     if (profile.unmergingFrom) {
       return `customer ${id} is being unmerged from ${profile.unmergingFrom}; unmerge again to finish it first`;
+    }
+  }
+  for (const [id, profile] of [
+    [targetId, target],
+    [sourceId, source],
+  ] as const) {
+    if (profile.unmergingSources.length > 0) {
+      return `customer ${id} has an unmerge under way in its group; unmerge again to finish it first`;
     }
   }
   if (source.mergedFrom.includes(targetId)) {
@@ -111,6 +121,41 @@ async function merge(
 
 /** The source and target of one merge being undone. */
 type Pair = { sourceId: string; targetId: string };
+
+/** The refusal of an unmerge while an erasure of either customer is under way. */
+const erasureInProgress = (customerId: string) =>
+  new ConflictError(
+    `customer ${customerId} is being erased; the erasure erases the whole merged group`,
+    'erasure_in_progress',
+  );
+
+/** A profile an unmerge reads: 409 `erasure_in_progress` while it is being erased, 410 once erased. */
+async function readForUnmerge(db: DynamoDb, customerId: string): Promise<RawProfile> {
+  const profile = await readRawProfile(db, customerId, { whileErasing: true });
+  if (profile.erasingSince !== undefined) throw erasureInProgress(customerId);
+  return profile;
+}
+
+/**
+ * The root of the target's merged group (the target itself, unless it was merged on), where an unmerge
+ * notes itself before anything else and an erasure marks first: whichever comes second is refused.
+ */
+async function rootOfTarget(db: DynamoDb, targetId: string): Promise<string> {
+  return (await followMerges((id) => readForUnmerge(db, id), targetId)).customerId;
+}
+
+/** Notes the unmerge on the root of the target's group, unless an erasure marked it first (409). */
+async function claimUnmerge(db: DynamoDb, pair: Pair): Promise<string> {
+  const root = await rootOfTarget(db, pair.targetId);
+  if (await updateItemIf(db, claimUnmergeInput(db.table, root, pair.sourceId))) return root;
+  await readForUnmerge(db, root);
+  throw new ConflictError(`customer ${root} changed while the unmerge began; call again`);
+}
+
+/** The unmerge is over: its note leaves the root (no item is made where there is none). */
+async function releaseUnmerge(db: DynamoDb, root: string, sourceId: string): Promise<void> {
+  await updateItemIf(db, releaseUnmergeInput(db.table, root, sourceId));
+}
 
 /**
  * How much one unmerge call reads and writes at most, in items: each item of the target's timeline
@@ -213,12 +258,19 @@ async function unmerge(
 ): Promise<UnmergeProgress> {
   const { targetId, sourceId, agentId } = request;
   const pair = { sourceId, targetId };
-  const source = await readRawProfile(db, sourceId);
-  let at: string;
-  if (source.mergedInto === targetId) at = await undoMerge(db, pair, source, agentId, request.now);
-  else if (source.unmergingFrom === targetId && source.unmergedAt) at = source.unmergedAt;
-  else if (!source.mergedInto && source.unmergedFrom === targetId) return { complete: true, moved: 0 };
-  else throw new ConflictError(`customer ${sourceId} is not merged into ${targetId}`);
+  const source = await readForUnmerge(db, sourceId);
+  const under = source.mergedInto === targetId || (source.unmergingFrom === targetId && source.unmergedAt);
+  if (!under && !source.mergedInto && source.unmergedFrom === targetId) {
+    // Done; a crash after its last write may have left its note on the root.
+    await releaseUnmerge(db, await rootOfTarget(db, targetId), sourceId).catch(() => undefined);
+    return { complete: true, moved: 0 };
+  }
+  if (!under) throw new ConflictError(`customer ${sourceId} is not merged into ${targetId}`);
+  const root = await claimUnmerge(db, pair);
+  const at =
+    source.mergedInto === targetId
+      ? await undoMerge(db, pair, source, agentId, request.now)
+      : String(source.unmergedAt);
   const data = (customerId: string) => ({ customerId, by: agentId });
   await deps.timeline.putTimelineItem(
     eventItem(targetId, at, `unmerge:${sourceId}:${at}`, 'unmerge', data(sourceId)),
@@ -235,6 +287,7 @@ async function unmerge(
     return { complete: false, moved: out.moved };
   }
   await updateItemIf(db, finishUnmergeInput(db.table, pair));
+  await releaseUnmerge(db, root, sourceId);
   return { complete: true, moved: out.moved };
 }
 

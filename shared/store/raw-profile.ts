@@ -20,6 +20,8 @@ const RawProfileSchema = z.looseObject({
   mergedInto: z.string().optional(),
   /** Set while an unmerge gives this customer back what it sent while merged into that one. */
   unmergingFrom: z.string().optional(),
+  /** On a merged group's root: the sources of the unmerges under way in the group (an erasure waits). */
+  unmergingSources: StringSetSchema,
   /** Where a paused unmerge stopped reading the target's timeline (a sort key). */
   unmergeCursor: z.string().optional(),
   unmergedAt: z.string().optional(),

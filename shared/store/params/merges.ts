@@ -104,6 +104,32 @@ export function removeMergedFromInput(
 }
 
 /**
+ * An unmerge's first write: the root of the target's merged group notes the source being unmerged
+ * (`unmergingSources`), only while no erasure has marked it. An erasure marks the root first and only
+ * while it notes no unmerge, so of the two, whichever writes first goes on and the other is refused.
+ */
+export function claimUnmergeInput(table: string, rootId: string, sourceId: string): UpdateCommandInput {
+  return {
+    TableName: table,
+    Key: Keys.customer(rootId),
+    UpdateExpression: 'ADD unmergingSources :source',
+    ConditionExpression: 'entity = :customer AND attribute_not_exists(erasingSince)',
+    ExpressionAttributeValues: { ':source': new Set([sourceId]), ':customer': 'customer' },
+  };
+}
+
+/** The unmerge is over (its source no longer `unmergingFrom`): the root stops noting it. */
+export function releaseUnmergeInput(table: string, rootId: string, sourceId: string): UpdateCommandInput {
+  return {
+    TableName: table,
+    Key: Keys.customer(rootId),
+    UpdateExpression: 'DELETE unmergingSources :source',
+    ConditionExpression: 'attribute_exists(pk)',
+    ExpressionAttributeValues: { ':source': new Set([sourceId]) },
+  };
+}
+
+/**
  * Unmerge: the source stands for itself again, marked `unmergedAt`/`unmergedBy`/`unmergedFrom` (it
  * stood merged once: the resolver keeps its references; a repeated unmerge is answered as done) and
  * `unmergingFrom` until what it sent while merged is back in its
@@ -120,7 +146,7 @@ export function clearMergedIntoInput(
     Key: Keys.customer(merge.sourceId),
     UpdateExpression:
       'SET unmergedAt = :now, unmergedBy = :agent, unmergedFrom = :target, unmergingFrom = :target REMOVE mergedInto, mergedAt, mergedBy',
-    ConditionExpression: 'mergedInto = :target',
+    ConditionExpression: 'mergedInto = :target AND attribute_not_exists(erasingSince)',
     ExpressionAttributeValues: { ':now': now, ':agent': agentId, ':target': merge.targetId },
   };
 }

@@ -102,7 +102,10 @@ export function markErasingInput(
     Key: Keys.customer(customerId),
     UpdateExpression:
       'SET erasingSince = if_not_exists(erasingSince, :now), erasingBy = if_not_exists(erasingBy, :agent)',
-    ConditionExpression: 'entity = :customer',
+    // Not while an unmerge of the customer is under way (as its source, or noted on its group's root),
+    // unless this erasure began before: an erasure and an unmerge never both go on.
+    ConditionExpression:
+      'entity = :customer AND (attribute_exists(erasingSince) OR (attribute_not_exists(unmergingFrom) AND attribute_not_exists(unmergingSources)))',
     ExpressionAttributeValues: { ':now': now, ':agent': agentId, ':customer': 'customer' },
   };
 }

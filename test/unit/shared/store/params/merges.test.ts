@@ -98,7 +98,7 @@ describe('merge params', () => {
       Key: source,
       UpdateExpression:
         'SET unmergedAt = :now, unmergedBy = :agent, unmergedFrom = :target, unmergingFrom = :target REMOVE mergedInto, mergedAt, mergedBy',
-      ConditionExpression: 'mergedInto = :target',
+      ConditionExpression: 'mergedInto = :target AND attribute_not_exists(erasingSince)',
       ExpressionAttributeValues: { ':now': '2026-12-03T10:00:00.000Z', ':agent': 'ag_1', ':target': 'cu_t' },
     });
   });

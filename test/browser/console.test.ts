@@ -154,7 +154,9 @@ describe('the console in a real browser: an agent answers a WhatsApp customer li
     await timeline().getByText('It is Dana, my WhatsApp is +15550003001').waitFor({ timeout: 30_000 });
     await timeline().getByText('Switched from WhatsApp to Instagram').waitFor();
     expect(await accept.count()).toBe(0);
-    expect(await page.locator('.identities').textContent()).toContain(`${IG_ACCOUNT}:9913001`);
+    await expect
+      .poll(() => page.locator('.identities').textContent(), { timeout: 30_000 })
+      .toContain(`${IG_ACCOUNT}:9913001`);
   }, 90_000);
 
   it('resolves with the e shortcut', async () => {

@@ -90,7 +90,7 @@ export const webhookConsumer = {
   maxBatchingWindow: Duration.seconds(1),
 } as const;
 
-/** The keys of the provider secret: the provider credentials the config schema reads, agent tokens, the survey links' key. */
+/** The keys of the provider secret: provider credentials and the survey links' key (AGENT_TOKENS: Cognito instead). */
 export const providerSecretKeys = [
   'META_APP_SECRET',
   'META_VERIFY_TOKEN',
@@ -102,7 +102,6 @@ export const providerSecretKeys = [
   'SES_FROM_ADDRESS',
   'TWILIO_FROM_NUMBER',
   'TWILIO_WHATSAPP_FROM',
-  'AGENT_TOKENS',
   'CSAT_SIGNING_SECRET',
 ] as const satisfies readonly (keyof Config)[];
 

@@ -347,7 +347,7 @@ export class ApiStack extends Stack {
       // The agent console's page and hashed assets, read from the bundle's folder on the first /console request.
       afterBundling: (outputDir) => [consoleBuildCommand(outputDir)],
     })
-      .bindTable(props.table)
+      .bindTable(props.table, { delete: true })
       .bindQueue(props.outboundQueue, 'OUTBOUND_QUEUE_URL')
       .bindSecret(props.providerSecret);
     agentApi.addEnvironment('COGNITO_USER_POOL_ID', props.agentAuth.userPoolId);

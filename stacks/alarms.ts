@@ -69,8 +69,37 @@ function alarm(
   return created;
 }
 
-/** Raised as soon as `queue` (a dead-letter queue, the failed-events queue) holds a visible message. */
-export function alarmOnAnyMessage(scope: Construct, id: string, queue: IQueue, topic: ITopic): Alarm {
+/** What to do with a dead letter of a queue `npm run redrive` moves back (README, Operations). */
+function redriveAdvice(queue: string): string {
+  return `Messages gave up on: inspect them, fix the cause, then \`npm run redrive -- ${queue}\` (README, Operations)`;
+}
+
+/**
+ * What the alarm on each queue of given-up messages tells the operator: a dead-letter queue is
+ * redriven; the failed-events and change-feed failure queues hold Lambda's failure records (which event
+ * or stream records failed), not the events, so nothing can be moved back from them.
+ */
+export const gaveUpAdvice = {
+  InboundDeadLetterAlarm: redriveAdvice('inbound'),
+  MailDeadLetterAlarm: redriveAdvice('mail'),
+  OutboundDeadLetterAlarm: redriveAdvice('outbound'),
+  TimersDeadLetterAlarm: redriveAdvice('timers'),
+  WebhookDeadLetterAlarm: redriveAdvice('webhooks'),
+  FailedEventsAlarm:
+    'SES notifications a function failed on: Lambda failure records (not the events, nothing to move back). ' +
+    'Read them, fix the cause, resend the mail by hand (README, Operations)',
+  ChangeFeedFailuresAlarm:
+    'Table changes a stream consumer gave up on: failure records (shard and sequence numbers, not the changes). ' +
+    'The data is in the table; integrator events and live updates of those changes were not sent (README, Operations)',
+} as const;
+
+/** Raised as soon as `queue` (a dead-letter queue, a failure-record queue) holds a visible message. */
+export function alarmOnAnyMessage(
+  scope: Construct,
+  id: keyof typeof gaveUpAdvice,
+  queue: IQueue,
+  topic: ITopic,
+): Alarm {
   return alarm(scope, id, {
     metric: queue.metricApproximateNumberOfMessagesVisible({
       period: Duration.minutes(1),
@@ -78,8 +107,7 @@ export function alarmOnAnyMessage(scope: Construct, id: string, queue: IQueue, t
     }),
     threshold: 0,
     topic,
-    description:
-      'Messages gave up on: inspect them, fix the cause, then `npm run redrive -- <queue>` (README, Operations)',
+    description: gaveUpAdvice[id],
   });
 }
 

@@ -26,6 +26,7 @@ import {
   alarmOnAnyMessage,
   alarmOnOldestMessage,
   createAlarmTopic,
+  type gaveUpAdvice,
   inboundAgeAlarmThreshold,
 } from './alarms.js';
 import type { QueueConsumer } from './constructs/threadline-function.js';
@@ -251,7 +252,7 @@ export class StatefulStack extends Stack {
 
   /** Any dead letter or failed event, and an inbound envelope waiting too long, raise an alarm. */
   private alarmOnQueues(): void {
-    const gaveUp: [string, Queue][] = [
+    const gaveUp: [keyof typeof gaveUpAdvice, Queue][] = [
       ['InboundDeadLetterAlarm', this.inboundDeadLetterQueue],
       ['MailDeadLetterAlarm', this.mailDeadLetterQueue],
       ['OutboundDeadLetterAlarm', this.outboundDeadLetterQueue],

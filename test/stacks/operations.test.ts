@@ -397,3 +397,26 @@ describe('the durable timers', () => {
     ]);
   });
 });
+
+describe('the dead-letter alarms say what to do with their own queue', () => {
+  const description = (id: string) =>
+    String(stateful.toJSON().Resources[logicalId(statefulStack, id)].Properties.AlarmDescription);
+
+  it.each([
+    ['InboundDeadLetterAlarm', 'inbound'],
+    ['MailDeadLetterAlarm', 'mail'],
+    ['OutboundDeadLetterAlarm', 'outbound'],
+    ['TimersDeadLetterAlarm', 'timers'],
+    ['WebhookDeadLetterAlarm', 'webhooks'],
+  ])('%s names npm run redrive -- %s', (id, queue) => {
+    expect(description(id)).toContain(`npm run redrive -- ${queue}`);
+  });
+
+  it.each(['FailedEventsAlarm', 'ChangeFeedFailuresAlarm'])(
+    '%s holds failure records, which no redrive can replay',
+    (id) => {
+      expect(description(id)).not.toContain('redrive');
+      expect(description(id)).toMatch(/failure records/);
+    },
+  );
+});

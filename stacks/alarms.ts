@@ -1,4 +1,4 @@
-import { Aws, CfnOutput, Duration, type Stack } from 'aws-cdk-lib';
+import { Annotations, Aws, CfnOutput, Duration, type Stack } from 'aws-cdk-lib';
 import { Alarm, ComparisonOperator, type Metric, TreatMissingData } from 'aws-cdk-lib/aws-cloudwatch';
 import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
 import { PolicyStatement, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
@@ -41,6 +41,12 @@ export function createAlarmTopic(stack: Stack, props: { alarmEmail?: string | un
   );
   const email = stackSetting(stack, 'alarmEmail', props.alarmEmail, AlarmEmailSchema);
   if (email) topic.addSubscription(new EmailSubscription(email));
+  else {
+    Annotations.of(stack).addWarningV2(
+      'threadline:noAlarmEmail',
+      'No alarmEmail: the alarms reach nobody. Deploy with -c alarmEmail=ops@example.com, or subscribe to the AlarmTopicArn output.',
+    );
+  }
   new CfnOutput(stack, 'AlarmTopicArn', {
     description: 'Alarms of Threadline: dead letters, failed events, a stuck inbound queue, function errors',
     value: topic.topicArn,

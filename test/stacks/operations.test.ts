@@ -1,5 +1,5 @@
 import { isDeepStrictEqual } from 'node:util';
-import { Match, Template } from 'aws-cdk-lib/assertions';
+import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import { describe, expect, it } from 'vitest';
 import * as z from 'zod';
 import { ApiStack, statefulInputs } from '../../stacks/api-stack.js';
@@ -112,6 +112,15 @@ describe('the alarm topic', () => {
       Endpoint: 'ops@example.com',
       TopicArn: { Ref: id },
     });
+  });
+
+  it('warns at synth when no address will get the alarms', () => {
+    const warnings = (stack: StatefulStack) =>
+      Annotations.fromStack(stack)
+        .findWarning('*', Match.anyValue())
+        .map((w) => JSON.stringify(w.entry.data));
+    expect(warnings(statefulStack)).toEqual([expect.stringMatching(/alarmEmail.*reach nobody/)]);
+    expect(warnings(configured.statefulStack)).toEqual([]);
   });
 
   it.each(['not an address', 'ops@'])('refuses alarmEmail=%j, naming the key', (alarmEmail) => {

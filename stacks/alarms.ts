@@ -3,6 +3,7 @@ import { Alarm, ComparisonOperator, type Metric, TreatMissingData } from 'aws-cd
 import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
 import { PolicyStatement, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import type { IFunction } from 'aws-cdk-lib/aws-lambda';
+import { FilterPattern, type ILogGroup, MetricFilter } from 'aws-cdk-lib/aws-logs';
 import { type ITopic, Topic } from 'aws-cdk-lib/aws-sns';
 import { EmailSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
 import type { IQueue } from 'aws-cdk-lib/aws-sqs';
@@ -148,5 +149,33 @@ export function alarmOnFunction(scope: Construct, id: string, fn: IFunction, top
     threshold: 0,
     topic,
     description: `${id} was throttled: its reserved or the account's concurrency is exhausted`,
+  });
+}
+
+/**
+ * Counts a webhook's refused signatures (its `request failed` log line with status 401 or 403) and
+ * alarms on more than 10 in 5 minutes: a wrong or rotated provider secret refuses every message, with
+ * no error and no dead letter. A few refusals (scanners, stray requests) stay under it.
+ */
+export function alarmOnSignatureRefusals(
+  scope: Construct,
+  id: string,
+  fn: { readonly logGroup: ILogGroup },
+  topic: ITopic,
+): void {
+  const filter = new MetricFilter(scope, `${id}SignatureRefusals`, {
+    logGroup: fn.logGroup,
+    filterPattern: FilterPattern.literal(
+      '{ $.message = "request failed" && ($.status = 401 || $.status = 403) }',
+    ),
+    metricNamespace: 'Threadline',
+    metricName: `${id}SignatureRefusals`,
+    metricValue: '1',
+  });
+  alarm(scope, `${id}SignatureRefusalsAlarm`, {
+    metric: filter.metric({ period: Duration.minutes(5), statistic: 'Sum' }),
+    threshold: 10,
+    topic,
+    description: `${id} refused over 10 signed requests in 5 minutes: check the provider secret (README, Rotating a secret)`,
   });
 }

@@ -51,7 +51,8 @@ function resolveImports(value: unknown, from = stateful): unknown {
 const AlarmSchema = z.object({
   Namespace: z.string(),
   MetricName: z.string(),
-  Dimensions: z.array(z.object({ Name: z.string(), Value: z.unknown() })),
+  // A log metric filter's metric (signature refusals) has none.
+  Dimensions: z.array(z.object({ Name: z.string(), Value: z.unknown() })).default([]),
   Statistic: z.string(),
   Period: z.number(),
   EvaluationPeriods: z.number(),
@@ -210,8 +211,8 @@ describe('the function alarms', () => {
     },
   );
 
-  it('has one alarm per function and metric, and no other', () => {
-    expect(list).toHaveLength(functionIds.length * 2);
+  it('has one alarm per function and metric, and one per signed webhook on its refusals, and no other', () => {
+    expect(list).toHaveLength(functionIds.length * 2 + 4);
   });
 });
 
@@ -426,6 +427,26 @@ describe('the dead-letter alarms say what to do with their own queue', () => {
     (id) => {
       expect(description(id)).not.toContain('redrive');
       expect(description(id)).toMatch(/failure records/);
+    },
+  );
+});
+
+describe('a wrong or rotated provider secret raises an alarm', () => {
+  it.each(['WhatsApp', 'Meta', 'TwilioSms', 'TwilioVoice'])(
+    'counts the signature refusals of %s and alarms on a run of them',
+    (id) => {
+      const filters = Object.values(api.findResources('AWS::Logs::MetricFilter')).filter((f) =>
+        isDeepStrictEqual(f.Properties.LogGroupName, { Ref: logicalId(apiStack, `${id}Logs`) }),
+      );
+      expect(filters).toHaveLength(1);
+      expect(filters[0]?.Properties.FilterPattern).toMatch(/request failed.*401.*403/);
+      const metric = filters[0]?.Properties.MetricTransformations[0];
+      api.hasResourceProperties('AWS::CloudWatch::Alarm', {
+        MetricName: metric.MetricName,
+        Namespace: metric.MetricNamespace,
+        AlarmActions: [Match.anyValue()],
+        AlarmDescription: Match.stringLikeRegexp('provider secret'),
+      });
     },
   );
 });

@@ -1,8 +1,9 @@
-import { Aws, CfnOutput, Duration, type Stack } from 'aws-cdk-lib';
+import { Annotations, Aws, CfnOutput, Duration, type Stack } from 'aws-cdk-lib';
 import { Alarm, ComparisonOperator, type Metric, TreatMissingData } from 'aws-cdk-lib/aws-cloudwatch';
 import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
 import { PolicyStatement, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import type { IFunction } from 'aws-cdk-lib/aws-lambda';
+import { FilterPattern, type ILogGroup, MetricFilter } from 'aws-cdk-lib/aws-logs';
 import { type ITopic, Topic } from 'aws-cdk-lib/aws-sns';
 import { EmailSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
 import type { IQueue } from 'aws-cdk-lib/aws-sqs';
@@ -41,6 +42,12 @@ export function createAlarmTopic(stack: Stack, props: { alarmEmail?: string | un
   );
   const email = stackSetting(stack, 'alarmEmail', props.alarmEmail, AlarmEmailSchema);
   if (email) topic.addSubscription(new EmailSubscription(email));
+  else {
+    Annotations.of(stack).addWarningV2(
+      'threadline:noAlarmEmail',
+      'No alarmEmail: the alarms reach nobody. Deploy with -c alarmEmail=ops@example.com, or subscribe to the AlarmTopicArn output.',
+    );
+  }
   new CfnOutput(stack, 'AlarmTopicArn', {
     description: 'Alarms of Threadline: dead letters, failed events, a stuck inbound queue, function errors',
     value: topic.topicArn,
@@ -69,8 +76,37 @@ function alarm(
   return created;
 }
 
-/** Raised as soon as `queue` (a dead-letter queue, the failed-events queue) holds a visible message. */
-export function alarmOnAnyMessage(scope: Construct, id: string, queue: IQueue, topic: ITopic): Alarm {
+/** What to do with a dead letter of a queue `npm run redrive` moves back (README, Operations). */
+function redriveAdvice(queue: string): string {
+  return `Messages gave up on: inspect them, fix the cause, then \`npm run redrive -- ${queue}\` (README, Operations)`;
+}
+
+/**
+ * What the alarm on each queue of given-up messages tells the operator: a dead-letter queue is
+ * redriven; the failed-events and change-feed failure queues hold Lambda's failure records (which event
+ * or stream records failed), not the events, so nothing can be moved back from them.
+ */
+export const gaveUpAdvice = {
+  InboundDeadLetterAlarm: redriveAdvice('inbound'),
+  MailDeadLetterAlarm: redriveAdvice('mail'),
+  OutboundDeadLetterAlarm: redriveAdvice('outbound'),
+  TimersDeadLetterAlarm: redriveAdvice('timers'),
+  WebhookDeadLetterAlarm: redriveAdvice('webhooks'),
+  FailedEventsAlarm:
+    'SES notifications a function failed on: Lambda failure records (not the events, nothing to move back). ' +
+    'Read them, fix the cause, resend the mail by hand (README, Operations)',
+  ChangeFeedFailuresAlarm:
+    'Table changes a stream consumer gave up on: failure records (shard and sequence numbers, not the changes). ' +
+    'The data is in the table; integrator events and live updates of those changes were not sent (README, Operations)',
+} as const;
+
+/** Raised as soon as `queue` (a dead-letter queue, a failure-record queue) holds a visible message. */
+export function alarmOnAnyMessage(
+  scope: Construct,
+  id: keyof typeof gaveUpAdvice,
+  queue: IQueue,
+  topic: ITopic,
+): Alarm {
   return alarm(scope, id, {
     metric: queue.metricApproximateNumberOfMessagesVisible({
       period: Duration.minutes(1),
@@ -78,8 +114,7 @@ export function alarmOnAnyMessage(scope: Construct, id: string, queue: IQueue, t
     }),
     threshold: 0,
     topic,
-    description:
-      'Messages gave up on: inspect them, fix the cause, then `npm run redrive -- <queue>` (README, Operations)',
+    description: gaveUpAdvice[id],
   });
 }
 
@@ -114,5 +149,33 @@ export function alarmOnFunction(scope: Construct, id: string, fn: IFunction, top
     threshold: 0,
     topic,
     description: `${id} was throttled: its reserved or the account's concurrency is exhausted`,
+  });
+}
+
+/**
+ * Counts a webhook's refused signatures (its `request failed` log line with status 401 or 403) and
+ * alarms on more than 10 in 5 minutes: a wrong or rotated provider secret refuses every message, with
+ * no error and no dead letter. A few refusals (scanners, stray requests) stay under it.
+ */
+export function alarmOnSignatureRefusals(
+  scope: Construct,
+  id: string,
+  fn: { readonly logGroup: ILogGroup },
+  topic: ITopic,
+): void {
+  const filter = new MetricFilter(scope, `${id}SignatureRefusals`, {
+    logGroup: fn.logGroup,
+    filterPattern: FilterPattern.literal(
+      '{ $.message = "request failed" && ($.status = 401 || $.status = 403) }',
+    ),
+    metricNamespace: 'Threadline',
+    metricName: `${id}SignatureRefusals`,
+    metricValue: '1',
+  });
+  alarm(scope, `${id}SignatureRefusalsAlarm`, {
+    metric: filter.metric({ period: Duration.minutes(5), statistic: 'Sum' }),
+    threshold: 10,
+    topic,
+    description: `${id} refused over 10 signed requests in 5 minutes: check the provider secret (README, Rotating a secret)`,
   });
 }

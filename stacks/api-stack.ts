@@ -19,7 +19,7 @@ import { LambdaSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
 import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
 import type { Config } from '#shared/config/config.js';
-import { alarmOnFunction } from './alarms.js';
+import { alarmOnFunction, alarmOnSignatureRefusals } from './alarms.js';
 import { consoleBuildCommand } from './bundling/console.js';
 import {
   BEDROCK_ON_DEMAND,
@@ -252,7 +252,9 @@ export class ApiStack extends Stack {
         description: `Threadline ${webhook.name} webhook`,
         keepNames: false,
       }).bindQueue(...webhookQueues[webhook.enqueuesTo ?? 'inbound']);
-      if (webhook.readsProviderSecret ?? true) fn.bindSecret(props.providerSecret);
+      const secret = webhook.readsProviderSecret ?? true;
+      if (secret)
+        alarmOnSignatureRefusals(this, webhook.id, fn.bindSecret(props.providerSecret), props.alarmTopic);
       if (webhook.signsPublicUrl && props.publicBaseUrl) {
         fn.addEnvironment(publicBaseUrlVariable, props.publicBaseUrl);
       }
@@ -348,7 +350,7 @@ export class ApiStack extends Stack {
       // The agent console's page and hashed assets, read from the bundle's folder on the first /console request.
       afterBundling: (outputDir) => [consoleBuildCommand(outputDir)],
     })
-      .bindTable(props.table)
+      .bindTable(props.table, { delete: true })
       .bindQueue(props.outboundQueue, 'OUTBOUND_QUEUE_URL')
       .bindSecret(props.providerSecret);
     agentApi.addEnvironment('COGNITO_USER_POOL_ID', props.agentAuth.userPoolId);

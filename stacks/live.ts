@@ -4,7 +4,6 @@ import { WebSocketLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integra
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
 import { FilterCriteria, FilterRule, StartingPosition } from 'aws-cdk-lib/aws-lambda';
 import { DynamoEventSource, SqsDlq } from 'aws-cdk-lib/aws-lambda-event-sources';
-import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
 import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
 import type { Config } from '#shared/config/config.js';
@@ -30,7 +29,6 @@ export const LIVE_ENTITIES = [
 /** What live updates need from the other stacks. */
 export interface LiveProps {
   readonly table: ITable;
-  readonly providerSecret: ISecret;
   readonly changeFeedFailuresQueue: IQueue;
   readonly agentAuth: { userPoolId: string; clientId: string; group: string; adminGroup: string };
 }
@@ -50,8 +48,8 @@ export function addLive(
     timeout: Duration.seconds(10),
     description: "Threadline live: agents' WebSocket connect, disconnect and frames",
   })
-    .bindTable(props.table)
-    .bindSecret(props.providerSecret);
+    // No provider secret: agents sign in with Cognito, and the socket sends nothing to providers.
+    .bindTable(props.table, { delete: true });
   socket.addEnvironment('COGNITO_USER_POOL_ID', props.agentAuth.userPoolId);
   socket.addEnvironment('COGNITO_CLIENT_ID', props.agentAuth.clientId);
   socket.addEnvironment('AGENT_GROUP', props.agentAuth.group);
@@ -74,7 +72,7 @@ export function addLive(
     name: 'live-stream',
     timeout: Duration.seconds(60),
     description: 'Threadline live stream: the change feed (DynamoDB Streams) to live events on every socket',
-  }).bindTable(props.table);
+  }).bindTable(props.table, { delete: true });
   stream.addEventSource(
     new DynamoEventSource(props.table, {
       startingPosition: StartingPosition.LATEST,

@@ -26,6 +26,7 @@ import {
   alarmOnAnyMessage,
   alarmOnOldestMessage,
   createAlarmTopic,
+  type gaveUpAdvice,
   inboundAgeAlarmThreshold,
 } from './alarms.js';
 import type { QueueConsumer } from './constructs/threadline-function.js';
@@ -90,7 +91,7 @@ export const webhookConsumer = {
   maxBatchingWindow: Duration.seconds(1),
 } as const;
 
-/** The keys of the provider secret: the provider credentials the config schema reads, agent tokens, the survey links' key. */
+/** The keys of the provider secret: provider credentials and the survey links' key (AGENT_TOKENS: Cognito instead). */
 export const providerSecretKeys = [
   'META_APP_SECRET',
   'META_VERIFY_TOKEN',
@@ -102,7 +103,6 @@ export const providerSecretKeys = [
   'SES_FROM_ADDRESS',
   'TWILIO_FROM_NUMBER',
   'TWILIO_WHATSAPP_FROM',
-  'AGENT_TOKENS',
   'CSAT_SIGNING_SECRET',
 ] as const satisfies readonly (keyof Config)[];
 
@@ -252,7 +252,7 @@ export class StatefulStack extends Stack {
 
   /** Any dead letter or failed event, and an inbound envelope waiting too long, raise an alarm. */
   private alarmOnQueues(): void {
-    const gaveUp: [string, Queue][] = [
+    const gaveUp: [keyof typeof gaveUpAdvice, Queue][] = [
       ['InboundDeadLetterAlarm', this.inboundDeadLetterQueue],
       ['MailDeadLetterAlarm', this.mailDeadLetterQueue],
       ['OutboundDeadLetterAlarm', this.outboundDeadLetterQueue],

@@ -25,6 +25,9 @@ const settings = {
   liveEndpoint: 'WEBCHAT_LIVE_ENDPOINT',
 } as const satisfies Record<string, keyof Config>;
 
+/** The partitions of the visitors' connections (Keys.webchatConnection, webchatFollower, webchatIdentityFollower). */
+const VISITOR_CONNECTION_PARTITIONS = ['WEBCHAT_CONN#', 'WEBCHAT_LIVE#', 'WEBCHAT_LIVE_ID#'];
+
 /** What the web chat needs from the stateful stack. */
 export interface WebchatProps {
   readonly table: ITable;
@@ -62,7 +65,8 @@ export function addWebchat(scope: Stack, api: HttpApi, props: WebchatProps) {
     name: 'webchat-live',
     timeout: Duration.seconds(10),
     description: "Threadline web chat: the visitors' WebSocket $connect and $disconnect",
-  }).bindTable(props.table);
+    // Public and unauthenticated until $connect checks the session: it writes its own connection items only.
+  }).bindTable(props.table, { delete: true, writePartitions: VISITOR_CONNECTION_PARTITIONS });
   const integration = new WebSocketLambdaIntegration('WebchatLiveIntegration', live);
   const liveApi = new WebSocketApi(scope, 'WebchatLiveApi', {
     apiName: `${scope.stackName}-webchat-live`,

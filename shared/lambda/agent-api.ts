@@ -15,7 +15,7 @@ import {
   requireSettings,
 } from '#shared/config/config.js';
 import { policyQueueNames } from '#shared/config/routing-policy-file.js';
-import { loadConfigWithSecrets } from '#shared/config/secrets.js';
+import { loadConfigWithSecrets, type SecretKey } from '#shared/config/secrets.js';
 import type { ClockEvent } from '#shared/domain/clock-ports.js';
 import { systemClock } from '#shared/domain/ports.js';
 import { type Authenticate, cognitoAuthenticator, tokenAuthenticator } from '#shared/http/auth.js';
@@ -38,15 +38,22 @@ export function agentAuthenticator(config: Config): Authenticate {
     : tokenAuthenticator(parseAgentTokens(config.AGENT_TOKENS));
 }
 
+/** AGENT_TOKENS, when agents are not signed in by Cognito: the only secret key the authenticator reads. */
+export function agentSecretKeys(base: Config): readonly SecretKey[] {
+  return base.COGNITO_USER_POOL_ID && base.COGNITO_CLIENT_ID ? [] : ['AGENT_TOKENS'];
+}
+
 /**
  * The agent API as the Lambda runs it: settings and secrets read once, DynamoDB behind the agent ports,
  * replies onto the outbound SQS queue, agents authenticated by Cognito or by `AGENT_TOKENS`; and the
  * public email-survey route `GET /csat/{token}`.
  */
 export async function createLambdaAgentApp(): Promise<Hono<AgentEnv>> {
-  const config = requireSettings(await loadConfigWithSecrets((id) => getSecretString(id)), [
-    'OUTBOUND_QUEUE_URL',
-  ]);
+  const secrets = { uses: (base: Config) => ['CSAT_SIGNING_SECRET' as const, ...agentSecretKeys(base)] };
+  const config = requireSettings(
+    await loadConfigWithSecrets((id) => getSecretString(id), process.env, secrets),
+    ['OUTBOUND_QUEUE_URL'],
+  );
   const authenticate = agentAuthenticator(config);
 
   const exports = config.EXPORTS_BUCKET ? s3ExportStore(config.EXPORTS_BUCKET) : undefined;

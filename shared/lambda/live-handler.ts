@@ -17,7 +17,7 @@ import { log } from '#shared/log.js';
 import { createChangeFeedHandler } from '#shared/queue/change-feed-consumer.js';
 import type { DocumentStore } from '#shared/store/dynamo-client.js';
 import { dynamoRepositories } from '#shared/store/dynamo-repositories.js';
-import { agentAuthenticator } from './agent-api.js';
+import { agentAuthenticator, agentSecretKeys } from './agent-api.js';
 import { visitorFanOut, visitorTypingPoster } from './webchat-live.js';
 
 /** The parts of an API Gateway WebSocket event ($connect, $disconnect, $default) the live socket reads. */
@@ -34,9 +34,11 @@ export interface SocketAnswer {
 }
 
 async function build(doc: DocumentStore) {
-  const config = requireSettings(await loadConfigWithSecrets((id) => getSecretString(id)), [
-    'LIVE_CALLBACK_URL',
-  ]);
+  const secrets = { uses: agentSecretKeys };
+  const config = requireSettings(
+    await loadConfigWithSecrets((id) => getSecretString(id), process.env, secrets),
+    ['LIVE_CALLBACK_URL'],
+  );
   const repos = dynamoRepositories(doc, config.TABLE_NAME);
   const deps = {
     connections: repos.liveConnections,

@@ -1,7 +1,7 @@
 import { deliverReply } from '../app/deliver-reply.js';
 import { getSecretString } from '../aws/secrets-lite.js';
 import type { Config } from '../config/config.js';
-import { loadConfigWithSecrets } from '../config/secrets.js';
+import { loadConfigWithSecrets, SENDER_SECRET_KEYS } from '../config/secrets.js';
 import { onFirstUse } from '../domain/on-first-use.js';
 import { systemClock } from '../domain/ports.js';
 import type { InlineSend } from '../domain/reply-ports.js';
@@ -33,7 +33,7 @@ export function resolverSending(
   const senders = onFirstUse(async () => {
     const [{ lambdaSenders }, withSecrets] = await Promise.all([
       import('./channel-senders.js'),
-      loadConfigWithSecrets((id) => getSecretString(id)),
+      loadConfigWithSecrets((id) => getSecretString(id), process.env, { uses: SENDER_SECRET_KEYS }),
     ]);
     return lambdaSenders(withSecrets);
   });

@@ -2,7 +2,7 @@ import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import { deliverReply } from '../app/deliver-reply.js';
 import { dynamoDbLite } from '../aws/dynamodb-lite.js';
 import { getSecretString } from '../aws/secrets-lite.js';
-import { loadConfigWithSecrets } from '../config/secrets.js';
+import { loadConfigWithSecrets, SENDER_SECRET_KEYS } from '../config/secrets.js';
 import { systemClock } from '../domain/ports.js';
 import { createSenderConsumer } from '../queue/sender-consumer.js';
 import { dynamoRepositories } from '../store/dynamo-repositories.js';
@@ -11,7 +11,9 @@ import { lambdaDeadLetter } from './dead-letter.js';
 
 /** The sender function on AWS: replies from SQS to the providers, with the provider secrets. */
 export async function createSenderHandler(): Promise<(event: SQSEvent) => Promise<SQSBatchResponse>> {
-  const config = await loadConfigWithSecrets((id) => getSecretString(id));
+  const config = await loadConfigWithSecrets((id) => getSecretString(id), process.env, {
+    uses: SENDER_SECRET_KEYS,
+  });
   const repos = dynamoRepositories(dynamoDbLite(), config.TABLE_NAME);
   const deps = {
     store: {

@@ -58,7 +58,9 @@ export function timersEntry(
 export async function createTimersHandler(): Promise<
   (event: TimersEvent) => Promise<SQSBatchResponse | undefined>
 > {
-  const config = await loadConfigWithSecrets((id) => getSecretString(id));
+  const config = await loadConfigWithSecrets((id) => getSecretString(id), process.env, {
+    uses: ['CSAT_SIGNING_SECRET'],
+  });
   const repos = dynamoRepositories(dynamoDbLite(), config.TABLE_NAME);
   const clock = awsConversationClock(config, repos);
   if (config.OUTBOUND_QUEUE_URL) {

@@ -27,7 +27,7 @@ function sourceIp(c: Context): string {
 
 /** The web chat's ports on AWS: the table, the inbound queue, the identity secret and the business hours. */
 export async function lambdaWebchatDeps(): Promise<WebchatDeps & { config: Config }> {
-  const config = await webhookConfig(['INBOUND_QUEUE_URL']);
+  const config = await webhookConfig(['INBOUND_QUEUE_URL'], ['WEBCHAT_IDENTITY_SECRET']);
   const hours = loadRoutingPolicy(config.ROUTING_POLICY_FILE).businessHours;
   return {
     config,

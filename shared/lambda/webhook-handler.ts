@@ -2,7 +2,7 @@ import { getSecretString } from '#shared/aws/secrets-lite.js';
 import type { MetaWebhookDeps } from '#shared/channels/meta/signed-webhook.js';
 import type { TwilioVoiceWebhookDeps } from '#shared/channels/twilio/voice-webhook.js';
 import { type Config, requireSettings } from '#shared/config/config.js';
-import { loadConfigWithSecrets } from '#shared/config/secrets.js';
+import { loadConfigWithSecrets, type SecretKey } from '#shared/config/secrets.js';
 import { systemClock } from '#shared/domain/ports.js';
 import type { Webhook } from '#shared/http/webhook.js';
 import { sqsEnvelopeQueue } from './envelope-queue.js';
@@ -13,10 +13,17 @@ export type WebhookHandler = ReturnType<typeof lambdaWebhook>;
 
 /**
  * The configuration at cold start, the provider secrets (Secrets Manager) included; fails fast naming
- * every setting in `settings` that is missing.
+ * every setting in `settings` that is missing. Of the secret, only the keys in `settings` and `uses`
+ * must be right: a bad other key is logged and ignored (see loadConfigWithSecrets).
  */
-export async function webhookConfig<K extends keyof Config>(settings: readonly K[]) {
-  return requireSettings(await loadConfigWithSecrets((id) => getSecretString(id)), settings);
+export async function webhookConfig<K extends keyof Config>(
+  settings: readonly K[],
+  uses: readonly SecretKey[] = [],
+) {
+  const config = await loadConfigWithSecrets((id) => getSecretString(id), process.env, {
+    uses: [...settings, ...uses],
+  });
+  return requireSettings(config, settings);
 }
 
 /** A webhook signed with the Meta app secret (WhatsApp, Messenger and Instagram) as a Lambda handler. */

@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import * as z from 'zod';
+import { ConfigError } from '../config/config.js';
 
 const token = (bytes: number) => randomBytes(bytes).toString('hex');
 
@@ -27,8 +28,8 @@ export type DevSecrets = z.infer<typeof DevSecretsSchema>;
  */
 export function devSecrets(dataDir: string): DevSecrets {
   const file = join(dataDir, 'dev-secrets.json');
-  const stored: unknown = existsSync(file) ? JSON.parse(readFileSync(file, 'utf8')) : undefined;
-  const secrets = DevSecretsSchema.parse(
+  const stored = existsSync(file) ? readStored(file) : undefined;
+  const parsed = DevSecretsSchema.safeParse(
     stored ?? {
       META_APP_SECRET: token(16),
       META_VERIFY_TOKEN: token(8),
@@ -37,6 +38,13 @@ export function devSecrets(dataDir: string): DevSecrets {
       CSAT_SIGNING_SECRET: token(32),
     },
   );
+  if (!parsed.success) {
+    const keys = [...new Set(parsed.error.issues.map((i) => i.path.join('.')))].join(', ');
+    throw new ConfigError(
+      `${file}: ${keys} must be text; fix the file, or delete it to generate new secrets`,
+    );
+  }
+  const secrets = parsed.data;
   const complete =
     typeof stored === 'object' && stored !== null && Object.keys(secrets).every((k) => k in stored);
   if (!complete) {
@@ -44,4 +52,14 @@ export function devSecrets(dataDir: string): DevSecrets {
     writeFileSync(file, `${JSON.stringify(secrets, null, 2)}\n`, { mode: 0o600 });
   }
   return secrets;
+}
+
+/** The file's JSON, or a ConfigError naming the file: a bare SyntaxError said neither which file nor what to do. */
+function readStored(file: string): unknown {
+  try {
+    return JSON.parse(readFileSync(file, 'utf8'));
+  } catch (error) {
+    const why = error instanceof SyntaxError ? 'not valid JSON' : 'cannot be read';
+    throw new ConfigError(`${file}: ${why}; fix the file, or delete it to generate new development secrets`);
+  }
 }

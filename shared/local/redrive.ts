@@ -1,9 +1,11 @@
+import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { loadConfig } from '#shared/config/config.js';
 import { ValidationError } from '#shared/errors.js';
 import { type DeadLetterQueueRef, startRedrive } from '#shared/queue/sqs-redrive.js';
+import { LocalQueue } from './queue.js';
 import { localQueues } from './queues.js';
 import { runningRuntime } from './runtime-lock.js';
 
@@ -12,10 +14,12 @@ const deadLetterQueueIds = {
   inbound: 'InboundDeadLetterQueue',
   mail: 'MailDeadLetterQueue',
   outbound: 'OutboundDeadLetterQueue',
+  timers: 'TimersDeadLetterQueue',
+  webhooks: 'WebhookDeadLetterQueue',
 } as const;
 type RedriveQueue = keyof typeof deadLetterQueueIds;
 
-export const redriveUsage = `Usage: npm run redrive -- <inbound|mail|outbound> [options]
+export const redriveUsage = `Usage: npm run redrive -- <inbound|mail|outbound|timers|webhooks> [options]
 
 Moves the messages of the queue's dead-letter queue back to the queue, to be processed again.
   (no option)     on AWS: SQS StartMessageMoveTask on the dead-letter queue of stack ThreadlineStateful,
@@ -92,9 +96,17 @@ async function redriveLocal(queue: RedriveQueue, dataDir: string): Promise<numbe
       `Threadline is running on ${dataDir} (process ${pid}): stop npm start, then run the redrive again`,
     );
   }
+  if (queue === 'webhooks') return localWebhookQueue(dataDir).redrive();
   // The queues as the runtime makes them; none is started, so nothing is consumed here.
   const queues = localQueues({ dataDir, timings: undefined, outboundMaxAttempts: 1 });
   return queues[queue].redrive();
+}
+
+/** The webhook deliveries' queue and dead-letter queue in the folders local webhooks.ts keeps them in. */
+function localWebhookQueue(dataDir: string): LocalQueue {
+  const dir = (name: string) => join(dataDir, 'queues', name);
+  const deadLetter = new LocalQueue({ name: 'threadline-webhooks-dlq', dir: dir('webhooks-dlq') });
+  return new LocalQueue({ name: 'threadline-webhooks', dir: dir('webhooks'), deadLetter });
 }
 
 if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {

@@ -6,7 +6,7 @@ import type { Hono } from 'hono';
 import type { AgentAppDeps } from '#shared/api/deps.js';
 import type { MailQueue } from '../channels/ses/mail.js';
 import { WebchatSender } from '../channels/webchat/send.js';
-import { type Config, parseAgentTokens, requireSettings } from '../config/config.js';
+import { type Config, ConfigError, parseAgentTokens, requireSettings } from '../config/config.js';
 import { policyQueueNames } from '../config/routing-policy-file.js';
 import type { Channel } from '../domain/envelope.js';
 import type { ChannelSender } from '../domain/outbound.js';
@@ -34,7 +34,7 @@ import { LocalMailQueue } from './local-mail-queue.js';
 import { LocalOutbox } from './outbox.js';
 import type { LocalQueue } from './queue.js';
 import { localQueues, type QueueTimings } from './queues.js';
-import { claimDataDir } from './runtime-lock.js';
+import { claimDataDir, runningRuntime } from './runtime-lock.js';
 import { localSenders } from './senders.js';
 import type { LocalTimers } from './timers.js';
 import type { LocalTimerStore } from './timers-store.js';
@@ -176,14 +176,34 @@ function closingAfter413(app: Hono): Hono['fetch'] {
   };
 }
 
+/** A second runtime on one DATA_DIR met dynalite's "Database is closed": refused first, naming the process. */
+function refuseDataDirInUse(dataDir: string | undefined): void {
+  const pid = dataDir ? runningRuntime(dataDir) : undefined;
+  if (pid !== undefined && pid !== process.pid) {
+    throw new ConfigError(
+      `DATA_DIR ${dataDir} is in use by Threadline process ${pid}: stop it, or set another DATA_DIR`,
+    );
+  }
+}
+
 /** Serves `app` on 127.0.0.1, and its WebSocket `upgrades`; `port` 0 takes a free one. */
 async function listen(
   app: Hono,
   port: number,
   upgrades: LocalUpgrades,
 ): Promise<{ server: ServerType; port: number }> {
-  const server = await new Promise<ServerType>((resolve) => {
+  const server = await new Promise<ServerType>((resolve, reject) => {
     const s = serve({ fetch: closingAfter413(app), port, hostname: '127.0.0.1' }, () => resolve(s));
+    // Without a listener, a port in use was an unhandled 'error' event and a stack trace.
+    s.once('error', (error: NodeJS.ErrnoException) =>
+      reject(
+        error.code === 'EADDRINUSE'
+          ? new ConfigError(
+              `PORT ${port} is in use (another npm start?): stop it, or set PORT to a free port`,
+            )
+          : error,
+      ),
+    );
   });
   upgrades.attach(server as Server);
   const address = server.address();
@@ -197,6 +217,7 @@ async function localTable(
   dataDir: string | undefined,
   exports: LocalExportStore,
 ) {
+  refuseDataDirInUse(dataDir);
   const dynamo = await startLocalDynamo({
     tableName,
     ...(dataDir ? { path: join(dataDir, 'dynamodb') } : {}),

@@ -32,6 +32,14 @@ export interface QueueConsumer {
   readonly maxConcurrency?: number;
 }
 
+/** What a function may do to the table beyond reading it and putting and updating items (bindTable). */
+export interface TableAccess {
+  /** DeleteItem: erasure, merges, webhook subscriptions, sockets gone. */
+  readonly delete?: boolean;
+  /** Partition-key prefixes the function's writes are confined to (a public function's own items). */
+  readonly writePartitions?: readonly string[];
+}
+
 /** A setting of the config schema that holds a queue URL, so a binding cannot invent a variable name. */
 export type QueueUrlSetting = Extract<keyof Config, `${string}_QUEUE_URL`>;
 
@@ -143,10 +151,42 @@ export class ThreadlineFunction extends NodejsFunction {
     this.restrictLogsTo(logGroup);
   }
 
-  /** Sets TABLE_NAME and grants reading and writing data in the table and its indexes. */
-  bindTable(table: ITable): this {
+  /**
+   * Sets TABLE_NAME and grants the item calls the code makes (the DocumentStore's: get, batch get, query,
+   * put, update, and delete only when `access.delete`), Query alone on the indexes. Never Scan or
+   * BatchWriteItem, which no function calls. `access.writePartitions` confines put, update and delete to
+   * partition keys starting with one of those prefixes (dynamodb:LeadingKeys).
+   */
+  bindTable(table: ITable, access: TableAccess = {}): this {
     this.addEnvironment(tableNameSetting, table.tableName);
-    table.grantReadWriteData(this);
+    this.addToRolePolicy(
+      new PolicyStatement({
+        actions: ['dynamodb:GetItem', 'dynamodb:BatchGetItem', 'dynamodb:Query'],
+        resources: [table.tableArn],
+      }),
+    );
+    this.addToRolePolicy(
+      new PolicyStatement({ actions: ['dynamodb:Query'], resources: [`${table.tableArn}/index/*`] }),
+    );
+    const writes = [
+      'dynamodb:PutItem',
+      'dynamodb:UpdateItem',
+      ...(access.delete ? ['dynamodb:DeleteItem'] : []),
+    ];
+    const prefixes = access.writePartitions;
+    this.addToRolePolicy(
+      new PolicyStatement({
+        actions: writes,
+        resources: [table.tableArn],
+        ...(prefixes
+          ? {
+              conditions: {
+                'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': prefixes.map((p) => `${p}*`) },
+              },
+            }
+          : {}),
+      }),
+    );
     return this;
   }
 

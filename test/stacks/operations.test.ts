@@ -1,5 +1,5 @@
 import { isDeepStrictEqual } from 'node:util';
-import { Match, Template } from 'aws-cdk-lib/assertions';
+import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import { describe, expect, it } from 'vitest';
 import * as z from 'zod';
 import { ApiStack, statefulInputs } from '../../stacks/api-stack.js';
@@ -51,7 +51,8 @@ function resolveImports(value: unknown, from = stateful): unknown {
 const AlarmSchema = z.object({
   Namespace: z.string(),
   MetricName: z.string(),
-  Dimensions: z.array(z.object({ Name: z.string(), Value: z.unknown() })),
+  // A log metric filter's metric (signature refusals) has none.
+  Dimensions: z.array(z.object({ Name: z.string(), Value: z.unknown() })).default([]),
   Statistic: z.string(),
   Period: z.number(),
   EvaluationPeriods: z.number(),
@@ -112,6 +113,15 @@ describe('the alarm topic', () => {
       Endpoint: 'ops@example.com',
       TopicArn: { Ref: id },
     });
+  });
+
+  it('warns at synth when no address will get the alarms', () => {
+    const warnings = (stack: StatefulStack) =>
+      Annotations.fromStack(stack)
+        .findWarning('*', Match.anyValue())
+        .map((w) => JSON.stringify(w.entry.data));
+    expect(warnings(statefulStack)).toEqual([expect.stringMatching(/alarmEmail.*reach nobody/)]);
+    expect(warnings(configured.statefulStack)).toEqual([]);
   });
 
   it.each(['not an address', 'ops@'])('refuses alarmEmail=%j, naming the key', (alarmEmail) => {
@@ -201,8 +211,8 @@ describe('the function alarms', () => {
     },
   );
 
-  it('has one alarm per function and metric, and no other', () => {
-    expect(list).toHaveLength(functionIds.length * 2);
+  it('has one alarm per function and metric, and one per signed webhook on its refusals, and no other', () => {
+    expect(list).toHaveLength(functionIds.length * 2 + 4);
   });
 });
 
@@ -396,4 +406,47 @@ describe('the durable timers', () => {
       }),
     ]);
   });
+});
+
+describe('the dead-letter alarms say what to do with their own queue', () => {
+  const description = (id: string) =>
+    String(stateful.toJSON().Resources[logicalId(statefulStack, id)].Properties.AlarmDescription);
+
+  it.each([
+    ['InboundDeadLetterAlarm', 'inbound'],
+    ['MailDeadLetterAlarm', 'mail'],
+    ['OutboundDeadLetterAlarm', 'outbound'],
+    ['TimersDeadLetterAlarm', 'timers'],
+    ['WebhookDeadLetterAlarm', 'webhooks'],
+  ])('%s names npm run redrive -- %s', (id, queue) => {
+    expect(description(id)).toContain(`npm run redrive -- ${queue}`);
+  });
+
+  it.each(['FailedEventsAlarm', 'ChangeFeedFailuresAlarm'])(
+    '%s holds failure records, which no redrive can replay',
+    (id) => {
+      expect(description(id)).not.toContain('redrive');
+      expect(description(id)).toMatch(/failure records/);
+    },
+  );
+});
+
+describe('a wrong or rotated provider secret raises an alarm', () => {
+  it.each(['WhatsApp', 'Meta', 'TwilioSms', 'TwilioVoice'])(
+    'counts the signature refusals of %s and alarms on a run of them',
+    (id) => {
+      const filters = Object.values(api.findResources('AWS::Logs::MetricFilter')).filter((f) =>
+        isDeepStrictEqual(f.Properties.LogGroupName, { Ref: logicalId(apiStack, `${id}Logs`) }),
+      );
+      expect(filters).toHaveLength(1);
+      expect(filters[0]?.Properties.FilterPattern).toMatch(/request failed.*401.*403/);
+      const metric = filters[0]?.Properties.MetricTransformations[0];
+      api.hasResourceProperties('AWS::CloudWatch::Alarm', {
+        MetricName: metric.MetricName,
+        Namespace: metric.MetricNamespace,
+        AlarmActions: [Match.anyValue()],
+        AlarmDescription: Match.stringLikeRegexp('provider secret'),
+      });
+    },
+  );
 });

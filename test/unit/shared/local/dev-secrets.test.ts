@@ -27,4 +27,16 @@ describe('devSecrets', () => {
     expect(stored(dir)).toEqual(first);
     expect(devSecrets(dir).TWILIO_AUTH_TOKEN).toBe(first.TWILIO_AUTH_TOKEN);
   });
+
+  it.each([
+    ['truncated', '{"META_APP_SECRET": "abc'],
+    ['empty', ''],
+    ['not secrets', '{"META_APP_SECRET": 1}'],
+  ])('names the file when it is %s, and leaves it as it is', (_name, text) => {
+    const dir = freshDir();
+    const file = join(dir, 'dev-secrets.json');
+    writeFileSync(file, text);
+    expect(() => devSecrets(dir)).toThrow(new RegExp(`^${file.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}: `));
+    expect(readFileSync(file, 'utf8')).toBe(text);
+  });
 });

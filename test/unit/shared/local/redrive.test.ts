@@ -57,6 +57,29 @@ describe('npm run redrive', () => {
     expect(sqs.calls()).toEqual([]);
   });
 
+  it.each([
+    ['timers', 'timers'],
+    ['webhooks', 'webhooks'],
+  ])('--local redrives the %s queue as the alarms say', async (queue, folder) => {
+    const deadLetter = new LocalQueue({
+      name: `threadline-${folder}-dlq`,
+      dir: join(dataDir, 'queues', `${folder}-dlq`),
+    });
+    const [id] = await deadLetter.send(['{"due":1}']);
+    await run(queue, '--local');
+    expect(files(`${folder}-dlq`)).toEqual([]);
+    expect(files(folder)).toEqual([`${id}.json`]);
+  });
+
+  it.each([
+    ['timers', 'ThreadlineStateful-TimersDeadLetterQueue'],
+    ['webhooks', 'ThreadlineStateful-WebhookDeadLetterQueue'],
+  ])('on AWS redrives the %s dead-letter queue of the stack', async (queue, prefix) => {
+    await run(queue);
+    expect(sqs.commandCalls(ListQueuesCommand)[0]?.args[0].input).toEqual({ QueueNamePrefix: prefix });
+    expect(sqs.commandCalls(StartMessageMoveTaskCommand)).toHaveLength(1);
+  });
+
   it('--local refuses while a runtime uses the data folder, and moves nothing', async () => {
     const deadLetter = new LocalQueue({
       name: 'threadline-mail-dlq',

@@ -1,0 +1,30 @@
+import { readFileSync } from 'node:fs';
+import { checkSecretFile } from '../config/secrets.js';
+
+/**
+ * `npm run check-secret -- <file>`: checks a provider secret file before it is put into Secrets
+ * Manager, so a value the functions would refuse is caught on the operator's machine, not at a cold
+ * start. Prints one line per problem (the key, never the value); exits 1 when there is an error.
+ */
+function main(argv: readonly string[]): number {
+  const file = argv[0];
+  if (!file) {
+    console.error('usage: npm run check-secret -- <secret.json>');
+    return 2;
+  }
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (error) {
+    console.error(`${file}: cannot be read (${(error as NodeJS.ErrnoException).code ?? 'error'})`);
+    return 2;
+  }
+  const { errors, warnings } = checkSecretFile(text);
+  for (const line of errors) console.error(`${file}: error: ${line}`);
+  for (const line of warnings) console.error(`${file}: warning: ${line}`);
+  if (errors.length === 0)
+    console.log(`${file}: ok${warnings.length ? ` (${warnings.length} warning(s))` : ''}`);
+  return errors.length > 0 ? 1 : 0;
+}
+
+process.exitCode = main(process.argv.slice(2));

@@ -424,6 +424,20 @@ describe('local runtime: CSAT on the customer channel', () => {
     expect(conversation.status).toBe('open');
   });
 
+  it('takes the answer of a customer merged into another after the survey went out', async () => {
+    const from = '+14155550623';
+    const { customerId, conversationId } = await surveyedBySms(from, 'SMcsatmerge00000000000000000000');
+    await whatsapp('447700900623', 'wamid.csat-merge-1', { text: 'Hello from WhatsApp' });
+    const kept = await find('+447700900623');
+    await call('POST', `/api/customers/${kept.id}/merge`, { customerId });
+    await runtime.idle();
+    await sms(from, 'SMcsatmerge00000000000000000002', '5');
+    const items = await timeline(kept.id);
+    expect(items.filter((i) => i.event === 'csat').map((i) => [i.conversationId, i.data?.score])).toEqual([
+      [conversationId, 5],
+    ]);
+  });
+
   it('takes no score after a reopen by hand and a resolve without a survey', async () => {
     const from = '+14155550622';
     const { customerId, conversationId } = await surveyedBySms(from, 'SMcsathand000000000000000000000');

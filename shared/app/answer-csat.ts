@@ -1,23 +1,30 @@
 import { parseCsatAnswer, surveyAnswerItem } from '../domain/csat/answer.js';
 import type { CsatStore } from '../domain/csat/csat-ports.js';
-import { type CsatPending, csatAwaits } from '../domain/csat/survey.js';
+import { type CsatPending, csatAwaits, csatOvertaken } from '../domain/csat/survey.js';
 import type { Envelope } from '../domain/envelope.js';
 import { toTimelineItem } from '../domain/resolution.js';
-import type { OncePlacement, ResolverStore } from '../domain/resolver-ports.js';
+import type { OncePlacement, ProfileState, ResolverStore } from '../domain/resolver-ports.js';
 import { recordCsatAnswer } from './record-csat-answer.js';
 
 /**
  * Whether a customer's message answers their pending survey, and if so records it: a tapped choice
  * of that survey, or a score ("5", "4 great service") on the survey's channel within its window. An
- * answer neither reopens the conversation nor is routed. Reads nothing but the pending survey the
- * profile already carries (and, for a second different answer, the first one). False: a normal message.
+ * answer neither reopens the conversation nor is routed. A survey whose conversation was reopened
+ * since (open again, or resolved again with no newer survey) takes no answer. Reads nothing but the
+ * profile the resolver holds (and, for a second different answer, the first one). False: a normal message.
  */
 export async function answerCsat(
   store: CsatStore,
-  input: { envelope: Envelope; customerId: string; pending: CsatPending | undefined },
+  input: {
+    envelope: Envelope;
+    customerId: string;
+    pending: CsatPending | undefined;
+    profile?: Pick<ProfileState, 'openConversationId' | 'lastResolvedAt'> | undefined;
+  },
 ): Promise<boolean> {
   const { envelope, pending } = input;
   if (envelope.kind !== 'message' || envelope.direction !== 'inbound' || !pending) return false;
+  if (csatOvertaken(pending, input.profile)) return false;
   if (!csatAwaits(pending, envelope.channel, envelope.occurredAt)) return false;
   const answer = parseCsatAnswer({ text: envelope.text, data: envelope.data }, pending.surveyId);
   if (!answer) return false;

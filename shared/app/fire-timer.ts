@@ -3,7 +3,7 @@ import { type BreachAction, raisesPriority, type SlaMetric, SlaMetricSchema } fr
 import { applySlaEvent, isLiveSlaTimer } from '../domain/sla/state.js';
 import { slaTally } from '../domain/sla/tally.js';
 import type { Conversation } from '../domain/timeline.js';
-import type { Timer } from '../domain/timer-ports.js';
+import { newTimer, type Timer } from '../domain/timer-ports.js';
 import { fireAutomationTimer } from './fire-automation-timer.js';
 import { runAutomations } from './run-automations.js';
 import { sendCsatSurvey } from './send-csat-survey.js';
@@ -104,9 +104,19 @@ async function breach(
   if (tally) await deps.store.countSlaOutcomes(tally);
 }
 
-/** Resolves a conversation left waiting on the customer since the timer's version. */
+/**
+ * Resolves a conversation left waiting on the customer since the timer's version. Snoozed past the
+ * timer's time, it waits for the snooze's end instead (the agent set it aside until then): the same
+ * silence, timed at the snooze's end, whose id names that end (so it is a new timer, set once).
+ */
 async function autoResolve(deps: ConversationClockDeps, conversation: Conversation, timer: Timer) {
   if (conversation.status !== 'open' || conversation.awaitingCustomerSince !== timer.version) return false;
+  const until = conversation.snoozedUntil;
+  if (until && until > timer.dueAt) {
+    const later = { kind: 'auto_resolve' as const, subject: conversation.id, version: timer.version };
+    await deps.timers.schedule(newTimer({ ...later, detail: `snoozed:${until}`, dueAt: until }));
+    return true;
+  }
   const at = await deps.admin.resolveConversation(conversation.id, CLOCK_AUTHOR_ID, timer.dueAt);
   if (at === undefined) return false;
   await trackConversationClock(deps, { type: 'resolved', conversationId: conversation.id, at });

@@ -256,7 +256,7 @@ async function resolveCustomerEvent(
   const hopped = customerId !== claim.customerId;
   const once = oncePlacement(envelope, { moved: claim.moved, hopped, profile });
   const pending = profile?.csatPending;
-  if (deps.csat && pending && (await answerCsat(deps.csat, { envelope, customerId, pending }))) {
+  if (deps.csat && pending && (await answerCsat(deps.csat, { envelope, customerId, pending, profile }))) {
     await keepSurveyAnswer(deps.store, { envelope, customerId, pending, once });
     deps.log?.('info', 'csat answer recorded', { customerId, channel: envelope.channel });
     return { customerId, conversationId: pending.conversationId, written: true };

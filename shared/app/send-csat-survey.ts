@@ -83,6 +83,7 @@ export async function sendCsatSurvey(
     channel,
     sentAt: survey.at,
     until,
+    resolvedAt: timer.version,
   });
   try {
     await send(deps, {

@@ -18,7 +18,7 @@ import {
 import type { InlineSend, OutboundQueue, ReplyStore } from '../domain/reply-ports.js';
 import { sendRetryDelaySeconds } from '../domain/send-errors.js';
 import type { Customer, TimelineItem } from '../domain/timeline.js';
-import { answeredAt } from '../domain/waiting.js';
+import { answeredAt, answersCustomer, clockAuthorOf } from '../domain/waiting.js';
 import { hasVerifiedEmail } from '../domain/webchat/email-fallback.js';
 import { NotFoundError, UnprocessableError } from '../errors.js';
 import { logger } from '../log.js';
@@ -125,7 +125,8 @@ async function storeReply(
  * Once stored: the first response marked (unless the caller knows it was), and `onStored` told. When
  * both happen, the first response is counted by `onStored`'s write (routing's decision), not its own.
  * The AI's answer (`answers`) is recorded in the same write, ending the wait before the send (a send
- * that fails for good starts it again): answers whether it was.
+ * that fails for good starts it again): answers whether it was. An automation's message or a survey
+ * is no response: it marks nothing.
  */
 async function afterStored(
   deps: ReplyDeps,
@@ -135,6 +136,10 @@ async function afterStored(
 ): Promise<boolean> {
   const { conversationId, at } = message;
   const answered = input.answers ? answeredAt(message) : undefined;
+  if (!answersCustomer(message.author)) {
+    if (stored.created) await input.onStored?.();
+    return false;
+  }
   if (stored.created && input.onStored && deps.store.markFirstResponse) {
     const mark = stored.firstResponded
       ? undefined
@@ -231,7 +236,7 @@ export async function sendReply(
   const answerRecorded = await afterStored(deps, input, message, { created, firstResponded });
   // As stored: at the time it was written, whatever its place.
   const item = { ...replyItem(message), at: message.at };
-  const by = message.author.kind === 'ai' ? 'ai' : 'agent';
+  const by = clockAuthorOf(message.author);
   const emailFallback =
     message.channel === 'webchat' && hasVerifiedEmail(profiles)
       ? { replyId: message.id, ...(message.placedAt ? { placedAt: message.placedAt } : {}) }

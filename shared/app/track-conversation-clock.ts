@@ -70,12 +70,15 @@ async function trackSla(deps: ConversationClockDeps, first: Conversation, event:
   if (conversation) throw new Error(`the SLA of ${event.conversationId} kept changing under us`);
 }
 
-/** A reply starts the silence auto-resolve (and automations' `waitingOn`) counts; the customer's message ends it. */
+/**
+ * A reply starts the silence auto-resolve (and automations' `waitingOn`) counts; the customer's message
+ * ends it. An automation's message is no answer: the customer is still waiting on the business.
+ */
 async function trackSilence(deps: ConversationClockDeps, conversation: Conversation, event: ClockEvent) {
   const after = deps.policy.autoResolve ? durationMs(deps.policy.autoResolve.after) : undefined;
   // Automations read it too (`waitingOn` when no SLA runs).
   const kept = after !== undefined || (deps.policy.automations?.length ?? 0) > 0;
-  if (event.type === 'reply' && kept) {
+  if (event.type === 'reply' && event.author !== 'automation' && kept) {
     await deps.store.setAwaitingCustomer(conversation.id, event.at, event.at);
     if (after === undefined) return;
     const dueAt = new Date(Date.parse(event.at) + after).toISOString();

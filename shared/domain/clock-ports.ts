@@ -8,6 +8,7 @@ import type { SlaState } from './sla/state.js';
 import type { SlaTally } from './sla/tally.js';
 import type { Conversation, Customer, TimelineItem } from './timeline.js';
 import type { Timers } from './timer-ports.js';
+import type { ClockAuthor } from './waiting.js';
 
 /** What the conversation clock (SLA, snooze, auto-resolve) reads and writes. */
 export interface ClockStore {
@@ -73,7 +74,7 @@ export type ClockEvent =
       type: 'reply';
       conversationId: string;
       at: string;
-      author: 'agent' | 'ai';
+      author: ClockAuthor;
       /**
        * A web-chat reply to a customer with an email: the reply, which may later go by email if unread
        * (`placedAt`: where an AI reply is on the timeline, when not at `at`).

@@ -1,3 +1,4 @@
+import { AI_AUTHOR_ID } from './routing/routable.js';
 import type { SlaMetric } from './sla/policy.js';
 import { authorKind, type TimelineItem, withChannelSwitches } from './timeline.js';
 
@@ -96,6 +97,18 @@ export function metricsRange(
 
 const ratio = (part: number, whole: number): number | null => (whole > 0 ? part / whole : null);
 
+/**
+ * Whether an outbound message on the timeline is an automation's or a survey (author `ai`, not the AI
+ * responder): no answer, so neither the AI's answers nor a first response count it.
+ */
+function automatedMessage(item: TimelineItem): boolean {
+  const author = item.data?.author as { kind?: unknown; id?: unknown } | undefined;
+  const id = author?.id;
+  return (
+    item.direction === 'outbound' && author?.kind === 'ai' && typeof id === 'string' && id !== AI_AUTHOR_ID
+  );
+}
+
 /** A customer's metrics, from their timeline (oldest first). */
 export function customerMetrics(timeline: readonly TimelineItem[]): Metrics {
   const decisions = timeline.filter((i) => i.event === 'routed');
@@ -107,12 +120,13 @@ export function customerMetrics(timeline: readonly TimelineItem[]): Metrics {
       handoffReasons[String(data.reason)] = (handoffReasons[String(data.reason)] ?? 0) + 1;
   }
   for (const i of timeline) {
-    if (i.type === 'message' && i.direction === 'outbound' && authorKind(i) === 'ai') answeredByAi += 1;
+    if (i.type === 'message' && i.direction === 'outbound' && authorKind(i) === 'ai' && !automatedMessage(i))
+      answeredByAi += 1;
   }
   // First reply after the first inbound message, per conversation.
   const first = new Map<string, { inbound?: string; reply?: string }>();
   for (const i of timeline) {
-    if (i.type !== 'message' || !i.conversationId) continue;
+    if (i.type !== 'message' || !i.conversationId || automatedMessage(i)) continue;
     const entry = first.get(i.conversationId) ?? {};
     if (i.direction === 'inbound') entry.inbound ??= i.at;
     else if (entry.inbound && !entry.reply) entry.reply = i.at;

@@ -17,6 +17,19 @@ export function answersCustomer(author: OutboundMessage['author']): boolean {
   return author.kind === 'agent' || author.id === AI_AUTHOR_ID;
 }
 
+/** Who a reply is by, as the conversation's clock tells them apart: an automation's message answers nothing. */
+export type ClockAuthor = 'agent' | 'ai' | 'automation';
+
+/**
+ * The reply's author as the clock counts it: an agent, the AI responder (whose answers meet targets
+ * with `aiRepliesCount`), or an automation or survey (also stored as author `ai`), which meets no
+ * target and starts no auto-resolve silence.
+ */
+export function clockAuthorOf(author: OutboundMessage['author']): ClockAuthor {
+  if (author.kind === 'agent') return 'agent';
+  return answersCustomer(author) ? 'ai' : 'automation';
+}
+
 /**
  * Whether a message the business sent outside Threadline answers the customer as an agent's reply
  * does: an echo (WhatsApp Business app, the Page inbox, another app) with content. Its reactions,

@@ -1,3 +1,4 @@
+import { CsatPendingSchema } from '../domain/csat/survey.js';
 import type { Channel } from '../domain/envelope.js';
 import { cameThrough, followMerges, type UnmergeProgress } from '../domain/merges.js';
 import type { TimelineItem } from '../domain/timeline.js';
@@ -14,6 +15,7 @@ import {
 import { eventItem } from './events.js';
 import { Keys, RAW_PREFIX } from './keys.js';
 import { deleteInput, getInput } from './params/common.js';
+import { setCsatPendingInput } from './params/customers.js';
 import {
   addMergedFromInput,
   addMergedIdentitiesInput,
@@ -89,6 +91,19 @@ async function applyMerge(
   // 4. The target shows them.
   const shown = addMergedIdentitiesInput(db.table, targetId, source);
   if (shown) await updateItem(db, shown);
+  // 5. The source's survey still awaits its answer, now on the profile the resolver reads.
+  await carryCsatPending(db, targetId, source);
+}
+
+/**
+ * Puts the source's pending survey on the target, unless the target's is newer: the source's
+ * identities now resolve to the target, whose profile is the one the resolver reads for an answer.
+ * Conditional on the survey's time (a newer one wins), so a retried merge writes it again harmlessly.
+ */
+async function carryCsatPending(db: DynamoDb, targetId: string, source: RawProfile): Promise<void> {
+  const pending = CsatPendingSchema.safeParse(source.csatPending);
+  if (!pending.success) return;
+  await updateItemIf(db, setCsatPendingInput(db.table, targetId, pending.data));
 }
 
 /** Merges `sourceId` into `targetId`: identities re-pointed, a `mergedInto` pointer left behind. */

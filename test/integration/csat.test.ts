@@ -403,4 +403,74 @@ describe('local runtime: CSAT on the customer channel', () => {
     ).toEqual([expect.any(String)]);
     expect((await find('+14155550611')).openConversationId).toBeUndefined();
   });
+
+  /** An SMS from a number, signed as Twilio sends it. */
+  const sms = async (from: string, sid: string, text: string) => {
+    const params = twilioSms({ sid, from, text });
+    const signed = signedTwilio(`${BASE}/webhooks/twilio/sms`, params, TWILIO_TOKEN);
+    const res = await deliver({ ...signed, url: `${runtime.url}/webhooks/twilio/sms` });
+    expect(res.status).toBeLessThan(300);
+    await runtime.idle();
+  };
+  /** A customer surveyed by SMS: wrote, resolved, survey sent; answers their id and conversation. */
+  const surveyedBySms = async (from: string, sid: string) => {
+    await sms(from, `${sid}1`, 'My box came today');
+    const customer = await find(from);
+    const conversationId = await resolveOpen(customer);
+    manual.advance(10 * MINUTE);
+    await runtime.idle();
+    expect(surveys().some((e) => e.message.conversationId === conversationId)).toBe(true);
+    return { customerId: customer.id, conversationId };
+  };
+
+  it('takes no score once the surveyed conversation was reopened by the customer: "2" is an answer to the agent', async () => {
+    const from = '+14155550621';
+    const { customerId, conversationId } = await surveyedBySms(from, 'SMcsatreopen00000000000000000000');
+    await sms(from, 'SMcsatreopen00000000000000000002', 'Actually some items from the box were broken');
+    expect((await find(from)).openConversationId).toBe(conversationId);
+    const reply = await fetch(`${runtime.url}/api/conversations/${conversationId}/replies`, {
+      method: 'POST',
+      headers: { Authorization: `Bearer ${ANA}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ text: 'How many items were broken?' }),
+    });
+    expect(reply.status).toBe(202);
+    await runtime.idle();
+    await sms(from, 'SMcsatreopen00000000000000000003', '2');
+    const items = await timeline(customerId);
+    expect(items.filter((i) => i.event === 'csat')).toEqual([]);
+    expect(items.find((i) => i.type === 'message' && i.text === '2')?.data?.csatAnswer).toBeUndefined();
+    const conversation = await call<Conversation & { waiting?: boolean }>(
+      'GET',
+      `/api/conversations/${conversationId}`,
+    );
+    expect(conversation.status).toBe('open');
+  });
+
+  it('takes the answer of a customer merged into another after the survey went out', async () => {
+    const from = '+14155550623';
+    const { customerId, conversationId } = await surveyedBySms(from, 'SMcsatmerge00000000000000000000');
+    await whatsapp('447700900623', 'wamid.csat-merge-1', { text: 'Hello from WhatsApp' });
+    const kept = await find('+447700900623');
+    await call('POST', `/api/customers/${kept.id}/merge`, { customerId });
+    await runtime.idle();
+    await sms(from, 'SMcsatmerge00000000000000000002', '5');
+    const items = await timeline(kept.id);
+    expect(items.filter((i) => i.event === 'csat').map((i) => [i.conversationId, i.data?.score])).toEqual([
+      [conversationId, 5],
+    ]);
+  });
+
+  it('takes no score after a reopen by hand and a resolve without a survey', async () => {
+    const from = '+14155550622';
+    const { customerId, conversationId } = await surveyedBySms(from, 'SMcsathand000000000000000000000');
+    await call('POST', `/api/conversations/${conversationId}/reopen`);
+    await runtime.idle();
+    await sms(from, 'SMcsathand000000000000000000002', '3');
+    manual.advance(MINUTE);
+    await call('POST', `/api/conversations/${conversationId}/resolve`, { csat: false });
+    await runtime.idle();
+    await sms(from, 'SMcsathand000000000000000000003', '4');
+    const items = await timeline(customerId);
+    expect(items.filter((i) => i.event === 'csat')).toEqual([]);
+  });
 });

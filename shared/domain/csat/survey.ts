@@ -26,12 +26,29 @@ export const CsatPendingSchema = z.object({
   sentAt: z.iso.datetime(),
   /** Until then a digit on `channel` answers the survey. */
   until: z.iso.datetime(),
+  /** The resolve the survey asks about (its time); a later resolve of the customer's makes it stale. */
+  resolvedAt: z.iso.datetime().optional(),
 });
 export type CsatPending = z.infer<typeof CsatPendingSchema>;
 
 /** Whether a pending survey takes an answer on this channel now. */
 export function csatAwaits(pending: CsatPending | undefined, channel: Channel, at: string): boolean {
   return pending !== undefined && pending.channel === channel && at <= pending.until && at >= pending.sentAt;
+}
+
+/**
+ * Whether the conversation moved on since the survey asked about it: reopened (by the customer or by
+ * hand) and open now, or resolved again since (with no newer survey to replace this one). What the
+ * customer writes then is about the conversation, not a score. Read from the profile the resolver
+ * holds anyway: its open conversation, and its last resolve's time.
+ */
+export function csatOvertaken(
+  pending: CsatPending,
+  profile: { openConversationId?: string | undefined; lastResolvedAt?: string | undefined } | undefined,
+): boolean {
+  if (profile?.openConversationId === pending.conversationId) return true;
+  const last = profile?.lastResolvedAt;
+  return pending.resolvedAt !== undefined && last !== undefined && last > pending.resolvedAt;
 }
 
 /** One choice of a survey: an id the provider hands back, and what the customer sees. */

@@ -1,6 +1,7 @@
 import * as z from 'zod';
 import type { BusinessHours } from '../routing/policy.js';
 import { newTimer, type Timer } from '../timer-ports.js';
+import type { ClockAuthor } from '../waiting.js';
 import { addBusinessTime, businessTimeBetween, type Calendar, calendarOfBusinessHours } from './calendar.js';
 import { durationMs } from './duration.js';
 import { SLA_METRICS, type SlaMetric, SlaMetricSchema, type SlaPolicy, type SlaSection } from './policy.js';
@@ -41,7 +42,7 @@ export interface SlaRules {
 /** Something that moves a conversation's SLA. */
 export type SlaEvent =
   | { type: 'inbound'; at: string }
-  | { type: 'reply'; at: string; author: 'agent' | 'ai' }
+  | { type: 'reply'; at: string; author: ClockAuthor }
   | { type: 'resolved'; at: string }
   | { type: 'breach'; metric: SlaMetric; due: string };
 
@@ -128,8 +129,9 @@ function onInbound(state: SlaState, clock: Clock, at: string): void {
   if (state.responded && !state.nextResponseDue) startTarget(state, clock, 'nextResponse', at);
 }
 
-function onReply(state: SlaState, clock: Clock, at: string, author: 'agent' | 'ai'): void {
-  if (author === 'ai' && !clock.policy.aiRepliesCount) return;
+/** An agent's reply meets the response targets, the AI's with `aiRepliesCount`; an automation's never. */
+function onReply(state: SlaState, clock: Clock, at: string, author: ClockAuthor): void {
+  if (author === 'automation' || (author === 'ai' && !clock.policy.aiRepliesCount)) return;
   state.responded = true;
   state.waitingOn = 'customer';
   stopTarget(state, 'firstResponse');

@@ -47,6 +47,21 @@ describe('customerMetrics', () => {
     });
   });
 
+  it("counts an automation's follow-up as neither an AI answer nor the first response", () => {
+    const automated = {
+      ...msg('f1', '2025-06-10T09:10:00.000Z', 'outbound', 'whatsapp'),
+      data: { author: { kind: 'ai', id: 'automation' } },
+    } as TimelineItem;
+    const m = customerMetrics([
+      msg('w1', '2025-06-10T09:00:00.000Z', 'inbound', 'whatsapp'),
+      routed('w1', '2025-06-10T09:00:00.000Z', 'human', 'asked_for_person'),
+      automated,
+      msg('r1', '2025-06-10T09:20:00.000Z', 'outbound', 'whatsapp', 'agent'),
+    ]);
+    expect(m.aiResolutionRate).toBe(0);
+    expect(m.firstResponseMs).toEqual({ median: 20 * 60_000, mean: 20 * 60_000, conversations: 1 });
+  });
+
   it('has no rates before anything was routed', () => {
     expect(customerMetrics([])).toMatchObject({ routed: 0, aiResolutionRate: null, channelSwitchRate: null });
   });

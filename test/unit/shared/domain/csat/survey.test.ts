@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { CsatSectionSchema, csatExclusion } from '#shared/domain/csat/section.js';
-import { csatAwaits, csatForm, csatSurveyId } from '#shared/domain/csat/survey.js';
+import { csatAwaits, csatForm, csatOvertaken, csatSurveyId } from '#shared/domain/csat/survey.js';
 import { parseRoutingPolicy } from '#shared/domain/routing/policy.js';
 
 const NOW = new Date('2026-12-03T10:00:00.000Z');
@@ -122,5 +122,31 @@ describe('a pending survey', () => {
     expect(csatAwaits(pending, 'whatsapp', '2026-12-07T10:00:00.000Z')).toBe(false);
     expect(csatAwaits(pending, 'whatsapp', '2026-12-03T09:00:00.000Z')).toBe(false);
     expect(csatAwaits(undefined, 'whatsapp', '2026-12-03T10:00:00.000Z')).toBe(false);
+  });
+});
+
+describe('a survey overtaken by a reopen', () => {
+  const resolvedAt = '2026-12-03T09:50:00.000Z';
+  const pending = {
+    surveyId: 'sv1',
+    conversationId: 'cv_1',
+    channel: 'sms' as const,
+    sentAt: '2026-12-03T10:00:00.000Z',
+    until: '2026-12-06T10:00:00.000Z',
+    resolvedAt,
+  };
+
+  it('is void while its conversation is open again, or once a later resolve came', () => {
+    expect(csatOvertaken(pending, { lastResolvedAt: resolvedAt })).toBe(false);
+    expect(csatOvertaken(pending, { openConversationId: 'cv_2', lastResolvedAt: resolvedAt })).toBe(false);
+    expect(csatOvertaken(pending, { openConversationId: 'cv_1', lastResolvedAt: resolvedAt })).toBe(true);
+    expect(csatOvertaken(pending, { lastResolvedAt: '2026-12-03T11:00:00.000Z' })).toBe(true);
+    expect(csatOvertaken(pending, undefined)).toBe(false);
+  });
+
+  it('without the resolve on it (kept before), is void only while its conversation is open', () => {
+    const { resolvedAt: _, ...older } = pending;
+    expect(csatOvertaken(older, { lastResolvedAt: '2026-12-03T11:00:00.000Z' })).toBe(false);
+    expect(csatOvertaken(older, { openConversationId: 'cv_1' })).toBe(true);
   });
 });

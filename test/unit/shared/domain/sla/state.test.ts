@@ -58,6 +58,14 @@ describe('SLA deadlines', () => {
     expect(sla.firstResponseDue).toBe('2026-06-15T08:30:00.000Z');
   });
 
+  it("meets no target with an automation's message, even where the AI's answers count", () => {
+    const started = startSla(rules, office, T0);
+    const ai = applySlaEvent(rules, office, started, { type: 'reply', at: plus(5), author: 'ai' });
+    expect(ai).toMatchObject({ responded: true, waitingOn: 'customer' });
+    const automated = { type: 'reply', at: plus(5), author: 'automation' } as const;
+    expect(applySlaEvent(rules, office, started, automated)).toBeUndefined();
+  });
+
   it('pauses resolution while waiting on the customer and resumes it with what was left', () => {
     const started = startSla(rules, clock, T0);
     const replied = applySlaEvent(rules, clock, started, { type: 'reply', at: plus(30), author: 'agent' });

@@ -61,6 +61,8 @@ const notPassed: Partial<Record<keyof Config, string>> = {
   DATA_DIR: 'the local runtime only',
   SNS_TRUSTED_CERT_FILE: 'offline development and tests only',
   WEBHOOK_ALLOW_LOOPBACK_HTTP: 'testing only: AWS never posts to loopback by default',
+  AGENT_TOKENS:
+    'only where agents are not signed in by Cognito (the local runtime); the stack sets Cognito up',
 };
 
 /** Settings a function's code reads but it never uses, and why. */
@@ -71,8 +73,11 @@ const unused: Record<string, Partial<Record<keyof Config, string>>> = {
   },
   'agent-api': { PUBLIC_BASE_URL: 'survey links are made by the timers function, which fires surveys' },
   ses: { PROVIDER_SECRET_ARN: 'SNS signatures are checked against SNS certificates, not a secret' },
+  live: { PROVIDER_SECRET_ARN: 'read only for AGENT_TOKENS, which the stack replaces by Cognito' },
   'live-stream': {
     PROVIDER_SECRET_ARN: "shares the socket function's loader; only the socket signs agents in",
+    COGNITO_USER_POOL_ID: 'the same',
+    COGNITO_CLIENT_ID: 'the same',
   },
 };
 

@@ -4,7 +4,9 @@ import { acceptSuggestion } from '#shared/app/accept-suggestion.js';
 import { dismissSuggestion } from '#shared/app/dismiss-suggestion.js';
 import { listSuggestions } from '#shared/app/list-suggestions.js';
 import { mergeCustomers } from '#shared/app/merge-customers.js';
+import { trackConversationClock } from '#shared/app/track-conversation-clock.js';
 import { unmergeCustomers } from '#shared/app/unmerge-customers.js';
+import type { ClockEvent } from '#shared/domain/clock-ports.js';
 import { once } from '#shared/domain/on-first-use.js';
 import { SuggestionSchema } from '#shared/domain/suggestions.js';
 import { type Customer, CustomerSchema } from '#shared/domain/timeline.js';
@@ -97,6 +99,9 @@ const answer = (c: Context<AgentEnv>, customer: Customer | undefined) =>
 export function customerMergesApp(deps: AgentAppDeps): OpenAPIHono<AgentEnv> {
   const { merge, unmerge, suggestions, accept, dismiss } = mergeRoutes();
   const app = createRouter();
+  // A merge resolves the source's open conversation: its clock hears of it (targets end, no survey).
+  const clock = deps.conversationClock;
+  const track = clock && ((event: ClockEvent) => trackConversationClock(clock, event));
   auditRefusals(app, deps, [
     [merge, 'merge'],
     [unmerge, 'unmerge'],
@@ -106,7 +111,7 @@ export function customerMergesApp(deps: AgentAppDeps): OpenAPIHono<AgentEnv> {
     merge,
     async (c) => {
       const request = { targetId: c.req.valid('param').id, sourceId: c.req.valid('json').customerId };
-      return answer(c, await mergeCustomers(deps, { ...request, agentId: c.get('agentId') }));
+      return answer(c, await mergeCustomers({ ...deps, track }, { ...request, agentId: c.get('agentId') }));
     },
     auditedRejection(deps, 'merge'),
   );
@@ -128,7 +133,10 @@ export function customerMergesApp(deps: AgentAppDeps): OpenAPIHono<AgentEnv> {
       accept,
       async (c) => {
         const { id, otherId } = c.req.valid('param');
-        const customer = await acceptSuggestion(deps, { customerId: id, otherId, agentId: c.get('agentId') });
+        const customer = await acceptSuggestion(
+          { ...deps, track },
+          { customerId: id, otherId, agentId: c.get('agentId') },
+        );
         return answer(c, customer);
       },
       auditedRejection(deps, 'merge'),

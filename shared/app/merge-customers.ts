@@ -1,6 +1,10 @@
 import type { AgentAdmin, AgentStore } from '#shared/domain/agent-ports.js';
+import type { TrackClock } from '#shared/domain/clock-ports.js';
 import type { Customer } from '#shared/domain/timeline.js';
 import { type AuditDeps, audited } from './audited.js';
+
+/** Who resolves the merged-away customer's open conversation (its `resolvedBy`): the merge, no agent. */
+export const MERGE_AUTHOR_ID = 'merge';
 
 /** Who merges which customer into which: the source's identities and timeline join the target. */
 export interface MergeRequest {
@@ -9,13 +13,59 @@ export interface MergeRequest {
   agentId: string;
 }
 
+/** What a merge needs: the profiles, the merge itself, and the quiet resolve of the source's conversation. */
+export type MergeDeps = {
+  store: Pick<AgentStore, 'getCustomer' | 'getConversation'>;
+  admin: Pick<AgentAdmin, 'merge' | 'resolveConversation' | 'addNote'>;
+  track?: TrackClock | undefined;
+} & AuditDeps;
+
 /** Merges one customer into another as an admin, writes the audit record, and answers the target. */
 export async function mergeCustomers(
-  deps: { store: Pick<AgentStore, 'getCustomer'>; admin: Pick<AgentAdmin, 'merge'> } & AuditDeps,
+  deps: MergeDeps,
   { targetId, sourceId, agentId }: MergeRequest,
 ): Promise<Customer | undefined> {
   await audited(deps, { agentId, action: 'merge', customerIds: [targetId, sourceId] }, () =>
     deps.admin.merge(targetId, sourceId, agentId, deps.clock.now().toISOString()),
   );
+  await closeMergedConversation(deps, { targetId, sourceId });
   return deps.store.getCustomer(targetId);
+}
+
+/**
+ * Resolves the merged-away customer's open conversation quietly, when the kept customer's open
+ * conversation carries it (below): nothing the customer writes lands in
+ * it any more (their identities now resolve to the kept customer), so its own targets, follow-ups,
+ * auto-resolve and survey would act on an issue the kept customer's conversation now carries. A note
+ * says where it went; the resolve (by `merge`, `csat: false`) ends its targets and makes its timers
+ * stale. Keyed like any resolve and note, so a merge asked again completes it and repeats nothing.
+ */
+async function closeMergedConversation(deps: MergeDeps, merged: { targetId: string; sourceId: string }) {
+  const source = await deps.store.getCustomer(merged.sourceId);
+  const conversationId = source?.openConversationId;
+  if (!conversationId || !source.mergedInto) return;
+  if (!(await carriedByKept(deps, conversationId, source.mergedInto))) return;
+  const now = deps.clock.now().toISOString();
+  const text = `Merged into customer ${source.mergedInto}: this conversation was resolved by the merge; the customer's messages now go to that customer's conversation.`;
+  await deps.admin.addNote(conversationId, text, MERGE_AUTHOR_ID, now, `merged:${conversationId}`);
+  const at = await deps.admin.resolveConversation(conversationId, MERGE_AUTHOR_ID, now);
+  if (at !== undefined) await deps.track?.({ type: 'resolved', conversationId, at, csat: false });
+}
+
+/**
+ * Whether the kept customer's own open conversation can carry what the merged-away one holds: it must
+ * exist (else the merged-away one is the person's only open conversation and stays open), and when the
+ * merged-away one waits for an answer, the kept one must wait too, so an unanswered message is never
+ * closed away from the inbox's waiting list.
+ */
+async function carriedByKept(deps: MergeDeps, conversationId: string, keptId: string): Promise<boolean> {
+  const kept = await deps.store.getCustomer(keptId);
+  const keptConversationId = kept?.openConversationId;
+  if (!keptConversationId || keptConversationId === conversationId) return false;
+  const [mergedAway, keptConversation] = await Promise.all([
+    deps.store.getConversation(conversationId),
+    deps.store.getConversation(keptConversationId),
+  ]);
+  if (keptConversation?.status !== 'open') return false;
+  return !mergedAway?.waitingSince || keptConversation.waitingSince !== undefined;
 }

@@ -110,4 +110,84 @@ describe('local runtime: an automation does not answer the customer', () => {
     expect(later.status).toBe('open');
     expect(later.sla?.breaches.map((b) => b.metric)).toContain('firstResponse');
   });
+
+  it("resolves the merged-away customer's open conversation quietly: no follow-up, breach, auto-resolve or survey on it", async () => {
+    const write = async (from: string, id: string, text: string) => {
+      const at = new Date(manual.now()).toISOString();
+      const payload = whatsappText({ from, messages: [{ id, at, text }] });
+      const res = await deliver(signedMeta(runtime.url, '/webhooks/whatsapp', payload, META_SECRET));
+      expect(res.status).toBe(200);
+      await runtime.idle();
+    };
+    await write('447700900591', 'wamid.merge-kept-1', 'My parcel is late');
+    await write('447700900592', 'wamid.merge-gone-1', 'It is me again, from my other phone');
+    const kept = await find('+447700900591');
+    const gone = await find('+447700900592');
+    const goneConversation = gone.openConversationId as string;
+    manual.advance(MINUTE);
+    const res = await fetch(`${runtime.url}/api/customers/${kept.id}/merge`, {
+      method: 'POST',
+      headers: { Authorization: `Bearer ${ANA}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ customerId: gone.id }),
+    });
+    expect(res.status).toBe(200);
+    await runtime.idle();
+    const closed = await conversation(goneConversation);
+    expect(closed.status).toBe('resolved');
+    const stored = await runtime.store.conversations.getConversation(goneConversation);
+    expect(stored?.sla, JSON.stringify(stored)).toMatchObject({ endedAt: expect.any(String) });
+
+    manual.advance(3 * 60 * MINUTE);
+    await runtime.idle();
+    const onIt = runtime.outbox.entries().filter((e) => e.message.conversationId === goneConversation);
+    expect(onIt).toEqual([]);
+    expect((await conversation(goneConversation)).sla?.breaches).toEqual([]);
+    expect((await conversation(kept.openConversationId as string)).status).toBe('open');
+  });
+
+  it("leaves the merged-in customer's conversation open when the kept one cannot carry it: none open, or answered while it waits", async () => {
+    const write = async (from: string, id: string, text: string) => {
+      const at = new Date(manual.now()).toISOString();
+      const payload = whatsappText({ from, messages: [{ id, at, text }] });
+      expect(
+        (await deliver(signedMeta(runtime.url, '/webhooks/whatsapp', payload, META_SECRET))).status,
+      ).toBe(200);
+      await runtime.idle();
+    };
+    const merge = async (targetId: string, sourceId: string) => {
+      const res = await fetch(`${runtime.url}/api/customers/${targetId}/merge`, {
+        method: 'POST',
+        headers: { Authorization: `Bearer ${ANA}`, 'content-type': 'application/json' },
+        body: JSON.stringify({ customerId: sourceId }),
+      });
+      expect(res.status).toBe(200);
+      await runtime.idle();
+    };
+    // Kept customer with no open conversation (resolved by hand).
+    await write('447700900593', 'wamid.merge-none-1', 'Thanks, all sorted');
+    const resolvedKept = await find('+447700900593');
+    await api('POST', `/api/conversations/${resolvedKept.openConversationId}/resolve`);
+    await write('447700900594', 'wamid.merge-none-2', 'Another question from my other phone');
+    const onlyOpen = (await find('+447700900594')).openConversationId as string;
+    await merge(resolvedKept.id, (await find('+447700900594')).id);
+    expect((await conversation(onlyOpen)).status).toBe('open');
+
+    // Kept customer answered, merged-in one still waiting: its unanswered message stays in the inbox.
+    await write('447700900595', 'wamid.merge-answered-1', 'Where is my parcel?');
+    const answered = await find('+447700900595');
+    const reply = await fetch(`${runtime.url}/api/conversations/${answered.openConversationId}/replies`, {
+      method: 'POST',
+      headers: { Authorization: `Bearer ${ANA}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ text: 'It is on its way.' }),
+    });
+    expect(reply.status).toBeLessThan(300);
+    await runtime.idle();
+    expect((await conversation(answered.openConversationId as string)).waiting).toBe(false);
+    await write('447700900596', 'wamid.merge-answered-2', 'And can I change the address?');
+    const waitingOne = (await find('+447700900596')).openConversationId as string;
+    await merge(answered.id, (await find('+447700900596')).id);
+    const kept = await conversation(waitingOne);
+    expect(kept.status).toBe('open');
+    expect(kept.waiting).toBe(true);
+  });
 });

@@ -207,7 +207,12 @@ describe('local runtime: one person across every channel, through the real webho
       ['email', 'channel_switch'],
       ['email', 'message'],
       [undefined, 'merge'],
+      // Each merge resolves the merged-in customer's open conversation: its note, then its resolve.
+      [undefined, 'note'],
+      [undefined, 'resolved'],
       [undefined, 'merge'],
+      [undefined, 'note'],
+      [undefined, 'resolved'],
     ]);
     const [one] = await find('dana.scully@example.com');
     expect(one?.id).toBe(phoneId);

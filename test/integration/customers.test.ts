@@ -116,6 +116,9 @@ describe('local runtime: one customer across channels, merged, exported and eras
         'channel_switch',
         'email',
         'merge',
+        // The merged-in customer's open conversation, resolved by the merge: its note, then its resolve.
+        undefined,
+        'resolved',
       ]);
     }
     // The email identity now resolves to the merged customer.

@@ -229,6 +229,8 @@ describe('local runtime: integrators receive every event of a journey, signed, e
     expect(ofPair.map((e) => `${e.type} ${e.data.messageId ?? e.data.customerId}`).sort()).toEqual(
       [
         `customer.merged ${source}`,
+        // The merge resolves the source's open conversation (it had one).
+        `conversation.resolved ${source}`,
         'message.received whatsapp:wamid.VAL2',
         `customer.unmerged ${source}`,
       ].sort(),

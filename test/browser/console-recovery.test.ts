@@ -260,7 +260,10 @@ describe('the console: resize, focus, search, erase, drafts, unmerge', () => {
     expect(await reply.inputValue()).toBe('Draft for the new one');
     await reply.press('Control+Enter');
     await expect.poll(() => reply.inputValue(), { timeout: 30_000 }).toBe('');
+    // Back from the newer conversation's address to the old one's (under load, not before it is there).
+    await page.waitForURL((url) => url.hash === `#/conversations/${newer.id}`, { timeout: 30_000 });
     await page.goBack();
+    await page.waitForURL((url) => url.hash === `#/conversations/${old.id}`, { timeout: 30_000 });
     await head
       .locator('.meta')
       .getByText(/^Resolved/)

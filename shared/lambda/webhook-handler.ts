@@ -6,6 +6,7 @@ import { loadConfigWithSecrets, type SecretKey } from '#shared/config/secrets.js
 import { systemClock } from '#shared/domain/ports.js';
 import type { Webhook } from '#shared/http/webhook.js';
 import { sqsEnvelopeQueue } from './envelope-queue.js';
+import { refreshOnRefusal } from './refresh-on-refusal.js';
 import { lambdaWebhook } from './webhook-lambda.js';
 
 /** A webhook's Lambda handler: API Gateway (HTTP API, payload 2.0) events straight to the webhook. */
@@ -30,16 +31,19 @@ export async function webhookConfig<K extends keyof Config>(
 export async function metaWebhookHandler(
   create: (deps: MetaWebhookDeps) => Webhook,
 ): Promise<WebhookHandler> {
-  const config = await webhookConfig(['INBOUND_QUEUE_URL', 'META_APP_SECRET', 'META_VERIFY_TOKEN']);
-  return lambdaWebhook(
-    create({
-      queue: sqsEnvelopeQueue(config.INBOUND_QUEUE_URL),
-      clock: systemClock,
-      appSecret: config.META_APP_SECRET,
-      verifyToken: config.META_VERIFY_TOKEN,
-      maxBodyBytes: config.MAX_BODY_BYTES,
-    }),
-  );
+  const build = async () => {
+    const config = await webhookConfig(['INBOUND_QUEUE_URL', 'META_APP_SECRET', 'META_VERIFY_TOKEN']);
+    return lambdaWebhook(
+      create({
+        queue: sqsEnvelopeQueue(config.INBOUND_QUEUE_URL),
+        clock: systemClock,
+        appSecret: config.META_APP_SECRET,
+        verifyToken: config.META_VERIFY_TOKEN,
+        maxBodyBytes: config.MAX_BODY_BYTES,
+      }),
+    );
+  };
+  return refreshOnRefusal(await build(), build);
 }
 
 /**
@@ -49,16 +53,19 @@ export async function metaWebhookHandler(
 export async function twilioWebhookHandler(
   create: (deps: TwilioVoiceWebhookDeps) => Webhook,
 ): Promise<WebhookHandler> {
-  const config = await webhookConfig(['INBOUND_QUEUE_URL', 'TWILIO_AUTH_TOKEN']);
-  return lambdaWebhook(
-    create({
-      queue: sqsEnvelopeQueue(config.INBOUND_QUEUE_URL),
-      clock: systemClock,
-      authToken: config.TWILIO_AUTH_TOKEN,
-      publicBaseUrl: config.PUBLIC_BASE_URL,
-      maxBodyBytes: config.MAX_BODY_BYTES,
-      greeting: config.VOICE_GREETING,
-      withheldMessage: config.VOICE_WITHHELD_MESSAGE,
-    }),
-  );
+  const build = async () => {
+    const config = await webhookConfig(['INBOUND_QUEUE_URL', 'TWILIO_AUTH_TOKEN']);
+    return lambdaWebhook(
+      create({
+        queue: sqsEnvelopeQueue(config.INBOUND_QUEUE_URL),
+        clock: systemClock,
+        authToken: config.TWILIO_AUTH_TOKEN,
+        publicBaseUrl: config.PUBLIC_BASE_URL,
+        maxBodyBytes: config.MAX_BODY_BYTES,
+        greeting: config.VOICE_GREETING,
+        withheldMessage: config.VOICE_WITHHELD_MESSAGE,
+      }),
+    );
+  };
+  return refreshOnRefusal(await build(), build);
 }

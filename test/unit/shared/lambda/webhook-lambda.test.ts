@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { createWhatsAppWebhook } from '#shared/channels/whatsapp/webhook.js';
 import type { Envelope } from '#shared/domain/envelope.js';
 import { createWebhook } from '#shared/http/webhook.js';
+import { REFRESH_EVERY_MS, refreshOnRefusal } from '#shared/lambda/refresh-on-refusal.js';
 import { lambdaWebhook } from '#shared/lambda/webhook-lambda.js';
 import { createWhatsAppApp } from '#shared/local/webhook-apps.js';
 import { whatsappText } from '../../../support/webhooks.js';
@@ -191,5 +192,89 @@ describe('lambdaWebhook', () => {
     expect(seen[1]).toEqual({ text: undefined, bytes: seen[0]?.bytes });
     expect(seen[2]?.text).toBeUndefined();
     expect(seen[2]?.bytes).toContain('efbfbd');
+  });
+});
+
+describe('refreshOnRefusal: a rotated secret read again after a refused signature', () => {
+  const OLD = 'old_app_secret';
+  const NEW = 'new_app_secret';
+  const sign = (secret: string, body: string) =>
+    `sha256=${createHmac('sha256', secret).update(body).digest('hex')}`;
+  const body = (id: string) =>
+    JSON.stringify(
+      whatsappText({
+        from: '16505551234',
+        messages: [{ id, at: '2026-06-01T11:59:00.000Z', text: 'Hello after the rotation' }],
+      }),
+    );
+  const post = (secret: string, id: string) =>
+    event({
+      method: 'POST',
+      path: '/webhooks/whatsapp',
+      headers: { 'content-type': 'application/json', 'x-hub-signature-256': sign(secret, body(id)) },
+      body: body(id),
+    });
+
+  /** The handler as the Lambda builds it, the secret store holding `stored.secret` when it is read. */
+  function rotating(stored: { secret: string; fails?: boolean }) {
+    const queued: Envelope[] = [];
+    let reads = 0;
+    let time = Date.parse('2026-06-01T12:00:00.000Z');
+    const build = async () => {
+      reads += 1;
+      if (stored.fails) throw new Error('secrets manager unavailable');
+      return lambdaWebhook(
+        createWhatsAppWebhook({
+          queue: { enqueue: async (envelopes: readonly Envelope[]) => void queued.push(...envelopes) },
+          clock: { now: () => new Date(time) },
+          appSecret: stored.secret,
+          verifyToken: 'verify-me',
+          maxBodyBytes: 64 * 1024,
+        }),
+      );
+    };
+    return {
+      queued,
+      reads: () => reads,
+      advance: (ms: number) => {
+        time += ms;
+      },
+      handler: async () => refreshOnRefusal(await build(), build, () => time),
+    };
+  }
+
+  it('reads the secret again once a minute has passed, takes the request signed with the new value, and keeps the new one', async () => {
+    const stored = { secret: OLD };
+    const lambda = rotating(stored);
+    const handler = await lambda.handler();
+    stored.secret = NEW;
+    // Within the minute of the cold start's read: refused, not read again.
+    expect((await handler(post(NEW, 'wamid.ROT1'))).statusCode).toBe(401);
+    expect(lambda.reads()).toBe(1);
+    lambda.advance(REFRESH_EVERY_MS);
+    expect((await handler(post(NEW, 'wamid.ROT2'))).statusCode).toBe(200);
+    expect(lambda.reads()).toBe(2);
+    expect(lambda.queued.map((e) => e.id)).toEqual([expect.stringContaining('wamid.ROT2')]);
+    expect((await handler(post(NEW, 'wamid.ROT3'))).statusCode).toBe(200);
+    expect(lambda.reads()).toBe(2);
+    // The old value is refused from now on, and a flood of forgeries reads the secret once a minute.
+    for (let i = 0; i < 5; i++) expect((await handler(post(OLD, `wamid.F${i}`))).statusCode).toBe(401);
+    expect(lambda.reads()).toBe(2);
+    lambda.advance(REFRESH_EVERY_MS);
+    for (let i = 0; i < 5; i++) expect((await handler(post(OLD, `wamid.G${i}`))).statusCode).toBe(401);
+    expect(lambda.reads()).toBe(3);
+    expect(lambda.queued).toHaveLength(2);
+  });
+
+  it('keeps serving with the secret it has when the read fails, and answers the refusal', async () => {
+    const stored = { secret: OLD, fails: false };
+    const lambda = rotating(stored);
+    const handler = await lambda.handler();
+    stored.fails = true;
+    lambda.advance(REFRESH_EVERY_MS);
+    expect((await handler(post(NEW, 'wamid.FAIL1'))).statusCode).toBe(401);
+    expect(lambda.reads()).toBe(2);
+    expect((await handler(post(OLD, 'wamid.FAIL2'))).statusCode).toBe(200);
+    expect(lambda.queued).toHaveLength(1);
   });
 });

@@ -84,6 +84,11 @@ async function applyMerge(
     pointMergedIntoInput(db.table, sourceId, targetId, by.agentId, by.now),
   );
   if (!pointed) throw new ConflictError(`customer ${sourceId} was merged elsewhere meanwhile`);
+  await pointSourceAtTarget(db, targetId, sourceId, source);
+}
+
+/** Steps 3-5 of a merge, each conditional or idempotent, so a merge asked again completes them. */
+async function pointSourceAtTarget(db: DynamoDb, targetId: string, sourceId: string, source: RawProfile) {
   // 3. The source's identities now resolve to the target.
   for (const token of source.identities) {
     await updateItemIf(db, pointIdentityInput(db.table, token, { sourceId, targetId }, 'target'));
@@ -106,6 +111,28 @@ async function carryCsatPending(db: DynamoDb, targetId: string, source: RawProfi
   await updateItemIf(db, setCsatPendingInput(db.table, targetId, pending.data));
 }
 
+/**
+ * A merge asked again once the source points to the target: a first call that crashed after its step 2
+ * left the identities, the target's shown identities, the survey and the timeline's `merge` event
+ * undone, and the source's root is now the target, so the merge would otherwise answer as done. Steps
+ * 3-5 are conditional and repeat nothing; the event is keyed on the time the source was merged at, as
+ * the first call wrote it. One strong read of the source; nothing when it was merged through another.
+ */
+async function completeMerge(db: DynamoDb, deps: Deps, sourceId: string, targetId: string): Promise<void> {
+  if (sourceId === targetId) return;
+  const source = await readRawProfile(db, sourceId);
+  const { mergedAt, mergedBy } = source as { mergedAt?: unknown; mergedBy?: unknown };
+  if (source.mergedInto !== targetId || typeof mergedAt !== 'string') return;
+  await pointSourceAtTarget(db, targetId, sourceId, source);
+  const by = typeof mergedBy === 'string' ? mergedBy : 'unknown';
+  await deps.timeline.putTimelineItem(mergeEvent(targetId, sourceId, mergedAt, by), undefined);
+}
+
+/** The target's timeline event of a merge, keyed on the time the source was merged at. */
+function mergeEvent(targetId: string, sourceId: string, at: string, agentId: string) {
+  return eventItem(targetId, at, `merge:${sourceId}:${at}`, 'merge', { customerId: sourceId, by: agentId });
+}
+
 /** Merges `sourceId` into `targetId`: identities re-pointed, a `mergedInto` pointer left behind. */
 async function merge(
   db: DynamoDb,
@@ -120,6 +147,7 @@ async function merge(
   const { customerId: targetId, profile: target } = await readRootProfile(db, requested.target);
   const { customerId: sourceId, profile: source } = await readRootProfile(db, requested.source);
   if (targetId === sourceId) {
+    await completeMerge(db, deps, requested.source, targetId);
     await deps.suggestions.acceptSuggestion(requested.target, requested.source);
     return;
   }
@@ -127,11 +155,7 @@ async function merge(
   if (conflict) throw new ConflictError(conflict);
   await applyMerge(db, targetId, sourceId, source, { agentId, now });
   await deps.suggestions.acceptSuggestion(requested.target, requested.source);
-  const event = eventItem(targetId, now, `merge:${sourceId}:${now}`, 'merge', {
-    customerId: sourceId,
-    by: agentId,
-  });
-  await deps.timeline.putTimelineItem(event, undefined);
+  await deps.timeline.putTimelineItem(mergeEvent(targetId, sourceId, now, agentId), undefined);
 }
 
 /** The source and target of one merge being undone. */

@@ -1,0 +1,69 @@
+import { describe, expect, it } from 'vitest';
+import { dynamoRepositories } from '#shared/store/dynamo-repositories.js';
+import { documentClient } from '#shared/store/sdk-documents.js';
+import { DynamoFaults, SimulatedCrash } from '../support/dynamo-faults.js';
+import { SECRETS } from '../support/runtime.js';
+import { inspectionClient, scanTable } from '../support/table-snapshot.js';
+import { useThrottledRuntime } from '../support/throttled-runtime.js';
+import { deliver, signedMeta, whatsappText } from '../support/webhooks.js';
+
+const TABLE = 'threadline';
+const AGENT = 'agent-merge-crash';
+
+/**
+ * A merge that crashes after any of its writes and is asked again ends as one merge would: the
+ * source's identities resolve to the target, the target shows them, and its timeline holds one `merge`
+ * event. Before, a call after a crash past the source's pointer answered as done and left the rest.
+ */
+describe('local runtime: a merge asked again after a crash completes it', () => {
+  const env = useThrottledRuntime();
+  const at = (minute: number) => new Date(Date.UTC(2026, 11, 4, 9, minute)).toISOString();
+  const whatsapp = async (phone: string, id: string) => {
+    const body = whatsappText({ from: phone, messages: [{ id, at: at(1), text: `hello ${id}` }] });
+    expect(
+      (await deliver(signedMeta(env.runtime.url, '/webhooks/whatsapp', body, SECRETS.meta))).status,
+    ).toBe(200);
+    await env.runtime.idle();
+  };
+  const customerOf = async (phone: string) =>
+    env.runtime.store.customers.findCustomerId({ kind: 'phone', value: `+${phone}` }, { consistent: true });
+
+  it('converges after a crash at each write', async () => {
+    let crashes = 0;
+    for (let k = 1; k < 20; k++) {
+      const phone = (n: number) => `14155552${String(k).padStart(2, '0')}${n}`;
+      await whatsapp(phone(1), `wamid.MC${k}s`);
+      await whatsapp(phone(2), `wamid.MC${k}t`);
+      const source = (await customerOf(phone(1))) as string;
+      const target = (await customerOf(phone(2))) as string;
+      const faults = new DynamoFaults({ crashAfterWrite: k });
+      const crashing = dynamoRepositories(
+        documentClient(faults.attach(inspectionClient(env.runtime.dynamoEndpoint))),
+        TABLE,
+      );
+      const first = await crashing.merges.merge(target, source, AGENT, at(2)).then(
+        () => true,
+        (error) => {
+          if (!(error.cause instanceof SimulatedCrash)) throw error;
+          return false;
+        },
+      );
+      if (first) {
+        expect(faults.crashed).toBe(false);
+        break;
+      }
+      crashes += 1;
+      await env.runtime.store.merges.merge(target, source, AGENT, at(3));
+      expect(await customerOf(phone(1)), `crash after write ${k}`).toBe(target);
+      const kept = await env.runtime.store.customers.getCustomer(target);
+      expect(kept?.identities.map((i) => i.value)).toEqual(
+        expect.arrayContaining([`+${phone(1)}`, `+${phone(2)}`]),
+      );
+      const events = (await scanTable(env.inspect, TABLE)).filter(
+        (item) => item.pk === `CUSTOMER#${target}` && item.event === 'merge',
+      );
+      expect(events, `crash after write ${k}`).toHaveLength(1);
+    }
+    expect(crashes).toBeGreaterThan(2);
+  }, 120_000);
+});

@@ -2,9 +2,10 @@ import { describe, expect, it } from 'vitest';
 import { ADVERSARIAL_CASES, timeCase } from '../../support/adversarial.js';
 
 // A bound on catastrophic (super-linear) behaviour, not a benchmark: a linear pass over 1 MB takes a few
-// milliseconds, a quadratic one takes seconds; on the responder's 2,000 characters a cubic or
-// exponential pattern takes seconds to hours.
-const LIMIT_MS = 200;
+// milliseconds to about 50, a quadratic one takes minutes; on the responder's 2,000 characters a cubic or
+// exponential pattern takes seconds to hours. The bound leaves room for the other test workers sharing
+// a 2-core machine (a 51 ms case measured 241 ms in a full run); `npm run bench` prints the real times.
+const LIMIT_MS = 1_000;
 
 describe('regular expressions on text from outside', () => {
   it('builds inputs of their stated length: about 1 MB, or all the responder reads', () => {
@@ -12,7 +13,7 @@ describe('regular expressions on text from outside', () => {
   });
 
   it.each(ADVERSARIAL_CASES.map((c) => [`${c.subject}: ${c.shape}`, c] as const))(
-    '%s takes under 200 ms',
+    '%s takes under a second',
     async (_, adversarial) => {
       expect(await timeCase(adversarial)).toBeLessThan(LIMIT_MS);
     },

@@ -168,10 +168,13 @@ function useCurrent(api: Api, subscribe: Subscribe, live: { current: LiveClient 
   useEffect(() => {
     if (!current) return;
     const id = current.id;
-    rememberConversation(current);
     live.current?.send({ type: 'viewing', conversationId: id });
     return () => live.current?.send({ type: 'left', conversationId: id });
   }, [current?.id]);
+  // Kept as it is now, not as it was opened: going back to it shows it resolved, not the status it had.
+  useEffect(() => {
+    if (current) rememberConversation(current);
+  }, [current]);
   useEffect(() => {
     const follow = () => setWanted(conversationInAddress());
     addEventListener('popstate', follow);

@@ -42,8 +42,33 @@ function assignedText(d: Record<string, unknown>): string {
   return `Unassigned${by}`;
 }
 
+/** A call's or a recording's length as an agent reads it (`14 s`, `2 min 5 s`), or nothing. */
+function duration(d: Record<string, unknown>): string {
+  const seconds = d.durationSeconds;
+  if (typeof seconds !== 'number' || !Number.isFinite(seconds) || seconds < 0) return '';
+  const s = Math.round(seconds);
+  return s < 60 ? ` (${s} s)` : ` (${Math.floor(s / 60)} min${s % 60 ? ` ${s % 60} s` : ''})`;
+}
+
+/** What a call's progress reads as; a voicemail and its transcription are shown as messages instead. */
+function callText(item: TimelineItem, d: Record<string, unknown>): string {
+  switch (item.event) {
+    case 'call_ringing':
+      return item.direction === 'outbound' ? 'Outgoing call' : 'Incoming call';
+    case 'call_answered':
+      return 'Call answered';
+    case 'call_completed':
+      return `Call ended${duration(d)}`;
+    case 'call_missed':
+      return 'Missed call';
+    default:
+      return (item.event ?? 'call').replaceAll('_', ' ');
+  }
+}
+
 function eventText(item: TimelineItem): string {
   const d = item.data ?? {};
+  if (item.event?.startsWith('call_')) return callText(item, d);
   switch (item.event) {
     case 'routed':
       return `Routed to ${String(d.target ?? '?')}${d.queue ? ` (queue ${String(d.queue)})` : ''}: ${String(d.reason ?? '')}`;
@@ -54,14 +79,80 @@ function eventText(item: TimelineItem): string {
     case 'reopened':
       // `delivery`: the provider reported the reply it was resolved on as not delivered.
       return d.by === 'delivery' ? 'Reopened: a reply was not delivered' : 'Reopened';
+    case 'edit':
+      return item.text ? `Customer edited a message: ${item.text}` : 'Customer edited a message';
+    case 'delete':
+      return 'Customer deleted a message';
+    case 'reaction':
+      return `Customer reacted ${item.emoji ?? ''}`.trimEnd();
+    case 'reaction_removed':
+      return 'Customer removed a reaction';
     default:
       return (item.event ?? 'event').replaceAll('_', ' ');
   }
 }
 
+/**
+ * A recording's address as a link the agent opens, only when it is https (the address comes from the
+ * provider; nothing else may become a link). Twilio serves it to whoever has it unless the account asks
+ * for HTTP authentication on media, then the browser asks for the account's credentials.
+ */
+function recordingHref(d: Record<string, unknown>): string | undefined {
+  const url = d.recordingUrl;
+  if (typeof url !== 'string') return undefined;
+  try {
+    return new URL(url).protocol === 'https:' ? url : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * A voicemail, or its transcription: what the caller said, shown as their message (the text the
+ * transcription holds, the recording's length and a link to hear it), not as a line of call progress.
+ */
+function Voicemail(props: { item: TimelineItem }) {
+  const { item } = props;
+  const d = item.data ?? {};
+  const href = recordingHref(d);
+  const transcription = item.event === 'call_transcription';
+  return (
+    <article class="message in voicemail" data-kind="message" data-item={item.id}>
+      <header>
+        <span class={`badge ch-${item.channel}`}>{channelName(item.channel)}</span>{' '}
+        <strong>{transcription ? 'Voicemail transcription' : `Voicemail${duration(d)}`}</strong>{' '}
+        <time dateTime={item.at}>{clock(item.at)}</time>
+      </header>
+      {item.text ? <p class="text">{item.text}</p> : null}
+      {transcription && !item.text ? <p class="text muted">Twilio sent no text for this recording.</p> : null}
+      {href ? (
+        <p class="recording">
+          <a href={href} target="_blank" rel="noopener noreferrer">
+            {transcription ? 'Play the recording' : 'Play the voicemail'}
+          </a>
+        </p>
+      ) : null}
+    </article>
+  );
+}
+
+/** An email's subject, shown above its text (the customer's words in an email often lean on it). */
+function Subject(props: { item: TimelineItem }) {
+  const subject = props.item.channel === 'email' ? props.item.data?.subject : undefined;
+  if (typeof subject !== 'string' || !subject) return null;
+  return (
+    <p class="subject">
+      <span class="muted">Subject:</span> {subject}
+    </p>
+  );
+}
+
 /** One entry of the timeline: a message with its channel and status, a note, or an event. */
 export function TimelineEntry(props: { item: TimelineItem }) {
   const { item } = props;
+  if (item.type === 'event' && (item.event === 'call_voicemail' || item.event === 'call_transcription')) {
+    return <Voicemail item={item} />;
+  }
   if (item.type === 'event' && item.event === 'channel_switch') {
     return (
       <p class="switch" data-kind="switch">
@@ -99,6 +190,7 @@ export function TimelineEntry(props: { item: TimelineItem }) {
         <span class={`badge ch-${item.channel}`}>{channelName(item.channel)}</span>{' '}
         <strong>{author(item)}</strong> <time dateTime={item.at}>{clock(item.at)}</time>
       </header>
+      <Subject item={item} />
       {item.text ? <p class="text">{item.text}</p> : null}
       <Attachments item={item} />
       {outbound && item.status ? (

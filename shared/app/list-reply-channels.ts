@@ -1,12 +1,12 @@
 import type { AgentStore } from '../domain/agent-ports.js';
-import type { Channel, Identity } from '../domain/envelope.js';
+import type { Channel } from '../domain/envelope.js';
 import type { Clock } from '../domain/ports.js';
-import { type ChannelOption, channelOption, lastInboundOn } from '../domain/replies.js';
+import { type ChannelOption, channelOption, lastInboundOn, standingBlock } from '../domain/replies.js';
 import type { ReplyStore } from '../domain/reply-ports.js';
 import type { Customer } from '../domain/timeline.js';
 import { ThreadlineError } from '../errors.js';
 import { existingCustomer } from './read-customer.js';
-import { replyDestination } from './reply-destination.js';
+import { type ReplyDestination, replyDestination } from './reply-destination.js';
 
 /** The channels a reply could take: those the customer wrote on (a caller is answered by SMS), the last one first. */
 function candidateChannels(root: Customer, profiles: readonly Customer[]): Channel[] {
@@ -36,19 +36,20 @@ export async function listReplyChannels(
   const now = deps.clock.now();
   return Promise.all(
     candidateChannels(root, profiles).map(async (channel): Promise<ChannelOption> => {
-      let to: Identity;
+      let destination: ReplyDestination;
       try {
-        ({ to } = await replyDestination(deps.replies.store, { customer: root, partitions }, channel));
+        destination = await replyDestination(deps.replies.store, { customer: root, partitions }, channel);
       } catch (error) {
         if (!(error instanceof ThreadlineError)) throw error;
         return { channel, available: false, reason: error.code, detail: error.message };
       }
+      const { to, latestEmails } = destination;
       const state = await deps.replies.store.getContactState(to);
       return channelOption({
         channel,
         now,
         lastInboundAt: lastInboundOn(profiles, channel),
-        blocked: state?.blocked ? { reason: state.reason, at: state.at } : undefined,
+        blocked: standingBlock(state, to, latestEmails),
       });
     }),
   );

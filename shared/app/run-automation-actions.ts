@@ -2,7 +2,7 @@ import { AUTOMATION_AUTHOR_ID, type AutomationPorts } from '../domain/automation
 import { type AutomationAction, otherChannels } from '../domain/automations/rules.js';
 import type { ConversationClockDeps } from '../domain/clock-ports.js';
 import type { Channel } from '../domain/envelope.js';
-import { checkReplyRules, isRefusal, lastInboundOn } from '../domain/replies.js';
+import { checkReplyRules, isRefusal, lastInboundOn, standingBlock } from '../domain/replies.js';
 import { durationMs } from '../domain/sla/duration.js';
 import { snoozeTimer } from '../domain/snooze.js';
 import type { Conversation } from '../domain/timeline.js';
@@ -34,7 +34,7 @@ async function otherChannel(ports: AutomationPorts, conversation: Conversation, 
   }
   for (const channel of otherChannels(latest, conversation.channel)) {
     try {
-      const { to } = await replyDestination(store, { customer: root, partitions }, channel);
+      const { to, latestEmails } = await replyDestination(store, { customer: root, partitions }, channel);
       const state = await store.getContactState(to);
       checkReplyRules({
         channel,
@@ -42,7 +42,7 @@ async function otherChannel(ports: AutomationPorts, conversation: Conversation, 
         lastInboundAt: lastInboundOn(profiles, channel),
         hasTemplate,
         automated: true,
-        blocked: state?.blocked ? { reason: state.reason, at: state.at } : undefined,
+        blocked: standingBlock(state, to, latestEmails),
       });
       return channel;
     } catch (error) {

@@ -14,6 +14,7 @@ import {
   replyItem,
   replyKeyOwner,
   replyRequestHash,
+  standingBlock,
 } from '../domain/replies.js';
 import type { InlineSend, OutboundQueue, ReplyStore } from '../domain/reply-ports.js';
 import { sendRetryDelaySeconds } from '../domain/send-errors.js';
@@ -205,7 +206,7 @@ export async function sendReply(
     lastInboundAt: lastInboundOn(profiles, channel),
     hasTemplate: input.request.template !== undefined,
     automated: author.kind !== 'agent',
-    blocked: state?.blocked ? { reason: state.reason, at: state.at } : undefined,
+    blocked: standingBlock(state, to, latestEmails),
   });
   const thread = latestEmails ? replyEmail(latestEmails) : undefined;
   const email: OutboundMessage['email'] =

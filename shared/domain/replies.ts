@@ -4,6 +4,7 @@ import { ConflictError, NotFoundError, ThreadlineError, UnprocessableError } fro
 import { normaliseEmail } from './addresses.js';
 import { type Channel, ChannelSchema, type Identity } from './envelope.js';
 import { OutboundAttachmentSchema, type OutboundMessage, TemplateSchema } from './outbound.js';
+import type { ContactState } from './resolver-ports.js';
 import type { Customer, TimelineItem } from './timeline.js';
 
 const HOUR = 3_600_000;
@@ -284,6 +285,36 @@ export function lastInboundOn(profiles: readonly Customer[], channel: Channel): 
     .filter((at): at is string => at !== undefined)
     .sort()
     .at(-1);
+}
+
+/**
+ * The block a reply to `to` meets, if any: the recorded contact state, except that an email
+ * suppression (a permanent bounce, a complaint) ends once the customer writes to us again from that very
+ * address after it. A mailbox that sends again is one that takes mail, and a customer who asks us
+ * something wants the answer. Only their own mail counts: not an auto-reply or list mail, not quarantined
+ * or unauthenticated mail (anyone may forge a From). `latest` is the customer's latest inbound emails,
+ * already read to address the reply, so this costs no read. SMS is lifted by START only (carrier rules).
+ */
+export function standingBlock(
+  state: ContactState | undefined,
+  to: Identity,
+  latest: readonly (TimelineItem | undefined)[] = [],
+): { reason: string; at: string } | undefined {
+  if (!state?.blocked) return undefined;
+  const block = { reason: state.reason, at: state.at };
+  if (to.kind !== 'email') return block;
+  const wroteAgain = latest.some(
+    (item) =>
+      item !== undefined &&
+      item.direction === 'inbound' &&
+      item.at > state.at &&
+      item.from?.kind === 'email' &&
+      normaliseEmail(item.from.value) === to.value &&
+      item.data?.autoReply !== true &&
+      item.data?.quarantined !== true &&
+      item.data?.authenticated !== false,
+  );
+  return wroteAgain ? undefined : block;
 }
 
 /** The newest of the customer's latest inbound emails (one per merged partition). */

@@ -6,6 +6,7 @@ import {
   emailReplyAddress,
   replyAddress,
   replyChannel,
+  standingBlock,
 } from '#shared/domain/replies.js';
 import type { Customer, TimelineItem } from '#shared/domain/timeline.js';
 import { ConflictError, UnprocessableError } from '#shared/errors.js';
@@ -178,5 +179,44 @@ describe('emailReplyAddress', () => {
       email('2026-01-02T00:00:00.000Z', {}),
     ];
     expect(emailReplyAddress(latest, own)).toEqual(own);
+  });
+});
+
+describe('standingBlock', () => {
+  const state = { blocked: true, reason: 'bounce', at: hoursAgo(5), envelopeId: 'ses:suppressed:x' };
+  const kim = { kind: 'email', value: 'kim@example.org' } as const;
+  const mail = (over: Partial<TimelineItem> = {}): TimelineItem => ({
+    id: 'email:1',
+    type: 'message',
+    channel: 'email',
+    direction: 'inbound',
+    at: hoursAgo(1),
+    customerId: 'cu_kim',
+    from: { kind: 'email', value: 'Kim@Example.org' },
+    ...over,
+  });
+
+  it('is the recorded block while the customer has not written again', () => {
+    expect(standingBlock(state, kim, [undefined])).toEqual({ reason: 'bounce', at: state.at });
+    expect(standingBlock(state, kim, [mail({ at: hoursAgo(6) })])).toBeDefined();
+    expect(standingBlock(state, kim, [mail({ at: state.at })])).toBeDefined();
+  });
+
+  it('ends when the customer writes again from that address, in mail of their own', () => {
+    expect(standingBlock(state, kim, [undefined, mail()])).toBeUndefined();
+    expect(
+      standingBlock(state, kim, [mail({ from: { kind: 'email', value: 'other@example.org' } })]),
+    ).toBeDefined();
+    expect(standingBlock(state, kim, [mail({ data: { autoReply: true } })])).toBeDefined();
+    expect(standingBlock(state, kim, [mail({ data: { quarantined: true } })])).toBeDefined();
+    expect(standingBlock(state, kim, [mail({ data: { authenticated: false } })])).toBeDefined();
+  });
+
+  it('keeps an SMS opt-out whatever was written (START lifts it) and passes no block through', () => {
+    const phone = { kind: 'phone', value: '+14155550100' } as const;
+    const stop = { ...state, reason: 'opted out (STOP)' };
+    expect(standingBlock(stop, phone, [mail()])).toEqual({ reason: stop.reason, at: stop.at });
+    expect(standingBlock({ ...state, blocked: false }, kim, [])).toBeUndefined();
+    expect(standingBlock(undefined, kim, [])).toBeUndefined();
   });
 });

@@ -34,7 +34,12 @@ async function otherChannel(ports: AutomationPorts, conversation: Conversation, 
   }
   for (const channel of otherChannels(latest, conversation.channel)) {
     try {
-      const { to, latestEmails } = await replyDestination(store, { customer: root, partitions }, channel);
+      const { to, latestEmails } = await replyDestination(
+        store,
+        { customer: root, partitions },
+        channel,
+        conversation.id,
+      );
       const state = await store.getContactState(to);
       checkReplyRules({
         channel,

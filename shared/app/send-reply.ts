@@ -198,7 +198,12 @@ export async function sendReply(
   const { conversationId, root, customer, partitions, profiles, firstResponded, nobodyWaiting } =
     input.recipient ?? (await readRecipient(deps, input.conversationId));
   const channel = replyChannel(customer, input.request.channel);
-  const { to, latestEmails } = await replyDestination(deps.store, { customer, partitions }, channel);
+  const { to, latestEmails, thread } = await replyDestination(
+    deps.store,
+    { customer, partitions },
+    channel,
+    conversationId,
+  );
   const state = await deps.store.getContactState(to);
   const permit = checkReplyRules({
     channel,
@@ -208,9 +213,9 @@ export async function sendReply(
     automated: author.kind !== 'agent',
     blocked: standingBlock(state, to, latestEmails),
   });
-  const thread = latestEmails ? replyEmail(latestEmails) : undefined;
+  const threading = thread ? replyEmail(thread) : undefined;
   const email: OutboundMessage['email'] =
-    thread && input.subject ? { ...thread, subject: input.subject } : thread;
+    threading && input.subject ? { ...threading, subject: input.subject } : threading;
 
   const candidate = OutboundMessageSchema.parse({
     id: replyId,

@@ -328,17 +328,22 @@ function newestOf(latest: readonly (TimelineItem | undefined)[]): TimelineItem |
 /**
  * Where an email reply goes: the first Reply-To of the email it answers (the customer's latest), as
  * RFC 5322 §3.6.2 asks of a reply (a contact form writes the customer there and its own address in
- * From), else `identity`, the customer's address. Only the reply's destination follows Reply-To:
- * the mail was attached to its customer by its From (see the SES normaliser).
+ * From), else the address that email came from (a customer with two addresses, merged, is answered
+ * where they wrote, not at the first address known), else `identity`, the customer's address. Only
+ * the reply's destination follows Reply-To: the mail was attached to its customer by its From (see the
+ * SES normaliser).
  */
 export function emailReplyAddress(
   latest: readonly (TimelineItem | undefined)[],
   identity: Identity,
 ): Identity {
-  const listed = newestOf(latest)?.data?.replyToAddresses;
+  const newest = newestOf(latest);
+  const listed = newest?.data?.replyToAddresses;
   const first = Array.isArray(listed) ? listed[0] : undefined;
-  const value = typeof first === 'string' ? normaliseEmail(first) : undefined;
-  return value ? { kind: 'email', value } : identity;
+  const replyTo = typeof first === 'string' ? normaliseEmail(first) : undefined;
+  if (replyTo) return { kind: 'email', value: replyTo };
+  const from = newest?.from?.kind === 'email' ? normaliseEmail(newest.from.value) : undefined;
+  return from ? { kind: 'email', value: from } : identity;
 }
 
 /** An email reply's subject and threading headers, from the customer's latest inbound email. */

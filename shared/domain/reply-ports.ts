@@ -9,8 +9,11 @@ export interface ReplyStore {
   /** The partitions of the customer's merges (the root first) and the profiles of those that have one. */
   mergedCustomers(customerId: string): Promise<{ partitions: string[]; customers: Customer[] }>;
   getContactState(identity: Identity): Promise<ContactState | undefined>;
-  /** The customer's latest inbound message on a channel (email threading). */
-  lastInbound(customerId: string, channel: Channel): Promise<TimelineItem | undefined>;
+  /**
+   * The customer's latest inbound message on a channel (email threading), in one conversation when
+   * `conversationId` is given.
+   */
+  lastInbound(customerId: string, channel: Channel, conversationId?: string): Promise<TimelineItem | undefined>;
   /**
    * Keeps the reply under its id once, with `requestHash` (the request it was made from); answers the
    * stored one when it was there already, with the hash kept with it (none on a reply stored before).

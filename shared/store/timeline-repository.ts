@@ -271,9 +271,13 @@ export function timelineRepository(db: DynamoDb, customers: Partitions) {
     /** The same, each item with the time in its key (where an AI reply is placed, not its `at`). */
     recentPlacedTimeline: (partitions: readonly string[], limit: number) =>
       recentPlacedTimeline(db, partitions, limit),
-    /** The customer's latest inbound message on a channel (among the last 100 items). */
-    async lastInbound(customerId: string, channel: Channel): Promise<TimelineItem | undefined> {
-      const input = queryLastInboundInput(db.table, customerId, channel);
+    /** The customer's latest inbound message on a channel, in a conversation if named (among the last 100 items). */
+    async lastInbound(
+      customerId: string,
+      channel: Channel,
+      conversationId?: string,
+    ): Promise<TimelineItem | undefined> {
+      const input = queryLastInboundInput(db.table, customerId, channel, conversationId);
       const out = await queryPage(db, input, 1, { maxRead: LAST_INBOUND_LOOKBACK });
       const [item] = out.items;
       return item ? toTimelineItem(item) : undefined;

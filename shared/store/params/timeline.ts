@@ -291,16 +291,18 @@ export function queryLastInboundInput(
   table: string,
   customerId: string,
   channel: Channel,
+  conversationId?: string,
 ): QueryCommandInput {
   return {
     TableName: table,
     KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
-    FilterExpression: 'channel = :channel AND direction = :inbound',
+    FilterExpression: `channel = :channel AND direction = :inbound${conversationId ? ' AND conversationId = :conversation' : ''}`,
     ExpressionAttributeValues: {
       ':pk': Keys.customer(customerId).pk,
       ':prefix': TIMELINE_PREFIX,
       ':channel': channel,
       ':inbound': 'inbound',
+      ...(conversationId ? { ':conversation': conversationId } : {}),
     },
     ScanIndexForward: false,
     Limit: LAST_INBOUND_LOOKBACK,

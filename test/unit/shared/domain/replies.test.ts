@@ -180,6 +180,22 @@ describe('emailReplyAddress', () => {
     ];
     expect(emailReplyAddress(latest, own)).toEqual(own);
   });
+
+  it('answers the address the newest email came from when it has no Reply-To (a merged second mailbox)', () => {
+    const work = { kind: 'email', value: 'jane@acme.example' } as const;
+    const latest = [
+      { ...email('2026-01-01T00:00:00.000Z', {}), from: work },
+      {
+        ...email('2026-01-02T00:00:00.000Z', {}),
+        from: { kind: 'email', value: 'Jane@Home.example' } as const,
+      },
+    ];
+    expect(emailReplyAddress(latest, work)).toEqual({ kind: 'email', value: 'jane@home.example' });
+    const withReplyTo = [
+      { ...latest[1], data: { replyToAddresses: ['assistant@home.example'] } } as TimelineItem,
+    ];
+    expect(emailReplyAddress(withReplyTo, work)).toEqual({ kind: 'email', value: 'assistant@home.example' });
+  });
 });
 
 describe('standingBlock', () => {

@@ -291,7 +291,7 @@ function Console(props: { config: ConsoleConfig; session: Session; onSignOut(): 
         api={api}
         filters={filters}
         onFilters={setFilters}
-        selected={current?.id}
+        shown={current}
         onSelect={open}
         onList={(rows) => {
           setList(rows);

@@ -1,5 +1,12 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
-import { type Api, type ChannelOption, type CustomerView, readAllPages, type TimelineItem } from './api.js';
+import {
+  type Api,
+  type ApiError,
+  type ChannelOption,
+  type CustomerView,
+  readAllPages,
+  type TimelineItem,
+} from './api.js';
 import type { Subscribe } from './app.js';
 import type { LiveEvent } from './live.js';
 import { upsert } from './upsert.js';
@@ -25,13 +32,61 @@ function applyItem(
 }
 
 /**
+ * The customer's profile, read again when asked. Answers can come back out of order (a read asked before
+ * a Reopen answering after one asked since): one older than the profile shown is dropped. A read that
+ * fails is asked again after 2 s (before, nothing read it again until a live event, and a stale status
+ * stayed); a `410` is a customer erased (or being erased). `read` is the number of the read `customer`
+ * came from, `asked()` that of the last read asked.
+ */
+function useProfile(
+  api: Api,
+  firstId: string,
+  customerId: string,
+  ids: { current: Set<string> },
+  follow: (mergedInto: string) => void,
+  refreshChannels: () => void,
+) {
+  const [customer, setCustomer] = useState<CustomerView>();
+  const [erased, setErased] = useState(false);
+  const reads = useRef({ asked: 0, shown: 0, retry: undefined as ReturnType<typeof setTimeout> | undefined });
+  const r = reads.current;
+  const refreshProfile = () => {
+    const n = ++r.asked;
+    clearTimeout(r.retry);
+    api.get<CustomerView>(`/api/customers/${customerId}`).then(
+      (c) => {
+        if (n < r.shown) return;
+        r.shown = n;
+        ids.current = new Set([firstId, customerId, ...c.mergedFrom]);
+        if (c.mergedInto && c.mergedInto !== customerId) return follow(c.mergedInto);
+        setCustomer(c);
+      },
+      (e: Partial<ApiError>) => {
+        // A network failure has no status: it is tried again, as a 5xx is; a 4xx is not.
+        if (e.status === 410) return setErased(true);
+        if (n === r.asked && !((e.status ?? 500) < 500)) r.retry = setTimeout(refreshProfile, 2_000);
+      },
+    );
+    refreshChannels();
+  };
+  return {
+    customer,
+    read: r.shown,
+    asked: () => r.asked,
+    erased,
+    setErased,
+    refreshProfile,
+    stop: () => clearTimeout(r.retry),
+  };
+}
+
+/**
  * The customer's profile, timeline and reply channels, kept live. A customer merged into another (their
  * profile has `mergedInto`) is followed to the one that remains, whose timeline holds both, so a view
  * opened before the merge does not stay on the merged-away profile.
  */
 export function useConversationData(api: Api, firstId: string, subscribe: Subscribe, reloads: number) {
   const [customerId, setCustomerId] = useState(firstId);
-  const [customer, setCustomer] = useState<CustomerView>();
   const [items, setItems] = useState<TimelineItem[]>([]);
   const [loading, setLoading] = useState(true);
   const [channels, setChannels] = useState<ChannelOption[]>();
@@ -42,14 +97,8 @@ export function useConversationData(api: Api, firstId: string, subscribe: Subscr
       .get<ChannelOption[]>(`/api/customers/${customerId}/channels`)
       .then(setChannels, () => setChannels([]));
   };
-  const refreshProfile = () => {
-    api.get<CustomerView>(`/api/customers/${customerId}`).then((c) => {
-      ids.current = new Set([firstId, customerId, ...c.mergedFrom]);
-      if (c.mergedInto && c.mergedInto !== customerId) return setCustomerId(c.mergedInto);
-      setCustomer(c);
-    });
-    refreshChannels();
-  };
+  const profile = useProfile(api, firstId, customerId, ids, setCustomerId, refreshChannels);
+  const { refreshProfile, setErased } = profile;
   useEffect(() => {
     let stale = false;
     const buffered: LiveEvent[] = [];
@@ -63,6 +112,7 @@ export function useConversationData(api: Api, firstId: string, subscribe: Subscr
         if (ids.current.has(event.customerId ?? '') && event.item?.direction === 'inbound') refreshProfile();
       }
       if (event.type === 'customer.updated' && ids.current.has(event.customerId ?? '')) {
+        if (event.item?.change === 'erased') return setErased(true);
         // A merge or an unmerge changes whose items the timeline holds: read it again, from the customer
         // the view was opened on (an unmerge gives a customer followed into another back to itself).
         refreshProfile();
@@ -90,15 +140,15 @@ export function useConversationData(api: Api, firstId: string, subscribe: Subscr
     return () => {
       stale = true;
       off();
+      profile.stop();
     };
   }, [api, customerId, reloads, tick]);
   return {
-    customer,
+    ...profile,
     items,
     loading,
     channels,
     setItems,
-    refreshProfile,
     refreshChannels,
     reload: () => setTick((t) => t + 1),
   };

@@ -223,8 +223,39 @@ function useHeadActions(
   };
 }
 
-/** The open conversation: its header and actions, the customer's whole timeline, the reply box, the customer. */
-export function ConversationView(props: {
+/**
+ * Keeps the conversation's status as the customer's profile has it, without letting an older profile
+ * put back a status changed since. A read asked before the status last changed (a Reopen's answer, a
+ * live event) answers what was before it: it does not change the conversation. A status changed by
+ * anything but the profile has the profile read again, so the customer panel follows at once and a
+ * live event older than the last read (the socket lags the store) is corrected by the next.
+ */
+function useProfileStatus(
+  c: Conversation,
+  data: { customer: CustomerView | undefined; read: number; asked(): number; refreshProfile(): void },
+  onConversation: (c: Conversation) => void,
+) {
+  const sync = useRef({ since: 0, status: c.status, mine: false });
+  useEffect(() => {
+    const s = sync.current;
+    if (s.status === c.status) return;
+    s.status = c.status;
+    const mine = s.mine;
+    s.mine = false;
+    if (mine) return;
+    s.since = data.asked();
+    data.refreshProfile();
+  }, [c.status]);
+  useEffect(() => {
+    const fresh = data.read > sync.current.since ? freshConversation(c, data.customer) : undefined;
+    if (!fresh) return;
+    sync.current.mine = fresh.status !== c.status;
+    onConversation(fresh);
+  }, [data.customer]);
+}
+
+/** What the conversation view is given. */
+interface ConversationProps {
   api: Api;
   session: Session;
   conversation: Conversation;
@@ -243,24 +274,55 @@ export function ConversationView(props: {
   composer: { mode: 'reply' | 'note'; at: number } | undefined;
   /** When the agent last pressed `e`: resolve (or reopen) as the header's button does. */
   resolveAsked: number | undefined;
-}) {
+}
+
+/** The timeline, the note of a newer open conversation, and the reply box (which writes to that one). */
+function ConversationBody(
+  props: Pick<ConversationProps, 'api' | 'conversation' | 'onOpen' | 'onTyping' | 'composer' | 'status'> & {
+    data: ReturnType<typeof useConversationData>;
+  },
+) {
+  const { data, conversation: c } = props;
+  const open = otherOpen(c, data.customer);
+  return (
+    <>
+      <Timeline items={data.items} loading={data.loading} />
+      {open ? <OtherOpenNote open={open} onOpen={() => props.onOpen(open)} /> : null}
+      <ReplyBox
+        api={props.api}
+        conversation={c}
+        sendTo={open?.id}
+        channels={data.channels}
+        onSent={(item) => data.setItems((list) => upsert(list, item))}
+        onRefused={data.refreshChannels}
+        onTyping={props.onTyping}
+        composer={props.composer}
+        status={props.status}
+      />
+    </>
+  );
+}
+
+/** The open conversation: its header and actions, the customer's whole timeline, the reply box, the customer. */
+export function ConversationView(props: ConversationProps) {
   const { api, conversation: c } = props;
   const data = useConversationData(api, c.customerId, props.subscribe, props.reloads);
   const actions = useHeadActions(api, c.id, props);
   const [customerShown, setCustomerShown] = useState(false);
   usePaneFocus(customerShown);
-  useEffect(() => {
-    const fresh = freshConversation(c, data.customer);
-    if (fresh) props.onConversation(fresh);
-  }, [data.customer]);
+  useProfileStatus(c, data, props.onConversation);
   const { others, typing } = awareness(props.presence, c.id, props.session.agentId);
-  const open = otherOpen(c, data.customer);
   return (
     <>
-      <main class="conversation" aria-labelledby="conversation-title">
+      {/* An erased customer's: the styles hide the status and the actions, nothing is left to act on. */}
+      <main class={`conversation${data.erased ? ' erased' : ''}`} aria-labelledby="conversation-title">
         <ConversationHead
           conversation={c}
-          name={data.customer?.name ?? data.customer?.identities[0]?.value ?? c.customerId}
+          name={
+            data.erased
+              ? 'Erased customer'
+              : (data.customer?.name ?? data.customer?.identities[0]?.value ?? c.customerId)
+          }
           others={others}
           typing={typing}
           agents={props.agents}
@@ -270,19 +332,13 @@ export function ConversationView(props: {
           onBack={props.onBack}
           {...actions}
         />
-        <Timeline items={data.items} loading={data.loading} />
-        {open ? <OtherOpenNote open={open} onOpen={() => props.onOpen(open)} /> : null}
-        <ReplyBox
-          api={api}
-          conversation={c}
-          sendTo={open?.id}
-          channels={data.channels}
-          onSent={(item) => data.setItems((list) => upsert(list, item))}
-          onRefused={data.refreshChannels}
-          onTyping={props.onTyping}
-          composer={props.composer}
-          status={props.status}
-        />
+        {data.erased ? (
+          <p class="gone" role="status">
+            This customer was erased.
+          </p>
+        ) : (
+          <ConversationBody {...props} data={data} />
+        )}
       </main>
       {data.customer ? (
         <CustomerPanel
@@ -291,6 +347,9 @@ export function ConversationView(props: {
           customer={data.customer}
           items={data.items}
           current={c.id}
+          currentOpen={c.status === 'open'}
+          erased={data.erased}
+          onErased={() => data.setErased(true)}
           onOpen={props.onOpen}
           shown={customerShown}
           onClose={() => setCustomerShown(false)}

@@ -1,6 +1,6 @@
 import { useEffect, useState } from 'preact/hooks';
 import type { Api, Conversation, Customer, CustomerView, TimelineItem } from './api.js';
-import { channelName, clock, failureText, identityName } from './format.js';
+import { channelName, clock, failureText, identityName, openAfter } from './format.js';
 import type { Session } from './session.js';
 import { CopyId, ErrorNote } from './ui.js';
 
@@ -113,10 +113,16 @@ const ERASE_CALLS = 500;
 /**
  * Erases, calling `DELETE` again while it answers `complete: false` (a heavy customer is erased 1,000
  * deletes a call, each call carrying on where the last stopped), saying how far it got after each; it
- * says "Erased" only on the answer that completes it. A failed call stops it and says so: pressing Erase
- * again carries on (what was erased stays erased). At most 500 calls a click.
+ * says "Erased" only on the answer that completes it, and then the open conversation clears at once (not
+ * only when the live event comes). A failed call stops it and says so: pressing Erase again carries on
+ * (what was erased stays erased). At most 500 calls a click.
  */
-async function eraseAll(api: Api, customerId: string, show: (state: Erasing) => void): Promise<void> {
+async function eraseAll(
+  api: Api,
+  customerId: string,
+  show: (state: Erasing) => void,
+  onErased: () => void,
+): Promise<void> {
   let deleted = 0;
   show({ text: 'Erasing…', busy: true });
   for (let call = 0; call < ERASE_CALLS; call++) {
@@ -131,10 +137,12 @@ async function eraseAll(api: Api, customerId: string, show: (state: Erasing) => 
       });
     }
     deleted = answer.timelineItems;
-    if (answer.complete)
+    if (answer.complete) {
+      onErased();
       return show({
         text: `Erased: ${answer.customerIds.length} customer(s), ${answer.timelineItems.toLocaleString('en')} timeline items, ${answer.conversations} conversation(s).`,
       });
+    }
     show({ text: `Erasing… ${deleted.toLocaleString('en')} timeline items deleted so far`, busy: true });
   }
   show({ failed: true, text: 'The erasure is still under way: press Erase customer again to carry on.' });
@@ -146,8 +154,18 @@ function storedExportUrl(answer: unknown): string | undefined {
   return status === 'ready' && typeof url === 'string' ? url : undefined;
 }
 
-function AdminTools(props: { api: Api; customer: CustomerView; run(work: () => Promise<unknown>): void }) {
-  const { api, customer } = props;
+/**
+ * Merge, unmerge, export and erase. Once the customer is erased only the erasure's report is left, and
+ * Erase while an erasure started here has not completed (a failed call carries on from it).
+ */
+function AdminTools(props: {
+  api: Api;
+  customer: CustomerView;
+  erased: boolean;
+  onErased(): void;
+  run(work: () => Promise<unknown>): void;
+}) {
+  const { api, customer, erased } = props;
   const [erasing, setErasing] = useState<Erasing>();
   const exportJson = async () => {
     let data = await api.get<unknown>(`/api/customers/${customer.id}/export`);
@@ -166,39 +184,49 @@ function AdminTools(props: { api: Api; customer: CustomerView; run(work: () => P
   return (
     <section aria-labelledby="admin-title">
       <h3 id="admin-title">Admin</h3>
-      <form
-        onSubmit={(e) => {
-          e.preventDefault();
-          const other = String(new FormData(e.currentTarget as HTMLFormElement).get('other') ?? '').trim();
-          if (other)
-            props.run(() => api.send('POST', `/api/customers/${customer.id}/merge`, { customerId: other }));
-        }}
-      >
-        <label>
-          Merge another customer in (their id: find them with the customer search)
-          <input name="other" placeholder="cu_…" />
-        </label>
-        <button type="submit">Merge</button>
-      </form>
-      {customer.mergedFrom.map((id) => (
-        <button key={id} type="button" onClick={() => props.run(() => unmergeAll(api, customer.id, id))}>
-          Unmerge {id}
+      {erased ? null : (
+        <>
+          <form
+            onSubmit={(e) => {
+              e.preventDefault();
+              const other = String(
+                new FormData(e.currentTarget as HTMLFormElement).get('other') ?? '',
+              ).trim();
+              if (other)
+                props.run(() =>
+                  api.send('POST', `/api/customers/${customer.id}/merge`, { customerId: other }),
+                );
+            }}
+          >
+            <label>
+              Merge another customer in (their id: find them with the customer search)
+              <input name="other" placeholder="cu_…" />
+            </label>
+            <button type="submit">Merge</button>
+          </form>
+          {customer.mergedFrom.map((id) => (
+            <button key={id} type="button" onClick={() => props.run(() => unmergeAll(api, customer.id, id))}>
+              Unmerge {id}
+            </button>
+          ))}
+          <button type="button" onClick={() => props.run(exportJson)}>
+            Export (JSON)
+          </button>
+        </>
+      )}
+      {erased && !(erasing?.busy || erasing?.failed) ? null : (
+        <button
+          type="button"
+          class="danger"
+          disabled={erasing?.busy}
+          onClick={() => {
+            if (confirm('Erase this customer and everything held about them? This cannot be undone.'))
+              void eraseAll(api, customer.id, setErasing, props.onErased);
+          }}
+        >
+          Erase customer
         </button>
-      ))}
-      <button type="button" onClick={() => props.run(exportJson)}>
-        Export (JSON)
-      </button>
-      <button
-        type="button"
-        class="danger"
-        disabled={erasing?.busy}
-        onClick={() => {
-          if (confirm('Erase this customer and everything held about them? This cannot be undone.'))
-            void eraseAll(api, customer.id, setErasing);
-        }}
-      >
-        Erase customer
-      </button>
+      )}
       {erasing?.failed ? <ErrorNote message={erasing.text} /> : null}
       {erasing && !erasing.failed ? <p role="status">{erasing.text}</p> : null}
     </section>
@@ -246,6 +274,43 @@ function TagsForm(props: { tags: string[]; onSave(change: { add: string[]; remov
   );
 }
 
+/** The customer's conversations named in their timeline, each a button that opens it, marked open or resolved. */
+function ConversationLinks(props: {
+  api: Api;
+  items: readonly TimelineItem[];
+  current: string;
+  openId: string | undefined;
+  onOpen(conversation: Conversation): void;
+  onError(message: string): void;
+}) {
+  const conversations = [
+    ...new Set(props.items.map((i) => i.conversationId).filter((id): id is string => !!id)),
+  ];
+  return (
+    <section aria-labelledby="conversations-title">
+      <h3 id="conversations-title">Conversations</h3>
+      <ul>
+        {conversations.map((id) => (
+          <li key={id}>
+            <button
+              type="button"
+              class="conversation-link"
+              aria-current={id === props.current ? 'true' : undefined}
+              onClick={() =>
+                props.api
+                  .get<Conversation>(`/api/conversations/${id}`)
+                  .then(props.onOpen, (e: Error) => props.onError(e.message))
+              }
+            >
+              <code>{id}</code> {id === props.openId ? '(open)' : '(resolved)'}
+            </button>
+          </li>
+        ))}
+      </ul>
+    </section>
+  );
+}
+
 /** The customer: identities, tags, other conversations, merge suggestions; merge, export and erase for admins. */
 export function CustomerPanel(props: {
   api: Api;
@@ -254,6 +319,14 @@ export function CustomerPanel(props: {
   items: readonly TimelineItem[];
   /** The conversation shown: the list marks it. */
   current: string;
+  /**
+   * Whether it is open, as the view has it: after a Reopen (or Resolve) that answer shows in the list at
+   * once, where the profile says so only once read again.
+   */
+  currentOpen: boolean;
+  /** The customer was erased: nothing about them is shown any more. */
+  erased: boolean;
+  onErased(): void;
   /** Opens one of the customer's conversations (read by its id: a resolved one too). */
   onOpen(conversation: Conversation): void;
   shown: boolean;
@@ -266,9 +339,6 @@ export function CustomerPanel(props: {
     setError('');
     work().then(props.onChanged, (e: Error) => setError(e.message));
   };
-  const conversations = [
-    ...new Set(props.items.map((i) => i.conversationId).filter((id): id is string => !!id)),
-  ];
   return (
     <aside
       id="customer-panel"
@@ -285,45 +355,40 @@ export function CustomerPanel(props: {
         Close the customer panel
       </button>
       <ErrorNote message={error} />
-      <p class="customer-id">
-        {customer.name ? <strong>{customer.name}</strong> : null} <CopyId id={customer.id} />
-      </p>
-      <dl class="identities">
-        {customer.identities.map((i) => (
-          <div key={`${i.kind}:${i.value}`}>
-            <dt>{identityName(i.kind)}</dt>
-            <dd>{i.value}</dd>
-          </div>
-        ))}
-      </dl>
-      <p>Channels: {customer.channels.map(channelName).join(', ') || 'none'}</p>
-      <TagsForm
-        tags={customer.tags}
-        onSave={(change) => run(() => api.send('PATCH', `/api/customers/${customer.id}/tags`, change))}
-      />
-      <section aria-labelledby="conversations-title">
-        <h3 id="conversations-title">Conversations</h3>
-        <ul>
-          {conversations.map((id) => (
-            <li key={id}>
-              <button
-                type="button"
-                class="conversation-link"
-                aria-current={id === props.current ? 'true' : undefined}
-                onClick={() =>
-                  api
-                    .get<Conversation>(`/api/conversations/${id}`)
-                    .then(props.onOpen, (e: Error) => setError(e.message))
-                }
-              >
-                <code>{id}</code> {id === customer.openConversationId ? '(open)' : '(resolved)'}
-              </button>
-            </li>
-          ))}
-        </ul>
-      </section>
-      <Suggestions api={api} customer={customer} admin={props.session.admin} run={run} />
-      {props.session.admin ? <AdminTools api={api} customer={customer} run={run} /> : null}
+      {props.erased ? (
+        <p>This customer was erased.</p>
+      ) : (
+        <>
+          <p class="customer-id">
+            {customer.name ? <strong>{customer.name}</strong> : null} <CopyId id={customer.id} />
+          </p>
+          <dl class="identities">
+            {customer.identities.map((i) => (
+              <div key={`${i.kind}:${i.value}`}>
+                <dt>{identityName(i.kind)}</dt>
+                <dd>{i.value}</dd>
+              </div>
+            ))}
+          </dl>
+          <p>Channels: {customer.channels.map(channelName).join(', ') || 'none'}</p>
+          <TagsForm
+            tags={customer.tags}
+            onSave={(change) => run(() => api.send('PATCH', `/api/customers/${customer.id}/tags`, change))}
+          />
+          <ConversationLinks
+            api={api}
+            items={props.items}
+            current={props.current}
+            openId={openAfter(customer.openConversationId, props.current, props.currentOpen)}
+            onOpen={props.onOpen}
+            onError={setError}
+          />
+          <Suggestions api={api} customer={customer} admin={props.session.admin} run={run} />
+        </>
+      )}
+      {props.session.admin ? (
+        <AdminTools api={api} customer={customer} erased={props.erased} onErased={props.onErased} run={run} />
+      ) : null}
     </aside>
   );
 }

@@ -1,4 +1,4 @@
-import { useState } from 'preact/hooks';
+import { useEffect, useState } from 'preact/hooks';
 import {
   type Api,
   type Conversation,
@@ -8,7 +8,8 @@ import {
   readAllPages,
   type TimelineItem,
 } from './api.js';
-import { identityName } from './format.js';
+import type { Subscribe } from './app.js';
+import { identityName, openAfter } from './format.js';
 import { CopyId, ErrorNote } from './ui.js';
 
 /**
@@ -29,13 +30,55 @@ async function latestConversation(api: Api, customerId: string): Promise<Convers
 }
 
 /**
+ * Keeps the customers found as they change after the search: the conversation shown reopened or
+ * resolved here says so at once (its answer, not the live event), a profile changed elsewhere follows
+ * live, and an erased customer leaves the list.
+ */
+function useFollowFound(
+  setFound: (change: (list: Customer[] | undefined) => Customer[] | undefined) => void,
+  subscribe: Subscribe,
+  shown: Conversation | undefined,
+) {
+  useEffect(() => {
+    if (shown)
+      setFound((list) =>
+        list?.map((c) =>
+          c.id === shown.customerId
+            ? { ...c, openConversationId: openAfter(c.openConversationId, shown.id, shown.status === 'open') }
+            : c,
+        ),
+      );
+  }, [shown?.id, shown?.status]);
+  useEffect(
+    () =>
+      subscribe((event) => {
+        if (event.type !== 'customer.updated') return;
+        const { change, customer } = event.item ?? {};
+        setFound((list) =>
+          change === 'erased'
+            ? list?.filter((c) => c.id !== event.customerId)
+            : list?.map((c) => (customer && c.id === customer.id ? customer : c)),
+        );
+      }),
+    [subscribe],
+  );
+}
+
+/**
  * Find a customer by name, phone, email or handle (`GET /api/customers?q=`), see their id, open their
  * conversation; one with none open opens on their latest (resolved) one, with their whole timeline, the
  * customer panel and Reopen, so a search never dead-ends.
  */
-export function CustomerSearch(props: { api: Api; onOpen(conversation: Conversation): void }) {
+export function CustomerSearch(props: {
+  api: Api;
+  subscribe: Subscribe;
+  /** The conversation open in the view. */
+  shown: Conversation | undefined;
+  onOpen(conversation: Conversation): void;
+}) {
   const [found, setFound] = useState<Customer[]>();
   const [error, setError] = useState('');
+  useFollowFound(setFound, props.subscribe, props.shown);
   const search = (q: string) => {
     setError('');
     if (!q) return setFound(undefined);

@@ -95,3 +95,10 @@ export function slaDue(sla: unknown): string | undefined {
     .sort();
   return dues[0];
 }
+
+/**
+ * A customer's open conversation once conversation `id` is known open or not (a Reopen's or Resolve's
+ * answer, before the profile is read again): a customer has one open conversation at most.
+ */
+export const openAfter = (openId: string | undefined, id: string, open: boolean): string | undefined =>
+  open ? id : openId === id ? undefined : openId;

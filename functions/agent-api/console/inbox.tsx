@@ -218,7 +218,8 @@ export function Inbox(props: {
   api: Api;
   filters: Filters;
   onFilters(filters: Filters): void;
-  selected: string | undefined;
+  /** The conversation open in the view. */
+  shown: Conversation | undefined;
   onSelect(conversation: Conversation): void;
   onList(list: Conversation[]): void;
   subscribe: Subscribe;
@@ -231,7 +232,12 @@ export function Inbox(props: {
   return (
     <nav class="inbox" aria-label="Inbox">
       <h2 class="visually-hidden">Inbox</h2>
-      <CustomerSearch api={props.api} onOpen={props.onSelect} />
+      <CustomerSearch
+        api={props.api}
+        subscribe={props.subscribe}
+        shown={props.shown}
+        onOpen={props.onSelect}
+      />
       <FilterForm filters={props.filters} onFilters={props.onFilters} />
       <ErrorNote message={error} />
       {items && items.length === 0 ? <p class="muted">Nothing here.</p> : null}
@@ -240,7 +246,7 @@ export function Inbox(props: {
           <ConversationRow
             key={c.id}
             conversation={c}
-            selected={c.id === props.selected}
+            selected={c.id === props.shown?.id}
             viewed={(props.presence.viewing[c.id] ?? []).length > 0}
             now={now}
             onSelect={() => props.onSelect(c)}

@@ -247,6 +247,8 @@ function useKeys(
 /**
  * Back to the inbox puts keyboard focus on the row the agent came from (at phone width the inbox was
  * hidden, and focus would fall to the page), or on the customer search when that row is not listed.
+ * For a second after, focus that falls back to the page (the inbox re-rendered the row as a live
+ * update came in) goes to that row again; anything the agent focuses meanwhile is left alone.
  */
 function useBackFocus(currentId: string | undefined) {
   const from = useRef<string>();
@@ -254,8 +256,18 @@ function useBackFocus(currentId: string | undefined) {
     const id = from.current;
     if (currentId || !id) return;
     from.current = undefined;
-    const row = document.querySelector<HTMLElement>(`nav.inbox [data-conversation="${CSS.escape(id)}"]`);
-    (row ?? document.querySelector<HTMLElement>('nav.inbox input[name="q"]'))?.focus();
+    const target = () =>
+      document.querySelector<HTMLElement>(`nav.inbox [data-conversation="${CSS.escape(id)}"]`) ??
+      document.querySelector<HTMLElement>('nav.inbox input[name="q"]');
+    target()?.focus();
+    const until = Date.now() + 1000;
+    let frame = 0;
+    const keep = () => {
+      if (document.activeElement === document.body || document.activeElement === null) target()?.focus();
+      if (Date.now() < until) frame = requestAnimationFrame(keep);
+    };
+    frame = requestAnimationFrame(keep);
+    return () => cancelAnimationFrame(frame);
   }, [currentId]);
   return (id: string) => {
     from.current = id;

@@ -213,7 +213,7 @@ describe('mergeRepository', () => {
       expect(carried()).toEqual([]);
     });
 
-    it('is asked again after a crash past the pointer: the target is read once and gets it', async () => {
+    it('is asked again after a crash past the pointer: the target is read again and gets it', async () => {
       withProfiles({
         'CUSTOMER#cu_b': { ...brazilian, mergedInto: 'cu_s', mergedAt: '2025-06-10T09:00:00.000Z' },
         'CUSTOMER#cu_s': { ...profiles['CUSTOMER#cu_s'], mergedFrom: new Set(['cu_b']) },

@@ -1,6 +1,7 @@
 import type { StatusEnvelope } from '../domain/envelope.js';
 import { followMerges } from '../domain/merges.js';
-import type { ResolverStore } from '../domain/resolver-ports.js';
+import type { ProfileState, ResolverStore } from '../domain/resolver-ports.js';
+import { WATERMARK_MAX_MERGE_HOPS, WATERMARK_MAX_PARTITIONS } from '../domain/watermark.js';
 import { loggedId } from '../log.js';
 
 /** What applying a watermark needs: the identity look-up and the timeline's bounded write. */
@@ -13,7 +14,8 @@ export interface WatermarkDeps {
  * Applies a receipt that names no message, only a time (Messenger's `read`, a `delivery` without
  * `mids`): the customer's outbound messages on its channel at or before `at` move forward to its
  * status. The customer is found by the receipt's identity (one read), then their profile (one read,
- * more only when a merge moved them) for the partitions merged into them; a receipt of nobody we know
+ * more only when a merge moved them) for the partitions merged into them, and each of those customers'
+ * profiles (one read each) for the partitions merged into them before; a receipt of nobody we know
  * changes nothing. Repeated, it finds the messages there already and writes nothing. Answers whether
  * it moved any.
  */
@@ -34,9 +36,45 @@ export async function applyWatermark(
     (id) => deps.store.getProfileState(id),
     customerId,
   );
-  const partitions = [root, ...(profile?.mergedFrom ?? []).filter((id) => id !== root)];
+  const { partitions, cut } = await mergedPartitions(deps, root, profile);
+  if (cut) {
+    deps.log?.('warn', 'watermark receipt: merged partitions beyond the bound not looked in', {
+      ...fields,
+      customerId: root,
+      partitions: partitions.length,
+      maxHops: WATERMARK_MAX_MERGE_HOPS,
+    });
+  }
   const receipt = { channel: envelope.channel, at, status: envelope.status, statusAt: envelope.occurredAt };
   const moved = await deps.store.advanceWatermark(partitions, receipt);
   deps.log?.('info', 'watermark receipt applied', { ...fields, customerId, moved });
   return { written: moved > 0 };
+}
+
+/**
+ * The partitions a watermark receipt walks: the root's, then those of the customers merged into it, and
+ * into those before they were merged on, breadth first, each merged customer's profile read once for
+ * its own merges: replies sent to any of them before a merge stay in their partition. Bounded by
+ * WATERMARK_MAX_MERGE_HOPS merges deep and WATERMARK_MAX_PARTITIONS partitions; `cut` says one was met
+ * with customers left beyond it.
+ */
+async function mergedPartitions(
+  deps: WatermarkDeps,
+  root: string,
+  profile: ProfileState | undefined,
+): Promise<{ partitions: string[]; cut: boolean }> {
+  const partitions = [root];
+  let level = [...(profile?.mergedFrom ?? [])];
+  for (let hop = 1; level.length > 0; hop++) {
+    if (hop > WATERMARK_MAX_MERGE_HOPS) return { partitions, cut: true };
+    const next: string[] = [];
+    for (const id of level) {
+      if (partitions.includes(id)) continue;
+      if (partitions.length >= WATERMARK_MAX_PARTITIONS) return { partitions, cut: true };
+      partitions.push(id);
+      next.push(...((await deps.store.getProfileState(id))?.mergedFrom ?? []));
+    }
+    level = next;
+  }
+  return { partitions, cut: false };
 }

@@ -83,7 +83,7 @@ async function resolveCustomerClaim(
 
 /**
  * The customer an earlier version stored this identity under another form of the same number (a
- * WhatsApp id without Brazil's ninth digit, or with Mexico's `1`): at most one more read, for those
+ * WhatsApp id without Brazil's ninth digit, with Mexico's `1` or Argentina's 9): at most one more read, for those
  * numbers only. The key form is then claimed for them (1 write, once), so their next message finds it
  * in one read; if another claim got there first, its holder is the customer.
  */

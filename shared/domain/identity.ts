@@ -46,18 +46,29 @@ const BRAZIL_NINE_DIGIT_MOBILE = /^\+55([1-9]{2})9([6-9]\d{7})$/;
  */
 const MEXICO_WITH_MOBILE_1 = /^\+521(\d{10})$/;
 const MEXICO_TEN_DIGITS = /^\+52(\d{10})$/;
+/**
+ * An Argentine mobile as WhatsApp writes its id (`5491123456789`), and as a call from abroad dials it:
+ * 54, the 9 that marks a mobile, then the ten-digit national number (its area code starts 1 to 3). The
+ * same line texts as 54 and the ten digits without the 9; written at home with the `15` before the
+ * local number (`011 15 2345-6789`), libphonenumber already reads it as the 9 form.
+ */
+const ARGENTINA_WITH_MOBILE_9 = /^\+549([1-3]\d{9})$/;
+/** An Argentine number of ten national digits with an area code: a landline, or a mobile as texted. */
+const ARGENTINA_TEN_DIGITS = /^\+54([1-3]\d{9})$/;
 
 /**
  * The one form a phone number's identity is keyed under, whichever form a channel wrote: the number
- * as dialled today. WhatsApp ids of Brazilian mobiles without their ninth digit, and of Mexican ones
- * with the old `1`, are the same person as the number their SMS comes from; the provider's own form is
- * kept apart for sending (see `whatsappAddressOf`).
+ * as dialled today. WhatsApp ids of Brazilian mobiles without their ninth digit, of Mexican ones with
+ * the old `1`, and of Argentine ones with the mobile 9, are the same person as the number their SMS
+ * comes from; the provider's own form is kept apart for sending (see `whatsappAddressOf`).
  */
 export function phoneIdentityKey(e164: string): string {
   const brazil = BRAZIL_EIGHT_DIGIT_MOBILE.exec(e164);
   if (brazil) return `+55${brazil[1]}9${brazil[2]}`;
   const mexico = MEXICO_WITH_MOBILE_1.exec(e164);
   if (mexico) return `+52${mexico[1]}`;
+  const argentina = ARGENTINA_WITH_MOBILE_9.exec(e164);
+  if (argentina) return `+54${argentina[1]}`;
   return e164;
 }
 
@@ -70,6 +81,8 @@ export function earlierPhoneKeys(key: string): string[] {
   if (brazil) return [`+55${brazil[1]}${brazil[2]}`];
   const mexico = MEXICO_TEN_DIGITS.exec(key);
   if (mexico) return [`+521${mexico[1]}`];
+  const argentina = ARGENTINA_TEN_DIGITS.exec(key);
+  if (argentina) return [`+549${argentina[1]}`];
   return [];
 }
 
@@ -93,7 +106,8 @@ export function canonicalIdentity(identity: Identity, options: PhoneOptions = {}
 
 /**
  * The number to send WhatsApp messages to when the provider's id is not the identity's key (a
- * Brazilian id without its ninth digit, a Mexican one with its `1`): WhatsApp delivers to its own id.
+ * Brazilian id without its ninth digit, a Mexican one with its `1`, an Argentine one with its 9):
+ * WhatsApp delivers to its own id.
  * Undefined when the key is the id, or for anything but a phone.
  */
 export function whatsappAddressOf(identity: Identity, options: PhoneOptions = {}): string | undefined {

@@ -1,5 +1,5 @@
 import type { Identity } from './envelope.js';
-import { identityToken } from './identity.js';
+import { earlierPhoneKeys, identityToken, phoneIdentityKey } from './identity.js';
 
 /** The most `mergedInto` pointers followed from a customer, so a cycle cannot loop. */
 const MAX_MERGE_HOPS = 5;
@@ -40,4 +40,38 @@ export interface UnmergeProgress {
   complete: boolean;
   /** Items this call moved back to the source. */
   moved: number;
+}
+
+/** What a merge reads of a profile to carry its WhatsApp id: its identity tokens, and the id. */
+export interface MergedProfile {
+  identities: readonly string[];
+  whatsappAddress?: unknown;
+}
+
+/**
+ * The source's WhatsApp id the target should carry: the one its profile keeps for one of its phones
+ * (a Brazilian id without its ninth digit, a Mexican one with its `1`, an Argentine one with its 9),
+ * when the target has no phone of its own (else WhatsApp replies go to that phone, as before).
+ * Undefined otherwise. The target's identities may already show the source's (a retried merge).
+ */
+export function carriedWhatsappAddress(profiles: {
+  source: MergedProfile;
+  target: MergedProfile;
+}): string | undefined {
+  const { source, target } = profiles;
+  const address = source.whatsappAddress;
+  if (typeof address !== 'string') return undefined;
+  const token = identityToken({ kind: 'phone', value: phoneIdentityKey(address) });
+  if (!source.identities.includes(token)) return undefined;
+  const own = target.identities.filter((t) => t.startsWith('phone#') && !source.identities.includes(t));
+  return own.length === 0 ? address : undefined;
+}
+
+/**
+ * The WhatsApp ids that differ from the numbers `identities` are keyed under (a Brazilian mobile's
+ * eight-digit id, a Mexican one's with `1`, an Argentine one's with 9): what a target may carry for
+ * them, dropped when they leave it.
+ */
+export function whatsappFormsOf(identities: readonly string[]): string[] {
+  return identities.flatMap((token) => (token.startsWith('phone#') ? earlierPhoneKeys(token.slice(6)) : []));
 }

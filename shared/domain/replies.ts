@@ -45,7 +45,7 @@ const ADDRESS_KIND: Record<Channel, Identity['kind'][]> = {
 
 /** The customer's address on a channel: their phone, email or page-scoped id. */
 export function replyAddress(customer: Customer, channel: Channel): Identity {
-  // WhatsApp delivers to its own id when it is not the number as dialled (Brazil's ninth digit, Mexico's 1).
+  // WhatsApp delivers to its own id when it is not the number as dialled (Brazil's ninth digit, Mexico's 1, Argentina's 9).
   if (channel === 'whatsapp' && customer.whatsappAddress)
     return { kind: 'phone', value: customer.whatsappAddress };
   for (const kind of ADDRESS_KIND[channel]) {

@@ -136,13 +136,13 @@ export const CustomerSchema = z.object({
     ),
   /**
    * WhatsApp's own id for the customer's phone when it is not the number as dialled (a Brazilian id
-   * without its ninth digit, a Mexican one with its `1`): WhatsApp replies go to it.
+   * without its ninth digit, a Mexican one with its `1`, an Argentine one with its 9): WhatsApp replies go to it.
    */
   whatsappAddress: z
     .string()
     .optional()
     .describe(
-      "WhatsApp's id of the customer's phone (E.164) when it differs from the number as dialled (Brazil's ninth digit, Mexico's 1); WhatsApp replies go to it",
+      "WhatsApp's id of the customer's phone (E.164) when it differs from the number as dialled (Brazil's ninth digit, Mexico's 1, Argentina's 9); WhatsApp replies go to it",
     ),
 });
 export type Customer = z.infer<typeof CustomerSchema>;

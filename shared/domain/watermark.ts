@@ -1,6 +1,19 @@
 import type { StatusEnvelope } from './envelope.js';
 
 const PREFIX = 'watermark:';
+
+/**
+ * How many partitions a watermark receipt reads: its customer's and those of the customers merged into
+ * it, or into one of those (their replies from before the merge stay there). Further ones are not
+ * looked in.
+ */
+export const WATERMARK_MAX_PARTITIONS = 10;
+
+/**
+ * How many merges deep a watermark receipt looks: a customer merged into the receipt's customer is one
+ * hop, one merged into that one before it was merged on is two. Deeper ones are not looked in (logged).
+ */
+export const WATERMARK_MAX_MERGE_HOPS = 3;
 /** Epoch milliseconds as Meta writes them: digits only, bounded (the id itself is at most 512 characters). */
 const EPOCH_MS = /^\d{1,15}$/;
 

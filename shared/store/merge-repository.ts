@@ -1,6 +1,12 @@
 import { CsatPendingSchema } from '../domain/csat/survey.js';
 import type { Channel } from '../domain/envelope.js';
-import { cameThrough, followMerges, type UnmergeProgress } from '../domain/merges.js';
+import {
+  cameThrough,
+  carriedWhatsappAddress,
+  followMerges,
+  type UnmergeProgress,
+  whatsappFormsOf,
+} from '../domain/merges.js';
 import type { TimelineItem } from '../domain/timeline.js';
 import { ConflictError, ValidationError } from '../errors.js';
 import {
@@ -19,8 +25,10 @@ import { setCsatPendingInput } from './params/customers.js';
 import {
   addMergedFromInput,
   addMergedIdentitiesInput,
+  carryWhatsappAddressInput,
   claimUnmergeInput,
   clearMergedIntoInput,
+  dropWhatsappAddressInput,
   finishUnmergeInput,
   pointIdentityInput,
   pointMergedIntoInput,
@@ -73,7 +81,7 @@ async function applyMerge(
   db: DynamoDb,
   targetId: string,
   sourceId: string,
-  source: RawProfile,
+  profiles: { source: RawProfile; target: RawProfile },
   by: { agentId: string; now: string },
 ): Promise<void> {
   // 1. The target lists the source first, so its timeline reads include it as soon as it points there.
@@ -84,7 +92,8 @@ async function applyMerge(
     pointMergedIntoInput(db.table, sourceId, targetId, by.agentId, by.now),
   );
   if (!pointed) throw new ConflictError(`customer ${sourceId} was merged elsewhere meanwhile`);
-  await pointSourceAtTarget(db, targetId, sourceId, source);
+  await pointSourceAtTarget(db, targetId, sourceId, profiles.source);
+  await carryWhatsappAddress(db, targetId, profiles);
 }
 
 /** Steps 3-5 of a merge, each conditional or idempotent, so a merge asked again completes them. */
@@ -98,6 +107,20 @@ async function pointSourceAtTarget(db: DynamoDb, targetId: string, sourceId: str
   if (shown) await updateItem(db, shown);
   // 5. The source's survey still awaits its answer, now on the profile the resolver reads.
   await carryCsatPending(db, targetId, source);
+}
+
+/**
+ * Step 6 of a merge: the target carries the source's WhatsApp id (see `carriedWhatsappAddress`), or
+ * WhatsApp replies to the kept customer would go to the number as dialled, which WhatsApp does not
+ * know. Conditional on the target having none, so a retry or a newer WhatsApp message changes nothing.
+ */
+async function carryWhatsappAddress(
+  db: DynamoDb,
+  targetId: string,
+  profiles: { source: RawProfile; target: RawProfile },
+): Promise<void> {
+  const address = carriedWhatsappAddress(profiles);
+  if (address) await updateItemIf(db, carryWhatsappAddressInput(db.table, targetId, address));
 }
 
 /**
@@ -124,6 +147,10 @@ async function completeMerge(db: DynamoDb, deps: Deps, sourceId: string, targetI
   const { mergedAt, mergedBy } = source as { mergedAt?: unknown; mergedBy?: unknown };
   if (source.mergedInto !== targetId || typeof mergedAt !== 'string') return;
   await pointSourceAtTarget(db, targetId, sourceId, source);
+  // The target is read only when there is a WhatsApp id to carry (one more strong read, on a retry).
+  if (typeof source.whatsappAddress === 'string') {
+    await carryWhatsappAddress(db, targetId, { source, target: await readRawProfile(db, targetId) });
+  }
   const by = typeof mergedBy === 'string' ? mergedBy : 'unknown';
   await deps.timeline.putTimelineItem(mergeEvent(targetId, sourceId, mergedAt, by), undefined);
 }
@@ -153,7 +180,7 @@ async function merge(
   }
   const conflict = mergeConflict(targetId, target, sourceId, source);
   if (conflict) throw new ConflictError(conflict);
-  await applyMerge(db, targetId, sourceId, source, { agentId, now });
+  await applyMerge(db, targetId, sourceId, { source, target }, { agentId, now });
   await deps.suggestions.acceptSuggestion(requested.target, requested.source);
   await deps.timeline.putTimelineItem(mergeEvent(targetId, sourceId, now, agentId), undefined);
 }
@@ -215,6 +242,8 @@ async function undoMerge(db: DynamoDb, pair: Pair, source: RawProfile, agentId: 
     await updateItemIf(db, pointIdentityInput(db.table, token, pair, 'source'));
   }
   await updateItem(db, removeMergedFromInput(db.table, pair.targetId, pair.sourceId, source.identities));
+  const dropped = dropWhatsappAddressInput(db.table, pair.targetId, whatsappFormsOf(source.identities));
+  if (dropped) await updateItemIf(db, dropped);
   if (await updateItemIf(db, clearMergedIntoInput(db.table, pair, agentId, now))) return now;
   const again = await readRawProfile(db, pair.sourceId);
   if (again.unmergingFrom !== pair.targetId || !again.unmergedAt) {

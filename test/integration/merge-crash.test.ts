@@ -1,11 +1,12 @@
 import { describe, expect, it } from 'vitest';
+import { replyAddress } from '#shared/domain/replies.js';
 import { dynamoRepositories } from '#shared/store/dynamo-repositories.js';
 import { documentClient } from '#shared/store/sdk-documents.js';
 import { DynamoFaults, SimulatedCrash } from '../support/dynamo-faults.js';
 import { SECRETS } from '../support/runtime.js';
 import { inspectionClient, scanTable } from '../support/table-snapshot.js';
 import { useThrottledRuntime } from '../support/throttled-runtime.js';
-import { deliver, signedMeta, whatsappText } from '../support/webhooks.js';
+import { deliver, IG_ACCOUNT, instagramText, signedMeta, whatsappText } from '../support/webhooks.js';
 
 const TABLE = 'threadline';
 const AGENT = 'agent-merge-crash';
@@ -63,6 +64,56 @@ describe('local runtime: a merge asked again after a crash completes it', () => 
         (item) => item.pk === `CUSTOMER#${target}` && item.event === 'merge',
       );
       expect(events, `crash after write ${k}`).toHaveLength(1);
+    }
+    expect(crashes).toBeGreaterThan(2);
+  }, 120_000);
+
+  /**
+   * The merged-in customer's WhatsApp id (a Brazilian mobile without its ninth digit) is not the number
+   * its identity is keyed under; kept on its profile only, WhatsApp replies to the kept customer went to
+   * the keyed number. It reaches the kept profile however often the merge crashed and was asked again.
+   */
+  it('carries the WhatsApp id that is not the number to the kept customer, after a crash at each write', async () => {
+    let crashes = 0;
+    for (let k = 1; k < 20; k++) {
+      const waId = `5541888877${String(k).padStart(2, '0')}`;
+      await whatsapp(waId, `wamid.MW${k}`);
+      const source = (await env.runtime.store.customers.findCustomerId(
+        { kind: 'phone', value: `+55419888877${String(k).padStart(2, '0')}` },
+        { consistent: true },
+      )) as string;
+      const sender = `9100${k}`;
+      const body = instagramText({ sender, mid: `m_MW${k}`, at: at(1), text: 'hi' });
+      expect((await deliver(signedMeta(env.runtime.url, '/webhooks/meta', body, SECRETS.meta))).status).toBe(
+        200,
+      );
+      await env.runtime.idle();
+      const target = (await env.runtime.store.customers.findCustomerId(
+        { kind: 'instagram', value: `${IG_ACCOUNT}:${sender}` },
+        { consistent: true },
+      )) as string;
+      expect(source).toBeDefined();
+      expect(target).toBeDefined();
+      const faults = new DynamoFaults({ crashAfterWrite: k });
+      const crashing = dynamoRepositories(
+        documentClient(faults.attach(inspectionClient(env.runtime.dynamoEndpoint))),
+        TABLE,
+      );
+      const first = await crashing.merges.merge(target, source, AGENT, at(2)).then(
+        () => true,
+        (error) => {
+          if (!(error.cause instanceof SimulatedCrash)) throw error;
+          return false;
+        },
+      );
+      if (!first) {
+        crashes += 1;
+        await env.runtime.store.merges.merge(target, source, AGENT, at(3));
+      }
+      const kept = await env.runtime.store.customers.getCustomer(target);
+      expect(kept?.whatsappAddress, `crash after write ${k}`).toBe(`+${waId}`);
+      expect(replyAddress(kept as NonNullable<typeof kept>, 'whatsapp').value).toBe(`+${waId}`);
+      if (first) break;
     }
     expect(crashes).toBeGreaterThan(2);
   }, 120_000);

@@ -16,6 +16,14 @@ const BRAZIL_WITHOUT_9 = JSON.parse(
   ),
 ) as { contacts: Array<{ wa_id: string }>; messages: Array<{ from: string; id: string; timestamp: string }> };
 
+/** The same source's message value from an Argentine mobile: WhatsApp's id carries the 9 after 54. */
+const ARGENTINA_WITH_9 = JSON.parse(
+  readFileSync(
+    new URL('../fixtures/whatsapp/peer-text_wa_id_argentina_with_9.json', import.meta.url),
+    'utf8',
+  ),
+) as { contacts: Array<{ wa_id: string }> };
+
 /** The fixture's value in a Cloud API body, from `waId`, with its own message id and time. */
 function cloudBody(waId: string, id: string, at: number): unknown {
   const value = structuredClone(BRAZIL_WITHOUT_9);
@@ -31,10 +39,11 @@ function cloudBody(waId: string, id: string, at: number): unknown {
 /**
  * One person, two spellings of one number: WhatsApp's id of a Brazilian mobile registered before the
  * ninth digit (`554188887777`) and the number they text from (`+5541988887777`); a Mexican mobile's
- * WhatsApp id with the old `1` (`5215512345678`) and its number (`+525512345678`). Each is one customer,
- * WhatsApp replies go to WhatsApp's own id, and customers stored under the other form are still found.
+ * WhatsApp id with the old `1` (`5215512345678`) and its number (`+525512345678`); an Argentine mobile's
+ * WhatsApp id with its 9 (`5491123456789`) and the number it texts from (`+541123456789`). Each is one
+ * customer, WhatsApp replies go to WhatsApp's own id, and customers stored under the other form are still found.
  */
-describe('local runtime: the two forms of a Brazilian or Mexican mobile number are one customer', () => {
+describe('local runtime: the two forms of a Brazilian, Mexican or Argentine mobile number are one customer', () => {
   const time = new ManualTimers(Date.parse('2026-12-04T12:00:00.000Z'));
   let runtime: LocalRuntime;
   let calls: RecordedCall[];
@@ -110,6 +119,35 @@ describe('local runtime: the two forms of a Brazilian or Mexican mobile number a
     ]);
     expect(await reply(customerId as string, 'whatsapp')).toBe('+5215512345678');
     expect(await reply(customerId as string, 'sms')).toBe('+525512345678');
+  });
+
+  it('files an Argentine WhatsApp id with its 9 and an SMS without it under one customer', async () => {
+    // The Chatwoot fixture's sender: WhatsApp's id of the mobile (11) 15 2345-6789.
+    const waId = ARGENTINA_WITH_9.contacts[0]?.wa_id as string;
+    expect(waId).toBe('5491123456789');
+    await whatsapp(waId);
+    const customerId = await holder('+541123456789');
+    expect(customerId).toBeDefined();
+    await sms('+541123456789');
+    expect(await holder('+541123456789')).toBe(customerId);
+    const customer = await runtime.store.customers.getCustomer(customerId as string);
+    expect(customer?.channels.sort()).toEqual(['sms', 'whatsapp']);
+    expect(customer?.identities).toEqual([{ kind: 'phone', value: '+541123456789' }]);
+    expect(await reply(customerId as string, 'whatsapp')).toBe('+5491123456789');
+    expect(await reply(customerId as string, 'sms')).toBe('+541123456789');
+  });
+
+  it('finds an Argentine customer an earlier version keyed under the WhatsApp id, once', async () => {
+    const now = new Date(time.now()).toISOString();
+    await runtime.store.customers.claimIdentity({ kind: 'phone', value: '+5493511234567' }, 'cu_old_ar', now);
+    calls.length = 0;
+    await sms('+543511234567');
+    expect(identityReads()).toBe(2);
+    expect(await holder('+543511234567')).toBe('cu_old_ar');
+    calls.length = 0;
+    await whatsapp('5493511234567');
+    expect(identityReads()).toBe(1);
+    expect(await holder('+543511234567')).toBe('cu_old_ar');
   });
 
   it('finds a customer stored under the other form before, and keys them under the new one once', async () => {

@@ -232,6 +232,41 @@ describe('local runtime: Messenger and Instagram watermark receipts', () => {
     ]);
   });
 
+  it('moves a reply two merges deep (merged into a customer since merged on), one profile read a merge', async () => {
+    const first = await conversation('messenger', ['Before both merges']);
+    const middle = await conversation('instagram', ['In between']);
+    const kept = await conversation('instagram', ['Kept']);
+    const merge = (target: string, source: string) =>
+      runtime.store.merges.merge(target, source, 'agent-wm', new Date(tick()).toISOString());
+    await merge(middle.customerId, first.customerId);
+    await merge(kept.customerId, middle.customerId);
+    await runtime.idle();
+    calls.length = 0;
+    const watermark = tick();
+    await post(metaEvent('messenger', first.psid, watermark, { read: { watermark } }));
+    const spent = calls.filter((c) => !c.pk.startsWith('LIVE#'));
+    // The merged timeline shows all three replies; only the receipt's channel moved.
+    const byChannel = (await outbound(kept.customerId)).map((i) => [i.channel, i.status]);
+    expect(byChannel.sort()).toEqual([
+      ['instagram', 'sent'],
+      ['instagram', 'sent'],
+      ['messenger', 'read'],
+    ]);
+    // The identity (now the kept customer's), the kept profile, the profile of each customer merged
+    // into the group (for its own merges), a page of each partition, the write.
+    // (The recorder names no key for a Query.)
+    expect(spent.map((c) => [c.command, c.command === 'Query' ? '' : c.pk])).toEqual([
+      ['GetItem', `IDENTITY#messenger#${PAGE}:${first.psid}`],
+      ['GetItem', `CUSTOMER#${kept.customerId}`],
+      ['GetItem', `CUSTOMER#${middle.customerId}`],
+      ['GetItem', `CUSTOMER#${first.customerId}`],
+      ['Query', ''],
+      ['Query', ''],
+      ['Query', ''],
+      ['UpdateItem', `CUSTOMER#${first.customerId}`],
+    ]);
+  });
+
   it('tells live clients the reply was read', async () => {
     const { psid, customerId, sent } = await conversation('messenger', ['Seen?']);
     const started = Math.min(Date.now(), now) - 60_000;

@@ -189,6 +189,7 @@ export const ADVERSARIAL_CASES: readonly AdversarialCase[] = [
   ...cases('domain phoneIdentityKey', phoneIdentityKey, {
     'Brazilian digits': () => run('9', '+5541'),
     'Mexican digits': () => run('1', '+521'),
+    'Argentine digits': () => run('1', '+549'),
   }),
   ...cases('domain providerPhone', (text) => providerPhone(text), {
     'separated digits': () => run('1 ', '+'),

@@ -82,6 +82,49 @@ export function addMergedIdentitiesInput(
   };
 }
 
+/**
+ * Merge: the target carries the source's WhatsApp id of its phone (when it is not the number the
+ * identity is keyed under), so WhatsApp replies reach it; only while the target has none, so a retry
+ * writes nothing new and a WhatsApp message the target took since keeps its own.
+ */
+export function carryWhatsappAddressInput(
+  table: string,
+  targetId: string,
+  address: string,
+): UpdateCommandInput {
+  return {
+    TableName: table,
+    Key: Keys.customer(targetId),
+    UpdateExpression: 'SET whatsappAddress = :address',
+    ConditionExpression: 'entity = :customer AND attribute_not_exists(whatsappAddress)',
+    ExpressionAttributeValues: { ':customer': 'customer', ':address': address },
+  };
+}
+
+/**
+ * Unmerge: the target drops a WhatsApp id that belongs to one of the source's phones (`addresses`, the
+ * WhatsApp forms of their numbers), which it no longer shows; any other it keeps. Conditional: a retry
+ * removes nothing more. Undefined when the source has no phone with another WhatsApp form.
+ */
+export function dropWhatsappAddressInput(
+  table: string,
+  targetId: string,
+  addresses: readonly string[],
+): UpdateCommandInput | undefined {
+  if (addresses.length === 0) return undefined;
+  const values: Record<string, unknown> = {};
+  addresses.forEach((address, i) => {
+    values[`:a${i}`] = address;
+  });
+  return {
+    TableName: table,
+    Key: Keys.customer(targetId),
+    UpdateExpression: 'REMOVE whatsappAddress',
+    ConditionExpression: `whatsappAddress IN (${Object.keys(values).join(', ')})`,
+    ExpressionAttributeValues: values,
+  };
+}
+
 /** Unmerge: the target no longer lists the source nor shows its identities. */
 export function removeMergedFromInput(
   table: string,

@@ -27,11 +27,8 @@ export const WATERMARK_PAGE = 20;
  */
 export const WATERMARK_MAX_PAGES = 5;
 
-/**
- * How many partitions a watermark receipt reads: its customer's and those of the customers merged
- * directly into it (their replies from before the merge stay there). Further ones are not looked in.
- */
-export const WATERMARK_MAX_PARTITIONS = 10;
+/** How many partitions a watermark receipt reads (the bound lives with the walk of the merges). */
+export { WATERMARK_MAX_PARTITIONS } from '../../domain/watermark.js';
 
 /** The raw payload of a timeline item when it is too large to ride on it, or undefined. */
 export function rawAside(raw: unknown): string | undefined {

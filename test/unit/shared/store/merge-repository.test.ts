@@ -176,4 +176,69 @@ describe('mergeRepository', () => {
     await expect(merges.merge('cu_t', 'cu_s', 'ag_1', 'n')).rejects.toThrow(/being unmerged from cu_x/);
     expect(updates()).toEqual([]);
   });
+
+  describe("the source's WhatsApp id that is not its number", () => {
+    const brazilian = {
+      entity: 'customer',
+      id: 'cu_b',
+      identities: new Set(['phone#+5541988887777']),
+      whatsappAddress: '+554188887777',
+    };
+    const withProfiles = (extra: Record<string, Record<string, unknown>>) =>
+      ddb.on(GetCommand).callsFake((input: { Key: { pk: string } }) => ({
+        Item: { ...profiles, 'CUSTOMER#cu_b': brazilian, ...extra }[input.Key.pk],
+      }));
+    const carried = () =>
+      ddb
+        .commandCalls(UpdateCommand)
+        .map((call) => call.args[0].input)
+        .filter((input) => input.UpdateExpression?.includes('whatsappAddress'));
+
+    it('goes to a target with no phone of its own, only while it has none', async () => {
+      withProfiles({ 'CUSTOMER#cu_s': { ...profiles['CUSTOMER#cu_s'], id: 'cu_s' } });
+      await repository().merges.merge('cu_s', 'cu_b', 'ag_1', '2025-06-10T09:00:00.000Z');
+      expect(carried()).toEqual([
+        expect.objectContaining({
+          Key: { pk: 'CUSTOMER#cu_s', sk: 'PROFILE' },
+          UpdateExpression: 'SET whatsappAddress = :address',
+          ConditionExpression: 'entity = :customer AND attribute_not_exists(whatsappAddress)',
+          ExpressionAttributeValues: { ':customer': 'customer', ':address': '+554188887777' },
+        }),
+      ]);
+    });
+
+    it('does not go to a target with a phone of its own (WhatsApp replies go to that one)', async () => {
+      withProfiles({});
+      await repository().merges.merge('cu_t', 'cu_b', 'ag_1', '2025-06-10T09:00:00.000Z');
+      expect(carried()).toEqual([]);
+    });
+
+    it('is asked again after a crash past the pointer: the target is read again and gets it', async () => {
+      withProfiles({
+        'CUSTOMER#cu_b': { ...brazilian, mergedInto: 'cu_s', mergedAt: '2025-06-10T09:00:00.000Z' },
+        'CUSTOMER#cu_s': { ...profiles['CUSTOMER#cu_s'], mergedFrom: new Set(['cu_b']) },
+      });
+      await repository().merges.merge('cu_s', 'cu_b', 'ag_1', '2025-06-10T09:05:00.000Z');
+      expect(carried().map((input) => input.ExpressionAttributeValues?.[':address'])).toEqual([
+        '+554188887777',
+      ]);
+    });
+
+    it('leaves the target on unmerge when it is the WhatsApp form of one of the source phones', async () => {
+      ddb.on(QueryCommand).resolves({ Items: [] });
+      withProfiles({
+        'CUSTOMER#cu_b': { ...brazilian, mergedInto: 'cu_s' },
+        'CUSTOMER#cu_s': { ...profiles['CUSTOMER#cu_s'], whatsappAddress: '+554188887777' },
+      });
+      await repository().merges.unmerge('cu_s', 'cu_b', 'ag_1', '2025-06-10T09:00:00.000Z');
+      expect(carried()).toEqual([
+        expect.objectContaining({
+          Key: { pk: 'CUSTOMER#cu_s', sk: 'PROFILE' },
+          UpdateExpression: 'REMOVE whatsappAddress',
+          ConditionExpression: 'whatsappAddress IN (:a0)',
+          ExpressionAttributeValues: { ':a0': '+554188887777' },
+        }),
+      ]);
+    });
+  });
 });

@@ -40,6 +40,9 @@ export interface TableAccess {
   readonly writePartitions?: readonly string[];
 }
 
+/** A setting of the config schema that names a secret (the provider secret, the signing secret). */
+export type SecretArnSetting = Extract<keyof Config, `${string}_SECRET_ARN`>;
+
 /** A setting of the config schema that holds a queue URL, so a binding cannot invent a variable name. */
 export type QueueUrlSetting = Extract<keyof Config, `${string}_QUEUE_URL`>;
 
@@ -73,7 +76,6 @@ export interface ThreadlineFunctionProps {
 const projectRoot = fileURLToPath(new URL('../../', import.meta.url));
 
 const tableNameSetting = 'TABLE_NAME' satisfies keyof Config;
-const secretArnSetting = 'PROVIDER_SECRET_ARN' satisfies keyof Config;
 
 /**
  * The house Lambda function: Node 22 on arm64, one ESM bundle built by the local esbuild, source maps,
@@ -220,9 +222,12 @@ export class ThreadlineFunction extends NodejsFunction {
     return this;
   }
 
-  /** Sets PROVIDER_SECRET_ARN and grants reading the secret; its values never enter the template. */
-  bindSecret(secret: ISecret): this {
-    this.addEnvironment(secretArnSetting, secret.secretArn);
+  /**
+   * Sets `envName` (PROVIDER_SECRET_ARN or SIGNING_SECRET_ARN) to the secret's ARN and grants reading
+   * it; its values never enter the template.
+   */
+  bindSecret(secret: ISecret, envName: SecretArnSetting): this {
+    this.addEnvironment(envName, secret.secretArn);
     secret.grantRead(this);
     return this;
   }

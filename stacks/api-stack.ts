@@ -1,17 +1,9 @@
-import { CfnOutput, Duration, Fn, RemovalPolicy, Stack, type StackProps } from 'aws-cdk-lib';
-import { AccessLogFormat } from 'aws-cdk-lib/aws-apigateway';
-import {
-  HttpApi,
-  HttpMethod,
-  type HttpRoute,
-  type HttpStage,
-  LogGroupLogDestination,
-} from 'aws-cdk-lib/aws-apigatewayv2';
+import { CfnOutput, Duration, Fn, Stack, type StackProps } from 'aws-cdk-lib';
+import { type HttpApi, HttpMethod, type HttpRoute, type HttpStage } from 'aws-cdk-lib/aws-apigatewayv2';
 import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
 import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import { SqsDestination } from 'aws-cdk-lib/aws-lambda-destinations';
-import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { IBucket } from 'aws-cdk-lib/aws-s3';
 import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
 import type { ITopic } from 'aws-cdk-lib/aws-sns';
@@ -32,6 +24,7 @@ import { type QueueUrlSetting, ThreadlineFunction } from './constructs/threadlin
 import { inboundMailPrefix } from './email-receiving.js';
 import { bindExports } from './exports.js';
 import {
+  createHttpApi,
   executeApiUrl,
   publicBaseUrlSetting,
   reserveConcurrencySetting,
@@ -60,7 +53,10 @@ export interface ApiStackProps extends StackProps, TimersProps, IntegratorEvents
   readonly outboundQueue: IQueue;
   /** The consumed queues' dead-letter queues: a consumer sends a permanent failure there at once. */
   readonly deadLetterQueues: { inbound: IQueue; mail: IQueue; outbound: IQueue };
+  /** Provider credentials: read by the signed webhooks and the functions that send replies only. */
   readonly providerSecret: ISecret;
+  /** The survey links' and web-chat identity tokens' keys: read by web chat, the agent API and the timers. */
+  readonly signingSecret: ISecret;
   /** The SES configuration set email replies are sent with, so bounces and deliveries come back. */
   readonly sesConfigurationSetName: string;
   /** Agents' sign-in: the agent API verifies access tokens of this pool and client, for this group. */
@@ -95,6 +91,7 @@ export function statefulInputs(stateful: StatefulStack): Omit<ApiStackProps, key
       outbound: stateful.outboundDeadLetterQueue,
     },
     providerSecret: stateful.providerSecret,
+    signingSecret: stateful.signingSecret,
     sesConfigurationSetName: stateful.sesConfigurationSet.configurationSetName,
     agentAuth: {
       userPoolId: stateful.agentPool.userPoolId,
@@ -119,7 +116,7 @@ export function statefulInputs(stateful: StatefulStack): Omit<ApiStackProps, key
 export class ApiStack extends Stack {
   constructor(scope: Construct, id: string, props: ApiStackProps) {
     super(scope, id, props);
-    const { api, stage } = this.httpApi();
+    const { api, stage } = createHttpApi(this);
     const publicBaseUrl = publicBaseUrlSetting(this, props.publicBaseUrl);
     const { functions: webhookFunctions, routes: webhookRoutes } = this.webhookFunctions(api, stage, {
       ...props,
@@ -160,8 +157,8 @@ export class ApiStack extends Stack {
     const functions = new Map([...webhookFunctions.entries()].map(([, fn]) => [fn.node.id, fn]));
     const timers = addTimers(this, props, [resolver, agentApi])
       .bindQueue(props.outboundQueue, 'OUTBOUND_QUEUE_URL')
-      // Email surveys: their links are signed with the secret's CSAT_SIGNING_SECRET, on the public URL.
-      .bindSecret(props.providerSecret);
+      // Email surveys: their links are signed with the signing secret's CSAT_SIGNING_SECRET, on the public URL.
+      .bindSecret(props.signingSecret, 'SIGNING_SECRET_ARN');
     timers.addEnvironment(publicBaseUrlVariable, publicBaseUrl ?? executeApiUrl(api));
     const live = addLive(this, props);
     // The table's stream has two readers (events, live): the live stream function also pushes to visitors.
@@ -198,41 +195,6 @@ export class ApiStack extends Stack {
     });
   }
 
-  /** The HTTP API with its one throttled stage, whose access logs carry no path or query string. */
-  private httpApi(): { api: HttpApi; stage: HttpStage } {
-    const accessLogs = new LogGroup(this, 'ApiAccessLogs', {
-      retention: RetentionDays.ONE_MONTH,
-      removalPolicy: RemovalPolicy.DESTROY,
-    });
-    const api = new HttpApi(this, 'HttpApi', {
-      apiName: this.stackName,
-      description: 'Threadline: provider webhooks and the agent API',
-      // The stage is added below: only an explicit stage takes throttling and access logs.
-      createDefaultStage: false,
-    });
-    const stage = api.addStage('DefaultStage', {
-      stageName: '$default',
-      autoDeploy: true,
-      throttle: { rateLimit: 100, burstLimit: 200 },
-      accessLogSettings: {
-        destination: new LogGroupLogDestination(accessLogs),
-        // No path or query string: agent API paths carry customer ids and searches.
-        format: AccessLogFormat.custom(
-          JSON.stringify({
-            requestId: '$context.requestId',
-            requestTime: '$context.requestTimeEpoch',
-            routeKey: '$context.routeKey',
-            status: '$context.status',
-            latencyMs: '$context.responseLatency',
-            integrationError: '$context.integrationErrorMessage',
-          }),
-        ),
-      },
-    });
-    new CfnOutput(this, 'ApiUrl', { value: stage.url });
-    return { api, stage };
-  }
-
   /** One function per entry of `webhooks`, bound to its queue (and the secret), behind its routes. */
   private webhookFunctions(
     api: HttpApi,
@@ -252,9 +214,10 @@ export class ApiStack extends Stack {
         description: `Threadline ${webhook.name} webhook`,
         keepNames: false,
       }).bindQueue(...webhookQueues[webhook.enqueuesTo ?? 'inbound']);
-      const secret = webhook.readsProviderSecret ?? true;
-      if (secret)
-        alarmOnSignatureRefusals(this, webhook.id, fn.bindSecret(props.providerSecret), props.alarmTopic);
+      if (webhook.readsProviderSecret ?? true) {
+        fn.bindSecret(props.providerSecret, 'PROVIDER_SECRET_ARN');
+        alarmOnSignatureRefusals(this, webhook.id, fn, props.alarmTopic);
+      }
       if (webhook.signsPublicUrl && props.publicBaseUrl) {
         fn.addEnvironment(publicBaseUrlVariable, props.publicBaseUrl);
       }
@@ -334,7 +297,7 @@ export class ApiStack extends Stack {
     return resolver;
   }
 
-  /** The agent API: the table, replies to the outbound queue, Cognito sign-in. */
+  /** The agent API: the table, replies to the outbound queue, Cognito sign-in, the survey page's key. */
   private agentApi(props: ApiStackProps): ThreadlineFunction {
     const agentApi = new ThreadlineFunction(this, 'AgentApi', {
       name: 'agent-api',
@@ -352,7 +315,8 @@ export class ApiStack extends Stack {
     })
       .bindTable(props.table, { delete: true })
       .bindQueue(props.outboundQueue, 'OUTBOUND_QUEUE_URL')
-      .bindSecret(props.providerSecret);
+      // The public survey page's key (CSAT_SIGNING_SECRET); agents sign in with Cognito: no provider secret.
+      .bindSecret(props.signingSecret, 'SIGNING_SECRET_ARN');
     agentApi.addEnvironment('COGNITO_USER_POOL_ID', props.agentAuth.userPoolId);
     agentApi.addEnvironment('COGNITO_CLIENT_ID', props.agentAuth.clientId);
     agentApi.addEnvironment('AGENT_GROUP', props.agentAuth.group);
@@ -382,7 +346,7 @@ export class ApiStack extends Stack {
    * Threadline's configuration set only.
    */
   private sendsReplies(fn: ThreadlineFunction, props: ApiStackProps, publicBaseUrl: string): void {
-    fn.bindSecret(props.providerSecret);
+    fn.bindSecret(props.providerSecret, 'PROVIDER_SECRET_ARN');
     // A web-chat reply is "sent" by reporting it delivered through the inbound queue.
     fn.bindQueue(props.inboundQueue, 'INBOUND_QUEUE_URL');
     fn.addEnvironment('OUTBOUND_MAX_ATTEMPTS', String(outboundConsumer.maxReceiveCount));

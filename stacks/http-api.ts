@@ -1,6 +1,14 @@
-import { Aws, Fn, type Stack } from 'aws-cdk-lib';
-import type { HttpApi, HttpRoute, HttpStage } from 'aws-cdk-lib/aws-apigatewayv2';
-import { CfnRoute, CfnStage } from 'aws-cdk-lib/aws-apigatewayv2';
+import { Aws, CfnOutput, Fn, RemovalPolicy, type Stack } from 'aws-cdk-lib';
+import { AccessLogFormat } from 'aws-cdk-lib/aws-apigateway';
+import {
+  CfnRoute,
+  CfnStage,
+  HttpApi,
+  type HttpRoute,
+  type HttpStage,
+  LogGroupLogDestination,
+} from 'aws-cdk-lib/aws-apigatewayv2';
+import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import * as z from 'zod';
 import { stackSetting } from './email-receiving.js';
 
@@ -102,4 +110,39 @@ export const BooleanSettingSchema = z.union(
  */
 export function reserveConcurrencySetting(stack: Stack): boolean {
   return stackSetting(stack, 'reserveConcurrency', undefined, BooleanSettingSchema) ?? true;
+}
+
+/** The HTTP API with its one throttled stage, whose access logs carry no path or query string. */
+export function createHttpApi(scope: Stack): { api: HttpApi; stage: HttpStage } {
+  const accessLogs = new LogGroup(scope, 'ApiAccessLogs', {
+    retention: RetentionDays.ONE_MONTH,
+    removalPolicy: RemovalPolicy.DESTROY,
+  });
+  const api = new HttpApi(scope, 'HttpApi', {
+    apiName: scope.stackName,
+    description: 'Threadline: provider webhooks and the agent API',
+    // The stage is added below: only an explicit stage takes throttling and access logs.
+    createDefaultStage: false,
+  });
+  const stage = api.addStage('DefaultStage', {
+    stageName: '$default',
+    autoDeploy: true,
+    throttle: { rateLimit: 100, burstLimit: 200 },
+    accessLogSettings: {
+      destination: new LogGroupLogDestination(accessLogs),
+      // No path or query string: agent API paths carry customer ids and searches.
+      format: AccessLogFormat.custom(
+        JSON.stringify({
+          requestId: '$context.requestId',
+          requestTime: '$context.requestTimeEpoch',
+          routeKey: '$context.routeKey',
+          status: '$context.status',
+          latencyMs: '$context.responseLatency',
+          integrationError: '$context.integrationErrorMessage',
+        }),
+      ),
+    },
+  });
+  new CfnOutput(scope, 'ApiUrl', { value: stage.url });
+  return { api, stage };
 }

@@ -18,6 +18,14 @@ export function suppressStatefulFindings(stack: StatefulStack): void {
       "generated value, Meta's webhook verify token, is pasted into Meta's console by hand. Operators " +
       'rotate by hand and update the secret.',
   });
+  suppress(stack.signingSecret, {
+    id: 'AwsSolutions-SMG4',
+    reason:
+      "The secret holds the key survey links are signed with, which links already in customers' mailboxes " +
+      "must keep verifying against, and the key the business's own sites sign visitors' identity tokens " +
+      'with, which the site holds too. A rotation function could change neither side on its own; operators ' +
+      'rotate by hand, on both sides.',
+  });
   suppress(stack.agentPool, {
     id: 'AwsSolutions-COG8',
     reason:

@@ -15,12 +15,11 @@ import {
   TableEncryption,
 } from 'aws-cdk-lib/aws-dynamodb';
 import type { Bucket } from 'aws-cdk-lib/aws-s3';
-import { Secret } from 'aws-cdk-lib/aws-secretsmanager';
+import type { Secret } from 'aws-cdk-lib/aws-secretsmanager';
 import type { ConfigurationSet, ReceiptRuleSet } from 'aws-cdk-lib/aws-ses';
 import type { Topic } from 'aws-cdk-lib/aws-sns';
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
-import type { Config } from '#shared/config/config.js';
 import { tableDefinition } from '#shared/store/table.js';
 import {
   alarmOnAnyMessage,
@@ -42,6 +41,7 @@ import {
 } from './email-receiving.js';
 import { BooleanSettingSchema } from './http-api.js';
 import { suppressStatefulFindings } from './nag-suppressions.js';
+import { createProviderSecret, createSigningSecret } from './secrets.js';
 import { timersConsumer } from './timers.js';
 
 /**
@@ -91,24 +91,6 @@ export const webhookConsumer = {
   maxBatchingWindow: Duration.seconds(1),
 } as const;
 
-/** The keys of the provider secret: provider credentials and the survey links' key (AGENT_TOKENS: Cognito instead). */
-export const providerSecretKeys = [
-  'META_APP_SECRET',
-  'META_VERIFY_TOKEN',
-  'TWILIO_AUTH_TOKEN',
-  'TWILIO_ACCOUNT_SID',
-  'WHATSAPP_ACCESS_TOKEN',
-  'WHATSAPP_PHONE_NUMBER_ID',
-  'META_PAGE_ACCESS_TOKEN',
-  'SES_FROM_ADDRESS',
-  'TWILIO_FROM_NUMBER',
-  'TWILIO_WHATSAPP_FROM',
-  'CSAT_SIGNING_SECRET',
-] as const satisfies readonly (keyof Config)[];
-
-/** The one generated value: a verify token is ours to choose, and the operator pastes it into Meta. */
-const generatedKey = 'META_VERIFY_TOKEN';
-
 export interface StatefulStackProps extends StackProps {
   /**
    * A domain whose mail Threadline receives, every address at it. Without it (or its context key
@@ -156,6 +138,8 @@ export class StatefulStack extends Stack {
   readonly timersQueue: Queue;
   readonly timersDeadLetterQueue: Queue;
   readonly providerSecret: Secret;
+  /** The keys survey links and web-chat identity tokens are signed with, for the functions that check them. */
+  readonly signingSecret: Secret;
   /** Integrator webhook deliveries (one message per subscription and event), read by the webhooks function. */
   readonly webhookQueue: Queue;
   readonly webhookDeadLetterQueue: Queue;
@@ -206,8 +190,10 @@ export class StatefulStack extends Stack {
     new CfnOutput(this, 'WebhookDeadLetterQueueName', { value: this.webhookDeadLetterQueue.queueName });
     new CfnOutput(this, 'ChangeFeedFailuresQueueName', { value: this.changeFeedFailuresQueue.queueName });
 
-    this.providerSecret = this.createProviderSecret();
+    this.providerSecret = createProviderSecret(this);
     new CfnOutput(this, 'ProviderSecretName', { value: this.providerSecret.secretName });
+    this.signingSecret = createSigningSecret(this);
+    new CfnOutput(this, 'SigningSecretName', { value: this.signingSecret.secretName });
 
     [this.agentPool, this.agentPoolClient] = this.createAgentPool();
     new CfnOutput(this, 'AgentUserPoolId', { value: this.agentPool.userPoolId });
@@ -301,28 +287,6 @@ export class StatefulStack extends Stack {
       });
     }
     return table;
-  }
-
-  /**
-   * Empty values read as unset, so a function whose credentials are not filled in yet fails at cold
-   * start naming them. The values never enter the template: CloudFormation has Secrets Manager generate
-   * the secret from this template of keys.
-   */
-  private createProviderSecret(): Secret {
-    const placeholders = Object.fromEntries(
-      providerSecretKeys.filter((key) => key !== generatedKey).map((key) => [key, '']),
-    );
-    return new Secret(this, 'ProviderSecret', {
-      secretName: 'threadline/providers',
-      description: `Threadline provider credentials (JSON: ${providerSecretKeys.join(', ')}); fill in after deploy`,
-      generateSecretString: {
-        secretStringTemplate: JSON.stringify(placeholders),
-        generateStringKey: generatedKey,
-        passwordLength: 32,
-        excludePunctuation: true,
-      },
-      removalPolicy: RemovalPolicy.RETAIN,
-    });
   }
 
   /** Agents: invited by an administrator (no self sign-up), strong passwords, a second factor. */

@@ -32,7 +32,8 @@ const VISITOR_CONNECTION_PARTITIONS = ['WEBCHAT_CONN#', 'WEBCHAT_LIVE#', 'WEBCHA
 export interface WebchatProps {
   readonly table: ITable;
   readonly inboundQueue: IQueue;
-  readonly providerSecret: ISecret;
+  /** The signing keys (WEBCHAT_IDENTITY_SECRET): never the provider secret, which a public function must not read. */
+  readonly signingSecret: ISecret;
 }
 
 /**
@@ -54,7 +55,7 @@ export function addWebchat(scope: Stack, api: HttpApi, props: WebchatProps) {
   })
     .bindTable(props.table)
     .bindQueue(props.inboundQueue, 'INBOUND_QUEUE_URL')
-    .bindSecret(props.providerSecret);
+    .bindSecret(props.signingSecret, 'SIGNING_SECRET_ARN');
   // WEBCHAT_ALLOWED_ORIGINS (context webchatAllowedOrigins) is set with the operator settings (stacks/settings.ts).
   const routes = api.addRoutes({
     path: '/webchat/{proxy+}',

@@ -44,8 +44,14 @@ export const ConfigSchema = z.object({
   EXPORTS_BUCKET: optionalNonEmptyString,
   /** How many times the outbound queue delivers a reply before the sender gives it up as failed. */
   OUTBOUND_MAX_ATTEMPTS: z._default(z.coerce.number().check(z.int(), z.gte(1), z.lte(100)), 5),
-  /** On AWS: the Secrets Manager secret (JSON) holding the provider secrets below. */
+  /** On AWS: the Secrets Manager secret (JSON) holding the provider credentials below. */
   PROVIDER_SECRET_ARN: optionalNonEmptyString,
+  /**
+   * On AWS: the Secrets Manager secret (JSON) holding the keys Threadline signs with for visitors and
+   * customers (CSAT_SIGNING_SECRET, WEBCHAT_IDENTITY_SECRET), apart from the provider credentials so
+   * the public functions that read them cannot read those.
+   */
+  SIGNING_SECRET_ARN: optionalNonEmptyString,
   /** Region for phone numbers written without a country code. */
   DEFAULT_REGION: z._default(
     // Typed for libphonenumber-js here, once, rather than cast wherever it is used.

@@ -20,20 +20,76 @@ export const SENDER_SECRET_KEYS = [
 ] as const satisfies readonly SecretKey[];
 
 /**
- * What a function reads from the secret: `uses`, the keys it reads (a bad one stops its start, naming
+ * The keys of the signing secret (SIGNING_SECRET_ARN): what Threadline signs visitors' and customers'
+ * tokens and links with. They are apart from the provider credentials so the public functions that
+ * read them (web chat, the survey page) cannot read Twilio's, Meta's or WhatsApp's.
+ */
+export const SIGNING_SECRET_KEYS = [
+  'CSAT_SIGNING_SECRET',
+  'WEBCHAT_IDENTITY_SECRET',
+] as const satisfies readonly SecretKey[];
+
+type SigningKey = (typeof SIGNING_SECRET_KEYS)[number];
+
+/** Whether `key` is read from the signing secret rather than the provider secret. */
+function isSigningKey(key: string): key is SigningKey {
+  return (SIGNING_SECRET_KEYS as readonly string[]).includes(key);
+}
+
+/** The two secrets, each by the setting naming it, with the keys it holds and where the others go. */
+const SECRETS = [
+  {
+    setting: 'PROVIDER_SECRET_ARN',
+    name: 'provider secret',
+    holds: (key: string) => !isSigningKey(key),
+    elsewhere: 'read from the signing secret (SIGNING_SECRET_ARN) now; move it there (README, Deploy)',
+  },
+  {
+    setting: 'SIGNING_SECRET_ARN',
+    name: 'signing secret',
+    holds: isSigningKey,
+    elsewhere: 'not read from the signing secret; it belongs in the provider secret',
+  },
+] as const satisfies readonly {
+  setting: keyof Config;
+  name: string;
+  holds: (key: string) => boolean;
+  elsewhere: string;
+}[];
+
+/** What a function that uses a signing key does without it: said once at its start. */
+const WITHOUT_SIGNING_KEY: Record<SigningKey, { level: 'warn' | 'info'; effect: string }> = {
+  // The stack generates it: missing, it was taken out, or an upgrade has not moved it yet.
+  CSAT_SIGNING_SECRET: {
+    level: 'warn',
+    effect: 'email surveys go out without answer links, and the links already sent are refused',
+  },
+  // Unset by choice on a site without sign-in.
+  WEBCHAT_IDENTITY_SECRET: {
+    level: 'info',
+    effect: 'identity tokens are refused, every web-chat visitor is anonymous',
+  },
+};
+
+/**
+ * What a function reads from the secrets: `uses`, the keys it reads (a bad one stops its start, naming
  * the key; a bad other key is dropped with a warning, so one channel's typo never stops another);
- * `warn`, where those warnings go.
+ * `warn` and `note`, where warnings and notices go.
  */
 export interface SecretUse {
   readonly uses: readonly SecretKey[] | ((base: Config) => readonly SecretKey[]);
   readonly warn?: (message: string) => void;
+  readonly note?: (message: string) => void;
 }
 
 /**
- * Loads the configuration on AWS: the environment, plus the provider secrets from the Secrets Manager
- * secret named by PROVIDER_SECRET_ARN (read once per cold start). A variable set in the environment
- * wins over the secret, so an operator can override one value without editing the secret. Each key of
- * the secret is checked on its own (see SecretUse): the secret is shared by every function.
+ * Loads the configuration on AWS: the environment, plus the keys of the Secrets Manager secrets named
+ * by PROVIDER_SECRET_ARN (provider credentials) and SIGNING_SECRET_ARN (the signing keys), each read
+ * once per cold start when set. Each secret gives only its own keys: one found in the other is
+ * ignored with a warning saying where it goes. A variable set in the environment wins over a secret,
+ * so an operator can override one value without editing it. Each key is checked on its own (see
+ * SecretUse): the provider secret is shared by several functions. A signing key the function uses
+ * that neither gives is said once, with what the function does without it.
  */
 export async function loadConfigWithSecrets(
   readSecret: SecretReader,
@@ -41,24 +97,45 @@ export async function loadConfigWithSecrets(
   use: SecretUse = { uses: [] },
 ): Promise<Config> {
   const base = loadConfig(env);
-  if (!base.PROVIDER_SECRET_ARN) return base;
-  const entries = secretEntries(await readSecret(base.PROVIDER_SECRET_ARN), 'PROVIDER_SECRET_ARN');
+  const secrets = SECRETS.filter((secret) => base[secret.setting] !== undefined);
+  if (secrets.length === 0) return base;
   const uses = new Set<string>(typeof use.uses === 'function' ? use.uses(base) : use.uses);
   const warn = use.warn ?? ((message: string) => log('warn', message, {}));
   const kept: Record<string, string> = {};
   const errors: string[] = [];
-  for (const [key, raw] of entries) {
-    if (env[key] !== undefined && env[key] !== '') continue;
-    const checked = checkSecretValue(key, raw);
-    if (checked.problem === undefined) {
-      if (checked.value !== undefined) kept[key] = checked.value;
-    } else if (uses.has(key)) errors.push(`${key}: ${checked.problem}`);
-    else if (checked.known)
-      warn(`provider secret: ${key} ignored, not used by this function: ${checked.problem}`);
+  for (const secret of secrets) {
+    const entries = secretEntries(await readSecret(base[secret.setting] ?? ''), secret.setting);
+    for (const [key, raw] of entries) {
+      if (env[key] !== undefined && env[key] !== '') continue;
+      const checked = checkSecretValue(key, raw);
+      const filled = checked.value !== undefined || checked.problem !== undefined;
+      if (!secret.holds(key)) {
+        if (checked.known && filled) warn(`${secret.name}: ${key} ignored: ${secret.elsewhere}`);
+      } else if (checked.problem === undefined) {
+        if (checked.value !== undefined) kept[key] = checked.value;
+      } else if (uses.has(key)) errors.push(`${secret.name}: ${key}: ${checked.problem}`);
+      else if (checked.known)
+        warn(`${secret.name}: ${key} ignored, not used by this function: ${checked.problem}`);
+    }
   }
-  if (errors.length > 0)
-    throw new ConfigError(`invalid configuration (provider secret): ${errors.join('; ')}`);
-  return loadConfig({ ...kept, ...env });
+  if (errors.length > 0) throw new ConfigError(`invalid configuration: ${errors.join('; ')}`);
+  const config = loadConfig({ ...kept, ...env });
+  sayMissingSigningKeys(config, uses, { warn, info: use.note ?? ((m) => log('info', m, {})) });
+  return config;
+}
+
+/** One line per signing key the function uses that no secret or variable gave, with what it does without. */
+function sayMissingSigningKeys(
+  config: Config,
+  uses: ReadonlySet<string>,
+  say: Record<'warn' | 'info', (message: string) => void>,
+): void {
+  for (const key of SIGNING_SECRET_KEYS) {
+    if (!uses.has(key) || config[key] !== undefined) continue;
+    const { level, effect } = WITHOUT_SIGNING_KEY[key];
+    const where = config.SIGNING_SECRET_ARN ? 'not in the signing secret' : 'not set (no SIGNING_SECRET_ARN)';
+    say[level](`signing secret: ${key} ${where}: ${effect}`);
+  }
 }
 
 /** The secret's keys and values, or a ConfigError naming `setting` when it is not a JSON object. */
@@ -110,24 +187,37 @@ const NOT_READ_ON_AWS: Partial<Record<SecretKey, string>> = {
   AGENT_TOKENS: 'not read on AWS, where agents sign in with Cognito; leave it out of the secret',
 };
 
+/** Which secret a file is for: the provider credentials, or the signing keys (`--signing`). */
+export type SecretFileKind = 'provider' | 'signing';
+
 /**
- * Checks a provider secret file before `put-secret-value` (`npm run check-secret -- <file>`): every
- * key's value as the functions that read it would, so an error here would stop those functions'
- * start. Warnings name keys no function reads from it (a typo, or AGENT_TOKENS).
+ * Checks a secret file before `put-secret-value` (`npm run check-secret -- [--signing] <file>`):
+ * every key's value as the functions that read it would, so an error here would stop those functions'
+ * start. Warnings name keys no function reads from this secret: a typo, AGENT_TOKENS, or a key that
+ * belongs in the other secret (the signing keys moved out of the provider secret).
  */
-export function checkSecretFile(text: string): { errors: string[]; warnings: string[] } {
+export function checkSecretFile(
+  text: string,
+  kind: SecretFileKind = 'provider',
+): { errors: string[]; warnings: string[] } {
   let entries: [string, unknown][];
   try {
     entries = secretEntries(text, 'the file');
   } catch (error) {
     return { errors: [(error as Error).message], warnings: [] };
   }
+  const secret = SECRETS[kind === 'provider' ? 0 : 1];
   const errors: string[] = [];
   const warnings: string[] = [];
   for (const [key, raw] of entries) {
     const checked = checkSecretValue(key, raw);
+    const filled = checked.value !== undefined || checked.problem !== undefined;
     if (!checked.known) warnings.push(`${key}: not a setting Threadline reads (a typo?)`);
-    else if (checked.problem !== undefined) errors.push(`${key}: ${checked.problem}`);
+    else if (!secret.holds(key)) {
+      // The functions ignore it here, whatever its value: it is checked in the file it moves to.
+      if (filled) warnings.push(`${key}: ${secret.elsewhere}`);
+      continue;
+    } else if (checked.problem !== undefined) errors.push(`${key}: ${checked.problem}`);
     const why = NOT_READ_ON_AWS[key as SecretKey];
     if (why && checked.value !== undefined) warnings.push(`${key}: ${why}`);
   }

@@ -52,7 +52,7 @@ export function timersEntry(
 
 /**
  * The timers function on AWS: timers from the timers queue (put there by Scheduler) fired against the
- * table; automations and surveys reply through the outbound queue (the secret: the survey links' key);
+ * table; automations and surveys reply through the outbound queue (the signing secret: the survey links' key);
  * and the agents' load reconcile, on its schedule.
  */
 export async function createTimersHandler(): Promise<

@@ -2,14 +2,17 @@ import { readFileSync } from 'node:fs';
 import { checkSecretFile } from '../config/secrets.js';
 
 /**
- * `npm run check-secret -- <file>`: checks a provider secret file before it is put into Secrets
- * Manager, so a value the functions would refuse is caught on the operator's machine, not at a cold
- * start. Prints one line per problem (the key, never the value); exits 1 when there is an error.
+ * `npm run check-secret -- [--signing] <file>`: checks a secret file before it is put into Secrets
+ * Manager (the provider secret, or with `--signing` the signing secret), so a value the functions
+ * would refuse is caught on the operator's machine, not at a cold start. Prints one line per problem
+ * (the key, never the value); exits 1 when there is an error.
  */
 function main(argv: readonly string[]): number {
-  const file = argv[0];
-  if (!file) {
-    console.error('usage: npm run check-secret -- <secret.json>');
+  const signing = argv.includes('--signing');
+  const files = argv.filter((arg) => arg !== '--signing');
+  const file = files[0];
+  if (!file || files.length > 1) {
+    console.error('usage: npm run check-secret -- [--signing] <secret.json>');
     return 2;
   }
   let text: string;
@@ -19,7 +22,7 @@ function main(argv: readonly string[]): number {
     console.error(`${file}: cannot be read (${(error as NodeJS.ErrnoException).code ?? 'error'})`);
     return 2;
   }
-  const { errors, warnings } = checkSecretFile(text);
+  const { errors, warnings } = checkSecretFile(text, signing ? 'signing' : 'provider');
   for (const line of errors) console.error(`${file}: error: ${line}`);
   for (const line of warnings) console.error(`${file}: warning: ${line}`);
   if (errors.length === 0)

@@ -14,7 +14,7 @@ import type { Construct } from 'constructs';
 import type { Config } from '#shared/config/config.js';
 import { aliasArgs, type OnDemandModule, onDemandBuildCommand } from '../bundling/on-demand.js';
 import { type BundledAsset, operatorFileAssets } from '../operator-files.js';
-import { operatorEnvironment } from '../settings.js';
+import { operatorEnvironment, operatorSettings } from '../settings.js';
 
 /**
  * How a function consumes an SQS queue: its timeout and its event source's batching. The queue's
@@ -39,6 +39,9 @@ export interface TableAccess {
   /** Partition-key prefixes the function's writes are confined to (a public function's own items). */
   readonly writePartitions?: readonly string[];
 }
+
+/** A setting of the config schema that names a secret (the provider secret, the signing secret). */
+export type SecretArnSetting = Extract<keyof Config, `${string}_SECRET_ARN`>;
 
 /** A setting of the config schema that holds a queue URL, so a binding cannot invent a variable name. */
 export type QueueUrlSetting = Extract<keyof Config, `${string}_QUEUE_URL`>;
@@ -73,7 +76,69 @@ export interface ThreadlineFunctionProps {
 const projectRoot = fileURLToPath(new URL('../../', import.meta.url));
 
 const tableNameSetting = 'TABLE_NAME' satisfies keyof Config;
-const secretArnSetting = 'PROVIDER_SECRET_ARN' satisfies keyof Config;
+
+/** Lambda's limit on a function's environment variables, measured as their JSON: 4 KB. */
+export const LAMBDA_ENVIRONMENT_BYTES = 4096;
+
+/**
+ * What a value CloudFormation fills in at deploy (a queue URL, an ARN, the table's name) is counted
+ * as: more than any of this stack's takes (a queue URL in the longest region name is some 110 bytes).
+ */
+export const DEPLOY_TIME_VALUE_BYTES = 128;
+
+/** One value's bytes inside the JSON Lambda measures: text exactly, a join by its parts, any other reference as DEPLOY_TIME_VALUE_BYTES. */
+function valueBytes(value: unknown): number {
+  if (typeof value === 'string') return Buffer.byteLength(JSON.stringify(value)) - 2;
+  const join = (value as { 'Fn::Join'?: [string, unknown[]] } | null)?.['Fn::Join'];
+  if (Array.isArray(join) && typeof join[0] === 'string' && Array.isArray(join[1])) {
+    const parts = join[1].reduce<number>((sum, part) => sum + valueBytes(part), 0);
+    return parts + Buffer.byteLength(join[0]) * Math.max(0, join[1].length - 1);
+  }
+  return DEPLOY_TIME_VALUE_BYTES;
+}
+
+/**
+ * The size of a function's environment as Lambda measures it (the variables as one JSON object), each
+ * deploy-time value counted as DEPLOY_TIME_VALUE_BYTES; and each variable's value, largest first.
+ */
+export function environmentSize(variables: Readonly<Record<string, unknown>>): {
+  bytes: number;
+  values: [string, number][];
+} {
+  const names = Object.keys(variables);
+  const values = names.map((name): [string, number] => [name, valueBytes(variables[name])]);
+  const frame = Buffer.byteLength(JSON.stringify(Object.fromEntries(names.map((n) => [n, '']))));
+  return {
+    bytes: frame + values.reduce((sum, [, bytes]) => sum + bytes, 0),
+    values: values.sort((a, b) => b[1] - a[1]),
+  };
+}
+
+/**
+ * Refuses at synth a function whose environment Lambda would refuse at deploy (over 4 KB), naming the
+ * function, the size, and its largest variables with the context key that sets each: the deploy's
+ * own error names neither, and comes after the stateful stack has already changed.
+ */
+function environmentProblems(fn: ThreadlineFunction): string[] {
+  const cfn = fn.node.defaultChild;
+  if (!(cfn instanceof CfnFunction)) return [];
+  const resolved = Stack.of(fn).resolve(cfn.environment) as
+    | { variables?: Record<string, unknown> }
+    | undefined;
+  const { bytes, values } = environmentSize(resolved?.variables ?? {});
+  if (bytes <= LAMBDA_ENVIRONMENT_BYTES) return [];
+  const largest = values
+    .slice(0, 3)
+    .map(([name, size]) => {
+      const context = (operatorSettings as Record<string, { context: string } | undefined>)[name]?.context;
+      return `${name} ${size} bytes${context ? ` (context ${context})` : ''}`;
+    })
+    .join(', ');
+  return [
+    `${fn.source}: its environment takes ${bytes} bytes, over Lambda's 4 KB (${LAMBDA_ENVIRONMENT_BYTES} bytes; ` +
+      `each value CloudFormation fills in counted as ${DEPLOY_TIME_VALUE_BYTES}); the largest: ${largest}. Shorten them`,
+  ];
+}
 
 /**
  * The house Lambda function: Node 22 on arm64, one ESM bundle built by the local esbuild, source maps,
@@ -149,6 +214,7 @@ export class ThreadlineFunction extends NodejsFunction {
     });
     this.source = props.name;
     this.restrictLogsTo(logGroup);
+    this.node.addValidation({ validate: () => environmentProblems(this) });
   }
 
   /**
@@ -220,9 +286,12 @@ export class ThreadlineFunction extends NodejsFunction {
     return this;
   }
 
-  /** Sets PROVIDER_SECRET_ARN and grants reading the secret; its values never enter the template. */
-  bindSecret(secret: ISecret): this {
-    this.addEnvironment(secretArnSetting, secret.secretArn);
+  /**
+   * Sets `envName` (PROVIDER_SECRET_ARN or SIGNING_SECRET_ARN) to the secret's ARN and grants reading
+   * it; its values never enter the template.
+   */
+  bindSecret(secret: ISecret, envName: SecretArnSetting): this {
+    this.addEnvironment(envName, secret.secretArn);
     secret.grantRead(this);
     return this;
   }

@@ -80,6 +80,7 @@ describe('cdk-nag AwsSolutions checks', () => {
       'AwsSolutions-S1 /ThreadlineStateful/ExportsBucket/Resource',
       'AwsSolutions-S1 /ThreadlineStateful/InboundMailBucket/Resource',
       'AwsSolutions-SMG4 /ThreadlineStateful/ProviderSecret/Resource',
+      'AwsSolutions-SMG4 /ThreadlineStateful/SigningSecret/Resource',
       'AwsSolutions-SQS3 /ThreadlineStateful/ChangeFeedFailuresQueue/Resource',
       'AwsSolutions-SQS3 /ThreadlineStateful/FailedEventsQueue/Resource',
     ];

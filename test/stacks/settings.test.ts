@@ -6,8 +6,9 @@ import { type Config, ConfigSchema } from '#shared/config/config.js';
 import { ApiStack, statefulInputs } from '../../stacks/api-stack.js';
 import { copyAsset, ThreadlineFunction } from '../../stacks/constructs/threadline-function.js';
 import { operatorFileAssets, operatorFiles } from '../../stacks/operator-files.js';
+import { providerSecretKeys, signingSecretKeys } from '../../stacks/secrets.js';
 import { operatorEnvironment, operatorSettings } from '../../stacks/settings.js';
-import { providerSecretKeys, StatefulStack } from '../../stacks/stateful-stack.js';
+import { StatefulStack } from '../../stacks/stateful-stack.js';
 import { appWith } from '../support/cdk-app.js';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
@@ -16,7 +17,8 @@ const settingNames = Object.keys(ConfigSchema.shape) as (keyof Config)[];
 /**
  * The settings a function's code reads: its handler bundled as the stack bundles it (tree-shaken, so
  * code it imports but never runs does not count), then every `.NAME` or `'NAME'` of the config schema.
- * The config loader's own check of AGENT_TOKENS, which every function runs, is not a read.
+ * The config loader's own check of AGENT_TOKENS, which every function runs, is not a read, nor is its
+ * list of the signing secret's keys.
  */
 async function settingsRead(source: string): Promise<Set<keyof Config>> {
   const out = await build({
@@ -29,7 +31,10 @@ async function settingsRead(source: string): Promise<Set<keyof Config>> {
     absWorkingDir: root,
     logLevel: 'silent',
   });
-  const text = (out.outputFiles[0]?.text ?? '').replaceAll('parseAgentTokens(result.data.AGENT_TOKENS)', '');
+  const text = (out.outputFiles[0]?.text ?? '')
+    .replaceAll('parseAgentTokens(result.data.AGENT_TOKENS)', '')
+    // The loader's list of the signing secret's keys, which it uses to sort keys between the secrets.
+    .replace(/var SIGNING_SECRET_KEYS\d* = \[[^\]]*\];/, '');
   return new Set(settingNames.filter((name) => new RegExp(`\\.${name}\\b|["'\`]${name}["'\`]`).test(text)));
 }
 
@@ -52,8 +57,11 @@ const everySetting: Record<string, string> = {
   knowledgeBaseDir: 'shared/responder/knowledge-base',
 };
 
-/** Read from the provider secret, not the environment: the function needs PROVIDER_SECRET_ARN. */
-const fromSecret = new Set<keyof Config>([...providerSecretKeys, 'WEBCHAT_IDENTITY_SECRET']);
+/** Read from a secret, not the environment: the function needs the variable naming that secret. */
+const fromSecret = new Map<keyof Config, 'PROVIDER_SECRET_ARN' | 'SIGNING_SECRET_ARN'>([
+  ...providerSecretKeys.map((key) => [key, 'PROVIDER_SECRET_ARN'] as const),
+  ...signingSecretKeys.map((key) => [key, 'SIGNING_SECRET_ARN'] as const),
+]);
 
 /** Read on AWS with no value of the stack's, and why. */
 const notPassed: Partial<Record<keyof Config, string>> = {
@@ -72,14 +80,20 @@ const unused: Record<string, Partial<Record<keyof Config, string>>> = {
     VOICE_WITHHELD_MESSAGE: 'the same',
   },
   'agent-api': { PUBLIC_BASE_URL: 'survey links are made by the timers function, which fires surveys' },
-  ses: { PROVIDER_SECRET_ARN: 'SNS signatures are checked against SNS certificates, not a secret' },
-  live: { PROVIDER_SECRET_ARN: 'read only for AGENT_TOKENS, which the stack replaces by Cognito' },
+  resolver: {
+    CSAT_SIGNING_SECRET: 'survey links are made by the timers function, which fires surveys',
+  },
   'live-stream': {
-    PROVIDER_SECRET_ARN: "shares the socket function's loader; only the socket signs agents in",
-    COGNITO_USER_POOL_ID: 'the same',
+    COGNITO_USER_POOL_ID: "shares the socket function's loader; only the socket signs agents in",
     COGNITO_CLIENT_ID: 'the same',
   },
 };
+
+/**
+ * The variables naming a secret, which the shared loader reads in every function: a function needs
+ * one only for the keys it reads from that secret, which `fromSecret` checks key by key.
+ */
+const secretArns = new Set<keyof Config>(['PROVIDER_SECRET_ARN', 'SIGNING_SECRET_ARN']);
 
 function functionsOf(context: Record<string, string>) {
   const app = appWith(context);
@@ -110,8 +124,9 @@ describe('the stack passes every setting a function reads', () => {
 
   it.each(functions.map((f) => [f.source, f]))('gives %s each setting its code reads', (source, fn) => {
     const missing = [...(reads.get(source) ?? [])].filter((name) => {
-      if (notPassed[name] || unused[source]?.[name]) return false;
-      if (fromSecret.has(name)) return !('PROVIDER_SECRET_ARN' in fn.env);
+      if (notPassed[name] || unused[source]?.[name] || secretArns.has(name)) return false;
+      const secret = fromSecret.get(name);
+      if (secret) return !(secret in fn.env);
       return !(name in fn.env);
     });
     expect(missing).toEqual([]);

@@ -2,14 +2,11 @@ import { isDeepStrictEqual } from 'node:util';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import { describe, expect, it } from 'vitest';
 import * as z from 'zod';
+import { SIGNING_SECRET_KEYS } from '#shared/config/secrets.js';
 import { tableDefinition } from '#shared/store/table.js';
 import { ApiStack, statefulInputs } from '../../stacks/api-stack.js';
-import {
-  inboundConsumer,
-  mailConsumer,
-  providerSecretKeys,
-  StatefulStack,
-} from '../../stacks/stateful-stack.js';
+import { providerSecretKeys, providerSecretTemplateKeys, signingSecretKeys } from '../../stacks/secrets.js';
+import { inboundConsumer, mailConsumer, StatefulStack } from '../../stacks/stateful-stack.js';
 import { appWith, executeApiUrlOf, logicalId } from '../support/cdk-app.js';
 
 // No email configured: the first deploy of most users.
@@ -45,6 +42,8 @@ const deadLetterQueueId = (queue: string) => logicalId(statefulStack, `${queue}D
 const outboundArn = { 'Fn::GetAtt': [outboundId, 'Arn'] };
 const webhookQueueId = logicalId(statefulStack, 'WebhookQueue');
 const secretArn = { Ref: secretId };
+const signingSecretId = logicalId(statefulStack, 'SigningSecret');
+const signingSecretArn = { Ref: signingSecretId };
 const bucketId = logicalId(statefulStack, 'InboundMailBucket');
 const bucketArn = { 'Fn::GetAtt': [bucketId, 'Arn'] };
 const inboundMailArn = { 'Fn::Join': ['', [bucketArn, '/inbound/*']] };
@@ -281,13 +280,40 @@ describe('ThreadlineStateful', () => {
     expect(generate.GenerateStringKey).toBe('META_VERIFY_TOKEN');
     const template = z.record(z.string(), z.string()).parse(JSON.parse(generate.SecretStringTemplate));
     expect(Object.keys(template).sort()).toEqual(
-      providerSecretKeys.filter((k) => k !== 'META_VERIFY_TOKEN').sort(),
+      providerSecretTemplateKeys.filter((k) => k !== 'META_VERIFY_TOKEN').sort(),
     );
     expect(Object.values(template).every((v) => v === '')).toBe(true);
   });
 
-  it('outputs the provider secret name and the dead-letter queue names', () => {
+  it('keeps the provider secret template as first deployed: a change would have CloudFormation replace its value', () => {
+    const generate = stateful.toJSON().Resources[secretId].Properties.GenerateSecretString;
+    expect(generate).toEqual({
+      ExcludePunctuation: true,
+      GenerateStringKey: 'META_VERIFY_TOKEN',
+      PasswordLength: 32,
+      SecretStringTemplate:
+        '{"META_APP_SECRET":"","TWILIO_AUTH_TOKEN":"","TWILIO_ACCOUNT_SID":"","WHATSAPP_ACCESS_TOKEN":"",' +
+        '"WHATSAPP_PHONE_NUMBER_ID":"","META_PAGE_ACCESS_TOKEN":"","SES_FROM_ADDRESS":"",' +
+        '"TWILIO_FROM_NUMBER":"","TWILIO_WHATSAPP_FROM":"","CSAT_SIGNING_SECRET":""}',
+    });
+  });
+
+  it('has Secrets Manager generate the signing secret: the survey key generated, the identity key empty', () => {
+    const secret = stateful.toJSON().Resources[signingSecretId];
+    expect(secret.Properties.SecretString).toBeUndefined();
+    expect(secret.Properties.Name).toBe('threadline/signing');
+    expect(secret.DeletionPolicy).toBe('Retain');
+    const generate = secret.Properties.GenerateSecretString;
+    expect(generate.GenerateStringKey).toBe('CSAT_SIGNING_SECRET');
+    // At least the 32 characters CSAT_SIGNING_SECRET takes.
+    expect(generate.PasswordLength).toBeGreaterThanOrEqual(32);
+    expect(JSON.parse(generate.SecretStringTemplate)).toEqual({ WEBCHAT_IDENTITY_SECRET: '' });
+    expect([...signingSecretKeys].sort()).toEqual([...SIGNING_SECRET_KEYS].sort());
+  });
+
+  it('outputs the secret names and the dead-letter queue names', () => {
     stateful.hasOutput('ProviderSecretName', {});
+    stateful.hasOutput('SigningSecretName', {});
     stateful.hasOutput('InboundDeadLetterQueueName', {
       Value: { 'Fn::GetAtt': [deadLetterId, 'QueueName'] },
     });
@@ -680,8 +706,8 @@ describe('ThreadlineApi', () => {
         TABLE_NAME: { Ref: tableId },
         OUTBOUND_QUEUE_URL: { Ref: outboundId },
         ...timersSettings,
-        // Email surveys: links signed with the secret's CSAT_SIGNING_SECRET, on the API's public URL.
-        PROVIDER_SECRET_ARN: secretArn,
+        // Email surveys: links signed with the signing secret's CSAT_SIGNING_SECRET, on the API's public URL.
+        SIGNING_SECRET_ARN: signingSecretArn,
         PUBLIC_BASE_URL: executeApiUrl,
       },
     ],
@@ -690,7 +716,8 @@ describe('ThreadlineApi', () => {
       {
         TABLE_NAME: { Ref: tableId },
         OUTBOUND_QUEUE_URL: { Ref: outboundId },
-        PROVIDER_SECRET_ARN: secretArn,
+        // The survey page's key; never the provider secret.
+        SIGNING_SECRET_ARN: signingSecretArn,
         COGNITO_USER_POOL_ID: { Ref: logicalId(statefulStack, 'AgentPool') },
         COGNITO_CLIENT_ID: { Ref: logicalId(statefulStack, 'AgentPool/AgentConsole') },
         AGENT_GROUP: 'agents',
@@ -723,10 +750,11 @@ describe('ThreadlineApi', () => {
 
   it('keeps provider secret values out of the template', () => {
     const template = JSON.stringify(api.toJSON());
-    for (const key of providerSecretKeys) expect(template).not.toContain(key);
+    const keys: readonly string[] = [...providerSecretKeys, ...signingSecretKeys];
+    for (const key of keys) expect(template).not.toContain(key);
     for (const id of functionIds) {
       const names = Object.keys(functionProps(id).Environment.Variables);
-      expect(names.filter((n) => (providerSecretKeys as readonly string[]).includes(n))).toEqual([]);
+      expect(names.filter((n) => keys.includes(n))).toEqual([]);
     }
   });
 
@@ -1036,7 +1064,7 @@ describe('ThreadlineApi', () => {
     expect(actionsOn(id, inboundArn)).toContain('sqs:SendMessage');
   });
 
-  it('lets the agent API read and write the table and read the provider secret', () => {
+  it('lets the agent API read and write the table and read the signing secret', () => {
     expect(actionsOn('AgentApi', tableArn)).toEqual(
       expect.arrayContaining([
         'dynamodb:GetItem',
@@ -1046,7 +1074,7 @@ describe('ThreadlineApi', () => {
       ]),
     );
     expect(actionsOn('AgentApi', tableIndexesArn)).toContain('dynamodb:Query');
-    expect(actionsOn('AgentApi', secretArn)).toContain('secretsmanager:GetSecretValue');
+    expect(actionsOn('AgentApi', signingSecretArn)).toContain('secretsmanager:GetSecretValue');
     // It sends replies to the outbound queue and touches no other queue.
     expect(actionsOn('AgentApi', outboundArn)).toContain('sqs:SendMessage');
     expect(actionsOn('AgentApi', inboundArn).filter((a) => a.startsWith('sqs:'))).toEqual([]);
@@ -1097,6 +1125,43 @@ describe('ThreadlineApi', () => {
   it.each(['Live', 'WebchatLive'])('gives %s, a public socket, no provider credentials', (id) => {
     expect(allActions(id).filter((a) => a.startsWith('secretsmanager:'))).toEqual([]);
     expect(functionProps(id).Environment.Variables.PROVIDER_SECRET_ARN).toBeUndefined();
+  });
+
+  /** The functions that use provider credentials: the signed webhooks, and the two that send replies. */
+  const providerSecretReaders = ['WhatsApp', 'Meta', 'TwilioSms', 'TwilioVoice', 'Resolver', 'Sender'];
+
+  it.each(functionIds.filter((id) => !providerSecretReaders.includes(id)))(
+    'gives %s no way to read the provider secret (Twilio, Meta, WhatsApp credentials)',
+    (id) => {
+      expect(actionsOn(id, secretArn)).toEqual([]);
+      expect(functionProps(id).Environment.Variables.PROVIDER_SECRET_ARN).toBeUndefined();
+    },
+  );
+
+  /** The functions that use a signing key: web chat (identity tokens), the survey page and the survey sender. */
+  const signingSecretReaders = ['Webchat', 'AgentApi', 'Timers'];
+
+  it.each(functionIds)('lets %s read the signing secret only if it checks or signs with its keys', (id) => {
+    const reads = actionsOn(id, signingSecretArn);
+    const variable = functionProps(id).Environment.Variables.SIGNING_SECRET_ARN;
+    if (signingSecretReaders.includes(id)) {
+      expect(reads).toContain('secretsmanager:GetSecretValue');
+      expect(reads.filter((a) => !/^secretsmanager:(Get|Describe)/.test(a))).toEqual([]);
+      expect(resolveRefs(variable)).toEqual(signingSecretArn);
+    } else {
+      expect(reads).toEqual([]);
+      expect(variable).toBeUndefined();
+    }
+  });
+
+  it('gives the public web-chat function the signing secret, not the provider secret', () => {
+    expect(resolveRefs(functionProps('Webchat').Environment.Variables)).toEqual({
+      NODE_OPTIONS: '--enable-source-maps',
+      TABLE_NAME: { Ref: tableId },
+      INBOUND_QUEUE_URL: { Ref: inboundId },
+      SIGNING_SECRET_ARN: signingSecretArn,
+      WEBCHAT_LIVE_URL: expect.anything(),
+    });
   });
 
   it.each(functionIds)('lets %s write its own log group only, with no managed policy', (id) => {

@@ -1,10 +1,8 @@
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { Page } from 'playwright-core';
 import type { TimelineItem } from '#shared/domain/timeline.js';
 import type { LocalRuntime } from '#shared/local/runtime.js';
-import { dynamoRepositories } from '#shared/store/dynamo-repositories.js';
-import { documentClient } from '#shared/store/sdk-documents.js';
 import { SECRETS } from '../support/runtime.js';
+import { writeTimelineItems } from '../support/seed-timeline.js';
 import { deliver, signedMeta } from '../support/webhooks.js';
 
 /** The admin agent the console tests sign in as. */
@@ -36,12 +34,6 @@ export async function signIn(page: Page, runtime: LocalRuntime): Promise<void> {
  * a long history already stored would be): messages both ways on two channels, a note every 50th.
  */
 export async function seedTimeline(runtime: LocalRuntime, customerId: string, count: number): Promise<void> {
-  const client = new DynamoDBClient({
-    endpoint: runtime.dynamoEndpoint,
-    region: 'local',
-    credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
-  });
-  const repos = dynamoRepositories(documentClient(client), 'threadline');
   const start = Date.parse('2024-01-01T00:00:00.000Z');
   const item = (i: number): TimelineItem => {
     const at = new Date(start + i * 60_000).toISOString();
@@ -58,14 +50,10 @@ export async function seedTimeline(runtime: LocalRuntime, customerId: string, co
       ...(i % 2 ? { status: 'read' as const, statusAt: at } : {}),
     };
   };
-  try {
-    for (let i = 0; i < count; i += 25) {
-      const batch = Array.from({ length: Math.min(25, count - i) }, (_, j) => item(i + j));
-      await Promise.all(batch.map((it) => repos.timeline.putTimelineItem(it, undefined)));
-    }
-  } finally {
-    client.destroy();
-  }
+  await writeTimelineItems(
+    runtime,
+    Array.from({ length: count }, (_, i) => item(i)),
+  );
 }
 
 /** WCAG's contrast ratio of two `rgb()` colours. */

@@ -1,7 +1,7 @@
-import type { Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import type { TimelineItem } from '#shared/domain/timeline.js';
 import type { LocalRuntime } from '#shared/local/runtime.js';
-import { SECRETS } from '../support/runtime.js';
+import { SECRETS, startTestRuntime } from '../support/runtime.js';
 import { writeTimelineItems } from '../support/seed-timeline.js';
 import { deliver, signedMeta } from '../support/webhooks.js';
 
@@ -21,12 +21,46 @@ export async function asAna<T>(runtime: LocalRuntime, path: string): Promise<T> 
   return (await res.json()) as T;
 }
 
-/** Opens the console and signs in with the agent token, as an agent would. */
-export async function signIn(page: Page, runtime: LocalRuntime): Promise<void> {
+/** Opens the console and signs in with an agent token (Ana's unless another is given), as an agent would. */
+export async function signIn(page: Page, runtime: LocalRuntime, token: string = ANA.token): Promise<void> {
   await page.goto(`${runtime.url}/console`);
-  await page.getByLabel('Agent token').fill(ANA.token);
+  await page.getByLabel('Agent token').fill(token);
   await page.getByRole('button', { name: 'Sign in' }).click();
   await page.getByRole('navigation', { name: 'Inbox' }).waitFor();
+}
+
+/** The desktop window most console tests work in. */
+export const DESKTOP = { width: 1280, height: 800 } as const;
+
+/**
+ * The runtime a console test file runs against: the change feed on (the console's live updates and the
+ * webhooks run on it), Ana an admin, and the file's own settings over these (its AGENT_TOKENS in place
+ * of Ana's alone, when it has more agents).
+ */
+export function startConsoleRuntime(
+  options: { env?: Record<string, string>; routing?: boolean } = {},
+): Promise<LocalRuntime> {
+  return startTestRuntime({
+    events: true,
+    ...options,
+    env: { AGENT_TOKENS: `${ANA.id}:${ANA.token}:admin`, ...options.env },
+  });
+}
+
+/** A new page of the desktop window's size with the console open and Ana signed in. */
+export async function signedInPage(browser: Browser, runtime: LocalRuntime): Promise<Page> {
+  const page = await browser.newPage({ viewport: DESKTOP });
+  await signIn(page, runtime);
+  return page;
+}
+
+/** Closes what a console test file opened: the browser first (its pages hold sockets to the runtime). */
+export async function closeConsole(
+  browser: Browser | undefined,
+  runtime: LocalRuntime | undefined,
+): Promise<void> {
+  await browser?.close();
+  await runtime?.close();
 }
 
 /**

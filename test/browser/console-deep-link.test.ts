@@ -3,9 +3,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Conversation, Customer } from '#shared/domain/timeline.js';
 import type { LocalRuntime } from '#shared/local/runtime.js';
 import { launchBrowser } from '../support/browser.js';
-import { startTestRuntime } from '../support/runtime.js';
 import { whatsappText } from '../support/webhooks.js';
-import { ANA, asAna, postMeta } from './console-support.js';
+import { ANA, asAna, closeConsole, postMeta, startConsoleRuntime } from './console-support.js';
 
 const FRIDA = { from: '15550004001', name: 'Frida Linked', text: 'Where is parcel 88?' };
 const GUS = { from: '15550004002', name: 'Gus Open', text: 'Do you sell gift cards?' };
@@ -16,7 +15,7 @@ describe('the console: a pasted link to a conversation that is not on the inbox 
   let resolvedId: string;
 
   beforeAll(async () => {
-    runtime = await startTestRuntime({ events: true, env: { AGENT_TOKENS: `${ANA.id}:${ANA.token}:admin` } });
+    runtime = await startConsoleRuntime();
     browser = await launchBrowser();
     for (const [i, p] of [FRIDA, GUS].entries()) {
       const message = { id: `wamid.link.${i}`, at: new Date().toISOString(), text: p.text };
@@ -37,10 +36,7 @@ describe('the console: a pasted link to a conversation that is not on the inbox 
     expect(res.status).toBe(200);
   }, 120_000);
 
-  afterAll(async () => {
-    await browser?.close();
-    await runtime?.close();
-  });
+  afterAll(() => closeConsole(browser, runtime));
 
   /** A new tab (nothing remembered) on the link, signed in there as an agent pasting it would. */
   async function openLink(id: string): Promise<{ page: Page; paths: string[] }> {

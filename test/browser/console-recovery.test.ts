@@ -2,9 +2,17 @@ import type { Browser, Page, Route } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { LocalRuntime } from '#shared/local/runtime.js';
 import { launchBrowser } from '../support/browser.js';
-import { startTestRuntime } from '../support/runtime.js';
 import { whatsappText } from '../support/webhooks.js';
-import { ANA, asAna, postMeta, seedTimeline, signIn } from './console-support.js';
+import {
+  ANA,
+  asAna,
+  closeConsole,
+  postMeta,
+  seedTimeline,
+  signedInPage,
+  signIn,
+  startConsoleRuntime,
+} from './console-support.js';
 
 /** Long messages, which wrap onto more lines as the window narrows. */
 const WREN = { from: '15550008001', name: 'Wren Wrap' };
@@ -55,10 +63,9 @@ describe('the console: resize, focus, search, erase, drafts, unmerge', () => {
   let page: Page;
 
   beforeAll(async () => {
-    runtime = await startTestRuntime({
-      events: true,
+    runtime = await startConsoleRuntime({
       // A message a second after a resolve starts a new conversation (the draft test).
-      env: { AGENT_TOKENS: `${ANA.id}:${ANA.token}:admin`, REOPEN_WINDOW_HOURS: '0.0002' },
+      env: { REOPEN_WINDOW_HOURS: '0.0002' },
     });
     browser = await launchBrowser();
     for (const [i, p] of [WREN, FAY, SOL, EVE, DAN, UMA, IKE].entries()) {
@@ -82,14 +89,10 @@ describe('the console: resize, focus, search, erase, drafts, unmerge', () => {
     });
     await seedTimeline(runtime, (await customerOf(EVE.name)).customerId, 1_100);
     await runtime.idle();
-    page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
-    await signIn(page, runtime);
+    page = await signedInPage(browser, runtime);
   }, 240_000);
 
-  afterAll(async () => {
-    await browser?.close();
-    await runtime?.close();
-  });
+  afterAll(() => closeConsole(browser, runtime));
 
   async function customerOf(name: string, status = 'open'): Promise<Row> {
     const rows = await asAna<{ items: Row[] }>(runtime, `/api/conversations?status=${status}`);

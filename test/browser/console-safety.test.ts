@@ -3,9 +3,8 @@ import type { Browser, Page, Route } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { LocalRuntime } from '#shared/local/runtime.js';
 import { launchBrowser } from '../support/browser.js';
-import { startTestRuntime } from '../support/runtime.js';
 import { whatsappText } from '../support/webhooks.js';
-import { ANA, asAna, postMeta, signIn } from './console-support.js';
+import { ANA, asAna, closeConsole, postMeta, signedInPage, startConsoleRuntime } from './console-support.js';
 
 const TOM = { from: '15550007001', name: 'Tom Safety' };
 const LENA = { from: '15550007002', name: 'Lena Safety' };
@@ -33,12 +32,10 @@ describe('the console: notes, keys and refusals', () => {
   let page: Page;
 
   beforeAll(async () => {
-    runtime = await startTestRuntime({
-      events: true,
+    runtime = await startConsoleRuntime({
       // A message a second after a resolve starts a new conversation (the last test).
       // Every export is written aside (the export test below).
       env: {
-        AGENT_TOKENS: `${ANA.id}:${ANA.token}:admin`,
         REOPEN_WINDOW_HOURS: '0.0002',
         EXPORT_INLINE_BYTES: '100',
       },
@@ -53,14 +50,10 @@ describe('the console: notes, keys and refusals', () => {
       );
     }
     await runtime.idle();
-    page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
-    await signIn(page, runtime);
+    page = await signedInPage(browser, runtime);
   }, 240_000);
 
-  afterAll(async () => {
-    await browser?.close();
-    await runtime?.close();
-  });
+  afterAll(() => closeConsole(browser, runtime));
 
   const inbox = () => page.getByRole('navigation', { name: 'Inbox' });
   const composer = () => page.getByRole('form', { name: 'Reply or note' });

@@ -1,10 +1,8 @@
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import type { Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import type { TimelineItem } from '#shared/domain/timeline.js';
 import type { LocalRuntime } from '#shared/local/runtime.js';
-import { dynamoRepositories } from '#shared/store/dynamo-repositories.js';
-import { documentClient } from '#shared/store/sdk-documents.js';
-import { SECRETS } from '../support/runtime.js';
+import { SECRETS, startTestRuntime } from '../support/runtime.js';
+import { writeTimelineItems } from '../support/seed-timeline.js';
 import { deliver, signedMeta } from '../support/webhooks.js';
 
 /** The admin agent the console tests sign in as. */
@@ -23,12 +21,46 @@ export async function asAna<T>(runtime: LocalRuntime, path: string): Promise<T> 
   return (await res.json()) as T;
 }
 
-/** Opens the console and signs in with the agent token, as an agent would. */
-export async function signIn(page: Page, runtime: LocalRuntime): Promise<void> {
+/** Opens the console and signs in with an agent token (Ana's unless another is given), as an agent would. */
+export async function signIn(page: Page, runtime: LocalRuntime, token: string = ANA.token): Promise<void> {
   await page.goto(`${runtime.url}/console`);
-  await page.getByLabel('Agent token').fill(ANA.token);
+  await page.getByLabel('Agent token').fill(token);
   await page.getByRole('button', { name: 'Sign in' }).click();
   await page.getByRole('navigation', { name: 'Inbox' }).waitFor();
+}
+
+/** The desktop window most console tests work in. */
+export const DESKTOP = { width: 1280, height: 800 } as const;
+
+/**
+ * The runtime a console test file runs against: the change feed on (the console's live updates and the
+ * webhooks run on it), Ana an admin, and the file's own settings over these (its AGENT_TOKENS in place
+ * of Ana's alone, when it has more agents).
+ */
+export function startConsoleRuntime(
+  options: { env?: Record<string, string>; routing?: boolean } = {},
+): Promise<LocalRuntime> {
+  return startTestRuntime({
+    events: true,
+    ...options,
+    env: { AGENT_TOKENS: `${ANA.id}:${ANA.token}:admin`, ...options.env },
+  });
+}
+
+/** A new page of the desktop window's size with the console open and Ana signed in. */
+export async function signedInPage(browser: Browser, runtime: LocalRuntime): Promise<Page> {
+  const page = await browser.newPage({ viewport: DESKTOP });
+  await signIn(page, runtime);
+  return page;
+}
+
+/** Closes what a console test file opened: the browser first (its pages hold sockets to the runtime). */
+export async function closeConsole(
+  browser: Browser | undefined,
+  runtime: LocalRuntime | undefined,
+): Promise<void> {
+  await browser?.close();
+  await runtime?.close();
 }
 
 /**
@@ -36,12 +68,6 @@ export async function signIn(page: Page, runtime: LocalRuntime): Promise<void> {
  * a long history already stored would be): messages both ways on two channels, a note every 50th.
  */
 export async function seedTimeline(runtime: LocalRuntime, customerId: string, count: number): Promise<void> {
-  const client = new DynamoDBClient({
-    endpoint: runtime.dynamoEndpoint,
-    region: 'local',
-    credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
-  });
-  const repos = dynamoRepositories(documentClient(client), 'threadline');
   const start = Date.parse('2024-01-01T00:00:00.000Z');
   const item = (i: number): TimelineItem => {
     const at = new Date(start + i * 60_000).toISOString();
@@ -58,14 +84,10 @@ export async function seedTimeline(runtime: LocalRuntime, customerId: string, co
       ...(i % 2 ? { status: 'read' as const, statusAt: at } : {}),
     };
   };
-  try {
-    for (let i = 0; i < count; i += 25) {
-      const batch = Array.from({ length: Math.min(25, count - i) }, (_, j) => item(i + j));
-      await Promise.all(batch.map((it) => repos.timeline.putTimelineItem(it, undefined)));
-    }
-  } finally {
-    client.destroy();
-  }
+  await writeTimelineItems(
+    runtime,
+    Array.from({ length: count }, (_, i) => item(i)),
+  );
 }
 
 /** WCAG's contrast ratio of two `rgb()` colours. */

@@ -4,9 +4,18 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Customer } from '#shared/domain/timeline.js';
 import type { LocalRuntime } from '#shared/local/runtime.js';
 import { launchBrowser } from '../support/browser.js';
-import { startTestRuntime } from '../support/runtime.js';
 import { whatsappText } from '../support/webhooks.js';
-import { ANA, asAna, contrast, IN_PAGE, postMeta, seedTimeline, signIn } from './console-support.js';
+import {
+  asAna,
+  closeConsole,
+  contrast,
+  IN_PAGE,
+  postMeta,
+  seedTimeline,
+  signedInPage,
+  signIn,
+  startConsoleRuntime,
+} from './console-support.js';
 
 const SCREENSHOTS = new URL('./screenshots/', import.meta.url);
 const LONG = 10_000;
@@ -18,7 +27,7 @@ describe('the console: a long timeline, accessibility, phone width', () => {
   let longCustomer: Customer;
 
   beforeAll(async () => {
-    runtime = await startTestRuntime({ events: true, env: { AGENT_TOKENS: `${ANA.id}:${ANA.token}:admin` } });
+    runtime = await startConsoleRuntime();
     browser = await launchBrowser();
     const now = Date.now();
     const people = [
@@ -38,14 +47,10 @@ describe('the console: a long timeline, accessibility, phone width', () => {
     const found = await asAna<{ items: Customer[] }>(runtime, '/api/customers?q=%2B15550002003');
     longCustomer = found.items[0] as Customer;
     await seedTimeline(runtime, longCustomer.id, LONG);
-    page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
-    await signIn(page, runtime);
+    page = await signedInPage(browser, runtime);
   }, 240_000);
 
-  afterAll(async () => {
-    await browser?.close();
-    await runtime?.close();
-  });
+  afterAll(() => closeConsole(browser, runtime));
 
   it(`opens a timeline of ${LONG.toLocaleString('en')} items and scrolls it with a bounded number of rows`, async () => {
     await page.getByRole('button', { name: /Long History/ }).click();

@@ -2,9 +2,8 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { LocalRuntime } from '#shared/local/runtime.js';
 import { launchBrowser } from '../support/browser.js';
-import { startTestRuntime } from '../support/runtime.js';
 import { whatsappText } from '../support/webhooks.js';
-import { ANA, postMeta, signIn } from './console-support.js';
+import { closeConsole, postMeta, signedInPage, startConsoleRuntime } from './console-support.js';
 
 /**
  * The inbox says "waiting" only for customers whose message no answer followed, and "answered" for
@@ -16,10 +15,8 @@ describe('the console: waiting and answered conversations', () => {
   let page: Page;
 
   beforeAll(async () => {
-    runtime = await startTestRuntime({
-      events: true,
+    runtime = await startConsoleRuntime({
       routing: true,
-      env: { AGENT_TOKENS: `${ANA.id}:${ANA.token}:admin` },
     });
     browser = await launchBrowser();
     const now = Date.now();
@@ -37,14 +34,10 @@ describe('the console: waiting and answered conversations', () => {
       );
     }
     await runtime.idle();
-    page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
-    await signIn(page, runtime);
+    page = await signedInPage(browser, runtime);
   }, 240_000);
 
-  afterAll(async () => {
-    await browser?.close();
-    await runtime?.close();
-  });
+  afterAll(() => closeConsole(browser, runtime));
 
   it('shows how long the waiting customer waits, "answered" for the other, and the waiting first', async () => {
     const rows = page.locator('.conversation-row');

@@ -6,9 +6,16 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { LocalRuntime } from '#shared/local/runtime.js';
 import { launchBrowser } from '../support/browser.js';
-import { startTestRuntime } from '../support/runtime.js';
 import { instagramText, whatsappText } from '../support/webhooks.js';
-import { ANA, asAna, postMeta, signIn } from './console-support.js';
+import {
+  ANA,
+  asAna,
+  closeConsole,
+  postMeta,
+  signedInPage,
+  signIn,
+  startConsoleRuntime,
+} from './console-support.js';
 
 const BOB = { id: 'bob', token: 'bob-console-token-1234' } as const;
 /** Where the screenshots go: the README's folder with CONSOLE_SCREENSHOTS=1, else a temporary one to look at. */
@@ -45,21 +52,13 @@ async function shot(page: Page, file: string): Promise<void> {
   await page.screenshot({ path: new URL(`console-${file}.png`, SHOTS).pathname });
 }
 
-async function signInAs(page: Page, runtime: LocalRuntime, token: string): Promise<void> {
-  await page.goto(`${runtime.url}/console`);
-  await page.getByLabel('Agent token').fill(token);
-  await page.getByRole('button', { name: 'Sign in' }).click();
-  await page.getByRole('navigation', { name: 'Inbox' }).waitFor();
-}
-
 describe('the console at work: paging, presence and queues, transfer, search, place and drafts', () => {
   let runtime: LocalRuntime;
   let browser: Browser;
   let page: Page;
 
   beforeAll(async () => {
-    runtime = await startTestRuntime({
-      events: true,
+    runtime = await startConsoleRuntime({
       env: { AGENT_TOKENS: `${ANA.id}:${ANA.token}:admin,${BOB.id}:${BOB.token}` },
     });
     browser = await launchBrowser();
@@ -70,14 +69,10 @@ describe('the console at work: paging, presence and queues, transfer, search, pl
     }
     await runtime.idle();
     await asBob(runtime, 'PUT', '/api/agents/me', { presence: 'online', queues: ['billing'] });
-    page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
-    await signIn(page, runtime);
+    page = await signedInPage(browser, runtime);
   }, 300_000);
 
-  afterAll(async () => {
-    await browser?.close();
-    await runtime?.close();
-  });
+  afterAll(() => closeConsole(browser, runtime));
 
   const rows = () => page.getByRole('list', { name: 'Conversations' }).getByRole('button');
   const more = () => page.locator('.more-rows');
@@ -275,7 +270,7 @@ describe('the console at work: paging, presence and queues, transfer, search, pl
     await runtime.idle();
     const bobPage = await browser.newPage({ viewport: { width: 1280, height: 800 } });
     try {
-      await signInAs(bobPage, runtime, BOB.token);
+      await signIn(bobPage, runtime, BOB.token);
       await bobPage.getByLabel('Find a customer').fill(name(6));
       await bobPage.getByRole('button', { name: 'Find', exact: true }).click();
       await bobPage.getByRole('button', { name: 'Open conversation' }).first().click();

@@ -2,9 +2,8 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { LocalRuntime } from '#shared/local/runtime.js';
 import { launchBrowser } from '../support/browser.js';
-import { startTestRuntime } from '../support/runtime.js';
 import { IG_ACCOUNT, instagramText, waitUntil, whatsappStatus, whatsappText } from '../support/webhooks.js';
-import { ANA, postMeta, signIn } from './console-support.js';
+import { ANA, closeConsole, postMeta, signIn, startConsoleRuntime } from './console-support.js';
 
 const DANA = { from: '15550003001', name: 'Dana Live' };
 const now = () => new Date().toISOString();
@@ -17,7 +16,7 @@ describe('the console in a real browser: an agent answers a WhatsApp customer li
   let network = true;
 
   beforeAll(async () => {
-    runtime = await startTestRuntime({ events: true, env: { AGENT_TOKENS: `${ANA.id}:${ANA.token}:admin` } });
+    runtime = await startConsoleRuntime();
     browser = await launchBrowser();
     page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
     await page.routeWebSocket(/\/api\/live/, (socket) => {
@@ -26,10 +25,7 @@ describe('the console in a real browser: an agent answers a WhatsApp customer li
     });
   }, 120_000);
 
-  afterAll(async () => {
-    await browser?.close();
-    await runtime?.close();
-  });
+  afterAll(() => closeConsole(browser, runtime));
 
   const live = () => page.getByRole('status').filter({ hasText: /^Live$/ });
   const timeline = () => page.getByRole('log', { name: 'Messages' });

@@ -2,6 +2,7 @@ import type { BrowserContext, Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import type { TimelineItem } from '#shared/domain/timeline.js';
 import { agentCaller } from '../support/agent-api.js';
+import { writeTimelineItems } from '../support/seed-timeline.js';
 import { shopForTests } from '../support/webchat-site.js';
 
 const AGENT = 'webchat-navigation-agent';
@@ -139,7 +140,8 @@ describe('the web-chat widget across the shop’s pages, in a browser', { timeou
     await write(first, 'The newest thing I asked');
     const { customerId, conversationId } = await customerOf(first);
     await first.close();
-    // 2,100 earlier lines of this visitor, written straight to the store while no page is open.
+    // 2,100 earlier lines of this visitor (more than the 20 pages of 100 the panel once read from the
+    // oldest on), written straight to the table while no page is open.
     const base = Date.parse('2026-11-01T09:00:00Z');
     const items: TimelineItem[] = Array.from({ length: 2100 }, (_, i) => ({
       id: `webchat:seeded.${String(i).padStart(32, '0')}`,
@@ -151,11 +153,7 @@ describe('the web-chat widget across the shop’s pages, in a browser', { timeou
       customerId,
       conversationId,
     }));
-    for (let i = 0; i < items.length; i += 100)
-      await Promise.all(
-        items.slice(i, i + 100).map((item) => shop.runtime.store.timeline.putTimelineItem(item, undefined)),
-      );
-    await shop.runtime.idle();
+    await writeTimelineItems(shop.runtime, items);
 
     const page = await context.newPage();
     const reads: string[] = [];

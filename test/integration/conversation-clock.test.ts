@@ -1,13 +1,8 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { Conversation, Customer, TimelineItem } from '#shared/domain/timeline.js';
-import type { LocalRuntime } from '#shared/local/runtime.js';
-import { ManualTimers } from '../support/manual-timers.js';
+import { useClockRuntime } from '../support/clock-runtime.js';
 import { shippedPolicyFileWith } from '../support/policy-file.js';
-import { startTestRuntime } from '../support/runtime.js';
-import { deliver, signedMeta, whatsappText } from '../support/webhooks.js';
 
-const META_SECRET = 'clock-meta-secret';
-const ANA = 'clock-ana-token';
 const MINUTE = 60_000;
 
 /** The shipped policy with an `escalations` queue and a WhatsApp first-response target of 10 minutes. */
@@ -41,62 +36,28 @@ function policyFile(): string {
  * when its time comes; timers that fire twice do nothing more.
  */
 describe('local runtime: the conversation clock', () => {
-  const manual = new ManualTimers(Math.floor(Date.now() / 1000) * 1000);
-  let runtime: LocalRuntime;
-
-  beforeAll(async () => {
-    runtime = await startTestRuntime({
-      env: {
-        META_APP_SECRET: META_SECRET,
-        AGENT_TOKENS: `agent-ana:${ANA}`,
-        ROUTING_POLICY_FILE: policyFile(),
-      },
-      manualTime: manual,
-    });
+  const clock = useClockRuntime({
+    metaSecret: 'clock-meta-secret',
+    agent: { token: 'clock-ana-token' },
+    policyFile: policyFile(),
   });
-
-  afterAll(async () => {
-    await runtime?.close();
-  });
-
-  const api = async <T>(
-    method: string,
-    path: string,
-    body?: unknown,
-  ): Promise<{ status: number; body: T }> => {
-    const res = await fetch(`${runtime.url}${path}`, {
-      method,
-      headers: { Authorization: `Bearer ${ANA}`, 'content-type': 'application/json' },
-      ...(body ? { body: JSON.stringify(body) } : {}),
-    });
-    return { status: res.status, body: (await res.json()) as T };
-  };
-  const whatsapp = async (id: string, text: string) => {
-    const at = new Date(manual.now()).toISOString();
-    const payload = whatsappText({ from: '447700900555', name: 'Sam Hale', messages: [{ id, at, text }] });
-    expect((await deliver(signedMeta(runtime.url, '/webhooks/whatsapp', payload, META_SECRET))).status).toBe(
-      200,
-    );
-    await runtime.idle();
-  };
-  const advance = async (ms: number) => {
-    manual.advance(ms);
-    await runtime.idle();
-  };
+  const { manual, idle, advance, call } = clock;
+  const whatsapp = (id: string, text: string) =>
+    clock.whatsapp({ from: '447700900555', name: 'Sam Hale', id, text });
   const customer = async () =>
-    (await api<{ items: Customer[] }>('GET', '/api/customers?q=%2B447700900555')).body.items[0] as Customer;
+    (await call<{ items: Customer[] }>('GET', '/api/customers?q=%2B447700900555')).body.items[0] as Customer;
   const conversation = async () => {
     const id = (await customer()).openConversationId as string;
-    return (await runtime.store.conversations.getConversation(id)) as Conversation;
+    return (await clock.runtime.store.conversations.getConversation(id)) as Conversation;
   };
   const events = async (event: string) => {
     const { id } = await customer();
-    const items = (await api<{ items: TimelineItem[] }>('GET', `/api/customers/${id}/timeline?limit=200`))
+    const items = (await call<{ items: TimelineItem[] }>('GET', `/api/customers/${id}/timeline?limit=200`))
       .body.items;
     return items.filter((i) => i.event === event || (event === 'note' && i.type === 'note'));
   };
   const openInbox = async () =>
-    (await api<{ items: Conversation[] }>('GET', '/api/conversations?status=open')).body.items.map(
+    (await call<{ items: Conversation[] }>('GET', '/api/conversations?status=open')).body.items.map(
       (c) => c.id,
     );
 
@@ -129,9 +90,9 @@ describe('local runtime: the conversation clock', () => {
     });
     expect((await events('note')).map((n) => n.text)).toEqual(['SLA breached: answer now.']);
 
-    const due = await api<{ items: Conversation[] }>('GET', '/api/conversations?sort=due');
+    const due = await call<{ items: Conversation[] }>('GET', '/api/conversations?sort=due');
     expect(due.body.items.map((c) => c.id)).toEqual([escalated.id]);
-    const metrics = await api<{ overall: { sla: unknown } }>('GET', '/api/metrics');
+    const metrics = await call<{ overall: { sla: unknown } }>('GET', '/api/metrics');
     expect(metrics.body.overall.sla).toMatchObject({
       firstResponse: { met: 0, missed: 1, share: 0 },
       byChannel: { whatsapp: { firstResponse: { missed: 1 } } },
@@ -150,16 +111,19 @@ describe('local runtime: the conversation clock', () => {
       version: due,
       detail: 'firstResponse',
     };
-    await runtime.timers.send([JSON.stringify(timer), JSON.stringify({ ...timer, kind: 'sla_warning' })]);
-    await runtime.idle();
+    await clock.runtime.timers.send([
+      JSON.stringify(timer),
+      JSON.stringify({ ...timer, kind: 'sla_warning' }),
+    ]);
+    await idle();
     expect(await events('sla_breached')).toHaveLength(1);
     expect(await events('sla_warning')).toHaveLength(1);
     expect(await events('note')).toHaveLength(1);
     expect((await conversation()).sla?.breaches).toHaveLength(1);
 
-    const reply = await api('POST', `/api/conversations/${before.id}/replies`, { text: 'On its way.' });
+    const reply = await call('POST', `/api/conversations/${before.id}/replies`, { text: 'On its way.' });
     expect(reply.status).toBe(202);
-    await runtime.idle();
+    await idle();
     const answered = await conversation();
     expect(answered.sla?.firstResponseDue).toBeUndefined();
     expect(answered.sla?.waitingOn).toBe('customer');
@@ -171,7 +135,7 @@ describe('local runtime: the conversation clock', () => {
   it('snoozes out of the inbox until the customer writes, and the cancelled timer does nothing', async () => {
     const { id } = await conversation();
     const until = new Date(manual.now() + 60 * MINUTE).toISOString();
-    const snoozed = await api<Conversation>('POST', `/api/conversations/${id}/snooze`, { until });
+    const snoozed = await call<Conversation>('POST', `/api/conversations/${id}/snooze`, { until });
     expect(snoozed.status).toBe(200);
     expect(snoozed.body.snoozedUntil).toBe(until);
     expect(await openInbox()).not.toContain(id);
@@ -195,7 +159,7 @@ describe('local runtime: the conversation clock', () => {
   it('wakes a snoozed conversation when its time comes, once', async () => {
     const { id } = await conversation();
     const until = new Date(manual.now() + 30 * MINUTE).toISOString();
-    expect((await api('POST', `/api/conversations/${id}/snooze`, { until })).status).toBe(200);
+    expect((await call('POST', `/api/conversations/${id}/snooze`, { until })).status).toBe(200);
     await advance(30 * MINUTE);
     expect(await openInbox()).toContain(id);
     expect((await events('woke')).map((w) => w.data?.reason)).toEqual(['customer', 'timer']);
@@ -204,22 +168,22 @@ describe('local runtime: the conversation clock', () => {
   it('lists snoozed conversations with status=snoozed, and an agent wakes one early, once', async () => {
     const { id } = await conversation();
     const until = new Date(manual.now() + 30 * MINUTE).toISOString();
-    expect((await api('POST', `/api/conversations/${id}/snooze`, { until })).status).toBe(200);
-    const snoozed = await api<{ items: Conversation[] }>('GET', '/api/conversations?status=snoozed');
+    expect((await call('POST', `/api/conversations/${id}/snooze`, { until })).status).toBe(200);
+    const snoozed = await call<{ items: Conversation[] }>('GET', '/api/conversations?status=snoozed');
     expect(snoozed.status).toBe(200);
     expect(snoozed.body.items.map((c) => [c.id, c.snoozedUntil])).toEqual([[id, until]]);
     expect(await openInbox()).not.toContain(id);
 
-    const woken = await api<Conversation>('POST', `/api/conversations/${id}/wake`);
+    const woken = await call<Conversation>('POST', `/api/conversations/${id}/wake`);
     expect(woken.status).toBe(200);
     expect(woken.body.snoozedUntil).toBeUndefined();
     expect(await openInbox()).toContain(id);
     expect(
-      (await api<{ items: Conversation[] }>('GET', '/api/conversations?status=snoozed')).body.items,
+      (await call<{ items: Conversation[] }>('GET', '/api/conversations?status=snoozed')).body.items,
     ).toEqual([]);
     const woke = await events('woke');
     expect(woke.at(-1)?.data).toMatchObject({ reason: 'agent', by: 'agent-ana', snoozedUntil: until });
-    expect((await api('POST', `/api/conversations/${id}/wake`)).status).toBe(409);
+    expect((await call('POST', `/api/conversations/${id}/wake`)).status).toBe(409);
     await advance(30 * MINUTE);
     expect(await events('woke')).toHaveLength(woke.length);
   });
@@ -227,9 +191,9 @@ describe('local runtime: the conversation clock', () => {
   it('refuses a snooze in the past, and of an unknown conversation', async () => {
     const { id } = await conversation();
     const past = new Date(manual.now() - MINUTE).toISOString();
-    expect((await api('POST', `/api/conversations/${id}/snooze`, { until: past })).status).toBe(422);
-    expect((await api('POST', `/api/conversations/${id}/snooze`, { until: 'tomorrow' })).status).toBe(400);
+    expect((await call('POST', `/api/conversations/${id}/snooze`, { until: past })).status).toBe(422);
+    expect((await call('POST', `/api/conversations/${id}/snooze`, { until: 'tomorrow' })).status).toBe(400);
     const future = new Date(manual.now() + MINUTE).toISOString();
-    expect((await api('POST', '/api/conversations/cv_nobody/snooze', { until: future })).status).toBe(404);
+    expect((await call('POST', '/api/conversations/cv_nobody/snooze', { until: future })).status).toBe(404);
   });
 });

@@ -1,27 +1,21 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { Metrics } from '#shared/domain/metrics.js';
 import type { Conversation, Customer } from '#shared/domain/timeline.js';
 import { newTimer } from '#shared/domain/timer-ports.js';
-import type { LocalRuntime } from '#shared/local/runtime.js';
 import { customerReads } from '../support/agent-api.js';
 import { type CapacityMeter, meterClient } from '../support/capacity-meter.js';
-import { ManualTimers } from '../support/manual-timers.js';
+import { useClockRuntime } from '../support/clock-runtime.js';
 import { shippedPolicyFileWith } from '../support/policy-file.js';
-import { startTestRuntime } from '../support/runtime.js';
 import { visitorClient } from '../support/webchat.js';
 import {
   deliver,
   sesReceived,
-  signedMeta,
   signedSes,
   signedTwilio,
   snsNotification,
   twilioSms,
-  whatsappText,
 } from '../support/webhooks.js';
 
-const META_SECRET = 'csat-meta-secret';
-const ANA = 'csat-ana-token';
 const MINUTE = 60_000;
 const HOUR = 60 * MINUTE;
 const BASE = 'https://support.example';
@@ -39,62 +33,29 @@ function policyFile(): string {
  * in the channel's own form, and the answer lands as `event: csat` without reopening or routing.
  */
 describe('local runtime: CSAT on the customer channel', () => {
-  const manual = new ManualTimers(Math.floor(Date.now() / 1000) * 1000);
-  let runtime: LocalRuntime;
   let meter: CapacityMeter;
-
-  beforeAll(async () => {
-    runtime = await startTestRuntime({
-      env: {
-        META_APP_SECRET: META_SECRET,
-        AGENT_TOKENS: `agent-ana:${ANA}:admin`,
-        ROUTING_POLICY_FILE: policyFile(),
-        PUBLIC_BASE_URL: BASE,
-        CSAT_SIGNING_SECRET: 'csat-test-signing-secret-0123456789abcdef',
-        WEBCHAT_ALLOWED_ORIGINS: SITE,
-        TWILIO_AUTH_TOKEN: TWILIO_TOKEN,
-      },
-      routing: true,
-      dynamoClient: (c) => {
-        meter = meterClient(c);
-        return c;
-      },
-      manualTime: manual,
-    });
+  const clock = useClockRuntime({
+    metaSecret: 'csat-meta-secret',
+    agent: { token: 'csat-ana-token', admin: true },
+    policyFile: policyFile(),
+    env: {
+      PUBLIC_BASE_URL: BASE,
+      CSAT_SIGNING_SECRET: 'csat-test-signing-secret-0123456789abcdef',
+      WEBCHAT_ALLOWED_ORIGINS: SITE,
+      TWILIO_AUTH_TOKEN: TWILIO_TOKEN,
+    },
+    routing: true,
+    dynamoClient: (c) => {
+      meter = meterClient(c);
+      return c;
+    },
   });
-
-  afterAll(async () => {
-    await runtime?.close();
-  });
-
-  const call = async <T>(method: string, path: string, body?: unknown): Promise<T> => {
-    const res = await fetch(`${runtime.url}${path}`, {
-      method,
-      headers: { Authorization: `Bearer ${ANA}`, ...(body ? { 'content-type': 'application/json' } : {}) },
-      ...(body ? { body: JSON.stringify(body) } : {}),
-    });
-    expect(res.status, `${method} ${path}`).toBe(200);
-    return (await res.json()) as T;
-  };
+  const { manual, idle, advance, api: call } = clock;
   const { find, timeline } = customerReads(call);
-  const surveys = () => runtime.outbox.entries().filter((e) => e.message.author.id === 'csat');
+  const surveys = () => clock.runtime.outbox.entries().filter((e) => e.message.author.id === 'csat');
 
-  const whatsapp = async (
-    from: string,
-    id: string,
-    message: { text?: string; extra?: Record<string, unknown> },
-  ) => {
-    const payload = whatsappText({
-      from,
-      messages: [
-        { id, at: new Date(manual.now()).toISOString(), text: message.text ?? '', extra: message.extra },
-      ],
-    });
-    expect((await deliver(signedMeta(runtime.url, '/webhooks/whatsapp', payload, META_SECRET))).status).toBe(
-      200,
-    );
-    await runtime.idle();
-  };
+  const whatsapp = (from: string, id: string, message: { text?: string; extra?: Record<string, unknown> }) =>
+    clock.whatsapp({ from, id, ...message });
   /** The survey timer a resolve set (its version: the resolve's time). */
   const surveyTimer = async (conversationId: string) => {
     const resolved = await call<{ items: Conversation[] }>(
@@ -108,7 +69,7 @@ describe('local runtime: CSAT on the customer channel', () => {
   const resolveOpen = async (customer: Customer, body?: unknown) => {
     const conversationId = customer.openConversationId as string;
     await call('POST', `/api/conversations/${conversationId}/resolve`, body);
-    await runtime.idle();
+    await idle();
     return conversationId;
   };
 
@@ -117,11 +78,9 @@ describe('local runtime: CSAT on the customer channel', () => {
     const customer = await find('+447700900601');
     const conversationId = await resolveOpen(customer);
 
-    manual.advance(9 * MINUTE);
-    await runtime.idle();
+    await advance(9 * MINUTE);
     expect(surveys()).toEqual([]);
-    manual.advance(MINUTE);
-    await runtime.idle();
+    await advance(MINUTE);
     const sent = surveys();
     expect(sent).toHaveLength(1);
     const survey = sent[0]?.message;
@@ -157,9 +116,9 @@ describe('local runtime: CSAT on the customer channel', () => {
     expect((await find('+447700900601')).openConversationId).toBeUndefined();
 
     // The same timer firing twice more (a redelivery, a late duplicate) sends nothing more.
-    await runtime.timers.send([JSON.stringify(await surveyTimer(conversationId))]);
-    await runtime.timers.send([JSON.stringify(await surveyTimer(conversationId))]);
-    await runtime.idle();
+    await clock.runtime.timers.send([JSON.stringify(await surveyTimer(conversationId))]);
+    await clock.runtime.timers.send([JSON.stringify(await surveyTimer(conversationId))]);
+    await idle();
     expect(surveys()).toHaveLength(1);
   });
 
@@ -168,10 +127,9 @@ describe('local runtime: CSAT on the customer channel', () => {
     const customer = await find('+447700900602');
     const conversationId = await resolveOpen(customer);
     const timer = await surveyTimer(conversationId);
-    manual.advance(10 * MINUTE);
-    await runtime.idle();
+    await advance(10 * MINUTE);
     const before = (await timeline(customer.id)).filter((i) => i.event === 'routed').length;
-    const repliesBefore = runtime.outbox.entries().length;
+    const repliesBefore = clock.runtime.outbox.entries().length;
 
     meter.reset();
     await whatsapp('447700900602', 'wamid.csat-2-answer', { text: '4 great service' });
@@ -184,7 +142,7 @@ describe('local runtime: CSAT on the customer channel', () => {
       expect.objectContaining({ score: 4, comment: 'great service', conversationId }),
     ]);
     expect(items.filter((i) => i.event === 'routed')).toHaveLength(before);
-    expect(runtime.outbox.entries()).toHaveLength(repliesBefore);
+    expect(clock.runtime.outbox.entries()).toHaveLength(repliesBefore);
     expect((await find('+447700900602')).openConversationId).toBeUndefined();
 
     // Answered: the next "5" is a message like any other, and reopens the conversation.
@@ -194,8 +152,8 @@ describe('local runtime: CSAT on the customer channel', () => {
 
     // Reopened: the resolve's timer firing late is stale and sends nothing.
     const sent = surveys().length;
-    await runtime.timers.send([JSON.stringify(timer)]);
-    await runtime.idle();
+    await clock.runtime.timers.send([JSON.stringify(timer)]);
+    await idle();
     expect(surveys()).toHaveLength(sent);
   });
 
@@ -209,26 +167,26 @@ describe('local runtime: CSAT on the customer channel', () => {
       text: 'Hello, a question.',
     });
     expect(
-      (await deliver(signedSes(runtime.url, snsNotification(mail, { snsId: 'sns-csat-1', at })))).status,
+      (await deliver(signedSes(clock.runtime.url, snsNotification(mail, { snsId: 'sns-csat-1', at }))))
+        .status,
     ).toBe(200);
-    await runtime.idle();
+    await idle();
     const customer = await find('lee@example.com');
     const conversationId = await resolveOpen(customer);
-    manual.advance(10 * MINUTE);
-    await runtime.idle();
+    await advance(10 * MINUTE);
     const email = surveys().find((e) => e.message.channel === 'email')?.message;
     expect(email?.text).toContain('How did we do?');
     const links = [...(email?.text ?? '').matchAll(/https:\/\/support\.example(\/csat\/\S+\?score=(\d))/g)];
     expect(links.map((m) => m[2])).toEqual(['5', '4', '3', '2', '1']);
     const path = (score: string) => links.find((m) => m[2] === score)?.[1] as string;
 
-    const first = await fetch(`${runtime.url}${path('4')}`);
+    const first = await fetch(`${clock.runtime.url}${path('4')}`);
     expect(first.status).toBe(200);
     expect(await first.text()).toContain('4 out of 5');
-    expect(await (await fetch(`${runtime.url}${path('4')}`)).text()).toContain(
+    expect(await (await fetch(`${clock.runtime.url}${path('4')}`)).text()).toContain(
       'We have your score: 4 out of 5',
     );
-    const again = await fetch(`${runtime.url}${path('1')}`);
+    const again = await fetch(`${clock.runtime.url}${path('1')}`);
     expect(again.status).toBe(200);
     expect(await again.text()).toContain('already have your answer: 4 out of 5');
     const answers = (await timeline(customer.id)).filter((i) => i.event === 'csat');
@@ -237,10 +195,10 @@ describe('local runtime: CSAT on the customer channel', () => {
     ]);
 
     const tampered = path('5').replace(/\/csat\/(.)/, (_, c: string) => `/csat/${c === 'a' ? 'b' : 'a'}`);
-    expect((await fetch(`${runtime.url}${tampered}`)).status).toBe(400);
-    expect((await fetch(`${runtime.url}${path('5').replace('score=5', 'score=9')}`)).status).toBe(400);
+    expect((await fetch(`${clock.runtime.url}${tampered}`)).status).toBe(400);
+    expect((await fetch(`${clock.runtime.url}${path('5').replace('score=5', 'score=9')}`)).status).toBe(400);
     manual.advance(15 * 24 * HOUR);
-    expect((await fetch(`${runtime.url}${path('5')}`)).status).toBe(410);
+    expect((await fetch(`${clock.runtime.url}${path('5')}`)).status).toBe(410);
   });
 
   it("sends an email survey where a reply goes: the Reply-To of the customer's latest email", async () => {
@@ -254,26 +212,24 @@ describe('local runtime: CSAT on the customer channel', () => {
       text: 'Sent from the contact form.',
     });
     expect(
-      (await deliver(signedSes(runtime.url, snsNotification(mail, { snsId: 'sns-csat-form', at })))).status,
+      (await deliver(signedSes(clock.runtime.url, snsNotification(mail, { snsId: 'sns-csat-form', at }))))
+        .status,
     ).toBe(200);
-    await runtime.idle();
+    await idle();
     const customer = await find('noreply@forms.example');
     const conversationId = await resolveOpen(customer);
-    manual.advance(10 * MINUTE);
-    await runtime.idle();
+    await advance(10 * MINUTE);
     const survey = surveys().find((e) => e.message.conversationId === conversationId)?.message;
     expect(survey?.to).toEqual({ kind: 'email', value: 'kim@example.com' });
   });
 
   it('says on the timeline why no survey went out when the WhatsApp window has closed without a template', async () => {
     await whatsapp('447700900603', 'wamid.csat-3', { text: 'Hello?' });
-    manual.advance(25 * HOUR);
-    await runtime.idle();
+    await advance(25 * HOUR);
     const customer = await find('+447700900603');
     await resolveOpen(customer);
     const sentBefore = surveys().length;
-    manual.advance(10 * MINUTE);
-    await runtime.idle();
+    await advance(10 * MINUTE);
     expect(surveys()).toHaveLength(sentBefore);
     const skipped = (await timeline(customer.id)).filter((i) => i.event === 'csat_skipped');
     expect(skipped.map((i) => i.data?.reason)).toEqual(['whatsapp_template_missing']);
@@ -284,8 +240,7 @@ describe('local runtime: CSAT on the customer channel', () => {
     const customer = await find('+447700900604');
     await resolveOpen(customer, { csat: false });
     const sentBefore = surveys().length;
-    manual.advance(HOUR);
-    await runtime.idle();
+    await advance(HOUR);
     expect(surveys()).toHaveLength(sentBefore);
     expect((await timeline(customer.id)).filter((i) => i.event?.startsWith('csat'))).toEqual([]);
   });
@@ -303,10 +258,10 @@ describe('local runtime: CSAT on the customer channel', () => {
 
   /** A web-chat visitor whose conversation was answered, resolved and surveyed (the survey out). */
   const surveyedVisitor = async (name: string) => {
-    const visitor = visitorClient(runtime.url, SITE);
+    const visitor = visitorClient(clock.runtime.url, SITE);
     const session = (await (await visitor.session({ name })).json()) as { sessionToken: string };
     expect((await visitor.send(session.sessionToken, 'Please cancel my order 991')).status).toBe(202);
-    await runtime.idle();
+    await idle();
     const history = async () =>
       (await (await visitor.history(session.sessionToken)).json()) as {
         customerId: string;
@@ -314,16 +269,13 @@ describe('local runtime: CSAT on the customer channel', () => {
       };
     const customerId = (await history()).customerId;
     const customer = await call<Customer>('GET', `/api/customers/${customerId}`);
-    const reply = await fetch(`${runtime.url}/api/conversations/${customer.openConversationId}/replies`, {
-      method: 'POST',
-      headers: { Authorization: `Bearer ${ANA}`, 'content-type': 'application/json' },
-      body: JSON.stringify({ text: 'Cancelled.' }),
+    const reply = await clock.call('POST', `/api/conversations/${customer.openConversationId}/replies`, {
+      text: 'Cancelled.',
     });
     expect(reply.status).toBe(202);
-    await runtime.idle();
+    await idle();
     const conversationId = await resolveOpen(customer);
-    manual.advance(10 * MINUTE);
-    await runtime.idle();
+    await advance(10 * MINUTE);
     // Web chat replies go to the visitor's panel, not the outbox: the survey is on the timeline.
     const surveyed = (await timeline(customerId)).filter(
       (i) => i.data?.author && (i.data.author as { id?: string }).id === 'csat',
@@ -331,7 +283,7 @@ describe('local runtime: CSAT on the customer channel', () => {
     expect(surveyed.map((i) => [i.type, i.conversationId])).toEqual([['message', conversationId]]);
     const send = async (text: string) => {
       expect((await visitor.send(session.sessionToken, text)).status).toBe(202);
-      await runtime.idle();
+      await idle();
     };
     return { customerId, conversationId, send, history };
   };
@@ -379,15 +331,14 @@ describe('local runtime: CSAT on the customer channel', () => {
       const params = twilioSms({ sid, from: '+14155550611', text });
       // Twilio signs the public URL (PUBLIC_BASE_URL); the request comes to the runtime.
       const signed = signedTwilio(`${BASE}/webhooks/twilio/sms`, params, TWILIO_TOKEN);
-      const res = await deliver({ ...signed, url: `${runtime.url}/webhooks/twilio/sms` });
+      const res = await deliver({ ...signed, url: `${clock.runtime.url}/webhooks/twilio/sms` });
       expect(res.status).toBeLessThan(300);
-      await runtime.idle();
+      await idle();
     };
     await sms('SMcsat0000000000000000000000000001', 'Is my order on its way');
     const customer = await find('+14155550611');
     const conversationId = await resolveOpen(customer);
-    manual.advance(10 * MINUTE);
-    await runtime.idle();
+    await advance(10 * MINUTE);
     expect(surveys().find((e) => e.message.conversationId === conversationId)?.message.text).toContain(
       'Reply 1 to 5',
     );
@@ -408,17 +359,16 @@ describe('local runtime: CSAT on the customer channel', () => {
   const sms = async (from: string, sid: string, text: string) => {
     const params = twilioSms({ sid, from, text });
     const signed = signedTwilio(`${BASE}/webhooks/twilio/sms`, params, TWILIO_TOKEN);
-    const res = await deliver({ ...signed, url: `${runtime.url}/webhooks/twilio/sms` });
+    const res = await deliver({ ...signed, url: `${clock.runtime.url}/webhooks/twilio/sms` });
     expect(res.status).toBeLessThan(300);
-    await runtime.idle();
+    await idle();
   };
   /** A customer surveyed by SMS: wrote, resolved, survey sent; answers their id and conversation. */
   const surveyedBySms = async (from: string, sid: string) => {
     await sms(from, `${sid}1`, 'My box came today');
     const customer = await find(from);
     const conversationId = await resolveOpen(customer);
-    manual.advance(10 * MINUTE);
-    await runtime.idle();
+    await advance(10 * MINUTE);
     expect(surveys().some((e) => e.message.conversationId === conversationId)).toBe(true);
     return { customerId: customer.id, conversationId };
   };
@@ -428,13 +378,11 @@ describe('local runtime: CSAT on the customer channel', () => {
     const { customerId, conversationId } = await surveyedBySms(from, 'SMcsatreopen00000000000000000000');
     await sms(from, 'SMcsatreopen00000000000000000002', 'Actually some items from the box were broken');
     expect((await find(from)).openConversationId).toBe(conversationId);
-    const reply = await fetch(`${runtime.url}/api/conversations/${conversationId}/replies`, {
-      method: 'POST',
-      headers: { Authorization: `Bearer ${ANA}`, 'content-type': 'application/json' },
-      body: JSON.stringify({ text: 'How many items were broken?' }),
+    const reply = await clock.call('POST', `/api/conversations/${conversationId}/replies`, {
+      text: 'How many items were broken?',
     });
     expect(reply.status).toBe(202);
-    await runtime.idle();
+    await idle();
     await sms(from, 'SMcsatreopen00000000000000000003', '2');
     const items = await timeline(customerId);
     expect(items.filter((i) => i.event === 'csat')).toEqual([]);
@@ -452,7 +400,7 @@ describe('local runtime: CSAT on the customer channel', () => {
     await whatsapp('447700900623', 'wamid.csat-merge-1', { text: 'Hello from WhatsApp' });
     const kept = await find('+447700900623');
     await call('POST', `/api/customers/${kept.id}/merge`, { customerId });
-    await runtime.idle();
+    await idle();
     await sms(from, 'SMcsatmerge00000000000000000002', '5');
     const items = await timeline(kept.id);
     expect(items.filter((i) => i.event === 'csat').map((i) => [i.conversationId, i.data?.score])).toEqual([
@@ -464,11 +412,11 @@ describe('local runtime: CSAT on the customer channel', () => {
     const from = '+14155550622';
     const { customerId, conversationId } = await surveyedBySms(from, 'SMcsathand000000000000000000000');
     await call('POST', `/api/conversations/${conversationId}/reopen`);
-    await runtime.idle();
+    await idle();
     await sms(from, 'SMcsathand000000000000000000002', '3');
     manual.advance(MINUTE);
     await call('POST', `/api/conversations/${conversationId}/resolve`, { csat: false });
-    await runtime.idle();
+    await idle();
     await sms(from, 'SMcsathand000000000000000000003', '4');
     const items = await timeline(customerId);
     expect(items.filter((i) => i.event === 'csat')).toEqual([]);

@@ -1,0 +1,36 @@
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import type { TimelineItem } from '#shared/domain/timeline.js';
+import type { LocalRuntime } from '#shared/local/runtime.js';
+import { putTimelineItemInput } from '#shared/store/params/timeline.js';
+import { seedItems } from './capacity-meter.js';
+
+/** The local runtime's table (the default `TABLE_NAME`). */
+const TABLE = 'threadline';
+
+/**
+ * Writes timeline items straight into a runtime's local table, as a long history already stored would
+ * be: each is the record the store itself writes (`putTimelineItemInput`), so every read finds it as it
+ * would one the pipeline wrote. It goes past the runtime's client, so past its change feed (no live
+ * event, no webhook), and 25 items to a BatchWriteItem (`seedItems`) instead of one conditional put
+ * each: 10,000 items take seconds where the puts took over a minute. Only for tests that need a history
+ * to read, not for tests of how items are written.
+ */
+export async function writeTimelineItems(
+  runtime: Pick<LocalRuntime, 'dynamoEndpoint'>,
+  items: readonly TimelineItem[],
+): Promise<void> {
+  const client = new DynamoDBClient({
+    endpoint: runtime.dynamoEndpoint,
+    region: 'local',
+    credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+  });
+  try {
+    await seedItems(
+      client,
+      TABLE,
+      items.map((item) => putTimelineItemInput(TABLE, item, undefined).Item ?? {}),
+    );
+  } finally {
+    client.destroy();
+  }
+}

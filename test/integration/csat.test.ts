@@ -492,6 +492,23 @@ describe('local runtime: CSAT on the customer channel', () => {
     expect(items.find((i) => i.type === 'message' && i.text === '2')?.data?.csatAnswer).toBeUndefined();
   });
 
+  it('takes no score once the surveyed conversation is reopened by hand while another one is open', async () => {
+    const from = '+14155550626';
+    const { customerId, conversationId } = await surveyedBySms(from, 'SMcsatopen000000000000000000000');
+    await whatsapp('447700900626', 'wamid.csat-open-1', { text: 'Hello from WhatsApp' });
+    const kept = await find('+447700900626');
+    await call('POST', `/api/customers/${kept.id}/merge`, { customerId });
+    await runtime.idle();
+    // The kept customer's conversation is the open one; the agent reopens the surveyed one beside it.
+    expect((await find(from)).openConversationId).toBe(kept.openConversationId);
+    await call('POST', `/api/conversations/${conversationId}/reopen`);
+    await runtime.idle();
+    await sms(from, 'SMcsatopen000000000000000000002', '2');
+    const items = await timeline(kept.id);
+    expect(items.filter((i) => i.event === 'csat')).toEqual([]);
+    expect(items.find((i) => i.type === 'message' && i.text === '2')?.data?.csatAnswer).toBeUndefined();
+  });
+
   it('takes no score after a reopen by hand and a resolve without a survey', async () => {
     const from = '+14155550622';
     const { customerId, conversationId } = await surveyedBySms(from, 'SMcsathand000000000000000000000');

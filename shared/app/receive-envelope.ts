@@ -132,7 +132,10 @@ async function placeOnTimeline(
     }
   }
   const written = placed.written;
-  if (envelope.kind === 'message' && envelope.direction === 'outbound') await deps.store.linkOutbound(item);
+  // A `failed` parked before the message (the statuses may overtake the echo) moves the item now.
+  const failedFirst =
+    envelope.kind === 'message' && envelope.direction === 'outbound' && (await deps.store.linkOutbound(item));
+  const undelivered = failedFirst || item.status === 'failed';
   const ownThreadId = threadId(envelope);
   if (ownThreadId) {
     await deps.store.linkThread(envelope.channel, ownThreadId, {
@@ -151,7 +154,16 @@ async function placeOnTimeline(
     listLater: inbound && deps.route !== undefined && routableKind(item) !== undefined,
   });
   const { snapshot, current, unlisted } = touched;
-  return { item, placement, written, inbound, conversation: snapshot, current, unlisted: unlisted === true };
+  return {
+    item,
+    placement,
+    written,
+    inbound,
+    conversation: snapshot,
+    current,
+    unlisted: unlisted === true,
+    undelivered,
+  };
 }
 
 /** The name an event carries, when it is the earliest the profile has seen (the profile read says). */
@@ -233,6 +245,21 @@ async function routeItem(
   });
 }
 
+/**
+ * A message the business sent from its own app (an echo) answers the customer as an agent's reply
+ * does, unless its `failed` status came before it: the customer never got it, and still waits.
+ */
+async function answerFromBusinessApp(
+  deps: ResolverDeps,
+  envelope: Envelope,
+  { item, undelivered }: PlacedEvent,
+  { customerId, conversationId }: { customerId: string; conversationId: string },
+): Promise<void> {
+  if (!isBusinessAnswer(envelope)) return;
+  if (!undelivered) return recordBusinessAnswer(deps, item.conversationId ?? conversationId, item.at);
+  deps.log?.('info', 'business app reply undelivered: no answer', { customerId, channel: envelope.channel });
+}
+
 /** Applies the event of a known identity: who, where on the timeline, what it changes, then routing. */
 async function resolveCustomerEvent(
   deps: ResolverDeps,
@@ -296,8 +323,7 @@ async function resolveCustomerEvent(
   await routeThenWait(deps.store, waiting, () =>
     routeItem(deps, { item, customerId, conversationId, written, conversation, profileRead }),
   );
-  if (isBusinessAnswer(envelope))
-    await recordBusinessAnswer(deps, item.conversationId ?? conversationId, item.at);
+  await answerFromBusinessApp(deps, envelope, placed, { customerId, conversationId });
   if (inbound && deps.track) {
     const tracked = item.conversationId ?? conversationId;
     const seen = conversation?.conversation.id === tracked ? conversation.conversation : undefined;

@@ -239,6 +239,11 @@ export interface PlacedEvent {
   /** The event was its conversation's latest when touched. */
   current: boolean;
   unlisted: boolean;
+  /**
+   * An outbound message (an echo of the business's own app) whose `failed` status came before it, or
+   * that a first delivery found so: the customer never got it.
+   */
+  undelivered?: boolean | undefined;
 }
 
 /** Where a provider event's timeline item is, and whether this delivery wrote it. */

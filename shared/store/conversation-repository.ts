@@ -1,5 +1,6 @@
 import type { UpdateCommandInput } from '@aws-sdk/lib-dynamodb';
 import type { InboxFilter } from '../domain/inbox.js';
+import { followMerges } from '../domain/merges.js';
 import type { Page } from '../domain/paging.js';
 import type { ConversationTouch, TouchedConversation } from '../domain/resolver-ports.js';
 import type { ConversationSnapshot } from '../domain/routing/conversation-state.js';
@@ -33,6 +34,7 @@ import {
   resolveConversationInput,
   touchConversationInput,
 } from './params/conversations.js';
+import { getSurveyHolderInput, voidCsatPendingInput } from './params/customers.js';
 import {
   dropAnsweredWaitInput,
   lateFailureReopenInput,
@@ -164,10 +166,29 @@ async function followStatus(
     await updateItemIf(db, releaseOpenConversationInput(db.table, customerId, id, String(at)));
   } else {
     await updateItemIf(db, holdOpenConversationInput(db.table, customerId, id));
+    if (typeof at === 'string') await voidReopenedSurvey(db, customerId, id, at);
   }
   if (typeof at !== 'string' || typeof by !== 'string') return;
   const event = eventItem(customerId, at, `${to}:${id}:${at}`, to, { conversationId: id, by });
   await timeline.putTimelineItem(event, undefined);
+}
+
+/**
+ * A reopen voids the pending survey about the conversation at once (a reply then is about the
+ * conversation, not a score), also while another conversation is the profile's open one: on the
+ * customer's profile and each one it was merged into (the root's is the one the resolver reads; the
+ * customer's own is what a retried merge would carry). One strong read per profile; a conditional
+ * write only where that survey is pending.
+ */
+async function voidReopenedSurvey(db: DynamoDb, customerId: string, conversationId: string, at: string) {
+  await followMerges(async (id) => {
+    const item = (await getItem(db, getSurveyHolderInput(db.table, id))).Item;
+    const pending = item?.csatPending as { conversationId?: unknown } | undefined;
+    if (pending?.conversationId === conversationId) {
+      await updateItemIf(db, voidCsatPendingInput(db.table, id, conversationId, at));
+    }
+    return { mergedInto: typeof item?.mergedInto === 'string' ? item.mergedInto : undefined };
+  }, customerId);
 }
 
 /**

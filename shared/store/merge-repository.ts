@@ -1,4 +1,4 @@
-import { CsatPendingSchema } from '../domain/csat/survey.js';
+import { CsatPendingSchema, csatOvertaken } from '../domain/csat/survey.js';
 import type { Channel } from '../domain/envelope.js';
 import {
   cameThrough,
@@ -92,12 +92,16 @@ async function applyMerge(
     pointMergedIntoInput(db.table, sourceId, targetId, by.agentId, by.now),
   );
   if (!pointed) throw new ConflictError(`customer ${sourceId} was merged elsewhere meanwhile`);
-  await pointSourceAtTarget(db, targetId, sourceId, profiles.source);
+  await pointSourceAtTarget(db, { targetId, sourceId, mergedAt: by.now }, profiles.source);
   await carryWhatsappAddress(db, targetId, profiles);
 }
 
 /** Steps 3-5 of a merge, each conditional or idempotent, so a merge asked again completes them. */
-async function pointSourceAtTarget(db: DynamoDb, targetId: string, sourceId: string, source: RawProfile) {
+async function pointSourceAtTarget(
+  db: DynamoDb,
+  { targetId, sourceId, mergedAt }: { targetId: string; sourceId: string; mergedAt: string },
+  source: RawProfile,
+) {
   // 3. The source's identities now resolve to the target.
   for (const token of source.identities) {
     await updateItemIf(db, pointIdentityInput(db.table, token, { sourceId, targetId }, 'target'));
@@ -106,7 +110,7 @@ async function pointSourceAtTarget(db: DynamoDb, targetId: string, sourceId: str
   const shown = addMergedIdentitiesInput(db.table, targetId, source);
   if (shown) await updateItem(db, shown);
   // 5. The source's survey still awaits its answer, now on the profile the resolver reads.
-  await carryCsatPending(db, targetId, source);
+  await carryCsatPending(db, targetId, source, mergedAt);
 }
 
 /**
@@ -126,12 +130,23 @@ async function carryWhatsappAddress(
 /**
  * Puts the source's pending survey on the target, unless the target's is newer: the source's
  * identities now resolve to the target, whose profile is the one the resolver reads for an answer.
- * Conditional on the survey's time (a newer one wins), so a retried merge writes it again harmlessly.
+ * It carries the merge's time (`carriedAt`), so only the kept customer's resolves after the merge
+ * void it, as any later resolve of one customer does; a survey the source's own reopen or later
+ * resolve has voided stays behind. Conditional on the survey's time (a newer one wins), so a retried
+ * merge writes it again harmlessly.
  */
-async function carryCsatPending(db: DynamoDb, targetId: string, source: RawProfile): Promise<void> {
+async function carryCsatPending(
+  db: DynamoDb,
+  targetId: string,
+  source: RawProfile,
+  mergedAt: string,
+): Promise<void> {
   const pending = CsatPendingSchema.safeParse(source.csatPending);
   if (!pending.success) return;
-  await updateItemIf(db, setCsatPendingInput(db.table, targetId, pending.data));
+  const lastResolvedAt = typeof source.lastResolvedAt === 'string' ? source.lastResolvedAt : undefined;
+  if (csatOvertaken(pending.data, { openConversationId: source.openConversationId, lastResolvedAt })) return;
+  const carried = { ...pending.data, carriedAt: pending.data.carriedAt ?? mergedAt };
+  await updateItemIf(db, setCsatPendingInput(db.table, targetId, carried));
 }
 
 /**
@@ -146,7 +161,7 @@ async function completeMerge(db: DynamoDb, deps: Deps, sourceId: string, targetI
   const source = await readRawProfile(db, sourceId);
   const { mergedAt, mergedBy } = source as { mergedAt?: unknown; mergedBy?: unknown };
   if (source.mergedInto !== targetId || typeof mergedAt !== 'string') return;
-  await pointSourceAtTarget(db, targetId, sourceId, source);
+  await pointSourceAtTarget(db, { targetId, sourceId, mergedAt }, source);
   // The target is read only when there is a WhatsApp id to carry (one more strong read, on a retry).
   if (typeof source.whatsappAddress === 'string') {
     await carryWhatsappAddress(db, targetId, { source, target: await readRawProfile(db, targetId) });

@@ -408,6 +408,55 @@ describe('local runtime: CSAT on the customer channel', () => {
     ]);
   });
 
+  it('takes the answer carried by a merge onto a customer who resolved another conversation after it', async () => {
+    const from = '+14155550624';
+    const { customerId, conversationId } = await surveyedBySms(from, 'SMcsatkept000000000000000000000');
+    // The kept customer's own conversation is resolved after the survey went out, before the merge.
+    manual.advance(MINUTE);
+    await whatsapp('447700900624', 'wamid.csat-kept-1', { text: 'Hello from WhatsApp' });
+    const kept = await find('+447700900624');
+    await resolveOpen(kept, { csat: false });
+    manual.advance(MINUTE);
+    await call('POST', `/api/customers/${kept.id}/merge`, { customerId });
+    await runtime.idle();
+    await sms(from, 'SMcsatkept000000000000000000002', '5');
+    const items = await timeline(kept.id);
+    expect(items.filter((i) => i.event === 'csat').map((i) => [i.conversationId, i.data?.score])).toEqual([
+      [conversationId, 5],
+    ]);
+  });
+
+  it('leaves behind a survey the merged-away customer had already voided by reopening its conversation', async () => {
+    const from = '+14155550625';
+    const { customerId } = await surveyedBySms(from, 'SMcsatvoid000000000000000000000');
+    await sms(from, 'SMcsatvoid000000000000000000002', 'Actually some items from the box were broken');
+    await whatsapp('447700900625', 'wamid.csat-void-1', { text: 'Hello from WhatsApp' });
+    const kept = await find('+447700900625');
+    await call('POST', `/api/customers/${kept.id}/merge`, { customerId });
+    await runtime.idle();
+    await sms(from, 'SMcsatvoid000000000000000000003', '2');
+    const items = await timeline(kept.id);
+    expect(items.filter((i) => i.event === 'csat')).toEqual([]);
+    expect(items.find((i) => i.type === 'message' && i.text === '2')?.data?.csatAnswer).toBeUndefined();
+  });
+
+  it('takes no score once the surveyed conversation is reopened by hand while another one is open', async () => {
+    const from = '+14155550626';
+    const { customerId, conversationId } = await surveyedBySms(from, 'SMcsatopen000000000000000000000');
+    await whatsapp('447700900626', 'wamid.csat-open-1', { text: 'Hello from WhatsApp' });
+    const kept = await find('+447700900626');
+    await call('POST', `/api/customers/${kept.id}/merge`, { customerId });
+    await runtime.idle();
+    // The kept customer's conversation is the open one; the agent reopens the surveyed one beside it.
+    expect((await find(from)).openConversationId).toBe(kept.openConversationId);
+    await call('POST', `/api/conversations/${conversationId}/reopen`);
+    await runtime.idle();
+    await sms(from, 'SMcsatopen000000000000000000002', '2');
+    const items = await timeline(kept.id);
+    expect(items.filter((i) => i.event === 'csat')).toEqual([]);
+    expect(items.find((i) => i.type === 'message' && i.text === '2')?.data?.csatAnswer).toBeUndefined();
+  });
+
   it('takes no score after a reopen by hand and a resolve without a survey', async () => {
     const from = '+14155550622';
     const { customerId, conversationId } = await surveyedBySms(from, 'SMcsathand000000000000000000000');

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Identity } from '#shared/domain/envelope.js';
 import type { LocalRuntime } from '#shared/local/runtime.js';
 import { startTestRuntime } from '../support/runtime.js';
-import { deliver, signedMeta, whatsappEcho, whatsappText } from '../support/webhooks.js';
+import { deliver, signedMeta, whatsappEcho, whatsappStatus, whatsappText } from '../support/webhooks.js';
 
 const SECRET = 'echo-answers-secret';
 const TOKEN = 'echo-answers-token';
@@ -135,6 +135,29 @@ describe('local runtime: a reply sent from the business app answers the customer
     expect(after.conversation.answeredAt).toBe(iso(later));
     // The first response stays the first one.
     expect(after.state.firstResponseAt).toBe(first);
+  });
+
+  it('answers nothing with an app reply whose failed status came before its echo: the customer never got it', async () => {
+    phone += 1;
+    const waId = String(phone);
+    const asked = tick();
+    await post(
+      '/webhooks/whatsapp',
+      whatsappText({ from: waId, messages: [{ id: `wamid.Q${waId}`, at: iso(asked), text: 'Still open?' }] }),
+    );
+    const conversation = await conversationOf({ kind: 'phone', value: `+${waId}` });
+    const sent = iso(tick());
+    await post(
+      '/webhooks/whatsapp',
+      whatsappStatus({ id: `wamid.A${waId}`, status: 'failed', at: sent, recipient: waId }),
+    );
+    const echo = whatsappEcho({ to: waId, id: `wamid.A${waId}`, at: sent, text: 'Yes, until six.' });
+    await post('/webhooks/whatsapp', echo);
+    await post('/webhooks/whatsapp', echo);
+    const after = await conversation.read();
+    expect(after.conversation.waitingSince).toBe(iso(asked));
+    expect(after.conversation.answeredAt).toBeUndefined();
+    expect(after.state.firstResponseAt).toBeUndefined();
   });
 
   it('answers nothing with an echo of a reaction the business sent from the app', async () => {

@@ -314,11 +314,13 @@ describe('local runtime: a reply that fails after the provider took it brings th
       ['UpdateItem', 'reply', false],
       // The open case's wait: not open.
       ['UpdateItem', 'conversation', true],
-      // The reopen, as by hand: the conversation, its agent's open ones, the profile's, the event.
+      // The reopen, as by hand: the conversation, its agent's open ones, the profile's, its pending
+      // survey (none here: read only), the event.
       ['UpdateItem', 'conversation', false],
       ['UpdateItem', 'conversation', false],
       ['UpdateItem', `AGENT#${AGENT}`, false],
       ['UpdateItem', profile, false],
+      ['GetItem', profile, false],
       ['PutItem', profile, false],
       // The wait again, as on an open conversation.
       ['UpdateItem', 'conversation', false],

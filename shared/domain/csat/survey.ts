@@ -28,6 +28,11 @@ export const CsatPendingSchema = z.object({
   until: z.iso.datetime(),
   /** The resolve the survey asks about (its time); a later resolve of the customer's makes it stale. */
   resolvedAt: z.iso.datetime().optional(),
+  /**
+   * On a survey a merge carried to the kept customer: the merge's time. The kept customer's resolves
+   * before it were of their own conversations, which the survey never asked about: they do not void it.
+   */
+  carriedAt: z.iso.datetime().optional(),
 });
 export type CsatPending = z.infer<typeof CsatPendingSchema>;
 
@@ -40,7 +45,8 @@ export function csatAwaits(pending: CsatPending | undefined, channel: Channel, a
  * Whether the conversation moved on since the survey asked about it: reopened (by the customer or by
  * hand) and open now, or resolved again since (with no newer survey to replace this one). What the
  * customer writes then is about the conversation, not a score. Read from the profile the resolver
- * holds anyway: its open conversation, and its last resolve's time.
+ * holds anyway: its open conversation, and its last resolve's time (counted from the merge on a
+ * survey a merge carried: the kept customer's earlier resolves were of other conversations).
  */
 export function csatOvertaken(
   pending: CsatPending,
@@ -48,7 +54,10 @@ export function csatOvertaken(
 ): boolean {
   if (profile?.openConversationId === pending.conversationId) return true;
   const last = profile?.lastResolvedAt;
-  return pending.resolvedAt !== undefined && last !== undefined && last > pending.resolvedAt;
+  if (pending.resolvedAt === undefined || last === undefined) return false;
+  const since =
+    pending.carriedAt && pending.carriedAt > pending.resolvedAt ? pending.carriedAt : pending.resolvedAt;
+  return last > since;
 }
 
 /** One choice of a survey: an id the provider hands back, and what the customer sees. */

@@ -11,8 +11,8 @@ export const SlaBreachSchema = z.object({ metric: SlaMetricSchema, at: z.iso.dat
 
 /**
  * A conversation's SLA, kept on it. Deadlines are computed when their event happens; a met one is
- * removed. `version` guards concurrent writers; `updatedAt` is the newest event applied, so a
- * redelivered or older one changes nothing.
+ * removed. `version` guards concurrent writers; `updatedAt` and `updatedBy` are the newest event
+ * applied (its time and kind), so a redelivered or older one changes nothing.
  */
 export const SlaStateSchema = z.object({
   policy: z.string(),
@@ -29,6 +29,8 @@ export const SlaStateSchema = z.object({
   responded: z.boolean().default(false),
   version: z.number().int().min(0).default(0),
   updatedAt: z.iso.datetime(),
+  /** The kind of the event applied at `updatedAt`; unset on an SLA written before it was kept. */
+  updatedBy: z.enum(['inbound', 'reply', 'resolved']).optional(),
   endedAt: z.iso.datetime().optional(),
 });
 export type SlaState = z.infer<typeof SlaStateSchema>;
@@ -113,6 +115,7 @@ export function startSla(rules: SlaRules, policy: SlaPolicy, at: string, version
     responded: false,
     version,
     updatedAt: at,
+    updatedBy: 'inbound',
   };
   startTarget(state, clock, 'firstResponse', at);
   startTarget(state, clock, 'resolution', at);
@@ -158,6 +161,19 @@ function onResolved(state: SlaState, at: string): void {
 }
 
 /**
+ * Events at the same instant apply in the order they happen in: the customer's message, then the
+ * answer to it, then the resolve (an AI's answer is told before the message it answers). An event
+ * is identified by its kind and time, so the same one again is never newer than itself.
+ */
+const EVENT_ORDER = { inbound: 0, reply: 1, resolved: 2 } as const;
+
+/** Whether an event comes after the newest one applied (an SLA without `updatedBy` ignores a tie, as before). */
+function isNewer(current: SlaState, event: Exclude<SlaEvent, { type: 'breach' }>): boolean {
+  if (event.at !== current.updatedAt) return event.at > current.updatedAt;
+  return current.updatedBy !== undefined && EVENT_ORDER[event.type] > EVENT_ORDER[current.updatedBy];
+}
+
+/**
  * The SLA after an event, or undefined when the event changes nothing (an older or repeated event, a
  * stale breach, a reply that does not count). Pure: the caller stores it and sets its timers.
  */
@@ -174,17 +190,16 @@ export function applySlaEvent(
     if (state[dueField(event.metric)] !== event.due || breached(state, event.metric)) return undefined;
     addBreach(state, event.metric, event.due);
   } else {
-    if (event.at <= current.updatedAt) return undefined;
+    if (!isNewer(current, event)) return undefined;
     if (event.type === 'inbound') onInbound(state, clock, event.at);
     else if (event.type === 'reply') onReply(state, clock, event.at, event.author);
     else onResolved(state, event.at);
     state.updatedAt = event.at;
+    state.updatedBy = event.type;
   }
   state.version = current.version + 1;
-  return JSON.stringify(state) ===
-    JSON.stringify({ ...current, version: state.version, updatedAt: state.updatedAt })
-    ? undefined
-    : state;
+  const moved = { version: state.version, updatedAt: state.updatedAt, updatedBy: state.updatedBy };
+  return JSON.stringify(state) === JSON.stringify({ ...current, ...moved }) ? undefined : state;
 }
 
 /** The timers a conversation's SLA needs: a warning and a breach for each running target. */

@@ -254,6 +254,36 @@ export function setCsatPendingInput(
   };
 }
 
+/**
+ * Voids the pending survey about a conversation reopened at `at` (a reply then is about the
+ * conversation, not a score): only that conversation's survey, of a resolve before the reopen.
+ */
+export function voidCsatPendingInput(
+  table: string,
+  customerId: string,
+  conversationId: string,
+  at: string,
+): UpdateCommandInput {
+  return {
+    TableName: table,
+    Key: Keys.customer(customerId),
+    UpdateExpression: 'REMOVE csatPending',
+    ConditionExpression:
+      'csatPending.conversationId = :id AND (attribute_not_exists(csatPending.resolvedAt) OR csatPending.resolvedAt < :at)',
+    ExpressionAttributeValues: { ':id': conversationId, ':at': at },
+  };
+}
+
+/** Reads what a reopen needs of a profile to void its survey: the survey, and where it was merged. */
+export function getSurveyHolderInput(table: string, customerId: string): GetCommandInput {
+  return {
+    TableName: table,
+    Key: Keys.customer(customerId),
+    ConsistentRead: true,
+    ProjectionExpression: 'mergedInto, csatPending',
+  };
+}
+
 /** Remembers the agent whose reply was last queued to the customer; a later reply wins. */
 export function setLastAgentInput(
   table: string,

@@ -22,6 +22,7 @@ const NOW = '2025-06-10T10:30:00.000Z';
 const SK = `TIMELINE#${REPLIED}#reply:rp_1`;
 const ITEM_KEY = { pk: 'CUSTOMER#cu_1', sk: SK };
 const CONVERSATION_KEY = { pk: 'CONVERSATION#cv_1', sk: 'CONVERSATION' };
+const PROFILE_KEY = { pk: 'CUSTOMER#cu_1', sk: 'PROFILE' };
 const conditionFailed = () => new ConditionalCheckFailedException({ message: 'failed', $metadata: {} });
 
 /** An agent's reply as stored, keyed at its time. */
@@ -87,11 +88,15 @@ function conversationAnswers(...answers: Array<'failed' | Record<string, unknown
   });
 }
 
-/** What follows a reopen: the assignee's open conversations (listed, then counted), the profile, the event, the wait. */
+/**
+ * What follows a reopen: the assignee's open conversations (listed, then counted), the profile, its
+ * pending survey (read; voided when it is about this conversation), the event, the wait.
+ */
 const REOPEN_FOLLOWS = [
   'Update CONVERSATION',
   'Update AGENT',
   'Update CUSTOMER',
+  'Get CUSTOMER',
   'Put CUSTOMER',
   'Update CONVERSATION',
 ];
@@ -115,7 +120,11 @@ function redeliveredOn(item: Record<string, unknown>): void {
 }
 
 describe('a late failure on a resolved conversation', () => {
-  beforeEach(() => ddb.reset());
+  beforeEach(() => {
+    ddb.reset();
+    // The profile a reopen reads for its pending survey: none here.
+    ddb.on(GetCommand, { Key: PROFILE_KEY }).resolves({});
+  });
 
   it('delivered: the one write it was, nothing on the conversation', async () => {
     ddb.on(UpdateCommand, { Key: ITEM_KEY }).resolves({});
@@ -174,7 +183,10 @@ describe('a late failure on a resolved conversation', () => {
     redeliveredOn(reopened);
     await receive('failed');
     expect(made()).toEqual([...REDELIVERED, ...REOPEN_FOLLOWS]);
-    const read = ddb.commandCalls(GetCommand).at(-1)?.args[0].input;
+    const read = ddb
+      .commandCalls(GetCommand)
+      .map((call) => call.args[0].input)
+      .find((input) => input.Key?.pk === CONVERSATION_KEY.pk);
     expect(read?.ConsistentRead).toBe(true);
     // The event at the reopen's own time and author, so a second completion writes the same item.
     const event = ddb.commandCalls(PutCommand)[0]?.args[0].input.Item;

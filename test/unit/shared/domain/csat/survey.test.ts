@@ -144,6 +144,14 @@ describe('a survey overtaken by a reopen', () => {
     expect(csatOvertaken(pending, undefined)).toBe(false);
   });
 
+  it("carried by a merge, is voided by the kept customer's resolves after the merge only", () => {
+    const carried = { ...pending, carriedAt: '2026-12-03T12:00:00.000Z' };
+    expect(csatOvertaken(carried, { lastResolvedAt: '2026-12-03T11:00:00.000Z' })).toBe(false);
+    expect(csatOvertaken(carried, { lastResolvedAt: '2026-12-03T12:00:00.000Z' })).toBe(false);
+    expect(csatOvertaken(carried, { lastResolvedAt: '2026-12-03T12:00:01.000Z' })).toBe(true);
+    expect(csatOvertaken(carried, { openConversationId: 'cv_1' })).toBe(true);
+  });
+
   it('without the resolve on it (kept before), is void only while its conversation is open', () => {
     const { resolvedAt: _, ...older } = pending;
     expect(csatOvertaken(older, { lastResolvedAt: '2026-12-03T11:00:00.000Z' })).toBe(false);

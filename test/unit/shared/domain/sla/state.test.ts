@@ -115,6 +115,22 @@ describe('SLA deadlines', () => {
     expect(applySlaEvent(rules, clock, replied, { type: 'inbound', at: plus(1) })).toBeUndefined();
   });
 
+  it('applies events at the same instant as message, answer, resolve, each once', () => {
+    const started = startSla(rules, clock, T0);
+    const replied = must(applySlaEvent(rules, clock, started, { type: 'reply', at: T0, author: 'agent' }));
+    expect(replied).toMatchObject({ waitingOn: 'customer', updatedAt: T0, updatedBy: 'reply' });
+    expect(applySlaEvent(rules, clock, replied, { type: 'reply', at: T0, author: 'agent' })).toBeUndefined();
+    // The message an answer at its instant answered is not a new wait, whenever it is told.
+    expect(applySlaEvent(rules, clock, replied, { type: 'inbound', at: T0 })).toBeUndefined();
+    const asked = must(applySlaEvent(rules, clock, replied, { type: 'inbound', at: plus(1) }));
+    const resolved = must(applySlaEvent(rules, clock, asked, { type: 'resolved', at: plus(1) }));
+    expect(resolved).toMatchObject({ status: 'hit', endedAt: plus(1), updatedBy: 'resolved' });
+    expect(applySlaEvent(rules, clock, resolved, { type: 'resolved', at: plus(1) })).toBeUndefined();
+    // An SLA written before the kind was kept ignores a tie, as it did.
+    const { updatedBy: _, ...before } = asked;
+    expect(applySlaEvent(rules, clock, before, { type: 'resolved', at: plus(1) })).toBeUndefined();
+  });
+
   it('records one breach per metric, only for the deadline still running', () => {
     const started = startSla(rules, clock, T0);
     const breached = applySlaEvent(rules, clock, started, {

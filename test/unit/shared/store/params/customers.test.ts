@@ -8,6 +8,7 @@ import {
   setNameInput,
   setTagsInput,
   touchProfileInput,
+  voidCsatPendingInput,
 } from '#shared/store/params/customers.js';
 
 const phone = { kind: 'phone', value: '+16505551234' } as const;
@@ -150,6 +151,17 @@ describe('customer params', () => {
       ConditionExpression:
         'attribute_exists(pk) AND (attribute_not_exists(lastAgentAt) OR lastAgentAt <= :at)',
       ExpressionAttributeValues: { ':agent': 'ag_1', ':at': '2025-06-08T21:00:00.000Z' },
+    });
+  });
+
+  it("voids only the reopened conversation's survey, of a resolve before the reopen", () => {
+    expect(voidCsatPendingInput('t', 'cu_1', 'cv_1', '2025-06-08T21:00:00.000Z')).toEqual({
+      TableName: 't',
+      Key: { pk: 'CUSTOMER#cu_1', sk: 'PROFILE' },
+      UpdateExpression: 'REMOVE csatPending',
+      ConditionExpression:
+        'csatPending.conversationId = :id AND (attribute_not_exists(csatPending.resolvedAt) OR csatPending.resolvedAt < :at)',
+      ExpressionAttributeValues: { ':id': 'cv_1', ':at': '2025-06-08T21:00:00.000Z' },
     });
   });
 });

@@ -190,20 +190,14 @@ describe('local runtime: the conversation clock', () => {
 
   it('applies an answer and a resolve at the very instant of the message, and a redelivery once', async () => {
     const phone = '447700900556';
-    const message = async (id: string) => {
-      const at = new Date(manual.now()).toISOString();
-      const payload = whatsappText({ from: phone, name: 'Tie Lee', messages: [{ id, at, text: 'Hello?' }] });
-      const res = await deliver(signedMeta(runtime.url, '/webhooks/whatsapp', payload, META_SECRET));
-      expect(res.status).toBe(200);
-      await runtime.idle();
-    };
+    const message = (id: string) => clock.whatsapp({ from: phone, name: 'Tie Lee', id, text: 'Hello?' });
     await message('wamid.tie-1');
-    const found = await api<{ items: Customer[] }>('GET', `/api/customers?q=%2B${phone}`);
+    const found = await call<{ items: Customer[] }>('GET', `/api/customers?q=%2B${phone}`);
     const id = (found.body.items[0] as Customer).openConversationId as string;
-    const tied = async () => (await runtime.store.conversations.getConversation(id)) as Conversation;
+    const tied = async () => (await clock.runtime.store.conversations.getConversation(id)) as Conversation;
     // The agent answers in the same millisecond as the message (the test's clock does not move).
-    expect((await api('POST', `/api/conversations/${id}/replies`, { text: 'Hi!' })).status).toBe(202);
-    await runtime.idle();
+    expect((await call('POST', `/api/conversations/${id}/replies`, { text: 'Hi!' })).status).toBe(202);
+    await idle();
     expect((await tied()).sla).toMatchObject({ waitingOn: 'customer', responded: true });
     expect((await tied()).sla?.firstResponseDue).toBeUndefined();
     // The same message again, at the same instant, is the same event: it does not start a wait.
@@ -213,9 +207,9 @@ describe('local runtime: the conversation clock', () => {
     await advance(MINUTE);
     await message('wamid.tie-2');
     expect((await tied()).sla?.nextResponseDue).toBe(new Date(manual.now() + 10 * MINUTE).toISOString());
-    const resolved = await api('POST', `/api/conversations/${id}/resolve`, { csat: false });
+    const resolved = await call('POST', `/api/conversations/${id}/resolve`, { csat: false });
     expect(resolved.status).toBe(200);
-    await runtime.idle();
+    await idle();
     const ended = await tied();
     expect(ended.sla).toMatchObject({ status: 'hit', endedAt: new Date(manual.now()).toISOString() });
     expect(ended.sla?.nextResponseDue).toBeUndefined();

@@ -418,7 +418,7 @@ describe('local runtime: CSAT on the customer channel', () => {
     await resolveOpen(kept, { csat: false });
     manual.advance(MINUTE);
     await call('POST', `/api/customers/${kept.id}/merge`, { customerId });
-    await runtime.idle();
+    await idle();
     await sms(from, 'SMcsatkept000000000000000000002', '5');
     const items = await timeline(kept.id);
     expect(items.filter((i) => i.event === 'csat').map((i) => [i.conversationId, i.data?.score])).toEqual([
@@ -433,7 +433,7 @@ describe('local runtime: CSAT on the customer channel', () => {
     await whatsapp('447700900625', 'wamid.csat-void-1', { text: 'Hello from WhatsApp' });
     const kept = await find('+447700900625');
     await call('POST', `/api/customers/${kept.id}/merge`, { customerId });
-    await runtime.idle();
+    await idle();
     await sms(from, 'SMcsatvoid000000000000000000003', '2');
     const items = await timeline(kept.id);
     expect(items.filter((i) => i.event === 'csat')).toEqual([]);
@@ -446,11 +446,11 @@ describe('local runtime: CSAT on the customer channel', () => {
     await whatsapp('447700900626', 'wamid.csat-open-1', { text: 'Hello from WhatsApp' });
     const kept = await find('+447700900626');
     await call('POST', `/api/customers/${kept.id}/merge`, { customerId });
-    await runtime.idle();
+    await idle();
     // The kept customer's conversation is the open one; the agent reopens the surveyed one beside it.
     expect((await find(from)).openConversationId).toBe(kept.openConversationId);
     await call('POST', `/api/conversations/${conversationId}/reopen`);
-    await runtime.idle();
+    await idle();
     await sms(from, 'SMcsatopen000000000000000000002', '2');
     const items = await timeline(kept.id);
     expect(items.filter((i) => i.event === 'csat')).toEqual([]);

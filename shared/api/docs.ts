@@ -12,7 +12,7 @@ const DOCUMENT_FIELDS = {
     title: 'Threadline agent API',
     version: '0.1.0',
     description:
-      'Customers, their cross-channel timelines, conversations and replies. Every call needs `Authorization: Bearer <token>`. Lists answer `{items, cursor}`; errors answer `{error: {code, message}}`.',
+      'Customers, their cross-channel timelines, conversations and replies. Every call needs `Authorization: Bearer <token>`. Lists answer `{items, cursor}`; errors answer `{error: {code, message}}`. Closed sets (a channel, a status, a direction...) are enums; a later version may add a value (a new channel), so regenerate a client when you upgrade. The events under `webhooks` list theirs as `x-extensible-enum`: a receiver must accept a value it does not know.',
   },
   components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } } },
   security: [{ bearer: [] }],
@@ -96,9 +96,11 @@ const WEBHOOK_HEADERS = [
 }));
 
 /**
- * The schema with every `additionalProperties: false` taken out: fields are added to events over time,
- * and a receiver validating against the document must keep accepting them (Standard Webhooks asks
- * receivers to ignore what they do not know). The tests close them again to catch an undocumented field.
+ * The schema as integrators may rely on it over versions: every `additionalProperties: false` taken out
+ * (fields are added to events over time, and Standard Webhooks asks receivers to ignore what they do not
+ * know), and every closed set's `enum` published as `x-extensible-enum` (the values known now: a new
+ * channel or status may be added, and a strict enum in a receiver's validator would refuse its events).
+ * A `const` (an event's `type`) stays. The tests close both again to catch an undocumented field or value.
  */
 function openObjects(schema: unknown): JsonSchema {
   const open = (node: unknown): unknown => {
@@ -107,7 +109,7 @@ function openObjects(schema: unknown): JsonSchema {
     return Object.fromEntries(
       Object.entries(node)
         .filter(([key, value]) => !(key === 'additionalProperties' && value === false))
-        .map(([key, value]) => [key, open(value)]),
+        .map(([key, value]) => [key === 'enum' ? 'x-extensible-enum' : key, open(value)]),
     );
   };
   return open(schema) as JsonSchema;

@@ -1,10 +1,9 @@
 import type { AgentStore } from '../domain/agent-ports.js';
 import type { Channel, Identity } from '../domain/envelope.js';
 import type { Clock } from '../domain/ports.js';
-import { type ChannelOption, channelOption, lastInboundOn } from '../domain/replies.js';
+import { type ChannelOption, channelOption, lastInboundOn, refusalOf } from '../domain/replies.js';
 import type { ReplyStore } from '../domain/reply-ports.js';
 import type { Customer } from '../domain/timeline.js';
-import { ThreadlineError } from '../errors.js';
 import { existingCustomer } from './read-customer.js';
 import { replyDestination } from './reply-destination.js';
 
@@ -40,8 +39,7 @@ export async function listReplyChannels(
       try {
         ({ to } = await replyDestination(deps.replies.store, { customer: root, partitions }, channel));
       } catch (error) {
-        if (!(error instanceof ThreadlineError)) throw error;
-        return { channel, available: false, reason: error.code, detail: error.message };
+        return { channel, available: false, ...refusalOf(error) };
       }
       const state = await deps.replies.store.getContactState(to);
       return channelOption({

@@ -12,7 +12,7 @@ const DOCUMENT_FIELDS = {
     title: 'Threadline agent API',
     version: '0.1.0',
     description:
-      'Customers, their cross-channel timelines, conversations and replies. Every call needs `Authorization: Bearer <token>`. Lists answer `{items, cursor}`; errors answer `{error: {code, message}}`.',
+      'Customers, their cross-channel timelines, conversations and replies. Every call needs `Authorization: Bearer <token>`. Lists answer `{items, cursor}`; errors answer `{error: {code, message}}`. Closed sets (a channel, a status, a direction...) are enums; a later version may add a value (a new channel), so regenerate a client when you upgrade. The events under `webhooks` list theirs as `x-extensible-enum`: a receiver must accept a value it does not know.',
   },
   components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } } },
   security: [{ bearer: [] }],
@@ -96,9 +96,11 @@ const WEBHOOK_HEADERS = [
 }));
 
 /**
- * The schema with every `additionalProperties: false` taken out: fields are added to events over time,
- * and a receiver validating against the document must keep accepting them (Standard Webhooks asks
- * receivers to ignore what they do not know). The tests close them again to catch an undocumented field.
+ * The schema as integrators may rely on it over versions: every `additionalProperties: false` taken out
+ * (fields are added to events over time, and Standard Webhooks asks receivers to ignore what they do not
+ * know), and every closed set's `enum` published as `x-extensible-enum` (the values known now: a new
+ * channel or status may be added, and a strict enum in a receiver's validator would refuse its events).
+ * A `const` (an event's `type`) stays. The tests close both again to catch an undocumented field or value.
  */
 function openObjects(schema: unknown): JsonSchema {
   const open = (node: unknown): unknown => {
@@ -107,7 +109,7 @@ function openObjects(schema: unknown): JsonSchema {
     return Object.fromEntries(
       Object.entries(node)
         .filter(([key, value]) => !(key === 'additionalProperties' && value === false))
-        .map(([key, value]) => [key, open(value)]),
+        .map(([key, value]) => [key === 'enum' ? 'x-extensible-enum' : key, open(value)]),
     );
   };
   return open(schema) as JsonSchema;
@@ -170,27 +172,65 @@ export function docsApp(api: () => OpenAPIHono<AgentEnv>): Hono<AgentEnv> {
     .get('/docs', (c) => c.html(DOCS_PAGE));
 }
 
-/** A self-contained page that renders the document: no script or style from elsewhere. */
+/**
+ * A self-contained page that renders the document: the calls (`paths`), then the events integrators
+ * receive (`webhooks`: each type's headers and body, field by field, from its schema in `components`).
+ * No script or style from elsewhere, and no request but the document's.
+ */
 const DOCS_PAGE = `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>Threadline agent API</title>
 <style>body{font:15px/1.5 system-ui,sans-serif;max-width:60rem;margin:2rem auto;padding:0 1rem;color:#1d2327}
-h2{margin-top:2rem;border-bottom:1px solid #ddd}.op{margin:.6rem 0 1.2rem}.m{display:inline-block;min-width:4.5rem;font-weight:600}
-code,pre{background:#f5f5f5;padding:.1rem .3rem;border-radius:3px}pre{padding:.6rem;overflow:auto;font-size:13px}</style></head>
-<body><h1>Threadline agent API</h1><p id="intro"></p><div id="ops">Loading /api/openapi.json…</div>
+h2{margin-top:2.5rem;border-bottom:2px solid #ccc}h3{margin-top:1.6rem;border-bottom:1px solid #ddd}.op{margin:.6rem 0 1.2rem}.m{display:inline-block;min-width:4.5rem;font-weight:600}
+code,pre{background:#f5f5f5;padding:.1rem .3rem;border-radius:3px}pre{padding:.6rem;overflow:auto;font-size:13px}
+table{border-collapse:collapse;width:100%;font-size:14px}td,th{border-bottom:1px solid #eee;padding:.25rem .4rem;text-align:left;vertical-align:top}</style></head>
+<body><h1>Threadline agent API</h1><p id="intro"></p><nav><a href="#calls">Calls</a> · <a href="#events">Events (webhooks)</a></nav>
+<h2 id="calls">Calls</h2><div id="ops">Loading /api/openapi.json…</div>
+<h2 id="events">Events (webhooks)</h2><div id="hooks"></div>
 <script>
+const el=(tag,text,cls)=>{const e=document.createElement(tag);if(text!==undefined)e.textContent=text;if(cls)e.className=cls;return e;};
+const typeOf=s=>s.const!==undefined?JSON.stringify(s.const):Array.isArray(s.type)?s.type.join(' | '):s.type==='array'&&s.items?typeOf(s.items)+'[]':s.format?s.type+' ('+s.format+')':s.type||(s.anyOf||s.oneOf||[]).map(typeOf).join(' | ')||'any';
+const valuesOf=s=>s.enum?['one of: '+s.enum.join(', ')]:s['x-extensible-enum']?['one of: '+s['x-extensible-enum'].join(', ')+' (more may be added: accept a value you do not know)']:s.items?valuesOf(s.items):[];
+function rows(schema,prefix,out){
+  const required=new Set(schema.required||[]);
+  for(const [name,s] of Object.entries(schema.properties||{})){
+    const path=prefix?prefix+'.'+name:name;
+    out.push([path,typeOf(s),required.has(name)?'yes':'',[s.description,...valuesOf(s)].filter(Boolean).join('; ')]);
+    if(s.properties)rows(s,path,out);
+    if(s.items&&s.items.properties)rows(s.items,path+'[]',out);
+  }
+  return out;
+}
+function table(head,body){
+  const t=el('table');const h=el('tr');for(const c of head)h.append(el('th',c));t.append(h);
+  for(const r of body){const tr=el('tr');for(const c of r)tr.append(el('td',c));t.append(tr);}
+  return t;
+}
+function events(doc){
+  const hooks=document.getElementById('hooks');
+  hooks.append(el('p','Each event is a POST to your endpoint, signed per Standard Webhooks; its body is {id, type, timestamp, data}. Objects may gain fields: ignore those you do not know.'));
+  for(const [type,item] of Object.entries(doc.webhooks||{})){
+    const op=item.post;const d=el('div',undefined,'op');d.id='event-'+type;
+    d.append(el('h3',type),el('p',op.summary));
+    d.append(el('div','Headers: '+op.parameters.map(p=>p.name+' ('+p.description+')').join(' · ')));
+    const ref=op.requestBody.content['application/json'].schema.$ref;
+    const schema=doc.components.schemas[ref.split('/').pop()];
+    d.append(table(['field','type','required','about'],rows(schema,'',[])));
+    d.append(el('div','Answers: '+Object.entries(op.responses).map(([k,v])=>k+' '+v.description).join(' · ')));
+    hooks.append(d);
+  }
+}
 fetch('openapi.json').then(r=>r.json()).then(doc=>{
   document.getElementById('intro').textContent=doc.info.description;
   const ops=document.getElementById('ops');ops.textContent='';
   for(const [path,item] of Object.entries(doc.paths)){
-    const h=document.createElement('h2');h.textContent=path;ops.append(h);
+    ops.append(el('h3',path));
     for(const [method,op] of Object.entries(item)){
-      const d=document.createElement('div');d.className='op';
-      const m=document.createElement('span');m.className='m';m.textContent=method.toUpperCase();
-      const s=document.createElement('span');s.textContent=op.summary;d.append(m,s);
-      if(op.requestBody){const p=document.createElement('pre');p.textContent=JSON.stringify(op.requestBody.content['application/json'].schema,null,2);d.append(p);}
-      const r=document.createElement('div');r.textContent='Answers: '+Object.entries(op.responses).map(([k,v])=>k+' '+v.description).join(' · ');d.append(r);
+      const d=el('div',undefined,'op');d.append(el('span',method.toUpperCase(),'m'),el('span',op.summary));
+      if(op.requestBody){d.append(el('pre',JSON.stringify(op.requestBody.content['application/json'].schema,null,2)));}
+      d.append(el('div','Answers: '+Object.entries(op.responses).map(([k,v])=>k+' '+v.description).join(' · ')));
       ops.append(d);
     }
   }
+  events(doc);
 }).catch(e=>{document.getElementById('ops').textContent='Could not load the document: '+e;});
 </script></body></html>`;

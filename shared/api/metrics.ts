@@ -2,6 +2,7 @@ import { createRoute, type OpenAPIHono } from '@hono/zod-openapi';
 import * as z from 'zod';
 import { readMetrics } from '#shared/app/read-metrics.js';
 import { once } from '#shared/domain/on-first-use.js';
+import { RouteReasonSchema } from '#shared/domain/routing/decision.js';
 import type { AgentAppDeps } from './deps.js';
 import { type AgentEnv, createRouter } from './router.js';
 import { apiSchemas, errors, json } from './schemas.js';
@@ -27,7 +28,9 @@ function metricsAnswerSchema() {
   const figures = z.object({
     routed: z.number(),
     aiResolutionRate: share,
-    handoffReasons: z.record(z.string(), z.number()),
+    handoffReasons: z.partialRecord(RouteReasonSchema, z.number()).meta({
+      description: 'hand-offs to a person by the routing rule that made them',
+    }),
     firstResponseMs: z.object({ median: share, mean: share, conversations: z.number() }),
     channelSwitchRate: share,
     sla: broken(targets).optional().meta({ description: 'overall figures only' }),

@@ -1,10 +1,15 @@
 import type { AgentStore } from '../domain/agent-ports.js';
 import type { Channel } from '../domain/envelope.js';
 import type { Clock } from '../domain/ports.js';
-import { type ChannelOption, channelOption, lastInboundOn, standingBlock } from '../domain/replies.js';
+import {
+  type ChannelOption,
+  channelOption,
+  lastInboundOn,
+  refusalOf,
+  standingBlock,
+} from '../domain/replies.js';
 import type { ReplyStore } from '../domain/reply-ports.js';
 import type { Customer } from '../domain/timeline.js';
-import { ThreadlineError } from '../errors.js';
 import { existingCustomer } from './read-customer.js';
 import { type ReplyDestination, replyDestination } from './reply-destination.js';
 
@@ -40,8 +45,7 @@ export async function listReplyChannels(
       try {
         destination = await replyDestination(deps.replies.store, { customer: root, partitions }, channel);
       } catch (error) {
-        if (!(error instanceof ThreadlineError)) throw error;
-        return { channel, available: false, reason: error.code, detail: error.message };
+        return { channel, available: false, ...refusalOf(error) };
       }
       const { to, latestEmails } = destination;
       const state = await deps.replies.store.getContactState(to);

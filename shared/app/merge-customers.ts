@@ -28,8 +28,11 @@ export async function mergeCustomers(
   await audited(deps, { agentId, action: 'merge', customerIds: [targetId, sourceId] }, () =>
     deps.admin.merge(targetId, sourceId, agentId, deps.clock.now().toISOString()),
   );
-  await closeMergedConversation(deps, { targetId, sourceId });
-  return deps.store.getCustomer(targetId);
+  const kept = await closeMergedConversation(deps, { targetId, sourceId });
+  // The kept profile the quiet resolve read, when it is the target's: read after the merge, and the
+  // resolve writes only the source's profile and conversation, so it is the answer (one read fewer).
+  // When the target was merged into another customer first, the kept one is that root: read the target.
+  return kept?.id === targetId ? kept : deps.store.getCustomer(targetId);
 }
 
 /**
@@ -39,17 +42,23 @@ export async function mergeCustomers(
  * auto-resolve and survey would act on an issue the kept customer's conversation now carries. A note
  * says where it went; the resolve (by `merge`, `csat: false`) ends its targets and makes its timers
  * stale. Keyed like any resolve and note, so a merge asked again completes it and repeats nothing.
+ * Answers the kept customer's profile it read (after the merge), if it read one.
  */
-async function closeMergedConversation(deps: MergeDeps, merged: { targetId: string; sourceId: string }) {
+async function closeMergedConversation(
+  deps: MergeDeps,
+  merged: { targetId: string; sourceId: string },
+): Promise<Customer | undefined> {
   const source = await deps.store.getCustomer(merged.sourceId);
   const conversationId = source?.openConversationId;
-  if (!conversationId || !source.mergedInto) return;
-  if (!(await carriedByKept(deps, conversationId, source.mergedInto))) return;
+  if (!conversationId || !source.mergedInto) return undefined;
+  const kept = await deps.store.getCustomer(source.mergedInto);
+  if (!kept || !(await carriedByKept(deps, conversationId, kept))) return kept;
   const now = deps.clock.now().toISOString();
   const text = `Merged into customer ${source.mergedInto}: this conversation was resolved by the merge; the customer's messages now go to that customer's conversation.`;
   await deps.admin.addNote(conversationId, text, MERGE_AUTHOR_ID, now, `merged:${conversationId}`);
   const at = await deps.admin.resolveConversation(conversationId, MERGE_AUTHOR_ID, now);
   if (at !== undefined) await deps.track?.({ type: 'resolved', conversationId, at, csat: false });
+  return kept;
 }
 
 /**
@@ -58,9 +67,8 @@ async function closeMergedConversation(deps: MergeDeps, merged: { targetId: stri
  * merged-away one waits for an answer, the kept one must wait too, so an unanswered message is never
  * closed away from the inbox's waiting list.
  */
-async function carriedByKept(deps: MergeDeps, conversationId: string, keptId: string): Promise<boolean> {
-  const kept = await deps.store.getCustomer(keptId);
-  const keptConversationId = kept?.openConversationId;
+async function carriedByKept(deps: MergeDeps, conversationId: string, kept: Customer): Promise<boolean> {
+  const keptConversationId = kept.openConversationId;
   if (!keptConversationId || keptConversationId === conversationId) return false;
   const [mergedAway, keptConversation] = await Promise.all([
     deps.store.getConversation(conversationId),

@@ -63,9 +63,16 @@ export const ContentTypeSchema = z.enum([
 ]);
 export type ContentType = z.infer<typeof ContentTypeSchema>;
 
+/** Which way a message or call went: from the customer (`inbound`) or to them (`outbound`). */
+export const DirectionSchema = z.enum(['inbound', 'outbound']);
+export type Direction = z.infer<typeof DirectionSchema>;
+
+/** The kinds of file a message carries. */
+export const AttachmentKindSchema = z.enum(['image', 'audio', 'video', 'document', 'sticker', 'file']);
+
 /** A media item or file: kept as a reference (provider media id or URL), never downloaded by the webhook. */
 export const AttachmentSchema = z.object({
-  kind: z.enum(['image', 'audio', 'video', 'document', 'sticker', 'file']),
+  kind: AttachmentKindSchema,
   mediaId: optionalString,
   url: optionalString,
   mimeType: optionalString,
@@ -112,7 +119,7 @@ const EnvelopeBaseSchema = z.object({
 /** A message from (inbound) or, for echoes of a business's own replies, to (outbound) a customer. */
 export const MessageEnvelopeSchema = z.extend(EnvelopeBaseSchema, {
   kind: z.literal('message'),
-  direction: z.enum(['inbound', 'outbound']),
+  direction: DirectionSchema,
   providerMessageId: z.string().check(z.minLength(1), z.maxLength(512)),
   /** The customer: the sender of an inbound message, the recipient of an outbound one. */
   customer: IdentitySchema,
@@ -165,7 +172,7 @@ export const CallEnvelopeSchema = z.extend(EnvelopeBaseSchema, {
   kind: z.literal('call'),
   callId: z.string().check(z.minLength(1), z.maxLength(512)),
   event: z.enum(['ringing', 'answered', 'completed', 'missed', 'voicemail', 'recording', 'transcription']),
-  direction: z.enum(['inbound', 'outbound']),
+  direction: DirectionSchema,
   /** Absent for a withheld or anonymous caller: the call is kept, but files under no customer. */
   customer: z.optional(IdentitySchema),
   durationSeconds: z.optional(z.int().check(z.nonnegative())),

@@ -1,6 +1,11 @@
+import { type RouteReason, RouteReasonSchema } from './routing/decision.js';
 import { AI_AUTHOR_ID } from './routing/routable.js';
 import type { SlaMetric } from './sla/policy.js';
 import { authorKind, type TimelineItem, withChannelSwitches } from './timeline.js';
+
+/** The routing reason a counter or a decision names, if it is one (a damaged item's is not counted). */
+export const routeReason = (value: unknown): RouteReason | undefined =>
+  RouteReasonSchema.options.find((reason) => reason === value);
 
 /** The figures of GET /api/metrics, overall and per customer. */
 export interface Metrics {
@@ -8,8 +13,8 @@ export interface Metrics {
   routed: number;
   /** Share of routed messages the AI answered itself (0..1). */
   aiResolutionRate: number | null;
-  /** Why messages went to a person, by routing reason. */
-  handoffReasons: Record<string, number>;
+  /** Why messages went to a person, by routing reason (the document lists the reasons). */
+  handoffReasons: Partial<Record<RouteReason, number>>;
   /** Median and mean time from a conversation's first inbound message to its first reply (ms). */
   firstResponseMs: { median: number | null; mean: number | null; conversations: number };
   /** Share of inbound messages that came on another channel than the customer's previous one (0..1). */
@@ -112,12 +117,12 @@ function automatedMessage(item: TimelineItem): boolean {
 /** A customer's metrics, from their timeline (oldest first). */
 export function customerMetrics(timeline: readonly TimelineItem[]): Metrics {
   const decisions = timeline.filter((i) => i.event === 'routed');
-  const handoffReasons: Record<string, number> = {};
+  const handoffReasons: Metrics['handoffReasons'] = {};
   let answeredByAi = 0;
   for (const d of decisions) {
     const data = d.data ?? {};
-    if (data.target === 'human')
-      handoffReasons[String(data.reason)] = (handoffReasons[String(data.reason)] ?? 0) + 1;
+    const reason = routeReason(data.reason);
+    if (data.target === 'human' && reason) handoffReasons[reason] = (handoffReasons[reason] ?? 0) + 1;
   }
   for (const i of timeline) {
     if (i.type === 'message' && i.direction === 'outbound' && authorKind(i) === 'ai' && !automatedMessage(i))

@@ -1,6 +1,13 @@
 import * as z from 'zod';
 import { ChannelSchema, IdentitySchema } from './envelope.js';
 
+/**
+ * Who wrote an outbound message: an `agent`, or `ai` for everything no person wrote (the AI responder,
+ * an automation, a survey: its author id says which).
+ */
+export const AuthorKindSchema = z.enum(['agent', 'ai']);
+export type AuthorKind = z.infer<typeof AuthorKindSchema>;
+
 /** A WhatsApp template: the only thing that may be sent outside the 24-hour customer service window. */
 export const TemplateSchema = z.object({
   name: z.string().min(1).max(512),
@@ -63,7 +70,7 @@ export const OutboundMessageSchema = z.object({
       references: z.array(z.string().max(998)).max(50).default([]),
     })
     .optional(),
-  author: z.object({ kind: z.enum(['agent', 'ai']), id: z.string().max(128) }),
+  author: z.object({ kind: AuthorKindSchema, id: z.string().max(128) }),
 });
 export type OutboundMessage = z.infer<typeof OutboundMessageSchema>;
 

@@ -14,8 +14,22 @@ export const WHATSAPP_WINDOW_MS = 24 * HOUR;
 export const MESSAGING_WINDOW_MS = 24 * HOUR;
 export const HUMAN_AGENT_WINDOW_MS = 7 * 24 * HOUR;
 
+/**
+ * The codes a reply the rules forbid is refused with: what `GET /api/customers/{id}/channels` answers as
+ * a channel's `reason`, so the document lists them and a client can switch on them.
+ */
+export const ReplyRefusalSchema = z.enum([
+  'no_channel',
+  'no_address',
+  'whatsapp_window_closed',
+  'messaging_window_closed',
+  'sms_opted_out',
+  'email_suppressed',
+]);
+export type ReplyRefusal = z.infer<typeof ReplyRefusalSchema>;
+
 /** A reply the rules forbid: 409 when the customer's state must change first, 422 when the request must. */
-function refuse(code: string, message: string, status: 409 | 422): Error {
+function refuse(code: ReplyRefusal, message: string, status: 409 | 422): Error {
   return status === 409 ? new ConflictError(message, code) : new UnprocessableError(message, code);
 }
 
@@ -137,12 +151,23 @@ export function checkReplyRules(context: ReplyContext): ReplyPermit {
   }
 }
 
+/**
+ * The refusal a reply rule threw, as a channel's `reason`; any other error is thrown on (the rules throw
+ * only through {@link refuse}, so none is).
+ */
+export function refusalOf(error: unknown): { reason: ReplyRefusal; detail: string } {
+  if (!(error instanceof ThreadlineError)) throw error;
+  const reason = ReplyRefusalSchema.options.find((code) => code === error.code);
+  if (!reason) throw error;
+  return { reason, detail: error.message };
+}
+
 /** Whether a reply may go out on a channel now, and if not why: what the reply box shows before typing. */
 export const ChannelOptionSchema = z.object({
   channel: ChannelSchema,
   available: z.boolean(),
   /** The rule's error code when not available (`whatsapp_window_closed`, `sms_opted_out`, ...). */
-  reason: z.string().optional(),
+  reason: ReplyRefusalSchema.optional(),
   /** The rule's explanation, as the reply would be refused with. */
   detail: z.string().optional(),
   /** Only an approved template may go out (WhatsApp outside its 24-hour window). */
@@ -159,9 +184,8 @@ export function channelOption(context: Omit<ReplyContext, 'hasTemplate' | 'autom
     const permit = checkReplyRules({ ...context, hasTemplate: false, automated: false });
     return { channel, available: true, ...(permit.tag ? { tag: permit.tag } : {}) };
   } catch (error) {
-    if (!(error instanceof ThreadlineError)) throw error;
-    const refused = { channel, reason: error.code, detail: error.message };
-    if (error.code !== 'whatsapp_window_closed') return { ...refused, available: false };
+    const refused = { channel, ...refusalOf(error) };
+    if (refused.reason !== 'whatsapp_window_closed') return { ...refused, available: false };
     checkReplyRules({ ...context, hasTemplate: true, automated: false });
     return { ...refused, available: true, needsTemplate: true };
   }

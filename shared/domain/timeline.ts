@@ -5,6 +5,7 @@ import {
   ChannelSchema,
   ContentTypeSchema,
   DeliveryStatusSchema,
+  DirectionSchema,
   IdentitySchema,
   ProviderErrorSchema,
 } from './envelope.js';
@@ -17,7 +18,7 @@ export const TimelineItemSchema = z.object({
   id: z.string(),
   type: z.enum(['message', 'note', 'event']),
   channel: z.optional(ChannelSchema),
-  direction: z.enum(['inbound', 'outbound']).optional(),
+  direction: z.optional(DirectionSchema),
   text: z.string().optional(),
   at: z.iso.datetime(),
   customerId: z.string(),

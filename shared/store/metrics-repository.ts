@@ -1,5 +1,5 @@
 import type { CsatTally } from '../domain/csat/survey.js';
-import type { Metrics, MetricsRange } from '../domain/metrics.js';
+import { type Metrics, type MetricsRange, routeReason } from '../domain/metrics.js';
 import type { FirstResponseMark } from '../domain/reply-ports.js';
 import type { DecisionCount } from '../domain/router-ports.js';
 import { csatFigures } from './csat-figures.js';
@@ -76,11 +76,11 @@ function sumCounters(items: readonly Record<string, unknown>[]): Map<string, num
 function toMetrics(sums: Map<string, number>): Metrics {
   const num = (key: string) => sums.get(key) ?? 0;
   const routed = num('routed');
-  const handoffReasons = Object.fromEntries(
-    [...sums.entries()]
-      .filter(([key]) => key.startsWith('handoff_'))
-      .map(([key, value]) => [key.slice('handoff_'.length), value]),
-  );
+  const handoffReasons: Metrics['handoffReasons'] = {};
+  for (const [key, value] of sums) {
+    const reason = key.startsWith('handoff_') ? routeReason(key.slice('handoff_'.length)) : undefined;
+    if (reason) handoffReasons[reason] = value;
+  }
   const responses = num('firstResponses');
   return {
     routed,

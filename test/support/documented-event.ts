@@ -11,15 +11,18 @@ export type EventDocument = {
 
 /**
  * The documented schema of one event type as a validator that refuses any field the document does not
- * name: the document leaves its objects open for integrators, and the tests close them so an event
- * carrying an undocumented field fails.
+ * name, and any value of a closed set it does not list: the document leaves its objects open and its
+ * sets extensible (`x-extensible-enum`) for integrators, and the tests close both so an event carrying
+ * an undocumented field or value fails.
  */
 export function documentedEvent(doc: EventDocument, type: string): z.ZodType {
   const ref = doc.webhooks[type]?.post.requestBody.content['application/json']?.schema.$ref ?? '';
   const close = (node: unknown): unknown => {
     if (Array.isArray(node)) return node.map(close);
     if (node === null || typeof node !== 'object') return node;
-    const closed = Object.fromEntries(Object.entries(node).map(([key, value]) => [key, close(value)]));
+    const closed = Object.fromEntries(
+      Object.entries(node).map(([key, value]) => [key === 'x-extensible-enum' ? 'enum' : key, close(value)]),
+    );
     return 'properties' in closed && !('additionalProperties' in closed)
       ? { ...closed, additionalProperties: false }
       : closed;

@@ -1,5 +1,14 @@
 import * as z from 'zod';
+import {
+  AttachmentKindSchema,
+  ChannelSchema,
+  ContentTypeSchema,
+  DeliveryStatusSchema,
+  DirectionSchema,
+} from '../envelope.js';
 import { once } from '../on-first-use.js';
+import { AuthorKindSchema } from '../outbound.js';
+import { SlaMetricSchema } from '../sla/policy.js';
 
 /** The events an integrator can subscribe to (the list grows with the features). */
 export const EventTypeSchema = z.enum([
@@ -34,7 +43,9 @@ export type IntegrationEvent = z.infer<typeof IntegrationEventSchema>;
 /**
  * Each event type's `data`, as the mapper (`map-change.ts`) builds it: its `event()` takes only this
  * shape, and the OpenAPI document's `webhooks` describe it, so the payloads integrators receive and
- * their documentation come from one place. Built on first use (the document, a test), not at import.
+ * their documentation come from one place. Its closed sets (channel, direction, status...) are the
+ * domain's own schemas, those the table's items are written with; the document publishes them as
+ * extensible enums (a value may be added, see docs.ts). Built on first use (the document, a test).
  */
 export const eventDataSchemas = once(() => {
   const time = z.iso.datetime();
@@ -45,11 +56,11 @@ export const eventDataSchemas = once(() => {
     customerId,
     conversationId: conversationId.optional(),
     messageId: z.string().meta({ description: "the timeline's id, `<channel>:<provider id>`" }),
-    channel: z.string().optional(),
-    direction: z.string().optional().meta({ description: '`inbound` or `outbound`' }),
+    channel: z.optional(ChannelSchema),
+    direction: z.optional(DirectionSchema),
   };
   const attachment = z.object({
-    kind: z.string(),
+    kind: AttachmentKindSchema,
     mimeType: z.string().optional(),
     filename: z.string().optional(),
     sizeBytes: z.number().optional(),
@@ -57,14 +68,16 @@ export const eventDataSchemas = once(() => {
   const messageAdded = z.object({
     ...message,
     at: time,
-    contentType: z.string().optional(),
+    contentType: z.optional(ContentTypeSchema),
     text: z.string().optional(),
     attachments: z
       .array(attachment)
       .optional()
       .meta({ description: 'kind, type, name and size; never a URL' }),
-    author: z.string().optional().meta({ description: 'who wrote an outbound message: `agent`, `ai`, ...' }),
-    status: z.string().optional(),
+    author: AuthorKindSchema.optional().meta({
+      description: 'who wrote an outbound message: `agent`, or `ai` (the AI, an automation, a survey)',
+    }),
+    status: z.optional(DeliveryStatusSchema),
   });
   const assignment = z.object({ agentId: z.string().nullable(), queue: z.string().nullable() });
   return {
@@ -72,8 +85,8 @@ export const eventDataSchemas = once(() => {
     'message.sent': messageAdded,
     'message.status': z.object({
       ...message,
-      status: z.string().meta({ description: '`sent`, `delivered`, `read`, `played` or `failed`' }),
-      previousStatus: z.string().optional(),
+      status: DeliveryStatusSchema,
+      previousStatus: z.optional(DeliveryStatusSchema),
       errors: z.array(z.object({ code: z.string() })).optional(),
     }),
     'conversation.opened': z.object({
@@ -81,7 +94,7 @@ export const eventDataSchemas = once(() => {
       conversationId,
       openedAt: time,
       reopened: z.boolean(),
-      channel: z.string().optional(),
+      channel: z.optional(ChannelSchema),
       previousConversationId: z.string().optional(),
     }),
     'conversation.assigned': z.object({
@@ -91,14 +104,14 @@ export const eventDataSchemas = once(() => {
       previous: assignment,
     }),
     'conversation.resolved': z.object({ customerId, conversationId, resolvedAt: time, by }),
-    'customer.created': z.object({ customerId, createdAt: time, channels: z.array(z.string()) }),
+    'customer.created': z.object({ customerId, createdAt: time, channels: z.array(ChannelSchema) }),
     'customer.merged': z.object({ customerId, mergedInto: z.string(), mergedAt: time, by }),
     'customer.unmerged': z.object({ customerId, unmergedFrom: z.string(), unmergedAt: time, by }),
     'customer.erased': z.object({ customerId, erasedAt: time }),
     'sla.breached': z.object({
       customerId,
       conversationId,
-      metric: z.string().meta({ description: '`firstResponse`, `nextResponse` or `resolution`' }),
+      metric: SlaMetricSchema,
       due: time.optional(),
       policy: z.string().optional(),
       at: time,
@@ -109,7 +122,7 @@ export const eventDataSchemas = once(() => {
       surveyId: z.string().optional(),
       score: z.number(),
       comment: z.string().optional(),
-      channel: z.string().optional(),
+      channel: z.optional(ChannelSchema),
       at: time,
     }),
   } satisfies Record<EventType, z.ZodObject>;

@@ -1,5 +1,14 @@
 import { createHash } from 'node:crypto';
 import type { ChangeRecord } from '../change-feed.js';
+import {
+  AttachmentKindSchema,
+  ChannelSchema,
+  ContentTypeSchema,
+  DeliveryStatusSchema,
+  DirectionSchema,
+} from '../envelope.js';
+import { AuthorKindSchema } from '../outbound.js';
+import { SlaMetricSchema } from '../sla/policy.js';
 import { withKeyFields } from '../timeline.js';
 import type { EventData, EventType, IntegrationEvent } from './integration-events.js';
 
@@ -9,8 +18,25 @@ const str = (value: unknown): string | undefined => (typeof value === 'string' ?
 /** `{ key: value }` for a non-empty string, else nothing: a field the item lacks stays out of the event. */
 const some = <K extends string>(key: K, value: unknown): Partial<Record<K, string>> =>
   typeof value === 'string' && value ? ({ [key]: value } as Record<K, string>) : {};
-const list = (value: unknown): string[] =>
-  value instanceof Set || Array.isArray(value) ? [...value].filter((v) => typeof v === 'string').sort() : [];
+/**
+ * The value when it is one of a closed set's, else nothing: an event carries only values the document
+ * lists. The table's items are written with the same schemas, so only a damaged item loses one.
+ */
+const member = <T extends string>(set: { options: readonly T[] }, value: unknown): T | undefined =>
+  set.options.find((option) => option === value);
+/** `{ key: value }` for a value of the set, else nothing. */
+const someOf = <K extends string, T extends string>(
+  key: K,
+  set: { options: readonly T[] },
+  value: unknown,
+): Partial<Record<K, T>> => {
+  const known = member(set, value);
+  return known ? ({ [key]: known } as Record<K, T>) : {};
+};
+const channels = (value: unknown): EventData<'customer.created'>['channels'] =>
+  value instanceof Set || Array.isArray(value)
+    ? [...value].flatMap((v) => member(ChannelSchema, v) ?? []).sort()
+    : [];
 
 /** A stable event id from what makes the change unique: the same change always gives the same id. */
 function eventId(type: EventType, ...parts: readonly string[]): string {
@@ -30,20 +56,23 @@ function event<T extends EventType>(
   return { id: eventId(type, ...key), type, timestamp, data };
 }
 
-/** What a message event says of its attachments: kind, type, name and size; never a URL or media id. */
+/**
+ * What a message event says of its attachments: kind (`file` for one outside the set), type, name and
+ * size; never a URL or media id.
+ */
 function attachmentsOf(value: unknown): EventData<'message.received'>['attachments'] {
   if (!Array.isArray(value) || value.length === 0) return undefined;
   return value.map((a: Record<string, unknown>) => ({
-    kind: String(a.kind),
+    kind: member(AttachmentKindSchema, a.kind) ?? 'file',
     ...some('mimeType', a.mimeType),
     ...some('filename', a.filename),
     ...(typeof a.sizeBytes === 'number' ? { sizeBytes: a.sizeBytes } : {}),
   }));
 }
 
-function authorOf(item: Image): string | undefined {
+function authorOf(item: Image): EventData<'message.sent'>['author'] {
   const author = (item.data as Record<string, unknown> | undefined)?.author;
-  return str((author as Record<string, unknown> | undefined)?.kind);
+  return member(AuthorKindSchema, (author as Record<string, unknown> | undefined)?.kind);
 }
 
 /** The message part every message event shares. */
@@ -52,8 +81,8 @@ function messageData(item: Image): Omit<EventData<'message.status'>, 'status' | 
     customerId: String(item.customerId),
     ...(str(item.conversationId) ? { conversationId: str(item.conversationId) } : {}),
     messageId: String(item.id),
-    channel: str(item.channel),
-    direction: str(item.direction),
+    channel: member(ChannelSchema, item.channel),
+    direction: member(DirectionSchema, item.direction),
   };
 }
 
@@ -64,7 +93,7 @@ function messageData(item: Image): Omit<EventData<'message.status'>, 'status' | 
 function slaEvents(record: ChangeRecord, item: Image, old: Image | undefined): IntegrationEvent[] {
   const data = (item.data ?? {}) as Image;
   const [customerId, conversationId, at] = [str(item.customerId), str(item.conversationId), str(item.at)];
-  const metric = str(data.metric);
+  const metric = member(SlaMetricSchema, data.metric);
   if (old || item.event !== 'sla_breached' || !customerId || !conversationId || !at || !metric) return [];
   return [
     event('sla.breached', [record.keys.pk, record.keys.sk], at, {
@@ -95,7 +124,7 @@ function csatEvents(record: ChangeRecord, item: Image, old: Image | undefined): 
       surveyId: str(data.surveyId),
       score,
       ...some('comment', data.comment),
-      channel: str(item.channel),
+      channel: member(ChannelSchema, item.channel),
       at,
     }),
   ];
@@ -115,15 +144,15 @@ function timelineEvents(record: ChangeRecord, item: Image, old: Image | undefine
       event(type, key, item.at, {
         ...messageData(item),
         at: item.at,
-        ...some('contentType', item.contentType),
+        ...someOf('contentType', ContentTypeSchema, item.contentType),
         ...(typeof item.text === 'string' ? { text: item.text } : {}),
         ...(attachmentsOf(item.attachments) ? { attachments: attachmentsOf(item.attachments) } : {}),
         ...(author ? { author } : {}),
-        ...some('status', item.status),
+        ...someOf('status', DeliveryStatusSchema, item.status),
       }),
     ];
   }
-  const status = str(item.status);
+  const status = member(DeliveryStatusSchema, item.status);
   if (!status || status === old.status) return [];
   const errors = Array.isArray(item.errors)
     ? item.errors.map((e: Record<string, unknown>) => ({ code: String(e.code) }))
@@ -132,7 +161,7 @@ function timelineEvents(record: ChangeRecord, item: Image, old: Image | undefine
     event('message.status', [...key, status], str(item.statusAt) ?? record.at, {
       ...messageData(item),
       status,
-      ...some('previousStatus', old.status),
+      ...someOf('previousStatus', DeliveryStatusSchema, old.status),
       ...(errors?.length ? { errors } : {}),
     }),
   ];
@@ -153,7 +182,7 @@ function customerEvents(record: ChangeRecord, item: Image, old: Image | undefine
       event('customer.created', [customerId], createdAt, {
         customerId,
         createdAt,
-        channels: list(item.channels),
+        channels: channels(item.channels),
       }),
     );
   }
@@ -203,7 +232,7 @@ function conversationEvents(record: ChangeRecord, item: Image, old: Image | unde
         ...base,
         openedAt,
         reopened,
-        ...some('channel', item.channel),
+        ...someOf('channel', ChannelSchema, item.channel),
         ...some('previousConversationId', item.previousConversationId),
       }),
     );

@@ -15,6 +15,7 @@ import { createRouter } from '#shared/api/router.js';
 import { apiSections } from '#shared/api/sections.js';
 import { webhooksApp } from '#shared/api/webhooks.js';
 import { EventTypeSchema } from '#shared/domain/events/integration-events.js';
+import { ReplyRefusalSchema } from '#shared/domain/replies.js';
 
 const deps: AgentAppDeps = {
   store: {} as never,
@@ -182,6 +183,65 @@ describe('OpenAPI document', () => {
         'webhook-signature',
       ]);
     }
+  });
+
+  /** Names the document uses for closed sets: each must publish its values, never a plain string. */
+  const CLOSED_SETS = new Set([
+    'action',
+    'author',
+    'channel',
+    'channels',
+    'contentType',
+    'direction',
+    'kind',
+    'metric',
+    'presence',
+    'previousStatus',
+    'priority',
+    'reason',
+    'sort',
+    'status',
+    'tag',
+    'target',
+    'type',
+    'waitingOn',
+  ]);
+
+  it('publishes every closed set of the agent API as an enum of its values, and each record keyed by one', async () => {
+    const { paths } = (await (await createAgentApp(withAll).request('/api/openapi.json')).json()) as Document;
+    /** Whether a schema lists its values: an enum, a const, or a choice of those (null allowed). */
+    const listed = (schema: Record<string, unknown>): boolean => {
+      if (schema.enum || schema.const !== undefined || schema.type === 'null') return true;
+      if (schema.items) return listed(schema.items as Record<string, unknown>);
+      const choices = (schema.anyOf ?? schema.oneOf) as Record<string, unknown>[] | undefined;
+      return Boolean(choices?.every(listed));
+    };
+    /** The paths of every closed set's property that does not list its values. */
+    const plain = (node: unknown, at: string): string[] => {
+      if (!node || typeof node !== 'object') return [];
+      const own = Object.entries(
+        ((node as { properties?: object }).properties ?? {}) as Record<string, never>,
+      )
+        .filter(([name, schema]) => CLOSED_SETS.has(name) && !listed(schema))
+        .map(([name]) => `${at}.${name}`);
+      return [...own, ...Object.entries(node).flatMap(([key, value]) => plain(value, `${at}.${key}`))];
+    };
+    const found = Object.entries(paths).flatMap(([path, ops]) =>
+      Object.entries(ops).flatMap(([method, op]) => plain(op, `${method.toUpperCase()} ${path}`)),
+    );
+    expect(found).toEqual([]);
+    const metrics = JSON.stringify(paths['/api/metrics']?.get?.responses['200']);
+    expect(metrics).toContain(`"handoffReasons":{"type":"object","propertyNames":{"type":"string","enum":`);
+  });
+
+  it("lists in each reply channel's reason every code the reply rules refuse with", async () => {
+    const { paths } = (await (await createAgentApp(withAll).request('/api/openapi.json')).json()) as Document;
+    const answer = paths['/api/customers/{id}/channels']?.get?.responses['200']?.content as {
+      'application/json': { schema: { items: { properties: { reason: { enum: string[] } } } } };
+    };
+    expect(answer['application/json'].schema.items.properties.reason.enum.sort()).toEqual(
+      [...ReplyRefusalSchema.options].sort(),
+    );
   });
 
   it('is the document of every sub-app mounted at once, as before the sections were built on demand', async () => {

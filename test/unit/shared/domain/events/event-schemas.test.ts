@@ -3,8 +3,17 @@ import * as z from 'zod';
 import { createAgentApp } from '#shared/api/app.js';
 import type { AgentAppDeps } from '#shared/api/deps.js';
 import type { ChangeRecord } from '#shared/domain/change-feed.js';
+import {
+  AttachmentSchema,
+  ChannelSchema,
+  ContentTypeSchema,
+  DeliveryStatusSchema,
+  DirectionSchema,
+} from '#shared/domain/envelope.js';
 import { EventTypeSchema } from '#shared/domain/events/integration-events.js';
 import { eventsOfChange } from '#shared/domain/events/map-change.js';
+import { OutboundMessageSchema } from '#shared/domain/outbound.js';
+import { SlaMetricSchema } from '#shared/domain/sla/policy.js';
 import { documentedEvent, type EventDocument } from '../../../../support/documented-event.js';
 
 const AT = '2026-12-03T10:00:00.000Z';
@@ -160,6 +169,96 @@ describe('integrator events against the OpenAPI document', () => {
     const [received] = eventsOfChange(change('insert', inbound));
     const body = JSON.parse(JSON.stringify(received));
     const later = { ...body, data: { ...body.data, addedLater: 'x' } };
+    expect(z.fromJSONSchema(served as never).safeParse(later).success).toBe(true);
+  });
+});
+
+/**
+ * Every value of each closed set the mapper copies into an event, as the code writes it to the table
+ * (the timeline's, the envelope's and the outbound schemas): a change for each, so an event carrying a
+ * value the document does not list fails.
+ */
+function everyValueChanges(): ChangeRecord[] {
+  const queued = { ...outbound, status: 'queued' };
+  return [
+    ...ChannelSchema.options.flatMap((channel) => [
+      change('insert', { ...inbound, channel }),
+      change('insert', { ...outbound, channel }),
+      change('modify', { ...queued, channel, status: 'sent' }, { ...queued, channel }),
+      change('insert', { ...conversation, channel }),
+      change('insert', { entity: 'customer', id: 'cu_1', createdAt: AT, channels: new Set([channel]) }),
+      change('insert', event('csat', { surveyId: 's', score: 5, answeredAt: AT }, { channel })),
+    ]),
+    ...DirectionSchema.options.map((direction) => change('insert', { ...inbound, direction })),
+    ...ContentTypeSchema.options.map((contentType) => change('insert', { ...inbound, contentType })),
+    ...AttachmentSchema.shape.kind.options.map((kind) =>
+      change('insert', { ...inbound, attachments: [{ kind, url: 'https://media.example/1' }] }),
+    ),
+    ...OutboundMessageSchema.shape.author.shape.kind.options.map((kind) =>
+      change('insert', { ...outbound, data: { author: { kind, id: 'x' } } }),
+    ),
+    ...DeliveryStatusSchema.options.flatMap((status) => [
+      change('insert', { ...outbound, status }),
+      ...DeliveryStatusSchema.options
+        .filter((previous) => previous !== status)
+        .map((previous) => change('modify', { ...outbound, status }, { ...outbound, status: previous })),
+    ]),
+    ...SlaMetricSchema.options.map((metric) => change('insert', event('sla_breached', { metric, due: AT }))),
+  ];
+}
+
+/** The document's schema of a field of an event's `data` (`attachments.kind` inside the array). */
+function dataField(doc: EventDocument, schema: string, path: string): Record<string, unknown> {
+  let node = (doc.components.schemas[schema] as { properties: { data: unknown } }).properties.data;
+  for (const name of path.split('.')) {
+    const object = node as {
+      properties?: Record<string, unknown>;
+      items?: { properties: Record<string, unknown> };
+    };
+    node = (object.properties ?? object.items?.properties)?.[name];
+  }
+  return (node as { items?: Record<string, unknown> }).items ?? (node as Record<string, unknown>);
+}
+
+describe('closed sets in integrator events', () => {
+  it('lists every value the code can write for each, as an extensible enum from the same schemas', async () => {
+    const doc = (await (await createAgentApp(deps).request('/api/openapi.json')).json()) as EventDocument;
+    const sets: Array<[string, string, readonly string[]]> = [
+      ['MessageReceivedEvent', 'channel', ChannelSchema.options],
+      ['MessageReceivedEvent', 'direction', DirectionSchema.options],
+      ['MessageSentEvent', 'contentType', ContentTypeSchema.options],
+      ['MessageSentEvent', 'attachments.kind', AttachmentSchema.shape.kind.options],
+      ['MessageSentEvent', 'author', OutboundMessageSchema.shape.author.shape.kind.options],
+      ['MessageSentEvent', 'status', DeliveryStatusSchema.options],
+      ['MessageStatusEvent', 'status', DeliveryStatusSchema.options],
+      ['MessageStatusEvent', 'previousStatus', DeliveryStatusSchema.options],
+      ['ConversationOpenedEvent', 'channel', ChannelSchema.options],
+      ['CustomerCreatedEvent', 'channels', ChannelSchema.options],
+      ['CsatReceivedEvent', 'channel', ChannelSchema.options],
+      ['SlaBreachedEvent', 'metric', SlaMetricSchema.options],
+    ];
+    for (const [schema, path, values] of sets) {
+      const field = dataField(doc, schema, path);
+      expect(field['x-extensible-enum'], `${schema} ${path}`).toEqual([...values]);
+      expect(field.enum, `${schema} ${path}: a strict enum breaks a receiver on a value added later`).toBe(
+        undefined,
+      );
+    }
+    for (const sent of everyValueChanges().flatMap(eventsOfChange)) {
+      const body = JSON.parse(JSON.stringify(sent)) as { type: string; data: unknown };
+      const result = documentedEvent(doc, body.type).safeParse(body);
+      expect(result.error?.issues, JSON.stringify(body.data)).toBeUndefined();
+    }
+  });
+
+  it('refuses, closed by the tests, a value the document does not list; an integrator validating against it accepts one added later', async () => {
+    const doc = (await (await createAgentApp(deps).request('/api/openapi.json')).json()) as EventDocument;
+    const [received] = eventsOfChange(change('insert', inbound));
+    const body = JSON.parse(JSON.stringify(received));
+    const later = { ...body, data: { ...body.data, channel: 'telegram' } };
+    expect(documentedEvent(doc, 'message.received').safeParse(body).success).toBe(true);
+    expect(documentedEvent(doc, 'message.received').safeParse(later).success).toBe(false);
+    const served = doc.components.schemas.MessageReceivedEvent;
     expect(z.fromJSONSchema(served as never).safeParse(later).success).toBe(true);
   });
 });

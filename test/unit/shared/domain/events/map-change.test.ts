@@ -85,6 +85,22 @@ describe('eventsOfChange', () => {
     expect(eventsOfChange(change('modify', { ...outbound, sendLeaseUntil: AT }, outbound))).toEqual([]);
   });
 
+  it('leaves out of an event a value outside its closed set (a damaged item), rather than publish it', () => {
+    const damaged = {
+      ...outbound,
+      channel: 'fax',
+      contentType: 'hologram',
+      data: { author: { kind: 'bot' } },
+    };
+    const [sent] = eventsOfChange(change('insert', { ...damaged, attachments: [{ kind: 'blob' }] }));
+    const data = JSON.parse(JSON.stringify(sent?.data)) as Record<string, unknown>;
+    expect(data).not.toHaveProperty('channel');
+    expect(data).not.toHaveProperty('contentType');
+    expect(data).not.toHaveProperty('author');
+    expect(data.attachments).toEqual([{ kind: 'file' }]);
+    expect(eventsOfChange(change('modify', { ...outbound, status: 'lost' }, outbound))).toEqual([]);
+  });
+
   it('gives a change delivered again the same event id', () => {
     const first = eventsOfChange(change('insert', inbound, undefined, 'a'));
     const again = eventsOfChange(change('insert', inbound, undefined, 'b'));

@@ -13,7 +13,7 @@ import {
   MAIL_BOUNDS,
 } from './bounds.js';
 import { isoTime, isProviderTime, rawRef, type SesNormaliseContext } from './context.js';
-import { headerContent, isAutoReply, type MailContent, mailContent } from './mail-content.js';
+import { headerContent, isAutoReply, isListMail, type MailContent, mailContent } from './mail-content.js';
 import { splitQuoted } from './quoted.js';
 import type { SesReceivedNotification } from './schema.js';
 
@@ -98,7 +98,7 @@ export function receivedEnvelope(
     ...optional('fullText', fullText?.value),
     ...(cuts.size > 0 ? { truncated: true, truncatedFields: [...cuts].sort() } : {}),
     ...(content.attachmentsOmitted > 0 ? { attachmentsOmitted: content.attachmentsOmitted } : {}),
-    ...(isAutoReply(content) ? { autoReply: true } : {}),
+    ...automaticMarks(content),
     ...(Object.keys(verdicts.verdicts).length > 0 ? { verdicts: verdicts.verdicts } : {}),
     ...(verdicts.quarantined ? { quarantined: true } : {}),
     // SPF and DKIM both failed: nothing vouches for the From address (see `verdictsOf`).
@@ -131,6 +131,17 @@ export function receivedEnvelope(
     attachments,
     data,
   };
+}
+
+/**
+ * `autoReply` for machine-sent mail (no answer, no wait), and `listMail` when a list or newsletter
+ * sent it (List-* fields, `Precedence: list`), so a person can tell the two apart.
+ */
+function automaticMarks(content: MailContent): Record<string, true> {
+  return {
+    ...(isAutoReply(content) ? { autoReply: true } : {}),
+    ...(isListMail(content) ? { listMail: true } : {}),
+  } as Record<string, true>;
 }
 
 /** The From address (the mail is refused without one), and the customer when the mail is a form's. */

@@ -1,5 +1,5 @@
 import type { TrackClock } from '../domain/clock-ports.js';
-import { placeEvent, threadId, threadParents } from '../domain/conversation.js';
+import { isQuietInbound, placeEvent, threadId, threadParents } from '../domain/conversation.js';
 import type { CsatStore } from '../domain/csat/csat-ports.js';
 import type { Envelope, Identity } from '../domain/envelope.js';
 import { earlierIdentities, type PhoneOptions, whatsappAddressOf } from '../domain/identity.js';
@@ -128,7 +128,8 @@ async function placeOnTimeline(
     const existing = await deps.store.getTimelineItem(placed.customerId, placed.at, item.id);
     if (existing) item = existing;
     if (existing?.conversationId && existing.conversationId !== placement.conversationId) {
-      placement = { conversationId: existing.conversationId, reopen: false };
+      const quiet = isQuietInbound(envelope) && existing.conversationId !== profile?.openConversationId;
+      placement = { conversationId: existing.conversationId, reopen: false, ...(quiet ? { quiet } : {}) };
     }
   }
   const written = placed.written;
@@ -140,16 +141,19 @@ async function placeOnTimeline(
       conversationId: placement.conversationId,
     });
   }
-  const touched = await deps.store.touchConversation({
-    ...placement,
-    customerId,
-    channel: envelope.channel,
-    at: item.at,
-    now,
-    inbound,
-    continues: placement.conversationId === profile?.openConversationId,
-    listLater: inbound && deps.route !== undefined && routableKind(item) !== undefined,
-  });
+  // Quiet mail filed on a conversation that is not open leaves it untouched (status, wait, inbox).
+  const touched = placement.quiet
+    ? { snapshot: undefined, current: false, unlisted: false }
+    : await deps.store.touchConversation({
+        ...placement,
+        customerId,
+        channel: envelope.channel,
+        at: item.at,
+        now,
+        inbound,
+        continues: placement.conversationId === profile?.openConversationId,
+        listLater: inbound && deps.route !== undefined && routableKind(item) !== undefined,
+      });
   const { snapshot, current, unlisted } = touched;
   return { item, placement, written, inbound, conversation: snapshot, current, unlisted: unlisted === true };
 }
@@ -172,7 +176,13 @@ async function updateCustomer(
   deps: ResolverDeps,
   resolving: Resolving,
   claimed: { identities: Identity[]; contested: Identity[] },
-  placed: { conversationId: string; inbound: boolean; current: boolean; whatsappAddress?: string | null },
+  placed: {
+    conversationId: string;
+    inbound: boolean;
+    current: boolean;
+    quiet?: boolean | undefined;
+    whatsappAddress?: string | null;
+  },
 ): Promise<boolean> {
   const { envelope, customer, customerId, profile, now } = resolving;
   const { identities, contested } = claimed;
@@ -192,11 +202,12 @@ async function updateCustomer(
     at: envelope.occurredAt,
     now,
     conversationId: placed.conversationId,
-    newConversation: placed.conversationId !== profile?.openConversationId,
+    // Quiet mail points the profile at no conversation (`stale` below): the one it was filed on is known.
+    newConversation: !placed.quiet && placed.conversationId !== profile?.openConversationId,
     inbound: placed.inbound,
     mentioned,
     name: nameToKeep(resolving),
-    ...(placed.current ? {} : { stale: true }),
+    ...(placed.current && !placed.quiet ? {} : { stale: true }),
     typedEmail: typedIdentities(envelope)[0]?.value,
     ...(placed.whatsappAddress !== undefined ? { whatsappAddress: placed.whatsappAddress } : {}),
   };
@@ -274,6 +285,7 @@ async function resolveCustomerEvent(
     conversationId,
     inbound,
     current,
+    quiet: placement.quiet,
     ...(whatsappAddress !== undefined ? { whatsappAddress } : {}),
   });
   deps.log?.('info', written ? 'timeline item written' : 'duplicate envelope, already on the timeline', {

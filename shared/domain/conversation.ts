@@ -42,11 +42,27 @@ export interface Placement {
   conversationId: string;
   reopen: boolean;
   previousConversationId?: string | undefined;
+  /**
+   * Filed on a conversation that is not open (its thread's, or the customer's last), which it leaves
+   * as it is: automatic or quarantined mail, which waits for no one (`isQuietInbound`).
+   */
+  quiet?: true;
+}
+
+/**
+ * Inbound mail that speaks for no one: an auto-reply, list mail, mail that failed the spam, virus or
+ * an enforced DMARC check. It is kept on the timeline but reopens nothing (as it waits for no one).
+ */
+export function isQuietInbound(envelope: Envelope): boolean {
+  if (envelope.kind !== 'message' || envelope.direction !== 'inbound') return false;
+  return envelope.data?.quarantined === true || envelope.data?.autoReply === true;
 }
 
 /**
  * Places an event: in the conversation its email thread names, else the open one, else the last one
- * when the customer writes again within `reopenWindowMs` of its resolution, else a new one.
+ * when the customer writes again within `reopenWindowMs` of its resolution, else a new one. Quiet
+ * inbound mail (`isQuietInbound`) reopens nothing: a thread's resolved conversation, or else the last
+ * one, keeps it as it is (`quiet`); it opens a conversation only for a customer who has none.
  */
 export function placeEvent(
   envelope: Envelope,
@@ -56,11 +72,16 @@ export function placeEvent(
   reopenWindowMs: number | undefined,
 ): Placement {
   const open = profile?.openConversationId;
+  const quiet = isQuietInbound(envelope);
   if (thread && thread.customerId === customerId) {
+    if (quiet && thread.conversationId !== open) {
+      return { conversationId: thread.conversationId, reopen: false, quiet: true };
+    }
     return { conversationId: thread.conversationId, reopen: thread.conversationId !== open };
   }
   if (open) return { conversationId: open, reopen: false };
   const last = profile?.lastConversationId;
+  if (quiet && last) return { conversationId: last, reopen: false, quiet: true };
   const resolvedAt = profile?.lastResolvedAt;
   const window = reopenWindowMs ?? DEFAULT_REOPEN_WINDOW_MS;
   if (last && resolvedAt && Date.parse(envelope.occurredAt) - Date.parse(resolvedAt) <= window) {

@@ -147,6 +147,8 @@ export function sesReceived(options: {
   replyTo?: string;
   /** Default `Where is my parcel?`. */
   subject?: string;
+  /** More header lines (`Auto-Submitted: auto-replied`, `List-Id: <…>`). */
+  headers?: string[];
   text: string;
 }): unknown {
   const subject = options.subject ?? 'Where is my parcel?';
@@ -158,6 +160,7 @@ export function sesReceived(options: {
     `Message-ID: ${options.messageId}`,
     ...(options.inReplyTo ? [`In-Reply-To: ${options.inReplyTo}`, `References: ${options.inReplyTo}`] : []),
     `Date: ${new Date(options.at).toUTCString()}`,
+    ...(options.headers ?? []),
     'MIME-Version: 1.0',
     'Content-Type: text/plain; charset=UTF-8',
     '',

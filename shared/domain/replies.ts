@@ -298,16 +298,32 @@ function newestOf(latest: readonly (TimelineItem | undefined)[]): TimelineItem |
  * Where an email reply goes: the first Reply-To of the email it answers (the customer's latest), as
  * RFC 5322 §3.6.2 asks of a reply (a contact form writes the customer there and its own address in
  * From), else `identity`, the customer's address. Only the reply's destination follows Reply-To:
- * the mail was attached to its customer by its From (see the SES normaliser).
+ * the mail was attached to its customer by its From (see the SES normaliser). A Reply-To is followed
+ * only when something vouched for that From: else whoever wrote it in someone's name would get the
+ * answer to that customer's thread.
  */
 export function emailReplyAddress(
   latest: readonly (TimelineItem | undefined)[],
   identity: Identity,
 ): Identity {
-  const listed = newestOf(latest)?.data?.replyToAddresses;
+  const newest = newestOf(latest);
+  if (!fromVouched(newest)) return identity;
+  const listed = newest?.data?.replyToAddresses;
   const first = Array.isArray(listed) ? listed[0] : undefined;
   const value = typeof first === 'string' ? normaliseEmail(first) : undefined;
   return value ? { kind: 'email', value } : identity;
+}
+
+/**
+ * Whether something vouched for an inbound email's From (see the SES normaliser's `fromCheck`): not
+ * `fromUnverified`, not unauthenticated, and (for mail stored before `fromUnverified` was written)
+ * no DMARC `FAIL` among its verdicts.
+ */
+function fromVouched(item: TimelineItem | undefined): boolean {
+  const data = item?.data ?? {};
+  if (data.fromUnverified !== undefined || data.authenticated === false) return false;
+  const verdicts = data.verdicts as Record<string, unknown> | undefined;
+  return typeof verdicts?.dmarc !== 'string' || verdicts.dmarc.toUpperCase() !== 'FAIL';
 }
 
 /** An email reply's subject and threading headers, from the customer's latest inbound email. */

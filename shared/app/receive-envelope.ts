@@ -1,5 +1,5 @@
 import type { TrackClock } from '../domain/clock-ports.js';
-import { isQuietInbound, placeEvent, threadId, threadParents } from '../domain/conversation.js';
+import { isQuietInbound, mailDigest, placeEvent, threadId, threadParents } from '../domain/conversation.js';
 import type { CsatStore } from '../domain/csat/csat-ports.js';
 import type { Envelope, Identity } from '../domain/envelope.js';
 import { earlierIdentities, type PhoneOptions, whatsappAddressOf } from '../domain/identity.js';
@@ -244,6 +244,27 @@ async function routeItem(
   });
 }
 
+/**
+ * Whether this email is a second receipt of a mail another envelope brought first (an alias that
+ * forwards to support@, one mail to two of the business's addresses): the same Message-ID, customer
+ * and digest (`mailDigest`). The first envelope's claim on the Message-ID wins; its own retries find
+ * their own claim. Mail without a Message-ID, or another mail reusing one, is never merged.
+ */
+async function isAnotherReceipt(
+  deps: ResolverDeps,
+  envelope: Envelope,
+  customerId: string,
+): Promise<boolean> {
+  const digest = mailDigest(envelope);
+  const messageId = threadId(envelope);
+  if (!digest || !messageId) return false;
+  const kept = await deps.store.claimMail(messageId, { envelopeId: envelope.id, customerId, digest });
+  const another = kept.envelopeId !== envelope.id && kept.customerId === customerId && kept.digest === digest;
+  if (another)
+    deps.log?.('info', 'another receipt of a mail already received', { customerId, channel: 'email' });
+  return another;
+}
+
 /** Applies the event of a known identity: who, where on the timeline, what it changes, then routing. */
 async function resolveCustomerEvent(
   deps: ResolverDeps,
@@ -266,6 +287,7 @@ async function resolveCustomerEvent(
   if (!unauthenticated && (claim.isNew || !profile)) await meetEarlierMentions(deps, customer, customerId);
   const hopped = customerId !== claim.customerId;
   const once = oncePlacement(envelope, { moved: claim.moved, hopped, profile });
+  if (await isAnotherReceipt(deps, envelope, customerId)) return { customerId, written: false };
   const pending = profile?.csatPending;
   if (deps.csat && pending && (await answerCsat(deps.csat, { envelope, customerId, pending, profile }))) {
     await keepSurveyAnswer(deps.store, { envelope, customerId, pending, once });

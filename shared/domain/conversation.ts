@@ -35,6 +35,19 @@ export function threadId(envelope: Envelope): string | undefined {
   return typeof id === 'string' && id.length > 0 ? id : undefined;
 }
 
+/**
+ * What tells one mail from another that reuses its Message-ID (some senders do): a digest of its
+ * sender, subject, text and attachment count, for an inbound email with a Message-ID; else undefined.
+ * Hashed, so the claim's size is bounded whatever the mail.
+ */
+export function mailDigest(envelope: Envelope): string | undefined {
+  if (envelope.kind !== 'message' || envelope.direction !== 'inbound' || !threadId(envelope))
+    return undefined;
+  const subject = typeof envelope.data?.subject === 'string' ? envelope.data.subject : '';
+  const parts = [envelope.customer.value, subject, envelope.text ?? '', String(envelope.attachments.length)];
+  return createHash('sha256').update(parts.join('\n')).digest('base64url');
+}
+
 const DEFAULT_REOPEN_WINDOW_MS = 72 * 60 * 60 * 1000;
 
 /** Where an event goes: the conversation, and whether it reopens or follows another. */

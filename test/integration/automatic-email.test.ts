@@ -44,7 +44,7 @@ describe('automatic email after a resolve', () => {
     const notification = sesReceived({
       sesId,
       at: new Date(Date.now() + offsetMs).toISOString(),
-      from: 'Olive Office <olive@example.com>',
+      from: `Olive Office <olive.${sesId.split('-')[2]}@example.com>`,
       messageId: `<${sesId}@example.com>`,
       text: `Mail ${sesId}`,
       ...options,
@@ -70,7 +70,8 @@ describe('automatic email after a resolve', () => {
     async (_n, tag) => {
       const first = `ses-auto-${tag}-1`;
       await email(first, -1000);
-      const [olive] = (await api<{ items: Customer[] }>('GET', '/api/customers?q=olive%40example.com')).items;
+      const [olive] = (await api<{ items: Customer[] }>('GET', `/api/customers?q=olive.${tag}%40example.com`))
+        .items;
       const before = await api<{ openConversation: { id: string } | null }>(
         'GET',
         `/api/customers/${olive?.id}`,
@@ -102,4 +103,61 @@ describe('automatic email after a resolve', () => {
       expect(inbox.items.map((c) => c.id)).not.toContain(conversationId);
     },
   );
+});
+
+/**
+ * The same mail (one Message-ID) delivered as two SES receipts, as an alias forwarding to support@
+ * does: one timeline item, one routing. Another mail that reuses the Message-ID is kept.
+ */
+describe('one mail, two SES receipts', () => {
+  let runtime: LocalRuntime;
+
+  beforeAll(async () => {
+    runtime = await startTestRuntime({
+      env: { AGENT_TOKENS: `agent-twice:${TOKEN}:admin` },
+      routing: true,
+      queue: { visibilityTimeoutMs: 1000 },
+    });
+  });
+  afterAll(async () => {
+    await runtime?.close();
+  });
+
+  const receive = async (sesId: string, messageId: string, text: string) => {
+    const notification = sesReceived({
+      sesId,
+      at: new Date(Date.now() - 1000).toISOString(),
+      from: 'Tess Twice <tess@example.com>',
+      messageId,
+      text,
+    });
+    const res = await deliver(
+      signedSes(
+        runtime.url,
+        snsNotification(notification, { snsId: `sns-${sesId}`, at: new Date().toISOString() }),
+      ),
+    );
+    expect(res.status, res.body).toBe(200);
+    await runtime.idle();
+  };
+
+  it('keeps the first receipt only, and a different mail with the same Message-ID', async () => {
+    await receive('ses-twice-1', '<twice@example.com>', 'Where is order 77?');
+    await receive('ses-twice-2', '<twice@example.com>', 'Where is order 77?');
+    await receive('ses-twice-3', '<twice@example.com>', 'Another question, same broken Message-ID');
+    const res = await fetch(`${runtime.url}/api/customers?q=tess%40example.com`, {
+      headers: { authorization: `Bearer ${TOKEN}` },
+    });
+    const [tess] = ((await res.json()) as { items: Customer[] }).items;
+    const timeline = (await (
+      await fetch(`${runtime.url}/api/customers/${tess?.id}/timeline`, {
+        headers: { authorization: `Bearer ${TOKEN}` },
+      })
+    ).json()) as { items: TimelineItem[] };
+    const ids = timeline.items.map((i) => i.id);
+    expect(ids).toContain('email:ses-twice-1');
+    expect(ids).not.toContain('email:ses-twice-2');
+    expect(ids).not.toContain('route:email:ses-twice-2');
+    expect(ids).toContain('email:ses-twice-3');
+  });
 });

@@ -1,5 +1,5 @@
 import type { TrackClock } from '../domain/clock-ports.js';
-import { placeEvent, threadId, threadParents } from '../domain/conversation.js';
+import { isQuietInbound, placeEvent, threadId, threadParents } from '../domain/conversation.js';
 import type { CsatStore } from '../domain/csat/csat-ports.js';
 import type { Envelope, Identity } from '../domain/envelope.js';
 import { earlierIdentities, type PhoneOptions, whatsappAddressOf } from '../domain/identity.js';
@@ -21,7 +21,7 @@ import type { RouteInbound } from '../domain/router-ports.js';
 import type { ConversationSnapshot } from '../domain/routing/conversation-state.js';
 import { routableKind } from '../domain/routing/routable.js';
 import type { Customer, TimelineItem } from '../domain/timeline.js';
-import { isBusinessAnswer, lateFailureWait } from '../domain/waiting.js';
+import { lateFailureWait } from '../domain/waiting.js';
 import { watermarkOf } from '../domain/watermark.js';
 import { typedIdentities } from '../domain/webchat/envelopes.js';
 import { loggedId } from '../log.js';
@@ -33,7 +33,8 @@ import {
   type Resolving,
   recordEvidence,
 } from './identity-evidence.js';
-import { recordBusinessAnswer } from './record-business-answer.js';
+import { isAnotherReceipt } from './mail-receipt.js';
+import { answerFromBusinessApp } from './record-business-answer.js';
 import { routeThenWait, waitAgainAfterFailure } from './wait-after-routing.js';
 
 /** Resolver dependencies. */
@@ -128,7 +129,8 @@ async function placeOnTimeline(
     const existing = await deps.store.getTimelineItem(placed.customerId, placed.at, item.id);
     if (existing) item = existing;
     if (existing?.conversationId && existing.conversationId !== placement.conversationId) {
-      placement = { conversationId: existing.conversationId, reopen: false };
+      const quiet = isQuietInbound(envelope) && existing.conversationId !== profile?.openConversationId;
+      placement = { conversationId: existing.conversationId, reopen: false, ...(quiet ? { quiet } : {}) };
     }
   }
   const written = placed.written;
@@ -143,16 +145,19 @@ async function placeOnTimeline(
       conversationId: placement.conversationId,
     });
   }
-  const touched = await deps.store.touchConversation({
-    ...placement,
-    customerId,
-    channel: envelope.channel,
-    at: item.at,
-    now,
-    inbound,
-    continues: placement.conversationId === profile?.openConversationId,
-    listLater: inbound && deps.route !== undefined && routableKind(item) !== undefined,
-  });
+  // Quiet mail filed on a conversation that is not open leaves it untouched (status, wait, inbox).
+  const touched = placement.quiet
+    ? { snapshot: undefined, current: false, unlisted: false }
+    : await deps.store.touchConversation({
+        ...placement,
+        customerId,
+        channel: envelope.channel,
+        at: item.at,
+        now,
+        inbound,
+        continues: placement.conversationId === profile?.openConversationId,
+        listLater: inbound && deps.route !== undefined && routableKind(item) !== undefined,
+      });
   const { snapshot, current, unlisted } = touched;
   return {
     item,
@@ -184,7 +189,13 @@ async function updateCustomer(
   deps: ResolverDeps,
   resolving: Resolving,
   claimed: { identities: Identity[]; contested: Identity[] },
-  placed: { conversationId: string; inbound: boolean; current: boolean; whatsappAddress?: string | null },
+  placed: {
+    conversationId: string;
+    inbound: boolean;
+    current: boolean;
+    quiet?: boolean | undefined;
+    whatsappAddress?: string | null;
+  },
 ): Promise<boolean> {
   const { envelope, customer, customerId, profile, now } = resolving;
   const { identities, contested } = claimed;
@@ -204,11 +215,12 @@ async function updateCustomer(
     at: envelope.occurredAt,
     now,
     conversationId: placed.conversationId,
-    newConversation: placed.conversationId !== profile?.openConversationId,
+    // Quiet mail points the profile at no conversation (`stale` below): the one it was filed on is known.
+    newConversation: !placed.quiet && placed.conversationId !== profile?.openConversationId,
     inbound: placed.inbound,
     mentioned,
     name: nameToKeep(resolving),
-    ...(placed.current ? {} : { stale: true }),
+    ...(placed.current && !placed.quiet ? {} : { stale: true }),
     typedEmail: typedIdentities(envelope)[0]?.value,
     ...(placed.whatsappAddress !== undefined ? { whatsappAddress: placed.whatsappAddress } : {}),
   };
@@ -245,21 +257,6 @@ async function routeItem(
   });
 }
 
-/**
- * A message the business sent from its own app (an echo) answers the customer as an agent's reply
- * does, unless its `failed` status came before it: the customer never got it, and still waits.
- */
-async function answerFromBusinessApp(
-  deps: ResolverDeps,
-  envelope: Envelope,
-  { item, undelivered }: PlacedEvent,
-  { customerId, conversationId }: { customerId: string; conversationId: string },
-): Promise<void> {
-  if (!isBusinessAnswer(envelope)) return;
-  if (!undelivered) return recordBusinessAnswer(deps, item.conversationId ?? conversationId, item.at);
-  deps.log?.('info', 'business app reply undelivered: no answer', { customerId, channel: envelope.channel });
-}
-
 /** Applies the event of a known identity: who, where on the timeline, what it changes, then routing. */
 async function resolveCustomerEvent(
   deps: ResolverDeps,
@@ -282,6 +279,7 @@ async function resolveCustomerEvent(
   if (!unauthenticated && (claim.isNew || !profile)) await meetEarlierMentions(deps, customer, customerId);
   const hopped = customerId !== claim.customerId;
   const once = oncePlacement(envelope, { moved: claim.moved, hopped, profile });
+  if (await isAnotherReceipt(deps, envelope, customerId)) return { customerId, written: false };
   const pending = profile?.csatPending;
   if (deps.csat && pending && (await answerCsat(deps.csat, { envelope, customerId, pending, profile }))) {
     await keepSurveyAnswer(deps.store, { envelope, customerId, pending, once });
@@ -301,6 +299,7 @@ async function resolveCustomerEvent(
     conversationId,
     inbound,
     current,
+    quiet: placement.quiet,
     ...(whatsappAddress !== undefined ? { whatsappAddress } : {}),
   });
   deps.log?.('info', written ? 'timeline item written' : 'duplicate envelope, already on the timeline', {

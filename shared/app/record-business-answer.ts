@@ -1,5 +1,7 @@
 import type { TrackClock } from '../domain/clock-ports.js';
-import type { ResolverStore } from '../domain/resolver-ports.js';
+import type { Envelope } from '../domain/envelope.js';
+import type { PlacedEvent, ResolverStore } from '../domain/resolver-ports.js';
+import { isBusinessAnswer } from '../domain/waiting.js';
 
 /** What recording an answer needs: the conversation's writes and the clock. */
 export interface BusinessAnswerDeps {
@@ -23,4 +25,22 @@ export async function recordBusinessAnswer(
   await deps.store.markAnswered?.(conversationId, at);
   await deps.store.markHumanReplied?.(conversationId, at);
   await deps.track?.({ type: 'reply', conversationId, at, author: 'agent' });
+}
+
+/** The resolver's log line (its level, message and fields). */
+type AnswerLog = (level: 'info' | 'warn', message: string, fields: Record<string, unknown>) => void;
+
+/**
+ * A message the business sent from its own app (an echo) answers the customer as an agent's reply
+ * does, unless its `failed` status came before it: the customer never got it, and still waits.
+ */
+export async function answerFromBusinessApp(
+  deps: BusinessAnswerDeps & { log?: AnswerLog | undefined },
+  envelope: Envelope,
+  { item, undelivered }: PlacedEvent,
+  { customerId, conversationId }: { customerId: string; conversationId: string },
+): Promise<void> {
+  if (!isBusinessAnswer(envelope)) return;
+  if (!undelivered) return recordBusinessAnswer(deps, item.conversationId ?? conversationId, item.at);
+  deps.log?.('info', 'business app reply undelivered: no answer', { customerId, channel: envelope.channel });
 }

@@ -35,6 +35,19 @@ export function threadId(envelope: Envelope): string | undefined {
   return typeof id === 'string' && id.length > 0 ? id : undefined;
 }
 
+/**
+ * What tells one mail from another that reuses its Message-ID (some senders do): a digest of its
+ * sender, subject, text and attachment count, for an inbound email with a Message-ID; else undefined.
+ * Hashed, so the claim's size is bounded whatever the mail.
+ */
+export function mailDigest(envelope: Envelope): string | undefined {
+  if (envelope.kind !== 'message' || envelope.direction !== 'inbound' || !threadId(envelope))
+    return undefined;
+  const subject = typeof envelope.data?.subject === 'string' ? envelope.data.subject : '';
+  const parts = [envelope.customer.value, subject, envelope.text ?? '', String(envelope.attachments.length)];
+  return createHash('sha256').update(parts.join('\n')).digest('base64url');
+}
+
 const DEFAULT_REOPEN_WINDOW_MS = 72 * 60 * 60 * 1000;
 
 /** Where an event goes: the conversation, and whether it reopens or follows another. */
@@ -42,11 +55,27 @@ export interface Placement {
   conversationId: string;
   reopen: boolean;
   previousConversationId?: string | undefined;
+  /**
+   * Filed on a conversation that is not open (its thread's, or the customer's last), which it leaves
+   * as it is: automatic or quarantined mail, which waits for no one (`isQuietInbound`).
+   */
+  quiet?: true;
+}
+
+/**
+ * Inbound mail that speaks for no one: an auto-reply, list mail, mail that failed the spam, virus or
+ * an enforced DMARC check. It is kept on the timeline but reopens nothing (as it waits for no one).
+ */
+export function isQuietInbound(envelope: Envelope): boolean {
+  if (envelope.kind !== 'message' || envelope.direction !== 'inbound') return false;
+  return envelope.data?.quarantined === true || envelope.data?.autoReply === true;
 }
 
 /**
  * Places an event: in the conversation its email thread names, else the open one, else the last one
- * when the customer writes again within `reopenWindowMs` of its resolution, else a new one.
+ * when the customer writes again within `reopenWindowMs` of its resolution, else a new one. Quiet
+ * inbound mail (`isQuietInbound`) reopens nothing: a thread's resolved conversation, or else the last
+ * one, keeps it as it is (`quiet`); it opens a conversation only for a customer who has none.
  */
 export function placeEvent(
   envelope: Envelope,
@@ -56,11 +85,16 @@ export function placeEvent(
   reopenWindowMs: number | undefined,
 ): Placement {
   const open = profile?.openConversationId;
+  const quiet = isQuietInbound(envelope);
   if (thread && thread.customerId === customerId) {
+    if (quiet && thread.conversationId !== open) {
+      return { conversationId: thread.conversationId, reopen: false, quiet: true };
+    }
     return { conversationId: thread.conversationId, reopen: thread.conversationId !== open };
   }
   if (open) return { conversationId: open, reopen: false };
   const last = profile?.lastConversationId;
+  if (quiet && last) return { conversationId: last, reopen: false, quiet: true };
   const resolvedAt = profile?.lastResolvedAt;
   const window = reopenWindowMs ?? DEFAULT_REOPEN_WINDOW_MS;
   if (last && resolvedAt && Date.parse(envelope.occurredAt) - Date.parse(resolvedAt) <= window) {

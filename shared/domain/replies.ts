@@ -316,7 +316,7 @@ export function lastInboundOn(profiles: readonly Customer[], channel: Channel): 
  * suppression (a permanent bounce, a complaint) ends once the customer writes to us again from that very
  * address after it. A mailbox that sends again is one that takes mail, and a customer who asks us
  * something wants the answer. Only their own mail counts: not an auto-reply or list mail, not quarantined
- * or unauthenticated mail (anyone may forge a From). `latest` is the customer's latest inbound emails,
+ * or unauthenticated mail, not mail whose From nothing vouched for (anyone may forge a From). `latest` is the customer's latest inbound emails,
  * already read to address the reply, so this costs no read. SMS is lifted by START only (carrier rules).
  */
 export function standingBlock(
@@ -336,7 +336,8 @@ export function standingBlock(
       normaliseEmail(item.from.value) === to.value &&
       item.data?.autoReply !== true &&
       item.data?.quarantined !== true &&
-      item.data?.authenticated !== false,
+      item.data?.authenticated !== false &&
+      item.data?.fromUnverified === undefined,
   );
   return wroteAgain ? undefined : block;
 }
@@ -355,19 +356,33 @@ function newestOf(latest: readonly (TimelineItem | undefined)[]): TimelineItem |
  * From), else the address that email came from (a customer with two addresses, merged, is answered
  * where they wrote, not at the first address known), else `identity`, the customer's address. Only
  * the reply's destination follows Reply-To: the mail was attached to its customer by its From (see the
- * SES normaliser).
+ * SES normaliser). A Reply-To or a From is followed only when something vouched for that From: else
+ * whoever wrote it in someone's name would get the answer to that customer's thread.
  */
 export function emailReplyAddress(
   latest: readonly (TimelineItem | undefined)[],
   identity: Identity,
 ): Identity {
   const newest = newestOf(latest);
+  if (!fromVouched(newest)) return identity;
   const listed = newest?.data?.replyToAddresses;
   const first = Array.isArray(listed) ? listed[0] : undefined;
   const replyTo = typeof first === 'string' ? normaliseEmail(first) : undefined;
   if (replyTo) return { kind: 'email', value: replyTo };
   const from = newest?.from?.kind === 'email' ? normaliseEmail(newest.from.value) : undefined;
   return from ? { kind: 'email', value: from } : identity;
+}
+
+/**
+ * Whether something vouched for an inbound email's From (see the SES normaliser's `fromCheck`): not
+ * `fromUnverified`, not unauthenticated, and (for mail stored before `fromUnverified` was written)
+ * no DMARC `FAIL` among its verdicts.
+ */
+function fromVouched(item: TimelineItem | undefined): boolean {
+  const data = item?.data ?? {};
+  if (data.fromUnverified !== undefined || data.authenticated === false) return false;
+  const verdicts = data.verdicts as Record<string, unknown> | undefined;
+  return typeof verdicts?.dmarc !== 'string' || verdicts.dmarc.toUpperCase() !== 'FAIL';
 }
 
 /** An email reply's subject and threading headers, from the customer's latest inbound email. */

@@ -120,7 +120,7 @@ export function toTimelineItem(envelope: Envelope, customerId: string, conversat
   }
 }
 
-/** Mail whose sender nothing vouches for (SPF and DKIM both failed): it attaches to no existing customer. */
+/** Mail whose sender nothing vouches for (DMARC failed, or SPF and DKIM both did): it attaches to no existing customer. */
 export function isUnauthenticated(envelope: Envelope): boolean {
   return envelope.kind === 'message' && envelope.data?.authenticated === false;
 }

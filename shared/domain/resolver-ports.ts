@@ -116,6 +116,13 @@ export interface SuggestionEvidence {
 }
 
 /** What the resolver needs from storage. Every method is idempotent. */
+/** The first envelope that carried an email's Message-ID: its customer, and a digest of the mail. */
+export interface MailClaim {
+  envelopeId: string;
+  customerId: string;
+  digest: string;
+}
+
 export interface ResolverStore {
   /** The customer an identity belongs to (an eventually consistent read is enough: claims are conditional). */
   findCustomerId(identity: Identity, options?: { consistent?: boolean }): Promise<string | undefined>;
@@ -191,6 +198,11 @@ export interface ResolverStore {
   findThread(channel: Channel, threadIds: readonly string[]): Promise<ThreadLink | undefined>;
   /** Records which conversation a thread id belongs to (first link wins). */
   linkThread(channel: Channel, threadId: string, link: ThreadLink): Promise<void>;
+  /**
+   * Claims an email's Message-ID for the first envelope that carries it (first claim wins; on the
+   * thread id's own item): the claim kept, so a second receipt of the same mail can tell it is one.
+   */
+  claimMail(threadId: string, claim: MailClaim): Promise<MailClaim>;
   /** Records that a customer mentioned (or shares a payload with) an identity. */
   putMention(identity: Identity, customerId: string, evidence: SuggestionEvidence): Promise<void>;
   /** Every customer who mentioned an identity, with the evidence. */

@@ -3,7 +3,13 @@ import type { Channel, Envelope, StatusEnvelope } from '../domain/envelope.js';
 import type { Page } from '../domain/paging.js';
 import type { RawPayload } from '../domain/privacy.js';
 import { onceReference } from '../domain/resolution.js';
-import type { OncePlacement, PlacedItem, ThreadLink, WatermarkReceipt } from '../domain/resolver-ports.js';
+import type {
+  MailClaim,
+  OncePlacement,
+  PlacedItem,
+  ThreadLink,
+  WatermarkReceipt,
+} from '../domain/resolver-ports.js';
 import { unfoldDecision } from '../domain/routing/facts.js';
 import {
   type PlacedTimelineItem,
@@ -31,6 +37,7 @@ import { queryAll, queryPage } from './paging.js';
 import { getInput } from './params/common.js';
 import { queryRecentTimelineInput } from './params/conversation-state.js';
 import {
+  claimMailInput,
   LAST_INBOUND_LOOKBACK,
   linkMessageRefInput,
   linkThreadInput,
@@ -304,6 +311,17 @@ export function timelineRepository(db: DynamoDb, customers: Partitions) {
         if (link.success) return link.data;
       }
       return undefined;
+    },
+    /** Claims an email's Message-ID for the first envelope with it; the claim kept. */
+    async claimMail(threadId: string, claim: MailClaim): Promise<MailClaim> {
+      const out = await updateItem(db, claimMailInput(db.table, threadId, claim));
+      const kept = out.Attributes ?? {};
+      const text = (value: unknown, fallback: string) => (typeof value === 'string' ? value : fallback);
+      return {
+        envelopeId: text(kept.mailEnvelopeId, claim.envelopeId),
+        customerId: text(kept.mailCustomerId, claim.customerId),
+        digest: text(kept.mailDigest, claim.digest),
+      };
     },
     /** Records the conversation a thread id belongs to; the first link wins. */
     async linkThread(channel: Channel, threadId: string, link: ThreadLink): Promise<void> {

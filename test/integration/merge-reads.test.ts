@@ -3,7 +3,7 @@ import { mergeCustomers } from '#shared/app/merge-customers.js';
 import { adminPorts, dynamoRepositories, storePorts } from '#shared/store/dynamo-repositories.js';
 import { Keys } from '#shared/store/keys.js';
 import { documentClient } from '#shared/store/sdk-documents.js';
-import { type RecordedCall, recordCalls } from '../support/call-recorder.js';
+import { recordCalls } from '../support/call-recorder.js';
 import { SECRETS } from '../support/runtime.js';
 import { inspectionClient } from '../support/table-snapshot.js';
 import { useThrottledRuntime } from '../support/throttled-runtime.js';

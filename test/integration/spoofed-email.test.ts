@@ -82,4 +82,79 @@ describe('spoofed email (SPF and DKIM fail, DMARC not enforced)', () => {
     const byAddress = (await api<{ items: Customer[] }>('/api/customers?q=dana%40example.com')).items;
     expect(byAddress.map((c) => c.id)).toEqual([dana?.id]);
   });
+
+  /** Dana's From, an attacker's Reply-To, in her thread, with the verdicts and envelope sender given. */
+  const impostor = async (sesId: string, receipt: Record<string, unknown>, source: string) => {
+    const notification = sesReceived({
+      sesId,
+      at: new Date(Date.now() - 500).toISOString(),
+      from: 'Dana Scully <dana@example.com>',
+      replyTo: 'Dana <dana.new@evil.example>',
+      messageId: `<${sesId}@evil.example>`,
+      inReplyTo: '<ses-dana-real@example.com>',
+      text: 'Please confirm the address and the card on my order. Reply to my new address.',
+    }) as { receipt: Record<string, unknown>; mail: Record<string, unknown> };
+    Object.assign(notification.receipt, receipt);
+    notification.mail.source = source;
+    const res = await deliver(
+      signedSes(
+        runtime.url,
+        snsNotification(notification, { snsId: `sns-${sesId}`, at: new Date().toISOString() }),
+      ),
+    );
+    expect(res.status, res.body).toBe(200);
+    await runtime.idle();
+  };
+  /** An agent's reply on the conversation: where it was sent. */
+  const replyTo = async (conversationId: string, key: string) => {
+    const res = await fetch(`${runtime.url}/api/conversations/${conversationId}/replies`, {
+      method: 'POST',
+      headers: {
+        authorization: `Bearer ${TOKEN}`,
+        'content-type': 'application/json',
+        'idempotency-key': key,
+      },
+      body: JSON.stringify({ text: 'We have your address on file.' }),
+    });
+    expect(res.status).toBeLessThan(300);
+    await runtime.idle();
+    const sent = runtime.outbox.entries().filter((e) => e.message.conversationId === conversationId);
+    return sent.at(-1)?.message.to;
+  };
+
+  it("keeps mail whose DMARC failed (SPF and DKIM passed for the sender's own domain) off her timeline, and her answers go to her", async () => {
+    const [dana] = (await api<{ items: Customer[] }>('/api/customers?q=dana%40example.com')).items;
+    await impostor(
+      'ses-dana-dmarc',
+      {
+        spfVerdict: { status: 'PASS' },
+        dkimVerdict: { status: 'PASS' },
+        dmarcVerdict: { status: 'FAIL' },
+        dmarcPolicy: 'none',
+      },
+      'bounces@evil.example',
+    );
+    const own = await api<{ items: TimelineItem[] }>(`/api/customers/${dana?.id}/timeline`);
+    expect(own.items.map((i) => i.id)).not.toContain('email:ses-dana-dmarc');
+    const profile = await api<{ openConversation: { id: string } | null }>(`/api/customers/${dana?.id}`);
+    const to = await replyTo(profile.openConversation?.id as string, 'dmarc-1');
+    expect(to).toEqual({ kind: 'email', value: 'dana@example.com' });
+  });
+
+  it('files mail with no DMARC verdict and no aligned SPF pass on her timeline, marked, and never answers its Reply-To', async () => {
+    const [dana] = (await api<{ items: Customer[] }>('/api/customers?q=dana%40example.com')).items;
+    await impostor(
+      'ses-dana-gray',
+      { spfVerdict: { status: 'PASS' }, dkimVerdict: { status: 'PASS' }, dmarcVerdict: { status: 'GRAY' } },
+      'bounces@evil.example',
+    );
+    const own = await api<{ items: TimelineItem[] }>(`/api/customers/${dana?.id}/timeline`);
+    const filed = own.items.find((i) => i.id === 'email:ses-dana-gray');
+    expect(filed?.data).toMatchObject({
+      fromUnverified: 'not_aligned',
+      replyToAddresses: ['dana.new@evil.example'],
+    });
+    const to = await replyTo(filed?.conversationId as string, 'gray-1');
+    expect(to).toEqual({ kind: 'email', value: 'dana@example.com' });
+  });
 });

@@ -147,7 +147,7 @@ export function sesReceived(options: {
   replyTo?: string;
   /** Default `Where is my parcel?`. */
   subject?: string;
-  /** More header lines (`Auto-Submitted: auto-replied`...). */
+  /** More header lines (`Auto-Submitted: auto-replied`, `List-Id: <…>`). */
   headers?: string[];
   text: string;
 }): unknown {

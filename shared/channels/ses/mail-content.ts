@@ -28,6 +28,8 @@ export interface MailContent {
   attachments: Attachment[];
   attachmentsOmitted: number;
   header: (name: string) => string | undefined;
+  /** The names of the header fields, lower-cased (mailparser folds the List-* fields into one object). */
+  fieldNames: ReadonlySet<string>;
   contentType?: string | undefined;
 }
 
@@ -70,6 +72,7 @@ export function mailContent(mail: ParsedMail, mime?: Uint8Array): MailContent {
     attachments: listed,
     attachmentsOmitted: mail.attachments.length - listed.length,
     header: (name) => headerText(mail.headers.get(name)),
+    fieldNames: new Set(mail.headerLines.map((line) => line.key.toLowerCase())),
     ...optional('contentType', headerText(mail.headers.get('content-type'))),
   };
 }
@@ -93,6 +96,7 @@ export function headerContent(notification: SesReceivedNotification): MailConten
     attachments: [],
     attachmentsOmitted: 0,
     header,
+    fieldNames: new Set((mail.headers ?? []).map((h) => h.name.toLowerCase())),
     ...optional('contentType', header('content-type')),
   };
 }
@@ -251,15 +255,15 @@ function headerText(value: unknown): string | undefined {
   return undefined;
 }
 
-const AUTO_PRECEDENCE = new Set(['bulk', 'junk', 'auto_reply']);
+const AUTO_PRECEDENCE = new Set(['bulk', 'junk', 'auto_reply', 'list']);
 
 /**
  * Machine-sent mail that must not start a conversation with a human or the AI: RFC 3834
  * `Auto-Submitted` (anything but `no`), the vendor `X-Autoreply`/`X-Autorespond` headers, `Precedence:
- * bulk|junk|auto_reply`, and delivery reports (`multipart/report`).
+ * bulk|junk|list|auto_reply`, delivery reports (`multipart/report`), and list mail (`isListMail`).
  */
 export function isAutoReply(content: MailContent): boolean {
-  const value = (name: string) => content.header(name)?.split(';')[0]?.trim().toLowerCase();
+  const value = (name: string) => headerValue(content, name);
   const autoSubmitted = value('auto-submitted');
   if (autoSubmitted && autoSubmitted !== 'no') return true;
   for (const name of ['x-autoreply', 'x-autorespond']) {
@@ -267,7 +271,34 @@ export function isAutoReply(content: MailContent): boolean {
     if (flag && flag !== 'no') return true;
   }
   if (AUTO_PRECEDENCE.has(value('precedence') ?? '')) return true;
+  if (isListMail(content)) return true;
   return content.contentType?.toLowerCase().startsWith('multipart/report') ?? false;
+}
+
+/** The fields a mailing list or a newsletter adds to what it sends: RFC 2919 `List-Id`, RFC 2369's six. */
+const LIST_FIELDS = [
+  'list-id',
+  'list-help',
+  'list-subscribe',
+  'list-unsubscribe',
+  'list-post',
+  'list-owner',
+  'list-archive',
+];
+
+/**
+ * Mail a list or a newsletter sent to many (any List-* field, or `Precedence: list`): an answer
+ * would go to the list or a no-reply sender, so it is kept for a person and never answered by the AI.
+ * A person's mail client writes none of these fields.
+ */
+export function isListMail(content: MailContent): boolean {
+  if (headerValue(content, 'precedence') === 'list') return true;
+  return LIST_FIELDS.some((name) => content.fieldNames.has(name));
+}
+
+/** A header's first value before any `;`, trimmed and lower-cased. */
+function headerValue(content: MailContent, name: string): string | undefined {
+  return content.header(name)?.split(';')[0]?.trim().toLowerCase();
 }
 
 function unique<T>(values: T[]): T[] {

@@ -13,7 +13,7 @@ import {
   MAIL_BOUNDS,
 } from './bounds.js';
 import { isoTime, isProviderTime, rawRef, type SesNormaliseContext } from './context.js';
-import { headerContent, isAutoReply, type MailContent, mailContent } from './mail-content.js';
+import { headerContent, isAutoReply, isListMail, type MailContent, mailContent } from './mail-content.js';
 import { splitQuoted } from './quoted.js';
 import type { SesReceivedNotification } from './schema.js';
 
@@ -98,11 +98,10 @@ export function receivedEnvelope(
     ...optional('fullText', fullText?.value),
     ...(cuts.size > 0 ? { truncated: true, truncatedFields: [...cuts].sort() } : {}),
     ...(content.attachmentsOmitted > 0 ? { attachmentsOmitted: content.attachmentsOmitted } : {}),
-    ...(isAutoReply(content) ? { autoReply: true } : {}),
+    ...automaticMarks(content),
     ...(Object.keys(verdicts.verdicts).length > 0 ? { verdicts: verdicts.verdicts } : {}),
     ...(verdicts.quarantined ? { quarantined: true } : {}),
-    // SPF and DKIM both failed: nothing vouches for the From address (see `verdictsOf`).
-    ...(verdicts.unauthenticated ? { authenticated: false } : {}),
+    ...authenticationMarks(verdicts, address, notification.mail.source),
     ...optional('s3', s3),
     ...(mime ? { mimeBytes: mime.byteLength } : {}),
     ...(parsed ? {} : { bodyUnavailable: true }),
@@ -131,6 +130,17 @@ export function receivedEnvelope(
     attachments,
     data,
   };
+}
+
+/**
+ * `autoReply` for machine-sent mail (no answer, no wait), and `listMail` when a list or newsletter
+ * sent it (List-* fields, `Precedence: list`), so a person can tell the two apart.
+ */
+function automaticMarks(content: MailContent): Record<string, true> {
+  return {
+    ...(isAutoReply(content) ? { autoReply: true } : {}),
+    ...(isListMail(content) ? { listMail: true } : {}),
+  } as Record<string, true>;
 }
 
 /** The From address (the mail is refused without one), and the customer when the mail is a form's. */
@@ -204,8 +214,9 @@ function contentTypeOf(text: string | undefined, attachments: Attachment[]) {
 /**
  * The receipt's verdicts, and whether the mail is quarantined: spam or virus FAIL, or a DMARC failure
  * whose domain asks receivers to quarantine or reject (a spoofed From must not reach a customer's
- * timeline, where the AI would answer the impostor); and whether SPF and DKIM both failed, so that
- * nothing vouches for the From address (the resolver then attaches the mail to no existing customer).
+ * timeline, where the AI would answer the impostor); and whether DMARC failed, or SPF and DKIM both
+ * did, so that nothing vouches for the From address (the resolver then attaches the mail to no
+ * existing customer).
  */
 function verdictsOf(notification: SesReceivedNotification): {
   verdicts: Record<string, string>;
@@ -229,9 +240,56 @@ function verdictsOf(notification: SesReceivedNotification): {
   return {
     verdicts,
     quarantined,
-    unauthenticated: failed(verdicts.spf) && failed(verdicts.dkim),
+    unauthenticated: failed(verdicts.dmarc) || (failed(verdicts.spf) && failed(verdicts.dkim)),
     dmarcPassed: verdicts.dmarc?.toUpperCase() === 'PASS',
   };
+}
+
+/**
+ * `authenticated: false` when nothing vouches for the From address (DMARC failed, or SPF and DKIM
+ * both did: see `verdictsOf`), and `fromUnverified` saying why whenever the From is not vouched for.
+ */
+function authenticationMarks(
+  verdicts: ReturnType<typeof verdictsOf>,
+  from: string,
+  source: string | undefined,
+): Record<string, unknown> {
+  return {
+    ...(verdicts.unauthenticated ? { authenticated: false } : {}),
+    ...optional('fromUnverified', fromCheck(verdicts, from, source)),
+  };
+}
+
+/**
+ * Why nothing vouches for the From address, or undefined when something does. SES's DMARC verdict is
+ * the check of the From's own domain: `PASS` vouches (SPF or DKIM passed aligned with it), `FAIL`
+ * says the From is not the sender's (`dmarc_fail`; the mail is unauthenticated). Without a verdict
+ * (`GRAY`: no DMARC record; `PROCESSING_FAILED`; none) only an SPF pass for the envelope sender
+ * (`mail.source`, the MAIL FROM SPF checked) in the From's domain vouches; SES's DKIM verdict does
+ * not say which domain signed, so a DKIM pass alone does not (`not_aligned`).
+ */
+function fromCheck(
+  verdicts: { verdicts: Record<string, string>; dmarcPassed: boolean },
+  from: string,
+  source: string | undefined,
+): 'dmarc_fail' | 'not_aligned' | undefined {
+  if (verdicts.dmarcPassed) return undefined;
+  const status = (name: string) => verdicts.verdicts[name]?.toUpperCase();
+  if (status('dmarc') === 'FAIL') return 'dmarc_fail';
+  const sourceDomain = source?.slice(source.lastIndexOf('@') + 1).toLowerCase();
+  const fromDomain = from.slice(from.lastIndexOf('@') + 1);
+  if (status('spf') === 'PASS' && sourceDomain && aligned(sourceDomain, fromDomain)) return undefined;
+  return 'not_aligned';
+}
+
+/**
+ * Whether two domains are the same or one is under the other: DMARC's relaxed alignment (RFC 7489
+ * §3.1.1) compares organizational domains, which needs the public suffix list; this is the part of
+ * it that needs none, so it is never looser (sibling subdomains count as unaligned).
+ */
+function aligned(a: string, b: string): boolean {
+  if (!a.includes('.') || !b.includes('.')) return false;
+  return a === b || a.endsWith(`.${b}`) || b.endsWith(`.${a}`);
 }
 
 function sesS3LocationOf(notification: SesReceivedNotification): SesS3Location | undefined {

@@ -90,6 +90,7 @@ export function buildRawEmail(message: OutboundMessage, options: RawEmailOptions
     `Message-ID: ${messageIdHeader}`,
     ...(inReplyTo ? [`In-Reply-To: ${inReplyTo}`] : []),
     field('References', references),
+    ...autoSubmitted(message, inReplyTo !== undefined),
     'MIME-Version: 1.0',
     'Content-Type: text/plain; charset=UTF-8',
     `Content-Transfer-Encoding: ${body.encoding}`,
@@ -100,6 +101,16 @@ export function buildRawEmail(message: OutboundMessage, options: RawEmailOptions
     messageIdHeader,
     envelope: { from: from.address, to },
   };
+}
+
+/**
+ * RFC 3834 §5: mail the AI or an automation writes says it is automatic, `auto-replied` when it
+ * answers a message and `auto-generated` otherwise (a survey), so that the customer's own responders
+ * (out-of-office, another helpdesk) do not answer it and start a loop. An agent's mail is a person's.
+ */
+function autoSubmitted(message: OutboundMessage, replying: boolean): string[] {
+  if (message.author.kind !== 'ai') return [];
+  return [`Auto-Submitted: ${replying ? 'auto-replied' : 'auto-generated'}`];
 }
 
 function subjectOf(subject: string | undefined, replying: boolean): string {

@@ -15,7 +15,7 @@ export const routeItemId = (itemId: string) => `route:${itemId}`;
 export function routableKind(item: TimelineItem): InboundKind | undefined {
   if (item.type === 'message' && item.direction === 'inbound') {
     if (item.data?.quarantined === true || item.data?.autoReply === true) return undefined;
-    // Unauthenticated mail (SPF and DKIM both failed) is left to a person: the AI never answers it.
+    // Unauthenticated mail (DMARC failed, or SPF and DKIM both did) is left to a person: the AI never answers it.
     if (item.data?.authenticated === false) return undefined;
     return 'message';
   }

@@ -283,6 +283,30 @@ export function linkThreadInput(
   };
 }
 
+/**
+ * Claims an email's Message-ID for the first envelope that carries it: each field is set once, and the
+ * write returns what is kept (one UpdateItem on the Message-ID's own item, which the thread link shares).
+ */
+export function claimMailInput(
+  table: string,
+  threadId: string,
+  claim: { envelopeId: string; customerId: string; digest: string },
+): UpdateCommandInput {
+  return {
+    TableName: table,
+    Key: Keys.messageRef('email', threadId),
+    UpdateExpression:
+      'SET entity = :entity, mailEnvelopeId = if_not_exists(mailEnvelopeId, :envelopeId), mailCustomerId = if_not_exists(mailCustomerId, :customerId), mailDigest = if_not_exists(mailDigest, :digest)',
+    ExpressionAttributeValues: {
+      ':entity': 'message_ref',
+      ':envelopeId': claim.envelopeId,
+      ':customerId': claim.customerId,
+      ':digest': claim.digest,
+    },
+    ReturnValues: 'ALL_NEW',
+  };
+}
+
 /** The customer's latest inbound messages on a channel, newest first (one page of 100 at most). */
 export function queryLastInboundInput(
   table: string,

@@ -5,6 +5,7 @@ import type {
   ContactState,
   ConversationTouch,
   IdentityHolder,
+  MailClaim,
   OncePlacement,
   PlacedItem,
   ProfileState,
@@ -246,6 +247,15 @@ export class MemoryStore implements ResolverStore {
       if (link) return link;
     }
     return undefined;
+  }
+
+  readonly mailClaims = new Map<string, MailClaim>();
+
+  async claimMail(threadId: string, claim: MailClaim): Promise<MailClaim> {
+    this.#write();
+    const kept = this.mailClaims.get(threadId) ?? claim;
+    this.mailClaims.set(threadId, kept);
+    return kept;
   }
 
   async linkThread(channel: Channel, threadId: string, link: ThreadLink): Promise<void> {

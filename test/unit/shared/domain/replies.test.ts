@@ -173,6 +173,16 @@ describe('emailReplyAddress', () => {
     expect(emailReplyAddress([email('2026-01-02T00:00:00.000Z', data)], own)).toEqual(own);
   });
 
+  it.each([
+    ['no DMARC pass nor aligned SPF pass', { fromUnverified: 'not_aligned' }],
+    ['a failed DMARC check', { fromUnverified: 'dmarc_fail', authenticated: false }],
+    ['SPF and DKIM both failed (before fromUnverified was written)', { authenticated: false }],
+    ['a failed DMARC verdict (before fromUnverified was written)', { verdicts: { dmarc: 'FAIL' } }],
+  ])('answers the customer address, never the Reply-To, when the From has %s', (_, marks) => {
+    const latest = [email('2026-01-02T00:00:00.000Z', { replyToAddresses: ['x@evil.example'], ...marks })];
+    expect(emailReplyAddress(latest, own)).toEqual(own);
+  });
+
   it('answers the customer address when the newest email has no Reply-To, whatever an older one had', () => {
     const latest = [
       email('2026-01-01T00:00:00.000Z', { replyToAddresses: ['old@x.example'] }),
@@ -226,6 +236,7 @@ describe('standingBlock', () => {
     expect(standingBlock(state, kim, [mail({ data: { autoReply: true } })])).toBeDefined();
     expect(standingBlock(state, kim, [mail({ data: { quarantined: true } })])).toBeDefined();
     expect(standingBlock(state, kim, [mail({ data: { authenticated: false } })])).toBeDefined();
+    expect(standingBlock(state, kim, [mail({ data: { fromUnverified: 'not_aligned' } })])).toBeDefined();
   });
 
   it('keeps an SMS opt-out whatever was written (START lifts it) and passes no block through', () => {

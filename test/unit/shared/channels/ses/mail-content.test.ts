@@ -1,9 +1,14 @@
+import type { ParsedMail } from 'mailparser';
 import { describe, expect, it } from 'vitest';
 import {
   cutAtBoundary,
   htmlToText,
+  isAutoReply,
+  isListMail,
+  mailContent,
   messageIds,
   multipartBoundaries,
+  parseMime,
 } from '#shared/channels/ses/mail-content.js';
 import { splitQuoted } from '#shared/channels/ses/quoted.js';
 
@@ -80,4 +85,43 @@ describe('cutAtBoundary', () => {
       expect(cutAtBoundary(text, multipartBoundaries(mime))).toBe(text);
     },
   );
+});
+
+describe('isAutoReply: mailing lists and newsletters', () => {
+  const content = async (headers: string[]) =>
+    mailContent(
+      (await parseMime(
+        Buffer.from(
+          [
+            'From: Lists <news@shop.example>',
+            'To: support@acme.example',
+            'Subject: Weekly digest',
+            ...headers,
+            'Content-Type: text/plain',
+            '',
+            'Hello all',
+            '',
+          ].join('\r\n'),
+        ),
+      )) as ParsedMail,
+    );
+
+  it.each([
+    // Mailman's headers (Precedence: list and the RFC 2369/2919 fields), as a list delivers them.
+    ['a Mailman post', ['Precedence: list', 'List-Id: <qemu-devel.nongnu.org>']],
+    ['a list post with only List-Id (RFC 2919)', ['List-Id: <linux-kernel.vger.kernel.org>']],
+    ['a newsletter with List-Unsubscribe (RFC 2369)', ['List-Unsubscribe: <mailto:u@shop.example>']],
+    ['a list with only List-Post', ['List-Post: <mailto:group@lists.example>']],
+    ['Precedence: list alone', ['Precedence: list']],
+  ])('flags %s as automatic mail, and as list mail', async (_name, headers) => {
+    const mail = await content(headers);
+    expect(isAutoReply(mail)).toBe(true);
+    expect(isListMail(mail)).toBe(true);
+  });
+
+  it('does not flag a person’s mail, nor an auto-reply as list mail', async () => {
+    expect(isListMail(await content([]))).toBe(false);
+    expect(isAutoReply(await content([]))).toBe(false);
+    expect(isListMail(await content(['Auto-Submitted: auto-replied']))).toBe(false);
+  });
 });

@@ -188,6 +188,15 @@ describe('buildRawEmail', () => {
     );
   });
 
+  it("marks the AI's mail as automatic (RFC 3834 Auto-Submitted), and never an agent's", () => {
+    const ai = { kind: 'ai', id: 'responder' };
+    expect(headerBlock(mime(outbound({ author: ai })))).toContain('Auto-Submitted: auto-replied\r\n');
+    expect(headerBlock(mime(outbound({ author: ai, email: { subject: 'Your survey' } })))).toContain(
+      'Auto-Submitted: auto-generated\r\n',
+    );
+    expect(headerBlock(mime(outbound()))).not.toContain('Auto-Submitted');
+  });
+
   it('takes the Message-ID domain from the option when given', () => {
     expect(buildRawEmail(outbound(), { ...options, domain: 'mail.acme.example' }).messageIdHeader).toBe(
       `<${UUID}@mail.acme.example>`,

@@ -1,0 +1,163 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Customer, TimelineItem } from '#shared/domain/timeline.js';
+import type { LocalRuntime } from '#shared/local/runtime.js';
+import { startTestRuntime } from '../support/runtime.js';
+import { deliver, sesReceived, signedSes, snsNotification } from '../support/webhooks.js';
+
+const TOKEN = 'automatic-email-token';
+
+/**
+ * Automatic mail (an out-of-office reply, a newsletter) after the customer's conversation was
+ * resolved: it is filed on that conversation's timeline for a person, and leaves it resolved: no
+ * reopen, no wait, no inbox entry, no answer.
+ */
+describe('automatic email after a resolve', () => {
+  let runtime: LocalRuntime;
+  let deliveries = 0;
+
+  beforeAll(async () => {
+    runtime = await startTestRuntime({
+      env: { AGENT_TOKENS: `agent-auto:${TOKEN}:admin` },
+      routing: true,
+      queue: { visibilityTimeoutMs: 1000 },
+    });
+  });
+  afterAll(async () => {
+    await runtime?.close();
+  });
+
+  const api = async <T>(method: string, path: string, body?: unknown): Promise<T> => {
+    const res = await fetch(`${runtime.url}${path}`, {
+      method,
+      headers: { authorization: `Bearer ${TOKEN}`, 'content-type': 'application/json' },
+      ...(body ? { body: JSON.stringify(body) } : {}),
+    });
+    expect(res.status, `${method} ${path}`).toBeLessThan(300);
+    return (await res.json()) as T;
+  };
+  /** A mail from Olive, written `offsetMs` from now (after the resolve, for the automatic ones). */
+  const email = async (
+    sesId: string,
+    offsetMs: number,
+    options: { headers?: string[]; inReplyTo?: string } = {},
+  ) => {
+    const notification = sesReceived({
+      sesId,
+      at: new Date(Date.now() + offsetMs).toISOString(),
+      from: `Olive Office <olive.${sesId.split('-')[2]}@example.com>`,
+      messageId: `<${sesId}@example.com>`,
+      text: `Mail ${sesId}`,
+      ...options,
+    });
+    const res = await deliver(
+      signedSes(
+        runtime.url,
+        snsNotification(notification, {
+          snsId: `sns-${sesId}-${++deliveries}`,
+          at: new Date().toISOString(),
+        }),
+      ),
+    );
+    expect(res.status, res.body).toBe(200);
+    await runtime.idle();
+  };
+
+  it.each([
+    ['an out-of-office reply in the thread', 'ooo'],
+    ['a newsletter outside any thread', 'list'],
+  ])(
+    '%s is filed on the resolved conversation, which stays resolved and waits for no one',
+    async (_n, tag) => {
+      const first = `ses-auto-${tag}-1`;
+      await email(first, -1000);
+      const [olive] = (await api<{ items: Customer[] }>('GET', `/api/customers?q=olive.${tag}%40example.com`))
+        .items;
+      const before = await api<{ openConversation: { id: string } | null }>(
+        'GET',
+        `/api/customers/${olive?.id}`,
+      );
+      const conversationId = before.openConversation?.id as string;
+      expect(conversationId).toBeDefined();
+      await api('POST', `/api/conversations/${conversationId}/resolve`, { csat: false });
+      const sent = runtime.outbox.entries().length;
+
+      const options =
+        tag === 'ooo'
+          ? { headers: ['Auto-Submitted: auto-replied'], inReplyTo: `<${first}@example.com>` }
+          : { headers: ['List-Id: <news.shop.example>', 'List-Unsubscribe: <mailto:u@shop.example>'] };
+      await email(`ses-auto-${tag}-2`, 2000, options);
+      // SES's redelivery (another SNS message) changes nothing either.
+      await email(`ses-auto-${tag}-2`, 2000, options);
+
+      const conversation = await runtime.store.conversations.getConversation(conversationId);
+      expect(conversation).toMatchObject({ status: 'resolved' });
+      expect(conversation?.waitingSince).toBeUndefined();
+      const after = await api<{ openConversation: unknown }>('GET', `/api/customers/${olive?.id}`);
+      expect(after.openConversation).toBeNull();
+      const timeline = await api<{ items: TimelineItem[] }>('GET', `/api/customers/${olive?.id}/timeline`);
+      const filed = timeline.items.find((i) => i.id === `email:ses-auto-${tag}-2`);
+      expect(filed).toMatchObject({ conversationId, data: { autoReply: true } });
+      if (tag === 'list') expect(filed?.data).toMatchObject({ listMail: true });
+      expect(runtime.outbox.entries()).toHaveLength(sent);
+      const inbox = await api<{ items: { id: string }[] }>('GET', '/api/conversations?status=open&limit=200');
+      expect(inbox.items.map((c) => c.id)).not.toContain(conversationId);
+    },
+  );
+});
+
+/**
+ * The same mail (one Message-ID) delivered as two SES receipts, as an alias forwarding to support@
+ * does: one timeline item, one routing. Another mail that reuses the Message-ID is kept.
+ */
+describe('one mail, two SES receipts', () => {
+  let runtime: LocalRuntime;
+
+  beforeAll(async () => {
+    runtime = await startTestRuntime({
+      env: { AGENT_TOKENS: `agent-twice:${TOKEN}:admin` },
+      routing: true,
+      queue: { visibilityTimeoutMs: 1000 },
+    });
+  });
+  afterAll(async () => {
+    await runtime?.close();
+  });
+
+  const receive = async (sesId: string, messageId: string, text: string) => {
+    const notification = sesReceived({
+      sesId,
+      at: new Date(Date.now() - 1000).toISOString(),
+      from: 'Tess Twice <tess@example.com>',
+      messageId,
+      text,
+    });
+    const res = await deliver(
+      signedSes(
+        runtime.url,
+        snsNotification(notification, { snsId: `sns-${sesId}`, at: new Date().toISOString() }),
+      ),
+    );
+    expect(res.status, res.body).toBe(200);
+    await runtime.idle();
+  };
+
+  it('keeps the first receipt only, and a different mail with the same Message-ID', async () => {
+    await receive('ses-twice-1', '<twice@example.com>', 'Where is order 77?');
+    await receive('ses-twice-2', '<twice@example.com>', 'Where is order 77?');
+    await receive('ses-twice-3', '<twice@example.com>', 'Another question, same broken Message-ID');
+    const res = await fetch(`${runtime.url}/api/customers?q=tess%40example.com`, {
+      headers: { authorization: `Bearer ${TOKEN}` },
+    });
+    const [tess] = ((await res.json()) as { items: Customer[] }).items;
+    const timeline = (await (
+      await fetch(`${runtime.url}/api/customers/${tess?.id}/timeline`, {
+        headers: { authorization: `Bearer ${TOKEN}` },
+      })
+    ).json()) as { items: TimelineItem[] };
+    const ids = timeline.items.map((i) => i.id);
+    expect(ids).toContain('email:ses-twice-1');
+    expect(ids).not.toContain('email:ses-twice-2');
+    expect(ids).not.toContain('route:email:ses-twice-2');
+    expect(ids).toContain('email:ses-twice-3');
+  });
+});

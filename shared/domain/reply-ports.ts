@@ -13,7 +13,11 @@ export interface ReplyStore {
    * The customer's latest inbound message on a channel (email threading), in one conversation when
    * `conversationId` is given.
    */
-  lastInbound(customerId: string, channel: Channel, conversationId?: string): Promise<TimelineItem | undefined>;
+  lastInbound(
+    customerId: string,
+    channel: Channel,
+    conversationId?: string,
+  ): Promise<TimelineItem | undefined>;
   /**
    * Keeps the reply under its id once, with `requestHash` (the request it was made from); answers the
    * stored one when it was there already, with the hash kept with it (none on a reply stored before).

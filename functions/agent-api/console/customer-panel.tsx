@@ -1,8 +1,16 @@
 import { useEffect, useState } from 'preact/hooks';
-import type { Api, Conversation, Customer, CustomerView, TimelineItem } from './api.js';
+import type { Api, Conversation, Customer, CustomerView, Suggestion, TimelineItem } from './api.js';
 import { channelName, clock, failureText, identityName } from './format.js';
 import type { Session } from './session.js';
 import { CopyId, ErrorNote } from './ui.js';
+
+/** Why a piece of evidence links the two customers, in words. */
+function evidenceReason(e: Suggestion['evidence'][number]): string {
+  if (e.reason === 'mentioned') return 'written in a message';
+  if (e.reason === 'same_thread')
+    return `replied in the thread of conversation ${e.conversationId ?? ''}`.trim();
+  return 'same payload';
+}
 
 /** The names of the other customers of the suggestions (a read each; a profile holds a handful at most). */
 function useNames(api: Api, ids: string[]): Record<string, string> {
@@ -50,8 +58,7 @@ function Suggestions(props: {
             <ul class="evidence" aria-label="Evidence">
               {s.evidence.map((e) => (
                 <li key={e.id}>
-                  {e.identity.kind} {e.identity.value} (
-                  {e.reason === 'mentioned' ? 'written in a message' : 'same payload'}, {clock(e.at)})
+                  {e.identity.kind} {e.identity.value} ({evidenceReason(e)}, {clock(e.at)})
                 </li>
               ))}
               {s.moreEvidence ? <li>and {s.moreEvidence} more</li> : null}

@@ -7,6 +7,7 @@ import type {
   ProfileState,
   ResolverStore,
   SuggestionEvidence,
+  ThreadLink,
 } from '../domain/resolver-ports.js';
 import { typedIdentities } from '../domain/webchat/envelopes.js';
 
@@ -111,4 +112,32 @@ export async function recordEvidence(
     if (holder && holder !== customerId) await deps.store.putSuggestion(customerId, holder, item);
   }
   return recorded;
+}
+
+/**
+ * Mail that answers the email thread of another customer's conversation (a colleague in Cc answering
+ * all, the customer writing from a second address) names a Message-ID only its recipients saw: the
+ * two customers may be one, or work together. A suggestion for an agent, never a merge; the mail stays
+ * its sender's. Only the sender's own inbound mail counts: neither mail nothing vouches for nor
+ * quarantined mail. Keyed on the envelope, so a redelivery adds nothing (2 writes, no read).
+ */
+export async function meetThreadOwner(
+  deps: EvidenceDeps,
+  { envelope, customer, customerId, profile }: Resolving,
+  thread: ThreadLink | undefined,
+): Promise<void> {
+  if (!thread || thread.customerId === customerId) return;
+  if (envelope.kind !== 'message' || envelope.direction !== 'inbound') return;
+  if (isUnauthenticated(envelope) || envelope.data?.quarantined === true) return;
+  // Already one customer (a merge kept the thread under the customer merged in): nothing to suggest.
+  if (profile?.mergedFrom?.includes(thread.customerId)) return;
+  const evidence: SuggestionEvidence = {
+    id: `${envelope.id}#thread`,
+    identity: customer,
+    reason: 'same_thread',
+    at: envelope.occurredAt,
+    envelopeId: envelope.id,
+    conversationId: thread.conversationId,
+  };
+  await deps.store.putSuggestion(customerId, thread.customerId, evidence);
 }

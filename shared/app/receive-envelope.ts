@@ -30,6 +30,7 @@ import { applyWatermark } from './apply-watermark.js';
 import {
   claimOtherIdentities,
   meetEarlierMentions,
+  meetThreadOwner,
   type Resolving,
   recordEvidence,
 } from './identity-evidence.js';
@@ -106,13 +107,11 @@ async function findEarlierHolder(
 
 /**
  * Puts the event on the timeline in its conversation, links its outbound message and email thread,
- * and touches the conversation. A redelivery keeps the first delivery's placement. Undefined, and
+ * raises a suggestion when the thread is another customer's, and touches the conversation. A redelivery keeps the first delivery's placement. Undefined, and
  * nothing done, for the echo of one of our own replies.
  */
-async function placeOnTimeline(
-  deps: ResolverDeps,
-  { envelope, customerId, profile, now, once }: Resolving,
-): Promise<PlacedEvent | undefined> {
+async function placeOnTimeline(deps: ResolverDeps, resolving: Resolving): Promise<PlacedEvent | undefined> {
+  const { envelope, customerId, profile, now, once } = resolving;
   const parents = threadParents(envelope);
   const thread = parents.length ? await deps.store.findThread(envelope.channel, parents) : undefined;
   let placement = placeEvent(envelope, profile, customerId, thread, deps.reopenWindowMs);
@@ -134,6 +133,7 @@ async function placeOnTimeline(
     }
   }
   const written = placed.written;
+  await meetThreadOwner(deps, resolving, thread);
   // A `failed` parked before the message (the statuses may overtake the echo) moves the item now.
   const failedFirst =
     envelope.kind === 'message' && envelope.direction === 'outbound' && (await deps.store.linkOutbound(item));

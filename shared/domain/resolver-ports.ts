@@ -110,9 +110,12 @@ export interface SuggestionEvidence {
   /** Deterministic id of this piece of evidence, so a redelivery adds nothing. */
   id: string;
   identity: Identity;
-  reason: 'mentioned' | 'same_payload';
+  /** Written in a message, in the same provider payload, or mail in the thread of the other's conversation. */
+  reason: 'mentioned' | 'same_payload' | 'same_thread';
   at: string;
   envelopeId: string;
+  /** For `same_thread`: the other customer's conversation whose thread the mail answered. */
+  conversationId?: string | undefined;
 }
 
 /** What the resolver needs from storage. Every method is idempotent. */

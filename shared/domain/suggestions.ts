@@ -11,9 +11,11 @@ export const SuggestionSchema = z.object({
     z.object({
       id: z.string(),
       identity: z.object({ kind: IdentityKindSchema, value: z.string() }),
-      reason: z.enum(['mentioned', 'same_payload']),
+      reason: z.enum(['mentioned', 'same_payload', 'same_thread']),
       at: z.string(),
       envelopeId: z.string(),
+      /** For `same_thread`: the conversation whose email thread the mail answered. */
+      conversationId: z.string().optional(),
     }),
   ),
   /** How many more pieces of evidence were seen than are listed (the first 20 are kept), if any. */

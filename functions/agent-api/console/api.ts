@@ -37,7 +37,14 @@ export interface Suggestion {
   customerId: string;
   otherId: string;
   status: string;
-  evidence: Array<{ id: string; identity: { kind: string; value: string }; reason: string; at: string }>;
+  evidence: Array<{
+    id: string;
+    identity: { kind: string; value: string };
+    reason: string;
+    at: string;
+    /** For `same_thread`: the conversation whose email thread the mail answered. */
+    conversationId?: string;
+  }>;
   moreEvidence?: number;
 }
 

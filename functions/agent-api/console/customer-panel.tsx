@@ -1,6 +1,6 @@
 import { useEffect, useState } from 'preact/hooks';
 import type { Api, Conversation, Customer, CustomerView, TimelineItem } from './api.js';
-import { channelName, clock, failureText, identityName, openAfter } from './format.js';
+import { channelName, clock, evidenceReason, failureText, identityName, openAfter } from './format.js';
 import type { Session } from './session.js';
 import { CopyId, ErrorNote } from './ui.js';
 
@@ -50,8 +50,7 @@ function Suggestions(props: {
             <ul class="evidence" aria-label="Evidence">
               {s.evidence.map((e) => (
                 <li key={e.id}>
-                  {e.identity.kind} {e.identity.value} (
-                  {e.reason === 'mentioned' ? 'written in a message' : 'same payload'}, {clock(e.at)})
+                  {e.identity.kind} {e.identity.value} ({evidenceReason(e)}, {clock(e.at)})
                 </li>
               ))}
               {s.moreEvidence ? <li>and {s.moreEvidence} more</li> : null}

@@ -1,3 +1,5 @@
+import type { Suggestion } from './api.js';
+
 const CHANNEL_NAMES: Record<string, string> = {
   whatsapp: 'WhatsApp',
   sms: 'SMS',
@@ -102,3 +104,11 @@ export function slaDue(sla: unknown): string | undefined {
  */
 export const openAfter = (openId: string | undefined, id: string, open: boolean): string | undefined =>
   open ? id : openId === id ? undefined : openId;
+
+/** Why a piece of evidence links the two customers, in words. */
+export function evidenceReason(e: Suggestion['evidence'][number]): string {
+  if (e.reason === 'mentioned') return 'written in a message';
+  if (e.reason === 'same_thread')
+    return `replied in the thread of conversation ${e.conversationId ?? ''}`.trim();
+  return 'same payload';
+}

@@ -12,6 +12,8 @@ export const MAIL_BOUNDS = {
   references: 20,
   /** Reply-To addresses kept, in the order the sender gave them. */
   replyTo: 10,
+  /** Cc addresses kept (other than the From and our own recipients), in header order. */
+  cc: 10,
   /** Receipt recipients kept (SES accepts at most 50 per message). */
   recipients: 50,
   /** Subject length, in characters. */

@@ -17,6 +17,8 @@ export const MAX_ATTACHMENTS = 100;
 export interface MailContent {
   from?: { address: string; name?: string | undefined } | undefined;
   replyTo: string[];
+  /** The Cc addresses, in header order: who else the sender wrote to (kept for agents to see). */
+  cc: string[];
   /** The display name of the first Reply-To address, when the MIME gives one. */
   replyToName?: string | undefined;
   subject?: string | undefined;
@@ -63,6 +65,9 @@ export function mailContent(mail: ParsedMail, mime?: Uint8Array): MailContent {
   return {
     ...optional('from', from),
     replyTo: replyTo.map((a) => normaliseEmail(a.address)).filter((a) => a !== undefined),
+    cc: addresses(mail.cc)
+      .map((a) => normaliseEmail(a.address))
+      .filter((a) => a !== undefined),
     ...optional('replyToName', replyTo[0]?.name),
     ...optional('subject', mail.subject?.trim() || undefined),
     ...optional('messageId', usableId(mail.messageId)),
@@ -89,6 +94,7 @@ export function headerContent(notification: SesReceivedNotification): MailConten
   return {
     ...(fromAddress ? { from: { address: fromAddress, name: displayName || undefined } } : {}),
     replyTo: (common?.replyTo ?? []).map((a) => normaliseEmail(a)).filter((a) => a !== undefined),
+    cc: (common?.cc ?? []).map((a) => normaliseEmail(a)).filter((a) => a !== undefined),
     ...optional('subject', common?.subject?.trim() || undefined),
     ...optional('messageId', usableId(common?.messageId)),
     inReplyTo: messageIds(header('in-reply-to')),

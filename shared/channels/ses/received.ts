@@ -71,12 +71,8 @@ export function receivedEnvelope(
   const text = split ? capText(split.text) : undefined;
   const fullText = split?.quoted ? capText(split.full) : undefined;
   if (text?.truncated || fullText?.truncated) cuts.add('text');
-  const { inReplyTo, references, replyTo, recipients, subject, attachments } = boundedFields(
-    content,
-    address,
-    receipt.recipients,
-    cuts,
-  );
+  const fields = boundedFields(content, address, receipt.recipients, cuts);
+  const { inReplyTo, references, replyTo, cc, recipients, subject, attachments } = fields;
   const s3 = sesS3LocationOf(notification);
 
   // The envelope keeps what SES said about the mail; the MIME itself only when it is small (large mail
@@ -93,6 +89,7 @@ export function receivedEnvelope(
     ...optional('inReplyTo', inReplyTo),
     ...(references.length > 0 ? { references } : {}),
     ...(replyTo.length > 0 ? { replyToAddresses: replyTo } : {}),
+    ...(cc.length > 0 ? { ccAddresses: cc } : {}),
     ...(formFor ? { formSender: address } : {}),
     ...(receipt.recipients.length > 1 ? { recipients: recipients.map((r) => r.toLowerCase()) } : {}),
     ...optional('fullText', fullText?.value),
@@ -184,12 +181,16 @@ function boundedFields(content: MailContent, address: string, receiptRecipients:
   const [inReplyTo, ...otherParents] = content.inReplyTo;
   const allReferences = [...new Set([...content.references, ...otherParents])];
   const replyTo = content.replyTo.filter((r) => r !== address);
+  // Who else the mail went to: not the sender, not our own addresses that received it.
+  const ours = new Set(receiptRecipients.map((r) => r.toLowerCase()));
+  const cc = [...new Set(content.cc)].filter((c) => c !== address && !ours.has(c));
   if (content.attachmentsOmitted > 0) cuts.add('attachments');
   return {
     inReplyTo,
     // The newest References (the end of the header) are the ones threading looks up first.
     references: lastOf(allReferences, MAIL_BOUNDS.references, 'references', cuts),
     replyTo: firstOf(replyTo, MAIL_BOUNDS.replyTo, 'replyToAddresses', cuts),
+    cc: firstOf(cc, MAIL_BOUNDS.cc, 'ccAddresses', cuts),
     recipients: firstOf(receiptRecipients, MAIL_BOUNDS.recipients, 'recipients', cuts),
     subject: cutChars(content.subject, MAIL_BOUNDS.subjectChars, 'subject', cuts),
     attachments: boundedAttachments(content.attachments, cuts),

@@ -20,10 +20,11 @@ const BUDGET = 350 * 1024;
 const REFERENCES = Array.from({ length: 16_000 }, (_, i) => `<ref-${String(i).padStart(5, '0')}@ex.com>`);
 const NEWEST_REFERENCE = REFERENCES.at(-1);
 const REPLY_TO = Array.from({ length: 2_000 }, (_, i) => `reply${i}@example.com`);
+const CC = Array.from({ length: 2_000 }, (_, i) => `cc${i}@example.com`);
 const LONG_SUBJECT = `Order ${'x'.repeat(60_000)}`;
 const ATTACHMENTS = 300;
 
-/** A 500 KB+ mail: 16,000 References, 2,000 Reply-To addresses, a long subject, 300 long-named files. */
+/** A 500 KB+ mail: 16,000 References, 2,000 Reply-To and 2,000 Cc addresses, a long subject, 300 long-named files. */
 function oversizedMime(): Buffer {
   const boundary = 'b0undary';
   const parts = Array.from({ length: ATTACHMENTS }, (_, i) =>
@@ -40,6 +41,7 @@ function oversizedMime(): Buffer {
     'From: Big Sender <big@example.com>',
     'To: support@example.com',
     `Reply-To: ${REPLY_TO.join(', ')}`,
+    `Cc: ${CC.join(', ')}`,
     `Subject: ${LONG_SUBJECT}`,
     'Message-ID: <big-1@example.com>',
     `In-Reply-To: ${NEWEST_REFERENCE}`,
@@ -103,12 +105,15 @@ describe('oversized email', () => {
     expect(envelope.data).toMatchObject({ truncated: true, attachmentsOmitted: ATTACHMENTS - 100 });
     expect(envelope.data?.truncatedFields).toEqual([
       'attachments',
+      'ccAddresses',
       'raw',
       'references',
       'replyToAddresses',
       'subject',
       'text',
     ]);
+    // The first ten Cc addresses are kept, for agents to see who else was written to.
+    expect(envelope.data?.ccAddresses).toEqual(CC.slice(0, 10));
     // Threading still finds the nearest parent first: In-Reply-To, then the newest References.
     const parents = threadParents(envelope);
     expect(parents[0]).toBe(NEWEST_REFERENCE);

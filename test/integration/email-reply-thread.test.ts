@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Customer } from '#shared/domain/timeline.js';
 import type { LocalRuntime } from '#shared/local/runtime.js';
 import { agentCaller } from '../support/agent-api.js';
+import { ManualTimers } from '../support/manual-timers.js';
 import { startTestRuntime } from '../support/runtime.js';
 import { deliver, sesReceived, signedSes, snsNotification } from '../support/webhooks.js';
 
@@ -15,11 +16,14 @@ const PAT = 'pat.threads@example.org';
  */
 describe('email replies keep to the thread of the conversation answered', () => {
   let runtime: LocalRuntime;
+  const manual = new ManualTimers(Math.floor(Date.now() / 1000) * 1000);
 
   beforeAll(async () => {
     runtime = await startTestRuntime({
-      // A resolved conversation stays resolved: new mail opens a new one; a reply in its thread reopens it.
-      env: { AGENT_TOKENS: `agent-threads:${TOKEN}`, REOPEN_WINDOW_HOURS: '0.00001' },
+      // A resolved conversation stays resolved past a minute: new mail then opens a new one, and a reply
+      // in its thread reopens it. Time moves only when the test says so.
+      env: { AGENT_TOKENS: `agent-threads:${TOKEN}`, REOPEN_WINDOW_HOURS: '0.01' },
+      manualTime: manual,
     });
   });
   afterAll(async () => {
@@ -31,7 +35,8 @@ describe('email replies keep to the thread of the conversation answered', () => 
   const pat = async () =>
     (await api<{ items: Customer[] }>('GET', `/api/customers?q=${encodeURIComponent(PAT)}`)).items[0];
   const email = async (sesId: string, subject: string, inReplyTo?: string) => {
-    const at = new Date().toISOString();
+    manual.advance(1000);
+    const at = new Date(manual.now()).toISOString();
     const notification = sesReceived({
       sesId,
       at,
@@ -59,6 +64,7 @@ describe('email replies keep to the thread of the conversation answered', () => 
     await email('refund-1', 'Refund for order 1');
     const refund = (await pat())?.openConversationId as string;
     await api('POST', `/api/conversations/${refund}/resolve`);
+    manual.advance(60_000); // past the 36 s reopen window
     await email('address-2', 'Address of order 2');
     const address = (await pat())?.openConversationId as string;
     expect(address).not.toBe(refund);

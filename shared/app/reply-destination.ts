@@ -44,6 +44,6 @@ export async function replyDestination(
   const inConversation = conversationId ? await latest(conversationId) : undefined;
   const answered = inConversation?.some((item) => item !== undefined);
   const latestEmails = answered && inConversation ? inConversation : await latest();
-  const thread = conversationId ? (answered ? inConversation : []) : latestEmails;
-  return { to: emailReplyAddress(latestEmails, identity), latestEmails, ...(thread ? { thread } : {}) };
+  const thread = conversationId ? (answered ? latestEmails : []) : latestEmails;
+  return { to: emailReplyAddress(latestEmails, identity), latestEmails, thread };
 }

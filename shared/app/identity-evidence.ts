@@ -1,3 +1,4 @@
+import { isQuietInbound } from '../domain/conversation.js';
 import type { Envelope, Identity } from '../domain/envelope.js';
 import { identityToken, type PhoneOptions } from '../domain/identity.js';
 import { mayRecordMention, mentionedIdentities, replyToIdentities } from '../domain/mentions.js';
@@ -118,8 +119,8 @@ export async function recordEvidence(
  * Mail that answers the email thread of another customer's conversation (a colleague in Cc answering
  * all, the customer writing from a second address) names a Message-ID only its recipients saw: the
  * two customers may be one, or work together. A suggestion for an agent, never a merge; the mail stays
- * its sender's. Only the sender's own inbound mail counts: neither mail nothing vouches for nor
- * quarantined mail. Keyed on the envelope, so a redelivery adds nothing (2 writes, no read).
+ * its sender's. Only a person's own mail from a vouched-for From counts (`speaksForSender`). Keyed on
+ * the envelope, so a redelivery adds nothing (2 writes, no read).
  */
 export async function meetThreadOwner(
   deps: EvidenceDeps,
@@ -127,8 +128,7 @@ export async function meetThreadOwner(
   thread: ThreadLink | undefined,
 ): Promise<void> {
   if (!thread || thread.customerId === customerId) return;
-  if (envelope.kind !== 'message' || envelope.direction !== 'inbound') return;
-  if (isUnauthenticated(envelope) || envelope.data?.quarantined === true) return;
+  if (!speaksForSender(envelope)) return;
   // Already one customer (a merge kept the thread under the customer merged in): nothing to suggest.
   if (profile?.mergedFrom?.includes(thread.customerId)) return;
   const evidence: SuggestionEvidence = {
@@ -140,4 +140,16 @@ export async function meetThreadOwner(
     conversationId: thread.conversationId,
   };
   await deps.store.putSuggestion(customerId, thread.customerId, evidence);
+}
+
+/**
+ * Whether an inbound mail is evidence about the person behind its From: not automatic (an
+ * out-of-office answers whatever thread it is sent, so it tells nothing about who is one person), not
+ * quarantined, and its From vouched for (`fromUnverified` unset: a DMARC failure, or no DMARC verdict
+ * and no aligned SPF pass, could be anyone writing in that name).
+ */
+function speaksForSender(envelope: Envelope): boolean {
+  if (envelope.kind !== 'message' || envelope.direction !== 'inbound') return false;
+  if (isUnauthenticated(envelope) || isQuietInbound(envelope)) return false;
+  return envelope.data?.fromUnverified === undefined;
 }

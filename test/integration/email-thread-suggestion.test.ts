@@ -11,6 +11,7 @@ const PAT = 'pat.thread@acme.example';
 const LEE = 'lee.thread@acme.example';
 const KAY = 'kay.thread@acme.example';
 const MAL = 'mal.thread@acme.example';
+const OOO = 'ooo.thread@acme.example';
 
 /**
  * A customer writes with a colleague in Cc, we answer, and the colleague answers all in our thread
@@ -44,7 +45,7 @@ describe('mail in the thread of another customer’s conversation', () => {
   const email = async (
     sesId: string,
     seconds: number,
-    options: { from: string; inReplyTo?: string; cc?: string; spoofed?: boolean },
+    options: { from: string; inReplyTo?: string; cc?: string; spoofed?: boolean; headers?: string[] },
   ) => {
     const notification = sesReceived({
       sesId,
@@ -54,7 +55,7 @@ describe('mail in the thread of another customer’s conversation', () => {
       subject: 'Bulk order 40 chairs',
       text: `Message ${sesId}`,
       ...(options.inReplyTo ? { inReplyTo: options.inReplyTo } : {}),
-      ...(options.cc ? { headers: [`Cc: ${options.cc}`] } : {}),
+      headers: [...(options.cc ? [`Cc: ${options.cc}`] : []), ...(options.headers ?? [])],
     }) as { receipt: Record<string, unknown> };
     if (options.spoofed) {
       for (const verdict of ['spfVerdict', 'dkimVerdict', 'dmarcVerdict'])
@@ -130,5 +131,17 @@ describe('mail in the thread of another customer’s conversation', () => {
     await email('mal-1', 30, { from: `Mal <${MAL}>`, inReplyTo: '<pat-1@acme.example>', spoofed: true });
     const suggestions = await suggestionsOf(pat.id);
     expect(suggestions.flatMap((s) => s.evidence.map((e) => e.envelopeId))).not.toContain('ses:msg:mal-1');
+  });
+
+  it('raises nothing for an out-of-office answering in the thread', async () => {
+    const pat = await reads.find(PAT);
+    await email('ooo-1', 40, {
+      from: `Olly <${OOO}>`,
+      inReplyTo: '<pat-1@acme.example>',
+      headers: ['Auto-Submitted: auto-replied'],
+    });
+    const olly = await reads.find(OOO);
+    expect(olly.id).not.toBe(pat.id);
+    expect(await suggestionsOf(olly.id as string)).toEqual([]);
   });
 });

@@ -1,8 +1,15 @@
 import type { StatusEnvelope } from '../domain/envelope.js';
-import { followMerges } from '../domain/merges.js';
-import type { ProfileState, ResolverStore } from '../domain/resolver-ports.js';
+import { followMerges, mergedGroup } from '../domain/merges.js';
+import type { ResolverStore } from '../domain/resolver-ports.js';
 import { WATERMARK_MAX_MERGE_HOPS, WATERMARK_MAX_PARTITIONS } from '../domain/watermark.js';
 import { loggedId } from '../log.js';
+
+/**
+ * How far a watermark receipt looks in the merged group: WATERMARK_MAX_MERGE_HOPS merges deep (a
+ * customer merged into one merged in is two) and WATERMARK_MAX_PARTITIONS partitions; further ones
+ * are not looked in (logged).
+ */
+const WATERMARK_BOUNDS = { maxHops: WATERMARK_MAX_MERGE_HOPS, maxPartitions: WATERMARK_MAX_PARTITIONS };
 
 /** What applying a watermark needs: the identity look-up and the timeline's bounded write. */
 export interface WatermarkDeps {
@@ -36,7 +43,11 @@ export async function applyWatermark(
     (id) => deps.store.getProfileState(id),
     customerId,
   );
-  const { partitions, cut } = await mergedPartitions(deps, root, profile);
+  const { partitions, cut } = await mergedGroup(
+    (id) => deps.store.getProfileState(id),
+    { customerId: root, profile },
+    WATERMARK_BOUNDS,
+  );
   if (cut) {
     deps.log?.('warn', 'watermark receipt: merged partitions beyond the bound not looked in', {
       ...fields,
@@ -49,32 +60,4 @@ export async function applyWatermark(
   const moved = await deps.store.advanceWatermark(partitions, receipt);
   deps.log?.('info', 'watermark receipt applied', { ...fields, customerId, moved });
   return { written: moved > 0 };
-}
-
-/**
- * The partitions a watermark receipt walks: the root's, then those of the customers merged into it, and
- * into those before they were merged on, breadth first, each merged customer's profile read once for
- * its own merges: replies sent to any of them before a merge stay in their partition. Bounded by
- * WATERMARK_MAX_MERGE_HOPS merges deep and WATERMARK_MAX_PARTITIONS partitions; `cut` says one was met
- * with customers left beyond it.
- */
-async function mergedPartitions(
-  deps: WatermarkDeps,
-  root: string,
-  profile: ProfileState | undefined,
-): Promise<{ partitions: string[]; cut: boolean }> {
-  const partitions = [root];
-  let level = [...(profile?.mergedFrom ?? [])];
-  for (let hop = 1; level.length > 0; hop++) {
-    if (hop > WATERMARK_MAX_MERGE_HOPS) return { partitions, cut: true };
-    const next: string[] = [];
-    for (const id of level) {
-      if (partitions.includes(id)) continue;
-      if (partitions.length >= WATERMARK_MAX_PARTITIONS) return { partitions, cut: true };
-      partitions.push(id);
-      next.push(...((await deps.store.getProfileState(id))?.mergedFrom ?? []));
-    }
-    level = next;
-  }
-  return { partitions, cut: false };
 }

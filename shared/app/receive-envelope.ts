@@ -35,6 +35,7 @@ import {
   recordEvidence,
 } from './identity-evidence.js';
 import { isAnotherReceipt } from './mail-receipt.js';
+import { threadOfGroup } from './merged-thread.js';
 import { answerFromBusinessApp } from './record-business-answer.js';
 import { routeThenWait, waitAgainAfterFailure } from './wait-after-routing.js';
 
@@ -113,7 +114,8 @@ async function findEarlierHolder(
 async function placeOnTimeline(deps: ResolverDeps, resolving: Resolving): Promise<PlacedEvent | undefined> {
   const { envelope, customerId, profile, now, once } = resolving;
   const parents = threadParents(envelope);
-  const thread = parents.length ? await deps.store.findThread(envelope.channel, parents) : undefined;
+  const link = parents.length ? await deps.store.findThread(envelope.channel, parents) : undefined;
+  const thread = link && (await threadOfGroup(deps, link, { customerId, profile }));
   let placement = placeEvent(envelope, profile, customerId, thread, deps.reopenWindowMs);
   const inbound = isCustomerSpeaking(envelope);
 

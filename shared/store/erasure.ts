@@ -160,6 +160,10 @@ async function deleteTimeline(db: ErasureDb, customerId: string, report: Erasure
       if (channel && typeof messageId === 'string') {
         await remove(db, Keys.messageRef(channel, messageId));
       }
+      // Our email reply's thread link, keyed on the Message-ID we wrote (kept on the reply since then).
+      if (channel && typeof item.messageIdHeader === 'string') {
+        await remove(db, Keys.messageRef(channel, item.messageIdHeader));
+      }
       // A reply is also kept under its id (the address it went to and its text), for retried requests.
       if (typeof item.id === 'string' && item.id.startsWith(REPLY_ITEM_PREFIX)) {
         await remove(db, Keys.reply(item.id.slice(REPLY_ITEM_PREFIX.length)));

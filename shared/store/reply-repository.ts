@@ -103,7 +103,7 @@ async function recordSent(
   at: string,
 ) {
   const item = replyItem(message);
-  const outcome = { providerMessageId: result.providerMessageId };
+  const outcome = { providerMessageId: result.providerMessageId, messageIdHeader: result.messageIdHeader };
   let failedFirst = false;
   // One write: the provider's id and `sent`; a keyed status that came first (delivered, read) stays.
   try {

@@ -108,6 +108,21 @@ export function releaseSendInput(
 }
 
 /**
+ * The attributes a settled send sets: the provider's id and, for email, the Message-ID we wrote (its
+ * thread link is keyed on it, and erasure finds that link by it), or the time it failed for good.
+ */
+function settledSet(
+  outcome: { providerMessageId: string; messageIdHeader?: string | undefined } | { failedAt: string },
+): [string, Record<string, unknown>] {
+  if (!('providerMessageId' in outcome)) return ['sendFailedAt = :at', { ':at': outcome.failedAt }];
+  if (!outcome.messageIdHeader) return ['providerMessageId = :pmid', { ':pmid': outcome.providerMessageId }];
+  return [
+    'providerMessageId = :pmid, messageIdHeader = :mih',
+    { ':pmid': outcome.providerMessageId, ':mih': outcome.messageIdHeader },
+  ];
+}
+
+/**
  * Records how a send ended, the provider's id of the sent reply or the time it failed for good, and
  * lets go of the send lease. With `status`, the same write records it (`sent`, or `failed` and why):
  * the reply is still `queued` then, since statuses reach it only through the message reference,
@@ -116,13 +131,10 @@ export function releaseSendInput(
 export function settleSendInput(
   table: string,
   message: OutboundMessage,
-  outcome: { providerMessageId: string } | { failedAt: string },
+  outcome: { providerMessageId: string; messageIdHeader?: string | undefined } | { failedAt: string },
   status?: StatusChange,
 ): UpdateCommandInput {
-  const [set, values] =
-    'providerMessageId' in outcome
-      ? ['providerMessageId = :pmid', { ':pmid': outcome.providerMessageId }]
-      : ['sendFailedAt = :at', { ':at': outcome.failedAt }];
+  const [set, values] = settledSet(outcome);
   const recorded = status ? statusSets(status) : undefined;
   return {
     TableName: table,

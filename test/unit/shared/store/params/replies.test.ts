@@ -72,6 +72,17 @@ describe('reply params', () => {
     });
   });
 
+  it('keeps the Message-ID an email reply was sent with, in the same write (erasure finds its thread link by it)', () => {
+    const settled = settleSendInput('t', message, {
+      providerMessageId: 'ses-1',
+      messageIdHeader: '<u1@shop.example>',
+    });
+    expect(settled.UpdateExpression).toBe(
+      'SET providerMessageId = :pmid, messageIdHeader = :mih REMOVE sendLeaseUntil',
+    );
+    expect(settled.ExpressionAttributeValues).toEqual({ ':pmid': 'ses-1', ':mih': '<u1@shop.example>' });
+  });
+
   it('records the send and its status in one write', () => {
     const sent = { status: 'sent' as const, at: '2025-06-08T21:00:06.000Z' };
     expect(settleSendInput('t', message, { providerMessageId: 'SM123' }, sent)).toEqual({

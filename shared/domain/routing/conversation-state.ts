@@ -11,8 +11,9 @@ export const RECENT_ITEMS = 12;
 
 /**
  * What routing keeps on the conversation so it never reads the whole timeline. Every field is set
- * by a write the pipeline already makes (or a hand-off's), idempotently (first time wins), and the
- * episode's fields are cleared when the conversation is resolved, so a reopened one starts afresh.
+ * by a write the pipeline already makes (or a hand-off's), idempotently (first time wins; the count of
+ * the customer's turns by the delivery that wrote the message), and the episode's fields are cleared
+ * when the conversation is resolved, so a reopened one starts afresh.
  */
 export const ConversationStateSchema = z.object({
   /** Since when the state is kept; after `createdAt` for a conversation from before the state existed. */

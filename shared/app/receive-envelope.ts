@@ -148,6 +148,7 @@ async function placeOnTimeline(deps: ResolverDeps, resolving: Resolving): Promis
     });
   }
   // Quiet mail filed on a conversation that is not open leaves it untouched (status, wait, inbox).
+  const routed = inbound && deps.route !== undefined && routableKind(item) !== undefined;
   const touched = placement.quiet
     ? { snapshot: undefined, current: false, unlisted: false }
     : await deps.store.touchConversation({
@@ -158,7 +159,9 @@ async function placeOnTimeline(deps: ResolverDeps, resolving: Resolving): Promis
         now,
         inbound,
         continues: placement.conversationId === profile?.openConversationId,
-        listLater: inbound && deps.route !== undefined && routableKind(item) !== undefined,
+        listLater: routed,
+        // A turn for routing's AI answer limit, counted by the delivery that wrote the message only.
+        countsTurn: routed && written,
       });
   const { snapshot, current, unlisted } = touched;
   return {

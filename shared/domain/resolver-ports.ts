@@ -61,6 +61,11 @@ export interface ConversationTouch {
    */
   listLater?: boolean | undefined;
   previousConversationId?: string | undefined;
+  /**
+   * The customer's message routing takes, written by this delivery: one more turn in the routing
+   * state (`customerTurns`). A redelivery's touch leaves it unset, so a message counts once.
+   */
+  countsTurn?: boolean | undefined;
 }
 
 /** How an event changes the profile; written last, so a crash before it is redone in full. */

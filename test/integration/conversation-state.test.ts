@@ -87,3 +87,55 @@ describe('the conversation state (dynalite)', () => {
     expect(after.state.inboundSince).toEqual({ whatsapp: at(30) });
   });
 });
+
+describe("the customer's turns, routing's AI answer limit (dynalite)", () => {
+  /** The resolver with routing on (a stub: the count is the touch's), as the runtime wires it. */
+  const receiveRouted = (e: Envelope) =>
+    receiveEnvelope(
+      { store: local.store, clock, ids: randomIds, route: async () => ({ routed: true, replied: true }) },
+      e,
+    );
+
+  it('counts each message once, in any order and however often it is delivered', async () => {
+    for (const e of journey('+14155550201')) await receiveRouted(e);
+    for (const e of journey('+14155550202').reverse()) await receiveRouted(e);
+    for (const e of [...journey('+14155550203'), ...journey('+14155550203')]) await receiveRouted(e);
+    for (const phone of ['+14155550201', '+14155550202', '+14155550203']) {
+      expect((await stateOf(phone)).state.customerTurns, phone).toBe(3);
+    }
+    // Without routing, nothing is counted.
+    for (const e of journey('+14155550204')) await receive(e);
+    expect((await stateOf('+14155550204')).state.customerTurns).toBeUndefined();
+  });
+
+  it('starts again from an agent reply, a resolve and a reopen', async () => {
+    const phone = '+14155550205';
+    const message = (id: string, minute: number) =>
+      inboundText({
+        id: `whatsapp:msg:${phone}-${id}`,
+        providerMessageId: `${phone}-${id}`,
+        occurredAt: at(minute),
+        customer: { kind: 'phone', value: phone },
+      });
+    await receiveRouted(message('a', 0));
+    await receiveRouted(message('b', 1));
+    const { conversationId } = await stateOf(phone);
+    expect((await stateOf(phone)).state.customerTurns).toBe(2);
+    await local.store.markHumanReplied(conversationId, at(2));
+    expect((await stateOf(phone)).state.customerTurns).toBeUndefined();
+    await receiveRouted(message('c', 3));
+    expect((await stateOf(phone)).state.customerTurns).toBe(1);
+    await local.repos.conversations.resolveConversation(conversationId, 'ana', at(20));
+    expect((await stateOf(phone)).state.customerTurns).toBeUndefined();
+    // The customer writes again within the reopen window: the reopened conversation counts from one.
+    await receiveRouted(message('d', 30));
+    const reopened = await stateOf(phone);
+    expect(reopened.conversationId).toBe(conversationId);
+    expect(reopened.state.customerTurns).toBe(1);
+    // Reopened by hand after another resolve: from none.
+    await receiveRouted(message('e', 31));
+    await local.repos.conversations.resolveConversation(conversationId, 'ana', at(40));
+    await local.repos.conversations.reopenConversation(conversationId, 'ana', at(41));
+    expect((await stateOf(phone)).state.customerTurns).toBeUndefined();
+  });
+});

@@ -11,8 +11,9 @@ export const RECENT_ITEMS = 12;
 
 /**
  * What routing keeps on the conversation so it never reads the whole timeline. Every field is set
- * by a write the pipeline already makes (or a hand-off's), idempotently (first time wins), and the
- * episode's fields are cleared when the conversation is resolved, so a reopened one starts afresh.
+ * by a write the pipeline already makes (or a hand-off's), idempotently (first time wins; the count of
+ * the customer's turns by the delivery that wrote the message), and the episode's fields are cleared
+ * when the conversation is resolved, so a reopened one starts afresh.
  */
 export const ConversationStateSchema = z.object({
   /** Since when the state is kept; after `createdAt` for a conversation from before the state existed. */
@@ -27,6 +28,13 @@ export const ConversationStateSchema = z.object({
   escalatedItemId: z.string().optional(),
   /** The conversation's first reply (kept for good): a later reply need not try to record it again. */
   firstResponseAt: z.iso.datetime().optional(),
+  /**
+   * The customer's messages routing takes (each counted once, by the delivery that wrote it) since the
+   * conversation (re)opened or an agent last replied. Until routing hands the conversation to a person,
+   * the AI answered every one before the message it routes: the AI's answers in a row. A count that
+   * does not parse (a damaged item) reads as none rather than failing the message.
+   */
+  customerTurns: z.number().int().min(0).optional().catch(undefined),
 });
 export type ConversationState = z.infer<typeof ConversationStateSchema>;
 
@@ -68,9 +76,20 @@ export function factsFromState(
   const escalated = state.escalatedAt !== undefined && state.escalatedItemId !== item.id;
   // Within an episode an escalation is never undone: every later decision goes to a person too.
   const routedTo = escalated ? 'human' : seen.routedTo;
+  const aiAnswersInARow = aiAnswersBefore(state);
   return {
     channelsBefore,
     humanReplied: seen.humanReplied || state.humanRepliedAt !== undefined,
     ...(routedTo ? { routedTo } : {}),
+    ...(aiAnswersInARow > 0 ? { aiAnswersInARow } : {}),
   };
+}
+
+/**
+ * The AI's answers in a row before the message being routed: the customer's turns before it (the
+ * touch that placed it counted it). Read only while no person has the conversation (rules 1-2 fire
+ * first), when each of those turns got an AI answer.
+ */
+function aiAnswersBefore(state: ConversationState): number {
+  return Math.max(0, (state.customerTurns ?? 0) - 1);
 }

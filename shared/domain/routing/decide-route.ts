@@ -94,7 +94,21 @@ function moodRule({ input, toHuman, aiSays }: Decision): RouteDecision | undefin
   return undefined;
 }
 
-/** Rule 9: the AI is not sure enough, or cannot answer. */
+/**
+ * Rule 9: the AI has answered as often in a row as the policy allows. Without the AI's assessment, so
+ * the responder is not asked: an auto-responder that marks nothing stops looping with the AI here.
+ */
+function answerLimitRule({ input, toHuman }: Decision): RouteDecision | undefined {
+  const answered = input.conversation.aiAnswersInARow ?? 0;
+  const limit = input.policy.escalation.aiMaxAnswersPerConversation;
+  if (answered < limit) return undefined;
+  return toHuman(
+    'ai_answer_limit',
+    `the AI has answered ${answered} messages in a row in this conversation, its limit (aiMaxAnswersPerConversation ${limit}): a person answers from here`,
+  );
+}
+
+/** Rule 10: the AI is not sure enough, or cannot answer. */
 function confidenceRule({ input, toHuman, aiSays }: Decision): RouteDecision | undefined {
   const { ai } = input;
   const threshold = input.policy.escalation.aiConfidenceThreshold;
@@ -109,7 +123,7 @@ function confidenceRule({ input, toHuman, aiSays }: Decision): RouteDecision | u
   return undefined;
 }
 
-/** Rules 10-11: the AI answers, unless the queue is closed and sends it to the after-hours queue. */
+/** Rules 11-12: the AI answers, unless the queue is closed and sends it to the after-hours queue. */
 function clockRule({ input, selected }: Decision): RouteDecision {
   const { ai, policy, now } = input;
   const hours = businessHoursOf(policy, selected);
@@ -150,10 +164,11 @@ function clockRule({ input, selected }: Decision): RouteDecision {
  * 6. asked_for_person: an ask-for-a-person phrase in the text, or the AI says so.
  * 7. negative_sentiment: the AI reads the message as negative (`negativeSentimentEscalates`).
  * 8. channel_switch: the customer writes on a new channel in an open conversation (`channelSwitchEscalates`).
- * 9. low_confidence: the AI's confidence is under the threshold, or it hands off for want of an answer,
+ * 9. ai_answer_limit: the AI has answered `aiMaxAnswersPerConversation` messages in a row in the conversation.
+ * 10. low_confidence: the AI's confidence is under the threshold, or it hands off for want of an answer,
  *    of the language, or because it failed.
- * 10. after_hours: the queue is closed; the AI answers (flagged) or the after-hours queue takes it.
- * 11. routine: the AI answers.
+ * 11. after_hours: the queue is closed; the AI answers (flagged) or the after-hours queue takes it.
+ * 12. routine: the AI answers.
  * Facts about the conversation and the customer come first, then what the text says, then what the
  * AI judges, then the clock. Escalations ignore business hours: the conversation waits in its queue.
  */
@@ -183,6 +198,7 @@ export function decideRoute(input: RouteInput): RouteDecision {
     customerRule(decision) ??
     textRule(decision) ??
     moodRule(decision) ??
+    answerLimitRule(decision) ??
     confidenceRule(decision) ??
     clockRule(decision)
   );

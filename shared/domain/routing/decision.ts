@@ -5,8 +5,9 @@ import { LanguageTagSchema, type RoutingPolicy } from './policy.js';
 
 /**
  * Why a message went where it went, in order of precedence: the first rule that fires decides.
- * `awaiting_human` (a conversation already escalated stays with humans until one takes it) is ours,
- * beside the issue's list.
+ * `awaiting_human` (a conversation already escalated stays with humans until one takes it) and
+ * `ai_answer_limit` (the AI answered as often in a row as the policy allows) are ours, beside the
+ * issue's list.
  */
 export const RouteReasonSchema = z.enum([
   'human_took_over',
@@ -17,6 +18,7 @@ export const RouteReasonSchema = z.enum([
   'asked_for_person',
   'negative_sentiment',
   'channel_switch',
+  'ai_answer_limit',
   'low_confidence',
   'after_hours',
   'routine',
@@ -97,6 +99,8 @@ export interface RouteInput {
     humanReplied?: boolean | undefined;
     /** The target of the previous decision in this conversation; unset for a new or reopened one. */
     routedTo?: RouteTarget | undefined;
+    /** The AI's answers in a row before this message, since the conversation (re)opened or an agent replied. */
+    aiAnswersInARow?: number | undefined;
   };
   customer: {
     vip?: boolean | undefined;

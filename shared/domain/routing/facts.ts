@@ -10,6 +10,8 @@ export interface ConversationFacts {
   channelsBefore: Channel[];
   humanReplied: boolean;
   routedTo?: RouteDecision['target'];
+  /** The AI's answers in a row before the message (from the kept state only); unset when none. */
+  aiAnswersInARow?: number;
 }
 
 /** What the routing rules need to know about the conversation, from its timeline before this item. */

@@ -148,6 +148,11 @@ export const EscalationSchema = z.strictObject({
   channelSwitchEscalates: z.boolean().default(true),
   /** Voicemails and calls go to a human (the AI cannot call back). */
   voicemailEscalates: z.boolean().default(true),
+  /**
+   * The AI's answers in a row in one conversation (since it opened or an agent replied) after which
+   * the next message goes to a person: an auto-responder that marks nothing cannot loop with the AI.
+   */
+  aiMaxAnswersPerConversation: z.number().int().min(1).default(10),
 });
 
 /** A business's routing rules, edited as data (JSON) and loaded once at start. */

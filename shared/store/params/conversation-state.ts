@@ -10,13 +10,46 @@ import { Keys, TIMELINE_END, TIMELINE_PREFIX } from '../keys.js';
  */
 export const inboundSinceAttribute = (channel: Channel): string => `inboundSince_${channel}`;
 
+/**
+ * The count of the customer's turns since the conversation (re)opened or an agent replied (routing's
+ * AI answer limit): a number, so it stays the same size however long the conversation runs.
+ */
+export const CUSTOMER_TURNS_ATTRIBUTE = 'customerTurns';
+
 /** The conversation-state attributes that belong to one episode; resolving the conversation removes them. */
 export const EPISODE_STATE_ATTRIBUTES: readonly string[] = [
   ...ChannelSchema.options.map(inboundSinceAttribute),
   'humanRepliedAt',
   'escalatedAt',
   'escalatedItemId',
+  CUSTOMER_TURNS_ATTRIBUTE,
 ];
+
+/**
+ * What a touch does to the customer's turns: one more for a message routing takes (`countsTurn`, set
+ * by the delivery that wrote it only), and a message that reopens the conversation starts the count
+ * again (at one, or none for a redelivery). Late or current, the turn counts: messages that overtake
+ * each other still each count once.
+ */
+export function turnTouch(touch: { countsTurn?: boolean | undefined; reopen: boolean }): {
+  sets: string[];
+  adds: string[];
+  removes: string[];
+  values: Record<string, number>;
+} {
+  const values: Record<string, number> = touch.countsTurn ? { ':one': 1 } : {};
+  if (touch.reopen) {
+    return touch.countsTurn
+      ? { sets: [`${CUSTOMER_TURNS_ATTRIBUTE} = :one`], adds: [], removes: [], values }
+      : { sets: [], adds: [], removes: [CUSTOMER_TURNS_ATTRIBUTE], values };
+  }
+  return {
+    sets: [],
+    adds: touch.countsTurn ? [`${CUSTOMER_TURNS_ATTRIBUTE} :one`] : [],
+    removes: [],
+    values,
+  };
+}
 
 /**
  * What a current (not stale) touch adds to the routing state: an inbound message records the first
@@ -69,15 +102,19 @@ export function conversationStateOf(item: Record<string, unknown>): Conversation
     escalatedAt: item.escalatedAt,
     escalatedItemId: item.escalatedItemId,
     firstResponseAt: item.firstResponseAt,
+    customerTurns: item[CUSTOMER_TURNS_ATTRIBUTE],
   });
 }
 
-/** Records an agent's first reply in the conversation's episode (a later one changes nothing). */
+/**
+ * Records an agent's first reply in the conversation's episode (a later one changes nothing), and
+ * starts the customer's turns again: the AI's answers in a row count from a person's answer.
+ */
 export function markHumanRepliedInput(table: string, conversationId: string, at: string): UpdateCommandInput {
   return {
     TableName: table,
     Key: Keys.conversation(conversationId),
-    UpdateExpression: 'SET humanRepliedAt = if_not_exists(humanRepliedAt, :at)',
+    UpdateExpression: `SET humanRepliedAt = if_not_exists(humanRepliedAt, :at) REMOVE ${CUSTOMER_TURNS_ATTRIBUTE}`,
     ConditionExpression: 'attribute_exists(pk)',
     ExpressionAttributeValues: { ':at': at },
   };

@@ -3,7 +3,12 @@ import type { InboxFilter } from '../../domain/inbox.js';
 import type { ConversationTouch } from '../../domain/resolver-ports.js';
 import { inboxDueShardPartition, inboxPartition, inboxShardPartition, inboxSortKey, Keys } from '../keys.js';
 import { CONVERSATION_LOAD_ATTRIBUTE, INDEX_KEYS, LIST_INDEX, type QueriedIndex } from '../table.js';
-import { EPISODE_STATE_ATTRIBUTES, episodeTouch } from './conversation-state.js';
+import {
+  CUSTOMER_TURNS_ATTRIBUTE,
+  EPISODE_STATE_ATTRIBUTES,
+  episodeTouch,
+  turnTouch,
+} from './conversation-state.js';
 
 /** The values that place a touched conversation in the open inbox, and its deadline index partition. */
 function openInboxValues(touch: ConversationTouch): Record<string, string> {
@@ -31,17 +36,10 @@ function inboundOpenTouch(touch: ConversationTouch): { sets: string[]; values: R
 }
 
 /**
- * Upserts the conversation an event belongs to. `current` for an event newer than the conversation's
- * last message and its resolution; `reopen` also puts a resolved conversation back in the open inbox;
- * `stale` (the retry after a failed check) only adds the channel, so the channel set, which flags a
- * channel switch, is the same whatever order messages arrive in.
+ * What every touch sets, in either phase: who and when, the channel the customer wrote on, and their
+ * turn (`turnTouch`; a late event reopened nothing). The turn's removes go last in the expression.
  */
-export function touchConversationInput(
-  table: string,
-  touch: ConversationTouch,
-  phase: 'current' | 'stale',
-): UpdateCommandInput {
-  const key = Keys.conversation(touch.conversationId);
+function touchBase(touch: ConversationTouch, phase: 'current' | 'stale') {
   const values: Record<string, unknown> = {
     ':entity': 'conversation',
     ':id': touch.conversationId,
@@ -65,6 +63,26 @@ export function touchConversationInput(
     values[':previous'] = touch.previousConversationId;
     sets.push('previousConversationId = if_not_exists(previousConversationId, :previous)');
   }
+  const turn = turnTouch({ ...touch, reopen: phase === 'current' && touch.reopen });
+  Object.assign(values, turn.values);
+  sets.push(...turn.sets);
+  adds.push(...turn.adds);
+  return { values, sets, adds, lastRemoves: turn.removes };
+}
+
+/**
+ * Upserts the conversation an event belongs to. `current` for an event newer than the conversation's
+ * last message and its resolution; `reopen` also puts a resolved conversation back in the open inbox;
+ * `stale` (the retry after a failed check) only adds the channel (and the customer's turn), so the
+ * channel set, which flags a channel switch, is the same whatever order messages arrive in.
+ */
+export function touchConversationInput(
+  table: string,
+  touch: ConversationTouch,
+  phase: 'current' | 'stale',
+): UpdateCommandInput {
+  const key = Keys.conversation(touch.conversationId);
+  const { values, sets, adds, lastRemoves } = touchBase(touch, phase);
   if (phase === 'stale') {
     return {
       TableName: table,
@@ -96,6 +114,7 @@ export function touchConversationInput(
   }
   // What an answer must be as new as to end the wait (see `markAnsweredInput`).
   if (touch.inbound) sets.push('lastInboundAt = :at');
+  removes.push(...lastRemoves);
   return {
     TableName: table,
     Key: key,
@@ -241,7 +260,8 @@ export function releaseOpenConversationInput(
 
 /**
  * Reopens a resolved conversation by hand (`by`): back in the open inbox, waiting from now, with when
- * and by whom (`reopenedAt`, `reopenedBy`, until the next resolve), which a retry completes from. Open
+ * and by whom (`reopenedAt`, `reopenedBy`, until the next resolve), which a retry completes from; the
+ * customer's turns (routing's AI answer limit) count again from none. Open
  * already (a second click, a race, a retry after a crash), it fails its condition.
  */
 export function reopenConversationInput(
@@ -253,8 +273,7 @@ export function reopenConversationInput(
   return {
     TableName: table,
     Key: Keys.conversation(conversationId),
-    UpdateExpression:
-      'SET #status = :open, gsi1pk = :inbox, gsi1sk = :inboxSk, gsi2pk = :inboxDue, waitingSince = :now, reopenedAt = :now, reopenedBy = :by REMOVE resolvedAt, resolvedBy, answeredSk',
+    UpdateExpression: `SET #status = :open, gsi1pk = :inbox, gsi1sk = :inboxSk, gsi2pk = :inboxDue, waitingSince = :now, reopenedAt = :now, reopenedBy = :by REMOVE resolvedAt, resolvedBy, answeredSk, ${CUSTOMER_TURNS_ATTRIBUTE}`,
     ConditionExpression: '#status = :resolved',
     ExpressionAttributeNames: { '#status': 'status' },
     ExpressionAttributeValues: {

@@ -232,6 +232,8 @@ describe('OpenAPI document', () => {
     expect(found).toEqual([]);
     const metrics = JSON.stringify(paths['/api/metrics']?.get?.responses['200']);
     expect(metrics).toContain(`"handoffReasons":{"type":"object","propertyNames":{"type":"string","enum":`);
+    // Every routing reason, the AI answer limit's among them.
+    expect(metrics).toContain('"ai_answer_limit"');
   });
 
   it("lists in each reply channel's reason every code the reply rules refuse with", async () => {

@@ -2,7 +2,7 @@ import { describe, expect, expectTypeOf, it } from 'vitest';
 import { type ResolverDeps, receiveEnvelope } from '#shared/app/receive-envelope.js';
 import { nextConversationId } from '#shared/domain/conversation.js';
 import type { Envelope } from '#shared/domain/envelope.js';
-import type { ResolverStore } from '#shared/domain/resolver-ports.js';
+import type { ConversationTouch, ResolverStore } from '#shared/domain/resolver-ports.js';
 import { envelope, inboundText, status } from '../../fakes/envelopes.js';
 import { MemoryStore } from '../../fakes/memory-store.js';
 
@@ -357,6 +357,26 @@ describe('receiveEnvelope: the wait after routing', () => {
     answered.route = async () => ({ routed: true, replied: true });
     await receiveEnvelope(answered, inboundText());
     expect(answered.store.waits).toEqual([]);
+  });
+
+  it("counts a customer's turn in the touch of the delivery that wrote the message, once however often it comes", async () => {
+    class TurnStore extends MemoryStore {
+      turns: Array<boolean | undefined> = [];
+      override async touchConversation(touch: ConversationTouch) {
+        this.turns.push(touch.countsTurn);
+        return super.touchConversation(touch);
+      }
+    }
+    const d = deps(new TurnStore()) as ResolverDeps & { store: TurnStore };
+    d.route = async () => ({ routed: true, replied: true });
+    for (let i = 0; i < 3; i++) await receiveEnvelope(d, inboundText());
+    await receiveEnvelope(d, echo('wamid.OUT1', '2025-06-08T21:01:00.000Z'));
+    // The first delivery counts; its redeliveries and a message the business sent do not.
+    expect(d.store.turns).toEqual([true, false, false, false]);
+    // Without routing, nothing is counted.
+    const unrouted = deps(new TurnStore()) as ResolverDeps & { store: TurnStore };
+    await receiveEnvelope(unrouted, inboundText());
+    expect(unrouted.store.turns).toEqual([false]);
   });
 
   it('starts no wait for an outbound echo', async () => {

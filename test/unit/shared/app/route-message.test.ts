@@ -417,6 +417,24 @@ describe('routeMessage', () => {
     expect(w.responderCalls).toBe(0);
   });
 
+  it('hands the message after the AI answer limit to a person, with the reason, without asking the AI', async () => {
+    // The touch counted this message: the customer's eleventh turn, after ten AI answers in a row.
+    const w = world({ state: { customerTurns: 11 } });
+    const outcome = await inbound(w, 'How long does shipping take?');
+    expect(outcome.decision).toMatchObject({ target: 'human', reason: 'ai_answer_limit', queue: 'general' });
+    expect(w.responderCalls).toBe(0);
+    expect(w.outbound).toEqual([]);
+    expect(notes(w).map((n) => n.text?.split('\n')[0])).toEqual([
+      'Hand-off (ai_answer_limit): the AI has answered 10 messages in a row in this conversation, its limit (aiMaxAnswersPerConversation 10): a person answers from here.',
+    ]);
+    // One under the limit, the AI answers as before.
+    const under = world({ state: { customerTurns: 10 } });
+    expect((await inbound(under, 'How long does shipping take?')).decision).toMatchObject({
+      target: 'ai',
+      reason: 'routine',
+    });
+  });
+
   it('escalates a switch to a channel the state says the customer did not use before in this episode', async () => {
     const w = world({ state: { inboundSince: { whatsapp: '2025-06-01T10:00:00.000Z', email: MESSAGE_AT } } });
     const outcome = await inbound(w, 'How long does shipping take?', { id: 'email:m1', channel: 'email' });

@@ -1,9 +1,11 @@
 import { ConditionalCheckFailedException, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { beforeEach, describe, expect, it, vi } from 'vitest';
+import type { ConversationTouch } from '#shared/domain/resolver-ports.js';
 import type { TimelineItem } from '#shared/domain/timeline.js';
 import { NotFoundError } from '#shared/errors.js';
-import { conversationRepository } from '#shared/store/conversation-repository.js';
+import { conversationRepository, conversationSnapshotOf } from '#shared/store/conversation-repository.js';
+import { conversationStateRepository } from '#shared/store/conversation-state-repository.js';
 import { documentClient } from '#shared/store/sdk-documents.js';
 import { mockAws } from '../../../support/aws-mock.js';
 
@@ -135,6 +137,75 @@ describe('conversationRepository', () => {
         data: { conversationId: 'cv_1', by: 'ag_0' },
       }),
     ]);
+  });
+
+  describe("the customer's turns (routing's AI answer limit)", () => {
+    const touch: ConversationTouch = {
+      conversationId: 'cv_1',
+      customerId: 'cu_1',
+      channel: 'sms',
+      at: '2025-06-10T09:00:00.000Z',
+      now: '2025-06-10T09:00:01.000Z',
+      inbound: true,
+      reopen: false,
+      continues: true,
+    };
+    /** The DynamoDB calls a touch makes, by command, and the update expressions it sends. */
+    const callsOf = async (t: ConversationTouch) => {
+      ddb.resetHistory();
+      const out = await repository().conversations.touchConversation(t);
+      return {
+        out,
+        calls: ddb.calls().map((call) => call.args[0].constructor.name),
+        updates: ddb.commandCalls(UpdateCommand).map((call) => call.args[0].input.UpdateExpression),
+      };
+    };
+
+    it('counts a turn in the touch the message makes anyway: the same one UpdateItem, no read', async () => {
+      ddb.on(UpdateCommand).resolves({ Attributes: { ...conversation, customerTurns: 3 } });
+      const counted = await callsOf({ ...touch, countsTurn: true });
+      const uncounted = await callsOf(touch);
+      expect(counted.calls).toEqual(['UpdateCommand']);
+      expect(counted.calls).toEqual(uncounted.calls);
+      expect(counted.updates[0]).toMatch(/ ADD channels :channels, customerTurns :one$/);
+      expect(uncounted.updates[0]).not.toContain('customerTurns');
+      // Routing reads the count from the touch's answer: no read of its own.
+      expect(counted.out.snapshot?.state.customerTurns).toBe(3);
+    });
+
+    it('counts a late message in the stale touch, with no call more than before', async () => {
+      ddb
+        .on(UpdateCommand)
+        .rejectsOnce(new ConditionalCheckFailedException({ message: 'newer', $metadata: {} }))
+        .resolves({});
+      const counted = await callsOf({ ...touch, countsTurn: true });
+      ddb
+        .on(UpdateCommand)
+        .rejectsOnce(new ConditionalCheckFailedException({ message: 'newer', $metadata: {} }))
+        .resolves({});
+      const uncounted = await callsOf(touch);
+      expect(counted.calls).toEqual(uncounted.calls);
+      expect(counted.updates[1]).toContain('customerTurns :one');
+      expect(uncounted.updates[1]).not.toContain('customerTurns');
+    });
+
+    it("clears the count in the agent reply's one write", async () => {
+      ddb.resetHistory();
+      await conversationStateRepository(db, conversationSnapshotOf).markHumanReplied('cv_1', touch.at);
+      expect(ddb.calls()).toHaveLength(1);
+      expect(ddb.commandCalls(UpdateCommand)[0]?.args[0].input.UpdateExpression).toBe(
+        'SET humanRepliedAt = if_not_exists(humanRepliedAt, :at) REMOVE customerTurns',
+      );
+    });
+
+    it('reads a conversation whose count is damaged, and routes it as if it had none', async () => {
+      ddb.on(GetCommand).resolves({ Item: { ...conversation, customerTurns: 'many' } });
+      const snapshot = await conversationStateRepository(db, conversationSnapshotOf).getConversationState(
+        'cv_1',
+      );
+      expect(snapshot?.conversation.id).toBe('cv_1');
+      expect(snapshot?.state.customerTurns).toBeUndefined();
+    });
   });
 
   it('answers NotFoundError for a note on a conversation that does not exist', async () => {

@@ -97,6 +97,15 @@ describe('factsFromState', () => {
     expect(once.channelsBefore).toEqual(['whatsapp']);
   });
 
+  it("counts the AI's answers in a row before the message from the customer's turns the state keeps", () => {
+    const item = inbound('whatsapp:w11', 40, 'whatsapp');
+    // Eleven turns counted, this message the eleventh: the AI answered the ten before it.
+    expect(factsFromState(state({ customerTurns: 11 }), [item], 'cv_1', item).aiAnswersInARow).toBe(10);
+    expect(factsFromState(state({ customerTurns: 1 }), [item], 'cv_1', item).aiAnswersInARow).toBeUndefined();
+    // A conversation from before the count (or just reopened, or an agent just replied) starts at none.
+    expect(factsFromState(state(), [item], 'cv_1', item).aiAnswersInARow).toBeUndefined();
+  });
+
   it('derives what an older conversation never recorded from its recent items', () => {
     const old = inbound('whatsapp:w1', 10, 'whatsapp');
     const item = inbound('sms:s2', 30, 'sms');

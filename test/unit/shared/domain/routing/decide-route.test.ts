@@ -108,6 +108,22 @@ describe('decideRoute: each rule fires', () => {
       'the customer came back on email about a conversation open on whatsapp, sms',
     ],
     [
+      'ai_answer_limit: the AI has answered as often in a row as the policy allows',
+      input({ conversation: { aiAnswersInARow: 10 } }),
+      { target: 'human', queue: 'general', reason: 'ai_answer_limit' },
+      'the AI has answered 10 messages in a row in this conversation, its limit (aiMaxAnswersPerConversation 10): a person answers from here',
+    ],
+    [
+      'ai_answer_limit: before the AI is asked, past a lower limit',
+      input({
+        conversation: { aiAnswersInARow: 4 },
+        ai: null,
+        policy: escalationWith({ aiMaxAnswersPerConversation: 3 }),
+      }),
+      { target: 'human', queue: 'general', reason: 'ai_answer_limit' },
+      'the AI has answered 4 messages in a row in this conversation, its limit (aiMaxAnswersPerConversation 3): a person answers from here',
+    ],
+    [
       'low_confidence: under the threshold',
       input({ ai: { confidence: 0.69 } }),
       { target: 'human', queue: 'general', reason: 'low_confidence' },
@@ -230,6 +246,14 @@ describe('decideRoute: each rule does not fire when its condition is missing', (
       'channel_switch: the conversation is not open',
       input({ message: { channel: 'email' }, conversation: { status: 'resolved' } }),
     ],
+    ['ai_answer_limit: one answer under the limit', input({ conversation: { aiAnswersInARow: 9 } })],
+    [
+      'ai_answer_limit: a higher limit',
+      input({
+        conversation: { aiAnswersInARow: 10 },
+        policy: escalationWith({ aiMaxAnswersPerConversation: 11 }),
+      }),
+    ],
     ['low_confidence: exactly at the threshold', input({ ai: { confidence: 0.7 } })],
     ['low_confidence: no assessment yet', input({ ai: null })],
     [
@@ -299,6 +323,24 @@ describe('decideRoute: precedence', () => {
       'a channel switch beats low confidence',
       input({ message: { channel: 'sms' }, ai: { confidence: 0.2 } }),
       'channel_switch',
+      'general',
+    ],
+    [
+      'a channel switch beats the AI answer limit',
+      input({ message: { channel: 'sms' }, conversation: { aiAnswersInARow: 10 } }),
+      'channel_switch',
+      'general',
+    ],
+    [
+      'the AI answer limit beats low confidence',
+      input({ conversation: { aiAnswersInARow: 10 }, ai: { confidence: 0.2 } }),
+      'ai_answer_limit',
+      'general',
+    ],
+    [
+      'the AI answer limit beats after hours',
+      input({ conversation: { aiAnswersInARow: 10 }, now: SATURDAY_NY }),
+      'ai_answer_limit',
       'general',
     ],
     [

@@ -93,6 +93,7 @@ describe('parseRoutingPolicy', () => {
       negativeSentimentEscalates: true,
       channelSwitchEscalates: true,
       voicemailEscalates: true,
+      aiMaxAnswersPerConversation: 10,
     });
     expect(policy.escalation.vipTag).toBeUndefined();
     expect(Object.keys(policy.escalation.mustBeHumanTopics)).toEqual([
@@ -120,6 +121,19 @@ describe('parseRoutingPolicy', () => {
   });
 
   const minimal = { defaultQueue: 'general', queues: [{ name: 'general' }] };
+  it('reads the AI answer limit as a whole number of answers, at least one', () => {
+    const escalation = { aiMaxAnswersPerConversation: 3 };
+    expect(parseRoutingPolicy(JSON.stringify({ ...minimal, escalation })).escalation).toMatchObject(
+      escalation,
+    );
+    const limit = (value: unknown) => () =>
+      parseRoutingPolicy(JSON.stringify({ ...minimal, escalation: { aiMaxAnswersPerConversation: value } }));
+    expect(limit(0)).toThrow(/escalation\.aiMaxAnswersPerConversation: /);
+    expect(limit(2.5)).toThrow(/escalation\.aiMaxAnswersPerConversation: /);
+    expect(limit('10')).toThrow(/escalation\.aiMaxAnswersPerConversation: /);
+    expect(limit(null)).toThrow(RoutingPolicyError);
+  });
+
   it.each([
     ['text that is not JSON', '{"defaultQueue": ', /^routing policy is not valid JSON: /],
     ['a missing default queue', JSON.stringify({ queues: [{ name: 'general' }] }), /defaultQueue: /],

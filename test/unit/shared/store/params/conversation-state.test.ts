@@ -5,9 +5,10 @@ import {
   earlierInboundSinceInput,
   episodeTouch,
   markEscalatedInput,
+  markHumanRepliedInput,
   queryRecentTimelineInput,
 } from '#shared/store/params/conversation-state.js';
-import { touchConversationInput } from '#shared/store/params/conversations.js';
+import { reopenConversationInput, touchConversationInput } from '#shared/store/params/conversations.js';
 
 const touch = {
   conversationId: 'cv_1',
@@ -30,6 +31,33 @@ describe('conversation state params', () => {
     expect(input.UpdateExpression).toContain('#since = if_not_exists(#since, :at)');
     expect(input.UpdateExpression).toContain('stateFrom = if_not_exists(stateFrom, :now)');
     expect(input.ExpressionAttributeNames).toMatchObject({ '#since': 'inboundSince_sms' });
+  });
+
+  it("counts the customer's turn in the touch the resolver makes anyway, late or not", () => {
+    for (const phase of ['current', 'stale'] as const) {
+      const input = touchConversationInput('t', { ...touch, countsTurn: true }, phase);
+      expect(input.UpdateExpression).toMatch(/ ADD (.*, )?customerTurns :one/);
+      expect(input.ExpressionAttributeValues).toMatchObject({ ':one': 1 });
+      // A redelivery (its first delivery counted it) or an event that is no turn adds nothing.
+      expect(touchConversationInput('t', touch, phase).UpdateExpression).not.toContain('customerTurns');
+    }
+  });
+
+  it('starts the count again when a message reopens the conversation', () => {
+    const reopened = touchConversationInput('t', { ...touch, reopen: true, countsTurn: true }, 'current');
+    expect(reopened.UpdateExpression).toContain('customerTurns = :one');
+    expect(reopened.UpdateExpression).not.toMatch(/ADD (.*, )?customerTurns/);
+    const again = touchConversationInput('t', { ...touch, reopen: true }, 'current');
+    expect(again.UpdateExpression).toMatch(/REMOVE (.*, )?customerTurns/);
+  });
+
+  it('starts the count again when an agent replies or reopens the conversation by hand', () => {
+    expect(markHumanRepliedInput('t', 'cv_1', touch.at).UpdateExpression).toBe(
+      'SET humanRepliedAt = if_not_exists(humanRepliedAt, :at) REMOVE customerTurns',
+    );
+    expect(reopenConversationInput('t', 'cv_1', touch.now, 'ag_1').UpdateExpression).toMatch(
+      /REMOVE (.*, )?customerTurns/,
+    );
   });
 
   it('moves a channel time back only to an earlier message of the same episode', () => {
@@ -63,6 +91,7 @@ describe('conversation state params', () => {
       'humanRepliedAt',
       'escalatedAt',
       'escalatedItemId',
+      'customerTurns',
     ]);
   });
 
@@ -81,6 +110,14 @@ describe('conversation state params', () => {
       inboundSince: { sms: touch.at },
       humanRepliedAt: touch.now,
     });
+  });
+
+  it("reads the customer's turns, and a damaged count as none rather than failing the read", () => {
+    const item = { pk: 'CONVERSATION#cv_1', createdAt: touch.now, stateFrom: touch.now };
+    expect(conversationStateOf({ ...item, customerTurns: 4 }).customerTurns).toBe(4);
+    expect(conversationStateOf({ ...item, customerTurns: '4' }).customerTurns).toBeUndefined();
+    expect(conversationStateOf({ ...item, customerTurns: -1 }).customerTurns).toBeUndefined();
+    expect(conversationStateOf(item).customerTurns).toBeUndefined();
   });
 
   it('reads the recent timeline newest first, bounded, without raw payloads', () => {

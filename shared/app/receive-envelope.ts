@@ -356,7 +356,7 @@ export async function receiveEnvelope(deps: ResolverDeps, queued: Envelope): Pro
     const watermark = watermarkOf(envelope);
     if (watermark) return applyWatermark(deps, envelope, watermark);
     const failed = await deps.store.advanceStatus(envelope);
-    if (failed) await waitAgainAfterFailure(deps.store, lateFailureWait(failed), deps.clock);
+    if (failed) await waitAgainAfterFailure(deps.store, lateFailureWait(failed), deps.clock, deps.track);
     return { written: true };
   }
   const ours = echoOfOurReply(envelope);

@@ -247,11 +247,14 @@ export async function sendReply(
     message.channel === 'webchat' && hasVerifiedEmail(profiles)
       ? { replyId: message.id, ...(message.placedAt ? { placedAt: message.placedAt } : {}) }
       : undefined;
+  // At its time as an answer: the AI's is placed right after its message, even when a provider's clock
+  // put that message after ours, so the clock never takes the message for one that came after it.
   await deps.track?.({
     type: 'reply',
     conversationId: message.conversationId,
-    at: message.at,
+    at: answeredAt(message),
     author: by,
+    ...(input.answers ? { answers: input.answers.at } : {}),
     emailFallback,
   });
   await dispatch(deps, message, created ? leaseUntil : undefined, nobodyWaiting || answerRecorded);

@@ -25,8 +25,10 @@ async function nextSla(
   const rules = deps.policy;
   const current = conversation.sla;
   if (!current || (current.endedAt && conversation.status === 'open' && event.type !== 'resolved')) {
-    // No SLA policy to match: nothing starts, and the customer is not read for nothing.
-    if (event.type === 'resolved' || rules.sla.policies.length === 0) return undefined;
+    // No SLA policy to match: nothing starts, and the customer is not read for nothing. A failed
+    // answer on an ended SLA starts none either (its conversation's next message does, as after a reopen).
+    if (event.type === 'resolved' || event.type === 'unanswered' || rules.sla.policies.length === 0)
+      return undefined;
     const customer = await deps.store.getCustomer(conversation.customerId);
     const policy = matchSlaPolicy(rules.sla.policies, {
       channels: conversation.channels,
@@ -35,8 +37,10 @@ async function nextSla(
       priority: conversation.priority ?? 'normal',
     });
     if (!policy) return undefined;
-    // A reply before the inbound hook ran (the AI answered during routing) starts it from the wait.
-    const start = event.type === 'inbound' ? event.at : (conversation.waitingSince ?? event.at);
+    // A reply before the inbound hook ran (the AI answered during routing) starts it from the wait, or
+    // from the message the AI answered (its answer ended the wait already).
+    const start =
+      event.type === 'inbound' ? event.at : (conversation.waitingSince ?? event.answers ?? event.at);
     const started = startSla(rules, policy, start, (current?.version ?? -1) + 1);
     if (event.type === 'inbound') return { state: started, from: undefined };
     return { state: applySlaEvent(rules, policy, started, event) ?? started, from: started };
@@ -56,7 +60,11 @@ async function trackSla(deps: ConversationClockDeps, first: Conversation, event:
     const expected = conversation.sla ? conversation.sla.version : undefined;
     if (await deps.store.saveSla(conversation.id, next, expected)) {
       const aiReply = event.type === 'reply' ? event.author === 'ai' : undefined;
-      const tally = slaTally(conversation, { before: change.from, after: next, at: event.at, aiReply });
+      // Undoing an answer meets or misses nothing (what it met stays counted).
+      const tally =
+        event.type === 'unanswered'
+          ? undefined
+          : slaTally(conversation, { before: change.from, after: next, at: event.at, aiReply });
       if (tally) await deps.store.countSlaOutcomes(tally);
       const before = new Set(slaTimers(conversation.id, conversation.sla).map((t) => t.id));
       const after = slaTimers(conversation.id, next);
@@ -85,10 +93,20 @@ async function trackSilence(deps: ConversationClockDeps, conversation: Conversat
     await deps.timers.schedule(
       newTimer({ kind: 'auto_resolve', subject: conversation.id, version: event.at, dueAt }),
     );
-  } else if (event.type === 'inbound' && conversation.awaitingCustomerSince) {
+  } else if (event.type === 'inbound' && isAfter(event.at, conversation.awaitingCustomerSince)) {
     await deps.store.setAwaitingCustomer(conversation.id, undefined, event.at);
+  } else if (event.type === 'unanswered' && conversation.awaitingCustomerSince === event.at) {
+    // The silence the failed answer started ends: nothing reached the customer to wait on them for.
+    const justAfter = new Date(Date.parse(event.at) + 1).toISOString();
+    await deps.store.setAwaitingCustomer(conversation.id, undefined, justAfter);
   }
 }
+
+/**
+ * Whether a customer's message ends the silence as read: one the answer came after (the AI answers
+ * before its message reaches the clock) leaves it, and its conditional write would fail anyway.
+ */
+const isAfter = (at: string, since: string | undefined): boolean => since !== undefined && since < at;
 
 /** Whether the policy sets anything the clock keeps for the event: targets, auto-resolve, automations, a resolve's survey. */
 function clockConfigured(policy: ConversationClockDeps['policy'], event: ClockEvent): boolean {

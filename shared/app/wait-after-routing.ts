@@ -1,3 +1,4 @@
+import type { TrackClock } from '../domain/clock-ports.js';
 import type { Clock } from '../domain/ports.js';
 import type { ResolverStore } from '../domain/resolver-ports.js';
 import type { Conversation } from '../domain/timeline.js';
@@ -54,14 +55,19 @@ export async function routeThenWait(
  * whenever the reply stands at `failed`, so a redelivered status completes what a crash left undone
  * (the reopen's event, profile and assignee's count, or the wait); called twice, it repeats nothing.
  * The resolver calls it for a `failed` status, the sender for one that came before it recorded the send.
+ * With `track`, the conversation clock hears of it too (`unanswered`): the resolver's status path.
  */
 export async function waitAgainAfterFailure(
   store: Pick<ResolverStore, 'startWaitingAfterFailure' | 'reopenAfterFailure'>,
   wait: LateFailureWait | undefined,
   clock: Clock,
+  track?: TrackClock | undefined,
 ): Promise<void> {
   if (!wait || !store.startWaitingAfterFailure) return;
   const { conversationId, at, answered } = wait;
-  if (await store.startWaitingAfterFailure(conversationId, at, answered)) return;
-  await store.reopenAfterFailure?.(conversationId, at, answered, clock.now().toISOString());
+  if (!(await store.startWaitingAfterFailure(conversationId, at, answered)))
+    await store.reopenAfterFailure?.(conversationId, at, answered, clock.now().toISOString());
+  // The clock counted the answer when it was sent: its SLA wait comes back too (keyed on the answer's
+  // time, so a redelivered status, told again, changes nothing).
+  await track?.({ type: 'unanswered', conversationId, at: answered });
 }

@@ -73,8 +73,11 @@ export type ClockEvent =
   | {
       type: 'reply';
       conversationId: string;
+      /** The reply's time as an answer (`answeredAt`: an AI answer's place, when later than when it was written). */
       at: string;
       author: ClockAuthor;
+      /** The AI's answer: the time of the customer's message it answers. */
+      answers?: string | undefined;
       /**
        * A web-chat reply to a customer with an email: the reply, which may later go by email if unread
        * (`placedAt`: where an AI reply is on the timeline, when not at `at`).
@@ -82,7 +85,12 @@ export type ClockEvent =
       emailFallback?: { replyId: string; placedAt?: string } | undefined;
     }
   /** `csat: false`: no satisfaction survey for this resolve. */
-  | { type: 'resolved'; conversationId: string; at: string; csat?: boolean };
+  | { type: 'resolved'; conversationId: string; at: string; csat?: boolean }
+  /**
+   * The provider reported a reply failed after the clock counted it (`at`: its time as an answer, as
+   * the reply event told it): the customer was never answered.
+   */
+  | { type: 'unanswered'; conversationId: string; at: string };
 
 /** Tells the conversation clock of an event (`trackConversationClock` bound to its dependencies). */
 export type TrackClock = (event: ClockEvent) => Promise<void>;

@@ -43,6 +43,22 @@ export function isBusinessAnswer(envelope: Envelope): boolean {
 }
 
 /**
+ * Whether a timeline item is a message the business sent from its own app (its echo, which carries no
+ * author of ours) that answered the customer, as `isBusinessAnswer` said of its envelope.
+ */
+function isEchoedAnswer(item: PlacedTimelineItem['item']): boolean {
+  // Our own replies' items (`reply:<id>`, `replyItemId`, not imported: the console reads this module)
+  // always name their author: one that does not answers nothing.
+  if (item.id.startsWith('reply:')) return false;
+  return (
+    item.type === 'message' &&
+    item.direction === 'outbound' &&
+    item.contentType !== undefined &&
+    item.contentType !== 'unsupported'
+  );
+}
+
+/**
  * The time an answer counts from: when it was written, or for the AI's answer its place right after
  * the message it answers when that is later (a provider's clock ahead of ours), so it always answers it.
  */
@@ -98,12 +114,18 @@ export interface LateFailureWait {
  * agent's reply names no message, and the one whose wait it ended is no longer recorded (the answer
  * removed `waitingSince`): it starts from the reply's own time, never a longer wait than is known, and
  * before any message the customer wrote since, so the conversation goes back among the waiting by when
- * its answer went missing. Undefined for other replies, and items without their conversation.
+ * its answer went missing. A business app reply (an echo, which answered at its time) does the same.
+ * Undefined for other replies, and items without their conversation.
  */
 export function lateFailureWait(failed: PlacedTimelineItem): LateFailureWait | undefined {
   const { item, placedAt } = failed;
+  if (!item.conversationId) return undefined;
   const author = OutboundMessageSchema.shape.author.safeParse(item.data?.author);
-  if (!author.success || !item.conversationId) return undefined;
+  if (!author.success) {
+    // A business app reply (its echo) answered as an agent's reply does, at its own time.
+    if (!isEchoedAnswer(item)) return undefined;
+    return { conversationId: item.conversationId, at: item.at, answered: item.at };
+  }
   // The AI's reply is keyed at its place (`placedAt`); its `at` is when it was written.
   return lateFailureWaitOf({
     author: author.data,

@@ -26,7 +26,9 @@ export function clockTriggers(conversation: Conversation, event: ClockEvent): Tr
   }
   if (event.type === 'reply')
     return event.author === 'agent' ? [{ ...base, trigger: 'agent_replied' as const }] : [];
-  return [{ ...base, trigger: 'conversation_resolved' as const }];
+  if (event.type === 'resolved') return [{ ...base, trigger: 'conversation_resolved' as const }];
+  // A reply's failed delivery is no trigger (the `agent_replied` it fired stands).
+  return [];
 }
 
 /** The version of a delayed rule's timer: the trigger and the occurrence's key. */

@@ -32,6 +32,15 @@ export const SlaStateSchema = z.object({
   /** The kind of the event applied at `updatedAt`; unset on an SLA written before it was kept. */
   updatedBy: z.enum(['inbound', 'reply', 'resolved']).optional(),
   endedAt: z.iso.datetime().optional(),
+  /** When the customer's wait on the business began: the message that started it (kept once answered). */
+  waitFrom: z.iso.datetime().optional(),
+  /** The latest answer that counted, at its time as an answer (an AI answer's place after its message). */
+  answeredAt: z.iso.datetime().optional(),
+  /**
+   * The wait that answer alone ended (`since` its start; `first`: it was the first response), which
+   * its delivery failure brings back; unset when an earlier answer had ended it, or it was undone.
+   */
+  answeredWait: z.object({ since: z.iso.datetime(), first: z.boolean() }).optional(),
 });
 export type SlaState = z.infer<typeof SlaStateSchema>;
 
@@ -44,9 +53,12 @@ export interface SlaRules {
 /** Something that moves a conversation's SLA. */
 export type SlaEvent =
   | { type: 'inbound'; at: string }
-  | { type: 'reply'; at: string; author: ClockAuthor }
+  /** `answers`: the time of the customer's message an AI answer answers (it is placed right after it). */
+  | { type: 'reply'; at: string; author: ClockAuthor; answers?: string | undefined }
   | { type: 'resolved'; at: string }
-  | { type: 'breach'; metric: SlaMetric; due: string };
+  | { type: 'breach'; metric: SlaMetric; due: string }
+  /** The answer at `at` never reached the customer (its delivery failed): the wait it ended is back. */
+  | { type: 'unanswered'; at: string };
 
 const dueField = (metric: SlaMetric) => `${metric}Due` as const;
 
@@ -116,6 +128,7 @@ export function startSla(rules: SlaRules, policy: SlaPolicy, at: string, version
     version,
     updatedAt: at,
     updatedBy: 'inbound',
+    waitFrom: at,
   };
   startTarget(state, clock, 'firstResponse', at);
   startTarget(state, clock, 'resolution', at);
@@ -125,6 +138,7 @@ export function startSla(rules: SlaRules, policy: SlaPolicy, at: string, version
 function onInbound(state: SlaState, clock: Clock, at: string): void {
   if (state.waitingOn === 'agent') return;
   state.waitingOn = 'agent';
+  state.waitFrom = at;
   if (state.resolutionLeftMs !== undefined) {
     startTarget(state, clock, 'resolution', at, state.resolutionLeftMs);
     delete state.resolutionLeftMs;
@@ -132,9 +146,33 @@ function onInbound(state: SlaState, clock: Clock, at: string): void {
   if (state.responded && !state.nextResponseDue) startTarget(state, clock, 'nextResponse', at);
 }
 
-/** An agent's reply meets the response targets, the AI's with `aiRepliesCount`; an automation's never. */
-function onReply(state: SlaState, clock: Clock, at: string, author: ClockAuthor): void {
+/**
+ * The wait an answer at `at` alone ends: the running one; or, when the business had answered already,
+ * the AI's answer to a message after that answer (`answers`), which the clock may hear of first.
+ */
+function waitAnswered(state: SlaState, answers: string | undefined): SlaState['answeredWait'] {
+  if (state.waitingOn === 'agent') {
+    const since = state.waitFrom ?? answers;
+    return since === undefined ? undefined : { since, first: !state.responded };
+  }
+  if (answers !== undefined && (state.answeredAt === undefined || answers > state.answeredAt))
+    return { since: answers, first: false };
+  return undefined;
+}
+
+/**
+ * An agent's reply meets the response targets, the AI's with `aiRepliesCount`; an automation's never.
+ * A counted answer's time is kept (`answeredAt`), so the SLA moves even when the business had answered
+ * already: an older message told after it (the AI answers before its message reaches the clock) is then
+ * known as answered.
+ */
+function onReply(state: SlaState, clock: Clock, event: Extract<SlaEvent, { type: 'reply' }>): void {
+  const { at, author } = event;
   if (author === 'automation' || (author === 'ai' && !clock.policy.aiRepliesCount)) return;
+  const wait = waitAnswered(state, event.answers);
+  if (wait) state.answeredWait = wait;
+  else delete state.answeredWait;
+  state.answeredAt = at;
   state.responded = true;
   state.waitingOn = 'customer';
   stopTarget(state, 'firstResponse');
@@ -146,6 +184,40 @@ function onReply(state: SlaState, clock: Clock, at: string, author: ClockAuthor)
       ? businessTimeBetween(clock.calendar, new Date(at), new Date(due))
       : Math.max(0, Date.parse(due) - Date.parse(at));
     stopTarget(state, 'resolution');
+  }
+}
+
+/** Restarts a response target that an answer stopped, from the customer's message it had answered. */
+function restartResponse(state: SlaState, clock: Clock, wait: { since: string; first: boolean }): void {
+  stopTarget(state, 'firstResponse');
+  stopTarget(state, 'nextResponse');
+  if (wait.first) state.responded = false;
+  startTarget(state, clock, wait.first ? 'firstResponse' : 'nextResponse', wait.since);
+  state.waitFrom = wait.since;
+}
+
+/**
+ * The answer at `at` never reached the customer: when it is still the latest answer that counted and
+ * it alone ended a wait, that wait is back from the customer's message (not from now), with the
+ * response target it met (a deadline passed since breaches at once) and the resolution time it paused
+ * (its deadline as before the answer). When the customer wrote since, the wait moves back to that
+ * earlier message. Done once: the answer is forgotten, so a redelivered status changes nothing.
+ */
+function onUnanswered(state: SlaState, clock: Clock, at: string): void {
+  const wait = state.answeredWait;
+  if (state.answeredAt !== at || !wait) return;
+  delete state.answeredWait;
+  delete state.answeredAt;
+  if (state.waitingOn === 'agent') {
+    // The customer's later message started a wait: it runs from the earlier one.
+    if (state.waitFrom === undefined || wait.since < state.waitFrom) restartResponse(state, clock, wait);
+    return;
+  }
+  state.waitingOn = 'agent';
+  restartResponse(state, clock, wait);
+  if (state.resolutionLeftMs !== undefined) {
+    startTarget(state, clock, 'resolution', at, state.resolutionLeftMs);
+    delete state.resolutionLeftMs;
   }
 }
 
@@ -168,7 +240,10 @@ function onResolved(state: SlaState, at: string): void {
 const EVENT_ORDER = { inbound: 0, reply: 1, resolved: 2 } as const;
 
 /** Whether an event comes after the newest one applied (an SLA without `updatedBy` ignores a tie, as before). */
-function isNewer(current: SlaState, event: Exclude<SlaEvent, { type: 'breach' }>): boolean {
+function isNewer(
+  current: SlaState,
+  event: Extract<SlaEvent, { type: 'inbound' | 'reply' | 'resolved' }>,
+): boolean {
   if (event.at !== current.updatedAt) return event.at > current.updatedAt;
   return current.updatedBy !== undefined && EVENT_ORDER[event.type] > EVENT_ORDER[current.updatedBy];
 }
@@ -189,10 +264,13 @@ export function applySlaEvent(
   if (event.type === 'breach') {
     if (state[dueField(event.metric)] !== event.due || breached(state, event.metric)) return undefined;
     addBreach(state, event.metric, event.due);
+  } else if (event.type === 'unanswered') {
+    // Keyed on the answer, not ordered by time: it undoes that answer, whatever came since.
+    onUnanswered(state, clock, event.at);
   } else {
     if (!isNewer(current, event)) return undefined;
     if (event.type === 'inbound') onInbound(state, clock, event.at);
-    else if (event.type === 'reply') onReply(state, clock, event.at, event.author);
+    else if (event.type === 'reply') onReply(state, clock, event);
     else onResolved(state, event.at);
     state.updatedAt = event.at;
     state.updatedBy = event.type;

@@ -1,7 +1,14 @@
 import type { QueryCommandInput, UpdateCommandInput } from '@aws-sdk/lib-dynamodb';
 import type { InboxFilter } from '../../domain/inbox.js';
 import type { ConversationTouch } from '../../domain/resolver-ports.js';
-import { inboxDueShardPartition, inboxPartition, inboxShardPartition, inboxSortKey, Keys } from '../keys.js';
+import {
+  inboxAnsweredSortKey,
+  inboxDueShardPartition,
+  inboxPartition,
+  inboxShardPartition,
+  inboxSortKey,
+  Keys,
+} from '../keys.js';
 import { CONVERSATION_LOAD_ATTRIBUTE, INDEX_KEYS, LIST_INDEX, type QueriedIndex } from '../table.js';
 import {
   CUSTOMER_TURNS_ATTRIBUTE,
@@ -33,6 +40,28 @@ function inboundOpenTouch(touch: ConversationTouch): { sets: string[]; values: R
   else sets.unshift('gsi1pk = if_not_exists(gsi1pk, :inbox)');
   if (!touch.continues) sets.push('waitingSince = if_not_exists(waitingSince, :at)');
   return { sets, values };
+}
+
+/**
+ * What reopening a resolved conversation sets: open, back in the open inbox. Only the customer's
+ * speaking event starts a wait (from itself, among the waiting); any other (a business echo, a call's
+ * progress, a system event) opens it among the answered at its time, waiting on nobody.
+ */
+function reopenTouch(touch: ConversationTouch): {
+  sets: string[];
+  values: Record<string, string>;
+  removes: string[];
+} {
+  const values = openInboxValues(touch);
+  const sets = ['#status = :open', 'gsi1pk = :inbox', 'gsi2pk = :inboxDue'];
+  if (touch.inbound) {
+    sets.push('waitingSince = :at', 'gsi1sk = :inboxSk');
+    return { sets, values, removes: ['resolvedAt', 'answeredSk'] };
+  }
+  delete values[':inboxSk'];
+  values[':answeredSk'] = inboxAnsweredSortKey(touch.at, touch.conversationId);
+  sets.push('gsi1sk = :answeredSk', 'answeredSk = :answeredSk');
+  return { sets, values, removes: ['resolvedAt'] };
 }
 
 /**
@@ -100,10 +129,10 @@ export function touchConversationInput(
   const names: Record<string, string> = { '#status': 'status', ...episode.names };
   const removes: string[] = [];
   if (touch.reopen) {
-    Object.assign(values, openInboxValues(touch));
-    sets.push('#status = :open', 'waitingSince = :at', 'gsi1pk = :inbox', 'gsi1sk = :inboxSk');
-    sets.push('gsi2pk = :inboxDue');
-    removes.push('resolvedAt', 'answeredSk');
+    const reopen = reopenTouch(touch);
+    Object.assign(values, reopen.values);
+    sets.push(...reopen.sets);
+    removes.push(...reopen.removes);
   } else {
     sets.push('#status = if_not_exists(#status, :open)');
     if (touch.inbound) {

@@ -153,7 +153,8 @@ export class MemoryStore implements ResolverStore {
     row.lastMessageAt = touch.at;
     if (touch.reopen) {
       row.status = 'open';
-      row.waitingSince = touch.at;
+      // Only the customer's speaking event starts a wait.
+      if (touch.inbound) row.waitingSince = touch.at;
       delete row.resolvedAt;
     } else if (touch.inbound) {
       row.waitingSince ??= touch.at;

@@ -98,6 +98,30 @@ describe('waiting', () => {
     expect(lateFailureWait({ item: loose, placedAt: agent.at })).toBeUndefined();
     expect(lateFailureWait({ item: { ...agent, data: {} }, placedAt: agent.at })).toBeUndefined();
   });
+
+  it('starts the wait again from the time of a business app reply whose failed status came after its echo', () => {
+    const echo = {
+      id: 'whatsapp:wamid.OUT1',
+      type: 'message' as const,
+      direction: 'outbound' as const,
+      contentType: 'text' as const,
+      customerId: 'cu_1',
+      conversationId: 'cv_1',
+      at: '2026-03-02T09:04:00.000Z',
+      status: 'failed' as const,
+    };
+    expect(lateFailureWait({ item: echo, placedAt: echo.at })).toEqual({
+      conversationId: 'cv_1',
+      at: '2026-03-02T09:04:00.000Z',
+      answered: '2026-03-02T09:04:00.000Z',
+    });
+    // An echoed reaction or an event kind we do not read answered nothing: nothing comes back.
+    const reaction = { ...echo, contentType: 'unsupported' as const };
+    expect(lateFailureWait({ item: reaction, placedAt: echo.at })).toBeUndefined();
+    expect(
+      lateFailureWait({ item: { ...echo, direction: 'inbound' as const }, placedAt: echo.at }),
+    ).toBeUndefined();
+  });
 });
 
 describe('an answer from outside Threadline', () => {

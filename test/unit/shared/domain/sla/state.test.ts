@@ -3,7 +3,9 @@ import { type SlaPolicy, SlaSectionSchema } from '#shared/domain/sla/policy.js';
 import {
   applySlaEvent,
   isLiveSlaTimer,
+  type SlaEvent,
   type SlaRules,
+  type SlaState,
   slaTimers,
   startSla,
 } from '#shared/domain/sla/state.js';
@@ -182,5 +184,77 @@ describe('SLA deadlines', () => {
     );
     expect(isLiveSlaTimer(replied, 'firstResponse', plus(10))).toBe(false);
     expect(slaTimers('cv_1', replied)).toEqual([]);
+  });
+});
+
+describe('an answer that never reached the customer', () => {
+  const at = (minutes: number, ms = 0) => new Date(Date.parse(T0) + minutes * 60_000 + ms).toISOString();
+  const apply = (state: SlaState, event: SlaEvent) => must(applySlaEvent(rules, clock, state, event));
+  /** The first message at T0, an agent's answer at minute 2, the customer again at minute 5. */
+  const answered = () => apply(startSla(rules, clock, T0), { type: 'reply', at: at(2), author: 'agent' });
+
+  it('brings the wait back from the message it answered, with the deadlines it stopped, once', () => {
+    const first = answered();
+    expect(first).toMatchObject({ waitingOn: 'customer', answeredAt: at(2), resolutionLeftMs: 118 * 60_000 });
+    const back = apply(first, { type: 'unanswered', at: at(2) });
+    expect(back).toMatchObject({
+      waitingOn: 'agent',
+      responded: false,
+      firstResponseDue: plus(10),
+      resolutionDue: plus(120),
+      waitFrom: T0,
+    });
+    expect(back.resolutionLeftMs).toBeUndefined();
+    // The status again: nothing more.
+    expect(applySlaEvent(rules, clock, back, { type: 'unanswered', at: at(2) })).toBeUndefined();
+  });
+
+  it("brings the next-response wait back from the customer's later message", () => {
+    const second = apply(apply(answered(), { type: 'inbound', at: at(5) }), {
+      type: 'reply',
+      at: at(6),
+      author: 'agent',
+    });
+    const back = apply(second, { type: 'unanswered', at: at(6) });
+    expect(back).toMatchObject({
+      waitingOn: 'agent',
+      responded: true,
+      nextResponseDue: at(25),
+      waitFrom: at(5),
+    });
+    expect(back.firstResponseDue).toBeUndefined();
+  });
+
+  it('changes nothing when another answer reached the customer after it, or an earlier one had ended the wait', () => {
+    const twice = apply(answered(), { type: 'reply', at: at(3), author: 'agent' });
+    expect(applySlaEvent(rules, clock, twice, { type: 'unanswered', at: at(2) })).toBeUndefined();
+    // The second answer ended no wait: the first had.
+    expect(applySlaEvent(rules, clock, twice, { type: 'unanswered', at: at(3) })).toBeUndefined();
+  });
+
+  it("counts the AI's answer to a message the clock has not heard of, and undoes it to that message", () => {
+    const policy = { ...clock, aiRepliesCount: true };
+    const step = (state: SlaState, event: SlaEvent) => must(applySlaEvent(rules, policy, state, event));
+    const first = step(startSla(rules, policy, T0), { type: 'reply', at: at(2), author: 'agent' });
+    // The customer writes at minute 5; the AI's answer, placed 1 ms after it, reaches the clock first.
+    const ai = step(first, { type: 'reply', at: at(5, 1), author: 'ai', answers: at(5) });
+    expect(ai).toMatchObject({ answeredAt: at(5, 1), answeredWait: { since: at(5), first: false } });
+    expect(applySlaEvent(rules, policy, ai, { type: 'inbound', at: at(5) })).toBeUndefined();
+    expect(slaTimers('cv_1', ai)).toEqual([]);
+    const back = step(ai, { type: 'unanswered', at: at(5, 1) });
+    expect(back).toMatchObject({ waitingOn: 'agent', nextResponseDue: at(25), waitFrom: at(5) });
+  });
+
+  it('moves a wait the customer started since back to the message the failed answer had answered', () => {
+    const later = apply(answered(), { type: 'inbound', at: at(5) });
+    expect(later.firstResponseDue).toBeUndefined();
+    const back = apply(later, { type: 'unanswered', at: at(2) });
+    expect(back).toMatchObject({
+      waitingOn: 'agent',
+      responded: false,
+      firstResponseDue: plus(10),
+      waitFrom: T0,
+    });
+    expect(back.nextResponseDue).toBeUndefined();
   });
 });

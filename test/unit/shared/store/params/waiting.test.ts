@@ -154,4 +154,31 @@ describe('waiting params', () => {
     expect(reopening).toContain('waitingSince = :at');
     expect(reopening).toContain('answeredSk');
   });
+
+  it('reopens a resolved conversation on an event the customer did not speak in without starting a wait', () => {
+    const touch = {
+      conversationId: 'cv_1',
+      customerId: 'cu_1',
+      channel: 'whatsapp' as const,
+      at: AT,
+      now: AT,
+      inbound: false,
+      reopen: true,
+    };
+    const input = touchConversationInput('t', touch, 'current');
+    expect(input.UpdateExpression).not.toContain('waitingSince');
+    expect(input.UpdateExpression).not.toContain('lastInboundAt');
+    // Open again among the answered, by the event's time: nobody waits.
+    expect(input.UpdateExpression).toContain('#status = :open');
+    expect(input.UpdateExpression).toContain('gsi1sk = :answeredSk');
+    expect(input.UpdateExpression).toContain('answeredSk = :answeredSk');
+    expect(input.ExpressionAttributeValues).toMatchObject({ ':answeredSk': `answered#${AT}#cv_1` });
+    // Its answered place stays; the new episode's count of customer turns starts from none.
+    expect(input.UpdateExpression).toMatch(/REMOVE resolvedAt, customerTurns$/);
+    // The customer's message reopens it waiting, from itself.
+    const spoken = touchConversationInput('t', { ...touch, inbound: true }, 'current');
+    expect(spoken.UpdateExpression).toContain('waitingSince = :at');
+    expect(spoken.UpdateExpression).toContain('gsi1sk = :inboxSk');
+    expect(spoken.UpdateExpression).toMatch(/REMOVE resolvedAt, answeredSk$/);
+  });
 });

@@ -1,0 +1,141 @@
+import { describe, expect, it } from 'vitest';
+import type { OutboxEntry } from '#shared/domain/outbox.js';
+import type { SlaState } from '#shared/domain/sla/state.js';
+import type { Conversation, TimelineItem } from '#shared/domain/timeline.js';
+import { useClockRuntime } from '../support/clock-runtime.js';
+import { openConversationOf } from '../support/open-conversation.js';
+import { shippedPolicyFileWith } from '../support/policy-file.js';
+import { deliver, signedMeta, whatsappEcho, whatsappStatus } from '../support/webhooks.js';
+
+const MINUTE = 60_000;
+const SECRET = 'sla-answer-failed-secret';
+/** A routine question: the AI answers it. */
+const QUESTION = 'How long does shipping take?';
+/** The customer asks for a person: routing hands off, and the AI stays silent. */
+const HANDOFF = 'I want to speak to a person, please.';
+
+/** Targets of ten minutes that the AI's answers meet too. */
+function policyFile(): string {
+  return shippedPolicyFileWith((policy) => {
+    policy.sla = {
+      calendars: {},
+      policies: [
+        {
+          name: 'chat',
+          match: {},
+          firstResponse: 'PT10M',
+          nextResponse: 'PT10M',
+          resolution: 'PT10H',
+          calendar: false,
+          aiRepliesCount: true,
+          onBreach: [],
+        },
+      ],
+    };
+  });
+}
+
+/**
+ * Time moves only when the test says so. The AI answers each message before that message reaches the
+ * clock: its answer still counts, so no target runs and nothing breaches. A reply the provider later
+ * reports failed brings the SLA's wait back from the customer's message, once however often the
+ * status comes; so does a reply from the WhatsApp Business app whose failed status came after its echo.
+ */
+describe('local runtime: the SLA of answers that arrive first, and of answers that fail', () => {
+  const clock = useClockRuntime({
+    metaSecret: SECRET,
+    agent: { token: 'sla-failed-token' },
+    policyFile: policyFile(),
+    routing: true,
+  });
+  const { manual, advance, whatsapp } = clock;
+  const iso = () => new Date(manual.now()).toISOString();
+  const post = async (payload: unknown) => {
+    const res = await deliver(signedMeta(clock.runtime.url, '/webhooks/whatsapp', payload, SECRET));
+    expect(res.status).toBe(200);
+    await clock.idle();
+  };
+  const conversationOf = async (phone: string) => {
+    const id = await openConversationOf(clock.runtime, phone);
+    return async () => (await clock.runtime.store.conversations.getConversation(id)) as Conversation;
+  };
+  const aiAnswers = (): OutboxEntry[] =>
+    clock.runtime.outbox.entries().filter((e) => e.message.author.kind === 'ai');
+  const breaches = async (conversation: Conversation) => {
+    const { items } = await clock.api<{ items: TimelineItem[] }>(
+      'GET',
+      `/api/customers/${conversation.customerId}/timeline?limit=200`,
+    );
+    return items.filter((i) => i.event === 'sla_breached').map((i) => i.data?.metric);
+  };
+
+  it("counts the AI's answer to each message, and brings the wait back when one fails, once", async () => {
+    const phone = '447700900801';
+    await whatsapp({ from: phone, id: 'wamid.sla-failed-1', text: QUESTION });
+    const read = await conversationOf(phone);
+    expect((await read()).sla).toMatchObject({ waitingOn: 'customer', responded: true });
+    await advance(MINUTE);
+    const asked = iso();
+    await whatsapp({ from: phone, id: 'wamid.sla-failed-2', text: QUESTION });
+    expect(aiAnswers()).toHaveLength(2);
+    const answered = (await read()).sla as SlaState;
+    expect(answered).toMatchObject({ waitingOn: 'customer', responded: true });
+    expect(answered.nextResponseDue).toBeUndefined();
+    await advance(11 * MINUTE);
+    expect(await breaches(await read())).toEqual([]);
+
+    // The provider reports the second answer failed: the customer waits again from their message.
+    const answer = aiAnswers()[1] as OutboxEntry;
+    const failed = whatsappStatus({
+      id: answer.providerMessageId,
+      status: 'failed',
+      at: iso(),
+      recipient: phone,
+      callbackData: answer.replyKey,
+    });
+    await post(failed);
+    const back = await read();
+    expect(back.waitingSince).toBe(asked);
+    expect(back.sla).toMatchObject({
+      waitingOn: 'agent',
+      nextResponseDue: new Date(Date.parse(asked) + 10 * MINUTE).toISOString(),
+    });
+    await advance(1000);
+    expect(await breaches(await read())).toEqual(['nextResponse']);
+    const version = (await read()).sla?.version;
+    await post(failed);
+    expect((await read()).sla?.version).toBe(version);
+  }, 60_000);
+
+  it('brings the wait back when a business app reply fails after its echo', async () => {
+    const phone = '447700900802';
+    const asked = iso();
+    await whatsapp({ from: phone, id: 'wamid.sla-failed-3', text: HANDOFF });
+    const read = await conversationOf(phone);
+    await advance(MINUTE);
+    const sent = iso();
+    await post(whatsappEcho({ to: phone, id: 'wamid.sla-failed-app', at: sent, text: 'Here I am.' }));
+    expect((await read()).sla).toMatchObject({ waitingOn: 'customer', responded: true });
+    expect((await read()).waitingSince).toBeUndefined();
+
+    await advance(MINUTE);
+    const failed = whatsappStatus({
+      id: 'wamid.sla-failed-app',
+      status: 'failed',
+      at: iso(),
+      recipient: phone,
+    });
+    await post(failed);
+    const back = await read();
+    // The conversation waits from the reply's time (it names no message); the SLA from the message.
+    expect(back.waitingSince).toBe(sent);
+    expect(back.sla).toMatchObject({
+      waitingOn: 'agent',
+      responded: false,
+      firstResponseDue: new Date(Date.parse(asked) + 10 * MINUTE).toISOString(),
+    });
+    const version = back.sla?.version;
+    await post(failed);
+    expect((await read()).sla?.version).toBe(version);
+  }, 60_000);
+});

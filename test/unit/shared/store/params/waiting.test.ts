@@ -179,6 +179,6 @@ describe('waiting params', () => {
     const spoken = touchConversationInput('t', { ...touch, inbound: true }, 'current');
     expect(spoken.UpdateExpression).toContain('waitingSince = :at');
     expect(spoken.UpdateExpression).toContain('gsi1sk = :inboxSk');
-    expect(spoken.UpdateExpression).toMatch(/REMOVE resolvedAt, answeredSk$/);
+    expect(spoken.UpdateExpression).toMatch(/REMOVE resolvedAt, answeredSk, customerTurns$/);
   });
 });

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { Customer, TimelineItem } from '#shared/domain/timeline.js';
+import { agentCaller } from '../support/agent-api.js';
 import { receiveSes } from '../support/ses-mail.js';
 import { useTestRuntime } from '../support/test-runtime.js';
 import { sesReceived } from '../support/webhooks.js';
@@ -19,15 +20,7 @@ describe('automatic email after a resolve', () => {
   });
   let deliveries = 0;
 
-  const api = async <T>(method: string, path: string, body?: unknown): Promise<T> => {
-    const res = await fetch(`${runtime.url}${path}`, {
-      method,
-      headers: { authorization: `Bearer ${TOKEN}`, 'content-type': 'application/json' },
-      ...(body ? { body: JSON.stringify(body) } : {}),
-    });
-    expect(res.status, `${method} ${path}`).toBeLessThan(300);
-    return (await res.json()) as T;
-  };
+  const api = agentCaller(() => runtime.url, TOKEN);
   /** A mail from Olive, written `offsetMs` from now (after the resolve, for the automatic ones). */
   const email = async (
     sesId: string,

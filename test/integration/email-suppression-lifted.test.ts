@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import type { ChannelOption } from '#shared/domain/replies.js';
 import type { Customer } from '#shared/domain/timeline.js';
+import { agentRequest } from '../support/agent-api.js';
 import { failVerdicts, receiveSes } from '../support/ses-mail.js';
 import { runtimeMeter, useTestRuntime } from '../support/test-runtime.js';
 import { sesReceived } from '../support/webhooks.js';
@@ -23,18 +24,7 @@ describe('email suppression ends when the customer writes again from the address
   const start = Date.now() - 120_000;
   const at = (seconds: number) => new Date(start + seconds * 1000).toISOString();
 
-  const api = async <T>(
-    method: string,
-    path: string,
-    body?: unknown,
-  ): Promise<{ status: number; json: T }> => {
-    const res = await fetch(`${runtime.url}${path}`, {
-      method,
-      headers: { authorization: `Bearer ${TOKEN}`, 'content-type': 'application/json' },
-      ...(body ? { body: JSON.stringify(body) } : {}),
-    });
-    return { status: res.status, json: (await res.json()) as T };
-  };
+  const api = agentRequest(() => runtime.url, TOKEN);
   const kim = async () =>
     (await api<{ items: Customer[] }>('GET', `/api/customers?q=${encodeURIComponent(KIM)}`)).json.items[0];
   const email = async (

@@ -1,8 +1,9 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { Customer, TimelineItem } from '#shared/domain/timeline.js';
-import type { LocalRuntime } from '#shared/local/runtime.js';
-import { startTestRuntime } from '../support/runtime.js';
-import { deliver, sesReceived, signedSes, snsNotification } from '../support/webhooks.js';
+import { agentCaller } from '../support/agent-api.js';
+import { receiveSes } from '../support/ses-mail.js';
+import { useTestRuntime } from '../support/test-runtime.js';
+import { sesReceived } from '../support/webhooks.js';
 
 const TOKEN = 'automatic-email-token';
 
@@ -12,29 +13,14 @@ const TOKEN = 'automatic-email-token';
  * reopen, no wait, no inbox entry, no answer.
  */
 describe('automatic email after a resolve', () => {
-  let runtime: LocalRuntime;
+  const runtime = useTestRuntime({
+    env: { AGENT_TOKENS: `agent-auto:${TOKEN}:admin` },
+    routing: true,
+    queue: { visibilityTimeoutMs: 1000 },
+  });
   let deliveries = 0;
 
-  beforeAll(async () => {
-    runtime = await startTestRuntime({
-      env: { AGENT_TOKENS: `agent-auto:${TOKEN}:admin` },
-      routing: true,
-      queue: { visibilityTimeoutMs: 1000 },
-    });
-  });
-  afterAll(async () => {
-    await runtime?.close();
-  });
-
-  const api = async <T>(method: string, path: string, body?: unknown): Promise<T> => {
-    const res = await fetch(`${runtime.url}${path}`, {
-      method,
-      headers: { authorization: `Bearer ${TOKEN}`, 'content-type': 'application/json' },
-      ...(body ? { body: JSON.stringify(body) } : {}),
-    });
-    expect(res.status, `${method} ${path}`).toBeLessThan(300);
-    return (await res.json()) as T;
-  };
+  const api = agentCaller(() => runtime.url, TOKEN);
   /** A mail from Olive, written `offsetMs` from now (after the resolve, for the automatic ones). */
   const email = async (
     sesId: string,
@@ -49,17 +35,10 @@ describe('automatic email after a resolve', () => {
       text: `Mail ${sesId}`,
       ...options,
     });
-    const res = await deliver(
-      signedSes(
-        runtime.url,
-        snsNotification(notification, {
-          snsId: `sns-${sesId}-${++deliveries}`,
-          at: new Date().toISOString(),
-        }),
-      ),
-    );
-    expect(res.status, res.body).toBe(200);
-    await runtime.idle();
+    await receiveSes(runtime, notification, {
+      snsId: `sns-${sesId}-${++deliveries}`,
+      at: new Date().toISOString(),
+    });
   };
 
   it.each([
@@ -110,17 +89,10 @@ describe('automatic email after a resolve', () => {
  * does: one timeline item, one routing. Another mail that reuses the Message-ID is kept.
  */
 describe('one mail, two SES receipts', () => {
-  let runtime: LocalRuntime;
-
-  beforeAll(async () => {
-    runtime = await startTestRuntime({
-      env: { AGENT_TOKENS: `agent-twice:${TOKEN}:admin` },
-      routing: true,
-      queue: { visibilityTimeoutMs: 1000 },
-    });
-  });
-  afterAll(async () => {
-    await runtime?.close();
+  const runtime = useTestRuntime({
+    env: { AGENT_TOKENS: `agent-twice:${TOKEN}:admin` },
+    routing: true,
+    queue: { visibilityTimeoutMs: 1000 },
   });
 
   const receive = async (sesId: string, messageId: string, text: string) => {
@@ -131,14 +103,7 @@ describe('one mail, two SES receipts', () => {
       messageId,
       text,
     });
-    const res = await deliver(
-      signedSes(
-        runtime.url,
-        snsNotification(notification, { snsId: `sns-${sesId}`, at: new Date().toISOString() }),
-      ),
-    );
-    expect(res.status, res.body).toBe(200);
-    await runtime.idle();
+    await receiveSes(runtime, notification, { snsId: `sns-${sesId}`, at: new Date().toISOString() });
   };
 
   it('keeps the first receipt only, and a different mail with the same Message-ID', async () => {

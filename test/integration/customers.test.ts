@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Envelope } from '#shared/domain/envelope.js';
 import type { Customer, TimelineItem } from '#shared/domain/timeline.js';
 import type { LocalRuntime } from '#shared/local/runtime.js';
+import { agentRequest } from '../support/agent-api.js';
 import { startTestRuntime } from '../support/runtime.js';
 import { envelope } from '../unit/fakes/envelopes.js';
 
@@ -49,18 +50,7 @@ const mail = envelope({
 
 describe('local runtime: one customer across channels, merged, exported and erased', () => {
   let runtime: LocalRuntime;
-  const call = async <T>(
-    method: string,
-    path: string,
-    body?: unknown,
-  ): Promise<{ status: number; json: T }> => {
-    const res = await fetch(`${runtime.url}${path}`, {
-      method,
-      headers: { Authorization: `Bearer ${TOKEN}`, 'content-type': 'application/json' },
-      ...(body ? { body: JSON.stringify(body) } : {}),
-    });
-    return { status: res.status, json: (await res.json()) as T };
-  };
+  const call = agentRequest(() => runtime.url, TOKEN);
   const deliver = async (...envelopes: Envelope[]) => {
     await runtime.inbound.send(envelopes.map((e) => JSON.stringify(e)));
     await runtime.idle();

@@ -1,8 +1,14 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { Identity } from '#shared/domain/envelope.js';
-import type { LocalRuntime } from '#shared/local/runtime.js';
-import { startTestRuntime } from '../support/runtime.js';
-import { deliver, signedMeta, whatsappEcho, whatsappStatus, whatsappText } from '../support/webhooks.js';
+import { useTestRuntime } from '../support/test-runtime.js';
+import {
+  deliver,
+  messengerMessage,
+  signedMeta,
+  whatsappEcho,
+  whatsappStatus,
+  whatsappText,
+} from '../support/webhooks.js';
 
 const SECRET = 'echo-answers-secret';
 const TOKEN = 'echo-answers-token';
@@ -12,24 +18,7 @@ const PAGE_INBOX_APP = 263902037430900;
 
 /** A Messenger body with one `messaging[]` event, from the person or (`echo`) from the Page. */
 function messenger(psid: string, ms: number, message: Record<string, unknown>, echo = false): unknown {
-  const [sender, recipient] = echo ? [PAGE, psid] : [psid, PAGE];
-  return {
-    object: 'page',
-    entry: [
-      {
-        id: PAGE,
-        time: ms,
-        messaging: [
-          {
-            sender: { id: sender },
-            recipient: { id: recipient },
-            timestamp: ms,
-            message: echo ? { is_echo: true, ...message } : message,
-          },
-        ],
-      },
-    ],
-  };
+  return messengerMessage({ page: PAGE, psid, ms, message, echo });
 }
 
 /**
@@ -39,7 +28,6 @@ function messenger(psid: string, ms: number, message: Record<string, unknown>, e
  * silent after it. An echo of a message we sent ourselves changes nothing. Through the local runtime.
  */
 describe('local runtime: a reply sent from the business app answers the customer', () => {
-  let runtime: LocalRuntime;
   /** The runtime's time: it moves a second at a time, when the test says so. */
   let now = Math.floor(Date.now() / 1000) * 1000;
   const tick = () => {
@@ -47,15 +35,9 @@ describe('local runtime: a reply sent from the business app answers the customer
     return now;
   };
   let phone = 447700900500;
-
-  beforeAll(async () => {
-    runtime = await startTestRuntime({
-      env: { META_APP_SECRET: SECRET, AGENT_TOKENS: `agent-echo:${TOKEN}` },
-      clock: { now: () => new Date(now) },
-    });
-  }, 30_000);
-  afterAll(async () => {
-    await runtime?.close();
+  const runtime = useTestRuntime({
+    env: { META_APP_SECRET: SECRET, AGENT_TOKENS: `agent-echo:${TOKEN}` },
+    clock: { now: () => new Date(now) },
   });
 
   const post = async (path: '/webhooks/whatsapp' | '/webhooks/meta', payload: unknown) => {

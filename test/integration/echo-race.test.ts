@@ -1,9 +1,8 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { buildMetaSendRequest } from '#shared/channels/meta/send.js';
 import type { ChannelSender, OutboundMessage, SendResult } from '#shared/domain/outbound.js';
-import type { LocalRuntime } from '#shared/local/runtime.js';
-import { startTestRuntime } from '../support/runtime.js';
-import { deliver, signedMeta, waitUntil } from '../support/webhooks.js';
+import { useTestRuntime } from '../support/test-runtime.js';
+import { deliver, messengerMessage, signedMeta, waitUntil } from '../support/webhooks.js';
 
 const SECRET = 'echo-race-secret';
 const TOKEN = 'echo-race-token';
@@ -14,24 +13,7 @@ const OUR_APP = 1517776481860111;
 
 /** A Messenger body with one `messaging[]` event, from the person or (`echo`) from the Page. */
 function messenger(ms: number, message: Record<string, unknown>, echo = false): unknown {
-  const [sender, recipient] = echo ? [PAGE, PSID] : [PSID, PAGE];
-  return {
-    object: 'page',
-    entry: [
-      {
-        id: PAGE,
-        time: ms,
-        messaging: [
-          {
-            sender: { id: sender },
-            recipient: { id: recipient },
-            timestamp: ms,
-            message: echo ? { is_echo: true, ...message } : message,
-          },
-        ],
-      },
-    ],
-  };
+  return messengerMessage({ page: PAGE, psid: PSID, ms, message, echo });
 }
 
 /**
@@ -65,7 +47,6 @@ class HeldMessengerSender implements ChannelSender {
  * on a redelivery. Through the local runtime, the interleaving forced by a sender held mid-call.
  */
 describe('local runtime: the echo of our reply that overtakes our sender', () => {
-  let runtime: LocalRuntime;
   const sender = new HeldMessengerSender();
   let now = Date.parse('2026-12-04T15:00:00.000Z');
   const tick = () => {
@@ -73,16 +54,14 @@ describe('local runtime: the echo of our reply that overtakes our sender', () =>
     return now;
   };
 
-  beforeAll(async () => {
-    runtime = await startTestRuntime({
-      env: { META_APP_SECRET: SECRET, AGENT_TOKENS: `agent-race:${TOKEN}` },
-      clock: { now: () => new Date(now) },
-      senders: { messenger: sender },
-    });
-  }, 30_000);
-  afterAll(async () => {
+  const runtime = useTestRuntime({
+    env: { META_APP_SECRET: SECRET, AGENT_TOKENS: `agent-race:${TOKEN}` },
+    clock: { now: () => new Date(now) },
+    senders: { messenger: sender },
+  });
+  // Registered after the runtime's own, so it runs first: the held send lets go before the close.
+  afterAll(() => {
     sender.release();
-    await runtime?.close();
   });
 
   const post = async (payload: unknown) => {

@@ -1,11 +1,11 @@
 import { readFileSync } from 'node:fs';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { ChannelOption } from '#shared/domain/replies.js';
 import type { Customer } from '#shared/domain/timeline.js';
-import type { LocalRuntime } from '#shared/local/runtime.js';
-import { type CapacityMeter, meterClient } from '../support/capacity-meter.js';
-import { startTestRuntime } from '../support/runtime.js';
-import { deliver, sesReceived, signedSes, snsNotification } from '../support/webhooks.js';
+import { agentRequest } from '../support/agent-api.js';
+import { failVerdicts, receiveSes } from '../support/ses-mail.js';
+import { runtimeMeter, useTestRuntime } from '../support/test-runtime.js';
+import { sesReceived } from '../support/webhooks.js';
 
 const TOKEN = 'unsuppress-agent-token';
 const KIM = 'kim.unsuppress@example.org';
@@ -16,36 +16,15 @@ const KIM = 'kim.unsuppress@example.org';
  * nothing vouches for, lifts nothing. Before, a bounce closed the customer's email for good.
  */
 describe('email suppression ends when the customer writes again from the address', () => {
-  let runtime: LocalRuntime;
-  let meter: CapacityMeter;
+  const meter = runtimeMeter();
+  const runtime = useTestRuntime({
+    env: { AGENT_TOKENS: `agent-unsuppress:${TOKEN}` },
+    dynamoClient: meter.dynamoClient,
+  });
   const start = Date.now() - 120_000;
   const at = (seconds: number) => new Date(start + seconds * 1000).toISOString();
 
-  beforeAll(async () => {
-    runtime = await startTestRuntime({
-      env: { AGENT_TOKENS: `agent-unsuppress:${TOKEN}` },
-      dynamoClient: (c) => {
-        meter = meterClient(c);
-        return c;
-      },
-    });
-  });
-  afterAll(async () => {
-    await runtime?.close();
-  });
-
-  const api = async <T>(
-    method: string,
-    path: string,
-    body?: unknown,
-  ): Promise<{ status: number; json: T }> => {
-    const res = await fetch(`${runtime.url}${path}`, {
-      method,
-      headers: { authorization: `Bearer ${TOKEN}`, 'content-type': 'application/json' },
-      ...(body ? { body: JSON.stringify(body) } : {}),
-    });
-    return { status: res.status, json: (await res.json()) as T };
-  };
+  const api = agentRequest(() => runtime.url, TOKEN);
   const kim = async () =>
     (await api<{ items: Customer[] }>('GET', `/api/customers?q=${encodeURIComponent(KIM)}`)).json.items[0];
   const email = async (
@@ -61,14 +40,9 @@ describe('email suppression ends when the customer writes again from the address
       subject: 'My order',
       text: `Message ${sesId}`,
       ...(options.headers ? { headers: options.headers } : {}),
-    }) as { receipt: Record<string, unknown> };
-    if (options.dmarc) {
-      for (const verdict of ['spfVerdict', 'dkimVerdict', 'dmarcVerdict'])
-        notification.receipt[verdict] = { status: 'FAIL' };
-    }
-    const message = snsNotification(notification, { snsId: `sns-${sesId}`, at: at(seconds) });
-    expect((await deliver(signedSes(runtime.url, message))).status).toBe(200);
-    await runtime.idle();
+    });
+    if (options.dmarc) failVerdicts(notification);
+    await receiveSes(runtime, notification, { snsId: `sns-${sesId}`, at: at(seconds) });
   };
   const bounce = async (seconds: number) => {
     const fixture = readFileSync(
@@ -81,9 +55,7 @@ describe('email suppression ends when the customer writes again from the address
     };
     notification.mail.timestamp = at(seconds - 1);
     notification.bounce.timestamp = at(seconds);
-    const message = snsNotification(notification, { snsId: 'sns-unsuppress-bounce', at: at(seconds) });
-    expect((await deliver(signedSes(runtime.url, message))).status).toBe(200);
-    await runtime.idle();
+    await receiveSes(runtime, notification, { snsId: 'sns-unsuppress-bounce', at: at(seconds) });
   };
   const emailOption = async () => {
     const customer = await kim();

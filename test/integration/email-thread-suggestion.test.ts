@@ -1,10 +1,9 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { Suggestion } from '#shared/domain/suggestions.js';
-import type { LocalRuntime } from '#shared/local/runtime.js';
 import { agentCaller, customerReads } from '../support/agent-api.js';
-import { type CapacityMeter, meterClient } from '../support/capacity-meter.js';
-import { startTestRuntime } from '../support/runtime.js';
-import { deliver, sesReceived, signedSes, snsNotification } from '../support/webhooks.js';
+import { failVerdicts, receiveSes } from '../support/ses-mail.js';
+import { runtimeMeter, useTestRuntime } from '../support/test-runtime.js';
+import { sesReceived } from '../support/webhooks.js';
 
 const TOKEN = 'thread-suggestion-agent-token';
 const PAT = 'pat.thread@acme.example';
@@ -20,23 +19,13 @@ const OOO = 'ooo.thread@acme.example';
  * brand-new customer with no link to the conversation it answered.
  */
 describe('mail in the thread of another customer’s conversation', () => {
-  let runtime: LocalRuntime;
-  let meter: CapacityMeter;
+  const meter = runtimeMeter();
+  const runtime = useTestRuntime({
+    env: { AGENT_TOKENS: `agent-thread-suggestion:${TOKEN}` },
+    dynamoClient: meter.dynamoClient,
+  });
   const start = Date.now() - 120_000;
   const at = (seconds: number) => new Date(start + seconds * 1000).toISOString();
-
-  beforeAll(async () => {
-    runtime = await startTestRuntime({
-      env: { AGENT_TOKENS: `agent-thread-suggestion:${TOKEN}` },
-      dynamoClient: (c) => {
-        meter = meterClient(c);
-        return c;
-      },
-    });
-  });
-  afterAll(async () => {
-    await runtime?.close();
-  });
 
   const api = agentCaller(() => runtime.url, TOKEN);
   const reads = customerReads(api);
@@ -56,16 +45,10 @@ describe('mail in the thread of another customer’s conversation', () => {
       text: `Message ${sesId}`,
       ...(options.inReplyTo ? { inReplyTo: options.inReplyTo } : {}),
       headers: [...(options.cc ? [`Cc: ${options.cc}`] : []), ...(options.headers ?? [])],
-    }) as { receipt: Record<string, unknown> };
-    if (options.spoofed) {
-      for (const verdict of ['spfVerdict', 'dkimVerdict', 'dmarcVerdict'])
-        notification.receipt[verdict] = { status: 'FAIL' };
-      notification.receipt.dmarcPolicy = 'none';
-    }
-    const message = snsNotification(notification, { snsId: `sns-${sesId}`, at: at(seconds) });
+    });
+    if (options.spoofed) failVerdicts(notification, 'none');
     meter.reset();
-    expect((await deliver(signedSes(runtime.url, message))).status).toBe(200);
-    await runtime.idle();
+    await receiveSes(runtime, notification, { snsId: `sns-${sesId}`, at: at(seconds) });
     return meter.figures();
   };
 

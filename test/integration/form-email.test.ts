@@ -1,11 +1,11 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { ChannelOption } from '#shared/domain/replies.js';
 import type { Suggestion } from '#shared/domain/suggestions.js';
 import type { Customer, TimelineItem } from '#shared/domain/timeline.js';
-import type { LocalRuntime } from '#shared/local/runtime.js';
-import { type CapacityMeter, meterClient } from '../support/capacity-meter.js';
-import { startTestRuntime } from '../support/runtime.js';
-import { deliver, sesReceived, signedSes, snsNotification } from '../support/webhooks.js';
+import { agentCaller } from '../support/agent-api.js';
+import { failVerdicts, receiveSes } from '../support/ses-mail.js';
+import { runtimeMeter, useTestRuntime } from '../support/test-runtime.js';
+import { sesReceived } from '../support/webhooks.js';
 
 const TOKEN = 'form-agent-token';
 
@@ -16,31 +16,14 @@ const TOKEN = 'form-agent-token';
  * never attaches mail to an existing customer by itself.
  */
 describe('contact-form email (From a mailer, Reply-To the customer)', () => {
-  let runtime: LocalRuntime;
-  let meter: CapacityMeter;
-
-  beforeAll(async () => {
-    runtime = await startTestRuntime({
-      env: { AGENT_TOKENS: `agent-form:${TOKEN}:admin`, EMAIL_FORM_SENDERS: 'mailer@forms.example' },
-      queue: { visibilityTimeoutMs: 1000 },
-      dynamoClient: (c) => {
-        meter = meterClient(c);
-        return c;
-      },
-    });
-  });
-  afterAll(async () => {
-    await runtime?.close();
+  const meter = runtimeMeter();
+  const runtime = useTestRuntime({
+    env: { AGENT_TOKENS: `agent-form:${TOKEN}:admin`, EMAIL_FORM_SENDERS: 'mailer@forms.example' },
+    queue: { visibilityTimeoutMs: 1000 },
+    dynamoClient: meter.dynamoClient,
   });
 
-  const api = async <T>(method: string, path: string, body?: unknown): Promise<T> => {
-    const res = await fetch(`${runtime.url}${path}`, {
-      method,
-      headers: { authorization: `Bearer ${TOKEN}`, 'content-type': 'application/json' },
-      ...(body ? { body: JSON.stringify(body) } : {}),
-    });
-    return (await res.json()) as T;
-  };
+  const api = agentCaller(() => runtime.url, TOKEN);
   const find = async (q: string) =>
     (await api<{ items: Customer[] }>('GET', `/api/customers?q=${encodeURIComponent(q)}`)).items;
 
@@ -56,17 +39,8 @@ describe('contact-form email (From a mailer, Reply-To the customer)', () => {
       text: `Message from the form ${sesId}`,
     }) as { receipt: Record<string, unknown> };
     notification.receipt.dmarcVerdict = { status: dmarc };
-    if (dmarc === 'FAIL') {
-      notification.receipt.spfVerdict = { status: 'FAIL' };
-      notification.receipt.dkimVerdict = { status: 'FAIL' };
-      notification.receipt.dmarcPolicy = 'none';
-    }
-    const snsId = `sns-${sesId}`;
-    const res = await deliver(
-      signedSes(runtime.url, snsNotification(notification, { snsId, at: new Date().toISOString() })),
-    );
-    expect(res.status, res.body).toBe(200);
-    await runtime.idle();
+    if (dmarc === 'FAIL') failVerdicts(notification, 'none');
+    await receiveSes(runtime, notification, { snsId: `sns-${sesId}`, at: new Date().toISOString() });
   };
   const replyOn = async (customer: Customer | undefined, text: string) => {
     await api('POST', `/api/conversations/${customer?.openConversationId}/replies`, {

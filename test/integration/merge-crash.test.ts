@@ -28,6 +28,22 @@ describe('local runtime: a merge asked again after a crash completes it', () => 
   };
   const customerOf = async (phone: string) =>
     env.runtime.store.customers.findCustomerId({ kind: 'phone', value: `+${phone}` }, { consistent: true });
+  /** Asks for the merge through a client that crashes after its `k`th write: whether it got through. */
+  const mergeCrashingAfter = async (k: number, target: string, source: string) => {
+    const faults = new DynamoFaults({ crashAfterWrite: k });
+    const crashing = dynamoRepositories(
+      documentClient(faults.attach(inspectionClient(env.runtime.dynamoEndpoint))),
+      TABLE,
+    );
+    const first = await crashing.merges.merge(target, source, AGENT, at(2)).then(
+      () => true,
+      (error) => {
+        if (!(error.cause instanceof SimulatedCrash)) throw error;
+        return false;
+      },
+    );
+    return { faults, first };
+  };
 
   it('converges after a crash at each write', async () => {
     let crashes = 0;
@@ -37,18 +53,7 @@ describe('local runtime: a merge asked again after a crash completes it', () => 
       await whatsapp(phone(2), `wamid.MC${k}t`);
       const source = (await customerOf(phone(1))) as string;
       const target = (await customerOf(phone(2))) as string;
-      const faults = new DynamoFaults({ crashAfterWrite: k });
-      const crashing = dynamoRepositories(
-        documentClient(faults.attach(inspectionClient(env.runtime.dynamoEndpoint))),
-        TABLE,
-      );
-      const first = await crashing.merges.merge(target, source, AGENT, at(2)).then(
-        () => true,
-        (error) => {
-          if (!(error.cause instanceof SimulatedCrash)) throw error;
-          return false;
-        },
-      );
+      const { faults, first } = await mergeCrashingAfter(k, target, source);
       if (first) {
         expect(faults.crashed).toBe(false);
         break;
@@ -94,18 +99,7 @@ describe('local runtime: a merge asked again after a crash completes it', () => 
       )) as string;
       expect(source).toBeDefined();
       expect(target).toBeDefined();
-      const faults = new DynamoFaults({ crashAfterWrite: k });
-      const crashing = dynamoRepositories(
-        documentClient(faults.attach(inspectionClient(env.runtime.dynamoEndpoint))),
-        TABLE,
-      );
-      const first = await crashing.merges.merge(target, source, AGENT, at(2)).then(
-        () => true,
-        (error) => {
-          if (!(error.cause instanceof SimulatedCrash)) throw error;
-          return false;
-        },
-      );
+      const { first } = await mergeCrashingAfter(k, target, source);
       if (!first) {
         crashes += 1;
         await env.runtime.store.merges.merge(target, source, AGENT, at(3));

@@ -33,8 +33,8 @@ describe('local runtime: the profiles a merge reads', () => {
     );
     return id as string;
   };
-  it('reads the kept profile once after the merge when it is the target, and answers it with the source merged in', async () => {
-    const [source, target] = [await customerWriting('14155553101'), await customerWriting('14155553102')];
+  /** A merge's ports over a client beside the runtime's, whose every call is recorded; time at `minute`. */
+  const recordingDeps = (minute: number) => {
     const client = inspectionClient(env.runtime.dynamoEndpoint);
     const calls = recordCalls(client);
     const repos = dynamoRepositories(documentClient(client), TABLE);
@@ -42,8 +42,13 @@ describe('local runtime: the profiles a merge reads', () => {
       store: storePorts(repos),
       admin: adminPorts(repos),
       audit: repos.audit,
-      clock: { now: () => new Date(at(2)) },
+      clock: { now: () => new Date(at(minute)) },
     };
+    return { calls, deps };
+  };
+  it('reads the kept profile once after the merge when it is the target, and answers it with the source merged in', async () => {
+    const [source, target] = [await customerWriting('14155553101'), await customerWriting('14155553102')];
+    const { calls, deps } = recordingDeps(2);
     const kept = await mergeCustomers(deps, { targetId: target, sourceId: source, agentId: AGENT });
     expect(kept?.id).toBe(target);
     expect(kept?.identities.map((i) => i.value)).toEqual(
@@ -67,15 +72,7 @@ describe('local runtime: the profiles a merge reads', () => {
       await customerWriting('14155553203'),
     ];
     await env.runtime.store.merges.merge(root, target, AGENT, at(2));
-    const client = inspectionClient(env.runtime.dynamoEndpoint);
-    const calls = recordCalls(client);
-    const repos = dynamoRepositories(documentClient(client), TABLE);
-    const deps = {
-      store: storePorts(repos),
-      admin: adminPorts(repos),
-      audit: repos.audit,
-      clock: { now: () => new Date(at(3)) },
-    };
+    const { calls, deps } = recordingDeps(3);
     const answer = await mergeCustomers(deps, { targetId: target, sourceId: source, agentId: AGENT });
     expect(answer?.id).toBe(target);
     expect((await env.runtime.store.customers.getCustomer(source))?.mergedInto).toBe(root);

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { customerIdOf } from '../support/open-conversation.js';
 import { SECRETS } from '../support/runtime.js';
 import { type Item, scanTable } from '../support/table-snapshot.js';
 import { useThrottledRuntime } from '../support/throttled-runtime.js';
@@ -30,14 +31,7 @@ describe('local runtime: a message timed by its provider is written once by its 
     items.filter((item) => item.entity === 'timeline' && item.id === id);
   const reference = (items: Item[], channel: string, id: string) =>
     items.find((item) => item.pk === `MESSAGE#${channel}#${id}`);
-  const customerOf = async (phone: string) => {
-    const id = await env.runtime.store.customers.findCustomerId(
-      { kind: 'phone', value: `+${phone}` },
-      { consistent: true },
-    );
-    if (!id) throw new Error(`no customer for +${phone}`);
-    return id;
-  };
+  const customerOf = (phone: string) => customerIdOf(env.runtime, phone);
 
   /** Two customers with a message each (`wamid.S<minute>`, `wamid.T<minute>`), the first merged into the second. */
   const mergedPair = async (sourcePhone: string, targetPhone: string, minute: number) => {

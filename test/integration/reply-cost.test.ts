@@ -8,6 +8,7 @@ import { LocalOutbox } from '#shared/local/outbox.js';
 import type { LocalRuntime } from '#shared/local/runtime.js';
 import { type RecordedCall, recordCalls } from '../support/call-recorder.js';
 import { JumpingTimers } from '../support/manual-timers.js';
+import { customerIdOf } from '../support/open-conversation.js';
 import { shippedPolicyFileWith } from '../support/policy-file.js';
 import { startTestRuntime } from '../support/runtime.js';
 import { inspectionClient, scanTable } from '../support/table-snapshot.js';
@@ -104,14 +105,7 @@ describe("local runtime: the AI's reply, its decision and its idempotency in one
     expect(res.status).toBe(200);
     return (await res.json()) as T;
   };
-  const customerOf = async (phone: string) => {
-    const id = await runtime.store.customers.findCustomerId(
-      { kind: 'phone', value: `+${phone}` },
-      { consistent: true },
-    );
-    if (!id) throw new Error(`no customer +${phone}`);
-    return id;
-  };
+  const customerOf = (phone: string) => customerIdOf(runtime, phone);
   const timeline = async (customerId: string) =>
     (await api<{ items: TimelineItem[] }>(`/api/customers/${customerId}/timeline`)).items;
   const aiReplies = (phone: string) =>

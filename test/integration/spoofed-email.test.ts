@@ -1,9 +1,9 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { Suggestion } from '#shared/domain/suggestions.js';
 import type { Customer, TimelineItem } from '#shared/domain/timeline.js';
-import type { LocalRuntime } from '#shared/local/runtime.js';
-import { startTestRuntime } from '../support/runtime.js';
-import { deliver, sesReceived, signedSes, snsNotification } from '../support/webhooks.js';
+import { failVerdicts, receiveSes } from '../support/ses-mail.js';
+import { useTestRuntime } from '../support/test-runtime.js';
+import { sesReceived } from '../support/webhooks.js';
 
 const TOKEN = 'spoof-agent-token';
 
@@ -13,17 +13,10 @@ const TOKEN = 'spoof-agent-token';
  * answered by the AI: it goes to a separate customer, marked unauthenticated, the address a suggestion.
  */
 describe('spoofed email (SPF and DKIM fail, DMARC not enforced)', () => {
-  let runtime: LocalRuntime;
-
-  beforeAll(async () => {
-    runtime = await startTestRuntime({
-      env: { AGENT_TOKENS: `agent-spoof:${TOKEN}:admin` },
-      routing: true,
-      queue: { visibilityTimeoutMs: 1000 },
-    });
-  });
-  afterAll(async () => {
-    await runtime?.close();
+  const runtime = useTestRuntime({
+    env: { AGENT_TOKENS: `agent-spoof:${TOKEN}:admin` },
+    routing: true,
+    queue: { visibilityTimeoutMs: 1000 },
   });
 
   const api = async <T>(path: string): Promise<T> => {
@@ -38,21 +31,9 @@ describe('spoofed email (SPF and DKIM fail, DMARC not enforced)', () => {
       from: 'Dana Scully <dana@example.com>',
       messageId: `<${sesId}@example.com>`,
       text: 'How long does shipping take?',
-    }) as { receipt: Record<string, unknown> };
-    if (verdict === 'FAIL') {
-      notification.receipt.spfVerdict = { status: 'FAIL' };
-      notification.receipt.dkimVerdict = { status: 'FAIL' };
-      notification.receipt.dmarcVerdict = { status: 'FAIL' };
-      notification.receipt.dmarcPolicy = 'none';
-    }
-    const res = await deliver(
-      signedSes(
-        runtime.url,
-        snsNotification(notification, { snsId: `sns-${sesId}`, at: new Date().toISOString() }),
-      ),
-    );
-    expect(res.status, res.body).toBe(200);
-    await runtime.idle();
+    });
+    if (verdict === 'FAIL') failVerdicts(notification, 'none');
+    await receiveSes(runtime, notification, { snsId: `sns-${sesId}`, at: new Date().toISOString() });
   };
 
   it('goes to a separate customer, marked unauthenticated, a suggestion at most, and the AI does not answer', async () => {
@@ -96,14 +77,7 @@ describe('spoofed email (SPF and DKIM fail, DMARC not enforced)', () => {
     }) as { receipt: Record<string, unknown>; mail: Record<string, unknown> };
     Object.assign(notification.receipt, receipt);
     notification.mail.source = source;
-    const res = await deliver(
-      signedSes(
-        runtime.url,
-        snsNotification(notification, { snsId: `sns-${sesId}`, at: new Date().toISOString() }),
-      ),
-    );
-    expect(res.status, res.body).toBe(200);
-    await runtime.idle();
+    await receiveSes(runtime, notification, { snsId: `sns-${sesId}`, at: new Date().toISOString() });
   };
   /** An agent's reply on the conversation: where it was sent. */
   const replyTo = async (conversationId: string, key: string) => {

@@ -5,6 +5,7 @@ import { mergeRepository } from '#shared/store/merge-repository.js';
 import { privacyRepository } from '#shared/store/privacy-repository.js';
 import { documentClient } from '#shared/store/sdk-documents.js';
 import { DynamoFaults, SimulatedCrash } from '../support/dynamo-faults.js';
+import { customerIdOf } from '../support/open-conversation.js';
 import { SECRETS, startTestRuntime } from '../support/runtime.js';
 import { inspectionClient, scanTable } from '../support/table-snapshot.js';
 import { deliver, signedMeta, whatsappText } from '../support/webhooks.js';
@@ -37,14 +38,7 @@ describe('local runtime: an unmerge and an erasure of the same customers', () =>
     );
     await runtime.idle();
   };
-  const customerOf = async (phone: string) => {
-    const id = await runtime.store.customers.findCustomerId(
-      { kind: 'phone', value: `+${phone}` },
-      { consistent: true },
-    );
-    if (!id) throw new Error(`no customer for +${phone}`);
-    return id;
-  };
+  const customerOf = (phone: string) => customerIdOf(runtime, phone);
   /** Two customers, the first merged into the second, and two messages of the first while merged. */
   const mergedPair = async (tag: string) => {
     const [source, target] = [`1415555${tag}1`, `1415555${tag}2`];

@@ -4,6 +4,7 @@ import { dynamoRepositories } from '#shared/store/dynamo-repositories.js';
 import { mergeRepository } from '#shared/store/merge-repository.js';
 import { documentClient } from '#shared/store/sdk-documents.js';
 import { DynamoFaults, SimulatedCrash } from '../support/dynamo-faults.js';
+import { customerIdOf } from '../support/open-conversation.js';
 import { SECRETS } from '../support/runtime.js';
 import { type Item, inspectionClient, scanTable } from '../support/table-snapshot.js';
 import { useThrottledRuntime } from '../support/throttled-runtime.js';
@@ -32,14 +33,7 @@ describe('local runtime: an unmerge gives the source back what it sent while mer
     await env.runtime.idle();
   };
   const table = () => scanTable(env.inspect, TABLE);
-  const customerOf = async (phone: string) => {
-    const id = await env.runtime.store.customers.findCustomerId(
-      { kind: 'phone', value: `+${phone}` },
-      { consistent: true },
-    );
-    if (!id) throw new Error(`no customer for +${phone}`);
-    return id;
-  };
+  const customerOf = (phone: string) => customerIdOf(env.runtime, phone);
   /** Where each copy of an item (or its raw payload aside) is, by partition. */
   const partitionsOf = (items: Item[], id: string) =>
     items

@@ -1,12 +1,12 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { EventsPage } from '#shared/domain/live/events.js';
 import { seqAt } from '#shared/domain/live/seq.js';
 import type { OutboxEntry } from '#shared/domain/outbox.js';
 import type { TimelineItem } from '#shared/domain/timeline.js';
-import type { LocalRuntime } from '#shared/local/runtime.js';
+import { agentCaller } from '../support/agent-api.js';
 import { type RecordedCall, recordCalls } from '../support/call-recorder.js';
-import { startTestRuntime } from '../support/runtime.js';
 import { inspectionClient, scanTable } from '../support/table-snapshot.js';
+import { useTestRuntime } from '../support/test-runtime.js';
 import { deliver, IG_ACCOUNT, signedMeta } from '../support/webhooks.js';
 
 const SECRET = 'watermark-secret';
@@ -37,7 +37,6 @@ function metaEvent(channel: Channel, person: string, ms: number, event: Record<s
  * reference item for it. Counted on the real DynamoDB API (dynalite) through the local runtime.
  */
 describe('local runtime: Messenger and Instagram watermark receipts', () => {
-  let runtime: LocalRuntime;
   const calls: RecordedCall[] = [];
   let person = 5550001000;
   /** The runtime's time: it moves a second at a time, when the test says so. */
@@ -47,19 +46,14 @@ describe('local runtime: Messenger and Instagram watermark receipts', () => {
     return now;
   };
 
-  beforeAll(async () => {
-    runtime = await startTestRuntime({
-      env: { META_APP_SECRET: SECRET, AGENT_TOKENS: `agent-wm:${TOKEN}` },
-      clock: { now: () => new Date(now) },
-      live: true,
-      dynamoClient: (c) => {
-        recordCalls(c, calls);
-        return c;
-      },
-    });
-  }, 30_000);
-  afterAll(async () => {
-    await runtime?.close();
+  const runtime = useTestRuntime({
+    env: { META_APP_SECRET: SECRET, AGENT_TOKENS: `agent-wm:${TOKEN}` },
+    clock: { now: () => new Date(now) },
+    live: true,
+    dynamoClient: (c) => {
+      recordCalls(c, calls);
+      return c;
+    },
   });
 
   const post = async (payload: unknown) => {
@@ -67,15 +61,7 @@ describe('local runtime: Messenger and Instagram watermark receipts', () => {
     expect(res.status).toBe(200);
     await runtime.idle();
   };
-  const api = async <T>(method: string, path: string, body?: unknown): Promise<T> => {
-    const res = await fetch(`${runtime.url}${path}`, {
-      method,
-      headers: { Authorization: `Bearer ${TOKEN}`, 'content-type': 'application/json' },
-      ...(body ? { body: JSON.stringify(body) } : {}),
-    });
-    expect(res.status).toBeLessThan(300);
-    return (await res.json()) as T;
-  };
+  const api = agentCaller(() => runtime.url, TOKEN);
 
   /** A new person writes; an agent answers `replies` times: the outbox entries, in order. */
   const conversation = async (channel: Channel, replies: string[]) => {

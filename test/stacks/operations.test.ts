@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest';
 import * as z from 'zod';
 import { ApiStack, statefulInputs } from '../../stacks/api-stack.js';
 import { mailConsumer, StatefulStack } from '../../stacks/stateful-stack.js';
+import { API_FUNCTION_IDS } from '../support/api-functions.js';
 import { appWith, executeApiUrlOf, logicalId } from '../support/cdk-app.js';
 
 // Issue 13, items 11 to 13: operators see failure, one channel's flood cannot starve the others, and
@@ -174,24 +175,7 @@ describe('the queue alarms', () => {
 
 describe('the function alarms', () => {
   const list = alarms(api, (v) => resolveImports(v));
-  const functionIds = [
-    'WhatsApp',
-    'Meta',
-    'TwilioSms',
-    'TwilioVoice',
-    'Ses',
-    'SesMail',
-    'Resolver',
-    'AgentApi',
-    'Sender',
-    'Timers',
-    'Events',
-    'Webhooks',
-    'Live',
-    'LiveStream',
-    'Webchat',
-    'WebchatLive',
-  ];
+  const functionIds = API_FUNCTION_IDS;
 
   it.each(functionIds.flatMap((id) => [[id, 'Errors'] as const, [id, 'Throttles'] as const]))(
     'raises an alarm on any of %s’s %s, to the alarm topic',

@@ -7,6 +7,7 @@ import { tableDefinition } from '#shared/store/table.js';
 import { ApiStack, statefulInputs } from '../../stacks/api-stack.js';
 import { providerSecretKeys, providerSecretTemplateKeys, signingSecretKeys } from '../../stacks/secrets.js';
 import { inboundConsumer, mailConsumer, StatefulStack } from '../../stacks/stateful-stack.js';
+import { API_FUNCTION_IDS, TABLE_FUNCTION_IDS } from '../support/api-functions.js';
 import { appWith, executeApiUrlOf, logicalId } from '../support/cdk-app.js';
 
 // No email configured: the first deploy of most users.
@@ -622,24 +623,7 @@ describe('ThreadlineStateful with email configured', () => {
 });
 
 describe('ThreadlineApi', () => {
-  const functionIds = [
-    'WhatsApp',
-    'Meta',
-    'TwilioSms',
-    'TwilioVoice',
-    'Ses',
-    'SesMail',
-    'Resolver',
-    'AgentApi',
-    'Sender',
-    'Timers',
-    'Events',
-    'Webhooks',
-    'Live',
-    'LiveStream',
-    'Webchat',
-    'WebchatLive',
-  ];
+  const functionIds = API_FUNCTION_IDS;
   const timersSettings = {
     TIMERS_QUEUE_URL: { Ref: logicalId(statefulStack, 'TimersQueue') },
     TIMERS_QUEUE_ARN: { 'Fn::GetAtt': [logicalId(statefulStack, 'TimersQueue'), 'Arn'] },
@@ -1082,18 +1066,7 @@ describe('ThreadlineApi', () => {
 
   /** The functions that delete items: erasure, merges and webhook subscriptions (agent API), sockets gone. */
   const deleters = ['AgentApi', 'Live', 'LiveStream', 'WebchatLive'];
-  const tableFunctionIds = [
-    'Resolver',
-    'AgentApi',
-    'Sender',
-    'Timers',
-    'Events',
-    'Webhooks',
-    'Live',
-    'LiveStream',
-    'Webchat',
-    'WebchatLive',
-  ];
+  const tableFunctionIds = TABLE_FUNCTION_IDS;
 
   it.each(tableFunctionIds)('grants %s the item calls its code makes, never Scan or BatchWriteItem', (id) => {
     const actions = allActions(id).filter(

@@ -4,16 +4,36 @@ import type { Customer, TimelineItem } from '#shared/domain/timeline.js';
 /** An API call of the test: method, path, JSON body; answers the parsed body. */
 export type AgentCall = <T>(method: string, path: string, body?: unknown) => Promise<T>;
 
+/** The agent's JSON request, with its bearer token. */
+function agentFetch(url: string, token: string, method: string, body?: unknown): Promise<Response> {
+  return fetch(url, {
+    method,
+    headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+    ...(body ? { body: JSON.stringify(body) } : {}),
+  });
+}
+
 /** An agent's JSON call to the agent API of one runtime; fails the test on a status of 300 or more. */
 export function agentCaller(url: () => string, token: string): AgentCall {
   return async <T>(method: string, path: string, body?: unknown): Promise<T> => {
-    const res = await fetch(`${url()}${path}`, {
-      method,
-      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
-      ...(body ? { body: JSON.stringify(body) } : {}),
-    });
+    const res = await agentFetch(`${url()}${path}`, token, method, body);
     expect(res.status, `${method} ${path}`).toBeLessThan(300);
     return (await res.json()) as T;
+  };
+}
+
+/** An API call of the test that answers the status beside the parsed body, checking neither. */
+export type AgentRequest = <T>(
+  method: string,
+  path: string,
+  body?: unknown,
+) => Promise<{ status: number; json: T }>;
+
+/** An agent's JSON call to the agent API of one runtime, for tests of refusals: the status is the test's to check. */
+export function agentRequest(url: () => string, token: string): AgentRequest {
+  return async <T>(method: string, path: string, body?: unknown) => {
+    const res = await agentFetch(`${url()}${path}`, token, method, body);
+    return { status: res.status, json: (await res.json()) as T };
   };
 }
 

@@ -124,6 +124,35 @@ export function instagramText(options: { sender: string; mid: string; at: string
   };
 }
 
+/** A Messenger body with one `messaging[]` message event, from the person or (`echo`) from the Page. */
+export function messengerMessage(options: {
+  page: string;
+  psid: string;
+  ms: number;
+  message: Record<string, unknown>;
+  echo?: boolean;
+}): unknown {
+  const { page, psid, ms, message, echo = false } = options;
+  const [sender, recipient] = echo ? [page, psid] : [psid, page];
+  return {
+    object: 'page',
+    entry: [
+      {
+        id: page,
+        time: ms,
+        messaging: [
+          {
+            sender: { id: sender },
+            recipient: { id: recipient },
+            timestamp: ms,
+            message: echo ? { is_echo: true, ...message } : message,
+          },
+        ],
+      },
+    ],
+  };
+}
+
 /** The form parameters of a Twilio inbound SMS. */
 export function twilioSms(options: { sid: string; from: string; text: string }): Record<string, string> {
   return {

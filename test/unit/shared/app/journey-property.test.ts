@@ -4,6 +4,7 @@ import { receiveEnvelope } from '#shared/app/receive-envelope.js';
 import type { Envelope } from '#shared/domain/envelope.js';
 import { journey } from '../../fakes/journey.js';
 import { MemoryStore } from '../../fakes/memory-store.js';
+import { memoryReceiver } from '../../fakes/receiver.js';
 
 /** The store's state with generated ids replaced by the identity that found them. */
 function snapshot(store: MemoryStore): unknown {
@@ -40,14 +41,8 @@ function snapshot(store: MemoryStore): unknown {
 }
 
 async function run(order: readonly Envelope[]): Promise<unknown> {
-  const store = new MemoryStore();
-  let n = 0;
-  const deps = {
-    store,
-    clock: { now: () => new Date('2025-06-10T14:00:00.000Z') },
-    ids: { customerId: () => `cu_${++n}` },
-  };
-  for (const e of order) await receiveEnvelope(deps, e);
+  const { store, receive } = memoryReceiver('2025-06-10T14:00:00.000Z');
+  for (const e of order) await receive(e);
   return snapshot(store);
 }
 

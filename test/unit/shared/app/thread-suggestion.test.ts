@@ -1,10 +1,9 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { receiveEnvelope } from '#shared/app/receive-envelope.js';
 import { normaliseSesNotification } from '#shared/channels/ses/normalise.js';
 import type { Envelope } from '#shared/domain/envelope.js';
 import { inboundText } from '../../fakes/envelopes.js';
-import { MemoryStore } from '../../fakes/memory-store.js';
+import { memoryReceiver } from '../../fakes/receiver.js';
 
 /** An email from `from` with Message-ID `<id>`, answering `<parent>` when given. */
 function mail(id: string, from: string, data: Record<string, unknown> = {}, parent?: string): Envelope {
@@ -20,20 +19,9 @@ function mail(id: string, from: string, data: Record<string, unknown> = {}, pare
   });
 }
 
-function resolver() {
-  const store = new MemoryStore();
-  let n = 0;
-  const deps = {
-    store,
-    clock: { now: () => new Date('2025-06-10T12:00:00.000Z') },
-    ids: { customerId: () => `cu_${++n}` },
-  };
-  return { store, receive: (e: Envelope) => receiveEnvelope(deps, e) };
-}
-
 describe('mail in the thread of another customer', () => {
   it('raises a suggestion with the conversation as evidence, and keeps the mail its sender’s', async () => {
-    const { store, receive } = resolver();
+    const { store, receive } = memoryReceiver();
     const pat = await receive(mail('p1', 'pat@acme.example'));
     const lee = await receive(mail('l1', 'lee@acme.example', {}, 'p1'));
     expect(lee.customerId).not.toBe(pat.customerId);
@@ -46,7 +34,7 @@ describe('mail in the thread of another customer', () => {
   });
 
   it('raises none for quarantined mail', async () => {
-    const { store, receive } = resolver();
+    const { store, receive } = memoryReceiver();
     await receive(mail('p1', 'pat@acme.example'));
     await receive(mail('l1', 'lee@acme.example', { quarantined: true }, 'p1'));
     expect(store.suggestions.size).toBe(0);
@@ -76,7 +64,7 @@ async function peerMail(name: string, dmarc?: 'PASS' | 'FAIL'): Promise<Envelope
 
 describe('real mail in the thread of another customer', () => {
   it('raises a suggestion for a person’s reply whose From DMARC vouched for (the control)', async () => {
-    const { store, receive } = resolver();
+    const { store, receive } = memoryReceiver();
     await receive(mail(PARENT, 'pat@shop.example'));
     const sony = await peerMail('reply', 'PASS');
     expect(sony.kind === 'message' && sony.data?.inReplyTo).toBe(`<${PARENT}>`);
@@ -88,7 +76,7 @@ describe('real mail in the thread of another customer', () => {
     ['auto_reply', 'X-Autoreply: yes'],
     ['auto_reply_with_auto_submitted', 'Auto-Submitted: auto-generated'],
   ])('raises none for an automatic mail (%s: %s)', async (name) => {
-    const { store, receive } = resolver();
+    const { store, receive } = memoryReceiver();
     const pat = await receive(mail(PARENT, 'pat@shop.example'));
     const auto = await peerMail(name, 'PASS');
     expect(auto.kind === 'message' && auto.data?.autoReply).toBe(true);
@@ -101,7 +89,7 @@ describe('real mail in the thread of another customer', () => {
     ['no DMARC verdict and no aligned SPF pass (fromUnverified: not_aligned)', undefined],
     ['a DMARC failure (fromUnverified: dmarc_fail)', 'FAIL' as const],
   ])('raises none for mail whose From nothing vouched for: %s', async (_n, dmarc) => {
-    const { store, receive } = resolver();
+    const { store, receive } = memoryReceiver();
     await receive(mail(PARENT, 'pat@shop.example'));
     const sony = await peerMail('reply', dmarc);
     expect(sony.kind === 'message' && sony.data?.fromUnverified).toBe(dmarc ? 'dmarc_fail' : 'not_aligned');

@@ -1,9 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { receiveEnvelope } from '#shared/app/receive-envelope.js';
 import type { Envelope } from '#shared/domain/envelope.js';
 import { routableKind } from '#shared/domain/routing/routable.js';
 import { inboundText } from '../../fakes/envelopes.js';
-import { MemoryStore } from '../../fakes/memory-store.js';
+import { memoryReceiver } from '../../fakes/receiver.js';
 
 const address = { kind: 'email', value: 'dana@example.com' } as const;
 
@@ -20,20 +19,9 @@ function mail(sesId: string, authenticated: boolean, occurredAt = '2025-06-10T10
   });
 }
 
-function resolver() {
-  const store = new MemoryStore();
-  let n = 0;
-  const deps = {
-    store,
-    clock: { now: () => new Date('2025-06-10T12:00:00.000Z') },
-    ids: { customerId: () => `cu_${++n}` },
-  };
-  return { store, receive: (e: Envelope) => receiveEnvelope(deps, e) };
-}
-
 describe('unauthenticated mail (SPF and DKIM both failed)', () => {
   it('goes to its own customer, never the holder of the address, which becomes a suggestion', async () => {
-    const { store, receive } = resolver();
+    const { store, receive } = memoryReceiver();
     const real = await receive(mail('ses-real', true));
     const spoofed = await receive(mail('ses-spoof', false));
     expect(spoofed.customerId).not.toBe(real.customerId);
@@ -50,7 +38,7 @@ describe('unauthenticated mail (SPF and DKIM both failed)', () => {
   });
 
   it('does not claim an address nobody holds: whoever proves it later meets the suggestion', async () => {
-    const { store, receive } = resolver();
+    const { store, receive } = memoryReceiver();
     const spoofed = await receive(mail('ses-spoof', false));
     expect(store.identities.size).toBe(0);
     const real = await receive(mail('ses-real', true));

@@ -119,7 +119,8 @@ async function placeOnTimeline(deps: ResolverDeps, resolving: Resolving): Promis
 
   let item = toTimelineItem(envelope, customerId, placement.conversationId);
   // Timed at or before the resolve it came after: its receipt decides the reopen, kept for redeliveries.
-  if (placement.late && inbound) item = { ...item, receivedAt: now };
+  // Read after the profile that showed the resolve, so it is later than the resolve however close.
+  if (placement.late && inbound) item = { ...item, receivedAt: deps.clock.now().toISOString() };
   // Once per provider event, whenever it is delivered: a redelivery lands on the first one's place.
   const placed = await deps.store.placeTimelineItem(item, envelope.raw, once);
   // The echo of a reply we sent: the reply is on the timeline, and changed its conversation already.

@@ -1,5 +1,5 @@
 import type { TrackClock } from '../domain/clock-ports.js';
-import { isQuietInbound, placeEvent, threadId, threadParents } from '../domain/conversation.js';
+import { keptPlacement, placeEvent, threadId, threadParents } from '../domain/conversation.js';
 import type { CsatStore } from '../domain/csat/csat-ports.js';
 import type { Envelope, Identity } from '../domain/envelope.js';
 import { earlierIdentities, type PhoneOptions, whatsappAddressOf } from '../domain/identity.js';
@@ -120,6 +120,9 @@ async function placeOnTimeline(deps: ResolverDeps, resolving: Resolving): Promis
   const inbound = isCustomerSpeaking(envelope);
 
   let item = toTimelineItem(envelope, customerId, placement.conversationId);
+  // Timed at or before the resolve it came after: its receipt decides the reopen, kept for redeliveries.
+  // Read after the profile that showed the resolve, so it is later than the resolve however close.
+  if (placement.late && inbound) item = { ...item, receivedAt: deps.clock.now().toISOString() };
   // Once per provider event, whenever it is delivered: a redelivery lands on the first one's place.
   const placed = await deps.store.placeTimelineItem(item, envelope.raw, once);
   // The echo of a reply we sent: the reply is on the timeline, and changed its conversation already.
@@ -130,8 +133,7 @@ async function placeOnTimeline(deps: ResolverDeps, resolving: Resolving): Promis
     const existing = await deps.store.getTimelineItem(placed.customerId, placed.at, item.id);
     if (existing) item = existing;
     if (existing?.conversationId && existing.conversationId !== placement.conversationId) {
-      const quiet = isQuietInbound(envelope) && existing.conversationId !== profile?.openConversationId;
-      placement = { conversationId: existing.conversationId, reopen: false, ...(quiet ? { quiet } : {}) };
+      placement = keptPlacement(envelope, existing.conversationId, profile?.openConversationId);
     }
   }
   const written = placed.written;
@@ -158,6 +160,7 @@ async function placeOnTimeline(deps: ResolverDeps, resolving: Resolving): Promis
         at: item.at,
         now,
         inbound,
+        receivedAt: item.receivedAt,
         continues: placement.conversationId === profile?.openConversationId,
         listLater: routed,
         // A turn for routing's AI answer limit, counted by the delivery that wrote the message only.
@@ -199,6 +202,9 @@ async function updateCustomer(
     inbound: boolean;
     current: boolean;
     quiet?: boolean | undefined;
+    /** The touch reopened it; `late`: by an event timed at or before the resolve (`Placement.late`). */
+    reopened?: boolean | undefined;
+    late?: boolean | undefined;
     whatsappAddress?: string | null;
   },
 ): Promise<boolean> {
@@ -225,7 +231,9 @@ async function updateCustomer(
     inbound: placed.inbound,
     mentioned,
     name: nameToKeep(resolving),
-    ...(placed.current && !placed.quiet ? {} : { stale: true }),
+    // Older than the resolve it reopened the conversation after: not current, but held open.
+    ...(placed.current && !placed.quiet && !placed.late ? {} : { stale: true }),
+    ...(placed.reopened && placed.late ? { holdOpen: true } : {}),
     typedEmail: typedIdentities(envelope)[0]?.value,
     ...(placed.whatsappAddress !== undefined ? { whatsappAddress: placed.whatsappAddress } : {}),
   };
@@ -300,11 +308,13 @@ async function resolveCustomerEvent(
   }
   const { item, placement, written, inbound, conversation, current } = placed;
   const { conversationId } = placement;
+  // What the touch wrote, not what the placement meant: a resolve after the message keeps it resolved.
+  const reopened = placement.reopen && current;
   const touched = await updateCustomer(deps, resolving, claimed, {
-    conversationId,
+    ...placement,
     inbound,
     current,
-    quiet: placement.quiet,
+    reopened,
     ...(whatsappAddress !== undefined ? { whatsappAddress } : {}),
   });
   deps.log?.('info', written ? 'timeline item written' : 'duplicate envelope, already on the timeline', {
@@ -331,13 +341,12 @@ async function resolveCustomerEvent(
   if (inbound && deps.track) {
     const tracked = item.conversationId ?? conversationId;
     const seen = conversation?.conversation.id === tracked ? conversation.conversation : undefined;
-    const reopened = placement.reopen ? { reopened: true } : {};
     await deps.track({
       type: 'inbound',
       conversationId: tracked,
       at: item.at,
       conversation: seen,
-      ...reopened,
+      ...(reopened ? { reopened } : {}),
     });
   }
   return { customerId, conversationId, written };

@@ -60,6 +60,19 @@ export interface Placement {
    * as it is: automatic or quarantined mail, which waits for no one (`isQuietInbound`).
    */
   quiet?: true;
+  /**
+   * A reopen by an event timed at or before the resolution (the same second, or sent before it and
+   * received after it): the resolver's receipt time, not the event's, decides whether it reopens.
+   */
+  late?: true;
+}
+
+/**
+ * A voicemail's transcription: it completes a voicemail already on the timeline (Twilio sends it
+ * later, often after an agent has dealt with the voicemail), so it is no new word from the customer.
+ */
+export function completesVoicemail(envelope: Envelope): boolean {
+  return envelope.kind === 'call' && envelope.event === 'transcription';
 }
 
 /**
@@ -75,7 +88,9 @@ export function isQuietInbound(envelope: Envelope): boolean {
  * Places an event: in the conversation its email thread names, else the open one, else the last one
  * when the customer writes again within `reopenWindowMs` of its resolution, else a new one. Quiet
  * inbound mail (`isQuietInbound`) reopens nothing: a thread's resolved conversation, or else the last
- * one, keeps it as it is (`quiet`); it opens a conversation only for a customer who has none.
+ * one, keeps it as it is (`quiet`); it opens a conversation only for a customer who has none. A
+ * voicemail's transcription (`completesVoicemail`) goes quietly beside it: the open conversation, else
+ * the last one, changed in nothing. A reopen by an event timed at or before the resolution is `late`.
  */
 export function placeEvent(
   envelope: Envelope,
@@ -86,6 +101,8 @@ export function placeEvent(
 ): Placement {
   const open = profile?.openConversationId;
   const quiet = isQuietInbound(envelope);
+  const besideVoicemail = completesVoicemail(envelope) ? (open ?? profile?.lastConversationId) : undefined;
+  if (besideVoicemail) return { conversationId: besideVoicemail, reopen: false, quiet: true };
   if (thread && thread.customerId === customerId) {
     if (quiet && thread.conversationId !== open) {
       return { conversationId: thread.conversationId, reopen: false, quiet: true };
@@ -97,12 +114,26 @@ export function placeEvent(
   if (quiet && last) return { conversationId: last, reopen: false, quiet: true };
   const resolvedAt = profile?.lastResolvedAt;
   const window = reopenWindowMs ?? DEFAULT_REOPEN_WINDOW_MS;
-  if (last && resolvedAt && Date.parse(envelope.occurredAt) - Date.parse(resolvedAt) <= window) {
-    return { conversationId: last, reopen: true };
+  const sinceResolved = resolvedAt ? Date.parse(envelope.occurredAt) - Date.parse(resolvedAt) : undefined;
+  if (last && sinceResolved !== undefined && sinceResolved <= window) {
+    return { conversationId: last, reopen: true, ...(sinceResolved <= 0 ? { late: true as const } : {}) };
   }
   return {
     conversationId: nextConversationId(customerId, last),
     reopen: false,
     previousConversationId: last,
   };
+}
+
+/**
+ * Where a redelivered event stays: the conversation its first delivery put it in, which it reopens no
+ * more; quiet there when `placeEvent` files it so (quiet mail on a conversation not open, a transcription).
+ */
+export function keptPlacement(
+  envelope: Envelope,
+  conversationId: string,
+  open: string | undefined,
+): Placement {
+  const quiet = completesVoicemail(envelope) || (isQuietInbound(envelope) && conversationId !== open);
+  return { conversationId, reopen: false, ...(quiet ? { quiet: true as const } : {}) };
 }

@@ -17,12 +17,13 @@ function recentEnough(stored: string | undefined, at: string): boolean {
 
 /**
  * Whether an event's profile touch would change anything the profile's readers need, judged from the
- * profile the resolver read: a new identity, channel, mention or typed email, another open conversation, a name, a
- * switch of the last inbound channel, or a last-inbound time older than the granularity. A returning
+ * profile the resolver read: a new identity, channel, mention or typed email, another open conversation
+ * (or one to hold open: `holdOpen`), a name, a switch of the last inbound channel, or a last-inbound
+ * time older than the granularity. A returning
  * customer's next message on the same channel a few minutes later changes none of them.
  */
 export function profileTouchNeeded(profile: ProfileState | undefined, touch: ProfileTouch): boolean {
-  if (!profile || touch.name) return true;
+  if (!profile || touch.name || touch.holdOpen) return true;
   const has = (set: readonly string[] | undefined, token: string) => set?.includes(token) === true;
   if (touch.identities.some((identity) => !has(profile.identities, identityToken(identity)))) return true;
   if (!has(profile.channels, touch.channel)) return true;

@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { completesVoicemail } from './conversation.js';
 import type { Channel, Envelope, Identity, StatusEnvelope } from './envelope.js';
 import { canonicalIdentity, type PhoneOptions } from './identity.js';
 import { decodeReplyKey } from './reply-key.js';
@@ -135,14 +136,15 @@ export function unauthenticatedCustomerId(envelope: Envelope): string {
 
 /**
  * Whether the customer is waiting for us: an inbound message or call, a reaction, an edit. Mail that
- * failed the spam, virus or DMARC checks, and auto-replies, are kept on the timeline but wait for no one.
+ * failed the spam, virus or DMARC checks, and auto-replies, are kept on the timeline but wait for no one;
+ * so does a voicemail's transcription (`completesVoicemail`): the voicemail was the customer's word.
  */
 export function isCustomerSpeaking(envelope: Envelope): boolean {
   if (envelope.kind === 'message') {
     if (envelope.data?.quarantined === true || envelope.data?.autoReply === true) return false;
     return envelope.direction === 'inbound';
   }
-  if (envelope.kind === 'call') return envelope.direction === 'inbound';
+  if (envelope.kind === 'call') return envelope.direction === 'inbound' && !completesVoicemail(envelope);
   return envelope.kind === 'reaction' || envelope.kind === 'edit' || envelope.kind === 'delete';
 }
 

@@ -51,6 +51,11 @@ export interface ConversationTouch {
   /** Reopen a resolved conversation (only by an event newer than its resolution). */
   reopen: boolean;
   /**
+   * When the resolver first received the customer's message, for one timed at or before the resolution
+   * it may reopen (`Placement.late`): reopens only if received after it, whatever the order of events.
+   */
+  receivedAt?: string | undefined;
+  /**
    * The profile holds the conversation open already: an inbound event does not start its wait in the
    * touch (the resolver does after routing). Unset, the touch starts it (the conversation's first message).
    */
@@ -91,6 +96,11 @@ export interface ProfileTouch {
   name?: { value: string; at: string } | undefined;
   /** The event is older than its conversation's latest one: it moves no current field of the profile. */
   stale?: boolean | undefined;
+  /**
+   * With `stale`: the event reopened its conversation though older than the profile's last resolution
+   * (sent before it, received after), so the profile holds the conversation open, unless another is.
+   */
+  holdOpen?: boolean | undefined;
   /** The email a web-chat visitor typed (unverified), kept on the profile for agents to see. */
   typedEmail?: string | undefined;
   /**

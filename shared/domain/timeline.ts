@@ -21,6 +21,13 @@ export const TimelineItemSchema = z.object({
   direction: z.optional(DirectionSchema),
   text: z.string().optional(),
   at: z.iso.datetime(),
+  /**
+   * When the resolver first received a customer's message timed at or before the resolve it came after
+   * (WhatsApp times to the second; a phone may send before the resolve and deliver after): that it came
+   * after the resolve, which its time does not say, reopened the conversation. Kept, so a redelivery
+   * decides as the first delivery did.
+   */
+  receivedAt: z.iso.datetime().optional(),
   customerId: z.string(),
   conversationId: z.string().optional(),
   providerMessageId: z.string().optional(),

@@ -21,6 +21,7 @@ import {
 import { fullItems } from './hydrate.js';
 import { Keys, namePartitions } from './keys.js';
 import { getInput } from './params/common.js';
+import { holdOpenConversationInput } from './params/conversations.js';
 import {
   advanceChannelInboundInput,
   changeTagsInputs,
@@ -149,10 +150,16 @@ async function readProfileState(db: DynamoDb, customerId: string): Promise<Profi
   };
 }
 
-/** The stale part of a profile touch: the order-independent sets, the channel's reply window if later. */
+/**
+ * The stale part of a profile touch: the order-independent sets, the channel's reply window if later;
+ * and the conversation a message older than the last resolve reopened, held open unless another is.
+ */
 async function touchStale(db: DynamoDb, touch: ProfileTouch): Promise<Record<string, unknown> | undefined> {
   const out = await updateItem(db, touchProfileInput(db.table, touch, 'stale'));
   if (touch.inbound) await updateItemIf(db, advanceChannelInboundInput(db.table, touch));
+  if (touch.holdOpen) {
+    await updateItemIf(db, holdOpenConversationInput(db.table, touch.customerId, touch.conversationId));
+  }
   return out.Attributes;
 }
 

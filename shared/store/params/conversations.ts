@@ -156,10 +156,23 @@ export function touchConversationInput(
       .join(' '),
     ExpressionAttributeNames: names,
     ExpressionAttributeValues: values,
-    // Never moved back by an older event, and never reopened by one older than the resolution.
-    ConditionExpression:
-      '(attribute_not_exists(lastMessageAt) OR lastMessageAt <= :at) AND (attribute_not_exists(resolvedAt) OR resolvedAt < :at)',
+    ConditionExpression: touchCondition(touch, values),
   };
+}
+
+/**
+ * Never moved back by an older event, and never reopened by one older than the resolution. A reopen by
+ * a message timed at or before it is judged by when the resolver first received it (`receivedAt`):
+ * received after the resolve, the agent never saw it, so it reopens the conversation while it stands
+ * resolved, even past a later event that came before the resolve; a redelivery keeps that first time.
+ */
+function touchCondition(touch: ConversationTouch, values: Record<string, unknown>): string {
+  if (!touch.reopen || touch.receivedAt === undefined) {
+    return '(attribute_not_exists(lastMessageAt) OR lastMessageAt <= :at) AND (attribute_not_exists(resolvedAt) OR resolvedAt < :at)';
+  }
+  values[':received'] = touch.receivedAt;
+  values[':resolved'] = 'resolved';
+  return '(attribute_not_exists(lastMessageAt) OR lastMessageAt <= :at OR #status = :resolved) AND (attribute_not_exists(resolvedAt) OR resolvedAt < :received)';
 }
 
 /**

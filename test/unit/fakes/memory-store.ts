@@ -146,9 +146,14 @@ export class MemoryStore implements ResolverStore {
     this.conversations.set(touch.conversationId, row);
     if (touch.inbound) row.channels.add(touch.channel);
     if (touch.previousConversationId) row.previousConversationId ??= touch.previousConversationId;
+    // A reopen by a message timed at or before the resolve is judged by its receipt (`receivedAt`).
+    const late = touch.reopen && touch.receivedAt !== undefined;
+    const received = (late && touch.receivedAt) || touch.at;
     const current =
-      (row.lastMessageAt === undefined || row.lastMessageAt <= touch.at) &&
-      (row.resolvedAt === undefined || row.resolvedAt < touch.at);
+      (row.lastMessageAt === undefined ||
+        row.lastMessageAt <= touch.at ||
+        (late && row.status === 'resolved')) &&
+      (row.resolvedAt === undefined || row.resolvedAt < received);
     if (!current) return { current: false };
     row.lastMessageAt = touch.at;
     if (touch.reopen) {
@@ -187,7 +192,10 @@ export class MemoryStore implements ResolverStore {
       !touch.stale &&
       (p.lastEventAt === undefined || p.lastEventAt <= touch.at) &&
       (p.lastResolvedAt === undefined || p.lastResolvedAt < touch.at);
-    if (!current) return;
+    if (!current) {
+      if (touch.holdOpen) p.openConversationId ??= touch.conversationId;
+      return;
+    }
     p.openConversationId = touch.conversationId;
     p.lastEventAt = touch.at;
     if (touch.inbound) {

@@ -35,6 +35,18 @@ function normalised(store: MemoryStore): unknown {
   );
 }
 
+/** The agent resolves the customer's open conversation at `at`, as the agent API's writes leave it. */
+function resolve(store: MemoryStore, customerId: string, at: string): void {
+  const profile = store.profiles.get(customerId);
+  const id = profile?.openConversationId;
+  const row = id ? store.conversations.get(id) : undefined;
+  if (!profile || !id || !row) throw new Error(`${customerId} has no open conversation`);
+  Object.assign(row, { status: 'resolved', resolvedAt: at });
+  delete row.waitingSince;
+  delete profile.openConversationId;
+  Object.assign(profile, { lastConversationId: id, lastResolvedAt: at });
+}
+
 describe('receiveEnvelope', () => {
   it('creates a customer on first contact and puts the message on their timeline', async () => {
     const d = deps();
@@ -98,6 +110,48 @@ describe('receiveEnvelope', () => {
       expect(normalised(crashed.store), `crash at write ${k}`).toEqual(normalised(clean.store));
       expect(crashed.store.profiles.size).toBe(1);
     }
+  });
+
+  it('reopens on a message timed before the resolve but received after it, once, whatever write a crash stops at', async () => {
+    // Sent at 20:59:50 (WhatsApp's whole second), delivered at 21:00:00, after the 20:59:50.400 resolve.
+    const late = inboundText({ providerMessageId: 'wamid.LATE', occurredAt: '2025-06-08T20:59:50.000Z' });
+    const resolvedCustomer = async () => {
+      const d = deps();
+      await receiveEnvelope(d, inboundText());
+      resolve(d.store, 'cu_1', '2025-06-08T20:59:50.400Z');
+      d.store.writes = 0;
+      return d;
+    };
+    const clean = await resolvedCustomer();
+    await receiveEnvelope(clean, late);
+    const conversationId = nextConversationId('cu_1', undefined);
+    expect(clean.store.conversations.get(conversationId)).toMatchObject({
+      status: 'open',
+      waitingSince: '2025-06-08T20:59:50.000Z',
+    });
+    expect(clean.store.profiles.get('cu_1')?.openConversationId).toBe(conversationId);
+    expect(clean.store.timeline('cu_1').at(-1)).toMatchObject({
+      id: 'whatsapp:wamid.LATE',
+      receivedAt: '2025-06-08T21:00:00.000Z',
+    });
+
+    for (let k = 1; k <= clean.store.writes; k++) {
+      const crashed = await resolvedCustomer();
+      crashed.store.failOnWrite = k;
+      await receiveEnvelope(crashed, late).catch(() => undefined);
+      crashed.store.failOnWrite = undefined;
+      await receiveEnvelope(crashed, late);
+      expect(normalised(crashed.store), `crash at write ${k}`).toEqual(normalised(clean.store));
+      expect(crashed.store.conversations.get(conversationId), `crash at write ${k}`).toMatchObject({
+        status: 'open',
+      });
+    }
+
+    // Resolved again, the same message delivered again reopens nothing: it was placed, and seen.
+    resolve(clean.store, 'cu_1', '2025-06-08T21:00:05.000Z');
+    await receiveEnvelope(clean, late);
+    expect(clean.store.conversations.get(conversationId)?.status).toBe('resolved');
+    expect(clean.store.profiles.get('cu_1')?.openConversationId).toBeUndefined();
   });
 
   it('moves an outbound message forward only, whatever order its statuses arrive in', async () => {

@@ -50,6 +50,33 @@ describe('conversation params', () => {
     expect(input.ConditionExpression).toContain('(attribute_not_exists(resolvedAt) OR resolvedAt < :at)');
   });
 
+  it('judges a reopen by a message timed at or before the resolution by when it was first received', () => {
+    const touch = {
+      conversationId: 'cv_1',
+      customerId: 'cu_1',
+      channel: 'whatsapp' as const,
+      at: '2025-06-10T09:00:00.000Z',
+      now: '2025-06-10T09:00:03.000Z',
+      inbound: true,
+      reopen: true,
+      receivedAt: '2025-06-10T09:00:02.000Z',
+    };
+    const input = touchConversationInput('t', touch, 'current');
+    expect(input.ConditionExpression).toBe(
+      '(attribute_not_exists(lastMessageAt) OR lastMessageAt <= :at OR #status = :resolved) AND (attribute_not_exists(resolvedAt) OR resolvedAt < :received)',
+    );
+    expect(input.ExpressionAttributeValues).toMatchObject({
+      ':at': '2025-06-10T09:00:00.000Z',
+      ':received': '2025-06-10T09:00:02.000Z',
+      ':resolved': 'resolved',
+    });
+    expect(input.UpdateExpression).toContain('waitingSince = :at');
+    // A touch that reopens nothing keeps judging by the event's own time.
+    const open = touchConversationInput('t', { ...touch, reopen: false }, 'current');
+    expect(open.ConditionExpression).toContain('resolvedAt < :at');
+    expect(open.ExpressionAttributeValues).not.toHaveProperty(':received');
+  });
+
   it('filters the inbox for unassigned conversations of a queue', () => {
     const input = queryInboxInput(
       't',

@@ -197,21 +197,33 @@ function useCurrent(api: Api, subscribe: Subscribe, live: { current: LiveClient 
     setWanted(c?.id);
     setCurrent(c);
   };
+  /**
+   * A newer copy of a conversation (an action's answer, the view's profile read): it replaces that
+   * conversation only while it is the one shown. An answer for the conversation just left (Back, `j`, a
+   * click) can land after the console turned to the next one, and it must not turn it back: the
+   * address would name one conversation and the view show another until the agent moved again.
+   */
+  const update = (c: Conversation) => setCurrent((shown) => (shown?.id === c.id ? c : shown));
+  /**
+   * A conversation read for the address (the inbox's row, a pasted link's fetch): shown when the address
+   * names it still (read at the moment it lands, not as it was when the read was asked) and it is not
+   * shown already (a copy kept by this tab, or one updated since, is not replaced by an older row).
+   */
+  const named = (c: Conversation) =>
+    setCurrent((shown) => (shown?.id !== c.id && conversationInAddress() === c.id ? c : shown));
   /** The inbox's rows: the conversation the address names, when it was not opened in this tab before. */
   const found = (list: Conversation[]) => {
-    if (wanted && current?.id !== wanted) {
-      const c = list.find((x) => x.id === wanted);
-      if (c) setCurrent(c);
-    }
+    const c = wanted ? list.find((x) => x.id === wanted) : undefined;
+    if (c) named(c);
   };
   const known = !!wanted && (current?.id === wanted || rememberedConversation(wanted) !== undefined);
-  const link = useLinkedConversation(api, wanted, known, setCurrent);
+  const link = useLinkedConversation(api, wanted, known, named);
   const resolve = async () => {
     if (!current) return;
     const path = `/api/conversations/${current.id}/${current.status === 'open' ? 'resolve' : 'reopen'}`;
-    setCurrent(await api.send<Conversation>('POST', path));
+    update(await api.send<Conversation>('POST', path));
   };
-  return { current, link, setCurrent, open, found, resolve };
+  return { current, link, update, open, found, resolve };
 }
 
 const NO_FILTER: Filters = { status: 'open', assignee: '', queue: '', channel: '', sort: 'waiting' };
@@ -280,7 +292,7 @@ function Console(props: { config: ConsoleConfig; session: Session; onSignOut(): 
   const { subscribe, status, reloads, presence, live } = useLive(props.config, api);
   const [filters, setFilters] = useState<Filters>(NO_FILTER);
   const [list, setList] = useState<Conversation[]>([]);
-  const { current, link, setCurrent, open, found, resolve } = useCurrent(api, subscribe, live);
+  const { current, link, update, open, found, resolve } = useCurrent(api, subscribe, live);
   const { agents, saved } = useAgents(api, subscribe);
   const queues = useMemo(() => knownQueues(agents, list), [agents, list]);
   const [help, setHelp] = useState(false);
@@ -319,7 +331,7 @@ function Console(props: { config: ConsoleConfig; session: Session; onSignOut(): 
           api={api}
           session={session}
           conversation={current}
-          onConversation={setCurrent}
+          onConversation={update}
           onOpen={open}
           onBack={() => {
             back(current.id);

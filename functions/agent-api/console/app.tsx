@@ -8,6 +8,7 @@ import { type LinkState, useLinkedConversation } from './linked-conversation.js'
 import { LiveClient, type LiveEvent, type LiveStatus } from './live.js';
 import {
   conversationInAddress,
+  forgetCustomers,
   rememberConversation,
   rememberedConversation,
   showInAddress,
@@ -96,11 +97,15 @@ function useLive(config: ConsoleConfig, api: Api) {
   const [reloads, setReloads] = useState(0);
   const { presence, apply } = usePresence();
   const live = useRef<LiveClient>();
+  /** An event the console learnt from an answer of its own (an erasure), told as the socket would. */
+  const publish = useCallback((event: LiveEvent) => {
+    for (const listener of listeners.current) listener(event);
+  }, []);
   useEffect(() => {
     const client = new LiveClient(liveUrl(config), api, {
       onEvent: (event) => {
         apply(event);
-        for (const listener of listeners.current) listener(event);
+        publish(event);
       },
       onStatus: setStatus,
       onReload: () => setReloads((n) => n + 1),
@@ -110,8 +115,8 @@ function useLive(config: ConsoleConfig, api: Api) {
     (window as unknown as { threadlineLive?: LiveClient }).threadlineLive = client;
     client.connect();
     return () => client.close();
-  }, [api, apply, config]);
-  return { subscribe, status, reloads, presence, live };
+  }, [api, apply, config, publish]);
+  return { subscribe, publish, status, reloads, presence, live };
 }
 
 function Header(props: {
@@ -187,6 +192,8 @@ function useCurrent(api: Api, subscribe: Subscribe, live: { current: LiveClient 
   useEffect(
     () =>
       subscribe((event) => {
+        if (event.type === 'customer.updated' && event.item?.change === 'erased' && event.customerId)
+          forgetCustomers([event.customerId]);
         if (event.type === 'conversation.updated' && event.item?.id)
           setCurrent((c) => (c && c.id === event.item.id ? { ...c, ...conversationFrom(event.item) } : c));
       }),
@@ -289,7 +296,7 @@ function useBackFocus(currentId: string | undefined) {
 function Console(props: { config: ConsoleConfig; session: Session; onSignOut(): void }) {
   const { session } = props;
   const api: Api = useMemo(() => createApi(session.token, props.onSignOut), [session, props.onSignOut]);
-  const { subscribe, status, reloads, presence, live } = useLive(props.config, api);
+  const { subscribe, publish, status, reloads, presence, live } = useLive(props.config, api);
   const [filters, setFilters] = useState<Filters>(NO_FILTER);
   const [list, setList] = useState<Conversation[]>([]);
   const { current, link, update, open, found, resolve } = useCurrent(api, subscribe, live);
@@ -338,6 +345,10 @@ function Console(props: { config: ConsoleConfig; session: Session; onSignOut(): 
             open(undefined);
           }}
           onResolve={resolve}
+          onErased={(ids) => {
+            for (const id of ids)
+              publish({ type: 'customer.updated', customerId: id, item: { change: 'erased' } });
+          }}
           subscribe={subscribe}
           reloads={reloads}
           presence={presence}

@@ -9,6 +9,27 @@ import { ANA, asAna, closeConsole, postMeta, startConsoleRuntime } from './conso
 const FRIDA = { from: '15550004001', name: 'Frida Linked', text: 'Where is parcel 88?' };
 const GUS = { from: '15550004002', name: 'Gus Open', text: 'Do you sell gift cards?' };
 
+/**
+ * Holds the answer of the next customer-profile read until the address changes (Back), then gives it
+ * to the page at once: the view being left gets its answer in the same moment the console turns to the
+ * conversation Back went to, as a slow read on a busy machine or network does now and then.
+ */
+const HOLD_PROFILE_UNTIL_BACK = `(() => {
+  const fetch = window.fetch;
+  let armed = true;
+  window.__held = 0;
+  window.fetch = async (input, init) => {
+    const res = await fetch(input, init);
+    const path = new URL(String(input), location.href).pathname;
+    const profile = path.startsWith('/api/customers/') && path.split('/').length === 4;
+    if (!armed || (init?.method ?? 'GET') !== 'GET' || !profile) return res;
+    const body = await res.text();
+    window.__held++;
+    await new Promise((go) => addEventListener('popstate', () => { armed = false; go(); }, { once: true }));
+    return new Response(body, { status: res.status, headers: res.headers });
+  };
+})()`;
+
 describe('the console: a pasted link to a conversation that is not on the inbox page', () => {
   let runtime: LocalRuntime;
   let browser: Browser;
@@ -63,6 +84,31 @@ describe('the console: a pasted link to a conversation that is not on the inbox 
       await page.close();
     }
   }, 60_000);
+
+  it('shows the conversation Back goes to when the one left gets an answer in that moment', async () => {
+    const { page } = await openLink(resolvedId);
+    try {
+      const head = page.locator('.conversation-head');
+      await page.getByRole('heading', { name: FRIDA.name }).waitFor({ timeout: 30_000 });
+      await head
+        .locator('.meta')
+        .getByText(/^Resolved/)
+        .waitFor({ timeout: 30_000 });
+      await page.evaluate(HOLD_PROFILE_UNTIL_BACK);
+      await page.getByRole('button', { name: /Gus Open/ }).click();
+      await expect.poll(() => page.evaluate<number>('window.__held'), { timeout: 30_000 }).toBe(1);
+      await head.locator('.meta').getByText(/^Open/).waitFor();
+      await page.goBack();
+      await page.getByRole('heading', { name: FRIDA.name }).waitFor({ timeout: 30_000 });
+      await head
+        .locator('.meta')
+        .getByText(/^Resolved/)
+        .waitFor({ timeout: 30_000 });
+      expect(new URL(page.url()).hash).toBe(`#/conversations/${resolvedId}`);
+    } finally {
+      await page.close();
+    }
+  }, 90_000);
 
   it('says "Conversation not found" for a link to no conversation, and the inbox still opens one', async () => {
     const { page } = await openLink('cv_nosuchconversation');

@@ -8,6 +8,8 @@ import { ANA, asAna, postMeta } from './console-support.js';
 
 /** Erased while her conversation is open in two tabs. */
 const ERA = { from: '15550009001', name: 'Era Erased' };
+/** Erased from a tab with no live socket, with a draft written to her. */
+const ELI = { from: '15550009005', name: 'Eli Erased' };
 /** Only a resolved conversation: found by search and reopened. */
 const REO = { from: '15550009002', name: 'Reo Reopened' };
 /** Resolved, but the tab remembers it open, and the first read of her profile fails. */
@@ -43,7 +45,7 @@ describe('the console keeps what it shows fresh: erasure, reopen, the profile re
       env: { AGENT_TOKENS: `${ANA.id}:${ANA.token}:admin` },
     });
     browser = await launchBrowser();
-    for (const [i, p] of [ERA, REO, STA, HEL].entries()) {
+    for (const [i, p] of [ERA, REO, STA, HEL, ELI].entries()) {
       const at = new Date(Date.now() - (10 - i) * 60_000).toISOString();
       await postMeta(
         runtime,
@@ -105,6 +107,9 @@ describe('the console keeps what it shows fresh: erasure, reopen, the profile re
   }
 
   const meta = (page: Page) => page.locator('.conversation-head .meta');
+  /** All the tab keeps in its storage, as text. */
+  const stored = (page: Page) =>
+    page.evaluate<string>('JSON.stringify([{ ...sessionStorage }, { ...localStorage }])');
 
   it('clears the open conversation of a customer once the erasure completes: from the answer, and live in another tab', async () => {
     const era = await rowOf(ERA.name);
@@ -128,10 +133,47 @@ describe('the console keeps what it shows fresh: erasure, reopen, the profile re
         expect(await p.getByText(`Hello from ${ERA.name}`).count()).toBe(0);
         expect(await p.getByRole('form', { name: 'Reply or note' }).count()).toBe(0);
         expect(await p.locator('aside.customer').getByText(ERA.from).count()).toBe(0);
+        await expect.poll(() => stored(p), { timeout: 30_000 }).not.toContain(ERA.name);
       }
       await page.screenshot({ path: '/tmp/console-erased.png' });
     } finally {
       await watcher.close();
+      await page.close();
+    }
+  }, 120_000);
+
+  it('erased from a tab with no live socket: the inbox row, the tab storage and the actions go, and e says why', async () => {
+    const eli = await rowOf(ELI.name);
+    const page = await openConsole({ live: false, conversationId: eli.id });
+    try {
+      const row = page.getByRole('navigation', { name: 'Inbox' }).getByRole('button', { name: /Eli Erased/ });
+      await row.waitFor({ timeout: 30_000 });
+      await page.getByRole('log', { name: 'Messages' }).getByText(`Hello from ${ELI.name}`).waitFor();
+      const reply = page.getByRole('form', { name: 'Reply or note' }).getByLabel('Reply', { exact: true });
+      await reply.fill(`Dear ${ELI.name}, your number ${ELI.from} is noted`);
+      await expect.poll(() => stored(page), { timeout: 10_000 }).toContain(ELI.from);
+      expect(await stored(page)).toContain(ELI.name);
+      page.once('dialog', (d) => void d.accept());
+      const panel = page.locator('aside.customer');
+      await panel.getByRole('button', { name: 'Erase customer' }).click();
+      await panel
+        .getByRole('status')
+        .getByText(/^Erased/)
+        .waitFor({ timeout: 60_000 });
+      await expect.poll(() => row.count(), { timeout: 30_000 }).toBe(0);
+      const kept = await stored(page);
+      expect(kept).not.toContain(ELI.name);
+      expect(kept).not.toContain(ELI.from);
+      const head = page.locator('.conversation-head');
+      expect(await head.locator('.actions button').allTextContents()).toEqual(['Customer']);
+      await head.getByRole('heading', { name: 'Erased customer' }).click();
+      await page.keyboard.press('e');
+      await head
+        .getByRole('alert')
+        .getByText(/customer was erased: there is nothing left to resolve/)
+        .waitFor({ timeout: 30_000 });
+      expect(await page.getByText(/410|Gone/).count()).toBe(0);
+    } finally {
       await page.close();
     }
   }, 120_000);

@@ -8,6 +8,7 @@ import { type LinkState, useLinkedConversation } from './linked-conversation.js'
 import { LiveClient, type LiveEvent, type LiveStatus } from './live.js';
 import {
   conversationInAddress,
+  forgetCustomers,
   rememberConversation,
   rememberedConversation,
   showInAddress,
@@ -96,11 +97,15 @@ function useLive(config: ConsoleConfig, api: Api) {
   const [reloads, setReloads] = useState(0);
   const { presence, apply } = usePresence();
   const live = useRef<LiveClient>();
+  /** An event the console learnt from an answer of its own (an erasure), told as the socket would. */
+  const publish = useCallback((event: LiveEvent) => {
+    for (const listener of listeners.current) listener(event);
+  }, []);
   useEffect(() => {
     const client = new LiveClient(liveUrl(config), api, {
       onEvent: (event) => {
         apply(event);
-        for (const listener of listeners.current) listener(event);
+        publish(event);
       },
       onStatus: setStatus,
       onReload: () => setReloads((n) => n + 1),
@@ -110,8 +115,8 @@ function useLive(config: ConsoleConfig, api: Api) {
     (window as unknown as { threadlineLive?: LiveClient }).threadlineLive = client;
     client.connect();
     return () => client.close();
-  }, [api, apply, config]);
-  return { subscribe, status, reloads, presence, live };
+  }, [api, apply, config, publish]);
+  return { subscribe, publish, status, reloads, presence, live };
 }
 
 function Header(props: {
@@ -187,6 +192,8 @@ function useCurrent(api: Api, subscribe: Subscribe, live: { current: LiveClient 
   useEffect(
     () =>
       subscribe((event) => {
+        if (event.type === 'customer.updated' && event.item?.change === 'erased' && event.customerId)
+          forgetCustomers([event.customerId]);
         if (event.type === 'conversation.updated' && event.item?.id)
           setCurrent((c) => (c && c.id === event.item.id ? { ...c, ...conversationFrom(event.item) } : c));
       }),
@@ -197,21 +204,33 @@ function useCurrent(api: Api, subscribe: Subscribe, live: { current: LiveClient 
     setWanted(c?.id);
     setCurrent(c);
   };
+  /**
+   * A newer copy of a conversation (an action's answer, the view's profile read): it replaces that
+   * conversation only while it is the one shown. An answer for the conversation just left (Back, `j`, a
+   * click) can land after the console turned to the next one, and it must not turn it back: the
+   * address would name one conversation and the view show another until the agent moved again.
+   */
+  const update = (c: Conversation) => setCurrent((shown) => (shown?.id === c.id ? c : shown));
+  /**
+   * A conversation read for the address (the inbox's row, a pasted link's fetch): shown when the address
+   * names it still (read at the moment it lands, not as it was when the read was asked) and it is not
+   * shown already (a copy kept by this tab, or one updated since, is not replaced by an older row).
+   */
+  const named = (c: Conversation) =>
+    setCurrent((shown) => (shown?.id !== c.id && conversationInAddress() === c.id ? c : shown));
   /** The inbox's rows: the conversation the address names, when it was not opened in this tab before. */
   const found = (list: Conversation[]) => {
-    if (wanted && current?.id !== wanted) {
-      const c = list.find((x) => x.id === wanted);
-      if (c) setCurrent(c);
-    }
+    const c = wanted ? list.find((x) => x.id === wanted) : undefined;
+    if (c) named(c);
   };
   const known = !!wanted && (current?.id === wanted || rememberedConversation(wanted) !== undefined);
-  const link = useLinkedConversation(api, wanted, known, setCurrent);
+  const link = useLinkedConversation(api, wanted, known, named);
   const resolve = async () => {
     if (!current) return;
     const path = `/api/conversations/${current.id}/${current.status === 'open' ? 'resolve' : 'reopen'}`;
-    setCurrent(await api.send<Conversation>('POST', path));
+    update(await api.send<Conversation>('POST', path));
   };
-  return { current, link, setCurrent, open, found, resolve };
+  return { current, link, update, open, found, resolve };
 }
 
 const NO_FILTER: Filters = { status: 'open', assignee: '', queue: '', channel: '', sort: 'waiting' };
@@ -277,10 +296,10 @@ function useBackFocus(currentId: string | undefined) {
 function Console(props: { config: ConsoleConfig; session: Session; onSignOut(): void }) {
   const { session } = props;
   const api: Api = useMemo(() => createApi(session.token, props.onSignOut), [session, props.onSignOut]);
-  const { subscribe, status, reloads, presence, live } = useLive(props.config, api);
+  const { subscribe, publish, status, reloads, presence, live } = useLive(props.config, api);
   const [filters, setFilters] = useState<Filters>(NO_FILTER);
   const [list, setList] = useState<Conversation[]>([]);
-  const { current, link, setCurrent, open, found, resolve } = useCurrent(api, subscribe, live);
+  const { current, link, update, open, found, resolve } = useCurrent(api, subscribe, live);
   const { agents, saved } = useAgents(api, subscribe);
   const queues = useMemo(() => knownQueues(agents, list), [agents, list]);
   const [help, setHelp] = useState(false);
@@ -319,13 +338,17 @@ function Console(props: { config: ConsoleConfig; session: Session; onSignOut(): 
           api={api}
           session={session}
           conversation={current}
-          onConversation={setCurrent}
+          onConversation={update}
           onOpen={open}
           onBack={() => {
             back(current.id);
             open(undefined);
           }}
           onResolve={resolve}
+          onErased={(ids) => {
+            for (const id of ids)
+              publish({ type: 'customer.updated', customerId: id, item: { change: 'erased' } });
+          }}
           subscribe={subscribe}
           reloads={reloads}
           presence={presence}

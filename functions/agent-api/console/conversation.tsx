@@ -9,84 +9,16 @@ import {
 } from './api.js';
 import type { Presence, Subscribe } from './app.js';
 import { useConversationData } from './conversation-data.js';
+import { ConversationHead, useHeadActions } from './conversation-head.js';
 import { CustomerPanel } from './customer-panel.js';
-import { channelName, failureText } from './format.js';
 import type { LiveStatus } from './live.js';
+import { forgetCustomers } from './place.js';
 import { ReplyBox } from './reply-box.js';
 import type { Session } from './session.js';
-import { SnoozeControl, snooze, statusText, wake } from './snooze.js';
 import { TimelineEntry } from './timeline-item.js';
-import { TransferForm, type TransferTarget } from './transfer.js';
-import { ErrorNote, focusLost } from './ui.js';
+import { focusLost } from './ui.js';
 import { upsert } from './upsert.js';
 import { VirtualList } from './virtual-list.js';
-
-function ConversationHead(props: {
-  conversation: Conversation;
-  name: string;
-  others: string[];
-  typing: string[];
-  error: string;
-  agents: AgentRow[];
-  queues: string[];
-  customerShown: boolean;
-  onCustomer(): void;
-  onBack(): void;
-  onAssign(body: TransferTarget): Promise<boolean>;
-  onResolve(): void;
-  onSnooze(until: string): void;
-  onWake(): void;
-}) {
-  const { conversation: c } = props;
-  return (
-    <header class="conversation-head">
-      <button type="button" class="back" onClick={props.onBack}>
-        Back to inbox
-      </button>
-      <h2 id="conversation-title" tabIndex={-1}>
-        {props.name}
-      </h2>
-      <p class="meta">
-        {statusText(c.status, c.snoozedUntil)} · {c.assignee ? `assigned to ${c.assignee}` : 'unassigned'}
-        {c.queue ? ` · queue ${c.queue}` : ''} · {c.channels.map(channelName).join(', ')}
-      </p>
-      <div class="actions">
-        <button type="button" onClick={() => props.onAssign({ agentId: 'me' })}>
-          Assign to me
-        </button>
-        <TransferForm
-          agents={props.agents}
-          queues={props.queues}
-          assignee={c.assignee}
-          onTransfer={props.onAssign}
-        />
-        <SnoozeControl
-          status={c.status}
-          snoozedUntil={c.snoozedUntil}
-          onSnooze={props.onSnooze}
-          onWake={props.onWake}
-        />
-        <button type="button" onClick={props.onResolve} aria-keyshortcuts="e">
-          {c.status === 'open' ? 'Resolve' : 'Reopen'}
-        </button>
-        <button
-          type="button"
-          class="customer-toggle"
-          aria-expanded={props.customerShown}
-          aria-controls="customer-panel"
-          onClick={props.onCustomer}
-        >
-          Customer
-        </button>
-      </div>
-      <p class="awareness" aria-live="polite">
-        {props.others.length ? `Also viewing: ${props.others.join(', ')}` : ''}
-        {props.typing.length ? ` · ${props.typing.join(', ')} typing…` : ''}
-      </p>
-      <ErrorNote message={props.error} />
-    </header>
-  );
-}
 
 /**
  * The conversation as the customer's profile has it now (one kept from before a reload may be stale):
@@ -167,62 +99,6 @@ function Timeline(props: { items: TimelineItem[]; loading: boolean }) {
   );
 }
 
-/** Runs an action of the header, keeping its error until the next one (or the live socket is back). */
-function useActions(status: LiveStatus) {
-  const [error, setError] = useState('');
-  useEffect(() => {
-    if (status === 'live') setError('');
-  }, [status]);
-  const act = (work: () => Promise<void>) => {
-    setError('');
-    return work().then(
-      () => true,
-      (e: unknown) => {
-        setError(failureText(e));
-        return false;
-      },
-    );
-  };
-  return { error, act };
-}
-
-/** Runs `work` each time `asked` changes after the first render (a key pressed elsewhere). */
-function useWhenAsked(asked: number | undefined, work: () => void) {
-  const seen = useRef(asked);
-  useEffect(() => {
-    if (asked === seen.current) return;
-    seen.current = asked;
-    work();
-  }, [asked]);
-}
-
-/**
- * The header's actions on the conversation (assign, resolve, snooze, wake), each showing its failure in
- * the header; `e` pressed elsewhere resolves through the same path.
- */
-function useHeadActions(
-  api: Api,
-  id: string,
-  props: {
-    status: LiveStatus;
-    onConversation(c: Conversation): void;
-    onResolve(): Promise<void>;
-    resolveAsked: number | undefined;
-  },
-) {
-  const { error, act } = useActions(props.status);
-  useWhenAsked(props.resolveAsked, () => void act(props.onResolve));
-  const update = (work: () => Promise<Conversation>) => act(async () => props.onConversation(await work()));
-  return {
-    error,
-    onAssign: (body: TransferTarget) =>
-      update(() => api.send<Conversation>('POST', `/api/conversations/${id}/assign`, body)),
-    onResolve: () => void act(props.onResolve),
-    onSnooze: (until: string) => void update(() => snooze(api, id, until)),
-    onWake: () => void update(() => wake(api, id)),
-  };
-}
-
 /**
  * Keeps the conversation's status as the customer's profile has it, without letting an older profile
  * put back a status changed since. A read asked before the status last changed (a Reopen's answer, a
@@ -254,6 +130,21 @@ function useProfileStatus(
   }, [data.customer]);
 }
 
+/**
+ * Once the customer is erased, the tab forgets what it kept of them: the conversation remembered and
+ * the drafts of every conversation of theirs the timeline named (a draft may sit under a newer one).
+ */
+function useForgetErased(erased: boolean, c: Conversation, items: readonly TimelineItem[]) {
+  useEffect(() => {
+    if (!erased) return;
+    const conversations = new Set([
+      c.id,
+      ...items.flatMap((i) => (i.conversationId ? [i.conversationId] : [])),
+    ]);
+    forgetCustomers([c.customerId], [...conversations]);
+  }, [erased]);
+}
+
 /** What the conversation view is given. */
 interface ConversationProps {
   api: Api;
@@ -264,6 +155,8 @@ interface ConversationProps {
   onOpen(c: Conversation): void;
   onBack(): void;
   onResolve(): Promise<void>;
+  /** The customer was erased, as learnt here (the erasure's answer, an action's `410`): every customer it erased. */
+  onErased(customerIds: string[]): void;
   subscribe: Subscribe;
   reloads: number;
   presence: Presence;
@@ -307,14 +200,22 @@ function ConversationBody(
 export function ConversationView(props: ConversationProps) {
   const { api, conversation: c } = props;
   const data = useConversationData(api, c.customerId, props.subscribe, props.reloads);
-  const actions = useHeadActions(api, c.id, props);
+  const erased = (ids: string[]) => {
+    data.setErased(true);
+    props.onErased(ids);
+  };
+  const actions = useHeadActions(api, c.id, {
+    ...props,
+    erased: data.erased,
+    onGone: () => erased([c.customerId]),
+  });
+  useForgetErased(data.erased, c, data.items);
   const [customerShown, setCustomerShown] = useState(false);
   usePaneFocus(customerShown);
   useProfileStatus(c, data, props.onConversation);
   const { others, typing } = awareness(props.presence, c.id, props.session.agentId);
   return (
     <>
-      {/* An erased customer's: the styles hide the status and the actions, nothing is left to act on. */}
       <main class={`conversation${data.erased ? ' erased' : ''}`} aria-labelledby="conversation-title">
         <ConversationHead
           conversation={c}
@@ -325,6 +226,7 @@ export function ConversationView(props: ConversationProps) {
           }
           others={others}
           typing={typing}
+          erased={data.erased}
           agents={props.agents}
           queues={props.queues}
           customerShown={customerShown}
@@ -349,7 +251,7 @@ export function ConversationView(props: ConversationProps) {
           current={c.id}
           currentOpen={c.status === 'open'}
           erased={data.erased}
-          onErased={() => data.setErased(true)}
+          onErased={erased}
           onOpen={props.onOpen}
           shown={customerShown}
           onClose={() => setCustomerShown(false)}

@@ -120,7 +120,7 @@ async function eraseAll(
   api: Api,
   customerId: string,
   show: (state: Erasing) => void,
-  onErased: () => void,
+  onErased: (customerIds: string[]) => void,
 ): Promise<void> {
   let deleted = 0;
   show({ text: 'Erasing…', busy: true });
@@ -137,7 +137,7 @@ async function eraseAll(
     }
     deleted = answer.timelineItems;
     if (answer.complete) {
-      onErased();
+      onErased(answer.customerIds);
       return show({
         text: `Erased: ${answer.customerIds.length} customer(s), ${answer.timelineItems.toLocaleString('en')} timeline items, ${answer.conversations} conversation(s).`,
       });
@@ -161,7 +161,7 @@ function AdminTools(props: {
   api: Api;
   customer: CustomerView;
   erased: boolean;
-  onErased(): void;
+  onErased(customerIds: string[]): void;
   run(work: () => Promise<unknown>): void;
 }) {
   const { api, customer, erased } = props;
@@ -325,7 +325,7 @@ export function CustomerPanel(props: {
   currentOpen: boolean;
   /** The customer was erased: nothing about them is shown any more. */
   erased: boolean;
-  onErased(): void;
+  onErased(customerIds: string[]): void; // every customer the erasure completed here erased
   /** Opens one of the customer's conversations (read by its id: a resolved one too). */
   onOpen(conversation: Conversation): void;
   shown: boolean;

@@ -42,7 +42,7 @@ async function readPages(api: Api, filters: Filters, pages: number) {
 /**
  * Loads the inbox a page at a time (each conversation with its customer's summary), and the pages shown
  * again (at most every 300 ms) when an event touches it, so a new conversation takes its place in the
- * order: a `customer.updated` reloads it too, so a new name shows.
+ * order: a `customer.updated` reloads it too, so a new name shows, and an erased customer's rows leave.
  */
 function useInbox(api: Api, filters: Filters, subscribe: Subscribe, reloads: number) {
   const [items, setItems] = useState<InboxConversation[]>();
@@ -77,6 +77,9 @@ function useInbox(api: Api, filters: Filters, subscribe: Subscribe, reloads: num
     let timer: ReturnType<typeof setTimeout> | undefined;
     const off = subscribe((event) => {
       if (!['conversation.updated', 'timeline.item', 'customer.updated'].includes(event.type)) return;
+      // An erased customer's rows go at once (the eraser's own answer tells it too, socket or not).
+      if (event.item?.change === 'erased')
+        setItems((rows) => rows?.filter((c) => c.customerId !== event.customerId));
       clearTimeout(timer);
       timer = setTimeout(() => setTick((t) => t + 1), 300);
     });

@@ -34,8 +34,12 @@ function write(key: string, value: unknown): void {
   }
 }
 
+/** Customers erased while this page is open: nothing of theirs is kept for the tab again. */
+const erased = new Set<string>();
+
 /** The conversations opened in this tab, newest first: a reload or Back finds the one the address names. */
 export function rememberConversation(c: Conversation): void {
+  if (erased.has(c.customerId)) return;
   const seen = read<Conversation[]>(SEEN, []).filter((s) => s.id !== c.id);
   write(SEEN, [c, ...seen].slice(0, KEEP));
 }
@@ -43,6 +47,27 @@ export function rememberConversation(c: Conversation): void {
 /** A conversation opened in this tab before, by id. */
 export const rememberedConversation = (id: string): Conversation | undefined =>
   read<Conversation[]>(SEEN, []).find((c) => c.id === id);
+
+/**
+ * Forgets what the tab keeps of erased customers: their conversations remembered (each with the
+ * customer's name and first identity, as the inbox row carries them), the drafts written in those and in
+ * `conversationIds` (a draft moved to a newer conversation never opened here), and keeps none again for
+ * the page's life. An erasure removes them from the store: the browser must not keep them.
+ */
+export function forgetCustomers(
+  customerIds: readonly string[],
+  conversationIds: readonly string[] = [],
+): void {
+  for (const id of customerIds) erased.add(id);
+  const seen = read<Conversation[]>(SEEN, []);
+  const gone = seen.filter((c) => erased.has(c.customerId)).map((c) => c.id);
+  for (const id of [...gone, ...conversationIds]) write(DRAFT + id, undefined);
+  if (gone.length)
+    write(
+      SEEN,
+      seen.filter((c) => !erased.has(c.customerId)),
+    );
+}
 
 /** What the composer writes: a reply to the customer or a note only agents see. */
 export type ComposerMode = 'reply' | 'note';

@@ -1,0 +1,163 @@
+import { useEffect, useRef, useState } from 'preact/hooks';
+import type { AgentRow } from './agents.js';
+import { type Api, ApiError, type Conversation } from './api.js';
+import { channelName, failureText } from './format.js';
+import type { LiveStatus } from './live.js';
+import { SnoozeControl, snooze, statusText, wake } from './snooze.js';
+import { TransferForm, type TransferTarget } from './transfer.js';
+import { ErrorNote } from './ui.js';
+
+/** The conversation's header: who, its status and actions, who else is here, the last action's error. */
+export function ConversationHead(props: {
+  conversation: Conversation;
+  name: string;
+  others: string[];
+  typing: string[];
+  error: string;
+  /** The customer was erased: no status and no actions, only the customer panel's button. */
+  erased: boolean;
+  agents: AgentRow[];
+  queues: string[];
+  customerShown: boolean;
+  onCustomer(): void;
+  onBack(): void;
+  onAssign(body: TransferTarget): Promise<boolean>;
+  onResolve(): void;
+  onSnooze(until: string): void;
+  onWake(): void;
+}) {
+  const { conversation: c } = props;
+  return (
+    <header class="conversation-head">
+      <button type="button" class="back" onClick={props.onBack}>
+        Back to inbox
+      </button>
+      <h2 id="conversation-title" tabIndex={-1}>
+        {props.name}
+      </h2>
+      {props.erased ? null : (
+        <p class="meta">
+          {statusText(c.status, c.snoozedUntil)} · {c.assignee ? `assigned to ${c.assignee}` : 'unassigned'}
+          {c.queue ? ` · queue ${c.queue}` : ''} · {c.channels.map(channelName).join(', ')}
+        </p>
+      )}
+      <div class="actions">
+        {props.erased ? null : <HeadActions {...props} />}
+        <button
+          type="button"
+          class="customer-toggle"
+          aria-expanded={props.customerShown}
+          aria-controls="customer-panel"
+          onClick={props.onCustomer}
+        >
+          Customer
+        </button>
+      </div>
+      <p class="awareness" aria-live="polite">
+        {props.others.length ? `Also viewing: ${props.others.join(', ')}` : ''}
+        {props.typing.length ? ` · ${props.typing.join(', ')} typing…` : ''}
+      </p>
+      <ErrorNote message={props.error} />
+    </header>
+  );
+}
+
+/** Assign, transfer, snooze and resolve: what the header offers on a conversation that is still there. */
+function HeadActions(props: Parameters<typeof ConversationHead>[0]) {
+  const { conversation: c } = props;
+  return (
+    <>
+      <button type="button" onClick={() => props.onAssign({ agentId: 'me' })}>
+        Assign to me
+      </button>
+      <TransferForm
+        agents={props.agents}
+        queues={props.queues}
+        assignee={c.assignee}
+        onTransfer={props.onAssign}
+      />
+      <SnoozeControl
+        status={c.status}
+        snoozedUntil={c.snoozedUntil}
+        onSnooze={props.onSnooze}
+        onWake={props.onWake}
+      />
+      <button type="button" onClick={props.onResolve} aria-keyshortcuts="e">
+        {c.status === 'open' ? 'Resolve' : 'Reopen'}
+      </button>
+    </>
+  );
+}
+
+/** What an action on an erased customer's conversation says (`e` pressed, or an action answered `410`). */
+export const ERASED_NOTE =
+  "This conversation's customer was erased: there is nothing left to resolve, assign or snooze.";
+
+/**
+ * Runs an action of the header, keeping its error until the next one (or the live socket is back). On
+ * an erased customer's conversation nothing is asked and the note says why; an action answered `410`
+ * (erased elsewhere, not heard of yet) says the same and has the view cleared (`onGone`), not the
+ * API's bare "Gone".
+ */
+function useActions(status: LiveStatus, erased: boolean, onGone: () => void) {
+  const [error, setError] = useState('');
+  useEffect(() => {
+    if (status === 'live') setError('');
+  }, [status]);
+  const act = (work: () => Promise<void>) => {
+    setError('');
+    if (erased) {
+      setError(ERASED_NOTE);
+      return Promise.resolve(false);
+    }
+    return work().then(
+      () => true,
+      (e: unknown) => {
+        const gone = e instanceof ApiError && e.status === 410;
+        if (gone) onGone();
+        setError(gone ? ERASED_NOTE : failureText(e));
+        return false;
+      },
+    );
+  };
+  return { error, act };
+}
+
+/** Runs `work` each time `asked` changes after the first render (a key pressed elsewhere). */
+function useWhenAsked(asked: number | undefined, work: () => void) {
+  const seen = useRef(asked);
+  useEffect(() => {
+    if (asked === seen.current) return;
+    seen.current = asked;
+    work();
+  }, [asked]);
+}
+
+/**
+ * The header's actions on the conversation (assign, resolve, snooze, wake), each showing its failure in
+ * the header; `e` pressed elsewhere resolves through the same path.
+ */
+export function useHeadActions(
+  api: Api,
+  id: string,
+  props: {
+    status: LiveStatus;
+    onConversation(c: Conversation): void;
+    onResolve(): Promise<void>;
+    resolveAsked: number | undefined;
+    erased: boolean;
+    onGone(): void;
+  },
+) {
+  const { error, act } = useActions(props.status, props.erased, props.onGone);
+  useWhenAsked(props.resolveAsked, () => void act(props.onResolve));
+  const update = (work: () => Promise<Conversation>) => act(async () => props.onConversation(await work()));
+  return {
+    error,
+    onAssign: (body: TransferTarget) =>
+      update(() => api.send<Conversation>('POST', `/api/conversations/${id}/assign`, body)),
+    onResolve: () => void act(props.onResolve),
+    onSnooze: (until: string) => void update(() => snooze(api, id, until)),
+    onWake: () => void update(() => wake(api, id)),
+  };
+}

@@ -1,0 +1,168 @@
+import type { UpdateCommandInput } from '@aws-sdk/lib-dynamodb';
+import type { ConversationTouch } from '../../domain/resolver-ports.js';
+import {
+  inboxAnsweredSortKey,
+  inboxDueShardPartition,
+  inboxShardPartition,
+  inboxSortKey,
+  Keys,
+} from '../keys.js';
+import { episodeTouch, turnTouch } from './conversation-state.js';
+
+/** The values that place a touched conversation in the open inbox, and its deadline index partition. */
+function openInboxValues(touch: ConversationTouch): Record<string, string> {
+  return {
+    ':inbox': inboxShardPartition('open', touch.conversationId),
+    ':inboxSk': inboxSortKey(touch.at, touch.conversationId),
+    ':inboxDue': inboxDueShardPartition('open', touch.conversationId),
+  };
+}
+
+/**
+ * What an inbound message's touch of an open conversation sets: the conversation's first message gives
+ * it its place in the open inbox (`gsi1sk`), and the entry itself (`gsi1pk`) unless the touch says
+ * `listLater` (the AI's first response lists it, answered already, or the resolver after routing);
+ * later ones keep both. The message that opens it starts its wait here (the first response reads it); a
+ * later one after routing (`startWaitingInput`), unless the AI answered it.
+ */
+function inboundOpenTouch(touch: ConversationTouch): { sets: string[]; values: Record<string, string> } {
+  const values = openInboxValues(touch);
+  const sets = ['gsi1sk = if_not_exists(gsi1sk, :inboxSk)', 'gsi2pk = if_not_exists(gsi2pk, :inboxDue)'];
+  if (touch.listLater) delete values[':inbox'];
+  else sets.unshift('gsi1pk = if_not_exists(gsi1pk, :inbox)');
+  if (!touch.continues) sets.push('waitingSince = if_not_exists(waitingSince, :at)');
+  return { sets, values };
+}
+
+/**
+ * What reopening a resolved conversation sets: open, back in the open inbox. Only the customer's
+ * speaking event starts a wait (from itself, among the waiting); any other (a business echo, a call's
+ * progress, a system event) opens it among the answered at its time, waiting on nobody.
+ */
+function reopenTouch(touch: ConversationTouch): {
+  sets: string[];
+  values: Record<string, string>;
+  removes: string[];
+} {
+  const values = openInboxValues(touch);
+  const sets = ['#status = :open', 'gsi1pk = :inbox', 'gsi2pk = :inboxDue'];
+  if (touch.inbound) {
+    sets.push('waitingSince = :at', 'gsi1sk = :inboxSk');
+    return { sets, values, removes: ['resolvedAt', 'answeredSk'] };
+  }
+  delete values[':inboxSk'];
+  values[':answeredSk'] = inboxAnsweredSortKey(touch.at, touch.conversationId);
+  sets.push('gsi1sk = :answeredSk', 'answeredSk = :answeredSk');
+  return { sets, values, removes: ['resolvedAt'] };
+}
+
+/**
+ * What every touch sets, in either phase: who and when, the channel the customer wrote on, and their
+ * turn (`turnTouch`; a late event reopened nothing). The turn's removes go last in the expression.
+ */
+function touchBase(touch: ConversationTouch, phase: 'current' | 'stale') {
+  const values: Record<string, unknown> = {
+    ':entity': 'conversation',
+    ':id': touch.conversationId,
+    ':customerId': touch.customerId,
+    ':now': touch.now,
+  };
+  const sets = [
+    'entity = :entity',
+    'id = :id',
+    'customerId = :customerId',
+    'createdAt = if_not_exists(createdAt, :now)',
+    // The routing state is kept from here on; before `createdAt` only on a conversation it started.
+    'stateFrom = if_not_exists(stateFrom, :now)',
+  ];
+  const adds: string[] = [];
+  if (touch.inbound) {
+    values[':channels'] = new Set([touch.channel]);
+    adds.push('channels :channels');
+  }
+  if (touch.previousConversationId) {
+    values[':previous'] = touch.previousConversationId;
+    sets.push('previousConversationId = if_not_exists(previousConversationId, :previous)');
+  }
+  const turn = turnTouch({ ...touch, reopen: phase === 'current' && touch.reopen });
+  Object.assign(values, turn.values);
+  sets.push(...turn.sets);
+  adds.push(...turn.adds);
+  return { values, sets, adds, lastRemoves: turn.removes };
+}
+
+/**
+ * Upserts the conversation an event belongs to. `current` for an event newer than the conversation's
+ * last message and its resolution; `reopen` also puts a resolved conversation back in the open inbox;
+ * `stale` (the retry after a failed check) only adds the channel (and the customer's turn), so the
+ * channel set, which flags a channel switch, is the same whatever order messages arrive in.
+ */
+export function touchConversationInput(
+  table: string,
+  touch: ConversationTouch,
+  phase: 'current' | 'stale',
+): UpdateCommandInput {
+  const key = Keys.conversation(touch.conversationId);
+  const { values, sets, adds, lastRemoves } = touchBase(touch, phase);
+  if (phase === 'stale') {
+    return {
+      TableName: table,
+      Key: key,
+      UpdateExpression: `SET ${sets.join(', ')}${adds.length ? ` ADD ${adds.join(', ')}` : ''}`,
+      ExpressionAttributeValues: values,
+    };
+  }
+  values[':open'] = 'open';
+  values[':channel'] = touch.channel;
+  values[':at'] = touch.at;
+  sets.push('channel = :channel', 'lastMessageAt = :at');
+  const episode = episodeTouch(touch);
+  sets.push(...episode.sets);
+  const names: Record<string, string> = { '#status': 'status', ...episode.names };
+  const removes: string[] = [];
+  if (touch.reopen) {
+    const reopen = reopenTouch(touch);
+    Object.assign(values, reopen.values);
+    sets.push(...reopen.sets);
+    removes.push(...reopen.removes);
+  } else {
+    sets.push('#status = if_not_exists(#status, :open)');
+    if (touch.inbound) {
+      const open = inboundOpenTouch(touch);
+      Object.assign(values, open.values);
+      sets.push(...open.sets);
+    }
+  }
+  // What an answer must be as new as to end the wait (see `markAnsweredInput`).
+  if (touch.inbound) sets.push('lastInboundAt = :at');
+  removes.push(...lastRemoves);
+  return {
+    TableName: table,
+    Key: key,
+    UpdateExpression: [
+      `SET ${sets.join(', ')}`,
+      adds.length ? `ADD ${adds.join(', ')}` : '',
+      removes.length ? `REMOVE ${removes.join(', ')}` : '',
+    ]
+      .filter(Boolean)
+      .join(' '),
+    ExpressionAttributeNames: names,
+    ExpressionAttributeValues: values,
+    ConditionExpression: touchCondition(touch, values),
+  };
+}
+
+/**
+ * Never moved back by an older event, and never reopened by one older than the resolution. A reopen by
+ * a message timed at or before it is judged by when the resolver first received it (`receivedAt`):
+ * received after the resolve, the agent never saw it, so it reopens the conversation while it stands
+ * resolved, even past a later event that came before the resolve; a redelivery keeps that first time.
+ */
+function touchCondition(touch: ConversationTouch, values: Record<string, unknown>): string {
+  if (!touch.reopen || touch.receivedAt === undefined) {
+    return '(attribute_not_exists(lastMessageAt) OR lastMessageAt <= :at) AND (attribute_not_exists(resolvedAt) OR resolvedAt < :at)';
+  }
+  values[':received'] = touch.receivedAt;
+  values[':resolved'] = 'resolved';
+  return '(attribute_not_exists(lastMessageAt) OR lastMessageAt <= :at OR #status = :resolved) AND (attribute_not_exists(resolvedAt) OR resolvedAt < :received)';
+}

@@ -3,7 +3,7 @@ import { readExport } from '#shared/app/read-export.js';
 import { once } from '#shared/domain/on-first-use.js';
 import { requireAdmin } from './admin-only.js';
 import type { AgentAppDeps } from './deps.js';
-import { type AgentEnv, auditedRejection, createRouter } from './router.js';
+import { type AgentEnv, auditedRejection, auditRefusals, createRouter } from './router.js';
 import { apiSchemas, errors } from './schemas.js';
 
 /** The routes' declarations (their schemas), built with the first sub-app rather than at import. */
@@ -27,7 +27,10 @@ export function exportsApp(
   deps: Pick<AgentAppDeps, 'exports' | 'clock' | 'store' | 'audit'>,
 ): OpenAPIHono<AgentEnv> {
   const { download } = exportRoutes();
-  return createRouter().openapi(
+  const app = createRouter();
+  // A non-admin's attempt is refused before the route runs: recorded too (outcome `forbidden`).
+  auditRefusals(app, deps, [[download, 'export_download']], 'none');
+  return app.openapi(
     download,
     async (c) =>
       c.body(await readExport(deps, c.req.valid('param').id, c.get('agentId')), 200, {

@@ -17,12 +17,19 @@ const EXPORT_LINK_MS = 15 * 60 * 1000;
 /** What an export answers: the data itself, or where it was written. */
 export type ExportResult = { inline: CustomerExport } | { stored: StoredExport };
 
+/** The customers an export holds: the one asked for first, then the others of their merged group. */
+function customersOf(data: CustomerExport, customerId: string): string[] {
+  const ids = data.customers.map((profile) => profile.id).filter((id) => typeof id === 'string');
+  return [customerId, ...new Set(ids.filter((id) => id !== customerId))];
+}
+
 /**
  * Everything held about a customer (the right of access), stamped with when it was taken, for an
- * admin; writes the audit record. An export over `exportInlineBytes` is written to `exports` and
+ * admin; writes the audit record, naming every customer of the merged group it holds (each is a
+ * person whose data was handed over, whatever an unmerge later decides). An export over `exportInlineBytes` is written to `exports` and
  * answered by its URL (valid 15 minutes), so a heavy customer's export is complete, not cut short.
  */
-export function exportCustomer(
+export async function exportCustomer(
   deps: {
     admin: Pick<AgentAdmin, 'export'>;
     exports?: Pick<ExportStore, 'save'> | undefined;
@@ -31,22 +38,25 @@ export function exportCustomer(
   customerId: string,
   agentId: string,
 ): Promise<ExportResult> {
-  return audited(
+  const done = await audited(
     deps,
     { agentId, action: 'export', customerIds: [customerId] },
-    async (): Promise<ExportResult> => {
+    async (): Promise<{ result: ExportResult; customerIds: string[] }> => {
       const now = deps.clock.now();
       const data = await deps.admin.export(customerId, now.toISOString());
+      const customerIds = customersOf(data, customerId);
       const body = JSON.stringify(data);
       const bytes = new TextEncoder().encode(body).length;
       if (!deps.exports || bytes <= (deps.exportInlineBytes ?? DEFAULT_EXPORT_INLINE_BYTES)) {
-        return { inline: data };
+        return { result: { inline: data }, customerIds };
       }
       const expiresAt = new Date(now.getTime() + EXPORT_LINK_MS).toISOString();
       const exportId = newExportId(customerId, randomBytes(8).toString('hex'));
-      const { url } = await deps.exports.save(exportId, body, expiresAt);
-      return { stored: { status: 'ready', url, expiresAt, bytes } };
+      const { url } = await deps.exports.save(exportId, body, expiresAt, customerIds.slice(1));
+      return { result: { stored: { status: 'ready', url, expiresAt, bytes } }, customerIds };
     },
-    (result) => ('stored' in result ? 'stored' : 'ok'),
+    ({ result }) => ('stored' in result ? 'stored' : 'ok'),
+    ({ customerIds }) => customerIds,
   );
+  return done.result;
 }

@@ -2,7 +2,7 @@ import type { TrackClock } from '../domain/clock-ports.js';
 import { keptPlacement, placeEvent, threadId, threadParents } from '../domain/conversation.js';
 import type { CsatStore } from '../domain/csat/csat-ports.js';
 import type { Envelope, Identity } from '../domain/envelope.js';
-import { earlierIdentities, type PhoneOptions, whatsappAddressOf } from '../domain/identity.js';
+import { type PhoneOptions, whatsappAddressOf } from '../domain/identity.js';
 import { followMerges } from '../domain/merges.js';
 import type { Clock, IdGenerator } from '../domain/ports.js';
 import { profileTouchNeeded } from '../domain/profile-touch.js';
@@ -14,7 +14,6 @@ import {
   isUnauthenticated,
   oncePlacement,
   toTimelineItem,
-  unauthenticatedCustomerId,
 } from '../domain/resolution.js';
 import type { PlacedEvent, ProfileTouch, ResolverStore } from '../domain/resolver-ports.js';
 import type { RouteInbound } from '../domain/router-ports.js';
@@ -27,6 +26,7 @@ import { typedIdentities } from '../domain/webchat/envelopes.js';
 import { loggedId } from '../log.js';
 import { answerCsat, keepSurveyAnswer } from './answer-csat.js';
 import { applyWatermark } from './apply-watermark.js';
+import { keyedErasedRetry } from './erased-retry.js';
 import {
   claimOtherIdentities,
   meetEarlierMentions,
@@ -37,6 +37,7 @@ import {
 import { isAnotherReceipt } from './mail-receipt.js';
 import { threadOfGroup } from './merged-thread.js';
 import { answerFromBusinessApp } from './record-business-answer.js';
+import { resolveCustomerClaim } from './resolve-customer-claim.js';
 import { routeThenWait, waitAgainAfterFailure } from './wait-after-routing.js';
 
 /** Resolver dependencies. */
@@ -64,52 +65,9 @@ export interface ResolveResult {
 }
 
 /**
- * Finds the customer behind an identity, creating one on first contact. Concurrent first messages
- * race on a conditional put of the identity; the loser adopts the winner's customer.
- */
-async function resolveCustomerClaim(
-  deps: ResolverDeps,
-  identity: Identity,
-): Promise<{ customerId: string; isNew: boolean; moved: boolean }> {
-  const known = await deps.store.findIdentityHolder(identity);
-  if (known) return { ...known, isNew: false };
-  const earlier = await findEarlierHolder(deps, identity);
-  if (earlier) return earlier;
-  const fresh = deps.ids.customerId();
-  if (await deps.store.claimIdentity(identity, fresh, deps.clock.now().toISOString())) {
-    return { customerId: fresh, isNew: true, moved: false };
-  }
-  const winner = await deps.store.findIdentityHolder(identity, { consistent: true });
-  if (!winner) throw new Error('identity claim lost but no holder found');
-  return { ...winner, isNew: false };
-}
-
-/**
- * The customer an earlier version stored this identity under another form of the same number (a
- * WhatsApp id without Brazil's ninth digit, with Mexico's `1` or Argentina's 9): at most one more read, for those
- * numbers only. The key form is then claimed for them (1 write, once), so their next message finds it
- * in one read; if another claim got there first, its holder is the customer.
- */
-async function findEarlierHolder(
-  deps: ResolverDeps,
-  identity: Identity,
-): Promise<{ customerId: string; isNew: false; moved: boolean } | undefined> {
-  for (const other of earlierIdentities(identity)) {
-    const holder = await deps.store.findIdentityHolder(other);
-    if (!holder) continue;
-    if (await deps.store.claimIdentity(identity, holder.customerId, deps.clock.now().toISOString())) {
-      return { ...holder, isNew: false };
-    }
-    const winner = await deps.store.findIdentityHolder(identity, { consistent: true });
-    return { ...(winner ?? holder), isNew: false };
-  }
-  return undefined;
-}
-
-/**
  * Puts the event on the timeline in its conversation, links its outbound message and email thread,
  * raises a suggestion when the thread is another customer's, and touches the conversation. A redelivery keeps the first delivery's placement. Undefined, and
- * nothing done, for the echo of one of our own replies.
+ * nothing done, for the echo of one of our own replies or a retry of an erased event.
  */
 async function placeOnTimeline(deps: ResolverDeps, resolving: Resolving): Promise<PlacedEvent | undefined> {
   const { envelope, customerId, profile, now, once } = resolving;
@@ -126,7 +84,7 @@ async function placeOnTimeline(deps: ResolverDeps, resolving: Resolving): Promis
   // Once per provider event, whenever it is delivered: a redelivery lands on the first one's place.
   const placed = await deps.store.placeTimelineItem(item, envelope.raw, once);
   // The echo of a reply we sent: the reply is on the timeline, and changed its conversation already.
-  if (placed.echoOfReply) return undefined;
+  if (placed.echoOfReply || placed.erased) return undefined;
   item = { ...item, customerId: placed.customerId, at: placed.at };
   if (!placed.written) {
     // A redelivery: keep the first delivery's placement rather than deciding again.
@@ -280,9 +238,8 @@ async function resolveCustomerEvent(
   const now = deps.clock.now().toISOString();
   // Unauthenticated mail attaches by its From address to nobody: its own customer, the address evidence.
   const unauthenticated = isUnauthenticated(envelope);
-  const claim = unauthenticated
-    ? { customerId: unauthenticatedCustomerId(envelope), isNew: false, moved: false }
-    : await resolveCustomerClaim(deps, customer);
+  const claim = await resolveCustomerClaim(deps, customer, envelope, unauthenticated);
+  if (!claim) return droppedAsErased(deps, envelope);
   const { customerId, profile } = await followMerges(
     (id) => deps.store.getProfileState(id),
     claim.customerId,
@@ -292,6 +249,7 @@ async function resolveCustomerEvent(
   if (!unauthenticated && (claim.isNew || !profile)) await meetEarlierMentions(deps, customer, customerId);
   const hopped = customerId !== claim.customerId;
   const once = oncePlacement(envelope, { moved: claim.moved, hopped, profile });
+  if (await keyedErasedRetry(deps.store, envelope, once, profile)) return droppedAsErased(deps, envelope);
   if (await isAnotherReceipt(deps, envelope, customerId)) return { customerId, written: false };
   const pending = profile?.csatPending;
   if (deps.csat && pending && (await answerCsat(deps.csat, { envelope, customerId, pending, profile }))) {
@@ -303,7 +261,7 @@ async function resolveCustomerEvent(
   const claimed = await claimOtherIdentities(deps, resolving);
   const placed = await placeOnTimeline(deps, resolving);
   if (!placed) {
-    deps.log?.('info', 'echo of our own reply', { customerId, channel: envelope.channel });
+    deps.log?.('info', 'nothing placed (echo or erased retry)', { customerId, channel: envelope.channel });
     return { customerId, written: false };
   }
   const { item, placement, written, inbound, conversation, current } = placed;
@@ -350,6 +308,15 @@ async function resolveCustomerEvent(
     });
   }
   return { customerId, conversationId, written };
+}
+
+/** A provider's retry of an event an erasure took: dropped as seen, logged by ids only. */
+function droppedAsErased(deps: ResolverDeps, envelope: Envelope): ResolveResult {
+  deps.log?.('info', 'retry of an erased event dropped', {
+    channel: envelope.channel,
+    envelopeId: loggedId(envelope.id),
+  });
+  return { written: false };
 }
 
 /**

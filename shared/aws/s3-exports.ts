@@ -25,6 +25,20 @@ export function exportObjectKey(exportId: string): string {
   return customerId ? `${EXPORTS_PREFIX}${customerId}/${exportId}.json` : `${EXPORTS_PREFIX}${exportId}.json`;
 }
 
+/**
+ * The empty marker of an export of a merged group in another member's folder,
+ * `exports/<member id>/<export id>.ref`: its key names the export, so that member's erasure, which
+ * lists only their folder, deletes the export too.
+ */
+export function exportMarkerKey(memberId: string, exportId: string): string {
+  return `${EXPORTS_PREFIX}${memberId}/${exportId}.ref`;
+}
+
+/** The export a marker's key names, or undefined for a key that is no marker. */
+function markedExport(key: string): string | undefined {
+  return /\/(ex_[^/]+)\.ref$/.exec(key)?.[1];
+}
+
 /** The keys of one ListObjectsV2 answer (ours are plain ids: no XML entity to decode). */
 function listedKeys(xml: string): string[] {
   return [...xml.matchAll(/<Key>([^<]*)<\/Key>/g)].map((match) => match[1] as string);
@@ -68,24 +82,28 @@ export async function presignedGetUrl(
  */
 export function s3ExportStore(bucket: string, options: AwsCallOptions = {}): ExportStore {
   return {
-    async save(exportId, body, expiresAt) {
+    async save(exportId, body, expiresAt, alsoOf = []) {
       const region = resolveRegion('s3', options.region);
       const key = exportObjectKey(exportId);
-      await signedRequest(
-        {
-          service: 's3',
-          region,
-          method: 'PUT',
-          url: s3ObjectUrl(bucket, key, region, options.endpoint !== undefined),
-          headers: {
-            'Content-Type': 'application/json',
-            'X-Amz-Content-Sha256': createHash('sha256').update(body).digest('hex'),
-            'X-Amz-Server-Side-Encryption': 'AES256',
+      const put = (objectKey: string, content: string) =>
+        signedRequest(
+          {
+            service: 's3',
+            region,
+            method: 'PUT',
+            url: s3ObjectUrl(bucket, objectKey, region, options.endpoint !== undefined),
+            headers: {
+              'Content-Type': 'application/json',
+              'X-Amz-Content-Sha256': createHash('sha256').update(content).digest('hex'),
+              'X-Amz-Server-Side-Encryption': 'AES256',
+            },
+            body: content,
           },
-          body,
-        },
-        { ...options, timeoutMs: options.timeoutMs ?? PUT_TIMEOUT_MS },
-      );
+          { ...options, timeoutMs: options.timeoutMs ?? PUT_TIMEOUT_MS },
+        );
+      // Markers first: an export is never readable before every member's erasure can find it.
+      for (const memberId of alsoOf) await put(exportMarkerKey(memberId, exportId), '');
+      await put(key, body);
       const seconds = Math.max(1, Math.round((Date.parse(expiresAt) - Date.now()) / 1000));
       return { url: await presignedGetUrl(bucket, key, seconds, options) };
     },
@@ -97,6 +115,17 @@ export function s3ExportStore(bucket: string, options: AwsCallOptions = {}): Exp
       let removed = 0;
       // Lists the folder and deletes what it lists, until a listing is empty: what was deleted is no
       // longer listed, so no continuation token is needed.
+      const remove = (key: string) =>
+        signedRequest(
+          {
+            service: 's3',
+            region,
+            method: 'DELETE',
+            url: s3ObjectUrl(bucket, key, region, pathStyle),
+            headers: { 'X-Amz-Content-Sha256': EMPTY_SHA256 },
+          },
+          options,
+        );
       for (let page = 0; page < MAX_LIST_PAGES; page++) {
         const query = `?list-type=2&max-keys=${LIST_PAGE}&prefix=${encodeS3Key(prefix).replaceAll('/', '%2F')}`;
         const listing = await signedRequest(
@@ -112,16 +141,11 @@ export function s3ExportStore(bucket: string, options: AwsCallOptions = {}): Exp
         const keys = listedKeys(listing.body.toString('utf8')).filter((key) => key.startsWith(prefix));
         if (keys.length === 0) return removed;
         for (const key of keys) {
-          await signedRequest(
-            {
-              service: 's3',
-              region,
-              method: 'DELETE',
-              url: s3ObjectUrl(bucket, key, region, pathStyle),
-              headers: { 'X-Amz-Content-Sha256': EMPTY_SHA256 },
-            },
-            options,
-          );
+          const marked = markedExport(key);
+          // The export a marker names first, in the folder of the customer it was asked for (S3
+          // answers 204 to a DELETE of what is gone): a retried erasure still finds the marker.
+          if (marked) await remove(exportObjectKey(marked));
+          await remove(key);
           removed += 1;
         }
       }

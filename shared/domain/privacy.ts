@@ -56,12 +56,22 @@ export type StoredExport = z.infer<typeof StoredExportSchema>;
 
 /** Where exports too large for one response go (an S3 bucket on AWS, files locally). */
 export interface ExportStore {
-  /** Writes the export; answers the URL it can be fetched from until `expiresAt`. */
-  save(exportId: string, body: string, expiresAt: string): Promise<{ url: string }>;
+  /**
+   * Writes the export; answers the URL it can be fetched from until `expiresAt`. `alsoOf` names the
+   * other customers of the merged group it holds: the erasure of any of them deletes it too, even
+   * after an unmerge has parted them from the customer its id names.
+   */
+  save(
+    exportId: string,
+    body: string,
+    expiresAt: string,
+    alsoOf?: readonly string[],
+  ): Promise<{ url: string }>;
   /** The export while it has not expired, for a store the agent API serves itself (local). */
   read?(exportId: string, now: string): Promise<string | undefined>;
   /**
-   * Deletes every export of the customer written aside, expired or not (an erasure); answers how
+   * Deletes every export of the customer written aside, expired or not (an erasure), those of a
+   * merged group they were in included; answers how
    * many it deleted. Deleting what is already gone is no error, so a retried erasure calls it again.
    */
   removeAllOf(customerId: string): Promise<number>;

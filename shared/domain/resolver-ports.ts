@@ -160,6 +160,11 @@ export interface ResolverStore {
    * writes to that same place. Answers whether it wrote, and where the item is.
    */
   placeTimelineItem(item: TimelineItem, raw: unknown, once?: OncePlacement): Promise<PlacedItem>;
+  /**
+   * Whether an erasure left its marker on the provider reference `MESSAGE#<channel>#<id>`: the event
+   * is a provider's retry of one the erasure took (one read, before a customer would be created).
+   */
+  erasedMessage(channel: Channel, id: string): Promise<boolean>;
   /** A timeline item by its key parts. */
   getTimelineItem(customerId: string, at: string, itemId: string): Promise<TimelineItem | undefined>;
   /**
@@ -286,6 +291,8 @@ export interface PlacedItem {
    * linked the provider's id to it), and this event its echo. Nothing was written.
    */
   echoOfReply?: boolean | undefined;
+  /** An erasure marked the provider's id: a retry of an erased event. Nothing was written. */
+  erased?: boolean | undefined;
 }
 
 /** Whether we may send to an address, and why not. */

@@ -9,18 +9,27 @@ import { customerOfExport, type ExportStore } from '#shared/domain/privacy.js';
  */
 export class LocalExportStore implements ExportStore {
   readonly #dir: string | undefined;
-  readonly #memory = new Map<string, { body: string; expiresAt: string }>();
+  readonly #memory = new Map<string, { body: string; expiresAt: string; alsoOf: readonly string[] }>();
 
   constructor(options: { dir?: string | undefined } = {}) {
     this.#dir = options.dir;
   }
 
-  async save(exportId: string, body: string, expiresAt: string): Promise<{ url: string }> {
+  async save(
+    exportId: string,
+    body: string,
+    expiresAt: string,
+    alsoOf: readonly string[] = [],
+  ): Promise<{ url: string }> {
     if (this.#dir) {
       await mkdir(this.#dir, { recursive: true, mode: 0o700 });
+      // The other customers of a merged group first, so their erasure finds the export once it is there.
+      if (alsoOf.length > 0) {
+        await writeFile(join(this.#dir, `${exportId}.also`), alsoOf.join('\n'), { mode: 0o600 });
+      }
       await writeFile(join(this.#dir, `${exportId}.json`), body, { mode: 0o600 });
       await writeFile(join(this.#dir, `${exportId}.expires`), expiresAt, { mode: 0o600 });
-    } else this.#memory.set(exportId, { body, expiresAt });
+    } else this.#memory.set(exportId, { body, expiresAt, alsoOf });
     return { url: `/api/exports/${exportId}` };
   }
 
@@ -34,18 +43,29 @@ export class LocalExportStore implements ExportStore {
 
   async removeAllOf(customerId: string): Promise<number> {
     const ids = this.#dir ? await this.#storedIds() : [...this.#memory.keys()];
-    const theirs = ids.filter((exportId) => customerOfExport(exportId) === customerId);
+    const theirs: string[] = [];
+    for (const exportId of ids) {
+      if (customerOfExport(exportId) === customerId) theirs.push(exportId);
+      else if ((await this.#alsoOf(exportId)).includes(customerId)) theirs.push(exportId);
+    }
     for (const exportId of theirs) await this.#forget(exportId);
     return theirs.length;
   }
 
-  /** The ids of the exports on disk, from either of their two files (a crash may have left one). */
+  /** The other customers of the merged group an export holds (none for a customer's own). */
+  async #alsoOf(exportId: string): Promise<readonly string[]> {
+    if (!this.#dir) return this.#memory.get(exportId)?.alsoOf ?? [];
+    const text = await readFile(join(this.#dir, `${exportId}.also`), 'utf8').catch(() => '');
+    return text.split('\n').filter((id) => id !== '');
+  }
+
+  /** The ids of the exports on disk, from either of their two files (a crash may have left one, or only the `.also` list). */
   async #storedIds(): Promise<string[]> {
     const names = await readdir(this.#dir as string).catch((error: NodeJS.ErrnoException) => {
       if (error.code === 'ENOENT') return [];
       throw error;
     });
-    const ids = names.map((name) => /^(.+)\.(?:json|expires)$/.exec(name)?.[1]);
+    const ids = names.map((name) => /^(.+)\.(?:json|expires|also)$/.exec(name)?.[1]);
     return [...new Set(ids.filter((id) => id !== undefined))];
   }
 
@@ -64,5 +84,7 @@ export class LocalExportStore implements ExportStore {
     if (!this.#dir) return;
     await rm(join(this.#dir, `${exportId}.json`), { force: true });
     await rm(join(this.#dir, `${exportId}.expires`), { force: true });
+    // Last: until it goes, a retried erasure of another customer of the group still finds the export.
+    await rm(join(this.#dir, `${exportId}.also`), { force: true });
   }
 }

@@ -14,6 +14,7 @@ import {
   deleteErasedInput,
   forgetMentionInput,
   identitySearchTerms,
+  markErasedMessageInput,
   markErasingInput,
   putTombstoneInput,
   queryMentionersInput,
@@ -46,7 +47,7 @@ type Cursor = z.infer<typeof CursorSchema>;
  * The table, how many more items this call may delete before it stops, and where in its step it is
  * (kept on the profile when it stops, so the next call does not read again what it went through).
  */
-type ErasureDb = DynamoDb & { budget: { left: number }; cursor: Cursor | undefined };
+type ErasureDb = DynamoDb & { budget: { left: number }; cursor: Cursor | undefined; now: string };
 
 /** An erasure call spent its deletes: the next call carries on from its progress marker. */
 class ErasurePaused extends Error {
@@ -62,6 +63,16 @@ async function remove(db: ErasureDb, key: { pk: string; sk: string }): Promise<b
   const out = await sendDynamo('DeleteItem', () => db.doc.delete(deleteErasedInput(db.table, key)));
   if (out.Attributes) db.budget.left -= 1;
   return out.Attributes !== undefined;
+}
+
+/**
+ * Replaces a provider reference with its erased marker (see markErasedMessageInput), spending the
+ * budget as a delete does, only when a reference was there (not a marker an earlier call left).
+ */
+async function forgetMessage(db: ErasureDb, key: { pk: string; sk: string }): Promise<void> {
+  if (db.budget.left <= 0) throw new ErasurePaused();
+  const out = await sendDynamo('PutItem', () => db.doc.put(markErasedMessageInput(db.table, key, db.now)));
+  if (out.Attributes && out.Attributes.erasedAt === undefined) db.budget.left -= 1;
 }
 
 /** Removes every mention of an erased identity, page by page, and the token from the mentioners' profiles. */
@@ -140,8 +151,8 @@ async function forgetLiveEvents(db: ErasureDb, customerId: string, report: Erasu
 const REPLY_ITEM_PREFIX = replyItemId('');
 
 /**
- * Deletes a partition's timeline items, the message and thread references that point at them, and the
- * replies' own items.
+ * Deletes a partition's timeline items, the thread references that point at them, and the replies' own
+ * items; leaves an erased marker in place of each provider reference.
  */
 async function deleteTimeline(db: ErasureDb, customerId: string, report: ErasureReport): Promise<void> {
   let startKey: Record<string, unknown> | undefined;
@@ -149,11 +160,12 @@ async function deleteTimeline(db: ErasureDb, customerId: string, report: Erasure
     const out = await queryItems(db, queryTimelineItemsInput(db.table, customerId, startKey));
     for (const item of out.Items ?? []) {
       const channel = typeof item.channel === 'string' ? (item.channel as Channel) : undefined;
+      // Marked rather than deleted: a provider's retry of the message must not start a new customer.
       if (channel && typeof item.providerMessageId === 'string') {
-        await remove(db, Keys.messageRef(channel, item.providerMessageId));
+        await forgetMessage(db, Keys.messageRef(channel, item.providerMessageId));
         // An event other than a message is written once under its own id (a call has several events).
         if (item.type !== 'message' && typeof item.id === 'string') {
-          await remove(db, Keys.messageRef(channel, item.id));
+          await forgetMessage(db, Keys.messageRef(channel, item.id));
         }
       }
       const messageId = (item.data as Record<string, unknown> | undefined)?.messageId;
@@ -296,7 +308,7 @@ export async function eraseCustomer(
     complete: true,
   };
   const from = progressOf(asked);
-  const erasing: ErasureDb = { ...db, budget: { left: request.deletesPerCall }, cursor: from.cursor };
+  const erasing: ErasureDb = { ...db, budget: { left: request.deletesPerCall }, cursor: from.cursor, now };
   let step = 0;
   try {
     for (const profile of profiles) {

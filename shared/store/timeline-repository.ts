@@ -31,7 +31,14 @@ import {
   MessageRefItemSchema,
   toTimelineItem,
 } from './delivery-status.js';
-import { type DynamoDb, getItem, putItemIf, queryItems, updateItem } from './dynamo-client.js';
+import {
+  type DynamoDb,
+  getItem,
+  putItemIf,
+  queryItems,
+  updateItem,
+  updateItemReturningIf,
+} from './dynamo-client.js';
 import { Keys, RAW_PREFIX } from './keys.js';
 import { queryAll, queryPage } from './paging.js';
 import { getInput } from './params/common.js';
@@ -235,8 +242,13 @@ async function placeTimelineItem(
       customerId: holder ?? item.customerId,
       timelineSk: Keys.timelineItem(item.customerId, item.at, item.id).sk,
     };
-    const out = await updateItem(db, linkMessageRefInput(db.table, reference.channel, reference.id, target));
-    const ref = MessageRefItemSchema.parse(out.Attributes);
+    const linked = await updateItemReturningIf(
+      db,
+      linkMessageRefInput(db.table, reference.channel, reference.id, target, { unlessErased: true }),
+    );
+    // A provider's retry of a message an erasure took: seen already, nothing written.
+    if (!linked) return { written: false, customerId: item.customerId, at: item.at, erased: true };
+    const ref = MessageRefItemSchema.parse(linked);
     const at = ref.timelineSk ? timelineAtOf(ref.timelineSk, item.id) : undefined;
     if (at !== undefined && ref.customerId) placed = { ...item, customerId: ref.customerId, at };
     // Linked to an item of another id: our own reply, whose echo this is (Messenger, Instagram).
@@ -246,6 +258,12 @@ async function placeTimelineItem(
   }
   const written = await putOnce(db, placed, raw);
   return { written, customerId: placed.customerId, at: placed.at };
+}
+
+/** Whether an erasure's marker holds the provider reference (one eventually consistent read). */
+async function erasedMessage(db: DynamoDb, channel: Channel, id: string): Promise<boolean> {
+  const out = await getItem(db, getInput(db.table, Keys.messageRef(channel, id), false));
+  return out.Item?.erasedAt !== undefined;
 }
 
 /**
@@ -303,6 +321,8 @@ export function timelineRepository(db: DynamoDb, customers: Partitions) {
     async putProviderEvent(envelope: Envelope): Promise<void> {
       await putItemIf(db, putProviderEventInput(db.table, envelope));
     },
+    /** Whether an erasure left its marker on a provider reference (the event is a retry of an erased one). */
+    erasedMessage: (channel: Channel, id: string) => erasedMessage(db, channel, id),
     /** The conversation the first known thread id (email Message-ID) belongs to. */
     async findThread(channel: Channel, threadIds: readonly string[]): Promise<ThreadLink | undefined> {
       for (const id of threadIds) {

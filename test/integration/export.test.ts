@@ -62,7 +62,7 @@ describe('local runtime: an export too large for one response', () => {
     const data = (await fetched.json()) as CustomerExport;
     expect(data.timeline.filter((item) => item.type === 'message').map((item) => item.text)).toEqual(texts);
 
-    // The export is audited like one answered inline, and so is its download.
+    // The export is audited like one answered inline, and so is its download, the refused one too.
     const audit = await get(ADMIN, '/api/audit');
     const records = (
       (await audit.json()) as {
@@ -72,6 +72,7 @@ describe('local runtime: an export too large for one response', () => {
     // The clock stands still here, so the two records share a time: in any order.
     expect(records.map((r) => `${r.action} ${r.outcome} ${r.customerIds}`).sort()).toEqual([
       `export stored ${customerId}`,
+      'export_download forbidden ',
       `export_download ok ${customerId}`,
     ]);
 

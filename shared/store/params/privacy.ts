@@ -82,6 +82,35 @@ export function queryTimelineItemsInput(
   return queryPrefixInput(table, Keys.customer(customerId).pk, TIMELINE_PREFIX, startKey);
 }
 
+/**
+ * How long an erased message's marker stays: longer than any provider redelivers (WhatsApp retries a
+ * webhook for up to 7 days, Graph 36 hours, SNS and Twilio minutes) and than a dead-lettered envelope
+ * waits to be redriven (14 days).
+ */
+export const ERASED_MESSAGE_TTL_SECONDS = 14 * 24 * 60 * 60;
+
+/**
+ * Replaces a provider reference (`MESSAGE#<channel>#<id>`) with a marker that names nothing (no
+ * customer, no text; only that an erasure took it, and when), expiring after ERASED_MESSAGE_TTL_SECONDS:
+ * a provider's retry of the message then finds it and is dropped as seen. Answers what was there.
+ */
+export function markErasedMessageInput(
+  table: string,
+  key: { pk: string; sk: string },
+  now: string,
+): PutCommandInput {
+  return {
+    TableName: table,
+    Item: {
+      ...key,
+      entity: 'erased_message',
+      erasedAt: now,
+      ttl: Math.floor(Date.parse(now) / 1000) + ERASED_MESSAGE_TTL_SECONDS,
+    },
+    ReturnValues: 'ALL_OLD',
+  };
+}
+
 /** Deletes one item for an erasure, answering what was there: an erasure counts only real deletes. */
 export function deleteErasedInput(table: string, key: { pk: string; sk: string }): DeleteCommandInput {
   return { TableName: table, Key: key, ReturnValues: 'ALL_OLD' };

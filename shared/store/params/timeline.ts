@@ -193,17 +193,20 @@ export function onlyForward(input: UpdateCommandInput): UpdateCommandInput {
  * Links a message reference to its timeline item (first link wins) and returns any status it holds.
  * With `status`, the status the timeline item had when linked (`timelineRank`, first link wins): a
  * status callback at or below it changes nothing there, so it is not written (a write whose condition
- * fails is billed).
+ * fails is billed). With `unlessErased`, refused when an erasure marked the provider's id.
  */
 export function linkMessageRefInput(
   table: string,
   channel: Channel,
   providerMessageId: string,
   target: { customerId: string; timelineSk: string; status?: DeliveryStatus | undefined },
+  options: { unlessErased?: boolean } = {},
 ): UpdateCommandInput {
   const ranked = target.status !== undefined;
   return {
     TableName: table,
+    // An erasure left a marker on the provider's id: this is a retry of an erased message.
+    ...(options.unlessErased ? { ConditionExpression: 'attribute_not_exists(erasedAt)' } : {}),
     Key: Keys.messageRef(channel, providerMessageId),
     UpdateExpression: `SET entity = :entity, customerId = if_not_exists(customerId, :customerId), timelineSk = if_not_exists(timelineSk, :sk)${ranked ? ', timelineRank = if_not_exists(timelineRank, :timelineRank)' : ''}`,
     ExpressionAttributeValues: {

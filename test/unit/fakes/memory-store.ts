@@ -118,6 +118,10 @@ export class MemoryStore implements ResolverStore {
   /** First-delivery places by provider reference (`<channel>#<id>`), as the message references hold them. */
   readonly placed = new Map<string, { customerId: string; at: string }>();
 
+  async erasedMessage(_channel: Channel, _id: string): Promise<boolean> {
+    return false;
+  }
+
   async placeTimelineItem(item: TimelineItem, _raw?: unknown, once?: OncePlacement): Promise<PlacedItem> {
     const reference = once === 'key' ? undefined : onceReference(item);
     let place = { customerId: item.customerId, at: item.at };

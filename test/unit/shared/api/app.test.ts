@@ -751,6 +751,7 @@ describe('agent API: the admin role and the audit log', () => {
     ['POST', '/api/customers/cu_1/merge', { customerId: 'cu_2' }],
     ['POST', '/api/customers/cu_1/unmerge', { customerId: 'cu_2' }],
     ['POST', '/api/customers/cu_1/suggestions/cu_2/accept'],
+    ['GET', '/api/exports/ex_0123456789abcdef_cu_1'],
     ['GET', '/api/audit'],
   ];
   const send = (
@@ -776,7 +777,7 @@ describe('agent API: the admin role and the audit log', () => {
       });
       expect(admin.calls).toEqual([]);
       // The attempt at an audited call is recorded (outcome `forbidden`); reading the audit log is none.
-      const action = ['export', 'erase', 'merge', 'unmerge', 'merge'][
+      const action = ['export', 'erase', 'merge', 'unmerge', 'merge', 'export_download'][
         ADMIN_CALLS.findIndex((c) => c[1] === call[1])
       ];
       expect(audit.records.map((r) => [r.agentId, r.action, r.outcome])).toEqual(

@@ -4,20 +4,20 @@ import type { AuditRecord } from '#shared/domain/audit.js';
 import { type CustomerExport, customerOfExport, newExportId } from '#shared/domain/privacy.js';
 
 const NOW = new Date('2025-06-10T09:00:00.000Z');
-const data = (text: string): CustomerExport => ({
+const data = (text: string, customerIds = ['cu_1']): CustomerExport => ({
   exportedAt: NOW.toISOString(),
-  customers: [{ id: 'cu_1' }],
+  customers: customerIds.map((id) => ({ id })),
   timeline: [],
   rawPayloads: [{ customerId: 'cu_1', timelineSk: 'TIMELINE#t#1', raw: text }],
   conversations: [],
   suggestions: [],
 });
 
-function setup(text: string, exportInlineBytes: number) {
+function setup(text: string, exportInlineBytes: number, customerIds?: string[]) {
   const audits: Array<Omit<AuditRecord, 'id'>> = [];
-  const saved: Array<{ id: string; body: string; expiresAt: string }> = [];
+  const saved: Array<{ id: string; body: string; expiresAt: string; alsoOf?: readonly string[] }> = [];
   const deps = {
-    admin: { export: vi.fn(async () => data(text)) },
+    admin: { export: vi.fn(async () => data(text, customerIds)) },
     audit: {
       recordAudit: async (entry: Omit<AuditRecord, 'id'>) => {
         audits.push(entry);
@@ -26,8 +26,8 @@ function setup(text: string, exportInlineBytes: number) {
     },
     clock: { now: () => NOW },
     exports: {
-      save: async (id: string, body: string, expiresAt: string) => {
-        saved.push({ id, body, expiresAt });
+      save: async (id: string, body: string, expiresAt: string, alsoOf?: readonly string[]) => {
+        saved.push({ id, body, expiresAt, ...(alsoOf?.length ? { alsoOf } : {}) });
         return { url: `https://exports.example/${id}` };
       },
     },
@@ -63,6 +63,23 @@ describe('exportCustomer', () => {
     // Its id names the customer, so a download and an erasure find whose it is.
     expect(saved[0]?.id).toMatch(/^ex_[0-9a-f]{16}_cu_1$/);
     expect(audits.map((a) => a.outcome)).toEqual(['stored']);
+  });
+
+  it('names every customer of a merged group on the audit record, the one asked for first', async () => {
+    const { deps, audits } = setup('small', 10_000, ['cu_2', 'cu_1']);
+    await exportCustomer(deps, 'cu_1', 'ag_admin');
+    expect(audits).toEqual([expect.objectContaining({ customerIds: ['cu_1', 'cu_2'], outcome: 'ok' })]);
+  });
+
+  it('keeps an export of a merged group written aside findable by each of its customers', async () => {
+    // After an unmerge and cu_2's erasure, the file holding cu_2's messages must go with cu_2.
+    const { deps, audits, saved } = setup('x'.repeat(20_000), 10_000, ['cu_1', 'cu_2', 'cu_3']);
+    await exportCustomer(deps, 'cu_1', 'ag_admin');
+    expect(saved[0]?.id).toMatch(/^ex_[0-9a-f]{16}_cu_1$/);
+    expect(saved[0]?.alsoOf).toEqual(['cu_2', 'cu_3']);
+    expect(audits).toEqual([
+      expect.objectContaining({ customerIds: ['cu_1', 'cu_2', 'cu_3'], outcome: 'stored' }),
+    ]);
   });
 
   it('reads the customer back from an export id, and none from an id of another shape', () => {

@@ -167,4 +167,29 @@ describe('exports in S3', () => {
       await bucket.close();
     }
   });
+
+  it("deletes an export of a merged group with any of its customers' erasure, found by a marker in their folder", async () => {
+    const bucket = await fakeBucket('threadline-exports');
+    try {
+      const store = s3ExportStore('threadline-exports', {
+        region: 'eu-west-1',
+        endpoint: bucket.endpoint,
+        credentials: () => credentials,
+      });
+      await store.save(EX_1, '{"a":1}', '2025-06-10T09:15:00.000Z', ['cu_2']);
+      // The marker is empty: its key alone says which export to delete.
+      expect(bucket.objects.get(`exports/cu_2/${EX_1}.ref`)).toBe('');
+      bucket.calls.length = 0;
+
+      expect(await store.removeAllOf('cu_2')).toBe(1);
+      expect([...bucket.objects.keys()]).toEqual([]);
+      expect(bucket.calls.filter((call) => call.startsWith('DELETE'))).toEqual([
+        `DELETE exports/cu_1/${EX_1}.json`,
+        `DELETE exports/cu_2/${EX_1}.ref`,
+      ]);
+      expect(await store.removeAllOf('cu_2')).toBe(0);
+    } finally {
+      await bucket.close();
+    }
+  });
 });

@@ -47,4 +47,22 @@ describe('LocalExportStore', () => {
     if (dir) expect(readdirSync(dir).sort()).toEqual([`${other}.expires`, `${other}.json`]);
     expect(await store.removeAllOf('cu_1')).toBe(0);
   });
+
+  it.each([
+    ['on disk', true],
+    ['in memory', false],
+  ])("deletes an export of a merged group %s with any of its customers' erasure", async (_where, onDisk) => {
+    const dir = onDisk ? join(mkdtempSync(join(tmpdir(), 'exports-')), 'exports') : undefined;
+    if (dir) dirs.push(join(dir, '..'));
+    const store = new LocalExportStore({ dir });
+    const group = newExportId('cu_1', '0123456789abcdef');
+    const other = newExportId('cu_20', '0123456789abcdef');
+    await store.save(group, '{}', '2025-06-10T09:15:00.000Z', ['cu_2']);
+    await store.save(other, '{}', '2025-06-10T09:15:00.000Z', ['cu_22']);
+    expect(await store.removeAllOf('cu_2')).toBe(1);
+    expect(await store.read(group, '2025-06-10T09:00:00.000Z')).toBeUndefined();
+    expect(await store.read(other, '2025-06-10T09:00:00.000Z')).toBe('{}');
+    if (dir) expect(readdirSync(dir).sort()).toEqual([`${other}.also`, `${other}.expires`, `${other}.json`]);
+    expect(await store.removeAllOf('cu_2')).toBe(0);
+  });
 });

@@ -1,0 +1,58 @@
+import type { Envelope, Identity } from '../domain/envelope.js';
+import { earlierIdentities, type PhoneOptions } from '../domain/identity.js';
+import type { Clock, IdGenerator } from '../domain/ports.js';
+import { unauthenticatedCustomerId } from '../domain/resolution.js';
+import type { ResolverStore } from '../domain/resolver-ports.js';
+import { isErasedRetry } from './erased-retry.js';
+
+/** What finding an identity's customer needs. */
+type ClaimDeps = { store: ResolverStore; clock: Clock; ids: IdGenerator; phone?: PhoneOptions | undefined };
+
+/**
+ * Finds the customer behind an identity, creating one on first contact (none for a retry of an erased
+ * event: undefined). Concurrent first messages race on a conditional put of the identity; the loser
+ * adopts the winner's customer. Unauthenticated mail attaches to nobody: its own customer, by its From.
+ */
+export async function resolveCustomerClaim(
+  deps: ClaimDeps,
+  identity: Identity,
+  envelope: Envelope,
+  unauthenticated = false,
+): Promise<{ customerId: string; isNew: boolean; moved: boolean } | undefined> {
+  if (unauthenticated) return { customerId: unauthenticatedCustomerId(envelope), isNew: false, moved: false };
+  const known = await deps.store.findIdentityHolder(identity);
+  if (known) return { ...known, isNew: false };
+  const earlier = await findEarlierHolder(deps, identity);
+  if (earlier) return earlier;
+  // A provider's retry of what an erasure took finds no identity: it creates no customer.
+  if (await isErasedRetry(deps.store, envelope)) return undefined;
+  const fresh = deps.ids.customerId();
+  if (await deps.store.claimIdentity(identity, fresh, deps.clock.now().toISOString())) {
+    return { customerId: fresh, isNew: true, moved: false };
+  }
+  const winner = await deps.store.findIdentityHolder(identity, { consistent: true });
+  if (!winner) throw new Error('identity claim lost but no holder found');
+  return { ...winner, isNew: false };
+}
+
+/**
+ * The customer an earlier version stored this identity under another form of the same number (a
+ * WhatsApp id without Brazil's ninth digit, with Mexico's `1` or Argentina's 9): at most one more read, for those
+ * numbers only. The key form is then claimed for them (1 write, once), so their next message finds it
+ * in one read; if another claim got there first, its holder is the customer.
+ */
+async function findEarlierHolder(
+  deps: ClaimDeps,
+  identity: Identity,
+): Promise<{ customerId: string; isNew: false; moved: boolean } | undefined> {
+  for (const other of earlierIdentities(identity)) {
+    const holder = await deps.store.findIdentityHolder(other);
+    if (!holder) continue;
+    if (await deps.store.claimIdentity(identity, holder.customerId, deps.clock.now().toISOString())) {
+      return { ...holder, isNew: false };
+    }
+    const winner = await deps.store.findIdentityHolder(identity, { consistent: true });
+    return { ...(winner ?? holder), isNew: false };
+  }
+  return undefined;
+}

@@ -164,15 +164,20 @@ async function answerWithAi(
   }
 }
 
-/** Hands off: a summary note for the agent, then an assignment to an agent or the queue. */
+/**
+ * Hands off: a summary note for the agent, then an assignment to an agent or the queue. Both are
+ * placed right after the item (as the AI's reply would be) and keyed on it, not on the clock: two
+ * deliveries of the message at once, or one after a crash, write one note, and the assignment is made
+ * once for the item (`assignRouted`), so they cannot give it to two agents. Answers the agent it has.
+ */
 async function handOff(
   deps: RouterDeps,
   routing: Routing,
   decision: RouteDecision,
   result: ResponderResult | undefined,
 ): Promise<string | undefined> {
-  const { context, conversationId, decisionId, now } = routing;
-  const at = now.toISOString();
+  const { context, conversationId, decisionId, now, item } = routing;
+  const at = placedReplyAt(item.at);
   const summary =
     result?.handoff?.summary ??
     buildHandoffSummary(context, viewConversation(context), {
@@ -184,10 +189,10 @@ async function handOff(
     `Hand-off (${decision.reason}): ${decision.detail}.\n${summary}`,
     AI_AUTHOR_ID,
     at,
-    `handoff:${routing.item.id}`,
+    `handoff:${item.id}`,
     'ai',
   );
-  await deps.store.markEscalated(conversationId, { at, itemId: routing.item.id });
+  await deps.store.markEscalated(conversationId, { at: now.toISOString(), itemId: item.id });
   const { profiles } = routing;
   const choice = chooseAgent({
     agents: await deps.store.listAgents(),
@@ -196,15 +201,18 @@ async function handOff(
     stickyDays: deps.policy.stickyAgentDays,
     now,
   });
-  // One assignment event per routed item, however often it is delivered.
-  const assignmentId = `assigned:${conversationId}:${decisionId}`;
+  const change = {
+    by: AI_AUTHOR_ID,
+    now: at,
+    eventId: `assigned:${conversationId}:${decisionId}`,
+    routed: `${item.at}#${item.id}`,
+  };
   if ('agentId' in choice) {
     const target = { agentId: choice.agentId, queue: decision.queue };
-    await deps.admin.assign(conversationId, target, AI_AUTHOR_ID, at, assignmentId);
-    return choice.agentId;
+    return (await deps.admin.assignRouted(conversationId, target, change))?.agentId;
   }
   if (routing.conversation.queue !== decision.queue) {
-    await deps.admin.assign(conversationId, { queue: decision.queue }, AI_AUTHOR_ID, at, assignmentId);
+    await deps.admin.assignRouted(conversationId, { queue: decision.queue }, change);
   }
   return undefined;
 }

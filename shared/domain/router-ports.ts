@@ -54,6 +54,15 @@ export interface RouterAdmin {
     /** `ifUnassigned`: only while the conversation is open and nobody has it (false when someone does). */
     options?: { ifUnassigned?: boolean },
   ): Promise<unknown>;
+  /**
+   * The hand-off's assignment, once per routed item (`routed`: `<at>#<item id>`) however many runs:
+   * the agent the conversation has for the item, or undefined when a later item's routing assigned it.
+   */
+  assignRouted(
+    conversationId: string,
+    target: { agentId?: string | undefined; queue?: string | undefined },
+    change: { by: string; now: string; eventId: string; routed: string },
+  ): Promise<{ agentId: string | undefined } | undefined>;
 }
 
 /** What the resolver hands routing: the item as stored, and whether this delivery wrote it. */

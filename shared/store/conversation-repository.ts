@@ -8,13 +8,14 @@ import { conversationOfItem } from '../domain/stored-items.js';
 import type { Conversation, TimelineItem } from '../domain/timeline.js';
 import { DELIVERY_AUTHOR_ID } from '../domain/waiting.js';
 import { NotFoundError, ValidationError } from '../errors.js';
-import { syncAgentLoad, syncAgentLoadOf } from './agent-load.js';
+import { syncAgentLoad } from './agent-load.js';
+import type { Timeline } from './assign-conversation.js';
+import { assign, assignRouted, type RoutedChange } from './assign-conversation.js';
 import { decodeCursor, encodeCursor } from './cursor.js';
 import {
   type DynamoDb,
   getItem,
   updateCurrentOrStaleReturning,
-  updateItem,
   updateItemIf,
   updateItemReturningIf,
 } from './dynamo-client.js';
@@ -25,7 +26,6 @@ import { getInput } from './params/common.js';
 import { conversationStateOf, earlierInboundSinceInput } from './params/conversation-state.js';
 import {
   type AssignTarget,
-  assignConversationInput,
   earlierWaitInput,
   holdOpenConversationInput,
   queryInboxInput,
@@ -45,8 +45,6 @@ import {
 } from './params/waiting.js';
 import { mergeShards } from './sharded-query.js';
 import { INDEX_KEYS, LIST_INDEX } from './table.js';
-
-type Timeline = { putTimelineItem(item: TimelineItem, raw: unknown): Promise<boolean> };
 
 /** The sort key a cursor continues after; a cursor we did not make is a ValidationError. */
 function inboxAfter(cursor: string | undefined): string | undefined {
@@ -84,39 +82,6 @@ async function inbox(
     items: items.map(conversationOfItem),
     cursor: out.more && last ? encodeCursor({ after: sortKey(last) }) : null,
   };
-}
-
-/** Assigns a conversation and records who had it and who has it now on the timeline. */
-async function assign(
-  db: DynamoDb,
-  timeline: Timeline,
-  conversation: Conversation,
-  target: AssignTarget,
-  change: { by: string; now: string; eventId: string; ifUnassigned?: boolean | undefined },
-): Promise<boolean> {
-  const input = assignConversationInput(db.table, conversation.id, target, {
-    ifUnassigned: change.ifUnassigned,
-  });
-  if (change.ifUnassigned) {
-    const taken = await updateItemIf(db, input);
-    // Taken by another (or by this call's crashed first run): their count is made right all the same.
-    await syncAgentLoadOf(db, conversation.id);
-    if (!taken) return false;
-  } else {
-    const out = await updateItem(db, { ...input, ReturnValues: 'ALL_NEW' });
-    if (out.Attributes) await syncAgentLoad(db, out.Attributes);
-  }
-  const event = eventItem(conversation.customerId, change.now, change.eventId, 'assigned', {
-    conversationId: conversation.id,
-    from: { agentId: conversation.assignee ?? null, queue: conversation.queue ?? null },
-    to: {
-      agentId: target.agentId ?? conversation.assignee ?? null,
-      queue: target.queue ?? conversation.queue ?? null,
-    },
-    by: change.by,
-  });
-  await timeline.putTimelineItem(event, undefined);
-  return true;
 }
 
 /** A status change: the status it reaches, who makes it and when. */
@@ -383,6 +348,9 @@ export function conversationRepository(db: DynamoDb, timeline: Timeline) {
       const change = { by, now, eventId, ifUnassigned: options.ifUnassigned };
       return assign(db, timeline, conversation, target, change);
     },
+    /** Routing's assignment of one routed item, made once however often it runs (`assignRouted`). */
+    assignRouted: async (conversationId: string, target: AssignTarget, change: RoutedChange) =>
+      assignRouted(db, timeline, await existing(conversationId), target, change),
   };
 }
 

@@ -10,3 +10,8 @@ export function eventItem(
 ): TimelineItem {
   return { id, type: 'event', event, at, customerId, data };
 }
+
+/** The target's timeline event of a merge, keyed on the time the source was merged at. */
+export function mergeEvent(targetId: string, sourceId: string, at: string, agentId: string): TimelineItem {
+  return eventItem(targetId, at, `merge:${sourceId}:${at}`, 'merge', { customerId: sourceId, by: agentId });
+}

@@ -18,7 +18,7 @@ import {
   updateItem,
   updateItemIf,
 } from './dynamo-client.js';
-import { eventItem } from './events.js';
+import { eventItem, mergeEvent } from './events.js';
 import { Keys, RAW_PREFIX } from './keys.js';
 import { deleteInput, getInput } from './params/common.js';
 import { setCsatPendingInput } from './params/customers.js';
@@ -76,14 +76,14 @@ function mergeConflict(targetId: string, target: RawProfile, sourceId: string, s
   return undefined;
 }
 
-/** The writes of a merge, in the order that lets a retry after a crash complete it. */
+/** The writes of a merge, in the order a retry completes; false when the source pointed somewhere already. */
 async function applyMerge(
   db: DynamoDb,
   targetId: string,
   sourceId: string,
   profiles: { source: RawProfile; target: RawProfile },
   by: { agentId: string; now: string },
-): Promise<void> {
+): Promise<boolean> {
   // 1. The target lists the source first, so its timeline reads include it as soon as it points there.
   await updateItem(db, addMergedFromInput(db.table, targetId, sourceId));
   // 2. The source points to the target.
@@ -91,9 +91,10 @@ async function applyMerge(
     db,
     pointMergedIntoInput(db.table, sourceId, targetId, by.agentId, by.now),
   );
-  if (!pointed) throw new ConflictError(`customer ${sourceId} was merged elsewhere meanwhile`);
+  if (!pointed) return false;
   await pointSourceAtTarget(db, { targetId, sourceId, mergedAt: by.now }, profiles.source);
   await carryWhatsappAddress(db, targetId, profiles);
+  return true;
 }
 
 /** Steps 3-5 of a merge, each conditional or idempotent, so a merge asked again completes them. */
@@ -156,11 +157,11 @@ async function carryCsatPending(
  * 3-5 are conditional and repeat nothing; the event is keyed on the time the source was merged at, as
  * the first call wrote it. One strong read of the source; nothing when it was merged through another.
  */
-async function completeMerge(db: DynamoDb, deps: Deps, sourceId: string, targetId: string): Promise<void> {
-  if (sourceId === targetId) return;
+async function completeMerge(db: DynamoDb, deps: Deps, sourceId: string, targetId: string): Promise<boolean> {
+  if (sourceId === targetId) return true;
   const source = await readRawProfile(db, sourceId);
   const { mergedAt, mergedBy } = source as { mergedAt?: unknown; mergedBy?: unknown };
-  if (source.mergedInto !== targetId || typeof mergedAt !== 'string') return;
+  if (source.mergedInto !== targetId || typeof mergedAt !== 'string') return source.mergedInto === targetId;
   await pointSourceAtTarget(db, { targetId, sourceId, mergedAt }, source);
   // The target is read only when there is a WhatsApp id to carry (one more strong read, on a retry).
   if (typeof source.whatsappAddress === 'string') {
@@ -168,11 +169,7 @@ async function completeMerge(db: DynamoDb, deps: Deps, sourceId: string, targetI
   }
   const by = typeof mergedBy === 'string' ? mergedBy : 'unknown';
   await deps.timeline.putTimelineItem(mergeEvent(targetId, sourceId, mergedAt, by), undefined);
-}
-
-/** The target's timeline event of a merge, keyed on the time the source was merged at. */
-function mergeEvent(targetId: string, sourceId: string, at: string, agentId: string) {
-  return eventItem(targetId, at, `merge:${sourceId}:${at}`, 'merge', { customerId: sourceId, by: agentId });
+  return true;
 }
 
 /** Merges `sourceId` into `targetId`: identities re-pointed, a `mergedInto` pointer left behind. */
@@ -195,9 +192,13 @@ async function merge(
   }
   const conflict = mergeConflict(targetId, target, sourceId, source);
   if (conflict) throw new ConflictError(conflict);
-  await applyMerge(db, targetId, sourceId, { source, target }, { agentId, now });
+  const applied = await applyMerge(db, targetId, sourceId, { source, target }, { agentId, now });
+  // The same merge asked at once by another call: completed from the time that one wrote, not `now`.
+  if (!applied && !(await completeMerge(db, deps, sourceId, targetId))) {
+    throw new ConflictError(`customer ${sourceId} was merged elsewhere meanwhile`);
+  }
   await deps.suggestions.acceptSuggestion(requested.target, requested.source);
-  await deps.timeline.putTimelineItem(mergeEvent(targetId, sourceId, now, agentId), undefined);
+  if (applied) await deps.timeline.putTimelineItem(mergeEvent(targetId, sourceId, now, agentId), undefined);
 }
 
 /** The source and target of one merge being undone. */

@@ -3,6 +3,7 @@ import { replyAddress } from '#shared/domain/replies.js';
 import { dynamoRepositories } from '#shared/store/dynamo-repositories.js';
 import { documentClient } from '#shared/store/sdk-documents.js';
 import { DynamoFaults, SimulatedCrash } from '../support/dynamo-faults.js';
+import { DynamoGate } from '../support/dynamo-gate.js';
 import { SECRETS } from '../support/runtime.js';
 import { inspectionClient, scanTable } from '../support/table-snapshot.js';
 import { useThrottledRuntime } from '../support/throttled-runtime.js';
@@ -44,6 +45,37 @@ describe('local runtime: a merge asked again after a crash completes it', () => 
     );
     return { faults, first };
   };
+
+  /**
+   * A double click or a retried request: both calls read the two customers before either points the
+   * source, then both point it (held at that write by a gate until both are there). One `merge` event,
+   * at the time the source keeps as its `mergedAt`, whoever won; both calls succeed.
+   */
+  it('writes one merge event when the same merge is asked twice at once', async () => {
+    await whatsapp('14155552991', 'wamid.MTWICEs');
+    await whatsapp('14155552992', 'wamid.MTWICEt');
+    const source = (await customerOf('14155552991')) as string;
+    const target = (await customerOf('14155552992')) as string;
+    const gate = new DynamoGate();
+    gate.hold((call) => call.operation === 'UpdateItem' && call.body.includes('mergedAt = :now'), 2);
+    const gated = dynamoRepositories(
+      documentClient(gate.attach(inspectionClient(env.runtime.dynamoEndpoint))),
+      TABLE,
+    );
+    const both = Promise.all([
+      gated.merges.merge(target, source, AGENT, at(2)),
+      gated.merges.merge(target, source, AGENT, at(3)),
+    ]);
+    await gate.arrived(2);
+    gate.release(0);
+    gate.release(1);
+    await both;
+    const items = await scanTable(env.inspect, TABLE);
+    const events = items.filter((item) => item.pk === `CUSTOMER#${target}` && item.event === 'merge');
+    const merged = items.find((item) => item.pk === `CUSTOMER#${source}` && item.sk === 'PROFILE');
+    expect(events.map((e) => e.at)).toEqual([merged?.mergedAt]);
+    expect(await customerOf('14155552991')).toBe(target);
+  }, 60_000);
 
   it('converges after a crash at each write', async () => {
     let crashes = 0;

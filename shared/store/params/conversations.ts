@@ -193,13 +193,16 @@ export interface AssignTarget {
 
 /**
  * Assigns (or transfers) an existing conversation to an agent and/or a queue; `ifUnassigned` only
- * while it is open and nobody has it, so two agents taking the next conversation never get the same.
+ * while it is open and nobody has it, so two agents taking the next conversation never get the same;
+ * `routedFor` (routing's hand-off of one item, `<at>#<item id>`) only when no routing of that item or of
+ * a later one assigned it before, and records it (`routedFor`): two deliveries of one message racing,
+ * or one after a crash, assign once, and a late one never undoes a newer message's assignment.
  */
 export function assignConversationInput(
   table: string,
   conversationId: string,
   target: AssignTarget,
-  options: { ifUnassigned?: boolean } = {},
+  options: { ifUnassigned?: boolean | undefined; routedFor?: string | undefined } = {},
 ): UpdateCommandInput {
   const sets: string[] = [];
   const removes: string[] = [];
@@ -224,6 +227,13 @@ export function assignConversationInput(
     sets.push('#queue = :queue');
     values[':queue'] = target.queue;
   }
+  const conditions = ['attribute_exists(pk)'];
+  if (options.ifUnassigned) conditions.push('#status = :open AND attribute_not_exists(assignee)');
+  if (options.routedFor !== undefined) {
+    sets.push('routedFor = :routedFor');
+    values[':routedFor'] = options.routedFor;
+    conditions.push('(attribute_not_exists(routedFor) OR routedFor < :routedFor)');
+  }
   return {
     TableName: table,
     Key: Keys.conversation(conversationId),
@@ -234,9 +244,7 @@ export function assignConversationInput(
     ]
       .filter(Boolean)
       .join(' '),
-    ConditionExpression: options.ifUnassigned
-      ? 'attribute_exists(pk) AND #status = :open AND attribute_not_exists(assignee)'
-      : 'attribute_exists(pk)',
+    ConditionExpression: conditions.join(' AND '),
     ...(Object.keys(names).length ? { ExpressionAttributeNames: names } : {}),
     ...(Object.keys(values).length ? { ExpressionAttributeValues: values } : {}),
   };

@@ -13,7 +13,11 @@ export function addMergedFromInput(table: string, targetId: string, sourceId: st
   };
 }
 
-/** Step 2 of a merge: the source points to the target, unless it was merged elsewhere. */
+/**
+ * Step 2 of a merge: the source points to the target, unless it points anywhere already. Not when it
+ * points to this target either: two calls at once would both pass and each write its own time (and a
+ * `merge` event keyed on it); the one that fails completes the merge from the time the source keeps.
+ */
 export function pointMergedIntoInput(
   table: string,
   sourceId: string,
@@ -25,7 +29,7 @@ export function pointMergedIntoInput(
     TableName: table,
     Key: Keys.customer(sourceId),
     UpdateExpression: 'SET mergedInto = :target, mergedAt = :now, mergedBy = :agent',
-    ConditionExpression: 'attribute_not_exists(mergedInto) OR mergedInto = :target',
+    ConditionExpression: 'attribute_not_exists(mergedInto)',
     ExpressionAttributeValues: { ':target': targetId, ':now': now, ':agent': agentId },
   };
 }

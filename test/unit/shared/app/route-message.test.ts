@@ -49,6 +49,7 @@ function world(
   } = {},
 ): World {
   const items = new Map<string, TimelineItem>();
+  let routedFor: string | undefined;
   const customer: Customer = {
     id: 'cu_1',
     name: 'Maria Lopez',
@@ -144,6 +145,15 @@ function world(
           customerId: customer.id,
           data: { conversationId, to: target, by },
         });
+      },
+      // As the store's: once per routed item, never over a later item's.
+      assignRouted: async (conversationId, target, change) => {
+        if (routedFor !== undefined && routedFor >= change.routed) {
+          return routedFor === change.routed ? { agentId: conversation.assignee } : undefined;
+        }
+        routedFor = change.routed;
+        await w.deps.admin.assign(conversationId, target, change.by, change.now, change.eventId);
+        return { agentId: conversation.assignee };
       },
     },
     replies: {

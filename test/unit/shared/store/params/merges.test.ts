@@ -28,12 +28,12 @@ describe('merge params', () => {
     });
   });
 
-  it('points the source at the target unless it points elsewhere', () => {
+  it('points the source at the target unless it points anywhere already (this target too: a second call completes)', () => {
     expect(pointMergedIntoInput('t', 'cu_s', 'cu_t', 'ag_1', '2025-06-10T09:00:00.000Z')).toEqual({
       TableName: 't',
       Key: source,
       UpdateExpression: 'SET mergedInto = :target, mergedAt = :now, mergedBy = :agent',
-      ConditionExpression: 'attribute_not_exists(mergedInto) OR mergedInto = :target',
+      ConditionExpression: 'attribute_not_exists(mergedInto)',
       ExpressionAttributeValues: { ':target': 'cu_t', ':now': '2025-06-10T09:00:00.000Z', ':agent': 'ag_1' },
     });
   });

@@ -61,7 +61,7 @@ function usePresence() {
         for (const a of event.item?.agents ?? []) agents[a.agentId] = a.presence;
         const viewing: Record<string, string[]> = {};
         for (const v of event.item?.viewing ?? [])
-          viewing[v.conversationId] = [...(viewing[v.conversationId] ?? []), v.agentId];
+          viewing[v.conversationId] = [...new Set([...(viewing[v.conversationId] ?? []), v.agentId])];
         return { agents, viewing, typing: {} };
       }
       if (event.type === 'presence')

@@ -1,0 +1,89 @@
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { LocalRuntime } from '#shared/local/runtime.js';
+import { launchBrowser } from '../support/browser.js';
+import { whatsappText } from '../support/webhooks.js';
+import {
+  ANA,
+  asAna,
+  closeConsole,
+  DESKTOP,
+  postMeta,
+  signIn,
+  startConsoleRuntime,
+} from './console-support.js';
+
+const BOB = { id: 'bob', token: 'bob-console-token-1234' } as const;
+
+/** A customer writes on WhatsApp; their conversation's id. */
+async function conversationOf(runtime: LocalRuntime, i: number): Promise<string> {
+  const from = `1555000${5000 + i}`;
+  const at = new Date();
+  await postMeta(
+    runtime,
+    '/webhooks/whatsapp',
+    whatsappText({
+      from,
+      name: `Team ${i}`,
+      messages: [{ id: `wamid.team.${i}`, at: at.toISOString(), text: 'Hi' }],
+    }),
+  );
+  await runtime.idle();
+  const list = await asAna<{ items: Array<{ id: string; customerName?: string; customerId: string }> }>(
+    runtime,
+    '/api/conversations?limit=50',
+  );
+  const found = list.items.find((c) => JSON.stringify(c).includes(`Team ${i}`));
+  if (!found) throw new Error(`no conversation for Team ${i}`);
+  return found.id;
+}
+
+describe('the console with more than one agent at work', () => {
+  let runtime: LocalRuntime;
+  let browser: Browser;
+
+  beforeAll(async () => {
+    runtime = await startConsoleRuntime({
+      env: { AGENT_TOKENS: `${ANA.id}:${ANA.token}:admin,${BOB.id}:${BOB.token}` },
+    });
+    browser = await launchBrowser();
+  }, 120_000);
+
+  afterAll(() => closeConsole(browser, runtime));
+
+  /** A new window (its own storage) signed in with `token`, showing conversation `id`. */
+  async function viewing(token: string, id: string): Promise<Page> {
+    const page = await (await browser.newContext({ viewport: DESKTOP })).newPage();
+    await signIn(page, runtime, token);
+    await page.goto(`${runtime.url}/console#/conversations/${id}`);
+    await page.locator('#conversation-title').waitFor();
+    return page;
+  }
+  const awareness = (page: Page) => page.locator('.awareness');
+
+  it('keeps "Also viewing" through the other agent\'s reload, dropped socket, and second tab leaving', async () => {
+    const id = await conversationOf(runtime, 1);
+    const ana = await viewing(ANA.token, id);
+    const bob = await viewing(BOB.token, id);
+    await awareness(ana).getByText('Also viewing: bob').waitFor();
+    await bob.reload();
+    await bob.locator('#conversation-title').waitFor();
+    await bob.getByRole('status').getByText('Live').waitFor();
+    // The reload's `left` and `viewing` may land in either order at Ana's: wait for it to settle on bob.
+    await expect.poll(() => awareness(ana).textContent(), { timeout: 10_000 }).toContain('Also viewing: bob');
+    await bob.evaluate('window.threadlineLive.drop()');
+    await bob.getByRole('status').getByText('Live').waitFor({ timeout: 30_000 });
+    await expect.poll(() => awareness(ana).textContent(), { timeout: 10_000 }).toContain('Also viewing: bob');
+    const bobAgain = await bob.context().newPage();
+    await signIn(bobAgain, runtime, BOB.token);
+    await bobAgain.goto(`${runtime.url}/console#/conversations/${id}`);
+    await bobAgain.locator('#conversation-title').waitFor();
+    await bobAgain.getByRole('status').getByText('Live').waitFor();
+    await bobAgain.close();
+    await expect.poll(() => awareness(ana).textContent(), { timeout: 10_000 }).toContain('Also viewing: bob');
+    expect(await awareness(ana).textContent()).not.toContain('bob, bob');
+    await bob.context().close();
+    await expect.poll(() => awareness(ana).textContent(), { timeout: 10_000 }).not.toContain('bob');
+    await ana.context().close();
+  }, 120_000);
+});

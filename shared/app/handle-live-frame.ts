@@ -49,7 +49,7 @@ function agentStillViews(
 
 /**
  * One frame from an agent's socket: `viewing` and `left` move what the socket views and tell the others
- * (leaving the previous conversation first; left only when no other socket of the agent views it), `typing` is passed on (to web-chat visitors too), `ping` answered `pong`, `hello` a `hello`. A frame that
+ * (leaving the previous conversation first; left only when no other socket of the agent views it), `typing` is passed on (to web-chat visitors too, unless it is a note), `ping` answered `pong`, `hello` a `hello`. A frame that
  * is not JSON or not in the contract answers an error and changes nothing; one over the size cap closes
  * the socket with 1009.
  */
@@ -83,7 +83,8 @@ export async function handleLiveFrame(
       out.push({ type: 'viewing', conversationId, item: { agentId, viewing: false } });
   };
   if (frame.type === 'typing') {
-    out.push({ type: 'typing', conversationId: frame.conversationId, item: { agentId } });
+    const note = frame.note === true ? { note: true as const } : {};
+    out.push({ type: 'typing', conversationId: frame.conversationId, item: { agentId, ...note } });
   } else if (frame.type === 'viewing' && me.viewing !== frame.conversationId) {
     if (me.viewing) leave(me.viewing);
     await deps.connections.setViewing(connectionId, frame.conversationId);
@@ -94,6 +95,7 @@ export async function handleLiveFrame(
   }
   await broadcastLive(deps, out, { except: connectionId, ...(open ? { to: open } : {}) });
   // After the agents': a visitor's socket that is slow or failing never holds the console back.
-  if (frame.type === 'typing') await deps.visitorTyping?.(frame.conversationId);
+  // A note is for agents only: typing one never shows the visitor "agent is typing".
+  if (frame.type === 'typing' && frame.note !== true) await deps.visitorTyping?.(frame.conversationId);
   return {};
 }

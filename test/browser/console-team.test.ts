@@ -86,4 +86,24 @@ describe('the console with more than one agent at work', () => {
     await expect.poll(() => awareness(ana).textContent(), { timeout: 10_000 }).not.toContain('bob');
     await ana.context().close();
   }, 120_000);
+  it('marks typing a note as a note on the live socket (the server never passes it to web-chat visitors)', async () => {
+    const id = await conversationOf(runtime, 2);
+    const page = await (await browser.newContext({ viewport: DESKTOP })).newPage();
+    const typing: Array<Record<string, unknown>> = [];
+    page.on('websocket', (ws) =>
+      ws.on('framesent', (f) => {
+        const frame = JSON.parse(String(f.payload));
+        if (frame.type === 'typing') typing.push(frame);
+      }),
+    );
+    await signIn(page, runtime);
+    await page.goto(`${runtime.url}/console#/conversations/${id}`);
+    await page.locator('#conversation-title').waitFor();
+    await page.getByRole('status').getByText('Live').waitFor();
+    await page.getByRole('button', { name: 'Note', exact: true }).click();
+    await page.getByLabel('Note (only agents see it)').fill('Customer is grumpy');
+    await expect.poll(() => typing.length).toBe(1);
+    expect(typing[0]).toEqual({ type: 'typing', conversationId: id, note: true });
+    await page.context().close();
+  }, 120_000);
 });

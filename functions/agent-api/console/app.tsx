@@ -332,7 +332,7 @@ function Console(props: { config: ConsoleConfig; session: Session; onSignOut(): 
           status={status}
           agents={agents}
           queues={queues}
-          onTyping={() => live.current?.send({ type: 'typing', conversationId: current.id })}
+          onTyping={(note) => live.current?.send({ type: 'typing', conversationId: current.id, note })}
           composer={composer}
           resolveAsked={resolveAsked}
         />

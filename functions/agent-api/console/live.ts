@@ -68,7 +68,7 @@ export class LiveClient {
   }
 
   /** Sends a client frame (viewing, left, typing, ping) when connected; viewing is kept for the next socket. */
-  send(frame: { type: string; conversationId?: string }): void {
+  send(frame: { type: string; conversationId?: string; note?: boolean }): void {
     if (frame.type === 'viewing') this.#viewing = frame.conversationId;
     else if (frame.type === 'left' && frame.conversationId === this.#viewing) this.#viewing = undefined;
     if (this.#socket?.readyState === WebSocket.OPEN) this.#socket.send(JSON.stringify(frame));

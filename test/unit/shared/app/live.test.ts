@@ -61,6 +61,26 @@ describe('live sockets', () => {
     ]);
   });
 
+  it('passes typing a note to the other agents, marked, and never to the web-chat visitors', async () => {
+    const { deps, sent } = sockets();
+    const told: string[] = [];
+    const withVisitors = { ...deps, visitorTyping: async (id: string) => told.push(id) };
+    await connectLive(deps, { connectionId: 'c1', agentId: 'ann' });
+    await connectLive(deps, { connectionId: 'c2', agentId: 'bob' });
+    sent.clear();
+    const frame = (note?: boolean) => JSON.stringify({ type: 'typing', conversationId: 'cv_1', note });
+    expect(await handleLiveFrame(withVisitors, 'c1', frame(true))).toEqual({});
+    expect(told).toEqual([]);
+    await handleLiveFrame(withVisitors, 'c1', frame(false));
+    await handleLiveFrame(withVisitors, 'c1', frame());
+    expect(told).toEqual(['cv_1', 'cv_1']);
+    expect(sent.get('c2')).toEqual([
+      { type: 'typing', conversationId: 'cv_1', item: { agentId: 'ann', note: true } },
+      { type: 'typing', conversationId: 'cv_1', item: { agentId: 'ann' } },
+      { type: 'typing', conversationId: 'cv_1', item: { agentId: 'ann' } },
+    ]);
+  });
+
   it.each([
     ['{not json', 'bad_json'],
     ['[]', 'bad_frame'],

@@ -106,4 +106,30 @@ describe('the console with more than one agent at work', () => {
     expect(typing[0]).toEqual({ type: 'typing', conversationId: id, note: true });
     await page.context().close();
   }, 120_000);
+  it('asks before a reopen that lands just after another agent resolved the conversation', async () => {
+    const id = await conversationOf(runtime, 3);
+    const ana = await viewing(ANA.token, id);
+    await ana.getByRole('status').getByText('Live').waitFor();
+    const dialogs: string[] = [];
+    ana.on('dialog', (dialog) => {
+      dialogs.push(dialog.message());
+      void dialog.dismiss();
+    });
+    const res = await fetch(`${runtime.url}/api/conversations/${id}/resolve`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${BOB.token}` },
+    });
+    expect(res.status).toBe(200);
+    const head = ana.locator('header.conversation-head');
+    await head.getByRole('button', { name: 'Reopen' }).waitFor();
+    // Ana meant to resolve what she saw open: her `e` lands just after Bob's resolve reached her view.
+    await ana.locator('#conversation-title').focus();
+    await ana.keyboard.press('e');
+    await expect.poll(() => dialogs.length).toBe(1);
+    expect(dialogs[0]).toContain('resolved');
+    const after = await asAna<{ status: string }>(runtime, `/api/conversations/${id}`);
+    expect(after.status).toBe('resolved');
+    expect(await head.getByRole('button', { name: 'Reopen' }).count()).toBe(1);
+    await ana.context().close();
+  }, 120_000);
 });

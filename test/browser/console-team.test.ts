@@ -132,4 +132,19 @@ describe('the console with more than one agent at work', () => {
     expect(await head.getByRole('button', { name: 'Reopen' }).count()).toBe(1);
     await ana.context().close();
   }, 120_000);
+  it('hands the next agent on a shared tab nothing of the last one: no open conversation, no draft', async () => {
+    const id = await conversationOf(runtime, 4);
+    const page = await viewing(ANA.token, id);
+    await page.getByLabel('Reply', { exact: true }).fill('Half-written for the customer');
+    await page.getByRole('button', { name: 'Sign out' }).click();
+    await page.getByLabel('Agent token').fill(BOB.token);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.getByRole('navigation', { name: 'Inbox' }).waitFor();
+    expect(new URL(page.url()).hash).toBe('');
+    expect(await page.locator('#conversation-title').count()).toBe(0);
+    await page.goto(`${runtime.url}/console#/conversations/${id}`);
+    await page.locator('#conversation-title').waitFor();
+    expect(await page.getByLabel('Reply', { exact: true }).inputValue()).toBe('');
+    await page.context().close();
+  }, 120_000);
 });

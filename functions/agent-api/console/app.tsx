@@ -8,6 +8,7 @@ import { type LinkState, useLinkedConversation } from './linked-conversation.js'
 import { LiveClient, type LiveEvent, type LiveStatus } from './live.js';
 import {
   conversationInAddress,
+  forgetPlace,
   rememberConversation,
   rememberedConversation,
   showInAddress,
@@ -36,6 +37,7 @@ export function App() {
       .then(setConfig, () => setConfig({ auth: { kind: 'token' } }));
   }, []);
   const signOut = useCallback(() => {
+    forgetPlace();
     saveSession(null);
     setSession(null);
   }, []);

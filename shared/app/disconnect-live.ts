@@ -1,7 +1,8 @@
 import { type BroadcastDeps, broadcastLive } from './broadcast-live.js';
 
 /**
- * A socket closed: forgotten; the others told that its agent left the conversation it viewed, and that
+ * A socket closed: forgotten; the others told that its agent left the conversation it viewed
+ * (unless another socket of the agent still views it), and that
  * the agent is `offline` when it was their last socket. A second close of the same socket does nothing.
  */
 export async function disconnectLive(deps: BroadcastDeps, connectionId: string): Promise<void> {
@@ -11,7 +12,7 @@ export async function disconnectLive(deps: BroadcastDeps, connectionId: string):
   await broadcastLive(
     deps,
     [
-      ...(gone.viewing
+      ...(gone.viewing && !others.some((c) => c.agentId === gone.agentId && c.viewing === gone.viewing)
         ? [
             {
               type: 'viewing' as const,

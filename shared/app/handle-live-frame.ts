@@ -6,7 +6,7 @@ import {
   type ServerFrame,
 } from '#shared/domain/live/events.js';
 import { helloOf } from '#shared/domain/live/hello.js';
-import type { LiveConnections } from '#shared/domain/live/live-ports.js';
+import type { LiveConnection, LiveConnections } from '#shared/domain/live/live-ports.js';
 import type { Clock } from '#shared/domain/ports.js';
 import { type BroadcastDeps, broadcastLive } from './broadcast-live.js';
 
@@ -35,8 +35,21 @@ function parseFrame(text: string): ClientFrame | FrameOutcome {
 }
 
 /**
+ * Whether another socket of the agent (a second tab) still views the conversation: the others are told
+ * the agent left only when the last one leaves, since the console keeps who views what by agent.
+ */
+function agentStillViews(
+  open: readonly LiveConnection[],
+  agentId: string,
+  conversationId: string,
+  except: string,
+): boolean {
+  return open.some((c) => c.connectionId !== except && c.agentId === agentId && c.viewing === conversationId);
+}
+
+/**
  * One frame from an agent's socket: `viewing` and `left` move what the socket views and tell the others
- * (leaving the previous conversation first), `typing` is passed on (to web-chat visitors too), `ping` answered `pong`, `hello` a `hello`. A frame that
+ * (leaving the previous conversation first; left only when no other socket of the agent views it), `typing` is passed on (to web-chat visitors too, unless it is a note), `ping` answered `pong`, `hello` a `hello`. A frame that
  * is not JSON or not in the contract answers an error and changes nothing; one over the size cap closes
  * the socket with 1009.
  */
@@ -62,19 +75,27 @@ export async function handleLiveFrame(
     return { reply: helloOf(agentId, deps.clock.now().getTime(), [me, ...others]) };
   }
   const out: ServerFrame[] = [];
+  // Read once for both the check below and the broadcast: one read of the sockets per frame, as before.
+  const open = frame.type === 'typing' ? undefined : await deps.connections.list();
+  /** `viewing: false` for the conversation this socket leaves, unless another socket of the agent views it. */
+  const leave = (conversationId: string) => {
+    if (!agentStillViews(open ?? [], agentId, conversationId, connectionId))
+      out.push({ type: 'viewing', conversationId, item: { agentId, viewing: false } });
+  };
   if (frame.type === 'typing') {
-    out.push({ type: 'typing', conversationId: frame.conversationId, item: { agentId } });
+    const note = frame.note === true ? { note: true as const } : {};
+    out.push({ type: 'typing', conversationId: frame.conversationId, item: { agentId, ...note } });
   } else if (frame.type === 'viewing' && me.viewing !== frame.conversationId) {
-    if (me.viewing)
-      out.push({ type: 'viewing', conversationId: me.viewing, item: { agentId, viewing: false } });
+    if (me.viewing) leave(me.viewing);
     await deps.connections.setViewing(connectionId, frame.conversationId);
     out.push({ type: 'viewing', conversationId: frame.conversationId, item: { agentId, viewing: true } });
   } else if (frame.type === 'left' && me.viewing === frame.conversationId) {
     await deps.connections.setViewing(connectionId, undefined);
-    out.push({ type: 'viewing', conversationId: frame.conversationId, item: { agentId, viewing: false } });
+    leave(frame.conversationId);
   }
-  await broadcastLive(deps, out, { except: connectionId });
+  await broadcastLive(deps, out, { except: connectionId, ...(open ? { to: open } : {}) });
   // After the agents': a visitor's socket that is slow or failing never holds the console back.
-  if (frame.type === 'typing') await deps.visitorTyping?.(frame.conversationId);
+  // A note is for agents only: typing one never shows the visitor "agent is typing".
+  if (frame.type === 'typing' && frame.note !== true) await deps.visitorTyping?.(frame.conversationId);
   return {};
 }

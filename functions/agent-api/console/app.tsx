@@ -9,20 +9,17 @@ import { LiveClient, type LiveEvent, type LiveStatus } from './live.js';
 import {
   conversationInAddress,
   forgetCustomers,
+  forgetPlace,
   rememberConversation,
   rememberedConversation,
   showInAddress,
 } from './place.js';
+import { type Presence, usePresence } from './presence.js';
 import { type ConsoleConfig, liveUrl, readSession, type Session, saveSession } from './session.js';
 import { useShortcuts } from './shortcuts.js';
 import { SignIn } from './sign-in.js';
 
-/** Whom the live socket says is where: presence by agent, viewers and typists by conversation. */
-export interface Presence {
-  agents: Record<string, string>;
-  viewing: Record<string, string[]>;
-  typing: Record<string, Record<string, number>>;
-}
+export type { Presence };
 
 /** A listener of live events (the inbox and the open conversation). */
 export type Subscribe = (listener: (event: LiveEvent) => void) => () => void;
@@ -37,6 +34,7 @@ export function App() {
       .then(setConfig, () => setConfig({ auth: { kind: 'token' } }));
   }, []);
   const signOut = useCallback(() => {
+    forgetPlace();
     saveSession(null);
     setSession(null);
   }, []);
@@ -51,40 +49,6 @@ export function App() {
       />
     );
   return <Console config={config} session={session} onSignOut={signOut} />;
-}
-
-function usePresence() {
-  const [presence, setPresence] = useState<Presence>({ agents: {}, viewing: {}, typing: {} });
-  const apply = useCallback((event: LiveEvent) => {
-    setPresence((p) => {
-      if (event.type === 'hello') {
-        const agents: Record<string, string> = {};
-        for (const a of event.item?.agents ?? []) agents[a.agentId] = a.presence;
-        const viewing: Record<string, string[]> = {};
-        for (const v of event.item?.viewing ?? [])
-          viewing[v.conversationId] = [...(viewing[v.conversationId] ?? []), v.agentId];
-        return { agents, viewing, typing: {} };
-      }
-      if (event.type === 'presence')
-        return { ...p, agents: { ...p.agents, [event.item.agentId]: event.item.presence } };
-      const conv = event.conversationId;
-      if (!conv) return p;
-      if (event.type === 'viewing') {
-        const others = (p.viewing[conv] ?? []).filter((a) => a !== event.item.agentId);
-        return {
-          ...p,
-          viewing: { ...p.viewing, [conv]: event.item.viewing ? [...others, event.item.agentId] : others },
-        };
-      }
-      if (event.type === 'typing')
-        return {
-          ...p,
-          typing: { ...p.typing, [conv]: { ...p.typing[conv], [event.item.agentId]: Date.now() + 6_000 } },
-        };
-      return p;
-    });
-  }, []);
-  return { presence, apply };
 }
 
 function useLive(config: ConsoleConfig, api: Api) {
@@ -189,13 +153,20 @@ function useCurrent(api: Api, subscribe: Subscribe, live: { current: LiveClient 
     if (!wanted) return setCurrent(undefined);
     setCurrent((c) => (c?.id === wanted ? c : rememberedConversation(wanted)));
   }, [wanted]);
+  // When another agent's change last flipped the open conversation's status under this agent's eyes.
+  const flippedAt = useRef(0);
   useEffect(
     () =>
       subscribe((event) => {
         if (event.type === 'customer.updated' && event.item?.change === 'erased' && event.customerId)
           forgetCustomers([event.customerId]);
         if (event.type === 'conversation.updated' && event.item?.id)
-          setCurrent((c) => (c && c.id === event.item.id ? { ...c, ...conversationFrom(event.item) } : c));
+          setCurrent((c) => {
+            if (!c || c.id !== event.item.id) return c;
+            const next = { ...c, ...conversationFrom(event.item) };
+            if (next.status !== c.status) flippedAt.current = Date.now();
+            return next;
+          });
       }),
     [subscribe],
   );
@@ -227,11 +198,19 @@ function useCurrent(api: Api, subscribe: Subscribe, live: { current: LiveClient 
   const link = useLinkedConversation(api, wanted, known, named);
   const resolve = async () => {
     if (!current) return;
+    // A reopen pressed within seconds of someone else's resolve most likely meant to resolve: ask first.
+    if (current.status !== 'open' && Date.now() - flippedAt.current < REOPEN_CONFIRM_MS)
+      if (!confirm('Someone else resolved this conversation just now. Reopen it?')) return;
     const path = `/api/conversations/${current.id}/${current.status === 'open' ? 'resolve' : 'reopen'}`;
-    update(await api.send<Conversation>('POST', path));
+    const done = await api.send<Conversation>('POST', path);
+    flippedAt.current = 0; // this agent's own change, come back on the socket meanwhile, is no surprise
+    update(done);
   };
   return { current, link, update, open, found, resolve };
 }
+
+/** How long after another agent's resolve a reopen asks for confirmation. */
+const REOPEN_CONFIRM_MS = 5_000;
 
 const NO_FILTER: Filters = { status: 'open', assignee: '', queue: '', channel: '', sort: 'waiting' };
 
@@ -355,7 +334,7 @@ function Console(props: { config: ConsoleConfig; session: Session; onSignOut(): 
           status={status}
           agents={agents}
           queues={queues}
-          onTyping={() => live.current?.send({ type: 'typing', conversationId: current.id })}
+          onTyping={(note) => live.current?.send({ type: 'typing', conversationId: current.id, note })}
           composer={composer}
           resolveAsked={resolveAsked}
         />

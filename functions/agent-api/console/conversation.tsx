@@ -163,7 +163,7 @@ interface ConversationProps {
   status: LiveStatus;
   agents: AgentRow[];
   queues: string[];
-  onTyping(): void;
+  onTyping(note: boolean): void;
   composer: { mode: 'reply' | 'note'; at: number } | undefined;
   /** When the agent last pressed `e`: resolve (or reopen) as the header's button does. */
   resolveAsked: number | undefined;

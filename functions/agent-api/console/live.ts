@@ -37,6 +37,8 @@ export class LiveClient {
   #closed = false;
   #timer: ReturnType<typeof setTimeout> | undefined;
   #backlog: LiveEvent[] | undefined;
+  /** The conversation this tab views: said again on every new socket (the server forgets a closed one's). */
+  #viewing: string | undefined;
 
   constructor(
     private readonly url: string,
@@ -51,6 +53,9 @@ export class LiveClient {
     const sep = this.url.includes('?') ? '&' : '?';
     const socket = new WebSocket(`${this.url}${sep}token=${encodeURIComponent(this.api.token)}`);
     this.#socket = socket;
+    socket.onopen = () => {
+      if (this.#viewing) socket.send(JSON.stringify({ type: 'viewing', conversationId: this.#viewing }));
+    };
     socket.onmessage = (message) => this.#receive(String(message.data));
     socket.onclose = () => {
       if (this.#socket !== socket || this.#closed) return;
@@ -62,8 +67,10 @@ export class LiveClient {
     };
   }
 
-  /** Sends a client frame (viewing, left, typing, ping) when connected. */
-  send(frame: { type: string; conversationId?: string }): void {
+  /** Sends a client frame (viewing, left, typing, ping) when connected; viewing is kept for the next socket. */
+  send(frame: { type: string; conversationId?: string; note?: boolean }): void {
+    if (frame.type === 'viewing') this.#viewing = frame.conversationId;
+    else if (frame.type === 'left' && frame.conversationId === this.#viewing) this.#viewing = undefined;
     if (this.#socket?.readyState === WebSocket.OPEN) this.#socket.send(JSON.stringify(frame));
   }
 

@@ -96,3 +96,17 @@ export function readDraft(id: string): Draft {
 /** Keeps a conversation's draft with its mode, or drops it when there is no text and it is a reply. */
 export const saveDraft = (id: string, draft: Draft): void =>
   write(DRAFT + id, draft.text || draft.mode === 'note' ? draft : undefined);
+
+/**
+ * Sign-out on a shared tab: the next agent gets none of this one's place, so the open conversation, the
+ * conversations seen and every draft go (a half-written reply lost beats one shown to someone else).
+ */
+export function forgetPlace(): void {
+  try {
+    for (const key of Object.keys(sessionStorage))
+      if (key === SEEN || key.startsWith(DRAFT)) sessionStorage.removeItem(key);
+  } catch {
+    // Storage refused: there is nothing kept to leak.
+  }
+  if (location.hash) history.replaceState(null, '', `${location.pathname}${location.search}`);
+}

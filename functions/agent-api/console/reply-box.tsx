@@ -222,7 +222,8 @@ export function ReplyBox(props: {
   onSent(item: TimelineItem): void;
   /** A reply the channel's rules refused: the channels are read again. */
   onRefused(): void;
-  onTyping(): void;
+  /** `note`: typing an internal note (other agents may see it, the customer never). */
+  onTyping(note: boolean): void;
   composer: { mode: 'reply' | 'note'; at: number } | undefined;
   status: LiveStatus;
 }) {
@@ -256,7 +257,7 @@ export function ReplyBox(props: {
     setText(value);
     if (Date.now() - lastTyping.current > 3_000) {
       lastTyping.current = Date.now();
-      props.onTyping();
+      props.onTyping(mode === 'note');
     }
   };
   return (

@@ -91,11 +91,14 @@ export const ViewingEventSchema = z.object({
   item: z.object({ agentId: z.string(), viewing: z.boolean() }),
 });
 
-/** Ephemeral: an agent is typing in a conversation (sent again every few seconds while they type). */
+/**
+ * Ephemeral: an agent is typing in a conversation (sent again every few seconds while they type);
+ * `note: true` when it is an internal note (agents see it, web-chat visitors never do).
+ */
 export const TypingEventSchema = z.object({
   type: z.literal('typing'),
   conversationId: z.string(),
-  item: z.object({ agentId: z.string() }),
+  item: z.object({ agentId: z.string(), note: z.literal(true).optional() }),
 });
 
 /** Who views which conversation now. */
@@ -159,7 +162,11 @@ const FrameConversationIdSchema = z.string().regex(/^[A-Za-z0-9_-]{1,64}$/);
 export const ClientFrameSchema = z.discriminatedUnion('type', [
   z.strictObject({ type: z.literal('viewing'), conversationId: FrameConversationIdSchema }),
   z.strictObject({ type: z.literal('left'), conversationId: FrameConversationIdSchema }),
-  z.strictObject({ type: z.literal('typing'), conversationId: FrameConversationIdSchema }),
+  z.strictObject({
+    type: z.literal('typing'),
+    conversationId: FrameConversationIdSchema,
+    note: z.boolean().optional(),
+  }),
   z.strictObject({ type: z.literal('ping') }),
   z.strictObject({ type: z.literal('hello') }),
 ]);

@@ -61,6 +61,26 @@ describe('live sockets', () => {
     ]);
   });
 
+  it('passes typing a note to the other agents, marked, and never to the web-chat visitors', async () => {
+    const { deps, sent } = sockets();
+    const told: string[] = [];
+    const withVisitors = { ...deps, visitorTyping: async (id: string) => told.push(id) };
+    await connectLive(deps, { connectionId: 'c1', agentId: 'ann' });
+    await connectLive(deps, { connectionId: 'c2', agentId: 'bob' });
+    sent.clear();
+    const frame = (note?: boolean) => JSON.stringify({ type: 'typing', conversationId: 'cv_1', note });
+    expect(await handleLiveFrame(withVisitors, 'c1', frame(true))).toEqual({});
+    expect(told).toEqual([]);
+    await handleLiveFrame(withVisitors, 'c1', frame(false));
+    await handleLiveFrame(withVisitors, 'c1', frame());
+    expect(told).toEqual(['cv_1', 'cv_1']);
+    expect(sent.get('c2')).toEqual([
+      { type: 'typing', conversationId: 'cv_1', item: { agentId: 'ann', note: true } },
+      { type: 'typing', conversationId: 'cv_1', item: { agentId: 'ann' } },
+      { type: 'typing', conversationId: 'cv_1', item: { agentId: 'ann' } },
+    ]);
+  });
+
   it.each([
     ['{not json', 'bad_json'],
     ['[]', 'bad_frame'],
@@ -99,6 +119,31 @@ describe('live sockets', () => {
       { type: 'presence', item: { agentId: 'bob', presence: 'offline' } },
     ]);
     expect((await deps.connections.list()).map((c) => c.connectionId)).toEqual(['c1']);
+  });
+  it('says an agent left a conversation only when the last of their sockets viewing it leaves', async () => {
+    const { deps, sent } = sockets();
+    await connectLive(deps, { connectionId: 'c1', agentId: 'ann' });
+    await connectLive(deps, { connectionId: 'b1', agentId: 'bob' });
+    await connectLive(deps, { connectionId: 'b2', agentId: 'bob' });
+    await handleLiveFrame(deps, 'b1', JSON.stringify({ type: 'viewing', conversationId: 'cv_1' }));
+    await handleLiveFrame(deps, 'b2', JSON.stringify({ type: 'viewing', conversationId: 'cv_1' }));
+    sent.clear();
+    // Bob's second tab moves on, then closes: his first tab still views cv_1.
+    await handleLiveFrame(deps, 'b2', JSON.stringify({ type: 'left', conversationId: 'cv_1' }));
+    await handleLiveFrame(deps, 'b2', JSON.stringify({ type: 'viewing', conversationId: 'cv_1' }));
+    await handleLiveFrame(deps, 'b2', JSON.stringify({ type: 'viewing', conversationId: 'cv_2' }));
+    await disconnectLive(deps, 'b2');
+    expect(sent.get('c1')).toEqual([
+      { type: 'viewing', conversationId: 'cv_1', item: { agentId: 'bob', viewing: true } },
+      { type: 'viewing', conversationId: 'cv_2', item: { agentId: 'bob', viewing: true } },
+      { type: 'viewing', conversationId: 'cv_2', item: { agentId: 'bob', viewing: false } },
+    ]);
+    sent.clear();
+    await disconnectLive(deps, 'b1');
+    expect(sent.get('c1')).toEqual([
+      { type: 'viewing', conversationId: 'cv_1', item: { agentId: 'bob', viewing: false } },
+      { type: 'presence', item: { agentId: 'bob', presence: 'offline' } },
+    ]);
   });
 });
 

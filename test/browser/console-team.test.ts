@@ -1,0 +1,150 @@
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { LocalRuntime } from '#shared/local/runtime.js';
+import { launchBrowser } from '../support/browser.js';
+import { whatsappText } from '../support/webhooks.js';
+import {
+  ANA,
+  asAna,
+  closeConsole,
+  DESKTOP,
+  postMeta,
+  signIn,
+  startConsoleRuntime,
+} from './console-support.js';
+
+const BOB = { id: 'bob', token: 'bob-console-token-1234' } as const;
+
+/** A customer writes on WhatsApp; their conversation's id. */
+async function conversationOf(runtime: LocalRuntime, i: number): Promise<string> {
+  const from = `1555000${5000 + i}`;
+  const at = new Date();
+  await postMeta(
+    runtime,
+    '/webhooks/whatsapp',
+    whatsappText({
+      from,
+      name: `Team ${i}`,
+      messages: [{ id: `wamid.team.${i}`, at: at.toISOString(), text: 'Hi' }],
+    }),
+  );
+  await runtime.idle();
+  const list = await asAna<{ items: Array<{ id: string; customerName?: string; customerId: string }> }>(
+    runtime,
+    '/api/conversations?limit=50',
+  );
+  const found = list.items.find((c) => JSON.stringify(c).includes(`Team ${i}`));
+  if (!found) throw new Error(`no conversation for Team ${i}`);
+  return found.id;
+}
+
+describe('the console with more than one agent at work', () => {
+  let runtime: LocalRuntime;
+  let browser: Browser;
+
+  beforeAll(async () => {
+    runtime = await startConsoleRuntime({
+      env: { AGENT_TOKENS: `${ANA.id}:${ANA.token}:admin,${BOB.id}:${BOB.token}` },
+    });
+    browser = await launchBrowser();
+  }, 120_000);
+
+  afterAll(() => closeConsole(browser, runtime));
+
+  /** A new window (its own storage) signed in with `token`, showing conversation `id`. */
+  async function viewing(token: string, id: string): Promise<Page> {
+    const page = await (await browser.newContext({ viewport: DESKTOP })).newPage();
+    await signIn(page, runtime, token);
+    await page.goto(`${runtime.url}/console#/conversations/${id}`);
+    await page.locator('#conversation-title').waitFor();
+    return page;
+  }
+  const awareness = (page: Page) => page.locator('.awareness');
+
+  it('keeps "Also viewing" through the other agent\'s reload, dropped socket, and second tab leaving', async () => {
+    const id = await conversationOf(runtime, 1);
+    const ana = await viewing(ANA.token, id);
+    const bob = await viewing(BOB.token, id);
+    await awareness(ana).getByText('Also viewing: bob').waitFor();
+    await bob.reload();
+    await bob.locator('#conversation-title').waitFor();
+    await bob.getByRole('status').getByText('Live').waitFor();
+    // The reload's `left` and `viewing` may land in either order at Ana's: wait for it to settle on bob.
+    await expect.poll(() => awareness(ana).textContent(), { timeout: 10_000 }).toContain('Also viewing: bob');
+    await bob.evaluate('window.threadlineLive.drop()');
+    await bob.getByRole('status').getByText('Live').waitFor({ timeout: 30_000 });
+    await expect.poll(() => awareness(ana).textContent(), { timeout: 10_000 }).toContain('Also viewing: bob');
+    const bobAgain = await bob.context().newPage();
+    await signIn(bobAgain, runtime, BOB.token);
+    await bobAgain.goto(`${runtime.url}/console#/conversations/${id}`);
+    await bobAgain.locator('#conversation-title').waitFor();
+    await bobAgain.getByRole('status').getByText('Live').waitFor();
+    await bobAgain.close();
+    await expect.poll(() => awareness(ana).textContent(), { timeout: 10_000 }).toContain('Also viewing: bob');
+    expect(await awareness(ana).textContent()).not.toContain('bob, bob');
+    await bob.context().close();
+    await expect.poll(() => awareness(ana).textContent(), { timeout: 10_000 }).not.toContain('bob');
+    await ana.context().close();
+  }, 120_000);
+  it('marks typing a note as a note on the live socket (the server never passes it to web-chat visitors)', async () => {
+    const id = await conversationOf(runtime, 2);
+    const page = await (await browser.newContext({ viewport: DESKTOP })).newPage();
+    const typing: Array<Record<string, unknown>> = [];
+    page.on('websocket', (ws) =>
+      ws.on('framesent', (f) => {
+        const frame = JSON.parse(String(f.payload));
+        if (frame.type === 'typing') typing.push(frame);
+      }),
+    );
+    await signIn(page, runtime);
+    await page.goto(`${runtime.url}/console#/conversations/${id}`);
+    await page.locator('#conversation-title').waitFor();
+    await page.getByRole('status').getByText('Live').waitFor();
+    await page.getByRole('button', { name: 'Note', exact: true }).click();
+    await page.getByLabel('Note (only agents see it)').fill('Customer is grumpy');
+    await expect.poll(() => typing.length).toBe(1);
+    expect(typing[0]).toEqual({ type: 'typing', conversationId: id, note: true });
+    await page.context().close();
+  }, 120_000);
+  it('asks before a reopen that lands just after another agent resolved the conversation', async () => {
+    const id = await conversationOf(runtime, 3);
+    const ana = await viewing(ANA.token, id);
+    await ana.getByRole('status').getByText('Live').waitFor();
+    const dialogs: string[] = [];
+    ana.on('dialog', (dialog) => {
+      dialogs.push(dialog.message());
+      void dialog.dismiss();
+    });
+    const res = await fetch(`${runtime.url}/api/conversations/${id}/resolve`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${BOB.token}` },
+    });
+    expect(res.status).toBe(200);
+    const head = ana.locator('header.conversation-head');
+    await head.getByRole('button', { name: 'Reopen' }).waitFor();
+    // Ana meant to resolve what she saw open: her `e` lands just after Bob's resolve reached her view.
+    await ana.locator('#conversation-title').focus();
+    await ana.keyboard.press('e');
+    await expect.poll(() => dialogs.length).toBe(1);
+    expect(dialogs[0]).toContain('resolved');
+    const after = await asAna<{ status: string }>(runtime, `/api/conversations/${id}`);
+    expect(after.status).toBe('resolved');
+    expect(await head.getByRole('button', { name: 'Reopen' }).count()).toBe(1);
+    await ana.context().close();
+  }, 120_000);
+  it('hands the next agent on a shared tab nothing of the last one: no open conversation, no draft', async () => {
+    const id = await conversationOf(runtime, 4);
+    const page = await viewing(ANA.token, id);
+    await page.getByLabel('Reply', { exact: true }).fill('Half-written for the customer');
+    await page.getByRole('button', { name: 'Sign out' }).click();
+    await page.getByLabel('Agent token').fill(BOB.token);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.getByRole('navigation', { name: 'Inbox' }).waitFor();
+    expect(new URL(page.url()).hash).toBe('');
+    expect(await page.locator('#conversation-title').count()).toBe(0);
+    await page.goto(`${runtime.url}/console#/conversations/${id}`);
+    await page.locator('#conversation-title').waitFor();
+    expect(await page.getByLabel('Reply', { exact: true }).inputValue()).toBe('');
+    await page.context().close();
+  }, 120_000);
+});

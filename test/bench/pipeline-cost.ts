@@ -1,3 +1,6 @@
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { loadConfig } from '#shared/config/config.js';
 import type { Clock } from '#shared/domain/ports.js';
@@ -55,6 +58,22 @@ export interface MeteredRuntime {
   /** Posts one WhatsApp message from `waId`, then the statuses of every reply it brings, until all is quiet. */
   converse(waId: string, id: string, text: string): Promise<void>;
   close(): Promise<void>;
+}
+
+/**
+ * The settings of a bench whose one customer the AI answers message after message: the default
+ * routing policy with its cap on the AI's answers in a row (`aiMaxAnswersPerConversation`, 10) lifted,
+ * written to a temporary file. With the cap, message 11 on goes to a person, and a returning
+ * customer's cost would be a hand-off's, not an AI-answered message's.
+ */
+export function uncappedAiEnv(): Record<string, string> {
+  const policy = JSON.parse(
+    readFileSync(new URL('../../shared/domain/routing/default-policy.json', import.meta.url), 'utf8'),
+  );
+  policy.escalation.aiMaxAnswersPerConversation = 1_000_000;
+  const file = join(mkdtempSync(join(tmpdir(), 'threadline-bench-')), 'policy.json');
+  writeFileSync(file, JSON.stringify(policy));
+  return { ROUTING_POLICY_FILE: file };
 }
 
 /**
@@ -259,10 +278,11 @@ export function printCost(label: string, m: PerMessage): void {
  * WhatsApp message the AI answers (webhook, resolver, routing, the reply, the sender, metrics) and
  * the reply's three statuses back through the webhook. Every DynamoDB call is metered per key. First
  * `customers` new customers' first messages (new-customer cost and the keys customers share), then
- * one returning customer up to message `history`, costed over messages 10–19 and the last ten.
+ * one returning customer up to message `history`, costed over messages 10–19 and the last ten (the AI's
+ * answer cap lifted: `uncappedAiEnv`).
  */
 export async function pipelineCostFigures(customers = 200, history = 1_000): Promise<void> {
-  const bench = await startMeteredRuntime();
+  const bench = await startMeteredRuntime(uncappedAiEnv());
   const { meter, counts } = bench;
   try {
     meter.take();

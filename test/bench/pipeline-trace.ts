@@ -1,5 +1,5 @@
 import type { CallTrace } from './dynamo-meter.js';
-import { QUESTIONS, startMeteredRuntime } from './pipeline-cost.js';
+import { QUESTIONS, startMeteredRuntime, uncappedAiEnv } from './pipeline-cost.js';
 
 /**
  * Prints, call by call, what one AI-answered WhatsApp message costs through the metered local runtime:
@@ -7,7 +7,7 @@ import { QUESTIONS, startMeteredRuntime } from './pipeline-cost.js';
  * `npx tsx test/bench/pipeline-trace.ts [history]`.
  */
 async function main(history: number): Promise<void> {
-  const bench = await startMeteredRuntime();
+  const bench = await startMeteredRuntime(uncappedAiEnv());
   const calls: CallTrace[] = [];
   const print = (label: string) => {
     let [wcu, rcu, index] = [0, 0, 0];

@@ -129,6 +129,29 @@ export function dropWhatsappAddressInput(
   };
 }
 
+/**
+ * Unmerge: the target no longer holds the survey a merge carried to it from the source, only while
+ * the one it holds asks about one of the source's conversations (a newer survey of its own stays).
+ */
+export function dropCarriedCsatPendingInput(
+  table: string,
+  targetId: string,
+  conversationIds: readonly string[],
+): UpdateCommandInput | undefined {
+  if (conversationIds.length === 0) return undefined;
+  const values: Record<string, unknown> = {};
+  conversationIds.forEach((id, i) => {
+    values[`:c${i}`] = id;
+  });
+  return {
+    TableName: table,
+    Key: Keys.customer(targetId),
+    UpdateExpression: 'REMOVE csatPending',
+    ConditionExpression: `csatPending.conversationId IN (${Object.keys(values).join(', ')})`,
+    ExpressionAttributeValues: values,
+  };
+}
+
 /** Unmerge: the target no longer lists the source nor shows its identities. */
 export function removeMergedFromInput(
   table: string,

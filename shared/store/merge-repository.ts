@@ -2,6 +2,7 @@ import { CsatPendingSchema, csatOvertaken } from '../domain/csat/survey.js';
 import {
   carriedWhatsappAddress,
   followMerges,
+  keptInboundChannel,
   type UnmergeProgress,
   whatsappFormsOf,
 } from '../domain/merges.js';
@@ -19,13 +20,14 @@ import {
   dropCarriedCsatPendingInput,
   dropWhatsappAddressInput,
   finishUnmergeInput,
+  keepInboundChannelInput,
   pointIdentityInput,
   pointMergedIntoInput,
   releaseUnmergeInput,
   removeMergedFromInput,
   saveUnmergeProgressInput,
 } from './params/merges.js';
-import { type RawProfile, readRawProfile, readRootProfile } from './raw-profile.js';
+import { type RawProfile, RawProfileSchema, readRawProfile, readRootProfile } from './raw-profile.js';
 import { moveBack, type Pair } from './unmerge-move.js';
 
 type Deps = {
@@ -245,6 +247,27 @@ function sourceConversationIds(source: RawProfile): string[] {
 }
 
 /**
+ * The target's last inbound channel, when it was learned from the source's messages while merged and
+ * the target holds no address on it now, goes to one it holds (see `keptInboundChannel`): else a reply
+ * to it with no channel named is refused `no_address`. From the profile the unmerge's write answered.
+ */
+async function keepInboundChannel(
+  db: DynamoDb,
+  targetId: string,
+  target: Record<string, unknown> | undefined,
+  source: RawProfile,
+): Promise<void> {
+  const parsed = RawProfileSchema.safeParse(target);
+  if (!parsed.success || typeof parsed.data.lastInboundChannel !== 'string') return;
+  const channel = keptInboundChannel(parsed.data, source.identities);
+  if (channel === undefined) return;
+  await updateItemIf(
+    db,
+    keepInboundChannelInput(db.table, targetId, parsed.data.lastInboundChannel, channel),
+  );
+}
+
+/**
  * Re-points the source's identities, takes them and the source off the target, and clears the
  * source's `mergedInto` (marking it `unmergingFrom`). Answers the time the unmerge stands recorded at:
  * now, or that of another unmerge of the same pair that cleared it first.
@@ -253,7 +276,8 @@ async function undoMerge(db: DynamoDb, pair: Pair, source: RawProfile, agentId: 
   for (const token of source.identities) {
     await updateItemIf(db, pointIdentityInput(db.table, token, pair, 'source'));
   }
-  await updateItem(db, removeMergedFromInput(db.table, pair.targetId, pair.sourceId, source.identities));
+  const removed = removeMergedFromInput(db.table, pair.targetId, pair.sourceId, source.identities);
+  await keepInboundChannel(db, pair.targetId, (await updateItem(db, removed)).Attributes, source);
   const dropped = dropWhatsappAddressInput(db.table, pair.targetId, whatsappFormsOf(source.identities));
   if (dropped) await updateItemIf(db, dropped);
   const survey = dropCarriedCsatPendingInput(db.table, pair.targetId, sourceConversationIds(source));

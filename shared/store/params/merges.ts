@@ -152,7 +152,26 @@ export function dropCarriedCsatPendingInput(
   };
 }
 
-/** Unmerge: the target no longer lists the source nor shows its identities. */
+/**
+ * Unmerge: the target's last inbound channel becomes `channel` (removed for null), only while it is
+ * still `was` (a message the target sent since on its own channel wrote the one to keep).
+ */
+export function keepInboundChannelInput(
+  table: string,
+  targetId: string,
+  was: string,
+  channel: string | null,
+): UpdateCommandInput {
+  return {
+    TableName: table,
+    Key: Keys.customer(targetId),
+    UpdateExpression: channel === null ? 'REMOVE lastInboundChannel' : 'SET lastInboundChannel = :channel',
+    ConditionExpression: 'lastInboundChannel = :was',
+    ExpressionAttributeValues: channel === null ? { ':was': was } : { ':channel': channel, ':was': was },
+  };
+}
+
+/** Unmerge: the target no longer lists the source nor shows its identities (answering what it holds). */
 export function removeMergedFromInput(
   table: string,
   targetId: string,
@@ -170,6 +189,8 @@ export function removeMergedFromInput(
     Key: Keys.customer(targetId),
     UpdateExpression: `DELETE ${deletes.join(', ')}`,
     ExpressionAttributeValues: values,
+    // What the target holds now: the unmerge checks its last inbound channel with no read more.
+    ReturnValues: 'ALL_NEW',
   };
 }
 

@@ -1,5 +1,6 @@
-import type { Identity } from './envelope.js';
+import { ChannelSchema, type Identity } from './envelope.js';
 import { earlierPhoneKeys, identityToken, phoneIdentityKey } from './identity.js';
+import { ADDRESS_KIND } from './replies.js';
 
 /** The most `mergedInto` pointers followed from a customer, so a cycle cannot loop. */
 const MAX_MERGE_HOPS = 5;
@@ -110,4 +111,33 @@ export function carriedWhatsappAddress(profiles: {
  */
 export function whatsappFormsOf(identities: readonly string[]): string[] {
   return identities.flatMap((token) => (token.startsWith('phone#') ? earlierPhoneKeys(token.slice(6)) : []));
+}
+
+/** Whether identity tokens (`<kind>#<value>`) hold an address a reply on `channel` can go to. */
+function holdsAddress(tokens: readonly string[], channel: string): boolean {
+  const parsed = ChannelSchema.safeParse(channel);
+  if (!parsed.success) return false;
+  return ADDRESS_KIND[parsed.data].some((kind) => tokens.some((token) => token.startsWith(`${kind}#`)));
+}
+
+/**
+ * The last inbound channel the target keeps after an unmerge, from its profile as the unmerge's write
+ * left it: unchanged (undefined) unless it was learned from the source's messages while merged (the
+ * source holds an address on it and the target none), else the channel the target holds an address on
+ * that it last wrote on (`lastInbound_<channel>`), else one it was seen on, else none (`null`): a reply
+ * with no channel named would otherwise go to an address the target does not have.
+ */
+export function keptInboundChannel(
+  target: { identities: readonly string[]; channels: readonly string[]; [key: string]: unknown },
+  sourceIdentities: readonly string[],
+): string | null | undefined {
+  const last = target.lastInboundChannel;
+  if (typeof last !== 'string' || holdsAddress(target.identities, last)) return undefined;
+  if (!holdsAddress(sourceIdentities, last)) return undefined;
+  const held = ChannelSchema.options.filter((channel) => holdsAddress(target.identities, channel));
+  const at = (channel: string) => target[`lastInbound_${channel}`];
+  const written = held
+    .filter((channel) => typeof at(channel) === 'string')
+    .sort((a, b) => String(at(b)).localeCompare(String(at(a))));
+  return written[0] ?? held.find((channel) => target.channels.includes(channel)) ?? null;
 }

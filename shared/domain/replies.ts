@@ -47,7 +47,8 @@ export function replyChannel(customer: Customer, requested: Channel | undefined)
   return channel === 'voice' ? 'sms' : channel;
 }
 
-const ADDRESS_KIND: Record<Channel, Identity['kind'][]> = {
+/** The kinds of identity that are an address on each channel (a reply there needs one). */
+export const ADDRESS_KIND: Record<Channel, Identity['kind'][]> = {
   sms: ['phone'],
   voice: ['phone'],
   whatsapp: ['phone', 'whatsapp'],

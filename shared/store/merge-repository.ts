@@ -1,26 +1,15 @@
 import { CsatPendingSchema, csatOvertaken } from '../domain/csat/survey.js';
-import type { Channel } from '../domain/envelope.js';
 import {
-  cameThrough,
   carriedWhatsappAddress,
   followMerges,
+  keptInboundChannel,
   type UnmergeProgress,
   whatsappFormsOf,
 } from '../domain/merges.js';
 import type { TimelineItem } from '../domain/timeline.js';
 import { ConflictError, ValidationError } from '../errors.js';
-import {
-  type DynamoDb,
-  deleteItem,
-  getItem,
-  putItemIf,
-  queryItems,
-  updateItem,
-  updateItemIf,
-} from './dynamo-client.js';
+import { type DynamoDb, updateItem, updateItemIf } from './dynamo-client.js';
 import { eventItem, mergeEvent } from './events.js';
-import { Keys, RAW_PREFIX } from './keys.js';
-import { deleteInput, getInput } from './params/common.js';
 import { setCsatPendingInput } from './params/customers.js';
 import {
   addMergedFromInput,
@@ -28,18 +17,18 @@ import {
   carryWhatsappAddressInput,
   claimUnmergeInput,
   clearMergedIntoInput,
+  dropCarriedCsatPendingInput,
   dropWhatsappAddressInput,
   finishUnmergeInput,
+  keepInboundChannelInput,
   pointIdentityInput,
   pointMergedIntoInput,
-  pointReferenceInput,
-  putMovedItemInput,
-  queryUnmergeScanInput,
   releaseUnmergeInput,
   removeMergedFromInput,
   saveUnmergeProgressInput,
 } from './params/merges.js';
-import { type RawProfile, readRawProfile, readRootProfile } from './raw-profile.js';
+import { type RawProfile, RawProfileSchema, readRawProfile, readRootProfile } from './raw-profile.js';
+import { moveBack, type Pair } from './unmerge-move.js';
 
 type Deps = {
   suggestions: { acceptSuggestion(customerId: string, otherId: string): Promise<void> };
@@ -201,9 +190,6 @@ async function merge(
   if (applied) await deps.timeline.putTimelineItem(mergeEvent(targetId, sourceId, now, agentId), undefined);
 }
 
-/** The source and target of one merge being undone. */
-type Pair = { sourceId: string; targetId: string };
-
 /** The refusal of an unmerge while an erasure of either customer is under way. */
 const erasureInProgress = (customerId: string) =>
   new ConflictError(
@@ -245,8 +231,41 @@ async function releaseUnmerge(db: DynamoDb, root: string, sourceId: string): Pro
  * calls, well inside the agent API's timeout; a heavy target takes several calls.
  */
 const UNMERGE_WORK_PER_CALL = 4000;
-const MOVE_COST = 4;
-const SCAN_PAGE = 100;
+
+/**
+ * The source's conversations its profile names (its pending survey's, its open and its last one): a
+ * survey the merge carried to the target asks about one of them. No read: the unmerge holds the profile.
+ */
+function sourceConversationIds(source: RawProfile): string[] {
+  const pending = CsatPendingSchema.safeParse(source.csatPending);
+  const ids = [
+    pending.success ? pending.data.conversationId : undefined,
+    source.openConversationId,
+    source.lastConversationId,
+  ];
+  return [...new Set(ids.filter((id): id is string => typeof id === 'string'))];
+}
+
+/**
+ * The target's last inbound channel, when it was learned from the source's messages while merged and
+ * the target holds no address on it now, goes to one it holds (see `keptInboundChannel`): else a reply
+ * to it with no channel named is refused `no_address`. From the profile the unmerge's write answered.
+ */
+async function keepInboundChannel(
+  db: DynamoDb,
+  targetId: string,
+  target: Record<string, unknown> | undefined,
+  source: RawProfile,
+): Promise<void> {
+  const parsed = RawProfileSchema.safeParse(target);
+  if (!parsed.success || typeof parsed.data.lastInboundChannel !== 'string') return;
+  const channel = keptInboundChannel(parsed.data, source.identities);
+  if (channel === undefined) return;
+  await updateItemIf(
+    db,
+    keepInboundChannelInput(db.table, targetId, parsed.data.lastInboundChannel, channel),
+  );
+}
 
 /**
  * Re-points the source's identities, takes them and the source off the target, and clears the
@@ -257,74 +276,18 @@ async function undoMerge(db: DynamoDb, pair: Pair, source: RawProfile, agentId: 
   for (const token of source.identities) {
     await updateItemIf(db, pointIdentityInput(db.table, token, pair, 'source'));
   }
-  await updateItem(db, removeMergedFromInput(db.table, pair.targetId, pair.sourceId, source.identities));
+  const removed = removeMergedFromInput(db.table, pair.targetId, pair.sourceId, source.identities);
+  await keepInboundChannel(db, pair.targetId, (await updateItem(db, removed)).Attributes, source);
   const dropped = dropWhatsappAddressInput(db.table, pair.targetId, whatsappFormsOf(source.identities));
   if (dropped) await updateItemIf(db, dropped);
+  const survey = dropCarriedCsatPendingInput(db.table, pair.targetId, sourceConversationIds(source));
+  if (survey) await updateItemIf(db, survey);
   if (await updateItemIf(db, clearMergedIntoInput(db.table, pair, agentId, now))) return now;
   const again = await readRawProfile(db, pair.sourceId);
   if (again.unmergingFrom !== pair.targetId || !again.unmergedAt) {
     throw new ConflictError(`customer ${pair.sourceId} is not merged into ${pair.targetId}`);
   }
   return again.unmergedAt;
-}
-
-/** The provider references of a stored item that may name its partition (see `onceReference`). */
-function referencesOf(stored: Record<string, unknown>): Array<{ pk: string; sk: string }> {
-  const channel = typeof stored.channel === 'string' ? (stored.channel as Channel) : undefined;
-  if (!channel || typeof stored.providerMessageId !== 'string') return [];
-  const keys = [Keys.messageRef(channel, stored.providerMessageId)];
-  if (stored.type !== 'message' && typeof stored.id === 'string')
-    keys.push(Keys.messageRef(channel, stored.id));
-  return keys;
-}
-
-/**
- * Moves one item of the target's partition to the source's, in the order that lets a crash anywhere
- * be completed by the next call: the raw payload kept aside and the item copied (once), the references
- * pointed at the source, then the raw payload and the item deleted from the target, the item last (a
- * retry finds it and does the rest).
- */
-async function moveItem(db: DynamoDb, pair: Pair, stored: Record<string, unknown>): Promise<void> {
-  const key = { pk: String(stored.pk), sk: String(stored.sk) };
-  const rawKey = { pk: key.pk, sk: `${RAW_PREFIX}${key.sk}` };
-  const aside =
-    stored.raw === undefined ? (await getItem(db, getInput(db.table, rawKey, true))).Item : undefined;
-  if (aside) await putItemIf(db, putMovedItemInput(db.table, aside, pair));
-  await putItemIf(db, putMovedItemInput(db.table, stored, pair));
-  for (const reference of referencesOf(stored)) {
-    await updateItemIf(db, pointReferenceInput(db.table, reference, pair));
-  }
-  if (aside) await deleteItem(db, deleteInput(db.table, rawKey));
-  await deleteItem(db, deleteInput(db.table, key));
-}
-
-/**
- * Gives the source back what came through its identities while merged: reads the target's timeline
- * from `after` on, a page at a time, and moves each such item. Stops when the work of one call is
- * spent, answering where (the last sort key it went through), or undefined when it read to the end.
- */
-async function moveBack(
-  db: DynamoDb,
-  pair: Pair,
-  tokens: ReadonlySet<string>,
-  from: { after: string | undefined; work: number },
-): Promise<{ after: string | undefined; moved: number }> {
-  let { after, work } = from;
-  let moved = 0;
-  for (;;) {
-    const page = await queryItems(db, queryUnmergeScanInput(db.table, pair.targetId, after, SCAN_PAGE));
-    for (const stored of page.Items ?? []) {
-      const cost = 1 + (cameThrough(stored, tokens) ? MOVE_COST : 0);
-      if (work < cost) return { after, moved };
-      if (cost > 1) {
-        await moveItem(db, pair, stored);
-        moved += 1;
-      }
-      work -= cost;
-      after = String(stored.sk);
-    }
-    if (!page.LastEvaluatedKey) return { after: undefined, moved };
-  }
 }
 
 /**

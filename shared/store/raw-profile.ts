@@ -9,7 +9,7 @@ import { queryAll } from './paging.js';
 import { getInput } from './params/common.js';
 import { queryMembershipsInput } from './params/customers.js';
 
-const RawProfileSchema = z.looseObject({
+export const RawProfileSchema = z.looseObject({
   entity: z.string(),
   id: z.string(),
   identities: StringSetSchema,

@@ -8,7 +8,7 @@ import { customerIdOf } from '../support/open-conversation.js';
 import { SECRETS } from '../support/runtime.js';
 import { type Item, inspectionClient, scanTable } from '../support/table-snapshot.js';
 import { useThrottledRuntime } from '../support/throttled-runtime.js';
-import { deliver, signedMeta, whatsappText } from '../support/webhooks.js';
+import { deliver, IG_ACCOUNT, instagramText, signedMeta, whatsappText } from '../support/webhooks.js';
 
 const TABLE = 'threadline';
 const AGENT = 'agent-unmerge';
@@ -109,6 +109,29 @@ describe('local runtime: an unmerge gives the source back what it sent while mer
     expect(env.runtime.deadLetter.messages()).toEqual([]);
   });
 
+  it("leaves the target a last inbound channel it holds, not the one learned from the source's messages", async () => {
+    await whatsapp('15550177001', 'wamid.Tch', at(1));
+    const target = await customerOf('15550177001');
+    const dm = instagramText({ sender: '77001', mid: 'aWdfY2gx', at: at(2), text: 'from Instagram' });
+    expect((await deliver(signedMeta(env.runtime.url, '/webhooks/meta', dm, SECRETS.meta))).status).toBe(200);
+    await env.runtime.idle();
+    const source = await env.runtime.store.customers.findCustomerId(
+      { kind: 'instagram', value: `${IG_ACCOUNT}:77001` },
+      { consistent: true },
+    );
+    if (!source) throw new Error('no Instagram customer');
+    await env.runtime.store.merges.merge(target, source, AGENT, at(3));
+    const later = instagramText({ sender: '77001', mid: 'aWdfY2gy', at: at(4), text: 'again' });
+    await deliver(signedMeta(env.runtime.url, '/webhooks/meta', later, SECRETS.meta));
+    await env.runtime.idle();
+    const profile = async () =>
+      (await table()).find((item) => item.pk === `CUSTOMER#${target}` && item.sk === 'PROFILE');
+    expect(await profile()).toMatchObject({ lastInboundChannel: 'instagram' });
+    await env.runtime.store.merges.unmerge(target, source, AGENT, at(5));
+    // Its own WhatsApp, which it last wrote on; before, `instagram`, and a reply naming no channel was refused.
+    expect(await profile()).toMatchObject({ lastInboundChannel: 'whatsapp' });
+  });
+
   it('converges when the unmerge crashes after any of its writes and is called again', async () => {
     const endpoint = env.runtime.dynamoEndpoint;
     let crashes = 0;
@@ -157,10 +180,11 @@ describe('local runtime: an unmerge gives the source back what it sent while mer
     for (const call of faults.calls) count[call.operation] = (count[call.operation] ?? 0) + 1;
     // Reads: the source's profile, the target's (its group's root), the raw payload aside of the message
     // that has none inline, one page of the target (its 6 items). Updates: the note on the root, the
-    // identity, the target's profile, the source's, each moved message's reference (2), the end, the
-    // note's release. Puts: the two `unmerge` events, each message's copy (2), the raw payload aside's.
+    // identity, the target's profile, the carried survey's removal (conditional on a source's
+    // conversation: none here), the source's, each moved message's reference (2), the end, the note's
+    // release. Puts: the two `unmerge` events, each message's copy (2), the raw payload aside's.
     // Deletes: each message (2), the raw payload aside.
-    expect(count).toEqual({ GetItem: 3, Query: 1, UpdateItem: 8, PutItem: 2 + 3, DeleteItem: 3 });
+    expect(count).toEqual({ GetItem: 3, Query: 1, UpdateItem: 9, PutItem: 2 + 3, DeleteItem: 3 });
     expectGivenBack(await table(), ids, 'k');
   });
 

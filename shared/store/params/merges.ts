@@ -129,7 +129,49 @@ export function dropWhatsappAddressInput(
   };
 }
 
-/** Unmerge: the target no longer lists the source nor shows its identities. */
+/**
+ * Unmerge: the target no longer holds the survey a merge carried to it from the source, only while
+ * the one it holds asks about one of the source's conversations (a newer survey of its own stays).
+ */
+export function dropCarriedCsatPendingInput(
+  table: string,
+  targetId: string,
+  conversationIds: readonly string[],
+): UpdateCommandInput | undefined {
+  if (conversationIds.length === 0) return undefined;
+  const values: Record<string, unknown> = {};
+  conversationIds.forEach((id, i) => {
+    values[`:c${i}`] = id;
+  });
+  return {
+    TableName: table,
+    Key: Keys.customer(targetId),
+    UpdateExpression: 'REMOVE csatPending',
+    ConditionExpression: `csatPending.conversationId IN (${Object.keys(values).join(', ')})`,
+    ExpressionAttributeValues: values,
+  };
+}
+
+/**
+ * Unmerge: the target's last inbound channel becomes `channel` (removed for null), only while it is
+ * still `was` (a message the target sent since on its own channel wrote the one to keep).
+ */
+export function keepInboundChannelInput(
+  table: string,
+  targetId: string,
+  was: string,
+  channel: string | null,
+): UpdateCommandInput {
+  return {
+    TableName: table,
+    Key: Keys.customer(targetId),
+    UpdateExpression: channel === null ? 'REMOVE lastInboundChannel' : 'SET lastInboundChannel = :channel',
+    ConditionExpression: 'lastInboundChannel = :was',
+    ExpressionAttributeValues: channel === null ? { ':was': was } : { ':channel': channel, ':was': was },
+  };
+}
+
+/** Unmerge: the target no longer lists the source nor shows its identities (answering what it holds). */
 export function removeMergedFromInput(
   table: string,
   targetId: string,
@@ -147,6 +189,8 @@ export function removeMergedFromInput(
     Key: Keys.customer(targetId),
     UpdateExpression: `DELETE ${deletes.join(', ')}`,
     ExpressionAttributeValues: values,
+    // What the target holds now: the unmerge checks its last inbound channel with no read more.
+    ReturnValues: 'ALL_NEW',
   };
 }
 

@@ -242,3 +242,103 @@ describe('mergeRepository', () => {
     });
   });
 });
+
+describe('an unmerge and what the merge left on the target', () => {
+  const at = '2025-06-10T09:00:00.000Z';
+  const survey = {
+    surveyId: 'sv_1',
+    conversationId: 'cv_s1',
+    channel: 'sms',
+    sentAt: '2025-06-10T08:00:00.000Z',
+    until: '2025-06-11T08:00:00.000Z',
+  };
+  const source = {
+    entity: 'customer',
+    id: 'cu_e',
+    mergedInto: 'cu_t',
+    identities: new Set(['phone#+2']),
+    lastConversationId: 'cv_s1',
+    csatPending: survey,
+  };
+  const inputsOn = (key: string, attribute: string) =>
+    ddb
+      .commandCalls(UpdateCommand)
+      .map((call) => call.args[0].input)
+      .filter((input) => input.Key?.pk === key && input.UpdateExpression?.includes(attribute));
+
+  beforeEach(() => {
+    ddb.reset();
+    ddb.on(GetCommand).callsFake((input: { Key: { pk: string } }) => ({
+      Item: { ...profiles, 'CUSTOMER#cu_e': source }[input.Key.pk],
+    }));
+    ddb.on(UpdateCommand).resolves({});
+    ddb.on(QueryCommand).resolves({ Items: [] });
+  });
+
+  it("takes the source's carried survey off the target, only while it is about a source's conversation", async () => {
+    await repository().merges.unmerge('cu_t', 'cu_e', 'ag_1', at);
+    expect(inputsOn('CUSTOMER#cu_t', 'csatPending')).toEqual([
+      expect.objectContaining({
+        UpdateExpression: 'REMOVE csatPending',
+        ConditionExpression: 'csatPending.conversationId IN (:c0)',
+        ExpressionAttributeValues: { ':c0': 'cv_s1' },
+      }),
+    ]);
+    // The source kept its own: a "5" from its phone answers it there.
+    expect(inputsOn('CUSTOMER#cu_e', 'csatPending')).toEqual([]);
+  });
+
+  describe("the kept customer's last inbound channel, learned from the source's messages", () => {
+    const email = { ...source, identities: new Set(['email#e@x.io']) };
+    /** The target's profile as the unmerge's own write of it answers it (no read more). */
+    const targetAfter = (extra: Record<string, unknown>) => {
+      ddb.on(GetCommand).callsFake((input: { Key: { pk: string } }) => ({
+        Item: { ...profiles, 'CUSTOMER#cu_e': email }[input.Key.pk],
+      }));
+      ddb
+        .on(UpdateCommand, { UpdateExpression: 'DELETE mergedFrom :source, identities :identities' })
+        .resolves({
+          Attributes: {
+            entity: 'customer',
+            id: 'cu_t',
+            identities: new Set(['phone#+1']),
+            channels: new Set(['whatsapp', 'email']),
+            lastInboundChannel: 'email',
+            ...extra,
+          },
+        });
+    };
+
+    it('goes to the channel the target still holds that it last wrote on', async () => {
+      targetAfter({
+        lastInbound_email: '2025-06-10T08:30:00.000Z',
+        lastInbound_sms: '2025-06-09T08:00:00.000Z',
+        lastInbound_whatsapp: '2025-06-10T07:00:00.000Z',
+      });
+      await repository().merges.unmerge('cu_t', 'cu_e', 'ag_1', at);
+      expect(ddb.commandCalls(GetCommand)).toHaveLength(2);
+      expect(inputsOn('CUSTOMER#cu_t', 'lastInboundChannel')).toEqual([
+        expect.objectContaining({
+          UpdateExpression: 'SET lastInboundChannel = :channel',
+          ConditionExpression: 'lastInboundChannel = :was',
+          ExpressionAttributeValues: { ':channel': 'whatsapp', ':was': 'email' },
+        }),
+      ]);
+    });
+
+    it('goes when the target holds no channel it wrote on, and stays when it holds its own', async () => {
+      targetAfter({ identities: new Set(), channels: new Set(['email']) });
+      await repository().merges.unmerge('cu_t', 'cu_e', 'ag_1', at);
+      expect(inputsOn('CUSTOMER#cu_t', 'lastInboundChannel')).toEqual([
+        expect.objectContaining({
+          UpdateExpression: 'REMOVE lastInboundChannel',
+          ConditionExpression: 'lastInboundChannel = :was',
+        }),
+      ]);
+      ddb.resetHistory();
+      targetAfter({ identities: new Set(['email#t@x.io']) });
+      await repository().merges.unmerge('cu_t', 'cu_e', 'ag_1', at);
+      expect(inputsOn('CUSTOMER#cu_t', 'lastInboundChannel')).toEqual([]);
+    });
+  });
+});

@@ -1,4 +1,5 @@
 import { type BroadcastDeps, broadcastLive } from './broadcast-live.js';
+import { agentStillViews } from './handle-live-frame.js';
 
 /**
  * A socket closed: forgotten; the others told that its agent left the conversation it viewed
@@ -12,7 +13,7 @@ export async function disconnectLive(deps: BroadcastDeps, connectionId: string):
   await broadcastLive(
     deps,
     [
-      ...(gone.viewing && !others.some((c) => c.agentId === gone.agentId && c.viewing === gone.viewing)
+      ...(gone.viewing && !agentStillViews(others, gone.agentId, gone.viewing, connectionId)
         ? [
             {
               type: 'viewing' as const,

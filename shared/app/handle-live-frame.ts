@@ -38,7 +38,7 @@ function parseFrame(text: string): ClientFrame | FrameOutcome {
  * Whether another socket of the agent (a second tab) still views the conversation: the others are told
  * the agent left only when the last one leaves, since the console keeps who views what by agent.
  */
-function agentStillViews(
+export function agentStillViews(
   open: readonly LiveConnection[],
   agentId: string,
   conversationId: string,

@@ -6,7 +6,7 @@ import type { Suggestion } from '../domain/suggestions.js';
 import { ConflictError } from '../errors.js';
 import { syncAgentLoadOf } from './agent-load.js';
 import { type DynamoDb, putItem, queryItems, sendDynamo, updateItemIf } from './dynamo-client.js';
-import { Keys, suggestionKey } from './keys.js';
+import { Keys, providerReferencesOf, suggestionKey } from './keys.js';
 import { redactLivePack } from './live-erasure.js';
 import { queryAll } from './paging.js';
 import { queryLiveNotesInput } from './params/live.js';
@@ -161,13 +161,7 @@ async function deleteTimeline(db: ErasureDb, customerId: string, report: Erasure
     for (const item of out.Items ?? []) {
       const channel = typeof item.channel === 'string' ? (item.channel as Channel) : undefined;
       // Marked rather than deleted: a provider's retry of the message must not start a new customer.
-      if (channel && typeof item.providerMessageId === 'string') {
-        await forgetMessage(db, Keys.messageRef(channel, item.providerMessageId));
-        // An event other than a message is written once under its own id (a call has several events).
-        if (item.type !== 'message' && typeof item.id === 'string') {
-          await forgetMessage(db, Keys.messageRef(channel, item.id));
-        }
-      }
+      for (const reference of providerReferencesOf(item)) await forgetMessage(db, reference);
       const messageId = (item.data as Record<string, unknown> | undefined)?.messageId;
       if (channel && typeof messageId === 'string') {
         await remove(db, Keys.messageRef(channel, messageId));

@@ -305,3 +305,16 @@ export const liveConnectionKey = (connectionId: string): { pk: string; sk: strin
   pk: liveConnectionPartition(shardOf(connectionId, LIVE_CONNECTION_SHARDS)),
   sk: connectionId,
 });
+
+/**
+ * The provider references of a stored timeline item that may name its partition (see `onceReference`):
+ * its provider message id's, and for an event other than a message (a call has several) its own id's.
+ */
+export function providerReferencesOf(stored: Record<string, unknown>): Array<{ pk: string; sk: string }> {
+  const channel = typeof stored.channel === 'string' ? (stored.channel as Channel) : undefined;
+  if (!channel || typeof stored.providerMessageId !== 'string') return [];
+  const keys = [Keys.messageRef(channel, stored.providerMessageId)];
+  if (stored.type !== 'message' && typeof stored.id === 'string')
+    keys.push(Keys.messageRef(channel, stored.id));
+  return keys;
+}

@@ -1,7 +1,6 @@
-import type { Channel } from '../domain/envelope.js';
 import { cameThrough } from '../domain/merges.js';
 import { type DynamoDb, deleteItem, getItem, putItemIf, queryItems, updateItemIf } from './dynamo-client.js';
-import { Keys, RAW_PREFIX } from './keys.js';
+import { providerReferencesOf, RAW_PREFIX } from './keys.js';
 import { deleteInput, getInput } from './params/common.js';
 import { pointReferenceInput, putMovedItemInput, queryUnmergeScanInput } from './params/merges.js';
 
@@ -11,16 +10,6 @@ export type Pair = { sourceId: string; targetId: string };
 /** What moving one item back costs on top of reading it: its copy, its references, its deletion. */
 const MOVE_COST = 4;
 const SCAN_PAGE = 100;
-
-/** The provider references of a stored item that may name its partition (see `onceReference`). */
-function referencesOf(stored: Record<string, unknown>): Array<{ pk: string; sk: string }> {
-  const channel = typeof stored.channel === 'string' ? (stored.channel as Channel) : undefined;
-  if (!channel || typeof stored.providerMessageId !== 'string') return [];
-  const keys = [Keys.messageRef(channel, stored.providerMessageId)];
-  if (stored.type !== 'message' && typeof stored.id === 'string')
-    keys.push(Keys.messageRef(channel, stored.id));
-  return keys;
-}
 
 /**
  * Moves one item of the target's partition to the source's, in the order that lets a crash anywhere
@@ -35,7 +24,7 @@ async function moveItem(db: DynamoDb, pair: Pair, stored: Record<string, unknown
     stored.raw === undefined ? (await getItem(db, getInput(db.table, rawKey, true))).Item : undefined;
   if (aside) await putItemIf(db, putMovedItemInput(db.table, aside, pair));
   await putItemIf(db, putMovedItemInput(db.table, stored, pair));
-  for (const reference of referencesOf(stored)) {
+  for (const reference of providerReferencesOf(stored)) {
     await updateItemIf(db, pointReferenceInput(db.table, reference, pair));
   }
   if (aside) await deleteItem(db, deleteInput(db.table, rawKey));

@@ -3,7 +3,7 @@ import type { ClockEvent, ConversationClockDeps } from '../domain/clock-ports.js
 import { durationMs } from '../domain/sla/duration.js';
 import { matchSlaPolicy } from '../domain/sla/policy.js';
 import { applySlaEvent, type SlaState, slaTimers, startSla } from '../domain/sla/state.js';
-import { slaTally } from '../domain/sla/tally.js';
+import { slaTally, slaUndoTally } from '../domain/sla/tally.js';
 import type { Conversation } from '../domain/timeline.js';
 import { newTimer } from '../domain/timer-ports.js';
 import { webchatFallbackTimer } from '../domain/webchat/email-fallback.js';
@@ -60,10 +60,10 @@ async function trackSla(deps: ConversationClockDeps, first: Conversation, event:
     const expected = conversation.sla ? conversation.sla.version : undefined;
     if (await deps.store.saveSla(conversation.id, next, expected)) {
       const aiReply = event.type === 'reply' ? event.author === 'ai' : undefined;
-      // Undoing an answer meets or misses nothing (what it met stays counted).
+      // Undoing an answer takes back the target it met (counted on the answer's day).
       const tally =
         event.type === 'unanswered'
-          ? undefined
+          ? slaUndoTally(conversation, { before: change.from, after: next, at: event.at })
           : slaTally(conversation, { before: change.from, after: next, at: event.at, aiReply });
       if (tally) await deps.store.countSlaOutcomes(tally);
       const before = new Set(slaTimers(conversation.id, conversation.sla).map((t) => t.id));

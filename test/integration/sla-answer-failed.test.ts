@@ -59,6 +59,13 @@ describe('local runtime: the SLA of answers that arrive first, and of answers th
     const id = await openConversationOf(clock.runtime, phone);
     return async () => (await clock.runtime.store.conversations.getConversation(id)) as Conversation;
   };
+  /** The SLA targets' met and missed counts (each conversation's phone is its own test's). */
+  const targets = async () => {
+    const { overall } = await clock.api<{
+      overall: { sla?: Record<string, { met: number; missed: number }> };
+    }>('GET', '/api/metrics');
+    return overall.sla ?? {};
+  };
   const aiAnswers = (): OutboxEntry[] =>
     clock.runtime.outbox.entries().filter((e) => e.message.author.kind === 'ai');
   const breaches = async (conversation: Conversation) => {
@@ -103,8 +110,12 @@ describe('local runtime: the SLA of answers that arrive first, and of answers th
     await advance(1000);
     expect(await breaches(await read())).toEqual(['nextResponse']);
     const version = (await read()).sla?.version;
+    // The failed answer met nothing: its target counts missed, never met.
+    const counted = await targets();
+    expect(counted.nextResponse).toMatchObject({ met: 0, missed: 1 });
     await post(failed);
     expect((await read()).sla?.version).toBe(version);
+    expect(await targets()).toEqual(counted);
   }, 60_000);
 
   it('brings the wait back when a business app reply fails after its echo', async () => {
@@ -125,8 +136,11 @@ describe('local runtime: the SLA of answers that arrive first, and of answers th
       at: iso(),
       recipient: phone,
     });
+    const firstMet = (await targets()).firstResponse?.met ?? 0;
     await post(failed);
     const back = await read();
+    // The target the reply met is counted met no more.
+    expect((await targets()).firstResponse?.met).toBe(firstMet - 1);
     // The conversation waits from the reply's time (it names no message); the SLA from the message.
     expect(back.waitingSince).toBe(sent);
     expect(back.sla).toMatchObject({
@@ -137,5 +151,6 @@ describe('local runtime: the SLA of answers that arrive first, and of answers th
     const version = back.sla?.version;
     await post(failed);
     expect((await read()).sla?.version).toBe(version);
+    expect((await targets()).firstResponse?.met).toBe(firstMet - 1);
   }, 60_000);
 });

@@ -39,8 +39,17 @@ export const SlaStateSchema = z.object({
   /**
    * The wait that answer alone ended (`since` its start; `first`: it was the first response), which
    * its delivery failure brings back; unset when an earlier answer had ended it, or it was undone.
+   * `met`: the response target the answer met (counted met then, uncounted if it is undone); `ai`: an
+   * AI's answer (the counter's breakdown it was counted under).
    */
-  answeredWait: z.object({ since: z.iso.datetime(), first: z.boolean() }).optional(),
+  answeredWait: z
+    .object({
+      since: z.iso.datetime(),
+      first: z.boolean(),
+      met: SlaMetricSchema.optional(),
+      ai: z.boolean().optional(),
+    })
+    .optional(),
 });
 export type SlaState = z.infer<typeof SlaStateSchema>;
 
@@ -161,6 +170,20 @@ function waitAnswered(state: SlaState, answers: string | undefined): SlaState['a
 }
 
 /**
+ * The response target an answer meets: the running one, unless it was missed already; or, for an
+ * answer to a message the clock has not heard of (no target runs yet), the one that message would
+ * have started, when the policy has it.
+ */
+function answerMet(state: SlaState, clock: Clock, wait: { first: boolean }): { met?: SlaMetric } {
+  const running = RESPONSE_METRICS.find((m) => state[dueField(m)] !== undefined);
+  if (running) return breached(state, running) ? {} : { met: running };
+  const metric = wait.first ? 'firstResponse' : 'nextResponse';
+  return durationMs(clock.policy[metric] ?? '') === undefined ? {} : { met: metric };
+}
+
+const RESPONSE_METRICS = ['firstResponse', 'nextResponse'] as const;
+
+/**
  * An agent's reply meets the response targets, the AI's with `aiRepliesCount`; an automation's never.
  * A counted answer's time is kept (`answeredAt`), so the SLA moves even when the business had answered
  * already: an older message told after it (the AI answers before its message reaches the clock) is then
@@ -170,7 +193,12 @@ function onReply(state: SlaState, clock: Clock, event: Extract<SlaEvent, { type:
   const { at, author } = event;
   if (author === 'automation' || (author === 'ai' && !clock.policy.aiRepliesCount)) return;
   const wait = waitAnswered(state, event.answers);
-  if (wait) state.answeredWait = wait;
+  if (wait)
+    state.answeredWait = {
+      ...wait,
+      ...answerMet(state, clock, wait),
+      ...(author === 'ai' ? { ai: true } : {}),
+    };
   else delete state.answeredWait;
   state.answeredAt = at;
   state.responded = true;
@@ -310,10 +338,14 @@ export function slaNextDue(state: SlaState | undefined): string | undefined {
   return dues.sort()[0];
 }
 
-/** A target met or missed: what the metrics count, once, when the SLA that records it is written. */
+/**
+ * A target met or missed: what the metrics count, once, when the SLA that records it is written.
+ * `undone`: a met target taken back (its answer never reached the customer): counted minus one.
+ */
 export interface SlaOutcome {
   metric: SlaMetric;
   met: boolean;
+  undone?: true;
 }
 
 const running = (state: SlaState | undefined, metric: SlaMetric): boolean =>
@@ -332,6 +364,34 @@ export function slaOutcomes(before: SlaState | undefined, after: SlaState): SlaO
     if (missedNow) outcomes.push({ metric, met: false });
     else if (running(before, metric) && !running(after, metric) && !breached(after, metric))
       outcomes.push({ metric, met: true });
+    else if (metAhead(before, after, metric)) outcomes.push({ metric, met: true });
   }
   return outcomes;
+}
+
+/**
+ * An answer that reached the clock before the message it answers met the target that message would
+ * have started (no target ran, so none stopped).
+ */
+function metAhead(before: SlaState | undefined, after: SlaState, metric: SlaMetric): boolean {
+  return (
+    after.answeredWait?.met === metric &&
+    after.answeredAt !== before?.answeredAt &&
+    !running(before, metric) &&
+    !breached(after, metric)
+  );
+}
+
+/**
+ * What undoing an answer takes back (`unanswered`): the target it had met, when this change undid it;
+ * and whether that answer was the AI's. A target missed when its wait comes back is counted by its
+ * breach timer, as any miss.
+ */
+export function slaUndone(
+  before: SlaState | undefined,
+  after: SlaState,
+): { outcomes: SlaOutcome[]; ai: boolean } {
+  const wait = before?.answeredWait;
+  if (!wait?.met || after.answeredWait !== undefined) return { outcomes: [], ai: false };
+  return { outcomes: [{ metric: wait.met, met: true, undone: true }], ai: wait.ai === true };
 }

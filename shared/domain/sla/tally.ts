@@ -1,6 +1,6 @@
 import type { Channel } from '../envelope.js';
 import type { Conversation } from '../timeline.js';
-import { type SlaOutcome, type SlaState, slaOutcomes } from './state.js';
+import { type SlaOutcome, type SlaState, slaOutcomes, slaUndone } from './state.js';
 
 /**
  * The targets one SLA write met or missed, with what the metrics break them down by: counted once,
@@ -33,5 +33,26 @@ export function slaTally(
     channel: conversation.channel,
     agent: conversation.assignee,
     ai: change.aiReply ?? !conversation.assignee,
+  };
+}
+
+/**
+ * What undoing an answer takes back from the metrics, on the day and under the breakdown it was counted
+ * (the answer's time; its author), or undefined when it had met nothing.
+ */
+export function slaUndoTally(
+  conversation: Conversation,
+  change: { before: SlaState | undefined; after: SlaState; at: string },
+): SlaTally | undefined {
+  const { outcomes, ai } = slaUndone(change.before, change.after);
+  if (outcomes.length === 0) return undefined;
+  return {
+    conversationId: conversation.id,
+    at: change.at,
+    outcomes,
+    queue: conversation.queue,
+    channel: conversation.channel,
+    agent: conversation.assignee,
+    ai,
   };
 }

@@ -73,10 +73,12 @@ export const SLA_COUNTER_PREFIX = 'sla:';
  */
 export function countSlaOutcomesInput(table: string, tally: SlaTally): UpdateCommandInput {
   const dimensions = dimensionsOf(tally);
-  const counters: string[] = [];
-  for (const { metric, met } of tally.outcomes) {
+  const counters: Array<[string, 1 | -1]> = [];
+  for (const { metric, met, undone } of tally.outcomes) {
     const base = `${SLA_COUNTER_PREFIX}${metric}:${met ? 'met' : 'missed'}`;
-    counters.push(base, ...dimensions.map(([by, value]) => `${base}:${by}:${value}`));
+    const step = undone ? -1 : 1;
+    for (const name of [base, ...dimensions.map(([by, value]) => `${base}:${by}:${value}`)])
+      counters.push([name, step]);
   }
   return addCountersInput(table, tally.conversationId, tally.at, counters);
 }
@@ -94,22 +96,31 @@ function dimensionsOf(tally: Pick<SlaTally, 'queue' | 'channel' | 'agent' | 'ai'
   ].filter((pair): pair is [string, string] => pair[1] !== undefined && pair[1] !== '');
 }
 
-/** An UpdateItem adding one to each named counter of a day, in the conversation's shard. */
+/**
+ * An UpdateItem adding one to each named counter of a day (a counter given -1: taking one back), in
+ * the conversation's shard.
+ */
 function addCountersInput(
   table: string,
   conversationId: string,
   at: string,
-  counters: string[],
+  counters: Array<string | [string, 1 | -1]>,
 ): UpdateCommandInput {
-  const names = Object.fromEntries(counters.map((name, i) => [`#c${i}`, name]));
+  const steps = counters.map((counter) => (typeof counter === 'string' ? ([counter, 1] as const) : counter));
+  const names = Object.fromEntries(steps.map(([name], i) => [`#c${i}`, name]));
+  // DynamoDB refuses a value the expression does not use.
+  const values = {
+    ...(steps.some(([, step]) => step > 0) ? { ':one': 1 } : {}),
+    ...(steps.some(([, step]) => step < 0) ? { ':minus': -1 } : {}),
+  };
   return {
     TableName: table,
     Key: Keys.metricsDay(shardOf(conversationId, SHARDS.metrics), dayOf(at)),
-    UpdateExpression: `SET entity = :entity ADD ${Object.keys(names)
-      .map((name) => `${name} :one`)
+    UpdateExpression: `SET entity = :entity ADD ${steps
+      .map(([, step], i) => `#c${i} ${step < 0 ? ':minus' : ':one'}`)
       .join(', ')}`,
     ExpressionAttributeNames: names,
-    ExpressionAttributeValues: { ':one': 1, ':entity': 'metrics' },
+    ExpressionAttributeValues: { ...values, ':entity': 'metrics' },
   };
 }
 

@@ -6,6 +6,7 @@ import {
   type SlaState,
   slaNextDue,
   slaOutcomes,
+  slaUndone,
   startSla,
 } from '#shared/domain/sla/state.js';
 
@@ -78,3 +79,56 @@ describe('slaOutcomes', () => {
     expect(slaOutcomes(undefined, start as SlaState)).toEqual([]);
   });
 });
+
+describe('slaUndone', () => {
+  it('takes back the target a failed answer met, once, under the breakdown it was counted', () => {
+    const [, replied, undone] = run(
+      { type: 'reply', at: plus(5), author: 'agent' },
+      { type: 'unanswered', at: plus(5) },
+    );
+    expect(slaUndone(replied, undone as SlaState)).toEqual({
+      outcomes: [{ metric: 'firstResponse', met: true, undone: true }],
+      ai: false,
+    });
+    // Told again, the status changes nothing: the SLA is not written, and nothing is taken back twice.
+    expect(
+      applySlaEvent(rules, policy, undone as SlaState, { type: 'unanswered', at: plus(5) }),
+    ).toBeUndefined();
+    expect(slaUndone(undone, undone as SlaState).outcomes).toEqual([]);
+  });
+
+  it('takes nothing back from an answer that came after its target was missed', () => {
+    const [, , replied, undone] = run(
+      { type: 'breach', metric: 'firstResponse', due: plus(10) },
+      { type: 'reply', at: plus(15), author: 'agent' },
+      { type: 'unanswered', at: plus(15) },
+    );
+    expect(slaUndone(replied, undone as SlaState).outcomes).toEqual([]);
+  });
+
+  it('counts an answer that reached the clock before its message as met, and can take it back', () => {
+    const aiPolicy = { ...policy, aiRepliesCount: true };
+    const first = must(applySlaEvent(rules, aiPolicy, startSla(rules, aiPolicy, T0), reply(5, 'agent')));
+    // The customer writes at minute 30; the AI's answer, placed 1 ms after it, reaches the clock first.
+    const ahead = must(applySlaEvent(rules, aiPolicy, first, { ...reply(30, 'ai', 1), answers: plus(30) }));
+    expect(slaOutcomes(first, ahead)).toEqual([{ metric: 'nextResponse', met: true }]);
+    // The message itself, told after, meets nothing more.
+    expect(applySlaEvent(rules, aiPolicy, ahead, { type: 'inbound', at: plus(30) })).toBeUndefined();
+    const undone = must(
+      applySlaEvent(rules, aiPolicy, ahead, { type: 'unanswered', at: ahead.answeredAt ?? '' }),
+    );
+    expect(slaUndone(ahead, undone)).toEqual({
+      outcomes: [{ metric: 'nextResponse', met: true, undone: true }],
+      ai: true,
+    });
+  });
+});
+
+function must(state: SlaState | undefined): SlaState {
+  if (!state) throw new Error('the event changed nothing');
+  return state;
+}
+
+function reply(minutes: number, author: 'agent' | 'ai', ms = 0) {
+  return { type: 'reply' as const, at: new Date(Date.parse(plus(minutes)) + ms).toISOString(), author };
+}

@@ -87,6 +87,22 @@ describe('metrics params', () => {
     });
   });
 
+  it('takes back a met target in the same counters, with no unused value', () => {
+    const input = countSlaOutcomesInput('t', {
+      conversationId: 'cv_1',
+      at: '2025-06-08T10:00:00.000Z',
+      outcomes: [{ metric: 'firstResponse', met: true, undone: true }],
+      ai: true,
+    });
+    expect(input.Key).toEqual({ pk: 'METRICS#40', sk: 'DAY#2025-06-08' });
+    expect(input.UpdateExpression).toBe('SET entity = :entity ADD #c0 :minus, #c1 :minus');
+    expect(Object.values(input.ExpressionAttributeNames ?? {})).toEqual([
+      'sla:firstResponse:met',
+      'sla:firstResponse:met:ai:ai',
+    ]);
+    expect(input.ExpressionAttributeValues).toEqual({ ':minus': -1, ':entity': 'metrics' });
+  });
+
   it('counts the targets one SLA change met or missed in one UpdateItem, overall and by dimension', () => {
     const input = countSlaOutcomesInput('t', {
       conversationId: 'cv_1',

@@ -132,6 +132,57 @@ describe('the console with more than one agent at work', () => {
     expect(await head.getByRole('button', { name: 'Reopen' }).count()).toBe(1);
     await ana.context().close();
   }, 120_000);
+  it('asks the live socket for its hello (API Gateway sends none unasked) and pings it while nothing happens', async () => {
+    const page = await (await browser.newContext({ viewport: DESKTOP })).newPage();
+    await page.clock.install();
+    const sent: Array<{ type: string }> = [];
+    const events: string[] = [];
+    page.on('request', (r) => {
+      if (r.url().includes('/api/events')) events.push(r.url());
+    });
+    // As on AWS: the socket's first hello, sent unasked by the local server, never reaches the page.
+    await page.routeWebSocket(/\/api\/live/, (ws) => {
+      const server = ws.connectToServer();
+      let unasked = true;
+      server.onMessage((message) => {
+        if (unasked && JSON.parse(String(message)).type === 'hello') {
+          unasked = false;
+          return;
+        }
+        ws.send(message);
+      });
+      ws.onMessage((message) => {
+        sent.push(JSON.parse(String(message)));
+        server.send(message);
+      });
+    });
+    await signIn(page, runtime);
+    await page.getByRole('status').getByText('Live').waitFor({ timeout: 10_000 });
+    expect(sent.filter((f) => f.type === 'hello')).toHaveLength(1);
+    expect(events).toEqual([]);
+    await page.clock.runFor(5 * 60_000 + 1_000);
+    await expect.poll(() => sent.filter((f) => f.type === 'ping').length).toBeGreaterThanOrEqual(1);
+    expect(events).toEqual([]);
+    await page.context().close();
+    // Locally the server sends one unasked as well: the second hello of a socket starts nothing again.
+    const plain = await (await browser.newContext({ viewport: DESKTOP })).newPage();
+    let hellos = 0;
+    plain.on('websocket', (ws) =>
+      ws.on('framereceived', (f) => {
+        if (JSON.parse(String(f.payload)).type === 'hello') hellos++;
+      }),
+    );
+    plain.on('request', (r) => {
+      if (r.url().includes('/api/events')) events.push(r.url());
+    });
+    await signIn(plain, runtime);
+    await plain.getByRole('status').getByText('Live').waitFor();
+    await expect.poll(() => hellos).toBe(2);
+    // A request after the second hello: a catch-up it had started would have been asked before it.
+    await plain.evaluate("fetch('/console/config.json').then((r) => r.text())");
+    expect(events).toEqual([]);
+    await plain.context().close();
+  }, 120_000);
   it('hands the next agent on a shared tab nothing of the last one: no open conversation, no draft', async () => {
     const id = await conversationOf(runtime, 4);
     const page = await viewing(ANA.token, id);

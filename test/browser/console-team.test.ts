@@ -132,6 +132,30 @@ describe('the console with more than one agent at work', () => {
     expect(await head.getByRole('button', { name: 'Reopen' }).count()).toBe(1);
     await ana.context().close();
   }, 120_000);
+  it('says whether another agent is writing a note or a reply, and stops saying it when they stop', async () => {
+    const id = await conversationOf(runtime, 5);
+    const ana = await (await browser.newContext({ viewport: DESKTOP })).newPage();
+    await ana.clock.install();
+    await signIn(ana, runtime);
+    await ana.goto(`${runtime.url}/console#/conversations/${id}`);
+    await ana.locator('#conversation-title').waitFor();
+    const bob = await viewing(BOB.token, id);
+    await awareness(ana).getByText('Also viewing: bob').waitFor();
+    await bob.getByRole('button', { name: 'Note', exact: true }).click();
+    await bob.getByLabel('Note (only agents see it)').fill('Refund approved by finance');
+    await awareness(ana).getByText('bob is writing a note…').waitFor();
+    expect(await awareness(ana).textContent()).not.toContain('reply');
+    await bob.getByRole('button', { name: 'Reply', exact: true }).click();
+    await bob.getByLabel('Reply', { exact: true }).fill('Your refund is on its way');
+    await awareness(ana).getByText('bob is typing a reply…').waitFor();
+    expect(await awareness(ana).textContent()).not.toContain('note');
+    // Bob stops typing: a few seconds later the line says so without anything else happening on the page.
+    await ana.clock.runFor(7_000);
+    await expect.poll(() => awareness(ana).textContent()).not.toContain('bob is');
+    expect(await awareness(ana).textContent()).toContain('Also viewing: bob');
+    await ana.context().close();
+    await bob.context().close();
+  }, 120_000);
   it('asks the live socket for its hello (API Gateway sends none unasked) and pings it while nothing happens', async () => {
     const page = await (await browser.newContext({ viewport: DESKTOP })).newPage();
     await page.clock.install();

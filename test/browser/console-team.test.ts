@@ -156,6 +156,74 @@ describe('the console with more than one agent at work', () => {
     await ana.context().close();
     await bob.context().close();
   }, 120_000);
+  it("asks before reopening a resolve the agent has not seen however long after, once, naming who resolved; never after the agent's own", async () => {
+    const id = await conversationOf(runtime, 6);
+    const ana = await (await browser.newContext({ viewport: DESKTOP })).newPage();
+    await ana.clock.install();
+    await signIn(ana, runtime);
+    await ana.goto(`${runtime.url}/console#/conversations/${id}`);
+    await ana.locator('#conversation-title').waitFor();
+    await ana.getByRole('status').getByText('Live').waitFor();
+    const dialogs: string[] = [];
+    let accept = false;
+    ana.on('dialog', (dialog) => {
+      dialogs.push(dialog.message());
+      void (accept ? dialog.accept() : dialog.dismiss());
+    });
+    const res = await fetch(`${runtime.url}/api/conversations/${id}/resolve`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${BOB.token}` },
+    });
+    expect(res.status).toBe(200);
+    const head = ana.locator('header.conversation-head');
+    await head.getByRole('button', { name: 'Reopen' }).waitFor();
+    await ana.getByRole('log', { name: 'Messages' }).getByText('Resolved by bob').waitFor();
+    // Ana was away for a minute: the resolve is still one she has not acted on.
+    await ana.clock.runFor(60_000);
+    await head.getByRole('button', { name: 'Reopen' }).click();
+    await expect.poll(() => dialogs.length).toBe(1);
+    expect(dialogs[0]).toBe('bob resolved this conversation after you last saw it open. Reopen it?');
+    expect((await asAna<{ status: string }>(runtime, `/api/conversations/${id}`)).status).toBe('resolved');
+    // Asked once: she has seen it now, and a second Reopen is meant.
+    await head.getByRole('button', { name: 'Reopen' }).click();
+    await head.getByRole('button', { name: 'Resolve' }).waitFor();
+    expect(dialogs).toHaveLength(1);
+    // Her own resolve, and her reopen straight after it: nothing to ask.
+    await head.getByRole('button', { name: 'Resolve' }).click();
+    await head.getByRole('button', { name: 'Reopen' }).waitFor();
+    await head.getByRole('button', { name: 'Reopen' }).click();
+    await head.getByRole('button', { name: 'Resolve' }).waitFor();
+    expect(dialogs).toHaveLength(1);
+    accept = true;
+    await ana.context().close();
+  }, 120_000);
+  it('asks before reopening a conversation resolved while the tab was away, once its copy is found stale', async () => {
+    const id = await conversationOf(runtime, 7);
+    const ana = await viewing(ANA.token, id);
+    await ana.getByRole('status').getByText('Live').waitFor();
+    const dialogs: string[] = [];
+    ana.on('dialog', (dialog) => {
+      dialogs.push(dialog.message());
+      void dialog.dismiss();
+    });
+    // Her socket goes (a laptop lid closed): Bob's resolve reaches her only through the reload's reads.
+    await ana.evaluate('window.threadlineLive.close()');
+    const res = await fetch(`${runtime.url}/api/conversations/${id}/resolve`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${BOB.token}` },
+    });
+    expect(res.status).toBe(200);
+    await ana.reload();
+    const head = ana.locator('header.conversation-head');
+    await head.getByRole('button', { name: 'Reopen' }).waitFor();
+    await ana.getByRole('log', { name: 'Messages' }).getByText('Resolved by bob').waitFor();
+    await ana.locator('#conversation-title').focus();
+    await ana.keyboard.press('e');
+    await expect.poll(() => dialogs.length).toBe(1);
+    expect(dialogs[0]).toContain('bob resolved this conversation');
+    expect((await asAna<{ status: string }>(runtime, `/api/conversations/${id}`)).status).toBe('resolved');
+    await ana.context().close();
+  }, 120_000);
   it('asks the live socket for its hello (API Gateway sends none unasked) and pings it while nothing happens', async () => {
     const page = await (await browser.newContext({ viewport: DESKTOP })).newPage();
     await page.clock.install();

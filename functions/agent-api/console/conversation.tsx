@@ -13,6 +13,7 @@ import { ConversationHead, useHeadActions } from './conversation-head.js';
 import { CustomerPanel } from './customer-panel.js';
 import type { LiveStatus } from './live.js';
 import { forgetCustomers } from './place.js';
+import { useReopenCheck } from './reopen-check.js';
 import { ReplyBox } from './reply-box.js';
 import type { Session } from './session.js';
 import { TimelineEntry } from './timeline-item.js';
@@ -214,8 +215,10 @@ export function ConversationView(props: ConversationProps) {
     data.setErased(true);
     props.onErased(ids);
   };
+  const reopenCheck = useReopenCheck(c, data.items, props.session.agentId);
   const actions = useHeadActions(api, c.id, {
     ...props,
+    onResolve: () => reopenCheck(props.onResolve),
     erased: data.erased,
     onGone: () => erased([c.customerId]),
   });

@@ -132,6 +132,149 @@ describe('the console with more than one agent at work', () => {
     expect(await head.getByRole('button', { name: 'Reopen' }).count()).toBe(1);
     await ana.context().close();
   }, 120_000);
+  it('says whether another agent is writing a note or a reply, and stops saying it when they stop', async () => {
+    const id = await conversationOf(runtime, 5);
+    const ana = await (await browser.newContext({ viewport: DESKTOP })).newPage();
+    await ana.clock.install();
+    await signIn(ana, runtime);
+    await ana.goto(`${runtime.url}/console#/conversations/${id}`);
+    await ana.locator('#conversation-title').waitFor();
+    const bob = await viewing(BOB.token, id);
+    await awareness(ana).getByText('Also viewing: bob').waitFor();
+    await bob.getByRole('button', { name: 'Note', exact: true }).click();
+    await bob.getByLabel('Note (only agents see it)').fill('Refund approved by finance');
+    await awareness(ana).getByText('bob is writing a note…').waitFor();
+    expect(await awareness(ana).textContent()).not.toContain('reply');
+    await bob.getByRole('button', { name: 'Reply', exact: true }).click();
+    await bob.getByLabel('Reply', { exact: true }).fill('Your refund is on its way');
+    await awareness(ana).getByText('bob is typing a reply…').waitFor();
+    expect(await awareness(ana).textContent()).not.toContain('note');
+    // Bob stops typing: a few seconds later the line says so without anything else happening on the page.
+    await ana.clock.runFor(7_000);
+    await expect.poll(() => awareness(ana).textContent()).not.toContain('bob is');
+    expect(await awareness(ana).textContent()).toContain('Also viewing: bob');
+    await ana.context().close();
+    await bob.context().close();
+  }, 120_000);
+  it("asks before reopening a resolve the agent has not seen however long after, once, naming who resolved; never after the agent's own", async () => {
+    const id = await conversationOf(runtime, 6);
+    const ana = await (await browser.newContext({ viewport: DESKTOP })).newPage();
+    await ana.clock.install();
+    await signIn(ana, runtime);
+    await ana.goto(`${runtime.url}/console#/conversations/${id}`);
+    await ana.locator('#conversation-title').waitFor();
+    await ana.getByRole('status').getByText('Live').waitFor();
+    const dialogs: string[] = [];
+    let accept = false;
+    ana.on('dialog', (dialog) => {
+      dialogs.push(dialog.message());
+      void (accept ? dialog.accept() : dialog.dismiss());
+    });
+    const res = await fetch(`${runtime.url}/api/conversations/${id}/resolve`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${BOB.token}` },
+    });
+    expect(res.status).toBe(200);
+    const head = ana.locator('header.conversation-head');
+    await head.getByRole('button', { name: 'Reopen' }).waitFor();
+    await ana.getByRole('log', { name: 'Messages' }).getByText('Resolved by bob').waitFor();
+    // Ana was away for a minute: the resolve is still one she has not acted on.
+    await ana.clock.runFor(60_000);
+    await head.getByRole('button', { name: 'Reopen' }).click();
+    await expect.poll(() => dialogs.length).toBe(1);
+    expect(dialogs[0]).toBe('bob resolved this conversation after you last saw it open. Reopen it?');
+    expect((await asAna<{ status: string }>(runtime, `/api/conversations/${id}`)).status).toBe('resolved');
+    // Asked once: she has seen it now, and a second Reopen is meant.
+    await head.getByRole('button', { name: 'Reopen' }).click();
+    await head.getByRole('button', { name: 'Resolve' }).waitFor();
+    expect(dialogs).toHaveLength(1);
+    // Her own resolve, and her reopen straight after it: nothing to ask.
+    await head.getByRole('button', { name: 'Resolve' }).click();
+    await head.getByRole('button', { name: 'Reopen' }).waitFor();
+    await head.getByRole('button', { name: 'Reopen' }).click();
+    await head.getByRole('button', { name: 'Resolve' }).waitFor();
+    expect(dialogs).toHaveLength(1);
+    accept = true;
+    await ana.context().close();
+  }, 120_000);
+  it('asks before reopening a conversation resolved while the tab was away, once its copy is found stale', async () => {
+    const id = await conversationOf(runtime, 7);
+    const ana = await viewing(ANA.token, id);
+    await ana.getByRole('status').getByText('Live').waitFor();
+    const dialogs: string[] = [];
+    ana.on('dialog', (dialog) => {
+      dialogs.push(dialog.message());
+      void dialog.dismiss();
+    });
+    // Her socket goes (a laptop lid closed): Bob's resolve reaches her only through the reload's reads.
+    await ana.evaluate('window.threadlineLive.close()');
+    const res = await fetch(`${runtime.url}/api/conversations/${id}/resolve`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${BOB.token}` },
+    });
+    expect(res.status).toBe(200);
+    await ana.reload();
+    const head = ana.locator('header.conversation-head');
+    await head.getByRole('button', { name: 'Reopen' }).waitFor();
+    await ana.getByRole('log', { name: 'Messages' }).getByText('Resolved by bob').waitFor();
+    await ana.locator('#conversation-title').focus();
+    await ana.keyboard.press('e');
+    await expect.poll(() => dialogs.length).toBe(1);
+    expect(dialogs[0]).toContain('bob resolved this conversation');
+    expect((await asAna<{ status: string }>(runtime, `/api/conversations/${id}`)).status).toBe('resolved');
+    await ana.context().close();
+  }, 120_000);
+  it('asks the live socket for its hello (API Gateway sends none unasked) and pings it while nothing happens', async () => {
+    const page = await (await browser.newContext({ viewport: DESKTOP })).newPage();
+    await page.clock.install();
+    const sent: Array<{ type: string }> = [];
+    const events: string[] = [];
+    page.on('request', (r) => {
+      if (r.url().includes('/api/events')) events.push(r.url());
+    });
+    // As on AWS: the socket's first hello, sent unasked by the local server, never reaches the page.
+    await page.routeWebSocket(/\/api\/live/, (ws) => {
+      const server = ws.connectToServer();
+      let unasked = true;
+      server.onMessage((message) => {
+        if (unasked && JSON.parse(String(message)).type === 'hello') {
+          unasked = false;
+          return;
+        }
+        ws.send(message);
+      });
+      ws.onMessage((message) => {
+        sent.push(JSON.parse(String(message)));
+        server.send(message);
+      });
+    });
+    await signIn(page, runtime);
+    await page.getByRole('status').getByText('Live').waitFor({ timeout: 10_000 });
+    expect(sent.filter((f) => f.type === 'hello')).toHaveLength(1);
+    expect(events).toEqual([]);
+    await page.clock.runFor(5 * 60_000 + 1_000);
+    await expect.poll(() => sent.filter((f) => f.type === 'ping').length).toBeGreaterThanOrEqual(1);
+    expect(events).toEqual([]);
+    await page.context().close();
+    // Locally the server sends one unasked as well: the second hello of a socket starts nothing again.
+    const plain = await (await browser.newContext({ viewport: DESKTOP })).newPage();
+    let hellos = 0;
+    plain.on('websocket', (ws) =>
+      ws.on('framereceived', (f) => {
+        if (JSON.parse(String(f.payload)).type === 'hello') hellos++;
+      }),
+    );
+    plain.on('request', (r) => {
+      if (r.url().includes('/api/events')) events.push(r.url());
+    });
+    await signIn(plain, runtime);
+    await plain.getByRole('status').getByText('Live').waitFor();
+    await expect.poll(() => hellos).toBe(2);
+    // A request after the second hello: a catch-up it had started would have been asked before it.
+    await plain.evaluate("fetch('/console/config.json').then((r) => r.text())");
+    expect(events).toEqual([]);
+    await plain.context().close();
+  }, 120_000);
   it('hands the next agent on a shared tab nothing of the last one: no open conversation, no draft', async () => {
     const id = await conversationOf(runtime, 4);
     const page = await viewing(ANA.token, id);

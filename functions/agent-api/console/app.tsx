@@ -153,20 +153,13 @@ function useCurrent(api: Api, subscribe: Subscribe, live: { current: LiveClient 
     if (!wanted) return setCurrent(undefined);
     setCurrent((c) => (c?.id === wanted ? c : rememberedConversation(wanted)));
   }, [wanted]);
-  // When another agent's change last flipped the open conversation's status under this agent's eyes.
-  const flippedAt = useRef(0);
   useEffect(
     () =>
       subscribe((event) => {
         if (event.type === 'customer.updated' && event.item?.change === 'erased' && event.customerId)
           forgetCustomers([event.customerId]);
         if (event.type === 'conversation.updated' && event.item?.id)
-          setCurrent((c) => {
-            if (!c || c.id !== event.item.id) return c;
-            const next = { ...c, ...conversationFrom(event.item) };
-            if (next.status !== c.status) flippedAt.current = Date.now();
-            return next;
-          });
+          setCurrent((c) => (c && c.id === event.item.id ? { ...c, ...conversationFrom(event.item) } : c));
       }),
     [subscribe],
   );
@@ -198,19 +191,11 @@ function useCurrent(api: Api, subscribe: Subscribe, live: { current: LiveClient 
   const link = useLinkedConversation(api, wanted, known, named);
   const resolve = async () => {
     if (!current) return;
-    // A reopen pressed within seconds of someone else's resolve most likely meant to resolve: ask first.
-    if (current.status !== 'open' && Date.now() - flippedAt.current < REOPEN_CONFIRM_MS)
-      if (!confirm('Someone else resolved this conversation just now. Reopen it?')) return;
     const path = `/api/conversations/${current.id}/${current.status === 'open' ? 'resolve' : 'reopen'}`;
-    const done = await api.send<Conversation>('POST', path);
-    flippedAt.current = 0; // this agent's own change, come back on the socket meanwhile, is no surprise
-    update(done);
+    update(await api.send<Conversation>('POST', path));
   };
   return { current, link, update, open, found, resolve };
 }
-
-/** How long after another agent's resolve a reopen asks for confirmation. */
-const REOPEN_CONFIRM_MS = 5_000;
 
 const NO_FILTER: Filters = { status: 'open', assignee: '', queue: '', channel: '', sort: 'waiting' };
 

@@ -12,7 +12,8 @@ export function ConversationHead(props: {
   conversation: Conversation;
   name: string;
   others: string[];
-  typing: string[];
+  /** Other agents typing here now, each writing a note (agents only) or a reply (to the customer). */
+  typing: Array<{ agent: string; note: boolean }>;
   error: string;
   /** The customer was erased: no status and no actions, only the customer panel's button. */
   erased: boolean;
@@ -54,8 +55,12 @@ export function ConversationHead(props: {
         </button>
       </div>
       <p class="awareness" aria-live="polite">
-        {props.others.length ? `Also viewing: ${props.others.join(', ')}` : ''}
-        {props.typing.length ? ` · ${props.typing.join(', ')} typing…` : ''}
+        {[
+          props.others.length ? `Also viewing: ${props.others.join(', ')}` : '',
+          ...props.typing.map((t) => `${t.agent} ${t.note ? 'is writing a note' : 'is typing a reply'}…`),
+        ]
+          .filter(Boolean)
+          .join(' · ')}
       </p>
       <ErrorNote message={props.error} />
     </header>

@@ -13,6 +13,7 @@ import { ConversationHead, useHeadActions } from './conversation-head.js';
 import { CustomerPanel } from './customer-panel.js';
 import type { LiveStatus } from './live.js';
 import { forgetCustomers } from './place.js';
+import { useReopenCheck } from './reopen-check.js';
 import { ReplyBox } from './reply-box.js';
 import type { Session } from './session.js';
 import { TimelineEntry } from './timeline-item.js';
@@ -76,13 +77,23 @@ function usePaneFocus(customerShown: boolean) {
   }, [customerShown]);
 }
 
-/** Who else views the conversation and who types in it, from the live socket. */
-function awareness(presence: Presence, id: string, me: string) {
+/**
+ * Who else views the conversation and who types in it (a reply or a note), from the live socket. The
+ * view is drawn again when the soonest typing frame stops holding, so "bob is typing" goes when Bob
+ * stops, not at whatever next changes on the page.
+ */
+function useAwareness(presence: Presence, id: string, me: string) {
+  const [, expired] = useState(0);
+  const now = Date.now();
   const others = (presence.viewing[id] ?? []).filter((a) => a !== me);
-  const typing = Object.entries(presence.typing[id] ?? {})
-    .filter(([agent, until]) => agent !== me && until > Date.now())
-    .map(([agent]) => agent);
-  return { others, typing };
+  const holding = Object.entries(presence.typing[id] ?? {}).filter(([a, t]) => a !== me && t.until > now);
+  const soonest = Math.min(...holding.map(([, t]) => t.until));
+  useEffect(() => {
+    if (!Number.isFinite(soonest)) return;
+    const timer = setTimeout(() => expired((n) => n + 1), Math.max(0, soonest - Date.now()) + 50);
+    return () => clearTimeout(timer);
+  }, [soonest]);
+  return { others, typing: holding.map(([agent, t]) => ({ agent, note: t.note })) };
 }
 
 function Timeline(props: { items: TimelineItem[]; loading: boolean }) {
@@ -204,8 +215,10 @@ export function ConversationView(props: ConversationProps) {
     data.setErased(true);
     props.onErased(ids);
   };
+  const reopenCheck = useReopenCheck(c, data.items, props.session.agentId);
   const actions = useHeadActions(api, c.id, {
     ...props,
+    onResolve: () => reopenCheck(props.onResolve),
     erased: data.erased,
     onGone: () => erased([c.customerId]),
   });
@@ -213,7 +226,7 @@ export function ConversationView(props: ConversationProps) {
   const [customerShown, setCustomerShown] = useState(false);
   usePaneFocus(customerShown);
   useProfileStatus(c, data, props.onConversation);
-  const { others, typing } = awareness(props.presence, c.id, props.session.agentId);
+  const { others, typing } = useAwareness(props.presence, c.id, props.session.agentId);
   return (
     <>
       <main class={`conversation${data.erased ? ' erased' : ''}`} aria-labelledby="conversation-title">

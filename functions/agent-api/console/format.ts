@@ -30,6 +30,13 @@ export const identityName = (kind: string): string => IDENTITY_NAMES[kind] ?? ki
 export const channelName = (channel: string | undefined): string =>
   channel ? (CHANNEL_NAMES[channel] ?? channel) : 'unknown channel';
 
+/** Who Threadline itself acts as (the AI, timers, rules, routing, a merge, surveys, delivery reports). */
+const SYSTEM_AUTHORS = new Set(['responder', 'clock', 'automation', 'routing', 'merge', 'csat', 'delivery']);
+
+/** The agent an event's data names as its author (`by`), or undefined when Threadline itself acted. */
+export const agentBy = (d: Record<string, unknown>): string | undefined =>
+  typeof d.by === 'string' && !SYSTEM_AUTHORS.has(d.by) ? d.by : undefined;
+
 /** "5 min", "3 h", "2 d": how long ago `at` was. */
 export function since(at: string | undefined, now = Date.now()): string {
   if (!at) return '';

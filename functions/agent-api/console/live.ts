@@ -25,6 +25,9 @@ export interface LiveHandlers {
 
 const MAX_SEEN = 5_000;
 
+/** How often an open socket pings: API Gateway closes one idle (nothing either way) for 10 minutes. */
+export const PING_EVERY_MS = 5 * 60_000;
+
 /**
  * The console's live connection: reconnects with backoff, and after a reconnect asks
  * `GET /api/events?since=` for what it missed before taking new frames, deduplicating by event id.
@@ -39,6 +42,9 @@ export class LiveClient {
   #backlog: LiveEvent[] | undefined;
   /** The conversation this tab views: said again on every new socket (the server forgets a closed one's). */
   #viewing: string | undefined;
+  /** The socket whose `hello` was taken: locally a second one answers the one asked for, and starts nothing. */
+  #greeted: WebSocket | undefined;
+  #ping: ReturnType<typeof setInterval> | undefined;
 
   constructor(
     private readonly url: string,
@@ -54,11 +60,17 @@ export class LiveClient {
     const socket = new WebSocket(`${this.url}${sep}token=${encodeURIComponent(this.api.token)}`);
     this.#socket = socket;
     socket.onopen = () => {
+      // On AWS the handshake cannot be written to: the `hello` comes only when asked (locally unasked too).
+      socket.send(JSON.stringify({ type: 'hello' }));
       if (this.#viewing) socket.send(JSON.stringify({ type: 'viewing', conversationId: this.#viewing }));
+      clearInterval(this.#ping);
+      this.#ping = setInterval(() => this.send({ type: 'ping' }), PING_EVERY_MS);
     };
-    socket.onmessage = (message) => this.#receive(String(message.data));
+    socket.onmessage = (message) => this.#receive(String(message.data), socket);
     socket.onclose = () => {
-      if (this.#socket !== socket || this.#closed) return;
+      if (this.#socket !== socket) return;
+      clearInterval(this.#ping);
+      if (this.#closed) return;
       this.#socket = undefined;
       this.#attempt++;
       this.handlers.onStatus(this.#attempt > 8 ? 'unavailable' : 'reconnecting');
@@ -83,17 +95,23 @@ export class LiveClient {
   close(): void {
     this.#closed = true;
     clearTimeout(this.#timer);
+    clearInterval(this.#ping);
     this.#socket?.close();
   }
 
-  #receive(data: string): void {
+  #receive(data: string, socket: WebSocket): void {
     let event: LiveEvent;
     try {
       event = JSON.parse(data);
     } catch {
       return;
     }
-    if (event.type === 'hello') return void this.#hello(event);
+    if (event.type === 'pong') return;
+    if (event.type === 'hello') {
+      if (this.#greeted === socket) return;
+      this.#greeted = socket;
+      return void this.#hello(event);
+    }
     if (this.#backlog) return void this.#backlog.push(event);
     this.#deliver(event);
   }

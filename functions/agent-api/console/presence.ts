@@ -1,11 +1,20 @@
 import { useCallback, useState } from 'preact/hooks';
 import type { LiveEvent } from './live.js';
 
+/** Someone typing: until when it holds (no frame since), and whether it is a note (else a reply). */
+export interface Typing {
+  until: number;
+  note: boolean;
+}
+
+/** How long a typing frame holds: the composer sends one every 3 s while the agent types. */
+const TYPING_HOLDS_MS = 6_000;
+
 /** Whom the live socket says is where: presence by agent, viewers and typists by conversation. */
 export interface Presence {
   agents: Record<string, string>;
   viewing: Record<string, string[]>;
-  typing: Record<string, Record<string, number>>;
+  typing: Record<string, Record<string, Typing>>;
 }
 
 /**
@@ -38,7 +47,13 @@ export function usePresence() {
       if (event.type === 'typing')
         return {
           ...p,
-          typing: { ...p.typing, [conv]: { ...p.typing[conv], [event.item.agentId]: Date.now() + 6_000 } },
+          typing: {
+            ...p.typing,
+            [conv]: {
+              ...p.typing[conv],
+              [event.item.agentId]: { until: Date.now() + TYPING_HOLDS_MS, note: event.item.note === true },
+            },
+          },
         };
       return p;
     });

@@ -210,6 +210,22 @@ function requestBody(
 }
 
 /**
+ * Tells the other agents that this one types, at most every 3 s, and whether a reply or a note: a
+ * switch between the two is said with the next key, not up to 3 s later.
+ */
+function useTypingSignal(mode: ComposerMode, onTyping: (note: boolean) => void) {
+  const last = useRef(0);
+  useEffect(() => {
+    last.current = 0;
+  }, [mode]);
+  return () => {
+    if (Date.now() - last.current <= 3_000) return;
+    last.current = Date.now();
+    onTyping(mode === 'note');
+  };
+}
+
+/**
  * The reply box: which channels a reply may use now and why not (before any typing), a template picker
  * where only a template may go out, and notes.
  */
@@ -234,7 +250,7 @@ export function ReplyBox(props: {
   const [template, setTemplate] = useState({ name: '', language: 'en' });
   const { send, error, busy } = useSender(props.api, target, props.onSent, props.onRefused, props.status);
   const area = useRef<HTMLTextAreaElement>(null);
-  const lastTyping = useRef(0);
+  const typed = useTypingSignal(mode, props.onTyping);
   const channels = props.channels ?? [];
   const chosen =
     channels.find((c) => c.channel === channel && c.available) ?? channels.find((c) => c.available);
@@ -255,10 +271,7 @@ export function ReplyBox(props: {
   };
   const onInput = (value: string) => {
     setText(value);
-    if (Date.now() - lastTyping.current > 3_000) {
-      lastTyping.current = Date.now();
-      props.onTyping(mode === 'note');
-    }
+    typed();
   };
   return (
     <form class={`composer mode-${mode}`} onSubmit={submit} aria-label="Reply or note">

@@ -1,5 +1,5 @@
 import type { TimelineItem } from './api.js';
-import { channelName, clock } from './format.js';
+import { agentBy, channelName, clock } from './format.js';
 
 function author(item: TimelineItem): string {
   const a = item.data?.author as { kind?: string; id?: string } | undefined;
@@ -32,11 +32,10 @@ function Attachments(props: { item: TimelineItem }) {
   );
 }
 
-const SYSTEM_AUTHORS = new Set(['responder', 'clock', 'automation', 'routing']);
-
 function assignedText(d: Record<string, unknown>): string {
   const to = (d.to ?? d) as { agentId?: string | null; queue?: string | null };
-  const by = typeof d.by === 'string' && !SYSTEM_AUTHORS.has(d.by) ? ` by ${d.by}` : '';
+  const agent = agentBy(d);
+  const by = agent ? ` by ${agent}` : '';
   if (to.agentId) return `Assigned to ${to.agentId}${to.queue ? ` (queue ${to.queue})` : ''}${by}`;
   if (to.queue) return `Waiting in queue ${to.queue}${by}`;
   return `Unassigned${by}`;
@@ -75,10 +74,11 @@ function eventText(item: TimelineItem): string {
     case 'assigned':
       return assignedText(d);
     case 'resolved':
-      return 'Resolved';
+      return agentBy(d) ? `Resolved by ${agentBy(d)}` : 'Resolved';
     case 'reopened':
       // `delivery`: the provider reported the reply it was resolved on as not delivered.
-      return d.by === 'delivery' ? 'Reopened: a reply was not delivered' : 'Reopened';
+      if (d.by === 'delivery') return 'Reopened: a reply was not delivered';
+      return agentBy(d) ? `Reopened by ${agentBy(d)}` : 'Reopened';
     case 'edit':
       return item.text ? `Customer edited a message: ${item.text}` : 'Customer edited a message';
     case 'delete':
@@ -147,6 +147,21 @@ function Subject(props: { item: TimelineItem }) {
   );
 }
 
+/**
+ * A customer's message timed before the resolve but received after it (`receivedAt`: the API sets it on
+ * such messages only). Its time puts it above "Resolved by" on the timeline, where it reads as seen
+ * before the resolve: this says it came after, and when.
+ */
+function LateMark(props: { item: TimelineItem }) {
+  const { item } = props;
+  if (item.direction !== 'inbound' || !item.receivedAt) return null;
+  return (
+    <p class="late">
+      Received after the resolve, <time dateTime={item.receivedAt}>{clock(item.receivedAt)}</time>
+    </p>
+  );
+}
+
 /** One entry of the timeline: a message with its channel and status, a note, or an event. */
 export function TimelineEntry(props: { item: TimelineItem }) {
   const { item } = props;
@@ -193,6 +208,7 @@ export function TimelineEntry(props: { item: TimelineItem }) {
       <Subject item={item} />
       {item.text ? <p class="text">{item.text}</p> : null}
       <Attachments item={item} />
+      <LateMark item={item} />
       {outbound && item.status ? (
         <p class={`status status-${item.status}`} data-status={item.status}>
           {STATUS_TEXT[item.status] ?? item.status}

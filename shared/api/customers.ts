@@ -26,7 +26,8 @@ const customerRoutes = once(() => {
     method: 'get',
     path: '/customers',
     operationId: 'searchCustomers',
-    summary: 'Find customers by name prefix or any identity (phone in any format, email, handle)',
+    summary:
+      'Find customers by name prefix or any identity (phone in any format, email, handle), a page at a time: the first page the identity matches, then name matches by name up to `limit` in all; `cursor` reads the next name matches (never an identity match again)',
     request: { query: SearchQuerySchema },
     responses: { 200: json('matches', page(CustomerSchema)), ...errors(400, 401) },
   });
@@ -134,8 +135,8 @@ export function customersApp(deps: AgentAppDeps): OpenAPIHono<AgentEnv> {
   ]);
   return app
     .openapi(search, async (c) => {
-      const { q } = c.req.valid('query');
-      return c.json({ items: await searchCustomers(deps, q), cursor: null }, 200);
+      const { q, ...page } = c.req.valid('query');
+      return c.json(await searchCustomers(deps, q, page), 200);
     })
     .openapi(read, async (c) => c.json(await readCustomer(deps, c.req.valid('param').id), 200))
     .openapi(

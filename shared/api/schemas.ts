@@ -81,6 +81,8 @@ function querySchemas(IdSchema: z.ZodString) {
   /** `GET /api/customers?q=`. */
   const SearchQuerySchema = z.object({
     q: z.string().trim().min(1).max(320).meta({ description: 'search text' }),
+    cursor: CursorSchema,
+    limit: LimitSchema.unwrap().default(25).meta({ description: 'page size (default 25)' }),
   });
   /** `GET /api/conversations`: the inbox filter and page. */
   const InboxQuerySchema = z.object({

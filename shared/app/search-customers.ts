@@ -7,6 +7,7 @@ import {
   type PhoneOptions,
   phoneIdentityKey,
 } from '#shared/domain/identity.js';
+import type { Page } from '#shared/domain/paging.js';
 import type { Customer } from '#shared/domain/timeline.js';
 
 /** The identities a search string could be: a phone in any format, an email, or a raw handle. */
@@ -28,20 +29,38 @@ export function candidateIdentities(q: string, phone: PhoneOptions): Identity[] 
   return found;
 }
 
-/** Finds customers by any identity the text could be, then by name prefix: each customer once. */
-export async function searchCustomers(
-  deps: {
-    store: Pick<AgentStore, 'findCustomerId' | 'getCustomer' | 'findCustomersByName'>;
-    phone: PhoneOptions;
-  },
-  q: string,
-): Promise<Customer[]> {
+/** The customers the text names as an identity (a phone, an email, a handle): each once, in that order. */
+async function identityMatches(deps: SearchDeps, q: string): Promise<Customer[]> {
   const byId = new Map<string, Customer>();
   for (const identity of candidateIdentities(q, deps.phone)) {
     const id = await deps.store.findCustomerId(identity);
     const customer = id && !byId.has(id) ? await deps.store.getCustomer(id) : undefined;
     if (customer) byId.set(customer.id, customer);
   }
-  for (const customer of await deps.store.findCustomersByName(q, 25)) byId.set(customer.id, customer);
   return [...byId.values()];
+}
+
+type SearchDeps = {
+  store: Pick<AgentStore, 'findCustomerId' | 'getCustomer' | 'findCustomersByName'>;
+  phone: PhoneOptions;
+};
+
+/**
+ * Finds customers by any identity the text could be, then by name prefix, a page at a time. The first
+ * page answers the identity matches (a handful at most, never cut), then name matches up to `limit` in
+ * all; the cursor leaves the identity matches out of every later page, so each customer comes once.
+ * A later page reads names only: no identity lookup repeats.
+ */
+export async function searchCustomers(
+  deps: SearchDeps,
+  q: string,
+  page: { limit: number; cursor?: string | undefined },
+): Promise<Page<Customer>> {
+  if (page.cursor) return deps.store.findCustomersByName(q, { limit: page.limit, cursor: page.cursor });
+  const found = await identityMatches(deps, q);
+  const names = await deps.store.findCustomersByName(q, {
+    limit: Math.max(0, page.limit - found.length),
+    skip: found.map((c) => c.id),
+  });
+  return { items: [...found, ...names.items], cursor: names.cursor };
 }

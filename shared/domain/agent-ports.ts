@@ -10,13 +10,24 @@ import type { RouterAdmin } from './router-ports.js';
 import type { Suggestion } from './suggestions.js';
 import type { Conversation, Customer, TimelineItem } from './timeline.js';
 
+/**
+ * A page of a name search: `limit` customers after the cursor's place; `skip`, on the first page, the
+ * customers answered already (found by an identity), which the cursor then leaves out of every page.
+ */
+export interface NamePage {
+  limit: number;
+  cursor?: string | undefined;
+  skip?: readonly string[] | undefined;
+}
+
 /** The reads (and the agent-owned writes) the agent-side use cases make, whatever the store behind them. */
 export interface AgentStore {
   findCustomerId(identity: Identity): Promise<string | undefined>;
   getCustomer(customerId: string): Promise<Customer | undefined>;
   /** Customers by id, in one read (a page's profiles); missing and erased ones left out. */
   getCustomers(customerIds: readonly string[]): Promise<Customer[]>;
-  findCustomersByName(prefix: string, limit: number): Promise<Customer[]>;
+  /** Customers whose name starts with the prefix, a page at a time, by name. */
+  findCustomersByName(prefix: string, page: NamePage): Promise<Page<Customer>>;
   timeline(
     customerId: string,
     page: { limit: number; cursor?: string | undefined },

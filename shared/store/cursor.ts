@@ -56,3 +56,26 @@ export function decodeCursor(cursor: string | undefined): Record<string, unknown
   if (!cursor) return undefined;
   return decodeWith(CursorSchema, cursor);
 }
+
+/**
+ * A name search's place: the sort key of the last name entry it passed (none: the names start at the
+ * first), and the customers the first page answered by an identity, left out of every later page.
+ */
+const NameCursorSchema = z.strictObject({
+  after: z.string().min(1).max(2048).optional(),
+  skip: z.array(z.string().min(1).max(128)).max(16),
+});
+
+/** Encodes a name search's place. */
+export function encodeNameCursor(cursor: z.infer<typeof NameCursorSchema>): string {
+  return Buffer.from(JSON.stringify(cursor)).toString('base64url');
+}
+
+/** Decodes a name search's place; one that is not of this prefix's names is a ValidationError. */
+export function decodeNameCursor(cursor: string, prefixKey: string): z.infer<typeof NameCursorSchema> {
+  const decoded = decodeWith(NameCursorSchema, cursor);
+  if (decoded.after !== undefined && !decoded.after.startsWith(prefixKey)) {
+    throw new ValidationError('invalid cursor: not a page of this search');
+  }
+  return decoded;
+}

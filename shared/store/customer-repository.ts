@@ -1,4 +1,5 @@
 import * as z from 'zod';
+import type { NamePage } from '../domain/agent-ports.js';
 import { nextConversationId } from '../domain/conversation.js';
 import { type CsatPending, CsatPendingSchema } from '../domain/csat/survey.js';
 import type { Identity } from '../domain/envelope.js';
@@ -18,8 +19,8 @@ import {
   updateItem,
   updateItemIf,
 } from './dynamo-client.js';
-import { fullItems } from './hydrate.js';
-import { Keys, namePartitions } from './keys.js';
+import { Keys } from './keys.js';
+import { customersByName } from './name-search.js';
 import { getInput } from './params/common.js';
 import { holdOpenConversationInput } from './params/conversations.js';
 import {
@@ -28,7 +29,6 @@ import {
   claimIdentityInput,
   getIdentityInput,
   putMembershipInput,
-  queryCustomersByNameInput,
   setContactStateInput,
   setCsatPendingInput,
   setLastAgentInput,
@@ -36,7 +36,6 @@ import {
   setTagsInput,
   touchProfileInput,
 } from './params/customers.js';
-import { mergeShards } from './sharded-query.js';
 
 const IdentityItemSchema = z.object({
   customerId: z.string(),
@@ -227,14 +226,8 @@ export function customerRepository(db: DynamoDb) {
       return out.Item ? ContactStateSchema.parse(out.Item) : undefined;
     },
     getCustomer,
-    /** Customers whose name starts with the prefix, by name: merged from the name index's shards, then read. */
-    async findCustomersByName(prefix: string, limit: number): Promise<Customer[]> {
-      const inputs = namePartitions().map((partition) =>
-        queryCustomersByNameInput(db.table, prefix, limit, partition),
-      );
-      const out = await mergeShards(db, inputs, { limit, sortKey: (item) => String(item.gsi1sk) });
-      return (await fullItems(db, out.items)).map(customerOfItem);
-    },
+    /** A page of the customers whose name starts with the prefix, by name: merged from the name index's shards, then read. */
+    findCustomersByName: (prefix: string, page: NamePage) => customersByName(db, prefix, page),
     /** Customers by id, in the ids' order (BatchGetItem); missing, erased and being-erased ones left out. */
     async getCustomers(customerIds: readonly string[]): Promise<Customer[]> {
       const items = await getItems(db, customerIds.map(Keys.customer));

@@ -14,16 +14,23 @@ interface Shard {
 
 const compare = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
 
-async function fill(db: DynamoDb, shard: Shard, limit: number): Promise<void> {
+/** Asks a shard for its next batch; an item outside the range (`within`) ends the shard before it. */
+async function fill(
+  db: DynamoDb,
+  shard: Shard,
+  limit: number,
+  within: ((item: Item) => boolean) | undefined,
+): Promise<void> {
   const input = {
     ...shard.input,
     Limit: shard.batch,
     ...(shard.next ? { ExclusiveStartKey: shard.next } : {}),
   };
   const out = await queryPage(db, input, shard.batch);
-  shard.items.push(...out.items);
+  const end = within ? out.items.findIndex((item) => !within(item)) : -1;
+  shard.items.push(...(end === -1 ? out.items : out.items.slice(0, end)));
   shard.next = out.next;
-  shard.done = out.next === undefined;
+  shard.done = out.next === undefined || end !== -1;
   shard.batch = Math.min(limit, shard.batch * 2);
 }
 
@@ -40,14 +47,16 @@ function mayHoldMore(shard: Shard, cutoff: string | undefined, sortKey: (item: I
  * remain. Each shard is asked for a small batch first (about 2 × limit / shards), and only shards that
  * could still hold an item of the page are asked again (doubling, at most `limit`), so a page reads
  * little more than `limit` items plus one small query per shard. Any sort key works, as long as each
- * input is ordered by it and it is unique (the id breaks ties).
+ * input is ordered by it and it is unique (the id breaks ties). `within`, for a query whose key
+ * condition cannot say where its range ends (`> after` and a prefix): the first item of a shard outside
+ * it ends that shard, the items after it being outside too.
  */
 export async function mergeShards(
   db: DynamoDb,
   inputs: readonly QueryCommandInput[],
-  options: { limit: number; sortKey: (item: Item) => string },
+  options: { limit: number; sortKey: (item: Item) => string; within?: (item: Item) => boolean },
 ): Promise<{ items: Item[]; more: boolean }> {
-  const { limit, sortKey } = options;
+  const { limit, sortKey, within } = options;
   const first = Math.min(limit, Math.max(2, Math.ceil((2 * limit) / inputs.length)));
   const shards: Shard[] = inputs.map((input) => ({
     input,
@@ -59,7 +68,7 @@ export async function mergeShards(
   let pending = shards;
   let merged: Item[] = [];
   while (pending.length > 0) {
-    await Promise.all(pending.map((shard) => fill(db, shard, limit)));
+    await Promise.all(pending.map((shard) => fill(db, shard, limit, within)));
     merged = shards.flatMap((shard) => shard.items).sort((a, b) => compare(sortKey(a), sortKey(b)));
     const cutoffItem = merged.length >= limit ? merged[limit - 1] : undefined;
     const cutoff = cutoffItem ? sortKey(cutoffItem) : undefined;

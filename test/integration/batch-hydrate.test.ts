@@ -121,7 +121,9 @@ describe('list reads hydrate a page with BatchGetItem', () => {
     }
     let names: string[] = [];
     const byName = await counted(async () => {
-      names = (await local.repos.customers.findCustomersByName('batch person', 25)).map((c) => c.name ?? '');
+      names = (await local.repos.customers.findCustomersByName('batch person', { limit: 25 })).items.map(
+        (c) => c.name ?? '',
+      );
     });
     expect(byName.BatchGetItem).toBe(1);
     expect(byName.GetItem).toBeUndefined();

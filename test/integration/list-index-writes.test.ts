@@ -86,9 +86,9 @@ describe('local runtime: per-message writes write no list index entry', () => {
       [`gsi1pk=${nameShardPartition(customerId)}`]: 1,
     });
     expect((await openInbox()).map((c) => c.id)).toContain(conversationId);
-    expect((await runtime.store.customers.findCustomersByName('lena ind', 5)).map((c) => c.id)).toEqual([
-      customerId,
-    ]);
+    expect(
+      (await runtime.store.customers.findCustomersByName('lena ind', { limit: 5 })).items.map((c) => c.id),
+    ).toEqual([customerId]);
   });
 
   it("writes no index entry for a returning customer's messages, with or without the profile's touch", async () => {

@@ -96,9 +96,9 @@ describe('local runtime: the resolver writes a profile only when what it keeps c
     const customer = await customerOf('15550100001');
     // The name came with the profile's first write and is in the name index.
     expect(customer.name).toBe('Dana Writes');
-    expect((await runtime.store.customers.findCustomersByName('dana wri', 5)).map((c) => c.id)).toContain(
-      customer.id,
-    );
+    expect(
+      (await runtime.store.customers.findCustomersByName('dana wri', { limit: 5 })).items.map((c) => c.id),
+    ).toContain(customer.id);
     // Its first conversation has no membership item: its id follows from the customer's.
     expect(customer.openConversationId).toBe(nextConversationId(customer.id, undefined));
   });

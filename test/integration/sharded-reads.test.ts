@@ -215,8 +215,31 @@ describe('sharded name index', () => {
         .sort((a, b) => (a.key < b.key ? -1 : 1))
         .slice(0, 25)
         .map((c) => c.id);
-      const found = await repos.customers.findCustomersByName(q, 25);
-      expect(found.map((c) => c.id)).toEqual(want);
+      const found = await repos.customers.findCustomersByName(q, { limit: 25 });
+      expect(found.items.map((c) => c.id)).toEqual(want);
+    },
+  );
+
+  it.each(['mar', 'María', 'ana', 'zed'])(
+    'pages %s across the shards as one partition would, 7 and 3 at a time',
+    async (q) => {
+      const prefix = nameSearchKey(q);
+      const want = all
+        .map((c) => ({ id: c.id, key: nameSortKey(c.name, c.id) }))
+        .filter((c) => c.key.startsWith(prefix))
+        .sort((a, b) => (a.key < b.key ? -1 : 1))
+        .map((c) => c.id);
+      for (const limit of [7, 3]) {
+        const ids: string[] = [];
+        let cursor: string | undefined;
+        do {
+          const page = await repos.customers.findCustomersByName(q, { limit, cursor });
+          expect(page.items.length === limit || page.cursor === null).toBe(true);
+          ids.push(...page.items.map((c) => c.id));
+          cursor = page.cursor ?? undefined;
+        } while (cursor);
+        expect(ids).toEqual(want);
+      }
     },
   );
 });

@@ -169,19 +169,27 @@ export function setNameInput(
 
 /**
  * Customers whose name starts with a prefix, in one partition of the name index (a shard, or by
- * default the partition written before sharding).
+ * default the partition written before sharding). After a page (`after`, the sort key it ended on) the
+ * key condition can only say `> after`: the caller stops at the first name outside the prefix.
  */
 export function queryCustomersByNameInput(
   table: string,
   prefix: string,
   limit: number,
   partition: string = CUSTOMER_NAME_PARTITION,
+  after?: string,
 ): QueryCommandInput {
   return {
     TableName: table,
     IndexName: LIST_INDEX,
-    KeyConditionExpression: 'gsi1pk = :pk AND begins_with(gsi1sk, :prefix)',
-    ExpressionAttributeValues: { ':pk': partition, ':prefix': nameSearchKey(prefix) },
+    KeyConditionExpression:
+      after === undefined
+        ? 'gsi1pk = :pk AND begins_with(gsi1sk, :prefix)'
+        : 'gsi1pk = :pk AND gsi1sk > :after',
+    ExpressionAttributeValues:
+      after === undefined
+        ? { ':pk': partition, ':prefix': nameSearchKey(prefix) }
+        : { ':pk': partition, ':after': after },
     Limit: limit,
   };
 }

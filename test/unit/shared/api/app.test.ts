@@ -61,8 +61,15 @@ function fakeStore(): AgentStore & { inboxCalls: unknown[] } {
     },
     getCustomer: async (id) => (id === 'cu_1' ? sheena : undefined),
     getCustomers: async (ids) => (ids.includes('cu_1') ? [sheena] : []),
-    findCustomersByName: async (prefix) =>
-      sheena.name?.toLowerCase().startsWith(prefix.toLowerCase()) ? [sheena] : [],
+    findCustomersByName: async (prefix, page) => ({
+      items:
+        page.limit > 0 &&
+        !page.skip?.includes('cu_1') &&
+        sheena.name?.toLowerCase().startsWith(prefix.toLowerCase())
+          ? [sheena]
+          : [],
+      cursor: null,
+    }),
     timeline: async (_id, page) => ({ items: [item], cursor: page.cursor ? null : 'next' }),
     getConversation: async (id) => (id === 'cv_1' ? conversation : undefined),
     inbox: async (filter, page) => {

@@ -1,7 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { candidateIdentities, searchCustomers } from '#shared/app/search-customers.js';
+import type { NamePage } from '#shared/domain/agent-ports.js';
 import type { Identity } from '#shared/domain/envelope.js';
 import { identityToken } from '#shared/domain/identity.js';
+import type { Page } from '#shared/domain/paging.js';
 import type { Customer } from '#shared/domain/timeline.js';
 
 const customer = (id: string, name: string): Customer => ({
@@ -61,29 +63,66 @@ describe('candidateIdentities', () => {
 describe('searchCustomers', () => {
   const sheena = customer('cu_1', 'Sheena Nelson');
   const shea = customer('cu_2', 'Shea Park');
+  const sheila = customer('cu_3', 'Sheila Moss');
   const identities = new Map([
     [identityToken({ kind: 'phone', value: '+16505551234' }), 'cu_1'],
     [identityToken({ kind: 'whatsapp', value: '16505551234' }), 'cu_1'],
+    [identityToken({ kind: 'instagram', value: 'she' }), 'cu_3'],
   ]);
   const looked: Identity[] = [];
+  const pages: NamePage[] = [];
+  /** Names by prefix, a page at a time: the fake's cursor is the index of the next name. */
   const store = {
     findCustomerId: async (identity: Identity) => {
       looked.push(identity);
       return identities.get(identityToken(identity));
     },
-    getCustomer: async (id: string) => [sheena, shea].find((c) => c.id === id),
-    findCustomersByName: async (prefix: string) =>
-      [sheena, shea].filter((c) => c.name?.toLowerCase().startsWith(prefix.toLowerCase())),
+    getCustomer: async (id: string) => [sheena, shea, sheila].find((c) => c.id === id),
+    findCustomersByName: async (prefix: string, page: NamePage): Promise<Page<Customer>> => {
+      pages.push(page);
+      const skip = new Set(page.skip ?? []);
+      const from = Number(page.cursor ?? 0);
+      const names = [sheena, shea, sheila].filter(
+        (c) => c.name?.toLowerCase().startsWith(prefix.toLowerCase()) && !skip.has(c.id),
+      );
+      const to = from + page.limit;
+      return { items: names.slice(from, to), cursor: to < names.length ? String(to) : null };
+    },
   };
+  const deps = { store, phone: { defaultRegion: 'US' as const } };
 
   it('answers each customer once, whether found by several identities or by name', async () => {
-    const found = await searchCustomers({ store, phone: { defaultRegion: 'US' } }, '16505551234');
-    expect(found.map((c) => c.id)).toEqual(['cu_1']);
+    const found = await searchCustomers(deps, '16505551234', { limit: 25 });
+    expect(found).toEqual({ items: [sheena], cursor: null });
     expect(looked.length).toBeGreaterThan(1);
   });
 
   it('finds by name prefix when no identity matches', async () => {
-    const found = await searchCustomers({ store, phone: {} }, 'She');
-    expect(found.map((c) => c.id)).toEqual(['cu_1', 'cu_2']);
+    const found = await searchCustomers({ store, phone: {} }, 'She', { limit: 25 });
+    expect(found.items.map((c) => c.id)).toEqual(['cu_1', 'cu_2', 'cu_3']);
+  });
+
+  it('answers the identity match first, then names up to the limit, and leaves it out of the names', async () => {
+    pages.length = 0;
+    const first = await searchCustomers(deps, 'she', { limit: 2 });
+    expect(first.items.map((c) => c.id)).toEqual(['cu_3', 'cu_1']);
+    expect(pages).toEqual([{ limit: 1, skip: ['cu_3'] }]);
+    expect(first.cursor).toBe('1');
+  });
+
+  it('reads a later page by the cursor alone: names only, no identity looked up again', async () => {
+    looked.length = 0;
+    pages.length = 0;
+    const next = await searchCustomers(deps, 'she', { limit: 2, cursor: 'next' });
+    expect(looked).toEqual([]);
+    expect(pages).toEqual([{ limit: 2, cursor: 'next' }]);
+    expect(next.cursor).toBeNull();
+  });
+
+  it('asks for no name when the identity matches fill the page, the cursor starting the names', async () => {
+    pages.length = 0;
+    const first = await searchCustomers(deps, 'she', { limit: 1 });
+    expect(first.items.map((c) => c.id)).toEqual(['cu_3']);
+    expect(pages).toEqual([{ limit: 0, skip: ['cu_3'] }]);
   });
 });

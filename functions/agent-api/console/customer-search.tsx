@@ -1,4 +1,4 @@
-import { useEffect, useState } from 'preact/hooks';
+import { useEffect, useRef, useState } from 'preact/hooks';
 import {
   type Api,
   type Conversation,
@@ -64,10 +64,74 @@ function useFollowFound(
   );
 }
 
+/** The customers found, with an answer's page added: a customer already listed is not listed again. */
+function withPage(list: Customer[] | undefined, items: Customer[]): Customer[] {
+  const listed = new Set(list?.map((c) => c.id));
+  return [...(list ?? []), ...items.filter((c) => !listed.has(c.id))];
+}
+
 /**
- * Find a customer by name, phone, email or handle (`GET /api/customers?q=`), see their id, open their
- * conversation; one with none open opens on their latest (resolved) one, with their whole timeline, the
- * customer panel and Reopen, so a search never dead-ends.
+ * The customers a search found, a page at a time (25, the API's default). `search` starts over; `more`
+ * reads the next page with the API's cursor and adds it below, and is undefined once the cursor is
+ * null. An answer that comes after a new search began (of the search before, or of its More) is dropped,
+ * so a slow page never lands in another search's list. A failed More keeps the list and its cursor.
+ */
+function useSearchPages(api: Api) {
+  const [found, setFound] = useState<Customer[]>();
+  const [next, setNext] = useState<{ q: string; cursor: string }>();
+  const [reading, setReading] = useState(false);
+  const [error, setError] = useState('');
+  const generation = useRef(0);
+  const read = (q: string, cursor: string | undefined) => {
+    const mine = generation.current;
+    setReading(true);
+    const after = cursor ? `&cursor=${encodeURIComponent(cursor)}` : '';
+    api.get<Page<Customer>>(`/api/customers?q=${encodeURIComponent(q)}${after}`).then(
+      (page) => {
+        if (mine !== generation.current) return;
+        setFound((list) => (cursor ? withPage(list, page.items) : page.items));
+        setNext(page.cursor ? { q, cursor: page.cursor } : undefined);
+        setReading(false);
+      },
+      (e: Error) => {
+        if (mine !== generation.current) return;
+        setError(e.message);
+        setReading(false);
+      },
+    );
+  };
+  const search = (q: string) => {
+    generation.current += 1;
+    setError('');
+    setNext(undefined);
+    setReading(false);
+    if (!q) return setFound(undefined);
+    read(q, undefined);
+  };
+  const more = () => {
+    if (!next || reading) return;
+    setError('');
+    read(next.q, next.cursor);
+  };
+  return { found, setFound, error, setError, search, more: next ? more : undefined, reading };
+}
+
+/** The foot of the customers found while another page is there: how many are shown, and More. */
+function MoreFound(props: { count: number; reading: boolean; onMore(): void }) {
+  return (
+    <p class="more-rows">
+      {props.count} shown, more match
+      <button type="button" onClick={props.onMore} disabled={props.reading}>
+        More
+      </button>
+    </p>
+  );
+}
+
+/**
+ * Find a customer by name, phone, email or handle (`GET /api/customers?q=`, More for the next page),
+ * see their id, open their conversation; one with none open opens on their latest (resolved) one, with
+ * their whole timeline, the customer panel and Reopen, so a search never dead-ends.
  */
 export function CustomerSearch(props: {
   api: Api;
@@ -76,17 +140,8 @@ export function CustomerSearch(props: {
   shown: Conversation | undefined;
   onOpen(conversation: Conversation): void;
 }) {
-  const [found, setFound] = useState<Customer[]>();
-  const [error, setError] = useState('');
+  const { found, setFound, error, setError, search, more, reading } = useSearchPages(props.api);
   useFollowFound(setFound, props.subscribe, props.shown);
-  const search = (q: string) => {
-    setError('');
-    if (!q) return setFound(undefined);
-    props.api.get<Page<Customer>>(`/api/customers?q=${encodeURIComponent(q)}`).then(
-      (page) => setFound(page.items),
-      (e: Error) => setError(e.message),
-    );
-  };
   const open = (id: string) =>
     props.api
       .get<CustomerView>(`/api/customers/${id}`)
@@ -129,6 +184,7 @@ export function CustomerSearch(props: {
           ))}
         </ul>
       ) : null}
+      {found && more ? <MoreFound count={found.length} reading={reading} onMore={more} /> : null}
     </section>
   );
 }

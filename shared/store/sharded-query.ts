@@ -12,7 +12,28 @@ interface Shard {
   batch: number;
 }
 
-const compare = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
+const isSurrogate = (unit: number): boolean => unit >= 0xd800 && unit <= 0xdfff;
+
+/**
+ * Orders strings as DynamoDB orders sort keys, by their UTF-8 bytes (the code points' order), not by
+ * UTF-16 units as `<` does: those differ where a character beyond U+FFFF (an emoji: a surrogate pair)
+ * meets one from U+E000 to U+FFFF. The merge must agree with each shard's order, and a page's cursor
+ * (`> after`) with the merge, or a name between the two orders would be skipped.
+ */
+export function compareSortKeys(a: string, b: string): number {
+  const n = Math.min(a.length, b.length);
+  for (let i = 0; i < n; i += 1) {
+    const x = a.charCodeAt(i);
+    const y = b.charCodeAt(i);
+    if (x === y) continue;
+    // A surrogate stands for a code point above every other unit's; two surrogates compare as their units.
+    if (isSurrogate(x) !== isSurrogate(y)) return isSurrogate(x) ? 1 : -1;
+    return x < y ? -1 : 1;
+  }
+  return a.length === b.length ? 0 : a.length < b.length ? -1 : 1;
+}
+
+const compare = compareSortKeys;
 
 /** Asks a shard for its next batch; an item outside the range (`within`) ends the shard before it. */
 async function fill(

@@ -165,6 +165,32 @@ describe('customer search pages', () => {
     expect(Object.keys(first?.made ?? {}).sort()).toEqual(['BatchGetItem', 'GetItem', 'Query']);
   });
 
+  it('pages names in the order of the index (UTF-8 bytes): an emoji sorts after a private-use letter, none is lost', async () => {
+    // UTF-16 puts the emoji's surrogates (U+D83D) before U+E000; DynamoDB's bytes put it after.
+    const names = ['Zoé \u{1F600} Astral', 'Zoé \uE000 Private', 'Zoé \uFB4F Ligature', 'Zoé a'];
+    for (const [i, name] of names.entries()) {
+      await runtime.store.customers.touchProfile({
+        customerId: `cu_zoe${i}`,
+        identities: [{ kind: 'phone', value: `+4477003${String(i).padStart(5, '0')}` }],
+        channel: 'sms',
+        at: at(i),
+        now: at(i),
+        conversationId: `cv_zoe${i}`,
+        inbound: true,
+        name: { value: name, at: at(i) },
+      });
+    }
+    const bytes = (id: string) => Buffer.from(nameSortKey(names[Number(id.slice(-1))] ?? '', id));
+    const want = names.map((_, i) => `cu_zoe${i}`).sort((a, b) => Buffer.compare(bytes(a), bytes(b)));
+    expect(want.at(-1)).toBe('cu_zoe0');
+    for (const limit of [1, 2]) {
+      expect(
+        (await allPages('zoe', limit)).flatMap((p) => p.ids),
+        String(limit),
+      ).toEqual(want);
+    }
+  });
+
   it.each(['0', '201', 'abc', '-1', '2.5'])('refuses limit=%s with 400 invalid_request', async (limit) => {
     const res = await search(`q=maria&limit=${limit}`);
     expect(res.status).toBe(400);

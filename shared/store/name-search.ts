@@ -44,7 +44,7 @@ function takePage(
 export async function customersByName(db: DynamoDb, prefix: string, page: NamePage): Promise<Page<Customer>> {
   const prefixKey = nameSearchKey(prefix);
   const place = page.cursor ? decodeNameCursor(page.cursor, prefixKey) : { skip: [...(page.skip ?? [])] };
-  if (page.limit === 0) return { items: [], cursor: encodeNameCursor({ skip: place.skip }) };
+  if (page.limit === 0) return { items: [], cursor: encodeNameCursor(place) };
   const skipped = new Set(place.skip.map((id) => Keys.customer(id).pk));
   const want = page.limit + skipped.size;
   const inputs = namePartitions().map((partition) =>

@@ -19,6 +19,7 @@ import {
   putTombstoneInput,
   queryMentionersInput,
   queryProviderEventsNamingInput,
+  queryThreadNotesInput,
   queryTimelineItemsInput,
   saveErasureProgressInput,
 } from './params/privacy.js';
@@ -181,6 +182,28 @@ async function deleteTimeline(db: ErasureDb, customerId: string, report: Erasure
   } while (startKey);
 }
 
+/** Thread-link notes read per page by an erasure (each deleted with its link, so pages are not kept). */
+const THREAD_NOTES_PAGE = 100;
+
+/**
+ * Deletes the email thread links noted under the customer and the notes: the links of replies sent
+ * before replies kept the Message-ID we wrote, which the upgrade's `note-thread-links` noted (nothing
+ * on the timeline names them). Deleted notes are not read again, so a resumed call starts afresh.
+ */
+async function forgetNotedThreadLinks(db: ErasureDb, customerId: string): Promise<void> {
+  for (;;) {
+    const out = await queryItems(db, queryThreadNotesInput(db.table, customerId, THREAD_NOTES_PAGE));
+    const notes = out.Items ?? [];
+    for (const note of notes) {
+      if (typeof note.channel === 'string' && typeof note.threadId === 'string') {
+        await remove(db, Keys.messageRef(note.channel as Channel, note.threadId));
+      }
+      await remove(db, { pk: String(note.pk), sk: String(note.sk) });
+    }
+    if (notes.length === 0 || !out.LastEvaluatedKey) return;
+  }
+}
+
 type Step = (db: ErasureDb, deps: ErasureDeps, profile: RawProfile, report: ErasureReport) => Promise<void>;
 
 /**
@@ -226,6 +249,7 @@ const STEPS: readonly Step[] = [
     }
   },
   (db, _deps, profile, report) => deleteTimeline(db, profile.id, report),
+  (db, _deps, profile) => forgetNotedThreadLinks(db, profile.id),
   (db, _deps, profile) => forgetProviderEvents(db, [...profile.identities]),
   // Last: what the change feed publishes of the customer while the steps above run is in the log by now.
   (db, _deps, profile, report) => forgetLiveEvents(db, profile.id, report),

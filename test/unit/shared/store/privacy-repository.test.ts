@@ -54,7 +54,9 @@ describe('privacyRepository', () => {
         (input: { ExclusiveStartKey?: unknown; ExpressionAttributeValues: Record<string, string> }) =>
           // No raw payloads kept aside (RAW#): one timeline item, one page. One conversation has its
           // membership item, an older one is only in the set the profile carried before them.
-          input.ExclusiveStartKey || input.ExpressionAttributeValues[':prefix'] === 'RAW#'
+          input.ExclusiveStartKey ||
+          input.ExpressionAttributeValues[':prefix'] === 'RAW#' ||
+          input.ExpressionAttributeValues[':prefix'] === 'THREADLINK#'
             ? { Items: [] }
             : input.ExpressionAttributeValues[':prefix'] === 'CONVERSATION#'
               ? { Items: [{ pk: 'CUSTOMER#cu_1', sk: 'CONVERSATION#cv_2', conversationId: 'cv_2' }] }
@@ -187,10 +189,10 @@ describe('privacyRepository', () => {
       Key: { pk: 'CUSTOMER#cu_1', sk: 'PROFILE' },
       UpdateExpression:
         'SET erasedTimelineItems = :n, erasedConversations = :c, erasedLiveEvents = :l, erasureStep = :step, erasureSteps = :steps REMOVE erasureCursor',
-      ExpressionAttributeValues: expect.objectContaining({ ':steps': 9 }),
+      ExpressionAttributeValues: expect.objectContaining({ ':steps': 10 }),
     });
     ddb.on(GetCommand).resolves({
-      Item: { ...profile, erasedTimelineItems: 4, erasedConversations: 1, erasureStep: 2, erasureSteps: 9 },
+      Item: { ...profile, erasedTimelineItems: 4, erasedConversations: 1, erasureStep: 2, erasureSteps: 10 },
     });
     ddb.on(DeleteCommand).resolves({});
     expect(await paused.erase('cu_1', 'ag_1', '2025-06-10T09:00:01.000Z')).toMatchObject({
@@ -245,9 +247,9 @@ describe('privacyRepository', () => {
         erasingSince: '2025-06-10T08:00:00.000Z',
         erasedTimelineItems: 7,
         erasedConversations: 2,
-        // Seven steps done (exports to timeline) of nine; the provider-event scan stopped in twilio's partition.
-        erasureStep: 7,
-        erasureSteps: 9,
+        // Eight steps done (exports to noted thread links) of ten; the provider-event scan stopped in twilio's partition.
+        erasureStep: 8,
+        erasureSteps: 10,
         erasureCursor: JSON.stringify({ provider: 1, startKey }),
       },
     });
@@ -263,6 +265,34 @@ describe('privacyRepository', () => {
     ]);
     expect(queried[0]?.ExclusiveStartKey).toEqual(startKey);
     expect(ddb.commandCalls(DeleteCommand)).toEqual([]);
+  });
+
+  it('deletes the thread links noted under the customer (replies sent before they kept their Message-ID)', async () => {
+    const note = {
+      pk: 'CUSTOMER#cu_1',
+      sk: 'THREADLINK#email#<old@support.example>',
+      channel: 'email',
+      threadId: '<old@support.example>',
+    };
+    // Each call reads the first notes left: deleted ones are not answered again.
+    let left = [note];
+    ddb
+      .on(QueryCommand, { ExpressionAttributeValues: { ':pk': 'CUSTOMER#cu_1', ':prefix': 'THREADLINK#' } })
+      .callsFake(() => ({ Items: left }));
+    ddb.on(DeleteCommand, { Key: { sk: note.sk } }).callsFake(() => {
+      left = [];
+      return { Attributes: note };
+    });
+    await repository().erase('cu_1', 'ag_1', '2025-06-10T09:00:00.000Z');
+    const deleted = ddb
+      .commandCalls(DeleteCommand)
+      .map((call) => Object.values(call.args[0].input.Key ?? {}));
+    expect(deleted).toEqual(
+      expect.arrayContaining([
+        ['MESSAGE#email#<old@support.example>', 'MESSAGE'],
+        ['CUSTOMER#cu_1', 'THREADLINK#email#<old@support.example>'],
+      ]),
+    );
   });
 
   it('starts over from the exports when the marker was written by a version with other steps', async () => {

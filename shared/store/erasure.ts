@@ -26,6 +26,7 @@ import {
 import { queryRawPayloadsInput } from './params/timeline.js';
 import { querySessionLinksInput } from './params/webchat.js';
 import { conversationIdsOf, type RawProfile, readRawProfile } from './raw-profile.js';
+import { forgetConnectionsUnder } from './webchat-connections.js';
 
 /** What an erasure reads besides the table. */
 export type ErasureDeps = {
@@ -217,7 +218,10 @@ const STEPS: readonly Step[] = [
     await deps.exports?.removeAllOf(profile.id);
   },
   async (db, _deps, profile) => {
+    // The visitor's live connections (AWS), by the customer and by each identity: see webchat-connections.
+    await forgetConnectionsUnder(db, Keys.webchatFollower(profile.id, '').pk, (key) => remove(db, key));
     for (const token of profile.identities) {
+      await forgetConnectionsUnder(db, Keys.webchatIdentityFollower(token, '').pk, (key) => remove(db, key));
       await forgetWebchatSessions(db, token);
       await remove(db, Keys.identityByToken(token));
       await remove(db, Keys.contactStateByToken(token));

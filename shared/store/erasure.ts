@@ -172,6 +172,14 @@ async function deleteTimeline(db: ErasureDb, customerId: string, report: Erasure
       if (channel && typeof item.messageIdHeader === 'string') {
         await remove(db, Keys.messageRef(channel, item.messageIdHeader));
       }
+      // A visitor's message is also claimed under its id (its time and text hash), for retried sends.
+      if (
+        channel === 'webchat' &&
+        item.direction === 'inbound' &&
+        typeof item.providerMessageId === 'string'
+      ) {
+        await remove(db, Keys.webchatMessage(item.providerMessageId));
+      }
       // A reply is also kept under its id (the address it went to and its text), for retried requests.
       if (typeof item.id === 'string' && item.id.startsWith(REPLY_ITEM_PREFIX)) {
         await remove(db, Keys.reply(item.id.slice(REPLY_ITEM_PREFIX.length)));

@@ -82,6 +82,8 @@ describe('local runtime: erasing a web-chat customer', () => {
     expect((await api<{ items: Customer[] }>('GET', '/api/customers?q=Gina')).items).toEqual([]);
     const after = await table();
     expect(after.filter((item) => String(item.entity).startsWith('webchat_session'))).toEqual([]);
+    // Each message's claim (its time and a hash of its text, kept a day past the session) goes too.
+    expect(after.filter((item) => String(item.pk).startsWith('WEBCHAT_MSG#'))).toEqual([]);
     const text = JSON.stringify(after, (_key, value: unknown) => (value instanceof Set ? [...value] : value));
     for (const personal of PERSONAL) expect(text).not.toContain(personal);
   }, 30_000);

@@ -111,6 +111,30 @@ describe('privacyRepository', () => {
       erasedAt: '2025-06-10T09:00:00.000Z',
       ttl: Date.parse('2025-06-10T09:00:00.000Z') / 1000 + 14 * 24 * 3600,
     });
+    // Every query the erasure makes, counted: per profile its followers' connections, per identity its
+    // connections, sessions and mentioners, then its conversations, raw payloads, timeline and noted
+    // thread links, each provider's unattached events and its live-log notes.
+    expect(
+      ddb.commandCalls(QueryCommand).map((call) => {
+        const values = call.args[0].input.ExpressionAttributeValues ?? {};
+        return `${values[':pk']}${values[':prefix'] ? ` ${values[':prefix']}` : ''}`;
+      }),
+    ).toEqual([
+      'WEBCHAT_LIVE#cu_1',
+      'WEBCHAT_LIVE_ID#phone#+1',
+      'WEBCHAT_SESSIONS#phone#+1 SESSION#',
+      'MENTION#phone#+1',
+      'CUSTOMER#cu_1 CONVERSATION#',
+      'CUSTOMER#cu_1 RAW#',
+      'CUSTOMER#cu_1 TIMELINE#',
+      'CUSTOMER#cu_1 THREADLINK#',
+      'PROVIDER_EVENT#whatsapp',
+      'PROVIDER_EVENT#twilio',
+      'PROVIDER_EVENT#meta',
+      'PROVIDER_EVENT#ses',
+      'PROVIDER_EVENT#webchat',
+      'LIVE#OF#cu_1',
+    ]);
     const last = ddb.calls().at(-1)?.args[0];
     expect(last).toBeInstanceOf(PutCommand);
     expect((last as PutCommand).input.Item).toMatchObject({ entity: 'erased_customer', ...report });

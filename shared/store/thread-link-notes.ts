@@ -1,9 +1,10 @@
 import type { ScanCommandInput } from '@aws-sdk/lib-dynamodb';
-import { ChannelSchema } from '../domain/envelope.js';
+import { type Channel, ChannelSchema } from '../domain/envelope.js';
 import { ValidationError } from '../errors.js';
-import { type DynamoDb, getItem, isConditionFailure, sendDynamo } from './dynamo-client.js';
+import { type DynamoDb, getItem, isConditionFailure, queryItems, sendDynamo } from './dynamo-client.js';
 import { Keys } from './keys.js';
 import { getInput } from './params/common.js';
+import { queryThreadNotesInput } from './params/privacy.js';
 
 type Item = Record<string, unknown>;
 
@@ -130,4 +131,38 @@ export async function noteThreadLinks(
     startKey = out.LastEvaluatedKey;
   } while (startKey && (options.pages === undefined || done.pages < options.pages));
   return { ...done, cursor: encodeCursor(startKey) };
+}
+
+/** The email thread links a timeline item names: its own mail's Message-ID, and the one our reply wrote. */
+export function threadLinksOf(item: Item): Array<{ pk: string; sk: string }> {
+  if (typeof item.channel !== 'string') return [];
+  const channel = item.channel as Channel;
+  const ids = [(item.data as Item | undefined)?.messageId, item.messageIdHeader];
+  return ids.filter((id): id is string => typeof id === 'string').map((id) => Keys.messageRef(channel, id));
+}
+
+/** Thread-link notes read per page by an erasure (each deleted with its link, so pages are not kept). */
+const THREAD_NOTES_PAGE = 100;
+
+/**
+ * For an erasure: deletes the email thread links noted under the customer and the notes, each by
+ * `remove` (the erasure's delete, which counts it and pauses when its share is spent). Deleted notes
+ * are not read again, so a resumed call starts afresh.
+ */
+export async function forgetNotedThreadLinks(
+  db: DynamoDb,
+  customerId: string,
+  remove: (key: { pk: string; sk: string }) => Promise<unknown>,
+): Promise<void> {
+  for (;;) {
+    const out = await queryItems(db, queryThreadNotesInput(db.table, customerId, THREAD_NOTES_PAGE));
+    const notes = out.Items ?? [];
+    for (const note of notes) {
+      if (typeof note.channel === 'string' && typeof note.threadId === 'string') {
+        await remove(Keys.messageRef(note.channel as Channel, note.threadId));
+      }
+      await remove({ pk: String(note.pk), sk: String(note.sk) });
+    }
+    if (notes.length === 0 || !out.LastEvaluatedKey) return;
+  }
 }

@@ -1,5 +1,5 @@
 import * as z from 'zod';
-import { type Channel, ProviderSchema } from '../domain/envelope.js';
+import { ProviderSchema } from '../domain/envelope.js';
 import type { ErasureReport, ExportStore } from '../domain/privacy.js';
 import { replyItemId } from '../domain/replies.js';
 import type { Suggestion } from '../domain/suggestions.js';
@@ -19,12 +19,15 @@ import {
   putTombstoneInput,
   queryMentionersInput,
   queryProviderEventsNamingInput,
+  queryThreadLinkItemsInput,
   queryTimelineItemsInput,
   saveErasureProgressInput,
 } from './params/privacy.js';
 import { queryRawPayloadsInput } from './params/timeline.js';
 import { querySessionLinksInput } from './params/webchat.js';
 import { conversationIdsOf, type RawProfile, readRawProfile } from './raw-profile.js';
+import { forgetNotedThreadLinks, threadLinksOf } from './thread-link-notes.js';
+import { forgetConnectionsUnder } from './webchat-connections.js';
 
 /** What an erasure reads besides the table. */
 export type ErasureDeps = {
@@ -151,24 +154,23 @@ async function forgetLiveEvents(db: ErasureDb, customerId: string, report: Erasu
 const REPLY_ITEM_PREFIX = replyItemId('');
 
 /**
- * Deletes a partition's timeline items, the thread references that point at them, and the replies' own
- * items; leaves an erased marker in place of each provider reference.
+ * Deletes a partition's timeline items and the replies' and visitor messages' own items; leaves an
+ * erased marker in place of each provider reference. (Their thread links went first: see forgetThreadLinks.)
  */
 async function deleteTimeline(db: ErasureDb, customerId: string, report: ErasureReport): Promise<void> {
   let startKey: Record<string, unknown> | undefined;
   do {
     const out = await queryItems(db, queryTimelineItemsInput(db.table, customerId, startKey));
     for (const item of out.Items ?? []) {
-      const channel = typeof item.channel === 'string' ? (item.channel as Channel) : undefined;
       // Marked rather than deleted: a provider's retry of the message must not start a new customer.
       for (const reference of providerReferencesOf(item)) await forgetMessage(db, reference);
-      const messageId = (item.data as Record<string, unknown> | undefined)?.messageId;
-      if (channel && typeof messageId === 'string') {
-        await remove(db, Keys.messageRef(channel, messageId));
-      }
-      // Our email reply's thread link, keyed on the Message-ID we wrote (kept on the reply since then).
-      if (channel && typeof item.messageIdHeader === 'string') {
-        await remove(db, Keys.messageRef(channel, item.messageIdHeader));
+      // A visitor's message is also claimed under its id (its time and text hash), for retried sends.
+      if (
+        item.channel === 'webchat' &&
+        item.direction === 'inbound' &&
+        typeof item.providerMessageId === 'string'
+      ) {
+        await remove(db, Keys.webchatMessage(item.providerMessageId));
       }
       // A reply is also kept under its id (the address it went to and its text), for retried requests.
       if (typeof item.id === 'string' && item.id.startsWith(REPLY_ITEM_PREFIX)) {
@@ -181,20 +183,61 @@ async function deleteTimeline(db: ErasureDb, customerId: string, report: Erasure
   } while (startKey);
 }
 
-type Step = (db: ErasureDb, deps: ErasureDeps, profile: RawProfile, report: ErasureReport) => Promise<void>;
+/**
+ * Deletes the email thread links of every customer of the group before any identity goes: from then
+ * on the person's mail starts a new customer, and a link still naming one being erased would put a
+ * `same_thread` suggestion on them, after their suggestions were deleted. The links are those of their
+ * own mails and our replies (both on the timeline, read here once more, the items carrying one only;
+ * the partition and page being read are the cursor), then those the upgrade noted (`note-thread-links`).
+ */
+async function forgetThreadLinks(db: ErasureDb, customerIds: readonly string[]): Promise<void> {
+  const from = db.cursor ?? { provider: 0 };
+  for (let partition = from.provider; partition < customerIds.length; partition++) {
+    let startKey = partition === from.provider ? from.startKey : undefined;
+    do {
+      db.cursor = { provider: partition, ...(startKey ? { startKey } : {}) };
+      const input = queryThreadLinkItemsInput(db.table, String(customerIds[partition]), startKey);
+      const out = await queryItems(db, input);
+      for (const item of out.Items ?? []) for (const key of threadLinksOf(item)) await remove(db, key);
+      startKey = out.LastEvaluatedKey;
+    } while (startKey);
+  }
+  db.cursor = { provider: customerIds.length };
+  for (const customerId of customerIds)
+    await forgetNotedThreadLinks(db, customerId, (key) => remove(db, key));
+}
+
+type Step = (
+  db: ErasureDb,
+  deps: ErasureDeps,
+  profile: RawProfile,
+  report: ErasureReport,
+  group: readonly RawProfile[],
+) => Promise<void>;
 
 /**
  * What erasing one profile does, in order; the progress marker counts the steps done. The exports
  * written aside go first (everything held about the person, in one object a presigned URL may still
- * fetch on AWS), then the identities, so a message that arrives mid-erasure no longer finds the
- * customer being erased.
+ * fetch on AWS), then the group's email thread links, then the identities, so a message that arrives
+ * mid-erasure no longer finds the customer being erased, by its sender or by the thread it answers.
  */
 const STEPS: readonly Step[] = [
   async (_db, deps, profile) => {
     await deps.exports?.removeAllOf(profile.id);
   },
+  // The group's first profile's turn does it for all: before any of their identities goes.
+  async (db, _deps, profile, _report, group) => {
+    if (profile.id === group[0]?.id)
+      await forgetThreadLinks(
+        db,
+        group.map((p) => p.id),
+      );
+  },
   async (db, _deps, profile) => {
+    // The visitor's live connections (AWS), by the customer and by each identity: see webchat-connections.
+    await forgetConnectionsUnder(db, Keys.webchatFollower(profile.id, '').pk, (key) => remove(db, key));
     for (const token of profile.identities) {
+      await forgetConnectionsUnder(db, Keys.webchatIdentityFollower(token, '').pk, (key) => remove(db, key));
       await forgetWebchatSessions(db, token);
       await remove(db, Keys.identityByToken(token));
       await remove(db, Keys.contactStateByToken(token));
@@ -308,7 +351,7 @@ export async function eraseCustomer(
     for (const profile of profiles) {
       for (const run of STEPS) {
         if (step >= from.step) {
-          await run(erasing, deps, profile, report);
+          await run(erasing, deps, profile, report, profiles);
           erasing.cursor = undefined;
         }
         step += 1;

@@ -20,6 +20,11 @@ export const RAW_PREFIX = 'RAW#';
 export const MEMBERSHIP_PREFIX = 'CONVERSATION#';
 /** Sort-key prefix of the merge suggestions on a customer's profile. */
 export const SUGGESTION_PREFIX = 'SUGGESTION#';
+/**
+ * Sort-key prefix of the notes, under a customer, of the email thread links that name them: written
+ * once by the upgrade's `note-thread-links` for replies sent before replies kept their Message-ID.
+ */
+export const THREAD_NOTE_PREFIX = 'THREADLINK#';
 /** Partition of everyone who mentioned the identity of a token (`<kind>#<value>`). */
 export const mentionsPartition = (token: string): string => `MENTION#${token}`;
 
@@ -36,6 +41,7 @@ export const mentionsPartition = (token: string): string => `MENTION#${token}`;
  * | large raw payloads     | Put/Query pk=CUSTOMER#<id>, sk=RAW#TIMELINE#<at>#<item id>        |
  * | merge suggestions      | Query    pk=CUSTOMER#<id>, sk begins_with SUGGESTION#             |
  * | customer's conversations| Query   pk=CUSTOMER#<id>, sk begins_with CONVERSATION#           |
+ * | noted thread links     | Query    pk=CUSTOMER#<id>, sk begins_with THREADLINK# (erasure)     |
  * | customers by name      | Query ×N gsi1k gsi1pk=CUSTOMER_NAME#<shard>, gsi1sk begins_with <name> (next page: > <cursor>), merged, BatchGetItem |
  * | conversation           | GetItem  pk=CONVERSATION#<id>, sk=CONVERSATION                   |
  * | inbox by status        | Query ×N gsi1k gsi1pk=INBOX#<status>#<shard>, gsi1sk=<waitingSince>#<id> (answered: answered#<at>#<id>), merged, GetItem each |
@@ -88,6 +94,11 @@ export const Keys = {
   messageRef: (channel: Channel, providerMessageId: string) => ({
     pk: `MESSAGE#${channel}#${providerMessageId}`,
     sk: 'MESSAGE',
+  }),
+  /** That an email thread link (`messageRef(channel, threadId)`) names the customer: what their erasure deletes. */
+  threadNote: (customerId: string, channel: Channel, threadId: string) => ({
+    pk: `CUSTOMER#${customerId}`,
+    sk: `${THREAD_NOTE_PREFIX}${channel}#${threadId}`,
   }),
   /** That a customer mentioned the identity of a token (`<kind>#<value>`). */
   mention: (token: string, customerId: string) => ({

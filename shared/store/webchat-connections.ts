@@ -58,3 +58,40 @@ export function webchatConnections(db: DynamoDb, now: () => Date) {
   };
   return connections;
 }
+
+/** Follower items an erasure reads per page (each deleted with its connection, so pages are not kept). */
+const FOLLOWERS_PAGE = 100;
+
+/**
+ * For an erasure: the visitor connections listed under a follower partition (a customer's,
+ * `WEBCHAT_LIVE#<id>`, or an identity's, `WEBCHAT_LIVE_ID#<kind>#<value>`) and, for each, its own item
+ * and every follower item it wrote: they name the customer and the identity (a verified email) for
+ * their 3-hour `ttl`, and while they are there a push finds the socket. `remove` deletes one key the
+ * erasure's way (counting it, pausing when its share is spent). The socket stays open until the
+ * visitor or API Gateway closes it; its `$disconnect` then finds nothing to delete.
+ */
+export async function forgetConnectionsUnder(
+  db: DynamoDb,
+  pk: string,
+  remove: (key: Key) => Promise<unknown>,
+): Promise<void> {
+  for (;;) {
+    const out = await queryItems(db, {
+      TableName: db.table,
+      KeyConditionExpression: 'pk = :pk AND begins_with(sk, :conn)',
+      ExpressionAttributeValues: { ':pk': pk, ':conn': 'CONN#' },
+      Limit: FOLLOWERS_PAGE,
+    });
+    const followers = out.Items ?? [];
+    for (const follower of followers) {
+      const connection = Keys.webchatConnection(String(follower.connectionId));
+      const item = (await getItem(db, getInput(db.table, connection, true))).Item;
+      for (const text of (item?.followed as Set<string> | undefined) ?? []) {
+        await remove(JSON.parse(text) as Key);
+      }
+      await remove(connection);
+      await remove({ pk: String(follower.pk), sk: String(follower.sk) });
+    }
+    if (followers.length === 0 || !out.LastEvaluatedKey) return;
+  }
+}

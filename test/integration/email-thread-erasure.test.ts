@@ -1,5 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { LocalRuntime } from '#shared/local/runtime.js';
+import { dynamoRepositories } from '#shared/store/dynamo-repositories.js';
+import { privacyRepository } from '#shared/store/privacy-repository.js';
+import { documentClient } from '#shared/store/sdk-documents.js';
 import { agentCaller, customerReads } from '../support/agent-api.js';
 import { ManualTimers } from '../support/manual-timers.js';
 import { startTestRuntime } from '../support/runtime.js';
@@ -8,6 +11,7 @@ import { deliver, sesReceived, signedSes, snsNotification } from '../support/web
 
 const TOKEN = 'thread-erasure-admin-token';
 const EVE = 'eve.erased@acme.example';
+const IDA = 'ida.erased@acme.example';
 
 /**
  * A customer we answered by email is erased, then writes again in the thread of our answer. The
@@ -32,13 +36,13 @@ describe('email threads of an erased customer', () => {
 
   const api = agentCaller(() => runtime.url, TOKEN);
   const reads = customerReads(api);
-  const email = async (sesId: string, inReplyTo?: string) => {
+  const email = async (sesId: string, inReplyTo?: string, address = EVE) => {
     manual.advance(1000);
     const at = new Date(manual.now()).toISOString();
     const notification = sesReceived({
       sesId,
       at,
-      from: `Eve <${EVE}>`,
+      from: `Eve <${address}>`,
       messageId: `<${sesId}@acme.example>`,
       subject: 'Refund',
       text: `Message ${sesId}`,
@@ -83,5 +87,43 @@ describe('email threads of an erased customer', () => {
       [],
     );
     expect((await naming(eve.id)).map((i) => i.pk)).toEqual([]);
+  });
+
+  /**
+   * A heavy customer's erasure takes several calls, and their new mail starts a new customer as soon
+   * as their identities are gone. Their thread links go before the identities, so an answer to our
+   * email in that time names nobody either. QA: the links went only with the timeline, a later step,
+   * and the answer put a `same_thread` suggestion on the customer being erased after its suggestions
+   * step had run: it outlived the erasure, naming them beside the person's address.
+   */
+  it('deletes the thread links before the identities: an answer between two erase calls names nobody', async () => {
+    await email('ida-1', undefined, IDA);
+    const ida = await reads.find(IDA);
+    manual.advance(1000);
+    await api('POST', `/api/conversations/${ida.openConversationId}/replies`, { text: 'Refund on its way.' });
+    await runtime.idle();
+    const ours = runtime.outbox.entries().find((e) => e.message.text === 'Refund on its way.')?.message;
+
+    // The first call of a heavy erasure: it stops after 3 deletes, past the identity.
+    const client = inspectionClient(runtime.dynamoEndpoint);
+    const repos = dynamoRepositories(documentClient(client), 'threadline');
+    const first = privacyRepository({ doc: documentClient(client), table: 'threadline' }, repos, {
+      deletesPerCall: 3,
+    });
+    manual.advance(1000);
+    expect(
+      await first.erase(ida.id, 'admin-thread-erasure', new Date(manual.now()).toISOString()),
+    ).toMatchObject({ complete: false });
+    client.destroy();
+    expect((await naming(ida.id)).some((i) => String(i.pk).startsWith('IDENTITY#'))).toBe(false);
+
+    await email('ida-2', `<${ours?.id}@outbox.threadline.local>`, IDA);
+    const again = await reads.find(IDA);
+    expect(again.id).not.toBe(ida.id);
+    expect(await api('DELETE', `/api/customers/${ida.id}`)).toMatchObject({ complete: true });
+    expect((await api<{ items: unknown[] }>('GET', `/api/customers/${again.id}/suggestions`)).items).toEqual(
+      [],
+    );
+    expect((await naming(ida.id)).map((i) => i.pk)).toEqual([]);
   });
 });

@@ -1,6 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Customer } from '#shared/domain/timeline.js';
 import type { LocalRuntime } from '#shared/local/runtime.js';
+import { documentClient } from '#shared/store/sdk-documents.js';
+import { webchatConnections } from '#shared/store/webchat-connections.js';
 import { agentCaller } from '../support/agent-api.js';
 import { startTestRuntime } from '../support/runtime.js';
 import { inspectionClient, scanTable } from '../support/table-snapshot.js';
@@ -80,7 +82,49 @@ describe('local runtime: erasing a web-chat customer', () => {
     expect((await api<{ items: Customer[] }>('GET', '/api/customers?q=Gina')).items).toEqual([]);
     const after = await table();
     expect(after.filter((item) => String(item.entity).startsWith('webchat_session'))).toEqual([]);
+    // Each message's claim (its time and a hash of its text, kept a day past the session) goes too.
+    expect(after.filter((item) => String(item.pk).startsWith('WEBCHAT_MSG#'))).toEqual([]);
     const text = JSON.stringify(after, (_key, value: unknown) => (value instanceof Set ? [...value] : value));
     for (const personal of PERSONAL) expect(text).not.toContain(personal);
+  }, 30_000);
+
+  /**
+   * On AWS a visitor's open WebSocket is kept in the table (`webchatConnections`): an item per
+   * connection and one per customer it follows and identity it is, the verified email among them, each
+   * with a 3-hour `ttl`. The erasure finds them by the customer's id and identities and deletes them,
+   * so no item names the person and nothing more is pushed to the socket; another visitor's stay. QA:
+   * they outlived the erasure until their `ttl` (and DynamoDB's TTL sweep after it).
+   */
+  it("deletes the visitor's live connections kept in the table, by customer and by identity", async () => {
+    const wes = await chat({
+      identityToken: identityToken({ sub: 'user-erase-2', email: 'wes.erased@example.com', name: 'Wes' }),
+    });
+    const other = await chat({ name: 'Olga Kept', email: 'olga.kept@example.com' });
+    const client = inspectionClient(runtime.dynamoEndpoint);
+    const connections = webchatConnections(
+      { doc: documentClient(client), table: 'threadline' },
+      () => new Date(),
+    );
+    const tokensOf = async (customerId: string) =>
+      (await api<Customer>('GET', `/api/customers/${customerId}`)).identities.map(
+        (i) => `${i.kind}#${i.value}`,
+      );
+    await connections.connect(
+      'conn-wes',
+      [wes.customerId],
+      [...(await tokensOf(wes.customerId)), 'email#wes.erased@example.com'],
+    );
+    await connections.connect('conn-olga', [other.customerId], await tokensOf(other.customerId));
+    expect(await connections.following(wes.customerId)).toEqual(['conn-wes']);
+
+    expect(await api('DELETE', `/api/customers/${wes.customerId}`)).toMatchObject({ complete: true });
+    const left = (await table()).filter((item) => /^WEBCHAT_(LIVE|CONN)/.test(String(item.pk)));
+    const text = JSON.stringify(left, (_key, value: unknown) => (value instanceof Set ? [...value] : value));
+    expect(text).not.toContain(wes.customerId);
+    expect(text).not.toContain('wes.erased@example.com');
+    expect(text).not.toContain('conn-wes');
+    expect(await connections.ofIdentity('email#wes.erased@example.com')).toEqual([]);
+    expect(await connections.following(other.customerId)).toEqual(['conn-olga']);
+    client.destroy();
   }, 30_000);
 });

@@ -6,7 +6,7 @@ import type {
 } from '@aws-sdk/lib-dynamodb';
 import type { Provider } from '../../domain/envelope.js';
 import type { ErasureReport } from '../../domain/privacy.js';
-import { Keys, mentionsPartition, TIMELINE_PREFIX } from '../keys.js';
+import { Keys, mentionsPartition, THREAD_NOTE_PREFIX, TIMELINE_PREFIX } from '../keys.js';
 import { queryPrefixInput } from './common.js';
 
 /** One page of everyone who mentioned the identity of a token: just the keys and who, to delete them. */
@@ -80,6 +80,28 @@ export function queryTimelineItemsInput(
   startKey?: Record<string, unknown>,
 ): QueryCommandInput {
   return queryPrefixInput(table, Keys.customer(customerId).pk, TIMELINE_PREFIX, startKey);
+}
+
+/**
+ * One page of a partition's timeline items that name an email thread link (an email's own
+ * Message-ID, `data.messageId`, or the one our reply wrote, `messageIdHeader`): those ids only.
+ */
+export function queryThreadLinkItemsInput(
+  table: string,
+  customerId: string,
+  startKey?: Record<string, unknown>,
+): QueryCommandInput {
+  return {
+    ...queryPrefixInput(table, Keys.customer(customerId).pk, TIMELINE_PREFIX, startKey),
+    FilterExpression: 'attribute_exists(#data.messageId) OR attribute_exists(messageIdHeader)',
+    ProjectionExpression: 'pk, sk, channel, #data.messageId, messageIdHeader',
+    ExpressionAttributeNames: { '#data': 'data' },
+  };
+}
+
+/** One page of the thread-link notes under a customer (see `Keys.threadNote`), for erasure. */
+export function queryThreadNotesInput(table: string, customerId: string, limit: number): QueryCommandInput {
+  return { ...queryPrefixInput(table, Keys.customer(customerId).pk, THREAD_NOTE_PREFIX), Limit: limit };
 }
 
 /**

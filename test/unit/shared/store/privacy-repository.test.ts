@@ -54,7 +54,9 @@ describe('privacyRepository', () => {
         (input: { ExclusiveStartKey?: unknown; ExpressionAttributeValues: Record<string, string> }) =>
           // No raw payloads kept aside (RAW#): one timeline item, one page. One conversation has its
           // membership item, an older one is only in the set the profile carried before them.
-          input.ExclusiveStartKey || input.ExpressionAttributeValues[':prefix'] === 'RAW#'
+          input.ExclusiveStartKey ||
+          input.ExpressionAttributeValues[':prefix'] === 'RAW#' ||
+          input.ExpressionAttributeValues[':prefix'] === 'THREADLINK#'
             ? { Items: [] }
             : input.ExpressionAttributeValues[':prefix'] === 'CONVERSATION#'
               ? { Items: [{ pk: 'CUSTOMER#cu_1', sk: 'CONVERSATION#cv_2', conversationId: 'cv_2' }] }
@@ -109,6 +111,31 @@ describe('privacyRepository', () => {
       erasedAt: '2025-06-10T09:00:00.000Z',
       ttl: Date.parse('2025-06-10T09:00:00.000Z') / 1000 + 14 * 24 * 3600,
     });
+    // Every query the erasure makes, counted: the timeline's email thread links and the noted ones first,
+    // then its followers' connections, per identity its connections, sessions and mentioners, then its
+    // conversations, raw payloads, timeline, each provider's unattached events and its live-log notes.
+    expect(
+      ddb.commandCalls(QueryCommand).map((call) => {
+        const values = call.args[0].input.ExpressionAttributeValues ?? {};
+        return `${values[':pk']}${values[':prefix'] ? ` ${values[':prefix']}` : ''}`;
+      }),
+    ).toEqual([
+      'CUSTOMER#cu_1 TIMELINE#',
+      'CUSTOMER#cu_1 THREADLINK#',
+      'WEBCHAT_LIVE#cu_1',
+      'WEBCHAT_LIVE_ID#phone#+1',
+      'WEBCHAT_SESSIONS#phone#+1 SESSION#',
+      'MENTION#phone#+1',
+      'CUSTOMER#cu_1 CONVERSATION#',
+      'CUSTOMER#cu_1 RAW#',
+      'CUSTOMER#cu_1 TIMELINE#',
+      'PROVIDER_EVENT#whatsapp',
+      'PROVIDER_EVENT#twilio',
+      'PROVIDER_EVENT#meta',
+      'PROVIDER_EVENT#ses',
+      'PROVIDER_EVENT#webchat',
+      'LIVE#OF#cu_1',
+    ]);
     const last = ddb.calls().at(-1)?.args[0];
     expect(last).toBeInstanceOf(PutCommand);
     expect((last as PutCommand).input.Item).toMatchObject({ entity: 'erased_customer', ...report });
@@ -187,10 +214,10 @@ describe('privacyRepository', () => {
       Key: { pk: 'CUSTOMER#cu_1', sk: 'PROFILE' },
       UpdateExpression:
         'SET erasedTimelineItems = :n, erasedConversations = :c, erasedLiveEvents = :l, erasureStep = :step, erasureSteps = :steps REMOVE erasureCursor',
-      ExpressionAttributeValues: expect.objectContaining({ ':steps': 9 }),
+      ExpressionAttributeValues: expect.objectContaining({ ':steps': 10 }),
     });
     ddb.on(GetCommand).resolves({
-      Item: { ...profile, erasedTimelineItems: 4, erasedConversations: 1, erasureStep: 2, erasureSteps: 9 },
+      Item: { ...profile, erasedTimelineItems: 4, erasedConversations: 1, erasureStep: 2, erasureSteps: 10 },
     });
     ddb.on(DeleteCommand).resolves({});
     expect(await paused.erase('cu_1', 'ag_1', '2025-06-10T09:00:01.000Z')).toMatchObject({
@@ -245,9 +272,9 @@ describe('privacyRepository', () => {
         erasingSince: '2025-06-10T08:00:00.000Z',
         erasedTimelineItems: 7,
         erasedConversations: 2,
-        // Seven steps done (exports to timeline) of nine; the provider-event scan stopped in twilio's partition.
-        erasureStep: 7,
-        erasureSteps: 9,
+        // Eight steps done (exports to timeline) of ten; the provider-event scan stopped in twilio's partition.
+        erasureStep: 8,
+        erasureSteps: 10,
         erasureCursor: JSON.stringify({ provider: 1, startKey }),
       },
     });
@@ -263,6 +290,80 @@ describe('privacyRepository', () => {
     ]);
     expect(queried[0]?.ExclusiveStartKey).toEqual(startKey);
     expect(ddb.commandCalls(DeleteCommand)).toEqual([]);
+  });
+
+  it("deletes the timeline's email thread links before the identities, resuming at the page it stopped", async () => {
+    const mail = {
+      pk: 'CUSTOMER#cu_1',
+      sk: 'TIMELINE#t#m2',
+      channel: 'email',
+      data: { messageId: '<m2@acme.example>' },
+    };
+    const reply = { pk: 'CUSTOMER#cu_1', sk: 'TIMELINE#t#r1', channel: 'email', messageIdHeader: '<r1@us>' };
+    ddb
+      .on(QueryCommand, { ExpressionAttributeValues: { ':pk': 'CUSTOMER#cu_1', ':prefix': 'TIMELINE#' } })
+      .callsFake((input: { FilterExpression?: string; ExclusiveStartKey?: unknown }) =>
+        !input.FilterExpression
+          ? { Items: [] }
+          : input.ExclusiveStartKey
+            ? { Items: [reply] }
+            : { Items: [mail], LastEvaluatedKey: { pk: mail.pk, sk: mail.sk } },
+      );
+    await repository().erase('cu_1', 'ag_1', '2025-06-10T09:00:00.000Z');
+    const deleted = ddb.commandCalls(DeleteCommand).map((call) => call.args[0].input.Key?.pk);
+    expect(deleted.slice(0, 3)).toEqual([
+      'MESSAGE#email#<m2@acme.example>',
+      'MESSAGE#email#<r1@us>',
+      'IDENTITY#phone#+1',
+    ]);
+    const linkQuery = ddb.commandCalls(QueryCommand)[0]?.args[0].input;
+    expect(linkQuery?.ProjectionExpression).toBe('pk, sk, channel, #data.messageId, messageIdHeader');
+
+    // A call that stopped on the second page starts there, reading the first no more.
+    ddb.resetHistory();
+    ddb.on(GetCommand).resolves({
+      Item: {
+        ...profile,
+        erasingSince: '2025-06-10T08:00:00.000Z',
+        erasureStep: 1,
+        erasureSteps: 10,
+        erasureCursor: JSON.stringify({ provider: 0, startKey: { pk: mail.pk, sk: mail.sk } }),
+      },
+    });
+    await repository().erase('cu_1', 'ag_1', '2025-06-10T09:00:00.000Z');
+    expect(ddb.commandCalls(QueryCommand)[0]?.args[0].input.ExclusiveStartKey).toEqual({
+      pk: mail.pk,
+      sk: mail.sk,
+    });
+    expect(ddb.commandCalls(DeleteCommand)[0]?.args[0].input.Key?.pk).toBe('MESSAGE#email#<r1@us>');
+  });
+
+  it('deletes the thread links noted under the customer (replies sent before they kept their Message-ID)', async () => {
+    const note = {
+      pk: 'CUSTOMER#cu_1',
+      sk: 'THREADLINK#email#<old@support.example>',
+      channel: 'email',
+      threadId: '<old@support.example>',
+    };
+    // Each call reads the first notes left: deleted ones are not answered again.
+    let left = [note];
+    ddb
+      .on(QueryCommand, { ExpressionAttributeValues: { ':pk': 'CUSTOMER#cu_1', ':prefix': 'THREADLINK#' } })
+      .callsFake(() => ({ Items: left }));
+    ddb.on(DeleteCommand, { Key: { sk: note.sk } }).callsFake(() => {
+      left = [];
+      return { Attributes: note };
+    });
+    await repository().erase('cu_1', 'ag_1', '2025-06-10T09:00:00.000Z');
+    const deleted = ddb
+      .commandCalls(DeleteCommand)
+      .map((call) => Object.values(call.args[0].input.Key ?? {}));
+    expect(deleted).toEqual(
+      expect.arrayContaining([
+        ['MESSAGE#email#<old@support.example>', 'MESSAGE'],
+        ['CUSTOMER#cu_1', 'THREADLINK#email#<old@support.example>'],
+      ]),
+    );
   });
 
   it('starts over from the exports when the marker was written by a version with other steps', async () => {

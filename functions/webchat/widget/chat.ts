@@ -15,6 +15,7 @@ import {
 import { merge } from './merge.js';
 import { createOutbox, type Outbox, type Unsent } from './outbox.js';
 import { type Config, useSession } from './session.js';
+import { tabStore } from './storage.js';
 
 /** How long an agent's typing shows after their last hint (the console repeats it while they type). */
 const AGENT_TYPING_MS = 6_000;
@@ -119,7 +120,7 @@ function useOutbox(
   tokenRef.current = token;
   const outbox = useMemo<Outbox>(() => {
     const box = createOutbox(`${key}:outbox`, {
-      storage: sessionStorage,
+      storage: tabStore,
       post: (u) =>
         call(origin, '/webchat/messages', {
           method: 'POST',

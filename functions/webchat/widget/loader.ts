@@ -22,7 +22,8 @@ interface WidgetConfig {
 
 const CSS = `:host{all:initial}
 .launcher{position:fixed;right:20px;bottom:20px;z-index:2147483000;width:56px;height:56px;border-radius:50%;border:0;background:#1f5fbf;color:#fff;font:600 14px system-ui,sans-serif;cursor:pointer;box-shadow:0 2px 10px rgba(0,0,0,.25)}
-.launcher:focus-visible{outline:3px solid #ffbf47;outline-offset:2px}`;
+.launcher:focus-visible{outline:3px solid #ffbf47;outline-offset:2px}
+.oops{position:fixed;right:20px;bottom:84px;z-index:2147483000;margin:0;padding:6px 10px;border-radius:6px;background:#1b1b1b;color:#fff;font:13px system-ui,sans-serif}`;
 
 (() => {
   const script = document.currentScript as HTMLScriptElement | null;
@@ -57,8 +58,13 @@ const CSS = `:host{all:initial}
       tag.async = true;
       tag.onload = () => {
         const factory = (window as unknown as { __threadlineChatPanel?: PanelFactory }).__threadlineChatPanel;
-        if (factory) resolve(factory(mount, root, config, launcher, restore));
-        else reject(new Error('panel did not load'));
+        try {
+          if (!factory) throw new Error('panel did not load');
+          resolve(factory(mount, root, config, launcher, restore));
+        } catch (error) {
+          panel = undefined;
+          reject(error);
+        }
       };
       tag.onerror = () => {
         panel = undefined;
@@ -66,11 +72,19 @@ const CSS = `:host{all:initial}
       };
       document.head.append(tag);
     });
+  const oops = document.createElement('p');
+  oops.className = 'oops';
+  oops.setAttribute('role', 'alert');
+  /** The panel could not start: the visitor reads why (a name on the launcher alone would reach only screen readers). */
+  const failed = () => {
+    launcher.setAttribute('aria-label', 'Chat unavailable, try again');
+    oops.textContent = 'Chat unavailable, try again';
+    root.append(oops);
+  };
   launcher.addEventListener('click', () => {
+    oops.remove();
     panel ??= load();
-    panel
-      .then((p) => p.toggle())
-      .catch(() => launcher.setAttribute('aria-label', 'Chat unavailable, try again'));
+    panel.then((p) => p.toggle()).catch(failed);
   });
   document.body.append(host);
   // The visitor used the chat on an earlier page of this tab: the panel comes back as they left it

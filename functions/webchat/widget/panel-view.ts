@@ -1,7 +1,9 @@
 import { type ComponentChild, h, type Ref } from 'preact';
-import { useEffect, useRef } from 'preact/hooks';
+import { useEffect, useLayoutEffect, useRef, useState } from 'preact/hooks';
+import { WEBCHAT_TEXT_MAX } from '#shared/domain/webchat/text-max.js';
 import type { ChatMessage, Availability as Hours, StoredSession } from './api.js';
 import type { Unsent } from './outbox.js';
+import { tabStore } from './storage.js';
 
 /** The panel's stylesheet, adopted into the shadow root (no inline styles: a strict CSP allows it). */
 export const PANEL_CSS = `.panel{position:fixed;right:20px;bottom:88px;z-index:2147483000;width:min(360px,calc(100vw - 40px));height:min(520px,calc(100vh - 120px));display:flex;flex-direction:column;background:#fff;color:#1b1b1b;border-radius:12px;box-shadow:0 4px 24px rgba(0,0,0,.25);font:14px/1.4 system-ui,sans-serif;overflow:hidden}
@@ -13,9 +15,15 @@ export const PANEL_CSS = `.panel{position:fixed;right:20px;bottom:88px;z-index:2
 .visitor{margin-left:auto;background:#1f5fbf;color:#fff}
 .agent,.ai{background:#eef1f5}
 .meta{display:block;font-size:11px;opacity:.75;margin-top:2px}
+.visitor .meta{opacity:.9}
 .divider{text-align:center;font-size:12px;color:#555;margin:12px 0 4px}
 .note{padding:8px 12px;margin:0;background:#fff8e1;font-size:13px}
 .typing{padding:0 12px 6px;font-size:12px;color:#555;min-height:18px}
+.kept{margin:0;padding:2px 12px;font-size:12px;color:#555}
+.count{order:-1;flex-basis:100%;margin:0;font-size:12px;color:#555;text-align:right}
+form{flex-wrap:wrap}
+form>textarea{min-width:0}
+p.error.count{color:#b00020}
 form{display:flex;gap:6px;padding:8px;border-top:1px solid #ddd}
 form.pre{flex-direction:column;border:0}
 form.pre label{display:flex;flex-direction:column;gap:2px;font-size:13px}
@@ -168,6 +176,13 @@ export function PreChat(props: {
     const data = new FormData(event.currentTarget as HTMLFormElement);
     props.onStart(String(data.get('name') ?? '').trim(), String(data.get('email') ?? '').trim());
   };
+  const form = useRef<HTMLFormElement>(null);
+  // After hours the email moves first; Chromium blurs an input the move takes out and back in, which
+  // would leave a keyboard visitor on the page's body: the input that had the focus gets it back.
+  const had = (form.current?.getRootNode() as ShadowRoot | undefined)?.activeElement;
+  useLayoutEffect(() => {
+    if (had instanceof HTMLElement && form.current?.contains(had)) had.focus();
+  }, [props.closed]);
   const error = (field: string) => (props.fieldError?.field === field ? props.fieldError.message : undefined);
   const field = (name: 'name' | 'email', label: string, attrs: Record<string, unknown>) => {
     const message = error(name);
@@ -193,7 +208,8 @@ export function PreChat(props: {
     },
   );
   const name = field('name', 'Your name (optional)', { autocomplete: 'name', maxLength: 256 });
-  return h('form', { class: 'pre', onSubmit: submit, 'aria-label': 'Start a chat', noValidate: true }, [
+  const attrs = { class: 'pre', onSubmit: submit, 'aria-label': 'Start a chat', noValidate: true, ref: form };
+  return h('form', attrs, [
     ...(props.closed ? [email, name] : [name, email]),
     h(
       'button',
@@ -215,9 +231,31 @@ export function Problem(props: {
   return h('p', { class: 'note', role: 'alert' }, [props.text, retry]);
 }
 
+/** Where the composer starts counting the characters left (nine tenths of the limit). */
+const COUNT_FROM = WEBCHAT_TEXT_MAX * 0.9;
+
+/**
+ * The length of the message as Threadline counts it (trimmed, UTF-16 units), shown from nine tenths of
+ * the limit; over it, why the message will not go (the box keeps the whole paste: nothing is cut).
+ */
+function Count(props: { length: number }): ComponentChild {
+  const { length } = props;
+  const n = (value: number) => value.toLocaleString('en');
+  if (length > WEBCHAT_TEXT_MAX) {
+    return h(
+      'p',
+      { class: 'error count', id: 'tl-count', role: 'alert' },
+      `Your message is ${n(length)} characters: the limit is ${n(WEBCHAT_TEXT_MAX)}. Shorten it or send it in parts.`,
+    );
+  }
+  if (length < COUNT_FROM) return null;
+  return h('p', { class: 'count', id: 'tl-count' }, `${n(length)} / ${n(WEBCHAT_TEXT_MAX)}`);
+}
+
 /**
  * The composer: Enter sends, Shift+Enter is a new line. `focus`: it takes the focus when it appears
- * (it replaced the pre-chat form that had it, which would leave the focus nowhere).
+ * (it replaced the pre-chat form that had it, which would leave the focus nowhere). A message over
+ * Threadline's limit stays in the box with the reason beside it, unsent.
  */
 export function Composer(props: {
   onSend(text: string): void;
@@ -225,25 +263,24 @@ export function Composer(props: {
   draftKey: string;
 }): ComponentChild {
   const area = useRef<HTMLTextAreaElement>(null);
+  const [length, setLength] = useState(0);
   /** The draft, kept in the tab's sessionStorage so the next page of the site shows it again. */
   const keep = (text: string) => {
-    try {
-      if (text) sessionStorage.setItem(props.draftKey, text);
-      else sessionStorage.removeItem(props.draftKey);
-    } catch {}
+    if (text) tabStore.setItem(props.draftKey, text);
+    else tabStore.removeItem(props.draftKey);
   };
   useEffect(() => {
-    try {
-      if (area.current) area.current.value = sessionStorage.getItem(props.draftKey) ?? '';
-    } catch {}
+    if (area.current) area.current.value = tabStore.getItem(props.draftKey) ?? '';
+    setLength(area.current?.value.trim().length ?? 0);
     if (props.focus) area.current?.focus();
   }, []);
   const send = (area: HTMLTextAreaElement) => {
     const text = area.value.trim();
-    if (!text) return;
-    props.onSend(text.slice(0, 4000));
+    if (!text || text.length > WEBCHAT_TEXT_MAX) return;
+    props.onSend(text);
     area.value = '';
     keep('');
+    setLength(0);
   };
   const onKeyDown = (event: KeyboardEvent) => {
     if (event.key === 'Enter' && !event.shiftKey) {
@@ -255,17 +292,25 @@ export function Composer(props: {
     event.preventDefault();
     send((event.currentTarget as HTMLFormElement).querySelector('textarea') as HTMLTextAreaElement);
   };
+  const over = length > WEBCHAT_TEXT_MAX;
+  const onInput = (event: Event) => {
+    const text = (event.currentTarget as HTMLTextAreaElement).value;
+    keep(text);
+    setLength(text.trim().length);
+  };
   return h('form', { onSubmit, 'aria-label': 'Send a message' }, [
     h('label', { class: 'sr', for: 'tl-text' }, 'Message'),
     h('textarea', {
       id: 'tl-text',
       ref: area,
       rows: 2,
-      maxLength: 4000,
+      'aria-invalid': over ? 'true' : undefined,
+      'aria-describedby': length >= COUNT_FROM ? 'tl-count' : undefined,
       onKeyDown,
-      onInput: (event: Event) => keep((event.currentTarget as HTMLTextAreaElement).value),
+      onInput,
       placeholder: 'Write a message…',
     }),
     h('button', { class: 'send', type: 'submit' }, 'Send'),
+    h(Count, { length }),
   ]);
 }

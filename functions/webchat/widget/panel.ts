@@ -14,6 +14,7 @@ import {
   Problem,
 } from './panel-view.js';
 import { type Config, type StartProblem, useAvailability } from './session.js';
+import { storageKept, tabStore } from './storage.js';
 
 /** How close to the end of the log (px) still counts as reading the newest message. */
 const AT_END_PX = 40;
@@ -103,15 +104,6 @@ function isChatReply(m: ChatMessage): boolean {
   return m.author !== 'visitor' && m.id.startsWith('reply:') && (m.channel ?? 'webchat') === 'webchat';
 }
 
-/** The storage of this tab on the site's origin, or nothing when the page may not use it. */
-function tabStorage(): Storage | undefined {
-  try {
-    return sessionStorage;
-  } catch {
-    return undefined;
-  }
-}
-
 /**
  * The replies the visitor has not seen: on the chat, not `read`, and not in front of them since they
  * came (`showing`: the panel open, the page visible, the newest message in view). What they saw is
@@ -122,7 +114,7 @@ function useUnread(key: string, showing: boolean, messages: ChatMessage[], onUnr
   const store = `${key}:seen`;
   const [seen, setSeen] = useState<readonly string[]>(() => {
     try {
-      return JSON.parse(tabStorage()?.getItem(store) ?? '[]') as string[];
+      return JSON.parse(tabStore.getItem(store) ?? '[]') as string[];
     } catch {
       return [];
     }
@@ -133,9 +125,7 @@ function useUnread(key: string, showing: boolean, messages: ChatMessage[], onUnr
     if (!showing || !replies.some((m) => !seen.includes(m.id))) return;
     const next = [...new Set([...seen, ...replies.map((m) => m.id)])].slice(-200);
     setSeen(next);
-    try {
-      tabStorage()?.setItem(store, JSON.stringify(next));
-    } catch {}
+    tabStore.setItem(store, JSON.stringify(next));
   }, [showing, messages]);
   useEffect(() => onUnread(showing ? 0 : unread), [showing, unread]);
 }
@@ -147,6 +137,10 @@ const CONNECTION: Partial<Record<Connection, string>> = {
   reconnecting: 'Reconnecting…',
   polling: 'Live updates are not available on this page: a reply may take up to a minute to show.',
 };
+
+/** The browser blocks site data (storage throws): the chat lives in the page's memory, gone on reload. */
+const NOT_KEPT =
+  "Your browser blocks this site's storage, so this chat is kept only until you leave this page.";
 
 function problemText(problem: StartProblem | undefined, guest: boolean): string | undefined {
   if (problem?.kind === 'identity') {
@@ -222,6 +216,7 @@ function Panel(props: { config: Config; open: boolean; onClose(): void; onUnread
         onRetry: chat.problem?.kind === 'unavailable' && chat.signedIn ? () => void chat.start() : undefined,
       }),
       h(Availability, { hours, session: chat.session }),
+      storageKept ? null : h('p', { class: 'kept' }, NOT_KEPT),
       h('div', { class: 'body' }, [
         h(MessageList, {
           messages: chat.messages,
@@ -286,7 +281,7 @@ function label(launcher: HTMLButtonElement, open: boolean, unread: number) {
   const sheet = new CSSStyleSheet();
   sheet.replaceSync(PANEL_CSS);
   root.adoptedStyleSheets = [...root.adoptedStyleSheets, sheet];
-  let open = Boolean(restore) && tabStorage()?.getItem(OPEN_KEY) === '1';
+  let open = Boolean(restore) && tabStore.getItem(OPEN_KEY) === '1';
   let unread = 0;
   const onUnread = (n: number) => {
     unread = n;
@@ -294,9 +289,7 @@ function label(launcher: HTMLButtonElement, open: boolean, unread: number) {
   };
   const draw = (focus: boolean) => {
     label(launcher, open, unread);
-    try {
-      tabStorage()?.setItem(OPEN_KEY, open ? '1' : '0');
-    } catch {}
+    tabStore.setItem(OPEN_KEY, open ? '1' : '0');
     render(h(Panel, { config, open, onClose: toggle, onUnread }), mount);
     if (!focus) return;
     if (open)

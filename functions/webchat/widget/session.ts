@@ -2,6 +2,7 @@
 // and what went wrong starting it, said so the visitor knows what to do.
 import { useEffect, useState } from 'preact/hooks';
 import { type Availability, type CallError, call, type StoredSession, storageKey } from './api.js';
+import { siteStore } from './storage.js';
 
 /** The loader's settings: its origin, and the script tag's data attributes. */
 export interface Config {
@@ -19,13 +20,34 @@ export type StartProblem =
   | { kind: 'field'; field: string; message: string }
   | { kind: 'unavailable'; retryAfter?: number };
 
-function readStored(key: string): StoredSession | undefined {
+/** A live session as stored (`raw`: the value read, this tab's or another's), else undefined. */
+function parseStored(raw: string | null): StoredSession | undefined {
   try {
-    const stored = JSON.parse(localStorage.getItem(key) ?? 'null') as StoredSession | null;
+    const stored = JSON.parse(raw ?? 'null') as StoredSession | null;
     return stored && Date.parse(stored.expiresAt) > Date.now() ? stored : undefined;
   } catch {
     return undefined;
   }
+}
+
+/** The session stored under `key` while it lasts. */
+function readStored(key: string): StoredSession | undefined {
+  return parseStored(siteStore.getItem(key));
+}
+
+/**
+ * Another tab of the site stored a session under our key (its visitor started the chat there): this
+ * tab takes it, so one visitor stays one customer with one conversation whichever tab they write in.
+ */
+function useOtherTabs(key: string, adopt: (session: StoredSession) => void) {
+  useEffect(() => {
+    const heard = (event: StorageEvent) => {
+      const found = event.key === key ? parseStored(event.newValue) : undefined;
+      if (found) adopt(found);
+    };
+    window.addEventListener('storage', heard);
+    return () => window.removeEventListener('storage', heard);
+  }, [key]);
 }
 
 function problemOf(error: CallError, identity: boolean): StartProblem {
@@ -49,7 +71,11 @@ export function useSession(config: Config) {
   const [session, setSession] = useState(() => readStored(key));
   const [problem, setProblem] = useState<StartProblem | undefined>();
   const [starting, setStarting] = useState(false);
+  useOtherTabs(key, (found) => setSession((now) => (now?.sessionToken === found.sessionToken ? now : found)));
   const start = async (name?: string, email?: string) => {
+    // Another tab may have started the chat since this one mounted (its event can be missed): take it.
+    const stored = readStored(key);
+    if (stored) return setSession(stored);
     setStarting(true);
     setProblem(undefined);
     const body = {
@@ -63,7 +89,7 @@ export function useSession(config: Config) {
         body: JSON.stringify(body),
       });
       const kept = { ...started, ...(email ? { email } : {}) };
-      localStorage.setItem(key, JSON.stringify(kept));
+      siteStore.setItem(key, JSON.stringify(kept));
       setSession(kept);
     } catch (error) {
       const found = problemOf(error as CallError, signedIn);
@@ -80,7 +106,7 @@ export function useSession(config: Config) {
     if (!session && signedIn && !problem && !starting) void start();
   }, [session, signedIn]);
   const reset = () => {
-    localStorage.removeItem(key);
+    siteStore.removeItem(key);
     setSession(undefined);
   };
   return { key, session, problem, starting, signedIn, start, reset };

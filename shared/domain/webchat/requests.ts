@@ -1,8 +1,8 @@
 import * as z from 'zod';
 import { CHAT_PAGE_MAX } from './chat-page.js';
+import { WEBCHAT_TEXT_MAX } from './text-max.js';
 
-/** Longest message a visitor may send, in characters (a long email's worth, not a file). */
-export const WEBCHAT_TEXT_MAX = 4000;
+export { WEBCHAT_TEXT_MAX };
 /** Largest request body the web-chat routes read, in bytes. */
 export const WEBCHAT_BODY_MAX_BYTES = 16 * 1024;
 

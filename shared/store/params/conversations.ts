@@ -1,8 +1,6 @@
 import type { QueryCommandInput, UpdateCommandInput } from '@aws-sdk/lib-dynamodb';
 import type { InboxFilter } from '../../domain/inbox.js';
-import type { ConversationTouch } from '../../domain/resolver-ports.js';
 import {
-  inboxAnsweredSortKey,
   inboxDueShardPartition,
   inboxPartition,
   inboxShardPartition,

@@ -84,6 +84,7 @@ export class ChangeJournal {
   #compact = true;
   #linesSince = 0;
   #flushing: Promise<void> | undefined;
+  #closed = false;
   readonly #now: () => number;
 
   /** Reads what a previous process left in `dir` (announcements it never completed stay open). */
@@ -164,6 +165,7 @@ export class ChangeJournal {
 
   /** Writes what is queued and closes the file. */
   async close(): Promise<void> {
+    this.#closed = true;
     await this.flush();
     await this.#handle?.close();
     this.#handle = undefined;
@@ -177,6 +179,9 @@ export class ChangeJournal {
   }
 
   #append(line: Line, durable: boolean): Promise<void> {
+    // After close, a write is refused; a late answer or position is made again at the next start.
+    if (this.#closed)
+      return durable ? Promise.reject(new Error('the change feed is closed')) : Promise.resolve();
     this.#queue.push(`${imageJson(line)}\n`);
     this.#durable ||= durable;
     const written = new Promise<void>((resolve, reject) => this.#waiters.push({ resolve, reject }));

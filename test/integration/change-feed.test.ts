@@ -250,6 +250,25 @@ describe('the local change feed, kept in a journal', () => {
     await again.close();
   });
 
+  it('lets a record no consumer took go after 24 hours, as the stream trims it', async () => {
+    const first = new LocalChangeFeed(dynamo.endpoint, TABLE, { dir });
+    await documentClient(first.capture(dynamo.client)).send(
+      new PutCommand({ TableName: TABLE, Item: { pk: 'OLD', sk: 'S', n: 1 } }),
+    );
+    const records: ChangeRecord[] = [];
+    const late = new LocalChangeFeed(dynamo.endpoint, TABLE, {
+      dir,
+      now: () => Date.now() + 24 * 3_600_000 + 60_000,
+    });
+    late.subscribe(async (batch) => {
+      records.push(...batch);
+      return {};
+    }, 'test');
+    await late.idle();
+    expect(records).toEqual([]);
+    await late.close();
+  });
+
   it('keeps the journal small: records every consumer took are let go', async () => {
     const records: ChangeRecord[] = [];
     const feed = feedOn(records);

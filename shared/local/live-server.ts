@@ -101,6 +101,7 @@ export function startLocalLive(input: {
       publishLiveChanges({ ...deps, events: input.events, nextSeq, log }),
       ...(input.fanOuts ?? []),
     ]),
+    'live',
   );
   const server = new WebSocketServer({ noServer: true, maxPayload: MAX_CLIENT_FRAME_BYTES });
   const accept = async (ws: WebSocket, agentId: string) => {

@@ -42,3 +42,31 @@ export function sqsRecord(message: Message, arn: string): SQSRecord {
     awsRegion: 'local',
   };
 }
+
+/** A queue's messages by id, counting those of each body, so whether one is queued needs no scan. */
+export class Messages extends Map<string, Message> {
+  readonly #bodies = new Map<string, number>();
+
+  override set(messageId: string, message: Message): this {
+    this.#count(this.get(messageId)?.body, -1);
+    this.#count(message.body, 1);
+    return super.set(messageId, message);
+  }
+
+  override delete(messageId: string): boolean {
+    this.#count(this.get(messageId)?.body, -1);
+    return super.delete(messageId);
+  }
+
+  /** Whether a message with this body is here. */
+  holds(body: string): boolean {
+    return this.#bodies.has(body);
+  }
+
+  #count(body: string | undefined, by: 1 | -1): void {
+    if (body === undefined) return;
+    const count = (this.#bodies.get(body) ?? 0) + by;
+    if (count > 0) this.#bodies.set(body, count);
+    else this.#bodies.delete(body);
+  }
+}

@@ -7,7 +7,13 @@ import { PayloadTooLargeError, ValidationError } from '#shared/errors.js';
 import { log } from '#shared/log.js';
 import { SQS_MAX_MESSAGE_BYTES } from '#shared/queue/sqs-envelope-queue.js';
 import { failedIds } from './batch-response.js';
-import { type Message, type StoredMessage, StoredMessageSchema, sqsRecord } from './queue-message.js';
+import {
+  type Message,
+  Messages,
+  type StoredMessage,
+  StoredMessageSchema,
+  sqsRecord,
+} from './queue-message.js';
 import { type LocalTimers, realTimers } from './timers.js';
 
 /** An SQS-triggered Lambda handler, as the queue calls it (partial batch responses honoured). */
@@ -67,7 +73,7 @@ export class LocalQueue {
   readonly #timers: LocalTimers;
   readonly #log: QueueLog;
   /** Every message not yet deleted, in send order. */
-  readonly #messages = new Map<string, Message>();
+  readonly #messages = new Messages();
   readonly #batches = new Set<Promise<void>>();
   /** Dead-letter moves under way. */
   readonly #moves = new Set<Promise<void>>();
@@ -176,6 +182,11 @@ export class LocalQueue {
       else if (message.receiveCount > 0) inFlight++;
     }
     return { visible, inFlight };
+  }
+
+  /** Whether a message with this body is queued and not deleted yet (waiting, delayed or in flight). */
+  holds(body: string): boolean {
+    return this.#messages.holds(body);
   }
 
   /** Every message not yet deleted, without receiving it (to inspect a dead-letter queue). */

@@ -224,8 +224,13 @@ async function localTable(
   });
   const feed =
     options.events || options.live || options.webchatLive
-      ? new LocalChangeFeed(dynamo.endpoint, tableName, { skip: isLiveEventPartition })
+      ? new LocalChangeFeed(dynamo.endpoint, tableName, {
+          skip: isLiveEventPartition,
+          dir: dataDir && join(dataDir, 'change-feed'),
+        })
       : undefined;
+  // The records a killed runtime left are settled before anything writes.
+  await feed?.opened;
   const client = feed?.capture(dynamo.client) ?? dynamo.client;
   const repos = dynamoRepositories(documentClient(options.dynamoClient?.(client) ?? client), tableName, {
     exports,
@@ -378,7 +383,7 @@ function settleAndStop(parts: {
       await agentLoad.settled();
       for (const queue of queues) await queue.stop();
       await webhooks?.stop();
-      if (!webhooks) feed?.close();
+      if (!webhooks) await feed?.close();
       await dynamo.close();
       parts.releaseDataDir?.();
     },

@@ -57,7 +57,7 @@ export async function localWebchat(input: {
     : undefined;
   if (live && input.feed) {
     input.upgrades.add('/webchat/live', live.upgrade);
-    input.feed.subscribe(live.consume);
+    input.feed.subscribe(live.consume, 'webchat');
   }
   return { app, close: () => live?.close(), ...(live ? { typing: live.typing } : {}) };
 }

@@ -44,6 +44,20 @@ class LocalDeliveryQueue implements DeliveryQueue {
   }
 }
 
+/**
+ * The delivery queue as the change feed's publisher uses it: a delivery whose message is still queued
+ * (a record the feed delivers again after a restart finds its delivery pending and never tried) is not
+ * queued twice, as two messages of one delivery taken at once would post it twice.
+ */
+function once(deliveries: LocalDeliveryQueue): DeliveryQueue {
+  return {
+    send: async (message, delaySeconds) => {
+      if (delaySeconds <= 0 && deliveries.queue.holds(JSON.stringify(message))) return;
+      await deliveries.send(message, delaySeconds);
+    },
+  };
+}
+
 /** The local events pipeline: the feed, the webhook queues, and what `/api/webhooks` needs. */
 export interface LocalWebhooks {
   feed: LocalChangeFeed;
@@ -85,7 +99,7 @@ export function startLocalWebhooks(input: {
   const deliveries = new LocalDeliveryQueue(queue, timers);
   const policy = { allowLoopbackHttp: allowLoopbackWebhooks(config, true) };
   const subscriptions = cachedSubscriptions(store, 1_000, () => timers.now());
-  feed.subscribe(publishChanges({ subscriptions, store, queue: deliveries, log }));
+  feed.subscribe(publishChanges({ subscriptions, store, queue: once(deliveries), log }), 'events');
   const deps = {
     ...webhookTransport({ policy, timeoutMs: config.WEBHOOK_TIMEOUT_MS }),
     store,
@@ -114,7 +128,7 @@ export function startLocalWebhooks(input: {
     stop: async () => {
       await queue.stop();
       await feed.idle();
-      feed.close();
+      await feed.close();
     },
   };
 }

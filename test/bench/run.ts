@@ -14,6 +14,7 @@ import { createTwilioSmsApp, createWhatsAppApp } from '#shared/local/webhook-app
 import { printAdversarialFigures } from './adversarial.js';
 import { bundleFigures } from './bundles.js';
 import { capacityFigures } from './capacity.js';
+import { changeFeedFigures } from './change-feed.js';
 import { consoleBundleFigures } from './console.js';
 import { printLanguageFigures } from './language.js';
 import { liveFigures } from './live.js';
@@ -306,6 +307,11 @@ const sections: Array<[string, string, () => Promise<void> | void]> = [
       await webchatCostFigures(size('BENCH_WEBCHAT_VISITORS', 20), 10);
       await reconcileCostFigures(1_000, 10);
     },
+  ],
+  [
+    '13',
+    "The local change feed's journal: a write's time without it and with it (BENCH_FEED_WRITES)",
+    () => changeFeedFigures(size('BENCH_FEED_WRITES', 1_000)),
   ],
 ];
 console.log(`machine: ${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, node ${process.version}`);

@@ -205,6 +205,28 @@ describe('LocalQueue', () => {
     expect(calls.map((records) => records[0]?.attributes.ApproximateReceiveCount)).toEqual(['1', '2']);
   });
 
+  it('holds a body from its send until its message is deleted or dead-lettered, in flight included', async () => {
+    const dead = queue({ name: 'orders-dlq' });
+    const q = queue({ deadLetter: dead, maxReceiveCount: 1 });
+    await q.send(['a', 'a', 'b']);
+    expect([q.holds('a'), q.holds('b'), q.holds('c')]).toEqual([true, true, false]);
+    const hang = deferred<SQSBatchResponse>();
+    const calls: SQSRecord[][] = [];
+    q.start(async (event) => {
+      calls.push(event.Records);
+      return calls.length === 1 ? hang.promise : { batchItemFailures: [] };
+    });
+    await until(() => calls.length === 1);
+    expect(q.holds('a')).toBe(true);
+    const failB = calls[0]?.filter((r) => r.body === 'b').map((r) => ({ itemIdentifier: r.messageId }));
+    hang.resolve({ batchItemFailures: failB ?? [] });
+    await until(() => !q.holds('a'));
+    // 'b' failed its one receive: it moves to the dead-letter queue when next due.
+    timers.advance(VISIBILITY);
+    await q.idle();
+    expect([q.holds('a'), q.holds('b'), dead.holds('b')]).toEqual([false, false, true]);
+  });
+
   it('redelivers a hung message to a free slot when concurrency allows', async () => {
     const q = queue({ concurrency: 2 });
     await q.send(['a']);

@@ -81,14 +81,12 @@ describe('merge params', () => {
       Key: target,
       UpdateExpression: 'DELETE mergedFrom :source, identities :identities',
       ExpressionAttributeValues: { ':source': new Set(['cu_s']), ':identities': new Set(['phone#+1']) },
-      ReturnValues: 'ALL_NEW',
     });
     expect(removeMergedFromInput('t', 'cu_t', 'cu_s', [])).toEqual({
       TableName: 't',
       Key: target,
       UpdateExpression: 'DELETE mergedFrom :source',
       ExpressionAttributeValues: { ':source': new Set(['cu_s']) },
-      ReturnValues: 'ALL_NEW',
     });
   });
 

@@ -1,3 +1,4 @@
+import * as z from 'zod';
 import { CsatPendingSchema, csatOvertaken } from '../domain/csat/survey.js';
 import type { Channel } from '../domain/envelope.js';
 import {
@@ -33,7 +34,7 @@ import {
 } from './params/merges.js';
 import { LAST_INBOUND_LOOKBACK } from './params/timeline.js';
 import { type RawProfile, readRawProfile, readRootProfile } from './raw-profile.js';
-import { moveBack, type Pair } from './unmerge-move.js';
+import { type ConversationOwners, moveBack, type Pair } from './unmerge-move.js';
 
 type Deps = {
   suggestions: { acceptSuggestion(customerId: string, otherId: string): Promise<void> };
@@ -251,6 +252,20 @@ function sourceConversationIds(source: RawProfile): string[] {
   return [...new Set(ids.filter((id): id is string => typeof id === 'string'))];
 }
 
+const OwnersSchema = z.record(z.string(), z.enum(['s', 't']));
+
+/**
+ * Whose the conversations of the target's timeline are, as the move starts: the source's that its
+ * profile names (a thread of one of them answered while merged is the source's: see `threadLinkOf`),
+ * and, for a call carrying on a paused unmerge, what the calls before it read.
+ */
+function conversationOwners(source: RawProfile, resuming: boolean): ConversationOwners {
+  const kept = resuming ? OwnersSchema.safeParse(source.unmergeOwners) : undefined;
+  const owners: ConversationOwners = kept?.success ? { ...kept.data } : {};
+  for (const id of sourceConversationIds(source)) owners[id] = 's';
+  return owners;
+}
+
 /**
  * The target's latest inbound time on each channel named, read in its own partition (one bounded,
  * strongly consistent query each, after the source's items left it).
@@ -346,9 +361,14 @@ async function unmerge(
     undefined,
   );
   const resume = source.mergedInto === targetId ? undefined : source.unmergeCursor;
-  const out = await moveBack(db, pair, new Set(source.identities), { after: resume, work: workPerCall });
+  const owners = conversationOwners(source, resume !== undefined);
+  const out = await moveBack(db, pair, new Set(source.identities), {
+    after: resume,
+    work: workPerCall,
+    owners,
+  });
   if (out.after !== undefined) {
-    await updateItemIf(db, saveUnmergeProgressInput(db.table, pair, out.after));
+    await updateItemIf(db, saveUnmergeProgressInput(db.table, pair, out.after, owners));
     return { complete: false, moved: out.moved };
   }
   await keepTargetInbound(db, targetId, source);

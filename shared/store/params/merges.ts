@@ -344,18 +344,23 @@ export function pointReferenceInput(
   };
 }
 
-/** Keeps where a paused unmerge stopped reading the target's timeline, while it is still under way. */
+/**
+ * Keeps where a paused unmerge stopped reading the target's timeline, and whose each conversation it
+ * read is (`unmergeOwners`: the next call moves the thread links of the source's), while it is still
+ * under way.
+ */
 export function saveUnmergeProgressInput(
   table: string,
   merge: { sourceId: string; targetId: string },
   after: string,
+  owners: Readonly<Record<string, string>>,
 ): UpdateCommandInput {
   return {
     TableName: table,
     Key: Keys.customer(merge.sourceId),
-    UpdateExpression: 'SET unmergeCursor = :after',
+    UpdateExpression: 'SET unmergeCursor = :after, unmergeOwners = :owners',
     ConditionExpression: 'unmergingFrom = :target',
-    ExpressionAttributeValues: { ':after': after, ':target': merge.targetId },
+    ExpressionAttributeValues: { ':after': after, ':owners': owners, ':target': merge.targetId },
   };
 }
 
@@ -367,7 +372,7 @@ export function finishUnmergeInput(
   return {
     TableName: table,
     Key: Keys.customer(merge.sourceId),
-    UpdateExpression: 'REMOVE unmergingFrom, unmergeCursor',
+    UpdateExpression: 'REMOVE unmergingFrom, unmergeCursor, unmergeOwners',
     ConditionExpression: 'unmergingFrom = :target',
     ExpressionAttributeValues: { ':target': merge.targetId },
   };

@@ -108,7 +108,7 @@ describe('mergeRepository', () => {
         { pk: 'CUSTOMER#cu_m', sk: 'PROFILE' },
         'SET unmergedAt = :now, unmergedBy = :agent, unmergedFrom = :target, unmergingFrom = :target REMOVE mergedInto, mergedAt, mergedBy',
       ],
-      [{ pk: 'CUSTOMER#cu_m', sk: 'PROFILE' }, 'REMOVE unmergingFrom, unmergeCursor'],
+      [{ pk: 'CUSTOMER#cu_m', sk: 'PROFILE' }, 'REMOVE unmergingFrom, unmergeCursor, unmergeOwners'],
       // Done: the note leaves the root, after the source's own end (a crash between: the next call does it).
       [{ pk: 'CUSTOMER#cu_t', sk: 'PROFILE' }, 'DELETE unmergingSources :source'],
     ]);
@@ -288,6 +288,98 @@ describe('an unmerge and what the merge left on the target', () => {
     ]);
     // The source kept its own: a "5" from its phone answers it there.
     expect(inputsOn('CUSTOMER#cu_e', 'csatPending')).toEqual([]);
+  });
+
+  it("points the email thread links of the source's conversations back at it, and no other", async () => {
+    ddb.on(GetCommand).callsFake((input: { Key: { pk: string } }) => ({
+      Item: { ...profiles, 'CUSTOMER#cu_e': { ...source, identities: new Set(['email#e@x.io']) } }[
+        input.Key.pk
+      ],
+    }));
+    const item = (n: number, conversationId: string, extra: Record<string, unknown>) => ({
+      pk: 'CUSTOMER#cu_t',
+      sk: `TIMELINE#2025-06-10T08:0${n}:00.000Z#item${n}`,
+      entity: 'timeline',
+      id: `item${n}`,
+      at: `2025-06-10T08:0${n}:00.000Z`,
+      customerId: 'cu_t',
+      channel: 'email',
+      type: 'message',
+      conversationId,
+      ...extra,
+    });
+    const mail = (from: string, messageId: string) => ({
+      direction: 'inbound',
+      from: { kind: 'email', value: from },
+      data: { messageId },
+      raw: '{}',
+    });
+    const reply = (messageIdHeader: string) => ({ direction: 'outbound', messageIdHeader });
+    ddb.on(QueryCommand).resolves({
+      Items: [
+        // The target's own conversation: its mail, then the source's in it, then our answer there.
+        item(1, 'cv_t', mail('t@x.io', '<t1@x.io>')),
+        item(2, 'cv_t', mail('e@x.io', '<e1@x.io>')),
+        item(3, 'cv_t', reply('<r3@ours>')),
+        // The source's conversation before the merge (its profile names it): our answer there.
+        item(4, 'cv_s1', reply('<r1@ours>')),
+        // A conversation the source started while merged: its mail and our answer.
+        item(5, 'cv_new', mail('e@x.io', '<e2@x.io>')),
+        item(6, 'cv_new', reply('<r2@ours>')),
+      ],
+    });
+    ddb.on(PutCommand).resolves({});
+    ddb.on(DeleteCommand).resolves({});
+    await repository().merges.unmerge('cu_t', 'cu_e', 'ag_1', at);
+    const links = ddb
+      .commandCalls(UpdateCommand)
+      .map((call) => call.args[0].input)
+      .filter((input) => input.Key?.pk.startsWith('MESSAGE#'));
+    expect(links.map((input) => input.Key?.pk)).toEqual([
+      'MESSAGE#email#<r1@ours>',
+      'MESSAGE#email#<e2@x.io>',
+      'MESSAGE#email#<r2@ours>',
+    ]);
+    expect(links[0]).toMatchObject({
+      UpdateExpression: 'SET customerId = :source',
+      ConditionExpression: 'customerId = :target',
+      ExpressionAttributeValues: { ':source': 'cu_e', ':target': 'cu_t' },
+    });
+    // Both of the source's mails went back with it, wherever they were filed.
+    expect(ddb.commandCalls(DeleteCommand).map((call) => call.args[0].input.Key?.sk)).toEqual([
+      'TIMELINE#2025-06-10T08:02:00.000Z#item2',
+      'TIMELINE#2025-06-10T08:05:00.000Z#item5',
+    ]);
+  });
+
+  it('keeps whose each conversation is between the calls of a paused unmerge', async () => {
+    ddb.on(GetCommand).callsFake((input: { Key: { pk: string } }) => ({
+      Item: {
+        ...profiles,
+        'CUSTOMER#cu_e': {
+          ...source,
+          mergedInto: undefined,
+          unmergingFrom: 'cu_t',
+          unmergedAt: at,
+          unmergeCursor: 'TIMELINE#2025-06-10T08:05:00.000Z#item5',
+          unmergeOwners: { cv_new: 's', cv_t: 't' },
+        },
+      }[input.Key.pk],
+    }));
+    ddb.on(QueryCommand).resolves({
+      Items: [
+        {
+          pk: 'CUSTOMER#cu_t',
+          sk: 'TIMELINE#2025-06-10T08:06:00.000Z#item6',
+          channel: 'email',
+          conversationId: 'cv_new',
+          messageIdHeader: '<r2@ours>',
+        },
+      ],
+    });
+    await repository().merges.unmerge('cu_t', 'cu_e', 'ag_1', at);
+    const onLinks = updates().filter(([key]) => JSON.stringify(key).includes('MESSAGE#'));
+    expect(onLinks).toEqual([[{ pk: 'MESSAGE#email#<r2@ours>', sk: 'MESSAGE' }, 'SET customerId = :source']]);
   });
 
   describe("the kept customer's channels and last inbound, learned from the source's messages", () => {

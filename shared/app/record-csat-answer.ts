@@ -7,15 +7,19 @@ export type CsatAnswerOutcome =
   | { outcome: 'already_answered'; score: number | undefined };
 
 /**
- * Records a survey's answer once: the `event: csat` item has a fixed key (the survey, at its time), so
- * the first answer wins and a redelivered one writes nothing; then the day's CSAT counters, by the
- * conversation's channel, queue, agent and AI (counted after the write that records it: never twice;
- * a crash between the two loses that one count). A second, different answer finds the first.
+ * Records a survey's answer once: first its claim on the surveyed conversation (keyed on the survey,
+ * not the customer: after an unmerge both customers may hold the survey pending, and whichever answers
+ * second is told the first answer), then the `event: csat` item at a fixed key (the survey, at its
+ * time), so a redelivered answer writes nothing; then the day's CSAT counters, by the conversation's
+ * channel, queue, agent and AI (counted after the write that records it: never twice; a crash between
+ * the two loses that one count). A second, different answer finds the first.
  */
 export async function recordCsatAnswer(
   store: CsatStore,
   input: CsatAnswerRecord,
 ): Promise<CsatAnswerOutcome> {
+  const claim = { conversationId: input.conversationId, surveyId: input.surveyId, source: input.source };
+  if (!(await store.claimCsatAnswer(claim))) return alreadyAnswered(store, input);
   const item = csatItem(input);
   if (await store.putTimelineItem(item, undefined)) {
     const conversation = await store.getConversation(input.conversationId);
@@ -30,6 +34,14 @@ export async function recordCsatAnswer(
     });
     return { outcome: 'recorded', score: input.score };
   }
+  return alreadyAnswered(store, input);
+}
+
+/**
+ * What an answer that found the survey answered is told: `recorded` when it is that answer again (a
+ * redelivery, the same click), else the first answer's score when this customer holds it.
+ */
+async function alreadyAnswered(store: CsatStore, input: CsatAnswerRecord): Promise<CsatAnswerOutcome> {
   const existing = await store.getTimelineItem(input.customerId, input.sentAt, csatItemId(input.surveyId));
   const score = typeof existing?.data?.score === 'number' ? existing.data.score : undefined;
   if (existing?.data?.source === input.source) return { outcome: 'recorded', score: score ?? input.score };

@@ -120,24 +120,108 @@ function holdsAddress(tokens: readonly string[], channel: string): boolean {
   return ADDRESS_KIND[parsed.data].some((kind) => tokens.some((token) => token.startsWith(`${kind}#`)));
 }
 
+/** A profile as an unmerge reads the target's: its identity tokens, channels and last-inbound times. */
+export interface InboundProfile {
+  identities: readonly string[];
+  channels: readonly string[];
+  [key: string]: unknown;
+}
+
 /**
- * The last inbound channel the target keeps after an unmerge, from its profile as the unmerge's write
- * left it: unchanged (undefined) unless it was learned from the source's messages while merged (the
- * source holds an address on it and the target none), else the channel the target holds an address on
- * that it last wrote on (`lastInbound_<channel>`), else one it was seen on, else none (`null`): a reply
- * with no channel named would otherwise go to an address the target does not have.
+ * What an unmerge corrects on the target's profile of what the source's messages wrote there while they
+ * were merged (the resolver touched the target's profile for them): channels and their last-inbound
+ * times (`lastInbound_<channel>`), and the last inbound channel and time.
  */
-export function keptInboundChannel(
-  target: { identities: readonly string[]; channels: readonly string[]; [key: string]: unknown },
+export interface KeptInbound {
+  /** Channels the target shows only for the source: taken off its `channels`. */
+  dropChannels: string[];
+  /** `lastInbound_<channel>` to write: the target's own latest, or null to remove it. */
+  channelTimes: Record<string, string | null>;
+  /** The last inbound channel and time to keep (null: none); unset, they stay as they are. */
+  last?: { channel: string | null; at: string | null };
+  /** What the change was computed from, the write's condition: each changed time, the last inbound time. */
+  was: { times: Record<string, string | undefined>; lastInboundAt: string | undefined };
+}
+
+/** The channels the source holds an address on: those its messages may have written on the target. */
+function learnedChannels(sourceIdentities: readonly string[]): string[] {
+  return ChannelSchema.options.filter((channel) => holdsAddress(sourceIdentities, channel));
+}
+
+/** A `lastInbound_<channel>` of a profile, when it is a time. */
+const channelTime = (profile: InboundProfile, channel: string): string | undefined => {
+  const at = profile[`lastInbound_${channel}`];
+  return typeof at === 'string' ? at : undefined;
+};
+
+/**
+ * The channels whose last-inbound time the target must look up in its own partition after an unmerge:
+ * those both customers hold an address on (two phones, two mailboxes), where the time may be the
+ * source's. One bounded read each (its latest inbound item on the channel); none for a channel only the
+ * source holds (its time goes) or only the target holds (the source never wrote on it).
+ */
+export function inboundToRecheck(target: InboundProfile, sourceIdentities: readonly string[]): string[] {
+  return learnedChannels(sourceIdentities).filter(
+    (channel) => holdsAddress(target.identities, channel) && channelTime(target, channel) !== undefined,
+  );
+}
+
+/**
+ * What the target keeps after an unmerge, from its profile as it stands once the source's items left
+ * its partition and the source's identities left its profile, and `own`: its own latest inbound time on
+ * each channel `inboundToRecheck` named (undefined: none within the read). A channel only the source
+ * holds an address on goes, with its time; a channel both hold keeps the target's own time; when the
+ * last inbound channel was one the source wrote on, the last inbound becomes the latest of the times
+ * kept (else a channel the target holds and was seen on, with no time; else none). Undefined when
+ * nothing changes.
+ */
+export function keptInbound(
+  target: InboundProfile,
   sourceIdentities: readonly string[],
-): string | null | undefined {
-  const last = target.lastInboundChannel;
-  if (typeof last !== 'string' || holdsAddress(target.identities, last)) return undefined;
-  if (!holdsAddress(sourceIdentities, last)) return undefined;
-  const held = ChannelSchema.options.filter((channel) => holdsAddress(target.identities, channel));
-  const at = (channel: string) => target[`lastInbound_${channel}`];
-  const written = held
-    .filter((channel) => typeof at(channel) === 'string')
-    .sort((a, b) => String(at(b)).localeCompare(String(at(a))));
-  return written[0] ?? held.find((channel) => target.channels.includes(channel)) ?? null;
+  own: Readonly<Record<string, string | undefined>>,
+): KeptInbound | undefined {
+  const learned = learnedChannels(sourceIdentities);
+  const dropChannels: string[] = [];
+  const channelTimes: Record<string, string | null> = {};
+  const was: KeptInbound['was'] = { times: {}, lastInboundAt: undefined };
+  for (const channel of learned) {
+    const at = channelTime(target, channel);
+    const held = holdsAddress(target.identities, channel);
+    if (!held && target.channels.includes(channel)) dropChannels.push(channel);
+    const kept = held ? (channel in own ? (own[channel] ?? null) : at) : null;
+    if (at !== undefined && kept !== at) {
+      channelTimes[channel] = kept ?? null;
+      was.times[channel] = at;
+    }
+  }
+  const last = keptLast(target, learned, channelTimes);
+  if (last) was.lastInboundAt = typeof target.lastInboundAt === 'string' ? target.lastInboundAt : undefined;
+  if (!dropChannels.length && !Object.keys(channelTimes).length && !last) return undefined;
+  return { dropChannels, channelTimes, ...(last ? { last } : {}), was };
+}
+
+/**
+ * The last inbound channel and time the target keeps, when its last inbound channel is one the source
+ * wrote on and its time there changed or the target holds no address on it; undefined otherwise (and
+ * when the answer is what the profile holds).
+ */
+function keptLast(
+  target: InboundProfile,
+  learned: readonly string[],
+  channelTimes: Readonly<Record<string, string | null>>,
+): KeptInbound['last'] {
+  const current = target.lastInboundChannel;
+  if (typeof current !== 'string' || !learned.includes(current)) return undefined;
+  if (!(current in channelTimes) && holdsAddress(target.identities, current)) return undefined;
+  const times = ChannelSchema.options.flatMap((channel) => {
+    const at = channel in channelTimes ? channelTimes[channel] : channelTime(target, channel);
+    return typeof at === 'string' ? [{ channel, at }] : [];
+  });
+  const newest = times.sort((a, b) => b.at.localeCompare(a.at))[0];
+  const fallback = ChannelSchema.options.find(
+    (channel) => holdsAddress(target.identities, channel) && target.channels.includes(channel),
+  );
+  const last = newest ?? { channel: fallback ?? null, at: null };
+  if (last.channel === current && last.at === target.lastInboundAt) return undefined;
+  return last;
 }

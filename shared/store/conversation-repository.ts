@@ -26,6 +26,7 @@ import { getInput } from './params/common.js';
 import { conversationStateOf, earlierInboundSinceInput } from './params/conversation-state.js';
 import {
   type AssignTarget,
+  claimCsatAnswerInput,
   earlierWaitInput,
   holdOpenConversationInput,
   queryInboxInput,
@@ -294,6 +295,9 @@ export function conversationRepository(db: DynamoDb, timeline: Timeline) {
     /** Upserts the conversation an event belongs to. */
     touchConversation: (touch: ConversationTouch) => touchConversation(db, touch),
     getConversation,
+    /** Claims a survey's one score for an answer; false when another answer holds it (see the input). */
+    claimCsatAnswer: (claim: { conversationId: string; surveyId: string; source: string }) =>
+      updateItemIf(db, claimCsatAnswerInput(db.table, claim)),
     ...waitingWrites(db, timeline),
     /** The inbox: conversations of a status, longest waiting first. */
     inbox: (filter: InboxFilter, page: { limit: number; cursor?: string | undefined }) =>

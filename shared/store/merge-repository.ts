@@ -1,8 +1,11 @@
+import * as z from 'zod';
 import { CsatPendingSchema, csatOvertaken } from '../domain/csat/survey.js';
+import type { Channel } from '../domain/envelope.js';
 import {
   carriedWhatsappAddress,
   followMerges,
-  keptInboundChannel,
+  inboundToRecheck,
+  keptInbound,
   type UnmergeProgress,
   whatsappFormsOf,
 } from '../domain/merges.js';
@@ -10,6 +13,7 @@ import type { TimelineItem } from '../domain/timeline.js';
 import { ConflictError, ValidationError } from '../errors.js';
 import { type DynamoDb, updateItem, updateItemIf } from './dynamo-client.js';
 import { eventItem, mergeEvent } from './events.js';
+import { queryPage } from './paging.js';
 import { setCsatPendingInput } from './params/customers.js';
 import {
   addMergedFromInput,
@@ -20,15 +24,17 @@ import {
   dropCarriedCsatPendingInput,
   dropWhatsappAddressInput,
   finishUnmergeInput,
-  keepInboundChannelInput,
+  keepInboundInput,
   pointIdentityInput,
   pointMergedIntoInput,
+  queryOwnLastInboundInput,
   releaseUnmergeInput,
   removeMergedFromInput,
   saveUnmergeProgressInput,
 } from './params/merges.js';
-import { type RawProfile, RawProfileSchema, readRawProfile, readRootProfile } from './raw-profile.js';
-import { moveBack, type Pair } from './unmerge-move.js';
+import { LAST_INBOUND_LOOKBACK } from './params/timeline.js';
+import { type RawProfile, readRawProfile, readRootProfile } from './raw-profile.js';
+import { type ConversationOwners, moveBack, type Pair } from './unmerge-move.js';
 
 type Deps = {
   suggestions: { acceptSuggestion(customerId: string, otherId: string): Promise<void> };
@@ -246,25 +252,53 @@ function sourceConversationIds(source: RawProfile): string[] {
   return [...new Set(ids.filter((id): id is string => typeof id === 'string'))];
 }
 
+const OwnersSchema = z.record(z.string(), z.enum(['s', 't']));
+
 /**
- * The target's last inbound channel, when it was learned from the source's messages while merged and
- * the target holds no address on it now, goes to one it holds (see `keptInboundChannel`): else a reply
- * to it with no channel named is refused `no_address`. From the profile the unmerge's write answered.
+ * Whose the conversations of the target's timeline are, as the move starts: the source's that its
+ * profile names (a thread of one of them answered while merged is the source's: see `threadLinkOf`),
+ * and, for a call carrying on a paused unmerge, what the calls before it read.
  */
-async function keepInboundChannel(
+function conversationOwners(source: RawProfile, resuming: boolean): ConversationOwners {
+  const kept = resuming ? OwnersSchema.safeParse(source.unmergeOwners) : undefined;
+  const owners: ConversationOwners = kept?.success ? { ...kept.data } : {};
+  for (const id of sourceConversationIds(source)) owners[id] = 's';
+  return owners;
+}
+
+/**
+ * The target's latest inbound time on each channel named, read in its own partition (one bounded,
+ * strongly consistent query each, after the source's items left it).
+ */
+async function ownLastInbound(
   db: DynamoDb,
   targetId: string,
-  target: Record<string, unknown> | undefined,
-  source: RawProfile,
-): Promise<void> {
-  const parsed = RawProfileSchema.safeParse(target);
-  if (!parsed.success || typeof parsed.data.lastInboundChannel !== 'string') return;
-  const channel = keptInboundChannel(parsed.data, source.identities);
-  if (channel === undefined) return;
-  await updateItemIf(
-    db,
-    keepInboundChannelInput(db.table, targetId, parsed.data.lastInboundChannel, channel),
-  );
+  channels: readonly string[],
+): Promise<Record<string, string | undefined>> {
+  const own: Record<string, string | undefined> = {};
+  for (const channel of channels) {
+    const input = queryOwnLastInboundInput(db.table, targetId, channel as Channel);
+    const [latest] = (await queryPage(db, input, 1, { maxRead: LAST_INBOUND_LOOKBACK })).items;
+    own[channel] = typeof latest?.at === 'string' ? latest.at : undefined;
+  }
+  return own;
+}
+
+/**
+ * Once what came through the source is back with it, the target's profile loses what the source's
+ * messages wrote there while merged (see `keptInbound`): the console showed the kept customer reachable
+ * on the source's channel, with the source's last-inbound time, and a reply naming no channel went to a
+ * channel it holds no address on. One strong read of the profile, a query per channel both hold an
+ * address on, one conditional write when something changes; read again once when a message of the
+ * target changed the profile between the read and the write.
+ */
+async function keepTargetInbound(db: DynamoDb, targetId: string, source: RawProfile): Promise<void> {
+  for (let attempt = 0; attempt < 2; attempt++) {
+    const target = await readRawProfile(db, targetId);
+    const own = await ownLastInbound(db, targetId, inboundToRecheck(target, source.identities));
+    const kept = keptInbound(target, source.identities, own);
+    if (!kept || (await updateItemIf(db, keepInboundInput(db.table, targetId, kept)))) return;
+  }
 }
 
 /**
@@ -276,8 +310,7 @@ async function undoMerge(db: DynamoDb, pair: Pair, source: RawProfile, agentId: 
   for (const token of source.identities) {
     await updateItemIf(db, pointIdentityInput(db.table, token, pair, 'source'));
   }
-  const removed = removeMergedFromInput(db.table, pair.targetId, pair.sourceId, source.identities);
-  await keepInboundChannel(db, pair.targetId, (await updateItem(db, removed)).Attributes, source);
+  await updateItem(db, removeMergedFromInput(db.table, pair.targetId, pair.sourceId, source.identities));
   const dropped = dropWhatsappAddressInput(db.table, pair.targetId, whatsappFormsOf(source.identities));
   if (dropped) await updateItemIf(db, dropped);
   const survey = dropCarriedCsatPendingInput(db.table, pair.targetId, sourceConversationIds(source));
@@ -328,11 +361,17 @@ async function unmerge(
     undefined,
   );
   const resume = source.mergedInto === targetId ? undefined : source.unmergeCursor;
-  const out = await moveBack(db, pair, new Set(source.identities), { after: resume, work: workPerCall });
+  const owners = conversationOwners(source, resume !== undefined);
+  const out = await moveBack(db, pair, new Set(source.identities), {
+    after: resume,
+    work: workPerCall,
+    owners,
+  });
   if (out.after !== undefined) {
-    await updateItemIf(db, saveUnmergeProgressInput(db.table, pair, out.after));
+    await updateItemIf(db, saveUnmergeProgressInput(db.table, pair, out.after, owners));
     return { complete: false, moved: out.moved };
   }
+  await keepTargetInbound(db, targetId, source);
   await updateItemIf(db, finishUnmergeInput(db.table, pair));
   await releaseUnmerge(db, root, sourceId);
   return { complete: true, moved: out.moved };

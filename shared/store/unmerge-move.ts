@@ -1,6 +1,7 @@
+import type { Channel } from '../domain/envelope.js';
 import { cameThrough } from '../domain/merges.js';
 import { type DynamoDb, deleteItem, getItem, putItemIf, queryItems, updateItemIf } from './dynamo-client.js';
-import { providerReferencesOf, RAW_PREFIX } from './keys.js';
+import { Keys, providerReferencesOf, RAW_PREFIX } from './keys.js';
 import { deleteInput, getInput } from './params/common.js';
 import { pointReferenceInput, putMovedItemInput, queryUnmergeScanInput } from './params/merges.js';
 
@@ -32,24 +33,70 @@ async function moveItem(db: DynamoDb, pair: Pair, stored: Record<string, unknown
 }
 
 /**
+ * Whose each conversation of the target's timeline is, as far as the move has read it: `s` for the
+ * source's (its profile names it, or the first item in it that names who sent it came through the
+ * source: it started the conversation while merged), `t` for the target's. Kept on the source between
+ * the calls of a paused unmerge, at most `MAX_OWNERS` of them.
+ */
+export type ConversationOwners = Record<string, 's' | 't'>;
+/** How many conversations' owners an unmerge keeps (an item on the source's profile, a few KB at most). */
+export const MAX_OWNERS = 200;
+
+/** The conversation a stored item is in, when it names one. */
+const conversationOf = (stored: Record<string, unknown>): string | undefined =>
+  typeof stored.conversationId === 'string' ? stored.conversationId : undefined;
+
+/**
+ * The email thread link (`MESSAGE#email#<Message-ID>`) an item of the source's conversation carries:
+ * the source's own mail (its Message-ID, `data.messageId`) or our reply to it (the Message-ID we wrote,
+ * `messageIdHeader`). A link written while merged names the target; it goes back with the conversation,
+ * so an answer in that thread after the unmerge finds the source's conversation (see `threadOfGroup`).
+ */
+function threadLinkOf(
+  stored: Record<string, unknown>,
+  owners: ConversationOwners,
+): { pk: string; sk: string } | undefined {
+  const conversation = conversationOf(stored);
+  if (!conversation || owners[conversation] !== 's' || typeof stored.channel !== 'string') return undefined;
+  const data = stored.data as { messageId?: unknown } | undefined;
+  const id = typeof stored.messageIdHeader === 'string' ? stored.messageIdHeader : data?.messageId;
+  return typeof id === 'string' && id.length > 0 ? Keys.messageRef(stored.channel as Channel, id) : undefined;
+}
+
+/** Notes whose a conversation is from the first item in it that names who sent it. */
+function noteOwner(stored: Record<string, unknown>, through: boolean, owners: ConversationOwners): void {
+  const conversation = conversationOf(stored);
+  if (!conversation || conversation in owners || stored.from === undefined) return;
+  if (Object.keys(owners).length < MAX_OWNERS) owners[conversation] = through ? 's' : 't';
+}
+
+/**
  * Gives the source back what came through its identities while merged: reads the target's timeline
- * from `after` on, a page at a time, and moves each such item. Stops when the work of one call is
- * spent, answering where (the last sort key it went through), or undefined when it read to the end.
+ * from `after` on, a page at a time, and moves each such item, and points back at the source the email
+ * thread links of the source's conversations (`threadLinkOf`, one conditional UpdateItem each). Stops
+ * when the work of one call is spent, answering where (the last sort key it went through), or
+ * undefined when it read to the end.
  */
 export async function moveBack(
   db: DynamoDb,
   pair: Pair,
   tokens: ReadonlySet<string>,
-  from: { after: string | undefined; work: number },
+  from: { after: string | undefined; work: number; owners: ConversationOwners },
 ): Promise<{ after: string | undefined; moved: number }> {
   let { after, work } = from;
+  const { owners } = from;
   let moved = 0;
   for (;;) {
     const page = await queryItems(db, queryUnmergeScanInput(db.table, pair.targetId, after, SCAN_PAGE));
     for (const stored of page.Items ?? []) {
-      const cost = 1 + (cameThrough(stored, tokens) ? MOVE_COST : 0);
+      const through = cameThrough(stored, tokens);
+      noteOwner(stored, through, owners);
+      const link = threadLinkOf(stored, owners);
+      const cost = 1 + (through ? MOVE_COST : 0) + (link ? 1 : 0);
       if (work < cost) return { after, moved };
-      if (cost > 1) {
+      // The link first: a crash before the item leaves the target finds it again and repeats nothing.
+      if (link) await updateItemIf(db, pointReferenceInput(db.table, link, pair));
+      if (through) {
         await moveItem(db, pair, stored);
         moved += 1;
       }

@@ -134,9 +134,9 @@ describe('local runtime: CSAT on the customer channel', () => {
     meter.reset();
     await whatsapp('447700900602', 'wamid.csat-2-answer', { text: '4 great service' });
     // Bounded: who (identity, profile with the pending survey), the answer's event, the conversation
-    // (for its agent and queue), the day's counters, the message kept as the answer (by its key: WhatsApp
-    // times it). No timeline read, no routing, no reopen.
-    expect(meter.figures().byCommand).toEqual({ GetItemCommand: 3, PutItemCommand: 2, UpdateItemCommand: 1 });
+    // (for its agent and queue), the survey's claim on its conversation, the day's counters, the message
+    // kept as the answer (by its key: WhatsApp times it). No timeline read, no routing, no reopen.
+    expect(meter.figures().byCommand).toEqual({ GetItemCommand: 3, PutItemCommand: 2, UpdateItemCommand: 2 });
     const items = await timeline(customer.id);
     expect(items.filter((i) => i.event === 'csat').map((i) => i.data)).toEqual([
       expect.objectContaining({ score: 4, comment: 'great service', conversationId }),
@@ -406,6 +406,26 @@ describe('local runtime: CSAT on the customer channel', () => {
     expect(items.filter((i) => i.event === 'csat').map((i) => [i.conversationId, i.data?.score])).toEqual([
       [conversationId, 5],
     ]);
+  });
+
+  it('takes no second score for the carried survey after an unmerge, whichever copy is answered first', async () => {
+    const from = '+14155550627';
+    const { customerId, conversationId } = await surveyedBySms(from, 'SMcsatsplit00000000000000000000');
+    await whatsapp('447700900627', 'wamid.csat-split-1', { text: 'Hello from WhatsApp' });
+    const kept = await find('+447700900627');
+    await call('POST', `/api/customers/${kept.id}/merge`, { customerId });
+    await idle();
+    // Answered while merged: through the kept customer's profile, which carried the survey.
+    await sms(from, 'SMcsatsplit00000000000000000002', '5');
+    await call('POST', `/api/customers/${kept.id}/unmerge`, { customerId });
+    await idle();
+    // The source's own copy of the survey is still pending: its "2" is a message, not a second score.
+    manual.advance(MINUTE);
+    await sms(from, 'SMcsatsplit00000000000000000003', '2');
+    const scores = async (id: string) =>
+      (await timeline(id)).filter((i) => i.event === 'csat').map((i) => [i.conversationId, i.data?.score]);
+    expect([...(await scores(kept.id)), ...(await scores(customerId))]).toEqual([[conversationId, 5]]);
+    expect((await timeline(customerId)).find((i) => i.text === '2')?.data?.csatAnswer).toBeUndefined();
   });
 
   it('takes the answer carried by a merge onto a customer who resolved another conversation after it', async () => {

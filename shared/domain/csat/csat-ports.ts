@@ -5,6 +5,12 @@ import type { CsatTokenClaims } from './token.js';
 /** What recording an answer reads and writes: the answer's event, the conversation, the counters. */
 export interface CsatStore {
   getConversation(conversationId: string): Promise<Conversation | undefined>;
+  /**
+   * Claims a survey's one score for the answer `source` (its envelope, or its link click), on the
+   * surveyed conversation: false when another answer claimed it first, in whichever customer's
+   * partition that answer was recorded (an unmerge leaves the survey pending on both customers).
+   */
+  claimCsatAnswer(claim: { conversationId: string; surveyId: string; source: string }): Promise<boolean>;
   putTimelineItem(item: TimelineItem, raw: unknown): Promise<boolean>;
   getTimelineItem(customerId: string, at: string, itemId: string): Promise<TimelineItem | undefined>;
   /** Adds one answer to its day's CSAT counters (one UpdateItem). */

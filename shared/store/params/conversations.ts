@@ -247,3 +247,23 @@ export function assignConversationInput(
     ...(Object.keys(values).length ? { ExpressionAttributeValues: values } : {}),
   };
 }
+
+/**
+ * Claims a survey's one score on its conversation (`csatAnswer_<survey id>`: the answer's source) while
+ * no other answer holds it: the same answer again (a redelivery, a retry after a crash) passes, another
+ * fails. On the conversation, not a customer's partition, so an unmerge that leaves the survey pending
+ * on two customers still gets one score. Never creates a conversation.
+ */
+export function claimCsatAnswerInput(
+  table: string,
+  claim: { conversationId: string; surveyId: string; source: string },
+): UpdateCommandInput {
+  return {
+    TableName: table,
+    Key: Keys.conversation(claim.conversationId),
+    UpdateExpression: 'SET #claim = :source',
+    ConditionExpression: 'attribute_exists(pk) AND (attribute_not_exists(#claim) OR #claim = :source)',
+    ExpressionAttributeNames: { '#claim': `csatAnswer_${claim.surveyId}` },
+    ExpressionAttributeValues: { ':source': claim.source },
+  };
+}

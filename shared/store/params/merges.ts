@@ -1,6 +1,8 @@
 import type { PutCommandInput, QueryCommandInput, UpdateCommandInput } from '@aws-sdk/lib-dynamodb';
+import type { Channel } from '../../domain/envelope.js';
+import type { KeptInbound } from '../../domain/merges.js';
 import { Keys } from '../keys.js';
-import { queryTimelineInput } from './timeline.js';
+import { queryLastInboundInput, queryTimelineInput } from './timeline.js';
 
 /** Step 1 of a merge: the target lists the source, so its timeline reads include it at once. */
 export function addMergedFromInput(table: string, targetId: string, sourceId: string): UpdateCommandInput {
@@ -153,25 +155,74 @@ export function dropCarriedCsatPendingInput(
 }
 
 /**
- * Unmerge: the target's last inbound channel becomes `channel` (removed for null), only while it is
- * still `was` (a message the target sent since on its own channel wrote the one to keep).
+ * Unmerge: the target's profile loses what the source's messages wrote on it while merged (see
+ * `keptInbound`): channels only the source holds, their `lastInbound_<channel>`, a shared channel's time
+ * put back to the target's own, the last inbound channel and time. One write, only while every time it
+ * changes is still what was read (a message the target sent since wrote its own: the unmerge reads again).
  */
-export function keepInboundChannelInput(
-  table: string,
-  targetId: string,
-  was: string,
-  channel: string | null,
-): UpdateCommandInput {
+export function keepInboundInput(table: string, targetId: string, kept: KeptInbound): UpdateCommandInput {
+  const names: Record<string, string> = {};
+  const values: Record<string, unknown> = {};
+  const sets: string[] = [];
+  const removes: string[] = [];
+  const conditions = ['attribute_exists(pk)'];
+  Object.entries(kept.channelTimes).forEach(([channel, at], i) => {
+    names[`#t${i}`] = `lastInbound_${channel}`;
+    values[`:w${i}`] = kept.was.times[channel];
+    conditions.push(`#t${i} = :w${i}`);
+    if (at === null) removes.push(`#t${i}`);
+    else {
+      values[`:t${i}`] = at;
+      sets.push(`#t${i} = :t${i}`);
+    }
+  });
+  if (kept.last) {
+    const { channel, at } = kept.last;
+    if (channel === null) removes.push('lastInboundChannel');
+    else {
+      values[':channel'] = channel;
+      sets.push('lastInboundChannel = :channel');
+    }
+    if (at === null) removes.push('lastInboundAt');
+    else {
+      values[':at'] = at;
+      sets.push('lastInboundAt = :at');
+    }
+    if (kept.was.lastInboundAt === undefined) conditions.push('attribute_not_exists(lastInboundAt)');
+    else {
+      values[':wasAt'] = kept.was.lastInboundAt;
+      conditions.push('lastInboundAt = :wasAt');
+    }
+  }
+  const clauses = [
+    sets.length ? `SET ${sets.join(', ')}` : '',
+    removes.length ? `REMOVE ${removes.join(', ')}` : '',
+    kept.dropChannels.length ? 'DELETE channels :drop' : '',
+  ];
+  if (kept.dropChannels.length) values[':drop'] = new Set(kept.dropChannels);
   return {
     TableName: table,
     Key: Keys.customer(targetId),
-    UpdateExpression: channel === null ? 'REMOVE lastInboundChannel' : 'SET lastInboundChannel = :channel',
-    ConditionExpression: 'lastInboundChannel = :was',
-    ExpressionAttributeValues: channel === null ? { ':was': was } : { ':channel': channel, ':was': was },
+    UpdateExpression: clauses.filter(Boolean).join(' '),
+    ConditionExpression: conditions.join(' AND '),
+    ...(Object.keys(names).length ? { ExpressionAttributeNames: names } : {}),
+    ExpressionAttributeValues: values,
   };
 }
 
-/** Unmerge: the target no longer lists the source nor shows its identities (answering what it holds). */
+/**
+ * The target's latest inbound message on a channel, once the source's left its partition (strongly
+ * consistent, newest first, within the latest-inbound lookback): its own last-inbound time there.
+ */
+export function queryOwnLastInboundInput(
+  table: string,
+  targetId: string,
+  channel: Channel,
+): QueryCommandInput {
+  return { ...queryLastInboundInput(table, targetId, channel), ConsistentRead: true };
+}
+
+/** Unmerge: the target no longer lists the source nor shows its identities. */
 export function removeMergedFromInput(
   table: string,
   targetId: string,
@@ -189,8 +240,6 @@ export function removeMergedFromInput(
     Key: Keys.customer(targetId),
     UpdateExpression: `DELETE ${deletes.join(', ')}`,
     ExpressionAttributeValues: values,
-    // What the target holds now: the unmerge checks its last inbound channel with no read more.
-    ReturnValues: 'ALL_NEW',
   };
 }
 
@@ -295,18 +344,23 @@ export function pointReferenceInput(
   };
 }
 
-/** Keeps where a paused unmerge stopped reading the target's timeline, while it is still under way. */
+/**
+ * Keeps where a paused unmerge stopped reading the target's timeline, and whose each conversation it
+ * read is (`unmergeOwners`: the next call moves the thread links of the source's), while it is still
+ * under way.
+ */
 export function saveUnmergeProgressInput(
   table: string,
   merge: { sourceId: string; targetId: string },
   after: string,
+  owners: Readonly<Record<string, string>>,
 ): UpdateCommandInput {
   return {
     TableName: table,
     Key: Keys.customer(merge.sourceId),
-    UpdateExpression: 'SET unmergeCursor = :after',
+    UpdateExpression: 'SET unmergeCursor = :after, unmergeOwners = :owners',
     ConditionExpression: 'unmergingFrom = :target',
-    ExpressionAttributeValues: { ':after': after, ':target': merge.targetId },
+    ExpressionAttributeValues: { ':after': after, ':owners': owners, ':target': merge.targetId },
   };
 }
 
@@ -318,7 +372,7 @@ export function finishUnmergeInput(
   return {
     TableName: table,
     Key: Keys.customer(merge.sourceId),
-    UpdateExpression: 'REMOVE unmergingFrom, unmergeCursor',
+    UpdateExpression: 'REMOVE unmergingFrom, unmergeCursor, unmergeOwners',
     ConditionExpression: 'unmergingFrom = :target',
     ExpressionAttributeValues: { ':target': merge.targetId },
   };

@@ -27,13 +27,23 @@ const conversation: Conversation = {
   channelSwitch: false,
 };
 
-/** An in-memory CsatStore: items by customer, time and id (a put writes once), counted tallies. */
+/**
+ * An in-memory CsatStore: items by customer, time and id (a put writes once), counted tallies, and each
+ * survey's claim on its conversation (the first answer's source; the same source may claim again).
+ */
 function fakeStore() {
   const items = new Map<string, TimelineItem>();
   const counted: CsatTally[] = [];
+  const claims = new Map<string, string>();
   const key = (customerId: string, at: string, id: string) => `${customerId}|${at}|${id}`;
   const store: CsatStore = {
     getConversation: async (id) => (id === conversation.id ? conversation : undefined),
+    claimCsatAnswer: async ({ conversationId, surveyId, source }) => {
+      const k = `${conversationId}|${surveyId}`;
+      if ((claims.get(k) ?? source) !== source) return false;
+      claims.set(k, source);
+      return true;
+    },
     putTimelineItem: async (item) => {
       const k = key(item.customerId, item.at, item.id);
       if (items.has(k)) return false;
@@ -96,6 +106,27 @@ describe('answerCsat', () => {
       await answerCsat(store, { envelope: message('whatsapp:m2', '1'), customerId: 'cu_1', pending }),
     ).toBe(false);
     expect(counted).toHaveLength(1);
+  });
+
+  it("takes one score per survey whichever customer's copy answers first (an unmerge left two copies)", async () => {
+    const { store, items, counted } = fakeStore();
+    // The kept customer answered the survey a merge carried to it; after the unmerge the source's own
+    // copy is still pending, and the source answers it too: the same survey, a second score.
+    const kept = { envelope: message('whatsapp:m1', '5'), customerId: 'cu_kept', pending };
+    const source = { envelope: message('whatsapp:m2', '2'), customerId: 'cu_1', pending };
+    expect(await answerCsat(store, kept)).toBe(true);
+    expect(await answerCsat(store, source)).toBe(false);
+    // The other order: the source first, then a late answer through the kept customer's copy.
+    const other = fakeStore();
+    expect(await answerCsat(other.store, source)).toBe(true);
+    expect(await answerCsat(other.store, kept)).toBe(false);
+    expect([...items.values(), ...other.items.values()].map((i) => [i.customerId, i.data?.score])).toEqual([
+      ['cu_kept', 5],
+      ['cu_1', 2],
+    ]);
+    expect([...counted, ...other.counted]).toHaveLength(2);
+    // A redelivery of the first answer is still that answer.
+    expect(await answerCsat(store, kept)).toBe(true);
   });
 
   it('is no answer without a score, on another channel, or after the window', async () => {

@@ -108,7 +108,7 @@ describe('mergeRepository', () => {
         { pk: 'CUSTOMER#cu_m', sk: 'PROFILE' },
         'SET unmergedAt = :now, unmergedBy = :agent, unmergedFrom = :target, unmergingFrom = :target REMOVE mergedInto, mergedAt, mergedBy',
       ],
-      [{ pk: 'CUSTOMER#cu_m', sk: 'PROFILE' }, 'REMOVE unmergingFrom, unmergeCursor'],
+      [{ pk: 'CUSTOMER#cu_m', sk: 'PROFILE' }, 'REMOVE unmergingFrom, unmergeCursor, unmergeOwners'],
       // Done: the note leaves the root, after the source's own end (a crash between: the next call does it).
       [{ pk: 'CUSTOMER#cu_t', sk: 'PROFILE' }, 'DELETE unmergingSources :source'],
     ]);
@@ -158,9 +158,11 @@ describe('mergeRepository', () => {
     expect(ddb.commandCalls(DeleteCommand).map((call) => call.args[0].input.Key)).toEqual([
       { pk: 'CUSTOMER#cu_t', sk: theirs.sk },
     ]);
-    // Its raw payload rides on it: no read for one kept aside (the target's read finds its group's root).
+    // Its raw payload rides on it: no read for one kept aside (the target's first read finds its group's
+    // root, its second what the source's messages left on its profile once the move is done).
     expect(ddb.commandCalls(GetCommand).map((call) => call.args[0].input.Key?.pk)).toEqual([
       'CUSTOMER#cu_m',
+      'CUSTOMER#cu_t',
       'CUSTOMER#cu_t',
     ]);
   });
@@ -288,57 +290,211 @@ describe('an unmerge and what the merge left on the target', () => {
     expect(inputsOn('CUSTOMER#cu_e', 'csatPending')).toEqual([]);
   });
 
-  describe("the kept customer's last inbound channel, learned from the source's messages", () => {
+  it("points the email thread links of the source's conversations back at it, and no other", async () => {
+    ddb.on(GetCommand).callsFake((input: { Key: { pk: string } }) => ({
+      Item: { ...profiles, 'CUSTOMER#cu_e': { ...source, identities: new Set(['email#e@x.io']) } }[
+        input.Key.pk
+      ],
+    }));
+    const item = (n: number, conversationId: string, extra: Record<string, unknown>) => ({
+      pk: 'CUSTOMER#cu_t',
+      sk: `TIMELINE#2025-06-10T08:0${n}:00.000Z#item${n}`,
+      entity: 'timeline',
+      id: `item${n}`,
+      at: `2025-06-10T08:0${n}:00.000Z`,
+      customerId: 'cu_t',
+      channel: 'email',
+      type: 'message',
+      conversationId,
+      ...extra,
+    });
+    const mail = (from: string, messageId: string) => ({
+      direction: 'inbound',
+      from: { kind: 'email', value: from },
+      data: { messageId },
+      raw: '{}',
+    });
+    const reply = (messageIdHeader: string) => ({ direction: 'outbound', messageIdHeader });
+    ddb.on(QueryCommand).resolves({
+      Items: [
+        // The target's own conversation: its mail, then the source's in it, then our answer there.
+        item(1, 'cv_t', mail('t@x.io', '<t1@x.io>')),
+        item(2, 'cv_t', mail('e@x.io', '<e1@x.io>')),
+        item(3, 'cv_t', reply('<r3@ours>')),
+        // The source's conversation before the merge (its profile names it): our answer there.
+        item(4, 'cv_s1', reply('<r1@ours>')),
+        // A conversation the source started while merged: its mail and our answer.
+        item(5, 'cv_new', mail('e@x.io', '<e2@x.io>')),
+        item(6, 'cv_new', reply('<r2@ours>')),
+      ],
+    });
+    ddb.on(PutCommand).resolves({});
+    ddb.on(DeleteCommand).resolves({});
+    await repository().merges.unmerge('cu_t', 'cu_e', 'ag_1', at);
+    const links = ddb
+      .commandCalls(UpdateCommand)
+      .map((call) => call.args[0].input)
+      .filter((input) => input.Key?.pk.startsWith('MESSAGE#'));
+    expect(links.map((input) => input.Key?.pk)).toEqual([
+      'MESSAGE#email#<r1@ours>',
+      'MESSAGE#email#<e2@x.io>',
+      'MESSAGE#email#<r2@ours>',
+    ]);
+    expect(links[0]).toMatchObject({
+      UpdateExpression: 'SET customerId = :source',
+      ConditionExpression: 'customerId = :target',
+      ExpressionAttributeValues: { ':source': 'cu_e', ':target': 'cu_t' },
+    });
+    // Both of the source's mails went back with it, wherever they were filed.
+    expect(ddb.commandCalls(DeleteCommand).map((call) => call.args[0].input.Key?.sk)).toEqual([
+      'TIMELINE#2025-06-10T08:02:00.000Z#item2',
+      'TIMELINE#2025-06-10T08:05:00.000Z#item5',
+    ]);
+  });
+
+  it('keeps whose each conversation is between the calls of a paused unmerge', async () => {
+    ddb.on(GetCommand).callsFake((input: { Key: { pk: string } }) => ({
+      Item: {
+        ...profiles,
+        'CUSTOMER#cu_e': {
+          ...source,
+          mergedInto: undefined,
+          unmergingFrom: 'cu_t',
+          unmergedAt: at,
+          unmergeCursor: 'TIMELINE#2025-06-10T08:05:00.000Z#item5',
+          unmergeOwners: { cv_new: 's', cv_t: 't' },
+        },
+      }[input.Key.pk],
+    }));
+    ddb.on(QueryCommand).resolves({
+      Items: [
+        {
+          pk: 'CUSTOMER#cu_t',
+          sk: 'TIMELINE#2025-06-10T08:06:00.000Z#item6',
+          channel: 'email',
+          conversationId: 'cv_new',
+          messageIdHeader: '<r2@ours>',
+        },
+      ],
+    });
+    await repository().merges.unmerge('cu_t', 'cu_e', 'ag_1', at);
+    const onLinks = updates().filter(([key]) => JSON.stringify(key).includes('MESSAGE#'));
+    expect(onLinks).toEqual([[{ pk: 'MESSAGE#email#<r2@ours>', sk: 'MESSAGE' }, 'SET customerId = :source']]);
+  });
+
+  describe("the kept customer's channels and last inbound, learned from the source's messages", () => {
     const email = { ...source, identities: new Set(['email#e@x.io']) };
-    /** The target's profile as the unmerge's own write of it answers it (no read more). */
+    /** The target's profile as the unmerge reads it once the move is done (its group's root read is the same). */
     const targetAfter = (extra: Record<string, unknown>) => {
       ddb.on(GetCommand).callsFake((input: { Key: { pk: string } }) => ({
-        Item: { ...profiles, 'CUSTOMER#cu_e': email }[input.Key.pk],
-      }));
-      ddb
-        .on(UpdateCommand, { UpdateExpression: 'DELETE mergedFrom :source, identities :identities' })
-        .resolves({
-          Attributes: {
+        Item: {
+          ...profiles,
+          'CUSTOMER#cu_e': email,
+          'CUSTOMER#cu_t': {
             entity: 'customer',
             id: 'cu_t',
             identities: new Set(['phone#+1']),
             channels: new Set(['whatsapp', 'email']),
             lastInboundChannel: 'email',
+            lastInboundAt: '2025-06-10T08:30:00.000Z',
+            lastInbound_email: '2025-06-10T08:30:00.000Z',
+            lastInbound_whatsapp: '2025-06-10T07:00:00.000Z',
             ...extra,
           },
-        });
+        }[input.Key.pk],
+      }));
     };
 
-    it('goes to the channel the target still holds that it last wrote on', async () => {
-      targetAfter({
-        lastInbound_email: '2025-06-10T08:30:00.000Z',
-        lastInbound_sms: '2025-06-09T08:00:00.000Z',
-        lastInbound_whatsapp: '2025-06-10T07:00:00.000Z',
-      });
+    it("drops the source's channel and its time; the last inbound is the target's own latest", async () => {
+      targetAfter({ lastInbound_sms: '2025-06-09T08:00:00.000Z' });
       await repository().merges.unmerge('cu_t', 'cu_e', 'ag_1', at);
-      expect(ddb.commandCalls(GetCommand)).toHaveLength(2);
-      expect(inputsOn('CUSTOMER#cu_t', 'lastInboundChannel')).toEqual([
+      // The source, the target as its group's root, the target once the move is done: no query of its own.
+      expect(ddb.commandCalls(GetCommand).map((call) => call.args[0].input.Key?.pk)).toEqual([
+        'CUSTOMER#cu_e',
+        'CUSTOMER#cu_t',
+        'CUSTOMER#cu_t',
+      ]);
+      expect(ddb.commandCalls(GetCommand)[2]?.args[0].input.ConsistentRead).toBe(true);
+      expect(ddb.commandCalls(QueryCommand)).toHaveLength(1);
+      expect(inputsOn('CUSTOMER#cu_t', 'lastInbound')).toEqual([
+        {
+          TableName: 'threadline',
+          Key: { pk: 'CUSTOMER#cu_t', sk: 'PROFILE' },
+          UpdateExpression:
+            'SET lastInboundChannel = :channel, lastInboundAt = :at REMOVE #t0 DELETE channels :drop',
+          ConditionExpression: 'attribute_exists(pk) AND #t0 = :w0 AND lastInboundAt = :wasAt',
+          ExpressionAttributeNames: { '#t0': 'lastInbound_email' },
+          ExpressionAttributeValues: {
+            ':w0': '2025-06-10T08:30:00.000Z',
+            ':channel': 'whatsapp',
+            ':at': '2025-06-10T07:00:00.000Z',
+            ':wasAt': '2025-06-10T08:30:00.000Z',
+            ':drop': new Set(['email']),
+          },
+        },
+      ]);
+    });
+
+    it("puts a channel both hold back to the target's own latest message there (one bounded query)", async () => {
+      targetAfter({ identities: new Set(['phone#+1', 'email#t@x.io']) });
+      const own = {
+        pk: 'CUSTOMER#cu_t',
+        sk: 'TIMELINE#2025-06-10T06:00:00.000Z#email:t1',
+        at: '2025-06-10T06:00:00.000Z',
+        channel: 'email',
+        direction: 'inbound',
+      };
+      ddb.on(QueryCommand).callsFake((input: { FilterExpression?: string }) => ({
+        Items: input.FilterExpression ? [own] : [],
+      }));
+      await repository().merges.unmerge('cu_t', 'cu_e', 'ag_1', at);
+      const ownQuery = ddb.commandCalls(QueryCommand)[1]?.args[0].input;
+      expect(ownQuery).toMatchObject({
+        ConsistentRead: true,
+        ScanIndexForward: false,
+        ExpressionAttributeValues: expect.objectContaining({ ':channel': 'email', ':pk': 'CUSTOMER#cu_t' }),
+      });
+      expect(inputsOn('CUSTOMER#cu_t', 'lastInbound')).toEqual([
         expect.objectContaining({
-          UpdateExpression: 'SET lastInboundChannel = :channel',
-          ConditionExpression: 'lastInboundChannel = :was',
-          ExpressionAttributeValues: { ':channel': 'whatsapp', ':was': 'email' },
+          UpdateExpression: 'SET #t0 = :t0, lastInboundChannel = :channel, lastInboundAt = :at',
+          ExpressionAttributeValues: {
+            ':w0': '2025-06-10T08:30:00.000Z',
+            ':t0': '2025-06-10T06:00:00.000Z',
+            ':channel': 'whatsapp',
+            ':at': '2025-06-10T07:00:00.000Z',
+            ':wasAt': '2025-06-10T08:30:00.000Z',
+          },
         }),
       ]);
     });
 
-    it('goes when the target holds no channel it wrote on, and stays when it holds its own', async () => {
-      targetAfter({ identities: new Set(), channels: new Set(['email']) });
+    it('removes the last inbound when the target holds no channel it wrote on, and reads again after a race', async () => {
+      targetAfter({ identities: new Set(), channels: new Set(['email']), lastInbound_whatsapp: undefined });
+      ddb
+        .on(UpdateCommand, {
+          ConditionExpression: 'attribute_exists(pk) AND #t0 = :w0 AND lastInboundAt = :wasAt',
+        })
+        .rejectsOnce(new ConditionalCheckFailedException({ message: 'failed', $metadata: {} }))
+        .resolves({});
       await repository().merges.unmerge('cu_t', 'cu_e', 'ag_1', at);
-      expect(inputsOn('CUSTOMER#cu_t', 'lastInboundChannel')).toEqual([
-        expect.objectContaining({
-          UpdateExpression: 'REMOVE lastInboundChannel',
-          ConditionExpression: 'lastInboundChannel = :was',
-        }),
-      ]);
-      ddb.resetHistory();
-      targetAfter({ identities: new Set(['email#t@x.io']) });
+      const writes = inputsOn('CUSTOMER#cu_t', 'lastInbound');
+      expect(writes).toHaveLength(2);
+      expect(writes[1]).toMatchObject({
+        UpdateExpression: 'REMOVE #t0, lastInboundChannel, lastInboundAt DELETE channels :drop',
+      });
+    });
+
+    it('changes nothing the target holds of its own', async () => {
+      targetAfter({
+        identities: new Set(['phone#+1']),
+        channels: new Set(['whatsapp']),
+        lastInboundChannel: 'whatsapp',
+        lastInboundAt: '2025-06-10T07:00:00.000Z',
+        lastInbound_email: undefined,
+      });
       await repository().merges.unmerge('cu_t', 'cu_e', 'ag_1', at);
-      expect(inputsOn('CUSTOMER#cu_t', 'lastInboundChannel')).toEqual([]);
+      expect(inputsOn('CUSTOMER#cu_t', 'lastInbound')).toEqual([]);
+      expect(ddb.commandCalls(QueryCommand)).toHaveLength(1);
     });
   });
 });

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import {
   assignConversationInput,
+  claimCsatAnswerInput,
   holdOpenConversationInput,
   queryInboxInput,
   releaseOpenConversationInput,
@@ -219,5 +220,18 @@ describe('conversation params', () => {
       ':assignee': 'ag_1',
     });
     expect(input.ScanIndexForward).toBe(true);
+  });
+
+  it("claims a survey's one score on its conversation: the same answer again passes, another fails", () => {
+    expect(
+      claimCsatAnswerInput('t', { conversationId: 'cv_1', surveyId: 'sv_1', source: 'sms:SM1' }),
+    ).toEqual({
+      TableName: 't',
+      Key: { pk: 'CONVERSATION#cv_1', sk: 'CONVERSATION' },
+      UpdateExpression: 'SET #claim = :source',
+      ConditionExpression: 'attribute_exists(pk) AND (attribute_not_exists(#claim) OR #claim = :source)',
+      ExpressionAttributeNames: { '#claim': 'csatAnswer_sv_1' },
+      ExpressionAttributeValues: { ':source': 'sms:SM1' },
+    });
   });
 });

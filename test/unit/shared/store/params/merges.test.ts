@@ -81,14 +81,12 @@ describe('merge params', () => {
       Key: target,
       UpdateExpression: 'DELETE mergedFrom :source, identities :identities',
       ExpressionAttributeValues: { ':source': new Set(['cu_s']), ':identities': new Set(['phone#+1']) },
-      ReturnValues: 'ALL_NEW',
     });
     expect(removeMergedFromInput('t', 'cu_t', 'cu_s', [])).toEqual({
       TableName: 't',
       Key: target,
       UpdateExpression: 'DELETE mergedFrom :source',
       ExpressionAttributeValues: { ':source': new Set(['cu_s']) },
-      ReturnValues: 'ALL_NEW',
     });
   });
 
@@ -136,14 +134,19 @@ describe('merge params', () => {
       Limit: 100,
       ExpressionAttributeValues: { ':pk': 'CUSTOMER#cu_t', ':from': 'TIMELINE#x\u0000', ':to': 'TIMELINE$' },
     });
-    expect(saveUnmergeProgressInput('t', pair, 'TIMELINE#x')).toMatchObject({
+    expect(saveUnmergeProgressInput('t', pair, 'TIMELINE#x', { cv_1: 's', cv_2: 't' })).toMatchObject({
       Key: source,
-      UpdateExpression: 'SET unmergeCursor = :after',
+      UpdateExpression: 'SET unmergeCursor = :after, unmergeOwners = :owners',
       ConditionExpression: 'unmergingFrom = :target',
+      ExpressionAttributeValues: {
+        ':after': 'TIMELINE#x',
+        ':owners': { cv_1: 's', cv_2: 't' },
+        ':target': 'cu_t',
+      },
     });
     expect(finishUnmergeInput('t', pair)).toMatchObject({
       Key: source,
-      UpdateExpression: 'REMOVE unmergingFrom, unmergeCursor',
+      UpdateExpression: 'REMOVE unmergingFrom, unmergeCursor, unmergeOwners',
       ConditionExpression: 'unmergingFrom = :target',
     });
   });

@@ -1,12 +1,6 @@
 import type { QueryCommandInput, UpdateCommandInput } from '@aws-sdk/lib-dynamodb';
 import type { InboxFilter } from '../../domain/inbox.js';
-import {
-  inboxDueShardPartition,
-  inboxPartition,
-  inboxShardPartition,
-  inboxSortKey,
-  Keys,
-} from '../keys.js';
+import { inboxDueShardPartition, inboxPartition, inboxShardPartition, inboxSortKey, Keys } from '../keys.js';
 import { CONVERSATION_LOAD_ATTRIBUTE, INDEX_KEYS, LIST_INDEX, type QueriedIndex } from '../table.js';
 import { CUSTOMER_TURNS_ATTRIBUTE, EPISODE_STATE_ATTRIBUTES } from './conversation-state.js';
 

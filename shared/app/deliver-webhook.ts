@@ -46,22 +46,37 @@ function describe(outcome: PostOutcome): { lastStatus?: number; lastError: strin
   return { lastError: outcome.reason };
 }
 
-/** A failed attempt: counted against the endpoint's breaker, then retried on the schedule or given up. */
+/**
+ * Until when the endpoint's deliveries wait after a failure: the breaker's window once it trips, and
+ * an answer's `Retry-After` (a 429 or 503 asks it of the endpoint, not of one delivery), the later.
+ */
+function holdUntil(failures: number, now: Date, retryAfterMs: number | undefined): Date | undefined {
+  const breaker = breakerOpenUntil(failures, now);
+  const asked = retryAfterMs && retryAfterMs > 0 ? new Date(now.getTime() + retryAfterMs) : undefined;
+  if (!breaker || !asked) return breaker ?? asked;
+  return breaker > asked ? breaker : asked;
+}
+
+/**
+ * A failed attempt: counted against the endpoint's breaker, then retried on the schedule or given up.
+ * `now` is when the attempt failed (after a timeout, 10 s after it started): the schedule counts from it.
+ */
 async function failed(
   deps: DeliverDeps,
   message: DeliveryMessage,
   attempt: { delivery: Delivery; now: Date; outcome: PostOutcome },
 ): Promise<void> {
   const { delivery, now, outcome } = attempt;
+  const retryAfterMs = outcome.kind === 'answered' ? outcome.retryAfterMs : undefined;
   const failures = await deps.store.countFailure(delivery.subscriptionId);
-  const openUntil = breakerOpenUntil(failures, now);
+  const openUntil = holdUntil(failures, now, retryAfterMs);
   if (openUntil) await deps.store.openBreaker(delivery.subscriptionId, openUntil.toISOString());
   const next = nextAttemptAt({
     firstAttemptAt: new Date(delivery.firstAttemptAt ?? now.toISOString()),
     now,
     attempts: delivery.attempts,
     random: deps.random(),
-    retryAfterMs: outcome.kind === 'answered' ? outcome.retryAfterMs : undefined,
+    retryAfterMs,
   });
   const { nextAttemptAt: _gone, ...rest } = delivery;
   const fields = { ...describe(outcome) };
@@ -131,7 +146,7 @@ async function attempt(
     await deps.store.updateDelivery({ ...tried, ...describe(outcome), status: 'failed' });
     return;
   }
-  await failed(deps, message, { delivery: tried, now, outcome });
+  await failed(deps, message, { delivery: tried, now: deps.clock.now(), outcome });
 }
 
 /**

@@ -270,4 +270,32 @@ describe('deliverWebhook', () => {
     expect(reads).toEqual(['eventual', undefined]);
     expect(posts).toHaveLength(1);
   });
+
+  it('counts the retry delay from when the attempt failed, not when it started (a timeout takes 10 s)', async () => {
+    deps.post = async (request) => {
+      posts.push({ headers: request.headers, body: request.body });
+      now += 10_000;
+      return { kind: 'failed', reason: 'no answer within 10000 ms' };
+    };
+    await deliverWebhook(deps, message);
+    const at = await world.store.getDelivery('wh_1', delivery.id);
+    expect(at?.lastAttemptAt).toBe(new Date(START).toISOString());
+    expect(at?.nextAttemptAt).toBe(new Date(START + 15_000).toISOString());
+    expect(world.sent.at(-1)?.delaySeconds).toBe(5);
+  });
+
+  it('holds every delivery of the endpoint back until the Retry-After of a 429 or 503, not only the one that got it', async () => {
+    answers = [{ kind: 'answered', status: 429, retryAfterMs: 120_000 }];
+    await deliverWebhook(deps, message);
+    expect((await world.store.getSubscription('wh_1'))?.circuitOpenUntil).toBe(
+      new Date(START + 120_000).toISOString(),
+    );
+    const other = newDelivery({ id: 'wh_1' }, { ...event, id: 'evt_2' });
+    await world.store.createDelivery(other);
+    now += 1_000;
+    await deliverWebhook(deps, { deliveryId: other.id, subscriptionId: 'wh_1' });
+    expect(posts).toHaveLength(1);
+    expect(Date.parse(world.sent.at(-1)?.message.dueAt as string)).toBeGreaterThanOrEqual(START + 120_000);
+    expect((await world.store.getDelivery('wh_1', other.id))?.attempts).toBe(0);
+  });
 });

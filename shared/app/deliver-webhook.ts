@@ -82,8 +82,10 @@ async function failed(
   const fields = { ...describe(outcome) };
   if (!next) {
     await deps.store.updateDelivery({ ...rest, ...fields, status: 'failed' });
+    // Alarmed (stacks/alarms.ts): the integrator misses this event until an admin replays it.
     deps.log('warn', 'webhook delivery failed for good', {
       deliveryId: delivery.id,
+      subscriptionId: delivery.subscriptionId,
       attempts: delivery.attempts,
     });
     return;
@@ -138,12 +140,16 @@ async function attempt(
     return;
   }
   if (outcome.kind === 'answered' && outcome.status === 410) {
-    await deps.store.disableSubscription(
-      subscription.id,
-      now.toISOString(),
-      'the endpoint answered 410 Gone',
-    );
-    await deps.store.updateDelivery({ ...tried, ...describe(outcome), status: 'failed' });
+    const reason = 'the endpoint answered 410 Gone';
+    await deps.store.disableSubscription(subscription.id, now.toISOString(), reason);
+    // Alarmed (stacks/alarms.ts): an endpoint gone is an integration that stopped.
+    deps.log('warn', 'webhook subscription disabled', {
+      subscriptionId: subscription.id,
+      reason,
+      deliveryId: delivery.id,
+    });
+    const { nextAttemptAt: _n, ...rest } = tried;
+    await deps.store.pauseDelivery({ ...rest, ...describe(outcome), status: 'paused' });
     return;
   }
   await failed(deps, message, { delivery: tried, now: deps.clock.now(), outcome });
@@ -151,9 +157,10 @@ async function attempt(
 
 /**
  * One queue message: sends its delivery when it is due, unless it is done already (a message
- * delivered twice), its subscription is gone, disabled or no longer takes its event, its customer was
- * erased (the payload is dropped from the log), or the endpoint's breaker is open (it waits, without
- * counting an attempt, until a random point of one more breaker window after the breaker closes).
+ * delivered twice), its customer was erased (cancelled, the payload dropped from the log), its
+ * subscription is disabled (paused, until an admin enables it), gone or no longer takes its event
+ * (cancelled), or the endpoint's breaker is open (it waits, without counting an attempt, until a
+ * random point of one more breaker window after the breaker closes).
  */
 export async function deliverWebhook(deps: DeliverDeps, message: DeliveryMessage): Promise<void> {
   const now = deps.clock.now();
@@ -169,15 +176,19 @@ export async function deliverWebhook(deps: DeliverDeps, message: DeliveryMessage
   const subscription =
     (await deps.store.getSubscription(delivery.subscriptionId, 'eventual')) ??
     (await deps.store.getSubscription(delivery.subscriptionId));
-  if (!subscription || !wants(subscription, delivery.event)) {
-    const lastError =
-      subscription?.disabledAt || !subscription ? 'subscription disabled' : 'event unsubscribed';
-    await deps.store.updateDelivery({ ...delivery, status: 'cancelled', lastError });
-    return;
-  }
   if (!outlivesErasure(delivery.event) && (await deps.isErased(delivery.customerId))) {
     const { event: _personal, ...rest } = delivery;
     await deps.store.updateDelivery({ ...rest, status: 'cancelled', lastError: 'customer erased' });
+    return;
+  }
+  if (subscription?.disabledAt) {
+    const { nextAttemptAt: _n, ...rest } = delivery;
+    await deps.store.pauseDelivery({ ...rest, status: 'paused', lastError: 'subscription disabled' });
+    return;
+  }
+  if (!subscription || !wants(subscription, delivery.event)) {
+    const lastError = subscription ? 'event unsubscribed' : 'subscription deleted';
+    await deps.store.updateDelivery({ ...delivery, status: 'cancelled', lastError });
     return;
   }
   const release = breakerReleaseAt(subscription, deps.random());

@@ -141,12 +141,34 @@ describe('deliverWebhook', () => {
     );
   });
 
-  it('disables the subscription on 410 Gone and stops', async () => {
+  it('disables the subscription on 410 Gone with a warning, and pauses its backlog instead of cancelling it', async () => {
+    const logged: Array<[string, string, Record<string, unknown>]> = [];
+    deps.log = (level, text, fields) => void logged.push([level, text, fields]);
     answers = [{ kind: 'answered', status: 410 }];
     await deliverWebhook(deps, message);
     expect((await world.store.getSubscription('wh_1'))?.disabledAt).toBe(new Date(START).toISOString());
-    expect((await world.store.getDelivery('wh_1', delivery.id))?.status).toBe('failed');
+    expect(await world.store.getDelivery('wh_1', delivery.id)).toMatchObject({
+      status: 'paused',
+      attempts: 1,
+      lastStatus: 410,
+    });
     expect(world.sent).toEqual([]);
+    expect(logged.filter(([level]) => level === 'warn')).toEqual([
+      [
+        'warn',
+        'webhook subscription disabled',
+        { subscriptionId: 'wh_1', reason: 'the endpoint answered 410 Gone', deliveryId: delivery.id },
+      ],
+    ]);
+    // The next delivery of the backlog is paused too, with its payload, never tried.
+    const other = newDelivery({ id: 'wh_1' }, { ...event, id: 'evt_2' });
+    await world.store.createDelivery(other);
+    await deliverWebhook(deps, { deliveryId: other.id, subscriptionId: 'wh_1' });
+    expect(posts).toHaveLength(1);
+    const paused = await world.store.getDelivery('wh_1', other.id);
+    expect(paused).toMatchObject({ status: 'paused', attempts: 0, lastError: 'subscription disabled' });
+    expect(paused?.event).toEqual(other.event);
+    expect([...(world.paused.get('wh_1') ?? [])].sort()).toEqual([delivery.id, other.id].sort());
   });
 
   it('opens the breaker after 5 failures in a row: deliveries wait without calling the endpoint', async () => {

@@ -187,10 +187,10 @@ describe('privacyRepository', () => {
       Key: { pk: 'CUSTOMER#cu_1', sk: 'PROFILE' },
       UpdateExpression:
         'SET erasedTimelineItems = :n, erasedConversations = :c, erasedLiveEvents = :l, erasureStep = :step, erasureSteps = :steps REMOVE erasureCursor',
-      ExpressionAttributeValues: expect.objectContaining({ ':steps': 9 }),
+      ExpressionAttributeValues: expect.objectContaining({ ':steps': 10 }),
     });
     ddb.on(GetCommand).resolves({
-      Item: { ...profile, erasedTimelineItems: 4, erasedConversations: 1, erasureStep: 2, erasureSteps: 9 },
+      Item: { ...profile, erasedTimelineItems: 4, erasedConversations: 1, erasureStep: 2, erasureSteps: 10 },
     });
     ddb.on(DeleteCommand).resolves({});
     expect(await paused.erase('cu_1', 'ag_1', '2025-06-10T09:00:01.000Z')).toMatchObject({
@@ -245,9 +245,9 @@ describe('privacyRepository', () => {
         erasingSince: '2025-06-10T08:00:00.000Z',
         erasedTimelineItems: 7,
         erasedConversations: 2,
-        // Seven steps done (exports to timeline) of nine; the provider-event scan stopped in twilio's partition.
+        // Seven steps done (exports to timeline) of ten; the provider-event scan stopped in twilio's partition.
         erasureStep: 7,
-        erasureSteps: 9,
+        erasureSteps: 10,
         erasureCursor: JSON.stringify({ provider: 1, startKey }),
       },
     });
@@ -260,6 +260,7 @@ describe('privacyRepository', () => {
       'PROVIDER_EVENT#ses',
       'PROVIDER_EVENT#webchat',
       'LIVE#OF#cu_1',
+      'WEBHOOK_DELIVERY_OF#cu_1',
     ]);
     expect(queried[0]?.ExclusiveStartKey).toEqual(startKey);
     expect(ddb.commandCalls(DeleteCommand)).toEqual([]);

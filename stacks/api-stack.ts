@@ -11,7 +11,7 @@ import { LambdaSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
 import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
 import type { Config } from '#shared/config/config.js';
-import { alarmOnFunction, alarmOnSignatureRefusals, alarmOnWebhookTrouble } from './alarms.js';
+import { alarmOnFunction, alarmOnSignatureRefusals } from './alarms.js';
 import { consoleBuildCommand } from './bundling/console.js';
 import {
   BEDROCK_ON_DEMAND,
@@ -127,7 +127,6 @@ export class ApiStack extends Stack {
     const resolver = this.resolver(props, publicBaseUrl ?? executeApiUrl(api));
     const agentApi = this.agentApi(props).bindQueue(props.webhookQueue, 'WEBHOOK_QUEUE_URL');
     const { events, webhooks: webhookSender } = addIntegratorEvents(this, props);
-    alarmOnWebhookTrouble(this, webhookSender, props.alarmTopic);
     // Twilio replies ask for status callbacks at the public URL: the custom domain, else the API's own.
     const sender = this.sender(props, publicBaseUrl ?? executeApiUrl(api));
     const agentApiIntegration = new HttpLambdaIntegration('AgentApiIntegration', agentApi);

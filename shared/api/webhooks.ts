@@ -63,16 +63,8 @@ const webhookSchemas = once(() => {
 
 /** The routes' declarations, built with the first sub-app rather than at import. */
 const webhookRoutes = once(() => {
-  const { IdParamsSchema, PageQuerySchema, ReplyHeadersSchema } = apiSchemas();
-  const {
-    WebhookRequestSchema,
-    WebhookViewSchema,
-    CreatedSchema,
-    DeliveryViewSchema,
-    DeliveryParamsSchema,
-    EnabledSchema,
-    DeliveriesQuerySchema,
-  } = webhookSchemas();
+  const { IdParamsSchema, ReplyHeadersSchema } = apiSchemas();
+  const { WebhookRequestSchema, WebhookViewSchema, CreatedSchema } = webhookSchemas();
 
   const create = createRoute({
     method: 'post',
@@ -117,6 +109,13 @@ const webhookRoutes = once(() => {
       ...errors(400, 401, 403, 404, 413),
     },
   });
+  return { create, list, remove, rotate, ...deliveryRoutes() };
+});
+
+/** The delivery log's routes: list, replay, and enabling a disabled subscription to resume its log. */
+const deliveryRoutes = once(() => {
+  const { IdParamsSchema, PageQuerySchema } = apiSchemas();
+  const { DeliveryViewSchema, DeliveryParamsSchema, EnabledSchema, DeliveriesQuerySchema } = webhookSchemas();
   const deliveries = createRoute({
     method: 'get',
     path: '/webhooks/{id}/deliveries',
@@ -151,7 +150,7 @@ const webhookRoutes = once(() => {
       ...errors(400, 401, 403, 404, 413),
     },
   });
-  return { create, list, remove, rotate, deliveries, replay, enable };
+  return { deliveries, replay, enable };
 });
 
 const created = (s: {

@@ -15,6 +15,7 @@ import {
   type Delivery,
   type DeliveryMessage,
   nextAttemptAt,
+  RETRY_WINDOW_MS,
   type Subscription,
   wants,
 } from '#shared/domain/webhooks.js';
@@ -80,18 +81,38 @@ async function failed(
   });
   const { nextAttemptAt: _gone, ...rest } = delivery;
   const fields = { ...describe(outcome) };
-  if (!next) {
-    await deps.store.updateDelivery({ ...rest, ...fields, status: 'failed' });
-    // Alarmed (stacks/alarms.ts): the integrator misses this event until an admin replays it.
-    deps.log('warn', 'webhook delivery failed for good', {
-      deliveryId: delivery.id,
-      subscriptionId: delivery.subscriptionId,
-      attempts: delivery.attempts,
-    });
-    return;
-  }
+  if (!next) return giveUp(deps, { ...rest, ...fields });
   await deps.store.updateDelivery({ ...rest, ...fields, nextAttemptAt: next.toISOString() });
   await later(deps, message, next);
+}
+
+/** Gives a delivery up: `failed`, with the warning the stack alarms on. */
+async function giveUp(deps: DeliverDeps, delivery: Delivery): Promise<void> {
+  await deps.store.updateDelivery({ ...delivery, status: 'failed' });
+  // Alarmed (stacks/alarms.ts): the integrator misses this event until an admin replays it.
+  deps.log('warn', 'webhook delivery failed for good', {
+    deliveryId: delivery.id,
+    subscriptionId: delivery.subscriptionId,
+    attempts: delivery.attempts,
+  });
+}
+
+/**
+ * A delivery the open breaker holds back waits until its release, but no later than the end of its
+ * 24 hours of retries: once they are over with the breaker still open, it is given up.
+ */
+async function heldBack(
+  deps: DeliverDeps,
+  message: DeliveryMessage,
+  hold: { delivery: Delivery; now: Date; release: Date },
+): Promise<void> {
+  const { delivery, now, release } = hold;
+  const deadline = delivery.firstAttemptAt ? Date.parse(delivery.firstAttemptAt) + RETRY_WINDOW_MS : Infinity;
+  if (now.getTime() >= deadline) {
+    const { nextAttemptAt: _n, ...rest } = delivery;
+    return giveUp(deps, { ...rest, lastError: 'the retry window ended while the breaker was open' });
+  }
+  return later(deps, message, new Date(Math.min(release.getTime(), deadline)));
 }
 
 /** Sends the delivery once, signed with every active secret, and records how it went. */
@@ -193,7 +214,7 @@ export async function deliverWebhook(deps: DeliverDeps, message: DeliveryMessage
   }
   const release = breakerReleaseAt(subscription, deps.random());
   if (release && Date.parse(subscription.circuitOpenUntil ?? '') > now.getTime()) {
-    return later(deps, message, release);
+    return heldBack(deps, message, { delivery, now, release });
   }
   await attempt(deps, message, subscription, { ...delivery, event: delivery.event });
 }

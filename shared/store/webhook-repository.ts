@@ -42,6 +42,29 @@ const strip = (item: Record<string, unknown>) =>
 const toSubscription = (item: Record<string, unknown>): Subscription => SubscriptionSchema.parse(strip(item));
 const toDelivery = (item: Record<string, unknown>): Delivery => DeliverySchema.parse(strip(item));
 
+/** The notes of deliveries paused while their subscription is disabled (see pausedDeliveryKey). */
+function pausedDeliveries(
+  db: DynamoDb,
+): Pick<WebhookStore, 'pauseDelivery' | 'pausedDeliveries' | 'forgetPaused'> {
+  return {
+    async pauseDelivery(delivery) {
+      // The note first: a delivery paused without one would never be resumed.
+      await putItem(db, putPausedNoteInput(db.table, delivery));
+      await putItem(db, putDeliveryInput(db.table, { ...delivery, status: 'paused' }, false));
+    },
+    async pausedDeliveries(subscriptionId, limit) {
+      const out = await queryItems(db, queryPausedNotesInput(db.table, subscriptionId, limit));
+      return {
+        ids: (out.Items ?? []).map((item) => String(item.sk)),
+        more: out.LastEvaluatedKey !== undefined,
+      };
+    },
+    async forgetPaused(subscriptionId, deliveryId) {
+      await deleteItem(db, { TableName: db.table, Key: pausedDeliveryKey(subscriptionId, deliveryId) });
+    },
+  };
+}
+
 /**
  * Webhook subscriptions (one item each, listed in the list index and read by key) and their delivery
  * logs (an item per event and subscription, spread over DELIVERY_SHARDS partitions per subscription,
@@ -104,21 +127,7 @@ export function webhookRepository(db: DynamoDb): WebhookStore & { isErased: Eras
     async updateDelivery(delivery) {
       await putItem(db, putDeliveryInput(db.table, delivery, false));
     },
-    async pauseDelivery(delivery) {
-      // The note first: a delivery paused without one would never be resumed.
-      await putItem(db, putPausedNoteInput(db.table, delivery));
-      await putItem(db, putDeliveryInput(db.table, { ...delivery, status: 'paused' }, false));
-    },
-    async pausedDeliveries(subscriptionId, limit) {
-      const out = await queryItems(db, queryPausedNotesInput(db.table, subscriptionId, limit));
-      return {
-        ids: (out.Items ?? []).map((item) => String(item.sk)),
-        more: out.LastEvaluatedKey !== undefined,
-      };
-    },
-    async forgetPaused(subscriptionId, deliveryId) {
-      await deleteItem(db, { TableName: db.table, Key: pausedDeliveryKey(subscriptionId, deliveryId) });
-    },
+    ...pausedDeliveries(db),
     async listDeliveries(subscriptionId, page) {
       const found = await shardedPage(db, DELIVERY_SHARDS, page, (shard, limit, before) =>
         queryDeliveriesInput(db.table, subscriptionId, shard, { limit, before, status: page.status }),

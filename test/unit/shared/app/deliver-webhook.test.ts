@@ -320,4 +320,29 @@ describe('deliverWebhook', () => {
     expect(Date.parse(world.sent.at(-1)?.message.dueAt as string)).toBeGreaterThanOrEqual(START + 120_000);
     expect((await world.store.getDelivery('wh_1', other.id))?.attempts).toBe(0);
   });
+
+  it('holds a delivery behind an open breaker no later than its 24 hours, then gives it up (warned)', async () => {
+    const logged: string[] = [];
+    deps.log = (level, text) => void logged.push(`${level} ${text}`);
+    const first = START - 24 * 3_600_000 + 60_000;
+    await world.store.updateDelivery({
+      ...delivery,
+      attempts: 7,
+      firstAttemptAt: new Date(first).toISOString(),
+    });
+    await world.store.putSubscription(
+      subscription({ consecutiveFailures: 9, circuitOpenUntil: new Date(START + 3_600_000).toISOString() }),
+    );
+    await deliverWebhook(deps, message);
+    expect(world.sent.at(-1)?.message.dueAt).toBe(new Date(first + 24 * 3_600_000).toISOString());
+    now += 60_000;
+    await deliverWebhook(deps, { ...message, dueAt: world.sent.at(-1)?.message.dueAt });
+    expect(posts).toEqual([]);
+    expect(await world.store.getDelivery('wh_1', delivery.id)).toMatchObject({
+      status: 'failed',
+      attempts: 7,
+      lastError: 'the retry window ended while the breaker was open',
+    });
+    expect(logged).toContain('warn webhook delivery failed for good');
+  });
 });

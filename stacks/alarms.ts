@@ -179,3 +179,43 @@ export function alarmOnSignatureRefusals(
     description: `${id} refused over 10 signed requests in 5 minutes: check the provider secret (README, Rotating a secret)`,
   });
 }
+
+/** What each alarm on an integration that stopped tells the operator. */
+const webhookTrouble = {
+  WebhookDeliveriesFailed: {
+    message: 'webhook delivery failed for good',
+    description:
+      'A webhook delivery was given up on after 24 hours of retries: list them (GET /api/webhooks/{id}/deliveries?status=failed), fix the endpoint, replay them (README, Events for integrators)',
+  },
+  WebhookSubscriptionsDisabled: {
+    message: 'webhook subscription disabled',
+    description:
+      'An integrator endpoint answered 410 Gone: its subscription is disabled and its deliveries are paused; POST /api/webhooks/{id}/enable resumes them (README, Events for integrators)',
+  },
+} as const;
+
+/**
+ * Counts the webhooks function's deliveries given up on and subscriptions disabled (their `warn` log
+ * lines) and alarms on any in 5 minutes: an integrator that stops receiving events sees no error.
+ */
+export function alarmOnWebhookTrouble(
+  scope: Construct,
+  fn: { readonly logGroup: ILogGroup },
+  topic: ITopic,
+): void {
+  for (const [id, trouble] of Object.entries(webhookTrouble)) {
+    const filter = new MetricFilter(scope, `${id}Filter`, {
+      logGroup: fn.logGroup,
+      filterPattern: FilterPattern.literal(`{ $.message = "${trouble.message}" }`),
+      metricNamespace: 'Threadline',
+      metricName: id,
+      metricValue: '1',
+    });
+    alarm(scope, `${id}Alarm`, {
+      metric: filter.metric({ period: Duration.minutes(5), statistic: 'Sum' }),
+      threshold: 0,
+      topic,
+      description: trouble.description,
+    });
+  }
+}

@@ -2,8 +2,10 @@ import { Duration } from 'aws-cdk-lib';
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
 import { StartingPosition } from 'aws-cdk-lib/aws-lambda';
 import { DynamoEventSource, SqsDlq } from 'aws-cdk-lib/aws-lambda-event-sources';
+import type { ITopic } from 'aws-cdk-lib/aws-sns';
 import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
+import { alarmOnWebhookTrouble } from './alarms.js';
 import { ThreadlineFunction } from './constructs/threadline-function.js';
 import { suppressStreamReaderFindings } from './nag-suppressions.js';
 import { webhookConsumer } from './stateful-stack.js';
@@ -13,6 +15,7 @@ export interface IntegratorEventsProps {
   readonly table: ITable;
   readonly webhookQueue: IQueue;
   readonly changeFeedFailuresQueue: IQueue;
+  readonly alarmTopic: ITopic;
 }
 
 /**
@@ -54,5 +57,6 @@ export function addIntegratorEvents(
     // A retry is the same message sent again with a delay.
     .bindQueue(props.webhookQueue, 'WEBHOOK_QUEUE_URL');
   webhooks.consume(props.webhookQueue, webhookConsumer);
+  alarmOnWebhookTrouble(scope, webhooks, props.alarmTopic);
   return { events, webhooks };
 }

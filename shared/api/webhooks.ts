@@ -1,13 +1,19 @@
 import { createRoute, type OpenAPIHono, z } from '@hono/zod-openapi';
 import { createWebhook } from '#shared/app/create-webhook.js';
 import { deleteWebhook } from '#shared/app/delete-webhook.js';
+import { enableWebhook } from '#shared/app/enable-webhook.js';
 import { listWebhookDeliveries } from '#shared/app/list-webhook-deliveries.js';
 import { listWebhooks } from '#shared/app/list-webhooks.js';
 import { replayWebhookDelivery } from '#shared/app/replay-webhook-delivery.js';
 import { rotateWebhookSecret } from '#shared/app/rotate-webhook-secret.js';
 import { EventTypeSchema } from '#shared/domain/events/integration-events.js';
 import { once } from '#shared/domain/on-first-use.js';
-import { DeliverySchema, SubscriptionSchema, WebhookSecretSchema } from '#shared/domain/webhooks.js';
+import {
+  DeliverySchema,
+  DeliveryStatusSchema,
+  SubscriptionSchema,
+  WebhookSecretSchema,
+} from '#shared/domain/webhooks.js';
 import { requireAdmin } from './admin-only.js';
 import type { AgentAppDeps, WebhookApiDeps } from './deps.js';
 import { emptyBody, jsonBody, readJsonBody, readOptionalJsonBody } from './json-body.js';
@@ -34,23 +40,45 @@ const webhookSchemas = once(() => {
     id: IdSchema,
     deliveryId: z.string().regex(/^msg_[A-Za-z0-9]{33}$/),
   });
-  return { WebhookRequestSchema, WebhookViewSchema, CreatedSchema, DeliveryViewSchema, DeliveryParamsSchema };
+  const EnabledSchema = WebhookViewSchema.extend({
+    resumed: z.number().int().meta({ description: 'paused deliveries this call resumed' }),
+    more: z.boolean().meta({ description: 'more paused deliveries wait: call again to resume them' }),
+  });
+  const DeliveriesQuerySchema = z.object({
+    status: DeliveryStatusSchema.optional().meta({
+      description:
+        'only deliveries in this status (`failed`: given up on); a page may then hold fewer than `limit`, follow `cursor`',
+    }),
+  });
+  return {
+    WebhookRequestSchema,
+    WebhookViewSchema,
+    CreatedSchema,
+    DeliveryViewSchema,
+    DeliveryParamsSchema,
+    EnabledSchema,
+    DeliveriesQuerySchema,
+  };
 });
 
 /** The routes' declarations, built with the first sub-app rather than at import. */
 const webhookRoutes = once(() => {
-  const { IdParamsSchema, PageQuerySchema } = apiSchemas();
-  const { WebhookRequestSchema, WebhookViewSchema, CreatedSchema, DeliveryViewSchema, DeliveryParamsSchema } =
-    webhookSchemas();
+  const { IdParamsSchema, ReplyHeadersSchema } = apiSchemas();
+  const { WebhookRequestSchema, WebhookViewSchema, CreatedSchema } = webhookSchemas();
 
   const create = createRoute({
     method: 'post',
     path: '/webhooks',
     operationId: 'createWebhook',
-    summary: 'Subscribe an endpoint to events; answers the signing secret once. Admins only; audited',
+    summary:
+      'Subscribe an endpoint to events; answers the signing secret once (and to a retry with the same Idempotency-Key). 409 for a second active subscription of the same URL and events. Admins only; audited',
     middleware: [requireAdmin, readJsonBody] as const,
-    request: { body: jsonBody(WebhookRequestSchema) },
-    responses: { 201: json('the subscription and its secret', CreatedSchema), ...errors(400, 401, 403, 413) },
+    request: { headers: ReplyHeadersSchema, body: jsonBody(WebhookRequestSchema) },
+    responses: {
+      201: json('the subscription and its secret', CreatedSchema),
+      200: json('the subscription this Idempotency-Key made, and its secret', CreatedSchema),
+      ...errors(400, 401, 403, 409, 413),
+    },
   });
   const list = createRoute({
     method: 'get',
@@ -81,13 +109,20 @@ const webhookRoutes = once(() => {
       ...errors(400, 401, 403, 404, 413),
     },
   });
+  return { create, list, remove, rotate, ...deliveryRoutes() };
+});
+
+/** The delivery log's routes: list, replay, and enabling a disabled subscription to resume its log. */
+const deliveryRoutes = once(() => {
+  const { IdParamsSchema, PageQuerySchema } = apiSchemas();
+  const { DeliveryViewSchema, DeliveryParamsSchema, EnabledSchema, DeliveriesQuerySchema } = webhookSchemas();
   const deliveries = createRoute({
     method: 'get',
     path: '/webhooks/{id}/deliveries',
     operationId: 'listWebhookDeliveries',
     summary: 'The delivery log, newest first: status, attempts, last error. Admins only',
     middleware: [requireAdmin] as const,
-    request: { params: IdParamsSchema, query: PageQuerySchema },
+    request: { params: IdParamsSchema, query: PageQuerySchema.extend(DeliveriesQuerySchema.shape) },
     responses: { 200: json('a page of deliveries', page(DeliveryViewSchema)), ...errors(400, 401, 403, 404) },
   });
   const replay = createRoute({
@@ -102,7 +137,20 @@ const webhookRoutes = once(() => {
       ...errors(400, 401, 403, 404, 409, 410, 413),
     },
   });
-  return { create, list, remove, rotate, deliveries, replay };
+  const enable = createRoute({
+    method: 'post',
+    path: '/webhooks/{id}/enable',
+    operationId: 'enableWebhook',
+    summary:
+      'Take a disabled subscription (its endpoint answered 410) back into use and resume its paused deliveries, up to 500 a call. Admins only; audited',
+    middleware: [requireAdmin, readOptionalJsonBody] as const,
+    request: { params: IdParamsSchema, body: emptyBody() },
+    responses: {
+      200: json('the subscription, and how many paused deliveries resumed', EnabledSchema),
+      ...errors(400, 401, 403, 404, 413),
+    },
+  });
+  return { deliveries, replay, enable };
 });
 
 const created = (s: {
@@ -122,7 +170,7 @@ export function webhooksApp(
   deps: Pick<AgentAppDeps, 'audit' | 'clock'>,
   hooks: WebhookApiDeps,
 ): OpenAPIHono<AgentEnv> {
-  const { create, list, remove, rotate, deliveries, replay } = webhookRoutes();
+  const { create, list, remove, rotate, deliveries, replay, enable } = webhookRoutes();
   const admin = {
     ...deps,
     webhooks: hooks.store,
@@ -140,13 +188,20 @@ export function webhooksApp(
       [remove, 'webhook_delete'],
       [rotate, 'webhook_rotate_secret'],
       [replay, 'webhook_replay'],
+      [enable, 'webhook_enable'],
     ],
     'none',
   );
   return app
     .openapi(
       create,
-      async (c) => c.json(created(await createWebhook(admin, c.req.valid('json'), c.get('agentId'))), 201),
+      async (c) => {
+        const key = c.req.valid('header')['Idempotency-Key'];
+        const made = await createWebhook(admin, c.req.valid('json'), c.get('agentId'), key);
+        return made.created
+          ? c.json(created(made.subscription), 201)
+          : c.json(created(made.subscription), 200);
+      },
       auditedRejection(deps, 'webhook_create', 'none'),
     )
     .openapi(list, async (c) => c.json({ items: await listWebhooks(admin), cursor: null }, 200))
@@ -165,8 +220,9 @@ export function webhooksApp(
       auditedRejection(deps, 'webhook_rotate_secret', 'none'),
     )
     .openapi(deliveries, async (c) => {
-      const { limit, cursor } = c.req.valid('query');
-      return c.json(await listWebhookDeliveries(admin, c.req.valid('param').id, { limit, cursor }), 200);
+      const { limit, cursor, status } = c.req.valid('query');
+      const id = c.req.valid('param').id;
+      return c.json(await listWebhookDeliveries(admin, id, { limit, cursor, status }), 200);
     })
     .openapi(
       replay,
@@ -178,5 +234,10 @@ export function webhooksApp(
         );
       },
       auditedRejection(deps, 'webhook_replay', 'none'),
+    )
+    .openapi(
+      enable,
+      async (c) => c.json(await enableWebhook(admin, c.req.valid('param').id, c.get('agentId')), 200),
+      auditedRejection(deps, 'webhook_enable', 'none'),
     );
 }

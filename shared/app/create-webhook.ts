@@ -1,9 +1,10 @@
+import { createHash } from 'node:crypto';
 import type { EventType } from '#shared/domain/events/integration-events.js';
 import type { Clock } from '#shared/domain/ports.js';
 import type { WebhookStore } from '#shared/domain/webhook-ports.js';
 import { refusedUrl, type UrlPolicy } from '#shared/domain/webhook-url.js';
 import type { Subscription } from '#shared/domain/webhooks.js';
-import { ValidationError } from '#shared/errors.js';
+import { ConflictError, ValidationError } from '#shared/errors.js';
 import { type AuditDeps, audited } from './audited.js';
 
 /** What creating and rotating need: the store, fresh ids and secrets, the URL policy. */
@@ -24,19 +25,60 @@ export interface WebhookRequest {
 }
 
 /**
+ * The id a create with an `Idempotency-Key` makes: the same for the same admin and key, so a retried
+ * create finds the subscription its lost answer was about.
+ */
+export function idempotentWebhookId(agentId: string, key: string): string {
+  const hash = createHash('sha256').update(`${agentId}\u0000${key}`).digest('base64url');
+  return `wh_k${hash.slice(0, 32).replace(/[-_]/g, 'x')}`;
+}
+
+/** Whether two subscriptions post the same events to the same URL. */
+function sameAs(subscription: Subscription, request: WebhookRequest): boolean {
+  const events = new Set(request.events);
+  return (
+    subscription.url === request.url &&
+    subscription.events.length === events.size &&
+    subscription.events.every((e) => events.has(e))
+  );
+}
+
+/**
  * Subscribes an endpoint as an admin (audited) and answers it with its signing secret, the only time
- * the secret is shown. A URL that could reach into the network is refused.
+ * the secret is shown, except to a retry: with an `Idempotency-Key`, a create retried by the same admin
+ * answers the subscription it made (`created: false`; the key for another request is a 409). A URL
+ * that could reach into the network is refused, and so (409 naming it) is a second active subscription
+ * of the same URL and events, which would receive every event twice.
  */
 export async function createWebhook(
   deps: WebhookAdminDeps,
   request: WebhookRequest,
   agentId: string,
-): Promise<Subscription> {
+  idempotencyKey?: string,
+): Promise<{ subscription: Subscription; created: boolean }> {
   return audited(deps, { agentId, action: 'webhook_create', customerIds: [] }, async () => {
     const refused = refusedUrl(request.url, deps.urls);
     if (refused) throw new ValidationError(`url refused: ${refused}`);
+    const id = idempotencyKey ? idempotentWebhookId(agentId, idempotencyKey) : deps.newId();
+    const made = idempotencyKey ? await deps.webhooks.getSubscription(id) : undefined;
+    if (made) {
+      if (!sameAs(made, request)) {
+        throw new ConflictError(
+          'this Idempotency-Key was used for another subscription',
+          'idempotency_key_reused',
+        );
+      }
+      return { subscription: made, created: false };
+    }
+    const twin = (await deps.webhooks.listSubscriptions()).find((s) => !s.disabledAt && sameAs(s, request));
+    if (twin) {
+      throw new ConflictError(
+        `webhook ${twin.id} already posts these events to this URL: rotate its secret or delete it instead`,
+        'webhook_exists',
+      );
+    }
     const subscription: Subscription = {
-      id: deps.newId(),
+      id,
       url: request.url,
       events: [...new Set(request.events)],
       ...(request.description ? { description: request.description } : {}),
@@ -46,6 +88,6 @@ export async function createWebhook(
       consecutiveFailures: 0,
     };
     await deps.webhooks.putSubscription(subscription);
-    return subscription;
+    return { subscription, created: true };
   });
 }

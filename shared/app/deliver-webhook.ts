@@ -15,6 +15,7 @@ import {
   type Delivery,
   type DeliveryMessage,
   nextAttemptAt,
+  RETRY_WINDOW_MS,
   type Subscription,
   wants,
 } from '#shared/domain/webhooks.js';
@@ -46,35 +47,72 @@ function describe(outcome: PostOutcome): { lastStatus?: number; lastError: strin
   return { lastError: outcome.reason };
 }
 
-/** A failed attempt: counted against the endpoint's breaker, then retried on the schedule or given up. */
+/**
+ * Until when the endpoint's deliveries wait after a failure: the breaker's window once it trips, and
+ * an answer's `Retry-After` (a 429 or 503 asks it of the endpoint, not of one delivery), the later.
+ */
+function holdUntil(failures: number, now: Date, retryAfterMs: number | undefined): Date | undefined {
+  const breaker = breakerOpenUntil(failures, now);
+  const asked = retryAfterMs && retryAfterMs > 0 ? new Date(now.getTime() + retryAfterMs) : undefined;
+  if (!breaker || !asked) return breaker ?? asked;
+  return breaker > asked ? breaker : asked;
+}
+
+/**
+ * A failed attempt: counted against the endpoint's breaker, then retried on the schedule or given up.
+ * `now` is when the attempt failed (after a timeout, 10 s after it started): the schedule counts from it.
+ */
 async function failed(
   deps: DeliverDeps,
   message: DeliveryMessage,
   attempt: { delivery: Delivery; now: Date; outcome: PostOutcome },
 ): Promise<void> {
   const { delivery, now, outcome } = attempt;
+  const retryAfterMs = outcome.kind === 'answered' ? outcome.retryAfterMs : undefined;
   const failures = await deps.store.countFailure(delivery.subscriptionId);
-  const openUntil = breakerOpenUntil(failures, now);
+  const openUntil = holdUntil(failures, now, retryAfterMs);
   if (openUntil) await deps.store.openBreaker(delivery.subscriptionId, openUntil.toISOString());
   const next = nextAttemptAt({
     firstAttemptAt: new Date(delivery.firstAttemptAt ?? now.toISOString()),
     now,
     attempts: delivery.attempts,
     random: deps.random(),
-    retryAfterMs: outcome.kind === 'answered' ? outcome.retryAfterMs : undefined,
+    retryAfterMs,
   });
   const { nextAttemptAt: _gone, ...rest } = delivery;
   const fields = { ...describe(outcome) };
-  if (!next) {
-    await deps.store.updateDelivery({ ...rest, ...fields, status: 'failed' });
-    deps.log('warn', 'webhook delivery failed for good', {
-      deliveryId: delivery.id,
-      attempts: delivery.attempts,
-    });
-    return;
-  }
+  if (!next) return giveUp(deps, { ...rest, ...fields });
   await deps.store.updateDelivery({ ...rest, ...fields, nextAttemptAt: next.toISOString() });
   await later(deps, message, next);
+}
+
+/** Gives a delivery up: `failed`, with the warning the stack alarms on. */
+async function giveUp(deps: DeliverDeps, delivery: Delivery): Promise<void> {
+  await deps.store.updateDelivery({ ...delivery, status: 'failed' });
+  // Alarmed (stacks/alarms.ts): the integrator misses this event until an admin replays it.
+  deps.log('warn', 'webhook delivery failed for good', {
+    deliveryId: delivery.id,
+    subscriptionId: delivery.subscriptionId,
+    attempts: delivery.attempts,
+  });
+}
+
+/**
+ * A delivery the open breaker holds back waits until its release, but no later than the end of its
+ * 24 hours of retries: once they are over with the breaker still open, it is given up.
+ */
+async function heldBack(
+  deps: DeliverDeps,
+  message: DeliveryMessage,
+  hold: { delivery: Delivery; now: Date; release: Date },
+): Promise<void> {
+  const { delivery, now, release } = hold;
+  const deadline = delivery.firstAttemptAt ? Date.parse(delivery.firstAttemptAt) + RETRY_WINDOW_MS : Infinity;
+  if (now.getTime() >= deadline) {
+    const { nextAttemptAt: _n, ...rest } = delivery;
+    return giveUp(deps, { ...rest, lastError: 'the retry window ended while the breaker was open' });
+  }
+  return later(deps, message, new Date(Math.min(release.getTime(), deadline)));
 }
 
 /** Sends the delivery once, signed with every active secret, and records how it went. */
@@ -123,22 +161,27 @@ async function attempt(
     return;
   }
   if (outcome.kind === 'answered' && outcome.status === 410) {
-    await deps.store.disableSubscription(
-      subscription.id,
-      now.toISOString(),
-      'the endpoint answered 410 Gone',
-    );
-    await deps.store.updateDelivery({ ...tried, ...describe(outcome), status: 'failed' });
+    const reason = 'the endpoint answered 410 Gone';
+    await deps.store.disableSubscription(subscription.id, now.toISOString(), reason);
+    // Alarmed (stacks/alarms.ts): an endpoint gone is an integration that stopped.
+    deps.log('warn', 'webhook subscription disabled', {
+      subscriptionId: subscription.id,
+      reason,
+      deliveryId: delivery.id,
+    });
+    const { nextAttemptAt: _n, ...rest } = tried;
+    await deps.store.pauseDelivery({ ...rest, ...describe(outcome), status: 'paused' });
     return;
   }
-  await failed(deps, message, { delivery: tried, now, outcome });
+  await failed(deps, message, { delivery: tried, now: deps.clock.now(), outcome });
 }
 
 /**
  * One queue message: sends its delivery when it is due, unless it is done already (a message
- * delivered twice), its subscription is gone, disabled or no longer takes its event, its customer was
- * erased (the payload is dropped from the log), or the endpoint's breaker is open (it waits, without
- * counting an attempt, until a random point of one more breaker window after the breaker closes).
+ * delivered twice), its customer was erased (cancelled, the payload dropped from the log), its
+ * subscription is disabled (paused, until an admin enables it), gone or no longer takes its event
+ * (cancelled), or the endpoint's breaker is open (it waits, without counting an attempt, until a
+ * random point of one more breaker window after the breaker closes).
  */
 export async function deliverWebhook(deps: DeliverDeps, message: DeliveryMessage): Promise<void> {
   const now = deps.clock.now();
@@ -154,20 +197,24 @@ export async function deliverWebhook(deps: DeliverDeps, message: DeliveryMessage
   const subscription =
     (await deps.store.getSubscription(delivery.subscriptionId, 'eventual')) ??
     (await deps.store.getSubscription(delivery.subscriptionId));
-  if (!subscription || !wants(subscription, delivery.event)) {
-    const lastError =
-      subscription?.disabledAt || !subscription ? 'subscription disabled' : 'event unsubscribed';
-    await deps.store.updateDelivery({ ...delivery, status: 'cancelled', lastError });
-    return;
-  }
   if (!outlivesErasure(delivery.event) && (await deps.isErased(delivery.customerId))) {
     const { event: _personal, ...rest } = delivery;
     await deps.store.updateDelivery({ ...rest, status: 'cancelled', lastError: 'customer erased' });
     return;
   }
+  if (subscription?.disabledAt) {
+    const { nextAttemptAt: _n, ...rest } = delivery;
+    await deps.store.pauseDelivery({ ...rest, status: 'paused', lastError: 'subscription disabled' });
+    return;
+  }
+  if (!subscription || !wants(subscription, delivery.event)) {
+    const lastError = subscription ? 'event unsubscribed' : 'subscription deleted';
+    await deps.store.updateDelivery({ ...delivery, status: 'cancelled', lastError });
+    return;
+  }
   const release = breakerReleaseAt(subscription, deps.random());
   if (release && Date.parse(subscription.circuitOpenUntil ?? '') > now.getTime()) {
-    return later(deps, message, release);
+    return heldBack(deps, message, { delivery, now, release });
   }
   await attempt(deps, message, subscription, { ...delivery, event: delivery.event });
 }

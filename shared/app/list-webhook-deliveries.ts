@@ -1,13 +1,16 @@
 import type { Page } from '#shared/domain/paging.js';
 import type { WebhookStore } from '#shared/domain/webhook-ports.js';
-import type { Delivery } from '#shared/domain/webhooks.js';
+import type { Delivery, DeliveryStatus } from '#shared/domain/webhooks.js';
 import { NotFoundError } from '#shared/errors.js';
 
-/** A subscription's delivery log, newest first: status, attempts, last error; without the payloads. */
+/**
+ * A subscription's delivery log, newest first: status, attempts, last error; without the payloads.
+ * With `status`, only deliveries in it (`failed`: those given up on), read as a filter over the log.
+ */
 export async function listWebhookDeliveries(
   deps: { webhooks: Pick<WebhookStore, 'getSubscription' | 'listDeliveries'> },
   id: string,
-  page: { limit: number; cursor?: string | undefined },
+  page: { limit: number; cursor?: string | undefined; status?: DeliveryStatus | undefined },
 ): Promise<Page<Omit<Delivery, 'event'>>> {
   if (!(await deps.webhooks.getSubscription(id))) throw new NotFoundError(`no webhook ${id}`);
   const found = await deps.webhooks.listDeliveries(id, page);

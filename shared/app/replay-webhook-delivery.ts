@@ -7,9 +7,11 @@ import { type AuditDeps, audited } from './audited.js';
 
 /**
  * Sends a delivery again as an admin (audited), with the same `webhook-id`, so a receiver that has it
- * can dedupe; it gets a new 24-hour retry window. Refused while it is pending, and (410, the delivery
- * left as it was) once its customer is erased or being erased, whether or not its payload is still
- * in the log: nothing about an erased customer goes out again.
+ * can dedupe; it gets a new 24-hour retry window and keeps its history (when it was delivered, the
+ * attempts before, in `priorAttempts`). Refused while it is pending, with 409 while its subscription
+ * is disabled (enable it: its paused deliveries resume), and (410, the delivery left as it was) once
+ * its customer is erased or being erased, whether or not its payload is still in the log: nothing
+ * about an erased customer goes out again.
  */
 export async function replayWebhookDelivery(
   deps: AuditDeps & {
@@ -23,9 +25,8 @@ export async function replayWebhookDelivery(
   agentId: string,
 ): Promise<Omit<Delivery, 'event'>> {
   const delivery = await deps.webhooks.getDelivery(ids.subscriptionId, ids.deliveryId);
-  if (!delivery || !(await deps.webhooks.getSubscription(ids.subscriptionId))) {
-    throw new NotFoundError(`no delivery ${ids.deliveryId}`);
-  }
+  const subscription = delivery && (await deps.webhooks.getSubscription(ids.subscriptionId));
+  if (!delivery || !subscription) throw new NotFoundError(`no delivery ${ids.deliveryId}`);
   return audited(
     deps,
     { agentId, action: 'webhook_replay', customerIds: [delivery.customerId] },
@@ -35,8 +36,21 @@ export async function replayWebhookDelivery(
         throw new GoneError(`customer ${delivery.customerId} was erased`);
       }
       if (delivery.status === 'pending') throw new ConflictError('the delivery is still being sent');
-      const { firstAttemptAt: _f, nextAttemptAt: _n, deliveredAt: _d, event, ...rest } = delivery;
-      const replayed: Delivery = { ...rest, event, status: 'pending', attempts: 0 };
+      if (subscription.disabledAt) {
+        throw new ConflictError(
+          `webhook ${subscription.id} is disabled (${subscription.disabledReason ?? 'disabled'}): enable it first (POST /api/webhooks/${subscription.id}/enable)`,
+          'webhook_disabled',
+        );
+      }
+      const { firstAttemptAt: _f, nextAttemptAt: _n, event, ...rest } = delivery;
+      const replayed: Delivery = {
+        ...rest,
+        event,
+        status: 'pending',
+        attempts: 0,
+        priorAttempts: (delivery.priorAttempts ?? 0) + delivery.attempts,
+        replayedAt: deps.clock.now().toISOString(),
+      };
       await deps.webhooks.updateDelivery(replayed);
       await deps.queue.send({ deliveryId: delivery.id, subscriptionId: delivery.subscriptionId }, 0);
       const { event: _payload, ...view } = replayed;

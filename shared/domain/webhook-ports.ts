@@ -1,5 +1,5 @@
 import type { Page } from './paging.js';
-import type { Delivery, DeliveryMessage, SigningSecret, Subscription } from './webhooks.js';
+import type { Delivery, DeliveryMessage, DeliveryStatus, SigningSecret, Subscription } from './webhooks.js';
 
 /** The endpoint's answer to one attempt, or why there was none. */
 export type PostOutcome =
@@ -25,15 +25,23 @@ export interface WebhookStore {
   /** The endpoint answered: its failures in a row start again from zero. */
   resetBreaker(id: string): Promise<void>;
   disableSubscription(id: string, at: string, reason: string): Promise<void>;
+  /** Takes a subscription back into use: not disabled, its breaker closed. */
+  enableSubscription(id: string): Promise<void>;
   setSecrets(id: string, secrets: SigningSecret[]): Promise<void>;
   /** Creates a delivery once; false when it was there (a change delivered again). */
   createDelivery(delivery: Delivery): Promise<boolean>;
   getDelivery(subscriptionId: string, deliveryId: string): Promise<Delivery | undefined>;
   updateDelivery(delivery: Delivery): Promise<void>;
-  /** A subscription's deliveries, newest first. */
+  /** Writes a delivery as paused, noted under its subscription so that enabling it finds it. */
+  pauseDelivery(delivery: Delivery): Promise<void>;
+  /** Up to `limit` ids of a subscription's paused deliveries; `more` when there are others. */
+  pausedDeliveries(subscriptionId: string, limit: number): Promise<{ ids: string[]; more: boolean }>;
+  /** Drops the note of a paused delivery (resumed, or settled meanwhile). */
+  forgetPaused(subscriptionId: string, deliveryId: string): Promise<void>;
+  /** A subscription's deliveries, newest first; with `status`, those in it (a page may be short). */
   listDeliveries(
     subscriptionId: string,
-    page: { limit: number; cursor?: string | undefined },
+    page: { limit: number; cursor?: string | undefined; status?: DeliveryStatus | undefined },
   ): Promise<Page<Delivery>>;
 }
 

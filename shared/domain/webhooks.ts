@@ -26,7 +26,10 @@ export const SubscriptionSchema = z.object({
   createdBy: z.string(),
   /** Newest first; the others only while their rotation's grace period lasts (at most MAX_SIGNING_SECRETS). */
   secrets: z.array(SigningSecretSchema).min(1),
-  /** Set when the endpoint answered 410 Gone (or an admin's delete): nothing more is sent. */
+  /**
+   * Set when the endpoint answered 410 Gone: nothing more is sent, its pending deliveries are paused
+   * until an admin enables it again (`POST /api/webhooks/{id}/enable`).
+   */
   disabledAt: z.iso.datetime().optional(),
   disabledReason: z.string().optional(),
   /** Failures in a row; reset by a success. */
@@ -39,8 +42,12 @@ export type Subscription = z.infer<typeof SubscriptionSchema>;
 /** What agents see of a subscription: never its secrets. */
 export type SubscriptionView = Omit<Subscription, 'secrets'>;
 
-/** Where a delivery stands. `cancelled`: its subscription went, or its customer was erased. */
-export const DeliveryStatusSchema = z.enum(['pending', 'delivered', 'failed', 'cancelled']);
+/**
+ * Where a delivery stands. `paused`: its subscription is disabled, it waits (payload kept) until the
+ * subscription is enabled again. `cancelled`: its subscription went, or its customer was erased.
+ */
+export const DeliveryStatusSchema = z.enum(['pending', 'delivered', 'failed', 'cancelled', 'paused']);
+export type DeliveryStatus = z.infer<typeof DeliveryStatusSchema>;
 
 /** One event for one subscription, and how sending it went: the delivery log. */
 export const DeliverySchema = z.object({
@@ -61,7 +68,12 @@ export const DeliverySchema = z.object({
   /** The endpoint's last HTTP status, when it answered. */
   lastStatus: z.number().int().optional(),
   lastError: z.string().optional(),
+  /** When it was last delivered: kept by a replay until the replay is delivered in turn. */
   deliveredAt: z.iso.datetime().optional(),
+  /** When an admin last replayed it. */
+  replayedAt: z.iso.datetime().optional(),
+  /** Attempts made before the last replay (`attempts` counts those since). */
+  priorAttempts: z.number().int().nonnegative().optional(),
   /** The payload; dropped once the delivery is cancelled for an erased customer. */
   event: IntegrationEventSchema.optional(),
 });
@@ -154,6 +166,14 @@ export function breakerReleaseAt(
   if (!subscription.circuitOpenUntil) return undefined;
   const window = breakerWindowMs(subscription.consecutiveFailures);
   return new Date(Date.parse(subscription.circuitOpenUntil) + Math.floor(window * random));
+}
+
+/**
+ * Whether an event's payload holds what the customer wrote (a message's text, a survey's comment):
+ * its delivery is noted under the customer, so an erasure strips it from the log at once.
+ */
+export function carriesWords(event: Pick<IntegrationEvent, 'data'>): boolean {
+  return typeof event.data.text === 'string' || typeof event.data.comment === 'string';
 }
 
 /** The secrets that sign now: the newest, and the older ones until their grace period ends. */

@@ -28,6 +28,7 @@ import { querySessionLinksInput } from './params/webchat.js';
 import { conversationIdsOf, type RawProfile, readRawProfile } from './raw-profile.js';
 import { forgetNotedThreadLinks, threadLinksOf } from './thread-link-notes.js';
 import { forgetConnectionsUnder } from './webchat-connections.js';
+import { forgetDeliveryPayloads } from './webhook-erasure.js';
 
 /** What an erasure reads besides the table. */
 export type ErasureDeps = {
@@ -272,6 +273,14 @@ const STEPS: readonly Step[] = [
   (db, _deps, profile) => forgetProviderEvents(db, [...profile.identities]),
   // Last: what the change feed publishes of the customer while the steps above run is in the log by now.
   (db, _deps, profile, report) => forgetLiveEvents(db, profile.id, report),
+  (db, _deps, profile) =>
+    forgetDeliveryPayloads(db, profile.id, {
+      spend: () => {
+        if (db.budget.left <= 0) throw new ErasurePaused();
+        db.budget.left -= 1;
+      },
+      remove: (key) => remove(db, key),
+    }),
 ];
 
 /**

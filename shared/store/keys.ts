@@ -58,6 +58,8 @@ export const mentionsPartition = (token: string): string => `MENTION#${token}`;
  * | webhook subscription   | GetItem  pk=WEBHOOK#<id>, sk=WEBHOOK                             |
  * | every subscription     | Query    gsi1k gsi1pk=WEBHOOKS, gsi1sk=<createdAt>#<id>, GetItem each |
  * | webhook delivery log   | Query ×8 pk=WEBHOOK_DELIVERY#<sub>#<0..7>, sk=<at>#<id>, merged   |
+ * | paused deliveries      | Query    pk=WEBHOOK_PAUSED#<sub>, sk=<delivery id> (enable resumes them) |
+ * | deliveries of customer | Query    pk=WEBHOOK_DELIVERY_OF#<customer id>, sk=<sub>#<delivery id> (ttl; erasure) |
  * | live events after seq  | Query ×160 per hour pk=LIVE#<hour>#<0..159>, sk > <seq>, merged   |
  * | live packs of customer | Query    pk=LIVE#OF#<customer id>, sk=<pack pk>|<pack sk> (ttl; erasure) |
  * | open live sockets      | Query ×8 pk=LIVE_CONN#<0..7>; Put/Update/Delete sk=<connectionId>  |
@@ -273,6 +275,26 @@ export const webhookKey = (id: string) => ({ pk: `WEBHOOK#${id}`, sk: 'WEBHOOK' 
 /** Partition of one shard of a subscription's delivery log. */
 export const deliveryPartition = (subscriptionId: string, shard: number): string =>
   `WEBHOOK_DELIVERY#${subscriptionId}#${shard}`;
+
+/**
+ * The note of a delivery paused while its subscription is disabled, read back when it is enabled.
+ * One partition per subscription: only the backlog of the moment it was disabled is paused (a disabled
+ * subscription makes no new deliveries), not every message.
+ */
+export const pausedDeliveryKey = (subscriptionId: string, deliveryId: string) => ({
+  pk: `WEBHOOK_PAUSED#${subscriptionId}`,
+  sk: deliveryId,
+});
+
+/**
+ * The note, under the customer, of a delivery whose payload holds what they wrote (a message's text, a
+ * survey's comment): an erasure reads these to strip the payloads at once, whatever the delivery's
+ * status or subscription, instead of reading every subscription's log.
+ */
+export const customerDeliveryKey = (customerId: string, subscriptionId: string, deliveryId: string) => ({
+  pk: `WEBHOOK_DELIVERY_OF#${customerId}`,
+  sk: `${subscriptionId}#${deliveryId}`,
+});
 
 /** A delivery in its subscription's log: the shard from its id's last character, sorted by time. */
 export function deliveryKey(

@@ -14,7 +14,9 @@ function before(cursor: string | undefined): string | undefined {
 /**
  * One page, newest first, of a log spread over `shards` partitions sorted by `<at>#<id>`: every shard
  * is asked for its newest `limit` items older than the cursor, the answers merged and `limit` kept.
- * The cursor is the sort key of the last item answered.
+ * With a filter (a shard's page may match fewer than it read), only items down to the newest point a
+ * shard stopped reading at are answered, all shards having been read that far; the page may then be
+ * short, or empty with a cursor. The cursor is the sort key to continue before.
  */
 export async function shardedPage(
   db: DynamoDb,
@@ -28,8 +30,13 @@ export async function shardedPage(
   const found = pages
     .flatMap((answer) => answer.Items ?? [])
     .sort((a, b) => (String(a.sk) < String(b.sk) ? 1 : String(a.sk) > String(b.sk) ? -1 : 0));
-  const items = found.slice(0, page.limit);
-  const more = found.length > page.limit || pages.some((answer) => answer.LastEvaluatedKey !== undefined);
+  const stops = pages.flatMap((answer) =>
+    answer.LastEvaluatedKey ? [String(answer.LastEvaluatedKey.sk)] : [],
+  );
+  const frontier = stops.length > 0 ? stops.reduce((a, b) => (a > b ? a : b)) : undefined;
+  const seen = frontier === undefined ? found : found.filter((item) => String(item.sk) >= frontier);
+  const items = seen.slice(0, page.limit);
   const last = items.at(-1);
-  return { items, cursor: more && last ? encodeCursor({ before: String(last.sk) }) : null };
+  if (seen.length > page.limit && last) return { items, cursor: encodeCursor({ before: String(last.sk) }) };
+  return { items, cursor: frontier === undefined ? null : encodeCursor({ before: frontier }) };
 }

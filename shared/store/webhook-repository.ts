@@ -1,5 +1,6 @@
 import type { ErasureCheck, WebhookStore } from '../domain/webhook-ports.js';
 import {
+  carriesWords,
   type Delivery,
   DeliverySchema,
   deliveryTimeOf,
@@ -16,15 +17,19 @@ import {
   updateItem,
 } from './dynamo-client.js';
 import { fullItems } from './hydrate.js';
-import { DELIVERY_SHARDS, deliveryKey, Keys, webhookKey } from './keys.js';
+import { DELIVERY_SHARDS, deliveryKey, Keys, pausedDeliveryKey, webhookKey } from './keys.js';
 import { getInput } from './params/common.js';
 import {
   countFailureInput,
   disableSubscriptionInput,
+  enableSubscriptionInput,
   openBreakerInput,
+  putCustomerDeliveryNoteInput,
   putDeliveryInput,
+  putPausedNoteInput,
   putSubscriptionInput,
   queryDeliveriesInput,
+  queryPausedNotesInput,
   querySubscriptionsInput,
   resetBreakerInput,
   setSecretsInput,
@@ -36,6 +41,29 @@ const strip = (item: Record<string, unknown>) =>
   Object.fromEntries(Object.entries(item).filter(([k]) => !KEYS.includes(k)));
 const toSubscription = (item: Record<string, unknown>): Subscription => SubscriptionSchema.parse(strip(item));
 const toDelivery = (item: Record<string, unknown>): Delivery => DeliverySchema.parse(strip(item));
+
+/** The notes of deliveries paused while their subscription is disabled (see pausedDeliveryKey). */
+function pausedDeliveries(
+  db: DynamoDb,
+): Pick<WebhookStore, 'pauseDelivery' | 'pausedDeliveries' | 'forgetPaused'> {
+  return {
+    async pauseDelivery(delivery) {
+      // The note first: a delivery paused without one would never be resumed.
+      await putItem(db, putPausedNoteInput(db.table, delivery));
+      await putItem(db, putDeliveryInput(db.table, { ...delivery, status: 'paused' }, false));
+    },
+    async pausedDeliveries(subscriptionId, limit) {
+      const out = await queryItems(db, queryPausedNotesInput(db.table, subscriptionId, limit));
+      return {
+        ids: (out.Items ?? []).map((item) => String(item.sk)),
+        more: out.LastEvaluatedKey !== undefined,
+      };
+    },
+    async forgetPaused(subscriptionId, deliveryId) {
+      await deleteItem(db, { TableName: db.table, Key: pausedDeliveryKey(subscriptionId, deliveryId) });
+    },
+  };
+}
 
 /**
  * Webhook subscriptions (one item each, listed in the list index and read by key) and their delivery
@@ -77,10 +105,19 @@ export function webhookRepository(db: DynamoDb): WebhookStore & { isErased: Eras
     async disableSubscription(id, at, reason) {
       await updateItem(db, disableSubscriptionInput(db.table, id, at, reason));
     },
+    async enableSubscription(id) {
+      await updateItem(db, enableSubscriptionInput(db.table, id));
+    },
     async setSecrets(id, secrets) {
       await updateItem(db, setSecretsInput(db.table, id, secrets));
     },
-    createDelivery: (delivery) => putItemIf(db, putDeliveryInput(db.table, delivery, true)),
+    async createDelivery(delivery) {
+      // The note first: a delivery written without it would escape its customer's erasure.
+      if (delivery.event && carriesWords(delivery.event)) {
+        await putItem(db, putCustomerDeliveryNoteInput(db.table, delivery));
+      }
+      return putItemIf(db, putDeliveryInput(db.table, delivery, true));
+    },
     async getDelivery(subscriptionId, deliveryId) {
       const at = deliveryTimeOf(deliveryId);
       if (!at) return undefined;
@@ -90,9 +127,10 @@ export function webhookRepository(db: DynamoDb): WebhookStore & { isErased: Eras
     async updateDelivery(delivery) {
       await putItem(db, putDeliveryInput(db.table, delivery, false));
     },
+    ...pausedDeliveries(db),
     async listDeliveries(subscriptionId, page) {
       const found = await shardedPage(db, DELIVERY_SHARDS, page, (shard, limit, before) =>
-        queryDeliveriesInput(db.table, subscriptionId, shard, { limit, before }),
+        queryDeliveriesInput(db.table, subscriptionId, shard, { limit, before, status: page.status }),
       );
       return { items: found.items.map(toDelivery), cursor: found.cursor };
     },

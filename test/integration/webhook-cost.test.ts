@@ -78,7 +78,8 @@ describe('local runtime: a webhook delivery costs the same whatever the delivery
       const res = await fetch(`${runtime.url}/api/webhooks`, {
         method: 'POST',
         headers: { Authorization: `Bearer ${ADMIN}`, 'content-type': 'application/json' },
-        body: JSON.stringify({ url: receiver.url, events: ['sla.breached'] }),
+        // One URL each: a second subscription of the same URL and events is refused (409).
+        body: JSON.stringify({ url: `${receiver.url}?n=${i}`, events: ['sla.breached'] }),
       });
       expect(res.status).toBe(201);
       subscriptionIds.push(((await res.json()) as { id: string }).id);

@@ -1,3 +1,4 @@
+import { ScanCommand } from '@aws-sdk/client-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Customer } from '#shared/domain/timeline.js';
 import type { LocalRuntime } from '#shared/local/runtime.js';
@@ -136,5 +137,42 @@ describe('local runtime: an erased customer reaches no integrator from the first
       'gone',
       'gone',
     ]);
+  });
+
+  it('strips the text from every delivery of the customer at once, those of a deleted subscription too', async () => {
+    failing = true;
+    const subscriptions = await Promise.all(
+      [1, 2].map(async (n) => {
+        const url = `${receiver.url}?strip=${n}`;
+        const created = await api('POST', '/api/webhooks', { url, events: ['message.received'] });
+        return ((await created.json()) as { id: string }).id;
+      }),
+    );
+    timers.advance(2_000); // past the publisher's cached subscription list
+    const customer = await customerWriting('447700900733', ['strip-secret 1', 'strip-secret 2']);
+    for (const id of subscriptions) {
+      expect((await deliveries(id)).map((d) => d.status)).toEqual(['pending', 'pending']);
+    }
+    // One subscription is deleted: its deliveries wait in the log for a turn that has not come.
+    expect((await api('DELETE', `/api/webhooks/${subscriptions[1]}`)).status).toBe(204);
+
+    const client = inspectionClient(runtime.dynamoEndpoint);
+    const holdingText = async () => {
+      const out = await client.send(new ScanCommand({ TableName: 'threadline' }));
+      return (out.Items ?? []).filter((item) => JSON.stringify(item).includes('strip-secret')).length;
+    };
+    try {
+      expect(await holdingText()).toBeGreaterThanOrEqual(4);
+      expect((await api('DELETE', `/api/customers/${customer.id}`)).status).toBe(200);
+      // No retry has come due: the erasure itself took the text out of the log.
+      expect(await holdingText()).toBe(0);
+    } finally {
+      client.destroy();
+    }
+    expect((await deliveries(subscriptions[0] as string)).map((d) => [d.status, d.lastError])).toEqual([
+      ['cancelled', 'customer erased'],
+      ['cancelled', 'customer erased'],
+    ]);
+    await api('DELETE', `/api/webhooks/${subscriptions[0]}`);
   });
 });

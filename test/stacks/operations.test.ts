@@ -195,8 +195,8 @@ describe('the function alarms', () => {
     },
   );
 
-  it('has one alarm per function and metric, and one per signed webhook on its refusals, and no other', () => {
-    expect(list).toHaveLength(functionIds.length * 2 + 4);
+  it('has one alarm per function and metric, one per signed webhook on its refusals, two on integrator webhooks, and no other', () => {
+    expect(list).toHaveLength(functionIds.length * 2 + 4 + 2);
   });
 });
 
@@ -433,4 +433,24 @@ describe('a wrong or rotated provider secret raises an alarm', () => {
       });
     },
   );
+});
+
+describe('an integration that stopped raises an alarm', () => {
+  it.each([
+    ['WebhookDeliveriesFailed', 'webhook delivery failed for good'],
+    ['WebhookSubscriptionsDisabled', 'webhook subscription disabled'],
+  ])('counts %s from the webhooks function’s log and alarms on any', (metricName, message) => {
+    const filters = Object.values(api.findResources('AWS::Logs::MetricFilter')).filter((f) =>
+      isDeepStrictEqual(f.Properties.LogGroupName, { Ref: logicalId(apiStack, 'WebhooksLogs') }),
+    );
+    const filter = filters.find((f) => f.Properties.MetricTransformations[0].MetricName === metricName);
+    expect(filter?.Properties.FilterPattern).toContain(`$.message = "${message}"`);
+    api.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      MetricName: metricName,
+      Namespace: 'Threadline',
+      Threshold: 0,
+      AlarmActions: [Match.anyValue()],
+      AlarmDescription: Match.stringLikeRegexp('README'),
+    });
+  });
 });

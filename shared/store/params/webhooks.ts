@@ -1,6 +1,13 @@
 import type { PutCommandInput, QueryCommandInput, UpdateCommandInput } from '@aws-sdk/lib-dynamodb';
-import type { Delivery, SigningSecret, Subscription } from '../../domain/webhooks.js';
-import { deliveryKey, deliveryPartition, WEBHOOKS_PARTITION, webhookKey } from '../keys.js';
+import type { Delivery, DeliveryStatus, SigningSecret, Subscription } from '../../domain/webhooks.js';
+import {
+  customerDeliveryKey,
+  deliveryKey,
+  deliveryPartition,
+  pausedDeliveryKey,
+  WEBHOOKS_PARTITION,
+  webhookKey,
+} from '../keys.js';
 import { LIST_INDEX } from '../table.js';
 
 /** Days a delivery stays in the log (the table's `ttl` removes it; its payload goes with it). */
@@ -82,6 +89,16 @@ export function disableSubscriptionInput(
   });
 }
 
+/** Takes a subscription back into use: not disabled, no failures in a row, its breaker closed. */
+export function enableSubscriptionInput(table: string, id: string): UpdateCommandInput {
+  return updateSubscription(
+    table,
+    id,
+    'SET consecutiveFailures = :zero REMOVE disabledAt, disabledReason, circuitOpenUntil',
+    { ':zero': 0 },
+  );
+}
+
 /** Replaces the signing secrets (a rotation). */
 export function setSecretsInput(table: string, id: string, secrets: SigningSecret[]): UpdateCommandInput {
   return updateSubscription(table, id, 'SET secrets = :secrets', { ':secrets': secrets });
@@ -102,21 +119,72 @@ export function putDeliveryInput(table: string, delivery: Delivery, once: boolea
   };
 }
 
-/** The newest `limit` deliveries of one shard of a subscription's log, older than the sort key `before`. */
+/**
+ * The newest `limit` deliveries of one shard of a subscription's log, older than the sort key `before`;
+ * with `status`, those of it in that status (a filter: `limit` counts the items read).
+ */
 export function queryDeliveriesInput(
   table: string,
   subscriptionId: string,
   shard: number,
-  page: { limit: number; before?: string | undefined },
+  page: { limit: number; before?: string | undefined; status?: DeliveryStatus | undefined },
 ): QueryCommandInput {
   return {
     TableName: table,
     KeyConditionExpression: page.before ? 'pk = :pk AND sk < :before' : 'pk = :pk',
+    ...(page.status
+      ? { FilterExpression: '#status = :status', ExpressionAttributeNames: { '#status': 'status' } }
+      : {}),
     ExpressionAttributeValues: {
       ':pk': deliveryPartition(subscriptionId, shard),
       ...(page.before ? { ':before': page.before } : {}),
+      ...(page.status ? { ':status': page.status } : {}),
     },
     ScanIndexForward: false,
     Limit: page.limit,
+  };
+}
+
+/** The note of a paused delivery (it expires with the delivery). */
+export function putPausedNoteInput(table: string, delivery: Delivery): PutCommandInput {
+  const ttl = Math.floor(Date.parse(delivery.createdAt) / 1000) + DELIVERY_LOG_DAYS * 86_400;
+  return { TableName: table, Item: { ...pausedDeliveryKey(delivery.subscriptionId, delivery.id), ttl } };
+}
+
+/** Up to `limit` notes of a subscription's paused deliveries. */
+export function queryPausedNotesInput(
+  table: string,
+  subscriptionId: string,
+  limit: number,
+): QueryCommandInput {
+  return {
+    TableName: table,
+    KeyConditionExpression: 'pk = :pk',
+    ExpressionAttributeValues: { ':pk': pausedDeliveryKey(subscriptionId, '').pk },
+    Limit: limit,
+  };
+}
+
+/** The note of a delivery under its customer (see customerDeliveryKey); it expires with the delivery. */
+export function putCustomerDeliveryNoteInput(table: string, delivery: Delivery): PutCommandInput {
+  const ttl = Math.floor(Date.parse(delivery.createdAt) / 1000) + DELIVERY_LOG_DAYS * 86_400;
+  return {
+    TableName: table,
+    Item: { ...customerDeliveryKey(delivery.customerId, delivery.subscriptionId, delivery.id), ttl },
+  };
+}
+
+/** Up to `limit` notes of a customer's deliveries, read strongly (an erasure deletes each once done). */
+export function queryCustomerDeliveryNotesInput(
+  table: string,
+  customerId: string,
+  limit: number,
+): QueryCommandInput {
+  return {
+    TableName: table,
+    KeyConditionExpression: 'pk = :pk',
+    ExpressionAttributeValues: { ':pk': customerDeliveryKey(customerId, '', '').pk },
+    ConsistentRead: true,
+    Limit: limit,
   };
 }

@@ -6,6 +6,7 @@ export function memoryWebhooks() {
   const subscriptions = new Map<string, Subscription>();
   const deliveries = new Map<string, Delivery>();
   const sent: Array<{ message: DeliveryMessage; delaySeconds: number }> = [];
+  const paused = new Map<string, Set<string>>();
   const store: WebhookStore = {
     putSubscription: async (s) => void subscriptions.set(s.id, structuredClone(s)),
     getSubscription: async (id) => structuredClone(subscriptions.get(id)),
@@ -25,6 +26,13 @@ export function memoryWebhooks() {
     },
     disableSubscription: async (id, at, reason) =>
       void Object.assign(subscriptions.get(id) as Subscription, { disabledAt: at, disabledReason: reason }),
+    enableSubscription: async (id) => {
+      const s = subscriptions.get(id) as Subscription;
+      delete s.disabledAt;
+      delete s.disabledReason;
+      delete s.circuitOpenUntil;
+      s.consecutiveFailures = 0;
+    },
     setSecrets: async (id, secrets) => void Object.assign(subscriptions.get(id) as Subscription, { secrets }),
     createDelivery: async (d) => {
       if (deliveries.has(d.id)) return false;
@@ -33,10 +41,22 @@ export function memoryWebhooks() {
     },
     getDelivery: async (_s, id) => structuredClone(deliveries.get(id)),
     updateDelivery: async (d) => void deliveries.set(d.id, structuredClone(d)),
-    listDeliveries: async () => ({ items: [...deliveries.values()], cursor: null }),
+    pauseDelivery: async (d) => {
+      paused.set(d.subscriptionId, (paused.get(d.subscriptionId) ?? new Set()).add(d.id));
+      deliveries.set(d.id, structuredClone({ ...d, status: 'paused' as const }));
+    },
+    pausedDeliveries: async (id, limit) => {
+      const ids = [...(paused.get(id) ?? [])].sort();
+      return { ids: ids.slice(0, limit), more: ids.length > limit };
+    },
+    forgetPaused: async (id, deliveryId) => void paused.get(id)?.delete(deliveryId),
+    listDeliveries: async (_id, page) => ({
+      items: [...deliveries.values()].filter((d) => !page.status || d.status === page.status),
+      cursor: null,
+    }),
   };
   const queue = {
     send: async (message: DeliveryMessage, delaySeconds: number) => void sent.push({ message, delaySeconds }),
   };
-  return { store, queue, subscriptions, deliveries, sent };
+  return { store, queue, subscriptions, deliveries, sent, paused };
 }

@@ -90,6 +90,7 @@ const BODYLESS: Array<[string, string, string, string | undefined]> = [
   ['POST', '/api/webhooks/wh_1/rotate-secret', 'rotate', 'webhook_rotate_secret'],
   ['DELETE', '/api/webhooks/wh_1', 'delete', 'webhook_delete'],
   ['POST', `/api/webhooks/wh_1/deliveries/${DELIVERY}/replay`, 'replay', 'webhook_replay'],
+  ['POST', '/api/webhooks/wh_1/enable', 'enable', 'webhook_enable'],
   ['POST', '/api/conversations/cv_1/reopen', 'reopen', undefined],
   ['POST', '/api/customers/cu_1/suggestions/cu_2/accept', 'merge', 'merge'],
   ['POST', '/api/customers/cu_1/suggestions/cu_2/dismiss', 'dismiss', undefined],

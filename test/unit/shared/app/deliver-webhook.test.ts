@@ -141,12 +141,34 @@ describe('deliverWebhook', () => {
     );
   });
 
-  it('disables the subscription on 410 Gone and stops', async () => {
+  it('disables the subscription on 410 Gone with a warning, and pauses its backlog instead of cancelling it', async () => {
+    const logged: Array<[string, string, Record<string, unknown>]> = [];
+    deps.log = (level, text, fields) => void logged.push([level, text, fields]);
     answers = [{ kind: 'answered', status: 410 }];
     await deliverWebhook(deps, message);
     expect((await world.store.getSubscription('wh_1'))?.disabledAt).toBe(new Date(START).toISOString());
-    expect((await world.store.getDelivery('wh_1', delivery.id))?.status).toBe('failed');
+    expect(await world.store.getDelivery('wh_1', delivery.id)).toMatchObject({
+      status: 'paused',
+      attempts: 1,
+      lastStatus: 410,
+    });
     expect(world.sent).toEqual([]);
+    expect(logged.filter(([level]) => level === 'warn')).toEqual([
+      [
+        'warn',
+        'webhook subscription disabled',
+        { subscriptionId: 'wh_1', reason: 'the endpoint answered 410 Gone', deliveryId: delivery.id },
+      ],
+    ]);
+    // The next delivery of the backlog is paused too, with its payload, never tried.
+    const other = newDelivery({ id: 'wh_1' }, { ...event, id: 'evt_2' });
+    await world.store.createDelivery(other);
+    await deliverWebhook(deps, { deliveryId: other.id, subscriptionId: 'wh_1' });
+    expect(posts).toHaveLength(1);
+    const paused = await world.store.getDelivery('wh_1', other.id);
+    expect(paused).toMatchObject({ status: 'paused', attempts: 0, lastError: 'subscription disabled' });
+    expect(paused?.event).toEqual(other.event);
+    expect([...(world.paused.get('wh_1') ?? [])].sort()).toEqual([delivery.id, other.id].sort());
   });
 
   it('opens the breaker after 5 failures in a row: deliveries wait without calling the endpoint', async () => {
@@ -269,5 +291,58 @@ describe('deliverWebhook', () => {
     await deliverWebhook(deps, message);
     expect(reads).toEqual(['eventual', undefined]);
     expect(posts).toHaveLength(1);
+  });
+
+  it('counts the retry delay from when the attempt failed, not when it started (a timeout takes 10 s)', async () => {
+    deps.post = async (request) => {
+      posts.push({ headers: request.headers, body: request.body });
+      now += 10_000;
+      return { kind: 'failed', reason: 'no answer within 10000 ms' };
+    };
+    await deliverWebhook(deps, message);
+    const at = await world.store.getDelivery('wh_1', delivery.id);
+    expect(at?.lastAttemptAt).toBe(new Date(START).toISOString());
+    expect(at?.nextAttemptAt).toBe(new Date(START + 15_000).toISOString());
+    expect(world.sent.at(-1)?.delaySeconds).toBe(5);
+  });
+
+  it('holds every delivery of the endpoint back until the Retry-After of a 429 or 503, not only the one that got it', async () => {
+    answers = [{ kind: 'answered', status: 429, retryAfterMs: 120_000 }];
+    await deliverWebhook(deps, message);
+    expect((await world.store.getSubscription('wh_1'))?.circuitOpenUntil).toBe(
+      new Date(START + 120_000).toISOString(),
+    );
+    const other = newDelivery({ id: 'wh_1' }, { ...event, id: 'evt_2' });
+    await world.store.createDelivery(other);
+    now += 1_000;
+    await deliverWebhook(deps, { deliveryId: other.id, subscriptionId: 'wh_1' });
+    expect(posts).toHaveLength(1);
+    expect(Date.parse(world.sent.at(-1)?.message.dueAt as string)).toBeGreaterThanOrEqual(START + 120_000);
+    expect((await world.store.getDelivery('wh_1', other.id))?.attempts).toBe(0);
+  });
+
+  it('holds a delivery behind an open breaker no later than its 24 hours, then gives it up (warned)', async () => {
+    const logged: string[] = [];
+    deps.log = (level, text) => void logged.push(`${level} ${text}`);
+    const first = START - 24 * 3_600_000 + 60_000;
+    await world.store.updateDelivery({
+      ...delivery,
+      attempts: 7,
+      firstAttemptAt: new Date(first).toISOString(),
+    });
+    await world.store.putSubscription(
+      subscription({ consecutiveFailures: 9, circuitOpenUntil: new Date(START + 3_600_000).toISOString() }),
+    );
+    await deliverWebhook(deps, message);
+    expect(world.sent.at(-1)?.message.dueAt).toBe(new Date(first + 24 * 3_600_000).toISOString());
+    now += 60_000;
+    await deliverWebhook(deps, { ...message, dueAt: world.sent.at(-1)?.message.dueAt });
+    expect(posts).toEqual([]);
+    expect(await world.store.getDelivery('wh_1', delivery.id)).toMatchObject({
+      status: 'failed',
+      attempts: 7,
+      lastError: 'the retry window ended while the breaker was open',
+    });
+    expect(logged).toContain('warn webhook delivery failed for good');
   });
 });

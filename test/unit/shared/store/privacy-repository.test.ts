@@ -135,6 +135,7 @@ describe('privacyRepository', () => {
       'PROVIDER_EVENT#ses',
       'PROVIDER_EVENT#webchat',
       'LIVE#OF#cu_1',
+      'WEBHOOK_DELIVERY_OF#cu_1',
     ]);
     const last = ddb.calls().at(-1)?.args[0];
     expect(last).toBeInstanceOf(PutCommand);
@@ -214,10 +215,10 @@ describe('privacyRepository', () => {
       Key: { pk: 'CUSTOMER#cu_1', sk: 'PROFILE' },
       UpdateExpression:
         'SET erasedTimelineItems = :n, erasedConversations = :c, erasedLiveEvents = :l, erasureStep = :step, erasureSteps = :steps REMOVE erasureCursor',
-      ExpressionAttributeValues: expect.objectContaining({ ':steps': 10 }),
+      ExpressionAttributeValues: expect.objectContaining({ ':steps': 11 }),
     });
     ddb.on(GetCommand).resolves({
-      Item: { ...profile, erasedTimelineItems: 4, erasedConversations: 1, erasureStep: 2, erasureSteps: 10 },
+      Item: { ...profile, erasedTimelineItems: 4, erasedConversations: 1, erasureStep: 2, erasureSteps: 11 },
     });
     ddb.on(DeleteCommand).resolves({});
     expect(await paused.erase('cu_1', 'ag_1', '2025-06-10T09:00:01.000Z')).toMatchObject({
@@ -272,9 +273,9 @@ describe('privacyRepository', () => {
         erasingSince: '2025-06-10T08:00:00.000Z',
         erasedTimelineItems: 7,
         erasedConversations: 2,
-        // Eight steps done (exports to timeline) of ten; the provider-event scan stopped in twilio's partition.
+        // Eight steps done (exports to timeline) of eleven; the provider-event scan stopped in twilio's partition.
         erasureStep: 8,
-        erasureSteps: 10,
+        erasureSteps: 11,
         erasureCursor: JSON.stringify({ provider: 1, startKey }),
       },
     });
@@ -287,6 +288,7 @@ describe('privacyRepository', () => {
       'PROVIDER_EVENT#ses',
       'PROVIDER_EVENT#webchat',
       'LIVE#OF#cu_1',
+      'WEBHOOK_DELIVERY_OF#cu_1',
     ]);
     expect(queried[0]?.ExclusiveStartKey).toEqual(startKey);
     expect(ddb.commandCalls(DeleteCommand)).toEqual([]);
@@ -326,7 +328,7 @@ describe('privacyRepository', () => {
         ...profile,
         erasingSince: '2025-06-10T08:00:00.000Z',
         erasureStep: 1,
-        erasureSteps: 10,
+        erasureSteps: 11,
         erasureCursor: JSON.stringify({ provider: 0, startKey: { pk: mail.pk, sk: mail.sk } }),
       },
     });

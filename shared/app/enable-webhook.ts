@@ -1,0 +1,68 @@
+import type { Clock } from '#shared/domain/ports.js';
+import type { DeliveryQueue, WebhookStore } from '#shared/domain/webhook-ports.js';
+import type { SubscriptionView } from '#shared/domain/webhooks.js';
+import { NotFoundError } from '#shared/errors.js';
+import { type AuditDeps, audited } from './audited.js';
+
+/** Paused deliveries one enable call resumes: a longer backlog takes more calls (`more`). */
+export const RESUMES_PER_CALL = 500;
+/** Resumed deliveries queued per second: the endpoint that just came back gets its backlog spread out. */
+const RESUMES_PER_SECOND = 10;
+/** SQS delays a message by at most 15 minutes. */
+const MAX_DELAY_SECONDS = 900;
+
+/** What enabling answers: the subscription, how many paused deliveries it resumed, whether more wait. */
+export type Enabled = SubscriptionView & { resumed: number; more: boolean };
+
+/**
+ * Takes a subscription back into use as an admin (audited): no longer disabled, its breaker closed,
+ * and up to RESUMES_PER_CALL of the deliveries paused while it was disabled resumed, each with a new
+ * 24-hour retry window, spread at RESUMES_PER_SECOND. Calling it again (on an enabled subscription
+ * too) resumes the next ones, so an enable cut short is finished by calling it again.
+ */
+export async function enableWebhook(
+  deps: AuditDeps & {
+    webhooks: Pick<
+      WebhookStore,
+      | 'getSubscription'
+      | 'enableSubscription'
+      | 'pausedDeliveries'
+      | 'getDelivery'
+      | 'updateDelivery'
+      | 'forgetPaused'
+    >;
+    queue: DeliveryQueue;
+    clock: Clock;
+  },
+  id: string,
+  agentId: string,
+): Promise<Enabled> {
+  return audited(deps, { agentId, action: 'webhook_enable', customerIds: [] }, async () => {
+    const subscription = await deps.webhooks.getSubscription(id);
+    if (!subscription) throw new NotFoundError(`no webhook ${id}`);
+    if (subscription.disabledAt) await deps.webhooks.enableSubscription(id);
+    const paused = await deps.webhooks.pausedDeliveries(id, RESUMES_PER_CALL);
+    let resumed = 0;
+    for (const deliveryId of paused.ids) {
+      const delivery = await deps.webhooks.getDelivery(id, deliveryId);
+      // Settled meanwhile (its customer erased, an admin's replay): only the note is left.
+      if (delivery?.status === 'paused' && delivery.event) {
+        const { firstAttemptAt: _f, nextAttemptAt: _n, ...rest } = delivery;
+        await deps.webhooks.updateDelivery({
+          ...rest,
+          status: 'pending',
+          attempts: 0,
+          priorAttempts: (delivery.priorAttempts ?? 0) + delivery.attempts,
+        });
+        const delay = Math.min(Math.floor(resumed / RESUMES_PER_SECOND), MAX_DELAY_SECONDS);
+        await deps.queue.send({ deliveryId, subscriptionId: id }, delay);
+        resumed += 1;
+      }
+      await deps.webhooks.forgetPaused(id, deliveryId);
+    }
+    const { secrets: _secrets, ...view } = subscription;
+    if (!subscription.disabledAt) return { ...view, resumed, more: paused.more };
+    const { disabledAt: _d, disabledReason: _r, circuitOpenUntil: _c, ...enabled } = view;
+    return { ...enabled, consecutiveFailures: 0, resumed, more: paused.more };
+  });
+}

@@ -1,0 +1,171 @@
+import { beforeEach, describe, expect, it } from 'vitest';
+import { createWebhook } from '#shared/app/create-webhook.js';
+import { enableWebhook } from '#shared/app/enable-webhook.js';
+import { replayWebhookDelivery } from '#shared/app/replay-webhook-delivery.js';
+import type { IntegrationEvent } from '#shared/domain/events/integration-events.js';
+import { type Delivery, newDelivery, type Subscription } from '#shared/domain/webhooks.js';
+import { ConflictError } from '#shared/errors.js';
+import { memoryAuditLog } from '../../fakes/audit-log.js';
+import { memoryWebhooks } from '../../fakes/webhook-store.js';
+
+const START = Date.parse('2026-12-05T09:00:00.000Z');
+const event = (n: number): IntegrationEvent => ({
+  id: `evt_${n}`,
+  type: 'message.received',
+  timestamp: new Date(START - 60_000 + n).toISOString(),
+  data: { customerId: 'cu_1', conversationId: 'cv_1', messageId: `whatsapp:wamid.${n}`, text: 'hi' },
+});
+const subscription: Subscription = {
+  id: 'wh_1',
+  url: 'https://hooks.example.com/t',
+  events: ['message.received'],
+  createdAt: '2026-12-01T00:00:00.000Z',
+  createdBy: 'zoe',
+  secrets: [{ secret: `whsec_${Buffer.alloc(32, 7).toString('base64')}` }],
+  consecutiveFailures: 0,
+};
+
+describe('webhook admin: replaying and enabling on a disabled subscription', () => {
+  let world: ReturnType<typeof memoryWebhooks>;
+  let deps: Parameters<typeof replayWebhookDelivery>[0] & Parameters<typeof enableWebhook>[0];
+
+  beforeEach(async () => {
+    world = memoryWebhooks();
+    deps = {
+      webhooks: { ...world.store, isErased: async () => false },
+      queue: world.queue,
+      audit: memoryAuditLog(),
+      clock: { now: () => new Date(START) },
+    };
+    await world.store.putSubscription(subscription);
+  });
+
+  const delivered = (n: number): Delivery => ({
+    ...newDelivery(subscription, event(n)),
+    status: 'delivered',
+    attempts: 2,
+    firstAttemptAt: new Date(START - 50_000).toISOString(),
+    lastAttemptAt: new Date(START - 45_000).toISOString(),
+    deliveredAt: new Date(START - 45_000).toISOString(),
+    lastStatus: 200,
+  });
+
+  it('refuses with 409 to replay a delivery of a disabled subscription, and leaves it as it was', async () => {
+    const done = delivered(1);
+    await world.store.createDelivery(done);
+    await world.store.disableSubscription(
+      'wh_1',
+      new Date(START).toISOString(),
+      'the endpoint answered 410 Gone',
+    );
+    const replay = replayWebhookDelivery(deps, { subscriptionId: 'wh_1', deliveryId: done.id }, 'zoe');
+    await expect(replay).rejects.toBeInstanceOf(ConflictError);
+    await expect(replay).rejects.toThrow(/disabled/);
+    expect(await world.store.getDelivery('wh_1', done.id)).toEqual(done);
+    expect(world.sent).toEqual([]);
+  });
+
+  it('keeps a delivered delivery’s history when it is replayed: when it was delivered, and its earlier attempts', async () => {
+    const done = delivered(1);
+    await world.store.createDelivery(done);
+    const view = await replayWebhookDelivery(deps, { subscriptionId: 'wh_1', deliveryId: done.id }, 'zoe');
+    expect(view).toMatchObject({
+      status: 'pending',
+      attempts: 0,
+      priorAttempts: 2,
+      deliveredAt: done.deliveredAt,
+      replayedAt: new Date(START).toISOString(),
+    });
+    expect((await world.store.getDelivery('wh_1', done.id))?.firstAttemptAt).toBeUndefined();
+  });
+
+  it('enables a disabled subscription and resumes its paused deliveries, spread out, with a new retry window', async () => {
+    await world.store.disableSubscription(
+      'wh_1',
+      new Date(START).toISOString(),
+      'the endpoint answered 410 Gone',
+    );
+    await world.store.openBreaker('wh_1', new Date(START + 60_000).toISOString());
+    const paused = Array.from({ length: 25 }, (_, n) => ({
+      ...newDelivery(subscription, event(n)),
+      status: 'paused' as const,
+      attempts: n === 0 ? 1 : 0,
+      lastError: 'subscription disabled',
+      ...(n === 0 ? { firstAttemptAt: new Date(START - 1000).toISOString() } : {}),
+    }));
+    for (const d of paused) await world.store.pauseDelivery(d);
+    const answer = await enableWebhook(deps, 'wh_1', 'zoe');
+    expect(answer).toMatchObject({ id: 'wh_1', resumed: 25, more: false });
+    const enabled = await world.store.getSubscription('wh_1');
+    expect(enabled?.disabledAt).toBeUndefined();
+    expect(enabled?.circuitOpenUntil).toBeUndefined();
+    for (const d of paused) {
+      const now = await world.store.getDelivery('wh_1', d.id);
+      expect(now).toMatchObject({ status: 'pending', attempts: 0 });
+      expect(now?.firstAttemptAt).toBeUndefined();
+    }
+    expect(world.sent).toHaveLength(25);
+    expect(Math.max(...world.sent.map((s) => s.delaySeconds))).toBeGreaterThan(0);
+    expect(world.paused.get('wh_1')?.size ?? 0).toBe(0);
+    // Enabling again finds nothing more to resume.
+    expect(await enableWebhook(deps, 'wh_1', 'zoe')).toMatchObject({ resumed: 0, more: false });
+    expect(world.sent).toHaveLength(25);
+  });
+
+  it('resumes a long paused backlog a page per call, answering that there is more', async () => {
+    await world.store.disableSubscription('wh_1', new Date(START).toISOString(), 'gone');
+    for (let n = 0; n < 520; n++) {
+      await world.store.pauseDelivery({ ...newDelivery(subscription, event(n)), status: 'paused' });
+    }
+    expect(await enableWebhook(deps, 'wh_1', 'zoe')).toMatchObject({ resumed: 500, more: true });
+    expect(await enableWebhook(deps, 'wh_1', 'zoe')).toMatchObject({ resumed: 20, more: false });
+  });
+
+  describe('creating', () => {
+    let made = 0;
+    const admin = () => ({
+      webhooks: world.store,
+      audit: memoryAuditLog(),
+      clock: { now: () => new Date(START) },
+      newId: () => `wh_new${++made}`,
+      newSecret: () => `whsec_${Buffer.alloc(32, made).toString('base64')}`,
+      urls: { allowLoopbackHttp: false },
+    });
+    const request = {
+      url: 'https://crm.example.com/in',
+      events: ['message.received', 'customer.erased'] as const,
+    };
+
+    it('refuses with 409 a second active subscription of the same URL and events, naming the first', async () => {
+      const deps = admin();
+      const first = await createWebhook(deps, { ...request, events: [...request.events] }, 'zoe');
+      const again = createWebhook(
+        deps,
+        { ...request, events: ['customer.erased', 'message.received'] },
+        'zoe',
+      );
+      await expect(again).rejects.toBeInstanceOf(ConflictError);
+      await expect(again).rejects.toThrow(first.subscription.id);
+      // Other events to the same URL are another subscription.
+      await createWebhook(deps, { url: request.url, events: ['message.sent'] }, 'zoe');
+      expect((await world.store.listSubscriptions()).filter((s) => s.url === request.url)).toHaveLength(2);
+    });
+
+    it('answers a create retried with the same Idempotency-Key with the subscription it made, secret included', async () => {
+      const deps = admin();
+      const first = await createWebhook(deps, { ...request, events: [...request.events] }, 'zoe', 'key-1');
+      const retried = await createWebhook(deps, { ...request, events: [...request.events] }, 'zoe', 'key-1');
+      expect(first.created).toBe(true);
+      expect(retried).toEqual({ subscription: first.subscription, created: false });
+      expect((await world.store.listSubscriptions()).filter((s) => s.url === request.url)).toHaveLength(1);
+      // The same key for another request is refused.
+      const other = createWebhook(
+        deps,
+        { url: 'https://other.example.com/in', events: ['message.sent'] },
+        'zoe',
+        'key-1',
+      );
+      await expect(other).rejects.toBeInstanceOf(ConflictError);
+    });
+  });
+});

@@ -171,6 +171,8 @@ export class StatefulStack extends Stack {
     this.table = this.createTable(
       stackSetting(this, 'keepGsi1', props.keepGsi1, BooleanSettingSchema) ?? false,
     );
+    // The upgrade steps (README, Deploy) and `aws dynamodb` commands name the table by this output.
+    new CfnOutput(this, 'TableName', { value: this.table.tableName });
 
     // Each consumed queue dead-letters into a queue of its own after maxReceiveCount receives.
     [this.inboundQueue, this.inboundDeadLetterQueue] = this.consumedQueue('Inbound', inboundConsumer, 5);

@@ -2,6 +2,7 @@ import { isDeepStrictEqual } from 'node:util';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import { describe, expect, it } from 'vitest';
 import * as z from 'zod';
+import { WEBHOOK_TIMEOUT_MAX_MS } from '#shared/config/config.js';
 import { SIGNING_SECRET_KEYS } from '#shared/config/secrets.js';
 import { tableDefinition } from '#shared/store/table.js';
 import { ApiStack, statefulInputs } from '../../stacks/api-stack.js';
@@ -11,7 +12,12 @@ import {
   providerSecretTemplates,
   signingSecretKeys,
 } from '../../stacks/secrets.js';
-import { inboundConsumer, mailConsumer, StatefulStack } from '../../stacks/stateful-stack.js';
+import {
+  inboundConsumer,
+  mailConsumer,
+  StatefulStack,
+  webhookConsumer,
+} from '../../stacks/stateful-stack.js';
 import { API_FUNCTION_IDS, TABLE_FUNCTION_IDS } from '../support/api-functions.js';
 import { appWith, executeApiUrlOf, logicalId } from '../support/cdk-app.js';
 
@@ -366,6 +372,10 @@ describe('ThreadlineStateful', () => {
     expect(generate.PasswordLength).toBeGreaterThanOrEqual(32);
     expect(JSON.parse(generate.SecretStringTemplate)).toEqual({ WEBCHAT_IDENTITY_SECRET: '' });
     expect([...signingSecretKeys].sort()).toEqual([...SIGNING_SECRET_KEYS].sort());
+  });
+
+  it('gives the webhooks function 10 s beyond the longest WEBHOOK_TIMEOUT_MS, so one slow endpoint cannot fail its batch', () => {
+    expect(webhookConsumer.timeout.toMilliseconds()).toBeGreaterThanOrEqual(WEBHOOK_TIMEOUT_MAX_MS + 10_000);
   });
 
   it('outputs the secret names, the table name and the dead-letter queue names', () => {

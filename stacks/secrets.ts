@@ -7,12 +7,8 @@ import type { Config } from '#shared/config/config.js';
 // webhooks and the functions that send replies; and the signing keys, read by the public web chat and
 // the survey links, so that no public function can read a provider's credentials.
 
-/**
- * The keys of the provider secret's template as first deployed. Frozen: CloudFormation generates a new
- * value, wiping the operator's credentials, when a secret's GenerateSecretString changes. The survey
- * key stays an empty placeholder here; the functions read it from the signing secret (signingSecretKeys).
- */
-export const providerSecretTemplateKeys = [
+/** The keys every shape of the provider secret's template starts with, in their order. */
+const firstKeys = [
   'META_APP_SECRET',
   'META_VERIFY_TOKEN',
   'TWILIO_AUTH_TOKEN',
@@ -21,13 +17,60 @@ export const providerSecretTemplateKeys = [
   'WHATSAPP_PHONE_NUMBER_ID',
   'META_PAGE_ACCESS_TOKEN',
   'SES_FROM_ADDRESS',
-  'TWILIO_FROM_NUMBER',
-  'TWILIO_WHATSAPP_FROM',
-  'CSAT_SIGNING_SECRET',
 ] as const satisfies readonly (keyof Config)[];
 
+/**
+ * Every list of keys the provider secret's template was deployed with, by the first day it shipped
+ * (context `providerSecretTemplate`). Frozen, every one: CloudFormation generates a new value, wiping
+ * the operator's credentials, when a secret's GenerateSecretString changes, so a stack keeps the shape
+ * it was first deployed with whatever the functions read. Keys the functions no longer read
+ * (AGENT_TOKENS, CSAT_SIGNING_SECRET) stay empty placeholders and are ignored.
+ */
+export const providerSecretTemplates = {
+  '2026-11-21-first': [...firstKeys, 'AGENT_TOKENS'],
+  '2026-11-21': [...firstKeys, 'TWILIO_FROM_NUMBER', 'TWILIO_WHATSAPP_FROM', 'AGENT_TOKENS'],
+  '2026-12-03': [
+    ...firstKeys,
+    'TWILIO_FROM_NUMBER',
+    'TWILIO_WHATSAPP_FROM',
+    'AGENT_TOKENS',
+    'CSAT_SIGNING_SECRET',
+  ],
+  '2026-12-04': [...firstKeys, 'TWILIO_FROM_NUMBER', 'TWILIO_WHATSAPP_FROM', 'CSAT_SIGNING_SECRET'],
+} as const satisfies Record<string, readonly (keyof Config)[]>;
+
+export type ProviderSecretTemplate = keyof typeof providerSecretTemplates;
+
+/**
+ * The shape a stack gets without `providerSecretTemplate`: the one stacks deployed from 2026-11-21
+ * to 2026-12-03 have, the longest-lived (README, Deploy, says why it is the default).
+ */
+export const defaultProviderSecretTemplate: ProviderSecretTemplate = '2026-11-21';
+
+/** The keys of the default shape's template. */
+export const providerSecretTemplateKeys = providerSecretTemplates[defaultProviderSecretTemplate];
+
 /** The provider credentials: the keys the functions read from the provider secret (AGENT_TOKENS: Cognito instead). */
-export const providerSecretKeys = providerSecretTemplateKeys.filter((key) => key !== 'CSAT_SIGNING_SECRET');
+export const providerSecretKeys = [
+  ...firstKeys,
+  'TWILIO_FROM_NUMBER',
+  'TWILIO_WHATSAPP_FROM',
+] as const satisfies readonly (keyof Config)[];
+
+/**
+ * The shape named by context `providerSecretTemplate`, or the default; a name no version deployed
+ * fails synth naming the shapes, as a typo would otherwise wipe the secret on deploy.
+ */
+export function providerSecretTemplateOf(scope: Construct): ProviderSecretTemplate {
+  const raw: unknown = scope.node.tryGetContext('providerSecretTemplate');
+  if (raw === undefined || raw === null || raw === '') return defaultProviderSecretTemplate;
+  const name = String(raw);
+  if (Object.hasOwn(providerSecretTemplates, name)) return name as ProviderSecretTemplate;
+  throw new Error(
+    `providerSecretTemplate: ${JSON.stringify(name)} is not a shape the provider secret was deployed with: ` +
+      `${Object.keys(providerSecretTemplates).join(', ')} (README, Deploy: "Upgrading: the provider secret")`,
+  );
+}
 
 /** The one generated value: a verify token is ours to choose, and the operator pastes it into Meta. */
 const generatedKey = 'META_VERIFY_TOKEN';
@@ -46,17 +89,16 @@ export const signingSecretKeys = [
 const generatedSigningKey = 'CSAT_SIGNING_SECRET';
 
 /**
- * Empty values read as unset, so a function whose credentials are not filled in yet fails at cold
+ * The template is the stack's shape (providerSecretTemplateOf). Empty values read as unset, so a function whose credentials are not filled in yet fails at cold
  * start naming them. The values never enter the template: CloudFormation has Secrets Manager generate
  * the secret from this template of keys.
  */
 export function createProviderSecret(scope: Construct): Secret {
-  const placeholders = Object.fromEntries(
-    providerSecretTemplateKeys.filter((key) => key !== generatedKey).map((key) => [key, '']),
-  );
+  const keys: readonly string[] = providerSecretTemplates[providerSecretTemplateOf(scope)];
+  const placeholders = Object.fromEntries(keys.filter((key) => key !== generatedKey).map((key) => [key, '']));
   return new Secret(scope, 'ProviderSecret', {
     secretName: 'threadline/providers',
-    description: `Threadline provider credentials (JSON: ${providerSecretTemplateKeys.join(', ')}); fill in after deploy`,
+    description: `Threadline provider credentials (JSON: ${keys.join(', ')}); fill in after deploy`,
     generateSecretString: {
       secretStringTemplate: JSON.stringify(placeholders),
       generateStringKey: generatedKey,

@@ -20,6 +20,7 @@ import type { ConfigurationSet, ReceiptRuleSet } from 'aws-cdk-lib/aws-ses';
 import type { Topic } from 'aws-cdk-lib/aws-sns';
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
+import { WEBHOOK_TIMEOUT_MAX_MS } from '#shared/config/config.js';
 import { tableDefinition } from '#shared/store/table.js';
 import {
   alarmOnAnyMessage,
@@ -82,11 +83,13 @@ export const outboundConsumer = {
 
 /**
  * How the webhook queue's consumer (the webhooks function) runs: each record is one signed POST of at
- * most WEBHOOK_TIMEOUT_MS (10 s), a batch's records in parallel. A delivery's retries are new messages
- * (delayed), so a message is received again only when the function itself failed.
+ * most WEBHOOK_TIMEOUT_MS (10 s by default), a batch's records in parallel. Its timeout is the longest
+ * WEBHOOK_TIMEOUT_MS allowed plus 10 s for the reads and writes around the posts, so one slow endpoint
+ * cannot time out the batch. A delivery's retries are new messages (delayed), so a message is received
+ * again only when the function itself failed.
  */
 export const webhookConsumer = {
-  timeout: Duration.seconds(30),
+  timeout: Duration.millis(WEBHOOK_TIMEOUT_MAX_MS + 10_000),
   batchSize: 10,
   maxBatchingWindow: Duration.seconds(1),
 } as const;
@@ -171,6 +174,8 @@ export class StatefulStack extends Stack {
     this.table = this.createTable(
       stackSetting(this, 'keepGsi1', props.keepGsi1, BooleanSettingSchema) ?? false,
     );
+    // The upgrade steps (README, Deploy) and `aws dynamodb` commands name the table by this output.
+    new CfnOutput(this, 'TableName', { value: this.table.tableName });
 
     // Each consumed queue dead-letters into a queue of its own after maxReceiveCount receives.
     [this.inboundQueue, this.inboundDeadLetterQueue] = this.consumedQueue('Inbound', inboundConsumer, 5);

@@ -8,7 +8,7 @@ import { fireAutomationTimer } from './fire-automation-timer.js';
 import { runAutomations } from './run-automations.js';
 import { sendCsatSurvey } from './send-csat-survey.js';
 import { sendWebchatFallback } from './send-webchat-fallback.js';
-import { trackConversationClock } from './track-conversation-clock.js';
+import { runningPolicy, trackConversationClock } from './track-conversation-clock.js';
 import { wakeConversation } from './wake-conversation.js';
 
 /** What firing a timer did: `stale` when what it watched had changed, so it did nothing. */
@@ -88,8 +88,8 @@ async function breach(
   metric: SlaMetric,
 ) {
   const sla = conversation.sla;
-  const policy = deps.policy.sla.policies.find((p) => p.name === sla?.policy);
-  if (!sla || !policy) return;
+  if (!sla) return;
+  const policy = runningPolicy(deps, conversation.id, sla);
   const key = `sla:${conversation.id}:${metric}:${timer.version}`;
   for (const action of policy.onBreach) await act(deps, conversation, action, key);
   await slaEvent(deps, conversation, timer, metric);

@@ -1,8 +1,8 @@
 import { clockTriggers } from '../domain/automations/triggers.js';
 import type { ClockEvent, ConversationClockDeps } from '../domain/clock-ports.js';
 import { durationMs } from '../domain/sla/duration.js';
-import { matchSlaPolicy } from '../domain/sla/policy.js';
-import { applySlaEvent, type SlaState, slaTimers, startSla } from '../domain/sla/state.js';
+import { matchSlaPolicy, type SlaPolicy } from '../domain/sla/policy.js';
+import { applySlaEvent, type SlaState, slaPolicyOf, slaTimers, startSla } from '../domain/sla/state.js';
 import { slaTally, slaUndoTally } from '../domain/sla/tally.js';
 import type { Conversation } from '../domain/timeline.js';
 import { newTimer } from '../domain/timer-ports.js';
@@ -45,9 +45,32 @@ async function nextSla(
     if (event.type === 'inbound') return { state: started, from: undefined };
     return { state: applySlaEvent(rules, policy, started, event) ?? started, from: started };
   }
-  const policy = rules.sla.policies.find((p) => p.name === current.policy);
-  const state = policy ? applySlaEvent(rules, policy, current, event) : undefined;
+  const policy = runningPolicy(deps, conversation.id, current);
+  const state = applySlaEvent(rules, policy, current, event);
   return state && { state, from: current };
+}
+
+/**
+ * The policy a running SLA moves by: its own, or, when the routing policy no longer has it, the
+ * retired stand-in that keeps its deadlines (slaPolicyOf), with a warning so the operator knows.
+ */
+export function runningPolicy(
+  deps: Pick<ConversationClockDeps, 'policy' | 'log'>,
+  conversationId: string,
+  sla: SlaState,
+): SlaPolicy {
+  const { policy, retired } = slaPolicyOf(deps.policy, sla.policy);
+  if (retired && !sla.endedAt) {
+    deps.log?.(
+      'warn',
+      'SLA policy no longer in the routing policy: the SLA runs on with the deadlines it has',
+      {
+        conversationId,
+        policy: sla.policy,
+      },
+    );
+  }
+  return policy;
 }
 
 /** Moves the SLA, writing it only if nobody else did meanwhile (then reads and tries again). */

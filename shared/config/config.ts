@@ -1,4 +1,4 @@
-import type { CountryCode } from 'libphonenumber-js';
+import { type CountryCode, isSupportedCountry } from 'libphonenumber-js';
 import { en } from 'zod/locales';
 import * as z from 'zod/mini';
 import type { Caller } from '../domain/caller.js';
@@ -19,6 +19,45 @@ export const DEFAULT_VOICE_WITHHELD_MESSAGE =
  * Every setting Threadline reads, in one schema over `process.env`. Parsed once at cold start; a bad
  * value fails fast with the variable's name. Functions take only the part they need.
  */
+/**
+ * The longest WEBHOOK_TIMEOUT_MS: the webhooks function (30 s, stacks/stateful-stack.ts
+ * webhookConsumer) then keeps 10 s for the reads and writes around a batch's posts, which run at once.
+ */
+export const WEBHOOK_TIMEOUT_MAX_MS = 20_000;
+
+/** The entries of WEBCHAT_ALLOWED_ORIGINS, trimmed, a trailing slash dropped (pages never send one). */
+function originEntries(value: string): string[] {
+  return value
+    .split(',')
+    .map((o) => o.trim().replace(/\/$/, ''))
+    .filter((o) => o.length > 0);
+}
+
+/**
+ * Why an entry of WEBCHAT_ALLOWED_ORIGINS is not an origin as a browser sends it (scheme://host[:port],
+ * lower case, no default port, no path), naming the origin it may mean; undefined when it is one. An
+ * entry that is not exactly one would match no page, silently.
+ */
+function notAnOrigin(entry: string): string | undefined {
+  let url: URL | undefined;
+  try {
+    url = new URL(entry);
+  } catch {
+    url = undefined;
+  }
+  if (url && (url.protocol === 'https:' || url.protocol === 'http:') && url.origin === entry)
+    return undefined;
+  let meant: string | undefined;
+  try {
+    const guess = new URL(url ? entry : `https://${entry}`);
+    if (guess.protocol === 'https:' || guess.protocol === 'http:') meant = guess.origin;
+  } catch {
+    meant = undefined;
+  }
+  const hint = meant ? `; write ${meant}` : '';
+  return `"${entry}" is not an origin (scheme://host[:port], as the browser sends it, no path)${hint}`;
+}
+
 export const ConfigSchema = z.object({
   TABLE_NAME: z._default(nonEmptyString, 'threadline'),
   INBOUND_QUEUE_URL: optionalNonEmptyString,
@@ -55,10 +94,20 @@ export const ConfigSchema = z.object({
   /** Region for phone numbers written without a country code. */
   DEFAULT_REGION: z._default(
     // Typed for libphonenumber-js here, once, rather than cast wherever it is used.
-    z.string().check(z.regex(/^[A-Z]{2}$/, 'an ISO 3166-1 alpha-2 code such as US or GB')) as z.ZodMiniType<
-      CountryCode,
-      string
-    >,
+    z.string().check(
+      z.regex(/^[A-Z]{2}$/, 'an ISO 3166-1 alpha-2 code such as US or GB'),
+      // A code of the right shape libphonenumber-js has no numbering plan for (UK for GB) would make
+      // every national number match nobody.
+      z.superRefine((code, ctx) => {
+        if (/^[A-Z]{2}$/.test(code) && !isSupportedCountry(code)) {
+          ctx.addIssue({
+            code: 'custom',
+            message: `${code} is not a region libphonenumber-js knows (an ISO 3166-1 alpha-2 code such as US or GB)`,
+            input: code,
+          });
+        }
+      }),
+    ) as z.ZodMiniType<CountryCode, string>,
     'US',
   ),
   /** The URL providers sign against (Twilio); when unset, the request's own URL is used. */
@@ -167,18 +216,26 @@ export const ConfigSchema = z.object({
   LIVE_CALLBACK_URL: optionalNonEmptyString,
   /** Let webhooks go to `http://127.0.0.1` (testing); the local runtime allows it unless `false`, AWS never by default. */
   WEBHOOK_ALLOW_LOOPBACK_HTTP: z.optional(z.enum(['true', 'false'])),
-  /** How long a webhook endpoint has to answer, in milliseconds. */
-  WEBHOOK_TIMEOUT_MS: z._default(z.coerce.number().check(z.int(), z.gte(100), z.lte(30_000)), 10_000),
+  /**
+   * How long a webhook endpoint has to answer, in milliseconds: at most WEBHOOK_TIMEOUT_MAX_MS, so a
+   * slow endpoint cannot outlast the webhooks function and fail its whole batch.
+   */
+  WEBHOOK_TIMEOUT_MS: z._default(
+    z.coerce.number().check(z.int(), z.gte(100), z.lte(WEBHOOK_TIMEOUT_MAX_MS)),
+    10_000,
+  ),
   /** Web chat: the origins (scheme://host[:port], comma-separated) whose pages may call /webchat/* (CORS). */
   WEBCHAT_ALLOWED_ORIGINS: z._default(
     z.pipe(
-      z.string(),
-      z.transform((v) =>
-        v
-          .split(',')
-          .map((o) => o.trim().replace(/\/$/, ''))
-          .filter((o) => o.length > 0),
+      z.string().check(
+        z.superRefine((v, ctx) => {
+          for (const entry of originEntries(v)) {
+            const problem = notAnOrigin(entry);
+            if (problem) ctx.addIssue({ code: 'custom', message: problem, input: entry });
+          }
+        }),
       ),
+      z.transform(originEntries),
     ),
     [],
   ),

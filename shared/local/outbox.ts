@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { appendFileSync, mkdirSync } from 'node:fs';
+import { appendFileSync, closeSync, fstatSync, mkdirSync, openSync, readSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type { Channel } from '../domain/envelope.js';
 import type { ChannelSender, OutboundMessage, SendResult } from '../domain/outbound.js';
@@ -38,9 +38,64 @@ function optionalKey(replyKey: string | undefined): { replyKey?: string } {
   return replyKey ? { replyKey } : {};
 }
 
+/** How many of the newest entries of `outbox.jsonl` the outbox shows again after a restart. */
+export const OUTBOX_KEPT_ON_START = 1000;
+
+/** The most of the file's end read on start: the newest entries, however long the file grew. */
+const OUTBOX_READ_BYTES = 8 * 1024 * 1024;
+
+/** Whether a parsed line is an entry this outbox wrote (a torn or foreign line is skipped). */
+function isEntry(value: unknown): value is OutboxEntry {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return false;
+  const entry = value as Partial<OutboxEntry>;
+  return (
+    typeof entry.providerMessageId === 'string' &&
+    typeof entry.sentAt === 'string' &&
+    typeof entry.message === 'object' &&
+    entry.message !== null
+  );
+}
+
+/**
+ * The newest entries of `outbox.jsonl` (at most OUTBOX_KEPT_ON_START, from at most its last 8 MiB),
+ * oldest first; none when there is no file. Before, a restart showed an empty outbox though the file
+ * held everything sent.
+ */
+function readOutboxFile(file: string): OutboxEntry[] {
+  let fd: number;
+  try {
+    fd = openSync(file, 'r');
+  } catch {
+    return [];
+  }
+  try {
+    const size = fstatSync(fd).size;
+    const length = Math.min(size, OUTBOX_READ_BYTES);
+    const buffer = Buffer.alloc(length);
+    readSync(fd, buffer, 0, length, size - length);
+    const lines = buffer.toString('utf8').split('\n');
+    // Started mid-file: the first line is the end of one cut in two.
+    if (length < size) lines.shift();
+    const entries: OutboxEntry[] = [];
+    for (const line of lines) {
+      if (line.trim() === '') continue;
+      try {
+        const parsed: unknown = JSON.parse(line);
+        if (isEntry(parsed)) entries.push(parsed);
+      } catch {
+        // A line torn by a crash mid-write: skipped.
+      }
+    }
+    return entries.slice(-OUTBOX_KEPT_ON_START);
+  } finally {
+    closeSync(fd);
+  }
+}
+
 /**
  * The local stand-in for every provider when no credentials are configured: it accepts each message,
- * keeps it (in memory and as a line of `outbox.jsonl`), and answers with a provider-shaped id.
+ * keeps it (in memory and as a line of `outbox.jsonl`, whose newest entries it reads back on start),
+ * and answers with a provider-shaped id.
  */
 export class LocalOutbox implements Outbox {
   readonly #entries: OutboxEntry[] = [];
@@ -48,7 +103,10 @@ export class LocalOutbox implements Outbox {
 
   constructor(options: { file?: string } = {}) {
     this.#file = options.file;
-    if (this.#file) mkdirSync(dirname(this.#file), { recursive: true });
+    if (this.#file) {
+      mkdirSync(dirname(this.#file), { recursive: true });
+      this.#entries.push(...readOutboxFile(this.#file));
+    }
   }
 
   /** A ChannelSender that delivers to this outbox. */

@@ -161,6 +161,13 @@ describe('the stack passes every setting a function reads', () => {
     [{ emailFormSenders: 'not an address' }, 'emailFormSenders: addresses or @domains'],
     [{ webchatEmailFallbackDelay: '15 minutes' }, 'webchatEmailFallbackDelay: an ISO 8601 duration'],
     [{ defaultRegion: 'gb' }, 'defaultRegion'],
+    [{ defaultRegion: 'UK' }, 'defaultRegion: UK is not a region libphonenumber-js knows'],
+    [
+      { webchatAllowedOrigins: 'shop.example.com' },
+      'webchatAllowedOrigins: "shop.example.com" is not an origin',
+    ],
+    [{ webchatAllowedOrigins: ['https://a.example', 'https://b.example/chat'] }, '"https://b.example/chat"'],
+    [{ webhookTimeoutMs: '25000' }, 'webhookTimeoutMs'],
     [{ routingPolicyFile: '../policy.json' }, 'routingPolicyFile: a path inside the project'],
     [{ routingPolicyFile: 'no/such/policy.json' }, 'routingPolicyFile: no/such/policy.json does not exist'],
     [{ routingPolicyFile: 'package.json' }, 'routingPolicyFile: '],
@@ -168,7 +175,7 @@ describe('the stack passes every setting a function reads', () => {
   ])('refuses the context %j at synth, naming the key', (context, message) => {
     // What each function made asks for its settings, without making the stacks again.
     const asked = () => {
-      for (const source of ['resolver', 'ses-mail', 'agent-api']) {
+      for (const source of ['resolver', 'ses-mail', 'agent-api', 'webhooks']) {
         operatorEnvironment(appWith(context), source);
         operatorFileAssets(appWith(context), source);
       }

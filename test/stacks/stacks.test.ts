@@ -2,11 +2,22 @@ import { isDeepStrictEqual } from 'node:util';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import { describe, expect, it } from 'vitest';
 import * as z from 'zod';
+import { WEBHOOK_TIMEOUT_MAX_MS } from '#shared/config/config.js';
 import { SIGNING_SECRET_KEYS } from '#shared/config/secrets.js';
 import { tableDefinition } from '#shared/store/table.js';
 import { ApiStack, statefulInputs } from '../../stacks/api-stack.js';
-import { providerSecretKeys, providerSecretTemplateKeys, signingSecretKeys } from '../../stacks/secrets.js';
-import { inboundConsumer, mailConsumer, StatefulStack } from '../../stacks/stateful-stack.js';
+import {
+  providerSecretKeys,
+  providerSecretTemplateKeys,
+  providerSecretTemplates,
+  signingSecretKeys,
+} from '../../stacks/secrets.js';
+import {
+  inboundConsumer,
+  mailConsumer,
+  StatefulStack,
+  webhookConsumer,
+} from '../../stacks/stateful-stack.js';
 import { API_FUNCTION_IDS, TABLE_FUNCTION_IDS } from '../support/api-functions.js';
 import { appWith, executeApiUrlOf, logicalId } from '../support/cdk-app.js';
 
@@ -286,17 +297,68 @@ describe('ThreadlineStateful', () => {
     expect(Object.values(template).every((v) => v === '')).toBe(true);
   });
 
-  it('keeps the provider secret template as first deployed: a change would have CloudFormation replace its value', () => {
+  /**
+   * Every template the provider secret was ever deployed with, as CloudFormation saw it (git log -p --
+   * stacks/secrets.ts stacks/stateful-stack.ts). A change to a deployed one has CloudFormation generate
+   * a new value, wiping the operator's credentials: these literals are never to be edited.
+   */
+  const historicTemplates = {
+    '2026-11-21-first':
+      '{"META_APP_SECRET":"","TWILIO_AUTH_TOKEN":"","TWILIO_ACCOUNT_SID":"","WHATSAPP_ACCESS_TOKEN":"",' +
+      '"WHATSAPP_PHONE_NUMBER_ID":"","META_PAGE_ACCESS_TOKEN":"","SES_FROM_ADDRESS":"","AGENT_TOKENS":""}',
+    '2026-11-21':
+      '{"META_APP_SECRET":"","TWILIO_AUTH_TOKEN":"","TWILIO_ACCOUNT_SID":"","WHATSAPP_ACCESS_TOKEN":"",' +
+      '"WHATSAPP_PHONE_NUMBER_ID":"","META_PAGE_ACCESS_TOKEN":"","SES_FROM_ADDRESS":"",' +
+      '"TWILIO_FROM_NUMBER":"","TWILIO_WHATSAPP_FROM":"","AGENT_TOKENS":""}',
+    '2026-12-03':
+      '{"META_APP_SECRET":"","TWILIO_AUTH_TOKEN":"","TWILIO_ACCOUNT_SID":"","WHATSAPP_ACCESS_TOKEN":"",' +
+      '"WHATSAPP_PHONE_NUMBER_ID":"","META_PAGE_ACCESS_TOKEN":"","SES_FROM_ADDRESS":"",' +
+      '"TWILIO_FROM_NUMBER":"","TWILIO_WHATSAPP_FROM":"","AGENT_TOKENS":"","CSAT_SIGNING_SECRET":""}',
+    '2026-12-04':
+      '{"META_APP_SECRET":"","TWILIO_AUTH_TOKEN":"","TWILIO_ACCOUNT_SID":"","WHATSAPP_ACCESS_TOKEN":"",' +
+      '"WHATSAPP_PHONE_NUMBER_ID":"","META_PAGE_ACCESS_TOKEN":"","SES_FROM_ADDRESS":"",' +
+      '"TWILIO_FROM_NUMBER":"","TWILIO_WHATSAPP_FROM":"","CSAT_SIGNING_SECRET":""}',
+  } as const;
+
+  /** The provider secret's GenerateSecretString and description, as a stack synthesized with `context` writes them. */
+  function providerSecretWith(context: Record<string, unknown>) {
+    const stack = new StatefulStack(appWith(context), 'ThreadlineStateful');
+    const { Properties } = Template.fromStack(stack).toJSON().Resources[logicalId(stack, 'ProviderSecret')];
+    return { generate: Properties.GenerateSecretString, description: Properties.Description };
+  }
+
+  it('keeps the provider secret template of 2026-11-21 by default: a change would have CloudFormation replace its value', () => {
     const generate = stateful.toJSON().Resources[secretId].Properties.GenerateSecretString;
     expect(generate).toEqual({
       ExcludePunctuation: true,
       GenerateStringKey: 'META_VERIFY_TOKEN',
       PasswordLength: 32,
-      SecretStringTemplate:
-        '{"META_APP_SECRET":"","TWILIO_AUTH_TOKEN":"","TWILIO_ACCOUNT_SID":"","WHATSAPP_ACCESS_TOKEN":"",' +
-        '"WHATSAPP_PHONE_NUMBER_ID":"","META_PAGE_ACCESS_TOKEN":"","SES_FROM_ADDRESS":"",' +
-        '"TWILIO_FROM_NUMBER":"","TWILIO_WHATSAPP_FROM":"","CSAT_SIGNING_SECRET":""}',
+      SecretStringTemplate: historicTemplates['2026-11-21'],
     });
+  });
+
+  it('keeps every template a provider secret was deployed with, chosen by providerSecretTemplate', () => {
+    expect(Object.keys(providerSecretTemplates).sort()).toEqual(Object.keys(historicTemplates).sort());
+    for (const [shape, template] of Object.entries(historicTemplates)) {
+      const { generate, description } = providerSecretWith({ providerSecretTemplate: shape });
+      expect(generate, shape).toEqual({
+        ExcludePunctuation: true,
+        GenerateStringKey: 'META_VERIFY_TOKEN',
+        PasswordLength: 32,
+        SecretStringTemplate: template,
+      });
+      // The description as that version wrote it: an operator tells the shapes apart by it.
+      const keys = ['META_APP_SECRET', 'META_VERIFY_TOKEN', ...Object.keys(JSON.parse(template)).slice(1)];
+      expect(description, shape).toBe(
+        `Threadline provider credentials (JSON: ${keys.join(', ')}); fill in after deploy`,
+      );
+    }
+  });
+
+  it('fails synth on a providerSecretTemplate no version deployed, naming the setting and the shapes', () => {
+    expect(() => providerSecretWith({ providerSecretTemplate: '2026-12-05' })).toThrow(
+      /^providerSecretTemplate: .*2026-11-21-first, 2026-11-21, 2026-12-03, 2026-12-04/,
+    );
   });
 
   it('has Secrets Manager generate the signing secret: the survey key generated, the identity key empty', () => {
@@ -312,8 +374,14 @@ describe('ThreadlineStateful', () => {
     expect([...signingSecretKeys].sort()).toEqual([...SIGNING_SECRET_KEYS].sort());
   });
 
-  it('outputs the secret names and the dead-letter queue names', () => {
+  it('gives the webhooks function 10 s beyond the longest WEBHOOK_TIMEOUT_MS, so one slow endpoint cannot fail its batch', () => {
+    expect(webhookConsumer.timeout.toMilliseconds()).toBeGreaterThanOrEqual(WEBHOOK_TIMEOUT_MAX_MS + 10_000);
+  });
+
+  it('outputs the secret names, the table name and the dead-letter queue names', () => {
     stateful.hasOutput('ProviderSecretName', {});
+    // The README's upgrade steps name the table by this output.
+    stateful.hasOutput('TableName', { Value: { Ref: tableId } });
     stateful.hasOutput('SigningSecretName', {});
     stateful.hasOutput('InboundDeadLetterQueueName', {
       Value: { 'Fn::GetAtt': [deadLetterId, 'QueueName'] },

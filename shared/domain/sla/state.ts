@@ -71,6 +71,27 @@ export type SlaEvent =
 
 const dueField = (metric: SlaMetric) => `${metric}Due` as const;
 
+/**
+ * The policy an SLA runs under, by the name it keeps. One taken out of (or renamed in) the routing
+ * policy while conversations ran under it is `retired`: a stand-in with no targets of its own, so the
+ * deadlines already on the SLA are met, missed and ended as before (a paused resolution runs on with
+ * what was left), but no new target starts, no breach action runs, AI answers do not count, and time
+ * counts around the clock.
+ */
+export function slaPolicyOf(rules: SlaRules, name: string): { policy: SlaPolicy; retired: boolean } {
+  const policy = rules.sla.policies.find((p) => p.name === name);
+  if (policy) return { policy, retired: false };
+  const retired: SlaPolicy = {
+    name,
+    match: {},
+    calendar: false,
+    aiRepliesCount: false,
+    warnAt: 0.8,
+    onBreach: [],
+  };
+  return { policy: retired, retired: true };
+}
+
 /** The calendar a policy counts in; undefined for around the clock. */
 export function slaCalendar(rules: SlaRules, policy: SlaPolicy): Calendar | undefined {
   if (policy.calendar === false) return undefined;
@@ -97,14 +118,22 @@ function addTime(clock: Clock, from: string, ms: number): string | undefined {
   return end?.toISOString();
 }
 
-/** Starts a target of `total` ms with `left` of it to run from `from`: its deadline and its warning. */
+/**
+ * Starts a target of `total` ms with `left` of it to run from `from`: its deadline and its warning. A
+ * paused target whose length the policy no longer states (a retired policy) runs on with what was
+ * left, without a warning.
+ */
 function startTarget(state: SlaState, clock: Clock, metric: SlaMetric, from: string, left?: number): void {
   const total = durationMs(clock.policy[metric] ?? '');
-  if (total === undefined) return;
   const remaining = left ?? total;
+  if (remaining === undefined) return;
   const due = addTime(clock, from, remaining);
   if (!due) return;
   state[dueField(metric)] = due;
+  if (total === undefined) {
+    delete state.warnings[metric];
+    return;
+  }
   const warnAfter = remaining - (1 - clock.policy.warnAt) * total;
   const warning = warnAfter >= 0 ? addTime(clock, from, Math.round(warnAfter)) : undefined;
   if (warning) state.warnings[metric] = warning;

@@ -308,3 +308,61 @@ describe('fireTimer', () => {
     expect(await fireTimer(f.deps, timer)).toBe('stale');
   });
 });
+
+describe('an SLA whose policy was taken out of the routing policy', () => {
+  /** The routing policy with only `policies` as SLA policies. */
+  const policyWith = (policies: unknown[]) =>
+    parseRoutingPolicy(
+      JSON.stringify({
+        defaultQueue: 'general',
+        queues: [{ name: 'general' }, { name: 'escalations' }],
+        sla: { policies },
+      }),
+    );
+  const chat = { name: 'chat', firstResponse: 'PT10M', nextResponse: 'PT10M', resolution: 'PT1H' };
+  const other = { name: 'email', match: { channels: ['email'] }, firstResponse: 'PT1H' };
+
+  /** A conversation whose SLA started under `chat`, then the policy file without it. */
+  async function startedThenRemoved(onBreach: unknown[] = []) {
+    const f = fakeClock([]);
+    f.deps.policy = policyWith([{ ...chat, onBreach }, other]);
+    await trackConversationClock(f.deps, { type: 'inbound', conversationId: 'cv_1', at: T0 });
+    f.deps.policy = policyWith([other]);
+    return f;
+  }
+
+  it('meets its targets with the deadlines it has and ends on resolve, counted, with a warning', async () => {
+    const f = await startedThenRemoved();
+    const reply = { type: 'reply', conversationId: 'cv_1', at: plus(3), author: 'agent' } as const;
+    await trackConversationClock(f.deps, reply);
+    expect(f.conversation.sla).toMatchObject({
+      policy: 'chat',
+      responded: true,
+      resolutionLeftMs: 57 * 60_000,
+    });
+    // The customer writes again: the paused resolution runs on with what was left of it; no new
+    // response target (its length left with the policy).
+    await trackConversationClock(f.deps, { type: 'inbound', conversationId: 'cv_1', at: plus(5) });
+    expect(f.conversation.sla?.resolutionDue).toBe(plus(62));
+    expect(f.conversation.sla?.nextResponseDue).toBeUndefined();
+    await trackConversationClock(f.deps, { type: 'resolved', conversationId: 'cv_1', at: plus(8) });
+    expect(f.conversation.sla).toMatchObject({ status: 'hit', endedAt: plus(8) });
+    expect(f.tallies.flatMap((t) => t.outcomes)).toEqual([
+      { metric: 'firstResponse', met: true },
+      { metric: 'resolution', met: true },
+    ]);
+    expect(f.logs).toContain(
+      'SLA policy no longer in the routing policy: the SLA runs on with the deadlines it has',
+    );
+  });
+
+  it('breaches at its deadline and counts the miss, with none of the gone policy’s breach actions', async () => {
+    const f = await startedThenRemoved([{ type: 'priority', priority: 'urgent' }]);
+    f.setNow(plus(10));
+    const timer = f.scheduled.find((t) => t.kind === 'sla_breached' && t.detail === 'firstResponse') as Timer;
+    expect(await fireTimer(f.deps, timer)).toBe('fired');
+    expect(f.conversation.sla?.breaches).toEqual([{ metric: 'firstResponse', at: plus(10) }]);
+    expect(f.conversation.priority).toBeUndefined();
+    expect(f.tallies.flatMap((t) => t.outcomes)).toEqual([{ metric: 'firstResponse', met: false }]);
+  });
+});

@@ -26,6 +26,41 @@ describe('loadConfig', () => {
   });
 });
 
+describe('settings an operator can get wrong', () => {
+  it('refuses a DEFAULT_REGION libphonenumber-js does not know (UK for GB), naming the variable', () => {
+    expect(() => loadConfig({ DEFAULT_REGION: 'UK' })).toThrow(
+      /DEFAULT_REGION: UK is not a region libphonenumber-js knows/,
+    );
+    expect(loadConfig({ DEFAULT_REGION: 'GB' }).DEFAULT_REGION).toBe('GB');
+  });
+
+  it.each([
+    ['shop.example.com', 'https://shop.example.com'],
+    ['https://shop.example.com/support', 'https://shop.example.com'],
+    ['https://Shop.Example.com', 'https://shop.example.com'],
+    ['https://shop.example.com:443', 'https://shop.example.com'],
+    ['*', undefined],
+  ])('refuses the WEBCHAT_ALLOWED_ORIGINS entry %s, naming it and the origin it may mean', (entry, meant) => {
+    const value = `https://ok.example, ${entry}`;
+    expect(() => loadConfig({ WEBCHAT_ALLOWED_ORIGINS: value })).toThrow(
+      `WEBCHAT_ALLOWED_ORIGINS: "${entry}" is not an origin`,
+    );
+    if (meant) expect(() => loadConfig({ WEBCHAT_ALLOWED_ORIGINS: value })).toThrow(meant);
+  });
+
+  it('takes origins as pages send them, a trailing slash and spaces dropped', () => {
+    const config = loadConfig({
+      WEBCHAT_ALLOWED_ORIGINS: ' https://shop.example.com/, http://localhost:5173 ,',
+    });
+    expect(config.WEBCHAT_ALLOWED_ORIGINS).toEqual(['https://shop.example.com', 'http://localhost:5173']);
+  });
+
+  it('caps WEBHOOK_TIMEOUT_MS well inside the webhooks function’s timeout', () => {
+    expect(loadConfig({ WEBHOOK_TIMEOUT_MS: '20000' }).WEBHOOK_TIMEOUT_MS).toBe(20_000);
+    expect(() => loadConfig({ WEBHOOK_TIMEOUT_MS: '25000' })).toThrow(/WEBHOOK_TIMEOUT_MS/);
+  });
+});
+
 describe('parseAgentTokens', () => {
   it('maps tokens to agents, none of them admins', () => {
     expect(parseAgentTokens('ana:t1, ben:t2')).toEqual(

@@ -69,7 +69,8 @@ export type SlaEvent =
   /** The answer at `at` never reached the customer (its delivery failed): the wait it ended is back. */
   | { type: 'unanswered'; at: string };
 
-const dueField = (metric: SlaMetric) => `${metric}Due` as const;
+/** The SLA's field holding a target's deadline. */
+export const dueField = (metric: SlaMetric) => `${metric}Due` as const;
 
 /**
  * The policy an SLA runs under, by the name it keeps. One taken out of (or renamed in) the routing
@@ -145,7 +146,9 @@ function stopTarget(state: SlaState, metric: SlaMetric): void {
   delete state.warnings[metric];
 }
 
-const breached = (state: SlaState, metric: SlaMetric) => state.breaches.some((b) => b.metric === metric);
+/** Whether the SLA recorded a breach of the target. */
+export const breached = (state: SlaState, metric: SlaMetric) =>
+  state.breaches.some((b) => b.metric === metric);
 
 function addBreach(state: SlaState, metric: SlaMetric, at: string): void {
   if (breached(state, metric)) return;
@@ -365,62 +368,4 @@ export function slaNextDue(state: SlaState | undefined): string | undefined {
   if (!state || state.endedAt) return undefined;
   const dues = SLA_METRICS.map((metric) => state[dueField(metric)]).filter((due) => due !== undefined);
   return dues.sort()[0];
-}
-
-/**
- * A target met or missed: what the metrics count, once, when the SLA that records it is written.
- * `undone`: a met target taken back (its answer never reached the customer): counted minus one.
- */
-export interface SlaOutcome {
-  metric: SlaMetric;
-  met: boolean;
-  undone?: true;
-}
-
-const running = (state: SlaState | undefined, metric: SlaMetric): boolean =>
-  !!state &&
-  (state[dueField(metric)] !== undefined ||
-    (metric === 'resolution' && state.resolutionLeftMs !== undefined));
-
-/**
- * The targets an SLA change met or missed: a breach newly recorded is a miss; a running target that
- * stopped without one is met. Pausing the resolution target is neither.
- */
-export function slaOutcomes(before: SlaState | undefined, after: SlaState): SlaOutcome[] {
-  const outcomes: SlaOutcome[] = [];
-  for (const metric of SLA_METRICS) {
-    const missedNow = breached(after, metric) && !(before && breached(before, metric));
-    if (missedNow) outcomes.push({ metric, met: false });
-    else if (running(before, metric) && !running(after, metric) && !breached(after, metric))
-      outcomes.push({ metric, met: true });
-    else if (metAhead(before, after, metric)) outcomes.push({ metric, met: true });
-  }
-  return outcomes;
-}
-
-/**
- * An answer that reached the clock before the message it answers met the target that message would
- * have started (no target ran, so none stopped).
- */
-function metAhead(before: SlaState | undefined, after: SlaState, metric: SlaMetric): boolean {
-  return (
-    after.answeredWait?.met === metric &&
-    after.answeredAt !== before?.answeredAt &&
-    !running(before, metric) &&
-    !breached(after, metric)
-  );
-}
-
-/**
- * What undoing an answer takes back (`unanswered`): the target it had met, when this change undid it;
- * and whether that answer was the AI's. A target missed when its wait comes back is counted by its
- * breach timer, as any miss.
- */
-export function slaUndone(
-  before: SlaState | undefined,
-  after: SlaState,
-): { outcomes: SlaOutcome[]; ai: boolean } {
-  const wait = before?.answeredWait;
-  if (!wait?.met || after.answeredWait !== undefined) return { outcomes: [], ai: false };
-  return { outcomes: [{ metric: wait.met, met: true, undone: true }], ai: wait.ai === true };
 }

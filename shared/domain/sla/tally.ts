@@ -1,6 +1,7 @@
 import type { Channel } from '../envelope.js';
 import type { Conversation } from '../timeline.js';
-import { type SlaOutcome, type SlaState, slaOutcomes, slaUndone } from './state.js';
+import { type SlaOutcome, slaOutcomes, slaUndone } from './outcomes.js';
+import type { SlaState } from './state.js';
 
 /**
  * The targets one SLA write met or missed, with what the metrics break them down by: counted once,

@@ -1,12 +1,11 @@
 import { describe, expect, it } from 'vitest';
+import { slaOutcomes, slaUndone } from '#shared/domain/sla/outcomes.js';
 import { type SlaPolicy, SlaSectionSchema } from '#shared/domain/sla/policy.js';
 import {
   applySlaEvent,
   type SlaRules,
   type SlaState,
   slaNextDue,
-  slaOutcomes,
-  slaUndone,
   startSla,
 } from '#shared/domain/sla/state.js';
 

@@ -39,8 +39,8 @@ function replyAttachments(item: TimelineItem): VisitorAttachment[] {
 
 /**
  * The visitor's view of a timeline item, or undefined for what a visitor may not see: notes, events,
- * messages with neither text nor a file, and outbound messages nobody of ours wrote (echoes of other
- * tools). Our reply's files go along as https links (`attachments`).
+ * messages with neither text nor a file, outbound messages nobody of ours wrote (echoes of other
+ * tools), and automatic ones that only repeat the chat (the email fallback, `author.automatic`). Our reply's files go along as https links (`attachments`).
  */
 export function visitorMessage(item: TimelineItem): VisitorMessage | undefined {
   if (item.type !== 'message') return undefined;
@@ -56,6 +56,8 @@ export function visitorMessage(item: TimelineItem): VisitorMessage | undefined {
     ...(item.channel ? { channel: item.channel } : {}),
   };
   if (item.direction === 'inbound') return { ...base, author: 'visitor' };
+  // The email fallback repeats replies the chat shows already: not a message of its own there.
+  if ((item.data?.author as { automatic?: unknown } | undefined)?.automatic) return undefined;
   const author = authorKind(item);
   if (author !== 'agent' && author !== 'ai') return undefined;
   return { ...base, author, ...(item.status ? { status: item.status } : {}) };

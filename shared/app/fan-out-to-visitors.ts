@@ -1,6 +1,7 @@
 import type { ChangeRecord } from '../domain/change-feed.js';
 import { identityToken } from '../domain/identity.js';
 import { type TimelineItem, timelineItemOfImage } from '../domain/timeline.js';
+import { conversationSubject } from '../domain/webchat/anonymous-view.js';
 import type { VisitorConnections, VisitorPush } from '../domain/webchat/live-ports.js';
 import { visitorFrames } from '../domain/webchat/visitor-view.js';
 
@@ -31,8 +32,12 @@ function timelineItemOf(record: ChangeRecord): { item: TimelineItem; customerId:
  * Sends each change of a customer's timeline that a visitor may see (their messages, our replies and
  * their statuses, the AI's typing) to the visitors following that customer. A visitor's own message
  * also tells the visitors of that identity which customer they are, so a new visitor's socket follows
- * their timeline from their first message. Connections that are gone are dropped. Called by the
- * change-feed consumer (the agents' live stream function on AWS, the local runtime's feed).
+ * their timeline from their first message. An anonymous visitor (`webchat_visitor`) never follows the
+ * customer: anyone can type anyone's email in the pre-chat form, and an agent may merge on it. Their
+ * socket gets their own messages (by identity) and follows the conversations they write in, for our
+ * web-chat replies there (inAnonymousView): never another channel's or another visitor's message.
+ * Connections that are gone are dropped. Called by the change-feed consumer (the agents' live stream
+ * function on AWS, the local runtime's feed).
  */
 export async function fanOutToVisitors(
   deps: VisitorFanOutDeps,
@@ -42,15 +47,35 @@ export async function fanOutToVisitors(
     const change = timelineItemOf(record);
     if (!change) continue;
     const { item, customerId } = change;
+    const anonymous = await anonymousVisitorsOf(deps, item);
     if (record.kind === 'insert' && item.type === 'message' && item.direction === 'inbound' && item.from) {
-      for (const id of await deps.connections.ofIdentity(identityToken(item.from))) {
-        await deps.connections.follow(id, customerId);
+      const conversationId = item.conversationId;
+      if (item.from.kind !== 'webchat_visitor') {
+        for (const id of await deps.connections.ofIdentity(identityToken(item.from))) {
+          await deps.connections.follow(id, customerId);
+        }
+      } else if (conversationId) {
+        for (const id of anonymous) await deps.connections.follow(id, conversationSubject(conversationId));
       }
     }
     const frames = visitorFrames(item, { inserted: record.kind === 'insert', aiAnswers: deps.aiAnswers });
     if (frames.length === 0) continue;
-    for (const id of await deps.connections.following(customerId)) {
+    const targets = new Set([...(await deps.connections.following(customerId)), ...anonymous]);
+    if (item.channel === 'webchat' && item.direction !== 'inbound' && item.conversationId) {
+      for (const id of await deps.connections.following(conversationSubject(item.conversationId))) {
+        targets.add(id);
+      }
+    }
+    for (const id of targets) {
       if ((await deps.push.push(id, frames)) === 'gone') await deps.push.drop(id);
     }
   }
+}
+
+/** The connections of the anonymous visitor who wrote an item, if an anonymous visitor wrote it. */
+async function anonymousVisitorsOf(deps: VisitorFanOutDeps, item: TimelineItem): Promise<string[]> {
+  if (item.type !== 'message' || item.direction !== 'inbound' || item.from?.kind !== 'webchat_visitor') {
+    return [];
+  }
+  return deps.connections.ofIdentity(identityToken(item.from));
 }

@@ -81,11 +81,9 @@ export async function recordEvidence(
   const text = envelope.kind === 'message' && envelope.direction === 'inbound' ? envelope.text : undefined;
   const evidence: Array<{ identity: Identity; reason: SuggestionEvidence['reason'] }> = [
     ...also.map((identity) => ({ identity, reason: 'same_payload' as const })),
-    ...[
-      ...mentionedIdentities(text, deps.phone ?? {}),
-      ...typedIdentities(envelope),
-      ...replyToIdentities(envelope),
-    ].map((identity) => ({
+    // Typed first: the pre-chat email, also written in the message, is still only what a stranger typed.
+    ...typedIdentities(envelope).map((identity) => ({ identity, reason: 'typed_in_chat' as const })),
+    ...[...mentionedIdentities(text, deps.phone ?? {}), ...replyToIdentities(envelope)].map((identity) => ({
       identity,
       reason: 'mentioned' as const,
     })),

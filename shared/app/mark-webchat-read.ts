@@ -1,6 +1,11 @@
 import { replyItemId } from '../domain/replies.js';
 import { replyKeyOf } from '../domain/reply-key.js';
 import { authorKind } from '../domain/timeline.js';
+import {
+  inAnonymousView,
+  isAnonymousSession,
+  visitorConversations,
+} from '../domain/webchat/anonymous-view.js';
 import { webchatStatusEnvelope } from '../domain/webchat/envelopes.js';
 import { WEBCHAT_LIMITS } from '../domain/webchat/rate-limit.js';
 import { openSession, takeHits, visitorCustomerId } from '../domain/webchat/visitor.js';
@@ -28,9 +33,16 @@ export async function markWebchatRead(
     await deps.store.mergedPartitions(customerId),
     READ_LOOKBACK,
   );
+  // An anonymous visitor marks only the replies of their own web chat (see inAnonymousView).
+  const anonymous = isAnonymousSession(session);
+  const conversations = visitorConversations(
+    recent.map(({ item }) => item),
+    session.visitor,
+  );
   const replies = recent.filter(
     ({ item }) =>
       wanted.has(item.id) &&
+      (!anonymous || inAnonymousView(item, session.visitor, conversations)) &&
       item.channel === 'webchat' &&
       item.direction === 'outbound' &&
       item.providerMessageId !== undefined &&

@@ -8,7 +8,6 @@ import {
   placedReplyAt,
   type ReplyAuthor,
   type ReplyRequest,
-  replyChannel,
   replyEmail,
   replyIdFor,
   replyItem,
@@ -20,6 +19,7 @@ import type { InlineSend, OutboundQueue, ReplyStore } from '../domain/reply-port
 import { sendRetryDelaySeconds } from '../domain/send-errors.js';
 import type { Customer, TimelineItem } from '../domain/timeline.js';
 import { answeredAt, answersCustomer, clockAuthorOf } from '../domain/waiting.js';
+import { replyChannelOf } from '../domain/webchat/attachments.js';
 import { hasVerifiedEmail } from '../domain/webchat/email-fallback.js';
 import { NotFoundError, UnprocessableError } from '../errors.js';
 import { logger } from '../log.js';
@@ -197,7 +197,7 @@ export async function sendReply(
       : deps.newId();
   const { conversationId, root, customer, partitions, profiles, firstResponded, nobodyWaiting } =
     input.recipient ?? (await readRecipient(deps, input.conversationId));
-  const channel = replyChannel(customer, input.request.channel);
+  const channel = replyChannelOf(customer, input.request);
   const { to, latestEmails, thread } = await replyDestination(
     deps.store,
     { customer, partitions },

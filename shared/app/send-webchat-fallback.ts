@@ -95,7 +95,8 @@ export async function sendWebchatFallback(
         conversationId: conversation.id,
         request: { channel: 'email', text: email.text, attachments: [] },
         agentId: decision.send.author.id,
-        author: decision.send.author,
+        // Marked: the visitor's chat leaves it out, the console says it was automatic.
+        author: { ...decision.send.author, automatic: 'webchat_email_fallback' },
         idempotencyKey: `webchat_fallback:${email.key}`,
         subject: email.subject,
         recipient: {

@@ -70,7 +70,16 @@ export const OutboundMessageSchema = z.object({
       references: z.array(z.string().max(998)).max(50).default([]),
     })
     .optional(),
-  author: z.object({ kind: AuthorKindSchema, id: z.string().max(128) }),
+  /**
+   * Who wrote it. `automatic`: no one sent it by hand; `webchat_email_fallback` is the email that
+   * carries an agent's unread web-chat replies (`id` that agent): left out of the visitor's chat, and
+   * shown to agents as an automatic email, not as the agent's.
+   */
+  author: z.object({
+    kind: AuthorKindSchema,
+    id: z.string().max(128),
+    automatic: z.literal('webchat_email_fallback').optional(),
+  }),
 });
 export type OutboundMessage = z.infer<typeof OutboundMessageSchema>;
 

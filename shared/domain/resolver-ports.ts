@@ -125,8 +125,11 @@ export interface SuggestionEvidence {
   /** Deterministic id of this piece of evidence, so a redelivery adds nothing. */
   id: string;
   identity: Identity;
-  /** Written in a message, in the same provider payload, or mail in the thread of the other's conversation. */
-  reason: 'mentioned' | 'same_payload' | 'same_thread';
+  /**
+   * Written in a message, in the same provider payload, mail in the thread of the other's conversation,
+   * or typed by an anonymous web-chat visitor in the pre-chat form (unverified: anyone may type it).
+   */
+  reason: 'mentioned' | 'same_payload' | 'same_thread' | 'typed_in_chat';
   at: string;
   envelopeId: string;
   /** For `same_thread`: the other customer's conversation whose thread the mail answered. */

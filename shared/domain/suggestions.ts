@@ -11,7 +11,11 @@ export const SuggestionSchema = z.object({
     z.object({
       id: z.string(),
       identity: z.object({ kind: IdentityKindSchema, value: z.string() }),
-      reason: z.enum(['mentioned', 'same_payload', 'same_thread']),
+      /**
+       * `typed_in_chat`: an email an anonymous web-chat visitor typed in the pre-chat form. Unverified:
+       * anyone may type anyone's address there.
+       */
+      reason: z.enum(['mentioned', 'same_payload', 'same_thread', 'typed_in_chat']),
       at: z.string(),
       envelopeId: z.string(),
       /** For `same_thread`: the conversation whose email thread the mail answered. */

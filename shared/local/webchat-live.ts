@@ -1,16 +1,15 @@
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import { type WebSocket, WebSocketServer } from 'ws';
+import { visitorSubscription } from '../app/connect-visitor.js';
 import { fanOutToVisitors } from '../app/fan-out-to-visitors.js';
 import { markWebchatRead } from '../app/mark-webchat-read.js';
 import type { VisitorTypingDeps } from '../app/tell-visitors-typing.js';
 import { tellVisitorsTyping } from '../app/tell-visitors-typing.js';
 import type { ChangeFeedConsumer } from '../domain/change-feed.js';
-import { identityToken } from '../domain/identity.js';
-import { sessionIdentities } from '../domain/webchat/envelopes.js';
 import type { VisitorConnections, VisitorPush } from '../domain/webchat/live-ports.js';
 import { ReadRequestSchema } from '../domain/webchat/requests.js';
-import { openSession, visitorCustomerId } from '../domain/webchat/visitor.js';
+import { openSession } from '../domain/webchat/visitor.js';
 import type { WebchatDeps } from '../domain/webchat-ports.js';
 import { log } from '../log.js';
 import type { UpgradeHandler } from './upgrades.js';
@@ -70,8 +69,7 @@ async function onVisitorFrame(deps: WebchatDeps, authorization: string, socket: 
 
 /**
  * `/webchat/live?session=<sessionToken>` locally: a visitor's WebSocket, fed from the change feed
- * through the same fan-out use case as on AWS, with the visitor's customer and identities as its
- * subscription. A missing, unknown or expired session is refused with 401 before the upgrade.
+ * through the same fan-out use case as on AWS, with visitorSubscription as its subscription. A missing, unknown or expired session is refused with 401 before the upgrade.
  */
 export function startWebchatLive(
   deps: WebchatDeps,
@@ -85,13 +83,11 @@ export function startWebchatLive(
     const now = deps.clock.now();
     openSession(deps.store, authorization, now)
       .then(async (session) => {
-        const customerId = await visitorCustomerId(deps.store, session);
-        const partitions = customerId ? await deps.store.mergedPartitions(customerId) : [];
-        const { customer, alsoKnownAs } = sessionIdentities(session);
+        const { follows, identities } = await visitorSubscription(deps.store, session);
         server.handleUpgrade(request, socket, head, (ws) => {
           const id = randomUUID();
-          connections.add(id, ws, [customer, ...alsoKnownAs].map(identityToken));
-          for (const partition of partitions) void connections.follow(id, partition);
+          connections.add(id, ws, identities);
+          for (const subject of follows) void connections.follow(id, subject);
           ws.on('message', (data) => {
             onVisitorFrame(deps, authorization, ws, String(data)).catch((error: Error) =>
               log('warn', 'web-chat frame failed', { error: error.name }),

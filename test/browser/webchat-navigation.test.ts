@@ -139,6 +139,9 @@ describe('the web-chat widget across the shop’s pages, in a browser', { timeou
     await start(first);
     await write(first, 'The newest thing I asked');
     const { customerId, conversationId } = await customerOf(first);
+    // The visitor's own lines (an anonymous visitor sees only the messages of their own identity).
+    const [from] = (await api<{ identities: TimelineItem['from'][] }>('GET', `/api/customers/${customerId}`))
+      .identities;
     await first.close();
     // 2,100 earlier lines of this visitor (more than the 20 pages of 100 the panel once read from the
     // oldest on), written straight to the table while no page is open.
@@ -149,6 +152,7 @@ describe('the web-chat widget across the shop’s pages, in a browser', { timeou
       channel: 'webchat',
       direction: 'inbound',
       text: `Earlier line ${i}`,
+      from,
       at: new Date(base + i * 1000).toISOString(),
       customerId,
       conversationId,

@@ -58,7 +58,7 @@ describe('local runtime: the web chat email fallback', () => {
 
   it('emails an unread reply to a verified visitor once, after the delay, and says so on the timeline', async () => {
     const token = identityToken({ sub: 'user-77', email: 'Noor@Example.com', name: 'Noor' });
-    const { customer, reply } = await conversation(
+    const { sessionToken, customer, reply } = await conversation(
       { identityToken: token },
       'Your parcel left this morning.',
     );
@@ -77,6 +77,17 @@ describe('local runtime: the web chat email fallback', () => {
     const events = (await timeline(customer.id)).filter((i) => i.event === 'webchat_email_fallback');
     expect(events).toHaveLength(1);
     expect(events[0]?.data).toMatchObject({ replyId, conversationId: customer.openConversationId });
+    // QA: the email showed in the visitor's chat as one more agent message, and in the console as the
+    // agent's own. It is marked automatic, and the chat leaves it out.
+    const sent = (await timeline(customer.id)).find((i) => i.id === events[0]?.data?.emailReplyId);
+    expect(sent?.data?.author).toMatchObject({ kind: 'agent', automatic: 'webchat_email_fallback' });
+    const chat = (await (await visitor.history(sessionToken)).json()) as {
+      messages: Array<{ text: string }>;
+    };
+    expect(chat.messages.map((m) => m.text).sort()).toEqual([
+      'Is my parcel out?',
+      'Your parcel left this morning.',
+    ]);
 
     // The same timer firing twice more (a redelivery, a late duplicate) sends nothing more.
     const conversationId = customer.openConversationId as string;

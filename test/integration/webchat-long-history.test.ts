@@ -4,7 +4,7 @@ import type { LocalRuntime } from '#shared/local/runtime.js';
 import { type CapacityMeter, meterClient } from '../support/capacity-meter.js';
 import { seedHistory } from '../support/pipeline-cost.js';
 import { startTestRuntime } from '../support/runtime.js';
-import { visitorClient } from '../support/webchat.js';
+import { identityToken, visitorClient, WEBCHAT_SECRET } from '../support/webchat.js';
 
 const SITE = 'http://shop.example';
 
@@ -15,7 +15,8 @@ type Page = {
 };
 
 /**
- * A visitor with a long history (2,500 timeline items) reads it newest first: the first page is the
+ * A signed-in visitor with a long history (2,500 timeline items, WhatsApp too: a verified visitor's
+ * history is every channel; an anonymous one sees only their own web chat) reads it newest first: the first page is the
  * newest, each older page is one bounded backwards query per partition, and paging back reaches the
  * oldest item with nothing read twice.
  */
@@ -26,7 +27,7 @@ describe('local runtime: a long web-chat history, newest first', () => {
 
   beforeAll(async () => {
     runtime = await startTestRuntime({
-      env: { WEBCHAT_ALLOWED_ORIGINS: SITE },
+      env: { WEBCHAT_ALLOWED_ORIGINS: SITE, WEBCHAT_IDENTITY_SECRET: WEBCHAT_SECRET },
       dynamoClient: (c) => {
         client = c;
         meter = meterClient(c);
@@ -49,7 +50,8 @@ describe('local runtime: a long web-chat history, newest first', () => {
 
   it('answers the newest page first in one query, and pages back to the oldest in bounded pages', async () => {
     const visitor = visitorClient(runtime.url, SITE);
-    const { sessionToken } = (await (await visitor.session({})).json()) as { sessionToken: string };
+    const signedIn = { identityToken: identityToken({ sub: 'long-1', email: 'long.history@example.com' }) };
+    const { sessionToken } = (await (await visitor.session(signedIn)).json()) as { sessionToken: string };
     expect((await visitor.send(sessionToken, 'The newest question')).status).toBe(202);
     await runtime.idle();
     const { customerId } = (await (await visitor.history(sessionToken)).json()) as Page;

@@ -359,7 +359,7 @@ export function CustomerPanel(props: {
       ) : (
         <>
           <p class="customer-id">
-            {customer.name ? <strong>{customer.name}</strong> : null} <CopyId id={customer.id} />
+            {customer.name ? <strong dir="auto">{customer.name}</strong> : null} <CopyId id={customer.id} />
           </p>
           <dl class="identities">
             {customer.identities.map((i) => (

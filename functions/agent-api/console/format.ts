@@ -115,6 +115,7 @@ export const openAfter = (openId: string | undefined, id: string, open: boolean)
 /** Why a piece of evidence links the two customers, in words. */
 export function evidenceReason(e: Suggestion['evidence'][number]): string {
   if (e.reason === 'mentioned') return 'written in a message';
+  if (e.reason === 'typed_in_chat') return 'typed in the anonymous web chat, unverified';
   if (e.reason === 'same_thread')
     return `replied in the thread of conversation ${e.conversationId ?? ''}`.trim();
   return 'same payload';

@@ -2,8 +2,10 @@ import type { TimelineItem } from './api.js';
 import { agentBy, channelName, clock } from './format.js';
 
 function author(item: TimelineItem): string {
-  const a = item.data?.author as { kind?: string; id?: string } | undefined;
+  const a = item.data?.author as { kind?: string; id?: string; automatic?: string } | undefined;
   if (item.direction === 'inbound') return 'Customer';
+  if (a?.automatic === 'webchat_email_fallback')
+    return `Automatic email: ${a.id ?? 'Agent'}'s unread chat replies`;
   if (a?.kind === 'ai') return a.id === 'automation' ? 'Automation' : 'AI';
   return a?.id ?? 'Agent';
 }
@@ -123,7 +125,11 @@ function Voicemail(props: { item: TimelineItem }) {
         <strong>{transcription ? 'Voicemail transcription' : `Voicemail${duration(d)}`}</strong>{' '}
         <time dateTime={item.at}>{clock(item.at)}</time>
       </header>
-      {item.text ? <p class="text">{item.text}</p> : null}
+      {item.text ? (
+        <p class="text" dir="auto">
+          {item.text}
+        </p>
+      ) : null}
       {transcription && !item.text ? <p class="text muted">Twilio sent no text for this recording.</p> : null}
       {href ? (
         <p class="recording">
@@ -194,7 +200,9 @@ export function TimelineEntry(props: { item: TimelineItem }) {
           <strong>{ai ? 'Hand-off summary (AI)' : `Note by ${author(item)}`}</strong>{' '}
           <time dateTime={item.at}>{clock(item.at)}</time>
         </header>
-        <p class="text">{item.text}</p>
+        <p class="text" dir="auto">
+          {item.text}
+        </p>
       </article>
     );
   }
@@ -206,7 +214,11 @@ export function TimelineEntry(props: { item: TimelineItem }) {
         <strong>{author(item)}</strong> <time dateTime={item.at}>{clock(item.at)}</time>
       </header>
       <Subject item={item} />
-      {item.text ? <p class="text">{item.text}</p> : null}
+      {item.text ? (
+        <p class="text" dir="auto">
+          {item.text}
+        </p>
+      ) : null}
       <Attachments item={item} />
       <LateMark item={item} />
       {outbound && item.status ? (

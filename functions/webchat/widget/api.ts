@@ -13,6 +13,8 @@ export interface ChatMessage {
   channel?: string;
   status?: string;
   pending?: boolean;
+  /** Our reply's files: https links, opened in a new tab. */
+  attachments?: Array<{ url: string; kind: string; name: string }>;
 }
 
 /** A session as the panel keeps it in localStorage. */

@@ -39,6 +39,9 @@ button.send{background:#1f5fbf;color:#fff;border:0;border-radius:6px;padding:8px
 .retry{background:none;border:0;padding:0;color:#b00020;text-decoration:underline;font:inherit;cursor:pointer}
 .hint{position:absolute;left:50%;bottom:8px;transform:translateX(-50%);background:#1b1b1b;color:#fff;border:0;border-radius:14px;padding:6px 12px;font:inherit;font-size:12px;cursor:pointer}
 .strong{font-weight:600}
+.msg .text{display:block}
+.files{margin:4px 0 0;padding:0;list-style:none}
+.files a{color:inherit;text-decoration:underline}
 .badge{position:absolute;top:-4px;right:-4px;min-width:20px;height:20px;padding:0 5px;box-sizing:border-box;border-radius:10px;background:#b00020;color:#fff;font:600 12px/20px system-ui,sans-serif}`;
 
 const AUTHOR = { visitor: 'You', agent: 'Agent', ai: 'Assistant' } as const;
@@ -63,7 +66,9 @@ function Message(props: { message: ChatMessage; unsent?: Unsent | undefined; onR
     },
     [
       h('span', { class: 'sr' }, `${AUTHOR[message.author]}: `),
-      message.text,
+      // Its own direction (Arabic, Hebrew): the page's would put its punctuation on the wrong side.
+      message.text ? h('span', { class: 'text', dir: 'auto' }, message.text) : null,
+      h(Files, { message }),
       h('span', { class: 'meta' }, [
         new Date(message.at).toLocaleTimeString(),
         status ? ` · ${status}` : '',
@@ -79,6 +84,19 @@ function Message(props: { message: ChatMessage; unsent?: Unsent | undefined; onR
           : null,
       ]),
     ],
+  );
+}
+
+/** Our reply's files as links that open in a new tab (https only: the server sends no other). */
+function Files(props: { message: ChatMessage }) {
+  const files = (props.message.attachments ?? []).filter((f) => f.url.startsWith('https://'));
+  if (!files.length) return null;
+  return h(
+    'ul',
+    { class: 'files', 'aria-label': 'Files' },
+    files.map((f) =>
+      h('li', { key: f.url }, h('a', { href: f.url, target: '_blank', rel: 'noopener noreferrer' }, f.name)),
+    ),
   );
 }
 
@@ -191,6 +209,7 @@ export function PreChat(props: {
       label,
       h('input', {
         name,
+        dir: 'auto',
         ...attrs,
         'aria-invalid': message ? 'true' : undefined,
         'aria-describedby': described.filter(Boolean).join(' ') || undefined,
@@ -306,6 +325,7 @@ export function Composer(props: {
       rows: 2,
       'aria-invalid': over ? 'true' : undefined,
       'aria-describedby': length >= COUNT_FROM ? 'tl-count' : undefined,
+      dir: 'auto',
       onKeyDown,
       onInput,
       placeholder: 'Write a message…',

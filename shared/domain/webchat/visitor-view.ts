@@ -1,6 +1,7 @@
 import { isSurveyAnswer } from '../csat/answer.js';
 import type { DeliveryStatus } from '../envelope.js';
 import { authorKind, type TimelineItem } from '../timeline.js';
+import { isHttpsLink } from './attachments.js';
 
 /** One message as the visitor's panel shows it: never a note, an event or a raw payload. */
 export interface VisitorMessage {
@@ -11,22 +12,52 @@ export interface VisitorMessage {
   author: 'visitor' | 'agent' | 'ai';
   text: string;
   status?: DeliveryStatus;
+  /** Files of our reply, as links the panel opens in a new tab: https only, never fetched by us. */
+  attachments?: VisitorAttachment[];
+}
+
+/** A file of a reply as the visitor's panel shows it: its https link, its kind, and a name to show. */
+export interface VisitorAttachment {
+  url: string;
+  kind: string;
+  name: string;
+}
+
+/** The https files a reply item carries (`data.attachments`), named by their filename or the link's last segment. */
+function replyAttachments(item: TimelineItem): VisitorAttachment[] {
+  const list = Array.isArray(item.data?.attachments) ? (item.data.attachments as unknown[]) : [];
+  const out: VisitorAttachment[] = [];
+  for (const entry of list.slice(0, 10)) {
+    const a = entry as { url?: unknown; kind?: unknown; filename?: unknown };
+    if (typeof a.url !== 'string' || !isHttpsLink(a.url)) continue;
+    const last = decodeURIComponent(new URL(a.url).pathname.split('/').pop() ?? '') || 'file';
+    const name = typeof a.filename === 'string' && a.filename ? a.filename : last;
+    out.push({ url: a.url, kind: typeof a.kind === 'string' ? a.kind : 'file', name });
+  }
+  return out;
 }
 
 /**
  * The visitor's view of a timeline item, or undefined for what a visitor may not see: notes, events,
- * messages without text, and outbound messages nobody of ours wrote (echoes of other tools).
+ * messages with neither text nor a file, outbound messages nobody of ours wrote (echoes of other
+ * tools), and automatic ones that only repeat the chat (the email fallback, `author.automatic`). Our reply's files go along as https links (`attachments`).
  */
 export function visitorMessage(item: TimelineItem): VisitorMessage | undefined {
-  if (item.type !== 'message' || typeof item.text !== 'string' || item.text.length === 0) return undefined;
+  if (item.type !== 'message') return undefined;
+  const text = typeof item.text === 'string' ? item.text : '';
+  const attachments = item.direction === 'outbound' ? replyAttachments(item) : [];
+  if (text.length === 0 && attachments.length === 0) return undefined;
   const base = {
     id: item.id,
     at: item.at,
-    text: item.text,
+    text,
+    ...(attachments.length ? { attachments } : {}),
     ...(item.conversationId ? { conversationId: item.conversationId } : {}),
     ...(item.channel ? { channel: item.channel } : {}),
   };
   if (item.direction === 'inbound') return { ...base, author: 'visitor' };
+  // The email fallback repeats replies the chat shows already: not a message of its own there.
+  if ((item.data?.author as { automatic?: unknown } | undefined)?.automatic) return undefined;
   const author = authorKind(item);
   if (author !== 'agent' && author !== 'ai') return undefined;
   return { ...base, author, ...(item.status ? { status: item.status } : {}) };

@@ -1,0 +1,95 @@
+import type { Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
+import { agentCaller } from '../support/agent-api.js';
+import { shopForTests } from '../support/webchat-site.js';
+
+const AGENT = 'webchat-reply-view-agent';
+const WAIT = { timeout: 30_000 };
+const INVOICE = 'https://files.shop.example/invoice-4711.pdf';
+
+/** An element's computed `direction`, run in the page (the tests' types have no DOM). */
+const computedDirection = (element: unknown): string =>
+  (globalThis as unknown as { getComputedStyle(e: unknown): { direction: string } }).getComputedStyle(element)
+    .direction;
+
+/**
+ * How the panel shows what it is sent. QA: an agent's invoice in a reply never reached the visitor,
+ * and Arabic or Hebrew text took the page's left-to-right direction, its punctuation on the wrong side.
+ */
+describe('the web-chat panel shows replies as written, in a browser', { timeout: 90_000 }, () => {
+  const shop = shopForTests(AGENT);
+  const api = agentCaller(() => shop.runtime.url, AGENT);
+
+  const startChat = async (page: Page, text: string) => {
+    await page.goto(shop.siteUrl);
+    await page.getByRole('button', { name: 'Open chat' }).click(WAIT);
+    await page.getByRole('button', { name: 'Start chat' }).click(WAIT);
+    await page.locator('.panel[data-connection="live"]').waitFor(WAIT);
+    const box = page.getByRole('textbox', { name: 'Message', exact: true });
+    await box.fill(text, WAIT);
+    await box.press('Enter');
+    await page.locator('.msg.visitor[data-status=""]', { hasText: text }).waitFor(WAIT);
+    const stored = (await page.evaluate('localStorage.getItem("threadline-chat:anonymous")')) as string;
+    const { sessionToken } = JSON.parse(stored) as { sessionToken: string };
+    let conversationId: string | undefined;
+    await expect
+      .poll(async () => {
+        const res = await fetch(`${shop.runtime.url}/webchat/messages`, {
+          headers: { authorization: `Bearer ${sessionToken}` },
+        });
+        conversationId = ((await res.json()) as { messages: Array<{ conversationId?: string }> }).messages[0]
+          ?.conversationId;
+        return conversationId;
+      }, WAIT)
+      .toBeDefined();
+    // The message's item is written before its conversation: wait until an agent can answer in it.
+    await expect
+      .poll(async () => {
+        const res = await fetch(`${shop.runtime.url}/api/conversations/${conversationId}`, {
+          headers: { authorization: `Bearer ${AGENT}` },
+        });
+        return res.status;
+      }, WAIT)
+      .toBe(200);
+    return conversationId as string;
+  };
+
+  it('shows a reply’s file as a link the visitor opens in a new tab, with or without text', async () => {
+    const page = await shop.browser.newPage();
+    const conversationId = await startChat(page, 'Please send me the invoice');
+    await api('POST', `/api/conversations/${conversationId}/replies`, {
+      attachments: [{ url: INVOICE, kind: 'document', filename: 'invoice-4711.pdf' }],
+    });
+    const link = page.locator('.msg.agent a', { hasText: 'invoice-4711.pdf' });
+    await link.waitFor(WAIT);
+    expect(await link.getAttribute('href')).toBe(INVOICE);
+    expect(await link.getAttribute('target')).toBe('_blank');
+    expect(await link.getAttribute('rel')).toBe('noopener noreferrer');
+    await page.close();
+  });
+
+  it('sets each message, the message box and the pre-chat name in their own direction (dir="auto")', async () => {
+    const page = await shop.browser.newPage();
+    await page.goto(shop.siteUrl);
+    await page.getByRole('button', { name: 'Open chat' }).click(WAIT);
+    const name = page.getByRole('textbox', { name: 'Your name' });
+    await name.fill('أميرة', WAIT);
+    expect(await name.evaluate(computedDirection)).toBe('rtl');
+    await page.close();
+
+    const chat = await shop.browser.newPage();
+    const conversationId = await startChat(chat, 'أريد التحدث مع موظف بخصوص طلبي؟');
+    await api('POST', `/api/conversations/${conversationId}/replies`, { text: 'שלום, אבדוק את ההזמנה שלך.' });
+    const reply = chat.locator('.msg.agent', { hasText: 'שלום' });
+    await reply.waitFor(WAIT);
+    const direction = (selector: string) => chat.locator(selector).first().evaluate(computedDirection);
+    expect(await direction('.msg.visitor .text')).toBe('rtl');
+    expect(await direction('.msg.agent .text')).toBe('rtl');
+    const box = chat.getByRole('textbox', { name: 'Message', exact: true });
+    await box.fill('مرحبا!', WAIT);
+    expect(await box.evaluate(computedDirection)).toBe('rtl');
+    await box.fill('Hello!', WAIT);
+    expect(await box.evaluate(computedDirection)).toBe('ltr');
+    await chat.close();
+  });
+});

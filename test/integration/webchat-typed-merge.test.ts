@@ -1,0 +1,121 @@
+import { describe, expect, it } from 'vitest';
+import WebSocket from 'ws';
+import type { Suggestion } from '#shared/domain/suggestions.js';
+import { agentCaller, customerReads } from '../support/agent-api.js';
+import { receiveSes } from '../support/ses-mail.js';
+import { useTestRuntime } from '../support/test-runtime.js';
+import { identityToken, visitorClient, WEBCHAT_SECRET } from '../support/webchat.js';
+import { sesReceived } from '../support/webhooks.js';
+
+const AGENT = 'typed-merge-agent-token';
+const SITE = 'http://shop.example';
+const VICTOR = 'victor.typed@example.net';
+
+type History = {
+  customerId?: string;
+  messages: Array<{ id: string; author: string; channel?: string; conversationId?: string; text: string }>;
+};
+type Frame = { type: string; message?: { text: string; channel?: string } };
+
+/**
+ * QA: a stranger typed a customer's email into the anonymous pre-chat form; the suggestion it raised
+ * read "email … (mentioned)", like a real mention, and once an admin accepted it the stranger's chat
+ * showed the customer's past emails and, live, their next emails and our answers by email. The typed
+ * email is now its own, unverified, evidence, and an anonymous session sees only its own web chat.
+ */
+describe('an email typed in the anonymous pre-chat form, merged by an admin', () => {
+  const runtime = useTestRuntime({
+    webchatLive: true,
+    env: {
+      AGENT_TOKENS: `agent-typed:${AGENT}:admin`,
+      WEBCHAT_IDENTITY_SECRET: WEBCHAT_SECRET,
+      WEBCHAT_ALLOWED_ORIGINS: SITE,
+    },
+  });
+  const api = agentCaller(() => runtime.url, AGENT);
+  const reads = customerReads(api);
+  const visitor = () => visitorClient(runtime.url, SITE);
+  const historyOf = async (token: string) => (await (await visitor().history(token)).json()) as History;
+  const start = Date.now() - 60_000;
+  const email = (sesId: string, seconds: number, text: string) =>
+    receiveSes(
+      runtime,
+      sesReceived({
+        sesId,
+        at: new Date(start + seconds * 1000).toISOString(),
+        from: `Victor <${VICTOR}>`,
+        messageId: `<${sesId}@mail.example>`,
+        subject: 'My account',
+        text,
+      }),
+      { snsId: `sns-${sesId}`, at: new Date(start + seconds * 1000).toISOString() },
+    );
+
+  it('labels the typed email unverified, and never shows the stranger the customer’s history or mail', async () => {
+    await email('victor-1', 0, 'My card ending 4242 was charged twice.');
+    const victim = await reads.find(VICTOR);
+    // The customer also chats, signed in, on the site: their chat is not the stranger's either.
+    const owner = (await (
+      await visitor().session({ identityToken: identityToken({ sub: 'victor-1', email: VICTOR }) })
+    ).json()) as { sessionToken: string };
+    await visitor().send(owner.sessionToken, 'Signed in: my order 77 is late');
+    await runtime.idle();
+
+    const stranger = (await (await visitor().session({ email: VICTOR })).json()) as { sessionToken: string };
+    await visitor().send(stranger.sessionToken, 'Hi, Victor here');
+    await runtime.idle();
+    const anonId = (await historyOf(stranger.sessionToken)).customerId as string;
+    const suggestions = await api<{ items: Suggestion[] }>('GET', `/api/customers/${anonId}/suggestions`);
+    expect(suggestions.items.map((s) => [s.otherId, s.evidence.map((e) => e.reason)])).toEqual([
+      [victim.id, ['typed_in_chat']],
+    ]);
+
+    await api('POST', `/api/customers/${anonId}/suggestions/${victim.id}/accept`);
+    await runtime.idle();
+    const frames: Frame[] = [];
+    const socket = new WebSocket(
+      `${runtime.url.replace('http', 'ws')}/webchat/live?session=${stranger.sessionToken}`,
+    );
+    socket.on('message', (data) => frames.push(JSON.parse(String(data))));
+    await new Promise((resolve) => socket.once('open', resolve));
+
+    expect((await historyOf(stranger.sessionToken)).messages.map((m) => m.text)).toEqual(['Hi, Victor here']);
+
+    // Live: the customer's next email, our answer by email, their next signed-in chat message.
+    await email('victor-2', 30, 'Please send the refund to IBAN GB33BUKB20201555555555.');
+    const mail = (await reads.timeline(victim.id)).find((i) => i.text?.includes('IBAN'));
+    await api('POST', `/api/conversations/${mail?.conversationId}/replies`, {
+      text: 'Refund of £120 to your IBAN is confirmed.',
+      channel: 'email',
+    });
+    await visitor().send(owner.sessionToken, 'Signed in again: any news?');
+    await visitor().send(stranger.sessionToken, 'Still there?');
+    await runtime.idle();
+    // Our web-chat answer in the stranger's own conversation still reaches them, live and in history.
+    const chat = (await historyOf(stranger.sessionToken)).messages[0];
+    await api('POST', `/api/conversations/${chat?.conversationId}/replies`, {
+      text: 'Hello, how can I help?',
+      channel: 'webchat',
+    });
+    await runtime.idle();
+    await expect.poll(() => frames.some((f) => f.message?.text === 'Hello, how can I help?')).toBe(true);
+    expect([...new Set(frames.filter((f) => f.type === 'message').map((f) => f.message?.text))]).toEqual([
+      'Still there?',
+      'Hello, how can I help?',
+    ]);
+    expect((await historyOf(stranger.sessionToken)).messages.map((m) => m.text)).toEqual([
+      'Hi, Victor here',
+      'Still there?',
+      'Hello, how can I help?',
+    ]);
+    // The signed-in customer still sees their own history, every channel.
+    expect((await historyOf(owner.sessionToken)).messages.map((m) => m.text)).toEqual(
+      expect.arrayContaining([
+        'My card ending 4242 was charged twice.',
+        'Signed in: my order 77 is late',
+        'Refund of £120 to your IBAN is confirmed.',
+      ]),
+    );
+    socket.close();
+  });
+});

@@ -6,7 +6,12 @@ import type { WebchatStore } from '../domain/webchat-ports.js';
 
 /** Records a visitor's live connection: whose timeline it follows, and which identities it waits on. */
 export interface ConnectionRegistry {
-  connect(connectionId: string, customers: readonly string[], identities: readonly string[]): Promise<void>;
+  connect(
+    connectionId: string,
+    customers: readonly string[],
+    identities: readonly string[],
+    sessionHash?: string,
+  ): Promise<void>;
 }
 
 /**
@@ -34,5 +39,6 @@ export async function connectVisitor(
     input.connectionId,
     partitions,
     [customer, ...alsoKnownAs].map(identityToken),
+    session.tokenHash,
   );
 }

@@ -240,6 +240,23 @@ function suppressWebchatFindings(parts: ApiStackFindings): void {
   if (parts.webchatLiveApi) suppress(parts.webchatLiveApi, { id: 'AwsSolutions-APIG4', reason }, true);
 }
 
+/** The visitors' socket function posts pongs to its own API's connections, named only at run time. */
+export function suppressVisitorSocketFindings(fn: ThreadlineFunction): void {
+  suppress(
+    fn,
+    {
+      id: 'AwsSolutions-IAM5',
+      reason:
+        "execute-api:ManageConnections on the web-chat visitors' own stage, POST /@connections/* only: a pong " +
+        'goes to the socket that pinged, named by its connection id, known only at run time.',
+      appliesTo: [
+        { regex: '/^Resource::arn:<AWS::Partition>:execute-api:.+\\/[^/]+\\/\\*\\/@connections\\/\\*$/' },
+      ],
+    },
+    true,
+  );
+}
+
 function suppress(
   target: IConstruct | readonly IConstruct[],
   suppression: NagPackSuppression,

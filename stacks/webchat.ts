@@ -15,6 +15,7 @@ import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import { writeWidgetFile } from '../shared/channels/webchat/widget-build.js';
 import type { Config } from '../shared/config/config.js';
 import { ThreadlineFunction } from './constructs/threadline-function.js';
+import { suppressVisitorSocketFindings } from './nag-suppressions.js';
 import { socketAccessLogs } from './socket-access-logs.js';
 
 /** Where the synth writes the built widget, copied next to the webchat bundle. */
@@ -28,6 +29,9 @@ const settings = {
 /** The partitions of the visitors' connections (Keys.webchatConnection, webchatFollower, webchatIdentityFollower). */
 const VISITOR_CONNECTION_PARTITIONS = ['WEBCHAT_CONN#', 'WEBCHAT_LIVE#', 'WEBCHAT_LIVE_ID#'];
 
+/** The rate counters' partition (Keys.webchatRate): a read receipt on the socket counts as on HTTP. */
+const VISITOR_RATE_PARTITION = 'WEBCHAT_RATE#';
+
 /** What the web chat needs from the stateful stack. */
 export interface WebchatProps {
   readonly table: ITable;
@@ -39,7 +43,7 @@ export interface WebchatProps {
 /**
  * The web chat on AWS: the `webchat` function behind `/webchat/{proxy+}` of the HTTP API (routes and
  * widget), and the visitors' own WebSocket API (public, throttled, separate from the agents') whose
- * `$connect`/`$disconnect` go to `webchat-live`. `grantFanOut` gives a change-feed consumer what the
+ * `$connect`/`$disconnect`/`$default` go to `webchat-live`. `grantFanOut` gives a change-feed consumer what the
  * visitors' fan-out needs: the table's stream has no reader to spare, so the agents' live stream
  * function calls it.
  */
@@ -65,15 +69,23 @@ export function addWebchat(scope: Stack, api: HttpApi, props: WebchatProps) {
   const live = new ThreadlineFunction(scope, 'WebchatLive', {
     name: 'webchat-live',
     timeout: Duration.seconds(10),
-    description: "Threadline web chat: the visitors' WebSocket $connect and $disconnect",
-    // Public and unauthenticated until $connect checks the session: it writes its own connection items only.
-  }).bindTable(props.table, { delete: true, writePartitions: VISITOR_CONNECTION_PARTITIONS });
+    description: "Threadline web chat: the visitors' WebSocket $connect, $disconnect and frames (ping, read)",
+    // Public and unauthenticated until $connect checks the session: it writes its own connection items
+    // and, for a read receipt, the session's rate counter; it sends the receipt to the inbound queue.
+  })
+    .bindTable(props.table, {
+      delete: true,
+      writePartitions: [...VISITOR_CONNECTION_PARTITIONS, VISITOR_RATE_PARTITION],
+    })
+    .bindQueue(props.inboundQueue, 'INBOUND_QUEUE_URL');
   const integration = new WebSocketLambdaIntegration('WebchatLiveIntegration', live);
   const liveApi = new WebSocketApi(scope, 'WebchatLiveApi', {
     apiName: `${scope.stackName}-webchat-live`,
     description: "Threadline: web-chat visitors' live replies (public, session token on $connect)",
     connectRouteOptions: { integration },
     disconnectRouteOptions: { integration },
+    // The visitor's frames (`ping`, `read`), as the agents' socket takes theirs: one route, the Lambda parses.
+    defaultRouteOptions: { integration },
   });
   const stage = new WebSocketStage(scope, 'WebchatLiveStage', {
     webSocketApi: liveApi,
@@ -83,6 +95,10 @@ export function addWebchat(scope: Stack, api: HttpApi, props: WebchatProps) {
     accessLogSettings: socketAccessLogs(scope, 'WebchatLiveAccessLogs'),
   });
   webchat.addEnvironment(settings.liveUrl, stage.url);
+  // Pongs go back through the management API, to this API's connections only.
+  live.addEnvironment(settings.liveEndpoint, stage.callbackUrl);
+  stage.grantManagementApiAccess(live);
+  suppressVisitorSocketFindings(live);
   new CfnOutput(scope, 'WebchatWidgetUrl', { value: `${api.apiEndpoint}/webchat/widget.js` });
   new CfnOutput(scope, 'WebchatLiveUrl', { value: stage.url });
   return {

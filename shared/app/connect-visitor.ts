@@ -15,7 +15,12 @@ import type { WebchatStore } from '../domain/webchat-ports.js';
  * conversations: conversationSubject) it follows, and which identities it waits on.
  */
 export interface ConnectionRegistry {
-  connect(connectionId: string, customers: readonly string[], identities: readonly string[]): Promise<void>;
+  connect(
+    connectionId: string,
+    customers: readonly string[],
+    identities: readonly string[],
+    sessionHash?: string,
+  ): Promise<void>;
 }
 
 /** The newest timeline items read to find the conversations an anonymous visitor wrote in. */
@@ -59,5 +64,5 @@ export async function connectVisitor(
     deps.clock.now(),
   );
   const { follows, identities } = await visitorSubscription(deps.store, session);
-  await deps.connections.connect(input.connectionId, follows, identities);
+  await deps.connections.connect(input.connectionId, follows, identities, session.tokenHash);
 }

@@ -8,7 +8,7 @@ import {
 } from '../domain/webchat/anonymous-view.js';
 import { webchatStatusEnvelope } from '../domain/webchat/envelopes.js';
 import { WEBCHAT_LIMITS } from '../domain/webchat/rate-limit.js';
-import { openSession, takeHits, visitorCustomerId } from '../domain/webchat/visitor.js';
+import { openSession, openSessionByHash, takeHits, visitorCustomerId } from '../domain/webchat/visitor.js';
 import type { WebchatDeps } from '../domain/webchat-ports.js';
 
 /** How far back a read receipt may reach: the replies among the visitor's latest items. */
@@ -17,14 +17,20 @@ const READ_LOOKBACK = 200;
 /**
  * Marks replies the visitor's panel has shown as `read`: only the visitor's own web-chat replies among
  * their latest items count (anything else is ignored), each as a status envelope through the pipeline,
- * so statuses only move forward whatever order they come in. Answers the ids marked.
+ * so statuses only move forward whatever order they come in. The visitor is the session of the
+ * `Authorization` header (HTTP) or the hash their socket kept on `$connect`. Answers the ids marked.
  */
 export async function markWebchatRead(
   deps: WebchatDeps,
-  input: { authorization: string | undefined; messageIds: readonly string[] },
+  input: ({ authorization: string | undefined } | { sessionHash: string }) & {
+    messageIds: readonly string[];
+  },
 ): Promise<{ read: string[] }> {
   const now = deps.clock.now();
-  const session = await openSession(deps.store, input.authorization, now);
+  const session =
+    'sessionHash' in input
+      ? await openSessionByHash(deps.store, input.sessionHash, now)
+      : await openSession(deps.store, input.authorization, now);
   await takeHits(deps.store, [{ limit: WEBCHAT_LIMITS.readsPerSession, subject: session.tokenHash }], now);
   const customerId = await visitorCustomerId(deps.store, session);
   if (!customerId) return { read: [] };

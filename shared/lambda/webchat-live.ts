@@ -1,39 +1,126 @@
 import { connectVisitor } from '#shared/app/connect-visitor.js';
 import { fanOutToVisitors } from '#shared/app/fan-out-to-visitors.js';
+import { markWebchatRead } from '#shared/app/mark-webchat-read.js';
 import { tellVisitorsTyping, type VisitorTypingDeps } from '#shared/app/tell-visitors-typing.js';
 import { dynamoDbLite } from '#shared/aws/dynamodb-lite.js';
+import { type ConnectionPost, connectionPost, executeApiRegion } from '#shared/aws/live-connections-api.js';
+import type { AwsCallOptions } from '#shared/aws/signed-request.js';
 import { websocketPush } from '#shared/aws/websocket-push.js';
-import { loadConfig } from '#shared/config/config.js';
+import { loadConfig, requireSettings } from '#shared/config/config.js';
 import type { ChangeFeedConsumer } from '#shared/domain/change-feed.js';
+import type { EnvelopeQueue } from '#shared/domain/ports.js';
 import { systemClock } from '#shared/domain/ports.js';
-import { UnauthorizedError } from '#shared/errors.js';
+import { ReadRequestSchema } from '#shared/domain/webchat/requests.js';
+import type { WebchatDeps } from '#shared/domain/webchat-ports.js';
+import { RateLimitedError, UnauthorizedError } from '#shared/errors.js';
 import { log } from '#shared/log.js';
+import type { DocumentStore } from '#shared/store/dynamo-client.js';
 import { dynamoRepositories, webchatPorts } from '#shared/store/dynamo-repositories.js';
 import { webchatConnections } from '#shared/store/webchat-connections.js';
+import { sqsEnvelopeQueue } from './envelope-queue.js';
 
-/** A WebSocket API `$connect` or `$disconnect` event, the parts read here. */
+/** A WebSocket API `$connect`, `$disconnect` or `$default` event, the parts read here. */
 interface WebsocketEvent {
   requestContext: { eventType?: string; connectionId?: string };
   queryStringParameters?: Record<string, string | undefined> | null;
+  body?: string | null;
+  isBase64Encoded?: boolean;
+}
+
+/** The largest visitor frame read, as the local runtime's socket (`maxPayload`): a read receipt fits. */
+const MAX_VISITOR_FRAME_BYTES = 8192;
+
+/** What a visitor's frame needs: the read use case's ports, the connections, and a post to the socket. */
+type FrameDeps = Pick<WebchatDeps, 'store' | 'queue' | 'clock'> & {
+  connections: { sessionOf(connectionId: string): Promise<string | undefined> };
+  post: ConnectionPost;
+};
+
+/** Why a frame was refused, for the log line: never the frame itself, which is the visitor's text. */
+function refuse(connectionId: string, reason: string): { statusCode: number } {
+  log('warn', 'web-chat visitor frame refused', { connectionId, reason });
+  return { statusCode: 400 };
+}
+
+/**
+ * A visitor's frame (`$default`): `{type:"ping"}` answers `{type:"pong"}` on the socket, `{type:"read",
+ * messageIds}` is `POST /webchat/read` as the session the socket opened with. Anything else (too
+ * large, not JSON, another type, a bad read, a session gone or over its rate) is refused with a log
+ * line and changes nothing; the socket stays open.
+ */
+export async function onVisitorFrame(
+  deps: FrameDeps,
+  connectionId: string,
+  event: WebsocketEvent,
+): Promise<{ statusCode: number }> {
+  const text = event.isBase64Encoded ? undefined : (event.body ?? '');
+  if (text === undefined) return refuse(connectionId, 'binary frame');
+  if (Buffer.byteLength(text) > MAX_VISITOR_FRAME_BYTES) return refuse(connectionId, 'frame too large');
+  let frame: { type?: unknown; messageIds?: unknown };
+  try {
+    frame = JSON.parse(text) ?? {};
+  } catch {
+    return refuse(connectionId, 'not JSON');
+  }
+  if (frame.type === 'ping') {
+    // A pong that cannot be posted is the visitor's heartbeat missing one: it reconnects.
+    const sent = await deps.post(connectionId, { type: 'pong' }).catch((error: Error) => {
+      log('warn', 'web-chat pong failed', { connectionId, error: error.name });
+      return 'failed' as const;
+    });
+    return { statusCode: sent === 'sent' ? 200 : 500 };
+  }
+  if (frame.type !== 'read') return refuse(connectionId, 'unknown frame type');
+  const read = ReadRequestSchema.safeParse({ messageIds: frame.messageIds });
+  if (!read.success) return refuse(connectionId, 'bad read frame');
+  const sessionHash = await deps.connections.sessionOf(connectionId);
+  if (!sessionHash) return refuse(connectionId, 'no session on the connection');
+  try {
+    await markWebchatRead(deps, { sessionHash, messageIds: read.data.messageIds });
+    return { statusCode: 200 };
+  } catch (error) {
+    if (error instanceof UnauthorizedError || error instanceof RateLimitedError)
+      return refuse(connectionId, error.message);
+    throw error;
+  }
+}
+
+/** What a test swaps: the table client, the inbound queue and the management API's endpoint. */
+export interface WebchatLiveOptions {
+  doc?: DocumentStore;
+  queue?: EnvelopeQueue;
+  management?: AwsCallOptions;
 }
 
 /**
  * The visitors' WebSocket API: `$connect` checks the session (`?session=`) and records what the
- * connection follows (401 refuses the upgrade); `$disconnect` removes it. Frames reach visitors
- * through `visitorFanOut`, which the change-feed consumer calls.
+ * connection follows and its session's hash (401 refuses the upgrade); `$disconnect` removes it;
+ * `$default` takes the visitor's `ping` and `read` frames. Frames reach visitors through
+ * `visitorFanOut`, which the change-feed consumer calls.
  */
-export async function webchatLiveHandler() {
-  // Only the table: no queue, no secret (a session is checked by its token's hash).
-  const { TABLE_NAME: table } = loadConfig(process.env);
-  const db = { doc: dynamoDbLite(), table };
-  const deps = { store: webchatPorts(dynamoRepositories(db.doc, table)), clock: systemClock };
+export async function webchatLiveHandler(options: WebchatLiveOptions = {}) {
+  // The table, the inbound queue (read receipts) and the socket's management endpoint: no secret (a
+  // session is checked by its token's hash).
+  const config = requireSettings(loadConfig(process.env), ['INBOUND_QUEUE_URL', 'WEBCHAT_LIVE_ENDPOINT']);
+  const table = config.TABLE_NAME;
+  const db = { doc: options.doc ?? dynamoDbLite(), table };
+  const deps = {
+    store: webchatPorts(dynamoRepositories(db.doc, table)),
+    clock: systemClock,
+    queue: options.queue ?? sqsEnvelopeQueue(config.INBOUND_QUEUE_URL),
+  };
   const connections = webchatConnections(db, () => deps.clock.now());
+  const endpoint = config.WEBCHAT_LIVE_ENDPOINT;
+  const region = executeApiRegion(endpoint) ?? process.env.AWS_REGION ?? 'us-east-1';
+  const post = connectionPost(endpoint, region, options.management);
   return async (event: WebsocketEvent): Promise<{ statusCode: number }> => {
     const connectionId = event.requestContext.connectionId ?? '';
     if (event.requestContext.eventType === 'DISCONNECT') {
       await connections.disconnect(connectionId);
       return { statusCode: 200 };
     }
+    if (event.requestContext.eventType === 'MESSAGE')
+      return onVisitorFrame({ ...deps, connections, post }, connectionId, event);
     try {
       const sessionToken = event.queryStringParameters?.session ?? '';
       await connectVisitor({ ...deps, connections }, { connectionId, sessionToken });

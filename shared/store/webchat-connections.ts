@@ -10,7 +10,7 @@ type Key = { pk: string; sk: string };
 
 /**
  * The visitors' WebSocket connections on AWS, in the table: one item per connection listing the keys
- * it wrote, one per customer it follows and one per identity it is, each with a `ttl` past API
+ * it wrote and the session's hash, one per customer it follows and one per identity it is, each with a `ttl` past API
  * Gateway's 2-hour limit. `$connect` puts them, `$disconnect` (or a 410 on push) removes them.
  */
 export function webchatConnections(db: DynamoDb, now: () => Date) {
@@ -35,18 +35,38 @@ export function webchatConnections(db: DynamoDb, now: () => Date) {
     return (out.Items ?? []).map((item) => String(item.connectionId));
   };
   const connections: VisitorConnections & {
-    connect(connectionId: string, customers: readonly string[], identities: readonly string[]): Promise<void>;
+    connect(
+      connectionId: string,
+      customers: readonly string[],
+      identities: readonly string[],
+      sessionHash?: string,
+    ): Promise<void>;
     disconnect(connectionId: string): Promise<void>;
+    sessionOf(connectionId: string): Promise<string | undefined>;
   } = {
     following: (customerId) => connectionsOf(Keys.webchatFollower(customerId, '').pk),
     ofIdentity: (token) => connectionsOf(Keys.webchatIdentityFollower(token, '').pk),
     follow: (connectionId, customerId) =>
       putFollower(connectionId, Keys.webchatFollower(customerId, connectionId)),
-    async connect(connectionId, customers, identities) {
+    async connect(connectionId, customers, identities, sessionHash) {
+      // The session's hash, so a frame on the socket (`$default` has no query string) acts as the visitor.
+      if (sessionHash) {
+        await updateItem(db, {
+          TableName: db.table,
+          Key: Keys.webchatConnection(connectionId),
+          UpdateExpression: 'SET #session = :session, #ttl = :ttl',
+          ExpressionAttributeNames: { '#session': 'session', '#ttl': 'ttl' },
+          ExpressionAttributeValues: { ':session': sessionHash, ':ttl': ttl() },
+        });
+      }
       for (const customerId of customers) await connections.follow(connectionId, customerId);
       for (const token of identities) {
         await putFollower(connectionId, Keys.webchatIdentityFollower(token, connectionId));
       }
+    },
+    async sessionOf(connectionId) {
+      const out = await getItem(db, getInput(db.table, Keys.webchatConnection(connectionId), true));
+      return typeof out.Item?.session === 'string' ? out.Item.session : undefined;
     },
     async disconnect(connectionId) {
       const key = Keys.webchatConnection(connectionId);

@@ -238,6 +238,43 @@ describe('the web-chat widget when things go wrong, in a browser', { timeout: 60
   };
   const readsOf = (sent: string[], id: string) => sent.filter((f) => f.includes('"read"') && f.includes(id));
 
+  it('drops a socket that stopped answering (no pong to its 4-minute ping) and reopens it, showing the reply it missed', async () => {
+    const page = await (await shop.browser.newContext()).newPage();
+    const opened: string[] = [];
+    let silent = false;
+    // A proxy that stops forwarding without closing either side: a half-open connection.
+    await page.routeWebSocket(/\/webchat\/live/, (ws) => {
+      opened.push(ws.url());
+      const first = opened.length === 1;
+      const server = ws.connectToServer();
+      ws.onMessage((m) => {
+        if (!(first && silent)) server.send(m);
+      });
+      server.onMessage((m) => {
+        if (!(first && silent)) ws.send(m);
+      });
+    });
+    await page.clock.install();
+    await page.goto(`${shop.siteUrl}/`);
+    await page.getByRole('button', { name: 'Open chat' }).click(WAIT);
+    await start(page);
+    await write(page, 'I want a person: my parcel never came');
+    await expect.poll(async () => (await stored(page)).messages.length, WAIT).toBe(1);
+    await pause(page);
+    silent = true;
+    await agentReply(page, 'Bea here: the parcel left today.');
+    const reply = page.locator('.msg.agent', { hasText: 'Bea here' });
+    await page.clock.runFor(4 * 60_000 - 1000);
+    expect(await reply.count()).toBe(0);
+    expect(await page.locator('.panel').getAttribute('data-connection')).toBe('live');
+    await page.clock.runFor(11_000);
+    await page.clock.runFor(1000);
+    await expect.poll(() => opened.length, WAIT).toBe(2);
+    await page.clock.runFor(1000);
+    await reply.waitFor(WAIT);
+    await connected(page);
+  });
+
   it('closes (the × and Escape), and marks a reply read only while the panel is open', async () => {
     const { page, sent } = await visit();
     await start(page);

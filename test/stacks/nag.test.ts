@@ -135,7 +135,7 @@ describe('cdk-nag AwsSolutions checks', () => {
         (route) => `AwsSolutions-APIG4 /ThreadlineApi/LiveApi/${route}-Route/Resource`,
       ),
       // The visitors' WebSocket API: public by design, the session token checked on $connect.
-      ...['$connect', '$disconnect'].map(
+      ...['$connect', '$default', '$disconnect'].map(
         (route) => `AwsSolutions-APIG4 /ThreadlineApi/WebchatLiveApi/${route}-Route/Resource`,
       ),
       // Wildcards: table indexes (bindTable), raw mail under inbound/, SES sending with the configuration

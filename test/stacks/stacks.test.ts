@@ -948,8 +948,23 @@ describe('ThreadlineApi', () => {
     });
   });
 
-  it("exposes no other route (the live WebSocket API has its three, the visitors' its two)", () => {
-    api.resourceCountIs('AWS::ApiGatewayV2::Route', routeTable.length + 3 + 2);
+  it('exposes no other route (each WebSocket API has its three)', () => {
+    api.resourceCountIs('AWS::ApiGatewayV2::Route', routeTable.length + 3 + 3);
+  });
+
+  it("routes $connect, $disconnect and $default of the visitors' WebSocket API to the webchat-live function", () => {
+    const visitorsApi = logicalId(apiStack, 'WebchatLiveApi');
+    for (const routeKey of ['$connect', '$disconnect', '$default']) {
+      const routes = api.findResources('AWS::ApiGatewayV2::Route', {
+        Properties: { RouteKey: routeKey, ApiId: { Ref: visitorsApi } },
+      });
+      expect(Object.keys(routes), routeKey).toHaveLength(1);
+      expect(Object.values(routes)[0]?.Properties.AuthorizationType ?? 'NONE').toBe('NONE');
+    }
+    const integrations = api.findResources('AWS::ApiGatewayV2::Integration', {
+      Properties: { ApiId: { Ref: visitorsApi } },
+    });
+    expect(JSON.stringify(integrations)).toContain(logicalId(apiStack, 'WebchatLive'));
   });
 
   it('routes $connect, $disconnect and $default of the live WebSocket API to the live function', () => {
@@ -1078,14 +1093,30 @@ describe('ThreadlineApi', () => {
     expect(allActions('WhatsApp').filter((a) => a.startsWith('dynamodb:'))).toEqual([]);
   });
 
-  it("lets the visitors' socket function use the table only: no queue, no secret", () => {
+  it("lets the visitors' socket function use the table, send read receipts to the queue and post pongs: no secret", () => {
     expect(actionsOn('WebchatLive', tableArn)).toEqual(
       expect.arrayContaining(['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:Query']),
     );
-    expect(allActions('WebchatLive').filter((a) => /^(sqs|secretsmanager):/.test(a))).toEqual([]);
-    const env = functionProps('WebchatLive').Environment.Variables;
-    expect(env.INBOUND_QUEUE_URL).toBeUndefined();
+    expect(actionsOn('WebchatLive', inboundArn)).toContain('sqs:SendMessage');
+    expect(allActions('WebchatLive').filter((a) => /^sqs:(Receive|Delete)/.test(a))).toEqual([]);
+    expect(allActions('WebchatLive').filter((a) => a.startsWith('secretsmanager:'))).toEqual([]);
+    const env = resolveRefs(functionProps('WebchatLive').Environment.Variables) as Record<string, unknown>;
+    expect(env).toMatchObject({
+      INBOUND_QUEUE_URL: expect.anything(),
+      WEBCHAT_LIVE_ENDPOINT: expect.anything(),
+    });
     expect(env.PROVIDER_SECRET_ARN).toBeUndefined();
+    const policies = Object.values(
+      api.findResources('AWS::IAM::Policy', {
+        Properties: { Roles: [{ Ref: Match.stringLikeRegexp('^WebchatLiveServiceRole') }] },
+      }),
+    );
+    const statements = JSON.stringify(policies.map((p) => p.Properties.PolicyDocument.Statement));
+    expect(statements).toContain('execute-api:ManageConnections');
+    expect(statements).toContain('/@connections/*');
+    // Its own API's connections only, not the agents'.
+    expect(statements).toContain(logicalId(apiStack, 'WebchatLiveApi'));
+    expect(statements).not.toContain(`"${logicalId(apiStack, 'LiveApi')}"`);
   });
 
   it('lets the resolver write the table and its index, consume the queue, and read the provider secret to send the AI’s replies', () => {
@@ -1157,7 +1188,7 @@ describe('ThreadlineApi', () => {
     for (const statement of writes) {
       expect(statement.Condition).toEqual({
         'ForAllValues:StringLike': {
-          'dynamodb:LeadingKeys': ['WEBCHAT_CONN#*', 'WEBCHAT_LIVE#*', 'WEBCHAT_LIVE_ID#*'],
+          'dynamodb:LeadingKeys': ['WEBCHAT_CONN#*', 'WEBCHAT_LIVE#*', 'WEBCHAT_LIVE_ID#*', 'WEBCHAT_RATE#*'],
         },
       });
     }

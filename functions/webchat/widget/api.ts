@@ -117,12 +117,18 @@ export function historyPage(origin: string, token: string, cursor?: string | nul
   return call(origin, `/webchat/messages?order=newest${query}`, { token });
 }
 
+/** How often an open socket is pinged: well inside API Gateway's 10-minute idle limit. */
+const HEARTBEAT = 4 * 60_000;
+/** How long a ping waits for any frame before the socket counts as dead. */
+const PONG_WAIT = 10_000;
+
 /**
  * Opens the live socket, reopening it after a drop (with a growing wait) until `stop()`. `onState`'s
  * `again` says an open is a reopen after a drop (the network came back), not the first one; an
  * `error` without a `close` is a drop too (Chromium's answer to a socket the page's CSP refuses). A
  * socket the page refuses (`new WebSocket` throws, or the panel calls `block` on the CSP's violation
- * report) calls `onBlocked` once and is not tried again: the page's policy does not change.
+ * report) calls `onBlocked` once and is not tried again: the page's policy does not change. An open
+ * socket is pinged every HEARTBEAT; one that answers nothing within PONG_WAIT is dropped and reopened.
  */
 export function live(
   url: string,
@@ -148,24 +154,40 @@ export function live(
     } catch {
       return block();
     }
+    const mine = socket;
     let closed = false;
-    socket.onopen = () => {
-      wait = 500;
-      onState(true, opened);
-      opened = true;
-    };
-    socket.onmessage = (event) => {
-      try {
-        onFrame(JSON.parse(String(event.data)) as LiveFrame);
-      } catch {}
-    };
-    socket.onerror = socket.onclose = () => {
+    let beat: ReturnType<typeof setInterval> | undefined;
+    let silence: ReturnType<typeof setTimeout> | undefined;
+    const drop = () => {
+      clearInterval(beat);
+      clearTimeout(silence);
       if (stopped || closed) return;
       closed = true;
       onState(false, opened);
       timer = setTimeout(open, wait);
       wait = Math.min(wait * 2, 15_000);
     };
+    socket.onopen = () => {
+      wait = 500;
+      onState(true, opened);
+      opened = true;
+      // A half-open link (a device that slept) closes nothing: no pong in time means it is dead.
+      beat = setInterval(() => {
+        if (stopped) return clearInterval(beat);
+        mine.send('{"type":"ping"}');
+        silence = setTimeout(() => {
+          drop();
+          mine.close();
+        }, PONG_WAIT);
+      }, HEARTBEAT);
+    };
+    socket.onmessage = (event) => {
+      clearTimeout(silence);
+      try {
+        onFrame(JSON.parse(String(event.data)) as LiveFrame);
+      } catch {}
+    };
+    socket.onerror = socket.onclose = drop;
   };
   open();
   return {

@@ -12,7 +12,16 @@ export async function openSession(
   const token = bearerSessionToken(authorization);
   if (!token)
     throw new UnauthorizedError('send Authorization: Bearer <sessionToken> from POST /webchat/sessions');
-  const session = await store.getSession(sessionTokenHash(token));
+  return openSessionByHash(store, sessionTokenHash(token), now);
+}
+
+/** A live session by its token's hash (what a visitor's socket keeps), or UnauthorizedError. */
+export async function openSessionByHash(
+  store: Pick<WebchatStore, 'getSession'>,
+  tokenHash: string,
+  now: Date,
+): Promise<WebchatSession> {
+  const session = await store.getSession(tokenHash);
   if (!session) throw new UnauthorizedError('unknown session: start a new one');
   if (!sessionLive(session, now)) throw new UnauthorizedError('the session has expired: start a new one');
   return session;

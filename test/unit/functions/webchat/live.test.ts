@@ -13,8 +13,17 @@ class FakeSocket {
   constructor(readonly url: string) {
     FakeSocket.made.push(this);
   }
-  send(): void {}
-  close(): void {}
+  sent: string[] = [];
+  closed = false;
+  send(text: string): void {
+    this.sent.push(text);
+  }
+  close(): void {
+    this.closed = true;
+  }
+  hear(frame: unknown): void {
+    this.onmessage?.({ data: JSON.stringify(frame) });
+  }
   open(): void {
     this.readyState = FakeSocket.OPEN;
     this.onopen?.();
@@ -110,5 +119,35 @@ describe('the widget’s live socket', () => {
     vi.advanceTimersByTime(60_000);
     expect(blocked()).toBe(1);
     expect(states).toEqual([]);
+  });
+  it('pings every 4 minutes and, with no answer in 10 s, drops the silent socket and opens another', () => {
+    const { states, channel, socket } = connect();
+    socket(0).open();
+    vi.advanceTimersByTime(4 * 60_000 - 1);
+    expect(socket(0).sent).toEqual([]);
+    vi.advanceTimersByTime(1);
+    expect(socket(0).sent).toEqual(['{"type":"ping"}']);
+    socket(0).hear({ type: 'pong' });
+    vi.advanceTimersByTime(60_000);
+    expect(socket(0).closed).toBe(false);
+    vi.advanceTimersByTime(3 * 60_000);
+    expect(socket(0).sent).toHaveLength(2);
+    // A half-open connection: no pong, no close either (the browser's close would wait on the dead link).
+    vi.advanceTimersByTime(10_000);
+    expect(socket(0).closed).toBe(true);
+    expect(states).toEqual([
+      [true, false],
+      [false, true],
+    ]);
+    vi.advanceTimersByTime(500);
+    expect(FakeSocket.made).toHaveLength(2);
+    socket(1).open();
+    expect(states.at(-1)).toEqual([true, true]);
+    // The dead socket's late close changes nothing.
+    socket(0).drop();
+    expect(states).toHaveLength(3);
+    channel.stop();
+    vi.advanceTimersByTime(10 * 60_000);
+    expect(socket(1).sent).toEqual([]);
   });
 });

@@ -1,4 +1,4 @@
-import { useEffect, useRef, useState } from 'preact/hooks';
+import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
 import type { Api, Conversation, InboxConversation, Page } from './api.js';
 import type { Presence, Subscribe } from './app.js';
 import { CustomerSearch } from './customer-search.js';
@@ -26,69 +26,178 @@ function query(filters: Filters, cursor: string | null): string {
   return q.toString();
 }
 
-/** The first `pages` pages of the inbox, and the cursor after them (null: nothing more). */
-async function readPages(api: Api, filters: Filters, pages: number) {
-  let items: InboxConversation[] = [];
-  let cursor: string | null = null;
-  for (let n = 0; n < pages; n++) {
-    const page: Page<InboxConversation> = await api.get(`/api/conversations?${query(filters, cursor)}`);
-    items = items.concat(page.items.filter((c) => !items.some((i) => i.id === c.id)));
-    cursor = page.cursor;
-    if (!cursor) break;
+/** One page of the inbox as read: the cursor it was read from (null: the first), its rows, the cursor after. */
+interface Loaded {
+  from: string | null;
+  items: InboxConversation[];
+  next: string | null;
+}
+
+/** Pages a batch of live events reads at most, the first included, however many pages show. */
+export const LIVE_READS = 3;
+
+/** The page of the inbox that starts at `from`. */
+async function readPage(api: Api, filters: Filters, from: string | null): Promise<Loaded> {
+  const page: Page<InboxConversation> = await api.get(`/api/conversations?${query(filters, from)}`);
+  return { from, items: page.items, next: page.cursor };
+}
+
+/** The first `count` pages of the inbox, read in turn (each cursor names the next). */
+async function readPages(api: Api, filters: Filters, count: number): Promise<Loaded[]> {
+  const pages: Loaded[] = [];
+  let from: string | null = null;
+  for (let n = 0; n < count; n++) {
+    const page = await readPage(api, filters, from);
+    pages.push(page);
+    from = page.next;
+    if (!from) break;
   }
-  return { items, cursor };
+  return pages;
+}
+
+/** The rows of the pages in order, each conversation once (where it shows first). */
+function rowsOf(pages: Loaded[]): InboxConversation[] {
+  const seen = new Set<string>();
+  return pages.flatMap((p) => p.items).filter((c) => !seen.has(c.id) && seen.add(c.id));
+}
+
+/** What a batch of live events touched: conversations and customers. */
+interface Touched {
+  conversations: Set<string>;
+  customers: Set<string>;
 }
 
 /**
- * Loads the inbox a page at a time (each conversation with its customer's summary), and the pages shown
- * again (at most every 300 ms) when an event touches it, so a new conversation takes its place in the
- * order: a `customer.updated` reloads it too, so a new name shows, and an erased customer's rows leave.
+ * The pages a batch of live events reads again: the first (where a conversation newly waiting goes),
+ * each page showing a row touched, and the last when every page shows and a touched conversation is on
+ * none (a new one that lists late goes there); at most LIVE_READS of them, so an agent who loaded many
+ * pages does not pay a read of each per event.
  */
-function useInbox(api: Api, filters: Filters, subscribe: Subscribe, reloads: number) {
-  const [items, setItems] = useState<InboxConversation[]>();
-  const [more, setMore] = useState(false);
-  const [pages, setPages] = useState(1);
-  const [error, setError] = useState('');
-  const [tick, setTick] = useState(0);
-  useEffect(() => setPages(1), [filters]);
-  useEffect(() => {
-    let stale = false;
-    let retry: ReturnType<typeof setTimeout> | undefined;
-    readPages(api, filters, pages).then(
-      (read) => {
-        if (stale) return;
-        setItems(read.items);
-        setMore(read.cursor !== null);
-        setError('');
-      },
-      (e: Error) => {
-        if (stale) return;
-        setError(e.message);
-        // A failed load (the API busy or unreachable a moment) tries again by itself, as the live socket does.
-        retry = setTimeout(() => setTick((t) => t + 1), 2_000);
-      },
-    );
-    return () => {
-      stale = true;
-      clearTimeout(retry);
-    };
-  }, [api, filters, pages, tick, reloads]);
+export function pagesToRead(
+  pages: Array<{ items: Array<{ id: string; customerId: string }>; next: string | null }>,
+  touched: Touched,
+): number[] {
+  const want = new Set([0]);
+  pages.forEach((p, k) => {
+    if (p.items.some((c) => touched.conversations.has(c.id) || touched.customers.has(c.customerId)))
+      want.add(k);
+  });
+  const shown = new Set(pages.flatMap((p) => p.items.map((c) => c.id)));
+  const last = pages.length - 1;
+  if (last > 0 && pages[last]?.next === null && [...touched.conversations].some((id) => !shown.has(id)))
+    want.add(last);
+  return [...want].sort((a, b) => a - b).slice(0, LIVE_READS);
+}
+
+/**
+ * Reads again, a batch of live events at a time (at most every 300 ms), the pages `pagesToRead` names,
+ * each put in its place; an erased customer's rows go at once.
+ */
+function useLiveRefresh(
+  api: Api,
+  filters: Filters,
+  subscribe: Subscribe,
+  held: { current: Loaded[] | undefined },
+  setPages: (update: (cur: Loaded[] | undefined) => Loaded[] | undefined) => void,
+  failed: { current: (e: Error) => void },
+  setError: (message: string) => void,
+): void {
   useEffect(() => {
     let timer: ReturnType<typeof setTimeout> | undefined;
+    let touched: Touched = { conversations: new Set(), customers: new Set() };
+    const refresh = () => {
+      const now = held.current;
+      const batch = touched;
+      touched = { conversations: new Set(), customers: new Set() };
+      if (!now) return;
+      const picks = pagesToRead(now, batch);
+      Promise.all(picks.map((k) => readPage(api, filters, now[k]?.from ?? null))).then((read) => {
+        setPages((cur) =>
+          cur?.map((p, k) => {
+            const i = picks.indexOf(k);
+            const again = i < 0 ? undefined : read[i];
+            return again && again.from === p.from ? again : p;
+          }),
+        );
+        setError('');
+      }, failed.current);
+    };
     const off = subscribe((event) => {
       if (!['conversation.updated', 'timeline.item', 'customer.updated'].includes(event.type)) return;
       // An erased customer's rows go at once (the eraser's own answer tells it too, socket or not).
       if (event.item?.change === 'erased')
-        setItems((rows) => rows?.filter((c) => c.customerId !== event.customerId));
+        setPages((cur) =>
+          cur?.map((p) => ({ ...p, items: p.items.filter((c) => c.customerId !== event.customerId) })),
+        );
+      if (event.conversationId) touched.conversations.add(event.conversationId);
+      if (event.customerId) touched.customers.add(event.customerId);
       clearTimeout(timer);
-      timer = setTimeout(() => setTick((t) => t + 1), 300);
+      timer = setTimeout(refresh, 300);
     });
     return () => {
       off();
       clearTimeout(timer);
     };
-  }, [subscribe]);
-  return { items, error, more, loadMore: () => setPages((n) => n + 1) };
+  }, [subscribe, api, filters]);
+}
+
+/**
+ * Loads the inbox a page at a time (each conversation with its customer's summary); "Load more" reads
+ * the next page alone. An event that touches it (at most every 300 ms) reads again only the pages
+ * `pagesToRead` names and puts each in its place, so a new conversation takes its place in the order
+ * and a `customer.updated` shows a new name, in a bounded number of reads; an erased customer's rows leave.
+ */
+function useInbox(api: Api, filters: Filters, subscribe: Subscribe, reloads: number) {
+  const [pages, setPages] = useState<Loaded[]>();
+  const [error, setError] = useState('');
+  const [tick, setTick] = useState(0);
+  const held = useRef<Loaded[] | undefined>(undefined);
+  held.current = pages;
+  const asked = useRef({ filters, count: 1 });
+  if (asked.current.filters !== filters) asked.current = { filters, count: 1 };
+  /** A failed read (the API busy or unreachable a moment) tries again by itself, as the live socket does. */
+  const failed = useRef<(e: Error) => void>(() => {});
+  useEffect(() => {
+    let stale = false;
+    let retry: ReturnType<typeof setTimeout> | undefined;
+    failed.current = (e: Error) => {
+      if (stale) return;
+      setError(e.message);
+      clearTimeout(retry);
+      retry = setTimeout(() => setTick((t) => t + 1), 2_000);
+    };
+    readPages(api, filters, asked.current.count).then((read) => {
+      if (stale) return;
+      setPages(read);
+      setError('');
+    }, failed.current);
+    return () => {
+      stale = true;
+      clearTimeout(retry);
+    };
+  }, [api, filters, tick, reloads]);
+  useLiveRefresh(api, filters, subscribe, held, setPages, failed, setError);
+  /** The cursor of the page being read for "Load more", so a second press reads it once. */
+  const loading = useRef<string | null>(null);
+  const loadMore = () => {
+    const now = held.current;
+    const from = now?.at(-1)?.next;
+    if (!now || !from || loading.current === from) return;
+    loading.current = from;
+    readPage(api, filters, from).then(
+      (page) => {
+        loading.current = null;
+        setPages((cur) => (cur?.at(-1)?.next === from ? [...cur, page] : cur));
+        asked.current.count = Math.max(asked.current.count, now.length + 1);
+      },
+      (e: Error) => {
+        loading.current = null;
+        setError(e.message);
+      },
+    );
+  };
+  const items = useMemo(() => (pages ? rowsOf(pages) : undefined), [pages]);
+  return { items, error, more: Boolean(pages?.at(-1)?.next), loadMore };
 }
 
 function FilterForm(props: { filters: Filters; onFilters(filters: Filters): void }) {

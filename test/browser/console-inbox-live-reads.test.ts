@@ -1,0 +1,87 @@
+import type { Browser, Route } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { LocalRuntime } from '#shared/local/runtime.js';
+import { launchBrowser } from '../support/browser.js';
+import { whatsappText } from '../support/webhooks.js';
+import { closeConsole, postMeta, signedInPage, startConsoleRuntime } from './console-support.js';
+
+/** Pages of the inbox the test serves in place of the API's (50 rows each; the cursor `pN` names page N). */
+const PAGES = 4;
+const row = (page: number, i: number, label: string) => ({
+  id: `cv_fake_${page}_${i}`,
+  customerId: `cu_fake_${page}_${i}`,
+  status: 'open',
+  channel: 'sms',
+  channels: ['sms'],
+  startedAt: '2026-06-01T09:00:00.000Z',
+  updatedAt: '2026-06-01T09:00:00.000Z',
+  waiting: false,
+  customer: { id: `cu_fake_${page}_${i}`, name: `${label} ${page}.${i}` },
+});
+
+/**
+ * A live event does not read every page of the inbox shown again: after three "Load more" presses
+ * (four pages), an event for a conversation none of them shows reads a bounded few pages (the first,
+ * and the last, where a new conversation may go), not all four; and "Load more" reads one page.
+ */
+describe('the console inbox: live events read a bounded number of pages', () => {
+  let runtime: LocalRuntime;
+  let browser: Browser;
+
+  beforeAll(async () => {
+    runtime = await startConsoleRuntime();
+    browser = await launchBrowser();
+  }, 240_000);
+
+  afterAll(() => closeConsole(browser, runtime));
+
+  it('after four pages, one event reads at most two of them, and the first page shows its news', async () => {
+    const page = await signedInPage(browser, runtime);
+    try {
+      let reads = 0;
+      let fresh = false;
+      await page.route(/\/api\/conversations\?/, (route: Route) => {
+        reads += 1;
+        const cursor = new URL(route.request().url()).searchParams.get('cursor');
+        const n = cursor ? Number(cursor.slice(1)) : 1;
+        const label = fresh && n === 1 ? 'Fresh' : 'Row';
+        const items = Array.from({ length: 50 }, (_, i) => row(n, i, label));
+        return route.fulfill({
+          status: 200,
+          contentType: 'application/json',
+          body: JSON.stringify({ items, cursor: n < PAGES ? `p${n + 1}` : null }),
+        });
+      });
+      await page.reload();
+      await page.getByRole('navigation', { name: 'Inbox' }).waitFor();
+      const more = page.locator('.more-rows');
+      // "Load more" (pressed here, or by itself as it scrolls into view) reads the next page alone.
+      while (!(await more.getByText(`${PAGES * 50} in all`).count())) {
+        await page
+          .getByRole('button', { name: 'Load more' })
+          .click({ timeout: 30_000 })
+          .catch(() => {});
+      }
+      expect(reads).toBe(PAGES);
+      reads = 0;
+      fresh = true;
+      await postMeta(
+        runtime,
+        '/webhooks/whatsapp',
+        whatsappText({
+          from: '15550007001',
+          name: 'Live Lee',
+          messages: [{ id: 'wamid.livereads.1', at: new Date().toISOString(), text: 'Hello?' }],
+        }),
+      );
+      await runtime.idle();
+      await page.getByText('Fresh 1.0', { exact: true }).waitFor({ timeout: 30_000 });
+      expect(reads).toBeGreaterThan(0);
+      expect(reads).toBeLessThanOrEqual(2);
+      expect(await page.locator('.conversation-row').count()).toBe(PAGES * 50);
+      expect(await page.getByText('Row 4.49', { exact: true }).count()).toBe(1);
+    } finally {
+      await page.close();
+    }
+  }, 120_000);
+});

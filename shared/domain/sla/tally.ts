@@ -25,16 +25,7 @@ export function slaTally(
   change: { before: SlaState | undefined; after: SlaState; at: string; aiReply?: boolean },
 ): SlaTally | undefined {
   const outcomes = slaOutcomes(change.before, change.after);
-  if (outcomes.length === 0) return undefined;
-  return {
-    conversationId: conversation.id,
-    at: change.at,
-    outcomes,
-    queue: conversation.queue,
-    channel: conversation.channel,
-    agent: conversation.assignee,
-    ai: change.aiReply ?? !conversation.assignee,
-  };
+  return tallyOf(conversation, change.at, outcomes, change.aiReply ?? !conversation.assignee);
 }
 
 /**
@@ -46,10 +37,20 @@ export function slaUndoTally(
   change: { before: SlaState | undefined; after: SlaState; at: string },
 ): SlaTally | undefined {
   const { outcomes, ai } = slaUndone(change.before, change.after);
+  return tallyOf(conversation, change.at, outcomes, ai);
+}
+
+/** The outcomes with the conversation's breakdown, or undefined when there are none. */
+function tallyOf(
+  conversation: Conversation,
+  at: string,
+  outcomes: SlaOutcome[],
+  ai: boolean,
+): SlaTally | undefined {
   if (outcomes.length === 0) return undefined;
   return {
     conversationId: conversation.id,
-    at: change.at,
+    at,
     outcomes,
     queue: conversation.queue,
     channel: conversation.channel,

@@ -1,6 +1,7 @@
 import type { ScanCommandInput } from '@aws-sdk/lib-dynamodb';
 import { type Channel, ChannelSchema } from '../domain/envelope.js';
 import { ValidationError } from '../errors.js';
+import { decodeCursor, encodeCursor } from './cursor.js';
 import { type DynamoDb, getItem, isConditionFailure, queryItems, sendDynamo } from './dynamo-client.js';
 import { Keys } from './keys.js';
 import { getInput } from './params/common.js';
@@ -89,17 +90,13 @@ async function noteLink(db: DynamoDb, link: Item, seen: Map<string, boolean>) {
   return out.Attributes ? ('skipped' as const) : ('noted' as const);
 }
 
-/** A resume point as the command prints it: the Scan's LastEvaluatedKey, base64url JSON. */
-function encodeCursor(key: Item | undefined): string | undefined {
-  return key ? Buffer.from(JSON.stringify(key)).toString('base64url') : undefined;
-}
-
-function decodeCursor(cursor: string): Item {
+/** The Scan's place from the cursor the command printed (the store's opaque cursor of a key). */
+function decodeFrom(cursor: string): Item {
   try {
-    const key = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as unknown;
-    if (key && typeof key === 'object' && typeof (key as Item).pk === 'string') return key as Item;
+    const key = decodeCursor(cursor);
+    if (typeof key?.pk === 'string') return key;
   } catch {
-    // Reported below.
+    // Reported below, in the command's words.
   }
   throw new ValidationError('--from is not a cursor this command printed');
 }
@@ -120,7 +117,7 @@ export async function noteThreadLinks(
 ): Promise<ThreadLinkNotes> {
   const done: ThreadLinkNotes = { noted: 0, deleted: 0, pages: 0 };
   const seen = new Map<string, boolean>();
-  let startKey = options.from ? decodeCursor(options.from) : undefined;
+  let startKey = options.from ? decodeFrom(options.from) : undefined;
   do {
     const out = await sendDynamo('Scan', () => scan(scanThreadLinksInput(db.table, options.limit, startKey)));
     for (const link of out.Items ?? []) {
@@ -130,7 +127,7 @@ export async function noteThreadLinks(
     done.pages += 1;
     startKey = out.LastEvaluatedKey;
   } while (startKey && (options.pages === undefined || done.pages < options.pages));
-  return { ...done, cursor: encodeCursor(startKey) };
+  return { ...done, cursor: encodeCursor(startKey) ?? undefined };
 }
 
 /** The email thread links a timeline item names: its own mail's Message-ID, and the one our reply wrote. */

@@ -5,6 +5,7 @@ import { replyItemId } from '../domain/replies.js';
 import type { Suggestion } from '../domain/suggestions.js';
 import { ConflictError } from '../errors.js';
 import { syncAgentLoadOf } from './agent-load.js';
+import { drainNotes } from './drain-notes.js';
 import { type DynamoDb, putItem, queryItems, sendDynamo, updateItemIf } from './dynamo-client.js';
 import { Keys, providerReferencesOf, suggestionKey } from './keys.js';
 import { redactLivePack } from './live-erasure.js';
@@ -137,19 +138,19 @@ const LIVE_NOTES_PAGE = 100;
  * again, so a resumed call starts from the first note left; a rewrite spends the budget as a delete does.
  */
 async function forgetLiveEvents(db: ErasureDb, customerId: string, report: ErasureReport): Promise<void> {
-  for (;;) {
-    const out = await queryItems(db, queryLiveNotesInput(db.table, customerId, LIVE_NOTES_PAGE));
-    const notes = out.Items ?? [];
-    for (const note of notes) {
+  const remover = (key: { pk: string; sk: string }) => remove(db, key);
+  await drainNotes(
+    db,
+    queryLiveNotesInput(db.table, customerId, LIVE_NOTES_PAGE),
+    async (note) => {
       if (db.budget.left <= 0) throw new ErasurePaused();
       const pack = { pk: String(note.packPk), sk: String(note.packSk) };
-      const done = await redactLivePack(db, pack, customerId, (key) => remove(db, key));
+      const done = await redactLivePack(db, pack, customerId, remover);
       if (done.write === 'rewrite') db.budget.left -= 1;
       report.liveEvents += done.removed;
-      await remove(db, { pk: String(note.pk), sk: String(note.sk) });
-    }
-    if (notes.length === 0 || !out.LastEvaluatedKey) return;
-  }
+    },
+    remover,
+  );
 }
 
 const REPLY_ITEM_PREFIX = replyItemId('');

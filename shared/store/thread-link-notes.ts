@@ -2,7 +2,8 @@ import type { ScanCommandInput } from '@aws-sdk/lib-dynamodb';
 import { type Channel, ChannelSchema } from '../domain/envelope.js';
 import { ValidationError } from '../errors.js';
 import { decodeCursor, encodeCursor } from './cursor.js';
-import { type DynamoDb, getItem, isConditionFailure, queryItems, sendDynamo } from './dynamo-client.js';
+import { drainNotes } from './drain-notes.js';
+import { type DynamoDb, getItem, isConditionFailure, sendDynamo } from './dynamo-client.js';
 import { Keys } from './keys.js';
 import { getInput } from './params/common.js';
 import { queryThreadNotesInput } from './params/privacy.js';
@@ -151,15 +152,15 @@ export async function forgetNotedThreadLinks(
   customerId: string,
   remove: (key: { pk: string; sk: string }) => Promise<unknown>,
 ): Promise<void> {
-  for (;;) {
-    const out = await queryItems(db, queryThreadNotesInput(db.table, customerId, THREAD_NOTES_PAGE));
-    const notes = out.Items ?? [];
-    for (const note of notes) {
+  const page = queryThreadNotesInput(db.table, customerId, THREAD_NOTES_PAGE);
+  await drainNotes(
+    db,
+    page,
+    async (note) => {
       if (typeof note.channel === 'string' && typeof note.threadId === 'string') {
         await remove(Keys.messageRef(note.channel as Channel, note.threadId));
       }
-      await remove({ pk: String(note.pk), sk: String(note.sk) });
-    }
-    if (notes.length === 0 || !out.LastEvaluatedKey) return;
-  }
+    },
+    remove,
+  );
 }

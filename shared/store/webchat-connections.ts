@@ -1,4 +1,5 @@
 import type { VisitorConnections } from '../domain/webchat/live-ports.js';
+import { drainNotes } from './drain-notes.js';
 import { type DynamoDb, deleteItem, getItem, putItem, queryItems, updateItem } from './dynamo-client.js';
 import { Keys } from './keys.js';
 import { deleteInput, getInput } from './params/common.js';
@@ -95,23 +96,23 @@ export async function forgetConnectionsUnder(
   pk: string,
   remove: (key: Key) => Promise<unknown>,
 ): Promise<void> {
-  for (;;) {
-    const out = await queryItems(db, {
-      TableName: db.table,
-      KeyConditionExpression: 'pk = :pk AND begins_with(sk, :conn)',
-      ExpressionAttributeValues: { ':pk': pk, ':conn': 'CONN#' },
-      Limit: FOLLOWERS_PAGE,
-    });
-    const followers = out.Items ?? [];
-    for (const follower of followers) {
+  const followers = {
+    TableName: db.table,
+    KeyConditionExpression: 'pk = :pk AND begins_with(sk, :conn)',
+    ExpressionAttributeValues: { ':pk': pk, ':conn': 'CONN#' },
+    Limit: FOLLOWERS_PAGE,
+  };
+  await drainNotes(
+    db,
+    followers,
+    async (follower) => {
       const connection = Keys.webchatConnection(String(follower.connectionId));
       const item = (await getItem(db, getInput(db.table, connection, true))).Item;
       for (const text of (item?.followed as Set<string> | undefined) ?? []) {
         await remove(JSON.parse(text) as Key);
       }
       await remove(connection);
-      await remove({ pk: String(follower.pk), sk: String(follower.sk) });
-    }
-    if (followers.length === 0 || !out.LastEvaluatedKey) return;
-  }
+    },
+    remove,
+  );
 }

@@ -1,5 +1,6 @@
 import { DeliverySchema, deliveryTimeOf } from '../domain/webhooks.js';
-import { type DynamoDb, getItem, putItem, queryItems } from './dynamo-client.js';
+import { drainNotes } from './drain-notes.js';
+import { type DynamoDb, getItem, putItem } from './dynamo-client.js';
 import { deliveryKey } from './keys.js';
 import { getInput } from './params/common.js';
 import { putDeliveryInput, queryCustomerDeliveryNotesInput } from './params/webhooks.js';
@@ -27,17 +28,16 @@ export async function forgetDeliveryPayloads(
   customerId: string,
   erasure: DeliveryStripping,
 ): Promise<void> {
-  for (;;) {
-    const out = await queryItems(db, queryCustomerDeliveryNotesInput(db.table, customerId, NOTES_PAGE));
-    const notes = out.Items ?? [];
-    for (const note of notes) {
+  await drainNotes(
+    db,
+    queryCustomerDeliveryNotesInput(db.table, customerId, NOTES_PAGE),
+    async (note) => {
       const [subscriptionId = '', deliveryId = ''] = String(note.sk).split('#');
       const at = deliveryTimeOf(deliveryId);
       if (at) await stripDelivery(db, deliveryKey(subscriptionId, deliveryId, at), erasure);
-      await erasure.remove({ pk: String(note.pk), sk: String(note.sk) });
-    }
-    if (notes.length === 0 || !out.LastEvaluatedKey) return;
-  }
+    },
+    erasure.remove,
+  );
 }
 
 /** Rewrites one delivery without its payload (cancelled if it was still to be sent). */

@@ -1,8 +1,9 @@
-import { type CountryCode, isSupportedCountry } from 'libphonenumber-js';
+import type { CountryCode } from 'libphonenumber-js';
 import { en } from 'zod/locales';
 import * as z from 'zod/mini';
 import type { Caller } from '../domain/caller.js';
 import { nonEmptyString, optionalNonEmptyString, optionalString } from '../validation/primitives.js';
+import { PHONE_REGIONS } from './phone-regions.js';
 
 // zod/mini loads no messages of its own; a bad setting must say what is wrong with it.
 z.config(en());
@@ -99,7 +100,7 @@ export const ConfigSchema = z.object({
       // A code of the right shape libphonenumber-js has no numbering plan for (UK for GB) would make
       // every national number match nobody.
       z.superRefine((code, ctx) => {
-        if (/^[A-Z]{2}$/.test(code) && !isSupportedCountry(code)) {
+        if (/^[A-Z]{2}$/.test(code) && !PHONE_REGIONS.has(code)) {
           ctx.addIssue({
             code: 'custom',
             message: `${code} is not a region libphonenumber-js knows (an ISO 3166-1 alpha-2 code such as US or GB)`,

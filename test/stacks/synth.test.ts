@@ -1,0 +1,92 @@
+import { execFile } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import * as z from 'zod';
+
+const root = fileURLToPath(new URL('../../', import.meta.url));
+const run = promisify(execFile);
+
+const TemplateSchema = z.object({
+  Resources: z.record(
+    z.string(),
+    z.object({
+      Type: z.string(),
+      Metadata: z.optional(z.record(z.string(), z.unknown())),
+    }),
+  ),
+});
+
+/** The webhook functions' bundle budget (README, bench section 1): 150 KB. */
+const WEBHOOK_BUDGET_BYTES = 150 * 1024;
+
+/**
+ * `npm run synth` as an operator runs it, every function bundled for real (the other stack tests skip
+ * bundling): an import a function's bundling aliases cannot satisfy fails here, not at deploy.
+ */
+describe('cdk synth with bundling', () => {
+  let out = '';
+  /** Each function's asset folder, by its construct id (the logical id without its hash). */
+  const assets = new Map<string, string>();
+
+  beforeAll(async () => {
+    out = mkdtempSync(join(tmpdir(), 'threadline-synth-'));
+    await run(join(root, 'node_modules/.bin/cdk'), ['synth', '--quiet', '--no-notices', '-o', out], {
+      cwd: root,
+      env: { ...process.env, CDK_DEFAULT_ACCOUNT: '', CDK_DEFAULT_REGION: '' },
+      maxBuffer: 16 * 1024 * 1024,
+    });
+    const template = TemplateSchema.parse(
+      JSON.parse(readFileSync(join(out, 'ThreadlineApi.template.json'), 'utf8')),
+    );
+    for (const [logicalId, resource] of Object.entries(template.Resources)) {
+      const path = resource.Metadata?.['aws:asset:path'];
+      if (resource.Type === 'AWS::Lambda::Function' && typeof path === 'string') {
+        assets.set(logicalId.replace(/[0-9A-F]{8}$/, ''), join(out, path));
+      }
+    }
+  }, 600_000);
+
+  afterAll(() => {
+    if (out) rmSync(out, { recursive: true, force: true });
+  });
+
+  it('bundles every function, with the files each loads on demand beside it', () => {
+    expect([...assets.keys()].sort()).toEqual(
+      [
+        'AgentApi',
+        'Events',
+        'Live',
+        'LiveStream',
+        'Meta',
+        'Resolver',
+        'Sender',
+        'Ses',
+        'SesMail',
+        'Timers',
+        'TwilioSms',
+        'TwilioVoice',
+        'Webchat',
+        'WebchatLive',
+        'Webhooks',
+        'WhatsApp',
+      ].sort(),
+    );
+    for (const dir of assets.values()) expect(existsSync(join(dir, 'index.mjs'))).toBe(true);
+    expect(existsSync(join(assets.get('AgentApi') ?? '', 'libphonenumber-js.cjs'))).toBe(true);
+    for (const file of ['eld-small.cjs', 'client-bedrock-runtime.cjs', 'client-ses.cjs']) {
+      expect(existsSync(join(assets.get('Resolver') ?? '', file))).toBe(true);
+    }
+    expect(existsSync(join(assets.get('Sender') ?? '', 'client-ses.cjs'))).toBe(true);
+  });
+
+  it('keeps each webhook within its bundle budget (no phone library, no SDK beyond SQS)', () => {
+    for (const name of ['WhatsApp', 'Meta', 'TwilioSms', 'TwilioVoice', 'Ses']) {
+      const size = statSync(join(assets.get(name) ?? '', 'index.mjs')).size;
+      expect({ name, size, over: size > WEBHOOK_BUDGET_BYTES }).toEqual({ name, size, over: false });
+    }
+  });
+});

@@ -4,6 +4,7 @@ import { fileURLToPath } from 'node:url';
 import type { Construct } from 'constructs';
 import type { Config } from '#shared/config/config.js';
 import { loadRoutingPolicy } from '#shared/config/routing-policy-file.js';
+import { readKnowledgeBase } from '#shared/responder/knowledge-base.js';
 
 const projectRoot = fileURLToPath(new URL('../', import.meta.url));
 
@@ -46,6 +47,9 @@ export const operatorFiles = {
     readers: ['resolver'],
     bundled: 'operator-knowledge-base',
     kind: 'folder',
+    // An article without a heading, or a synonyms.json with an error, would stop the resolver at start,
+    // and every inbound message with it: stop the synth instead.
+    check: (path: string) => void readKnowledgeBase(path),
   },
 } as const satisfies Partial<Record<keyof Config, OperatorFile>>;
 

@@ -88,7 +88,7 @@ export function parseArticle(id: string, source: string): Article {
   return parsed.data;
 }
 
-/** Every `*.md` file of a folder as an article, in file-name order. Read once, at start-up. */
+/** Every `*.md` file of a folder as an article, in file-name order; an error names the file. Read once, at start-up. */
 export function loadArticles(folder: string): Article[] {
   let names: string[];
   try {
@@ -96,9 +96,16 @@ export function loadArticles(folder: string): Article[] {
   } catch (error) {
     throw new KnowledgeBaseError(`cannot read the knowledge base folder ${folder}`, { cause: error });
   }
-  return names
-    .sort()
-    .map((name) => parseArticle(basename(name, '.md'), readFileSync(join(folder, name), 'utf8')));
+  return names.sort().map((name) => {
+    const path = join(folder, name);
+    try {
+      return parseArticle(basename(name, '.md'), readFileSync(path, 'utf8'));
+    } catch (error) {
+      // The file named, so whoever edits the folder finds it among many.
+      const why = error instanceof Error ? error.message : String(error);
+      throw new KnowledgeBaseError(`${path}: ${why}`, { cause: error });
+    }
+  });
 }
 
 /** One paragraph of an article: what an answer quotes. `id` is `<article id>#<paragraph number>`. */

@@ -39,7 +39,7 @@ function readJson<T>(folder: string, name: string, schema: z.ZodType<T>): T | un
 /** Reads a knowledge-base folder: `*.md` articles, and the optional synonyms.json and calibration.json. */
 export function readKnowledgeBase(folder: string, language = 'en'): KnowledgeBase {
   const articles = loadArticles(folder);
-  if (!articles.length) throw new KnowledgeBaseError('the knowledge base has no articles');
+  if (!articles.length) throw new KnowledgeBaseError(`the knowledge base ${folder} has no articles (*.md)`);
   return {
     articles,
     synonyms: readJson(folder, 'synonyms.json', SynonymsSchema),

@@ -172,6 +172,10 @@ describe('the stack passes every setting a function reads', () => {
     [{ routingPolicyFile: 'no/such/policy.json' }, 'routingPolicyFile: no/such/policy.json does not exist'],
     [{ routingPolicyFile: 'package.json' }, 'routingPolicyFile: '],
     [{ knowledgeBaseDir: 'package.json' }, 'knowledgeBaseDir: package.json is not a folder'],
+    [
+      { knowledgeBaseDir: 'test/fixtures/knowledge-base/no-heading' },
+      /^knowledgeBaseDir: \S*test\/fixtures\/knowledge-base\/no-heading\/shipping\.md: article shipping has no heading/,
+    ],
   ])('refuses the context %j at synth, naming the key', (context, message) => {
     // What each function made asks for its settings, without making the stacks again.
     const asked = () => {

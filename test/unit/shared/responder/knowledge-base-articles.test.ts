@@ -61,6 +61,15 @@ describe('knowledge-base articles', () => {
     expect(() => createKnowledgeBaseResponder({ folder: folderWith({}) })).toThrow(/no articles/);
   });
 
+  it('names the file of an article it refuses, and the folder that has none', () => {
+    const folder = folderWith({ 'a.md': '# Fine\n\nA body.\n', 'b.md': 'no heading here\n' });
+    expect(() => loadArticles(folder)).toThrow(
+      `${join(folder, 'b.md')}: article b has no heading to take its title from`,
+    );
+    const empty = folderWith({ 'notes.txt': '# Not an article' });
+    expect(() => readKnowledgeBase(empty)).toThrow(`the knowledge base ${empty} has no articles (*.md)`);
+  });
+
   it('reads synonyms.json and calibration.json beside the articles, and names what is wrong in them', () => {
     const article = '# Gifts\n\nGift cards come in €25 and €50.\n';
     const good = folderWith({

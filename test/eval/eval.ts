@@ -1,4 +1,5 @@
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import type { BedrockRuntimeClient, ConverseCommand } from '@aws-sdk/client-bedrock-runtime';
 import type { Responder } from '#shared/domain/responder.js';
 import { decideRoute } from '#shared/domain/routing/decide-route.js';
@@ -7,15 +8,20 @@ import { toAssessment } from '#shared/domain/routing/facts.js';
 import type { RoutingPolicy } from '#shared/domain/routing/policy.js';
 import { CustomerSchema, TimelineItemSchema } from '#shared/domain/timeline.js';
 import { createBedrockResponder } from '#shared/responder/bedrock-responder.js';
-import { type KnowledgeBase, readKnowledgeBase } from '#shared/responder/knowledge-base.js';
+import {
+  buildPassageIndex,
+  type KnowledgeBase,
+  readKnowledgeBase,
+} from '#shared/responder/knowledge-base.js';
 import { type Passage, splitPassages } from '#shared/responder/knowledge-base-articles.js';
+import { type Calibration, fitCalibration } from '#shared/responder/knowledge-base-calibration.js';
 import type { PassageIndex } from '#shared/responder/knowledge-base-index.js';
 import { answerSentences, createKnowledgeBaseResponder } from '#shared/responder/knowledge-base-responder.js';
 
 /** One question of the evaluation: the passages a right answer quotes, or why a person must answer. */
 export interface Question {
   id: string;
-  split: 'tune' | 'held-out';
+  split?: 'tune' | 'held-out';
   text: string;
   expect?: string[];
   handoff?: string;
@@ -41,10 +47,13 @@ export interface Outcome {
 
 export const QUESTIONS_FILE = new URL('./questions.json', import.meta.url);
 
-/** The evaluation questions of a split. */
-export function loadQuestions(split?: Question['split']): Question[] {
-  const { questions } = JSON.parse(readFileSync(QUESTIONS_FILE, 'utf8')) as { questions: Question[] };
-  return split ? questions.filter((q) => q.split === split) : questions;
+/**
+ * The evaluation questions of a split, from the shipped file or a business's own (`--questions`): a
+ * question without a `split` is a tuning question.
+ */
+export function loadQuestions(split?: Question['split'], file: string | URL = QUESTIONS_FILE): Question[] {
+  const { questions } = JSON.parse(readFileSync(file, 'utf8')) as { questions: Question[] };
+  return split ? questions.filter((q) => (q.split ?? 'tune') === split) : questions;
 }
 
 const NOW = new Date('2026-03-04T15:00:00.000Z');
@@ -227,4 +236,35 @@ export function tally(outcomes: readonly Outcome[]) {
 /** The sample knowledge base as the responder reads it. */
 export function sampleKnowledgeBase(folder: string): KnowledgeBase {
   return readKnowledgeBase(folder);
+}
+
+const CALIBRATION_COMMENT =
+  'Written by npm run eval -- --calibrate from the tuning questions: from each retrieval score up, the share of answers that were right (isotonic fit). Recalibrate with your own questions when you replace the articles or synonyms.json.';
+
+/**
+ * Fits a knowledge base's calibration on its tuning questions (the raw retrieval score of every answer
+ * given with no threshold, and whether it was right) and writes it to the folder's calibration.json,
+ * the folder the articles were read from: the sample's, or a business's own (`--kb`). Refuses, writing
+ * nothing, when no question was answered (a calibration with no step is refused at start).
+ */
+export async function calibrateFolder(
+  folder: string,
+  questions: readonly Question[],
+  policy: RoutingPolicy,
+): Promise<{ calibration: Calibration; answers: number }> {
+  const raw = { ...readKnowledgeBase(folder), calibration: undefined };
+  const open = { ...policy, escalation: { ...policy.escalation, aiConfidenceThreshold: 0 } };
+  const outcomes = await evaluateKnowledgeBase(questions, raw, await buildPassageIndex(raw), open, 0);
+  const answered = outcomes.filter((o) => o.quoted.length);
+  if (!answered.length) {
+    throw new Error(
+      `none of the ${questions.length} tuning questions was answered from ${folder}: nothing to calibrate on (check each question's "expect" names a passage, <article>#<paragraph>)`,
+    );
+  }
+  const calibration = fitCalibration(
+    answered.map((o) => ({ score: o.score, right: o.verdict === 'answered correctly' })),
+  );
+  const file = join(folder, 'calibration.json');
+  writeFileSync(file, `${JSON.stringify({ $comment: CALIBRATION_COMMENT, ...calibration }, null, 2)}\n`);
+  return { calibration, answers: answered.length };
 }

@@ -2,6 +2,9 @@
  * npm run eval: the responder on the evaluation questions. Prints the held-out half's figures for the
  * knowledge-base responder and for the Bedrock prompt builder.
  *   npm run eval -- --calibrate   fits knowledge-base/calibration.json on the tuning half
+ *   npm run eval -- --kb my-articles --questions my-questions.json [--calibrate]   the same with a
+ *                                 business's own articles and questions: the fit is written to
+ *                                 my-articles/calibration.json (ROUTING_POLICY_FILE: its policy)
  *   npm run eval -- --tuning      the tuning half only, with its misses: each question's passage, score,
  *                                 coverage, lead over the next passage, missing term (the held-out half is
  *                                 neither run nor printed, so tuning never looks at it)
@@ -9,56 +12,52 @@
  *                                 a probe batch; with --calibrate, the fit rests on those questions only (a
  *                                 development batch kept out of it: --calibrate --to q1175)
  */
-import { writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { loadRoutingPolicy } from '#shared/config/routing-policy-file.js';
 import { buildPassageIndex } from '#shared/responder/knowledge-base.js';
 import { SAMPLE_KNOWLEDGE_BASE } from '#shared/responder/knowledge-base-articles.js';
-import { fitCalibration } from '#shared/responder/knowledge-base-calibration.js';
+import { DEFAULT_THRESHOLD } from '#shared/responder/knowledge-base-responder.js';
 import {
+  calibrateFolder,
   evaluateBedrock,
   evaluateKnowledgeBase,
   loadQuestions,
   type Outcome,
+  QUESTIONS_FILE,
   sampleKnowledgeBase,
   tally,
 } from './eval.js';
 
 const argv = process.argv.slice(2);
 const args = new Set(argv);
-const fromId = args.has('--from') ? argv[argv.indexOf('--from') + 1] : undefined;
-const toId = args.has('--to') ? argv[argv.indexOf('--to') + 1] : undefined;
+const flagValue = (flag: string) => (args.has(flag) ? argv[argv.indexOf(flag) + 1] : undefined);
+const fromId = flagValue('--from');
+const toId = flagValue('--to');
 const idNumber = (id: string) => Number(id.replace(/\D/g, ''));
 const inBatch = (q: { id: string }) =>
   (!fromId || idNumber(q.id) >= idNumber(fromId)) && (!toId || idNumber(q.id) <= idNumber(toId));
-const policy = loadRoutingPolicy();
-const base = sampleKnowledgeBase(SAMPLE_KNOWLEDGE_BASE);
+// A business's own articles and questions (`--kb`, `--questions`), and its policy (ROUTING_POLICY_FILE).
+const folder = flagValue('--kb') ? resolve(flagValue('--kb') as string) : SAMPLE_KNOWLEDGE_BASE;
+const questionsFile = flagValue('--questions') ? resolve(flagValue('--questions') as string) : QUESTIONS_FILE;
+const policy = loadRoutingPolicy(process.env.ROUTING_POLICY_FILE || undefined);
 
 if (args.has('--calibrate')) {
-  const raw = { ...base, calibration: undefined };
-  const open = { ...policy, escalation: { ...policy.escalation, aiConfidenceThreshold: 0 } };
-  const outcomes = await evaluateKnowledgeBase(
-    loadQuestions('tune').filter(inBatch),
-    raw,
-    await buildPassageIndex(raw),
-    open,
-    0,
+  const tuning = loadQuestions('tune', questionsFile).filter(inBatch);
+  const { calibration, answers } = await calibrateFolder(folder, tuning, policy);
+  console.log(
+    `calibrated on ${answers} tuning answers, written to ${join(folder, 'calibration.json')}: ${JSON.stringify(calibration.steps)}`,
   );
-  const answered = outcomes.filter((o) => o.quoted.length);
-  const calibration = fitCalibration(
-    answered.map((o) => ({ score: o.score, right: o.verdict === 'answered correctly' })),
-  );
-  const file = join(SAMPLE_KNOWLEDGE_BASE, 'calibration.json');
-  const comment =
-    'Written by npm run eval -- --calibrate from the tuning half of test/eval/questions.json: from each retrieval score up, the share of answers that were right (isotonic fit). Recalibrate with your own questions when you replace the articles or synonyms.json.';
-  writeFileSync(file, `${JSON.stringify({ $comment: comment, ...calibration }, null, 2)}\n`);
-  console.log(`calibrated on ${answered.length} tuning answers: ${JSON.stringify(calibration.steps)}`);
-  base.calibration = calibration;
+  if (!calibration.steps.some((step) => step.right >= DEFAULT_THRESHOLD)) {
+    console.log(
+      `  no score reads ${DEFAULT_THRESHOLD} or more, the responder's own bar: it will answer none of these questions. A step reads ${DEFAULT_THRESHOLD} only on about 25 right answers or more with no wrong one at its score and above: write more questions (and example questions in the articles) and calibrate again.`,
+    );
+  }
 }
+const base = sampleKnowledgeBase(folder);
 
 const index = await buildPassageIndex(base);
-const heldOut = loadQuestions('held-out');
+const heldOut = loadQuestions('held-out', questionsFile);
 
 function print(title: string, outcomes: readonly Outcome[]) {
   const t = tally(outcomes);
@@ -92,7 +91,7 @@ async function heldOutHalf() {
 }
 
 async function tuningHalf() {
-  const questions = loadQuestions('tune').filter(inBatch);
+  const questions = loadQuestions('tune', questionsFile).filter(inBatch);
   const batch = fromId || toId ? ` from ${fromId ?? 'the first'} to ${toId ?? 'the last'}` : '';
   const tuning = await evaluateKnowledgeBase(questions, base, index, policy);
   print(`Tuning half${batch}, knowledge-base responder`, tuning);

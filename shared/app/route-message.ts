@@ -2,6 +2,7 @@ import { timelineToAnswer } from '../domain/answer-context.js';
 import { chooseAgent } from '../domain/assignment.js';
 import type { Clock } from '../domain/ports.js';
 import { aiReplyId, placedReplyAt, replyItemId } from '../domain/replies.js';
+import { overTextLimit } from '../domain/reply-length.js';
 import {
   buildHandoffSummary,
   type Responder,
@@ -131,6 +132,14 @@ async function answerWithAi(
     const detail = 'the AI had no reply to give';
     return { decision: { ...decision, target: 'human', reason: 'low_confidence', detail }, replied: false };
   }
+  // An answer the provider would refuse for its length leaves the customer with nothing: a person answers.
+  const tooLong = overTextLimit(routing.item.channel, result.reply);
+  if (tooLong) {
+    return {
+      decision: { ...decision, target: 'human', reason: 'low_confidence', detail: tooLong },
+      replied: false,
+    };
+  }
   try {
     await sendReply(deps.replies, {
       conversationId: routing.conversationId,
@@ -164,6 +173,22 @@ async function answerWithAi(
   }
 }
 
+/** Of an AI answer that was not sent, what the hand-off note quotes. */
+const HELD_BACK_CHARS = 500;
+
+/**
+ * The AI's answer routing held back (under the policy's threshold, refused by the channel, too long
+ * for it), for the agent to start from; nothing when the AI handed off itself (its reply is then a
+ * holding message) or gave no answer.
+ */
+function heldBackAnswer(result: ResponderResult | undefined): string {
+  if (!result?.reply || result.handoff) return '';
+  const text =
+    result.reply.length > HELD_BACK_CHARS ? `${result.reply.slice(0, HELD_BACK_CHARS)}…` : result.reply;
+  const from = result.sources?.length ? ` (from ${result.sources.join(', ')})` : '';
+  return `\nThe AI's answer, not sent${from}: "${text}"`;
+}
+
 /**
  * Hands off: a summary note for the agent, then an assignment to an agent or the queue. Both are
  * placed right after the item (as the AI's reply would be) and keyed on it, not on the clock: two
@@ -186,7 +211,7 @@ async function handOff(
     });
   await deps.admin.addNote(
     conversationId,
-    `Hand-off (${decision.reason}): ${decision.detail}.\n${summary}`,
+    `Hand-off (${decision.reason}): ${decision.detail}.\n${summary}${heldBackAnswer(result)}`,
     AI_AUTHOR_ID,
     at,
     `handoff:${item.id}`,

@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { type RouterDeps, routeMessage } from '#shared/app/route-message.js';
 import type { Agent } from '#shared/domain/assignment.js';
+import type { Channel } from '#shared/domain/envelope.js';
 import type { OutboundMessage } from '#shared/domain/outbound.js';
 import { replyItem } from '#shared/domain/replies.js';
 import type { Responder } from '#shared/domain/responder.js';
@@ -199,11 +200,7 @@ function world(
 }
 
 /** Writes an inbound message as the resolver would, and routes it. */
-async function inbound(
-  w: World,
-  text: string,
-  options: { id?: string; channel?: 'whatsapp' | 'email' } = {},
-) {
+async function inbound(w: World, text: string, options: { id?: string; channel?: Channel } = {}) {
   const item: TimelineItem = {
     id: options.id ?? 'whatsapp:wamid.1',
     type: 'message',
@@ -236,6 +233,18 @@ const shippingQuestion = (id: string): TimelineItem => ({
   customerId: 'cu_1',
   conversationId: 'cv_1',
   text: 'How long does shipping take?',
+});
+
+/** The customer, last written to on `channel`, with an address there. */
+const reachedOn = (channel: Channel): Partial<Customer> => ({
+  identities: [
+    { kind: 'phone', value: '+447700900123' },
+    { kind: 'messenger', value: 'psid-1' },
+    { kind: 'instagram', value: 'igsid-1' },
+  ],
+  channels: [channel],
+  lastInboundChannel: channel,
+  lastInboundByChannel: { [channel]: MESSAGE_AT },
 });
 
 describe('routeMessage', () => {
@@ -410,6 +419,57 @@ describe('routeMessage', () => {
     expect(outcome.decision?.detail).toContain('whatsapp_window_closed');
     expect(w.outbound).toEqual([]);
     expect(notes(w)).toHaveLength(1);
+  });
+
+  it.each([
+    ['sms', 1600],
+    ['whatsapp', 1600],
+    ['messenger', 2000],
+    ['instagram', 1000],
+  ] as const)(
+    'hands off an AI answer longer than %s takes in one message (%i), with the answer in the note',
+    async (channel, limit) => {
+      // A business's article with one long paragraph: Twilio refuses over 1,600 characters (21617).
+      const long = `Trim the wick to 5 mm before every burn. ${'Let the wax melt to the edge. '.repeat(70)}`;
+      const responder: Responder = {
+        respond: async () => ({ reply: long, confidence: 0.95, sources: ['care'] }),
+      };
+      const w = world({
+        responder,
+        customer: reachedOn(channel),
+      });
+      const outcome = await inbound(w, 'how do I stop my candle tunnelling?', { channel });
+      expect(outcome.decision).toMatchObject({ target: 'human', reason: 'low_confidence' });
+      expect(outcome.decision?.detail).toBe(
+        `the AI's answer (${long.length} characters) is longer than ${channel} takes in one message (${limit}); a person must answer`,
+      );
+      expect(w.outbound).toEqual([]);
+      const [note] = notes(w);
+      expect(note?.text).toContain(`The AI's answer, not sent (from care): "Trim the wick to 5 mm`);
+      expect(note?.text?.length).toBeLessThan(1200);
+      // Within the limit it goes out.
+      const short = world({
+        responder: { respond: async () => ({ reply: long.slice(0, limit), confidence: 0.95 }) },
+        customer: reachedOn(channel),
+      });
+      expect((await inbound(short, 'tunnelling?', { channel })).decision).toMatchObject({ target: 'ai' });
+    },
+  );
+
+  it("puts the AI's answer the policy's threshold held back in the hand-off note, for the agent to use", async () => {
+    const strict = parseRoutingPolicy(
+      JSON.stringify({
+        ...JSON.parse(JSON.stringify(policy)),
+        escalation: { ...policy.escalation, aiConfidenceThreshold: 1 },
+      }),
+    );
+    const w = world();
+    w.deps.policy = strict;
+    const outcome = await inbound(w, 'How long does shipping take?');
+    expect(outcome.decision).toMatchObject({ target: 'human', reason: 'low_confidence' });
+    expect(notes(w)[0]?.text).toMatch(
+      /The AI's answer, not sent \(from shipping-times\): "Hi Maria! Standard shipping takes/,
+    );
   });
 
   it('hands a VIP to a person at once, without asking the AI', async () => {

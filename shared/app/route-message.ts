@@ -105,13 +105,33 @@ async function readRouting(
   return { ...found, context: { customer, timeline, conversationId }, facts, base, now };
 }
 
+/**
+ * How long a message may wait for the AI across the queue's redeliveries: after it, a redelivered
+ * message goes to a person without asking the AI again (Bedrock throttling, down or hanging would
+ * otherwise fail every try until the message is dead-lettered, unanswered and in no queue).
+ */
+export const AI_PATIENCE_MS = 5 * 60_000;
+
 /** Decides without the AI; asks the responder only when the AI could take it, then decides again. */
 async function decide(
   deps: RouterDeps,
   routing: Routing,
+  redelivered: boolean,
 ): Promise<{ decision: RouteDecision; result: ResponderResult | undefined }> {
   const decision = decideRoute(routing.base);
   if (decision.target !== 'ai') return { decision, result: undefined };
+  if (redelivered && routing.now.getTime() - Date.parse(routing.item.at) > AI_PATIENCE_MS) {
+    const minutes = AI_PATIENCE_MS / 60_000;
+    const detail = `the AI gave no answer within ${minutes} minutes of the message (its earlier tries failed); a person must answer`;
+    deps.log?.('warn', 'the AI gave no answer in time: handed to a person', {
+      customerId: routing.customerId,
+      conversationId: routing.conversationId,
+    });
+    return {
+      decision: { ...decision, target: 'human', reason: 'low_confidence', detail },
+      result: undefined,
+    };
+  }
   const result = await deps.responder.respond(routing.context);
   return { decision: decideRoute({ ...routing.base, ai: toAssessment(result) }), result };
 }
@@ -351,7 +371,7 @@ export async function routeMessage(deps: RouterDeps, input: InboundToRoute): Pro
   };
   const routing = await readRouting(deps, found, kind);
   // An AI reply written before a crash is queued as it was written, without asking the AI again.
-  const first = before ?? (await decide(deps, routing));
+  const first = before ?? (await decide(deps, routing, !input.firstDelivery));
   const { decision, replied } = await answerWithAi(deps, routing, first.decision, first.result);
   // A reply queued again after a crash: the item was routed before.
   const outcome: RouteOutcome & { decision: RouteDecision } = { routed: before === undefined, decision };

@@ -11,6 +11,7 @@ import { unfoldDecision } from '#shared/domain/routing/facts.js';
 import { parseRoutingPolicy } from '#shared/domain/routing/policy.js';
 import { RetryableSendError } from '#shared/domain/send-errors.js';
 import type { Conversation, Customer, TimelineItem } from '#shared/domain/timeline.js';
+import { UnavailableError } from '#shared/errors.js';
 import { SAMPLE_KNOWLEDGE_BASE } from '#shared/responder/knowledge-base-articles.js';
 import { createKnowledgeBaseResponder } from '#shared/responder/knowledge-base-responder.js';
 
@@ -470,6 +471,34 @@ describe('routeMessage', () => {
     expect(notes(w)[0]?.text).toMatch(
       /The AI's answer, not sent \(from shipping-times\): "Hi Maria! Standard shipping takes/,
     );
+  });
+
+  it('hands a redelivered message to a person, without asking the AI again, once it has waited 5 minutes for it', async () => {
+    // Bedrock throttling (or down, or hanging) for every try: the queue redelivers, then dead-letters.
+    const responder: Responder = {
+      respond: async () => {
+        throw new UnavailableError('Bedrock is throttling or unavailable');
+      },
+    };
+    const w = world({ responder });
+    const item = shippingQuestion('whatsapp:wamid.slow');
+    await w.deps.store.putTimelineItem(item, undefined);
+    const given = { customerId: 'cu_1', conversationId: 'cv_1', item };
+    // The first delivery, and a redelivery a minute after the message: retried.
+    await expect(routeMessage(w.deps, { ...given, firstDelivery: true })).rejects.toThrow(UnavailableError);
+    await expect(routeMessage(w.deps, given)).rejects.toThrow(UnavailableError);
+    expect(w.responderCalls).toBe(2);
+    // The queue's third try comes 6 minutes after the message: a person answers it.
+    w.deps.clock = { now: () => new Date(Date.parse(MESSAGE_AT) + 6 * 60_000) };
+    const outcome = await routeMessage(w.deps, given);
+    expect(w.responderCalls).toBe(2);
+    expect(outcome).toMatchObject({ routed: true, decision: { target: 'human', reason: 'low_confidence' } });
+    expect(outcome.decision?.detail).toBe(
+      'the AI gave no answer within 5 minutes of the message (its earlier tries failed); a person must answer',
+    );
+    expect(notes(w)).toHaveLength(1);
+    expect(decisions(w)).toHaveLength(1);
+    expect(w.conversation.queue).toBe('general');
   });
 
   it('hands a VIP to a person at once, without asking the AI', async () => {

@@ -11,6 +11,7 @@ import {
   viewConversation,
 } from '../domain/responder.js';
 import type { InboundToRoute, RouterAdmin, RouterStore } from '../domain/router-ports.js';
+import { withAiDisclosure } from '../domain/routing/ai-disclosure.js';
 import type { ConversationState } from '../domain/routing/conversation-state.js';
 import { factsFromState, RECENT_ITEMS } from '../domain/routing/conversation-state.js';
 import { decideRoute } from '../domain/routing/decide-route.js';
@@ -132,8 +133,10 @@ async function decide(
       result: undefined,
     };
   }
-  const result = await deps.responder.respond(routing.context);
-  return { decision: decideRoute({ ...routing.base, ai: toAssessment(result) }), result };
+  const answer = await deps.responder.respond(routing.context);
+  // Disclosed once here, as stored: a redelivery sends the stored text as it is.
+  const result = withAiDisclosure(deps.policy, routing.context, routing.conversationId, answer);
+  return { decision: decideRoute({ ...routing.base, ai: toAssessment(answer) }), result };
 }
 
 /**

@@ -155,6 +155,16 @@ export const EscalationSchema = z.strictObject({
   aiMaxAnswersPerConversation: z.number().int().min(1).default(10),
 });
 
+/** What the AI's answers carry besides the answer. */
+export const AiRepliesSchema = z.strictObject({
+  $comment: comment,
+  /**
+   * Added, after a blank line, to the AI's first answer in a conversation: tells the customer an AI
+   * answers (the EU AI Act's and California's bot disclosure), and how to reach a person. Off when unset.
+   */
+  disclosure: z.string().trim().min(1).max(300).optional(),
+});
+
 /** A business's routing rules, edited as data (JSON) and loaded once at start. */
 export const RoutingPolicySchema = z
   .strictObject({
@@ -175,6 +185,7 @@ export const RoutingPolicySchema = z
     automations: AutomationsSchema.default([]),
     /** A satisfaction survey on the customer's channel after a resolve (#15); off when unset. */
     csat: CsatSectionSchema.optional(),
+    aiReplies: AiRepliesSchema.optional(),
   })
   .superRefine((policy, ctx) => {
     const names = new Set<string>();

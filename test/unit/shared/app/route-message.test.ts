@@ -501,6 +501,24 @@ describe('routeMessage', () => {
     expect(w.conversation.queue).toBe('general');
   });
 
+  it("adds the policy's AI disclosure to the AI's first answer in a conversation, and to no later one", async () => {
+    const disclosure = 'This is an automated answer. Write "person" to reach our team.';
+    const w = world();
+    w.deps.policy = parseRoutingPolicy(JSON.stringify({ ...policy, aiReplies: { disclosure } }));
+    await inbound(w, 'How long does shipping take?');
+    expect(w.outbound[0]?.text).toMatch(
+      /^Hi Maria! Standard shipping takes .+\n\nThis is an automated answer\./s,
+    );
+    expect(w.outbound[0]?.text?.endsWith(disclosure)).toBe(true);
+    await inbound(w, 'How long does shipping take?', { id: 'whatsapp:wamid.2' });
+    expect(w.outbound).toHaveLength(2);
+    expect(w.outbound[1]?.text).not.toContain(disclosure);
+    // Without one in the policy, none.
+    const plain = world();
+    await inbound(plain, 'How long does shipping take?');
+    expect(plain.outbound[0]?.text).not.toContain('automated');
+  });
+
   it('hands a VIP to a person at once, without asking the AI', async () => {
     const w = world({ customer: { tags: ['vip'] } });
     const outcome = await inbound(w, 'How long does shipping take?');

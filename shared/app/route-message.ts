@@ -30,7 +30,8 @@ import { AI_AUTHOR_ID, routableKind, routeItemId } from '../domain/routing/routa
 import type { Conversation, Customer, TimelineItem } from '../domain/timeline.js';
 import { isWaiting } from '../domain/waiting.js';
 import { ConflictError, UnprocessableError } from '../errors.js';
-import { type ReplyDeps, sendReply } from './send-reply.js';
+import { sendHoldingReply } from './holding-reply.js';
+import { type Recipient, type ReplyDeps, sendReply } from './send-reply.js';
 
 /** What the router needs. */
 export interface RouterDeps {
@@ -107,9 +108,8 @@ async function readRouting(
 }
 
 /**
- * How long a message may wait for the AI across the queue's redeliveries: after it, a redelivered
- * message goes to a person without asking the AI again (Bedrock throttling, down or hanging would
- * otherwise fail every try until the message is dead-lettered, unanswered and in no queue).
+ * How long a message may wait for the AI across redeliveries: after it, a person takes it without
+ * the AI asked again (Bedrock throttling or down failed every try until it was dead-lettered, in no queue).
  */
 export const AI_PATIENCE_MS = 5 * 60_000;
 
@@ -138,6 +138,17 @@ async function decide(
   const result = withAiDisclosure(deps.policy, routing.context, routing.conversationId, answer);
   return { decision: decideRoute({ ...routing.base, ai: toAssessment(answer) }), result };
 }
+
+/** Whom a reply goes to, as routing read them a moment ago: the reply reads them again for nothing. */
+const recipientOf = (routing: Routing): Recipient => ({
+  conversationId: routing.conversationId,
+  root: routing.customerId,
+  customer: routing.customer,
+  partitions: routing.partitions,
+  profiles: routing.profiles,
+  firstResponded: routing.state.firstResponseAt !== undefined,
+  nobodyWaiting: !isWaiting(routing.conversation),
+});
 
 /**
  * Lets the AI reply through the same outbound path as agents. A reply the channel's rules refuse, or
@@ -177,16 +188,7 @@ async function answerWithAi(
       },
       // Counted with the first response when the AI's reply was one: one metrics write.
       onStored: (firstResponseMs) => countDecision(deps, routing, decision, true, firstResponseMs),
-      // Read by routing a moment ago: the reply reads them again for nothing.
-      recipient: {
-        conversationId: routing.conversationId,
-        root: routing.customerId,
-        customer: routing.customer,
-        partitions: routing.partitions,
-        profiles: routing.profiles,
-        firstResponded: routing.state.firstResponseAt !== undefined,
-        nobodyWaiting: !isWaiting(routing.conversation),
-      },
+      recipient: recipientOf(routing),
     });
     return { decision, replied: true };
   } catch (error) {
@@ -384,6 +386,8 @@ export async function routeMessage(deps: RouterDeps, input: InboundToRoute): Pro
     if (assignedTo) outcome.assignedTo = assignedTo;
   }
   await recordDecision(deps, routing, outcome);
+  const handedOff = { decision, itemId: item.id, channel, recipient: recipientOf(routing) };
+  if (handsOff(decision) && outcome.routed) await sendHoldingReply(deps, handedOff);
   deps.log?.('info', 'message routed', {
     customerId,
     conversationId,

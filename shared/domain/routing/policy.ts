@@ -163,6 +163,10 @@ export const AiRepliesSchema = z.strictObject({
    * answers (the EU AI Act's and California's bot disclosure), and how to reach a person. Off when unset.
    */
   disclosure: z.string().trim().min(1).max(300).optional(),
+  /** Sent to the customer when routing hands their message to a person; off when unset. */
+  handoff: z.string().trim().min(1).max(300).optional(),
+  /** The same while the queue is closed; `handoff` when unset. */
+  handoffAfterHours: z.string().trim().min(1).max(300).optional(),
 });
 
 /** A business's routing rules, edited as data (JSON) and loaded once at start. */

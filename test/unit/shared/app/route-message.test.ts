@@ -519,6 +519,33 @@ describe('routeMessage', () => {
     expect(plain.outbound[0]?.text).not.toContain('automated');
   });
 
+  it("tells the customer their message went to a person, in the policy's words, once per hand-off", async () => {
+    const handoff = 'Thanks! A colleague will answer you here shortly.';
+    const handoffAfterHours = 'Thanks! Our team is away now; a colleague will answer you here when we open.';
+    const w = world();
+    w.deps.policy = parseRoutingPolicy(
+      JSON.stringify({ ...policy, aiReplies: { handoff, handoffAfterHours } }),
+    );
+    const outcome = await inbound(w, 'I want to speak to a person');
+    expect(outcome.decision).toMatchObject({ target: 'human', reason: 'asked_for_person' });
+    expect(w.outbound.map((m) => m.text)).toEqual([handoff]);
+    // Not the AI's answer: it ends no wait and meets no target.
+    expect(w.outbound[0]?.author).toEqual({ kind: 'ai', id: 'automation' });
+    // The next message waits for the same person: nothing more is sent.
+    await inbound(w, 'hello?', { id: 'whatsapp:wamid.2' });
+    expect(w.outbound).toHaveLength(1);
+    // After hours, the after-hours words.
+    const night = world();
+    night.deps.policy = w.deps.policy;
+    night.deps.clock = { now: () => new Date('2025-06-11T03:00:00.000Z') };
+    await inbound(night, 'I want to speak to a person');
+    expect(night.outbound.map((m) => m.text)).toEqual([handoffAfterHours]);
+    // Without the policy's words, nothing is sent, as before.
+    const plain = world();
+    await inbound(plain, 'I want to speak to a person');
+    expect(plain.outbound).toEqual([]);
+  });
+
   it('hands a VIP to a person at once, without asking the AI', async () => {
     const w = world({ customer: { tags: ['vip'] } });
     const outcome = await inbound(w, 'How long does shipping take?');

@@ -141,7 +141,7 @@ function clockRule({ input, selected }: Decision): RouteDecision {
       target: 'ai',
       queue: selected,
       reason: 'after_hours',
-      detail: `outside business hours (${hours.timezone}); the AI answers and says when a person will`,
+      detail: `outside business hours (${hours.timezone}); the AI answers (its answer does not say when a person is back)`,
       afterHours: true,
     };
   }

@@ -157,7 +157,7 @@ describe('decideRoute: each rule fires', () => {
       'after_hours: to the AI',
       input({ now: SATURDAY_NY }),
       { target: 'ai', queue: 'general', reason: 'after_hours', afterHours: true },
-      'outside business hours (America/New_York); the AI answers and says when a person will',
+      'outside business hours (America/New_York); the AI answers (its answer does not say when a person is back)',
     ],
     [
       'after_hours: to a named queue',

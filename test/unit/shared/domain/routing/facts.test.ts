@@ -9,7 +9,8 @@ const decision: RouteDecision = {
   target: 'ai',
   queue: 'general',
   reason: 'after_hours',
-  detail: 'outside business hours (Europe/Berlin); the AI answers and says when a person will',
+  detail:
+    'outside business hours (Europe/Berlin); the AI answers (its answer does not say when a person is back)',
   afterHours: true,
 };
 

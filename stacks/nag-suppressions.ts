@@ -206,8 +206,8 @@ export function suppressLiveFindings(parts: {
         id: 'AwsSolutions-IAM5',
         reason:
           "execute-api:ManageConnections on the live APIs' own stages (the agents', and for the stream function " +
-          "the web-chat visitors'), POST /@connections/* only: a frame goes to a socket named by its connection " +
-          'id, known only at run time.',
+          "the web-chat visitors'), /@connections/* only (POST a frame; DELETE the socket of an agent whose token " +
+          'expired): a socket is named by its connection id, known only at run time.',
         appliesTo: [
           { regex: '/^Resource::arn:<AWS::Partition>:execute-api:.+\\/[^/]+\\/\\*\\/@connections\\/\\*$/' },
         ],

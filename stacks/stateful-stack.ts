@@ -294,12 +294,20 @@ export class StatefulStack extends Stack {
     return table;
   }
 
-  /** Agents: invited by an administrator (no self sign-up), strong passwords, a second factor. */
+  /**
+   * Agents: invited by an administrator (no self sign-up), strong passwords, a second factor; a new
+   * email takes effect only once verified (the old one signs in meanwhile), so an agent cannot move their
+   * sign-in and recovery to an address they do not hold. The console's client signs in by SRP only: no
+   * OAuth flows (CDK's defaults would allow the implicit grant to https://example.com once a domain is
+   * added), tokens of an hour, a refresh token of 12 hours (the console keeps none).
+   */
   private createAgentPool(): [UserPool, UserPoolClient] {
     const pool = new UserPool(this, 'AgentPool', {
       userPoolName: 'threadline-agents',
       selfSignUpEnabled: false,
       signInAliases: { email: true },
+      keepOriginal: { email: true },
+      deletionProtection: true,
       mfa: Mfa.REQUIRED,
       mfaSecondFactor: { otp: true, sms: false },
       passwordPolicy: {
@@ -316,7 +324,11 @@ export class StatefulStack extends Stack {
       authFlows: { userSrp: true },
       generateSecret: false,
       preventUserExistenceErrors: true,
+      disableOAuth: true,
+      enableTokenRevocation: true,
       accessTokenValidity: Duration.hours(1),
+      idTokenValidity: Duration.hours(1),
+      refreshTokenValidity: Duration.hours(12),
     });
     new CfnUserPoolGroup(this, 'AgentsGroup', {
       userPoolId: pool.userPoolId,

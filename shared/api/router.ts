@@ -4,7 +4,7 @@ import { createMiddleware } from 'hono/factory';
 import { matchedRoutes } from 'hono/route';
 import type * as z from 'zod';
 import { type AuditDeps, audited } from '#shared/app/audited.js';
-import type { AuditAction } from '#shared/domain/audit.js';
+import type { AuditAction, AuditTarget } from '#shared/domain/audit.js';
 import { ValidationError } from '#shared/errors.js';
 import { apiSchemas } from './schemas.js';
 
@@ -61,17 +61,29 @@ export function auditedRejection<I extends Input>(
   return (result, c) => {
     c.set('admitted', true);
     if (result.success) return undefined;
-    const customerIds = pathCustomers(c, customers);
+    const named = pathNames(c, customers);
     const error = invalidRequest(result.target, result.error.issues, c);
-    return audited(deps, { agentId: c.get('agentId'), action, customerIds }, () => Promise.reject(error));
+    return audited(deps, { agentId: c.get('agentId'), action, ...named }, () => Promise.reject(error));
   };
 }
 
-/** The path's ids that are valid customer ids (none on a webhook route): a bad id is not recorded. */
-function pathCustomers(c: Context<AgentEnv>, customers: 'path' | 'none'): string[] {
+/**
+ * What the path names, valid ids only (a bad id is not recorded): its customers, or on a webhook route
+ * (`none`: no customer) the webhook and the delivery.
+ */
+function pathNames(
+  c: Context<AgentEnv>,
+  customers: 'path' | 'none',
+): { customerIds: string[] } & AuditTarget {
   const { IdSchema } = apiSchemas();
-  const params = customers === 'path' ? [c.req.param('id'), c.req.param('otherId')] : [];
-  return params.filter((id) => IdSchema.safeParse(id).success) as string[];
+  const valid = (id: string | undefined): id is string => IdSchema.safeParse(id).success;
+  if (customers === 'path') return { customerIds: [c.req.param('id'), c.req.param('otherId')].filter(valid) };
+  const [webhookId, deliveryId] = [c.req.param('id'), c.req.param('deliveryId')];
+  return {
+    customerIds: [],
+    ...(valid(webhookId) ? { webhookId } : {}),
+    ...(valid(deliveryId) ? { deliveryId } : {}),
+  };
 }
 
 /** What an audited route's marker carries: where its records go, its action and whose ids its path holds. */
@@ -119,8 +131,8 @@ export const recordRefusals = createMiddleware<AgentEnv>(async (c, next) => {
   // The path's ids as the marker's route reads them (the guard's own pattern has none).
   const current = c.req.routeIndex;
   c.req.routeIndex = index;
-  const customerIds = pathCustomers(c, route.customers);
+  const named = pathNames(c, route.customers);
   c.req.routeIndex = current;
-  const entry = { agentId: c.get('agentId'), action: route.action, customerIds };
+  const entry = { agentId: c.get('agentId'), action: route.action, ...named };
   await audited(route.deps, entry, () => Promise.reject(error)).catch(() => undefined);
 });

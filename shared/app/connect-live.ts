@@ -13,7 +13,7 @@ export async function connectLive(
     connections: { add(c: LiveConnection, nowMs: number): Promise<void> };
     clock: Clock;
   },
-  connection: { connectionId: string; agentId: string },
+  connection: LiveConnection,
 ): Promise<HelloEvent> {
   const now = deps.clock.now().getTime();
   const others = await deps.connections.list();

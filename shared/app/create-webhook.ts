@@ -1,11 +1,12 @@
 import { createHash } from 'node:crypto';
+import { webhookOriginOf } from '#shared/domain/audit.js';
 import type { EventType } from '#shared/domain/events/integration-events.js';
 import type { Clock } from '#shared/domain/ports.js';
 import type { WebhookStore } from '#shared/domain/webhook-ports.js';
 import { refusedUrl, type UrlPolicy } from '#shared/domain/webhook-url.js';
 import type { Subscription } from '#shared/domain/webhooks.js';
 import { ConflictError, ValidationError } from '#shared/errors.js';
-import { type AuditDeps, audited } from './audited.js';
+import { type AuditDeps, type AuditEntry, audited } from './audited.js';
 
 /** What creating and rotating need: the store, fresh ids and secrets, the URL policy. */
 export type WebhookAdminDeps = AuditDeps & {
@@ -56,11 +57,15 @@ export async function createWebhook(
   agentId: string,
   idempotencyKey?: string,
 ): Promise<{ subscription: Subscription; created: boolean }> {
-  return audited(deps, { agentId, action: 'webhook_create', customerIds: [] }, async () => {
+  const entry: AuditEntry = { agentId, action: 'webhook_create', customerIds: [] };
+  const origin = webhookOriginOf(request.url);
+  if (origin) entry.webhookOrigin = origin;
+  return audited(deps, entry, async () => {
     const refused = refusedUrl(request.url, deps.urls);
     if (refused) throw new ValidationError(`url refused: ${refused}`);
     const id = idempotencyKey ? idempotentWebhookId(agentId, idempotencyKey) : deps.newId();
     const made = idempotencyKey ? await deps.webhooks.getSubscription(id) : undefined;
+    entry.webhookId = id;
     if (made) {
       if (!sameAs(made, request)) {
         throw new ConflictError(
@@ -72,6 +77,7 @@ export async function createWebhook(
     }
     const twin = (await deps.webhooks.listSubscriptions()).find((s) => !s.disabledAt && sameAs(s, request));
     if (twin) {
+      entry.webhookId = twin.id;
       throw new ConflictError(
         `webhook ${twin.id} already posts these events to this URL: rotate its secret or delete it instead`,
         'webhook_exists',

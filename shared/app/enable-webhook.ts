@@ -37,7 +37,7 @@ export async function enableWebhook(
   id: string,
   agentId: string,
 ): Promise<Enabled> {
-  return audited(deps, { agentId, action: 'webhook_enable', customerIds: [] }, async () => {
+  return audited(deps, { agentId, action: 'webhook_enable', customerIds: [], webhookId: id }, async () => {
     const subscription = await deps.webhooks.getSubscription(id);
     if (!subscription) throw new NotFoundError(`no webhook ${id}`);
     if (subscription.disabledAt) await deps.webhooks.enableSubscription(id);

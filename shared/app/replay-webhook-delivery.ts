@@ -3,7 +3,7 @@ import type { Clock } from '#shared/domain/ports.js';
 import type { DeliveryQueue, ErasureCheck, WebhookStore } from '#shared/domain/webhook-ports.js';
 import type { Delivery } from '#shared/domain/webhooks.js';
 import { ConflictError, GoneError, NotFoundError } from '#shared/errors.js';
-import { type AuditDeps, audited } from './audited.js';
+import { type AuditDeps, type AuditEntry, audited } from './audited.js';
 
 /**
  * Sends a delivery again as an admin (audited), with the same `webhook-id`, so a receiver that has it
@@ -24,37 +24,41 @@ export async function replayWebhookDelivery(
   ids: { subscriptionId: string; deliveryId: string },
   agentId: string,
 ): Promise<Omit<Delivery, 'event'>> {
-  const delivery = await deps.webhooks.getDelivery(ids.subscriptionId, ids.deliveryId);
-  const subscription = delivery && (await deps.webhooks.getSubscription(ids.subscriptionId));
-  if (!delivery || !subscription) throw new NotFoundError(`no delivery ${ids.deliveryId}`);
-  return audited(
-    deps,
-    { agentId, action: 'webhook_replay', customerIds: [delivery.customerId] },
-    async () => {
-      if (!delivery.event) throw new GoneError('the payload is gone: its customer was erased');
-      if (!outlivesErasure(delivery.event) && (await deps.webhooks.isErased(delivery.customerId))) {
-        throw new GoneError(`customer ${delivery.customerId} was erased`);
-      }
-      if (delivery.status === 'pending') throw new ConflictError('the delivery is still being sent');
-      if (subscription.disabledAt) {
-        throw new ConflictError(
-          `webhook ${subscription.id} is disabled (${subscription.disabledReason ?? 'disabled'}): enable it first (POST /api/webhooks/${subscription.id}/enable)`,
-          'webhook_disabled',
-        );
-      }
-      const { firstAttemptAt: _f, nextAttemptAt: _n, event, ...rest } = delivery;
-      const replayed: Delivery = {
-        ...rest,
-        event,
-        status: 'pending',
-        attempts: 0,
-        priorAttempts: (delivery.priorAttempts ?? 0) + delivery.attempts,
-        replayedAt: deps.clock.now().toISOString(),
-      };
-      await deps.webhooks.updateDelivery(replayed);
-      await deps.queue.send({ deliveryId: delivery.id, subscriptionId: delivery.subscriptionId }, 0);
-      const { event: _payload, ...view } = replayed;
-      return view;
-    },
-  );
+  const entry: AuditEntry = {
+    agentId,
+    action: 'webhook_replay',
+    customerIds: [],
+    webhookId: ids.subscriptionId,
+    deliveryId: ids.deliveryId,
+  };
+  return audited(deps, entry, async () => {
+    const delivery = await deps.webhooks.getDelivery(ids.subscriptionId, ids.deliveryId);
+    const subscription = delivery && (await deps.webhooks.getSubscription(ids.subscriptionId));
+    if (!delivery || !subscription) throw new NotFoundError(`no delivery ${ids.deliveryId}`);
+    entry.customerIds = [delivery.customerId];
+    if (!delivery.event) throw new GoneError('the payload is gone: its customer was erased');
+    if (!outlivesErasure(delivery.event) && (await deps.webhooks.isErased(delivery.customerId))) {
+      throw new GoneError(`customer ${delivery.customerId} was erased`);
+    }
+    if (delivery.status === 'pending') throw new ConflictError('the delivery is still being sent');
+    if (subscription.disabledAt) {
+      throw new ConflictError(
+        `webhook ${subscription.id} is disabled (${subscription.disabledReason ?? 'disabled'}): enable it first (POST /api/webhooks/${subscription.id}/enable)`,
+        'webhook_disabled',
+      );
+    }
+    const { firstAttemptAt: _f, nextAttemptAt: _n, event, ...rest } = delivery;
+    const replayed: Delivery = {
+      ...rest,
+      event,
+      status: 'pending',
+      attempts: 0,
+      priorAttempts: (delivery.priorAttempts ?? 0) + delivery.attempts,
+      replayedAt: deps.clock.now().toISOString(),
+    };
+    await deps.webhooks.updateDelivery(replayed);
+    await deps.queue.send({ deliveryId: delivery.id, subscriptionId: delivery.subscriptionId }, 0);
+    const { event: _payload, ...view } = replayed;
+    return view;
+  });
 }

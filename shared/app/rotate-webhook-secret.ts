@@ -14,11 +14,15 @@ export async function rotateWebhookSecret(
   id: string,
   agentId: string,
 ): Promise<Subscription> {
-  return audited(deps, { agentId, action: 'webhook_rotate_secret', customerIds: [] }, async () => {
-    const subscription = await deps.webhooks.getSubscription(id);
-    if (!subscription) throw new NotFoundError(`no webhook ${id}`);
-    const secrets = rotatedSecrets(subscription.secrets, deps.newSecret(), deps.clock.now());
-    await deps.webhooks.setSecrets(id, secrets);
-    return { ...subscription, secrets };
-  });
+  return audited(
+    deps,
+    { agentId, action: 'webhook_rotate_secret', customerIds: [], webhookId: id },
+    async () => {
+      const subscription = await deps.webhooks.getSubscription(id);
+      if (!subscription) throw new NotFoundError(`no webhook ${id}`);
+      const secrets = rotatedSecrets(subscription.secrets, deps.newSecret(), deps.clock.now());
+      await deps.webhooks.setSecrets(id, secrets);
+      return { ...subscription, secrets };
+    },
+  );
 }

@@ -43,9 +43,24 @@ export function connectionPost(
   };
 }
 
-/** The agents' live sockets: each frame posted with {@link connectionPost}, the region from the URL. */
+/**
+ * The agents' live sockets: each frame posted with {@link connectionPost}, the region from the URL; a
+ * socket closed with `DELETE <callbackUrl>/@connections/<id>` (API Gateway then runs `$disconnect`; a
+ * 410, already gone, is fine).
+ */
 export function liveConnectionsApi(callbackUrl: string, options: AwsCallOptions = {}): LiveSender {
   const region = resolveRegion('execute-api', options.region, executeApiRegion(callbackUrl));
   const post = connectionPost(callbackUrl, region, options);
-  return { send: (connectionId: string, frame: ServerFrame) => post(connectionId, frame) };
+  const base = callbackUrl.replace(/\/+$/, '');
+  return {
+    send: (connectionId: string, frame: ServerFrame) => post(connectionId, frame),
+    async close(connectionId) {
+      const url = `${base}/@connections/${encodeURIComponent(connectionId)}`;
+      await signedRequest({ service: 'execute-api', region, method: 'DELETE', url }, options).catch(
+        (error: unknown) => {
+          if (!(error instanceof AwsRequestError && error.status === 410)) throw error;
+        },
+      );
+    },
+  };
 }

@@ -17,8 +17,8 @@ export const AuditActionSchema = z.enum([
 export type AuditAction = z.infer<typeof AuditActionSchema>;
 
 /**
- * One audited call: who, what, on which customers, when, and how it ended. Ids and codes only: never
- * message text or contact data.
+ * One audited call: who, what, on which customers (or which webhook), when, and how it ended. Ids and
+ * codes only: never message text or contact data; of a webhook's URL, its origin only.
  */
 export const AuditRecordSchema = z.object({
   id: z.string(),
@@ -32,8 +32,30 @@ export const AuditRecordSchema = z.object({
   outcome: z
     .string()
     .meta({ description: '`ok`, or the error code the call answered (`not_found`, `gone`...)' }),
+  webhookId: z.string().optional().meta({
+    description:
+      "on a webhook_* call, the subscription it was about (the path's; for webhook_create the one made, or the active one of the same URL and events it was refused for)",
+  }),
+  webhookOrigin: z.string().optional().meta({
+    description:
+      "on webhook_create and webhook_delete, where the subscription sends (or would have sent) events: its URL's scheme, host and port, never its path or query",
+  }),
+  deliveryId: z.string().optional().meta({ description: 'on webhook_replay, the delivery sent again' }),
 });
 export type AuditRecord = z.infer<typeof AuditRecordSchema>;
+
+/** What a call names besides its customers: the webhook it was about, where it sends, a delivery. */
+export type AuditTarget = Partial<Pick<AuditRecord, 'webhookId' | 'webhookOrigin' | 'deliveryId'>>;
+
+/**
+ * The origin (scheme, host, port) of a webhook's URL, for its audit record: where events go, without a
+ * path or query that may carry the receiver's own token. Undefined for a URL that has none.
+ */
+export function webhookOriginOf(url: string): string | undefined {
+  if (!URL.canParse(url)) return undefined;
+  const { origin } = new URL(url);
+  return origin === 'null' ? undefined : origin;
+}
 
 /** Where audit records are kept: written once each, listed newest first. */
 export interface AuditLog {

@@ -6,4 +6,6 @@ export interface Caller {
    * group `admins` on AWS, an `AGENT_TOKENS` entry ending in `:admin` locally.
    */
   admin: boolean;
+  /** When the token expires (epoch ms): a Cognito token's `exp`; none for a local `AGENT_TOKENS` token. */
+  expiresAt?: number;
 }

@@ -62,6 +62,7 @@ export function cognitoAuthenticator(options: CognitoAuthOptions): Authenticate 
       return {
         agentId: typeof payload.username === 'string' ? payload.username : payload.sub,
         admin: Array.isArray(groups) && groups.includes(options.adminGroup),
+        expiresAt: payload.exp * 1000,
       };
     } catch (error) {
       if (error instanceof CognitoJwtInvalidGroupError) {

@@ -68,7 +68,7 @@ export async function createLiveSocketHandler(
       const caller =
         token && token.length <= 4096 ? await authenticate(token).catch(() => undefined) : undefined;
       if (!caller) return { statusCode: 401 };
-      await connectLive(deps, { connectionId, agentId: caller.agentId });
+      await connectLive(deps, { connectionId, agentId: caller.agentId, expiresAt: caller.expiresAt });
       return { statusCode: 200 };
     }
     if (routeKey === '$disconnect') {

@@ -51,6 +51,11 @@ class SocketSender implements LiveSender {
     return 'sent';
   }
 
+  /** Closes a socket (1008, its token expired); its `close` handler forgets it. */
+  async close(connectionId: string): Promise<void> {
+    this.sockets.get(connectionId)?.ws.close(1008, 'token expired');
+  }
+
   /** Sends `hello`, then whatever waited for it. */
   open(connectionId: string, hello: ServerFrame): void {
     const socket = this.sockets.get(connectionId);
@@ -104,7 +109,7 @@ export function startLocalLive(input: {
     'live',
   );
   const server = new WebSocketServer({ noServer: true, maxPayload: MAX_CLIENT_FRAME_BYTES });
-  const accept = async (ws: WebSocket, agentId: string) => {
+  const accept = async (ws: WebSocket, { agentId, expiresAt }: Caller) => {
     const connectionId = randomUUID();
     sender.sockets.set(connectionId, { ws, waiting: [] });
     ws.on('message', (data, isBinary) => {
@@ -122,7 +127,7 @@ export function startLocalLive(input: {
       sender.sockets.delete(connectionId);
       disconnectLive(deps, connectionId).catch(() => undefined);
     });
-    sender.open(connectionId, await connectLive(deps, { connectionId, agentId }));
+    sender.open(connectionId, await connectLive(deps, { connectionId, agentId, expiresAt }));
   };
   input.upgrades.add('/api/live', (request: IncomingMessage, socket: Duplex, head: Buffer) => {
     const token = tokenOf(request);
@@ -133,7 +138,7 @@ export function startLocalLive(input: {
           return;
         }
         server.handleUpgrade(request, socket, head, (ws) => {
-          accept(ws, caller.agentId).catch((error: unknown) =>
+          accept(ws, caller).catch((error: unknown) =>
             log('error', 'live socket not opened', { error: String(error) }),
           );
         });

@@ -7,8 +7,19 @@ import { shardedPage } from './sharded-page.js';
 
 /** The record as stored, without its keys. */
 function toRecord(item: Record<string, unknown>): AuditRecord {
-  const { id, at, agentId, action, customerIds, outcome } = item as AuditRecord;
-  return { id, at, agentId, action, customerIds, outcome };
+  const { id, at, agentId, action, customerIds, outcome, webhookId, webhookOrigin, deliveryId } =
+    item as AuditRecord;
+  return {
+    id,
+    at,
+    agentId,
+    action,
+    customerIds,
+    outcome,
+    ...(webhookId ? { webhookId } : {}),
+    ...(webhookOrigin ? { webhookOrigin } : {}),
+    ...(deliveryId ? { deliveryId } : {}),
+  };
 }
 
 /**

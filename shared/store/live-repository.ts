@@ -23,6 +23,7 @@ const ConnectionItemSchema = z.object({
   connectionId: z.string(),
   agentId: z.string(),
   viewing: z.string().optional(),
+  expiresAt: z.number().optional(),
 });
 
 /** The events of one log item: a pack, or one event as the log wrote them before packing. */

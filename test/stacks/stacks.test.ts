@@ -226,6 +226,36 @@ describe('ThreadlineStateful', () => {
     stateful.hasResourceProperties('AWS::Cognito::UserPoolGroup', { UserPoolId: pool, GroupName: 'admins' });
   });
 
+  it('gives the console client SRP sign-in only: no OAuth flows or callback, short-lived tokens', () => {
+    const clients = Object.values(stateful.findResources('AWS::Cognito::UserPoolClient'));
+    expect(clients).toHaveLength(1);
+    const client = clients[0]?.Properties as Record<string, unknown>;
+    // CDK's defaults would allow the implicit and code grants to https://example.com with every scope.
+    expect(client.AllowedOAuthFlowsUserPoolClient).not.toBe(true);
+    expect(client.AllowedOAuthFlows).toBeUndefined();
+    expect(client.CallbackURLs).toBeUndefined();
+    expect(client.AllowedOAuthScopes).toBeUndefined();
+    expect(client.ExplicitAuthFlows).toEqual(['ALLOW_USER_SRP_AUTH', 'ALLOW_REFRESH_TOKEN_AUTH']);
+    expect(client).toMatchObject({
+      AccessTokenValidity: 60,
+      IdTokenValidity: 60,
+      RefreshTokenValidity: 720,
+      TokenValidityUnits: { AccessToken: 'minutes', IdToken: 'minutes', RefreshToken: 'minutes' },
+      PreventUserExistenceErrors: 'ENABLED',
+      EnableTokenRevocation: true,
+    });
+  });
+
+  it('keeps an agent on their verified email until they verify a new one, MFA required', () => {
+    stateful.hasResourceProperties('AWS::Cognito::UserPool', {
+      UserAttributeUpdateSettings: { AttributesRequireVerificationBeforeUpdate: ['email'] },
+      MfaConfiguration: 'ON',
+      EnabledMfas: ['SOFTWARE_TOKEN_MFA'],
+      AdminCreateUserConfig: { AllowAdminCreateUserOnly: true },
+      DeletionProtection: 'ACTIVE',
+    });
+  });
+
   it('encrypts the inbound queue and dead-letters a message after 5 receives', () => {
     stateful.hasResourceProperties('AWS::SQS::Queue', {
       SqsManagedSseEnabled: true,

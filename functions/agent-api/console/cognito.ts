@@ -22,6 +22,8 @@ const MESSAGES: Record<string, string> = {
   TooManyRequestsException: 'Too many attempts: wait a minute.',
 };
 
+const LOCKED_OUT = 'Too many failed attempts: wait a few minutes (up to 15) before trying again.';
+
 async function call<T>(pool: CognitoPool, action: string, body: unknown): Promise<T> {
   const response = await fetch(`https://cognito-idp.${pool.region}.amazonaws.com/`, {
     method: 'POST',
@@ -31,13 +33,15 @@ async function call<T>(pool: CognitoPool, action: string, body: unknown): Promis
     },
     body: JSON.stringify(body),
   });
-  const json = await response.json();
+  const json = (await response.json()) as { __type?: unknown; message?: string };
   if (!response.ok) {
     const type =
       String(json.__type ?? '')
         .split('#')
         .pop() ?? '';
-    throw new Error(MESSAGES[type] ?? json.message ?? 'Sign-in failed.');
+    // Cognito's lockout after five failures is a NotAuthorizedException too: only its message tells.
+    const locked = type === 'NotAuthorizedException' && json.message === 'Password attempts exceeded';
+    throw new Error(locked ? LOCKED_OUT : (MESSAGES[type] ?? json.message ?? 'Sign-in failed.'));
   }
   return json as T;
 }

@@ -21,6 +21,12 @@ export interface LiveConnection {
   agentId: string;
   /** The conversation the agent has open on this socket, if any. */
   viewing?: string | undefined;
+  /**
+   * When the token the socket was opened with expires (epoch ms; none for a local `AGENT_TOKENS` token):
+   * from then on it is sent nothing and is closed, so an agent removed from the pool stops receiving
+   * live events when their token ends, as their API calls do.
+   */
+  expiresAt?: number | undefined;
 }
 
 /** The open sockets (table items with a TTL on AWS, memory locally). */
@@ -39,4 +45,6 @@ export interface LiveConnections {
 export interface LiveSender {
   /** Sends one frame; `gone` when the socket no longer exists (it is then forgotten). */
   send(connectionId: string, frame: ServerFrame): Promise<'sent' | 'gone'>;
+  /** Closes a socket from our side (its close then forgets it, as a client's does). */
+  close?(connectionId: string): Promise<void>;
 }

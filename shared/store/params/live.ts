@@ -180,6 +180,7 @@ export function putLiveConnectionInput(
       entity: 'live_connection',
       connectionId: connection.connectionId,
       agentId: connection.agentId,
+      ...(connection.expiresAt !== undefined ? { expiresAt: connection.expiresAt } : {}),
       connectedAt: new Date(nowMs).toISOString(),
       ttl: Math.ceil(nowMs / 1000) + LIVE_CONNECTION_TTL_S,
     },
@@ -217,7 +218,7 @@ export function queryLiveConnectionsInput(
     TableName: table,
     KeyConditionExpression: 'pk = :pk',
     ExpressionAttributeValues: { ':pk': liveConnectionPartition(shard) },
-    ProjectionExpression: 'connectionId, agentId, viewing',
+    ProjectionExpression: 'connectionId, agentId, viewing, expiresAt',
     ...(startKey ? { ExclusiveStartKey: startKey } : {}),
   };
 }

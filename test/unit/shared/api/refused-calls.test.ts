@@ -126,7 +126,7 @@ describe('agent API: a route that takes no body', () => {
 });
 
 describe('agent API: refused admin calls are audited', () => {
-  it('records a non-admin attempt at an audited route as forbidden, with the valid ids of its path', async () => {
+  it("records a non-admin attempt at an audited route as forbidden, with the valid ids of its path (a webhook's too)", async () => {
     const { ran, audit, call } = await world();
     const attempts: Array<[string, string, string?]> = [
       ['DELETE', '/api/customers/cu_1'],
@@ -149,7 +149,14 @@ describe('agent API: refused admin calls are audited', () => {
       { agentId: 'agent-7', action: 'merge', customerIds: ['cu_1'], at: AT, outcome: 'forbidden' },
       { agentId: 'agent-7', action: 'merge', customerIds: ['cu_1', 'cu_2'], at: AT, outcome: 'forbidden' },
       { agentId: 'agent-7', action: 'webhook_create', customerIds: [], at: AT, outcome: 'forbidden' },
-      { agentId: 'agent-7', action: 'webhook_rotate_secret', customerIds: [], at: AT, outcome: 'forbidden' },
+      {
+        agentId: 'agent-7',
+        action: 'webhook_rotate_secret',
+        customerIds: [],
+        webhookId: 'wh_1',
+        at: AT,
+        outcome: 'forbidden',
+      },
       { agentId: 'agent-7', action: 'erase', customerIds: [], at: AT, outcome: 'forbidden' },
     ]);
   });

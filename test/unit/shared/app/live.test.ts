@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { broadcastLive } from '#shared/app/broadcast-live.js';
 import { connectLive } from '#shared/app/connect-live.js';
 import { disconnectLive } from '#shared/app/disconnect-live.js';
 import { fanOutChanges } from '#shared/app/fan-out-changes.js';
@@ -102,6 +103,26 @@ describe('live sockets', () => {
     expect(await handleLiveFrame(deps, 'c1', '{"type":"ping"}')).toEqual({ reply: { type: 'pong' } });
     const hello = await handleLiveFrame(deps, 'c1', '{"type":"hello"}');
     expect(hello.reply).toMatchObject({ type: 'hello', item: { agentId: 'ann' } });
+  });
+
+  it('sends nothing to a socket whose token has expired and closes it, the others served as before', async () => {
+    const { deps, sent } = sockets();
+    let now = NOW;
+    const closed: string[] = [];
+    const timed = {
+      ...deps,
+      clock: { now: () => new Date(now) },
+      sender: { ...deps.sender, close: async (id: string) => void closed.push(id) },
+    };
+    await connectLive(timed, { connectionId: 'c1', agentId: 'ann', expiresAt: NOW + 60_000 });
+    await connectLive(timed, { connectionId: 'c2', agentId: 'bob' });
+    sent.clear();
+    const frame: ServerFrame = { type: 'presence', item: { agentId: 'cy', presence: 'online' } };
+    await broadcastLive(timed, [frame]);
+    expect([sent.get('c1'), sent.get('c2'), closed]).toEqual([[frame], [frame], []]);
+    now = NOW + 60_000;
+    await broadcastLive(timed, [frame, frame]);
+    expect([sent.get('c1'), sent.get('c2')?.length, closed]).toEqual([[frame], 3, ['c1']]);
   });
 
   it('tells the others on close what the agent left and that they are offline, and forgets gone sockets', async () => {

@@ -4,7 +4,7 @@ import { enableWebhook } from '#shared/app/enable-webhook.js';
 import { replayWebhookDelivery } from '#shared/app/replay-webhook-delivery.js';
 import type { IntegrationEvent } from '#shared/domain/events/integration-events.js';
 import { type Delivery, newDelivery, type Subscription } from '#shared/domain/webhooks.js';
-import { ConflictError } from '#shared/errors.js';
+import { ConflictError, NotFoundError } from '#shared/errors.js';
 import { memoryAuditLog } from '../../fakes/audit-log.js';
 import { memoryWebhooks } from '../../fakes/webhook-store.js';
 
@@ -77,6 +77,33 @@ describe('webhook admin: replaying and enabling on a disabled subscription', () 
       replayedAt: new Date(START).toISOString(),
     });
     expect((await world.store.getDelivery('wh_1', done.id))?.firstAttemptAt).toBeUndefined();
+  });
+
+  it('audits each replay naming the webhook and the delivery, one of an unknown delivery too', async () => {
+    const done = delivered(1);
+    await world.store.createDelivery(done);
+    await replayWebhookDelivery(deps, { subscriptionId: 'wh_1', deliveryId: done.id }, 'zoe');
+    const missing = { subscriptionId: 'wh_1', deliveryId: `msg_${'x'.repeat(33)}` };
+    await expect(replayWebhookDelivery(deps, missing, 'zoe')).rejects.toBeInstanceOf(NotFoundError);
+    const { records } = deps.audit as ReturnType<typeof memoryAuditLog>;
+    expect(records.map(({ id: _id, at: _at, ...r }) => r)).toEqual([
+      {
+        agentId: 'zoe',
+        action: 'webhook_replay',
+        customerIds: ['cu_1'],
+        webhookId: 'wh_1',
+        deliveryId: done.id,
+        outcome: 'ok',
+      },
+      {
+        agentId: 'zoe',
+        action: 'webhook_replay',
+        customerIds: [],
+        webhookId: 'wh_1',
+        deliveryId: missing.deliveryId,
+        outcome: 'not_found',
+      },
+    ]);
   });
 
   it('enables a disabled subscription and resumes its paused deliveries, spread out, with a new retry window', async () => {

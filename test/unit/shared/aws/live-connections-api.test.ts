@@ -54,6 +54,22 @@ describe('liveConnectionsApi', () => {
     await expect(api.send('c1', { type: 'pong' })).rejects.toBeInstanceOf(AwsRequestError);
   });
 
+  it('closes a socket with a signed DELETE of @connections/<id>; one already gone is closed too', async () => {
+    received.splice(0);
+    const api = liveConnectionsApi(CALLBACK, { endpoint, credentials });
+    for (const answer of [204, 410]) {
+      status = answer;
+      await api.close?.('abc=');
+    }
+    expect(received.splice(0).map((r) => [r.method, r.url])).toEqual([
+      ['DELETE', '/live/@connections/abc%3D'],
+      ['DELETE', '/live/@connections/abc%3D'],
+    ]);
+    status = 500;
+    await expect(api.close?.('abc=')).rejects.toBeInstanceOf(AwsRequestError);
+    received.splice(0);
+  });
+
   it('reads the region of an execute-api URL', () => {
     expect(executeApiRegion(CALLBACK)).toBe('eu-west-1');
     expect(executeApiRegion('https://example.com/live')).toBeUndefined();

@@ -39,14 +39,22 @@ const authenticate = cognitoAuthenticator({
 });
 
 describe('cognitoAuthenticator', () => {
-  it('accepts a valid access token of an agent and names them', async () => {
-    await expect(authenticate(jwt({}))).resolves.toEqual({ agentId: 'ana', admin: false });
+  // When the token ends: the live socket opened with it is closed then.
+  const exp = Math.floor(Date.now() / 1000) + 300;
+
+  it('accepts a valid access token of an agent and names them, with when it expires', async () => {
+    await expect(authenticate(jwt({ exp }))).resolves.toEqual({
+      agentId: 'ana',
+      admin: false,
+      expiresAt: exp * 1000,
+    });
   });
 
   it('makes a member of the admins group (and of the agents group) an admin', async () => {
-    await expect(authenticate(jwt({ 'cognito:groups': ['agents', 'admins'] }))).resolves.toEqual({
+    await expect(authenticate(jwt({ exp, 'cognito:groups': ['agents', 'admins'] }))).resolves.toEqual({
       agentId: 'ana',
       admin: true,
+      expiresAt: exp * 1000,
     });
   });
 

@@ -1,0 +1,75 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { AuditRecord } from '#shared/domain/audit.js';
+import type { LocalRuntime } from '#shared/local/runtime.js';
+import { startTestRuntime } from '../support/runtime.js';
+
+const ADMIN = 'webhook-audit-admin-token';
+const AGENT = 'webhook-audit-agent-token';
+
+describe('local runtime: the audit log names the webhook each webhook call was about, and where it sends', () => {
+  let runtime: LocalRuntime;
+
+  beforeAll(async () => {
+    runtime = await startTestRuntime({
+      env: { AGENT_TOKENS: `zoe:${ADMIN}:admin,bo:${AGENT}` },
+      events: true,
+    });
+  });
+
+  afterAll(async () => {
+    await runtime?.close();
+  });
+
+  const api = (method: string, path: string, body?: unknown, token = ADMIN) =>
+    fetch(`${runtime.url}${path}`, {
+      method,
+      headers: { Authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+      ...(body ? { body: JSON.stringify(body) } : {}),
+    });
+  const audit = async () =>
+    ((await (await api('GET', '/api/audit?limit=50')).json()) as { items: AuditRecord[] }).items;
+
+  it('keeps, after the subscription is deleted, which one it was and the origin it sent events to', async () => {
+    const url = 'http://127.0.0.1:3199/hooks/secret-path-token?key=k1';
+    const made = await api('POST', '/api/webhooks', { url, events: ['message.received'] });
+    expect(made.status).toBe(201);
+    const { id } = (await made.json()) as { id: string };
+    expect((await api('POST', `/api/webhooks/${id}/rotate-secret`)).status).toBe(200);
+    expect((await api('DELETE', `/api/webhooks/${id}`, undefined, AGENT)).status).toBe(403);
+    expect((await api('DELETE', `/api/webhooks/${id}`)).status).toBe(204);
+    await expect((await api('GET', '/api/webhooks')).json()).resolves.toEqual({ items: [], cursor: null });
+
+    const records = (await audit()).filter((r) => r.action.startsWith('webhook_'));
+    const of = (action: string, agentId = 'zoe') =>
+      records.find((r) => r.action === action && r.agentId === agentId);
+    const origin = 'http://127.0.0.1:3199';
+    expect(of('webhook_create')).toMatchObject({ outcome: 'ok', webhookId: id, webhookOrigin: origin });
+    expect(of('webhook_rotate_secret')).toMatchObject({ outcome: 'ok', webhookId: id });
+    expect(of('webhook_delete')).toMatchObject({ outcome: 'ok', webhookId: id, webhookOrigin: origin });
+    expect(of('webhook_delete', 'bo')).toMatchObject({ outcome: 'forbidden', webhookId: id });
+    // The origin only: a path or query that carries the receiver's own token stays out of the log.
+    expect(JSON.stringify(records)).not.toContain('secret-path-token');
+  });
+
+  it('records where a refused create pointed, and the webhook a refused call named', async () => {
+    const refused = await api('POST', '/api/webhooks', {
+      url: 'http://169.254.169.254/latest/meta-data',
+      events: ['message.received'],
+    });
+    expect(refused.status).toBe(400);
+    expect((await api('POST', '/api/webhooks/wh_missing/enable', undefined, AGENT)).status).toBe(403);
+    expect((await api('POST', '/api/webhooks/wh_missing/enable')).status).toBe(404);
+
+    const records = await audit();
+    expect(
+      records.find((r) => r.action === 'webhook_create' && r.outcome === 'invalid_request'),
+    ).toMatchObject({
+      webhookOrigin: 'http://169.254.169.254',
+    });
+    const enables = records.filter((r) => r.action === 'webhook_enable');
+    expect(enables.map((r) => [r.agentId, r.outcome, r.webhookId])).toEqual([
+      ['zoe', 'not_found', 'wh_missing'],
+      ['bo', 'forbidden', 'wh_missing'],
+    ]);
+  });
+});

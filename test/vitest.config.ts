@@ -2,6 +2,8 @@ import { configDefaults, defineConfig } from 'vitest/config';
 
 const INTEGRATION = ['test/integration/**/*.test.ts'];
 const BROWSER = ['test/browser/**/*.test.ts'];
+/** Stack tests synthesize whole stacks (one bundles every function): seconds each on a loaded machine. */
+const STACKS = ['test/stacks/**/*.test.ts'];
 
 /**
  * Files that need a module graph of their own: one counts the routes its module declares from cold,
@@ -22,7 +24,14 @@ export default defineConfig({
     projects: [
       {
         extends: true,
-        test: { name: 'unit', exclude: [...configDefaults.exclude, ...INTEGRATION, ...BROWSER, ...ISOLATED] },
+        test: {
+          name: 'unit',
+          exclude: [...configDefaults.exclude, ...INTEGRATION, ...BROWSER, ...STACKS, ...ISOLATED],
+        },
+      },
+      {
+        extends: true,
+        test: { name: 'stacks', include: STACKS, testTimeout: 30_000, hookTimeout: 30_000 },
       },
       {
         extends: true,

@@ -21,7 +21,7 @@ import { apiSchemas, errors, json, page } from './schemas.js';
 
 /** The routes' declarations (their schemas), built with the first sub-app rather than at import. */
 const customerRoutes = once(() => {
-  const { IdParamsSchema, PageQuerySchema, SearchQuerySchema } = apiSchemas();
+  const { IdParamsSchema, TimelineQuerySchema, SearchQuerySchema } = apiSchemas();
   const search = createRoute({
     method: 'get',
     path: '/customers',
@@ -66,8 +66,9 @@ const customerRoutes = once(() => {
     method: 'get',
     path: '/customers/{id}/timeline',
     operationId: 'getCustomerTimeline',
-    summary: 'Every item of the customer and those merged with them, oldest first',
-    request: { params: IdParamsSchema, query: PageQuerySchema },
+    summary:
+      'Every item of the customer and those merged with them, a page at a time, oldest first; `order=newest` answers the newest page first (one backwards query per merged partition, whatever the history) and its cursor leads to older pages',
+    request: { params: IdParamsSchema, query: TimelineQuerySchema },
     responses: { 200: json('a page', page(TimelineItemSchema)), ...errors(400, 401, 404, 410) },
   });
   const channels = createRoute({

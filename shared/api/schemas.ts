@@ -78,6 +78,13 @@ function querySchemas(IdSchema: z.ZodString) {
     .meta({ description: 'the cursor of the previous page' });
   /** `?limit=&cursor=` of a paged list. */
   const PageQuerySchema = z.object({ cursor: CursorSchema, limit: LimitSchema });
+  /** `GET /api/customers/{id}/timeline?order=&limit=&cursor=`. */
+  const TimelineQuerySchema = PageQuerySchema.extend({
+    order: z.enum(['oldest', 'newest']).default('oldest').meta({
+      description:
+        '`oldest` (default): the first page is the oldest items; `newest`: the first page is the newest items and its `cursor` leads to older ones (items oldest first within a page either way; a cursor is good only for the order that made it)',
+    }),
+  });
   /** `GET /api/customers?q=`. */
   const SearchQuerySchema = z.object({
     q: z.string().trim().min(1).max(320).meta({ description: 'search text' }),
@@ -124,6 +131,7 @@ function querySchemas(IdSchema: z.ZodString) {
   const ErrorSchema = z.object({ error: z.object({ code: z.string(), message: z.string() }) });
   return {
     PageQuerySchema,
+    TimelineQuerySchema,
     SearchQuerySchema,
     InboxQuerySchema,
     MetricsQuerySchema,

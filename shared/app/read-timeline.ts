@@ -1,14 +1,23 @@
 import type { AgentStore } from '#shared/domain/agent-ports.js';
 import type { Page } from '#shared/domain/paging.js';
-import type { TimelineItem } from '#shared/domain/timeline.js';
+import { type TimelineItem, withChannelSwitches } from '#shared/domain/timeline.js';
 import { existingCustomer } from './read-customer.js';
 
-/** One page of a known customer's timeline (theirs and their merged customers'), oldest first. */
+/**
+ * One page of a known customer's timeline (theirs and their merged customers'), oldest first within the
+ * page. `order: 'newest'` reads from the end: the first page is the newest, its cursor leads to older
+ * ones, each a bounded backwards read whatever the history's length. Its channel switches are derived
+ * within the page (the inbound message before the page's first one is on the next page: a reader that
+ * joins the pages derives that one, as the console does).
+ */
 export async function readTimeline(
-  deps: { store: Pick<AgentStore, 'getCustomer' | 'timeline'> },
+  deps: { store: Pick<AgentStore, 'getCustomer' | 'timeline' | 'timelineBack'> },
   customerId: string,
-  page: { limit: number; cursor?: string | undefined },
+  page: { limit: number; cursor?: string | undefined; order?: 'oldest' | 'newest' | undefined },
 ): Promise<Page<TimelineItem>> {
   await existingCustomer(deps, customerId);
-  return deps.store.timeline(customerId, page);
+  const want = { limit: page.limit, cursor: page.cursor };
+  if (page.order !== 'newest') return deps.store.timeline(customerId, want);
+  const back = await deps.store.timelineBack(customerId, want);
+  return { items: withChannelSwitches(back.items).items, cursor: back.cursor };
 }

@@ -32,6 +32,11 @@ export interface AgentStore {
     customerId: string,
     page: { limit: number; cursor?: string | undefined },
   ): Promise<Page<TimelineItem>>;
+  /** The timeline from its end: the newest page first, its cursor to older ones (oldest first within a page). */
+  timelineBack(
+    customerId: string,
+    page: { limit: number; cursor?: string | undefined },
+  ): Promise<Page<TimelineItem>>;
   getConversation(conversationId: string): Promise<Conversation | undefined>;
   inbox(
     filter: InboxFilter,

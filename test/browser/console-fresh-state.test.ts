@@ -4,7 +4,7 @@ import type { LocalRuntime } from '#shared/local/runtime.js';
 import { launchBrowser } from '../support/browser.js';
 import { startTestRuntime } from '../support/runtime.js';
 import { whatsappText } from '../support/webhooks.js';
-import { ANA, asAna, postMeta } from './console-support.js';
+import { ANA, answerConfirm, asAna, postMeta } from './console-support.js';
 
 /** Erased while her conversation is open in two tabs. */
 const ERA = { from: '15550009001', name: 'Era Erased' };
@@ -118,9 +118,9 @@ describe('the console keeps what it shows fresh: erasure, reopen, the profile re
     try {
       for (const p of [watcher, page])
         await p.getByRole('log', { name: 'Messages' }).getByText(`Hello from ${ERA.name}`).waitFor();
-      page.once('dialog', (d) => void d.accept());
       const panel = page.locator('aside.customer');
       await panel.getByRole('button', { name: 'Erase customer' }).click();
+      await answerConfirm(page, true);
       await panel
         .getByRole('status')
         .getByText(/^Erased/)
@@ -153,9 +153,9 @@ describe('the console keeps what it shows fresh: erasure, reopen, the profile re
       await reply.fill(`Dear ${ELI.name}, your number ${ELI.from} is noted`);
       await expect.poll(() => stored(page), { timeout: 10_000 }).toContain(ELI.from);
       expect(await stored(page)).toContain(ELI.name);
-      page.once('dialog', (d) => void d.accept());
       const panel = page.locator('aside.customer');
       await panel.getByRole('button', { name: 'Erase customer' }).click();
+      await answerConfirm(page, true);
       await panel
         .getByRole('status')
         .getByText(/^Erased/)

@@ -84,4 +84,54 @@ describe('the console inbox: live events read a bounded number of pages', () => 
       await page.close();
     }
   }, 120_000);
+
+  it('keeps a row an event moved to a page not loaded in its place, marked, until its page is read', async () => {
+    const MO = { from: '15550007002', name: 'Mo Moved' };
+    const say = (id: string, text: string) =>
+      postMeta(
+        runtime,
+        '/webhooks/whatsapp',
+        whatsappText({ ...MO, messages: [{ id, at: new Date().toISOString(), text }] }),
+      );
+    await say('wamid.moved.1', 'First');
+    await runtime.idle();
+    const real = await fetch(`${runtime.url}/api/conversations?limit=50`, {
+      headers: { authorization: 'Bearer ana-console-token' },
+    }).then((r) => r.json() as Promise<{ items: Array<{ customer?: { name?: string } }> }>);
+    const mo = real.items.find((c) => c.customer?.name === MO.name);
+    const page = await signedInPage(browser, runtime);
+    try {
+      // Two pages: Mo on the first, until an event moves Mo to the second (the agent has not loaded it).
+      let moved = false;
+      await page.route(/\/api\/conversations\?/, (route: Route) => {
+        const second = new URL(route.request().url()).searchParams.get('cursor') === 'p2';
+        const fakes = Array.from({ length: 49 }, (_, i) => row(second ? 2 : 1, i, 'Row'));
+        const withMo = second === moved ? [mo, ...fakes] : fakes;
+        return route.fulfill({
+          status: 200,
+          contentType: 'application/json',
+          body: JSON.stringify({ items: withMo, cursor: second ? null : 'p2' }),
+        });
+      });
+      await page.reload();
+      const list = page.getByRole('list', { name: 'Conversations' });
+      await list.getByRole('button', { name: /Mo Moved/ }).waitFor();
+      moved = true;
+      await say('wamid.moved.2', 'Second');
+      await runtime.idle();
+      // Still in its place, marked, though the first page read again no longer lists it.
+      const kept = list.getByRole('button', { name: /Mo Moved.*moved down to a page not loaded/ });
+      await kept.waitFor({ timeout: 30_000 });
+      await kept.click();
+      await page.getByRole('heading', { name: MO.name }).waitFor();
+      // Its page read ("Load more", pressed here or by itself in view): listed there, the mark gone.
+      const more = page.getByRole('button', { name: 'Load more' });
+      if (await more.count()) await more.click().catch(() => {});
+      await page.getByText('99 in all').waitFor();
+      expect(await list.getByRole('button', { name: /Mo Moved/ }).count()).toBe(1);
+      expect(await kept.count()).toBe(0);
+    } finally {
+      await page.close();
+    }
+  }, 120_000);
 });

@@ -5,6 +5,7 @@ import { launchBrowser } from '../support/browser.js';
 import { whatsappText } from '../support/webhooks.js';
 import {
   ANA,
+  answerConfirm,
   asAna,
   closeConsole,
   postMeta,
@@ -209,9 +210,9 @@ describe('the console: resize, focus, search, erase, drafts, unmerge', () => {
       if (answer.status() === 202 && calls.length === 1) failNext = true;
       return route.fulfill({ response: answer });
     });
-    page.once('dialog', (d) => void d.accept());
     const panel = page.locator('aside.customer');
     await panel.getByRole('button', { name: 'Erase customer' }).click();
+    await answerConfirm(page, true);
     await panel
       .getByRole('alert')
       .getByText(/The erasure stopped/)
@@ -219,8 +220,8 @@ describe('the console: resize, focus, search, erase, drafts, unmerge', () => {
     expect(calls).toEqual([202, 0]);
     expect(await panel.getByText(/^Erased/).count()).toBe(0);
     expect((await asAdmin('GET', `/api/customers/${eve.customerId}`)).status).toBe(410);
-    page.once('dialog', (d) => void d.accept());
     await panel.getByRole('button', { name: 'Erase customer' }).click();
+    await answerConfirm(page, true);
     await panel
       .getByRole('status')
       .getByText(/^Erased/)

@@ -29,6 +29,19 @@ export async function signIn(page: Page, runtime: LocalRuntime, token: string = 
   await page.getByRole('navigation', { name: 'Inbox' }).waitFor();
 }
 
+/**
+ * Answers the console's in-page question (its `alertdialog`): the confirm button, or Cancel; answers the
+ * question's text once the dialog has gone.
+ */
+export async function answerConfirm(page: Page, yes: boolean): Promise<string> {
+  const dialog = page.getByRole('alertdialog');
+  await dialog.waitFor();
+  const text = (await dialog.locator('#confirm-text').textContent()) ?? '';
+  await (yes ? dialog.locator('button.danger') : dialog.getByRole('button', { name: 'Cancel' })).click();
+  await dialog.waitFor({ state: 'detached' });
+  return text;
+}
+
 /** The desktop window most console tests work in. */
 export const DESKTOP = { width: 1280, height: 800 } as const;
 

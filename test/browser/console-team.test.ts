@@ -5,6 +5,7 @@ import { launchBrowser } from '../support/browser.js';
 import { whatsappText } from '../support/webhooks.js';
 import {
   ANA,
+  answerConfirm,
   asAna,
   closeConsole,
   DESKTOP,
@@ -110,11 +111,6 @@ describe('the console with more than one agent at work', () => {
     const id = await conversationOf(runtime, 3);
     const ana = await viewing(ANA.token, id);
     await ana.getByRole('status').getByText('Live').waitFor();
-    const dialogs: string[] = [];
-    ana.on('dialog', (dialog) => {
-      dialogs.push(dialog.message());
-      void dialog.dismiss();
-    });
     const res = await fetch(`${runtime.url}/api/conversations/${id}/resolve`, {
       method: 'POST',
       headers: { authorization: `Bearer ${BOB.token}` },
@@ -125,8 +121,7 @@ describe('the console with more than one agent at work', () => {
     // Ana meant to resolve what she saw open: her `e` lands just after Bob's resolve reached her view.
     await ana.locator('#conversation-title').focus();
     await ana.keyboard.press('e');
-    await expect.poll(() => dialogs.length).toBe(1);
-    expect(dialogs[0]).toContain('resolved');
+    expect(await answerConfirm(ana, false)).toContain('resolved');
     const after = await asAna<{ status: string }>(runtime, `/api/conversations/${id}`);
     expect(after.status).toBe('resolved');
     expect(await head.getByRole('button', { name: 'Reopen' }).count()).toBe(1);
@@ -164,12 +159,6 @@ describe('the console with more than one agent at work', () => {
     await ana.goto(`${runtime.url}/console#/conversations/${id}`);
     await ana.locator('#conversation-title').waitFor();
     await ana.getByRole('status').getByText('Live').waitFor();
-    const dialogs: string[] = [];
-    let accept = false;
-    ana.on('dialog', (dialog) => {
-      dialogs.push(dialog.message());
-      void (accept ? dialog.accept() : dialog.dismiss());
-    });
     const res = await fetch(`${runtime.url}/api/conversations/${id}/resolve`, {
       method: 'POST',
       headers: { authorization: `Bearer ${BOB.token}` },
@@ -181,31 +170,26 @@ describe('the console with more than one agent at work', () => {
     // Ana was away for a minute: the resolve is still one she has not acted on.
     await ana.clock.runFor(60_000);
     await head.getByRole('button', { name: 'Reopen' }).click();
-    await expect.poll(() => dialogs.length).toBe(1);
-    expect(dialogs[0]).toBe('bob resolved this conversation after you last saw it open. Reopen it?');
+    expect(await answerConfirm(ana, false)).toBe(
+      'bob resolved this conversation after you last saw it open. Reopen it?',
+    );
     expect((await asAna<{ status: string }>(runtime, `/api/conversations/${id}`)).status).toBe('resolved');
     // Asked once: she has seen it now, and a second Reopen is meant.
     await head.getByRole('button', { name: 'Reopen' }).click();
     await head.getByRole('button', { name: 'Resolve' }).waitFor();
-    expect(dialogs).toHaveLength(1);
+    expect(await ana.getByRole('alertdialog').count()).toBe(0);
     // Her own resolve, and her reopen straight after it: nothing to ask.
     await head.getByRole('button', { name: 'Resolve' }).click();
     await head.getByRole('button', { name: 'Reopen' }).waitFor();
     await head.getByRole('button', { name: 'Reopen' }).click();
     await head.getByRole('button', { name: 'Resolve' }).waitFor();
-    expect(dialogs).toHaveLength(1);
-    accept = true;
+    expect(await ana.getByRole('alertdialog').count()).toBe(0);
     await ana.context().close();
   }, 120_000);
   it('asks before reopening a conversation resolved while the tab was away, once its copy is found stale', async () => {
     const id = await conversationOf(runtime, 7);
     const ana = await viewing(ANA.token, id);
     await ana.getByRole('status').getByText('Live').waitFor();
-    const dialogs: string[] = [];
-    ana.on('dialog', (dialog) => {
-      dialogs.push(dialog.message());
-      void dialog.dismiss();
-    });
     // Her socket goes (a laptop lid closed): Bob's resolve reaches her only through the reload's reads.
     await ana.evaluate('window.threadlineLive.close()');
     const res = await fetch(`${runtime.url}/api/conversations/${id}/resolve`, {
@@ -219,8 +203,7 @@ describe('the console with more than one agent at work', () => {
     await ana.getByRole('log', { name: 'Messages' }).getByText('Resolved by bob').waitFor();
     await ana.locator('#conversation-title').focus();
     await ana.keyboard.press('e');
-    await expect.poll(() => dialogs.length).toBe(1);
-    expect(dialogs[0]).toContain('bob resolved this conversation');
+    expect(await answerConfirm(ana, false)).toContain('bob resolved this conversation');
     expect((await asAna<{ status: string }>(runtime, `/api/conversations/${id}`)).status).toBe('resolved');
     await ana.context().close();
   }, 120_000);

@@ -91,23 +91,12 @@ export function createApi(token: string, onUnauthorized: () => void): Api {
   };
 }
 
-/** Every page of a list, `onPage` called as each arrives (the timeline of a long conversation). */
-export async function readAllPages<T>(
-  api: Api,
-  path: string,
-  onPage: (items: T[], done: boolean) => void,
-  stop: () => boolean,
-): Promise<void> {
-  let cursor: string | null = null;
-  do {
-    const sep = path.includes('?') ? '&' : '?';
-    const page: Page<T> = await api.get(
-      `${path}${sep}limit=200${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`,
-    );
-    if (stop()) return;
-    cursor = page.cursor;
-    onPage(page.items, cursor === null);
-  } while (cursor);
+/** A page of the customer's timeline read from its end: the newest, or the one before `cursor`. */
+export function newestPage(api: Api, customerId: string, limit: number, cursor?: string) {
+  const after = cursor ? `&cursor=${encodeURIComponent(cursor)}` : '';
+  return api.get<Page<TimelineItem>>(
+    `/api/customers/${customerId}/timeline?order=newest&limit=${limit}${after}`,
+  );
 }
 
 /**

@@ -1,6 +1,7 @@
 import { useCallback, useEffect, useMemo, useRef, useState } from 'preact/hooks';
 import { type AgentRow, knownQueues, PresenceSwitch, useAgents } from './agents.js';
 import { type Api, type Conversation, conversationFrom, createApi } from './api.js';
+import { ConfirmHost } from './confirm.js';
 import { ConversationView } from './conversation.js';
 import { Help } from './help.js';
 import { type Filters, Inbox } from './inbox.js';
@@ -354,6 +355,7 @@ function Console(props: { config: ConsoleConfig; session: Session; onSignOut(): 
         <NoConversation link={link} />
       )}
       {help ? <Help onClose={() => setHelp(false)} /> : null}
+      <ConfirmHost />
     </div>
   );
 }

@@ -4,12 +4,58 @@ import {
   type ApiError,
   type ChannelOption,
   type CustomerView,
-  readAllPages,
+  newestPage,
   type TimelineItem,
 } from './api.js';
 import type { Subscribe } from './app.js';
 import type { LiveEvent } from './live.js';
-import { upsert } from './upsert.js';
+import { upsert, withEarlier } from './upsert.js';
+
+/** Items the view opens on (the newest), and read a press of "Earlier messages". */
+const NEWEST_ITEMS = 50;
+const EARLIER_ITEMS = 100;
+
+/** Whether older items than those shown are there to read, and a read of them on its way or failed. */
+export interface Earlier {
+  cursor: string | null;
+  busy?: boolean;
+  failed?: boolean;
+}
+
+/**
+ * The older pages of the timeline, read on demand: `load` reads the page before those shown and puts it
+ * first. `opened()` starts again from a newest page just read (its cursor); an older page of a read
+ * before it is dropped.
+ */
+function useEarlier(
+  api: Api,
+  customerId: string,
+  setItems: (change: (list: TimelineItem[]) => TimelineItem[]) => void,
+) {
+  const [earlier, setEarlier] = useState<Earlier>({ cursor: null });
+  const reads = useRef(0);
+  const load = () => {
+    const { cursor, busy } = earlier;
+    if (!cursor || busy) return;
+    const read = reads.current;
+    setEarlier({ cursor, busy: true });
+    newestPage(api, customerId, EARLIER_ITEMS, cursor).then(
+      (page) => {
+        if (read !== reads.current) return;
+        setItems((list) => withEarlier(page.items, list));
+        setEarlier({ cursor: page.cursor });
+      },
+      () => {
+        if (read === reads.current) setEarlier({ cursor, failed: true });
+      },
+    );
+  };
+  const opened = (cursor: string | null) => {
+    reads.current++;
+    setEarlier({ cursor });
+  };
+  return { earlier, load, opened };
+}
 
 /**
  * A live timeline item put in place. An item shown as this customer's that an event now names under
@@ -98,6 +144,7 @@ export function useConversationData(api: Api, firstId: string, subscribe: Subscr
       .then(setChannels, () => setChannels([]));
   };
   const profile = useProfile(api, firstId, customerId, ids, setCustomerId, refreshChannels);
+  const earlier = useEarlier(api, customerId, setItems);
   const { refreshProfile, setErased } = profile;
   useEffect(() => {
     let stale = false;
@@ -122,21 +169,21 @@ export function useConversationData(api: Api, firstId: string, subscribe: Subscr
         }
       }
     });
-    let all: TimelineItem[] = [];
-    readAllPages<TimelineItem>(
-      api,
-      `/api/customers/${customerId}/timeline`,
-      (page, done) => {
-        all = all.concat(page);
-        if (done) {
-          loadingNow = false;
-          for (const event of buffered) all = applyItem(all, event, customerId, ids.current);
-          setLoading(false);
-        }
+    // The newest page only: older ones are read when asked ("Earlier messages"), so opening a customer
+    // (and j/k back to one, and a merge's read again) costs one page whatever their history.
+    earlier.opened(null);
+    newestPage(api, customerId, NEWEST_ITEMS).then(
+      (page) => {
+        if (stale) return;
+        let all = page.items;
+        loadingNow = false;
+        for (const event of buffered) all = applyItem(all, event, customerId, ids.current);
         setItems(all);
+        earlier.opened(page.cursor);
+        setLoading(false);
       },
-      () => stale,
-    ).catch(() => setLoading(false));
+      () => setLoading(false),
+    );
     return () => {
       stale = true;
       off();
@@ -147,6 +194,8 @@ export function useConversationData(api: Api, firstId: string, subscribe: Subscr
     ...profile,
     items,
     loading,
+    earlier: earlier.earlier,
+    loadEarlier: earlier.load,
     channels,
     setItems,
     refreshChannels,

@@ -8,7 +8,7 @@ import {
   type TimelineItem,
 } from './api.js';
 import type { Presence, Subscribe } from './app.js';
-import { useConversationData } from './conversation-data.js';
+import { type Earlier, useConversationData } from './conversation-data.js';
 import { ConversationHead, useHeadActions } from './conversation-head.js';
 import { CustomerPanel } from './customer-panel.js';
 import type { LiveStatus } from './live.js';
@@ -17,7 +17,7 @@ import { useReopenCheck } from './reopen-check.js';
 import { ReplyBox } from './reply-box.js';
 import type { Session } from './session.js';
 import { TimelineEntry } from './timeline-item.js';
-import { focusLost } from './ui.js';
+import { ErrorNote, focusLost } from './ui.js';
 import { upsert } from './upsert.js';
 import { VirtualList } from './virtual-list.js';
 
@@ -96,10 +96,23 @@ function useAwareness(presence: Presence, id: string, me: string) {
   return { others, typing: holding.map(([agent, t]) => ({ agent, note: t.note })) };
 }
 
-function Timeline(props: { items: TimelineItem[]; loading: boolean }) {
+/**
+ * The timeline's newest page, and above it "Earlier messages" while older items are there to read: each
+ * press reads the page before and puts it above, the rows on screen staying where they are.
+ */
+function Timeline(props: { items: TimelineItem[]; loading: boolean; earlier: Earlier; onEarlier(): void }) {
+  const { earlier } = props;
   return (
     <section class="timeline" aria-label="Timeline" aria-busy={props.loading}>
-      {props.loading ? <p class="muted loading">Loading the timeline… {props.items.length} items</p> : null}
+      {props.loading ? <p class="muted loading">Loading the timeline…</p> : null}
+      {earlier.cursor ? (
+        <button type="button" class="earlier" aria-busy={earlier.busy} onClick={props.onEarlier}>
+          {earlier.busy ? 'Reading earlier messages…' : 'Earlier messages'}
+        </button>
+      ) : null}
+      {earlier.failed ? (
+        <ErrorNote message="The earlier messages could not be read: press Earlier messages to try again." />
+      ) : null}
       <VirtualList
         items={props.items}
         keyOf={(i) => i.id}
@@ -190,7 +203,12 @@ function ConversationBody(
   const open = otherOpen(c, data.customer);
   return (
     <>
-      <Timeline items={data.items} loading={data.loading} />
+      <Timeline
+        items={data.items}
+        loading={data.loading}
+        earlier={data.earlier}
+        onEarlier={data.loadEarlier}
+      />
       {open ? <OtherOpenNote open={open} onOpen={() => props.onOpen(open)} /> : null}
       <ReplyBox
         api={props.api}
@@ -207,7 +225,7 @@ function ConversationBody(
   );
 }
 
-/** The open conversation: its header and actions, the customer's whole timeline, the reply box, the customer. */
+/** The open conversation: its header and actions, the customer's timeline, the reply box, the customer. */
 export function ConversationView(props: ConversationProps) {
   const { api, conversation: c } = props;
   const data = useConversationData(api, c.customerId, props.subscribe, props.reloads);

@@ -1,5 +1,6 @@
 import { useEffect, useState } from 'preact/hooks';
 import type { Api, Conversation, Customer, CustomerView, TimelineItem } from './api.js';
+import { confirmInPage } from './confirm.js';
 import { channelName, clock, evidenceReason, failureText, identityName, openAfter } from './format.js';
 import type { Session } from './session.js';
 import { CopyId, ErrorNote } from './ui.js';
@@ -218,8 +219,9 @@ function AdminTools(props: {
           type="button"
           class="danger"
           disabled={erasing?.busy}
-          onClick={() => {
-            if (confirm('Erase this customer and everything held about them? This cannot be undone.'))
+          onClick={async () => {
+            const question = 'Erase this customer and everything held about them? This cannot be undone.';
+            if (await confirmInPage(question, 'Erase customer'))
               void eraseAll(api, customer.id, setErasing, props.onErased);
           }}
         >

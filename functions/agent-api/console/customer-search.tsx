@@ -4,29 +4,27 @@ import {
   type Conversation,
   type Customer,
   type CustomerView,
+  newestPage,
   type Page,
-  readAllPages,
-  type TimelineItem,
 } from './api.js';
 import type { Subscribe } from './app.js';
 import { identityName, openAfter } from './format.js';
 import { CopyId, ErrorNote } from './ui.js';
 
 /**
- * The customer's latest conversation, open or not: the last one their timeline names (oldest first, read
- * to its end, as the view that opens next reads it), then read by its id. Undefined when none is named.
+ * The customer's latest conversation, open or not: the last one their timeline names, read from its end
+ * a page at a time until a page names one (the newest page, nearly always), then read by its id.
+ * Undefined when none is named.
  */
 async function latestConversation(api: Api, customerId: string): Promise<Conversation | undefined> {
-  let latest: string | undefined;
-  await readAllPages<TimelineItem>(
-    api,
-    `/api/customers/${customerId}/timeline`,
-    (items) => {
-      for (const item of items) if (item.conversationId) latest = item.conversationId;
-    },
-    () => false,
-  );
-  return latest ? api.get<Conversation>(`/api/conversations/${latest}`) : undefined;
+  let cursor: string | undefined;
+  do {
+    const page = await newestPage(api, customerId, 50, cursor);
+    const latest = page.items.findLast((item) => item.conversationId)?.conversationId;
+    if (latest) return api.get<Conversation>(`/api/conversations/${latest}`);
+    cursor = page.cursor ?? undefined;
+  } while (cursor);
+  return undefined;
 }
 
 /**

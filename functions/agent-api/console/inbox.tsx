@@ -3,6 +3,7 @@ import type { Api, Conversation, InboxConversation, Page } from './api.js';
 import type { Presence, Subscribe } from './app.js';
 import { CustomerSearch } from './customer-search.js';
 import { CHANNELS, channelName, clock, since, slaDue } from './format.js';
+import { type InboxRow, useMovedAway } from './moved-away.js';
 import { ErrorNote } from './ui.js';
 
 /** The inbox filter, as `GET /api/conversations` takes it. */
@@ -101,6 +102,7 @@ function useLiveRefresh(
   setPages: (update: (cur: Loaded[] | undefined) => Loaded[] | undefined) => void,
   failed: { current: (e: Error) => void },
   setError: (message: string) => void,
+  moved: ReturnType<typeof useMovedAway>['note'],
 ): void {
   useEffect(() => {
     let timer: ReturnType<typeof setTimeout> | undefined;
@@ -112,13 +114,15 @@ function useLiveRefresh(
       if (!now) return;
       const picks = pagesToRead(now, batch);
       Promise.all(picks.map((k) => readPage(api, filters, now[k]?.from ?? null))).then((read) => {
-        setPages((cur) =>
-          cur?.map((p, k) => {
+        setPages((cur) => {
+          const next = cur?.map((p, k) => {
             const i = picks.indexOf(k);
             const again = i < 0 ? undefined : read[i];
             return again && again.from === p.from ? again : p;
-          }),
-        );
+          });
+          if (cur && next) moved(rowsOf(cur), rowsOf(next), batch.conversations, next.at(-1)?.next === null);
+          return next;
+        });
         setError('');
       }, failed.current);
     };
@@ -176,7 +180,8 @@ function useInbox(api: Api, filters: Filters, subscribe: Subscribe, reloads: num
       clearTimeout(retry);
     };
   }, [api, filters, tick, reloads]);
-  useLiveRefresh(api, filters, subscribe, held, setPages, failed, setError);
+  const away = useMovedAway(filters);
+  useLiveRefresh(api, filters, subscribe, held, setPages, failed, setError, away.note);
   /** The cursor of the page being read for "Load more", so a second press reads it once. */
   const loading = useRef<string | null>(null);
   const loadMore = () => {
@@ -197,7 +202,8 @@ function useInbox(api: Api, filters: Filters, subscribe: Subscribe, reloads: num
     );
   };
   const items = useMemo(() => (pages ? rowsOf(pages) : undefined), [pages]);
-  return { items, error, more: Boolean(pages?.at(-1)?.next), loadMore };
+  const more = Boolean(pages?.at(-1)?.next);
+  return { items, error, more, loadMore, rows: items ? away.rows(items, more) : undefined };
 }
 
 function FilterForm(props: { filters: Filters; onFilters(filters: Filters): void }) {
@@ -262,7 +268,7 @@ function useNow(): number {
 }
 
 function ConversationRow(props: {
-  conversation: InboxConversation;
+  conversation: InboxRow;
   selected: boolean;
   viewed: boolean;
   now: number;
@@ -293,6 +299,7 @@ function ConversationRow(props: {
           {c.assignee ? ` · ${c.assignee}` : ' · unassigned'}
           {c.queue ? ` · ${c.queue}` : ''}
           {props.viewed ? ' · being viewed' : ''}
+          {c.movedAway ? ' · updated: moved down to a page not loaded' : ''}
         </span>
       </button>
     </li>
@@ -338,9 +345,24 @@ export function Inbox(props: {
   reloads: number;
   presence: Presence;
 }) {
-  const { items, error, more, loadMore } = useInbox(props.api, props.filters, props.subscribe, props.reloads);
+  const { items, error, more, loadMore, rows } = useInbox(
+    props.api,
+    props.filters,
+    props.subscribe,
+    props.reloads,
+  );
   const now = useNow();
   useEffect(() => props.onList(items ?? []), [items]);
+  const row = (c: InboxRow) => (
+    <ConversationRow
+      key={c.id}
+      conversation={c}
+      selected={c.id === props.shown?.id}
+      viewed={(props.presence.viewing[c.id] ?? []).length > 0}
+      now={now}
+      onSelect={() => props.onSelect(c)}
+    />
+  );
   return (
     <nav class="inbox" aria-label="Inbox">
       <h2 class="visually-hidden">Inbox</h2>
@@ -354,16 +376,7 @@ export function Inbox(props: {
       <ErrorNote message={error} />
       {items && items.length === 0 ? <p class="muted">Nothing here.</p> : null}
       <ul class="conversations" aria-label="Conversations">
-        {(items ?? []).map((c) => (
-          <ConversationRow
-            key={c.id}
-            conversation={c}
-            selected={c.id === props.shown?.id}
-            viewed={(props.presence.viewing[c.id] ?? []).length > 0}
-            now={now}
-            onSelect={() => props.onSelect(c)}
-          />
-        ))}
+        {(rows ?? []).map(row)}
       </ul>
       {items?.length ? <MoreRows count={items.length} more={more} onMore={loadMore} /> : null}
     </nav>

@@ -1,5 +1,6 @@
 import { useEffect, useRef } from 'preact/hooks';
 import type { Conversation, TimelineItem } from './api.js';
+import { confirmInPage } from './confirm.js';
 import { agentBy } from './format.js';
 
 /**
@@ -50,7 +51,7 @@ export function useReopenCheck(c: Conversation, items: readonly TimelineItem[], 
     if (c.status !== 'open' && s.unseen) {
       s.unseen = false;
       const question = reopenQuestion(items, c, me);
-      if (question && !confirm(question)) return;
+      if (question && !(await confirmInPage(question, 'Reopen'))) return;
     }
     s.expected = c.status === 'open' ? 'resolved' : 'open';
     try {

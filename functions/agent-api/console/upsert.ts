@@ -25,23 +25,39 @@ export function upsert(items: TimelineItem[], item: TimelineItem): TimelineItem[
     next[at] = merged(seen, item);
     return next;
   }
-  const lastInbound = items.findLast((i) => i.type === 'message' && i.direction === 'inbound');
-  const add: TimelineItem[] = [];
-  if (
-    item.type === 'message' &&
-    item.direction === 'inbound' &&
-    lastInbound?.channel &&
-    item.channel !== lastInbound.channel
-  )
-    add.push({
+  const add = [...switchTo(item, items.findLast(inbound)), item];
+  let index = items.length;
+  while (index > 0 && (items[index - 1]?.at ?? '') > item.at) index--;
+  return [...items.slice(0, index), ...add, ...items.slice(index)];
+}
+
+const inbound = (i: TimelineItem) => i.type === 'message' && i.direction === 'inbound';
+
+/** The `channel_switch` event before an inbound message on another channel than the inbound one before it. */
+function switchTo(item: TimelineItem, before: TimelineItem | undefined): TimelineItem[] {
+  if (!inbound(item) || !before?.channel || !item.channel || item.channel === before.channel) return [];
+  return [
+    {
       ...item,
       id: `switch:${item.id}`,
       type: 'event',
       event: 'channel_switch',
-      data: { from: lastInbound.channel, to: item.channel },
-    });
-  add.push(item);
-  let index = items.length;
-  while (index > 0 && (items[index - 1]?.at ?? '') > item.at) index--;
-  return [...items.slice(0, index), ...add, ...items.slice(index)];
+      data: { from: before.channel, to: item.channel },
+    },
+  ];
+}
+
+/**
+ * An older page put before the items shown (each item once), with the channel switch the API could not
+ * derive: the one before the first inbound message shown, when the page's last inbound one came on
+ * another channel (a newest-first page derives its switches within itself only).
+ */
+export function withEarlier(older: readonly TimelineItem[], items: TimelineItem[]): TimelineItem[] {
+  const shown = new Set(items.map((i) => i.id));
+  const before = older.filter((i) => !shown.has(i.id));
+  const first = items.findIndex(inbound);
+  const head = items[first];
+  const join = head && !shown.has(`switch:${head.id}`) ? switchTo(head, before.findLast(inbound)) : [];
+  const rest = join.length ? [...items.slice(0, first), ...join, ...items.slice(first)] : items;
+  return [...before, ...rest];
 }

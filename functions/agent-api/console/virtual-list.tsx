@@ -45,9 +45,44 @@ function useResized(scroller: { current: HTMLDivElement | null }, changed: () =>
   };
 }
 
+/** Where each row starts (and, last, the height of them all): its height measured, else estimated. */
+function offsetsOf<T>(items: readonly T[], keyOf: (item: T) => string, heights: ReadonlyMap<string, number>) {
+  const offsets = new Array<number>(items.length + 1);
+  offsets[0] = 0;
+  for (let i = 0; i < items.length; i++) {
+    offsets[i + 1] = (offsets[i] ?? 0) + (heights.get(keyOf(items[i] as T)) ?? ESTIMATE);
+  }
+  return offsets;
+}
+
+/**
+ * Keeps the row at the top of the viewport where it is: `seen` notes it and how far into it the viewport
+ * starts (on each scroll), `keep` scrolls it back there once rows above it came or changed height.
+ */
+function useAnchor<T>(items: readonly T[], keyOf: (item: T) => string, offsets: readonly number[]) {
+  const anchor = useRef<{ key: string; delta: number }>();
+  const seen = (top: number) => {
+    let i = firstAt(offsets, top);
+    if ((offsets[i] ?? 0) > top) i--;
+    i = Math.max(0, Math.min(i, items.length - 1));
+    const item = items[i];
+    anchor.current = item === undefined ? undefined : { key: keyOf(item), delta: top - (offsets[i] ?? 0) };
+  };
+  const keep = (el: HTMLElement) => {
+    const a = anchor.current;
+    const at = a ? items.findIndex((item) => keyOf(item) === a.key) : -1;
+    if (!a || at < 0) return;
+    const want = (offsets[at] ?? 0) + a.delta;
+    if (Math.abs(el.scrollTop - want) >= 1) el.scrollTop = want;
+  };
+  return { seen, keep };
+}
+
 /**
  * A list that renders only the rows near the viewport (measured as they render, estimated before), so a
- * timeline of 10,000 items opens and scrolls like one of 20. It keeps to the bottom while the agent is there.
+ * timeline of 10,000 items opens and scrolls like one of 20. It keeps to the bottom while the agent is there,
+ * and elsewhere keeps the row at the top of the viewport where it is when rows come in above it (an
+ * earlier page) or rows above it change height.
  * A row is measured again whenever its size changes (a ResizeObserver), and a new width forgets every
  * height measured at the old one: text wraps differently, and rows placed by stale heights would overlap.
  */
@@ -74,14 +109,11 @@ export function VirtualList<T>(props: {
     remeasured((n) => n + 1);
   });
   const { items, keyOf } = props;
-  const offsets = new Array<number>(items.length + 1);
-  offsets[0] = 0;
-  for (let i = 0; i < items.length; i++) {
-    offsets[i + 1] = (offsets[i] ?? 0) + (heights.current.get(keyOf(items[i] as T)) ?? ESTIMATE);
-  }
+  const offsets = offsetsOf(items, keyOf, heights.current);
   const total = offsets[items.length] ?? 0;
   const start = Math.max(0, firstAt(offsets, view.top - OVERSCAN) - 1);
   const end = Math.min(items.length, firstAt(offsets, view.top + view.height + OVERSCAN) + 1);
+  const anchor = useAnchor(items, keyOf, offsets);
 
   useLayoutEffect(() => {
     const el = scroller.current;
@@ -96,6 +128,7 @@ export function VirtualList<T>(props: {
       }
     }
     if (atBottom.current) el.scrollTop = el.scrollHeight;
+    else anchor.keep(el);
     if (changed) remeasured((n) => n + 1);
     watch();
   });
@@ -104,6 +137,7 @@ export function VirtualList<T>(props: {
     const el = scroller.current;
     if (!el) return;
     atBottom.current = el.scrollHeight - el.scrollTop - el.clientHeight < 48;
+    anchor.seen(el.scrollTop);
     setView({ top: el.scrollTop, height: el.clientHeight });
   };
   useLayoutEffect(() => {

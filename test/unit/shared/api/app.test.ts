@@ -71,6 +71,10 @@ function fakeStore(): AgentStore & { inboxCalls: unknown[] } {
       cursor: null,
     }),
     timeline: async (_id, page) => ({ items: [item], cursor: page.cursor ? null : 'next' }),
+    timelineBack: async (_id, page) => ({
+      items: [item, { ...item, id: 'sms:B', channel: 'sms', at: '2025-06-08T21:00:00.000Z' }],
+      cursor: page.cursor ? null : `back-${page.limit}`,
+    }),
     getConversation: async (id) => (id === 'cv_1' ? conversation : undefined),
     inbox: async (filter, page) => {
       inboxCalls.push({ filter, page });
@@ -270,6 +274,16 @@ describe('agent API', () => {
     const res = await app().request('/api/customers/cu_1/timeline', auth);
     expect(res.headers.get('content-type')).toContain('application/json');
     expect(await res.json()).toEqual({ items: [item], cursor: 'next' });
+  });
+
+  it('reads the timeline from its end with order=newest, channel switches derived within the page', async () => {
+    const res = await app().request('/api/customers/cu_1/timeline?order=newest&limit=20', auth);
+    expect(res.status).toBe(200);
+    const page = (await res.json()) as { items: TimelineItem[]; cursor: string | null };
+    expect(page.cursor).toBe('back-20');
+    expect(page.items.map((i) => i.id)).toEqual(['whatsapp:wamid.A', 'switch:sms:B', 'sms:B']);
+    expect((await app().request('/api/customers/cu_1/timeline?order=oldest', auth)).status).toBe(200);
+    expect((await app().request('/api/customers/cu_1/timeline?order=sideways', auth)).status).toBe(400);
   });
 
   it('reads the inbox with "me" as the calling agent', async () => {

@@ -1,0 +1,124 @@
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Customer } from '#shared/domain/timeline.js';
+import type { LocalRuntime } from '#shared/local/runtime.js';
+import { launchBrowser } from '../support/browser.js';
+import { whatsappText } from '../support/webhooks.js';
+import {
+  asAna,
+  closeConsole,
+  postMeta,
+  seedTimeline,
+  signedInPage,
+  startConsoleRuntime,
+} from './console-support.js';
+
+/** A history of several pages: the console opens on the newest 50 items, and reads 100 a press. */
+const PAIGE = { from: '15550009101', name: 'Paige Pages', text: 'The newest thing I wrote.' };
+const NORA = { from: '15550009102', name: 'Nora Next', text: 'Another customer, for j and k.' };
+const SEEDED = 260;
+
+/** The timeline reads a page asks for, by their query. */
+function timelineReads(page: Page): string[] {
+  const reads: string[] = [];
+  page.on('request', (request) => {
+    const url = new URL(request.url());
+    if (/^\/api\/customers\/[^/]+\/timeline$/.test(url.pathname)) reads.push(url.search);
+  });
+  return reads;
+}
+
+/** The key of the timeline row at the top of the log and how far below the log's top it sits. */
+const TOP_ROW = `(() => {
+  const log = document.querySelector('section.timeline .scroller');
+  const top = log.getBoundingClientRect().top;
+  const rows = [...log.querySelectorAll('[data-row]')]
+    .map((r) => ({ key: r.dataset.row, y: r.getBoundingClientRect().top - top }))
+    .filter((r) => r.y >= 0).sort((a, b) => a.y - b.y);
+  return rows[0];
+})()`;
+
+/**
+ * Opening a customer reads the newest page of their timeline, not all of it: "Earlier messages" reads
+ * the page before, keeping the rows on screen where they were, and j/k back to a customer reads one page.
+ */
+describe('the console reads a long timeline a page at a time', () => {
+  let runtime: LocalRuntime;
+  let browser: Browser;
+
+  beforeAll(async () => {
+    runtime = await startConsoleRuntime();
+    browser = await launchBrowser();
+    for (const [i, p] of [PAIGE, NORA].entries()) {
+      const at = new Date(Date.now() - (2 - i) * 60_000).toISOString();
+      await postMeta(
+        runtime,
+        '/webhooks/whatsapp',
+        whatsappText({ ...p, messages: [{ id: `wamid.pages.${i}`, at, text: p.text }] }),
+      );
+    }
+    await runtime.idle();
+    const found = await asAna<{ items: Customer[] }>(runtime, `/api/customers?q=%2B${PAIGE.from}`);
+    await seedTimeline(runtime, (found.items[0] as Customer).id, SEEDED);
+  }, 240_000);
+
+  afterAll(() => closeConsole(browser, runtime));
+
+  it('opens on the newest page in one read, and Earlier messages reads the page before in place', async () => {
+    const page = await signedInPage(browser, runtime);
+    const reads = timelineReads(page);
+    await page.getByRole('button', { name: /Paige Pages/ }).click();
+    const log = page.getByRole('log', { name: 'Messages' });
+    await log.getByText(PAIGE.text).waitFor();
+    await page.locator('section.timeline[aria-busy="false"]').waitFor();
+    expect(reads).toEqual(['?order=newest&limit=50']);
+    expect(await log.getByText('Seeded message 0', { exact: true }).count()).toBe(0);
+
+    await log.evaluate((el) => {
+      el.scrollTop = 0;
+    });
+    await expect.poll(() => page.evaluate(TOP_ROW)).toMatchObject({ y: expect.any(Number) });
+    const before = (await page.evaluate(TOP_ROW)) as { key: string; y: number };
+    const earlier = page.getByRole('button', { name: 'Earlier messages' });
+    await earlier.click();
+    await expect.poll(() => reads.length).toBe(2);
+    expect(reads[1]).toMatch(/^\?order=newest&limit=100&cursor=/);
+    await page.getByRole('button', { name: 'Earlier messages' }).waitFor();
+    // The row that was at the top is still there: the earlier page went above it, out of view.
+    await expect
+      .poll(async () => {
+        const top = (await page.evaluate(TOP_ROW)) as { key: string; y: number };
+        return { key: top.key, near: Math.abs(top.y - before.y) < 4 };
+      })
+      .toEqual({ key: before.key, near: true });
+
+    // Until the first item, one read a press; then the control goes.
+    for (let press = 0; press < 5 && (await earlier.count()); press++) {
+      const n = reads.length;
+      await earlier.click();
+      await expect.poll(() => reads.length).toBe(n + 1);
+      await page.locator('button.earlier[aria-busy="true"]').waitFor({ state: 'detached' });
+    }
+    expect(await earlier.count()).toBe(0);
+    expect(reads).toHaveLength(4);
+    await log.evaluate((el) => {
+      el.scrollTop = 0;
+    });
+    await log.getByText('Seeded message 0', { exact: true }).waitFor();
+    await page.close();
+  }, 120_000);
+
+  it('reads one page again when j and k come back to a customer', async () => {
+    const page = await signedInPage(browser, runtime);
+    const reads = timelineReads(page);
+    await page.getByRole('button', { name: /Paige Pages/ }).click();
+    await page.getByRole('log', { name: 'Messages' }).getByText(PAIGE.text).waitFor();
+    await page.locator('body').press('j');
+    await page.getByRole('log', { name: 'Messages' }).getByText(NORA.text).waitFor();
+    await page.locator('body').press('k');
+    await page.getByRole('log', { name: 'Messages' }).getByText(PAIGE.text).waitFor();
+    await page.locator('section.timeline[aria-busy="false"]').waitFor();
+    expect(reads).toEqual(['?order=newest&limit=50', '?order=newest&limit=50', '?order=newest&limit=50']);
+    await page.close();
+  }, 120_000);
+});

@@ -16,7 +16,7 @@ import { forgetCustomers } from './place.js';
 import { useReopenCheck } from './reopen-check.js';
 import { ReplyBox } from './reply-box.js';
 import type { Session } from './session.js';
-import { TimelineEntry } from './timeline-item.js';
+import { spokenText, TimelineEntry } from './timeline-item.js';
 import { focusLost } from './ui.js';
 import { upsert } from './upsert.js';
 import { VirtualList } from './virtual-list.js';
@@ -96,7 +96,38 @@ function useAwareness(presence: Presence, id: string, me: string) {
   return { others, typing: holding.map(([agent, t]) => ({ agent, note: t.note })) };
 }
 
-function Timeline(props: { items: TimelineItem[]; loading: boolean }) {
+/** How many arrivals at once are told one by one; more (a reconnect's catch-up) are told as a count. */
+const TOLD_ONE_BY_ONE = 3;
+
+/**
+ * What a screen reader is told of the timeline: the items that arrive once it has loaded (newer than
+ * the newest it loaded with), each once, whether or not the list draws their row (it draws only the rows
+ * near the viewport). Items paged in or read again are older, and are not told.
+ */
+function useArrivals(items: readonly TimelineItem[], loading: boolean, me: string) {
+  const newest = useRef<string>();
+  const [told, setTold] = useState<Array<{ id: string; text: string }>>([]);
+  useEffect(() => {
+    if (loading) return;
+    const since = newest.current;
+    newest.current = items.reduce((at, i) => (i.at > at ? i.at : at), since ?? '');
+    if (since === undefined) return;
+    const fresh = items.flatMap((i) => {
+      const text = i.at > since ? spokenText(i, me) : undefined;
+      return text ? [{ id: i.id, text }] : [];
+    });
+    if (!fresh.length) return;
+    const said =
+      fresh.length > TOLD_ONE_BY_ONE
+        ? [{ id: fresh.map((f) => f.id).join(), text: `${fresh.length} new messages and notes` }]
+        : fresh;
+    setTold((list) => [...list, ...said].slice(-TOLD_ONE_BY_ONE));
+  }, [items, loading]);
+  return told;
+}
+
+function Timeline(props: { items: TimelineItem[]; loading: boolean; me: string }) {
+  const told = useArrivals(props.items, props.loading, props.me);
   return (
     <section class="timeline" aria-label="Timeline" aria-busy={props.loading}>
       {props.loading ? <p class="muted loading">Loading the timeline… {props.items.length} items</p> : null}
@@ -106,6 +137,11 @@ function Timeline(props: { items: TimelineItem[]; loading: boolean }) {
         render={(i) => <TimelineEntry item={i} />}
         label="Messages"
       />
+      <div class="visually-hidden" aria-live="polite" aria-relevant="additions">
+        {told.map((t) => (
+          <p key={t.id}>{t.text}</p>
+        ))}
+      </div>
     </section>
   );
 }
@@ -182,7 +218,10 @@ interface ConversationProps {
 
 /** The timeline, the note of a newer open conversation, and the reply box (which writes to that one). */
 function ConversationBody(
-  props: Pick<ConversationProps, 'api' | 'conversation' | 'onOpen' | 'onTyping' | 'composer' | 'status'> & {
+  props: Pick<
+    ConversationProps,
+    'api' | 'session' | 'conversation' | 'onOpen' | 'onTyping' | 'composer' | 'status'
+  > & {
     data: ReturnType<typeof useConversationData>;
   },
 ) {
@@ -190,7 +229,7 @@ function ConversationBody(
   const open = otherOpen(c, data.customer);
   return (
     <>
-      <Timeline items={data.items} loading={data.loading} />
+      <Timeline items={data.items} loading={data.loading} me={props.session.agentId} />
       {open ? <OtherOpenNote open={open} onOpen={() => props.onOpen(open)} /> : null}
       <ReplyBox
         api={props.api}

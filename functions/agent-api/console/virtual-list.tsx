@@ -16,6 +16,13 @@ function firstAt(offsets: readonly number[], y: number): number {
   return lo;
 }
 
+/** Where each row starts, and (last) where the list ends, from each row's height. */
+function offsetsOf<T>(items: readonly T[], heightOf: (item: T) => number): number[] {
+  const offsets = [0];
+  for (const item of items) offsets.push((offsets.at(-1) ?? 0) + heightOf(item));
+  return offsets;
+}
+
 /**
  * Watches the rows on screen and the scroller for a change of size (text wrapping at a new width, a row
  * growing), calling `changed`; rows that left the page are let go of, so a long scroll holds none.
@@ -50,6 +57,8 @@ function useResized(scroller: { current: HTMLDivElement | null }, changed: () =>
  * timeline of 10,000 items opens and scrolls like one of 20. It keeps to the bottom while the agent is there.
  * A row is measured again whenever its size changes (a ResizeObserver), and a new width forgets every
  * height measured at the old one: text wraps differently, and rows placed by stale heights would overlap.
+ * The log is not live (`aria-live="off"`): rows come and go as it scrolls and loads, and a screen reader
+ * would read out each one drawn; the view tells what arrives, once.
  */
 export function VirtualList<T>(props: {
   items: readonly T[];
@@ -74,12 +83,7 @@ export function VirtualList<T>(props: {
     remeasured((n) => n + 1);
   });
   const { items, keyOf } = props;
-  const offsets = new Array<number>(items.length + 1);
-  offsets[0] = 0;
-  for (let i = 0; i < items.length; i++) {
-    offsets[i + 1] = (offsets[i] ?? 0) + (heights.current.get(keyOf(items[i] as T)) ?? ESTIMATE);
-  }
-  const total = offsets[items.length] ?? 0;
+  const offsets = offsetsOf(items, (item) => heights.current.get(keyOf(item)) ?? ESTIMATE);
   const start = Math.max(0, firstAt(offsets, view.top - OVERSCAN) - 1);
   const end = Math.min(items.length, firstAt(offsets, view.top + view.height + OVERSCAN) + 1);
 
@@ -112,11 +116,18 @@ export function VirtualList<T>(props: {
     width.current = el.clientWidth;
     setView({ top: el.scrollTop, height: el.clientHeight || 800 });
   }, []);
-
   return (
-    // biome-ignore lint/a11y/noNoninteractiveTabindex: the log scrolls by keyboard once focused
-    <div class="scroller" ref={scroller} onScroll={onScroll} role="log" aria-label={props.label} tabIndex={0}>
-      <div class="scroll-space" style={{ height: `${total}px` }}>
+    <div
+      class="scroller"
+      ref={scroller}
+      onScroll={onScroll}
+      role="log"
+      aria-live="off"
+      aria-label={props.label}
+      // biome-ignore lint/a11y/noNoninteractiveTabindex: the log scrolls by keyboard once focused
+      tabIndex={0}
+    >
+      <div class="scroll-space" style={{ height: `${offsets.at(-1) ?? 0}px` }}>
         {items.slice(start, end).map((item, i) => {
           const key = keyOf(item);
           return (

@@ -1,0 +1,174 @@
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Customer } from '#shared/domain/timeline.js';
+import type { LocalRuntime } from '#shared/local/runtime.js';
+import { launchBrowser } from '../support/browser.js';
+import { whatsappText } from '../support/webhooks.js';
+import {
+  asAna,
+  closeConsole,
+  postMeta,
+  seedTimeline,
+  signedInPage,
+  signIn,
+  startConsoleRuntime,
+} from './console-support.js';
+
+/** Her timeline is long: the list draws only the rows near the viewport. */
+const LIA = { from: '15550009001', name: 'Lia Listens' };
+const MAX = { from: '15550009002', name: 'Max Zoom' };
+const KAI = { from: '15550009003', name: 'Kai Keys' };
+
+/**
+ * What a screen reader is told: the text each change adds inside a live region (`aria-live` other than
+ * `off`, or a role that implies one), recorded from the page's start by a MutationObserver. Run before
+ * the page loads (as source text: the tests are compiled without the DOM's types).
+ */
+const RECORD_ANNOUNCEMENTS = `(() => {
+  window.__told = [];
+  const live = (node) => {
+    for (let e = node.nodeType === 1 ? node : node.parentElement; e; e = e.parentElement) {
+      const value = e.getAttribute('aria-live');
+      if (value) return value !== 'off';
+      if (['log', 'status', 'alert'].includes(e.getAttribute('role'))) return true;
+    }
+    return false;
+  };
+  const observer = new MutationObserver((records) => {
+    for (const r of records) {
+      if (!live(r.target)) continue;
+      const added = r.type === 'characterData' ? [r.target] : [...r.addedNodes];
+      for (const n of added) if ((n.textContent ?? '').trim()) window.__told.push(n.textContent.trim());
+    }
+  });
+  document.addEventListener('DOMContentLoaded', () =>
+    observer.observe(document.body, { subtree: true, childList: true, characterData: true }));
+})()`;
+
+/** What screen readers were told since the last call. */
+const told = (page: Page) =>
+  page.evaluate('(() => { const t = window.__told; window.__told = []; return t; })()') as Promise<string[]>;
+
+/** The timeline's scroller and the part of it the window shows, in px. */
+const TIMELINE_BOX = `(() => {
+  const el = document.querySelector('.scroller');
+  const r = el.getBoundingClientRect();
+  return { height: el.clientHeight, shown: Math.min(r.bottom, innerHeight) - Math.max(r.top, 0),
+    overflow: document.documentElement.scrollWidth - innerWidth };
+})()`;
+
+describe('the console with a screen reader, the keyboard and zoom', () => {
+  let runtime: LocalRuntime;
+  let browser: Browser;
+
+  const message = (who: { from: string; name: string }, id: string, text: string) =>
+    postMeta(
+      runtime,
+      '/webhooks/whatsapp',
+      whatsappText({ ...who, messages: [{ id, at: new Date().toISOString(), text }] }),
+    );
+
+  beforeAll(async () => {
+    runtime = await startConsoleRuntime();
+    browser = await launchBrowser();
+    for (const [i, who] of [LIA, MAX, KAI].entries())
+      await message(who, `wamid.a11y.${i}`, `Hello from ${who.name}`);
+    await runtime.idle();
+    const found = await asAna<{ items: Customer[] }>(runtime, `/api/customers?q=%2B${LIA.from}`);
+    await seedTimeline(runtime, (found.items[0] as Customer).id, 600);
+  }, 240_000);
+
+  afterAll(() => closeConsole(browser, runtime));
+
+  it('tells a screen reader of a message that arrives, once, and not of the rows the timeline draws as it loads and scrolls', async () => {
+    const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+    try {
+      await page.addInitScript(RECORD_ANNOUNCEMENTS);
+      await signIn(page, runtime);
+      await page.getByRole('button', { name: new RegExp(LIA.name) }).click();
+      await page.locator('section.timeline[aria-busy="false"]').waitFor({ timeout: 60_000 });
+      const log = page.getByRole('log', { name: 'Messages' });
+      await log.getByText(`Hello from ${LIA.name}`).waitFor();
+      await log.evaluate((el) => {
+        el.scrollTop = el.scrollHeight / 2;
+      });
+      await log
+        .getByText(/Seeded message 3\d\d$/)
+        .first()
+        .waitFor();
+      await log.evaluate((el) => {
+        el.scrollTop = 0;
+      });
+      await log.getByText('Seeded message 0', { exact: true }).waitFor();
+      // Before, every row drawn was read out: the bottom rows as the pages loaded, then each row scrolled past.
+      expect((await told(page)).filter((t) => t.includes('Seeded'))).toEqual([]);
+
+      // Scrolled up, the new message is not drawn; it is told all the same, once.
+      await message(LIA, 'wamid.a11y.new', 'Is anyone there?');
+      await expect
+        .poll(async () => (await told(page)).filter((t) => t.includes('Is anyone there?')))
+        .toEqual(['Customer on WhatsApp: Is anyone there?']);
+      await message(KAI, 'wamid.a11y.other', 'A message for someone else');
+      await page.getByRole('button', { name: new RegExp(`${KAI.name}.*waiting`) }).waitFor();
+      expect((await told(page)).filter((t) => t.includes('someone else'))).toEqual([]);
+    } finally {
+      await page.close();
+    }
+  }, 180_000);
+
+  it('keeps the timeline on screen at 200 % zoom on a 1280×720 laptop and on a 320 px phone', async () => {
+    // 200 % zoom of a 1280×720 window is a 640×360 CSS-pixel viewport.
+    for (const viewport of [
+      { width: 640, height: 360 },
+      { width: 320, height: 568 },
+    ]) {
+      const page = await browser.newPage({ viewport });
+      try {
+        await signIn(page, runtime);
+        await page.getByRole('button', { name: new RegExp(MAX.name) }).click();
+        const log = page.getByRole('log', { name: 'Messages' });
+        const text = log.getByText(`Hello from ${MAX.name}`);
+        await text.waitFor();
+        await log.focus();
+        // Before, the header and the reply box took the whole height, and the timeline had none.
+        const box = (await page.evaluate(TIMELINE_BOX)) as {
+          height: number;
+          shown: number;
+          overflow: number;
+        };
+        expect(box.height).toBeGreaterThanOrEqual(150);
+        expect(box.shown).toBeGreaterThanOrEqual(150);
+        expect(box.overflow).toBeLessThanOrEqual(0);
+        expect(await text.evaluate((el) => el.getBoundingClientRect().height)).toBeGreaterThan(0);
+        await page.getByLabel('Reply', { exact: true }).focus();
+        expect(await page.getByLabel('Reply', { exact: true }).isVisible()).toBe(true);
+      } finally {
+        await page.close();
+      }
+    }
+  }, 120_000);
+
+  it('leaves the conversation alone while the shortcuts dialog is open: j, k and e do nothing behind it', async () => {
+    const page = await signedInPage(browser, runtime);
+    try {
+      await page.getByRole('button', { name: new RegExp(KAI.name) }).click();
+      await page.getByRole('heading', { name: KAI.name }).waitFor();
+      await page.getByRole('button', { name: 'Resolve' }).waitFor();
+      await page.getByRole('log', { name: 'Messages' }).focus();
+      await page.keyboard.press('?');
+      const dialog = page.getByRole('dialog', { name: 'Keyboard shortcuts' });
+      await dialog.waitFor();
+      for (const key of ['j', 'k', 'e']) await page.keyboard.press(key);
+      await page.keyboard.press('Escape');
+      await dialog.waitFor({ state: 'detached' });
+      expect(await page.locator('#conversation-title').textContent()).toBe(KAI.name);
+      // A resolve pressed behind the dialog would have been asked at once: the API says it is open still.
+      const id = new URL(page.url()).hash.replace('#/conversations/', '');
+      expect((await asAna<{ status: string }>(runtime, `/api/conversations/${id}`)).status).toBe('open');
+      expect(await page.getByRole('button', { name: 'Resolve' }).count()).toBe(1);
+      expect(await page.evaluate('document.activeElement.getAttribute("aria-label")')).toBe('Messages');
+    } finally {
+      await page.close();
+    }
+  }, 120_000);
+});

@@ -148,6 +148,32 @@ describe('the console with a screen reader, the keyboard and zoom', () => {
     }
   }, 120_000);
 
+  it('puts the focus back on the token refused at sign-in, marked invalid and described by the reason', async () => {
+    const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+    try {
+      await page.goto(`${runtime.url}/console`);
+      await page.getByLabel('Agent token').fill('not-a-token');
+      await page.keyboard.press('Tab');
+      await page.keyboard.press('Enter');
+      await page.getByRole('alert').waitFor();
+      // Before, the Sign in button, disabled while it asked, dropped the focus to the page's start.
+      const field = (await page.evaluate(`(() => {
+        const a = document.activeElement;
+        const said = (a.getAttribute('aria-describedby') ?? '').split(' ').map((id) => document.getElementById(id)?.textContent);
+        return { name: a.getAttribute('name'), invalid: a.getAttribute('aria-invalid'), said: said.join(' ') };
+      })()`)) as { name: string; invalid: string; said: string };
+      expect(field).toEqual({
+        name: 'token',
+        invalid: 'true',
+        said: await page.getByRole('alert').textContent(),
+      });
+      await page.keyboard.type('x');
+      expect(await page.getByLabel('Agent token').inputValue()).toBe('not-a-tokenx');
+    } finally {
+      await page.close();
+    }
+  }, 60_000);
+
   it('leaves the conversation alone while the shortcuts dialog is open: j, k and e do nothing behind it', async () => {
     const page = await signedInPage(browser, runtime);
     try {

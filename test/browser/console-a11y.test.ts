@@ -7,6 +7,8 @@ import { whatsappText } from '../support/webhooks.js';
 import {
   asAna,
   closeConsole,
+  contrast,
+  IN_PAGE,
   postMeta,
   seedTimeline,
   signedInPage,
@@ -169,6 +171,28 @@ describe('the console with a screen reader, the keyboard and zoom', () => {
       });
       await page.keyboard.type('x');
       expect(await page.getByLabel('Agent token').inputValue()).toBe('not-a-tokenx');
+    } finally {
+      await page.close();
+    }
+  }, 60_000);
+
+  it('draws the focus ring at 3:1 against what it sits on, on every stop of the tab order', async () => {
+    const page = await signedInPage(browser, runtime);
+    try {
+      await page.getByRole('button', { name: new RegExp(MAX.name) }).click();
+      await page.getByRole('heading', { name: MAX.name }).waitFor();
+      await page.locator('body').focus();
+      const weak: Array<{ ring: string; bg: string; what: string }> = [];
+      for (let i = 0; i < 80; i++) {
+        await page.keyboard.press('Tab');
+        const stop = (await page.evaluate(IN_PAGE.focusRing)) as
+          | { ring: string; bg: string; what: string }
+          | undefined;
+        if (!stop) break;
+        if (stop.ring === 'none' || contrast(stop.ring, stop.bg) < 3) weak.push(stop);
+      }
+      // Before, the amber ring (#f2a900) was 2:1 on the white and off-white panes.
+      expect(weak).toEqual([]);
     } finally {
       await page.close();
     }

@@ -105,6 +105,24 @@ export function contrast(foreground: string, background: string): number {
 
 /** Checks run inside the page (as source text: the tests are compiled without the DOM's types). */
 export const IN_PAGE = {
+  /**
+   * The focused element's focus ring: its colour, and the colour it is drawn against (the first
+   * opaque background from the element's parent up, through a shadow root's host), to check WCAG
+   * 1.4.11's 3:1; undefined when nothing or the page is focused, or it came round again.
+   */
+  focusRing: `(() => {
+    let el = document.activeElement;
+    while (el?.shadowRoot?.activeElement) el = el.shadowRoot.activeElement;
+    if (!el || el === document.body || el.dataset.ringSeen) return undefined;
+    el.dataset.ringSeen = '1';
+    let bg = 'rgb(255, 255, 255)';
+    for (let e = el.parentElement ?? el.getRootNode().host; e; e = e.parentElement ?? e.getRootNode().host) {
+      const c = getComputedStyle(e).backgroundColor;
+      if (c && c !== 'rgba(0, 0, 0, 0)' && c !== 'transparent') { bg = c; break; }
+    }
+    const style = getComputedStyle(el);
+    return { ring: style.outlineStyle === 'none' ? 'none' : style.outlineColor, bg, what: el.outerHTML.slice(0, 60) };
+  })()`,
   /** Controls with no accessible name: no label, aria-label(ledby) or, for a button, text. */
   unlabelled: `[...document.querySelectorAll('input, select, textarea, button')]
     .filter((c) => c.type === 'radio' ? !c.labels?.length

@@ -2,6 +2,7 @@ import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import { agentCaller } from '../support/agent-api.js';
 import { shopForTests } from '../support/webchat-site.js';
+import { contrast, IN_PAGE } from './console-support.js';
 
 const AGENT = 'webchat-a11y-agent';
 const WAIT = { timeout: 30_000 };
@@ -90,6 +91,29 @@ describe('the web-chat widget with a screen reader and zoom', { timeout: 90_000 
     await expect
       .poll(async () => (await told(page)).filter((t) => t.includes('Bea here')), WAIT)
       .toEqual(['Agent: Bea here: it ships today.']);
+  });
+
+  it('draws the focus ring at 3:1 against what it sits on, in the pre-chat form and in the chat', async () => {
+    const page = await (await shop.browser.newContext()).newPage();
+    await page.goto(`${shop.siteUrl}/`);
+    await page.getByRole('button', { name: 'Open chat' }).click(WAIT);
+    await page.getByRole('button', { name: 'Start chat' }).waitFor(WAIT);
+    const weak: Array<{ ring: string; bg: string; what: string }> = [];
+    const walk = async () => {
+      for (let i = 0; i < 12; i++) {
+        await page.keyboard.press('Tab');
+        const stop = (await page.evaluate(IN_PAGE.focusRing)) as
+          | { ring: string; bg: string; what: string }
+          | undefined;
+        if (stop && (stop.ring === 'none' || contrast(stop.ring, stop.bg) < 3)) weak.push(stop);
+      }
+    };
+    await walk();
+    await page.getByRole('button', { name: 'Start chat' }).click(WAIT);
+    await box(page).waitFor(WAIT);
+    await walk();
+    // Before, the amber ring (#ffbf47) was 1.6:1 on the panel's white.
+    expect(weak).toEqual([]);
   });
 
   it('keeps the title, the close button, the messages and Start chat on screen at 200 % zoom of a 1280×720 window', async () => {

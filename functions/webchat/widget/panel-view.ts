@@ -9,7 +9,8 @@ import { tabStore } from './storage.js';
  * The panel's stylesheet, adopted into the shadow root (no inline styles: a strict CSP allows it). In a
  * short window (200 % zoom of a laptop's) the panel scrolls as a whole under its title bar (which stays),
  * and the log keeps 6em: before, it cut off what did not fit, the title bar shrank to a sliver and
- * "Start chat" fell below its edge.
+ * "Start chat" fell below its edge. The focus ring is near-black on the panel's white and amber on the
+ * title bar's blue: at least 3:1 on each (the amber alone was 1.6:1 on white).
  */
 export const PANEL_CSS = `.panel{position:fixed;right:20px;bottom:88px;z-index:2147483000;width:min(360px,calc(100vw - 40px));height:min(520px,calc(100vh - 120px));display:flex;flex-direction:column;background:#fff;color:#1b1b1b;border-radius:12px;box-shadow:0 4px 24px rgba(0,0,0,.25);font:14px/1.4 system-ui,sans-serif;overflow:hidden auto;scroll-padding-top:56px}
 .head{background:#1f5fbf;color:#fff;padding:12px 16px;display:flex;justify-content:space-between;align-items:center;position:sticky;top:0;z-index:1}
@@ -34,7 +35,8 @@ form.pre{flex-direction:column;border:0}
 form.pre label{display:flex;flex-direction:column;gap:2px;font-size:13px}
 textarea,input{flex:1;font:inherit;padding:8px;border:1px solid #888;border-radius:6px;resize:none}
 button.send{background:#1f5fbf;color:#fff;border:0;border-radius:6px;padding:8px 12px;cursor:pointer}
-:focus-visible{outline:3px solid #ffbf47;outline-offset:1px}
+:focus-visible{outline:3px solid #1b1b1b;outline-offset:1px}
+.head :focus-visible{outline-color:#ffbf47}
 .sr{position:absolute;width:1px;height:1px;overflow:hidden;clip:rect(0 0 0 0)}
 .panel[hidden]{display:none}
 .panel>*{flex-shrink:0}

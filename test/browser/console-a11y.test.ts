@@ -1,4 +1,4 @@
-import type { Browser, Page } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Customer } from '#shared/domain/timeline.js';
 import type { LocalRuntime } from '#shared/local/runtime.js';
@@ -10,46 +10,18 @@ import {
   contrast,
   IN_PAGE,
   postMeta,
+  RECORD_ANNOUNCEMENTS,
   seedTimeline,
   signedInPage,
   signIn,
   startConsoleRuntime,
+  told,
 } from './console-support.js';
 
 /** Her timeline is long: the list draws only the rows near the viewport. */
 const LIA = { from: '15550009001', name: 'Lia Listens' };
 const MAX = { from: '15550009002', name: 'Max Zoom' };
 const KAI = { from: '15550009003', name: 'Kai Keys' };
-
-/**
- * What a screen reader is told: the text each change adds inside a live region (`aria-live` other than
- * `off`, or a role that implies one), recorded from the page's start by a MutationObserver. Run before
- * the page loads (as source text: the tests are compiled without the DOM's types).
- */
-const RECORD_ANNOUNCEMENTS = `(() => {
-  window.__told = [];
-  const live = (node) => {
-    for (let e = node.nodeType === 1 ? node : node.parentElement; e; e = e.parentElement) {
-      const value = e.getAttribute('aria-live');
-      if (value) return value !== 'off';
-      if (['log', 'status', 'alert'].includes(e.getAttribute('role'))) return true;
-    }
-    return false;
-  };
-  const observer = new MutationObserver((records) => {
-    for (const r of records) {
-      if (!live(r.target)) continue;
-      const added = r.type === 'characterData' ? [r.target] : [...r.addedNodes];
-      for (const n of added) if ((n.textContent ?? '').trim()) window.__told.push(n.textContent.trim());
-    }
-  });
-  document.addEventListener('DOMContentLoaded', () =>
-    observer.observe(document.body, { subtree: true, childList: true, characterData: true }));
-})()`;
-
-/** What screen readers were told since the last call. */
-const told = (page: Page) =>
-  page.evaluate('(() => { const t = window.__told; window.__told = []; return t; })()') as Promise<string[]>;
 
 /** The timeline's scroller and the part of it the window shows, in px. */
 const TIMELINE_BOX = `(() => {

@@ -2,44 +2,10 @@ import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import { agentCaller } from '../support/agent-api.js';
 import { shopForTests } from '../support/webchat-site.js';
-import { contrast, IN_PAGE } from './console-support.js';
+import { contrast, IN_PAGE, RECORD_ANNOUNCEMENTS, told } from './console-support.js';
 
 const AGENT = 'webchat-a11y-agent';
 const WAIT = { timeout: 30_000 };
-
-/**
- * What a screen reader is told: the text each change adds inside a live region (`aria-live` other than
- * `off`, or a role that implies one), in the page and in the widget's shadow root, recorded from the
- * page's start. Run before the page loads (as source text: the tests are compiled without the DOM's types).
- */
-const RECORD_ANNOUNCEMENTS = `(() => {
-  window.__told = [];
-  const live = (node) => {
-    for (let e = node.nodeType === 1 ? node : node.parentElement; e; e = e.parentElement) {
-      const value = e.getAttribute('aria-live');
-      if (value) return value !== 'off';
-      if (['log', 'status', 'alert'].includes(e.getAttribute('role'))) return true;
-    }
-    return false;
-  };
-  const observer = new MutationObserver((records) => {
-    for (const r of records) {
-      if (!live(r.target)) continue;
-      const added = r.type === 'characterData' ? [r.target] : [...r.addedNodes];
-      for (const n of added) if ((n.textContent ?? '').trim()) window.__told.push(n.textContent.trim());
-    }
-  });
-  const attach = Element.prototype.attachShadow;
-  Element.prototype.attachShadow = function (init) {
-    const root = attach.call(this, init);
-    observer.observe(root, { subtree: true, childList: true, characterData: true });
-    return root;
-  };
-})()`;
-
-/** What screen readers were told since the last call. */
-const told = (page: Page) =>
-  page.evaluate('(() => { const t = window.__told; window.__told = []; return t; })()') as Promise<string[]>;
 
 /** Where a widget element is (`selector` in its shadow root), and whether the panel and the window show all of it. */
 const placeOf = (page: Page, selector: string) =>

@@ -116,8 +116,63 @@ export function contrast(foreground: string, background: string): number {
   return (hi + 0.05) / (lo + 0.05);
 }
 
+/**
+ * What a screen reader is told: the text each change adds inside a live region (`aria-live` other than
+ * `off`, or a role that implies one), in the page and in any shadow root (the web-chat widget's),
+ * recorded from the page's start. For `page.addInitScript` (source text: the tests are compiled without
+ * the DOM's types); `told` reads it.
+ */
+export const RECORD_ANNOUNCEMENTS = `(() => {
+  window.__told = [];
+  const live = (node) => {
+    for (let e = node.nodeType === 1 ? node : node.parentElement; e; e = e.parentElement) {
+      const value = e.getAttribute('aria-live');
+      if (value) return value !== 'off';
+      if (['log', 'status', 'alert'].includes(e.getAttribute('role'))) return true;
+    }
+    return false;
+  };
+  const observer = new MutationObserver((records) => {
+    for (const r of records) {
+      if (!live(r.target)) continue;
+      const added = r.type === 'characterData' ? [r.target] : [...r.addedNodes];
+      for (const n of added) if ((n.textContent ?? '').trim()) window.__told.push(n.textContent.trim());
+    }
+  });
+  const watch = (root) => observer.observe(root, { subtree: true, childList: true, characterData: true });
+  const attach = Element.prototype.attachShadow;
+  Element.prototype.attachShadow = function (init) {
+    const root = attach.call(this, init);
+    watch(root);
+    return root;
+  };
+  document.addEventListener('DOMContentLoaded', () => watch(document.body));
+})()`;
+
+/** What screen readers were told since the last call (the page recorded it with `RECORD_ANNOUNCEMENTS`). */
+export const told = (page: Page) =>
+  page.evaluate('(() => { const t = window.__told; window.__told = []; return t; })()') as Promise<string[]>;
+
 /** Checks run inside the page (as source text: the tests are compiled without the DOM's types). */
 export const IN_PAGE = {
+  /**
+   * The focused element's focus ring: its colour, and the colour it is drawn against (the first
+   * opaque background from the element's parent up, through a shadow root's host), to check WCAG
+   * 1.4.11's 3:1; undefined when nothing or the page is focused, or it came round again.
+   */
+  focusRing: `(() => {
+    let el = document.activeElement;
+    while (el?.shadowRoot?.activeElement) el = el.shadowRoot.activeElement;
+    if (!el || el === document.body || el.dataset.ringSeen) return undefined;
+    el.dataset.ringSeen = '1';
+    let bg = 'rgb(255, 255, 255)';
+    for (let e = el.parentElement ?? el.getRootNode().host; e; e = e.parentElement ?? e.getRootNode().host) {
+      const c = getComputedStyle(e).backgroundColor;
+      if (c && c !== 'rgba(0, 0, 0, 0)' && c !== 'transparent') { bg = c; break; }
+    }
+    const style = getComputedStyle(el);
+    return { ring: style.outlineStyle === 'none' ? 'none' : style.outlineColor, bg, what: el.outerHTML.slice(0, 60) };
+  })()`,
   /** Controls with no accessible name: no label, aria-label(ledby) or, for a button, text. */
   unlabelled: `[...document.querySelectorAll('input, select, textarea, button')]
     .filter((c) => c.type === 'radio' ? !c.labels?.length

@@ -16,7 +16,7 @@ import { forgetCustomers } from './place.js';
 import { useReopenCheck } from './reopen-check.js';
 import { ReplyBox } from './reply-box.js';
 import type { Session } from './session.js';
-import { TimelineEntry } from './timeline-item.js';
+import { spokenText, TimelineEntry } from './timeline-item.js';
 import { ErrorNote, focusLost } from './ui.js';
 import { upsert } from './upsert.js';
 import { VirtualList } from './virtual-list.js';
@@ -96,12 +96,49 @@ function useAwareness(presence: Presence, id: string, me: string) {
   return { others, typing: holding.map(([agent, t]) => ({ agent, note: t.note })) };
 }
 
+/** How many arrivals at once are told one by one; more (a reconnect's catch-up) are told as a count. */
+const TOLD_ONE_BY_ONE = 3;
+
+/**
+ * What a screen reader is told of the timeline: the items that arrive once it has loaded (newer than
+ * the newest it loaded with), each once, whether or not the list draws their row (it draws only the rows
+ * near the viewport). Items paged in or read again are older, and are not told.
+ */
+function useArrivals(items: readonly TimelineItem[], loading: boolean, me: string) {
+  const newest = useRef<string>();
+  const [told, setTold] = useState<Array<{ id: string; text: string }>>([]);
+  useEffect(() => {
+    if (loading) return;
+    const since = newest.current;
+    newest.current = items.reduce((at, i) => (i.at > at ? i.at : at), since ?? '');
+    if (since === undefined) return;
+    const fresh = items.flatMap((i) => {
+      const text = i.at > since ? spokenText(i, me) : undefined;
+      return text ? [{ id: i.id, text }] : [];
+    });
+    if (!fresh.length) return;
+    const said =
+      fresh.length > TOLD_ONE_BY_ONE
+        ? [{ id: fresh.map((f) => f.id).join(), text: `${fresh.length} new messages and notes` }]
+        : fresh;
+    setTold((list) => [...list, ...said].slice(-TOLD_ONE_BY_ONE));
+  }, [items, loading]);
+  return told;
+}
+
 /**
  * The timeline's newest page, and above it "Earlier messages" while older items are there to read: each
  * press reads the page before and puts it above, the rows on screen staying where they are.
  */
-function Timeline(props: { items: TimelineItem[]; loading: boolean; earlier: Earlier; onEarlier(): void }) {
+function Timeline(props: {
+  items: TimelineItem[];
+  loading: boolean;
+  me: string;
+  earlier: Earlier;
+  onEarlier(): void;
+}) {
   const { earlier } = props;
+  const told = useArrivals(props.items, props.loading, props.me);
   return (
     <section class="timeline" aria-label="Timeline" aria-busy={props.loading}>
       {props.loading ? <p class="muted loading">Loading the timeline…</p> : null}
@@ -119,6 +156,11 @@ function Timeline(props: { items: TimelineItem[]; loading: boolean; earlier: Ear
         render={(i) => <TimelineEntry item={i} />}
         label="Messages"
       />
+      <div class="visually-hidden" aria-live="polite" aria-relevant="additions">
+        {told.map((t) => (
+          <p key={t.id}>{t.text}</p>
+        ))}
+      </div>
     </section>
   );
 }
@@ -195,7 +237,10 @@ interface ConversationProps {
 
 /** The timeline, the note of a newer open conversation, and the reply box (which writes to that one). */
 function ConversationBody(
-  props: Pick<ConversationProps, 'api' | 'conversation' | 'onOpen' | 'onTyping' | 'composer' | 'status'> & {
+  props: Pick<
+    ConversationProps,
+    'api' | 'session' | 'conversation' | 'onOpen' | 'onTyping' | 'composer' | 'status'
+  > & {
     data: ReturnType<typeof useConversationData>;
   },
 ) {
@@ -206,6 +251,7 @@ function ConversationBody(
       <Timeline
         items={data.items}
         loading={data.loading}
+        me={props.session.agentId}
         earlier={data.earlier}
         onEarlier={data.loadEarlier}
       />

@@ -6,13 +6,18 @@ function typingIn(target: EventTarget | null): boolean {
   return target.isContentEditable || ['INPUT', 'TEXTAREA', 'SELECT'].includes(target.tagName);
 }
 
-/** One-key shortcuts (j, k, r, n, e, ?), ignored while typing in a field or with a modifier held. */
+/**
+ * One-key shortcuts (j, k, r, n, e, ?), ignored while typing in a field, with a modifier held, or while
+ * a dialog is open (the shortcuts' own list, a question): a key pressed there must not move, resolve or
+ * write in the conversation behind it.
+ */
 export function useShortcuts(keys: Record<string, () => void>): void {
   const latest = useRef(keys);
   latest.current = keys;
   useEffect(() => {
     const onKey = (event: KeyboardEvent) => {
       if (event.ctrlKey || event.metaKey || event.altKey || typingIn(event.target)) return;
+      if (document.querySelector('dialog[open]')) return;
       const action = latest.current[event.key];
       if (!action) return;
       event.preventDefault();

@@ -12,7 +12,8 @@ export function SignIn(props: { config: ConsoleConfig | undefined; onSignedIn(se
 
   const submit = async (event: Event) => {
     event.preventDefault();
-    const form = new FormData(event.currentTarget as HTMLFormElement);
+    const element = event.currentTarget as HTMLFormElement;
+    const form = new FormData(element);
     setBusy(true);
     setError('');
     try {
@@ -38,6 +39,8 @@ export function SignIn(props: { config: ConsoleConfig | undefined; onSignedIn(se
       }
     } catch (e) {
       setError(e instanceof Error ? e.message : 'Sign-in failed.');
+      // The button, disabled while it asked, dropped the focus: back to the field to correct.
+      element.querySelector('input')?.focus();
     } finally {
       setBusy(false);
     }
@@ -47,33 +50,46 @@ export function SignIn(props: { config: ConsoleConfig | undefined; onSignedIn(se
     <main class="sign-in">
       <form onSubmit={submit} aria-labelledby="sign-in-title">
         <h1 id="sign-in-title">Threadline console</h1>
-        {!auth || auth.kind === 'token' ? (
-          <label>
-            Agent token
-            <input name="token" type="password" autoComplete="current-password" required />
-          </label>
-        ) : step === 'password' ? (
-          <>
-            <label>
-              User name or email
-              <input name="username" autoComplete="username" required />
-            </label>
-            <label>
-              Password
-              <input name="password" type="password" autoComplete="current-password" required />
-            </label>
-          </>
-        ) : (
-          <label>
-            Code from your authenticator app
-            <input name="code" inputMode="numeric" pattern="[0-9]{6}" autoComplete="one-time-code" required />
-          </label>
-        )}
-        <ErrorNote message={error} />
+        <Fields token={!auth || auth.kind === 'token'} step={step} invalid={Boolean(error)} />
+        <ErrorNote message={error} id="sign-in-error" />
         <button type="submit" disabled={busy}>
           {step === 'totp' ? 'Verify' : 'Sign in'}
         </button>
       </form>
     </main>
+  );
+}
+
+/** The sign-in fields of the way in use; marked invalid, and described by the error, after a refusal. */
+function Fields(props: { token: boolean; step: 'password' | 'totp'; invalid: boolean }) {
+  const invalid = props.invalid ? { 'aria-invalid': true, 'aria-describedby': 'sign-in-error' } : {};
+  return props.token ? (
+    <label>
+      Agent token
+      <input name="token" type="password" autoComplete="current-password" required {...invalid} />
+    </label>
+  ) : props.step === 'password' ? (
+    <>
+      <label>
+        User name or email
+        <input name="username" autoComplete="username" required {...invalid} />
+      </label>
+      <label>
+        Password
+        <input name="password" type="password" autoComplete="current-password" required {...invalid} />
+      </label>
+    </>
+  ) : (
+    <label>
+      Code from your authenticator app
+      <input
+        name="code"
+        inputMode="numeric"
+        pattern="[0-9]{6}"
+        autoComplete="one-time-code"
+        required
+        {...invalid}
+      />
+    </label>
   );
 }

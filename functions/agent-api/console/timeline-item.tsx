@@ -168,6 +168,20 @@ function LateMark(props: { item: TimelineItem }) {
   );
 }
 
+/**
+ * What a screen reader says of an item that arrives while the conversation is open: a message (the
+ * customer's, or a reply by the AI or another agent) or another agent's note; nothing for the agent's
+ * own, which they have just written, or for events.
+ */
+export function spokenText(item: TimelineItem, me: string): string | undefined {
+  const by = (item.data?.author as { id?: string } | undefined)?.id;
+  if (item.direction !== 'inbound' && by === me) return undefined;
+  const text = (item.text ?? '').slice(0, 500);
+  if (item.type === 'note') return `Note by ${author(item)}: ${text}`;
+  if (item.type !== 'message') return undefined;
+  return `${author(item)} on ${channelName(item.channel)}: ${text || 'an attachment'}`;
+}
+
 /** One entry of the timeline: a message with its channel and status, a note, or an event. */
 export function TimelineEntry(props: { item: TimelineItem }) {
   const { item } = props;

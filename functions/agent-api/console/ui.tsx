@@ -1,10 +1,10 @@
 import { useState } from 'preact/hooks';
 
-/** An error line read out as it appears, or nothing. */
-export function ErrorNote(props: { message: string }) {
+/** An error line read out as it appears, or nothing; `id` for the field it describes (`aria-describedby`). */
+export function ErrorNote(props: { message: string; id?: string }) {
   if (!props.message) return null;
   return (
-    <p role="alert" class="error">
+    <p role="alert" class="error" id={props.id}>
       {props.message}
     </p>
   );

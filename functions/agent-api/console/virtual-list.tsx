@@ -78,6 +78,20 @@ function useAnchor<T>(items: readonly T[], keyOf: (item: T) => string, offsets: 
   return { seen, keep };
 }
 
+/** Notes the height of each row drawn in `el`; true when one changed. */
+function measureRows(el: HTMLElement, heights: Map<string, number>): boolean {
+  let changed = false;
+  for (const row of el.querySelectorAll<HTMLElement>('[data-row]')) {
+    const key = row.dataset.row ?? '';
+    const h = row.offsetHeight;
+    if (h && heights.get(key) !== h) {
+      heights.set(key, h);
+      changed = true;
+    }
+  }
+  return changed;
+}
+
 /**
  * A list that renders only the rows near the viewport (measured as they render, estimated before), so a
  * timeline of 10,000 items opens and scrolls like one of 20. It keeps to the bottom while the agent is there,
@@ -85,6 +99,8 @@ function useAnchor<T>(items: readonly T[], keyOf: (item: T) => string, offsets: 
  * earlier page) or rows above it change height.
  * A row is measured again whenever its size changes (a ResizeObserver), and a new width forgets every
  * height measured at the old one: text wraps differently, and rows placed by stale heights would overlap.
+ * The log is not live (`aria-live="off"`): rows come and go as it scrolls and loads, and a screen reader
+ * would read out each one drawn; the view tells what arrives, once.
  */
 export function VirtualList<T>(props: {
   items: readonly T[];
@@ -118,15 +134,7 @@ export function VirtualList<T>(props: {
   useLayoutEffect(() => {
     const el = scroller.current;
     if (!el) return;
-    let changed = false;
-    for (const row of el.querySelectorAll<HTMLElement>('[data-row]')) {
-      const key = row.dataset.row ?? '';
-      const h = row.offsetHeight;
-      if (h && heights.current.get(key) !== h) {
-        heights.current.set(key, h);
-        changed = true;
-      }
-    }
+    const changed = measureRows(el, heights.current);
     if (atBottom.current) el.scrollTop = el.scrollHeight;
     else anchor.keep(el);
     if (changed) remeasured((n) => n + 1);
@@ -146,10 +154,17 @@ export function VirtualList<T>(props: {
     width.current = el.clientWidth;
     setView({ top: el.scrollTop, height: el.clientHeight || 800 });
   }, []);
-
   return (
-    // biome-ignore lint/a11y/noNoninteractiveTabindex: the log scrolls by keyboard once focused
-    <div class="scroller" ref={scroller} onScroll={onScroll} role="log" aria-label={props.label} tabIndex={0}>
+    <div
+      class="scroller"
+      ref={scroller}
+      onScroll={onScroll}
+      role="log"
+      aria-live="off"
+      aria-label={props.label}
+      // biome-ignore lint/a11y/noNoninteractiveTabindex: the log scrolls by keyboard once focused
+      tabIndex={0}
+    >
       <div class="scroll-space" style={{ height: `${total}px` }}>
         {items.slice(start, end).map((item, i) => {
           const key = keyOf(item);

@@ -319,5 +319,7 @@ export function useChat(config: Config) {
     markRead,
     hasOlder: older.more,
     loadOlder: older.load,
+    /** The newest page of the history has been read: what comes after it is new to the visitor. */
+    historyRead: older.started(),
   };
 }

@@ -5,9 +5,15 @@ import type { ChatMessage, Availability as Hours, StoredSession } from './api.js
 import type { Unsent } from './outbox.js';
 import { tabStore } from './storage.js';
 
-/** The panel's stylesheet, adopted into the shadow root (no inline styles: a strict CSP allows it). */
-export const PANEL_CSS = `.panel{position:fixed;right:20px;bottom:88px;z-index:2147483000;width:min(360px,calc(100vw - 40px));height:min(520px,calc(100vh - 120px));display:flex;flex-direction:column;background:#fff;color:#1b1b1b;border-radius:12px;box-shadow:0 4px 24px rgba(0,0,0,.25);font:14px/1.4 system-ui,sans-serif;overflow:hidden}
-.head{background:#1f5fbf;color:#fff;padding:12px 16px;display:flex;justify-content:space-between;align-items:center}
+/**
+ * The panel's stylesheet, adopted into the shadow root (no inline styles: a strict CSP allows it). In a
+ * short window (200 % zoom of a laptop's) the panel scrolls as a whole under its title bar (which stays),
+ * and the log keeps 6em: before, it cut off what did not fit, the title bar shrank to a sliver and
+ * "Start chat" fell below its edge. The focus ring is near-black on the panel's white and amber on the
+ * title bar's blue: at least 3:1 on each (the amber alone was 1.6:1 on white).
+ */
+export const PANEL_CSS = `.panel{position:fixed;right:20px;bottom:88px;z-index:2147483000;width:min(360px,calc(100vw - 40px));height:min(520px,calc(100vh - 120px));display:flex;flex-direction:column;background:#fff;color:#1b1b1b;border-radius:12px;box-shadow:0 4px 24px rgba(0,0,0,.25);font:14px/1.4 system-ui,sans-serif;overflow:hidden auto;scroll-padding-top:56px}
+.head{background:#1f5fbf;color:#fff;padding:12px 16px;display:flex;justify-content:space-between;align-items:center;position:sticky;top:0;z-index:1}
 .head h2{font-size:16px;margin:0}
 .close{background:none;border:0;color:#fff;font-size:20px;cursor:pointer}
 .log{flex:1;overflow-y:auto;overflow-anchor:none;padding:12px;margin:0;list-style:none}
@@ -29,10 +35,12 @@ form.pre{flex-direction:column;border:0}
 form.pre label{display:flex;flex-direction:column;gap:2px;font-size:13px}
 textarea,input{flex:1;font:inherit;padding:8px;border:1px solid #888;border-radius:6px;resize:none}
 button.send{background:#1f5fbf;color:#fff;border:0;border-radius:6px;padding:8px 12px;cursor:pointer}
-:focus-visible{outline:3px solid #ffbf47;outline-offset:1px}
+:focus-visible{outline:3px solid #1b1b1b;outline-offset:1px}
+.head :focus-visible{outline-color:#ffbf47}
 .sr{position:absolute;width:1px;height:1px;overflow:hidden;clip:rect(0 0 0 0)}
 .panel[hidden]{display:none}
-.body{flex:1;position:relative;display:flex;flex-direction:column;min-height:0}
+.panel>*{flex-shrink:0}
+.body{flex:1;position:relative;display:flex;flex-direction:column;min-height:6em}
 .state{margin:0;padding:4px 12px;background:#5c2d00;color:#fff;font-size:12px}
 .error{color:#b00020;font-size:12px;margin:0}
 .failed{background:#fdecea;color:#1b1b1b;border:1px solid #b00020}
@@ -141,12 +149,53 @@ export function MessageList(props: {
     {
       class: 'log',
       role: 'log',
-      'aria-live': 'polite',
+      // Not live: a page of history put in would be read out whole (`Arrivals` tells what comes, once).
+      'aria-live': 'off',
       'aria-label': 'Conversation',
       ref: props.listRef,
       onScroll: props.onScroll,
     },
     items,
+  );
+}
+
+/** How many arrivals at once are told one by one; more (a reconnect's catch-up) are told as a count. */
+const TOLD_ONE_BY_ONE = 3;
+
+/**
+ * What a screen reader is told of the chat: the replies that come once the history has been read (newer
+ * than its newest), and the visitor's messages that could not be sent, each once; not the history (read
+ * again on each page of the shop, or paged back), and not the visitor's own words as they go.
+ */
+export function Arrivals(props: {
+  messages: ChatMessage[];
+  unsent: readonly Unsent[];
+  ready: boolean;
+}): ComponentChild {
+  const newest = useRef<string>();
+  const [told, setTold] = useState<Array<{ id: string; text: string }>>([]);
+  useEffect(() => {
+    if (!props.ready) return;
+    const since = newest.current;
+    newest.current = props.messages.reduce((at, m) => (m.at > at ? m.at : at), since ?? '');
+    if (since === undefined) return;
+    const replies = props.messages.filter((m) => m.author !== 'visitor' && m.at > since);
+    const fresh = replies.map((m) => ({ id: m.id, text: `${AUTHOR[m.author]}: ${m.text}` }));
+    const said =
+      fresh.length > TOLD_ONE_BY_ONE ? [{ id: newest.current, text: `${fresh.length} new messages` }] : fresh;
+    if (said.length) setTold((list) => [...list, ...said].slice(-TOLD_ONE_BY_ONE));
+  }, [props.messages, props.ready]);
+  useEffect(() => {
+    const failed = props.unsent.filter(
+      (u) => u.state === 'failed' && !told.some((t) => t.id === u.clientMessageId),
+    );
+    const said = failed.map((u) => ({ id: u.clientMessageId, text: `Not sent: ${u.text}` }));
+    if (said.length) setTold((list) => [...list, ...said].slice(-TOLD_ONE_BY_ONE));
+  }, [props.unsent]);
+  return h(
+    'div',
+    { class: 'sr', 'aria-live': 'polite', 'aria-relevant': 'additions' },
+    told.map((t) => h('p', { key: t.id }, t.text)),
   );
 }
 

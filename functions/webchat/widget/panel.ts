@@ -5,6 +5,7 @@ import type { ChatMessage } from './api.js';
 import { type Connection, useChat } from './chat.js';
 import { emailProblem } from './email-check.js';
 import {
+  Arrivals,
   Availability,
   Composer,
   MessageList,
@@ -238,6 +239,7 @@ function Panel(props: { config: Config; open: boolean; onClose(): void; onUnread
           )
         : null,
       h('div', { class: 'typing', role: 'status', 'aria-live': 'polite' }, who),
+      h(Arrivals, { messages: chat.messages, unsent: chat.unsent, ready: chat.historyRead }),
       form,
     ],
   );

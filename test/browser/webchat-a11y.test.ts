@@ -1,0 +1,103 @@
+import type { Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
+import { agentCaller } from '../support/agent-api.js';
+import { shopForTests } from '../support/webchat-site.js';
+import { contrast, IN_PAGE, RECORD_ANNOUNCEMENTS, told } from './console-support.js';
+
+const AGENT = 'webchat-a11y-agent';
+const WAIT = { timeout: 30_000 };
+
+/** Where a widget element is (`selector` in its shadow root), and whether the panel and the window show all of it. */
+const placeOf = (page: Page, selector: string) =>
+  page.evaluate(`(() => {
+    const root = document.querySelector('[data-threadline-chat]').shadowRoot;
+    const r = root.querySelector(${JSON.stringify(selector)}).getBoundingClientRect();
+    const p = root.querySelector('.panel').getBoundingClientRect();
+    const inside = r.height > 0 && r.top >= Math.max(p.top, 0) - 1 && r.bottom <= Math.min(p.bottom, innerHeight) + 1;
+    return { height: Math.round(r.height), inside };
+  })()`) as Promise<{ height: number; inside: boolean }>;
+
+describe('the web-chat widget with a screen reader and zoom', { timeout: 90_000 }, () => {
+  const shop = shopForTests(AGENT);
+  const api = agentCaller(() => shop.runtime.url, AGENT);
+  const box = (page: Page) => page.getByRole('textbox', { name: 'Message', exact: true });
+  const write = async (page: Page, text: string) => {
+    await box(page).fill(text, WAIT);
+    await box(page).press('Enter');
+    await page.locator('.msg.visitor', { hasText: text }).locator('.meta', { hasText: 'Sent' }).waitFor(WAIT);
+  };
+
+  it('reads out neither the history (on each page of the shop) nor the visitor’s own messages, and a reply once', async () => {
+    const page = await (await shop.browser.newContext()).newPage();
+    await page.addInitScript(RECORD_ANNOUNCEMENTS);
+    await page.goto(`${shop.siteUrl}/`);
+    await page.getByRole('button', { name: 'Open chat' }).click(WAIT);
+    await page.getByRole('button', { name: 'Start chat' }).click(WAIT);
+    for (const n of [1, 2, 3]) await write(page, `Question number ${n}`);
+    // Before, each was read back: "You: Question number 1 … · Sending…", then "· Sent".
+    expect((await told(page)).filter((t) => /Question|Sending|Sent/.test(t))).toEqual([]);
+
+    // The next page of the shop: the panel comes back open, its history read again.
+    await page.reload();
+    await page.locator('.msg.visitor', { hasText: 'Question number 3' }).waitFor(WAIT);
+    // Before, the whole history (up to 100 messages) was read out on every page.
+    expect((await told(page)).filter((t) => t.includes('Question'))).toEqual([]);
+
+    const session = JSON.parse(
+      (await page.evaluate("localStorage.getItem('threadline-chat:anonymous')")) as string,
+    ) as { sessionToken: string };
+    const history = (await (
+      await fetch(`${shop.runtime.url}/webchat/messages`, {
+        headers: { authorization: `Bearer ${session.sessionToken}` },
+      })
+    ).json()) as { messages: Array<{ conversationId: string }> };
+    const conversation = history.messages.at(-1)?.conversationId;
+    await api('POST', `/api/conversations/${conversation}/replies`, { text: 'Bea here: it ships today.' });
+    await page.locator('.msg.agent', { hasText: 'Bea here' }).waitFor(WAIT);
+    await expect
+      .poll(async () => (await told(page)).filter((t) => t.includes('Bea here')), WAIT)
+      .toEqual(['Agent: Bea here: it ships today.']);
+  });
+
+  it('draws the focus ring at 3:1 against what it sits on, in the pre-chat form and in the chat', async () => {
+    const page = await (await shop.browser.newContext()).newPage();
+    await page.goto(`${shop.siteUrl}/`);
+    await page.getByRole('button', { name: 'Open chat' }).click(WAIT);
+    await page.getByRole('button', { name: 'Start chat' }).waitFor(WAIT);
+    const weak: Array<{ ring: string; bg: string; what: string }> = [];
+    const walk = async () => {
+      for (let i = 0; i < 12; i++) {
+        await page.keyboard.press('Tab');
+        const stop = (await page.evaluate(IN_PAGE.focusRing)) as
+          | { ring: string; bg: string; what: string }
+          | undefined;
+        if (stop && (stop.ring === 'none' || contrast(stop.ring, stop.bg) < 3)) weak.push(stop);
+      }
+    };
+    await walk();
+    await page.getByRole('button', { name: 'Start chat' }).click(WAIT);
+    await box(page).waitFor(WAIT);
+    await walk();
+    // Before, the amber ring (#ffbf47) was 1.6:1 on the panel's white.
+    expect(weak).toEqual([]);
+  });
+
+  it('keeps the title, the close button, the messages and Start chat on screen at 200 % zoom of a 1280×720 window', async () => {
+    // 200 % zoom of a 1280×720 window is a 640×360 CSS-pixel viewport; the panel is 240 px high there.
+    const page = await (await shop.browser.newContext({ viewport: { width: 640, height: 360 } })).newPage();
+    await page.goto(`${shop.siteUrl}/`);
+    await page.getByRole('button', { name: 'Open chat' }).click(WAIT);
+    await page.getByRole('button', { name: 'Start chat' }).waitFor(WAIT);
+    // Before, the panel cut off what did not fit: the title bar shrank to a sliver and Start chat was below its edge.
+    expect((await placeOf(page, '.head')).height).toBeGreaterThanOrEqual(40);
+    expect((await placeOf(page, '.close')).inside).toBe(true);
+    await page.getByRole('button', { name: 'Start chat' }).focus();
+    expect(await placeOf(page, 'button.send')).toMatchObject({ inside: true });
+    await page.keyboard.press('Enter');
+    await box(page).waitFor(WAIT);
+    await write(page, 'Can you read me at this zoom?');
+    expect((await placeOf(page, '.log')).height).toBeGreaterThanOrEqual(60);
+    expect((await placeOf(page, 'textarea')).inside).toBe(true);
+    expect(await page.evaluate('document.documentElement.scrollWidth - innerWidth')).toBeLessThanOrEqual(0);
+  });
+});

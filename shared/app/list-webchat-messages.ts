@@ -35,13 +35,16 @@ export async function listWebchatMessages(
   },
 ): Promise<{
   customerId?: string;
+  /** The session's expiry, renewed by this use (the panel keeps it with the session). */
+  expiresAt: string;
   messages: VisitorMessage[];
   handoff?: VisitorHandoff;
   cursor: string | null;
 }> {
   const session = await openSession(deps.store, input.authorization, deps.clock.now());
   const customerId = await visitorCustomerId(deps.store, session);
-  if (!customerId) return { messages: [], cursor: null };
+  const { expiresAt } = session;
+  if (!customerId) return { expiresAt, messages: [], cursor: null };
   const want = { limit: PAGE_ITEMS, cursor: input.cursor };
   const page =
     input.order === 'newest'
@@ -50,7 +53,7 @@ export async function listWebchatMessages(
   const items = sessionView(session, page.items);
   const messages = items.map(visitorMessage).filter((m): m is VisitorMessage => m !== undefined);
   const handoff = items.map(visitorHandoff).reduce<VisitorHandoff | undefined>(newerHandoff, undefined);
-  return { customerId, messages, ...(handoff ? { handoff } : {}), cursor: page.cursor };
+  return { customerId, expiresAt, messages, ...(handoff ? { handoff } : {}), cursor: page.cursor };
 }
 
 /**

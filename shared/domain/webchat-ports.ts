@@ -10,6 +10,11 @@ export interface WebchatStore {
   /** Keeps a session until its expiry (the table's TTL removes it after). */
   putSession(session: WebchatSession): Promise<void>;
   getSession(tokenHash: string): Promise<WebchatSession | undefined>;
+  /**
+   * Moves a session's expiry (and its links', first) forward to `expiresAt`, if it is still stored
+   * and expires before that: false when it was erased or renewed already.
+   */
+  renewSession(session: WebchatSession, expiresAt: string): Promise<boolean>;
   /** Counts one hit on a fixed-window counter (removed by TTL at `expiresAtSeconds`); the count so far. */
   countHit(key: string, expiresAtSeconds: number): Promise<number>;
   /**

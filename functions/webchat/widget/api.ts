@@ -103,6 +103,8 @@ export function retryable(error: CallError): boolean {
 
 /** One page of the visitor's history and its cursor to the page before (null: none older). */
 export interface HistoryPage {
+  /** The session's expiry, renewed by the read. */
+  expiresAt?: string;
   messages: ChatMessage[];
   handoff?: Handoff | undefined;
   cursor: string | null;

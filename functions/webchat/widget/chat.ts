@@ -289,6 +289,7 @@ export function useChat(config: Config) {
     if (gap) setMessages([]);
     if (gap || !older.started()) older.from(page.cursor);
     received(page.messages);
+    if (session && page.expiresAt) auth.renew(session.sessionToken, page.expiresAt);
   };
   useEffect(() => {
     if (!session) return;

@@ -109,7 +109,13 @@ export function useSession(config: Config) {
     siteStore.removeItem(key);
     setSession(undefined);
   };
-  return { key, session, problem, starting, signedIn, start, reset };
+  /** Threadline renewed the session on use (its history says until when): the stored one lasts as long. */
+  const renew = (token: string, expiresAt: string) => {
+    const stored = readStored(key);
+    if (stored?.sessionToken === token && stored.expiresAt !== expiresAt)
+      siteStore.setItem(key, JSON.stringify({ ...stored, expiresAt }));
+  };
+  return { key, session, problem, starting, signedIn, start, reset, renew };
 }
 
 /** Whether a person answers now, asked when the panel opens (the stored session's answer may be old). */

@@ -38,6 +38,20 @@ export function newVisitorId(): string {
   return randomBytes(16).toString('base64url');
 }
 
+/** At most how often a used session's expiry moves: one renewal (its writes) a day per session. */
+export const SESSION_RENEW_EVERY_MS = 24 * 3_600_000;
+
+/**
+ * The new expiry of a session used at `now` (SESSION_TTL_MS from now), when it was started or last
+ * renewed a day ago or more (its expiry says when: SESSION_TTL_MS before it); else undefined. A
+ * visitor who chats now and then keeps their session; one gone 30 days loses it.
+ */
+export function renewedExpiry(session: Pick<WebchatSession, 'expiresAt'>, now: Date): string | undefined {
+  const renewedAt = Date.parse(session.expiresAt) - SESSION_TTL_MS;
+  if (now.getTime() - renewedAt < SESSION_RENEW_EVERY_MS) return undefined;
+  return new Date(now.getTime() + SESSION_TTL_MS).toISOString();
+}
+
 /** Whether a session may still be used at `now`. */
 export function sessionLive(session: WebchatSession, now: Date): boolean {
   return Date.parse(session.expiresAt) > now.getTime();

@@ -42,6 +42,45 @@ export function putWebchatSessionLinkInput(
   };
 }
 
+/**
+ * Moves a session link's `ttl` to a renewed expiry, only while the link is there (an erasure that
+ * deleted it keeps it deleted).
+ */
+export function renewWebchatSessionLinkInput(
+  table: string,
+  token: string,
+  tokenHash: string,
+  expiresAt: string,
+): UpdateCommandInput {
+  return {
+    TableName: table,
+    Key: Keys.webchatSessionOf(token, tokenHash),
+    UpdateExpression: 'SET #ttl = :ttl',
+    ConditionExpression: 'attribute_exists(pk)',
+    ExpressionAttributeNames: { '#ttl': 'ttl' },
+    ExpressionAttributeValues: { ':ttl': Math.ceil(Date.parse(expiresAt) / 1000) },
+  };
+}
+
+/**
+ * Moves a session's expiry (and its `ttl`) forward, only while it is stored and expires before the new
+ * expiry: an erased session stays erased, and of two renewals at once the later expiry wins.
+ */
+export function renewWebchatSessionInput(
+  table: string,
+  tokenHash: string,
+  expiresAt: string,
+): UpdateCommandInput {
+  return {
+    TableName: table,
+    Key: Keys.webchatSession(tokenHash),
+    UpdateExpression: 'SET expiresAt = :at, #ttl = :ttl',
+    ConditionExpression: 'attribute_exists(pk) AND expiresAt < :at',
+    ExpressionAttributeNames: { '#ttl': 'ttl' },
+    ExpressionAttributeValues: { ':at': expiresAt, ':ttl': Math.ceil(Date.parse(expiresAt) / 1000) },
+  };
+}
+
 /** The sessions linked to an identity (`<kind>#<value>`): the links' keys and hashes. */
 export function querySessionLinksInput(table: string, token: string): QueryCommandInput {
   const { pk, sk } = Keys.webchatSessionOf(token, '');

@@ -12,9 +12,17 @@ function app() {
   const sessions = new Map<string, WebchatSession>();
   const counts = new Map<string, number>();
   const queued: Envelope[] = [];
+  const renewals: string[] = [];
   const store: WebchatStore = {
     putSession: async (s) => void sessions.set(s.tokenHash, s),
     getSession: async (hash) => sessions.get(hash),
+    renewSession: async (s, expiresAt) => {
+      renewals.push(expiresAt);
+      const kept = sessions.get(s.tokenHash);
+      if (!kept || kept.expiresAt >= expiresAt) return false;
+      sessions.set(s.tokenHash, { ...kept, expiresAt });
+      return true;
+    },
     countHit: async (key) => {
       counts.set(key, (counts.get(key) ?? 0) + 1);
       return counts.get(key) as number;
@@ -42,7 +50,7 @@ function app() {
   const later = (ms: number) => {
     now += ms;
   };
-  return { web, post, queued, later };
+  return { web, post, queued, later, renewals };
 }
 
 describe('the web-chat routes', () => {
@@ -155,5 +163,33 @@ describe('the web-chat routes', () => {
     expect(over.headers.get('access-control-allow-origin')).toBe(SITE);
     expect(over.headers.get('access-control-expose-headers')).toBe('Retry-After');
     expect(queued).toHaveLength(20);
+  });
+
+  it('renews a session on use at most once a day, so a visitor who chats every few weeks keeps it', async () => {
+    const { web, post, later, renewals } = app();
+    const DAY = 24 * 3_600_000;
+    const started = (await (await post('/webchat/sessions', '{}')).json()) as {
+      sessionToken: string;
+      expiresAt: string;
+    };
+    const authorization = `Bearer ${started.sessionToken}`;
+    const history = () => web.request('/webchat/messages', { headers: { authorization } });
+    // Every 20 days for 100 days: past the 30 days a session lasted from its start.
+    for (let day = 20; day <= 100; day += 20) {
+      later(20 * DAY);
+      const answer = await history();
+      expect(answer.status).toBe(200);
+      const { expiresAt } = (await answer.json()) as { expiresAt: string };
+      expect(Date.parse(expiresAt)).toBe(Date.parse(started.expiresAt) + day * DAY);
+    }
+    // Used again and again the same day: no more writes.
+    for (let i = 0; i < 5; i++) {
+      later(60_000);
+      expect((await history()).status).toBe(200);
+    }
+    expect(renewals).toHaveLength(5);
+    // Unused for 30 days after its last use: gone.
+    later(30 * DAY);
+    expect((await history()).status).toBe(401);
   });
 });

@@ -154,6 +154,7 @@ async function answerWithAi(
         profiles: routing.profiles,
         firstResponded: routing.state.firstResponseAt !== undefined,
         nobodyWaiting: !isWaiting(routing.conversation),
+        answering: routing.item,
       },
     });
     return { decision, replied: true };

@@ -2,7 +2,7 @@ import { identityToken } from '../domain/identity.js';
 import { sessionIdentities } from '../domain/webchat/envelopes.js';
 import { type WebchatSession, WebchatSessionSchema } from '../domain/webchat/session.js';
 import type { WebchatMessageClaim } from '../domain/webchat-ports.js';
-import { type DynamoDb, getItem, putItem, updateItem, updateItemIf } from './dynamo-client.js';
+import { type DynamoDb, getItem, putItem, putItemIf, updateItem, updateItemIf } from './dynamo-client.js';
 import { Keys } from './keys.js';
 import { getInput } from './params/common.js';
 import {
@@ -19,12 +19,14 @@ import {
 export function webchatRepository(db: DynamoDb) {
   return {
     /** The links from its identities first: a session is never stored without the link its erasure follows. */
-    async putSession(session: WebchatSession): Promise<void> {
+    async putSession(session: WebchatSession): Promise<WebchatSession> {
       const { customer, alsoKnownAs } = sessionIdentities(session);
       for (const identity of [customer, ...alsoKnownAs]) {
         await putItem(db, putWebchatSessionLinkInput(db.table, identityToken(identity), session));
       }
-      await putItem(db, putWebchatSessionInput(db.table, session));
+      if (await putItemIf(db, putWebchatSessionInput(db.table, session))) return session;
+      const kept = await getItem(db, getInput(db.table, Keys.webchatSession(session.tokenHash), true));
+      return WebchatSessionSchema.parse(kept.Item);
     },
     /** A session, read eventually consistent: it was written on an earlier request. */
     async getSession(tokenHash: string): Promise<WebchatSession | undefined> {

@@ -9,7 +9,10 @@ import type { WebchatMessageClaim } from '../../domain/webchat-ports.js';
 import { Keys } from '../keys.js';
 import { queryPrefixInput } from './common.js';
 
-/** Puts a session under its token's hash, with the table's `ttl` at its expiry. */
+/**
+ * Puts a session under its token's hash, with the table's `ttl` at its expiry, unless a live one is
+ * there (a start with the same start key made it): the first start's session stays.
+ */
 export function putWebchatSessionInput(table: string, session: WebchatSession): PutCommandInput {
   return {
     TableName: table,
@@ -19,6 +22,8 @@ export function putWebchatSessionInput(table: string, session: WebchatSession): 
       ...session,
       ttl: Math.ceil(Date.parse(session.expiresAt) / 1000),
     },
+    ConditionExpression: 'attribute_not_exists(pk) OR expiresAt <= :now',
+    ExpressionAttributeValues: { ':now': session.createdAt },
   };
 }
 

@@ -14,7 +14,12 @@ function app() {
   const queued: Envelope[] = [];
   const renewals: string[] = [];
   const store: WebchatStore = {
-    putSession: async (s) => void sessions.set(s.tokenHash, s),
+    putSession: async (s) => {
+      const kept = sessions.get(s.tokenHash);
+      if (kept && kept.expiresAt > s.createdAt) return kept;
+      sessions.set(s.tokenHash, s);
+      return s;
+    },
     getSession: async (hash) => sessions.get(hash),
     renewSession: async (s, expiresAt) => {
       renewals.push(expiresAt);
@@ -191,5 +196,26 @@ describe('the web-chat routes', () => {
     // Unused for 30 days after its last use: gone.
     later(30 * DAY);
     expect((await history()).status).toBe(401);
+  });
+
+  it('makes one session of two starts with the same start key (two tabs at once), and another for another key', async () => {
+    const { post } = app();
+    const startKey = 'k'.repeat(43);
+    const [first, second] = await Promise.all(
+      ['{"name":"Tab one"}', '{"name":"Tab two"}'].map(async (body) => {
+        const answer = await post('/webchat/sessions', JSON.stringify({ ...JSON.parse(body), startKey }));
+        expect(answer.status).toBe(201);
+        return (await answer.json()) as { sessionToken: string; name?: string };
+      }),
+    );
+    expect(second?.sessionToken).toBe(first?.sessionToken);
+    expect(second?.name).toBe(first?.name);
+    const other = (await (
+      await post('/webchat/sessions', JSON.stringify({ startKey: 'j'.repeat(43) }))
+    ).json()) as {
+      sessionToken: string;
+    };
+    expect(other.sessionToken).not.toBe(first?.sessionToken);
+    expect((await post('/webchat/sessions', '{"startKey":"short"}')).status).toBe(400);
   });
 });

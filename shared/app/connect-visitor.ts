@@ -52,7 +52,10 @@ export async function visitorSubscription(
  */
 export async function connectVisitor(
   deps: {
-    store: Pick<WebchatStore, 'getSession' | 'findCustomerId' | 'mergedPartitions' | 'timelineBack'>;
+    store: Pick<
+      WebchatStore,
+      'getSession' | 'renewSession' | 'findCustomerId' | 'mergedPartitions' | 'timelineBack'
+    >;
     clock: Clock;
     connections: ConnectionRegistry;
   },

@@ -1,7 +1,7 @@
 import type { ChangeRecord } from '../domain/change-feed.js';
 import { identityToken } from '../domain/identity.js';
 import { type TimelineItem, timelineItemOfImage } from '../domain/timeline.js';
-import { conversationSubject } from '../domain/webchat/anonymous-view.js';
+import { conversationSubject, isUnverifiedVisitor } from '../domain/webchat/anonymous-view.js';
 import type { VisitorConnections, VisitorPush } from '../domain/webchat/live-ports.js';
 import { visitorFrames } from '../domain/webchat/visitor-view.js';
 
@@ -34,8 +34,9 @@ function timelineItemOf(record: ChangeRecord): { item: TimelineItem; customerId:
  * also tells the visitors of that identity which customer they are, so a new visitor's socket follows
  * their timeline from their first message. An anonymous visitor (`webchat_visitor`) never follows the
  * customer: anyone can type anyone's email in the pre-chat form, and an agent may merge on it. Their
- * socket gets their own messages (by identity) and follows the conversations they write in, for our
- * web-chat replies there (inAnonymousView): never another channel's or another visitor's message.
+ * socket gets their own messages and our replies for them (by identity, `to`) and follows the
+ * conversations they write in for hand-offs (inAnonymousView): never another channel's or another
+ * visitor's message; and what is theirs never reaches the customer's verified visitors (inVerifiedView).
  * Connections that are gone are dropped. Called by the change-feed consumer (the agents' live stream
  * function on AWS, the local runtime's feed).
  */
@@ -60,16 +61,37 @@ export async function fanOutToVisitors(
     }
     const frames = visitorFrames(item, { inserted: record.kind === 'insert', aiAnswers: deps.aiAnswers });
     if (frames.length === 0) continue;
-    const targets = new Set([...(await deps.connections.following(customerId)), ...anonymous]);
-    if (item.channel === 'webchat' && item.direction !== 'inbound' && item.conversationId) {
-      for (const id of await deps.connections.following(conversationSubject(item.conversationId))) {
-        targets.add(id);
-      }
-    }
-    for (const id of targets) {
+    for (const id of await targetsOf(deps, { item, customerId }, anonymous)) {
       if ((await deps.push.push(id, frames)) === 'gone') await deps.push.drop(id);
     }
   }
+}
+
+/**
+ * Who is shown a change: what belongs to an anonymous visitor (their message, our reply for them:
+ * `to`) only that visitor's connections; anything else the verified visitors following the customer,
+ * and, of a web-chat reply stored before replies named their visitor or of a hand-off, the anonymous
+ * visitors following its conversation.
+ */
+async function targetsOf(
+  deps: VisitorFanOutDeps,
+  { item, customerId }: { item: TimelineItem; customerId: string },
+  anonymous: readonly string[],
+): Promise<Set<string>> {
+  const owner = item.type !== 'message' ? undefined : item.direction === 'inbound' ? item.from : item.to;
+  if (owner && isUnverifiedVisitor(owner)) {
+    // Their own message: the connections anonymousVisitorsOf found for it already.
+    return new Set(
+      item.direction === 'inbound' ? anonymous : await deps.connections.ofIdentity(identityToken(owner)),
+    );
+  }
+  const targets = new Set(await deps.connections.following(customerId));
+  if (item.channel === 'webchat' && item.direction !== 'inbound' && !item.to && item.conversationId) {
+    for (const id of await deps.connections.following(conversationSubject(item.conversationId))) {
+      targets.add(id);
+    }
+  }
+  return targets;
 }
 
 /** The connections of the anonymous visitor who wrote an item, if an anonymous visitor wrote it. */

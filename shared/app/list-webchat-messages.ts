@@ -1,11 +1,5 @@
-import type { TimelineItem } from '../domain/timeline.js';
-import {
-  inAnonymousView,
-  isAnonymousSession,
-  visitorConversations,
-} from '../domain/webchat/anonymous-view.js';
+import { sessionView } from '../domain/webchat/anonymous-view.js';
 import { newerHandoff } from '../domain/webchat/newer-handoff.js';
-import type { WebchatSession } from '../domain/webchat/session.js';
 import { openSession, visitorCustomerId } from '../domain/webchat/visitor.js';
 import {
   type VisitorHandoff,
@@ -24,7 +18,9 @@ const PAGE_ITEMS = 100;
  * and the page's newest hand-off of a web-chat conversation to a person (from the same items read).
  * `order: 'newest'` reads from the end (the panel shows the newest and pages back on scroll): the first
  * page is the newest, its cursor leads to older ones; messages are oldest first within a page either way.
- * An anonymous visitor sees only their own web chat, even once an agent merged them with someone.
+ * An anonymous visitor sees only their own web chat, even once an agent merged them with someone; a
+ * verified one never sees an anonymous visitor's chat merged into their customer (sessionView, from
+ * the same page: a reply that does not name its visitor is judged by its conversation on the page).
  */
 export async function listWebchatMessages(
   deps: Pick<WebchatDeps, 'store' | 'clock'>,
@@ -35,31 +31,23 @@ export async function listWebchatMessages(
   },
 ): Promise<{
   customerId?: string;
+  /** The session's expiry, renewed by this use (the panel keeps it with the session). */
+  expiresAt: string;
   messages: VisitorMessage[];
   handoff?: VisitorHandoff;
   cursor: string | null;
 }> {
   const session = await openSession(deps.store, input.authorization, deps.clock.now());
   const customerId = await visitorCustomerId(deps.store, session);
-  if (!customerId) return { messages: [], cursor: null };
+  const { expiresAt } = session;
+  if (!customerId) return { expiresAt, messages: [], cursor: null };
   const want = { limit: PAGE_ITEMS, cursor: input.cursor };
   const page =
     input.order === 'newest'
       ? await deps.store.timelineBack(customerId, want)
       : await deps.store.timeline(customerId, want);
-  const items = sessionView(session, page.items);
+  const items = sessionView(session, page.items, (item) => item);
   const messages = items.map(visitorMessage).filter((m): m is VisitorMessage => m !== undefined);
   const handoff = items.map(visitorHandoff).reduce<VisitorHandoff | undefined>(newerHandoff, undefined);
-  return { customerId, messages, ...(handoff ? { handoff } : {}), cursor: page.cursor };
-}
-
-/**
- * The items of a page the session may see: all of a verified visitor's; of an anonymous visitor's, only
- * their own web chat (inAnonymousView), the conversations they wrote in read from the same page, so a
- * reply whose conversation has none of their messages on the page is left out rather than shown.
- */
-function sessionView(session: WebchatSession, items: TimelineItem[]): TimelineItem[] {
-  if (!isAnonymousSession(session)) return items;
-  const conversations = visitorConversations(items, session.visitor);
-  return items.filter((item) => inAnonymousView(item, session.visitor, conversations));
+  return { customerId, expiresAt, messages, ...(handoff ? { handoff } : {}), cursor: page.cursor };
 }

@@ -1,11 +1,7 @@
 import { replyItemId } from '../domain/replies.js';
 import { replyKeyOf } from '../domain/reply-key.js';
 import { authorKind } from '../domain/timeline.js';
-import {
-  inAnonymousView,
-  isAnonymousSession,
-  visitorConversations,
-} from '../domain/webchat/anonymous-view.js';
+import { sessionView } from '../domain/webchat/anonymous-view.js';
 import { webchatStatusEnvelope } from '../domain/webchat/envelopes.js';
 import { WEBCHAT_LIMITS } from '../domain/webchat/rate-limit.js';
 import { openSession, openSessionByHash, takeHits, visitorCustomerId } from '../domain/webchat/visitor.js';
@@ -39,16 +35,10 @@ export async function markWebchatRead(
     await deps.store.mergedPartitions(customerId),
     READ_LOOKBACK,
   );
-  // An anonymous visitor marks only the replies of their own web chat (see inAnonymousView).
-  const anonymous = isAnonymousSession(session);
-  const conversations = visitorConversations(
-    recent.map(({ item }) => item),
-    session.visitor,
-  );
-  const replies = recent.filter(
+  // A visitor marks only the replies their session may see (see sessionView).
+  const replies = sessionView(session, recent, (row) => row.item).filter(
     ({ item }) =>
       wanted.has(item.id) &&
-      (!anonymous || inAnonymousView(item, session.visitor, conversations)) &&
       item.channel === 'webchat' &&
       item.direction === 'outbound' &&
       item.providerMessageId !== undefined &&

@@ -1,7 +1,8 @@
 import type { Channel, Identity } from '../domain/envelope.js';
-import { emailReplyAddress, replyAddress } from '../domain/replies.js';
+import { ADDRESS_KIND, emailReplyAddress, replyAddress } from '../domain/replies.js';
 import type { ReplyStore } from '../domain/reply-ports.js';
 import type { Customer, TimelineItem } from '../domain/timeline.js';
+import { visitorKey } from '../domain/webchat/envelopes.js';
 
 /** Where a reply on a channel goes, and for email the customer's latest inbound emails it was read from. */
 export interface ReplyDestination {
@@ -33,10 +34,11 @@ export interface ReplyDestination {
  */
 export async function replyDestination(
   store: Pick<ReplyStore, 'lastInbound'>,
-  recipient: { customer: Customer; partitions: readonly string[] },
+  recipient: WebchatRecipient,
   channel: Channel,
   conversationId?: string,
 ): Promise<ReplyDestination> {
+  if (channel === 'webchat') return { to: await webchatAddress(store, recipient, conversationId) };
   const identity = replyAddress(recipient.customer, channel);
   if (channel !== 'email') return { to: identity };
   const latest = (conversation?: string) =>
@@ -46,4 +48,43 @@ export async function replyDestination(
   const latestEmails = answered && inConversation ? inConversation : await latest();
   const thread = conversationId ? (answered ? latestEmails : []) : latestEmails;
   return { to: emailReplyAddress(latestEmails, identity), latestEmails, thread };
+}
+
+/** Who a reply goes to, and (for the web chat) the message it answers when the caller holds it. */
+interface WebchatRecipient {
+  customer: Customer;
+  partitions: readonly string[];
+  /** The message being answered (the AI's reply, from routing): a web-chat reply goes to its writer. */
+  answering?: TimelineItem | undefined;
+}
+
+/** The newest of the items (each partition's latest), if any. */
+const newest = (items: readonly (TimelineItem | undefined)[]): TimelineItem | undefined =>
+  items.reduce<TimelineItem | undefined>((a, b) => (b && (!a || b.at > a.at) ? b : a), undefined);
+
+/**
+ * The web-chat identity a reply goes to: the writer of the conversation's latest web-chat message (of
+ * the customer's latest, when the conversation holds none), so after a merge an answer reaches the
+ * session the visitor chats in now, not the customer's first web-chat identity; only that visitor's
+ * sessions show it (see sessionView). A verified visitor's message comes from their email: their
+ * `webchat_user` is the one whose key its id carries (visitorKey). One query per merged partition
+ * (two when the conversation has no web-chat message); none when the caller holds the message.
+ */
+async function webchatAddress(
+  store: Pick<ReplyStore, 'lastInbound'>,
+  recipient: WebchatRecipient,
+  conversationId: string | undefined,
+): Promise<Identity> {
+  const latest = (conversation?: string) =>
+    Promise.all(recipient.partitions.map((id) => store.lastInbound(id, 'webchat', conversation)));
+  const held = recipient.answering;
+  let message = held?.channel === 'webchat' && held.direction === 'inbound' ? held : undefined;
+  if (!message && conversationId) message = newest(await latest(conversationId));
+  if (!message) message = newest(await latest());
+  const webchat = recipient.customer.identities.filter((i) => ADDRESS_KIND.webchat.includes(i.kind));
+  const writer =
+    message?.from && ADDRESS_KIND.webchat.includes(message.from.kind)
+      ? message.from
+      : webchat.find((i) => message?.id.startsWith(`webchat:${visitorKey(i)}.`));
+  return writer ?? replyAddress(recipient.customer, 'webchat');
 }

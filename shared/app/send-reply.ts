@@ -19,6 +19,7 @@ import type { InlineSend, OutboundQueue, ReplyStore } from '../domain/reply-port
 import { sendRetryDelaySeconds } from '../domain/send-errors.js';
 import type { Customer, TimelineItem } from '../domain/timeline.js';
 import { answeredAt, answersCustomer, clockAuthorOf } from '../domain/waiting.js';
+import { isUnverifiedVisitor } from '../domain/webchat/anonymous-view.js';
 import { replyChannelOf } from '../domain/webchat/attachments.js';
 import { hasVerifiedEmail } from '../domain/webchat/email-fallback.js';
 import { NotFoundError, UnprocessableError } from '../errors.js';
@@ -81,6 +82,8 @@ export interface Recipient {
   firstResponded?: boolean | undefined;
   /** Nobody waited on the conversation as the caller read it: the answer's send records no answer. */
   nobodyWaiting?: boolean | undefined;
+  /** The message the reply answers, when the caller holds it: a web-chat reply goes to its writer. */
+  answering?: TimelineItem | undefined;
 }
 
 /** The conversation's customer (the root of their merges) and the partitions of every merged one. */
@@ -195,12 +198,12 @@ export async function sendReply(
     : input.idempotencyKey
       ? replyIdFor(input.conversationId, replyKeyOwner(author), input.idempotencyKey)
       : deps.newId();
-  const { conversationId, root, customer, partitions, profiles, firstResponded, nobodyWaiting } =
+  const { conversationId, root, customer, partitions, profiles, firstResponded, nobodyWaiting, answering } =
     input.recipient ?? (await readRecipient(deps, input.conversationId));
   const channel = replyChannelOf(customer, input.request);
   const { to, latestEmails, thread } = await replyDestination(
     deps.store,
-    { customer, partitions },
+    { customer, partitions, answering },
     channel,
     conversationId,
   );
@@ -244,7 +247,7 @@ export async function sendReply(
   const item = { ...replyItem(message), at: message.at };
   const by = clockAuthorOf(message.author);
   const emailFallback =
-    message.channel === 'webchat' && hasVerifiedEmail(profiles)
+    message.channel === 'webchat' && !isUnverifiedVisitor(message.to) && hasVerifiedEmail(profiles)
       ? { replyId: message.id, ...(message.placedAt ? { placedAt: message.placedAt } : {}) }
       : undefined;
   // At its time as an answer: the AI's is placed right after its message, even when a provider's clock

@@ -1,18 +1,18 @@
-import { normaliseEmail } from '../domain/identity.js';
+import { identityToken, normaliseEmail } from '../domain/identity.js';
 import { type Availability, availabilityAt } from '../domain/webchat/availability.js';
 import { verifyIdentityToken } from '../domain/webchat/identity-token.js';
 import { WEBCHAT_LIMITS } from '../domain/webchat/rate-limit.js';
 import type { SessionRequest } from '../domain/webchat/requests.js';
 import {
-  newSessionToken,
   newVisitorId,
   SESSION_TTL_MS,
+  sessionTokenFor,
   sessionTokenHash,
   type WebchatSession,
 } from '../domain/webchat/session.js';
 import { takeHits, visitorCustomerId } from '../domain/webchat/visitor.js';
 import type { WebchatDeps } from '../domain/webchat-ports.js';
-import { UnauthorizedError } from '../errors.js';
+import { ConflictError, UnauthorizedError } from '../errors.js';
 
 /** What `POST /webchat/sessions` answers. */
 export interface StartedSession {
@@ -32,7 +32,7 @@ function visitorOf(deps: WebchatDeps, request: SessionRequest, now: Date) {
   if (request.identityToken === undefined) {
     const typed = request.email ? normaliseEmail(request.email) : undefined;
     return {
-      visitor: { kind: 'webchat_visitor' as const, value: newVisitorId() },
+      visitor: { kind: 'webchat_visitor' as const, value: newVisitorId(request.startKey) },
       ...(typed ? { typedEmail: typed } : {}),
       ...(request.name ? { name: request.name } : {}),
     };
@@ -64,14 +64,18 @@ export async function startWebchatSession(
   const now = deps.clock.now();
   const who = visitorOf(deps, input.request, now);
   await takeHits(deps.store, [{ limit: WEBCHAT_LIMITS.sessionsPerAddress, subject: input.address }], now);
-  const sessionToken = newSessionToken();
-  const session: WebchatSession = {
+  const sessionToken = sessionTokenFor(input.request.startKey);
+  const candidate: WebchatSession = {
     tokenHash: sessionTokenHash(sessionToken),
     ...who,
     createdAt: now.toISOString(),
     expiresAt: new Date(now.getTime() + SESSION_TTL_MS).toISOString(),
   };
-  await deps.store.putSession(session);
+  // The same start key again (another tab's start at the same instant): the session the first made.
+  const session = await deps.store.putSession(candidate);
+  if (identityToken(session.visitor) !== identityToken(candidate.visitor)) {
+    throw new ConflictError('this start key belongs to another visitor: send a new one');
+  }
   const customerId =
     who.visitor.kind === 'webchat_user' ? await visitorCustomerId(deps.store, session) : undefined;
   return {
@@ -79,7 +83,7 @@ export async function startWebchatSession(
     expiresAt: session.expiresAt,
     ...(customerId ? { customerId } : {}),
     verified: who.visitor.kind === 'webchat_user',
-    ...(who.name ? { name: who.name } : {}),
+    ...(session.name ? { name: session.name } : {}),
     availability: availabilityAt(deps.hours, now),
     ...(deps.liveUrl ? { liveUrl: deps.liveUrl } : {}),
   };

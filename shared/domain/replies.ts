@@ -223,7 +223,7 @@ export const answeredAtOf = (placedAt: string): string => new Date(Date.parse(pl
 
 /**
  * The timeline item of a reply: on the timeline as `queued` at once. Its `at` is where it is placed
- * (`placedAt` for an AI reply), which with its id makes its key.
+ * (`placedAt` for an AI reply), which with its id makes its key. A web-chat one says whom it is for (`to`).
  */
 export function replyItem(message: OutboundMessage): TimelineItem {
   return {
@@ -234,13 +234,10 @@ export function replyItem(message: OutboundMessage): TimelineItem {
     at: message.placedAt ?? message.at,
     customerId: message.customerId,
     conversationId: message.conversationId,
+    ...(message.channel === 'webchat' ? { to: message.to } : {}),
     status: 'queued',
     statusAt: message.at,
-    contentType: message.template
-      ? 'text'
-      : message.attachments.length && !message.text
-        ? 'document'
-        : 'text',
+    contentType: !message.template && message.attachments.length && !message.text ? 'document' : 'text',
     ...(message.text !== undefined ? { text: message.text } : {}),
     data: {
       author: message.author,

@@ -32,6 +32,11 @@ export const TimelineItemSchema = z.object({
   conversationId: z.string().optional(),
   providerMessageId: z.string().optional(),
   from: z.optional(IdentitySchema),
+  /**
+   * Web-chat replies: the visitor's web-chat identity the reply is for (`webchat_user` or
+   * `webchat_visitor`); only that visitor's sessions show it. Absent on replies stored before.
+   */
+  to: z.optional(IdentitySchema),
   contentType: z.optional(ContentTypeSchema),
   attachments: z.array(AttachmentSchema).optional(),
   replyTo: z.string().optional(),

@@ -7,9 +7,17 @@ import type { WebchatSession } from './webchat/session.js';
 
 /** What the web chat keeps and reads: sessions, rate counters, and the visitor's customer and timeline. */
 export interface WebchatStore {
-  /** Keeps a session until its expiry (the table's TTL removes it after). */
-  putSession(session: WebchatSession): Promise<void>;
+  /**
+   * Keeps a session until its expiry (the table's TTL removes it after), unless one is stored under its
+   * token's hash already (the same start key): answers the session kept.
+   */
+  putSession(session: WebchatSession): Promise<WebchatSession>;
   getSession(tokenHash: string): Promise<WebchatSession | undefined>;
+  /**
+   * Moves a session's expiry (and its links', first) forward to `expiresAt`, if it is still stored
+   * and expires before that: false when it was erased or renewed already.
+   */
+  renewSession(session: WebchatSession, expiresAt: string): Promise<boolean>;
   /** Counts one hit on a fixed-window counter (removed by TTL at `expiresAtSeconds`); the count so far. */
   countHit(key: string, expiresAtSeconds: number): Promise<number>;
   /**

@@ -2,7 +2,7 @@ import { identityToken } from '../domain/identity.js';
 import { sessionIdentities } from '../domain/webchat/envelopes.js';
 import { type WebchatSession, WebchatSessionSchema } from '../domain/webchat/session.js';
 import type { WebchatMessageClaim } from '../domain/webchat-ports.js';
-import { type DynamoDb, getItem, putItem, updateItem } from './dynamo-client.js';
+import { type DynamoDb, getItem, putItem, putItemIf, updateItem, updateItemIf } from './dynamo-client.js';
 import { Keys } from './keys.js';
 import { getInput } from './params/common.js';
 import {
@@ -10,6 +10,8 @@ import {
   countWebchatHitInput,
   putWebchatSessionInput,
   putWebchatSessionLinkInput,
+  renewWebchatSessionInput,
+  renewWebchatSessionLinkInput,
   webchatMessageRefInput,
 } from './params/webchat.js';
 
@@ -17,18 +19,34 @@ import {
 export function webchatRepository(db: DynamoDb) {
   return {
     /** The links from its identities first: a session is never stored without the link its erasure follows. */
-    async putSession(session: WebchatSession): Promise<void> {
+    async putSession(session: WebchatSession): Promise<WebchatSession> {
       const { customer, alsoKnownAs } = sessionIdentities(session);
       for (const identity of [customer, ...alsoKnownAs]) {
         await putItem(db, putWebchatSessionLinkInput(db.table, identityToken(identity), session));
       }
-      await putItem(db, putWebchatSessionInput(db.table, session));
+      if (await putItemIf(db, putWebchatSessionInput(db.table, session))) return session;
+      const kept = await getItem(db, getInput(db.table, Keys.webchatSession(session.tokenHash), true));
+      return WebchatSessionSchema.parse(kept.Item);
     },
     /** A session, read eventually consistent: it was written on an earlier request. */
     async getSession(tokenHash: string): Promise<WebchatSession | undefined> {
       const out = await getItem(db, getInput(db.table, Keys.webchatSession(tokenHash)));
       const parsed = WebchatSessionSchema.safeParse(out.Item);
       return parsed.success ? parsed.data : undefined;
+    },
+    /** Its links first (erasure follows them to the session), each only while it is there; then the session. */
+    async renewSession(session: WebchatSession, expiresAt: string): Promise<boolean> {
+      const { customer, alsoKnownAs } = sessionIdentities(session);
+      for (const identity of [customer, ...alsoKnownAs]) {
+        const link = renewWebchatSessionLinkInput(
+          db.table,
+          identityToken(identity),
+          session.tokenHash,
+          expiresAt,
+        );
+        if (!(await updateItemIf(db, link))) return false;
+      }
+      return updateItemIf(db, renewWebchatSessionInput(db.table, session.tokenHash, expiresAt));
     },
     /** Counts one hit on a fixed-window counter; the count so far, this hit included. */
     async countHit(key: string, expiresAtSeconds: number): Promise<number> {

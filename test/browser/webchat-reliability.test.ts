@@ -71,7 +71,9 @@ describe('the web-chat widget when things go wrong, in a browser', { timeout: 60
   };
 
   const session = async (page: Page) => {
-    const stored = (await page.evaluate('Object.values(localStorage)[0] || "{}"')) as string;
+    const stored = (await page.evaluate(
+      'Object.values(localStorage).find((v) => v.includes("sessionToken")) || "{}"',
+    )) as string;
     return (JSON.parse(stored) as { sessionToken: string }).sessionToken;
   };
   /** The visitor's messages as Threadline has them (the history route, from outside the page). */
@@ -271,6 +273,42 @@ describe('the web-chat widget when things go wrong, in a browser', { timeout: 60
     await page.clock.runFor(1000);
     await expect.poll(() => opened.length, WAIT).toBe(2);
     await page.clock.runFor(1000);
+    await reply.waitFor(WAIT);
+    await connected(page);
+  });
+
+  it('gives up on a history read that never answers (15 s), says so, and tries again until the reply it missed shows', async () => {
+    const page = await (await shop.browser.newContext()).newPage();
+    const sockets: { close(): Promise<void> }[] = [];
+    await page.routeWebSocket(/\/webchat\/live/, (ws) => {
+      sockets.push(ws);
+      ws.connectToServer();
+    });
+    await page.clock.install();
+    await page.goto(`${shop.siteUrl}/`);
+    await page.getByRole('button', { name: 'Open chat' }).click(WAIT);
+    await start(page);
+    await write(page, 'Where is parcel 12?');
+    await expect.poll(async () => (await stored(page)).messages.length, WAIT).toBe(1);
+    await pause(page);
+    // A keep-alive connection gone half-open: the reads after the reconnect are sent and never answered.
+    let stalled = 0;
+    await page.route(`${shop.runtime.url}/webchat/messages?order=newest*`, async (route) => {
+      if (stalled < 2) return void stalled++;
+      return route.fallback();
+    });
+    await sockets[0]?.close();
+    await agentReply(page, 'Cal here: parcel 12 is at the depot.');
+    const reply = page.locator('.msg.agent', { hasText: 'Cal here' });
+    await page.clock.runFor(1000);
+    await expect.poll(() => sockets.length, WAIT).toBe(2);
+    await expect.poll(() => stalled, WAIT).toBe(1);
+    await page.clock.runFor(15_000);
+    await page.locator('.panel[data-connection="retrying"]').waitFor(WAIT);
+    await page.getByText('Could not load the latest messages. Trying again…').waitFor(WAIT);
+    await page.clock.runFor(1000);
+    await expect.poll(() => stalled, WAIT).toBe(2);
+    await page.clock.runFor(15_000 + 2000);
     await reply.waitFor(WAIT);
     await connected(page);
   });

@@ -40,7 +40,9 @@ describe('the web-chat widget in a browser, on a page of another origin', { time
    * the pipeline has stored them with an open conversation and `ready` holds.
    */
   const customerOf = async (page: Page, ready: (c: Customer) => boolean = () => true): Promise<Customer> => {
-    const stored = (await page.evaluate('Object.values(localStorage)[0] || "{}"')) as string;
+    const stored = (await page.evaluate(
+      'Object.values(localStorage).find((v) => v.includes("sessionToken")) || "{}"',
+    )) as string;
     const { sessionToken } = JSON.parse(stored) as { sessionToken: string };
     let found: Customer | undefined;
     await expect

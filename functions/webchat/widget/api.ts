@@ -83,7 +83,13 @@ async function refusal(response: Response): Promise<CallError> {
   });
 }
 
-/** Calls one route; throws a {@link CallError} so callers can retry, start a new session or show the field. */
+/** How long a call waits for its whole answer: a half-open connection that never answers fails instead of stalling. */
+export const CALL_TIMEOUT = 15_000;
+
+/**
+ * Calls one route; throws a {@link CallError} so callers can retry, start a new session or show the
+ * field. No answer within CALL_TIMEOUT (headers and body) aborts it: a network error (no `status`).
+ */
 export async function call<T>(
   origin: string,
   path: string,
@@ -91,9 +97,23 @@ export async function call<T>(
 ): Promise<T> {
   const headers: Record<string, string> = { 'content-type': 'application/json' };
   if (init.token) headers.authorization = `Bearer ${init.token}`;
-  const response = await fetch(origin + path, { ...init, headers, credentials: 'omit' });
-  if (!response.ok) throw await refusal(response);
-  return (await response.json()) as T;
+  const abort = new AbortController();
+  const timer = setTimeout(() => abort.abort(), CALL_TIMEOUT);
+  try {
+    const response = await fetch(origin + path, {
+      ...init,
+      headers,
+      credentials: 'omit',
+      signal: abort.signal,
+    });
+    if (!response.ok) throw await refusal(response);
+    return (await response.json()) as T;
+  } catch (error) {
+    if ((error as CallError).status !== undefined) throw error;
+    throw new Error(abort.signal.aborted ? 'timed out' : 'network error');
+  } finally {
+    clearTimeout(timer);
+  }
 }
 
 /** Whether a failed call may succeed if sent again: the network, a timeout, a limit, the server. */
@@ -103,6 +123,8 @@ export function retryable(error: CallError): boolean {
 
 /** One page of the visitor's history and its cursor to the page before (null: none older). */
 export interface HistoryPage {
+  /** The session's expiry, renewed by the read. */
+  expiresAt?: string;
   messages: ChatMessage[];
   handoff?: Handoff | undefined;
   cursor: string | null;

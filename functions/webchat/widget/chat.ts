@@ -24,12 +24,16 @@ const AGENT_TYPING_MS = 6_000;
 const POLL_FIRST_MS = 5_000;
 /** The longest wait between two reads, reached by doubling while nothing new comes. */
 const POLL_LONGEST_MS = 60_000;
+/** The first and the longest wait before a failed read of the history on the socket's (re)open is tried again. */
+const RETRY_FIRST_MS = 1_000;
+const RETRY_LONGEST_MS = 30_000;
 
 /**
  * The live socket's state as the visitor sees it; `polling`: the page may not open it (its CSP), so
- * the panel reads the history now and then instead.
+ * the panel reads the history now and then instead; `retrying`: the socket is open but the read of
+ * what it missed failed (no answer in time), and is tried again.
  */
-export type Connection = 'connecting' | 'live' | 'reconnecting' | 'polling' | 'offline';
+export type Connection = 'connecting' | 'live' | 'retrying' | 'reconnecting' | 'polling' | 'offline';
 
 /**
  * Reads the history while the live socket is not open (blocked, or dropped and not back yet): after
@@ -146,6 +150,8 @@ interface LiveHooks {
   seeHandoff(handoff: Handoff | undefined): void;
   setTyping(by: 'agent' | 'ai' | undefined): void;
   setSocketOpen(open: boolean | 'blocked' | undefined): void;
+  /** A read of the history on the socket's (re)open failed and is being tried again. */
+  setBehind(behind: boolean): void;
   reset(): void;
   resume(): void;
 }
@@ -170,6 +176,24 @@ function connect(origin: string, session: StoredSession, hooks: LiveHooks) {
       },
     );
   const poll = poller(load);
+  // The read on (re)open: a failure (a timed-out answer) is tried again, 1 s doubling to 30 s, while it shows.
+  let retry: ReturnType<typeof setTimeout> | undefined;
+  let wait = RETRY_FIRST_MS;
+  const catchUp = () => {
+    clearTimeout(retry);
+    load().then(
+      () => {
+        wait = RETRY_FIRST_MS;
+        hooks.setBehind(false);
+      },
+      (error: { status?: number }) => {
+        if (error.status === 401) return;
+        hooks.setBehind(true);
+        retry = setTimeout(catchUp, wait);
+        wait = Math.min(wait * 2, RETRY_LONGEST_MS);
+      },
+    );
+  };
   const onFrame = (frame: LiveFrame) => {
     if (frame.type === 'message') {
       hooks.received([frame.message]);
@@ -184,10 +208,12 @@ function connect(origin: string, session: StoredSession, hooks: LiveHooks) {
   const url = `${base}?session=${encodeURIComponent(session.sessionToken)}`;
   const onState = (open: boolean, again: boolean) => {
     hooks.setSocketOpen(open);
+    clearTimeout(retry);
+    hooks.setBehind(false);
     if (!open && !again) load().catch(() => {});
     if (!open) return poll.start();
     poll.stop();
-    load().catch(() => {});
+    catchUp();
     if (again) hooks.resume();
   };
   const channel = live(url, onFrame, onState, () => {
@@ -203,16 +229,22 @@ function connect(origin: string, session: StoredSession, hooks: LiveHooks) {
     document.removeEventListener('securitypolicyviolation', violated);
     channel.stop();
     poll.stop();
+    clearTimeout(retry);
     hooks.setSocketOpen(undefined);
   };
   return { channel, stop };
 }
 
-/** The connection as the visitor sees it, from the browser's online state and the socket's. */
-function connectionOf(online: boolean, socketOpen: boolean | 'blocked' | undefined): Connection {
+/** The connection as the visitor sees it, from the browser's online state, the socket's and the catch-up read's. */
+function connectionOf(
+  online: boolean,
+  socketOpen: boolean | 'blocked' | undefined,
+  behind: boolean,
+): Connection {
   if (!online) return 'offline';
   if (socketOpen === 'blocked') return 'polling';
   if (socketOpen === undefined) return 'connecting';
+  if (socketOpen && behind) return 'retrying';
   return socketOpen ? 'live' : 'reconnecting';
 }
 
@@ -259,6 +291,7 @@ export function useChat(config: Config) {
   const [typing, setTyping] = useTyping();
   const [handoff, seeHandoff] = useHandoff(messages);
   const [socketOpen, setSocketOpen] = useState<boolean | 'blocked' | undefined>();
+  const [behind, setBehind] = useState(false);
   const socket = useRef<{ send(frame: unknown): boolean } | undefined>(undefined);
   const add = (incoming: ChatMessage[]) => setMessages((now) => incoming.reduce(merge, now));
   const [outbox, unsent] = useOutbox(
@@ -289,11 +322,21 @@ export function useChat(config: Config) {
     if (gap) setMessages([]);
     if (gap || !older.started()) older.from(page.cursor);
     received(page.messages);
+    if (session && page.expiresAt) auth.renew(session.sessionToken, page.expiresAt);
   };
   useEffect(() => {
     if (!session) return;
     const resume = () => outbox.resume();
-    const hooks = { received, newest, seeHandoff, setTyping, setSocketOpen, reset: auth.reset, resume };
+    const hooks = {
+      received,
+      newest,
+      seeHandoff,
+      setTyping,
+      setSocketOpen,
+      setBehind,
+      reset: auth.reset,
+      resume,
+    };
     const { channel, stop } = connect(config.origin, session, hooks);
     socket.current = channel;
     return stop;
@@ -307,7 +350,7 @@ export function useChat(config: Config) {
       token: session.sessionToken,
     }).catch(() => {});
   };
-  const connection = connectionOf(online, socketOpen);
+  const connection = connectionOf(online, socketOpen, behind);
   return {
     ...auth,
     messages,

@@ -136,6 +136,7 @@ const TYPING = { agent: 'An agent is typing…', ai: 'The assistant is typing…
 const CONNECTION: Partial<Record<Connection, string>> = {
   offline: 'You are offline. Your messages will be sent when you are back online.',
   reconnecting: 'Reconnecting…',
+  retrying: 'Could not load the latest messages. Trying again…',
   polling: 'Live updates are not available on this page: a reply may take up to a minute to show.',
 };
 

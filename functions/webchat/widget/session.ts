@@ -50,6 +50,21 @@ function useOtherTabs(key: string, adopt: (session: StoredSession) => void) {
   }, [key]);
 }
 
+/**
+ * The visitor's start key (32 random bytes, kept beside the session in the site's storage, so the
+ * site's tabs share it from when they load): two tabs pressing "Start chat" at once send the same key,
+ * and Threadline makes one session of both. A new one after a session ends.
+ */
+function startKeyOf(key: string): string {
+  const name = `${key}:start`;
+  const kept = siteStore.getItem(name);
+  if (kept && /^[\w-]{43}$/.test(kept)) return kept;
+  const bytes = String.fromCharCode(...crypto.getRandomValues(new Uint8Array(32)));
+  const made = btoa(bytes).replace(/\+/g, '-').replace(/\//g, '_').slice(0, 43);
+  siteStore.setItem(name, made);
+  return made;
+}
+
 function problemOf(error: CallError, identity: boolean): StartProblem {
   if (error.status === 401 && identity) return { kind: 'identity' };
   const [field, ...rest] = (error.detail ?? '').split(': ');
@@ -79,6 +94,7 @@ export function useSession(config: Config) {
     setStarting(true);
     setProblem(undefined);
     const body = {
+      startKey: startKeyOf(key),
       ...(signedIn ? { identityToken: config.identityToken } : {}),
       name: name || undefined,
       email: email || undefined,
@@ -103,13 +119,21 @@ export function useSession(config: Config) {
     }
   };
   useEffect(() => {
+    if (!session) startKeyOf(key);
     if (!session && signedIn && !problem && !starting) void start();
   }, [session, signedIn]);
   const reset = () => {
     siteStore.removeItem(key);
+    siteStore.removeItem(`${key}:start`);
     setSession(undefined);
   };
-  return { key, session, problem, starting, signedIn, start, reset };
+  /** Threadline renewed the session on use (its history says until when): the stored one lasts as long. */
+  const renew = (token: string, expiresAt: string) => {
+    const stored = readStored(key);
+    if (stored?.sessionToken === token && stored.expiresAt !== expiresAt)
+      siteStore.setItem(key, JSON.stringify({ ...stored, expiresAt }));
+  };
+  return { key, session, problem, starting, signedIn, start, reset, renew };
 }
 
 /** Whether a person answers now, asked when the panel opens (the stored session's answer may be old). */

@@ -2,6 +2,7 @@ import type { ReplyAuthor } from '../replies.js';
 import { replyItemId } from '../replies.js';
 import { authorKind, type Customer, type TimelineItem } from '../timeline.js';
 import { newTimer, type Timer } from '../timer-ports.js';
+import { isUnverifiedVisitor } from './anonymous-view.js';
 import { chatPageLink } from './chat-page.js';
 
 /** The timeline event that says an unread web-chat reply also went by email. */
@@ -56,7 +57,8 @@ export function fallbackDecision(
   if (reply.status === 'read') return { stale: 'read' };
   if (reply.status === 'failed') return { stale: 'failed' };
   if (!reply.text) return { stale: 'no_text' };
-  if (!hasVerifiedEmail(profiles)) return { stale: 'no_email' };
+  // A reply for an anonymous visitor merged into the customer is not the email's owner's to read.
+  if (!hasVerifiedEmail(profiles) || isUnverifiedVisitor(reply.to)) return { stale: 'no_email' };
   const author = reply.data?.author as { id?: unknown };
   return {
     send: { text: reply.text, author: { kind, id: typeof author.id === 'string' ? author.id : kind } },
@@ -94,6 +96,7 @@ function unreadReply(item: TimelineItem, conversationId: string): boolean {
     item.channel === 'webchat' &&
     item.conversationId === conversationId &&
     (kind === 'agent' || kind === 'ai') &&
+    !isUnverifiedVisitor(item.to) &&
     item.status !== 'read' &&
     item.status !== 'failed' &&
     typeof item.text === 'string' &&
@@ -130,6 +133,7 @@ export function fallbackEmail(input: {
   const first = replies[0]?.at ?? reply.at;
   const asked = items
     .filter((i) => i.type === 'message' && i.direction === 'inbound' && i.conversationId === conversationId)
+    .filter((i) => !isUnverifiedVisitor(i.from))
     .filter((i) => i.at <= first && typeof i.text === 'string' && i.text.length > 0)
     .at(-1);
   const question = asked?.text;

@@ -12,10 +12,18 @@ export function sessionIdentities(session: WebchatSession): { customer: Identity
   return { customer: session.visitor, alsoKnownAs: [] };
 }
 
+/**
+ * The prefix of every provider message id a web-chat visitor's messages get (a hash of their
+ * `webchat_user` or `webchat_visitor` identity): a verified visitor's message comes from their email,
+ * and this still names the web-chat identity that wrote it.
+ */
+export function visitorKey(visitor: Identity): string {
+  return createHash('sha256').update(`${visitor.kind}#${visitor.value}`).digest('base64url').slice(0, 16);
+}
+
 /** The provider message id of a visitor's message: their session's visitor and their client id. */
 function visitorMessageId(session: WebchatSession, clientMessageId: string): string {
-  const visitor = createHash('sha256').update(`${session.visitor.kind}#${session.visitor.value}`).digest();
-  return `${visitor.toString('base64url').slice(0, 16)}.${clientMessageId}`;
+  return `${visitorKey(session.visitor)}.${clientMessageId}`;
 }
 
 /**

@@ -11,6 +11,14 @@ export const SessionRequestSchema = z.strictObject({
   identityToken: z.string().min(1).max(4096).optional(),
   name: z.string().trim().min(1).max(256).optional(),
   email: z.email().max(320).optional(),
+  /**
+   * The widget's start key: 32 random bytes (base64url) the site's tabs share. Starts with the same key
+   * are one session (two tabs pressing "Start chat" at once), so it is as secret as the session token.
+   */
+  startKey: z
+    .string()
+    .regex(/^[A-Za-z0-9_-]{43}$/, '32 random bytes, base64url')
+    .optional(),
 });
 export type SessionRequest = z.infer<typeof SessionRequestSchema>;
 

@@ -33,9 +33,33 @@ export function sessionTokenHash(token: string): string {
   return createHash('sha256').update(token).digest('hex');
 }
 
-/** A new anonymous visitor's id (the identity of one browser's visitor). */
-export function newVisitorId(): string {
-  return randomBytes(16).toString('base64url');
+/**
+ * A new session token: random, or, for a start key (the widget's, shared by a site's tabs), the one
+ * that key always makes, so two starts with it name one session.
+ */
+export function sessionTokenFor(startKey: string | undefined): string {
+  if (!startKey) return newSessionToken();
+  return `wcs_${createHash('sha256').update(`webchat-session:${startKey}`).digest('base64url')}`;
+}
+
+/** A new anonymous visitor's id (the identity of one browser's visitor); the same for the same start key. */
+export function newVisitorId(startKey?: string): string {
+  if (!startKey) return randomBytes(16).toString('base64url');
+  return createHash('sha256').update(`webchat-visitor:${startKey}`).digest('base64url').slice(0, 22);
+}
+
+/** At most how often a used session's expiry moves: one renewal (its writes) a day per session. */
+export const SESSION_RENEW_EVERY_MS = 24 * 3_600_000;
+
+/**
+ * The new expiry of a session used at `now` (SESSION_TTL_MS from now), when it was started or last
+ * renewed a day ago or more (its expiry says when: SESSION_TTL_MS before it); else undefined. A
+ * visitor who chats now and then keeps their session; one gone 30 days loses it.
+ */
+export function renewedExpiry(session: Pick<WebchatSession, 'expiresAt'>, now: Date): string | undefined {
+  const renewedAt = Date.parse(session.expiresAt) - SESSION_TTL_MS;
+  if (now.getTime() - renewedAt < SESSION_RENEW_EVERY_MS) return undefined;
+  return new Date(now.getTime() + SESSION_TTL_MS).toISOString();
 }
 
 /** Whether a session may still be used at `now`. */

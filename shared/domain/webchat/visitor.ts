@@ -1,11 +1,17 @@
 import { RateLimitedError, UnauthorizedError } from '../../errors.js';
 import type { WebchatStore } from '../webchat-ports.js';
 import { type RateLimit, rateWindow } from './rate-limit.js';
-import { bearerSessionToken, sessionLive, sessionTokenHash, type WebchatSession } from './session.js';
+import {
+  bearerSessionToken,
+  renewedExpiry,
+  sessionLive,
+  sessionTokenHash,
+  type WebchatSession,
+} from './session.js';
 
 /** The live session a bearer token names; 401 for a missing, malformed, unknown or expired one. */
 export async function openSession(
-  store: Pick<WebchatStore, 'getSession'>,
+  store: Pick<WebchatStore, 'getSession' | 'renewSession'>,
   authorization: string | undefined,
   now: Date,
 ): Promise<WebchatSession> {
@@ -15,15 +21,21 @@ export async function openSession(
   return openSessionByHash(store, sessionTokenHash(token), now);
 }
 
-/** A live session by its token's hash (what a visitor's socket keeps), or UnauthorizedError. */
+/**
+ * A live session by its token's hash (what a visitor's socket keeps), or UnauthorizedError. Using it
+ * renews it (renewedExpiry: at most once a day, its links and its item, conditional writes), so it
+ * expires 30 days after its last use, not its start.
+ */
 export async function openSessionByHash(
-  store: Pick<WebchatStore, 'getSession'>,
+  store: Pick<WebchatStore, 'getSession' | 'renewSession'>,
   tokenHash: string,
   now: Date,
 ): Promise<WebchatSession> {
   const session = await store.getSession(tokenHash);
   if (!session) throw new UnauthorizedError('unknown session: start a new one');
   if (!sessionLive(session, now)) throw new UnauthorizedError('the session has expired: start a new one');
+  const expiresAt = renewedExpiry(session, now);
+  if (expiresAt && (await store.renewSession(session, expiresAt))) return { ...session, expiresAt };
   return session;
 }
 

@@ -9,7 +9,10 @@ import type { WebchatMessageClaim } from '../../domain/webchat-ports.js';
 import { Keys } from '../keys.js';
 import { queryPrefixInput } from './common.js';
 
-/** Puts a session under its token's hash, with the table's `ttl` at its expiry. */
+/**
+ * Puts a session under its token's hash, with the table's `ttl` at its expiry, unless a live one is
+ * there (a start with the same start key made it): the first start's session stays.
+ */
 export function putWebchatSessionInput(table: string, session: WebchatSession): PutCommandInput {
   return {
     TableName: table,
@@ -19,6 +22,8 @@ export function putWebchatSessionInput(table: string, session: WebchatSession): 
       ...session,
       ttl: Math.ceil(Date.parse(session.expiresAt) / 1000),
     },
+    ConditionExpression: 'attribute_not_exists(pk) OR expiresAt <= :now',
+    ExpressionAttributeValues: { ':now': session.createdAt },
   };
 }
 
@@ -39,6 +44,45 @@ export function putWebchatSessionLinkInput(
       tokenHash: session.tokenHash,
       ttl: Math.ceil(Date.parse(session.expiresAt) / 1000),
     },
+  };
+}
+
+/**
+ * Moves a session link's `ttl` to a renewed expiry, only while the link is there (an erasure that
+ * deleted it keeps it deleted).
+ */
+export function renewWebchatSessionLinkInput(
+  table: string,
+  token: string,
+  tokenHash: string,
+  expiresAt: string,
+): UpdateCommandInput {
+  return {
+    TableName: table,
+    Key: Keys.webchatSessionOf(token, tokenHash),
+    UpdateExpression: 'SET #ttl = :ttl',
+    ConditionExpression: 'attribute_exists(pk)',
+    ExpressionAttributeNames: { '#ttl': 'ttl' },
+    ExpressionAttributeValues: { ':ttl': Math.ceil(Date.parse(expiresAt) / 1000) },
+  };
+}
+
+/**
+ * Moves a session's expiry (and its `ttl`) forward, only while it is stored and expires before the new
+ * expiry: an erased session stays erased, and of two renewals at once the later expiry wins.
+ */
+export function renewWebchatSessionInput(
+  table: string,
+  tokenHash: string,
+  expiresAt: string,
+): UpdateCommandInput {
+  return {
+    TableName: table,
+    Key: Keys.webchatSession(tokenHash),
+    UpdateExpression: 'SET expiresAt = :at, #ttl = :ttl',
+    ConditionExpression: 'attribute_exists(pk) AND expiresAt < :at',
+    ExpressionAttributeNames: { '#ttl': 'ttl' },
+    ExpressionAttributeValues: { ':at': expiresAt, ':ttl': Math.ceil(Date.parse(expiresAt) / 1000) },
   };
 }
 

@@ -1,5 +1,7 @@
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { type CallError, call } from '../../../../functions/webchat/widget/api.js';
+import { CALL_TIMEOUT, type CallError, call, retryable } from '../../../../functions/webchat/widget/api.js';
 
 // Half a second past: an HTTP date has whole seconds, and a wait of part of a second rounds up.
 const NOW = Date.parse('2026-12-03T10:00:00.500Z');
@@ -47,5 +49,33 @@ describe("the widget's refused calls", () => {
     const error = await refusedWith(503, { 'retry-after': header });
     expect(error.status).toBe(503);
     expect(error.retryAfter).toBeUndefined();
+  });
+});
+
+describe('a call to a server that never answers (a half-open keep-alive connection)', () => {
+  afterEach(() => {
+    vi.useRealTimers();
+  });
+
+  it('fails after CALL_TIMEOUT as a network error, which the callers try again', async () => {
+    const server = createServer(() => {});
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const { port } = server.address() as AddressInfo;
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
+    let failed: CallError | undefined;
+    const pending = call(`http://127.0.0.1:${port}`, '/webchat/messages?order=newest', { token: 't' }).catch(
+      (error: CallError) => {
+        failed = error;
+      },
+    );
+    await vi.advanceTimersByTimeAsync(CALL_TIMEOUT - 1);
+    expect(failed).toBeUndefined();
+    await vi.advanceTimersByTimeAsync(1);
+    await pending;
+    expect(failed?.message).toBe('timed out');
+    expect(failed?.status).toBeUndefined();
+    expect(retryable(failed as CallError)).toBe(true);
+    server.closeAllConnections();
+    server.close();
   });
 });

@@ -12,9 +12,22 @@ function app() {
   const sessions = new Map<string, WebchatSession>();
   const counts = new Map<string, number>();
   const queued: Envelope[] = [];
+  const renewals: string[] = [];
   const store: WebchatStore = {
-    putSession: async (s) => void sessions.set(s.tokenHash, s),
+    putSession: async (s) => {
+      const kept = sessions.get(s.tokenHash);
+      if (kept && kept.expiresAt > s.createdAt) return kept;
+      sessions.set(s.tokenHash, s);
+      return s;
+    },
     getSession: async (hash) => sessions.get(hash),
+    renewSession: async (s, expiresAt) => {
+      renewals.push(expiresAt);
+      const kept = sessions.get(s.tokenHash);
+      if (!kept || kept.expiresAt >= expiresAt) return false;
+      sessions.set(s.tokenHash, { ...kept, expiresAt });
+      return true;
+    },
     countHit: async (key) => {
       counts.set(key, (counts.get(key) ?? 0) + 1);
       return counts.get(key) as number;
@@ -42,7 +55,7 @@ function app() {
   const later = (ms: number) => {
     now += ms;
   };
-  return { web, post, queued, later };
+  return { web, post, queued, later, renewals };
 }
 
 describe('the web-chat routes', () => {
@@ -155,5 +168,54 @@ describe('the web-chat routes', () => {
     expect(over.headers.get('access-control-allow-origin')).toBe(SITE);
     expect(over.headers.get('access-control-expose-headers')).toBe('Retry-After');
     expect(queued).toHaveLength(20);
+  });
+
+  it('renews a session on use at most once a day, so a visitor who chats every few weeks keeps it', async () => {
+    const { web, post, later, renewals } = app();
+    const DAY = 24 * 3_600_000;
+    const started = (await (await post('/webchat/sessions', '{}')).json()) as {
+      sessionToken: string;
+      expiresAt: string;
+    };
+    const authorization = `Bearer ${started.sessionToken}`;
+    const history = () => web.request('/webchat/messages', { headers: { authorization } });
+    // Every 20 days for 100 days: past the 30 days a session lasted from its start.
+    for (let day = 20; day <= 100; day += 20) {
+      later(20 * DAY);
+      const answer = await history();
+      expect(answer.status).toBe(200);
+      const { expiresAt } = (await answer.json()) as { expiresAt: string };
+      expect(Date.parse(expiresAt)).toBe(Date.parse(started.expiresAt) + day * DAY);
+    }
+    // Used again and again the same day: no more writes.
+    for (let i = 0; i < 5; i++) {
+      later(60_000);
+      expect((await history()).status).toBe(200);
+    }
+    expect(renewals).toHaveLength(5);
+    // Unused for 30 days after its last use: gone.
+    later(30 * DAY);
+    expect((await history()).status).toBe(401);
+  });
+
+  it('makes one session of two starts with the same start key (two tabs at once), and another for another key', async () => {
+    const { post } = app();
+    const startKey = 'k'.repeat(43);
+    const [first, second] = await Promise.all(
+      ['{"name":"Tab one"}', '{"name":"Tab two"}'].map(async (body) => {
+        const answer = await post('/webchat/sessions', JSON.stringify({ ...JSON.parse(body), startKey }));
+        expect(answer.status).toBe(201);
+        return (await answer.json()) as { sessionToken: string; name?: string };
+      }),
+    );
+    expect(second?.sessionToken).toBe(first?.sessionToken);
+    expect(second?.name).toBe(first?.name);
+    const other = (await (
+      await post('/webchat/sessions', JSON.stringify({ startKey: 'j'.repeat(43) }))
+    ).json()) as {
+      sessionToken: string;
+    };
+    expect(other.sessionToken).not.toBe(first?.sessionToken);
+    expect((await post('/webchat/sessions', '{"startKey":"short"}')).status).toBe(400);
   });
 });

@@ -127,6 +127,18 @@ describe('fallbackEmail', () => {
     expect(email?.text).toContain('You wrote: "Can I cancel booking 42?"');
   });
 
+  it('leaves out what belongs to an anonymous visitor merged into the customer, and never emails a reply for one', () => {
+    const stranger = { kind: 'webchat_visitor' as const, value: 'v-2' };
+    const user = { kind: 'webchat_user' as const, value: 'u-1' };
+    const theirs: TimelineItem = { ...question, id: 'webchat:s.q', text: 'My PIN is 1234', from: stranger };
+    const items = [question, reply(1, { to: user }), theirs, reply(2, { to: stranger })];
+    const email = fallbackEmail({ items, reply: reply(1, { to: user }), conversationId: 'cv_1', now });
+    expect(email).toMatchObject({ key: 'rp_1', replyIds: ['rp_1'] });
+    expect(email?.text).toContain('You wrote: "Can I cancel booking 42?"');
+    expect(email?.text).not.toContain('PIN');
+    expect(fallbackDecision(reply(2, { to: stranger }), 'rp_2', verified)).toEqual({ stale: 'no_email' });
+  });
+
   it('is nothing for a reply an earlier fallback covered, and leaves covered replies out', () => {
     const sent: TimelineItem = {
       ...base,

@@ -20,7 +20,7 @@ export interface WebhookStore {
   deleteSubscription(id: string): Promise<void>;
   /** Counts one more failure in a row of the endpoint; answers the count. */
   countFailure(id: string): Promise<number>;
-  /** Holds the subscription's deliveries back until then. */
+  /** Holds the subscription's deliveries back until then, unless a later hold is there already. */
   openBreaker(id: string, until: string): Promise<void>;
   /** The endpoint answered: its failures in a row start again from zero. */
   resetBreaker(id: string): Promise<void>;

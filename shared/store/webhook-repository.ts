@@ -15,6 +15,7 @@ import {
   putItemIf,
   queryItems,
   updateItem,
+  updateItemIf,
 } from './dynamo-client.js';
 import { fullItems } from './hydrate.js';
 import { DELIVERY_SHARDS, deliveryKey, Keys, pausedDeliveryKey, webhookKey } from './keys.js';
@@ -53,11 +54,11 @@ function pausedDeliveries(
       await putItem(db, putDeliveryInput(db.table, { ...delivery, status: 'paused' }, false));
     },
     async pausedDeliveries(subscriptionId, limit) {
-      const out = await queryItems(db, queryPausedNotesInput(db.table, subscriptionId, limit));
-      return {
-        ids: (out.Items ?? []).map((item) => String(item.sk)),
-        more: out.LastEvaluatedKey !== undefined,
-      };
+      // One more than asked: a page that stops at its Limit has a LastEvaluatedKey even when nothing
+      // follows, so `more` is whether a note beyond `limit` was there.
+      const out = await queryItems(db, queryPausedNotesInput(db.table, subscriptionId, limit + 1));
+      const ids = (out.Items ?? []).map((item) => String(item.sk));
+      return { ids: ids.slice(0, limit), more: ids.length > limit || out.LastEvaluatedKey !== undefined };
     },
     async forgetPaused(subscriptionId, deliveryId) {
       await deleteItem(db, { TableName: db.table, Key: pausedDeliveryKey(subscriptionId, deliveryId) });
@@ -97,7 +98,8 @@ export function webhookRepository(db: DynamoDb): WebhookStore & { isErased: Eras
       return Number(out.Attributes?.consecutiveFailures ?? 0);
     },
     async openBreaker(id, until) {
-      await updateItem(db, openBreakerInput(db.table, id, until));
+      // A failed condition: a later hold is there already (or the subscription went), which stands.
+      await updateItemIf(db, openBreakerInput(db.table, id, until));
     },
     async resetBreaker(id) {
       await updateItem(db, resetBreakerInput(db.table, id));

@@ -64,9 +64,16 @@ export function countFailureInput(table: string, id: string): UpdateCommandInput
   };
 }
 
-/** Opens the breaker until a time. */
+/**
+ * Holds the subscription's deliveries until a time, never shortening a longer hold already there (an
+ * earlier, longer `Retry-After` or breaker window): the condition fails for an earlier time.
+ */
 export function openBreakerInput(table: string, id: string, until: string): UpdateCommandInput {
-  return updateSubscription(table, id, 'SET circuitOpenUntil = :until', { ':until': until });
+  return {
+    ...updateSubscription(table, id, 'SET circuitOpenUntil = :until', { ':until': until }),
+    ConditionExpression:
+      'attribute_exists(pk) AND (attribute_not_exists(circuitOpenUntil) OR circuitOpenUntil < :until)',
+  };
 }
 
 /** Closes the breaker: no failures in a row. */

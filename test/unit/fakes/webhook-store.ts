@@ -17,8 +17,10 @@ export function memoryWebhooks() {
       s.consecutiveFailures += 1;
       return s.consecutiveFailures;
     },
-    openBreaker: async (id, until) =>
-      void Object.assign(subscriptions.get(id) as Subscription, { circuitOpenUntil: until }),
+    openBreaker: async (id, until) => {
+      const s = subscriptions.get(id) as Subscription;
+      if (!s.circuitOpenUntil || s.circuitOpenUntil < until) s.circuitOpenUntil = until;
+    },
     resetBreaker: async (id) => {
       const s = subscriptions.get(id) as Subscription;
       s.consecutiveFailures = 0;

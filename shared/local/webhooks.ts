@@ -44,20 +44,6 @@ class LocalDeliveryQueue implements DeliveryQueue {
   }
 }
 
-/**
- * The delivery queue as the change feed's publisher uses it: a delivery whose message is still queued
- * (a record the feed delivers again after a restart finds its delivery pending and never tried) is not
- * queued twice, as two messages of one delivery taken at once would post it twice.
- */
-function once(deliveries: LocalDeliveryQueue): DeliveryQueue {
-  return {
-    send: async (message, delaySeconds) => {
-      if (delaySeconds <= 0 && deliveries.queue.holds(JSON.stringify(message))) return;
-      await deliveries.send(message, delaySeconds);
-    },
-  };
-}
-
 /** The local events pipeline: the feed, the webhook queues, and what `/api/webhooks` needs. */
 export interface LocalWebhooks {
   feed: LocalChangeFeed;
@@ -99,13 +85,17 @@ export function startLocalWebhooks(input: {
   const deliveries = new LocalDeliveryQueue(queue, timers);
   const policy = { allowLoopbackHttp: allowLoopbackWebhooks(config, true) };
   const subscriptions = cachedSubscriptions(store, 1_000, () => timers.now());
-  feed.subscribe(publishChanges({ subscriptions, store, queue: once(deliveries), log }), 'events');
+  const clock = { now: () => new Date(timers.now()) };
+  // A delivery claimed and never tried whose message the queue does not hold (the runtime died between
+  // the claim and the send) is queued again when the feed delivers its record again after a restart.
+  const holds = (message: DeliveryMessage) => queue.holds(JSON.stringify(message));
+  feed.subscribe(publishChanges({ subscriptions, store, queue: deliveries, clock, holds, log }), 'events');
   const deps = {
     ...webhookTransport({ policy, timeoutMs: config.WEBHOOK_TIMEOUT_MS }),
     store,
     queue: deliveries,
     isErased: store.isErased,
-    clock: { now: () => new Date(timers.now()) },
+    clock,
     log,
   };
   queue.start(createWebhookConsumer((message) => deliverWebhook(deps, message)));

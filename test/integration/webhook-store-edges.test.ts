@@ -1,7 +1,11 @@
 import { describe, expect, it } from 'vitest';
+import { createWebhook } from '#shared/app/create-webhook.js';
+import { deleteWebhook } from '#shared/app/delete-webhook.js';
 import type { IntegrationEvent } from '#shared/domain/events/integration-events.js';
 import { newDelivery, type Subscription } from '#shared/domain/webhooks.js';
+import { ConflictError } from '#shared/errors.js';
 import { useLocalStore } from '../support/local-store.js';
+import { memoryAuditLog } from '../unit/fakes/audit-log.js';
 
 const AT = '2026-12-05T09:00:00.000Z';
 const subscription = (id: string): Subscription => ({
@@ -56,5 +60,29 @@ describe('webhook repository edges', () => {
     const page = await store.pausedDeliveries('wh_page', 5);
     expect(page.ids).toHaveLength(5);
     expect(page.more).toBe(true);
+  });
+
+  it('makes one subscription of two creates of the same URL and events at once, and another once it is deleted', async () => {
+    let made = 0;
+    const deps = {
+      webhooks: local.repos.webhooks,
+      audit: memoryAuditLog(),
+      clock: { now: () => new Date(AT) },
+      newId: () => `wh_race${++made}`,
+      newSecret: () => `whsec_${Buffer.alloc(32, 3).toString('base64')}`,
+      urls: { allowLoopbackHttp: false },
+    };
+    const request = { url: 'https://crm.example.com/race', events: ['customer.created' as const] };
+    const both = await Promise.allSettled([
+      createWebhook(deps, request, 'zoe'),
+      createWebhook(deps, request, 'ana'),
+    ]);
+    expect(both.map((b) => b.status).sort()).toEqual(['fulfilled', 'rejected']);
+    const refused = both.find((b) => b.status === 'rejected');
+    expect(refused?.reason).toBeInstanceOf(ConflictError);
+    const listed = (await local.repos.webhooks.listSubscriptions()).filter((s) => s.url === request.url);
+    expect(listed).toHaveLength(1);
+    await deleteWebhook(deps, listed[0]?.id ?? '', 'zoe');
+    expect((await createWebhook(deps, request, 'zoe')).created).toBe(true);
   });
 });

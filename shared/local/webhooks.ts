@@ -13,6 +13,7 @@ import { newWebhookSecret, timeOrderedId } from '../store/ids.js';
 import { cachedSubscriptions } from '../store/webhook-repository.js';
 import type { LocalChangeFeed } from './change-feed.js';
 import { LocalQueue } from './queue.js';
+import { InFlightGroups } from './queue-groups.js';
 import type { QueueTimings } from './queues.js';
 import { type LocalTimers, realTimers } from './timers.js';
 
@@ -41,6 +42,20 @@ class LocalDeliveryQueue implements DeliveryQueue {
         }),
       );
     }, delaySeconds * 1000);
+  }
+}
+
+/** Deliveries posted at once by the local runtime, in all and per subscription. */
+const DELIVERIES_IN_FLIGHT = 16;
+const DELIVERIES_IN_FLIGHT_PER_SUBSCRIPTION = 4;
+
+/** The subscription a queued delivery message is for (a body that is not one is a group of its own). */
+function subscriptionOf(body: string): string {
+  try {
+    const { subscriptionId } = JSON.parse(body) as { subscriptionId?: unknown };
+    return typeof subscriptionId === 'string' ? subscriptionId : '';
+  } catch {
+    return '';
   }
 }
 
@@ -79,7 +94,11 @@ export function startLocalWebhooks(input: {
     deadLetter,
     visibilityTimeoutMs: timings?.visibilityTimeoutMs ?? 60_000,
     maxReceiveCount: timings?.maxReceiveCount ?? 5,
-    concurrency: 4,
+    // One delivery a batch, up to 16 at once, 4 of one subscription: an endpoint that hangs holds its
+    // own deliveries, not the others' (before, 4 batches of 10 were shared by every subscription).
+    batchSize: 1,
+    concurrency: DELIVERIES_IN_FLIGHT,
+    groups: new InFlightGroups(subscriptionOf, DELIVERIES_IN_FLIGHT_PER_SUBSCRIPTION),
     ...(timings?.pollIntervalMs ? { pollIntervalMs: timings.pollIntervalMs } : {}),
   });
   const deliveries = new LocalDeliveryQueue(queue, timers);

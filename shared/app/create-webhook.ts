@@ -4,7 +4,7 @@ import type { EventType } from '#shared/domain/events/integration-events.js';
 import type { Clock } from '#shared/domain/ports.js';
 import type { WebhookStore } from '#shared/domain/webhook-ports.js';
 import { refusedUrl, type UrlPolicy } from '#shared/domain/webhook-url.js';
-import type { Subscription } from '#shared/domain/webhooks.js';
+import { normalisedUrl, type Subscription, subscriptionKeyOf } from '#shared/domain/webhooks.js';
 import { ConflictError, ValidationError } from '#shared/errors.js';
 import { type AuditDeps, type AuditEntry, audited } from './audited.js';
 
@@ -38,9 +38,36 @@ export function idempotentWebhookId(agentId: string, key: string): string {
 function sameAs(subscription: Subscription, request: WebhookRequest): boolean {
   const events = new Set(request.events);
   return (
-    subscription.url === request.url &&
+    normalisedUrl(subscription.url) === normalisedUrl(request.url) &&
     subscription.events.length === events.size &&
     subscription.events.every((e) => events.has(e))
+  );
+}
+
+/** A twin of the request: the one its guard names (active), or one the list shows (made before guards). */
+function twinError(twin: string): ConflictError {
+  return new ConflictError(
+    `webhook ${twin} already posts these events to this URL: rotate its secret or delete it instead`,
+    'webhook_exists',
+  );
+}
+
+/**
+ * Makes `id` the holder of its URL and events' guard, taking it over from a subscription deleted (its
+ * guard left behind) or disabled; answers the active twin that holds it instead. The subscription is
+ * written first, so a guard always names one that was written: one missing was deleted.
+ */
+async function claimGuard(webhooks: WebhookStore, key: string, id: string): Promise<string | undefined> {
+  let from: string | undefined;
+  for (let tries = 0; tries < 3; tries += 1) {
+    if (await webhooks.claimSubscriptionKey(key, id, from)) return undefined;
+    from = await webhooks.subscriptionKeyOwner(key);
+    const holder = from ? await webhooks.getSubscription(from) : undefined;
+    if (holder && !holder.disabledAt && holder.id !== id) return holder.id;
+  }
+  throw new ConflictError(
+    'another create of this URL and these events is under way: try again',
+    'webhook_busy',
   );
 }
 
@@ -75,13 +102,10 @@ export async function createWebhook(
       }
       return { subscription: made, created: false };
     }
-    const twin = (await deps.webhooks.listSubscriptions()).find((s) => !s.disabledAt && sameAs(s, request));
-    if (twin) {
-      entry.webhookId = twin.id;
-      throw new ConflictError(
-        `webhook ${twin.id} already posts these events to this URL: rotate its secret or delete it instead`,
-        'webhook_exists',
-      );
+    const listed = (await deps.webhooks.listSubscriptions()).find((s) => !s.disabledAt && sameAs(s, request));
+    if (listed && listed.id !== id) {
+      entry.webhookId = listed.id;
+      throw twinError(listed.id);
     }
     const subscription: Subscription = {
       id,
@@ -94,6 +118,18 @@ export async function createWebhook(
       consecutiveFailures: 0,
     };
     await deps.webhooks.putSubscription(subscription);
+    // The list above lags (an index): two creates at once both miss each other there, not here.
+    const twin = await claimGuard(deps.webhooks, subscriptionKeyOf(subscription), id).catch(
+      async (error: unknown) => {
+        await deps.webhooks.deleteSubscription(id);
+        throw error;
+      },
+    );
+    if (twin) {
+      await deps.webhooks.deleteSubscription(id);
+      entry.webhookId = twin;
+      throw twinError(twin);
+    }
     return { subscription, created: true };
   });
 }

@@ -1,20 +1,64 @@
 import { type ChangeFeedConsumer, inOrder } from '#shared/domain/change-feed.js';
+import type { IntegrationEvent } from '#shared/domain/events/integration-events.js';
 import { eventsOfChange } from '#shared/domain/events/map-change.js';
+import type { Clock } from '#shared/domain/ports.js';
 import type { DeliveryQueue, WebhookStore } from '#shared/domain/webhook-ports.js';
-import { newDelivery, type Subscription, wants } from '#shared/domain/webhooks.js';
+import { type DeliveryMessage, newDelivery, type Subscription, wants } from '#shared/domain/webhooks.js';
 
 /** What publishing needs: the subscriptions (a cached list), the delivery log, the queue, a log. */
 export interface PublishDeps {
   subscriptions(): Promise<Subscription[]>;
-  store: Pick<WebhookStore, 'createDelivery' | 'getDelivery'>;
+  store: Pick<WebhookStore, 'createDelivery' | 'getDelivery' | 'claimQueueing' | 'releaseQueueing'>;
   queue: DeliveryQueue;
+  clock: Clock;
+  /**
+   * Whether the queue still holds a delivery's message (waiting or in flight). The local queue can
+   * tell: there a delivery found claimed, never tried and not held is queued again (the runtime died
+   * between the claim and the send). SQS cannot: without it, the claim alone decides.
+   */
+  holds?(message: DeliveryMessage): boolean;
   log(level: 'error', message: string, fields: Record<string, unknown>): void;
+}
+
+/** Whether a delivery found claimed lost its message: only where the queue can say (`holds`). */
+async function orphaned(deps: PublishDeps, message: DeliveryMessage): Promise<boolean> {
+  if (!deps.holds || deps.holds(message)) return false;
+  const found = await deps.store.getDelivery(message.subscriptionId, message.deliveryId);
+  return found?.status === 'pending' && found.attempts === 0;
+}
+
+/**
+ * Queues one event's delivery to one subscription once: the delivery is made claimed (`queuedAt`),
+ * or an unclaimed one found is claimed, before its message is sent; a send that fails lets the claim
+ * go, so the change delivered again queues it.
+ */
+async function publishOne(deps: PublishDeps, subscription: Subscription, event: IntegrationEvent) {
+  const at = deps.clock.now().toISOString();
+  const delivery = { ...newDelivery(subscription, event), queuedAt: at };
+  const message = { deliveryId: delivery.id, subscriptionId: subscription.id };
+  const claimed =
+    (await deps.store.createDelivery(delivery)) ||
+    (await deps.store.claimQueueing(subscription.id, delivery.id, at)) ||
+    (await orphaned(deps, message));
+  if (!claimed) return;
+  try {
+    await deps.queue.send(message, 0);
+  } catch (error) {
+    await deps.store.releaseQueueing(subscription.id, delivery.id, at).catch((failure: unknown) =>
+      // The delivery then stays pending, claimed and unsent: the change delivered again skips it.
+      deps.log('error', 'webhook delivery claim not released', {
+        deliveryId: delivery.id,
+        error: failure instanceof Error ? failure.name : 'unknown',
+      }),
+    );
+    throw error;
+  }
 }
 
 /**
  * The change-feed consumer that publishes integrator events: each change, in order, becomes events
  * and one queued delivery per subscription that takes each. Idempotent: a change delivered again finds
- * its deliveries in the log and queues again only those never tried (the consumer skips any done).
+ * its deliveries in the log, claimed for the queue, and queues none of them again.
  */
 export function publishChanges(deps: PublishDeps): ChangeFeedConsumer {
   return inOrder(
@@ -24,13 +68,7 @@ export function publishChanges(deps: PublishDeps): ChangeFeedConsumer {
       const subscriptions = await deps.subscriptions();
       for (const event of events) {
         for (const subscription of subscriptions) {
-          if (!wants(subscription, event)) continue;
-          const delivery = newDelivery(subscription, event);
-          if (!(await deps.store.createDelivery(delivery))) {
-            const found = await deps.store.getDelivery(subscription.id, delivery.id);
-            if (found?.status !== 'pending' || found.attempts > 0) continue;
-          }
-          await deps.queue.send({ deliveryId: delivery.id, subscriptionId: subscription.id }, 0);
+          if (wants(subscription, event)) await publishOne(deps, subscription, event);
         }
       }
     },

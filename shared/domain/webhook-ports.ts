@@ -18,9 +18,19 @@ export interface WebhookStore {
   /** Every subscription, enabled or not (a business has a handful). */
   listSubscriptions(): Promise<Subscription[]>;
   deleteSubscription(id: string): Promise<void>;
+  /**
+   * Makes `id` the one subscription of a URL and events (`key`, subscriptionKeyOf), read strongly and
+   * written conditionally, unlike the list: true when the guard was free, already `id`'s, or `from`'s
+   * (taken over from a subscription disabled or deleted); false when another holds it.
+   */
+  claimSubscriptionKey(key: string, id: string, from?: string): Promise<boolean>;
+  /** The subscription holding a URL and events' guard, read strongly. */
+  subscriptionKeyOwner(key: string): Promise<string | undefined>;
+  /** Lets the guard go if `id` holds it (its subscription deleted). */
+  releaseSubscriptionKey(key: string, id: string): Promise<void>;
   /** Counts one more failure in a row of the endpoint; answers the count. */
   countFailure(id: string): Promise<number>;
-  /** Holds the subscription's deliveries back until then. */
+  /** Holds the subscription's deliveries back until then, unless a later hold is there already. */
   openBreaker(id: string, until: string): Promise<void>;
   /** The endpoint answered: its failures in a row start again from zero. */
   resetBreaker(id: string): Promise<void>;
@@ -30,6 +40,13 @@ export interface WebhookStore {
   setSecrets(id: string, secrets: SigningSecret[]): Promise<void>;
   /** Creates a delivery once; false when it was there (a change delivered again). */
   createDelivery(delivery: Delivery): Promise<boolean>;
+  /**
+   * Claims a delivery for the queue (`queuedAt`): true only if it is pending, never tried and not
+   * claimed yet, so one (subscription, event) is queued once however often its change comes.
+   */
+  claimQueueing(subscriptionId: string, deliveryId: string, at: string): Promise<boolean>;
+  /** Lets the claim made `at` go (its message could not be queued): a change delivered again claims it. */
+  releaseQueueing(subscriptionId: string, deliveryId: string, at: string): Promise<void>;
   getDelivery(subscriptionId: string, deliveryId: string): Promise<Delivery | undefined>;
   updateDelivery(delivery: Delivery): Promise<void>;
   /** Writes a delivery as paused, noted under its subscription so that enabling it finds it. */

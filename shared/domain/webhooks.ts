@@ -60,6 +60,11 @@ export const DeliverySchema = z.object({
   createdAt: z.iso.datetime(),
   status: DeliveryStatusSchema,
   attempts: z.number().int().nonnegative(),
+  /**
+   * When the change feed's publisher claimed it for the queue: a change delivered again finds the
+   * claim and queues it no second time.
+   */
+  queuedAt: z.iso.datetime().optional(),
   /** The next attempt is due then (while pending). */
   nextAttemptAt: z.iso.datetime().optional(),
   /** When the first attempt (since the last replay) was made: retries stop 24 h after it. */
@@ -202,6 +207,31 @@ export function deliveryIdOf(
 ): string {
   const hash = createHash('sha256').update(`${subscriptionId}\u0000${event.id}`).digest('base64url');
   return `msg_${Date.parse(event.timestamp).toString(36).padStart(9, '0')}${hash.slice(0, 24).replace(/[-_]/g, 'x')}`;
+}
+
+/**
+ * The URL as two subscriptions are compared by: parsed (scheme and host in lower case, a default port
+ * dropped, the path's escapes made canonical), without a fragment, which is never sent.
+ */
+export function normalisedUrl(url: string): string {
+  try {
+    const parsed = new URL(url);
+    parsed.hash = '';
+    return parsed.href;
+  } catch {
+    return url;
+  }
+}
+
+/**
+ * What makes two subscriptions twins, hashed: the same normalised URL and the same events, in any
+ * order. The key of the guard item that lets one active subscription hold it.
+ */
+export function subscriptionKeyOf(subscription: Pick<Subscription, 'url' | 'events'>): string {
+  const events = [...new Set(subscription.events)].sort().join(',');
+  return createHash('sha256')
+    .update(`${normalisedUrl(subscription.url)}\u0000${events}`)
+    .digest('base64url');
 }
 
 /** The time a delivery id starts with, or undefined for an id this code did not make. */

@@ -27,7 +27,7 @@ function build() {
 export function createEventsHandler(): (event: DynamoDBStreamEvent) => Promise<DynamoDBBatchResponse> {
   const { store, queue } = build();
   const subscriptions = cachedSubscriptions(store, SUBSCRIPTIONS_CACHE_MS);
-  return createChangeFeedHandler(publishChanges({ subscriptions, store, queue, log }));
+  return createChangeFeedHandler(publishChanges({ subscriptions, store, queue, clock: systemClock, log }));
 }
 
 /** The webhooks function: one signed POST per queued delivery, retried through the queue. */

@@ -7,6 +7,7 @@ import { PayloadTooLargeError, ValidationError } from '#shared/errors.js';
 import { log } from '#shared/log.js';
 import { SQS_MAX_MESSAGE_BYTES } from '#shared/queue/sqs-envelope-queue.js';
 import { failedIds } from './batch-response.js';
+import type { InFlightGroups } from './queue-groups.js';
 import {
   type Message,
   Messages,
@@ -35,6 +36,8 @@ export interface LocalQueueOptions {
   batchSize?: number;
   /** Batches in flight at once (default 1). */
   concurrency?: number;
+  /** At most so many messages of one group in flight (by default no limit but `concurrency`). */
+  groups?: InFlightGroups;
   /** Longest the consumer sleeps between looks while messages are invisible; sends wake it at once. */
   pollIntervalMs?: number;
   timers?: LocalTimers;
@@ -69,6 +72,7 @@ export class LocalQueue {
   readonly #deadLetter: LocalQueue | undefined;
   readonly #batchSize: number;
   readonly #concurrency: number;
+  readonly #groups: InFlightGroups | undefined;
   readonly #pollIntervalMs: number;
   readonly #timers: LocalTimers;
   readonly #log: QueueLog;
@@ -90,6 +94,7 @@ export class LocalQueue {
     this.#deadLetter = options.deadLetter;
     this.#batchSize = options.batchSize ?? 10;
     this.#concurrency = options.concurrency ?? 1;
+    this.#groups = options.groups;
     this.#pollIntervalMs = options.pollIntervalMs ?? 1_000;
     this.#timers = options.timers ?? realTimers;
     this.#log = options.log ?? log;
@@ -169,10 +174,7 @@ export class LocalQueue {
     return new Promise((resolve) => this.#idleWaiters.push(resolve));
   }
 
-  /**
-   * Approximate counts, as SQS reports them: in flight means received and not deleted yet; a message
-   * still in its delay (never received) counts in neither.
-   */
+  /** Approximate counts, as SQS's: in flight is received, not deleted; a delayed message is in neither. */
   depth(): { visible: number; inFlight: number } {
     const now = this.#timers.now();
     let visible = 0;
@@ -227,6 +229,7 @@ export class LocalQueue {
         const records = this.#receive();
         if (records.length === 0) break;
         const batch: Promise<void> = this.#process(consumer, records).finally(() => {
+          this.#groups?.release(records.map((record) => record.body));
           this.#batches.delete(batch);
           this.#pump();
         });
@@ -252,7 +255,7 @@ export class LocalQueue {
     const records: SQSRecord[] = [];
     for (const message of this.#messages.values()) {
       if (records.length === this.#batchSize) break;
-      if (message.visibleAt > now) continue;
+      if (message.visibleAt > now || this.#groups?.full(message.body)) continue;
       if (message.receiveCount >= this.#maxReceiveCount) {
         this.#moveToDeadLetter(message);
         continue;
@@ -261,6 +264,7 @@ export class LocalQueue {
       message.firstReceiveTimestamp ??= now;
       message.visibleAt = now + this.#visibilityTimeoutMs;
       message.receiptHandle = randomUUID();
+      this.#groups?.take(message.body);
       records.push(sqsRecord(message, this.arn));
     }
     return records;
@@ -348,9 +352,7 @@ export class LocalQueue {
     for (const resolve of waiters) resolve();
   }
 
-  #file(messageId: string): string {
-    return join(this.#dir ?? '', `${messageId}.json`);
-  }
+  #file = (messageId: string): string => join(this.#dir ?? '', `${messageId}.json`);
 
   /** Writes the message file durably: a temporary file, fsync'd, then renamed into place. */
   async #write(message: StoredMessage): Promise<void> {

@@ -56,6 +56,7 @@ export const mentionsPartition = (token: string): string => `MENTION#${token}`;
  * | metrics by day         | Query ×N pk=METRICS#<shard>, sk between DAY#<from> and DAY#<to>, summed |
  * | audit log, newest first| Query ×8 pk=AUDIT#<0..7>, sk=<at>#<id> descending, merged        |
  * | webhook subscription   | GetItem  pk=WEBHOOK#<id>, sk=WEBHOOK                             |
+ * | subscription of a URL  | GetItem  pk=WEBHOOK_URL#<sha256 of URL+events>, sk=WEBHOOK_URL (one active each) |
  * | every subscription     | Query    gsi1k gsi1pk=WEBHOOKS, gsi1sk=<createdAt>#<id>, GetItem each |
  * | webhook delivery log   | Query ×8 pk=WEBHOOK_DELIVERY#<sub>#<0..7>, sk=<at>#<id>, merged   |
  * | paused deliveries      | Query    pk=WEBHOOK_PAUSED#<sub>, sk=<delivery id> (enable resumes them) |
@@ -271,6 +272,8 @@ export const DELIVERY_SHARDS = 8;
 
 /** A webhook subscription. */
 export const webhookKey = (id: string) => ({ pk: `WEBHOOK#${id}`, sk: 'WEBHOOK' });
+/** The guard naming the one subscription of a URL and set of events (see subscriptionKeyOf). */
+export const webhookUrlKey = (hash: string) => ({ pk: `WEBHOOK_URL#${hash}`, sk: 'WEBHOOK_URL' });
 
 /** Partition of one shard of a subscription's delivery log. */
 export const deliveryPartition = (subscriptionId: string, shard: number): string =>

@@ -14,12 +14,16 @@ import {
   putItem,
   putItemIf,
   queryItems,
+  sendConditional,
   updateItem,
+  updateItemIf,
 } from './dynamo-client.js';
 import { fullItems } from './hydrate.js';
-import { DELIVERY_SHARDS, deliveryKey, Keys, pausedDeliveryKey, webhookKey } from './keys.js';
+import { DELIVERY_SHARDS, deliveryKey, Keys, pausedDeliveryKey, webhookKey, webhookUrlKey } from './keys.js';
 import { getInput } from './params/common.js';
 import {
+  claimQueueingInput,
+  claimSubscriptionKeyInput,
   countFailureInput,
   disableSubscriptionInput,
   enableSubscriptionInput,
@@ -31,6 +35,8 @@ import {
   queryDeliveriesInput,
   queryPausedNotesInput,
   querySubscriptionsInput,
+  releaseQueueingInput,
+  releaseSubscriptionKeyInput,
   resetBreakerInput,
   setSecretsInput,
 } from './params/webhooks.js';
@@ -41,6 +47,11 @@ const strip = (item: Record<string, unknown>) =>
   Object.fromEntries(Object.entries(item).filter(([k]) => !KEYS.includes(k)));
 const toSubscription = (item: Record<string, unknown>): Subscription => SubscriptionSchema.parse(strip(item));
 const toDelivery = (item: Record<string, unknown>): Delivery => DeliverySchema.parse(strip(item));
+/** A delivery's key, from its id alone (undefined for an id this code did not make). */
+function keyOf(subscriptionId: string, deliveryId: string) {
+  const at = deliveryTimeOf(deliveryId);
+  return at ? deliveryKey(subscriptionId, deliveryId, at) : undefined;
+}
 
 /** The notes of deliveries paused while their subscription is disabled (see pausedDeliveryKey). */
 function pausedDeliveries(
@@ -53,14 +64,49 @@ function pausedDeliveries(
       await putItem(db, putDeliveryInput(db.table, { ...delivery, status: 'paused' }, false));
     },
     async pausedDeliveries(subscriptionId, limit) {
-      const out = await queryItems(db, queryPausedNotesInput(db.table, subscriptionId, limit));
-      return {
-        ids: (out.Items ?? []).map((item) => String(item.sk)),
-        more: out.LastEvaluatedKey !== undefined,
-      };
+      // One more than asked: a page that stops at its Limit has a LastEvaluatedKey even when nothing
+      // follows, so `more` is whether a note beyond `limit` was there.
+      const out = await queryItems(db, queryPausedNotesInput(db.table, subscriptionId, limit + 1));
+      const ids = (out.Items ?? []).map((item) => String(item.sk));
+      return { ids: ids.slice(0, limit), more: ids.length > limit || out.LastEvaluatedKey !== undefined };
     },
     async forgetPaused(subscriptionId, deliveryId) {
       await deleteItem(db, { TableName: db.table, Key: pausedDeliveryKey(subscriptionId, deliveryId) });
+    },
+  };
+}
+
+/** The guards naming the one subscription of each URL and set of events (see webhookUrlKey). */
+function subscriptionGuards(
+  db: DynamoDb,
+): Pick<WebhookStore, 'claimSubscriptionKey' | 'subscriptionKeyOwner' | 'releaseSubscriptionKey'> {
+  return {
+    async claimSubscriptionKey(key, id, from) {
+      return putItemIf(db, claimSubscriptionKeyInput(db.table, key, id, from));
+    },
+    async subscriptionKeyOwner(key) {
+      const out = await getItem(db, getInput(db.table, webhookUrlKey(key), true));
+      return typeof out.Item?.subscriptionId === 'string' ? out.Item.subscriptionId : undefined;
+    },
+    async releaseSubscriptionKey(key, id) {
+      // A failed condition: another subscription holds it (it took the guard over), which stands.
+      await sendConditional('DeleteItem', () =>
+        db.doc.delete(releaseSubscriptionKeyInput(db.table, key, id)),
+      );
+    },
+  };
+}
+
+/** The claims that queue a delivery once (see WebhookStore.claimQueueing). */
+function queueClaims(db: DynamoDb): Pick<WebhookStore, 'claimQueueing' | 'releaseQueueing'> {
+  return {
+    async claimQueueing(subscriptionId, deliveryId, at) {
+      const key = keyOf(subscriptionId, deliveryId);
+      return key ? updateItemIf(db, claimQueueingInput(db.table, key, at)) : false;
+    },
+    async releaseQueueing(subscriptionId, deliveryId, at) {
+      const key = keyOf(subscriptionId, deliveryId);
+      if (key) await updateItemIf(db, releaseQueueingInput(db.table, key, at));
     },
   };
 }
@@ -92,12 +138,14 @@ export function webhookRepository(db: DynamoDb): WebhookStore & { isErased: Eras
     async deleteSubscription(id) {
       await deleteItem(db, { TableName: db.table, Key: webhookKey(id) });
     },
+    ...subscriptionGuards(db),
     async countFailure(id) {
       const out = await updateItem(db, countFailureInput(db.table, id));
       return Number(out.Attributes?.consecutiveFailures ?? 0);
     },
     async openBreaker(id, until) {
-      await updateItem(db, openBreakerInput(db.table, id, until));
+      // A failed condition: a later hold is there already (or the subscription went), which stands.
+      await updateItemIf(db, openBreakerInput(db.table, id, until));
     },
     async resetBreaker(id) {
       await updateItem(db, resetBreakerInput(db.table, id));
@@ -118,10 +166,11 @@ export function webhookRepository(db: DynamoDb): WebhookStore & { isErased: Eras
       }
       return putItemIf(db, putDeliveryInput(db.table, delivery, true));
     },
+    ...queueClaims(db),
     async getDelivery(subscriptionId, deliveryId) {
-      const at = deliveryTimeOf(deliveryId);
-      if (!at) return undefined;
-      const out = await getItem(db, getInput(db.table, deliveryKey(subscriptionId, deliveryId, at), true));
+      const key = keyOf(subscriptionId, deliveryId);
+      if (!key) return undefined;
+      const out = await getItem(db, getInput(db.table, key, true));
       return out.Item ? toDelivery(out.Item) : undefined;
     },
     async updateDelivery(delivery) {

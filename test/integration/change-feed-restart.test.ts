@@ -171,6 +171,7 @@ describe('local runtime: a replayed record that was already published', () => {
       subscriptions: () => repos.webhooks.listSubscriptions(),
       store: repos.webhooks,
       queue: { send: async (message) => void (await queue.send([JSON.stringify(message)])) },
+      clock: { now: () => new Date() },
       log: () => {},
     });
     // Publishes, then dies before answering: the feed never learns the record was consumed.

@@ -1,4 +1,9 @@
-import type { PutCommandInput, QueryCommandInput, UpdateCommandInput } from '@aws-sdk/lib-dynamodb';
+import type {
+  DeleteCommandInput,
+  PutCommandInput,
+  QueryCommandInput,
+  UpdateCommandInput,
+} from '@aws-sdk/lib-dynamodb';
 import type { Delivery, DeliveryStatus, SigningSecret, Subscription } from '../../domain/webhooks.js';
 import {
   customerDeliveryKey,
@@ -7,6 +12,7 @@ import {
   pausedDeliveryKey,
   WEBHOOKS_PARTITION,
   webhookKey,
+  webhookUrlKey,
 } from '../keys.js';
 import { LIST_INDEX } from '../table.js';
 
@@ -24,6 +30,31 @@ export function putSubscriptionInput(table: string, subscription: Subscription):
       gsi1sk: `${subscription.createdAt}#${subscription.id}`,
       ...subscription,
     },
+  };
+}
+
+/** Names `id` the subscription of a URL and events, if the guard is free, `id`'s or `from`'s. */
+export function claimSubscriptionKeyInput(
+  table: string,
+  key: string,
+  id: string,
+  from: string | undefined,
+): PutCommandInput {
+  return {
+    TableName: table,
+    Item: { ...webhookUrlKey(key), entity: 'webhook_url', subscriptionId: id },
+    ConditionExpression: 'attribute_not_exists(pk) OR subscriptionId = :id OR subscriptionId = :from',
+    ExpressionAttributeValues: { ':id': id, ':from': from ?? id },
+  };
+}
+
+/** Deletes the guard of a URL and events if `id` holds it. */
+export function releaseSubscriptionKeyInput(table: string, key: string, id: string): DeleteCommandInput {
+  return {
+    TableName: table,
+    Key: webhookUrlKey(key),
+    ConditionExpression: 'subscriptionId = :id',
+    ExpressionAttributeValues: { ':id': id },
   };
 }
 
@@ -64,9 +95,16 @@ export function countFailureInput(table: string, id: string): UpdateCommandInput
   };
 }
 
-/** Opens the breaker until a time. */
+/**
+ * Holds the subscription's deliveries until a time, never shortening a longer hold already there (an
+ * earlier, longer `Retry-After` or breaker window): the condition fails for an earlier time.
+ */
 export function openBreakerInput(table: string, id: string, until: string): UpdateCommandInput {
-  return updateSubscription(table, id, 'SET circuitOpenUntil = :until', { ':until': until });
+  return {
+    ...updateSubscription(table, id, 'SET circuitOpenUntil = :until', { ':until': until }),
+    ConditionExpression:
+      'attribute_exists(pk) AND (attribute_not_exists(circuitOpenUntil) OR circuitOpenUntil < :until)',
+  };
 }
 
 /** Closes the breaker: no failures in a row. */
@@ -186,5 +224,37 @@ export function queryCustomerDeliveryNotesInput(
     ExpressionAttributeValues: { ':pk': customerDeliveryKey(customerId, '', '').pk },
     ConsistentRead: true,
     Limit: limit,
+  };
+}
+
+/** Claims a pending, never tried, unclaimed delivery for the queue (see WebhookStore.claimQueueing). */
+export function claimQueueingInput(
+  table: string,
+  key: Record<string, string>,
+  at: string,
+): UpdateCommandInput {
+  return {
+    TableName: table,
+    Key: key,
+    UpdateExpression: 'SET queuedAt = :at',
+    ConditionExpression:
+      'attribute_exists(pk) AND attribute_not_exists(queuedAt) AND #status = :pending AND attempts = :zero',
+    ExpressionAttributeNames: { '#status': 'status' },
+    ExpressionAttributeValues: { ':at': at, ':pending': 'pending', ':zero': 0 },
+  };
+}
+
+/** Lets the claim made `at` go, while the delivery is still never tried. */
+export function releaseQueueingInput(
+  table: string,
+  key: Record<string, string>,
+  at: string,
+): UpdateCommandInput {
+  return {
+    TableName: table,
+    Key: key,
+    UpdateExpression: 'REMOVE queuedAt',
+    ConditionExpression: 'queuedAt = :at AND attempts = :zero',
+    ExpressionAttributeValues: { ':at': at, ':zero': 0 },
   };
 }

@@ -7,18 +7,32 @@ export function memoryWebhooks() {
   const deliveries = new Map<string, Delivery>();
   const sent: Array<{ message: DeliveryMessage; delaySeconds: number }> = [];
   const paused = new Map<string, Set<string>>();
+  /** The subscription holding each URL and events' guard. */
+  const guards = new Map<string, string>();
   const store: WebhookStore = {
     putSubscription: async (s) => void subscriptions.set(s.id, structuredClone(s)),
     getSubscription: async (id) => structuredClone(subscriptions.get(id)),
     listSubscriptions: async () => [...subscriptions.values()],
     deleteSubscription: async (id) => void subscriptions.delete(id),
+    claimSubscriptionKey: async (key, id, from) => {
+      const owner = guards.get(key);
+      if (owner !== undefined && owner !== id && owner !== from) return false;
+      guards.set(key, id);
+      return true;
+    },
+    subscriptionKeyOwner: async (key) => guards.get(key),
+    releaseSubscriptionKey: async (key, id) => {
+      if (guards.get(key) === id) guards.delete(key);
+    },
     countFailure: async (id) => {
       const s = subscriptions.get(id) as Subscription;
       s.consecutiveFailures += 1;
       return s.consecutiveFailures;
     },
-    openBreaker: async (id, until) =>
-      void Object.assign(subscriptions.get(id) as Subscription, { circuitOpenUntil: until }),
+    openBreaker: async (id, until) => {
+      const s = subscriptions.get(id) as Subscription;
+      if (!s.circuitOpenUntil || s.circuitOpenUntil < until) s.circuitOpenUntil = until;
+    },
     resetBreaker: async (id) => {
       const s = subscriptions.get(id) as Subscription;
       s.consecutiveFailures = 0;
@@ -39,6 +53,16 @@ export function memoryWebhooks() {
       deliveries.set(d.id, structuredClone(d));
       return true;
     },
+    claimQueueing: async (_s, id, at) => {
+      const d = deliveries.get(id);
+      if (d?.status !== 'pending' || d.attempts > 0 || d.queuedAt) return false;
+      d.queuedAt = at;
+      return true;
+    },
+    releaseQueueing: async (_s, id, at) => {
+      const d = deliveries.get(id);
+      if (d?.queuedAt === at && d.attempts === 0) delete d.queuedAt;
+    },
     getDelivery: async (_s, id) => structuredClone(deliveries.get(id)),
     updateDelivery: async (d) => void deliveries.set(d.id, structuredClone(d)),
     pauseDelivery: async (d) => {
@@ -58,5 +82,5 @@ export function memoryWebhooks() {
   const queue = {
     send: async (message: DeliveryMessage, delaySeconds: number) => void sent.push({ message, delaySeconds }),
   };
-  return { store, queue, subscriptions, deliveries, sent, paused };
+  return { store, queue, subscriptions, deliveries, sent, paused, guards };
 }

@@ -41,6 +41,7 @@ describe('publishChanges', () => {
       subscriptions: async () => subs,
       store: world.store,
       queue: world.queue,
+      clock: { now: () => new Date(AT) },
       log: (_level, _message, fields) => errors.push(fields),
     });
     return { world, publish, errors };
@@ -55,20 +56,50 @@ describe('publishChanges', () => {
     ]);
   });
 
-  it('queues a change delivered again only while its delivery was never tried', async () => {
+  it('queues a delivery once, however often its change comes again', async () => {
     const { world, publish } = setUp();
     await publish([created('1')]);
     await publish([created('1')]);
-    expect(world.sent).toHaveLength(2);
+    expect(world.sent).toHaveLength(1);
     const [delivery] = [...world.deliveries.values()] as [Delivery];
-    world.deliveries.set(delivery.id, {
-      ...delivery,
-      status: 'delivered',
-      attempts: 1,
+    expect(delivery.queuedAt).toBe(AT);
+    world.deliveries.set(delivery.id, { ...delivery, status: 'delivered', attempts: 1 });
+    await publish([created('1')]);
+    expect(world.sent).toHaveLength(1);
+    expect(world.deliveries.size).toBe(1);
+  });
+
+  it('lets the claim go when the queue refused the message, so the change delivered again queues it', async () => {
+    const { world, publish } = setUp();
+    const send = world.queue.send;
+    world.queue.send = async () => {
+      throw new Error('queue down');
+    };
+    expect(await publish([created('1')])).toEqual({ failedSequence: '1' });
+    expect([...world.deliveries.values()][0]?.queuedAt).toBeUndefined();
+    world.queue.send = send;
+    expect(await publish([created('1')])).toEqual({});
+    expect(world.sent).toHaveLength(1);
+  });
+
+  it('queues again a claimed delivery never tried whose message the queue (the local one) no longer holds', async () => {
+    const { world } = setUp();
+    const held = new Set<string>();
+    const publish = publishChanges({
+      subscriptions: async () => [subscription('wh_a', ['customer.created'])],
+      store: world.store,
+      queue: world.queue,
+      clock: { now: () => new Date(AT) },
+      holds: (message) => held.has(message.deliveryId),
+      log: () => {},
     });
     await publish([created('1')]);
+    held.add(world.sent[0]?.message.deliveryId ?? '');
+    await publish([created('1')]);
+    expect(world.sent).toHaveLength(1);
+    held.clear();
+    await publish([created('1')]);
     expect(world.sent).toHaveLength(2);
-    expect(world.deliveries.size).toBe(1);
   });
 
   it('stops at the first record that fails and answers its sequence, for the feed to deliver it again', async () => {

@@ -1,9 +1,10 @@
 import { beforeEach, describe, expect, it } from 'vitest';
 import { createWebhook } from '#shared/app/create-webhook.js';
+import { deleteWebhook } from '#shared/app/delete-webhook.js';
 import { enableWebhook } from '#shared/app/enable-webhook.js';
 import { replayWebhookDelivery } from '#shared/app/replay-webhook-delivery.js';
 import type { IntegrationEvent } from '#shared/domain/events/integration-events.js';
-import { type Delivery, newDelivery, type Subscription } from '#shared/domain/webhooks.js';
+import { type Delivery, newDelivery, type Subscription, subscriptionKeyOf } from '#shared/domain/webhooks.js';
 import { ConflictError, NotFoundError } from '#shared/errors.js';
 import { memoryAuditLog } from '../../fakes/audit-log.js';
 import { memoryWebhooks } from '../../fakes/webhook-store.js';
@@ -176,6 +177,32 @@ describe('webhook admin: replaying and enabling on a disabled subscription', () 
       // Other events to the same URL are another subscription.
       await createWebhook(deps, { url: request.url, events: ['message.sent'] }, 'zoe');
       expect((await world.store.listSubscriptions()).filter((s) => s.url === request.url)).toHaveLength(2);
+    });
+
+    it('refuses one of two creates of the same URL and events made at once, though the list misses both', async () => {
+      const deps = admin();
+      // The list is an index, read eventually consistent: right after a create it may not show it.
+      const lagging = { ...deps, webhooks: { ...world.store, listSubscriptions: async () => [] } };
+      const both = await Promise.allSettled([
+        createWebhook(lagging, { ...request, events: [...request.events] }, 'zoe'),
+        createWebhook(
+          lagging,
+          { url: 'https://CRM.example.com:443/in#x', events: ['customer.erased', 'message.received'] },
+          'ana',
+        ),
+      ]);
+      expect(both.map((b) => b.status).sort()).toEqual(['fulfilled', 'rejected']);
+      const [refused] = both.flatMap((b) => (b.status === 'rejected' ? [b.reason] : []));
+      expect(refused).toBeInstanceOf(ConflictError);
+      expect(refused).toMatchObject({ code: 'webhook_exists' });
+      expect(world.subscriptions.size).toBe(2);
+      // Deleted, its URL and events may be subscribed again; so they may while it is disabled.
+      const kept = [...world.subscriptions.values()].find((s) => s.id !== 'wh_1');
+      await deleteWebhook(lagging, kept?.id ?? '', 'zoe');
+      const again = await createWebhook(lagging, { ...request, events: [...request.events] }, 'zoe');
+      await world.store.disableSubscription(again.subscription.id, new Date(START).toISOString(), 'gone');
+      const third = await createWebhook(lagging, { ...request, events: [...request.events] }, 'zoe');
+      expect(world.guards.get(subscriptionKeyOf(third.subscription))).toBe(third.subscription.id);
     });
 
     it('answers a create retried with the same Idempotency-Key with the subscription it made, secret included', async () => {

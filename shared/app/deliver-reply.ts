@@ -105,6 +105,12 @@ export async function deliverReply(
   held?: HeldSend,
 ): Promise<void> {
   const fields = { replyId: message.id, customerId: message.customerId, channel: message.channel };
+  // Queued before an erasure began, taken after: nothing goes to the person, nothing of the send is
+  // written (their timeline goes with the erasure). The resolver's own send is of a customer it just read.
+  if (!held && (await deps.store.customerGone?.(message.customerId))) {
+    logger.info('reply dropped: its customer is erased or being erased', fields);
+    return;
+  }
   if (!held && !(await claim(deps, message, fields))) return;
   const letGo = held ? () => deps.store.releaseSend(message, held.leaseUntil) : undefined;
   const sender = (await sendersOf(deps, letGo))[message.channel];

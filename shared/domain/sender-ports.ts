@@ -5,6 +5,8 @@ export interface SenderStore {
   claimSend(message: OutboundMessage, now: Date, leaseMs: number): Promise<'claimed' | 'sent' | 'busy'>;
   /** Lets go of a lease written by this holder (`leaseUntil`), which will not send: a no-op otherwise. */
   releaseSend(message: OutboundMessage, leaseUntil: string): Promise<void>;
+  /** Whether the customer is erased or being erased: a reply to them is dropped, not sent. */
+  customerGone?(customerId: string): Promise<boolean>;
   /** Records the send; answers true when a `failed` status came first (the reply stands at `failed`). */
   recordSent(message: OutboundMessage, result: SendResult, at: string): Promise<boolean>;
   /** An answer reached the customer (`at` its time): the conversation stops waiting, unless they wrote since. */

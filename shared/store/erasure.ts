@@ -20,7 +20,7 @@ import {
   putTombstoneInput,
   queryMentionersInput,
   queryProviderEventsNamingInput,
-  queryThreadLinkItemsInput,
+  queryReferencingItemsInput,
   queryTimelineItemsInput,
   saveErasureProgressInput,
 } from './params/privacy.js';
@@ -157,7 +157,8 @@ const REPLY_ITEM_PREFIX = replyItemId('');
 
 /**
  * Deletes a partition's timeline items and the replies' and visitor messages' own items; leaves an
- * erased marker in place of each provider reference. (Their thread links went first: see forgetThreadLinks.)
+ * erased marker in place of each provider reference (again: the first went with the thread links, see
+ * forgetReferences; a reference written since, by a send under way then, is marked here).
  */
 async function deleteTimeline(db: ErasureDb, customerId: string, report: ErasureReport): Promise<void> {
   let startKey: Record<string, unknown> | undefined;
@@ -186,21 +187,28 @@ async function deleteTimeline(db: ErasureDb, customerId: string, report: Erasure
 }
 
 /**
- * Deletes the email thread links of every customer of the group before any identity goes: from then
- * on the person's mail starts a new customer, and a link still naming one being erased would put a
- * `same_thread` suggestion on them, after their suggestions were deleted. The links are those of their
- * own mails and our replies (both on the timeline, read here once more, the items carrying one only;
- * the partition and page being read are the cursor), then those the upgrade noted (`note-thread-links`).
+ * Deletes the email thread links of every customer of the group before any identity goes, and leaves
+ * an erased marker in place of each provider reference of their timelines: from then on the person's
+ * mail starts a new customer, so a link still naming one being erased would put a `same_thread`
+ * suggestion on them (after their suggestions were deleted), and a provider's redelivery of a message
+ * that found no marker yet would start a new customer with it. The links and references are those of
+ * their own messages and our replies (both on the timeline, read here once more, the items carrying one
+ * only; the partition and page being read are the cursor), then the links the upgrade noted
+ * (`note-thread-links`). Each link goes before the marker: an email's own Message-ID is not its
+ * provider id, but a marker must never be what a link's delete takes.
  */
-async function forgetThreadLinks(db: ErasureDb, customerIds: readonly string[]): Promise<void> {
+async function forgetReferences(db: ErasureDb, customerIds: readonly string[]): Promise<void> {
   const from = db.cursor ?? { provider: 0 };
   for (let partition = from.provider; partition < customerIds.length; partition++) {
     let startKey = partition === from.provider ? from.startKey : undefined;
     do {
       db.cursor = { provider: partition, ...(startKey ? { startKey } : {}) };
-      const input = queryThreadLinkItemsInput(db.table, String(customerIds[partition]), startKey);
+      const input = queryReferencingItemsInput(db.table, String(customerIds[partition]), startKey);
       const out = await queryItems(db, input);
-      for (const item of out.Items ?? []) for (const key of threadLinksOf(item)) await remove(db, key);
+      for (const item of out.Items ?? []) {
+        for (const key of threadLinksOf(item)) await remove(db, key);
+        for (const reference of providerReferencesOf(item)) await forgetMessage(db, reference);
+      }
       startKey = out.LastEvaluatedKey;
     } while (startKey);
   }
@@ -220,8 +228,9 @@ type Step = (
 /**
  * What erasing one profile does, in order; the progress marker counts the steps done. The exports
  * written aside go first (everything held about the person, in one object a presigned URL may still
- * fetch on AWS), then the group's email thread links, then the identities, so a message that arrives
- * mid-erasure no longer finds the customer being erased, by its sender or by the thread it answers.
+ * fetch on AWS), then the group's email thread links and provider references (erased markers), then
+ * the identities, so a message that arrives mid-erasure no longer finds the customer being erased, by
+ * its sender or by the thread it answers, and a redelivery of one of theirs is dropped.
  */
 const STEPS: readonly Step[] = [
   async (_db, deps, profile) => {
@@ -230,7 +239,7 @@ const STEPS: readonly Step[] = [
   // The group's first profile's turn does it for all: before any of their identities goes.
   async (db, _deps, profile, _report, group) => {
     if (profile.id === group[0]?.id)
-      await forgetThreadLinks(
+      await forgetReferences(
         db,
         group.map((p) => p.id),
       );

@@ -53,6 +53,15 @@ export async function readRawProfile(
   return RawProfileSchema.parse(out.Item);
 }
 
+/**
+ * Whether a customer is gone: erased (a tombstone) or being erased (from the first erase call). A
+ * missing profile is not (one strong read).
+ */
+export async function isCustomerGone(db: DynamoDb, customerId: string): Promise<boolean> {
+  const out = await getItem(db, getInput(db.table, Keys.customer(customerId), true));
+  return out.Item?.entity === 'erased_customer' || out.Item?.erasingSince !== undefined;
+}
+
 /** The customer that stands for this one now (after its merges), and its profile. */
 export function readRootProfile(
   db: DynamoDb,

@@ -5,8 +5,9 @@ import { replyItem } from '../domain/replies.js';
 import type { ThreadLink } from '../domain/resolver-ports.js';
 import type { TimelineItem } from '../domain/timeline.js';
 import { UnavailableError } from '../errors.js';
+import { logger } from '../log.js';
 import { type DynamoDb, getItem, isConditionFailure, putItem, updateItem } from './dynamo-client.js';
-import { replyTimelineKey } from './keys.js';
+import { Keys, replyTimelineKey } from './keys.js';
 import { getInput } from './params/common.js';
 import {
   claimSendInput,
@@ -17,6 +18,8 @@ import {
   settleSendInput,
 } from './params/replies.js';
 import { onlyForward } from './params/timeline.js';
+import { isCustomerGone } from './raw-profile.js';
+import { deleteLinkOf } from './thread-link-notes.js';
 
 type Links = {
   linkOutbound(item: TimelineItem, sent?: 'sent'): Promise<boolean>;
@@ -127,8 +130,24 @@ async function recordSent(
       customerId: message.customerId,
       conversationId: message.conversationId,
     });
+    await unlinkIfErased(db, message, result.messageIdHeader);
   }
   return failedFirst;
+}
+
+/**
+ * The thread link just written, taken back when the customer is being erased: the erasure may have
+ * passed its thread-link step while the provider had the reply (the sender checked before the send).
+ * Read after the link's write, so an erasure marked after this read finds the link (its reply item
+ * carries the Message-ID since the write before) and deletes it itself. One strong read per email sent.
+ */
+async function unlinkIfErased(db: DynamoDb, message: OutboundMessage, threadId: string): Promise<void> {
+  if (!(await isCustomerGone(db, message.customerId))) return;
+  await deleteLinkOf(db, Keys.messageRef(message.channel, threadId), message.customerId);
+  logger.info('thread link of a reply to a customer being erased taken back', {
+    replyId: message.id,
+    customerId: message.customerId,
+  });
 }
 
 /**
@@ -160,6 +179,8 @@ export function replyRepository(db: DynamoDb, links: Links) {
      */
     recordSent: (message: OutboundMessage, result: SendResult, at: string): Promise<boolean> =>
       recordSent(db, links, message, result, at),
+    /** Whether the reply's customer is erased or being erased (one strong read): it is not sent. */
+    customerGone: (customerId: string): Promise<boolean> => isCustomerGone(db, customerId),
     /** Lets go of a send lease this holder wrote and will not use, so the sender need not wait it out. */
     async releaseSend(message: OutboundMessage, leaseUntil: string): Promise<void> {
       try {

@@ -3,10 +3,10 @@ import { type Channel, ChannelSchema } from '../domain/envelope.js';
 import { ValidationError } from '../errors.js';
 import { decodeCursor, encodeCursor } from './cursor.js';
 import { drainNotes } from './drain-notes.js';
-import { type DynamoDb, getItem, isConditionFailure, sendDynamo } from './dynamo-client.js';
+import { type DynamoDb, isConditionFailure, sendDynamo } from './dynamo-client.js';
 import { Keys } from './keys.js';
-import { getInput } from './params/common.js';
 import { queryThreadNotesInput } from './params/privacy.js';
+import { isCustomerGone } from './raw-profile.js';
 
 type Item = Record<string, unknown>;
 
@@ -48,14 +48,13 @@ function threadOf(pk: unknown) {
 async function isErased(db: DynamoDb, customerId: string, seen: Map<string, boolean>): Promise<boolean> {
   const known = seen.get(customerId);
   if (known !== undefined) return known;
-  const out = await getItem(db, getInput(db.table, Keys.customer(customerId), true));
-  const gone = out.Item?.entity === 'erased_customer' || out.Item?.erasingSince !== undefined;
+  const gone = await isCustomerGone(db, customerId);
   seen.set(customerId, gone);
   return gone;
 }
 
 /** Deletes a link while it still names the customer: true when there was one to delete. */
-async function deleteLinkOf(db: DynamoDb, key: { pk: string; sk: string }, customerId: string) {
+export async function deleteLinkOf(db: DynamoDb, key: { pk: string; sk: string }, customerId: string) {
   try {
     await sendDynamo('DeleteItem', () =>
       db.doc.delete({

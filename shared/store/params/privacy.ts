@@ -84,18 +84,20 @@ export function queryTimelineItemsInput(
 
 /**
  * One page of a partition's timeline items that name an email thread link (an email's own
- * Message-ID, `data.messageId`, or the one our reply wrote, `messageIdHeader`): those ids only.
+ * Message-ID, `data.messageId`, or the one our reply wrote, `messageIdHeader`) or a provider reference
+ * (`providerMessageId`, and for an event its own id: see `providerReferencesOf`): those ids only.
  */
-export function queryThreadLinkItemsInput(
+export function queryReferencingItemsInput(
   table: string,
   customerId: string,
   startKey?: Record<string, unknown>,
 ): QueryCommandInput {
   return {
     ...queryPrefixInput(table, Keys.customer(customerId).pk, TIMELINE_PREFIX, startKey),
-    FilterExpression: 'attribute_exists(#data.messageId) OR attribute_exists(messageIdHeader)',
-    ProjectionExpression: 'pk, sk, channel, #data.messageId, messageIdHeader',
-    ExpressionAttributeNames: { '#data': 'data' },
+    FilterExpression:
+      'attribute_exists(#data.messageId) OR attribute_exists(messageIdHeader) OR attribute_exists(providerMessageId)',
+    ProjectionExpression: 'pk, sk, channel, #data.messageId, messageIdHeader, providerMessageId, #type, #id',
+    ExpressionAttributeNames: { '#data': 'data', '#type': 'type', '#id': 'id' },
   };
 }
 

@@ -58,6 +58,26 @@ describe('deliverReply', () => {
     expect(calls).toEqual([['claim'], ['sent', 'SM1', NOW]]);
   });
 
+  it('drops a reply queued before its customer erasure began: no claim, no send, nothing written', async () => {
+    const { fake, calls } = store();
+    const asked: string[] = [];
+    fake.customerGone = async (customerId) => {
+      asked.push(customerId);
+      return true;
+    };
+    let sends = 0;
+    const send = async () => {
+      sends += 1;
+      return { providerMessageId: 'SM1' };
+    };
+    await deliverReply(deps(fake, send), message, 1);
+    expect([asked, calls, sends]).toEqual([['cu_1'], [], 0]);
+    // A customer still there is sent to, as before.
+    fake.customerGone = async () => false;
+    await deliverReply(deps(fake, send), message, 1);
+    expect([calls, sends]).toEqual([[['claim'], ['sent', 'SM1', NOW]], 1]);
+  });
+
   it('skips a reply already sent, and fails one another attempt is sending', async () => {
     const done = store('sent');
     await deliverReply(deps(done.fake, sent), message, 2);

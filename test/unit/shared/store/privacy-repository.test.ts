@@ -210,7 +210,10 @@ describe('privacyRepository', () => {
     const report = await paused.erase('cu_1', 'ag_1', '2025-06-10T09:00:00.000Z');
     expect(report).toMatchObject({ complete: false, timelineItems: 0 });
     expect(ddb.commandCalls(DeleteCommand)).toHaveLength(2);
-    expect(ddb.commandCalls(PutCommand)).toHaveLength(0);
+    // Only the erased marker of the timeline's provider reference, put before the identities go.
+    expect(ddb.commandCalls(PutCommand).map((call) => call.args[0].input.Item?.entity)).toEqual([
+      'erased_message',
+    ]);
     expect(ddb.commandCalls(UpdateCommand).at(-1)?.args[0].input).toMatchObject({
       Key: { pk: 'CUSTOMER#cu_1', sk: 'PROFILE' },
       UpdateExpression:
@@ -294,11 +297,12 @@ describe('privacyRepository', () => {
     expect(ddb.commandCalls(DeleteCommand)).toEqual([]);
   });
 
-  it("deletes the timeline's email thread links before the identities, resuming at the page it stopped", async () => {
+  it("deletes the timeline's email thread links and marks its provider references before the identities, resuming at the page it stopped", async () => {
     const mail = {
       pk: 'CUSTOMER#cu_1',
       sk: 'TIMELINE#t#m2',
       channel: 'email',
+      providerMessageId: 'ses-m2',
       data: { messageId: '<m2@acme.example>' },
     };
     const reply = { pk: 'CUSTOMER#cu_1', sk: 'TIMELINE#t#r1', channel: 'email', messageIdHeader: '<r1@us>' };
@@ -319,7 +323,21 @@ describe('privacyRepository', () => {
       'IDENTITY#phone#+1',
     ]);
     const linkQuery = ddb.commandCalls(QueryCommand)[0]?.args[0].input;
-    expect(linkQuery?.ProjectionExpression).toBe('pk, sk, channel, #data.messageId, messageIdHeader');
+    expect(linkQuery?.ProjectionExpression).toBe(
+      'pk, sk, channel, #data.messageId, messageIdHeader, providerMessageId, #type, #id',
+    );
+    // A redelivery of the mail once the identity is gone finds its marker: written before, link first.
+    const writes = ddb
+      .calls()
+      .map((call) => call.args[0].input as { Key?: { pk?: string }; Item?: { pk?: string; entity?: string } })
+      .map((input) => (input.Item ? `put ${input.Item.pk}` : `delete ${input.Key?.pk}`))
+      .filter((write) => write.includes('MESSAGE#') || write.includes('IDENTITY#'));
+    expect(writes.slice(0, 4)).toEqual([
+      'delete MESSAGE#email#<m2@acme.example>',
+      'put MESSAGE#email#ses-m2',
+      'delete MESSAGE#email#<r1@us>',
+      'delete IDENTITY#phone#+1',
+    ]);
 
     // A call that stopped on the second page starts there, reading the first no more.
     ddb.resetHistory();

@@ -148,7 +148,6 @@ const recipientOf = (routing: Routing): Recipient => ({
   profiles: routing.profiles,
   firstResponded: routing.state.firstResponseAt !== undefined,
   nobodyWaiting: !isWaiting(routing.conversation),
-  // A web-chat reply goes to whoever wrote the message it answers.
   answering: routing.item,
 });
 

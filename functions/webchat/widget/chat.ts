@@ -283,6 +283,21 @@ function useOlder(
   return { more, from, load, started: () => cursor.current !== undefined };
 }
 
+/** Read receipts go on the socket, or as a request when it is not open (Threadline takes both). */
+function sendRead(
+  origin: string,
+  socket: { send(frame: unknown): boolean } | undefined,
+  session: StoredSession | undefined,
+  messageIds: string[],
+): void {
+  if (socket?.send({ type: 'read', messageIds }) || !session) return;
+  call(origin, '/webchat/read', {
+    method: 'POST',
+    body: JSON.stringify({ messageIds }),
+    token: session.sessionToken,
+  }).catch(() => {});
+}
+
 /** The session, the history, the live socket and the outbox of the visitor. */
 export function useChat(config: Config) {
   const auth = useSession(config);
@@ -341,15 +356,7 @@ export function useChat(config: Config) {
     socket.current = channel;
     return stop;
   }, [session?.sessionToken]);
-  /** Read receipts go on the socket, or as a request when it is not open (Threadline takes both). */
-  const markRead = (messageIds: string[]) => {
-    if (socket.current?.send({ type: 'read', messageIds }) || !session) return;
-    call(config.origin, '/webchat/read', {
-      method: 'POST',
-      body: JSON.stringify({ messageIds }),
-      token: session.sessionToken,
-    }).catch(() => {});
-  };
+  const markRead = (messageIds: string[]) => sendRead(config.origin, socket.current, session, messageIds);
   const connection = connectionOf(online, socketOpen, behind);
   return {
     ...auth,

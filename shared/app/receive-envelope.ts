@@ -7,6 +7,7 @@ import { followMerges } from '../domain/merges.js';
 import type { Clock, IdGenerator } from '../domain/ports.js';
 import { profileTouchNeeded } from '../domain/profile-touch.js';
 import {
+  arrivalOf,
   canonicalEnvelope,
   contactStateOf,
   echoOfOurReply,
@@ -82,7 +83,7 @@ async function placeOnTimeline(deps: ResolverDeps, resolving: Resolving): Promis
   // Read after the profile that showed the resolve, so it is later than the resolve however close.
   if (placement.late && inbound) item = { ...item, receivedAt: deps.clock.now().toISOString() };
   // Once per provider event, whenever it is delivered: a redelivery lands on the first one's place.
-  const placed = await deps.store.placeTimelineItem(item, envelope.raw, once);
+  const placed = await deps.store.placeTimelineItem(item, envelope.raw, once, arrivalOf(envelope));
   // The echo of a reply we sent: the reply is on the timeline, and changed its conversation already.
   if (placed.echoOfReply || placed.erased) return undefined;
   item = { ...item, customerId: placed.customerId, at: placed.at };

@@ -10,6 +10,7 @@ import {
   arrivalOf,
   canonicalEnvelope,
   contactStateOf,
+  echoAsSent,
   echoOfOurReply,
   isCustomerSpeaking,
   isUnauthenticated,
@@ -85,6 +86,9 @@ async function placeOnTimeline(deps: ResolverDeps, resolving: Resolving): Promis
   // Once per provider event, whenever it is delivered: a redelivery lands on the first one's place.
   const placed = await deps.store.placeTimelineItem(item, envelope.raw, once, arrivalOf(envelope));
   // The echo of a reply we sent: the reply is on the timeline, and changed its conversation already.
+  // One that overtook our sender records the reply `sent` (its provider id), as Messenger's key does.
+  if (placed.replyKey && envelope.kind === 'message')
+    await deps.store.advanceStatus(echoAsSent(envelope, placed.replyKey));
   if (placed.echoOfReply || placed.erased) return undefined;
   item = { ...item, customerId: placed.customerId, at: placed.at };
   if (!placed.written) {

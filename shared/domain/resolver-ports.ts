@@ -300,6 +300,11 @@ export interface PlacedItem {
    * linked the provider's id to it), and this event its echo. Nothing was written.
    */
   echoOfReply?: boolean | undefined;
+  /**
+   * With `echoOfReply`: the key of our reply whose echo overtook its sender (`echoOfPendingReply`), for
+   * the echo to record the reply `sent` by it, as a Messenger echo's `metadata` does.
+   */
+  replyKey?: string | undefined;
   /** An erasure marked the provider's id: a retry of an erased event. Nothing was written. */
   erased?: boolean | undefined;
 }

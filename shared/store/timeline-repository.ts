@@ -57,6 +57,7 @@ import {
   queryTimelineInput,
   rawAside,
 } from './params/timeline.js';
+import { echoOfPendingReply } from './pending-echo.js';
 import { arrivalOfItem, inTimelineOrder, type OrderedRow, pageCut } from './timeline-order.js';
 
 const ThreadLinkItemSchema = z.object({ customerId: z.string(), conversationId: z.string() });
@@ -254,6 +255,16 @@ async function placeTimelineItem(
     // Linked to an item of another id: our own reply, whose echo this is (Messenger, Instagram).
     if (at === undefined && ref.timelineSk && ref.customerId && item.direction === 'outbound') {
       return { written: false, customerId: ref.customerId, at: item.at, echoOfReply: true };
+    }
+    // An Instagram echo that claimed the reference itself may have overtaken our sender.
+    if (
+      item.channel === 'instagram' &&
+      item.direction === 'outbound' &&
+      ref.timelineSk === target.timelineSk
+    ) {
+      const replyKey = await echoOfPendingReply(db, item, target.timelineSk);
+      if (replyKey)
+        return { written: false, customerId: item.customerId, at: item.at, echoOfReply: true, replyKey };
     }
   }
   const written = await putOnce(db, placed, raw, arrival);

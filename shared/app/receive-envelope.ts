@@ -7,8 +7,10 @@ import { followMerges } from '../domain/merges.js';
 import type { Clock, IdGenerator } from '../domain/ports.js';
 import { profileTouchNeeded } from '../domain/profile-touch.js';
 import {
+  arrivalOf,
   canonicalEnvelope,
   contactStateOf,
+  echoAsSent,
   echoOfOurReply,
   isCustomerSpeaking,
   isUnauthenticated,
@@ -82,8 +84,11 @@ async function placeOnTimeline(deps: ResolverDeps, resolving: Resolving): Promis
   // Read after the profile that showed the resolve, so it is later than the resolve however close.
   if (placement.late && inbound) item = { ...item, receivedAt: deps.clock.now().toISOString() };
   // Once per provider event, whenever it is delivered: a redelivery lands on the first one's place.
-  const placed = await deps.store.placeTimelineItem(item, envelope.raw, once);
+  const placed = await deps.store.placeTimelineItem(item, envelope.raw, once, arrivalOf(envelope));
   // The echo of a reply we sent: the reply is on the timeline, and changed its conversation already.
+  // One that overtook our sender records the reply `sent` (its provider id), as Messenger's key does.
+  if (placed.replyKey && envelope.kind === 'message')
+    await deps.store.advanceStatus(echoAsSent(envelope, placed.replyKey));
   if (placed.echoOfReply || placed.erased) return undefined;
   item = { ...item, customerId: placed.customerId, at: placed.at };
   if (!placed.written) {

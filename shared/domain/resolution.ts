@@ -1,10 +1,11 @@
 import { createHash } from 'node:crypto';
 import { completesVoicemail } from './conversation.js';
-import type { Channel, Envelope, Identity, StatusEnvelope } from './envelope.js';
+import type { Channel, Envelope, Identity, MessageEnvelope, StatusEnvelope } from './envelope.js';
 import { canonicalIdentity, type PhoneOptions } from './identity.js';
+import { replyItemId } from './replies.js';
 import { decodeReplyKey } from './reply-key.js';
 import type { ContactState, OncePlacement } from './resolver-ports.js';
-import type { TimelineItem } from './timeline.js';
+import type { PlacedTimelineItem, TimelineItem } from './timeline.js';
 
 /** The timeline id of a message: the channel and the provider's own id. */
 export function messageItemId(envelope: { channel: string; providerMessageId: string }): string {
@@ -42,6 +43,26 @@ export function oncePlacement(
   const merged =
     moved || hopped || (profile?.mergedFrom?.length ?? 0) > 0 || profile?.unmergedAt !== undefined;
   return merged ? 'merged' : 'key';
+}
+
+/** How many places of one webhook body the arrival tells apart (a body holds a few events). */
+const ARRIVAL_PLACES = 1000;
+
+/**
+ * Where an event stands among those of its customer's timeline at the same time, for a provider that
+ * times events to the whole second (WhatsApp): when our webhook received it, in milliseconds, times
+ * 1,000, plus its place in the webhook's body (the last index of its `rawRef` pointer), so two messages
+ * of one second read in the order they reached us, not in the order of their provider ids. Kept on the
+ * item by its first delivery (the put is conditional). Undefined for a time with milliseconds: a tie
+ * there is a coincidence, and the item keeps the bytes.
+ */
+export function arrivalOf(envelope: Envelope): number | undefined {
+  if (!envelope.occurredAt.endsWith('.000Z')) return undefined;
+  const received = Date.parse(envelope.receivedAt);
+  if (!Number.isFinite(received)) return undefined;
+  const pointer = envelope.rawRef.slice(envelope.rawRef.lastIndexOf('/') + 1);
+  const place = /^\d{1,6}$/.test(pointer) ? Math.min(Number(pointer), ARRIVAL_PLACES - 1) : 0;
+  return received * ARRIVAL_PLACES + place;
 }
 
 /** The timeline item an envelope (anything but a status) writes on the customer's timeline. */
@@ -204,6 +225,11 @@ export function echoOfOurReply(envelope: Envelope): StatusEnvelope | undefined {
   if (envelope.channel !== 'messenger' && envelope.channel !== 'instagram') return undefined;
   const key = envelope.data?.metadata;
   if (typeof key !== 'string' || !decodeReplyKey(key)) return undefined;
+  return echoAsSent(envelope, key);
+}
+
+/** The echo of our reply (its key `replyKey`) as the `sent` status of that reply. */
+export function echoAsSent(envelope: MessageEnvelope, replyKey: string): StatusEnvelope {
   const { id, provider, channel, account, occurredAt, receivedAt, providerTime, rawRef, customer } = envelope;
   return {
     kind: 'status',
@@ -218,6 +244,29 @@ export function echoOfOurReply(envelope: Envelope): StatusEnvelope | undefined {
     providerMessageId: envelope.providerMessageId,
     status: 'sent',
     customer,
-    replyKey: key,
+    replyKey,
   };
+}
+
+/** How long after our reply was put on the timeline its echo may come (the sender's retries included). */
+const ECHO_WINDOW_MS = 15 * 60_000;
+/** How far Meta's clock may stand behind ours: an echo timed this much before the reply may be its. */
+const ECHO_CLOCK_SKEW_MS = 5_000;
+
+/**
+ * Whether an outbound item is the echo of this reply of ours in the middle of its send: the provider
+ * has not given the reply its id yet (`queued`, none), same channel and content, the echo timed after
+ * the reply was put (within the sender's retries). Instagram hands back no `metadata`, so an echo that
+ * overtakes our sender is known by this alone; a person typing the same words in the Instagram app
+ * while our reply of them is being sent is taken for it (and answers nothing).
+ */
+export function isEchoOfPendingReply(echo: TimelineItem, reply: PlacedTimelineItem): boolean {
+  const { item } = reply;
+  if (!item.id.startsWith(replyItemId('')) || item.type !== 'message' || item.direction !== 'outbound')
+    return false;
+  if (item.channel !== echo.channel || item.status !== 'queued' || item.providerMessageId) return false;
+  if ((item.text ?? '') !== (echo.text ?? '')) return false;
+  if ((item.attachments?.length ?? 0) !== (echo.attachments?.length ?? 0)) return false;
+  const after = Date.parse(echo.at) - Date.parse(reply.placedAt);
+  return after >= -ECHO_CLOCK_SKEW_MS && after <= ECHO_WINDOW_MS;
 }

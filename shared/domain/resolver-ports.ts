@@ -160,9 +160,15 @@ export interface ResolverStore {
   /**
    * Writes the timeline item of a provider event once, whenever it is delivered: the first delivery
    * records where its item is (customer and time) on the provider reference, and every later delivery
-   * writes to that same place. Answers whether it wrote, and where the item is.
+   * writes to that same place. Answers whether it wrote, and where the item is. `arrival` (`arrivalOf`)
+   * orders it among the items of its time when they are read.
    */
-  placeTimelineItem(item: TimelineItem, raw: unknown, once?: OncePlacement): Promise<PlacedItem>;
+  placeTimelineItem(
+    item: TimelineItem,
+    raw: unknown,
+    once?: OncePlacement,
+    arrival?: number | undefined,
+  ): Promise<PlacedItem>;
   /**
    * Whether an erasure left its marker on the provider reference `MESSAGE#<channel>#<id>`: the event
    * is a provider's retry of one the erasure took (one read, before a customer would be created).
@@ -294,6 +300,11 @@ export interface PlacedItem {
    * linked the provider's id to it), and this event its echo. Nothing was written.
    */
   echoOfReply?: boolean | undefined;
+  /**
+   * With `echoOfReply`: the key of our reply whose echo overtook its sender (`echoOfPendingReply`), for
+   * the echo to record the reply `sent` by it, as a Messenger echo's `metadata` does.
+   */
+  replyKey?: string | undefined;
   /** An erasure marked the provider's id: a retry of an erased event. Nothing was written. */
   erased?: boolean | undefined;
 }

@@ -57,6 +57,8 @@ import {
   queryTimelineInput,
   rawAside,
 } from './params/timeline.js';
+import { echoOfPendingReply } from './pending-echo.js';
+import { arrivalOfItem, inTimelineOrder, type OrderedRow, pageCut } from './timeline-order.js';
 
 const ThreadLinkItemSchema = z.object({ customerId: z.string(), conversationId: z.string() });
 
@@ -64,25 +66,22 @@ const ThreadLinkItemSchema = z.object({ customerId: z.string(), conversationId: 
  * A stored timeline item as readers see it: an AI reply with its decision is two (`unfoldDecision`),
  * each with the stored item's sort key and the time in it.
  */
-function toTimelineItems(item: Record<string, unknown>): Array<{ sk: string } & PlacedTimelineItem> {
+function toTimelineItems(item: Record<string, unknown>): Array<OrderedRow & PlacedTimelineItem> {
   const sk = String(item.sk);
   const parsed = toTimelineItem(item);
   const placedAt = timelineAtOf(sk, parsed.id);
-  return unfoldDecision(parsed, placedAt).map((one) => ({ sk, item: one, placedAt: placedAt ?? parsed.at }));
+  const arrival = arrivalOfItem(item);
+  return unfoldDecision(parsed, placedAt).map((one) => ({
+    sk,
+    arrival,
+    item: one,
+    placedAt: placedAt ?? parsed.at,
+  }));
 }
 
 type Partitions = {
   mergedPartitions(customerId: string, options?: { consistent?: boolean }): Promise<string[]>;
 };
-
-/** The first `limit` rows, never between two that share a key (the cursor is a key): an unfolded pair. */
-function pageCut<T extends { sk: string }>(rows: readonly T[], limit: number): T[] {
-  const taken = rows.slice(0, limit);
-  const last = taken.at(-1);
-  if (!last || rows[limit]?.sk !== last.sk) return taken;
-  const whole = taken.filter((row) => row.sk !== last.sk);
-  return whole.length ? whole : rows.filter((row, i) => i < limit || row.sk === last.sk);
-}
 
 /** One page of the union of the customer's partitions, oldest first. */
 async function timelinePage(
@@ -93,14 +92,15 @@ async function timelinePage(
 ): Promise<Page<TimelineItem>> {
   const cursor = decodeTimelineCursor(page.cursor);
   const partitions = await customers.mergedPartitions(customerId);
-  // One sorted page of the union: `limit` from each partition (read on past DynamoDB's 1 MB stops),
-  // merged, cut to `limit`. There is more if any partition has more, or the union is over `limit`.
+  // One sorted page of the union: `limit` + 1 from each partition (read on past DynamoDB's 1 MB stops;
+  // the one more says whether the page ends inside a second), merged, cut to `limit` (`pageCut`).
+  // There is more if any partition has more, or the union is over what the page took.
   const pages = await Promise.all(
     partitions.map((id) =>
       queryPage(
         db,
-        queryTimelineInput(db.table, id, { limit: page.limit + 1, after: cursor.after }),
-        page.limit,
+        queryTimelineInput(db.table, id, { limit: page.limit + 2, after: cursor.after }),
+        page.limit + 1,
       ),
     ),
   );
@@ -109,9 +109,9 @@ async function timelinePage(
     .flatMap(toTimelineItems)
     .sort((a, b) => (a.sk < b.sk ? -1 : a.sk > b.sk ? 1 : 0));
   const taken = pageCut(rows, page.limit);
-  const more = rows.length > page.limit || pages.some((out) => out.next !== undefined);
+  const more = rows.length > taken.length || pages.some((out) => out.next !== undefined);
   const derived = withChannelSwitches(
-    taken.map((r) => r.item),
+    inTimelineOrder(taken).map((r) => r.item),
     cursor.lastInbound,
   );
   const last = taken.at(-1);
@@ -135,10 +135,11 @@ async function timelineBackPage(
 ): Promise<Page<TimelineItem>> {
   const { before } = decodeTimelineBackCursor(page.cursor);
   const partitions = await customers.mergedPartitions(customerId);
-  // One more than a page from each: the cursor's own item comes back first (BETWEEN is inclusive).
+  // Two more than a page from each: the cursor's own item comes back first (BETWEEN is inclusive), and
+  // the one after the page says whether it ends inside a second (`pageCut`).
   const pages = await Promise.all(
     partitions.map((id) =>
-      queryPage(db, queryTimelineBackInput(db.table, id, { limit: page.limit + 2, before }), page.limit + 1),
+      queryPage(db, queryTimelineBackInput(db.table, id, { limit: page.limit + 3, before }), page.limit + 2),
     ),
   );
   const rows = pages
@@ -150,7 +151,7 @@ async function timelineBackPage(
   const more = rows.length > taken.length || pages.some((out) => out.next !== undefined);
   const oldest = taken.at(-1);
   return {
-    items: taken.reverse().map((row) => row.item),
+    items: inTimelineOrder(taken.reverse()).map((row) => row.item),
     cursor: more && oldest ? encodeTimelineBackCursor({ before: oldest.sk }) : null,
   };
 }
@@ -168,15 +169,14 @@ async function recentPlacedTimeline(
   const pages = await Promise.all(
     partitions.map((id) => queryItems(db, queryRecentTimelineInput(db.table, id, limit))),
   );
-  return pages
+  const newest = pages
     .flatMap((out, i) =>
       (out.Items ?? []).map((item) => ({ pk: Keys.customer(partitions[i] ?? '').pk, ...item })),
     )
     .flatMap((item) => toTimelineItems(item).reverse())
     .sort((a, b) => (a.sk < b.sk ? 1 : a.sk > b.sk ? -1 : 0))
-    .slice(0, limit)
-    .reverse()
-    .map(({ item, placedAt }) => ({ item, placedAt }));
+    .slice(0, limit);
+  return inTimelineOrder(newest.reverse()).map(({ item, placedAt }) => ({ item, placedAt }));
 }
 
 /** Every raw payload of the customer and those merged with them: those kept aside and those inline. */
@@ -199,10 +199,10 @@ async function rawPayloads(db: DynamoDb, customers: Partitions, customerId: stri
   return all.flat().sort((a, b) => (a.timelineSk < b.timelineSk ? -1 : a.timelineSk > b.timelineSk ? 1 : 0));
 }
 
-async function putOnce(db: DynamoDb, item: TimelineItem, raw: unknown): Promise<boolean> {
+async function putOnce(db: DynamoDb, item: TimelineItem, raw: unknown, arrival?: number): Promise<boolean> {
   const aside = rawAside(raw);
   if (aside !== undefined) await putItemIf(db, putRawPayloadInput(db.table, item, aside));
-  return putItemIf(db, putTimelineItemInput(db.table, item, raw));
+  return putItemIf(db, putTimelineItemInput(db.table, item, raw, arrival));
 }
 
 /**
@@ -233,6 +233,7 @@ async function placeTimelineItem(
   item: TimelineItem,
   raw: unknown,
   once: OncePlacement = 'reference',
+  arrival?: number,
 ): Promise<PlacedItem> {
   const reference = once === 'key' ? undefined : onceReference(item);
   let placed = item;
@@ -255,8 +256,18 @@ async function placeTimelineItem(
     if (at === undefined && ref.timelineSk && ref.customerId && item.direction === 'outbound') {
       return { written: false, customerId: ref.customerId, at: item.at, echoOfReply: true };
     }
+    // An Instagram echo that claimed the reference itself may have overtaken our sender.
+    if (
+      item.channel === 'instagram' &&
+      item.direction === 'outbound' &&
+      ref.timelineSk === target.timelineSk
+    ) {
+      const replyKey = await echoOfPendingReply(db, item, target.timelineSk);
+      if (replyKey)
+        return { written: false, customerId: item.customerId, at: item.at, echoOfReply: true, replyKey };
+    }
   }
-  const written = await putOnce(db, placed, raw);
+  const written = await putOnce(db, placed, raw, arrival);
   return { written, customerId: placed.customerId, at: placed.at };
 }
 
@@ -275,8 +286,8 @@ export function timelineRepository(db: DynamoDb, customers: Partitions) {
     /** Writes a timeline item once; false when it was there already. */
     putTimelineItem: (item: TimelineItem, raw: unknown): Promise<boolean> => putOnce(db, item, raw),
     /** Writes a provider event's item once, at the first delivery's place, whenever it comes again. */
-    placeTimelineItem: (item: TimelineItem, raw: unknown, once?: OncePlacement) =>
-      placeTimelineItem(db, customers, item, raw, once),
+    placeTimelineItem: (item: TimelineItem, raw: unknown, once?: OncePlacement, arrival?: number) =>
+      placeTimelineItem(db, customers, item, raw, once, arrival),
     /** Every raw payload of the customer and those merged with them, by timeline item (for export). */
     rawPayloads: (customerId: string) => rawPayloads(db, customers, customerId),
     /** One timeline item, read strongly. */

@@ -1,6 +1,5 @@
 import { afterAll, describe, expect, it } from 'vitest';
-import { buildMetaSendRequest } from '#shared/channels/meta/send.js';
-import type { ChannelSender, OutboundMessage, SendResult } from '#shared/domain/outbound.js';
+import { HeldMetaSender } from '../support/held-meta-sender.js';
 import { useTestRuntime } from '../support/test-runtime.js';
 import { deliver, messengerMessage, signedMeta, waitUntil } from '../support/webhooks.js';
 
@@ -17,37 +16,13 @@ function messenger(ms: number, message: Record<string, unknown>, echo = false): 
 }
 
 /**
- * A Messenger sender standing in for Meta: it builds the real Send API request, then holds its answer
- * until the test lets it go, so the test can deliver Meta's echo of the message (which carries the
- * request's `metadata`) while our sender has not yet recorded the send.
- */
-class HeldMessengerSender implements ChannelSender {
-  readonly requests: Array<{ message: OutboundMessage; body: { message: { metadata?: string } } }> = [];
-  #release: (() => void) | undefined;
-  readonly #held = new Promise<void>((resolve) => {
-    this.#release = resolve;
-  });
-
-  async send(message: OutboundMessage): Promise<SendResult> {
-    const request = buildMetaSendRequest(message, { pageAccessToken: 'page-token' });
-    this.requests.push({ message, body: JSON.parse(request.body as string) });
-    await this.#held;
-    return { providerMessageId: 'm_race_reply' };
-  }
-
-  release(): void {
-    this.#release?.();
-  }
-}
-
-/**
  * The echo race: Meta may deliver the echo of our own Messenger reply before the Send API's answer
  * reaches our sender (tens of milliseconds). Such an echo is our reply, not a person's answer from the
  * Page inbox: it writes no second outbound item and answers nothing, whichever comes first, and again
  * on a redelivery. Through the local runtime, the interleaving forced by a sender held mid-call.
  */
 describe('local runtime: the echo of our reply that overtakes our sender', () => {
-  const sender = new HeldMessengerSender();
+  const sender = new HeldMetaSender('m_race_reply');
   let now = Date.parse('2026-12-04T15:00:00.000Z');
   const tick = () => {
     now += 1_000;

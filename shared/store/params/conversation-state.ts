@@ -136,8 +136,11 @@ export function markEscalatedInput(
   };
 }
 
-/** Every field of a timeline item as it is read; `raw` (the provider payload) is not one of them. */
-const TIMELINE_FIELDS = Object.keys(TimelineItemSchema.shape);
+/**
+ * Every field of a timeline item as it is read, and its `arrival` (its order among the items of its
+ * time); `raw` (the provider payload) is not one of them.
+ */
+const TIMELINE_FIELDS = [...Object.keys(TimelineItemSchema.shape), 'arrival'];
 
 /**
  * The customer's most recent timeline items in one partition, newest first: one bounded query

@@ -1,4 +1,5 @@
 import type { GetCommandInput, PutCommandInput, UpdateCommandInput } from '@aws-sdk/lib-dynamodb';
+import type { Channel } from '../../domain/envelope.js';
 import type { OutboundMessage } from '../../domain/outbound.js';
 import { replyItem } from '../../domain/replies.js';
 import { statusRank } from '../../domain/status-rank.js';
@@ -143,5 +144,29 @@ export function settleSendInput(
     ConditionExpression: 'attribute_exists(pk)',
     ...(recorded ? { ExpressionAttributeNames: { '#status': 'status' } } : {}),
     ExpressionAttributeValues: { ...values, ...recorded?.values },
+  };
+}
+
+/**
+ * Points a message reference that the echo of our reply claimed for itself (the echo overtook the
+ * sender, which links it after the provider answers) at the reply instead: conditional on it still
+ * naming the echo's place, so a second delivery of the echo, or a link made since, is left as it is.
+ */
+export function pointEchoAtReplyInput(
+  table: string,
+  reference: { channel: Channel; providerMessageId: string },
+  echoSk: string,
+  reply: { customerId: string; timelineSk: string },
+): UpdateCommandInput {
+  return {
+    TableName: table,
+    Key: Keys.messageRef(reference.channel, reference.providerMessageId),
+    UpdateExpression: 'SET customerId = :customerId, timelineSk = :reply',
+    ConditionExpression: 'timelineSk = :echo',
+    ExpressionAttributeValues: {
+      ':customerId': reply.customerId,
+      ':reply': reply.timelineSk,
+      ':echo': echoSk,
+    },
   };
 }

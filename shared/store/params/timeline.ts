@@ -37,13 +37,22 @@ export function rawAside(raw: unknown): string | undefined {
   return json.length > RAW_INLINE_MAX ? json : undefined;
 }
 
-/** Writes a timeline item once: a redelivered envelope finds it there and changes nothing. */
-export function putTimelineItemInput(table: string, item: TimelineItem, raw: unknown): PutCommandInput {
+/**
+ * Writes a timeline item once: a redelivered envelope finds it there and changes nothing. `arrival`
+ * (`arrivalOf`: the first delivery's) orders it among the items of its time when they are read.
+ */
+export function putTimelineItemInput(
+  table: string,
+  item: TimelineItem,
+  raw: unknown,
+  arrival?: number | undefined,
+): PutCommandInput {
   const record: Record<string, unknown> = {
     ...Keys.timelineItem(item.customerId, item.at, item.id),
     entity: 'timeline',
     ...item,
   };
+  if (arrival !== undefined) record.arrival = arrival;
   if (item.status) record.statusRank = statusRank(item.status);
   if (raw !== undefined && rawAside(raw) === undefined) record.raw = JSON.stringify(raw);
   return { TableName: table, Item: record, ConditionExpression: 'attribute_not_exists(pk)' };

@@ -122,7 +122,12 @@ export class MemoryStore implements ResolverStore {
     return false;
   }
 
-  async placeTimelineItem(item: TimelineItem, _raw?: unknown, once?: OncePlacement): Promise<PlacedItem> {
+  async placeTimelineItem(
+    item: TimelineItem,
+    _raw?: unknown,
+    once?: OncePlacement,
+    _arrival?: number,
+  ): Promise<PlacedItem> {
     const reference = once === 'key' ? undefined : onceReference(item);
     let place = { customerId: item.customerId, at: item.at };
     if (reference) {

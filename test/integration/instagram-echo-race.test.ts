@@ -1,0 +1,139 @@
+import { afterAll, describe, expect, it } from 'vitest';
+import { HeldMetaSender } from '../support/held-meta-sender.js';
+import { useTestRuntime } from '../support/test-runtime.js';
+import { deliver, IG_ACCOUNT, instagramText, signedMeta, waitUntil } from '../support/webhooks.js';
+
+const SECRET = 'ig-echo-race-secret';
+const TOKEN = 'ig-echo-race-token';
+const IGSID = '6660004001';
+const OUR_APP = 1517776481860111;
+
+/** An Instagram echo of a message the account sent (`is_echo`, on the `messages` field, no `metadata`). */
+function instagramEcho(options: { mid: string; ms: number; text: string }): unknown {
+  return {
+    object: 'instagram',
+    entry: [
+      {
+        id: IG_ACCOUNT,
+        time: options.ms,
+        messaging: [
+          {
+            sender: { id: IG_ACCOUNT },
+            recipient: { id: IGSID },
+            timestamp: options.ms,
+            message: { mid: options.mid, text: options.text, is_echo: true, app_id: OUR_APP },
+          },
+        ],
+      },
+    ],
+  };
+}
+
+/**
+ * Instagram echoes every message the account sends, ours too, and the echo may overtake the Send API's
+ * answer to our sender. Instagram hands back no `metadata`, so before, such an echo was written as a
+ * second outbound item and taken for a person's answer from the Instagram app (the wait ended, the
+ * first response counted, the AI silenced). It is our reply in the middle of its send: recognised by
+ * that reply, whichever comes first, and again on a redelivery.
+ */
+describe('local runtime: the Instagram echo of our reply that overtakes our sender', () => {
+  const sender = new HeldMetaSender('ig_race_reply');
+  let now = Date.parse('2026-12-04T16:00:00.000Z');
+  const tick = () => {
+    now += 1_000;
+    return now;
+  };
+  const runtime = useTestRuntime({
+    env: { META_APP_SECRET: SECRET, AGENT_TOKENS: `agent-igrace:${TOKEN}` },
+    clock: { now: () => new Date(now) },
+    senders: { instagram: sender },
+  });
+  afterAll(() => {
+    sender.release();
+  });
+  const post = async (payload: unknown) => {
+    expect((await deliver(signedMeta(runtime.url, '/webhooks/meta', payload, SECRET))).status).toBe(200);
+  };
+  const timeline = async (customerId: string) =>
+    (await runtime.store.timeline.timeline(customerId, { limit: 50 })).items;
+
+  it('takes the echo that comes before the send result for our reply: one item, no answer', async () => {
+    const asked = tick();
+    await post(
+      instagramText({
+        sender: IGSID,
+        mid: 'ig_race_q1',
+        at: new Date(asked).toISOString(),
+        text: 'Is the blue one in stock?',
+      }),
+    );
+    await runtime.idle();
+    const customerId = await runtime.store.customers.findCustomerId(
+      { kind: 'instagram', value: `${IG_ACCOUNT}:${IGSID}` },
+      { consistent: true },
+    );
+    if (!customerId) throw new Error('no customer');
+    const conversationId = (await runtime.store.customers.getCustomer(customerId))?.openConversationId;
+    const read = async () => {
+      const snapshot = await runtime.store.conversationState.getConversationState(conversationId as string);
+      if (!snapshot) throw new Error('no conversation');
+      return snapshot;
+    };
+
+    tick();
+    const res = await fetch(`${runtime.url}/api/conversations/${conversationId}/replies`, {
+      method: 'POST',
+      headers: { Authorization: `Bearer ${TOKEN}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ text: 'Yes, two left.' }),
+    });
+    expect(res.status).toBe(202);
+    await waitUntil(() => sender.requests.length === 1, 'the sender called Meta');
+    const [request] = sender.requests;
+    expect(request?.body.message.metadata).toBeUndefined();
+    const replyItemId = `reply:${request?.message.id}`;
+    const before = await read();
+
+    // Meta's echo of the reply overtakes the Send API's answer.
+    const echo = instagramEcho({ mid: 'ig_race_reply', ms: tick(), text: 'Yes, two left.' });
+    await post(echo);
+    await waitUntil(
+      async () => (await timeline(customerId)).some((i) => i.providerMessageId === 'ig_race_reply'),
+      'the echo is applied',
+    );
+    const outbound = async () =>
+      (await timeline(customerId)).filter((i) => i.direction === 'outbound').map((i) => i.id);
+    expect(await outbound()).toEqual([replyItemId]);
+    const afterEcho = await read();
+    expect(afterEcho.state.humanRepliedAt).toBe(before.state.humanRepliedAt);
+    expect(afterEcho.state.firstResponseAt).toBe(before.state.firstResponseAt);
+
+    // Meta answers our sender now; then the echo comes again (a redelivery).
+    sender.release();
+    await runtime.idle();
+    await post(echo);
+    await runtime.idle();
+    expect(await outbound()).toEqual([replyItemId]);
+    const reply = (await timeline(customerId)).find((i) => i.id === replyItemId);
+    expect([reply?.providerMessageId, reply?.status]).toEqual(['ig_race_reply', 'sent']);
+    // The agent's reply answered (as the sender records it), once; the echo answered nothing more.
+    const settled = await read();
+    expect(settled.conversation.waitingSince).toBeUndefined();
+    const ref = await runtime.store.timeline.getTimelineItem(customerId, reply?.at ?? '', replyItemId);
+    expect(ref?.status).toBe('sent');
+  });
+
+  it('still takes a person’s answer from the Instagram app as one', async () => {
+    sender.release();
+    const ms = tick();
+    await post(instagramEcho({ mid: 'ig_app_answer', ms, text: 'Answered from the app' }));
+    await runtime.idle();
+    const customerId = await runtime.store.customers.findCustomerId(
+      { kind: 'instagram', value: `${IG_ACCOUNT}:${IGSID}` },
+      { consistent: true },
+    );
+    const items = await timeline(customerId ?? '');
+    expect(items.filter((i) => i.providerMessageId === 'ig_app_answer').map((i) => i.direction)).toEqual([
+      'outbound',
+    ]);
+  });
+});

@@ -193,6 +193,18 @@ export function channelOption(context: Omit<ReplyContext, 'hasTemplate' | 'autom
 }
 
 /**
+ * A reply's file, by a link the provider fetches (WhatsApp, Twilio, Meta) or the customer opens (email,
+ * web chat): http or https only. Before, `file:///etc/passwd` or `javascript:` was queued and failed at
+ * the provider, or went out as a link in an email.
+ */
+const ReplyAttachmentSchema = z.strictObject({
+  ...OutboundAttachmentSchema.shape,
+  url: z
+    .url({ protocol: /^https?$/, error: 'an attachment is a link the provider can fetch: http or https' })
+    .max(2048),
+});
+
+/**
  * The body of `POST /api/conversations/{id}/replies`. Strict, template and attachments included: an
  * unknown key is a 400, so a typo (`chanel`) is not a reply sent on the default channel.
  */
@@ -201,7 +213,7 @@ export const ReplyRequestSchema = z
     text: z.string().trim().min(1).max(65_536).optional(),
     channel: z.optional(ChannelSchema),
     template: z.strictObject(TemplateSchema.shape).optional(),
-    attachments: z.array(z.strictObject(OutboundAttachmentSchema.shape)).max(10).default([]),
+    attachments: z.array(ReplyAttachmentSchema).max(10).default([]),
   })
   .refine((r) => r.text !== undefined || r.template !== undefined || r.attachments.length > 0, {
     message: 'a reply needs text, a template or an attachment',

@@ -4,6 +4,7 @@ import {
   answeredItemOf,
   checkReplyRules,
   emailReplyAddress,
+  ReplyRequestSchema,
   replyAddress,
   replyChannel,
   standingBlock,
@@ -245,5 +246,27 @@ describe('standingBlock', () => {
     expect(standingBlock(stop, phone, [mail()])).toEqual({ reason: stop.reason, at: stop.at });
     expect(standingBlock({ ...state, blocked: false }, kim, [])).toBeUndefined();
     expect(standingBlock(undefined, kim, [])).toBeUndefined();
+  });
+});
+
+describe('ReplyRequestSchema', () => {
+  const withFile = (url: string) => ReplyRequestSchema.safeParse({ text: 'hi', attachments: [{ url }] });
+
+  it('takes a file by an http or https link', () => {
+    expect(withFile('https://cdn.shop.example/invoice.pdf').success).toBe(true);
+    expect(withFile('http://cdn.shop.example/invoice.pdf').success).toBe(true);
+  });
+
+  it('refuses a link no provider can fetch, naming why', () => {
+    for (const url of [
+      'file:///etc/passwd',
+      'javascript:alert(1)',
+      'data:text/plain,hi',
+      'ftp://x.example/a',
+    ]) {
+      const parsed = withFile(url);
+      expect({ url, success: parsed.success }).toEqual({ url, success: false });
+      expect(parsed.error?.issues[0]?.message).toContain('http or https');
+    }
   });
 });

@@ -27,6 +27,18 @@ export const OutboundAttachmentSchema = z.object({
 export type OutboundAttachment = z.infer<typeof OutboundAttachmentSchema>;
 
 /**
+ * A reply's file, by a link the provider fetches (WhatsApp, Twilio, Meta) or the customer opens (email,
+ * web chat): http or https only. Before, `file:///etc/passwd` or `javascript:` was queued and failed at
+ * the provider, or went out as a link in an email.
+ */
+export const ReplyAttachmentSchema = z.strictObject({
+  ...OutboundAttachmentSchema.shape,
+  url: z
+    .url({ protocol: /^https?$/, error: 'an attachment is a link the provider can fetch: http or https' })
+    .max(2048),
+});
+
+/**
  * One message to send, as the agent API (or the AI responder) puts it on the outbound queue. The
  * sender turns it into exactly one provider API call.
  */

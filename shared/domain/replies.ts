@@ -3,7 +3,7 @@ import * as z from 'zod';
 import { ConflictError, NotFoundError, ThreadlineError, UnprocessableError } from '../errors.js';
 import { normaliseEmail } from './addresses.js';
 import { type Channel, ChannelSchema, type Identity } from './envelope.js';
-import { OutboundAttachmentSchema, type OutboundMessage, TemplateSchema } from './outbound.js';
+import { type OutboundMessage, ReplyAttachmentSchema, TemplateSchema } from './outbound.js';
 import type { ContactState } from './resolver-ports.js';
 import type { Customer, TimelineItem } from './timeline.js';
 
@@ -191,18 +191,6 @@ export function channelOption(context: Omit<ReplyContext, 'hasTemplate' | 'autom
     return { ...refused, available: true, needsTemplate: true };
   }
 }
-
-/**
- * A reply's file, by a link the provider fetches (WhatsApp, Twilio, Meta) or the customer opens (email,
- * web chat): http or https only. Before, `file:///etc/passwd` or `javascript:` was queued and failed at
- * the provider, or went out as a link in an email.
- */
-const ReplyAttachmentSchema = z.strictObject({
-  ...OutboundAttachmentSchema.shape,
-  url: z
-    .url({ protocol: /^https?$/, error: 'an attachment is a link the provider can fetch: http or https' })
-    .max(2048),
-});
 
 /**
  * The body of `POST /api/conversations/{id}/replies`. Strict, template and attachments included: an

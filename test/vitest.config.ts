@@ -1,3 +1,4 @@
+import { availableParallelism } from 'node:os';
 import { configDefaults, defineConfig } from 'vitest/config';
 
 const INTEGRATION = ['test/integration/**/*.test.ts'];
@@ -17,9 +18,13 @@ const ISOLATED = ['test/unit/shared/api/sections.test.ts', 'test/integration/log
 // Integration and browser tests run the local runtime (dynalite, queues) and a browser: on a loaded
 // 2-core CI machine they run several times slower than alone, past vitest's 5 s default, so they get
 // a limit of their own; still short enough that a real hang fails.
+// Two workers at least: vitest's default (one fewer than the cores) is one worker on a 2-core CI machine,
+// and integration and browser tests spend much of their time waiting on the runtime's queues and on the
+// browser. Measured on 2 cores: one worker 678 s, two 398 s, three 493 s.
 export default defineConfig({
   test: {
     pool: 'threads',
+    maxWorkers: Math.max(2, availableParallelism() - 1),
     isolate: false,
     projects: [
       {

@@ -49,7 +49,7 @@ export function createAlarmTopic(stack: Stack, props: { alarmEmail?: string | un
     );
   }
   new CfnOutput(stack, 'AlarmTopicArn', {
-    description: 'Alarms of Threadline: dead letters, failed events, a stuck inbound queue, function errors',
+    description: 'Alarms of Threadline: dead letters, failed events, stuck queues, function errors',
     value: topic.topicArn,
   });
   return topic;
@@ -118,11 +118,57 @@ export function alarmOnAnyMessage(
   });
 }
 
+/** The longest delay a message is sent with (SQS's most): timers due within 15 minutes, delivery retries. */
+export const longestSqsDelay = Duration.minutes(15);
+
+/** A queue a Lambda function consumes, as its age alarm needs it. */
+export interface ConsumedQueue {
+  readonly queue: IQueue;
+  readonly visibilityTimeout: Duration;
+  readonly maxReceiveCount: number;
+  /** Some of its messages are sent with a delay (up to `longestSqsDelay`). */
+  readonly delayed: boolean;
+}
+
+/**
+ * The oldest a message of a consumed queue gets while its consumer keeps receiving it, even failing:
+ * the delay it was sent with, then `maxReceiveCount` receives a visibility timeout apart, after which
+ * it is dead-lettered (and that alarm goes off). A message older than this was not being received.
+ */
+export function deadLetterAge(consumed: ConsumedQueue): Duration {
+  const delay = consumed.delayed ? longestSqsDelay.toSeconds() : 0;
+  return Duration.seconds(delay + consumed.maxReceiveCount * consumed.visibilityTimeout.toSeconds());
+}
+
+/**
+ * Raised when the oldest message of a consumed queue is older than its dead-letter age: a consumer
+ * that is stopped (its event source disabled, ThreadlineApi deleted with its function alarms) or held
+ * back (ses-mail's cap in a flood of mail) fails nothing, and its messages would expire unseen.
+ */
+export function alarmOnStalledQueue(
+  scope: Construct,
+  name: string,
+  consumed: ConsumedQueue,
+  topic: ITopic,
+): Alarm {
+  const threshold = deadLetterAge(consumed);
+  return alarmOnOldestMessage(scope, `${name}AgeAlarm`, {
+    queue: consumed.queue,
+    threshold,
+    topic,
+    description:
+      `The oldest message of the ${name.toLowerCase()} queue has waited over ${threshold.toHumanString()}, ` +
+      'longer than a failing one takes to be dead-lettered: its consumer is not receiving (event source ' +
+      'disabled, ThreadlineApi deleted or failed, concurrency exhausted). Messages expire after 4 days ' +
+      '(README, Operations)',
+  });
+}
+
 /** Raised when the oldest message of `queue` has waited longer than `threshold`: its consumer is stuck. */
 export function alarmOnOldestMessage(
   scope: Construct,
   id: string,
-  options: { queue: IQueue; threshold: Duration; topic: ITopic },
+  options: { queue: IQueue; threshold: Duration; topic: ITopic; description?: string },
 ): Alarm {
   return alarm(scope, id, {
     metric: options.queue.metricApproximateAgeOfOldestMessage({
@@ -131,7 +177,9 @@ export function alarmOnOldestMessage(
     }),
     threshold: options.threshold.toSeconds(),
     topic: options.topic,
-    description: `A message has waited over ${options.threshold.toHumanString()}: its consumer fails or is throttled`,
+    description:
+      options.description ??
+      `A message has waited over ${options.threshold.toHumanString()}: its consumer fails or is throttled`,
   });
 }
 

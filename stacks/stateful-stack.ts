@@ -25,6 +25,8 @@ import { tableDefinition } from '#shared/store/table.js';
 import {
   alarmOnAnyMessage,
   alarmOnOldestMessage,
+  alarmOnStalledQueue,
+  type ConsumedQueue,
   createAlarmTopic,
   type gaveUpAdvice,
   inboundAgeAlarmThreshold,
@@ -168,6 +170,7 @@ export class StatefulStack extends Stack {
   readonly sesReceiptRuleSet: ReceiptRuleSet | undefined;
   /** Every alarm of both stacks goes here. */
   readonly alarmTopic: Topic;
+  private readonly consumedQueues = new Map<string, Omit<ConsumedQueue, 'delayed'>>();
 
   constructor(scope: Construct, id: string, props: StatefulStackProps = {}) {
     super(scope, id, props);
@@ -258,6 +261,12 @@ export class StatefulStack extends Stack {
       threshold: inboundAgeAlarmThreshold,
       topic: this.alarmTopic,
     });
+    // Timers due within 15 minutes and integrator deliveries' retries are sent delayed.
+    const delayed = new Set<string>(['Timers', 'Webhook']);
+    for (const [name, consumed] of this.consumedQueues) {
+      if (name === 'Inbound') continue;
+      alarmOnStalledQueue(this, name, { ...consumed, delayed: delayed.has(name) }, this.alarmTopic);
+    }
   }
 
   /** The one table; keys mirror shared/store/table.ts, which the local engine creates its table from. */
@@ -364,17 +373,19 @@ export class StatefulStack extends Stack {
    */
   private consumedQueue(name: string, consumer: QueueConsumer, maxReceiveCount: number): [Queue, Queue] {
     const deadLetter = this.retainedQueue(`${name}DeadLetterQueue`);
+    // AWS's rule for Lambda consumers: six times the function timeout, plus the batching window.
+    const visibilityTimeout = Duration.seconds(
+      6 * consumer.timeout.toSeconds() + consumer.maxBatchingWindow.toSeconds(),
+    );
     const queue = new Queue(this, `${name}Queue`, {
       encryption: QueueEncryption.SQS_MANAGED,
       enforceSSL: true,
       // A message keeps its age when dead-lettered, so it must expire here well before it would there.
       retentionPeriod: Duration.days(4),
-      // AWS's rule for Lambda consumers: six times the function timeout, plus the batching window.
-      visibilityTimeout: Duration.seconds(
-        6 * consumer.timeout.toSeconds() + consumer.maxBatchingWindow.toSeconds(),
-      ),
+      visibilityTimeout,
       deadLetterQueue: { queue: deadLetter, maxReceiveCount },
     });
+    this.consumedQueues.set(name, { queue, visibilityTimeout, maxReceiveCount });
     return [queue, deadLetter];
   }
 }

@@ -168,8 +168,43 @@ describe('the queue alarms', () => {
     });
   });
 
+  // A consumer that is stopped (its event source disabled, ThreadlineApi deleted with its function
+  // alarms) or held back (ses-mail's cap of 5 in a flood of mail) fails nothing: without these, the
+  // mail, replies, timers and deliveries waiting behind it expired after the queue's 4 days unseen.
+  const QueueSchema = z.object({
+    VisibilityTimeout: z.number(),
+    MessageRetentionPeriod: z.number(),
+    RedrivePolicy: z.object({ maxReceiveCount: z.number() }),
+  });
+  it.each([
+    ['MailQueue', 0],
+    ['OutboundQueue', 0],
+    ['TimersQueue', 900],
+    ['WebhookQueue', 900],
+  ])(
+    'raises an alarm when the oldest message of %s is older than a failing one is when it is dead-lettered',
+    (path, delaySeconds) => {
+      const queue = QueueSchema.parse(stateful.toJSON().Resources[logicalId(statefulStack, path)].Properties);
+      const alarm = alarmOn(list, 'ApproximateAgeOfOldestMessage', 'QueueName', queueName(path));
+      // Its receives, each a visibility timeout apart, after the longest delay it is sent with.
+      const toDeadLetter = delaySeconds + queue.RedrivePolicy.maxReceiveCount * queue.VisibilityTimeout;
+      expect(alarm).toMatchObject({
+        Namespace: 'AWS/SQS',
+        Statistic: 'Maximum',
+        Period: 60,
+        EvaluationPeriods: 1,
+        Threshold: toDeadLetter,
+        ComparisonOperator: 'GreaterThanThreshold',
+        TreatMissingData: 'notBreaching',
+        AlarmActions: [topicRef],
+        OKActions: [topicRef],
+      });
+      expect(alarm.Threshold).toBeLessThan(queue.MessageRetentionPeriod / 24);
+    },
+  );
+
   it('has no other alarm in the stateful stack', () => {
-    expect(list).toHaveLength(8);
+    expect(list).toHaveLength(12);
   });
 });
 

@@ -218,6 +218,7 @@ export class StatefulStack extends Stack {
     );
     this.inboundMailBucket = createInboundMailBucket(this, retentionDays ?? 30);
     this.exportsBucket = privateExpiringBucket(this, 'ExportsBucket', 'ExpireExports', 3);
+    new CfnOutput(this, 'ExportsBucketName', { value: this.exportsBucket.bucketName });
     const topics = createSesTopics(this);
     this.sesReceiptsTopic = topics.receipts;
     this.sesEventsTopic = topics.events;

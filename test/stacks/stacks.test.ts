@@ -597,6 +597,8 @@ describe('ThreadlineStateful', () => {
 
   it('outputs the bucket and configuration set names', () => {
     stateful.hasOutput('InboundMailBucketName', { Value: { Ref: bucketId } });
+    // The README's erasure notes name the exports bucket (`aws s3 rm s3://<ExportsBucketName output>/...`).
+    stateful.hasOutput('ExportsBucketName', { Value: { Ref: logicalId(statefulStack, 'ExportsBucket') } });
     stateful.hasOutput('SesConfigurationSetName', {
       Value: { Ref: logicalId(statefulStack, 'SesConfigurationSet') },
     });

@@ -1,8 +1,8 @@
-import { Duration, Stack } from 'aws-cdk-lib';
+import { Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
 import { Rule, RuleTargetInput, Schedule } from 'aws-cdk-lib/aws-events';
 import { LambdaFunction } from 'aws-cdk-lib/aws-events-targets';
-import { PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
+import { Policy, PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import { CfnScheduleGroup } from 'aws-cdk-lib/aws-scheduler';
 import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import { NagSuppressions } from 'cdk-nag';
@@ -47,6 +47,13 @@ export function addTimers(
   });
   props.timersQueue.grantSendMessages(role);
   props.timersDeadLetterQueue.grantSendMessages(role);
+  // Deleting the group deletes its schedules, every pending timer; they keep firing (as the role) if
+  // this stack is deleted (README, Deleting the stacks).
+  group.applyRemovalPolicy(RemovalPolicy.RETAIN);
+  role.applyRemovalPolicy(RemovalPolicy.RETAIN);
+  const grants = role.node.tryFindChild('DefaultPolicy');
+  if (!(grants instanceof Policy)) throw new Error(`${role.node.path}: expected its default policy`);
+  grants.applyRemovalPolicy(RemovalPolicy.RETAIN);
   const timers = new ThreadlineFunction(scope, 'Timers', {
     name: 'timers',
     timeout: timersConsumer.timeout,

@@ -387,6 +387,24 @@ describe('the durable timers', () => {
     api.resourceCountIs('AWS::Scheduler::ScheduleGroup', 1);
   });
 
+  // Deleting a schedule group deletes its schedules: every pending timer (SLA breaches, snooze
+  // wake-ups, auto-resolves, surveys, automations) went with a `cdk destroy ThreadlineApi`, unseen.
+  it('keeps the schedule group, and the role its schedules send with, when ThreadlineApi is deleted', () => {
+    const kept = { DeletionPolicy: 'Retain', UpdateReplacePolicy: 'Retain' };
+    api.hasResource('AWS::Scheduler::ScheduleGroup', kept);
+    const role = api.findResources('AWS::IAM::Role', {
+      Properties: {
+        AssumeRolePolicyDocument: {
+          Statement: [Match.objectLike({ Principal: { Service: 'scheduler.amazonaws.com' } })],
+        },
+      },
+    });
+    expect(Object.values(role)).toEqual([expect.objectContaining(kept)]);
+    const roleId = Object.keys(role)[0];
+    const grants = api.findResources('AWS::IAM::Policy', { Properties: { Roles: [{ Ref: roleId }] } });
+    expect(Object.values(grants)).toEqual([expect.objectContaining(kept)]);
+  });
+
   it('lets the resolver, the agent API and the timers function create and delete schedules of the group only', () => {
     const scheduling = policies.filter((p) => p.includes('scheduler:CreateSchedule'));
     expect(scheduling).toHaveLength(3);

@@ -183,7 +183,10 @@ export function alarmOnOldestMessage(
   });
 }
 
-/** Two alarms per function: any error, any throttled invocation, in a minute. */
+/**
+ * Two alarms per function: any error, any throttled invocation, in a minute; a reader of the table's
+ * stream (`streamLagThresholds`) a third, on how far behind it reads.
+ */
 export function alarmOnFunction(scope: Construct, id: string, fn: IFunction, topic: ITopic): void {
   const period = Duration.minutes(1);
   alarm(scope, `${id}ErrorsAlarm`, {
@@ -197,6 +200,34 @@ export function alarmOnFunction(scope: Construct, id: string, fn: IFunction, top
     threshold: 0,
     topic,
     description: `${id} was throttled: its reserved or the account's concurrency is exhausted`,
+  });
+  if (Object.hasOwn(streamLagThresholds, id))
+    alarmOnStreamLag(scope, id as keyof typeof streamLagThresholds, fn, topic);
+}
+
+/**
+ * How far behind the table's stream each consumer may fall (Lambda's `IteratorAge`: the age of the last
+ * record of a batch when it was read) before its alarm goes off. A stalled or slow consumer fails
+ * nothing until its records pass their maximum age (24 h for integrator events, 1 h for live updates)
+ * and are skipped: integrators and agents would see late or missing events with no alarm.
+ */
+export const streamLagThresholds = { Events: Duration.minutes(15), LiveStream: Duration.minutes(5) } as const;
+
+/** Raised when a stream consumer's `IteratorAge` passes its threshold for a minute. */
+export function alarmOnStreamLag(
+  scope: Construct,
+  id: keyof typeof streamLagThresholds,
+  fn: IFunction,
+  topic: ITopic,
+): void {
+  const threshold = streamLagThresholds[id];
+  alarm(scope, `${id}StreamLagAlarm`, {
+    metric: fn.metric('IteratorAge', { period: Duration.minutes(1), statistic: 'Maximum' }),
+    threshold: threshold.toMilliseconds(),
+    topic,
+    description:
+      `${id} reads the table's stream over ${threshold.toHumanString()} behind: it fails, is throttled or ` +
+      'cannot keep up; records older than their maximum age are skipped (README, Operations)',
   });
 }
 

@@ -230,8 +230,26 @@ describe('the function alarms', () => {
     },
   );
 
-  it('has one alarm per function and metric, one per signed webhook on its refusals, two on integrator webhooks, and no other', () => {
-    expect(list).toHaveLength(functionIds.length * 2 + 4 + 2);
+  it.each([
+    ['Events', 15 * 60_000],
+    ['LiveStream', 5 * 60_000],
+  ])('raises an alarm when %s reads the stream further behind than its threshold', (id, threshold) => {
+    const alarm = alarmOn(list, 'IteratorAge', 'FunctionName', { Ref: logicalId(apiStack, id) });
+    expect(alarm).toMatchObject({
+      Namespace: 'AWS/Lambda',
+      Statistic: 'Maximum',
+      Period: 60,
+      EvaluationPeriods: 1,
+      Threshold: threshold,
+      ComparisonOperator: 'GreaterThanThreshold',
+      TreatMissingData: 'notBreaching',
+      AlarmActions: [topicRef],
+      OKActions: [topicRef],
+    });
+  });
+
+  it('has one alarm per function and metric, one per signed webhook on its refusals, two on integrator webhooks, one per stream consumer on its lag, and no other', () => {
+    expect(list).toHaveLength(functionIds.length * 2 + 4 + 2 + 2);
   });
 });
 

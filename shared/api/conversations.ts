@@ -55,7 +55,7 @@ const messageRoutes = once(() => {
     responses: {
       202: json('queued', ReplySchema),
       200: json('the first result of a retried key', ReplySchema),
-      ...errors(400, 401, 404, 409, 413, 422, 503),
+      ...errors(400, 401, 404, 409, 410, 413, 422, 503),
     },
   });
 

@@ -51,7 +51,7 @@ const metricRoutes = once(() => {
     path: '/metrics',
     operationId: 'getMetrics',
     summary:
-      "AI resolution rate (messages the AI answered / messages routed), hand-off reasons, first response time, channel-switch rate; overall also `sla`: each target's met, missed and share met, by queue, channel, agent and AI: overall for a range of UTC days (?from=&to=, inclusive, at most 366 days; the last 30 days by default), or for one customer with ?customerId= (their whole history, or the range when one is given)",
+      "AI resolution rate (messages the AI answered / messages routed), hand-off reasons, first response time, channel-switch rate; overall also `sla`: each target's met, missed and share met, by queue, channel, agent (an admin sees every agent's, an agent only their own) and AI: overall for a range of UTC days (?from=&to=, inclusive, at most 366 days; the last 30 days by default), or for one customer with ?customerId= (their whole history, or the range when one is given)",
     request: { query: MetricsQuerySchema },
     responses: {
       200: json("the overall figures of the range, or one customer's", metricsAnswerSchema()),
@@ -64,7 +64,8 @@ const metricRoutes = once(() => {
 /** `/api/metrics`: the figures, overall or for one customer. */
 export function metricsApp(deps: AgentAppDeps): OpenAPIHono<AgentEnv> {
   const { metrics } = metricRoutes();
-  return createRouter().openapi(metrics, async (c) =>
-    c.json(await readMetrics(deps, c.req.valid('query')), 200),
-  );
+  return createRouter().openapi(metrics, async (c) => {
+    const viewer = { agentId: c.get('agentId'), admin: c.get('admin') };
+    return c.json(await readMetrics(deps, c.req.valid('query'), viewer), 200);
+  });
 }

@@ -1,7 +1,8 @@
 import type { AgentAdmin, AgentStore } from '#shared/domain/agent-ports.js';
 import type { ReplyRequest } from '#shared/domain/replies.js';
 import type { TimelineItem } from '#shared/domain/timeline.js';
-import { type ReplyDeps, sendReply } from './send-reply.js';
+import { NotFoundError } from '#shared/errors.js';
+import { type ReplyDeps, recipientOf, sendReply } from './send-reply.js';
 
 /** What an agent's reply needs: the reply service, and the conversation read and assignment. */
 export interface ReplyAsAgentDeps {
@@ -15,8 +16,8 @@ export interface ReplyAsAgentDeps {
  * answers takes it first (the console then shows the reply in the conversation as it now stands), so it
  * leaves the unassigned inbox and counts in their load. The assignment is conditional (still open,
  * still nobody's): it never takes a conversation from another agent, and of two agents replying at
- * once one owns it. A reply the channel's rules refuse leaves it with the agent who tried. A
- * conversation someone has costs one read more, no write. Its `Idempotency-Key` sent again with another
+ * once one owns it. A reply the channel's rules refuse leaves it with the agent who tried; one refused
+ * for its customer (gone, being erased) writes nothing. The conversation is read once, for both. Its `Idempotency-Key` sent again with another
  * request is 422 `idempotency_key_reused` (see `sendReply`).
  */
 export async function replyAsAgent(
@@ -29,7 +30,11 @@ export async function replyAsAgent(
   },
 ): Promise<{ item: TimelineItem; created: boolean }> {
   const conversation = await deps.store.getConversation(input.conversationId);
-  if (conversation?.status === 'open' && conversation.assignee === undefined) {
+  if (!conversation) throw new NotFoundError(`no conversation ${input.conversationId}`);
+  // Its customer before anything is written: a reply to one gone or being erased (404, 410) writes
+  // nothing, the assignment included. The reply takes this read; it does not read them again.
+  const recipient = await recipientOf(deps.replies.store, conversation);
+  if (conversation.status === 'open' && conversation.assignee === undefined) {
     const now = deps.replies.clock.now().toISOString();
     const eventId = `assigned:${input.conversationId}:reply:${input.idempotencyKey ?? now}`;
     const options = { ifUnassigned: true };
@@ -42,5 +47,5 @@ export async function replyAsAgent(
       options,
     );
   }
-  return sendReply(deps.replies, { ...input, keyFromCaller: true });
+  return sendReply(deps.replies, { ...input, keyFromCaller: true, recipient });
 }

@@ -17,7 +17,7 @@ import {
 } from '../domain/replies.js';
 import type { InlineSend, OutboundQueue, ReplyStore } from '../domain/reply-ports.js';
 import { sendRetryDelaySeconds } from '../domain/send-errors.js';
-import type { Customer, TimelineItem } from '../domain/timeline.js';
+import type { Conversation, Customer, TimelineItem } from '../domain/timeline.js';
 import { answeredAt, answersCustomer, clockAuthorOf } from '../domain/waiting.js';
 import { isUnverifiedVisitor } from '../domain/webchat/anonymous-view.js';
 import { replyChannelOf } from '../domain/webchat/attachments.js';
@@ -90,7 +90,18 @@ export interface Recipient {
 async function readRecipient(deps: ReplyDeps, conversationId: string): Promise<Recipient> {
   const conversation = await deps.store.getConversation(conversationId);
   if (!conversation) throw new NotFoundError(`no conversation ${conversationId}`);
-  const { partitions, customers: profiles } = await deps.store.mergedCustomers(conversation.customerId);
+  return recipientOf(deps.store, conversation);
+}
+
+/**
+ * The recipient of a conversation already read: its customer's profiles, NotFoundError when the
+ * root has none, GoneError when a profile was erased or is being erased (the profile read says so).
+ */
+export async function recipientOf(
+  store: Pick<ReplyStore, 'mergedCustomers'>,
+  conversation: Pick<Conversation, 'id' | 'customerId'>,
+): Promise<Recipient> {
+  const { partitions, customers: profiles } = await store.mergedCustomers(conversation.customerId);
   const root = partitions[0] ?? conversation.customerId;
   const customer = profiles.find((c) => c.id === root);
   if (!customer) throw new NotFoundError(`no customer ${root}`);

@@ -64,6 +64,33 @@ export interface SlaFigures extends TargetsFigures {
   byAi: Record<string, TargetsFigures>;
 }
 
+/** Who reads the figures: an admin reads every agent's, an agent only their own. */
+export interface MetricsViewer {
+  agentId: string;
+  admin: boolean;
+}
+
+/** Of a breakdown by agent, the viewer's own line only (none when they have no figures). */
+function ownLine<T>(byAgent: Record<string, T>, agentId: string): Record<string, T> {
+  const own = Object.hasOwn(byAgent, agentId) ? byAgent[agentId] : undefined;
+  return own === undefined ? {} : { [agentId]: own };
+}
+
+/**
+ * The figures as the viewer may see them (least privilege): an admin everything; an agent the same
+ * figures but for the `byAgent` breakdowns of `sla` and `csat`, which keep their own line only, so no
+ * agent reads a colleague's targets met or survey scores.
+ */
+export function metricsFor(metrics: Metrics, viewer: MetricsViewer): Metrics {
+  if (viewer.admin) return metrics;
+  const { sla, csat } = metrics;
+  return {
+    ...metrics,
+    ...(sla ? { sla: { ...sla, byAgent: ownLine(sla.byAgent, viewer.agentId) } } : {}),
+    ...(csat ? { csat: { ...csat, byAgent: ownLine(csat.byAgent, viewer.agentId) } } : {}),
+  };
+}
+
 /** A range of UTC days (`yyyy-mm-dd`), both included. */
 export interface MetricsRange {
   from: string;

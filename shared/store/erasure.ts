@@ -27,6 +27,7 @@ import {
 import { queryRawPayloadsInput } from './params/timeline.js';
 import { querySessionLinksInput } from './params/webchat.js';
 import { conversationIdsOf, type RawProfile, readRawProfile } from './raw-profile.js';
+import { forgetSuppressions, mailAddressTokens } from './suppression-erasure.js';
 import { forgetNotedThreadLinks, threadLinksOf } from './thread-link-notes.js';
 import { forgetConnectionsUnder } from './webchat-connections.js';
 import { forgetDeliveryPayloads } from './webhook-erasure.js';
@@ -195,9 +196,13 @@ async function deleteTimeline(db: ErasureDb, customerId: string, report: Erasure
  * their own messages and our replies (both on the timeline, read here once more, the items carrying one
  * only; the partition and page being read are the cursor), then the links the upgrade noted
  * (`note-thread-links`). Each link goes before the marker: an email's own Message-ID is not its
- * provider id, but a marker must never be what a link's delete takes.
+ * provider id, but a marker must never be what a link's delete takes. Each mail's From and Reply-To
+ * lose their suppression in the same read (forgetSuppressions).
  */
-async function forgetReferences(db: ErasureDb, customerIds: readonly string[]): Promise<void> {
+async function forgetReferences(db: ErasureDb, profiles: readonly RawProfile[]): Promise<void> {
+  const customerIds = profiles.map((p) => p.id);
+  const identities = new Set(profiles.flatMap((p) => [...p.identities]));
+  const group = { ids: new Set(customerIds), identities, seen: new Set<string>() };
   const from = db.cursor ?? { provider: 0 };
   for (let partition = from.provider; partition < customerIds.length; partition++) {
     let startKey = partition === from.provider ? from.startKey : undefined;
@@ -208,6 +213,7 @@ async function forgetReferences(db: ErasureDb, customerIds: readonly string[]): 
       for (const item of out.Items ?? []) {
         for (const key of threadLinksOf(item)) await remove(db, key);
         for (const reference of providerReferencesOf(item)) await forgetMessage(db, reference);
+        await forgetSuppressions(db, mailAddressTokens(item), group, (key) => remove(db, key));
       }
       startKey = out.LastEvaluatedKey;
     } while (startKey);
@@ -238,11 +244,7 @@ const STEPS: readonly Step[] = [
   },
   // The group's first profile's turn does it for all: before any of their identities goes.
   async (db, _deps, profile, _report, group) => {
-    if (profile.id === group[0]?.id)
-      await forgetReferences(
-        db,
-        group.map((p) => p.id),
-      );
+    if (profile.id === group[0]?.id) await forgetReferences(db, group);
   },
   async (db, _deps, profile) => {
     // The visitor's live connections (AWS), by the customer and by each identity: see webchat-connections.

@@ -5,6 +5,7 @@ import type { AgentAdmin, AgentStore } from '#shared/domain/agent-ports.js';
 import type { AgentProfile } from '#shared/domain/assignment.js';
 import type { Identity } from '#shared/domain/envelope.js';
 import { identityToken } from '#shared/domain/identity.js';
+import type { Metrics } from '#shared/domain/metrics.js';
 import type { OutboundMessage } from '#shared/domain/outbound.js';
 import type { Conversation, Customer, TimelineItem } from '#shared/domain/timeline.js';
 import { ConflictError, GoneError } from '#shared/errors.js';
@@ -726,6 +727,51 @@ describe('agent API: metrics', () => {
     const res = await app().request(`/api/metrics${query}`, auth);
     expect(res.status).toBe(400);
     expect(await res.json()).toMatchObject({ error: { code: 'invalid_request' } });
+  });
+
+  /**
+   * Least privilege: every agent's SLA and CSAT figures are an admin's to read; an agent sees their
+   * own line of each `byAgent` (QA: agents saw every colleague's figures).
+   */
+  it("shows an agent their own figures by agent, and an admin everyone's", async () => {
+    const store = fakeStore();
+    const targets = (met: number) => ({ firstResponse: { met, missed: 1, share: met / (met + 1) } });
+    const scores = (count: number) => ({
+      count,
+      average: 4,
+      distribution: { 1: 0, 2: 0, 3: 0, 4: count, 5: 0 },
+    });
+    store.overallMetrics = async () => ({
+      routed: 4,
+      aiResolutionRate: 0.5,
+      handoffReasons: {},
+      firstResponseMs: { median: null, mean: null, conversations: 0 },
+      channelSwitchRate: null,
+      sla: {
+        ...targets(3),
+        byQueue: { general: targets(3) },
+        byChannel: { sms: targets(3) },
+        byAgent: { 'agent-7': targets(1), 'agent-8': targets(2) },
+        byAi: { human: targets(3) },
+      },
+      csat: {
+        ...scores(3),
+        byAgent: { 'agent-7': scores(1), 'agent-8': scores(2) },
+        byChannel: { sms: scores(3) },
+        byQueue: { general: scores(3) },
+        byAi: { human: scores(3) },
+      },
+    });
+    type Answer = { overall: Metrics };
+    const asAgent = (await (await app(store).request('/api/metrics', auth)).json()) as Answer;
+    expect(asAgent.overall.sla?.byAgent).toEqual({ 'agent-7': targets(1) });
+    expect(asAgent.overall.csat?.byAgent).toEqual({ 'agent-7': scores(1) });
+    // The rest is everyone's, as before.
+    expect(asAgent.overall.sla).toMatchObject({ ...targets(3), byQueue: { general: targets(3) } });
+    expect(asAgent.overall.csat).toMatchObject({ count: 3, byChannel: { sms: scores(3) } });
+    const asAdminToo = (await (await app(store).request('/api/metrics', asAdmin)).json()) as Answer;
+    expect(Object.keys(asAdminToo.overall.sla?.byAgent ?? {})).toEqual(['agent-7', 'agent-8']);
+    expect(Object.keys(asAdminToo.overall.csat?.byAgent ?? {})).toEqual(['agent-7', 'agent-8']);
   });
 
   it('reports one customer from their timeline', async () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { METRICS_ITEM_LIMIT, readMetrics } from '#shared/app/read-metrics.js';
+import { METRICS_ITEM_LIMIT, type MetricsQuery, readMetrics } from '#shared/app/read-metrics.js';
 import type { Metrics } from '#shared/domain/metrics.js';
 import type { Customer, TimelineItem } from '#shared/domain/timeline.js';
 import { NotFoundError, ValidationError } from '#shared/errors.js';
@@ -20,6 +20,9 @@ const note = (n: number): TimelineItem => ({
 });
 
 const clock = { now: () => new Date('2025-06-09T10:00:00.000Z') };
+/** Read by an admin, who sees every figure (an agent's view: `metricsFor`, in the domain's tests). */
+const read = (deps: Parameters<typeof readMetrics>[0], query: MetricsQuery) =>
+  readMetrics(deps, query, { agentId: 'admin-1', admin: true });
 
 /** A store whose timeline has `pages` pages of 200 items, and records the cursors it was asked for. */
 function store(pages: number) {
@@ -48,18 +51,18 @@ describe('readMetrics', () => {
   it('answers the overall figures of the last 30 UTC days without a customer', async () => {
     const s = store(1);
     const range = { from: '2025-05-11', to: '2025-06-09' };
-    expect(await readMetrics({ store: s, clock }, {})).toEqual({ overall, ...range });
+    expect(await read({ store: s, clock }, {})).toEqual({ overall, ...range });
     expect(s.ranges).toEqual([range]);
   });
 
   it('answers the overall figures of the days asked for, both included', async () => {
     const s = store(1);
     const range = { from: '2024-06-09', to: '2025-06-09' };
-    expect(await readMetrics({ store: s, clock }, range)).toEqual({ overall, ...range });
-    expect(await readMetrics({ store: s, clock }, { to: '2025-01-31' })).toMatchObject({
+    expect(await read({ store: s, clock }, range)).toEqual({ overall, ...range });
+    expect(await read({ store: s, clock }, { to: '2025-01-31' })).toMatchObject({
       from: '2025-01-02',
     });
-    expect(await readMetrics({ store: s, clock }, { from: '2025-06-01' })).toMatchObject({
+    expect(await read({ store: s, clock }, { from: '2025-06-01' })).toMatchObject({
       to: '2025-06-09',
     });
   });
@@ -70,14 +73,14 @@ describe('readMetrics', () => {
     ['from after today', { from: '2025-06-10' }],
   ])('refuses a range %s', async (_name, range) => {
     const s = store(1);
-    await expect(readMetrics({ store: s, clock }, range)).rejects.toBeInstanceOf(ValidationError);
+    await expect(read({ store: s, clock }, range)).rejects.toBeInstanceOf(ValidationError);
     expect(s.ranges).toEqual([]);
   });
 
   it('counts only the days asked for when a customer’s range is given', async () => {
     const s = store(1);
     expect(
-      await readMetrics({ store: s, clock }, { customerId: 'cu_1', from: '2025-06-10', to: '2025-06-11' }),
+      await read({ store: s, clock }, { customerId: 'cu_1', from: '2025-06-10', to: '2025-06-11' }),
     ).toEqual({
       customerId: 'cu_1',
       metrics: expect.objectContaining({ routed: 0 }),
@@ -88,7 +91,7 @@ describe('readMetrics', () => {
 
   it('reads every page of the customer\u2019s timeline', async () => {
     const s = store(3);
-    expect(await readMetrics({ store: s, clock }, { customerId: 'cu_1' })).toMatchObject({
+    expect(await read({ store: s, clock }, { customerId: 'cu_1' })).toMatchObject({
       customerId: 'cu_1',
       metrics: { routed: 0 },
     });
@@ -97,12 +100,12 @@ describe('readMetrics', () => {
 
   it('stops reading at the item limit', async () => {
     const s = store(1_000);
-    await readMetrics({ store: s, clock }, { customerId: 'cu_1' });
+    await read({ store: s, clock }, { customerId: 'cu_1' });
     expect(s.cursors).toHaveLength(METRICS_ITEM_LIMIT / 200);
   });
 
   it('refuses an unknown customer', async () => {
-    await expect(readMetrics({ store: store(1), clock }, { customerId: 'cu_404' })).rejects.toBeInstanceOf(
+    await expect(read({ store: store(1), clock }, { customerId: 'cu_404' })).rejects.toBeInstanceOf(
       NotFoundError,
     );
   });

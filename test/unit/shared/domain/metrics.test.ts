@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { customerMetrics } from '#shared/domain/metrics.js';
+import { customerMetrics, type Metrics, metricsFor } from '#shared/domain/metrics.js';
 import type { TimelineItem } from '#shared/domain/timeline.js';
 
 const base = { customerId: 'cu_1', conversationId: 'cv_1' };
@@ -64,5 +64,39 @@ describe('customerMetrics', () => {
 
   it('has no rates before anything was routed', () => {
     expect(customerMetrics([])).toMatchObject({ routed: 0, aiResolutionRate: null, channelSwitchRate: null });
+  });
+});
+
+describe('metricsFor', () => {
+  const line = (met: number) => ({ firstResponse: { met, missed: 0, share: 1 } });
+  const scores = { count: 1, average: 5, distribution: { 1: 0, 2: 0, 3: 0, 4: 0, 5: 1 } };
+  const figures: Metrics = {
+    routed: 2,
+    aiResolutionRate: 0.5,
+    handoffReasons: {},
+    firstResponseMs: { median: null, mean: null, conversations: 0 },
+    channelSwitchRate: null,
+    sla: { ...line(3), byQueue: {}, byChannel: {}, byAgent: { a1: line(1), a2: line(2) }, byAi: {} },
+    csat: { ...scores, byAgent: { a2: scores }, byChannel: {}, byQueue: {}, byAi: {} },
+  };
+
+  it('keeps every line by agent for an admin', () => {
+    expect(metricsFor(figures, { agentId: 'a1', admin: true })).toBe(figures);
+  });
+
+  it("keeps an agent's own line by agent only, or none when they have no figures", () => {
+    const seen = metricsFor(figures, { agentId: 'a1', admin: false });
+    expect(seen.sla?.byAgent).toEqual({ a1: line(1) });
+    expect(seen.csat?.byAgent).toEqual({});
+    expect({ ...seen, sla: figures.sla, csat: figures.csat }).toEqual(figures);
+  });
+
+  it('names no other line for an agent id that is an object key of every record', () => {
+    expect(metricsFor(figures, { agentId: 'constructor', admin: false }).sla?.byAgent).toEqual({});
+  });
+
+  it('leaves figures without a breakdown (one customer) as they are', () => {
+    const { sla: _sla, csat: _csat, ...plain } = figures;
+    expect(metricsFor(plain, { agentId: 'a1', admin: false })).toEqual(plain);
   });
 });

@@ -1,0 +1,92 @@
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDBDocumentClient, GetCommand, type GetCommandInput } from '@aws-sdk/lib-dynamodb';
+import { beforeEach, describe, expect, it } from 'vitest';
+import { replyAsAgent } from '#shared/app/reply-as-agent.js';
+import { GoneError, NotFoundError } from '#shared/errors.js';
+import { adminPorts, dynamoRepositories, storePorts } from '#shared/store/dynamo-repositories.js';
+import { documentClient } from '#shared/store/sdk-documents.js';
+import { mockAws } from '../../../support/aws-mock.js';
+
+const ddb = mockAws(DynamoDBDocumentClient);
+const NOW = '2026-12-05T10:00:00.000Z';
+
+/** An open conversation nobody has, and its customer's profile as `profile` says (absent: none). */
+function table(profile: Record<string, unknown> | undefined) {
+  ddb.on(GetCommand).callsFake((input: GetCommandInput) => {
+    const pk = String(input.Key?.pk);
+    if (pk === 'CONVERSATION#cv_1') {
+      return {
+        Item: {
+          pk,
+          sk: 'CONVERSATION',
+          entity: 'conversation',
+          id: 'cv_1',
+          customerId: 'cu_1',
+          status: 'open',
+          createdAt: '2026-12-05T09:00:00.000Z',
+          channels: ['sms'],
+        },
+      };
+    }
+    if (pk === 'CUSTOMER#cu_1') return profile ? { Item: { pk, sk: 'PROFILE', ...profile } } : {};
+    throw new Error(`unexpected read of ${pk}`);
+  });
+}
+
+function reply() {
+  const repos = dynamoRepositories(documentClient(new DynamoDBClient({ region: 'eu-west-1' })), 'threadline');
+  const store = storePorts(repos);
+  const queued: unknown[] = [];
+  return replyAsAgent(
+    {
+      replies: {
+        store,
+        queue: { enqueue: async (message: unknown) => void queued.push(message) },
+        clock: { now: () => new Date(NOW) },
+        newId: () => 'rp_1',
+      },
+      store,
+      admin: adminPorts(repos),
+    },
+    {
+      conversationId: 'cv_1',
+      request: { text: 'Hello', attachments: [] },
+      agentId: 'agent-1',
+      idempotencyKey: 'k1',
+    },
+  );
+}
+
+/** Every command sent but reads: what the call wrote. */
+const writes = () =>
+  ddb
+    .calls()
+    .map((call) => call.args[0].constructor.name)
+    .filter((name) => !['GetCommand', 'QueryCommand', 'BatchGetCommand'].includes(name));
+
+/**
+ * A reply whose customer is being erased, or is gone, is refused before anything is written: the
+ * conversation is not assigned to the agent who tried (QA: the `assigned` event and the assignee were
+ * written, then the reply answered 410).
+ */
+describe('replyAsAgent refused for its customer', () => {
+  beforeEach(() => ddb.reset());
+
+  it('writes nothing for a customer being erased (410)', async () => {
+    table({ entity: 'customer', id: 'cu_1', createdAt: NOW, identities: [], erasingSince: NOW });
+    await expect(reply()).rejects.toBeInstanceOf(GoneError);
+    expect(writes()).toEqual([]);
+  });
+
+  it('writes nothing for an erased customer (410)', async () => {
+    table({ entity: 'erased_customer', erasedAt: NOW });
+    await expect(reply()).rejects.toBeInstanceOf(GoneError);
+    expect(writes()).toEqual([]);
+  });
+
+  it('writes nothing for a conversation whose customer has no profile (404)', async () => {
+    table(undefined);
+    await expect(reply()).rejects.toBeInstanceOf(NotFoundError);
+    expect(writes()).toEqual([]);
+  });
+});

@@ -492,11 +492,13 @@ describe('routeMessage', () => {
     w.deps.clock = { now: () => new Date(Date.parse(MESSAGE_AT) + 6 * 60_000) };
     const outcome = await routeMessage(w.deps, given);
     expect(w.responderCalls).toBe(2);
-    expect(outcome).toMatchObject({ routed: true, decision: { target: 'human', reason: 'low_confidence' } });
+    // Its own reason: no answer in time is not a gap in the articles (low_confidence).
+    expect(outcome).toMatchObject({ routed: true, decision: { target: 'human', reason: 'ai_failed' } });
     expect(outcome.decision?.detail).toBe(
       'the AI gave no answer within 5 minutes of the message (its earlier tries failed); a person must answer',
     );
     expect(notes(w)).toHaveLength(1);
+    expect(notes(w)[0]?.text).toMatch(/^Hand-off \(ai_failed\): the AI gave no answer within 5 minutes/);
     expect(decisions(w)).toHaveLength(1);
     expect(w.conversation.queue).toBe('general');
   });

@@ -48,6 +48,7 @@ const everySetting: Record<string, string> = {
   maxBodyBytes: '2097152',
   exportInlineBytes: '1048576',
   bedrockModelId: 'anthropic.claude-3-haiku-20240307-v1:0',
+  bedrockTimeoutMs: '12000',
   webhookTimeoutMs: '5000',
   webchatAllowedOrigins: 'https://shop.example',
   webchatEmailFallbackDelay: 'PT30M',

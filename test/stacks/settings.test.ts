@@ -188,6 +188,14 @@ describe('the stack passes every setting a function reads', () => {
     expect(asked).toThrow(message);
   });
 
+  it('accepts a knowledge-base folder with a README.md and a template beside its articles at synth', () => {
+    // They are not articles: a README without a heading stopped the synth as "article README has no heading".
+    const context = { knowledgeBaseDir: 'test/fixtures/knowledge-base/with-readme' };
+    expect(operatorFileAssets(appWith(context), 'resolver').environment).toEqual({
+      KNOWLEDGE_BASE_DIR: '/var/task/operator-knowledge-base',
+    });
+  });
+
   it('points the file settings at their copies beside the bundle, and copies them there', () => {
     const resolver = functions.find((f) => f.source === 'resolver');
     expect(resolver?.env).toMatchObject({

@@ -26,6 +26,7 @@ export const operatorSettings = {
   },
   EXPORT_INLINE_BYTES: { context: 'exportInlineBytes', readers: ['agent-api'] },
   BEDROCK_MODEL_ID: { context: 'bedrockModelId', readers: ['resolver'] },
+  BEDROCK_TIMEOUT_MS: { context: 'bedrockTimeoutMs', readers: ['resolver'] },
   WEBHOOK_TIMEOUT_MS: { context: 'webhookTimeoutMs', readers: ['webhooks'] },
   WEBCHAT_ALLOWED_ORIGINS: {
     context: 'webchatAllowedOrigins',

@@ -129,7 +129,7 @@ async function decide(
       conversationId: routing.conversationId,
     });
     return {
-      decision: { ...decision, target: 'human', reason: 'low_confidence', detail },
+      decision: { ...decision, target: 'human', reason: 'ai_failed', detail },
       result: undefined,
     };
   }

@@ -26,6 +26,15 @@ export const DEFAULT_VOICE_WITHHELD_MESSAGE =
  */
 export const WEBHOOK_TIMEOUT_MAX_MS = 20_000;
 
+/**
+ * The longest BEDROCK_TIMEOUT_MS: the resolver (30 s, stacks/stateful-stack.ts inboundConsumer) then
+ * keeps 10 s for the reads and writes around the call and the AI's reply's send.
+ */
+export const BEDROCK_TIMEOUT_MAX_MS = 20_000;
+
+/** BEDROCK_TIMEOUT_MS when unset: Converse answers in a few seconds, a hung call never. */
+export const DEFAULT_BEDROCK_TIMEOUT_MS = 15_000;
+
 /** The entries of WEBCHAT_ALLOWED_ORIGINS, trimmed, a trailing slash dropped (pages never send one). */
 function originEntries(value: string): string[] {
   return value
@@ -198,6 +207,14 @@ export const ConfigSchema = z.object({
   KNOWLEDGE_BASE_DIR: optionalNonEmptyString,
   /** On AWS: answer with this Amazon Bedrock model (Converse API) instead of the knowledge-base responder. */
   BEDROCK_MODEL_ID: optionalNonEmptyString,
+  /**
+   * How long a Bedrock call may take, in milliseconds, before the conversation goes to a person: at
+   * most BEDROCK_TIMEOUT_MAX_MS, so a hung call cannot outlast the resolver and fail its whole batch.
+   */
+  BEDROCK_TIMEOUT_MS: z._default(
+    z.coerce.number().check(z.int(), z.gte(1_000), z.lte(BEDROCK_TIMEOUT_MAX_MS)),
+    DEFAULT_BEDROCK_TIMEOUT_MS,
+  ),
   /** How long after a conversation is resolved the customer's next message reopens it. */
   REOPEN_WINDOW_HOURS: z._default(z.coerce.number().check(z.positive(), z.lte(24 * 365)), 72),
   /** On AWS: the Cognito user pool whose access tokens the agent API accepts (set by the stack). */

@@ -1,15 +1,8 @@
 import {
   type BedrockRuntimeClient,
   BedrockRuntimeServiceException,
-  ConverseCommand,
   type ConverseCommandInput,
   type ConverseCommandOutput,
-  InternalServerException,
-  ModelNotReadyException,
-  ModelTimeoutException,
-  ServiceQuotaExceededException,
-  ServiceUnavailableException,
-  ThrottlingException,
 } from '@aws-sdk/client-bedrock-runtime';
 import * as z from 'zod';
 import {
@@ -29,6 +22,7 @@ import { type HandoffReason, SentimentSchema } from '../domain/routing/decision.
 import { authorKind, byTime, type TimelineItem } from '../domain/timeline.js';
 import { UnavailableError } from '../errors.js';
 import { logger } from '../log.js';
+import { converse, DEFAULT_BEDROCK_TIMEOUT_MS, TRANSIENT_ERRORS } from './bedrock-converse.js';
 import type { Passage } from './knowledge-base-articles.js';
 import type { PassageIndex, Retrieval } from './knowledge-base-index.js';
 import { DEFAULT_NEGATIVE_SENTIMENT, DEFAULT_THRESHOLD } from './knowledge-base-responder.js';
@@ -141,6 +135,11 @@ export interface BedrockResponderOptions {
   knowledge?: () => Promise<PassageIndex>;
   /** The most recent messages of the timeline put in the prompt (default 30). */
   maxMessages?: number;
+  /**
+   * How long the Converse call may take, the SDK's own retries included (BEDROCK_TIMEOUT_MS, default
+   * DEFAULT_BEDROCK_TIMEOUT_MS): then it is aborted and the conversation handed off (`model_error`).
+   */
+  timeoutMs?: number;
   maxTokens?: number;
   temperature?: number;
 }
@@ -231,16 +230,6 @@ export function buildConverseInput(
   };
 }
 
-/** Errors after which the same call may succeed: the message is retried rather than handed off. */
-const TRANSIENT_ERRORS = [
-  ThrottlingException,
-  ServiceQuotaExceededException,
-  ServiceUnavailableException,
-  InternalServerException,
-  ModelNotReadyException,
-  ModelTimeoutException,
-];
-
 function replyText(output: ConverseCommandOutput): string {
   return (output.output?.message?.content ?? [])
     .map((block) => block.text ?? '')
@@ -273,13 +262,50 @@ function handedOffFirst(text: string | undefined): [HandoffReason, SummarySignal
 }
 
 /**
+ * The model's answer; undefined (logged) when Bedrock refused the call, did not answer within
+ * `timeoutMs` (a person then, rather than a resolver held until its own timeout fails the whole batch)
+ * or answered something unusable. Throws UnavailableError when Bedrock throttles or fails transiently.
+ */
+async function askModel(
+  options: BedrockResponderOptions,
+  input: ConverseCommandInput,
+  timeoutMs: number,
+  customerId: string,
+): Promise<ModelAnswer | undefined> {
+  const fields = { customerId, modelId: options.modelId };
+  let output: ConverseCommandOutput | 'timeout';
+  try {
+    output = await converse(options.client, input, timeoutMs);
+  } catch (error) {
+    if (TRANSIENT_ERRORS.some((type) => error instanceof type)) {
+      throw new UnavailableError('Bedrock is throttling or unavailable', { cause: error });
+    }
+    if (!(error instanceof BedrockRuntimeServiceException)) throw error;
+    logger.warn('bedrock call failed', { ...fields, error: error.name });
+    return undefined;
+  }
+  if (output === 'timeout') {
+    logger.warn('bedrock call timed out: handed to a person', { ...fields, timeoutMs });
+    return undefined;
+  }
+  const answer =
+    output.stopReason === 'end_turn' || output.stopReason === 'stop_sequence'
+      ? parseModelAnswer(replyText(output))
+      : undefined;
+  if (!answer) logger.warn('bedrock answer unusable', { ...fields, stopReason: output.stopReason });
+  return answer;
+}
+
+/**
  * The responder on AWS: Amazon Bedrock's Converse API with a configurable model. The prompt holds
  * the recent timeline with phone numbers, email addresses and surnames masked; the model answers
  * JSON, checked with zod. Throws UnavailableError when Bedrock throttles or fails transiently (the
- * queue retries); any other failure or unusable answer is a `model_error` handoff.
+ * queue retries); any other failure, no answer within `timeoutMs` or an unusable answer is a
+ * `model_error` handoff.
  */
 export function createBedrockResponder(options: BedrockResponderOptions): Responder {
   const threshold = options.threshold ?? 0.7;
+  const timeoutMs = options.timeoutMs ?? DEFAULT_BEDROCK_TIMEOUT_MS;
   return {
     async respond(context: ResponderContext): Promise<ResponderResult> {
       const view = viewConversation(context);
@@ -308,37 +334,9 @@ export function createBedrockResponder(options: BedrockResponderOptions): Respon
       const found = await retrieve(options, text);
       if (found && !found.passages.length) return handOff('low_confidence');
 
-      let output: ConverseCommandOutput;
-      try {
-        const input = buildConverseInput(context, view, options, found?.passages);
-        output = await options.client.send(new ConverseCommand(input));
-      } catch (error) {
-        if (TRANSIENT_ERRORS.some((type) => error instanceof type)) {
-          throw new UnavailableError('Bedrock is throttling or unavailable', { cause: error });
-        }
-        if (error instanceof BedrockRuntimeServiceException) {
-          logger.warn('bedrock call failed', {
-            customerId: context.customer.id,
-            modelId: options.modelId,
-            error: error.name,
-          });
-          return handOff('model_error');
-        }
-        throw error;
-      }
-
-      const answer =
-        output.stopReason === 'end_turn' || output.stopReason === 'stop_sequence'
-          ? parseModelAnswer(replyText(output))
-          : undefined;
-      if (!answer) {
-        logger.warn('bedrock answer unusable', {
-          customerId: context.customer.id,
-          modelId: options.modelId,
-          stopReason: output.stopReason,
-        });
-        return handOff('model_error');
-      }
+      const input = buildConverseInput(context, view, options, found?.passages);
+      const answer = await askModel(options, input, timeoutMs, context.customer.id);
+      if (!answer) return handOff('model_error');
 
       const signals: SummarySignals = {
         ...(answer.language ? { language: answer.language } : {}),

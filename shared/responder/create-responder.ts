@@ -8,11 +8,11 @@ import { createKnowledgeBaseResponder } from './knowledge-base-responder.js';
 
 /**
  * The responder the configuration asks for: Amazon Bedrock when BEDROCK_MODEL_ID is set (its prompt
- * holds the passages of KNOWLEDGE_BASE_DIR that answer the message), else the knowledge-base
+ * holds the passages of KNOWLEDGE_BASE_DIR that answer the message; a call gets BEDROCK_TIMEOUT_MS), else the knowledge-base
  * responder over KNOWLEDGE_BASE_DIR (the shipped sample articles by default).
  */
 export function createResponder(
-  config: Pick<Config, 'BEDROCK_MODEL_ID' | 'KNOWLEDGE_BASE_DIR'>,
+  config: Pick<Config, 'BEDROCK_MODEL_ID' | 'BEDROCK_TIMEOUT_MS' | 'KNOWLEDGE_BASE_DIR'>,
   knowledgeBaseDir?: string,
 ): Responder {
   const folder = config.KNOWLEDGE_BASE_DIR ?? knowledgeBaseDir ?? SAMPLE_KNOWLEDGE_BASE;
@@ -20,6 +20,7 @@ export function createResponder(
     ? createBedrockResponder({
         client: new BedrockRuntimeClient({}),
         modelId: config.BEDROCK_MODEL_ID,
+        timeoutMs: config.BEDROCK_TIMEOUT_MS,
         knowledge: lazyPassageIndex(readKnowledgeBase(folder)),
       })
     : createKnowledgeBaseResponder({ folder });

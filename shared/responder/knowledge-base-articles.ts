@@ -88,11 +88,20 @@ export function parseArticle(id: string, source: string): Article {
   return parsed.data;
 }
 
-/** Every `*.md` file of a folder as an article, in file-name order; an error names the file. Read once, at start-up. */
+/**
+ * Whether a file of the knowledge-base folder is an article: a `*.md` file, but not the folder's
+ * README.md (in any case) for whoever edits it, nor one whose name starts with `.` or `_` (an editor's
+ * backup, a draft, a template).
+ */
+export function isArticleFile(name: string): boolean {
+  return name.endsWith('.md') && !/^[._]/.test(name) && name.toLowerCase() !== 'readme.md';
+}
+
+/** Every article file of a folder (`isArticleFile`), in file-name order; an error names the file. Read once, at start-up. */
 export function loadArticles(folder: string): Article[] {
   let names: string[];
   try {
-    names = readdirSync(folder).filter((name) => name.endsWith('.md'));
+    names = readdirSync(folder).filter(isArticleFile);
   } catch (error) {
     throw new KnowledgeBaseError(`cannot read the knowledge base folder ${folder}`, { cause: error });
   }

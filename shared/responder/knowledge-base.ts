@@ -36,10 +36,14 @@ function readJson<T>(folder: string, name: string, schema: z.ZodType<T>): T | un
   return parsed.data;
 }
 
-/** Reads a knowledge-base folder: `*.md` articles, and the optional synonyms.json and calibration.json. */
+/** Reads a knowledge-base folder: its articles (`isArticleFile`), and the optional synonyms.json and calibration.json. */
 export function readKnowledgeBase(folder: string, language = 'en'): KnowledgeBase {
   const articles = loadArticles(folder);
-  if (!articles.length) throw new KnowledgeBaseError(`the knowledge base ${folder} has no articles (*.md)`);
+  if (!articles.length) {
+    throw new KnowledgeBaseError(
+      `the knowledge base ${folder} has no articles (*.md, other than README.md and names starting with . or _)`,
+    );
+  }
   return {
     articles,
     synonyms: readJson(folder, 'synonyms.json', SynonymsSchema),

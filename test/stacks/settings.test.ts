@@ -48,6 +48,7 @@ const everySetting: Record<string, string> = {
   maxBodyBytes: '2097152',
   exportInlineBytes: '1048576',
   bedrockModelId: 'anthropic.claude-3-haiku-20240307-v1:0',
+  bedrockTimeoutMs: '12000',
   webhookTimeoutMs: '5000',
   webchatAllowedOrigins: 'https://shop.example',
   webchatEmailFallbackDelay: 'PT30M',
@@ -185,6 +186,14 @@ describe('the stack passes every setting a function reads', () => {
       }
     };
     expect(asked).toThrow(message);
+  });
+
+  it('accepts a knowledge-base folder with a README.md and a template beside its articles at synth', () => {
+    // They are not articles: a README without a heading stopped the synth as "article README has no heading".
+    const context = { knowledgeBaseDir: 'test/fixtures/knowledge-base/with-readme' };
+    expect(operatorFileAssets(appWith(context), 'resolver').environment).toEqual({
+      KNOWLEDGE_BASE_DIR: '/var/task/operator-knowledge-base',
+    });
   });
 
   it('points the file settings at their copies beside the bundle, and copies them there', () => {

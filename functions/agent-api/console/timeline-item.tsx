@@ -1,5 +1,6 @@
 import type { TimelineItem } from './api.js';
 import { agentBy, channelName, clock } from './format.js';
+import { routeReasonText } from './route-reasons.js';
 
 function author(item: TimelineItem): string {
   const a = item.data?.author as { kind?: string; id?: string; automatic?: string } | undefined;
@@ -72,7 +73,7 @@ function eventText(item: TimelineItem): string {
   if (item.event?.startsWith('call_')) return callText(item, d);
   switch (item.event) {
     case 'routed':
-      return `Routed to ${String(d.target ?? '?')}${d.queue ? ` (queue ${String(d.queue)})` : ''}: ${String(d.reason ?? '')}`;
+      return `Routed to ${String(d.target ?? '?')}${d.queue ? ` (queue ${String(d.queue)})` : ''}: ${routeReasonText(d.reason)}`;
     case 'assigned':
       return assignedText(d);
     case 'resolved':

@@ -108,10 +108,14 @@ function answerLimitRule({ input, toHuman }: Decision): RouteDecision | undefine
   );
 }
 
-/** Rule 10: the AI is not sure enough, or cannot answer. */
+/**
+ * Rules 10-11: the AI failed (before its confidence, which a failure reports as 0: agents and metrics
+ * must not read a failing model as a gap in the articles), or is not sure enough, or cannot answer.
+ */
 function confidenceRule({ input, toHuman, aiSays }: Decision): RouteDecision | undefined {
   const { ai } = input;
   const threshold = input.policy.escalation.aiConfidenceThreshold;
+  if (aiSays('model_error')) return toHuman('ai_failed', 'the AI failed to answer');
   if (ai && ai.confidence < threshold) {
     return toHuman('low_confidence', `AI confidence ${ai.confidence} is under the threshold ${threshold}`);
   }
@@ -119,11 +123,10 @@ function confidenceRule({ input, toHuman, aiSays }: Decision): RouteDecision | u
   if (aiSays('unsupported_language')) {
     return toHuman('low_confidence', "the AI cannot answer in the customer's language");
   }
-  if (aiSays('model_error')) return toHuman('low_confidence', 'the AI failed to answer');
   return undefined;
 }
 
-/** Rules 11-12: the AI answers, unless the queue is closed and sends it to the after-hours queue. */
+/** Rules 12-13: the AI answers, unless the queue is closed and sends it to the after-hours queue. */
 function clockRule({ input, selected }: Decision): RouteDecision {
   const { ai, policy, now } = input;
   const hours = businessHoursOf(policy, selected);
@@ -165,10 +168,11 @@ function clockRule({ input, selected }: Decision): RouteDecision {
  * 7. negative_sentiment: the AI reads the message as negative (`negativeSentimentEscalates`).
  * 8. channel_switch: the customer writes on a new channel in an open conversation (`channelSwitchEscalates`).
  * 9. ai_answer_limit: the AI has answered `aiMaxAnswersPerConversation` messages in a row in the conversation.
- * 10. low_confidence: the AI's confidence is under the threshold, or it hands off for want of an answer,
- *    of the language, or because it failed.
- * 11. after_hours: the queue is closed; the AI answers (flagged) or the after-hours queue takes it.
- * 12. routine: the AI answers.
+ * 10. ai_failed: the AI failed to answer (an error, an unusable answer, no answer in time).
+ * 11. low_confidence: the AI's confidence is under the threshold, or it hands off for want of an answer
+ *    or of the language.
+ * 12. after_hours: the queue is closed; the AI answers (flagged) or the after-hours queue takes it.
+ * 13. routine: the AI answers.
  * Facts about the conversation and the customer come first, then what the text says, then what the
  * AI judges, then the clock. Escalations ignore business hours: the conversation waits in its queue.
  */

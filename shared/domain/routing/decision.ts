@@ -5,9 +5,9 @@ import { LanguageTagSchema, type RoutingPolicy } from './policy.js';
 
 /**
  * Why a message went where it went, in order of precedence: the first rule that fires decides.
- * `awaiting_human` (a conversation already escalated stays with humans until one takes it) and
- * `ai_answer_limit` (the AI answered as often in a row as the policy allows) are ours, beside the
- * issue's list.
+ * `awaiting_human` (a conversation already escalated stays with humans until one takes it),
+ * `ai_answer_limit` (the AI answered as often in a row as the policy allows) and `ai_failed` (the AI
+ * failed to answer, or gave no answer in time) are ours, beside the issue's list.
  */
 export const RouteReasonSchema = z.enum([
   'human_took_over',
@@ -19,6 +19,7 @@ export const RouteReasonSchema = z.enum([
   'negative_sentiment',
   'channel_switch',
   'ai_answer_limit',
+  'ai_failed',
   'low_confidence',
   'after_hours',
   'routine',

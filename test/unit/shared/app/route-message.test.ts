@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
-import { describe, expect, it } from 'vitest';
+import type { BedrockRuntimeClient } from '@aws-sdk/client-bedrock-runtime';
+import { describe, expect, it, vi } from 'vitest';
 import { type RouterDeps, routeMessage } from '#shared/app/route-message.js';
 import type { Agent } from '#shared/domain/assignment.js';
 import type { Channel } from '#shared/domain/envelope.js';
@@ -12,6 +13,7 @@ import { parseRoutingPolicy } from '#shared/domain/routing/policy.js';
 import { RetryableSendError } from '#shared/domain/send-errors.js';
 import type { Conversation, Customer, TimelineItem } from '#shared/domain/timeline.js';
 import { UnavailableError } from '#shared/errors.js';
+import { createBedrockResponder } from '#shared/responder/bedrock-responder.js';
 import { SAMPLE_KNOWLEDGE_BASE } from '#shared/responder/knowledge-base-articles.js';
 import { createKnowledgeBaseResponder } from '#shared/responder/knowledge-base-responder.js';
 
@@ -492,13 +494,46 @@ describe('routeMessage', () => {
     w.deps.clock = { now: () => new Date(Date.parse(MESSAGE_AT) + 6 * 60_000) };
     const outcome = await routeMessage(w.deps, given);
     expect(w.responderCalls).toBe(2);
-    expect(outcome).toMatchObject({ routed: true, decision: { target: 'human', reason: 'low_confidence' } });
+    // Its own reason: no answer in time is not a gap in the articles (low_confidence).
+    expect(outcome).toMatchObject({ routed: true, decision: { target: 'human', reason: 'ai_failed' } });
     expect(outcome.decision?.detail).toBe(
       'the AI gave no answer within 5 minutes of the message (its earlier tries failed); a person must answer',
     );
     expect(notes(w)).toHaveLength(1);
+    expect(notes(w)[0]?.text).toMatch(/^Hand-off \(ai_failed\): the AI gave no answer within 5 minutes/);
     expect(decisions(w)).toHaveLength(1);
     expect(w.conversation.queue).toBe('general');
+  });
+
+  it('hands a message to a person once, with ai_failed, when Bedrock never answers it (BEDROCK_TIMEOUT_MS)', async () => {
+    vi.useFakeTimers();
+    try {
+      // A hung Converse call: only the responder's own timeout ends it.
+      const send = vi.fn(() => new Promise<never>(() => undefined));
+      const client = { send } as unknown as BedrockRuntimeClient;
+      const w = world({ responder: createBedrockResponder({ client, modelId: 'model', timeoutMs: 15_000 }) });
+      const item = shippingQuestion('whatsapp:wamid.hung');
+      await w.deps.store.putTimelineItem(item, undefined);
+      const given = { customerId: 'cu_1', conversationId: 'cv_1', item };
+      const routed = routeMessage(w.deps, { ...given, firstDelivery: true });
+      await vi.advanceTimersByTimeAsync(15_000);
+      const outcome = await routed;
+      expect(outcome).toMatchObject({
+        routed: true,
+        decision: { target: 'human', reason: 'ai_failed', detail: 'the AI failed to answer' },
+      });
+      expect(notes(w).map((n) => n.text?.split('\n')[0])).toEqual([
+        'Hand-off (ai_failed): the AI failed to answer.',
+      ]);
+      // The queue delivers it again (the invocation failed after the hand-off): nothing more is done.
+      expect(await routeMessage(w.deps, given)).toEqual({ routed: false });
+      expect(send).toHaveBeenCalledTimes(1);
+      expect(notes(w)).toHaveLength(1);
+      expect(decisions(w)).toHaveLength(1);
+      expect(w.outbound).toEqual([]);
+    } finally {
+      vi.useRealTimers();
+    }
   });
 
   it("adds the policy's AI disclosure to the AI's first answer in a conversation, and to no later one", async () => {

@@ -8,7 +8,7 @@ import {
   ValidationException,
 } from '@aws-sdk/client-bedrock-runtime';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { ResponderResultSchema } from '#shared/domain/responder.js';
+import { type ResponderResult, ResponderResultSchema } from '#shared/domain/responder.js';
 import { UnavailableError } from '#shared/errors.js';
 import { logger } from '#shared/log.js';
 import {
@@ -232,6 +232,74 @@ describe('createBedrockResponder', () => {
       customerId: 'cus_dana',
       modelId: MODEL_ID,
       error: error.name,
+    });
+  });
+
+  describe('a call Bedrock never answers', () => {
+    /** Converse calls answered never: only their abort settles them. */
+    const hang = () => bedrock.on(ConverseCommand).callsFake(() => new Promise(() => undefined));
+    /** The abort signal each Converse call was sent with (the SDK passes it to its HTTP handler). */
+    const signals = () =>
+      bedrock
+        .commandCalls(ConverseCommand)
+        .map(
+          (call) => ((call.args as unknown[])[1] as { abortSignal?: AbortSignal } | undefined)?.abortSignal,
+        );
+
+    beforeEach(() => {
+      vi.useFakeTimers();
+    });
+    afterEach(() => {
+      vi.useRealTimers();
+    });
+
+    it('is aborted after 15 s by default and handed off (model_error, no reply), not held until the resolver times out', async () => {
+      hang();
+      let result: ResponderResult | undefined;
+      void responder.respond(context(timeline())).then((r) => {
+        result = r;
+      });
+      await vi.advanceTimersByTimeAsync(14_999);
+      expect(result).toBeUndefined();
+      expect(signals().map((signal) => signal?.aborted)).toEqual([false]);
+
+      await vi.advanceTimersByTimeAsync(1);
+      expect(result).toEqual({
+        confidence: 0,
+        handoff: { reason: 'model_error', summary: expect.stringContaining('Asked by email:') },
+      });
+      expect(ResponderResultSchema.safeParse(result).success).toBe(true);
+      // The SDK's request is aborted with it (its connection closed), and the log line names ids only.
+      expect(signals().map((signal) => signal?.aborted)).toEqual([true]);
+      expect(logger.warn).toHaveBeenCalledWith('bedrock call timed out: handed to a person', {
+        customerId: 'cus_dana',
+        modelId: MODEL_ID,
+        timeoutMs: 15_000,
+      });
+      expect(vi.getTimerCount()).toBe(0);
+    });
+
+    it('waits BEDROCK_TIMEOUT_MS when it is set', async () => {
+      hang();
+      const patient = createBedrockResponder({
+        client: new BedrockRuntimeClient({ region: 'eu-west-1' }),
+        modelId: MODEL_ID,
+        timeoutMs: 5_000,
+      });
+      let result: ResponderResult | undefined;
+      void patient.respond(context(timeline())).then((r) => {
+        result = r;
+      });
+      await vi.advanceTimersByTimeAsync(4_999);
+      expect(result).toBeUndefined();
+      await vi.advanceTimersByTimeAsync(1);
+      expect(result?.handoff?.reason).toBe('model_error');
+    });
+
+    it('leaves no timer behind when Bedrock answers in time', async () => {
+      modelSays(JSON.stringify(ANSWER));
+      expect((await respond()).reply).toBe(ANSWER.reply);
+      expect(vi.getTimerCount()).toBe(0);
     });
   });
 

@@ -66,8 +66,29 @@ describe('knowledge-base articles', () => {
     expect(() => loadArticles(folder)).toThrow(
       `${join(folder, 'b.md')}: article b has no heading to take its title from`,
     );
-    const empty = folderWith({ 'notes.txt': '# Not an article' });
-    expect(() => readKnowledgeBase(empty)).toThrow(`the knowledge base ${empty} has no articles (*.md)`);
+    const empty = folderWith({ 'notes.txt': '# Not an article', 'README.md': '# How to edit\n\nText.\n' });
+    expect(() => readKnowledgeBase(empty)).toThrow(
+      `the knowledge base ${empty} has no articles (*.md, other than README.md and names starting with . or _)`,
+    );
+  });
+
+  it("takes no README.md, and no file starting with . or _ (a draft, a template, an editor's backup), for an article", () => {
+    const folder = folderWith({
+      // A README with a heading was an article the AI answered customers from; one without stopped the start.
+      'README.md': '# Our help articles\n\nOne file per topic. Ask Sam before editing the returns policy.\n',
+      'readme.md.md': '# Not a README\n\nAn article whose name only starts like one.\n',
+      '_template.md': '# Title\n\nWrite the answer here.\n',
+      '.returns.md.swp.md': 'an editor leftover without a heading',
+      '.draft.md': '# Draft\n\nNot published yet.\n',
+      'gifts.md': '# Gifts\n\nGift cards come in €25 and €50.\n',
+    });
+    expect(loadArticles(folder).map((article) => article.id)).toEqual(['gifts', 'readme.md']);
+    expect(readKnowledgeBase(folder).articles.map((article) => article.title)).toEqual([
+      'Gifts',
+      'Not a README',
+    ]);
+    const readme = folderWith({ 'ReadMe.md': 'How to edit this folder: one article per topic.\n' });
+    expect(() => readKnowledgeBase(readme)).toThrow(/has no articles/);
   });
 
   it('reads synonyms.json and calibration.json beside the articles, and names what is wrong in them', () => {

@@ -142,9 +142,16 @@ describe('decideRoute: each rule fires', () => {
       "the AI cannot answer in the customer's language",
     ],
     [
-      'low_confidence: the AI failed',
+      'ai_failed: the AI failed',
       input({ ai: { confidence: 0.95, handoff: { reason: 'model_error' } } }),
-      { target: 'human', queue: 'general', reason: 'low_confidence' },
+      { target: 'human', queue: 'general', reason: 'ai_failed' },
+      'the AI failed to answer',
+    ],
+    [
+      // A failure reports confidence 0: it is not read as a gap in the articles.
+      'ai_failed: the AI failed, before its confidence of 0 is read',
+      input({ ai: { confidence: 0, handoff: { reason: 'model_error' } } }),
+      { target: 'human', queue: 'general', reason: 'ai_failed' },
       'the AI failed to answer',
     ],
     [

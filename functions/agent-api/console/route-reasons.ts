@@ -1,0 +1,23 @@
+/**
+ * Why routing sent a message where it went (`routed` events), in words, by the routing reason
+ * (`RouteReasonSchema`, shared/domain/routing/decision.ts): an unknown one shows as its code.
+ */
+export const ROUTE_REASONS: Record<string, string> = {
+  human_took_over: 'an agent has the conversation',
+  awaiting_human: 'already waiting for a person',
+  vip: 'a VIP customer',
+  voicemail: 'a voicemail or call',
+  must_be_human_topic: 'a topic for a person',
+  asked_for_person: 'the customer asked for a person',
+  negative_sentiment: 'the customer seems upset',
+  channel_switch: 'the customer switched channel',
+  ai_answer_limit: 'the AI answered as many messages in a row as it may',
+  ai_failed: 'the AI failed to answer (an error, or no answer in time)',
+  low_confidence: 'the AI had no answer good enough',
+  after_hours: 'outside business hours',
+  routine: 'routine',
+};
+
+/** A routing reason in words. */
+export const routeReasonText = (reason: unknown): string =>
+  typeof reason === 'string' ? (ROUTE_REASONS[reason] ?? reason.replaceAll('_', ' ')) : '';

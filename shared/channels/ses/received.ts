@@ -67,7 +67,7 @@ export function receivedEnvelope(
   const account = receipt.recipients.map((r) => normaliseEmail(r)).find((r) => r !== undefined);
 
   const cuts: Cuts = new Set();
-  const split = content.body ? splitQuoted(content.body) : undefined;
+  const split = content.body ? splitQuoted(content.body, { subject: content.subject }) : undefined;
   const text = split ? capText(split.text) : undefined;
   const fullText = split?.quoted ? capText(split.full) : undefined;
   if (text?.truncated || fullText?.truncated) cuts.add('text');

@@ -170,6 +170,19 @@ describe('normaliseSesNotification: received peer emails', () => {
     expect(envelope.data?.fullText).toEqual(expect.stringContaining(row.quoted));
   });
 
+  it('keeps what an Outlook forward carries in its text (FW: subject)', async () => {
+    const notification = structuredClone(S3_ALERT);
+    const mail = notification.mail as Record<string, unknown>;
+    delete mail.headers;
+    delete mail.commonHeaders;
+    const mime = readFileSync(fixturePath('email/outlook-forward.eml'));
+    const envelope = onlyMessage((await normaliseSesNotification(notification, CTX, mime)).envelopes);
+    expect(envelope.data?.subject).toBe('FW: Your parcel could not be delivered');
+    expect(envelope.text).toContain('Hi, please see below. What should I do?');
+    expect(envelope.text).toContain('Pick it up at Main St 5 before December 10');
+    expect(envelope.data?.fullText).toBeUndefined();
+  });
+
   it('drops the two-line Gmail attribution with the quote', async () => {
     const envelope = onlyMessage((await receive('mail_with_quote')).envelopes);
     expect(envelope.text).not.toContain('wrote:');

@@ -13,6 +13,8 @@ const RECORDING_URL =
 const TRANSCRIPT = 'Hi, this is Sam, order 9 arrived broken, please call me back.';
 const EMAIL_FROM = 'Robin Subject <robin.subject@example.org>';
 const SUBJECT = 'Broken lamp from order 77';
+const QUOTING_FROM = 'Quinn Quote <quinn.quote@example.org>';
+const QUOTED = '> Your lamp was sent on Monday.';
 
 /**
  * What an agent reads of a phone call and of an email in the conversation view: the voicemail's
@@ -80,6 +82,18 @@ describe('the console: voicemail and email subjects', () => {
       signedSes(runtime.url, snsNotification(mail, { snsId: 'sns-console-calls-1', at })),
     );
     if (sent.status !== 200) throw new Error(`SES webhook answered ${sent.status}: ${sent.body}`);
+    const reply = sesReceived({
+      sesId: 'ses-console-calls-2',
+      at,
+      from: QUOTING_FROM,
+      messageId: '<console-calls-2@example.org>',
+      subject: 'Re: Your lamp',
+      text: `It has not come yet.\n\nOn Mon, 30 Nov 2026 at 09:00, Shop <support@shop.example> wrote:\n${QUOTED}`,
+    });
+    const replied = await deliver(
+      signedSes(runtime.url, snsNotification(reply, { snsId: 'sns-console-calls-2', at })),
+    );
+    if (replied.status !== 200) throw new Error(`SES webhook answered ${replied.status}: ${replied.body}`);
     await runtime.idle();
     page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
     await signIn(page, runtime);
@@ -110,5 +124,21 @@ describe('the console: voicemail and email subjects', () => {
     const subject = log.locator('.subject');
     await expect.poll(() => subject.count()).toBe(1);
     expect(await subject.innerText()).toBe(`Subject: ${SUBJECT}`);
+    // Nothing was quoted: no disclosure.
+    expect(await log.locator('details.whole-email').count()).toBe(0);
+  }, 90_000);
+
+  // The text shown is the mail's new part; what it quoted (or what the split took for a quote) is a
+  // click away. Before, `data.fullText` reached no screen: an agent never saw what was cut.
+  it("shows an email's new text, and the whole email with what it quoted behind a disclosure", async () => {
+    const log = await open('quinn.quote@example.org');
+    await log.getByText('It has not come yet.', { exact: true }).waitFor({ timeout: 30_000 });
+    const whole = log.locator('details.whole-email');
+    await expect.poll(() => whole.count()).toBe(1);
+    const quoted = whole.getByText(QUOTED, { exact: false });
+    expect(await quoted.isVisible()).toBe(false);
+    await whole.getByText('Show the whole email, with what it quotes').click();
+    await quoted.waitFor({ state: 'visible', timeout: 30_000 });
+    expect(await whole.locator('p.text').innerText()).toContain('It has not come yet.');
   }, 90_000);
 });

@@ -154,6 +154,23 @@ function Subject(props: { item: TimelineItem }) {
 }
 
 /**
+ * The whole email behind a disclosure, when the text shown is only its new part (`data.fullText`: the
+ * mail with the history it quotes). Whatever the split took for a quote stays in the agent's reach.
+ */
+function WholeEmail(props: { item: TimelineItem }) {
+  const full = props.item.channel === 'email' ? props.item.data?.fullText : undefined;
+  if (typeof full !== 'string' || !full) return null;
+  return (
+    <details class="whole-email">
+      <summary>Show the whole email, with what it quotes</summary>
+      <p class="text" dir="auto">
+        {full}
+      </p>
+    </details>
+  );
+}
+
+/**
  * A customer's message timed before the resolve but received after it (`receivedAt`: the API sets it on
  * such messages only). Its time puts it above "Resolved by" on the timeline, where it reads as seen
  * before the resolve: this says it came after, and when.
@@ -233,6 +250,7 @@ export function TimelineEntry(props: { item: TimelineItem }) {
           {item.text}
         </p>
       ) : null}
+      <WholeEmail item={item} />
       <Attachments item={item} />
       <LateMark item={item} />
       {outbound && item.status ? (

@@ -15,6 +15,7 @@ const EMAIL_FROM = 'Robin Subject <robin.subject@example.org>';
 const SUBJECT = 'Broken lamp from order 77';
 const QUOTING_FROM = 'Quinn Quote <quinn.quote@example.org>';
 const QUOTED = '> Your lamp was sent on Monday.';
+const UNVERIFIED_FROM = 'Uma Unchecked <uma.unchecked@example.org>';
 
 /**
  * What an agent reads of a phone call and of an email in the conversation view: the voicemail's
@@ -94,6 +95,23 @@ describe('the console: voicemail and email subjects', () => {
       signedSes(runtime.url, snsNotification(reply, { snsId: 'sns-console-calls-2', at })),
     );
     if (replied.status !== 200) throw new Error(`SES webhook answered ${replied.status}: ${replied.body}`);
+    // No DMARC record and no SPF pass: nothing vouches for the From (fromUnverified: not_aligned). Two
+    // colleagues in Cc, one of them twice; an out-of-office in the same mail is marked automatic.
+    const unverified = sesReceived({
+      sesId: 'ses-console-calls-3',
+      at,
+      from: UNVERIFIED_FROM,
+      messageId: '<console-calls-3@example.org>',
+      subject: 'Change my delivery address',
+      headers: ['Cc: Vic <vic@example.org>, wes@example.org', 'Auto-Submitted: auto-replied'],
+      text: 'Please send my order to 1 New Street.',
+    }) as { receipt: Record<string, unknown> };
+    unverified.receipt.dmarcVerdict = { status: 'GRAY' };
+    unverified.receipt.spfVerdict = { status: 'FAIL' };
+    const third = await deliver(
+      signedSes(runtime.url, snsNotification(unverified, { snsId: 'sns-console-calls-3', at })),
+    );
+    if (third.status !== 200) throw new Error(`SES webhook answered ${third.status}: ${third.body}`);
     await runtime.idle();
     page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
     await signIn(page, runtime);
@@ -140,5 +158,25 @@ describe('the console: voicemail and email subjects', () => {
     await whole.getByText('Show the whole email, with what it quotes').click();
     await quoted.waitFor({ state: 'visible', timeout: 30_000 });
     expect(await whole.locator('p.text').innerText()).toContain('It has not come yet.');
+  }, 90_000);
+
+  // What the resolver keeps for agents to see (README, Identity): who else the mail went to, that
+  // nothing vouched for its From (a spoofed one lands on the real customer), that a machine sent it.
+  // Before, none of it reached the screen.
+  it("shows an email's Cc, an unverified From and an automatic mail's mark", async () => {
+    const log = await open('uma.unchecked@example.org');
+    await log
+      .getByText('Please send my order to 1 New Street.', { exact: true })
+      .waitFor({ timeout: 30_000 });
+    const message = log.locator('article.message.in').filter({ hasText: '1 New Street' });
+    await expect.poll(() => message.locator('.cc').count()).toBe(1);
+    expect(await message.locator('.cc').innerText()).toBe('Cc: vic@example.org, wes@example.org');
+    const warning = message.locator('.unverified');
+    expect(await warning.innerText()).toContain('Unverified sender');
+    expect(await message.locator('.automatic').innerText()).toContain('Automatic mail');
+    // A verified person's mail carries none of the three.
+    const robin = await open('robin.subject@example.org');
+    await robin.getByText('The lamp came in pieces.').waitFor({ timeout: 30_000 });
+    expect(await robin.locator('.cc, .unverified, .automatic').count()).toBe(0);
   }, 90_000);
 });

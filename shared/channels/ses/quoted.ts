@@ -73,9 +73,7 @@ export function splitQuoted(body: string, options: { subject?: string | undefine
   }
   if (cut < 0) return { text: full, full, quoted: false };
   const before = head.slice(0, cut);
-  // "John wrote:" in a form the patterns do not know still introduces the quote below it.
-  const last = before.findLastIndex((line) => line.trim() !== '');
-  if (inline && last >= 0 && /\bwrote:$/i.test(before[last]?.trim() ?? '')) before.splice(last);
+  if (inline) dropAttribution(before);
   const text = trimBody(before.join('\n'));
   if (text) return { text, full, quoted: true };
   // A bottom-posted answer is looked for below a quote of at most MAX_SCANNED_LINES lines.
@@ -90,6 +88,20 @@ export function splitQuoted(body: string, options: { subject?: string | undefine
     if (bottom) return { text: bottom, full, quoted: true };
   }
   return { text: full, full, quoted: false };
+}
+
+/**
+ * Drops the line right above a `> ` quote when it introduces it in a form the patterns do not know:
+ * "John wrote:", or a line ending in a colon that names an address (Gmail's attribution in Japanese,
+ * Swedish, Polish, Russian, Chinese...: `2026年12月4日(金) 18:00 Shop <shop@example.com>:`), with the
+ * line before it when Gmail wrapped the address onto its own line (`... Shop <` / `shop@example.com>:`).
+ */
+function dropAttribution(lines: string[]): void {
+  const last = lines.findLastIndex((line) => line.trim() !== '');
+  const line = lines[last]?.trim() ?? '';
+  if (last < 0 || !(/\bwrote:$/i.test(line) || (/[:\uff1a]$/.test(line) && line.includes('@')))) return;
+  const start = line.startsWith('<') || (lines[last - 1] ?? '').trimEnd().endsWith('<') ? last - 1 : last;
+  lines.splice(Math.max(start, 0));
 }
 
 /** Outlook's "-----Original Message-----", or its rule or From: line over a From/Sent/To block. */

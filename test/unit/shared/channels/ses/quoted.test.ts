@@ -132,6 +132,20 @@ describe('splitQuoted', () => {
     expect(splitQuoted(body).text).toBe('Please send the invoice.\n\nJan');
   });
 
+  // Gmail writes its attribution in the reader's language, and many have no "wrote": only an address
+  // and a colon above the quote. Before, the line stayed at the end of the customer's text.
+  it.each([
+    ['Japanese', '2026年12月4日(金) 18:00 Shop Support <support@shop.example>:'],
+    ['Swedish', 'Den fre 4 dec. 2026 kl 18:00 skrev Shop Support <support@shop.example>:'],
+    ['Polish', 'W dniu pt., 4 gru 2026 o 18:00 Shop Support <support@shop.example> napisał(a):'],
+    ['Russian', 'пт, 4 дек. 2026 г. в 18:00, Shop Support <support@shop.example>:'],
+    ['Chinese', 'Shop Support <support@shop.example> 于2026年12月4日周五 18:00写道：'],
+    ['wrapped', '2026年12月4日(金) 18:00 Shop Support <\nsupport@shop.example>:'],
+  ])('drops a %s attribution above the quote', (_language, attribution) => {
+    const body = `まだ届きません。\n\n${attribution}\n\n> ご注文ありがとうございます。`;
+    expect(splitQuoted(body).text).toBe('まだ届きません。');
+  });
+
   it('normalises CRLF and trailing whitespace', () => {
     expect(splitQuoted('\r\nHi  \r\n\r\n> old\r\n').text).toBe('Hi');
   });

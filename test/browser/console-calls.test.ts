@@ -31,6 +31,12 @@ describe('the console: voicemail and email subjects', () => {
     if (answer.status >= 300) throw new Error(`${path} answered ${answer.status}: ${answer.body}`);
   };
 
+  /** Posts an SES notification in a signed SNS message, as SNS does; SES must take it. */
+  const ses = async (notification: unknown, snsId: string, at: string) => {
+    const answer = await deliver(signedSes(runtime.url, snsNotification(notification, { snsId, at })));
+    if (answer.status !== 200) throw new Error(`SES webhook answered ${answer.status}: ${answer.body}`);
+  };
+
   /** Opens the customer's open conversation by its link, as an agent following one would. */
   const open = async (q: string) => {
     const found = await asAna<{ items: Customer[] }>(runtime, `/api/customers?q=${encodeURIComponent(q)}`);
@@ -79,10 +85,7 @@ describe('the console: voicemail and email subjects', () => {
       subject: SUBJECT,
       text: 'The lamp came in pieces.',
     });
-    const sent = await deliver(
-      signedSes(runtime.url, snsNotification(mail, { snsId: 'sns-console-calls-1', at })),
-    );
-    if (sent.status !== 200) throw new Error(`SES webhook answered ${sent.status}: ${sent.body}`);
+    await ses(mail, 'sns-console-calls-1', at);
     const reply = sesReceived({
       sesId: 'ses-console-calls-2',
       at,
@@ -91,12 +94,9 @@ describe('the console: voicemail and email subjects', () => {
       subject: 'Re: Your lamp',
       text: `It has not come yet.\n\nOn Mon, 30 Nov 2026 at 09:00, Shop <support@shop.example> wrote:\n${QUOTED}`,
     });
-    const replied = await deliver(
-      signedSes(runtime.url, snsNotification(reply, { snsId: 'sns-console-calls-2', at })),
-    );
-    if (replied.status !== 200) throw new Error(`SES webhook answered ${replied.status}: ${replied.body}`);
-    // No DMARC record and no SPF pass: nothing vouches for the From (fromUnverified: not_aligned). Two
-    // colleagues in Cc, one of them twice; an out-of-office in the same mail is marked automatic.
+    await ses(reply, 'sns-console-calls-2', at);
+    // No DMARC record and no SPF pass: nothing vouches for the From (fromUnverified: not_aligned); two
+    // colleagues in Cc; Auto-Submitted makes it automatic mail.
     const unverified = sesReceived({
       sesId: 'ses-console-calls-3',
       at,
@@ -108,10 +108,7 @@ describe('the console: voicemail and email subjects', () => {
     }) as { receipt: Record<string, unknown> };
     unverified.receipt.dmarcVerdict = { status: 'GRAY' };
     unverified.receipt.spfVerdict = { status: 'FAIL' };
-    const third = await deliver(
-      signedSes(runtime.url, snsNotification(unverified, { snsId: 'sns-console-calls-3', at })),
-    );
-    if (third.status !== 200) throw new Error(`SES webhook answered ${third.status}: ${third.body}`);
+    await ses(unverified, 'sns-console-calls-3', at);
     await runtime.idle();
     page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
     await signIn(page, runtime);

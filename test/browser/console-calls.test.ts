@@ -13,6 +13,9 @@ const RECORDING_URL =
 const TRANSCRIPT = 'Hi, this is Sam, order 9 arrived broken, please call me back.';
 const EMAIL_FROM = 'Robin Subject <robin.subject@example.org>';
 const SUBJECT = 'Broken lamp from order 77';
+const QUOTING_FROM = 'Quinn Quote <quinn.quote@example.org>';
+const QUOTED = '> Your lamp was sent on Monday.';
+const UNVERIFIED_FROM = 'Uma Unchecked <uma.unchecked@example.org>';
 
 /**
  * What an agent reads of a phone call and of an email in the conversation view: the voicemail's
@@ -26,6 +29,12 @@ describe('the console: voicemail and email subjects', () => {
   const twilio = async (path: string, params: Record<string, string>) => {
     const answer = await deliver(signedTwilio(`${runtime.url}${path}`, params, SECRETS.twilio));
     if (answer.status >= 300) throw new Error(`${path} answered ${answer.status}: ${answer.body}`);
+  };
+
+  /** Posts an SES notification in a signed SNS message, as SNS does; SES must take it. */
+  const ses = async (notification: unknown, snsId: string, at: string) => {
+    const answer = await deliver(signedSes(runtime.url, snsNotification(notification, { snsId, at })));
+    if (answer.status !== 200) throw new Error(`SES webhook answered ${answer.status}: ${answer.body}`);
   };
 
   /** Opens the customer's open conversation by its link, as an agent following one would. */
@@ -76,10 +85,30 @@ describe('the console: voicemail and email subjects', () => {
       subject: SUBJECT,
       text: 'The lamp came in pieces.',
     });
-    const sent = await deliver(
-      signedSes(runtime.url, snsNotification(mail, { snsId: 'sns-console-calls-1', at })),
-    );
-    if (sent.status !== 200) throw new Error(`SES webhook answered ${sent.status}: ${sent.body}`);
+    await ses(mail, 'sns-console-calls-1', at);
+    const reply = sesReceived({
+      sesId: 'ses-console-calls-2',
+      at,
+      from: QUOTING_FROM,
+      messageId: '<console-calls-2@example.org>',
+      subject: 'Re: Your lamp',
+      text: `It has not come yet.\n\nOn Mon, 30 Nov 2026 at 09:00, Shop <support@shop.example> wrote:\n${QUOTED}`,
+    });
+    await ses(reply, 'sns-console-calls-2', at);
+    // No DMARC record and no SPF pass: nothing vouches for the From (fromUnverified: not_aligned); two
+    // colleagues in Cc; Auto-Submitted makes it automatic mail.
+    const unverified = sesReceived({
+      sesId: 'ses-console-calls-3',
+      at,
+      from: UNVERIFIED_FROM,
+      messageId: '<console-calls-3@example.org>',
+      subject: 'Change my delivery address',
+      headers: ['Cc: Vic <vic@example.org>, wes@example.org', 'Auto-Submitted: auto-replied'],
+      text: 'Please send my order to 1 New Street.',
+    }) as { receipt: Record<string, unknown> };
+    unverified.receipt.dmarcVerdict = { status: 'GRAY' };
+    unverified.receipt.spfVerdict = { status: 'FAIL' };
+    await ses(unverified, 'sns-console-calls-3', at);
     await runtime.idle();
     page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
     await signIn(page, runtime);
@@ -110,5 +139,41 @@ describe('the console: voicemail and email subjects', () => {
     const subject = log.locator('.subject');
     await expect.poll(() => subject.count()).toBe(1);
     expect(await subject.innerText()).toBe(`Subject: ${SUBJECT}`);
+    // Nothing was quoted: no disclosure.
+    expect(await log.locator('details.whole-email').count()).toBe(0);
+  }, 90_000);
+
+  // The text shown is the mail's new part; what it quoted (or what the split took for a quote) is a
+  // click away. Before, `data.fullText` reached no screen: an agent never saw what was cut.
+  it("shows an email's new text, and the whole email with what it quoted behind a disclosure", async () => {
+    const log = await open('quinn.quote@example.org');
+    await log.getByText('It has not come yet.', { exact: true }).waitFor({ timeout: 30_000 });
+    const whole = log.locator('details.whole-email');
+    await expect.poll(() => whole.count()).toBe(1);
+    const quoted = whole.getByText(QUOTED, { exact: false });
+    expect(await quoted.isVisible()).toBe(false);
+    await whole.getByText('Show the whole email, with what it quotes').click();
+    await quoted.waitFor({ state: 'visible', timeout: 30_000 });
+    expect(await whole.locator('p.text').innerText()).toContain('It has not come yet.');
+  }, 90_000);
+
+  // What the resolver keeps for agents to see (README, Identity): who else the mail went to, that
+  // nothing vouched for its From (a spoofed one lands on the real customer), that a machine sent it.
+  // Before, none of it reached the screen.
+  it("shows an email's Cc, an unverified From and an automatic mail's mark", async () => {
+    const log = await open('uma.unchecked@example.org');
+    await log
+      .getByText('Please send my order to 1 New Street.', { exact: true })
+      .waitFor({ timeout: 30_000 });
+    const message = log.locator('article.message.in').filter({ hasText: '1 New Street' });
+    await expect.poll(() => message.locator('.cc').count()).toBe(1);
+    expect(await message.locator('.cc').innerText()).toBe('Cc: vic@example.org, wes@example.org');
+    const warning = message.locator('.unverified');
+    expect(await warning.innerText()).toContain('Unverified sender');
+    expect(await message.locator('.automatic').innerText()).toContain('Automatic mail');
+    // A verified person's mail carries none of the three.
+    const robin = await open('robin.subject@example.org');
+    await robin.getByText('The lamp came in pieces.').waitFor({ timeout: 30_000 });
+    expect(await robin.locator('.cc, .unverified, .automatic').count()).toBe(0);
   }, 90_000);
 });

@@ -154,6 +154,61 @@ function Subject(props: { item: TimelineItem }) {
   );
 }
 
+/** Why nothing vouched for an email's From (`data.fromUnverified`, see Identity in the README). */
+const UNVERIFIED_TEXT: Record<string, string> = {
+  dmarc_fail:
+    "Unverified sender: this mail failed its domain's DMARC check, so it may not come from this address.",
+  not_aligned:
+    'Unverified sender: nothing vouched for this From address (no DMARC pass, no aligned SPF pass). ' +
+    'Make sure who you are writing to before you share order or account details.',
+};
+
+/**
+ * What the resolver keeps on a customer's email for agents to see: who else it went to (`ccAddresses`),
+ * that nothing vouched for its From (`fromUnverified`: a spoofed From lands on the real customer's
+ * timeline), and that a machine sent it (`autoReply`: no answer expected, nothing waits on it).
+ */
+function MailMarks(props: { item: TimelineItem }) {
+  const { item } = props;
+  if (item.channel !== 'email' || item.direction !== 'inbound') return null;
+  const d = item.data ?? {};
+  const cc = Array.isArray(d.ccAddresses) ? d.ccAddresses.filter((a) => typeof a === 'string') : [];
+  const why = typeof d.fromUnverified === 'string' ? d.fromUnverified : undefined;
+  return (
+    <>
+      {cc.length ? (
+        <p class="cc">
+          <span class="muted">Cc:</span> {cc.join(', ')}
+        </p>
+      ) : null}
+      {why ? <p class="unverified">{UNVERIFIED_TEXT[why] ?? UNVERIFIED_TEXT.not_aligned}</p> : null}
+      {d.autoReply === true ? (
+        <p class="automatic">
+          Automatic mail{d.listMail === true ? ' from a list or newsletter' : ''}: no answer expected, nothing
+          waits on it.
+        </p>
+      ) : null}
+    </>
+  );
+}
+
+/**
+ * The whole email behind a disclosure, when the text shown is only its new part (`data.fullText`: the
+ * mail with the history it quotes). Whatever the split took for a quote stays in the agent's reach.
+ */
+function WholeEmail(props: { item: TimelineItem }) {
+  const full = props.item.channel === 'email' ? props.item.data?.fullText : undefined;
+  if (typeof full !== 'string' || !full) return null;
+  return (
+    <details class="whole-email">
+      <summary>Show the whole email, with what it quotes</summary>
+      <p class="text" dir="auto">
+        {full}
+      </p>
+    </details>
+  );
+}
+
 /**
  * A customer's message timed before the resolve but received after it (`receivedAt`: the API sets it on
  * such messages only). Its time puts it above "Resolved by" on the timeline, where it reads as seen
@@ -229,11 +284,13 @@ export function TimelineEntry(props: { item: TimelineItem }) {
         <strong>{author(item)}</strong> <time dateTime={item.at}>{clock(item.at)}</time>
       </header>
       <Subject item={item} />
+      <MailMarks item={item} />
       {item.text ? (
         <p class="text" dir="auto">
           {item.text}
         </p>
       ) : null}
+      <WholeEmail item={item} />
       <Attachments item={item} />
       <LateMark item={item} />
       {outbound && item.status ? (

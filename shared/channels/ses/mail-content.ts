@@ -33,6 +33,8 @@ export interface MailContent {
   /** The names of the header fields, lower-cased (mailparser folds the List-* fields into one object). */
   fieldNames: ReadonlySet<string>;
   contentType?: string | undefined;
+  /** The Return-Path the receiving server wrote is `<>`: the mail came with a null reverse-path. */
+  nullReturnPath: boolean;
 }
 
 /** The MIME read by mailparser, or undefined when it cannot be read. */
@@ -79,6 +81,10 @@ export function mailContent(mail: ParsedMail, mime?: Uint8Array): MailContent {
     header: (name) => headerText(mail.headers.get(name)),
     fieldNames: new Set(mail.headerLines.map((line) => line.key.toLowerCase())),
     ...optional('contentType', headerText(mail.headers.get('content-type'))),
+    // mailparser reads Return-Path as an address and loses `<>`: its raw line says it.
+    nullReturnPath: isNullPath(
+      mail.headerLines.find((line) => line.key.toLowerCase() === 'return-path')?.line.replace(/^[^:]*:/, ''),
+    ),
   };
 }
 
@@ -104,6 +110,7 @@ export function headerContent(notification: SesReceivedNotification): MailConten
     header,
     fieldNames: new Set((mail.headers ?? []).map((h) => h.name.toLowerCase())),
     ...optional('contentType', header('content-type')),
+    nullReturnPath: isNullPath(header('return-path')),
   };
 }
 
@@ -259,6 +266,22 @@ function headerText(value: unknown): string | undefined {
     return value.value;
   }
   return undefined;
+}
+
+/** `<>` (spaces allowed): the null reverse-path of RFC 5321 §4.5.5, as a Return-Path or SES's `mail.source`. */
+export function isNullPath(value: string | undefined): boolean {
+  return value !== undefined && /^\s*(?:<\s*>)?\s*$/.test(value.slice(0, 64)) && value.length <= 64;
+}
+
+/**
+ * Mail sent with a null reverse-path (`MAIL FROM:<>`): a bounce, a read receipt, an auto-reply that
+ * wants no answer; RFC 3834 §2 says never to answer it. SES gives the envelope sender as `mail.source`
+ * (empty or `<>`), the receiving server writes it as `Return-Path: <>`; and a From of MAILER-DAEMON
+ * sends nothing but bounces (qmail's and others' plain-text ones mark nothing else).
+ */
+export function isNullSender(content: MailContent, source: string | undefined, from: string): boolean {
+  if (content.nullReturnPath || (source !== undefined && isNullPath(source))) return true;
+  return from.slice(0, from.lastIndexOf('@')) === 'mailer-daemon';
 }
 
 const AUTO_PRECEDENCE = new Set(['bulk', 'junk', 'auto_reply', 'list']);

@@ -18,12 +18,31 @@ const ATTRIBUTION = [
   /^Il giorno\b.{1,400}\bha scritto:$/is,
 ];
 const ORIGINAL_MESSAGE = /^-{2,}\s*(Original Message|Ursprüngliche Nachricht|Message d'origine)\s*-{2,}$/i;
-const OUTLOOK_RULE = /^_{20,}$/;
-const HEADER_FROM = /^(From|Von|De|Da):\s/i;
-const HEADER_SENT = /^(Sent|Date|Gesendet|Datum|Envoyé|Enviado|Inviato):\s/i;
+// Outlook's rule over the block: underscores in its text part, a line of dashes for its <hr> in HTML.
+const OUTLOOK_RULE = /^(?:_{20,}|-{20,})$/;
+// Outlook's header block over a quoted mail, in the languages it writes it in: English, German, French,
+// Spanish, Portuguese, Italian, Dutch, Polish, Swedish, Danish and Norwegian, Russian, Turkish, Czech,
+// Japanese, Chinese. French sets a space before the colon; Japanese and Chinese may use a full-width one.
+const COLON = '[ \\u00a0]?[:\\uff1a]';
+const HEADER_FROM = new RegExp(
+  `^(From|Von|De|Da|Van|Od|Från|Fra|От|Kimden|差出人|发件人|寄件者)${COLON}\\s`,
+  'i',
+);
+const HEADER_SENT = new RegExp(
+  `^(Sent|Date|Gesendet|Datum|Envoyé|Enviado|Inviato|Verzonden|Wysłano|Skickat|Sendt|Отправлено|Gönderildi|Odesláno|送信日時|发送时间|傳送時間)${COLON}`,
+  'i',
+);
+const HEADER_TO_OR_SUBJECT = new RegExp(
+  `^(To|An|À|Para|A|Aan|Do|Till|Til|Кому|Kime|Komu|宛先|收件人|Subject|Betreff|Objet|Asunto|Assunto|Oggetto|Onderwerp|Temat|Ämne|Emne|Тема|Konu|Předmět|件名|主题|主旨)${COLON}`,
+  'i',
+);
 // A forward carries the content the sender wants us to read: it is never treated as a quote.
 const FORWARD =
   /^(-{2,}\s*Forwarded message\s*-{2,}|Begin forwarded message:|-{2,}\s*Weitergeleitete Nachricht\s*-{2,})$/i;
+// A subject that says the mail is forwarded: Fwd/Fw, and Outlook's translations (WG German, TR French,
+// RV Spanish, ENC Portuguese, Doorst Dutch, VS Finnish, VB Swedish, VS/VL Norwegian and Danish, PD Polish,
+// I Italian). Outlook forwards a mail under the same From/Sent/To/Subject block as it quotes one in a reply.
+const FORWARD_SUBJECT = /^\s*(?:fwd?|wg|tr|rv|enc|doorst|vs|vb|vl|pd|i)\s*:/i;
 // Quote markers are looked for in this many lines only: a reply written above its quote is far shorter,
 // and a body of a million short lines must not cost a million rounds of pattern tests.
 const MAX_SCANNED_LINES = 5000;
@@ -32,32 +51,29 @@ const MAX_SCANNED_LINES = 5000;
  * Separates the new text of an email from the history it quotes: everything from the first quote
  * marker on (`> ` lines, an "On … wrote:" attribution, Outlook's "-----Original Message-----" or
  * "From:/Sent:" block). A bottom-posted reply (quote first, answer below) keeps its unquoted lines.
- * Forwards are left whole: what they carry is what the sender wants read.
+ * Forwards are left whole: what they carry is what the sender wants read. A mail whose `subject`
+ * says it is a forward (`FW:`, `Fwd:`, `WG:`...) is not cut at an Outlook block either: Outlook
+ * forwards under the same block it quotes a reply with.
  */
-export function splitQuoted(body: string): SplitText {
+export function splitQuoted(body: string, options: { subject?: string | undefined } = {}): SplitText {
   const full = trimBody(body);
   const head = full.split('\n', MAX_SCANNED_LINES);
+  const forwarded = FORWARD_SUBJECT.test(options.subject ?? '');
   let cut = -1;
   let inline = false;
   for (let i = 0; i < head.length && cut < 0; i++) {
     const line = (head[i] ?? '').trim();
     if (FORWARD.test(line)) break;
-    if (line.startsWith('>') || attributionLength(head, i) > 0) {
+    if (line.startsWith('>') || isAttribution(head, i)) {
       cut = i;
       inline = true;
-    } else if (
-      ORIGINAL_MESSAGE.test(line) ||
-      (OUTLOOK_RULE.test(line) && HEADER_FROM.test(nextNonEmpty(head, i + 1) ?? '')) ||
-      (HEADER_FROM.test(line) && isHeaderBlock(head, i))
-    ) {
+    } else if (!forwarded && isOutlookBlock(head, i, line)) {
       cut = i;
     }
   }
   if (cut < 0) return { text: full, full, quoted: false };
   const before = head.slice(0, cut);
-  // "John wrote:" in a form the patterns do not know still introduces the quote below it.
-  const last = before.findLastIndex((line) => line.trim() !== '');
-  if (inline && last >= 0 && /\bwrote:$/i.test(before[last]?.trim() ?? '')) before.splice(last);
+  if (inline) dropAttribution(before);
   const text = trimBody(before.join('\n'));
   if (text) return { text, full, quoted: true };
   // A bottom-posted answer is looked for below a quote of at most MAX_SCANNED_LINES lines.
@@ -72,6 +88,41 @@ export function splitQuoted(body: string): SplitText {
     if (bottom) return { text: bottom, full, quoted: true };
   }
   return { text: full, full, quoted: false };
+}
+
+/**
+ * Drops the line right above a `> ` quote when it introduces it in a form the patterns do not know:
+ * "John wrote:", or a line ending in a colon that names an address (Gmail's attribution in Japanese,
+ * Swedish, Polish, Russian, Chinese...: `2026年12月4日(金) 18:00 Shop <shop@example.com>:`), with the
+ * line before it when Gmail wrapped the address onto its own line (`... Shop <` / `shop@example.com>:`).
+ */
+function dropAttribution(lines: string[]): void {
+  const last = lines.findLastIndex((line) => line.trim() !== '');
+  const line = lines[last]?.trim() ?? '';
+  if (last < 0 || !(/\bwrote:$/i.test(line) || (/[:\uff1a]$/.test(line) && line.includes('@')))) return;
+  const start = line.startsWith('<') || (lines[last - 1] ?? '').trimEnd().endsWith('<') ? last - 1 : last;
+  lines.splice(Math.max(start, 0));
+}
+
+/** Outlook's "-----Original Message-----", or its rule or From: line over a From/Sent/To block. */
+function isOutlookBlock(lines: string[], i: number, line: string): boolean {
+  return (
+    ORIGINAL_MESSAGE.test(line) ||
+    (OUTLOOK_RULE.test(line) && HEADER_FROM.test(nextNonEmpty(lines, i + 1) ?? '')) ||
+    (HEADER_FROM.test(line) && isHeaderBlock(lines, i))
+  );
+}
+
+/**
+ * An attribution that introduces a quote: it names an address (`Support <care@example.com>`), or
+ * the next line with text is quoted (`> `). "On Monday the courier wrote:" in the customer's own
+ * words is neither, and cutting there hid everything below it from the agent and the AI.
+ */
+function isAttribution(lines: string[], i: number): boolean {
+  const n = attributionLength(lines, i);
+  if (n === 0) return false;
+  if (lines.slice(i, i + n).some((line) => line.includes('@'))) return true;
+  return (nextNonEmpty(lines, i + n) ?? '').startsWith('>');
 }
 
 /** How many lines (1 to 3) the attribution starting at line i spans, or 0 when there is none. */
@@ -92,10 +143,7 @@ function attributionLength(lines: string[], i: number): number {
 
 function isHeaderBlock(lines: string[], i: number): boolean {
   const window = lines.slice(i + 1, i + 5).map((l) => l.trim());
-  return (
-    window.some((l) => HEADER_SENT.test(l)) &&
-    window.some((l) => /^(To|An|À|Para|A|Subject|Betreff|Objet|Asunto|Oggetto):/i.test(l))
-  );
+  return window.some((l) => HEADER_SENT.test(l)) && window.some((l) => HEADER_TO_OR_SUBJECT.test(l));
 }
 
 function nextNonEmpty(lines: string[], from: number): string | undefined {

@@ -13,7 +13,14 @@ import {
   MAIL_BOUNDS,
 } from './bounds.js';
 import { isoTime, isProviderTime, rawRef, type SesNormaliseContext } from './context.js';
-import { headerContent, isAutoReply, isListMail, type MailContent, mailContent } from './mail-content.js';
+import {
+  headerContent,
+  isAutoReply,
+  isListMail,
+  isNullSender,
+  type MailContent,
+  mailContent,
+} from './mail-content.js';
 import { splitQuoted } from './quoted.js';
 import type { SesReceivedNotification } from './schema.js';
 
@@ -67,7 +74,7 @@ export function receivedEnvelope(
   const account = receipt.recipients.map((r) => normaliseEmail(r)).find((r) => r !== undefined);
 
   const cuts: Cuts = new Set();
-  const split = content.body ? splitQuoted(content.body) : undefined;
+  const split = content.body ? splitQuoted(content.body, { subject: content.subject }) : undefined;
   const text = split ? capText(split.text) : undefined;
   const fullText = split?.quoted ? capText(split.full) : undefined;
   if (text?.truncated || fullText?.truncated) cuts.add('text');
@@ -95,7 +102,7 @@ export function receivedEnvelope(
     ...optional('fullText', fullText?.value),
     ...(cuts.size > 0 ? { truncated: true, truncatedFields: [...cuts].sort() } : {}),
     ...(content.attachmentsOmitted > 0 ? { attachmentsOmitted: content.attachmentsOmitted } : {}),
-    ...automaticMarks(content),
+    ...automaticMarks(content, isNullSender(content, mail.source, address)),
     ...(Object.keys(verdicts.verdicts).length > 0 ? { verdicts: verdicts.verdicts } : {}),
     ...(verdicts.quarantined ? { quarantined: true } : {}),
     ...authenticationMarks(verdicts, address, notification.mail.source),
@@ -130,12 +137,13 @@ export function receivedEnvelope(
 }
 
 /**
- * `autoReply` for machine-sent mail (no answer, no wait), and `listMail` when a list or newsletter
- * sent it (List-* fields, `Precedence: list`), so a person can tell the two apart.
+ * `autoReply` for machine-sent mail (no answer, no wait), a null sender's included (`nullSender`: a
+ * bounce, a read receipt), and `listMail` when a list or newsletter sent it (List-* fields,
+ * `Precedence: list`), so a person can tell the two apart.
  */
-function automaticMarks(content: MailContent): Record<string, true> {
+function automaticMarks(content: MailContent, nullSender: boolean): Record<string, true> {
   return {
-    ...(isAutoReply(content) ? { autoReply: true } : {}),
+    ...(nullSender || isAutoReply(content) ? { autoReply: true } : {}),
     ...(isListMail(content) ? { listMail: true } : {}),
   } as Record<string, true>;
 }

@@ -170,6 +170,19 @@ describe('normaliseSesNotification: received peer emails', () => {
     expect(envelope.data?.fullText).toEqual(expect.stringContaining(row.quoted));
   });
 
+  it('keeps what an Outlook forward carries in its text (FW: subject)', async () => {
+    const notification = structuredClone(S3_ALERT);
+    const mail = notification.mail as Record<string, unknown>;
+    delete mail.headers;
+    delete mail.commonHeaders;
+    const mime = readFileSync(fixturePath('email/outlook-forward.eml'));
+    const envelope = onlyMessage((await normaliseSesNotification(notification, CTX, mime)).envelopes);
+    expect(envelope.data?.subject).toBe('FW: Your parcel could not be delivered');
+    expect(envelope.text).toContain('Hi, please see below. What should I do?');
+    expect(envelope.text).toContain('Pick it up at Main St 5 before December 10');
+    expect(envelope.data?.fullText).toBeUndefined();
+  });
+
   it('drops the two-line Gmail attribution with the quote', async () => {
     const envelope = onlyMessage((await receive('mail_with_quote')).envelopes);
     expect(envelope.text).not.toContain('wrote:');
@@ -225,6 +238,48 @@ describe('normaliseSesNotification: received peer emails', () => {
     ['bounced_gmail', 'a multipart/report delivery report'],
   ])('flags %s as an auto-reply (%s)', async (file) => {
     expect(onlyMessage((await receive(file)).envelopes).data?.autoReply).toBe(true);
+  });
+
+  // RFC 5321 §4.5.5 and RFC 3834 §2: mail sent with a null reverse-path (MAIL FROM:<>) is a
+  // notification (a bounce, a read receipt) and is never answered; a plain-text bounce such as
+  // qmail's marks nothing else. Before, it opened a conversation waiting for an agent, its clock running.
+  it.each([
+    [
+      'an empty envelope sender',
+      (n: Record<string, unknown>) => ((n.mail as Record<string, unknown>).source = ''),
+    ],
+    [
+      'the envelope sender <>',
+      (n: Record<string, unknown>) => ((n.mail as Record<string, unknown>).source = '<>'),
+    ],
+    ['a From of MAILER-DAEMON', () => {}],
+  ])('flags a plain-text bounce with %s as automatic', async (_name, change) => {
+    const notification = structuredClone(S3_ALERT);
+    const mail = notification.mail as Record<string, unknown>;
+    delete mail.headers;
+    delete mail.commonHeaders;
+    change(notification);
+    const mime = readFileSync(fixturePath('email/qmail-bounce.eml'));
+    const envelope = onlyMessage((await normaliseSesNotification(notification, CTX, mime)).envelopes);
+    expect(envelope.data?.autoReply).toBe(true);
+  });
+
+  it('flags mail whose Return-Path is <> as automatic, whoever it is from', async () => {
+    const envelope = onlyMessage(
+      (
+        await receive('only_text', (n) => {
+          (n.mail as Record<string, unknown>).source = undefined;
+        })
+      ).envelopes,
+    );
+    expect(envelope.data?.autoReply).toBeUndefined();
+    const notification = structuredClone(S3_ALERT);
+    const mail = notification.mail as Record<string, unknown>;
+    delete mail.headers;
+    delete mail.commonHeaders;
+    const mime = Buffer.concat([Buffer.from('Return-Path: <>\r\n'), eml('only_text')]);
+    const nulled = onlyMessage((await normaliseSesNotification(notification, CTX, mime)).envelopes);
+    expect(nulled.data?.autoReply).toBe(true);
   });
 
   it.each(['only_text', 'reply', 'mail_with_quote'])('does not flag %s as an auto-reply', async (file) => {

@@ -51,6 +51,101 @@ describe('splitQuoted', () => {
     expect(splitQuoted(body)).toEqual({ text, full: body, quoted });
   });
 
+  // A customer's own sentence that starts "On" and ends "wrote:" is no attribution: nothing quoted
+  // follows it and it names no address. Before, everything below it was cut from the text the agent
+  // and the AI read (the AI answered "How can I help you today?" to "Hello,").
+  it('keeps a sentence of the customer that merely reads like an attribution', () => {
+    const body =
+      'Hello,\n\nOn Monday the courier left this note and wrote:\nThe box was already damaged.\n' +
+      'I would like a replacement, order 7781.\n\nAda';
+    expect(splitQuoted(body)).toEqual({ text: body, full: body, quoted: false });
+  });
+
+  it('still cuts at an attribution that names an address, with nothing quoted under it', () => {
+    const body =
+      'Thanks!\n\nOn Fri, 4 Dec 2026 at 18:00, Support <care@example.com> wrote:\n\nYour order shipped.';
+    expect(splitQuoted(body).text).toBe('Thanks!');
+  });
+
+  // Outlook forwards a mail under the same rule and From/Sent/To/Subject block as it quotes one in a
+  // reply: only the subject (FW:, WG:, TR:...) tells them apart. What is forwarded is what the sender
+  // wants read; before, the agent saw "please see below" and nothing below.
+  it.each([
+    'FW: Your parcel could not be delivered',
+    'Fwd: Your parcel could not be delivered',
+    'WG: Ihr Paket',
+    'TR : Votre colis',
+    'RV: Su paquete',
+  ])('leaves an Outlook forward whole (subject %s)', (subject) => {
+    const body =
+      'Please see below. What should I do?\n\n________________________________\n' +
+      'From: Parcel Service <noreply@parcels.example>\nSent: Friday, December 4, 2026 6:00 PM\n' +
+      'To: Tom <tom@corp.example>\nSubject: Your parcel could not be delivered\n\n' +
+      'The address is incomplete. Pick it up before December 10.';
+    expect(splitQuoted(body, { subject })).toEqual({ text: body, full: body, quoted: false });
+  });
+
+  it('cuts the same block from a reply to a forward (RE: FW:)', () => {
+    const body =
+      'Done, thanks.\n\n________________________________\nFrom: Support <care@example.com>\n' +
+      'Sent: Friday, December 4, 2026 6:00 PM\nTo: Tom\nSubject: FW: Parcel';
+    expect(splitQuoted(body, { subject: 'RE: FW: Parcel' }).text).toBe('Done, thanks.');
+  });
+
+  // Outlook writes the quoted mail's header block in the sender's language; French puts a space before
+  // the colon. Before, only English, German, Spanish and Italian blocks were cut, and the agent read the
+  // whole history under a Dutch, Polish, Swedish, French or Japanese customer's answer.
+  it.each([
+    [
+      'French',
+      'De : Support <care@example.com>\nEnvoyé : jeudi 3 décembre 2026 09:12\nÀ : Paul\nObjet : Retour',
+    ],
+    [
+      'Dutch',
+      'Van: Support <care@example.com>\nVerzonden: donderdag 3 december 2026 09:12\nAan: Paul\nOnderwerp: Retour',
+    ],
+    [
+      'Polish',
+      'Od: Support <care@example.com>\nWysłano: czwartek, 3 grudnia 2026 09:12\nDo: Paweł\nTemat: Zwrot',
+    ],
+    [
+      'Swedish',
+      'Från: Support <care@example.com>\nSkickat: den 3 december 2026 09:12\nTill: Per\nÄmne: Retur',
+    ],
+    ['Danish', 'Fra: Support <care@example.com>\nSendt: 3. december 2026 09:12\nTil: Per\nEmne: Retur'],
+    [
+      'Portuguese',
+      'De: Support <care@example.com>\nEnviado: quinta-feira, 3 de dezembro de 2026 09:12\nPara: Ana\nAssunto: Devolução',
+    ],
+    ['Japanese', '差出人: Support <care@example.com>\n送信日時: 2026年12月3日 9:12\n宛先: 山田\n件名: 返品'],
+  ])('cuts a %s Outlook header block', (_language, block) => {
+    const body = `Merci, cela me convient.\n\n${block}\n\nNous proposons un remboursement.`;
+    expect(splitQuoted(body).text).toBe('Merci, cela me convient.');
+  });
+
+  // An HTML-only Outlook reply: its <hr> over the block is a line of 40 dashes once turned to text.
+  // Before, the cut came at From: and the agent's text ended in the dashes.
+  it('cuts at the rule an HTML Outlook reply draws over its block', () => {
+    const body =
+      'Please send the invoice.\n\nJan\n\n----------------------------------------\n\n' +
+      'From: Support <care@example.com>\nSent: Friday, December 4, 2026 6:00 PM\nTo: Jan\nSubject: Invoice';
+    expect(splitQuoted(body).text).toBe('Please send the invoice.\n\nJan');
+  });
+
+  // Gmail writes its attribution in the reader's language, and many have no "wrote": only an address
+  // and a colon above the quote. Before, the line stayed at the end of the customer's text.
+  it.each([
+    ['Japanese', '2026年12月4日(金) 18:00 Shop Support <support@shop.example>:'],
+    ['Swedish', 'Den fre 4 dec. 2026 kl 18:00 skrev Shop Support <support@shop.example>:'],
+    ['Polish', 'W dniu pt., 4 gru 2026 o 18:00 Shop Support <support@shop.example> napisał(a):'],
+    ['Russian', 'пт, 4 дек. 2026 г. в 18:00, Shop Support <support@shop.example>:'],
+    ['Chinese', 'Shop Support <support@shop.example> 于2026年12月4日周五 18:00写道：'],
+    ['wrapped', '2026年12月4日(金) 18:00 Shop Support <\nsupport@shop.example>:'],
+  ])('drops a %s attribution above the quote', (_language, attribution) => {
+    const body = `まだ届きません。\n\n${attribution}\n\n> ご注文ありがとうございます。`;
+    expect(splitQuoted(body).text).toBe('まだ届きません。');
+  });
+
   it('normalises CRLF and trailing whitespace', () => {
     expect(splitQuoted('\r\nHi  \r\n\r\n> old\r\n').text).toBe('Hi');
   });

@@ -42,6 +42,7 @@ button.send{background:#1f5fbf;color:#fff;border:0;border-radius:6px;padding:8px
 .panel>*{flex-shrink:0}
 .body{flex:1;position:relative;display:flex;flex-direction:column;min-height:6em}
 .state{margin:0;padding:4px 12px;background:#5c2d00;color:#fff;font-size:12px}
+.state:empty{padding:0}
 .error{color:#b00020;font-size:12px;margin:0}
 .failed{background:#fdecea;color:#1b1b1b;border:1px solid #b00020}
 .retry{background:none;border:0;padding:0;color:#b00020;text-decoration:underline;font:inherit;cursor:pointer}

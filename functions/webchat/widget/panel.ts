@@ -133,6 +133,11 @@ function useUnread(key: string, showing: boolean, messages: ChatMessage[], onUnr
 
 const TYPING = { agent: 'An agent is typing…', ai: 'The assistant is typing…' } as const;
 
+/**
+ * What the status line above the log says of the connection: nothing while the first socket is being
+ * made (`connecting`), "Reconnecting…" only once one that was up dropped. The line is always there
+ * (empty when all is well): a status region put in with its text is not read out by every screen reader.
+ */
 const CONNECTION: Partial<Record<Connection, string>> = {
   offline: 'You are offline. Your messages will be sent when you are back online.',
   reconnecting: 'Reconnecting…',
@@ -212,7 +217,7 @@ function Panel(props: { config: Config; open: boolean; onClose(): void; onUnread
           '×',
         ),
       ]),
-      state ? h('p', { class: 'state', role: 'status' }, state) : null,
+      h('p', { class: 'state', role: 'status' }, state),
       h(Problem, {
         text: problem,
         onRetry: chat.problem?.kind === 'unavailable' && chat.signedIn ? () => void chat.start() : undefined,

@@ -105,6 +105,33 @@ describe('the web-chat widget with a screen reader and zoom', { timeout: 90_000 
     await page.locator('.panel[data-connection="live"]').waitFor(WAIT);
   });
 
+  it('says its own words in English and what people write in the page’s language', async () => {
+    const page = await (await shop.browser.newContext()).newPage();
+    await page.goto(
+      `${shop.siteUrl}/?lang=de&welcome=${encodeURIComponent('Hallo! Wie können wir helfen?')}`,
+    );
+    await page.getByRole('button', { name: 'Open chat' }).click(WAIT);
+    await page.getByRole('button', { name: 'Start chat' }).click(WAIT);
+    await write(page, 'Wo ist meine Bestellung?');
+    // The language a screen reader reads each in (CSS :lang() follows the same inheritance, shadow root included).
+    const langs = await page.evaluate(`(() => {
+      const root = document.querySelector('[data-threadline-chat]').shadowRoot;
+      const of = (s) => ['en', 'de'].find((l) => root.querySelector(s).matches(':lang(' + l + ')')) ?? 'none';
+      const parts = ['.launcher', '.close', 'h2', '.typing', '.welcome', 'textarea', '.msg.visitor .text'];
+      return Object.fromEntries(parts.map((s) => [s, of(s)]));
+    })()`);
+    // Before, all of it took the page's German: "Close chat" and "An agent is typing…" read with German sounds.
+    expect(langs).toEqual({
+      '.launcher': 'en',
+      '.close': 'en',
+      h2: 'en',
+      '.typing': 'en',
+      '.welcome': 'de',
+      textarea: 'de',
+      '.msg.visitor .text': 'de',
+    });
+  });
+
   it('draws the focus ring at 3:1 against what it sits on, in the pre-chat form and in the chat', async () => {
     const page = await (await shop.browser.newContext()).newPage();
     await page.goto(`${shop.siteUrl}/`);

@@ -13,6 +13,7 @@ import {
   PANEL_CSS,
   PreChat,
   Problem,
+  pageLang,
 } from './panel-view.js';
 import { type Config, type StartProblem, useAvailability } from './session.js';
 import { storageKept, tabStore } from './storage.js';
@@ -210,7 +211,7 @@ function Panel(props: { config: Config; open: boolean; onClose(): void; onUnread
     },
     [
       h('div', { class: 'head' }, [
-        h('h2', {}, config.title ?? 'Chat with us'),
+        h('h2', { lang: config.title ? pageLang() : undefined }, config.title ?? 'Chat with us'),
         h(
           'button',
           { class: 'close', type: 'button', 'aria-label': 'Close chat', onClick: props.onClose },
@@ -228,7 +229,7 @@ function Panel(props: { config: Config; open: boolean; onClose(): void; onUnread
         h(MessageList, {
           messages: chat.messages,
           unsent: chat.unsent,
-          welcome: config.welcome ?? 'Hi! How can we help?',
+          welcome: config.welcome,
           onRetry: (id: string) => chat.outbox.retry(id),
           listRef: follow.list,
           onScroll: follow.onScroll,

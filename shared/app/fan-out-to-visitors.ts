@@ -2,7 +2,7 @@ import type { ChangeRecord } from '../domain/change-feed.js';
 import { identityToken } from '../domain/identity.js';
 import { type TimelineItem, timelineItemOfImage } from '../domain/timeline.js';
 import { conversationSubject, isUnverifiedVisitor } from '../domain/webchat/anonymous-view.js';
-import type { VisitorConnections, VisitorPush } from '../domain/webchat/live-ports.js';
+import type { VisitorConnections, VisitorPush, VisitorReads } from '../domain/webchat/live-ports.js';
 import { visitorFrames } from '../domain/webchat/visitor-view.js';
 
 /** What the fan-out needs: the visitors' connections, the way to reach them, and whether the AI answers. */
@@ -11,6 +11,8 @@ export interface VisitorFanOutDeps {
   push: VisitorPush;
   /** Whether routing runs (the AI may answer): the AI's typing indicator is shown only then. */
   aiAnswers: boolean;
+  /** The message a web-chat hand-off decided (its writer says whose the hand-off is). */
+  getTimelineItem: VisitorReads['getTimelineItem'];
 }
 
 const CUSTOMER_PREFIX = 'CUSTOMER#';
@@ -34,9 +36,10 @@ function timelineItemOf(record: ChangeRecord): { item: TimelineItem; customerId:
  * also tells the visitors of that identity which customer they are, so a new visitor's socket follows
  * their timeline from their first message. An anonymous visitor (`webchat_visitor`) never follows the
  * customer: anyone can type anyone's email in the pre-chat form, and an agent may merge on it. Their
- * socket gets their own messages and our replies for them (by identity, `to`) and follows the
- * conversations they write in for hand-offs (inAnonymousView): never another channel's or another
- * visitor's message; and what is theirs never reaches the customer's verified visitors (inVerifiedView).
+ * socket gets their own messages, our replies for them (by identity, `to`) and the hand-offs of their
+ * messages, and follows the conversations they write in for replies that name nobody
+ * (inAnonymousView): never another channel's or another visitor's message or hand-off; and what is
+ * theirs never reaches the customer's verified visitors (inVerifiedView).
  * Connections that are gone are dropped. Called by the change-feed consumer (the agents' live stream
  * function on AWS, the local runtime's feed).
  */
@@ -69,29 +72,52 @@ export async function fanOutToVisitors(
 
 /**
  * Who is shown a change: what belongs to an anonymous visitor (their message, our reply for them:
- * `to`) only that visitor's connections; anything else the verified visitors following the customer,
- * and, of a web-chat reply stored before replies named their visitor or of a hand-off, the anonymous
- * visitors following its conversation.
+ * `to`, the hand-off of their message and the AI's typing it turns off) only that visitor's
+ * connections; anything else the verified visitors following the customer, and, of a web-chat reply
+ * stored before replies named their visitor, the anonymous visitors following its conversation.
  */
 async function targetsOf(
   deps: VisitorFanOutDeps,
   { item, customerId }: { item: TimelineItem; customerId: string },
   anonymous: readonly string[],
 ): Promise<Set<string>> {
-  const owner = item.type !== 'message' ? undefined : item.direction === 'inbound' ? item.from : item.to;
-  if (owner && isUnverifiedVisitor(owner)) {
-    // Their own message: the connections anonymousVisitorsOf found for it already.
-    return new Set(
-      item.direction === 'inbound' ? anonymous : await deps.connections.ofIdentity(identityToken(owner)),
-    );
+  if (item.type === 'message') {
+    const owner = item.direction === 'inbound' ? item.from : item.to;
+    if (owner && isUnverifiedVisitor(owner)) {
+      // Their own message: the connections anonymousVisitorsOf found for it already.
+      return new Set(
+        item.direction === 'inbound' ? anonymous : await deps.connections.ofIdentity(identityToken(owner)),
+      );
+    }
+  } else if (item.channel === 'webchat' && typeof item.data?.itemId === 'string') {
+    return new Set(await decisionTargets(deps, { item, customerId }, item.data.itemId));
   }
   const targets = new Set(await deps.connections.following(customerId));
-  if (item.channel === 'webchat' && item.direction !== 'inbound' && !item.to && item.conversationId) {
+  if (item.type === 'message' && item.channel === 'webchat' && item.direction !== 'inbound' && !item.to) {
+    if (!item.conversationId) return targets;
     for (const id of await deps.connections.following(conversationSubject(item.conversationId))) {
       targets.add(id);
     }
   }
   return targets;
+}
+
+/**
+ * Who sees routing's decision on a web-chat message (the hand-off, the AI's typing turned off): the
+ * sessions that see the message (inVerifiedView, inAnonymousView), read by its key (the decision has
+ * its time and partition). Its anonymous writer's connections, or the verified visitors following the
+ * customer; nobody when the message is not found. Before, the verified visitors of a customer merged
+ * with a stranger's were told of the stranger's hand-off, and the stranger of theirs.
+ */
+async function decisionTargets(
+  deps: VisitorFanOutDeps,
+  { item, customerId }: { item: TimelineItem; customerId: string },
+  itemId: string,
+): Promise<string[]> {
+  const decided = await deps.getTimelineItem(customerId, item.at, itemId);
+  if (!decided?.from) return [];
+  if (isUnverifiedVisitor(decided.from)) return deps.connections.ofIdentity(identityToken(decided.from));
+  return deps.connections.following(customerId);
 }
 
 /** The connections of the anonymous visitor who wrote an item, if an anonymous visitor wrote it. */

@@ -16,7 +16,7 @@ import { systemClock } from '#shared/domain/ports.js';
 import { log } from '#shared/log.js';
 import { createChangeFeedHandler } from '#shared/queue/change-feed-consumer.js';
 import type { DocumentStore } from '#shared/store/dynamo-client.js';
-import { dynamoRepositories } from '#shared/store/dynamo-repositories.js';
+import { dynamoRepositories, visitorReads } from '#shared/store/dynamo-repositories.js';
 import { agentAuthenticator, agentSecretKeys } from './agent-api.js';
 import { visitorFanOut, visitorTypingPoster } from './webchat-live.js';
 
@@ -44,7 +44,7 @@ async function build(doc: DocumentStore) {
     connections: repos.liveConnections,
     sender: liveConnectionsApi(config.LIVE_CALLBACK_URL),
     clock: systemClock,
-    visitorTyping: visitorTypingPoster(config, repos.conversations.getConversation),
+    visitorTyping: visitorTypingPoster(config, visitorReads(repos)),
   };
   return { config, repos, deps };
 }
@@ -91,5 +91,7 @@ export async function createLiveStreamHandler(
 ): Promise<(event: DynamoDBStreamEvent) => Promise<DynamoDBBatchResponse>> {
   const { config, repos, deps } = await build(dynamoDbLite());
   const live = publishLiveChanges({ ...deps, events: repos.liveEvents, nextSeq: seqClock(Date.now), log });
-  return createChangeFeedHandler(fanOutChanges([live, visitorFanOut(config), ...fanOuts]));
+  return createChangeFeedHandler(
+    fanOutChanges([live, visitorFanOut(config, visitorReads(repos)), ...fanOuts]),
+  );
 }

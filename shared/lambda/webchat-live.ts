@@ -1,7 +1,7 @@
 import { connectVisitor } from '#shared/app/connect-visitor.js';
 import { fanOutToVisitors } from '#shared/app/fan-out-to-visitors.js';
 import { markWebchatRead } from '#shared/app/mark-webchat-read.js';
-import { tellVisitorsTyping, type VisitorTypingDeps } from '#shared/app/tell-visitors-typing.js';
+import { tellVisitorsTyping } from '#shared/app/tell-visitors-typing.js';
 import { dynamoDbLite } from '#shared/aws/dynamodb-lite.js';
 import { type ConnectionPost, connectionPost, executeApiRegion } from '#shared/aws/live-connections-api.js';
 import type { AwsCallOptions } from '#shared/aws/signed-request.js';
@@ -10,6 +10,7 @@ import { loadConfig, requireSettings } from '#shared/config/config.js';
 import type { ChangeFeedConsumer } from '#shared/domain/change-feed.js';
 import type { EnvelopeQueue } from '#shared/domain/ports.js';
 import { systemClock } from '#shared/domain/ports.js';
+import type { VisitorReads } from '#shared/domain/webchat/live-ports.js';
 import { ReadRequestSchema } from '#shared/domain/webchat/requests.js';
 import type { WebchatDeps } from '#shared/domain/webchat-ports.js';
 import { RateLimitedError, UnauthorizedError } from '#shared/errors.js';
@@ -147,17 +148,20 @@ function visitorSockets(config: { TABLE_NAME: string; WEBCHAT_LIVE_ENDPOINT?: st
  * spare): call it with each batch of change records. Needs WEBCHAT_LIVE_ENDPOINT, the visitors' API's
  * management endpoint (`https://<api>.execute-api.<region>.amazonaws.com/<stage>`).
  */
-export function visitorFanOut(config: {
-  TABLE_NAME: string;
-  WEBCHAT_LIVE_ENDPOINT?: string | undefined;
-}): ChangeFeedConsumer {
+export function visitorFanOut(
+  config: { TABLE_NAME: string; WEBCHAT_LIVE_ENDPOINT?: string | undefined },
+  reads: Pick<VisitorReads, 'getTimelineItem'>,
+): ChangeFeedConsumer {
   const sockets = visitorSockets(config);
   if (!sockets) return async () => ({});
   // Best effort: a visitor who misses a frame reads it back with GET /webchat/messages, so a failed push
   // must not hold back the agents' events in the same batch.
   return async (records) => {
     try {
-      await fanOutToVisitors({ ...sockets, aiAnswers: true }, records);
+      await fanOutToVisitors(
+        { ...sockets, aiAnswers: true, getTimelineItem: reads.getTimelineItem },
+        records,
+      );
     } catch (error) {
       log('warn', 'web-chat visitor fan-out failed', { error: (error as Error).message });
     }
@@ -171,12 +175,12 @@ export function visitorFanOut(config: {
  */
 export function visitorTypingPoster(
   config: { TABLE_NAME: string; WEBCHAT_LIVE_ENDPOINT?: string | undefined },
-  getConversation: VisitorTypingDeps['getConversation'],
+  reads: Pick<VisitorReads, 'getConversation' | 'lastInbound'>,
 ): ((conversationId: string) => Promise<unknown>) | undefined {
   const sockets = visitorSockets(config);
   if (!sockets) return undefined;
   return (conversationId) =>
-    tellVisitorsTyping({ ...sockets, getConversation }, conversationId).catch((error: Error) =>
+    tellVisitorsTyping({ ...sockets, ...reads }, conversationId).catch((error: Error) =>
       log('warn', 'web-chat visitor typing failed', { error: error.message }),
     );
 }

@@ -4,10 +4,9 @@ import { type WebSocket, WebSocketServer } from 'ws';
 import { visitorSubscription } from '../app/connect-visitor.js';
 import { fanOutToVisitors } from '../app/fan-out-to-visitors.js';
 import { markWebchatRead } from '../app/mark-webchat-read.js';
-import type { VisitorTypingDeps } from '../app/tell-visitors-typing.js';
 import { tellVisitorsTyping } from '../app/tell-visitors-typing.js';
 import type { ChangeFeedConsumer } from '../domain/change-feed.js';
-import type { VisitorConnections, VisitorPush } from '../domain/webchat/live-ports.js';
+import type { VisitorConnections, VisitorPush, VisitorReads } from '../domain/webchat/live-ports.js';
 import { ReadRequestSchema } from '../domain/webchat/requests.js';
 import { openSession } from '../domain/webchat/visitor.js';
 import type { WebchatDeps } from '../domain/webchat-ports.js';
@@ -71,10 +70,7 @@ async function onVisitorFrame(deps: WebchatDeps, authorization: string, socket: 
  * `/webchat/live?session=<sessionToken>` locally: a visitor's WebSocket, fed from the change feed
  * through the same fan-out use case as on AWS, with visitorSubscription as its subscription. A missing, unknown or expired session is refused with 401 before the upgrade.
  */
-export function startWebchatLive(
-  deps: WebchatDeps,
-  options: { aiAnswers: boolean; getConversation: VisitorTypingDeps['getConversation'] },
-) {
+export function startWebchatLive(deps: WebchatDeps, options: { aiAnswers: boolean; reads: VisitorReads }) {
   const connections = new LocalVisitorConnections();
   const server = new WebSocketServer({ noServer: true, maxPayload: 8192 });
   const upgrade: UpgradeHandler = (request: IncomingMessage, socket, head) => {
@@ -100,14 +96,13 @@ export function startWebchatLive(
       .catch(() => socket.end('HTTP/1.1 401 Unauthorized\r\nConnection: close\r\nContent-Length: 0\r\n\r\n'));
   };
   const consume: ChangeFeedConsumer = async (records) => {
-    await fanOutToVisitors({ connections, push: connections, aiAnswers: options.aiAnswers }, records);
+    const { getTimelineItem } = options.reads;
+    const fanOut = { connections, push: connections, aiAnswers: options.aiAnswers, getTimelineItem };
+    await fanOutToVisitors(fanOut, records);
     return {};
   };
   const typing = (conversationId: string) =>
-    tellVisitorsTyping(
-      { connections, push: connections, getConversation: options.getConversation },
-      conversationId,
-    );
+    tellVisitorsTyping({ connections, push: connections, ...options.reads }, conversationId);
   return {
     upgrade,
     consume,

@@ -7,7 +7,7 @@ import { loadRoutingPolicy } from '../config/routing-policy-file.js';
 import type { Clock, EnvelopeQueue } from '../domain/ports.js';
 import { calendarOfBusinessHours } from '../domain/sla/calendar.js';
 import type { WebchatDeps } from '../domain/webchat-ports.js';
-import { type DynamoRepositories, webchatPorts } from '../store/dynamo-repositories.js';
+import { type DynamoRepositories, visitorReads, webchatPorts } from '../store/dynamo-repositories.js';
 import type { LocalChangeFeed } from './change-feed.js';
 import type { LocalUpgrades } from './upgrades.js';
 import { startWebchatLive } from './webchat-live.js';
@@ -51,9 +51,8 @@ export async function localWebchat(input: {
     addressOf: (c) => getConnInfo(c).remote.address ?? 'unknown',
     assets: { ...widget, demo: demoPage },
   });
-  const getConversation = input.repos.conversations.getConversation;
   const live = input.feed
-    ? startWebchatLive(deps, { aiAnswers: input.aiAnswers, getConversation })
+    ? startWebchatLive(deps, { aiAnswers: input.aiAnswers, reads: visitorReads(input.repos) })
     : undefined;
   if (live && input.feed) {
     input.upgrades.add('/webchat/live', live.upgrade);

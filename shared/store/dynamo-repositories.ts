@@ -1,3 +1,4 @@
+import type { VisitorReads } from '../domain/webchat/live-ports.js';
 import { agentLoadStore } from './agent-load.js';
 import { agentRepository } from './agent-repository.js';
 import { auditRepository } from './audit-repository.js';
@@ -97,6 +98,15 @@ export function webchatPorts(repos: DynamoRepositories) {
     timeline: repos.timeline.timeline,
     timelineBack: repos.timeline.timelineBack,
     recentPlacedTimeline: repos.timeline.recentPlacedTimeline,
+  };
+}
+
+/** The reads that say whose a visitor's live signal is (an agent's typing, a hand-off). */
+export function visitorReads(repos: DynamoRepositories): VisitorReads {
+  return {
+    getConversation: repos.conversations.getConversation,
+    lastInbound: repos.timeline.lastInbound,
+    getTimelineItem: repos.timeline.getTimelineItem,
   };
 }
 

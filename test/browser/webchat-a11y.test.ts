@@ -17,6 +17,22 @@ const placeOf = (page: Page, selector: string) =>
     return { height: Math.round(r.height), inside };
   })()`) as Promise<{ height: number; inside: boolean }>;
 
+/** Records each state the panel's connection goes through (`data-connection`), in `window.__connection`. */
+const RECORD_CONNECTION = `(() => {
+  window.__connection = [];
+  const seen = () => {
+    const panel = document.querySelector('[data-threadline-chat]')?.shadowRoot?.querySelector('.panel');
+    const now = panel?.getAttribute('data-connection');
+    if (now && window.__connection.at(-1) !== now) window.__connection.push(now);
+  };
+  const attach = Element.prototype.attachShadow;
+  Element.prototype.attachShadow = function (init) {
+    const root = attach.call(this, init);
+    new MutationObserver(seen).observe(root, { subtree: true, childList: true, attributes: true });
+    return root;
+  };
+})()`;
+
 describe('the web-chat widget with a screen reader and zoom', { timeout: 90_000 }, () => {
   const shop = shopForTests(AGENT);
   const api = agentCaller(() => shop.runtime.url, AGENT);
@@ -57,6 +73,63 @@ describe('the web-chat widget with a screen reader and zoom', { timeout: 90_000 
     await expect
       .poll(async () => (await told(page)).filter((t) => t.includes('Bea here')), WAIT)
       .toEqual(['Agent: Bea here: it ships today.']);
+  });
+
+  it('says "Reconnecting…" when a live connection drops, not while the first one is being made', async () => {
+    const page = await (await shop.browser.newContext()).newPage();
+    await page.addInitScript(RECORD_ANNOUNCEMENTS);
+    await page.addInitScript(RECORD_CONNECTION);
+    // The first socket the panel opens never connects (the network refused it); the next ones do.
+    const live: Array<{ close(): Promise<void> }> = [];
+    let tries = 0;
+    await page.routeWebSocket(/\/webchat\/live/, async (socket) => {
+      if (++tries === 1) return socket.close({ code: 1006 });
+      socket.connectToServer();
+      live.push(socket);
+    });
+    await page.goto(`${shop.siteUrl}/`);
+    await page.getByRole('button', { name: 'Open chat' }).click(WAIT);
+    await page.getByRole('button', { name: 'Start chat' }).click(WAIT);
+    await page.locator('.panel[data-connection="live"]').waitFor(WAIT);
+    // Before, a first try that failed was announced (and shown) as "Reconnecting…".
+    expect(tries).toBeGreaterThanOrEqual(2);
+    // The status line is there, empty and of no height, while all is well.
+    const line = page.locator('.state[role="status"]');
+    expect([await line.textContent(), (await line.boundingBox())?.height]).toEqual(['', 0]);
+    expect(await page.evaluate('window.__connection')).not.toContain('reconnecting');
+    expect((await told(page)).filter((t) => t.includes('Reconnecting'))).toEqual([]);
+    await live.at(-1)?.close();
+    await expect
+      .poll(async () => (await told(page)).filter((t) => t.includes('Reconnecting')), WAIT)
+      .toEqual(['Reconnecting…']);
+    await page.locator('.panel[data-connection="live"]').waitFor(WAIT);
+  });
+
+  it('says its own words in English and what people write in the page’s language', async () => {
+    const page = await (await shop.browser.newContext()).newPage();
+    await page.goto(
+      `${shop.siteUrl}/?lang=de&welcome=${encodeURIComponent('Hallo! Wie können wir helfen?')}`,
+    );
+    await page.getByRole('button', { name: 'Open chat' }).click(WAIT);
+    await page.getByRole('button', { name: 'Start chat' }).click(WAIT);
+    await write(page, 'Wo ist meine Bestellung?');
+    // The language a screen reader reads each in (CSS :lang() follows the same inheritance, shadow root included).
+    const langs = await page.evaluate(`(() => {
+      const root = document.querySelector('[data-threadline-chat]').shadowRoot;
+      const of = (s) => ['en', 'de'].find((l) => root.querySelector(s).matches(':lang(' + l + ')')) ?? 'none';
+      const parts = ['.launcher', '.close', 'h2', '.typing', '.welcome', 'textarea', '.msg.visitor .text'];
+      return Object.fromEntries(parts.map((s) => [s, of(s)]));
+    })()`);
+    // Before, all of it took the page's German: "Close chat" and "An agent is typing…" read with German sounds.
+    expect(langs).toEqual({
+      '.launcher': 'en',
+      '.close': 'en',
+      h2: 'en',
+      '.typing': 'en',
+      '.welcome': 'de',
+      textarea: 'de',
+      '.msg.visitor .text': 'de',
+    });
   });
 
   it('draws the focus ring at 3:1 against what it sits on, in the pre-chat form and in the chat', async () => {

@@ -207,7 +207,8 @@ function connect(origin: string, session: StoredSession, hooks: LiveHooks) {
   const base = session.liveUrl ?? `${origin.replace(/^http/, 'ws')}/webchat/live`;
   const url = `${base}?session=${encodeURIComponent(session.sessionToken)}`;
   const onState = (open: boolean, again: boolean) => {
-    hooks.setSocketOpen(open);
+    // A socket that was never up is still `connecting` (no "Reconnecting…"): only a drop is a reconnect.
+    hooks.setSocketOpen(open || again ? open : undefined);
     clearTimeout(retry);
     hooks.setBehind(false);
     if (!open && !again) load().catch(() => {});

@@ -39,6 +39,8 @@ const CSS = `:host{all:initial}
   };
   const host = document.createElement('div');
   host.setAttribute('data-threadline-chat', '');
+  // The widget's own words are English, whatever the page's language (what people write: see the panel).
+  host.lang = 'en';
   const root = host.attachShadow({ mode: 'open' });
   const sheet = new CSSStyleSheet();
   sheet.replaceSync(CSS);

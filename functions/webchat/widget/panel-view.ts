@@ -42,6 +42,7 @@ button.send{background:#1f5fbf;color:#fff;border:0;border-radius:6px;padding:8px
 .panel>*{flex-shrink:0}
 .body{flex:1;position:relative;display:flex;flex-direction:column;min-height:6em}
 .state{margin:0;padding:4px 12px;background:#5c2d00;color:#fff;font-size:12px}
+.state:empty{padding:0}
 .error{color:#b00020;font-size:12px;margin:0}
 .failed{background:#fdecea;color:#1b1b1b;border:1px solid #b00020}
 .retry{background:none;border:0;padding:0;color:#b00020;text-decoration:underline;font:inherit;cursor:pointer}
@@ -53,6 +54,13 @@ button.send{background:#1f5fbf;color:#fff;border:0;border-radius:6px;padding:8px
 .badge{position:absolute;top:-4px;right:-4px;min-width:20px;height:20px;padding:0 5px;box-sizing:border-box;border-radius:10px;background:#b00020;color:#fff;font:600 12px/20px system-ui,sans-serif}`;
 
 const AUTHOR = { visitor: 'You', agent: 'Agent', ai: 'Assistant' } as const;
+
+/**
+ * The language of what people write in the chat (the messages, the box, the site's own title and
+ * welcome): the host page's, likely the visitor's and the business's; empty (unknown) when the page
+ * says none. The widget's own words are English (`lang="en"` on its root).
+ */
+export const pageLang = (): string => document.documentElement.getAttribute('lang') ?? '';
 
 function statusText(message: ChatMessage, unsent: Unsent | undefined): string {
   if (unsent?.state === 'failed') return 'Not sent';
@@ -75,7 +83,7 @@ function Message(props: { message: ChatMessage; unsent?: Unsent | undefined; onR
     [
       h('span', { class: 'sr' }, `${AUTHOR[message.author]}: `),
       // Its own direction (Arabic, Hebrew): the page's would put its punctuation on the wrong side.
-      message.text ? h('span', { class: 'text', dir: 'auto' }, message.text) : null,
+      message.text ? h('span', { class: 'text', dir: 'auto', lang: pageLang() }, message.text) : null,
       h(Files, { message }),
       h('span', { class: 'meta' }, [
         new Date(message.at).toLocaleTimeString(),
@@ -121,12 +129,14 @@ function keyOf(message: ChatMessage): string {
 export function MessageList(props: {
   messages: ChatMessage[];
   unsent: readonly Unsent[];
-  welcome: string;
+  /** The site's own welcome (`data-welcome`, in the page's language), else ours in English. */
+  welcome: string | undefined;
   onRetry(id: string): void;
   listRef: Ref<HTMLOListElement>;
   onScroll(): void;
 }): ComponentChild {
-  const items: ComponentChild[] = [h('li', { class: 'msg ai welcome', key: 'welcome' }, props.welcome)];
+  const welcome = { class: 'msg ai welcome', key: 'welcome', lang: props.welcome ? pageLang() : undefined };
+  const items: ComponentChild[] = [h('li', welcome, props.welcome ?? 'Hi! How can we help?')];
   const byId = new Map(props.unsent.map((u) => [`pending:${u.clientMessageId}`, u]));
   const pending = props.unsent.map(
     (u): ChatMessage => ({ id: `pending:${u.clientMessageId}`, at: u.at, author: 'visitor', text: u.text }),
@@ -259,6 +269,7 @@ export function PreChat(props: {
       h('input', {
         name,
         dir: 'auto',
+        lang: pageLang(),
         ...attrs,
         'aria-invalid': message ? 'true' : undefined,
         'aria-describedby': described.filter(Boolean).join(' ') || undefined,
@@ -375,6 +386,7 @@ export function Composer(props: {
       'aria-invalid': over ? 'true' : undefined,
       'aria-describedby': length >= COUNT_FROM ? 'tl-count' : undefined,
       dir: 'auto',
+      lang: pageLang(),
       onKeyDown,
       onInput,
       placeholder: 'Write a message…',

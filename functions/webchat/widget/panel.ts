@@ -13,6 +13,7 @@ import {
   PANEL_CSS,
   PreChat,
   Problem,
+  pageLang,
 } from './panel-view.js';
 import { type Config, type StartProblem, useAvailability } from './session.js';
 import { storageKept, tabStore } from './storage.js';
@@ -133,6 +134,11 @@ function useUnread(key: string, showing: boolean, messages: ChatMessage[], onUnr
 
 const TYPING = { agent: 'An agent is typing…', ai: 'The assistant is typing…' } as const;
 
+/**
+ * What the status line above the log says of the connection: nothing while the first socket is being
+ * made (`connecting`), "Reconnecting…" only once one that was up dropped. The line is always there
+ * (empty when all is well): a status region put in with its text is not read out by every screen reader.
+ */
 const CONNECTION: Partial<Record<Connection, string>> = {
   offline: 'You are offline. Your messages will be sent when you are back online.',
   reconnecting: 'Reconnecting…',
@@ -205,14 +211,14 @@ function Panel(props: { config: Config; open: boolean; onClose(): void; onUnread
     },
     [
       h('div', { class: 'head' }, [
-        h('h2', {}, config.title ?? 'Chat with us'),
+        h('h2', { lang: config.title ? pageLang() : undefined }, config.title ?? 'Chat with us'),
         h(
           'button',
           { class: 'close', type: 'button', 'aria-label': 'Close chat', onClick: props.onClose },
           '×',
         ),
       ]),
-      state ? h('p', { class: 'state', role: 'status' }, state) : null,
+      h('p', { class: 'state', role: 'status' }, state),
       h(Problem, {
         text: problem,
         onRetry: chat.problem?.kind === 'unavailable' && chat.signedIn ? () => void chat.start() : undefined,
@@ -223,7 +229,7 @@ function Panel(props: { config: Config; open: boolean; onClose(): void; onUnread
         h(MessageList, {
           messages: chat.messages,
           unsent: chat.unsent,
-          welcome: config.welcome ?? 'Hi! How can we help?',
+          welcome: config.welcome,
           onRetry: (id: string) => chat.outbox.retry(id),
           listRef: follow.list,
           onScroll: follow.onScroll,

@@ -1,3 +1,5 @@
+import type { ReplyStore } from '../reply-ports.js';
+import type { TimelineItem } from '../timeline.js';
 import type { VisitorFrame } from './visitor-view.js';
 
 /**
@@ -18,4 +20,13 @@ export interface VisitorPush {
   push(connectionId: string, frames: readonly VisitorFrame[]): Promise<'sent' | 'gone'>;
   /** Forgets a connection that is gone. */
   drop(connectionId: string): Promise<void>;
+}
+
+/**
+ * The reads that say whose a live signal is: the conversation an agent types in and its latest web-chat
+ * message (an agent's typing goes to its writer), and the message a hand-off decided (the hand-off
+ * goes to its writer).
+ */
+export interface VisitorReads extends Pick<ReplyStore, 'getConversation' | 'lastInbound'> {
+  getTimelineItem(customerId: string, at: string, itemId: string): Promise<TimelineItem | undefined>;
 }

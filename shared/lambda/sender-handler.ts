@@ -22,6 +22,7 @@ export async function createSenderHandler(): Promise<(event: SQSEvent) => Promis
       startWaiting: repos.conversations.startWaiting,
       startWaitingAfterFailure: repos.conversations.startWaitingAfterFailure,
       reopenAfterFailure: repos.conversations.reopenAfterFailure,
+      takeBackFirstResponse: repos.metrics.takeBackFirstResponse,
     },
     senders: lambdaSenders(config),
     clock: systemClock,

@@ -4,7 +4,7 @@ import { PermanentSendError } from '#shared/domain/send-errors.js';
 import type { Conversation } from '#shared/domain/timeline.js';
 import { useClockRuntime } from '../support/clock-runtime.js';
 import { openConversationOf } from '../support/open-conversation.js';
-import { shippedPolicyFileWith } from '../support/policy-file.js';
+import { slaPolicyFile } from '../support/policy-file.js';
 
 const MINUTE = 60_000;
 
@@ -23,26 +23,6 @@ class RefusingFirstSender implements ChannelSender {
   }
 }
 
-/** A ten-minute first-response target, no AI: the agent answers. */
-function policyFile(): string {
-  return shippedPolicyFileWith((policy) => {
-    policy.sla = {
-      calendars: {},
-      policies: [
-        {
-          name: 'chat',
-          match: {},
-          firstResponse: 'PT10M',
-          nextResponse: 'PT10M',
-          resolution: 'PT10H',
-          calendar: false,
-          onBreach: [],
-        },
-      ],
-    };
-  });
-}
-
 /**
  * The sender gives up on an agent's first answer (the channel refuses it before the provider took it):
  * that answer never reached the customer. QA: the sender held no clock, so the SLA kept the target the
@@ -54,7 +34,8 @@ describe('local runtime: a first answer the sender gives up on', () => {
   const clock = useClockRuntime({
     metaSecret: 'sla-send-failed-secret',
     agent: { token: 'sla-send-failed-token' },
-    policyFile: policyFile(),
+    // A ten-minute first-response target; no AI: the agent answers.
+    policyFile: slaPolicyFile(),
     routing: false,
     senders: { whatsapp: whatsappSender },
   });

@@ -155,7 +155,7 @@ export class ApiStack extends Stack {
       ...consoleRoutes,
     ]);
     const functions = new Map([...webhookFunctions.entries()].map(([, fn]) => [fn.node.id, fn]));
-    const timers = addTimers(this, props, [resolver, agentApi])
+    const timers = addTimers(this, props, [resolver, agentApi, sender])
       .bindQueue(props.outboundQueue, 'OUTBOUND_QUEUE_URL')
       // Email surveys: their links are signed with the signing secret's CSAT_SIGNING_SECRET, on the public URL.
       .bindSecret(props.signingSecret, 'SIGNING_SECRET_ARN');
@@ -332,6 +332,8 @@ export class ApiStack extends Stack {
       timeout: outboundConsumer.timeout,
       description: 'Threadline sender: replies to the providers',
       onDemand: [SES_ON_DEMAND],
+      // The routing policy's sla and autoResolve sections, read by the clock when an answer is given up.
+      assets: ['shared/domain/routing/default-policy.json'],
     })
       .bindTable(props.table)
       .bindQueue(props.deadLetterQueues.outbound, 'OUTBOUND_DEAD_LETTER_QUEUE_URL');

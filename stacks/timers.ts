@@ -30,7 +30,8 @@ export interface TimersProps {
 /**
  * Durable timers (#15): a schedule group whose one-time schedules EventBridge Scheduler runs with a
  * role that may only send to the timers queue; the timers function that consumes it; and `setters`
- * (the resolver and the agent API) allowed to create and delete schedules in the group only.
+ * (the resolver, the agent API, and the sender, whose give-ups start SLA targets again) allowed to
+ * create and delete schedules in the group only.
  */
 export function addTimers(
   scope: Construct,

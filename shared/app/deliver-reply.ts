@@ -1,3 +1,4 @@
+import type { TrackClock } from '../domain/clock-ports.js';
 import type { Channel } from '../domain/envelope.js';
 import type { ChannelSender, OutboundMessage } from '../domain/outbound.js';
 import type { Clock } from '../domain/ports.js';
@@ -21,6 +22,8 @@ export interface SenderDeps {
   leaseMs: number;
   /** After this many receives a retryable failure is given up as `failed` (the queue's maxReceiveCount). */
   maxAttempts: number;
+  /** Tells the conversation clock (SLA, silence) of an answer that never reached the customer. */
+  track?: TrackClock | undefined;
 }
 
 /** Ids only: the reply's text and address are customers' personal data. */
@@ -28,7 +31,9 @@ type LogFields = { replyId: string; customerId: string; channel: Channel };
 
 /**
  * Marks a reply `failed` for good; an AI answer that never went out leaves its message unanswered, so
- * the customer waits again from it.
+ * the customer waits again from it. An answer (the AI's or an agent's) counted as one when it was
+ * stored is taken back: the first response it was, if it was (the next answer is), and the clock's
+ * answer (`unanswered`, as for a `failed` status: the target it met starts again, its silence ends).
  */
 async function recordFailure(
   deps: SenderDeps,
@@ -36,9 +41,13 @@ async function recordFailure(
   reason: { code: string; message: string },
 ): Promise<void> {
   await deps.store.recordSendFailure(message, reason, deps.clock.now().toISOString());
+  if (!answersCustomer(message.author)) return;
+  const { conversationId } = message;
   const unanswered = unansweredBy(message);
   // The AI's first response recorded its answer before the send (`markFirstResponse`): undone here.
-  if (unanswered) await deps.store.startWaiting?.(message.conversationId, unanswered, answeredAt(message));
+  if (unanswered) await deps.store.startWaiting?.(conversationId, unanswered, answeredAt(message));
+  await deps.store.takeBackFirstResponse?.(conversationId, message.at);
+  await deps.track?.({ type: 'unanswered', conversationId, at: answeredAt(message) });
 }
 
 /**
@@ -139,5 +148,6 @@ export async function deliverReply(
     // Once the provider took it, the lease stays until it runs out: a retry then finds it recorded, or sends again.
     await handleFailure(deps, message, error, receiveCount, fields, sent ? undefined : letGo);
   }
-  if (failedFirst) await waitAgainAfterFailure(deps.store, lateFailureWaitOf(message), deps.clock);
+  if (failedFirst)
+    await waitAgainAfterFailure(deps.store, lateFailureWaitOf(message), deps.clock, deps.track);
 }

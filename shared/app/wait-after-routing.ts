@@ -55,18 +55,23 @@ export async function routeThenWait(
  * whenever the reply stands at `failed`, so a redelivered status completes what a crash left undone
  * (the reopen's event, profile and assignee's count, or the wait); called twice, it repeats nothing.
  * The resolver calls it for a `failed` status, the sender for one that came before it recorded the send.
- * With `track`, the conversation clock hears of it too (`unanswered`): the resolver's status path.
+ * With `track`, the conversation clock hears of it too (`unanswered`): the resolver's status path, and
+ * the sender's. A first response it was is taken back (`takeBackFirstResponse`) when its wait comes back
+ * (not when an answer reached the customer after it): the next answer is the first response.
  */
 export async function waitAgainAfterFailure(
-  store: Pick<ResolverStore, 'startWaitingAfterFailure' | 'reopenAfterFailure'>,
+  store: Pick<ResolverStore, 'startWaitingAfterFailure' | 'reopenAfterFailure' | 'takeBackFirstResponse'>,
   wait: LateFailureWait | undefined,
   clock: Clock,
   track?: TrackClock | undefined,
 ): Promise<void> {
   if (!wait || !store.startWaitingAfterFailure) return;
   const { conversationId, at, answered } = wait;
-  if (!(await store.startWaitingAfterFailure(conversationId, at, answered)))
-    await store.reopenAfterFailure?.(conversationId, at, answered, clock.now().toISOString());
+  const waitsAgain =
+    (await store.startWaitingAfterFailure(conversationId, at, answered)) ||
+    (await store.reopenAfterFailure?.(conversationId, at, answered, clock.now().toISOString()));
+  // The wait it ended is back: if it was the first response, it was none (the next answer is).
+  if (waitsAgain) await store.takeBackFirstResponse?.(conversationId, wait.written);
   // The clock counted the answer when it was sent: its SLA wait comes back too (keyed on the answer's
   // time, so a redelivered status, told again, changes nothing).
   await track?.({ type: 'unanswered', conversationId, at: answered });

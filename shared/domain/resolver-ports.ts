@@ -212,6 +212,12 @@ export interface ResolverStore {
    */
   reopenAfterFailure?(conversationId: string, at: string, failed: string, now: string): Promise<boolean>;
   /**
+   * A first response that never reached the customer (marked at `at`, the reply's own time) is taken
+   * back: its mark goes and its wait comes off the counters, so the next answer is the first response.
+   * True when it was the conversation's first response.
+   */
+  takeBackFirstResponse?(conversationId: string, at: string): Promise<boolean>;
+  /**
    * Links an outbound message to its timeline item and applies any status that came before it. True
    * when that status was `failed` and moved the item there (the message failed before it was recorded).
    */

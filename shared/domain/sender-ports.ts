@@ -20,6 +20,8 @@ export interface SenderStore {
   startWaitingAfterFailure?(conversationId: string, at: string, failed: string): Promise<boolean>;
   /** Its conversation was resolved after it: reopened, as `ResolverStore` says. */
   reopenAfterFailure?(conversationId: string, at: string, failed: string, now: string): Promise<boolean>;
+  /** A first response that never reached the customer is taken back: see `ResolverStore`. */
+  takeBackFirstResponse?(conversationId: string, at: string): Promise<boolean>;
   recordSendFailure(
     message: OutboundMessage,
     reason: { code: string; message: string },

@@ -105,6 +105,8 @@ export interface LateFailureWait {
   at: string;
   /** The failed reply's time as an answer (`answeredAt`): the conversation's `answeredAt` if it was the last. */
   answered: string;
+  /** The failed reply's own time (`at`): its first-response mark's, if it was the first response. */
+  written: string;
 }
 
 /**
@@ -124,7 +126,7 @@ export function lateFailureWait(failed: PlacedTimelineItem): LateFailureWait | u
   if (!author.success) {
     // A business app reply (its echo) answered as an agent's reply does, at its own time.
     if (!isEchoedAnswer(item)) return undefined;
-    return { conversationId: item.conversationId, at: item.at, answered: item.at };
+    return { conversationId: item.conversationId, at: item.at, answered: item.at, written: item.at };
   }
   // The AI's reply is keyed at its place (`placedAt`); its `at` is when it was written.
   return lateFailureWaitOf({
@@ -141,5 +143,10 @@ export function lateFailureWaitOf(
 ): LateFailureWait | undefined {
   if (!answersCustomer(message.author)) return undefined;
   const answered = answeredAt(message);
-  return { conversationId: message.conversationId, at: unansweredBy(message) ?? answered, answered };
+  return {
+    conversationId: message.conversationId,
+    at: unansweredBy(message) ?? answered,
+    answered,
+    written: message.at,
+  };
 }

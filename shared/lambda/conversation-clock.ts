@@ -5,16 +5,18 @@ import { type Config, requireSettings } from '../config/config.js';
 import { csatSettings } from '../config/csat-settings.js';
 import { loadRoutingPolicy } from '../config/routing-policy-file.js';
 import type { ConversationClockDeps } from '../domain/clock-ports.js';
+import { once } from '../domain/on-first-use.js';
 import { systemClock } from '../domain/ports.js';
 import { durationMs } from '../domain/sla/duration.js';
 import { log } from '../log.js';
 import { clockPorts, type DynamoRepositories, storePorts } from '../store/dynamo-repositories.js';
 
 /**
- * The conversation clock on AWS: timers as EventBridge Scheduler schedules (or delayed messages) on the
- * timers queue, the routing policy's `sla` and `autoResolve` (read once, at cold start), the table.
+ * The conversation clock's parts on AWS: timers as EventBridge Scheduler schedules (or delayed
+ * messages) on the timers queue, the routing policy's `sla` and `autoResolve` (`policy`: read on first
+ * use), the table.
  */
-export function awsConversationClock(config: Config, repos: DynamoRepositories): ConversationClockDeps {
+function clockParts(config: Config, repos: DynamoRepositories) {
   const settings = requireSettings(config, [
     'TIMERS_QUEUE_URL',
     'TIMERS_QUEUE_ARN',
@@ -32,22 +34,40 @@ export function awsConversationClock(config: Config, repos: DynamoRepositories):
     },
     systemClock,
   );
-  let policy: ConversationClockDeps['policy'] | undefined;
   return {
-    store: clockPorts(repos),
-    admin: repos.conversations,
-    timers,
+    parts: { store: clockPorts(repos), admin: repos.conversations, timers, clock: systemClock, log },
     // Parsed on first use: zod's first parse of the policy schema is ~15 ms of a cold start, which the
-    // agent API's requests that set no clock never need. The resolver parses the same file at start.
+    // agent API's requests that set no clock never need, nor the sender's replies that went out. The
+    // resolver parses the same file at start.
+    policy: once(() => loadRoutingPolicy(config.ROUTING_POLICY_FILE)),
+  };
+}
+
+/**
+ * The conversation clock on AWS as the sender moves it (an answer it gave up on, `unanswered`): SLAs
+ * and silences, with their timers. No web-chat fallback nor survey, which only a reply or a resolve sets.
+ */
+export function awsAnswerClock(config: Config, repos: DynamoRepositories): ConversationClockDeps {
+  const { parts, policy } = clockParts(config, repos);
+  return {
+    ...parts,
     get policy() {
-      policy ??= loadRoutingPolicy(config.ROUTING_POLICY_FILE);
-      return policy;
+      return policy();
     },
-    clock: systemClock,
+  };
+}
+
+/** The conversation clock on AWS: `awsAnswerClock`'s, with the web-chat email fallback and the surveys. */
+export function awsConversationClock(config: Config, repos: DynamoRepositories): ConversationClockDeps {
+  const { parts, policy } = clockParts(config, repos);
+  return {
+    ...parts,
+    get policy() {
+      return policy();
+    },
     webchatFallbackMs: durationMs(config.WEBCHAT_EMAIL_FALLBACK_DELAY),
     webchatBusinessName: config.WEBCHAT_BUSINESS_NAME,
     webchatAllowedOrigins: config.WEBCHAT_ALLOWED_ORIGINS,
-    log,
     // Email survey links need PUBLIC_BASE_URL and CSAT_SIGNING_SECRET (the timers function has both).
     csat: csatSettings(config, { store: storePorts(repos), setCsatPending: repos.customers.setCsatPending }),
   };

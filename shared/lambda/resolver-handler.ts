@@ -37,8 +37,11 @@ export function createResolverHandler(): (
   // The AI's answers go out from here, the sender's claim written by their put; agents' through the queue.
   // One invocation at a time per instance: its deadline, read by the inline send.
   let deadline: number | undefined;
-  const sendNow = resolverSending(config, store, () =>
-    deadline === undefined ? undefined : deadline - Date.now(),
+  const sendNow = resolverSending(
+    config,
+    store,
+    () => (deadline === undefined ? undefined : deadline - Date.now()),
+    track,
   );
   const replies = { ...sqsReplies(store, config.OUTBOUND_QUEUE_URL), track, sendNow };
   withAutomations(conversationClock, repos, replies);

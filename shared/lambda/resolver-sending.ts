@@ -2,6 +2,7 @@ import { deliverReply } from '../app/deliver-reply.js';
 import { getSecretString } from '../aws/secrets-lite.js';
 import type { Config } from '../config/config.js';
 import { loadConfigWithSecrets, SENDER_SECRET_KEYS } from '../config/secrets.js';
+import type { TrackClock } from '../domain/clock-ports.js';
 import { onFirstUse } from '../domain/on-first-use.js';
 import { systemClock } from '../domain/ports.js';
 import type { InlineSend } from '../domain/reply-ports.js';
@@ -28,6 +29,7 @@ export function resolverSending(
   config: Config,
   store: SenderStore,
   timeLeftMs: () => number | undefined = () => undefined,
+  track?: TrackClock,
 ): InlineSend {
   // Imported on first use too: the provider adapters are no part of the resolver's cold start.
   const senders = onFirstUse(async () => {
@@ -43,6 +45,7 @@ export function resolverSending(
     clock: systemClock,
     leaseMs: RESOLVER_SEND_LEASE_MS,
     maxAttempts: config.OUTBOUND_MAX_ATTEMPTS,
+    track,
   };
   return {
     leaseMs: RESOLVER_SEND_LEASE_MS,

@@ -61,12 +61,16 @@ function localDeadLetter(queue: LocalQueue): DeadLetter {
 export function startConsumers(input: ConsumersInput): ReplyDeps {
   const { config, repos, queues, clock } = input;
   const store = storePorts(repos);
+  const clockDeps = input.conversationClock;
+  const track = input.track ? (event: ClockEvent) => trackConversationClock(clockDeps, event) : undefined;
+  // The sender tells the clock of an answer that failed for good, as the resolver of a `failed` status.
   const sending = {
     store,
     senders: input.senders,
     clock,
     leaseMs: input.leaseMs,
     maxAttempts: config.OUTBOUND_MAX_ATTEMPTS,
+    track,
   };
   queues.outbound.start(
     createSenderConsumer((message, receiveCount) => deliverReply(sending, message, receiveCount), {
@@ -74,8 +78,6 @@ export function startConsumers(input: ConsumersInput): ReplyDeps {
     }),
   );
 
-  const clockDeps = input.conversationClock;
-  const track = input.track ? (event: ClockEvent) => trackConversationClock(clockDeps, event) : undefined;
   queues.timers.start(createTimersConsumer((timer) => fireTimer(clockDeps, timer)));
   const replies = {
     store,

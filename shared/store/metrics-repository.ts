@@ -12,6 +12,7 @@ import {
   countDecisionInput,
   markFirstResponseInput,
   queryMetricsDaysInput,
+  takeBackFirstResponseInput,
 } from './params/metrics.js';
 import { firstAnswerInput, firstResponseListedInput } from './params/waiting.js';
 import { slaFigures } from './sla-figures.js';
@@ -59,6 +60,19 @@ async function recordFirstResponse(
   const { ms, answered: recorded } = await markFirstResponse(db, conversationId, at, answered);
   if (ms !== undefined) await updateItem(db, addFirstResponseInput(db.table, { conversationId, at, ms }));
   return recorded;
+}
+
+/**
+ * Takes back a first response that never reached the customer (marked at `at`, the reply's time): the
+ * mark goes, and the wait it counted comes off that day's counters. True when it was the first response.
+ */
+async function takeBackFirstResponse(db: DynamoDb, conversationId: string, at: string): Promise<boolean> {
+  const before = await updateItemReturningIf(db, takeBackFirstResponseInput(db.table, conversationId, at));
+  if (!before) return false;
+  const ms = waitOf(before.firstResponseWaitFrom, at);
+  if (ms !== undefined)
+    await updateItem(db, addFirstResponseInput(db.table, { conversationId, at, ms }, true));
+  return true;
 }
 
 /** Every numeric counter of the items, added up by name. */
@@ -122,6 +136,9 @@ export function metricsRepository(db: DynamoDb) {
     /** Marks a conversation's first reply without counting it; answers its wait when this call marked it. */
     markFirstResponse: (conversationId: string, at: string, answered?: string) =>
       markFirstResponse(db, conversationId, at, answered),
+    /** Takes back a first response that never reached the customer (see `takeBackFirstResponse`). */
+    takeBackFirstResponse: (conversationId: string, at: string) =>
+      takeBackFirstResponse(db, conversationId, at),
     /** Adds one survey answer to its day's CSAT counters. */
     async countCsat(tally: CsatTally): Promise<void> {
       await updateItem(db, countCsatInput(db.table, tally));

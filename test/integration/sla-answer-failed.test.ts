@@ -4,7 +4,7 @@ import type { SlaState } from '#shared/domain/sla/state.js';
 import type { Conversation, TimelineItem } from '#shared/domain/timeline.js';
 import { useClockRuntime } from '../support/clock-runtime.js';
 import { openConversationOf } from '../support/open-conversation.js';
-import { shippedPolicyFileWith } from '../support/policy-file.js';
+import { slaPolicyFile } from '../support/policy-file.js';
 import { deliver, signedMeta, whatsappEcho, whatsappStatus } from '../support/webhooks.js';
 
 const MINUTE = 60_000;
@@ -15,25 +15,7 @@ const QUESTION = 'How long does shipping take?';
 const HANDOFF = 'I want to speak to a person, please.';
 
 /** Targets of ten minutes that the AI's answers meet too. */
-function policyFile(): string {
-  return shippedPolicyFileWith((policy) => {
-    policy.sla = {
-      calendars: {},
-      policies: [
-        {
-          name: 'chat',
-          match: {},
-          firstResponse: 'PT10M',
-          nextResponse: 'PT10M',
-          resolution: 'PT10H',
-          calendar: false,
-          aiRepliesCount: true,
-          onBreach: [],
-        },
-      ],
-    };
-  });
-}
+const policyFile = (): string => slaPolicyFile({ aiRepliesCount: true });
 
 /**
  * Time moves only when the test says so. The AI answers each message before that message reaches the

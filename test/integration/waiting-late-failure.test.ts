@@ -8,6 +8,7 @@ import { OutboundMessageSchema } from '#shared/domain/outbound.js';
 import type { OutboxEntry } from '#shared/domain/outbox.js';
 import { replyKeyOf } from '#shared/domain/reply-key.js';
 import type { LocalRuntime } from '#shared/local/runtime.js';
+import { SHARDS, shardOf } from '#shared/store/keys.js';
 import { lateFailureReopenInput } from '#shared/store/params/waiting.js';
 import { type RecordedCall, recordCalls } from '../support/call-recorder.js';
 import { ManualTimers } from '../support/manual-timers.js';
@@ -173,10 +174,16 @@ describe('local runtime: a reply that fails after the provider took it brings th
     expect(await spent(id, () => status(answer, phone, 'delivered'))).toEqual([
       ['UpdateItem', 'reply', false],
     ]);
-    // Failed: the reply's write (returning it), then the conversation's.
+    // Failed: the reply's write (returning it), then the conversation's. The answer was the
+    // conversation's first response and its wait came back: the mark goes (a conditional write on the
+    // mark's time) and one response and its wait come off its day's counters. Only when its wait came
+    // back: a redelivery (below) tries neither; a later answer's `failed` only the mark's write (its
+    // condition fails); a successful send none (the mark keeps its wait in the write it always was).
     expect(await spent(id, () => status(answer, phone, 'failed'))).toEqual([
       ['UpdateItem', 'reply', false],
       ['UpdateItem', 'conversation', false],
+      ['UpdateItem', 'conversation', false],
+      ['UpdateItem', `METRICS#${shardOf(id, SHARDS.metrics)}`, false],
     ]);
     const waiting = await conversation(id);
     expect(waiting.waitingSince).toBe(asked);
@@ -324,6 +331,9 @@ describe('local runtime: a reply that fails after the provider took it brings th
       ['PutItem', profile, false],
       // The wait again, as on an open conversation.
       ['UpdateItem', 'conversation', false],
+      // The reply was the first response: taken back (its mark, then its day's counters).
+      ['UpdateItem', 'conversation', false],
+      ['UpdateItem', `METRICS#${shardOf(id, SHARDS.metrics)}`, false],
     ]);
     const reopened = await conversation(id);
     expect(reopened).toMatchObject({ status: 'open', waitingSince: sent.message.at });

@@ -825,6 +825,8 @@ describe('ThreadlineApi', () => {
         OUTBOUND_MAX_ATTEMPTS: '5',
         SES_CONFIGURATION_SET: { Ref: logicalId(statefulStack, 'SesConfigurationSet') },
         PUBLIC_BASE_URL: executeApiUrl,
+        // An answer it gives up on takes back the SLA target it met: that target's timers start again.
+        ...timersSettings,
       },
     ],
   ])('gives %s exactly the settings it is bound to', (id, bound) => {
@@ -1173,6 +1175,28 @@ describe('ThreadlineApi', () => {
     ).toEqual([]);
     // A reply it could not send goes to the outbound queue, like agents'.
     expect(actionsOn('Resolver', outboundArn)).toContain('sqs:SendMessage');
+  });
+
+  it("lets the sender start a taken-back SLA target's timers again: the timers queue, its group's schedules, its role", () => {
+    const timersArn = timersSettings.TIMERS_QUEUE_ARN;
+    const schedulerRole = timersSettings.TIMERS_SCHEDULER_ROLE_ARN;
+    // Sends to the timers queue (a timer due within 15 minutes), and takes nothing from it.
+    expect(actionsOn('Sender', timersArn).filter((a) => a.startsWith('sqs:Receive'))).toEqual([]);
+    expect(actionsOn('Sender', timersArn)).toContain('sqs:SendMessage');
+    expect(actionsOn('Sender', schedulerRole)).toEqual(['iam:PassRole']);
+    const scheduling = statementsOf('Sender').filter((st) =>
+      st.Action.some((a) => String(a).startsWith('scheduler:')),
+    );
+    expect(scheduling.flatMap((st) => st.Action).sort()).toEqual([
+      'scheduler:CreateSchedule',
+      'scheduler:DeleteSchedule',
+    ]);
+    expect(JSON.stringify(scheduling.flatMap((st) => st.Resource))).toContain(
+      ':schedule/ThreadlineApi-timers/*',
+    );
+    // Nothing else of the clock's: it resolves nothing, sends no survey, reads no signing key.
+    expect(functionProps('Sender').Environment.Variables.SIGNING_SECRET_ARN).toBeUndefined();
+    expect(actionsOn('Sender', outboundArn).filter((a) => a === 'sqs:SendMessage')).toEqual([]);
   });
 
   it.each(['Resolver', 'Sender'])('lets %s report a web-chat reply delivered on the inbound queue', (id) => {

@@ -14,3 +14,27 @@ export function shippedPolicyFileWith(edit: (policy: PolicyJson) => void): strin
   writeFileSync(file, JSON.stringify(policy));
   return file;
 }
+
+/**
+ * The shipped routing policy with one SLA policy, `chat`, matching every conversation around the
+ * clock: ten-minute response targets and ten hours to resolve, unless `chat` says otherwise.
+ */
+export function slaPolicyFile(chat: PolicyJson = {}): string {
+  return shippedPolicyFileWith((policy) => {
+    policy.sla = {
+      calendars: {},
+      policies: [
+        {
+          name: 'chat',
+          match: {},
+          firstResponse: 'PT10M',
+          nextResponse: 'PT10M',
+          resolution: 'PT10H',
+          calendar: false,
+          onBreach: [],
+          ...chat,
+        },
+      ],
+    };
+  });
+}

@@ -34,6 +34,15 @@ export function countDecisionInput(table: string, decision: DecisionCount): Upda
   };
 }
 
+/**
+ * What a first-response mark keeps of the wait it ended besides its time: the wait's start
+ * (`firstResponseWaitFrom`, `waitingSince` before the write; NO_WAIT when nobody waited), so a first
+ * answer that never reached the customer can take its wait back out of the counters.
+ */
+export const FIRST_RESPONSE_WAIT = 'firstResponseWaitFrom = if_not_exists(waitingSince, :noWait)';
+/** `firstResponseWaitFrom` of a first response that ended no wait (and was counted nowhere). */
+export const NO_WAIT = '';
+
 /** Marks a conversation's first reply, the first time only, returning the conversation. */
 export function markFirstResponseInput(
   table: string,
@@ -43,23 +52,52 @@ export function markFirstResponseInput(
   return {
     TableName: table,
     Key: Keys.conversation(conversationId),
-    UpdateExpression: 'SET firstResponseAt = :at',
+    UpdateExpression: `SET firstResponseAt = :at, ${FIRST_RESPONSE_WAIT}`,
     ConditionExpression: 'attribute_exists(pk) AND attribute_not_exists(firstResponseAt)',
-    ExpressionAttributeValues: { ':at': at },
+    ExpressionAttributeValues: { ':at': at, ':noWait': NO_WAIT },
     ReturnValues: 'ALL_NEW',
   };
 }
 
-/** Adds one first response and its wait to the counters of the reply's UTC day, in the conversation's shard. */
+/**
+ * Adds one first response and its wait to the counters of the reply's UTC day, in the conversation's
+ * shard; with `undo`, takes one back (minus one and minus its wait: the counters add up over shards).
+ */
 export function addFirstResponseInput(
   table: string,
   response: { conversationId: string; at: string; ms: number },
+  undo = false,
 ): UpdateCommandInput {
+  const sign = undo ? -1 : 1;
   return {
     TableName: table,
     Key: Keys.metricsDay(shardOf(response.conversationId, SHARDS.metrics), dayOf(response.at)),
     UpdateExpression: 'SET entity = :entity ADD firstResponses :one, firstResponseMsTotal :ms',
-    ExpressionAttributeValues: { ':one': 1, ':ms': response.ms, ':entity': 'metrics' },
+    ExpressionAttributeValues: { ':one': sign, ':ms': sign * response.ms, ':entity': 'metrics' },
+  };
+}
+
+/**
+ * Takes back a conversation's first response marked at `at` (the reply's own time) that never reached
+ * the customer: its mark goes, so the next answer is the first response. Only a mark that kept its
+ * wait (`firstResponseWaitFrom`; one written before it was kept would be counted twice), and only
+ * while the conversation still waits from before the answer (`waitingSince`): an answer that reached
+ * the customer after it ended that wait and was no first response, so taking this one back would lose
+ * both. Answers the conversation before (its wait's start), or fails its condition.
+ */
+export function takeBackFirstResponseInput(
+  table: string,
+  conversationId: string,
+  at: string,
+): UpdateCommandInput {
+  return {
+    TableName: table,
+    Key: Keys.conversation(conversationId),
+    UpdateExpression: 'REMOVE firstResponseAt, firstResponseWaitFrom',
+    ConditionExpression:
+      'firstResponseAt = :at AND attribute_exists(firstResponseWaitFrom) AND waitingSince <= :at',
+    ExpressionAttributeValues: { ':at': at },
+    ReturnValues: 'ALL_OLD',
   };
 }
 

@@ -2,7 +2,7 @@ import type { UpdateCommandInput } from '@aws-sdk/lib-dynamodb';
 import { DELIVERY_AUTHOR_ID } from '../../domain/waiting.js';
 import { inboxAnsweredSortKey, inboxShardPartition, inboxSortKey, Keys } from '../keys.js';
 import { reopenConversationInput } from './conversations.js';
-import { markFirstResponseInput } from './metrics.js';
+import { FIRST_RESPONSE_WAIT, markFirstResponseInput, NO_WAIT } from './metrics.js';
 
 /** What ends a wait: open, no answer as new recorded, and no customer message (nor wait) newer than it. */
 const ANSWERS =
@@ -51,11 +51,12 @@ export function firstAnswerInput(
   return {
     TableName: table,
     Key: Keys.conversation(conversationId),
-    UpdateExpression: `SET firstResponseAt = :first, ${ANSWER}, gsi1pk = if_not_exists(gsi1pk, :inbox) REMOVE waitingSince`,
+    UpdateExpression: `SET firstResponseAt = :first, ${FIRST_RESPONSE_WAIT}, ${ANSWER}, gsi1pk = if_not_exists(gsi1pk, :inbox) REMOVE waitingSince`,
     ConditionExpression: `attribute_not_exists(firstResponseAt) AND ${ANSWERS}`,
     ExpressionAttributeNames: { '#status': 'status' },
     ExpressionAttributeValues: {
       ':first': answer.at,
+      ':noWait': NO_WAIT,
       ':at': answer.answered,
       ':open': 'open',
       ':answeredSk': inboxAnsweredSortKey(answer.answered, conversationId),

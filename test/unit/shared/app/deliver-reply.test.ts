@@ -284,3 +284,78 @@ describe('deliverReply: the customer stops waiting once an answer is sent', () =
     ]);
   });
 });
+
+describe('deliverReply: an answer the sender gives up on is taken back', () => {
+  /** The store, with the first-response take-back and the conversation's waits recorded, and the clock told. */
+  function takingBack() {
+    const { fake, calls } = store();
+    fake.markAnswered = async (conversationId, at) => {
+      calls.push(['answered', conversationId, at]);
+    };
+    fake.startWaiting = async (conversationId, at, failed) => {
+      calls.push(['waiting', conversationId, at, failed]);
+    };
+    fake.takeBackFirstResponse = async (conversationId, at) => {
+      calls.push(['first response taken back', conversationId, at]);
+      return true;
+    };
+    const track: SenderDeps['track'] = async (event) => {
+      calls.push(['clock', event.type, event.conversationId, event.at]);
+    };
+    return { fake, calls, track };
+  }
+  const refuse = async () => Promise.reject(new PermanentSendError('unreachable', '30003'));
+  const throttled = async () => Promise.reject(new RetryableSendError('throttled'));
+  const aiAnswer = OutboundMessageSchema.parse({
+    ...message,
+    id: 'rp_ai',
+    author: { kind: 'ai', id: 'responder' },
+    placedAt: '2025-06-10T11:59:30.001Z',
+  });
+
+  it("takes back an agent's answer refused, given up, or on a channel not configured: first response, then the clock", async () => {
+    const gaveUp: Array<[SenderDeps['senders'], number]> = [
+      [{ sms: { send: refuse } }, 1],
+      [{ sms: { send: throttled } }, 3],
+      [{}, 1],
+    ];
+    for (const [senders, attempt] of gaveUp) {
+      const { fake, calls, track } = takingBack();
+      await deliverReply({ ...deps(fake, sent), senders, track }, message, attempt).catch(() => undefined);
+      expect(calls.slice(1)).toEqual([
+        ['failed', expect.any(String), NOW],
+        ['first response taken back', 'cv_1', NOW],
+        ['clock', 'unanswered', 'cv_1', NOW],
+      ]);
+    }
+  });
+
+  it("takes back the AI's answer after its wait is back (the take-back's condition reads it)", async () => {
+    const ahead = { ...aiAnswer, placedAt: '2025-06-10T12:00:05.001Z' };
+    const { fake, calls, track } = takingBack();
+    await deliverReply({ ...deps(fake, refuse), track }, ahead, 1);
+    expect(calls).toEqual([
+      ['claim'],
+      ['failed', '30003', NOW],
+      ['waiting', 'cv_1', '2025-06-10T12:00:05.000Z', '2025-06-10T12:00:05.001Z'],
+      // Keyed on the reply's own time (its mark's); the clock on its time as an answer (its place here).
+      ['first response taken back', 'cv_1', NOW],
+      ['clock', 'unanswered', 'cv_1', '2025-06-10T12:00:05.001Z'],
+    ]);
+  });
+
+  it('adds nothing to a send that went out, nor to a retry, nor to an automation message given up', async () => {
+    const ok = takingBack();
+    await deliverReply({ ...deps(ok.fake, sent), track: ok.track }, message, 1);
+    expect(ok.calls).toEqual([['claim'], ['answered', 'cv_1', NOW], ['sent', 'SM1', NOW]]);
+    const retried = takingBack();
+    await expect(
+      deliverReply({ ...deps(retried.fake, throttled), track: retried.track }, message, 2),
+    ).rejects.toThrow();
+    expect(retried.calls).toEqual([['claim']]);
+    const automation = takingBack();
+    const auto = { ...message, author: { kind: 'ai' as const, id: 'automation' } };
+    await deliverReply({ ...deps(automation.fake, refuse), track: automation.track }, auto, 1);
+    expect(automation.calls).toEqual([['claim'], ['failed', '30003', NOW]]);
+  });
+});

@@ -75,7 +75,7 @@ describe('routeThenWait', () => {
 });
 
 describe('waitAgainAfterFailure', () => {
-  const wait = { conversationId: 'cv_1', at: AT, answered: AT };
+  const wait = { conversationId: 'cv_1', at: AT, answered: AT, written: AT };
   const NOW = '2026-03-02T09:30:00.000Z';
   /** The conversation's conditional writes, each answering whether it applied (in turn). */
   function conditional(waits: boolean[], reopens: boolean) {
@@ -116,6 +116,22 @@ describe('waitAgainAfterFailure', () => {
       await waitAgainAfterFailure(store, wait, clock);
       expect(writes).toEqual([`wait cv_1 ${AT} ${AT}`, `reopen and wait cv_1 ${AT} ${AT} ${NOW}`]);
       expect(asked()).toBe(1);
+    }
+  });
+
+  it('takes back the first response the failed answer was, only when its wait came back', async () => {
+    for (const [waits, reopens, taken] of [
+      [[true], false, true],
+      [[false], true, true],
+      [[false], false, false],
+    ] as const) {
+      const { writes, store, clock } = conditional([...waits], reopens);
+      const takeBack = async (id: string, at: string) => {
+        writes.push(`take back ${id} ${at}`);
+        return true;
+      };
+      await waitAgainAfterFailure({ ...store, takeBackFirstResponse: takeBack }, wait, clock);
+      expect(writes.includes(`take back cv_1 ${AT}`)).toBe(taken);
     }
   });
 

@@ -8,24 +8,14 @@ import { loadRoutingPolicy } from '#shared/config/routing-policy-file.js';
 import { awsConversationClock } from '#shared/lambda/conversation-clock.js';
 import { dynamoRepositories } from '#shared/store/dynamo-repositories.js';
 import { documentClient } from '#shared/store/sdk-documents.js';
+import { AWS_CLOCK_ENV } from '../../../support/aws-clock-env.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'threadline-clock-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 const repos = dynamoRepositories(documentClient(new DynamoDBClient({ region: 'eu-west-1' })), 'threadline');
 const clockWith = (policyFile: string) =>
-  awsConversationClock(
-    loadConfig({
-      AWS_REGION: 'eu-west-1',
-      TABLE_NAME: 'threadline',
-      TIMERS_QUEUE_URL: 'https://sqs.eu-west-1.amazonaws.com/123456789012/timers',
-      TIMERS_QUEUE_ARN: 'arn:aws:sqs:eu-west-1:123456789012:timers',
-      TIMERS_SCHEDULER_ROLE_ARN: 'arn:aws:iam::123456789012:role/timers',
-      TIMERS_SCHEDULE_GROUP: 'timers',
-      ROUTING_POLICY_FILE: policyFile,
-    }),
-    repos,
-  );
+  awsConversationClock(loadConfig({ ...AWS_CLOCK_ENV, ROUTING_POLICY_FILE: policyFile }), repos);
 
 describe('awsConversationClock', () => {
   it('reads the routing policy on first use, not at cold start, and only once', () => {

@@ -7,6 +7,7 @@ import {
   countSlaOutcomesInput,
   markFirstResponseInput,
   queryMetricsDaysInput,
+  takeBackFirstResponseInput,
 } from '#shared/store/params/metrics.js';
 
 // The shards of these ids (FNV-1a mod 128), pinned so a change of the hash is seen.
@@ -64,9 +65,11 @@ describe('metrics params', () => {
     expect(markFirstResponseInput('t', 'cv_1', '2025-06-08T21:00:00.000Z')).toEqual({
       TableName: 't',
       Key: { pk: 'CONVERSATION#cv_1', sk: 'CONVERSATION' },
-      UpdateExpression: 'SET firstResponseAt = :at',
+      // The wait it ended is kept with it: a first answer that never reaches the customer takes it back.
+      UpdateExpression:
+        'SET firstResponseAt = :at, firstResponseWaitFrom = if_not_exists(waitingSince, :noWait)',
       ConditionExpression: 'attribute_exists(pk) AND attribute_not_exists(firstResponseAt)',
-      ExpressionAttributeValues: { ':at': '2025-06-08T21:00:00.000Z' },
+      ExpressionAttributeValues: { ':at': '2025-06-08T21:00:00.000Z', ':noWait': '' },
       ReturnValues: 'ALL_NEW',
     });
     expect(
@@ -77,6 +80,21 @@ describe('metrics params', () => {
       UpdateExpression: 'SET entity = :entity ADD firstResponses :one, firstResponseMsTotal :ms',
       ExpressionAttributeValues: { ':one': 1, ':ms': 1500, ':entity': 'metrics' },
     });
+    // Taken back: the mark goes (only one that kept its wait, while the customer still waits from
+    // before the answer: no answer reached them since), and the counters lose it on its day.
+    expect(takeBackFirstResponseInput('t', 'cv_1', '2025-06-08T21:00:00.000Z')).toEqual({
+      TableName: 't',
+      Key: { pk: 'CONVERSATION#cv_1', sk: 'CONVERSATION' },
+      UpdateExpression: 'REMOVE firstResponseAt, firstResponseWaitFrom',
+      ConditionExpression:
+        'firstResponseAt = :at AND attribute_exists(firstResponseWaitFrom) AND waitingSince <= :at',
+      ExpressionAttributeValues: { ':at': '2025-06-08T21:00:00.000Z' },
+      ReturnValues: 'ALL_OLD',
+    });
+    expect(
+      addFirstResponseInput('t', { conversationId: 'cv_1', at: '2025-06-09T00:00:00.000Z', ms: 1500 }, true)
+        .ExpressionAttributeValues,
+    ).toEqual({ ':one': -1, ':ms': -1500, ':entity': 'metrics' });
   });
 
   it('reads one shard’s days of a range, both included', () => {

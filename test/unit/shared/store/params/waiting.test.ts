@@ -46,12 +46,13 @@ describe('waiting params', () => {
       TableName: 't',
       Key: key,
       UpdateExpression:
-        'SET firstResponseAt = :first, answeredAt = :at, answeredSk = if_not_exists(answeredSk, :answeredSk), gsi1sk = if_not_exists(answeredSk, :answeredSk), gsi1pk = if_not_exists(gsi1pk, :inbox) REMOVE waitingSince',
+        'SET firstResponseAt = :first, firstResponseWaitFrom = if_not_exists(waitingSince, :noWait), answeredAt = :at, answeredSk = if_not_exists(answeredSk, :answeredSk), gsi1sk = if_not_exists(answeredSk, :answeredSk), gsi1pk = if_not_exists(gsi1pk, :inbox) REMOVE waitingSince',
       ConditionExpression:
         'attribute_not_exists(firstResponseAt) AND #status = :open AND attribute_exists(gsi1sk) AND (attribute_not_exists(answeredAt) OR answeredAt < :at) AND (attribute_not_exists(lastInboundAt) OR lastInboundAt <= :at) AND (attribute_not_exists(waitingSince) OR waitingSince <= :at)',
       ExpressionAttributeNames: { '#status': 'status' },
       ExpressionAttributeValues: {
         ':first': AT,
+        ':noWait': '',
         ':at': answered,
         ':open': 'open',
         ':answeredSk': `answered#${answered}#cv_1`,
@@ -65,9 +66,10 @@ describe('waiting params', () => {
     expect(firstResponseListedInput('t', 'cv_1', AT)).toEqual({
       TableName: 't',
       Key: key,
-      UpdateExpression: 'SET firstResponseAt = :at, gsi1pk = if_not_exists(gsi1pk, :inbox)',
+      UpdateExpression:
+        'SET firstResponseAt = :at, firstResponseWaitFrom = if_not_exists(waitingSince, :noWait), gsi1pk = if_not_exists(gsi1pk, :inbox)',
       ConditionExpression: 'attribute_exists(pk) AND attribute_not_exists(firstResponseAt)',
-      ExpressionAttributeValues: { ':at': AT, ':inbox': 'INBOX#open#40' },
+      ExpressionAttributeValues: { ':at': AT, ':noWait': '', ':inbox': 'INBOX#open#40' },
       ReturnValues: 'ALL_NEW',
     });
     expect(listInInboxInput('t', 'cv_1')).toEqual({

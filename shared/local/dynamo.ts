@@ -31,6 +31,9 @@ export async function startLocalDynamo(options: { path?: string; tableName: stri
     deleteTableMs: 0,
     updateTableMs: 0,
   });
+  // Node's server closes an idle keep-alive socket after 5 s; a client request sent on it at that moment
+  // fails with ECONNRESET (seen on a loaded machine). The client is the only one: keep its sockets.
+  server.keepAliveTimeout = 10 * 60_000;
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(0, '127.0.0.1', () => resolve());

@@ -11,9 +11,11 @@ import {
 } from '@aws-sdk/client-dynamodb';
 import { tableDefinition } from '../store/table.js';
 
-type Item = Record<string, AttributeValue>;
+/** An item as stored, types and all (the low-level client's shape). */
+export type Item = Record<string, AttributeValue>;
 
-async function scanAll(client: DynamoDBClient, tableName: string): Promise<Item[]> {
+/** Every item of the table (a Scan, paginated). */
+export async function scanAll(client: DynamoDBClient, tableName: string): Promise<Item[]> {
   const items: Item[] = [];
   let startKey: Item | undefined;
   do {
@@ -24,7 +26,8 @@ async function scanAll(client: DynamoDBClient, tableName: string): Promise<Item[
   return items;
 }
 
-async function putAll(client: DynamoDBClient, tableName: string, items: Item[]): Promise<void> {
+/** Puts `items` into the table, 25 a call, until none is left unprocessed. */
+export async function putAll(client: DynamoDBClient, tableName: string, items: Item[]): Promise<void> {
   for (let i = 0; i < items.length; i += 25) {
     let requests = items.slice(i, i + 25).map((item) => ({ PutRequest: { Item: item } }));
     while (requests.length > 0) {

@@ -90,7 +90,9 @@ describe('the console with a screen reader, the keyboard and zoom', () => {
       // Scrolled up, the new message is not drawn; it is told all the same, once.
       await message(LIA, 'wamid.a11y.new', 'Is anyone there?');
       await expect
-        .poll(async () => (await told(page)).filter((t) => t.includes('Is anyone there?')))
+        .poll(async () => (await told(page)).filter((t) => t.includes('Is anyone there?')), {
+          timeout: 30_000,
+        })
         .toEqual(['Customer on WhatsApp: Is anyone there?']);
       await message(KAI, 'wamid.a11y.other', 'A message for someone else');
       await page.getByRole('button', { name: new RegExp(`${KAI.name}.*waiting`) }).waitFor();

@@ -122,14 +122,18 @@ describe('the console: voicemail and email subjects', () => {
   it("shows a voicemail's transcription, its length, a link to hear it, and the call's end", async () => {
     const log = await open(CALLER);
     await log.getByText(TRANSCRIPT, { exact: true }).waitFor({ timeout: 30_000 });
-    await expect.poll(() => log.getByText('Voicemail (14 s)', { exact: true }).count()).toBe(1);
-    await expect.poll(() => log.getByText('Voicemail transcription', { exact: true }).count()).toBe(1);
+    await expect
+      .poll(() => log.getByText('Voicemail (14 s)', { exact: true }).count(), { timeout: 30_000 })
+      .toBe(1);
+    await expect
+      .poll(() => log.getByText('Voicemail transcription', { exact: true }).count(), { timeout: 30_000 })
+      .toBe(1);
     const links = log.getByRole('link', { name: /Play the (voicemail|recording)/ });
-    await expect.poll(() => links.count()).toBe(2);
+    await expect.poll(() => links.count(), { timeout: 30_000 }).toBe(2);
     expect(await links.first().getAttribute('href')).toBe(RECORDING_URL);
     expect(await links.first().getAttribute('rel')).toBe('noopener noreferrer');
-    await expect.poll(() => log.getByText(/Call ended \(1 min 15 s\)/).count()).toBe(1);
-    await expect.poll(() => log.getByText(/Incoming call/).count()).toBe(1);
+    await expect.poll(() => log.getByText(/Call ended \(1 min 15 s\)/).count(), { timeout: 30_000 }).toBe(1);
+    await expect.poll(() => log.getByText(/Incoming call/).count(), { timeout: 30_000 }).toBe(1);
     expect(await log.getByText('call voicemail').count()).toBe(0);
   }, 90_000);
 
@@ -137,7 +141,7 @@ describe('the console: voicemail and email subjects', () => {
     const log = await open('robin.subject@example.org');
     await log.getByText('The lamp came in pieces.').waitFor({ timeout: 30_000 });
     const subject = log.locator('.subject');
-    await expect.poll(() => subject.count()).toBe(1);
+    await expect.poll(() => subject.count(), { timeout: 30_000 }).toBe(1);
     expect(await subject.innerText()).toBe(`Subject: ${SUBJECT}`);
     // Nothing was quoted: no disclosure.
     expect(await log.locator('details.whole-email').count()).toBe(0);

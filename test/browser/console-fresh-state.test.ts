@@ -151,7 +151,7 @@ describe('the console keeps what it shows fresh: erasure, reopen, the profile re
       await page.getByRole('log', { name: 'Messages' }).getByText(`Hello from ${ELI.name}`).waitFor();
       const reply = page.getByRole('form', { name: 'Reply or note' }).getByLabel('Reply', { exact: true });
       await reply.fill(`Dear ${ELI.name}, your number ${ELI.from} is noted`);
-      await expect.poll(() => stored(page), { timeout: 10_000 }).toContain(ELI.from);
+      await expect.poll(() => stored(page), { timeout: 30_000 }).toContain(ELI.from);
       expect(await stored(page)).toContain(ELI.name);
       const panel = page.locator('aside.customer');
       await panel.getByRole('button', { name: 'Erase customer' }).click();

@@ -125,9 +125,9 @@ describe('the console: resize, focus, search, erase, drafts, unmerge', () => {
     await log.getByText(/^6\. This message/).waitFor({ timeout: 30_000 });
     expect(await page.evaluate<number>(OVERLAPPING)).toBe(0);
     await page.setViewportSize({ width: 900, height: 800 });
-    await expect.poll(() => page.evaluate<number>(OVERLAPPING), { timeout: 5_000 }).toBe(0);
+    await expect.poll(() => page.evaluate<number>(OVERLAPPING), { timeout: 30_000 }).toBe(0);
     await page.setViewportSize({ width: 1280, height: 800 });
-    await expect.poll(() => page.evaluate<number>(OVERLAPPING), { timeout: 5_000 }).toBe(0);
+    await expect.poll(() => page.evaluate<number>(OVERLAPPING), { timeout: 30_000 }).toBe(0);
   }, 60_000);
 
   it('at 390 px keeps keyboard focus on the opened pane, the row it came from, the composer and the panel', async () => {
@@ -143,7 +143,7 @@ describe('the console: resize, focus, search, erase, drafts, unmerge', () => {
       await phone.keyboard.press('Enter');
       await phone.getByRole('heading', { name: FAY.name }).waitFor();
       await expect
-        .poll(focused, { timeout: 10_000 })
+        .poll(focused, { timeout: 30_000 })
         .toMatchObject({ id: 'conversation-title', visible: true });
 
       const reply = phone.getByRole('form', { name: 'Reply or note' }).getByLabel('Reply', { exact: true });
@@ -151,19 +151,21 @@ describe('the console: resize, focus, search, erase, drafts, unmerge', () => {
       await phone.getByRole('form', { name: 'Reply or note' }).getByRole('button', { name: 'Send' }).focus();
       await phone.keyboard.press('Enter');
       await expect.poll(() => reply.inputValue(), { timeout: 30_000 }).toBe('');
-      await expect.poll(focused, { timeout: 10_000 }).toMatchObject({ tag: 'TEXTAREA', visible: true });
+      await expect.poll(focused, { timeout: 30_000 }).toMatchObject({ tag: 'TEXTAREA', visible: true });
 
       await phone.getByRole('button', { name: 'Customer' }).focus();
       await phone.keyboard.press('Enter');
-      await expect.poll(focused, { timeout: 10_000 }).toMatchObject({ id: 'customer-title', visible: true });
+      await expect.poll(focused, { timeout: 30_000 }).toMatchObject({ id: 'customer-title', visible: true });
       await phone.keyboard.press('Escape');
-      await expect.poll(() => phone.locator('aside#customer-panel.shown').count()).toBe(0);
-      await expect.poll(focused, { timeout: 10_000 }).toMatchObject({ tag: 'BUTTON', visible: true });
+      await expect
+        .poll(() => phone.locator('aside#customer-panel.shown').count(), { timeout: 30_000 })
+        .toBe(0);
+      await expect.poll(focused, { timeout: 30_000 }).toMatchObject({ tag: 'BUTTON', visible: true });
       expect(await phone.evaluate<string>('document.activeElement.textContent')).toBe('Customer');
 
       await phone.getByRole('button', { name: 'Back to inbox' }).focus();
       await phone.keyboard.press('Enter');
-      await expect.poll(focused, { timeout: 10_000 }).toMatchObject({ conversation: fay.id, visible: true });
+      await expect.poll(focused, { timeout: 30_000 }).toMatchObject({ conversation: fay.id, visible: true });
     } finally {
       await phone.close();
     }

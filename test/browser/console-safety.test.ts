@@ -117,7 +117,7 @@ describe('the console: notes, keys and refusals', () => {
     const note = composer().getByLabel('Note (only agents see it)');
     await note.fill(text);
     await note.press('Control+Enter');
-    await expect.poll(() => posts).toBe(1);
+    await expect.poll(() => posts, { timeout: 30_000 }).toBe(1);
     await note.press('Control+Enter');
     release();
     await expect.poll(() => note.inputValue(), { timeout: 30_000 }).toBe('');

@@ -59,7 +59,7 @@ describe('the console customer search pages with More', () => {
       await more(page).click();
       await expect.poll(() => shownIds(page), { timeout: 30_000 }).toHaveLength(PEOPLE);
       expect(await shownIds(page)).toEqual(Array.from({ length: PEOPLE }, (_, i) => idOf(i)));
-      await expect.poll(() => more(page).count()).toBe(0);
+      await expect.poll(() => more(page).count(), { timeout: 30_000 }).toBe(0);
       await page.screenshot({ path: '/tmp/console-search-more.png' });
     } finally {
       await page.close();

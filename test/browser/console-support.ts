@@ -14,11 +14,21 @@ export async function postMeta(runtime: LocalRuntime, path: string, payload: unk
   if (answer.status !== 200) throw new Error(`webhook answered ${answer.status}: ${answer.body}`);
 }
 
-/** A call to the agent API as Ana. */
+/**
+ * A call to the agent API as Ana. A 503 (the local table too busy a moment: the inbox asks every shard at
+ * once, and a loaded machine may fail one) is asked again, as the console does.
+ */
 export async function asAna<T>(runtime: LocalRuntime, path: string): Promise<T> {
-  const res = await fetch(`${runtime.url}${path}`, { headers: { authorization: `Bearer ${ANA.token}` } });
-  if (!res.ok) throw new Error(`${path} answered ${res.status}`);
-  return (await res.json()) as T;
+  for (let attempt = 1; ; attempt++) {
+    const res = await fetch(`${runtime.url}${path}`, { headers: { authorization: `Bearer ${ANA.token}` } });
+    if (res.status === 503 && attempt < 5) {
+      await res.text();
+      await new Promise((resolve) => setTimeout(resolve, 500));
+      continue;
+    }
+    if (!res.ok) throw new Error(`${path} answered ${res.status}`);
+    return (await res.json()) as T;
+  }
 }
 
 /** Opens the console and signs in with an agent token (Ana's unless another is given), as an agent would. */

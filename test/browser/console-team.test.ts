@@ -71,20 +71,20 @@ describe('the console with more than one agent at work', () => {
     await bob.locator('#conversation-title').waitFor();
     await bob.getByRole('status').getByText('Live').waitFor();
     // The reload's `left` and `viewing` may land in either order at Ana's: wait for it to settle on bob.
-    await expect.poll(() => awareness(ana).textContent(), { timeout: 10_000 }).toContain('Also viewing: bob');
+    await expect.poll(() => awareness(ana).textContent(), { timeout: 30_000 }).toContain('Also viewing: bob');
     await bob.evaluate('window.threadlineLive.drop()');
     await bob.getByRole('status').getByText('Live').waitFor({ timeout: 30_000 });
-    await expect.poll(() => awareness(ana).textContent(), { timeout: 10_000 }).toContain('Also viewing: bob');
+    await expect.poll(() => awareness(ana).textContent(), { timeout: 30_000 }).toContain('Also viewing: bob');
     const bobAgain = await bob.context().newPage();
     await signIn(bobAgain, runtime, BOB.token);
     await bobAgain.goto(`${runtime.url}/console#/conversations/${id}`);
     await bobAgain.locator('#conversation-title').waitFor();
     await bobAgain.getByRole('status').getByText('Live').waitFor();
     await bobAgain.close();
-    await expect.poll(() => awareness(ana).textContent(), { timeout: 10_000 }).toContain('Also viewing: bob');
+    await expect.poll(() => awareness(ana).textContent(), { timeout: 30_000 }).toContain('Also viewing: bob');
     expect(await awareness(ana).textContent()).not.toContain('bob, bob');
     await bob.context().close();
-    await expect.poll(() => awareness(ana).textContent(), { timeout: 10_000 }).not.toContain('bob');
+    await expect.poll(() => awareness(ana).textContent(), { timeout: 30_000 }).not.toContain('bob');
     await ana.context().close();
   }, 120_000);
   it('marks typing a note as a note on the live socket (the server never passes it to web-chat visitors)', async () => {
@@ -103,7 +103,7 @@ describe('the console with more than one agent at work', () => {
     await page.getByRole('status').getByText('Live').waitFor();
     await page.getByRole('button', { name: 'Note', exact: true }).click();
     await page.getByLabel('Note (only agents see it)').fill('Customer is grumpy');
-    await expect.poll(() => typing.length).toBe(1);
+    await expect.poll(() => typing.length, { timeout: 30_000 }).toBe(1);
     expect(typing[0]).toEqual({ type: 'typing', conversationId: id, note: true });
     await page.context().close();
   }, 120_000);
@@ -146,7 +146,7 @@ describe('the console with more than one agent at work', () => {
     expect(await awareness(ana).textContent()).not.toContain('note');
     // Bob stops typing: a few seconds later the line says so without anything else happening on the page.
     await ana.clock.runFor(7_000);
-    await expect.poll(() => awareness(ana).textContent()).not.toContain('bob is');
+    await expect.poll(() => awareness(ana).textContent(), { timeout: 30_000 }).not.toContain('bob is');
     expect(await awareness(ana).textContent()).toContain('Also viewing: bob');
     await ana.context().close();
     await bob.context().close();
@@ -232,11 +232,13 @@ describe('the console with more than one agent at work', () => {
       });
     });
     await signIn(page, runtime);
-    await page.getByRole('status').getByText('Live').waitFor({ timeout: 10_000 });
+    await page.getByRole('status').getByText('Live').waitFor({ timeout: 30_000 });
     expect(sent.filter((f) => f.type === 'hello')).toHaveLength(1);
     expect(events).toEqual([]);
     await page.clock.runFor(5 * 60_000 + 1_000);
-    await expect.poll(() => sent.filter((f) => f.type === 'ping').length).toBeGreaterThanOrEqual(1);
+    await expect
+      .poll(() => sent.filter((f) => f.type === 'ping').length, { timeout: 30_000 })
+      .toBeGreaterThanOrEqual(1);
     expect(events).toEqual([]);
     await page.context().close();
     // Locally the server sends one unasked as well: the second hello of a socket starts nothing again.
@@ -252,7 +254,7 @@ describe('the console with more than one agent at work', () => {
     });
     await signIn(plain, runtime);
     await plain.getByRole('status').getByText('Live').waitFor();
-    await expect.poll(() => hellos).toBe(2);
+    await expect.poll(() => hellos, { timeout: 30_000 }).toBe(2);
     // A request after the second hello: a catch-up it had started would have been asked before it.
     await plain.evaluate("fetch('/console/config.json').then((r) => r.text())");
     expect(events).toEqual([]);

@@ -77,26 +77,31 @@ describe('the console reads a long timeline a page at a time', () => {
     await log.evaluate((el) => {
       el.scrollTop = 0;
     });
-    await expect.poll(() => page.evaluate(TOP_ROW)).toMatchObject({ y: expect.any(Number) });
+    await expect
+      .poll(() => page.evaluate(TOP_ROW), { timeout: 30_000 })
+      .toMatchObject({ y: expect.any(Number) });
     const before = (await page.evaluate(TOP_ROW)) as { key: string; y: number };
     const earlier = page.getByRole('button', { name: 'Earlier messages' });
     await earlier.click();
-    await expect.poll(() => reads.length).toBe(2);
+    await expect.poll(() => reads.length, { timeout: 30_000 }).toBe(2);
     expect(reads[1]).toMatch(/^\?order=newest&limit=100&cursor=/);
     await page.getByRole('button', { name: 'Earlier messages' }).waitFor();
     // The row that was at the top is still there: the earlier page went above it, out of view.
     await expect
-      .poll(async () => {
-        const top = (await page.evaluate(TOP_ROW)) as { key: string; y: number };
-        return { key: top.key, near: Math.abs(top.y - before.y) < 4 };
-      })
+      .poll(
+        async () => {
+          const top = (await page.evaluate(TOP_ROW)) as { key: string; y: number };
+          return { key: top.key, near: Math.abs(top.y - before.y) < 4 };
+        },
+        { timeout: 30_000 },
+      )
       .toEqual({ key: before.key, near: true });
 
     // Until the first item, one read a press; then the control goes.
     for (let press = 0; press < 5 && (await earlier.count()); press++) {
       const n = reads.length;
       await earlier.click();
-      await expect.poll(() => reads.length).toBe(n + 1);
+      await expect.poll(() => reads.length, { timeout: 30_000 }).toBe(n + 1);
       await page.locator('button.earlier[aria-busy="true"]').waitFor({ state: 'detached' });
     }
     expect(await earlier.count()).toBe(0);

@@ -68,7 +68,7 @@ describe('the console: a long timeline, accessibility, phone width', () => {
     expect(await rows()).toBeLessThan(80);
     for (let press = 1; press <= 3; press++) {
       await page.getByRole('button', { name: 'Earlier messages' }).click();
-      await expect.poll(() => reads.length).toBe(1 + press);
+      await expect.poll(() => reads.length, { timeout: 30_000 }).toBe(1 + press);
       await page.locator('button.earlier[aria-busy="true"]').waitFor({ state: 'detached' });
     }
     await log.evaluate((el) => {

@@ -143,15 +143,15 @@ describe('the console at work: paging, presence and queues, transfer, search, pl
     await page.locator('.conversation-head .meta', { hasText: 'assigned to bob · queue billing' }).waitFor();
     const shown = (select: typeof agent) =>
       select.evaluate((el) => (el as { selectedIndex?: number }).selectedIndex);
-    await expect.poll(() => shown(agent)).toBe(0);
-    await expect.poll(() => shown(queue)).toBe(0);
+    await expect.poll(() => shown(agent), { timeout: 30_000 }).toBe(0);
+    await expect.poll(() => shown(queue), { timeout: 30_000 }).toBe(0);
     const log = page.getByRole('log', { name: 'Messages' });
     await log.getByText('Assigned to bob (queue billing) by ana').waitFor({ timeout: 30_000 });
     await agent.selectOption({ label: 'Nobody (back to the queue)' });
     await queue.selectOption('general');
     await form.getByRole('button', { name: 'Transfer' }).click();
     await log.getByText('Waiting in queue general by ana').waitFor({ timeout: 30_000 });
-    await expect.poll(() => shown(agent)).toBe(0);
+    await expect.poll(() => shown(agent), { timeout: 30_000 }).toBe(0);
     await shot(page, 'transferred');
   }, 60_000);
 
@@ -283,7 +283,9 @@ describe('the console at work: paging, presence and queues, transfer, search, pl
       await page.getByRole('button', { name: new RegExp(name(6)) }).click();
       const anaSuggestion = page.locator('[data-suggestion]');
       await anaSuggestion.getByRole('button', { name: 'Accept (merge)' }).waitFor({ timeout: 30_000 });
-      await expect.poll(() => anaSuggestion.locator('strong').first().textContent()).toMatch(/9914001/);
+      await expect
+        .poll(() => anaSuggestion.locator('strong').first().textContent(), { timeout: 30_000 })
+        .toMatch(/9914001/);
     } finally {
       await bobPage.close();
     }

@@ -127,14 +127,17 @@ describe('the web-chat widget in the browsers visitors really have', { timeout: 
   it('keeps the keyboard focus in the pre-chat form when the after-hours answer reorders it, and Escape still closes', async () => {
     const page = await (await shop.browser.newContext()).newPage();
     let answer: (() => void) | undefined;
+    let ask = () => {};
     const asked = new Promise<void>((resolve) => {
-      void page.route('**/webchat/availability', async (route: Route) => {
-        await new Promise<void>((release) => {
-          answer = release;
-          resolve();
-        });
-        await route.fulfill({ json: AFTER_HOURS });
+      ask = resolve;
+    });
+    // In place before the page opens: the widget's first availability read is the one held.
+    await page.route('**/webchat/availability', async (route: Route) => {
+      await new Promise<void>((release) => {
+        answer = release;
+        ask();
       });
+      await route.fulfill({ json: AFTER_HOURS });
     });
     await page.goto(`${shop.siteUrl}/`);
     await page.getByRole('button', { name: 'Open chat' }).focus(WAIT);

@@ -56,7 +56,9 @@ describe('files in a web-chat reply', () => {
       ['Here is your invoice:', [{ url: INVOICE, kind: 'document', name: 'invoice-4711.pdf' }]],
     ]);
     await expect
-      .poll(() => frames.filter((f) => f.message?.attachments?.[0]?.url === INVOICE).length)
+      .poll(() => frames.filter((f) => f.message?.attachments?.[0]?.url === INVOICE).length, {
+        timeout: 30_000,
+      })
       .toBeGreaterThanOrEqual(2);
     socket.close();
   });

@@ -77,7 +77,7 @@ describe('local runtime: a web-chat conversation handed to a person', { timeout:
     const [asked] = history.messages;
     const customer = await api<{ openConversationId: string }>('GET', `/api/customers/${history.customerId}`);
     const expected = { conversationId: customer.openConversationId, at: asked?.at };
-    await expect.poll(handoffs).toEqual([{ type: 'handoff', handoff: expected }]);
+    await expect.poll(handoffs, { timeout: 30_000 }).toEqual([{ type: 'handoff', handoff: expected }]);
     expect(history.handoff).toEqual(expected);
 
     await api('POST', `/api/conversations/${customer.openConversationId}/replies`, {
@@ -105,7 +105,7 @@ describe('local runtime: a web-chat conversation handed to a person', { timeout:
     await runtime.idle();
     const second = await historyOf(sessionToken);
     expect(second.handoff).toMatchObject({ at: second.messages.at(-1)?.at, afterHours: true });
-    await expect.poll(() => handoffs().map((f) => f.handoff)).toEqual([second.handoff]);
+    await expect.poll(() => handoffs().map((f) => f.handoff), { timeout: 30_000 }).toEqual([second.handoff]);
     socket.close();
   });
 });

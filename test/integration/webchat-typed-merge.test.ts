@@ -98,7 +98,9 @@ describe('an email typed in the anonymous pre-chat form, merged by an admin', ()
       channel: 'webchat',
     });
     await runtime.idle();
-    await expect.poll(() => frames.some((f) => f.message?.text === 'Hello, how can I help?')).toBe(true);
+    await expect
+      .poll(() => frames.some((f) => f.message?.text === 'Hello, how can I help?'), { timeout: 30_000 })
+      .toBe(true);
     expect([...new Set(frames.filter((f) => f.type === 'message').map((f) => f.message?.text))]).toEqual([
       'Still there?',
       'Hello, how can I help?',

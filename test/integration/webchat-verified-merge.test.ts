@@ -89,8 +89,12 @@ describe('a verified visitor merged with a stranger who typed their email', () =
     });
     await runtime.idle();
 
-    await expect.poll(() => frameTexts(ownerLive.frames).includes('Reply for the owner')).toBe(true);
-    await expect.poll(() => frameTexts(strangerLive.frames).includes('Reply for the stranger')).toBe(true);
+    await expect
+      .poll(() => frameTexts(ownerLive.frames).includes('Reply for the owner'), { timeout: 30_000 })
+      .toBe(true);
+    await expect
+      .poll(() => frameTexts(strangerLive.frames).includes('Reply for the stranger'), { timeout: 30_000 })
+      .toBe(true);
     const strangers = ['Stranger: send it to 1 Secret Lane', 'Stranger again: my PIN is 1234'];
     const ownerSees = await texts(owner.sessionToken);
     expect(ownerSees).toEqual(

@@ -63,7 +63,7 @@ describe('local runtime: the web chat through the pipeline', () => {
     await runtime.idle();
     const reply = (await historyOf(sessionToken)).messages.find((m) => m.author === 'agent');
     expect(reply).toMatchObject({ text: 'It ships today.', status: 'delivered' });
-    await expect.poll(() => frames.some((f) => f.message?.id === reply?.id)).toBe(true);
+    await expect.poll(() => frames.some((f) => f.message?.id === reply?.id), { timeout: 30_000 }).toBe(true);
 
     expect(await (await visitor.read(sessionToken, [reply?.id as string, 'reply:not-yours'])).json()).toEqual(
       {
@@ -73,7 +73,9 @@ describe('local runtime: the web chat through the pipeline', () => {
     await runtime.idle();
     expect((await historyOf(sessionToken)).messages.find((m) => m.id === reply?.id)?.status).toBe('read');
     await expect
-      .poll(() => frames.some((f) => f.message?.id === reply?.id && f.message?.status === 'read'))
+      .poll(() => frames.some((f) => f.message?.id === reply?.id && f.message?.status === 'read'), {
+        timeout: 30_000,
+      })
       .toBe(true);
     socket.close();
   });
@@ -175,7 +177,7 @@ describe('local runtime: the web chat through the pipeline', () => {
     await Promise.all([open(mine), open(theirs), hello]);
     agent.send(JSON.stringify({ type: 'typing', conversationId: customer.openConversationId }));
     await expect
-      .poll(() => seen.filter((f) => f.type === 'typing'))
+      .poll(() => seen.filter((f) => f.type === 'typing'), { timeout: 30_000 })
       .toEqual([{ type: 'typing', by: 'agent', on: true, conversationId: customer.openConversationId }]);
     expect(JSON.stringify(seen)).not.toContain('agent-wes');
     expect(notSeen.filter((f) => f.type === 'typing')).toEqual([]);

@@ -1,7 +1,7 @@
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Browser } from 'playwright-core';
-import { afterAll, beforeAll } from 'vitest';
+import { afterAll, afterEach, beforeAll } from 'vitest';
 import type { LocalRuntime } from '#shared/local/runtime.js';
 import { launchBrowser } from './browser.js';
 import { startTestRuntime } from './runtime.js';
@@ -67,6 +67,11 @@ export function shopForTests(agent: string, env: Record<string, string> = {}) {
       browser: await launchBrowser(),
     });
   }, 120_000);
+  // A test's windows close once it ends: a page left open polls, reconnects and reads on at the runtime
+  // the file shares, beside the tests after it (load, and requests no test of theirs made).
+  afterEach(async () => {
+    for (const context of shop.browser?.contexts() ?? []) await context.close();
+  });
   afterAll(async () => {
     await shop.browser?.close();
     await close?.();

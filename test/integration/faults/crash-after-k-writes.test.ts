@@ -8,6 +8,7 @@ import { normaliseWhatsApp } from '#shared/channels/whatsapp/normalise.js';
 import type { Envelope } from '#shared/domain/envelope.js';
 import { startLocalDynamo } from '#shared/local/dynamo.js';
 import { LocalQueue } from '#shared/local/queue.js';
+import { putAll, type Item as RawItem, scanAll } from '#shared/local/table-upgrade.js';
 import { createResolverConsumer } from '#shared/queue/resolver-consumer.js';
 import { dynamoRepositories, storePorts } from '#shared/store/dynamo-repositories.js';
 import { randomIds } from '#shared/store/ids.js';
@@ -132,6 +133,8 @@ interface RunResult {
   redelivered: number;
   /** The writes made once each step was settled (the clean run says which step a write k belongs to). */
   writesAfterStep: number[];
+  /** The table as it stood once each step was settled, as stored (the clean run's, for the crash runs). */
+  tableAfterStep: RawItem[][];
 }
 
 /** When the queue redelivers the crashed record: before the next event, or after the last one. */
@@ -145,13 +148,24 @@ const VISIBILITY_MS = 30_000;
  * in-memory dynalite, one step at a time. The queue's clock is manual, so a failed record comes back
  * exactly when the test advances it past the visibility timeout: right away, or once every later event
  * of the journey has been applied (as SQS may well do), never at a time the machine's load decides.
+ *
+ * A crash run starts from the clean run's table as it stood before the step of its crash (`from`): the
+ * steps before are the clean run's to the item (nothing crashed in them, nothing waits in the queue),
+ * so replaying them again for every k only took time. Writes are counted from there on.
  */
 async function run(
   steps: Array<{ envelopes: Envelope[] }>,
-  options: { crashAfterWrite?: number; redelivery?: Redelivery } = {},
+  options: {
+    crashAfterWrite?: number;
+    redelivery?: Redelivery;
+    from?: { step: number; table: readonly RawItem[]; writes: number };
+  } = {},
 ): Promise<RunResult> {
   const dynamo = await startLocalDynamo({ tableName: TABLE });
-  const faults = new DynamoFaults({ crashAfterWrite: options.crashAfterWrite });
+  const from = options.from ?? { step: 0, table: [], writes: 0 };
+  await putAll(dynamo.client, TABLE, [...from.table]);
+  const crashAfterWrite = options.crashAfterWrite && options.crashAfterWrite - from.writes;
+  const faults = new DynamoFaults({ crashAfterWrite });
   faults.attach(dynamo.client);
   const timers = new ManualTimers();
   const deadLetter = new LocalQueue({ name: 'faults-dlq', timers });
@@ -198,12 +212,14 @@ async function run(
     }
   };
   const writesAfterStep: number[] = [];
+  const tableAfterStep: RawItem[][] = [];
   try {
-    for (const step of steps) {
+    for (const step of steps.slice(from.step)) {
       await queue.send(step.envelopes.map((envelope) => JSON.stringify(envelope)));
       await settled();
       if (options.redelivery !== 'after-last-event') await redeliverAll();
-      writesAfterStep.push(faults.writes);
+      writesAfterStep.push(from.writes + faults.writes);
+      if (!options.crashAfterWrite) tableAfterStep.push(await scanAll(dynamo.client, TABLE));
     }
     await redeliverAll();
     await deadLetter.idle();
@@ -211,12 +227,13 @@ async function run(
     const table = normaliseTable(await scanTable(dynamo.client, TABLE));
     return {
       table,
-      writes: faults.writes,
+      writes: from.writes + faults.writes,
       crashed: faults.crashed,
-      crashedOperation: options.crashAfterWrite ? faults.writeOperation(options.crashAfterWrite) : undefined,
+      crashedOperation: crashAfterWrite ? faults.writeOperation(crashAfterWrite) : undefined,
       deadLettered: deadLetter.messages().length,
       redelivered,
       writesAfterStep,
+      tableAfterStep,
     };
   } finally {
     await queue.stop();
@@ -235,14 +252,24 @@ async function pool<T, R>(items: readonly T[], limit: number, task: (item: T) =>
   return results;
 }
 
-/** Runs the journey once per write k of the clean run, crashing after write k. */
+/**
+ * Runs the journey once per write k of the clean run, crashing after write k: from the clean run's
+ * table before the step write k belongs to.
+ */
 function crashEveryWrite(
   steps: Array<{ envelopes: Envelope[] }>,
   clean: RunResult,
   redelivery: Redelivery,
 ): Promise<RunResult[]> {
   const ks = Array.from({ length: clean.writes }, (_, i) => i + 1);
-  return pool(ks, 3, (k) => run(steps, { crashAfterWrite: k, redelivery }));
+  return pool(ks, 3, (k) => {
+    const step = clean.writesAfterStep.findIndex((writes) => writes >= k);
+    const from =
+      step > 0
+        ? { step, table: clean.tableAfterStep[step - 1] ?? [], writes: clean.writesAfterStep[step - 1] ?? 0 }
+        : undefined;
+    return run(steps, { crashAfterWrite: k, redelivery, ...(from ? { from } : {}) });
+  });
 }
 
 /**

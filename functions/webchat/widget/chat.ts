@@ -14,6 +14,7 @@ import {
 } from './api.js';
 import { merge } from './merge.js';
 import { createOutbox, type Outbox, type Unsent } from './outbox.js';
+import { sendRead } from './read-receipts.js';
 import { type Config, useSession } from './session.js';
 import { tabStore } from './storage.js';
 
@@ -284,19 +285,23 @@ function useOlder(
   return { more, from, load, started: () => cursor.current !== undefined };
 }
 
-/** Read receipts go on the socket, or as a request when it is not open (Threadline takes both). */
-function sendRead(
+/**
+ * Tells Threadline the replies the visitor saw, each once per connection and status: the panel asks
+ * whenever the list changes until the `read` status comes back, and a history read with nothing new sent
+ * the same frame again. A connection that comes up again (or a new session) tells them again, in case a
+ * frame was lost with the one before.
+ */
+function useMarkRead(
   origin: string,
-  socket: { send(frame: unknown): boolean } | undefined,
+  socket: { current: { send(frame: unknown): boolean } | undefined },
   session: StoredSession | undefined,
-  messageIds: string[],
-): void {
-  if (socket?.send({ type: 'read', messageIds }) || !session) return;
-  call(origin, '/webchat/read', {
-    method: 'POST',
-    body: JSON.stringify({ messageIds }),
-    token: session.sessionToken,
-  }).catch(() => {});
+  socketOpen: unknown,
+) {
+  const sent = useRef(new Set<string>());
+  useEffect(() => {
+    sent.current = new Set();
+  }, [socketOpen, session?.sessionToken]);
+  return (shown: ChatMessage[]) => sendRead(origin, socket.current, session, shown, sent.current);
 }
 
 /** The session, the history, the live socket and the outbox of the visitor. */
@@ -357,7 +362,7 @@ export function useChat(config: Config) {
     socket.current = channel;
     return stop;
   }, [session?.sessionToken]);
-  const markRead = (messageIds: string[]) => sendRead(config.origin, socket.current, session, messageIds);
+  const markRead = useMarkRead(config.origin, socket, session, socketOpen);
   const connection = connectionOf(online, socketOpen, behind);
   return {
     ...auth,

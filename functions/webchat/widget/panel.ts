@@ -91,13 +91,17 @@ function useFollow(open: boolean, messages: ChatMessage[], unsentCount: number, 
 }
 
 /** Tells Threadline which replies the visitor has had in front of them. */
-function useReadReceipts(showing: boolean, messages: ChatMessage[], markRead: (ids: string[]) => void) {
+function useReadReceipts(
+  showing: boolean,
+  messages: ChatMessage[],
+  markRead: (shown: ChatMessage[]) => void,
+) {
   useEffect(() => {
     if (!showing) return;
     const unread = messages.filter(
       (m) => m.author !== 'visitor' && m.status !== 'read' && m.id.startsWith('reply:'),
     );
-    if (unread.length) markRead(unread.slice(-50).map((m) => m.id));
+    if (unread.length) markRead(unread.slice(-50));
   }, [showing, messages]);
 }
 

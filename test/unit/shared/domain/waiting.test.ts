@@ -85,12 +85,15 @@ describe('waiting', () => {
       conversationId: 'cv_1',
       at: '2026-03-02T09:00:00.000Z',
       answered: '2026-03-02T09:01:00.000Z',
+      // Its own time: its first-response mark's, if it was the first response.
+      written: '2026-03-02T09:01:00.000Z',
     });
     const agent = item({ kind: 'agent', id: 'ag_1' }, '2026-03-02T09:03:00.000Z');
     expect(lateFailureWait({ item: agent, placedAt: agent.at })).toEqual({
       conversationId: 'cv_1',
       at: '2026-03-02T09:03:00.000Z',
       answered: '2026-03-02T09:03:00.000Z',
+      written: '2026-03-02T09:03:00.000Z',
     });
     const automation = item({ kind: 'ai', id: 'automation' }, '2026-03-02T09:03:00.000Z');
     expect(lateFailureWait({ item: automation, placedAt: automation.at })).toBeUndefined();
@@ -114,6 +117,7 @@ describe('waiting', () => {
       conversationId: 'cv_1',
       at: '2026-03-02T09:04:00.000Z',
       answered: '2026-03-02T09:04:00.000Z',
+      written: '2026-03-02T09:04:00.000Z',
     });
     // An echoed reaction or an event kind we do not read answered nothing: nothing comes back.
     const reaction = { ...echo, contentType: 'unsupported' as const };

@@ -30,6 +30,7 @@ import { AI_AUTHOR_ID, routableKind, routeItemId } from '../domain/routing/routa
 import type { Conversation, Customer, TimelineItem } from '../domain/timeline.js';
 import { isWaiting } from '../domain/waiting.js';
 import { ConflictError, UnprocessableError } from '../errors.js';
+import { decideAnswered } from './ai-takeover.js';
 import { sendHoldingReply } from './holding-reply.js';
 import { type Recipient, type ReplyDeps, sendReply } from './send-reply.js';
 
@@ -136,7 +137,7 @@ async function decide(
   const answer = await deps.responder.respond(routing.context);
   // Disclosed once here, as stored: a redelivery sends the stored text as it is.
   const result = withAiDisclosure(deps.policy, routing.context, routing.conversationId, answer);
-  return { decision: decideRoute({ ...routing.base, ai: toAssessment(answer) }), result };
+  return { decision: await decideAnswered(deps.store, routing, toAssessment(answer)), result };
 }
 
 /** Whom a reply goes to, as routing read them a moment ago: the reply reads them again for nothing. */
@@ -363,7 +364,6 @@ export async function routeMessage(deps: RouterDeps, input: InboundToRoute): Pro
   ]);
   const customer = merged.customers.find((c) => c.id === customerId);
   if (!customer || !kept) return { routed: false };
-
   const found: Found = {
     customerId,
     conversationId,

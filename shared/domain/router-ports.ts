@@ -7,8 +7,14 @@ import type { Customer, TimelineItem } from './timeline.js';
 export interface RouterStore {
   getTimelineItem(customerId: string, at: string, itemId: string): Promise<TimelineItem | undefined>;
   putTimelineItem(item: TimelineItem, raw: unknown): Promise<boolean>;
-  /** A conversation and the routing state kept on it, in one read. */
-  getConversationState(conversationId: string): Promise<ConversationSnapshot | undefined>;
+  /**
+   * A conversation and the routing state kept on it, in one read; with `consistent`, a strongly
+   * consistent one (it sees every write that came before it).
+   */
+  getConversationState(
+    conversationId: string,
+    options?: { consistent?: boolean },
+  ): Promise<ConversationSnapshot | undefined>;
   /** The partitions of the customer's merges (the root first) and the profiles of those that have one. */
   mergedCustomers(customerId: string): Promise<{ partitions: string[]; customers: Customer[] }>;
   /** The most recent items (at most `limit`) of the union of these partitions, oldest first. */

@@ -13,9 +13,16 @@ export function conversationStateRepository(
   snapshotOf: (item: Record<string, unknown>) => ConversationSnapshot,
 ) {
   return {
-    /** A conversation and its routing state, in one read; undefined when there is no such conversation. */
-    async getConversationState(conversationId: string): Promise<ConversationSnapshot | undefined> {
-      const out = await getItem(db, getInput(db.table, Keys.conversation(conversationId)));
+    /**
+     * A conversation and its routing state, in one read (strongly consistent with `consistent`: one read
+     * unit instead of half); undefined when there is no such conversation.
+     */
+    async getConversationState(
+      conversationId: string,
+      options?: { consistent?: boolean },
+    ): Promise<ConversationSnapshot | undefined> {
+      const input = getInput(db.table, Keys.conversation(conversationId), options?.consistent === true);
+      const out = await getItem(db, input);
       return out.Item ? snapshotOf(out.Item) : undefined;
     },
     /** Records an agent's reply in the conversation (the first one of the episode is kept). */

@@ -121,6 +121,12 @@ describe('local runtime: the AI answer limit hands a looping conversation to a p
       (c) => c.pk.startsWith('CONVERSATION#') && c.command !== 'GetItem',
     );
     expect(conversationWrites?.map((c) => c.command)).toEqual(['UpdateItem']);
+    // The check for an agent who took the conversation while the AI answered: one strongly consistent
+    // read of the conversation item after the answer (1 read unit), no write.
+    const conversationReads = third?.filter(
+      (c) => c.pk.startsWith('CONVERSATION#') && c.command === 'GetItem',
+    );
+    expect(conversationReads?.map((c) => [c.consistent, c.units])).toEqual([[true, 1]]);
     expect(time.now() - start).toBe(5 * 60_000);
   });
 });

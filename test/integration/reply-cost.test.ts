@@ -9,7 +9,7 @@ import type { LocalRuntime } from '#shared/local/runtime.js';
 import { type RecordedCall, recordCalls } from '../support/call-recorder.js';
 import { JumpingTimers } from '../support/manual-timers.js';
 import { customerIdOf } from '../support/open-conversation.js';
-import { shippedPolicyFileWith } from '../support/policy-file.js';
+import { alwaysOpenPolicyFile } from '../support/policy-file.js';
 import { startTestRuntime } from '../support/runtime.js';
 import { inspectionClient, scanTable } from '../support/table-snapshot.js';
 import { deliver, signedMeta, whatsappStatus, whatsappText } from '../support/webhooks.js';
@@ -17,15 +17,6 @@ import { deliver, signedMeta, whatsappStatus, whatsappText } from '../support/we
 const SECRET = 'reply-cost-secret';
 const TOKEN = 'reply-cost-token';
 const QUESTION = 'How long does shipping take?';
-
-/** The shipped policy open around the clock: the decision this test reads must not hang on when it runs. */
-function alwaysOpen(): string {
-  return shippedPolicyFileWith((policy) => {
-    policy.businessHours.hours = [
-      { days: ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'], open: '00:00', close: '24:00' },
-    ];
-  });
-}
 
 /** One DynamoDB write as the table saw it: the command, the item's key and the write units billed. */
 type Write = RecordedCall;
@@ -60,7 +51,11 @@ describe("local runtime: the AI's reply, its decision and its idempotency in one
 
   beforeAll(async () => {
     runtime = await startTestRuntime({
-      env: { META_APP_SECRET: SECRET, AGENT_TOKENS: `agent-rc:${TOKEN}`, ROUTING_POLICY_FILE: alwaysOpen() },
+      env: {
+        META_APP_SECRET: SECRET,
+        AGENT_TOKENS: `agent-rc:${TOKEN}`,
+        ROUTING_POLICY_FILE: alwaysOpenPolicyFile(),
+      },
       routing: true,
       live: true,
       queue: { visibilityTimeoutMs: 50, timers: queueTime },

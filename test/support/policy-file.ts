@@ -38,3 +38,12 @@ export function slaPolicyFile(chat: PolicyJson = {}): string {
     };
   });
 }
+
+/** The shipped routing policy open around the clock: a test's decision must not hang on when it runs. */
+export function alwaysOpenPolicyFile(): string {
+  return shippedPolicyFileWith((policy) => {
+    policy.businessHours.hours = [
+      { days: ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'], open: '00:00', close: '24:00' },
+    ];
+  });
+}

@@ -350,6 +350,76 @@ describe('routeMessage', () => {
     expect(w.outbound).toEqual([]);
   });
 
+  it('sends nothing when an agent takes the conversation while the AI is answering, and records it as theirs', async () => {
+    const kb = createKnowledgeBaseResponder({ folder: SAMPLE_KNOWLEDGE_BASE });
+    // The agent takes it during the Bedrock call: after the routing decision, before the placement.
+    const w: World = world({
+      responder: {
+        respond: async (context) => {
+          w.conversation.assignee = 'ana';
+          return kb.respond(context);
+        },
+      },
+    });
+    const reads: Array<{ consistent?: boolean } | undefined> = [];
+    const read = w.deps.store.getConversationState;
+    w.deps.store.getConversationState = (id, options) => {
+      reads.push(options);
+      return read(id, options);
+    };
+    const item = shippingQuestion('whatsapp:wamid.taken');
+    await w.deps.store.putTimelineItem(item, undefined);
+    const given = { customerId: 'cu_1', conversationId: 'cv_1', item };
+    const outcome = await routeMessage(w.deps, given);
+    expect(outcome).toEqual({
+      routed: true,
+      decision: expect.objectContaining({ target: 'human', reason: 'human_took_over', queue: 'general' }),
+    });
+    expect(outcome.decision?.detail).toBe(
+      "agent ana took this conversation while the AI was answering; the AI's answer was not sent",
+    );
+    // The check is one strongly consistent read of the conversation, after the AI has answered.
+    expect(reads).toEqual([undefined, { consistent: true }]);
+    expect(w.responderCalls).toBe(1);
+    expect(w.outbound).toEqual([]);
+    expect(ofType(w, (i) => i.id.startsWith('reply:'))).toEqual([]);
+    expect(notes(w)).toEqual([]);
+    expect(decisions(w).map((d) => d.data?.reason)).toEqual(['human_took_over']);
+    // Delivered again: the decision is recorded, nothing is sent and the AI is not asked again.
+    expect(await routeMessage(w.deps, given)).toEqual({ routed: false });
+    expect(w.responderCalls).toBe(1);
+    expect(w.outbound).toEqual([]);
+    expect(decisions(w)).toHaveLength(1);
+  });
+
+  it('sends nothing when an agent replies in the conversation while the AI is answering', async () => {
+    const kb = createKnowledgeBaseResponder({ folder: SAMPLE_KNOWLEDGE_BASE });
+    let replied = false;
+    const w = world({
+      responder: {
+        respond: async (context) => {
+          replied = true;
+          return kb.respond(context);
+        },
+      },
+    });
+    const read = w.deps.store.getConversationState;
+    w.deps.store.getConversationState = async (id, options) => {
+      const snapshot = await read(id, options);
+      return snapshot && replied
+        ? { ...snapshot, state: { ...snapshot.state, humanRepliedAt: NOW } }
+        : snapshot;
+    };
+    const outcome = await inbound(w, 'How long does shipping take?');
+    expect(outcome.decision).toMatchObject({ target: 'human', reason: 'human_took_over' });
+    expect(outcome.decision?.detail).toMatch(
+      /^an agent replied in this conversation while the AI was answering/,
+    );
+    expect(outcome.replied).toBeUndefined();
+    expect(w.outbound).toEqual([]);
+    expect(decisions(w)).toHaveLength(1);
+  });
+
   it('records one decision and sends one reply however often the message is delivered', async () => {
     const w = world();
     await inbound(w, 'How long does shipping take?');

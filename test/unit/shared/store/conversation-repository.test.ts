@@ -198,6 +198,19 @@ describe('conversationRepository', () => {
       );
     });
 
+    it("reads the conversation strongly only when asked (the AI's answer checked for a takeover): one read unit", async () => {
+      ddb.on(GetCommand).resolves({ Item: { ...conversation, assignee: 'ana' } });
+      ddb.resetHistory();
+      const repo = conversationStateRepository(db, conversationSnapshotOf);
+      await repo.getConversationState('cv_1');
+      const snapshot = await repo.getConversationState('cv_1', { consistent: true });
+      // Two GetItems, no write: routing's eventually consistent read, then the strong one (1 unit, not 0.5).
+      expect(ddb.calls()).toHaveLength(2);
+      const reads = ddb.commandCalls(GetCommand).map((c) => c.args[0].input.ConsistentRead);
+      expect(reads).toEqual([undefined, true]);
+      expect(snapshot?.conversation.assignee).toBe('ana');
+    });
+
     it('reads a conversation whose count is damaged, and routes it as if it had none', async () => {
       ddb.on(GetCommand).resolves({ Item: { ...conversation, customerTurns: 'many' } });
       const snapshot = await conversationStateRepository(db, conversationSnapshotOf).getConversationState(

@@ -3,7 +3,7 @@ import type { LocalRuntime } from '#shared/local/runtime.js';
 import { agentCaller, customerReads } from '../support/agent-api.js';
 import { type RecordedCall, recordCalls } from '../support/call-recorder.js';
 import { ManualTimers } from '../support/manual-timers.js';
-import { shippedPolicyFileWith } from '../support/policy-file.js';
+import { alwaysOpenPolicyFile } from '../support/policy-file.js';
 import { SECRETS, startTestRuntime } from '../support/runtime.js';
 import { deliver, signedMeta, whatsappText } from '../support/webhooks.js';
 
@@ -15,10 +15,7 @@ const LOOPING = 'How long does shipping take?';
 
 /** The shipped policy open around the clock, with a limit of three AI answers in a row. */
 function limitedPolicy(): string {
-  return shippedPolicyFileWith((policy) => {
-    policy.businessHours.hours = [
-      { days: ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'], open: '00:00', close: '24:00' },
-    ];
+  return alwaysOpenPolicyFile((policy) => {
     policy.escalation.aiMaxAnswersPerConversation = LIMIT;
   });
 }

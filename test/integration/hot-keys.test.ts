@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { LocalRuntime } from '#shared/local/runtime.js';
 import { inboxShardPartition, SHARDS } from '#shared/store/keys.js';
 import { countKeyWrites } from '../support/key-writes.js';
-import { shippedPolicyFileWith } from '../support/policy-file.js';
+import { alwaysOpenPolicyFile } from '../support/policy-file.js';
 import { startTestRuntime } from '../support/runtime.js';
 import { deliver, signedMeta, whatsappText } from '../support/webhooks.js';
 
@@ -38,11 +38,7 @@ describe('local runtime: no hot key', () => {
       env: {
         META_APP_SECRET: META_SECRET,
         // Open around the clock: which messages the AI answers must not hang on when the test runs.
-        ROUTING_POLICY_FILE: shippedPolicyFileWith((policy) => {
-          policy.businessHours.hours = [
-            { days: ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'], open: '00:00', close: '24:00' },
-          ];
-        }),
+        ROUTING_POLICY_FILE: alwaysOpenPolicyFile(),
       },
       routing: true,
       dynamoClient: (client) => {

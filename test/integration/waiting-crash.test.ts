@@ -7,7 +7,7 @@ import type { LocalRuntime } from '#shared/local/runtime.js';
 import { inboxAnsweredSortKey, inboxShardPartition, inboxSortKey, Keys } from '#shared/store/keys.js';
 import { countKeyWrites } from '../support/key-writes.js';
 import { openConversationOf } from '../support/open-conversation.js';
-import { shippedPolicyFileWith } from '../support/policy-file.js';
+import { alwaysOpenPolicyFile } from '../support/policy-file.js';
 import { startTestRuntime } from '../support/runtime.js';
 import { inspectionClient } from '../support/table-snapshot.js';
 import { deliver, signedMeta, whatsappText } from '../support/webhooks.js';
@@ -19,14 +19,6 @@ const SECRET = 'waiting-crash-secret';
 const QUESTION = 'How long does shipping take?';
 /** The customer asks for a person: routing hands off. */
 const HANDOFF = 'I want to speak to a person, please.';
-
-/** The shipped policy open around the clock: routing's decision must not hang on when the test runs. */
-const alwaysOpen = () =>
-  shippedPolicyFileWith((policy) => {
-    policy.businessHours.hours = [
-      { days: ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'], open: '00:00', close: '24:00' },
-    ];
-  });
 
 /** Which write the resolver dies right after (the write lands, its answer is lost): once, when armed. */
 type CrashPoint = 'conversation touch' | 'profile touch';
@@ -56,7 +48,7 @@ describe('local runtime: a crash between the touch and routing lists the convers
 
   beforeAll(async () => {
     runtime = await startTestRuntime({
-      env: { META_APP_SECRET: SECRET, ROUTING_POLICY_FILE: alwaysOpen() },
+      env: { META_APP_SECRET: SECRET, ROUTING_POLICY_FILE: alwaysOpenPolicyFile() },
       routing: true,
       queue: { visibilityTimeoutMs: 50 },
       senders: { whatsapp: sender },

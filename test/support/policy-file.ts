@@ -39,11 +39,15 @@ export function slaPolicyFile(chat: PolicyJson = {}): string {
   });
 }
 
-/** The shipped routing policy open around the clock: a test's decision must not hang on when it runs. */
-export function alwaysOpenPolicyFile(): string {
+/**
+ * The shipped routing policy open around the clock (a test's decision must not hang on when it runs),
+ * with a test's own sections added by `edit`.
+ */
+export function alwaysOpenPolicyFile(edit: (policy: PolicyJson) => void = () => {}): string {
   return shippedPolicyFileWith((policy) => {
     policy.businessHours.hours = [
       { days: ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'], open: '00:00', close: '24:00' },
     ];
+    edit(policy);
   });
 }

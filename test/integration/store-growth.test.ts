@@ -71,9 +71,13 @@ async function wholeTimeline(customerId: string, limit: number) {
 }
 
 describe('a heavy customer (dynalite)', () => {
-  it('reads all 30 emails of ~130 KB through the pages, none lost, a cursor while more remain', async () => {
-    const mime = (i: number) => ({ mime: `${i}:${'x'.repeat(130_000)}` });
+  const mime = (i: number) => ({ mime: `${i}:${'x'.repeat(130_000)}` });
+  // Each test here can run alone (vitest -t): the mails are received once for the describe.
+  beforeAll(async () => {
     for (let i = 0; i < 30; i++) await receive(mail(i, 'heavy@example.com', { raw: mime(i) }));
+  });
+
+  it('reads all 30 emails of ~130 KB through the pages, none lost, a cursor while more remain', async () => {
     const customerId = await customerOf('heavy@example.com');
 
     const first = await repos.timeline.timeline(customerId, { limit: 200 });

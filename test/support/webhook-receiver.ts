@@ -11,14 +11,17 @@ export interface Received {
 
 /**
  * An integrator's endpoint on 127.0.0.1: keeps every request and answers each as `plan` says (by
- * default 200); `hang` never answers, until the receiver is closed.
+ * default 200); `hang` never answers, until the receiver is closed. `abandoned` counts the hanging
+ * requests whose sender gave up on them.
  */
 export async function startReceiver(
   plan: (request: { headers: IncomingHttpHeaders; body: string; seen: number }) => number | 'hang' = () =>
     200,
-): Promise<{ url: string; received: Received[]; close(): Promise<void> }> {
+): Promise<{ url: string; received: Received[]; abandoned(): number; close(): Promise<void> }> {
   const received: Received[] = [];
   const hanging: ServerResponse[] = [];
+  let abandoned = 0;
+  let closing = false;
   const server: Server = createServer((req, res) => {
     const chunks: Buffer[] = [];
     req.on('data', (chunk: Buffer) => chunks.push(chunk));
@@ -28,8 +31,13 @@ export async function startReceiver(
       const seen = received.filter((r) => r.headers['webhook-id'] === id).length;
       const answer = plan({ headers: req.headers, body, seen });
       received.push({ headers: req.headers, body, answer });
-      if (answer === 'hang') hanging.push(res);
-      else res.writeHead(answer).end();
+      if (answer === 'hang') {
+        hanging.push(res);
+        // The sender gave up waiting (its timeout), not the receiver closing.
+        res.on('close', () => {
+          if (!closing) abandoned += 1;
+        });
+      } else res.writeHead(answer).end();
     });
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
@@ -37,7 +45,9 @@ export async function startReceiver(
   return {
     url: `http://127.0.0.1:${port}/hooks`,
     received,
+    abandoned: () => abandoned,
     close: async () => {
+      closing = true;
       for (const res of hanging) res.destroy();
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));

@@ -3,7 +3,7 @@ import type { SlaState } from '#shared/domain/sla/state.js';
 import type { Conversation } from '#shared/domain/timeline.js';
 import { customerReads } from '../support/agent-api.js';
 import { useClockRuntime } from '../support/clock-runtime.js';
-import { shippedPolicyFileWith } from '../support/policy-file.js';
+import { slaPolicyFile } from '../support/policy-file.js';
 
 const MINUTE = 60_000;
 
@@ -12,22 +12,8 @@ const MINUTE = 60_000;
  * follow-up rule that writes "Sorry for the wait" ten minutes after an unanswered message.
  */
 function policyFile(): string {
-  return shippedPolicyFileWith((policy) => {
-    policy.sla = {
-      calendars: {},
-      policies: [
-        {
-          name: 'chat',
-          match: {},
-          firstResponse: 'PT30M',
-          nextResponse: 'PT30M',
-          resolution: 'PT10H',
-          calendar: false,
-          aiRepliesCount: true,
-          onBreach: [],
-        },
-      ],
-    };
+  const chat = { firstResponse: 'PT30M', nextResponse: 'PT30M', aiRepliesCount: true };
+  return slaPolicyFile(chat, (policy) => {
     policy.autoResolve = { after: 'PT1H' };
     policy.automations = [
       {

@@ -17,9 +17,10 @@ export function shippedPolicyFileWith(edit: (policy: PolicyJson) => void): strin
 
 /**
  * The shipped routing policy with one SLA policy, `chat`, matching every conversation around the
- * clock: ten-minute response targets and ten hours to resolve, unless `chat` says otherwise.
+ * clock: ten-minute response targets and ten hours to resolve, unless `chat` says otherwise; a test's
+ * own sections added by `edit`.
  */
-export function slaPolicyFile(chat: PolicyJson = {}): string {
+export function slaPolicyFile(chat: PolicyJson = {}, edit: (policy: PolicyJson) => void = () => {}): string {
   return shippedPolicyFileWith((policy) => {
     policy.sla = {
       calendars: {},
@@ -36,6 +37,7 @@ export function slaPolicyFile(chat: PolicyJson = {}): string {
         },
       ],
     };
+    edit(policy);
   });
 }
 

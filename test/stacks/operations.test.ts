@@ -336,6 +336,20 @@ describe('one channel cannot starve the others', () => {
     expect(routeIds).toHaveLength(Object.keys(throttles).length);
     expect(stage?.DependsOn).toEqual(expect.arrayContaining(routeIds));
   });
+
+  it.each([
+    ['the visitors’ (public until $connect checks the session)', 'WebchatLiveApi'],
+    ['the agents’', 'LiveApi'],
+  ])('throttles %s WebSocket API on its stage, each route at 50/s, burst 100', (_name, apiId) => {
+    const stages = api.findResources('AWS::ApiGatewayV2::Stage', {
+      Properties: { ApiId: { Ref: logicalId(apiStack, apiId) } },
+    });
+    expect(Object.values(stages).map((stage) => stage.Properties.DefaultRouteSettings)).toEqual([
+      { ThrottlingRateLimit: 50, ThrottlingBurstLimit: 100 },
+    ]);
+    // No route of its own overrides the stage's default: $connect, $disconnect and $default get it each.
+    expect(Object.values(stages)[0]?.Properties.RouteSettings).toBeUndefined();
+  });
 });
 
 describe('PUBLIC_BASE_URL', () => {

@@ -20,8 +20,10 @@ interface Throttle {
 
 /**
  * Each route's own throttle, so a flood on one provider's route is refused there (429) and leaves the
- * stage's account-wide budget (100/s, burst 200) to the others. Fitted to what each provider sends at
- * its peak and to what it does with a 429:
+ * others' limits alone. Each limit is the route's own, not a share of a total: the stage's default
+ * (100/s, burst 200) is the limit of a route without a setting here, which fails synth, and only the
+ * account's API Gateway quota (per Region, across all its APIs) caps the API as a whole. Fitted to
+ * what each provider sends at its peak and to what it does with a 429:
  * - WhatsApp Cloud API batches up to 1,000 updates a request and retries refused deliveries for up to
  *   seven days: the highest limit, and a refusal is only a delay.
  * - Messenger and Instagram (Meta) also retry, at lower volume.
@@ -34,6 +36,7 @@ interface Throttle {
  * - The agent API serves people at a console; the console's page and assets load once per sign-in
  *   (the assets are cached for a year).
  * - Survey links are clicked by customers, once each.
+ * - Web chat is public: visitors' sessions, sends, history reads and read receipts share one route.
  */
 export const routeThrottles: Readonly<Record<string, Throttle>> = {
   'GET /webhooks/whatsapp': { rate: 5, burst: 10 },

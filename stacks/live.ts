@@ -10,6 +10,7 @@ import type { Config } from '#shared/config/config.js';
 import { ThreadlineFunction } from './constructs/threadline-function.js';
 import { suppressLiveFindings, suppressStreamReaderFindings } from './nag-suppressions.js';
 import { socketAccessLogs } from './socket-access-logs.js';
+import { agentSocketReads, agentSocketWrites } from './table-partitions.js';
 
 const callbackUrlSetting = 'LIVE_CALLBACK_URL' satisfies keyof Config;
 
@@ -48,8 +49,13 @@ export function addLive(
     timeout: Duration.seconds(10),
     description: "Threadline live: agents' WebSocket connect, disconnect and frames",
   })
-    // No provider secret: agents sign in with Cognito, and the socket sends nothing to providers.
-    .bindTable(props.table, { delete: true });
+    // No provider secret: agents sign in with Cognito, and the socket sends nothing to providers. Its
+    // item calls stay in its sockets' partitions and those a web-chat visitor's typing frame reads.
+    .bindTable(props.table, {
+      delete: true,
+      readPartitions: agentSocketReads,
+      writePartitions: agentSocketWrites,
+    });
   socket.addEnvironment('COGNITO_USER_POOL_ID', props.agentAuth.userPoolId);
   socket.addEnvironment('COGNITO_CLIENT_ID', props.agentAuth.clientId);
   socket.addEnvironment('AGENT_GROUP', props.agentAuth.group);

@@ -17,6 +17,7 @@ import type { Config } from '../shared/config/config.js';
 import { ThreadlineFunction } from './constructs/threadline-function.js';
 import { suppressVisitorSocketFindings } from './nag-suppressions.js';
 import { socketAccessLogs } from './socket-access-logs.js';
+import { visitorSocketWrites } from './table-partitions.js';
 
 /** Where the synth writes the built widget, copied next to the webchat bundle. */
 const WIDGET_FILE = '.build/webchat/webchat-widget.json';
@@ -25,12 +26,6 @@ const settings = {
   liveUrl: 'WEBCHAT_LIVE_URL',
   liveEndpoint: 'WEBCHAT_LIVE_ENDPOINT',
 } as const satisfies Record<string, keyof Config>;
-
-/** The partitions of the visitors' connections (Keys.webchatConnection, webchatFollower, webchatIdentityFollower). */
-const VISITOR_CONNECTION_PARTITIONS = ['WEBCHAT_CONN#', 'WEBCHAT_LIVE#', 'WEBCHAT_LIVE_ID#'];
-
-/** The rate counters' partition (Keys.webchatRate): a read receipt on the socket counts as on HTTP. */
-const VISITOR_RATE_PARTITION = 'WEBCHAT_RATE#';
 
 /** What the web chat needs from the stateful stack. */
 export interface WebchatProps {
@@ -70,13 +65,11 @@ export function addWebchat(scope: Stack, api: HttpApi, props: WebchatProps) {
     name: 'webchat-live',
     timeout: Duration.seconds(10),
     description: "Threadline web chat: the visitors' WebSocket $connect, $disconnect and frames (ping, read)",
-    // Public and unauthenticated until $connect checks the session: it writes its own connection items
-    // and, for a read receipt, the session's rate counter; it sends the receipt to the inbound queue.
+    // Public and unauthenticated until $connect checks the session: it writes its own connection items,
+    // the session it renews on use and, for a read receipt, the session's rate counter (visitorSocketWrites);
+    // it sends the receipt to the inbound queue.
   })
-    .bindTable(props.table, {
-      delete: true,
-      writePartitions: [...VISITOR_CONNECTION_PARTITIONS, VISITOR_RATE_PARTITION],
-    })
+    .bindTable(props.table, { delete: true, writePartitions: visitorSocketWrites })
     .bindQueue(props.inboundQueue, 'INBOUND_QUEUE_URL');
   const integration = new WebSocketLambdaIntegration('WebchatLiveIntegration', live);
   const liveApi = new WebSocketApi(scope, 'WebchatLiveApi', {

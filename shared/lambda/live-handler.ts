@@ -44,9 +44,10 @@ async function build(doc: DocumentStore) {
     connections: repos.liveConnections,
     sender: liveConnectionsApi(config.LIVE_CALLBACK_URL),
     clock: systemClock,
-    visitorTyping: visitorTypingPoster(config, visitorReads(repos)),
+    // The same table client for the visitors' connections as for the agents' sockets.
+    visitorTyping: visitorTypingPoster(config, visitorReads(repos), doc),
   };
-  return { config, repos, deps };
+  return { config, repos, deps, doc };
 }
 
 /**
@@ -89,9 +90,9 @@ export async function createLiveSocketHandler(
 export async function createLiveStreamHandler(
   fanOuts: readonly ChangeFeedConsumer[] = [],
 ): Promise<(event: DynamoDBStreamEvent) => Promise<DynamoDBBatchResponse>> {
-  const { config, repos, deps } = await build(dynamoDbLite());
+  const { config, repos, deps, doc } = await build(dynamoDbLite());
   const live = publishLiveChanges({ ...deps, events: repos.liveEvents, nextSeq: seqClock(Date.now), log });
   return createChangeFeedHandler(
-    fanOutChanges([live, visitorFanOut(config, visitorReads(repos)), ...fanOuts]),
+    fanOutChanges([live, visitorFanOut(config, visitorReads(repos), doc), ...fanOuts]),
   );
 }

@@ -134,10 +134,13 @@ export async function webchatLiveHandler(options: WebchatLiveOptions = {}) {
 }
 
 /** The visitors' connections and the way to post to them, or undefined without WEBCHAT_LIVE_ENDPOINT. */
-function visitorSockets(config: { TABLE_NAME: string; WEBCHAT_LIVE_ENDPOINT?: string | undefined }) {
+function visitorSockets(
+  config: { TABLE_NAME: string; WEBCHAT_LIVE_ENDPOINT?: string | undefined },
+  doc: DocumentStore,
+) {
   const endpoint = config.WEBCHAT_LIVE_ENDPOINT;
   if (!endpoint) return undefined;
-  const db = { doc: dynamoDbLite(), table: config.TABLE_NAME };
+  const db = { doc, table: config.TABLE_NAME };
   const connections = webchatConnections(db, () => new Date());
   const region = process.env.AWS_REGION ?? 'us-east-1';
   return { connections, push: { ...websocketPush(endpoint, region), drop: connections.disconnect } };
@@ -151,8 +154,9 @@ function visitorSockets(config: { TABLE_NAME: string; WEBCHAT_LIVE_ENDPOINT?: st
 export function visitorFanOut(
   config: { TABLE_NAME: string; WEBCHAT_LIVE_ENDPOINT?: string | undefined },
   reads: Pick<VisitorReads, 'getTimelineItem'>,
+  doc: DocumentStore,
 ): ChangeFeedConsumer {
-  const sockets = visitorSockets(config);
+  const sockets = visitorSockets(config, doc);
   if (!sockets) return async () => ({});
   // Best effort: a visitor who misses a frame reads it back with GET /webchat/messages, so a failed push
   // must not hold back the agents' events in the same batch.
@@ -176,8 +180,9 @@ export function visitorFanOut(
 export function visitorTypingPoster(
   config: { TABLE_NAME: string; WEBCHAT_LIVE_ENDPOINT?: string | undefined },
   reads: Pick<VisitorReads, 'getConversation' | 'lastInbound'>,
+  doc: DocumentStore,
 ): ((conversationId: string) => Promise<unknown>) | undefined {
-  const sockets = visitorSockets(config);
+  const sockets = visitorSockets(config, doc);
   if (!sockets) return undefined;
   return (conversationId) =>
     tellVisitorsTyping({ ...sockets, ...reads }, conversationId).catch((error: Error) =>

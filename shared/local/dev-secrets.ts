@@ -21,6 +21,9 @@ const DevSecretsSchema = z.object({
 /** The development secrets `npm start` uses unless the environment sets them. */
 export type DevSecrets = z.infer<typeof DevSecretsSchema>;
 
+/** The names of the development secrets, in the order `npm start` prints them. */
+export const devSecretNames = DevSecretsSchema.keyof().options;
+
 /**
  * Development defaults for a fresh machine: secrets generated once and kept in `dataDir`, so signed
  * test requests and the agent token stay valid across restarts. A file that lacks a newer secret gets

@@ -38,6 +38,19 @@ export interface TableAccess {
   readonly delete?: boolean;
   /** Partition-key prefixes the function's writes are confined to (a public function's own items). */
   readonly writePartitions?: readonly string[];
+  /**
+   * Partition-key prefixes the function's reads are confined to: GetItem and Query on the table only
+   * (no BatchGetItem, no index), for a function whose few look-ups are known (a socket function).
+   */
+  readonly readPartitions?: readonly string[];
+}
+
+/** A statement's condition confining its item calls to partition keys starting with one of `prefixes`. */
+function leadingKeys(prefixes: readonly string[] | undefined) {
+  if (!prefixes) return {};
+  return {
+    conditions: { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': prefixes.map((p) => `${p}*`) } },
+  };
 }
 
 /** A setting of the config schema that names a secret (the provider secret, the signing secret). */
@@ -221,36 +234,40 @@ export class ThreadlineFunction extends NodejsFunction {
    * Sets TABLE_NAME and grants the item calls the code makes (the DocumentStore's: get, batch get, query,
    * put, update, and delete only when `access.delete`), Query alone on the indexes. Never Scan or
    * BatchWriteItem, which no function calls. `access.writePartitions` confines put, update and delete to
-   * partition keys starting with one of those prefixes (dynamodb:LeadingKeys).
+   * partition keys starting with one of those prefixes (dynamodb:LeadingKeys); `access.readPartitions`
+   * likewise confines the reads, to GetItem and Query on the table.
    */
   bindTable(table: ITable, access: TableAccess = {}): this {
     this.addEnvironment(tableNameSetting, table.tableName);
-    this.addToRolePolicy(
-      new PolicyStatement({
-        actions: ['dynamodb:GetItem', 'dynamodb:BatchGetItem', 'dynamodb:Query'],
-        resources: [table.tableArn],
-      }),
-    );
-    this.addToRolePolicy(
-      new PolicyStatement({ actions: ['dynamodb:Query'], resources: [`${table.tableArn}/index/*`] }),
-    );
+    if (access.readPartitions) {
+      this.addToRolePolicy(
+        new PolicyStatement({
+          actions: ['dynamodb:GetItem', 'dynamodb:Query'],
+          resources: [table.tableArn],
+          ...leadingKeys(access.readPartitions),
+        }),
+      );
+    } else {
+      this.addToRolePolicy(
+        new PolicyStatement({
+          actions: ['dynamodb:GetItem', 'dynamodb:BatchGetItem', 'dynamodb:Query'],
+          resources: [table.tableArn],
+        }),
+      );
+      this.addToRolePolicy(
+        new PolicyStatement({ actions: ['dynamodb:Query'], resources: [`${table.tableArn}/index/*`] }),
+      );
+    }
     const writes = [
       'dynamodb:PutItem',
       'dynamodb:UpdateItem',
       ...(access.delete ? ['dynamodb:DeleteItem'] : []),
     ];
-    const prefixes = access.writePartitions;
     this.addToRolePolicy(
       new PolicyStatement({
         actions: writes,
         resources: [table.tableArn],
-        ...(prefixes
-          ? {
-              conditions: {
-                'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': prefixes.map((p) => `${p}*`) },
-              },
-            }
-          : {}),
+        ...leadingKeys(access.writePartitions),
       }),
     );
     return this;

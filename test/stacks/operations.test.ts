@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { isDeepStrictEqual } from 'node:util';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import { describe, expect, it } from 'vitest';
@@ -336,6 +337,20 @@ describe('one channel cannot starve the others', () => {
     expect(routeIds).toHaveLength(Object.keys(throttles).length);
     expect(stage?.DependsOn).toEqual(expect.arrayContaining(routeIds));
   });
+
+  it.each([
+    ['the visitors’ (public until $connect checks the session)', 'WebchatLiveApi'],
+    ['the agents’', 'LiveApi'],
+  ])('throttles %s WebSocket API on its stage, each route at 50/s, burst 100', (_name, apiId) => {
+    const stages = api.findResources('AWS::ApiGatewayV2::Stage', {
+      Properties: { ApiId: { Ref: logicalId(apiStack, apiId) } },
+    });
+    expect(Object.values(stages).map((stage) => stage.Properties.DefaultRouteSettings)).toEqual([
+      { ThrottlingRateLimit: 50, ThrottlingBurstLimit: 100 },
+    ]);
+    // No route of its own overrides the stage's default: $connect, $disconnect and $default get it each.
+    expect(Object.values(stages)[0]?.Properties.RouteSettings).toBeUndefined();
+  });
 });
 
 describe('PUBLIC_BASE_URL', () => {
@@ -421,6 +436,20 @@ describe('the durable timers', () => {
     const roleId = Object.keys(role)[0];
     const grants = api.findResources('AWS::IAM::Policy', { Properties: { Roles: [{ Ref: roleId }] } });
     expect(Object.values(grants)).toEqual([expect.objectContaining(kept)]);
+  });
+
+  it("is what the README's `cdk import` after a destroy adopts: the mapping names the group's logical id and name", () => {
+    const readme = readFileSync(new URL('../../README.md', import.meta.url), 'utf8');
+    const mapping = /npx cdk import ThreadlineApi --resource-mapping-inline '([^']+)'/.exec(readme)?.[1];
+    expect(mapping, 'the README gives the import command').toBeDefined();
+    const groups = api.findResources('AWS::Scheduler::ScheduleGroup');
+    const adopted = Object.entries(JSON.parse(mapping ?? '{}')).map(([id, identifier]) => [
+      groups[id]?.Properties,
+      identifier,
+    ]);
+    // An import takes the resource as the template has it: a property referring to another resource
+    // (not in the new stack yet) would fail it.
+    expect(adopted).toEqual([[{ Name: 'ThreadlineApi-timers' }, { Name: 'ThreadlineApi-timers' }]]);
   });
 
   it('lets the resolver, the agent API, the sender and the timers function create and delete schedules of the group only', () => {

@@ -18,6 +18,7 @@ import {
   StatefulStack,
   webhookConsumer,
 } from '../../stacks/stateful-stack.js';
+import { agentSocketReads, agentSocketWrites, visitorSocketWrites } from '../../stacks/table-partitions.js';
 import { API_FUNCTION_IDS, TABLE_FUNCTION_IDS } from '../support/api-functions.js';
 import { appWith, executeApiUrlOf, logicalId } from '../support/cdk-app.js';
 
@@ -1236,7 +1237,7 @@ describe('ThreadlineApi', () => {
     expect(actionsOn(id, tableIndexesArn).filter((a) => a !== 'dynamodb:Query')).toEqual([]);
   });
 
-  it("confines the visitors' socket function's writes to the visitors' connection partitions", () => {
+  it("confines the visitors' socket function's writes to its connections, the session it renews and its rate counters", () => {
     const writes = statementsOf('WebchatLive').filter((s) =>
       s.Action.some((a) => /^dynamodb:(Put|Update|Delete)Item$/.test(String(a))),
     );
@@ -1244,10 +1245,33 @@ describe('ThreadlineApi', () => {
     for (const statement of writes) {
       expect(statement.Condition).toEqual({
         'ForAllValues:StringLike': {
-          'dynamodb:LeadingKeys': ['WEBCHAT_CONN#*', 'WEBCHAT_LIVE#*', 'WEBCHAT_LIVE_ID#*', 'WEBCHAT_RATE#*'],
+          'dynamodb:LeadingKeys': visitorSocketWrites.map((p) => `${p}*`),
         },
       });
     }
+  });
+
+  it("confines the agents' socket function to the items it uses: its sockets, and a web-chat conversation's visitors", () => {
+    const onTable = statementsOf('Live').filter((s) =>
+      s.Action.some((a) => String(a).startsWith('dynamodb:') && !/Stream|Shard|Records/.test(String(a))),
+    );
+    const leading = (prefixes: readonly string[]) => ({
+      'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': prefixes.map((p) => `${p}*`) },
+    });
+    expect(onTable).toEqual([
+      {
+        Effect: 'Allow',
+        Action: ['dynamodb:GetItem', 'dynamodb:Query'],
+        Resource: [tableArn],
+        Condition: leading(agentSocketReads),
+      },
+      {
+        Effect: 'Allow',
+        Action: ['dynamodb:DeleteItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem'],
+        Resource: [tableArn],
+        Condition: leading(agentSocketWrites),
+      },
+    ]);
   });
 
   it.each(['Live', 'WebchatLive'])('gives %s, a public socket, no provider credentials', (id) => {

@@ -110,19 +110,22 @@ function answerLimitRule({ input, toHuman }: Decision): RouteDecision | undefine
 
 /**
  * Rules 10-11: the AI failed (before its confidence, which a failure reports as 0: agents and metrics
- * must not read a failing model as a gap in the articles), or is not sure enough, or cannot answer.
+ * must not read a failing model as a gap in the articles), or cannot answer in the customer's language
+ * (before its confidence too: a search in articles of another language scores low, and the detail
+ * says why), or is not sure enough, or has no answer.
  */
 function confidenceRule({ input, toHuman, aiSays }: Decision): RouteDecision | undefined {
   const { ai } = input;
   const threshold = input.policy.escalation.aiConfidenceThreshold;
   if (aiSays('model_error')) return toHuman('ai_failed', 'the AI failed to answer');
+  if (aiSays('unsupported_language')) {
+    const language = ai?.language ? ` (${ai.language})` : '';
+    return toHuman('low_confidence', `the AI cannot answer in the customer's language${language}`);
+  }
   if (ai && ai.confidence < threshold) {
     return toHuman('low_confidence', `AI confidence ${ai.confidence} is under the threshold ${threshold}`);
   }
   if (aiSays('low_confidence')) return toHuman('low_confidence', 'the AI has no answer good enough');
-  if (aiSays('unsupported_language')) {
-    return toHuman('low_confidence', "the AI cannot answer in the customer's language");
-  }
   return undefined;
 }
 

@@ -3,9 +3,11 @@ import type { AddressInfo } from 'node:net';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { SendMessageBatchCommand, SQSClient } from '@aws-sdk/client-sqs';
 import {
+  DeleteCommand,
   DynamoDBDocumentClient,
   GetCommand,
   type GetCommandInput,
+  PutCommand,
   QueryCommand,
   UpdateCommand,
   type UpdateCommandInput,
@@ -17,7 +19,9 @@ import { logger } from '#shared/log.js';
 import { SqsEnvelopeQueue } from '#shared/queue/sqs-envelope-queue.js';
 import { sdkSendMessageBatch } from '#shared/queue/sqs-sdk-batch.js';
 import { documentClient } from '#shared/store/sdk-documents.js';
+import { visitorSocketWrites } from '../../../../stacks/table-partitions.js';
 import { mockAws } from '../../../support/aws-mock.js';
+import { outsidePartitions, partitionCalls, prefixesUsed } from '../../../support/partition-calls.js';
 
 const ddb = mockAws(DynamoDBDocumentClient);
 const sqs = mockAws(SQSClient);
@@ -171,5 +175,38 @@ describe("the visitors' socket function's frames ($default)", () => {
     ddb.on(UpdateCommand).resolves({ Attributes: { hits: 10_000 } });
     expect(await handler(frame('{"type":"read","messageIds":["reply:m-1"]}'))).toEqual({ statusCode: 400 });
     expect(sqs.commandCalls(SendMessageBatchCommand)).toHaveLength(0);
+  });
+
+  it('writes only under the partitions its role may write, and uses each of them', async () => {
+    // Seventeen days into a 30-day session: using it renews it (its link, then its item).
+    vi.useFakeTimers({ toFake: ['Date'] });
+    vi.setSystemTime(new Date('2026-12-20T12:00:00.000Z'));
+    try {
+      table({ session: { ...session, expiresAt: '2027-01-02T11:00:00.000Z' } });
+      const followed = [{ pk: 'WEBCHAT_LIVE#cu-1', sk: 'CONN#conn-1' }].map((key) => JSON.stringify(key));
+      ddb.on(GetCommand, { Key: { pk: 'WEBCHAT_CONN#conn-1', sk: 'CONN' } }).resolves({
+        Item: {
+          pk: 'WEBCHAT_CONN#conn-1',
+          sk: 'CONN',
+          session: session.tokenHash,
+          followed: new Set(followed),
+        },
+      });
+      ddb.on(PutCommand).resolves({});
+      ddb.on(DeleteCommand).resolves({});
+      const connect = {
+        requestContext: { eventType: 'CONNECT', routeKey: '$connect', connectionId: 'conn-1' },
+        queryStringParameters: { session: token },
+      };
+      expect(await handler(connect)).toEqual({ statusCode: 200 });
+      expect(await handler(frame('{"type":"read","messageIds":["reply:m-1"]}'))).toEqual({ statusCode: 200 });
+      const disconnect = { requestContext: { eventType: 'DISCONNECT', connectionId: 'conn-1' } };
+      expect(await handler(disconnect)).toEqual({ statusCode: 200 });
+    } finally {
+      vi.useRealTimers();
+    }
+    const writes = partitionCalls(ddb).filter((call) => call.kind === 'write');
+    expect(outsidePartitions(writes, visitorSocketWrites)).toEqual([]);
+    expect(prefixesUsed(writes, visitorSocketWrites)).toEqual(visitorSocketWrites);
   });
 });

@@ -1,0 +1,39 @@
+import type { Config } from '../config/config.js';
+import { parseAgentTokens } from '../config/config.js';
+import { devSecretNames } from './dev-secrets.js';
+
+/**
+ * What `npm start` prints once the runtime listens: the URLs, the agent token and every development
+ * secret with the value in use (the environment's, where it sets one), so none is left to be dug out
+ * of `dev-secrets.json`.
+ */
+export function startBanner(input: { url: string; dataDir: string; config: Config }): string {
+  const { url, dataDir, config } = input;
+  const [agentToken] = parseAgentTokens(config.AGENT_TOKENS).keys();
+  return [
+    '',
+    `Threadline is running at ${url} (data in ${dataDir}/)`,
+    '',
+    'Webhook URLs (expose them with a tunnel and paste them into each provider):',
+    `  WhatsApp Cloud API   GET, POST ${url}/webhooks/whatsapp`,
+    `  Messenger/Instagram  GET, POST ${url}/webhooks/meta`,
+    `  Twilio SMS/MMS       POST ${url}/webhooks/twilio/sms   (status callbacks: /webhooks/twilio/status)`,
+    `  Twilio voice         POST ${url}/webhooks/twilio/voice (call status: /webhooks/twilio/voice/status)`,
+    '  Twilio signs the public URL: set PUBLIC_BASE_URL to your tunnel URL.',
+    `  Amazon SES (SNS)     POST ${url}/webhooks/ses`,
+    '',
+    `Agent console: ${url}/console   (sign in with the agent token below)`,
+    '',
+    'Agent API:',
+    `  ${url}/api/customers?q=...   Authorization: Bearer ${agentToken}`,
+    `  ${url}/api/docs   (the OpenAPI document: /api/openapi.json)`,
+    `  ${url}/api/outbox (replies "sent" without provider credentials)`,
+    '',
+    'Web chat:',
+    `  ${url}/webchat/demo   (the widget: <script src="${url}/webchat/widget.js" async></script>)`,
+    '',
+    'Development secrets in use (set them in the environment to override):',
+    ...devSecretNames.map((name) => `  ${name}=${config[name] ?? '(unset)'}`),
+    '',
+  ].join('\n');
+}

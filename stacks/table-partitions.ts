@@ -1,0 +1,42 @@
+/**
+ * The table partitions (partition-key prefixes of `Keys`, shared/store/keys.ts) the socket functions'
+ * code touches. Their roles confine their item calls to these with `dynamodb:LeadingKeys` (bindTable),
+ * and the functions' unit tests check that every call they make stays inside them, so a key a change
+ * adds fails a test here instead of an AccessDenied on AWS.
+ */
+
+/**
+ * What the visitors' socket function (webchat-live, public until `$connect` checks the session) may
+ * put, update and delete: its connections and what they follow, the session and its links (renewed on
+ * use, at most once a day), and the session's read-receipt rate counter.
+ */
+export const visitorSocketWrites = [
+  'WEBCHAT_CONN#',
+  'WEBCHAT_LIVE#',
+  'WEBCHAT_LIVE_ID#',
+  'WEBCHAT_SESSION#',
+  'WEBCHAT_SESSIONS#',
+  'WEBCHAT_RATE#',
+] as const;
+
+/**
+ * What the agents' socket function (live) may read: the open sockets, and for an agent's typing on a
+ * web-chat conversation the conversation, its customer's latest chat message and the visitors following
+ * it (and a visitor's connection, to forget it when its socket is gone).
+ */
+export const agentSocketReads = [
+  'LIVE_CONN#',
+  'CONVERSATION#',
+  'CUSTOMER#',
+  'WEBCHAT_LIVE#',
+  'WEBCHAT_LIVE_ID#',
+  'WEBCHAT_CONN#',
+] as const;
+
+/** What the agents' socket function (live) may put, update and delete: its sockets, and a visitor's socket gone. */
+export const agentSocketWrites = [
+  'LIVE_CONN#',
+  'WEBCHAT_CONN#',
+  'WEBCHAT_LIVE#',
+  'WEBCHAT_LIVE_ID#',
+] as const;

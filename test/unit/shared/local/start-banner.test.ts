@@ -1,0 +1,34 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { loadConfig } from '#shared/config/config.js';
+import { devSecrets } from '#shared/local/dev-secrets.js';
+import { startBanner } from '#shared/local/start-banner.js';
+
+const banner = (env: Record<string, string> = {}) => {
+  const dataDir = mkdtempSync(join(tmpdir(), 'threadline-start-banner-'));
+  const secrets = devSecrets(dataDir);
+  const config = loadConfig({ ...secrets, ...env });
+  return { secrets, text: startBanner({ url: 'http://127.0.0.1:4640', dataDir, config }) };
+};
+
+describe('startBanner', () => {
+  it('prints every development secret it generated, the survey-link signing secret among them', () => {
+    const { secrets, text } = banner();
+    expect(Object.keys(secrets)).toContain('CSAT_SIGNING_SECRET');
+    for (const [name, value] of Object.entries(secrets)) expect(text).toContain(`  ${name}=${value}\n`);
+  });
+
+  it('prints the value in use when the environment overrides a generated one', () => {
+    const own = 'e'.repeat(40);
+    const { secrets, text } = banner({ CSAT_SIGNING_SECRET: own });
+    expect(text).toContain(`  CSAT_SIGNING_SECRET=${own}\n`);
+    expect(text).not.toContain(secrets.CSAT_SIGNING_SECRET);
+  });
+
+  it('prints the agent token to sign in with', () => {
+    const { secrets, text } = banner();
+    expect(text).toContain(`Authorization: Bearer ${secrets.AGENT_TOKENS.split(':')[1]}`);
+  });
+});

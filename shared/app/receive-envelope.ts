@@ -1,5 +1,6 @@
 import type { TrackClock } from '../domain/clock-ports.js';
 import { keptPlacement, placeEvent, threadId, threadParents } from '../domain/conversation.js';
+import { previewOf } from '../domain/conversation-preview.js';
 import type { CsatStore } from '../domain/csat/csat-ports.js';
 import type { Envelope, Identity } from '../domain/envelope.js';
 import { type PhoneOptions, whatsappAddressOf } from '../domain/identity.js';
@@ -123,6 +124,7 @@ async function placeOnTimeline(deps: ResolverDeps, resolving: Resolving): Promis
         at: item.at,
         now,
         inbound,
+        preview: inbound ? previewOf(item) : undefined,
         receivedAt: item.receivedAt,
         continues: placement.conversationId === profile?.openConversationId,
         listLater: routed,

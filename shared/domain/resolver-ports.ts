@@ -50,6 +50,8 @@ export interface ConversationTouch {
   inbound: boolean;
   /** Reopen a resolved conversation (only by an event newer than its resolution). */
   reopen: boolean;
+  /** The customer's message's first words (`previewOf`): kept on a conversation that has no preview yet. */
+  preview?: string | undefined;
   /**
    * When the resolver first received the customer's message, for one timed at or before the resolution
    * it may reopen (`Placement.late`): reopens only if received after it, whatever the order of events.

@@ -169,6 +169,12 @@ export const ConversationSchema = z.object({
   createdAt: z.iso.datetime(),
   lastMessageAt: z.iso.datetime().optional(),
   /**
+   * The first words of the customer's first message in it (an email's subject), at most 60 characters
+   * (`previewOf`): written with the touch of that message, no write of its own. Absent on conversations
+   * from before it and on those the customer has not written in.
+   */
+  preview: z.string().optional(),
+  /**
    * The time of the customer's oldest message not answered yet (an agent's or the AI's reply sent);
    * unset once answered, set again by their next message.
    */

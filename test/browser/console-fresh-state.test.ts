@@ -191,11 +191,11 @@ describe('the console keeps what it shows fresh: erasure, reopen, the profile re
         .getByText(/^Resolved/)
         .waitFor({ timeout: 30_000 });
       const reo = await rowOf(REO.name);
-      const link = page.locator('aside.customer').getByRole('button', { name: new RegExp(reo.id) });
-      await link.getByText('(resolved)').waitFor();
+      const link = page.locator('aside.customer').getByTitle(new RegExp(reo.id));
+      await link.getByText('Resolved', { exact: true }).waitFor();
       await head.getByRole('button', { name: 'Reopen' }).click();
       await meta(page).getByText(/^Open/).waitFor({ timeout: 30_000 });
-      await link.getByText('(open)').waitFor({ timeout: 30_000 });
+      await link.getByText('Open', { exact: true }).waitFor({ timeout: 30_000 });
       await found.getByRole('button', { name: 'Open conversation' }).waitFor({ timeout: 30_000 });
       expect(await found.getByText('no open conversation').count()).toBe(0);
       await page.screenshot({ path: '/tmp/console-reopened.png' });
@@ -276,10 +276,7 @@ describe('the console keeps what it shows fresh: erasure, reopen, the profile re
       await second.route.fulfill({ response: fresh, json: { ...body, tags: ['fresh-read'] } });
       await expect.poll(() => panel.getByLabel('Tags').inputValue(), { timeout: 30_000 }).toBe('fresh-read');
       await meta(page).getByText(/^Open/).waitFor();
-      await panel
-        .getByRole('button', { name: new RegExp(hel.id) })
-        .getByText('(open)')
-        .waitFor();
+      await panel.getByTitle(new RegExp(hel.id)).getByText('Open', { exact: true }).waitFor();
       const shown = await page.evaluate<string[]>('window.shownStatuses');
       expect(shown.filter((text) => !text.startsWith('Open'))).toEqual([]);
     } finally {

@@ -187,7 +187,8 @@ describe('the console: resize, focus, search, erase, drafts, unmerge', () => {
     const sol = await customerOf(SOL.name, 'resolved');
     await page
       .locator('aside.customer')
-      .getByRole('button', { name: new RegExp(`${sol.id}.*resolved`) })
+      .getByTitle(new RegExp(sol.id))
+      .getByText('Resolved', { exact: true })
       .waitFor();
     await head.getByRole('button', { name: 'Reopen' }).click();
     await head.locator('.meta').getByText(/^Open/).waitFor({ timeout: 30_000 });

@@ -1,7 +1,7 @@
 import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import { agentCaller } from '../support/agent-api.js';
-import { shopForTests } from '../support/webchat-site.js';
+import { shopForTests, visitorConversation } from '../support/webchat-site.js';
 import { contrast, IN_PAGE, RECORD_ANNOUNCEMENTS, told } from './console-support.js';
 
 const AGENT = 'webchat-a11y-agent';
@@ -130,6 +130,32 @@ describe('the web-chat widget with a screen reader and zoom', { timeout: 90_000 
       textarea: 'de',
       '.msg.visitor .text': 'de',
     });
+  });
+
+  it('tells a reply with its own words in English and the reply in the page’s language', async () => {
+    const page = await (await shop.browser.newContext()).newPage();
+    await page.addInitScript(RECORD_ANNOUNCEMENTS);
+    await page.goto(`${shop.siteUrl}/?lang=de`);
+    await page.getByRole('button', { name: 'Open chat' }).click(WAIT);
+    await page.getByRole('button', { name: 'Start chat' }).click(WAIT);
+    await write(page, 'Wo ist mein Paket?');
+    const conversation = await visitorConversation(page, shop.runtime.url, AGENT);
+    await api('POST', `/api/conversations/${conversation}/replies`, { text: 'Ihr Paket ist unterwegs.' });
+    await expect
+      .poll(async () => (await told(page)).filter((t) => t.includes('Paket ist')), WAIT)
+      .toEqual(['Agent: Ihr Paket ist unterwegs.']);
+    // Each part of what the live region was given, with the language a screen reader reads it in.
+    const parts = await page.evaluate(`(() => {
+      const root = document.querySelector('[data-threadline-chat]').shadowRoot;
+      const said = [...root.querySelectorAll('[aria-live="polite"] p')].find((p) => p.textContent.includes('Paket ist'));
+      const of = (e) => ['en', 'de'].find((l) => e.matches(':lang(' + l + ')')) ?? 'none';
+      return [...said.childNodes].map((n) => [n.textContent, n.nodeType === 1 ? of(n) : of(said)]);
+    })()`);
+    // Before, one string under the widget's English: "Agent: Ihr Paket ist unterwegs." read with English sounds.
+    expect(parts).toEqual([
+      ['Agent: ', 'en'],
+      ['Ihr Paket ist unterwegs.', 'de'],
+    ]);
   });
 
   it('draws the focus ring at 3:1 against what it sits on, in the pre-chat form and in the chat', async () => {

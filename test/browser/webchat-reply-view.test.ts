@@ -1,7 +1,7 @@
 import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import { agentCaller } from '../support/agent-api.js';
-import { shopForTests } from '../support/webchat-site.js';
+import { shopForTests, visitorConversation } from '../support/webchat-site.js';
 
 const AGENT = 'webchat-reply-view-agent';
 const WAIT = { timeout: 30_000 };
@@ -29,29 +29,7 @@ describe('the web-chat panel shows replies as written, in a browser', { timeout:
     await box.fill(text, WAIT);
     await box.press('Enter');
     await page.locator('.msg.visitor[data-status=""]', { hasText: text }).waitFor(WAIT);
-    const stored = (await page.evaluate('localStorage.getItem("threadline-chat:anonymous")')) as string;
-    const { sessionToken } = JSON.parse(stored) as { sessionToken: string };
-    let conversationId: string | undefined;
-    await expect
-      .poll(async () => {
-        const res = await fetch(`${shop.runtime.url}/webchat/messages`, {
-          headers: { authorization: `Bearer ${sessionToken}` },
-        });
-        conversationId = ((await res.json()) as { messages: Array<{ conversationId?: string }> }).messages[0]
-          ?.conversationId;
-        return conversationId;
-      }, WAIT)
-      .toBeDefined();
-    // The message's item is written before its conversation: wait until an agent can answer in it.
-    await expect
-      .poll(async () => {
-        const res = await fetch(`${shop.runtime.url}/api/conversations/${conversationId}`, {
-          headers: { authorization: `Bearer ${AGENT}` },
-        });
-        return res.status;
-      }, WAIT)
-      .toBe(200);
-    return conversationId as string;
+    return visitorConversation(page, shop.runtime.url, AGENT);
   };
 
   it('shows a reply’s file as a link the visitor opens in a new tab, with or without text', async () => {
@@ -65,6 +43,19 @@ describe('the web-chat panel shows replies as written, in a browser', { timeout:
     expect(await link.getAttribute('href')).toBe(INVOICE);
     expect(await link.getAttribute('target')).toBe('_blank');
     expect(await link.getAttribute('rel')).toBe('noopener noreferrer');
+    await page.close();
+  });
+
+  it('dates the first conversation in the log, as it dates each one after it', async () => {
+    const page = await shop.browser.newPage();
+    await startChat(page, 'When do you open tomorrow?');
+    const log = page.getByRole('log', { name: 'Conversation' });
+    const rows = await log.getByRole('listitem').allTextContents();
+    const first = rows.findIndex((r) => r.includes('When do you open tomorrow?'));
+    // Before, only a conversation after another had its line ("New conversation · …"): the first had none.
+    expect(rows[first - 1]).toMatch(/^Conversation · \S/);
+    const at = await page.locator('.msg.visitor').first().locator('.meta').textContent();
+    expect(rows[first - 1]).toContain(at?.split(' · ')[0]);
     await page.close();
   });
 

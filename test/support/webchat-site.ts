@@ -1,7 +1,7 @@
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { Browser } from 'playwright-core';
-import { afterAll, afterEach, beforeAll } from 'vitest';
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, afterEach, beforeAll, expect } from 'vitest';
 import type { LocalRuntime } from '#shared/local/runtime.js';
 import { launchBrowser } from './browser.js';
 import { startTestRuntime } from './runtime.js';
@@ -77,4 +77,34 @@ export function shopForTests(agent: string, env: Record<string, string> = {}) {
     await close?.();
   });
   return shop;
+}
+
+/**
+ * The conversation of the chat the visitor started in `page` (found with its stored session), once an
+ * agent can answer in it: the message's item is written before its conversation.
+ */
+export async function visitorConversation(page: Page, runtimeUrl: string, agent: string): Promise<string> {
+  const stored = (await page.evaluate('localStorage.getItem("threadline-chat:anonymous")')) as string;
+  const { sessionToken } = JSON.parse(stored) as { sessionToken: string };
+  const wait = { timeout: 30_000 };
+  let conversationId: string | undefined;
+  await expect
+    .poll(async () => {
+      const res = await fetch(`${runtimeUrl}/webchat/messages`, {
+        headers: { authorization: `Bearer ${sessionToken}` },
+      });
+      const { messages } = (await res.json()) as { messages: Array<{ conversationId?: string }> };
+      conversationId = messages[0]?.conversationId;
+      return conversationId;
+    }, wait)
+    .toBeDefined();
+  await expect
+    .poll(async () => {
+      const res = await fetch(`${runtimeUrl}/api/conversations/${conversationId}`, {
+        headers: { authorization: `Bearer ${agent}` },
+      });
+      return res.status;
+    }, wait)
+    .toBe(200);
+  return conversationId as string;
 }

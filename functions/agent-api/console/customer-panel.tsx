@@ -1,30 +1,13 @@
 import { useEffect, useState } from 'preact/hooks';
 import type { Api, Conversation, Customer, CustomerView, TimelineItem } from './api.js';
 import { confirmInPage } from './confirm.js';
-import { channelName, clock, evidenceReason, failureText, identityName, openAfter } from './format.js';
+import { ConversationLinks } from './customer-conversations.js';
+import { channelName, clock, evidenceReason, failureText, identityName } from './format.js';
 import type { Session } from './session.js';
-import { CopyId, ErrorNote } from './ui.js';
+import { CopyId, ErrorNote, useReadEach } from './ui.js';
 
-/** The names of the other customers of the suggestions (a read each; a profile holds a handful at most). */
-function useNames(api: Api, ids: string[]): Record<string, string> {
-  const [names, setNames] = useState<Record<string, string>>({});
-  const key = ids.join(' ');
-  useEffect(() => {
-    let stale = false;
-    for (const id of ids)
-      api.get<Customer>(`/api/customers/${id}`).then(
-        (c) => {
-          const name = c.name ?? c.identities[0]?.value;
-          if (!stale && name) setNames((n) => ({ ...n, [id]: name }));
-        },
-        () => undefined,
-      );
-    return () => {
-      stale = true;
-    };
-  }, [api, key]);
-  return names;
-}
+/** What a customer is called: their name, else their first identity. */
+const nameOf = (c: Customer | undefined): string | undefined => c?.name ?? c?.identities[0]?.value;
 
 function Suggestions(props: {
   api: Api;
@@ -33,9 +16,11 @@ function Suggestions(props: {
   run(work: () => Promise<unknown>): void;
 }) {
   const { customer } = props;
-  const names = useNames(
+  // The other customers (a read each; a profile holds a handful of suggestions at most).
+  const others = useReadEach<Customer>(
     props.api,
     customer.suggestions.map((s) => s.otherId),
+    (id) => `/api/customers/${id}`,
   );
   if (!customer.suggestions.length) return null;
   return (
@@ -45,7 +30,7 @@ function Suggestions(props: {
         {customer.suggestions.map((s) => (
           <li key={s.otherId} data-suggestion={s.otherId}>
             <p>
-              Maybe the same person as <strong>{names[s.otherId] ?? 'another customer'}</strong>{' '}
+              Maybe the same person as <strong>{nameOf(others[s.otherId]) ?? 'another customer'}</strong>{' '}
               <CopyId id={s.otherId} />
             </p>
             <ul class="evidence" aria-label="Evidence">
@@ -275,43 +260,6 @@ function TagsForm(props: { tags: string[]; onSave(change: { add: string[]; remov
   );
 }
 
-/** The customer's conversations named in their timeline, each a button that opens it, marked open or resolved. */
-function ConversationLinks(props: {
-  api: Api;
-  items: readonly TimelineItem[];
-  current: string;
-  openId: string | undefined;
-  onOpen(conversation: Conversation): void;
-  onError(message: string): void;
-}) {
-  const conversations = [
-    ...new Set(props.items.map((i) => i.conversationId).filter((id): id is string => !!id)),
-  ];
-  return (
-    <section aria-labelledby="conversations-title">
-      <h3 id="conversations-title">Conversations</h3>
-      <ul>
-        {conversations.map((id) => (
-          <li key={id}>
-            <button
-              type="button"
-              class="conversation-link"
-              aria-current={id === props.current ? 'true' : undefined}
-              onClick={() =>
-                props.api
-                  .get<Conversation>(`/api/conversations/${id}`)
-                  .then(props.onOpen, (e: Error) => props.onError(e.message))
-              }
-            >
-              <code>{id}</code> {id === props.openId ? '(open)' : '(resolved)'}
-            </button>
-          </li>
-        ))}
-      </ul>
-    </section>
-  );
-}
-
 /** The customer: identities, tags, other conversations, merge suggestions; merge, export and erase for admins. */
 export function CustomerPanel(props: {
   api: Api;
@@ -376,14 +324,7 @@ export function CustomerPanel(props: {
             tags={customer.tags}
             onSave={(change) => run(() => api.send('PATCH', `/api/customers/${customer.id}/tags`, change))}
           />
-          <ConversationLinks
-            api={api}
-            items={props.items}
-            current={props.current}
-            openId={openAfter(customer.openConversationId, props.current, props.currentOpen)}
-            onOpen={props.onOpen}
-            onError={setError}
-          />
+          <ConversationLinks {...props} onError={setError} />
           <Suggestions api={api} customer={customer} admin={props.session.admin} run={run} />
         </>
       )}

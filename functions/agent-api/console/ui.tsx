@@ -1,4 +1,5 @@
-import { useState } from 'preact/hooks';
+import { useEffect, useState } from 'preact/hooks';
+import type { Api } from './api.js';
 
 /** An error line read out as it appears, or nothing; `id` for the field it describes (`aria-describedby`). */
 export function ErrorNote(props: { message: string; id?: string }) {
@@ -37,4 +38,28 @@ export function CopyId(props: { id: string }) {
 export function focusLost(): boolean {
   const el = document.activeElement;
   return !el || el === document.body || el.getClientRects().length === 0;
+}
+
+/**
+ * Each id's answer to `GET path(id)`, read once while the component shows (a failed read is left out):
+ * for a few ids at most (a panel's suggestions, a customer's conversations).
+ */
+export function useReadEach<T>(api: Api, ids: string[], path: (id: string) => string): Record<string, T> {
+  const [read, setRead] = useState<Record<string, T>>({});
+  const key = ids.join(' ');
+  useEffect(() => {
+    let stale = false;
+    for (const id of ids)
+      if (!(id in read))
+        api.get<T>(path(id)).then(
+          (value) => {
+            if (!stale) setRead((r) => ({ ...r, [id]: value }));
+          },
+          () => undefined,
+        );
+    return () => {
+      stale = true;
+    };
+  }, [api, key]);
+  return read;
 }

@@ -125,7 +125,7 @@ function keyOf(message: ChatMessage): string {
   return message.author === 'visitor' && client ? `c${client[1]}` : message.id;
 }
 
-/** The history: the welcome text, then each message (and the unsent ones), with a divider where a new conversation starts. */
+/** The history: the welcome text, then each message (and the unsent ones), each conversation under a line with its date. */
 export function MessageList(props: {
   messages: ChatMessage[];
   unsent: readonly Unsent[];
@@ -145,9 +145,9 @@ export function MessageList(props: {
   const all = [...props.messages, ...pending];
   let conversation: string | undefined;
   for (const message of all) {
-    if (message.conversationId && conversation && message.conversationId !== conversation) {
-      const when = new Date(message.at).toLocaleString();
-      items.push(h('li', { class: 'divider', key: `d${message.id}` }, `New conversation · ${when}`));
+    if (message.conversationId && message.conversationId !== conversation) {
+      const when = `${conversation ? 'New conversation' : 'Conversation'} · ${new Date(message.at).toLocaleString()}`;
+      items.push(h('li', { class: 'divider', key: `d${message.id}` }, when));
     }
     conversation = message.conversationId ?? conversation;
     items.push(
@@ -175,7 +175,8 @@ const TOLD_ONE_BY_ONE = 3;
 /**
  * What a screen reader is told of the chat: the replies that come once the history has been read (newer
  * than its newest), and the visitor's messages that could not be sent, each once; not the history (read
- * again on each page of the shop, or paged back), and not the visitor's own words as they go.
+ * again on each page of the shop, or paged back), and not the visitor's own words as they go. Its own
+ * words (`said`) are in English, as its root; what people wrote (`text`) in the page's language, as in the log.
  */
 export function Arrivals(props: {
   messages: ChatMessage[];
@@ -183,29 +184,31 @@ export function Arrivals(props: {
   ready: boolean;
 }): ComponentChild {
   const newest = useRef<string>();
-  const [told, setTold] = useState<Array<{ id: string; text: string }>>([]);
+  const [told, setTold] = useState<Array<{ id: string; said: string; text?: string | undefined }>>([]);
   useEffect(() => {
     if (!props.ready) return;
     const since = newest.current;
     newest.current = props.messages.reduce((at, m) => (m.at > at ? m.at : at), since ?? '');
     if (since === undefined) return;
     const replies = props.messages.filter((m) => m.author !== 'visitor' && m.at > since);
-    const fresh = replies.map((m) => ({ id: m.id, text: `${AUTHOR[m.author]}: ${m.text}` }));
+    const fresh = replies.map((m) => ({ id: m.id, said: `${AUTHOR[m.author]}: `, text: m.text }));
     const said =
-      fresh.length > TOLD_ONE_BY_ONE ? [{ id: newest.current, text: `${fresh.length} new messages` }] : fresh;
+      fresh.length > TOLD_ONE_BY_ONE ? [{ id: newest.current, said: `${fresh.length} new messages` }] : fresh;
     if (said.length) setTold((list) => [...list, ...said].slice(-TOLD_ONE_BY_ONE));
   }, [props.messages, props.ready]);
   useEffect(() => {
     const failed = props.unsent.filter(
       (u) => u.state === 'failed' && !told.some((t) => t.id === u.clientMessageId),
     );
-    const said = failed.map((u) => ({ id: u.clientMessageId, text: `Not sent: ${u.text}` }));
+    const said = failed.map((u) => ({ id: u.clientMessageId, said: 'Not sent: ', text: u.text }));
     if (said.length) setTold((list) => [...list, ...said].slice(-TOLD_ONE_BY_ONE));
   }, [props.unsent]);
   return h(
     'div',
     { class: 'sr', 'aria-live': 'polite', 'aria-relevant': 'additions' },
-    told.map((t) => h('p', { key: t.id }, t.text)),
+    told.map((t) =>
+      h('p', { key: t.id }, [t.said, t.text ? h('span', { dir: 'auto', lang: pageLang() }, t.text) : null]),
+    ),
   );
 }
 

@@ -57,8 +57,8 @@ function reopenTouch(touch: ConversationTouch): {
 }
 
 /**
- * What every touch sets, in either phase: who and when, the channel the customer wrote on, and their
- * turn (`turnTouch`; a late event reopened nothing). The turn's removes go last in the expression.
+ * What every touch sets, in either phase: who and when, the channel the customer wrote on, the first
+ * words of their first message (the first to arrive, in either phase), and their turn (`turnTouch`; a late event reopened nothing). The turn's removes go last in the expression.
  */
 function touchBase(touch: ConversationTouch, phase: 'current' | 'stale') {
   const values: Record<string, unknown> = {
@@ -79,6 +79,10 @@ function touchBase(touch: ConversationTouch, phase: 'current' | 'stale') {
   if (touch.inbound) {
     values[':channels'] = new Set([touch.channel]);
     adds.push('channels :channels');
+  }
+  if (touch.preview) {
+    values[':preview'] = touch.preview;
+    sets.push('preview = if_not_exists(preview, :preview)');
   }
   if (touch.previousConversationId) {
     values[':previous'] = touch.previousConversationId;

@@ -32,6 +32,26 @@ describe('conversation params', () => {
     expect(input.UpdateExpression).toContain('gsi1sk = if_not_exists(gsi1sk, :inboxSk)');
   });
 
+  it('keeps the first preview a conversation is given, in either phase, and writes none for an event without one', () => {
+    const touch = {
+      conversationId: 'cv_1',
+      customerId: 'cu_1',
+      channel: 'whatsapp' as const,
+      at: '2025-06-08T20:59:43.000Z',
+      now: '2025-06-08T21:00:00.000Z',
+      inbound: true,
+      reopen: false,
+      preview: 'Where is my order?',
+    };
+    for (const phase of ['current', 'stale'] as const) {
+      const input = touchConversationInput('t', touch, phase);
+      expect(input.UpdateExpression).toContain('preview = if_not_exists(preview, :preview)');
+      expect(input.ExpressionAttributeValues).toMatchObject({ ':preview': 'Where is my order?' });
+      const none = touchConversationInput('t', { ...touch, preview: undefined }, phase);
+      expect(none.UpdateExpression).not.toContain('preview');
+    }
+  });
+
   it('reopens a resolved conversation only for an event newer than its resolution', () => {
     const input = touchConversationInput(
       't',

@@ -1,0 +1,33 @@
+import type { TimelineItem } from './timeline.js';
+
+/** A conversation's preview is at most this many characters: the item every message touches stays small. */
+export const PREVIEW_CHARACTERS = 60;
+
+/** How much of a message is read for it: bounded, whatever the message's length. */
+const READ_CHARACTERS = PREVIEW_CHARACTERS * 4;
+
+/**
+ * The first words of a customer's message, for its conversation's `preview` (what an agent knows a
+ * conversation by): an email's subject, else the text, white space folded, cut at a word boundary
+ * before `PREVIEW_CHARACTERS` characters with an ellipsis. Undefined for anything but a message with words.
+ */
+export function previewOf(
+  item: Pick<TimelineItem, 'type' | 'channel' | 'text' | 'data'>,
+): string | undefined {
+  if (item.type !== 'message') return undefined;
+  const subject = item.channel === 'email' ? item.data?.subject : undefined;
+  const source = typeof subject === 'string' && subject.trim() ? subject : item.text;
+  if (!source) return undefined;
+  // Whole characters (code points), so a cut never splits an emoji's surrogate pair.
+  const chars: string[] = [];
+  for (const c of source) {
+    if (chars.length === READ_CHARACTERS) break;
+    chars.push(c);
+  }
+  const words = [...chars.join('').replace(/\s+/g, ' ').trim()];
+  if (!words.length) return undefined;
+  if (words.length <= PREVIEW_CHARACTERS) return words.join('');
+  const cut = words.slice(0, PREVIEW_CHARACTERS - 1);
+  const space = cut.lastIndexOf(' ');
+  return `${(space > PREVIEW_CHARACTERS / 2 ? cut.slice(0, space) : cut).join('').trimEnd()}…`;
+}

@@ -1,0 +1,101 @@
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Conversation } from '#shared/domain/timeline.js';
+import type { LocalRuntime } from '#shared/local/runtime.js';
+import { launchBrowser } from '../support/browser.js';
+import { whatsappText } from '../support/webhooks.js';
+import { ANA, asAna, closeConsole, postMeta, signedInPage, startConsoleRuntime } from './console-support.js';
+
+const GRACE = { from: '15550009001', name: 'Grace Panel' };
+const FIRST =
+  'My order #1042 has not arrived yet, and the tracking page has said nothing at all since Monday morning.';
+const SECOND = 'Can I change the delivery address?';
+
+interface Row {
+  id: string;
+  customerId: string;
+  customer?: { name?: string };
+}
+
+/** The customer panel's list of conversations: what an agent reads to tell them apart. */
+describe("the console's customer panel: the customer's conversations", () => {
+  let runtime: LocalRuntime;
+  let browser: Browser;
+  let page: Page;
+  let resolved: Conversation;
+  let open: Conversation;
+
+  beforeAll(async () => {
+    // A message a few seconds after a resolve starts a new conversation.
+    runtime = await startConsoleRuntime({ env: { REOPEN_WINDOW_HOURS: '0.0002' } });
+    browser = await launchBrowser();
+    const send = (id: string, at: number, text: string) =>
+      postMeta(
+        runtime,
+        '/webhooks/whatsapp',
+        whatsappText({ ...GRACE, messages: [{ id, at: new Date(at).toISOString(), text }] }),
+      );
+    await send('wamid.panel.1', Date.now() - 60_000, FIRST);
+    await send('wamid.panel.2', Date.now() - 50_000, 'Hello? Anyone there?');
+    await runtime.idle();
+    const first = await openRowOf(GRACE.name);
+    await fetch(`${runtime.url}/api/conversations/${first.id}/resolve`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${ANA.token}` },
+    });
+    await send('wamid.panel.3', Date.now() + 5_000, SECOND);
+    await runtime.idle();
+    const second = await openRowOf(GRACE.name);
+    expect(second.id).not.toBe(first.id);
+    resolved = await asAna<Conversation>(runtime, `/api/conversations/${first.id}`);
+    open = await asAna<Conversation>(runtime, `/api/conversations/${second.id}`);
+    page = await signedInPage(browser, runtime);
+  }, 240_000);
+
+  afterAll(() => closeConsole(browser, runtime));
+
+  async function openRowOf(name: string): Promise<Row> {
+    const rows = await asAna<{ items: Row[] }>(runtime, '/api/conversations?status=open');
+    const row = rows.items.find((r) => r.customer?.name === name);
+    if (!row) throw new Error(`no open conversation of ${name}`);
+    return row;
+  }
+
+  it('names each conversation by its start, channel, status and first words, with the id for copying only', async () => {
+    expect(resolved.preview).toBe('My order #1042 has not arrived yet, and the tracking page…');
+    expect(open.preview).toBe(SECOND);
+    await page.getByRole('button', { name: new RegExp(GRACE.name) }).click();
+    const list = page.locator('aside.customer').getByRole('region', { name: 'Conversations' });
+    const links = list.getByRole('button');
+    await expect.poll(() => links.count(), { timeout: 30_000 }).toBe(2);
+    const [newer, older] = [links.nth(0), links.nth(1)];
+    await older
+      .getByText('My order #1042 has not arrived yet', { exact: false })
+      .waitFor({ timeout: 30_000 });
+    await newer.getByText(SECOND).waitFor();
+    for (const [link, conversation, status] of [
+      [older, resolved, 'Resolved'],
+      [newer, open, 'Open'],
+    ] as const) {
+      const text = (await link.textContent()) ?? '';
+      expect(text).not.toContain('cv_');
+      expect(text).toContain('WhatsApp');
+      expect(text).toContain(status);
+      expect(await link.locator('time').getAttribute('datetime')).toBe(conversation.createdAt);
+      expect(await link.getAttribute('title')).toContain(conversation.id);
+    }
+    // The agent's locale's time (today's conversations read as a time of day), as the timeline's.
+    const shown = await older.locator('time').textContent();
+    const local = await page.evaluate<string>(
+      `new Date(${JSON.stringify(resolved.createdAt)}).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' })`,
+    );
+    expect(shown).toBe(local);
+    // The one shown is marked; the other opens from its button.
+    expect(await newer.getAttribute('aria-current')).toBe('true');
+    await older.click();
+    await page
+      .locator('.conversation-head .meta')
+      .getByText(/^Resolved/)
+      .waitFor({ timeout: 30_000 });
+  }, 90_000);
+});

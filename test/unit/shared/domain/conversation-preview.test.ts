@@ -1,0 +1,40 @@
+import { describe, expect, it } from 'vitest';
+import { PREVIEW_CHARACTERS, previewOf } from '#shared/domain/conversation-preview.js';
+
+const message = { type: 'message' as const, channel: 'whatsapp' as const };
+
+describe('previewOf', () => {
+  it.each([
+    ['a short message as it is', 'Can I change the delivery address?', 'Can I change the delivery address?'],
+    ['white space folded', '  Hello\n\n  there\tfriend  ', 'Hello there friend'],
+    [
+      'a long message cut at a word, with an ellipsis',
+      'My order #1042 has not arrived yet, and the tracking page has said nothing at all since Monday.',
+      'My order #1042 has not arrived yet, and the tracking page…',
+    ],
+    ['one long word cut inside it', 'x'.repeat(200), `${'x'.repeat(PREVIEW_CHARACTERS - 1)}…`],
+    ['no emoji split in two', `${'a'.repeat(58)}😀😀😀`, `${'a'.repeat(58)}😀…`],
+  ])('keeps %s', (_, text, preview) => {
+    const got = previewOf({ ...message, text });
+    expect(got).toBe(preview);
+    expect([...(got ?? '')].length).toBeLessThanOrEqual(PREVIEW_CHARACTERS);
+  });
+
+  it("takes an email's subject before its text", () => {
+    const mail = { type: 'message' as const, channel: 'email' as const, text: 'Hi,\nplease see below' };
+    expect(previewOf({ ...mail, data: { subject: 'Invoice 77 is wrong' } })).toBe('Invoice 77 is wrong');
+    expect(previewOf({ ...mail, data: { subject: '  ' } })).toBe('Hi, please see below');
+  });
+
+  it('reads a bounded part of a very long message', () => {
+    const text = `${'word '.repeat(200_000)}end`;
+    expect(previewOf({ ...message, text })?.endsWith('…')).toBe(true);
+  });
+
+  it('gives none for a message without words, or for an event or a note', () => {
+    expect(previewOf({ ...message })).toBeUndefined();
+    expect(previewOf({ ...message, text: ' \n ' })).toBeUndefined();
+    expect(previewOf({ type: 'event', channel: 'whatsapp', text: 'edited' })).toBeUndefined();
+    expect(previewOf({ type: 'note', text: 'a note' })).toBeUndefined();
+  });
+});

@@ -284,12 +284,27 @@ export function isNullSender(content: MailContent, source: string | undefined, f
   return from.slice(0, from.lastIndexOf('@')) === 'mailer-daemon';
 }
 
+/**
+ * The local part of a sender no person reads: a no-reply address (`noreply`, `no-reply`,
+ * `do-not-reply`, `donotreply`, with a `-`/`+`/`.` tail such as `noreply+orders`), MAILER-DAEMON or
+ * postmaster. The address is lower-cased; a local part is at most 64 characters, checked first.
+ */
+const MACHINE_LOCAL_PART =
+  /^(?:no[-_.]?reply|do[-_.]?not[-_.]?reply|mailer[-_.]?daemon|postmaster)(?:[-_.+][a-z0-9._+-]{0,60})?$/;
+
+/** Whether a (lower-cased) From address is a machine's: an answer to it reaches nobody (see MACHINE_LOCAL_PART). */
+export function isMachineSender(from: string): boolean {
+  const local = from.slice(0, Math.max(0, from.lastIndexOf('@')));
+  return local.length <= 64 && MACHINE_LOCAL_PART.test(local);
+}
+
 const AUTO_PRECEDENCE = new Set(['bulk', 'junk', 'auto_reply', 'list']);
 
 /**
  * Machine-sent mail that must not start a conversation with a human or the AI: RFC 3834
- * `Auto-Submitted` (anything but `no`), the vendor `X-Autoreply`/`X-Autorespond` headers, `Precedence:
- * bulk|junk|list|auto_reply`, delivery reports (`multipart/report`), and list mail (`isListMail`).
+ * `Auto-Submitted` (anything but `no`), the vendor `X-Autoreply`/`X-Autorespond` headers, Exchange's
+ * `X-Auto-Response-Suppress` (anything but `none`), `Precedence: bulk|junk|list|auto_reply`, delivery
+ * reports (`multipart/report`), and list mail (`isListMail`).
  */
 export function isAutoReply(content: MailContent): boolean {
   const value = (name: string) => headerValue(content, name);
@@ -299,6 +314,10 @@ export function isAutoReply(content: MailContent): boolean {
     const flag = value(name);
     if (flag && flag !== 'no') return true;
   }
+  // Exchange's ask that no auto-response answer the mail: its own out-of-office replies and bulk
+  // senders write it, a person's mail client does not.
+  const suppress = value('x-auto-response-suppress');
+  if (suppress && suppress !== 'none') return true;
   if (AUTO_PRECEDENCE.has(value('precedence') ?? '')) return true;
   if (isListMail(content)) return true;
   return content.contentType?.toLowerCase().startsWith('multipart/report') ?? false;

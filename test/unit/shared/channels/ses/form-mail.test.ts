@@ -75,6 +75,16 @@ describe('receivedEnvelope: contact-form mail (From a mailer, Reply-To the custo
     expect(envelope.data?.replyToAddresses).toEqual(['alice@alpha.example']);
   });
 
+  it('answers a form’s customer though the form mails from a no-reply address', async () => {
+    const from = 'Shop Contact Form <no-reply@forms.example>';
+    const envelope = await envelopeOf(formMail({ dmarc: 'PASS', from }), ['@forms.example']);
+    expect(envelope.customer).toEqual({ kind: 'email', value: 'alice@alpha.example' });
+    expect(envelope.data?.autoReply).toBeUndefined();
+    // Not a form sender the business named: the no-reply mailer's own mail, automatic.
+    const unnamed = await envelopeOf(formMail({ dmarc: 'PASS', from }), []);
+    expect(unnamed.data?.autoReply).toBe(true);
+  });
+
   it('keeps the From as the customer of a form sender mail without a Reply-To', async () => {
     const envelope = await envelopeOf(formMail({ dmarc: 'PASS', replyTo: '' }), ['@forms.example']);
     expect(envelope.customer).toEqual({ kind: 'email', value: 'mailer@forms.example' });

@@ -1,5 +1,6 @@
 import { bearerToken } from '#shared/api/guard.js';
 import { phoneIdentity } from '#shared/channels/normalised.js';
+import { relabelledMime } from '#shared/channels/ses/charsets.js';
 import {
   cutAtBoundary,
   isMachineSender,
@@ -166,6 +167,13 @@ export const ADVERSARIAL_CASES: readonly AdversarialCase[] = [
     'reply prefixes': () => run('Re: Aw: '),
     'prefixes without a colon': () => run('re '),
     counters: () => run('Re[1]'),
+  }),
+  ...cases('ses relabelledMime', (text) => relabelledMime(Buffer.from(text, 'latin1')), {
+    'folded lines before a charset': () => run(' ', '', 'charset=utf-8'),
+    'charset= without a value': () => run('\n\tcharset='),
+    'bare text types': () => run('Content-Type: text/plain \n'),
+    'unclosed encoded-words': () => run('=?utf-8?q?\xe9'),
+    'high bytes in the headers': () => run('\xe9'),
   }),
   ...cases('ses multipartBoundaries', (text) => multipartBoundaries(Buffer.from(text, 'latin1')), {
     'boundary= without a value': () => run('boundary='),

@@ -4,7 +4,8 @@ import type { LocalRuntime } from '#shared/local/runtime.js';
 import { agentCaller } from '../support/agent-api.js';
 import { ManualTimers } from '../support/manual-timers.js';
 import { startTestRuntime } from '../support/runtime.js';
-import { deliver, sesReceived, signedSes, snsNotification } from '../support/webhooks.js';
+import { receiveSes } from '../support/ses-mail.js';
+import { sesReceived } from '../support/webhooks.js';
 
 const TOKEN = 'references-agent-token';
 
@@ -51,11 +52,7 @@ describe('email threads by References, replies keep a subject', () => {
       text: `Mail ${sesId}`,
       ...options,
     });
-    const res = await deliver(
-      signedSes(runtime.url, snsNotification(notification, { snsId: `sns-${sesId}`, at })),
-    );
-    expect(res.status, res.body).toBe(200);
-    await runtime.idle();
+    await receiveSes(runtime, notification, { snsId: `sns-${sesId}`, at });
   };
   const reply = async (conversationId: string, text: string) => {
     await api('POST', `/api/conversations/${conversationId}/replies`, { text, channel: 'email' });

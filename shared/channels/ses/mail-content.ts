@@ -324,9 +324,8 @@ const AUTO_PRECEDENCE = new Set(['bulk', 'junk', 'auto_reply', 'list']);
 
 /**
  * Machine-sent mail that must not start a conversation with a human or the AI: RFC 3834
- * `Auto-Submitted` (anything but `no`), the vendor `X-Autoreply`/`X-Autorespond` headers, Exchange's
- * `X-Auto-Response-Suppress` (anything but `none`), `Precedence: bulk|junk|list|auto_reply`, delivery
- * reports (`multipart/report`), and list mail (`isListMail`).
+ * `Auto-Submitted` (anything but `no`), the vendor `X-Autoreply`/`X-Autorespond` headers, `Precedence:
+ * bulk|junk|list|auto_reply`, delivery reports (`multipart/report`), and list mail (`isListMail`).
  */
 export function isAutoReply(content: MailContent): boolean {
   const value = (name: string) => headerValue(content, name);
@@ -336,10 +335,9 @@ export function isAutoReply(content: MailContent): boolean {
     const flag = value(name);
     if (flag && flag !== 'no') return true;
   }
-  // Exchange's ask that no auto-response answer the mail: its own out-of-office replies and bulk
-  // senders write it, a person's mail client does not.
-  const suppress = value('x-auto-response-suppress');
-  if (suppress && suppress !== 'none') return true;
+  // Not `X-Auto-Response-Suppress`: it asks that nothing answer the mail automatically, and Exchange
+  // writes it on a person's mail too (sent to a distribution list); helpdesks that read it as
+  // automatic dropped such mail (osTicket, GLPI, sisimai took it out).
   if (AUTO_PRECEDENCE.has(value('precedence') ?? '')) return true;
   if (isListMail(content)) return true;
   return content.contentType?.toLowerCase().startsWith('multipart/report') ?? false;

@@ -103,7 +103,7 @@ export function receivedEnvelope(
     ...optional('fullText', fullText?.value),
     ...(cuts.size > 0 ? { truncated: true, truncatedFields: [...cuts].sort() } : {}),
     ...(content.attachmentsOmitted > 0 ? { attachmentsOmitted: content.attachmentsOmitted } : {}),
-    ...automaticMarks(content, isNullSender(content, mail.source, address) || machineFrom(address, formFor)),
+    ...automaticMarks(content, isNullSender(content, mail.source, address) || machineFrom(address, replyTo)),
     ...(Object.keys(verdicts.verdicts).length > 0 ? { verdicts: verdicts.verdicts } : {}),
     ...(verdicts.quarantined ? { quarantined: true } : {}),
     ...authenticationMarks(verdicts, address, notification.mail.source),
@@ -150,11 +150,12 @@ function automaticMarks(content: MailContent, machine: boolean): Record<string, 
 }
 
 /**
- * A From no person reads (no-reply, postmaster: `isMachineSender`), unless the mail is a form's whose
- * customer is its Reply-To (form mailers often send from a no-reply address).
+ * A From no person reads (no-reply, postmaster: `isMachineSender`) and no Reply-To to answer instead:
+ * a contact form or a mailer that sends from a no-reply address and names the person in Reply-To (a
+ * form sender the business did not name among EMAIL_FORM_SENDERS too) is answered there, as before.
  */
-function machineFrom(address: string, formFor: string | undefined): boolean {
-  return formFor === undefined && isMachineSender(address);
+function machineFrom(address: string, replyTo: readonly string[]): boolean {
+  return replyTo.length === 0 && isMachineSender(address);
 }
 
 /** The From address (the mail is refused without one), and the customer when the mail is a form's. */

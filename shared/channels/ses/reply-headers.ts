@@ -10,6 +10,7 @@ export const DEFAULT_SUBJECT = 'Your message';
  */
 const REPLY_PREFIX =
   /^(?:re|aw|sv|vs|antw|antwort|odp|ynt|atb|rif|res|отв|回复|回覆|答复)\s{0,3}(?:\[\d{1,4}\]|\(\d{1,4}\))?\s{0,3}[:：]\s*/iu;
+const MAX_SUBJECT_CHARS = 998;
 /** Reply prefixes taken off a subject, at most (the subject is at most 998 characters anyway). */
 const MAX_REPLY_PREFIXES = 20;
 
@@ -19,7 +20,8 @@ const MAX_REPLY_PREFIXES = 20;
  * is none.
  */
 export function subjectOf(subject: string | undefined, replying: boolean): string {
-  let clean = (subject ?? '').replace(/\s+/g, ' ').trim();
+  // A Subject is at most 998 characters (the outbound schema's bound too): nothing longer is read.
+  let clean = (subject ?? '').slice(0, MAX_SUBJECT_CHARS).replace(/\s+/g, ' ').trim();
   let prefixed = false;
   for (let n = 0; n < MAX_REPLY_PREFIXES; n++) {
     const match = REPLY_PREFIX.exec(clean);

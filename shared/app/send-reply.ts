@@ -1,4 +1,5 @@
 import type { TrackClock } from '../domain/clock-ports.js';
+import { replyEmail } from '../domain/email-reply.js';
 import { type OutboundMessage, OutboundMessageSchema } from '../domain/outbound.js';
 import type { Clock } from '../domain/ports.js';
 import {
@@ -8,7 +9,6 @@ import {
   placedReplyAt,
   type ReplyAuthor,
   type ReplyRequest,
-  replyEmail,
   replyIdFor,
   replyItem,
   replyKeyOwner,
@@ -36,6 +36,8 @@ export interface ReplyDeps {
   track?: TrackClock | undefined;
   /** Sends the AI's answers in the invocation that stores them (the resolver); without it, they are queued. */
   sendNow?: InlineSend | undefined;
+  /** WEBCHAT_BUSINESS_NAME: an email reply whose thread has no subject is "Your message to <it>". */
+  businessName?: string | undefined;
 }
 
 /** What to send: the request of an agent (or the AI) on one conversation. */
@@ -227,7 +229,7 @@ export async function sendReply(
     automated: author.kind !== 'agent',
     blocked: standingBlock(state, to, latestEmails),
   });
-  const threading = thread ? replyEmail(thread) : undefined;
+  const threading = thread ? replyEmail(thread, deps.businessName) : undefined;
   const email: OutboundMessage['email'] =
     threading && input.subject ? { ...threading, subject: input.subject } : threading;
 

@@ -11,11 +11,17 @@ export function nextConversationId(customerId: string, previous: string | undefi
   return `cv_${createHash('sha256').update(seed).digest('base64url').slice(0, 22)}`;
 }
 
-const MAX_THREAD_LOOKUPS = 5;
+/**
+ * How many parent ids an email's thread is looked up by, at most (one GetItem each, in turn, until one
+ * is ours). Ten reach past a forward chain or a customer's own answers to our reply in References.
+ */
+export const MAX_THREAD_LOOKUPS = 10;
 
 /**
- * The ids an email names as its parents, nearest first: In-Reply-To, then References from the end.
- * Only emails thread this way; other channels' replies name a message, not a conversation.
+ * The ids an email names as its parents, nearest first: In-Reply-To, then References from the end
+ * (newest first), so mail whose In-Reply-To names a mail we never saw, or that has References only,
+ * finds the thread of our reply it names. Only emails thread this way; other channels' replies name a
+ * message, not a conversation.
  */
 export function threadParents(envelope: Envelope): string[] {
   if (envelope.kind !== 'message' || envelope.channel !== 'email') return [];

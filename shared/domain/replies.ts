@@ -341,7 +341,7 @@ export function standingBlock(
 }
 
 /** The newest of the customer's latest inbound emails (one per merged partition). */
-function newestOf(latest: readonly (TimelineItem | undefined)[]): TimelineItem | undefined {
+export function newestOf(latest: readonly (TimelineItem | undefined)[]): TimelineItem | undefined {
   return latest
     .filter((i): i is TimelineItem => i !== undefined)
     .sort((a, b) => (a.at < b.at ? -1 : 1))
@@ -381,17 +381,4 @@ function fromVouched(item: TimelineItem | undefined): boolean {
   if (data.fromUnverified !== undefined || data.authenticated === false) return false;
   const verdicts = data.verdicts as Record<string, unknown> | undefined;
   return typeof verdicts?.dmarc !== 'string' || verdicts.dmarc.toUpperCase() !== 'FAIL';
-}
-
-/** An email reply's subject and threading headers, from the customer's latest inbound email. */
-export function replyEmail(latest: readonly (TimelineItem | undefined)[]): OutboundMessage['email'] {
-  const last = newestOf(latest);
-  const data = last?.data ?? {};
-  const parent = typeof data.messageId === 'string' ? data.messageId : undefined;
-  const previous = Array.isArray(data.references) ? data.references.filter((r) => typeof r === 'string') : [];
-  return {
-    subject: typeof data.subject === 'string' ? data.subject : 'Your message',
-    ...(parent ? { inReplyTo: parent } : {}),
-    references: parent ? [...previous, parent] : previous,
-  };
 }

@@ -61,7 +61,7 @@ export async function createLambdaAgentApp(): Promise<Hono<AgentEnv>> {
   const store = storePorts(repos);
   const conversationClock = awsConversationClock(config, repos);
   const track = (event: ClockEvent) => trackConversationClock(conversationClock, event);
-  const replies = { ...sqsReplies(store, config.OUTBOUND_QUEUE_URL), track };
+  const replies = { ...sqsReplies(store, config.OUTBOUND_QUEUE_URL, config.WEBCHAT_BUSINESS_NAME), track };
   withAutomations(conversationClock, repos, replies);
   const app = createAgentApp({
     store,

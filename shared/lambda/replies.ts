@@ -5,8 +5,13 @@ import { SqsOutboundQueue } from '../queue/sqs-outbound-queue.js';
 import { timeOrderedId } from '../store/ids.js';
 
 /** Replies on AWS (the agents' and the AI's): stored through `store`, queued on the outbound SQS queue. */
-export function sqsReplies(store: ReplyDeps['store'], outboundQueueUrl: string): ReplyDeps {
+export function sqsReplies(
+  store: ReplyDeps['store'],
+  outboundQueueUrl: string,
+  businessName?: string | undefined,
+): ReplyDeps {
   return {
+    businessName,
     store,
     queue: new SqsOutboundQueue((input) => sqsSendMessage(input), outboundQueueUrl),
     clock: systemClock,

@@ -43,7 +43,11 @@ export function createResolverHandler(): (
     () => (deadline === undefined ? undefined : deadline - Date.now()),
     track,
   );
-  const replies = { ...sqsReplies(store, config.OUTBOUND_QUEUE_URL), track, sendNow };
+  const replies = {
+    ...sqsReplies(store, config.OUTBOUND_QUEUE_URL, config.WEBCHAT_BUSINESS_NAME),
+    track,
+    sendNow,
+  };
   withAutomations(conversationClock, repos, replies);
   // Read once at start: a policy with an error stops the function with the field named.
   const policy = loadRoutingPolicy(config.ROUTING_POLICY_FILE);

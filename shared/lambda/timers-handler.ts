@@ -65,7 +65,10 @@ export async function createTimersHandler(): Promise<
   const clock = awsConversationClock(config, repos);
   if (config.OUTBOUND_QUEUE_URL) {
     const track = (event: ClockEvent) => trackConversationClock(clock, event);
-    withAutomations(clock, repos, { ...sqsReplies(storePorts(repos), config.OUTBOUND_QUEUE_URL), track });
+    withAutomations(clock, repos, {
+      ...sqsReplies(storePorts(repos), config.OUTBOUND_QUEUE_URL, config.WEBCHAT_BUSINESS_NAME),
+      track,
+    });
   }
   const consume = createTimersConsumer((timer) => fireTimer(clock, timer));
   return timersEntry(consume, { [AGENT_LOAD_TASK]: () => reconcileLoad(repos) });

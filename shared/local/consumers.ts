@@ -84,6 +84,7 @@ export function startConsumers(input: ConsumersInput): ReplyDeps {
     queue: new LocalOutboundQueue(queues.outbound),
     clock,
     newId: () => timeOrderedId('rp'),
+    businessName: config.WEBCHAT_BUSINESS_NAME,
     track,
     // As the resolver on AWS: the AI's answers are sent by the invocation that stored them.
     sendNow: {

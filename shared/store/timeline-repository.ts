@@ -307,16 +307,16 @@ export function timelineRepository(db: DynamoDb, customers: Partitions) {
     /** The same, each item with the time in its key (where an AI reply is placed, not its `at`). */
     recentPlacedTimeline: (partitions: readonly string[], limit: number) =>
       recentPlacedTimeline(db, partitions, limit),
-    /** The customer's latest inbound message on a channel, in a conversation if named (among the last 100 items). */
+    /** The customer's latest inbound message on a channel, in a conversation if named (in the last 100 items). */
     async lastInbound(
       customerId: string,
       channel: Channel,
       conversationId?: string,
     ): Promise<TimelineItem | undefined> {
       const input = queryLastInboundInput(db.table, customerId, channel, conversationId);
-      const out = await queryPage(db, input, 1, { maxRead: LAST_INBOUND_LOOKBACK });
-      const [item] = out.items;
-      return item ? toTimelineItem(item) : undefined;
+      const out = await queryPage(db, input, LAST_INBOUND_LOOKBACK, { maxRead: LAST_INBOUND_LOOKBACK });
+      const [item, ...earlier] = out.items;
+      return item ? withThreadSubject(toTimelineItem(item), earlier) : undefined;
     },
     /**
      * Applies a delivery status, by the reply's key when it carries one; it only ever moves forward.
@@ -359,6 +359,22 @@ export function timelineRepository(db: DynamoDb, customers: Partitions) {
       await updateItem(db, linkThreadInput(db.table, channel, threadId, link));
     },
   };
+}
+
+/**
+ * An inbound email without a subject, with the subject of the newest of `earlier` (its conversation's
+ * or customer's earlier inbound emails, newest first) that has one as `data.threadSubject`, not stored:
+ * a reply to it keeps the thread's subject. `lastInbound`'s one Query reads its 100 items whatever it
+ * answers, so this costs no read more. Any other item as it is.
+ */
+function withThreadSubject(item: TimelineItem, earlier: readonly Record<string, unknown>[]): TimelineItem {
+  if (item.channel !== 'email' || typeof item.data?.subject === 'string') return item;
+  const subjectOf = (stored: Record<string, unknown>) => {
+    const data = stored.data as Record<string, unknown> | undefined;
+    return typeof data?.subject === 'string' ? data.subject : undefined;
+  };
+  const threadSubject = earlier.map(subjectOf).find((subject) => subject !== undefined);
+  return threadSubject ? { ...item, data: { ...item.data, threadSubject } } : item;
 }
 
 /** The timeline repository's methods. */

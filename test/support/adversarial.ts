@@ -1,7 +1,14 @@
 import { bearerToken } from '#shared/api/guard.js';
 import { phoneIdentity } from '#shared/channels/normalised.js';
-import { cutAtBoundary, messageIds, multipartBoundaries } from '#shared/channels/ses/mail-content.js';
+import { relabelledMime } from '#shared/channels/ses/charsets.js';
+import {
+  cutAtBoundary,
+  isMachineSender,
+  messageIds,
+  multipartBoundaries,
+} from '#shared/channels/ses/mail-content.js';
 import { splitQuoted } from '#shared/channels/ses/quoted.js';
+import { subjectOf } from '#shared/channels/ses/reply-headers.js';
 import { addressIdentity } from '#shared/channels/twilio/params.js';
 import { twilioSignedUrl } from '#shared/channels/twilio/signature.js';
 import { normaliseEmail, providerPhone } from '#shared/domain/addresses.js';
@@ -151,6 +158,22 @@ export const ADVERSARIAL_CASES: readonly AdversarialCase[] = [
     'open angle brackets': () => run('<'),
     'unclosed ids': () => run('<a'),
     separators: () => run(' ,'),
+  }),
+  ...cases('ses isMachineSender', isMachineSender, {
+    'a no-reply tail': () => run('-', 'noreply', '@x'),
+    'separator runs': () => run('-.'),
+  }),
+  ...cases('ses subjectOf', (text) => subjectOf(text, true), {
+    'reply prefixes': () => run('Re: Aw: '),
+    'prefixes without a colon': () => run('re '),
+    counters: () => run('Re[1]'),
+  }),
+  ...cases('ses relabelledMime', (text) => relabelledMime(Buffer.from(text, 'latin1')), {
+    'folded lines before a charset': () => run(' ', '', 'charset=utf-8'),
+    'charset= without a value': () => run('\n\tcharset='),
+    'bare text types': () => run('Content-Type: text/plain \n'),
+    'unclosed encoded-words': () => run('=?utf-8?q?\xe9'),
+    'high bytes in the headers': () => run('\xe9'),
   }),
   ...cases('ses multipartBoundaries', (text) => multipartBoundaries(Buffer.from(text, 'latin1')), {
     'boundary= without a value': () => run('boundary='),

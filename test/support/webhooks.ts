@@ -172,6 +172,8 @@ export function sesReceived(options: {
   from: string;
   messageId: string;
   inReplyTo?: string;
+  /** A References header; the In-Reply-To's id when unset (as a mail client writes a reply). */
+  references?: string;
   /** A Reply-To header (a contact form's customer). */
   replyTo?: string;
   /** Default `Where is my parcel?`. */
@@ -187,7 +189,10 @@ export function sesReceived(options: {
     'To: support@shop.example',
     `Subject: ${subject}`,
     `Message-ID: ${options.messageId}`,
-    ...(options.inReplyTo ? [`In-Reply-To: ${options.inReplyTo}`, `References: ${options.inReplyTo}`] : []),
+    ...(options.inReplyTo ? [`In-Reply-To: ${options.inReplyTo}`] : []),
+    ...((options.references ?? options.inReplyTo)
+      ? [`References: ${options.references ?? options.inReplyTo}`]
+      : []),
     `Date: ${new Date(options.at).toUTCString()}`,
     ...(options.headers ?? []),
     'MIME-Version: 1.0',

@@ -2,12 +2,14 @@ import { compile } from 'html-to-text';
 import {
   type AddressObject,
   type Attachment as MailAttachment,
+  type MailParserOptions,
   type ParsedMail,
   simpleParser,
 } from 'mailparser';
 import { normaliseEmail } from '#shared/domain/addresses.js';
 import type { Attachment } from '#shared/domain/envelope.js';
 import { optional } from '../normalised.js';
+import { relabelledMime, SniffingDecoder } from './charsets.js';
 import type { SesReceivedNotification } from './schema.js';
 
 /** At most this many attachments are listed; `data.attachmentsOmitted` counts the rest. */
@@ -37,8 +39,19 @@ export interface MailContent {
   nullReturnPath: boolean;
 }
 
-/** The MIME read by mailparser, or undefined when it cannot be read. */
+/**
+ * The MIME read by mailparser, or undefined when it cannot be read. A mail whose text, subject or
+ * sender's name reads with U+FFFD (bytes that are not UTF-8 under a UTF-8 or US-ASCII label) is read
+ * again, those parts and words as Windows-1252 when they are not UTF-8 (see charsets.ts).
+ */
 export async function parseMime(mime: Uint8Array): Promise<ParsedMail | undefined> {
+  const parsed = await readMime(mime);
+  if (!parsed || !hasReplacementCharacter(parsed)) return parsed;
+  const relabelled = relabelledMime(mime);
+  return (relabelled && (await readMime(relabelled, SniffingDecoder))) || parsed;
+}
+
+async function readMime(mime: Uint8Array, Iconv?: typeof SniffingDecoder): Promise<ParsedMail | undefined> {
   try {
     return await simpleParser(Buffer.from(mime.buffer, mime.byteOffset, mime.byteLength), {
       // The HTML part is turned to text below, with our options; links and data: URIs are not needed.
@@ -46,11 +59,20 @@ export async function parseMime(mime: Uint8Array): Promise<ParsedMail | undefine
       skipTextToHtml: true,
       skipTextLinks: true,
       skipImageLinks: true,
+      // mailparser calls `new Iconv(charset, 'UTF-8')`; its types say an iconv-lite stream.
+      ...(Iconv ? { Iconv: Iconv as unknown as MailParserOptions['Iconv'] } : {}),
     });
   } catch {
     // Unreadable MIME: the envelope is built from SES's header parse and says the body is unavailable.
     return undefined;
   }
+}
+
+/** Whether what an agent reads of the mail (text, HTML, subject, names) holds U+FFFD. */
+function hasReplacementCharacter(mail: ParsedMail): boolean {
+  const names = [...addresses(mail.from), ...addresses(mail.replyTo)].map((a) => a.name ?? '');
+  const html = typeof mail.html === 'string' ? mail.html : '';
+  return [mail.text ?? '', html, mail.subject ?? '', ...names].some((value) => value.includes('\uFFFD'));
 }
 
 /**
@@ -284,6 +306,20 @@ export function isNullSender(content: MailContent, source: string | undefined, f
   return from.slice(0, from.lastIndexOf('@')) === 'mailer-daemon';
 }
 
+/**
+ * The local part of a sender no person reads: a no-reply address (`noreply`, `no-reply`,
+ * `do-not-reply`, `donotreply`, with a `-`/`+`/`.` tail such as `noreply+orders`), MAILER-DAEMON or
+ * postmaster. The address is lower-cased; a local part is at most 64 characters, checked first.
+ */
+const MACHINE_LOCAL_PART =
+  /^(?:no[-_.]?reply|do[-_.]?not[-_.]?reply|mailer[-_.]?daemon|postmaster)(?:[-_.+][a-z0-9._+-]{0,60})?$/;
+
+/** Whether a (lower-cased) From address is a machine's: an answer to it reaches nobody (see MACHINE_LOCAL_PART). */
+export function isMachineSender(from: string): boolean {
+  const local = from.slice(0, Math.max(0, from.lastIndexOf('@')));
+  return local.length <= 64 && MACHINE_LOCAL_PART.test(local);
+}
+
 const AUTO_PRECEDENCE = new Set(['bulk', 'junk', 'auto_reply', 'list']);
 
 /**
@@ -299,6 +335,9 @@ export function isAutoReply(content: MailContent): boolean {
     const flag = value(name);
     if (flag && flag !== 'no') return true;
   }
+  // Not `X-Auto-Response-Suppress`: it asks that nothing answer the mail automatically, and Exchange
+  // writes it on a person's mail too (sent to a distribution list); helpdesks that read it as
+  // automatic dropped such mail (osTicket, GLPI, sisimai took it out).
   if (AUTO_PRECEDENCE.has(value('precedence') ?? '')) return true;
   if (isListMail(content)) return true;
   return content.contentType?.toLowerCase().startsWith('multipart/report') ?? false;

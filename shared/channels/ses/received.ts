@@ -17,6 +17,7 @@ import {
   headerContent,
   isAutoReply,
   isListMail,
+  isMachineSender,
   isNullSender,
   type MailContent,
   mailContent,
@@ -102,7 +103,7 @@ export function receivedEnvelope(
     ...optional('fullText', fullText?.value),
     ...(cuts.size > 0 ? { truncated: true, truncatedFields: [...cuts].sort() } : {}),
     ...(content.attachmentsOmitted > 0 ? { attachmentsOmitted: content.attachmentsOmitted } : {}),
-    ...automaticMarks(content, isNullSender(content, mail.source, address)),
+    ...automaticMarks(content, isNullSender(content, mail.source, address) || machineFrom(address, replyTo)),
     ...(Object.keys(verdicts.verdicts).length > 0 ? { verdicts: verdicts.verdicts } : {}),
     ...(verdicts.quarantined ? { quarantined: true } : {}),
     ...authenticationMarks(verdicts, address, notification.mail.source),
@@ -137,15 +138,24 @@ export function receivedEnvelope(
 }
 
 /**
- * `autoReply` for machine-sent mail (no answer, no wait), a null sender's included (`nullSender`: a
- * bounce, a read receipt), and `listMail` when a list or newsletter sent it (List-* fields,
+ * `autoReply` for machine-sent mail (no answer, no wait), a null sender's and a no-reply sender's
+ * included (`machine`: a bounce, a read receipt, a shop's order mail), and `listMail` when a list or newsletter sent it (List-* fields,
  * `Precedence: list`), so a person can tell the two apart.
  */
-function automaticMarks(content: MailContent, nullSender: boolean): Record<string, true> {
+function automaticMarks(content: MailContent, machine: boolean): Record<string, true> {
   return {
-    ...(nullSender || isAutoReply(content) ? { autoReply: true } : {}),
+    ...(machine || isAutoReply(content) ? { autoReply: true } : {}),
     ...(isListMail(content) ? { listMail: true } : {}),
   } as Record<string, true>;
+}
+
+/**
+ * A From no person reads (no-reply, postmaster: `isMachineSender`) and no Reply-To to answer instead:
+ * a contact form or a mailer that sends from a no-reply address and names the person in Reply-To (a
+ * form sender the business did not name among EMAIL_FORM_SENDERS too) is answered there, as before.
+ */
+function machineFrom(address: string, replyTo: readonly string[]): boolean {
+  return replyTo.length === 0 && isMachineSender(address);
 }
 
 /** The From address (the mail is refused without one), and the customer when the mail is a form's. */

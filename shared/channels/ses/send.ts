@@ -14,6 +14,7 @@ import type { ChannelSender, OutboundMessage, SendResult } from '#shared/domain/
 import { REPLY_KEY_TAG, replyKeyOf } from '#shared/domain/reply-key.js';
 import { PermanentSendError, RetryableSendError } from '#shared/domain/send-errors.js';
 import { ValidationError } from '#shared/errors.js';
+import { subjectOf, trimReferences } from './reply-headers.js';
 
 const CRLF = '\r\n';
 /** Where header lines are folded (RFC 5322 §2.1.1 asks for 78; 998 is the hard limit). */
@@ -51,8 +52,9 @@ export interface RawEmail {
 }
 
 /**
- * Builds a plain-text reply as raw MIME (providers.md §3.5): From, To, Subject (`Re: ` added once when
- * replying, RFC 2047 for non-ASCII), Date, our Message-ID, In-Reply-To and References for threading,
+ * Builds a plain-text reply as raw MIME (providers.md §3.5): From, To, Subject (never empty; one `Re: `
+ * when replying, RFC 2047 for non-ASCII), Date, our Message-ID, In-Reply-To and References (trimmed,
+ * see trimReferences) for threading,
  * then a text/plain UTF-8 body, 7bit when it is plain ASCII and quoted-printable otherwise.
  * Attachments are listed as links under the text; nothing is fetched, so the URLs must stay readable
  * for as long as the customer may open the mail. Throws PermanentSendError for what cannot be sent.
@@ -74,18 +76,16 @@ export function buildRawEmail(message: OutboundMessage, options: RawEmailOptions
   if (!domain) throw new PermanentSendError('the Message-ID domain is not a domain name', 'invalid_from');
   const messageIdHeader = `<${options.messageIdFactory()}@${domain}>`;
   const inReplyTo = messageIdOf(message.email?.inReplyTo) ?? messageIdOf(message.replyTo);
-  const references = unique([
-    ...(message.email?.references ?? []).map(messageIdOf),
-    inReplyTo,
-    messageIdHeader,
-  ]);
+  const references = trimReferences(
+    unique([...(message.email?.references ?? []).map(messageIdOf), inReplyTo, messageIdHeader]),
+  );
   const subject = subjectOf(message.email?.subject, inReplyTo !== undefined);
   const body = encodeBody(text);
 
   const headers = [
     field('From', from.name ? [...phrase(from.name), `<${from.address}>`] : [from.address]),
     `To: ${to}`,
-    ...(subject ? [field('Subject', words(subject))] : []),
+    field('Subject', words(subject)),
     `Date: ${rfc5322Date(options.now)}`,
     `Message-ID: ${messageIdHeader}`,
     ...(inReplyTo ? [`In-Reply-To: ${inReplyTo}`] : []),
@@ -111,12 +111,6 @@ export function buildRawEmail(message: OutboundMessage, options: RawEmailOptions
 function autoSubmitted(message: OutboundMessage, replying: boolean): string[] {
   if (message.author.kind !== 'ai') return [];
   return [`Auto-Submitted: ${replying ? 'auto-replied' : 'auto-generated'}`];
-}
-
-function subjectOf(subject: string | undefined, replying: boolean): string {
-  const clean = (subject ?? '').replace(/\s+/g, ' ').trim();
-  if (!clean || !replying || /^re\s*:/i.test(clean)) return clean;
-  return `Re: ${clean}`;
 }
 
 /** The text, then the attachments as links; newlines as CRLF. */

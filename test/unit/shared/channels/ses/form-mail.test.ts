@@ -75,6 +75,20 @@ describe('receivedEnvelope: contact-form mail (From a mailer, Reply-To the custo
     expect(envelope.data?.replyToAddresses).toEqual(['alice@alpha.example']);
   });
 
+  it('answers a form’s customer though the form mails from a no-reply address, at its Reply-To', async () => {
+    const from = 'Shop Contact Form <no-reply@forms.example>';
+    const envelope = await envelopeOf(formMail({ dmarc: 'PASS', from }), ['@forms.example']);
+    expect(envelope.customer).toEqual({ kind: 'email', value: 'alice@alpha.example' });
+    expect(envelope.data?.autoReply).toBeUndefined();
+    // A form the business did not name: the mailer's customer, answered at the Reply-To, not automatic.
+    const unnamed = await envelopeOf(formMail({ dmarc: 'PASS', from }), []);
+    expect(unnamed.data).toMatchObject({ replyToAddresses: ['alice@alpha.example'] });
+    expect(unnamed.data?.autoReply).toBeUndefined();
+    // Without a Reply-To nobody can be answered: automatic.
+    const noReplyTo = await envelopeOf(formMail({ dmarc: 'PASS', from, replyTo: '' }), []);
+    expect(noReplyTo.data?.autoReply).toBe(true);
+  });
+
   it('keeps the From as the customer of a form sender mail without a Reply-To', async () => {
     const envelope = await envelopeOf(formMail({ dmarc: 'PASS', replyTo: '' }), ['@forms.example']);
     expect(envelope.customer).toEqual({ kind: 'email', value: 'mailer@forms.example' });

@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import type { ParsedMail } from 'mailparser';
 import { describe, expect, it } from 'vitest';
 import {
@@ -123,5 +124,52 @@ describe('isAutoReply: mailing lists and newsletters', () => {
     expect(isListMail(await content([]))).toBe(false);
     expect(isAutoReply(await content([]))).toBe(false);
     expect(isListMail(await content(['Auto-Submitted: auto-replied']))).toBe(false);
+  });
+});
+
+describe('parseMime: Windows-1252 bytes under a UTF-8 label', () => {
+  const fixture = (name: string) =>
+    readFileSync(new URL(`../../../../fixtures/email/${name}`, import.meta.url));
+  const contentOf = async (mime: Buffer) => {
+    const parsed = await parseMime(mime);
+    if (!parsed) throw new Error('unreadable MIME');
+    return mailContent(parsed, mime);
+  };
+
+  // Before, every such byte read as U+FFFD: `Ma commande n�12 est arriv�e ab�m�e`.
+  it('reads the parts, the From name and the Subject as Windows-1252 when they are not UTF-8', async () => {
+    const content = await contentOf(fixture('latin1-labelled-utf8.eml'));
+    expect(content.from).toEqual({ address: 'renee@example.fr', name: 'Renée Lévesque' });
+    expect(content.subject).toBe('Réclamation commande n°12');
+    expect(content.body).toBe(
+      "Bonjour,\n\nMa commande n°12 est arrivée abîmée. Le coût du retour : 12 € ?\n“Merci” d'avance,\nRenée\n",
+    );
+    const parsed = await parseMime(fixture('latin1-labelled-utf8.eml'));
+    expect(parsed?.html).toContain('Le coût du retour : 12 € ?</p><p>“Merci” d');
+  });
+
+  it('keeps what is UTF-8 as UTF-8: only the part or header that is not is read otherwise', async () => {
+    const content = await contentOf(fixture('latin1-headers-utf8-body.eml'));
+    expect(content.from).toEqual({ address: 'juergen@example.de', name: 'Jürgen Krämer' });
+    expect(content.subject).toBe('Lieferung für Bestellung 12');
+    expect(content.body).toBe('Hallo,\ndie Lieferung kam nicht an. Grüße – Jürgen ✓\n');
+  });
+
+  it('leaves a mail that is UTF-8 throughout, U+FFFD and all, as it is', async () => {
+    const mime = Buffer.from(
+      'From: a@example.com\r\nSubject: caf\u00e9 \uFFFD\r\nContent-Type: text/plain; charset=utf-8\r\n\r\nGr\u00fc\u00dfe \uFFFD\r\n',
+      'utf8',
+    );
+    const content = await contentOf(mime);
+    expect(content.subject).toBe('caf\u00e9 \uFFFD');
+    expect(content.body).toBe('Gr\u00fc\u00dfe \uFFFD\n');
+  });
+
+  it('reads a text part that names no charset as Windows-1252 when it is not UTF-8', async () => {
+    const mime = Buffer.from(
+      'From: a@example.com\r\nContent-Type: text/plain\r\n\r\nCaf\xe9 \x80 5\r\n',
+      'latin1',
+    );
+    expect((await contentOf(mime)).body).toBe('Café € 5\n');
   });
 });

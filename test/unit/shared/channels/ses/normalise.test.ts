@@ -282,6 +282,54 @@ describe('normaliseSesNotification: received peer emails', () => {
     expect(nulled.data?.autoReply).toBe(true);
   });
 
+  /** only_text as sent From `from`, with `headers` added on top. */
+  async function onlyTextFrom(from: string, headers: string[] = []) {
+    const notification = structuredClone(S3_ALERT);
+    const mail = notification.mail as Record<string, unknown>;
+    delete mail.headers;
+    delete mail.commonHeaders;
+    const original = eml('only_text').toString('latin1').replace('From: text@example.com', `From: ${from}`);
+    const mime = Buffer.from([...headers, original].join('\r\n'), 'latin1');
+    return onlyMessage((await normaliseSesNotification(notification, CTX, mime)).envelopes);
+  }
+
+  // Before, mail from a no-reply sender (a shop's order confirmation, a portal's notice) opened a
+  // conversation waiting for an agent, its clock running, and the AI answered an address no one reads.
+  it.each([
+    'no-reply@shop.example',
+    'Orders <noreply@shop.example>',
+    'NoReply+orders@shop.example',
+    'do-not-reply@bank.example',
+    'donotreply_alerts@bank.example',
+    'postmaster@mx.example',
+    'Mail Delivery System <MAILER-DAEMON@mx.example>',
+  ])('flags mail from the machine sender %s as automatic', async (from) => {
+    expect((await onlyTextFrom(from)).data?.autoReply).toBe(true);
+  });
+
+  it.each(['List-Unsubscribe: <mailto:unsubscribe@news.example>', 'Precedence: junk'])(
+    'flags mail with %s as automatic',
+    async (header) => {
+      expect((await onlyTextFrom('text@example.com', [header])).data?.autoReply).toBe(true);
+    },
+  );
+
+  // Exchange writes it on a person's mail to a distribution list (one that includes support's
+  // address): it asks that nothing answer automatically, it does not say a machine wrote the mail.
+  it('does not take X-Auto-Response-Suppress for automatic mail', async () => {
+    const envelope = await onlyTextFrom('text@example.com', ['X-Auto-Response-Suppress: All']);
+    expect(envelope.data?.autoReply).toBeUndefined();
+  });
+
+  it.each([
+    'noreen.reply@example.com',
+    'noreplies-here@example.com',
+    'replies@example.com',
+    'post.master.chef@example.com',
+  ])('leaves a person’s address such as %s alone', async (from) => {
+    expect((await onlyTextFrom(from)).data?.autoReply).toBeUndefined();
+  });
+
   it.each(['only_text', 'reply', 'mail_with_quote'])('does not flag %s as an auto-reply', async (file) => {
     expect(onlyMessage((await receive(file)).envelopes).data?.autoReply).toBeUndefined();
   });

@@ -117,13 +117,42 @@ describe('buildRawEmail', () => {
 
   it.each([
     ['Re: Where is my order?', 'Re: Where is my order?'],
-    ['RE: Where is my order?', 'RE: Where is my order?'],
-    ['re : Where is my order?', 're : Where is my order?'],
+    ['RE: Where is my order?', 'Re: Where is my order?'],
+    ['re : Where is my order?', 'Re: Where is my order?'],
     ['Where is my order?', 'Re: Where is my order?'],
     ['  Where\r\n is my\torder?  ', 'Re: Where is my order?'],
+    ['Aw: Bestellung 12', 'Re: Bestellung 12'],
+    ['SV: RE: AW: Re[2]: Order', 'Re: Order'],
+    ['Antw: Bestelling', 'Re: Bestelling'],
+    ['Re(3): Order', 'Re: Order'],
+    ['Fwd: Order', 'Re: Fwd: Order'],
+    ['Ref: invoice 12', 'Re: Ref: invoice 12'],
+    ['Reply policy', 'Re: Reply policy'],
+    ['Re:', 'Re: Your message'],
   ])('prefixes Re: once when replying: %j', async (subject, expected) => {
     const parsed = await parse(mime(outbound({ email: { subject, inReplyTo: THEIR_LAST } })));
     expect(parsed.subject).toBe(expected);
+  });
+
+  it('never sends a mail without a Subject: the thread gave none, or an empty one', () => {
+    // Before, both went out with no Subject header at all.
+    expect(headerBlock(mime(outbound({ email: undefined })))).toContain('\r\nSubject: Your message\r\n');
+    const replying = headerBlock(mime(outbound({ email: { subject: '  ', inReplyTo: THEIR_LAST } })));
+    expect(replying).toContain('\r\nSubject: Re: Your message\r\n');
+  });
+
+  it('trims a long thread’s References to its first id and the newest, ours last', async () => {
+    const ids = Array.from({ length: 40 }, (_, n) => `<thread-${n}.a1b2c3d4e5f6@mail.example.org>`);
+    const raw = mime(outbound({ email: { subject: 'x', inReplyTo: ids[39], references: ids } }));
+    const parsed = await parse(raw);
+    expect(parsed.inReplyTo).toBe(ids[39]);
+    expect(parsed.references).toEqual([ids[0], ...ids.slice(-18), OUR_MESSAGE_ID]);
+    // Long ids: the header stays within its character budget, the root and the newest kept.
+    const long = Array.from({ length: 10 }, (_, n) => `<${String(n).repeat(800)}@mail.example.org>`);
+    const trimmed = await parse(
+      mime(outbound({ email: { subject: 'x', inReplyTo: long[9], references: long } })),
+    );
+    expect(trimmed.references).toEqual([long[0], long[7], long[8], long[9], OUR_MESSAGE_ID]);
   });
 
   it('starts a new thread when there is nothing to reply to: no Re:, no In-Reply-To', () => {

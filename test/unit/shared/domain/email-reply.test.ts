@@ -1,0 +1,48 @@
+import { describe, expect, it } from 'vitest';
+import { threadParents } from '#shared/domain/conversation.js';
+import { replyEmail } from '#shared/domain/email-reply.js';
+import type { TimelineItem } from '#shared/domain/timeline.js';
+import { inboundText } from '../../fakes/envelopes.js';
+
+/** An inbound email on the timeline with these `data` fields. */
+const mail = (data: Record<string, unknown>, at = '2026-03-01T10:00:00.000Z'): TimelineItem => ({
+  id: `email:${at}`,
+  customerId: 'cu_1',
+  conversationId: 'cv_1',
+  channel: 'email',
+  at,
+  type: 'message',
+  direction: 'inbound',
+  attachments: [],
+  data,
+});
+
+describe('replyEmail', () => {
+  it('keeps the thread’s subject when the mail answered has none (its client dropped it)', () => {
+    const email = replyEmail([mail({ messageId: '<b@x>', threadSubject: 'Parcel 77 never came' })]);
+    expect(email).toMatchObject({ subject: 'Parcel 77 never came', inReplyTo: '<b@x>' });
+  });
+
+  it('names the business when no mail of the thread had a subject, and never answers an empty one', () => {
+    expect(replyEmail([mail({ messageId: '<a@x>' })], 'Parcel Shop')?.subject).toBe(
+      'Your message to Parcel Shop',
+    );
+    expect(replyEmail([mail({ subject: '  ' })])?.subject).toBe('Your message');
+    expect(replyEmail([], '  ')?.subject).toBe('Your message');
+  });
+
+  it('continues References with the parent’s own Message-ID', () => {
+    const email = replyEmail([mail({ subject: 's', messageId: '<c@x>', references: ['<a@x>', '<b@x>'] })]);
+    expect(email).toMatchObject({ inReplyTo: '<c@x>', references: ['<a@x>', '<b@x>', '<c@x>'] });
+  });
+});
+
+describe('threadParents', () => {
+  it('looks up In-Reply-To, then up to nine References newest first', () => {
+    const references = Array.from({ length: 14 }, (_, n) => `<r${n}@x>`);
+    const envelope = inboundText({ data: { inReplyTo: '<unknown@x>', references } });
+    const email = { ...envelope, channel: 'email' as const, provider: 'ses' as const };
+    // Before, only the In-Reply-To and four References: our reply, sixth from the end, was never read.
+    expect(threadParents(email)).toEqual(['<unknown@x>', ...references.slice(-9).reverse()]);
+  });
+});

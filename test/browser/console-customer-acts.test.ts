@@ -3,6 +3,7 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { LocalRuntime } from '#shared/local/runtime.js';
 import { launchBrowser } from '../support/browser.js';
+import { IG_ACCOUNT, instagramText } from '../support/webhooks.js';
 import { openCustomerConversation, postMeta, signIn, startConsoleRuntime } from './console-support.js';
 
 const fixture = (path: string): Record<string, unknown> =>
@@ -81,6 +82,12 @@ describe('the console: what the customer did to their messages, and what a messa
     await postMeta(runtime, '/webhooks/meta', fixture('meta/peer-instagram_story_mention.json'));
     await postMeta(runtime, '/webhooks/meta', fixture('meta/peer-instagram_story_reply.json'));
     await postMeta(runtime, '/webhooks/meta', fixture('meta/peer-instagram_unsupported.json'));
+    const now = new Date().toISOString();
+    await postMeta(
+      runtime,
+      '/webhooks/meta',
+      instagramText({ sender: 'IGSID-long', mid: 'm-long', at: now, text: 'hi' }),
+    );
     await runtime.idle();
     page = await browser.newPage({ viewport: { width: 1280, height: 2400 } });
     page.on('request', (request) => {
@@ -133,5 +140,21 @@ describe('the console: what the customer did to their messages, and what a messa
     const link = log.getByRole('link', { name: 'Open' }).first();
     expect(await link.getAttribute('rel')).toBe('noopener noreferrer');
     expect(elsewhere).toEqual([]);
+  }, 90_000);
+
+  // The API refuses it (422 text_too_long); the box says so while the agent types, and Send waits.
+  it('says while typing that a reply is longer than Instagram takes, and keeps Send off until it fits', async () => {
+    await open(`${IG_ACCOUNT}:IGSID-long`);
+    const box = page.getByRole('textbox', { name: 'Reply' });
+    const send = page.getByRole('button', { name: 'Send', exact: true });
+    await box.fill('y'.repeat(1001));
+    const said = page.locator('#reply-too-long');
+    await said.waitFor({ timeout: 30_000 });
+    expect(await said.innerText()).toContain('Instagram takes at most 1000 in one message. Shorten it by 1');
+    expect(await box.getAttribute('aria-invalid')).toBe('true');
+    expect(await send.isDisabled()).toBe(true);
+    await box.fill('y'.repeat(1000));
+    await said.waitFor({ state: 'detached', timeout: 30_000 });
+    expect(await send.isDisabled()).toBe(false);
   }, 90_000);
 });

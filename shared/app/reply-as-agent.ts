@@ -1,6 +1,8 @@
 import type { AgentAdmin, AgentStore } from '#shared/domain/agent-ports.js';
 import type { ReplyRequest } from '#shared/domain/replies.js';
+import { checkReplyLength } from '#shared/domain/reply-length.js';
 import type { TimelineItem } from '#shared/domain/timeline.js';
+import { replyChannelOf } from '#shared/domain/webchat/attachments.js';
 import { NotFoundError } from '#shared/errors.js';
 import { type ReplyDeps, recipientOf, sendReply } from './send-reply.js';
 
@@ -17,7 +19,7 @@ export interface ReplyAsAgentDeps {
  * leaves the unassigned inbox and counts in their load. The assignment is conditional (still open,
  * still nobody's): it never takes a conversation from another agent, and of two agents replying at
  * once one owns it. A reply the channel's rules refuse leaves it with the agent who tried; one refused
- * for its customer (gone, being erased) writes nothing. The conversation is read once, for both. Its `Idempotency-Key` sent again with another
+ * for its customer (gone, being erased) or for its length (`text_too_long`) writes nothing. The conversation is read once, for both. Its `Idempotency-Key` sent again with another
  * request is 422 `idempotency_key_reused` (see `sendReply`).
  */
 export async function replyAsAgent(
@@ -34,6 +36,8 @@ export async function replyAsAgent(
   // Its customer before anything is written: a reply to one gone or being erased (404, 410) writes
   // nothing, the assignment included. The reply takes this read; it does not read them again.
   const recipient = await recipientOf(deps.replies.store, conversation);
+  // A text the channel cannot carry is the request's fault: refused before the assignment too.
+  checkReplyLength(replyChannelOf(recipient.customer, input.request), input.request.text);
   if (conversation.status === 'open' && conversation.assignee === undefined) {
     const now = deps.replies.clock.now().toISOString();
     const eventId = `assigned:${input.conversationId}:reply:${input.idempotencyKey ?? now}`;

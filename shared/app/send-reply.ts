@@ -15,6 +15,7 @@ import {
   replyRequestHash,
   standingBlock,
 } from '../domain/replies.js';
+import { checkReplyLength } from '../domain/reply-length.js';
 import type { InlineSend, OutboundQueue, ReplyStore } from '../domain/reply-ports.js';
 import { sendRetryDelaySeconds } from '../domain/send-errors.js';
 import type { Conversation, Customer, TimelineItem } from '../domain/timeline.js';
@@ -213,7 +214,7 @@ export async function sendReply(
       : deps.newId();
   const { conversationId, root, customer, partitions, profiles, firstResponded, nobodyWaiting, answering } =
     input.recipient ?? (await readRecipient(deps, input.conversationId));
-  const channel = replyChannelOf(customer, input.request);
+  const channel = checkReplyLength(replyChannelOf(customer, input.request), input.request.text);
   const { to, latestEmails, thread } = await replyDestination(
     deps.store,
     { customer, partitions, answering },

@@ -1,3 +1,4 @@
+import { UnprocessableError } from '../errors.js';
 import type { Channel } from './envelope.js';
 
 /**
@@ -22,4 +23,28 @@ export function overTextLimit(channel: Channel, text: string): string | undefine
   const limit = TEXT_LIMITS[channel];
   if (limit === undefined || text.length <= limit) return undefined;
   return `the AI's answer (${text.length} characters) is longer than ${channel} takes in one message (${limit}); a person must answer`;
+}
+
+/**
+ * The longest text a reply may carry on each channel: the providers' own limits (TEXT_LIMITS), but
+ * WhatsApp's is the Cloud API's 4,096 (a deployment that sends WhatsApp through Twilio has Twilio
+ * refuse one over 1,600 at send time, as before).
+ */
+export const REPLY_TEXT_LIMITS: Readonly<Partial<Record<Channel, number>>> = {
+  ...TEXT_LIMITS,
+  whatsapp: 4096,
+};
+
+/**
+ * Refuses a reply whose text the channel's provider would refuse (422 `text_too_long`), before anything
+ * is written or queued: the provider would take nothing, and the customer would hear nothing. Answers
+ * the channel when the text fits.
+ */
+export function checkReplyLength(channel: Channel, text: string | undefined): Channel {
+  const limit = REPLY_TEXT_LIMITS[channel];
+  if (limit === undefined || text === undefined || text.length <= limit) return channel;
+  throw new UnprocessableError(
+    `the reply is ${text.length} characters; ${channel} takes at most ${limit} in one message: shorten it or send it as several replies`,
+    'text_too_long',
+  );
 }

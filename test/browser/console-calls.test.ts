@@ -1,11 +1,10 @@
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Customer } from '#shared/domain/timeline.js';
 import type { LocalRuntime } from '#shared/local/runtime.js';
 import { launchBrowser } from '../support/browser.js';
 import { SECRETS, startTestRuntime } from '../support/runtime.js';
 import { deliver, sesReceived, signedSes, signedTwilio, snsNotification } from '../support/webhooks.js';
-import { ANA, asAna, signIn } from './console-support.js';
+import { ANA, openCustomerConversation, signIn } from './console-support.js';
 
 const CALLER = '+14155550177';
 const RECORDING_URL =
@@ -38,14 +37,7 @@ describe('the console: voicemail and email subjects', () => {
   };
 
   /** Opens the customer's open conversation by its link, as an agent following one would. */
-  const open = async (q: string) => {
-    const found = await asAna<{ items: Customer[] }>(runtime, `/api/customers?q=${encodeURIComponent(q)}`);
-    const id = found.items[0]?.openConversationId;
-    if (!id) throw new Error(`no open conversation for ${q}`);
-    await page.goto(`${runtime.url}/console#/conversations/${id}`);
-    await page.locator('section.timeline[aria-busy="false"]').waitFor({ timeout: 60_000 });
-    return page.getByRole('log', { name: 'Messages' });
-  };
+  const open = (q: string) => openCustomerConversation(page, runtime, q);
 
   beforeAll(async () => {
     runtime = await startTestRuntime({ env: { AGENT_TOKENS: `${ANA.id}:${ANA.token}:admin` } });

@@ -31,6 +31,22 @@ export async function asAna<T>(runtime: LocalRuntime, path: string): Promise<T> 
   }
 }
 
+/**
+ * Opens the open conversation of the customer a search for `q` finds first, by its link, as an agent
+ * following one would; answers the timeline's message log once it has read.
+ */
+export async function openCustomerConversation(page: Page, runtime: LocalRuntime, q: string) {
+  const found = await asAna<{ items: Array<{ openConversationId?: string }> }>(
+    runtime,
+    `/api/customers?q=${encodeURIComponent(q)}`,
+  );
+  const id = found.items[0]?.openConversationId;
+  if (!id) throw new Error(`no open conversation for ${q}`);
+  await page.goto(`${runtime.url}/console#/conversations/${id}`);
+  await page.locator('section.timeline[aria-busy="false"]').waitFor({ timeout: 60_000 });
+  return page.getByRole('log', { name: 'Messages' });
+}
+
 /** Opens the console and signs in with an agent token (Ana's unless another is given), as an agent would. */
 export async function signIn(page: Page, runtime: LocalRuntime, token: string = ANA.token): Promise<void> {
   await page.goto(`${runtime.url}/console`);

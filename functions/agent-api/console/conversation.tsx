@@ -1,4 +1,5 @@
-import { useEffect, useRef, useState } from 'preact/hooks';
+import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
+import { customerActs } from './acts.js';
 import type { AgentRow } from './agents.js';
 import {
   type Api,
@@ -139,6 +140,7 @@ function Timeline(props: {
 }) {
   const { earlier } = props;
   const told = useArrivals(props.items, props.loading, props.me);
+  const acts = useMemo(() => customerActs(props.items), [props.items]);
   return (
     <section class="timeline" aria-label="Timeline" aria-busy={props.loading}>
       {props.loading ? <p class="muted loading">Loading the timeline…</p> : null}
@@ -153,7 +155,7 @@ function Timeline(props: {
       <VirtualList
         items={props.items}
         keyOf={(i) => i.id}
-        render={(i) => <TimelineEntry item={i} />}
+        render={(i) => <TimelineEntry item={i} acts={acts} />}
         label="Messages"
       />
       <div class="visually-hidden" aria-live="polite" aria-relevant="additions">

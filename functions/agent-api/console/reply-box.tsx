@@ -1,4 +1,7 @@
+import type { RefObject } from 'preact';
 import { useEffect, useRef, useState } from 'preact/hooks';
+import type { Channel } from '#shared/domain/envelope.js';
+import { REPLY_TEXT_LIMITS } from '#shared/domain/reply-length.js';
 import { type Api, ApiError, type ChannelOption, type Conversation, type TimelineItem } from './api.js';
 import { channelName, notSentText, reasonText } from './format.js';
 import type { LiveStatus } from './live.js';
@@ -209,6 +212,51 @@ function requestBody(
   return { text, ...(chosen ? { channel: chosen.channel } : {}) };
 }
 
+/** The reply's or note's text, Ctrl/Cmd+Enter to send, and why a reply is too long for its channel. */
+function TextField(props: {
+  mode: ComposerMode;
+  text: string;
+  area: RefObject<HTMLTextAreaElement>;
+  tooLong: string | undefined;
+  onInput(value: string): void;
+}) {
+  const { tooLong } = props;
+  return (
+    <>
+      <label class="text-label">
+        {props.mode === 'note' ? 'Note (only agents see it)' : 'Reply'}
+        <textarea
+          ref={props.area}
+          rows={3}
+          required
+          value={props.text}
+          aria-invalid={tooLong ? true : undefined}
+          aria-describedby={tooLong ? 'reply-too-long' : undefined}
+          onInput={(e) => props.onInput(e.currentTarget.value)}
+          onKeyDown={(e) => {
+            if (e.key === 'Enter' && (e.ctrlKey || e.metaKey)) e.currentTarget.form?.requestSubmit();
+          }}
+        />
+      </label>
+      {tooLong ? (
+        <p class="too-long" id="reply-too-long" role="status">
+          {tooLong}
+        </p>
+      ) : null}
+    </>
+  );
+}
+
+/**
+ * Why the reply's text cannot go out on the channel in one message (the API would refuse it with
+ * `text_too_long`), said while typing, or undefined when it fits.
+ */
+function overLimit(channel: string | undefined, text: string): string | undefined {
+  const limit = channel ? REPLY_TEXT_LIMITS[channel as Channel] : undefined;
+  if (limit === undefined || text.length <= limit) return undefined;
+  return `${text.length} characters: ${channelName(channel)} takes at most ${limit} in one message. Shorten it by ${text.length - limit}, or send it as several replies.`;
+}
+
 /**
  * Tells the other agents that this one types, at most every 3 s, and whether a reply or a note: a
  * switch between the two is said with the next key, not up to 3 s later.
@@ -261,6 +309,7 @@ export function ReplyBox(props: {
   }, [props.composer?.at]);
   const needsTemplate = mode === 'reply' && chosen?.needsTemplate === true;
   const noChannel = mode === 'reply' && props.channels !== undefined && !chosen;
+  const tooLong = mode === 'reply' && !needsTemplate ? overLimit(chosen?.channel, text) : undefined;
   const submit = async (event: Event) => {
     event.preventDefault();
     const form = event.currentTarget as HTMLFormElement;
@@ -285,22 +334,10 @@ export function ReplyBox(props: {
       {needsTemplate ? (
         <TemplateFields value={template} onChange={setTemplate} />
       ) : (
-        <label class="text-label">
-          {mode === 'note' ? 'Note (only agents see it)' : 'Reply'}
-          <textarea
-            ref={area}
-            rows={3}
-            required
-            value={text}
-            onInput={(e) => onInput(e.currentTarget.value)}
-            onKeyDown={(e) => {
-              if (e.key === 'Enter' && (e.ctrlKey || e.metaKey)) e.currentTarget.form?.requestSubmit();
-            }}
-          />
-        </label>
+        <TextField mode={mode} text={text} area={area} tooLong={tooLong} onInput={onInput} />
       )}
       <ErrorNote message={error} />
-      <button type="submit" disabled={busy || noChannel}>
+      <button type="submit" disabled={busy || noChannel || tooLong !== undefined}>
         {mode === 'note' ? 'Add note' : needsTemplate ? 'Send template' : 'Send'}
       </button>
     </form>

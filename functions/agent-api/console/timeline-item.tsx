@@ -1,5 +1,7 @@
+import { type Acts, NO_ACTS, quoteOf } from './acts.js';
 import type { TimelineItem } from './api.js';
 import { agentBy, channelName, clock } from './format.js';
+import { ActMarks, Attachments, ContentNote, Quote } from './message-parts.js';
 import { routeReasonText } from './route-reasons.js';
 
 function author(item: TimelineItem): string {
@@ -19,21 +21,6 @@ const STATUS_TEXT: Record<string, string> = {
   played: 'Played',
   failed: 'Failed',
 };
-
-function Attachments(props: { item: TimelineItem }) {
-  const list = props.item.attachments ?? [];
-  if (!list.length) return null;
-  return (
-    <ul class="attachments" aria-label="Attachments">
-      {list.map((a, i) => (
-        <li key={a.mediaId ?? a.url ?? i}>
-          <span class="attachment-kind">{a.kind}</span> {a.filename ?? a.caption ?? 'unnamed'}
-          {a.mimeType ? <span class="muted"> ({a.mimeType})</span> : null}
-        </li>
-      ))}
-    </ul>
-  );
-}
 
 function assignedText(d: Record<string, unknown>): string {
   const to = (d.to ?? d) as { agentId?: string | null; queue?: string | null };
@@ -68,8 +55,29 @@ function callText(item: TimelineItem, d: Record<string, unknown>): string {
   }
 }
 
-function eventText(item: TimelineItem): string {
+/** A customer's act on a message (react, edit, delete), naming the message when it is shown. */
+function actText(item: TimelineItem, acts: Acts): string {
+  const target = acts.message(item.channel, item.targetMessageId);
+  const gone = target !== undefined && acts.on(target)?.deleted === true;
+  const words = quoteOf(target, acts);
+  const to = words ? ` to ${words}` : '';
+  switch (item.event) {
+    case 'edit':
+      return item.text && !gone ? `Customer edited a message: ${item.text}` : 'Customer edited a message';
+    case 'delete':
+      return target ? `Customer deleted their message of ${clock(target.at)}` : 'Customer deleted a message';
+    case 'reaction':
+      return `Customer reacted ${item.emoji ?? ''}${to}`.trimEnd();
+    default:
+      return `Customer removed a reaction${words ? ` from ${words}` : ''}`;
+  }
+}
+
+const ACTS = new Set(['edit', 'delete', 'reaction', 'reaction_removed']);
+
+function eventText(item: TimelineItem, acts: Acts): string {
   const d = item.data ?? {};
+  if (item.event && ACTS.has(item.event)) return actText(item, acts);
   if (item.event?.startsWith('call_')) return callText(item, d);
   switch (item.event) {
     case 'routed':
@@ -82,14 +90,6 @@ function eventText(item: TimelineItem): string {
       // `delivery`: the provider reported the reply it was resolved on as not delivered.
       if (d.by === 'delivery') return 'Reopened: a reply was not delivered';
       return agentBy(d) ? `Reopened by ${agentBy(d)}` : 'Reopened';
-    case 'edit':
-      return item.text ? `Customer edited a message: ${item.text}` : 'Customer edited a message';
-    case 'delete':
-      return 'Customer deleted a message';
-    case 'reaction':
-      return `Customer reacted ${item.emoji ?? ''}`.trimEnd();
-    case 'reaction_removed':
-      return 'Customer removed a reaction';
     default:
       return (item.event ?? 'event').replaceAll('_', ' ');
   }
@@ -238,9 +238,65 @@ export function spokenText(item: TimelineItem, me: string): string | undefined {
   return `${author(item)} on ${channelName(item.channel)}: ${text || 'an attachment'}`;
 }
 
-/** One entry of the timeline: a message with its channel and status, a note, or an event. */
-export function TimelineEntry(props: { item: TimelineItem }) {
+/**
+ * A message: its channel, author and time, then what it holds. A message the customer deleted (unsent)
+ * shows that, never its words or files (the provider's own placeholder is all they see too); one they
+ * edited shows the newest text, the reaction standing on it below.
+ */
+function Message(props: { item: TimelineItem; acts: Acts }) {
+  const { item, acts } = props;
+  const outbound = item.direction === 'outbound';
+  const mine = item.direction === 'inbound' ? acts.on(item) : undefined;
+  const header = (
+    <header>
+      <span class={`badge ch-${item.channel}`}>{channelName(item.channel)}</span>{' '}
+      <strong>{author(item)}</strong> <time dateTime={item.at}>{clock(item.at)}</time>
+    </header>
+  );
+  if (mine?.deleted) {
+    return (
+      <article class="message in deleted" data-kind="message" data-item={item.id}>
+        {header}
+        <p class="text muted">This message was deleted by the customer.</p>
+      </article>
+    );
+  }
+  const text = mine?.edited?.text ?? item.text;
+  return (
+    <article class={`message ${outbound ? 'out' : 'in'}`} data-kind="message" data-item={item.id}>
+      {header}
+      <Subject item={item} />
+      <MailMarks item={item} />
+      <Quote item={item} acts={acts} />
+      {text ? (
+        <p class="text" dir="auto">
+          {text}
+        </p>
+      ) : null}
+      <WholeEmail item={item} />
+      <ContentNote item={item} />
+      <Attachments item={item} />
+      <ActMarks item={item} acts={outbound ? acts.on(item) : mine} />
+      <LateMark item={item} />
+      {outbound && item.status ? (
+        <p class={`status status-${item.status}`} data-status={item.status}>
+          {STATUS_TEXT[item.status] ?? item.status}
+          {item.status === 'failed' && item.errors?.[0]
+            ? `: ${item.errors[0].message ?? item.errors[0].code}`
+            : ''}
+        </p>
+      ) : null}
+    </article>
+  );
+}
+
+/**
+ * One entry of the timeline: a message with its channel and status, a note, or an event. `acts` are the
+ * customer's deletions, edits and reactions among the items shown (see customerActs).
+ */
+export function TimelineEntry(props: { item: TimelineItem; acts?: Acts | undefined }) {
   const { item } = props;
+  const acts = props.acts ?? NO_ACTS;
   if (item.type === 'event' && (item.event === 'call_voicemail' || item.event === 'call_transcription')) {
     return <Voicemail item={item} />;
   }
@@ -254,7 +310,7 @@ export function TimelineEntry(props: { item: TimelineItem }) {
   if (item.type === 'event') {
     return (
       <p class="event" data-kind="event">
-        <time dateTime={item.at}>{clock(item.at)}</time> {eventText(item)}
+        <time dateTime={item.at}>{clock(item.at)}</time> {eventText(item, acts)}
       </p>
     );
   }
@@ -276,31 +332,5 @@ export function TimelineEntry(props: { item: TimelineItem }) {
       </article>
     );
   }
-  const outbound = item.direction === 'outbound';
-  return (
-    <article class={`message ${outbound ? 'out' : 'in'}`} data-kind="message" data-item={item.id}>
-      <header>
-        <span class={`badge ch-${item.channel}`}>{channelName(item.channel)}</span>{' '}
-        <strong>{author(item)}</strong> <time dateTime={item.at}>{clock(item.at)}</time>
-      </header>
-      <Subject item={item} />
-      <MailMarks item={item} />
-      {item.text ? (
-        <p class="text" dir="auto">
-          {item.text}
-        </p>
-      ) : null}
-      <WholeEmail item={item} />
-      <Attachments item={item} />
-      <LateMark item={item} />
-      {outbound && item.status ? (
-        <p class={`status status-${item.status}`} data-status={item.status}>
-          {STATUS_TEXT[item.status] ?? item.status}
-          {item.status === 'failed' && item.errors?.[0]
-            ? `: ${item.errors[0].message ?? item.errors[0].code}`
-            : ''}
-        </p>
-      ) : null}
-    </article>
-  );
+  return <Message item={item} acts={acts} />;
 }

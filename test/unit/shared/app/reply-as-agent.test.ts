@@ -2,7 +2,7 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, GetCommand, type GetCommandInput } from '@aws-sdk/lib-dynamodb';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { replyAsAgent } from '#shared/app/reply-as-agent.js';
-import { GoneError, NotFoundError } from '#shared/errors.js';
+import { GoneError, NotFoundError, UnprocessableError } from '#shared/errors.js';
 import { adminPorts, dynamoRepositories, storePorts } from '#shared/store/dynamo-repositories.js';
 import { documentClient } from '#shared/store/sdk-documents.js';
 import { mockAws } from '../../../support/aws-mock.js';
@@ -33,7 +33,7 @@ function table(profile: Record<string, unknown> | undefined) {
   });
 }
 
-function reply() {
+function reply(text = 'Hello') {
   const repos = dynamoRepositories(documentClient(new DynamoDBClient({ region: 'eu-west-1' })), 'threadline');
   const store = storePorts(repos);
   const queued: unknown[] = [];
@@ -50,7 +50,7 @@ function reply() {
     },
     {
       conversationId: 'cv_1',
-      request: { text: 'Hello', attachments: [] },
+      request: { text, attachments: [] },
       agentId: 'agent-1',
       idempotencyKey: 'k1',
     },
@@ -87,6 +87,45 @@ describe('replyAsAgent refused for its customer', () => {
   it('writes nothing for a conversation whose customer has no profile (404)', async () => {
     table(undefined);
     await expect(reply()).rejects.toBeInstanceOf(NotFoundError);
+    expect(writes()).toEqual([]);
+  });
+});
+
+/**
+ * A reply longer than its channel's provider takes in one message is refused before anything is written
+ * (QA: a 1,500-character Instagram reply was accepted, `202`, and could only fail at Meta, the
+ * conversation assigned to the agent all the same).
+ */
+describe('replyAsAgent refused for its length', () => {
+  beforeEach(() => ddb.reset());
+
+  /** The customer's address on each channel, as the profile stores it (identity tokens). */
+  const ADDRESS: Record<string, string> = {
+    instagram: 'instagram#17841400000000001:IGSID-1',
+    messenger: 'messenger#PAGE1:PSID-1',
+    sms: 'phone#+447700900123',
+    whatsapp: 'phone#+447700900123',
+  };
+
+  it.each([
+    ['instagram', 1001],
+    ['messenger', 2001],
+    ['sms', 1601],
+    ['whatsapp', 4097],
+  ])('refuses %s over its limit (%i characters): 422 text_too_long, nothing written', async (channel, n) => {
+    table({
+      entity: 'customer',
+      id: 'cu_1',
+      createdAt: NOW,
+      identities: new Set([ADDRESS[channel]]),
+      channels: new Set([channel]),
+      lastInboundChannel: channel,
+      lastInboundAt: NOW,
+      [`lastInbound_${channel}`]: NOW,
+    });
+    const refused = reply('x'.repeat(n));
+    await expect(refused).rejects.toBeInstanceOf(UnprocessableError);
+    await expect(refused).rejects.toMatchObject({ code: 'text_too_long' });
     expect(writes()).toEqual([]);
   });
 });

@@ -1,0 +1,94 @@
+import type { TimelineItem } from '#shared/domain/timeline.js';
+
+/**
+ * What a customer did to one of the messages shown: deleted (unsent) it, edited it (the newest text),
+ * reacted to it (the reaction standing now, none once removed).
+ */
+export interface MessageActs {
+  deleted?: true;
+  edited?: { text?: string | undefined; at: string };
+  reaction?: { emoji: string; at: string } | undefined;
+  /** When the reaction standing now was set or removed: a later act wins, whatever order they came in. */
+  reactedAt?: string;
+}
+
+/** The acts on the messages shown, and the messages by provider id (what a reply quotes). */
+export interface Acts {
+  on(item: TimelineItem): MessageActs | undefined;
+  /** The message a reply quotes or an act names, when it is among those shown. */
+  message(channel: string | undefined, providerMessageId: string | undefined): TimelineItem | undefined;
+}
+
+const key = (channel: string | undefined, id: string | undefined) =>
+  channel && id ? `${channel}:${id}` : undefined;
+
+/** Folds one act into what is known of its message, the later act winning (they may come in any order). */
+function fold(acts: MessageActs, item: TimelineItem): MessageActs {
+  switch (item.event) {
+    case 'delete':
+      return { ...acts, deleted: true };
+    case 'edit':
+      return acts.edited && acts.edited.at > item.at
+        ? acts
+        : { ...acts, edited: { text: item.text, at: item.at } };
+    case 'reaction':
+    case 'reaction_removed': {
+      if (acts.reactedAt && acts.reactedAt > item.at) return acts;
+      const reaction =
+        item.event === 'reaction' && item.emoji ? { emoji: item.emoji, at: item.at } : undefined;
+      return { ...acts, reaction, reactedAt: item.at };
+    }
+    default:
+      return acts;
+  }
+}
+
+/**
+ * The customer's deletions, edits and reactions gathered onto the messages they name (by channel and
+ * provider id), from the items read so far: an act whose message is on an earlier page applies when
+ * that page is read, and one read before its message (they come in any order) applies when it comes.
+ */
+export function customerActs(items: readonly TimelineItem[]): Acts {
+  const messages = new Map<string, TimelineItem>();
+  const acts = new Map<string, MessageActs>();
+  for (const item of items) {
+    if (item.type === 'message') {
+      const k = key(item.channel, item.providerMessageId);
+      if (k) messages.set(k, item);
+      continue;
+    }
+    const k = item.type === 'event' ? key(item.channel, item.targetMessageId) : undefined;
+    if (!k) continue;
+    const next = fold(acts.get(k) ?? {}, item);
+    if (next !== acts.get(k)) acts.set(k, next);
+  }
+  return {
+    on: (item) => {
+      const k = key(item.channel, item.providerMessageId);
+      return k ? acts.get(k) : undefined;
+    },
+    message: (channel, id) => {
+      const k = key(channel, id);
+      return k ? messages.get(k) : undefined;
+    },
+  };
+}
+
+/** No acts: for an item shown on its own. */
+export const NO_ACTS: Acts = { on: () => undefined, message: () => undefined };
+
+/**
+ * A few words of a message to name it by (`“Is the blue dress…”`), or undefined when it has no text or
+ * was deleted: a deleted message's words are never repeated.
+ */
+export function quoteOf(message: TimelineItem | undefined, acts: Acts, max = 60): string | undefined {
+  if (!message || acts.on(message)?.deleted) return undefined;
+  const words = acts.on(message)?.edited?.text ?? message.text ?? '';
+  const text = words
+    .slice(0, max * 4)
+    .replace(/\s+/g, ' ')
+    .trim();
+  if (!text) return undefined;
+  const chars = [...text];
+  return `“${chars.length > max ? `${chars.slice(0, max).join('')}…` : text}”`;
+}

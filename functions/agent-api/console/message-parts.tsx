@@ -1,0 +1,168 @@
+import { type Acts, type MessageActs, quoteOf } from './acts.js';
+import type { TimelineItem } from './api.js';
+import { channelName, clock } from './format.js';
+
+const record = (value: unknown): Record<string, unknown> | undefined =>
+  value && typeof value === 'object' && !Array.isArray(value)
+    ? (value as Record<string, unknown>)
+    : undefined;
+const text = (value: unknown): string | undefined =>
+  typeof value === 'string' && value.trim() ? value.trim() : undefined;
+
+/**
+ * A provider's address as a link the agent opens in a new tab, only when it is https: the console
+ * itself never loads it (no request to the provider's CDN until the agent clicks, and no referrer then).
+ */
+export function httpsHref(url: unknown): string | undefined {
+  if (typeof url !== 'string') return undefined;
+  try {
+    return new URL(url).protocol === 'https:' ? url : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * A message's files: kind, name and type, and a link to open it when the provider gave an https address
+ * anyone holding it may open (Messenger's and Instagram's CDN, Twilio's media); not a WhatsApp Cloud API
+ * media id's, which answers only with the business's token.
+ */
+export function Attachments(props: { item: TimelineItem }) {
+  const { item } = props;
+  const list = item.attachments ?? [];
+  if (!list.length) return null;
+  return (
+    <ul class="attachments" aria-label="Attachments">
+      {list.map((a, i) => {
+        const href = item.channel === 'whatsapp' && a.mediaId ? undefined : httpsHref(a.url);
+        return (
+          <li key={a.mediaId ?? a.url ?? i}>
+            <span class="attachment-kind">{a.kind}</span> {a.filename ?? a.caption ?? 'unnamed'}
+            {a.mimeType ? <span class="muted"> ({a.mimeType})</span> : null}
+            {href ? (
+              <>
+                {' '}
+                <a href={href} target="_blank" rel="noopener noreferrer">
+                  Open
+                </a>
+              </>
+            ) : null}
+          </li>
+        );
+      })}
+    </ul>
+  );
+}
+
+/** What kind of message the provider sent that Threadline does not read, in words. */
+function unsupportedKind(item: TimelineItem): string | undefined {
+  const d = item.data ?? {};
+  if (typeof d.unsupportedType === 'string') return d.unsupportedType.replaceAll('_', ' ');
+  const types = Array.isArray(d.attachmentTypes)
+    ? d.attachmentTypes.filter((t) => typeof t === 'string')
+    : [];
+  return types.length ? types.join(', ').replaceAll('_', ' ') : undefined;
+}
+
+/**
+ * Says what a message holds that its text does not: an unsupported message (never an empty bubble),
+ * an Instagram story it answers or mentions, a shared contact's numbers, a place's coordinates, the ad
+ * or link the customer came from.
+ */
+export function ContentNote(props: { item: TimelineItem }) {
+  const { item } = props;
+  if (item.type !== 'message') return null;
+  const d = item.data ?? {};
+  const lines: string[] = [];
+  const types = Array.isArray(d.attachmentTypes) ? d.attachmentTypes : [];
+  if (types.includes('story_mention')) lines.push('Mentioned you in their Instagram story.');
+  if (record(d.story)) lines.push('Replied to your Instagram story.');
+  for (const contact of Array.isArray(d.contacts) ? d.contacts : []) lines.push(contactLine(contact));
+  const place = record(d.location);
+  if (place && typeof place.latitude === 'number' && typeof place.longitude === 'number')
+    lines.push(`Location: ${place.latitude}, ${place.longitude}`);
+  const referral = record(d.referral);
+  if (referral) lines.push(referralLine(referral));
+  if (item.contentType === 'unsupported' && !item.attachments?.length && !record(d.referral)) {
+    const kind = unsupportedKind(item);
+    lines.push(
+      `Unsupported message${kind ? ` (${kind})` : ''}: ${channelName(item.channel)} did not send what it holds to Threadline; the customer sees it in the app.`,
+    );
+  }
+  if (!lines.length) return null;
+  return (
+    <ul class="content-note">
+      {lines.map((line) => (
+        <li key={line} dir="auto">
+          {line}
+        </li>
+      ))}
+    </ul>
+  );
+}
+
+/** A shared contact card: the name and every phone and email it carries. */
+function contactLine(contact: unknown): string {
+  const c = record(contact) ?? {};
+  const name = text(record(c.name)?.formatted_name) ?? 'A contact';
+  const reach = [
+    ...(Array.isArray(c.phones) ? c.phones.map((p) => text(record(p)?.phone)) : []),
+    ...(Array.isArray(c.emails) ? c.emails.map((e) => text(record(e)?.email)) : []),
+  ].filter((v) => v !== undefined);
+  return `Contact card: ${name}${reach.length ? ` (${reach.join(', ')})` : ''}`;
+}
+
+/** The ad or link a customer came from (WhatsApp's and Messenger's `referral`). */
+function referralLine(referral: Record<string, unknown>): string {
+  const ad = record(referral.ads_context_data);
+  const title =
+    text(ad?.ad_title) ?? text(referral.headline) ?? text(referral.ref) ?? text(referral.source_url);
+  const fromAd = referral.source === 'ADS' || referral.source_type === 'ad' || ad !== undefined;
+  return `${fromAd ? 'Came from an ad' : 'Came from a link'}${title ? `: ${title}` : ''}`;
+}
+
+/** What the customer's reply quotes, when it answers an earlier message. */
+export function Quote(props: { item: TimelineItem; acts: Acts }) {
+  const { item, acts } = props;
+  if (!item.replyTo) return null;
+  const quoted = acts.message(item.channel, item.replyTo);
+  const words = quoteOf(quoted, acts, 120);
+  const whose = quoted?.direction === 'outbound' ? 'a reply of ours' : 'their message';
+  const said = !quoted
+    ? 'Replying to an earlier message'
+    : acts.on(quoted)?.deleted
+      ? 'Replying to a message the customer deleted'
+      : words
+        ? `Replying to ${words}`
+        : `Replying to ${whose} of ${clock(quoted.at)} (${quoted.contentType ?? 'no text'})`;
+  return (
+    <p class="quote muted" dir="auto">
+      {said}
+    </p>
+  );
+}
+
+/** The reaction standing on a message, and that it was edited (the newest text is shown above). */
+export function ActMarks(props: { item: TimelineItem; acts: MessageActs | undefined }) {
+  const { acts, item } = props;
+  if (!acts) return null;
+  return (
+    <>
+      {acts.edited ? (
+        <details class="edited">
+          <summary>
+            Edited by the customer, <time dateTime={acts.edited.at}>{clock(acts.edited.at)}</time>
+          </summary>
+          <p class="text muted" dir="auto">
+            Before: {item.text ?? '(no text)'}
+          </p>
+        </details>
+      ) : null}
+      {acts.reaction ? (
+        <p class="reaction">
+          {acts.reaction.emoji} <span class="muted">the customer's reaction</span>
+        </p>
+      ) : null}
+    </>
+  );
+}

@@ -1,0 +1,160 @@
+import { readFileSync } from 'node:fs';
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { LocalRuntime } from '#shared/local/runtime.js';
+import { launchBrowser } from '../support/browser.js';
+import { IG_ACCOUNT, instagramText } from '../support/webhooks.js';
+import { openCustomerConversation, postMeta, signIn, startConsoleRuntime } from './console-support.js';
+
+const fixture = (path: string): Record<string, unknown> =>
+  JSON.parse(readFileSync(new URL(`../fixtures/${path}`, import.meta.url), 'utf8'));
+
+type WhatsAppBody = { entry: [{ changes: [{ value: { messages: Record<string, unknown>[] } }] }] };
+/** A WhatsApp fixture with its one message changed by `change`. */
+function whatsapp(path: string, change: (message: Record<string, unknown>) => Record<string, unknown>) {
+  const body = fixture(path) as unknown as WhatsAppBody;
+  const value = body.entry[0].changes[0].value;
+  value.messages = value.messages.map(change);
+  return body;
+}
+
+const IMAGE_ID = 'wamid.HBgLMTY1MDM4Nzk0MzkVAgASGBQzQUZCMTY0MDc2MUYwNzBDNTY5MAA=';
+const DELETED_TEXT = 'Does it come in another color?';
+const IG_DELETED = 'My card number is 4111 1111 1111 1111';
+
+/**
+ * What an agent reads of a customer's deletions, edits, reactions and quoted replies, and of messages
+ * Threadline does not read, on WhatsApp and Instagram (QA: a deleted message's words stayed on screen,
+ * reactions and edits named no message, an unsupported message was an empty bubble, a story mention a
+ * nameless file, a contact card had no number).
+ */
+describe('the console: what the customer did to their messages, and what a message holds', () => {
+  let runtime: LocalRuntime;
+  let browser: Browser;
+  let page: Page;
+  const elsewhere: string[] = [];
+
+  const open = (q: string) => openCustomerConversation(page, runtime, q);
+
+  beforeAll(async () => {
+    runtime = await startConsoleRuntime();
+    browser = await launchBrowser();
+    // The deletion comes before the message it deletes (the queue keeps no order).
+    await postMeta(runtime, '/webhooks/whatsapp', fixture('whatsapp/revoke.json'));
+    await postMeta(runtime, '/webhooks/whatsapp', fixture('whatsapp/text.json'));
+    await postMeta(runtime, '/webhooks/whatsapp', fixture('whatsapp/image.json'));
+    await postMeta(runtime, '/webhooks/whatsapp', fixture('whatsapp/edit.json'));
+    await postMeta(
+      runtime,
+      '/webhooks/whatsapp',
+      whatsapp('whatsapp/reaction.json', (m) => ({ ...m, reaction: { message_id: IMAGE_ID, emoji: '😀' } })),
+    );
+    await postMeta(runtime, '/webhooks/whatsapp', fixture('whatsapp/contacts.json'));
+    await postMeta(
+      runtime,
+      '/webhooks/whatsapp',
+      whatsapp('whatsapp/text.json', (m) => ({
+        ...m,
+        id: 'wamid.console-acts-quote',
+        timestamp: '1750032500',
+        text: { body: 'Is it warm?' },
+        context: { from: '16505551234', id: IMAGE_ID },
+      })),
+    );
+    await postMeta(
+      runtime,
+      '/webhooks/whatsapp',
+      whatsapp('whatsapp/text.json', ({ text: _text, ...m }) => ({
+        ...m,
+        id: 'wamid.console-acts-future',
+        timestamp: '1750032510',
+        type: 'hologram',
+        hologram: { id: 'h1' },
+      })),
+    );
+    const ig = fixture('meta/peer-instagram_unsend_deleted.json') as {
+      entry: [{ messaging: [{ message: Record<string, unknown> }] }];
+    };
+    const said = structuredClone(ig);
+    said.entry[0].messaging[0].message = { mid: 'message-id-to-delete', text: IG_DELETED };
+    await postMeta(runtime, '/webhooks/meta', said);
+    await postMeta(runtime, '/webhooks/meta', ig);
+    await postMeta(runtime, '/webhooks/meta', fixture('meta/peer-instagram_story_mention.json'));
+    await postMeta(runtime, '/webhooks/meta', fixture('meta/peer-instagram_story_reply.json'));
+    await postMeta(runtime, '/webhooks/meta', fixture('meta/peer-instagram_unsupported.json'));
+    const now = new Date().toISOString();
+    await postMeta(
+      runtime,
+      '/webhooks/meta',
+      instagramText({ sender: 'IGSID-long', mid: 'm-long', at: now, text: 'hi' }),
+    );
+    await runtime.idle();
+    page = await browser.newPage({ viewport: { width: 1280, height: 2400 } });
+    page.on('request', (request) => {
+      if (!request.url().startsWith(runtime.url)) elsewhere.push(request.url());
+    });
+    await signIn(page, runtime);
+  }, 120_000);
+
+  afterAll(async () => {
+    await browser?.close();
+    await runtime?.close();
+  });
+
+  it('hides a deleted WhatsApp message, shows the newest text of an edited one and the reaction on it', async () => {
+    const log = await open('+16505551234');
+    await log.getByText('Black jacket, size M', { exact: true }).waitFor({ timeout: 30_000 });
+    const deleted = log.locator('article.message.deleted');
+    await expect.poll(() => deleted.count(), { timeout: 30_000 }).toBe(1);
+    expect(await deleted.innerText()).toContain('This message was deleted by the customer.');
+    expect(await log.getByText(DELETED_TEXT).count()).toBe(0);
+    expect(await log.getByText(/Customer deleted their message of/).count()).toBe(1);
+
+    const image = log.locator('article.message.in').filter({ hasText: 'Black jacket, size M' }).first();
+    expect(await image.locator('details.edited summary').innerText()).toContain('Edited by the customer');
+    expect(await image.locator('.reaction').innerText()).toContain('😀');
+    // WhatsApp's media answers only with the business's token: no link to a page that cannot open.
+    expect(await image.getByRole('link', { name: 'Open' }).count()).toBe(0);
+    expect(await log.getByText('Customer reacted 😀 to “Black jacket, size M”').count()).toBe(1);
+    expect(await log.getByText('Replying to “Black jacket, size M”').count()).toBe(1);
+  }, 90_000);
+
+  it('says what a WhatsApp contact card and an unknown message type hold', async () => {
+    const log = await open('+16505551234');
+    await log.getByText(/Contact card: Barbara J\. Johnson \(/).waitFor({ timeout: 30_000 });
+    expect(await log.getByText(/Contact card: .*\+1 \(650\) 555-1234, bjohnson@example\.com/).count()).toBe(
+      1,
+    );
+    expect(await log.getByText(/^Unsupported message \(hologram\): WhatsApp did not send/).count()).toBe(1);
+  }, 90_000);
+
+  it('hides an unsent Instagram message, and names story mentions, story replies and unsupported ones', async () => {
+    const log = await open('chatwoot-app-user-id-1:Sender-id-1');
+    await log.getByText('This is the story reply', { exact: true }).waitFor({ timeout: 30_000 });
+    expect(await log.getByText(IG_DELETED).count()).toBe(0);
+    expect(await log.locator('article.message.deleted').count()).toBe(1);
+    expect(await log.getByText('Replied to your Instagram story.').count()).toBe(1);
+    expect(await log.getByText('Mentioned you in their Instagram story.').count()).toBe(1);
+    expect(await log.getByText(/^Unsupported message: Instagram did not send/).count()).toBe(1);
+    // The story's file opens in a new tab on a click; the console itself asks nothing of Meta's CDN.
+    const link = log.getByRole('link', { name: 'Open' }).first();
+    expect(await link.getAttribute('rel')).toBe('noopener noreferrer');
+    expect(elsewhere).toEqual([]);
+  }, 90_000);
+
+  // The API refuses it (422 text_too_long); the box says so while the agent types, and Send waits.
+  it('says while typing that a reply is longer than Instagram takes, and keeps Send off until it fits', async () => {
+    await open(`${IG_ACCOUNT}:IGSID-long`);
+    const box = page.getByRole('textbox', { name: 'Reply' });
+    const send = page.getByRole('button', { name: 'Send', exact: true });
+    await box.fill('y'.repeat(1001));
+    const said = page.locator('#reply-too-long');
+    await said.waitFor({ timeout: 30_000 });
+    expect(await said.innerText()).toContain('Instagram takes at most 1000 in one message. Shorten it by 1');
+    expect(await box.getAttribute('aria-invalid')).toBe('true');
+    expect(await send.isDisabled()).toBe(true);
+    await box.fill('y'.repeat(1000));
+    await said.waitFor({ state: 'detached', timeout: 30_000 });
+    expect(await send.isDisabled()).toBe(false);
+  }, 90_000);
+});

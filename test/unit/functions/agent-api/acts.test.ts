@@ -1,0 +1,59 @@
+import { describe, expect, it } from 'vitest';
+import type { TimelineItem } from '#shared/domain/timeline.js';
+import { customerActs, quoteOf } from '../../../../functions/agent-api/console/acts.js';
+
+const message = (id: string, at: string, text?: string): TimelineItem => ({
+  id: `whatsapp:${id}`,
+  type: 'message',
+  channel: 'whatsapp',
+  direction: 'inbound',
+  customerId: 'cu_1',
+  providerMessageId: id,
+  at,
+  ...(text !== undefined ? { text } : {}),
+});
+const act = (event: string, target: string, at: string, extra: Partial<TimelineItem> = {}): TimelineItem => ({
+  id: `act:${event}:${at}`,
+  type: 'event',
+  channel: 'whatsapp',
+  customerId: 'cu_1',
+  event,
+  targetMessageId: target,
+  at,
+  ...extra,
+});
+
+describe('customerActs', () => {
+  const hello = message('wamid.1', '2026-12-05T10:00:00.000Z', 'Hello there');
+
+  it('keeps the latest reaction by time, whatever order the acts were read in', () => {
+    const removed = act('reaction_removed', 'wamid.1', '2026-12-05T10:02:00.000Z');
+    const heart = act('reaction', 'wamid.1', '2026-12-05T10:01:00.000Z', { emoji: '❤️' });
+    const thumbs = act('reaction', 'wamid.1', '2026-12-05T10:03:00.000Z', { emoji: '👍' });
+    expect(customerActs([hello, thumbs, removed, heart]).on(hello)?.reaction?.emoji).toBe('👍');
+    expect(customerActs([hello, heart, removed]).on(hello)?.reaction).toBeUndefined();
+  });
+
+  it('shows the newest edit, and never quotes a deleted message', () => {
+    const edits = [
+      act('edit', 'wamid.1', '2026-12-05T10:05:00.000Z', { text: 'second' }),
+      act('edit', 'wamid.1', '2026-12-05T10:04:00.000Z', { text: 'first' }),
+    ];
+    const acts = customerActs([hello, ...edits]);
+    expect(acts.on(hello)?.edited?.text).toBe('second');
+    expect(quoteOf(hello, acts)).toBe('“second”');
+    const deleted = customerActs([act('delete', 'wamid.1', '2026-12-05T10:06:00.000Z'), hello]);
+    expect(deleted.on(hello)?.deleted).toBe(true);
+    expect(quoteOf(hello, deleted)).toBeUndefined();
+  });
+
+  it('applies an act to the message of its channel only', () => {
+    const other = { ...act('delete', 'wamid.1', '2026-12-05T10:06:00.000Z'), channel: 'instagram' as const };
+    expect(customerActs([hello, other]).on(hello)).toBeUndefined();
+  });
+
+  it('quotes a few words of a long message', () => {
+    const long = message('wamid.2', '2026-12-05T10:00:00.000Z', `${'word '.repeat(40)}`);
+    expect(quoteOf(long, customerActs([long]), 10)).toBe('“word word …”');
+  });
+});

@@ -31,6 +31,8 @@ export interface Resolving {
   now: string;
   /** How its timeline item is written once. */
   once: OncePlacement;
+  /** The conversation of the message we sent that the event is about (a bounce's): it goes there. */
+  sentIn?: string | undefined;
 }
 
 /** A customer just claimed an identity: suggestions for everyone who mentioned it before. */

@@ -1,10 +1,15 @@
 import type { TrackClock } from '../domain/clock-ports.js';
-import { keptPlacement, placeEvent, threadId, threadParents } from '../domain/conversation.js';
+import {
+  besideSentMessage,
+  keptPlacement,
+  placeEvent,
+  threadId,
+  threadParents,
+} from '../domain/conversation.js';
 import { previewOf } from '../domain/conversation-preview.js';
 import type { CsatStore } from '../domain/csat/csat-ports.js';
 import type { Envelope, Identity } from '../domain/envelope.js';
 import { type PhoneOptions, whatsappAddressOf } from '../domain/identity.js';
-import { followMerges } from '../domain/merges.js';
 import type { Clock, IdGenerator } from '../domain/ports.js';
 import { profileTouchNeeded } from '../domain/profile-touch.js';
 import {
@@ -14,11 +19,10 @@ import {
   echoAsSent,
   echoOfOurReply,
   isCustomerSpeaking,
-  isUnauthenticated,
   oncePlacement,
   toTimelineItem,
 } from '../domain/resolution.js';
-import type { PlacedEvent, ProfileTouch, ResolverStore } from '../domain/resolver-ports.js';
+import type { PlacedEvent, ProfileTouch, ResolverStore, SentMessage } from '../domain/resolver-ports.js';
 import type { RouteInbound } from '../domain/router-ports.js';
 import type { ConversationSnapshot } from '../domain/routing/conversation-state.js';
 import { routableKind } from '../domain/routing/routable.js';
@@ -39,8 +43,9 @@ import {
 } from './identity-evidence.js';
 import { isAnotherReceipt } from './mail-receipt.js';
 import { threadOfGroup } from './merged-thread.js';
+import { isSuppression, suppressionTarget } from './receive-suppression.js';
 import { answerFromBusinessApp } from './record-business-answer.js';
-import { resolveCustomerClaim } from './resolve-customer-claim.js';
+import { eventHolder } from './resolve-customer-claim.js';
 import { routeThenWait, waitAgainAfterFailure } from './wait-after-routing.js';
 
 /** Resolver dependencies. */
@@ -73,11 +78,13 @@ export interface ResolveResult {
  * nothing done, for the echo of one of our own replies or a retry of an erased event.
  */
 async function placeOnTimeline(deps: ResolverDeps, resolving: Resolving): Promise<PlacedEvent | undefined> {
-  const { envelope, customerId, profile, now, once } = resolving;
+  const { envelope, customerId, profile, now, once, sentIn } = resolving;
   const parents = threadParents(envelope);
   const link = parents.length ? await deps.store.findThread(envelope.channel, parents) : undefined;
   const thread = link && (await threadOfGroup(deps, link, { customerId, profile }));
-  let placement = placeEvent(envelope, profile, customerId, thread, deps.reopenWindowMs);
+  let placement = sentIn
+    ? besideSentMessage(sentIn, profile?.openConversationId)
+    : placeEvent(envelope, profile, customerId, thread, deps.reopenWindowMs);
   const inbound = isCustomerSpeaking(envelope);
 
   let item = toTimelineItem(envelope, customerId, placement.conversationId);
@@ -235,25 +242,21 @@ async function routeItem(
   });
 }
 
-/** Applies the event of a known identity: who, where on the timeline, what it changes, then routing. */
+/**
+ * Applies the event of a known identity: who, where on the timeline, what it changes, then routing.
+ * An event about a message we sent (`sent`: a bounce) is that message's customer's, in its conversation.
+ */
 async function resolveCustomerEvent(
   deps: ResolverDeps,
   envelope: Envelope,
   customer: Identity,
   whatsappAddress?: string | null,
+  sent?: SentMessage,
 ): Promise<ResolveResult> {
   const now = deps.clock.now().toISOString();
-  // Unauthenticated mail attaches by its From address to nobody: its own customer, the address evidence.
-  const unauthenticated = isUnauthenticated(envelope);
-  const claim = await resolveCustomerClaim(deps, customer, envelope, unauthenticated);
-  if (!claim) return droppedAsErased(deps, envelope);
-  const { customerId, profile } = await followMerges(
-    (id) => deps.store.getProfileState(id),
-    claim.customerId,
-  );
-  // No profile yet means this is the customer's first event (the profile is written last, so a
-  // crash before it lands here again): whoever mentioned this identity earlier meets them now.
-  if (!unauthenticated && (claim.isNew || !profile)) await meetEarlierMentions(deps, customer, customerId);
+  const holder = await eventHolder(deps, customer, envelope, sent);
+  if (!holder) return droppedAsErased(deps, envelope);
+  const { claim, customerId, profile } = holder;
   const hopped = customerId !== claim.customerId;
   const once = oncePlacement(envelope, { moved: claim.moved, hopped, profile });
   if (await keyedErasedRetry(deps.store, envelope, once, profile)) return droppedAsErased(deps, envelope);
@@ -264,8 +267,10 @@ async function resolveCustomerEvent(
     deps.log?.('info', 'csat answer recorded', { customerId, channel: envelope.channel });
     return { customerId, conversationId: pending.conversationId, written: true };
   }
-  const resolving: Resolving = { envelope, customer, customerId, profile, now, once };
-  const claimed = await claimOtherIdentities(deps, resolving);
+  const sentIn = sent?.conversationId;
+  const resolving: Resolving = { envelope, customer, customerId, profile, now, once, sentIn };
+  // The address a bounce names is no identity of the sent mail's customer (a desk, another's mailbox).
+  const claimed = sent ? { identities: [], contested: [] } : await claimOtherIdentities(deps, resolving);
   const placed = await placeOnTimeline(deps, resolving);
   if (!placed) {
     deps.log?.('info', 'nothing placed (echo or erased retry)', { customerId, channel: envelope.channel });
@@ -350,6 +355,12 @@ export async function receiveEnvelope(deps: ResolverDeps, queued: Envelope): Pro
       providerMessageId: loggedId(ours.providerMessageId),
     });
     return { written: false };
+  }
+  if (isSuppression(envelope)) {
+    // Never a customer of its own: the sent mail's, or none (see suppressionTarget).
+    const target = await suppressionTarget(deps, envelope);
+    if ('done' in target) return target.done;
+    return resolveCustomerEvent(deps, envelope, envelope.customer, undefined, target.attach);
   }
   if (!envelope.customer) {
     await deps.store.putProviderEvent(envelope);

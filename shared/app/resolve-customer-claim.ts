@@ -1,9 +1,11 @@
 import type { Envelope, Identity } from '../domain/envelope.js';
 import { earlierIdentities, type PhoneOptions } from '../domain/identity.js';
+import { followMerges } from '../domain/merges.js';
 import type { Clock, IdGenerator } from '../domain/ports.js';
-import { unauthenticatedCustomerId } from '../domain/resolution.js';
-import type { ResolverStore } from '../domain/resolver-ports.js';
+import { isUnauthenticated, unauthenticatedCustomerId } from '../domain/resolution.js';
+import type { ProfileState, ResolverStore, SentMessage } from '../domain/resolver-ports.js';
 import { isErasedRetry } from './erased-retry.js';
+import { meetEarlierMentions } from './identity-evidence.js';
 
 /** What finding an identity's customer needs. */
 type ClaimDeps = { store: ResolverStore; clock: Clock; ids: IdGenerator; phone?: PhoneOptions | undefined };
@@ -55,4 +57,36 @@ async function findEarlierHolder(
     return { ...(winner ?? holder), isNew: false };
   }
   return undefined;
+}
+
+/**
+ * Whose an event is, merges followed: its identity's customer (created on first contact, see
+ * resolveCustomerClaim; unauthenticated mail's own, by its From), or for an event about a message we
+ * sent (`sent`: a bounce) that message's customer, the identity not claimed (the address a bounce
+ * names is nobody's by it). Undefined for a retry of an erased event (a sent message's customer with
+ * no profile left was erased: the reply's item goes before the profile). On a customer's first event
+ * (no profile yet: it is written last, so a crash before it lands here again), whoever mentioned the
+ * identity earlier meets them.
+ */
+export async function eventHolder(
+  deps: ClaimDeps,
+  customer: Identity,
+  envelope: Envelope,
+  sent?: SentMessage,
+): Promise<
+  | { claim: { customerId: string; moved: boolean }; customerId: string; profile: ProfileState | undefined }
+  | undefined
+> {
+  const unauthenticated = isUnauthenticated(envelope);
+  const claim = sent
+    ? { customerId: sent.customerId, isNew: false, moved: false }
+    : await resolveCustomerClaim(deps, customer, envelope, unauthenticated);
+  if (!claim) return undefined;
+  const { customerId, profile } = await followMerges(
+    (id) => deps.store.getProfileState(id),
+    claim.customerId,
+  );
+  if (sent && !profile) return undefined;
+  if (!unauthenticated && (claim.isNew || !profile)) await meetEarlierMentions(deps, customer, customerId);
+  return { claim, customerId, profile };
 }

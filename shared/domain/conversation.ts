@@ -132,6 +132,15 @@ export function placeEvent(
 }
 
 /**
+ * Where an event about a message we sent goes (an email's bounce or complaint): that message's
+ * conversation, which it never reopens (the `failed` status does, when it may), changed in nothing
+ * (`quiet`) unless it is the open one.
+ */
+export function besideSentMessage(conversationId: string, open: string | undefined): Placement {
+  return { conversationId, reopen: false, ...(conversationId !== open ? { quiet: true as const } : {}) };
+}
+
+/**
  * Where a redelivered event stays: the conversation its first delivery put it in, which it reopens no
  * more; quiet there when `placeEvent` files it so (quiet mail on a conversation not open, a transcription).
  */

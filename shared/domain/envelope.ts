@@ -193,6 +193,8 @@ export const SystemEnvelopeSchema = z.extend(EnvelopeBaseSchema, {
   newIdentity: z.optional(IdentitySchema),
   text: optionalString,
   errors: z.optional(z.array(ProviderErrorSchema)),
+  /** `suppressed`: the key of the reply it is about, as the provider handed it back (see StatusEnvelope). */
+  replyKey: z.optional(z.string().check(z.maxLength(256))),
 });
 export type SystemEnvelope = z.infer<typeof SystemEnvelopeSchema>;
 

@@ -176,6 +176,13 @@ export interface ResolverStore {
    * is a provider's retry of one the erasure took (one read, before a customer would be created).
    */
   erasedMessage(channel: Channel, id: string): Promise<boolean>;
+  /**
+   * The message we sent that a provider's event about it names (an SES bounce's or complaint's
+   * `mail.messageId`, and the reply's key when the event carries one): its customer and conversation;
+   * `erased` when an erasure's marker holds its provider reference; undefined when we sent no message
+   * with that id (or its send is not recorded yet).
+   */
+  sentMessage(sent: SentReference): Promise<SentMessage | 'erased' | undefined>;
   /** A timeline item by its key parts. */
   getTimelineItem(customerId: string, at: string, itemId: string): Promise<TimelineItem | undefined>;
   /**
@@ -264,6 +271,19 @@ export interface WatermarkReceipt {
   status: DeliveryStatus;
   /** When the receipt happened (the status's time on the messages). */
   statusAt: string;
+}
+
+/** How a provider's event names a message we sent: its provider id, and the reply's key if handed back. */
+export interface SentReference {
+  channel: Channel;
+  providerMessageId: string;
+  replyKey?: string | undefined;
+}
+
+/** Whose a message we sent is: the customer (as the reply was written, before any merge) and conversation. */
+export interface SentMessage {
+  customerId: string;
+  conversationId?: string | undefined;
 }
 
 /** Who holds an identity, and whether a merge or an unmerge moved it (then its past items may be elsewhere). */

@@ -7,12 +7,15 @@ import { getInput } from './params/common.js';
 const MAX_ADDRESSES_PER_MAIL = 11;
 
 /**
- * The email addresses an inbound mail of the timeline used that a reply may have gone to, so a bounce
- * or a complaint may have suppressed: its From and its Reply-To addresses (see emailReplyAddress),
- * as `email#<address>` tokens. Read from the item's projected `from` and `data.replyToAddresses`.
+ * The email addresses a timeline item names that a bounce or a complaint may have suppressed, as
+ * `email#<address>` tokens: an inbound mail's From and Reply-To addresses (where a reply may have
+ * gone, see emailReplyAddress), and the address of a suppression put on the timeline (the bounce of
+ * a mail we sent, attached to its customer: an address their mails may not name). Read from the
+ * item's projected `from`, `data.replyToAddresses` and `event`.
  */
 export function mailAddressTokens(item: Record<string, unknown>): string[] {
-  if (item.channel !== 'email' || item.direction !== 'inbound') return [];
+  if (item.channel !== 'email') return [];
+  if (item.direction !== 'inbound' && item.event !== 'suppressed') return [];
   const from = item.from as { kind?: unknown; value?: unknown } | undefined;
   const data = item.data as { replyToAddresses?: unknown } | undefined;
   const listed = Array.isArray(data?.replyToAddresses) ? data.replyToAddresses : [];

@@ -7,6 +7,7 @@ import type {
   MailClaim,
   OncePlacement,
   PlacedItem,
+  SentReference,
   ThreadLink,
   WatermarkReceipt,
 } from '../domain/resolver-ports.js';
@@ -58,6 +59,7 @@ import {
   rawAside,
 } from './params/timeline.js';
 import { echoOfPendingReply } from './pending-echo.js';
+import { findSentMessage } from './sent-message.js';
 import { arrivalOfItem, inTimelineOrder, type OrderedRow, pageCut } from './timeline-order.js';
 
 const ThreadLinkItemSchema = z.object({ customerId: z.string(), conversationId: z.string() });
@@ -334,6 +336,7 @@ export function timelineRepository(db: DynamoDb, customers: Partitions) {
     },
     /** Whether an erasure left its marker on a provider reference (the event is a retry of an erased one). */
     erasedMessage: (channel: Channel, id: string) => erasedMessage(db, channel, id),
+    sentMessage: (sent: SentReference) => findSentMessage(db, sent),
     /** The conversation the first known thread id (email Message-ID) belongs to. */
     async findThread(channel: Channel, threadIds: readonly string[]): Promise<ThreadLink | undefined> {
       for (const id of threadIds) {

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { normaliseEmail } from '#shared/domain/addresses.js';
 import type { EnvelopeInput, Identity, ProviderError } from '#shared/domain/envelope.js';
 import { decodeReplyKey, REPLY_KEY_TAG } from '#shared/domain/reply-key.js';
@@ -141,16 +142,30 @@ function suppression(
 ): EnvelopeInput {
   const customer = emailIdentity(recipient);
   if (!customer) throw new RejectedItem(`${reason} for an address that is not an email address`);
+  const { messageId } = notification.mail;
   return {
-    id: `ses:suppressed:${notification.mail.messageId}:${reason}:${customer.value}`,
+    id: suppressionEnvelopeId(messageId, reason, customer.value),
     ...sendingBase(notification, ctx, pointer, occurredAt),
     kind: 'system',
     event: SUPPRESSION_EVENT,
-    providerMessageId: notification.mail.messageId,
+    providerMessageId: messageId,
     customer,
     text: `email address suppressed after a ${because}`,
     errors: [error],
+    // The sent mail it is about: the resolver attaches the suppression to that mail's customer.
+    ...optional('replyKey', taggedReplyKey(notification.mail)),
   };
+}
+
+/**
+ * The id of a suppression (the provider reference its timeline item is written once under, which an
+ * erasure leaves as a marker for 14 days): the SES message id, the reason, and a SHA-256 of the
+ * message id and the address, never the address itself, so the marker names nobody. One per mail,
+ * reason and recipient, the same on every redelivery.
+ */
+export function suppressionEnvelopeId(messageId: string, reason: 'bounce' | 'complaint', address: string) {
+  const digest = createHash('sha256').update(`${messageId}\n${address}`).digest('hex').slice(0, 32);
+  return `ses:suppressed:${messageId}:${reason}:${digest}`;
 }
 
 function sendingBase(

@@ -96,10 +96,16 @@ export function queryReferencingItemsInput(
     ...queryPrefixInput(table, Keys.customer(customerId).pk, TIMELINE_PREFIX, startKey),
     FilterExpression:
       'attribute_exists(#data.messageId) OR attribute_exists(messageIdHeader) OR attribute_exists(providerMessageId)',
-    // `from` and Reply-To too: the addresses whose suppressions go (see forgetSuppressions).
+    // `from`, Reply-To and `event` too: the addresses whose suppressions go (see forgetSuppressions).
     ProjectionExpression:
-      'pk, sk, channel, direction, #from, #data.messageId, #data.replyToAddresses, messageIdHeader, providerMessageId, #type, #id',
-    ExpressionAttributeNames: { '#data': 'data', '#type': 'type', '#id': 'id', '#from': 'from' },
+      'pk, sk, channel, direction, #from, #data.messageId, #data.replyToAddresses, messageIdHeader, providerMessageId, #type, #id, #event',
+    ExpressionAttributeNames: {
+      '#data': 'data',
+      '#type': 'type',
+      '#id': 'id',
+      '#from': 'from',
+      '#event': 'event',
+    },
   };
 }
 

@@ -119,7 +119,9 @@ export function statusSets(change: StatusChange): {
 
 /**
  * Moves the message's reference item forward to a status; creates it if the message is not known
- * yet, so a status that arrives before its message is kept and applied when the message lands.
+ * yet, so a status that arrives before its message is kept and applied when the message lands. Never
+ * on an erasure's marker: a late status (an SES bounce's, whose diagnostic names the address) would
+ * put back on it what the erasure took.
  */
 export function advanceMessageRefInput(
   table: string,
@@ -134,7 +136,8 @@ export function advanceMessageRefInput(
     UpdateExpression: `SET entity = :entity, ${expression}`,
     ExpressionAttributeNames: { '#status': 'status' },
     ExpressionAttributeValues: { ...values, ':entity': 'message_ref' },
-    ConditionExpression: 'attribute_not_exists(statusRank) OR statusRank < :rank',
+    ConditionExpression:
+      'attribute_not_exists(erasedAt) AND (attribute_not_exists(statusRank) OR statusRank < :rank)',
     ReturnValues: 'ALL_NEW',
   };
 }

@@ -11,6 +11,8 @@ import type {
   ProfileState,
   ProfileTouch,
   ResolverStore,
+  SentMessage,
+  SentReference,
   SuggestionEvidence,
   ThreadLink,
   TouchedConversation,
@@ -252,6 +254,18 @@ export class MemoryStore implements ResolverStore {
     // As the store: true when a `failed` that came first moved the item there.
     const moved = this.#advance(this.#stored(ref.item), ref.status, ref.statusAt ?? item.at);
     return moved && ref.status === 'failed';
+  }
+
+  /** Provider references (`<channel>#<id>`) an erasure marked, as its markers do. */
+  readonly erasedRefs = new Set<string>();
+
+  /** As the store's reference path: the outbound item linked to the provider id (no reply keys here). */
+  async sentMessage(sent: SentReference): Promise<SentMessage | 'erased' | undefined> {
+    const key = `${sent.channel}#${sent.providerMessageId}`;
+    if (this.erasedRefs.has(key)) return 'erased';
+    const item = this.#stored(this.refs.get(key)?.item);
+    if (item?.direction !== 'outbound') return undefined;
+    return { customerId: item.customerId, conversationId: item.conversationId };
   }
 
   async putProviderEvent(envelope: Envelope): Promise<void> {

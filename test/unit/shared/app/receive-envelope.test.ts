@@ -350,26 +350,101 @@ describe('receiveEnvelope', () => {
     expect(d.store.contacts.get('phone#+16505551234')).toMatchObject({ blocked: true });
   });
 
-  it('suppresses an address after a permanent bounce', async () => {
-    const d = deps();
-    await receiveEnvelope(
+  /** SES's permanent bounce of the mail `m1` to `address`, as the SES normaliser gives it. */
+  const bounce = (address: string, at = '2025-06-08T21:10:00.000Z') =>
+    envelope({
+      ...inboundText(),
+      id: 'ses:suppressed:m1:bounce:5e0f',
+      provider: 'ses',
+      channel: 'email',
+      kind: 'system',
+      event: 'suppressed',
+      providerMessageId: 'm1',
+      occurredAt: at,
+      customer: { kind: 'email', value: address },
+      text: 'email address suppressed after a permanent bounce',
+      errors: [{ code: 'bounce:Permanent:General' }],
+    });
+
+  /** Ida's mail (Reply-To: the desk) and our reply to it, sent to the desk as SES's `m1`. */
+  async function idaAnswered(d: ReturnType<typeof deps>) {
+    const mail = await receiveEnvelope(
       d,
       envelope({
         ...inboundText(),
-        id: 'ses:suppressed:m1:bounce:sheena@example.com',
+        id: 'ses:msg:in-1',
         provider: 'ses',
         channel: 'email',
-        kind: 'system',
-        event: 'suppressed',
-        providerMessageId: 'm1',
-        customer: { kind: 'email', value: 'sheena@example.com' },
-        errors: [{ code: 'bounce:Permanent:General' }],
+        providerMessageId: 'in-1',
+        customer: { kind: 'email', value: 'ida@acme.example' },
+        data: { replyToAddresses: ['desk@acme.example'] },
       }),
     );
+    const reply = {
+      id: 'reply:rp_1',
+      type: 'message' as const,
+      direction: 'outbound' as const,
+      channel: 'email' as const,
+      customerId: mail.customerId ?? '',
+      conversationId: mail.conversationId ?? '',
+      at: '2025-06-08T21:05:00.000Z',
+      providerMessageId: 'm1',
+      status: 'sent' as const,
+    };
+    await d.store.putTimelineItem(reply);
+    await d.store.linkOutbound(reply);
+    return { customerId: reply.customerId, conversationId: reply.conversationId };
+  }
+
+  it('suppresses the address of a bounce of no mail of ours, with no customer for it', async () => {
+    const d = deps();
+    expect(await receiveEnvelope(d, bounce('sheena@example.com'))).toEqual({ written: true });
     expect(d.store.contacts.get('email#sheena@example.com')).toMatchObject({
       blocked: true,
       reason: 'bounce:Permanent:General',
     });
+    // Before, the bounce's recipient became a customer of its own, holding the address.
+    expect(d.store.identities.size).toBe(0);
+    expect(d.store.profiles.size).toBe(0);
+    expect(d.store.timelines.size).toBe(0);
+  });
+
+  it("puts the bounce of our reply on the reply's customer, in its conversation, once", async () => {
+    const d = deps();
+    const ida = await idaAnswered(d);
+    for (let i = 0; i < 2; i++) {
+      expect(await receiveEnvelope(d, bounce('desk@acme.example'))).toEqual({ ...ida, written: i === 0 });
+    }
+    expect(d.store.contacts.get('email#desk@acme.example')).toMatchObject({ blocked: true });
+    // No customer of its own, and the desk's address is no identity of Ida's.
+    expect([...d.store.identities.keys()]).toEqual(['email#ida@acme.example']);
+    expect(d.store.profiles.size).toBe(1);
+    expect([...(d.store.profiles.get(ida.customerId)?.identities ?? [])]).toEqual(['email#ida@acme.example']);
+    const events = d.store.timeline(ida.customerId).filter((item) => item.event === 'suppressed');
+    expect(events.map((e) => [e.conversationId, e.from?.value])).toEqual([
+      [ida.conversationId, 'desk@acme.example'],
+    ]);
+  });
+
+  it('leaves a conversation the bounce is not in as it is', async () => {
+    const d = deps();
+    const ida = await idaAnswered(d);
+    resolve(d.store, ida.customerId, '2025-06-08T21:06:00.000Z');
+    const before = structuredClone(d.store.conversations.get(ida.conversationId));
+    await receiveEnvelope(d, bounce('desk@acme.example'));
+    // Filed in the reply's conversation, which it does not reopen (the `failed` status decides that).
+    expect(d.store.conversations.get(ida.conversationId)).toEqual(before);
+    expect(d.store.profiles.get(ida.customerId)?.openConversationId).toBeUndefined();
+    expect(d.store.timeline(ida.customerId).filter((i) => i.event === 'suppressed')).toHaveLength(1);
+  });
+
+  it('drops the bounce of a mail an erasure took, writing nothing', async () => {
+    const d = deps();
+    d.store.erasedRefs.add('email#m1');
+    expect(await receiveEnvelope(d, bounce('desk@acme.example'))).toEqual({ written: false });
+    expect(d.store.contacts.size).toBe(0);
+    expect(d.store.identities.size).toBe(0);
+    expect(d.store.profiles.size).toBe(0);
   });
 
   it('keeps quarantined mail on the timeline without making anyone wait for an answer', async () => {

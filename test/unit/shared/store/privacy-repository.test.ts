@@ -323,9 +323,9 @@ describe('privacyRepository', () => {
       'IDENTITY#phone#+1',
     ]);
     const linkQuery = ddb.commandCalls(QueryCommand)[0]?.args[0].input;
-    // With each mail's From and Reply-To: their suppressions go in the same read.
+    // With each mail's From and Reply-To, and a suppression's event: their suppressions go in the same read.
     expect(linkQuery?.ProjectionExpression).toBe(
-      'pk, sk, channel, direction, #from, #data.messageId, #data.replyToAddresses, messageIdHeader, providerMessageId, #type, #id',
+      'pk, sk, channel, direction, #from, #data.messageId, #data.replyToAddresses, messageIdHeader, providerMessageId, #type, #id, #event',
     );
     // A redelivery of the mail once the identity is gone finds its marker: written before, link first.
     const writes = ddb

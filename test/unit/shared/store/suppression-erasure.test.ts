@@ -19,6 +19,17 @@ describe('mailAddressTokens', () => {
     expect(mailAddressTokens(mail)).toEqual(['email#eve@acme.example', 'email#desk@acme.example']);
   });
 
+  it('names the address of a suppression on the timeline (a bounce of our mail, attached to its customer)', () => {
+    const bounce = {
+      channel: 'email',
+      type: 'event',
+      event: 'suppressed',
+      from: { kind: 'email', value: 'Desk@Acme.example' },
+    };
+    expect(mailAddressTokens(bounce)).toEqual(['email#desk@acme.example']);
+    expect(mailAddressTokens({ ...bounce, event: 'provider_error' })).toEqual([]);
+  });
+
   it('names nothing for our replies and other channels', () => {
     expect(
       mailAddressTokens({

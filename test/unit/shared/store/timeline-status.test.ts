@@ -1,5 +1,5 @@
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { ConditionalCheckFailedException, DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDBDocumentClient, GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { beforeEach, describe, expect, it } from 'vitest';
 import type { StatusEnvelope } from '#shared/domain/envelope.js';
 import { statusRank } from '#shared/domain/status-rank.js';
@@ -60,5 +60,35 @@ describe('a delivery status on a linked reply', () => {
     const link = ddb.commandCalls(UpdateCommand)[0]?.args[0].input;
     expect(link?.UpdateExpression).toContain('timelineRank = if_not_exists(timelineRank, :timelineRank)');
     expect(link?.ExpressionAttributeValues?.[':timelineRank']).toBe(statusRank('sent'));
+  });
+});
+
+describe('a late status of an erased message', () => {
+  beforeEach(() => {
+    ddb.reset();
+  });
+
+  it("writes nothing on the erasure's marker, nor anywhere else", async () => {
+    const marker = {
+      pk: 'MESSAGE#email#ses-1',
+      sk: 'MESSAGE',
+      entity: 'erased_message',
+      erasedAt: 'x',
+      ttl: 1,
+    };
+    ddb.on(UpdateCommand).rejects(new ConditionalCheckFailedException({ message: 'failed', $metadata: {} }));
+    ddb.on(GetCommand).resolves({ Item: marker });
+    // SES's bounce of the mail, once the customer is erased: its diagnostic names the address.
+    const failed: StatusEnvelope = {
+      ...statusEnvelope('ses-1', 'failed', '2025-06-10T10:00:05.000Z'),
+      provider: 'ses',
+      channel: 'email',
+      errors: [{ code: 'bounce:Permanent:General', message: 'smtp; 550 <desk@acme.example>' }],
+    };
+    expect(await repo.advanceStatus(failed)).toBeUndefined();
+    const [update] = ddb.commandCalls(UpdateCommand).map((call) => call.args[0].input);
+    expect(update?.ConditionExpression).toContain('attribute_not_exists(erasedAt)');
+    expect(ddb.commandCalls(UpdateCommand)).toHaveLength(1);
+    expect(ddb.calls()).toHaveLength(2);
   });
 });

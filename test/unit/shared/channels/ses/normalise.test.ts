@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import type { SesNormaliseContext } from '#shared/channels/ses/context.js';
@@ -9,6 +10,8 @@ import { encodeReplyKey } from '#shared/domain/reply-key.js';
 import { ValidationError } from '#shared/errors.js';
 
 const fixturePath = (path: string) => new URL(`../../../../fixtures/${path}`, import.meta.url);
+/** The first 32 hex digits of a SHA-256, as a suppression's id holds its recipient. */
+const digest = (text: string) => createHash('sha256').update(text).digest('hex').slice(0, 32);
 const json = (name: string): Record<string, unknown> =>
   JSON.parse(readFileSync(fixturePath(`ses/${name}`), 'utf8'));
 const eml = (name: string): Buffer => readFileSync(fixturePath(`email/peer-${name}.eml`));
@@ -555,7 +558,8 @@ describe('normaliseSesNotification: sending events', () => {
         errors: [error],
       }),
       expect.objectContaining({
-        id: `ses:suppressed:${sesId}:bounce:jane@example.com`,
+        // The address only as a SHA-256 with the mail's id: the reference an erasure marks names nobody.
+        id: `ses:suppressed:${sesId}:bounce:${digest(`${sesId}\njane@example.com`)}`,
         kind: 'system',
         event: SUPPRESSION_EVENT,
         providerMessageId: sesId,
@@ -572,6 +576,21 @@ describe('normaliseSesNotification: sending events', () => {
       ['system', 'jane@example.com'],
       ['status', 'richard@example.com'],
       ['system', 'richard@example.com'],
+    ]);
+    const suppressions = envelopes.filter((e) => e.kind === 'system').map((e) => e.id);
+    expect(new Set(suppressions).size).toBe(2);
+    for (const id of suppressions) expect(id).not.toMatch(/jane|richard|@/);
+  });
+
+  it("carries the reply's key from a tagged bounce to its suppression, for the sent mail's customer", async () => {
+    const key = encodeReplyKey({ customerId: 'cu_1', at: '2016-01-27T14:59:30.000Z', replyId: 'rp_1' });
+    const { notificationType, mail, ...rest } = json('bounce_permanent_dsn.json');
+    const tags = { 'ses:configuration-set': ['threadline-events'], 'threadline-reply': [key] };
+    const tagged = { eventType: notificationType, ...rest, mail: { ...(mail as object), tags } };
+    const { envelopes } = await normaliseSesNotification(tagged, CTX);
+    expect(envelopes.map((e) => [e.kind, 'replyKey' in e ? e.replyKey : undefined])).toEqual([
+      ['status', key],
+      ['system', key],
     ]);
   });
 
@@ -602,7 +621,7 @@ describe('normaliseSesNotification: sending events', () => {
         customer: { kind: 'email', value: 'richard@example.com' },
       }),
       expect.objectContaining({
-        id: `ses:suppressed:${sesId}:complaint:richard@example.com`,
+        id: `ses:suppressed:${sesId}:complaint:${digest(`${sesId}\nrichard@example.com`)}`,
         kind: 'system',
         event: SUPPRESSION_EVENT,
         errors: [{ code: 'complaint:abuse', title: 'Complaint' }],

@@ -94,7 +94,10 @@ describe('timeline params', () => {
       at: '2025-06-08T21:01:00.000Z',
     });
     expect(input.Key).toEqual({ pk: 'MESSAGE#whatsapp#wamid.OUT', sk: 'MESSAGE' });
-    expect(input.ConditionExpression).toBe('attribute_not_exists(statusRank) OR statusRank < :rank');
+    // Never onto an erasure's marker: a late status would put back what the erasure took.
+    expect(input.ConditionExpression).toBe(
+      'attribute_not_exists(erasedAt) AND (attribute_not_exists(statusRank) OR statusRank < :rank)',
+    );
     expect(input.ExpressionAttributeValues?.[':rank']).toBe(2);
   });
 

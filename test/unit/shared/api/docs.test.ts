@@ -165,6 +165,22 @@ describe('OpenAPI document', () => {
     expect(new Set(ids).size).toBe(ids.length);
   });
 
+  it('declares the JSON schema of every success answer that has a body, so a generated client types it', async () => {
+    const doc = (await (await createAgentApp(withAll).request('/api/openapi.json')).json()) as Document;
+    const untyped = Object.entries(doc.paths).flatMap(([path, ops]) =>
+      Object.entries(ops).flatMap(([method, op]) =>
+        Object.entries(op.responses)
+          .filter(([status]) => status.startsWith('2') && status !== '204')
+          .filter(([, answer]) => {
+            const content = answer.content as { 'application/json'?: { schema?: object } } | undefined;
+            return Object.keys(content?.['application/json']?.schema ?? {}).length === 0;
+          })
+          .map(([status]) => `${method.toUpperCase()} ${path} ${status}`),
+      ),
+    );
+    expect(untyped).toEqual([]);
+  });
+
   it('describes the signed body of every event an integrator can subscribe to, under webhooks', async () => {
     const doc = (await (await createAgentApp(withAll).request('/api/openapi.json')).json()) as Document;
     expect(Object.keys(doc.webhooks ?? {}).sort()).toEqual([...EventTypeSchema.options].sort());

@@ -181,6 +181,22 @@ describe('OpenAPI document', () => {
     expect(untyped).toEqual([]);
   });
 
+  it("lists on every operation the 429 of API Gateway's throttle, with the body API Gateway answers", async () => {
+    const doc = (await (await createAgentApp(withAll).request('/api/openapi.json')).json()) as Document;
+    for (const [path, ops] of Object.entries(doc.paths)) {
+      for (const [method, op] of Object.entries(ops)) {
+        const throttled = op.responses['429'] as
+          | { description: string; content?: { 'application/json'?: { schema?: object } } }
+          | undefined;
+        expect(throttled?.description, `${method} ${path}`).toMatch(/Too Many Requests/);
+        expect(throttled?.content?.['application/json']?.schema, `${method} ${path}`).toMatchObject({
+          properties: { message: { type: 'string' } },
+          required: ['message'],
+        });
+      }
+    }
+  });
+
   it('describes the signed body of every event an integrator can subscribe to, under webhooks', async () => {
     const doc = (await (await createAgentApp(withAll).request('/api/openapi.json')).json()) as Document;
     expect(Object.keys(doc.webhooks ?? {}).sort()).toEqual([...EventTypeSchema.options].sort());

@@ -83,7 +83,10 @@ const mergeRoutes = once(() => {
     summary: 'Dismiss a suggestion; later evidence does not reopen it',
     middleware: [readOptionalJsonBody] as const,
     request: { params: PairParamsSchema, body: emptyBody() },
-    responses: { 200: { description: 'dismissed' }, ...errors(400, 401, 404, 410, 413) },
+    responses: {
+      200: json('dismissed', z.object({ dismissed: z.literal(true) })),
+      ...errors(400, 401, 404, 410, 413),
+    },
   });
   return { merge, unmerge, suggestions, accept, dismiss };
 });

@@ -9,7 +9,7 @@ import { readTimeline } from '#shared/app/read-timeline.js';
 import { searchCustomers } from '#shared/app/search-customers.js';
 import { setTags } from '#shared/app/set-tags.js';
 import { once } from '#shared/domain/on-first-use.js';
-import { StoredExportSchema } from '#shared/domain/privacy.js';
+import { CustomerExportSchema, ErasureReportSchema, StoredExportSchema } from '#shared/domain/privacy.js';
 import { ChannelOptionSchema } from '#shared/domain/replies.js';
 import { SuggestionSchema } from '#shared/domain/suggestions.js';
 import { ConversationSchema, CustomerSchema, TimelineItemSchema } from '#shared/domain/timeline.js';
@@ -48,20 +48,6 @@ const customerRoutes = once(() => {
       ...errors(400, 401, 404, 410),
     },
   });
-  const erase = createRoute({
-    method: 'delete',
-    path: '/customers/{id}',
-    operationId: 'eraseCustomer',
-    summary:
-      'Erase the customer (and everyone merged with them); answers the erasure report. Admins only; audited',
-    middleware: [requireAdmin, readOptionalJsonBody] as const,
-    request: { params: IdParamsSchema, body: emptyBody() },
-    responses: {
-      200: { description: 'counts of what was erased' },
-      202: { description: 'a heavy customer, partly erased (`complete: false`): call again to carry on' },
-      ...errors(400, 401, 403, 404, 409, 410, 413),
-    },
-  });
   const timeline = createRoute({
     method: 'get',
     path: '/customers/{id}/timeline',
@@ -92,13 +78,37 @@ const customerRoutes = once(() => {
     middleware: [requireAdmin] as const,
     request: { params: IdParamsSchema },
     responses: {
-      200: { description: 'the export' },
+      200: json('the export', CustomerExportSchema),
       202: json('the export was written aside: GET its url before expiresAt', StoredExportSchema),
       ...errors(400, 401, 403, 404, 410),
     },
   });
-  return { search, read, erase, timeline, channels, exportData };
+  return { search, read, timeline, channels, exportData };
 });
+
+/** The erasure's declaration: admins only, answered by the erasure report. */
+const eraseRoute = once(() =>
+  createRoute({
+    method: 'delete',
+    path: '/customers/{id}',
+    operationId: 'eraseCustomer',
+    summary:
+      'Erase the customer (and everyone merged with them); answers the erasure report. Admins only; audited',
+    middleware: [requireAdmin, readOptionalJsonBody] as const,
+    request: { params: apiSchemas().IdParamsSchema, body: emptyBody() },
+    responses: {
+      200: json(
+        'the erasure report: ids and counts of what was erased (`complete: true`)',
+        ErasureReportSchema,
+      ),
+      202: json(
+        'a heavy customer, partly erased (`complete: false`): call again to carry on',
+        ErasureReportSchema,
+      ),
+      ...errors(400, 401, 403, 404, 409, 410, 413),
+    },
+  }),
+);
 
 /** The tags routes' declarations: replace the list, or add and remove some. */
 const tagRoutes = once(() => {
@@ -127,7 +137,8 @@ const tagRoutes = once(() => {
 
 /** `/api/customers`: search, profile, timeline, tags, export and erasure. */
 export function customersApp(deps: AgentAppDeps): OpenAPIHono<AgentEnv> {
-  const { search, read, erase, timeline, channels, exportData } = customerRoutes();
+  const { search, read, timeline, channels, exportData } = customerRoutes();
+  const erase = eraseRoute();
   const { tags, changeTags } = tagRoutes();
   const app = createRouter();
   auditRefusals(app, deps, [

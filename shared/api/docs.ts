@@ -58,6 +58,20 @@ const content = (declared: unknown, io: 'input' | 'output') => {
   return schema ? { content: { 'application/json': { schema: jsonSchema(schema, io) } } } : {};
 };
 
+/**
+ * On AWS every call goes through API Gateway, whose throttle (the agent API's route, 50 requests a
+ * second with bursts of 100, shared by every caller) answers before Threadline does, in its own body.
+ */
+const THROTTLED = {
+  description:
+    'On AWS, API Gateway\'s throttle (50 requests a second to the agent API, bursts of 100, shared by every caller): `{"message": "Too Many Requests"}`, not the error body; wait and try again, slower',
+  content: {
+    'application/json': {
+      schema: { type: 'object', properties: { message: { type: 'string' } }, required: ['message'] },
+    },
+  },
+};
+
 /** One operation of the document, from the route's createRoute declaration. */
 function operation(route: RouteConfig): JsonSchema {
   const params = parameters(route.request);
@@ -67,14 +81,17 @@ function operation(route: RouteConfig): JsonSchema {
     ...(route.summary ? { summary: route.summary } : {}),
     ...(params.length ? { parameters: params } : {}),
     ...(body ? { requestBody: { required: true, ...content(body.content, 'input') } } : {}),
-    responses: Object.fromEntries(
-      Object.entries(route.responses).map(([status, response]) => [
-        status,
-        '$ref' in response
-          ? response
-          : { description: response.description, ...content(response.content, 'output') },
-      ]),
-    ),
+    responses: {
+      ...Object.fromEntries(
+        Object.entries(route.responses).map(([status, response]) => [
+          status,
+          '$ref' in response
+            ? response
+            : { description: response.description, ...content(response.content, 'output') },
+        ]),
+      ),
+      429: THROTTLED,
+    },
   };
 }
 

@@ -1,10 +1,13 @@
 import { createRoute, type OpenAPIHono } from '@hono/zod-openapi';
+import type { TypedResponse } from 'hono';
+import type { JSONParsed } from 'hono/utils/types';
 import { readExport } from '#shared/app/read-export.js';
 import { once } from '#shared/domain/on-first-use.js';
+import { type CustomerExport, CustomerExportSchema } from '#shared/domain/privacy.js';
 import { requireAdmin } from './admin-only.js';
 import type { AgentAppDeps } from './deps.js';
 import { type AgentEnv, auditedRejection, auditRefusals, createRouter } from './router.js';
-import { apiSchemas, errors } from './schemas.js';
+import { apiSchemas, errors, json } from './schemas.js';
 
 /** The routes' declarations (their schemas), built with the first sub-app rather than at import. */
 const exportRoutes = once(() => {
@@ -17,7 +20,10 @@ const exportRoutes = once(() => {
       'An export too large for one response, as `GET /api/customers/{id}/export` answered its URL (local runtime; on AWS the URL is a presigned S3 link). Admins only, until it expires or its customer is erased (410); audited',
     middleware: [requireAdmin] as const,
     request: { params: IdParamsSchema },
-    responses: { 200: { description: 'the export, as JSON' }, ...errors(400, 401, 403, 404, 410) },
+    responses: {
+      200: json('the export, as `GET /api/customers/{id}/export` answers it inline', CustomerExportSchema),
+      ...errors(400, 401, 403, 404, 410),
+    },
   });
   return { download };
 });
@@ -32,10 +38,12 @@ export function exportsApp(
   auditRefusals(app, deps, [[download, 'export_download']], 'none');
   return app.openapi(
     download,
-    async (c) =>
-      c.body(await readExport(deps, c.req.valid('param').id, c.get('agentId')), 200, {
-        'content-type': 'application/json',
-      }),
+    async (c) => {
+      const stored = await readExport(deps, c.req.valid('param').id, c.get('agentId'));
+      // The export's JSON as it was written (megabytes), not parsed to be serialised again.
+      const answer = c.body(stored, 200, { 'content-type': 'application/json' });
+      return answer as unknown as TypedResponse<JSONParsed<CustomerExport>, 200, 'json'>;
+    },
     auditedRejection(deps, 'export_download', 'none'),
   );
 }

@@ -20,13 +20,20 @@ export function bearerToken(header: string): string | undefined {
   return /^Bearer +([^\s]{1,4096})$/i.exec(header)?.[1];
 }
 
+/** The `WWW-Authenticate` challenge of a 401. */
+const CHALLENGE = 'Bearer realm="threadline"';
+
 /** Sets the calling agent and their role from a valid bearer token; anything else is a 401 before any route runs. */
 function bearerAuth(authenticate: AgentAppDeps['authenticate']) {
   return createMiddleware<AgentEnv>(async (c, next) => {
     if (PUBLIC_PATHS.has(c.req.path)) return next();
     const token = bearerToken(c.req.header('authorization') ?? '');
     const caller = token ? await authenticate(token) : undefined;
-    if (!caller) throw new UnauthorizedError('missing or invalid bearer token');
+    if (!caller) {
+      // RFC 6750 §3: the challenge, with `invalid_token` only when a token was sent.
+      c.header('WWW-Authenticate', token ? `${CHALLENGE}, error="invalid_token"` : CHALLENGE);
+      throw new UnauthorizedError('missing or invalid bearer token');
+    }
     c.set('agentId', caller.agentId);
     c.set('admin', caller.admin);
     await next();

@@ -62,7 +62,10 @@ function bodySchemas() {
   };
 }
 
-/** Queries, headers and the error body. */
+/**
+ * Queries, headers and the error body. Every query is a strict object, as bodies are: a misspelt filter
+ * (`assigne=me`) is 400 naming it, never another list answered as if it were the one asked for.
+ */
 function querySchemas(IdSchema: z.ZodString) {
   const LimitSchema = z.coerce
     .number()
@@ -77,7 +80,7 @@ function querySchemas(IdSchema: z.ZodString) {
     .optional()
     .meta({ description: 'the cursor of the previous page' });
   /** `?limit=&cursor=` of a paged list. */
-  const PageQuerySchema = z.object({ cursor: CursorSchema, limit: LimitSchema });
+  const PageQuerySchema = z.strictObject({ cursor: CursorSchema, limit: LimitSchema });
   /** `GET /api/customers/{id}/timeline?order=&limit=&cursor=`. */
   const TimelineQuerySchema = PageQuerySchema.extend({
     order: z.enum(['oldest', 'newest']).default('oldest').meta({
@@ -86,13 +89,13 @@ function querySchemas(IdSchema: z.ZodString) {
     }),
   });
   /** `GET /api/customers?q=`. */
-  const SearchQuerySchema = z.object({
+  const SearchQuerySchema = z.strictObject({
     q: z.string().trim().min(1).max(320).meta({ description: 'search text' }),
     cursor: CursorSchema,
     limit: LimitSchema.unwrap().default(25).meta({ description: 'page size (default 25)' }),
   });
   /** `GET /api/conversations`: the inbox filter and page. */
-  const InboxQuerySchema = z.object({
+  const InboxQuerySchema = z.strictObject({
     status: z.enum(['open', 'resolved', 'snoozed']).default('open').meta({
       description:
         'default open; `snoozed`: open conversations snoozed now, out of the open inbox until they wake',
@@ -109,7 +112,7 @@ function querySchemas(IdSchema: z.ZodString) {
     ...PageQuerySchema.shape,
   });
   /** `GET /api/metrics?customerId=&from=&to=`. */
-  const MetricsQuerySchema = z.object({
+  const MetricsQuerySchema = z.strictObject({
     customerId: IdSchema.optional().meta({ description: 'one customer instead of the overall figures' }),
     from: z.iso
       .date()

@@ -1,47 +1,56 @@
 import * as z from 'zod';
-import type { Suggestion } from './suggestions.js';
-import type { TimelineItem } from './timeline.js';
+import { SuggestionSchema } from './suggestions.js';
+import { TimelineItemSchema } from './timeline.js';
 
 /** A provider's raw payload, by the customer's partition and the sort key of its timeline item. */
-export interface RawPayload {
-  customerId: string;
-  timelineSk: string;
-  raw: string;
-}
+export const RawPayloadSchema = z.object({
+  customerId: z.string(),
+  timelineSk: z.string(),
+  raw: z.string().describe("the provider's payload as it came, a JSON or form string"),
+});
+export type RawPayload = z.infer<typeof RawPayloadSchema>;
+
+/** A stored record as the table holds it, every attribute (a profile, a conversation). */
+const StoredRecordSchema = z.record(z.string(), z.unknown());
 
 /** Everything held about a customer, as `GET /api/customers/{id}/export` returns it. */
-export interface CustomerExport {
-  exportedAt: string;
-  customers: Array<Record<string, unknown>>;
-  timeline: TimelineItem[];
-  /** The providers' payloads behind the timeline items. */
-  rawPayloads: RawPayload[];
-  conversations: Array<Record<string, unknown>>;
-  suggestions: Suggestion[];
-}
+export const CustomerExportSchema = z.object({
+  exportedAt: z.string(),
+  customers: z
+    .array(StoredRecordSchema)
+    .describe('the profiles of the customer and of everyone merged with them, every attribute held'),
+  timeline: z.array(TimelineItemSchema),
+  rawPayloads: z.array(RawPayloadSchema).describe("the providers' payloads behind the timeline items"),
+  conversations: z.array(StoredRecordSchema),
+  suggestions: z.array(SuggestionSchema),
+});
+export type CustomerExport = z.infer<typeof CustomerExportSchema>;
 
 /** What an erasure removed, kept on the tombstone for audit (counts only, no personal data). */
-export interface ErasureReport {
-  customerId: string;
-  /**
-   * Every customer erased: the one asked for first, then everyone merged with them (erasing any
-   * customer of a merged group erases the whole merged person).
-   */
-  customerIds: string[];
-  erasedAt: string;
-  erasedBy: string;
-  customers: number;
-  identities: number;
-  timelineItems: number;
-  conversations: number;
-  /** Events taken out of the live event log (kept 26 hours for the console's feed and catch-ups). */
-  liveEvents: number;
-  /**
-   * False when the erasure stopped after its share of deletes (a heavy customer): `DELETE` again to
-   * carry on (202 until the last call, which answers 200 and writes the tombstone).
-   */
-  complete: boolean;
-}
+export const ErasureReportSchema = z.object({
+  customerId: z.string(),
+  customerIds: z
+    .array(z.string())
+    .describe(
+      'every customer erased: the one asked for first, then everyone merged with them (erasing any customer of a merged group erases the whole merged person)',
+    ),
+  erasedAt: z.string(),
+  erasedBy: z.string(),
+  customers: z.number().int(),
+  identities: z.number().int(),
+  timelineItems: z.number().int(),
+  conversations: z.number().int(),
+  liveEvents: z
+    .number()
+    .int()
+    .describe("events taken out of the live event log (kept 26 hours for the console's feed and catch-ups)"),
+  complete: z
+    .boolean()
+    .describe(
+      'false when the erasure stopped after its share of deletes (a heavy customer): DELETE again to carry on (202 until the last call, which answers 200)',
+    ),
+});
+export type ErasureReport = z.infer<typeof ErasureReportSchema>;
 
 /** An export written aside for the caller to fetch, because it is too large for one response. */
 export const StoredExportSchema = z.object({

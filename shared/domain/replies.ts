@@ -107,7 +107,7 @@ export function checkReplyRules(context: ReplyContext): ReplyPermit {
       if (since > WHATSAPP_WINDOW_MS && !context.hasTemplate) {
         throw refuse(
           'whatsapp_window_closed',
-          `the customer last wrote on WhatsApp ${context.lastInboundAt ? `at ${context.lastInboundAt}` : 'never'}, more than 24 hours ago: WhatsApp only allows an approved template now (send "template": {"name", "language"})`,
+          `${context.lastInboundAt ? `the customer last wrote on WhatsApp at ${context.lastInboundAt}, more than 24 hours ago` : 'the customer has never written on WhatsApp'}: WhatsApp only allows an approved template now (send "template": {"name", "language"})`,
           422,
         );
       }

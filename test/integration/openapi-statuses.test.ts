@@ -29,6 +29,7 @@ describe('local runtime: every status a route answers is in the OpenAPI document
   let runtime: LocalRuntime;
   let doc: Document;
   const ids = { alive: '', other: '', erased: '', conversation: '', erasedConversation: '' };
+  let erasure: Answer;
 
   const call = async (method: string, path: string, token?: string, body?: string): Promise<Answer> => {
     const res = await fetch(`${runtime.url}${path}`, {
@@ -73,7 +74,8 @@ describe('local runtime: every status a route answers is in the OpenAPI document
     Object.assign(ids, { alive, other, erased });
     ids.conversation = await openConversationOf(alive);
     ids.erasedConversation = await openConversationOf(erased);
-    expect((await call('DELETE', `/api/customers/${erased}`, ADMIN)).status).toBe(200);
+    erasure = await call('DELETE', `/api/customers/${erased}`, ADMIN);
+    expect(erasure.status).toBe(200);
     doc = (await call('GET', '/api/openapi.json')).body as Document;
   });
 
@@ -192,6 +194,24 @@ describe('local runtime: every status a route answers is in the OpenAPI document
       const parsed = documented.safeParse(answer.body);
       expect(parsed.success, `${query}: ${JSON.stringify(parsed.error?.issues)}`).toBe(true);
     }
+  });
+
+  it('answers the erasure report and the export in the shapes their 200s document', async () => {
+    const documented = (path: string, method: string) => {
+      const schema = doc.paths[path]?.[method]?.responses['200']?.content?.['application/json']?.schema;
+      expect(schema, `${method} ${path}`).toBeDefined();
+      return z.fromJSONSchema(schema as Parameters<typeof z.fromJSONSchema>[0]);
+    };
+    const answers: Array<[string, string, Answer]> = [
+      ['/api/customers/{id}', 'delete', erasure],
+      ['/api/customers/{id}/export', 'get', await call('GET', `/api/customers/${ids.alive}/export`, ADMIN)],
+    ];
+    for (const [path, method, answer] of answers) {
+      expect(answer.status, path).toBe(200);
+      const parsed = documented(path, method).safeParse(answer.body);
+      expect(parsed.success, `${path}: ${JSON.stringify(parsed.error?.issues)}`).toBe(true);
+    }
+    expect(erasure.body).toMatchObject({ customerIds: [ids.erased], complete: true });
   });
 
   it("audits an admin's export, erase, merge, unmerge and webhook call refused by the route's checks, with the code", async () => {

@@ -176,7 +176,7 @@ export type ClientFrame = z.infer<typeof ClientFrameSchema>;
 export const MAX_CLIENT_FRAME_BYTES = 1024;
 
 /** `GET /api/events?since=&limit=`. */
-export const EventsQuerySchema = z.object({
+export const EventsQuerySchema = z.strictObject({
   since: z.coerce
     .number()
     .int()

@@ -213,16 +213,28 @@ const asAdmin = { headers: { Authorization: 'Bearer admin-token' } };
 
 describe('agent API', () => {
   it.each([
-    ['no header', {}],
-    ['a wrong token', { headers: { Authorization: 'Bearer nope' } }],
-    ['a non-bearer scheme', { headers: { Authorization: 'Basic c2VjcmV0LXRva2Vu' } }],
-  ])('answers 401 with a JSON error for %s', async (_name, init) => {
-    const res = await app().request('/api/customers/cu_1', init);
-    expect(res.status).toBe(401);
-    expect(await res.json()).toEqual({
-      error: { code: 'unauthorized', message: 'missing or invalid bearer token' },
-    });
-  });
+    ['no header', {}, 'Bearer realm="threadline"'],
+    [
+      'a wrong token',
+      { headers: { Authorization: 'Bearer nope' } },
+      'Bearer realm="threadline", error="invalid_token"',
+    ],
+    [
+      'a non-bearer scheme',
+      { headers: { Authorization: 'Basic c2VjcmV0LXRva2Vu' } },
+      'Bearer realm="threadline"',
+    ],
+  ])(
+    'answers 401 with a JSON error and the Bearer challenge (RFC 6750 §3) for %s',
+    async (_name, init, challenge) => {
+      const res = await app().request('/api/customers/cu_1', init);
+      expect(res.status).toBe(401);
+      expect(res.headers.get('www-authenticate')).toBe(challenge);
+      expect(await res.json()).toEqual({
+        error: { code: 'unauthorized', message: 'missing or invalid bearer token' },
+      });
+    },
+  );
 
   it.each(['bearer', 'BEARER', 'Bearer', 'bEaReR  '])(
     'takes the bearer scheme in any case: %j',

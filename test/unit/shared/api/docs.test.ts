@@ -165,6 +165,38 @@ describe('OpenAPI document', () => {
     expect(new Set(ids).size).toBe(ids.length);
   });
 
+  it('declares the JSON schema of every success answer that has a body, so a generated client types it', async () => {
+    const doc = (await (await createAgentApp(withAll).request('/api/openapi.json')).json()) as Document;
+    const untyped = Object.entries(doc.paths).flatMap(([path, ops]) =>
+      Object.entries(ops).flatMap(([method, op]) =>
+        Object.entries(op.responses)
+          .filter(([status]) => status.startsWith('2') && status !== '204')
+          .filter(([, answer]) => {
+            const content = answer.content as { 'application/json'?: { schema?: object } } | undefined;
+            return Object.keys(content?.['application/json']?.schema ?? {}).length === 0;
+          })
+          .map(([status]) => `${method.toUpperCase()} ${path} ${status}`),
+      ),
+    );
+    expect(untyped).toEqual([]);
+  });
+
+  it("lists on every operation the 429 of API Gateway's throttle, with the body API Gateway answers", async () => {
+    const doc = (await (await createAgentApp(withAll).request('/api/openapi.json')).json()) as Document;
+    for (const [path, ops] of Object.entries(doc.paths)) {
+      for (const [method, op] of Object.entries(ops)) {
+        const throttled = op.responses['429'] as
+          | { description: string; content?: { 'application/json'?: { schema?: object } } }
+          | undefined;
+        expect(throttled?.description, `${method} ${path}`).toMatch(/Too Many Requests/);
+        expect(throttled?.content?.['application/json']?.schema, `${method} ${path}`).toMatchObject({
+          properties: { message: { type: 'string' } },
+          required: ['message'],
+        });
+      }
+    }
+  });
+
   it('describes the signed body of every event an integrator can subscribe to, under webhooks', async () => {
     const doc = (await (await createAgentApp(withAll).request('/api/openapi.json')).json()) as Document;
     expect(Object.keys(doc.webhooks ?? {}).sort()).toEqual([...EventTypeSchema.options].sort());

@@ -100,6 +100,17 @@ describe('checkReplyRules', () => {
     expect((error as ConflictError).code).toBe(code);
     expect((error as Error).message.length).toBeGreaterThan(40);
   });
+
+  it.each([
+    [
+      hoursAgo(25),
+      `the customer last wrote on WhatsApp at ${hoursAgo(25)}, more than 24 hours ago: WhatsApp only allows an approved template now`,
+    ],
+    [undefined, 'the customer has never written on WhatsApp: WhatsApp only allows an approved template now'],
+  ])('says when the customer last wrote on WhatsApp (%s), or that they never did', (lastInboundAt, said) => {
+    const context = { channel: 'whatsapp', hasTemplate: false, automated: false, now } as const;
+    expect(() => checkReplyRules({ ...context, ...(lastInboundAt ? { lastInboundAt } : {}) })).toThrow(said);
+  });
 });
 
 describe('reply channel and address', () => {

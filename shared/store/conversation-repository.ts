@@ -27,6 +27,7 @@ import { conversationStateOf, earlierInboundSinceInput } from './params/conversa
 import {
   type AssignTarget,
   claimCsatAnswerInput,
+  earlierPreviewInput,
   earlierWaitInput,
   holdOpenConversationInput,
   queryInboxInput,
@@ -194,7 +195,11 @@ async function touchConversation(db: DynamoDb, touch: ConversationTouch): Promis
     current: { ...touchConversationInput(db.table, touch, 'current'), ReturnValues: 'ALL_NEW' },
     stale: touchConversationInput(db.table, touch, 'stale'),
     followUp: touch.inbound
-      ? [earlierWaitInput(db.table, touch), earlierInboundSinceInput(db.table, touch)]
+      ? [
+          earlierWaitInput(db.table, touch),
+          earlierInboundSinceInput(db.table, touch),
+          earlierPreviewInput(db.table, touch),
+        ].filter((input) => input !== undefined)
       : undefined,
   });
   // The customer reopened a conversation an agent has: it counts in their open ones again.

@@ -82,7 +82,11 @@ function touchBase(touch: ConversationTouch, phase: 'current' | 'stale') {
   }
   if (touch.preview) {
     values[':preview'] = touch.preview;
-    sets.push('preview = if_not_exists(preview, :preview)');
+    values[':previewAt'] = touch.at;
+    sets.push(
+      'preview = if_not_exists(preview, :preview)',
+      'previewAt = if_not_exists(previewAt, :previewAt)',
+    );
   }
   if (touch.previousConversationId) {
     values[':previous'] = touch.previousConversationId;
@@ -93,6 +97,22 @@ function touchBase(touch: ConversationTouch, phase: 'current' | 'stale') {
   sets.push(...turn.sets);
   adds.push(...turn.adds);
   return { values, sets, adds, lastRemoves: turn.removes };
+}
+
+/**
+ * A late message's words replace the preview a later message gave (its crashed first delivery came back
+ * after the others): the preview is the first message's whatever order they arrive in. Run only after a
+ * stale touch, so only out of order; undefined for a touch with no preview.
+ */
+export function earlierPreviewInput(table: string, touch: ConversationTouch): UpdateCommandInput | undefined {
+  if (!touch.preview) return undefined;
+  return {
+    TableName: table,
+    Key: Keys.conversation(touch.conversationId),
+    UpdateExpression: 'SET preview = :preview, previewAt = :at',
+    ConditionExpression: 'attribute_exists(pk) AND previewAt > :at',
+    ExpressionAttributeValues: { ':preview': touch.preview, ':at': touch.at },
+  };
 }
 
 /**

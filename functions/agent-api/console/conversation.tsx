@@ -329,6 +329,7 @@ export function ConversationView(props: ConversationProps) {
           items={data.items}
           current={c.id}
           currentOpen={c.status === 'open'}
+          currentConversation={c}
           erased={data.erased}
           onErased={erased}
           onOpen={props.onOpen}

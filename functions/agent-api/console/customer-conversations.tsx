@@ -14,6 +14,8 @@ export function ConversationLinks(props: {
   /** The conversation shown, and whether it is open as the view has it (a Reopen's answer shows at once). */
   current: string;
   currentOpen: boolean;
+  /** The shown conversation as the view read it: not read again for its line. */
+  currentConversation?: Conversation | undefined;
   onOpen(conversation: Conversation): void;
   onError(message: string): void;
 }) {
@@ -22,16 +24,18 @@ export function ConversationLinks(props: {
   for (const i of props.items)
     if (i.conversationId && !starts.has(i.conversationId)) starts.set(i.conversationId, i.at);
   const ids = [...starts.keys()].reverse();
-  const known = props.customer.openConversation;
+  // The open one comes with the profile, the shown one with the view: neither is read again.
+  const known = new Map<string, Conversation>();
+  for (const c of [props.customer.openConversation, props.currentConversation]) if (c) known.set(c.id, c);
   const openId = openAfter(props.customer.openConversationId, props.current, props.currentOpen);
   // Each read once while the panel shows: a conversation's start and first words never change.
   const read: Record<string, Conversation> = {
     ...useReadEach(
       props.api,
-      ids.filter((id) => id !== known?.id),
+      ids.filter((id) => !known.has(id)),
       (id) => `/api/conversations/${id}`,
     ),
-    ...(known && { [known.id]: known }),
+    ...Object.fromEntries(known),
   };
   return (
     <section aria-labelledby="conversations-title">

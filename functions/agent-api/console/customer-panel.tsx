@@ -273,6 +273,8 @@ export function CustomerPanel(props: {
    * once, where the profile says so only once read again.
    */
   currentOpen: boolean;
+  /** The shown conversation as the view read it (its line in the list is not read again). */
+  currentConversation?: Conversation | undefined;
   /** The customer was erased: nothing about them is shown any more. */
   erased: boolean;
   onErased(customerIds: string[]): void; // every customer the erasure completed here erased

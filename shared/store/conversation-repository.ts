@@ -188,18 +188,22 @@ export function conversationSnapshotOf(item: Record<string, unknown>): Conversat
   return { conversation: conversationOfItem(item), state: conversationStateOf(item) };
 }
 
+const isLater = (at: unknown, than: string): boolean => typeof at === 'string' && at > than;
+
 /** Upserts the conversation an event belongs to, answering it as the write left it when current. */
 async function touchConversation(db: DynamoDb, touch: ConversationTouch): Promise<TouchedConversation> {
   const out = await updateCurrentOrStaleReturning(db, {
     // The conversation as this write leaves it, with its routing state: routing reads no more.
     current: { ...touchConversationInput(db.table, touch, 'current'), ReturnValues: 'ALL_NEW' },
-    stale: touchConversationInput(db.table, touch, 'stale'),
+    // The stale update answers the item as it left it: the preview's follow-up only when it is later.
+    stale: { ...touchConversationInput(db.table, touch, 'stale'), ReturnValues: 'ALL_NEW' },
     followUp: touch.inbound
-      ? [
-          earlierWaitInput(db.table, touch),
-          earlierInboundSinceInput(db.table, touch),
-          earlierPreviewInput(db.table, touch),
-        ].filter((input) => input !== undefined)
+      ? (stale) =>
+          [
+            earlierWaitInput(db.table, touch),
+            earlierInboundSinceInput(db.table, touch),
+            ...(isLater(stale?.previewAt, touch.at) ? [earlierPreviewInput(db.table, touch)] : []),
+          ].filter((input) => input !== undefined)
       : undefined,
   });
   // The customer reopened a conversation an agent has: it counts in their open ones again.

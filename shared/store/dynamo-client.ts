@@ -157,7 +157,12 @@ export async function updateCurrentOrStaleReturning(
   inputs: {
     current: UpdateCommandInput;
     stale: UpdateCommandInput;
-    followUp: UpdateCommandInput | readonly UpdateCommandInput[] | undefined;
+    /** The follow-ups, or a function of what the stale update returned (if its input asked) giving them. */
+    followUp:
+      | UpdateCommandInput
+      | readonly UpdateCommandInput[]
+      | ((staleAttributes: Record<string, unknown> | undefined) => readonly UpdateCommandInput[])
+      | undefined;
   },
 ): Promise<{ current: boolean; attributes: Record<string, unknown> | undefined }> {
   try {
@@ -166,8 +171,14 @@ export async function updateCurrentOrStaleReturning(
   } catch (error) {
     if (!isConditionFailure(error)) throw error;
     const out = await updateItem(db, inputs.stale);
-    const followUps = Array.isArray(inputs.followUp) ? inputs.followUp : [inputs.followUp ?? []].flat();
-    for (const followUp of followUps) await updateItemIf(db, followUp);
+    const { followUp } = inputs;
+    const followUps =
+      typeof followUp === 'function'
+        ? followUp(out.Attributes)
+        : Array.isArray(followUp)
+          ? followUp
+          : [followUp ?? []].flat();
+    for (const next of followUps) await updateItemIf(db, next);
     return { current: false, attributes: out.Attributes };
   }
 }

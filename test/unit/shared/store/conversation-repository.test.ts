@@ -189,6 +189,27 @@ describe('conversationRepository', () => {
       expect(uncounted.updates[1]).not.toContain('customerTurns');
     });
 
+    it("gives a late message's words to the preview only when the preview is a later message's", async () => {
+      const late = { ...touch, preview: 'My parcel is late' };
+      const stale = (previewAt: string) =>
+        ddb
+          .on(UpdateCommand)
+          .rejectsOnce(new ConditionalCheckFailedException({ message: 'newer', $metadata: {} }))
+          .resolvesOnce({ Attributes: { ...conversation, preview: 'Any news?', previewAt } })
+          .resolves({});
+      stale('2025-06-10T09:05:00.000Z');
+      const replaced = await callsOf(late);
+      // The stale touch, the wait's and the channel's follow-ups, then the preview's, conditional.
+      expect(replaced.updates).toHaveLength(5);
+      expect(replaced.updates[4]).toBe('SET preview = :preview, previewAt = :at');
+      const input = ddb.commandCalls(UpdateCommand)[4]?.args[0].input;
+      expect(input?.ConditionExpression).toBe('attribute_exists(pk) AND previewAt > :at');
+      expect(input?.ExpressionAttributeValues).toEqual({ ':preview': 'My parcel is late', ':at': touch.at });
+      // An earlier message's preview stays: no write for it.
+      stale('2025-06-10T08:55:00.000Z');
+      expect((await callsOf(late)).updates).toHaveLength(4);
+    });
+
     it("clears the count in the agent reply's one write", async () => {
       ddb.resetHistory();
       await conversationStateRepository(db, conversationSnapshotOf).markHumanReplied('cv_1', touch.at);

@@ -142,6 +142,20 @@ describe('the console: what the customer did to their messages, and what a messa
     expect(elsewhere).toEqual([]);
   }, 90_000);
 
+  // QA: the inbox and the conversation's heading showed the raw `17841…:IGSID-…` as the name.
+  it('calls an Instagram customer with no name "Instagram user", the id in the title', async () => {
+    const id = `${IG_ACCOUNT}:IGSID-long`;
+    await page.goto(`${runtime.url}/console`);
+    const row = page.locator('.conversation-row .name').filter({ hasText: 'Instagram user' }).first();
+    await row.waitFor({ timeout: 30_000 });
+    expect(await page.locator(`.conversation-row .name[title="${id}"]`).innerText()).toBe('Instagram user');
+    expect(await page.locator('.conversation-row .name').getByText(id).count()).toBe(0);
+    await open(id);
+    const heading = page.locator('#conversation-title');
+    await heading.filter({ hasText: 'Instagram user' }).waitFor({ timeout: 30_000 });
+    expect(await heading.getAttribute('title')).toBe(id);
+  }, 90_000);
+
   // The API refuses it (422 text_too_long); the box says so while the agent types, and Send waits.
   it('says while typing that a reply is longer than Instagram takes, and keeps Send off until it fits', async () => {
     await open(`${IG_ACCOUNT}:IGSID-long`);

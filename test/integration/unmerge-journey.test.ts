@@ -110,12 +110,13 @@ describe('local runtime: an unmerge, then the next message', () => {
     // answer's; one page of the kept customer's timeline, no other query (a phone and a mailbox share no
     // channel). Updates: the note on the root and its release, Sue's identity, the kept profile's
     // identities, Sue's unmerge and its end, her mail's reference, the thread link of the agent's answer
-    // in her conversation, the kept profile's channels and last inbound. Puts: the two `unmerge` events,
+    // in her conversation, her mail's channel time and last inbound on her profile, the kept profile's
+    // channels and last inbound. Puts: the two `unmerge` events,
     // her mail's copy, the audit record. Delete: her mail from the kept customer's partition.
     expect(meter.figures().byCommand).toEqual({
       GetItemCommand: 4,
       QueryCommand: 1,
-      UpdateItemCommand: 9,
+      UpdateItemCommand: 11,
       PutItemCommand: 4,
       DeleteItemCommand: 1,
     });
@@ -164,14 +165,14 @@ describe('local runtime: an unmerge, then the next message', () => {
     'takes off the kept customer a channel only the source wrote on, both holding a phone: %s',
     async (_, smsFrom, waFrom, writesWhileMerged) => {
       await sms(smsFrom, `SM${smsFrom.slice(-4)}`);
-      await whatsappFrom(waFrom, `wamid.${waFrom}-1`);
+      const firstAt = await whatsappFrom(waFrom, `wamid.${waFrom}-1`);
       const [kept, other] = await Promise.all([reads.find(smsFrom), reads.find(`+${waFrom}`)]);
       expect(kept.id).not.toBe(other.id);
 
       tick();
       await api('POST', `/api/customers/${kept.id}/merge`, { customerId: other.id });
       await runtime.idle();
-      if (writesWhileMerged) await whatsappFrom(waFrom, `wamid.${waFrom}-2`);
+      const lastAt = writesWhileMerged ? await whatsappFrom(waFrom, `wamid.${waFrom}-2`) : firstAt;
       expect((await profile(kept.id)).channels).toEqual(['sms', 'whatsapp']);
       tick();
       await api('POST', `/api/customers/${kept.id}/unmerge`, { customerId: other.id });
@@ -180,7 +181,13 @@ describe('local runtime: an unmerge, then the next message', () => {
       expect(after.channels).toEqual(['sms']);
       expect(after.lastInboundChannel).toBe('sms');
       expect(Object.keys(after.lastInboundByChannel ?? {})).toEqual(['sms']);
-      expect((await profile(other.id)).channels).toEqual(['whatsapp']);
+      // The customer merged away: where and when it last wrote, its message while merged included.
+      expect(await profile(other.id)).toMatchObject({
+        channels: ['whatsapp'],
+        lastInboundChannel: 'whatsapp',
+        lastInboundAt: lastAt,
+        lastInboundByChannel: { whatsapp: lastAt },
+      });
     },
   );
 });

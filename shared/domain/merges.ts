@@ -170,34 +170,55 @@ export function inboundToRecheck(target: InboundProfile, sourceIdentities: reado
  * What the target keeps after an unmerge, from its profile as it stands once the source's items left
  * its partition and the source's identities left its profile, and `own`: its own latest inbound time on
  * each channel `inboundToRecheck` named (undefined: none within the read). A channel only the source
- * holds an address on goes, with its time; a channel both hold keeps the target's own time; when the
+ * holds an address on goes, with its time; a channel both hold keeps the target's own time, and goes
+ * when the target has none there (see `heardOn`: two phones are both addresses for SMS and WhatsApp,
+ * so holding one says nothing of where the target wrote from); when the
  * last inbound channel was one the source wrote on, the last inbound becomes the latest of the times
  * kept (else a channel the target holds and was seen on, with no time; else none). Undefined when
  * nothing changes.
  */
 export function keptInbound(
   target: InboundProfile,
-  sourceIdentities: readonly string[],
+  source: { identities: readonly string[]; channels: readonly string[] },
   own: Readonly<Record<string, string | undefined>>,
 ): KeptInbound | undefined {
-  const learned = learnedChannels(sourceIdentities);
+  const learned = learnedChannels(source.identities);
   const dropChannels: string[] = [];
   const channelTimes: Record<string, string | null> = {};
   const was: KeptInbound['was'] = { times: {}, lastInboundAt: undefined };
   for (const channel of learned) {
     const at = channelTime(target, channel);
     const held = holdsAddress(target.identities, channel);
-    if (!held && target.channels.includes(channel)) dropChannels.push(channel);
     const kept = held ? (channel in own ? (own[channel] ?? null) : at) : null;
+    if (target.channels.includes(channel) && !heardOn(channel, held, kept, source.channels)) {
+      dropChannels.push(channel);
+    }
     if (at !== undefined && kept !== at) {
       channelTimes[channel] = kept ?? null;
       was.times[channel] = at;
     }
   }
-  const last = keptLast(target, learned, channelTimes);
+  const shown = target.channels.filter((channel) => !dropChannels.includes(channel));
+  const last = keptLast({ ...target, channels: shown }, learned, channelTimes);
   if (last) was.lastInboundAt = typeof target.lastInboundAt === 'string' ? target.lastInboundAt : undefined;
   if (!dropChannels.length && !Object.keys(channelTimes).length && !last) return undefined;
   return { dropChannels, channelTimes, ...(last ? { last } : {}), was };
+}
+
+/**
+ * Whether the target still shows `channel` once the source left, when the source holds an address on
+ * it: only if the target holds one too and heard from it there itself (its own time `kept`). With no
+ * time on the target, a channel the source lists came with the merge; one whose time the target's own
+ * partition no longer bears out (none within the lookback) was the source's messages'.
+ */
+function heardOn(
+  channel: string,
+  held: boolean,
+  kept: string | null | undefined,
+  sourceChannels: readonly string[],
+): boolean {
+  if (!held || kept === null) return false;
+  return kept !== undefined || !sourceChannels.includes(channel);
 }
 
 /**

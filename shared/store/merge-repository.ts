@@ -296,7 +296,7 @@ async function keepTargetInbound(db: DynamoDb, targetId: string, source: RawProf
   for (let attempt = 0; attempt < 2; attempt++) {
     const target = await readRawProfile(db, targetId);
     const own = await ownLastInbound(db, targetId, inboundToRecheck(target, source.identities));
-    const kept = keptInbound(target, source.identities, own);
+    const kept = keptInbound(target, source, own);
     if (!kept || (await updateItemIf(db, keepInboundInput(db.table, targetId, kept)))) return;
   }
 }

@@ -3,6 +3,7 @@ import { cameThrough } from '../domain/merges.js';
 import { type DynamoDb, deleteItem, getItem, putItemIf, queryItems, updateItemIf } from './dynamo-client.js';
 import { Keys, providerReferencesOf, RAW_PREFIX } from './keys.js';
 import { deleteInput, getInput } from './params/common.js';
+import { advanceSourceInboundInputs } from './params/customers.js';
 import { pointReferenceInput, putMovedItemInput, queryUnmergeScanInput } from './params/merges.js';
 
 /** The source and target of one merge being undone. */
@@ -10,15 +11,29 @@ export type Pair = { sourceId: string; targetId: string };
 
 /** What moving one item back costs on top of reading it: its copy, its references, its deletion. */
 const MOVE_COST = 4;
+/** And an inbound message's on the source's profile: its channel's time and the last inbound. */
+const INBOUND_COST = 2;
 const SCAN_PAGE = 100;
+
+/** An inbound message's channel and time (what the resolver wrote on the profile it was placed under). */
+function inboundOf(stored: Record<string, unknown>): { channel: string; at: string } | undefined {
+  const { direction, channel, at } = stored;
+  if (direction !== 'inbound' || typeof channel !== 'string' || typeof at !== 'string') return undefined;
+  return { channel, at };
+}
 
 /**
  * Moves one item of the target's partition to the source's, in the order that lets a crash anywhere
  * be completed by the next call: the raw payload kept aside and the item copied (once), the references
  * pointed at the source, then the raw payload and the item deleted from the target, the item last (a
- * retry finds it and does the rest).
+ * retry finds it and does the rest); an inbound message's channel and times first go on the source's
+ * profile (see `advanceSourceInboundInputs`).
  */
 async function moveItem(db: DynamoDb, pair: Pair, stored: Record<string, unknown>): Promise<void> {
+  const inbound = inboundOf(stored);
+  for (const input of inbound ? advanceSourceInboundInputs(db.table, pair.sourceId, inbound) : []) {
+    await updateItemIf(db, input);
+  }
   const key = { pk: String(stored.pk), sk: String(stored.sk) };
   const rawKey = { pk: key.pk, sk: `${RAW_PREFIX}${key.sk}` };
   const aside =
@@ -92,7 +107,7 @@ export async function moveBack(
       const through = cameThrough(stored, tokens);
       noteOwner(stored, through, owners);
       const link = threadLinkOf(stored, owners);
-      const cost = 1 + (through ? MOVE_COST : 0) + (link ? 1 : 0);
+      const cost = 1 + (through ? MOVE_COST + (inboundOf(stored) ? INBOUND_COST : 0) : 0) + (link ? 1 : 0);
       if (work < cost) return { after, moved };
       // The link first: a crash before the item leaves the target finds it again and repeats nothing.
       if (link) await updateItemIf(db, pointReferenceInput(db.table, link, pair));

@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import type { Browser, Page } from 'playwright-core';
+import type { Browser, Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { LocalRuntime } from '#shared/local/runtime.js';
 import { launchBrowser } from '../support/browser.js';
@@ -20,6 +20,8 @@ function whatsapp(path: string, change: (message: Record<string, unknown>) => Re
 
 const IMAGE_ID = 'wamid.HBgLMTY1MDM4Nzk0MzkVAgASGBQzQUZCMTY0MDc2MUYwNzBDNTY5MAA=';
 const DELETED_TEXT = 'Does it come in another color?';
+const SCARF = 'The blue scarf, in stock?';
+const INVOICE = 'Here is the invoice';
 const IG_DELETED = 'My card number is 4111 1111 1111 1111';
 
 /**
@@ -50,6 +52,34 @@ describe('the console: what the customer did to their messages, and what a messa
       whatsapp('whatsapp/reaction.json', (m) => ({ ...m, reaction: { message_id: IMAGE_ID, emoji: '😀' } })),
     );
     await postMeta(runtime, '/webhooks/whatsapp', fixture('whatsapp/contacts.json'));
+    // Captioned media: an image as the fixture has it, a document with a file name.
+    await postMeta(
+      runtime,
+      '/webhooks/whatsapp',
+      whatsapp('whatsapp/image.json', (m) => ({
+        ...m,
+        id: 'wamid.console-acts-scarf',
+        timestamp: '1750032400',
+        image: { ...(m.image as object), id: 'media-scarf', caption: SCARF },
+      })),
+    );
+    await postMeta(
+      runtime,
+      '/webhooks/whatsapp',
+      whatsapp('whatsapp/image.json', ({ image, ...m }) => ({
+        ...m,
+        id: 'wamid.console-acts-invoice',
+        timestamp: '1750032410',
+        type: 'document',
+        document: {
+          ...(image as object),
+          id: 'media-invoice',
+          caption: INVOICE,
+          filename: 'invoice-1042.pdf',
+          mime_type: 'application/pdf',
+        },
+      })),
+    );
     await postMeta(
       runtime,
       '/webhooks/whatsapp',
@@ -119,6 +149,26 @@ describe('the console: what the customer did to their messages, and what a messa
     expect(await log.getByText('Replying to “Black jacket, size M”').count()).toBe(1);
   }, 90_000);
 
+  // QA: a captioned image showed its caption twice, as the text and as the attachment's name.
+  it('shows a WhatsApp caption once, as the text; the attachment by its kind, or its file name', async () => {
+    const log = await open('+16505551234');
+    /** The attachments as written (the kind is shown in capitals). */
+    const files = async (message: Locator) =>
+      ((await message.getByRole('list', { name: 'Attachments' }).textContent()) ?? '')
+        .replace(/\s+/g, ' ')
+        .trim();
+    const scarf = log.locator('article.message.in').filter({ hasText: SCARF });
+    await scarf.waitFor({ timeout: 30_000 });
+    expect(await scarf.getByText(SCARF).count()).toBe(1);
+    expect(await files(scarf)).toBe('image (image/jpeg)');
+    const invoice = log.locator('article.message.in').filter({ hasText: INVOICE });
+    expect(await invoice.getByText(INVOICE).count()).toBe(1);
+    expect(await files(invoice)).toBe('document invoice-1042.pdf (application/pdf)');
+    // The edited caption's image: neither its old caption nor its new one as the attachment's name.
+    const jacket = log.locator('article.message.in').filter({ hasText: 'Black jacket, size M' }).first();
+    expect(await files(jacket)).toBe('image (image/jpeg)');
+  }, 90_000);
+
   it('says what a WhatsApp contact card and an unknown message type hold', async () => {
     const log = await open('+16505551234');
     await log.getByText(/Contact card: Barbara J\. Johnson \(/).waitFor({ timeout: 30_000 });
@@ -140,6 +190,20 @@ describe('the console: what the customer did to their messages, and what a messa
     const link = log.getByRole('link', { name: 'Open' }).first();
     expect(await link.getAttribute('rel')).toBe('noopener noreferrer');
     expect(elsewhere).toEqual([]);
+  }, 90_000);
+
+  // QA: the inbox and the conversation's heading showed the raw `17841…:IGSID-…` as the name.
+  it('calls an Instagram customer with no name "Instagram user", the id in the title', async () => {
+    const id = `${IG_ACCOUNT}:IGSID-long`;
+    await page.goto(`${runtime.url}/console`);
+    const row = page.locator('.conversation-row .name').filter({ hasText: 'Instagram user' }).first();
+    await row.waitFor({ timeout: 30_000 });
+    expect(await page.locator(`.conversation-row .name[title="${id}"]`).innerText()).toBe('Instagram user');
+    expect(await page.locator('.conversation-row .name').getByText(id).count()).toBe(0);
+    await open(id);
+    const heading = page.locator('#conversation-title');
+    await heading.filter({ hasText: 'Instagram user' }).waitFor({ timeout: 30_000 });
+    expect(await heading.getAttribute('title')).toBe(id);
   }, 90_000);
 
   // The API refuses it (422 text_too_long); the box says so while the agent types, and Send waits.

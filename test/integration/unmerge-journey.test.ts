@@ -10,7 +10,9 @@ import {
   sesReceived,
   signedMeta,
   signedSes,
+  signedTwilio,
   snsNotification,
+  twilioSms,
   whatsappText,
 } from '../support/webhooks.js';
 
@@ -108,12 +110,13 @@ describe('local runtime: an unmerge, then the next message', () => {
     // answer's; one page of the kept customer's timeline, no other query (a phone and a mailbox share no
     // channel). Updates: the note on the root and its release, Sue's identity, the kept profile's
     // identities, Sue's unmerge and its end, her mail's reference, the thread link of the agent's answer
-    // in her conversation, the kept profile's channels and last inbound. Puts: the two `unmerge` events,
+    // in her conversation, her mail's channel time and last inbound on her profile, the kept profile's
+    // channels and last inbound. Puts: the two `unmerge` events,
     // her mail's copy, the audit record. Delete: her mail from the kept customer's partition.
     expect(meter.figures().byCommand).toEqual({
       GetItemCommand: 4,
       QueryCommand: 1,
-      UpdateItemCommand: 9,
+      UpdateItemCommand: 11,
       PutItemCommand: 4,
       DeleteItemCommand: 1,
     });
@@ -134,4 +137,57 @@ describe('local runtime: an unmerge, then the next message', () => {
     const suggestions = await api<{ items: unknown[] }>('GET', `/api/customers/${sue.id}/suggestions`);
     expect(suggestions.items).toEqual([]);
   });
+
+  const sms = async (from: string, sid: string) => {
+    tick();
+    const params = twilioSms({ sid, from, text: `SMS ${sid}` });
+    const res = await deliver(signedTwilio(`${runtime.url}/webhooks/twilio/sms`, params, SECRETS.twilio));
+    expect(res.status).toBeLessThan(300);
+    await runtime.idle();
+  };
+  const whatsappFrom = async (from: string, id: string) => {
+    const at = tick();
+    const body = whatsappText({ from, messages: [{ id, at, text: `WhatsApp ${id}` }] });
+    expect((await deliver(signedMeta(runtime.url, '/webhooks/whatsapp', body, SECRETS.meta))).status).toBe(
+      200,
+    );
+    await runtime.idle();
+    return at;
+  };
+
+  // QA: SMS from one number, WhatsApp from another, merged then unmerged: the SMS customer still listed
+  // WhatsApp (a phone is an address on both; the merge had copied the channel, or a WhatsApp message
+  // of the source while merged had written it and its time).
+  it.each([
+    ['nothing while merged', '+14155550999', '14155550998', false],
+    ['a WhatsApp message of the source while merged', '+14155550997', '14155550996', true],
+  ])(
+    'takes off the kept customer a channel only the source wrote on, both holding a phone: %s',
+    async (_, smsFrom, waFrom, writesWhileMerged) => {
+      await sms(smsFrom, `SM${smsFrom.slice(-4)}`);
+      const firstAt = await whatsappFrom(waFrom, `wamid.${waFrom}-1`);
+      const [kept, other] = await Promise.all([reads.find(smsFrom), reads.find(`+${waFrom}`)]);
+      expect(kept.id).not.toBe(other.id);
+
+      tick();
+      await api('POST', `/api/customers/${kept.id}/merge`, { customerId: other.id });
+      await runtime.idle();
+      const lastAt = writesWhileMerged ? await whatsappFrom(waFrom, `wamid.${waFrom}-2`) : firstAt;
+      expect((await profile(kept.id)).channels).toEqual(['sms', 'whatsapp']);
+      tick();
+      await api('POST', `/api/customers/${kept.id}/unmerge`, { customerId: other.id });
+      await runtime.idle();
+      const after = await profile(kept.id);
+      expect(after.channels).toEqual(['sms']);
+      expect(after.lastInboundChannel).toBe('sms');
+      expect(Object.keys(after.lastInboundByChannel ?? {})).toEqual(['sms']);
+      // The customer merged away: where and when it last wrote, its message while merged included.
+      expect(await profile(other.id)).toMatchObject({
+        channels: ['whatsapp'],
+        lastInboundChannel: 'whatsapp',
+        lastInboundAt: lastAt,
+        lastInboundByChannel: { whatsapp: lastAt },
+      });
+    },
+  );
 });

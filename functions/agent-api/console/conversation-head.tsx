@@ -10,7 +10,8 @@ import { ErrorNote } from './ui.js';
 /** The conversation's header: who, its status and actions, who else is here, the last action's error. */
 export function ConversationHead(props: {
   conversation: Conversation;
-  name: string;
+  /** The customer as `customerLabel` names them (the id when it has no text). */
+  name: { text: string | undefined; title?: string };
   others: string[];
   /** Other agents typing here now, each writing a note (agents only) or a reply (to the customer). */
   typing: Array<{ agent: string; note: boolean }>;
@@ -33,8 +34,8 @@ export function ConversationHead(props: {
       <button type="button" class="back" onClick={props.onBack}>
         Back to inbox
       </button>
-      <h2 id="conversation-title" tabIndex={-1}>
-        {props.name}
+      <h2 id="conversation-title" tabIndex={-1} title={props.name.title}>
+        {props.name.text ?? props.conversation.customerId}
       </h2>
       {props.erased ? null : (
         <p class="meta">

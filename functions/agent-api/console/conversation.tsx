@@ -11,6 +11,7 @@ import {
 import type { Presence, Subscribe } from './app.js';
 import { type Earlier, useConversationData } from './conversation-data.js';
 import { ConversationHead, useHeadActions } from './conversation-head.js';
+import { customerLabel } from './customer-label.js';
 import { CustomerPanel } from './customer-panel.js';
 import type { LiveStatus } from './live.js';
 import { forgetCustomers } from './place.js';
@@ -300,8 +301,8 @@ export function ConversationView(props: ConversationProps) {
           conversation={c}
           name={
             data.erased
-              ? 'Erased customer'
-              : (data.customer?.name ?? data.customer?.identities[0]?.value ?? c.customerId)
+              ? { text: 'Erased customer' }
+              : customerLabel(data.customer?.name, data.customer?.identities[0])
           }
           others={others}
           typing={typing}

@@ -2,12 +2,13 @@ import { useEffect, useState } from 'preact/hooks';
 import type { Api, Conversation, Customer, CustomerView, TimelineItem } from './api.js';
 import { confirmInPage } from './confirm.js';
 import { ConversationLinks } from './customer-conversations.js';
+import { customerLabel } from './customer-label.js';
 import { channelName, clock, evidenceReason, failureText, identityName } from './format.js';
 import type { Session } from './session.js';
 import { CopyId, ErrorNote, useReadEach } from './ui.js';
 
-/** What a customer is called: their name, else their first identity. */
-const nameOf = (c: Customer | undefined): string | undefined => c?.name ?? c?.identities[0]?.value;
+/** What a customer is called (see `customerLabel`). */
+const nameOf = (c: Customer | undefined) => customerLabel(c?.name, c?.identities[0]);
 
 function Suggestions(props: {
   api: Api;
@@ -30,7 +31,10 @@ function Suggestions(props: {
         {customer.suggestions.map((s) => (
           <li key={s.otherId} data-suggestion={s.otherId}>
             <p>
-              Maybe the same person as <strong>{nameOf(others[s.otherId]) ?? 'another customer'}</strong>{' '}
+              Maybe the same person as{' '}
+              <strong title={nameOf(others[s.otherId]).title}>
+                {nameOf(others[s.otherId]).text ?? 'another customer'}
+              </strong>{' '}
               <CopyId id={s.otherId} />
             </p>
             <ul class="evidence" aria-label="Evidence">

@@ -8,6 +8,7 @@ import {
   type Page,
 } from './api.js';
 import type { Subscribe } from './app.js';
+import { customerLabel } from './customer-label.js';
 import { identityName, openAfter } from './format.js';
 import { CopyId, ErrorNote } from './ui.js';
 
@@ -169,7 +170,9 @@ export function CustomerSearch(props: {
           {found.length ? null : <li class="muted">No customer matches.</li>}
           {found.map((c) => (
             <li key={c.id} data-customer={c.id}>
-              <strong>{c.name ?? c.identities[0]?.value ?? 'unnamed'}</strong>{' '}
+              <strong title={customerLabel(c.name, c.identities[0]).title}>
+                {customerLabel(c.name, c.identities[0]).text ?? 'unnamed'}
+              </strong>{' '}
               <span class="muted">
                 {c.identities.map((i) => `${identityName(i.kind)} ${i.value}`).join(' · ')}
               </span>

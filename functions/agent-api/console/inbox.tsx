@@ -1,6 +1,7 @@
 import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
 import type { Api, Conversation, InboxConversation, Page } from './api.js';
 import type { Presence, Subscribe } from './app.js';
+import { customerLabel } from './customer-label.js';
 import { CustomerSearch } from './customer-search.js';
 import { CHANNELS, channelName, clock, since, slaDue } from './format.js';
 import { type InboxRow, useMovedAway } from './moved-away.js';
@@ -276,6 +277,7 @@ function ConversationRow(props: {
 }) {
   const { conversation: c } = props;
   const due = slaDue(c.sla);
+  const who = customerLabel(c.customer?.name, c.customer?.identity);
   return (
     <li>
       <button
@@ -285,7 +287,9 @@ function ConversationRow(props: {
         data-conversation={c.id}
         onClick={props.onSelect}
       >
-        <span class="name">{c.customer?.name ?? c.customer?.identity?.value ?? c.customerId}</span>
+        <span class="name" title={who.title}>
+          {who.text ?? c.customerId}
+        </span>
         <span class="badges">
           {(c.channels.length ? c.channels : c.channel ? [c.channel] : []).map((ch) => (
             <span key={ch} class={`badge ch-${ch}`}>

@@ -23,7 +23,8 @@ export function httpsHref(url: unknown): string | undefined {
 }
 
 /**
- * A message's files: kind, name and type, and a link to open it when the provider gave an https address
+ * A message's files: kind, file name (the caption only when the message has no text: the caption is
+ * its text) and type, and a link to open it when the provider gave an https address
  * anyone holding it may open (Messenger's and Instagram's CDN, Twilio's media); not a WhatsApp Cloud API
  * media id's, which answers only with the business's token.
  */
@@ -37,7 +38,7 @@ export function Attachments(props: { item: TimelineItem }) {
         const href = item.channel === 'whatsapp' && a.mediaId ? undefined : httpsHref(a.url);
         return (
           <li key={a.mediaId ?? a.url ?? i}>
-            <span class="attachment-kind">{a.kind}</span> {a.filename ?? a.caption ?? 'unnamed'}
+            <span class="attachment-kind">{a.kind}</span> {a.filename ?? (item.text ? null : a.caption)}
             {a.mimeType ? <span class="muted"> ({a.mimeType})</span> : null}
             {href ? (
               <>

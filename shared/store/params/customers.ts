@@ -150,6 +150,41 @@ export function advanceChannelInboundInput(
   };
 }
 
+/**
+ * Unmerge: the source's profile shows an inbound message of its own that the move brings back from the
+ * target's partition (the resolver wrote its channel and times on the target's profile while they were
+ * merged): the channel, its time there and the last inbound, each only when newer than what the profile
+ * holds, so a retry or an older message changes nothing. Written before the item moves: a crash between
+ * finds the item again and writes nothing new.
+ */
+export function advanceSourceInboundInputs(
+  table: string,
+  sourceId: string,
+  message: { channel: string; at: string },
+): UpdateCommandInput[] {
+  const key = Keys.customer(sourceId);
+  const values = { ':at': message.at, ':channel': message.channel };
+  return [
+    {
+      TableName: table,
+      Key: key,
+      UpdateExpression: 'SET #channelInbound = :at ADD channels :channels',
+      ConditionExpression:
+        'attribute_exists(pk) AND (attribute_not_exists(#channelInbound) OR #channelInbound < :at)',
+      ExpressionAttributeNames: { '#channelInbound': `lastInbound_${message.channel}` },
+      ExpressionAttributeValues: { ':at': message.at, ':channels': new Set([message.channel]) },
+    },
+    {
+      TableName: table,
+      Key: key,
+      UpdateExpression: 'SET lastInboundAt = :at, lastInboundChannel = :channel',
+      ConditionExpression:
+        'attribute_exists(pk) AND (attribute_not_exists(lastInboundAt) OR lastInboundAt < :at)',
+      ExpressionAttributeValues: values,
+    },
+  ];
+}
+
 /** Sets the name from the earliest event that carried one (and indexes it for search). */
 export function setNameInput(
   table: string,

@@ -8,6 +8,7 @@ import {
 } from '../domain/conversation.js';
 import { previewOf } from '../domain/conversation-preview.js';
 import type { CsatStore } from '../domain/csat/csat-ports.js';
+import { redactedMessage } from '../domain/deletion.js';
 import type { Envelope, Identity } from '../domain/envelope.js';
 import { type PhoneOptions, whatsappAddressOf } from '../domain/identity.js';
 import type { Clock, IdGenerator } from '../domain/ports.js';
@@ -99,6 +100,13 @@ async function placeOnTimeline(deps: ResolverDeps, resolving: Resolving): Promis
     await deps.store.advanceStatus(echoAsSent(envelope, placed.replyKey));
   if (placed.echoOfReply || placed.erased) return undefined;
   item = { ...item, customerId: placed.customerId, at: placed.at };
+  // Deleted by the customer before it came: nothing after this (preview, routing) reads its words.
+  if (placed.deletedAt) item = redactedMessage(item, placed.deletedAt);
+  // The customer deleted one of their messages: its words leave the store (a redelivery does it again).
+  if (envelope.kind === 'delete') {
+    const { channel, targetMessageId } = envelope;
+    await deps.store.deleteMessage({ channel, targetMessageId, customerId: placed.customerId, at: now });
+  }
   if (!placed.written) {
     // A redelivery: keep the first delivery's placement rather than deciding again.
     const existing = await deps.store.getTimelineItem(placed.customerId, placed.at, item.id);

@@ -33,6 +33,7 @@ import { watermarkOf } from '../domain/watermark.js';
 import { typedIdentities } from '../domain/webchat/envelopes.js';
 import { loggedId } from '../log.js';
 import { answerCsat, keepSurveyAnswer } from './answer-csat.js';
+import { redactDeleted } from './apply-deletion.js';
 import { applyWatermark } from './apply-watermark.js';
 import { keyedErasedRetry } from './erased-retry.js';
 import {
@@ -103,10 +104,7 @@ async function placeOnTimeline(deps: ResolverDeps, resolving: Resolving): Promis
   // Deleted by the customer before it came: nothing after this (preview, routing) reads its words.
   if (placed.deletedAt) item = redactedMessage(item, placed.deletedAt);
   // The customer deleted one of their messages: its words leave the store (a redelivery does it again).
-  if (envelope.kind === 'delete') {
-    const { channel, targetMessageId } = envelope;
-    await deps.store.deleteMessage({ channel, targetMessageId, customerId: placed.customerId, at: now });
-  }
+  if (envelope.kind === 'delete') await redactDeleted(deps, envelope, placed.customerId, now);
   if (!placed.written) {
     // A redelivery: keep the first delivery's placement rather than deciding again.
     const existing = await deps.store.getTimelineItem(placed.customerId, placed.at, item.id);

@@ -33,6 +33,9 @@ export interface MessageDeletion {
   at: string;
 }
 
+/** What a deletion did: redacted the stored message, marked its reference for it, or nothing. */
+export type DeletionOutcome = 'redacted' | 'marked' | 'not-theirs' | 'erased';
+
 /** How long a deletion that came before its message is kept for the message (a provider's retries). */
 export const DELETION_MARKER_TTL_MS = 7 * 24 * 3600 * 1000;
 

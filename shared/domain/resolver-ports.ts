@@ -1,6 +1,6 @@
 import type { Placement } from './conversation.js';
 import type { CsatPending } from './csat/survey.js';
-import type { MessageDeletion } from './deletion.js';
+import type { DeletionOutcome, MessageDeletion } from './deletion.js';
 import type { Channel, DeliveryStatus, Envelope, Identity, StatusEnvelope } from './envelope.js';
 import type { ConversationSnapshot } from './routing/conversation-state.js';
 import type { Customer, PlacedTimelineItem, TimelineItem } from './timeline.js';
@@ -182,7 +182,7 @@ export interface ResolverStore {
    * words, files and raw payload, or, when the deletion came first, the message is stored so. Keyed
    * reads and writes only; the same again on a redelivery.
    */
-  deleteMessage(deletion: MessageDeletion): Promise<unknown>;
+  deleteMessage(deletion: MessageDeletion): Promise<DeletionOutcome>;
   /**
    * The message we sent that a provider's event about it names (an SES bounce's or complaint's
    * `mail.messageId`, and the reply's key when the event carries one): its customer and conversation;

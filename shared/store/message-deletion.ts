@@ -1,6 +1,6 @@
 import * as z from 'zod';
 import { previewOf } from '../domain/conversation-preview.js';
-import type { MessageDeletion } from '../domain/deletion.js';
+import type { DeletionOutcome, MessageDeletion } from '../domain/deletion.js';
 import type { TimelineItem } from '../domain/timeline.js';
 import { type DynamoDb, deleteItem, getItem, updateItemIf, updateItemReturningIf } from './dynamo-client.js';
 import { Keys, RAW_PREFIX } from './keys.js';
@@ -18,9 +18,6 @@ const RefSchema = z.object({
   deletedAt: z.string().optional(),
   deletedBy: z.string().optional(),
 });
-
-/** What a deletion did: redacted the stored message, marked its reference for it, or nothing. */
-export type DeletionOutcome = 'redacted' | 'marked' | 'not-theirs' | 'erased';
 
 /** A deletion's message is not on the timeline yet though its reference names it: retry the deletion. */
 export class DeletedMessageNotYetStored extends Error {

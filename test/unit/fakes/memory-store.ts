@@ -128,8 +128,9 @@ export class MemoryStore implements ResolverStore {
   /** Customers' deletions of their messages, as applied (the store's redaction is tested on the table). */
   readonly deletions: MessageDeletion[] = [];
 
-  async deleteMessage(deletion: MessageDeletion): Promise<void> {
+  async deleteMessage(deletion: MessageDeletion): Promise<'marked'> {
     this.deletions.push(deletion);
+    return 'marked';
   }
 
   async placeTimelineItem(

@@ -8,6 +8,7 @@ import {
 } from '../domain/conversation.js';
 import { previewOf } from '../domain/conversation-preview.js';
 import type { CsatStore } from '../domain/csat/csat-ports.js';
+import { redactedMessage } from '../domain/deletion.js';
 import type { Envelope, Identity } from '../domain/envelope.js';
 import { type PhoneOptions, whatsappAddressOf } from '../domain/identity.js';
 import type { Clock, IdGenerator } from '../domain/ports.js';
@@ -32,6 +33,7 @@ import { watermarkOf } from '../domain/watermark.js';
 import { typedIdentities } from '../domain/webchat/envelopes.js';
 import { loggedId } from '../log.js';
 import { answerCsat, keepSurveyAnswer } from './answer-csat.js';
+import { redactDeleted } from './apply-deletion.js';
 import { applyWatermark } from './apply-watermark.js';
 import { keyedErasedRetry } from './erased-retry.js';
 import {
@@ -99,6 +101,10 @@ async function placeOnTimeline(deps: ResolverDeps, resolving: Resolving): Promis
     await deps.store.advanceStatus(echoAsSent(envelope, placed.replyKey));
   if (placed.echoOfReply || placed.erased) return undefined;
   item = { ...item, customerId: placed.customerId, at: placed.at };
+  // Deleted by the customer before it came: nothing after this (preview, routing) reads its words.
+  if (placed.deletedAt) item = redactedMessage(item, placed.deletedAt);
+  // The customer deleted one of their messages: its words leave the store (a redelivery does it again).
+  if (envelope.kind === 'delete') await redactDeleted(deps, envelope, placed.customerId, now);
   if (!placed.written) {
     // A redelivery: keep the first delivery's placement rather than deciding again.
     const existing = await deps.store.getTimelineItem(placed.customerId, placed.at, item.id);

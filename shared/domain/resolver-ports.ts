@@ -1,5 +1,6 @@
 import type { Placement } from './conversation.js';
 import type { CsatPending } from './csat/survey.js';
+import type { DeletionOutcome, MessageDeletion } from './deletion.js';
 import type { Channel, DeliveryStatus, Envelope, Identity, StatusEnvelope } from './envelope.js';
 import type { ConversationSnapshot } from './routing/conversation-state.js';
 import type { Customer, PlacedTimelineItem, TimelineItem } from './timeline.js';
@@ -177,6 +178,12 @@ export interface ResolverStore {
    */
   erasedMessage(channel: Channel, id: string): Promise<boolean>;
   /**
+   * Applies a customer's deletion of one of their messages: the stored message (theirs only) loses its
+   * words, files and raw payload, or, when the deletion came first, the message is stored so. Keyed
+   * reads and writes only; the same again on a redelivery.
+   */
+  deleteMessage(deletion: MessageDeletion): Promise<DeletionOutcome>;
+  /**
    * The message we sent that a provider's event about it names (an SES bounce's or complaint's
    * `mail.messageId`, and the reply's key when the event carries one): its customer and conversation;
    * `erased` when an erasure's marker holds its provider reference; undefined when we sent no message
@@ -333,6 +340,8 @@ export interface PlacedItem {
    * the echo to record the reply `sent` by it, as a Messenger echo's `metadata` does.
    */
   replyKey?: string | undefined;
+  /** The customer deleted the message before it came: it was stored without its words, at this time. */
+  deletedAt?: string | undefined;
   /** An erasure marked the provider's id: a retry of an erased event. Nothing was written. */
   erased?: boolean | undefined;
 }

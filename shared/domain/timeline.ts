@@ -49,6 +49,20 @@ export const TimelineItemSchema = z.object({
   event: z.string().optional(),
   targetMessageId: z.string().optional(),
   emoji: z.string().optional(),
+  /**
+   * The customer deleted (unsent) this message: its words, attachments, data and raw payload are gone
+   * from the store; the item, its time and ids stay. `deletedAt`: when the deletion was received.
+   */
+  deleted: z
+    .literal(true)
+    .optional()
+    .describe(
+      'the customer deleted (unsent) this message: its text, attachments and data are no longer held',
+    ),
+  deletedAt: z.iso
+    .datetime()
+    .optional()
+    .describe('when the customer’s deletion of this message was received'),
 });
 export type TimelineItem = z.infer<typeof TimelineItemSchema>;
 

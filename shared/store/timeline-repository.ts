@@ -1,4 +1,5 @@
 import * as z from 'zod';
+import { isDeletable, type MessageDeletion, redactedMessage } from '../domain/deletion.js';
 import type { Channel, Envelope, StatusEnvelope } from '../domain/envelope.js';
 import type { Page } from '../domain/paging.js';
 import type { RawPayload } from '../domain/privacy.js';
@@ -41,6 +42,7 @@ import {
   updateItemReturningIf,
 } from './dynamo-client.js';
 import { Keys, RAW_PREFIX } from './keys.js';
+import { applyDeletion, deletionFirst } from './message-deletion.js';
 import { queryAll, queryPage } from './paging.js';
 import { getInput } from './params/common.js';
 import { queryRecentTimelineInput } from './params/conversation-state.js';
@@ -223,7 +225,8 @@ async function mergedHolder(db: DynamoDb, customers: Partitions, item: TimelineI
 
 /**
  * Writes a provider event's item once, whenever it is delivered (`once`: see OncePlacement). By its key
- * alone when that follows from the provider. Else the provider reference records the first delivery's
+ * alone when that follows from the provider (but a deletable message's reference, which answers a deletion
+ * that came first: it is then stored without its words). Else the provider reference records the first delivery's
  * place (first write wins; for `merged`, the merged partition that holds it already, if one does) and
  * answers the place it holds: a later delivery writes (or, after a crash, completes) that same item, so
  * the first-seen time is kept and nothing is doubled. An outbound message whose reference names another
@@ -237,8 +240,9 @@ async function placeTimelineItem(
   once: OncePlacement = 'reference',
   arrival?: number,
 ): Promise<PlacedItem> {
-  const reference = once === 'key' ? undefined : onceReference(item);
+  const reference = once === 'key' && !isDeletable(item) ? undefined : onceReference(item);
   let placed = item;
+  let kept = raw;
   if (reference) {
     const holder = once === 'merged' ? await mergedHolder(db, customers, item) : undefined;
     const target = {
@@ -254,6 +258,10 @@ async function placeTimelineItem(
     const ref = MessageRefItemSchema.parse(linked);
     const at = ref.timelineSk ? timelineAtOf(ref.timelineSk, item.id) : undefined;
     if (at !== undefined && ref.customerId) placed = { ...item, customerId: ref.customerId, at };
+    const deletedAt = isDeletable(item)
+      ? await deletionFirst(customers, linked, placed.customerId)
+      : undefined;
+    if (deletedAt) [placed, kept] = [redactedMessage(placed, deletedAt), undefined];
     // Linked to an item of another id: our own reply, whose echo this is (Messenger, Instagram).
     if (at === undefined && ref.timelineSk && ref.customerId && item.direction === 'outbound') {
       return { written: false, customerId: ref.customerId, at: item.at, echoOfReply: true };
@@ -269,14 +277,20 @@ async function placeTimelineItem(
         return { written: false, customerId: item.customerId, at: item.at, echoOfReply: true, replyKey };
     }
   }
-  const written = await putOnce(db, placed, raw, arrival);
-  return { written, customerId: placed.customerId, at: placed.at };
+  const written = await putOnce(db, placed, kept, arrival);
+  return { written, customerId: placed.customerId, at: placed.at, deletedAt: placed.deletedAt };
 }
 
 /** Whether an erasure's marker holds the provider reference (one eventually consistent read). */
 async function erasedMessage(db: DynamoDb, channel: Channel, id: string): Promise<boolean> {
   const out = await getItem(db, getInput(db.table, Keys.messageRef(channel, id), false));
   return out.Item?.erasedAt !== undefined;
+}
+
+/** One timeline item by its key, read strongly. */
+async function readTimelineItem(db: DynamoDb, key: { pk: string; sk: string }) {
+  const out = await getItem(db, getInput(db.table, key, true));
+  return out.Item ? toTimelineItem(out.Item) : undefined;
 }
 
 /**
@@ -293,10 +307,8 @@ export function timelineRepository(db: DynamoDb, customers: Partitions) {
     /** Every raw payload of the customer and those merged with them, by timeline item (for export). */
     rawPayloads: (customerId: string) => rawPayloads(db, customers, customerId),
     /** One timeline item, read strongly. */
-    async getTimelineItem(customerId: string, at: string, itemId: string): Promise<TimelineItem | undefined> {
-      const out = await getItem(db, getInput(db.table, Keys.timelineItem(customerId, at, itemId), true));
-      return out.Item ? toTimelineItem(out.Item) : undefined;
-    },
+    getTimelineItem: (customerId: string, at: string, itemId: string) =>
+      readTimelineItem(db, Keys.timelineItem(customerId, at, itemId)),
     /** One page of the customer's timeline, oldest first. */
     timeline: (customerId: string, page: { limit: number; cursor?: string | undefined }) =>
       timelinePage(db, customers, customerId, page),
@@ -334,6 +346,8 @@ export function timelineRepository(db: DynamoDb, customers: Partitions) {
     async putProviderEvent(envelope: Envelope): Promise<void> {
       await putItemIf(db, putProviderEventInput(db.table, envelope));
     },
+    /** Redacts the stored message a customer deleted, or marks its reference for it (see applyDeletion). */
+    deleteMessage: (deletion: MessageDeletion) => applyDeletion(db, customers, deletion),
     /** Whether an erasure left its marker on a provider reference (the event is a retry of an erased one). */
     erasedMessage: (channel: Channel, id: string) => erasedMessage(db, channel, id),
     sentMessage: (sent: SentReference) => findSentMessage(db, sent),

@@ -65,7 +65,9 @@ export function customerActs(items: readonly TimelineItem[]): Acts {
   return {
     on: (item) => {
       const k = key(item.channel, item.providerMessageId);
-      return k ? acts.get(k) : undefined;
+      const found = k ? acts.get(k) : undefined;
+      // Redacted in the store: deleted whether or not its deletion is among the items read.
+      return item.deleted ? { ...found, deleted: true } : found;
     },
     message: (channel, id) => {
       const k = key(channel, id);

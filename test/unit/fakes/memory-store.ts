@@ -1,3 +1,4 @@
+import type { MessageDeletion } from '#shared/domain/deletion.js';
 import type { Channel, Envelope, Identity, StatusEnvelope } from '#shared/domain/envelope.js';
 import { identityToken } from '#shared/domain/identity.js';
 import { onceReference } from '#shared/domain/resolution.js';
@@ -122,6 +123,14 @@ export class MemoryStore implements ResolverStore {
 
   async erasedMessage(_channel: Channel, _id: string): Promise<boolean> {
     return false;
+  }
+
+  /** Customers' deletions of their messages, as applied (the store's redaction is tested on the table). */
+  readonly deletions: MessageDeletion[] = [];
+
+  async deleteMessage(deletion: MessageDeletion): Promise<'marked'> {
+    this.deletions.push(deletion);
+    return 'marked';
   }
 
   async placeTimelineItem(

@@ -34,6 +34,12 @@ describe('customerActs', () => {
     expect(customerActs([hello, heart, removed]).on(hello)?.reaction).toBeUndefined();
   });
 
+  it('reads a message the store redacted as deleted, its deletion on a page not read yet', () => {
+    const redacted: TimelineItem = { ...message('wamid.9', '2026-12-05T10:00:00.000Z'), deleted: true };
+    expect(customerActs([redacted]).on(redacted)?.deleted).toBe(true);
+    expect(customerActs([hello]).on(hello)?.deleted).toBeUndefined();
+  });
+
   it('shows the newest edit, and never quotes a deleted message', () => {
     const edits = [
       act('edit', 'wamid.1', '2026-12-05T10:05:00.000Z', { text: 'second' }),

@@ -46,8 +46,9 @@ describe('placeTimelineItem', () => {
     }));
   });
 
-  it('by its key: one conditional put, no reference, no read', async () => {
-    expect(await repo.placeTimelineItem(item, undefined, 'key')).toEqual({
+  it('by its key, an item no deletion names: one conditional put, no reference, no read', async () => {
+    const sms = { ...item, channel: 'sms' as const };
+    expect(await repo.placeTimelineItem(sms, undefined, 'key')).toEqual({
       written: true,
       customerId: 'cu_target',
       at: AT,

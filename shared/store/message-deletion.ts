@@ -1,0 +1,99 @@
+import * as z from 'zod';
+import { previewOf } from '../domain/conversation-preview.js';
+import type { DeletionOutcome, MessageDeletion } from '../domain/deletion.js';
+import type { TimelineItem } from '../domain/timeline.js';
+import { type DynamoDb, deleteItem, getItem, updateItemIf, updateItemReturningIf } from './dynamo-client.js';
+import { Keys, RAW_PREFIX } from './keys.js';
+import { deleteInput, getInput } from './params/common.js';
+import { clearPreviewInput, markDeletedInput, redactTimelineItemInput } from './params/deletion.js';
+
+type Partitions = {
+  mergedPartitions(customerId: string, options?: { consistent?: boolean }): Promise<string[]>;
+};
+
+const RefSchema = z.object({
+  customerId: z.string().optional(),
+  timelineSk: z.string().optional(),
+  erasedAt: z.unknown().optional(),
+  deletedAt: z.string().optional(),
+  deletedBy: z.string().optional(),
+});
+
+/** A deletion's message is not on the timeline yet though its reference names it: retry the deletion. */
+export class DeletedMessageNotYetStored extends Error {
+  constructor() {
+    super('the deleted message is linked but not stored yet: retry');
+    this.name = 'DeletedMessageNotYetStored';
+  }
+}
+
+/** Whether `other` is the customer or one merged into them (a read only when they differ). */
+export async function sameCustomer(customers: Partitions, customerId: string, other: string) {
+  if (other === customerId) return true;
+  return (await customers.mergedPartitions(customerId, { consistent: true })).includes(other);
+}
+
+/**
+ * Redacts the stored message a customer deleted: the item at the reference's key loses its words,
+ * files, data and raw payload (the one kept aside deleted), and the conversation's preview when it
+ * is that message's. Keyed writes only, whatever the history.
+ */
+async function redactLinked(db: DynamoDb, ref: { customerId: string; timelineSk: string }, at: string) {
+  const key = { pk: Keys.customer(ref.customerId).pk, sk: ref.timelineSk };
+  const old = await updateItemReturningIf(db, {
+    ...redactTimelineItemInput(db.table, key, at),
+    ReturnValues: 'ALL_OLD',
+  });
+  if (old === undefined) {
+    // Linked by the message's delivery but not put yet (it puts it next, or its retry does): again later.
+    if (!(await getItem(db, getInput(db.table, key, true))).Item) throw new DeletedMessageNotYetStored();
+    return 'not-theirs' as const;
+  }
+  // A large raw payload rides beside the item, not on it: deleted too (deleting nothing is nothing).
+  if (old.raw === undefined && old.deleted === undefined)
+    await deleteItem(db, deleteInput(db.table, { pk: key.pk, sk: `${RAW_PREFIX}${key.sk}` }));
+  const preview = previewOf(old as TimelineItem);
+  const conversationId = typeof old.conversationId === 'string' ? old.conversationId : undefined;
+  if (preview && conversationId) await updateItemIf(db, clearPreviewInput(db.table, conversationId, preview));
+  return 'redacted' as const;
+}
+
+/**
+ * Applies a customer's deletion of one of their messages: one strong read of the message's provider
+ * reference, then the linked item redacted (only the customer's own), or, when the deletion came
+ * first, a mark on the reference that the message reads when it is linked. A redelivery does the same.
+ */
+export async function applyDeletion(
+  db: DynamoDb,
+  customers: Partitions,
+  deletion: MessageDeletion,
+  retried = false,
+): Promise<DeletionOutcome> {
+  const refKey = Keys.messageRef(deletion.channel, deletion.targetMessageId);
+  const ref = RefSchema.parse((await getItem(db, getInput(db.table, refKey, true))).Item ?? {});
+  if (ref.erasedAt !== undefined) return 'erased';
+  if (ref.customerId && ref.timelineSk) {
+    if (!(await sameCustomer(customers, deletion.customerId, ref.customerId))) return 'not-theirs';
+    return redactLinked(db, { customerId: ref.customerId, timelineSk: ref.timelineSk }, deletion.at);
+  }
+  if (await updateItemIf(db, markDeletedInput(db.table, deletion))) return 'marked';
+  // Linked (or erased) between the read and the mark: read again, once.
+  if (retried) throw new DeletedMessageNotYetStored();
+  return applyDeletion(db, customers, deletion, true);
+}
+
+/**
+ * The deletion a message's reference holds when it came before the message, if it was the same
+ * customer's (`deletedAt`), else undefined.
+ */
+export async function deletionFirst(
+  customers: Partitions,
+  ref: Record<string, unknown>,
+  customerId: string,
+): Promise<string | undefined> {
+  const parsed = RefSchema.safeParse(ref);
+  if (!parsed.success || !parsed.data.deletedAt || !parsed.data.deletedBy) return undefined;
+  return (await sameCustomer(customers, customerId, parsed.data.deletedBy))
+    ? parsed.data.deletedAt
+    : undefined;
+}

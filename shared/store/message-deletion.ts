@@ -21,9 +21,9 @@ const RefSchema = z.object({
 
 /** A deletion's message is not on the timeline yet though its reference names it: retry the deletion. */
 export class DeletedMessageNotYetStored extends Error {
+  override name = 'DeletedMessageNotYetStored';
   constructor() {
     super('the deleted message is linked but not stored yet: retry');
-    this.name = 'DeletedMessageNotYetStored';
   }
 }
 

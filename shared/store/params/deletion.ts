@@ -53,7 +53,7 @@ export function markDeletedInput(table: string, deletion: MessageDeletion): Upda
   };
 }
 
-/** Takes a deleted message's preview off its conversation, only while the preview is that message's. */
+/** Takes a deleted message's preview and its time off its conversation, only while the preview is that message's. */
 export function clearPreviewInput(
   table: string,
   conversationId: string,
@@ -62,7 +62,7 @@ export function clearPreviewInput(
   return {
     TableName: table,
     Key: Keys.conversation(conversationId),
-    UpdateExpression: 'REMOVE preview',
+    UpdateExpression: 'REMOVE preview, previewAt',
     ExpressionAttributeValues: { ':preview': preview },
     ConditionExpression: 'preview = :preview',
   };

@@ -57,7 +57,7 @@ describe('applyDeletion', () => {
     // The conversation's preview goes too, only while it is this message's.
     expect(preview).toMatchObject({
       Key: { pk: 'CONVERSATION#cv_1', sk: 'CONVERSATION' },
-      UpdateExpression: 'REMOVE preview',
+      UpdateExpression: 'REMOVE preview, previewAt',
       ConditionExpression: 'preview = :preview',
       ExpressionAttributeValues: { ':preview': 'my card 4111' },
     });

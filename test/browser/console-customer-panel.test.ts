@@ -25,6 +25,9 @@ describe("the console's customer panel: the customer's conversations", () => {
   let resolved: Conversation;
   let open: Conversation;
 
+  /** The first message's own time: a minute before the resolver wrote its conversation. */
+  let firstAt: string;
+
   beforeAll(async () => {
     // A message a few seconds after a resolve starts a new conversation.
     runtime = await startConsoleRuntime({ env: { REOPEN_WINDOW_HOURS: '0.0002' } });
@@ -35,7 +38,9 @@ describe("the console's customer panel: the customer's conversations", () => {
         '/webhooks/whatsapp',
         whatsappText({ ...GRACE, messages: [{ id, at: new Date(at).toISOString(), text }] }),
       );
-    await send('wamid.panel.1', Date.now() - 60_000, FIRST);
+    // WhatsApp times a message to the second.
+    firstAt = new Date(Math.floor((Date.now() - 60_000) / 1000) * 1000).toISOString();
+    await send('wamid.panel.1', Date.parse(firstAt), FIRST);
     await send('wamid.panel.2', Date.now() - 50_000, 'Hello? Anyone there?');
     await runtime.idle();
     const first = await openRowOf(GRACE.name);
@@ -73,21 +78,23 @@ describe("the console's customer panel: the customer's conversations", () => {
       .getByText('My order #1042 has not arrived yet', { exact: false })
       .waitFor({ timeout: 30_000 });
     await newer.getByText(SECOND).waitFor();
-    for (const [link, conversation, status] of [
-      [older, resolved, 'Resolved'],
-      [newer, open, 'Open'],
+    // Each starts at the earlier of its record's creation and its first message: the older one's message
+    // is timed a minute before the resolver wrote it; the newer one's message is timed after.
+    for (const [link, conversation, status, start] of [
+      [older, resolved, 'Resolved', firstAt],
+      [newer, open, 'Open', open.createdAt],
     ] as const) {
       const text = (await link.textContent()) ?? '';
       expect(text).not.toContain('cv_');
       expect(text).toContain('WhatsApp');
       expect(text).toContain(status);
-      expect(await link.locator('time').getAttribute('datetime')).toBe(conversation.createdAt);
+      expect(await link.locator('time').getAttribute('datetime')).toBe(start);
       expect(await link.getAttribute('title')).toContain(conversation.id);
     }
     // The agent's locale's time (today's conversations read as a time of day), as the timeline's.
     const shown = await older.locator('time').textContent();
     const local = await page.evaluate<string>(
-      `new Date(${JSON.stringify(resolved.createdAt)}).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' })`,
+      `new Date(${JSON.stringify(firstAt)}).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' })`,
     );
     expect(shown).toBe(local);
     // The one shown is marked; the other opens from its button.

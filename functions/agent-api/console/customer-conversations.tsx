@@ -19,7 +19,7 @@ export function ConversationLinks(props: {
   onOpen(conversation: Conversation): void;
   onError(message: string): void;
 }) {
-  // The items are oldest first: the first item of each conversation shown is its start until its record is read.
+  // The items are oldest first: the first item of each conversation shown (see `start` below).
   const starts = new Map<string, string>();
   for (const i of props.items)
     if (i.conversationId && !starts.has(i.conversationId)) starts.set(i.conversationId, i.at);
@@ -43,7 +43,10 @@ export function ConversationLinks(props: {
       <ul class="conversation-links">
         {ids.map((id) => {
           const c = read[id];
-          const start = c?.createdAt ?? (starts.get(id) as string);
+          // The earlier of its record's creation and its first item shown: a message timed by its
+          // provider before the resolver wrote the record (a webhook retried late) started it.
+          const first = starts.get(id) as string;
+          const start = c?.createdAt && c.createdAt < first ? c.createdAt : first;
           return (
             <li key={id}>
               <button

@@ -22,10 +22,17 @@ type Frame = { type: string; by?: string; conversationId?: string; handoff?: { c
  * "Connecting you to someone" for the stranger's conversation.
  */
 describe('a verified visitor merged with a stranger: typing and hand-off frames', () => {
+  // Every reading of the clock a millisecond later: at one instant the "latest" message would be the one
+  // whose visitor key sorts last (a random anonymous key beat the owner's about once in 25 runs).
+  let now = Date.parse('2026-12-03T10:00:00.000Z');
+  const tick = () => {
+    now += 1;
+    return new Date(now);
+  };
   const runtime = useTestRuntime({
     routing: true,
     webchatLive: true,
-    clock: { now: () => new Date('2026-12-03T10:00:00.000Z') },
+    clock: { now: tick },
     env: {
       AGENT_TOKENS: `agent-merged-frames:${AGENT}:admin`,
       WEBCHAT_IDENTITY_SECRET: WEBCHAT_SECRET,

@@ -20,7 +20,7 @@ import {
   updateItemIf,
   updateItemReturningIf,
 } from './dynamo-client.js';
-import { Keys, replyTimelineKey } from './keys.js';
+import { Keys, referencedItemKey, replyTimelineKey } from './keys.js';
 import { getInput } from './params/common.js';
 import {
   advanceMessageRefInput,
@@ -169,7 +169,7 @@ async function advanceReferencedStatus(
   // The item had this status (or a later one) when it was linked: nothing to write there.
   if (ref.timelineRank !== undefined && ref.timelineRank >= statusRank(envelope.status)) return undefined;
   if (!ref.customerId || !ref.timelineSk) return undefined;
-  const key = { pk: Keys.customer(ref.customerId).pk, sk: ref.timelineSk };
+  const key = referencedItemKey({ customerId: ref.customerId, timelineSk: ref.timelineSk });
   if (envelope.status === 'failed') return advanceToFailed(db, key, change);
   await advanceTimeline(db, key, change);
   return undefined;

@@ -154,6 +154,14 @@ export function suggestionKey(customerId: string, otherId: string): { pk: string
   return { pk: Keys.customer(customerId).pk, sk: `${SUGGESTION_PREFIX}${otherId}` };
 }
 
+/** Key of the timeline item a message reference names: its customer's partition and its sort key. */
+export function referencedItemKey(ref: { customerId: string; timelineSk: string }): {
+  pk: string;
+  sk: string;
+} {
+  return { pk: Keys.customer(ref.customerId).pk, sk: ref.timelineSk };
+}
+
 /** Key of the raw payload kept aside for a timeline item: its partition, `RAW#` and its sort key. */
 export function rawPayloadKey(customerId: string, at: string, itemId: string): { pk: string; sk: string } {
   const key = Keys.timelineItem(customerId, at, itemId);

@@ -1,7 +1,7 @@
 import { decodeReplyKey } from '../domain/reply-key.js';
 import type { SentMessage, SentReference } from '../domain/resolver-ports.js';
 import { type DynamoDb, getItem } from './dynamo-client.js';
-import { Keys, replyTimelineKey } from './keys.js';
+import { Keys, referencedItemKey, replyTimelineKey } from './keys.js';
 import { getInput } from './params/common.js';
 
 /**
@@ -46,6 +46,6 @@ export async function findSentMessage(
     .Item;
   if (ref?.erasedAt !== undefined) return 'erased';
   if (typeof ref?.customerId !== 'string' || typeof ref.timelineSk !== 'string') return undefined;
-  const key = { pk: Keys.customer(ref.customerId).pk, sk: ref.timelineSk };
+  const key = referencedItemKey({ customerId: ref.customerId, timelineSk: ref.timelineSk });
   return sentOf((await getItem(db, getInput(db.table, key))).Item, ref.customerId, sent, false);
 }

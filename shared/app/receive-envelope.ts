@@ -104,7 +104,9 @@ async function placeOnTimeline(deps: ResolverDeps, resolving: Resolving): Promis
   // Deleted by the customer before it came: nothing after this (preview, routing) reads its words.
   if (placed.deletedAt) item = redactedMessage(item, placed.deletedAt);
   // The customer deleted one of their messages: its words leave the store (a redelivery does it again).
-  if (envelope.kind === 'delete') await redactDeleted(deps, envelope, placed.customerId, now);
+  if (envelope.kind === 'delete') {
+    await redactDeleted(deps, envelope, { customerId: placed.customerId, identity: resolving.customer }, now);
+  }
   if (!placed.written) {
     // A redelivery: keep the first delivery's placement rather than deciding again.
     const existing = await deps.store.getTimelineItem(placed.customerId, placed.at, item.id);
@@ -264,7 +266,8 @@ async function resolveCustomerEvent(
   if (!holder) return droppedAsErased(deps, envelope);
   const { claim, customerId, profile } = holder;
   const hopped = customerId !== claim.customerId;
-  const once = oncePlacement(envelope, { moved: claim.moved, hopped, profile });
+  const { moved, deletionMarkedUntil } = claim;
+  const once = oncePlacement(envelope, { moved, hopped, profile, deletionMarkedUntil });
   if (await keyedErasedRetry(deps.store, envelope, once, profile)) return droppedAsErased(deps, envelope);
   if (await isAnotherReceipt(deps, envelope, customerId)) return { customerId, written: false };
   const pending = profile?.csatPending;

@@ -3,7 +3,7 @@ import { earlierIdentities, type PhoneOptions } from '../domain/identity.js';
 import { followMerges } from '../domain/merges.js';
 import type { Clock, IdGenerator } from '../domain/ports.js';
 import { isUnauthenticated, unauthenticatedCustomerId } from '../domain/resolution.js';
-import type { ProfileState, ResolverStore, SentMessage } from '../domain/resolver-ports.js';
+import type { IdentityHolder, ProfileState, ResolverStore, SentMessage } from '../domain/resolver-ports.js';
 import { isErasedRetry } from './erased-retry.js';
 import { meetEarlierMentions } from './identity-evidence.js';
 
@@ -20,7 +20,7 @@ export async function resolveCustomerClaim(
   identity: Identity,
   envelope: Envelope,
   unauthenticated = false,
-): Promise<{ customerId: string; isNew: boolean; moved: boolean } | undefined> {
+): Promise<(IdentityHolder & { isNew: boolean }) | undefined> {
   if (unauthenticated) return { customerId: unauthenticatedCustomerId(envelope), isNew: false, moved: false };
   const known = await deps.store.findIdentityHolder(identity);
   if (known) return { ...known, isNew: false };
@@ -73,10 +73,7 @@ export async function eventHolder(
   customer: Identity,
   envelope: Envelope,
   sent?: SentMessage,
-): Promise<
-  | { claim: { customerId: string; moved: boolean }; customerId: string; profile: ProfileState | undefined }
-  | undefined
-> {
+): Promise<{ claim: IdentityHolder; customerId: string; profile: ProfileState | undefined } | undefined> {
   const unauthenticated = isUnauthenticated(envelope);
   const claim = sent
     ? { customerId: sent.customerId, isNew: false, moved: false }

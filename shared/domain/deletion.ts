@@ -1,10 +1,11 @@
-import type { Channel } from './envelope.js';
+import type { Channel, Identity } from './envelope.js';
 import type { TimelineItem } from './timeline.js';
 
 /**
  * Channels whose customers can delete (unsend) a message they sent, as the normalisers model it: a
- * WhatsApp `revoke`, an Instagram or Messenger message with `is_deleted`. Their inbound messages keep a
- * provider reference (`MESSAGE#<channel>#<id>`), so the deletion finds the message with one read.
+ * WhatsApp `revoke`, an Instagram or Messenger message with `is_deleted`. The deletion finds the message
+ * by its provider reference when it has one, else among its customer's timeline items of the last
+ * `DELETION_LOOKBACK_MS`; a message written by its key alone keeps no reference for it.
  */
 export const DELETABLE_CHANNELS: ReadonlySet<Channel> = new Set<Channel>([
   'whatsapp',
@@ -29,6 +30,8 @@ export interface MessageDeletion {
   targetMessageId: string;
   /** The customer who deleted it: only their own message is redacted. */
   customerId: string;
+  /** The identity they deleted it from: its next messages read a deletion that came first. */
+  identity: Identity;
   /** When the deletion was received. */
   at: string;
 }
@@ -38,6 +41,31 @@ export type DeletionOutcome = 'redacted' | 'marked' | 'not-theirs' | 'erased';
 
 /** How long a deletion that came before its message is kept for the message (a provider's retries). */
 export const DELETION_MARKER_TTL_MS = 7 * 24 * 3600 * 1000;
+
+/**
+ * How far back of its own time a deletion looks for its message on its customer's timeline: a week
+ * (WhatsApp lets a message be deleted for everyone for about two days; a provider retries a delivery
+ * for up to a week).
+ */
+export const DELETION_LOOKBACK_MS = DELETION_MARKER_TTL_MS;
+
+/**
+ * Whether a message's reference must be linked for a deletion that came before it: one from the same
+ * sender marked their identity (`deletionMarkedUntil`, the mark's expiry) and has not expired, so the
+ * message reads the mark in that write and is stored without its words.
+ */
+export function deletionPending(
+  envelope: { channel: Channel; receivedAt: string },
+  deletionMarkedUntil: string | undefined,
+): boolean {
+  const until = deletionMarkedUntil;
+  return DELETABLE_CHANNELS.has(envelope.channel) && until !== undefined && until > envelope.receivedAt;
+}
+
+/** When a deletion first marked at `at` stops being waited for (the mark's `ttl`, as an ISO time). */
+export function deletionMarkedUntil(at: string): string {
+  return new Date(Date.parse(at) + DELETION_MARKER_TTL_MS).toISOString();
+}
 
 /** The message as stored once its customer deleted it: ids, time and place kept; words and files gone. */
 export function redactedMessage(item: TimelineItem, deletedAt: string): TimelineItem {

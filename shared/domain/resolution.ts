@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { completesVoicemail } from './conversation.js';
+import { deletionPending } from './deletion.js';
 import type { Channel, Envelope, Identity, MessageEnvelope, StatusEnvelope } from './envelope.js';
 import { canonicalIdentity, type PhoneOptions } from './identity.js';
 import { replyItemId } from './replies.js';
@@ -26,7 +27,8 @@ export function onceReference(item: TimelineItem): { channel: Channel; id: strin
  * How an envelope's item is written once (see OncePlacement). An inbound message timed by its provider
  * has the same key in every delivery: its conditional put alone dedups it, unless a merge moved its
  * identity, its customer or customers into it (`moved`, `hopped`: followed a `mergedInto`; the profile's
- * `mergedFrom`, `unmergedAt`), since an earlier delivery may then have put it in another partition.
+ * `mergedFrom`, `unmergedAt`), since an earlier delivery may then have put it in another partition,
+ * or a deletion from the same identity came before its message (`deletionPending`): its reference holds it.
  */
 export function oncePlacement(
   envelope: Envelope,
@@ -34,6 +36,8 @@ export function oncePlacement(
     moved: boolean;
     hopped: boolean;
     profile?: { mergedFrom?: readonly string[] | undefined; unmergedAt?: string | undefined } | undefined;
+    /** The identity item's mark of a deletion that came before its message (see `deletionPending`). */
+    deletionMarkedUntil?: string | undefined;
   },
 ): OncePlacement {
   const keyed =
@@ -42,7 +46,8 @@ export function oncePlacement(
   const { moved, hopped, profile } = merges;
   const merged =
     moved || hopped || (profile?.mergedFrom?.length ?? 0) > 0 || profile?.unmergedAt !== undefined;
-  return merged ? 'merged' : 'key';
+  if (merged) return 'merged';
+  return deletionPending(envelope, merges.deletionMarkedUntil) ? 'reference' : 'key';
 }
 
 /** How many places of one webhook body the arrival tells apart (a body holds a few events). */

@@ -297,6 +297,8 @@ export interface SentMessage {
 export interface IdentityHolder {
   customerId: string;
   moved: boolean;
+  /** Until when a deletion from this identity that came before its message waits for it (`deletionPending`). */
+  deletionMarkedUntil?: string | undefined;
 }
 
 /**

@@ -41,6 +41,7 @@ const IdentityItemSchema = z.object({
   customerId: z.string(),
   mergedFrom: z.string().optional(),
   unmergedFrom: z.string().optional(),
+  deletionMarkedUntil: z.string().optional(),
 });
 
 const ProfileStateSchema = z.object({
@@ -128,6 +129,7 @@ async function findIdentityHolder(
   return {
     customerId: item.customerId,
     moved: item.mergedFrom !== undefined || item.unmergedFrom !== undefined,
+    ...(item.deletionMarkedUntil ? { deletionMarkedUntil: item.deletionMarkedUntil } : {}),
   };
 }
 

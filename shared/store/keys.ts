@@ -47,6 +47,7 @@ export const mentionsPartition = (token: string): string => `MENTION#${token}`;
  * | inbox by status        | Query ×N gsi1k gsi1pk=INBOX#<status>#<shard>, gsi1sk=<waitingSince>#<id> (answered: answered#<at>#<id>), merged, GetItem each |
  * | inbox by SLA deadline  | Query ×N gsi2 gsi2pk=INBOXDUE#<status>#<shard>, gsi2sk=<due>#<id>, merged, GetItem each |
  * | message by provider id | GetItem  pk=MESSAGE#<channel>#<providerMessageId>, sk=MESSAGE     |
+ * | a deletion's message   | Query ×N pk=CUSTOMER#<id>, sk between TIMELINE#<at − 7 days> and TIMELINE$, newest first, filter id, ≤ 1,000 read |
  * | who mentioned identity | Query    pk=MENTION#<kind>#<value>, sk=CUSTOMER#<id>              |
  * | contact state (opt-out)| GetItem  pk=CONTACT#<kind>#<value>, sk=CONTACT                    |
  * | agent                  | GetItem  pk=AGENT#<id>, sk=AGENT                                 |

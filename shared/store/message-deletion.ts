@@ -3,9 +3,17 @@ import { previewOf } from '../domain/conversation-preview.js';
 import type { DeletionOutcome, MessageDeletion } from '../domain/deletion.js';
 import type { TimelineItem } from '../domain/timeline.js';
 import { type DynamoDb, deleteItem, getItem, updateItemIf, updateItemReturningIf } from './dynamo-client.js';
-import { Keys, RAW_PREFIX } from './keys.js';
+import { Keys, RAW_PREFIX, referencedItemKey } from './keys.js';
+import { queryPage } from './paging.js';
 import { deleteInput, getInput } from './params/common.js';
-import { clearPreviewInput, markDeletedInput, redactTimelineItemInput } from './params/deletion.js';
+import {
+  clearPreviewInput,
+  DELETION_LOOKUP_MAX_READ,
+  findDeletedMessageInput,
+  markDeletedInput,
+  markSenderDeletionInput,
+  redactTimelineItemInput,
+} from './params/deletion.js';
 
 type Partitions = {
   mergedPartitions(customerId: string, options?: { consistent?: boolean }): Promise<string[]>;
@@ -34,12 +42,11 @@ export async function sameCustomer(customers: Partitions, customerId: string, ot
 }
 
 /**
- * Redacts the stored message a customer deleted: the item at the reference's key loses its words,
- * files, data and raw payload (the one kept aside deleted), and the conversation's preview when it
- * is that message's. Keyed writes only, whatever the history.
+ * Redacts the stored message a customer deleted: the item at the key (the reference's, or the one its
+ * customer's timeline holds) loses its words, files, data and raw payload (the one kept aside deleted),
+ * and the conversation's preview when it is that message's. Keyed writes only, whatever the history.
  */
-async function redactLinked(db: DynamoDb, ref: { customerId: string; timelineSk: string }, at: string) {
-  const key = { pk: Keys.customer(ref.customerId).pk, sk: ref.timelineSk };
+async function redactLinked(db: DynamoDb, key: { pk: string; sk: string }, at: string) {
   const old = await updateItemReturningIf(db, {
     ...redactTimelineItemInput(db.table, key, at),
     ReturnValues: 'ALL_OLD',
@@ -59,9 +66,25 @@ async function redactLinked(db: DynamoDb, ref: { customerId: string; timelineSk:
 }
 
 /**
+ * The key of the deleted message on the deleting customer's timeline (theirs and the partitions merged
+ * into it), if it is there: one bounded, strongly consistent query each (see `findDeletedMessageInput`).
+ */
+async function findOnTimeline(db: DynamoDb, partitions: readonly string[], deletion: MessageDeletion) {
+  for (const id of partitions) {
+    const input = findDeletedMessageInput(db.table, id, deletion);
+    const [found] = (await queryPage(db, input, 1, { maxRead: DELETION_LOOKUP_MAX_READ })).items;
+    if (found) return { pk: String(found.pk), sk: String(found.sk) };
+  }
+  return undefined;
+}
+
+/**
  * Applies a customer's deletion of one of their messages: one strong read of the message's provider
- * reference, then the linked item redacted (only the customer's own), or, when the deletion came
- * first, a mark on the reference that the message reads when it is linked. A redelivery does the same.
+ * reference, and the item it links redacted (only the customer's own). A message written by its key
+ * alone links none: it is looked for on the customer's timeline (`findOnTimeline`). When the deletion
+ * came first, it marks the reference and the identity it came from, whose next deletable messages then
+ * link their reference and read the mark in that write; a message written between the look and the
+ * identity's mark is found by a second look. A redelivery does the same.
  */
 export async function applyDeletion(
   db: DynamoDb,
@@ -74,9 +97,17 @@ export async function applyDeletion(
   if (ref.erasedAt !== undefined) return 'erased';
   if (ref.customerId && ref.timelineSk) {
     if (!(await sameCustomer(customers, deletion.customerId, ref.customerId))) return 'not-theirs';
-    return redactLinked(db, { customerId: ref.customerId, timelineSk: ref.timelineSk }, deletion.at);
+    const key = referencedItemKey({ customerId: ref.customerId, timelineSk: ref.timelineSk });
+    return redactLinked(db, key, deletion.at);
   }
-  if (await updateItemIf(db, markDeletedInput(db.table, deletion))) return 'marked';
+  const partitions = await customers.mergedPartitions(deletion.customerId, { consistent: true });
+  const stored = await findOnTimeline(db, partitions, deletion);
+  if (stored) return redactLinked(db, stored, deletion.at);
+  if (await updateItemIf(db, markDeletedInput(db.table, deletion))) {
+    await updateItemIf(db, markSenderDeletionInput(db.table, deletion));
+    const between = await findOnTimeline(db, partitions, deletion);
+    return between ? redactLinked(db, between, deletion.at) : 'marked';
+  }
   // Linked (or erased) between the read and the mark: read again, once.
   if (retried) throw new DeletedMessageNotYetStored();
   return applyDeletion(db, customers, deletion, true);

@@ -225,11 +225,11 @@ async function mergedHolder(db: DynamoDb, customers: Partitions, item: TimelineI
 
 /**
  * Writes a provider event's item once, whenever it is delivered (`once`: see OncePlacement). By its key
- * alone when that follows from the provider (but a deletable message's reference, which answers a deletion
- * that came first: it is then stored without its words). Else the provider reference records the first delivery's
+ * alone when that follows from the provider. Else the provider reference records the first delivery's
  * place (first write wins; for `merged`, the merged partition that holds it already, if one does) and
  * answers the place it holds: a later delivery writes (or, after a crash, completes) that same item, so
- * the first-seen time is kept and nothing is doubled. An outbound message whose reference names another
+ * the first-seen time is kept and nothing is doubled; a deletion of the message that came first marked
+ * it, and the message is stored without its words. An outbound message whose reference names another
  * item is the echo of one of our replies: nothing is written (`echoOfReply`).
  */
 async function placeTimelineItem(
@@ -240,7 +240,7 @@ async function placeTimelineItem(
   once: OncePlacement = 'reference',
   arrival?: number,
 ): Promise<PlacedItem> {
-  const reference = once === 'key' && !isDeletable(item) ? undefined : onceReference(item);
+  const reference = once === 'key' ? undefined : onceReference(item);
   let placed = item;
   let kept = raw;
   if (reference) {

@@ -135,9 +135,8 @@ describe('local runtime: CSAT on the customer channel', () => {
     await whatsapp('447700900602', 'wamid.csat-2-answer', { text: '4 great service' });
     // Bounded: who (identity, profile with the pending survey), the answer's event, the conversation
     // (for its agent and queue), the survey's claim on its conversation, the day's counters, the message
-    // kept as the answer (by its key: WhatsApp times it) and its reference (its customer may delete it).
-    // No timeline read, no routing, no reopen.
-    expect(meter.figures().byCommand).toEqual({ GetItemCommand: 3, PutItemCommand: 2, UpdateItemCommand: 3 });
+    // kept as the answer (by its key: WhatsApp times it). No timeline read, no routing, no reopen.
+    expect(meter.figures().byCommand).toEqual({ GetItemCommand: 3, PutItemCommand: 2, UpdateItemCommand: 2 });
     const items = await timeline(customer.id);
     expect(items.filter((i) => i.event === 'csat').map((i) => i.data)).toEqual([
       expect.objectContaining({ score: 4, comment: 'great service', conversationId }),

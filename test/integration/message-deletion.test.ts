@@ -14,14 +14,26 @@ type WhatsAppBody = {
   entry: [{ changes: [{ value: { messages: Record<string, unknown>[]; contacts: { wa_id: string }[] } }] }];
 };
 type InstagramBody = {
-  entry: [{ messaging: [{ sender: { id: string }; message: Record<string, unknown> }] }];
+  entry: [{ messaging: [{ sender: { id: string }; message: Record<string, unknown>; timestamp: unknown }] }];
 };
+
+/**
+ * Now, in seconds: the fixtures' messages are sent a minute ago and revoked half a minute ago (the
+ * fixtures were caught a week apart, more than a deletion looks back), unless a case keeps their times.
+ */
+const NOW_S = Math.floor(Date.now() / 1000);
+const keepTimes = (m: Record<string, unknown>) => ({
+  ...m,
+  timestamp: m.fixtureTimestamp,
+  fixtureTimestamp: undefined,
+});
 
 /** The WhatsApp fixture from another number (each case its own customer and ids), its message changed. */
 function whatsapp(
   path: string,
   phone: string,
   change: (m: Record<string, unknown>) => Record<string, unknown> = (m) => m,
+  recent = true,
 ) {
   const body = fixture(path) as unknown as WhatsAppBody;
   const value = body.entry[0].changes[0].value;
@@ -30,7 +42,8 @@ function whatsapp(
   const own = (id: unknown) => `${String(id)}.${phone}`;
   value.messages = value.messages.map((m) => {
     const revoke = m.revoke as { original_message_id: string } | undefined;
-    const mine = { ...m, from: phone, id: own(m.id) };
+    const timestamp = recent ? String(revoke ? NOW_S - 30 : NOW_S - 60) : m.timestamp;
+    const mine = { ...m, from: phone, id: own(m.id), timestamp };
     return change(
       revoke ? { ...mine, revoke: { original_message_id: own(revoke.original_message_id) } } : mine,
     );
@@ -45,6 +58,8 @@ function instagram(sender: string, text?: string) {
   event.sender.id = sender;
   const mid = `message-id-to-delete.${sender}`;
   event.message = text === undefined ? { ...event.message, mid } : { mid, text };
+  // Sent a minute ago, unsent half a minute ago (in milliseconds, as Meta times `messaging[]`).
+  event.timestamp = (NOW_S - (text === undefined ? 30 : 60)) * 1000;
   return body;
 }
 
@@ -116,6 +131,8 @@ describe('local runtime: a message its customer deleted keeps no words', () => {
     expect(after.timeline.items.filter((item) => item.type === 'message')).toEqual([
       expect.objectContaining({ deleted: true }),
     ]);
+    // The revoke marked the number's identity: its message linked its reference and read the mark there.
+    expect(runtime.deadLetter.messages()).toEqual([]);
   });
 
   it("another customer's revoke naming the message redacts nothing", async () => {
@@ -131,6 +148,13 @@ describe('local runtime: a message its customer deleted keeps no words', () => {
       })),
     );
     expect((await stored(await customerId('phone', '+16505550703'))).text).toContain(WA_TEXT);
+  });
+
+  it('WhatsApp: a revoke more than a week after its message (the fixtures as caught) does not find it', async () => {
+    // WhatsApp lets a message be deleted for everyone for about two days: a deletion looks back a week.
+    await post('/webhooks/whatsapp', whatsapp('whatsapp/text.json', '16505550705', undefined, false));
+    await post('/webhooks/whatsapp', whatsapp('whatsapp/revoke.json', '16505550705', undefined, false));
+    expect((await stored(await customerId('phone', '+16505550705'))).text).toContain(WA_TEXT);
   });
 
   it('Instagram: an unsend after the message redacts it; redelivered, it stays so', async () => {

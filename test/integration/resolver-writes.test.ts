@@ -84,16 +84,15 @@ describe('local runtime: the resolver writes a profile only when what it keeps c
       body: JSON.stringify({ text: 'Thanks, looking into it.', channel: 'whatsapp' }),
     });
 
-  it("writes a new customer's first message in 5 units: claim, reference, item, conversation, named profile", async () => {
+  it("writes a new customer's first message in 4 units: claim, item (by its key), conversation, named profile", async () => {
     const first = await measured(() => whatsapp('15550100001', time.now()));
     expect(first.map(kindOf)).toEqual([
       'PutItem IDENTITY IDENTITY',
-      'UpdateItem MESSAGE MESSAGE',
       'PutItem CUSTOMER TIMELINE',
       'UpdateItem CONVERSATION CONVERSATION',
       'UpdateItem CUSTOMER PROFILE',
     ]);
-    expect(first.reduce((sum, w) => sum + w.units, 0)).toBe(5);
+    expect(first.reduce((sum, w) => sum + w.units, 0)).toBe(4);
     const customer = await customerOf('15550100001');
     // The name came with the profile's first write and is in the name index.
     expect(customer.name).toBe('Dana Writes');
@@ -104,21 +103,17 @@ describe('local runtime: the resolver writes a profile only when what it keeps c
     expect(customer.openConversationId).toBe(nextConversationId(customer.id, undefined));
   });
 
-  it("writes a returning customer's next message on the same channel in 3 units: its reference, no profile", async () => {
+  it("writes a returning customer's next message on the same channel in 2 units, no reference, no profile", async () => {
     const phone = '15550100002';
     const t0 = time.now();
     await whatsapp(phone, t0);
     const customer = await customerOf(phone);
     const before = await profileItem(customer.id);
     const next = await measured(() => whatsapp(phone, t0 + 2 * MINUTE));
-    // WhatsApp times the message: its key is the same in every delivery, so its put alone dedups it. Its
-    // reference (`MESSAGE#whatsapp#<wamid>`, one unit more) is what a customer's deletion (`revoke`) reads.
-    expect(next.map(kindOf)).toEqual([
-      'UpdateItem MESSAGE MESSAGE',
-      'PutItem CUSTOMER TIMELINE',
-      'UpdateItem CONVERSATION CONVERSATION',
-    ]);
-    expect(next.reduce((sum, w) => sum + w.units, 0)).toBe(3);
+    // WhatsApp times the message: its key is the same in every delivery, so its put alone dedups it. No
+    // reference: a customer's deletion (`revoke`) finds the message on their timeline (README: Privacy).
+    expect(next.map(kindOf)).toEqual(['PutItem CUSTOMER TIMELINE', 'UpdateItem CONVERSATION CONVERSATION']);
+    expect(next.reduce((sum, w) => sum + w.units, 0)).toBe(2);
     expect(await profileItem(customer.id)).toEqual(before);
     // Past the granularity the profile moves again; so does a switch of channel.
     const later = await measured(() => whatsapp(phone, t0 + PROFILE_TIME_GRANULARITY_MS + 3 * MINUTE));

@@ -1,7 +1,43 @@
-import type { UpdateCommandInput } from '@aws-sdk/lib-dynamodb';
+import type { QueryCommandInput, UpdateCommandInput } from '@aws-sdk/lib-dynamodb';
 import type { MessageDeletion } from '../../domain/deletion.js';
-import { DELETION_MARKER_TTL_MS } from '../../domain/deletion.js';
-import { Keys } from '../keys.js';
+import { DELETION_LOOKBACK_MS, DELETION_MARKER_TTL_MS, deletionMarkedUntil } from '../../domain/deletion.js';
+import { messageItemId } from '../../domain/resolution.js';
+import { Keys, TIMELINE_END, TIMELINE_PREFIX } from '../keys.js';
+
+/** How many of a partition's timeline items a deletion's look for its message reads at most (≤ about 1 MB). */
+export const DELETION_LOOKUP_MAX_READ = 1000;
+
+/**
+ * A deletion's look for its message in one partition of its customer (strongly consistent, keys only):
+ * the timeline items from `DELETION_LOOKBACK_MS` before the deletion on, newest first, filtered to the
+ * inbound message of that provider id. Paged with `DELETION_LOOKUP_MAX_READ` as its bound.
+ */
+export function findDeletedMessageInput(
+  table: string,
+  customerId: string,
+  deletion: MessageDeletion,
+): QueryCommandInput {
+  const from = new Date(Date.parse(deletion.at) - DELETION_LOOKBACK_MS).toISOString();
+  return {
+    TableName: table,
+    KeyConditionExpression: 'pk = :pk AND sk BETWEEN :from AND :to',
+    FilterExpression: 'id = :id AND #type = :message AND direction = :inbound',
+    ProjectionExpression: 'pk, sk',
+    ExpressionAttributeNames: { '#type': 'type' },
+    ExpressionAttributeValues: {
+      ':pk': Keys.customer(customerId).pk,
+      ':from': `${TIMELINE_PREFIX}${from}`,
+      ':to': TIMELINE_END,
+      ':id': messageItemId({ channel: deletion.channel, providerMessageId: deletion.targetMessageId }),
+      ':message': 'message',
+      ':inbound': 'inbound',
+    },
+    ScanIndexForward: false,
+    ConsistentRead: true,
+    // A filtered query: the bound in one page where it fits (DynamoDB stops a page at 1 MB).
+    Limit: DELETION_LOOKUP_MAX_READ,
+  };
+}
 
 /**
  * Takes a deleted message's words, files and data (and a raw payload kept on it) off its timeline item,
@@ -50,6 +86,25 @@ export function markDeletedInput(table: string, deletion: MessageDeletion): Upda
       ':ttl': expires,
     },
     ConditionExpression: 'attribute_not_exists(timelineSk) AND attribute_not_exists(erasedAt)',
+  };
+}
+
+/**
+ * Marks the identity the deletion came from (its item, which every message of it reads first) with when
+ * the deletion's mark expires: its next WhatsApp, Instagram or Messenger messages link their reference
+ * and so read the mark (see `deletionPending`). Only while the deleting customer holds it; only ever later.
+ */
+export function markSenderDeletionInput(table: string, deletion: MessageDeletion): UpdateCommandInput {
+  return {
+    TableName: table,
+    Key: Keys.identity(deletion.identity),
+    UpdateExpression: 'SET deletionMarkedUntil = :until',
+    ExpressionAttributeValues: {
+      ':until': deletionMarkedUntil(deletion.at),
+      ':customerId': deletion.customerId,
+    },
+    ConditionExpression:
+      'customerId = :customerId AND (attribute_not_exists(deletionMarkedUntil) OR deletionMarkedUntil < :until)',
   };
 }
 

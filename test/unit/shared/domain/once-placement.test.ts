@@ -13,6 +13,21 @@ describe('oncePlacement', () => {
     expect(oncePlacement(timed, { ...untouched, profile: { mergedFrom: [] } })).toBe('key');
   });
 
+  it('links the reference of a deletable message while a deletion from its identity waits for one', () => {
+    const received = { ...timed, channel: 'whatsapp' as const, receivedAt: '2026-12-05T10:00:00.000Z' };
+    const pending = { deletionMarkedUntil: '2026-12-12T09:00:00.000Z' };
+    expect(oncePlacement(received, { ...untouched, ...pending })).toBe('reference');
+    expect(oncePlacement({ ...received, channel: 'instagram' }, { ...untouched, ...pending })).toBe(
+      'reference',
+    );
+    // Expired, or on a channel no deletion names: by its key.
+    const expired = { deletionMarkedUntil: '2026-12-05T09:59:59.999Z' };
+    expect(oncePlacement(received, { ...untouched, ...expired })).toBe('key');
+    expect(oncePlacement({ ...received, channel: 'sms' }, { ...untouched, ...pending })).toBe('key');
+    // A merge still looks in the merged partitions (that links the reference too).
+    expect(oncePlacement(received, { ...untouched, moved: true, ...pending })).toBe('merged');
+  });
+
   it('keeps the reference when the time may differ between deliveries (ours, or an entry time)', () => {
     const { providerTime: _, ...ours } = timed;
     expect(oncePlacement(ours as Envelope, untouched)).toBe('reference');

@@ -28,6 +28,7 @@ const deletion: MessageDeletion = {
   channel: 'whatsapp',
   targetMessageId: 'wamid.D1',
   customerId: 'cu_1',
+  identity: { kind: 'phone', value: '+15550100001' },
   at: '2026-12-03T09:05:00.000Z',
 };
 const updates = () => ddb.commandCalls(UpdateCommand).map((call) => call.args[0].input);
@@ -86,8 +87,64 @@ describe('applyDeletion', () => {
     expect(updates()[0]?.Key).toEqual({ pk: 'CUSTOMER#cu_merged', sk: SK });
   });
 
-  it('before its message: marks the reference, with a ttl, refused once a message is linked', async () => {
+  it('finds a message written by its key alone (no reference) with a bounded query of the timeline', async () => {
     ddb.on(GetCommand).resolves({});
+    ddb.on(QueryCommand).resolves({ Items: [ITEM], ScannedCount: 3 });
+    ddb.on(UpdateCommand, { Key: ITEM }).resolves({ Attributes: { ...ITEM, type: 'message', raw: '{}' } });
+    expect(await applyDeletion(db, customers, deletion)).toBe('redacted');
+    const [look, ...more] = ddb.commandCalls(QueryCommand).map((call) => call.args[0].input);
+    // The customer's own partition first; found there, the merged one is not read.
+    expect(more).toEqual([]);
+    expect(look).toMatchObject({
+      KeyConditionExpression: 'pk = :pk AND sk BETWEEN :from AND :to',
+      FilterExpression: 'id = :id AND #type = :message AND direction = :inbound',
+      ExpressionAttributeValues: {
+        ':pk': 'CUSTOMER#cu_1',
+        // A week before the deletion, to the timeline's end, newest first, strongly consistent.
+        ':from': 'TIMELINE#2026-11-26T09:05:00.000Z',
+        ':to': 'TIMELINE$',
+        ':id': 'whatsapp:wamid.D1',
+      },
+      ScanIndexForward: false,
+      ConsistentRead: true,
+    });
+    expect(look?.Limit).toBe(1000);
+    expect(updates().map((u) => u.Key)).toEqual([ITEM]);
+  });
+
+  it("finds it in a merged customer's partition, and reads at most 1,000 items of each", async () => {
+    ddb.on(GetCommand).resolves({});
+    ddb.on(QueryCommand, { ExpressionAttributeValues: { ':pk': 'CUSTOMER#cu_1' } }).resolves({
+      Items: [],
+      ScannedCount: 1000,
+      LastEvaluatedKey: { pk: 'CUSTOMER#cu_1', sk: 'TIMELINE#2026-11-30' },
+    });
+    ddb.on(QueryCommand, { ExpressionAttributeValues: { ':pk': 'CUSTOMER#cu_merged' } }).resolves({
+      Items: [{ pk: 'CUSTOMER#cu_merged', sk: SK }],
+    });
+    ddb.on(UpdateCommand, { Key: { pk: 'CUSTOMER#cu_merged', sk: SK } }).resolves({
+      Attributes: { type: 'message', raw: '{}' },
+    });
+    expect(await applyDeletion(db, customers, deletion)).toBe('redacted');
+    // One page of the customer's partition (its bound reached, not paged on), then the merged one's.
+    expect(ddb.commandCalls(QueryCommand)).toHaveLength(2);
+    expect(updates()[0]?.Key).toEqual({ pk: 'CUSTOMER#cu_merged', sk: SK });
+  });
+
+  it("never looks beyond the deleting customer's partitions: another's message is not found", async () => {
+    ddb.on(GetCommand).resolves({});
+    ddb.on(QueryCommand).resolves({ Items: [] });
+    await applyDeletion(db, customers, deletion);
+    const partitions = ddb
+      .commandCalls(QueryCommand)
+      .map((c) => c.args[0].input.ExpressionAttributeValues?.[':pk']);
+    expect(new Set(partitions)).toEqual(new Set(['CUSTOMER#cu_1', 'CUSTOMER#cu_merged']));
+    expect(updates().map((u) => u.Key)).not.toContainEqual(ITEM);
+  });
+
+  it('before its message: marks the reference (a ttl) and the identity it came from, then looks again', async () => {
+    ddb.on(GetCommand).resolves({});
+    ddb.on(QueryCommand).resolves({ Items: [] });
     expect(await applyDeletion(db, customers, deletion)).toBe('marked');
     expect(updates()).toEqual([
       expect.objectContaining({
@@ -99,6 +156,32 @@ describe('applyDeletion', () => {
           ':ttl': Math.ceil(Date.parse(deletion.at) / 1000) + 7 * 24 * 3600,
         }),
       }),
+      // The identity's next WhatsApp, Instagram or Messenger messages link their reference until then.
+      expect.objectContaining({
+        Key: { pk: 'IDENTITY#phone#+15550100001', sk: 'IDENTITY' },
+        UpdateExpression: 'SET deletionMarkedUntil = :until',
+        ExpressionAttributeValues: { ':until': '2026-12-10T09:05:00.000Z', ':customerId': 'cu_1' },
+        ConditionExpression:
+          'customerId = :customerId AND (attribute_not_exists(deletionMarkedUntil) OR deletionMarkedUntil < :until)',
+      }),
+    ]);
+    // Each partition looked at twice: before the marks and after them.
+    expect(ddb.commandCalls(QueryCommand)).toHaveLength(4);
+  });
+
+  it('redacts a message written between its first look and the marks (its identity read without the mark)', async () => {
+    ddb.on(GetCommand).resolves({});
+    ddb
+      .on(QueryCommand)
+      .resolvesOnce({ Items: [] })
+      .resolvesOnce({ Items: [] })
+      .resolves({ Items: [ITEM] });
+    ddb.on(UpdateCommand, { Key: ITEM }).resolves({ Attributes: { ...ITEM, type: 'message', raw: '{}' } });
+    expect(await applyDeletion(db, customers, deletion)).toBe('redacted');
+    expect(updates().map((u) => u.Key)).toEqual([
+      REF,
+      { pk: 'IDENTITY#phone#+15550100001', sk: 'IDENTITY' },
+      ITEM,
     ]);
   });
 
@@ -135,11 +218,19 @@ describe('placeTimelineItem of a message deleted before it came', () => {
     ddb.on(PutCommand).resolves({});
   });
 
-  it('links its reference first (one write more than by its key alone) and puts it without words or raw', async () => {
+  it('by its key alone: one conditional put, no reference (no write unit for a deletion that may come)', async () => {
+    const placed = await repo.placeTimelineItem(item, undefined, 'key');
+    expect(placed).toEqual({ written: true, customerId: 'cu_1', at: AT, deletedAt: undefined });
+    expect(ddb.commandCalls(UpdateCommand)).toHaveLength(0);
+    expect(ddb.commandCalls(GetCommand)).toHaveLength(0);
+    expect(ddb.commandCalls(PutCommand)).toHaveLength(1);
+  });
+
+  it('its customer marked (`reference`): links its reference and puts it without words or raw', async () => {
     ddb.on(UpdateCommand).resolves({
       Attributes: { customerId: 'cu_1', timelineSk: SK, deletedAt: deletion.at, deletedBy: 'cu_1' },
     });
-    const placed = await repo.placeTimelineItem(item, { text: { body: 'my card 4111' } }, 'key');
+    const placed = await repo.placeTimelineItem(item, { text: { body: 'my card 4111' } }, 'reference');
     expect(placed).toMatchObject({ written: true, deletedAt: deletion.at });
     expect(updates().map((u) => u.Key)).toEqual([REF]);
     const puts = ddb.commandCalls(PutCommand).map((call) => call.args[0].input.Item);
@@ -152,7 +243,7 @@ describe('placeTimelineItem of a message deleted before it came', () => {
     ddb.on(UpdateCommand).resolves({
       Attributes: { customerId: 'cu_1', timelineSk: SK, deletedAt: deletion.at, deletedBy: 'cu_stranger' },
     });
-    await repo.placeTimelineItem(item, undefined, 'key');
+    await repo.placeTimelineItem(item, undefined, 'reference');
     expect(ddb.commandCalls(PutCommand)[0]?.args[0].input.Item).toMatchObject({ text: 'my card 4111' });
   });
 });

@@ -103,10 +103,14 @@ describe('the console: what the customer did to their messages, and what a messa
       })),
     );
     const ig = fixture('meta/peer-instagram_unsend_deleted.json') as {
-      entry: [{ messaging: [{ message: Record<string, unknown> }] }];
+      entry: [{ messaging: [{ message: Record<string, unknown>; timestamp: unknown }] }];
     };
+    // Sent a minute ago and unsent after it: a deletion looks for its message a week back (the fixture's
+    // 2021 time is further).
+    ig.entry[0].messaging[0].timestamp = Date.now() - 30_000;
     const said = structuredClone(ig);
     said.entry[0].messaging[0].message = { mid: 'message-id-to-delete', text: IG_DELETED };
+    said.entry[0].messaging[0].timestamp = Date.now() - 60_000;
     await postMeta(runtime, '/webhooks/meta', said);
     await postMeta(runtime, '/webhooks/meta', ig);
     await postMeta(runtime, '/webhooks/meta', fixture('meta/peer-instagram_story_mention.json'));

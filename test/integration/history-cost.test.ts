@@ -85,7 +85,9 @@ describe('local runtime: a message costs the same whatever the customer history'
     // once the AI has answered (1 unit; no write).
     expect(a?.calls).toBeLessThanOrEqual(18);
     expect(a?.read).toBeLessThanOrEqual(4);
-    expect(a?.write).toBeLessThanOrEqual(13);
+    // 6 write units here (#14: ≤ 8 with the statuses); 7 while every WhatsApp message also linked its
+    // reference for a customer's deletion of it.
+    expect(a?.write).toBeLessThanOrEqual(6);
   }, 120_000);
 
   it('keeps the AI silent after an agent replied, however many items ago', async () => {

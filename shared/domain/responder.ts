@@ -320,7 +320,7 @@ function describeVoicemail(voicemail: TimelineItem, items: readonly TimelineItem
 function channelsUsed(context: ResponderContext): Channel[] {
   const seen = new Set<Channel>(context.customer.channels);
   for (const item of [...context.timeline].sort(byTime)) {
-    if (item.type === 'message' && item.channel) seen.add(item.channel);
+    if (isInboundMessage(item) && item.channel) seen.add(item.channel);
   }
   return [...seen];
 }

@@ -53,6 +53,22 @@ describe('the hand-off summary of a voicemail', () => {
     );
   });
 
+  it('lists the channels the customer used, not one we wrote on', () => {
+    // An after-hours acknowledgement by SMS to the caller: the caller never wrote by SMS.
+    const acknowledgement: TimelineItem = {
+      id: 'reply:ack',
+      type: 'message',
+      direction: 'outbound',
+      channel: 'sms',
+      at: '2026-12-05T14:35:01.000Z',
+      customerId: 'cu_1',
+      conversationId: 'cv_1',
+      text: 'We are closed now.',
+      data: { author: { kind: 'ai', id: 'automation' } },
+    };
+    expect(summary([ringing, acknowledgement, voicemail])).toContain('channels: phone.');
+  });
+
   it('names no voicemail an agent has answered since', () => {
     const reply: TimelineItem = {
       id: 'reply:1',

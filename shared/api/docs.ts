@@ -4,6 +4,7 @@ import * as z from 'zod';
 import { type EventType, EventTypeSchema, eventSchema } from '#shared/domain/events/integration-events.js';
 import { once } from '#shared/domain/on-first-use.js';
 import type { AgentEnv } from './router.js';
+import { errors } from './schemas.js';
 
 /** The document's own fields; its paths come from the routes' declarations. */
 const DOCUMENT_FIELDS = {
@@ -72,24 +73,28 @@ const THROTTLED = {
   },
 };
 
-/** One operation of the document, from the route's createRoute declaration. */
+/** A declared response as the document shows it. */
+const response = (declared: RouteConfig['responses'][string]) =>
+  '$ref' in declared
+    ? declared
+    : { description: declared.description, ...content(declared.content, 'output') };
+
+/**
+ * One operation of the document, from the route's createRoute declaration. Every operation that takes
+ * a body answers 415 to one of another media type than JSON (`readJsonBody`), so each lists it.
+ */
 function operation(route: RouteConfig): JsonSchema {
   const params = parameters(route.request);
   const body = route.request?.body;
+  const declared = { ...(body ? errors(415) : {}), ...route.responses };
   return {
     ...(route.operationId ? { operationId: route.operationId } : {}),
     ...(route.summary ? { summary: route.summary } : {}),
     ...(params.length ? { parameters: params } : {}),
-    ...(body ? { requestBody: { required: true, ...content(body.content, 'input') } } : {}),
+    // A route that takes no body (`emptyBody`) or an optional one says so: a client may leave it out.
+    ...(body ? { requestBody: { required: body.required === true, ...content(body.content, 'input') } } : {}),
     responses: {
-      ...Object.fromEntries(
-        Object.entries(route.responses).map(([status, response]) => [
-          status,
-          '$ref' in response
-            ? response
-            : { description: response.description, ...content(response.content, 'output') },
-        ]),
-      ),
+      ...Object.fromEntries(Object.entries(declared).map(([status, answer]) => [status, response(answer)])),
       429: THROTTLED,
     },
   };

@@ -161,6 +161,7 @@ const STATUS_TEXT: Record<number, string> = {
   409: 'the current state forbids it (the error code says which rule)',
   410: 'the customer was erased',
   413: 'body too large',
+  415: 'the body is not sent as JSON (`unsupported_media_type`): send it with `Content-Type: application/json`',
   422: 'the request must change (the error code and message say how)',
   503: 'a dependency is unavailable; retry',
 };

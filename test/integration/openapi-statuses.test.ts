@@ -17,7 +17,7 @@ type Operation = {
 };
 type Document = { paths: Record<string, Record<string, Operation>> };
 type Answer = { status: number; body: unknown };
-type Probe = { label: string; token?: string; path: string; body?: string; query?: string };
+type Probe = { label: string; token?: string; path: string; body?: string; query?: string; type?: string };
 
 /**
  * Walks the served OpenAPI document and drives every route through the local runtime with what
@@ -31,12 +31,18 @@ describe('local runtime: every status a route answers is in the OpenAPI document
   const ids = { alive: '', other: '', erased: '', conversation: '', erasedConversation: '' };
   let erasure: Answer;
 
-  const call = async (method: string, path: string, token?: string, body?: string): Promise<Answer> => {
+  const call = async (
+    method: string,
+    path: string,
+    token?: string,
+    body?: string,
+    type = 'application/json',
+  ): Promise<Answer> => {
     const res = await fetch(`${runtime.url}${path}`, {
       method,
       headers: {
         ...(token ? { Authorization: `Bearer ${token}` } : {}),
-        ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+        ...(body === undefined ? {} : { 'content-type': type }),
       },
       ...(body === undefined ? {} : { body }),
     });
@@ -134,6 +140,10 @@ describe('local runtime: every status a route answers is in the OpenAPI document
     }
     if (hasBody) list.push({ label: 'oversized body', token: ADMIN, path: fill(template), body: OVERSIZED });
     if (op.requestBody) list.push({ label: 'not JSON', token: ADMIN, path: fill(template), body: '{' });
+    if (op.requestBody) {
+      const body = sample ?? '{}';
+      list.push({ label: 'text/plain body', token: ADMIN, path: fill(template), body, type: 'text/plain' });
+    }
     if (template === '/api/metrics') {
       for (const id of ['a.b', 'cu_nope', ids.erased]) {
         list.push({ label: `customerId ${id}`, token: ADMIN, path: template, query: `?customerId=${id}` });
@@ -159,6 +169,7 @@ describe('local runtime: every status a route answers is in the OpenAPI document
           probe.path + (probe.query ?? ''),
           probe.token,
           probe.body,
+          probe.type,
         );
         const where = `${method.toUpperCase()} ${template} (${probe.label}): ${answer.status}`;
         seen[`${method.toUpperCase()} ${template} ${probe.label}`] = answer.status;
@@ -171,6 +182,7 @@ describe('local runtime: every status a route answers is in the OpenAPI document
     for (const [key, status] of Object.entries(seen)) {
       if (key.endsWith(' no token')) expect(status, key).toBe(401);
       if (key.endsWith(' oversized body')) expect(status, key).toBe(413);
+      if (key.endsWith(' text/plain body')) expect(status, key).toBe(415);
       if (/ bad \w+$/.test(key) && !key.startsWith('GET /api/exports')) expect(status, key).toBe(400);
       if (key.endsWith(' unknown customer') && key.startsWith('GET')) expect(status, key).toBe(404);
       if (key.endsWith(' erased customer') && key.startsWith('GET')) expect(status, key).toBe(410);

@@ -197,6 +197,33 @@ describe('OpenAPI document', () => {
     }
   });
 
+  it('lists 415 unsupported_media_type, with the error body, on every operation that takes a body and no other', async () => {
+    const doc = (await (await createAgentApp(withAll).request('/api/openapi.json')).json()) as Document;
+    const operations = Object.entries(doc.paths).flatMap(([path, ops]) =>
+      Object.entries(ops).map(([method, op]) => ({ name: `${method.toUpperCase()} ${path}`, op })),
+    );
+    const withBody = operations.filter(({ op }) => op.requestBody);
+    expect(withBody.length).toBeGreaterThan(15);
+    for (const { name, op } of operations) {
+      const answer = op.responses['415'] as { description: string; content?: unknown } | undefined;
+      expect(Boolean(answer), name).toBe(Boolean(op.requestBody));
+      if (!answer) continue;
+      expect(answer.description, name).toContain('application/json');
+      expect(JSON.stringify(answer.content), name).toContain('"error"');
+    }
+  });
+
+  it('marks a request body required only on the routes that need one (not erase, reopen, resolve...)', async () => {
+    const doc = (await (await createAgentApp(withAll).request('/api/openapi.json')).json()) as Document;
+    const required = (path: string, method: string) =>
+      (doc.paths[path]?.[method]?.requestBody as { required?: boolean } | undefined)?.required;
+    expect(required('/api/customers/{id}', 'delete')).toBe(false);
+    expect(required('/api/conversations/{id}/reopen', 'post')).toBe(false);
+    expect(required('/api/conversations/{id}/resolve', 'post')).toBe(false);
+    expect(required('/api/customers/{id}/merge', 'post')).toBe(true);
+    expect(required('/api/conversations/{id}/replies', 'post')).toBe(true);
+  });
+
   it('describes the signed body of every event an integrator can subscribe to, under webhooks', async () => {
     const doc = (await (await createAgentApp(withAll).request('/api/openapi.json')).json()) as Document;
     expect(Object.keys(doc.webhooks ?? {}).sort()).toEqual([...EventTypeSchema.options].sort());

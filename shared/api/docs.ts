@@ -13,7 +13,7 @@ const DOCUMENT_FIELDS = {
     title: 'Threadline agent API',
     version: '0.1.0',
     description:
-      'Customers, their cross-channel timelines, conversations and replies. Every call needs `Authorization: Bearer <token>`. Lists answer `{items, cursor}`; errors answer `{error: {code, message}}`. Closed sets (a channel, a status, a direction...) are enums; a later version may add a value (a new channel), so regenerate a client when you upgrade. The events under `webhooks` list theirs as `x-extensible-enum`: a receiver must accept a value it does not know.',
+      'Customers, their cross-channel timelines, conversations and replies. Every call needs `Authorization: Bearer <token>`. Lists answer `{items, cursor}`; errors answer `{error: {code, message}}`. Bodies are sent as `Content-Type: application/json` (anything else is 415); a path called with a method it does not have is 405, its `Allow` header listing those it has. Closed sets (a channel, a status, a direction...) are enums; a later version may add a value (a new channel), so regenerate a client when you upgrade. The events under `webhooks` list theirs as `x-extensible-enum`: a receiver must accept a value it does not know.',
   },
   components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } } },
   security: [{ bearer: [] }],

@@ -196,6 +196,22 @@ describe('local runtime: every status a route answers is in the OpenAPI document
     expect(seen[`GET /api/metrics customerId ${ids.erased}`]).toBe(410);
   }, 60_000);
 
+  it('answers a documented path with a method it does not have 405 with Allow, mounted in the local server', async () => {
+    for (const [method, path, token, allow] of [
+      ['PATCH', '/api/me', AGENT, 'GET, HEAD'],
+      ['POST', '/api/openapi.json', undefined, 'GET, HEAD'],
+      ['GET', `/api/customers/${ids.alive}/merge`, ADMIN, 'POST'],
+    ] as const) {
+      const res = await fetch(`${runtime.url}${path}`, {
+        method,
+        headers: token ? { Authorization: `Bearer ${token}` } : {},
+      });
+      expect([method, path, res.status, res.headers.get('allow')]).toEqual([method, path, 405, allow]);
+      expect(((await res.json()) as { error: { code: string } }).error.code).toBe('method_not_allowed');
+    }
+    expect((await call('PATCH', '/api/nothing', AGENT)).status).toBe(404);
+  });
+
   it('answers GET /api/metrics in the shape its 200 documents, overall and for one customer', async () => {
     const schema = doc.paths['/api/metrics']?.get?.responses['200']?.content?.['application/json']?.schema;
     expect(schema).toBeDefined();

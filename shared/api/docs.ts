@@ -3,6 +3,7 @@ import { Hono } from 'hono';
 import * as z from 'zod';
 import { type EventType, EventTypeSchema, eventSchema } from '#shared/domain/events/integration-events.js';
 import { once } from '#shared/domain/on-first-use.js';
+import { EVENT_EXAMPLES, OPERATION_EXAMPLES } from './examples.js';
 import type { AgentEnv } from './router.js';
 import { errors } from './schemas.js';
 
@@ -15,6 +16,8 @@ const DOCUMENT_FIELDS = {
     description:
       'Customers, their cross-channel timelines, conversations and replies. Every call needs `Authorization: Bearer <token>`. Lists answer `{items, cursor}`; errors answer `{error: {code, message}}`. Bodies are sent as `Content-Type: application/json` (anything else is 415); a path called with a method it does not have is 405, its `Allow` header listing those it has. Closed sets (a channel, a status, a direction...) are enums; a later version may add a value (a new channel), so regenerate a client when you upgrade. The events under `webhooks` list theirs as `x-extensible-enum`: a receiver must accept a value it does not know.',
   },
+  // Relative: the host that serves this document (a deployment's own API URL, or the local runtime).
+  servers: [{ url: '/', description: 'the host serving this document; every path starts with `/api`' }],
   components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } } },
   security: [{ bearer: [] }],
 };
@@ -53,10 +56,12 @@ function parameters(request: RouteConfig['request']): JsonSchema[] {
   });
 }
 
-const content = (declared: unknown, io: 'input' | 'output') => {
+/** A request's or answer's JSON content: its schema, and its example when `examples.ts` has one. */
+const content = (declared: unknown, io: 'input' | 'output', example?: unknown) => {
   const schema = (declared as { 'application/json'?: { schema: Declared } } | undefined)?.['application/json']
     ?.schema;
-  return schema ? { content: { 'application/json': { schema: jsonSchema(schema, io) } } } : {};
+  const shown = example === undefined ? {} : { example };
+  return schema ? { content: { 'application/json': { schema: jsonSchema(schema, io), ...shown } } } : {};
 };
 
 /**
@@ -74,10 +79,10 @@ const THROTTLED = {
 };
 
 /** A declared response as the document shows it. */
-const response = (declared: RouteConfig['responses'][string]) =>
+const response = (declared: RouteConfig['responses'][string], example?: unknown) =>
   '$ref' in declared
     ? declared
-    : { description: declared.description, ...content(declared.content, 'output') };
+    : { description: declared.description, ...content(declared.content, 'output', example) };
 
 /**
  * One operation of the document, from the route's createRoute declaration. Every operation that takes
@@ -87,14 +92,27 @@ function operation(route: RouteConfig): JsonSchema {
   const params = parameters(route.request);
   const body = route.request?.body;
   const declared = { ...(body ? errors(415) : {}), ...route.responses };
+  const examples = OPERATION_EXAMPLES[route.operationId ?? ''];
   return {
     ...(route.operationId ? { operationId: route.operationId } : {}),
     ...(route.summary ? { summary: route.summary } : {}),
     ...(params.length ? { parameters: params } : {}),
     // A route that takes no body (`emptyBody`) or an optional one says so: a client may leave it out.
-    ...(body ? { requestBody: { required: body.required === true, ...content(body.content, 'input') } } : {}),
+    ...(body
+      ? {
+          requestBody: {
+            required: body.required === true,
+            ...content(body.content, 'input', examples?.request),
+          },
+        }
+      : {}),
     responses: {
-      ...Object.fromEntries(Object.entries(declared).map(([status, answer]) => [status, response(answer)])),
+      ...Object.fromEntries(
+        Object.entries(declared).map(([status, answer]) => [
+          status,
+          response(answer, examples?.responses?.[Number(status)]),
+        ]),
+      ),
       429: THROTTLED,
     },
   };
@@ -155,7 +173,12 @@ function eventWebhooks(): { webhooks: JsonSchema; schemas: JsonSchema } {
         parameters: WEBHOOK_HEADERS,
         requestBody: {
           required: true,
-          content: { 'application/json': { schema: { $ref: `#/components/schemas/${name}` } } },
+          content: {
+            'application/json': {
+              schema: { $ref: `#/components/schemas/${name}` },
+              ...(EVENT_EXAMPLES[type] ? { example: EVENT_EXAMPLES[type] } : {}),
+            },
+          },
         },
         responses: {
           '2XX': { description: 'received; any other answer, or none within the timeout, is retried' },

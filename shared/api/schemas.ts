@@ -39,6 +39,15 @@ function bodySchemas() {
     add: z.array(TagSchema).max(50).default([]).describe('tags to add'),
     remove: z.array(TagSchema).max(50).default([]).describe('tags to remove (one also added is kept)'),
   });
+  /** `PATCH /api/customers/{id}`: what an agent may change of a profile. */
+  const CustomerChangeSchema = z.strictObject({
+    name: z
+      .string()
+      .trim()
+      .min(1)
+      .max(256)
+      .describe("the customer's display name, kept over the names providers' profiles give later"),
+  });
   /** `POST /api/conversations/{id}/notes`. */
   const NoteRequestSchema = z.strictObject({ text: z.string().trim().min(1).max(65_536) });
   /** `POST /api/conversations/{id}/assign`. */
@@ -57,6 +66,7 @@ function bodySchemas() {
     OtherCustomerSchema,
     TagsRequestSchema,
     TagsChangeSchema,
+    CustomerChangeSchema,
     NoteRequestSchema,
     AssignRequestSchema,
   };

@@ -90,14 +90,16 @@ describe('local runtime: every status a route answers is in the OpenAPI document
   });
 
   /** A body the route accepts, so that a probe of its ids gets past the body's check. */
-  const sampleBody = (template: string): string =>
-    JSON.stringify(
-      {
-        '/api/customers/{id}/merge': { customerId: ids.other },
-        '/api/customers/{id}/unmerge': { customerId: ids.other },
-        '/api/customers/{id}/tags': { tags: ['vip'] },
-      }[template] ?? {},
-    );
+  const sampleBody = (template: string, method: string): string => {
+    const samples: Record<string, unknown> = {
+      'post /api/customers/{id}/merge': { customerId: ids.other },
+      'post /api/customers/{id}/unmerge': { customerId: ids.other },
+      'put /api/customers/{id}/tags': { tags: ['vip'] },
+      'patch /api/customers/{id}/tags': { add: ['vip'] },
+      'patch /api/customers/{id}': { name: 'Renamed' },
+    };
+    return JSON.stringify(samples[`${method} ${template}`] ?? {});
+  };
 
   /** The path with each `{param}` filled: customer ids with the alive pair, the others with unknown ids. */
   const fill = (template: string, over: Record<string, string> = {}) =>
@@ -112,7 +114,7 @@ describe('local runtime: every status a route answers is in the OpenAPI document
   function probes(template: string, method: string, op: Operation): Probe[] {
     const params = [...template.matchAll(/{(\w+)}/g)].map((m) => m[1] as string);
     const hasBody = method !== 'get';
-    const sample = hasBody ? sampleBody(template) : undefined;
+    const sample = hasBody ? sampleBody(template, method) : undefined;
     const list: Probe[] = [
       { label: 'no token', path: fill(template) },
       { label: "an agent's token", token: AGENT, path: fill(template), ...(sample && { body: sample }) },

@@ -123,6 +123,7 @@ describe('OpenAPI document', () => {
     'GET /api/customers': 'searchCustomers',
     'GET /api/customers/{id}': 'getCustomer',
     'DELETE /api/customers/{id}': 'eraseCustomer',
+    'PATCH /api/customers/{id}': 'updateCustomer',
     'GET /api/customers/{id}/timeline': 'getCustomerTimeline',
     'GET /api/customers/{id}/channels': 'listReplyChannels',
     'GET /api/customers/{id}/export': 'exportCustomer',

@@ -1,19 +1,15 @@
 import { describe, expect, it } from 'vitest';
 import { createAgentApp } from '#shared/api/app.js';
 import { seqAt } from '#shared/domain/live/seq.js';
+import { untouchedAgentDeps } from '../../fakes/untouched-agent-app.js';
 
 const NOW = Date.parse('2025-06-09T10:00:00.000Z');
-const untouched = {} as never;
-const api = createAgentApp({
-  store: untouched,
-  admin: untouched,
-  audit: untouched,
-  replies: untouched,
-  clock: { now: () => new Date(NOW) },
-  authenticate: async (token) => (token === 'agent-token' ? { agentId: 'agent-1', admin: false } : undefined),
-  phone: {},
-  live: { events: { read: async () => ({ events: [], more: false }) } },
-});
+const api = createAgentApp(
+  untouchedAgentDeps({
+    clock: { now: () => new Date(NOW) },
+    live: { events: { read: async () => ({ events: [], more: false }) } },
+  }),
+);
 const events = (since: number) =>
   api.request(`/api/events?since=${since}`, { headers: { Authorization: 'Bearer agent-token' } });
 

@@ -1,21 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { createAgentApp } from '#shared/api/app.js';
-import type { AgentAppDeps } from '#shared/api/deps.js';
+import { untouchedAgentDeps } from '../../fakes/untouched-agent-app.js';
 
 /** No store does anything: a call that reached a route would fail (500), not answer 405. */
-const untouched = {} as never;
-const deps: AgentAppDeps = {
-  store: untouched,
-  admin: untouched,
-  audit: untouched,
-  replies: untouched,
-  clock: { now: () => new Date('2025-06-09T10:00:00.000Z') },
-  authenticate: async (token) => (token === 'admin-token' ? { agentId: 'admin-1', admin: true } : undefined),
-  phone: {},
-  webhooks: untouched,
-  live: { events: untouched },
-};
-const api = createAgentApp(deps);
+const api = createAgentApp(untouchedAgentDeps());
 const as = (method: string, path: string, token = 'admin-token') =>
   api.request(path, { method, headers: { Authorization: `Bearer ${token}` } });
 const error = async (res: Response) =>

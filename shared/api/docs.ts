@@ -250,6 +250,7 @@ function table(head,body){
   for(const r of body){const tr=el('tr');for(const c of r)tr.append(el('td',c));t.append(tr);}
   return t;
 }
+function example(d,label,media){if(media&&media.example!==undefined)d.append(el('div',label+':'),el('pre',JSON.stringify(media.example,null,2),'example'));}
 function events(doc){
   const hooks=document.getElementById('hooks');
   hooks.append(el('p','Each event is a POST to your endpoint, signed per Standard Webhooks; its body is {id, type, timestamp, data}. Objects may gain fields: ignore those you do not know.'));
@@ -260,6 +261,7 @@ function events(doc){
     const ref=op.requestBody.content['application/json'].schema.$ref;
     const schema=doc.components.schemas[ref.split('/').pop()];
     d.append(table(['field','type','required','about'],rows(schema,'',[])));
+    example(d,'Example body',op.requestBody.content['application/json']);
     d.append(el('div','Answers: '+Object.entries(op.responses).map(([k,v])=>k+' '+v.description).join(' · ')));
     hooks.append(d);
   }
@@ -271,7 +273,9 @@ fetch('openapi.json').then(r=>r.json()).then(doc=>{
     ops.append(el('h3',path));
     for(const [method,op] of Object.entries(item)){
       const d=el('div',undefined,'op');d.append(el('span',method.toUpperCase(),'m'),el('span',op.summary));
-      if(op.requestBody){d.append(el('pre',JSON.stringify(op.requestBody.content['application/json'].schema,null,2)));}
+      if(op.requestBody){const body=op.requestBody.content['application/json'];d.append(el('pre',JSON.stringify(body.schema,null,2)));example(d,'Example body',body);}
+      const ok=Object.entries(op.responses).find(([k,v])=>k.startsWith('2')&&((v.content||{})['application/json']||{}).example!==undefined);
+      if(ok)example(d,'Example answer ('+ok[0]+')',ok[1].content['application/json']);
       d.append(el('div','Answers: '+Object.entries(op.responses).map(([k,v])=>k+' '+v.description).join(' · ')));
       ops.append(d);
     }

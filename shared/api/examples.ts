@@ -101,7 +101,7 @@ export const OPERATION_EXAMPLES: Readonly<
   getCustomer: { responses: { 200: { ...customer, openConversation: conversation, suggestions: [] } } },
   listInbox: { responses: { 200: { items: [inboxConversation], cursor: null } } },
   getConversation: { responses: { 200: inboxConversation } },
-  replyToConversation: { request: replyRequest, responses: { 202: { reply }, 200: { reply } } },
+  replyToConversation: { request: replyRequest, responses: { 202: { reply } } },
   listLiveEvents: {
     responses: { 200: { events: [liveEvent], seq: liveEvent.seq, more: false } satisfies EventsPage },
   },

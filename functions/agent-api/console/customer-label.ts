@@ -1,10 +1,17 @@
-/** Identities whose value is a page-scoped id no one reads: the customer shows as this instead. */
-const OPAQUE_IDS: Record<string, string> = { instagram: 'Instagram user', messenger: 'Messenger user' };
+/**
+ * Identities whose value is an id no one reads (a page-scoped id, an anonymous web-chat visitor's
+ * random id): the customer shows as this instead.
+ */
+const OPAQUE_IDS: Record<string, string> = {
+  instagram: 'Instagram user',
+  messenger: 'Messenger user',
+  webchat_visitor: 'Web chat visitor',
+};
 
 /**
  * What the console calls a customer: their name, else their first identity (a number, an address),
- * an Instagram or Messenger id as "Instagram user" with the id in `title`; `text` undefined when
- * there is neither.
+ * an Instagram, Messenger or anonymous web-chat id as "Instagram user" (say) with the id in `title`;
+ * `text` undefined when there is neither.
  */
 export function customerLabel(
   name: string | undefined,

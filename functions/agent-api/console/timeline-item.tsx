@@ -99,7 +99,7 @@ function eventText(item: TimelineItem, acts: Acts): string {
   if (item.event?.startsWith('call_')) return callText(item, d);
   switch (item.event) {
     case 'routed':
-      return `Routed to ${String(d.target ?? '?')}${d.queue ? ` (queue ${String(d.queue)})` : ''}: ${routeReasonText(d.reason)}`;
+      return `Routed to ${String(d.target ?? '?')}${d.queue ? ` (queue ${String(d.queue)})` : ''}: ${routeReasonText(d.reason, d.detail)}`;
     case 'assigned':
       return assignedText(d);
     case 'resolved':

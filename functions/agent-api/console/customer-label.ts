@@ -9,15 +9,15 @@ const OPAQUE_IDS: Record<string, string> = {
 };
 
 /**
- * What the console calls a customer: their name, else their first identity (a number, an address),
- * an Instagram, Messenger or anonymous web-chat id as "Instagram user" (say) with the id in `title`;
- * `text` undefined when there is neither.
+ * What the console calls a customer: their name, else their first identity (a number, an address as
+ * people write it: its `display`), an Instagram, Messenger or anonymous web-chat id as "Instagram user"
+ * (say) with the id in `title`; `text` undefined when there is neither.
  */
 export function customerLabel(
   name: string | undefined,
-  identity: { kind: string; value: string } | undefined,
+  identity: { kind: string; value: string; display?: string | undefined } | undefined,
 ): { text: string | undefined; title?: string } {
   const opaque = identity && OPAQUE_IDS[identity.kind];
-  if (name || !identity || !opaque) return { text: name ?? identity?.value };
+  if (name || !identity || !opaque) return { text: name ?? identity?.display ?? identity?.value };
   return { text: opaque, title: identity.value };
 }

@@ -335,7 +335,7 @@ export function CustomerPanel(props: {
             {customer.identities.map((i) => (
               <div key={`${i.kind}:${i.value}`}>
                 <dt>{identityName(i.kind)}</dt>
-                <dd>{i.value}</dd>
+                <dd title={i.display ? i.value : undefined}>{i.display ?? i.value}</dd>
               </div>
             ))}
           </dl>

@@ -33,4 +33,9 @@ describe("the console's name for a customer", () => {
     });
     expect(customerLabel(undefined, undefined)).toEqual({ text: undefined });
   });
+
+  it('is an address with an internationalised domain as people write it, not its Punycode key', () => {
+    const ute = { kind: 'email', value: 'ute@xn--mnchen-3ya.de', display: 'ute@münchen.de' };
+    expect(customerLabel(undefined, ute)).toEqual({ text: 'ute@münchen.de' });
+  });
 });

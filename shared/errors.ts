@@ -50,6 +50,14 @@ export class PayloadTooLargeError extends ThreadlineError {
   }
 }
 
+/** The body is not of a media type the route reads: JSON routes take `application/json` (415). */
+export class UnsupportedMediaTypeError extends ThreadlineError {
+  override name = 'UnsupportedMediaTypeError';
+  constructor(message: string) {
+    super('unsupported_media_type', message);
+  }
+}
+
 /** The caller sent too much too fast; `retryAfterSeconds` says when to try again (429). */
 export class RateLimitedError extends ThreadlineError {
   override name = 'RateLimitedError';

@@ -18,6 +18,7 @@ export const operatorSettings = {
   DEFAULT_REGION: { context: 'defaultRegion', readers: ['agent-api', 'resolver'] },
   REOPEN_WINDOW_HOURS: { context: 'reopenWindowHours', readers: ['resolver'] },
   EMAIL_FORM_SENDERS: { context: 'emailFormSenders', readers: ['ses-mail'] },
+  SES_MESSAGE_ID_DOMAIN: { context: 'sesMessageIdDomain', readers: ['sender', 'resolver'] },
   VOICE_GREETING: { context: 'voiceGreeting', readers: ['twilio-voice'] },
   VOICE_WITHHELD_MESSAGE: { context: 'voiceWithheldMessage', readers: ['twilio-voice'] },
   MAX_BODY_BYTES: {

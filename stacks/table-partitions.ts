@@ -21,8 +21,8 @@ export const visitorSocketWrites = [
 
 /**
  * What the agents' socket function (live) may read: the open sockets, and for an agent's typing on a
- * web-chat conversation the conversation, its customer's latest chat message and the visitors following
- * it (and a visitor's connection, to forget it when its socket is gone).
+ * web-chat conversation the conversation, its customer's profiles (the merged ones too) and latest chat
+ * message, and the visitors following it (and a visitor's connection, to forget it when its socket is gone).
  */
 export const agentSocketReads = [
   'LIVE_CONN#',

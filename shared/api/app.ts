@@ -1,6 +1,6 @@
 import { Hono } from 'hono';
 import { once } from '#shared/domain/on-first-use.js';
-import { notFound, onError } from '#shared/http/on-error.js';
+import { notFoundOrNotAllowed, onError } from '#shared/http/on-error.js';
 import { consoleApp } from './console.js';
 import type { AgentAppDeps } from './deps.js';
 import { docsApp } from './docs.js';
@@ -10,11 +10,14 @@ import { outboxApp } from './outbox.js';
 import { type AgentEnv, createRouter } from './router.js';
 import { apiSections } from './sections.js';
 
-/** A Hono app with the agent API's error answers: stable JSON errors, a JSON 404. */
+/**
+ * A Hono app with the agent API's error answers: stable JSON errors, a JSON 404, and a 405 with `Allow`
+ * for a path it has with another method.
+ */
 function agentRouter(): Hono<AgentEnv> {
   const app = new Hono<AgentEnv>();
   app.onError(onError);
-  app.notFound(notFound);
+  app.notFound(notFoundOrNotAllowed(app));
   return app;
 }
 
@@ -48,5 +51,8 @@ export function createAgentApp(deps: AgentAppDeps): Hono<AgentEnv> {
     for (const prefix of section.prefixes) app.all(`/api${prefix}`, forward).all(`/api${prefix}/*`, forward);
   }
   guardApi(app, deps.authenticate);
-  return app.route('/api', outboxApp(deps));
+  app.route('/api', outboxApp(deps));
+  // Last, as a route: the local runtime mounts this app in its own (`route`), which keeps routes, not
+  // the 404 handler, so `POST /api/openapi.json` is a 405 there too.
+  return app.all('/api/*', notFoundOrNotAllowed(app));
 }

@@ -6,6 +6,7 @@ import { exportCustomer } from '#shared/app/export-customer.js';
 import { listReplyChannels } from '#shared/app/list-reply-channels.js';
 import { readCustomer } from '#shared/app/read-customer.js';
 import { readTimeline } from '#shared/app/read-timeline.js';
+import { renameCustomer } from '#shared/app/rename-customer.js';
 import { searchCustomers } from '#shared/app/search-customers.js';
 import { setTags } from '#shared/app/set-tags.js';
 import { once } from '#shared/domain/on-first-use.js';
@@ -110,7 +111,7 @@ const eraseRoute = once(() =>
   }),
 );
 
-/** The tags routes' declarations: replace the list, or add and remove some. */
+/** The profile's edits: replace the tags, add and remove some, rename the customer. */
 const tagRoutes = once(() => {
   const { IdParamsSchema, TagsRequestSchema, TagsChangeSchema } = apiSchemas();
   const tags = createRoute({
@@ -132,14 +133,24 @@ const tagRoutes = once(() => {
     request: { params: IdParamsSchema, body: jsonBody(TagsChangeSchema) },
     responses: { 200: json('the customer', CustomerSchema), ...errors(400, 401, 404, 410, 413) },
   });
-  return { tags, changeTags };
+  const update = createRoute({
+    method: 'patch',
+    path: '/customers/{id}',
+    operationId: 'updateCustomer',
+    summary:
+      "Change the customer's display name (`name`); any agent. Kept over the names providers' profiles give later, and found by name search",
+    middleware: [readJsonBody] as const,
+    request: { params: IdParamsSchema, body: jsonBody(apiSchemas().CustomerChangeSchema) },
+    responses: { 200: json('the customer', CustomerSchema), ...errors(400, 401, 404, 410, 413) },
+  });
+  return { tags, changeTags, update };
 });
 
-/** `/api/customers`: search, profile, timeline, tags, export and erasure. */
+/** `/api/customers`: search, profile, timeline, tags, name, export and erasure. */
 export function customersApp(deps: AgentAppDeps): OpenAPIHono<AgentEnv> {
   const { search, read, timeline, channels, exportData } = customerRoutes();
   const erase = eraseRoute();
-  const { tags, changeTags } = tagRoutes();
+  const { tags, changeTags, update } = tagRoutes();
   const app = createRouter();
   auditRefusals(app, deps, [
     [erase, 'erase'],
@@ -178,5 +189,8 @@ export function customersApp(deps: AgentAppDeps): OpenAPIHono<AgentEnv> {
     )
     .openapi(changeTags, async (c) =>
       c.json(await changeTagsOf(deps, c.req.valid('param').id, c.req.valid('json')), 200),
+    )
+    .openapi(update, async (c) =>
+      c.json(await renameCustomer(deps, c.req.valid('param').id, c.req.valid('json').name), 200),
     );
 }

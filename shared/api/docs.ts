@@ -3,7 +3,9 @@ import { Hono } from 'hono';
 import * as z from 'zod';
 import { type EventType, EventTypeSchema, eventSchema } from '#shared/domain/events/integration-events.js';
 import { once } from '#shared/domain/on-first-use.js';
+import { EVENT_EXAMPLES, OPERATION_EXAMPLES } from './examples.js';
 import type { AgentEnv } from './router.js';
+import { errors } from './schemas.js';
 
 /** The document's own fields; its paths come from the routes' declarations. */
 const DOCUMENT_FIELDS = {
@@ -12,8 +14,10 @@ const DOCUMENT_FIELDS = {
     title: 'Threadline agent API',
     version: '0.1.0',
     description:
-      'Customers, their cross-channel timelines, conversations and replies. Every call needs `Authorization: Bearer <token>`. Lists answer `{items, cursor}`; errors answer `{error: {code, message}}`. Closed sets (a channel, a status, a direction...) are enums; a later version may add a value (a new channel), so regenerate a client when you upgrade. The events under `webhooks` list theirs as `x-extensible-enum`: a receiver must accept a value it does not know.',
+      'Customers, their cross-channel timelines, conversations and replies. Every call needs `Authorization: Bearer <token>`. Lists answer `{items, cursor}`; errors answer `{error: {code, message}}`. Bodies are sent as `Content-Type: application/json` (anything else is 415); a path called with a method it does not have is 405, its `Allow` header listing those it has. Closed sets (a channel, a status, a direction...) are enums; a later version may add a value (a new channel), so regenerate a client when you upgrade. The events under `webhooks` list theirs as `x-extensible-enum`: a receiver must accept a value it does not know.',
   },
+  // Relative: the host that serves this document (a deployment's own API URL, or the local runtime).
+  servers: [{ url: '/', description: 'the host serving this document; every path starts with `/api`' }],
   components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } } },
   security: [{ bearer: [] }],
 };
@@ -52,10 +56,12 @@ function parameters(request: RouteConfig['request']): JsonSchema[] {
   });
 }
 
-const content = (declared: unknown, io: 'input' | 'output') => {
+/** A request's or answer's JSON content: its schema, and its example when `examples.ts` has one. */
+const content = (declared: unknown, io: 'input' | 'output', example?: unknown) => {
   const schema = (declared as { 'application/json'?: { schema: Declared } } | undefined)?.['application/json']
     ?.schema;
-  return schema ? { content: { 'application/json': { schema: jsonSchema(schema, io) } } } : {};
+  const shown = example === undefined ? {} : { example };
+  return schema ? { content: { 'application/json': { schema: jsonSchema(schema, io), ...shown } } } : {};
 };
 
 /**
@@ -72,22 +78,39 @@ const THROTTLED = {
   },
 };
 
-/** One operation of the document, from the route's createRoute declaration. */
+/** A declared response as the document shows it. */
+const response = (declared: RouteConfig['responses'][string], example?: unknown) =>
+  '$ref' in declared
+    ? declared
+    : { description: declared.description, ...content(declared.content, 'output', example) };
+
+/**
+ * One operation of the document, from the route's createRoute declaration. Every operation that takes
+ * a body answers 415 to one of another media type than JSON (`readJsonBody`), so each lists it.
+ */
 function operation(route: RouteConfig): JsonSchema {
   const params = parameters(route.request);
   const body = route.request?.body;
+  const declared = { ...(body ? errors(415) : {}), ...route.responses };
+  const examples = OPERATION_EXAMPLES[route.operationId ?? ''];
   return {
     ...(route.operationId ? { operationId: route.operationId } : {}),
     ...(route.summary ? { summary: route.summary } : {}),
     ...(params.length ? { parameters: params } : {}),
-    ...(body ? { requestBody: { required: true, ...content(body.content, 'input') } } : {}),
+    // A route that takes no body (`emptyBody`) or an optional one says so: a client may leave it out.
+    ...(body
+      ? {
+          requestBody: {
+            required: body.required === true,
+            ...content(body.content, 'input', examples?.request),
+          },
+        }
+      : {}),
     responses: {
       ...Object.fromEntries(
-        Object.entries(route.responses).map(([status, response]) => [
+        Object.entries(declared).map(([status, answer]) => [
           status,
-          '$ref' in response
-            ? response
-            : { description: response.description, ...content(response.content, 'output') },
+          response(answer, examples?.responses?.[Number(status)]),
         ]),
       ),
       429: THROTTLED,
@@ -150,7 +173,12 @@ function eventWebhooks(): { webhooks: JsonSchema; schemas: JsonSchema } {
         parameters: WEBHOOK_HEADERS,
         requestBody: {
           required: true,
-          content: { 'application/json': { schema: { $ref: `#/components/schemas/${name}` } } },
+          content: {
+            'application/json': {
+              schema: { $ref: `#/components/schemas/${name}` },
+              ...(EVENT_EXAMPLES[type] ? { example: EVENT_EXAMPLES[type] } : {}),
+            },
+          },
         },
         responses: {
           '2XX': { description: 'received; any other answer, or none within the timeout, is retried' },
@@ -222,6 +250,7 @@ function table(head,body){
   for(const r of body){const tr=el('tr');for(const c of r)tr.append(el('td',c));t.append(tr);}
   return t;
 }
+function example(d,label,media){if(media&&media.example!==undefined)d.append(el('div',label+':'),el('pre',JSON.stringify(media.example,null,2),'example'));}
 function events(doc){
   const hooks=document.getElementById('hooks');
   hooks.append(el('p','Each event is a POST to your endpoint, signed per Standard Webhooks; its body is {id, type, timestamp, data}. Objects may gain fields: ignore those you do not know.'));
@@ -232,6 +261,7 @@ function events(doc){
     const ref=op.requestBody.content['application/json'].schema.$ref;
     const schema=doc.components.schemas[ref.split('/').pop()];
     d.append(table(['field','type','required','about'],rows(schema,'',[])));
+    example(d,'Example body',op.requestBody.content['application/json']);
     d.append(el('div','Answers: '+Object.entries(op.responses).map(([k,v])=>k+' '+v.description).join(' · ')));
     hooks.append(d);
   }
@@ -243,7 +273,9 @@ fetch('openapi.json').then(r=>r.json()).then(doc=>{
     ops.append(el('h3',path));
     for(const [method,op] of Object.entries(item)){
       const d=el('div',undefined,'op');d.append(el('span',method.toUpperCase(),'m'),el('span',op.summary));
-      if(op.requestBody){d.append(el('pre',JSON.stringify(op.requestBody.content['application/json'].schema,null,2)));}
+      if(op.requestBody){const body=op.requestBody.content['application/json'];d.append(el('pre',JSON.stringify(body.schema,null,2)));example(d,'Example body',body);}
+      const ok=Object.entries(op.responses).find(([k,v])=>k.startsWith('2')&&((v.content||{})['application/json']||{}).example!==undefined);
+      if(ok)example(d,'Example answer ('+ok[0]+')',ok[1].content['application/json']);
       d.append(el('div','Answers: '+Object.entries(op.responses).map(([k,v])=>k+' '+v.description).join(' · ')));
       ops.append(d);
     }

@@ -15,7 +15,7 @@ const eventRoutes = once(() => {
     path: '/events',
     operationId: 'listLiveEvents',
     summary:
-      'Live events a client missed (a dropped socket): the durable events (`timeline.item`, `conversation.updated`, `customer.updated`) after `since`, oldest first, from a 10-second overlap before it (drop ids you have); `seq` is the `since` of the next call, `more` says it has more now. Kept 24 hours: an older `since` answers 410 `events_expired` (reload the view)',
+      'Live events a client missed (a dropped socket): the durable events (`timeline.item`, `conversation.updated`, `customer.updated`) after `since`, oldest first, from a 10-second overlap before it (drop ids you have); `seq` is the `since` of the next call, `more` says it has more now. Kept 24 hours: an older `since` answers 410 `events_expired` (reload the view). A `since` ahead of the server clock by up to 5 minutes is read as now (an empty page whose `seq` is now: follow it); further ahead, or a time in milliseconds rather than a `seq`, is 400 `invalid_request`',
     request: { query: EventsQuerySchema },
     responses: {
       200: json('the events', EventsPageSchema),

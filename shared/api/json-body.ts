@@ -3,16 +3,31 @@ import * as z from 'zod';
 import type { AgentEnv } from './router.js';
 
 /**
- * Reads a request body as strict UTF-8 JSON whatever its declared content type, as the agent API always
- * has, and hands the text to the route's body validation. A body that is not UTF-8 JSON is validated as
- * `null`, which no body schema accepts, and `rejectInvalid` reports it as such: after the path and query
- * checks, as before.
+ * Whether a `Content-Type` names JSON: `application/json` or `application/<something>+json`, in any
+ * case, with any parameters (`; charset=utf-8`). No regex: the header is the caller's text.
+ */
+export function isJsonMediaType(header: string | undefined): boolean {
+  const type = (header ?? '').split(';', 1)[0]?.trim().toLowerCase() ?? '';
+  if (type === 'application/json') return true;
+  const subtype = type.startsWith('application/') ? type.slice('application/'.length) : '';
+  return subtype.length > '+json'.length && subtype.endsWith('+json') && !subtype.includes('/');
+}
+
+/**
+ * Reads a request body sent as JSON (`isJsonMediaType`) as strict UTF-8 JSON and hands the text to the
+ * route's body validation. A body of another media type, or none declared, or one that is not UTF-8
+ * JSON, is validated as `null`, which no body schema accepts, and `rejectInvalid` reports it (415 and
+ * 400): after the path and query checks, as before.
  */
 export const readJsonBody = createMiddleware<AgentEnv>(async (c, next) => {
   // Read outside the try: a body over the limit fails here, and bodyLimit answers 413.
   const bytes = await c.req.arrayBuffer();
   let text: string;
   try {
+    if (bytes.byteLength > 0 && !isJsonMediaType(c.req.header('content-type'))) {
+      c.set('unsupportedBody', true);
+      throw new Error('not a JSON media type');
+    }
     text = new TextDecoder('utf-8', { fatal: true }).decode(bytes);
     JSON.parse(text);
   } catch (error) {
@@ -32,7 +47,7 @@ export const jsonBody = <T>(schema: T) => ({
   content: { 'application/json': { schema } },
 });
 
-/** readJsonBody for a route whose body may be left out: an empty body is read as `{}`. */
+/** readJsonBody for a route whose body may be left out: an empty body, of any content type, is read as `{}`. */
 export const readOptionalJsonBody = createMiddleware<AgentEnv>(async (c, next) => {
   const bytes = await c.req.arrayBuffer();
   if (bytes.byteLength > 0) return readJsonBody(c, next);

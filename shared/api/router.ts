@@ -5,7 +5,7 @@ import { matchedRoutes } from 'hono/route';
 import type * as z from 'zod';
 import { type AuditDeps, audited } from '#shared/app/audited.js';
 import type { AuditAction, AuditTarget } from '#shared/domain/audit.js';
-import { ValidationError } from '#shared/errors.js';
+import { type ThreadlineError, UnsupportedMediaTypeError, ValidationError } from '#shared/errors.js';
 import { apiSchemas } from './schemas.js';
 
 /** What every agent route can read from the context. */
@@ -17,6 +17,8 @@ export type AgentEnv = {
     admin: boolean;
     /** Why the body could not be read as UTF-8 JSON, set by `readJsonBody` for the body's validation. */
     unreadableBody?: { cause: unknown };
+    /** Set by `readJsonBody` when a body came as another media type than JSON (or none): 415. */
+    unsupportedBody?: true;
     /** Set when an audited route's checks are reached: from there the route writes its own record. */
     admitted?: boolean;
   };
@@ -32,12 +34,18 @@ export const rejectInvalid: Hook<unknown, AgentEnv, string, void> = (result, c) 
   if (!result.success) throw invalidRequest(result.target, result.error.issues, c);
 };
 
-/** The ValidationError of a failed check of `target`: a body that is not UTF-8 JSON says so. */
+/**
+ * The error of a failed check of `target`: a body of another media type than JSON is 415, one that is
+ * not UTF-8 JSON says so (400), any other failure names its fields (400).
+ */
 function invalidRequest(
   target: string,
   issues: readonly z.core.$ZodIssue[],
   c: Context<AgentEnv>,
-): ValidationError {
+): ThreadlineError {
+  if (target === 'json' && c.get('unsupportedBody')) {
+    return new UnsupportedMediaTypeError('send the body as JSON, with Content-Type: application/json');
+  }
   const unreadable = target === 'json' ? c.get('unreadableBody') : undefined;
   if (unreadable) return new ValidationError('body is not UTF-8 JSON', unreadable);
   return new ValidationError(validationMessage(issues));

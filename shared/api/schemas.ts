@@ -39,6 +39,15 @@ function bodySchemas() {
     add: z.array(TagSchema).max(50).default([]).describe('tags to add'),
     remove: z.array(TagSchema).max(50).default([]).describe('tags to remove (one also added is kept)'),
   });
+  /** `PATCH /api/customers/{id}`: what an agent may change of a profile. */
+  const CustomerChangeSchema = z.strictObject({
+    name: z
+      .string()
+      .trim()
+      .min(1)
+      .max(256)
+      .describe("the customer's display name, kept over the names providers' profiles give later"),
+  });
   /** `POST /api/conversations/{id}/notes`. */
   const NoteRequestSchema = z.strictObject({ text: z.string().trim().min(1).max(65_536) });
   /** `POST /api/conversations/{id}/assign`. */
@@ -57,6 +66,7 @@ function bodySchemas() {
     OtherCustomerSchema,
     TagsRequestSchema,
     TagsChangeSchema,
+    CustomerChangeSchema,
     NoteRequestSchema,
     AssignRequestSchema,
   };
@@ -161,6 +171,7 @@ const STATUS_TEXT: Record<number, string> = {
   409: 'the current state forbids it (the error code says which rule)',
   410: 'the customer was erased',
   413: 'body too large',
+  415: 'the body is not sent as JSON (`unsupported_media_type`): send it with `Content-Type: application/json`',
   422: 'the request must change (the error code and message say how)',
   503: 'a dependency is unavailable; retry',
 };

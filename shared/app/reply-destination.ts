@@ -51,7 +51,7 @@ export async function replyDestination(
 }
 
 /** Who a reply goes to, and (for the web chat) the message it answers when the caller holds it. */
-interface WebchatRecipient {
+export interface WebchatRecipient {
   customer: Customer;
   partitions: readonly string[];
   /** The message being answered (the AI's reply, from routing): a web-chat reply goes to its writer. */
@@ -69,8 +69,10 @@ const newest = (items: readonly (TimelineItem | undefined)[]): TimelineItem | un
  * sessions show it (see sessionView). A verified visitor's message comes from their email: their
  * `webchat_user` is the one whose key its id carries (visitorKey). One query per merged partition
  * (two when the conversation has no web-chat message); none when the caller holds the message.
+ * The one answer for the web chat: replies (replyDestination) and an agent's typing
+ * (tellVisitorsTyping) both ask it. Throws `no_address` as replyAddress does.
  */
-async function webchatAddress(
+export async function webchatAddress(
   store: Pick<ReplyStore, 'lastInbound'>,
   recipient: WebchatRecipient,
   conversationId: string | undefined,

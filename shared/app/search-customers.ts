@@ -14,7 +14,11 @@ import type { Customer } from '#shared/domain/timeline.js';
 export function candidateIdentities(q: string, phone: PhoneOptions): Identity[] {
   const found: Identity[] = [];
   const email = normaliseEmail(q);
-  if (email) found.push({ kind: 'email', value: email });
+  if (email) {
+    // An internationalised domain in Punycode, and as earlier versions keyed it.
+    const key: Identity = { kind: 'email', value: email };
+    found.push(key, ...earlierIdentities(key));
+  }
   if (/^[\d\s()+.\-:a-z]+$/i.test(q) && /\d{4}/.test(q.replace(/\D/g, ''))) {
     const e164 = normalisePhone(q, phone);
     if (e164) {

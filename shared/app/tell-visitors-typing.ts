@@ -2,31 +2,38 @@ import { identityToken } from '../domain/identity.js';
 import { isUnverifiedVisitor } from '../domain/webchat/anonymous-view.js';
 import type { VisitorConnections, VisitorPush, VisitorReads } from '../domain/webchat/live-ports.js';
 import { agentTypingFrame } from '../domain/webchat/visitor-view.js';
+import { GoneError, NotFoundError, UnprocessableError } from '../errors.js';
+import { webchatAddress } from './reply-destination.js';
+import { recipientOf } from './send-reply.js';
 
 /** What passing an agent's typing on to visitors needs: their connections, the conversation and its latest chat message. */
-export interface VisitorTypingDeps extends Pick<VisitorReads, 'getConversation' | 'lastInbound'> {
+export interface VisitorTypingDeps
+  extends Pick<VisitorReads, 'getConversation' | 'lastInbound' | 'mergedCustomers'> {
   connections: Pick<VisitorConnections, 'following' | 'ofIdentity'>;
   push: VisitorPush;
 }
 
 /**
- * Passes an agent's `typing` on a web-chat conversation to the visitor their reply will go to (the
- * writer of the conversation's latest web-chat message, as replyDestination answers): an anonymous
- * visitor's own connections, or the verified visitors following its customer; as
- * `{type:"typing", by:"agent"}` only, never the agent's id or name. So a session sees typing only in a
- * conversation it may see (sessionView): before, the verified visitors of a customer merged with a
- * stranger's saw "An agent is typing…" while the agent answered the stranger. A conversation the
- * customer last wrote on another channel (their email thread), or whose latest web-chat message is
- * not found, shows nothing in the chat. One read and two Queries per frame (the conversation, its
- * latest web-chat message, the followers).
+ * Passes an agent's `typing` on a web-chat conversation to the visitor their reply will go to, as
+ * the reply itself finds them (webchatAddress: the writer of the conversation's latest web-chat
+ * message in any merged partition): an anonymous visitor's own connections, or the verified
+ * visitors following its customer; as `{type:"typing", by:"agent"}` only, never the agent's id or
+ * name. So a session sees typing only in a conversation it may see (sessionView). Before, the typing
+ * read only the conversation's customer's partition: after a merge, a stranger merged in who wrote
+ * last got the reply but the customer's verified visitors got the typing. A conversation on another
+ * channel (their email thread), or whose reply could go nowhere (no web-chat identity, an erased
+ * customer), shows nothing in the chat. The reads of a reply's address (the conversation, the
+ * merged profiles, one Query per merged partition) and one follower Query per frame.
  */
 export async function tellVisitorsTyping(deps: VisitorTypingDeps, conversationId: string): Promise<number> {
   const conversation = await deps.getConversation(conversationId);
   if (conversation?.channel !== 'webchat') return 0;
-  const latest = await deps.lastInbound(conversation.customerId, 'webchat', conversation.id);
-  if (!latest?.from) return 0;
-  const following = isUnverifiedVisitor(latest.from)
-    ? await deps.connections.ofIdentity(identityToken(latest.from))
+  const to = await recipientOf(deps, conversation)
+    .then((recipient) => webchatAddress(deps, recipient, conversation.id))
+    .catch(nowhere);
+  if (!to) return 0;
+  const following = isUnverifiedVisitor(to)
+    ? await deps.connections.ofIdentity(identityToken(to))
     : await deps.connections.following(conversation.customerId);
   const frame = agentTypingFrame(conversation.id);
   let sent = 0;
@@ -35,4 +42,12 @@ export async function tellVisitorsTyping(deps: VisitorTypingDeps, conversationId
     else sent++;
   }
   return sent;
+}
+
+/** A reply that could go nowhere (no customer, an erased one, no web-chat identity): no typing; the rest is thrown. */
+function nowhere(error: unknown): undefined {
+  if (error instanceof NotFoundError || error instanceof GoneError || error instanceof UnprocessableError) {
+    return undefined;
+  }
+  throw error;
 }

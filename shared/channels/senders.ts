@@ -46,6 +46,7 @@ export function configuredSenders(
       client: clients.ses ?? new SESClient({}),
       from: config.SES_FROM_ADDRESS,
       configurationSet: config.SES_CONFIGURATION_SET,
+      messageIdDomain: config.SES_MESSAGE_ID_DOMAIN,
     });
   }
   return senders;

@@ -137,6 +137,11 @@ export const ConfigSchema = z.object({
   CSAT_SIGNING_SECRET: z.optional(z.string().check(z.minLength(32, 'at least 32 characters'))),
   /** The SES configuration set replies are sent with (set by the stack), so bounces come back. */
   SES_CONFIGURATION_SET: optionalNonEmptyString,
+  /**
+   * The domain of the Message-ID SES gives sent mail, when it is not `<region>.amazonses.com`
+   * (`email.amazonses.com` in us-east-1): replies are threaded under that Message-ID.
+   */
+  SES_MESSAGE_ID_DOMAIN: optionalNonEmptyString,
   SNS_TRUSTED_CERT_FILE: optionalNonEmptyString,
   /**
    * The senders the business names as forms or mailers (`forms@shop.example`, or `@mailer.example` for

@@ -1,3 +1,5 @@
+import { domainToASCII, domainToUnicode } from 'node:url';
+
 /**
  * Address normalisation cheap enough for the webhooks: no phone metadata, no dependencies. The
  * resolver canonicalises phone numbers fully (libphonenumber-js, see identity.ts) before it stores or
@@ -49,18 +51,40 @@ export const MAX_EMAIL_CHARS = 254;
 /** One `@` with no whitespace around it: `[^\s@]` cannot match the `@`, so there is nothing to backtrack. */
 const MAILBOX = /^[^\s@]+@[^\s@]+$/;
 
+/** Printable ASCII only: a domain already in the form an internationalised one is converted to. */
+const ASCII = /^[\x21-\x7e]*$/;
+
 /**
- * Lower-cases and trims an email address, stripping a display name (`Jane <Jane@X.com>` → `jane@x.com`).
- * Undefined unless it is one `@` between non-blank text, with a dot inside the domain, and at most
- * MAX_EMAIL_CHARS long (a longer one is refused before any pattern runs).
+ * Lower-cases and trims an email address, stripping a display name (`Jane <Jane@X.com>` → `jane@x.com`),
+ * its domain in ASCII: an internationalised domain in Punycode (`user@münchen.de` →
+ * `user@xn--mnchen-3ya.de`, `url.domainToASCII`, UTS #46), so both ways of writing it are one
+ * address. The local part is only lower-cased. Undefined unless it is one `@` between non-blank text,
+ * with a dot inside the domain, and at most MAX_EMAIL_CHARS long (a longer one is refused before any
+ * pattern runs). A domain Punycode cannot take, or would make too long, stays as written.
  */
 export function normaliseEmail(input: string): string | undefined {
-  const address = (bracketed(input) ?? input).trim().toLowerCase();
-  if (address.length > MAX_EMAIL_CHARS || !MAILBOX.test(address)) return undefined;
-  const domain = address.slice(address.indexOf('@') + 1);
+  const written = (bracketed(input) ?? input).trim().toLowerCase();
+  if (written.length > MAX_EMAIL_CHARS || !MAILBOX.test(written)) return undefined;
+  const at = written.indexOf('@');
+  const typed = written.slice(at + 1);
+  const ascii = ASCII.test(typed) ? '' : domainToASCII(typed);
+  const address =
+    ascii && at + 1 + ascii.length <= MAX_EMAIL_CHARS ? `${written.slice(0, at)}@${ascii}` : written;
+  const domain = address.slice(at + 1);
   // A dot with something on both sides of it inside the domain.
   const dot = domain.indexOf('.', 1);
   return dot > 0 && dot < domain.length - 1 ? address : undefined;
+}
+
+/**
+ * An address whose domain is in Punycode (`xn--` labels) as people write it (`user@münchen.de`); the
+ * address itself otherwise. For display, and for the key earlier versions stored such an address under.
+ */
+export function unicodeEmail(address: string): string {
+  const at = address.lastIndexOf('@');
+  if (at < 0 || !address.includes('xn--', at)) return address;
+  const unicode = domainToUnicode(address.slice(at + 1));
+  return unicode ? `${address.slice(0, at)}@${unicode}` : address;
 }
 
 /** The first non-empty `<…>` holding no other bracket, found in one pass without a pattern. */

@@ -44,6 +44,8 @@ export interface AgentStore {
   ): Promise<Page<Conversation>>;
   suggestions(customerId: string): Promise<Suggestion[]>;
   setTags(customerId: string, tags: readonly string[]): Promise<void>;
+  /** Names the customer as an agent says: kept over any name a provider's profile gives later. */
+  renameCustomer(customerId: string, name: string): Promise<void>;
   /** Adds and removes tags, the others left as they are. */
   changeTags(
     customerId: string,

@@ -1,4 +1,5 @@
 import { type CountryCode, parsePhoneNumberFromString } from 'libphonenumber-js';
+import { unicodeEmail } from './addresses.js';
 import type { Identity } from './envelope.js';
 
 export { normaliseEmail } from './addresses.js';
@@ -86,8 +87,16 @@ export function earlierPhoneKeys(key: string): string[] {
   return [];
 }
 
-/** The identities an identity's key may have been stored under before (only phones have any). */
+/**
+ * The identities an identity's key may have been stored under before: a phone's earlier forms, and an
+ * email address with an internationalised domain as written (versions before Punycode keys kept
+ * `user@münchen.de` as it came).
+ */
 export function earlierIdentities(identity: Identity): Identity[] {
+  if (identity.kind === 'email') {
+    const written = unicodeEmail(identity.value);
+    return written === identity.value ? [] : [{ kind: 'email', value: written }];
+  }
   if (identity.kind !== 'phone') return [];
   return earlierPhoneKeys(identity.value).map((value) => ({ kind: 'phone', value }));
 }

@@ -293,11 +293,34 @@ function describeMessage(item: TimelineItem): string {
   return '(no text)';
 }
 
+/** The voicemails left in the conversation since our last message to the customer, oldest first. */
+function unansweredVoicemails(view: ConversationView): TimelineItem[] {
+  const voicemails: TimelineItem[] = [];
+  for (const item of [...view.items].reverse()) {
+    if (item.type === 'message' && item.direction === 'outbound') break;
+    if (item.type === 'event' && item.event === 'call_voicemail') voicemails.unshift(item);
+  }
+  return voicemails;
+}
+
+/** A voicemail as the summary gives it: its length, and its transcription's text once that has come. */
+function describeVoicemail(voicemail: TimelineItem, items: readonly TimelineItem[]): string {
+  const seconds = voicemail.data?.durationSeconds;
+  const length = typeof seconds === 'number' ? ` (${seconds} s)` : '';
+  const url = voicemail.data?.recordingUrl;
+  const transcription = items.find(
+    (item) => item.event === 'call_transcription' && url !== undefined && item.data?.recordingUrl === url,
+  );
+  return transcription?.text?.trim()
+    ? `${length}: ${quote(transcription.text)}`
+    : `${length}, not transcribed yet.`;
+}
+
 /** Channels in the order the customer first used them: the profile's, then any the timeline adds. */
 function channelsUsed(context: ResponderContext): Channel[] {
   const seen = new Set<Channel>(context.customer.channels);
   for (const item of [...context.timeline].sort(byTime)) {
-    if (item.type === 'message' && item.channel) seen.add(item.channel);
+    if (isInboundMessage(item) && item.channel) seen.add(item.channel);
   }
   return [...seen];
 }
@@ -317,11 +340,16 @@ export function buildHandoffSummary(
   const lines = [`${who} (${history}); channels: ${channels.length ? channels.join(', ') : 'none yet'}.`];
 
   const asked = view.pending.slice(-3);
+  const voicemails = unansweredVoicemails(view).slice(-3);
   if (asked.length) {
     const where = view.channel ? ` ${channelPhrase(view.channel)}` : '';
     lines.push(`Asked${where}: ${asked.map(describeMessage).join(' / ')}`);
-  } else {
+  } else if (!voicemails.length) {
     lines.push('No unanswered message.');
+  }
+  // A voicemail is an event, no message: without these lines a caller's hand-off read "No unanswered message."
+  for (const voicemail of voicemails) {
+    lines.push(`Left a voicemail${describeVoicemail(voicemail, view.items)}`);
   }
   const elsewhere = view.earlier.filter((item) => item.channel && item.channel !== view.channel).slice(-2);
   for (const item of elsewhere) {

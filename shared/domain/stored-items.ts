@@ -1,4 +1,5 @@
 import * as z from 'zod';
+import { unicodeEmail } from './addresses.js';
 import { type Identity, IdentityKindSchema } from './envelope.js';
 import { StringSetSchema } from './string-set.js';
 import { type Conversation, ConversationSchema, type Customer, CustomerSchema } from './timeline.js';
@@ -21,11 +22,17 @@ const CustomerItemSchema = z.looseObject({
   whatsappAddress: z.string().optional(),
 });
 
-/** A stored identity token (`<kind>#<value>`) as an identity; undefined for a kind we no longer know. */
-function identityOfToken(token: string): Identity | undefined {
+/**
+ * A stored identity token (`<kind>#<value>`) as an identity, an email address with a Punycode domain
+ * with its `display` as people write it; undefined for a kind we no longer know.
+ */
+function identityOfToken(token: string): (Identity & { display?: string }) | undefined {
   const hash = token.indexOf('#');
   const kind = IdentityKindSchema.safeParse(token.slice(0, hash));
-  return kind.success ? { kind: kind.data, value: token.slice(hash + 1) } : undefined;
+  if (!kind.success) return undefined;
+  const value = token.slice(hash + 1);
+  const display = kind.data === 'email' ? unicodeEmail(value) : value;
+  return { kind: kind.data, value, ...(display !== value ? { display } : {}) };
 }
 
 /** The `lastInbound_<channel>` attributes of a profile item, by channel: the reply windows' start. */

@@ -130,11 +130,22 @@ export function authorKind(item: TimelineItem): string | undefined {
   return typeof kind === 'string' ? kind : undefined;
 }
 
+/**
+ * One of a customer's identities: `value` is its key form; `display`, when it differs, how people
+ * write it (an email address whose domain the key holds in Punycode, `ute@xn--mnchen-3ya.de`, as
+ * `ute@münchen.de`).
+ */
+export const CustomerIdentitySchema = z.object({
+  kind: IdentitySchema.shape.kind,
+  value: IdentitySchema.shape.value,
+  display: z.string().optional(),
+});
+
 /** A customer as agents see it. */
 export const CustomerSchema = z.object({
   id: z.string(),
   name: z.string().optional(),
-  identities: z.array(IdentitySchema),
+  identities: z.array(CustomerIdentitySchema),
   channels: z.array(ChannelSchema),
   createdAt: z.iso.datetime(),
   lastInboundAt: z.iso.datetime().optional(),

@@ -9,6 +9,7 @@ import {
   UnauthorizedError,
   UnavailableError,
   UnprocessableError,
+  UnsupportedMediaTypeError,
   ValidationError,
 } from '../errors.js';
 import { logger } from '../log.js';
@@ -21,6 +22,7 @@ const STATUS_BY_ERROR: ReadonlyArray<[new (...args: never[]) => ThreadlineError,
   [ConflictError, 409],
   [GoneError, 410],
   [PayloadTooLargeError, 413],
+  [UnsupportedMediaTypeError, 415],
   [UnprocessableError, 422],
   [RateLimitedError, 429],
   [UnavailableError, 503],

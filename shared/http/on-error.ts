@@ -1,4 +1,4 @@
-import type { Context } from 'hono';
+import type { Context, Env, Hono } from 'hono';
 import { HTTPException } from 'hono/http-exception';
 import { routePath } from 'hono/route';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
@@ -39,4 +39,35 @@ function route(c: Context): string {
 /** JSON 404 for routes that do not exist. */
 export function notFound(c: Context): Response {
   return c.json(errorBody('not_found', 'no such route'), 404);
+}
+
+/** The methods a path can have, in the order `Allow` lists them (HEAD is added after GET: Hono answers it). */
+const METHODS = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'] as const;
+
+/**
+ * The methods `app` has a route of for `path`: a route's own method, never middleware's (`use`, `all`).
+ * HEAD comes with GET, which answers it.
+ */
+export function allowedMethods<E extends Env>(app: Hono<E>, path: string): string[] {
+  const routed = (method: string) =>
+    app.router.match(method, path)[0].some(([[, route]]) => route.method !== 'ALL');
+  return METHODS.filter(routed).flatMap((method) => (method === 'GET' ? [method, 'HEAD'] : [method]));
+}
+
+/**
+ * The answer when no route of `app` took a request: `405` `method_not_allowed` with `Allow` when the
+ * path has routes of other methods (`PATCH /api/me`), else the JSON 404. One rule for every route.
+ */
+export function notFoundOrNotAllowed<E extends Env>(app: Hono<E>) {
+  return (c: Context<E>): Response => {
+    const allowed = allowedMethods(app, c.req.path);
+    if (allowed.length === 0) return notFound(c);
+    const allow = allowed.join(', ');
+    logger.warn('request failed', { route: route(c), status: 405, method: c.req.method, allow });
+    c.header('Allow', allow);
+    return c.json(
+      errorBody('method_not_allowed', `${c.req.method} is not a method of this path: ${allow}`),
+      405,
+    );
+  };
 }

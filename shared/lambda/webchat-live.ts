@@ -179,7 +179,7 @@ export function visitorFanOut(
  */
 export function visitorTypingPoster(
   config: { TABLE_NAME: string; WEBCHAT_LIVE_ENDPOINT?: string | undefined },
-  reads: Pick<VisitorReads, 'getConversation' | 'lastInbound'>,
+  reads: Pick<VisitorReads, 'getConversation' | 'lastInbound' | 'mergedCustomers'>,
   doc: DocumentStore,
 ): ((conversationId: string) => Promise<unknown>) | undefined {
   const sockets = visitorSockets(config, doc);

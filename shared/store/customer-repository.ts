@@ -29,6 +29,7 @@ import {
   claimIdentityInput,
   getIdentityInput,
   putMembershipInput,
+  renameCustomerInput,
   setContactStateInput,
   setCsatPendingInput,
   setLastAgentInput,
@@ -256,6 +257,9 @@ export function customerRepository(db: DynamoDb) {
       await updateItem(db, setTagsInput(db.table, customerId, tags));
     },
     /** Adds and removes tags, leaving the others as they are (another agent's change included). */
+    async renameCustomer(customerId: string, name: string): Promise<void> {
+      await updateItem(db, renameCustomerInput(db.table, customerId, name));
+    },
     async changeTags(customerId: string, change: { add: readonly string[]; remove: readonly string[] }) {
       for (const input of changeTagsInputs(db.table, customerId, change)) await updateItem(db, input);
     },

@@ -22,6 +22,7 @@ import {
 } from './dynamo-client.js';
 import { Keys, referencedItemKey, replyTimelineKey } from './keys.js';
 import { getInput } from './params/common.js';
+import { parkStatusInput, unparkStatusInput } from './params/parked-status.js';
 import {
   advanceMessageRefInput,
   advanceReplyStatusInput,
@@ -47,12 +48,17 @@ export const MessageRefItemSchema = z.object({
   status: z.string().optional(),
   statusRank: z.number().optional(),
   timelineRank: z.number().optional(),
+  ttl: z.number().optional(),
+  erasedAt: z.string().optional(),
 });
 
 const ParkedStatusSchema = z.object({
   status: TimelineItemSchema.shape.status,
   statusAt: z.string().optional(),
   errors: TimelineItemSchema.shape.errors,
+  ttl: z.number().optional(),
+  erasedAt: z.string().optional(),
+  deletedAt: z.string().optional(),
 });
 
 /** A stored timeline item as readers see it (its key fields restored, storage fields left out). */
@@ -152,6 +158,7 @@ async function advanceReferencedStatus(
 ): Promise<PlacedTimelineItem | undefined> {
   const change = { status: envelope.status, at: envelope.occurredAt, errors: envelope.errors };
   let ref: z.infer<typeof MessageRefItemSchema>;
+  let seen = false;
   try {
     const out = await updateItem(
       db,
@@ -164,8 +171,17 @@ async function advanceReferencedStatus(
     const key = Keys.messageRef(envelope.channel, envelope.providerMessageId);
     const out = await getItem(db, getInput(db.table, key, true));
     ref = MessageRefItemSchema.parse(out.Item ?? {});
-    if (ref.status !== envelope.status) return undefined;
+    seen = true;
   }
+  // No message linked yet: the status is parked for it, for a while (one write more, once).
+  if (!ref.timelineSk) {
+    if (ref.status !== undefined && ref.ttl === undefined && ref.erasedAt === undefined) {
+      const { channel, providerMessageId, receivedAt } = envelope;
+      await updateItemIf(db, parkStatusInput(db.table, channel, providerMessageId, receivedAt));
+    }
+    return undefined;
+  }
+  if (seen && ref.status !== envelope.status) return undefined;
   // The item had this status (or a later one) when it was linked: nothing to write there.
   if (ref.timelineRank !== undefined && ref.timelineRank >= statusRank(envelope.status)) return undefined;
   if (!ref.customerId || !ref.timelineSk) return undefined;
@@ -233,6 +249,10 @@ export async function linkOutbound(db: DynamoDb, item: TimelineItem, sent?: 'sen
   const ref = ParkedStatusSchema.parse(out.Attributes);
   // A status that came before the message was parked on the reference; bring it to the timeline.
   if (!ref.status) return false;
+  // The reference stays as long as its message now (one write more, for a parked status only).
+  if (ref.ttl !== undefined && ref.erasedAt === undefined && ref.deletedAt === undefined) {
+    await updateItemIf(db, unparkStatusInput(db.table, item.channel, item.providerMessageId));
+  }
   const moved = await advanceTimeline(db, key, {
     status: ref.status,
     at: ref.statusAt ?? item.at,

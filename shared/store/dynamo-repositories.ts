@@ -106,6 +106,7 @@ export function visitorReads(repos: DynamoRepositories): VisitorReads {
   return {
     getConversation: repos.conversations.getConversation,
     lastInbound: repos.timeline.lastInbound,
+    mergedCustomers: repos.customers.mergedCustomers,
     getTimelineItem: repos.timeline.getTimelineItem,
   };
 }

@@ -1,4 +1,4 @@
-import { normaliseEmail } from '../domain/addresses.js';
+import { normaliseEmail, unicodeEmail } from '../domain/addresses.js';
 import { type DynamoDb, getItem } from './dynamo-client.js';
 import { Keys } from './keys.js';
 import { getInput } from './params/common.js';
@@ -11,7 +11,8 @@ const MAX_ADDRESSES_PER_MAIL = 11;
  * `email#<address>` tokens: an inbound mail's From and Reply-To addresses (where a reply may have
  * gone, see emailReplyAddress), and the address of a suppression put on the timeline (the bounce of
  * a mail we sent, attached to its customer: an address their mails may not name). Read from the
- * item's projected `from`, `data.replyToAddresses` and `event`.
+ * item's projected `from`, `data.replyToAddresses` and `event`. An internationalised domain's address
+ * twice: in Punycode, and as earlier versions kept it (see unicodeEmail).
  */
 export function mailAddressTokens(item: Record<string, unknown>): string[] {
   if (item.channel !== 'email') return [];
@@ -23,7 +24,10 @@ export function mailAddressTokens(item: Record<string, unknown>): string[] {
   const tokens = new Set<string>();
   for (const value of raw.slice(0, MAX_ADDRESSES_PER_MAIL)) {
     const address = typeof value === 'string' ? normaliseEmail(value) : undefined;
-    if (address) tokens.add(`email#${address}`);
+    if (!address) continue;
+    tokens.add(`email#${address}`);
+    // Versions before Punycode keys kept an internationalised domain as written.
+    tokens.add(`email#${unicodeEmail(address)}`);
   }
   return [...tokens];
 }

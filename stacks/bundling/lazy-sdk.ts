@@ -23,7 +23,7 @@ export function sdkOnDemand(file: string) {
 }
 
 type OnDemand = ReturnType<typeof sdkOnDemand>;
-type Constructor = new (...args: unknown[]) => { send(command: unknown): Promise<unknown> };
+type Constructor = new (...args: unknown[]) => { send(command: unknown): Promise<unknown>; config: unknown };
 
 /** A command: holds its input and its name; the client builds the real command from them. */
 export function lazyCommand(name: string) {
@@ -33,16 +33,25 @@ export function lazyCommand(name: string) {
   };
 }
 
-/** A client: the real client is built with the same configuration on the first `send`. */
+/**
+ * A client: the real client is built with the same configuration on the first `send`, or the first
+ * read of its resolved `config` (the SES sender reads its region just before it sends).
+ */
 export function lazyClient(sdk: OnDemand, name: string) {
   return class {
     #real: InstanceType<Constructor> | undefined;
     constructor(readonly configuration: unknown = {}) {}
+    #client(): InstanceType<Constructor> {
+      this.#real ??= new (sdk.load()[name] as Constructor)(this.configuration);
+      return this.#real;
+    }
+    get config(): unknown {
+      return this.#client().config;
+    }
     send(command: { commandName: string; input: unknown }): Promise<unknown> {
-      const module = sdk.load();
-      this.#real ??= new (module[name] as Constructor)(this.configuration);
-      const Command = module[command.commandName] as new (input: unknown) => unknown;
-      return this.#real.send(new Command(command.input));
+      const real = this.#client();
+      const Command = sdk.load()[command.commandName] as new (input: unknown) => unknown;
+      return real.send(new Command(command.input));
     }
   };
 }

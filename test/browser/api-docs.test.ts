@@ -50,6 +50,16 @@ describe('the API docs page', () => {
     expect(assigned).toMatch(/data\.assignee\.agentId\s+string \| null\s+yes/);
   });
 
+  it('shows the examples the document has, beside their calls and events', async () => {
+    const ops = await page.locator('#ops').innerText();
+    expect(ops).toContain('Example body:');
+    expect(ops).toContain('"text": "Yes, it comes in blue."');
+    expect(ops).toContain('Example answer (202):');
+    const received = await page.locator('[id="event-message.received"]').innerText();
+    expect(received).toContain('Example body:');
+    expect(received).toContain('"type": "message.received"');
+  });
+
   it('still shows the calls, and fetches nothing but the document from its own origin', async () => {
     await expect(
       page.locator('#ops').getByRole('heading', { name: '/api/conversations', exact: true }).count(),

@@ -1,10 +1,12 @@
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { TimelineItem } from '#shared/domain/timeline.js';
 import type { LocalRuntime } from '#shared/local/runtime.js';
 import { launchBrowser } from '../support/browser.js';
 import { SECRETS, startTestRuntime } from '../support/runtime.js';
+import { writeTimelineItems } from '../support/seed-timeline.js';
 import { deliver, sesReceived, signedSes, signedTwilio, snsNotification } from '../support/webhooks.js';
-import { ANA, openCustomerConversation, signIn } from './console-support.js';
+import { ANA, asAna, openCustomerConversation, signIn } from './console-support.js';
 
 const CALLER = '+14155550177';
 const RECORDING_URL =
@@ -137,6 +139,41 @@ describe('the console: voicemail and email subjects', () => {
     expect(await subject.innerText()).toBe(`Subject: ${SUBJECT}`);
     // Nothing was quoted: no disclosure.
     expect(await log.locator('details.whole-email').count()).toBe(0);
+  }, 90_000);
+
+  // A response target's breach note and an automation's are written by no agent, as routing's hand-off
+  // summary is; before, all three read "Hand-off summary (AI)", so "Target missed." looked like a hand-off.
+  it('names who wrote an automatic note: routing, the response target or an automation', async () => {
+    const found = await asAna<{ items: Array<{ id: string; openConversationId?: string }> }>(
+      runtime,
+      `/api/customers?q=${encodeURIComponent(CALLER)}`,
+    );
+    const customer = found.items[0];
+    const at = new Date().toISOString();
+    const note = (id: string, text: string, author: string): TimelineItem => ({
+      id,
+      type: 'note',
+      text,
+      at,
+      customerId: customer?.id ?? '',
+      conversationId: customer?.openConversationId ?? '',
+      data: { author: { kind: 'ai', id: author } },
+    });
+    await writeTimelineItems(runtime, [
+      note('note:sla-breach', 'Phone target missed.', 'clock'),
+      note('note:automation', 'Tagged by the after-hours rule.', 'automation'),
+      note('note:handoff', 'Hand-off (voicemail): a voicemail.', 'responder'),
+    ]);
+    let log = await open(CALLER);
+    // The notes went past the change feed: read the conversation afresh, as after a reload.
+    await page.reload();
+    await page.locator('section.timeline[aria-busy="false"]').waitFor({ timeout: 60_000 });
+    log = page.getByRole('log', { name: 'Messages' });
+    const byText = (text: string) => log.locator('article.note').filter({ hasText: text }).locator('strong');
+    await byText('Phone target missed.').waitFor({ timeout: 30_000 });
+    expect(await byText('Phone target missed.').innerText()).toBe('Note by the response target (SLA)');
+    expect(await byText('Tagged by the after-hours rule.').innerText()).toBe('Note by an automation');
+    expect(await byText('Hand-off (voicemail): a voicemail.').innerText()).toBe('Hand-off summary (AI)');
   }, 90_000);
 
   // The text shown is the mail's new part; what it quoted (or what the split took for a quote) is a

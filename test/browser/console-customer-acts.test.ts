@@ -1,10 +1,12 @@
 import { readFileSync } from 'node:fs';
 import type { Browser, Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Customer } from '#shared/domain/timeline.js';
 import type { LocalRuntime } from '#shared/local/runtime.js';
 import { launchBrowser } from '../support/browser.js';
+import { visitorClient } from '../support/webchat.js';
 import { IG_ACCOUNT, instagramText } from '../support/webhooks.js';
-import { openCustomerConversation, postMeta, signIn, startConsoleRuntime } from './console-support.js';
+import { asAna, openCustomerConversation, postMeta, signIn, startConsoleRuntime } from './console-support.js';
 
 const fixture = (path: string): Record<string, unknown> =>
   JSON.parse(readFileSync(new URL(`../fixtures/${path}`, import.meta.url), 'utf8'));
@@ -208,6 +210,30 @@ describe('the console: what the customer did to their messages, and what a messa
     const heading = page.locator('#conversation-title');
     await heading.filter({ hasText: 'Instagram user' }).waitFor({ timeout: 30_000 });
     expect(await heading.getAttribute('title')).toBe(id);
+  }, 90_000);
+
+  // QA: an anonymous web-chat customer with no name showed its raw visitor id as its name.
+  it('calls an unnamed web-chat visitor "Web chat visitor" in the inbox, the heading and the customer panel, the id in the title', async () => {
+    const visitor = visitorClient(runtime.url);
+    const { sessionToken } = (await (await visitor.session()).json()) as { sessionToken: string };
+    expect((await visitor.send(sessionToken, 'Is anyone there?')).status).toBe(202);
+    await runtime.idle();
+    const { customerId } = (await (await visitor.history(sessionToken)).json()) as { customerId: string };
+    const customer = await asAna<Customer>(runtime, `/api/customers/${customerId}`);
+    const id = customer.identities.find((i) => i.kind === 'webchat_visitor')?.value as string;
+    expect(id).toBeTruthy();
+    await page.goto(`${runtime.url}/console`);
+    const row = page.locator(`.conversation-row .name[title="${id}"]`);
+    await row.waitFor({ timeout: 30_000 });
+    expect(await row.innerText()).toBe('Web chat visitor');
+    await row.click();
+    const heading = page.locator('#conversation-title');
+    await heading.filter({ hasText: 'Web chat visitor' }).waitFor({ timeout: 30_000 });
+    expect(await heading.getAttribute('title')).toBe(id);
+    // At this width the customer panel stands beside the conversation.
+    const name = page.getByRole('complementary', { name: 'Customer' }).locator('.customer-id strong');
+    await name.filter({ hasText: 'Web chat visitor' }).waitFor({ timeout: 30_000 });
+    expect(await name.getAttribute('title')).toBe(id);
   }, 90_000);
 
   // The API refuses it (422 text_too_long); the box says so while the agent types, and Send waits.

@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ChannelOption } from '#shared/domain/replies.js';
 import type { LocalRuntime } from '#shared/local/runtime.js';
+import { PARKED_STATUS_TTL_SECONDS } from '#shared/store/params/parked-status.js';
 import { agentCaller, customerReads } from '../support/agent-api.js';
 import { type RecordedCall, recordCalls } from '../support/call-recorder.js';
 import { ManualTimers } from '../support/manual-timers.js';
@@ -168,11 +169,32 @@ describe('email bounces and complaints go to the customer of the mail they name'
     const customers = await customerCount();
     await receiveSes(runtime, bounce(SES_ID, STRANGER), { snsId: 'sns-stranger-bounce', at: now() });
     expect(await customerCount()).toBe(customers);
-    // The suppression, and the `failed` status kept on the mail's reference for a send recorded later
-    // (as any status that comes before its message): no identity, no customer, no timeline.
-    expect((await naming(STRANGER)).map((item) => item.pk).sort()).toEqual([
-      `CONTACT#email#${STRANGER}`,
-      `MESSAGE#email#${SES_ID}`,
-    ]);
+    // The suppression only: no identity, no customer, no timeline.
+    expect((await naming(STRANGER)).map((item) => item.pk)).toEqual([`CONTACT#email#${STRANGER}`]);
+    // The `failed` status waits on the mail's reference for a send recorded later (as any status that
+    // comes before its message), 14 days at most, with SES's code and not its diagnostic, which
+    // quoted the address (before: kept for good, the address in it).
+    const [parked] = (await table()).filter((item) => item.pk === `MESSAGE#email#${SES_ID}`);
+    expect(parked).toMatchObject({
+      status: 'failed',
+      errors: [{ code: 'bounce:Permanent:General', title: 'Permanent bounce (General)' }],
+    });
+    expect(Number(parked?.ttl) - Math.ceil(manual.now() / 1000)).toBe(PARKED_STATUS_TTL_SECONDS);
+  });
+
+  /**
+   * SES reports a bounce of mail we have no record of (another sender on the account, a send whose
+   * record was lost) to a customer's own address. Its status is parked on the mail's reference, which
+   * names no customer, so the customer's erasure cannot find it: SES's diagnostic kept there named
+   * their address after the erasure, for good. The reference keeps no diagnostic now, and expires.
+   */
+  it('leaves nothing naming the address when its customer is erased after a bounce of mail we never sent', async () => {
+    const KIM = 'kim.bounce@acme.example';
+    await email('kim-b-1', `Kim <${KIM}>`);
+    const kim = await reads.find(KIM);
+    await receiveSes(runtime, bounce('0100018c-kim-not-ours-000000', KIM), { snsId: 'sns-kim', at: now() });
+    manual.advance(1000);
+    await api('DELETE', `/api/customers/${kim.id}`);
+    expect(await naming(KIM)).toEqual([]);
   });
 });

@@ -17,7 +17,7 @@ type Operation = {
 };
 type Document = { paths: Record<string, Record<string, Operation>> };
 type Answer = { status: number; body: unknown };
-type Probe = { label: string; token?: string; path: string; body?: string; query?: string };
+type Probe = { label: string; token?: string; path: string; body?: string; query?: string; type?: string };
 
 /**
  * Walks the served OpenAPI document and drives every route through the local runtime with what
@@ -31,12 +31,18 @@ describe('local runtime: every status a route answers is in the OpenAPI document
   const ids = { alive: '', other: '', erased: '', conversation: '', erasedConversation: '' };
   let erasure: Answer;
 
-  const call = async (method: string, path: string, token?: string, body?: string): Promise<Answer> => {
+  const call = async (
+    method: string,
+    path: string,
+    token?: string,
+    body?: string,
+    type = 'application/json',
+  ): Promise<Answer> => {
     const res = await fetch(`${runtime.url}${path}`, {
       method,
       headers: {
         ...(token ? { Authorization: `Bearer ${token}` } : {}),
-        ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+        ...(body === undefined ? {} : { 'content-type': type }),
       },
       ...(body === undefined ? {} : { body }),
     });
@@ -84,14 +90,16 @@ describe('local runtime: every status a route answers is in the OpenAPI document
   });
 
   /** A body the route accepts, so that a probe of its ids gets past the body's check. */
-  const sampleBody = (template: string): string =>
-    JSON.stringify(
-      {
-        '/api/customers/{id}/merge': { customerId: ids.other },
-        '/api/customers/{id}/unmerge': { customerId: ids.other },
-        '/api/customers/{id}/tags': { tags: ['vip'] },
-      }[template] ?? {},
-    );
+  const sampleBody = (template: string, method: string): string => {
+    const samples: Record<string, unknown> = {
+      'post /api/customers/{id}/merge': { customerId: ids.other },
+      'post /api/customers/{id}/unmerge': { customerId: ids.other },
+      'put /api/customers/{id}/tags': { tags: ['vip'] },
+      'patch /api/customers/{id}/tags': { add: ['vip'] },
+      'patch /api/customers/{id}': { name: 'Renamed' },
+    };
+    return JSON.stringify(samples[`${method} ${template}`] ?? {});
+  };
 
   /** The path with each `{param}` filled: customer ids with the alive pair, the others with unknown ids. */
   const fill = (template: string, over: Record<string, string> = {}) =>
@@ -106,7 +114,7 @@ describe('local runtime: every status a route answers is in the OpenAPI document
   function probes(template: string, method: string, op: Operation): Probe[] {
     const params = [...template.matchAll(/{(\w+)}/g)].map((m) => m[1] as string);
     const hasBody = method !== 'get';
-    const sample = hasBody ? sampleBody(template) : undefined;
+    const sample = hasBody ? sampleBody(template, method) : undefined;
     const list: Probe[] = [
       { label: 'no token', path: fill(template) },
       { label: "an agent's token", token: AGENT, path: fill(template), ...(sample && { body: sample }) },
@@ -134,6 +142,10 @@ describe('local runtime: every status a route answers is in the OpenAPI document
     }
     if (hasBody) list.push({ label: 'oversized body', token: ADMIN, path: fill(template), body: OVERSIZED });
     if (op.requestBody) list.push({ label: 'not JSON', token: ADMIN, path: fill(template), body: '{' });
+    if (op.requestBody) {
+      const body = sample ?? '{}';
+      list.push({ label: 'text/plain body', token: ADMIN, path: fill(template), body, type: 'text/plain' });
+    }
     if (template === '/api/metrics') {
       for (const id of ['a.b', 'cu_nope', ids.erased]) {
         list.push({ label: `customerId ${id}`, token: ADMIN, path: template, query: `?customerId=${id}` });
@@ -159,6 +171,7 @@ describe('local runtime: every status a route answers is in the OpenAPI document
           probe.path + (probe.query ?? ''),
           probe.token,
           probe.body,
+          probe.type,
         );
         const where = `${method.toUpperCase()} ${template} (${probe.label}): ${answer.status}`;
         seen[`${method.toUpperCase()} ${template} ${probe.label}`] = answer.status;
@@ -171,6 +184,7 @@ describe('local runtime: every status a route answers is in the OpenAPI document
     for (const [key, status] of Object.entries(seen)) {
       if (key.endsWith(' no token')) expect(status, key).toBe(401);
       if (key.endsWith(' oversized body')) expect(status, key).toBe(413);
+      if (key.endsWith(' text/plain body')) expect(status, key).toBe(415);
       if (/ bad \w+$/.test(key) && !key.startsWith('GET /api/exports')) expect(status, key).toBe(400);
       if (key.endsWith(' unknown customer') && key.startsWith('GET')) expect(status, key).toBe(404);
       if (key.endsWith(' erased customer') && key.startsWith('GET')) expect(status, key).toBe(410);
@@ -183,6 +197,22 @@ describe('local runtime: every status a route answers is in the OpenAPI document
     expect(seen['GET /api/metrics customerId a.b']).toBe(400);
     expect(seen[`GET /api/metrics customerId ${ids.erased}`]).toBe(410);
   }, 60_000);
+
+  it('answers a documented path with a method it does not have 405 with Allow, mounted in the local server', async () => {
+    for (const [method, path, token, allow] of [
+      ['PATCH', '/api/me', AGENT, 'GET, HEAD'],
+      ['POST', '/api/openapi.json', undefined, 'GET, HEAD'],
+      ['GET', `/api/customers/${ids.alive}/merge`, ADMIN, 'POST'],
+    ] as const) {
+      const res = await fetch(`${runtime.url}${path}`, {
+        method,
+        headers: token ? { Authorization: `Bearer ${token}` } : {},
+      });
+      expect([method, path, res.status, res.headers.get('allow')]).toEqual([method, path, 405, allow]);
+      expect(((await res.json()) as { error: { code: string } }).error.code).toBe('method_not_allowed');
+    }
+    expect((await call('PATCH', '/api/nothing', AGENT)).status).toBe(404);
+  });
 
   it('answers GET /api/metrics in the shape its 200 documents, overall and for one customer', async () => {
     const schema = doc.paths['/api/metrics']?.get?.responses['200']?.content?.['application/json']?.schema;

@@ -82,7 +82,11 @@ describe('the SES client loaded on demand (the sender bundle)', () => {
       status: 200,
       body: sesAnswer('<SendRawEmailResult><MessageId>m-1</MessageId></SendRawEmailResult>'),
     };
-    expect((await sender.send(reply)).providerMessageId).toBe('m-1');
+    // The Message-ID SES gives the mail, from the region the real client resolves.
+    expect(await sender.send(reply)).toMatchObject({
+      providerMessageId: 'm-1',
+      messageIdHeader: '<m-1@eu-west-1.amazonses.com>',
+    });
     answer = { status: 400, body: sesError('MessageRejected') };
     const rejected = await sender.send(reply).catch((e: unknown) => e);
     // The bundle has its own copy of the error classes: same names, other identities.

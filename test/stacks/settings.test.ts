@@ -43,6 +43,7 @@ const everySetting: Record<string, string> = {
   defaultRegion: 'GB',
   reopenWindowHours: '48',
   emailFormSenders: 'forms@shop.example,@mailer.example',
+  sesMessageIdDomain: 'eu-west-1.amazonses.com',
   voiceGreeting: 'Thanks for calling Example Shop.',
   voiceWithheldMessage: 'Please call again with your number shown.',
   maxBodyBytes: '2097152',

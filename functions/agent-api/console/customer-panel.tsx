@@ -10,6 +10,20 @@ import { CopyId, ErrorNote, useReadEach } from './ui.js';
 /** What a customer is called (see `customerLabel`). */
 const nameOf = (c: Customer | undefined) => customerLabel(c?.name, c?.identities[0]);
 
+/**
+ * The panel's name line: the customer's name, or the words for an id no one reads ("Web chat
+ * visitor", the id in `title`); nothing for a number or an address, which the identities show.
+ */
+function CustomerName(props: { customer: Customer }) {
+  const { text, title } = nameOf(props.customer);
+  if (!props.customer.name && !title) return null;
+  return (
+    <strong dir="auto" title={title}>
+      {text}
+    </strong>
+  );
+}
+
 function Suggestions(props: {
   api: Api;
   customer: CustomerView;
@@ -315,13 +329,13 @@ export function CustomerPanel(props: {
       ) : (
         <>
           <p class="customer-id">
-            {customer.name ? <strong dir="auto">{customer.name}</strong> : null} <CopyId id={customer.id} />
+            <CustomerName customer={customer} /> <CopyId id={customer.id} />
           </p>
           <dl class="identities">
             {customer.identities.map((i) => (
               <div key={`${i.kind}:${i.value}`}>
                 <dt>{identityName(i.kind)}</dt>
-                <dd>{i.value}</dd>
+                <dd title={i.display ? i.value : undefined}>{i.display ?? i.value}</dd>
               </div>
             ))}
           </dl>

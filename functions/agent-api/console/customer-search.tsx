@@ -174,7 +174,7 @@ export function CustomerSearch(props: {
                 {customerLabel(c.name, c.identities[0]).text ?? 'unnamed'}
               </strong>{' '}
               <span class="muted">
-                {c.identities.map((i) => `${identityName(i.kind)} ${i.value}`).join(' · ')}
+                {c.identities.map((i) => `${identityName(i.kind)} ${i.display ?? i.value}`).join(' · ')}
               </span>
               <CopyId id={c.id} />
               <button type="button" onClick={() => open(c.id)}>

@@ -18,6 +18,12 @@ export const ROUTE_REASONS: Record<string, string> = {
   routine: 'routine',
 };
 
-/** A routing reason in words. */
-export const routeReasonText = (reason: unknown): string =>
-  typeof reason === 'string' ? (ROUTE_REASONS[reason] ?? reason.replaceAll('_', ' ')) : '';
+/**
+ * A routing reason in words; a low-confidence hand-off says its own `detail` when it has one (the
+ * language the AI does not answer in, its confidence under the threshold, a reply the channel refused):
+ * before, each read "the AI had no answer good enough".
+ */
+export function routeReasonText(reason: unknown, detail?: unknown): string {
+  if (reason === 'low_confidence' && typeof detail === 'string' && detail) return detail;
+  return typeof reason === 'string' ? (ROUTE_REASONS[reason] ?? reason.replaceAll('_', ' ')) : '';
+}

@@ -13,6 +13,24 @@ function author(item: TimelineItem): string {
   return a?.id ?? 'Agent';
 }
 
+/** The id of a note's automatic writer (`responder`, `clock`, `automation`), or undefined for an agent's. */
+function noteAuthor(item: TimelineItem): string | undefined {
+  const a = item.data?.author as { kind?: string; id?: string } | undefined;
+  return a?.kind === 'ai' ? (a.id ?? 'responder') : undefined;
+}
+
+/**
+ * Who wrote a note: the agent, or which automatic writer. Only routing's own note is a hand-off summary;
+ * before, a response target's breach note ("Target missed") and an automation's read as one too.
+ */
+function noteWriter(item: TimelineItem): string {
+  const automatic = noteAuthor(item);
+  if (automatic === 'clock') return 'the response target (SLA)';
+  if (automatic === 'automation') return 'an automation';
+  if (automatic !== undefined) return 'the AI';
+  return author(item);
+}
+
 const STATUS_TEXT: Record<string, string> = {
   queued: 'Queued',
   sent: 'Sent',
@@ -81,7 +99,7 @@ function eventText(item: TimelineItem, acts: Acts): string {
   if (item.event?.startsWith('call_')) return callText(item, d);
   switch (item.event) {
     case 'routed':
-      return `Routed to ${String(d.target ?? '?')}${d.queue ? ` (queue ${String(d.queue)})` : ''}: ${routeReasonText(d.reason)}`;
+      return `Routed to ${String(d.target ?? '?')}${d.queue ? ` (queue ${String(d.queue)})` : ''}: ${routeReasonText(d.reason, d.detail)}`;
     case 'assigned':
       return assignedText(d);
     case 'resolved':
@@ -315,15 +333,15 @@ export function TimelineEntry(props: { item: TimelineItem; acts?: Acts | undefin
     );
   }
   if (item.type === 'note') {
-    const ai = (item.data?.author as { kind?: string } | undefined)?.kind === 'ai';
+    const handoff = noteAuthor(item) === 'responder';
     return (
       <article
-        class={`note ${ai ? 'handoff' : ''}`}
+        class={`note ${handoff ? 'handoff' : ''}`}
         data-kind="note"
-        aria-label={ai ? 'Hand-off summary' : 'Note'}
+        aria-label={handoff ? 'Hand-off summary' : 'Note'}
       >
         <header>
-          <strong>{ai ? 'Hand-off summary (AI)' : `Note by ${author(item)}`}</strong>{' '}
+          <strong>{handoff ? 'Hand-off summary (AI)' : `Note by ${noteWriter(item)}`}</strong>{' '}
           <time dateTime={item.at}>{clock(item.at)}</time>
         </header>
         <p class="text" dir="auto">

@@ -75,14 +75,17 @@ function useTyping() {
 }
 
 /** Whether the browser says it is offline, kept current by its online and offline events. */
-function useOnline(onBack: () => void) {
+function useOnline(onBack: () => void, onGone: () => void) {
   const [online, setOnline] = useState(() => navigator.onLine !== false);
   useEffect(() => {
     const up = () => {
       setOnline(true);
       onBack();
     };
-    const down = () => setOnline(false);
+    const down = () => {
+      setOnline(false);
+      onGone();
+    };
     window.addEventListener('online', up);
     window.addEventListener('offline', down);
     return () => {
@@ -213,7 +216,11 @@ function connect(origin: string, session: StoredSession, hooks: LiveHooks) {
     clearTimeout(retry);
     hooks.setBehind(false);
     if (!open && !again) load().catch(() => {});
-    if (!open) return poll.start();
+    if (!open) {
+      // A "stopped" sent while the socket is down is lost with it: no typing outlives the connection.
+      hooks.setTyping(undefined);
+      return poll.start();
+    }
     poll.stop();
     catchUp();
     if (again) hooks.resume();
@@ -324,7 +331,11 @@ export function useChat(config: Config) {
   );
   const current = useRef(outbox);
   current.current = outbox;
-  const online = useOnline(() => current.current.resume());
+  // Offline, the typing goes too (its "stopped" may be lost meanwhile), and does not come back after.
+  const online = useOnline(
+    () => current.current.resume(),
+    () => setTyping(undefined),
+  );
   const received = (incoming: ChatMessage[]) => {
     add(incoming);
     outbox.confirm(incoming.filter((m) => m.author === 'visitor').map((m) => m.id));

@@ -263,25 +263,41 @@ export interface SesSenderOptions {
   from: string;
   /** Publishes Bounce/Complaint/Delivery events through this configuration set. */
   configurationSet?: string | undefined;
+  /** The right-hand side of SES's Message-ID when it is not the region's (see sesMessageIdHeader). */
+  messageIdDomain?: string | undefined;
   now?: () => Date;
   messageIdFactory?: () => string;
 }
 
 /**
- * Sends email replies with SendRawEmail, so we write Message-ID, In-Reply-To and References ourselves.
+ * The Message-ID header SES gives a mail it sent, from the `MessageId` SendRawEmail answered and the
+ * region the client sends in: `<MessageId@email.amazonses.com>` in us-east-1,
+ * `<MessageId@<region>.amazonses.com>` elsewhere (providers.md §3.5; seen on mail SES sent). AWS does
+ * not document the form as guaranteed: SES_MESSAGE_ID_DOMAIN names the domain when it differs.
+ */
+export function sesMessageIdHeader(messageId: string, region: string, domain?: string): string {
+  const right =
+    domain?.trim() || (region === 'us-east-1' ? 'email.amazonses.com' : `${region}.amazonses.com`);
+  return `<${messageId}@${right}>`;
+}
+
+/**
+ * Sends email replies with SendRawEmail, so we write In-Reply-To and References ourselves.
  *
  * Two ids come back. `providerMessageId` is SES's `MessageId`: Bounce, Complaint and Delivery
- * notifications carry it as `mail.messageId`, so delivery status finds the reply by it. SES also
- * overwrites any Message-ID header we send with its own `<MessageId@…amazonses.com>` (the domain varies
- * by region; providers.md §3.5), so the customer's answer names SES's id in In-Reply-To. Our own
- * `<uuid@our domain>` is therefore also put last in References, which SES leaves alone and which the
- * customer's client copies into its answer: `messageIdHeader` is linked to the conversation and
- * threads the answer whatever SES did to the Message-ID.
+ * notifications carry it as `mail.messageId`, so delivery status finds the reply by it.
+ * `messageIdHeader` is the Message-ID the customer's copy carries: SES overwrites any Message-ID we
+ * write with its own (see sesMessageIdHeader), and the customer's answer names that one in
+ * In-Reply-To, so the thread is linked under it and the answer finds its conversation in one read.
+ * Our own `<uuid@our domain>` still goes in the mail's Message-ID and References (SES leaves
+ * References alone); replies sent before this version were linked under it, and an answer to one of
+ * them finds it there, one read later.
  */
 export class SesSender implements ChannelSender {
   readonly #client: SESClient;
   readonly #from: string;
   readonly #configurationSet: string | undefined;
+  readonly #messageIdDomain: string | undefined;
   readonly #now: () => Date;
   readonly #messageIdFactory: () => string;
 
@@ -290,6 +306,7 @@ export class SesSender implements ChannelSender {
     this.#client = options.client;
     this.#from = options.from;
     this.#configurationSet = options.configurationSet;
+    this.#messageIdDomain = options.messageIdDomain;
     this.#now = options.now ?? (() => new Date());
     this.#messageIdFactory = options.messageIdFactory ?? randomUUID;
   }
@@ -302,6 +319,8 @@ export class SesSender implements ChannelSender {
     });
     // The configuration set's events carry the send's tags back: the reply's key rides on one.
     const key = this.#configurationSet ? replyKeyOf(message) : undefined;
+    // Read before the send: nothing may fail between SES's answer and our recording it.
+    const region = await this.#client.config.region();
     let messageId: string | undefined;
     try {
       const out = await this.#client.send(
@@ -321,7 +340,7 @@ export class SesSender implements ChannelSender {
     if (!messageId) throw new PermanentSendError('SES answered without a MessageId', 'invalid_response');
     return {
       providerMessageId: messageId,
-      messageIdHeader: email.messageIdHeader,
+      messageIdHeader: sesMessageIdHeader(messageId, region, this.#messageIdDomain),
       ...(key ? { keyEchoed: true } : {}),
     };
   }

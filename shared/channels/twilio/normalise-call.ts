@@ -1,4 +1,4 @@
-import type { Envelope, EnvelopeInput } from '#shared/domain/envelope.js';
+import type { Envelope, EnvelopeInput, Identity } from '#shared/domain/envelope.js';
 import { ValidationError } from '#shared/errors.js';
 import { hot } from '#shared/validation/hot.js';
 import { type BodyContext, optional } from '../normalised.js';
@@ -17,9 +17,33 @@ export interface TwilioCallContext extends BodyContext {
   query?: Record<string, string>;
 }
 
-/** The customer of a call is withheld (`anonymous`, `unknown`) or not a phone (`client:`, a SIP URI). */
+/**
+ * The customer of a call is withheld (`anonymous`, `unknown`, a keypad word such as `+266696687`) or not a
+ * phone (`client:`, a SIP URI).
+ */
 export class WithheldCallerError extends ValidationError {
   override name = 'WithheldCallerError';
+}
+
+/**
+ * Caller ids that are a withheld number's word in keypad digits, as carriers pass them and Twilio
+ * forwards them in `From`: ANONYMOUS, UNAVAILABLE, RESTRICTED, BLOCKED, UNKNOWN. Each reads as a phone
+ * number, so every caller who hides theirs would otherwise be one customer, under a number nobody has.
+ */
+const WITHHELD_CALLER_IDS: ReadonlySet<string> = new Set([
+  '266696687',
+  '86282452253',
+  '7378742833',
+  '2562533',
+  '8656696',
+]);
+
+/** The caller's identity, unless the number is withheld (a keypad word) or is no phone number. */
+function callerIdentity(address: string | undefined): Identity | undefined {
+  const identity = addressIdentity(address);
+  if (identity?.kind === 'phone' && WITHHELD_CALLER_IDS.has(identity.value.replace(/^\+/, '')))
+    return undefined;
+  return identity;
 }
 
 /** Which voice request the parameters came from. */
@@ -41,7 +65,7 @@ export function normaliseTwilioCall(
   const from = call.From ?? ctx.query?.From;
   const to = call.To ?? ctx.query?.To;
   const direction: 'inbound' | 'outbound' = call.Direction?.startsWith('outbound') ? 'outbound' : 'inbound';
-  const customer = addressIdentity(direction === 'inbound' ? from : to);
+  const customer = callerIdentity(direction === 'inbound' ? from : to);
   if (!customer) throw new WithheldCallerError('the caller is withheld or not a phone number');
   const common = {
     kind: 'call' as const,

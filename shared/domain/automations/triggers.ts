@@ -13,14 +13,23 @@ export interface TriggerOccurrence {
 
 /**
  * The triggers a clock event is: a message (the first one, and one that reopens a resolved
- * conversation, also opens it), an agent's reply, a resolve.
+ * conversation, also opens it), an agent's reply, a resolve. A new conversation opens once, at its
+ * creation: every message timed before the resolver wrote it (a call's ringing, voicemail and hang-up,
+ * a phone's queued messages, a backlog) reads as its first, and each is the same occurrence.
  */
 export function clockTriggers(conversation: Conversation, event: ClockEvent): TriggerOccurrence[] {
   const base = { conversationId: event.conversationId, key: event.at, at: event.at };
   if (event.type === 'inbound') {
-    const opened = conversation.createdAt >= event.at || event.reopened === true;
+    const openedAt =
+      event.reopened === true
+        ? event.at
+        : conversation.createdAt >= event.at
+          ? conversation.createdAt
+          : undefined;
     return [
-      ...(opened ? [{ ...base, trigger: 'conversation_opened' as const }] : []),
+      ...(openedAt
+        ? [{ ...base, key: openedAt, at: openedAt, trigger: 'conversation_opened' as const }]
+        : []),
       { ...base, trigger: 'message_received' as const },
     ];
   }

@@ -24,6 +24,7 @@ export const EventTypeSchema = z.enum([
   'customer.erased',
   'sla.breached',
   'csat.received',
+  'voicemail.received',
 ]);
 export type EventType = z.infer<typeof EventTypeSchema>;
 
@@ -39,6 +40,15 @@ export const IntegrationEventSchema = z.object({
   data: z.object({ customerId: z.string(), conversationId: z.string().optional() }).catchall(z.unknown()),
 });
 export type IntegrationEvent = z.infer<typeof IntegrationEventSchema>;
+
+/** What an event says of an attachment: kind, type, name and size (built with the event schemas). */
+const attachmentSchema = () =>
+  z.object({
+    kind: AttachmentKindSchema,
+    mimeType: z.string().optional(),
+    filename: z.string().optional(),
+    sizeBytes: z.number().optional(),
+  });
 
 /**
  * Each event type's `data`, as the mapper (`map-change.ts`) builds it: its `event()` takes only this
@@ -59,19 +69,13 @@ export const eventDataSchemas = once(() => {
     channel: z.optional(ChannelSchema),
     direction: z.optional(DirectionSchema),
   };
-  const attachment = z.object({
-    kind: AttachmentKindSchema,
-    mimeType: z.string().optional(),
-    filename: z.string().optional(),
-    sizeBytes: z.number().optional(),
-  });
   const messageAdded = z.object({
     ...message,
     at: time,
     contentType: z.optional(ContentTypeSchema),
     text: z.string().optional(),
     attachments: z
-      .array(attachment)
+      .array(attachmentSchema())
       .optional()
       .meta({ description: 'kind, type, name and size; never a URL' }),
     author: AuthorKindSchema.optional().meta({
@@ -124,6 +128,11 @@ export const eventDataSchemas = once(() => {
       comment: z.string().optional(),
       channel: z.optional(ChannelSchema),
       at: time,
+    }),
+    'voicemail.received': z.object({
+      ...message,
+      at: time,
+      durationSeconds: z.number().optional().meta({ description: 'the recording’s length' }),
     }),
   } satisfies Record<EventType, z.ZodObject>;
 });

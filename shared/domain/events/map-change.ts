@@ -130,10 +130,33 @@ function csatEvents(record: ChangeRecord, item: Image, old: Image | undefined): 
   ];
 }
 
+/**
+ * `voicemail.received` of a caller's `call_voicemail` (written once per recording): ids, its length and
+ * time; never the recording's link (it opens the recording) or the caller's number. The transcription
+ * that follows is read from the timeline.
+ */
+function voicemailEvents(record: ChangeRecord, item: Image, old: Image | undefined): IntegrationEvent[] {
+  const at = str(item.at);
+  if (old || item.event !== 'call_voicemail' || typeof item.customerId !== 'string' || !at) return [];
+  const seconds = ((item.data ?? {}) as Image).durationSeconds;
+  return [
+    event('voicemail.received', [record.keys.pk, record.keys.sk], at, {
+      ...messageData(item),
+      at,
+      ...(typeof seconds === 'number' ? { durationSeconds: seconds } : {}),
+    }),
+  ];
+}
+
 function timelineEvents(record: ChangeRecord, item: Image, old: Image | undefined): IntegrationEvent[] {
   // An unmerge moving a message back to its customer: integrators had it once, `customer.unmerged` says why it moved.
   if (!old && item.movedFrom !== undefined) return [];
-  if (item.type === 'event') return [...slaEvents(record, item, old), ...csatEvents(record, item, old)];
+  if (item.type === 'event')
+    return [
+      ...slaEvents(record, item, old),
+      ...csatEvents(record, item, old),
+      ...voicemailEvents(record, item, old),
+    ];
   if (item.type !== 'message' || typeof item.customerId !== 'string' || typeof item.at !== 'string')
     return [];
   const key = [record.keys.pk, record.keys.sk];

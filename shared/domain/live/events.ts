@@ -177,12 +177,10 @@ export const MAX_CLIENT_FRAME_BYTES = 1024;
 
 /** `GET /api/events?since=&limit=`. */
 export const EventsQuerySchema = z.strictObject({
-  since: z.coerce
-    .number()
-    .int()
-    .nonnegative()
-    .max(Number.MAX_SAFE_INTEGER)
-    .meta({ description: 'the highest `seq` the client has seen (from an event or `hello`)' }),
+  since: z.coerce.number().int().nonnegative().max(Number.MAX_SAFE_INTEGER).meta({
+    description:
+      'the highest `seq` the client has seen (from an event or `hello`): milliseconds since the epoch × 1000 plus a counter, not milliseconds',
+  }),
   limit: z.coerce
     .number()
     .int()

@@ -108,6 +108,16 @@ function answerLimitRule({ input, toHuman }: Decision): RouteDecision | undefine
   );
 }
 
+/** A language tag as the console shows it: "German (de)"; one English does not name stays a code. */
+function languageWords(tag: string | undefined): string {
+  if (!tag) return "the customer's language";
+  let name: string | undefined;
+  try {
+    name = new Intl.DisplayNames(['en'], { type: 'language', fallback: 'none' }).of(tag);
+  } catch {}
+  return `${name ?? "the customer's language"} (${tag})`;
+}
+
 /**
  * Rules 10-11: the AI failed (before its confidence, which a failure reports as 0: agents and metrics
  * must not read a failing model as a gap in the articles), or cannot answer in the customer's language
@@ -119,8 +129,7 @@ function confidenceRule({ input, toHuman, aiSays }: Decision): RouteDecision | u
   const threshold = input.policy.escalation.aiConfidenceThreshold;
   if (aiSays('model_error')) return toHuman('ai_failed', 'the AI failed to answer');
   if (aiSays('unsupported_language')) {
-    const language = ai?.language ? ` (${ai.language})` : '';
-    return toHuman('low_confidence', `the AI cannot answer in the customer's language${language}`);
+    return toHuman('low_confidence', `the AI does not answer in ${languageWords(ai?.language)}`);
   }
   if (ai && ai.confidence < threshold) {
     return toHuman('low_confidence', `AI confidence ${ai.confidence} is under the threshold ${threshold}`);

@@ -23,10 +23,11 @@ export interface VisitorPush {
 }
 
 /**
- * The reads that say whose a live signal is: the conversation an agent types in and its latest web-chat
- * message (an agent's typing goes to its writer), and the message a hand-off decided (the hand-off
- * goes to its writer).
+ * The reads that say whose a live signal is: the conversation an agent types in, its customer's merged
+ * partitions and its latest web-chat message in them (an agent's typing goes to its writer, as the
+ * reply does), and the message a hand-off decided (the hand-off goes to its writer).
  */
-export interface VisitorReads extends Pick<ReplyStore, 'getConversation' | 'lastInbound'> {
+export interface VisitorReads
+  extends Pick<ReplyStore, 'getConversation' | 'lastInbound' | 'mergedCustomers'> {
   getTimelineItem(customerId: string, at: string, itemId: string): Promise<TimelineItem | undefined>;
 }

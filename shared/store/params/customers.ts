@@ -203,6 +203,24 @@ export function setNameInput(
 }
 
 /**
+ * The `nameAt` of a name an agent gave: before every event's time, so no provider's name replaces it
+ * (the profile touch keeps a name it finds, `setNameInput` replaces only a later event's).
+ */
+export const AGENT_NAME_AT = '0000-01-01T00:00:00.000Z';
+
+/** An agent's name for a customer, indexed for search as any name; only a customer's profile (no erased one). */
+export function renameCustomerInput(table: string, customerId: string, name: string): UpdateCommandInput {
+  return {
+    TableName: table,
+    Key: Keys.customer(customerId),
+    UpdateExpression: 'SET #name = :name, nameAt = :nameAt, gsi1pk = :namePk, gsi1sk = :nameSk',
+    ConditionExpression: 'entity = :customer',
+    ExpressionAttributeNames: { '#name': 'name' },
+    ExpressionAttributeValues: { ...nameValues(customerId, name, AGENT_NAME_AT), ':customer': 'customer' },
+  };
+}
+
+/**
  * Customers whose name starts with a prefix, in one partition of the name index (a shard, or by
  * default the partition written before sharding). After a page (`after`, the sort key it ended on) the
  * key condition can only say `> after`: the caller stops at the first name outside the prefix.

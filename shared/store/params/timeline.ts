@@ -3,6 +3,7 @@ import type { Channel, DeliveryStatus, Envelope, ProviderError } from '../../dom
 import { statusRank } from '../../domain/status-rank.js';
 import type { TimelineItem } from '../../domain/timeline.js';
 import { Keys, RAW_PREFIX, rawPayloadKey, TIMELINE_END, TIMELINE_PREFIX } from '../keys.js';
+import { referenceErrors } from './parked-status.js';
 
 /**
  * A raw payload up to this size (UTF-16 code units of its JSON) stays on its timeline item: it costs no
@@ -119,9 +120,9 @@ export function statusSets(change: StatusChange): {
 
 /**
  * Moves the message's reference item forward to a status; creates it if the message is not known
- * yet, so a status that arrives before its message is kept and applied when the message lands. Never
- * on an erasure's marker: a late status (an SES bounce's, whose diagnostic names the address) would
- * put back on it what the erasure took.
+ * yet, so a status that arrives before its message is kept and applied when the message lands (for a
+ * while: see parkStatusInput). Never on an erasure's marker. The errors without the provider's text
+ * (referenceErrors): an SES bounce's diagnostic names the address.
  */
 export function advanceMessageRefInput(
   table: string,
@@ -129,7 +130,7 @@ export function advanceMessageRefInput(
   providerMessageId: string,
   change: StatusChange,
 ): UpdateCommandInput {
-  const { expression, values } = statusSets(change);
+  const { expression, values } = statusSets({ ...change, errors: referenceErrors(change.errors) });
   return {
     TableName: table,
     Key: Keys.messageRef(channel, providerMessageId),

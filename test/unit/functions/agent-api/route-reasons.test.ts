@@ -14,4 +14,18 @@ describe("the console's routing reasons", () => {
     expect(routeReasonText('some_new_reason')).toBe('some new reason');
     expect(routeReasonText(undefined)).toBe('');
   });
+
+  it("says a low-confidence hand-off's own detail: the language the AI does not answer in, its confidence", () => {
+    // Before, each read "the AI had no answer good enough", a German message's too.
+    expect(routeReasonText('low_confidence', 'the AI does not answer in German (de)')).toBe(
+      'the AI does not answer in German (de)',
+    );
+    expect(routeReasonText('low_confidence', 'AI confidence 0.42 is under the threshold 0.7')).toBe(
+      'AI confidence 0.42 is under the threshold 0.7',
+    );
+    // A hand-off recorded without one keeps the reason's words; other reasons keep theirs.
+    expect(routeReasonText('low_confidence', '')).toBe('the AI had no answer good enough');
+    expect(routeReasonText('low_confidence', 7)).toBe('the AI had no answer good enough');
+    expect(routeReasonText('vip', 'customer is a VIP')).toBe('a VIP customer');
+  });
 });

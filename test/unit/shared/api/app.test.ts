@@ -41,12 +41,17 @@ const item: TimelineItem = {
   customerId: 'cu_1',
 };
 
-function fakeStore(): AgentStore & { inboxCalls: unknown[] } {
+function fakeStore(): AgentStore & { inboxCalls: unknown[]; renamed: unknown[][] } {
   const inboxCalls: unknown[] = [];
+  const renamed: unknown[][] = [];
   const identities = new Map<string, string>([['phone#+16505551234', 'cu_1']]);
   const agents = new Map<string, AgentProfile>();
   return {
     inboxCalls,
+    renamed,
+    renameCustomer: async (...args) => {
+      renamed.push(args);
+    },
     findCustomerId: async (identity: Identity) => identities.get(identityToken(identity)),
     getAgent: async (id) => agents.get(id),
     putAgent: async (agent) => {
@@ -446,6 +451,31 @@ describe('agent API: customer changes', () => {
       expect(res.status).toBe(400);
     }
     expect(admin.calls).toEqual([]);
+  });
+
+  it('renames a customer as any agent, and answers the customer', async () => {
+    const store = fakeStore();
+    const rename = (id: string, body: string) =>
+      app(store).request(`/api/customers/${id}`, {
+        method: 'PATCH',
+        headers: { ...auth.headers, 'content-type': 'application/json' },
+        body,
+      });
+    const res = await rename('cu_1', '{"name":"  Sheena N. Nelson "}');
+    expect(res.status).toBe(200);
+    expect(((await res.json()) as Customer).id).toBe('cu_1');
+    expect(store.renamed).toEqual([['cu_1', 'Sheena N. Nelson']]);
+    for (const body of [
+      '{"name":""}',
+      '{"nmae":"x"}',
+      '{}',
+      `{"name":"${'x'.repeat(257)}"}`,
+      '{"name":null}',
+    ]) {
+      expect([body, (await rename('cu_1', body)).status]).toEqual([body, 400]);
+    }
+    expect((await rename('cu_9', '{"name":"Ann"}')).status).toBe(404);
+    expect(store.renamed).toHaveLength(1);
   });
 
   it('erases a customer and answers the erasure report', async () => {

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import * as z from 'zod';
 import { agentsApp } from '#shared/api/agents.js';
 import { createAgentApp } from '#shared/api/app.js';
 import { auditApp } from '#shared/api/audit.js';
@@ -14,7 +15,7 @@ import { metricsApp } from '#shared/api/metrics.js';
 import { createRouter } from '#shared/api/router.js';
 import { apiSections } from '#shared/api/sections.js';
 import { webhooksApp } from '#shared/api/webhooks.js';
-import { EventTypeSchema } from '#shared/domain/events/integration-events.js';
+import { type EventType, EventTypeSchema, eventSchema } from '#shared/domain/events/integration-events.js';
 import { ReplyRefusalSchema } from '#shared/domain/replies.js';
 
 const deps: AgentAppDeps = {
@@ -122,6 +123,7 @@ describe('OpenAPI document', () => {
     'GET /api/customers': 'searchCustomers',
     'GET /api/customers/{id}': 'getCustomer',
     'DELETE /api/customers/{id}': 'eraseCustomer',
+    'PATCH /api/customers/{id}': 'updateCustomer',
     'GET /api/customers/{id}/timeline': 'getCustomerTimeline',
     'GET /api/customers/{id}/channels': 'listReplyChannels',
     'GET /api/customers/{id}/export': 'exportCustomer',
@@ -196,6 +198,86 @@ describe('OpenAPI document', () => {
       }
     }
   });
+
+  it('lists 415 unsupported_media_type, with the error body, on every operation that takes a body and no other', async () => {
+    const doc = (await (await createAgentApp(withAll).request('/api/openapi.json')).json()) as Document;
+    const operations = Object.entries(doc.paths).flatMap(([path, ops]) =>
+      Object.entries(ops).map(([method, op]) => ({ name: `${method.toUpperCase()} ${path}`, op })),
+    );
+    const withBody = operations.filter(({ op }) => op.requestBody);
+    expect(withBody.length).toBeGreaterThan(15);
+    for (const { name, op } of operations) {
+      const answer = op.responses['415'] as { description: string; content?: unknown } | undefined;
+      expect(Boolean(answer), name).toBe(Boolean(op.requestBody));
+      if (!answer) continue;
+      expect(answer.description, name).toContain('application/json');
+      expect(JSON.stringify(answer.content), name).toContain('"error"');
+    }
+  });
+
+  it('marks a request body required only on the routes that need one (not erase, reopen, resolve...)', async () => {
+    const doc = (await (await createAgentApp(withAll).request('/api/openapi.json')).json()) as Document;
+    const required = (path: string, method: string) =>
+      (doc.paths[path]?.[method]?.requestBody as { required?: boolean } | undefined)?.required;
+    expect(required('/api/customers/{id}', 'delete')).toBe(false);
+    expect(required('/api/conversations/{id}/reopen', 'post')).toBe(false);
+    expect(required('/api/conversations/{id}/resolve', 'post')).toBe(false);
+    expect(required('/api/customers/{id}/merge', 'post')).toBe(true);
+    expect(required('/api/conversations/{id}/replies', 'post')).toBe(true);
+  });
+
+  it('names its server relative to where it is served, so a client built from it calls the same host', async () => {
+    const doc = await document();
+    expect(doc.servers).toEqual([{ url: '/', description: expect.stringContaining('/api') }]);
+  });
+
+  /** The examples an integrator starts from: where they are, each valid against the schema shown beside it. */
+  const EXAMPLES = [
+    ['GET /api/customers', '200'],
+    ['GET /api/customers/{id}', '200'],
+    ['GET /api/conversations', '200'],
+    ['GET /api/conversations/{id}', '200'],
+    ['POST /api/conversations/{id}/replies', 'request'],
+    ['POST /api/conversations/{id}/replies', '202'],
+    ['GET /api/events', '200'],
+    ['POST /api/webhooks', 'request'],
+    ['POST /api/webhooks', '201'],
+    ['GET /api/webhooks', '200'],
+  ] as const;
+
+  it.each(EXAMPLES)('shows an example of %s %s that its schema accepts', async (operation, which) => {
+    const doc = (await (await createAgentApp(withAll).request('/api/openapi.json')).json()) as Document;
+    const [method, path] = operation.split(' ') as [string, string];
+    const op = doc.paths[path]?.[method.toLowerCase()] as Operation;
+    const media = (
+      (which === 'request' ? op.requestBody : op.responses[which]) as {
+        content: { 'application/json': { schema: object; example?: unknown } };
+      }
+    ).content['application/json'];
+    expect(media.example, `${operation} ${which}`).toBeDefined();
+    const parsed = z.fromJSONSchema(media.schema as never).safeParse(media.example);
+    expect(parsed.error?.issues ?? [], `${operation} ${which}`).toEqual([]);
+  });
+
+  it.each(['message.received', 'conversation.resolved', 'customer.created'])(
+    'shows an example %s event that its schema accepts, and its mapper schema too',
+    async (type) => {
+      const doc = (await (await createAgentApp(withAll).request('/api/openapi.json')).json()) as Document;
+      const post = doc.webhooks?.[type]?.post as Operation;
+      const media = (
+        post.requestBody as {
+          content: { 'application/json': { schema: { $ref: string }; example?: unknown } };
+        }
+      ).content['application/json'];
+      const schema = doc.components.schemas?.[media.schema.$ref.split('/').pop() ?? ''];
+      expect(z.fromJSONSchema(schema as never).safeParse(media.example).error?.issues ?? []).toEqual([]);
+      expect(
+        eventSchema(type as EventType)
+          .strict()
+          .safeParse(media.example).error?.issues ?? [],
+      ).toEqual([]);
+    },
+  );
 
   it('describes the signed body of every event an integrator can subscribe to, under webhooks', async () => {
     const doc = (await (await createAgentApp(withAll).request('/api/openapi.json')).json()) as Document;

@@ -10,6 +10,9 @@ const app = createAgentApp({
     merge: async (...args: unknown[]) => {
       calls.push(args);
     },
+    dismissSuggestion: async (...args: unknown[]) => {
+      calls.push(['dismiss', ...args]);
+    },
   } as Partial<AgentAdmin> as AgentAdmin,
   audit: memoryAuditLog(),
   replies: {} as never,
@@ -32,15 +35,60 @@ const error = async (res: Response) =>
   ((await res.json()) as { error: { code: string; message: string } }).error;
 
 describe('JSON request bodies', () => {
-  it('reads a JSON body whatever its declared content type, or none', async () => {
-    for (const type of [undefined, 'text/plain', 'application/json; charset=utf-8']) {
-      expect((await merge('cu_1', '{"customerId":"cu_2"}', type)).status).toBe(200);
+  it('reads a body sent as a JSON media type, with or without parameters', async () => {
+    for (const type of [
+      'application/json',
+      'Application/JSON; charset=utf-8',
+      'application/merge-patch+json',
+      'application/vnd.api+json;charset=UTF-8',
+    ]) {
+      expect((await merge('cu_1', '{"customerId":"cu_2"}', type)).status, type).toBe(200);
     }
-    expect(calls).toHaveLength(3);
+    expect(calls).toHaveLength(4);
   });
 
   it.each([
-    ['a form body', 'customerId=cu_2', 'application/x-www-form-urlencoded'],
+    ['no content type', undefined],
+    ['text/plain', 'text/plain'],
+    ['a form', 'application/x-www-form-urlencoded'],
+    ['a look-alike', 'application/jsonp'],
+    ['a JSON suffix on another type', 'text/x+json'],
+  ])(
+    'answers 415 unsupported_media_type to a JSON body sent as %s, and does not run the call',
+    async (_n, type) => {
+      calls.length = 0;
+      const res = await merge('cu_1', '{"customerId":"cu_2"}', type);
+      expect(res.status).toBe(415);
+      expect(await error(res)).toEqual({
+        code: 'unsupported_media_type',
+        message: 'send the body as JSON, with Content-Type: application/json',
+      });
+      expect(calls).toEqual([]);
+    },
+  );
+
+  it('takes a call with no body, or an empty one, whatever its content type', async () => {
+    const dismiss = (type?: string, body?: string) =>
+      app.request('/api/customers/cu_1/suggestions/cu_2/dismiss', {
+        method: 'POST',
+        headers: { authorization: 'Bearer secret-token', ...(type ? { 'content-type': type } : {}) },
+        ...(body === undefined ? {} : { body }),
+      });
+    calls.length = 0;
+    for (const type of [undefined, 'text/plain', 'application/x-www-form-urlencoded']) {
+      expect((await dismiss(type)).status, type).toBe(200);
+      expect((await dismiss(type, '')).status, type).toBe(200);
+    }
+    expect(calls).toHaveLength(6);
+    expect((await dismiss('text/plain', '{}')).status).toBe(415);
+  });
+
+  it('reports a bad path id before a body of another media type', async () => {
+    const res = await merge('..%2Fetc', '{"customerId":"cu_2"}', 'text/plain');
+    expect(await error(res)).toEqual({ code: 'invalid_request', message: 'id: not a valid id' });
+  });
+
+  it.each([
     ['malformed JSON', '{"customerId":', 'application/json'],
     ['an empty body', '', 'application/json'],
     ['invalid UTF-8', new Uint8Array([0x7b, 0xff, 0xfe, 0x7d]), 'application/json'],

@@ -1,20 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { createAgentApp } from '#shared/api/app.js';
+import { untouchedAgentDeps } from '../../fakes/untouched-agent-app.js';
 
 /** No store does anything: a call that got past its query's check would fail (500), not answer 400. */
-const untouched = {} as never;
-
-const api = createAgentApp({
-  store: untouched,
-  admin: untouched,
-  audit: untouched,
-  replies: untouched,
-  clock: { now: () => new Date('2025-06-09T10:00:00.000Z') },
-  authenticate: async (token) => (token === 'admin-token' ? { agentId: 'admin-1', admin: true } : undefined),
-  phone: { defaultRegion: 'US' },
-  webhooks: untouched,
-  live: { events: untouched },
-});
+const api = createAgentApp(untouchedAgentDeps());
 
 describe('agent API: unknown query parameters', () => {
   /**

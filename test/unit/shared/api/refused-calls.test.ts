@@ -114,6 +114,24 @@ describe('agent API: a route that takes no body', () => {
     },
   );
 
+  it.each(BODYLESS)(
+    '%s %s refuses a body sent as another media type than JSON (415), runs nothing, audits it',
+    async (method, path, _run, action) => {
+      const { ran, audit, app } = await world();
+      const res = await app.request(path, {
+        method,
+        headers: { authorization: 'Bearer admin-token', 'content-type': 'text/plain' },
+        body: '{}',
+      });
+      expect(res.status).toBe(415);
+      expect(await res.json()).toMatchObject({ error: { code: 'unsupported_media_type' } });
+      expect(ran).toEqual([]);
+      expect(audit.records.map((r) => [r.action, r.outcome])).toEqual(
+        action ? [[action, 'unsupported_media_type']] : [],
+      );
+    },
+  );
+
   it('takes no body, an empty one or {}', async () => {
     for (const body of [undefined, '', '{}']) {
       const { ran, call } = await world();

@@ -8,7 +8,7 @@ import { readLiveEvents } from '#shared/app/read-live-events.js';
 import type { ChangeRecord } from '#shared/domain/change-feed.js';
 import { type DurableEvent, LIVE_OVERLAP_SEQ, type ServerFrame } from '#shared/domain/live/events.js';
 import { seqAt } from '#shared/domain/live/seq.js';
-import { GoneError } from '#shared/errors.js';
+import { GoneError, ValidationError } from '#shared/errors.js';
 import { memoryConnections } from '#shared/local/live-server.js';
 
 const NOW = Date.parse('2026-12-03T12:00:00.000Z');
@@ -212,6 +212,40 @@ describe('readLiveEvents', () => {
     const read = readLiveEvents({ events: log([]).events, clock }, { since, limit: 10 });
     await expect(read).rejects.toBeInstanceOf(GoneError);
     await expect(read).rejects.toMatchObject({ code: 'events_expired' });
+  });
+
+  it('answers a since a little ahead of the clock from now, with a seq to follow that is not ahead', async () => {
+    // An integrator whose clock runs a minute ahead: answered as if it asked from now, so the events of
+    // the next minute are not skipped by following its own since.
+    const fake = log([event(seqAt(NOW) - 5)]);
+    const page = await readLiveEvents(
+      { events: fake.events, clock },
+      { since: seqAt(NOW + 60_000), limit: 10 },
+    );
+    expect(fake.asked).toEqual([seqAt(NOW) - LIVE_OVERLAP_SEQ]);
+    expect(page).toEqual({ events: [event(seqAt(NOW) - 5)], seq: seqAt(NOW), more: false });
+    const empty = await readLiveEvents(
+      { events: log([]).events, clock },
+      { since: seqAt(NOW + 300_000), limit: 10 },
+    );
+    expect(empty).toEqual({ events: [], seq: seqAt(NOW), more: false });
+  });
+
+  it('refuses a since more than 5 minutes ahead of the clock as invalid_request naming since', async () => {
+    const read = readLiveEvents(
+      { events: log([]).events, clock },
+      { since: seqAt(NOW + 300_001), limit: 10 },
+    );
+    await expect(read).rejects.toBeInstanceOf(ValidationError);
+    await expect(read).rejects.toThrow(/^since: /);
+  });
+
+  it('refuses a since in milliseconds (a time, not a seq) as invalid_request, not as expired', async () => {
+    for (const ms of [NOW + 60_000, NOW - 3_600_000]) {
+      const read = readLiveEvents({ events: log([]).events, clock }, { since: ms, limit: 10 });
+      await expect(read).rejects.toBeInstanceOf(ValidationError);
+      await expect(read).rejects.toThrow(/milliseconds/);
+    }
   });
 });
 

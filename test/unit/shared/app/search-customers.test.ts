@@ -25,6 +25,15 @@ describe('candidateIdentities', () => {
     });
   });
 
+  it('reads an internationalised domain in Punycode, then as earlier versions kept it', () => {
+    for (const q of ['ute@münchen.de', 'Ute <UTE@XN--MNCHEN-3YA.de>']) {
+      expect(candidateIdentities(q, {}).filter((i) => i.kind === 'email')).toEqual([
+        { kind: 'email', value: 'ute@xn--mnchen-3ya.de' },
+        { kind: 'email', value: 'ute@münchen.de' },
+      ]);
+    }
+  });
+
   it('reads either form of a Brazilian or Mexican mobile as its key, then the form earlier versions kept', () => {
     for (const q of ['+55 41 8888-7777', '+55 41 98888-7777']) {
       expect(candidateIdentities(q, {}).filter((i) => i.kind === 'phone')).toEqual([

@@ -1,7 +1,12 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { MAX_EMAIL_CHARS, normaliseEmail, providerPhone } from '#shared/domain/addresses.js';
-import { canonicalIdentity, normalisePhone, phoneIdentityKey } from '#shared/domain/identity.js';
+import { MAX_EMAIL_CHARS, normaliseEmail, providerPhone, unicodeEmail } from '#shared/domain/addresses.js';
+import {
+  canonicalIdentity,
+  earlierIdentities,
+  normalisePhone,
+  phoneIdentityKey,
+} from '#shared/domain/identity.js';
 import { withPatternInputs } from '../../../support/regex-inputs.js';
 
 describe('providerPhone', () => {
@@ -97,6 +102,38 @@ describe('normaliseEmail', () => {
     ['a@b.c.', 'a@b.c.'],
   ])('accepts %s as %s', (input, expected) => {
     expect(normaliseEmail(input)).toBe(expected);
+  });
+
+  it.each([
+    ['user@münchen.de', 'user@xn--mnchen-3ya.de'],
+    ['user@xn--mnchen-3ya.de', 'user@xn--mnchen-3ya.de'],
+    ['User <USER@XN--MNCHEN-3YA.DE>', 'user@xn--mnchen-3ya.de'],
+    ['Jane <Jane@MÜNCHEN.de>', 'jane@xn--mnchen-3ya.de'],
+    ['x@straße.de', 'x@xn--strae-oqa.de'],
+    ['x@ＥＸＡＭＰＬＥ.com', 'x@example.com'],
+    // The local part only lower-cased, whatever it holds.
+    ['Jürgen@münchen.de', 'jürgen@xn--mnchen-3ya.de'],
+    // An ASCII domain is left to the ASCII rules: no IPv4 reading of `0x7f.1`, no bracket parsing.
+    ['x@0x7f.1', 'x@0x7f.1'],
+    ['x@[192.168.0.1]', 'x@[192.168.0.1]'],
+  ])('writes the domain of %s in Punycode: %s', (input, expected) => {
+    expect(normaliseEmail(input)).toBe(expected);
+  });
+
+  it('keeps as written a domain Punycode cannot take, or would make longer than SMTP carries', () => {
+    expect(normaliseEmail('x@ü%.de')).toBe('x@ü%.de');
+    const long = `${'a'.repeat(60)}@${'ü'.repeat(60)}.${'ü'.repeat(60)}.${'ü'.repeat(60)}.de`;
+    expect(long.length).toBeLessThanOrEqual(MAX_EMAIL_CHARS);
+    expect(normaliseEmail(long)).toBe(long);
+  });
+
+  it('reads a Punycode domain back as people write it', () => {
+    expect(unicodeEmail('user@xn--mnchen-3ya.de')).toBe('user@münchen.de');
+    expect(unicodeEmail('user@example.com')).toBe('user@example.com');
+    expect(earlierIdentities({ kind: 'email', value: 'user@xn--mnchen-3ya.de' })).toEqual([
+      { kind: 'email', value: 'user@münchen.de' },
+    ]);
+    expect(earlierIdentities({ kind: 'email', value: 'user@example.com' })).toEqual([]);
   });
 
   it.each([['a@b'], ['a@.b'], ['a@b.'], ['@b.c'], ['a@@b.c'], ['a b@c.d'], ['a@b.c@'], ['<a@b>'], ['']])(

@@ -50,6 +50,15 @@ const latest = (conversationId: string, from: { kind: string; value: string }) =
   from,
 });
 
+const customer = {
+  pk: 'CUSTOMER#cu-1',
+  sk: 'PROFILE',
+  id: 'cu-1',
+  identities: new Set(['email#vera@example.com', 'webchat_user#vera-1', 'webchat_visitor#wv-1']),
+  channels: new Set(['webchat']),
+  createdAt: AT,
+};
+
 /** The table as the mock answers it: ann's socket conn-1, bob's conn-9, a visitor v-1 following cu-1. */
 function table() {
   const mine = liveConnectionKey('conn-1');
@@ -59,6 +68,8 @@ function table() {
     if (pk === mine.pk && input.Key?.sk === 'conn-1')
       return { Item: { ...mine, connectionId: 'conn-1', agentId: 'ann' } };
     if (pk.startsWith('CONVERSATION#')) return { Item: conversation(pk.slice('CONVERSATION#'.length)) };
+    // The customer's profile: the typing goes where a reply would, read across its merged partitions.
+    if (pk === 'CUSTOMER#cu-1' && input.Key?.sk === 'PROFILE') return { Item: customer };
     if (pk === 'WEBCHAT_CONN#v-1') {
       const followed = [
         { pk: 'WEBCHAT_LIVE#cu-1', sk: 'CONN#v-1' },

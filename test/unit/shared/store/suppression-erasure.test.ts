@@ -19,6 +19,21 @@ describe('mailAddressTokens', () => {
     expect(mailAddressTokens(mail)).toEqual(['email#eve@acme.example', 'email#desk@acme.example']);
   });
 
+  it('names an internationalised domain in Punycode, and as earlier versions kept it (their suppressions)', () => {
+    const mail = {
+      channel: 'email',
+      direction: 'inbound',
+      from: { kind: 'email', value: 'ute@münchen.de' },
+      data: { replyToAddresses: ['desk@xn--mnchen-3ya.de'] },
+    };
+    expect(mailAddressTokens(mail)).toEqual([
+      'email#ute@xn--mnchen-3ya.de',
+      'email#ute@münchen.de',
+      'email#desk@xn--mnchen-3ya.de',
+      'email#desk@münchen.de',
+    ]);
+  });
+
   it('names the address of a suppression on the timeline (a bounce of our mail, attached to its customer)', () => {
     const bounce = {
       channel: 'email',

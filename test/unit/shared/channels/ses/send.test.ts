@@ -258,12 +258,13 @@ describe('SesSender', () => {
       messageIdFactory: () => UUID,
     });
 
-  it('sends the raw mail and returns both SES’s MessageId and our Message-ID header', async () => {
+  it('sends the raw mail and returns SES’s MessageId and the Message-ID SES gave the mail', async () => {
     ses.on(SendRawEmailCommand).resolves({ MessageId: SES_MESSAGE_ID });
     const result = await sender('threadline-events').send(outbound());
+    // SES overwrites our Message-ID with its own; the customer's answer names that one.
     expect(result).toEqual({
       providerMessageId: SES_MESSAGE_ID,
-      messageIdHeader: OUR_MESSAGE_ID,
+      messageIdHeader: `<${SES_MESSAGE_ID}@eu-west-1.amazonses.com>`,
       keyEchoed: true,
     });
     const calls = ses.commandCalls(SendRawEmailCommand);
@@ -281,6 +282,17 @@ describe('SesSender', () => {
     const parsed = await parse(Buffer.from(input?.RawMessage?.Data ?? new Uint8Array()));
     expect(parsed.messageId).toBe(OUR_MESSAGE_ID);
     expect(parsed.inReplyTo).toBe(THEIR_LAST);
+  });
+
+  it.each([
+    ['us-east-1', undefined, `<${SES_MESSAGE_ID}@email.amazonses.com>`],
+    ['ap-southeast-2', undefined, `<${SES_MESSAGE_ID}@ap-southeast-2.amazonses.com>`],
+    ['eu-west-1', 'mail.eu-west-1.amazonses.com', `<${SES_MESSAGE_ID}@mail.eu-west-1.amazonses.com>`],
+  ])('derives SES’s Message-ID in %s (domain setting %s)', async (region, messageIdDomain, expected) => {
+    ses.on(SendRawEmailCommand).resolves({ MessageId: SES_MESSAGE_ID });
+    const client = new SESClient({ region });
+    const result = await new SesSender({ client, from: FROM, messageIdDomain }).send(outbound());
+    expect(result.messageIdHeader).toBe(expected);
   });
 
   it('leaves ConfigurationSetName out when none is configured', async () => {

@@ -138,7 +138,18 @@ describe('POST /webhooks/twilio/voice', () => {
     expect(queued).toHaveLength(1);
   });
 
-  it.each(['anonymous', 'unknown', 'client:alice'])(
+  // Carriers pass a withheld caller id as a word, which Twilio forwards as its keypad digits: ANONYMOUS,
+  // UNAVAILABLE, RESTRICTED, BLOCKED, UNKNOWN. Every such caller would be one shared customer.
+  it.each([
+    'anonymous',
+    'unknown',
+    'client:alice',
+    '+266696687',
+    '+86282452253',
+    '+7378742833',
+    '+2562533',
+    '+8656696',
+  ])(
     'asks a caller whose number is %j to call with it shown or to write, records nothing and hangs up',
     async (From) => {
       const { post, queued } = setup({ withheldMessage: 'Please call with your number shown.' });
@@ -155,18 +166,26 @@ describe('POST /webhooks/twilio/voice', () => {
 });
 
 describe('Twilio voice callbacks of a withheld caller', () => {
-  const anonymous = { From: 'anonymous', To: '+15017122661' };
   it.each([
     ['recording', `${VOICE_ROUTES.recording}?From=anonymous&To=%2B15017122661`, 'call_recording_completed'],
     ['transcription', VOICE_ROUTES.transcription, 'call_transcription_completed'],
     ['status', VOICE_ROUTES.status, 'call_status_completed'],
-  ])('answers the %s callback 204 and queues nothing (logged)', async (_, path, fixture) => {
-    const { post, queued } = setup();
-    const form = { ...params(fixture), ...(path.includes('?') ? {} : anonymous) };
-    const res = await post(`${BASE}${path}`, form);
-    expect(res.status).toBe(204);
-    expect(queued).toEqual([]);
-  });
+    [
+      'recording',
+      `${VOICE_ROUTES.recording}?From=%2B266696687&To=%2B15017122661`,
+      'call_recording_completed',
+    ],
+    ['status', VOICE_ROUTES.status, 'call_status_completed', '+266696687'],
+  ])(
+    'answers the %s callback 204 and queues nothing (logged)',
+    async (_, path, fixture, From = 'anonymous') => {
+      const { post, queued } = setup();
+      const form = { ...params(fixture), ...(path.includes('?') ? {} : { From, To: '+15017122661' }) };
+      const res = await post(`${BASE}${path}`, form);
+      expect(res.status).toBe(204);
+      expect(queued).toEqual([]);
+    },
+  );
 
   it('still answers 400 to a callback missing what it must carry', async () => {
     const { post } = setup();

@@ -160,6 +160,25 @@ describe('triggers', () => {
     expect(later.map((t) => t.trigger)).toEqual(['message_received']);
   });
 
+  it('messages queued before the conversation was written open it once, at its creation', () => {
+    // A call's ringing, voicemail and hang-up (or a phone's queued WhatsApp messages) all timed before the
+    // resolver wrote the conversation: each reads as its first message, but the conversation opened once.
+    const opened = ['2026-06-10T08:59:58.000Z', '2026-06-10T08:59:59.000Z', '2026-06-10T09:00:00.000Z'].map(
+      (at) =>
+        clockTriggers(conversation, { type: 'inbound', conversationId: 'cv_1', at }).find(
+          (t) => t.trigger === 'conversation_opened',
+        ),
+    );
+    expect(opened).toEqual(
+      Array(3).fill({
+        trigger: 'conversation_opened',
+        conversationId: 'cv_1',
+        key: conversation.createdAt,
+        at: conversation.createdAt,
+      }),
+    );
+  });
+
   it('a message that reopens a resolved conversation opens it again', () => {
     const reopened = clockTriggers(conversation, {
       type: 'inbound',

@@ -124,6 +124,14 @@ const CHANGES: ChangeRecord[] = [
     'insert',
     event('csat', { surveyId: 'svAbc', score: 4, comment: 'quick', answeredAt: AT }, { channel: 'whatsapp' }),
   ),
+  change(
+    'insert',
+    event(
+      'call_voicemail',
+      { durationSeconds: 23, recordingUrl: 'https://api.twilio.com/Recordings/RE1' },
+      { channel: 'voice', direction: 'inbound' },
+    ),
+  ),
 ];
 
 const deps = {

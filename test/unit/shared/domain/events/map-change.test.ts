@@ -287,4 +287,46 @@ describe('eventsOfChange', () => {
     expect(eventsOfChange(change('modify', answer, answer))).toEqual([]);
     expect(eventsOfChange(change('insert', { ...answer, event: 'csat_skipped' }))).toEqual([]);
   });
+
+  // Routing takes a voicemail as a message; before, an integrator heard nothing of one.
+  it('makes voicemail.received of a voicemail: ids, channel, length and time; no recording link or number', () => {
+    const voicemail = {
+      entity: 'timeline',
+      id: 'twilio:call:CA1:voicemail:RE1',
+      type: 'event',
+      event: 'call_voicemail',
+      channel: 'voice',
+      direction: 'inbound',
+      at: '2026-12-03T10:05:00.000Z',
+      customerId: 'cu_1',
+      conversationId: 'cv_1',
+      providerMessageId: 'CA1',
+      from: { kind: 'phone', value: '+447700900555' },
+      data: {
+        durationSeconds: 23,
+        recordingUrl: 'https://api.twilio.com/2010-04-01/Accounts/AC1/Recordings/RE1',
+      },
+    };
+    const [event, ...rest] = eventsOfChange(change('insert', voicemail));
+    expect(rest).toEqual([]);
+    expect(event).toEqual({
+      id: expect.stringMatching(/^evt_/),
+      type: 'voicemail.received',
+      timestamp: voicemail.at,
+      data: {
+        customerId: 'cu_1',
+        conversationId: 'cv_1',
+        messageId: 'twilio:call:CA1:voicemail:RE1',
+        channel: 'voice',
+        direction: 'inbound',
+        at: voicemail.at,
+        durationSeconds: 23,
+      },
+    });
+    expect(eventsOfChange(change('modify', voicemail, voicemail))).toEqual([]);
+    // A call's other steps (ringing, its end) and the transcription that completes it make none.
+    for (const other of ['call_ringing', 'call_completed', 'call_transcription']) {
+      expect(eventsOfChange(change('insert', { ...voicemail, event: other }))).toEqual([]);
+    }
+  });
 });

@@ -139,20 +139,26 @@ describe('decideRoute: each rule fires', () => {
       'low_confidence: the AI cannot answer in the language',
       input({ ai: { language: 'de', handoff: { reason: 'unsupported_language' } } }),
       { target: 'human', queue: 'general', reason: 'low_confidence' },
-      "the AI cannot answer in the customer's language (de)",
+      'the AI does not answer in German (de)',
     ],
     [
       // The knowledge-base responder reports its search's confidence, low in a language its articles are not in.
       'low_confidence: the AI cannot answer in the language, whatever its confidence',
       input({ ai: { confidence: 0.12, language: 'de', handoff: { reason: 'unsupported_language' } } }),
       { target: 'human', queue: 'general', reason: 'low_confidence' },
-      "the AI cannot answer in the customer's language (de)",
+      'the AI does not answer in German (de)',
+    ],
+    [
+      'low_confidence: the AI cannot answer in a language it names by a code nobody knows',
+      input({ ai: { language: 'qq', handoff: { reason: 'unsupported_language' } } }),
+      { target: 'human', queue: 'general', reason: 'low_confidence' },
+      "the AI does not answer in the customer's language (qq)",
     ],
     [
       'low_confidence: the AI cannot answer in a language it did not name',
       input({ ai: { confidence: 0, language: undefined, handoff: { reason: 'unsupported_language' } } }),
       { target: 'human', queue: 'general', reason: 'low_confidence' },
-      "the AI cannot answer in the customer's language",
+      "the AI does not answer in the customer's language",
     ],
     [
       'ai_failed: the AI failed',

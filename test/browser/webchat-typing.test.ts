@@ -1,0 +1,69 @@
+import type { Page, WebSocketRoute } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
+import WebSocket from 'ws';
+import { shopForTests, visitorConversation } from '../support/webchat-site.js';
+
+const AGENT = 'webchat-typing-agent';
+const WAIT = { timeout: 30_000 };
+
+/**
+ * The typing line says what is happening now: a connection that went takes what it said with it (its
+ * "stopped" may have been lost with it). Before, "An agent is typing…" stayed under "You are offline",
+ * and "The assistant is typing…" came back with the reconnected chat and stayed.
+ */
+describe('the web-chat widget’s typing line when the connection goes', { timeout: 90_000 }, () => {
+  const shop = shopForTests(AGENT);
+  const typingLine = (page: Page) => page.locator('.typing[role="status"]');
+  const connected = (page: Page) => page.locator('.panel[data-connection="live"]').waitFor(WAIT);
+  const startChat = async (page: Page, text: string) => {
+    await page.goto(`${shop.siteUrl}/`);
+    await page.getByRole('button', { name: 'Open chat' }).click(WAIT);
+    await page.getByRole('button', { name: 'Start chat' }).click(WAIT);
+    await connected(page);
+    const box = page.getByRole('textbox', { name: 'Message', exact: true });
+    await box.fill(text, WAIT);
+    await box.press('Enter');
+    await page.locator('.msg.visitor', { hasText: text }).locator('.meta', { hasText: 'Sent' }).waitFor(WAIT);
+    const conversation = await visitorConversation(page, shop.runtime.url, AGENT);
+    await shop.runtime.idle();
+    return conversation;
+  };
+
+  it('clears "An agent is typing…" when the visitor goes offline, and shows none once they are back', async () => {
+    const page = await (await shop.browser.newContext()).newPage();
+    await page.clock.install();
+    const conversationId = await startChat(page, 'I want to talk to a person about my parcel');
+    // The page's timers stop here: an agent's typing fades after 6 s, only the drop may clear it now.
+    await page.clock.pauseAt(((await page.evaluate('Date.now()')) as number) + 1000);
+    const agent = new WebSocket(`${shop.runtime.url.replace('http', 'ws')}/api/live?token=${AGENT}`);
+    await new Promise((resolve) => agent.once('message', resolve));
+    agent.send(JSON.stringify({ type: 'typing', conversationId }));
+    await typingLine(page).filter({ hasText: 'An agent is typing…' }).waitFor(WAIT);
+
+    const offline = page.getByRole('status').filter({ hasText: 'You are offline' });
+    await page.context().setOffline(true);
+    await offline.waitFor(WAIT);
+    expect(await typingLine(page).textContent()).toBe('');
+    await page.context().setOffline(false);
+    await offline.waitFor({ state: 'detached', ...WAIT });
+    expect(await typingLine(page).textContent()).toBe('');
+    agent.close();
+  });
+
+  it('clears "The assistant is typing…" when the live socket drops, and shows no stale one after the reconnect', async () => {
+    const page = await (await shop.browser.newContext()).newPage();
+    const sockets: WebSocketRoute[] = [];
+    await page.routeWebSocket(/\/webchat\/live/, (ws) => {
+      sockets.push(ws);
+      ws.connectToServer();
+    });
+    const conversationId = await startChat(page, 'Where is parcel 12?');
+    // The AI starts typing and the connection goes before its "stopped" arrives.
+    sockets[0]?.send(JSON.stringify({ type: 'typing', by: 'ai', on: true, conversationId }));
+    await typingLine(page).filter({ hasText: 'The assistant is typing…' }).waitFor(WAIT);
+    await sockets[0]?.close();
+    await expect.poll(() => sockets.length, WAIT).toBe(2);
+    await connected(page);
+    expect(await typingLine(page).textContent()).toBe('');
+  });
+});

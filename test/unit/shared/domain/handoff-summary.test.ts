@@ -1,0 +1,88 @@
+import { describe, expect, it } from 'vitest';
+import { buildHandoffSummary, type ResponderContext, viewConversation } from '#shared/domain/responder.js';
+import type { Customer, TimelineItem } from '#shared/domain/timeline.js';
+
+const customer: Customer = {
+  id: 'cu_1',
+  identities: [{ kind: 'phone', value: '+14155559876' }],
+  channels: ['voice'],
+  createdAt: '2026-12-05T14:35:00.000Z',
+  openConversationId: 'cv_1',
+  lastInboundByChannel: {},
+  tags: [],
+  mergedFrom: [],
+};
+const RECORDING = 'https://api.twilio.com/2010-04-01/Accounts/AC1/Recordings/RE1';
+
+const event = (id: string, at: string, name: string, extra: Partial<TimelineItem> = {}): TimelineItem => ({
+  id,
+  type: 'event',
+  event: name,
+  channel: 'voice',
+  direction: 'inbound',
+  at,
+  customerId: 'cu_1',
+  conversationId: 'cv_1',
+  ...extra,
+});
+
+const ringing = event('call:ringing', '2026-12-05T14:35:00.000Z', 'call_ringing');
+const voicemail = event('call:voicemail', '2026-12-05T14:35:30.000Z', 'call_voicemail', {
+  data: { durationSeconds: 23, recordingUrl: RECORDING },
+});
+
+const summary = (timeline: TimelineItem[]) => {
+  const context: ResponderContext = { customer, timeline, conversationId: 'cv_1' };
+  return buildHandoffSummary(context, viewConversation(context));
+};
+
+describe('the hand-off summary of a voicemail', () => {
+  it('says the caller left a voicemail and how long, not that nothing is unanswered', () => {
+    const text = summary([ringing, voicemail]);
+    expect(text).not.toContain('No unanswered message');
+    expect(text).toContain('Left a voicemail (23 s), not transcribed yet.');
+  });
+
+  it('quotes its transcription when it came before the hand-off', () => {
+    const transcription = event('call:transcription', '2026-12-05T14:35:40.000Z', 'call_transcription', {
+      text: 'Hi, this is Carla, order 4471 arrived broken.',
+      data: { recordingUrl: RECORDING },
+    });
+    expect(summary([ringing, voicemail, transcription])).toContain(
+      'Left a voicemail (23 s): "Hi, this is Carla, order 4471 arrived broken."',
+    );
+  });
+
+  it('lists the channels the customer used, not one we wrote on', () => {
+    // An after-hours acknowledgement by SMS to the caller: the caller never wrote by SMS.
+    const acknowledgement: TimelineItem = {
+      id: 'reply:ack',
+      type: 'message',
+      direction: 'outbound',
+      channel: 'sms',
+      at: '2026-12-05T14:35:01.000Z',
+      customerId: 'cu_1',
+      conversationId: 'cv_1',
+      text: 'We are closed now.',
+      data: { author: { kind: 'ai', id: 'automation' } },
+    };
+    expect(summary([ringing, acknowledgement, voicemail])).toContain('channels: phone.');
+  });
+
+  it('names no voicemail an agent has answered since', () => {
+    const reply: TimelineItem = {
+      id: 'reply:1',
+      type: 'message',
+      direction: 'outbound',
+      channel: 'sms',
+      at: '2026-12-05T14:40:00.000Z',
+      customerId: 'cu_1',
+      conversationId: 'cv_1',
+      text: 'We will call you back.',
+      data: { author: { kind: 'agent', id: 'dev' } },
+    };
+    const text = summary([ringing, voicemail, reply]);
+    expect(text).toContain('No unanswered message.');
+    expect(text).not.toContain('voicemail');
+  });
+});

@@ -19,6 +19,8 @@ const CustomerItemSchema = z.looseObject({
   lastAgentAt: z.string().optional(),
   typedEmail: z.string().optional(),
   whatsappAddress: z.string().optional(),
+  // Only Twilio is named; anything else reads as the Cloud API's (no limit of Twilio's).
+  whatsappProvider: z.enum(['twilio']).optional().catch(undefined),
 });
 
 /** A stored identity token (`<kind>#<value>`) as an identity; undefined for a kind we no longer know. */
@@ -63,6 +65,7 @@ export function customerOfItem(item: Record<string, unknown>): Customer {
     lastAgentAt: parsed.lastAgentAt,
     typedEmail: parsed.typedEmail,
     whatsappAddress: parsed.whatsappAddress,
+    whatsappProvider: parsed.whatsappProvider,
   });
 }
 

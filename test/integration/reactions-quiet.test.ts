@@ -3,7 +3,7 @@ import type { SlaState } from '#shared/domain/sla/state.js';
 import type { Conversation, TimelineItem } from '#shared/domain/timeline.js';
 import { customerReads } from '../support/agent-api.js';
 import { useClockRuntime } from '../support/clock-runtime.js';
-import { shippedPolicyFileWith } from '../support/policy-file.js';
+import { slaPolicyFile } from '../support/policy-file.js';
 import { deliver, messengerMessage, signedMeta, whatsappText } from '../support/webhooks.js';
 
 const META_SECRET = 'reactions-quiet-meta-secret';
@@ -11,28 +11,14 @@ const PAGE = '1234567890';
 const QUESTION = 'How long does shipping take?';
 
 /** A 30-second target around the clock that the AI's answers meet, and a rule that notes every (re)opened conversation. */
-function policyFile(): string {
-  return shippedPolicyFileWith((policy) => {
-    policy.sla = {
-      calendars: {},
-      policies: [
-        {
-          name: 'all',
-          match: {},
-          firstResponse: 'PT30S',
-          nextResponse: 'PT30S',
-          resolution: 'PT10H',
-          calendar: false,
-          aiRepliesCount: true,
-          onBreach: [],
-        },
-      ],
-    };
+const POLICY = slaPolicyFile(
+  { firstResponse: 'PT30S', nextResponse: 'PT30S', aiRepliesCount: true },
+  (policy) => {
     policy.automations = [
       { name: 'opened-note', trigger: 'conversation_opened', actions: [{ type: 'note', text: 'Opened.' }] },
     ];
-  });
-}
+  },
+);
 
 type ConversationRead = Conversation & { waiting?: boolean; sla?: SlaState };
 
@@ -46,7 +32,7 @@ describe('local runtime: a reaction is not the customer speaking', () => {
   const clock = useClockRuntime({
     metaSecret: META_SECRET,
     agent: { token: 'reactions-quiet-ana-token', admin: true },
-    policyFile: policyFile(),
+    policyFile: POLICY,
     routing: true,
   });
   const { manual, idle, advance, whatsapp, api } = clock;

@@ -59,6 +59,10 @@ describe('local runtime: a reaction is not the customer speaking', () => {
         ],
       }),
     );
+  const openInbox = async () =>
+    (await api<{ items: Conversation[] }>('GET', '/api/conversations?status=open&limit=200')).items.map(
+      (c) => c.id,
+    );
   const opened = async (customerId: string) =>
     (await timeline(customerId)).filter((i) => i.event === 'automation').length;
   const routedFor = async (customerId: string) =>
@@ -117,6 +121,26 @@ describe('local runtime: a reaction is not the customer speaking', () => {
     expect(await aiReplies(customer.id)).toBe(1);
     await advance(120_000);
     expect((await timeline(customer.id)).filter((i) => i.event === 'sla_breached')).toEqual([]);
+  });
+
+  it('keeps the reaction of a customer never seen before, out of the inbox until they write', async () => {
+    const phone = '447700900903';
+    // A reaction to a message sent before Threadline (no customer, no conversation yet).
+    await whatsappReaction(phone, `wamid.${phone}.R1`, 'wamid.from-before');
+    const customer = await find(`+${phone}`);
+    const items = await timeline(customer.id);
+    expect(items.filter((i) => i.event === 'reaction')).toHaveLength(1);
+    expect(await routedFor(customer.id)).toEqual([]);
+    const id = items[0]?.conversationId ?? '';
+    const now = await conversation(id);
+    expect(now.waiting).toBeFalsy();
+    expect(await openInbox()).not.toContain(id);
+    // Their first message is a question like any other: it waits.
+    await whatsapp({ from: phone, id: `wamid.${phone}.1`, text: 'I want to speak to a person, please.' });
+    const after = await conversation((await find(`+${phone}`)).openConversationId ?? '');
+    expect(after.waiting).toBe(true);
+    expect(after.id).toBe(id);
+    expect(await openInbox()).toContain(id);
   });
 
   it('does not reopen a resolved Messenger conversation on a reaction either', async () => {

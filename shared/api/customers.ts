@@ -63,7 +63,7 @@ const customerRoutes = once(() => {
     path: '/customers/{id}/channels',
     operationId: 'listReplyChannels',
     summary:
-      'The channels a reply may use now, and why not (`reason`: the error code a reply would get; `needsTemplate`, `tag`), by the rules replies are checked against',
+      'The channels a reply may use now, and why not (`reason`: the error code a reply would get; `needsTemplate`, `tag`), by the rules replies are checked against, and the longest text each takes from this customer (`maxLength`)',
     request: { params: IdParamsSchema },
     responses: {
       200: json('one entry per channel', z.array(ChannelOptionSchema)),

@@ -8,6 +8,7 @@ import {
   refusalOf,
   standingBlock,
 } from '../domain/replies.js';
+import { replyTextLimit } from '../domain/reply-length.js';
 import type { ReplyStore } from '../domain/reply-ports.js';
 import type { Customer } from '../domain/timeline.js';
 import { existingCustomer } from './read-customer.js';
@@ -23,7 +24,8 @@ function candidateChannels(root: Customer, profiles: readonly Customer[]): Chann
 
 /**
  * Which channels a reply to the customer may use now, and why not, by the rules a reply is checked
- * against (windows, STOP, suppression, Messenger's tag): what the console's reply box shows before typing.
+ * against (windows, STOP, suppression, Messenger's tag), and the longest text each takes from this
+ * customer (`replyTextLimit`): what the console's reply box shows before typing.
  * Each is checked at the address a reply would go to (replyDestination: email's Reply-To).
  */
 export async function listReplyChannels(
@@ -49,12 +51,14 @@ export async function listReplyChannels(
       }
       const { to, latestEmails } = destination;
       const state = await deps.replies.store.getContactState(to);
-      return channelOption({
+      const option = channelOption({
         channel,
         now,
         lastInboundAt: lastInboundOn(profiles, channel),
         blocked: standingBlock(state, to, latestEmails),
       });
+      const maxLength = replyTextLimit(channel, root);
+      return maxLength === undefined ? option : { ...option, maxLength };
     }),
   );
 }

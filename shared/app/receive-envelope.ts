@@ -185,7 +185,7 @@ async function updateCustomer(
     /** The touch reopened it; `late`: by an event timed at or before the resolve (`Placement.late`). */
     reopened?: boolean | undefined;
     late?: boolean | undefined;
-    whatsappAddress?: string | null;
+    whatsapp?: WhatsappSender | undefined;
   },
 ): Promise<boolean> {
   const { envelope, customer, customerId, profile, now } = resolving;
@@ -215,7 +215,9 @@ async function updateCustomer(
     ...(placed.current && !placed.quiet && !placed.late ? {} : { stale: true }),
     ...(placed.reopened && placed.late ? { holdOpen: true } : {}),
     typedEmail: typedIdentities(envelope)[0]?.value,
-    ...(placed.whatsappAddress !== undefined ? { whatsappAddress: placed.whatsappAddress } : {}),
+    ...(placed.whatsapp
+      ? { whatsappAddress: placed.whatsapp.address, whatsappProvider: placed.whatsapp.provider }
+      : {}),
   };
   if (!profileTouchNeeded(profile, touch)) return false;
   await deps.store.touchProfile(touch);
@@ -258,7 +260,7 @@ async function resolveCustomerEvent(
   deps: ResolverDeps,
   envelope: Envelope,
   customer: Identity,
-  whatsappAddress?: string | null,
+  whatsapp?: WhatsappSender,
   sent?: SentMessage,
 ): Promise<ResolveResult> {
   const now = deps.clock.now().toISOString();
@@ -294,7 +296,7 @@ async function resolveCustomerEvent(
     inbound,
     current,
     reopened,
-    ...(whatsappAddress !== undefined ? { whatsappAddress } : {}),
+    whatsapp,
   });
   deps.log?.('info', written ? 'timeline item written' : 'duplicate envelope, already on the timeline', {
     customerId,
@@ -383,13 +385,19 @@ export async function receiveEnvelope(deps: ResolverDeps, queued: Envelope): Pro
   return resolveCustomerEvent(deps, envelope, envelope.customer, whatsappSender(deps, queued));
 }
 
-/**
- * For a customer's WhatsApp message from a phone: WhatsApp's own id when it is not the identity's key
- * (replies go to it), else null; undefined for anything else (the profile keeps what it has).
- */
-function whatsappSender(deps: ResolverDeps, queued: Envelope): string | null | undefined {
+/** What a customer's WhatsApp message tells of where replies go: WhatsApp's id, and the provider. */
+interface WhatsappSender {
+  /** WhatsApp's own id when it is not the identity's key (replies go to it), else null. */
+  address: string | null;
+  /** `twilio` when it came through Twilio (Twilio's limits apply to replies), else null. */
+  provider: 'twilio' | null;
+}
+
+/** For a customer's WhatsApp message from a phone, see `WhatsappSender`; undefined for anything else. */
+function whatsappSender(deps: ResolverDeps, queued: Envelope): WhatsappSender | undefined {
   if (queued.kind !== 'message' || queued.channel !== 'whatsapp' || queued.direction !== 'inbound')
     return undefined;
   if (queued.customer.kind !== 'phone') return undefined;
-  return whatsappAddressOf(queued.customer, deps.phone ?? {}) ?? null;
+  const address = whatsappAddressOf(queued.customer, deps.phone ?? {}) ?? null;
+  return { address, provider: queued.provider === 'twilio' ? 'twilio' : null };
 }

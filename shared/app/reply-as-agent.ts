@@ -37,7 +37,8 @@ export async function replyAsAgent(
   // nothing, the assignment included. The reply takes this read; it does not read them again.
   const recipient = await recipientOf(deps.replies.store, conversation);
   // A text the channel cannot carry is the request's fault: refused before the assignment too.
-  checkReplyLength(replyChannelOf(recipient.customer, input.request), input.request.text);
+  const { customer } = recipient;
+  checkReplyLength(replyChannelOf(customer, input.request), input.request.text, customer);
   if (conversation.status === 'open' && conversation.assignee === undefined) {
     const now = deps.replies.clock.now().toISOString();
     const eventId = `assigned:${input.conversationId}:reply:${input.idempotencyKey ?? now}`;

@@ -214,7 +214,7 @@ export async function sendReply(
       : deps.newId();
   const { conversationId, root, customer, partitions, profiles, firstResponded, nobodyWaiting, answering } =
     input.recipient ?? (await readRecipient(deps, input.conversationId));
-  const channel = checkReplyLength(replyChannelOf(customer, input.request), input.request.text);
+  const channel = checkReplyLength(replyChannelOf(customer, input.request), input.request.text, customer);
   const { to, latestEmails, thread } = await replyDestination(
     deps.store,
     { customer, partitions, answering },

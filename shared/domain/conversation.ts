@@ -82,6 +82,15 @@ export function completesVoicemail(envelope: Envelope): boolean {
 }
 
 /**
+ * What the customer adds to the conversation without asking anything: a voicemail's transcription
+ * (`completesVoicemail`), or a reaction to a message (a 👍 on the answer, or its removal), which acknowledges
+ * it. Kept and shown beside what it is about, it reopens nothing, starts no wait and is routed nowhere.
+ */
+export function goesBeside(envelope: Envelope): boolean {
+  return completesVoicemail(envelope) || envelope.kind === 'reaction';
+}
+
+/**
  * Inbound mail that speaks for no one: an auto-reply, list mail, mail that failed the spam, virus or
  * an enforced DMARC check. It is kept on the timeline but reopens nothing (as it waits for no one).
  */
@@ -95,8 +104,8 @@ export function isQuietInbound(envelope: Envelope): boolean {
  * when the customer writes again within `reopenWindowMs` of its resolution, else a new one. Quiet
  * inbound mail (`isQuietInbound`) reopens nothing: a thread's resolved conversation, or else the last
  * one, keeps it as it is (`quiet`); it opens a conversation only for a customer who has none. A
- * voicemail's transcription (`completesVoicemail`) goes quietly beside it: the open conversation, else
- * the last one, changed in nothing. A reopen by an event timed at or before the resolution is `late`.
+ * voicemail's transcription and a reaction (`goesBeside`) go quietly beside what they are about: the
+ * open conversation, else the last one, changed in nothing. A reopen by an event timed at or before the resolution is `late`.
  */
 export function placeEvent(
   envelope: Envelope,
@@ -107,8 +116,8 @@ export function placeEvent(
 ): Placement {
   const open = profile?.openConversationId;
   const quiet = isQuietInbound(envelope);
-  const besideVoicemail = completesVoicemail(envelope) ? (open ?? profile?.lastConversationId) : undefined;
-  if (besideVoicemail) return { conversationId: besideVoicemail, reopen: false, quiet: true };
+  const beside = goesBeside(envelope) ? (open ?? profile?.lastConversationId) : undefined;
+  if (beside) return { conversationId: beside, reopen: false, quiet: true };
   if (thread && thread.customerId === customerId) {
     if (quiet && thread.conversationId !== open) {
       return { conversationId: thread.conversationId, reopen: false, quiet: true };
@@ -149,6 +158,6 @@ export function keptPlacement(
   conversationId: string,
   open: string | undefined,
 ): Placement {
-  const quiet = completesVoicemail(envelope) || (isQuietInbound(envelope) && conversationId !== open);
+  const quiet = goesBeside(envelope) || (isQuietInbound(envelope) && conversationId !== open);
   return { conversationId, reopen: false, ...(quiet ? { quiet: true as const } : {}) };
 }

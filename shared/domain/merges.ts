@@ -1,3 +1,4 @@
+import * as z from 'zod';
 import { ChannelSchema, type Identity } from './envelope.js';
 import { earlierPhoneKeys, identityToken, phoneIdentityKey } from './identity.js';
 import { ADDRESS_KIND } from './replies.js';
@@ -155,6 +156,27 @@ const channelTime = (profile: InboundProfile, channel: string): string | undefin
 };
 
 /**
+ * The target's channels and last-inbound times as a merge found them, kept on the source's profile
+ * (`targetAtMerge`) by the write that points it at the target: what the target held itself before the
+ * source's messages could write there, which its unmerge keeps whatever came since.
+ */
+export const TargetAtMergeSchema = z.object({
+  channels: z.array(z.string()),
+  times: z.record(z.string(), z.string()),
+});
+export type TargetAtMerge = z.infer<typeof TargetAtMergeSchema>;
+
+/** What a merge keeps of the target's profile as it read it (see `TargetAtMergeSchema`). */
+export function targetAtMerge(target: InboundProfile): TargetAtMerge {
+  const times: Record<string, string> = {};
+  for (const channel of ChannelSchema.options) {
+    const at = channelTime(target, channel);
+    if (at !== undefined) times[channel] = at;
+  }
+  return { channels: [...target.channels], times };
+}
+
+/**
  * The channels whose last-inbound time the target must look up in its own partition after an unmerge:
  * those both customers hold an address on (two phones, two mailboxes), where the time may be the
  * source's. One bounded read each (its latest inbound item on the channel); none for a channel only the
@@ -172,7 +194,8 @@ export function inboundToRecheck(target: InboundProfile, sourceIdentities: reado
  * each channel `inboundToRecheck` named (undefined: none within the read). A channel only the source
  * holds an address on goes, with its time; a channel both hold keeps the target's own time, and goes
  * when the target has none there (see `heardOn`: two phones are both addresses for SMS and WhatsApp,
- * so holding one says nothing of where the target wrote from); when the
+ * so holding one says nothing of where the target wrote from), unless the target listed it or had a
+ * time there when merged (`before`, see `TargetAtMergeSchema`: that time is a floor); when the
  * last inbound channel was one the source wrote on, the last inbound becomes the latest of the times
  * kept (else a channel the target holds and was seen on, with no time; else none). Undefined when
  * nothing changes.
@@ -181,6 +204,7 @@ export function keptInbound(
   target: InboundProfile,
   source: { identities: readonly string[]; channels: readonly string[] },
   own: Readonly<Record<string, string | undefined>>,
+  before?: TargetAtMerge,
 ): KeptInbound | undefined {
   const learned = learnedChannels(source.identities);
   const dropChannels: string[] = [];
@@ -189,8 +213,12 @@ export function keptInbound(
   for (const channel of learned) {
     const at = channelTime(target, channel);
     const held = holdsAddress(target.identities, channel);
-    const kept = held ? (channel in own ? (own[channel] ?? null) : at) : null;
-    if (target.channels.includes(channel) && !heardOn(channel, held, kept, source.channels)) {
+    let kept = held ? (channel in own ? (own[channel] ?? null) : at) : null;
+    // The target's own time at the merge is a floor: its message then was its own, however far back.
+    const floor = held ? before?.times[channel] : undefined;
+    if (floor !== undefined && (kept === null || kept === undefined || floor > kept)) kept = floor;
+    const hadIt = held && before?.channels.includes(channel) === true;
+    if (target.channels.includes(channel) && !hadIt && !heardOn(channel, held, kept, source.channels)) {
       dropChannels.push(channel);
     }
     if (at !== undefined && kept !== at) {

@@ -35,6 +35,11 @@ export function profileTouchNeeded(profile: ProfileState | undefined, touch: Pro
   if (touch.conversationId !== profile.openConversationId) return true;
   if (touch.whatsappAddress !== undefined && (touch.whatsappAddress ?? undefined) !== profile.whatsappAddress)
     return true;
+  if (
+    touch.whatsappProvider !== undefined &&
+    (touch.whatsappProvider ?? undefined) !== profile.whatsappProvider
+  )
+    return true;
   if (!recentEnough(profile.lastEventAt, touch.at)) return true;
   if (!touch.inbound) return false;
   // Older than the profile's last event: the write's condition would leave the current fields alone.

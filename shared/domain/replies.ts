@@ -175,6 +175,8 @@ export const ChannelOptionSchema = z.object({
   needsTemplate: z.boolean().optional(),
   /** The message tag the reply will carry (Messenger and Instagram between 24 hours and 7 days). */
   tag: z.literal('HUMAN_AGENT').optional(),
+  /** The longest text a reply to this customer may carry on the channel (`text_too_long` past it). */
+  maxLength: z.number().int().positive().optional(),
 });
 export type ChannelOption = z.infer<typeof ChannelOptionSchema>;
 

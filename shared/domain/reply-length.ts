@@ -27,21 +27,41 @@ export function overTextLimit(channel: Channel, text: string): string | undefine
 
 /**
  * The longest text a reply may carry on each channel: the providers' own limits (TEXT_LIMITS), but
- * WhatsApp's is the Cloud API's 4,096 (a deployment that sends WhatsApp through Twilio has Twilio
- * refuse one over 1,600 at send time, as before).
+ * WhatsApp's is the Cloud API's 4,096; a customer whose WhatsApp came through Twilio has Twilio's
+ * 1,600 (`replyTextLimit`).
  */
 export const REPLY_TEXT_LIMITS: Readonly<Partial<Record<Channel, number>>> = {
   ...TEXT_LIMITS,
   whatsapp: 4096,
 };
 
+/** Twilio's limit of one message, WhatsApp through Twilio included (error 21617). */
+const TWILIO_TEXT_LIMIT = 1600;
+
+/**
+ * The longest text a reply to this customer may carry on the channel: REPLY_TEXT_LIMITS, but WhatsApp's
+ * is Twilio's 1,600 when the customer's latest WhatsApp message came through Twilio (`whatsappProvider`:
+ * a deployment that takes WhatsApp through Twilio sends it through Twilio). Undefined: no limit of ours.
+ */
+export function replyTextLimit(
+  channel: Channel,
+  customer?: { whatsappProvider?: string | undefined },
+): number | undefined {
+  if (channel === 'whatsapp' && customer?.whatsappProvider === 'twilio') return TWILIO_TEXT_LIMIT;
+  return REPLY_TEXT_LIMITS[channel];
+}
+
 /**
  * Refuses a reply whose text the channel's provider would refuse (422 `text_too_long`), before anything
- * is written or queued: the provider would take nothing, and the customer would hear nothing. Answers
- * the channel when the text fits.
+ * is written or queued: the provider would take nothing, and the customer would hear nothing. The
+ * limit is the customer's (`replyTextLimit`). Answers the channel when the text fits.
  */
-export function checkReplyLength(channel: Channel, text: string | undefined): Channel {
-  const limit = REPLY_TEXT_LIMITS[channel];
+export function checkReplyLength(
+  channel: Channel,
+  text: string | undefined,
+  customer?: { whatsappProvider?: string | undefined },
+): Channel {
+  const limit = replyTextLimit(channel, customer);
   if (limit === undefined || text === undefined || text.length <= limit) return channel;
   throw new UnprocessableError(
     `the reply is ${text.length} characters; ${channel} takes at most ${limit} in one message: shorten it or send it as several replies`,

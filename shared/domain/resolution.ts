@@ -161,9 +161,10 @@ export function unauthenticatedCustomerId(envelope: Envelope): string {
 }
 
 /**
- * Whether the customer is waiting for us: an inbound message or call, a reaction, an edit. Mail that
+ * Whether the customer is waiting for us: an inbound message or call, an edit, a deletion. Mail that
  * failed the spam, virus or DMARC checks, and auto-replies, are kept on the timeline but wait for no one;
- * so does a voicemail's transcription (`completesVoicemail`): the voicemail was the customer's word.
+ * so does a voicemail's transcription (`completesVoicemail`: the voicemail was the customer's word) and
+ * a reaction (a 👍 on an answer acknowledges it; it asks nothing).
  */
 export function isCustomerSpeaking(envelope: Envelope): boolean {
   if (envelope.kind === 'message') {
@@ -171,7 +172,7 @@ export function isCustomerSpeaking(envelope: Envelope): boolean {
     return envelope.direction === 'inbound';
   }
   if (envelope.kind === 'call') return envelope.direction === 'inbound' && !completesVoicemail(envelope);
-  return envelope.kind === 'reaction' || envelope.kind === 'edit' || envelope.kind === 'delete';
+  return envelope.kind === 'edit' || envelope.kind === 'delete';
 }
 
 /** An SMS opt-out or opt-in keyword, or an email suppression, that this envelope carries. */

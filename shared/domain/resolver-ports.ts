@@ -26,6 +26,8 @@ export interface ProfileState {
   typedEmail?: string | undefined;
   /** WhatsApp's own id of the phone, when it is not the identity's key form. */
   whatsappAddress?: string | undefined;
+  /** `twilio` when the customer's latest WhatsApp message came through Twilio (its 1,600 limit). */
+  whatsappProvider?: string | undefined;
   /** Tokens of the identities the profile holds, so a touch that adds none can be skipped. */
   identities?: readonly string[] | undefined;
   /** The channels the customer used. */
@@ -111,6 +113,11 @@ export interface ProfileTouch {
    * to it); null when it is, which clears one kept before. Undefined for other events: left as it is.
    */
   whatsappAddress?: string | null | undefined;
+  /**
+   * `twilio` for a WhatsApp message that came through Twilio (replies then have Twilio's limits); null
+   * for one through the Cloud API, which clears it. Undefined for other events: left as it is.
+   */
+  whatsappProvider?: 'twilio' | null | undefined;
 }
 
 /** A conversation touch's outcome: whether the event was the conversation's latest, and its state then. */

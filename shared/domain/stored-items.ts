@@ -20,6 +20,8 @@ const CustomerItemSchema = z.looseObject({
   lastAgentAt: z.string().optional(),
   typedEmail: z.string().optional(),
   whatsappAddress: z.string().optional(),
+  // Only Twilio is named; anything else reads as the Cloud API's (no limit of Twilio's).
+  whatsappProvider: z.enum(['twilio']).optional().catch(undefined),
 });
 
 /**
@@ -70,6 +72,7 @@ export function customerOfItem(item: Record<string, unknown>): Customer {
     lastAgentAt: parsed.lastAgentAt,
     typedEmail: parsed.typedEmail,
     whatsappAddress: parsed.whatsappAddress,
+    whatsappProvider: parsed.whatsappProvider,
   });
 }
 

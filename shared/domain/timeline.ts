@@ -182,6 +182,16 @@ export const CustomerSchema = z.object({
     .describe(
       "WhatsApp's id of the customer's phone (E.164) when it differs from the number as dialled (Brazil's ninth digit, Mexico's 1, Argentina's 9); WhatsApp replies go to it",
     ),
+  /**
+   * `twilio` when the customer's latest WhatsApp message came through Twilio: replies on WhatsApp then
+   * have Twilio's limits (1,600 characters a message). Absent: the Cloud API's.
+   */
+  whatsappProvider: z
+    .enum(['twilio'])
+    .optional()
+    .describe(
+      "`twilio` when the customer's latest WhatsApp message came through Twilio: WhatsApp replies then take at most 1,600 characters (Twilio's limit); absent for the Cloud API",
+    ),
 });
 export type Customer = z.infer<typeof CustomerSchema>;
 

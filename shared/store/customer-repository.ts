@@ -58,6 +58,7 @@ const ProfileStateSchema = z.object({
   mentioned: StringSetSchema,
   typedEmail: z.string().optional(),
   whatsappAddress: z.string().optional(),
+  whatsappProvider: z.string().optional(),
   // A malformed one is no survey: the message is then a normal one.
   csatPending: CsatPendingSchema.optional().catch(undefined),
   identities: StringSetSchema,

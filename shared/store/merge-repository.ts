@@ -1,11 +1,9 @@
 import * as z from 'zod';
 import { CsatPendingSchema, csatOvertaken } from '../domain/csat/survey.js';
-import type { Channel } from '../domain/envelope.js';
 import {
   carriedWhatsappAddress,
   followMerges,
-  inboundToRecheck,
-  keptInbound,
+  targetAtMerge,
   type UnmergeProgress,
   whatsappFormsOf,
 } from '../domain/merges.js';
@@ -13,7 +11,6 @@ import type { TimelineItem } from '../domain/timeline.js';
 import { ConflictError, ValidationError } from '../errors.js';
 import { type DynamoDb, updateItem, updateItemIf } from './dynamo-client.js';
 import { eventItem, mergeEvent } from './events.js';
-import { queryPage } from './paging.js';
 import { setCsatPendingInput } from './params/customers.js';
 import {
   addMergedFromInput,
@@ -24,16 +21,14 @@ import {
   dropCarriedCsatPendingInput,
   dropWhatsappAddressInput,
   finishUnmergeInput,
-  keepInboundInput,
   pointIdentityInput,
   pointMergedIntoInput,
-  queryOwnLastInboundInput,
   releaseUnmergeInput,
   removeMergedFromInput,
   saveUnmergeProgressInput,
 } from './params/merges.js';
-import { LAST_INBOUND_LOOKBACK } from './params/timeline.js';
 import { type RawProfile, readRawProfile, readRootProfile } from './raw-profile.js';
+import { keepTargetInbound } from './unmerge-inbound.js';
 import { type ConversationOwners, moveBack, type Pair } from './unmerge-move.js';
 
 type Deps = {
@@ -84,7 +79,7 @@ async function applyMerge(
   // 2. The source points to the target.
   const pointed = await updateItemIf(
     db,
-    pointMergedIntoInput(db.table, sourceId, targetId, by.agentId, by.now),
+    pointMergedIntoInput(db.table, sourceId, targetId, by, targetAtMerge(profiles.target)),
   );
   if (!pointed) return false;
   await pointSourceAtTarget(db, { targetId, sourceId, mergedAt: by.now }, profiles.source);
@@ -264,41 +259,6 @@ function conversationOwners(source: RawProfile, resuming: boolean): Conversation
   const owners: ConversationOwners = kept?.success ? { ...kept.data } : {};
   for (const id of sourceConversationIds(source)) owners[id] = 's';
   return owners;
-}
-
-/**
- * The target's latest inbound time on each channel named, read in its own partition (one bounded,
- * strongly consistent query each, after the source's items left it).
- */
-async function ownLastInbound(
-  db: DynamoDb,
-  targetId: string,
-  channels: readonly string[],
-): Promise<Record<string, string | undefined>> {
-  const own: Record<string, string | undefined> = {};
-  for (const channel of channels) {
-    const input = queryOwnLastInboundInput(db.table, targetId, channel as Channel);
-    const [latest] = (await queryPage(db, input, 1, { maxRead: LAST_INBOUND_LOOKBACK })).items;
-    own[channel] = typeof latest?.at === 'string' ? latest.at : undefined;
-  }
-  return own;
-}
-
-/**
- * Once what came through the source is back with it, the target's profile loses what the source's
- * messages wrote there while merged (see `keptInbound`): the console showed the kept customer reachable
- * on the source's channel, with the source's last-inbound time, and a reply naming no channel went to a
- * channel it holds no address on. One strong read of the profile, a query per channel both hold an
- * address on, one conditional write when something changes; read again once when a message of the
- * target changed the profile between the read and the write.
- */
-async function keepTargetInbound(db: DynamoDb, targetId: string, source: RawProfile): Promise<void> {
-  for (let attempt = 0; attempt < 2; attempt++) {
-    const target = await readRawProfile(db, targetId);
-    const own = await ownLastInbound(db, targetId, inboundToRecheck(target, source.identities));
-    const kept = keptInbound(target, source, own);
-    if (!kept || (await updateItemIf(db, keepInboundInput(db.table, targetId, kept)))) return;
-  }
 }
 
 /**

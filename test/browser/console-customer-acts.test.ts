@@ -4,8 +4,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Customer } from '#shared/domain/timeline.js';
 import type { LocalRuntime } from '#shared/local/runtime.js';
 import { launchBrowser } from '../support/browser.js';
+import { SECRETS } from '../support/runtime.js';
 import { visitorClient } from '../support/webchat.js';
-import { IG_ACCOUNT, instagramText } from '../support/webhooks.js';
+import { deliver, IG_ACCOUNT, instagramText, signedTwilio, twilioSms } from '../support/webhooks.js';
 import { asAna, openCustomerConversation, postMeta, signIn, startConsoleRuntime } from './console-support.js';
 
 const fixture = (path: string): Record<string, unknown> =>
@@ -250,5 +251,24 @@ describe('the console: what the customer did to their messages, and what a messa
     await box.fill('y'.repeat(1000));
     await said.waitFor({ state: 'detached', timeout: 30_000 });
     expect(await send.isDisabled()).toBe(false);
+  }, 90_000);
+
+  // QA: the box allowed the Cloud API's 4,096, and Twilio refused the reply at send time.
+  it("says Twilio's 1,600 for a WhatsApp customer reached through Twilio", async () => {
+    const phone = '+14155550941';
+    const params = {
+      ...twilioSms({ sid: 'SMconsoleactstwilio000000000000001', from: `whatsapp:${phone}`, text: 'Hi' }),
+      To: 'whatsapp:+15005550006',
+    };
+    const taken = await deliver(signedTwilio(`${runtime.url}/webhooks/twilio/sms`, params, SECRETS.twilio));
+    expect(taken.status).toBeLessThan(300);
+    await runtime.idle();
+    await open(phone);
+    const box = page.getByRole('textbox', { name: 'Reply' });
+    await box.fill('y'.repeat(1601));
+    const said = page.locator('#reply-too-long');
+    await said.waitFor({ timeout: 30_000 });
+    expect(await said.innerText()).toContain('WhatsApp takes at most 1600 in one message. Shorten it by 1');
+    expect(await page.getByRole('button', { name: 'Send', exact: true }).isDisabled()).toBe(true);
   }, 90_000);
 });

@@ -30,6 +30,8 @@ export interface ChannelOption {
   detail?: string;
   needsTemplate?: boolean;
   tag?: string;
+  /** The longest text a reply to this customer may carry on it (Twilio's 1,600 for WhatsApp through Twilio). */
+  maxLength?: number;
 }
 
 /** A merge suggestion with its evidence. */

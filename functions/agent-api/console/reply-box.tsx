@@ -249,10 +249,12 @@ function TextField(props: {
 
 /**
  * Why the reply's text cannot go out on the channel in one message (the API would refuse it with
- * `text_too_long`), said while typing, or undefined when it fits.
+ * `text_too_long`), said while typing, or undefined when it fits: the limit the API gave for this
+ * customer (`maxLength`: Twilio's 1,600 for a WhatsApp customer reached through Twilio), else the channel's.
  */
-function overLimit(channel: string | undefined, text: string): string | undefined {
-  const limit = channel ? REPLY_TEXT_LIMITS[channel as Channel] : undefined;
+function overLimit(option: ChannelOption | undefined, text: string): string | undefined {
+  const channel = option?.channel;
+  const limit = option?.maxLength ?? (channel ? REPLY_TEXT_LIMITS[channel as Channel] : undefined);
   if (limit === undefined || text.length <= limit) return undefined;
   return `${text.length} characters: ${channelName(channel)} takes at most ${limit} in one message. Shorten it by ${text.length - limit}, or send it as several replies.`;
 }
@@ -309,7 +311,7 @@ export function ReplyBox(props: {
   }, [props.composer?.at]);
   const needsTemplate = mode === 'reply' && chosen?.needsTemplate === true;
   const noChannel = mode === 'reply' && props.channels !== undefined && !chosen;
-  const tooLong = mode === 'reply' && !needsTemplate ? overLimit(chosen?.channel, text) : undefined;
+  const tooLong = mode === 'reply' && !needsTemplate ? overLimit(chosen, text) : undefined;
   const submit = async (event: Event) => {
     event.preventDefault();
     const form = event.currentTarget as HTMLFormElement;

@@ -97,6 +97,13 @@ export function touchProfileInput(
     } else if (touch.whatsappAddress === null) {
       removes.push('whatsappAddress');
     }
+    // And through which provider: Twilio's WhatsApp takes at most 1,600 characters a message.
+    if (touch.whatsappProvider === 'twilio') {
+      values[':whatsappProvider'] = touch.whatsappProvider;
+      sets.push('whatsappProvider = :whatsappProvider');
+    } else if (touch.whatsappProvider === null) {
+      removes.push('whatsappProvider');
+    }
     names['#open'] = 'openConversationId';
     values[':conv'] = touch.conversationId;
     values[':at'] = touch.at;

@@ -1,8 +1,7 @@
 import type { PutCommandInput, QueryCommandInput, UpdateCommandInput } from '@aws-sdk/lib-dynamodb';
-import type { Channel } from '../../domain/envelope.js';
-import type { KeptInbound } from '../../domain/merges.js';
+import type { TargetAtMerge } from '../../domain/merges.js';
 import { Keys } from '../keys.js';
-import { queryLastInboundInput, queryTimelineInput } from './timeline.js';
+import { queryTimelineInput } from './timeline.js';
 
 /** Step 1 of a merge: the target lists the source, so its timeline reads include it at once. */
 export function addMergedFromInput(table: string, targetId: string, sourceId: string): UpdateCommandInput {
@@ -19,20 +18,23 @@ export function addMergedFromInput(table: string, targetId: string, sourceId: st
  * Step 2 of a merge: the source points to the target, unless it points anywhere already. Not when it
  * points to this target either: two calls at once would both pass and each write its own time (and a
  * `merge` event keyed on it); the one that fails completes the merge from the time the source keeps.
+ * With `before`, the target's channels and times as the merge read them (`targetAtMerge`, for the unmerge).
  */
 export function pointMergedIntoInput(
   table: string,
   sourceId: string,
   targetId: string,
-  agentId: string,
-  now: string,
+  by: { agentId: string; now: string },
+  before?: TargetAtMerge,
 ): UpdateCommandInput {
+  const values: Record<string, unknown> = { ':target': targetId, ':now': by.now, ':agent': by.agentId };
+  if (before) values[':before'] = before;
   return {
     TableName: table,
     Key: Keys.customer(sourceId),
-    UpdateExpression: 'SET mergedInto = :target, mergedAt = :now, mergedBy = :agent',
+    UpdateExpression: `SET mergedInto = :target, mergedAt = :now, mergedBy = :agent${before ? ', targetAtMerge = :before' : ''}`,
     ConditionExpression: 'attribute_not_exists(mergedInto)',
-    ExpressionAttributeValues: { ':target': targetId, ':now': now, ':agent': agentId },
+    ExpressionAttributeValues: values,
   };
 }
 
@@ -152,74 +154,6 @@ export function dropCarriedCsatPendingInput(
     ConditionExpression: `csatPending.conversationId IN (${Object.keys(values).join(', ')})`,
     ExpressionAttributeValues: values,
   };
-}
-
-/**
- * Unmerge: the target's profile loses what the source's messages wrote on it while merged (see
- * `keptInbound`): channels only the source holds, their `lastInbound_<channel>`, a shared channel's time
- * put back to the target's own, the last inbound channel and time. One write, only while every time it
- * changes is still what was read (a message the target sent since wrote its own: the unmerge reads again).
- */
-export function keepInboundInput(table: string, targetId: string, kept: KeptInbound): UpdateCommandInput {
-  const names: Record<string, string> = {};
-  const values: Record<string, unknown> = {};
-  const sets: string[] = [];
-  const removes: string[] = [];
-  const conditions = ['attribute_exists(pk)'];
-  Object.entries(kept.channelTimes).forEach(([channel, at], i) => {
-    names[`#t${i}`] = `lastInbound_${channel}`;
-    values[`:w${i}`] = kept.was.times[channel];
-    conditions.push(`#t${i} = :w${i}`);
-    if (at === null) removes.push(`#t${i}`);
-    else {
-      values[`:t${i}`] = at;
-      sets.push(`#t${i} = :t${i}`);
-    }
-  });
-  if (kept.last) {
-    const { channel, at } = kept.last;
-    if (channel === null) removes.push('lastInboundChannel');
-    else {
-      values[':channel'] = channel;
-      sets.push('lastInboundChannel = :channel');
-    }
-    if (at === null) removes.push('lastInboundAt');
-    else {
-      values[':at'] = at;
-      sets.push('lastInboundAt = :at');
-    }
-    if (kept.was.lastInboundAt === undefined) conditions.push('attribute_not_exists(lastInboundAt)');
-    else {
-      values[':wasAt'] = kept.was.lastInboundAt;
-      conditions.push('lastInboundAt = :wasAt');
-    }
-  }
-  const clauses = [
-    sets.length ? `SET ${sets.join(', ')}` : '',
-    removes.length ? `REMOVE ${removes.join(', ')}` : '',
-    kept.dropChannels.length ? 'DELETE channels :drop' : '',
-  ];
-  if (kept.dropChannels.length) values[':drop'] = new Set(kept.dropChannels);
-  return {
-    TableName: table,
-    Key: Keys.customer(targetId),
-    UpdateExpression: clauses.filter(Boolean).join(' '),
-    ConditionExpression: conditions.join(' AND '),
-    ...(Object.keys(names).length ? { ExpressionAttributeNames: names } : {}),
-    ExpressionAttributeValues: values,
-  };
-}
-
-/**
- * The target's latest inbound message on a channel, once the source's left its partition (strongly
- * consistent, newest first, within the latest-inbound lookback): its own last-inbound time there.
- */
-export function queryOwnLastInboundInput(
-  table: string,
-  targetId: string,
-  channel: Channel,
-): QueryCommandInput {
-  return { ...queryLastInboundInput(table, targetId, channel), ConsistentRead: true };
 }
 
 /** Unmerge: the target no longer lists the source nor shows its identities. */

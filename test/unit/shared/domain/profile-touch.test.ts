@@ -35,6 +35,14 @@ const touch = (over: Partial<ProfileTouch> = {}): ProfileTouch => ({
 });
 
 describe('profileTouchNeeded', () => {
+  it('writes the WhatsApp provider only when it changes (Twilio, or back to the Cloud API)', () => {
+    expect(profileTouchNeeded(stored, touch({ whatsappProvider: 'twilio' }))).toBe(true);
+    expect(profileTouchNeeded(stored, touch({ whatsappProvider: null }))).toBe(false);
+    const viaTwilio = { ...stored, whatsappProvider: 'twilio' };
+    expect(profileTouchNeeded(viaTwilio, touch({ whatsappProvider: 'twilio' }))).toBe(false);
+    expect(profileTouchNeeded(viaTwilio, touch({ whatsappProvider: null }))).toBe(true);
+  });
+
   it('skips the next message on the same channel and conversation within the granularity', () => {
     expect(profileTouchNeeded(stored, touch())).toBe(false);
     expect(profileTouchNeeded(stored, touch({ at: later(PROFILE_TIME_GRANULARITY_MS - 1) }))).toBe(false);

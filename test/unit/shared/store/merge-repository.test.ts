@@ -54,11 +54,14 @@ describe('mergeRepository', () => {
       [{ pk: 'CUSTOMER#cu_t', sk: 'PROFILE' }, 'ADD mergedFrom :source'],
       [
         { pk: 'CUSTOMER#cu_s', sk: 'PROFILE' },
-        'SET mergedInto = :target, mergedAt = :now, mergedBy = :agent',
+        'SET mergedInto = :target, mergedAt = :now, mergedBy = :agent, targetAtMerge = :before',
       ],
       [{ pk: 'IDENTITY#email#s@x.io', sk: 'IDENTITY' }, 'SET customerId = :target, mergedFrom = :source'],
       [{ pk: 'CUSTOMER#cu_t', sk: 'PROFILE' }, 'ADD identities :identities, channels :channels'],
     ]);
+    // What the target held as the merge read it, for the unmerge: no channel, no time.
+    const pointed = ddb.commandCalls(UpdateCommand)[1]?.args[0].input;
+    expect(pointed?.ExpressionAttributeValues?.[':before']).toEqual({ channels: [], times: {} });
     expect(suggestions.acceptSuggestion).toHaveBeenCalledWith('cu_t', 'cu_s');
     expect(timeline.putTimelineItem).toHaveBeenCalledWith(
       expect.objectContaining({
@@ -435,8 +438,8 @@ describe('an unmerge and what the merge left on the target', () => {
       ]);
     });
 
-    it("puts a channel both hold back to the target's own latest message there (one bounded query)", async () => {
-      targetAfter({ identities: new Set(['phone#+1', 'email#t@x.io']) });
+    /** The target's own inbound email at 06:00, and nothing at `atExactly` but what it lists. */
+    const ownEmail = (atExactly: unknown[] = []) => {
       const own = {
         pk: 'CUSTOMER#cu_t',
         sk: 'TIMELINE#2025-06-10T06:00:00.000Z#email:t1',
@@ -444,15 +447,30 @@ describe('an unmerge and what the merge left on the target', () => {
         channel: 'email',
         direction: 'inbound',
       };
-      ddb.on(QueryCommand).callsFake((input: { FilterExpression?: string }) => ({
-        Items: input.FilterExpression ? [own] : [],
-      }));
+      ddb.on(QueryCommand).callsFake((input: { ExpressionAttributeValues?: Record<string, unknown> }) => {
+        const prefix = input.ExpressionAttributeValues?.[':prefix'];
+        if (!input.ExpressionAttributeValues?.[':channel']) return { Items: [] };
+        return { Items: prefix === 'TIMELINE#' ? [own] : atExactly };
+      });
+    };
+
+    it("puts a channel both hold back to the target's own latest message there (bounded queries)", async () => {
+      targetAfter({ identities: new Set(['phone#+1', 'email#t@x.io']) });
+      ownEmail();
       await repository().merges.unmerge('cu_t', 'cu_e', 'ag_1', at);
       const ownQuery = ddb.commandCalls(QueryCommand)[1]?.args[0].input;
       expect(ownQuery).toMatchObject({
         ConsistentRead: true,
         ScanIndexForward: false,
         ExpressionAttributeValues: expect.objectContaining({ ':channel': 'email', ':pk': 'CUSTOMER#cu_t' }),
+      });
+      // Older than the time the profile holds: is there an own message at that very millisecond? None.
+      expect(ddb.commandCalls(QueryCommand)[2]?.args[0].input).toMatchObject({
+        ConsistentRead: true,
+        Limit: 25,
+        ExpressionAttributeValues: expect.objectContaining({
+          ':prefix': 'TIMELINE#2025-06-10T08:30:00.000Z#',
+        }),
       });
       expect(inputsOn('CUSTOMER#cu_t', 'lastInbound')).toEqual([
         expect.objectContaining({
@@ -462,6 +480,47 @@ describe('an unmerge and what the merge left on the target', () => {
             ':t0': '2025-06-10T06:00:00.000Z',
             ':channel': 'whatsapp',
             ':at': '2025-06-10T07:00:00.000Z',
+            ':wasAt': '2025-06-10T08:30:00.000Z',
+          },
+        }),
+      ]);
+    });
+
+    it('keeps the time the profile holds when its own message is there, however far back', async () => {
+      targetAfter({ identities: new Set(['phone#+1', 'email#t@x.io']) });
+      ownEmail([{ at: '2025-06-10T08:30:00.000Z', channel: 'email', direction: 'inbound' }]);
+      await repository().merges.unmerge('cu_t', 'cu_e', 'ag_1', at);
+      expect(inputsOn('CUSTOMER#cu_t', 'lastInbound')).toEqual([]);
+    });
+
+    it('keeps the channel and time the target had when merged, when nothing of its own is found', async () => {
+      targetAfter({ identities: new Set(['phone#+1', 'email#t@x.io']), lastInbound_whatsapp: undefined });
+      const before = { channels: ['email'], times: { email: '2025-06-10T05:00:00.000Z' } };
+      ddb.on(GetCommand).callsFake((input: { Key: { pk: string } }) => ({
+        Item: {
+          'CUSTOMER#cu_e': { ...email, targetAtMerge: before },
+          'CUSTOMER#cu_t': {
+            entity: 'customer',
+            id: 'cu_t',
+            identities: new Set(['phone#+1', 'email#t@x.io']),
+            channels: new Set(['email']),
+            lastInboundChannel: 'email',
+            lastInboundAt: '2025-06-10T08:30:00.000Z',
+            lastInbound_email: '2025-06-10T08:30:00.000Z',
+          },
+        }[input.Key.pk],
+      }));
+      ddb.on(QueryCommand).resolves({ Items: [] });
+      await repository().merges.unmerge('cu_t', 'cu_e', 'ag_1', at);
+      expect(inputsOn('CUSTOMER#cu_t', 'lastInbound')).toEqual([
+        expect.objectContaining({
+          // Email stays among its channels (no DELETE), with its time when merged.
+          UpdateExpression: 'SET #t0 = :t0, lastInboundChannel = :channel, lastInboundAt = :at',
+          ExpressionAttributeValues: {
+            ':w0': '2025-06-10T08:30:00.000Z',
+            ':t0': '2025-06-10T05:00:00.000Z',
+            ':channel': 'email',
+            ':at': '2025-06-10T05:00:00.000Z',
             ':wasAt': '2025-06-10T08:30:00.000Z',
           },
         }),

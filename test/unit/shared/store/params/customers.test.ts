@@ -54,6 +54,16 @@ describe('customer params', () => {
     expect(input.ExpressionAttributeNames?.['#channelInbound']).toBe('lastInbound_whatsapp');
   });
 
+  it('keeps the WhatsApp provider of the latest message: Twilio set, the Cloud API removes it, older ones neither', () => {
+    const twilio = touchProfileInput('t', { ...touch, whatsappProvider: 'twilio' }, 'current');
+    expect(twilio.UpdateExpression).toContain('whatsappProvider = :whatsappProvider');
+    expect(twilio.ExpressionAttributeValues?.[':whatsappProvider']).toBe('twilio');
+    const cloud = touchProfileInput('t', { ...touch, whatsappProvider: null }, 'current');
+    expect(cloud.UpdateExpression).toMatch(/ REMOVE whatsappProvider$/);
+    const older = touchProfileInput('t', { ...touch, whatsappProvider: 'twilio' }, 'stale');
+    expect(older.UpdateExpression).not.toContain('whatsappProvider');
+  });
+
   it('only adds to the sets on the retry for an older event', () => {
     const input = touchProfileInput('t', touch, 'stale');
     expect(input.UpdateExpression).toBe(

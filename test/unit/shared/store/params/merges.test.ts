@@ -29,12 +29,23 @@ describe('merge params', () => {
   });
 
   it('points the source at the target unless it points anywhere already (this target too: a second call completes)', () => {
-    expect(pointMergedIntoInput('t', 'cu_s', 'cu_t', 'ag_1', '2025-06-10T09:00:00.000Z')).toEqual({
+    const by = { agentId: 'ag_1', now: '2025-06-10T09:00:00.000Z' };
+    expect(pointMergedIntoInput('t', 'cu_s', 'cu_t', by)).toEqual({
       TableName: 't',
       Key: source,
       UpdateExpression: 'SET mergedInto = :target, mergedAt = :now, mergedBy = :agent',
       ConditionExpression: 'attribute_not_exists(mergedInto)',
       ExpressionAttributeValues: { ':target': 'cu_t', ':now': '2025-06-10T09:00:00.000Z', ':agent': 'ag_1' },
+    });
+  });
+
+  it("keeps on the source the target's channels and times as the merge read them", () => {
+    const before = { channels: ['whatsapp'], times: { whatsapp: '2025-06-01T09:00:00.000Z' } };
+    const by = { agentId: 'ag_1', now: '2025-06-10T09:00:00.000Z' };
+    expect(pointMergedIntoInput('t', 'cu_s', 'cu_t', by, before)).toMatchObject({
+      UpdateExpression:
+        'SET mergedInto = :target, mergedAt = :now, mergedBy = :agent, targetAtMerge = :before',
+      ExpressionAttributeValues: { ':before': before },
     });
   });
 

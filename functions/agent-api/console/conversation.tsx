@@ -285,6 +285,7 @@ export function ConversationView(props: ConversationProps) {
   const reopenCheck = useReopenCheck(c, data.items, props.session.agentId);
   const actions = useHeadActions(api, c.id, {
     ...props,
+    assignee: c.assignee,
     onResolve: () => reopenCheck(props.onResolve),
     erased: data.erased,
     onGone: () => erased([c.customerId]),

@@ -107,6 +107,15 @@ describe('the console for a team lead: overdue rows, any agent’s conversations
     await page.close();
   }, 90_000);
 
+  it('says in the timeline which target was missed and when it was due, not a bare "sla breached"', async () => {
+    const { id } = await rowOf(OLD.name);
+    const page = await open({ live: true, hash: `/conversations/${id}` });
+    const log = page.getByRole('log', { name: 'Messages' });
+    await log.getByText(/First response target missed \(it was due [^)]+\)/).waitFor({ timeout: 30_000 });
+    expect(await log.getByText(/sla breached/).count()).toBe(0);
+    await page.close();
+  }, 90_000);
+
   it('lists any registered agent in the Assigned filter, with presence and load, and filters by them', async () => {
     const { id } = await rowOf(NEW.name);
     await as(ANA.token, 'POST', `/api/conversations/${id}/assign`, { agentId: BOB.id });

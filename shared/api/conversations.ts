@@ -77,10 +77,13 @@ const messageRoutes = once(() => {
     path: '/conversations/{id}/assign',
     operationId: 'assignConversation',
     summary:
-      'Assign or transfer to an agent and/or a queue; 422 `unknown_agent` for an agent never registered (other than yourself), `unknown_queue` for a queue the routing policy does not have',
+      'Assign or transfer to an agent and/or a queue; 409 `assignee_changed` when `expectedAssignee` no longer has it; 422 `unknown_agent` for an agent never registered (other than yourself), `unknown_queue` for a queue the routing policy does not have',
     middleware: [readJsonBody] as const,
     request: { params: IdParamsSchema, body: jsonBody(AssignRequestSchema) },
-    responses: { 200: json('the conversation', ConversationSchema), ...errors(400, 401, 404, 413, 422) },
+    responses: {
+      200: json('the conversation', ConversationSchema),
+      ...errors(400, 401, 404, 409, 413, 422),
+    },
   });
   return { inbox, read, reply, note, assign };
 });

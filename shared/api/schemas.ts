@@ -55,6 +55,13 @@ function bodySchemas() {
     .strictObject({
       agentId: z.string().max(128).optional(),
       queue: z.string().min(1).max(128).optional(),
+      expectedAssignee: z
+        .string()
+        .max(128)
+        .optional()
+        .describe(
+          'the assignee the caller last saw (`""` for nobody, `me` for yourself): when another agent has it now, `409` `assignee_changed` and nothing changes',
+        ),
     })
     .refine((t) => t.agentId !== undefined || t.queue !== undefined, {
       message: 'name an agentId ("" to unassign, "me" for yourself) or a queue',

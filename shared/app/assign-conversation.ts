@@ -1,12 +1,14 @@
 import type { AgentAdmin, AgentStore } from '#shared/domain/agent-ports.js';
 import type { Clock } from '#shared/domain/ports.js';
 import type { Conversation } from '#shared/domain/timeline.js';
-import { UnprocessableError } from '#shared/errors.js';
+import { ConflictError, UnprocessableError } from '#shared/errors.js';
 
 /** Where a conversation goes: an agent (`me` for the caller, "" for nobody) and/or a queue. */
 export interface AssignTarget {
   agentId?: string | undefined;
   queue?: string | undefined;
+  /** Who the caller saw holding it (`me`, "" for nobody): another holder now refuses it (409). */
+  expectedAssignee?: string | undefined;
 }
 
 /** What an assignment needs: the store (the conversation, the agents), the admin's write, the policy's queues. */
@@ -53,18 +55,33 @@ export function refuseUnknownQueues(
   );
 }
 
-/** Assigns or transfers a conversation as the calling agent, and answers it as it now stands. */
+/**
+ * Assigns or transfers a conversation as the calling agent, and answers it as it now stands. With
+ * `expectedAssignee` the write holds only while that agent (or nobody) has it: two agents pressing
+ * "Assign to me" on one conversation, each on the view they had, give it to the first, and the second
+ * is told who has it (409 `assignee_changed`), nothing written; without it the assignment overrides.
+ */
 export async function assignConversation(
   deps: AssignDeps,
   { conversationId, target, agentId }: { conversationId: string; target: AssignTarget; agentId: string },
 ): Promise<Conversation | undefined> {
-  const assignee = target.agentId === 'me' ? agentId : target.agentId;
+  const me = (id: string | undefined) => (id === 'me' ? agentId : id);
+  const assignee = me(target.agentId);
   await checkTarget(deps, assignee, target, agentId);
-  await deps.admin.assign(
-    conversationId,
-    { agentId: assignee, queue: target.queue },
-    agentId,
-    deps.clock.now().toISOString(),
-  );
-  return deps.store.getConversation(conversationId);
+  const ifAssignee = me(target.expectedAssignee);
+  const write = [conversationId, { agentId: assignee, queue: target.queue }, agentId] as const;
+  const now = deps.clock.now().toISOString();
+  const done =
+    ifAssignee === undefined
+      ? await deps.admin.assign(...write, now)
+      : await deps.admin.assign(...write, now, undefined, { ifAssignee });
+  const after = await deps.store.getConversation(conversationId);
+  if (done === false) {
+    const holder = after?.assignee ? `${after.assignee} has it` : 'nobody has it';
+    throw new ConflictError(
+      `the conversation changed hands since you saw it: ${holder} now (nothing was changed)`,
+      'assignee_changed',
+    );
+  }
+  return after;
 }

@@ -57,8 +57,11 @@ export interface RouterAdmin {
     by: string,
     now: string,
     eventId?: string,
-    /** `ifUnassigned`: only while the conversation is open and nobody has it (false when someone does). */
-    options?: { ifUnassigned?: boolean },
+    /**
+     * `ifUnassigned`: only while the conversation is open and nobody has it (false when someone does);
+     * `ifAssignee`: only while that agent has it (`''`: nobody), false otherwise.
+     */
+    options?: { ifUnassigned?: boolean; ifAssignee?: string },
   ): Promise<unknown>;
   /**
    * The hand-off's assignment, once per routed item (`routed`: `<at>#<item id>`) however many runs:

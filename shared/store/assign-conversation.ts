@@ -32,16 +32,28 @@ export async function assign(
   timeline: Timeline,
   conversation: Conversation,
   target: AssignTarget,
-  change: { by: string; now: string; eventId: string; ifUnassigned?: boolean | undefined },
+  change: {
+    by: string;
+    now: string;
+    eventId: string;
+    ifUnassigned?: boolean | undefined;
+    ifAssignee?: string | undefined;
+  },
 ): Promise<boolean> {
   const input = assignConversationInput(db.table, conversation.id, target, {
     ifUnassigned: change.ifUnassigned,
+    ifAssignee: change.ifAssignee,
   });
   if (change.ifUnassigned) {
     const taken = await updateItemIf(db, input);
     // Taken by another (or by this call's crashed first run): their count is made right all the same.
     await syncAgentLoadOf(db, conversation.id);
     if (!taken) return false;
+  } else if (change.ifAssignee !== undefined) {
+    // Another agent has it now (the caller's view was stale): nothing written, nothing to count.
+    const out = await updateItemReturningIf(db, { ...input, ReturnValues: 'ALL_NEW' });
+    if (!out) return false;
+    await syncAgentLoad(db, out);
   } else {
     const out = await updateItem(db, { ...input, ReturnValues: 'ALL_NEW' });
     if (out.Attributes) await syncAgentLoad(db, out.Attributes);

@@ -355,10 +355,10 @@ export function conversationRepository(db: DynamoDb, timeline: Timeline) {
       now: string,
       /** The timeline event's id, for a caller that must record one assignment however often it runs. */
       eventId: string = `assigned:${conversationId}:${now}`,
-      options: { ifUnassigned?: boolean } = {},
+      options: { ifUnassigned?: boolean; ifAssignee?: string } = {},
     ): Promise<boolean> {
       const conversation = await existing(conversationId);
-      const change = { by, now, eventId, ifUnassigned: options.ifUnassigned };
+      const change = { by, now, eventId, ...options };
       return assign(db, timeline, conversation, target, change);
     },
     /** Routing's assignment of one routed item, made once however often it runs (`assignRouted`). */

@@ -323,6 +323,9 @@ function Console(props: { config: ConsoleConfig; session: Session; onSignOut(): 
         subscribe={subscribe}
         reloads={reloads}
         presence={presence}
+        agents={agents}
+        queues={queues}
+        me={session.agentId}
       />
       {current ? (
         <ConversationView

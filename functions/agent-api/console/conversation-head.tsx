@@ -148,6 +148,8 @@ export function useHeadActions(
   id: string,
   props: {
     status: LiveStatus;
+    /** Who the view shows holding the conversation: an assignment holds only while they still do. */
+    assignee: string | undefined;
     onConversation(c: Conversation): void;
     onResolve(): Promise<void>;
     resolveAsked: number | undefined;
@@ -161,9 +163,29 @@ export function useHeadActions(
   return {
     error,
     onAssign: (body: TransferTarget) =>
-      update(() => api.send<Conversation>('POST', `/api/conversations/${id}/assign`, body)),
+      update(() => assignAsSeen(api, id, { ...body, expectedAssignee: props.assignee ?? '' }, props)),
     onResolve: () => void act(props.onResolve),
     onSnooze: (until: string) => void update(() => snooze(api, id, until)),
     onWake: () => void update(() => wake(api, id)),
   };
+}
+
+/**
+ * Assigns as the view shows the conversation (`expectedAssignee`): when another agent took it
+ * meanwhile the API refuses (409 `assignee_changed`, nothing changed), and the view is brought up to
+ * date, so the header names who has it beside the refusal; nobody's conversation is taken silently.
+ */
+async function assignAsSeen(
+  api: Api,
+  id: string,
+  body: TransferTarget & { expectedAssignee: string },
+  view: { onConversation(c: Conversation): void },
+): Promise<Conversation> {
+  try {
+    return await api.send<Conversation>('POST', `/api/conversations/${id}/assign`, body);
+  } catch (e) {
+    if (e instanceof ApiError && e.code === 'assignee_changed')
+      view.onConversation(await api.get<Conversation>(`/api/conversations/${id}`));
+    throw e;
+  }
 }

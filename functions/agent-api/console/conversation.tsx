@@ -259,6 +259,12 @@ function ConversationBody(
         onEarlier={data.loadEarlier}
       />
       {open ? <OtherOpenNote open={open} onOpen={() => props.onOpen(open)} /> : null}
+      {!open && c.status === 'open' && c.assignee && c.assignee !== props.session.agentId ? (
+        <p class="held-by" role="note">
+          {c.assignee} has this conversation: a reply of yours reaches the customer beside theirs (a note does
+          not).
+        </p>
+      ) : null}
       <ReplyBox
         api={props.api}
         conversation={c}
@@ -285,6 +291,7 @@ export function ConversationView(props: ConversationProps) {
   const reopenCheck = useReopenCheck(c, data.items, props.session.agentId);
   const actions = useHeadActions(api, c.id, {
     ...props,
+    assignee: c.assignee,
     onResolve: () => reopenCheck(props.onResolve),
     erased: data.erased,
     onGone: () => erased([c.customerId]),

@@ -94,14 +94,20 @@ export function notSentText(error: unknown): string {
 export const reasonText = (reason: string | undefined): string =>
   reason ? (REASONS[reason] ?? reason.replaceAll('_', ' ')) : '';
 
-/** The earliest pending SLA deadline of a conversation, if any. */
-export function slaDue(sla: unknown): string | undefined {
+/** The response targets' names as an agent says them. */
+const METRICS: Record<string, string> = {
+  firstResponseDue: 'first response',
+  nextResponseDue: 'reply',
+  resolutionDue: 'resolution',
+};
+
+/** The earliest pending SLA deadline of a conversation, if any: its time and the target's name. */
+export function nextDeadline(sla: unknown): { at: string; metric: string } | undefined {
   if (!sla || typeof sla !== 'object') return undefined;
   const s = sla as Record<string, unknown>;
-  const dues = ['firstResponseDue', 'nextResponseDue', 'resolutionDue']
-    .map((k) => s[k])
-    .filter((v): v is string => typeof v === 'string')
-    .sort();
+  const dues = Object.keys(METRICS)
+    .flatMap((k) => (typeof s[k] === 'string' ? [{ at: s[k] as string, metric: METRICS[k] as string }] : []))
+    .sort((a, b) => (a.at < b.at ? -1 : a.at > b.at ? 1 : 0));
   return dues[0];
 }
 

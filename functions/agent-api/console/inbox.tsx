@@ -1,9 +1,11 @@
 import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
+import type { AgentRow } from './agents.js';
 import type { Api, Conversation, InboxConversation, Page } from './api.js';
 import type { Presence, Subscribe } from './app.js';
-import { customerLabel } from './customer-label.js';
 import { CustomerSearch } from './customer-search.js';
-import { CHANNELS, channelName, clock, since, slaDue } from './format.js';
+import { BulkBar, useSelection } from './inbox-bulk.js';
+import { FilterForm } from './inbox-filters.js';
+import { ConversationRow, useNow } from './inbox-row.js';
 import { type InboxRow, useMovedAway } from './moved-away.js';
 import { ErrorNote } from './ui.js';
 
@@ -204,110 +206,12 @@ function useInbox(api: Api, filters: Filters, subscribe: Subscribe, reloads: num
   };
   const items = useMemo(() => (pages ? rowsOf(pages) : undefined), [pages]);
   const more = Boolean(pages?.at(-1)?.next);
-  return { items, error, more, loadMore, rows: items ? away.rows(items, more) : undefined };
-}
-
-function FilterForm(props: { filters: Filters; onFilters(filters: Filters): void }) {
-  const { filters } = props;
-  const set = (patch: Partial<Filters>) => props.onFilters({ ...filters, ...patch });
-  const value = (e: Event) => (e.currentTarget as HTMLInputElement).value;
-  const select = (label: string, key: keyof Filters, options: Array<[string, string]>) => (
-    <label>
-      {label}
-      <select value={filters[key]} onChange={(e) => set({ [key]: value(e) })}>
-        {options.map(([v, text]) => (
-          <option key={v} value={v}>
-            {text}
-          </option>
-        ))}
-      </select>
-    </label>
-  );
-  return (
-    <form class="filters" aria-label="Inbox filters" onSubmit={(e) => e.preventDefault()}>
-      {select('Status', 'status', [
-        ['open', 'Open'],
-        ['resolved', 'Resolved'],
-        ['snoozed', 'Snoozed'],
-      ])}
-      {select('Assigned', 'assignee', [
-        ['', 'Anyone'],
-        ['me', 'Mine'],
-        ['unassigned', 'Unassigned'],
-      ])}
-      {select('Channel', 'channel', [
-        ['', 'Any'],
-        ...CHANNELS.map((c): [string, string] => [c, channelName(c)]),
-      ])}
-      <label>
-        Queue
-        <input value={filters.queue} placeholder="any" onChange={(e) => set({ queue: value(e) })} />
-      </label>
-      {select('Sort', 'sort', [
-        ['waiting', 'Waiting longest'],
-        ['due', 'SLA due soonest'],
-      ])}
-    </form>
-  );
-}
-
-/** What a row says of its state: snoozed until when, waiting how long (as of `now`), answered, or its status. */
-function rowState(c: InboxConversation, now: number): string {
-  if (c.snoozedUntil) return `snoozed until ${clock(c.snoozedUntil)}`;
-  if (c.waiting && c.waitingSince) return `waiting ${since(c.waitingSince, now)}`;
-  return c.status === 'open' ? 'answered' : c.status;
-}
-
-/** The time now, moved every 15 seconds, so "waiting 40 s" counts on while nothing else happens. */
-function useNow(): number {
-  const [now, setNow] = useState(Date.now);
-  useEffect(() => {
-    const timer = setInterval(() => setNow(Date.now()), 15_000);
-    return () => clearInterval(timer);
-  }, []);
-  return now;
-}
-
-function ConversationRow(props: {
-  conversation: InboxRow;
-  selected: boolean;
-  viewed: boolean;
-  now: number;
-  onSelect(): void;
-}) {
-  const { conversation: c } = props;
-  const due = slaDue(c.sla);
-  const who = customerLabel(c.customer?.name, c.customer?.identity);
-  return (
-    <li>
-      <button
-        type="button"
-        class="conversation-row"
-        aria-current={props.selected ? 'true' : undefined}
-        data-conversation={c.id}
-        onClick={props.onSelect}
-      >
-        <span class="name" title={who.title}>
-          {who.text ?? c.customerId}
-        </span>
-        <span class="badges">
-          {(c.channels.length ? c.channels : c.channel ? [c.channel] : []).map((ch) => (
-            <span key={ch} class={`badge ch-${ch}`}>
-              {channelName(ch)}
-            </span>
-          ))}
-        </span>
-        <span class="meta">
-          {rowState(c, props.now)}
-          {due ? ` · due ${clock(due)}` : ''}
-          {c.assignee ? ` · ${c.assignee}` : ' · unassigned'}
-          {c.queue ? ` · ${c.queue}` : ''}
-          {props.viewed ? ' · being viewed' : ''}
-          {c.movedAway ? ' · updated: moved down to a page not loaded' : ''}
-        </span>
-      </button>
-    </li>
-  );
+  /** After the tab's own batch: its rows are not kept as last seen, and the pages shown are read again. */
+  const settled = (ids: readonly string[]) => {
+    away.forget(ids);
+    setTick((t) => t + 1);
+  };
+  return { items, error, more, loadMore, settled, rows: items ? away.rows(items, more) : undefined };
 }
 
 /** How many rows show and whether more follow: a button, pressed by itself when it scrolls into view. */
@@ -348,14 +252,19 @@ export function Inbox(props: {
   subscribe: Subscribe;
   reloads: number;
   presence: Presence;
+  /** The registered agents and the queues known, for the filters' choices; `me`, the agent signed in. */
+  agents: readonly AgentRow[];
+  queues: readonly string[];
+  me: string;
 }) {
-  const { items, error, more, loadMore, rows } = useInbox(
+  const { items, error, more, loadMore, settled, rows } = useInbox(
     props.api,
     props.filters,
     props.subscribe,
     props.reloads,
   );
   const now = useNow();
+  const { picked, setPicked, toggle } = useSelection(JSON.stringify(props.filters));
   useEffect(() => props.onList(items ?? []), [items]);
   const row = (c: InboxRow) => (
     <ConversationRow
@@ -365,6 +274,8 @@ export function Inbox(props: {
       viewed={(props.presence.viewing[c.id] ?? []).length > 0}
       now={now}
       onSelect={() => props.onSelect(c)}
+      picked={picked.has(c.id)}
+      onPick={(on) => toggle(c.id, on)}
     />
   );
   return (
@@ -376,9 +287,26 @@ export function Inbox(props: {
         shown={props.shown}
         onOpen={props.onSelect}
       />
-      <FilterForm filters={props.filters} onFilters={props.onFilters} />
+      <FilterForm
+        filters={props.filters}
+        onFilters={props.onFilters}
+        agents={props.agents}
+        me={props.me}
+        queues={props.queues}
+      />
       <ErrorNote message={error} />
       {items && items.length === 0 ? <p class="muted">Nothing here.</p> : null}
+      {items?.length ? (
+        <BulkBar
+          api={props.api}
+          rows={items}
+          picked={picked}
+          onPicked={setPicked}
+          onDone={settled}
+          agents={props.agents}
+          queues={props.queues}
+        />
+      ) : null}
       <ul class="conversations" aria-label="Conversations">
         {(rows ?? []).map(row)}
       </ul>

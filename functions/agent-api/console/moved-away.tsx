@@ -11,8 +11,24 @@ export type InboxRow = InboxConversation & { movedAway?: true };
  * page is loaded and none does (then it left the filter), or the filter changes (`key`).
  */
 export function useMovedAway(key: unknown) {
-  const kept = useRef({ key, rows: new Map<string, { row: InboxConversation; at: number }>() });
-  if (kept.current.key !== key) kept.current = { key, rows: new Map() };
+  const fresh = () => ({
+    key,
+    rows: new Map<string, { row: InboxConversation; at: number }>(),
+    known: new Set<string>(),
+  });
+  const kept = useRef(fresh());
+  if (kept.current.key !== key) kept.current = fresh();
+  /**
+   * Rows this tab itself changed (a batch assignment): where they went is known, and the pages read
+   * again show it, so they are never kept as last seen (under "Unassigned", 50 rows just assigned
+   * stayed listed as unassigned, marked moved down, until every page was loaded).
+   */
+  const forget = (ids: Iterable<string>) => {
+    for (const id of ids) {
+      kept.current.rows.delete(id);
+      kept.current.known.add(id);
+    }
+  };
   const note = (
     before: readonly InboxConversation[],
     after: readonly InboxConversation[],
@@ -22,7 +38,8 @@ export function useMovedAway(key: unknown) {
     if (complete) return;
     const listed = new Set(after.map((c) => c.id));
     before.forEach((row, at) => {
-      if (touched.has(row.id) && !listed.has(row.id)) kept.current.rows.set(row.id, { row, at });
+      if (touched.has(row.id) && !listed.has(row.id) && !kept.current.known.has(row.id))
+        kept.current.rows.set(row.id, { row, at });
     });
   };
   /** The rows listed with those moved away back in their places. */
@@ -35,5 +52,5 @@ export function useMovedAway(key: unknown) {
       out.splice(Math.min(at, out.length), 0, { ...row, movedAway: true });
     return out;
   };
-  return { note, rows };
+  return { note, rows, forget };
 }

@@ -49,6 +49,30 @@ function assignedText(d: Record<string, unknown>): string {
   return `Unassigned${by}`;
 }
 
+const TARGETS: Record<string, string> = {
+  firstResponse: 'First response',
+  nextResponse: 'Reply',
+  resolution: 'Resolution',
+};
+
+/** A response target's warning or breach: which target, and when it is (was) due. */
+function slaText(item: TimelineItem, d: Record<string, unknown>): string {
+  const target = TARGETS[String(d.metric)] ?? 'Response';
+  const due = typeof d.due === 'string' ? clock(d.due) : '';
+  if (item.event === 'sla_breached') return `${target} target missed${due ? ` (it was due ${due})` : ''}`;
+  return `${target} target due soon${due ? ` (at ${due})` : ''}`;
+}
+
+/** An automation's firing: the rule, and what each action did (a skipped one says why). */
+function automationText(d: Record<string, unknown>): string {
+  const actions = Array.isArray(d.actions) ? (d.actions as Array<Record<string, unknown>>) : [];
+  const did = actions.map((a) => {
+    const why = a.outcome === 'skipped' && a.reason ? ` (${String(a.reason).replaceAll('_', ' ')})` : '';
+    return `${String(a.type)} ${a.outcome === 'skipped' ? 'skipped' : 'done'}${why}`;
+  });
+  return `Automation ${String(d.rule ?? '')}${did.length ? `: ${did.join(', ')}` : ''}`;
+}
+
 /** A call's or a recording's length as an agent reads it (`14 s`, `2 min 5 s`), or nothing. */
 function duration(d: Record<string, unknown>): string {
   const seconds = d.durationSeconds;
@@ -102,6 +126,11 @@ function eventText(item: TimelineItem, acts: Acts): string {
       return `Routed to ${String(d.target ?? '?')}${d.queue ? ` (queue ${String(d.queue)})` : ''}: ${routeReasonText(d.reason, d.detail)}`;
     case 'assigned':
       return assignedText(d);
+    case 'sla_warning':
+    case 'sla_breached':
+      return slaText(item, d);
+    case 'automation':
+      return automationText(d);
     case 'resolved':
       return agentBy(d) ? `Resolved by ${agentBy(d)}` : 'Resolved';
     case 'reopened':

@@ -30,20 +30,32 @@ function Picker(props: {
   );
 }
 
+/** What the form is called, its lists and its button: a conversation's Transfer unless told otherwise. */
+export interface TransferWords {
+  form: string;
+  agent: string;
+  queue: string;
+  submit: string;
+}
+const TRANSFER: TransferWords = { form: 'Transfer', agent: 'Agent', queue: 'Queue', submit: 'Transfer' };
+
 /** Transfer to a registered agent and/or a known queue, picked from lists; cleared once it went through. */
 export function TransferForm(props: {
-  agents: AgentRow[];
-  queues: string[];
+  agents: readonly AgentRow[];
+  queues: readonly string[];
+  /** Who has it now: "Nobody" is offered only when someone does (always for `words` of a batch). */
   assignee: string | undefined;
   onTransfer(target: TransferTarget): Promise<boolean>;
+  words?: TransferWords;
 }) {
+  const words = props.words ?? TRANSFER;
   const [agent, setAgent] = useState('');
   const [queue, setQueue] = useState('');
   const [busy, setBusy] = useState(false);
   return (
     <form
       class="transfer"
-      aria-label="Transfer"
+      aria-label={words.form}
       onSubmit={async (e) => {
         e.preventDefault();
         const target: TransferTarget = {
@@ -60,7 +72,7 @@ export function TransferForm(props: {
       }}
     >
       <Picker
-        label="Agent"
+        label={words.agent}
         value={agent}
         onChange={setAgent}
         options={[
@@ -73,13 +85,13 @@ export function TransferForm(props: {
         ]}
       />
       <Picker
-        label="Queue"
+        label={words.queue}
         value={queue}
         onChange={setQueue}
         options={[['', 'Choose a queue'], ...props.queues.map((q): [string, string] => [q, q])]}
       />
       <button type="submit" disabled={busy || (!agent && !queue)}>
-        Transfer
+        {words.submit}
       </button>
     </form>
   );

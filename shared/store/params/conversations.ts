@@ -186,6 +186,8 @@ export interface AssignTarget {
 /**
  * Assigns (or transfers) an existing conversation to an agent and/or a queue; `ifUnassigned` only
  * while it is open and nobody has it, so two agents taking the next conversation never get the same;
+ * `ifAssignee` only while that agent (`''`: nobody) has it, so an assignment made on a stale view
+ * takes nothing from an agent who took it meanwhile;
  * `routedFor` (routing's hand-off of one item, `<at>#<item id>`) only when no routing of that item or of
  * a later one assigned it before, and records it (`routedFor`): two deliveries of one message racing,
  * or one after a crash, assign once, and a late one never undoes a newer message's assignment.
@@ -194,7 +196,11 @@ export function assignConversationInput(
   table: string,
   conversationId: string,
   target: AssignTarget,
-  options: { ifUnassigned?: boolean | undefined; routedFor?: string | undefined } = {},
+  options: {
+    ifUnassigned?: boolean | undefined;
+    ifAssignee?: string | undefined;
+    routedFor?: string | undefined;
+  } = {},
 ): UpdateCommandInput {
   const sets: string[] = [];
   const removes: string[] = [];
@@ -221,6 +227,11 @@ export function assignConversationInput(
   }
   const conditions = ['attribute_exists(pk)'];
   if (options.ifUnassigned) conditions.push('#status = :open AND attribute_not_exists(assignee)');
+  if (options.ifAssignee === '') conditions.push('attribute_not_exists(assignee)');
+  else if (options.ifAssignee !== undefined) {
+    conditions.push('assignee = :was');
+    values[':was'] = options.ifAssignee;
+  }
   if (options.routedFor !== undefined) {
     sets.push('routedFor = :routedFor');
     values[':routedFor'] = options.routedFor;

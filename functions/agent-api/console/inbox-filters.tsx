@@ -1,0 +1,80 @@
+import type { AgentRow } from './agents.js';
+import { CHANNELS, channelName } from './format.js';
+import type { Filters } from './inbox.js';
+
+/**
+ * The Assigned filter's choices: anyone, mine, unassigned, then every other registered agent with
+ * their presence and load, so a lead sees what one agent holds (an absent one's too); an agent the
+ * filter names who is not listed (yet) keeps their option.
+ */
+export function assigneeOptions(
+  agents: readonly AgentRow[],
+  me: string,
+  chosen: string,
+): Array<[string, string]> {
+  const others = agents.filter((a) => a.id !== me);
+  const rows: Array<[string, string]> = others.map((a) => [
+    a.id,
+    `${a.id} (${a.presence === 'online' ? 'online' : 'away'}, ${a.openConversations} open)`,
+  ]);
+  const fixed = ['', 'me', 'unassigned'];
+  if (chosen && !fixed.includes(chosen) && !others.some((a) => a.id === chosen)) rows.push([chosen, chosen]);
+  return [['', 'Anyone'], ['me', 'Mine'], ['unassigned', 'Unassigned'], ...rows];
+}
+
+/** The inbox's filters: status, who has it (any registered agent), channel, queue (known ones offered), sort. */
+export function FilterForm(props: {
+  filters: Filters;
+  onFilters(filters: Filters): void;
+  agents: readonly AgentRow[];
+  me: string;
+  queues: readonly string[];
+}) {
+  const { filters } = props;
+  const set = (patch: Partial<Filters>) => props.onFilters({ ...filters, ...patch });
+  const value = (e: Event) => (e.currentTarget as HTMLInputElement).value;
+  const select = (label: string, key: keyof Filters, options: Array<[string, string]>) => (
+    <label>
+      {label}
+      <select value={filters[key]} onChange={(e) => set({ [key]: value(e) })}>
+        {options.map(([v, text]) => (
+          <option key={v} value={v}>
+            {text}
+          </option>
+        ))}
+      </select>
+    </label>
+  );
+  return (
+    <form class="filters" aria-label="Inbox filters" onSubmit={(e) => e.preventDefault()}>
+      {select('Status', 'status', [
+        ['open', 'Open'],
+        ['resolved', 'Resolved'],
+        ['snoozed', 'Snoozed'],
+      ])}
+      {select('Assigned', 'assignee', assigneeOptions(props.agents, props.me, filters.assignee))}
+      {select('Channel', 'channel', [
+        ['', 'Any'],
+        ...CHANNELS.map((c): [string, string] => [c, channelName(c)]),
+      ])}
+      <label>
+        Queue
+        <input
+          value={filters.queue}
+          placeholder="any"
+          list="known-queues"
+          onChange={(e) => set({ queue: value(e) })}
+        />
+        <datalist id="known-queues">
+          {props.queues.map((q) => (
+            <option key={q} value={q} />
+          ))}
+        </datalist>
+      </label>
+      {select('Sort', 'sort', [
+        ['waiting', 'Waiting longest'],
+        ['due', 'SLA due soonest'],
+      ])}
+    </form>
+  );
+}

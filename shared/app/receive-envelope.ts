@@ -10,7 +10,7 @@ import { previewOf } from '../domain/conversation-preview.js';
 import type { CsatStore } from '../domain/csat/csat-ports.js';
 import { redactedMessage } from '../domain/deletion.js';
 import type { Envelope, Identity } from '../domain/envelope.js';
-import { type PhoneOptions, whatsappAddressOf } from '../domain/identity.js';
+import type { PhoneOptions } from '../domain/identity.js';
 import type { Clock, IdGenerator } from '../domain/ports.js';
 import { profileTouchNeeded } from '../domain/profile-touch.js';
 import {
@@ -31,6 +31,7 @@ import type { Customer, TimelineItem } from '../domain/timeline.js';
 import { lateFailureWait } from '../domain/waiting.js';
 import { watermarkOf } from '../domain/watermark.js';
 import { typedIdentities } from '../domain/webchat/envelopes.js';
+import { type WhatsappSender, whatsappSenderOf } from '../domain/whatsapp-sender.js';
 import { loggedId } from '../log.js';
 import { answerCsat, keepSurveyAnswer } from './answer-csat.js';
 import { redactDeleted } from './apply-deletion.js';
@@ -382,22 +383,5 @@ export async function receiveEnvelope(deps: ResolverDeps, queued: Envelope): Pro
     });
     return { written: true };
   }
-  return resolveCustomerEvent(deps, envelope, envelope.customer, whatsappSender(deps, queued));
-}
-
-/** What a customer's WhatsApp message tells of where replies go: WhatsApp's id, and the provider. */
-interface WhatsappSender {
-  /** WhatsApp's own id when it is not the identity's key (replies go to it), else null. */
-  address: string | null;
-  /** `twilio` when it came through Twilio (Twilio's limits apply to replies), else null. */
-  provider: 'twilio' | null;
-}
-
-/** For a customer's WhatsApp message from a phone, see `WhatsappSender`; undefined for anything else. */
-function whatsappSender(deps: ResolverDeps, queued: Envelope): WhatsappSender | undefined {
-  if (queued.kind !== 'message' || queued.channel !== 'whatsapp' || queued.direction !== 'inbound')
-    return undefined;
-  if (queued.customer.kind !== 'phone') return undefined;
-  const address = whatsappAddressOf(queued.customer, deps.phone ?? {}) ?? null;
-  return { address, provider: queued.provider === 'twilio' ? 'twilio' : null };
+  return resolveCustomerEvent(deps, envelope, envelope.customer, whatsappSenderOf(queued, deps.phone));
 }

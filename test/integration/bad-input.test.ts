@@ -286,6 +286,7 @@ const FORBIDDEN = { status: 403, code: 'forbidden' };
 const INVALID = { status: 400, code: 'invalid_request' };
 const TOO_LARGE = { status: 413, code: 'payload_too_large' };
 const NOT_FOUND = { status: 404, code: 'not_found' };
+const NOT_JSON = { status: 415, code: 'unsupported_media_type' };
 
 const metaRoutes: [string, string][] = [
   ['/webhooks/whatsapp', VALID_WHATSAPP],
@@ -863,7 +864,7 @@ const agentCases: RefusedCase[] = [
     {
       name: `POST ${route}: form body`,
       spec: () => agent('POST', `/api/conversations/c1${route}`, 'text=hi', { 'content-type': FORM }),
-      ...INVALID,
+      ...NOT_JSON,
     },
     {
       name: `POST ${route}: JSON array`,

@@ -39,7 +39,7 @@ describe('the evaluation, held-out half', () => {
     expect(figures.handedOffCorrectly).toBeGreaterThanOrEqual(HANDED_OFF_FLOOR);
     expect(figures.wrong).toBeLessThanOrEqual(WRONG_CEILING);
     expect(figures.correct).toBeGreaterThanOrEqual(CORRECT_FLOOR);
-  });
+  }, 30_000);
 
   it('answers the same through the Bedrock adapter, with the right passages in its prompt', async () => {
     const bedrock = await evaluateBedrock(heldOut, base, index, policy);
@@ -48,5 +48,5 @@ describe('the evaluation, held-out half', () => {
     expect(figures.wrong).toBeLessThanOrEqual(WRONG_CEILING);
     expect(figures.correct).toBeGreaterThanOrEqual(CORRECT_FLOOR);
     expect(bedrock.rightPassagesInPrompt).toBeGreaterThanOrEqual(figures.correct);
-  });
+  }, 30_000);
 });

@@ -4,8 +4,9 @@ import { ADVERSARIAL_CASES, timeCase } from '../../support/adversarial.js';
 // A bound on catastrophic (super-linear) behaviour, not a benchmark: a linear pass over 1 MB takes a few
 // milliseconds to about 50, a quadratic one takes minutes; on the responder's 2,000 characters a cubic or
 // exponential pattern takes seconds to hours. The bound leaves room for the other test workers sharing
-// a 2-core machine (a 51 ms case measured 241 ms in a full run); `npm run bench` prints the real times.
-const LIMIT_MS = 1_000;
+// a 2-core machine (a 51 ms case measured 241 ms in a full run, 1,428 ms at load 20); `npm run bench`
+// prints the real times.
+const LIMIT_MS = 3_000;
 
 describe('regular expressions on text from outside', () => {
   it('builds inputs of their stated length: about 1 MB, or all the responder reads', () => {
@@ -13,7 +14,7 @@ describe('regular expressions on text from outside', () => {
   });
 
   it.each(ADVERSARIAL_CASES.map((c) => [`${c.subject}: ${c.shape}`, c] as const))(
-    '%s takes under a second',
+    '%s takes under three seconds',
     async (_, adversarial) => {
       expect(await timeCase(adversarial)).toBeLessThan(LIMIT_MS);
     },

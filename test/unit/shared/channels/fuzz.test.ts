@@ -645,5 +645,5 @@ describe('compiled schemas (hot.ts) against the interpreter', () => {
       ),
       { numRuns: 100, seed: 0x5eed0c },
     );
-  }, 30_000);
+  }, 60_000);
 });

@@ -1,11 +1,12 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { describe, expect, it } from 'vitest';
 import type { Agent } from '#shared/domain/assignment.js';
-import type { LocalRuntime } from '#shared/local/runtime.js';
 import { agentCaller } from '../support/agent-api.js';
 import { DynamoGate, type GatedCall } from '../support/dynamo-gate.js';
 import { GatheringQueue } from '../support/gathering-queue.js';
 import { SECRETS, startTestRuntime } from '../support/runtime.js';
-import { type Item, inspectionClient, scanTable } from '../support/table-snapshot.js';
+import { runtimePerTest } from '../support/runtime-per-test.js';
+import { type Item, scanTable } from '../support/table-snapshot.js';
 import { deliver, signedMeta, whatsappText } from '../support/webhooks.js';
 
 const TABLE = 'threadline';
@@ -26,17 +27,11 @@ const claim = (call: GatedCall) => call.operation === 'UpdateItem' && call.body.
  * the assignment: the redelivery assigns the agent who holds the claim, counted once.
  */
 describe('local runtime: concurrent hand-offs and capacity', () => {
-  let runtime: LocalRuntime | undefined;
-  let inspect: ReturnType<typeof inspectionClient> | undefined;
-
-  afterEach(async () => {
-    inspect?.destroy();
-    await runtime?.close();
-    runtime = undefined;
-  }, 60_000);
+  const runtimes = runtimePerTest();
+  let inspect: DynamoDBClient | undefined;
 
   const start = async (gate: DynamoGate, deliveries: number) => {
-    runtime = await startTestRuntime({
+    const runtime = await startTestRuntime({
       env: {
         META_APP_SECRET: SECRETS.meta,
         AGENT_TOKENS: Object.entries(TOKENS)
@@ -48,10 +43,10 @@ describe('local runtime: concurrent hand-offs and capacity', () => {
       wrapInboundQueue: (queue) => new GatheringQueue(queue, deliveries),
       queue: { visibilityTimeoutMs: 500 },
     });
-    inspect = inspectionClient(runtime.dynamoEndpoint);
+    inspect = runtimes.started(runtime);
     const online = { presence: 'online', queues: ['general'], languages: ['en'], capacity: 3 };
     for (const token of Object.values(TOKENS)) {
-      await agentCaller(() => String(runtime?.url), token)('PUT', '/api/agents/me', online);
+      await agentCaller(() => runtime.url, token)('PUT', '/api/agents/me', online);
     }
     return runtime;
   };

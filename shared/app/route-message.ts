@@ -1,5 +1,4 @@
 import { timelineToAnswer } from '../domain/answer-context.js';
-import { chooseAgent } from '../domain/assignment.js';
 import type { Clock } from '../domain/ports.js';
 import { aiReplyId, placedReplyAt, replyItemId } from '../domain/replies.js';
 import { overTextLimit } from '../domain/reply-length.js';
@@ -31,6 +30,7 @@ import type { Conversation, Customer, TimelineItem } from '../domain/timeline.js
 import { isWaiting } from '../domain/waiting.js';
 import { ConflictError, UnprocessableError } from '../errors.js';
 import { decideAnswered } from './ai-takeover.js';
+import { claimAgent } from './claim-agent.js';
 import { sendHoldingReply } from './holding-reply.js';
 import { type Recipient, type ReplyDeps, sendReply } from './send-reply.js';
 
@@ -217,10 +217,11 @@ function heldBackAnswer(result: ResponderResult | undefined): string {
 }
 
 /**
- * Hands off: a summary note for the agent, then an assignment to an agent or the queue. Both are
- * placed right after the item (as the AI's reply would be) and keyed on it, not on the clock: two
- * deliveries of the message at once, or one after a crash, write one note, and the assignment is made
- * once for the item (`assignRouted`), so they cannot give it to two agents. Answers the agent it has.
+ * Hands off: a summary note for the agent, then an assignment to an agent (a slot claimed on their
+ * item first: `claimAgent`) or the queue. Both are placed right after the item (as the AI's reply
+ * would be) and keyed on it, not on the clock: two deliveries of the message at once, or one after a
+ * crash, write one note, and the assignment is made once for the item (`assignRouted`), so they cannot
+ * give it to two agents. Answers the agent it has.
  */
 async function handOff(
   deps: RouterDeps,
@@ -246,24 +247,19 @@ async function handOff(
   );
   await deps.store.markEscalated(conversationId, { at: now.toISOString(), itemId: item.id });
   const { profiles } = routing;
-  const choice = chooseAgent({
-    agents: await deps.store.listAgents(),
+  const { choice, holders } = await claimAgent(deps.store, conversationId, {
     conversation: { queue: decision.queue, language: result?.language },
     lastHelpedBy: lastHelpedBy(profiles.length ? profiles : [routing.customer]),
     stickyDays: deps.policy.stickyAgentDays,
     now,
   });
-  const change = {
-    by: AI_AUTHOR_ID,
-    now: at,
-    eventId: `assigned:${conversationId}:${decisionId}`,
-    routed: `${item.at}#${item.id}`,
-  };
+  const eventId = `assigned:${conversationId}:${decisionId}`;
+  const change = { by: AI_AUTHOR_ID, now: at, eventId, routed: `${item.at}#${item.id}`, release: holders };
   if ('agentId' in choice) {
     const target = { agentId: choice.agentId, queue: decision.queue };
     return (await deps.admin.assignRouted(conversationId, target, change))?.agentId;
   }
-  if (routing.conversation.queue !== decision.queue) {
+  if (routing.conversation.queue !== decision.queue || holders.length) {
     await deps.admin.assignRouted(conversationId, { queue: decision.queue }, change);
   }
   return undefined;

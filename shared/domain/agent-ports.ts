@@ -1,5 +1,5 @@
 import type { AgentLoadSet, ConversationLoad, OpenAssignment } from './agent-load.js';
-import type { Agent, AgentProfile } from './assignment.js';
+import type { Agent, AgentClaim, AgentProfile } from './assignment.js';
 import type { Identity } from './envelope.js';
 import type { InboxFilter } from './inbox.js';
 import type { UnmergeProgress } from './merges.js';
@@ -58,6 +58,8 @@ export interface AgentStore {
   listAgents(): Promise<Agent[]>;
   /** One agent with their load, read strongly (not through the list index). */
   getAgentNow(agentId: string): Promise<Agent | undefined>;
+  /** A slot for the conversation claimed on the agent's item (see RouterStore's `claimAgentSlot`). */
+  claimAgentSlot(agentId: string, conversationId: string, seen: number): Promise<AgentClaim>;
 }
 
 /** The changes agents make to customers and conversations: multi-item sequences the store keeps safe. */

@@ -19,6 +19,34 @@ export const AgentSchema = z.object({
 });
 export type Agent = z.infer<typeof AgentSchema>;
 
+/** An agent as the agents list shows them to routing: with the conversations their set holds. */
+export type ListedAgent = Agent & { openConversationIds?: readonly string[] | undefined };
+
+/**
+ * A claim of a slot on an agent's own item: made, or refused (full, away, or busier than the load
+ * they were chosen on), with the agent as they are now, read strongly (undefined: not registered).
+ */
+export type AgentClaim = { claimed: true } | { claimed: false; agent: Agent | undefined };
+
+/**
+ * The agents as routing chooses among them for a conversation, and the `holders`: those whose set holds
+ * it already (a claim an earlier run made, then crashed before the assignment). A holder counts it no
+ * more, so the retry may choose them again (their claim passes as it stands); another chosen, the
+ * holders' sets let it go.
+ */
+export function loadsWithout(
+  agents: readonly ListedAgent[],
+  conversationId: string,
+): { agents: Agent[]; holders: string[] } {
+  const holders: string[] = [];
+  const loads = agents.map(({ openConversationIds, ...agent }) => {
+    if (!openConversationIds?.includes(conversationId)) return agent;
+    holders.push(agent.id);
+    return { ...agent, openConversations: Math.max(0, agent.openConversations - 1) };
+  });
+  return { agents: loads, holders };
+}
+
 /** Who gets a conversation: an agent (and why), or nobody yet: it waits in its queue. */
 export type AgentChoice = { agentId: string; reason: 'last_helped' | 'least_loaded' } | { waiting: true };
 

@@ -1,4 +1,4 @@
-import type { Agent } from './assignment.js';
+import type { AgentClaim, ListedAgent } from './assignment.js';
 import type { ConversationSnapshot } from './routing/conversation-state.js';
 import type { RouteDecision } from './routing/decision.js';
 import type { Customer, TimelineItem } from './timeline.js';
@@ -21,8 +21,14 @@ export interface RouterStore {
   recentTimeline(partitions: readonly string[], limit: number): Promise<TimelineItem[]>;
   /** Records that routing handed the conversation to a person, for which item (the first time wins). */
   markEscalated(conversationId: string, escalation: { at: string; itemId: string }): Promise<void>;
-  /** Every registered agent, with their open conversations. */
-  listAgents(): Promise<Agent[]>;
+  /** Every registered agent, with their open conversations (from the list index: it may lag). */
+  listAgents(): Promise<ListedAgent[]>;
+  /**
+   * Claims a slot for the conversation on the agent's own item (see `claimAgentSlotInput`): while they
+   * are online with room and no busier than `seen`, or their set holds it already; refused, the agent
+   * as they are now.
+   */
+  claimAgentSlot(agentId: string, conversationId: string, seen: number): Promise<AgentClaim>;
   /** Adds one routing decision to the running totals behind GET /api/metrics. */
   countDecision?(decision: DecisionCount): Promise<void>;
 }
@@ -59,18 +65,27 @@ export interface RouterAdmin {
     eventId?: string,
     /**
      * `ifUnassigned`: only while the conversation is open and nobody has it (false when someone does);
-     * `ifAssignee`: only while that agent has it (`''`: nobody), false otherwise.
+     * `ifAssignee`: only while that agent has it (`''`: nobody), false otherwise; `release`: agents
+     * whose set got it before the write (a claim), which let it go unless the conversation is theirs.
      */
-    options?: { ifUnassigned?: boolean; ifAssignee?: string },
+    options?: { ifUnassigned?: boolean; ifAssignee?: string; release?: readonly string[] },
   ): Promise<unknown>;
   /**
    * The hand-off's assignment, once per routed item (`routed`: `<at>#<item id>`) however many runs:
    * the agent the conversation has for the item, or undefined when a later item's routing assigned it.
+   * The target agent's set got the conversation before (their claim); it, and each of `release` (sets
+   * that held it already), lets it go unless the conversation is theirs.
    */
   assignRouted(
     conversationId: string,
     target: { agentId?: string | undefined; queue?: string | undefined },
-    change: { by: string; now: string; eventId: string; routed: string },
+    change: {
+      by: string;
+      now: string;
+      eventId: string;
+      routed: string;
+      release?: readonly string[] | undefined;
+    },
   ): Promise<{ agentId: string | undefined } | undefined>;
 }
 

@@ -1,4 +1,4 @@
-import type { ConversationLoad } from '../domain/agent-load.js';
+import { type ConversationLoad, goneLoad } from '../domain/agent-load.js';
 import type { AgentLoadStore } from '../domain/agent-ports.js';
 import { StringSetSchema } from '../domain/string-set.js';
 import { getItems } from './batch-get.js';
@@ -59,30 +59,48 @@ async function settleLoad(
   }
 }
 
+/** How a sync reads the item: `gone` (about to be deleted), and `heldBy`, sets that may hold it unlisted. */
+type SyncOptions = { gone?: boolean; heldBy?: readonly string[] | undefined };
+
 /**
  * Brings the agents' open-conversation sets in line with a conversation item as a write left it (or
  * as it is read now): its assignee's set holds it while it is open, no other set does (none once it is
  * `gone`, erased). The conversation lists every agent whose set may hold it (`loadAgents`), written
  * before a set gets it and cleared after a set lets it go, so a retry after a crash at any step, or a
  * later change, finds and finishes what was left; every write is a set operation, so a repeat counts
- * nothing twice. A no-op for a conversation no agent has or had.
+ * nothing twice. A no-op for a conversation no agent has or had. `heldBy`: agents whose set got it
+ * before the conversation listed them (a routing claim), released unless it is theirs.
  */
 export async function syncAgentLoad(
   db: DynamoDb,
   item: Record<string, unknown>,
-  options: { gone?: boolean } = {},
+  options: SyncOptions = {},
 ): Promise<void> {
   await settleLoad(db, loadOf(item, options.gone), options);
 }
 
-/** `syncAgentLoad` on the conversation as it is now (strongly consistent), when no write answered it. */
+/**
+ * `syncAgentLoad` on the conversation as it is now (strongly consistent), when no write answered it;
+ * a conversation no more (erased) releases `heldBy` only.
+ */
 export async function syncAgentLoadOf(
   db: DynamoDb,
   conversationId: string,
-  options: { gone?: boolean } = {},
+  options: SyncOptions = {},
 ): Promise<void> {
   const out = await getItem(db, getInput(db.table, Keys.conversation(conversationId), true));
-  if (out.Item) await syncAgentLoad(db, out.Item, options);
+  await syncAgentLoadOrGone(db, conversationId, out.Item, options);
+}
+
+/** `syncAgentLoad` on an item read, or, for a conversation no more (erased), `heldBy` released. */
+export async function syncAgentLoadOrGone(
+  db: DynamoDb,
+  conversationId: string,
+  item: Record<string, unknown> | undefined,
+  options: SyncOptions = {},
+): Promise<void> {
+  if (item) await syncAgentLoad(db, item, options);
+  else if (options.heldBy?.length) await settleLoad(db, goneLoad(conversationId), options);
 }
 
 /** Open conversations' partitions of the list index: the open inbox's and the snoozed one's (still open). */

@@ -1,9 +1,15 @@
-import { type Agent, type AgentProfile, AgentProfileSchema } from '../domain/assignment.js';
+import {
+  type Agent,
+  type AgentClaim,
+  type AgentProfile,
+  AgentProfileSchema,
+  type ListedAgent,
+} from '../domain/assignment.js';
 import { StringSetSchema } from '../domain/string-set.js';
-import { type DynamoDb, getItem, updateItem } from './dynamo-client.js';
+import { type DynamoDb, getItem, updateItem, updateItemIf } from './dynamo-client.js';
 import { Keys } from './keys.js';
 import { queryAll } from './paging.js';
-import { putAgentInput, queryAgentsInput } from './params/agents.js';
+import { claimAgentSlotInput, putAgentInput, queryAgentsInput } from './params/agents.js';
 import { getInput } from './params/common.js';
 import { AGENT_LOAD_ATTRIBUTE } from './table.js';
 
@@ -24,14 +30,23 @@ function toAgentProfile(item: Record<string, unknown>): AgentProfile {
  * Every registered agent, with the open conversations assigned to each now: the set on their item
  * (see syncAgentLoad), projected in the list index with the profile, so one query answers.
  */
-async function listAgents(db: DynamoDb): Promise<Agent[]> {
-  return (await queryAll(db, queryAgentsInput(db.table))).map(agentOfItem);
+async function listAgents(db: DynamoDb): Promise<ListedAgent[]> {
+  return (await queryAll(db, queryAgentsInput(db.table))).map((item) => {
+    const openConversationIds = StringSetSchema.parse(item[AGENT_LOAD_ATTRIBUTE]);
+    return { ...agentOfItem(item), openConversationIds };
+  });
 }
 
 /** An agent's item as the agent and the open conversations in their set. */
 function agentOfItem(item: Record<string, unknown>): Agent {
   const { updatedAt: _updatedAt, ...profile } = toAgentProfile(item);
   return { ...profile, openConversations: StringSetSchema.parse(item[AGENT_LOAD_ATTRIBUTE]).length };
+}
+
+/** An agent with their load, read strongly from their own item. */
+async function agentNow(db: DynamoDb, agentId: string): Promise<Agent | undefined> {
+  const out = await getItem(db, getInput(db.table, Keys.agent(agentId), true));
+  return out.Item ? agentOfItem(out.Item) : undefined;
 }
 
 /** Agents: their profiles (skills, capacity, presence) and the load each carries now. */
@@ -46,9 +61,16 @@ export function agentRepository(db: DynamoDb) {
      * An agent with their load, read strongly from their item: take-next runs right after the agent's own
      * resolve, which the list index (eventually consistent) may not show yet.
      */
-    async getAgentNow(agentId: string): Promise<Agent | undefined> {
-      const out = await getItem(db, getInput(db.table, Keys.agent(agentId), true));
-      return out.Item ? agentOfItem(out.Item) : undefined;
+    getAgentNow: (agentId: string) => agentNow(db, agentId),
+    /**
+     * Claims a slot for a conversation on the agent's item (`claimAgentSlotInput`): one conditional
+     * write; refused, one strong read of the agent as they are now, to choose again on.
+     */
+    async claimAgentSlot(agentId: string, conversationId: string, seen: number): Promise<AgentClaim> {
+      if (await updateItemIf(db, claimAgentSlotInput(db.table, agentId, conversationId, seen))) {
+        return { claimed: true };
+      }
+      return { claimed: false, agent: await agentNow(db, agentId) };
     },
     /** Registers or updates an agent. */
     async putAgent(agent: AgentProfile): Promise<void> {

@@ -1,5 +1,5 @@
 import type { Conversation, TimelineItem } from '../domain/timeline.js';
-import { syncAgentLoad, syncAgentLoadOf } from './agent-load.js';
+import { syncAgentLoad, syncAgentLoadOf, syncAgentLoadOrGone } from './agent-load.js';
 import { type DynamoDb, getItem, updateItem, updateItemIf, updateItemReturningIf } from './dynamo-client.js';
 import { eventItem } from './events.js';
 import { Keys } from './keys.js';
@@ -9,8 +9,17 @@ import { type AssignTarget, assignConversationInput } from './params/conversatio
 /** Where an assignment records its event. */
 export type Timeline = { putTimelineItem(item: TimelineItem, raw: unknown): Promise<boolean> };
 
-/** Routing's assignment on the hand-off of one item (`routed`: `<at>#<item id>`), its event's key and time. */
-export type RoutedChange = { by: string; now: string; eventId: string; routed: string };
+/**
+ * Routing's assignment on the hand-off of one item (`routed`: `<at>#<item id>`), its event's key and
+ * time; `release`: agents whose set held the conversation before (an earlier run's claim).
+ */
+export type RoutedChange = {
+  by: string;
+  now: string;
+  eventId: string;
+  routed: string;
+  release?: readonly string[] | undefined;
+};
 
 /** Who had the conversation and who has it now: the `assigned` event's fields, to be recorded. */
 function assignedEvent(
@@ -38,25 +47,31 @@ export async function assign(
     eventId: string;
     ifUnassigned?: boolean | undefined;
     ifAssignee?: string | undefined;
+    /** Agents whose set got the conversation before this write (a claim): released unless it is theirs. */
+    release?: readonly string[] | undefined;
   },
 ): Promise<boolean> {
   const input = assignConversationInput(db.table, conversation.id, target, {
     ifUnassigned: change.ifUnassigned,
     ifAssignee: change.ifAssignee,
   });
+  const sync = { heldBy: change.release };
   if (change.ifUnassigned) {
     const taken = await updateItemIf(db, input);
     // Taken by another (or by this call's crashed first run): their count is made right all the same.
-    await syncAgentLoadOf(db, conversation.id);
+    await syncAgentLoadOf(db, conversation.id, sync);
     if (!taken) return false;
   } else if (change.ifAssignee !== undefined) {
     // Another agent has it now (the caller's view was stale): nothing written, nothing to count.
     const out = await updateItemReturningIf(db, { ...input, ReturnValues: 'ALL_NEW' });
-    if (!out) return false;
-    await syncAgentLoad(db, out);
+    if (!out) {
+      if (change.release?.length) await syncAgentLoadOf(db, conversation.id, sync);
+      return false;
+    }
+    await syncAgentLoad(db, out, sync);
   } else {
     const out = await updateItem(db, { ...input, ReturnValues: 'ALL_NEW' });
-    if (out.Attributes) await syncAgentLoad(db, out.Attributes);
+    if (out.Attributes) await syncAgentLoad(db, out.Attributes, sync);
   }
   const to = {
     agentId: target.agentId ?? conversation.assignee,
@@ -73,6 +88,8 @@ export async function assign(
  * first run's. When the write does not apply, one strong read: the assignment standing for this item
  * is completed (the agents' counts, the event, keyed as every run keys it) and answered; a later
  * item's answers undefined and records nothing. The event's `to` is what the conversation holds.
+ * The target agent claimed their slot before (`claimAgentSlotInput`): their set, and those of
+ * `release`, let the conversation go unless it is theirs (another delivery or item chose another).
  */
 export async function assignRouted(
   db: DynamoDb,
@@ -85,8 +102,12 @@ export async function assignRouted(
   const written = await updateItemReturningIf(db, { ...input, ReturnValues: 'ALL_NEW' });
   const item =
     written ?? (await getItem(db, getInput(db.table, Keys.conversation(conversation.id), true))).Item;
-  if (item?.routedFor !== change.routed) return undefined;
-  await syncAgentLoad(db, item);
+  const heldBy = [...(target.agentId ? [target.agentId] : []), ...(change.release ?? [])];
+  if (item?.routedFor !== change.routed) {
+    if (heldBy.length) await syncAgentLoadOrGone(db, conversation.id, item, { heldBy });
+    return undefined;
+  }
+  await syncAgentLoad(db, item, { heldBy });
   const to = { agentId: item.assignee, queue: item.queue };
   await timeline.putTimelineItem(assignedEvent(conversation, to, change), undefined);
   return { agentId: typeof item.assignee === 'string' ? item.assignee : undefined };

@@ -355,7 +355,7 @@ export function conversationRepository(db: DynamoDb, timeline: Timeline) {
       now: string,
       /** The timeline event's id, for a caller that must record one assignment however often it runs. */
       eventId: string = `assigned:${conversationId}:${now}`,
-      options: { ifUnassigned?: boolean; ifAssignee?: string } = {},
+      options: { ifUnassigned?: boolean; ifAssignee?: string; release?: readonly string[] } = {},
     ): Promise<boolean> {
       const conversation = await existing(conversationId);
       const change = { by, now, eventId, ...options };

@@ -184,4 +184,44 @@ describe('agents\u2019 open conversations', () => {
     ]);
     expect((await counts()).ag_gu).toBe(1);
   });
+
+  it('claims a slot only while the agent is online with room and no busier than chosen on; a retry passes', async () => {
+    await repos().agents.putAgent(profile('ag_cl'));
+    const [a, b, c] = [await open(), await open(), await open()];
+    const claim = (conversationId: string, seen: number) =>
+      repos().agents.claimAgentSlot('ag_cl', conversationId, seen);
+    expect(await claim(a.id, 1)).toEqual({ claimed: true });
+    // Chosen on a load of 0, but another hand-off's claim made it 1: refused, with the agent as they are.
+    expect(await claim(b.id, 0)).toMatchObject({ claimed: false, agent: { openConversations: 1 } });
+    expect(await claim(b.id, 1)).toEqual({ claimed: true });
+    // Capacity 2, full: refused whatever the load chosen on.
+    expect(await claim(c.id, 2)).toMatchObject({ claimed: false, agent: { openConversations: 2 } });
+    // A retry of a claim made (its set holds it) passes, full or not, and counts nothing twice.
+    expect(await claim(b.id, 0)).toEqual({ claimed: true });
+    expect((await counts()).ag_cl).toBe(2);
+    await repos().agents.putAgent({ ...profile('ag_cl'), presence: 'away', capacity: 5, updatedAt: at(1) });
+    expect(await claim(c.id, 5)).toMatchObject({ claimed: false, agent: { presence: 'away' } });
+    expect(await repos().agents.claimAgentSlot('ag_nobody', c.id, 0)).toEqual({
+      claimed: false,
+      agent: undefined,
+    });
+  });
+
+  it('costs a routed hand-off two writes to the agent’s item: the claim, then the set after the assignment', async () => {
+    await repos().agents.putAgent(profile('ag_rt'));
+    const cv = await open();
+    const calls = record();
+    const start = calls.length;
+    await repos().agents.claimAgentSlot('ag_rt', cv.id, 0);
+    const change = { by: 'ai', now: at(60), eventId: 'e-rt', routed: `${at(60)}#m1` };
+    await repos().conversations.assignRouted(cv.id, { agentId: 'ag_rt', queue: 'general' }, change);
+    expect(calls.slice(start).map((call) => `${call.command} ${call.pk}`)).toEqual([
+      'UpdateItem AGENT#ag_rt',
+      `GetItem CONVERSATION#${cv.id}`,
+      `UpdateItem CONVERSATION#${cv.id}`,
+      'UpdateItem AGENT#ag_rt',
+      `PutItem CUSTOMER#${cv.customerId}`,
+    ]);
+    expect((await counts()).ag_rt).toBe(1);
+  });
 });

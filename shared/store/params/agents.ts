@@ -96,3 +96,38 @@ export function listLoadAgentsInput(
   const key = Keys.conversation(conversationId);
   return setMembersInput(table, key, { attribute: CONVERSATION_LOAD_ATTRIBUTE, op, members: agentIds });
 }
+
+/**
+ * Claims a slot for a conversation on an agent's own item: adds it to their set of open conversations
+ * only while they are online with room (fewer than `capacity`) and their load is still at most `seen`
+ * (the load the caller chose them on: a concurrent claim since fails it, and the caller chooses again
+ * on the agent as they are), or when their set already holds it (a retry: nothing changes). Strongly
+ * consistent, as every write: the list index an agent is chosen from may lag, this does not.
+ */
+export function claimAgentSlotInput(
+  table: string,
+  agentId: string,
+  conversationId: string,
+  seen: number,
+): UpdateCommandInput {
+  const room =
+    '#presence = :online AND #capacity > :zero AND (attribute_not_exists(#set) OR (size(#set) < #capacity AND size(#set) <= :seen))';
+  return {
+    TableName: table,
+    Key: Keys.agent(agentId),
+    UpdateExpression: 'ADD #set :members',
+    ConditionExpression: `attribute_exists(pk) AND (contains(#set, :conversation) OR (${room}))`,
+    ExpressionAttributeNames: {
+      '#set': AGENT_LOAD_ATTRIBUTE,
+      '#presence': 'presence',
+      '#capacity': 'capacity',
+    },
+    ExpressionAttributeValues: {
+      ':members': new Set([conversationId]),
+      ':conversation': conversationId,
+      ':online': 'online',
+      ':zero': 0,
+      ':seen': seen,
+    },
+  };
+}

@@ -65,6 +65,7 @@ function fakeStore(): AgentStore & { inboxCalls: unknown[]; renamed: unknown[][]
       const { updatedAt: _at, ...agent } = profile;
       return { ...agent, openConversations: 0 };
     },
+    claimAgentSlot: async () => ({ claimed: true }),
     getCustomer: async (id) => (id === 'cu_1' ? sheena : undefined),
     getCustomers: async (ids) => (ids.includes('cu_1') ? [sheena] : []),
     findCustomersByName: async (prefix, page) => ({

@@ -45,6 +45,7 @@ function deps(input: {
       return agent(id);
     },
     inbox: async () => ({ items: [], cursor: null }),
+    claimAgentSlot: async () => ({ claimed: true as const }),
   };
   const admin = { assign: async () => true };
   const clock = { now: () => new Date('2026-06-01T09:00:00.000Z') };

@@ -125,6 +125,7 @@ function world(
           .sort((a, b) => (`${a.at}${a.id}` < `${b.at}${b.id}` ? -1 : 1))
           .slice(-limit),
       listAgents: async () => options.agents ?? [ana, bob],
+      claimAgentSlot: async () => ({ claimed: true }),
     },
     admin: {
       addNote: async (conversationId, text, authorId, now, noteId, authorKind = 'agent') => {

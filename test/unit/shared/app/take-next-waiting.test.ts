@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { takeNextWaiting } from '#shared/app/take-next-waiting.js';
-import type { Agent } from '#shared/domain/assignment.js';
+import type { Agent, AgentClaim } from '#shared/domain/assignment.js';
 import type { Conversation } from '#shared/domain/timeline.js';
 
 const agent: Agent = {
@@ -22,14 +22,26 @@ const waiting = (id: string, queue: string | undefined, waitingSince: string | u
   ...(waitingSince ? { waitingSince } : {}),
 });
 
-function deps(agents: Agent[], conversations: Conversation[], takenByOthers: string[] = []) {
+function deps(
+  agents: Agent[],
+  conversations: Conversation[],
+  takenByOthers: string[] = [],
+  /** What the agent's item answers each claim in turn (claimed when the list runs out). */
+  claimAnswers: AgentClaim[] = [],
+) {
   const assigned: unknown[][] = [];
   const inboxCalls: unknown[] = [];
+  const claims: unknown[][] = [];
   return {
     assigned,
     inboxCalls,
+    claims,
     store: {
       getAgentNow: async (id: string) => agents.find((a) => a.id === id),
+      claimAgentSlot: async (...args: [string, string, number]): Promise<AgentClaim> => {
+        claims.push(args);
+        return claimAnswers.shift() ?? { claimed: true };
+      },
       inbox: async (filter: unknown, page: unknown) => {
         inboxCalls.push({ filter, page });
         return { items: conversations, cursor: null };
@@ -67,9 +79,37 @@ describe('takeNextWaiting', () => {
         'routing',
         '2025-06-09T10:00:00.000Z',
         'assigned:cv_old:2025-06-09T10:00:00.000Z',
-        { ifUnassigned: true },
+        { ifUnassigned: true, release: ['agent-7'] },
       ],
     ]);
+    expect(d.claims).toEqual([['agent-7', 'cv_old', 0]]);
+  });
+
+  it('claims a slot on the agent’s item first: refused (a hand-off took it), nothing is assigned', async () => {
+    const d = deps(
+      [{ ...agent, openConversations: 2 }],
+      [waiting('cv_old', 'billing', '2025-06-09T08:00:00.000Z')],
+      [],
+      [{ claimed: false, agent: { ...agent, openConversations: 3 } }],
+    );
+    await takeNextWaiting(d, 'agent-7');
+    expect(d.claims).toEqual([['agent-7', 'cv_old', 2]]);
+    expect(d.assigned).toEqual([]);
+  });
+
+  it('claims again on the agent as they are when the refusal leaves them room', async () => {
+    const d = deps(
+      [agent],
+      [waiting('cv_old', 'billing', '2025-06-09T08:00:00.000Z')],
+      [],
+      [{ claimed: false, agent: { ...agent, openConversations: 1 } }],
+    );
+    await takeNextWaiting(d, 'agent-7');
+    expect(d.claims).toEqual([
+      ['agent-7', 'cv_old', 0],
+      ['agent-7', 'cv_old', 1],
+    ]);
+    expect(d.assigned.map((args) => args[0])).toEqual(['cv_old']);
   });
 
   it('takes the next in line when another agent took the longest-waiting one first', async () => {

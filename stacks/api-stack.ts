@@ -279,6 +279,7 @@ export class ApiStack extends Stack {
       // An AI reply it could not send goes out through the same outbound queue as agents'.
       .bindQueue(props.outboundQueue, 'OUTBOUND_QUEUE_URL')
       .bindQueue(props.deadLetterQueues.inbound, 'INBOUND_DEAD_LETTER_QUEUE_URL');
+    // Its inbound queue (bound there) also takes a customer's deletion again, delayed, for a later look.
     this.sendsReplies(resolver, props, publicBaseUrl);
     // BEDROCK_MODEL_ID itself is set with the other operator settings (stacks/settings.ts).
     const bedrockModelId = operatorSetting(this, 'BEDROCK_MODEL_ID');

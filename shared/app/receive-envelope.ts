@@ -11,7 +11,7 @@ import type { CsatStore } from '../domain/csat/csat-ports.js';
 import { redactedMessage } from '../domain/deletion.js';
 import type { Envelope, Identity } from '../domain/envelope.js';
 import type { PhoneOptions } from '../domain/identity.js';
-import type { Clock, IdGenerator } from '../domain/ports.js';
+import type { Clock, EnvelopeQueue, IdGenerator } from '../domain/ports.js';
 import { profileTouchNeeded } from '../domain/profile-touch.js';
 import {
   arrivalOf,
@@ -34,7 +34,7 @@ import { typedIdentities } from '../domain/webchat/envelopes.js';
 import { type WhatsappSender, whatsappSenderOf } from '../domain/whatsapp-sender.js';
 import { loggedId } from '../log.js';
 import { answerCsat, keepSurveyAnswer } from './answer-csat.js';
-import { redactDeleted } from './apply-deletion.js';
+import { isLaterLook, lookAgain, redactDeleted } from './apply-deletion.js';
 import { applyWatermark } from './apply-watermark.js';
 import { keyedErasedRetry } from './erased-retry.js';
 import {
@@ -66,6 +66,8 @@ export interface ResolverDeps {
   track?: TrackClock | undefined;
   /** Records answers to a pending satisfaction survey before routing; answers are messages when unset. */
   csat?: CsatStore | undefined;
+  /** Its own queue, for a deletion's later look (`redactDeleted`); without it, no later look. */
+  requeue?: EnvelopeQueue | undefined;
 }
 
 /** The outcome of applying one envelope, for logs and tests. */
@@ -268,6 +270,8 @@ async function resolveCustomerEvent(
   const holder = await eventHolder(deps, customer, envelope, sent);
   if (!holder) return droppedAsErased(deps, envelope);
   const { claim, customerId, profile } = holder;
+  // A deletion's later look for its message: the deletion again, nothing placed, touched or routed.
+  if (isLaterLook(envelope)) return lookAgain(deps, envelope, { customerId, identity: customer }, now);
   const hopped = customerId !== claim.customerId;
   const { moved, deletionMarkedUntil } = claim;
   const once = oncePlacement(envelope, { moved, hopped, profile, deletionMarkedUntil });

@@ -50,6 +50,15 @@ export const DELETION_MARKER_TTL_MS = 7 * 24 * 3600 * 1000;
 export const DELETION_LOOKBACK_MS = DELETION_MARKER_TTL_MS;
 
 /**
+ * How long after a deletion that came before its message (it marked the reference and the identity) the
+ * resolver looks for the message once more: a message of the same sender processed at the same moment
+ * may have read its identity before the mark and be written after the deletion's looks. Such a message
+ * is written within its own invocation, which runs at most 30 s (the resolver's timeout): the later look
+ * finds it. One look only (the envelope's `markedAt` says it is that look); SQS delays up to 900 s.
+ */
+export const DELETION_RELOOK_DELAY_S = 60;
+
+/**
  * Whether a message's reference must be linked for a deletion that came before it: one from the same
  * sender marked their identity (`deletionMarkedUntil`, the mark's expiry) and has not expired, so the
  * message reads the mark in that write and is stored without its words.

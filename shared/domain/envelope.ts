@@ -165,6 +165,12 @@ export const EditEnvelopeSchema = z.extend(EnvelopeBaseSchema, {
   targetMessageId: z.string().check(z.minLength(1), z.maxLength(512)),
   customer: IdentitySchema,
   text: optionalString,
+  /**
+   * A deletion only, set by the resolver, never by a webhook: this is the deletion's later look for its
+   * message (see `DELETION_RELOOK_DELAY_S`), and `markedAt` is when it first marked the message's
+   * reference (the deletion's time, kept). Never looked again after it.
+   */
+  markedAt: z.optional(z.iso.datetime()),
 });
 
 /** A phone call's progress: one envelope per state change, recording or transcription. */

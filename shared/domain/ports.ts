@@ -1,8 +1,11 @@
 import type { Envelope } from './envelope.js';
 
-/** Where webhook functions put envelopes; resolves only once every envelope is durably queued. */
+/**
+ * Where webhook functions put envelopes; resolves only once every envelope is durably queued. With
+ * `delaySeconds` (0 to 900, SQS's DelaySeconds), none is received before that much time has passed.
+ */
 export interface EnvelopeQueue {
-  enqueue(envelopes: readonly Envelope[]): Promise<void>;
+  enqueue(envelopes: readonly Envelope[], options?: { delaySeconds?: number | undefined }): Promise<void>;
 }
 
 /** The time, injectable so tests control it. */

@@ -15,6 +15,7 @@ import { dynamoRepositories, storePorts } from '../store/dynamo-repositories.js'
 import { randomIds } from '../store/ids.js';
 import { awsConversationClock, withAutomations } from './conversation-clock.js';
 import { lambdaDeadLetter } from './dead-letter.js';
+import { sqsEnvelopeQueue } from './envelope-queue.js';
 import { sqsReplies } from './replies.js';
 import { resolverSending } from './resolver-sending.js';
 
@@ -69,6 +70,8 @@ export function createResolverHandler(): (
     route: (input: Parameters<typeof routeMessage>[1]) => routeMessage(router, input),
     track,
     csat: store,
+    // Bound on AWS (the web chat's `delivered` goes there too): a deletion's later look (apply-deletion.ts).
+    requeue: config.INBOUND_QUEUE_URL ? sqsEnvelopeQueue(config.INBOUND_QUEUE_URL) : undefined,
   };
   const consume = createResolverConsumer((envelope) => receiveEnvelope(deps, envelope), {
     deadLetter: lambdaDeadLetter(config.INBOUND_DEAD_LETTER_QUEUE_URL),

@@ -23,6 +23,7 @@ import type { DeadLetter } from '../queue/sqs-batch.js';
 import { createResponder } from '../responder/create-responder.js';
 import { adminPorts, type DynamoRepositories, storePorts } from '../store/dynamo-repositories.js';
 import { timeOrderedId } from '../store/ids.js';
+import { LocalEnvelopeQueue } from './local-envelope-queue.js';
 import { LocalOutboundQueue } from './outbox.js';
 import type { LocalQueue } from './queue.js';
 import type { LocalQueues } from './queues.js';
@@ -107,7 +108,19 @@ export function startConsumers(input: ConsumersInput): ReplyDeps {
     route = (routed) => routeMessage(router, routed);
   }
   const csat = clockDeps.csat?.store;
-  const resolving = { store, clock, ids: input.ids, ...resolverSettings(config), log, route, track, csat };
+  // Its own queue, unwrapped (tests wrap the webhooks'), for a deletion's later look.
+  const requeue = new LocalEnvelopeQueue(queues.inbound);
+  const resolving = {
+    store,
+    clock,
+    ids: input.ids,
+    ...resolverSettings(config),
+    log,
+    route,
+    track,
+    csat,
+    requeue,
+  };
   queues.inbound.start(
     createResolverConsumer((envelope) => receiveEnvelope(resolving, envelope), {
       deadLetter: localDeadLetter(queues.deadLetter),

@@ -15,20 +15,29 @@ export class LocalEnvelopeQueue implements EnvelopeQueue {
     this.#queue = queue;
   }
 
-  async enqueue(envelopes: readonly Envelope[]): Promise<void> {
+  async enqueue(
+    envelopes: readonly Envelope[],
+    options: { delaySeconds?: number | undefined } = {},
+  ): Promise<void> {
     if (envelopes.length === 0) return;
     await sendBodies(
       this.#queue,
       envelopeEntries(envelopes).map((entry) => entry.MessageBody),
       'envelopes',
+      options,
     );
   }
 }
 
 /** Sends message bodies to a local queue; a failure that is not one of ours becomes UnavailableError (503). */
-export async function sendBodies(queue: LocalQueue, bodies: string[], what: string): Promise<void> {
+export async function sendBodies(
+  queue: LocalQueue,
+  bodies: string[],
+  what: string,
+  options: { delaySeconds?: number | undefined } = {},
+): Promise<void> {
   try {
-    await queue.send(bodies);
+    await queue.send(bodies, options);
   } catch (error) {
     if (error instanceof ThreadlineError) throw error;
     throw new UnavailableError(`local queue ${queue.name} did not queue ${bodies.length} ${what}`, {

@@ -170,8 +170,15 @@ export class SqsEnvelopeQueue implements EnvelopeQueue {
     this.#sender = new SqsBatchSender(send, queueUrl, options);
   }
 
-  async enqueue(envelopes: readonly Envelope[]): Promise<void> {
-    await this.#sender.sendAll(envelopeEntries(envelopes));
+  async enqueue(
+    envelopes: readonly Envelope[],
+    options: { delaySeconds?: number | undefined } = {},
+  ): Promise<void> {
+    const delaySeconds = Math.max(0, Math.min(900, Math.round(options.delaySeconds ?? 0)));
+    const entries = envelopeEntries(envelopes);
+    await this.#sender.sendAll(
+      delaySeconds > 0 ? entries.map((entry) => ({ ...entry, DelaySeconds: delaySeconds })) : entries,
+    );
   }
 }
 

@@ -1,6 +1,6 @@
 import type { Browser, Page } from 'playwright-core';
 import type { TimelineItem } from '#shared/domain/timeline.js';
-import type { LocalRuntime } from '#shared/local/runtime.js';
+import type { LocalRuntime, LocalRuntimeOptions } from '#shared/local/runtime.js';
 import { SECRETS, startTestRuntime } from '../support/runtime.js';
 import { writeTimelineItems } from '../support/seed-timeline.js';
 import { deliver, signedMeta } from '../support/webhooks.js';
@@ -77,7 +77,7 @@ export const DESKTOP = { width: 1280, height: 800 } as const;
  * of Ana's alone, when it has more agents).
  */
 export function startConsoleRuntime(
-  options: { env?: Record<string, string>; routing?: boolean } = {},
+  options: { env?: Record<string, string>; routing?: boolean; queue?: LocalRuntimeOptions['queue'] } = {},
 ): Promise<LocalRuntime> {
   return startTestRuntime({
     events: true,

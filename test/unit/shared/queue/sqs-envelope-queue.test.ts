@@ -98,6 +98,15 @@ describe('SqsEnvelopeQueue', () => {
     );
   });
 
+  it('delays every entry by DelaySeconds when asked (a deletion queued again for a later look)', async () => {
+    sqs.on(SendMessageBatchCommand).callsFake(answer());
+    const envelopes = [message(0)];
+    await queue.enqueue(envelopes, { delaySeconds: 60 });
+    expect(sent()).toEqual([
+      { QueueUrl: QUEUE_URL, Entries: [{ ...entry(envelopes, 0), DelaySeconds: 60 }] },
+    ]);
+  });
+
   it('splits 23 envelopes into batches of 10, 10 and 3, with ids numbering the whole call', async () => {
     sqs.on(SendMessageBatchCommand).callsFake(answer());
     await queue.enqueue(messages(23));

@@ -20,14 +20,9 @@ type InstagramBody = {
 
 /**
  * Now, in seconds: the fixtures' messages are sent a minute ago and revoked half a minute ago (the
- * fixtures were caught a week apart, more than a deletion looks back), unless a case keeps their times.
+ * fixtures were caught a week apart, more than a deletion looks back), unless a case asks for theirs.
  */
 const NOW_S = Math.floor(Date.now() / 1000);
-const keepTimes = (m: Record<string, unknown>) => ({
-  ...m,
-  timestamp: m.fixtureTimestamp,
-  fixtureTimestamp: undefined,
-});
 
 /** The WhatsApp fixture from another number (each case its own customer and ids), its message changed. */
 function whatsapp(

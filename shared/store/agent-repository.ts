@@ -1,9 +1,11 @@
 import { type Agent, type AgentProfile, AgentProfileSchema } from '../domain/assignment.js';
+import type { ConsoleLeases } from '../domain/live/console-presence.js';
 import { StringSetSchema } from '../domain/string-set.js';
-import { type DynamoDb, getItem, updateItem } from './dynamo-client.js';
+import { getItems } from './batch-get.js';
+import { type DynamoDb, getItem, updateItem, updateItemIf } from './dynamo-client.js';
 import { Keys } from './keys.js';
 import { queryAll } from './paging.js';
-import { putAgentInput, queryAgentsInput } from './params/agents.js';
+import { consoleLeftInput, consoleSeenInput, putAgentInput, queryAgentsInput } from './params/agents.js';
 import { getInput } from './params/common.js';
 import { AGENT_LOAD_ATTRIBUTE } from './table.js';
 
@@ -22,10 +24,30 @@ function toAgentProfile(item: Record<string, unknown>): AgentProfile {
 
 /**
  * Every registered agent, with the open conversations assigned to each now: the set on their item
- * (see syncAgentLoad), projected in the list index with the profile, so one query answers.
+ * (see syncAgentLoad), projected in the list index with the profile, so one query answers; and for the
+ * online ones, until when they are at the console (one BatchGetItem of their leases, none when nobody is online).
  */
 async function listAgents(db: DynamoDb): Promise<Agent[]> {
-  return (await queryAll(db, queryAgentsInput(db.table))).map(agentOfItem);
+  const agents = (await queryAll(db, queryAgentsInput(db.table))).map(agentOfItem);
+  return withLeases(db, agents);
+}
+
+/** The agent with the `connectedUntil` of their console lease item, when it has one. */
+function withLease(agent: Agent, lease: Record<string, unknown> | undefined): Agent {
+  const connectedUntil = lease?.connectedUntil;
+  return typeof connectedUntil === 'string' ? { ...agent, connectedUntil } : agent;
+}
+
+/** The agents, each online one with their console lease (`connectedUntil`) when they have one. */
+async function withLeases(db: DynamoDb, agents: Agent[]): Promise<Agent[]> {
+  const online = agents.filter((agent) => agent.presence === 'online');
+  if (online.length === 0) return agents;
+  const leases = await getItems(
+    db,
+    online.map((agent) => Keys.agentLive(agent.id)),
+  );
+  const byAgent = new Map(leases.map((item) => [String(item.agentId), item]));
+  return agents.map((agent) => withLease(agent, byAgent.get(agent.id)));
 }
 
 /** An agent's item as the agent and the open conversations in their set. */
@@ -44,11 +66,15 @@ export function agentRepository(db: DynamoDb) {
     },
     /**
      * An agent with their load, read strongly from their item: take-next runs right after the agent's own
-     * resolve, which the list index (eventually consistent) may not show yet.
+     * resolve, which the list index (eventually consistent) may not show yet; when online, their console lease too.
      */
     async getAgentNow(agentId: string): Promise<Agent | undefined> {
       const out = await getItem(db, getInput(db.table, Keys.agent(agentId), true));
-      return out.Item ? agentOfItem(out.Item) : undefined;
+      if (!out.Item) return undefined;
+      const agent = agentOfItem(out.Item);
+      if (agent.presence !== 'online') return agent;
+      const lease = await getItem(db, getInput(db.table, Keys.agentLive(agentId), true));
+      return withLease(agent, lease.Item);
     },
     /** Registers or updates an agent. */
     async putAgent(agent: AgentProfile): Promise<void> {
@@ -56,6 +82,19 @@ export function agentRepository(db: DynamoDb) {
     },
     /** Every registered agent, with the open conversations assigned to each now. */
     listAgents: () => listAgents(db),
+  };
+}
+
+/** The agents' console leases, moved by their live sockets (see `shared/domain/live/console-presence.ts`). */
+export function consoleLeaseRepository(db: DynamoDb): ConsoleLeases {
+  return {
+    async seen(agentId, connectionId, untilMs) {
+      await updateItem(db, consoleSeenInput(db.table, agentId, connectionId, untilMs));
+    },
+    async left(agentId, connectionId, untilMs) {
+      // A failed condition: another socket moved the lease since, or it ends sooner already.
+      await updateItemIf(db, consoleLeftInput(db.table, agentId, connectionId, untilMs));
+    },
   };
 }
 

@@ -96,3 +96,51 @@ export function listLoadAgentsInput(
   const key = Keys.conversation(conversationId);
   return setMembersInput(table, key, { attribute: CONVERSATION_LOAD_ATTRIBUTE, op, members: agentIds });
 }
+
+/** How long an agent's console lease outlives its `connectedUntil` before DynamoDB's TTL takes it. */
+const CONSOLE_LEASE_KEPT_S = 86_400;
+
+/**
+ * A socket of the agent is open: their console lease runs until `untilMs` and names the socket. An
+ * update of their own small item (not the agent's, which their sockets never write), unconditional.
+ */
+export function consoleSeenInput(
+  table: string,
+  agentId: string,
+  connectionId: string,
+  untilMs: number,
+): UpdateCommandInput {
+  return {
+    TableName: table,
+    Key: Keys.agentLive(agentId),
+    UpdateExpression:
+      'SET entity = :entity, agentId = :agent, connectedUntil = :until, socket = :socket, #ttl = :ttl',
+    ExpressionAttributeNames: { '#ttl': 'ttl' },
+    ExpressionAttributeValues: {
+      ':entity': 'agent_live',
+      ':agent': agentId,
+      ':until': new Date(untilMs).toISOString(),
+      ':socket': connectionId,
+      ':ttl': Math.ceil(untilMs / 1000) + CONSOLE_LEASE_KEPT_S,
+    },
+  };
+}
+
+/**
+ * The agent's last socket closed: the lease shortened to `untilMs`, only if that socket is the one that
+ * last moved it (no later connect or ping of another) and it runs later than that.
+ */
+export function consoleLeftInput(
+  table: string,
+  agentId: string,
+  connectionId: string,
+  untilMs: number,
+): UpdateCommandInput {
+  return {
+    TableName: table,
+    Key: Keys.agentLive(agentId),
+    UpdateExpression: 'SET connectedUntil = :until',
+    ConditionExpression: 'socket = :socket AND connectedUntil > :until',
+    ExpressionAttributeValues: { ':until': new Date(untilMs).toISOString(), ':socket': connectionId },
+  };
+}

@@ -5,7 +5,7 @@ import { getItems } from './batch-get.js';
 import { type DynamoDb, getItem, updateItem, updateItemIf } from './dynamo-client.js';
 import { Keys } from './keys.js';
 import { queryAll } from './paging.js';
-import { consoleLeftInput, consoleSeenInput, putAgentInput, queryAgentsInput } from './params/agents.js';
+import { consoleLeaseInput, putAgentInput, queryAgentsInput } from './params/agents.js';
 import { getInput } from './params/common.js';
 import { AGENT_LOAD_ATTRIBUTE } from './table.js';
 
@@ -89,11 +89,11 @@ export function agentRepository(db: DynamoDb) {
 export function consoleLeaseRepository(db: DynamoDb): ConsoleLeases {
   return {
     async seen(agentId, connectionId, untilMs) {
-      await updateItem(db, consoleSeenInput(db.table, agentId, connectionId, untilMs));
+      await updateItem(db, consoleLeaseInput(db.table, { kind: 'seen', agentId, connectionId, untilMs }));
     },
     async left(agentId, connectionId, untilMs) {
       // A failed condition: another socket moved the lease since, or it ends sooner already.
-      await updateItemIf(db, consoleLeftInput(db.table, agentId, connectionId, untilMs));
+      await updateItemIf(db, consoleLeaseInput(db.table, { kind: 'left', agentId, connectionId, untilMs }));
     },
   };
 }

@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { LocalRuntime } from '#shared/local/runtime.js';
-import { consoleSeenInput } from '#shared/store/params/agents.js';
+import { consoleLeaseInput } from '#shared/store/params/agents.js';
 import { documentClient } from '#shared/store/sdk-documents.js';
 import { agentCaller } from '../support/agent-api.js';
 import { DynamoGate, type GatedCall } from '../support/dynamo-gate.js';
@@ -52,8 +52,12 @@ describe('local runtime: one message routed by two deliveries at once', () => {
       await agentCaller(() => String(runtime?.url), token)('PUT', '/api/agents/me', online);
     // Their consoles are open (what a socket's connect writes), for longer than the race's clock runs.
     const doc = documentClient(inspect);
-    for (const agent of ['agent-ana', 'agent-bob'])
-      await doc.update(consoleSeenInput(TABLE, agent, `console-${agent}`, base + 86_400_000));
+    for (const agentId of ['agent-ana', 'agent-bob']) {
+      const connectionId = `console-${agentId}`;
+      await doc.update(
+        consoleLeaseInput(TABLE, { kind: 'seen', agentId, connectionId, untilMs: base + 86_400_000 }),
+      );
+    }
     return runtime;
   };
 

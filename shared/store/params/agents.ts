@@ -100,47 +100,40 @@ export function listLoadAgentsInput(
 /** How long an agent's console lease outlives its `connectedUntil` before DynamoDB's TTL takes it. */
 const CONSOLE_LEASE_KEPT_S = 86_400;
 
+/** Which move of an agent's console lease: a socket of theirs open (connect, ping), or their last one closed. */
+export type ConsoleLeaseMove = 'seen' | 'left';
+
 /**
- * A socket of the agent is open: their console lease runs until `untilMs` and names the socket. An
- * update of their own small item (not the agent's, which their sockets never write), unconditional.
+ * An update of the agent's own small console item (not the agent's item, which their sockets never
+ * write): `seen` sets the lease to `untilMs` and names the socket, unconditionally; `left` shortens it to
+ * `untilMs` only if that socket is the one that last moved it (no later connect or ping of another) and
+ * it runs later than that.
  */
-export function consoleSeenInput(
+export function consoleLeaseInput(
   table: string,
-  agentId: string,
-  connectionId: string,
-  untilMs: number,
+  move: { kind: ConsoleLeaseMove; agentId: string; connectionId: string; untilMs: number },
 ): UpdateCommandInput {
+  const until = new Date(move.untilMs).toISOString();
+  const base = { TableName: table, Key: Keys.agentLive(move.agentId) };
+  if (move.kind === 'left') {
+    return {
+      ...base,
+      UpdateExpression: 'SET connectedUntil = :until',
+      ConditionExpression: 'socket = :socket AND connectedUntil > :until',
+      ExpressionAttributeValues: { ':until': until, ':socket': move.connectionId },
+    };
+  }
   return {
-    TableName: table,
-    Key: Keys.agentLive(agentId),
+    ...base,
     UpdateExpression:
       'SET entity = :entity, agentId = :agent, connectedUntil = :until, socket = :socket, #ttl = :ttl',
     ExpressionAttributeNames: { '#ttl': 'ttl' },
     ExpressionAttributeValues: {
       ':entity': 'agent_live',
-      ':agent': agentId,
-      ':until': new Date(untilMs).toISOString(),
-      ':socket': connectionId,
-      ':ttl': Math.ceil(untilMs / 1000) + CONSOLE_LEASE_KEPT_S,
+      ':agent': move.agentId,
+      ':until': until,
+      ':socket': move.connectionId,
+      ':ttl': Math.ceil(move.untilMs / 1000) + CONSOLE_LEASE_KEPT_S,
     },
-  };
-}
-
-/**
- * The agent's last socket closed: the lease shortened to `untilMs`, only if that socket is the one that
- * last moved it (no later connect or ping of another) and it runs later than that.
- */
-export function consoleLeftInput(
-  table: string,
-  agentId: string,
-  connectionId: string,
-  untilMs: number,
-): UpdateCommandInput {
-  return {
-    TableName: table,
-    Key: Keys.agentLive(agentId),
-    UpdateExpression: 'SET connectedUntil = :until',
-    ConditionExpression: 'socket = :socket AND connectedUntil > :until',
-    ExpressionAttributeValues: { ':until': new Date(untilMs).toISOString(), ':socket': connectionId },
   };
 }

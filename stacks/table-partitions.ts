@@ -33,9 +33,13 @@ export const agentSocketReads = [
   'WEBCHAT_CONN#',
 ] as const;
 
-/** What the agents' socket function (live) may put, update and delete: its sockets, and a visitor's socket gone. */
+/**
+ * What the agents' socket function (live) may put, update and delete: its sockets, the agents' console
+ * leases (routing reads them), and a visitor's socket gone.
+ */
 export const agentSocketWrites = [
   'LIVE_CONN#',
+  'AGENT_LIVE#',
   'WEBCHAT_CONN#',
   'WEBCHAT_LIVE#',
   'WEBCHAT_LIVE_ID#',

@@ -17,6 +17,10 @@ export interface ClaimedAgent {
   holders: string[];
 }
 
+/** The agent read by a refused claim, with the console lease the list gave them. */
+const withListedLease = (agent: Agent, connectedUntil: string | undefined): Agent =>
+  connectedUntil ? { ...agent, connectedUntil } : agent;
+
 /**
  * Chooses the agent for a hand-off and claims a slot on their own item before the conversation is
  * assigned: the agents list (an eventually consistent index) only ranks the candidates; the claim, a
@@ -39,7 +43,9 @@ export async function claimAgent(
     if (!chosen) return { choice: { waiting: true }, holders: listed.holders };
     const claim = await store.claimAgentSlot(chosen.id, conversationId, chosen.openConversations);
     if (claim.claimed) return { choice, holders: listed.holders };
-    agents = agents.flatMap((a) => (a.id !== chosen.id ? [a] : claim.agent ? [claim.agent] : []));
+    // The agent as they are now, at the console as the list said (the claim reads their item only).
+    const now = claim.agent && withListedLease(claim.agent, chosen.connectedUntil);
+    agents = agents.flatMap((a) => (a.id !== chosen.id ? [a] : now ? [now] : []));
   }
   return { choice: { waiting: true }, holders: listed.holders };
 }

@@ -1,3 +1,4 @@
+import { CONSOLE_LEASE_MS, type ConsoleLeases } from '#shared/domain/live/console-presence.js';
 import type { HelloEvent } from '#shared/domain/live/events.js';
 import { helloOf } from '#shared/domain/live/hello.js';
 import type { LiveConnection } from '#shared/domain/live/live-ports.js';
@@ -5,19 +6,22 @@ import type { Clock } from '#shared/domain/ports.js';
 import { type BroadcastDeps, broadcastLive } from './broadcast-live.js';
 
 /**
- * A new socket of an authenticated agent: kept, its agent announced `online` to the others when it is
- * their first socket, and the `hello` it starts with: where its events start, who is online, who views what.
+ * A new socket of an authenticated agent: kept, its agent counted at the console for the lease (routing
+ * assigns only to online agents who are), announced `online` to the others when it is their first
+ * socket, and the `hello` it starts with: where its events start, who is online, who views what.
  */
 export async function connectLive(
   deps: BroadcastDeps & {
     connections: { add(c: LiveConnection, nowMs: number): Promise<void> };
     clock: Clock;
+    leases?: Pick<ConsoleLeases, 'seen'> | undefined;
   },
   connection: LiveConnection,
 ): Promise<HelloEvent> {
   const now = deps.clock.now().getTime();
   const others = await deps.connections.list();
   await deps.connections.add(connection, now);
+  await deps.leases?.seen(connection.agentId, connection.connectionId, now + CONSOLE_LEASE_MS);
   if (!others.some((c) => c.agentId === connection.agentId)) {
     await broadcastLive(
       deps,

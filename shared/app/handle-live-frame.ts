@@ -1,3 +1,4 @@
+import { CONSOLE_LEASE_MS, type ConsoleLeases } from '#shared/domain/live/console-presence.js';
 import {
   type ClientFrame,
   ClientFrameSchema,
@@ -49,7 +50,7 @@ export function agentStillViews(
 
 /**
  * One frame from an agent's socket: `viewing` and `left` move what the socket views and tell the others
- * (leaving the previous conversation first; left only when no other socket of the agent views it), `typing` is passed on (to web-chat visitors too, unless it is a note), `ping` answered `pong`, `hello` a `hello`. A frame that
+ * (leaving the previous conversation first; left only when no other socket of the agent views it), `typing` is passed on (to web-chat visitors too, unless it is a note), `ping` renews the agent's console lease and is answered `pong`, `hello` a `hello`. A frame that
  * is not JSON or not in the contract answers an error and changes nothing; one over the size cap closes
  * the socket with 1009.
  */
@@ -59,6 +60,8 @@ export async function handleLiveFrame(
     clock: Clock;
     /** Passes an agent's typing on to the conversation's web-chat visitors, where they are reachable. */
     visitorTyping?: ((conversationId: string) => Promise<unknown>) | undefined;
+    /** The agents' console leases, which a ping renews. */
+    leases?: Pick<ConsoleLeases, 'seen'> | undefined;
   },
   connectionId: string,
   text: string,
@@ -66,8 +69,13 @@ export async function handleLiveFrame(
   if (Buffer.byteLength(text) > MAX_CLIENT_FRAME_BYTES) return { close: 1009 };
   const frame = parseFrame(text);
   if (!('type' in frame)) return frame;
-  if (frame.type === 'ping') return { reply: { type: 'pong' } };
   const me = await deps.connections.get(connectionId);
+  if (frame.type === 'ping') {
+    // The console pings every 5 minutes: its agent stays at the console for another lease.
+    const now = deps.clock.now().getTime();
+    if (me) await deps.leases?.seen(me.agentId, connectionId, now + CONSOLE_LEASE_MS);
+    return { reply: { type: 'pong' } };
+  }
   if (!me) return {};
   const { agentId } = me;
   if (frame.type === 'hello') {

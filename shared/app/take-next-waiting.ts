@@ -28,7 +28,7 @@ export async function takeNextWaiting(deps: TakeNextWaitingDeps, agentId: string
     c.queue && c.waitingSince ? [{ conversationId: c.id, queue: c.queue, waitingSince: c.waitingSince }] : [],
   );
   for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt += 1) {
-    const next = nextWaitingConversation(candidates, agent);
+    const next = nextWaitingConversation(candidates, agent, deps.clock.now());
     if (!next) return;
     const claim = await deps.store.claimAgentSlot(agentId, next.conversationId, agent.openConversations);
     if (!claim.claimed) {

@@ -1,9 +1,10 @@
 import * as z from 'zod';
+import { atConsole } from './live/console-presence.js';
 import { LanguageTagSchema, languageMatches } from './routing/policy.js';
 
 const DAY_MS = 86_400_000;
 
-/** Set by the agent through the API; only online agents get conversations. */
+/** Set by the agent through the API; only online agents at the console get conversations. */
 export const AgentPresenceSchema = z.enum(['online', 'away']);
 
 /** An agent as assignment sees them. */
@@ -16,6 +17,11 @@ export const AgentSchema = z.object({
   presence: AgentPresenceSchema,
   /** Open conversations assigned to them now. */
   openConversations: z.number().int().nonnegative(),
+  /**
+   * Until when they count as at the console (ISO 8601): a live socket of theirs open, or closed less than
+   * two minutes ago. Absent when they never opened one (or their presence is not `online`: not read then).
+   */
+  connectedUntil: z.iso.datetime().optional(),
 });
 export type Agent = z.infer<typeof AgentSchema>;
 
@@ -61,13 +67,17 @@ export interface ChooseAgentInput {
   now: Date;
 }
 
-const isAvailable = (agent: Agent) => agent.presence === 'online' && agent.openConversations < agent.capacity;
+/** Online (their choice), at the console now (a live socket) and with room. */
+const isAvailable = (agent: Agent, now: Date) =>
+  agent.presence === 'online' &&
+  atConsole(agent.connectedUntil, now) &&
+  agent.openConversations < agent.capacity;
 const speaks = (agent: Agent, language: string | undefined) =>
   language === undefined || languageMatches(agent.languages, language);
 
 /**
- * Picks the agent for a conversation: the agent who last helped the customer, if within `stickyDays`,
- * online, under capacity and speaking the conversation's language (their queues do not matter: they
+ * Picks the agent for a conversation (only an agent online and at the console, see `isAvailable`): the
+ * agent who last helped the customer, if within `stickyDays`, online, under capacity and speaking the conversation's language (their queues do not matter: they
  * know the customer); else the least-loaded online agent of the queue who speaks the language and has
  * room (fewest open conversations, then most room left, then id); else the conversation waits.
  */
@@ -80,7 +90,7 @@ export function chooseAgent(input: ChooseAgentInput): AgentChoice {
     if (
       age <= stickyDays * DAY_MS &&
       sticky &&
-      isAvailable(sticky) &&
+      isAvailable(sticky, now) &&
       speaks(sticky, conversation.language)
     ) {
       return { agentId: sticky.id, reason: 'last_helped' };
@@ -89,7 +99,7 @@ export function chooseAgent(input: ChooseAgentInput): AgentChoice {
 
   const [best] = agents
     .filter(
-      (a) => a.queues.includes(conversation.queue) && isAvailable(a) && speaks(a, conversation.language),
+      (a) => a.queues.includes(conversation.queue) && isAvailable(a, now) && speaks(a, conversation.language),
     )
     .sort(
       (a, b) =>
@@ -111,14 +121,15 @@ export interface WaitingConversation {
 
 /**
  * The conversation an agent who has just freed up (or come online) should take: the one waiting
- * longest in any of their queues, in a language they speak; undefined when they are away, full, or
- * nothing they can take is waiting.
+ * longest in any of their queues, in a language they speak; undefined when they are away, not at the
+ * console, full, or nothing they can take is waiting.
  */
 export function nextWaitingConversation(
   queueWaiting: readonly WaitingConversation[],
   agent: Agent,
+  now: Date,
 ): WaitingConversation | undefined {
-  if (!isAvailable(agent)) return undefined;
+  if (!isAvailable(agent, now)) return undefined;
   let next: WaitingConversation | undefined;
   let nextAt = Number.POSITIVE_INFINITY;
   for (const waiting of queueWaiting) {
@@ -133,7 +144,7 @@ export function nextWaitingConversation(
 }
 
 /** An agent as registered: what they set through `PUT /api/agents/me`. */
-export const AgentProfileSchema = AgentSchema.omit({ openConversations: true }).extend({
+export const AgentProfileSchema = AgentSchema.omit({ openConversations: true, connectedUntil: true }).extend({
   updatedAt: z.iso.datetime(),
 });
 export type AgentProfile = z.infer<typeof AgentProfileSchema>;

@@ -42,6 +42,7 @@ async function build(doc: DocumentStore) {
   const repos = dynamoRepositories(doc, config.TABLE_NAME);
   const deps = {
     connections: repos.liveConnections,
+    leases: repos.consoleLeases,
     sender: liveConnectionsApi(config.LIVE_CALLBACK_URL),
     clock: systemClock,
     // The same table client for the visitors' connections as for the agents' sockets.

@@ -9,6 +9,7 @@ import { handleLiveFrame } from '#shared/app/handle-live-frame.js';
 import { publishLiveChanges } from '#shared/app/publish-live-changes.js';
 import type { Caller } from '../domain/caller.js';
 import type { ChangeFeedConsumer } from '../domain/change-feed.js';
+import type { ConsoleLeases } from '../domain/live/console-presence.js';
 import { MAX_CLIENT_FRAME_BYTES, type ServerFrame } from '../domain/live/events.js';
 import type { LiveConnection, LiveConnections, LiveEventLog, LiveSender } from '../domain/live/live-ports.js';
 import { seqClock } from '../domain/live/seq.js';
@@ -93,13 +94,15 @@ export function startLocalLive(input: {
   events: LiveEventLog;
   clock: Clock;
   authenticate(token: string): Promise<Caller | undefined>;
+  /** The agents' console leases, in the table as on AWS: routing reads them there. */
+  leases?: ConsoleLeases;
   fanOuts?: readonly ChangeFeedConsumer[];
 }): LocalLive {
   const connections = memoryConnections();
   const sender = new SocketSender();
   let tellVisitors: ((conversationId: string) => Promise<unknown>) | undefined;
   const visitorTyping = async (conversationId: string) => tellVisitors?.(conversationId);
-  const deps = { connections, sender, clock: input.clock, visitorTyping };
+  const deps = { connections, sender, clock: input.clock, visitorTyping, leases: input.leases };
   const nextSeq = seqClock(() => input.clock.now().getTime());
   input.feed.subscribe(
     fanOutChanges([

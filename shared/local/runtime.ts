@@ -256,7 +256,8 @@ function startFeedConsumers(input: {
   const webhooks = options.events ? startLocalWebhooks({ config, repos, feed, dataDir, options }) : undefined;
   const tokens = parseAgentTokens(config.AGENT_TOKENS);
   const authenticate = async (token: string) => tokens.get(token);
-  const live = startLocalLive({ feed, upgrades, events: repos.liveEvents, clock, authenticate });
+  const leases = repos.consoleLeases;
+  const live = startLocalLive({ feed, upgrades, events: repos.liveEvents, clock, authenticate, leases });
   return { feed, upgrades, live, ...(webhooks ? { webhooks } : {}) };
 }
 

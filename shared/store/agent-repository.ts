@@ -5,11 +5,13 @@ import {
   AgentProfileSchema,
   type ListedAgent,
 } from '../domain/assignment.js';
+import type { ConsoleLeases } from '../domain/live/console-presence.js';
 import { StringSetSchema } from '../domain/string-set.js';
+import { getItems } from './batch-get.js';
 import { type DynamoDb, getItem, updateItem, updateItemIf } from './dynamo-client.js';
 import { Keys } from './keys.js';
 import { queryAll } from './paging.js';
-import { claimAgentSlotInput, putAgentInput, queryAgentsInput } from './params/agents.js';
+import { claimAgentSlotInput, consoleLeaseInput, putAgentInput, queryAgentsInput } from './params/agents.js';
 import { getInput } from './params/common.js';
 import { AGENT_LOAD_ATTRIBUTE } from './table.js';
 
@@ -28,13 +30,33 @@ function toAgentProfile(item: Record<string, unknown>): AgentProfile {
 
 /**
  * Every registered agent, with the open conversations assigned to each now: the set on their item
- * (see syncAgentLoad), projected in the list index with the profile, so one query answers.
+ * (see syncAgentLoad), projected in the list index with the profile, so one query answers; and for the
+ * online ones, until when they are at the console (one BatchGetItem of their leases, none when nobody is online).
  */
 async function listAgents(db: DynamoDb): Promise<ListedAgent[]> {
-  return (await queryAll(db, queryAgentsInput(db.table))).map((item) => {
+  const agents = (await queryAll(db, queryAgentsInput(db.table))).map((item) => {
     const openConversationIds = StringSetSchema.parse(item[AGENT_LOAD_ATTRIBUTE]);
     return { ...agentOfItem(item), openConversationIds };
   });
+  return withLeases(db, agents);
+}
+
+/** The agent with the `connectedUntil` of their console lease item, when it has one. */
+function withLease<T extends Agent>(agent: T, lease: Record<string, unknown> | undefined): T {
+  const connectedUntil = lease?.connectedUntil;
+  return typeof connectedUntil === 'string' ? { ...agent, connectedUntil } : agent;
+}
+
+/** The agents, each online one with their console lease (`connectedUntil`) when they have one. */
+async function withLeases<T extends Agent>(db: DynamoDb, agents: T[]): Promise<T[]> {
+  const online = agents.filter((agent) => agent.presence === 'online');
+  if (online.length === 0) return agents;
+  const leases = await getItems(
+    db,
+    online.map((agent) => Keys.agentLive(agent.id)),
+  );
+  const byAgent = new Map(leases.map((item) => [String(item.agentId), item]));
+  return agents.map((agent) => withLease(agent, byAgent.get(agent.id)));
 }
 
 /** An agent's item as the agent and the open conversations in their set. */
@@ -59,12 +81,18 @@ export function agentRepository(db: DynamoDb) {
     },
     /**
      * An agent with their load, read strongly from their item: take-next runs right after the agent's own
-     * resolve, which the list index (eventually consistent) may not show yet.
+     * resolve, which the list index (eventually consistent) may not show yet; when online, their console lease too.
      */
-    getAgentNow: (agentId: string) => agentNow(db, agentId),
+    async getAgentNow(agentId: string): Promise<Agent | undefined> {
+      const agent = await agentNow(db, agentId);
+      if (agent?.presence !== 'online') return agent;
+      const lease = await getItem(db, getInput(db.table, Keys.agentLive(agentId), true));
+      return withLease(agent, lease.Item);
+    },
     /**
      * Claims a slot for a conversation on the agent's item (`claimAgentSlotInput`): one conditional
-     * write; refused, one strong read of the agent as they are now, to choose again on.
+     * write; refused, one strong read of the agent as they are now, to choose again on (their console
+     * lease is the caller's, from the list: the claim does not read it again).
      */
     async claimAgentSlot(agentId: string, conversationId: string, seen: number): Promise<AgentClaim> {
       if (await updateItemIf(db, claimAgentSlotInput(db.table, agentId, conversationId, seen))) {
@@ -78,6 +106,19 @@ export function agentRepository(db: DynamoDb) {
     },
     /** Every registered agent, with the open conversations assigned to each now. */
     listAgents: () => listAgents(db),
+  };
+}
+
+/** The agents' console leases, moved by their live sockets (see `shared/domain/live/console-presence.ts`). */
+export function consoleLeaseRepository(db: DynamoDb): ConsoleLeases {
+  return {
+    async seen(agentId, connectionId, untilMs) {
+      await updateItem(db, consoleLeaseInput(db.table, { kind: 'seen', agentId, connectionId, untilMs }));
+    },
+    async left(agentId, connectionId, untilMs) {
+      // A failed condition: another socket moved the lease since, or it ends sooner already.
+      await updateItemIf(db, consoleLeaseInput(db.table, { kind: 'left', agentId, connectionId, untilMs }));
+    },
   };
 }
 

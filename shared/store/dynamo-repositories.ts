@@ -1,6 +1,6 @@
 import type { VisitorReads } from '../domain/webchat/live-ports.js';
 import { agentLoadStore } from './agent-load.js';
-import { agentRepository } from './agent-repository.js';
+import { agentRepository, consoleLeaseRepository } from './agent-repository.js';
 import { auditRepository } from './audit-repository.js';
 import { clockRepository } from './clock-repository.js';
 import { conversationRepository, conversationSnapshotOf } from './conversation-repository.js';
@@ -57,6 +57,7 @@ export function dynamoRepositories(
     webhooks: webhookRepository(db),
     liveEvents: liveEventRepository(db),
     liveConnections: liveConnectionRepository(db),
+    consoleLeases: consoleLeaseRepository(db),
     webchat: webchatRepository(db),
   };
 }

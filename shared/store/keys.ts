@@ -52,6 +52,7 @@ export const mentionsPartition = (token: string): string => `MENTION#${token}`;
  * | contact state (opt-out)| GetItem  pk=CONTACT#<kind>#<value>, sk=CONTACT                    |
  * | agent                  | GetItem  pk=AGENT#<id>, sk=AGENT                                 |
  * | every agent            | Query    gsi1k gsi1pk=AGENTS, gsi1sk=<id>, GetItem each            |
+ * | agent's console lease  | BatchGetItem pk=AGENT_LIVE#<id>, sk=AGENT_LIVE (the online agents); Update by their sockets (ttl) |
  * | reply by id            | GetItem  pk=REPLY#<id>, sk=REPLY                                 |
  * | raw provider event     | PutItem  pk=PROVIDER_EVENT#<provider>, sk=<occurredAt>#<id>      |
  * | metrics by day         | Query ×N pk=METRICS#<shard>, sk between DAY#<from> and DAY#<to>, summed |
@@ -92,6 +93,8 @@ export const Keys = {
     sk: `${MEMBERSHIP_PREFIX}${conversationId}`,
   }),
   agent: (agentId: string) => ({ pk: `AGENT#${agentId}`, sk: 'AGENT' }),
+  /** Until when the agent counts as at the console: written by their live sockets only, not by the agent API. */
+  agentLive: (agentId: string) => ({ pk: `AGENT_LIVE#${agentId}`, sk: 'AGENT_LIVE' }),
   contactState: (identity: Identity) => contactKey(identityToken(identity)),
   /** The contact state of a token (`<kind>#<value>`), as profiles list their identities. */
   contactStateByToken: (token: string) => contactKey(token),

@@ -3,6 +3,7 @@ import type { Agent } from '#shared/domain/assignment.js';
 import type { Conversation, Customer } from '#shared/domain/timeline.js';
 import type { LocalRuntime } from '#shared/local/runtime.js';
 import { agentCaller, customerReads } from '../support/agent-api.js';
+import { type LiveClient, openConsole } from '../support/live-client.js';
 import { startTestRuntime } from '../support/runtime.js';
 import { deliver, signedMeta, whatsappText } from '../support/webhooks.js';
 
@@ -16,16 +17,21 @@ const ANA = 'capacity-ana-token';
  */
 describe('local runtime: agents\u2019 capacity', () => {
   let runtime: LocalRuntime;
+  let anaConsole: LiveClient | undefined;
 
   beforeAll(async () => {
     runtime = await startTestRuntime({
       env: { META_APP_SECRET: META_SECRET, AGENT_TOKENS: `agent-ana:${ANA}:admin` },
       routing: true,
+      live: true,
       queue: { visibilityTimeoutMs: 1000 },
     });
+    // Ana works at her console: routing gives conversations only to an online agent who has one open.
+    anaConsole = await openConsole(runtime.port, ANA);
   });
 
   afterAll(async () => {
+    anaConsole?.ws.terminate();
     await runtime?.close();
   });
 

@@ -6,6 +6,7 @@ import type { LocalRuntime } from '#shared/local/runtime.js';
 import { resolveConversationInput } from '#shared/store/params/conversations.js';
 import { documentClient } from '#shared/store/sdk-documents.js';
 import { agentCaller, customerReads } from '../support/agent-api.js';
+import { type LiveClient, openConsole } from '../support/live-client.js';
 import { ManualTimers } from '../support/manual-timers.js';
 import { startTestRuntime } from '../support/runtime.js';
 import { inspectionClient } from '../support/table-snapshot.js';
@@ -25,15 +26,21 @@ describe('local runtime: a stale count heals', () => {
   const manual = new ManualTimers(Math.floor(Date.now() / 1000) * 1000);
   let runtime: LocalRuntime;
 
+  let anaConsole: LiveClient | undefined;
+
   beforeAll(async () => {
     runtime = await startTestRuntime({
       env: { META_APP_SECRET: META_SECRET, AGENT_TOKENS: `agent-ana:${ANA}:admin` },
       routing: true,
+      live: true,
       manualTime: manual,
     });
+    // Ana works at her console: routing gives conversations only to an online agent who has one open.
+    anaConsole = await openConsole(runtime.port, ANA);
   });
 
   afterAll(async () => {
+    anaConsole?.ws.terminate();
     await runtime?.close();
   });
 

@@ -94,6 +94,8 @@ describe('list reads hydrate a page with BatchGetItem', () => {
       capacity: 5,
       updatedAt: at(0),
     });
+    // Their console is open: take-next passes over an online agent who has none.
+    await local.repos.consoleLeases.seen('ag_batch', 'console-1', Date.parse(at(500)) + 60_000);
     const deps = {
       store: local.store,
       admin: local.repos.conversations,
@@ -101,8 +103,9 @@ describe('list reads hydrate a page with BatchGetItem', () => {
     };
     const made = await counted(() => takeNextWaiting(deps, 'ag_batch'));
     expect(made.BatchGetItem).toBe(2);
-    // The agent's strong read, and the conditional assignment's own reads of the conversation it takes.
-    expect(made.GetItem).toBe(3);
+    // The agent's strong read and their console lease's, and the conditional assignment's own reads of
+    // the conversation it takes.
+    expect(made.GetItem).toBe(4);
     expect((await local.repos.conversations.getConversation('cv_wait000'))?.assignee).toBe('ag_batch');
   });
 

@@ -1,5 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { LocalRuntime } from '#shared/local/runtime.js';
+import { consoleLeaseInput } from '#shared/store/params/agents.js';
+import { documentClient } from '#shared/store/sdk-documents.js';
 import { agentCaller } from '../support/agent-api.js';
 import { DynamoGate, type GatedCall } from '../support/dynamo-gate.js';
 import { GatheringQueue } from '../support/gathering-queue.js';
@@ -48,6 +50,14 @@ describe('local runtime: one message routed by two deliveries at once', () => {
     const online = { presence: 'online', queues: ['general'], languages: ['en'], capacity: 5 };
     for (const token of [ANA, BOB])
       await agentCaller(() => String(runtime?.url), token)('PUT', '/api/agents/me', online);
+    // Their consoles are open (what a socket's connect writes), for longer than the race's clock runs.
+    const doc = documentClient(inspect);
+    for (const agentId of ['agent-ana', 'agent-bob']) {
+      const connectionId = `console-${agentId}`;
+      await doc.update(
+        consoleLeaseInput(TABLE, { kind: 'seen', agentId, connectionId, untilMs: base + 86_400_000 }),
+      );
+    }
     return runtime;
   };
 

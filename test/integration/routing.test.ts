@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Conversation } from '#shared/domain/timeline.js';
 import type { LocalRuntime } from '#shared/local/runtime.js';
 import { agentCaller, customerReads } from '../support/agent-api.js';
+import { type LiveClient, openConsole } from '../support/live-client.js';
 import { startTestRuntime } from '../support/runtime.js';
 import {
   deliver,
@@ -23,6 +24,7 @@ const BOB = 'routing-bob-token';
  */
 describe('local runtime: routing between the AI and agents', () => {
   let runtime: LocalRuntime;
+  let consoles: LiveClient[] = [];
 
   beforeAll(async () => {
     runtime = await startTestRuntime({
@@ -33,11 +35,15 @@ describe('local runtime: routing between the AI and agents', () => {
         REOPEN_WINDOW_HOURS: '0.00001',
       },
       routing: true,
+      live: true,
       queue: { visibilityTimeoutMs: 1000 },
     });
+    // Both work at their consoles: routing gives conversations only to online agents who have one open.
+    consoles = [await openConsole(runtime.port, ANA), await openConsole(runtime.port, BOB)];
   });
 
   afterAll(async () => {
+    for (const client of consoles) client.ws.terminate();
     await runtime?.close();
   });
 

@@ -304,6 +304,8 @@ describe('take next waiting across shards', () => {
         capacity: 5,
         updatedAt: now.toISOString(),
       });
+      // Their consoles are open: routing and take-next pass over an online agent who has none.
+      await repos.consoleLeases.seen(id, `console-${id}`, now.getTime() + 60_000);
     }
     const waiting = ['cv_race3', 'cv_race1', 'cv_race2', 'cv_race0'];
     for (const [i, id] of waiting.entries()) {

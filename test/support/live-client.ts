@@ -53,3 +53,14 @@ export function connectLiveClient(url: string): Promise<LiveClient> {
     ws.on('error', reject);
   });
 }
+
+/**
+ * An agent's console open on a local runtime started with `live: true`: their socket on `/api/live`,
+ * once its `hello` came (their console lease is written by then). Routing and take-next give
+ * conversations only to online agents who have one. Close it with `ws.terminate()`.
+ */
+export async function openConsole(port: number, token: string): Promise<LiveClient> {
+  const client = await connectLiveClient(`ws://127.0.0.1:${port}/api/live?token=${token}`);
+  await client.next((frame) => frame.type === 'hello');
+  return client;
+}

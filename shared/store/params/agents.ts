@@ -131,3 +131,44 @@ export function claimAgentSlotInput(
     },
   };
 }
+
+/** How long an agent's console lease outlives its `connectedUntil` before DynamoDB's TTL takes it. */
+const CONSOLE_LEASE_KEPT_S = 86_400;
+
+/** Which move of an agent's console lease: a socket of theirs open (connect, ping), or their last one closed. */
+export type ConsoleLeaseMove = 'seen' | 'left';
+
+/**
+ * An update of the agent's own small console item (not the agent's item, which their sockets never
+ * write): `seen` sets the lease to `untilMs` and names the socket, unconditionally; `left` shortens it to
+ * `untilMs` only if that socket is the one that last moved it (no later connect or ping of another) and
+ * it runs later than that.
+ */
+export function consoleLeaseInput(
+  table: string,
+  move: { kind: ConsoleLeaseMove; agentId: string; connectionId: string; untilMs: number },
+): UpdateCommandInput {
+  const until = new Date(move.untilMs).toISOString();
+  const base = { TableName: table, Key: Keys.agentLive(move.agentId) };
+  if (move.kind === 'left') {
+    return {
+      ...base,
+      UpdateExpression: 'SET connectedUntil = :until',
+      ConditionExpression: 'socket = :socket AND connectedUntil > :until',
+      ExpressionAttributeValues: { ':until': until, ':socket': move.connectionId },
+    };
+  }
+  return {
+    ...base,
+    UpdateExpression:
+      'SET entity = :entity, agentId = :agent, connectedUntil = :until, socket = :socket, #ttl = :ttl',
+    ExpressionAttributeNames: { '#ttl': 'ttl' },
+    ExpressionAttributeValues: {
+      ':entity': 'agent_live',
+      ':agent': move.agentId,
+      ':until': until,
+      ':socket': move.connectionId,
+      ':ttl': Math.ceil(move.untilMs / 1000) + CONSOLE_LEASE_KEPT_S,
+    },
+  };
+}

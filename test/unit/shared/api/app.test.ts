@@ -41,6 +41,9 @@ const item: TimelineItem = {
   customerId: 'cu_1',
 };
 
+/** A console lease running past the tests' clock: the agents' consoles are open. */
+const CONSOLE_OPEN = '2100-01-01T00:00:00.000Z';
+
 function fakeStore(): AgentStore & { inboxCalls: unknown[]; renamed: unknown[][] } {
   const inboxCalls: unknown[] = [];
   const renamed: unknown[][] = [];
@@ -58,12 +61,16 @@ function fakeStore(): AgentStore & { inboxCalls: unknown[]; renamed: unknown[][]
       agents.set(agent.id, agent);
     },
     listAgents: async () =>
-      [...agents.values()].map(({ updatedAt: _at, ...agent }) => ({ ...agent, openConversations: 0 })),
+      [...agents.values()].map(({ updatedAt: _at, ...agent }) => ({
+        ...agent,
+        openConversations: 0,
+        connectedUntil: CONSOLE_OPEN,
+      })),
     getAgentNow: async (id) => {
       const profile = agents.get(id);
       if (!profile) return undefined;
       const { updatedAt: _at, ...agent } = profile;
-      return { ...agent, openConversations: 0 };
+      return { ...agent, openConversations: 0, connectedUntil: CONSOLE_OPEN };
     },
     claimAgentSlot: async () => ({ claimed: true }),
     getCustomer: async (id) => (id === 'cu_1' ? sheena : undefined),
@@ -738,6 +745,7 @@ describe('agent API: notes and assignment', () => {
           languages: ['en'],
           capacity: 2,
           openConversations: 0,
+          connectedUntil: CONSOLE_OPEN,
         },
       ],
       cursor: null,

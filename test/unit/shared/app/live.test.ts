@@ -141,6 +141,31 @@ describe('live sockets', () => {
     ]);
     expect((await deps.connections.list()).map((c) => c.connectionId)).toEqual(['c1']);
   });
+  it("keeps the agent at the console on connect and ping; only their last socket's close shortens it to the grace", async () => {
+    const { deps } = sockets();
+    const calls: string[] = [];
+    const leases = {
+      seen: async (agentId: string, socket: string, until: number) =>
+        void calls.push(`seen ${agentId} ${socket} +${(until - NOW) / 60_000}m`),
+      left: async (agentId: string, socket: string, until: number) =>
+        void calls.push(`left ${agentId} ${socket} +${(until - NOW) / 60_000}m`),
+    };
+    const withLeases = { ...deps, leases };
+    await connectLive(withLeases, { connectionId: 'b1', agentId: 'bob' });
+    await connectLive(withLeases, { connectionId: 'b2', agentId: 'bob' });
+    await handleLiveFrame(withLeases, 'b1', '{"type":"ping"}');
+    await disconnectLive(withLeases, 'b1');
+    await disconnectLive(withLeases, 'b2');
+    await disconnectLive(withLeases, 'b2');
+    expect(calls).toEqual([
+      'seen bob b1 +12m',
+      'seen bob b2 +12m',
+      'seen bob b1 +12m',
+      // b1's close leaves b2 open: nothing; b2 was his last; its second close does nothing.
+      'left bob b2 +2m',
+    ]);
+  });
+
   it('says an agent left a conversation only when the last of their sockets viewing it leaves', async () => {
     const { deps, sent } = sockets();
     await connectLive(deps, { connectionId: 'c1', agentId: 'ann' });

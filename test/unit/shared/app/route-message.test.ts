@@ -31,6 +31,8 @@ const ana: Agent = {
   capacity: 5,
   presence: 'online',
   openConversations: 0,
+  /** Her console is open (a live socket renews this). */
+  connectedUntil: '2025-06-10T15:10:00.000Z',
 };
 const bob: Agent = { ...ana, id: 'bob', capacity: 10 };
 
@@ -318,6 +320,15 @@ describe('routeMessage', () => {
     expect(outcome.assignedTo).toBeUndefined();
     expect(w.conversation).toMatchObject({ queue: 'general' });
     expect(w.conversation.assignee).toBeUndefined();
+  });
+
+  it('leaves the conversation waiting when the only online agent has no console open', async () => {
+    const w = world({ agents: [{ ...ana, connectedUntil: '2025-06-10T14:58:00.000Z' }] });
+    const outcome = await inbound(w, 'I want to speak to a person');
+    expect(outcome.assignedTo).toBeUndefined();
+    expect(w.conversation.assignee).toBeUndefined();
+    expect(decisions(w)[0]?.data).toMatchObject({ target: 'human' });
+    expect(decisions(w)[0]?.data).not.toHaveProperty('assignedTo');
   });
 
   it('keeps the AI silent once a human has taken the conversation', async () => {

@@ -10,6 +10,7 @@ const agent: Agent = {
   languages: ['en'],
   capacity: 3,
   openConversations: 0,
+  connectedUntil: '2025-06-09T10:10:00.000Z',
 };
 const waiting = (id: string, queue: string | undefined, waitingSince: string | undefined): Conversation => ({
   id,
@@ -142,6 +143,15 @@ describe('takeNextWaiting', () => {
   it('takes nothing for an agent at capacity', async () => {
     const d = deps(
       [{ ...agent, openConversations: 3 }],
+      [waiting('cv_old', 'billing', '2025-06-09T08:00:00.000Z')],
+    );
+    await takeNextWaiting(d, 'agent-7');
+    expect(d.assigned).toEqual([]);
+  });
+
+  it('takes nothing for an agent online with no console open (their lease lapsed)', async () => {
+    const d = deps(
+      [{ ...agent, connectedUntil: '2025-06-09T09:58:00.000Z' }],
       [waiting('cv_old', 'billing', '2025-06-09T08:00:00.000Z')],
     );
     await takeNextWaiting(d, 'agent-7');

@@ -9,6 +9,8 @@ import {
 
 const now = new Date('2025-06-10T12:00:00.000Z');
 const daysAgo = (d: number) => new Date(now.getTime() - d * 86_400_000).toISOString();
+/** A console lease still running at `now`: a live socket open, or closed within the grace. */
+const connectedUntil = '2025-06-10T12:05:00.000Z';
 
 const ana: Agent = {
   id: 'ana',
@@ -17,6 +19,7 @@ const ana: Agent = {
   capacity: 3,
   presence: 'online',
   openConversations: 1,
+  connectedUntil,
 };
 const bo: Agent = {
   id: 'bo',
@@ -25,6 +28,7 @@ const bo: Agent = {
   capacity: 2,
   presence: 'online',
   openConversations: 0,
+  connectedUntil,
 };
 const cy: Agent = {
   id: 'cy',
@@ -33,6 +37,7 @@ const cy: Agent = {
   capacity: 2,
   presence: 'away',
   openConversations: 0,
+  connectedUntil,
 };
 const di: Agent = {
   id: 'di',
@@ -41,6 +46,7 @@ const di: Agent = {
   capacity: 1,
   presence: 'online',
   openConversations: 1,
+  connectedUntil,
 };
 const AGENTS = [ana, bo, cy, di];
 
@@ -90,6 +96,19 @@ describe('chooseAgent', () => {
       { agentId: 'bo', reason: 'least_loaded' },
     ],
     [
+      'the least loaded when the last helper is online with no console open (their lease lapsed)',
+      {
+        agents: [{ ...ana, connectedUntil: daysAgo(1) }, bo],
+        lastHelpedBy: { agentId: 'ana', at: daysAgo(1) },
+      },
+      { agentId: 'bo', reason: 'least_loaded' },
+    ],
+    [
+      'an online agent whose socket closed within the grace (a reload)',
+      { agents: [{ ...bo, connectedUntil: new Date(now.getTime() + 1).toISOString() }] },
+      { agentId: 'bo', reason: 'least_loaded' },
+    ],
+    [
       'the least loaded when the last helper is no longer an agent',
       { lastHelpedBy: { agentId: 'gone', at: daysAgo(1) } },
       { agentId: 'bo', reason: 'least_loaded' },
@@ -111,6 +130,15 @@ describe('chooseAgent', () => {
     ['the only speaker of the language is away', { conversation: { queue: 'general', language: 'fr' } }],
     ['nobody works the queue', { conversation: { queue: 'legal' } }],
     ['nobody is online', { agents: AGENTS.map((a) => ({ ...a, presence: 'away' as const })) }],
+    [
+      'the online agents have no console open (never opened, or their lease ended now)',
+      {
+        agents: [
+          { ...ana, connectedUntil: undefined },
+          { ...bo, connectedUntil: now.toISOString() },
+        ],
+      },
+    ],
   ])('makes the conversation wait when %s', (_name, overrides) => {
     expect(choose(overrides)).toEqual({ waiting: true });
   });
@@ -136,16 +164,16 @@ describe('nextWaitingConversation', () => {
 
   it('gives an agent who frees up the oldest conversation waiting in their queues', () => {
     const freed: Agent = { ...ana, openConversations: 2 };
-    expect(nextWaitingConversation(waiting, freed)?.conversationId).toBe('c1');
+    expect(nextWaitingConversation(waiting, freed, now)?.conversationId).toBe('c1');
   });
 
   it('skips queues the agent does not work and languages they do not speak', () => {
-    expect(nextWaitingConversation(waiting, bo)?.conversationId).toBe('c3');
+    expect(nextWaitingConversation(waiting, bo, now)?.conversationId).toBe('c3');
   });
 
   it('takes a conversation in a language the agent speaks', () => {
     const online: Agent = { ...cy, presence: 'online' };
-    expect(nextWaitingConversation(waiting, online)?.conversationId).toBe('c2');
+    expect(nextWaitingConversation(waiting, online, now)?.conversationId).toBe('c2');
   });
 
   it('breaks a tie on waiting time by conversation id', () => {
@@ -153,18 +181,19 @@ describe('nextWaitingConversation', () => {
       { conversationId: 'c9', queue: 'general', waitingSince: '2025-06-10T10:00:00.000Z' },
       { conversationId: 'c5', queue: 'general', waitingSince: '2025-06-10T10:00:00.000Z' },
     ];
-    expect(nextWaitingConversation(tied, bo)?.conversationId).toBe('c5');
+    expect(nextWaitingConversation(tied, bo, now)?.conversationId).toBe('c5');
   });
 
   it.each([
     ['is still full', { ...ana, openConversations: 3 }],
     ['is away', { ...ana, presence: 'away' as const }],
+    ['is online with no console open', { ...ana, openConversations: 0, connectedUntil: undefined }],
     ['works none of the waiting queues', { ...ana, queues: ['vip'] }],
   ])('gives nothing to an agent who %s', (_name, agent) => {
-    expect(nextWaitingConversation(waiting, agent)).toBeUndefined();
+    expect(nextWaitingConversation(waiting, agent, now)).toBeUndefined();
   });
 
   it('gives nothing when nothing waits', () => {
-    expect(nextWaitingConversation([], ana)).toBeUndefined();
+    expect(nextWaitingConversation([], ana, now)).toBeUndefined();
   });
 });

@@ -1,6 +1,13 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DeleteCommand, DynamoDBDocumentClient, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import {
+  DeleteCommand,
+  DynamoDBDocumentClient,
+  GetCommand,
+  PutCommand,
+  QueryCommand,
+  UpdateCommand,
+} from '@aws-sdk/lib-dynamodb';
+import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { createLiveSocketHandler } from '#shared/lambda/live-handler.js';
 import { documentClient } from '#shared/store/sdk-documents.js';
 import { mockAws } from '../../../support/aws-mock.js';
@@ -59,5 +66,29 @@ describe('the live socket function', () => {
     });
     expect(ddb.commandCalls(DeleteCommand)[0]?.args[0].input.Key).toMatchObject({ sk: 'conn-1' });
     expect(await handler({ nothing: true })).toEqual({ statusCode: 400 });
+  });
+
+  it("keeps the agent at the console: a connect sets their lease 12 minutes ahead, their last socket's close shortens it to 2", async () => {
+    vi.useFakeTimers({ now: new Date('2026-12-05T10:00:00.000Z'), toFake: ['Date'] });
+    try {
+      ddb.on(GetCommand).resolves({ Item: { connectionId: 'conn-1', agentId: 'ann' } });
+      ddb.on(DeleteCommand).resolves({ Attributes: { connectionId: 'conn-1', agentId: 'ann' } });
+      await handler(connect('ann-token'));
+      await handler({ requestContext: { routeKey: '$disconnect', connectionId: 'conn-1' } });
+      const leases = ddb.commandCalls(UpdateCommand).map((call) => call.args[0].input);
+      expect(
+        leases.map((u) => [u.Key, u.ExpressionAttributeValues?.[':until'], u.ConditionExpression]),
+      ).toEqual([
+        [{ pk: 'AGENT_LIVE#ann', sk: 'AGENT_LIVE' }, '2026-12-05T10:12:00.000Z', undefined],
+        [
+          { pk: 'AGENT_LIVE#ann', sk: 'AGENT_LIVE' },
+          '2026-12-05T10:02:00.000Z',
+          'socket = :socket AND connectedUntil > :until',
+        ],
+      ]);
+      expect(leases.map((u) => u.ExpressionAttributeValues?.[':socket'])).toEqual(['conn-1', 'conn-1']);
+    } finally {
+      vi.useRealTimers();
+    }
   });
 });

@@ -145,6 +145,7 @@ describe("the agents' socket function's item calls", () => {
       event('$default', { type: 'typing', conversationId: 'cv-1' }),
       event('$default', { type: 'typing', conversationId: 'cv-2' }),
       event('$default', { type: 'hello' }),
+      event('$default', { type: 'ping' }),
       event('$default', { type: 'left', conversationId: 'cv-1' }),
       event('$disconnect'),
     ])

@@ -1,6 +1,8 @@
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { describe, expect, it } from 'vitest';
 import type { Agent } from '#shared/domain/assignment.js';
+import { consoleLeaseInput } from '#shared/store/params/agents.js';
+import { documentClient } from '#shared/store/sdk-documents.js';
 import { agentCaller } from '../support/agent-api.js';
 import { DynamoGate, type GatedCall } from '../support/dynamo-gate.js';
 import { GatheringQueue } from '../support/gathering-queue.js';
@@ -47,6 +49,12 @@ describe('local runtime: concurrent hand-offs and capacity', () => {
     const online = { presence: 'online', queues: ['general'], languages: ['en'], capacity: 3 };
     for (const token of Object.values(TOKENS)) {
       await agentCaller(() => runtime.url, token)('PUT', '/api/agents/me', online);
+    }
+    // Their consoles are open (what a live socket's connect writes), for a day.
+    const doc = documentClient(inspect);
+    for (const agentId of AGENTS) {
+      const lease = { kind: 'seen' as const, agentId, connectionId: `console-${agentId}` };
+      await doc.update(consoleLeaseInput(TABLE, { ...lease, untilMs: Date.now() + 86_400_000 }));
     }
     return runtime;
   };

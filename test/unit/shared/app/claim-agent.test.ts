@@ -1,5 +1,11 @@
 import { ConditionalCheckFailedException, DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient, GetCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import {
+  BatchGetCommand,
+  DynamoDBDocumentClient,
+  GetCommand,
+  QueryCommand,
+  UpdateCommand,
+} from '@aws-sdk/lib-dynamodb';
 import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { claimAgent, MAX_AGENT_CLAIMS } from '#shared/app/claim-agent.js';
 import type { TimelineItem } from '#shared/domain/timeline.js';
@@ -45,6 +51,19 @@ describe('claimAgent over DynamoDB', () => {
   beforeEach(() => {
     ddb.reset();
     ddb.on(UpdateCommand).resolves({});
+    // Every online agent listed is at the console (a live socket's lease, read in one BatchGetItem).
+    ddb
+      .on(BatchGetCommand)
+      .callsFake((command: { RequestItems: Record<string, { Keys: { pk: string }[] }> }) => ({
+        Responses: {
+          [db.table]: (command.RequestItems[db.table]?.Keys ?? []).map(({ pk }) => ({
+            pk,
+            sk: 'AGENT_LIVE',
+            agentId: pk.replace('AGENT_LIVE#', ''),
+            connectedUntil: '2026-12-01T10:10:00.000Z',
+          })),
+        },
+      }));
   });
 
   it('claims the least-loaded agent the list shows, on their own item: one query, one conditional write', async () => {

@@ -1,4 +1,3 @@
-import { isEmptyRecording } from '#shared/domain/asks-nothing.js';
 import type { TimelineItem } from '#shared/domain/timeline.js';
 
 /**
@@ -19,8 +18,8 @@ export interface Acts {
   /** The message a reply quotes or an act names, when it is among those shown. */
   message(channel: string | undefined, providerMessageId: string | undefined): TimelineItem | undefined;
   /**
-   * Whether the caller left a voicemail with something in it on the call (by its id) among the items
-   * read; undefined when that is not known (an item shown on its own).
+   * Whether a voicemail of the call (by its id) is among the items read, an empty one too (it reads as
+   * the missed call itself); undefined when that is not known (an item shown on its own).
    */
   voicemailLeft(callId: string | undefined): boolean | undefined;
 }
@@ -59,12 +58,7 @@ export function customerActs(items: readonly TimelineItem[]): Acts {
   const acts = new Map<string, MessageActs>();
   const voicemails = new Set<string>();
   for (const item of items) {
-    if (
-      item.event === 'call_voicemail' &&
-      item.providerMessageId &&
-      !isEmptyRecording(item.data?.durationSeconds)
-    )
-      voicemails.add(item.providerMessageId);
+    if (item.event === 'call_voicemail' && item.providerMessageId) voicemails.add(item.providerMessageId);
     if (item.type === 'message') {
       const k = key(item.channel, item.providerMessageId);
       if (k) messages.set(k, item);

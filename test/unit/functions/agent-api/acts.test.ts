@@ -26,7 +26,7 @@ const act = (event: string, target: string, at: string, extra: Partial<TimelineI
 describe('customerActs', () => {
   const hello = message('wamid.1', '2026-12-05T10:00:00.000Z', 'Hello there');
 
-  it('knows which calls left a voicemail with something in it (not one hung up at the beep)', () => {
+  it('knows which calls left a voicemail, an empty one too (it is the missed call shown)', () => {
     const voicemail = (call: string, seconds: number): TimelineItem => ({
       id: `twilio:call:${call}:voicemail`,
       type: 'event',
@@ -41,7 +41,7 @@ describe('customerActs', () => {
     const acts = customerActs([voicemail('CA1', 14), voicemail('CA2', 1)]);
     expect([acts.voicemailLeft('CA1'), acts.voicemailLeft('CA2'), acts.voicemailLeft('CA3')]).toEqual([
       true,
-      false,
+      true,
       false,
     ]);
   });

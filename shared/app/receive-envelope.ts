@@ -333,6 +333,8 @@ async function resolveCustomerEvent(
       at: item.at,
       conversation: seen,
       ...(reopened ? { reopened } : {}),
+      // A customer who never spoke, in the conversation a call's ringing or a reaction opened for them.
+      ...(profile && profile.lastInboundAt === undefined ? { firstWord: true } : {}),
     });
   }
   return { customerId, conversationId, written };

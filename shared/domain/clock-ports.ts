@@ -69,6 +69,11 @@ export type ClockEvent =
       conversation?: Conversation | undefined;
       /** The message reopened a resolved conversation (it opens it again, as a first message does). */
       reopened?: boolean;
+      /**
+       * The customer's first word, in a conversation something that asks nothing opened before it (a
+       * call's ringing, a reaction of a customer never seen before): it opens it, as a first message does.
+       */
+      firstWord?: boolean;
     }
   | {
       type: 'reply';

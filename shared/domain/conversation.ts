@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { isContactKeyword, isEmptyRecording } from './asks-nothing.js';
 import type { Envelope } from './envelope.js';
 import type { ProfileState, ThreadLink } from './resolver-ports.js';
 
@@ -82,12 +83,25 @@ export function completesVoicemail(envelope: Envelope): boolean {
 }
 
 /**
+ * A call's own news rather than the caller's word: its ringing, answer and end (`completed`, `missed`),
+ * and a voicemail hung up at the beep (`isEmptyRecording`). A call with nothing recorded is a missed call.
+ */
+export function isCallNews(envelope: Envelope): boolean {
+  if (envelope.kind !== 'call') return false;
+  if (envelope.event === 'voicemail') return isEmptyRecording(envelope.durationSeconds);
+  return envelope.event !== 'transcription';
+}
+
+/**
  * What the customer adds to the conversation without asking anything: a voicemail's transcription
- * (`completesVoicemail`), or a reaction to a message (a 👍 on the answer, or its removal), which acknowledges
- * it. Kept and shown beside what it is about, it reopens nothing, starts no wait and is routed nowhere.
+ * (`completesVoicemail`), a reaction to a message (a 👍 on the answer, or its removal), which acknowledges
+ * it, an SMS keyword the contact state takes (`isContactKeyword`: STOP, START, HELP...), and a call's
+ * news (`isCallNews`: ringing, hang-up, an empty voicemail). Kept and shown beside what it is about, it
+ * reopens nothing, starts no wait and is routed nowhere.
  */
 export function goesBeside(envelope: Envelope): boolean {
-  return completesVoicemail(envelope) || envelope.kind === 'reaction';
+  if (envelope.kind === 'message') return envelope.direction === 'inbound' && isContactKeyword(envelope);
+  return completesVoicemail(envelope) || envelope.kind === 'reaction' || isCallNews(envelope);
 }
 
 /**

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { completesVoicemail } from './conversation.js';
+import { goesBeside } from './conversation.js';
 import { deletionPending } from './deletion.js';
 import type { Channel, Envelope, Identity, MessageEnvelope, StatusEnvelope } from './envelope.js';
 import { canonicalIdentity, type PhoneOptions } from './identity.js';
@@ -161,17 +161,19 @@ export function unauthenticatedCustomerId(envelope: Envelope): string {
 }
 
 /**
- * Whether the customer is waiting for us: an inbound message or call, an edit, a deletion. Mail that
+ * Whether the customer is waiting for us: an inbound message, a voicemail, an edit, a deletion. Mail that
  * failed the spam, virus or DMARC checks, and auto-replies, are kept on the timeline but wait for no one;
- * so does a voicemail's transcription (`completesVoicemail`: the voicemail was the customer's word) and
- * a reaction (a 👍 on an answer acknowledges it; it asks nothing).
+ * so does what asks nothing (`goesBeside`): a voicemail's transcription (the voicemail was the customer's
+ * word), a reaction (a 👍 on an answer acknowledges it), an SMS keyword (STOP, START, HELP: the contact
+ * state takes it) and a call's news (its ringing and end, a voicemail hung up at the beep).
  */
 export function isCustomerSpeaking(envelope: Envelope): boolean {
+  if (goesBeside(envelope)) return false;
   if (envelope.kind === 'message') {
     if (envelope.data?.quarantined === true || envelope.data?.autoReply === true) return false;
     return envelope.direction === 'inbound';
   }
-  if (envelope.kind === 'call') return envelope.direction === 'inbound' && !completesVoicemail(envelope);
+  if (envelope.kind === 'call') return envelope.direction === 'inbound';
   return envelope.kind === 'edit' || envelope.kind === 'delete';
 }
 

@@ -1,4 +1,5 @@
 import * as z from 'zod';
+import { isContactKeyword, isEmptyRecording } from './asks-nothing.js';
 import type { Channel } from './envelope.js';
 import {
   type HandoffReason,
@@ -99,7 +100,9 @@ function assignsToHumans(item: TimelineItem): boolean {
   return Boolean(to.agentId) || Boolean(to.queue);
 }
 
-const isInboundMessage = (item: TimelineItem) => item.type === 'message' && item.direction === 'inbound';
+/** A message of the customer's that asks something: not an SMS keyword the contact state takes (STOP...). */
+const isInboundMessage = (item: TimelineItem) =>
+  item.type === 'message' && item.direction === 'inbound' && !isContactKeyword(item);
 
 /** Splits the context into the conversation being answered, what is pending in it, and the history. */
 export function viewConversation(context: ResponderContext): ConversationView {
@@ -118,7 +121,7 @@ export function viewConversation(context: ResponderContext): ConversationView {
   for (const item of [...items].reverse()) {
     if (item.type !== 'message') continue;
     if (item.direction === 'outbound') break;
-    if (item.direction === 'inbound') pending.unshift(item);
+    if (isInboundMessage(item)) pending.unshift(item);
   }
   const pendingIds = new Set(pending.map((item) => item.id));
   const firstPendingAt = pending[0]?.at;
@@ -298,7 +301,12 @@ function unansweredVoicemails(view: ConversationView): TimelineItem[] {
   const voicemails: TimelineItem[] = [];
   for (const item of [...view.items].reverse()) {
     if (item.type === 'message' && item.direction === 'outbound') break;
-    if (item.type === 'event' && item.event === 'call_voicemail') voicemails.unshift(item);
+    if (
+      item.type === 'event' &&
+      item.event === 'call_voicemail' &&
+      !isEmptyRecording(item.data?.durationSeconds)
+    )
+      voicemails.unshift(item);
   }
   return voicemails;
 }

@@ -5,7 +5,14 @@ import type { LocalRuntime } from '#shared/local/runtime.js';
 import { launchBrowser } from '../support/browser.js';
 import { SECRETS, startTestRuntime } from '../support/runtime.js';
 import { writeTimelineItems } from '../support/seed-timeline.js';
-import { deliver, sesReceived, signedSes, signedTwilio, snsNotification } from '../support/webhooks.js';
+import {
+  deliver,
+  sesReceived,
+  signedSes,
+  signedTwilio,
+  snsNotification,
+  twilioSms,
+} from '../support/webhooks.js';
 import { ANA, asAna, openCustomerConversation, signIn } from './console-support.js';
 
 const CALLER = '+14155550177';
@@ -70,6 +77,25 @@ describe('the console: voicemail and email subjects', () => {
       RecordingUrl: RECORDING_URL,
     });
     await twilio('/webhooks/twilio/voice/status', { ...call, CallStatus: 'completed', CallDuration: '75' });
+    // Then a call hung up at the beep (an empty voicemail), one hung up before it, and an SMS STOP.
+    const beep = { ...call, CallSid: 'CAcalls000000000000000000000000002' };
+    await twilio('/webhooks/twilio/voice', { ...beep, CallStatus: 'ringing' });
+    await twilio(`/webhooks/twilio/voice/recording?${new URLSearchParams({ From: CALLER, To: call.To })}`, {
+      AccountSid: call.AccountSid,
+      CallSid: beep.CallSid,
+      RecordingSid: 'REcalls0000000000000000000000000002',
+      RecordingUrl: `${RECORDING_URL}2`,
+      RecordingStatus: 'completed',
+      RecordingDuration: '1',
+    });
+    await twilio('/webhooks/twilio/voice/status', { ...beep, CallStatus: 'completed', CallDuration: '9' });
+    const hungUp = { ...call, CallSid: 'CAcalls000000000000000000000000003' };
+    await twilio('/webhooks/twilio/voice', { ...hungUp, CallStatus: 'ringing' });
+    await twilio('/webhooks/twilio/voice/status', { ...hungUp, CallStatus: 'completed', CallDuration: '3' });
+    await twilio(
+      '/webhooks/twilio/sms',
+      twilioSms({ sid: 'SMcalls000000000000000000000000001', from: CALLER, text: 'STOP' }),
+    );
     const at = new Date().toISOString();
     const mail = sesReceived({
       sesId: 'ses-console-calls-1',
@@ -127,8 +153,28 @@ describe('the console: voicemail and email subjects', () => {
     expect(await links.first().getAttribute('href')).toBe(RECORDING_URL);
     expect(await links.first().getAttribute('rel')).toBe('noopener noreferrer');
     await expect.poll(() => log.getByText(/Call ended \(1 min 15 s\)/).count(), { timeout: 30_000 }).toBe(1);
-    await expect.poll(() => log.getByText(/Incoming call/).count(), { timeout: 30_000 }).toBe(1);
+    // This call's, and the two hung up at and before the beep.
+    await expect.poll(() => log.getByText(/Incoming call/).count(), { timeout: 30_000 }).toBe(3);
     expect(await log.getByText('call voicemail').count()).toBe(0);
+  }, 90_000);
+
+  it('shows a hang-up at the beep and before it as missed calls, and what an SMS STOP did', async () => {
+    const log = await open(CALLER);
+    const count = (text: string | RegExp) => log.getByText(text).count();
+    await expect
+      .poll(() => count('Missed call: hung up at the beep, nothing recorded (1 s)'), { timeout: 30_000 })
+      .toBe(1);
+    await expect.poll(() => count('Call ended (9 s)'), { timeout: 30_000 }).toBe(1);
+    await expect
+      .poll(() => count('Missed call: hung up with no voicemail (3 s)'), { timeout: 30_000 })
+      .toBe(1);
+    await expect
+      .poll(() => count(/^SMS opt-out: no SMS reaches this number until they text START\./), {
+        timeout: 30_000,
+      })
+      .toBe(1);
+    // The empty voicemail is no message with a recording to play: one voicemail and its transcription.
+    expect(await log.getByRole('link', { name: /Play the (voicemail|recording)/ }).count()).toBe(2);
   }, 90_000);
 
   it("shows an email's subject above its text", async () => {

@@ -17,6 +17,11 @@ export interface Acts {
   on(item: TimelineItem): MessageActs | undefined;
   /** The message a reply quotes or an act names, when it is among those shown. */
   message(channel: string | undefined, providerMessageId: string | undefined): TimelineItem | undefined;
+  /**
+   * Whether a voicemail of the call (by its id) is among the items read, an empty one too (it reads as
+   * the missed call itself); undefined when that is not known (an item shown on its own).
+   */
+  voicemailLeft(callId: string | undefined): boolean | undefined;
 }
 
 const key = (channel: string | undefined, id: string | undefined) =>
@@ -51,7 +56,9 @@ function fold(acts: MessageActs, item: TimelineItem): MessageActs {
 export function customerActs(items: readonly TimelineItem[]): Acts {
   const messages = new Map<string, TimelineItem>();
   const acts = new Map<string, MessageActs>();
+  const voicemails = new Set<string>();
   for (const item of items) {
+    if (item.event === 'call_voicemail' && item.providerMessageId) voicemails.add(item.providerMessageId);
     if (item.type === 'message') {
       const k = key(item.channel, item.providerMessageId);
       if (k) messages.set(k, item);
@@ -73,11 +80,16 @@ export function customerActs(items: readonly TimelineItem[]): Acts {
       const k = key(channel, id);
       return k ? messages.get(k) : undefined;
     },
+    voicemailLeft: (callId) => callId !== undefined && voicemails.has(callId),
   };
 }
 
 /** No acts: for an item shown on its own. */
-export const NO_ACTS: Acts = { on: () => undefined, message: () => undefined };
+export const NO_ACTS: Acts = {
+  on: () => undefined,
+  message: () => undefined,
+  voicemailLeft: () => undefined,
+};
 
 /**
  * A few words of a message to name it by (`“Is the blue dress…”`), or undefined when it has no text or

@@ -1,3 +1,4 @@
+import { isContactKeyword } from '#shared/domain/asks-nothing.js';
 import { type Acts, type MessageActs, quoteOf } from './acts.js';
 import type { TimelineItem } from './api.js';
 import { channelName, clock } from './format.js';
@@ -66,9 +67,22 @@ function unsupportedKind(item: TimelineItem): string | undefined {
 }
 
 /**
+ * What an SMS keyword did (`data.optOut`): Twilio and the contact state take it; STOP, START and HELP are
+ * routed nowhere and wait for no one (`isContactKeyword`), YES is also the customer's answer.
+ */
+function keywordLine(item: TimelineItem): string | undefined {
+  const keyword = item.data?.optOut;
+  const quiet = isContactKeyword(item) ? ' Not a question: routed nowhere, it waits for no one.' : '';
+  if (keyword === 'stop') return `SMS opt-out: no SMS reaches this number until they text START.${quiet}`;
+  if (keyword === 'start') return `SMS opt-in: SMS reaches this number again.${quiet}`;
+  if (keyword === 'help') return `SMS help keyword: Twilio answers it with the number's help text.${quiet}`;
+  return undefined;
+}
+
+/**
  * Says what a message holds that its text does not: an unsupported message (never an empty bubble),
  * an Instagram story it answers or mentions, a shared contact's numbers, a place's coordinates, the ad
- * or link the customer came from.
+ * or link the customer came from, what an SMS keyword did.
  */
 export function ContentNote(props: { item: TimelineItem }) {
   const { item } = props;
@@ -84,6 +98,8 @@ export function ContentNote(props: { item: TimelineItem }) {
     lines.push(`Location: ${place.latitude}, ${place.longitude}`);
   const referral = record(d.referral);
   if (referral) lines.push(referralLine(referral));
+  const keyword = keywordLine(item);
+  if (keyword) lines.push(keyword);
   if (item.contentType === 'unsupported' && !item.attachments?.length && !record(d.referral)) {
     const kind = unsupportedKind(item);
     lines.push(

@@ -1,3 +1,4 @@
+import { isEmptyRecording } from '#shared/domain/asks-nothing.js';
 import { type Acts, NO_ACTS, quoteOf } from './acts.js';
 import type { TimelineItem } from './api.js';
 import { agentBy, channelName, clock } from './format.js';
@@ -81,17 +82,25 @@ function duration(d: Record<string, unknown>): string {
   return s < 60 ? ` (${s} s)` : ` (${Math.floor(s / 60)} min${s % 60 ? ` ${s % 60} s` : ''})`;
 }
 
-/** What a call's progress reads as; a voicemail and its transcription are shown as messages instead. */
-function callText(item: TimelineItem, d: Record<string, unknown>): string {
+/**
+ * What a call's progress reads as; a voicemail and its transcription are shown as messages instead. A
+ * call that ended with no voicemail among the items read, and an empty voicemail (hung up at the beep),
+ * are missed calls.
+ */
+function callText(item: TimelineItem, d: Record<string, unknown>, acts: Acts): string {
   switch (item.event) {
     case 'call_ringing':
       return item.direction === 'outbound' ? 'Outgoing call' : 'Incoming call';
     case 'call_answered':
       return 'Call answered';
     case 'call_completed':
+      if (item.direction !== 'outbound' && acts.voicemailLeft(item.providerMessageId) === false)
+        return `Missed call: hung up with no voicemail${duration(d)}`;
       return `Call ended${duration(d)}`;
     case 'call_missed':
       return 'Missed call';
+    case 'call_voicemail':
+      return `Missed call: hung up at the beep, nothing recorded${duration(d)}`;
     default:
       return (item.event ?? 'call').replaceAll('_', ' ');
   }
@@ -120,7 +129,7 @@ const ACTS = new Set(['edit', 'delete', 'reaction', 'reaction_removed']);
 function eventText(item: TimelineItem, acts: Acts): string {
   const d = item.data ?? {};
   if (item.event && ACTS.has(item.event)) return actText(item, acts);
-  if (item.event?.startsWith('call_')) return callText(item, d);
+  if (item.event?.startsWith('call_')) return callText(item, d, acts);
   switch (item.event) {
     case 'routed':
       return `Routed to ${String(d.target ?? '?')}${d.queue ? ` (queue ${String(d.queue)})` : ''}: ${routeReasonText(d.reason, d.detail)}`;
@@ -344,7 +353,12 @@ function Message(props: { item: TimelineItem; acts: Acts }) {
 export function TimelineEntry(props: { item: TimelineItem; acts?: Acts | undefined }) {
   const { item } = props;
   const acts = props.acts ?? NO_ACTS;
-  if (item.type === 'event' && (item.event === 'call_voicemail' || item.event === 'call_transcription')) {
+  const emptyVoicemail = item.event === 'call_voicemail' && isEmptyRecording(item.data?.durationSeconds);
+  if (
+    item.type === 'event' &&
+    (item.event === 'call_voicemail' || item.event === 'call_transcription') &&
+    !emptyVoicemail
+  ) {
     return <Voicemail item={item} />;
   }
   if (item.type === 'event' && item.event === 'channel_switch') {

@@ -14,8 +14,9 @@ export interface TriggerOccurrence {
 /**
  * The triggers a clock event is: a message (the first one, and one that reopens a resolved
  * conversation, also opens it), an agent's reply, a resolve. A new conversation opens once, at its
- * creation: every message timed before the resolver wrote it (a call's ringing, voicemail and hang-up,
- * a phone's queued messages, a backlog) reads as its first, and each is the same occurrence.
+ * creation: every message timed before the resolver wrote it (a phone's queued messages, a backlog)
+ * reads as its first, and each is the same occurrence. One that something asking nothing opened first
+ * (a call's ringing, a reaction: `firstWord`) opens at the customer's first word in it.
  */
 export function clockTriggers(conversation: Conversation, event: ClockEvent): TriggerOccurrence[] {
   const base = { conversationId: event.conversationId, key: event.at, at: event.at };
@@ -25,7 +26,9 @@ export function clockTriggers(conversation: Conversation, event: ClockEvent): Tr
         ? event.at
         : conversation.createdAt >= event.at
           ? conversation.createdAt
-          : undefined;
+          : event.firstWord === true
+            ? event.at
+            : undefined;
     return [
       ...(openedAt
         ? [{ ...base, key: openedAt, at: openedAt, trigger: 'conversation_opened' as const }]

@@ -1,3 +1,4 @@
+import { isContactKeyword, isEmptyRecording } from '../asks-nothing.js';
 import type { TimelineItem } from '../timeline.js';
 import type { InboundKind } from './decision.js';
 
@@ -9,18 +10,21 @@ export const routeItemId = (itemId: string) => `route:${itemId}`;
 
 /**
  * Whether an item is something to route: an inbound customer message or a voicemail left on an
- * inbound call. Mail that failed the spam, virus or DMARC checks, and auto-replies, are kept but
- * routed nowhere. The resolver asks it of the item it wrote, the router of the item it is given.
+ * inbound call. Mail that failed the spam, virus or DMARC checks, auto-replies, SMS keywords the
+ * contact state takes (STOP, START, HELP: `isContactKeyword`) and a voicemail hung up at the beep
+ * (`isEmptyRecording`) are kept but routed nowhere. The resolver asks it of the item it wrote, the
+ * router of the item it is given.
  */
 export function routableKind(item: TimelineItem): InboundKind | undefined {
   if (item.type === 'message' && item.direction === 'inbound') {
     if (item.data?.quarantined === true || item.data?.autoReply === true) return undefined;
+    if (isContactKeyword(item)) return undefined;
     // Unauthenticated mail (DMARC failed, or SPF and DKIM both did) is left to a person: the AI never answers it.
     if (item.data?.authenticated === false) return undefined;
     return 'message';
   }
   if (item.type === 'event' && item.event === 'call_voicemail' && item.direction === 'inbound') {
-    return 'voicemail';
+    return isEmptyRecording(item.data?.durationSeconds) ? undefined : 'voicemail';
   }
   return undefined;
 }

@@ -26,6 +26,26 @@ const act = (event: string, target: string, at: string, extra: Partial<TimelineI
 describe('customerActs', () => {
   const hello = message('wamid.1', '2026-12-05T10:00:00.000Z', 'Hello there');
 
+  it('knows which calls left a voicemail, an empty one too (it is the missed call shown)', () => {
+    const voicemail = (call: string, seconds: number): TimelineItem => ({
+      id: `twilio:call:${call}:voicemail`,
+      type: 'event',
+      event: 'call_voicemail',
+      channel: 'voice',
+      direction: 'inbound',
+      customerId: 'cu_1',
+      providerMessageId: call,
+      at: '2026-12-05T10:00:00.000Z',
+      data: { durationSeconds: seconds },
+    });
+    const acts = customerActs([voicemail('CA1', 14), voicemail('CA2', 1)]);
+    expect([acts.voicemailLeft('CA1'), acts.voicemailLeft('CA2'), acts.voicemailLeft('CA3')]).toEqual([
+      true,
+      true,
+      false,
+    ]);
+  });
+
   it('keeps the latest reaction by time, whatever order the acts were read in', () => {
     const removed = act('reaction_removed', 'wamid.1', '2026-12-05T10:02:00.000Z');
     const heart = act('reaction', 'wamid.1', '2026-12-05T10:01:00.000Z', { emoji: '❤️' });

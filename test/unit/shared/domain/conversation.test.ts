@@ -13,8 +13,13 @@ const resolved: ProfileState = {
 };
 
 /** A Twilio voice event of an inbound call at `at`. */
-const call = (event: 'voicemail' | 'transcription', at: string): Envelope =>
+const call = (
+  event: 'ringing' | 'completed' | 'missed' | 'voicemail' | 'transcription',
+  at: string,
+  durationSeconds?: number,
+): Envelope =>
   envelope({
+    ...(durationSeconds === undefined ? {} : { durationSeconds }),
     kind: 'call',
     id: `twilio:call:CA1:${event}:RE1`,
     provider: 'twilio',
@@ -61,5 +66,36 @@ describe('placeEvent', () => {
     ).toEqual({ conversationId: 'cv_1', reopen: true });
     expect(isCustomerSpeaking(call('voicemail', RESOLVED_AT))).toBe(true);
     expect(isCustomerSpeaking(transcription)).toBe(false);
+  });
+
+  it('files what asks nothing quietly beside: an SMS keyword, a call’s ringing and end, an empty voicemail', () => {
+    const at = '2025-06-08T21:05:00.000Z';
+    const sms = (text: string, optOut: string) =>
+      inboundText({ channel: 'sms', text, data: { optOut }, occurredAt: at });
+    const quiet = [
+      sms('STOP', 'stop'),
+      sms('Unstop', 'start'),
+      sms('HELP', 'help'),
+      call('ringing', at),
+      call('completed', at, 3),
+      call('missed', at),
+      call('voicemail', at, 1),
+    ];
+    for (const event of quiet) {
+      expect(placeEvent(event, resolved, 'cu_1', undefined, undefined)).toEqual({
+        conversationId: 'cv_1',
+        reopen: false,
+        quiet: true,
+      });
+      expect(isCustomerSpeaking(event)).toBe(false);
+    }
+    // YES lifts an opt-out, and is also the answer to a question: it is the customer speaking.
+    const yes = sms('yes', 'start');
+    expect(placeEvent(yes, resolved, 'cu_1', undefined, undefined)).toEqual({
+      conversationId: 'cv_1',
+      reopen: true,
+    });
+    expect(isCustomerSpeaking(yes)).toBe(true);
+    expect(isCustomerSpeaking(call('voicemail', at, 2))).toBe(true);
   });
 });

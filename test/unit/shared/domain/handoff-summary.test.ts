@@ -43,6 +43,28 @@ describe('the hand-off summary of a voicemail', () => {
     expect(text).toContain('Left a voicemail (23 s), not transcribed yet.');
   });
 
+  it('leaves out a voicemail hung up at the beep, and an SMS STOP, which ask nothing', () => {
+    const empty = event('call:voicemail:0', '2026-12-05T14:30:00.000Z', 'call_voicemail', {
+      data: { durationSeconds: 1, recordingUrl: `${RECORDING}0` },
+    });
+    const stop: TimelineItem = {
+      id: 'sms:stop',
+      type: 'message',
+      direction: 'inbound',
+      channel: 'sms',
+      at: '2026-12-05T14:34:00.000Z',
+      customerId: 'cu_1',
+      conversationId: 'cv_1',
+      text: 'STOP',
+      data: { optOut: 'stop' },
+    };
+    const text = summary([empty, stop, ringing, voicemail]);
+    expect(text).toContain('Left a voicemail (23 s), not transcribed yet.');
+    expect(text).not.toContain('(1 s)');
+    expect(text).not.toContain('STOP');
+    expect(viewConversation({ customer, timeline: [stop], conversationId: 'cv_1' }).pending).toEqual([]);
+  });
+
   it('quotes its transcription when it came before the hand-off', () => {
     const transcription = event('call:transcription', '2026-12-05T14:35:40.000Z', 'call_transcription', {
       text: 'Hi, this is Carla, order 4471 arrived broken.',

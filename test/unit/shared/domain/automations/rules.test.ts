@@ -179,6 +179,28 @@ describe('triggers', () => {
     );
   });
 
+  it('the first word in a conversation a call’s ringing opened earlier opens it, at that word', () => {
+    const at = '2026-06-10T09:30:00.000Z';
+    const first = clockTriggers(conversation, {
+      type: 'inbound',
+      conversationId: 'cv_1',
+      at,
+      firstWord: true,
+    });
+    expect(first.map((t) => [t.trigger, t.key])).toEqual([
+      ['conversation_opened', at],
+      ['message_received', at],
+    ]);
+    // Timed before the conversation was written, it is the opening at its creation as before.
+    const early = clockTriggers(conversation, {
+      type: 'inbound',
+      conversationId: 'cv_1',
+      at: '2026-06-10T08:59:59.000Z',
+      firstWord: true,
+    });
+    expect(early[0]).toMatchObject({ trigger: 'conversation_opened', key: conversation.createdAt });
+  });
+
   it('a message that reopens a resolved conversation opens it again', () => {
     const reopened = clockTriggers(conversation, {
       type: 'inbound',

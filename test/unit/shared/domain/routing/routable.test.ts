@@ -33,6 +33,24 @@ describe('routableKind', () => {
     ],
     ['an auto-reply', item({ direction: 'inbound', channel: 'email', data: { autoReply: true } }), undefined],
     ['a reaction', item({ type: 'event', event: 'reaction' }), undefined],
+    ['an SMS STOP', item({ direction: 'inbound', text: 'STOP', data: { optOut: 'stop' } }), undefined],
+    ['an SMS START', item({ direction: 'inbound', text: 'unstop', data: { optOut: 'start' } }), undefined],
+    ['an SMS HELP', item({ direction: 'inbound', text: 'Info', data: { optOut: 'help' } }), undefined],
+    [
+      'an SMS YES (an answer too)',
+      item({ direction: 'inbound', text: 'Yes ', data: { optOut: 'start' } }),
+      'message',
+    ],
+    [
+      'a voicemail of one second (hung up at the beep)',
+      item({ type: 'event', event: 'call_voicemail', direction: 'inbound', data: { durationSeconds: 1 } }),
+      undefined,
+    ],
+    [
+      'a voicemail of two seconds',
+      item({ type: 'event', event: 'call_voicemail', direction: 'inbound', data: { durationSeconds: 2 } }),
+      'voicemail',
+    ],
   ])('routes %s as %s', (_, given, kind) => {
     expect(routableKind(given)).toBe(kind);
   });

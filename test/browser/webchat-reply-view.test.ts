@@ -85,7 +85,7 @@ describe('the web-chat panel shows replies as written, in a browser', { timeout:
   });
 
   it('keeps its English layout left to right on an Arabic page, each text in its own direction', async () => {
-    const page = await shop.browser.newPage();
+    const page = await shop.browser.newPage({ locale: 'ar' });
     // Lucía's shop in the Gulf: <html lang="ar" dir="rtl">. Before, the page's direction went into the
     // panel: the visitor's bubbles and the replies on one side, "Hi! How can we help?" read "?Hi! ...".
     const conversationId = await startChat(page, 'مرحبا، أين طلبي رقم ١٢٣٤؟', '?lang=ar&dir=rtl');
@@ -104,6 +104,9 @@ describe('the web-chat panel shows replies as written, in a browser', { timeout:
     expect(title && close && title.x < close.x).toBe(true);
     expect(await page.locator('.msg.visitor .text').first().evaluate(computedDirection)).toBe('rtl');
     expect(await reply.locator('.text').evaluate(computedDirection)).toBe('ltr');
+    // The visitor's Arabic date is isolated in the English line, which it reordered ("/2026/12، ...5 ·").
+    expect(await page.locator('.divider').first().textContent()).toMatch(/^Conversation · \u2068.+\u2069$/u);
+    expect(await reply.locator('.meta').textContent()).toMatch(/^\u2068.+\u2069/u);
     await page.close();
   });
 });

@@ -1,3 +1,4 @@
+import { isolatedDate } from '#shared/domain/bidi.js';
 import type { Suggestion } from './api.js';
 
 const CHANNEL_NAMES: Record<string, string> = {
@@ -47,13 +48,9 @@ export function since(at: string | undefined, now = Date.now()): string {
   return `${Math.floor(s / 86_400)} d`;
 }
 
-/** A right-to-left letter or mark (Hebrew, Arabic, their presentation forms, U+200F RLM). */
-const RIGHT_TO_LEFT = /[\u0590-\u08ff\u200f\ufb1d-\ufdff\ufe70-\ufefc]/;
-
 /**
- * A time of day (and the date when not today), in the agent's locale. An Arabic locale's is isolated
- * (U+2068 … U+2069) in the English line around it: its marks and letters otherwise reordered the
- * line ("first response due 7.2026/12/ م 1:15").
+ * A time of day (and the date when not today), in the agent's locale; an Arabic locale's isolated in
+ * the English line around it (see isolatedDate).
  */
 export function clock(at: string): string {
   const d = new Date(at);
@@ -61,7 +58,7 @@ export function clock(at: string): string {
   const text = today
     ? d.toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' })
     : d.toLocaleString([], { dateStyle: 'short', timeStyle: 'short' });
-  return RIGHT_TO_LEFT.test(text) ? `\u2068${text}\u2069` : text;
+  return isolatedDate(text);
 }
 
 const REASONS: Record<string, string> = {

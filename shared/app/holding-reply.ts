@@ -1,7 +1,7 @@
 import { AUTOMATION_AUTHOR_ID } from '../domain/automation-ports.js';
 import type { Channel } from '../domain/envelope.js';
 import type { RouteDecision, RouteReason } from '../domain/routing/decision.js';
-import type { RoutingPolicy } from '../domain/routing/policy.js';
+import { handoffText, type RoutingPolicy } from '../domain/routing/policy.js';
 import { type Recipient, type ReplyDeps, sendReply } from './send-reply.js';
 
 /** A person has the conversation, or the customer was told when it was handed off: nothing to say. */
@@ -17,7 +17,8 @@ export interface HandedOff {
 
 /**
  * Tells the customer their message went to a person, in the policy's words (`aiReplies.handoff`, or
- * `handoffAfterHours` when the queue is closed), once per hand-off: not while a person has the
+ * `handoffAfterHours` when the queue is closed; those of `byLanguage` for the `language` the AI
+ * detected, when the policy has them), once per hand-off: not while a person has the
  * conversation or it already waits for one, not to a caller. Sent as an automation's message, so it
  * ends no wait and meets no response target. Best effort, after the decision is recorded: a refusal
  * (WhatsApp's window, STOP) or a failure sends nothing and is logged.
@@ -29,9 +30,9 @@ export async function sendHoldingReply(
     log?: (level: 'warn', m: string, f: Record<string, unknown>) => void;
   },
   { decision, itemId, channel, recipient }: HandedOff,
+  language?: string,
 ): Promise<void> {
-  const words = deps.policy.aiReplies;
-  const text = decision.afterHours ? (words?.handoffAfterHours ?? words?.handoff) : words?.handoff;
+  const text = handoffText(deps.policy.aiReplies, decision.afterHours, language);
   if (!text || TOLD_ALREADY.has(decision.reason) || channel === 'voice') return;
   try {
     await sendReply(deps.replies, {

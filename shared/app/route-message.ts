@@ -384,7 +384,7 @@ export async function routeMessage(deps: RouterDeps, input: InboundToRoute): Pro
   }
   await recordDecision(deps, routing, outcome);
   const handedOff = { decision, itemId: item.id, channel, recipient: recipientOf(routing) };
-  if (handsOff(decision) && outcome.routed) await sendHoldingReply(deps, handedOff);
+  if (handsOff(decision) && outcome.routed) await sendHoldingReply(deps, handedOff, first.result?.language);
   deps.log?.('info', 'message routed', {
     customerId,
     conversationId,

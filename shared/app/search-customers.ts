@@ -1,4 +1,5 @@
 import type { AgentStore } from '#shared/domain/agent-ports.js';
+import { asciiDigits } from '#shared/domain/digits.js';
 import type { Identity } from '#shared/domain/envelope.js';
 import {
   earlierIdentities,
@@ -19,8 +20,10 @@ export function candidateIdentities(q: string, phone: PhoneOptions): Identity[] 
     const key: Identity = { kind: 'email', value: email };
     found.push(key, ...earlierIdentities(key));
   }
-  if (/^[\d\s()+.\-:a-z]+$/i.test(q) && /\d{4}/.test(q.replace(/\D/g, ''))) {
-    const e164 = normalisePhone(q, phone);
+  // A number typed in Arabic-Indic digits (copied from a customer's message) is searched as the number.
+  const digits = asciiDigits(q);
+  if (/^[\d\s()+.\-:a-z]+$/i.test(digits) && /\d{4}/.test(digits.replace(/\D/g, ''))) {
+    const e164 = normalisePhone(digits, phone);
     if (e164) {
       // Either form of a Brazilian or Mexican mobile finds its customer, keyed under either.
       const key: Identity = { kind: 'phone', value: phoneIdentityKey(e164) };

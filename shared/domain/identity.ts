@@ -1,5 +1,6 @@
 import { type CountryCode, parsePhoneNumberFromString } from 'libphonenumber-js';
 import { unicodeEmail } from './addresses.js';
+import { asciiDigits } from './digits.js';
 import type { Identity } from './envelope.js';
 
 export { normaliseEmail } from './addresses.js';
@@ -19,7 +20,8 @@ export interface PhoneOptions {
  */
 export function normalisePhone(input: string, options: PhoneOptions = {}): string | undefined {
   const { defaultRegion = 'US', international = false } = options;
-  const stripped = input.trim().replace(/^(whatsapp|tel|sms):/i, '');
+  // A number typed with Arabic-Indic digits (`+٩٧١ ٥٠ ١٢٣ ٤٥٦٧`) is the same number.
+  const stripped = asciiDigits(input.trim()).replace(/^(whatsapp|tel|sms):/i, '');
   if (stripped.length === 0 || stripped.length > 40) return undefined;
   // A leading 0 is a trunk prefix (`020 7946 0958`), never a country code.
   const digitsOnly = international ? /^[1-9]\d{5,14}$/.test(stripped) : /^[1-9]\d{10,14}$/.test(stripped);

@@ -1,3 +1,4 @@
+import { asciiDigits } from './digits.js';
 import type { Identity } from './envelope.js';
 import { normaliseEmail, normalisePhone, type PhoneOptions } from './identity.js';
 
@@ -26,7 +27,8 @@ const MAX_PHONE_CANDIDATES = 50;
  */
 export function mentionedIdentities(text: string | undefined, phone: PhoneOptions): Identity[] {
   if (!text) return [];
-  const sample = text.slice(0, MAX_TEXT);
+  // A number written in Arabic-Indic digits is found as the number it is (`+٩٧١ ٥٠ ١٢٣ ٤٥٦٧`).
+  const sample = asciiDigits(text.slice(0, MAX_TEXT));
   const found = new Map<string, Identity>();
   for (const match of sample.matchAll(EMAIL)) {
     const value = normaliseEmail(match[0]);

@@ -20,8 +20,8 @@ describe('the web-chat panel shows replies as written, in a browser', { timeout:
   const shop = shopForTests(AGENT);
   const api = agentCaller(() => shop.runtime.url, AGENT);
 
-  const startChat = async (page: Page, text: string) => {
-    await page.goto(shop.siteUrl);
+  const startChat = async (page: Page, text: string, query = '') => {
+    await page.goto(`${shop.siteUrl}/${query}`);
     await page.getByRole('button', { name: 'Open chat' }).click(WAIT);
     await page.getByRole('button', { name: 'Start chat' }).click(WAIT);
     await page.locator('.panel[data-connection="live"]').waitFor(WAIT);
@@ -82,5 +82,31 @@ describe('the web-chat panel shows replies as written, in a browser', { timeout:
     await box.fill('Hello!', WAIT);
     expect(await box.evaluate(computedDirection)).toBe('ltr');
     await chat.close();
+  });
+
+  it('keeps its English layout left to right on an Arabic page, each text in its own direction', async () => {
+    const page = await shop.browser.newPage({ locale: 'ar' });
+    // Lucía's shop in the Gulf: <html lang="ar" dir="rtl">. Before, the page's direction went into the
+    // panel: the visitor's bubbles and the replies on one side, "Hi! How can we help?" read "?Hi! ...".
+    const conversationId = await startChat(page, 'مرحبا، أين طلبي رقم ١٢٣٤؟', '?lang=ar&dir=rtl');
+    await api('POST', `/api/conversations/${conversationId}/replies`, {
+      text: 'Olá! Vou verificar a encomenda.',
+    });
+    const reply = page.locator('.msg.agent', { hasText: 'Olá!' });
+    await reply.waitFor(WAIT);
+    expect(await page.locator('.panel').evaluate(computedDirection)).toBe('ltr');
+    const visitor = await page.locator('.msg.visitor').first().boundingBox();
+    const agent = await reply.boundingBox();
+    // The visitor's on the right, the replies on the left, as on any page.
+    expect(agent && visitor && agent.x < visitor.x).toBe(true);
+    const title = await page.locator('.head h2').boundingBox();
+    const close = await page.locator('.head button.close').boundingBox();
+    expect(title && close && title.x < close.x).toBe(true);
+    expect(await page.locator('.msg.visitor .text').first().evaluate(computedDirection)).toBe('rtl');
+    expect(await reply.locator('.text').evaluate(computedDirection)).toBe('ltr');
+    // The visitor's Arabic date is isolated in the English line, which it reordered ("/2026/12، ...5 ·").
+    expect(await page.locator('.divider').first().textContent()).toMatch(/^Conversation · \u2068.+\u2069$/u);
+    expect(await reply.locator('.meta').textContent()).toMatch(/^\u2068.+\u2069/u);
+    await page.close();
   });
 });

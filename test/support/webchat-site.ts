@@ -11,7 +11,8 @@ import { WEBCHAT_SECRET } from './webchat.js';
  * A shop's page on its own origin: the widget's one script tag under a CSP that allows only Threadline.
  * `?token=` becomes `data-identity-token`, `?guest` `data-allow-anonymous="true"`; `?nows` leaves
  * Threadline's `ws:` origin out of the CSP (a site that forgot it: the live socket may not open);
- * `?lang=` is the page's language (`en` without it), `?welcome=` the tag's `data-welcome`.
+ * `?lang=` is the page's language (`en` without it), `?dir=rtl` its direction, `?welcome=` the tag's
+ * `data-welcome`.
  */
 export function shopPage(threadline: string, query: URLSearchParams): string {
   const ws = query.has('nows') ? '' : threadline.replace(/^http/, 'ws');
@@ -19,7 +20,8 @@ export function shopPage(threadline: string, query: URLSearchParams): string {
   const welcome = query.get('welcome')?.replace(/[^\p{L}\p{N} !?.,]/gu, '');
   const attrs = `${token ? ` data-identity-token="${token}"` : ''}${query.has('guest') ? ' data-allow-anonymous="true"' : ''}${welcome ? ` data-welcome="${welcome}"` : ''}`;
   const lang = /^[a-z]{2}(-[A-Z]{2})?$/.test(query.get('lang') ?? '') ? query.get('lang') : 'en';
-  return `<!doctype html><html lang="${lang}"><head><meta charset="utf-8"><title>Shop</title>
+  const dir = query.get('dir') === 'rtl' ? ' dir="rtl"' : '';
+  return `<!doctype html><html lang="${lang}"${dir}><head><meta charset="utf-8"><title>Shop</title>
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <meta http-equiv="Content-Security-Policy" content="default-src 'none'; script-src ${threadline}; connect-src ${threadline} ${ws}">
 </head><body><h1>The shop</h1><script src="${threadline}/webchat/widget.js"${attrs} async></script></body></html>`;

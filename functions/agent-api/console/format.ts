@@ -1,3 +1,4 @@
+import { isolatedDate } from '#shared/domain/bidi.js';
 import type { Suggestion } from './api.js';
 
 const CHANNEL_NAMES: Record<string, string> = {
@@ -47,13 +48,17 @@ export function since(at: string | undefined, now = Date.now()): string {
   return `${Math.floor(s / 86_400)} d`;
 }
 
-/** A time of day (and the date when not today), in the agent's locale. */
+/**
+ * A time of day (and the date when not today), in the agent's locale; an Arabic locale's isolated in
+ * the English line around it (see isolatedDate).
+ */
 export function clock(at: string): string {
   const d = new Date(at);
   const today = new Date().toDateString() === d.toDateString();
-  return today
+  const text = today
     ? d.toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' })
     : d.toLocaleString([], { dateStyle: 'short', timeStyle: 'short' });
+  return isolatedDate(text);
 }
 
 const REASONS: Record<string, string> = {

@@ -228,6 +228,7 @@ function TextField(props: {
         <textarea
           ref={props.area}
           rows={3}
+          dir="auto"
           required
           value={props.text}
           aria-invalid={tooLong ? true : undefined}

@@ -39,8 +39,10 @@ const CSS = `:host{all:initial}
   };
   const host = document.createElement('div');
   host.setAttribute('data-threadline-chat', '');
-  // The widget's own words are English, whatever the page's language (what people write: see the panel).
+  // The widget's own words are English, whatever the page's language (what people write: see the panel),
+  // so left to right on an Arabic page too (`direction` inherits into the shadow root: it was mirrored).
   host.lang = 'en';
+  host.dir = 'ltr';
   const root = host.attachShadow({ mode: 'open' });
   const sheet = new CSSStyleSheet();
   sheet.replaceSync(CSS);

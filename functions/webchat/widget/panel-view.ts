@@ -1,5 +1,6 @@
 import { type ComponentChild, h, type Ref } from 'preact';
 import { useEffect, useLayoutEffect, useRef, useState } from 'preact/hooks';
+import { isolatedDate } from '#shared/domain/bidi.js';
 import { WEBCHAT_TEXT_MAX } from '#shared/domain/webchat/text-max.js';
 import type { ChatMessage, Availability as Hours, StoredSession } from './api.js';
 import type { Unsent } from './outbox.js';
@@ -86,7 +87,7 @@ function Message(props: { message: ChatMessage; unsent?: Unsent | undefined; onR
       message.text ? h('span', { class: 'text', dir: 'auto', lang: pageLang() }, message.text) : null,
       h(Files, { message }),
       h('span', { class: 'meta' }, [
-        new Date(message.at).toLocaleTimeString(),
+        isolatedDate(new Date(message.at).toLocaleTimeString()),
         status ? ` · ${status}` : '',
         failed
           ? [
@@ -146,7 +147,7 @@ export function MessageList(props: {
   let conversation: string | undefined;
   for (const message of all) {
     if (message.conversationId && message.conversationId !== conversation) {
-      const when = `${conversation ? 'New conversation' : 'Conversation'} · ${new Date(message.at).toLocaleString()}`;
+      const when = `${conversation ? 'New conversation' : 'Conversation'} · ${isolatedDate(new Date(message.at).toLocaleString())}`;
       items.push(h('li', { class: 'divider', key: `d${message.id}` }, when));
     }
     conversation = message.conversationId ?? conversation;
@@ -215,11 +216,10 @@ export function Arrivals(props: {
 /** When a person answers next, as the visitor reads it ("Mon, 09:00"), or "soon". */
 export function nextOpening(hours: Hours | undefined): string {
   if (!hours?.nextOpenAt) return 'soon';
-  return new Date(hours.nextOpenAt).toLocaleString(undefined, {
-    weekday: 'short',
-    hour: '2-digit',
-    minute: '2-digit',
-  });
+  const when = new Date(hours.nextOpenAt);
+  return isolatedDate(
+    when.toLocaleString(undefined, { weekday: 'short', hour: '2-digit', minute: '2-digit' }),
+  );
 }
 
 /** When nobody is there: when a person will answer, and how the answer reaches a visitor who has left. */

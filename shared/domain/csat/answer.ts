@@ -1,4 +1,6 @@
+import { asciiDigits } from '../digits.js';
 import type { TimelineItem } from '../timeline.js';
+import { COUNT_WORDS, foldWord, NUMBER_WORDS, REQUEST_WORDS } from './answer-words.js';
 
 /** The longest text still read as an answer: a score and a short comment, not a new request. */
 export const CSAT_ANSWER_MAX_CHARS = 500;
@@ -23,73 +25,20 @@ export function scoreOfChoice(id: string, surveyId: string): number | undefined 
   return /^[1-5]$/.test(parts[2] ?? '') ? Number(parts[2]) : undefined;
 }
 
-const WORDS: Record<string, number> = { one: 1, two: 2, three: 3, four: 4, five: 5 };
-// A leading score, then optionally "/5", "out of 5" or "of 5", then optionally "stars"; the rest is the comment.
-const LEADING = /^([1-5])(?![\d.,]\d)(?:\s*(?:\/|out of|of)\s*(?:5|five)\b)?(?:\s*stars?\b)?/i;
-// "2-3", "2 to 3": a range is no answer.
-const RANGE = /^\s*(?:-|–|to)\s*\d/i;
+// A leading score, then optionally "/5", "out of 5", "of 5" ("de 5", "em 5", "من 5"), then optionally
+// "stars" ("estrelas", "estrellas", "نجوم"); the rest is the comment.
+const LEADING =
+  /^([1-5])(?![\d.,]\d)(?:\s*(?:\/|out of|of|de|em|من)\s*(?:5|five|cinco|خمسة)(?![\p{L}\p{N}]))?(?:\s*(?:stars?|estrelas?|estrellas?|نجوم|نجمات|نجمة)(?![\p{L}\p{N}]))?/iu;
+// "2-3", "2 to 3", "2 a 3", "2 إلى 3": a range is no answer.
+const RANGE = /^\s*(?:-|–|to|a|até|hasta|إلى|الى)\s*\d/i;
 const STARS = /^(?:⭐\uFE0F?\s*){1,5}$/u;
-const SEPARATORS = /^[\s,.;:!\-–—)]+/;
+const SEPARATORS = /^[\s,.;:!\-–—)،؛]+/;
 const WORD_BREAKS = /[^\p{L}\p{N}']+/u;
+/** A question in English, Portuguese, Spanish (`¿`) or Arabic (`؟`). */
+const QUESTION = /[?¿؟]/;
 
 /** The most words a comment beside a typed score may have: longer is a message, not a remark. */
 export const CSAT_COMMENT_MAX_WORDS = 12;
-
-/**
- * Words that make the text after a typed score a request for someone to act, not a remark on the
- * service ("2 items ... can someone help me"): it is then a normal message, routed and reopening.
- */
-const REQUEST_WORDS = new Set([
-  'help',
-  'please',
-  'pls',
-  'can',
-  'could',
-  'would',
-  'need',
-  'want',
-  'cancel',
-  'refund',
-  'return',
-  'exchange',
-  'order',
-  'arrived',
-  'missing',
-  'where',
-  'still',
-  'another',
-  'also',
-  'urgent',
-  'asap',
-]);
-
-/** Words that after a number make it a count ("2 items", "3 days"), not a score. */
-const COUNT_WORDS = new Set([
-  'item',
-  'items',
-  'order',
-  'orders',
-  'parcel',
-  'parcels',
-  'package',
-  'packages',
-  'box',
-  'boxes',
-  'piece',
-  'pieces',
-  'pairs',
-  'times',
-  'minutes',
-  'hours',
-  'days',
-  'weeks',
-  'months',
-  'years',
-  'people',
-  'euros',
-  'dollars',
-  'pounds',
-]);
 
 /**
  * Whether what follows a typed score is a short remark on the service: no question mark, at most
@@ -97,8 +46,8 @@ const COUNT_WORDS = new Set([
  * character class is linear in the (bounded) input.
  */
 function isRemark(text: string): boolean {
-  if (text.includes('?')) return false;
-  const words = text.toLowerCase().split(WORD_BREAKS).filter(Boolean);
+  if (QUESTION.test(text)) return false;
+  const words = foldWord(text).split(WORD_BREAKS).filter(Boolean);
   if (words.length > CSAT_COMMENT_MAX_WORDS) return false;
   if (COUNT_WORDS.has(words[0] ?? '')) return false;
   return !words.some((word) => REQUEST_WORDS.has(word));
@@ -114,9 +63,9 @@ function isRemark(text: string): boolean {
  */
 export function parseCsatText(input: string | undefined): CsatAnswer | undefined {
   if (input === undefined || input.length > CSAT_ANSWER_MAX_CHARS) return undefined;
-  const text = input.normalize('NFKC').trim();
+  const text = asciiDigits(input.normalize('NFKC')).trim();
   if (STARS.test(text)) return { score: [...text.matchAll(/⭐/gu)].length };
-  const word = WORDS[text.replace(/[\s.!]+$/, '').toLowerCase()];
+  const word = NUMBER_WORDS.get(foldWord(text.replace(/[\s.!]+$/, '')));
   if (word !== undefined) return { score: word };
   const match = LEADING.exec(text);
   if (!match?.[1]) return undefined;

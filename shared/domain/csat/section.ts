@@ -7,12 +7,30 @@ import { DurationSchema } from '../sla/duration.js';
  * channel. `whatsappTemplate` is the approved template sent outside WhatsApp's 24-hour window (its
  * quick-reply buttons should read as scores, "5" to "1"); without it no survey goes out there.
  */
+/**
+ * The survey's own words around `question`, to write in the question's language: English by default.
+ * A WhatsApp button's title is at most 20 characters (WhatsApp's limit).
+ */
+const CsatWordsSchema = z.strictObject({
+  /** After the question in a WhatsApp survey with buttons. */
+  whatsapp: z.string().trim().min(1).max(200).default('(Or reply with a number from 1 to 5.)'),
+  /** The WhatsApp buttons scoring 5, 3 and 1. */
+  great: z.string().trim().min(1).max(20).default('😀 Great'),
+  ok: z.string().trim().min(1).max(20).default('😐 OK'),
+  poor: z.string().trim().min(1).max(20).default('🙁 Poor'),
+  /** After the question on SMS (and to a caller). */
+  sms: z.string().trim().min(1).max(200).default('Reply 1 to 5 (5 is best), and add a comment if you like.'),
+  /** Before the links of an email survey. */
+  email: z.string().trim().min(1).max(200).default('Click your score (5 is best):'),
+});
+
 export const CsatSectionSchema = z.strictObject({
   $comment: z.string().optional(),
   enabled: z.boolean().default(true),
   /** How long after the resolve the survey goes out (ISO 8601, wall-clock time). */
   delay: DurationSchema.default('PT5M'),
   question: z.string().trim().min(1).max(500),
+  words: CsatWordsSchema.prefault({}),
   whatsappTemplate: TemplateSchema.optional(),
   /** No survey for a customer with any of these tags. */
   excludeTags: z.array(z.string().trim().min(1).max(64)).default([]),

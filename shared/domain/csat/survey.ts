@@ -101,13 +101,13 @@ export interface CsatFormInput {
 export function csatForm(input: CsatFormInput): CsatFormResult {
   const { section, channel, surveyId } = input;
   const since = input.lastInboundAt ? input.now.getTime() - Date.parse(input.lastInboundAt) : Infinity;
-  const question = section.question;
+  const { question, words } = section;
   switch (channel) {
     case 'whatsapp':
       if (since <= WHATSAPP_WINDOW_MS) {
-        const titles: Record<number, string> = { 5: '😀 Great', 3: '😐 OK', 1: '🙁 Poor' };
+        const titles: Record<number, string> = { 5: words.great, 3: words.ok, 1: words.poor };
         const choices = scoreChoices(surveyId, (s) => titles[s] ?? '').filter((c) => c.title);
-        return { form: { text: `${question}\n(Or reply with a number from 1 to 5.)`, choices } };
+        return { form: { text: `${question}\n${words.whatsapp}`, choices } };
       }
       if (section.whatsappTemplate) return { form: { template: section.whatsappTemplate } };
       return {
@@ -129,10 +129,10 @@ export function csatForm(input: CsatFormInput): CsatFormResult {
       if (!link)
         return { skip: 'no_public_url', detail: 'PUBLIC_BASE_URL is not set: the survey links need it' };
       const lines = [5, 4, 3, 2, 1].map((s) => `${s} ${'★'.repeat(s)}${'☆'.repeat(5 - s)}  ${link(s)}`);
-      return { form: { text: `${question}\n\nClick your score (5 is best):\n\n${lines.join('\n')}\n` } };
+      return { form: { text: `${question}\n\n${words.email}\n\n${lines.join('\n')}\n` } };
     }
     default:
-      return { form: { text: `${question} Reply 1 to 5 (5 is best), and add a comment if you like.` } };
+      return { form: { text: `${question} ${words.sms}` } };
   }
 }
 

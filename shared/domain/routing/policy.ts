@@ -155,6 +155,12 @@ export const EscalationSchema = z.strictObject({
   aiMaxAnswersPerConversation: z.number().int().min(1).default(10),
 });
 
+/** What a customer handed to a person is told (`aiReplies.handoff`, `handoffAfterHours`). */
+const HandoffWordsSchema = z.strictObject({
+  handoff: z.string().trim().min(1).max(300).optional(),
+  handoffAfterHours: z.string().trim().min(1).max(300).optional(),
+});
+
 /** What the AI's answers carry besides the answer. */
 export const AiRepliesSchema = z.strictObject({
   $comment: comment,
@@ -167,7 +173,35 @@ export const AiRepliesSchema = z.strictObject({
   handoff: z.string().trim().min(1).max(300).optional(),
   /** The same while the queue is closed; `handoff` when unset. */
   handoffAfterHours: z.string().trim().min(1).max(300).optional(),
+  /**
+   * The hand-off words in other languages, by language tag (`es`, `ar`): used when the AI detected the
+   * customer's message in that language (matched on the primary subtag), else the words above.
+   */
+  byLanguage: z.record(LanguageTagSchema, HandoffWordsSchema).optional(),
 });
+
+/** What a customer handed to a person is told, in one language. */
+export type HandoffWords = z.infer<typeof HandoffWordsSchema>;
+export type AiReplies = z.infer<typeof AiRepliesSchema>;
+
+/**
+ * The hand-off message for a customer whose message is in `language` (when the AI detected one): that
+ * language's words from `byLanguage`, else the policy's own; the after-hours words while the queue is
+ * closed, else the plain ones (a language's plain words before the policy's after-hours ones, which
+ * are in another language).
+ */
+export function handoffText(
+  replies: AiReplies | undefined,
+  afterHours: boolean,
+  language?: string,
+): string | undefined {
+  const words = (w: HandoffWords | undefined) =>
+    afterHours ? (w?.handoffAfterHours ?? w?.handoff) : w?.handoff;
+  const own = language
+    ? Object.entries(replies?.byLanguage ?? {}).find(([tag]) => languageMatches([tag], language))?.[1]
+    : undefined;
+  return words(own) ?? words(replies);
+}
 
 /** A business's routing rules, edited as data (JSON) and loaded once at start. */
 export const RoutingPolicySchema = z

@@ -663,6 +663,38 @@ describe('routeMessage', () => {
     expect(plain.outbound).toEqual([]);
   });
 
+  it('tells a customer the AI does not answer in their language in their own words, when the policy has them', async () => {
+    // Lucía's shop writes its hand-off in Portuguese and has Spanish and Arabic words beside it.
+    const handoff = 'Obrigado! Passámos a sua mensagem a um colega.';
+    const byLanguage = {
+      es: { handoff: '¡Gracias! Un compañero le responderá aquí.' },
+      ar: { handoff: 'شكراً! سيرد عليك أحد زملائنا هنا.' },
+    };
+    const withWords = () => {
+      const w = world();
+      w.deps.policy = parseRoutingPolicy(JSON.stringify({ ...policy, aiReplies: { handoff, byLanguage } }));
+      return w;
+    };
+    const arabic = withWords();
+    const outcome = await inbound(arabic, 'مرحبا، هل تم شحن طلبي رقم ١٢٣٤ إلى دبي؟ أنتظره منذ أسبوع');
+    expect(outcome.decision?.detail).toBe('the AI does not answer in Arabic (ar)');
+    // Before, the Portuguese words went to a customer the AI had just found writes Arabic.
+    expect(arabic.outbound.map((m) => m.text)).toEqual([byLanguage.ar.handoff]);
+    const spanish = withWords();
+    await inbound(
+      spanish,
+      '¿Dónde está mi pedido? Lo pedí hace tres semanas y todavía no ha llegado a Madrid.',
+    );
+    expect(spanish.outbound.map((m) => m.text)).toEqual([byLanguage.es.handoff]);
+    // A language without its own words, or none detected: the policy's words.
+    const german = withWords();
+    await inbound(german, 'Wo ist meine Bestellung? Ich warte schon seit drei Wochen darauf.');
+    expect(german.outbound.map((m) => m.text)).toEqual([handoff]);
+    const asked = withWords();
+    await inbound(asked, 'I want to speak to a person');
+    expect(asked.outbound.map((m) => m.text)).toEqual([handoff]);
+  });
+
   it('hands a VIP to a person at once, without asking the AI', async () => {
     const w = world({ customer: { tags: ['vip'] } });
     const outcome = await inbound(w, 'How long does shipping take?');

@@ -47,6 +47,14 @@ describe('candidateIdentities', () => {
     ]);
   });
 
+  it('reads a number typed in Arabic-Indic digits as the number (a Gulf customer wrote it so)', () => {
+    for (const q of ['+٩٧١ ٥٠ ١٢٣ ٤٥٦٧', '+۹۷۱۵۰۱۲۳۴۵۶۷', '٠٠٩٧١ ٥٠ ١٢٣ ٤٥٦٧']) {
+      expect(candidateIdentities(q, { defaultRegion: 'PT' }).filter((i) => i.kind === 'phone')).toEqual([
+        { kind: 'phone', value: '+971501234567' },
+      ]);
+    }
+  });
+
   it('reads a phone in a local format as E.164 in the default region, and as a raw handle', () => {
     expect(candidateIdentities('(650) 555-1234', { defaultRegion: 'US' })).toEqual([
       { kind: 'phone', value: '+16505551234' },

@@ -11,6 +11,15 @@ describe('mentions', () => {
     expect(mentionedIdentities(many, {})).toHaveLength(5);
   });
 
+  it('finds a number written in Arabic-Indic digits, as Gulf customers write it', () => {
+    expect(mentionedIdentities('مرحبا، رقمي +٩٧١ ٥٠ ١٢٣ ٤٥٦٧ من فضلك', {})).toEqual([
+      { kind: 'phone', value: '+971501234567' },
+    ]);
+    expect(mentionedIdentities('رقمي ۰۰۹۷۱۵۰۱۲۳۴۵۶۷', { defaultRegion: 'PT' })).toEqual([
+      { kind: 'phone', value: '+971501234567' },
+    ]);
+  });
+
   it('records new mentions until a customer has MENTIONED_MAX, then only those already known', () => {
     const known = Array.from({ length: MENTIONED_MAX }, (_, i) => `phone#+1415555${1000 + i}`);
     expect(MENTIONED_MAX).toBe(100);

@@ -50,6 +50,50 @@ describe('parseCsatText', () => {
     expect(parseCsatText(text)).toBeUndefined();
   });
 
+  // Lucía's customers in Lisbon, Brazil, Spain and the Gulf answer in their own words and digits.
+  it.each([
+    ['5 ótimo atendimento', { score: 5, comment: 'ótimo atendimento' }],
+    ['4 de 5', { score: 4 }],
+    ['3 estrelas', { score: 3 }],
+    ['cinco', { score: 5 }],
+    ['Três!', { score: 3 }],
+    ['5 muy buena atención', { score: 5, comment: 'muy buena atención' }],
+    ['4 de 5 estrellas', { score: 4 }],
+    ['cuatro', { score: 4 }],
+    ['٥', { score: 5 }],
+    ['۴', { score: 4 }],
+    ['٥، خدمة ممتازة', { score: 5, comment: 'خدمة ممتازة' }],
+    ['٣ نجوم', { score: 3 }],
+    ['خمسة', { score: 5 }],
+  ])('reads %j (Portuguese, Spanish, Arabic) as %j', (text, answer) => {
+    expect(parseCsatText(text)).toEqual(answer);
+  });
+
+  it.each([
+    // A new request after a digit is a message, in Portuguese, Spanish and Arabic as in English.
+    ['2 encomendas ainda não chegaram'],
+    ['1 a encomenda não chegou, podem ajudar'],
+    ['3 dias e nada'],
+    ['1 quero devolver o casaco'],
+    ['2 preciso de trocar o tamanho'],
+    ['1 onde está o meu pedido'],
+    ['2 productos llegaron rotos'],
+    ['1 mi pedido no ha llegado, necesito ayuda'],
+    ['1 quiero un reembolso'],
+    ['1 ¿dónde está mi pedido'],
+    ['2 وين طلبي؟'],
+    ['1 لم يصل طلبي'],
+    ['٢ أريد إرجاع المنتج'],
+    ['٣ أيام ولا رد'],
+    ['٣٫٥'],
+    ['2 a 3'],
+    // A word an object has by inheritance is no number word.
+    ['constructor'],
+    ['toString'],
+  ])('reads %j as no answer', (text) => {
+    expect(parseCsatText(text)).toBeUndefined();
+  });
+
   it('reads a long run of separators as the comment, and refuses input past the bound', () => {
     expect(parseCsatText(`5${' /'.repeat(240)}`)).toEqual({ score: 5, comment: expect.any(String) });
     expect(parseCsatText(`5${' '.repeat(500)}`)).toBeUndefined();

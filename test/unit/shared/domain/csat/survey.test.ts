@@ -10,11 +10,19 @@ const section = CsatSectionSchema.parse({ question: 'How did we do?' });
 const template = { name: 'csat_survey', language: 'en', parameters: [] };
 
 describe('the csat section', () => {
-  it('fills defaults: enabled, five minutes, nothing excluded', () => {
+  it('fills defaults: enabled, five minutes, nothing excluded, our English words', () => {
     expect(section).toEqual({
       enabled: true,
       delay: 'PT5M',
       question: 'How did we do?',
+      words: {
+        whatsapp: '(Or reply with a number from 1 to 5.)',
+        great: '😀 Great',
+        ok: '😐 OK',
+        poor: '🙁 Poor',
+        sms: 'Reply 1 to 5 (5 is best), and add a comment if you like.',
+        email: 'Click your score (5 is best):',
+      },
       excludeTags: [],
       excludeQueues: [],
     });
@@ -99,6 +107,51 @@ describe('the survey in each channel’s form', () => {
     const text = 'form' in result ? (result.form.text ?? '') : '';
     expect([...text.matchAll(/score=(\d)/g)].map((m) => m[1])).toEqual(['5', '4', '3', '2', '1']);
     expect(form('email')).toMatchObject({ skip: 'no_public_url' });
+  });
+});
+
+describe('a survey in the business’s language', () => {
+  // Lucía's shop asks in Portuguese: before, every survey went out half in English ("Reply 1 to 5 ...").
+  const portuguese = CsatSectionSchema.parse({
+    question: 'Como correu o nosso atendimento?',
+    words: {
+      whatsapp: '(Ou responda com um número de 1 a 5.)',
+      great: '😀 Ótimo',
+      ok: '😐 Razoável',
+      poor: '🙁 Mau',
+      sms: 'Responda de 1 a 5 (5 é o melhor) e, se quiser, deixe um comentário.',
+      email: 'Clique na sua nota (5 é a melhor):',
+    },
+  });
+  const form = (channel: Parameters<typeof csatForm>[0]['channel'], extra = {}) =>
+    csatForm({ section: portuguese, channel, surveyId: 'sv1', now: NOW, lastInboundAt: ago(HOUR), ...extra });
+
+  it('words every channel’s survey with the policy’s words, none of ours', () => {
+    expect(form('whatsapp')).toEqual({
+      form: {
+        text: 'Como correu o nosso atendimento?\n(Ou responda com um número de 1 a 5.)',
+        choices: [
+          { id: 'csat:sv1:5', title: '😀 Ótimo' },
+          { id: 'csat:sv1:3', title: '😐 Razoável' },
+          { id: 'csat:sv1:1', title: '🙁 Mau' },
+        ],
+      },
+    });
+    expect(form('sms')).toEqual({
+      form: {
+        text: 'Como correu o nosso atendimento? Responda de 1 a 5 (5 é o melhor) e, se quiser, deixe um comentário.',
+      },
+    });
+    const email = form('email', { link: (score: number) => `https://x.example/csat/t?score=${score}` });
+    const text = 'form' in email ? (email.form.text ?? '') : '';
+    expect(text).toMatch(/^Como correu o nosso atendimento\?\n\nClique na sua nota \(5 é a melhor\):\n\n5 /);
+    expect(text).not.toMatch(/Click|Reply|best/);
+  });
+
+  it('refuses a button title WhatsApp would refuse (over 20 characters)', () => {
+    expect(() =>
+      CsatSectionSchema.parse({ question: 'q', words: { great: '😀 Excelente, muito obrigado' } }),
+    ).toThrow(/great/);
   });
 });
 

@@ -1,0 +1,78 @@
+import type { Browser } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { LocalRuntime } from '#shared/local/runtime.js';
+import { launchBrowser } from '../support/browser.js';
+import { whatsappText } from '../support/webhooks.js';
+import { closeConsole, DESKTOP, postMeta, signIn, startConsoleRuntime } from './console-support.js';
+
+const WAIT = { timeout: 30_000 };
+
+/** An element's computed `direction`, run in the page (the tests' types have no DOM). */
+const computedDirection = (element: unknown): string =>
+  (globalThis as unknown as { getComputedStyle(e: unknown): { direction: string } }).getComputedStyle(element)
+    .direction;
+
+/**
+ * Omar answers Lucía's Gulf customers in Arabic, his browser in Arabic (`ar`). QA: his reply box took
+ * the page's left-to-right direction, and the times in his locale (with their right-to-left marks)
+ * reordered the English lines around them ("first response due 7.2026/12/ م 1:15").
+ */
+describe('the console for an agent who writes Arabic, in a browser', () => {
+  let runtime: LocalRuntime;
+  let browser: Browser;
+
+  beforeAll(async () => {
+    runtime = await startConsoleRuntime();
+    browser = await launchBrowser();
+    await postMeta(
+      runtime,
+      '/webhooks/whatsapp',
+      whatsappText({
+        from: '971501234567',
+        name: 'محمد العلي',
+        messages: [{ id: 'wamid.rtl.1', at: new Date().toISOString(), text: 'مرحبا، أين طلبي؟' }],
+      }),
+    );
+    await runtime.idle();
+  }, 240_000);
+
+  afterAll(() => closeConsole(browser, runtime));
+
+  it('writes a reply in its own direction and keeps each time in its locale apart from the line', async () => {
+    const context = await browser.newContext({ viewport: DESKTOP, locale: 'ar', timezoneId: 'Asia/Dubai' });
+    try {
+      const page = await context.newPage();
+      await signIn(page, runtime);
+      await page.locator('.conversation-row', { hasText: 'محمد العلي' }).click(WAIT);
+      const box = page.getByRole('textbox', { name: 'Reply' });
+      await box.fill('شكراً! سنتحقق من طلبك.', WAIT);
+      expect(await box.evaluate(computedDirection)).toBe('rtl');
+      await box.fill('Thanks! We will check.', WAIT);
+      expect(await box.evaluate(computedDirection)).toBe('ltr');
+      const time = page.getByRole('log', { name: 'Messages' }).locator('time').first();
+      await time.waitFor(WAIT);
+      // Isolated (FSI … PDI): the Arabic time is laid out on its own, not mixed into the English line.
+      expect(await time.textContent()).toMatch(/^\u2068.*[\u0600-\u06ff].*\u2069$/u);
+    } finally {
+      await context.close();
+    }
+  }, 120_000);
+
+  it('leaves the times of a left-to-right locale as they were', async () => {
+    const context = await browser.newContext({
+      viewport: DESKTOP,
+      locale: 'pt-PT',
+      timezoneId: 'Europe/Lisbon',
+    });
+    try {
+      const page = await context.newPage();
+      await signIn(page, runtime);
+      await page.locator('.conversation-row', { hasText: 'محمد العلي' }).click(WAIT);
+      const time = page.getByRole('log', { name: 'Messages' }).locator('time').first();
+      await time.waitFor(WAIT);
+      expect(await time.textContent()).toMatch(/^\d\d:\d\d$/);
+    } finally {
+      await context.close();
+    }
+  }, 120_000);
+});

@@ -5,11 +5,11 @@ export const DEFAULT_SUBJECT = 'Your message';
 
 /**
  * A reply prefix as clients write it in many languages (`Re:`, `RE :`, `Aw:`, `SV:`, `Antw:`, `Odp:`,
- * `Re[2]:`...), at the start of a subject; forward prefixes (`Fwd:`, `WG:`) are not replies and stay.
+ * `Vá:`, `ΑΠ:`, `رد:`, `Re[2]:`...), at the start of a subject; forward prefixes (`Fwd:`, `WG:`) are not replies and stay.
  * One bounded match at a time, no nested quantifiers.
  */
 const REPLY_PREFIX =
-  /^(?:re|aw|sv|vs|antw|antwort|odp|ynt|atb|rif|res|отв|回复|回覆|答复)\s{0,3}(?:\[\d{1,4}\]|\(\d{1,4}\))?\s{0,3}[:：]\s*/iu;
+  /^(?:re|aw|sv|vs|antw|antwort|odp|ynt|atb|rif|res|vá|απ|σχετ|отв|رد|回复|回覆|答复)\s{0,3}(?:\[\d{1,4}\]|\(\d{1,4}\))?\s{0,3}[:：]\s*/iu;
 const MAX_SUBJECT_CHARS = 998;
 /** Reply prefixes taken off a subject, at most (the subject is at most 998 characters anyway). */
 const MAX_REPLY_PREFIXES = 20;

@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { isEmptyRecording } from '../asks-nothing.js';
 import type { ChangeRecord } from '../change-feed.js';
 import {
   AttachmentKindSchema,
@@ -131,14 +132,16 @@ function csatEvents(record: ChangeRecord, item: Image, old: Image | undefined): 
 }
 
 /**
- * `voicemail.received` of a caller's `call_voicemail` (written once per recording): ids, its length and
- * time; never the recording's link (it opens the recording) or the caller's number. The transcription
- * that follows is read from the timeline.
+ * `voicemail.received` of a caller's `call_voicemail` (written once per recording; none for an empty
+ * one, see isEmptyRecording): ids, its length and time; never the recording's link (it opens the
+ * recording) or the caller's number. The transcription that follows is read from the timeline.
  */
 function voicemailEvents(record: ChangeRecord, item: Image, old: Image | undefined): IntegrationEvent[] {
   const at = str(item.at);
   if (old || item.event !== 'call_voicemail' || typeof item.customerId !== 'string' || !at) return [];
   const seconds = ((item.data ?? {}) as Image).durationSeconds;
+  // A recording of a second or less is a caller who hung up at the beep: a missed call, no voicemail.
+  if (isEmptyRecording(seconds)) return [];
   return [
     event('voicemail.received', [record.keys.pk, record.keys.sk], at, {
       ...messageData(item),

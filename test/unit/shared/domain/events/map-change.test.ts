@@ -328,5 +328,8 @@ describe('eventsOfChange', () => {
     for (const other of ['call_ringing', 'call_completed', 'call_transcription']) {
       expect(eventsOfChange(change('insert', { ...voicemail, event: other }))).toEqual([]);
     }
+    // Nor does a recording of a second or less: the caller hung up at the beep (a missed call).
+    const empty = { ...voicemail, data: { ...voicemail.data, durationSeconds: 1 } };
+    expect(eventsOfChange(change('insert', empty))).toEqual([]);
   });
 });

@@ -5,6 +5,7 @@ import {
   chooseAgent,
   loadsWithout,
 } from '../domain/assignment.js';
+import { withConnectedUntil } from '../domain/live/console-presence.js';
 import type { RouterStore } from '../domain/router-ports.js';
 
 /** How many claims one hand-off makes at most before the conversation waits in its queue. */
@@ -16,10 +17,6 @@ export interface ClaimedAgent {
   /** Agents whose set held the conversation already (an earlier run's claim): released unless chosen. */
   holders: string[];
 }
-
-/** The agent read by a refused claim, with the console lease the list gave them. */
-const withListedLease = (agent: Agent, connectedUntil: string | undefined): Agent =>
-  connectedUntil ? { ...agent, connectedUntil } : agent;
 
 /**
  * Chooses the agent for a hand-off and claims a slot on their own item before the conversation is
@@ -44,7 +41,7 @@ export async function claimAgent(
     const claim = await store.claimAgentSlot(chosen.id, conversationId, chosen.openConversations);
     if (claim.claimed) return { choice, holders: listed.holders };
     // The agent as they are now, at the console as the list said (the claim reads their item only).
-    const now = claim.agent && withListedLease(claim.agent, chosen.connectedUntil);
+    const now = claim.agent && withConnectedUntil(claim.agent, chosen.connectedUntil);
     agents = agents.flatMap((a) => (a.id !== chosen.id ? [a] : now ? [now] : []));
   }
   return { choice: { waiting: true }, holders: listed.holders };

@@ -5,7 +5,7 @@ import {
   AgentProfileSchema,
   type ListedAgent,
 } from '../domain/assignment.js';
-import type { ConsoleLeases } from '../domain/live/console-presence.js';
+import { type ConsoleLeases, withConnectedUntil } from '../domain/live/console-presence.js';
 import { StringSetSchema } from '../domain/string-set.js';
 import { getItems } from './batch-get.js';
 import { type DynamoDb, getItem, updateItem, updateItemIf } from './dynamo-client.js';
@@ -41,12 +41,6 @@ async function listAgents(db: DynamoDb): Promise<ListedAgent[]> {
   return withLeases(db, agents);
 }
 
-/** The agent with the `connectedUntil` of their console lease item, when it has one. */
-function withLease<T extends Agent>(agent: T, lease: Record<string, unknown> | undefined): T {
-  const connectedUntil = lease?.connectedUntil;
-  return typeof connectedUntil === 'string' ? { ...agent, connectedUntil } : agent;
-}
-
 /** The agents, each online one with their console lease (`connectedUntil`) when they have one. */
 async function withLeases<T extends Agent>(db: DynamoDb, agents: T[]): Promise<T[]> {
   const online = agents.filter((agent) => agent.presence === 'online');
@@ -56,7 +50,7 @@ async function withLeases<T extends Agent>(db: DynamoDb, agents: T[]): Promise<T
     online.map((agent) => Keys.agentLive(agent.id)),
   );
   const byAgent = new Map(leases.map((item) => [String(item.agentId), item]));
-  return agents.map((agent) => withLease(agent, byAgent.get(agent.id)));
+  return agents.map((agent) => withConnectedUntil(agent, byAgent.get(agent.id)?.connectedUntil));
 }
 
 /** An agent's item as the agent and the open conversations in their set. */
@@ -87,7 +81,7 @@ export function agentRepository(db: DynamoDb) {
       const agent = await agentNow(db, agentId);
       if (agent?.presence !== 'online') return agent;
       const lease = await getItem(db, getInput(db.table, Keys.agentLive(agentId), true));
-      return withLease(agent, lease.Item);
+      return withConnectedUntil(agent, lease.Item?.connectedUntil);
     },
     /**
      * Claims a slot for a conversation on the agent's item (`claimAgentSlotInput`): one conditional

@@ -21,6 +21,14 @@ export function atConsole(connectedUntil: string | undefined, now: Date): boolea
   return connectedUntil !== undefined && Date.parse(connectedUntil) > now.getTime();
 }
 
+/** The agent with a console lease's `connectedUntil`, when it is one (a lease item's, or the list's). */
+export function withConnectedUntil<T extends { connectedUntil?: string | undefined }>(
+  agent: T,
+  connectedUntil: unknown,
+): T {
+  return typeof connectedUntil === 'string' ? { ...agent, connectedUntil } : agent;
+}
+
 /** The agents' console leases (a table item per agent, on AWS and locally). */
 export interface ConsoleLeases {
   /** A socket of the agent is open (connected or pinged): counts them there until `untilMs`. */

@@ -14,9 +14,10 @@ import {
   parseAgentTokens,
   requireSettings,
 } from '#shared/config/config.js';
-import { policyQueueNames } from '#shared/config/routing-policy-file.js';
+import { loadRoutingPolicy, policyQueueNames } from '#shared/config/routing-policy-file.js';
 import { loadConfigWithSecrets, type SecretKey } from '#shared/config/secrets.js';
 import type { ClockEvent } from '#shared/domain/clock-ports.js';
+import { once } from '#shared/domain/on-first-use.js';
 import { systemClock } from '#shared/domain/ports.js';
 import { type Authenticate, cognitoAuthenticator, tokenAuthenticator } from '#shared/http/auth.js';
 import { readConsoleDir } from '#shared/http/console-files.js';
@@ -104,7 +105,12 @@ export async function createLambdaAgentApp(): Promise<Hono<AgentEnv>> {
   });
   // `GET /csat/{token}`: the public one-click answer of an email survey, beside the agent API.
   if (config.CSAT_SIGNING_SECRET) {
-    app.route('/', createCsatPage({ store, clock: systemClock, secrets: [config.CSAT_SIGNING_SECRET] }));
+    // The survey's words for its answer page: the policy is parsed on the first click, not at start.
+    const words = once(() => loadRoutingPolicy(config.ROUTING_POLICY_FILE).csat?.words);
+    app.route(
+      '/',
+      createCsatPage({ store, clock: systemClock, secrets: [config.CSAT_SIGNING_SECRET], words }),
+    );
   }
   return app;
 }

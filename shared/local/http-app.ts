@@ -78,7 +78,16 @@ export function localHttpApp(input: LocalHttpInput): Hono {
   root.route('/', createAgentApp(input.agent));
   const csat = input.agent.conversationClock?.csat;
   if (csat && config.CSAT_SIGNING_SECRET) {
-    root.route('/', createCsatPage({ store: csat.store, clock, secrets: [config.CSAT_SIGNING_SECRET] }));
+    const policy = input.agent.conversationClock?.policy;
+    root.route(
+      '/',
+      createCsatPage({
+        store: csat.store,
+        clock,
+        secrets: [config.CSAT_SIGNING_SECRET],
+        words: () => policy?.csat?.words,
+      }),
+    );
   }
   return root;
 }

@@ -22,7 +22,33 @@ const CsatWordsSchema = z.strictObject({
   sms: z.string().trim().min(1).max(200).default('Reply 1 to 5 (5 is best), and add a comment if you like.'),
   /** Before the links of an email survey. */
   email: z.string().trim().min(1).max(200).default('Click your score (5 is best):'),
+  /** The language of these words and the question: the email survey's answer page is marked with it. */
+  // A BCP 47 tag as the policy's languages are (policy.ts imports this file, so not its schema).
+  language: z
+    .string()
+    .regex(/^[A-Za-z]{2,3}(-[A-Za-z0-9]{1,8})*$/, 'a language tag such as "en" or "pt-BR"')
+    .default('en'),
+  /** The answer page of an email survey's link; `{score}` is the score recorded. */
+  pageThanks: z.string().trim().min(1).max(100).default('Thank you!'),
+  pageRecorded: z.string().trim().min(1).max(200).default('We have your score: {score} out of 5.'),
+  pageAlreadyAnswered: z
+    .string()
+    .trim()
+    .min(1)
+    .max(200)
+    .default('We already have your answer: {score} out of 5.'),
+  pageClosed: z.string().trim().min(1).max(200).default('This survey has closed. Thank you all the same.'),
+  pageBadLink: z
+    .string()
+    .trim()
+    .min(1)
+    .max(200)
+    .default('This link does not work. Please use the link from the email as it is.'),
 });
+export type CsatWords = z.infer<typeof CsatWordsSchema>;
+
+/** The words of a policy without a `csat` section, or before one is read: the English defaults. */
+export const DEFAULT_CSAT_WORDS: CsatWords = CsatWordsSchema.parse({});
 
 export const CsatSectionSchema = z.strictObject({
   $comment: z.string().optional(),

@@ -10,7 +10,7 @@ import type { Config } from '#shared/config/config.js';
 import { ThreadlineFunction } from './constructs/threadline-function.js';
 import { suppressLiveFindings, suppressStreamReaderFindings } from './nag-suppressions.js';
 import { socketAccessLogs } from './socket-access-logs.js';
-import { agentSocketReads, agentSocketWrites } from './table-partitions.js';
+import { agentSocketReads, agentSocketWrites, liveStreamWrites } from './table-partitions.js';
 
 const callbackUrlSetting = 'LIVE_CALLBACK_URL' satisfies keyof Config;
 
@@ -78,7 +78,10 @@ export function addLive(
     name: 'live-stream',
     timeout: Duration.seconds(60),
     description: 'Threadline live stream: the change feed (DynamoDB Streams) to live events on every socket',
-  }).bindTable(props.table, { delete: true });
+  })
+    // Its writes stay in the live log's, the sockets' and the visitors' partitions; before, it could
+    // write any item of the table.
+    .bindTable(props.table, { delete: true, writePartitions: liveStreamWrites });
   stream.addEventSource(
     new DynamoEventSource(props.table, {
       startingPosition: StartingPosition.LATEST,

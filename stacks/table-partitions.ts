@@ -44,3 +44,17 @@ export const agentSocketWrites = [
   'WEBCHAT_LIVE#',
   'WEBCHAT_LIVE_ID#',
 ] as const;
+
+/**
+ * What the live stream function (the change feed to every socket) may put, update and delete: the
+ * live event log (its packs and each customer's index of them), the agents' sockets (one found gone),
+ * and the web-chat visitors' connections and what they follow (a verified visitor's message follows
+ * their customer; a socket found gone is forgotten). It still reads the table: what a change names.
+ */
+export const liveStreamWrites = [
+  'LIVE#',
+  'LIVE_CONN#',
+  'WEBCHAT_CONN#',
+  'WEBCHAT_LIVE#',
+  'WEBCHAT_LIVE_ID#',
+] as const;

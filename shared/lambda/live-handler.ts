@@ -90,8 +90,9 @@ export async function createLiveSocketHandler(
  */
 export async function createLiveStreamHandler(
   fanOuts: readonly ChangeFeedConsumer[] = [],
+  table: DocumentStore = dynamoDbLite(),
 ): Promise<(event: DynamoDBStreamEvent) => Promise<DynamoDBBatchResponse>> {
-  const { config, repos, deps, doc } = await build(dynamoDbLite());
+  const { config, repos, deps, doc } = await build(table);
   const live = publishLiveChanges({ ...deps, events: repos.liveEvents, nextSeq: seqClock(Date.now), log });
   return createChangeFeedHandler(
     fanOutChanges([live, visitorFanOut(config, visitorReads(repos), doc), ...fanOuts]),

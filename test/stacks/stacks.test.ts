@@ -18,7 +18,12 @@ import {
   StatefulStack,
   webhookConsumer,
 } from '../../stacks/stateful-stack.js';
-import { agentSocketReads, agentSocketWrites, visitorSocketWrites } from '../../stacks/table-partitions.js';
+import {
+  agentSocketReads,
+  agentSocketWrites,
+  liveStreamWrites,
+  visitorSocketWrites,
+} from '../../stacks/table-partitions.js';
 import { API_FUNCTION_IDS, TABLE_FUNCTION_IDS } from '../support/api-functions.js';
 import { appWith, executeApiUrlOf, logicalId } from '../support/cdk-app.js';
 
@@ -1237,16 +1242,19 @@ describe('ThreadlineApi', () => {
     expect(actionsOn(id, tableIndexesArn).filter((a) => a !== 'dynamodb:Query')).toEqual([]);
   });
 
-  it("confines the visitors' socket function's writes to its connections, the session it renews and its rate counters", () => {
-    const writes = statementsOf('WebchatLive').filter((s) =>
+  // The visitors' socket function: its connections, the session it renews and its rate counters; the
+  // live stream function: the live log, the sockets and the visitors' connections.
+  it.each([
+    ['WebchatLive', visitorSocketWrites],
+    ['LiveStream', liveStreamWrites],
+  ] as const)("confines %s's writes to the partitions it uses", (id, prefixes) => {
+    const writes = statementsOf(id).filter((s) =>
       s.Action.some((a) => /^dynamodb:(Put|Update|Delete)Item$/.test(String(a))),
     );
     expect(writes.length).toBeGreaterThan(0);
     for (const statement of writes) {
       expect(statement.Condition).toEqual({
-        'ForAllValues:StringLike': {
-          'dynamodb:LeadingKeys': visitorSocketWrites.map((p) => `${p}*`),
-        },
+        'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': prefixes.map((p) => `${p}*`) },
       });
     }
   });

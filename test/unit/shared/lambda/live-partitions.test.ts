@@ -1,5 +1,3 @@
-import { createServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import {
   DeleteCommand,
@@ -12,12 +10,13 @@ import {
   type QueryCommandInput,
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { createLiveSocketHandler } from '#shared/lambda/live-handler.js';
 import { liveConnectionKey } from '#shared/store/keys.js';
 import { documentClient } from '#shared/store/sdk-documents.js';
 import { agentSocketReads, agentSocketWrites } from '../../../../stacks/table-partitions.js';
 import { mockAws } from '../../../support/aws-mock.js';
+import { goneSockets } from '../../../support/gone-sockets.js';
 import { outsidePartitions, partitionCalls, prefixesUsed } from '../../../support/partition-calls.js';
 
 // The agents' socket function's role confines its item calls to stacks/table-partitions.ts's lists
@@ -103,33 +102,12 @@ function table() {
 }
 
 describe("the agents' socket function's item calls", () => {
-  const saved = { ...process.env };
-  const posted: string[] = [];
   // Every socket is gone (410): the function forgets bob's socket and the visitor's.
-  const server = createServer((req, res) => {
-    posted.push(`${req.method} ${req.url}`);
-    req.resume();
-    req.on('end', () => res.writeHead(410).end());
-  });
+  const { posted } = goneSockets();
   let handler: Awaited<ReturnType<typeof createLiveSocketHandler>>;
 
   beforeAll(async () => {
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-    Object.assign(process.env, {
-      TABLE_NAME: 'threadline',
-      AGENT_TOKENS: 'ann:ann-token',
-      LIVE_CALLBACK_URL: `${base}/live`,
-      WEBCHAT_LIVE_ENDPOINT: `${base}/visitors`,
-      AWS_REGION: 'eu-west-1',
-      AWS_ACCESS_KEY_ID: 'AKIDEXAMPLE',
-      AWS_SECRET_ACCESS_KEY: 'secret',
-    });
     handler = await createLiveSocketHandler(documentClient(new DynamoDBClient({ region: 'eu-west-1' })));
-  });
-  afterAll(async () => {
-    process.env = saved;
-    await new Promise<void>((resolve) => server.close(() => resolve()));
   });
 
   it('reads and writes only the partitions its role allows, with GetItem, Query, PutItem, UpdateItem and DeleteItem', async () => {

@@ -1,0 +1,37 @@
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { afterAll, beforeAll } from 'vitest';
+
+/**
+ * The socket functions' surroundings in a unit test: both WebSocket management APIs (agents' `/live`,
+ * visitors' `/visitors`) on one local server that answers every post 410 (the socket is gone), so the
+ * forgetting paths run, and the settings the functions read. Registers its own beforeAll/afterAll (the
+ * environment is put back after); `posted` lists each request as `<method> <path>`.
+ */
+export function goneSockets(): { posted: string[] } {
+  const saved = { ...process.env };
+  const posted: string[] = [];
+  const server = createServer((req, res) => {
+    posted.push(`${req.method} ${req.url}`);
+    req.resume();
+    req.on('end', () => res.writeHead(410).end());
+  });
+  beforeAll(async () => {
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    Object.assign(process.env, {
+      TABLE_NAME: 'threadline',
+      AGENT_TOKENS: 'ann:ann-token',
+      LIVE_CALLBACK_URL: `${base}/live`,
+      WEBCHAT_LIVE_ENDPOINT: `${base}/visitors`,
+      AWS_REGION: 'eu-west-1',
+      AWS_ACCESS_KEY_ID: 'AKIDEXAMPLE',
+      AWS_SECRET_ACCESS_KEY: 'secret',
+    });
+  });
+  afterAll(async () => {
+    process.env = saved;
+    await new Promise<void>((resolve) => server.close(() => resolve()));
+  });
+  return { posted };
+}

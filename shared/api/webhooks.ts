@@ -4,6 +4,7 @@ import { deleteWebhook } from '#shared/app/delete-webhook.js';
 import { enableWebhook } from '#shared/app/enable-webhook.js';
 import { listWebhookDeliveries } from '#shared/app/list-webhook-deliveries.js';
 import { listWebhooks } from '#shared/app/list-webhooks.js';
+import { replayFailedDeliveries } from '#shared/app/replay-failed-deliveries.js';
 import { replayWebhookDelivery } from '#shared/app/replay-webhook-delivery.js';
 import { rotateWebhookSecret } from '#shared/app/rotate-webhook-secret.js';
 import { EventTypeSchema } from '#shared/domain/events/integration-events.js';
@@ -44,6 +45,19 @@ const webhookSchemas = once(() => {
     resumed: z.number().int().meta({ description: 'paused deliveries this call resumed' }),
     more: z.boolean().meta({ description: 'more paused deliveries wait: call again to resume them' }),
   });
+  const ReplayFailedSchema = z.strictObject({
+    since: z.iso
+      .datetime({ offset: true })
+      .meta({ description: 'replay the failed deliveries made at or after this time (ISO 8601)' }),
+    cursor: z.string().max(2048).optional().meta({ description: 'the `cursor` the last call answered' }),
+  });
+  const FailedReplayedSchema = z.object({
+    replayed: z.number().int().meta({ description: 'failed deliveries this call sent again' }),
+    gone: z.number().int().meta({ description: 'failed deliveries of an erased customer: not sent again' }),
+    cursor: z.string().nullable().meta({
+      description: 'null when every failed delivery since `since` was looked at; else call again with it',
+    }),
+  });
   const DeliveriesQuerySchema = z.object({
     status: DeliveryStatusSchema.optional().meta({
       description:
@@ -58,6 +72,8 @@ const webhookSchemas = once(() => {
     DeliveryParamsSchema,
     EnabledSchema,
     DeliveriesQuerySchema,
+    ReplayFailedSchema,
+    FailedReplayedSchema,
   };
 });
 
@@ -116,6 +132,7 @@ const webhookRoutes = once(() => {
 const deliveryRoutes = once(() => {
   const { IdParamsSchema, PageQuerySchema } = apiSchemas();
   const { DeliveryViewSchema, DeliveryParamsSchema, EnabledSchema, DeliveriesQuerySchema } = webhookSchemas();
+  const { ReplayFailedSchema, FailedReplayedSchema } = webhookSchemas();
   const deliveries = createRoute({
     method: 'get',
     path: '/webhooks/{id}/deliveries',
@@ -150,7 +167,20 @@ const deliveryRoutes = once(() => {
       ...errors(400, 401, 403, 404, 413),
     },
   });
-  return { deliveries, replay, enable };
+  const replayFailed = createRoute({
+    method: 'post',
+    path: '/webhooks/{id}/replay',
+    operationId: 'replayFailedWebhookDeliveries',
+    summary:
+      'Send again every delivery given up on (failed) since a time, up to 500 a call (follow `cursor`). Admins only; audited',
+    middleware: [requireAdmin, readJsonBody] as const,
+    request: { params: IdParamsSchema, body: jsonBody(ReplayFailedSchema) },
+    responses: {
+      202: json('how many went out again, and where to go on', FailedReplayedSchema),
+      ...errors(400, 401, 403, 404, 409, 413),
+    },
+  });
+  return { deliveries, replay, enable, replayFailed };
 });
 
 const created = (s: {
@@ -170,7 +200,7 @@ export function webhooksApp(
   deps: Pick<AgentAppDeps, 'audit' | 'clock'>,
   hooks: WebhookApiDeps,
 ): OpenAPIHono<AgentEnv> {
-  const { create, list, remove, rotate, deliveries, replay, enable } = webhookRoutes();
+  const { create, list, remove, rotate, replay, enable, replayFailed } = webhookRoutes();
   const admin = {
     ...deps,
     webhooks: hooks.store,
@@ -188,11 +218,12 @@ export function webhooksApp(
       [remove, 'webhook_delete'],
       [rotate, 'webhook_rotate_secret'],
       [replay, 'webhook_replay'],
+      [replayFailed, 'webhook_replay_failed'],
       [enable, 'webhook_enable'],
     ],
     'none',
   );
-  return app
+  const subscriptions = app
     .openapi(
       create,
       async (c) => {
@@ -218,7 +249,21 @@ export function webhooksApp(
       async (c) =>
         c.json(created(await rotateWebhookSecret(admin, c.req.valid('param').id, c.get('agentId'))), 200),
       auditedRejection(deps, 'webhook_rotate_secret', 'none'),
-    )
+    );
+  return withDeliveryLog(subscriptions, deps, admin);
+}
+
+/** The delivery log's handlers: list, replay one, replay the failed since a time, enable. */
+function withDeliveryLog(
+  app: OpenAPIHono<AgentEnv>,
+  deps: Pick<AgentAppDeps, 'audit' | 'clock'>,
+  admin: Pick<AgentAppDeps, 'audit' | 'clock'> & {
+    webhooks: WebhookApiDeps['store'];
+    queue: WebhookApiDeps['queue'];
+  },
+): OpenAPIHono<AgentEnv> {
+  const { deliveries, replay, enable, replayFailed } = webhookRoutes();
+  return app
     .openapi(deliveries, async (c) => {
       const { limit, cursor, status } = c.req.valid('query');
       const id = c.req.valid('param').id;
@@ -234,6 +279,19 @@ export function webhooksApp(
         );
       },
       auditedRejection(deps, 'webhook_replay', 'none'),
+    )
+    .openapi(
+      replayFailed,
+      async (c) => {
+        const { since, cursor } = c.req.valid('json');
+        const input = {
+          subscriptionId: c.req.valid('param').id,
+          since: new Date(since).toISOString(),
+          cursor,
+        };
+        return c.json(await replayFailedDeliveries(admin, input, c.get('agentId')), 202);
+      },
+      auditedRejection(deps, 'webhook_replay_failed', 'none'),
     )
     .openapi(
       enable,

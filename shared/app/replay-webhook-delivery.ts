@@ -47,18 +47,25 @@ export async function replayWebhookDelivery(
         'webhook_disabled',
       );
     }
-    const { firstAttemptAt: _f, nextAttemptAt: _n, event, ...rest } = delivery;
-    const replayed: Delivery = {
-      ...rest,
-      event,
-      status: 'pending',
-      attempts: 0,
-      priorAttempts: (delivery.priorAttempts ?? 0) + delivery.attempts,
-      replayedAt: deps.clock.now().toISOString(),
-    };
+    const replayed = pendingAgain(delivery, deps.clock.now().toISOString());
     await deps.webhooks.updateDelivery(replayed);
     await deps.queue.send({ deliveryId: delivery.id, subscriptionId: delivery.subscriptionId }, 0);
     const { event: _payload, ...view } = replayed;
     return view;
   });
+}
+
+/**
+ * A delivery replayed by an admin at `at`: pending, its attempts counted as before the replay, a new
+ * retry window (no first or next attempt), its history (`deliveredAt`) kept.
+ */
+export function pendingAgain(delivery: Delivery, at: string): Delivery {
+  const { firstAttemptAt: _f, nextAttemptAt: _n, ...rest } = delivery;
+  return {
+    ...rest,
+    status: 'pending',
+    attempts: 0,
+    priorAttempts: (delivery.priorAttempts ?? 0) + delivery.attempts,
+    replayedAt: at,
+  };
 }

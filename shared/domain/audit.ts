@@ -12,6 +12,7 @@ export const AuditActionSchema = z.enum([
   'webhook_delete',
   'webhook_rotate_secret',
   'webhook_replay',
+  'webhook_replay_failed',
   'webhook_enable',
 ]);
 export type AuditAction = z.infer<typeof AuditActionSchema>;

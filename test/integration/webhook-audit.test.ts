@@ -72,4 +72,26 @@ describe('local runtime: the audit log names the webhook each webhook call was a
       ['bo', 'forbidden', 'wh_missing'],
     ]);
   });
+
+  it('replays failed deliveries since a time for admins only, and audits every call, refused or not', async () => {
+    const made = await api('POST', '/api/webhooks', {
+      url: 'http://127.0.0.1:3199/hooks/t',
+      events: ['message.received'],
+    });
+    const { id } = (await made.json()) as { id: string };
+    const since = '2026-12-01T00:00:00Z';
+    expect((await api('POST', `/api/webhooks/${id}/replay`, { since }, AGENT)).status).toBe(403);
+    const bad = await api('POST', `/api/webhooks/${id}/replay`, { since: 'yesterday' });
+    expect(bad.status).toBe(400);
+    expect(((await bad.json()) as { error: { message: string } }).error.message).toMatch(/since/);
+    const done = await api('POST', `/api/webhooks/${id}/replay`, { since });
+    expect(done.status).toBe(202);
+    await expect(done.json()).resolves.toEqual({ replayed: 0, gone: 0, cursor: null });
+    const replays = (await audit()).filter((r) => r.action === 'webhook_replay_failed');
+    expect(replays.map((r) => [r.agentId, r.outcome, r.webhookId])).toEqual([
+      ['zoe', 'ok', id],
+      ['zoe', 'invalid_request', id],
+      ['bo', 'forbidden', id],
+    ]);
+  });
 });

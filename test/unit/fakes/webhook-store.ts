@@ -74,10 +74,20 @@ export function memoryWebhooks() {
       return { ids: ids.slice(0, limit), more: ids.length > limit };
     },
     forgetPaused: async (id, deliveryId) => void paused.get(id)?.delete(deliveryId),
-    listDeliveries: async (_id, page) => ({
-      items: [...deliveries.values()].filter((d) => !page.status || d.status === page.status),
-      cursor: null,
-    }),
+    // As the log is read: newest first, `limit` items a page, the status a filter over the page (so a
+    // page may hold fewer), the cursor the last item read.
+    listDeliveries: async (id, page) => {
+      const keyOf = (d: Delivery) => `${d.createdAt}#${d.id}`;
+      const log = [...deliveries.values()]
+        .filter((d) => d.subscriptionId === id && (page.cursor === undefined || keyOf(d) < page.cursor))
+        .sort((a, b) => (keyOf(a) < keyOf(b) ? 1 : -1));
+      const read = log.slice(0, page.limit);
+      const last = read.at(-1);
+      return {
+        items: structuredClone(read.filter((d) => !page.status || d.status === page.status)),
+        cursor: log.length > page.limit && last ? keyOf(last) : null,
+      };
+    },
   };
   const queue = {
     send: async (message: DeliveryMessage, delaySeconds: number) => void sent.push({ message, delaySeconds }),

@@ -118,6 +118,7 @@ describe('OpenAPI document', () => {
     'POST /api/webhooks/{id}/rotate-secret': 'rotateWebhookSecret',
     'GET /api/webhooks/{id}/deliveries': 'listWebhookDeliveries',
     'POST /api/webhooks/{id}/deliveries/{deliveryId}/replay': 'replayWebhookDelivery',
+    'POST /api/webhooks/{id}/replay': 'replayFailedWebhookDeliveries',
     'POST /api/webhooks/{id}/enable': 'enableWebhook',
     'GET /api/events': 'listLiveEvents',
     'GET /api/customers': 'searchCustomers',

@@ -1,0 +1,141 @@
+import { beforeEach, describe, expect, it } from 'vitest';
+import { REPLAYS_PER_CALL, replayFailedDeliveries } from '#shared/app/replay-failed-deliveries.js';
+import type { IntegrationEvent } from '#shared/domain/events/integration-events.js';
+import { type Delivery, newDelivery, type Subscription } from '#shared/domain/webhooks.js';
+import { ConflictError, NotFoundError } from '#shared/errors.js';
+import { memoryAuditLog } from '../../fakes/audit-log.js';
+import { memoryWebhooks } from '../../fakes/webhook-store.js';
+
+const START = Date.parse('2026-12-05T09:00:00.000Z');
+const HOUR = 3_600_000;
+const subscription: Subscription = {
+  id: 'wh_1',
+  url: 'https://hooks.example.com/t',
+  events: ['message.received', 'customer.erased'],
+  createdAt: '2026-12-01T00:00:00.000Z',
+  createdBy: 'zoe',
+  secrets: [{ secret: `whsec_${Buffer.alloc(32, 7).toString('base64')}` }],
+  consecutiveFailures: 0,
+};
+/** The n-th message event, of customer `cu_<n % 3>`, made n minutes after `from`. */
+const event = (n: number, from: number): IntegrationEvent => ({
+  id: `evt_${n}`,
+  type: 'message.received',
+  timestamp: new Date(from + n * 60_000).toISOString(),
+  data: { customerId: `cu_${n % 3}`, conversationId: 'cv_1', messageId: `whatsapp:wamid.${n}`, text: 'hi' },
+});
+/** A delivery given up on after its 24-hour window: seven attempts, the endpoint down. */
+const failed = (n: number, from = START - 30 * HOUR): Delivery => ({
+  ...newDelivery(subscription, event(n, from)),
+  status: 'failed',
+  attempts: 7,
+  firstAttemptAt: new Date(from).toISOString(),
+  lastAttemptAt: new Date(from + 24 * HOUR).toISOString(),
+  lastStatus: 503,
+  lastError: 'HTTP 503',
+});
+
+describe('replaying the failed deliveries since a time', () => {
+  let world: ReturnType<typeof memoryWebhooks>;
+  let erased: Set<string>;
+  let deps: Parameters<typeof replayFailedDeliveries>[0];
+  const since = new Date(START - 31 * HOUR).toISOString();
+
+  beforeEach(async () => {
+    world = memoryWebhooks();
+    erased = new Set();
+    deps = {
+      webhooks: { ...world.store, isErased: async (id) => erased.has(id) },
+      queue: world.queue,
+      audit: memoryAuditLog(),
+      clock: { now: () => new Date(START) },
+    };
+    await world.store.putSubscription(subscription);
+  });
+
+  it('sends again each failed one made since then, spread out, with a new window and its history; once', async () => {
+    const outage = Array.from({ length: 30 }, (_, n) => failed(n));
+    const before = failed(99, START - 40 * HOUR);
+    const delivered: Delivery = {
+      ...failed(50),
+      status: 'delivered',
+      deliveredAt: new Date(START - HOUR).toISOString(),
+    };
+    for (const d of [...outage, before, delivered]) await world.store.createDelivery(d);
+
+    expect(await replayFailedDeliveries(deps, { subscriptionId: 'wh_1', since }, 'zoe')).toEqual({
+      replayed: 30,
+      gone: 0,
+      cursor: null,
+    });
+    for (const d of outage) {
+      const now = await world.store.getDelivery('wh_1', d.id);
+      expect(now).toMatchObject({
+        status: 'pending',
+        attempts: 0,
+        priorAttempts: 7,
+        replayedAt: new Date(START).toISOString(),
+      });
+      expect(now?.firstAttemptAt).toBeUndefined();
+    }
+    expect((await world.store.getDelivery('wh_1', before.id))?.status).toBe('failed');
+    expect((await world.store.getDelivery('wh_1', delivered.id))?.status).toBe('delivered');
+    expect(world.sent.map((s) => s.message.deliveryId).sort()).toEqual(outage.map((d) => d.id).sort());
+    // Ten a second: the endpoint that just came back is not sent the whole backlog at once.
+    expect(world.sent.map((s) => s.delaySeconds)).toEqual(
+      Array.from({ length: 30 }, (_, i) => Math.floor(i / 10)),
+    );
+    // Called again (a retry, a double click): what went out is pending, not failed, so nothing twice.
+    expect(await replayFailedDeliveries(deps, { subscriptionId: 'wh_1', since }, 'zoe')).toEqual({
+      replayed: 0,
+      gone: 0,
+      cursor: null,
+    });
+    expect(world.sent).toHaveLength(30);
+  });
+
+  it("goes a page of the log a call (follow the cursor), and sends nothing of an erased customer's", async () => {
+    const outage = Array.from({ length: REPLAYS_PER_CALL + 20 }, (_, n) => failed(n));
+    for (const d of outage) await world.store.createDelivery(d);
+    erased.add('cu_1');
+    const first = await replayFailedDeliveries(deps, { subscriptionId: 'wh_1', since }, 'zoe');
+    expect(first.cursor).not.toBeNull();
+    expect(first.replayed + first.gone).toBe(REPLAYS_PER_CALL);
+    const second = await replayFailedDeliveries(
+      deps,
+      { subscriptionId: 'wh_1', since, cursor: first.cursor ?? undefined },
+      'zoe',
+    );
+    expect(second).toMatchObject({ cursor: null });
+    const ofErased = outage.filter((d) => d.customerId === 'cu_1').length;
+    expect([first.gone + second.gone, first.replayed + second.replayed]).toEqual([
+      ofErased,
+      outage.length - ofErased,
+    ]);
+    expect(world.sent.some((s) => s.message.deliveryId === outage[1]?.id)).toBe(false);
+    expect((await world.store.getDelivery('wh_1', outage[1]?.id ?? ''))?.status).toBe('failed');
+  });
+
+  it('refuses while the subscription is disabled (409) or unknown (404), and audits every call', async () => {
+    await world.store.createDelivery(failed(1));
+    await world.store.disableSubscription(
+      'wh_1',
+      new Date(START).toISOString(),
+      'the endpoint answered 410 Gone',
+    );
+    const refused = replayFailedDeliveries(deps, { subscriptionId: 'wh_1', since }, 'zoe');
+    await expect(refused).rejects.toBeInstanceOf(ConflictError);
+    await expect(refused).rejects.toThrow(/enable it first/);
+    await expect(
+      replayFailedDeliveries(deps, { subscriptionId: 'wh_9', since }, 'zoe'),
+    ).rejects.toBeInstanceOf(NotFoundError);
+    await world.store.enableSubscription('wh_1');
+    await replayFailedDeliveries(deps, { subscriptionId: 'wh_1', since }, 'zoe');
+    const { records } = deps.audit as ReturnType<typeof memoryAuditLog>;
+    expect(records.map((r) => [r.action, r.webhookId, r.outcome, r.customerIds])).toEqual([
+      ['webhook_replay_failed', 'wh_1', 'webhook_disabled', []],
+      ['webhook_replay_failed', 'wh_9', 'not_found', []],
+      ['webhook_replay_failed', 'wh_1', 'ok', ['cu_1']],
+    ]);
+  });
+});

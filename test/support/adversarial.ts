@@ -17,6 +17,7 @@ import { detectLanguage } from '#shared/domain/language.js';
 import { mentionedIdentities } from '#shared/domain/mentions.js';
 import { asksForPerson } from '#shared/domain/responder.js';
 import { findKeyword } from '#shared/domain/routing/keywords.js';
+import { languageOfText } from '#shared/domain/routing/message-language.js';
 import { CustomerSchema, TimelineItemSchema } from '#shared/domain/timeline.js';
 import { maskPersonalData } from '#shared/responder/bedrock-responder.js';
 import {
@@ -248,6 +249,7 @@ export const ADVERSARIAL_CASES: readonly AdversarialCase[] = [
   ...messageCases('responder answer', answer, () => answer('How long does shipping take?')),
   ...messageCases('text-signals scoreSentiment', scoreSentiment),
   ...messageCases('language detectLanguage', detectLanguage),
+  ...messageCases('routing languageOfText', languageOfText),
   ...messageCases('answer-types askedKinds', askedKinds),
   ...messageCases('answer-types askingWords', askingWords),
   ...messageCases('answer-types givenKinds', givenKinds),

@@ -18,10 +18,11 @@ export interface HandedOff {
 /**
  * Tells the customer their message went to a person, in the policy's words (`aiReplies.handoff`, or
  * `handoffAfterHours` when the queue is closed; those of `byLanguage` for the `language` the AI
- * detected, when the policy has them), once per hand-off: not while a person has the
- * conversation or it already waits for one, not to a caller. Sent as an automation's message, so it
- * ends no wait and meets no response target. Best effort, after the decision is recorded: a refusal
- * (WhatsApp's window, STOP) or a failure sends nothing and is logged.
+ * detected, or routing did before the AI read the message, when the policy has them), once per
+ * hand-off: not while a person has the conversation or it already waits for one, not to a caller.
+ * Sent as an automation's message, so it ends no wait and meets no response target. Best effort,
+ * after the decision is recorded: a refusal (WhatsApp's window, STOP) or a failure sends nothing and
+ * is logged.
  */
 export async function sendHoldingReply(
   deps: {

@@ -1,37 +1,27 @@
-import { timelineToAnswer } from '../domain/answer-context.js';
 import type { Clock } from '../domain/ports.js';
 import { aiReplyId, placedReplyAt, replyItemId } from '../domain/replies.js';
 import { overTextLimit } from '../domain/reply-length.js';
-import {
-  buildHandoffSummary,
-  type Responder,
-  type ResponderContext,
-  type ResponderResult,
-  viewConversation,
-} from '../domain/responder.js';
+import type { Responder, ResponderResult } from '../domain/responder.js';
 import type { InboundToRoute, RouterAdmin, RouterStore } from '../domain/router-ports.js';
 import { withAiDisclosure } from '../domain/routing/ai-disclosure.js';
-import type { ConversationState } from '../domain/routing/conversation-state.js';
-import { factsFromState, RECENT_ITEMS } from '../domain/routing/conversation-state.js';
 import { decideRoute } from '../domain/routing/decide-route.js';
-import type { RouteDecision, RouteInput } from '../domain/routing/decision.js';
+import type { RouteDecision } from '../domain/routing/decision.js';
 import {
-  type ConversationFacts,
   foldDecision,
   handsOff,
-  lastHelpedBy,
   routedEvent,
   toAssessment,
   unfoldDecision,
 } from '../domain/routing/facts.js';
+import { languageToRoute } from '../domain/routing/message-language.js';
 import type { RoutingPolicy } from '../domain/routing/policy.js';
 import { AI_AUTHOR_ID, routableKind, routeItemId } from '../domain/routing/routable.js';
-import type { Conversation, Customer, TimelineItem } from '../domain/timeline.js';
 import { isWaiting } from '../domain/waiting.js';
 import { ConflictError, UnprocessableError } from '../errors.js';
 import { decideAnswered } from './ai-takeover.js';
-import { claimAgent } from './claim-agent.js';
+import { handOff } from './hand-off.js';
 import { sendHoldingReply } from './holding-reply.js';
+import { type Found, type Routing, readRouting } from './read-routing.js';
 import { type Recipient, type ReplyDeps, sendReply } from './send-reply.js';
 
 /** What the router needs. */
@@ -57,87 +47,51 @@ export interface RouteOutcome {
 /** The AI's reply to an item, as the first delivery left it (a redelivery completes it). */
 type Answered = { decision: RouteDecision; result: ResponderResult };
 
-/** One routing in progress: the item, its customer and conversation, and what the rules read. */
-interface Routing {
-  customerId: string;
-  conversationId: string;
-  item: TimelineItem & { channel: NonNullable<TimelineItem['channel']> };
-  customer: Customer;
-  /** Every profile of the customer's merges (the root first), for the agent who last helped. */
-  profiles: Customer[];
-  partitions: string[];
-  conversation: Conversation;
-  state: ConversationState;
-  decisionId: string;
-  context: ResponderContext;
-  facts: ConversationFacts;
-  base: Omit<RouteInput, 'ai'>;
-  now: Date;
-}
-
-/** What routing found before reading the recent timeline. */
-type Found = Omit<Routing, 'context' | 'facts' | 'base' | 'now'>;
-
-/**
- * Reads what the decision depends on: the conversation's kept state and the customer's most recent
- * items (one bounded query per merged partition), never the whole timeline.
- */
-async function readRouting(
-  deps: RouterDeps,
-  found: Found,
-  kind: RouteInput['message']['kind'],
-): Promise<Routing> {
-  const { conversationId, item, customer, conversation, state } = found;
-  const recent = await deps.store.recentTimeline(found.partitions, RECENT_ITEMS);
-  // The item itself is there even if the (eventually consistent) query does not show it yet.
-  const timeline = timelineToAnswer(recent, item);
-  const now = deps.clock.now();
-  const facts = factsFromState(state, recent, conversationId, item);
-  const base = {
-    message: { channel: item.channel, kind, text: item.text },
-    conversation: {
-      status: conversation.status,
-      assignee: conversation.assignee,
-      queue: conversation.queue,
-      ...facts,
-    },
-    customer: { tags: customer.tags },
-    policy: deps.policy,
-    now,
-  };
-  return { ...found, context: { customer, timeline, conversationId }, facts, base, now };
-}
-
 /**
  * How long a message may wait for the AI across redeliveries: after it, a person takes it without
  * the AI asked again (Bedrock throttling or down failed every try until it was dead-lettered, in no queue).
  */
 export const AI_PATIENCE_MS = 5 * 60_000;
 
-/** Decides without the AI; asks the responder only when the AI could take it, then decides again. */
-async function decide(
-  deps: RouterDeps,
-  routing: Routing,
-  redelivered: boolean,
-): Promise<{ decision: RouteDecision; result: ResponderResult | undefined }> {
+/** A decision, the AI's result when it was asked, and the language routing found when it was not. */
+interface Decided {
+  decision: RouteDecision;
+  result: ResponderResult | undefined;
+  language?: string | undefined;
+}
+
+/**
+ * Decides without the AI; asks the responder only when the AI could take it, then decides again. A
+ * message handed to a person without the AI (a rule before it, or an AI that never answered in time)
+ * is decided again in the language of its text (`languageToRoute`, from the items already read), so it
+ * goes to the language's queue as it would have once the AI had read it.
+ */
+async function decide(deps: RouterDeps, routing: Routing, redelivered: boolean): Promise<Decided> {
   const decision = decideRoute(routing.base);
-  if (decision.target !== 'ai') return { decision, result: undefined };
-  if (redelivered && routing.now.getTime() - Date.parse(routing.item.at) > AI_PATIENCE_MS) {
-    const minutes = AI_PATIENCE_MS / 60_000;
-    const detail = `the AI gave no answer within ${minutes} minutes of the message (its earlier tries failed); a person must answer`;
-    deps.log?.('warn', 'the AI gave no answer in time: handed to a person', {
-      customerId: routing.customerId,
-      conversationId: routing.conversationId,
-    });
-    return {
-      decision: { ...decision, target: 'human', reason: 'ai_failed', detail },
-      result: undefined,
-    };
+  const late = redelivered && routing.now.getTime() - Date.parse(routing.item.at) > AI_PATIENCE_MS;
+  if (decision.target === 'ai' && !late) {
+    const answer = await deps.responder.respond(routing.context);
+    // Disclosed once here, as stored: a redelivery sends the stored text as it is.
+    const result = withAiDisclosure(deps.policy, routing.context, routing.conversationId, answer);
+    return { decision: await decideAnswered(deps.store, routing, toAssessment(answer)), result };
   }
-  const answer = await deps.responder.respond(routing.context);
-  // Disclosed once here, as stored: a redelivery sends the stored text as it is.
-  const result = withAiDisclosure(deps.policy, routing.context, routing.conversationId, answer);
-  return { decision: await decideAnswered(deps.store, routing, toAssessment(answer)), result };
+  // A person who has the conversation, or that it waits for, keeps it: no language to look for.
+  if (decision.target !== 'ai' && !handsOff(decision)) return { decision, result: undefined };
+  const language = languageToRoute(routing.context, routing.item);
+  const message = { ...routing.base.message, language };
+  const decided = language ? decideRoute({ ...routing.base, message }) : decision;
+  if (decision.target !== 'ai') return { decision: decided, result: undefined, language };
+  const minutes = AI_PATIENCE_MS / 60_000;
+  const detail = `the AI gave no answer within ${minutes} minutes of the message (its earlier tries failed); a person must answer`;
+  deps.log?.('warn', 'the AI gave no answer in time: handed to a person', {
+    customerId: routing.customerId,
+    conversationId: routing.conversationId,
+  });
+  return {
+    decision: { ...decided, target: 'human', reason: 'ai_failed', detail },
+    result: undefined,
+    language,
+  };
 }
 
 /** Whom a reply goes to, as routing read them a moment ago: the reply reads them again for nothing. */
@@ -198,71 +152,6 @@ async function answerWithAi(
     const detail = `the AI's reply was refused on ${routing.item.channel} (${error.code}); a person must answer`;
     return { decision: { ...decision, target: 'human', reason: 'low_confidence', detail }, replied: false };
   }
-}
-
-/** Of an AI answer that was not sent, what the hand-off note quotes. */
-const HELD_BACK_CHARS = 500;
-
-/**
- * The AI's answer routing held back (under the policy's threshold, refused by the channel, too long
- * for it), for the agent to start from; nothing when the AI handed off itself (its reply is then a
- * holding message) or gave no answer.
- */
-function heldBackAnswer(result: ResponderResult | undefined): string {
-  if (!result?.reply || result.handoff) return '';
-  const text =
-    result.reply.length > HELD_BACK_CHARS ? `${result.reply.slice(0, HELD_BACK_CHARS)}…` : result.reply;
-  const from = result.sources?.length ? ` (from ${result.sources.join(', ')})` : '';
-  return `\nThe AI's answer, not sent${from}: "${text}"`;
-}
-
-/**
- * Hands off: a summary note for the agent, then an assignment to an agent (a slot claimed on their
- * item first: `claimAgent`) or the queue. Both are placed right after the item (as the AI's reply
- * would be) and keyed on it, not on the clock: two deliveries of the message at once, or one after a
- * crash, write one note, and the assignment is made once for the item (`assignRouted`), so they cannot
- * give it to two agents. Answers the agent it has.
- */
-async function handOff(
-  deps: RouterDeps,
-  routing: Routing,
-  decision: RouteDecision,
-  result: ResponderResult | undefined,
-): Promise<string | undefined> {
-  const { context, conversationId, decisionId, now, item } = routing;
-  const at = placedReplyAt(item.at);
-  const summary =
-    result?.handoff?.summary ??
-    buildHandoffSummary(context, viewConversation(context), {
-      sentiment: result?.sentiment,
-      language: result?.language,
-    });
-  await deps.admin.addNote(
-    conversationId,
-    `Hand-off (${decision.reason}): ${decision.detail}.\n${summary}${heldBackAnswer(result)}`,
-    AI_AUTHOR_ID,
-    at,
-    `handoff:${item.id}`,
-    'ai',
-  );
-  await deps.store.markEscalated(conversationId, { at: now.toISOString(), itemId: item.id });
-  const { profiles } = routing;
-  const { choice, holders } = await claimAgent(deps.store, conversationId, {
-    conversation: { queue: decision.queue, language: result?.language },
-    lastHelpedBy: lastHelpedBy(profiles.length ? profiles : [routing.customer]),
-    stickyDays: deps.policy.stickyAgentDays,
-    now,
-  });
-  const eventId = `assigned:${conversationId}:${decisionId}`;
-  const change = { by: AI_AUTHOR_ID, now: at, eventId, routed: `${item.at}#${item.id}`, release: holders };
-  if ('agentId' in choice) {
-    const target = { agentId: choice.agentId, queue: decision.queue };
-    return (await deps.admin.assignRouted(conversationId, target, change))?.agentId;
-  }
-  if (routing.conversation.queue !== decision.queue || holders.length) {
-    await deps.admin.assignRouted(conversationId, { queue: decision.queue }, change);
-  }
-  return undefined;
 }
 
 /**
@@ -378,13 +267,15 @@ export async function routeMessage(deps: RouterDeps, input: InboundToRoute): Pro
   // A reply queued again after a crash: the item was routed before.
   const outcome: RouteOutcome & { decision: RouteDecision } = { routed: before === undefined, decision };
   if (replied) outcome.replied = true;
+  // The AI's language, else the one routing found in a message the AI did not read.
+  const language = first.result?.language ?? ('language' in first ? first.language : undefined);
   if (handsOff(decision)) {
-    const assignedTo = await handOff(deps, routing, decision, first.result);
+    const assignedTo = await handOff(deps, routing, decision, first.result, language);
     if (assignedTo) outcome.assignedTo = assignedTo;
   }
   await recordDecision(deps, routing, outcome);
   const handedOff = { decision, itemId: item.id, channel, recipient: recipientOf(routing) };
-  if (handsOff(decision) && outcome.routed) await sendHoldingReply(deps, handedOff, first.result?.language);
+  if (handsOff(decision) && outcome.routed) await sendHoldingReply(deps, handedOff, language);
   deps.log?.('info', 'message routed', {
     customerId,
     conversationId,

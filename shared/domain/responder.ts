@@ -311,17 +311,27 @@ function unansweredVoicemails(view: ConversationView): TimelineItem[] {
   return voicemails;
 }
 
-/** A voicemail as the summary gives it: its length, and its transcription's text once that has come. */
-function describeVoicemail(voicemail: TimelineItem, items: readonly TimelineItem[]): string {
-  const seconds = voicemail.data?.durationSeconds;
-  const length = typeof seconds === 'number' ? ` (${seconds} s)` : '';
+/**
+ * A voicemail's transcription among `items`, once Twilio has sent it (an item of its own, beside the
+ * voicemail, naming the same recording); none before.
+ */
+export function voicemailTranscription(
+  voicemail: TimelineItem,
+  items: readonly TimelineItem[],
+): string | undefined {
   const url = voicemail.data?.recordingUrl;
   const transcription = items.find(
     (item) => item.event === 'call_transcription' && url !== undefined && item.data?.recordingUrl === url,
   );
-  return transcription?.text?.trim()
-    ? `${length}: ${quote(transcription.text)}`
-    : `${length}, not transcribed yet.`;
+  return transcription?.text?.trim() || undefined;
+}
+
+/** A voicemail as the summary gives it: its length, and its transcription's text once that has come. */
+function describeVoicemail(voicemail: TimelineItem, items: readonly TimelineItem[]): string {
+  const seconds = voicemail.data?.durationSeconds;
+  const length = typeof seconds === 'number' ? ` (${seconds} s)` : '';
+  const transcription = voicemailTranscription(voicemail, items);
+  return transcription ? `${length}: ${quote(transcription)}` : `${length}, not transcribed yet.`;
 }
 
 /** Channels in the order the customer first used them: the profile's, then any the timeline adds. */

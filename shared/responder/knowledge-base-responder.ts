@@ -1,3 +1,4 @@
+import { detectLanguage } from '../domain/language.js';
 import {
   asksForPerson,
   buildHandoffSummary,
@@ -17,7 +18,7 @@ import { type Article, KnowledgeBaseError, type Passage } from './knowledge-base
 import type { Calibration } from './knowledge-base-calibration.js';
 import type { PassageIndex, Retrieval } from './knowledge-base-index.js';
 import type { Synonyms } from './knowledge-base-terms.js';
-import { detectLanguage, scoreSentiment } from './text-signals.js';
+import { scoreSentiment } from './text-signals.js';
 
 /**
  * Settings of the knowledge-base responder; give `articles` (with their `synonyms` and `calibration`)

@@ -1,4 +1,3 @@
-import { eld } from 'eld/small';
 import Sentiment from 'sentiment';
 
 const analyser = new Sentiment();
@@ -105,13 +104,4 @@ export function scoreSentiment(text: string): number {
     }
   }
   return score;
-}
-
-/**
- * The ISO 639-1 language of a text when the detector (eld) is sure of it; short texts such as "hi"
- * or "agent" give no reliable answer, and then none is claimed.
- */
-export function detectLanguage(text: string): string | undefined {
-  const result = eld.detect(text);
-  return result.language && result.isReliable() ? result.language : undefined;
 }

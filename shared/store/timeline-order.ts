@@ -1,3 +1,4 @@
+import { decidedItemId } from '../domain/routing/routable.js';
 import { TIMELINE_PREFIX } from './keys.js';
 
 /** A timeline row as read: its sort key (`TIMELINE#<at>#<item id>`) and its `arrival`, when it has one. */
@@ -19,17 +20,50 @@ export function arrivalOfItem(item: Record<string, unknown>): number | undefined
   return typeof item.arrival === 'number' ? item.arrival : undefined;
 }
 
+/** Where a row sorts among those of its time: an arrival and a key, and 1 for a row put after that key's. */
+interface Place {
+  arrival: number;
+  sk: string;
+  after: number;
+}
+
+/**
+ * Each row's place: its own arrival and key, except a routing decision's (`route:<item id>`, written
+ * at its item's time), which goes right after the item it decides when that is among the rows. By its
+ * own it came first: "route:" sorts before a voicemail's `twilio:` or a WhatsApp message's key, and a
+ * decision has no arrival (it is ours, not the provider's).
+ */
+function placesOf<T extends OrderedRow>(rows: readonly T[]): Map<T, Place> {
+  const bySk = new Map(rows.map((row) => [row.sk, row]));
+  const places = new Map<T, Place>();
+  for (const row of rows) {
+    const time = keyTime(row.sk);
+    const decided = decidedItemId(row.sk.slice(time.length + 1));
+    const item = decided === undefined ? undefined : bySk.get(`${time}#${decided}`);
+    const own = item ?? row;
+    places.set(row, { arrival: own.arrival ?? -1, sk: own.sk, after: item ? 1 : 0 });
+  }
+  return places;
+}
+
 /**
  * Timeline rows oldest first, as they happened: by the time in their key, then, within one time, by
  * `arrival` (an item without one, written before or by our own clock, first), then by key (the
- * provider's id: the order before). Stable, so rows sharing a key (an AI reply and its decision) keep
- * their order.
+ * provider's id: the order before), a routing decision right after its item (`placesOf`). Stable, so
+ * rows sharing a key (an AI reply and its decision) keep their order.
  */
 export function inTimelineOrder<T extends OrderedRow>(rows: readonly T[]): T[] {
-  return [...rows].sort(
-    (a, b) =>
-      compare(keyTime(a.sk), keyTime(b.sk)) || (a.arrival ?? -1) - (b.arrival ?? -1) || compare(a.sk, b.sk),
-  );
+  const places = placesOf(rows);
+  const placeOf = (row: T): Place => places.get(row) ?? { arrival: row.arrival ?? -1, sk: row.sk, after: 0 };
+  return [...rows].sort((a, b) => {
+    const [pa, pb] = [placeOf(a), placeOf(b)];
+    return (
+      compare(keyTime(a.sk), keyTime(b.sk)) ||
+      pa.arrival - pb.arrival ||
+      compare(pa.sk, pb.sk) ||
+      pa.after - pb.after
+    );
+  });
 }
 
 /**

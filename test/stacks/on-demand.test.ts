@@ -5,18 +5,18 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { build } from 'esbuild';
 import { afterAll, describe, expect, it } from 'vitest';
-import { detectLanguage } from '#shared/responder/text-signals.js';
+import { detectLanguage } from '#shared/domain/language.js';
 import { ELD_ON_DEMAND, onDemandBuildCommand, ZOD_WITHOUT_LOCALES } from '../../stacks/bundling/on-demand.js';
 import { bundle, ENV } from '../bench/bundles.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'threadline-on-demand-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-/** text-signals.ts bundled with the resolver's options: `eld/small` replaced by its on-demand shim. */
-async function bundleTextSignals(): Promise<string> {
-  const outfile = join(dir, 'text-signals.mjs');
+/** language.ts bundled with the resolver's options: `eld/small` replaced by its on-demand shim. */
+async function bundleLanguage(): Promise<string> {
+  const outfile = join(dir, 'language.mjs');
   await build({
-    entryPoints: ['shared/responder/text-signals.ts'],
+    entryPoints: ['shared/domain/language.ts'],
     outfile,
     bundle: true,
     platform: 'node',
@@ -39,7 +39,7 @@ const TEXTS = [
 
 describe('language detection loaded on demand', () => {
   it('keeps the n-grams out of the bundle, loads them from beside it on first use, and detects the same', async () => {
-    const outfile = await bundleTextSignals();
+    const outfile = await bundleLanguage();
     expect(statSync(outfile).size).toBeLessThan(100 * 1024);
     const bundled = (await import(pathToFileURL(outfile).href)) as { detectLanguage: typeof detectLanguage };
     // Imported without the data file: nothing reads it at load.

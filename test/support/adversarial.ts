@@ -13,9 +13,11 @@ import { addressIdentity } from '#shared/channels/twilio/params.js';
 import { twilioSignedUrl } from '#shared/channels/twilio/signature.js';
 import { normaliseEmail, providerPhone } from '#shared/domain/addresses.js';
 import { normalisePhone, phoneIdentityKey } from '#shared/domain/identity.js';
+import { detectLanguage } from '#shared/domain/language.js';
 import { mentionedIdentities } from '#shared/domain/mentions.js';
 import { asksForPerson } from '#shared/domain/responder.js';
 import { findKeyword } from '#shared/domain/routing/keywords.js';
+import { languageOfText } from '#shared/domain/routing/message-language.js';
 import { CustomerSchema, TimelineItemSchema } from '#shared/domain/timeline.js';
 import { maskPersonalData } from '#shared/responder/bedrock-responder.js';
 import {
@@ -32,7 +34,7 @@ import {
   splitSegments,
   withoutAsides,
 } from '#shared/responder/knowledge-base-segments.js';
-import { detectLanguage, scoreSentiment } from '#shared/responder/text-signals.js';
+import { scoreSentiment } from '#shared/responder/text-signals.js';
 
 /** About 1 MB: what each function below is given. */
 export const ADVERSARIAL_LENGTH = 1_000_000;
@@ -246,7 +248,8 @@ export const ADVERSARIAL_CASES: readonly AdversarialCase[] = [
   // the checks it runs on the customer's words, on the longest message it reads.
   ...messageCases('responder answer', answer, () => answer('How long does shipping take?')),
   ...messageCases('text-signals scoreSentiment', scoreSentiment),
-  ...messageCases('text-signals detectLanguage', detectLanguage),
+  ...messageCases('language detectLanguage', detectLanguage),
+  ...messageCases('routing languageOfText', languageOfText),
   ...messageCases('answer-types askedKinds', askedKinds),
   ...messageCases('answer-types askingWords', askingWords),
   ...messageCases('answer-types givenKinds', givenKinds),

@@ -193,7 +193,8 @@ export function decideRoute(input: RouteInput): RouteDecision {
   const text = message.text ?? '';
   const selected = selectQueue(policy, {
     channel: message.channel,
-    language: ai?.language ?? customer.language,
+    // The AI's, else the one routing found in the text (a message handed off before the AI read it).
+    language: ai?.language ?? message.language ?? customer.language,
     text,
   });
   const decision: Decision = {

@@ -92,7 +92,13 @@ export type InboundKind = 'message' | 'call' | 'voicemail';
 
 /** Everything one routing decision depends on; nothing else is read, so the same input gives the same answer. */
 export interface RouteInput {
-  message: { channel: Channel; kind: InboundKind; text?: string | undefined };
+  message: {
+    channel: Channel;
+    kind: InboundKind;
+    text?: string | undefined;
+    /** The language found in the text by routing itself, for a message the AI has not read. */
+    language?: string | undefined;
+  };
   conversation: Pick<Conversation, 'status' | 'assignee' | 'queue'> & {
     /** Channels the customer wrote on in this conversation before this message (not including it). */
     channelsBefore: readonly Channel[];

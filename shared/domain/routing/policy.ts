@@ -174,8 +174,9 @@ export const AiRepliesSchema = z.strictObject({
   /** The same while the queue is closed; `handoff` when unset. */
   handoffAfterHours: z.string().trim().min(1).max(300).optional(),
   /**
-   * The hand-off words in other languages, by language tag (`es`, `ar`): used when the AI detected the
-   * customer's message in that language (matched on the primary subtag), else the words above.
+   * The hand-off words in other languages, by language tag (`es`, `ar`): used when the AI (or routing,
+   * before the AI read it) detected the customer's message in that language (matched on the primary
+   * subtag), else the words above.
    */
   byLanguage: z.record(LanguageTagSchema, HandoffWordsSchema).optional(),
 });
@@ -185,7 +186,7 @@ export type HandoffWords = z.infer<typeof HandoffWordsSchema>;
 export type AiReplies = z.infer<typeof AiRepliesSchema>;
 
 /**
- * The hand-off message for a customer whose message is in `language` (when the AI detected one): that
+ * The hand-off message for a customer whose message is in `language` (when one was detected): that
  * language's words from `byLanguage`, else the policy's own; the after-hours words while the queue is
  * closed, else the plain ones (a language's plain words before the policy's after-hours ones, which
  * are in another language).

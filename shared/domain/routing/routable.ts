@@ -8,6 +8,10 @@ export const AI_AUTHOR_ID = 'responder';
 /** The timeline id of the routing decision of an item. */
 export const routeItemId = (itemId: string) => `route:${itemId}`;
 
+/** The item a routing decision's timeline id (`routeItemId`) decides; undefined for any other id. */
+export const decidedItemId = (id: string): string | undefined =>
+  id.startsWith('route:') ? id.slice('route:'.length) : undefined;
+
 /**
  * Whether an item is something to route: an inbound customer message or a voicemail left on an
  * inbound call. Mail that failed the spam, virus or DMARC checks, auto-replies, SMS keywords the

@@ -9,7 +9,7 @@ import { replyItem } from '#shared/domain/replies.js';
 import type { Responder } from '#shared/domain/responder.js';
 import type { ConversationState } from '#shared/domain/routing/conversation-state.js';
 import { unfoldDecision } from '#shared/domain/routing/facts.js';
-import { parseRoutingPolicy } from '#shared/domain/routing/policy.js';
+import { parseRoutingPolicy, type RoutingPolicy } from '#shared/domain/routing/policy.js';
 import { RetryableSendError } from '#shared/domain/send-errors.js';
 import type { Conversation, Customer, TimelineItem } from '#shared/domain/timeline.js';
 import { UnavailableError } from '#shared/errors.js';
@@ -52,6 +52,7 @@ function world(
     conversation?: Partial<Conversation>;
     state?: Partial<ConversationState>;
     agents?: Agent[];
+    policy?: RoutingPolicy;
   } = {},
 ): World {
   const items = new Map<string, TimelineItem>();
@@ -106,7 +107,7 @@ function world(
     },
   };
   w.deps = {
-    policy,
+    policy: options.policy ?? policy,
     clock,
     responder,
     store: {
@@ -886,5 +887,72 @@ describe('routeMessage', () => {
     });
     expect(outcome.routed).toBe(false);
     expect(decisions(w)).toEqual([]);
+  });
+});
+
+describe('routeMessage: a message handed to a person before the AI reads it', () => {
+  /** A Portuguese queue and agent, a Portuguese way to ask for a person, and hand-off words in both. */
+  const portuguese = parseRoutingPolicy(
+    JSON.stringify({
+      ...policy,
+      queues: [{ name: 'portuguese', languages: ['pt'] }, ...policy.queues],
+      escalation: {
+        ...policy.escalation,
+        askForPersonKeywords: [...policy.escalation.askForPersonKeywords, 'falar com uma pessoa'],
+      },
+      aiReplies: {
+        handoff: 'Thanks! A colleague will answer you here shortly.',
+        byLanguage: { pt: { handoff: 'Obrigado! Um colega vai responder aqui em breve.' } },
+      },
+    }),
+  );
+  const joao: Agent = { ...ana, id: 'joao', queues: ['portuguese'], languages: ['pt'] };
+  const agents = [ana, bob, joao];
+
+  /** Counts every call routing makes on the store, the admin port and the reply path's store. */
+  function countCalls(w: World): Record<string, number> {
+    const counts: Record<string, number> = {};
+    const ports = [w.deps.store, w.deps.admin, w.deps.replies.store] as unknown as Array<
+      Record<string, unknown>
+    >;
+    ports.forEach((port, i) => {
+      for (const [name, fn] of Object.entries(port)) {
+        if (typeof fn !== 'function') continue;
+        port[name] = (...args: unknown[]) => {
+          counts[`${i}.${name}`] = (counts[`${i}.${name}`] ?? 0) + 1;
+          return fn(...args);
+        };
+      }
+    });
+    return counts;
+  }
+
+  it('sends a Portuguese request for a person to the Portuguese queue and agent, in Portuguese, for the same store calls', async () => {
+    const w = world({ policy: portuguese, agents });
+    const calls = countCalls(w);
+    const outcome = await inbound(w, 'Olá, quero falar com uma pessoa, por favor');
+    expect(outcome).toMatchObject({
+      assignedTo: 'joao',
+      decision: { target: 'human', reason: 'asked_for_person', queue: 'portuguese' },
+    });
+    expect(w.responderCalls).toBe(0);
+    expect(w.conversation).toMatchObject({ assignee: 'joao', queue: 'portuguese' });
+    expect(w.outbound.map((m) => m.text)).toEqual(['Obrigado! Um colega vai responder aqui em breve.']);
+    expect(notes(w)[0]?.text).toContain('language pt');
+    // The same calls as an English request for a person: detecting the language reads nothing more.
+    const english = world({ policy: portuguese, agents });
+    const englishCalls = countCalls(english);
+    await inbound(english, 'Hello, I want to speak to a person please');
+    expect(english.conversation).toMatchObject({ queue: 'general' });
+    expect(calls).toEqual(englishCalls);
+    expect(Object.keys(calls).length).toBeGreaterThan(5);
+  });
+
+  it("sends a VIP's Portuguese question to the Portuguese queue, and a short one to the default queue", async () => {
+    const w = world({ policy: portuguese, agents, customer: { tags: ['vip'] } });
+    const outcome = await inbound(w, 'Onde está a minha encomenda? Já passou uma semana.');
+    expect(outcome.decision).toMatchObject({ reason: 'vip', queue: 'portuguese' });
+    const short = world({ policy: portuguese, agents, customer: { tags: ['vip'] } });
+    expect((await inbound(short, 'Olá!')).decision).toMatchObject({ reason: 'vip', queue: 'general' });
   });
 });

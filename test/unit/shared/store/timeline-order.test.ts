@@ -37,6 +37,39 @@ describe('timeline order within one second', () => {
     expect(tags(inTimelineOrder(pair))).toEqual(['decision', 'reply']);
   });
 
+  it('puts a routing decision right after the item it decides, whatever their ids and arrivals', () => {
+    // A voicemail (Twilio's time has milliseconds: no arrival) and its hand-off: "route:" sorted first by key.
+    const at = '2026-12-05T10:00:00.412Z';
+    const voicemail = [
+      row(at, 'route:twilio:call:CA1:voicemail:RE1'),
+      row(at, 'twilio:call:CA1:voicemail:RE1'),
+      row(at, 'twilio:call:CA1:completed'),
+    ];
+    expect(tags(inTimelineOrder(voicemail))).toEqual([
+      'twilio:call:CA1:completed',
+      'twilio:call:CA1:voicemail:RE1',
+      'route:twilio:call:CA1:voicemail:RE1',
+    ]);
+    // A WhatsApp message of one second has an arrival, its decision (ours) none: it sorted first.
+    const whatsapp = [
+      row(T, 'whatsapp:wamid.B', 2_000),
+      row(T, 'route:whatsapp:wamid.A'),
+      row(T, 'whatsapp:wamid.A', 1_000),
+      row(T, 'route:whatsapp:wamid.B'),
+    ];
+    expect(tags(inTimelineOrder(whatsapp))).toEqual([
+      'whatsapp:wamid.A',
+      'route:whatsapp:wamid.A',
+      'whatsapp:wamid.B',
+      'route:whatsapp:wamid.B',
+    ]);
+    // A decision whose item is not among the rows (another page) keeps its place by key.
+    expect(tags(inTimelineOrder([row(T, 'whatsapp:wamid.C', 5), row(T, 'route:whatsapp:wamid.A')]))).toEqual([
+      'route:whatsapp:wamid.A',
+      'whatsapp:wamid.C',
+    ]);
+  });
+
   it('ends a page before a second it would cut, unless the second fills the page', () => {
     const keyed = [row('2026-12-05T09:00:00.000Z', 'h'), row(T, 'a', 2), row(T, 'm', 3), row(T, 'z', 1)];
     expect(tags(pageCut(keyed, 2))).toEqual(['h']);

@@ -431,6 +431,42 @@ describe('decideRoute: precedence', () => {
   it('falls back to the customer language before the AI has assessed', () => {
     expect(decideRoute(input({ customer: { language: 'es-ES' }, ai: null })).queue).toBe('spanish');
   });
+
+  it.each([
+    ['a VIP', { customer: { tags: ['vip'] } }, 'vip', 'general'],
+    [
+      'a request for a person',
+      { message: { text: 'quiero hablar con una persona' } },
+      'asked_for_person',
+      'general',
+    ],
+    ['a voicemail', { message: { channel: 'voice', kind: 'voicemail' } }, 'voicemail', 'voice'],
+  ] as const)(
+    'sends %s the AI has not read to the queue of the language found in its text',
+    (_, o, reason, before) => {
+      const policy = escalationWith({ vipTag: 'vip', askForPersonKeywords: ['una persona'] });
+      const message = {
+        text: 'What time do you open?',
+        ...('message' in o ? o.message : {}),
+        language: 'es',
+      };
+      const customer = 'customer' in o ? o.customer : {};
+      expect(decideRoute(input({ policy, message, customer, ai: null }))).toMatchObject({
+        target: 'human',
+        queue: 'spanish',
+        reason,
+      });
+      // Without it (before, nothing was detected), the queue of the channel, else the default one.
+      const unknown = { ...message, language: undefined };
+      expect(decideRoute(input({ policy, message: unknown, customer, ai: null })).queue).toBe(before);
+    },
+  );
+
+  it("prefers the AI's language to the one routing found, and that to the customer's", () => {
+    const message = { language: 'es' };
+    expect(decideRoute(input({ message, ai: { language: 'en' } })).queue).toBe('general');
+    expect(decideRoute(input({ message, customer: { language: 'en' }, ai: null })).queue).toBe('spanish');
+  });
 });
 
 describe('decideRoute: business hours of the queue', () => {

@@ -1,0 +1,76 @@
+import { placedReplyAt } from '../domain/replies.js';
+import { buildHandoffSummary, type ResponderResult, viewConversation } from '../domain/responder.js';
+import type { RouterAdmin, RouterStore } from '../domain/router-ports.js';
+import type { RouteDecision } from '../domain/routing/decision.js';
+import { lastHelpedBy } from '../domain/routing/facts.js';
+import type { RoutingPolicy } from '../domain/routing/policy.js';
+import { AI_AUTHOR_ID } from '../domain/routing/routable.js';
+import { claimAgent } from './claim-agent.js';
+import type { Routing } from './read-routing.js';
+
+/** Of an AI answer that was not sent, what the hand-off note quotes. */
+const HELD_BACK_CHARS = 500;
+
+/**
+ * The AI's answer routing held back (under the policy's threshold, refused by the channel, too long
+ * for it), for the agent to start from; nothing when the AI handed off itself (its reply is then a
+ * holding message) or gave no answer.
+ */
+function heldBackAnswer(result: ResponderResult | undefined): string {
+  if (!result?.reply || result.handoff) return '';
+  const text =
+    result.reply.length > HELD_BACK_CHARS ? `${result.reply.slice(0, HELD_BACK_CHARS)}…` : result.reply;
+  const from = result.sources?.length ? ` (from ${result.sources.join(', ')})` : '';
+  return `\nThe AI's answer, not sent${from}: "${text}"`;
+}
+
+/**
+ * Hands off: a summary note for the agent, then an assignment to an agent (a slot claimed on their
+ * item first: `claimAgent`) or the queue. Both are placed right after the item (as the AI's reply
+ * would be) and keyed on it, not on the clock: two deliveries of the message at once, or one after a
+ * crash, write one note, and the assignment is made once for the item (`assignRouted`), so they cannot
+ * give it to two agents. `language` (the AI's, else the one routing found) goes in the note and picks
+ * an agent who speaks it. Answers the agent it has.
+ */
+export async function handOff(
+  deps: { store: RouterStore; admin: RouterAdmin; policy: RoutingPolicy },
+  routing: Routing,
+  decision: RouteDecision,
+  result: ResponderResult | undefined,
+  language: string | undefined,
+): Promise<string | undefined> {
+  const { context, conversationId, decisionId, now, item } = routing;
+  const at = placedReplyAt(item.at);
+  const summary =
+    result?.handoff?.summary ??
+    buildHandoffSummary(context, viewConversation(context), {
+      sentiment: result?.sentiment,
+      language,
+    });
+  await deps.admin.addNote(
+    conversationId,
+    `Hand-off (${decision.reason}): ${decision.detail}.\n${summary}${heldBackAnswer(result)}`,
+    AI_AUTHOR_ID,
+    at,
+    `handoff:${item.id}`,
+    'ai',
+  );
+  await deps.store.markEscalated(conversationId, { at: now.toISOString(), itemId: item.id });
+  const { profiles } = routing;
+  const { choice, holders } = await claimAgent(deps.store, conversationId, {
+    conversation: { queue: decision.queue, language },
+    lastHelpedBy: lastHelpedBy(profiles.length ? profiles : [routing.customer]),
+    stickyDays: deps.policy.stickyAgentDays,
+    now,
+  });
+  const eventId = `assigned:${conversationId}:${decisionId}`;
+  const change = { by: AI_AUTHOR_ID, now: at, eventId, routed: `${item.at}#${item.id}`, release: holders };
+  if ('agentId' in choice) {
+    const target = { agentId: choice.agentId, queue: decision.queue };
+    return (await deps.admin.assignRouted(conversationId, target, change))?.agentId;
+  }
+  if (routing.conversation.queue !== decision.queue || holders.length) {
+    await deps.admin.assignRouted(conversationId, { queue: decision.queue }, change);
+  }
+  return undefined;
+}

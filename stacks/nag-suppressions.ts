@@ -176,7 +176,7 @@ export function suppressApiFindings(parts: ApiStackFindings): void {
   suppressPublicPageFindings(parts);
 }
 
-/** Public pages: the email survey's one-click answer and the console's sign-in page and assets. */
+/** Public pages: the email survey's links and their button, and the console's sign-in page and assets. */
 function suppressPublicPageFindings(parts: ApiStackFindings): void {
   suppress(parts.csatRoutes, {
     id: 'AwsSolutions-APIG4',

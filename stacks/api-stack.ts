@@ -140,10 +140,10 @@ export class ApiStack extends Stack {
       api.addRoutes({ path, methods: [HttpMethod.GET], integration: agentApiIntegration }),
     );
     new CfnOutput(this, 'ConsoleUrl', { value: `${stage.url}console` });
-    // The one-click answer of an email survey: public, the signed token is its credential.
+    // An email survey's links (GET) and their button (POST): public, the signed token is the credential.
     const csatRoutes = api.addRoutes({
       path: '/csat/{token}',
-      methods: [HttpMethod.GET],
+      methods: [HttpMethod.GET, HttpMethod.POST],
       integration: new HttpLambdaIntegration('CsatPageIntegration', agentApi),
     });
     const webchat = addWebchat(this, api, props);

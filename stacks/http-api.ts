@@ -53,6 +53,7 @@ export const routeThrottles: Readonly<Record<string, Throttle>> = {
   'POST /webhooks/ses': { rate: 10, burst: 20 },
   'ANY /api/{proxy+}': { rate: 50, burst: 100 },
   'GET /csat/{token}': { rate: 10, burst: 20 },
+  'POST /csat/{token}': { rate: 10, burst: 20 },
   // Web chat: every visitor's sends, history reads and read receipts; per-session limits are in the function.
   'ANY /webchat/{proxy+}': { rate: 50, burst: 100 },
   'GET /console': { rate: 10, burst: 20 },

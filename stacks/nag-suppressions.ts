@@ -78,7 +78,7 @@ export interface ApiStackFindings {
   readonly mailSenders: readonly ThreadlineFunction[];
   readonly webhookRoutes: readonly HttpRoute[];
   readonly agentApiRoutes: readonly HttpRoute[];
-  /** `GET /csat/{token}`: public, the signed token is the credential. */
+  /** `GET` and `POST /csat/{token}`: public, the signed token is the credential. */
   readonly csatRoutes: readonly HttpRoute[];
   /** The public web-chat routes and the visitors' WebSocket API. */
   readonly webchatRoutes?: readonly HttpRoute[];
@@ -176,14 +176,14 @@ export function suppressApiFindings(parts: ApiStackFindings): void {
   suppressPublicPageFindings(parts);
 }
 
-/** Public pages: the email survey's one-click answer and the console's sign-in page and assets. */
+/** Public pages: the email survey's links and their button, and the console's sign-in page and assets. */
 function suppressPublicPageFindings(parts: ApiStackFindings): void {
   suppress(parts.csatRoutes, {
     id: 'AwsSolutions-APIG4',
     reason:
-      'A customer clicks an email survey link: no credential but the link itself. Its token is HMAC-SHA256 ' +
-      'signed with a secret only Threadline holds, names one survey and expires; a bad or expired one is ' +
-      'refused (400, 410) before anything is written, and a survey takes one answer.',
+      'A customer opens an email survey link and presses its button: no credential but the link itself. ' +
+      'Its token is HMAC-SHA256 signed with a secret only Threadline holds, names one survey and expires; ' +
+      'a bad or expired one is refused (400, 410) before anything is written, and a survey takes one answer.',
   });
   suppress(parts.consoleRoutes, {
     id: 'AwsSolutions-APIG4',

@@ -1,7 +1,8 @@
-import { Hono } from 'hono';
+import { type Context, Hono } from 'hono';
 import { answerCsatLink, type CsatLinkOutcome } from '#shared/app/answer-csat-link.js';
 import type { CsatStore } from '#shared/domain/csat/csat-ports.js';
 import { type CsatWords, DEFAULT_CSAT_WORDS } from '#shared/domain/csat/section.js';
+import { verifyCsatToken } from '#shared/domain/csat/token.js';
 import type { Clock } from '#shared/domain/ports.js';
 import { log } from '#shared/log.js';
 
@@ -17,15 +18,10 @@ export interface CsatPageDeps {
   words?: () => CsatWords | undefined;
 }
 
-type PageWords = Pick<
-  CsatWords,
-  'pageThanks' | 'pageRecorded' | 'pageAlreadyAnswered' | 'pageClosed' | 'pageBadLink'
->;
-
 /** The status and the page's lines of each outcome, in the survey's words. */
 function shown(
   outcome: CsatLinkOutcome['outcome'],
-  words: PageWords,
+  words: CsatWords,
 ): { status: 200 | 400 | 410; lines: string[] } {
   switch (outcome) {
     case 'recorded':
@@ -49,51 +45,88 @@ const HTML_ESCAPES: Record<string, string> = {
 const escapeHtml = (text: string) => text.replace(/[&<>"']/g, (c) => HTML_ESCAPES[c] ?? c);
 
 /**
- * The page: its first line the title and heading, the rest paragraphs, under the survey's language
- * and `dir="auto"` (an Arabic survey reads right to left). The words are the business's, escaped.
+ * The page: its first line the title and heading, the rest paragraphs, then `form` (ours), under the
+ * survey's language and `dir="auto"` (an Arabic survey reads right to left). The words are the
+ * business's, escaped.
  */
-function page(language: string, lines: readonly string[]): string {
+function page(language: string, lines: readonly string[], form = ''): string {
   const [title = '', ...rest] = lines.map(escapeHtml);
   const body = rest.map((line) => `<p>${line}</p>`).join('');
-  return `<!doctype html><html lang="${escapeHtml(language)}" dir="auto"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><title>${title}</title><style>body{font-family:system-ui,sans-serif;max-width:32rem;margin:4rem auto;padding:0 1rem;text-align:center;color:#222}</style></head><body><h1>${title}</h1>${body}</body></html>`;
+  return `<!doctype html><html lang="${escapeHtml(language)}" dir="auto"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><title>${title}</title><style>body{font-family:system-ui,sans-serif;max-width:32rem;margin:4rem auto;padding:0 1rem;text-align:center;color:#222}button{font:inherit;padding:.6rem 1.4rem}</style></head><body><h1>${title}</h1>${body}${form}</body></html>`;
 }
 
 /**
- * `GET /csat/{token}?score=N`: the one-click answer of an email survey, public (the token is the
- * credential: HMAC-signed, naming the survey, expiring). Answers a small page in the survey's words:
- * thanks (200), a bad link or score (400), an expired or gone survey (410). Never cached: a click must
- * reach us.
+ * The link's page: the score it names and one button, a form posted back to the same URL (no
+ * `action`: the page's own, token and score included). Only the button records the score.
+ */
+const confirmPage = (words: CsatWords, score: string): string =>
+  page(
+    words.language,
+    [words.pageConfirm, words.pageChosen.replace('{score}', score)],
+    `<form method="post"><button type="submit">${escapeHtml(words.pageSend)}</button></form>`,
+  );
+
+/** The score of `?score=N` (1 to 5), or undefined after logging why not. */
+function scoreOf(c: Context): string | undefined {
+  const score = c.req.query('score') ?? '';
+  if (/^[1-5]$/.test(score)) return score;
+  log('warn', 'csat link refused', { reason: 'bad_score' });
+  return undefined;
+}
+
+function headers(c: Context): void {
+  c.header('Cache-Control', 'no-store');
+  c.header('Content-Security-Policy', "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'");
+  c.header('Referrer-Policy', 'no-referrer');
+}
+
+/** The policy's survey words, or the English ones when there are none or the policy does not read. */
+function wordsOf(deps: CsatPageDeps): CsatWords {
+  try {
+    return deps.words?.() ?? DEFAULT_CSAT_WORDS;
+  } catch (error) {
+    // A policy that does not read is the resolver's alarm; the customer still gets an answer.
+    log('error', 'csat page words unreadable', { error: String(error) });
+    return DEFAULT_CSAT_WORDS;
+  }
+}
+
+/**
+ * An email survey's links, public (the token is the credential: HMAC-signed, naming the survey,
+ * expiring), answered in the survey's words. `GET /csat/{token}?score=N` answers the score and a
+ * button, and records nothing: mail gateways open every link of a mail they let through, and took the
+ * first (5) for the customer's answer. The button posts to the same URL, `POST /csat/{token}?score=N`,
+ * which records the score: thanks (200), a bad link or score (400), an expired or gone survey (410).
+ * Never cached.
  */
 export function createCsatPage(deps: CsatPageDeps): Hono {
-  const wordsOf = (): CsatWords => {
-    try {
-      return deps.words?.() ?? DEFAULT_CSAT_WORDS;
-    } catch (error) {
-      // A policy that does not read is the resolver's alarm; the customer still gets an answer.
-      log('error', 'csat page words unreadable', { error: String(error) });
-      return DEFAULT_CSAT_WORDS;
-    }
-  };
-  return new Hono().get('/csat/:token', async (c) => {
-    c.header('Cache-Control', 'no-store');
-    c.header('Content-Security-Policy', "default-src 'none'; style-src 'unsafe-inline'");
-    c.header('Referrer-Policy', 'no-referrer');
-    const words = wordsOf();
-    const score = c.req.query('score') ?? '';
-    if (!/^[1-5]$/.test(score)) {
-      log('warn', 'csat link refused', { reason: 'bad_score' });
-      return c.html(page(words.language, [words.pageBadLink]), 400);
-    }
-    const result = await answerCsatLink(deps, { token: c.req.param('token'), score: Number(score) });
-    const { status, lines } = shown(result.outcome, words);
-    if (status !== 200) log('warn', 'csat link refused', { reason: result.outcome });
-    const given = 'score' in result && result.score !== undefined ? String(result.score) : '';
-    return c.html(
-      page(
-        words.language,
-        lines.map((line) => line.replace('{score}', given)),
-      ),
-      status,
-    );
-  });
+  return new Hono()
+    .get('/csat/:token', (c) => {
+      headers(c);
+      const words = wordsOf(deps);
+      const score = scoreOf(c);
+      if (!score) return c.html(page(words.language, [words.pageBadLink]), 400);
+      const check = verifyCsatToken(c.req.param('token'), deps.secrets, deps.clock.now());
+      if (check.ok) return c.html(confirmPage(words, score), 200);
+      log('warn', 'csat link refused', { reason: check.reason });
+      const { status, lines } = shown(check.reason, words);
+      return c.html(page(words.language, lines), status);
+    })
+    .post('/csat/:token', async (c) => {
+      headers(c);
+      const words = wordsOf(deps);
+      const score = scoreOf(c);
+      if (!score) return c.html(page(words.language, [words.pageBadLink]), 400);
+      const result = await answerCsatLink(deps, { token: c.req.param('token'), score: Number(score) });
+      const { status, lines } = shown(result.outcome, words);
+      if (status !== 200) log('warn', 'csat link refused', { reason: result.outcome });
+      const given = 'score' in result && result.score !== undefined ? String(result.score) : '';
+      return c.html(
+        page(
+          words.language,
+          lines.map((line) => line.replace('{score}', given)),
+        ),
+        status,
+      );
+    });
 }

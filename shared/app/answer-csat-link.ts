@@ -7,7 +7,7 @@ import { type CsatAnswerOutcome, recordCsatAnswer } from './record-csat-answer.j
 export type CsatLinkOutcome = CsatAnswerOutcome | { outcome: 'invalid' | 'expired' | 'gone' };
 
 /**
- * Records the score of an email survey's one-click link: the token must be ours (HMAC) and unexpired,
+ * Records the score of an email survey's link, sent by its button: the token must be ours (HMAC) and unexpired,
  * and its conversation must still exist (an erased customer's links are gone). The first score wins:
  * clicking it again is the same answer, and another score is told the one recorded (never counted twice).
  */

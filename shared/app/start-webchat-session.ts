@@ -45,9 +45,11 @@ function visitorOf(deps: WebchatDeps, request: SessionRequest, now: Date) {
   const claims = verifyIdentityToken(request.identityToken, deps.identitySecret, now);
   const email = claims.email ? normaliseEmail(claims.email) : undefined;
   const name = claims.name ?? request.name;
+  // An email the site says it has not confirmed is anyone's to claim: evidence, as a guest's typed one.
+  const vouched = claims.email_verified !== false;
   return {
     visitor: { kind: 'webchat_user' as const, value: claims.sub },
-    ...(email ? { verifiedEmail: email } : {}),
+    ...(email ? (vouched ? { verifiedEmail: email } : { typedEmail: email }) : {}),
     ...(name ? { name } : {}),
   };
 }

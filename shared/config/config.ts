@@ -133,7 +133,7 @@ export const ConfigSchema = z.object({
   WHATSAPP_PHONE_NUMBER_ID: optionalNonEmptyString,
   META_PAGE_ACCESS_TOKEN: optionalNonEmptyString,
   SES_FROM_ADDRESS: optionalNonEmptyString,
-  /** Signs the one-click links of email satisfaction surveys (`GET /csat/{token}`); a random secret of 32+ characters. */
+  /** Signs the links of email satisfaction surveys (`GET /csat/{token}`); a random secret of 32+ characters. */
   CSAT_SIGNING_SECRET: z.optional(z.string().check(z.minLength(32, 'at least 32 characters'))),
   /** The SES configuration set replies are sent with (set by the stack), so bounces come back. */
   SES_CONFIGURATION_SET: optionalNonEmptyString,

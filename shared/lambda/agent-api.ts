@@ -47,7 +47,7 @@ export function agentSecretKeys(base: Config): readonly SecretKey[] {
 /**
  * The agent API as the Lambda runs it: settings and secrets read once, DynamoDB behind the agent ports,
  * replies onto the outbound SQS queue, agents authenticated by Cognito or by `AGENT_TOKENS`; and the
- * public email-survey route `GET /csat/{token}`.
+ * public email-survey routes `GET` and `POST /csat/{token}`.
  */
 export async function createLambdaAgentApp(): Promise<Hono<AgentEnv>> {
   const secrets = { uses: (base: Config) => ['CSAT_SIGNING_SECRET' as const, ...agentSecretKeys(base)] };
@@ -103,7 +103,7 @@ export async function createLambdaAgentApp(): Promise<Hono<AgentEnv>> {
       liveUrl: config.CONSOLE_LIVE_URL,
     },
   });
-  // `GET /csat/{token}`: the public one-click answer of an email survey, beside the agent API.
+  // `GET` and `POST /csat/{token}`: an email survey's public link and its button, beside the agent API.
   if (config.CSAT_SIGNING_SECRET) {
     // The survey's words for its answer page: the policy is parsed on the first click, not at start.
     const words = once(() => loadRoutingPolicy(config.ROUTING_POLICY_FILE).csat?.words);

@@ -58,6 +58,50 @@ describe('the console for an agent who writes Arabic, in a browser', () => {
     }
   }, 120_000);
 
+  /**
+   * QA (security): a customer whose WhatsApp name and file name carry U+202E (right-to-left override)
+   * had `invoice<RLO>fdp.exe` shown as `invoiceexe.pdf`, and their name turned the rest of its line
+   * round: the hand-off summary's own words read backwards, "(deifirev)".
+   */
+  it('shows a name, message and file name with bidi overrides in the order they were written', async () => {
+    const rlo = '\u202e';
+    await postMeta(
+      runtime,
+      '/webhooks/whatsapp',
+      whatsappText({
+        from: '15550009901',
+        name: `Acme Support${rlo} (verified)`,
+        messages: [
+          {
+            id: 'wamid.rtl.override',
+            at: new Date().toISOString(),
+            text: '',
+            extra: {
+              type: 'document',
+              document: { id: '7001', filename: `invoice${rlo}fdp.exe`, mime_type: 'application/pdf' },
+            },
+          },
+          { id: 'wamid.rtl.override.2', at: new Date().toISOString(), text: `Pay to ${rlo}9876 5432` },
+        ],
+      }),
+    );
+    await runtime.idle();
+    const context = await browser.newContext({ viewport: DESKTOP, locale: 'en-US' });
+    try {
+      const page = await context.newPage();
+      await signIn(page, runtime);
+      await page.locator('.conversation-row', { hasText: 'Acme Support' }).click(WAIT);
+      const log = page.getByRole('log', { name: 'Messages' });
+      await log.getByText('Pay to 9876 5432').waitFor(WAIT);
+      await expect(log.locator('.attachments li').first().textContent()).resolves.toContain('invoicefdp.exe');
+      await page.getByRole('heading', { name: 'Acme Support (verified)' }).first().waitFor(WAIT);
+      const shown = await page.locator('body').textContent();
+      expect(shown).not.toMatch(/[\u202a-\u202e\u2066-\u2069]/u);
+    } finally {
+      await context.close();
+    }
+  }, 120_000);
+
   it('leaves the times of a left-to-right locale as they were', async () => {
     const context = await browser.newContext({
       viewport: DESKTOP,

@@ -157,7 +157,13 @@ describe('local runtime: CSAT on the customer channel', () => {
     expect(surveys()).toHaveLength(sent);
   });
 
-  it('sends an email survey with signed one-click links; the link records the score once', async () => {
+  /**
+   * QA (security): a mail gateway that opens every link of an incoming mail (Mimecast, Proofpoint,
+   * Barracuda) scored every survey it passed 5, the first link, and the customer who then clicked 1 was
+   * told "We already have your answer: 5 out of 5". A link now shows the score and a button; only the
+   * button (a POST, which no link scanner sends) records it.
+   */
+  it('sends an email survey with signed links; opening a link records nothing, its button records the score once', async () => {
     const at = new Date(manual.now()).toISOString();
     const mail = sesReceived({
       sesId: 'csat-ses-1',
@@ -180,13 +186,24 @@ describe('local runtime: CSAT on the customer channel', () => {
     expect(links.map((m) => m[2])).toEqual(['5', '4', '3', '2', '1']);
     const path = (score: string) => links.find((m) => m[2] === score)?.[1] as string;
 
-    const first = await fetch(`${clock.runtime.url}${path('4')}`);
+    const open = (p: string) => fetch(`${clock.runtime.url}${p}`);
+    const send = (p: string) => fetch(`${clock.runtime.url}${p}`, { method: 'POST' });
+
+    // A link scanner opens every link: each answers the page with its button, and nothing is recorded.
+    for (const score of ['5', '4', '3', '2', '1']) {
+      const page = await open(path(score));
+      expect(page.status).toBe(200);
+      const html = await page.text();
+      expect(html).toContain(`${score} out of 5`);
+      expect(html).toMatch(/<form method="post"[^>]*>\s*<button type="submit">Send my score<\/button>/);
+    }
+    expect((await timeline(customer.id)).filter((i) => i.event === 'csat')).toEqual([]);
+
+    const first = await send(path('4'));
     expect(first.status).toBe(200);
     expect(await first.text()).toContain('4 out of 5');
-    expect(await (await fetch(`${clock.runtime.url}${path('4')}`)).text()).toContain(
-      'We have your score: 4 out of 5',
-    );
-    const again = await fetch(`${clock.runtime.url}${path('1')}`);
+    expect(await (await send(path('4'))).text()).toContain('We have your score: 4 out of 5');
+    const again = await send(path('1'));
     expect(again.status).toBe(200);
     expect(await again.text()).toContain('already have your answer: 4 out of 5');
     const answers = (await timeline(customer.id)).filter((i) => i.event === 'csat');
@@ -195,10 +212,13 @@ describe('local runtime: CSAT on the customer channel', () => {
     ]);
 
     const tampered = path('5').replace(/\/csat\/(.)/, (_, c: string) => `/csat/${c === 'a' ? 'b' : 'a'}`);
-    expect((await fetch(`${clock.runtime.url}${tampered}`)).status).toBe(400);
-    expect((await fetch(`${clock.runtime.url}${path('5').replace('score=5', 'score=9')}`)).status).toBe(400);
+    for (const go of [open, send]) {
+      expect((await go(tampered)).status).toBe(400);
+      expect((await go(path('5').replace('score=5', 'score=9'))).status).toBe(400);
+    }
     manual.advance(15 * 24 * HOUR);
-    expect((await fetch(`${clock.runtime.url}${path('5')}`)).status).toBe(410);
+    expect((await open(path('5'))).status).toBe(410);
+    expect((await send(path('5'))).status).toBe(410);
   });
 
   it("sends an email survey where a reply goes: the Reply-To of the customer's latest email", async () => {

@@ -126,6 +126,7 @@ describe('cdk-nag AwsSolutions checks', () => {
         ...webhookRoutes,
         'ANY--api--{proxy+}',
         'GET--csat--{token}',
+        'POST--csat--{token}',
         'ANY--webchat--{proxy+}',
         'GET--console',
         'GET--console--{proxy+}',

@@ -303,6 +303,7 @@ describe('one channel cannot starve the others', () => {
     'POST /webhooks/ses': [10, 20],
     'ANY /api/{proxy+}': [50, 100],
     'GET /csat/{token}': [10, 20],
+    'POST /csat/{token}': [10, 20],
     'ANY /webchat/{proxy+}': [50, 100],
     'GET /console': [10, 20],
     'GET /console/{proxy+}': [20, 40],

@@ -964,6 +964,7 @@ describe('ThreadlineApi', () => {
     ['POST /webhooks/ses', 'Ses'],
     ['ANY /api/{proxy+}', 'AgentApi'],
     ['GET /csat/{token}', 'AgentApi'],
+    ['POST /csat/{token}', 'AgentApi'],
     ['ANY /webchat/{proxy+}', 'Webchat'],
     ['GET /console', 'AgentApi'],
     ['GET /console/{proxy+}', 'AgentApi'],

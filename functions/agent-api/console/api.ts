@@ -1,3 +1,4 @@
+import { parseShownJson } from '#shared/domain/bidi.js';
 import type { InboxConversation } from '#shared/domain/inbox.js';
 import type { Conversation, Customer, TimelineItem } from '#shared/domain/timeline.js';
 
@@ -78,7 +79,8 @@ export function createApi(token: string, onUnauthorized: () => void): Api {
       ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
     });
     const text = await response.text();
-    const json = text ? JSON.parse(text) : undefined;
+    // Shown as written: a customer's bidi override cannot turn a name, a file name or a line round.
+    const json = text ? (parseShownJson(text) as { error?: { code?: string; message?: string } }) : undefined;
     if (response.status === 401) onUnauthorized();
     if (!response.ok) {
       const error = json?.error ?? {};

@@ -1,3 +1,4 @@
+import { parseShownJson } from '#shared/domain/bidi.js';
 import type { Api } from './api.js';
 import { ApiError } from './api.js';
 
@@ -102,7 +103,7 @@ export class LiveClient {
   #receive(data: string, socket: WebSocket): void {
     let event: LiveEvent;
     try {
-      event = JSON.parse(data);
+      event = parseShownJson(data) as LiveEvent;
     } catch {
       return;
     }

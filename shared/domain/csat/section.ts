@@ -28,7 +28,14 @@ const CsatWordsSchema = z.strictObject({
     .string()
     .regex(/^[A-Za-z]{2,3}(-[A-Za-z0-9]{1,8})*$/, 'a language tag such as "en" or "pt-BR"')
     .default('en'),
-  /** The answer page of an email survey's link; `{score}` is the score recorded. */
+  /**
+   * The page an email survey's link opens (a mail scanner opens it too, so it records nothing): its
+   * title, the score chosen (`{score}`), and the button that sends it.
+   */
+  pageConfirm: z.string().trim().min(1).max(100).default('How did we do?'),
+  pageChosen: z.string().trim().min(1).max(200).default('You chose {score} out of 5.'),
+  pageSend: z.string().trim().min(1).max(50).default('Send my score'),
+  /** The page once the button is pressed; `{score}` is the score recorded. */
   pageThanks: z.string().trim().min(1).max(100).default('Thank you!'),
   pageRecorded: z.string().trim().min(1).max(200).default('We have your score: {score} out of 5.'),
   pageAlreadyAnswered: z

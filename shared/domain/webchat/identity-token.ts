@@ -6,6 +6,11 @@ import { UnauthorizedError } from '../../errors.js';
 export const IdentityClaimsSchema = z.object({
   sub: z.string().trim().min(1).max(256),
   email: z.email().max(320).optional(),
+  /**
+   * OpenID Connect's claim: `false` says the site has not confirmed that the user holds `email`, which
+   * then joins nobody (it is taken as typed in the pre-chat form). Absent or `true`: the email is the customer.
+   */
+  email_verified: z.boolean().optional(),
   name: z.string().trim().min(1).max(256).optional(),
   exp: z.number().int().positive(),
   iat: z.number().optional(),

@@ -23,6 +23,9 @@ const portuguese = CsatSectionSchema.parse({
     pageAlreadyAnswered: 'Já tínhamos a sua resposta: {score} em 5.',
     pageClosed: 'Este inquérito já fechou.',
     pageBadLink: 'Esta ligação não funciona.',
+    pageConfirm: 'Como correu?',
+    pageChosen: 'Escolheu {score} em 5.',
+    pageSend: 'Enviar a minha nota',
   },
 }).words;
 
@@ -34,8 +37,8 @@ function pageWith(words?: () => typeof portuguese | undefined) {
     secrets: [SECRET],
     ...(words ? { words } : {}),
   });
-  return async (path: string) => {
-    const response = await app.request(path);
+  return async (path: string, method = 'POST') => {
+    const response = await app.request(path, { method });
     return { status: response.status, html: await response.text() };
   };
 }
@@ -43,11 +46,21 @@ function pageWith(words?: () => typeof portuguese | undefined) {
 describe('the email survey answer page', () => {
   it("speaks the survey's language: thanks, the score, the score already given, a bad or closed link", async () => {
     const get = pageWith(() => portuguese);
+    // The link opens the score and its button (a mail scanner opening it records nothing).
+    const opened = await get(`/csat/${token()}?score=4`, 'GET');
+    expect(opened.status).toBe(200);
+    expect(opened.html).toContain(
+      '<h1>Como correu?</h1><p>Escolheu 4 em 5.</p><form method="post"><button type="submit">Enviar a minha nota</button></form>',
+    );
+    expect((await get(`/csat/${token({ e: now.getTime() - 1 })}?score=3`, 'GET')).html).toContain(
+      'Este inquérito já fechou.',
+    );
     const first = await get(`/csat/${token()}?score=4`);
     expect(first.status).toBe(200);
     expect(first.html).toContain('<html lang="pt-PT" dir="auto">');
     expect(first.html).toContain('<h1>Obrigado!</h1><p>Registámos a sua nota: 4 em 5.</p>');
     expect(first.html).not.toMatch(/Thank|score/i);
+    expect(opened.html).not.toMatch(/Thank|score|How did/i);
     expect((await get(`/csat/${token()}?score=2`)).html).toContain('Já tínhamos a sua resposta: 4 em 5.');
     expect(await get(`/csat/${token()}?score=9`)).toEqual({
       status: 400,

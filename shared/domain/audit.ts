@@ -13,6 +13,7 @@ export const AuditActionSchema = z.enum([
   'webhook_rotate_secret',
   'webhook_replay',
   'webhook_enable',
+  'rename',
 ]);
 export type AuditAction = z.infer<typeof AuditActionSchema>;
 

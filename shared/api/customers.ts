@@ -138,7 +138,7 @@ const tagRoutes = once(() => {
     path: '/customers/{id}',
     operationId: 'updateCustomer',
     summary:
-      "Change the customer's display name (`name`); any agent. Kept over the names providers' profiles give later, and found by name search",
+      "Change the customer's display name (`name`); any agent; audited (`rename`). Kept over the names providers' profiles give later, and found by name search",
     middleware: [readJsonBody] as const,
     request: { params: IdParamsSchema, body: jsonBody(apiSchemas().CustomerChangeSchema) },
     responses: { 200: json('the customer', CustomerSchema), ...errors(400, 401, 404, 410, 413) },
@@ -155,6 +155,7 @@ export function customersApp(deps: AgentAppDeps): OpenAPIHono<AgentEnv> {
   auditRefusals(app, deps, [
     [erase, 'erase'],
     [exportData, 'export'],
+    [update, 'rename'],
   ]);
   return app
     .openapi(search, async (c) => {
@@ -190,7 +191,12 @@ export function customersApp(deps: AgentAppDeps): OpenAPIHono<AgentEnv> {
     .openapi(changeTags, async (c) =>
       c.json(await changeTagsOf(deps, c.req.valid('param').id, c.req.valid('json')), 200),
     )
-    .openapi(update, async (c) =>
-      c.json(await renameCustomer(deps, c.req.valid('param').id, c.req.valid('json').name), 200),
+    .openapi(
+      update,
+      async (c) => {
+        const request = { customerId: c.req.valid('param').id, name: c.req.valid('json').name };
+        return c.json(await renameCustomer(deps, { ...request, agentId: c.get('agentId') }), 200);
+      },
+      auditedRejection(deps, 'rename'),
     );
 }

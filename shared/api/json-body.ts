@@ -1,17 +1,7 @@
 import { createMiddleware } from 'hono/factory';
 import * as z from 'zod';
+import { isJsonMediaType } from '#shared/http/json-media-type.js';
 import type { AgentEnv } from './router.js';
-
-/**
- * Whether a `Content-Type` names JSON: `application/json` or `application/<something>+json`, in any
- * case, with any parameters (`; charset=utf-8`). No regex: the header is the caller's text.
- */
-export function isJsonMediaType(header: string | undefined): boolean {
-  const type = (header ?? '').split(';', 1)[0]?.trim().toLowerCase() ?? '';
-  if (type === 'application/json') return true;
-  const subtype = type.startsWith('application/') ? type.slice('application/'.length) : '';
-  return subtype.length > '+json'.length && subtype.endsWith('+json') && !subtype.includes('/');
-}
 
 /**
  * Reads a request body sent as JSON (`isJsonMediaType`) as strict UTF-8 JSON and hands the text to the

@@ -1,9 +1,9 @@
 import type { AgentAdmin, AgentStore } from '#shared/domain/agent-ports.js';
-import type { ReplyRequest } from '#shared/domain/replies.js';
+import { type ReplyRequest, replyIdFor } from '#shared/domain/replies.js';
 import { checkReplyLength } from '#shared/domain/reply-length.js';
-import type { TimelineItem } from '#shared/domain/timeline.js';
+import type { Conversation, TimelineItem } from '#shared/domain/timeline.js';
 import { replyChannelOf } from '#shared/domain/webchat/attachments.js';
-import { NotFoundError } from '#shared/errors.js';
+import { ConflictError, NotFoundError } from '#shared/errors.js';
 import { type ReplyDeps, recipientOf, sendReply } from './send-reply.js';
 
 /** What an agent's reply needs: the reply service, and the conversation read and assignment. */
@@ -13,14 +13,55 @@ export interface ReplyAsAgentDeps {
   admin: Pick<AgentAdmin, 'assign'>;
 }
 
+/** The reply's request and who sends it, as `claimForReply` needs them. */
+interface ClaimInput {
+  conversationId: string;
+  agentId: string;
+  expectedAssignee?: string | undefined;
+  idempotencyKey?: string | undefined;
+}
+
+/**
+ * The holder an agent's reply to an open conversation goes out under: nobody's, it becomes the
+ * replier's first (a conditional write: still open, still nobody's, so of two agents replying at once
+ * one takes it); the replier's own, or the one `expectedAssignee` names, as it stands. Another agent's
+ * (read again strongly before refusing) is refused 409 `assignee_changed`, nothing written, unless this
+ * request's `Idempotency-Key` stored its reply before (a retry after the conversation changed hands).
+ */
+async function claimForReply(deps: ReplyAsAgentDeps, conversation: Conversation, input: ClaimInput) {
+  if (conversation.status !== 'open') return;
+  const { conversationId, agentId, idempotencyKey } = input;
+  const expected = input.expectedAssignee === 'me' ? agentId : input.expectedAssignee;
+  const allowed = (holder: string | undefined) => holder === agentId || holder === expected;
+  if (conversation.assignee === undefined) {
+    const now = deps.replies.clock.now().toISOString();
+    const eventId = `assigned:${conversationId}:reply:${idempotencyKey ?? now}`;
+    const target = { agentId };
+    const taken = await deps.admin.assign(conversationId, target, agentId, now, eventId, {
+      ifUnassigned: true,
+    });
+    if (taken !== false) return;
+  } else if (allowed(conversation.assignee)) return;
+  const current = await deps.store.getConversation(conversationId, { consistent: true });
+  const holder = current?.status === 'open' ? current.assignee : undefined;
+  if (holder === undefined || allowed(holder)) return;
+  const replyId = idempotencyKey && replyIdFor(conversationId, agentId, idempotencyKey);
+  if (replyId && (await deps.replies.store.hasReply(replyId))) return;
+  throw new ConflictError(
+    `${holder} has this conversation: your reply was not sent (send it with "expectedAssignee": "${holder}" to reply beside them, or assign it to yourself first)`,
+    'assignee_changed',
+  );
+}
+
 /**
  * An agent's reply (see `sendReply`). When the conversation is open and nobody has it, the agent who
  * answers takes it first (the console then shows the reply in the conversation as it now stands), so it
- * leaves the unassigned inbox and counts in their load. The assignment is conditional (still open,
- * still nobody's): it never takes a conversation from another agent, and of two agents replying at
- * once one owns it. A reply the channel's rules refuse leaves it with the agent who tried; one refused
- * for its customer (gone, being erased) or for its length (`text_too_long`) writes nothing. The conversation is read once, for both. Its `Idempotency-Key` sent again with another
- * request is 422 `idempotency_key_reused` (see `sendReply`).
+ * leaves the unassigned inbox and counts in their load; one another agent has is refused unless the
+ * request names them (see `claimForReply`), so two agents never answer one customer unawares. A reply
+ * the channel's rules refuse leaves it with the agent who tried; one refused for its customer (gone,
+ * being erased) or for its length (`text_too_long`) writes nothing. The conversation is read once, for
+ * both. Its `Idempotency-Key` sent again with another request is 422 `idempotency_key_reused` (see
+ * `sendReply`); `expectedAssignee` is no part of the request the key is kept with.
  */
 export async function replyAsAgent(
   deps: ReplyAsAgentDeps,
@@ -38,19 +79,8 @@ export async function replyAsAgent(
   const recipient = await recipientOf(deps.replies.store, conversation);
   // A text the channel cannot carry is the request's fault: refused before the assignment too.
   const { customer } = recipient;
-  checkReplyLength(replyChannelOf(customer, input.request), input.request.text, customer);
-  if (conversation.status === 'open' && conversation.assignee === undefined) {
-    const now = deps.replies.clock.now().toISOString();
-    const eventId = `assigned:${input.conversationId}:reply:${input.idempotencyKey ?? now}`;
-    const options = { ifUnassigned: true };
-    await deps.admin.assign(
-      input.conversationId,
-      { agentId: input.agentId },
-      input.agentId,
-      now,
-      eventId,
-      options,
-    );
-  }
-  return sendReply(deps.replies, { ...input, keyFromCaller: true, recipient });
+  const { expectedAssignee, ...request } = input.request;
+  checkReplyLength(replyChannelOf(customer, request), request.text, customer);
+  await claimForReply(deps, conversation, { ...input, expectedAssignee });
+  return sendReply(deps.replies, { ...input, request, keyFromCaller: true, recipient });
 }

@@ -37,7 +37,11 @@ export interface AgentStore {
     customerId: string,
     page: { limit: number; cursor?: string | undefined },
   ): Promise<Page<TimelineItem>>;
-  getConversation(conversationId: string): Promise<Conversation | undefined>;
+  /** A conversation; with `consistent`, read strongly (it sees every write before it). */
+  getConversation(
+    conversationId: string,
+    options?: { consistent?: boolean },
+  ): Promise<Conversation | undefined>;
   inbox(
     filter: InboxFilter,
     page: { limit: number; cursor?: string | undefined },

@@ -14,6 +14,7 @@ export const AuditActionSchema = z.enum([
   'webhook_replay',
   'webhook_replay_failed',
   'webhook_enable',
+  'rename',
 ]);
 export type AuditAction = z.infer<typeof AuditActionSchema>;
 

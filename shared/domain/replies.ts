@@ -204,6 +204,13 @@ export const ReplyRequestSchema = z
     channel: z.optional(ChannelSchema),
     template: z.strictObject(TemplateSchema.shape).optional(),
     attachments: z.array(ReplyAttachmentSchema).max(10).default([]),
+    expectedAssignee: z
+      .string()
+      .max(128)
+      .optional()
+      .describe(
+        'the agent the caller saw holding the conversation (`me` for yourself, `""` for nobody): a reply to an open conversation another agent has is refused (`409` `assignee_changed`, nothing sent) unless this names them; it then goes out beside theirs and the conversation stays theirs',
+      ),
   })
   .refine((r) => r.text !== undefined || r.template !== undefined || r.attachments.length > 0, {
     message: 'a reply needs text, a template or an attachment',

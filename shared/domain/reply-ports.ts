@@ -28,6 +28,8 @@ export interface ReplyStore {
     requestHash?: string,
   ): Promise<{ message: OutboundMessage; created: boolean; requestHash?: string | undefined }>;
   putTimelineItem(item: TimelineItem, raw: unknown): Promise<boolean>;
+  /** Whether a reply is kept under this id (an `Idempotency-Key`'s): one strongly consistent read. */
+  hasReply(replyId: string): Promise<boolean>;
   /**
    * Writes an AI reply's timeline item once at its placed key (`placedAt`), with routing's decision on
    * it, and no item under the reply's id: a redelivery finds the first and gets its message back. With

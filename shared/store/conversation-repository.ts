@@ -285,16 +285,25 @@ function waitingWrites(db: DynamoDb, timeline: Timeline) {
   };
 }
 
+/** A conversation, or undefined; read strongly with `consistent`. */
+async function readConversation(
+  db: DynamoDb,
+  conversationId: string,
+  options: { consistent?: boolean },
+): Promise<Conversation | undefined> {
+  const key = Keys.conversation(conversationId);
+  const out = await getItem(db, getInput(db.table, key, options.consistent === true));
+  return out.Item ? conversationOfItem(out.Item) : undefined;
+}
+
 /**
  * Conversations and the inbox: the resolver's upserts, reads, and the changes agents (and routing)
  * make, each recorded as an event or a note on the customer's timeline.
  */
 export function conversationRepository(db: DynamoDb, timeline: Timeline) {
-  /** A conversation, or undefined. */
-  const getConversation = async (conversationId: string): Promise<Conversation | undefined> => {
-    const out = await getItem(db, getInput(db.table, Keys.conversation(conversationId)));
-    return out.Item ? conversationOfItem(out.Item) : undefined;
-  };
+  /** A conversation, or undefined; with `consistent`, read strongly (it sees every write before it). */
+  const getConversation = (conversationId: string, options: { consistent?: boolean } = {}) =>
+    readConversation(db, conversationId, options);
   const existing = async (conversationId: string): Promise<Conversation> => {
     const conversation = await getConversation(conversationId);
     if (!conversation) throw new NotFoundError(`no conversation ${conversationId}`);

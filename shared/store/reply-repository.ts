@@ -158,6 +158,10 @@ export function replyRepository(db: DynamoDb, links: Links) {
   return {
     /** Records a reply once; `created` is false when the same request came before. */
     putReply: (message: OutboundMessage, requestHash?: string) => putReply(db, message, requestHash),
+    /** Whether a reply is kept under this id (one strong read of its small item). */
+    async hasReply(replyId: string): Promise<boolean> {
+      return (await getItem(db, getReplyInput(db.table, replyId))).Item !== undefined;
+    },
     /**
      * Writes an AI reply's timeline item once at its placed key, with routing's decision on it; with
      * `leaseUntil`, holding the send lease (`created`: this call holds it).

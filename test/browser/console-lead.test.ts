@@ -142,11 +142,9 @@ describe('the console for a team lead: overdue rows, any agent’s conversations
     await expect.poll(() => head.textContent(), { timeout: 30_000 }).toContain('assigned to bob');
     expect(await page.locator('.conversation-head').getByRole('alert').textContent()).toContain('bob has it');
     expect((await as(ANA.token, 'GET', `/api/conversations/${id}`)).assignee).toBe(BOB.id);
-    // Above the reply box: her reply would reach the customer beside Bob's.
+    // Above the reply box: a reply of hers goes out only if she chooses to.
     const held = page.locator('.held-by');
-    expect(await held.textContent()).toMatch(
-      /^bob has this conversation: a reply of yours reaches the customer/,
-    );
+    expect(await held.textContent()).toMatch(/^bob has this conversation: a reply of yours is sent only if/);
 
     // Seen now: a second press is a deliberate take-over, and goes through.
     await page.getByRole('button', { name: 'Assign to me' }).click();

@@ -207,6 +207,30 @@ describe('agents\u2019 open conversations', () => {
     });
   });
 
+  it('counts a lead’s assignment over capacity, so routing’s claim finds no room, and a transfer releases it', async () => {
+    await repos().agents.putAgent(profile('ag_full'));
+    await repos().agents.putAgent(profile('ag_free'));
+    const [a, b, c, d] = [await open(), await open(), await open(), await open()];
+    // A team lead hands Ana three conversations, one over her capacity of 2: taken, and counted.
+    for (const cv of [a, b, c]) {
+      await repos().conversations.assign(cv.id, { agentId: 'ag_full' }, 'lead', at(30));
+    }
+    // The same assignment asked again (a retried request) counts nothing twice.
+    await repos().conversations.assign(c.id, { agentId: 'ag_full' }, 'lead', at(31));
+    expect((await counts()).ag_full).toBe(3);
+    // Routing's claim of a fourth finds her full, whatever load the list showed.
+    expect(await repos().agents.claimAgentSlot('ag_full', d.id, 0)).toMatchObject({
+      claimed: false,
+      agent: { openConversations: 3 },
+    });
+    // A transfer moves the count from the previous assignee to the new one; repeated, it stays so.
+    for (const n of [32, 33]) {
+      await repos().conversations.assign(a.id, { agentId: 'ag_free' }, 'lead', at(n));
+    }
+    expect(await counts()).toMatchObject({ ag_full: 2, ag_free: 1 });
+    expect(await repos().agents.claimAgentSlot('ag_full', d.id, 2)).toMatchObject({ claimed: false });
+  });
+
   it('costs a routed hand-off two writes to the agent’s item: the claim, then the set after the assignment', async () => {
     await repos().agents.putAgent(profile('ag_rt'));
     const cv = await open();

@@ -24,6 +24,19 @@ describe('renaming a customer', () => {
       inbound: true,
       name: { value: name, at },
     });
+  /** The rename as agent `ag_lee` makes it, audited in the table's log, at a fixed time. */
+  const rename = (customerId: string, name: string) =>
+    renameCustomer(
+      { ...local, audit: local.repos.audit, clock: { now: () => new Date('2025-06-09T07:00:00.000Z') } },
+      { customerId, name, agentId: 'ag_lee' },
+    );
+  const audits = async () =>
+    (await local.repos.audit.listAudit({ limit: 50 })).items.map((r) => [
+      r.agentId,
+      r.action,
+      r.customerIds,
+      r.outcome,
+    ]);
   const found = async (prefix: string) =>
     (await local.store.findCustomersByName(prefix, { limit: 10 })).items.map((c) => [c.id, c.name]);
 
@@ -31,7 +44,7 @@ describe('renaming a customer', () => {
     await touch('ann', '2025-06-08T21:00:00.000Z');
     expect(await found('ann')).toEqual([['cu_ann', 'ann']]);
 
-    const renamed = await renameCustomer(local, 'cu_ann', 'Ann Smith (ACME)');
+    const renamed = await rename('cu_ann', 'Ann Smith (ACME)');
     expect(renamed?.name).toBe('Ann Smith (ACME)');
     expect(await found('ann smith')).toEqual([['cu_ann', 'Ann Smith (ACME)']]);
 
@@ -44,7 +57,15 @@ describe('renaming a customer', () => {
   });
 
   it('refuses an unknown customer, writing nothing', async () => {
-    await expect(renameCustomer(local, 'cu_none', 'Bob')).rejects.toMatchObject({ code: 'not_found' });
+    await expect(rename('cu_none', 'Bob')).rejects.toMatchObject({ code: 'not_found' });
     expect(await local.store.getCustomer('cu_none')).toBeUndefined();
+  });
+
+  it('writes an audit record of each rename: who, which customer, how it ended (never the name)', async () => {
+    const records = await audits();
+    expect(records).toContainEqual(['ag_lee', 'rename', ['cu_ann'], 'ok']);
+    expect(records).toContainEqual(['ag_lee', 'rename', ['cu_none'], 'not_found']);
+    const all = JSON.stringify((await local.repos.audit.listAudit({ limit: 50 })).items);
+    expect(all).not.toContain('ACME');
   });
 });

@@ -242,7 +242,7 @@ interface ConversationProps {
 function ConversationBody(
   props: Pick<
     ConversationProps,
-    'api' | 'session' | 'conversation' | 'onOpen' | 'onTyping' | 'composer' | 'status'
+    'api' | 'session' | 'conversation' | 'onOpen' | 'onTyping' | 'composer' | 'status' | 'onConversation'
   > & {
     data: ReturnType<typeof useConversationData>;
   },
@@ -261,8 +261,8 @@ function ConversationBody(
       {open ? <OtherOpenNote open={open} onOpen={() => props.onOpen(open)} /> : null}
       {!open && c.status === 'open' && c.assignee && c.assignee !== props.session.agentId ? (
         <p class="held-by" role="note">
-          {c.assignee} has this conversation: a reply of yours reaches the customer beside theirs (a note does
-          not).
+          {c.assignee} has this conversation: a reply of yours is sent only if you choose to (a note always
+          is).
         </p>
       ) : null}
       <ReplyBox
@@ -272,6 +272,7 @@ function ConversationBody(
         channels={data.channels}
         onSent={(item) => data.setItems((list) => upsert(list, item))}
         onRefused={data.refreshChannels}
+        onConversation={props.onConversation}
         onTyping={props.onTyping}
         composer={props.composer}
         status={props.status}

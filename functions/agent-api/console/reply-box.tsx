@@ -6,6 +6,7 @@ import { type Api, ApiError, type ChannelOption, type Conversation, type Timelin
 import { channelName, notSentText, reasonText } from './format.js';
 import type { LiveStatus } from './live.js';
 import { type ComposerMode, type Draft, readDraft, saveDraft } from './place.js';
+import { HeldNote, type HeldReply, holderNow, replyContent, takeOver } from './reply-claim.js';
 import { ErrorNote, focusLost } from './ui.js';
 
 function newKey(): string {
@@ -97,13 +98,18 @@ function TemplateFields(props: {
  * Posts a note or a reply, one at a time (a second Ctrl+Enter while one is on its way is ignored, so a
  * note is never stored twice); a reply's Idempotency-Key stays until the API accepts it, so a retry never
  * sends twice, but for an edited reply (another body), which gets a new one. A reply the channel's rules refuse (409 or 422) has the channels read again, so the
- * choice and the template form show what the channel allows now.
+ * choice and the template form show what the channel allows now. A reply refused because a colleague
+ * has the conversation (409 `assignee_changed`) is held (`held`): the view learns who has it, and the
+ * agent chooses what to do (see `HeldNote`).
  */
 function useSender(
   api: Api,
   conversationId: string,
-  onSent: (item: TimelineItem) => void,
-  onRefused: () => void,
+  on: {
+    sent(item: TimelineItem): void;
+    refused(): void;
+    conversation: ((c: Conversation) => void) | undefined;
+  },
   status: LiveStatus,
 ) {
   const key = useRef(newKey());
@@ -112,6 +118,8 @@ function useSender(
   const running = useRef(false);
   const [error, setError] = useState('');
   const [busy, setBusy] = useState(false);
+  const [held, setHeld] = useState<HeldReply | undefined>(undefined);
+  useEffect(() => setHeld(undefined), [conversationId]);
   useEffect(() => {
     if (status === 'live') setError('');
   }, [status]);
@@ -120,7 +128,7 @@ function useSender(
       return (
         await api.send<{ note: TimelineItem }>('POST', `/api/conversations/${conversationId}/notes`, body)
       ).note;
-    const posted = JSON.stringify(body);
+    const posted = replyContent(body);
     // The API refuses a key sent again with another body (422 idempotency_key_reused).
     if (postedWith.current !== undefined && postedWith.current !== posted) key.current = newKey();
     postedWith.current = posted;
@@ -134,24 +142,44 @@ function useSender(
     postedWith.current = undefined;
     return out.reply;
   };
-  const send = async (mode: ComposerMode, body: Record<string, unknown>): Promise<boolean> => {
+  /** Who has the conversation when a colleague's holding it refused the reply, else "". */
+  const holderOf = async (mode: ComposerMode, e: unknown): Promise<string> =>
+    mode === 'reply' && e instanceof ApiError && e.code === 'assignee_changed'
+      ? holderNow(api, conversationId, on.conversation).catch(() => '')
+      : '';
+  const send = async (
+    mode: ComposerMode,
+    body: Record<string, unknown>,
+    before?: () => Promise<void>,
+  ): Promise<boolean> => {
     if (running.current) return false;
     running.current = true;
     setBusy(true);
     setError('');
+    setHeld(undefined);
     try {
-      onSent(await post(mode, body));
+      await before?.();
+      on.sent(await post(mode, body));
       return true;
     } catch (e) {
-      setError(notSentText(e));
-      if (e instanceof ApiError && (e.status === 409 || e.status === 422)) onRefused();
+      const holder = await holderOf(mode, e);
+      if (holder) setHeld({ holder, body });
+      else setError(notSentText(e));
+      if (!holder && e instanceof ApiError && (e.status === 409 || e.status === 422)) on.refused();
       return false;
     } finally {
       running.current = false;
       setBusy(false);
     }
   };
-  return { send, error, busy };
+  /** The held reply sent after taking the conversation over, or beside its holder. */
+  const resend = (how: 'take' | 'beside'): Promise<boolean> => {
+    if (!held) return Promise.resolve(false);
+    const { holder, body } = held;
+    if (how === 'beside') return send('reply', { ...body, expectedAssignee: holder });
+    return send('reply', body, () => takeOver(api, conversationId, holder, on.conversation));
+  };
+  return { send, resend, held, error, busy };
 }
 
 /**
@@ -289,6 +317,8 @@ export function ReplyBox(props: {
   onSent(item: TimelineItem): void;
   /** A reply the channel's rules refused: the channels are read again. */
   onRefused(): void;
+  /** The conversation as read again (a reply refused for its holder, a take-over). */
+  onConversation?(c: Conversation): void;
   /** `note`: typing an internal note (other agents may see it, the customer never). */
   onTyping(note: boolean): void;
   composer: { mode: 'reply' | 'note'; at: number } | undefined;
@@ -299,7 +329,12 @@ export function ReplyBox(props: {
   const { text, mode, setText, setMode } = useDraft(id, target);
   const [channel, setChannel] = useState('');
   const [template, setTemplate] = useState({ name: '', language: 'en' });
-  const { send, error, busy } = useSender(props.api, target, props.onSent, props.onRefused, props.status);
+  const on = {
+    sent: props.onSent,
+    refused: props.onRefused,
+    conversation: target === id ? props.onConversation : undefined,
+  };
+  const { send, resend, held, error, busy } = useSender(props.api, target, on, props.status);
   const area = useRef<HTMLTextAreaElement>(null);
   const typed = useTypingSignal(mode, props.onTyping);
   const channels = props.channels ?? [];
@@ -321,6 +356,9 @@ export function ReplyBox(props: {
     // The Send button was disabled while the send was on its way, which drops its focus: back to the text.
     if (focusLost() || form.contains(document.activeElement)) area.current?.focus();
   };
+  const sendHeld = async (how: 'take' | 'beside') => {
+    if (await resend(how)) setText('');
+  };
   const onInput = (value: string) => {
     setText(value);
     typed();
@@ -340,6 +378,7 @@ export function ReplyBox(props: {
         <TextField mode={mode} text={text} area={area} tooLong={tooLong} onInput={onInput} />
       )}
       <ErrorNote message={error} />
+      {held ? <HeldNote held={held} busy={busy} onChoose={(how) => void sendHeld(how)} /> : null}
       <button type="submit" disabled={busy || noChannel || tooLong !== undefined}>
         {mode === 'note' ? 'Add note' : needsTemplate ? 'Send template' : 'Send'}
       </button>

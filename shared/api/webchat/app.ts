@@ -15,8 +15,14 @@ import {
 } from '#shared/domain/webchat/requests.js';
 import { bearerSessionToken } from '#shared/domain/webchat/session.js';
 import type { WebchatDeps } from '#shared/domain/webchat-ports.js';
-import { RateLimitedError, UnauthorizedError, ValidationError } from '#shared/errors.js';
+import {
+  RateLimitedError,
+  UnauthorizedError,
+  UnsupportedMediaTypeError,
+  ValidationError,
+} from '#shared/errors.js';
 import { limitBody } from '#shared/http/body-limit.js';
+import { isJsonMediaType } from '#shared/http/json-media-type.js';
 import { notFound, onError } from '#shared/http/on-error.js';
 import { log } from '#shared/log.js';
 import { type WebchatAssets, widgetRoutes } from './assets.js';
@@ -31,7 +37,14 @@ export interface WebchatAppDeps extends WebchatDeps {
   assets?: WebchatAssets | undefined;
 }
 
+/**
+ * The body as JSON, validated: sent as JSON (the widget's calls all say `application/json`; it sends no
+ * beacon) or refused 415 before it is read, as the agent API does; not UTF-8 JSON, or not the schema, 400.
+ */
 async function body<S extends z.ZodType>(c: Context, schema: S): Promise<z.infer<S>> {
+  if (!isJsonMediaType(c.req.header('content-type'))) {
+    throw new UnsupportedMediaTypeError('send the body as JSON, with Content-Type: application/json');
+  }
   const bytes = await c.req.arrayBuffer();
   let value: unknown;
   try {

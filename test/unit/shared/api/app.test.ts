@@ -197,6 +197,7 @@ function fakeReplies(): ReplyDeps & { queued: OutboundMessage[] } {
         return { message, created: true };
       },
       putTimelineItem: async () => true,
+      hasReply: async (id) => replies.has(id),
       placeReply: async () => {
         throw new Error('the agent API places no AI reply');
       },
@@ -558,11 +559,15 @@ describe('agent API: replies', () => {
   });
 
   it('gives an open unassigned conversation to the agent who replies, conditionally, and leaves an owned one alone', async () => {
-    const reply = (store: ReturnType<typeof fakeStore>, admin: ReturnType<typeof fakeAdmin>) =>
+    const reply = (
+      store: ReturnType<typeof fakeStore>,
+      admin: ReturnType<typeof fakeAdmin>,
+      extra: Record<string, unknown> = {},
+    ) =>
       app(store, admin).request('/api/conversations/cv_1/replies', {
         method: 'POST',
         headers: { ...auth.headers, 'content-type': 'application/json' },
-        body: JSON.stringify({ text: 'On it' }),
+        body: JSON.stringify({ text: 'On it', ...extra }),
       });
     const admin = fakeAdmin();
     expect((await reply(fakeStore(), admin)).status).toBe(202);
@@ -577,10 +582,24 @@ describe('agent API: replies', () => {
         { ifUnassigned: true },
       ],
     ]);
-    for (const other of [{ assignee: 'bob' }, { status: 'resolved' as const }]) {
+    const cases = [
+      [{ assignee: 'agent-7' }, {}, 202],
+      [{ assignee: 'bob', status: 'resolved' as const }, {}, 202],
+      [{ assignee: 'bob' }, { expectedAssignee: 'bob' }, 202],
+      // Bob's: refused, nothing written or sent (the refusal read the conversation again, strongly).
+      [{ assignee: 'bob' }, {}, 409],
+      [{ assignee: 'bob' }, { expectedAssignee: '' }, 409],
+    ] as const;
+    for (const [other, extra, status] of cases) {
       const owned = fakeAdmin();
       const store = { ...fakeStore(), getConversation: async () => ({ ...conversation, ...other }) };
-      expect((await reply(store, owned)).status).toBe(202);
+      const res = await reply(store, owned, extra);
+      expect(res.status, JSON.stringify([other, extra])).toBe(status);
+      if (status === 409) {
+        const { error } = (await res.json()) as { error: { code: string; message: string } };
+        expect(error.code).toBe('assignee_changed');
+        expect(error.message).toMatch(/^bob has this conversation: your reply was not sent/);
+      }
       expect(owned.calls).toEqual([]);
     }
   });

@@ -98,6 +98,42 @@ describe('the web-chat routes', () => {
     expect(queued).toEqual([]);
   });
 
+  it.each([
+    ['text/plain', 415],
+    ['application/x-www-form-urlencoded', 415],
+    ['', 415],
+    ['application/json; charset=utf-8', 202],
+    ['Application/JSON', 202],
+  ])('answers a message sent as %j with %i (the widget sends application/json)', async (type, status) => {
+    const { post, queued } = app();
+    const { sessionToken } = (await (await post('/webchat/sessions', '{}')).json()) as {
+      sessionToken: string;
+    };
+    const res = await post('/webchat/messages', '{"text":"hi","clientMessageId":"abcdefgh"}', {
+      authorization: `Bearer ${sessionToken}`,
+      'content-type': type,
+    });
+    expect(res.status).toBe(status);
+    if (status === 415) {
+      expect(((await res.json()) as { error: { code: string } }).error.code).toBe('unsupported_media_type');
+      expect(queued).toEqual([]);
+    }
+  });
+
+  it('refuses a session start or a read receipt not sent as JSON with 415', async () => {
+    const { post } = app();
+    const plain = { 'content-type': 'text/plain' };
+    expect((await post('/webchat/sessions', '{}', plain)).status).toBe(415);
+    const { sessionToken } = (await (await post('/webchat/sessions', '{}')).json()) as {
+      sessionToken: string;
+    };
+    const read = await post('/webchat/read', '{"messageIds":["x"]}', {
+      ...plain,
+      authorization: `Bearer ${sessionToken}`,
+    });
+    expect(read.status).toBe(415);
+  });
+
   it('refuses a missing or unknown session with 401 before reading the body', async () => {
     const { post, web, queued } = app();
     expect((await post('/webchat/messages', '{')).status).toBe(401);

@@ -81,6 +81,7 @@ function world(automations: unknown[], options: { suppressed?: boolean } = {}) {
       return { message: first ?? message, created: !first };
     },
     putTimelineItem,
+    hasReply: async (id) => sent.some((m) => m.id === id),
     setLastAgent: async () => {},
     placeReply: async () => {
       throw new Error('automations place no AI reply');

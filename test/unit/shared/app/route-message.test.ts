@@ -188,6 +188,7 @@ function world(
           return { message, created: true };
         },
         putTimelineItem: put,
+        hasReply: async (id) => replies.has(id),
         placeReply: async (message, routed) => {
           const item = replyItem(message);
           const key = `${item.customerId}|${item.at}|${item.id}`;

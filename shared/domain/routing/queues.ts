@@ -58,3 +58,13 @@ export function isAfterHours(policy: QueueRules, queue: string, now: Date): bool
   const hours = businessHoursOf(policy, queue);
   return hours !== undefined && !isWithinBusinessHours(hours, now);
 }
+
+/**
+ * Whether a phone call at `now` comes after hours: the hours of the queue a call is chosen by its
+ * channel alone (on ringing the caller has said nothing, and no customer is read), as selectQueue
+ * chooses it. The queue is chosen once here; each call then only reads the clock against its hours.
+ */
+export function callAfterHours(policy: QueueRules): (now: Date) => boolean {
+  const queue = selectQueue(policy, { channel: 'voice' });
+  return (now) => isAfterHours(policy, queue, now);
+}

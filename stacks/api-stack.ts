@@ -213,6 +213,7 @@ export class ApiStack extends Stack {
         timeout: webhookTimeout,
         description: `Threadline ${webhook.name} webhook`,
         keepNames: false,
+        ...(webhook.assets ? { assets: webhook.assets } : {}),
       }).bindQueue(...webhookQueues[webhook.enqueuesTo ?? 'inbound']);
       if (webhook.readsProviderSecret ?? true) {
         fn.bindSecret(props.providerSecret, 'PROVIDER_SECRET_ARN');

@@ -36,7 +36,7 @@ interface OperatorFile {
 export const operatorFiles = {
   ROUTING_POLICY_FILE: {
     context: 'routingPolicyFile',
-    readers: ['resolver', 'agent-api', 'webchat', 'timers', 'sender'],
+    readers: ['resolver', 'agent-api', 'webchat', 'timers', 'sender', 'twilio-voice'],
     bundled: 'operator-routing-policy.json',
     kind: 'file',
     // A policy with an error would stop every function that reads it at start: stop the synth instead.

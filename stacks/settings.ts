@@ -20,6 +20,7 @@ export const operatorSettings = {
   EMAIL_FORM_SENDERS: { context: 'emailFormSenders', readers: ['ses-mail'] },
   SES_MESSAGE_ID_DOMAIN: { context: 'sesMessageIdDomain', readers: ['sender', 'resolver'] },
   VOICE_GREETING: { context: 'voiceGreeting', readers: ['twilio-voice'] },
+  VOICE_CLOSED_GREETING: { context: 'voiceClosedGreeting', readers: ['twilio-voice'] },
   VOICE_WITHHELD_MESSAGE: { context: 'voiceWithheldMessage', readers: ['twilio-voice'] },
   MAX_BODY_BYTES: {
     context: 'maxBodyBytes',

@@ -30,6 +30,8 @@ export interface WebhookFunction {
    * `publicBaseUrl` setting when one is given; without it, the request URL is the API's own.
    */
   readonly signsPublicUrl?: boolean;
+  /** Files of the project copied beside its bundle (the shipped routing policy, for a function that reads it). */
+  readonly assets?: readonly string[];
 }
 
 /** One entry per provider; a new webhook is one more entry. */
@@ -65,6 +67,8 @@ export const webhooks: readonly WebhookFunction[] = [
     id: 'TwilioVoice',
     name: 'twilio-voice',
     signsPublicUrl: true,
+    // Its answer to a call reads the business hours of the call's queue (the closed greeting).
+    assets: ['shared/domain/routing/default-policy.json'],
     routes: [
       { path: '/webhooks/twilio/voice', methods: [HttpMethod.POST], output: 'TwilioVoiceWebhookUrl' },
       { path: '/webhooks/twilio/voice/recording', methods: [HttpMethod.POST] },

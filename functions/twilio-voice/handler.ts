@@ -1,5 +1,5 @@
 import { createTwilioVoiceWebhook } from '#shared/channels/twilio/voice-webhook.js';
-import { twilioWebhookHandler } from '#shared/lambda/webhook-handler.js';
+import { twilioVoiceWebhookHandler } from '#shared/lambda/twilio-voice-handler.js';
 
 /** API Gateway (HTTP API, payload 2.0) events straight to the webhook: no SDK, no Hono on this path. */
-export const handler = await twilioWebhookHandler(createTwilioVoiceWebhook);
+export const handler = await twilioVoiceWebhookHandler(createTwilioVoiceWebhook);

@@ -12,6 +12,13 @@ z.config(en());
 export const DEFAULT_VOICE_GREETING =
   'Thank you for calling. Please leave a message after the tone, and we will get back to you.';
 
+/**
+ * What a caller hears instead of VOICE_GREETING when the call comes outside the business hours of its
+ * queue, when VOICE_CLOSED_GREETING is unset: the call then goes straight to the voicemail beep.
+ */
+export const DEFAULT_VOICE_CLOSED_GREETING =
+  'Thank you for calling. We are closed now. Please leave a message after the tone, and we will get back to you when we open.';
+
 /** What a caller whose number is withheld hears when VOICE_WITHHELD_MESSAGE is unset (no voicemail is taken). */
 export const DEFAULT_VOICE_WITHHELD_MESSAGE =
   'Thank you for calling. We cannot take a message from a withheld number. Please call again with your number shown, or write to us.';
@@ -202,6 +209,11 @@ export const ConfigSchema = z.object({
   VOICE_GREETING: z._default(
     z.string().check(z.trim(), z.minLength(1), z.maxLength(4000)),
     DEFAULT_VOICE_GREETING,
+  ),
+  /** Said instead of VOICE_GREETING, before the beep, to a caller outside their queue's business hours. */
+  VOICE_CLOSED_GREETING: z._default(
+    z.string().check(z.trim(), z.minLength(1), z.maxLength(4000)),
+    DEFAULT_VOICE_CLOSED_GREETING,
   ),
   /** Said to a caller whose number is withheld, before hanging up: no voicemail can reach anyone without it. */
   VOICE_WITHHELD_MESSAGE: z._default(

@@ -1,6 +1,7 @@
 import * as z from 'zod';
 import { atConsole } from './live/console-presence.js';
-import { LanguageTagSchema, languageMatches } from './routing/policy.js';
+import { languageMatches } from './routing/language-match.js';
+import { LanguageTagSchema } from './routing/policy.js';
 
 const DAY_MS = 86_400_000;
 

@@ -1,6 +1,6 @@
 import { getSecretString } from '#shared/aws/secrets-lite.js';
 import type { MetaWebhookDeps } from '#shared/channels/meta/signed-webhook.js';
-import type { TwilioVoiceWebhookDeps } from '#shared/channels/twilio/voice-webhook.js';
+import type { TwilioWebhookDeps } from '#shared/channels/twilio/webhook-request.js';
 import { type Config, requireSettings } from '#shared/config/config.js';
 import { loadConfigWithSecrets, type SecretKey } from '#shared/config/secrets.js';
 import { systemClock } from '#shared/domain/ports.js';
@@ -46,26 +46,23 @@ export async function metaWebhookHandler(
   return refreshOnRefusal(await build(), build);
 }
 
-/**
- * A webhook signed with the Twilio Auth Token (messaging, voice) as a Lambda handler; the voice
- * webhook also takes its greeting (VOICE_GREETING), which the messaging one ignores.
- */
+/** A webhook signed with the Twilio Auth Token (messaging) as a Lambda handler. */
 export async function twilioWebhookHandler(
-  create: (deps: TwilioVoiceWebhookDeps) => Webhook,
+  create: (deps: TwilioWebhookDeps) => Webhook,
 ): Promise<WebhookHandler> {
-  const build = async () => {
-    const config = await webhookConfig(['INBOUND_QUEUE_URL', 'TWILIO_AUTH_TOKEN']);
-    return lambdaWebhook(
-      create({
-        queue: sqsEnvelopeQueue(config.INBOUND_QUEUE_URL),
-        clock: systemClock,
-        authToken: config.TWILIO_AUTH_TOKEN,
-        publicBaseUrl: config.PUBLIC_BASE_URL,
-        maxBodyBytes: config.MAX_BODY_BYTES,
-        greeting: config.VOICE_GREETING,
-        withheldMessage: config.VOICE_WITHHELD_MESSAGE,
-      }),
-    );
-  };
+  const build = async () => lambdaWebhook(create((await twilioDeps()).deps));
   return refreshOnRefusal(await build(), build);
+}
+
+/** What every Twilio webhook needs, from the configuration at cold start (the Auth Token from the secret). */
+export async function twilioDeps() {
+  const config = await webhookConfig(['INBOUND_QUEUE_URL', 'TWILIO_AUTH_TOKEN']);
+  const deps: TwilioWebhookDeps = {
+    queue: sqsEnvelopeQueue(config.INBOUND_QUEUE_URL),
+    clock: systemClock,
+    authToken: config.TWILIO_AUTH_TOKEN,
+    publicBaseUrl: config.PUBLIC_BASE_URL,
+    maxBodyBytes: config.MAX_BODY_BYTES,
+  };
+  return { config, deps };
 }

@@ -45,6 +45,7 @@ const everySetting: Record<string, string> = {
   emailFormSenders: 'forms@shop.example,@mailer.example',
   sesMessageIdDomain: 'eu-west-1.amazonses.com',
   voiceGreeting: 'Thanks for calling Example Shop.',
+  voiceClosedGreeting: 'We are closed: please leave a message.',
   voiceWithheldMessage: 'Please call again with your number shown.',
   maxBodyBytes: '2097152',
   exportInlineBytes: '1048576',
@@ -77,10 +78,6 @@ const notPassed: Partial<Record<keyof Config, string>> = {
 
 /** Settings a function's code reads but it never uses, and why. */
 const unused: Record<string, Partial<Record<keyof Config, string>>> = {
-  'twilio-sms': {
-    VOICE_GREETING: 'the messaging webhook shares the voice webhook handler and ignores the greeting',
-    VOICE_WITHHELD_MESSAGE: 'the same',
-  },
   'agent-api': { PUBLIC_BASE_URL: 'survey links are made by the timers function, which fires surveys' },
   resolver: {
     CSAT_SIGNING_SECRET: 'survey links are made by the timers function, which fires surveys',

@@ -81,6 +81,10 @@ describe('cdk synth with bundling', () => {
       expect(existsSync(join(assets.get('Resolver') ?? '', file))).toBe(true);
     }
     expect(existsSync(join(assets.get('Sender') ?? '', 'client-ses.cjs'))).toBe(true);
+    // The voice webhook answers a call by the business hours of the routing policy it reads at start.
+    for (const name of ['Resolver', 'TwilioVoice']) {
+      expect(existsSync(join(assets.get(name) ?? '', 'default-policy.json')), name).toBe(true);
+    }
   });
 
   it('keeps each webhook within its bundle budget (no phone library, no SDK beyond SQS)', () => {

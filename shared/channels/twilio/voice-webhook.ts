@@ -1,4 +1,5 @@
 import type { Envelope } from '#shared/domain/envelope.js';
+import { callAfterHours, type QueueRules } from '#shared/domain/routing/queues.js';
 import { ValidationError } from '#shared/errors.js';
 import { createWebhook, queryOf, text, type Webhook, type WebhookRoute } from '#shared/http/webhook.js';
 import { logger } from '#shared/log.js';
@@ -12,6 +13,13 @@ import { enqueueTwilio, readTwilioRequest, type TwilioWebhookDeps } from './webh
 export interface TwilioVoiceWebhookDeps extends TwilioWebhookDeps {
   /** Said when a call is answered, before the beep (VOICE_GREETING). */
   greeting: string;
+  /**
+   * Said instead, before the same beep, when the call comes outside the business hours of its queue
+   * (VOICE_CLOSED_GREETING).
+   */
+  closedGreeting: string;
+  /** The routing policy's queues and business hours (ROUTING_POLICY_FILE, read once at start). */
+  policy: QueueRules;
   /** Said to a caller whose number is withheld, before hanging up (VOICE_WITHHELD_MESSAGE). */
   withheldMessage: string;
 }
@@ -30,15 +38,14 @@ export const VOICE_ROUTES = {
 
 /**
  * Twilio voice: `POST /webhooks/twilio/voice` answers an incoming call (well inside Twilio's 15 s) with
- * the greeting and a transcribed `<Record>`, after queuing a `ringing` envelope; `/recording`,
- * `/transcription` and `/status` queue the voicemail, its transcript and the call's end; `/after-record`
- * thanks the caller and hangs up. Every route checks size (413), then `X-Twilio-Signature` (403), then
+ * the greeting (the closed greeting outside the business hours of the call's queue) and a transcribed
+ * `<Record>`, after queuing a `ringing` envelope; `/recording`, `/transcription` and `/status` queue the
+ * voicemail, its transcript and the call's end; `/after-record` thanks the caller and hangs up. Every route checks size (413), then `X-Twilio-Signature` (403), then
  * that the body is a form (400), and fails with 503 when the queue does.
  */
 export function createTwilioVoiceWebhook(deps: TwilioVoiceWebhookDeps): Webhook {
   // The same for every call: built once here rather than per request.
   const farewell = farewellTwiml(DEFAULT_VOICE_FAREWELL);
-  const withheld = farewellTwiml(deps.withheldMessage);
   const callback = (path: string, event: TwilioCallEvent): WebhookRoute => ({
     method: 'POST',
     path,
@@ -60,45 +67,7 @@ export function createTwilioVoiceWebhook(deps: TwilioVoiceWebhookDeps): Webhook 
   });
   return createWebhook(
     [
-      {
-        method: 'POST',
-        path: VOICE_ROUTES.incoming,
-        async handle(req) {
-          const { params, ctx } = readTwilioRequest(req, deps);
-          let envelopes: Envelope[] = [];
-          try {
-            envelopes = normaliseTwilioCall(params, ctx, 'incoming');
-          } catch (error) {
-            if (!(error instanceof ValidationError)) throw error;
-            // No number, no customer to file a voicemail under: not offered (Twilio would bill it and no
-            // agent would see it); the caller is told how to reach us instead.
-            if (error instanceof WithheldCallerError) {
-              logWithheld(params.CallSid, 'incoming', error);
-              return text(200, withheld, 'text/xml');
-            }
-            logger.warn('call not recorded', {
-              provider: 'twilio',
-              channel: 'voice',
-              callId: params.CallSid,
-              reason: error.message,
-            });
-          }
-          await enqueueTwilio(deps.queue, envelopes, ctx.bodySha256);
-          const url = (path: string) => twilioCallbackUrl(path, req.url, deps.publicBaseUrl);
-          // Recording status callbacks carry neither From nor To: they travel in the (signed) callback URL.
-          const caller = new URLSearchParams(
-            Object.entries({ From: params.From, To: params.To }).filter(
-              (entry): entry is [string, string] => entry[1] !== undefined,
-            ),
-          ).toString();
-          const twiml = answerTwiml(deps.greeting, {
-            action: url(VOICE_ROUTES.afterRecord),
-            transcribeCallback: url(VOICE_ROUTES.transcription),
-            recordingStatusCallback: `${url(VOICE_ROUTES.recording)}${caller ? `?${caller}` : ''}`,
-          });
-          return text(200, twiml, 'text/xml');
-        },
-      },
+      incomingRoute(deps),
       callback(VOICE_ROUTES.recording, 'recording'),
       callback(VOICE_ROUTES.transcription, 'transcription'),
       callback(VOICE_ROUTES.status, 'status'),
@@ -113,6 +82,58 @@ export function createTwilioVoiceWebhook(deps: TwilioVoiceWebhookDeps): Webhook 
     ],
     Math.min(deps.maxBodyBytes, TWILIO_MAX_BODY_BYTES),
   );
+}
+
+/**
+ * `POST /webhooks/twilio/voice`: the signature first, then the `ringing` envelope queued, then the
+ * answer: the greeting, or the closed greeting when the call's queue is closed now (the policy in
+ * memory and the clock: no I/O), and the recording either way; a withheld caller is told to call with
+ * their number shown, and hung up on.
+ */
+function incomingRoute(deps: TwilioVoiceWebhookDeps): WebhookRoute {
+  // The same for every call: built once here rather than per request.
+  const withheld = farewellTwiml(deps.withheldMessage);
+  const afterHours = callAfterHours(deps.policy);
+  return {
+    method: 'POST',
+    path: VOICE_ROUTES.incoming,
+    async handle(req) {
+      const { params, ctx } = readTwilioRequest(req, deps);
+      let envelopes: Envelope[] = [];
+      try {
+        envelopes = normaliseTwilioCall(params, ctx, 'incoming');
+      } catch (error) {
+        if (!(error instanceof ValidationError)) throw error;
+        // No number, no customer to file a voicemail under: not offered (Twilio would bill it and no
+        // agent would see it); the caller is told how to reach us instead.
+        if (error instanceof WithheldCallerError) {
+          logWithheld(params.CallSid, 'incoming', error);
+          return text(200, withheld, 'text/xml');
+        }
+        logger.warn('call not recorded', {
+          provider: 'twilio',
+          channel: 'voice',
+          callId: params.CallSid,
+          reason: error.message,
+        });
+      }
+      await enqueueTwilio(deps.queue, envelopes, ctx.bodySha256);
+      const url = (path: string) => twilioCallbackUrl(path, req.url, deps.publicBaseUrl);
+      // Recording status callbacks carry neither From nor To: they travel in the (signed) callback URL.
+      const caller = new URLSearchParams(
+        Object.entries({ From: params.From, To: params.To }).filter(
+          (entry): entry is [string, string] => entry[1] !== undefined,
+        ),
+      ).toString();
+      const greeting = afterHours(deps.clock.now()) ? deps.closedGreeting : deps.greeting;
+      const twiml = answerTwiml(greeting, {
+        action: url(VOICE_ROUTES.afterRecord),
+        transcribeCallback: url(VOICE_ROUTES.transcription),
+        recordingStatusCallback: `${url(VOICE_ROUTES.recording)}${caller ? `?${caller}` : ''}`,
+      });
+      return text(200, twiml, 'text/xml');
+    },
+  };
 }
 
 /** The one log line of a request about a call from a withheld number: ids only, never the number. */

@@ -2,9 +2,10 @@ import * as z from 'zod';
 import { AutomationsSchema } from '../automations/rules.js';
 import { CsatSectionSchema } from '../csat/section.js';
 import { ChannelSchema } from '../envelope.js';
-import { HolidaysSchema } from '../sla/calendar.js';
+import { HolidaysSchema } from '../sla/calendar-schema.js';
 import { AutoResolveSchema, SlaSectionSchema } from '../sla/policy.js';
 import { checkSlaCalendars } from '../sla/rules.js';
+import { languageMatches } from './language-match.js';
 
 /** Raised when a routing policy file is not JSON or breaks the schema; the message names each bad field. */
 export class RoutingPolicyError extends Error {
@@ -35,13 +36,6 @@ export const TimeZoneSchema = z
 export const LanguageTagSchema = z
   .string()
   .regex(/^[A-Za-z]{2,3}(-[A-Za-z0-9]{1,8})*$/, 'a language tag such as "en" or "es-MX"');
-
-/** Whether a language is in a list, comparing primary subtags (`es-MX` is `es`). */
-export function languageMatches(languages: readonly string[], language: string): boolean {
-  const primary = (tag: string) => (tag.split('-')[0] ?? tag).toLowerCase();
-  const wanted = primary(language);
-  return languages.some((l) => primary(l) === wanted);
-}
 
 /** A keyword or phrase; a trailing `*` matches any word that starts with it (`refund*`). */
 const KeywordSchema = z

@@ -1,52 +1,13 @@
-import * as z from 'zod';
 import type { BusinessHours, Weekday } from '../routing/policy.js';
+import type { Calendar } from './calendar-schema.js';
 
-const DateSchema = z.iso.date();
-const TimeSchema = z
-  .string()
-  .regex(/^(([01]\d|2[0-3]):[0-5]\d|24:00)$/, 'a time of day "HH:MM" (00:00 to 24:00)');
-const ZoneSchema = z.string().refine(
-  (zone) => {
-    try {
-      return Boolean(new Intl.DateTimeFormat('en-GB', { timeZone: zone }).resolvedOptions().timeZone);
-    } catch {
-      return false;
-    }
-  },
-  { message: 'not an IANA time zone (for example "Europe/London")' },
-);
+export type { Calendar } from './calendar-schema.js';
 
-/** A window of one date: `close` at or before `open` runs past midnight. */
-const DateWindowSchema = z
-  .strictObject({ open: TimeSchema, close: TimeSchema })
-  .refine((w) => w.open !== w.close, { message: 'open and close are equal', path: ['close'] });
-/** A weekly window: the days it opens on. */
-const WeekWindowSchema = z
-  .strictObject({
-    days: z.array(z.enum(['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'])).min(1),
-    open: TimeSchema,
-    close: TimeSchema,
-  })
-  .refine((w) => w.open !== w.close, { message: 'open and close are equal', path: ['close'] });
-
-/** Closed dates (`YYYY-MM-DD` on the calendar's own wall clock): an SLA calendar's and the routing policy's business hours'. */
-export const HolidaysSchema = z.array(DateSchema).max(1000).default([]);
-
-/**
- * A business calendar: weekly windows (several a day, past midnight), holidays (closed) and date
- * overrides (these windows instead of the week's; `[]` is closed), on the wall clock of one IANA zone.
- */
-export const CalendarSchema = z.strictObject({
-  $comment: z.string().optional(),
-  timezone: ZoneSchema,
-  hours: z.array(WeekWindowSchema).min(1).max(50),
-  holidays: HolidaysSchema,
-  overrides: z.record(DateSchema, z.array(DateWindowSchema).max(10)).default({}),
-});
-export type Calendar = z.infer<typeof CalendarSchema>;
+/** What business hours are made of for the clock: their time zone, weekly windows and holidays. */
+export type OpeningHours = Pick<BusinessHours, 'timezone' | 'hours'> & { holidays?: string[] | undefined };
 
 /** The routing policy's business hours as a calendar: its weekly windows and holidays (no overrides). */
-export function calendarOfBusinessHours(hours: BusinessHours): Calendar {
+export function calendarOfBusinessHours(hours: OpeningHours): Calendar {
   return { timezone: hours.timezone, hours: hours.hours, holidays: hours.holidays ?? [], overrides: {} };
 }
 

@@ -1,6 +1,6 @@
 import * as z from 'zod';
 import { ChannelSchema } from '../envelope.js';
-import { CalendarSchema } from './calendar.js';
+import { CalendarSchema } from './calendar-schema.js';
 import { DurationSchema } from './duration.js';
 
 /** A conversation's priority, lowest first. */

@@ -1,92 +1,19 @@
 import { createHash } from 'node:crypto';
-import { readFileSync } from 'node:fs';
 import twilio from 'twilio';
 import { describe, expect, it } from 'vitest';
-import * as z from 'zod';
 import { DEFAULT_VOICE_FAREWELL, VOICE_ROUTES } from '#shared/channels/twilio/voice-webhook.js';
-import { DEFAULT_VOICE_GREETING, DEFAULT_VOICE_WITHHELD_MESSAGE } from '#shared/config/config.js';
-import type { Envelope } from '#shared/domain/envelope.js';
-import { createTwilioVoiceApp } from '#shared/local/webhook-apps.js';
+import { DEFAULT_VOICE_GREETING } from '#shared/config/config.js';
+import {
+  TWILIO_BASE as BASE,
+  CALLER_QUERY,
+  expectedAnswer,
+  twilioParams as params,
+  voiceApp as setup,
+  TWILIO_TOKEN as TOKEN,
+} from '../../../../support/twilio-voice-app.js';
 
-const TOKEN = 'test_auth_token';
-const BASE = 'https://hooks.example.com';
-const FORM = 'application/x-www-form-urlencoded';
-const FIXTURES = new URL('../../../../fixtures/twilio/', import.meta.url);
 const CALL = 'CA5e4d3c2b1a0f9e8d7c6b5a4f3e2d1c0b';
 const CALLER = { kind: 'phone', value: '+14158675310' } as const;
-
-function params(name: string): Record<string, string> {
-  const raw = readFileSync(new URL(`${name}.json`, FIXTURES), 'utf8');
-  return z.record(z.string(), z.string()).parse(JSON.parse(raw));
-}
-
-interface Setup {
-  queueError?: Error;
-  maxBodyBytes?: number;
-  publicBaseUrl?: string | null;
-  greeting?: string;
-  withheldMessage?: string;
-}
-
-function setup(options: Setup = {}) {
-  const queued: Envelope[] = [];
-  const app = createTwilioVoiceApp({
-    queue: {
-      enqueue: async (envelopes) => {
-        if (options.queueError) throw options.queueError;
-        queued.push(...envelopes);
-      },
-    },
-    clock: { now: () => new Date('2026-06-01T12:00:00.000Z') },
-    authToken: TOKEN,
-    publicBaseUrl: options.publicBaseUrl === null ? undefined : (options.publicBaseUrl ?? BASE),
-    maxBodyBytes: options.maxBodyBytes ?? 64 * 1024,
-    greeting: options.greeting ?? DEFAULT_VOICE_GREETING,
-    withheldMessage: options.withheldMessage ?? DEFAULT_VOICE_WITHHELD_MESSAGE,
-  });
-  /**
-   * Posts a form to `url` (absolute, as Twilio calls it) signed by twilio-node over `signedUrl`
-   * (default: the URL itself); the app sees the same path and query on its own host.
-   */
-  const post = (
-    url: string,
-    form: Record<string, string>,
-    request: { header?: string | null; signedUrl?: string; contentType?: string; body?: string } = {},
-  ) => {
-    const header =
-      request.header === undefined
-        ? twilio.getExpectedTwilioSignature(TOKEN, request.signedUrl ?? url, form)
-        : request.header;
-    const { pathname, search } = new URL(url);
-    return app.request(`${pathname}${search}`, {
-      method: 'POST',
-      headers: {
-        'content-type': request.contentType ?? FORM,
-        ...(header === null ? {} : { 'x-twilio-signature': header }),
-      },
-      body: request.body ?? new URLSearchParams(form).toString(),
-    });
-  };
-  return { app, queued, post };
-}
-
-/** The TwiML twilio-node's own builder writes for our answer. */
-function expectedAnswer(greeting: string, base: string, recordingQuery: string): string {
-  const response = new twilio.twiml.VoiceResponse();
-  response.say(greeting);
-  response.record({
-    action: `${base}/webhooks/twilio/voice/after-record`,
-    method: 'POST',
-    maxLength: 120,
-    playBeep: true,
-    transcribe: true,
-    transcribeCallback: `${base}/webhooks/twilio/voice/transcription`,
-    recordingStatusCallback: `${base}/webhooks/twilio/voice/recording${recordingQuery}`,
-  });
-  return response.toString();
-}
-
-const CALLER_QUERY = '?From=%2B14158675310&To=%2B15017122661';
 
 describe('POST /webhooks/twilio/voice', () => {
   it('queues a ringing call and answers with the greeting and a transcribed recording', async () => {

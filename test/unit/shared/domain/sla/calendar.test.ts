@@ -1,10 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import {
-  addBusinessTime,
-  businessTimeBetween,
-  type Calendar,
-  CalendarSchema,
-} from '#shared/domain/sla/calendar.js';
+import { addBusinessTime, businessTimeBetween, type Calendar } from '#shared/domain/sla/calendar.js';
+import { CalendarSchema } from '#shared/domain/sla/calendar-schema.js';
 
 const HOUR = 3_600_000;
 const at = (iso: string) => new Date(iso);

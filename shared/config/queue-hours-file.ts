@@ -1,0 +1,42 @@
+import { readFileSync } from 'node:fs';
+import * as z from 'zod/mini';
+import { ChannelSchema } from '../domain/envelope.js';
+import { DEFAULT_ROUTING_POLICY_URL } from '../domain/routing/default-policy.js';
+import type { QueueRules } from '../domain/routing/queues.js';
+
+const HoursSchema = z.object({
+  timezone: z.string(),
+  hours: z.array(
+    z.object({
+      days: z.array(z.enum(['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'])),
+      open: z.string(),
+      close: z.string(),
+    }),
+  ),
+  holidays: z.optional(z.array(z.string())),
+});
+
+const QueueRulesSchema = z.object({
+  defaultQueue: z.string(),
+  businessHours: z.optional(HoursSchema),
+  queues: z.array(
+    z.object({
+      name: z.string(),
+      channels: z.optional(z.array(ChannelSchema)),
+      languages: z.optional(z.array(z.string())),
+      keywords: z.optional(z.array(z.string())),
+      businessHours: z.optional(HoursSchema),
+    }),
+  ),
+});
+
+/**
+ * The queues and business hours of a routing policy file, and nothing else: all a function that only
+ * answers by the hours reads (the voice webhook's closed greeting). The whole file is checked by
+ * loadRoutingPolicy at synth and at every other function's start; this reads its fields with zod/mini
+ * and drops the rest, so the webhook stays within its bundle budget (the policy's own schemas bring
+ * the whole of zod, about 60 KB more).
+ */
+export function loadQueueRules(file: string | URL = DEFAULT_ROUTING_POLICY_URL): QueueRules {
+  return QueueRulesSchema.parse(JSON.parse(readFileSync(file, 'utf8')));
+}

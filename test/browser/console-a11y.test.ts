@@ -5,6 +5,7 @@ import type { LocalRuntime } from '#shared/local/runtime.js';
 import { launchBrowser } from '../support/browser.js';
 import { whatsappText } from '../support/webhooks.js';
 import {
+  ANA,
   asAna,
   closeConsole,
   contrast,
@@ -22,6 +23,7 @@ import {
 const LIA = { from: '15550009001', name: 'Lia Listens' };
 const MAX = { from: '15550009002', name: 'Max Zoom' };
 const KAI = { from: '15550009003', name: 'Kai Keys' };
+const SAM = { from: '15550009004', name: 'Sam Snooze' };
 
 /** The timeline's scroller and the part of it the window shows, in px. */
 const TIMELINE_BOX = `(() => {
@@ -45,7 +47,7 @@ describe('the console with a screen reader, the keyboard and zoom', () => {
   beforeAll(async () => {
     runtime = await startConsoleRuntime();
     browser = await launchBrowser();
-    for (const [i, who] of [LIA, MAX, KAI].entries())
+    for (const [i, who] of [LIA, MAX, KAI, SAM].entries())
       await message(who, `wamid.a11y.${i}`, `Hello from ${who.name}`);
     await runtime.idle();
     const found = await asAna<{ items: Customer[] }>(runtime, `/api/customers?q=%2B${LIA.from}`);
@@ -201,6 +203,67 @@ describe('the console with a screen reader, the keyboard and zoom', () => {
       expect((await asAna<{ status: string }>(runtime, `/api/conversations/${id}`)).status).toBe('open');
       expect(await page.getByRole('button', { name: 'Resolve' }).count()).toBe(1);
       expect(await page.evaluate('document.activeElement.getAttribute("aria-label")')).toBe('Messages');
+    } finally {
+      await page.close();
+    }
+  }, 120_000);
+  it('keeps the focus in the header and says what happened after a snooze, a wake, a transfer and an assign by keyboard', async () => {
+    const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+    try {
+      // A queue Ana is in is one the Transfer form offers.
+      const joined = await fetch(`${runtime.url}/api/agents/me`, {
+        method: 'PUT',
+        headers: { authorization: `Bearer ${ANA.token}`, 'content-type': 'application/json' },
+        body: JSON.stringify({ presence: 'away', queues: ['billing'] }),
+      });
+      expect(joined.status).toBe(200);
+      await page.addInitScript(RECORD_ANNOUNCEMENTS);
+      await signIn(page, runtime);
+      await page.getByRole('button', { name: new RegExp(SAM.name) }).click();
+      await page.getByRole('heading', { name: SAM.name }).waitFor();
+      const head = page.locator('header.conversation-head');
+      const focused = () =>
+        page.evaluate(`(() => { const e = document.activeElement;
+          return e === document.body || !e ? 'the page' : (e.getAttribute('aria-label') ?? e.textContent.trim()); })()`);
+      await head.locator('summary', { hasText: 'Snooze' }).focus();
+      await page.keyboard.press('Enter');
+      await head.getByRole('button', { name: '1 hour' }).focus();
+      await told(page);
+      await page.keyboard.press('Enter');
+      await head.getByRole('button', { name: 'Wake' }).waitFor({ timeout: 30_000 });
+      // Before, the menu's button went with the menu and the focus fell to the page's start, in silence.
+      await expect.poll(focused, { timeout: 30_000 }).toBe('Wake');
+      await expect
+        .poll(() => told(page), { timeout: 30_000 })
+        .toContainEqual(expect.stringMatching(/^Snoozed until /));
+      await page.keyboard.press('Enter');
+      await head.locator('summary', { hasText: 'Snooze' }).waitFor({ timeout: 30_000 });
+      await expect.poll(focused, { timeout: 30_000 }).toBe('Snooze');
+      await expect
+        .poll(() => told(page), { timeout: 30_000 })
+        .toContainEqual(expect.stringMatching(/^Open · /));
+      const form = head.getByRole('form', { name: 'Transfer' });
+      const queue = form.getByRole('combobox', { name: 'Queue' });
+      const to = 'billing';
+      await queue.locator(`option[value="${to}"]`).waitFor({ state: 'attached', timeout: 30_000 });
+      await queue.selectOption(to);
+      await form.getByRole('button', { name: 'Transfer' }).focus();
+      await page.keyboard.press('Enter');
+      await head.locator('.meta', { hasText: `queue ${to}` }).waitFor({ timeout: 30_000 });
+      // Before, the Transfer button, disabled once the lists were cleared, dropped the focus to the page.
+      await expect.poll(focused, { timeout: 30_000 }).not.toBe('the page');
+      expect(await page.evaluate('document.activeElement.closest("form")?.getAttribute("aria-label")')).toBe(
+        'Transfer',
+      );
+      await expect
+        .poll(() => told(page), { timeout: 30_000 })
+        .toContainEqual(expect.stringContaining(`queue ${to}`));
+      await head.getByRole('button', { name: 'Assign to me' }).focus();
+      await page.keyboard.press('Enter');
+      await expect
+        .poll(() => told(page), { timeout: 30_000 })
+        .toContainEqual(expect.stringContaining(`assigned to ${ANA.id}`));
+      expect(await focused()).toBe('Assign to me');
     } finally {
       await page.close();
     }

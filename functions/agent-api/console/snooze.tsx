@@ -31,7 +31,7 @@ export function SnoozeControl(props: {
 }) {
   if (props.snoozedUntil)
     return (
-      <button type="button" onClick={props.onWake}>
+      <button type="button" class="wake" onClick={props.onWake}>
         Wake
       </button>
     );

@@ -162,6 +162,26 @@ describe('the console with a screen reader, the keyboard and zoom', () => {
     }
   }, 60_000);
 
+  it('puts the focus on the console’s heading once the token is taken, not on the page', async () => {
+    const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+    try {
+      await page.goto(`${runtime.url}/console`);
+      await page.getByLabel('Agent token').fill(ANA.token);
+      await page.keyboard.press('Enter');
+      await page.getByRole('navigation', { name: 'Inbox' }).waitFor();
+      // Before, the form went with the focus in it and it fell to the page's start.
+      await expect
+        .poll(() => page.evaluate('document.activeElement.id'), { timeout: 30_000 })
+        .toBe('console-title');
+      // A reload with the session kept takes nothing: the page starts where a page starts.
+      await page.reload();
+      await page.getByRole('navigation', { name: 'Inbox' }).waitFor();
+      expect(await page.evaluate('document.activeElement === document.body')).toBe(true);
+    } finally {
+      await page.close();
+    }
+  }, 60_000);
+
   it('draws the focus ring at 3:1 against what it sits on, on every stop of the tab order', async () => {
     const page = await signedInPage(browser, runtime);
     try {

@@ -19,6 +19,7 @@ import { type Presence, usePresence } from './presence.js';
 import { type ConsoleConfig, liveUrl, readSession, type Session, saveSession } from './session.js';
 import { useShortcuts } from './shortcuts.js';
 import { SignIn } from './sign-in.js';
+import { focusLost } from './ui.js';
 
 export type { Presence };
 
@@ -29,6 +30,7 @@ export type Subscribe = (listener: (event: LiveEvent) => void) => () => void;
 export function App() {
   const [config, setConfig] = useState<ConsoleConfig>();
   const [session, setSession] = useState<Session | null>(readSession);
+  const [signedInHere, setSignedInHere] = useState(false);
   useEffect(() => {
     fetch('/console/config.json')
       .then((r) => r.json())
@@ -45,11 +47,12 @@ export function App() {
         config={config}
         onSignedIn={(s) => {
           saveSession(s);
+          setSignedInHere(true);
           setSession(s);
         }}
       />
     );
-  return <Console config={config} session={session} onSignOut={signOut} />;
+  return <Console config={config} session={session} onSignOut={signOut} signedInHere={signedInHere} />;
 }
 
 function useLive(config: ConsoleConfig, api: Api) {
@@ -98,7 +101,9 @@ function Header(props: {
   const { session, status } = props;
   return (
     <header class="top">
-      <h1>Threadline</h1>
+      <h1 id="console-title" tabIndex={-1}>
+        Threadline
+      </h1>
       <span class={`live live-${status}`} role="status" aria-live="polite">
         {status === 'live' ? 'Live' : status === 'unavailable' ? 'Offline: retrying' : 'Reconnecting…'}
       </span>
@@ -284,8 +289,19 @@ function useDayTurns(): void {
   }, []);
 }
 
-function Console(props: { config: ConsoleConfig; session: Session; onSignOut(): void }) {
+function Console(props: {
+  config: ConsoleConfig;
+  session: Session;
+  onSignOut(): void;
+  /** Signed in on this page (not a session kept from before a reload). */
+  signedInHere: boolean;
+}) {
   const { session } = props;
+  // The sign-in form went with the focus in it (its button, disabled while it asked): the console's
+  // heading takes it, so a screen reader hears the sign-in worked, where it fell to the page's start.
+  useEffect(() => {
+    if (props.signedInHere && focusLost()) document.getElementById('console-title')?.focus();
+  }, []);
   useDayTurns();
   const api: Api = useMemo(() => createApi(session.token, props.onSignOut), [session, props.onSignOut]);
   const { subscribe, publish, status, reloads, presence, live } = useLive(props.config, api);

@@ -11,7 +11,10 @@ import { tabStore } from './storage.js';
  * short window (200 % zoom of a laptop's) the panel scrolls as a whole under its title bar (which stays),
  * and the log keeps 6em: before, it cut off what did not fit, the title bar shrank to a sliver and
  * "Start chat" fell below its edge. The focus ring is near-black on the panel's white and amber on the
- * title bar's blue: at least 3:1 on each (the amber alone was 1.6:1 on white).
+ * title bar's blue: at least 3:1 on each (the amber alone was 1.6:1 on white). On a phone (480 CSS px
+ * or less: a 375 px one at 200 % zoom is 187) the open panel takes the whole window and the launcher
+ * goes until it closes (the panel has its own close): before, it was a 147 px box in the corner that
+ * scrolled sideways (a field's least width is 188 px).
  */
 export const PANEL_CSS = `.panel{position:fixed;right:20px;bottom:88px;z-index:2147483000;width:min(360px,calc(100vw - 40px));height:min(520px,calc(100vh - 120px));display:flex;flex-direction:column;background:#fff;color:#1b1b1b;border-radius:12px;box-shadow:0 4px 24px rgba(0,0,0,.25);font:14px/1.4 system-ui,sans-serif;overflow:hidden auto;scroll-padding-top:56px}
 .head{background:#1f5fbf;color:#fff;padding:12px 16px;display:flex;justify-content:space-between;align-items:center;position:sticky;top:0;z-index:1}
@@ -52,7 +55,9 @@ button.send{background:#1f5fbf;color:#fff;border:0;border-radius:6px;padding:8px
 .msg .text{display:block}
 .files{margin:4px 0 0;padding:0;list-style:none}
 .files a{color:inherit;text-decoration:underline}
-.badge{position:absolute;top:-4px;right:-4px;min-width:20px;height:20px;padding:0 5px;box-sizing:border-box;border-radius:10px;background:#b00020;color:#fff;font:600 12px/20px system-ui,sans-serif}`;
+.badge{position:absolute;top:-4px;right:-4px;min-width:20px;height:20px;padding:0 5px;box-sizing:border-box;border-radius:10px;background:#b00020;color:#fff;font:600 12px/20px system-ui,sans-serif}
+input{min-width:0;width:100%;box-sizing:border-box}
+@media (max-width:480px){.panel{top:0;right:0;bottom:0;left:0;width:auto;height:auto;border-radius:0}.launcher[aria-expanded=true]{display:none}.close{min-width:44px;min-height:44px}}`;
 
 const AUTHOR = { visitor: 'You', agent: 'Agent', ai: 'Assistant' } as const;
 
@@ -263,6 +268,13 @@ export function PreChat(props: {
   useLayoutEffect(() => {
     if (had instanceof HTMLElement && form.current?.contains(had)) had.focus();
   }, [props.closed]);
+  // A field refused (the email's pattern, or the server's 400) takes the focus, so the keyboard is where
+  // the correction goes and a screen reader reads the field, invalid, with why (it stayed on Start chat).
+  useEffect(() => {
+    const field = props.fieldError?.field;
+    if (field === 'name' || field === 'email')
+      form.current?.querySelector<HTMLInputElement>(`input[name="${field}"]`)?.focus();
+  }, [props.fieldError]);
   const error = (field: string) => (props.fieldError?.field === field ? props.fieldError.message : undefined);
   const field = (name: 'name' | 'email', label: string, attrs: Record<string, unknown>) => {
     const message = error(name);

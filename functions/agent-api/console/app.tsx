@@ -19,7 +19,6 @@ import { type Presence, usePresence } from './presence.js';
 import { type ConsoleConfig, liveUrl, readSession, type Session, saveSession } from './session.js';
 import { useShortcuts } from './shortcuts.js';
 import { SignIn } from './sign-in.js';
-import { focusLost } from './ui.js';
 
 export type { Presence };
 
@@ -30,7 +29,6 @@ export type Subscribe = (listener: (event: LiveEvent) => void) => () => void;
 export function App() {
   const [config, setConfig] = useState<ConsoleConfig>();
   const [session, setSession] = useState<Session | null>(readSession);
-  const [signedInHere, setSignedInHere] = useState(false);
   useEffect(() => {
     fetch('/console/config.json')
       .then((r) => r.json())
@@ -47,12 +45,11 @@ export function App() {
         config={config}
         onSignedIn={(s) => {
           saveSession(s);
-          setSignedInHere(true);
           setSession(s);
         }}
       />
     );
-  return <Console config={config} session={session} onSignOut={signOut} signedInHere={signedInHere} />;
+  return <Console config={config} session={session} onSignOut={signOut} />;
 }
 
 function useLive(config: ConsoleConfig, api: Api) {
@@ -289,19 +286,8 @@ function useDayTurns(): void {
   }, []);
 }
 
-function Console(props: {
-  config: ConsoleConfig;
-  session: Session;
-  onSignOut(): void;
-  /** Signed in on this page (not a session kept from before a reload). */
-  signedInHere: boolean;
-}) {
+function Console(props: { config: ConsoleConfig; session: Session; onSignOut(): void }) {
   const { session } = props;
-  // The sign-in form went with the focus in it (its button, disabled while it asked): the console's
-  // heading takes it, so a screen reader hears the sign-in worked, where it fell to the page's start.
-  useEffect(() => {
-    if (props.signedInHere && focusLost()) document.getElementById('console-title')?.focus();
-  }, []);
   useDayTurns();
   const api: Api = useMemo(() => createApi(session.token, props.onSignOut), [session, props.onSignOut]);
   const { subscribe, publish, status, reloads, presence, live } = useLive(props.config, api);

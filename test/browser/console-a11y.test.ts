@@ -248,6 +248,12 @@ describe('the console with a screen reader, the keyboard and zoom', () => {
       await head.locator('summary', { hasText: 'Snooze' }).focus();
       await page.keyboard.press('Enter');
       await head.getByRole('button', { name: '1 hour' }).focus();
+      // Escape closes the menu, back on Snooze (before, it stayed open over the timeline).
+      await page.keyboard.press('Escape');
+      await head.getByRole('button', { name: '1 hour' }).waitFor({ state: 'hidden', timeout: 30_000 });
+      expect(await focused()).toBe('Snooze');
+      await page.keyboard.press('Enter');
+      await head.getByRole('button', { name: '1 hour' }).focus();
       await told(page);
       await page.keyboard.press('Enter');
       await head.getByRole('button', { name: 'Wake' }).waitFor({ timeout: 30_000 });

@@ -37,7 +37,15 @@ export function SnoozeControl(props: {
     );
   if (props.status !== 'open') return null;
   return (
-    <details class="snooze">
+    <details
+      class="snooze"
+      onKeyDown={(e) => {
+        // Escape closes the menu (it stayed open over the timeline), back on its Snooze.
+        if (e.key !== 'Escape' || !e.currentTarget.open) return;
+        e.currentTarget.open = false;
+        e.currentTarget.querySelector('summary')?.focus();
+      }}
+    >
       <summary>Snooze</summary>
       <ul aria-label="Snooze for">
         {PRESETS.map(([label, when]) => (

@@ -24,6 +24,7 @@ const LIA = { from: '15550009001', name: 'Lia Listens' };
 const MAX = { from: '15550009002', name: 'Max Zoom' };
 const KAI = { from: '15550009003', name: 'Kai Keys' };
 const SAM = { from: '15550009004', name: 'Sam Snooze' };
+const BEA = { from: '15550009005', name: 'Bea Batch' };
 
 /** The timeline's scroller and the part of it the window shows, in px. */
 const TIMELINE_BOX = `(() => {
@@ -47,7 +48,7 @@ describe('the console with a screen reader, the keyboard and zoom', () => {
   beforeAll(async () => {
     runtime = await startConsoleRuntime();
     browser = await launchBrowser();
-    for (const [i, who] of [LIA, MAX, KAI, SAM].entries())
+    for (const [i, who] of [LIA, MAX, KAI, SAM, BEA].entries())
       await message(who, `wamid.a11y.${i}`, `Hello from ${who.name}`);
     await runtime.idle();
     const found = await asAna<{ items: Customer[] }>(runtime, `/api/customers?q=%2B${LIA.from}`);
@@ -294,4 +295,32 @@ describe('the console with a screen reader, the keyboard and zoom', () => {
       await page.close();
     }
   }, 120_000);
+  it('puts the focus back on the tick box after a batch assignment by keyboard, and says what happened', async () => {
+    const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+    try {
+      // Ana registered: the agent list offers her.
+      const me = await fetch(`${runtime.url}/api/agents/me`, {
+        method: 'PUT',
+        headers: { authorization: `Bearer ${ANA.token}`, 'content-type': 'application/json' },
+        body: JSON.stringify({ presence: 'away', queues: ['billing'] }),
+      });
+      expect(me.status).toBe(200);
+      await page.addInitScript(RECORD_ANNOUNCEMENTS);
+      await signIn(page, runtime);
+      await page.getByRole('checkbox', { name: `Select ${BEA.name}` }).check();
+      const form = page.getByRole('form', { name: 'Assign selected' });
+      await form.getByRole('combobox', { name: 'Selected to agent' }).selectOption(ANA.id);
+      await form.getByRole('button', { name: 'Assign 1' }).focus();
+      await page.keyboard.press('Enter');
+      await expect
+        .poll(() => told(page), { timeout: 30_000 })
+        .toContainEqual(expect.stringMatching(/^1 assigned/));
+      // Before, the form went with the ticks and the focus fell to the page's start.
+      await expect
+        .poll(() => page.evaluate('document.activeElement.parentElement?.textContent'), { timeout: 30_000 })
+        .toBe('Select all shown');
+    } finally {
+      await page.close();
+    }
+  }, 60_000);
 });

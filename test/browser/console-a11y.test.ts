@@ -57,6 +57,16 @@ describe('the console with a screen reader, the keyboard and zoom', () => {
 
   afterAll(() => closeConsole(browser, runtime));
 
+  /** Registers Ana, away, in the queue `billing`: the lists of agents and queues then offer her and it. */
+  const registerAna = async () => {
+    const answer = await fetch(`${runtime.url}/api/agents/me`, {
+      method: 'PUT',
+      headers: { authorization: `Bearer ${ANA.token}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ presence: 'away', queues: ['billing'] }),
+    });
+    expect(answer.status).toBe(200);
+  };
+
   it('tells a screen reader of a message that arrives, once, and not of the rows the timeline draws as it loads and scrolls', async () => {
     const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
     try {
@@ -232,12 +242,7 @@ describe('the console with a screen reader, the keyboard and zoom', () => {
     const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
     try {
       // A queue Ana is in is one the Transfer form offers.
-      const joined = await fetch(`${runtime.url}/api/agents/me`, {
-        method: 'PUT',
-        headers: { authorization: `Bearer ${ANA.token}`, 'content-type': 'application/json' },
-        body: JSON.stringify({ presence: 'away', queues: ['billing'] }),
-      });
-      expect(joined.status).toBe(200);
+      await registerAna();
       await page.addInitScript(RECORD_ANNOUNCEMENTS);
       await signIn(page, runtime);
       await page.getByRole('button', { name: new RegExp(SAM.name) }).click();
@@ -299,12 +304,7 @@ describe('the console with a screen reader, the keyboard and zoom', () => {
     const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
     try {
       // Ana registered: the agent list offers her.
-      const me = await fetch(`${runtime.url}/api/agents/me`, {
-        method: 'PUT',
-        headers: { authorization: `Bearer ${ANA.token}`, 'content-type': 'application/json' },
-        body: JSON.stringify({ presence: 'away', queues: ['billing'] }),
-      });
-      expect(me.status).toBe(200);
+      await registerAna();
       await page.addInitScript(RECORD_ANNOUNCEMENTS);
       await signIn(page, runtime);
       await page.getByRole('checkbox', { name: `Select ${BEA.name}` }).check();

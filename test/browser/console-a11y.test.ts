@@ -5,6 +5,7 @@ import type { LocalRuntime } from '#shared/local/runtime.js';
 import { launchBrowser } from '../support/browser.js';
 import { whatsappText } from '../support/webhooks.js';
 import {
+  ANA,
   asAna,
   closeConsole,
   contrast,
@@ -22,6 +23,8 @@ import {
 const LIA = { from: '15550009001', name: 'Lia Listens' };
 const MAX = { from: '15550009002', name: 'Max Zoom' };
 const KAI = { from: '15550009003', name: 'Kai Keys' };
+const SAM = { from: '15550009004', name: 'Sam Snooze' };
+const BEA = { from: '15550009005', name: 'Bea Batch' };
 
 /** The timeline's scroller and the part of it the window shows, in px. */
 const TIMELINE_BOX = `(() => {
@@ -45,7 +48,7 @@ describe('the console with a screen reader, the keyboard and zoom', () => {
   beforeAll(async () => {
     runtime = await startConsoleRuntime();
     browser = await launchBrowser();
-    for (const [i, who] of [LIA, MAX, KAI].entries())
+    for (const [i, who] of [LIA, MAX, KAI, SAM, BEA].entries())
       await message(who, `wamid.a11y.${i}`, `Hello from ${who.name}`);
     await runtime.idle();
     const found = await asAna<{ items: Customer[] }>(runtime, `/api/customers?q=%2B${LIA.from}`);
@@ -53,6 +56,16 @@ describe('the console with a screen reader, the keyboard and zoom', () => {
   }, 240_000);
 
   afterAll(() => closeConsole(browser, runtime));
+
+  /** Registers Ana, away, in the queue `billing`: the lists of agents and queues then offer her and it. */
+  const registerAna = async () => {
+    const answer = await fetch(`${runtime.url}/api/agents/me`, {
+      method: 'PUT',
+      headers: { authorization: `Bearer ${ANA.token}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ presence: 'away', queues: ['billing'] }),
+    });
+    expect(answer.status).toBe(200);
+  };
 
   it('tells a screen reader of a message that arrives, once, and not of the rows the timeline draws as it loads and scrolls', async () => {
     const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
@@ -160,6 +173,26 @@ describe('the console with a screen reader, the keyboard and zoom', () => {
     }
   }, 60_000);
 
+  it('puts the focus on the console’s heading once the token is taken, not on the page', async () => {
+    const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+    try {
+      await page.goto(`${runtime.url}/console`);
+      await page.getByLabel('Agent token').fill(ANA.token);
+      await page.keyboard.press('Enter');
+      await page.getByRole('navigation', { name: 'Inbox' }).waitFor();
+      // Before, the form went with the focus in it and it fell to the page's start.
+      await expect
+        .poll(() => page.evaluate('document.activeElement.id'), { timeout: 30_000 })
+        .toBe('console-title');
+      // A reload with the session kept takes nothing: the page starts where a page starts.
+      await page.reload();
+      await page.getByRole('navigation', { name: 'Inbox' }).waitFor();
+      expect(await page.evaluate('document.activeElement === document.body')).toBe(true);
+    } finally {
+      await page.close();
+    }
+  }, 60_000);
+
   it('draws the focus ring at 3:1 against what it sits on, on every stop of the tab order', async () => {
     const page = await signedInPage(browser, runtime);
     try {
@@ -205,4 +238,89 @@ describe('the console with a screen reader, the keyboard and zoom', () => {
       await page.close();
     }
   }, 120_000);
+  it('keeps the focus in the header and says what happened after a snooze, a wake, a transfer and an assign by keyboard', async () => {
+    const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+    try {
+      // A queue Ana is in is one the Transfer form offers.
+      await registerAna();
+      await page.addInitScript(RECORD_ANNOUNCEMENTS);
+      await signIn(page, runtime);
+      await page.getByRole('button', { name: new RegExp(SAM.name) }).click();
+      await page.getByRole('heading', { name: SAM.name }).waitFor();
+      const head = page.locator('header.conversation-head');
+      const focused = () =>
+        page.evaluate(`(() => { const e = document.activeElement;
+          return e === document.body || !e ? 'the page' : (e.getAttribute('aria-label') ?? e.textContent.trim()); })()`);
+      await head.locator('summary', { hasText: 'Snooze' }).focus();
+      await page.keyboard.press('Enter');
+      await head.getByRole('button', { name: '1 hour' }).focus();
+      // Escape closes the menu, back on Snooze (before, it stayed open over the timeline).
+      await page.keyboard.press('Escape');
+      await head.getByRole('button', { name: '1 hour' }).waitFor({ state: 'hidden', timeout: 30_000 });
+      expect(await focused()).toBe('Snooze');
+      await page.keyboard.press('Enter');
+      await head.getByRole('button', { name: '1 hour' }).focus();
+      await told(page);
+      await page.keyboard.press('Enter');
+      await head.getByRole('button', { name: 'Wake' }).waitFor({ timeout: 30_000 });
+      // Before, the menu's button went with the menu and the focus fell to the page's start, in silence.
+      await expect.poll(focused, { timeout: 30_000 }).toBe('Wake');
+      await expect
+        .poll(() => told(page), { timeout: 30_000 })
+        .toContainEqual(expect.stringMatching(/^Snoozed until /));
+      await page.keyboard.press('Enter');
+      await head.locator('summary', { hasText: 'Snooze' }).waitFor({ timeout: 30_000 });
+      await expect.poll(focused, { timeout: 30_000 }).toBe('Snooze');
+      await expect
+        .poll(() => told(page), { timeout: 30_000 })
+        .toContainEqual(expect.stringMatching(/^Open · /));
+      const form = head.getByRole('form', { name: 'Transfer' });
+      const queue = form.getByRole('combobox', { name: 'Queue' });
+      const to = 'billing';
+      await queue.locator(`option[value="${to}"]`).waitFor({ state: 'attached', timeout: 30_000 });
+      await queue.selectOption(to);
+      await form.getByRole('button', { name: 'Transfer' }).focus();
+      await page.keyboard.press('Enter');
+      await head.locator('.meta', { hasText: `queue ${to}` }).waitFor({ timeout: 30_000 });
+      // Before, the Transfer button, disabled once the lists were cleared, dropped the focus to the page.
+      await expect.poll(focused, { timeout: 30_000 }).not.toBe('the page');
+      expect(await page.evaluate('document.activeElement.closest("form")?.getAttribute("aria-label")')).toBe(
+        'Transfer',
+      );
+      await expect
+        .poll(() => told(page), { timeout: 30_000 })
+        .toContainEqual(expect.stringContaining(`queue ${to}`));
+      await head.getByRole('button', { name: 'Assign to me' }).focus();
+      await page.keyboard.press('Enter');
+      await expect
+        .poll(() => told(page), { timeout: 30_000 })
+        .toContainEqual(expect.stringContaining(`assigned to ${ANA.id}`));
+      expect(await focused()).toBe('Assign to me');
+    } finally {
+      await page.close();
+    }
+  }, 120_000);
+  it('puts the focus back on the tick box after a batch assignment by keyboard, and says what happened', async () => {
+    const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+    try {
+      // Ana registered: the agent list offers her.
+      await registerAna();
+      await page.addInitScript(RECORD_ANNOUNCEMENTS);
+      await signIn(page, runtime);
+      await page.getByRole('checkbox', { name: `Select ${BEA.name}` }).check();
+      const form = page.getByRole('form', { name: 'Assign selected' });
+      await form.getByRole('combobox', { name: 'Selected to agent' }).selectOption(ANA.id);
+      await form.getByRole('button', { name: 'Assign 1' }).focus();
+      await page.keyboard.press('Enter');
+      await expect
+        .poll(() => told(page), { timeout: 30_000 })
+        .toContainEqual(expect.stringMatching(/^1 assigned/));
+      // Before, the form went with the ticks and the focus fell to the page's start.
+      await expect
+        .poll(() => page.evaluate('document.activeElement.parentElement?.textContent'), { timeout: 30_000 })
+        .toBe('Select all shown');
+    } finally {
+      await page.close();
+    }
+  }, 60_000);
 });

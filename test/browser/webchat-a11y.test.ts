@@ -199,4 +199,75 @@ describe('the web-chat widget with a screen reader and zoom', { timeout: 90_000 
     expect((await placeOf(page, 'textarea')).inside).toBe(true);
     expect(await page.evaluate('document.documentElement.scrollWidth - innerWidth')).toBeLessThanOrEqual(0);
   });
+  it('fits a 375×667 phone at 200 % zoom: the whole width, no sideways scroll, Send not under the launcher', async () => {
+    // 200 % zoom of a 375×667 phone is a 187×333 CSS-pixel viewport.
+    const context = await shop.browser.newContext({ viewport: { width: 187, height: 333 }, isMobile: true });
+    const page = await context.newPage();
+    await page.goto(`${shop.siteUrl}/`);
+    await page.getByRole('button', { name: 'Open chat' }).click(WAIT);
+    await page.getByRole('button', { name: 'Start chat' }).waitFor(WAIT);
+    const panel = `(() => {
+      const root = document.querySelector('[data-threadline-chat]').shadowRoot;
+      const p = root.querySelector('.panel');
+      const send = root.querySelector('button.send').getBoundingClientRect();
+      const on = root.elementFromPoint(send.x + send.width / 2, send.y + send.height / 2);
+      const close = root.querySelector('.close').getBoundingClientRect();
+      return { width: Math.round(p.getBoundingClientRect().width), sideways: p.scrollWidth - p.clientWidth,
+        sendOnTop: on?.classList.contains('send') ?? false, closeAtLeast44: close.width >= 44 && close.height >= 44 };
+    })()`;
+    // Before, the panel was 147 px wide in its corner, the name field 188 px: it scrolled sideways.
+    expect(await page.evaluate(panel)).toEqual({
+      width: 187,
+      sideways: 0,
+      sendOnTop: true,
+      closeAtLeast44: true,
+    });
+    await page.getByRole('button', { name: 'Start chat' }).click(WAIT);
+    await box(page).waitFor(WAIT);
+    await box(page).fill('Zoomed in', WAIT);
+    expect(await page.evaluate(panel)).toEqual({
+      width: 187,
+      sideways: 0,
+      sendOnTop: true,
+      closeAtLeast44: true,
+    });
+    expect((await placeOf(page, 'textarea')).inside).toBe(true);
+    // The panel's own close puts the focus back on the launcher, shown again.
+    await page.getByRole('button', { name: 'Close chat' }).first().click(WAIT);
+    await expect
+      .poll(
+        () =>
+          page.evaluate(
+            `document.querySelector('[data-threadline-chat]').shadowRoot.activeElement?.className`,
+          ),
+        WAIT,
+      )
+      .toBe('launcher');
+    expect(await page.getByRole('button', { name: 'Open chat' }).isVisible()).toBe(true);
+    await context.close();
+  });
+
+  it('puts the focus on a pre-chat field refused, which says why', async () => {
+    const page = await (await shop.browser.newContext()).newPage();
+    await page.goto(`${shop.siteUrl}/`);
+    await page.getByRole('button', { name: 'Open chat' }).click(WAIT);
+    await page.getByLabel('Your email (optional)').fill('not-an-email', WAIT);
+    await page.getByRole('button', { name: 'Start chat' }).focus();
+    await page.keyboard.press('Enter');
+    await page.getByText('Enter an email like name@example.com').waitFor(WAIT);
+    // Before, the focus stayed on Start chat and a screen reader heard nothing of the refusal.
+    const focused = `(() => {
+      const a = document.querySelector('[data-threadline-chat]').shadowRoot.activeElement;
+      const root = a?.getRootNode();
+      return { name: a?.getAttribute('name'), invalid: a?.getAttribute('aria-invalid'),
+        said: (a?.getAttribute('aria-describedby') ?? '').split(' ').map((id) => root.getElementById(id)?.textContent) };
+    })()`;
+    await expect
+      .poll(() => page.evaluate(focused), WAIT)
+      .toEqual({
+        name: 'email',
+        invalid: 'true',
+        said: ['Enter an email like name@example.com'],
+      });
+  });
 });

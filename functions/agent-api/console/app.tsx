@@ -98,7 +98,9 @@ function Header(props: {
   const { session, status } = props;
   return (
     <header class="top">
-      <h1>Threadline</h1>
+      <h1 id="console-title" tabIndex={-1}>
+        Threadline
+      </h1>
       <span class={`live live-${status}`} role="status" aria-live="polite">
         {status === 'live' ? 'Live' : status === 'unavailable' ? 'Offline: retrying' : 'Reconnecting…'}
       </span>

@@ -5,7 +5,7 @@ import { channelName, failureText } from './format.js';
 import type { LiveStatus } from './live.js';
 import { SnoozeControl, snooze, statusText, wake } from './snooze.js';
 import { TransferForm, type TransferTarget } from './transfer.js';
-import { ErrorNote } from './ui.js';
+import { ErrorNote, focusLost } from './ui.js';
 
 /** The conversation's header: who, its status and actions, who else is here, the last action's error. */
 export function ConversationHead(props: {
@@ -24,11 +24,14 @@ export function ConversationHead(props: {
   onCustomer(): void;
   onBack(): void;
   onAssign(body: TransferTarget): Promise<boolean>;
+  onTransfer(body: TransferTarget): Promise<boolean>;
   onResolve(): void;
   onSnooze(until: string): void;
   onWake(): void;
+  done: Done;
 }) {
   const { conversation: c } = props;
+  const told = useDoneTold(props.done, c);
   return (
     <header class="conversation-head">
       <button type="button" class="back" onClick={props.onBack}>
@@ -37,12 +40,7 @@ export function ConversationHead(props: {
       <h2 id="conversation-title" tabIndex={-1} title={props.name.title}>
         {props.name.text ?? props.conversation.customerId}
       </h2>
-      {props.erased ? null : (
-        <p class="meta">
-          {statusText(c.status, c.snoozedUntil)} · {c.assignee ? `assigned to ${c.assignee}` : 'unassigned'}
-          {c.queue ? ` · queue ${c.queue}` : ''} · {c.channels.map(channelName).join(', ')}
-        </p>
-      )}
+      {props.erased ? null : <p class="meta">{metaText(c)}</p>}
       <div class="actions">
         {props.erased ? null : <HeadActions {...props} />}
         <button
@@ -63,9 +61,52 @@ export function ConversationHead(props: {
           .filter(Boolean)
           .join(' · ')}
       </p>
+      <p class="visually-hidden" aria-live="polite">
+        {told}
+      </p>
       <ErrorNote message={props.error} />
     </header>
   );
+}
+
+/** The header's line under the name: status, who has it, its queue and channels. */
+const metaText = (c: Conversation): string =>
+  `${statusText(c.status, c.snoozedUntil)} · ${c.assignee ? `assigned to ${c.assignee}` : 'unassigned'}` +
+  `${c.queue ? ` · queue ${c.queue}` : ''} · ${c.channels.map(channelName).join(', ')}`;
+
+/** The header's action that last went through, counted so the same one twice is told twice. */
+export interface Done {
+  n: number;
+  after: 'assign' | 'transfer' | 'snooze' | 'wake' | 'resolve';
+}
+
+/** Where the focus goes when an action left it nowhere (its control went, or was disabled). */
+const LANDING: Record<Done['after'], string> = {
+  assign: '#conversation-title',
+  transfer: '.conversation-head form.transfer select',
+  snooze: '.conversation-head .wake',
+  wake: '.conversation-head details.snooze summary',
+  resolve: '#conversation-title',
+};
+
+/**
+ * After the agent's own action went through: the header's line as it now reads, for a screen reader
+ * (the line itself is not live: it changes as the agent moves between conversations), and the focus
+ * put back in the header when the action's control took it away (Snooze's menu closes, Wake becomes
+ * Snooze, Transfer is disabled once its lists are cleared), where it fell to the page's start before.
+ */
+function useDoneTold(done: Done, c: Conversation): string {
+  const [told, setTold] = useState('');
+  useEffect(() => {
+    if (!done.n) return;
+    setTold(metaText(c));
+    if (focusLost())
+      (
+        document.querySelector<HTMLElement>(LANDING[done.after]) ??
+        document.getElementById('conversation-title')
+      )?.focus();
+  }, [done.n]);
+  return told;
 }
 
 /** Assign, transfer, snooze and resolve: what the header offers on a conversation that is still there. */
@@ -80,7 +121,7 @@ function HeadActions(props: Parameters<typeof ConversationHead>[0]) {
         agents={props.agents}
         queues={props.queues}
         assignee={c.assignee}
-        onTransfer={props.onAssign}
+        onTransfer={props.onTransfer}
       />
       <SnoozeControl
         status={c.status}
@@ -107,17 +148,21 @@ export const ERASED_NOTE =
  */
 function useActions(status: LiveStatus, erased: boolean, onGone: () => void) {
   const [error, setError] = useState('');
+  const [done, setDone] = useState<Done>({ n: 0, after: 'assign' });
   useEffect(() => {
     if (status === 'live') setError('');
   }, [status]);
-  const act = (work: () => Promise<void>) => {
+  const act = (work: () => Promise<void>, after: Done['after']) => {
     setError('');
     if (erased) {
       setError(ERASED_NOTE);
       return Promise.resolve(false);
     }
     return work().then(
-      () => true,
+      () => {
+        setDone((d) => ({ n: d.n + 1, after }));
+        return true;
+      },
       (e: unknown) => {
         const gone = e instanceof ApiError && e.status === 410;
         if (gone) onGone();
@@ -126,7 +171,7 @@ function useActions(status: LiveStatus, erased: boolean, onGone: () => void) {
       },
     );
   };
-  return { error, act };
+  return { error, done, act };
 }
 
 /** Runs `work` each time `asked` changes after the first render (a key pressed elsewhere). */
@@ -157,16 +202,20 @@ export function useHeadActions(
     onGone(): void;
   },
 ) {
-  const { error, act } = useActions(props.status, props.erased, props.onGone);
-  useWhenAsked(props.resolveAsked, () => void act(props.onResolve));
-  const update = (work: () => Promise<Conversation>) => act(async () => props.onConversation(await work()));
+  const { error, done, act } = useActions(props.status, props.erased, props.onGone);
+  useWhenAsked(props.resolveAsked, () => void act(props.onResolve, 'resolve'));
+  const update = (work: () => Promise<Conversation>, after: Done['after']) =>
+    act(async () => props.onConversation(await work()), after);
+  const assign = (body: TransferTarget, after: Done['after']) =>
+    update(() => assignAsSeen(api, id, { ...body, expectedAssignee: props.assignee ?? '' }, props), after);
   return {
     error,
-    onAssign: (body: TransferTarget) =>
-      update(() => assignAsSeen(api, id, { ...body, expectedAssignee: props.assignee ?? '' }, props)),
-    onResolve: () => void act(props.onResolve),
-    onSnooze: (until: string) => void update(() => snooze(api, id, until)),
-    onWake: () => void update(() => wake(api, id)),
+    done,
+    onAssign: (body: TransferTarget) => assign(body, 'assign'),
+    onTransfer: (body: TransferTarget) => assign(body, 'transfer'),
+    onResolve: () => void act(props.onResolve, 'resolve'),
+    onSnooze: (until: string) => void update(() => snooze(api, id, until), 'snooze'),
+    onWake: () => void update(() => wake(api, id), 'wake'),
   };
 }
 

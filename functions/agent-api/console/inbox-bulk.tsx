@@ -1,9 +1,10 @@
-import { useEffect, useState } from 'preact/hooks';
+import { useEffect, useRef, useState } from 'preact/hooks';
 import type { AgentRow } from './agents.js';
 import { type Api, ApiError, type InboxConversation } from './api.js';
 import { customerLabel } from './customer-label.js';
 import { failureText } from './format.js';
 import { TransferForm, type TransferTarget } from './transfer.js';
+import { focusLost } from './ui.js';
 
 /** Assignments a batch has on their way at once: a few, so a lead's 50 do not crowd out the others' calls. */
 export const BULK_AT_ONCE = 4;
@@ -84,6 +85,7 @@ export function BulkBar(props: {
   queues: readonly string[];
 }) {
   const [said, setSaid] = useState('');
+  const pickAll = useRef<HTMLInputElement>(null);
   const chosen = props.rows.filter((r) => props.picked.has(r.id));
   const all = props.rows.length > 0 && chosen.length === props.rows.length;
   const assign = async (target: TransferTarget) => {
@@ -92,6 +94,10 @@ export function BulkBar(props: {
     setSaid(outcomeText(outcome));
     props.onPicked(new Set());
     props.onDone(outcome.assigned);
+    // The form goes with the ticks, the focus in it: back on the tick box (it fell to the page's start).
+    requestAnimationFrame(() => {
+      if (focusLost()) pickAll.current?.focus();
+    });
     return outcome.failed.length === 0;
   };
   return (
@@ -99,6 +105,7 @@ export function BulkBar(props: {
       <legend class="visually-hidden">Selected conversations</legend>
       <label class="pick-all">
         <input
+          ref={pickAll}
           type="checkbox"
           checked={all}
           onChange={(e) =>

@@ -1,6 +1,6 @@
 import { useState } from 'preact/hooks';
 import { type ConsoleConfig, type Session, sessionFor } from './session.js';
-import { ErrorNote } from './ui.js';
+import { ErrorNote, focusLost } from './ui.js';
 
 /** The sign-in form: the dev token locally; Cognito (password, then the TOTP code) on AWS. */
 export function SignIn(props: { config: ConsoleConfig | undefined; onSignedIn(session: Session): void }) {
@@ -10,6 +10,14 @@ export function SignIn(props: { config: ConsoleConfig | undefined; onSignedIn(se
   const [challenge, setChallenge] = useState<unknown>();
   const auth = props.config?.auth;
 
+  // The form goes with the focus in it (its button, disabled while it asked): the console's heading
+  // takes it, so a screen reader hears the sign-in worked (it fell to the page's start).
+  const signedIn = (session: Session) => {
+    props.onSignedIn(session);
+    requestAnimationFrame(() => {
+      if (focusLost()) document.getElementById('console-title')?.focus();
+    });
+  };
   const submit = async (event: Event) => {
     event.preventDefault();
     const element = event.currentTarget as HTMLFormElement;
@@ -18,7 +26,7 @@ export function SignIn(props: { config: ConsoleConfig | undefined; onSignedIn(se
     setError('');
     try {
       if (!auth || auth.kind === 'token') {
-        props.onSignedIn(await sessionFor(String(form.get('token') ?? '').trim()));
+        signedIn(await sessionFor(String(form.get('token') ?? '').trim()));
         return;
       }
       const cognito = await import('./cognito.js');
@@ -28,14 +36,14 @@ export function SignIn(props: { config: ConsoleConfig | undefined; onSignedIn(se
           String(form.get('username')),
           String(form.get('password')),
         );
-        if ('token' in next) props.onSignedIn(await sessionFor(next.token));
+        if ('token' in next) signedIn(await sessionFor(next.token));
         else {
           setChallenge(next.challenge);
           setStep('totp');
         }
       } else {
         const token = await cognito.answerTotp(auth, challenge, String(form.get('code')));
-        props.onSignedIn(await sessionFor(token));
+        signedIn(await sessionFor(token));
       }
     } catch (e) {
       setError(e instanceof Error ? e.message : 'Sign-in failed.');

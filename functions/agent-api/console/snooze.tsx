@@ -31,13 +31,21 @@ export function SnoozeControl(props: {
 }) {
   if (props.snoozedUntil)
     return (
-      <button type="button" onClick={props.onWake}>
+      <button type="button" class="wake" onClick={props.onWake}>
         Wake
       </button>
     );
   if (props.status !== 'open') return null;
   return (
-    <details class="snooze">
+    <details
+      class="snooze"
+      onKeyDown={(e) => {
+        // Escape closes the menu (it stayed open over the timeline), back on its Snooze.
+        if (e.key !== 'Escape' || !e.currentTarget.open) return;
+        e.currentTarget.open = false;
+        e.currentTarget.querySelector('summary')?.focus();
+      }}
+    >
       <summary>Snooze</summary>
       <ul aria-label="Snooze for">
         {PRESETS.map(([label, when]) => (

@@ -4,13 +4,13 @@ import { useEffect, useLayoutEffect, useRef, useState } from 'preact/hooks';
 import type { ChatMessage } from './api.js';
 import { type Connection, useChat } from './chat.js';
 import { emailProblem } from './email-check.js';
+import { PANEL_CSS } from './panel-css.js';
 import {
   Arrivals,
   Availability,
   Composer,
   MessageList,
   nextOpening,
-  PANEL_CSS,
   PreChat,
   Problem,
   pageLang,

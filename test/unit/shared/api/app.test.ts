@@ -73,6 +73,7 @@ function fakeStore(): AgentStore & { inboxCalls: unknown[]; renamed: unknown[][]
       return { ...agent, openConversations: 0, connectedUntil: CONSOLE_OPEN };
     },
     claimAgentSlot: async () => ({ claimed: true }),
+    heldConversations: async () => [],
     getCustomer: async (id) => (id === 'cu_1' ? sheena : undefined),
     getCustomers: async (ids) => (ids.includes('cu_1') ? [sheena] : []),
     findCustomersByName: async (prefix, page) => ({

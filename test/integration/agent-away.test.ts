@@ -48,22 +48,31 @@ describe('local runtime: an absent agent\u2019s waiting conversations go back to
   const api = <T>(method: string, path: string, body?: unknown, token = ANA): Promise<T> =>
     agentCaller(() => runtime.url, token)<T>(method, path, body);
   const { find } = customerReads(api);
-  const consoleOf = async (token: string) => {
+  const leaseOf = async (agentId: string) => {
+    const { items } = await api<{ items: Array<{ id: string; connectedUntil?: string }> }>(
+      'GET',
+      '/api/agents',
+    );
+    return items.find((a) => a.id === agentId)?.connectedUntil;
+  };
+  /** Opens a console and waits until the server has had its connect (the agent's lease runs ahead). */
+  const consoleOf = async (token: string, agentId: string) => {
     const client = await openConsole(runtime.port, token);
     open.push(client);
+    await waitUntil(
+      async () => Date.parse(String(await leaseOf(agentId))) > manual.now() + 2 * MINUTE,
+      `${agentId}'s console lease renewed`,
+    );
     return client;
   };
   const closeConsole = async (client: LiveClient, agentId: string) => {
     client.ws.close();
     await client.closed;
     const graceEnd = new Date(manual.now() + 2 * MINUTE).toISOString();
-    await waitUntil(async () => {
-      const { items } = await api<{ items: Array<{ id: string; connectedUntil?: string }> }>(
-        'GET',
-        '/api/agents',
-      );
-      return items.find((a) => a.id === agentId)?.connectedUntil === graceEnd;
-    }, `${agentId}'s console lease shortened to the grace`);
+    await waitUntil(
+      async () => (await leaseOf(agentId)) === graceEnd,
+      `${agentId}'s console lease shortened to the grace`,
+    );
   };
   const phoneOf = (n: number) => `+4477009005${String(n).padStart(2, '0')}`;
   const askForPerson = async (n: number): Promise<string> => {
@@ -98,7 +107,7 @@ describe('local runtime: an absent agent\u2019s waiting conversations go back to
   it('keeps an agent\u2019s conversations through a reload, then hands the waiting ones to an agent at the console', async () => {
     await api('PUT', '/api/agents/me', ONLINE, ANA);
     await api('PUT', '/api/agents/me', ONLINE, BOB);
-    const ana = await consoleOf(ANA);
+    const ana = await consoleOf(ANA, 'agent-ana');
     const first = await askForPerson(1);
     const second = await askForPerson(2);
     expect([await assigneeOf(first), await assigneeOf(second)]).toEqual(['agent-ana', 'agent-ana']);
@@ -109,12 +118,12 @@ describe('local runtime: an absent agent\u2019s waiting conversations go back to
     // A reload: her socket closes, another opens within the grace. Nothing moves.
     await closeConsole(ana, 'agent-ana');
     await pass(MINUTE);
-    const reloaded = await consoleOf(ANA);
+    const reloaded = await consoleOf(ANA, 'agent-ana');
     await pass(3 * MINUTE);
     expect(await assigneeOf(first)).toBe('agent-ana');
 
     // She leaves for good; Bob is at his console. Past the grace and the sweep's minute, hers waits on Bob.
-    await consoleOf(BOB);
+    await consoleOf(BOB, 'agent-bob');
     await closeConsole(reloaded, 'agent-ana');
     await pass(2 * MINUTE);
     expect(await assigneeOf(first)).toBe('agent-ana');
@@ -149,7 +158,7 @@ describe('local runtime: an absent agent\u2019s waiting conversations go back to
     expect(await assigneeOf(third)).toBeUndefined();
     // Ana comes back (online as she left it): within the sweep's minute she takes what waits, up to her
     // capacity of 3 (she holds one answered conversation), the longest waiting first.
-    await consoleOf(ANA);
+    await consoleOf(ANA, 'agent-ana');
     await pass(MINUTE);
     expect([await assigneeOf(first), await assigneeOf(third), await assigneeOf(fourth)]).toEqual([
       'agent-ana',

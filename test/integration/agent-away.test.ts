@@ -153,6 +153,8 @@ describe('local runtime: an absent agent\u2019s waiting conversations go back to
 
   it('gives an agent back at the console the waiting conversations of their queues, up to their room', async () => {
     const third = await askForPerson(3);
+    // A second later, so the two wait in a known order (a tie goes by the random conversation id).
+    await pass(1_000);
     const fourth = await askForPerson(4);
     const first = (await find(phoneOf(1))).openConversationId as string;
     expect(await assigneeOf(third)).toBeUndefined();

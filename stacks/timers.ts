@@ -8,6 +8,7 @@ import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import { NagSuppressions } from 'cdk-nag';
 import type { Construct } from 'constructs';
 import type { Config } from '#shared/config/config.js';
+import { AGENT_AWAY_SWEEP_MINUTES, AGENT_AWAY_TASK } from '#shared/domain/agent-away.js';
 import { AGENT_LOAD_RECONCILE_MINUTES, AGENT_LOAD_TASK } from '#shared/domain/agent-load.js';
 import { ThreadlineFunction } from './constructs/threadline-function.js';
 
@@ -59,11 +60,23 @@ export function addTimers(
     name: 'timers',
     timeout: timersConsumer.timeout,
     description:
-      "Threadline timers: SLA warnings and breaches, snooze wake-ups, auto-resolve; agents' load reconcile",
+      "Threadline timers: SLA warnings and breaches, snooze wake-ups, auto-resolve; agents' load reconcile and away sweep",
     assets: ['shared/domain/routing/default-policy.json'],
   }).bindTable(props.table);
   timers.consume(props.timersQueue, timersConsumer);
-  addAgentLoadReconcile(scope, timers);
+  // The agents' load reconcile, and the sweep that hands an absent agent's waiting conversations back.
+  addPeriodicTask(scope, timers, {
+    id: 'AgentLoadReconcile',
+    description: "Threadline: reconcile the agents' open-conversation counts with the conversations",
+    minutes: AGENT_LOAD_RECONCILE_MINUTES,
+    task: AGENT_LOAD_TASK,
+  });
+  addPeriodicTask(scope, timers, {
+    id: 'AgentAwaySweep',
+    description: 'Threadline: hand back the waiting conversations of agents who left the console',
+    minutes: AGENT_AWAY_SWEEP_MINUTES,
+    task: AGENT_AWAY_TASK,
+  });
   const schedules = `arn:${stack.partition}:scheduler:${stack.region}:${stack.account}:schedule/${group.name}/*`;
   const env: Record<TimerSetting, string> = {
     TIMERS_QUEUE_URL: props.timersQueue.queueUrl,
@@ -100,19 +113,22 @@ export function addTimers(
 }
 
 /**
- * Runs the agents' load reconcile on the timers function every AGENT_LOAD_RECONCILE_MINUTES: an
- * EventBridge rule whose target invokes it with `{"task": "reconcile-agent-load"}` (the function's
- * permission names this rule only). A run that fails is retried twice within the period; any later
- * run finishes the work, so none is kept longer.
+ * Runs a periodic task on the timers function every `minutes`: an EventBridge rule whose target invokes
+ * it with `{"task": <task>}` (the function's permission names the rule). A run that fails is retried
+ * twice within the period; any later run finishes the work, so none is kept longer.
  */
-function addAgentLoadReconcile(scope: Construct, timers: ThreadlineFunction): Rule {
-  const period = Duration.minutes(AGENT_LOAD_RECONCILE_MINUTES);
-  return new Rule(scope, 'AgentLoadReconcile', {
-    description: "Threadline: reconcile the agents' open-conversation counts with the conversations",
+function addPeriodicTask(
+  scope: Construct,
+  timers: ThreadlineFunction,
+  rule: { id: string; description: string; minutes: number; task: string },
+): Rule {
+  const period = Duration.minutes(rule.minutes);
+  return new Rule(scope, rule.id, {
+    description: rule.description,
     schedule: Schedule.rate(period),
     targets: [
       new LambdaFunction(timers, {
-        event: RuleTargetInput.fromObject({ task: AGENT_LOAD_TASK }),
+        event: RuleTargetInput.fromObject({ task: rule.task }),
         retryAttempts: 2,
         maxEventAge: period,
       }),

@@ -1,5 +1,5 @@
 import type { AgentAdmin, AgentStore } from '#shared/domain/agent-ports.js';
-import { nextWaitingConversation, type WaitingConversation } from '#shared/domain/assignment.js';
+import { canTakeWork, nextWaitingConversation, type WaitingConversation } from '#shared/domain/assignment.js';
 import type { Clock } from '#shared/domain/ports.js';
 
 /** What taking the next waiting conversation needs. */
@@ -9,40 +9,54 @@ export interface TakeNextWaitingDeps {
   clock: Clock;
 }
 
-/** How many taken-meanwhile conversations one call passes over before it gives up. */
-const MAX_ATTEMPTS = 10;
+/** How many conversations one call gives an agent at most, whatever room they have. */
+export const MAX_TAKEN = 10;
+/** How many claims and assignments one call makes in all, taken-meanwhile ones included. */
+const MAX_ATTEMPTS = 20;
+/** How many candidates past the agent's room one call reads, for those another agent takes meanwhile. */
+const SPARE_CANDIDATES = 5;
 
 /**
- * Gives an agent who came online or freed up the conversation waiting longest in their queues. A slot
- * is claimed on their item first (as routing's hand-off does), so a hand-off taking their freed slot
+ * Gives an agent who came online, came back to the console or freed up the conversations waiting
+ * longest in their queues, up to their room (at most `MAX_TAKEN`). Nothing is read past the agent when
+ * they cannot take any (away, not at the console, full, in no queue); else one page of the unassigned
+ * inbox of their queues, their room and a few more, oldest wait first (the index's order). A slot is
+ * claimed on their item first (as routing's hand-off does), so a hand-off taking their freed slot
  * meanwhile leaves them full, not over; refused, they are read again and tried as they are. The
  * assignment is conditional (still open, still nobody's): when another agent took it first, the claim
  * is let go and the next one in line is tried, so two agents racing never get the same conversation.
+ * Answers how many it gave them.
  */
-export async function takeNextWaiting(deps: TakeNextWaitingDeps, agentId: string): Promise<void> {
+export async function takeNextWaiting(deps: TakeNextWaitingDeps, agentId: string): Promise<number> {
   // Read strongly: the list index may still show the load (or presence) from before this agent's change.
   let agent = await deps.store.getAgentNow(agentId);
-  if (!agent) return;
-  const waiting = await deps.store.inbox({ status: 'open', assignee: 'unassigned' }, { limit: 200 });
+  if (!agent || !canTakeWork(agent, deps.clock.now())) return 0;
+  const want = Math.min(agent.capacity - agent.openConversations, MAX_TAKEN);
+  const filter = { status: 'open', assignee: 'unassigned', queues: agent.queues };
+  const waiting = await deps.store.inbox(filter, { limit: want + SPARE_CANDIDATES });
   let candidates: WaitingConversation[] = waiting.items.flatMap((c) =>
     c.queue && c.waitingSince ? [{ conversationId: c.id, queue: c.queue, waitingSince: c.waitingSince }] : [],
   );
-  for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt += 1) {
+  let taken = 0;
+  for (let attempt = 0; attempt < MAX_ATTEMPTS && taken < want; attempt += 1) {
     const next = nextWaitingConversation(candidates, agent, deps.clock.now());
-    if (!next) return;
+    if (!next) break;
     const claim = await deps.store.claimAgentSlot(agentId, next.conversationId, agent.openConversations);
     if (!claim.claimed) {
-      if (!claim.agent) return;
-      agent = claim.agent;
+      if (!claim.agent) break;
+      agent = { ...claim.agent, connectedUntil: agent.connectedUntil };
       continue;
     }
     const now = deps.clock.now().toISOString();
     const eventId = `assigned:${next.conversationId}:${now}`;
-    const taken = await deps.admin.assign(next.conversationId, { agentId }, 'routing', now, eventId, {
+    const assigned = await deps.admin.assign(next.conversationId, { agentId }, 'routing', now, eventId, {
       ifUnassigned: true,
       release: [agentId],
     });
-    if (taken !== false) return;
     candidates = candidates.filter((c) => c.conversationId !== next.conversationId);
+    if (assigned === false) continue;
+    taken += 1;
+    agent = { ...agent, openConversations: agent.openConversations + 1 };
   }
+  return taken;
 }

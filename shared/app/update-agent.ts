@@ -1,16 +1,19 @@
 import type { AgentStore } from '#shared/domain/agent-ports.js';
 import { type AgentProfile, type AgentUpdate, applyAgentUpdate } from '#shared/domain/assignment.js';
 import { refuseUnknownQueues } from './assign-conversation.js';
+import { type ReturnHeldDeps, returnHeldConversations } from './return-held-conversations.js';
 import { type TakeNextWaitingDeps, takeNextWaiting } from './take-next-waiting.js';
 
 /**
- * Registers or updates the calling agent (only the fields given change), then gives them the longest
- * waiting conversation of their queues if they now have room. Queues the routing policy does not name
- * are refused (422 `unknown_queue`, nothing saved): an online agent in a mistyped queue gets no hand-off.
+ * Registers or updates the calling agent (only the fields given change). Setting Away hands
+ * the conversations of theirs that wait on the business back to their queue (`returnHeldConversations`);
+ * otherwise they take the longest waiting conversations of their queues, up to their room, when they can
+ * take any (`takeNextWaiting` reads nothing more when they cannot). Queues the routing policy does not
+ * name are refused (422 `unknown_queue`, nothing saved): an online agent in a mistyped queue gets no hand-off.
  */
 export async function updateAgent(
   deps: TakeNextWaitingDeps & {
-    store: Pick<AgentStore, 'getAgent' | 'putAgent'>;
+    store: Pick<AgentStore, 'getAgent' | 'putAgent' | 'heldConversations'> & ReturnHeldDeps['store'];
     queueNames?: (() => readonly string[]) | undefined;
   },
   agentId: string,
@@ -24,6 +27,10 @@ export async function updateAgent(
     deps.clock.now().toISOString(),
   );
   await deps.store.putAgent(agent);
-  await takeNextWaiting(deps, agentId);
+  // Said in this call (a retry completes what a crash left), never on a profile edit while away.
+  if (update.presence === 'away') {
+    const held = await deps.store.heldConversations(agentId);
+    await returnHeldConversations(deps, agentId, 'agent_away', held);
+  } else await takeNextWaiting(deps, agentId);
   return agent;
 }

@@ -1,5 +1,6 @@
+import type { ConsoleLease } from './agent-away.js';
 import type { AgentLoadSet, ConversationLoad, OpenAssignment } from './agent-load.js';
-import type { Agent, AgentClaim, AgentProfile } from './assignment.js';
+import type { Agent, AgentClaim, AgentProfile, ListedAgent } from './assignment.js';
 import type { Identity } from './envelope.js';
 import type { InboxFilter } from './inbox.js';
 import type { UnmergeProgress } from './merges.js';
@@ -59,7 +60,9 @@ export interface AgentStore {
   overallMetrics(range: MetricsRange): Promise<Metrics>;
   getAgent(agentId: string): Promise<AgentProfile | undefined>;
   putAgent(agent: AgentProfile): Promise<void>;
-  listAgents(): Promise<Agent[]>;
+  listAgents(): Promise<ListedAgent[]>;
+  /** The conversations the agent's set holds (open ones assigned to them), read strongly. */
+  heldConversations(agentId: string): Promise<Conversation[]>;
   /** One agent with their load, read strongly (not through the list index). */
   getAgentNow(agentId: string): Promise<Agent | undefined>;
   /** A slot for the conversation claimed on the agent's item (see RouterStore's `claimAgentSlot`). */
@@ -102,4 +105,19 @@ export interface AgentLoadStore {
    * the sets of `heldBy` and of the agents it lists let it go; each write a set operation.
    */
   settleConversationLoad(load: ConversationLoad, heldBy: readonly string[]): Promise<void>;
+}
+
+/** An agent as the absent-agent sweep sees them: their set, and their console lease item when read. */
+export type SweptAgent = ListedAgent & { lease?: ConsoleLease | undefined };
+
+/** The agents' console leases and held conversations, for the sweep that hands back an absent agent's work. */
+export interface AgentAwayStore {
+  /** Every registered agent with their set; the lease items of those online or holding any conversation. */
+  listAgentsWithLeases(): Promise<SweptAgent[]>;
+  /** Conversations by id, read strongly; missing ones left out. */
+  readConversations(conversationIds: readonly string[]): Promise<Conversation[]>;
+  /** Marks the lapse seen, while the lease still ends at `connectedUntil`; kept (no `ttl`) until they return. */
+  noteLeaseLapsed(agentId: string, connectedUntil: string): Promise<void>;
+  /** Takes the mark off once their return has taken work, while it is still `lapsedAt`. */
+  clearLeaseLapsed(agentId: string, lapsedAt: string): Promise<void>;
 }

@@ -73,6 +73,10 @@ const isAvailable = (agent: Agent, now: Date) =>
   agent.presence === 'online' &&
   atConsole(agent.connectedUntil, now) &&
   agent.openConversations < agent.capacity;
+
+/** Whether the agent can take waiting work now: available (online, at the console, room) and in a queue. */
+export const canTakeWork = (agent: Agent, now: Date): boolean =>
+  agent.queues.length > 0 && isAvailable(agent, now);
 const speaks = (agent: Agent, language: string | undefined) =>
   language === undefined || languageMatches(agent.languages, language);
 

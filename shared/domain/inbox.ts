@@ -16,6 +16,8 @@ export interface InboxFilter {
   sort?: InboxSort | undefined;
   assignee?: string | undefined;
   queue?: string | undefined;
+  /** Any of these queues (taking waiting work: the agent's queues); not an API filter. */
+  queues?: readonly string[] | undefined;
   channel?: Channel | undefined;
 }
 

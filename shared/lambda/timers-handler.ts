@@ -1,10 +1,12 @@
 import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import { fireTimer } from '../app/fire-timer.js';
 import { reconcileAgentLoad } from '../app/reconcile-agent-load.js';
+import { returnAbsentAgents } from '../app/return-absent-agents.js';
 import { trackConversationClock } from '../app/track-conversation-clock.js';
 import { dynamoDbLite } from '../aws/dynamodb-lite.js';
 import { getSecretString } from '../aws/secrets-lite.js';
 import { loadConfigWithSecrets } from '../config/secrets.js';
+import { AGENT_AWAY_TASK } from '../domain/agent-away.js';
 import { AGENT_LOAD_TASK } from '../domain/agent-load.js';
 import type { ClockEvent } from '../domain/clock-ports.js';
 import { systemClock } from '../domain/ports.js';
@@ -30,9 +32,21 @@ async function reconcileLoad(repos: DynamoRepositories): Promise<void> {
   logger.info('agents\u2019 load reconciled', { ...report });
 }
 
+/** The absent-agent sweep over the table, its counts logged when it moved anything (ids and counts only). */
+async function sweepAbsentAgents(repos: DynamoRepositories): Promise<void> {
+  const store = storePorts(repos);
+  const report = await returnAbsentAgents({
+    store,
+    admin: repos.conversations,
+    away: repos.agents,
+    clock: systemClock,
+  });
+  if (report.returned || report.taken) logger.info('absent agents\u2019 sweep done', { ...report });
+}
+
 /**
- * The timers function's two doors: SQS batches of timers, and the periodic tasks an EventBridge rule
- * invokes it with (`{"task": "reconcile-agent-load"}`); an unknown task fails, so it is seen.
+ * The timers function's two doors: SQS batches of timers, and the periodic tasks EventBridge rules
+ * invoke it with (`{"task": "reconcile-agent-load"}`, `{"task": "return-absent-agents"}`); an unknown task fails, so it is seen.
  */
 export function timersEntry(
   consume: (event: SQSEvent) => Promise<SQSBatchResponse>,
@@ -71,5 +85,8 @@ export async function createTimersHandler(): Promise<
     });
   }
   const consume = createTimersConsumer((timer) => fireTimer(clock, timer));
-  return timersEntry(consume, { [AGENT_LOAD_TASK]: () => reconcileLoad(repos) });
+  return timersEntry(consume, {
+    [AGENT_LOAD_TASK]: () => reconcileLoad(repos),
+    [AGENT_AWAY_TASK]: () => sweepAbsentAgents(repos),
+  });
 }

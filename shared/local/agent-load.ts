@@ -1,32 +1,40 @@
-import { type ReconcileAgentLoadDeps, reconcileAgentLoad } from '../app/reconcile-agent-load.js';
+import { reconcileAgentLoad } from '../app/reconcile-agent-load.js';
+import { returnAbsentAgents } from '../app/return-absent-agents.js';
+import { AGENT_AWAY_SWEEP_MINUTES } from '../domain/agent-away.js';
 import { AGENT_LOAD_RECONCILE_MINUTES } from '../domain/agent-load.js';
 import type { Clock } from '../domain/ports.js';
 import { log } from '../log.js';
 import { type DynamoRepositories, storePorts } from '../store/dynamo-repositories.js';
 import { type LocalTimers, realTimers } from './timers.js';
 
-const PERIOD_MS = AGENT_LOAD_RECONCILE_MINUTES * 60_000;
+/** A task the runtime runs on its clock, as an AWS rule runs it on the timers function. */
+interface PeriodicTask {
+  name: string;
+  periodMs: number;
+  /** One run; answers whether it changed anything worth a log line, and its counts. */
+  run(): Promise<Record<string, number> | undefined>;
+}
 
 /**
- * The agents' load reconcile of the local runtime: every AGENT_LOAD_RECONCILE_MINUTES on the runtime's
- * timers (tests move them by hand), as the AWS rule runs it on the timers function. A run still going
- * when the next falls due is not doubled; a failed one is logged, and the next run does its work.
+ * A periodic task of the local runtime: every `periodMs` on the runtime's timers (tests move them by
+ * hand). A run still going when the next falls due is not doubled; a failed one is logged, and the next
+ * run does its work.
  */
-export class LocalAgentLoad {
-  readonly #deps: ReconcileAgentLoadDeps;
+export class LocalPeriodicTask {
+  readonly #task: PeriodicTask;
   readonly #timers: LocalTimers;
   #disarm: (() => void) | undefined;
   #running: Promise<void> | undefined;
 
-  constructor(deps: ReconcileAgentLoadDeps, timers: LocalTimers) {
-    this.#deps = deps;
+  constructor(task: PeriodicTask, timers: LocalTimers) {
+    this.#task = task;
     this.#timers = timers;
   }
 
   /** Arms the first run one period from now. */
   start(): void {
     this.#disarm?.();
-    this.#disarm = this.#timers.schedule(() => this.#due(), PERIOD_MS);
+    this.#disarm = this.#timers.schedule(() => this.#due(), this.#task.periodMs);
   }
 
   /** Disarms the next run (one under way finishes: await `settled`). */
@@ -51,24 +59,64 @@ export class LocalAgentLoad {
 
   async #run(): Promise<void> {
     try {
-      const report = await reconcileAgentLoad(this.#deps);
-      if (report.fixed) log('info', 'agents\u2019 load reconciled', { ...report });
+      const report = await this.#task.run();
+      if (report) log('info', `${this.#task.name} done`, { ...report });
     } catch (error) {
-      log('warn', 'agents\u2019 load reconcile failed, the next run retries', {
+      log('warn', `${this.#task.name} failed, the next run retries`, {
         error: error instanceof Error ? error.name : 'unknown',
       });
     }
   }
 }
 
-/** Starts the reconcile over the runtime's table, on its timers (the process clock's by default). */
+/** The runtime's agent tasks (the load reconcile, the absent-agent sweep), stopped and settled together. */
+export interface LocalAgentLoad {
+  stop(): void;
+  settled(): Promise<void>;
+}
+
+/**
+ * Starts the agents' periodic tasks over the runtime's table, on its timers (the process clock's by
+ * default): the load reconcile every AGENT_LOAD_RECONCILE_MINUTES, and the sweep that hands an absent
+ * agent's waiting conversations back every AGENT_AWAY_SWEEP_MINUTES.
+ */
 export function startLocalAgentLoad(
   repos: DynamoRepositories,
   clock: Clock,
   timers: LocalTimers = realTimers,
 ): LocalAgentLoad {
   const deps = { load: repos.agentLoad, store: storePorts(repos), admin: repos.conversations, clock };
-  const agentLoad = new LocalAgentLoad(deps, timers);
-  agentLoad.start();
-  return agentLoad;
+  const tasks = [
+    new LocalPeriodicTask(
+      {
+        name: 'agents\u2019 load reconcile',
+        periodMs: AGENT_LOAD_RECONCILE_MINUTES * 60_000,
+        run: async () => {
+          const report = await reconcileAgentLoad(deps);
+          return report.fixed ? { ...report } : undefined;
+        },
+      },
+      timers,
+    ),
+    new LocalPeriodicTask(
+      {
+        name: 'absent agents\u2019 sweep',
+        periodMs: AGENT_AWAY_SWEEP_MINUTES * 60_000,
+        run: async () => {
+          const report = await returnAbsentAgents({ ...deps, away: repos.agents });
+          return report.returned || report.taken ? { ...report } : undefined;
+        },
+      },
+      timers,
+    ),
+  ];
+  for (const task of tasks) task.start();
+  return {
+    stop: () => {
+      for (const task of tasks) task.stop();
+    },
+    settled: async () => {
+      for (const task of tasks) await task.settled();
+    },
+  };
 }

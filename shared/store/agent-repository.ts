@@ -1,3 +1,4 @@
+import type { SweptAgent } from '../domain/agent-ports.js';
 import {
   type Agent,
   type AgentClaim,
@@ -6,12 +7,21 @@ import {
   type ListedAgent,
 } from '../domain/assignment.js';
 import { type ConsoleLeases, withConnectedUntil } from '../domain/live/console-presence.js';
+import { conversationOfItem } from '../domain/stored-items.js';
 import { StringSetSchema } from '../domain/string-set.js';
+import type { Conversation } from '../domain/timeline.js';
 import { getItems } from './batch-get.js';
 import { type DynamoDb, getItem, updateItem, updateItemIf } from './dynamo-client.js';
 import { Keys } from './keys.js';
 import { queryAll } from './paging.js';
-import { claimAgentSlotInput, consoleLeaseInput, putAgentInput, queryAgentsInput } from './params/agents.js';
+import {
+  claimAgentSlotInput,
+  clearLeaseLapsedInput,
+  consoleLeaseInput,
+  noteLeaseLapsedInput,
+  putAgentInput,
+  queryAgentsInput,
+} from './params/agents.js';
 import { getInput } from './params/common.js';
 import { AGENT_LOAD_ATTRIBUTE } from './table.js';
 
@@ -34,11 +44,15 @@ function toAgentProfile(item: Record<string, unknown>): AgentProfile {
  * online ones, until when they are at the console (one BatchGetItem of their leases, none when nobody is online).
  */
 async function listAgents(db: DynamoDb): Promise<ListedAgent[]> {
-  const agents = (await queryAll(db, queryAgentsInput(db.table))).map((item) => {
+  return withLeases(db, await agentsWithSets(db));
+}
+
+/** Every registered agent from the list index (one query), with the conversations their set holds. */
+async function agentsWithSets(db: DynamoDb): Promise<Array<Agent & { openConversationIds: string[] }>> {
+  return (await queryAll(db, queryAgentsInput(db.table))).map((item) => {
     const openConversationIds = StringSetSchema.parse(item[AGENT_LOAD_ATTRIBUTE]);
     return { ...agentOfItem(item), openConversationIds };
   });
-  return withLeases(db, agents);
 }
 
 /** The agents, each online one with their console lease (`connectedUntil`) when they have one. */
@@ -57,6 +71,38 @@ async function withLeases<T extends Agent>(db: DynamoDb, agents: T[]): Promise<T
 function agentOfItem(item: Record<string, unknown>): Agent {
   const { updatedAt: _updatedAt, ...profile } = toAgentProfile(item);
   return { ...profile, openConversations: StringSetSchema.parse(item[AGENT_LOAD_ATTRIBUTE]).length };
+}
+
+/**
+ * Every agent with their set, and the console lease items of those online or holding a conversation
+ * (one BatchGetItem per 100 of them): what the absent-agent sweep decides on.
+ */
+async function listAgentsWithLeases(db: DynamoDb): Promise<SweptAgent[]> {
+  const agents = await agentsWithSets(db);
+  const looked = agents.filter((a) => a.presence === 'online' || a.openConversationIds.length > 0);
+  if (looked.length === 0) return agents;
+  const leases = await getItems(
+    db,
+    looked.map((agent) => Keys.agentLive(agent.id)),
+  );
+  const byAgent = new Map(leases.map((item) => [String(item.agentId), item]));
+  return agents.map((agent) => {
+    const item = byAgent.get(agent.id);
+    if (typeof item?.connectedUntil !== 'string') return agent;
+    const lapsedAt = typeof item.lapsedAt === 'string' ? item.lapsedAt : undefined;
+    return { ...agent, lease: { connectedUntil: item.connectedUntil, lapsedAt } };
+  });
+}
+
+/** Conversations by id, read strongly (the absent-agent paths write on what they read); missing ones left out. */
+async function conversationsNow(db: DynamoDb, ids: readonly string[]): Promise<Conversation[]> {
+  if (ids.length === 0) return [];
+  const items = await getItems(
+    db,
+    ids.map((id) => Keys.conversation(id)),
+    { consistent: true },
+  );
+  return items.map(conversationOfItem);
 }
 
 /** An agent with their load, read strongly from their own item. */
@@ -93,6 +139,23 @@ export function agentRepository(db: DynamoDb) {
         return { claimed: true };
       }
       return { claimed: false, agent: await agentNow(db, agentId) };
+    },
+    /** The open conversations the agent's set holds, read strongly (their item, then the conversations). */
+    async heldConversations(agentId: string): Promise<Conversation[]> {
+      const out = await getItem(db, getInput(db.table, Keys.agent(agentId), true));
+      return conversationsNow(db, StringSetSchema.parse(out.Item?.[AGENT_LOAD_ATTRIBUTE]));
+    },
+    /** Conversations by id, read strongly; missing ones left out. */
+    readConversations: (ids: readonly string[]) => conversationsNow(db, ids),
+    /** Every agent with their set and, when online or holding any, their console lease item. */
+    listAgentsWithLeases: () => listAgentsWithLeases(db),
+    /** Marks an agent's lapsed lease as seen (see `noteLeaseLapsedInput`); moved since, nothing. */
+    async noteLeaseLapsed(agentId: string, connectedUntil: string): Promise<void> {
+      await updateItemIf(db, noteLeaseLapsedInput(db.table, agentId, connectedUntil));
+    },
+    /** Takes the lapse mark off (see `clearLeaseLapsedInput`); taken off already, nothing. */
+    async clearLeaseLapsed(agentId: string, lapsedAt: string): Promise<void> {
+      await updateItemIf(db, clearLeaseLapsedInput(db.table, agentId, lapsedAt));
     },
     /** Registers or updates an agent. */
     async putAgent(agent: AgentProfile): Promise<void> {

@@ -25,13 +25,14 @@ export type RoutedChange = {
 function assignedEvent(
   conversation: Conversation,
   to: { agentId: unknown; queue: unknown },
-  change: { by: string; now: string; eventId: string },
+  change: { by: string; now: string; eventId: string; reason?: string | undefined },
 ): TimelineItem {
   return eventItem(conversation.customerId, change.now, change.eventId, 'assigned', {
     conversationId: conversation.id,
     from: { agentId: conversation.assignee ?? null, queue: conversation.queue ?? null },
     to: { agentId: to.agentId ?? null, queue: to.queue ?? null },
     by: change.by,
+    ...(change.reason ? { reason: change.reason } : {}),
   });
 }
 
@@ -49,6 +50,8 @@ export async function assign(
     ifAssignee?: string | undefined;
     /** Agents whose set got the conversation before this write (a claim): released unless it is theirs. */
     release?: readonly string[] | undefined;
+    /** Why it moved, when Threadline moved it on its own (`agent_away`, `agent_offline`): on the event. */
+    reason?: string | undefined;
   },
 ): Promise<boolean> {
   const input = assignConversationInput(db.table, conversation.id, target, {

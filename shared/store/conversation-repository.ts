@@ -86,6 +86,14 @@ async function inbox(
   };
 }
 
+/** An assignment's conditions, the claims it settles and why Threadline made it (see RouterAdmin's `assign`). */
+type AssignOptions = {
+  ifUnassigned?: boolean;
+  ifAssignee?: string;
+  release?: readonly string[];
+  reason?: string;
+};
+
 /** A status change: the status it reaches, who makes it and when. */
 type StatusChange = { to: 'resolved' | 'reopened'; agentId: string; now: string };
 
@@ -364,7 +372,7 @@ export function conversationRepository(db: DynamoDb, timeline: Timeline) {
       now: string,
       /** The timeline event's id, for a caller that must record one assignment however often it runs. */
       eventId: string = `assigned:${conversationId}:${now}`,
-      options: { ifUnassigned?: boolean; ifAssignee?: string; release?: readonly string[] } = {},
+      options: AssignOptions = {},
     ): Promise<boolean> {
       const conversation = await existing(conversationId);
       const change = { by, now, eventId, ...options };

@@ -464,33 +464,39 @@ describe('the durable timers', () => {
     }
   });
 
-  it("invokes the timers function every 10 minutes with the agents' load reconcile task, and lets only that rule invoke it", () => {
+  it("invokes the timers function every 10 minutes with the agents' load reconcile and every minute with the away sweep, and lets only those rules invoke it", () => {
     const timersId = logicalId(timersStack, 'Timers');
     const rules = api.findResources('AWS::Events::Rule');
-    expect(Object.keys(rules)).toHaveLength(1);
-    const [ruleId] = Object.keys(rules);
-    api.hasResourceProperties('AWS::Events::Rule', {
-      ScheduleExpression: 'rate(10 minutes)',
-      State: 'ENABLED',
-      Targets: [
-        Match.objectLike({
-          Arn: { 'Fn::GetAtt': [timersId, 'Arn'] },
-          Input: JSON.stringify({ task: 'reconcile-agent-load' }),
-          RetryPolicy: { MaximumRetryAttempts: 2, MaximumEventAgeInSeconds: 600 },
-        }),
-      ],
-    });
+    expect(Object.keys(rules)).toHaveLength(2);
+    for (const [rate, task] of [
+      ['rate(10 minutes)', 'reconcile-agent-load'],
+      ['rate(1 minute)', 'return-absent-agents'],
+    ] as const) {
+      api.hasResourceProperties('AWS::Events::Rule', {
+        ScheduleExpression: rate,
+        State: 'ENABLED',
+        Targets: [
+          Match.objectLike({
+            Arn: { 'Fn::GetAtt': [timersId, 'Arn'] },
+            Input: JSON.stringify({ task }),
+            RetryPolicy: Match.objectLike({ MaximumRetryAttempts: 2 }),
+          }),
+        ],
+      });
+    }
     const invokers = Object.values(
       api.findResources('AWS::Lambda::Permission', { Properties: { Principal: 'events.amazonaws.com' } }),
     );
-    expect(invokers).toEqual([
-      expect.objectContaining({
-        Properties: expect.objectContaining({
-          FunctionName: { 'Fn::GetAtt': [timersId, 'Arn'] },
-          SourceArn: { 'Fn::GetAtt': [ruleId, 'Arn'] },
+    expect(invokers).toEqual(
+      Object.keys(rules).map((ruleId) =>
+        expect.objectContaining({
+          Properties: expect.objectContaining({
+            FunctionName: { 'Fn::GetAtt': [timersId, 'Arn'] },
+            SourceArn: { 'Fn::GetAtt': [ruleId, 'Arn'] },
+          }),
         }),
-      }),
-    ]);
+      ),
+    );
   });
 });
 

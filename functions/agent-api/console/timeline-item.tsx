@@ -1,6 +1,7 @@
 import { isEmptyRecording } from '#shared/domain/asks-nothing.js';
 import { type Acts, NO_ACTS, quoteOf } from './acts.js';
 import type { TimelineItem } from './api.js';
+import { assignedText } from './assigned-text.js';
 import { agentBy, channelName, clock } from './format.js';
 import { ActMarks, Attachments, ContentNote, Quote } from './message-parts.js';
 import { routeReasonText } from './route-reasons.js';
@@ -40,15 +41,6 @@ const STATUS_TEXT: Record<string, string> = {
   played: 'Played',
   failed: 'Failed',
 };
-
-function assignedText(d: Record<string, unknown>): string {
-  const to = (d.to ?? d) as { agentId?: string | null; queue?: string | null };
-  const agent = agentBy(d);
-  const by = agent ? ` by ${agent}` : '';
-  if (to.agentId) return `Assigned to ${to.agentId}${to.queue ? ` (queue ${to.queue})` : ''}${by}`;
-  if (to.queue) return `Waiting in queue ${to.queue}${by}`;
-  return `Unassigned${by}`;
-}
 
 const TARGETS: Record<string, string> = {
   firstResponse: 'First response',

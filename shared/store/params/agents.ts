@@ -172,3 +172,34 @@ export function consoleLeaseInput(
     },
   };
 }
+
+/**
+ * Marks an agent's console lease as seen lapsed (`lapsedAt`, their return then takes waiting work) and
+ * takes its `ttl` off, so the mark outlives a long absence (a weekend); their next socket's `seen` puts
+ * a `ttl` back. Only while the lease still ends where it was read: a socket that moved it since wins.
+ */
+export function noteLeaseLapsedInput(
+  table: string,
+  agentId: string,
+  connectedUntil: string,
+): UpdateCommandInput {
+  return {
+    TableName: table,
+    Key: Keys.agentLive(agentId),
+    UpdateExpression: 'SET lapsedAt = :until REMOVE #ttl',
+    ConditionExpression: 'connectedUntil = :until',
+    ExpressionAttributeNames: { '#ttl': 'ttl' },
+    ExpressionAttributeValues: { ':until': connectedUntil },
+  };
+}
+
+/** Takes the lapse mark off an agent's console lease, while it is the one read (`lapsedAt`). */
+export function clearLeaseLapsedInput(table: string, agentId: string, lapsedAt: string): UpdateCommandInput {
+  return {
+    TableName: table,
+    Key: Keys.agentLive(agentId),
+    UpdateExpression: 'REMOVE lapsedAt',
+    ConditionExpression: 'lapsedAt = :at',
+    ExpressionAttributeValues: { ':at': lapsedAt },
+  };
+}

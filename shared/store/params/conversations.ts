@@ -63,6 +63,14 @@ export function queryInboxInput(
     values[':queue'] = filter.queue;
     filters.push('#queue = :queue');
   }
+  if (filter.queues?.length) {
+    names['#queue'] = 'queue';
+    const each = filter.queues.map((queue, i) => {
+      values[`:queue${i}`] = queue;
+      return `:queue${i}`;
+    });
+    filters.push(`#queue IN (${each.join(', ')})`);
+  }
   if (filter.channel) {
     // Any channel the customer wrote on in the conversation.
     values[':channel'] = filter.channel;

@@ -73,6 +73,7 @@ function fakeStore(): AgentStore & { inboxCalls: unknown[]; renamed: unknown[][]
       return { ...agent, openConversations: 0, connectedUntil: CONSOLE_OPEN };
     },
     claimAgentSlot: async () => ({ claimed: true }),
+    heldConversations: async () => [],
     getCustomer: async (id) => (id === 'cu_1' ? sheena : undefined),
     getCustomers: async (ids) => (ids.includes('cu_1') ? [sheena] : []),
     findCustomersByName: async (prefix, page) => ({
@@ -852,7 +853,7 @@ describe('agent API: metrics', () => {
 });
 
 describe('agent API: waiting conversations', () => {
-  it('gives an agent who comes online the conversation waiting longest in their queues', async () => {
+  it('gives an agent who comes online the conversations waiting longest in their queues, up to their room', async () => {
     const store = fakeStore();
     store.inbox = async (filter, page) => {
       store.inboxCalls.push({ filter, page });
@@ -873,10 +874,11 @@ describe('agent API: waiting conversations', () => {
     });
     expect(res.status).toBe(200);
     expect(store.inboxCalls).toEqual([
-      { filter: { status: 'open', assignee: 'unassigned' }, page: { limit: 200 } },
+      { filter: { status: 'open', assignee: 'unassigned', queues: ['billing'] }, page: { limit: 8 } },
     ]);
     expect(admin.calls.filter((c) => c[0] === 'assign').map((c) => [c[1], c[2]])).toEqual([
       ['cv_old', { agentId: 'agent-7' }],
+      ['cv_new', { agentId: 'agent-7' }],
     ]);
   });
 });

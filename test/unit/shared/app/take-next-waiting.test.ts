@@ -59,19 +59,21 @@ function deps(
 }
 
 describe('takeNextWaiting', () => {
-  it('assigns the longest-waiting unassigned conversation of the agent\u2019s queues, as routing', async () => {
+  it('assigns the longest-waiting unassigned conversations of the agent\u2019s queues, as routing, up to their room', async () => {
     const d = deps(
-      [agent],
+      [{ ...agent, openConversations: 1 }],
       [
         waiting('cv_new', 'billing', '2025-06-09T09:00:00.000Z'),
         waiting('cv_old', 'billing', '2025-06-09T08:00:00.000Z'),
+        waiting('cv_newest', 'billing', '2025-06-09T09:30:00.000Z'),
         waiting('cv_other', 'legal', '2025-06-09T07:00:00.000Z'),
         waiting('cv_unqueued', undefined, '2025-06-09T06:00:00.000Z'),
       ],
     );
-    await takeNextWaiting(d, 'agent-7');
+    expect(await takeNextWaiting(d, 'agent-7')).toBe(2);
+    // One page of their queues' unassigned inbox: their room (2) and a few more, not 200.
     expect(d.inboxCalls).toEqual([
-      { filter: { status: 'open', assignee: 'unassigned' }, page: { limit: 200 } },
+      { filter: { status: 'open', assignee: 'unassigned', queues: ['billing'] }, page: { limit: 7 } },
     ]);
     expect(d.assigned).toEqual([
       [
@@ -82,8 +84,32 @@ describe('takeNextWaiting', () => {
         'assigned:cv_old:2025-06-09T10:00:00.000Z',
         { ifUnassigned: true, release: ['agent-7'] },
       ],
+      [
+        'cv_new',
+        { agentId: 'agent-7' },
+        'routing',
+        '2025-06-09T10:00:00.000Z',
+        'assigned:cv_new:2025-06-09T10:00:00.000Z',
+        { ifUnassigned: true, release: ['agent-7'] },
+      ],
     ]);
-    expect(d.claims).toEqual([['agent-7', 'cv_old', 0]]);
+    expect(d.claims).toEqual([
+      ['agent-7', 'cv_old', 1],
+      ['agent-7', 'cv_new', 2],
+    ]);
+  });
+
+  it.each([
+    ['away', { presence: 'away' as const }],
+    ['online with no console', { connectedUntil: undefined }],
+    ['online, console closed past the grace', { connectedUntil: '2025-06-09T09:59:00.000Z' }],
+    ['full', { openConversations: 3 }],
+    ['in no queue', { queues: [] }],
+  ])('reads no inbox for an agent who cannot take any: %s', async (_case, change) => {
+    const d = deps([{ ...agent, ...change }], [waiting('cv_old', 'billing', '2025-06-09T08:00:00.000Z')]);
+    expect(await takeNextWaiting(d, 'agent-7')).toBe(0);
+    expect(d.inboxCalls).toEqual([]);
+    expect(d.assigned).toEqual([]);
   });
 
   it('claims a slot on the agent’s item first: refused (a hand-off took it), nothing is assigned', async () => {

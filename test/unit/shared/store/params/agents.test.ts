@@ -1,8 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import type { AgentProfile } from '#shared/domain/assignment.js';
 import {
+  clearLeaseLapsedInput,
   countAgentLoadInput,
   listLoadAgentsInput,
+  noteLeaseLapsedInput,
   putAgentInput,
   queryAgentsInput,
 } from '#shared/store/params/agents.js';
@@ -61,6 +63,27 @@ describe('agent params', () => {
     expect(queryAgentsInput('t', { pk: 'AGENT#ag_1' })).toEqual({
       ...first,
       ExclusiveStartKey: { pk: 'AGENT#ag_1' },
+    });
+  });
+
+  it('marks a lapsed console lease only while it still ends where the sweep read it, and keeps it past its ttl', () => {
+    expect(noteLeaseLapsedInput('t', 'ag_1', '2025-06-08T21:00:00.000Z')).toEqual({
+      TableName: 't',
+      Key: { pk: 'AGENT_LIVE#ag_1', sk: 'AGENT_LIVE' },
+      UpdateExpression: 'SET lapsedAt = :until REMOVE #ttl',
+      ConditionExpression: 'connectedUntil = :until',
+      ExpressionAttributeNames: { '#ttl': 'ttl' },
+      ExpressionAttributeValues: { ':until': '2025-06-08T21:00:00.000Z' },
+    });
+  });
+
+  it('takes the lapse mark off only while it is the one read', () => {
+    expect(clearLeaseLapsedInput('t', 'ag_1', '2025-06-08T21:00:00.000Z')).toEqual({
+      TableName: 't',
+      Key: { pk: 'AGENT_LIVE#ag_1', sk: 'AGENT_LIVE' },
+      UpdateExpression: 'REMOVE lapsedAt',
+      ConditionExpression: 'lapsedAt = :at',
+      ExpressionAttributeValues: { ':at': '2025-06-08T21:00:00.000Z' },
     });
   });
 });

@@ -2,7 +2,14 @@ import * as z from 'zod';
 import { previewOf } from '../domain/conversation-preview.js';
 import type { DeletionOutcome, MessageDeletion } from '../domain/deletion.js';
 import type { TimelineItem } from '../domain/timeline.js';
-import { type DynamoDb, deleteItem, getItem, updateItemIf, updateItemReturningIf } from './dynamo-client.js';
+import {
+  type DynamoDb,
+  deleteItem,
+  getItem,
+  putItem,
+  updateItemIf,
+  updateItemReturningIf,
+} from './dynamo-client.js';
 import { Keys, RAW_PREFIX, referencedItemKey } from './keys.js';
 import { queryPage } from './paging.js';
 import { deleteInput, getInput } from './params/common.js';
@@ -12,6 +19,7 @@ import {
   findDeletedMessageInput,
   markDeletedInput,
   markSenderDeletionInput,
+  putDeletionNoteInput,
   redactTimelineItemInput,
 } from './params/deletion.js';
 
@@ -103,6 +111,8 @@ export async function applyDeletion(
   const partitions = await customers.mergedPartitions(deletion.customerId, { consistent: true });
   const stored = await findOnTimeline(db, partitions, deletion);
   if (stored) return redactLinked(db, stored, deletion.at);
+  // Noted under the customer first: the mark names them, and their erasure finds it by the note.
+  await putItem(db, putDeletionNoteInput(db.table, deletion));
   if (await updateItemIf(db, markDeletedInput(db.table, deletion))) {
     await updateItemIf(db, markSenderDeletionInput(db.table, deletion));
     const between = await findOnTimeline(db, partitions, deletion);

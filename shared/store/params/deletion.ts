@@ -1,8 +1,10 @@
-import type { QueryCommandInput, UpdateCommandInput } from '@aws-sdk/lib-dynamodb';
+import type { PutCommandInput, QueryCommandInput, UpdateCommandInput } from '@aws-sdk/lib-dynamodb';
 import type { MessageDeletion } from '../../domain/deletion.js';
 import { DELETION_LOOKBACK_MS, DELETION_MARKER_TTL_MS, deletionMarkedUntil } from '../../domain/deletion.js';
 import { messageItemId } from '../../domain/resolution.js';
-import { Keys, TIMELINE_END, TIMELINE_PREFIX } from '../keys.js';
+import { DELETION_NOTE_PREFIX, Keys, TIMELINE_END, TIMELINE_PREFIX } from '../keys.js';
+import { queryPrefixInput } from './common.js';
+import { markErasedMessageInput } from './privacy.js';
 
 /** How many of a partition's timeline items a deletion's look for its message reads at most (≤ about 1 MB). */
 export const DELETION_LOOKUP_MAX_READ = 1000;
@@ -72,7 +74,7 @@ export function redactTimelineItemInput(
  * the item is redacted instead) or an erasure marked it.
  */
 export function markDeletedInput(table: string, deletion: MessageDeletion): UpdateCommandInput {
-  const expires = Math.ceil((Date.parse(deletion.at) + DELETION_MARKER_TTL_MS) / 1000);
+  const expires = markExpiry(deletion);
   return {
     TableName: table,
     Key: Keys.messageRef(deletion.channel, deletion.targetMessageId),
@@ -86,6 +88,61 @@ export function markDeletedInput(table: string, deletion: MessageDeletion): Upda
       ':ttl': expires,
     },
     ConditionExpression: 'attribute_not_exists(timelineSk) AND attribute_not_exists(erasedAt)',
+  };
+}
+
+/** The mark's expiry (`ttl`, in seconds): a week after the deletion. */
+const markExpiry = (deletion: MessageDeletion) =>
+  Math.ceil((Date.parse(deletion.at) + DELETION_MARKER_TTL_MS) / 1000);
+
+/**
+ * Notes under the deleting customer the reference their deletion marks (written before the mark, kept
+ * as long): the mark names them (`deletedBy`) on a key only the message's id leads to, so their erasure
+ * reads these to take it (see `forgetDeletionMarkInputs`).
+ */
+export function putDeletionNoteInput(table: string, deletion: MessageDeletion): PutCommandInput {
+  return {
+    TableName: table,
+    Item: {
+      ...Keys.deletionNote(deletion.customerId, deletion.channel, deletion.targetMessageId),
+      entity: 'deletion_note',
+      channel: deletion.channel,
+      providerMessageId: deletion.targetMessageId,
+      ttl: markExpiry(deletion),
+    },
+  };
+}
+
+/** A page of the notes of the references a customer's deletions marked (`putDeletionNoteInput`). */
+export function queryDeletionNotesInput(table: string, customerId: string, limit: number): QueryCommandInput {
+  return { ...queryPrefixInput(table, Keys.customer(customerId).pk, DELETION_NOTE_PREFIX), Limit: limit };
+}
+
+/**
+ * What an erasure does to a reference the erased customer's deletion marked: still waiting for its
+ * message, it becomes an erased message's marker (naming nobody: the message, if it comes, is dropped
+ * as seen); linked since to an item, only the mark's `deletedBy` and `deletedAt` go (the item is the
+ * erased customer's, and its reference becomes a marker with their timeline, or another's, and stays).
+ */
+export function forgetDeletionMarkInputs(
+  table: string,
+  key: { pk: string; sk: string },
+  customerId: string,
+  now: string,
+): { unlinked: PutCommandInput; linked: UpdateCommandInput } {
+  return {
+    unlinked: {
+      ...markErasedMessageInput(table, key, now),
+      ConditionExpression: 'attribute_not_exists(timelineSk) AND deletedBy = :by',
+      ExpressionAttributeValues: { ':by': customerId },
+    },
+    linked: {
+      TableName: table,
+      Key: key,
+      UpdateExpression: 'REMOVE deletedBy, deletedAt',
+      ConditionExpression: 'deletedBy = :by',
+      ExpressionAttributeValues: { ':by': customerId },
+    },
   };
 }
 

@@ -20,6 +20,7 @@ import {
   markDeletedInput,
   markSenderDeletionInput,
   putDeletionNoteInput,
+  redactRoutingInputs,
   redactTimelineItemInput,
 } from './params/deletion.js';
 
@@ -70,6 +71,12 @@ async function redactLinked(db: DynamoDb, key: { pk: string; sk: string }, at: s
   const preview = previewOf(old as TimelineItem);
   const conversationId = typeof old.conversationId === 'string' ? old.conversationId : undefined;
   if (preview && conversationId) await updateItemIf(db, clearPreviewInput(db.table, conversationId, preview));
+  // What routing wrote from it, keyed on it: the hand-off note and the decision's detail.
+  const { customerId, at: itemAt, id } = old;
+  if (typeof customerId === 'string' && typeof itemAt === 'string' && typeof id === 'string') {
+    for (const input of redactRoutingInputs(db.table, { customerId, at: itemAt, id }, at))
+      await updateItemIf(db, input);
+  }
   return 'redacted' as const;
 }
 

@@ -1,7 +1,9 @@
 import type { PutCommandInput, QueryCommandInput, UpdateCommandInput } from '@aws-sdk/lib-dynamodb';
 import type { MessageDeletion } from '../../domain/deletion.js';
 import { DELETION_LOOKBACK_MS, DELETION_MARKER_TTL_MS, deletionMarkedUntil } from '../../domain/deletion.js';
+import { placedReplyAt } from '../../domain/replies.js';
 import { messageItemId } from '../../domain/resolution.js';
+import { handoffNoteId, routeItemId } from '../../domain/routing/routable.js';
 import { DELETION_NOTE_PREFIX, Keys, TIMELINE_END, TIMELINE_PREFIX } from '../keys.js';
 import { queryPrefixInput } from './common.js';
 import { markErasedMessageInput } from './privacy.js';
@@ -163,6 +165,45 @@ export function markSenderDeletionInput(table: string, deletion: MessageDeletion
     ConditionExpression:
       'customerId = :customerId AND (attribute_not_exists(deletionMarkedUntil) OR deletionMarkedUntil < :until)',
   };
+}
+
+/** What a hand-off note written for a message the customer deleted says instead of its summary. */
+export const REDACTED_HANDOFF_NOTE =
+  'Hand-off note taken out: the customer deleted the message it was written for.';
+/** What the routing decision of a deleted message says instead of its detail (which may quote it). */
+export const REDACTED_ROUTED_DETAIL = 'taken out: the customer deleted the message';
+
+/**
+ * What routing wrote from a message that its customer deleted, by key (both are keyed on the message):
+ * the hand-off note (placed just after it, `note:handoff:<id>`: its summary quotes the message, its first
+ * line may too, and the AI's answer held back answered it) gets a fixed text; the `routed` decision
+ * (`route:<id>`, at the message's time) loses its detail (the words that asked for a person, a topic's
+ * keyword). Each a no-op where there is none (the message was not routed, or was answered).
+ */
+export function redactRoutingInputs(
+  table: string,
+  message: { customerId: string; at: string; id: string },
+  deletedAt: string,
+): UpdateCommandInput[] {
+  const { customerId, at, id } = message;
+  return [
+    {
+      TableName: table,
+      Key: Keys.timelineItem(customerId, placedReplyAt(at), `note:${handoffNoteId(id)}`),
+      UpdateExpression: 'SET #text = :text, redactedAt = if_not_exists(redactedAt, :at)',
+      ConditionExpression: 'attribute_exists(pk) AND #type = :note',
+      ExpressionAttributeNames: { '#text': 'text', '#type': 'type' },
+      ExpressionAttributeValues: { ':text': REDACTED_HANDOFF_NOTE, ':at': deletedAt, ':note': 'note' },
+    },
+    {
+      TableName: table,
+      Key: Keys.timelineItem(customerId, at, routeItemId(id)),
+      UpdateExpression: 'SET #data.#detail = :detail',
+      ConditionExpression: 'attribute_exists(pk) AND #event = :routed AND attribute_exists(#data.#detail)',
+      ExpressionAttributeNames: { '#data': 'data', '#detail': 'detail', '#event': 'event' },
+      ExpressionAttributeValues: { ':detail': REDACTED_ROUTED_DETAIL, ':routed': 'routed' },
+    },
+  ];
 }
 
 /** Takes a deleted message's preview and its time off its conversation, only while the preview is that message's. */

@@ -4,7 +4,7 @@ import type { RouterAdmin, RouterStore } from '../domain/router-ports.js';
 import type { RouteDecision } from '../domain/routing/decision.js';
 import { lastHelpedBy } from '../domain/routing/facts.js';
 import type { RoutingPolicy } from '../domain/routing/policy.js';
-import { AI_AUTHOR_ID } from '../domain/routing/routable.js';
+import { AI_AUTHOR_ID, handoffNoteId } from '../domain/routing/routable.js';
 import { claimAgent } from './claim-agent.js';
 import type { Routing } from './read-routing.js';
 
@@ -52,7 +52,7 @@ export async function handOff(
     `Hand-off (${decision.reason}): ${decision.detail}.\n${summary}${heldBackAnswer(result)}`,
     AI_AUTHOR_ID,
     at,
-    `handoff:${item.id}`,
+    handoffNoteId(item.id),
     'ai',
   );
   await deps.store.markEscalated(conversationId, { at: now.toISOString(), itemId: item.id });

@@ -134,7 +134,7 @@ async function placeOnTimeline(deps: ResolverDeps, resolving: Resolving): Promis
   // Quiet mail filed on a conversation that is not open leaves it untouched (status, wait, inbox).
   const routed = inbound && deps.route !== undefined && routableKind(item) !== undefined;
   const touched = placement.quiet
-    ? { snapshot: undefined, current: false, unlisted: false }
+    ? { snapshot: undefined, current: false, unlisted: false, latestInbound: false }
     : await deps.store.touchConversation({
         ...placement,
         customerId,
@@ -157,6 +157,7 @@ async function placeOnTimeline(deps: ResolverDeps, resolving: Resolving): Promis
     inbound,
     conversation: snapshot,
     current,
+    latestInbound: touched.latestInbound ?? (inbound && current),
     unlisted: unlisted === true,
     undelivered,
   };
@@ -188,6 +189,7 @@ async function updateCustomer(
     /** The touch reopened it; `late`: by an event timed at or before the resolve (`Placement.late`). */
     reopened?: boolean | undefined;
     late?: boolean | undefined;
+    latestInbound?: boolean | undefined;
     whatsapp?: WhatsappSender | undefined;
   },
 ): Promise<boolean> {
@@ -216,6 +218,7 @@ async function updateCustomer(
     name: nameToKeep(resolving),
     // Older than the resolve it reopened the conversation after: not current, but held open.
     ...(placed.current && !placed.quiet && !placed.late ? {} : { stale: true }),
+    ...(placed.latestInbound ? { latestInbound: true } : {}),
     ...(placed.reopened && placed.late ? { holdOpen: true } : {}),
     typedEmail: typedIdentities(envelope)[0]?.value,
     ...(placed.whatsapp
@@ -298,8 +301,7 @@ async function resolveCustomerEvent(
   const reopened = placement.reopen && current;
   const touched = await updateCustomer(deps, resolving, claimed, {
     ...placement,
-    inbound,
-    current,
+    ...placed,
     reopened,
     whatsapp,
   });

@@ -16,6 +16,18 @@ function recentEnough(stored: string | undefined, at: string): boolean {
 }
 
 /**
+ * Whether a late inbound event, the latest inbound message of its conversation, moves the profile's last
+ * inbound forward: to another channel, or past the granularity.
+ */
+function movesLastInbound(profile: ProfileState, touch: ProfileTouch): boolean {
+  if (!touch.latestInbound) return false;
+  const last = profile.lastInboundAt;
+  if (last === undefined) return true;
+  if (last >= touch.at) return false;
+  return profile.lastInboundChannel !== touch.channel || !recentEnough(last, touch.at);
+}
+
+/**
  * Whether an event's profile touch would change anything the profile's readers need, judged from the
  * profile the resolver read: a new identity, channel, mention or typed email, another open conversation
  * (or one to hold open: `holdOpen`), a name, a switch of the last inbound channel, or a last-inbound
@@ -30,8 +42,10 @@ export function profileTouchNeeded(profile: ProfileState | undefined, touch: Pro
   if (touch.mentioned?.some((identity) => !has(profile.mentioned, identityToken(identity)))) return true;
   if (touch.typedEmail !== undefined && touch.typedEmail !== profile.typedEmail) return true;
   const channelTime = profile.lastInboundByChannel?.[touch.channel];
-  // Older than its conversation's latest event: only the sets above change, and the channel's time.
-  if (touch.stale) return touch.inbound && !recentEnough(channelTime, touch.at);
+  // Older than its conversation's latest event: only the sets above change, the channel's time, and
+  // the last inbound when this is the conversation's latest inbound message.
+  if (touch.stale)
+    return touch.inbound && (!recentEnough(channelTime, touch.at) || movesLastInbound(profile, touch));
   if (touch.conversationId !== profile.openConversationId) return true;
   if (touch.whatsappAddress !== undefined && (touch.whatsappAddress ?? undefined) !== profile.whatsappAddress)
     return true;
@@ -44,7 +58,7 @@ export function profileTouchNeeded(profile: ProfileState | undefined, touch: Pro
   if (!touch.inbound) return false;
   // Older than the profile's last event: the write's condition would leave the current fields alone.
   if (profile.lastEventAt !== undefined && touch.at < profile.lastEventAt) {
-    return !recentEnough(channelTime, touch.at);
+    return !recentEnough(channelTime, touch.at) || movesLastInbound(profile, touch);
   }
   if (profile.lastInboundChannel !== touch.channel) return true;
   return !recentEnough(profile.lastInboundAt, touch.at) || !recentEnough(channelTime, touch.at);

@@ -102,6 +102,11 @@ export interface ProfileTouch {
   /** The event is older than its conversation's latest one: it moves no current field of the profile. */
   stale?: boolean | undefined;
   /**
+   * The event is the latest inbound message of its conversation (`TouchedConversation.latestInbound`):
+   * though `stale`, it moves the profile's `lastInboundAt` and `lastInboundChannel`, forward only.
+   */
+  latestInbound?: boolean | undefined;
+  /**
    * With `stale`: the event reopened its conversation though older than the profile's last resolution
    * (sent before it, received after), so the profile holds the conversation open, unless another is.
    */
@@ -128,6 +133,11 @@ export interface TouchedConversation {
   snapshot?: ConversationSnapshot | undefined;
   /** Current, and not in the inbox yet (`listLater`): routing's outcome lists it. */
   unlisted?: boolean | undefined;
+  /**
+   * An inbound event no later inbound message of the conversation was applied before: its
+   * `lastInboundAt` is the event's time now, current or not. Undefined: as `current`.
+   */
+  latestInbound?: boolean | undefined;
 }
 
 /** Why two customers may be one person. */
@@ -326,6 +336,8 @@ export interface PlacedEvent {
   conversation: ConversationSnapshot | undefined;
   /** The event was its conversation's latest when touched. */
   current: boolean;
+  /** The event is its conversation's latest inbound message (`TouchedConversation.latestInbound`). */
+  latestInbound?: boolean | undefined;
   unlisted: boolean;
   /**
    * An outbound message (an echo of the business's own app) whose `failed` status came before it, or

@@ -30,6 +30,8 @@ import {
   earlierPreviewInput,
   earlierWaitInput,
   holdOpenConversationInput,
+  isLateReopen,
+  laterInboundInput,
   queryInboxInput,
   releaseOpenConversationInput,
   reopenConversationInput,
@@ -196,7 +198,9 @@ export function conversationSnapshotOf(item: Record<string, unknown>): Conversat
   return { conversation: conversationOfItem(item), state: conversationStateOf(item) };
 }
 
-const isLater = (at: unknown, than: string): boolean => typeof at === 'string' && at > than;
+/** Whether `at` is a time later than `than` (or `than` is none). */
+const isLater = (at: unknown, than: unknown): boolean =>
+  typeof at === 'string' && (typeof than !== 'string' || at > than);
 
 /** Upserts the conversation an event belongs to, answering it as the write left it when current. */
 async function touchConversation(db: DynamoDb, touch: ConversationTouch): Promise<TouchedConversation> {
@@ -211,9 +215,16 @@ async function touchConversation(db: DynamoDb, touch: ConversationTouch): Promis
             earlierWaitInput(db.table, touch),
             earlierInboundSinceInput(db.table, touch),
             ...(isLater(stale?.previewAt, touch.at) ? [earlierPreviewInput(db.table, touch)] : []),
+            ...(isLater(touch.at, stale?.lastInboundAt) ? [laterInboundInput(db.table, touch)] : []),
           ].filter((input) => input !== undefined)
       : undefined,
   });
+  const latestInbound = touch.inbound && !isLater(out.attributes?.lastInboundAt, touch.at);
+  // A late reopen leaves `lastInboundAt` to its forward-only write (the reopen may be the older).
+  if (out.current && latestInbound && isLateReopen(touch) && out.attributes?.lastInboundAt !== touch.at) {
+    await updateItemIf(db, laterInboundInput(db.table, touch));
+    out.attributes = { ...out.attributes, lastInboundAt: touch.at };
+  }
   // The customer reopened a conversation an agent has: it counts in their open ones again.
   if (touch.reopen && out.current && out.attributes?.assignee) await syncAgentLoad(db, out.attributes);
   const since = out.attributes?.waitingSince;
@@ -227,7 +238,7 @@ async function touchConversation(db: DynamoDb, touch: ConversationTouch): Promis
   // After a late message the follow-ups changed the item again: routing reads it afresh then.
   const snapshot = out.current && out.attributes ? conversationSnapshotOf(out.attributes) : undefined;
   const unlisted = snapshot !== undefined && out.attributes?.gsi1pk === undefined;
-  return { current: out.current, snapshot, ...(unlisted ? { unlisted } : {}) };
+  return { current: out.current, snapshot, latestInbound, ...(unlisted ? { unlisted } : {}) };
 }
 
 /** Whether a conversation item stands open as a delivery failure of an answer at `failed` reopened it. */

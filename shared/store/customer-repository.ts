@@ -24,7 +24,6 @@ import { customersByName } from './name-search.js';
 import { getInput } from './params/common.js';
 import { holdOpenConversationInput } from './params/conversations.js';
 import {
-  advanceChannelInboundInput,
   changeTagsInputs,
   claimIdentityInput,
   getIdentityInput,
@@ -37,6 +36,7 @@ import {
   setTagsInput,
   touchProfileInput,
 } from './params/customers.js';
+import { advanceChannelInboundInput, laterProfileInboundInput } from './params/profile-inbound.js';
 
 const IdentityItemSchema = z.object({
   customerId: z.string(),
@@ -153,13 +153,37 @@ async function readProfileState(db: DynamoDb, customerId: string): Promise<Profi
   };
 }
 
+/** The stale part of a profile touch, answering the profile as it left it (for `advanceInbound`). */
+const staleTouchInput = (table: string, touch: ProfileTouch) => ({
+  ...touchProfileInput(table, touch, 'stale'),
+  ReturnValues: 'ALL_NEW' as const,
+});
+
+/**
+ * After a stale touch (`profile` as it left it), an inbound event moves the profile's last inbound
+ * forward to it when it is its conversation's latest inbound message (`latestInbound`), else its
+ * channel's time only: one conditional write either way, as before, or a second when the first lost
+ * a race.
+ */
+async function advanceInbound(
+  db: DynamoDb,
+  touch: ProfileTouch,
+  profile: Record<string, unknown> | undefined,
+) {
+  if (!touch.inbound) return;
+  const last = profile?.lastInboundAt;
+  const later = touch.latestInbound && (typeof last !== 'string' || last < touch.at);
+  if (later && (await updateItemIf(db, laterProfileInboundInput(db.table, touch)))) return;
+  await updateItemIf(db, advanceChannelInboundInput(db.table, touch));
+}
+
 /**
  * The stale part of a profile touch: the order-independent sets, the channel's reply window if later;
  * and the conversation a message older than the last resolve reopened, held open unless another is.
  */
 async function touchStale(db: DynamoDb, touch: ProfileTouch): Promise<Record<string, unknown> | undefined> {
-  const out = await updateItem(db, touchProfileInput(db.table, touch, 'stale'));
-  if (touch.inbound) await updateItemIf(db, advanceChannelInboundInput(db.table, touch));
+  const out = await updateItem(db, staleTouchInput(db.table, touch));
+  await advanceInbound(db, touch, out.Attributes);
   if (touch.holdOpen) {
     await updateItemIf(db, holdOpenConversationInput(db.table, touch.customerId, touch.conversationId));
   }
@@ -176,17 +200,19 @@ async function touchProfile(db: DynamoDb, touch: ProfileTouch): Promise<void> {
   if (touch.newConversation !== false && !first) {
     await putItem(db, putMembershipInput(db.table, touch.customerId, touch.conversationId));
   }
-  const attributes = touch.stale
-    ? await touchStale(db, touch)
-    : (
-        await updateCurrentOrStaleReturning(db, {
-          current: touchProfileInput(db.table, touch, 'current'),
-          // Older than the last event or the last resolution: only the order-independent sets change,
-          // and the channel's reply window if this is its latest message.
-          stale: touchProfileInput(db.table, touch, 'stale'),
-          followUp: touch.inbound ? advanceChannelInboundInput(db.table, touch) : undefined,
-        })
-      ).attributes;
+  let attributes: Record<string, unknown> | undefined;
+  if (touch.stale) attributes = await touchStale(db, touch);
+  else {
+    const out = await updateCurrentOrStaleReturning(db, {
+      current: touchProfileInput(db.table, touch, 'current'),
+      // Older than the last event or the last resolution: only the order-independent sets change,
+      // and the last inbound (or the channel's reply window) if this is the latest message.
+      stale: staleTouchInput(db.table, touch),
+      followUp: undefined,
+    });
+    attributes = out.attributes;
+    if (!out.current) await advanceInbound(db, touch, attributes);
+  }
   const { name } = touch;
   const storedAt = attributes?.nameAt;
   if (name && typeof storedAt === 'string' && storedAt > name.at) {

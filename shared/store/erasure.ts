@@ -5,6 +5,7 @@ import { replyItemId } from '../domain/replies.js';
 import type { Suggestion } from '../domain/suggestions.js';
 import { ConflictError } from '../errors.js';
 import { syncAgentLoadOf } from './agent-load.js';
+import { forgetDeletionMarks } from './deletion-erasure.js';
 import { drainNotes } from './drain-notes.js';
 import { type DynamoDb, putItem, queryItems, sendDynamo, updateItemIf } from './dynamo-client.js';
 import { Keys, providerReferencesOf, suggestionKey } from './keys.js';
@@ -219,8 +220,10 @@ async function forgetReferences(db: ErasureDb, profiles: readonly RawProfile[]):
     } while (startKey);
   }
   db.cursor = { provider: customerIds.length };
-  for (const customerId of customerIds)
+  for (const customerId of customerIds) {
     await forgetNotedThreadLinks(db, customerId, (key) => remove(db, key));
+    await forgetDeletionMarks(db, customerId, db.now, (key) => remove(db, key));
+  }
 }
 
 type Step = (

@@ -25,6 +25,11 @@ export const SUGGESTION_PREFIX = 'SUGGESTION#';
  * once by the upgrade's `note-thread-links` for replies sent before replies kept their Message-ID.
  */
 export const THREAD_NOTE_PREFIX = 'THREADLINK#';
+/**
+ * Sort-key prefix of the notes, under a customer, of the message references their deletions marked
+ * before the message came (`deletedBy`): what their erasure takes, as the mark names them for a week.
+ */
+export const DELETION_NOTE_PREFIX = 'DELETIONMARK#';
 /** Partition of everyone who mentioned the identity of a token (`<kind>#<value>`). */
 export const mentionsPartition = (token: string): string => `MENTION#${token}`;
 
@@ -42,6 +47,7 @@ export const mentionsPartition = (token: string): string => `MENTION#${token}`;
  * | merge suggestions      | Query    pk=CUSTOMER#<id>, sk begins_with SUGGESTION#             |
  * | customer's conversations| Query   pk=CUSTOMER#<id>, sk begins_with CONVERSATION#           |
  * | noted thread links     | Query    pk=CUSTOMER#<id>, sk begins_with THREADLINK# (erasure)     |
+ * | deletion marks of a customer | Query pk=CUSTOMER#<id>, sk begins_with DELETIONMARK# (erasure) |
  * | customers by name      | Query ×N gsi1k gsi1pk=CUSTOMER_NAME#<shard>, gsi1sk begins_with <name> (next page: > <cursor>), merged, BatchGetItem |
  * | conversation           | GetItem  pk=CONVERSATION#<id>, sk=CONVERSATION                   |
  * | inbox by status        | Query ×N gsi1k gsi1pk=INBOX#<status>#<shard>, gsi1sk=<waitingSince>#<id> (answered: answered#<at>#<id>), merged, GetItem each |
@@ -106,6 +112,11 @@ export const Keys = {
   threadNote: (customerId: string, channel: Channel, threadId: string) => ({
     pk: `CUSTOMER#${customerId}`,
     sk: `${THREAD_NOTE_PREFIX}${channel}#${threadId}`,
+  }),
+  /** That a customer's deletion marked a message's reference (`messageRef`) before the message came. */
+  deletionNote: (customerId: string, channel: Channel, providerMessageId: string) => ({
+    pk: `CUSTOMER#${customerId}`,
+    sk: `${DELETION_NOTE_PREFIX}${channel}#${providerMessageId}`,
   }),
   /** That a customer mentioned the identity of a token (`<kind>#<value>`). */
   mention: (token: string, customerId: string) => ({

@@ -2,7 +2,14 @@ import * as z from 'zod';
 import { previewOf } from '../domain/conversation-preview.js';
 import type { DeletionOutcome, MessageDeletion } from '../domain/deletion.js';
 import type { TimelineItem } from '../domain/timeline.js';
-import { type DynamoDb, deleteItem, getItem, updateItemIf, updateItemReturningIf } from './dynamo-client.js';
+import {
+  type DynamoDb,
+  deleteItem,
+  getItem,
+  putItem,
+  updateItemIf,
+  updateItemReturningIf,
+} from './dynamo-client.js';
 import { Keys, RAW_PREFIX, referencedItemKey } from './keys.js';
 import { queryPage } from './paging.js';
 import { deleteInput, getInput } from './params/common.js';
@@ -12,6 +19,8 @@ import {
   findDeletedMessageInput,
   markDeletedInput,
   markSenderDeletionInput,
+  putDeletionNoteInput,
+  redactRoutingInputs,
   redactTimelineItemInput,
 } from './params/deletion.js';
 
@@ -62,6 +71,12 @@ async function redactLinked(db: DynamoDb, key: { pk: string; sk: string }, at: s
   const preview = previewOf(old as TimelineItem);
   const conversationId = typeof old.conversationId === 'string' ? old.conversationId : undefined;
   if (preview && conversationId) await updateItemIf(db, clearPreviewInput(db.table, conversationId, preview));
+  // What routing wrote from it, keyed on it: the hand-off note and the decision's detail.
+  const { customerId, at: itemAt, id } = old;
+  if (typeof customerId === 'string' && typeof itemAt === 'string' && typeof id === 'string') {
+    for (const input of redactRoutingInputs(db.table, { customerId, at: itemAt, id }, at))
+      await updateItemIf(db, input);
+  }
   return 'redacted' as const;
 }
 
@@ -103,6 +118,8 @@ export async function applyDeletion(
   const partitions = await customers.mergedPartitions(deletion.customerId, { consistent: true });
   const stored = await findOnTimeline(db, partitions, deletion);
   if (stored) return redactLinked(db, stored, deletion.at);
+  // Noted under the customer first: the mark names them, and their erasure finds it by the note.
+  await putItem(db, putDeletionNoteInput(db.table, deletion));
   if (await updateItemIf(db, markDeletedInput(db.table, deletion))) {
     await updateItemIf(db, markSenderDeletionInput(db.table, deletion));
     const between = await findOnTimeline(db, partitions, deletion);

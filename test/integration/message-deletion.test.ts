@@ -3,7 +3,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { LocalRuntime } from '#shared/local/runtime.js';
 import { JumpingTimers } from '../support/manual-timers.js';
 import { idleAfterLaterLooks, SECRETS, startTestRuntime } from '../support/runtime.js';
+import { inspectionClient, scanTable } from '../support/table-snapshot.js';
 import { deliver, signedMeta } from '../support/webhooks.js';
+
+const setsAsArrays = (_key: string, value: unknown) => (value instanceof Set ? [...value] : value);
 
 const AGENT = 'deletion-agent-token';
 const ADMIN = 'deletion-admin-token';
@@ -154,6 +157,46 @@ describe('local runtime: a message its customer deleted keeps no words', () => {
     await post('/webhooks/whatsapp', whatsapp('whatsapp/text.json', '16505550705', undefined, false));
     await post('/webhooks/whatsapp', whatsapp('whatsapp/revoke.json', '16505550705', undefined, false));
     expect((await stored(await customerId('phone', '+16505550705'))).text).toContain(WA_TEXT);
+  });
+
+  it('an erasure takes the mark a revoke left for a message that never came: nothing names the customer', async () => {
+    const phone = '16505550706';
+    await post('/webhooks/whatsapp', whatsapp('whatsapp/text.json', phone));
+    const never = `wamid.never-came.${phone}`;
+    await post(
+      '/webhooks/whatsapp',
+      whatsapp('whatsapp/revoke.json', phone, (m) => ({ ...m, revoke: { original_message_id: never } })),
+    );
+    const id = await customerId('phone', `+${phone}`);
+    const naming = async () => {
+      const client = inspectionClient(runtime.dynamoEndpoint);
+      const items = await scanTable(client, 'threadline');
+      client.destroy();
+      // The tombstone and the audit record name the erased customer: nothing else may.
+      const kept = (item: Record<string, unknown>) =>
+        String(item.pk).startsWith('AUDIT#') || (item.pk === `CUSTOMER#${id}` && item.sk === 'PROFILE');
+      return items.filter((item) => !kept(item) && JSON.stringify(item, setsAsArrays).includes(id));
+    };
+    // The revoke came first: its mark names the customer, on a key only the message's id leads to.
+    expect(await naming()).toContainEqual(
+      expect.objectContaining({ pk: `MESSAGE#whatsapp#${never}`, deletedBy: id }),
+    );
+    expect(
+      (
+        await fetch(`${runtime.url}/api/customers/${id}`, {
+          method: 'DELETE',
+          headers: { Authorization: `Bearer ${ADMIN}` },
+        })
+      ).status,
+    ).toBe(200);
+    expect(await naming()).toEqual([]);
+    // The message, if it still comes, is dropped as the erased person's: no new customer holds its words.
+    await post(
+      '/webhooks/whatsapp',
+      whatsapp('whatsapp/text.json', phone, (m) => ({ ...m, id: never })),
+    );
+    const again = await customerId('phone', `+${phone}`);
+    if (again) expect((await stored(again)).text).not.toContain(WA_TEXT);
   });
 
   it('Instagram: an unsend after the message redacts it; redelivered, it stays so', async () => {

@@ -12,6 +12,9 @@ export const routeItemId = (itemId: string) => `route:${itemId}`;
 export const decidedItemId = (id: string): string | undefined =>
   id.startsWith('route:') ? id.slice('route:'.length) : undefined;
 
+/** The id of the note a hand-off writes for an item (its timeline item's id is `note:<this>`). */
+export const handoffNoteId = (itemId: string) => `handoff:${itemId}`;
+
 /**
  * Whether an item is something to route: an inbound customer message or a voicemail left on an
  * inbound call. Mail that failed the spam, virus or DMARC checks, auto-replies, SMS keywords the

@@ -157,8 +157,9 @@ export function touchConversationInput(
       sets.push(...open.sets);
     }
   }
-  // What an answer must be as new as to end the wait (see `markAnsweredInput`).
-  if (touch.inbound) sets.push('lastInboundAt = :at');
+  // What an answer must be as new as to end the wait (see `markAnsweredInput`); forward only: a late
+  // reopen may be older than the conversation's last message, and moves it by `laterInboundInput`.
+  if (touch.inbound && !isLateReopen(touch)) sets.push('lastInboundAt = :at');
   removes.push(...lastRemoves);
   return {
     TableName: table,
@@ -173,6 +174,25 @@ export function touchConversationInput(
     ExpressionAttributeNames: names,
     ExpressionAttributeValues: values,
     ConditionExpression: touchCondition(touch, values),
+  };
+}
+
+/** A reopen by a message timed at or before the resolve (`receivedAt`): it may be older than the last message. */
+export const isLateReopen = (touch: ConversationTouch): boolean =>
+  touch.reopen === true && touch.receivedAt !== undefined;
+
+/**
+ * The customer's message is the conversation's latest inbound one, though not its latest event (an
+ * answer came after it, or the resolve it reopens after): `lastInboundAt` moves to it, forward only.
+ */
+export function laterInboundInput(table: string, touch: ConversationTouch): UpdateCommandInput {
+  return {
+    TableName: table,
+    Key: Keys.conversation(touch.conversationId),
+    UpdateExpression: 'SET lastInboundAt = :at',
+    ConditionExpression:
+      'attribute_exists(pk) AND (attribute_not_exists(lastInboundAt) OR lastInboundAt < :at)',
+    ExpressionAttributeValues: { ':at': touch.at },
   };
 }
 

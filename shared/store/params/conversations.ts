@@ -5,7 +5,12 @@ import { CONVERSATION_LOAD_ATTRIBUTE, INDEX_KEYS, LIST_INDEX, type QueriedIndex 
 import { CUSTOMER_TURNS_ATTRIBUTE, EPISODE_STATE_ATTRIBUTES } from './conversation-state.js';
 
 // The resolver's touch of a conversation is built in its own module; callers import it from here too.
-export { earlierPreviewInput, touchConversationInput } from './conversation-touch.js';
+export {
+  earlierPreviewInput,
+  isLateReopen,
+  laterInboundInput,
+  touchConversationInput,
+} from './conversation-touch.js';
 
 /**
  * An inbound message older than the open conversation's last one still started the wait if it came

@@ -139,25 +139,6 @@ function nameValues(customerId: string, name: string, at: string): Record<string
 }
 
 /**
- * An inbound event older than the profile's last one still counts for its channel's reply window:
- * moves `lastInbound_<channel>` forward to it if it is later than the value there.
- */
-export function advanceChannelInboundInput(
-  table: string,
-  touch: { customerId: string; channel: Channel; at: string },
-): UpdateCommandInput {
-  return {
-    TableName: table,
-    Key: Keys.customer(touch.customerId),
-    UpdateExpression: 'SET #channelInbound = :at',
-    ConditionExpression:
-      'attribute_exists(pk) AND (attribute_not_exists(#channelInbound) OR #channelInbound < :at)',
-    ExpressionAttributeNames: { '#channelInbound': `lastInbound_${touch.channel}` },
-    ExpressionAttributeValues: { ':at': touch.at },
-  };
-}
-
-/**
  * Unmerge: the source's profile shows an inbound message of its own that the move brings back from the
  * target's partition (the resolver wrote its channel and times on the target's profile while they were
  * merged): the channel, its time there and the last inbound, each only when newer than what the profile

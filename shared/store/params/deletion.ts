@@ -1,8 +1,12 @@
-import type { QueryCommandInput, UpdateCommandInput } from '@aws-sdk/lib-dynamodb';
+import type { PutCommandInput, QueryCommandInput, UpdateCommandInput } from '@aws-sdk/lib-dynamodb';
 import type { MessageDeletion } from '../../domain/deletion.js';
 import { DELETION_LOOKBACK_MS, DELETION_MARKER_TTL_MS, deletionMarkedUntil } from '../../domain/deletion.js';
+import { placedReplyAt } from '../../domain/replies.js';
 import { messageItemId } from '../../domain/resolution.js';
-import { Keys, TIMELINE_END, TIMELINE_PREFIX } from '../keys.js';
+import { handoffNoteId, routeItemId } from '../../domain/routing/routable.js';
+import { DELETION_NOTE_PREFIX, Keys, TIMELINE_END, TIMELINE_PREFIX } from '../keys.js';
+import { queryPrefixInput } from './common.js';
+import { markErasedMessageInput } from './privacy.js';
 
 /** How many of a partition's timeline items a deletion's look for its message reads at most (≤ about 1 MB). */
 export const DELETION_LOOKUP_MAX_READ = 1000;
@@ -72,7 +76,7 @@ export function redactTimelineItemInput(
  * the item is redacted instead) or an erasure marked it.
  */
 export function markDeletedInput(table: string, deletion: MessageDeletion): UpdateCommandInput {
-  const expires = Math.ceil((Date.parse(deletion.at) + DELETION_MARKER_TTL_MS) / 1000);
+  const expires = markExpiry(deletion);
   return {
     TableName: table,
     Key: Keys.messageRef(deletion.channel, deletion.targetMessageId),
@@ -86,6 +90,61 @@ export function markDeletedInput(table: string, deletion: MessageDeletion): Upda
       ':ttl': expires,
     },
     ConditionExpression: 'attribute_not_exists(timelineSk) AND attribute_not_exists(erasedAt)',
+  };
+}
+
+/** The mark's expiry (`ttl`, in seconds): a week after the deletion. */
+const markExpiry = (deletion: MessageDeletion) =>
+  Math.ceil((Date.parse(deletion.at) + DELETION_MARKER_TTL_MS) / 1000);
+
+/**
+ * Notes under the deleting customer the reference their deletion marks (written before the mark, kept
+ * as long): the mark names them (`deletedBy`) on a key only the message's id leads to, so their erasure
+ * reads these to take it (see `forgetDeletionMarkInputs`).
+ */
+export function putDeletionNoteInput(table: string, deletion: MessageDeletion): PutCommandInput {
+  return {
+    TableName: table,
+    Item: {
+      ...Keys.deletionNote(deletion.customerId, deletion.channel, deletion.targetMessageId),
+      entity: 'deletion_note',
+      channel: deletion.channel,
+      providerMessageId: deletion.targetMessageId,
+      ttl: markExpiry(deletion),
+    },
+  };
+}
+
+/** A page of the notes of the references a customer's deletions marked (`putDeletionNoteInput`). */
+export function queryDeletionNotesInput(table: string, customerId: string, limit: number): QueryCommandInput {
+  return { ...queryPrefixInput(table, Keys.customer(customerId).pk, DELETION_NOTE_PREFIX), Limit: limit };
+}
+
+/**
+ * What an erasure does to a reference the erased customer's deletion marked: still waiting for its
+ * message, it becomes an erased message's marker (naming nobody: the message, if it comes, is dropped
+ * as seen); linked since to an item, only the mark's `deletedBy` and `deletedAt` go (the item is the
+ * erased customer's, and its reference becomes a marker with their timeline, or another's, and stays).
+ */
+export function forgetDeletionMarkInputs(
+  table: string,
+  key: { pk: string; sk: string },
+  customerId: string,
+  now: string,
+): { unlinked: PutCommandInput; linked: UpdateCommandInput } {
+  return {
+    unlinked: {
+      ...markErasedMessageInput(table, key, now),
+      ConditionExpression: 'attribute_not_exists(timelineSk) AND deletedBy = :by',
+      ExpressionAttributeValues: { ':by': customerId },
+    },
+    linked: {
+      TableName: table,
+      Key: key,
+      UpdateExpression: 'REMOVE deletedBy, deletedAt',
+      ConditionExpression: 'deletedBy = :by',
+      ExpressionAttributeValues: { ':by': customerId },
+    },
   };
 }
 
@@ -106,6 +165,45 @@ export function markSenderDeletionInput(table: string, deletion: MessageDeletion
     ConditionExpression:
       'customerId = :customerId AND (attribute_not_exists(deletionMarkedUntil) OR deletionMarkedUntil < :until)',
   };
+}
+
+/** What a hand-off note written for a message the customer deleted says instead of its summary. */
+export const REDACTED_HANDOFF_NOTE =
+  'Hand-off note taken out: the customer deleted the message it was written for.';
+/** What the routing decision of a deleted message says instead of its detail (which may quote it). */
+export const REDACTED_ROUTED_DETAIL = 'taken out: the customer deleted the message';
+
+/**
+ * What routing wrote from a message that its customer deleted, by key (both are keyed on the message):
+ * the hand-off note (placed just after it, `note:handoff:<id>`: its summary quotes the message, its first
+ * line may too, and the AI's answer held back answered it) gets a fixed text; the `routed` decision
+ * (`route:<id>`, at the message's time) loses its detail (the words that asked for a person, a topic's
+ * keyword). Each a no-op where there is none (the message was not routed, or was answered).
+ */
+export function redactRoutingInputs(
+  table: string,
+  message: { customerId: string; at: string; id: string },
+  deletedAt: string,
+): UpdateCommandInput[] {
+  const { customerId, at, id } = message;
+  return [
+    {
+      TableName: table,
+      Key: Keys.timelineItem(customerId, placedReplyAt(at), `note:${handoffNoteId(id)}`),
+      UpdateExpression: 'SET #text = :text, redactedAt = if_not_exists(redactedAt, :at)',
+      ConditionExpression: 'attribute_exists(pk) AND #type = :note',
+      ExpressionAttributeNames: { '#text': 'text', '#type': 'type' },
+      ExpressionAttributeValues: { ':text': REDACTED_HANDOFF_NOTE, ':at': deletedAt, ':note': 'note' },
+    },
+    {
+      TableName: table,
+      Key: Keys.timelineItem(customerId, at, routeItemId(id)),
+      UpdateExpression: 'SET #data.#detail = :detail',
+      ConditionExpression: 'attribute_exists(pk) AND #event = :routed AND attribute_exists(#data.#detail)',
+      ExpressionAttributeNames: { '#data': 'data', '#detail': 'detail', '#event': 'event' },
+      ExpressionAttributeValues: { ':detail': REDACTED_ROUTED_DETAIL, ':routed': 'routed' },
+    },
+  ];
 }
 
 /** Takes a deleted message's preview and its time off its conversation, only while the preview is that message's. */

@@ -111,6 +111,25 @@ describe('profileTouchNeeded', () => {
     );
   });
 
+  it("moves the last inbound to a late event that is its conversation's latest inbound message, forward only", () => {
+    // An answer came after it (the profile's last event), and it is on another channel: written.
+    const answered: ProfileState = {
+      ...stored,
+      channels: ['whatsapp', 'sms'],
+      lastEventAt: later(10 * MINUTE),
+      lastInboundByChannel: { whatsapp: T0, sms: T0 },
+    };
+    const sms = { channel: 'sms' as const, at: later(MINUTE) };
+    expect(profileTouchNeeded(answered, touch({ ...sms, stale: true, latestInbound: true }))).toBe(true);
+    expect(profileTouchNeeded(answered, touch({ ...sms, latestInbound: true }))).toBe(true);
+    // Not the latest inbound (or not later than the profile's): its channel's time only, recent here.
+    expect(profileTouchNeeded(answered, touch({ ...sms, stale: true }))).toBe(false);
+    const newer = { ...answered, lastInboundAt: later(2 * MINUTE) };
+    expect(profileTouchNeeded(newer, touch({ ...sms, stale: true, latestInbound: true }))).toBe(false);
+    // Same channel, within the granularity: nothing its readers need changes.
+    expect(profileTouchNeeded(answered, touch({ stale: true, latestInbound: true }))).toBe(false);
+  });
+
   it('keeps the 24-hour window conservative: it closes at most the granularity early, never late', () => {
     // The customer writes every 6 minutes for an hour; the profile keeps what the skipped writes leave.
     let profile: ProfileState = { ...stored };

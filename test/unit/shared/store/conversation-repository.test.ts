@@ -195,7 +195,15 @@ describe('conversationRepository', () => {
         ddb
           .on(UpdateCommand)
           .rejectsOnce(new ConditionalCheckFailedException({ message: 'newer', $metadata: {} }))
-          .resolvesOnce({ Attributes: { ...conversation, preview: 'Any news?', previewAt } })
+          .resolvesOnce({
+            // A later message came before it: its conversation's last inbound time stays (no write).
+            Attributes: {
+              ...conversation,
+              preview: 'Any news?',
+              previewAt,
+              lastInboundAt: '2025-06-10T09:05:00.000Z',
+            },
+          })
           .resolves({});
       stale('2025-06-10T09:05:00.000Z');
       const replaced = await callsOf(late);
@@ -208,6 +216,34 @@ describe('conversationRepository', () => {
       // An earlier message's preview stays: no write for it.
       stale('2025-06-10T08:55:00.000Z');
       expect((await callsOf(late)).updates).toHaveLength(4);
+    });
+
+    it("moves a late message's conversation forward to it only when it is the latest inbound message", async () => {
+      const stale = (lastInboundAt: string | undefined) =>
+        ddb
+          .on(UpdateCommand)
+          .rejectsOnce(new ConditionalCheckFailedException({ message: 'newer', $metadata: {} }))
+          .resolvesOnce({ Attributes: { ...conversation, lastInboundAt } })
+          .resolves({});
+      // An answer came after it, no later message: the wait's and channel's follow-ups, then its time.
+      stale('2025-06-10T08:55:00.000Z');
+      const later = await callsOf(touch);
+      expect(later.updates).toHaveLength(5);
+      expect(later.updates[4]).toBe('SET lastInboundAt = :at');
+      expect(later.out.latestInbound).toBe(true);
+      const input = ddb.commandCalls(UpdateCommand)[4]?.args[0].input;
+      expect(input?.ConditionExpression).toBe(
+        'attribute_exists(pk) AND (attribute_not_exists(lastInboundAt) OR lastInboundAt < :at)',
+      );
+      // A later message came before it (or it came already): nothing more.
+      stale('2025-06-10T09:05:00.000Z');
+      const older = await callsOf(touch);
+      expect(older.updates).toHaveLength(4);
+      expect(older.out.latestInbound).toBe(false);
+      stale(touch.at);
+      const again = await callsOf(touch);
+      expect(again.updates).toHaveLength(4);
+      expect(again.out.latestInbound).toBe(true);
     });
 
     it("clears the count in the agent reply's one write", async () => {

@@ -1,4 +1,4 @@
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { ConditionalCheckFailedException, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import {
   DeleteCommand,
   DynamoDBDocumentClient,
@@ -56,7 +56,8 @@ describe('privacyRepository', () => {
           // membership item, an older one is only in the set the profile carried before them.
           input.ExclusiveStartKey ||
           input.ExpressionAttributeValues[':prefix'] === 'RAW#' ||
-          input.ExpressionAttributeValues[':prefix'] === 'THREADLINK#'
+          input.ExpressionAttributeValues[':prefix'] === 'THREADLINK#' ||
+          input.ExpressionAttributeValues[':prefix'] === 'DELETIONMARK#'
             ? { Items: [] }
             : input.ExpressionAttributeValues[':prefix'] === 'CONVERSATION#'
               ? { Items: [{ pk: 'CUSTOMER#cu_1', sk: 'CONVERSATION#cv_2', conversationId: 'cv_2' }] }
@@ -122,6 +123,7 @@ describe('privacyRepository', () => {
     ).toEqual([
       'CUSTOMER#cu_1 TIMELINE#',
       'CUSTOMER#cu_1 THREADLINK#',
+      'CUSTOMER#cu_1 DELETIONMARK#',
       'WEBCHAT_LIVE#cu_1',
       'WEBCHAT_LIVE_ID#phone#+1',
       'WEBCHAT_SESSIONS#phone#+1 SESSION#',
@@ -385,6 +387,58 @@ describe('privacyRepository', () => {
         ['CUSTOMER#cu_1', 'THREADLINK#email#<old@support.example>'],
       ]),
     );
+  });
+
+  it("takes the marks the customer's deletions left on references of messages that never came", async () => {
+    const note = (id: string) => ({
+      pk: 'CUSTOMER#cu_1',
+      sk: `DELETIONMARK#whatsapp#${id}`,
+      channel: 'whatsapp',
+      providerMessageId: id,
+    });
+    let left = [note('wamid.never'), note('wamid.linked')];
+    ddb
+      .on(QueryCommand, { ExpressionAttributeValues: { ':pk': 'CUSTOMER#cu_1', ':prefix': 'DELETIONMARK#' } })
+      .callsFake(() => ({ Items: left }));
+    ddb.on(DeleteCommand, { Key: { pk: 'CUSTOMER#cu_1' } }).callsFake((input: { Key: { sk: string } }) => {
+      left = left.filter((n) => n.sk !== input.Key.sk);
+      return { Attributes: { pk: 'x' } };
+    });
+    // The linked one's message came since (to someone): its marker write is refused.
+    ddb
+      .on(PutCommand, { Item: { pk: 'MESSAGE#whatsapp#wamid.linked' } })
+      .rejects(new ConditionalCheckFailedException({ message: 'linked', $metadata: {} }));
+    await repository().erase('cu_1', 'ag_1', '2025-06-10T09:00:00.000Z');
+    const marks = ddb
+      .commandCalls(PutCommand)
+      .map((call) => call.args[0].input)
+      .filter((input) => String(input.Item?.pk).includes('wamid.'));
+    expect(marks.map((input) => [input.Item?.pk, input.Item?.entity, input.ConditionExpression])).toEqual([
+      [
+        'MESSAGE#whatsapp#wamid.never',
+        'erased_message',
+        'attribute_not_exists(timelineSk) AND deletedBy = :by',
+      ],
+      [
+        'MESSAGE#whatsapp#wamid.linked',
+        'erased_message',
+        'attribute_not_exists(timelineSk) AND deletedBy = :by',
+      ],
+    ]);
+    expect(marks[0]?.Item).not.toHaveProperty('deletedBy');
+    const unmarked = ddb
+      .commandCalls(UpdateCommand)
+      .map((call) => call.args[0].input)
+      .filter((input) => String(input.Key?.pk).startsWith('MESSAGE#'));
+    expect(unmarked).toEqual([
+      expect.objectContaining({
+        Key: { pk: 'MESSAGE#whatsapp#wamid.linked', sk: 'MESSAGE' },
+        UpdateExpression: 'REMOVE deletedBy, deletedAt',
+        ConditionExpression: 'deletedBy = :by',
+        ExpressionAttributeValues: { ':by': 'cu_1' },
+      }),
+    ]);
+    expect(left).toEqual([]);
   });
 
   it('starts over from the exports when the marker was written by a version with other steps', async () => {

@@ -85,7 +85,7 @@ describe('list reads hydrate a page with BatchGetItem', () => {
     expect(ids).toEqual(Array.from({ length: WAITING }, (_, i) => `cv_wait${String(i).padStart(3, '0')}`));
   });
 
-  it('takes the next waiting conversation reading its 200 candidates in 2 calls, not 200', async () => {
+  it("takes the waiting conversations up to the agent's room, its candidates (room + 5 of the 200) read in one BatchGetItem", async () => {
     await local.store.putAgent({
       id: 'ag_batch',
       presence: 'online',
@@ -102,11 +102,15 @@ describe('list reads hydrate a page with BatchGetItem', () => {
       clock: { now: () => new Date(at(500)) },
     };
     const made = await counted(() => takeNextWaiting(deps, 'ag_batch'));
-    expect(made.BatchGetItem).toBe(2);
-    // The agent's strong read and their console lease's, and the conditional assignment's own reads of
-    // the conversation it takes.
-    expect(made.GetItem).toBe(4);
-    expect((await local.repos.conversations.getConversation('cv_wait000'))?.assignee).toBe('ag_batch');
+    expect(made.BatchGetItem).toBe(1);
+    // The agent's strong read and their console lease's, and the conditional assignment's own two reads
+    // of each of the five conversations it takes (capacity 5).
+    expect(made.GetItem).toBe(2 + 2 * 5);
+    for (let i = 0; i < 5; i += 1) {
+      const id = `cv_wait${String(i).padStart(3, '0')}`;
+      expect((await local.repos.conversations.getConversation(id))?.assignee).toBe('ag_batch');
+    }
+    expect((await local.repos.conversations.getConversation('cv_wait005'))?.assignee).toBeUndefined();
   });
 
   it('finds customers by name, reads profiles by id and lists webhook subscriptions with one BatchGetItem each', async () => {

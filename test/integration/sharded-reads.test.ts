@@ -292,7 +292,7 @@ describe('daily metrics', () => {
 });
 
 describe('take next waiting across shards', () => {
-  it('gives two agents racing for the next conversation the two longest waiting, never the same one', async () => {
+  it("gives two agents racing for the waiting conversations each one once, every agent's load what it holds", async () => {
     const store = storePorts(repos);
     const now = new Date('2025-06-10T09:00:00.000Z');
     for (const id of ['agent-r1', 'agent-r2']) {
@@ -338,12 +338,18 @@ describe('take next waiting across shards', () => {
       },
     };
     const deps = { store: racingStore, admin: repos.conversations, clock: { now: () => now } };
-    await Promise.all([takeNextWaiting(deps, 'agent-r1'), takeNextWaiting(deps, 'agent-r2')]);
+    // Each takes up to their room (5): the four are shared out, none given twice nor counted twice.
+    const counts = await Promise.all([takeNextWaiting(deps, 'agent-r1'), takeNextWaiting(deps, 'agent-r2')]);
     const assignees = await Promise.all(
       waiting.map(async (id) => [id, (await repos.conversations.getConversation(id))?.assignee]),
     );
     const taken = assignees.filter(([, agent]) => agent !== undefined);
-    expect(taken.map(([id]) => id).sort()).toEqual(['cv_race0', 'cv_race1']);
-    expect(new Set(taken.map(([, agent]) => agent))).toEqual(new Set(['agent-r1', 'agent-r2']));
+    expect(taken.map(([id]) => id).sort()).toEqual(['cv_race0', 'cv_race1', 'cv_race2', 'cv_race3']);
+    expect(counts[0] + counts[1]).toBe(4);
+    // Whoever lost a conversation to the other let its slot go: each agent's load is what they hold.
+    for (const [i, id] of ['agent-r1', 'agent-r2'].entries()) {
+      expect((await store.getAgentNow(id))?.openConversations).toBe(counts[i]);
+      expect(taken.filter(([, agent]) => agent === id)).toHaveLength(counts[i] ?? -1);
+    }
   });
 });

@@ -490,6 +490,8 @@ describe('the web-chat widget when things go wrong, in a browser', { timeout: 60
 
   it('drops a stored session Threadline no longer knows, and offers the pre-chat form again', async () => {
     const { page, errors } = await visit();
+    // Open before the reload (the click only asks for the panel; a loaded machine draws it later).
+    await page.getByRole('dialog', { name: 'Chat with us' }).waitFor(WAIT);
     const gone = { sessionToken: 'wcs_gone', expiresAt: '2099-01-01T00:00:00.000Z', verified: false };
     await page.evaluate(
       `localStorage.setItem('threadline-chat:anonymous', ${JSON.stringify(JSON.stringify(gone))})`,
@@ -562,6 +564,30 @@ describe('the web-chat widget when things go wrong, in a browser', { timeout: 60
     await agentReply(page, 'Bea here about your refund.');
     await page.locator('.msg.agent', { hasText: 'Bea here about your refund.' }).waitFor(WAIT);
     await status.waitFor({ state: 'detached', ...WAIT });
+  });
+
+  it('shows nobody typing while the visitor is offline, though a typing frame still gets through', async () => {
+    const page = await (await shop.browser.newContext()).newPage();
+    const sockets: Array<{ send(message: string): void }> = [];
+    await page.routeWebSocket(/\/webchat\/live/, (ws) => {
+      sockets.push(ws);
+      ws.connectToServer();
+    });
+    await page.goto(`${shop.siteUrl}/`);
+    await page.getByRole('button', { name: 'Open chat' }).click(WAIT);
+    await start(page);
+    const typing = page.locator('.typing');
+    const frame = (value: object) => sockets.at(-1)?.send(JSON.stringify(value));
+    frame({ type: 'typing', by: 'ai', on: true });
+    await expect.poll(() => typing.textContent(), WAIT).toBe('The assistant is typing…');
+    await page.context().setOffline(true);
+    await page.getByRole('status').filter({ hasText: 'You are offline' }).waitFor(WAIT);
+    expect(await typing.textContent()).toBe('');
+    // The emulated network (as a proxy or a half-dead link may) keeps the socket: frames still arrive.
+    frame({ type: 'typing', by: 'ai', on: true });
+    frame({ type: 'handoff', handoff: { conversationId: 'cv_offline', at: new Date().toISOString() } });
+    await page.getByRole('status').filter({ hasText: 'Connecting you to someone' }).waitFor(WAIT);
+    expect(await typing.textContent()).toBe('');
   });
 
   it('says when the visitor is offline, and sends what they wrote once they are back', async () => {

@@ -203,7 +203,8 @@ function connect(origin: string, session: StoredSession, hooks: LiveHooks) {
       hooks.received([frame.message]);
       if (frame.message.author !== 'visitor') hooks.setTyping(undefined);
     } else if (frame.type === 'typing') {
-      hooks.setTyping(frame.on ? frame.by : undefined);
+      // Offline, nobody is shown typing: a frame that still gets through must not bring it back.
+      hooks.setTyping(frame.on && navigator.onLine !== false ? frame.by : undefined);
     } else if (frame.type === 'handoff') {
       hooks.seeHandoff(frame.handoff);
     }

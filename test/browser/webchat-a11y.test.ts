@@ -251,7 +251,8 @@ describe('the web-chat widget with a screen reader and zoom', { timeout: 90_000 
     const page = await (await shop.browser.newContext()).newPage();
     await page.goto(`${shop.siteUrl}/`);
     await page.getByRole('button', { name: 'Open chat' }).click(WAIT);
-    await page.getByLabel('Your email (optional)').fill('not-an-email', WAIT);
+    // Its label says "(optional)" in opening hours and asks for it after them: the shop keeps real time.
+    await page.getByLabel(/^Your email/).fill('not-an-email', WAIT);
     await page.getByRole('button', { name: 'Start chat' }).focus();
     await page.keyboard.press('Enter');
     await page.getByText('Enter an email like name@example.com').waitFor(WAIT);
@@ -267,7 +268,8 @@ describe('the web-chat widget with a screen reader and zoom', { timeout: 90_000 
       .toEqual({
         name: 'email',
         invalid: 'true',
-        said: ['Enter an email like name@example.com'],
+        // First the refusal; after hours the note that asks for the email describes the field too.
+        said: expect.arrayContaining(['Enter an email like name@example.com']),
       });
   });
 });

@@ -21,22 +21,34 @@ export async function disconnectLive(
     const until = deps.clock.now().getTime() + CONSOLE_GRACE_MS;
     await deps.leases.left(gone.agentId, connectionId, until);
   }
+  const left = gone.viewing && !agentStillViews(others, gone.agentId, gone.viewing, connectionId);
   await broadcastLive(
     deps,
     [
-      ...(gone.viewing && !agentStillViews(others, gone.agentId, gone.viewing, connectionId)
-        ? [
-            {
-              type: 'viewing' as const,
-              conversationId: gone.viewing,
-              item: { agentId: gone.agentId, viewing: false },
-            },
-          ]
-        : []),
+      ...(left ? [viewingFrame(gone.agentId, gone.viewing as string, false)] : []),
       ...(last
         ? [{ type: 'presence' as const, item: { agentId: gone.agentId, presence: 'offline' as const } }]
         : []),
     ],
     { to: others },
   );
+  if (left) await reannounceViewer(deps, gone.agentId, gone.viewing as string);
+}
+
+const viewingFrame = (agentId: string, conversationId: string, viewing: boolean) => ({
+  type: 'viewing' as const,
+  conversationId,
+  item: { agentId, viewing },
+});
+
+/**
+ * After telling the others the agent left a conversation: if a socket of theirs has come to view it
+ * meanwhile (a reload: the new page's `viewing` passed while the old socket's close read the list),
+ * say so again, after. Without it, the `left` landing last had the others show them gone until the
+ * agent moved. One more read of the sockets, only when a close said someone left.
+ */
+async function reannounceViewer(deps: BroadcastDeps, agentId: string, conversationId: string): Promise<void> {
+  const now = await deps.connections.list();
+  if (!agentStillViews(now, agentId, conversationId, '')) return;
+  await broadcastLive(deps, [viewingFrame(agentId, conversationId, true)], { to: now });
 }

@@ -141,6 +141,41 @@ describe('live sockets', () => {
     ]);
     expect((await deps.connections.list()).map((c) => c.connectionId)).toEqual(['c1']);
   });
+  it("says again that an agent views a conversation when their reloaded page's viewing passed the old socket's close", async () => {
+    const { deps, sent } = sockets();
+    await connectLive(deps, { connectionId: 'a1', agentId: 'ann' });
+    await connectLive(deps, { connectionId: 'b1', agentId: 'bob' });
+    await handleLiveFrame(deps, 'b1', JSON.stringify({ type: 'viewing', conversationId: 'cv_1' }));
+    // Bob reloads: the old socket's close reads the open sockets before the new page says what it views,
+    // and the new page's viewing is told to Ann before the close's `left` is.
+    const list = deps.connections.list.bind(deps.connections);
+    let reads = 0;
+    const racing = {
+      ...deps,
+      connections: {
+        ...deps.connections,
+        remove: deps.connections.remove.bind(deps.connections),
+        list: async () => {
+          const open = await list();
+          reads += 1;
+          if (reads === 1) {
+            await connectLive(deps, { connectionId: 'b2', agentId: 'bob' });
+            await handleLiveFrame(deps, 'b2', JSON.stringify({ type: 'viewing', conversationId: 'cv_1' }));
+          }
+          return open;
+        },
+      },
+    };
+    sent.clear();
+    await disconnectLive(racing, 'b1');
+    const ofBob = (sent.get('a1') ?? []).filter((f) => f.type === 'viewing');
+    expect(ofBob.map((f) => (f.type === 'viewing' ? f.item.viewing : undefined))).toEqual([
+      true,
+      false,
+      true,
+    ]);
+  });
+
   it("keeps the agent at the console on connect and ping; only their last socket's close shortens it to the grace", async () => {
     const { deps } = sockets();
     const calls: string[] = [];

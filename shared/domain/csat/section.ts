@@ -1,5 +1,6 @@
 import * as z from 'zod';
 import { TemplateSchema } from '../outbound.js';
+import { LanguageTagSchema } from '../routing/language-tag.js';
 import { DurationSchema } from '../sla/duration.js';
 
 /**
@@ -23,11 +24,7 @@ const CsatWordsSchema = z.strictObject({
   /** Before the links of an email survey. */
   email: z.string().trim().min(1).max(200).default('Click your score (5 is best):'),
   /** The language of these words and the question: the email survey's answer page is marked with it. */
-  // A BCP 47 tag as the policy's languages are (policy.ts imports this file, so not its schema).
-  language: z
-    .string()
-    .regex(/^[A-Za-z]{2,3}(-[A-Za-z0-9]{1,8})*$/, 'a language tag such as "en" or "pt-BR"')
-    .default('en'),
+  language: LanguageTagSchema.default('en'),
   /**
    * The page an email survey's link opens (a mail scanner opens it too, so it records nothing): its
    * title, the score chosen (`{score}`), and the button that sends it.

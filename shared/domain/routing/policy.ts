@@ -6,6 +6,7 @@ import { HolidaysSchema } from '../sla/calendar-schema.js';
 import { AutoResolveSchema, SlaSectionSchema } from '../sla/policy.js';
 import { checkSlaCalendars } from '../sla/rules.js';
 import { languageMatches } from './language-match.js';
+import { LanguageTagSchema } from './language-tag.js';
 
 /** Raised when a routing policy file is not JSON or breaks the schema; the message names each bad field. */
 export class RoutingPolicyError extends Error {
@@ -32,10 +33,8 @@ export const TimeZoneSchema = z
   .string()
   .refine(isTimeZone, { message: 'not an IANA time zone (for example "Europe/Paris")' });
 
-/** A BCP 47 language tag (`en`, `es-MX`); matched on its primary subtag, case-insensitively. */
-export const LanguageTagSchema = z
-  .string()
-  .regex(/^[A-Za-z]{2,3}(-[A-Za-z0-9]{1,8})*$/, 'a language tag such as "en" or "es-MX"');
+// A language tag's schema lives beside (the survey's section, which this file imports, uses it too).
+export { LanguageTagSchema } from './language-tag.js';
 
 /** A keyword or phrase; a trailing `*` matches any word that starts with it (`refund*`). */
 const KeywordSchema = z

@@ -11,6 +11,13 @@ const RESUMES_PER_SECOND = 10;
 /** SQS delays a message by at most 15 minutes. */
 const MAX_DELAY_SECONDS = 900;
 
+/**
+ * The queue delay of the `n`-th delivery a call sends again (an enable's resumed, a bulk replay's):
+ * RESUMES_PER_SECOND a second, so the endpoint that just came back gets its backlog spread out.
+ */
+export const spreadDelaySeconds = (n: number): number =>
+  Math.min(Math.floor(n / RESUMES_PER_SECOND), MAX_DELAY_SECONDS);
+
 /** What enabling answers: the subscription, how many paused deliveries it resumed, whether more wait. */
 export type Enabled = SubscriptionView & { resumed: number; more: boolean };
 
@@ -54,8 +61,7 @@ export async function enableWebhook(
           attempts: 0,
           priorAttempts: (delivery.priorAttempts ?? 0) + delivery.attempts,
         });
-        const delay = Math.min(Math.floor(resumed / RESUMES_PER_SECOND), MAX_DELAY_SECONDS);
-        await deps.queue.send({ deliveryId, subscriptionId: id }, delay);
+        await deps.queue.send({ deliveryId, subscriptionId: id }, spreadDelaySeconds(resumed));
         resumed += 1;
       }
       await deps.webhooks.forgetPaused(id, deliveryId);

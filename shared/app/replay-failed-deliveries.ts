@@ -1,17 +1,12 @@
-import { outlivesErasure } from '#shared/domain/events/integration-events.js';
 import type { Clock } from '#shared/domain/ports.js';
 import type { DeliveryQueue, ErasureCheck, WebhookStore } from '#shared/domain/webhook-ports.js';
-import type { Delivery } from '#shared/domain/webhooks.js';
-import { ConflictError, NotFoundError } from '#shared/errors.js';
+import { NotFoundError } from '#shared/errors.js';
 import { type AuditDeps, type AuditEntry, audited } from './audited.js';
-import { pendingAgain } from './replay-webhook-delivery.js';
+import { spreadDelaySeconds } from './enable-webhook.js';
+import { pendingAgain, refuseWhileDisabled, whyNotAgain } from './replay-webhook-delivery.js';
 
 /** Failed deliveries one call reads at most (a filter over the log: it may replay fewer). */
 export const REPLAYS_PER_CALL = 500;
-/** Replayed deliveries queued per second, as an enable resumes paused ones: the endpoint is not flooded. */
-const REPLAYS_PER_SECOND = 10;
-/** SQS delays a message by at most 15 minutes. */
-const MAX_DELAY_SECONDS = 900;
 
 /** What a bulk replay answers: how many went out again, how many were refused, where to go on. */
 export interface FailedReplayed {
@@ -27,7 +22,7 @@ export interface FailedReplayed {
  * on (`failed`) and made at or after `since`: after an outage longer than the 24-hour retry window, one
  * call per page of the log instead of one per delivery. Each is replayed as `POST
  * .../deliveries/{id}/replay` does (same `webhook-id`, a new 24-hour window, its history kept), spread
- * at REPLAYS_PER_SECOND. A delivery replayed is pending, no longer failed, so a call repeated (a
+ * as an enable spreads what it resumes (`spreadDelaySeconds`). A delivery replayed is pending, no longer failed, so a call repeated (a
  * client's retry, a crash halfway) replays only what is still failed. 409 `webhook_disabled` while the
  * subscription is disabled, as for one delivery.
  */
@@ -51,12 +46,7 @@ export async function replayFailedDeliveries(
   return audited(deps, entry, async () => {
     const subscription = await deps.webhooks.getSubscription(input.subscriptionId);
     if (!subscription) throw new NotFoundError(`no webhook ${input.subscriptionId}`);
-    if (subscription.disabledAt) {
-      throw new ConflictError(
-        `webhook ${subscription.id} is disabled (${subscription.disabledReason ?? 'disabled'}): enable it first (POST /api/webhooks/${subscription.id}/enable)`,
-        'webhook_disabled',
-      );
-    }
+    refuseWhileDisabled(subscription);
     const page = await deps.webhooks.listDeliveries(input.subscriptionId, {
       limit: REPLAYS_PER_CALL,
       cursor: input.cursor,
@@ -73,22 +63,16 @@ export async function replayFailedDeliveries(
     const customers = new Set<string>();
     for (const delivery of wanted) {
       customers.add(delivery.customerId);
-      if (!(await stillOurs(deps.webhooks.isErased, delivery))) {
+      if (await whyNotAgain(deps.webhooks.isErased, delivery)) {
         result.gone += 1;
         continue;
       }
       await deps.webhooks.updateDelivery(pendingAgain(delivery, now));
-      const delay = Math.min(Math.floor(result.replayed / REPLAYS_PER_SECOND), MAX_DELAY_SECONDS);
+      const delay = spreadDelaySeconds(result.replayed);
       await deps.queue.send({ deliveryId: delivery.id, subscriptionId: delivery.subscriptionId }, delay);
       result.replayed += 1;
     }
     entry.customerIds = [...customers];
     return result;
   });
-}
-
-/** Whether a delivery may go out again: its payload kept, and its customer not erased (unless the event outlives that). */
-async function stillOurs(isErased: ErasureCheck, delivery: Delivery): Promise<boolean> {
-  if (!delivery.event) return false;
-  return outlivesErasure(delivery.event) || !(await isErased(delivery.customerId));
 }

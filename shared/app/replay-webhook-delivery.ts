@@ -1,7 +1,7 @@
 import { outlivesErasure } from '#shared/domain/events/integration-events.js';
 import type { Clock } from '#shared/domain/ports.js';
 import type { DeliveryQueue, ErasureCheck, WebhookStore } from '#shared/domain/webhook-ports.js';
-import type { Delivery } from '#shared/domain/webhooks.js';
+import type { Delivery, Subscription } from '#shared/domain/webhooks.js';
 import { ConflictError, GoneError, NotFoundError } from '#shared/errors.js';
 import { type AuditDeps, type AuditEntry, audited } from './audited.js';
 
@@ -36,17 +36,10 @@ export async function replayWebhookDelivery(
     const subscription = delivery && (await deps.webhooks.getSubscription(ids.subscriptionId));
     if (!delivery || !subscription) throw new NotFoundError(`no delivery ${ids.deliveryId}`);
     entry.customerIds = [delivery.customerId];
-    if (!delivery.event) throw new GoneError('the payload is gone: its customer was erased');
-    if (!outlivesErasure(delivery.event) && (await deps.webhooks.isErased(delivery.customerId))) {
-      throw new GoneError(`customer ${delivery.customerId} was erased`);
-    }
+    const gone = await whyNotAgain(deps.webhooks.isErased, delivery);
+    if (gone) throw new GoneError(gone);
     if (delivery.status === 'pending') throw new ConflictError('the delivery is still being sent');
-    if (subscription.disabledAt) {
-      throw new ConflictError(
-        `webhook ${subscription.id} is disabled (${subscription.disabledReason ?? 'disabled'}): enable it first (POST /api/webhooks/${subscription.id}/enable)`,
-        'webhook_disabled',
-      );
-    }
+    refuseWhileDisabled(subscription);
     const replayed = pendingAgain(delivery, deps.clock.now().toISOString());
     await deps.webhooks.updateDelivery(replayed);
     await deps.queue.send({ deliveryId: delivery.id, subscriptionId: delivery.subscriptionId }, 0);
@@ -68,4 +61,25 @@ export function pendingAgain(delivery: Delivery, at: string): Delivery {
     priorAttempts: (delivery.priorAttempts ?? 0) + delivery.attempts,
     replayedAt: at,
   };
+}
+
+/** 409 `webhook_disabled` for a subscription that is disabled: a replay waits for its enable. */
+export function refuseWhileDisabled(subscription: Subscription): void {
+  if (!subscription.disabledAt) return;
+  throw new ConflictError(
+    `webhook ${subscription.id} is disabled (${subscription.disabledReason ?? 'disabled'}): enable it first (POST /api/webhooks/${subscription.id}/enable)`,
+    'webhook_disabled',
+  );
+}
+
+/**
+ * Why a delivery may not go out again (its payload dropped, or its customer erased or being erased,
+ * unless the event outlives that), or undefined when it may: nothing about an erased customer is sent.
+ */
+export async function whyNotAgain(isErased: ErasureCheck, delivery: Delivery): Promise<string | undefined> {
+  if (!delivery.event) return 'the payload is gone: its customer was erased';
+  if (!outlivesErasure(delivery.event) && (await isErased(delivery.customerId))) {
+    return `customer ${delivery.customerId} was erased`;
+  }
+  return undefined;
 }

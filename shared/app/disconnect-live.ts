@@ -1,7 +1,7 @@
 import { CONSOLE_GRACE_MS, type ConsoleLeases } from '#shared/domain/live/console-presence.js';
 import type { Clock } from '#shared/domain/ports.js';
 import { type BroadcastDeps, broadcastLive } from './broadcast-live.js';
-import { agentStillViews } from './handle-live-frame.js';
+import { agentStillViews, viewingFrame } from './handle-live-frame.js';
 
 /**
  * A socket closed: forgotten; the others told that its agent left the conversation it viewed
@@ -34,12 +34,6 @@ export async function disconnectLive(
   );
   if (left) await reannounceViewer(deps, gone.agentId, gone.viewing as string);
 }
-
-const viewingFrame = (agentId: string, conversationId: string, viewing: boolean) => ({
-  type: 'viewing' as const,
-  conversationId,
-  item: { agentId, viewing },
-});
 
 /**
  * After telling the others the agent left a conversation: if a socket of theirs has come to view it

@@ -35,6 +35,13 @@ function parseFrame(text: string): ClientFrame | FrameOutcome {
   return frame.data;
 }
 
+/** What the other sockets are told when an agent comes to view a conversation, or leaves it. */
+export const viewingFrame = (agentId: string, conversationId: string, viewing: boolean): ServerFrame => ({
+  type: 'viewing',
+  conversationId,
+  item: { agentId, viewing },
+});
+
 /**
  * Whether another socket of the agent (a second tab) still views the conversation: the others are told
  * the agent left only when the last one leaves, since the console keeps who views what by agent.
@@ -88,7 +95,7 @@ export async function handleLiveFrame(
   /** `viewing: false` for the conversation this socket leaves, unless another socket of the agent views it. */
   const leave = (conversationId: string) => {
     if (!agentStillViews(open ?? [], agentId, conversationId, connectionId))
-      out.push({ type: 'viewing', conversationId, item: { agentId, viewing: false } });
+      out.push(viewingFrame(agentId, conversationId, false));
   };
   if (frame.type === 'typing') {
     const note = frame.note === true ? { note: true as const } : {};
@@ -96,7 +103,7 @@ export async function handleLiveFrame(
   } else if (frame.type === 'viewing' && me.viewing !== frame.conversationId) {
     if (me.viewing) leave(me.viewing);
     await deps.connections.setViewing(connectionId, frame.conversationId);
-    out.push({ type: 'viewing', conversationId: frame.conversationId, item: { agentId, viewing: true } });
+    out.push(viewingFrame(agentId, frame.conversationId, true));
   } else if (frame.type === 'left' && me.viewing === frame.conversationId) {
     await deps.connections.setViewing(connectionId, undefined);
     leave(frame.conversationId);

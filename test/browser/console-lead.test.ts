@@ -132,8 +132,15 @@ describe('the console for a team lead: overdue rows, any agent’s conversations
   }, 90_000);
 
   it('refuses "Assign to me" on a view that still shows the conversation unassigned, and shows who took it', async () => {
-    const { id } = await rowOf(RACE.name);
-    const page = await open({ live: false, hash: `/conversations/${id}` });
+    const { id, customerId } = await rowOf(RACE.name);
+    const page = await open({ live: false });
+    // The view is drawn from the inbox's row first, then from the customer's profile read: Bob takes the
+    // conversation only once that read has landed, so the view Ana acts on is stale for good.
+    const profileRead = page.waitForResponse(
+      (r) => r.request().method() === 'GET' && r.url().endsWith(`/api/customers/${customerId}`),
+    );
+    await page.goto(`${runtime.url}/console#/conversations/${id}`);
+    await profileRead;
     const head = page.locator('.conversation-head .meta');
     await expect.poll(() => head.textContent(), { timeout: 30_000 }).toContain('unassigned');
     await as(BOB.token, 'POST', `/api/conversations/${id}/assign`, { agentId: 'me' });

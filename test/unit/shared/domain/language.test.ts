@@ -10,4 +10,12 @@ describe('detectLanguage', () => {
   ])('detects the language of "%s" as %s', (text, language) => {
     expect(detectLanguage(text)).toBe(language);
   });
+
+  it('reads only the start of a long text (the responder passes whole emails)', () => {
+    const french = 'Bonjour, je voudrais savoir où se trouve mon colis, merci. ';
+    const head = french.repeat(Math.ceil(1000 / french.length));
+    expect(detectLanguage(`${head}${'Where is my parcel? I ordered it last week. '.repeat(5000)}`)).toBe(
+      'fr',
+    );
+  });
 });

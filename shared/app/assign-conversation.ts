@@ -75,7 +75,8 @@ export async function assignConversation(
     ifAssignee === undefined
       ? await deps.admin.assign(...write, now)
       : await deps.admin.assign(...write, now, undefined, { ifAssignee });
-  const after = await deps.store.getConversation(conversationId);
+  // Read strongly: an eventually consistent read may miss this write, or the one that beat it.
+  const after = await deps.store.getConversation(conversationId, { consistent: true });
   if (done === false) {
     const holder = after?.assignee ? `${after.assignee} has it` : 'nobody has it';
     throw new ConflictError(

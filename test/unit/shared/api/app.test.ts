@@ -729,6 +729,32 @@ describe('agent API: notes and assignment', () => {
     expect((await put({ presence: 'away' })).status).toBe(200);
   });
 
+  it('answers an assignment, and names who has it on a refusal, from a strong read after the write', async () => {
+    // An eventually consistent read may not see the write just made (or the one that beat it yet).
+    const stale = { ...conversation, assignee: undefined };
+    const written = { ...conversation, assignee: 'bob' };
+    const store = {
+      ...fakeStore(),
+      getConversation: async (_id: string, options?: { consistent?: boolean }) =>
+        options?.consistent ? written : stale,
+    };
+    const admin = fakeAdmin();
+    const refusing = { ...admin, assign: async () => false as const };
+    const assign = (a: typeof admin, body: unknown) =>
+      app(store, a).request('/api/conversations/cv_1/assign', {
+        method: 'POST',
+        headers: { ...auth.headers, 'content-type': 'application/json' },
+        body: JSON.stringify(body),
+      });
+    const done = await assign(admin, { agentId: 'me' });
+    expect(done.status).toBe(200);
+    expect(((await done.json()) as { assignee?: string }).assignee).toBe('bob');
+    const refused = await assign(refusing, { agentId: 'me', expectedAssignee: '' });
+    expect(refused.status).toBe(409);
+    const { error } = (await refused.json()) as { error: { message: string } };
+    expect(error.message).toContain('bob has it now');
+  });
+
   it('answers 400 for an assignment that names nobody', async () => {
     const res = await post(fakeAdmin(), '/api/conversations/cv_1/assign', {});
     expect(res.status).toBe(400);

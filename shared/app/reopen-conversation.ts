@@ -13,5 +13,6 @@ export async function reopenConversation(
   agentId: string,
 ): Promise<Conversation | undefined> {
   await deps.admin.reopenConversation(conversationId, agentId, deps.clock.now().toISOString());
-  return deps.store.getConversation(conversationId);
+  // Read strongly: an eventually consistent read may not see the write just made.
+  return deps.store.getConversation(conversationId, { consistent: true });
 }

@@ -29,5 +29,6 @@ export async function resolveConversation(
     });
   }
   await takeNextWaiting(deps, agentId);
-  return deps.store.getConversation(conversationId);
+  // Read strongly: an eventually consistent read may not see the write just made.
+  return deps.store.getConversation(conversationId, { consistent: true });
 }

@@ -755,6 +755,27 @@ describe('agent API: notes and assignment', () => {
     expect(error.message).toContain('bob has it now');
   });
 
+  it('answers a resolve and a reopen from a strong read after the write', async () => {
+    for (const [action, before, after] of [
+      ['resolve', 'open', 'resolved'],
+      ['reopen', 'resolved', 'open'],
+    ] as const) {
+      const store = {
+        ...fakeStore(),
+        getConversation: async (_id: string, options?: { consistent?: boolean }) => ({
+          ...conversation,
+          status: options?.consistent ? after : before,
+        }),
+      };
+      const res = await app(store, fakeAdmin()).request(`/api/conversations/cv_1/${action}`, {
+        method: 'POST',
+        headers: auth.headers,
+      });
+      expect(res.status, action).toBe(200);
+      expect(((await res.json()) as { status: string }).status, action).toBe(after);
+    }
+  });
+
   it('answers 400 for an assignment that names nobody', async () => {
     const res = await post(fakeAdmin(), '/api/conversations/cv_1/assign', {});
     expect(res.status).toBe(400);

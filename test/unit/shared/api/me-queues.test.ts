@@ -1,29 +1,19 @@
 import { describe, expect, it } from 'vitest';
 import { createAgentApp } from '#shared/api/app.js';
+import { untouchedAgentDeps } from '../../fakes/untouched-agent-app.js';
 
-/** The agent API with only what `GET /api/me` reads: who the token is, and the policy's queues. */
-function app(queueNames?: () => readonly string[]) {
-  return createAgentApp({
-    store: {} as never,
-    admin: {} as never,
-    audit: {} as never,
-    replies: {} as never,
-    clock: { now: () => new Date() },
-    authenticate: async () => ({ agentId: 'agent-7', admin: false }),
-    phone: {},
-    queueNames,
-  });
-}
+/** The agent API with nothing behind it but who the token is, and the policy's queues. */
+const app = (queueNames?: () => readonly string[]) => createAgentApp(untouchedAgentDeps({ queueNames }));
 
 const me = async (api: ReturnType<typeof app>) =>
-  (await api.request('/api/me', { headers: { Authorization: 'Bearer t' } })).json();
+  (await api.request('/api/me', { headers: { Authorization: 'Bearer agent-token' } })).json();
 
 describe('GET /api/me', () => {
   // A queue added to the routing policy was known to no client: the console offered only the queues
   // agents had joined and those of conversations in view, so nobody was shown the new one to join.
   it('names the routing policy’s queues, in its order, beside who the caller is', async () => {
     expect(await me(app(() => ['billing', 'returns', 'general']))).toEqual({
-      agentId: 'agent-7',
+      agentId: 'agent-1',
       admin: false,
       queues: ['billing', 'returns', 'general'],
     });
@@ -41,6 +31,6 @@ describe('GET /api/me', () => {
   });
 
   it('leaves the field out where no policy is read', async () => {
-    expect(await me(app())).toEqual({ agentId: 'agent-7', admin: false });
+    expect(await me(app())).toEqual({ agentId: 'agent-1', admin: false });
   });
 });

@@ -24,9 +24,21 @@ const agentRoutes = once(() => {
     path: '/me',
     operationId: 'getMe',
     summary:
-      'Who the token signs in: the agent id and whether they are an admin (the console asks at sign-in)',
+      'Who the token signs in: the agent id, whether they are an admin, and the routing policy’s queues (the console asks at sign-in and on each load)',
     responses: {
-      200: json('the caller', z.object({ agentId: z.string(), admin: z.boolean() })),
+      200: json(
+        'the caller',
+        z.object({
+          agentId: z.string(),
+          admin: z.boolean(),
+          queues: z
+            .array(z.string())
+            .optional()
+            .describe(
+              'the queues of the routing policy in use, in its order: the names `PUT /api/agents/me` and an assignment take',
+            ),
+        }),
+      ),
       ...errors(401),
     },
   });
@@ -49,7 +61,13 @@ export function agentsApp(deps: AgentAppDeps): OpenAPIHono<AgentEnv> {
   const { list, me, update } = agentRoutes();
   return createRouter()
     .openapi(list, async (c) => c.json({ items: await listAgents(deps), cursor: null }, 200))
-    .openapi(me, (c) => c.json({ agentId: c.get('agentId'), admin: c.get('admin') }, 200))
+    .openapi(me, (c) => {
+      const queues = deps.queueNames?.();
+      return c.json(
+        { agentId: c.get('agentId'), admin: c.get('admin'), ...(queues && { queues: [...queues] }) },
+        200,
+      );
+    })
     .openapi(update, async (c) =>
       c.json(await updateAgent(deps, c.get('agentId'), c.req.valid('json')), 200),
     );

@@ -34,8 +34,9 @@ export function exportsApp(
 ): OpenAPIHono<AgentEnv> {
   const { download } = exportRoutes();
   const app = createRouter();
-  // A non-admin's attempt is refused before the route runs: recorded too (outcome `forbidden`).
-  auditRefusals(app, deps, [[download, 'export_download']], 'none');
+  // A non-admin's attempt is refused before the route runs: recorded too (outcome `forbidden`), naming
+  // the customer the export's id names (it named the export as a webhook before).
+  auditRefusals(app, deps, [[download, 'export_download']], 'export');
   return app.openapi(
     download,
     async (c) => {
@@ -44,6 +45,6 @@ export function exportsApp(
       const answer = c.body(stored, 200, { 'content-type': 'application/json' });
       return answer as unknown as TypedResponse<JSONParsed<CustomerExport>, 200, 'json'>;
     },
-    auditedRejection(deps, 'export_download', 'none'),
+    auditedRejection(deps, 'export_download', 'export'),
   );
 }

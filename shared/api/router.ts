@@ -5,6 +5,7 @@ import { matchedRoutes } from 'hono/route';
 import type * as z from 'zod';
 import { type AuditDeps, audited } from '#shared/app/audited.js';
 import type { AuditAction, AuditTarget } from '#shared/domain/audit.js';
+import { customerOfExport } from '#shared/domain/privacy.js';
 import { type ThreadlineError, UnsupportedMediaTypeError, ValidationError } from '#shared/errors.js';
 import { apiSchemas } from './schemas.js';
 
@@ -56,6 +57,9 @@ export function createRouter(): OpenAPIHono<AgentEnv> {
   return new OpenAPIHono<AgentEnv>({ defaultHook: rejectInvalid });
 }
 
+/** Whose ids an audited route's path holds: customers', an export's (its customer) or a webhook's. */
+type PathIds = 'path' | 'export' | 'none';
+
 /**
  * rejectInvalid for an audited admin route: the refused call writes its audit record first (outcome
  * `invalid_request`), as every export, erase, merge and unmerge does however it ends. Its customers are
@@ -64,7 +68,7 @@ export function createRouter(): OpenAPIHono<AgentEnv> {
 export function auditedRejection<I extends Input>(
   deps: AuditDeps,
   action: AuditAction,
-  customers: 'path' | 'none' = 'path',
+  customers: PathIds = 'path',
 ): Hook<I, AgentEnv, string, Promise<never> | undefined> {
   return (result, c) => {
     c.set('admitted', true);
@@ -76,16 +80,18 @@ export function auditedRejection<I extends Input>(
 }
 
 /**
- * What the path names, valid ids only (a bad id is not recorded): its customers, or on a webhook route
+ * What the path names, valid ids only (a bad id is not recorded): its customers; on an export's route
+ * (`export`) the customer its id names, as the download's own record does; or on a webhook route
  * (`none`: no customer) the webhook and the delivery.
  */
-function pathNames(
-  c: Context<AgentEnv>,
-  customers: 'path' | 'none',
-): { customerIds: string[] } & AuditTarget {
+function pathNames(c: Context<AgentEnv>, customers: PathIds): { customerIds: string[] } & AuditTarget {
   const { IdSchema } = apiSchemas();
   const valid = (id: string | undefined): id is string => IdSchema.safeParse(id).success;
   if (customers === 'path') return { customerIds: [c.req.param('id'), c.req.param('otherId')].filter(valid) };
+  if (customers === 'export') {
+    const id = c.req.param('id');
+    return { customerIds: [valid(id) ? customerOfExport(id) : undefined].filter(valid) };
+  }
   const [webhookId, deliveryId] = [c.req.param('id'), c.req.param('deliveryId')];
   return {
     customerIds: [],
@@ -98,7 +104,7 @@ function pathNames(
 interface AuditedRoute {
   deps: AuditDeps;
   action: AuditAction;
-  customers: 'path' | 'none';
+  customers: PathIds;
 }
 
 /** The markers `auditRefusals` registers, by handler: `recordRefusals` finds a request's among its routes. */
@@ -113,7 +119,7 @@ export function auditRefusals(
   app: OpenAPIHono<AgentEnv>,
   deps: AuditDeps,
   routes: ReadonlyArray<readonly [{ method: string; getRoutingPath(): string }, AuditAction]>,
-  customers: 'path' | 'none' = 'path',
+  customers: PathIds = 'path',
 ): void {
   for (const [route, action] of routes) {
     const marker: MiddlewareHandler<AgentEnv> = (_c, next) => next();

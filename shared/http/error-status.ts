@@ -40,20 +40,27 @@ export function errorBody(code: string, message: string): { error: { code: strin
   return { error: { code, message } };
 }
 
+/** Which call a log line is about: the route pattern (never the path), and the method and caller when known. */
+export interface RequestWhere {
+  route: string;
+  method?: string;
+  agentId?: string;
+}
+
 /**
- * The answer to one of our errors, logged under its route (the pattern, never the path): 5xx as errors
- * with the message, 4xx as warnings with only the code, except a ValidationError, whose message names
- * the rule (other client errors may echo what the caller typed: `no customer <id>`). Undefined for any
- * other error, which the caller answers as a generic 500.
+ * The answer to one of our errors, logged under its route (the pattern, never the path) and, where
+ * known, the method and the agent: 5xx as errors with the message, 4xx as warnings with only the code,
+ * except a ValidationError, whose message names the rule (other client errors may echo what the caller
+ * typed: `no customer <id>`). Undefined for any other error, which the caller answers as a generic 500.
  */
 export function knownErrorAnswer(
   error: unknown,
-  route: string,
+  where: RequestWhere,
 ): { status: number; body: ReturnType<typeof errorBody> } | undefined {
   const status = statusOfError(error);
   if (status === undefined || !(error instanceof ThreadlineError)) return undefined;
   const level = status >= 500 ? 'error' : 'warn';
   const logged = status >= 500 || error instanceof ValidationError ? { error: error.message } : {};
-  logger[level]('request failed', { route, status, code: error.code, ...logged });
+  logger[level]('request failed', { ...where, status, code: error.code, ...logged });
   return { status, body: errorBody(error.code, error.message) };
 }

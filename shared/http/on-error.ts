@@ -3,25 +3,35 @@ import { HTTPException } from 'hono/http-exception';
 import { routePath } from 'hono/route';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import { logger } from '../log.js';
-import { errorBody, knownErrorAnswer } from './error-status.js';
+import { errorBody, knownErrorAnswer, type RequestWhere } from './error-status.js';
 
 /**
  * Maps errors to HTTP by `instanceof`: known errors keep their code and message, anything else is a
  * 500 with a generic message (the details go to the log, never to the client).
  */
 export function onError(error: Error, c: Context): Response {
-  const known = knownErrorAnswer(error, route(c));
+  const at = where(c);
+  const known = knownErrorAnswer(error, at);
   if (known) return c.json(known.body, known.status as ContentfulStatusCode);
   if (error instanceof HTTPException) {
     const status = error.status as ContentfulStatusCode;
-    logger.warn('request refused', { route: route(c), status });
+    logger.warn('request refused', { ...at, status });
     return c.json(
       errorBody(status === 413 ? 'payload_too_large' : 'http_error', error.message || 'request refused'),
       status,
     );
   }
-  logger.error('unhandled error', { route: route(c), error: error.name, message: error.message });
+  logger.error('unhandled error', { ...at, error: error.name, message: error.message });
   return c.json(errorBody('internal', 'internal error'), 500);
+}
+
+/**
+ * Which call failed, for its log line: the route pattern, the method (one pattern serves a read, a
+ * change and an erasure) and the signed-in agent where there is one (the agent API's check sets it).
+ */
+function where(c: Context): RequestWhere {
+  const agentId: unknown = c.get('agentId');
+  return { route: route(c), method: c.req.method, ...(typeof agentId === 'string' && { agentId }) };
 }
 
 /**

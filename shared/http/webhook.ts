@@ -122,7 +122,7 @@ export function createWebhook(routes: readonly WebhookRoute[], maxBodyBytes: num
 
 /** Maps an error to its answer and logs it, as the agent API's onError does. */
 function errorResponse(error: unknown, route: string): WebhookResponse {
-  const known = knownErrorAnswer(error, route);
+  const known = knownErrorAnswer(error, { route });
   if (known)
     return { status: known.status, contentType: 'application/json', body: JSON.stringify(known.body) };
   const { name, message } = error instanceof Error ? error : { name: 'unknown', message: String(error) };

@@ -72,7 +72,7 @@ describe('local runtime: an export too large for one response', () => {
     // The clock stands still here, so the two records share a time: in any order.
     expect(records.map((r) => `${r.action} ${r.outcome} ${r.customerIds}`).sort()).toEqual([
       `export stored ${customerId}`,
-      'export_download forbidden ',
+      `export_download forbidden ${customerId}`,
       `export_download ok ${customerId}`,
     ]);
 

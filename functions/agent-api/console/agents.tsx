@@ -34,6 +34,19 @@ export function useAgents(api: Api, subscribe: Subscribe) {
       }),
     [subscribe],
   );
+  // The routing policy's queues, read once a load: a queue just added to the policy is offered to join
+  // before anyone is in it (before, the picker knew only agents' queues and those of conversations in view).
+  const [policyQueues, setPolicyQueues] = useState<string[]>([]);
+  useEffect(() => {
+    let stale = false;
+    api.get<{ queues?: string[] }>('/api/me').then(
+      (me) => !stale && setPolicyQueues(me.queues ?? []),
+      () => undefined,
+    );
+    return () => {
+      stale = true;
+    };
+  }, [api]);
   const saved = useCallback((agent: Omit<AgentRow, 'openConversations'>) => {
     setAgents((list) => {
       const old = list.find((a) => a.id === agent.id);
@@ -41,15 +54,19 @@ export function useAgents(api: Api, subscribe: Subscribe) {
       return old ? list.map((a) => (a.id === agent.id ? row : a)) : [...list, row];
     });
   }, []);
-  return { agents, saved };
+  return { agents, saved, policyQueues };
 }
 
-/** Every queue the console knows of: agents' queues and those of conversations in view, sorted. */
+/**
+ * Every queue the console knows of: the routing policy's, agents' queues and those of conversations
+ * in view (a queue taken out of the policy keeps its conversations until they are moved), sorted.
+ */
 export function knownQueues(
   agents: readonly AgentRow[],
   conversations: ReadonlyArray<{ queue?: string | undefined }>,
+  policyQueues: readonly string[] = [],
 ): string[] {
-  const all = new Set<string>();
+  const all = new Set<string>(policyQueues);
   for (const a of agents) for (const q of a.queues) all.add(q);
   for (const c of conversations) if (c.queue) all.add(c.queue);
   return [...all].sort();

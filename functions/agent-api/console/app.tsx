@@ -294,8 +294,8 @@ function Console(props: { config: ConsoleConfig; session: Session; onSignOut(): 
   const [filters, setFilters] = useState<Filters>(NO_FILTER);
   const [list, setList] = useState<Conversation[]>([]);
   const { current, link, update, open, found, resolve } = useCurrent(api, subscribe, live);
-  const { agents, saved } = useAgents(api, subscribe);
-  const queues = useMemo(() => knownQueues(agents, list), [agents, list]);
+  const { agents, saved, policyQueues } = useAgents(api, subscribe);
+  const queues = useMemo(() => knownQueues(agents, list, policyQueues), [agents, list, policyQueues]);
   const [help, setHelp] = useState(false);
   const { composer, resolveAsked } = useKeys(list, current, open, () => setHelp(true));
   const back = useBackFocus(current?.id);

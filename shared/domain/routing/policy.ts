@@ -1,9 +1,9 @@
 import * as z from 'zod';
-import { AutomationsSchema } from '../automations/rules.js';
-import { CsatSectionSchema } from '../csat/section.js';
+import { type AutomationRule, AutomationsSchema } from '../automations/rules.js';
+import { type CsatSection, CsatSectionSchema } from '../csat/section.js';
 import { ChannelSchema } from '../envelope.js';
 import { HolidaysSchema } from '../sla/calendar-schema.js';
-import { AutoResolveSchema, SlaSectionSchema } from '../sla/policy.js';
+import { AutoResolveSchema, type SlaSection, SlaSectionSchema } from '../sla/policy.js';
 import { checkSlaCalendars } from '../sla/rules.js';
 import { languageMatches } from './language-match.js';
 import { LanguageTagSchema } from './language-tag.js';
@@ -197,6 +197,38 @@ export function handoffText(
   return words(own) ?? words(replies);
 }
 
+type KnownQueue = (name: string, path: (string | number)[]) => void;
+
+/**
+ * The queues the rules name (an SLA policy's `match` and breach move, an automation's condition and
+ * assignment, the queues a survey skips) must be queues of the policy, as `defaultQueue` is: a
+ * misspelt one was taken, and its rule quietly did something else (a breach moved a late conversation
+ * into a queue no agent can join, a survey went where it was meant to skip).
+ */
+function checkRuleQueues(
+  policy: { sla: SlaSection; automations: AutomationRule[]; csat?: CsatSection | undefined },
+  known: KnownQueue,
+): void {
+  const each = (queues: readonly string[] | undefined, path: (string | number)[]) => {
+    for (const [j, queue] of (queues ?? []).entries()) known(queue, [...path, j]);
+  };
+  for (const [i, sla] of policy.sla.policies.entries()) {
+    each(sla.match.queues, ['sla', 'policies', i, 'match', 'queues']);
+    for (const [j, action] of sla.onBreach.entries()) {
+      if (action.type === 'queue') known(action.queue, ['sla', 'policies', i, 'onBreach', j, 'queue']);
+    }
+  }
+  for (const [i, rule] of policy.automations.entries()) {
+    each(rule.conditions.queues, ['automations', i, 'conditions', 'queues']);
+    for (const [j, action] of rule.actions.entries()) {
+      if (action.type === 'assign' && action.queue !== undefined) {
+        known(action.queue, ['automations', i, 'actions', j, 'queue']);
+      }
+    }
+  }
+  each(policy.csat?.excludeQueues, ['csat', 'excludeQueues']);
+}
+
 /** A business's routing rules, edited as data (JSON) and loaded once at start. */
 export const RoutingPolicySchema = z
   .strictObject({
@@ -231,7 +263,7 @@ export const RoutingPolicySchema = z
       }
       names.add(queue.name);
     });
-    const known = (name: string, path: (string | number)[]) => {
+    const known: KnownQueue = (name, path) => {
       if (!names.has(name)) {
         ctx.addIssue({ code: 'custom', path, message: `"${name}" is not the name of a queue in queues` });
       }
@@ -245,6 +277,7 @@ export const RoutingPolicySchema = z
         known(queue.businessHours.afterHours.queue, ['queues', i, 'businessHours', 'afterHours', 'queue']);
       }
     });
+    checkRuleQueues(policy, known);
     checkSlaCalendars(policy, ctx);
   });
 export type RoutingPolicy = z.infer<typeof RoutingPolicySchema>;

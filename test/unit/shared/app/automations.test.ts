@@ -118,7 +118,11 @@ function world(automations: unknown[], options: { suppressed?: boolean } = {}) {
     },
     timers: { schedule: async (t) => void timers.push(t), cancel: async () => {} },
     policy: parseRoutingPolicy(
-      JSON.stringify({ defaultQueue: 'general', queues: [{ name: 'general' }], automations }),
+      JSON.stringify({
+        defaultQueue: 'general',
+        queues: [{ name: 'general' }, { name: 'billing' }],
+        automations,
+      }),
     ),
     clock: { now: () => new Date(now) },
     automations: ports,

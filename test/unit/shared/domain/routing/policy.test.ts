@@ -250,4 +250,77 @@ describe('parseRoutingPolicy', () => {
     expect(() => parseRoutingPolicy(text)).toThrow(RoutingPolicyError);
     expect(() => parseRoutingPolicy(text)).toThrow(message);
   });
+
+  // A queue named anywhere else in the file must be one of `queues`, as `defaultQueue` and an
+  // after-hours queue are: before, a typo here was taken, and the rule it was in quietly did another
+  // thing (a breach moved a late conversation into a queue no agent can join, a survey went to the
+  // queue it was meant to skip, a target or an automation never applied).
+  const rules = {
+    ...minimal,
+    queues: [{ name: 'general' }, { name: 'escalations' }],
+  };
+  const sla = (policy: object) => ({
+    ...rules,
+    sla: { policies: [{ name: 'p', calendar: false, ...policy }] },
+  });
+  const rule = (extra: object) => ({
+    ...rules,
+    automations: [
+      { name: 'r', trigger: 'message_received', actions: [{ type: 'note', text: 'n' }], ...extra },
+    ],
+  });
+  it.each([
+    [
+      'an SLA policy matching a queue that is not listed',
+      sla({ match: { queues: ['general', 'escalatons'] }, firstResponse: 'PT1H' }),
+      /sla\.policies\[0\]\.match\.queues\[1\]: "escalatons" is not the name of a queue in queues/,
+    ],
+    [
+      'a breach moving the conversation to a queue that is not listed',
+      sla({
+        firstResponse: 'PT1H',
+        onBreach: [
+          { type: 'note', text: 'late' },
+          { type: 'queue', queue: 'escalatons' },
+        ],
+      }),
+      /sla\.policies\[0\]\.onBreach\[1\]\.queue: "escalatons" is not the name of a queue in queues/,
+    ],
+    [
+      'an automation on a queue that is not listed',
+      rule({ conditions: { queues: ['Escalations'] } }),
+      /automations\[0\]\.conditions\.queues\[0\]: "Escalations" is not the name of a queue in queues/,
+    ],
+    [
+      'an automation assigning to a queue that is not listed',
+      rule({ actions: [{ type: 'assign', queue: 'escalatons' }] }),
+      /automations\[0\]\.actions\[0\]\.queue: "escalatons" is not the name of a queue in queues/,
+    ],
+    [
+      'a survey skipping a queue that is not listed',
+      { ...rules, csat: { question: 'How did we do?', excludeQueues: ['escalations', 'vip'] } },
+      /csat\.excludeQueues\[1\]: "vip" is not the name of a queue in queues/,
+    ],
+  ])('rejects %s, naming the field', (_name, policy, message) => {
+    const text = JSON.stringify(policy);
+    expect(() => parseRoutingPolicy(text)).toThrow(message);
+  });
+
+  it('takes rules that name listed queues', () => {
+    const policy = parseRoutingPolicy(
+      JSON.stringify({
+        ...sla({
+          match: { queues: ['general'] },
+          firstResponse: 'PT1H',
+          onBreach: [{ type: 'queue', queue: 'escalations' }],
+        }),
+        automations: rule({
+          conditions: { queues: ['escalations'] },
+          actions: [{ type: 'assign', queue: 'general' }],
+        }).automations,
+        csat: { question: 'How did we do?', excludeQueues: ['escalations'] },
+      }),
+    );
+    expect(policy.csat?.excludeQueues).toEqual(['escalations']);
+  });
 });

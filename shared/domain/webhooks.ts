@@ -174,11 +174,14 @@ export function breakerReleaseAt(
 }
 
 /**
- * Whether an event's payload holds what the customer wrote (a message's text, a survey's comment):
- * its delivery is noted under the customer, so an erasure strips it from the log at once.
+ * Whether an event's payload holds what the customer wrote (a message's text, a survey's comment, an
+ * attachment's file name) or a message's id, which may name them (a WhatsApp Cloud API id is base64
+ * of a record holding the customer's number): its delivery is noted under the customer, so an erasure
+ * strips it from the log at once. Every `message.*` event has a message id.
  */
 export function carriesWords(event: Pick<IntegrationEvent, 'data'>): boolean {
-  return typeof event.data.text === 'string' || typeof event.data.comment === 'string';
+  const { text, comment, messageId } = event.data;
+  return typeof text === 'string' || typeof comment === 'string' || typeof messageId === 'string';
 }
 
 /** The secrets that sign now: the newest, and the older ones until their grace period ends. */

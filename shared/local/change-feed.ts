@@ -269,6 +269,14 @@ export class LocalChangeFeed {
     }
   }
 
+  /**
+   * The journal's file keeps no image of the changes made so far once every consumer has taken them
+   * (see ChangeJournal.compactOnceTaken); without a journal, nothing is kept to forget.
+   */
+  forgetTaken(): void {
+    this.#journal?.compactOnceTaken();
+  }
+
   /** The consumer took every record up to `record`: the journal lets go of what no one needs. */
   #taken(consumer: FeedConsumer, record: ChangeRecord | undefined): void {
     if (record) this.#journal?.ack(consumer.name, Number(record.sequence));
@@ -307,4 +315,24 @@ export class LocalChangeFeed {
       for (const wake of this.#idleWaiters.splice(0)) wake();
     }
   }
+}
+
+/** What an erasure answers that the feed needs: whether the call finished it. */
+type Eraser = { erase(customerId: string, agentId: string, now: string): Promise<{ complete: boolean }> };
+
+/**
+ * The admin ports with every erasure that completes followed by `forgetTaken`: the journal's file lets go
+ * of the erased customer's images (their items as they were, and the deletes' images before) once the
+ * live log and the webhooks have taken the deletes, rather than keeping them until its next rewrite.
+ */
+export function forgettingErased<A extends Eraser>(admin: A, feed: LocalChangeFeed | undefined): A {
+  if (!feed) return admin;
+  return {
+    ...admin,
+    erase: async (customerId: string, agentId: string, now: string) => {
+      const report = await admin.erase(customerId, agentId, now);
+      if (report.complete) feed.forgetTaken();
+      return report;
+    },
+  };
 }

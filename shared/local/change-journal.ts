@@ -83,6 +83,8 @@ export class ChangeJournal {
   #durable = false;
   #compact = true;
   #linesSince = 0;
+  /** A rewrite is due once every consumer has taken the changes up to here (0: none asked). */
+  #compactWhenTaken = 0;
   #flushing: Promise<void> | undefined;
   #closed = false;
   readonly #now: () => number;
@@ -147,10 +149,31 @@ export class ChangeJournal {
     if ((this.#acks.get(name) ?? 0) >= pos) return;
     this.#acks.set(name, pos);
     void this.#append({ t: 'ack', consumer: name, pos }, false);
+    this.#letGo();
+  }
+
+  /**
+   * Rewrites the file once every consumer has taken every change made so far, so it no longer holds
+   * their images (an erasure asks: the images before its deletes are everything it deleted). Until
+   * then the taken lines stay, as any stay until the next rewrite (every 1,000 lines or so). One rewrite
+   * for any number of asks before it.
+   */
+  compactOnceTaken(): void {
+    this.#compactWhenTaken = Math.max(this.#compactWhenTaken, this.#nextPos - 1, 1);
+    this.#letGo();
+  }
+
+  /** Lets go of the changes every consumer took, and rewrites the file if a rewrite waits on them. */
+  #letGo(): void {
     const taken = Math.min(...[...this.#consumers].map((c) => this.#acks.get(c) ?? 0));
     let drop = 0;
     while (drop < this.#kept.length && (this.#kept[drop]?.pos ?? 0) <= taken) drop++;
     if (drop > 0) this.#kept = this.#kept.slice(drop);
+    if (this.#compactWhenTaken > 0 && taken >= this.#compactWhenTaken && !this.#closed) {
+      this.#compactWhenTaken = 0;
+      this.#compact = true;
+      this.#flushing ??= this.#drain();
+    }
   }
 
   /** How many lines the file holds beyond what is needed, and how many changes are kept (tests, bench). */

@@ -21,7 +21,7 @@ import { randomIds } from '../store/ids.js';
 import { isLiveEventPartition } from '../store/keys.js';
 import { documentClient } from '../store/sdk-documents.js';
 import { type LocalAgentLoad, startLocalAgentLoad } from './agent-load.js';
-import { LocalChangeFeed } from './change-feed.js';
+import { forgettingErased, LocalChangeFeed } from './change-feed.js';
 import { buildConsole } from './console-build.js';
 import { startConsumers } from './consumers.js';
 import { localConversationClock } from './conversation-clock.js';
@@ -235,7 +235,8 @@ async function localTable(
   const repos = dynamoRepositories(documentClient(options.dynamoClient?.(client) ?? client), tableName, {
     exports,
   });
-  return { dynamo, feed, repos };
+  // A completed erasure has the feed's journal let go of the erased images once its consumers took them.
+  return { dynamo, feed, repos: { ...repos, privacy: forgettingErased(repos.privacy, feed) } };
 }
 
 /**

@@ -30,6 +30,7 @@ export function startTestRuntime(
     | 'webhookTimers'
     | 'webchatLive'
     | 'senders'
+    | 'persist'
   > & {
     /** Settings over these defaults (a test's own secrets, agent tokens, policy...). */
     env?: Record<string, string>;
@@ -56,7 +57,7 @@ export function startTestRuntime(
       AGENT_TOKENS: 'agent-faults:faults-agent-token',
       ...env,
     }),
-    persist: false,
+    persist: options.persist ?? false,
     ...time,
     ...rest,
     queue: { visibilityTimeoutMs: 5_000, pollIntervalMs: 5, ...options.queue },

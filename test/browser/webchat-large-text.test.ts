@@ -85,6 +85,26 @@ describe('the web-chat widget at the visitor’s own font size, zoomed, and unde
     expect(await page.evaluate(IN_PAGE.smallTargets(ROOT))).toEqual([]);
   });
 
+  it('on a phone at 200 % zoom scrolls what takes the focus clear of the title bar', async () => {
+    const page = await (
+      await shop.browser.newContext({ viewport: { width: 187, height: 333 }, deviceScaleFactor: 2 })
+    ).newPage();
+    await page.goto(`${shop.siteUrl}/?welcome=Hi! Ask us anything.`);
+    await page.getByRole('button', { name: 'Open chat' }).click(WAIT);
+    await page.getByRole('button', { name: 'Start chat' }).waitFor(WAIT);
+    await page.getByRole('button', { name: 'Start chat' }).focus();
+    // Back up the pre-chat form by keyboard, to the log above it: each stop shows below the title bar.
+    const clear = `(() => { const root = ${ROOT}; const a = root.activeElement;
+      return a.tagName.toLowerCase() + ' ' + (a.getBoundingClientRect().top >= root.querySelector('.head').getBoundingClientRect().bottom - 1); })()`;
+    const stops: string[] = [];
+    for (let i = 0; i < 3; i++) {
+      await page.keyboard.press('Shift+Tab');
+      stops.push((await page.evaluate(clear)) as string);
+    }
+    // Before, the log's first line went 14 px under the title bar (56 px kept clear of a 71 px bar).
+    expect(stops).toEqual(['input true', 'input true', 'ol true']);
+  });
+
   it('under forced colours draws the panel’s, the launcher’s, a bubble’s and Send’s edges', async () => {
     const page = await chatAt(16, { viewport: { width: 1280, height: 800 }, forcedColors: 'active' });
     // Before, none had a border: with the backgrounds and shadows gone the panel ran into the page, the

@@ -6,7 +6,8 @@
  * title bar's blue: at least 3:1 on each (the amber alone was 1.6:1 on white). On a phone (30em or
  * less: 480 CSS px at the usual 16 px default; a 375 px one at 200 % zoom is 187) the open panel takes
  * the whole window and the launcher goes until it closes (the panel has its own close): before, it was
- * a 147 px box in the corner that scrolled sideways (a field's least width is 188 px). Sizes are in em
+ * a 147 px box in the corner that scrolled sideways (a field's least width is 188 px); what takes the
+ * focus there scrolls clear of its taller title bar (the × 2.2em square). Sizes are in em
  * of the visitor's own default font size (the host's `all:initial` gives `medium`): 14 px text at the
  * usual 16 px, 21 px at 24 px; px sizes before kept it at 14 px whatever the browser was set to. The
  * panel, its title bar, the bubbles and the buttons have a transparent border: under forced colours
@@ -54,4 +55,4 @@ button.send{background:#1f5fbf;color:#fff;border:1px solid transparent;border-ra
 .badge{position:absolute;top:-4px;right:-4px;min-width:1.667em;height:1.667em;padding:0 5px;box-sizing:border-box;border-radius:.833em;background:#b00020;color:#fff;font:600 .857em/1.667 system-ui,sans-serif}
 input{min-width:0;width:100%;box-sizing:border-box}
 @media (prefers-contrast:more){.meta,.visitor .meta{opacity:1}.divider,.typing,.kept,.count{color:#1b1b1b}}
-@media (max-width:30em){.panel{top:0;right:0;bottom:0;left:0;width:auto;height:auto;border-radius:0}.launcher[aria-expanded=true]{display:none}.close{min-width:2.2em;min-height:2.2em}}`;
+@media (max-width:30em){.panel{top:0;right:0;bottom:0;left:0;width:auto;height:auto;border-radius:0;scroll-padding-top:calc(32px + 3.2em)}.launcher[aria-expanded=true]{display:none}.close{min-width:2.2em;min-height:2.2em}}`;

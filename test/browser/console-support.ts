@@ -129,6 +129,18 @@ export async function seedTimeline(runtime: LocalRuntime, customerId: string, co
   );
 }
 
+/**
+ * Sets the browser's default font size (Chrome's Settings › Appearance › Font size) for the page, as an
+ * agent or a visitor who reads large text does: `medium`, and so `rem` and `em`, start from `px`.
+ */
+export async function setDefaultFontSize(page: Page, px: number): Promise<void> {
+  const cdp = await page.context().newCDPSession(page);
+  await cdp.send('Page.setFontSizes', { fontSizes: { standard: px, fixed: Math.round((px * 13) / 16) } });
+}
+
+/** A window at 200 % zoom: half the CSS px each way, each drawn with two device pixels. */
+export const ZOOMED = { viewport: { width: 640, height: 400 }, deviceScaleFactor: 2 } as const;
+
 /** WCAG's contrast ratio of two `rgb()` colours. */
 export function contrast(foreground: string, background: string): number {
   const lum = (color: string) => {
@@ -211,6 +223,23 @@ export const IN_PAGE = {
     el.dataset.tabSeen = '1';
     const region = el.closest('header.top, nav.inbox, header.conversation-head, .scroller, form.composer, aside.customer');
     return region ? region.className : 'none';
+  })()`,
+  /**
+   * Controls (in `root`: the page, or a shadow root) smaller than WCAG 2.5.8's 24×24 CSS px, as
+   * "what width×height": a tick box or radio button is measured with the label that holds it (the label
+   * takes the click too); a link or button inside a line of text (`.retry`) is left out, as 2.5.8 does.
+   */
+  smallTargets: (root = 'document') => `(() => {
+    const root = ${root};
+    return [...root.querySelectorAll('button, input:not([type=hidden]), select, textarea, summary')]
+      .filter((c) => !c.closest('.visually-hidden, .sr') && !c.matches('.retry'))
+      .map((c) => {
+        const box = (/^(checkbox|radio)$/.test(c.type) && c.closest('label')) || c;
+        const r = box.getBoundingClientRect();
+        return { r, what: (c.getAttribute('aria-label') || c.textContent || c.name || c.type).trim().slice(0, 30) };
+      })
+      .filter(({ r }) => r.width > 0 && r.height > 0 && (r.width < 23.5 || r.height < 23.5))
+      .map(({ r, what }) => what + ' ' + Math.round(r.width) + '×' + Math.round(r.height));
   })()`,
   /** Text colour and effective background of every visible piece of text that carries meaning. */
   colours: `(() => {

@@ -21,11 +21,12 @@ interface WidgetConfig {
 }
 
 // The launcher's focus ring: near-black around a white gap, so one edge stands out on any page (the
-// amber ring it replaced was 1.6:1 on a white one).
+// amber ring it replaced was 1.6:1 on a white one). Its border is transparent, drawn under forced colours
+// (the circle's background goes); its sizes are in em of the visitor's default font size.
 const CSS = `:host{all:initial}
-.launcher{position:fixed;right:20px;bottom:20px;z-index:2147483000;width:56px;height:56px;border-radius:50%;border:0;background:#1f5fbf;color:#fff;font:600 14px system-ui,sans-serif;cursor:pointer;box-shadow:0 2px 10px rgba(0,0,0,.25)}
+.launcher{position:fixed;right:20px;bottom:20px;z-index:2147483000;width:4em;height:4em;box-sizing:border-box;border-radius:50%;border:1px solid transparent;background:#1f5fbf;color:#fff;font:600 .875em system-ui,sans-serif;cursor:pointer;box-shadow:0 2px 10px rgba(0,0,0,.25)}
 .launcher:focus-visible{outline:3px solid #1b1b1b;outline-offset:2px;box-shadow:0 0 0 2px #fff}
-.oops{position:fixed;right:20px;bottom:84px;z-index:2147483000;margin:0;padding:6px 10px;border-radius:6px;background:#1b1b1b;color:#fff;font:13px system-ui,sans-serif}`;
+.oops{position:fixed;right:20px;bottom:calc(28px + 4.31em);z-index:2147483000;margin:0;padding:6px 10px;border-radius:6px;background:#1b1b1b;color:#fff;font:.8125em system-ui,sans-serif}`;
 
 (() => {
   const script = document.currentScript as HTMLScriptElement | null;

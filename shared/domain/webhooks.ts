@@ -43,8 +43,9 @@ export type Subscription = z.infer<typeof SubscriptionSchema>;
 export type SubscriptionView = Omit<Subscription, 'secrets'>;
 
 /**
- * Where a delivery stands. `paused`: its subscription is disabled, it waits (payload kept) until the
- * subscription is enabled again. `cancelled`: its subscription went, or its customer was erased.
+ * Where a delivery stands. `paused`: its subscription is disabled (the backlog then, and each event
+ * made since, held), it waits (payload kept) until the subscription is enabled again. `cancelled`: its
+ * subscription went, or its customer was erased.
  */
 export const DeliveryStatusSchema = z.enum(['pending', 'delivered', 'failed', 'cancelled', 'paused']);
 export type DeliveryStatus = z.infer<typeof DeliveryStatusSchema>;

@@ -3,7 +3,7 @@ import type { DeliveryQueue, WebhookStore } from '#shared/domain/webhook-ports.j
 import { pastRetention, type SubscriptionView } from '#shared/domain/webhooks.js';
 import { NotFoundError } from '#shared/errors.js';
 import { type AuditDeps, audited } from './audited.js';
-import { resumePaused } from './paused-deliveries.js';
+import { resumePaused, strandedResume } from './paused-deliveries.js';
 
 /** Paused deliveries one enable call resumes: a longer backlog takes more calls (`more`). */
 export const RESUMES_PER_CALL = 500;
@@ -18,6 +18,30 @@ const MAX_DELAY_SECONDS = 900;
  */
 export const spreadDelaySeconds = (n: number): number =>
   Math.min(Math.floor(n / RESUMES_PER_SECOND), MAX_DELAY_SECONDS);
+
+/**
+ * Resumes the delivery of a paused note, unless it is gone, older than the log keeps one, or settled
+ * meanwhile (its customer erased, an admin's replay, resumed by its writer); one a resumer left pending
+ * and unqueued is queued again. True when it queued it.
+ */
+async function resumeNoted(
+  deps: {
+    webhooks: Pick<WebhookStore, 'getDelivery' | 'resumeDelivery'>;
+    queue: DeliveryQueue;
+    clock: Clock;
+  },
+  subscriptionId: string,
+  deliveryId: string,
+  delaySeconds: number,
+): Promise<boolean> {
+  const delivery = await deps.webhooks.getDelivery(subscriptionId, deliveryId);
+  const now = deps.clock.now();
+  if (!delivery || pastRetention(delivery, now)) return false;
+  if (await resumePaused({ ...deps, store: deps.webhooks }, delivery, delaySeconds)) return true;
+  if (!strandedResume(delivery, now)) return false;
+  await deps.queue.send({ deliveryId, subscriptionId }, delaySeconds);
+  return true;
+}
 
 /** What enabling answers: the subscription, how many paused deliveries it resumed, whether more wait. */
 export type Enabled = SubscriptionView & { resumed: number; more: boolean };
@@ -54,16 +78,10 @@ export async function enableWebhook(
     // writer, who reads the subscription again after writing it (settlePaused).
     if (subscription.disabledAt) await deps.webhooks.enableSubscription(id);
     const paused = await deps.webhooks.pausedDeliveries(id, RESUMES_PER_CALL);
-    const resuming = { store: deps.webhooks, queue: deps.queue };
     let resumed = 0;
     for (const deliveryId of paused.ids) {
-      const delivery = await deps.webhooks.getDelivery(id, deliveryId);
-      // Settled meanwhile (its customer erased, an admin's replay) or gone: only the note is left.
-      if (!delivery || pastRetention(delivery, deps.clock.now())) {
-        await deps.webhooks.forgetPaused(id, deliveryId);
-      } else if (await resumePaused(resuming, delivery, spreadDelaySeconds(resumed))) {
-        resumed += 1;
-      }
+      if (await resumeNoted(deps, id, deliveryId, spreadDelaySeconds(resumed))) resumed += 1;
+      await deps.webhooks.forgetPaused(id, deliveryId);
     }
     const { secrets: _secrets, ...view } = subscription;
     if (!subscription.disabledAt) return { ...view, resumed, more: paused.more };

@@ -1,37 +1,54 @@
 import type { IntegrationEvent } from '#shared/domain/events/integration-events.js';
+import type { Clock } from '#shared/domain/ports.js';
 import type { DeliveryQueue, WebhookStore } from '#shared/domain/webhook-ports.js';
-import { type Delivery, newDelivery, pendingAfresh, type Subscription } from '#shared/domain/webhooks.js';
+import {
+  type Delivery,
+  newDelivery,
+  pendingAfresh,
+  QUEUE_CLAIM_LEASE_MS,
+  type Subscription,
+} from '#shared/domain/webhooks.js';
 
 /** What holding and resuming paused deliveries needs. */
 export interface PausedDeps {
-  store: Pick<
-    WebhookStore,
-    'createDelivery' | 'getDelivery' | 'getSubscription' | 'resumeDelivery' | 'forgetPaused'
-  >;
+  store: Pick<WebhookStore, 'createDelivery' | 'getDelivery' | 'getSubscription' | 'resumeDelivery'>;
   queue: DeliveryQueue;
+  clock: Clock;
 }
 
 /**
  * Resumes a paused delivery: pending again with a new 24-hour retry window (its attempts so far kept
- * in `priorAttempts`), written only if it is still paused, so of two resumers at once one queues it
- * (after `delaySeconds`); its note is let go either way. A delivery found pending and never tried
- * since its resume (a resumer that died before queueing it) is queued again: at worst a message
- * twice, whose delivery the endpoint may get twice with the same `webhook-id`. True when it queued it.
+ * in `priorAttempts`) and claimed for the queue now (`queuedAt`), written only if it is still paused,
+ * so of two resumers at once (an enable, the writer of a delivery paused as it was enabled) one queues
+ * it (after `delaySeconds`). True when it did. Its note is left to the enable that reads it.
  */
 export async function resumePaused(
-  deps: Pick<PausedDeps, 'queue'> & { store: Pick<WebhookStore, 'resumeDelivery' | 'forgetPaused'> },
+  deps: Pick<PausedDeps, 'queue' | 'clock'> & { store: Pick<WebhookStore, 'resumeDelivery'> },
   delivery: Delivery,
   delaySeconds: number,
 ): Promise<boolean> {
-  const message = { deliveryId: delivery.id, subscriptionId: delivery.subscriptionId };
-  const stranded = delivery.status === 'pending' && delivery.attempts === 0 && !delivery.nextAttemptAt;
-  const resumed =
+  if (delivery.status !== 'paused' || !delivery.event) return false;
+  const queuedAt = deps.clock.now().toISOString();
+  if (!(await deps.store.resumeDelivery({ ...pendingAfresh(delivery), queuedAt }))) return false;
+  await deps.queue.send({ deliveryId: delivery.id, subscriptionId: delivery.subscriptionId }, delaySeconds);
+  return true;
+}
+
+/**
+ * Whether a delivery whose paused note is still there was left pending and unqueued by a resumer that
+ * died between the two: never tried since, and claimed longer ago than the claim's lease (a message
+ * sent by a resume that lived is tried by then). Queuing it again may, at worst, send it twice with
+ * the same `webhook-id`.
+ */
+export function strandedResume(delivery: Delivery, now: Date): boolean {
+  const claimed = delivery.queuedAt ? Date.parse(delivery.queuedAt) : 0;
+  return (
+    delivery.status === 'pending' &&
     delivery.event !== undefined &&
-    (stranded ||
-      (delivery.status === 'paused' && (await deps.store.resumeDelivery(pendingAfresh(delivery)))));
-  if (resumed) await deps.queue.send(message, delaySeconds);
-  await deps.store.forgetPaused(delivery.subscriptionId, delivery.id);
-  return resumed;
+    delivery.attempts === 0 &&
+    !delivery.nextAttemptAt &&
+    claimed + QUEUE_CLAIM_LEASE_MS <= now.getTime()
+  );
 }
 
 /**

@@ -71,7 +71,7 @@ describe('publishChanges', () => {
     const held = [...world.deliveries.values()].find((d) => d.subscriptionId === 'wh_c');
     expect(held).toMatchObject({ status: 'pending', attempts: 0 });
     expect(world.sent.map((s) => s.message)).toContainEqual({ deliveryId: held?.id, subscriptionId: 'wh_c' });
-    expect(world.paused.get('wh_c')?.size ?? 0).toBe(0);
+    expect(held?.queuedAt).toBe(AT);
   });
 
   it('queues a delivery once, however often its change comes again', async () => {

@@ -144,8 +144,14 @@ describe('webhook admin: replaying and enabling on a disabled subscription', () 
     await world.store.disableSubscription('wh_1', new Date(START).toISOString(), 'gone');
     const stranded = { ...newDelivery(subscription, event(1)), status: 'paused' as const };
     await world.store.pauseDelivery(stranded);
-    // A resume wrote it pending and died before it queued it: its note is still there.
-    await world.store.updateDelivery({ ...stranded, status: 'pending' });
+    // A resume wrote it pending and died before it queued it, 15 minutes ago: its note is still there.
+    const claimed = new Date(START - 900_000).toISOString();
+    await world.store.updateDelivery({ ...stranded, status: 'pending', queuedAt: claimed });
+    // One resumed a minute ago by its writer, its message on its way, is not queued twice.
+    const onItsWay = { ...newDelivery(subscription, event(3)), status: 'paused' as const };
+    await world.store.pauseDelivery(onItsWay);
+    const recently = new Date(START - 60_000).toISOString();
+    await world.store.updateDelivery({ ...onItsWay, status: 'pending', queuedAt: recently });
     const old: Delivery = {
       ...newDelivery(subscription, {
         ...event(2),

@@ -159,7 +159,7 @@ const deliveryRoutes = once(() => {
     path: '/webhooks/{id}/enable',
     operationId: 'enableWebhook',
     summary:
-      'Take a disabled subscription (its endpoint answered 410) back into use and resume its paused deliveries, up to 500 a call. Admins only; audited',
+      'Take a disabled subscription (its endpoint answered 410) back into use and resume its paused deliveries (its backlog, and the events held while it was disabled), up to 500 a call. Admins only; audited',
     middleware: [requireAdmin, readOptionalJsonBody] as const,
     request: { params: IdParamsSchema, body: emptyBody() },
     responses: {

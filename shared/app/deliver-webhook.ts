@@ -12,13 +12,17 @@ import {
   activeSecrets,
   breakerOpenUntil,
   breakerReleaseAt,
+  claimCheckOf,
   type Delivery,
   type DeliveryMessage,
+  delaySecondsUntil,
+  neverTried,
   nextAttemptAt,
   RETRY_WINDOW_MS,
   type Subscription,
   wants,
 } from '#shared/domain/webhooks.js';
+import { settlePaused } from './paused-deliveries.js';
 
 /** What one delivery attempt needs. */
 export interface DeliverDeps {
@@ -33,13 +37,26 @@ export interface DeliverDeps {
   log(level: 'info' | 'warn', message: string, fields: Record<string, unknown>): void;
 }
 
-/** SQS delays a message by at most 15 minutes: a longer wait is a chain of such steps. */
-const MAX_DELAY_SECONDS = 900;
-
+/** Sends the message again, due then: SQS delays it by 15 minutes at most, so a longer wait is a chain. */
 async function later(deps: DeliverDeps, message: DeliveryMessage, dueAt: Date): Promise<void> {
-  const seconds = Math.ceil((dueAt.getTime() - deps.clock.now().getTime()) / 1000);
-  const delay = Math.max(0, Math.min(seconds, MAX_DELAY_SECONDS));
+  const delay = delaySecondsUntil(dueAt, deps.clock.now());
   await deps.queue.send({ ...message, dueAt: dueAt.toISOString() }, delay);
+}
+
+/**
+ * Whether a check of a queueing claim (see publishChanges) goes on to send its delivery: only one still
+ * never tried whose claim is the one checked, taken over now (of several checks of a claim, one wins).
+ * A claim taken since (a check that died after taking it over) is checked again when its lease ends.
+ */
+async function claimTakenOver(deps: DeliverDeps, message: DeliveryMessage, delivery: Delivery) {
+  if (!delivery.queuedAt || !neverTried(delivery)) return false;
+  if (delivery.queuedAt !== message.claim) {
+    const check = claimCheckOf(delivery, delivery.queuedAt);
+    await later(deps, check, new Date(check.dueAt));
+    return false;
+  }
+  const at = deps.clock.now().toISOString();
+  return deps.store.takeOverQueueing(delivery.subscriptionId, delivery.id, message.claim, at);
 }
 
 function describe(outcome: PostOutcome): { lastStatus?: number; lastError: string } {
@@ -181,15 +198,29 @@ async function attempt(
  * delivered twice), its customer was erased (cancelled, the payload dropped from the log), its
  * subscription is disabled (paused, until an admin enables it), gone or no longer takes its event
  * (cancelled), or the endpoint's breaker is open (it waits, without counting an attempt, until a
- * random point of one more breaker window after the breaker closes).
+ * random point of one more breaker window after the breaker closes). A check of a queueing claim
+ * goes on only once it took the claim over, and from then on is the delivery's own message.
  */
 export async function deliverWebhook(deps: DeliverDeps, message: DeliveryMessage): Promise<void> {
-  const now = deps.clock.now();
-  if (message.dueAt && Date.parse(message.dueAt) > now.getTime()) {
+  if (message.dueAt && Date.parse(message.dueAt) > deps.clock.now().getTime()) {
     return later(deps, message, new Date(message.dueAt));
   }
   const delivery = await deps.store.getDelivery(message.subscriptionId, message.deliveryId);
   if (delivery?.status !== 'pending' || !delivery.event) return;
+  const pending = { ...delivery, event: delivery.event };
+  if (message.claim === undefined) return deliverPending(deps, message, pending);
+  if (!(await claimTakenOver(deps, message, delivery))) return;
+  const { claim: _checked, ...own } = message;
+  return deliverPending(deps, own, pending);
+}
+
+/** A pending delivery, read for its message: see deliverWebhook. */
+async function deliverPending(
+  deps: DeliverDeps,
+  message: DeliveryMessage,
+  delivery: Delivery & { event: NonNullable<Delivery['event']> },
+): Promise<void> {
+  const now = deps.clock.now();
   if (delivery.nextAttemptAt && Date.parse(delivery.nextAttemptAt) > now.getTime()) {
     return later(deps, message, new Date(delivery.nextAttemptAt));
   }
@@ -204,8 +235,10 @@ export async function deliverWebhook(deps: DeliverDeps, message: DeliveryMessage
   }
   if (subscription?.disabledAt) {
     const { nextAttemptAt: _n, ...rest } = delivery;
-    await deps.store.pauseDelivery({ ...rest, status: 'paused', lastError: 'subscription disabled' });
-    return;
+    const paused: Delivery = { ...rest, status: 'paused', lastError: 'subscription disabled' };
+    await deps.store.pauseDelivery(paused);
+    // Its copy of the subscription may be a second old: enabled meanwhile, it is resumed at once.
+    return settlePaused(deps, paused);
   }
   if (!subscription || !wants(subscription, delivery.event)) {
     const lastError = subscription ? 'event unsubscribed' : 'subscription deleted';
@@ -216,5 +249,5 @@ export async function deliverWebhook(deps: DeliverDeps, message: DeliveryMessage
   if (release && Date.parse(subscription.circuitOpenUntil ?? '') > now.getTime()) {
     return heldBack(deps, message, { delivery, now, release });
   }
-  await attempt(deps, message, subscription, { ...delivery, event: delivery.event });
+  await attempt(deps, message, subscription, delivery);
 }

@@ -1,8 +1,9 @@
 import type { Clock } from '#shared/domain/ports.js';
 import type { DeliveryQueue, WebhookStore } from '#shared/domain/webhook-ports.js';
-import type { SubscriptionView } from '#shared/domain/webhooks.js';
+import { pastRetention, type SubscriptionView } from '#shared/domain/webhooks.js';
 import { NotFoundError } from '#shared/errors.js';
 import { type AuditDeps, audited } from './audited.js';
+import { resumePaused, strandedResume } from './paused-deliveries.js';
 
 /** Paused deliveries one enable call resumes: a longer backlog takes more calls (`more`). */
 export const RESUMES_PER_CALL = 500;
@@ -18,14 +19,40 @@ const MAX_DELAY_SECONDS = 900;
 export const spreadDelaySeconds = (n: number): number =>
   Math.min(Math.floor(n / RESUMES_PER_SECOND), MAX_DELAY_SECONDS);
 
+/**
+ * Resumes the delivery of a paused note, unless it is gone, older than the log keeps one, or settled
+ * meanwhile (its customer erased, an admin's replay, resumed by its writer); one a resumer left pending
+ * and unqueued is queued again. True when it queued it.
+ */
+async function resumeNoted(
+  deps: {
+    webhooks: Pick<WebhookStore, 'getDelivery' | 'resumeDelivery'>;
+    queue: DeliveryQueue;
+    clock: Clock;
+  },
+  subscriptionId: string,
+  deliveryId: string,
+  delaySeconds: number,
+): Promise<boolean> {
+  const delivery = await deps.webhooks.getDelivery(subscriptionId, deliveryId);
+  const now = deps.clock.now();
+  if (!delivery || pastRetention(delivery, now)) return false;
+  if (await resumePaused({ ...deps, store: deps.webhooks }, delivery, delaySeconds)) return true;
+  if (!strandedResume(delivery, now)) return false;
+  await deps.queue.send({ deliveryId, subscriptionId }, delaySeconds);
+  return true;
+}
+
 /** What enabling answers: the subscription, how many paused deliveries it resumed, whether more wait. */
 export type Enabled = SubscriptionView & { resumed: number; more: boolean };
 
 /**
  * Takes a subscription back into use as an admin (audited): no longer disabled, its breaker closed,
- * and up to RESUMES_PER_CALL of the deliveries paused while it was disabled resumed, each with a new
- * 24-hour retry window, spread at RESUMES_PER_SECOND. Calling it again (on an enabled subscription
- * too) resumes the next ones, so an enable cut short is finished by calling it again.
+ * and up to RESUMES_PER_CALL of the deliveries paused while it was disabled (its backlog then, and the
+ * events held since) resumed, each with a new 24-hour retry window, spread at RESUMES_PER_SECOND. One
+ * older than the log keeps a delivery (30 days) is not sent: its note is let go. Calling it again (on
+ * an enabled subscription too) resumes the next ones, so an enable cut short is finished by calling it
+ * again.
  */
 export async function enableWebhook(
   deps: AuditDeps & {
@@ -35,7 +62,7 @@ export async function enableWebhook(
       | 'enableSubscription'
       | 'pausedDeliveries'
       | 'getDelivery'
-      | 'updateDelivery'
+      | 'resumeDelivery'
       | 'forgetPaused'
     >;
     queue: DeliveryQueue;
@@ -47,23 +74,13 @@ export async function enableWebhook(
   return audited(deps, { agentId, action: 'webhook_enable', customerIds: [], webhookId: id }, async () => {
     const subscription = await deps.webhooks.getSubscription(id);
     if (!subscription) throw new NotFoundError(`no webhook ${id}`);
+    // Enabled before the notes are read: a delivery paused meanwhile is found here, or resumed by its
+    // writer, who reads the subscription again after writing it (settlePaused).
     if (subscription.disabledAt) await deps.webhooks.enableSubscription(id);
     const paused = await deps.webhooks.pausedDeliveries(id, RESUMES_PER_CALL);
     let resumed = 0;
     for (const deliveryId of paused.ids) {
-      const delivery = await deps.webhooks.getDelivery(id, deliveryId);
-      // Settled meanwhile (its customer erased, an admin's replay): only the note is left.
-      if (delivery?.status === 'paused' && delivery.event) {
-        const { firstAttemptAt: _f, nextAttemptAt: _n, ...rest } = delivery;
-        await deps.webhooks.updateDelivery({
-          ...rest,
-          status: 'pending',
-          attempts: 0,
-          priorAttempts: (delivery.priorAttempts ?? 0) + delivery.attempts,
-        });
-        await deps.queue.send({ deliveryId, subscriptionId: id }, spreadDelaySeconds(resumed));
-        resumed += 1;
-      }
+      if (await resumeNoted(deps, id, deliveryId, spreadDelaySeconds(resumed))) resumed += 1;
       await deps.webhooks.forgetPaused(id, deliveryId);
     }
     const { secrets: _secrets, ...view } = subscription;

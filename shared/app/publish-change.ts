@@ -2,14 +2,22 @@ import { type ChangeFeedConsumer, inOrder } from '#shared/domain/change-feed.js'
 import type { IntegrationEvent } from '#shared/domain/events/integration-events.js';
 import { eventsOfChange } from '#shared/domain/events/map-change.js';
 import type { Clock } from '#shared/domain/ports.js';
-import type { DeliveryQueue, WebhookStore } from '#shared/domain/webhook-ports.js';
-import { type DeliveryMessage, newDelivery, type Subscription, wants } from '#shared/domain/webhooks.js';
+import type { WebhookStore } from '#shared/domain/webhook-ports.js';
+import {
+  claimCheckOf,
+  type DeliveryMessage,
+  delaySecondsUntil,
+  neverTried,
+  newDelivery,
+  type Subscription,
+  takes,
+} from '#shared/domain/webhooks.js';
+import { holdEvent, type PausedDeps } from './paused-deliveries.js';
 
 /** What publishing needs: the subscriptions (a cached list), the delivery log, the queue, a log. */
-export interface PublishDeps {
+export interface PublishDeps extends PausedDeps {
   subscriptions(): Promise<Subscription[]>;
-  store: Pick<WebhookStore, 'createDelivery' | 'getDelivery' | 'claimQueueing' | 'releaseQueueing'>;
-  queue: DeliveryQueue;
+  store: PausedDeps['store'] & Pick<WebhookStore, 'claimQueueing' | 'releaseQueueing'>;
   clock: Clock;
   /**
    * Whether the queue still holds a delivery's message (waiting or in flight). The local queue can
@@ -28,6 +36,20 @@ async function orphaned(deps: PublishDeps, message: DeliveryMessage): Promise<bo
 }
 
 /**
+ * A delivery found claimed where the queue cannot say whether it holds its message (SQS): if it is
+ * still never tried, its claim is checked when the claim's lease ends (a delayed message that sends it
+ * only if it is still never tried then), so a process that died between the claim and the send makes
+ * the delivery late, never lost. A change delivered again while all is well queues a check that finds
+ * the delivery tried and does nothing (one strongly consistent read more, on that path only).
+ */
+async function checkClaim(deps: PublishDeps, message: DeliveryMessage): Promise<void> {
+  const found = await deps.store.getDelivery(message.subscriptionId, message.deliveryId);
+  if (!found?.queuedAt || !neverTried(found)) return;
+  const check = claimCheckOf(found, found.queuedAt);
+  await deps.queue.send(check, delaySecondsUntil(new Date(check.dueAt), deps.clock.now()));
+}
+
+/**
  * Queues one event's delivery to one subscription once: the delivery is made claimed (`queuedAt`),
  * or an unclaimed one found is claimed, before its message is sent; a send that fails lets the claim
  * go, so the change delivered again queues it.
@@ -40,7 +62,10 @@ async function publishOne(deps: PublishDeps, subscription: Subscription, event: 
     (await deps.store.createDelivery(delivery)) ||
     (await deps.store.claimQueueing(subscription.id, delivery.id, at)) ||
     (await orphaned(deps, message));
-  if (!claimed) return;
+  if (!claimed) {
+    if (!deps.holds) await checkClaim(deps, message);
+    return;
+  }
   try {
     await deps.queue.send(message, 0);
   } catch (error) {
@@ -57,8 +82,9 @@ async function publishOne(deps: PublishDeps, subscription: Subscription, event: 
 
 /**
  * The change-feed consumer that publishes integrator events: each change, in order, becomes events
- * and one queued delivery per subscription that takes each. Idempotent: a change delivered again finds
- * its deliveries in the log, claimed for the queue, and queues none of them again.
+ * and one queued delivery per subscription that takes each (held, paused, for a disabled one, until it
+ * is enabled). Idempotent: a change delivered again finds its deliveries in the log, claimed for the
+ * queue, and queues none of them again (a check of a claim still untried, at most).
  */
 export function publishChanges(deps: PublishDeps): ChangeFeedConsumer {
   return inOrder(
@@ -68,7 +94,9 @@ export function publishChanges(deps: PublishDeps): ChangeFeedConsumer {
       const subscriptions = await deps.subscriptions();
       for (const event of events) {
         for (const subscription of subscriptions) {
-          if (wants(subscription, event)) await publishOne(deps, subscription, event);
+          if (!takes(subscription, event)) continue;
+          if (subscription.disabledAt) await holdEvent(deps, subscription, event);
+          else await publishOne(deps, subscription, event);
         }
       }
     },

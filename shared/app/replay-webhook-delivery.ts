@@ -1,7 +1,7 @@
 import { outlivesErasure } from '#shared/domain/events/integration-events.js';
 import type { Clock } from '#shared/domain/ports.js';
 import type { DeliveryQueue, ErasureCheck, WebhookStore } from '#shared/domain/webhook-ports.js';
-import type { Delivery, Subscription } from '#shared/domain/webhooks.js';
+import { type Delivery, pendingAfresh, type Subscription } from '#shared/domain/webhooks.js';
 import { ConflictError, GoneError, NotFoundError } from '#shared/errors.js';
 import { type AuditDeps, type AuditEntry, audited } from './audited.js';
 
@@ -53,14 +53,7 @@ export async function replayWebhookDelivery(
  * retry window (no first or next attempt), its history (`deliveredAt`) kept.
  */
 export function pendingAgain(delivery: Delivery, at: string): Delivery {
-  const { firstAttemptAt: _f, nextAttemptAt: _n, ...rest } = delivery;
-  return {
-    ...rest,
-    status: 'pending',
-    attempts: 0,
-    priorAttempts: (delivery.priorAttempts ?? 0) + delivery.attempts,
-    replayedAt: at,
-  };
+  return { ...pendingAfresh(delivery), replayedAt: at };
 }
 
 /** 409 `webhook_disabled` for a subscription that is disabled: a replay waits for its enable. */

@@ -38,7 +38,10 @@ export interface WebhookStore {
   /** Takes a subscription back into use: not disabled, its breaker closed. */
   enableSubscription(id: string): Promise<void>;
   setSecrets(id: string, secrets: SigningSecret[]): Promise<void>;
-  /** Creates a delivery once; false when it was there (a change delivered again). */
+  /**
+   * Creates a delivery once; false when it was there (a change delivered again). A `paused` one (an
+   * event held for a disabled subscription) is noted under its subscription first, as pauseDelivery does.
+   */
   createDelivery(delivery: Delivery): Promise<boolean>;
   /**
    * Claims a delivery for the queue (`queuedAt`): true only if it is pending, never tried and not
@@ -47,11 +50,21 @@ export interface WebhookStore {
   claimQueueing(subscriptionId: string, deliveryId: string, at: string): Promise<boolean>;
   /** Lets the claim made `at` go (its message could not be queued): a change delivered again claims it. */
   releaseQueueing(subscriptionId: string, deliveryId: string, at: string): Promise<void>;
+  /**
+   * Takes the claim made at `claim` over (`queuedAt` = `at`) once its lease has ended, if the delivery
+   * is still pending and never tried: of several checks of one claim, one wins.
+   */
+  takeOverQueueing(subscriptionId: string, deliveryId: string, claim: string, at: string): Promise<boolean>;
   getDelivery(subscriptionId: string, deliveryId: string): Promise<Delivery | undefined>;
   updateDelivery(delivery: Delivery): Promise<void>;
   /** Writes a delivery as paused, noted under its subscription so that enabling it finds it. */
   pauseDelivery(delivery: Delivery): Promise<void>;
-  /** Up to `limit` ids of a subscription's paused deliveries; `more` when there are others. */
+  /**
+   * Writes a paused delivery back as `delivery` (pending) only if it is still paused: of two resumers
+   * at once (an enable, a delivery paused as its subscription was enabled), one sends it.
+   */
+  resumeDelivery(delivery: Delivery): Promise<boolean>;
+  /** Up to `limit` ids of a subscription's paused deliveries, read strongly; `more` when there are others. */
   pausedDeliveries(subscriptionId: string, limit: number): Promise<{ ids: string[]; more: boolean }>;
   /** Drops the note of a paused delivery (resumed, or settled meanwhile). */
   forgetPaused(subscriptionId: string, deliveryId: string): Promise<void>;

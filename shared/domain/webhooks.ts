@@ -43,8 +43,9 @@ export type Subscription = z.infer<typeof SubscriptionSchema>;
 export type SubscriptionView = Omit<Subscription, 'secrets'>;
 
 /**
- * Where a delivery stands. `paused`: its subscription is disabled, it waits (payload kept) until the
- * subscription is enabled again. `cancelled`: its subscription went, or its customer was erased.
+ * Where a delivery stands. `paused`: its subscription is disabled (the backlog then, and each event
+ * made since, held), it waits (payload kept) until the subscription is enabled again. `cancelled`: its
+ * subscription went, or its customer was erased.
  */
 export const DeliveryStatusSchema = z.enum(['pending', 'delivered', 'failed', 'cancelled', 'paused']);
 export type DeliveryStatus = z.infer<typeof DeliveryStatusSchema>;
@@ -89,8 +90,55 @@ export const DeliveryMessageSchema = z.object({
   deliveryId: z.string(),
   subscriptionId: z.string(),
   dueAt: z.iso.datetime().optional(),
+  /**
+   * A check of the queueing claim made then (`queuedAt`): sent by a change delivered again while the
+   * claim held, due when its lease ends; it sends the delivery only if it is still never tried then.
+   */
+  claim: z.iso.datetime().optional(),
 });
 export type DeliveryMessage = z.infer<typeof DeliveryMessageSchema>;
+
+/** Days a delivery stays in the log (the table's `ttl` removes it; its payload goes with it). */
+export const DELIVERY_LOG_DAYS = 30;
+
+/** Whether a delivery is older than the log keeps one: the `ttl` is due (DynamoDB removes it lazily). */
+export function pastRetention(delivery: Pick<Delivery, 'createdAt'>, now: Date): boolean {
+  return Date.parse(delivery.createdAt) + DELIVERY_LOG_DAYS * 86_400_000 <= now.getTime();
+}
+
+/**
+ * How long a queueing claim (`queuedAt`) is trusted to have its message on the queue: a process that
+ * dies between the claim and the send leaves the claim, and a change delivered again after that long
+ * sends the delivery all the same. SQS's longest delay, so the check is one delayed message.
+ */
+export const QUEUE_CLAIM_LEASE_MS = 15 * 60_000;
+
+/** Whether a delivery is pending and was never tried: its first message may still be on its way. */
+export function neverTried(delivery: Pick<Delivery, 'status' | 'attempts' | 'lastAttemptAt'>): boolean {
+  return delivery.status === 'pending' && delivery.attempts === 0 && delivery.lastAttemptAt === undefined;
+}
+
+/** The check of a delivery's queueing claim, due when the claim's lease ends. */
+export function claimCheckOf(
+  delivery: Pick<Delivery, 'id' | 'subscriptionId'>,
+  queuedAt: string,
+): DeliveryMessage & { dueAt: string } {
+  return {
+    deliveryId: delivery.id,
+    subscriptionId: delivery.subscriptionId,
+    claim: queuedAt,
+    dueAt: new Date(Date.parse(queuedAt) + QUEUE_CLAIM_LEASE_MS).toISOString(),
+  };
+}
+
+/** SQS delays a message by at most 15 minutes: a longer wait is a chain of such steps. */
+const MAX_DELAY_SECONDS = 900;
+
+/** The queue delay of a message due at `dueAt` (none once due; 15 minutes at most, SQS's longest). */
+export function delaySecondsUntil(dueAt: Date, now: Date): number {
+  const seconds = Math.ceil((dueAt.getTime() - now.getTime()) / 1000);
+  return Math.max(0, Math.min(seconds, MAX_DELAY_SECONDS));
+}
 
 /**
  * Delays before each retry, after the first attempt (the Standard Webhooks schedule): 5 s, 5 min,
@@ -191,12 +239,20 @@ export function activeSecrets(subscription: Pick<Subscription, 'secrets'>, now: 
     .map((s) => s.secret);
 }
 
-/** Whether a subscription takes an event (of this type). */
+/** Whether a subscription takes events of this type, enabled or not: a disabled one holds them. */
+export function takes(
+  subscription: Pick<Subscription, 'events'>,
+  event: Pick<IntegrationEvent, 'type'>,
+): boolean {
+  return subscription.events.includes(event.type);
+}
+
+/** Whether a subscription takes an event (of this type) and is enabled. */
 export function wants(
   subscription: Pick<Subscription, 'disabledAt' | 'events'>,
   event: Pick<IntegrationEvent, 'type'>,
 ): boolean {
-  return !subscription.disabledAt && subscription.events.includes(event.type);
+  return !subscription.disabledAt && takes(subscription, event);
 }
 
 /**
@@ -257,5 +313,19 @@ export function newDelivery(subscription: Pick<Subscription, 'id'>, event: Integ
     status: 'pending',
     attempts: 0,
     event,
+  };
+}
+
+/**
+ * A delivery sent again (resumed, replayed): pending, with a new 24-hour retry window (no first or
+ * next attempt), its attempts so far kept in `priorAttempts`, the rest of its history kept.
+ */
+export function pendingAfresh(delivery: Delivery): Delivery {
+  const { firstAttemptAt: _f, nextAttemptAt: _n, ...rest } = delivery;
+  return {
+    ...rest,
+    status: 'pending',
+    attempts: 0,
+    priorAttempts: (delivery.priorAttempts ?? 0) + delivery.attempts,
   };
 }

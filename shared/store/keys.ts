@@ -67,7 +67,7 @@ export const mentionsPartition = (token: string): string => `MENTION#${token}`;
  * | subscription of a URL  | GetItem  pk=WEBHOOK_URL#<sha256 of URL+events>, sk=WEBHOOK_URL (one active each) |
  * | every subscription     | Query    gsi1k gsi1pk=WEBHOOKS, gsi1sk=<createdAt>#<id>, GetItem each |
  * | webhook delivery log   | Query ×8 pk=WEBHOOK_DELIVERY#<sub>#<0..7>, sk=<at>#<id>, merged   |
- * | paused deliveries      | Query    pk=WEBHOOK_PAUSED#<sub>, sk=<delivery id> (enable resumes them) |
+ * | paused deliveries      | Query ×9 pk=WEBHOOK_PAUSED#<sub>[#<0..7>], sk=<delivery id> (enable resumes them) |
  * | deliveries of customer | Query    pk=WEBHOOK_DELIVERY_OF#<customer id>, sk=<sub>#<delivery id> (ttl; erasure) |
  * | live events after seq  | Query ×160 per hour pk=LIVE#<hour>#<0..159>, sk > <seq>, merged   |
  * | live packs of customer | Query    pk=LIVE#OF#<customer id>, sk=<pack pk>|<pack sk> (ttl; erasure) |
@@ -302,12 +302,28 @@ export const webhookUrlKey = (hash: string) => ({ pk: `WEBHOOK_URL#${hash}`, sk:
 export const deliveryPartition = (subscriptionId: string, shard: number): string =>
   `WEBHOOK_DELIVERY#${subscriptionId}#${shard}`;
 
+/** The shard of a subscription's log a delivery is in, from its id's last character. */
+const deliveryShard = (deliveryId: string): number =>
+  deliveryId.charCodeAt(deliveryId.length - 1) % DELIVERY_SHARDS;
+
 /**
- * The note of a delivery paused while its subscription is disabled, read back when it is enabled.
- * One partition per subscription: only the backlog of the moment it was disabled is paused (a disabled
- * subscription makes no new deliveries), not every message.
+ * Partitions of the notes of a subscription's paused deliveries: every event made while it is disabled
+ * is held paused, so they are spread as its log is (the delivery's shard), and the one partition that
+ * held them all before is read too (`WEBHOOK_PAUSED#<sub>`, notes written before the shards).
  */
+export const pausedPartitions = (subscriptionId: string): string[] => [
+  `WEBHOOK_PAUSED#${subscriptionId}`,
+  ...Array.from({ length: DELIVERY_SHARDS }, (_, shard) => `WEBHOOK_PAUSED#${subscriptionId}#${shard}`),
+];
+
+/** The note of a delivery paused while its subscription is disabled, read back when it is enabled. */
 export const pausedDeliveryKey = (subscriptionId: string, deliveryId: string) => ({
+  pk: `WEBHOOK_PAUSED#${subscriptionId}#${deliveryShard(deliveryId)}`,
+  sk: deliveryId,
+});
+
+/** Where a paused delivery's note was written before the notes were sharded. */
+export const unshardedPausedKey = (subscriptionId: string, deliveryId: string) => ({
   pk: `WEBHOOK_PAUSED#${subscriptionId}`,
   sk: deliveryId,
 });
@@ -328,8 +344,7 @@ export function deliveryKey(
   deliveryId: string,
   at: string,
 ): { pk: string; sk: string } {
-  const shard = deliveryId.charCodeAt(deliveryId.length - 1) % DELIVERY_SHARDS;
-  return { pk: deliveryPartition(subscriptionId, shard), sk: `${at}#${deliveryId}` };
+  return { pk: deliveryPartition(subscriptionId, deliveryShard(deliveryId)), sk: `${at}#${deliveryId}` };
 }
 
 /**

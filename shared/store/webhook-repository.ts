@@ -19,7 +19,16 @@ import {
   updateItemIf,
 } from './dynamo-client.js';
 import { fullItems } from './hydrate.js';
-import { DELIVERY_SHARDS, deliveryKey, Keys, pausedDeliveryKey, webhookKey, webhookUrlKey } from './keys.js';
+import {
+  DELIVERY_SHARDS,
+  deliveryKey,
+  Keys,
+  pausedDeliveryKey,
+  pausedPartitions,
+  unshardedPausedKey,
+  webhookKey,
+  webhookUrlKey,
+} from './keys.js';
 import { getInput } from './params/common.js';
 import {
   claimQueueingInput,
@@ -38,6 +47,7 @@ import {
   releaseQueueingInput,
   releaseSubscriptionKeyInput,
   resetBreakerInput,
+  resumeDeliveryInput,
   setSecretsInput,
 } from './params/webhooks.js';
 import { shardedPage } from './sharded-page.js';
@@ -56,22 +66,34 @@ function keyOf(subscriptionId: string, deliveryId: string) {
 /** The notes of deliveries paused while their subscription is disabled (see pausedDeliveryKey). */
 function pausedDeliveries(
   db: DynamoDb,
-): Pick<WebhookStore, 'pauseDelivery' | 'pausedDeliveries' | 'forgetPaused'> {
+): Pick<WebhookStore, 'pauseDelivery' | 'resumeDelivery' | 'pausedDeliveries' | 'forgetPaused'> {
   return {
     async pauseDelivery(delivery) {
       // The note first: a delivery paused without one would never be resumed.
       await putItem(db, putPausedNoteInput(db.table, delivery));
       await putItem(db, putDeliveryInput(db.table, { ...delivery, status: 'paused' }, false));
     },
+    async resumeDelivery(delivery) {
+      return putItemIf(db, resumeDeliveryInput(db.table, delivery));
+    },
     async pausedDeliveries(subscriptionId, limit) {
-      // One more than asked: a page that stops at its Limit has a LastEvaluatedKey even when nothing
-      // follows, so `more` is whether a note beyond `limit` was there.
-      const out = await queryItems(db, queryPausedNotesInput(db.table, subscriptionId, limit + 1));
-      const ids = (out.Items ?? []).map((item) => String(item.sk));
-      return { ids: ids.slice(0, limit), more: ids.length > limit || out.LastEvaluatedKey !== undefined };
+      // One more than asked, partition after partition: `more` is whether a note beyond `limit` is there.
+      const ids: string[] = [];
+      for (const partition of pausedPartitions(subscriptionId)) {
+        if (ids.length > limit) break;
+        const out = await queryItems(db, queryPausedNotesInput(db.table, partition, limit + 1 - ids.length));
+        ids.push(...(out.Items ?? []).map((item) => String(item.sk)));
+        // A page cut short by its size, not its Limit: more may follow.
+        if (out.LastEvaluatedKey && ids.length <= limit) return { ids, more: true };
+      }
+      return { ids: ids.slice(0, limit), more: ids.length > limit };
     },
     async forgetPaused(subscriptionId, deliveryId) {
-      await deleteItem(db, { TableName: db.table, Key: pausedDeliveryKey(subscriptionId, deliveryId) });
+      await Promise.all(
+        [pausedDeliveryKey, unshardedPausedKey].map((key) =>
+          deleteItem(db, { TableName: db.table, Key: key(subscriptionId, deliveryId) }),
+        ),
+      );
     },
   };
 }
@@ -98,7 +120,9 @@ function subscriptionGuards(
 }
 
 /** The claims that queue a delivery once (see WebhookStore.claimQueueing). */
-function queueClaims(db: DynamoDb): Pick<WebhookStore, 'claimQueueing' | 'releaseQueueing'> {
+function queueClaims(
+  db: DynamoDb,
+): Pick<WebhookStore, 'claimQueueing' | 'releaseQueueing' | 'takeOverQueueing'> {
   return {
     async claimQueueing(subscriptionId, deliveryId, at) {
       const key = keyOf(subscriptionId, deliveryId);
@@ -107,6 +131,10 @@ function queueClaims(db: DynamoDb): Pick<WebhookStore, 'claimQueueing' | 'releas
     async releaseQueueing(subscriptionId, deliveryId, at) {
       const key = keyOf(subscriptionId, deliveryId);
       if (key) await updateItemIf(db, releaseQueueingInput(db.table, key, at));
+    },
+    async takeOverQueueing(subscriptionId, deliveryId, claim, at) {
+      const key = keyOf(subscriptionId, deliveryId);
+      return key ? updateItemIf(db, claimQueueingInput(db.table, key, at, claim)) : false;
     },
   };
 }
@@ -160,10 +188,12 @@ export function webhookRepository(db: DynamoDb): WebhookStore & { isErased: Eras
       await updateItem(db, setSecretsInput(db.table, id, secrets));
     },
     async createDelivery(delivery) {
-      // The note first: a delivery written without it would escape its customer's erasure.
+      // The notes first: a delivery written without them would escape its customer's erasure, or an
+      // enable (a paused one); a note whose delivery is not there is let go by whoever reads it.
       if (delivery.event && carriesWords(delivery.event)) {
         await putItem(db, putCustomerDeliveryNoteInput(db.table, delivery));
       }
+      if (delivery.status === 'paused') await putItem(db, putPausedNoteInput(db.table, delivery));
       return putItemIf(db, putDeliveryInput(db.table, delivery, true));
     },
     ...queueClaims(db),

@@ -115,6 +115,49 @@ describe('local runtime: an endpoint that answered 410 loses nothing: its backlo
     await api('DELETE', `/api/webhooks/${subscription.id}`);
   });
 
+  it('holds the events made while it is disabled and sends each once when it is enabled', async () => {
+    const created = await api('POST', '/api/webhooks', { url: receiver.url, events: ['message.received'] });
+    const subscription = (await created.json()) as { id: string };
+    answer = 410;
+    await messages('447700900812', ['before 1']);
+    await waitUntil(
+      async () => (await deliveries(subscription.id)).every((d) => d.status === 'paused'),
+      'the first delivery paused',
+    );
+    // The events function's list of subscriptions (1 s locally) now shows it disabled.
+    timers.advance(1_100);
+    await messages('447700900813', ['while 1', 'while 2']);
+    const held = await deliveries(subscription.id);
+    expect(held.map((d) => [d.status, d.attempts])).toEqual([
+      ['paused', 0],
+      ['paused', 0],
+      ['paused', 1],
+    ]);
+    const mine = () =>
+      received('message.received')
+        .map((r) => (JSON.parse(r.body) as { data: { text: string } }).data.text)
+        .filter((text) => /^(before|while) /.test(text));
+    expect(mine()).toEqual([]);
+
+    answer = 200;
+    const enabled = await api('POST', `/api/webhooks/${subscription.id}/enable`);
+    expect(await enabled.json()).toMatchObject({ resumed: 3, more: false });
+    timers.advance(1_000);
+    await waitUntil(
+      async () => (await deliveries(subscription.id)).every((d) => d.status === 'delivered'),
+      'every delivery delivered',
+    );
+    // Enabled again: nothing is left to resume, nothing goes out twice.
+    expect(await (await api('POST', `/api/webhooks/${subscription.id}/enable`)).json()).toMatchObject({
+      resumed: 0,
+      more: false,
+    });
+    timers.advance(60_000);
+    await runtime.idle();
+    expect(mine().sort()).toEqual(['before 1', 'while 1', 'while 2']);
+    await api('DELETE', `/api/webhooks/${subscription.id}`);
+  });
+
   it('refuses an unknown status filter with 400', async () => {
     const created = await api('POST', '/api/webhooks', { url: receiver.url, events: ['message.received'] });
     const subscription = (await created.json()) as { id: string };

@@ -1,13 +1,16 @@
+import { PutCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { describe, expect, it } from 'vitest';
 import { createWebhook } from '#shared/app/create-webhook.js';
 import { deleteWebhook } from '#shared/app/delete-webhook.js';
 import type { IntegrationEvent } from '#shared/domain/events/integration-events.js';
 import { newDelivery, type Subscription } from '#shared/domain/webhooks.js';
 import { ConflictError } from '#shared/errors.js';
+import { documentClient } from '#shared/store/sdk-documents.js';
 import { useLocalStore } from '../support/local-store.js';
 import { memoryAuditLog } from '../unit/fakes/audit-log.js';
 
 const AT = '2026-12-05T09:00:00.000Z';
+const TABLE = 'webhook-store-edges';
 const subscription = (id: string): Subscription => ({
   id,
   url: `https://hooks.example.com/${id}`,
@@ -27,7 +30,7 @@ const later = (ms: number) => new Date(Date.parse(AT) + ms).toISOString();
 
 /** The webhook repository's edges, on the real DynamoDB API (dynalite). */
 describe('webhook repository edges', () => {
-  const local = useLocalStore('webhook-store-edges');
+  const local = useLocalStore(TABLE);
 
   it('never shortens a hold: a shorter Retry-After after a longer one leaves the longer', async () => {
     const store = local.repos.webhooks;
@@ -51,7 +54,8 @@ describe('webhook repository edges', () => {
       status: 'paused' as const,
     }));
     for (const delivery of paused) await store.pauseDelivery(delivery);
-    expect(await store.pausedDeliveries('wh_page', 5)).toEqual({
+    const all = await store.pausedDeliveries('wh_page', 5);
+    expect({ ids: [...all.ids].sort(), more: all.more }).toEqual({
       ids: paused.map((d) => d.id).sort(),
       more: false,
     });
@@ -60,6 +64,34 @@ describe('webhook repository edges', () => {
     const page = await store.pausedDeliveries('wh_page', 5);
     expect(page.ids).toHaveLength(5);
     expect(page.more).toBe(true);
+  });
+
+  it('spreads the notes of paused deliveries over the log’s shards, and still reads and forgets one written before', async () => {
+    const store = local.repos.webhooks;
+    await store.putSubscription(subscription('wh_shards'));
+    const held = Array.from({ length: 16 }, (_, n) => ({
+      ...newDelivery({ id: 'wh_shards' }, event(100 + n)),
+      status: 'paused' as const,
+    }));
+    for (const delivery of held) expect(await store.createDelivery(delivery)).toBe(true);
+    // One note as this version's predecessor wrote it: the one partition of the subscription.
+    const legacy = { ...newDelivery({ id: 'wh_shards' }, event(200)), status: 'paused' as const };
+    await store.updateDelivery(legacy);
+    const doc = documentClient(local.dynamo.client);
+    await doc.send(
+      new PutCommand({ TableName: TABLE, Item: { pk: 'WEBHOOK_PAUSED#wh_shards', sk: legacy.id } }),
+    );
+    const notes = await doc.send(new ScanCommand({ TableName: TABLE }));
+    const partitions = new Set(
+      (notes.Items ?? [])
+        .map((item) => String(item.pk))
+        .filter((pk) => pk.startsWith('WEBHOOK_PAUSED#wh_shards')),
+    );
+    expect(partitions.size).toBeGreaterThan(2);
+    const page = await store.pausedDeliveries('wh_shards', 100);
+    expect([...page.ids].sort()).toEqual([...held, legacy].map((d) => d.id).sort());
+    for (const id of page.ids) await store.forgetPaused('wh_shards', id);
+    expect(await store.pausedDeliveries('wh_shards', 100)).toEqual({ ids: [], more: false });
   });
 
   it('makes one subscription of two creates of the same URL and events at once, and another once it is deleted', async () => {

@@ -4,7 +4,13 @@ import type {
   QueryCommandInput,
   UpdateCommandInput,
 } from '@aws-sdk/lib-dynamodb';
-import type { Delivery, DeliveryStatus, SigningSecret, Subscription } from '../../domain/webhooks.js';
+import {
+  DELIVERY_LOG_DAYS,
+  type Delivery,
+  type DeliveryStatus,
+  type SigningSecret,
+  type Subscription,
+} from '../../domain/webhooks.js';
 import {
   customerDeliveryKey,
   deliveryKey,
@@ -15,9 +21,6 @@ import {
   webhookUrlKey,
 } from '../keys.js';
 import { LIST_INDEX } from '../table.js';
-
-/** Days a delivery stays in the log (the table's `ttl` removes it; its payload goes with it). */
-export const DELIVERY_LOG_DAYS = 30;
 
 /** Writes a subscription, listed in the list index (gsi1k) oldest first. */
 export function putSubscriptionInput(table: string, subscription: Subscription): PutCommandInput {
@@ -189,17 +192,27 @@ export function putPausedNoteInput(table: string, delivery: Delivery): PutComman
   return { TableName: table, Item: { ...pausedDeliveryKey(delivery.subscriptionId, delivery.id), ttl } };
 }
 
-/** Up to `limit` notes of a subscription's paused deliveries. */
-export function queryPausedNotesInput(
-  table: string,
-  subscriptionId: string,
-  limit: number,
-): QueryCommandInput {
+/**
+ * Up to `limit` notes of one partition of a subscription's paused deliveries (see pausedPartitions),
+ * read strongly: a delivery paused as its subscription is enabled is resumed by one of the two.
+ */
+export function queryPausedNotesInput(table: string, partition: string, limit: number): QueryCommandInput {
   return {
     TableName: table,
     KeyConditionExpression: 'pk = :pk',
-    ExpressionAttributeValues: { ':pk': pausedDeliveryKey(subscriptionId, '').pk },
+    ExpressionAttributeValues: { ':pk': partition },
+    ConsistentRead: true,
     Limit: limit,
+  };
+}
+
+/** Writes a paused delivery back as `delivery` (resumed), only if it is still paused. */
+export function resumeDeliveryInput(table: string, delivery: Delivery): PutCommandInput {
+  return {
+    ...putDeliveryInput(table, delivery, false),
+    ConditionExpression: '#status = :paused',
+    ExpressionAttributeNames: { '#status': 'status' },
+    ExpressionAttributeValues: { ':paused': 'paused' },
   };
 }
 
@@ -227,20 +240,32 @@ export function queryCustomerDeliveryNotesInput(
   };
 }
 
-/** Claims a pending, never tried, unclaimed delivery for the queue (see WebhookStore.claimQueueing). */
+/**
+ * Claims a pending, never tried delivery for the queue (see WebhookStore.claimQueueing): one not
+ * claimed yet, or with `claim`, one whose claim made then is still there (its lease ended: a takeover).
+ */
 export function claimQueueingInput(
   table: string,
   key: Record<string, string>,
   at: string,
+  claim?: string,
 ): UpdateCommandInput {
+  const held =
+    claim === undefined
+      ? 'attribute_exists(pk) AND attribute_not_exists(queuedAt)'
+      : 'queuedAt = :claim AND attribute_not_exists(lastAttemptAt)';
   return {
     TableName: table,
     Key: key,
     UpdateExpression: 'SET queuedAt = :at',
-    ConditionExpression:
-      'attribute_exists(pk) AND attribute_not_exists(queuedAt) AND #status = :pending AND attempts = :zero',
+    ConditionExpression: `${held} AND #status = :pending AND attempts = :zero`,
     ExpressionAttributeNames: { '#status': 'status' },
-    ExpressionAttributeValues: { ':at': at, ':pending': 'pending', ':zero': 0 },
+    ExpressionAttributeValues: {
+      ':at': at,
+      ':pending': 'pending',
+      ':zero': 0,
+      ...(claim === undefined ? {} : { ':claim': claim }),
+    },
   };
 }
 

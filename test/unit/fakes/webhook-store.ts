@@ -49,6 +49,8 @@ export function memoryWebhooks() {
     },
     setSecrets: async (id, secrets) => void Object.assign(subscriptions.get(id) as Subscription, { secrets }),
     createDelivery: async (d) => {
+      if (d.status === 'paused')
+        paused.set(d.subscriptionId, (paused.get(d.subscriptionId) ?? new Set()).add(d.id));
       if (deliveries.has(d.id)) return false;
       deliveries.set(d.id, structuredClone(d));
       return true;
@@ -63,11 +65,22 @@ export function memoryWebhooks() {
       const d = deliveries.get(id);
       if (d?.queuedAt === at && d.attempts === 0) delete d.queuedAt;
     },
+    takeOverQueueing: async (_s, id, claim, at) => {
+      const d = deliveries.get(id);
+      if (d?.status !== 'pending' || d.attempts > 0 || d.lastAttemptAt || d.queuedAt !== claim) return false;
+      d.queuedAt = at;
+      return true;
+    },
     getDelivery: async (_s, id) => structuredClone(deliveries.get(id)),
     updateDelivery: async (d) => void deliveries.set(d.id, structuredClone(d)),
     pauseDelivery: async (d) => {
       paused.set(d.subscriptionId, (paused.get(d.subscriptionId) ?? new Set()).add(d.id));
       deliveries.set(d.id, structuredClone({ ...d, status: 'paused' as const }));
+    },
+    resumeDelivery: async (d) => {
+      if (deliveries.get(d.id)?.status !== 'paused') return false;
+      deliveries.set(d.id, structuredClone(d));
+      return true;
     },
     pausedDeliveries: async (id, limit) => {
       const ids = [...(paused.get(id) ?? [])].sort();

@@ -171,6 +171,43 @@ describe('deliverWebhook', () => {
     expect([...(world.paused.get('wh_1') ?? [])].sort()).toEqual([delivery.id, other.id].sort());
   });
 
+  it('sends a delivery it paused on a moment-old copy of its subscription at once, the subscription being enabled meanwhile', async () => {
+    // The eventually consistent read still shows it disabled; an enable has run and found no note.
+    const read = world.store.getSubscription;
+    world.store.getSubscription = async (id, consistency) =>
+      consistency === 'eventual' ? subscription({ disabledAt: new Date(START).toISOString() }) : read(id);
+    await deliverWebhook(deps, message);
+    expect(await world.store.getDelivery('wh_1', delivery.id)).toMatchObject({
+      status: 'pending',
+      attempts: 0,
+    });
+    expect(world.sent.map((s) => s.message)).toEqual([message]);
+    // Its note is left (the webhooks function deletes nothing): an enable lets it go.
+    expect(world.paused.get('wh_1')?.size).toBe(1);
+    world.store.getSubscription = read;
+    await runQueue();
+    expect(posts).toHaveLength(1);
+  });
+
+  it('retries as any other a delivery whose claim a check took over, and none a check of a claim taken since', async () => {
+    const claim = new Date(START - 900_000).toISOString();
+    await world.store.updateDelivery({ ...delivery, queuedAt: claim });
+    answers = [{ kind: 'answered', status: 500 }];
+    await deliverWebhook(deps, { ...message, claim });
+    expect(posts).toHaveLength(1);
+    // Its retry is the delivery's own message, no longer a check: it goes out though the delivery was tried.
+    expect(world.sent.map((s) => s.message)).toEqual([{ ...message, dueAt: expect.any(String) }]);
+    await runQueue();
+    expect(posts).toHaveLength(2);
+    expect(await world.store.getDelivery('wh_1', delivery.id)).toMatchObject({
+      status: 'delivered',
+      attempts: 2,
+    });
+    // A check of the old claim, coming again now, sends nothing.
+    await deliverWebhook(deps, { ...message, claim });
+    expect(posts).toHaveLength(2);
+  });
+
   it('opens the breaker after 5 failures in a row: deliveries wait without calling the endpoint', async () => {
     await world.store.putSubscription(subscription({ consecutiveFailures: 4 }));
     answers = [{ kind: 'failed', reason: 'no answer within 10000 ms' }];

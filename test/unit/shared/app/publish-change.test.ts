@@ -47,26 +47,50 @@ describe('publishChanges', () => {
     return { world, publish, errors };
   };
 
-  it('queues one delivery per enabled subscription that takes the event', async () => {
+  it('queues one delivery per enabled subscription that takes the event, and holds one for a disabled one', async () => {
     const { world, publish } = setUp();
+    await world.store.putSubscription(subscription('wh_c', ['customer.created'], { disabledAt: AT }));
     expect(await publish([created('1')])).toEqual({});
     expect(world.sent.map((s) => s.message.subscriptionId)).toEqual(['wh_a']);
     expect([...world.deliveries.values()].map((d) => [d.subscriptionId, d.status, d.attempts])).toEqual([
       ['wh_a', 'pending', 0],
+      ['wh_c', 'paused', 0],
     ]);
+    // Noted under the subscription, so its enable sends it; the change again holds nothing twice.
+    expect(world.paused.get('wh_c')?.size).toBe(1);
+    await publish([created('1')]);
+    expect(world.deliveries.size).toBe(2);
+    expect(world.sent.map((s) => s.message.subscriptionId)).toEqual(['wh_a', 'wh_a']);
+  });
+
+  it('sends a held event at once when the subscription was enabled meanwhile (the list was a moment old)', async () => {
+    const { world, publish } = setUp();
+    // The store has it enabled; the list the publisher holds still shows it disabled.
+    await world.store.putSubscription(subscription('wh_c', ['customer.created']));
+    await publish([created('1')]);
+    const held = [...world.deliveries.values()].find((d) => d.subscriptionId === 'wh_c');
+    expect(held).toMatchObject({ status: 'pending', attempts: 0 });
+    expect(world.sent.map((s) => s.message)).toContainEqual({ deliveryId: held?.id, subscriptionId: 'wh_c' });
+    expect(held?.queuedAt).toBe(AT);
   });
 
   it('queues a delivery once, however often its change comes again', async () => {
     const { world, publish } = setUp();
     await publish([created('1')]);
     await publish([created('1')]);
-    expect(world.sent).toHaveLength(1);
-    const [delivery] = [...world.deliveries.values()] as [Delivery];
+    // Found claimed and never tried: a check of the claim, due when its lease ends, not the message again.
+    expect(world.sent.map((s) => [s.message.claim, s.message.dueAt, s.delaySeconds])).toEqual([
+      [undefined, undefined, 0],
+      [AT, '2026-12-03T10:15:00.000Z', 900],
+    ]);
+    const [delivery] = [...world.deliveries.values()].filter((d) => d.subscriptionId === 'wh_a') as [
+      Delivery,
+    ];
     expect(delivery.queuedAt).toBe(AT);
     world.deliveries.set(delivery.id, { ...delivery, status: 'delivered', attempts: 1 });
     await publish([created('1')]);
-    expect(world.sent).toHaveLength(1);
-    expect(world.deliveries.size).toBe(1);
+    expect(world.sent).toHaveLength(2);
+    expect([...world.deliveries.values()].filter((d) => d.subscriptionId === 'wh_a')).toHaveLength(1);
   });
 
   it('lets the claim go when the queue refused the message, so the change delivered again queues it', async () => {

@@ -140,6 +140,32 @@ describe('webhook admin: replaying and enabling on a disabled subscription', () 
     expect(world.sent).toHaveLength(25);
   });
 
+  it('queues a delivery a resume left pending and unqueued, and sends none older than the log keeps', async () => {
+    await world.store.disableSubscription('wh_1', new Date(START).toISOString(), 'gone');
+    const stranded = { ...newDelivery(subscription, event(1)), status: 'paused' as const };
+    await world.store.pauseDelivery(stranded);
+    // A resume wrote it pending and died before it queued it, 15 minutes ago: its note is still there.
+    const claimed = new Date(START - 900_000).toISOString();
+    await world.store.updateDelivery({ ...stranded, status: 'pending', queuedAt: claimed });
+    // One resumed a minute ago by its writer, its message on its way, is not queued twice.
+    const onItsWay = { ...newDelivery(subscription, event(3)), status: 'paused' as const };
+    await world.store.pauseDelivery(onItsWay);
+    const recently = new Date(START - 60_000).toISOString();
+    await world.store.updateDelivery({ ...onItsWay, status: 'pending', queuedAt: recently });
+    const old: Delivery = {
+      ...newDelivery(subscription, {
+        ...event(2),
+        timestamp: new Date(START - 31 * 86_400_000).toISOString(),
+      }),
+      status: 'paused',
+    };
+    await world.store.pauseDelivery(old);
+    expect(await enableWebhook(deps, 'wh_1', 'zoe')).toMatchObject({ resumed: 1, more: false });
+    expect(world.sent.map((s) => s.message.deliveryId)).toEqual([stranded.id]);
+    expect(world.paused.get('wh_1')?.size).toBe(0);
+    expect((await world.store.getDelivery('wh_1', old.id))?.status).toBe('paused');
+  });
+
   it('resumes a long paused backlog a page per call, answering that there is more', async () => {
     await world.store.disableSubscription('wh_1', new Date(START).toISOString(), 'gone');
     for (let n = 0; n < 520; n++) {

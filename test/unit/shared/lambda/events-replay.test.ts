@@ -1,13 +1,14 @@
 import { ConditionalCheckFailedException, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { DynamoDBDocumentClient, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import type { DynamoDBRecord, DynamoDBStreamEvent } from 'aws-lambda';
+import type { DynamoDBRecord, DynamoDBStreamEvent, SQSRecord } from 'aws-lambda';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { deliverWebhook } from '#shared/app/deliver-webhook.js';
 import { publishChanges } from '#shared/app/publish-change.js';
 import type { DeliveryMessage, Subscription } from '#shared/domain/webhooks.js';
 import { createChangeFeedHandler } from '#shared/queue/change-feed-consumer.js';
 import { SqsDeliveryQueue } from '#shared/queue/sqs-delivery-queue.js';
+import { createWebhookConsumer } from '#shared/queue/webhook-consumer.js';
 import { Keys } from '#shared/store/keys.js';
 import { documentClient } from '#shared/store/sdk-documents.js';
 import { webhookRepository } from '#shared/store/webhook-repository.js';
@@ -57,14 +58,23 @@ const customerCreated = (customerId: string, sequence: string): DynamoDBRecord =
  */
 describe('events function: a stream batch run again queues each delivery once', () => {
   const items = new Map<string, Record<string, unknown>>();
+  let now = AT;
+  /** The next write of a delivery's outcome fails, as a process dying then never makes it. */
+  let failNextOutcome = false;
   const key = (k: Record<string, unknown>) => `${String(k.pk)}|${String(k.sk)}`;
   const refused = () => new ConditionalCheckFailedException({ message: 'condition', $metadata: {} });
 
   beforeEach(() => {
+    now = AT;
+    failNextOutcome = false;
     items.clear();
     ddb.reset();
     sqs.reset();
     ddb.on(PutCommand).callsFake((input: { Item: Record<string, unknown>; ConditionExpression?: string }) => {
+      if (failNextOutcome && input.Item.status === 'delivered') {
+        failNextOutcome = false;
+        throw new Error('process died');
+      }
       if (input.ConditionExpression === 'attribute_not_exists(pk)' && items.has(key(input.Item))) {
         throw refused();
       }
@@ -77,8 +87,12 @@ describe('events function: a stream batch run again queues each delivery once', 
     ddb.on(UpdateCommand).callsFake((input) => {
       const item = items.get(key(input.Key));
       const at = input.ExpressionAttributeValues?.[':at'];
+      const claim = input.ExpressionAttributeValues?.[':claim'];
       if (input.UpdateExpression === 'SET queuedAt = :at') {
-        if (!item || item.queuedAt || item.status !== 'pending' || item.attempts !== 0) throw refused();
+        const untried = item?.status === 'pending' && item.attempts === 0 && !item.lastAttemptAt;
+        if (!item || !untried || (claim === undefined ? item.queuedAt : item.queuedAt !== claim)) {
+          throw refused();
+        }
         item.queuedAt = at;
         return {};
       }
@@ -99,7 +113,7 @@ describe('events function: a stream batch run again queues each delivery once', 
       subscriptions: async () => [subscription],
       store,
       queue,
-      clock: { now: () => new Date(AT) },
+      clock: { now: () => new Date(now) },
       log: () => {},
     }),
   );
@@ -121,18 +135,23 @@ describe('events function: a stream batch run again queues each delivery once', 
     // Run again whole (a function error, a timeout), then once more, as a retry after success would be.
     expect(await handler(batch)).toEqual({ batchItemFailures: [] });
     expect(await handler(batch)).toEqual({ batchItemFailures: [] });
-    const ids = sent().map((m) => m.deliveryId);
+    // The runs again find cu_1's delivery claimed and not yet tried: each queues a check for when the
+    // claim's lease ends (it sends only a delivery still never tried then), never its message again.
+    const checks = sent().filter((m) => m.claim !== undefined);
+    expect(checks.map((m) => m.dueAt)).toEqual(Array(3).fill('2026-12-05T09:15:00.000Z'));
+    // cu_1's twice, cu_2's (claimed by the second run) once.
+    expect(new Set(checks.map((m) => m.deliveryId)).size).toBe(2);
+    const ids = sent()
+      .filter((m) => m.claim === undefined)
+      .map((m) => m.deliveryId);
     // Three sends: cu_1's, cu_2's refused, cu_2's again; none of cu_1's twice.
     expect(ids).toHaveLength(3);
     expect(new Set(ids).size).toBe(2);
     expect(ids[1]).toBe(ids[2]);
   });
 
-  it('and the consumer posts a delivery once, whatever message of it comes again', async () => {
-    sqs.on(SendMessageCommand).resolves({ MessageId: 'm' });
-    await handler(batch);
-    await handler(batch);
-    const [message] = sent() as [DeliveryMessage];
+  /** The webhooks function's deliverer over the same clients; `posts` holds each request's webhook-id. */
+  const deliverer = () => {
     const posts: string[] = [];
     const deps = {
       store,
@@ -143,14 +162,108 @@ describe('events function: a stream batch run again queues each delivery once', 
       },
       sign: () => 'v1,c2lnbmVk',
       isErased: async () => false,
-      clock: { now: () => new Date(AT) },
+      clock: { now: () => new Date(now) },
       random: () => 0.5,
       log: () => {},
     };
     items.set(key({ pk: `WEBHOOK#${subscription.id}`, sk: 'WEBHOOK' }), { ...subscription });
+    return { deps, posts };
+  };
+
+  it('and the consumer posts a delivery once, whatever message of it comes again', async () => {
+    sqs.on(SendMessageCommand).resolves({ MessageId: 'm' });
+    await handler(batch);
+    await handler(batch);
+    const [message] = sent() as [DeliveryMessage];
+    const { deps, posts } = deliverer();
     await deliverWebhook(deps, message);
     await deliverWebhook(deps, message);
     expect(posts).toEqual([message.deliveryId]);
+    expect(sent().filter((m) => m.claim === undefined)).toHaveLength(2);
+  });
+
+  it('posts again, with the same webhook-id, a delivery whose outcome was never written (the process died)', async () => {
+    sqs.on(SendMessageCommand).resolves({ MessageId: 'm' });
+    await handler({ Records: [customerCreated('cu_1', '100')] });
+    const [message] = sent() as [DeliveryMessage];
+    const { deps, posts } = deliverer();
+    const consume = createWebhookConsumer((m) => deliverWebhook(deps, m));
+    const record = { messageId: 'sqs-1', body: JSON.stringify(message) } as SQSRecord;
+    // The endpoint answered 200; the write of the outcome fails, as a process dying then never makes it.
+    failNextOutcome = true;
+    expect(await consume({ Records: [record] })).toEqual({
+      batchItemFailures: [{ itemIdentifier: 'sqs-1' }],
+    });
+    // SQS hands the message over again once its visibility timeout ends: sent again, late, not lost.
+    expect(await consume({ Records: [record] })).toEqual({ batchItemFailures: [] });
+    expect(posts).toEqual([message.deliveryId, message.deliveryId]);
+    const stored = [...items.values()].find((item) => item.id === message.deliveryId);
+    expect(stored).toMatchObject({ status: 'delivered', attempts: 1 });
+  });
+  it('delivers, late, a delivery whose function died between its claim and its message', async () => {
+    // The send fails and the claim is never let go: the process is gone (a timeout at that moment).
+    sqs.on(SendMessageCommand).rejectsOnce(new Error('timed out')).resolves({ MessageId: 'm' });
+    ddb.on(UpdateCommand, { UpdateExpression: 'REMOVE queuedAt' }).rejects(new Error('timed out'));
+    const one = { Records: [customerCreated('cu_1', '100')] };
+    expect(await handler(one)).toEqual({ batchItemFailures: [{ itemIdentifier: '100' }] });
+    now = '2026-12-05T09:00:05.000Z';
+    expect(await handler(one)).toEqual({ batchItemFailures: [] });
+    // The stream's retry finds the claim within its lease: a check is queued for when the lease ends.
+    const [, check] = sent() as [DeliveryMessage, DeliveryMessage];
+    expect(check).toMatchObject({ claim: AT, dueAt: '2026-12-05T09:15:00.000Z' });
+    expect(sqs.commandCalls(SendMessageCommand)[1]?.args[0].input.DelaySeconds).toBe(895);
+    // Run again within the lease: one more check of the same claim; both come due.
+    expect(await handler(one)).toEqual({ batchItemFailures: [] });
+    const checks = sent().slice(1);
+    expect(checks).toHaveLength(2);
+    now = '2026-12-05T09:15:00.000Z';
+    const { deps, posts } = deliverer();
+    await Promise.all(checks.map((message) => deliverWebhook(deps, message)));
+    expect(posts).toEqual([check.deliveryId]);
+    // Once tried, the change delivered again queues nothing more.
+    expect(await handler(one)).toEqual({ batchItemFailures: [] });
+    expect(sent()).toHaveLength(3);
+  });
+
+  /** A new customer's record run twice, 5 s apart: its delivery's message, then a check of its claim. */
+  const claimedTwice = async () => {
+    sqs.on(SendMessageCommand).resolves({ MessageId: 'm' });
+    const one = { Records: [customerCreated('cu_1', '100')] };
+    await handler(one);
+    now = '2026-12-05T09:00:05.000Z';
+    await handler(one);
+    return sent() as [DeliveryMessage, DeliveryMessage];
+  };
+
+  it('sends nothing twice for a check whose delivery was sent meanwhile (its message was only slow)', async () => {
+    const [message, check] = await claimedTwice();
+    const { deps, posts } = deliverer();
+    await deliverWebhook(deps, message);
+    now = '2026-12-05T09:15:00.000Z';
+    await deliverWebhook(deps, check);
+    expect(posts).toEqual([message.deliveryId]);
     expect(sent()).toHaveLength(2);
+  });
+
+  it('checks again, later, a delivery whose check died after taking the claim over', async () => {
+    const [message, check] = await claimedTwice();
+    now = '2026-12-05T09:15:00.000Z';
+    const { deps, posts } = deliverer();
+    // The takeover lands, then the process dies before it posts: SQS hands the check over again.
+    const post = deps.post;
+    deps.post = async () => {
+      throw new Error('process died');
+    };
+    await expect(deliverWebhook(deps, check)).rejects.toThrow('process died');
+    deps.post = post;
+    await deliverWebhook(deps, check);
+    expect(posts).toEqual([]);
+    const [, , again] = sent() as [DeliveryMessage, DeliveryMessage, DeliveryMessage];
+    expect(again).toMatchObject({ claim: '2026-12-05T09:15:00.000Z', dueAt: '2026-12-05T09:30:00.000Z' });
+    now = '2026-12-05T09:30:00.000Z';
+    await deliverWebhook(deps, again);
+    // The first message, arriving after all that, finds it delivered.
+    await deliverWebhook(deps, message);
+    expect(posts).toEqual([message.deliveryId]);
   });
 });

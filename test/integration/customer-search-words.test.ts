@@ -1,7 +1,9 @@
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { GetCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { describe, expect, it, vi } from 'vitest';
 import type { Customer } from '#shared/domain/timeline.js';
+import { Keys, nameShardPartition } from '#shared/store/keys.js';
+import { indexNameWords } from '#shared/store/name-word-backfill.js';
 import { nameWordKeys } from '#shared/store/name-words.js';
 import { documentClient } from '#shared/store/sdk-documents.js';
 import { agentRequest } from '../support/agent-api.js';
@@ -133,5 +135,42 @@ describe('customer search by any word of the name', () => {
     expect(await found('احمد')).toEqual(['cu_ahmad']);
     expect(await found('أحمد')).toEqual(['cu_ahmad']);
     expect(await found('إحمد')).toEqual(['cu_ahmad']);
+  });
+
+  it('indexes the words of customers stored before, and refolds their names, by `npm run index-name-words`', async () => {
+    const doc = documentClient(dynamo as DynamoDBClient);
+    const before = [
+      { id: 'cu_old1', name: 'Olga Oldstored', sk: 'olga oldstored#cu_old1' },
+      // Folded as before: the hamza kept, ة not ه.
+      { id: 'cu_old2', name: 'أمينة صبري', sk: 'أمينة صبري#cu_old2'.normalize('NFKD') },
+    ];
+    for (const { id, name, sk } of before) {
+      const item = {
+        ...Keys.customer(id),
+        entity: 'customer',
+        id,
+        name,
+        identities: [],
+        channels: [],
+        createdAt: at(70),
+      };
+      const index = { gsi1pk: nameShardPartition(id), gsi1sk: sk };
+      await doc.send(new PutCommand({ TableName: 'threadline', Item: { ...item, ...index } }));
+    }
+    expect(await found('olga')).toEqual(['cu_old1']);
+    expect(await found('oldstored')).toEqual([]);
+    expect(await found('امينه')).toEqual([]);
+    const run = await indexNameWords({ doc, table: 'threadline' }, (input) => doc.scan(input), { limit: 50 });
+    expect(run.cursor).toBeUndefined();
+    expect(run.refolded).toBe(1);
+    expect(await found('oldstored')).toEqual(['cu_old1']);
+    expect(await found('امينه')).toEqual(['cu_old2']);
+    expect(await found('صبري')).toEqual(['cu_old2']);
+    // Again: the same entries, nothing to refold.
+    expect(
+      (await indexNameWords({ doc, table: 'threadline' }, (input) => doc.scan(input), { limit: 50 }))
+        .refolded,
+    ).toBe(0);
+    expect(await found('oldstored')).toEqual(['cu_old1']);
   });
 });

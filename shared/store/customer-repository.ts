@@ -21,6 +21,7 @@ import {
 } from './dynamo-client.js';
 import { Keys } from './keys.js';
 import { customersByName } from './name-search.js';
+import { writeNameWords } from './name-words.js';
 import { getInput } from './params/common.js';
 import { holdOpenConversationInput } from './params/conversations.js';
 import {
@@ -193,9 +194,13 @@ async function touchStale(db: DynamoDb, touch: ProfileTouch): Promise<Record<str
 /**
  * Records a new conversation's membership (but a customer's first, whose id follows from theirs: see
  * `conversationIdsOf`), then upserts the profile. A name another event wrote first is replaced only
- * when this event is earlier.
+ * when this event is earlier. The name's word entries are written before the profile (a retry after a
+ * crash between writes them again; the search leaves out words its profile does not have), and put
+ * back to the kept name's when another event's name stays.
  */
 async function touchProfile(db: DynamoDb, touch: ProfileTouch): Promise<void> {
+  const { name } = touch;
+  if (name) await writeNameWords(db, touch.customerId, name.value);
   const first = touch.conversationId === nextConversationId(touch.customerId, undefined);
   if (touch.newConversation !== false && !first) {
     await putItem(db, putMembershipInput(db.table, touch.customerId, touch.conversationId));
@@ -213,11 +218,15 @@ async function touchProfile(db: DynamoDb, touch: ProfileTouch): Promise<void> {
     attributes = out.attributes;
     if (!out.current) await advanceInbound(db, touch, attributes);
   }
-  const { name } = touch;
+  if (!name) return;
   const storedAt = attributes?.nameAt;
-  if (name && typeof storedAt === 'string' && storedAt > name.at) {
-    await updateItemIf(db, setNameInput(db.table, touch.customerId, name.value, name.at));
+  let kept = attributes?.name;
+  if (typeof storedAt === 'string' && storedAt > name.at) {
+    if (await updateItemIf(db, setNameInput(db.table, touch.customerId, name.value, name.at)))
+      kept = name.value;
   }
+  if (typeof kept === 'string' && kept !== name.value)
+    await writeNameWords(db, touch.customerId, kept, name.value);
 }
 
 /**
@@ -283,10 +292,13 @@ export function customerRepository(db: DynamoDb) {
     async setTags(customerId: string, tags: readonly string[]): Promise<void> {
       await updateItem(db, setTagsInput(db.table, customerId, tags));
     },
-    /** Adds and removes tags, leaving the others as they are (another agent's change included). */
+    /** An agent's name for the customer, and its word entries in place of the old name's. */
     async renameCustomer(customerId: string, name: string): Promise<void> {
-      await updateItem(db, renameCustomerInput(db.table, customerId, name));
+      const old = (await updateItem(db, renameCustomerInput(db.table, customerId, name))).Attributes;
+      const previous = typeof old?.name === 'string' ? old.name : undefined;
+      await writeNameWords(db, customerId, old?.mergedInto === undefined ? name : undefined, previous);
     },
+    /** Adds and removes tags, leaving the others as they are (another agent's change included). */
     async changeTags(customerId: string, change: { add: readonly string[]; remove: readonly string[] }) {
       for (const input of changeTagsInputs(db.table, customerId, change)) await updateItem(db, input);
     },

@@ -10,6 +10,7 @@ import { drainNotes } from './drain-notes.js';
 import { type DynamoDb, putItem, queryItems, sendDynamo, updateItemIf } from './dynamo-client.js';
 import { Keys, providerReferencesOf, suggestionKey } from './keys.js';
 import { redactLivePack } from './live-erasure.js';
+import { nameWordKeys } from './name-words.js';
 import { queryAll } from './paging.js';
 import { queryLiveNotesInput } from './params/live.js';
 import {
@@ -262,6 +263,7 @@ const STEPS: readonly Step[] = [
   },
   async (db, _deps, profile) => {
     for (const token of profile.mentioned) await remove(db, Keys.mention(token, profile.id));
+    for (const key of nameWordKeys(profile.id)) await remove(db, key);
   },
   async (db, _deps, profile, report) => {
     for (const conversationId of await conversationIdsOf(db, profile)) {

@@ -48,7 +48,7 @@ export const mentionsPartition = (token: string): string => `MENTION#${token}`;
  * | customer's conversations| Query   pk=CUSTOMER#<id>, sk begins_with CONVERSATION#           |
  * | noted thread links     | Query    pk=CUSTOMER#<id>, sk begins_with THREADLINK# (erasure)     |
  * | deletion marks of a customer | Query pk=CUSTOMER#<id>, sk begins_with DELETIONMARK# (erasure) |
- * | customers by name      | Query ×N gsi1k gsi1pk=CUSTOMER_NAME#<shard>, gsi1sk begins_with <name> (next page: > <cursor>), merged, BatchGetItem |
+ * | customers by name      | Query ×N gsi1k gsi1pk=CUSTOMER_NAME#<shard> and CUSTOMER_WORD#<shard> (name-words.ts), gsi1sk begins_with <name> (next page: > <cursor>), merged, BatchGetItem |
  * | conversation           | GetItem  pk=CONVERSATION#<id>, sk=CONVERSATION                   |
  * | inbox by status        | Query ×N gsi1k gsi1pk=INBOX#<status>#<shard>, gsi1sk=<waitingSince>#<id> (answered: answered#<at>#<id>), merged, GetItem each |
  * | inbox by SLA deadline  | Query ×N gsi2 gsi2pk=INBOXDUE#<status>#<shard>, gsi2sk=<due>#<id>, merged, GetItem each |
@@ -271,19 +271,7 @@ export const inboxAnsweredSortKey = (answeredAt: string, conversationId: string)
 /** Deadline index sort key: the soonest pending SLA deadline first, the id to break ties. */
 export const inboxDueSortKey = (due: string, conversationId: string): string => `${due}#${conversationId}`;
 
-/** Sort key of the customer-name index: the searchable name, the id to break ties. */
-export const nameSortKey = (name: string, customerId: string): string =>
-  `${nameSearchKey(name)}#${customerId}`;
-
-/** Lower-cased, accent-free form of a name for prefix search. */
-export function nameSearchKey(name: string): string {
-  return name
-    .normalize('NFKD')
-    .replace(/\p{Diacritic}/gu, '')
-    .toLowerCase()
-    .replace(/\s+/g, ' ')
-    .trim();
-}
+export { nameSearchKey, nameSortKey } from './name-key.js';
 
 /** Partition of every webhook subscription in the list index (gsi1k; a business has a handful). */
 export const WEBHOOKS_PARTITION = 'WEBHOOKS';

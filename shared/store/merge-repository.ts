@@ -11,6 +11,7 @@ import type { TimelineItem } from '../domain/timeline.js';
 import { ConflictError, ValidationError } from '../errors.js';
 import { type DynamoDb, updateItem, updateItemIf } from './dynamo-client.js';
 import { eventItem, mergeEvent } from './events.js';
+import { nameOf, writeNameWords } from './name-words.js';
 import { setCsatPendingInput } from './params/customers.js';
 import {
   addMergedFromInput,
@@ -102,10 +103,12 @@ async function pointSourceAtTarget(
   if (shown) await updateItem(db, shown);
   // 5. The source's survey still awaits its answer, now on the profile the resolver reads.
   await carryCsatPending(db, targetId, source, mergedAt);
+  // 6. Search finds the kept customer by their words, not the one merged away (back with an unmerge).
+  await writeNameWords(db, sourceId, undefined, nameOf(source));
 }
 
 /**
- * Step 6 of a merge: the target carries the source's WhatsApp id (see `carriedWhatsappAddress`), or
+ * Step 7 of a merge: the target carries the source's WhatsApp id (see `carriedWhatsappAddress`), or
  * WhatsApp replies to the kept customer would go to the number as dialled, which WhatsApp does not
  * know. Conditional on the target having none, so a retry or a newer WhatsApp message changes nothing.
  */
@@ -275,6 +278,8 @@ async function undoMerge(db: DynamoDb, pair: Pair, source: RawProfile, agentId: 
   if (dropped) await updateItemIf(db, dropped);
   const survey = dropCarriedCsatPendingInput(db.table, pair.targetId, sourceConversationIds(source));
   if (survey) await updateItemIf(db, survey);
+  // Before the pointer goes, so a retry writes them again: the search leaves them out until it has.
+  await writeNameWords(db, pair.sourceId, nameOf(source));
   if (await updateItemIf(db, clearMergedIntoInput(db.table, pair, agentId, now))) return now;
   const again = await readRawProfile(db, pair.sourceId);
   if (again.unmergingFrom !== pair.targetId || !again.unmergedAt) {

@@ -2,10 +2,11 @@ import type { NamePage } from '../domain/agent-ports.js';
 import type { Page } from '../domain/paging.js';
 import { customerOfItem } from '../domain/stored-items.js';
 import type { Customer } from '../domain/timeline.js';
+import { getItems } from './batch-get.js';
 import { decodeNameCursor, encodeNameCursor } from './cursor.js';
 import type { DynamoDb } from './dynamo-client.js';
-import { fullItems } from './hydrate.js';
 import { Keys, namePartitions, nameSearchKey } from './keys.js';
+import { answersAt, NAME_WORD_PREFIX, nameWordPartitions, wordEntryCurrent } from './name-words.js';
 import { queryCustomersByNameInput } from './params/customers.js';
 import { mergeShards } from './sharded-query.js';
 
@@ -34,8 +35,28 @@ function takePage(
 }
 
 /**
- * One page of the customers whose name starts with `prefix`, in the name index's order (folded name,
- * then id), merged from its shards and the partition written before sharding, then read by key. Each
+ * The profiles behind a page's entries, in their order (BatchGetItem): a profile's own entry, or a word
+ * entry (`NAMEWORD#`) that still names the profile as it is (not renamed since, nor merged away or
+ * being erased: a write that came between the profile's and its words' is left out, not shown twice).
+ */
+async function profilesOf(db: DynamoDb, entries: readonly Item[]): Promise<Item[]> {
+  const keys = entries.map((entry) => Keys.customer(String(entry.pk).slice('CUSTOMER#'.length)));
+  const profiles = new Map((await getItems(db, keys)).map((item) => [String(item.pk), item]));
+  const shown = new Set<string>();
+  return entries.flatMap((entry) => {
+    const profile = profiles.get(String(entry.pk));
+    const word = String(entry.sk).startsWith(NAME_WORD_PREFIX);
+    if (!profile || shown.has(String(entry.pk)) || (word && !wordEntryCurrent(entry, profile))) return [];
+    shown.add(String(entry.pk));
+    return [profile];
+  });
+}
+
+/**
+ * One page of the customers whose name, or the name from one of its last words on, starts with
+ * `prefix`, in the name index's order (the folded text matched, then id), each customer at the entry of
+ * the shortest text that matches (`answersAt`), merged from its shards and the partition written before
+ * sharding, then read by key. Each
  * shard resumes after the last entry the cursor passed (`> after`, its prefix ending it), so a page
  * costs what the first one does however deep it is. `skip`: customers answered already (by identity),
  * left out of this page and, carried in the cursor, every later one; a page asks for as many more
@@ -47,13 +68,14 @@ export async function customersByName(db: DynamoDb, prefix: string, page: NamePa
   if (page.limit === 0) return { items: [], cursor: encodeNameCursor(place) };
   const skipped = new Set(place.skip.map((id) => Keys.customer(id).pk));
   const want = page.limit + skipped.size;
-  const inputs = namePartitions().map((partition) =>
+  const inputs = [...namePartitions(), ...nameWordPartitions()].map((partition) =>
     queryCustomersByNameInput(db.table, prefix, want, partition, place.after),
   );
   const within = (item: Item) => sortKey(item).startsWith(prefixKey);
-  const merged = await mergeShards(db, inputs, { limit: want, sortKey, within });
+  const keep = (item: Item) => answersAt(item, prefixKey);
+  const merged = await mergeShards(db, inputs, { limit: want, sortKey, within, keep });
   const { kept, last, more } = takePage(merged, page.limit, skipped);
-  const items = (await fullItems(db, kept)).map(customerOfItem);
+  const items = (await profilesOf(db, kept)).map(customerOfItem);
   return {
     items,
     cursor: more && last ? encodeNameCursor({ after: sortKey(last), skip: place.skip }) : null,

@@ -7,6 +7,8 @@ type Item = Record<string, unknown>;
 interface Shard {
   input: QueryCommandInput;
   items: Item[];
+  /** The sort key of the last item read (kept or not). */
+  seen: string | undefined;
   next: Item | undefined;
   done: boolean;
   batch: number;
@@ -36,12 +38,8 @@ export function compareSortKeys(a: string, b: string): number {
 const compare = compareSortKeys;
 
 /** Asks a shard for its next batch; an item outside the range (`within`) ends the shard before it. */
-async function fill(
-  db: DynamoDb,
-  shard: Shard,
-  limit: number,
-  within: ((item: Item) => boolean) | undefined,
-): Promise<void> {
+async function fill(db: DynamoDb, shard: Shard, limit: number, options: MergeOptions): Promise<void> {
+  const { within, keep, sortKey } = options;
   const input = {
     ...shard.input,
     Limit: shard.batch,
@@ -49,18 +47,27 @@ async function fill(
   };
   const out = await queryPage(db, input, shard.batch);
   const end = within ? out.items.findIndex((item) => !within(item)) : -1;
-  shard.items.push(...(end === -1 ? out.items : out.items.slice(0, end)));
+  const read = end === -1 ? out.items : out.items.slice(0, end);
+  const last = read.at(-1);
+  if (last) shard.seen = sortKey(last);
+  shard.items.push(...(keep ? read.filter(keep) : read));
   shard.next = out.next;
   shard.done = out.next === undefined || end !== -1;
   shard.batch = Math.min(limit, shard.batch * 2);
 }
 
 /** Whether a shard may still hold an item that belongs on the page: it has more and has not passed it. */
-function mayHoldMore(shard: Shard, cutoff: string | undefined, sortKey: (item: Item) => string): boolean {
+function mayHoldMore(shard: Shard, cutoff: string | undefined): boolean {
   if (shard.done) return false;
-  const last = shard.items.at(-1);
-  return cutoff === undefined || last === undefined || compare(sortKey(last), cutoff) < 0;
+  return cutoff === undefined || shard.seen === undefined || compare(shard.seen, cutoff) < 0;
 }
+
+type MergeOptions = {
+  limit: number;
+  sortKey: (item: Item) => string;
+  within?: ((item: Item) => boolean) | undefined;
+  keep?: ((item: Item) => boolean) | undefined;
+};
 
 /**
  * A k-way merge of queries over the shards of one write-sharded index partition, each already in
@@ -70,18 +77,20 @@ function mayHoldMore(shard: Shard, cutoff: string | undefined, sortKey: (item: I
  * little more than `limit` items plus one small query per shard. Any sort key works, as long as each
  * input is ordered by it and it is unique (the id breaks ties). `within`, for a query whose key
  * condition cannot say where its range ends (`> after` and a prefix): the first item of a shard outside
- * it ends that shard, the items after it being outside too.
+ * it ends that shard, the items after it being outside too. `keep`: which items in range belong on a
+ * page (those it refuses are read and passed over, as if not there).
  */
 export async function mergeShards(
   db: DynamoDb,
   inputs: readonly QueryCommandInput[],
-  options: { limit: number; sortKey: (item: Item) => string; within?: (item: Item) => boolean },
+  options: MergeOptions,
 ): Promise<{ items: Item[]; more: boolean }> {
-  const { limit, sortKey, within } = options;
+  const { limit, sortKey } = options;
   const first = Math.min(limit, Math.max(2, Math.ceil((2 * limit) / inputs.length)));
   const shards: Shard[] = inputs.map((input) => ({
     input,
     items: [],
+    seen: undefined,
     next: undefined,
     done: false,
     batch: first,
@@ -89,11 +98,11 @@ export async function mergeShards(
   let pending = shards;
   let merged: Item[] = [];
   while (pending.length > 0) {
-    await Promise.all(pending.map((shard) => fill(db, shard, limit, within)));
+    await Promise.all(pending.map((shard) => fill(db, shard, limit, options)));
     merged = shards.flatMap((shard) => shard.items).sort((a, b) => compare(sortKey(a), sortKey(b)));
     const cutoffItem = merged.length >= limit ? merged[limit - 1] : undefined;
     const cutoff = cutoffItem ? sortKey(cutoffItem) : undefined;
-    pending = shards.filter((shard) => mayHoldMore(shard, cutoff, sortKey));
+    pending = shards.filter((shard) => mayHoldMore(shard, cutoff));
   }
   return {
     items: merged.slice(0, limit),

@@ -91,7 +91,7 @@ async function noteLink(db: DynamoDb, link: Item, seen: Map<string, boolean>) {
 }
 
 /** The Scan's place from the cursor the command printed (the store's opaque cursor of a key). */
-function decodeFrom(cursor: string): Item {
+export function decodeFrom(cursor: string): Item {
   try {
     const key = decodeCursor(cursor);
     if (typeof key?.pk === 'string') return key;

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { LocalRuntime } from '#shared/local/runtime.js';
 import { inboxShardPartition, SHARDS } from '#shared/store/keys.js';
+import { WORD_SHARDS } from '#shared/store/name-words.js';
 import { countKeyWrites } from '../support/key-writes.js';
 import { alwaysOpenPolicyFile } from '../support/policy-file.js';
 import { startTestRuntime } from '../support/runtime.js';
@@ -18,6 +19,7 @@ const FAMILIES: Array<[RegExp, string, number]> = [
   [/^pk=METRICS#\d+$/, 'metrics', SHARDS.metrics],
   [/^gsi1pk=INBOX#[a-z]+#\d+$/, 'inbox', SHARDS.inbox],
   [/^gsi1pk=CUSTOMER_NAME#\d+$/, 'names', SHARDS.names],
+  [/^gsi1pk=CUSTOMER_WORD#\d+$/, 'words', WORD_SHARDS],
 ];
 
 /**

@@ -84,21 +84,25 @@ describe('local runtime: the resolver writes a profile only when what it keeps c
       body: JSON.stringify({ text: 'Thanks, looking into it.', channel: 'whatsapp' }),
     });
 
-  it("writes a new customer's first message in 4 units: claim, item (by its key), conversation, named profile", async () => {
+  it("writes a new customer's first message in 5 units: claim, item (by its key), conversation, the surname's search entry, named profile", async () => {
     const first = await measured(() => whatsapp('15550100001', time.now()));
     expect(first.map(kindOf)).toEqual([
       'PutItem IDENTITY IDENTITY',
       'PutItem CUSTOMER TIMELINE',
       'UpdateItem CONVERSATION CONVERSATION',
+      // `Dana Writes`: found by `writes` too (one entry a word after the first, at most 4).
+      'PutItem CUSTOMER NAMEWORD',
       'UpdateItem CUSTOMER PROFILE',
     ]);
-    expect(first.reduce((sum, w) => sum + w.units, 0)).toBe(4);
+    expect(first.reduce((sum, w) => sum + w.units, 0)).toBe(5);
     const customer = await customerOf('15550100001');
     // The name came with the profile's first write and is in the name index.
     expect(customer.name).toBe('Dana Writes');
-    expect(
-      (await runtime.store.customers.findCustomersByName('dana wri', { limit: 5 })).items.map((c) => c.id),
-    ).toContain(customer.id);
+    for (const prefix of ['dana wri', 'writ']) {
+      expect(
+        (await runtime.store.customers.findCustomersByName(prefix, { limit: 5 })).items.map((c) => c.id),
+      ).toContain(customer.id);
+    }
     // Its first conversation has no membership item: its id follows from the customer's.
     expect(customer.openConversationId).toBe(nextConversationId(customer.id, undefined));
   });

@@ -205,6 +205,8 @@ export function renameCustomerInput(table: string, customerId: string, name: str
     ConditionExpression: 'entity = :customer',
     ExpressionAttributeNames: { '#name': 'name' },
     ExpressionAttributeValues: { ...nameValues(customerId, name, AGENT_NAME_AT), ':customer': 'customer' },
+    // The name it replaced, whose word entries the new name's replace, and whether it was merged away.
+    ReturnValues: 'ALL_OLD',
   };
 }
 

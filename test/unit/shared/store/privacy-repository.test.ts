@@ -95,6 +95,11 @@ describe('privacyRepository', () => {
       ['IDENTITY#phone#+1', 'IDENTITY'],
       ['CONTACT#phone#+1', 'CONTACT'],
       ['MENTION#email#a@x.io', 'CUSTOMER#cu_1'],
+      // The word entries a search finds them by (every one they may have).
+      ['CUSTOMER#cu_1', 'NAMEWORD#1'],
+      ['CUSTOMER#cu_1', 'NAMEWORD#2'],
+      ['CUSTOMER#cu_1', 'NAMEWORD#3'],
+      ['CUSTOMER#cu_1', 'NAMEWORD#4'],
       [`CONVERSATION#${FIRST}`, 'CONVERSATION'],
       ['CUSTOMER#cu_1', `CONVERSATION#${FIRST}`],
       ['CONVERSATION#cv_1', 'CONVERSATION'],

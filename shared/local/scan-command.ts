@@ -1,0 +1,126 @@
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { loadConfig } from '#shared/config/config.js';
+import { ValidationError } from '#shared/errors.js';
+import type { DynamoDb } from '#shared/store/dynamo-client.js';
+import { documentClient } from '#shared/store/sdk-documents.js';
+import type { Scanner } from '#shared/store/thread-link-notes.js';
+import { startLocalDynamo } from './dynamo.js';
+import { runningRuntime } from './runtime-lock.js';
+
+/** What an upgrade command needs from outside: a DynamoDB client for AWS, the local data folder, its output. */
+export interface ScanCommandDeps {
+  dynamo: () => DynamoDBClient;
+  dataDir: string;
+  write: (line: string) => void;
+}
+
+/** What one page of an upgrade's Scan did: its counts, and where the next page starts (none: done). */
+export type ScanPageDone = { pages: number; cursor?: string | undefined } & Record<string, unknown>;
+
+/** An upgrade command that reads the table once, a page at a time: `npm run <name> -- <args>`. */
+export interface ScanCommand<T extends ScanPageDone> {
+  usage: string;
+  /** One page from `from`. */
+  page: (
+    db: DynamoDb,
+    scan: Scanner,
+    options: { from?: string | undefined; limit: number; pages: 1 },
+  ) => Promise<T>;
+  /** The counts of the pages so far, with this page's added. */
+  add: (totals: T | undefined, page: T) => T;
+  /** What a page's line says of the counts so far. */
+  progress: (totals: T) => string;
+  /** The last line. */
+  summary: (totals: T) => string;
+}
+
+/** Runs an upgrade command on AWS (`--table`) or the local runtime's table (`--local`); ValidationError on bad arguments. */
+export async function runScanCommand<T extends ScanPageDone>(
+  args: readonly string[],
+  deps: ScanCommandDeps,
+  command: ScanCommand<T>,
+): Promise<void> {
+  const values = parse(args, command.usage);
+  if (Boolean(values.local) === (values.table !== undefined)) {
+    throw new ValidationError(`give either --table or --local\n\n${command.usage}`);
+  }
+  const limit = values.limit === undefined ? 1000 : Number(values.limit);
+  if (!Number.isInteger(limit) || limit < 1) throw new ValidationError('--limit is a whole number above 0');
+  if (values.local) {
+    const pid = runningRuntime(deps.dataDir);
+    if (pid !== undefined) {
+      throw new ValidationError(
+        `Threadline is running on ${deps.dataDir} (process ${pid}): stop npm start first`,
+      );
+    }
+    const tableName = loadConfig().TABLE_NAME;
+    const local = await startLocalDynamo({ tableName, path: join(deps.dataDir, 'dynamodb') });
+    try {
+      await run(local.client, tableName, { from: values.from, limit }, deps.write, command);
+    } finally {
+      await local.close();
+    }
+    return;
+  }
+  await run(deps.dynamo(), values.table as string, { from: values.from, limit }, deps.write, command);
+}
+
+/** Page by page, saying after each where a stopped run carries on. */
+async function run<T extends ScanPageDone>(
+  client: DynamoDBClient,
+  table: string,
+  options: { from: string | undefined; limit: number },
+  write: (line: string) => void,
+  command: ScanCommand<T>,
+): Promise<void> {
+  const doc = documentClient(client);
+  const db = { doc, table };
+  let totals: T | undefined;
+  let cursor = options.from;
+  do {
+    const done = await command.page(db, (input) => doc.scan(input), {
+      from: cursor,
+      limit: options.limit,
+      pages: 1,
+    });
+    totals = command.add(totals, done);
+    cursor = done.cursor;
+    const resume = cursor ? `; to resume: --from ${cursor}` : '';
+    write(`page ${totals.pages}: ${command.progress(totals)}${resume}`);
+  } while (cursor);
+  write(command.summary(totals));
+}
+
+function parse(args: readonly string[], usage: string) {
+  try {
+    return parseArgs({
+      args: [...args],
+      allowPositionals: false,
+      options: {
+        local: { type: 'boolean' },
+        table: { type: 'string' },
+        from: { type: 'string' },
+        limit: { type: 'string' },
+      },
+    }).values;
+  } catch (error) {
+    const message = error instanceof Error ? error.message : String(error);
+    throw new ValidationError(`${message}\n\n${usage}`);
+  }
+}
+
+/** Runs a command's `run` as the process's main (its errors as a line and exit code 1). */
+export function runAsMain(
+  runCommand: (args: readonly string[], deps: ScanCommandDeps) => Promise<void>,
+): void {
+  runCommand(process.argv.slice(2), {
+    dynamo: () => new DynamoDBClient({}),
+    dataDir: loadConfig().DATA_DIR,
+    write: (line) => process.stdout.write(`${line}\n`),
+  }).catch((error: unknown) => {
+    process.stderr.write(`${error instanceof ValidationError ? error.message : String(error)}\n`);
+    process.exit(1);
+  });
+}

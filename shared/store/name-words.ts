@@ -1,0 +1,113 @@
+import { type DynamoDb, deleteItem, putItem } from './dynamo-client.js';
+import { Keys, nameSearchKey, shardOf } from './keys.js';
+
+type Item = Record<string, unknown>;
+
+/**
+ * Words of a name indexed besides the whole name, at most: the name from each of its last four words
+ * on (`maria garcia lopez` is found from `garcia lopez` and from `lopez` too), so a customer is found
+ * by the start of their surname however long their name, at a fixed cost per customer.
+ */
+export const NAME_WORDS = 4;
+
+/**
+ * Shards of the word entries in the list index (`CUSTOMER_WORD#<0..63>`), apart from the names': a
+ * customer's first named message writes up to 4 of them, each to the shard of a hash of the customer
+ * id and its place, so the names' shards take no more than before (see `SHARDS`). A search reads both.
+ */
+export const WORD_SHARDS = 64;
+
+/** Word-index partition of a customer's word entry `n`. */
+export const nameWordPartition = (customerId: string, n: number): string =>
+  `CUSTOMER_WORD#${shardOf(`${customerId}#${n}`, WORD_SHARDS)}`;
+
+/** Every partition the word entries are read from. */
+export const nameWordPartitions = (): string[] =>
+  Array.from({ length: WORD_SHARDS }, (_, shard) => `CUSTOMER_WORD#${shard}`);
+
+/** Sort-key prefix of a customer's word entries in their partition. */
+export const NAME_WORD_PREFIX = 'NAMEWORD#';
+
+/** The item of a customer's word entry `n` (1..NAME_WORDS): the name from its last `n` words on. */
+export const nameWordKey = (customerId: string, n: number) => ({
+  pk: Keys.customer(customerId).pk,
+  sk: `${NAME_WORD_PREFIX}${n}`,
+});
+
+/** Every word entry a customer may have. */
+export const nameWordKeys = (customerId: string) =>
+  Array.from({ length: NAME_WORDS }, (_, i) => nameWordKey(customerId, i + 1));
+
+/**
+ * The folded texts a folded name is indexed under besides itself: its last `n` words, n from 1 to
+ * `NAME_WORDS` (and fewer than its words). `[0]` is the last word.
+ */
+export function wordSuffixes(folded: string): string[] {
+  const words = folded.split(' ').filter(Boolean);
+  const count = Math.min(NAME_WORDS, words.length - 1);
+  return Array.from({ length: Math.max(0, count) }, (_, i) => words.slice(words.length - 1 - i).join(' '));
+}
+
+/** A stored profile's name, if it has one. */
+export const nameOf = (profile: Record<string, unknown>): string | undefined =>
+  typeof profile.name === 'string' ? profile.name : undefined;
+
+/** The word entries of a name: the items a search finds the customer by, besides their profile. */
+export function nameWordItems(customerId: string, name: string): Item[] {
+  return wordSuffixes(nameSearchKey(name)).map((text, i) => ({
+    ...nameWordKey(customerId, i + 1),
+    entity: 'customer_name_word',
+    customerId,
+    gsi1pk: nameWordPartition(customerId, i + 1),
+    gsi1sk: `${text}#${customerId}`,
+  }));
+}
+
+/**
+ * Writes the word entries of a customer's name (`undefined`: none, as for a customer merged away),
+ * and deletes those of `previous` (the name it replaced, when known) that the new one has no entry
+ * for: one PutItem per word entry, one DeleteItem per entry left over. The same items every time, so
+ * a retry writes what the first try did.
+ */
+export async function writeNameWords(
+  db: DynamoDb,
+  customerId: string,
+  name: string | undefined,
+  previous?: string,
+): Promise<void> {
+  const items = name ? nameWordItems(customerId, name) : [];
+  for (const item of items) await putItem(db, { TableName: db.table, Item: item });
+  const before = previous === undefined ? 0 : wordSuffixes(nameSearchKey(previous)).length;
+  for (let n = items.length + 1; n <= before; n += 1) {
+    await deleteItem(db, { TableName: db.table, Key: nameWordKey(customerId, n) });
+  }
+}
+
+/** Deletes every word entry a customer may have (erasure, a merge, the upgrade's tidy-up). */
+export async function deleteNameWords(db: DynamoDb, customerId: string): Promise<void> {
+  for (const key of nameWordKeys(customerId)) await deleteItem(db, { TableName: db.table, Key: key });
+}
+
+/** The folded text an entry of the name index was found by: its sort key without `#<customer id>`. */
+export const entryText = (entry: Item): string => {
+  const key = String(entry.gsi1sk);
+  return key.slice(0, Math.max(0, key.lastIndexOf('#')));
+};
+
+/**
+ * Whether a search for `prefixKey` answers the customer at this entry: only at the entry of their
+ * shortest indexed text that starts with it, so a customer two of whose words match comes once across
+ * every page. Known from the entry alone: the shorter texts indexed are its own last words.
+ */
+export function answersAt(entry: Item, prefixKey: string): boolean {
+  return !wordSuffixes(entryText(entry)).some((text) => text.startsWith(prefixKey));
+}
+
+/** Whether a word entry still names its profile as read (a rename or merge may have left it behind). */
+export function wordEntryCurrent(entry: Item, profile: Item | undefined): boolean {
+  if (profile?.entity !== 'customer' || profile.mergedInto !== undefined) return false;
+  const name = nameOf(profile);
+  if (profile.erasingSince !== undefined || name === undefined) return false;
+  const n = Number(String(entry.sk).slice(NAME_WORD_PREFIX.length));
+  return wordSuffixes(nameSearchKey(name))[n - 1] === entryText(entry);
+}

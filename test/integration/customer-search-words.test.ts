@@ -1,0 +1,176 @@
+import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
+import { describe, expect, it, vi } from 'vitest';
+import type { Customer } from '#shared/domain/timeline.js';
+import { Keys, nameShardPartition } from '#shared/store/keys.js';
+import { indexNameWords } from '#shared/store/name-word-backfill.js';
+import { nameWordKeys } from '#shared/store/name-words.js';
+import { documentClient } from '#shared/store/sdk-documents.js';
+import { agentRequest } from '../support/agent-api.js';
+import { useTestRuntime } from '../support/test-runtime.js';
+
+const AGENT = 'search-words-agent';
+const ADMIN = 'search-words-admin';
+const at = (i: number) => new Date(Date.UTC(2026, 5, 1, 9, i)).toISOString();
+type SearchPage = { items: Customer[]; cursor: string | null };
+
+/**
+ * Agents search customers by the start of any word of their name (a surname), not only by the start of
+ * the whole name: `GET /api/customers?q=` over the local runtime, through every place a name changes
+ * (a provider's profile name, an agent's rename, a merge, an erasure).
+ */
+describe('customer search by any word of the name', () => {
+  vi.setConfig({ testTimeout: 60_000 });
+  let dynamo: DynamoDBClient | undefined;
+  const runtime = useTestRuntime({
+    env: { AGENT_TOKENS: `agent-ana:${AGENT},admin-zoe:${ADMIN}:admin` },
+    dynamoClient: (client) => {
+      dynamo = client;
+      return client;
+    },
+  });
+  /** How many word entries of a customer's name are stored (none once they have gone). */
+  const wordItems = async (customerId: string) => {
+    const doc = documentClient(dynamo as DynamoDBClient);
+    const got = await Promise.all(
+      nameWordKeys(customerId).map((Key) => doc.send(new GetCommand({ TableName: 'threadline', Key }))),
+    );
+    return got.filter((out) => out.Item).length;
+  };
+  const agent = agentRequest(() => runtime.url, AGENT);
+  const admin = agentRequest(() => runtime.url, ADMIN);
+  /** The ids every page of a search answers, in order, at a page size. */
+  async function found(q: string, limit = 25): Promise<string[]> {
+    const ids: string[] = [];
+    let cursor: string | null = null;
+    do {
+      const res: { status: number; json: SearchPage } = await agent<SearchPage>(
+        'GET',
+        `/api/customers?q=${encodeURIComponent(q)}&limit=${limit}${cursor ? `&cursor=${cursor}` : ''}`,
+      );
+      expect(res.status, q).toBe(200);
+      ids.push(...res.json.items.map((c) => c.id));
+      cursor = res.json.cursor;
+      expect(ids.length).toBeLessThan(500);
+    } while (cursor);
+    return ids;
+  }
+  const named = (id: string, name: string, i: number) =>
+    runtime.store.customers.touchProfile({
+      customerId: id,
+      identities: [{ kind: 'phone', value: `+4477009${String(i).padStart(5, '0')}` }],
+      channel: 'sms',
+      at: at(i),
+      now: at(i),
+      conversationId: `cv_${id}`,
+      inbound: true,
+      name: { value: name, at: at(i) },
+    });
+
+  it('finds a customer by the start of a later word (a surname), folded, and still by the whole name', async () => {
+    await named('cu_rae', 'Rae Raced', 1);
+    await named('cu_maria', 'María García López', 2);
+    expect(await found('Raced')).toEqual(['cu_rae']);
+    expect(await found('rae r')).toEqual(['cu_rae']);
+    expect(await found('garc')).toEqual(['cu_maria']);
+    expect(await found('garcia')).toEqual(['cu_maria']);
+    expect(await found('LOPEZ')).toEqual(['cu_maria']);
+    expect(await found('garcía lóp')).toEqual(['cu_maria']);
+    expect(await found('maria g')).toEqual(['cu_maria']);
+    // Not the middle of a word, nor words out of order.
+    expect(await found('arcia')).toEqual([]);
+    expect(await found('lopez garcia')).toEqual([]);
+  });
+
+  it('answers a customer once across pages when two of their words match', async () => {
+    for (let i = 0; i < 8; i += 1)
+      await named(`cu_lo${String(i).padStart(2, '0')}`, 'Lola Lopes Lorca', 10 + i);
+    await named('cu_anaana', 'Ana Ana', 30);
+    for (const limit of [3, 25]) {
+      const ids = await found('lo', limit);
+      expect(ids.filter((id) => id.startsWith('cu_lo')).sort(), String(limit)).toEqual(
+        Array.from({ length: 8 }, (_, i) => `cu_lo${String(i).padStart(2, '0')}`),
+      );
+      expect(new Set(ids).size, String(limit)).toBe(ids.length);
+      expect(await found('ana', limit), String(limit)).toEqual(['cu_anaana']);
+    }
+  });
+
+  it("moves the words with an agent's rename: the old surname no longer finds them", async () => {
+    await named('cu_ren', 'Jo Oldname', 40);
+    expect(await found('oldname')).toEqual(['cu_ren']);
+    expect((await agent('PATCH', '/api/customers/cu_ren', { name: 'Jo Newname' })).status).toBe(200);
+    expect(await found('oldname')).toEqual([]);
+    expect(await found('newname')).toEqual(['cu_ren']);
+    expect((await agent('PATCH', '/api/customers/cu_ren', { name: 'Jo' })).status).toBe(200);
+    expect(await found('newname')).toEqual([]);
+    expect(await wordItems('cu_ren')).toBe(0);
+    expect(await found('jo')).toEqual(['cu_ren']);
+  });
+
+  it('takes the words of a customer merged away, and of an erased one', async () => {
+    await named('cu_kept', 'Kim Keeper', 50);
+    await named('cu_gone', 'Kim Mergedaway', 51);
+    expect(await found('mergedaway')).toEqual(['cu_gone']);
+    expect(await wordItems('cu_gone')).toBe(1);
+    expect((await admin('POST', '/api/customers/cu_kept/merge', { customerId: 'cu_gone' })).status).toBe(200);
+    expect(await found('mergedaway')).toEqual([]);
+    expect(await wordItems('cu_gone')).toBe(0);
+    expect(await found('keeper')).toEqual(['cu_kept']);
+    // An unmerge gives them back.
+    expect((await admin('POST', '/api/customers/cu_kept/unmerge', { customerId: 'cu_gone' })).status).toBe(
+      200,
+    );
+    expect(await found('mergedaway')).toEqual(['cu_gone']);
+
+    await named('cu_erase', 'Eve Erasable', 52);
+    expect(await found('erasable')).toEqual(['cu_erase']);
+    expect((await admin('DELETE', '/api/customers/cu_erase')).status).toBe(200);
+    expect(await found('erasable')).toEqual([]);
+    expect(await wordItems('cu_erase')).toBe(0);
+  });
+
+  it('finds a name by its Arabic words whatever hamza form is typed', async () => {
+    await named('cu_ahmad', 'محمد أحمد', 60);
+    expect(await found('احمد')).toEqual(['cu_ahmad']);
+    expect(await found('أحمد')).toEqual(['cu_ahmad']);
+    expect(await found('إحمد')).toEqual(['cu_ahmad']);
+  });
+
+  it('indexes the words of customers stored before, and refolds their names, by `npm run index-name-words`', async () => {
+    const doc = documentClient(dynamo as DynamoDBClient);
+    const before = [
+      { id: 'cu_old1', name: 'Olga Oldstored', sk: 'olga oldstored#cu_old1' },
+      // Folded as before: the hamza kept, ة not ه.
+      { id: 'cu_old2', name: 'أمينة صبري', sk: 'أمينة صبري#cu_old2'.normalize('NFKD') },
+    ];
+    for (const { id, name, sk } of before) {
+      const item = {
+        ...Keys.customer(id),
+        entity: 'customer',
+        id,
+        name,
+        identities: [],
+        channels: [],
+        createdAt: at(70),
+      };
+      const index = { gsi1pk: nameShardPartition(id), gsi1sk: sk };
+      await doc.send(new PutCommand({ TableName: 'threadline', Item: { ...item, ...index } }));
+    }
+    expect(await found('olga')).toEqual(['cu_old1']);
+    expect(await found('oldstored')).toEqual([]);
+    expect(await found('امينه')).toEqual([]);
+    const run = await indexNameWords({ doc, table: 'threadline' }, (input) => doc.scan(input), { limit: 50 });
+    expect(run.cursor).toBeUndefined();
+    expect(run.refolded).toBe(1);
+    expect(await found('oldstored')).toEqual(['cu_old1']);
+    expect(await found('امينه')).toEqual(['cu_old2']);
+    expect(await found('صبري')).toEqual(['cu_old2']);
+    // Again: the same entries, nothing to refold.
+    expect(
+      (await indexNameWords({ doc, table: 'threadline' }, (input) => doc.scan(input), { limit: 50 }))
+        .refolded,
+    ).toBe(0);
+    expect(await found('oldstored')).toEqual(['cu_old1']);
+  });
+});

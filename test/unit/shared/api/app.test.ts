@@ -1009,6 +1009,28 @@ describe('agent API: the admin role and the audit log', () => {
     ]);
   });
 
+  it('takes `me` in DELETE /api/agents/{id} as the calling admin', async () => {
+    const store = fakeStore();
+    const audit = memoryAuditLog();
+    await store.putAgent({
+      id: 'admin-1',
+      presence: 'away',
+      queues: [],
+      languages: [],
+      capacity: 5,
+      updatedAt: '2025-06-09T09:00:00.000Z',
+    });
+    const res = await app(store, fakeAdmin(), fakeReplies(), audit).request('/api/agents/me', {
+      method: 'DELETE',
+      ...asAdmin,
+    });
+    expect(res.status).toBe(204);
+    expect(await store.getAgent('admin-1')).toBeUndefined();
+    expect(audit.records.map((r) => [r.action, r.subjectAgentId, r.outcome])).toEqual([
+      ['agent_remove', 'admin-1', 'ok'],
+    ]);
+  });
+
   it('lets an admin export, erase, merge and unmerge, and audits each call', async () => {
     const audit = memoryAuditLog();
     const api = app(fakeStore(), fakeAdmin(), fakeReplies(), audit);

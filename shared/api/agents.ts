@@ -1,13 +1,15 @@
 import { createRoute, type OpenAPIHono } from '@hono/zod-openapi';
 import * as z from 'zod';
 import { listAgents } from '#shared/app/list-agents.js';
+import { removeAgent } from '#shared/app/remove-agent.js';
 import { updateAgent } from '#shared/app/update-agent.js';
 import { AgentProfileSchema, AgentSchema, AgentUpdateSchema } from '#shared/domain/assignment.js';
 import { once } from '#shared/domain/on-first-use.js';
+import { requireAdmin } from './admin-only.js';
 import type { AgentAppDeps } from './deps.js';
 import { jsonBody, readJsonBody } from './json-body.js';
-import { type AgentEnv, createRouter } from './router.js';
-import { errors, json, page } from './schemas.js';
+import { type AgentEnv, agentOfPath, auditedRejection, auditRefusals, createRouter } from './router.js';
+import { apiSchemas, errors, json, page } from './schemas.js';
 
 /** The routes' declarations (their schemas), built with the first sub-app rather than at import. */
 const agentRoutes = once(() => {
@@ -53,13 +55,26 @@ const agentRoutes = once(() => {
     request: { body: jsonBody(AgentUpdateSchema) },
     responses: { 200: json('the agent', AgentProfileSchema), ...errors(400, 401, 413, 422) },
   });
-  return { list, me, update };
+  const remove = createRoute({
+    method: 'delete',
+    path: '/agents/{id}',
+    operationId: 'removeAgent',
+    summary:
+      'Remove an agent (admins only; audited): their conversations waiting on an answer go back to their queue (reason `agent_removed`), then their registration is deleted, so they are no longer listed, handed work or assignable (422 `unknown_agent`); `me` is the caller. An agent not registered (removed already): 204, nothing done',
+    middleware: [requireAdmin] as const,
+    request: { params: apiSchemas().IdParamsSchema },
+    responses: { 204: { description: 'removed, or not registered' }, ...errors(400, 401, 403, 413) },
+  });
+  return { list, me, update, remove };
 });
 
-/** `/api/agents`: the agents, each agent's own registration for assignment, and `/api/me`. */
+/** `/api/agents`: the agents, each agent's own registration for assignment, an admin's removal of one, and `/api/me`. */
 export function agentsApp(deps: AgentAppDeps): OpenAPIHono<AgentEnv> {
-  const { list, me, update } = agentRoutes();
-  return createRouter()
+  const { list, me, update, remove } = agentRoutes();
+  const app = createRouter();
+  // A non-admin's attempt is refused before the route runs: recorded too (outcome `forbidden`).
+  auditRefusals(app, deps, [[remove, 'agent_remove']], 'agent');
+  return app
     .openapi(list, async (c) => c.json({ items: await listAgents(deps), cursor: null }, 200))
     .openapi(me, (c) => {
       const queues = deps.queueNames?.();
@@ -68,7 +83,13 @@ export function agentsApp(deps: AgentAppDeps): OpenAPIHono<AgentEnv> {
         200,
       );
     })
-    .openapi(update, async (c) =>
-      c.json(await updateAgent(deps, c.get('agentId'), c.req.valid('json')), 200),
+    .openapi(update, async (c) => c.json(await updateAgent(deps, c.get('agentId'), c.req.valid('json')), 200))
+    .openapi(
+      remove,
+      async (c) => {
+        await removeAgent(deps, c.get('agentId'), agentOfPath(c));
+        return c.body(null, 204);
+      },
+      auditedRejection(deps, 'agent_remove', 'agent'),
     );
 }

@@ -57,8 +57,8 @@ export function createRouter(): OpenAPIHono<AgentEnv> {
   return new OpenAPIHono<AgentEnv>({ defaultHook: rejectInvalid });
 }
 
-/** Whose ids an audited route's path holds: customers', an export's (its customer) or a webhook's. */
-type PathIds = 'path' | 'export' | 'none';
+/** Whose ids an audited route's path holds: customers', an export's (its customer), a webhook's or an agent's. */
+type PathIds = 'path' | 'export' | 'none' | 'agent';
 
 /**
  * rejectInvalid for an audited admin route: the refused call writes its audit record first (outcome
@@ -88,6 +88,10 @@ function pathNames(c: Context<AgentEnv>, customers: PathIds): { customerIds: str
   const { IdSchema } = apiSchemas();
   const valid = (id: string | undefined): id is string => IdSchema.safeParse(id).success;
   if (customers === 'path') return { customerIds: [c.req.param('id'), c.req.param('otherId')].filter(valid) };
+  if (customers === 'agent') {
+    const agentId = agentOfPath(c);
+    return { customerIds: [], ...(valid(agentId) ? { subjectAgentId: agentId } : {}) };
+  }
   if (customers === 'export') {
     const id = c.req.param('id');
     return { customerIds: [valid(id) ? customerOfExport(id) : undefined].filter(valid) };
@@ -98,6 +102,12 @@ function pathNames(c: Context<AgentEnv>, customers: PathIds): { customerIds: str
     ...(valid(webhookId) ? { webhookId } : {}),
     ...(valid(deliveryId) ? { deliveryId } : {}),
   };
+}
+
+/** The agent an `/agents/{id}` path names: `me` is the caller, as in an assignment. */
+export function agentOfPath(c: Context<AgentEnv>): string {
+  const id = c.req.param('id') ?? '';
+  return id === 'me' ? c.get('agentId') : id;
 }
 
 /** What an audited route's marker carries: where its records go, its action and whose ids its path holds. */

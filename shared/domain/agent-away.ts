@@ -10,8 +10,8 @@ export const AGENT_AWAY_SWEEP_MINUTES = 1;
 /** The scheduled task the timers function runs the sweep on (`{"task": "return-absent-agents"}`). */
 export const AGENT_AWAY_TASK = 'return-absent-agents';
 
-/** Why an agent's conversations went back to their queue: they set Away, or left the console. */
-export const RETURN_REASONS = ['agent_away', 'agent_offline'] as const;
+/** Why an agent's conversations went back to their queue: they set Away, left the console, or an admin removed them. */
+export const RETURN_REASONS = ['agent_away', 'agent_offline', 'agent_removed'] as const;
 export type ReturnReason = (typeof RETURN_REASONS)[number];
 
 /** An agent's console lease item as the sweep reads it: until when they count as there, and a lapse seen. */

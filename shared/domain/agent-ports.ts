@@ -60,6 +60,8 @@ export interface AgentStore {
   overallMetrics(range: MetricsRange): Promise<Metrics>;
   getAgent(agentId: string): Promise<AgentProfile | undefined>;
   putAgent(agent: AgentProfile): Promise<void>;
+  /** Deletes the agent's registration (their item, with their set); not there, nothing. */
+  removeAgent(agentId: string): Promise<void>;
   listAgents(): Promise<ListedAgent[]>;
   /** The conversations the agent's set holds (open ones assigned to them), read strongly. */
   heldConversations(agentId: string): Promise<Conversation[]>;

@@ -15,6 +15,7 @@ export const AuditActionSchema = z.enum([
   'webhook_replay_failed',
   'webhook_enable',
   'rename',
+  'agent_remove',
 ]);
 export type AuditAction = z.infer<typeof AuditActionSchema>;
 
@@ -43,11 +44,17 @@ export const AuditRecordSchema = z.object({
       "on webhook_create and webhook_delete, where the subscription sends (or would have sent) events: its URL's scheme, host and port, never its path or query",
   }),
   deliveryId: z.string().optional().meta({ description: 'on webhook_replay, the delivery sent again' }),
+  subjectAgentId: z
+    .string()
+    .optional()
+    .meta({ description: 'on agent_remove, the agent removed (or whose removal was refused)' }),
 });
 export type AuditRecord = z.infer<typeof AuditRecordSchema>;
 
 /** What a call names besides its customers: the webhook it was about, where it sends, a delivery. */
-export type AuditTarget = Partial<Pick<AuditRecord, 'webhookId' | 'webhookOrigin' | 'deliveryId'>>;
+export type AuditTarget = Partial<
+  Pick<AuditRecord, 'webhookId' | 'webhookOrigin' | 'deliveryId' | 'subjectAgentId'>
+>;
 
 /**
  * The origin (scheme, host, port) of a webhook's URL, for its audit record: where events go, without a

@@ -67,7 +67,7 @@ export interface RouterAdmin {
      * `ifUnassigned`: only while the conversation is open and nobody has it (false when someone does);
      * `ifAssignee`: only while that agent has it (`''`: nobody), false otherwise; `release`: agents
      * whose set got it before the write (a claim), which let it go unless the conversation is theirs;
-     * `reason`: why Threadline moved it on its own (`agent_away`, `agent_offline`), kept on the event.
+     * `reason`: why Threadline moved it on its own (`agent_away`, `agent_offline`, `agent_removed`), kept on the event.
      */
     options?: { ifUnassigned?: boolean; ifAssignee?: string; release?: readonly string[]; reason?: string },
   ): Promise<unknown>;

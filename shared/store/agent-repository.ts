@@ -11,7 +11,7 @@ import { conversationOfItem } from '../domain/stored-items.js';
 import { StringSetSchema } from '../domain/string-set.js';
 import type { Conversation } from '../domain/timeline.js';
 import { getItems } from './batch-get.js';
-import { type DynamoDb, getItem, updateItem, updateItemIf } from './dynamo-client.js';
+import { type DynamoDb, deleteItem, getItem, updateItem, updateItemIf } from './dynamo-client.js';
 import { Keys } from './keys.js';
 import { queryAll } from './paging.js';
 import {
@@ -160,6 +160,10 @@ export function agentRepository(db: DynamoDb) {
     /** Registers or updates an agent. */
     async putAgent(agent: AgentProfile): Promise<void> {
       await updateItem(db, putAgentInput(db.table, agent));
+    },
+    /** Deletes an agent's registration: their item, set included (the list index with it). */
+    async removeAgent(agentId: string): Promise<void> {
+      await deleteItem(db, { TableName: db.table, Key: Keys.agent(agentId) });
     },
     /** Every registered agent, with the open conversations assigned to each now. */
     listAgents: () => listAgents(db),

@@ -50,7 +50,7 @@ export async function assign(
     ifAssignee?: string | undefined;
     /** Agents whose set got the conversation before this write (a claim): released unless it is theirs. */
     release?: readonly string[] | undefined;
-    /** Why it moved, when Threadline moved it on its own (`agent_away`, `agent_offline`): on the event. */
+    /** Why it moved, when Threadline moved it on its own (`agent_away`, `agent_offline`, `agent_removed`): on the event. */
     reason?: string | undefined;
   },
 ): Promise<boolean> {

@@ -5,21 +5,14 @@ import { AUDIT_SHARDS } from './keys.js';
 import { putAuditInput, queryAuditInput } from './params/audit.js';
 import { shardedPage } from './sharded-page.js';
 
+/** What a record may name besides its customers, kept only when set. */
+const TARGET_FIELDS = ['webhookId', 'webhookOrigin', 'deliveryId', 'subjectAgentId'] as const;
+
 /** The record as stored, without its keys. */
 function toRecord(item: Record<string, unknown>): AuditRecord {
-  const { id, at, agentId, action, customerIds, outcome, webhookId, webhookOrigin, deliveryId } =
-    item as AuditRecord;
-  return {
-    id,
-    at,
-    agentId,
-    action,
-    customerIds,
-    outcome,
-    ...(webhookId ? { webhookId } : {}),
-    ...(webhookOrigin ? { webhookOrigin } : {}),
-    ...(deliveryId ? { deliveryId } : {}),
-  };
+  const { id, at, agentId, action, customerIds, outcome } = item as AuditRecord;
+  const targets = TARGET_FIELDS.filter((field) => item[field]).map((field) => [field, item[field]]);
+  return { id, at, agentId, action, customerIds, outcome, ...Object.fromEntries(targets) };
 }
 
 /**

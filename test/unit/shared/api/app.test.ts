@@ -60,6 +60,9 @@ function fakeStore(): AgentStore & { inboxCalls: unknown[]; renamed: unknown[][]
     putAgent: async (agent) => {
       agents.set(agent.id, agent);
     },
+    removeAgent: async (id) => {
+      agents.delete(id);
+    },
     listAgents: async () =>
       [...agents.values()].map(({ updatedAt: _at, ...agent }) => ({
         ...agent,
@@ -938,6 +941,7 @@ describe('agent API: the admin role and the audit log', () => {
     ['POST', '/api/customers/cu_1/unmerge', { customerId: 'cu_2' }],
     ['POST', '/api/customers/cu_1/suggestions/cu_2/accept'],
     ['GET', '/api/exports/ex_0123456789abcdef_cu_1'],
+    ['DELETE', '/api/agents/agent-9'],
     ['GET', '/api/audit'],
   ];
   const send = (
@@ -963,7 +967,7 @@ describe('agent API: the admin role and the audit log', () => {
       });
       expect(admin.calls).toEqual([]);
       // The attempt at an audited call is recorded (outcome `forbidden`); reading the audit log is none.
-      const action = ['export', 'erase', 'merge', 'unmerge', 'merge', 'export_download'][
+      const action = ['export', 'erase', 'merge', 'unmerge', 'merge', 'export_download', 'agent_remove'][
         ADMIN_CALLS.findIndex((c) => c[1] === call[1])
       ];
       expect(audit.records.map((r) => [r.agentId, r.action, r.outcome])).toEqual(
@@ -971,6 +975,61 @@ describe('agent API: the admin role and the audit log', () => {
       );
     },
   );
+
+  it('lets an admin remove an agent: no longer listed nor assignable, twice the same, audited', async () => {
+    const store = fakeStore();
+    const audit = memoryAuditLog();
+    const api = app(store, fakeAdmin(), fakeReplies(), audit);
+    await store.putAgent({
+      id: 'agent-9',
+      presence: 'online',
+      queues: ['general'],
+      languages: ['en'],
+      capacity: 5,
+      updatedAt: '2025-06-09T09:00:00.000Z',
+    });
+    for (let i = 0; i < 2; i++) {
+      const res = await api.request('/api/agents/agent-9', { method: 'DELETE', ...asAdmin });
+      expect(res.status).toBe(204);
+    }
+    const listed = (await (await api.request('/api/agents', auth)).json()) as { items: { id: string }[] };
+    expect(listed.items.map((a) => a.id)).not.toContain('agent-9');
+    const assign = await api.request('/api/conversations/cv_1/assign', {
+      method: 'POST',
+      headers: { ...auth.headers, 'content-type': 'application/json' },
+      body: JSON.stringify({ agentId: 'agent-9' }),
+    });
+    expect(assign.status).toBe(422);
+    expect(((await assign.json()) as { error: { code: string } }).error.code).toBe('unknown_agent');
+    const at = '2025-06-09T10:00:00.000Z';
+    const record = { agentId: 'admin-1', action: 'agent_remove', customerIds: [], subjectAgentId: 'agent-9' };
+    expect(audit.records.map(({ id: _id, ...r }) => r)).toEqual([
+      { ...record, at, outcome: 'ok' },
+      { ...record, at, outcome: 'ok' },
+    ]);
+  });
+
+  it('takes `me` in DELETE /api/agents/{id} as the calling admin', async () => {
+    const store = fakeStore();
+    const audit = memoryAuditLog();
+    await store.putAgent({
+      id: 'admin-1',
+      presence: 'away',
+      queues: [],
+      languages: [],
+      capacity: 5,
+      updatedAt: '2025-06-09T09:00:00.000Z',
+    });
+    const res = await app(store, fakeAdmin(), fakeReplies(), audit).request('/api/agents/me', {
+      method: 'DELETE',
+      ...asAdmin,
+    });
+    expect(res.status).toBe(204);
+    expect(await store.getAgent('admin-1')).toBeUndefined();
+    expect(audit.records.map((r) => [r.action, r.subjectAgentId, r.outcome])).toEqual([
+      ['agent_remove', 'admin-1', 'ok'],
+    ]);
+  });
 
   it('lets an admin export, erase, merge and unmerge, and audits each call', async () => {
     const audit = memoryAuditLog();

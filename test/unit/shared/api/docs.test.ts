@@ -148,6 +148,7 @@ describe('OpenAPI document', () => {
     'GET /api/agents': 'listAgents',
     'GET /api/me': 'getMe',
     'PUT /api/agents/me': 'updateMyAgent',
+    'DELETE /api/agents/{id}': 'removeAgent',
     'GET /api/metrics': 'getMetrics',
     'GET /api/audit': 'listAudit',
     'GET /api/exports/{id}': 'getExport',

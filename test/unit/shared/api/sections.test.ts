@@ -24,7 +24,7 @@ describe('the agent API built section by section', () => {
 
     const me = await app.request('/api/me', { headers: { Authorization: 'Bearer t' } });
     expect(await me.json()).toEqual({ agentId: 'agent-7', admin: false });
-    expect(declared().sort()).toEqual(['get /agents', 'get /me', 'put /agents/me']);
+    expect(declared().sort()).toEqual(['delete /agents/{id}', 'get /agents', 'get /me', 'put /agents/me']);
 
     const document = (await (await app.request('/api/openapi.json')).json()) as {
       paths: Record<string, Record<string, unknown>>;

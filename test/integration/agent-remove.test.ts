@@ -1,0 +1,106 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { AuditRecord } from '#shared/domain/audit.js';
+import type { Conversation, TimelineItem } from '#shared/domain/timeline.js';
+import type { LocalRuntime } from '#shared/local/runtime.js';
+import { agentCaller, customerReads } from '../support/agent-api.js';
+import { startTestRuntime } from '../support/runtime.js';
+import { deliver, signedMeta, whatsappText } from '../support/webhooks.js';
+
+const META_SECRET = 'remove-meta-secret';
+const ANA = 'remove-ana-token';
+const BOB = 'remove-bob-token';
+const LEAD = 'remove-lead-token';
+const ONLINE = { presence: 'online', queues: ['general'], languages: ['en'], capacity: 3 };
+
+/**
+ * An admin retires an agent through the local runtime (`DELETE /api/agents/{id}`): the conversations
+ * waiting on her go back to their queue (reason `agent_removed`), she is no longer listed nor
+ * assignable, a second call answers the same, agents are refused, and every call is audited.
+ */
+describe('local runtime: an admin removes an agent', () => {
+  let runtime: LocalRuntime;
+
+  beforeAll(async () => {
+    runtime = await startTestRuntime({
+      env: {
+        META_APP_SECRET: META_SECRET,
+        AGENT_TOKENS: `agent-ana:${ANA},agent-bob:${BOB},lead:${LEAD}:admin`,
+      },
+      routing: true,
+    });
+  });
+
+  afterAll(async () => {
+    await runtime?.close();
+  });
+
+  const api = <T>(method: string, path: string, body?: unknown, token = LEAD): Promise<T> =>
+    agentCaller(() => runtime.url, token)<T>(method, path, body);
+  const status = async (method: string, path: string, token: string, body?: unknown) => {
+    const res = await fetch(`${runtime.url}${path}`, {
+      method,
+      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+      ...(body ? { body: JSON.stringify(body) } : {}),
+    });
+    return { status: res.status, text: await res.text() };
+  };
+  const { find } = customerReads(api);
+  const askForPerson = async (n: number): Promise<string> => {
+    const phone = `+4477009006${String(n).padStart(2, '0')}`;
+    const payload = whatsappText({
+      from: phone.slice(1),
+      name: `Customer ${n}`,
+      messages: [{ id: `wamid.REMOVE${n}`, at: new Date().toISOString(), text: 'A person, please.' }],
+    });
+    expect((await deliver(signedMeta(runtime.url, '/webhooks/whatsapp', payload, META_SECRET))).status).toBe(
+      200,
+    );
+    await runtime.idle();
+    return (await find(phone)).openConversationId as string;
+  };
+  const listed = async () =>
+    (await api<{ items: Array<{ id: string }> }>('GET', '/api/agents')).items.map((a) => a.id);
+
+  it('hands her waiting conversations back, unlists her, refuses assignments to her; twice the same', async () => {
+    await api('PUT', '/api/agents/me', ONLINE, ANA);
+    await api('PUT', '/api/agents/me', ONLINE, BOB);
+    const waiting = await askForPerson(1);
+    await api('POST', `/api/conversations/${waiting}/assign`, { agentId: 'agent-ana' });
+    expect((await api<Conversation>('GET', `/api/conversations/${waiting}`)).assignee).toBe('agent-ana');
+
+    // An agent may not remove another: 403, audited.
+    expect((await status('DELETE', '/api/agents/agent-ana', BOB)).status).toBe(403);
+    expect(await listed()).toContain('agent-ana');
+
+    for (let i = 0; i < 2; i++) {
+      expect(await status('DELETE', '/api/agents/agent-ana', LEAD)).toEqual({ status: 204, text: '' });
+      await runtime.idle();
+    }
+    expect(await listed()).toEqual(['agent-bob']);
+    const back = await api<Conversation>('GET', `/api/conversations/${waiting}`);
+    expect(back.assignee ?? '').toBe('');
+    const { items } = await api<{ items: TimelineItem[] }>(
+      'GET',
+      `/api/customers/${back.customerId}/timeline`,
+    );
+    expect(items.filter((item) => item.data?.reason === 'agent_removed')).toHaveLength(1);
+
+    const assign = await status('POST', `/api/conversations/${waiting}/assign`, LEAD, {
+      agentId: 'agent-ana',
+    });
+    expect(assign.status).toBe(422);
+    expect(JSON.parse(assign.text).error.code).toBe('unknown_agent');
+
+    const { items: audit } = await api<{ items: AuditRecord[] }>('GET', '/api/audit');
+    expect(
+      audit
+        .filter((r) => r.action === 'agent_remove')
+        .map((r) => [r.agentId, r.subjectAgentId, r.outcome])
+        .reverse(),
+    ).toEqual([
+      ['agent-bob', 'agent-ana', 'forbidden'],
+      ['lead', 'agent-ana', 'ok'],
+      ['lead', 'agent-ana', 'ok'],
+    ]);
+  });
+});

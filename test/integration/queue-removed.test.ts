@@ -13,6 +13,7 @@ import { deliver, signedMeta, whatsappText } from '../support/webhooks.js';
 const META_SECRET = 'queue-removed-meta';
 const ANA = 'queue-removed-ana';
 const PHONE = '447700900555';
+const HANDOFF = 'Thanks, a colleague will answer you here shortly.';
 
 /** The shipped policy open around the clock, with a `returns` queue first, or without it. */
 const policyFile = (returns: boolean) =>
@@ -20,6 +21,7 @@ const policyFile = (returns: boolean) =>
     if (returns) policy.queues.unshift({ name: 'returns', keywords: ['return*'] });
     // Every message here goes to a person: the test is about which queue, not about the AI.
     policy.escalation.mustBeHumanTopics = { returns: ['return*'] };
+    policy.aiReplies = { handoff: HANDOFF };
   });
 
 /**
@@ -122,6 +124,9 @@ describe('local runtime: a conversation in a queue taken out of the policy is ro
       detail: 'its queue "returns" is not in the routing policy any more; routed anew to general',
       assignedTo: 'agent-ana',
     });
+    // The customer is told, as at any hand-off: once for the first, once now, never while Ana held it.
+    const told = runtime?.outbox.entries().filter((e) => e.message.text === HANDOFF) ?? [];
+    expect(told.map((e) => e.message.author.id)).toEqual(['automation', 'automation']);
     const conversation = await api<Conversation>('GET', `/api/conversations/${conversationId}`);
     expect(conversation).toMatchObject({ queue: 'general', assignee: 'agent-ana' });
     const left = await api<{ items: Conversation[] }>('GET', '/api/conversations?queue=returns');

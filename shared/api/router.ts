@@ -1,13 +1,13 @@
-import { type Hook, OpenAPIHono } from '@hono/zod-openapi';
+import { type Hook, OpenAPIHono, type RouteConfig } from '@hono/zod-openapi';
 import type { Context, Input, MiddlewareHandler } from 'hono';
 import { createMiddleware } from 'hono/factory';
 import { matchedRoutes } from 'hono/route';
-import type * as z from 'zod';
+import * as z from 'zod';
 import { type AuditDeps, audited } from '#shared/app/audited.js';
 import type { AuditAction, AuditTarget } from '#shared/domain/audit.js';
 import { customerOfExport } from '#shared/domain/privacy.js';
 import { type ThreadlineError, UnsupportedMediaTypeError, ValidationError } from '#shared/errors.js';
-import { apiSchemas } from './schemas.js';
+import { apiSchemas, errors } from './schemas.js';
 
 /** What every agent route can read from the context. */
 export type AgentEnv = {
@@ -52,9 +52,29 @@ function invalidRequest(
   return new ValidationError(validationMessage(issues));
 }
 
-/** A sub-app of the agent API: its routes declared with createRoute, their failed checks answered as 400. */
+/**
+ * A route as the router declares it: one that declares no query takes none, so a parameter is refused
+ * (400 `invalid_request`, naming it) as the lists refuse one they do not know, and its 400 is listed.
+ * Before, such a route dropped it: `GET /api/agents?presence=online` listed every agent.
+ */
+function withoutQuery<R extends RouteConfig>(route: R): R {
+  if (route.request?.query) return route;
+  return {
+    ...route,
+    request: { ...route.request, query: z.strictObject({}) },
+    responses: { ...errors(400), ...route.responses },
+  };
+}
+
+/**
+ * A sub-app of the agent API: its routes declared with createRoute, their failed checks answered as
+ * 400, and a query a route does not declare refused (`withoutQuery`), on every route it declares.
+ */
 export function createRouter(): OpenAPIHono<AgentEnv> {
-  return new OpenAPIHono<AgentEnv>({ defaultHook: rejectInvalid });
+  const app = new OpenAPIHono<AgentEnv>({ defaultHook: rejectInvalid });
+  const declare = app.openapi;
+  app.openapi = ((route, handler, hook) => declare(withoutQuery(route), handler, hook)) as typeof declare;
+  return app;
 }
 
 /** Whose ids an audited route's path holds: customers', an export's (its customer), a webhook's or an agent's. */

@@ -43,6 +43,7 @@ export function memoryConnections(): LiveConnections {
 /** Writes frames down `ws` sockets; a socket's frames wait until its `hello` has gone, so it comes first. */
 class SocketSender implements LiveSender {
   readonly sockets = new Map<string, { ws: WebSocket; waiting?: ServerFrame[] | undefined }>();
+  private readonly leaving = new Set<Promise<unknown>>();
 
   async send(connectionId: string, frame: ServerFrame): Promise<'sent' | 'gone'> {
     const socket = this.sockets.get(connectionId);
@@ -55,6 +56,25 @@ class SocketSender implements LiveSender {
   /** Closes a socket (1008, its token expired); its `close` handler forgets it. */
   async close(connectionId: string): Promise<void> {
     this.sockets.get(connectionId)?.ws.close(1008, 'token expired');
+  }
+
+  /** Forgets a closed socket; `leaving` gives its lease back (`terminateAll` waits for it). */
+  forget(connectionId: string, leaving: Promise<unknown>): void {
+    this.sockets.delete(connectionId);
+    this.leaving.add(leaving);
+    void leaving.finally(() => this.leaving.delete(leaving));
+  }
+
+  /**
+   * Closes every socket, and resolves once each has given its lease back: the runtime closes the
+   * table next, and a lease write still on its way would fail inside dynalite, uncaught.
+   */
+  async terminateAll(): Promise<void> {
+    const sockets = [...this.sockets.values()];
+    const closed = sockets.map(({ ws }) => new Promise((resolve) => ws.once('close', resolve)));
+    for (const { ws } of sockets) ws.terminate();
+    await Promise.all(closed);
+    await Promise.all(this.leaving);
   }
 
   /** Sends `hello`, then whatever waited for it. */
@@ -127,8 +147,10 @@ export function startLocalLive(input: {
     // ws closes the socket itself (1009 for a frame over maxPayload); the error only says why.
     ws.on('error', (error) => log('warn', 'live socket closed on a bad frame', { error: error.message }));
     ws.on('close', () => {
-      sender.sockets.delete(connectionId);
-      disconnectLive(deps, connectionId).catch(() => undefined);
+      sender.forget(
+        connectionId,
+        disconnectLive(deps, connectionId).catch(() => undefined),
+      );
     });
     sender.open(connectionId, await connectLive(deps, { connectionId, agentId, expiresAt }));
   };
@@ -157,8 +179,9 @@ export function startLocalLive(input: {
       tellVisitors = tell;
     },
     close: async () => {
-      for (const { ws } of sender.sockets.values()) ws.terminate();
+      const closed = sender.terminateAll();
       await new Promise<void>((resolve) => server.close(() => resolve()));
+      await closed;
     },
   };
 }

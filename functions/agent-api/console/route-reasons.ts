@@ -5,6 +5,7 @@
 export const ROUTE_REASONS: Record<string, string> = {
   human_took_over: 'an agent has the conversation',
   awaiting_human: 'already waiting for a person',
+  queue_removed: 'its queue was taken out of the routing policy',
   vip: 'a VIP customer',
   voicemail: 'a voicemail or call',
   must_be_human_topic: 'a topic for a person',

@@ -13,10 +13,22 @@ interface Decision {
   aiSays(reason: AiHandoffReason): boolean;
 }
 
-/** Rules 1-2: a person already has (or waits for) the conversation. */
+/**
+ * Rules 1-2: a person already has (or waits for) the conversation. One that nobody is assigned, in a
+ * queue the policy no longer has (taken out or renamed, then a restart), would wait where no agent can
+ * join: it is handed off anew, to the queue the rules pick now (`queue_removed`).
+ */
 function ownershipRule({ input, selected, toHuman, aiSays }: Decision): RouteDecision | undefined {
   const { conversation } = input;
-  if (conversation.assignee || conversation.humanReplied || aiSays('human_took_over')) {
+  const tookOver = conversation.humanReplied || aiSays('human_took_over');
+  if (!conversation.assignee && (tookOver || conversation.routedTo === 'human')) {
+    const gone = conversation.queue;
+    if (gone !== undefined && !input.policy.queues.some((q) => q.name === gone)) {
+      const detail = `its queue "${gone}" is not in the routing policy any more; routed anew to ${selected}`;
+      return toHuman('queue_removed', detail);
+    }
+  }
+  if (conversation.assignee || tookOver) {
     const who = conversation.assignee
       ? `agent ${conversation.assignee} has taken`
       : conversation.humanReplied
@@ -173,6 +185,7 @@ function clockRule({ input, selected }: Decision): RouteDecision {
  * Routes one inbound message to the AI or a human queue. The first rule that fires decides:
  * 1. human_took_over: an agent is assigned or has replied (or the AI saw so); the AI never replies again.
  * 2. awaiting_human: an earlier message was escalated and no agent has taken it yet.
+ *    queue_removed instead of either: nobody is assigned and the policy no longer has its queue.
  * 3. vip: the customer is flagged VIP or carries the policy's VIP tag.
  * 4. voicemail: a voicemail or a call (`voicemailEscalates`).
  * 5. must_be_human_topic: a topic keyword in the text (topics in policy order), or the AI says so.

@@ -6,12 +6,14 @@ import { LanguageTagSchema, type RoutingPolicy } from './policy.js';
 /**
  * Why a message went where it went, in order of precedence: the first rule that fires decides.
  * `awaiting_human` (a conversation already escalated stays with humans until one takes it),
+ * `queue_removed` (one that nobody has, in a queue the policy no longer has, is handed off anew),
  * `ai_answer_limit` (the AI answered as often in a row as the policy allows) and `ai_failed` (the AI
  * failed to answer, or gave no answer in time) are ours, beside the issue's list.
  */
 export const RouteReasonSchema = z.enum([
   'human_took_over',
   'awaiting_human',
+  'queue_removed',
   'vip',
   'voicemail',
   'must_be_human_topic',

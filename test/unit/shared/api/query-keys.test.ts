@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { createAgentApp } from '#shared/api/app.js';
+import { memoryAuditLog } from '../../fakes/audit-log.js';
 import { untouchedAgentDeps } from '../../fakes/untouched-agent-app.js';
 
 /** No store does anything: a call that got past its query's check would fail (500), not answer 400. */
@@ -30,5 +31,42 @@ describe('agent API: unknown query parameters', () => {
     const { error } = (await res.json()) as { error: { code: string; message: string } };
     expect(error.code).toBe('invalid_request');
     expect(error.message).toContain(`Unrecognized key: "${key}"`);
+  });
+});
+
+describe('agent API: every route refuses a query parameter it does not declare', () => {
+  /**
+   * Each operation of the served document, called with a parameter none declares: a route that takes
+   * no query answered 200 before and dropped it (`GET /api/agents?presence=online` listed every agent,
+   * `GET /api/customers/{id}/export?format=csv` answered JSON). A route added later is walked too.
+   */
+  it('answers 400 invalid_request naming the parameter, on every documented method and path', async () => {
+    // An audited route records the refused call (outcome `invalid_request`) before it answers.
+    const audit = memoryAuditLog();
+    const api = createAgentApp(untouchedAgentDeps({ audit }));
+    const doc = (await (await api.request('/api/openapi.json')).json()) as {
+      paths: Record<string, Record<string, { responses: Record<string, unknown> }>>;
+    };
+    const answers: string[] = [];
+    for (const [template, ops] of Object.entries(doc.paths)) {
+      const path = template.replace(/{(\w+)}/g, (_all, name: string) => (name === 'id' ? 'cu_1' : 'x1'));
+      for (const [method, op] of Object.entries(ops)) {
+        const res = await api.request(`${path}?unasked=1`, {
+          method: method.toUpperCase(),
+          headers: { Authorization: 'Bearer admin-token', 'content-type': 'application/json' },
+          ...(method === 'get' ? {} : { body: '{}' }),
+        });
+        const { error } = (await res.json()) as { error?: { code: string; message: string } };
+        const refused =
+          res.status === 400 && error?.code === 'invalid_request' && error.message.includes('"unasked"');
+        const documented = op.responses['400'] ? '' : ' (no 400 documented)';
+        const answer = refused ? 'refused' : `${res.status} ${error?.code ?? ''}`;
+        answers.push(`${method.toUpperCase()} ${template}: ${answer}${documented}`);
+      }
+    }
+    expect(answers.length).toBeGreaterThan(30);
+    expect(answers.filter((a) => !a.endsWith(': refused'))).toEqual([]);
+    expect(audit.records.length).toBeGreaterThan(0);
+    expect(audit.records.every((r) => r.outcome === 'invalid_request')).toBe(true);
   });
 });

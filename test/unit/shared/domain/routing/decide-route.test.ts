@@ -516,3 +516,57 @@ describe('decideRoute: business hours of the queue', () => {
     });
   });
 });
+
+describe('decideRoute: a conversation in a queue the policy no longer has', () => {
+  const gone = { queue: 'returns' };
+
+  it.each([
+    ['waiting for a person', { ...gone, routedTo: 'human' as const }],
+    ['an agent replied, then let it go', { ...gone, humanReplied: true }],
+  ])('%s and nobody has it: hands it off to the queue the rules pick now', (_name, conversation) => {
+    expect(decideRoute(input({ conversation, message: { text: 'Where is my invoice?' } }))).toEqual({
+      target: 'human',
+      queue: 'billing',
+      reason: 'queue_removed',
+      detail: 'its queue "returns" is not in the routing policy any more; routed anew to billing',
+      afterHours: false,
+    });
+  });
+
+  it('hands it to the default queue when no queue matches, flagged while that queue is closed', () => {
+    const conversation = { ...gone, routedTo: 'human' as const };
+    expect(decideRoute(input({ conversation, now: SATURDAY_NY }))).toMatchObject({
+      target: 'human',
+      queue: 'general',
+      reason: 'queue_removed',
+      afterHours: true,
+    });
+  });
+
+  it('leaves it with the agent who has it', () => {
+    const conversation = { ...gone, assignee: 'agent-7', routedTo: 'human' as const };
+    expect(decideRoute(input({ conversation }))).toMatchObject({
+      target: 'human',
+      queue: 'returns',
+      reason: 'human_took_over',
+    });
+  });
+
+  it('compares the name exactly, as the policy does', () => {
+    const conversation = { queue: 'Billing', routedTo: 'human' as const };
+    expect(decideRoute(input({ conversation }))).toMatchObject({ reason: 'queue_removed', queue: 'general' });
+    const kept = { queue: 'billing', routedTo: 'human' as const };
+    expect(decideRoute(input({ conversation: kept }))).toMatchObject({
+      reason: 'awaiting_human',
+      queue: 'billing',
+    });
+  });
+
+  it('lets the rules decide a conversation nobody escalated, as for any other', () => {
+    expect(decideRoute(input({ conversation: gone }))).toMatchObject({
+      target: 'ai',
+      queue: 'general',
+      reason: 'routine',
+    });
+  });
+});

@@ -1,4 +1,5 @@
 // The panel's calls to Threadline: sessions, history, sends and read receipts, and the live socket.
+import { parseShownJson } from '#shared/domain/bidi.js';
 import { retryAfterMs } from '#shared/domain/retry-after.js';
 import { isRetryableStatus } from '#shared/http/status.js';
 
@@ -73,7 +74,7 @@ export interface CallError extends Error {
 async function refusal(response: Response): Promise<CallError> {
   let detail: string | undefined;
   try {
-    detail = ((await response.json()) as { error?: { message?: string } }).error?.message;
+    detail = (parseShownJson(await response.text()) as { error?: { message?: string } }).error?.message;
   } catch {}
   const wait = retryAfterMs(response.headers.get('retry-after'), Date.now());
   return Object.assign(new Error(`HTTP ${response.status}`), {
@@ -107,7 +108,8 @@ export async function call<T>(
       signal: abort.signal,
     });
     if (!response.ok) throw await refusal(response);
-    return (await response.json()) as T;
+    // Every string shown as written: no bidi control in a reply or a name reorders what the visitor reads.
+    return parseShownJson(await response.text()) as T;
   } catch (error) {
     if ((error as CallError).status !== undefined) throw error;
     throw new Error(abort.signal.aborted ? 'timed out' : 'network error');
@@ -229,7 +231,7 @@ export function live(
     socket.onmessage = (event) => {
       heart?.heard();
       try {
-        const frame = JSON.parse(String(event.data)) as LiveFrame;
+        const frame = parseShownJson(String(event.data)) as LiveFrame;
         if (frame.type === 'replaced') replaced = true;
         onFrame(frame);
       } catch {}

@@ -176,6 +176,41 @@ describe('live sockets', () => {
     ]);
   });
 
+  it("says again that an agent views a conversation when another tab's viewing passed their left frame", async () => {
+    const { deps, sent } = sockets();
+    await connectLive(deps, { connectionId: 'a1', agentId: 'ann' });
+    await connectLive(deps, { connectionId: 'b1', agentId: 'bob' });
+    await connectLive(deps, { connectionId: 'b2', agentId: 'bob' });
+    await handleLiveFrame(deps, 'b1', JSON.stringify({ type: 'viewing', conversationId: 'cv_1' }));
+    // Bob's first tab leaves cv_1 as his second tab opens it: the left frame reads the open sockets
+    // before the second tab's viewing is kept, and that viewing is told to Ann before the `left` is.
+    const list = deps.connections.list.bind(deps.connections);
+    let reads = 0;
+    const racing = {
+      ...deps,
+      connections: {
+        get: deps.connections.get.bind(deps.connections),
+        setViewing: deps.connections.setViewing.bind(deps.connections),
+        remove: deps.connections.remove.bind(deps.connections),
+        list: async () => {
+          const open = await list();
+          reads += 1;
+          if (reads === 1)
+            await handleLiveFrame(deps, 'b2', JSON.stringify({ type: 'viewing', conversationId: 'cv_1' }));
+          return open;
+        },
+      },
+    };
+    sent.clear();
+    await handleLiveFrame(racing, 'b1', JSON.stringify({ type: 'left', conversationId: 'cv_1' }));
+    const ofBob = (sent.get('a1') ?? []).filter((f) => f.type === 'viewing');
+    expect(ofBob.map((f) => (f.type === 'viewing' ? f.item.viewing : undefined))).toEqual([
+      true,
+      false,
+      true,
+    ]);
+  });
+
   it("keeps the agent at the console on connect and ping; only their last socket's close shortens it to the grace", async () => {
     const { deps } = sockets();
     const calls: string[] = [];

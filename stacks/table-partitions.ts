@@ -17,6 +17,7 @@ export const visitorSocketWrites = [
   'WEBCHAT_SESSION#',
   'WEBCHAT_SESSIONS#',
   'WEBCHAT_RATE#',
+  'WEBCHAT_SOCKETS#',
 ] as const;
 
 /**

@@ -1,4 +1,5 @@
 import { type Context, Hono } from 'hono';
+import { html } from 'hono/html';
 import { answerCsatLink, type CsatLinkOutcome } from '#shared/app/answer-csat-link.js';
 import type { CsatStore } from '#shared/domain/csat/csat-ports.js';
 import { type CsatWords, DEFAULT_CSAT_WORDS } from '#shared/domain/csat/section.js';
@@ -35,35 +36,25 @@ function shown(
   }
 }
 
-const HTML_ESCAPES: Record<string, string> = {
-  '&': '&amp;',
-  '<': '&lt;',
-  '>': '&gt;',
-  '"': '&quot;',
-  "'": '&#39;',
-};
-const escapeHtml = (text: string) => text.replace(/[&<>"']/g, (c) => HTML_ESCAPES[c] ?? c);
-
 /**
  * The page: its first line the title and heading, the rest paragraphs, then `form` (ours), under the
  * survey's language and `dir="auto"` (an Arabic survey reads right to left). The words are the
- * business's, escaped.
+ * business's: hono's `html` template escapes every value put in it, so none can be markup.
  */
-function page(language: string, lines: readonly string[], form = ''): string {
-  const [title = '', ...rest] = lines.map(escapeHtml);
-  const body = rest.map((line) => `<p>${line}</p>`).join('');
-  return `<!doctype html><html lang="${escapeHtml(language)}" dir="auto"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><title>${title}</title><style>body{font-family:system-ui,sans-serif;max-width:32rem;margin:4rem auto;padding:0 1rem;text-align:center;color:#222}button{font:inherit;padding:.6rem 1.4rem}</style></head><body><h1>${title}</h1>${body}${form}</body></html>`;
+function page(language: string, lines: readonly string[], form?: ReturnType<typeof html>) {
+  const [title = '', ...rest] = lines;
+  return html`<!doctype html><html lang="${language}" dir="auto"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><title>${title}</title><style>body{font-family:system-ui,sans-serif;max-width:32rem;margin:4rem auto;padding:0 1rem;text-align:center;color:#222}button{font:inherit;padding:.6rem 1.4rem}</style></head><body><h1>${title}</h1>${rest.map((line) => html`<p>${line}</p>`)}${form}</body></html>`;
 }
 
 /**
  * The link's page: the score it names and one button, a form posted back to the same URL (no
  * `action`: the page's own, token and score included). Only the button records the score.
  */
-const confirmPage = (words: CsatWords, score: string): string =>
+const confirmPage = (words: CsatWords, score: string) =>
   page(
     words.language,
     [words.pageConfirm, words.pageChosen.replace('{score}', score)],
-    `<form method="post"><button type="submit">${escapeHtml(words.pageSend)}</button></form>`,
+    html`<form method="post"><button type="submit">${words.pageSend}</button></form>`,
   );
 
 /** The score of `?score=N` (1 to 5), or undefined after logging why not. */

@@ -12,7 +12,8 @@ import type { WebchatStore } from '../domain/webchat-ports.js';
 
 /**
  * Records a visitor's live connection: whose timeline (or, for an anonymous visitor, which
- * conversations: conversationSubject) it follows, and which identities it waits on.
+ * conversations: conversationSubject) it follows, which identities it waits on, and its place among
+ * its session's sockets; answers the session's connections over SESSION_SOCKETS_MAX, oldest first.
  */
 export interface ConnectionRegistry {
   connect(
@@ -20,8 +21,11 @@ export interface ConnectionRegistry {
     customers: readonly string[],
     identities: readonly string[],
     sessionHash?: string,
-  ): Promise<void>;
+  ): Promise<string[]>;
 }
+
+/** Closes a visitor's socket for a newer one of its session: REPLACED_FRAME, then the close. */
+export type RetireSocket = (connectionId: string) => Promise<void>;
 
 /** The newest timeline items read to find the conversations an anonymous visitor wrote in. */
 const RECENT_ITEMS = 100;
@@ -48,7 +52,8 @@ export async function visitorSubscription(
 
 /**
  * A visitor's WebSocket `$connect`: a live session (401 otherwise, and API Gateway refuses the
- * upgrade), then the connection follows what visitorSubscription says.
+ * upgrade), then the connection follows what visitorSubscription says, and the session's oldest
+ * sockets beyond SESSION_SOCKETS_MAX are closed (a script opening thousands holds ten).
  */
 export async function connectVisitor(
   deps: {
@@ -58,6 +63,7 @@ export async function connectVisitor(
     >;
     clock: Clock;
     connections: ConnectionRegistry;
+    retire: RetireSocket;
   },
   input: { connectionId: string; sessionToken: string },
 ): Promise<void> {
@@ -67,5 +73,6 @@ export async function connectVisitor(
     deps.clock.now(),
   );
   const { follows, identities } = await visitorSubscription(deps.store, session);
-  await deps.connections.connect(input.connectionId, follows, identities, session.tokenHash);
+  const over = await deps.connections.connect(input.connectionId, follows, identities, session.tokenHash);
+  for (const connectionId of over) await deps.retire(connectionId);
 }

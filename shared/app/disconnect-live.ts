@@ -1,7 +1,7 @@
 import { CONSOLE_GRACE_MS, type ConsoleLeases } from '#shared/domain/live/console-presence.js';
 import type { Clock } from '#shared/domain/ports.js';
 import { type BroadcastDeps, broadcastLive } from './broadcast-live.js';
-import { agentStillViews, viewingFrame } from './handle-live-frame.js';
+import { tellLeft } from './tell-left.js';
 
 /**
  * A socket closed: forgotten; the others told that its agent left the conversation it viewed
@@ -21,28 +21,19 @@ export async function disconnectLive(
     const until = deps.clock.now().getTime() + CONSOLE_GRACE_MS;
     await deps.leases.left(gone.agentId, connectionId, until);
   }
-  const left = gone.viewing && !agentStillViews(others, gone.agentId, gone.viewing, connectionId);
+  const viewed = gone.viewing
+    ? { agentId: gone.agentId, conversationId: gone.viewing, connectionId }
+    : undefined;
+  const left = viewed && tellLeft(others, viewed);
   await broadcastLive(
     deps,
     [
-      ...(left ? [viewingFrame(gone.agentId, gone.viewing as string, false)] : []),
+      ...(left?.frames ?? []),
       ...(last
         ? [{ type: 'presence' as const, item: { agentId: gone.agentId, presence: 'offline' as const } }]
         : []),
     ],
     { to: others },
   );
-  if (left) await reannounceViewer(deps, gone.agentId, gone.viewing as string);
-}
-
-/**
- * After telling the others the agent left a conversation: if a socket of theirs has come to view it
- * meanwhile (a reload: the new page's `viewing` passed while the old socket's close read the list),
- * say so again, after. Without it, the `left` landing last had the others show them gone until the
- * agent moved. One more read of the sockets, only when a close said someone left.
- */
-async function reannounceViewer(deps: BroadcastDeps, agentId: string, conversationId: string): Promise<void> {
-  const now = await deps.connections.list();
-  if (!agentStillViews(now, agentId, conversationId, '')) return;
-  await broadcastLive(deps, [viewingFrame(agentId, conversationId, true)], { to: now });
+  await left?.after(deps);
 }

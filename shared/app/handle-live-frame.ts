@@ -10,6 +10,7 @@ import { helloOf } from '#shared/domain/live/hello.js';
 import type { LiveConnection, LiveConnections } from '#shared/domain/live/live-ports.js';
 import type { Clock } from '#shared/domain/ports.js';
 import { type BroadcastDeps, broadcastLive } from './broadcast-live.js';
+import { tellLeft, viewingFrame } from './tell-left.js';
 
 /** What the server does with a client frame: an answer to the sender, and whether to close (1009). */
 export interface FrameOutcome {
@@ -33,26 +34,6 @@ function parseFrame(text: string): ClientFrame | FrameOutcome {
   if (!frame.success)
     return refuse('bad_frame', 'expected viewing, left, typing (with a conversationId), ping or hello');
   return frame.data;
-}
-
-/** What the other sockets are told when an agent comes to view a conversation, or leaves it. */
-export const viewingFrame = (agentId: string, conversationId: string, viewing: boolean): ServerFrame => ({
-  type: 'viewing',
-  conversationId,
-  item: { agentId, viewing },
-});
-
-/**
- * Whether another socket of the agent (a second tab) still views the conversation: the others are told
- * the agent left only when the last one leaves, since the console keeps who views what by agent.
- */
-export function agentStillViews(
-  open: readonly LiveConnection[],
-  agentId: string,
-  conversationId: string,
-  except: string,
-): boolean {
-  return open.some((c) => c.connectionId !== except && c.agentId === agentId && c.viewing === conversationId);
 }
 
 /**
@@ -92,10 +73,11 @@ export async function handleLiveFrame(
   const out: ServerFrame[] = [];
   // Read once for both the check below and the broadcast: one read of the sockets per frame, as before.
   const open = frame.type === 'typing' ? undefined : await deps.connections.list();
+  let left: ReturnType<typeof tellLeft> | undefined;
   /** `viewing: false` for the conversation this socket leaves, unless another socket of the agent views it. */
   const leave = (conversationId: string) => {
-    if (!agentStillViews(open ?? [], agentId, conversationId, connectionId))
-      out.push(viewingFrame(agentId, conversationId, false));
+    left = tellLeft(open ?? [], { agentId, conversationId, connectionId });
+    out.push(...left.frames);
   };
   if (frame.type === 'typing') {
     const note = frame.note === true ? { note: true as const } : {};
@@ -109,6 +91,7 @@ export async function handleLiveFrame(
     leave(frame.conversationId);
   }
   await broadcastLive(deps, out, { except: connectionId, ...(open ? { to: open } : {}) });
+  await left?.after(deps);
   // After the agents': a visitor's socket that is slow or failing never holds the console back.
   // A note is for agents only: typing one never shows the visitor "agent is typing".
   if (frame.type === 'typing' && frame.note !== true) await deps.visitorTyping?.(frame.conversationId);

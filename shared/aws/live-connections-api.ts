@@ -44,6 +44,26 @@ export function connectionPost(
 }
 
 /**
+ * Closes one WebSocket connection: `DELETE <callbackUrl>/@connections/<id>` (API Gateway then runs
+ * `$disconnect`); a 410, already gone, is fine; any other failure throws.
+ */
+export function connectionDelete(
+  callbackUrl: string,
+  region: string,
+  options: Omit<AwsCallOptions, 'region'> = {},
+): (connectionId: string) => Promise<void> {
+  const base = callbackUrl.replace(/\/+$/, '');
+  return async (connectionId) => {
+    const url = `${base}/@connections/${encodeURIComponent(connectionId)}`;
+    await signedRequest({ service: 'execute-api', region, method: 'DELETE', url }, options).catch(
+      (error: unknown) => {
+        if (!(error instanceof AwsRequestError && error.status === 410)) throw error;
+      },
+    );
+  };
+}
+
+/**
  * The agents' live sockets: each frame posted with {@link connectionPost}, the region from the URL; a
  * socket closed with `DELETE <callbackUrl>/@connections/<id>` (API Gateway then runs `$disconnect`; a
  * 410, already gone, is fine).
@@ -51,16 +71,8 @@ export function connectionPost(
 export function liveConnectionsApi(callbackUrl: string, options: AwsCallOptions = {}): LiveSender {
   const region = resolveRegion('execute-api', options.region, executeApiRegion(callbackUrl));
   const post = connectionPost(callbackUrl, region, options);
-  const base = callbackUrl.replace(/\/+$/, '');
   return {
     send: (connectionId: string, frame: ServerFrame) => post(connectionId, frame),
-    async close(connectionId) {
-      const url = `${base}/@connections/${encodeURIComponent(connectionId)}`;
-      await signedRequest({ service: 'execute-api', region, method: 'DELETE', url }, options).catch(
-        (error: unknown) => {
-          if (!(error instanceof AwsRequestError && error.status === 410)) throw error;
-        },
-      );
-    },
+    close: connectionDelete(callbackUrl, region, options),
   };
 }

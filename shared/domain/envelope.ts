@@ -1,6 +1,6 @@
 import * as z from 'zod/mini';
 import { hot } from '../validation/hot.js';
-import { optionalString } from '../validation/primitives.js';
+import { optionalString, optionalText, wellFormed } from '../validation/primitives.js';
 
 /** The channels a customer can reach us on; voice is a phone call, whatever the carrier. */
 export const ChannelSchema = z.enum([
@@ -76,8 +76,8 @@ export const AttachmentSchema = z.object({
   mediaId: optionalString,
   url: optionalString,
   mimeType: optionalString,
-  filename: optionalString,
-  caption: optionalString,
+  filename: optionalText,
+  caption: optionalText,
   sha256: optionalString,
   sizeBytes: z.optional(z.int().check(z.nonnegative())),
 });
@@ -125,9 +125,10 @@ export const MessageEnvelopeSchema = z.extend(EnvelopeBaseSchema, {
   customer: IdentitySchema,
   /** Further identities of the same person carried by the same payload (e.g. phone and BSUID). */
   alsoKnownAs: z._default(z.array(IdentitySchema).check(z.maxLength(10)), []),
-  profileName: z.optional(z.string().check(z.maxLength(256))),
+  /** What people write (this, `text`, file names and captions) is made well-formed: see wellFormed. */
+  profileName: z.optional(z.pipe(z.string().check(z.maxLength(256)), z.transform(wellFormed))),
   contentType: ContentTypeSchema,
-  text: optionalString,
+  text: optionalText,
   attachments: z._default(z.array(AttachmentSchema), []),
   /** The provider message id this one replies to or quotes. */
   replyTo: optionalString,
@@ -164,7 +165,7 @@ export const EditEnvelopeSchema = z.extend(EnvelopeBaseSchema, {
   providerMessageId: z.string().check(z.minLength(1), z.maxLength(512)),
   targetMessageId: z.string().check(z.minLength(1), z.maxLength(512)),
   customer: IdentitySchema,
-  text: optionalString,
+  text: optionalText,
   /**
    * A deletion only, set by the resolver, never by a webhook: this is the deletion's later look for its
    * message (see `DELETION_RELOOK_DELAY_S`), and `markedAt` is when it first marked the message's
@@ -183,7 +184,7 @@ export const CallEnvelopeSchema = z.extend(EnvelopeBaseSchema, {
   customer: z.optional(IdentitySchema),
   durationSeconds: z.optional(z.int().check(z.nonnegative())),
   recordingUrl: optionalString,
-  transcript: optionalString,
+  transcript: optionalText,
 });
 
 /**

@@ -3,7 +3,12 @@ import { fanOutToVisitors } from '#shared/app/fan-out-to-visitors.js';
 import { markWebchatRead } from '#shared/app/mark-webchat-read.js';
 import { tellVisitorsTyping } from '#shared/app/tell-visitors-typing.js';
 import { dynamoDbLite } from '#shared/aws/dynamodb-lite.js';
-import { type ConnectionPost, connectionPost, executeApiRegion } from '#shared/aws/live-connections-api.js';
+import {
+  type ConnectionPost,
+  connectionDelete,
+  connectionPost,
+  executeApiRegion,
+} from '#shared/aws/live-connections-api.js';
 import type { AwsCallOptions } from '#shared/aws/signed-request.js';
 import { websocketPush } from '#shared/aws/websocket-push.js';
 import { loadConfig, requireSettings } from '#shared/config/config.js';
@@ -12,6 +17,7 @@ import type { EnvelopeQueue } from '#shared/domain/ports.js';
 import { systemClock } from '#shared/domain/ports.js';
 import type { VisitorReads } from '#shared/domain/webchat/live-ports.js';
 import { ReadRequestSchema } from '#shared/domain/webchat/requests.js';
+import { REPLACED_FRAME } from '#shared/domain/webchat/session-sockets.js';
 import type { WebchatDeps } from '#shared/domain/webchat-ports.js';
 import { RateLimitedError, UnauthorizedError } from '#shared/errors.js';
 import { log } from '#shared/log.js';
@@ -86,6 +92,22 @@ export async function onVisitorFrame(
   }
 }
 
+/**
+ * Closes a visitor's socket for a newer one of its session: REPLACED_FRAME (so its panel waits for its
+ * tab to be shown before it reopens), then DELETE on the management API. Best effort: a socket already
+ * gone is fine, and a failure is a log line, not a refused connect.
+ */
+function retireSocket(post: ConnectionPost, close: (connectionId: string) => Promise<void>) {
+  return async (connectionId: string) => {
+    try {
+      await post(connectionId, REPLACED_FRAME);
+      await close(connectionId);
+    } catch (error) {
+      log('warn', 'web-chat socket over the cap not closed', { connectionId, error: (error as Error).name });
+    }
+  };
+}
+
 /** What a test swaps: the table client, the inbound queue and the management API's endpoint. */
 export interface WebchatLiveOptions {
   doc?: DocumentStore;
@@ -114,6 +136,7 @@ export async function webchatLiveHandler(options: WebchatLiveOptions = {}) {
   const endpoint = config.WEBCHAT_LIVE_ENDPOINT;
   const region = executeApiRegion(endpoint) ?? process.env.AWS_REGION ?? 'us-east-1';
   const post = connectionPost(endpoint, region, options.management);
+  const retire = retireSocket(post, connectionDelete(endpoint, region, options.management));
   return async (event: WebsocketEvent): Promise<{ statusCode: number }> => {
     const connectionId = event.requestContext.connectionId ?? '';
     if (event.requestContext.eventType === 'DISCONNECT') {
@@ -124,10 +147,11 @@ export async function webchatLiveHandler(options: WebchatLiveOptions = {}) {
       return onVisitorFrame({ ...deps, connections, post }, connectionId, event);
     try {
       const sessionToken = event.queryStringParameters?.session ?? '';
-      await connectVisitor({ ...deps, connections }, { connectionId, sessionToken });
+      await connectVisitor({ ...deps, connections, retire }, { connectionId, sessionToken });
       return { statusCode: 200 };
     } catch (error) {
       if (error instanceof UnauthorizedError) return { statusCode: 401 };
+      if (error instanceof RateLimitedError) return { statusCode: 429 };
       throw error;
     }
   };
@@ -143,7 +167,7 @@ function visitorSockets(
   const db = { doc, table: config.TABLE_NAME };
   const connections = webchatConnections(db, () => new Date());
   const region = process.env.AWS_REGION ?? 'us-east-1';
-  return { connections, push: { ...websocketPush(endpoint, region), drop: connections.disconnect } };
+  return { connections, push: { ...websocketPush(endpoint, region), drop: connections.forget } };
 }
 
 /**

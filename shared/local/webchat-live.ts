@@ -8,6 +8,7 @@ import { tellVisitorsTyping } from '../app/tell-visitors-typing.js';
 import type { ChangeFeedConsumer } from '../domain/change-feed.js';
 import type { VisitorConnections, VisitorPush, VisitorReads } from '../domain/webchat/live-ports.js';
 import { ReadRequestSchema } from '../domain/webchat/requests.js';
+import { REPLACED_CLOSE, REPLACED_FRAME, SESSION_SOCKETS_MAX } from '../domain/webchat/session-sockets.js';
 import { openSession } from '../domain/webchat/visitor.js';
 import type { WebchatDeps } from '../domain/webchat-ports.js';
 import { log } from '../log.js';
@@ -18,10 +19,23 @@ class LocalVisitorConnections implements VisitorConnections, VisitorPush {
   readonly sockets = new Map<string, WebSocket>();
   readonly #following = new Map<string, Set<string>>();
   readonly #identities = new Map<string, Set<string>>();
+  /** Each session's sockets, oldest first (a Set keeps its insertion order). */
+  readonly #sessions = new Map<string, Set<string>>();
 
-  add(id: string, socket: WebSocket, identities: readonly string[]): void {
+  /** Keeps a socket; answers its session's sockets over SESSION_SOCKETS_MAX, oldest first. */
+  add(id: string, socket: WebSocket, identities: readonly string[], sessionHash: string): string[] {
     this.sockets.set(id, socket);
     for (const token of identities) this.#set(this.#identities, token).add(id);
+    const mine = [...this.#set(this.#sessions, sessionHash).add(id)];
+    return mine.slice(0, Math.max(0, mine.length - SESSION_SOCKETS_MAX));
+  }
+  /** Closes a socket for a newer one of its session: REPLACED_FRAME, then the close. */
+  retire(id: string): void {
+    const socket = this.sockets.get(id);
+    void this.drop(id);
+    if (!socket || socket.readyState !== socket.OPEN) return;
+    socket.send(JSON.stringify(REPLACED_FRAME));
+    socket.close(REPLACED_CLOSE.code, REPLACED_CLOSE.reason);
   }
   #set(map: Map<string, Set<string>>, key: string): Set<string> {
     const set = map.get(key) ?? new Set<string>();
@@ -45,7 +59,7 @@ class LocalVisitorConnections implements VisitorConnections, VisitorPush {
   }
   async drop(connectionId: string): Promise<void> {
     this.sockets.delete(connectionId);
-    for (const map of [this.#following, this.#identities]) {
+    for (const map of [this.#following, this.#identities, this.#sessions]) {
       for (const [key, set] of map) if (set.delete(connectionId) && set.size === 0) map.delete(key);
     }
   }
@@ -68,7 +82,7 @@ async function onVisitorFrame(deps: WebchatDeps, authorization: string, socket: 
 
 /**
  * `/webchat/live?session=<sessionToken>` locally: a visitor's WebSocket, fed from the change feed
- * through the same fan-out use case as on AWS, with visitorSubscription as its subscription. A missing, unknown or expired session is refused with 401 before the upgrade.
+ * through the same fan-out use case as on AWS, with visitorSubscription as its subscription. A missing, unknown or expired session is refused with 401 before the upgrade. A session holds at most SESSION_SOCKETS_MAX sockets: a newer one closes the oldest (REPLACED_FRAME, then REPLACED_CLOSE), as on AWS.
  */
 export function startWebchatLive(deps: WebchatDeps, options: { aiAnswers: boolean; reads: VisitorReads }) {
   const connections = new LocalVisitorConnections();
@@ -82,8 +96,9 @@ export function startWebchatLive(deps: WebchatDeps, options: { aiAnswers: boolea
         const { follows, identities } = await visitorSubscription(deps.store, session);
         server.handleUpgrade(request, socket, head, (ws) => {
           const id = randomUUID();
-          connections.add(id, ws, identities);
+          const over = connections.add(id, ws, identities, session.tokenHash);
           for (const subject of follows) void connections.follow(id, subject);
+          for (const old of over) connections.retire(old);
           ws.on('message', (data) => {
             onVisitorFrame(deps, authorization, ws, String(data)).catch((error: Error) =>
               log('warn', 'web-chat frame failed', { error: error.name }),

@@ -77,6 +77,7 @@ export const mentionsPartition = (token: string): string => `MENTION#${token}`;
  * | web-chat rate counter  | Update   pk=WEBCHAT_RATE#<limit>#<subject>#<window>, sk=RATE (ttl) |
  * | visitor's message claim| Update   pk=WEBCHAT_MSG#<provider message id>, sk=MSG (ttl)        |
  * | visitor connection     | GetItem  pk=WEBCHAT_CONN#<connection id>, sk=CONN (ttl)            |
+ * | a session's sockets    | Update   pk=WEBCHAT_SOCKETS#<sha256 of token>, sk=SOCKETS (ttl; the newest 10) |
  * | visitors of a customer | Query    pk=WEBCHAT_LIVE#<customer id>, sk=CONN#<connection id> (ttl) |
  * | visitors of an identity| Query    pk=WEBCHAT_LIVE_ID#<kind>#<value>, sk=CONN#<connection id> (ttl) |
  */
@@ -150,6 +151,8 @@ export const Keys = {
   webchatMessage: (providerMessageId: string) => ({ pk: `WEBCHAT_MSG#${providerMessageId}`, sk: 'MSG' }),
   /** A visitor's live connection (AWS WebSocket API), with what it follows. */
   webchatConnection: (connectionId: string) => ({ pk: `WEBCHAT_CONN#${connectionId}`, sk: 'CONN' }),
+  /** The live sockets a web-chat session holds open (`<opened at> <connection id>`), trimmed to the newest ten. */
+  webchatSessionSockets: (tokenHash: string) => ({ pk: `WEBCHAT_SOCKETS#${tokenHash}`, sk: 'SOCKETS' }),
   /** That a connection follows a customer's timeline. */
   webchatFollower: (customerId: string, connectionId: string) => ({
     pk: `WEBCHAT_LIVE#${customerId}`,

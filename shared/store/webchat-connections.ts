@@ -1,8 +1,20 @@
 import type { VisitorConnections } from '../domain/webchat/live-ports.js';
+import { slotConnection, slotsOverCap, socketSlot } from '../domain/webchat/session-sockets.js';
+import { RateLimitedError } from '../errors.js';
 import { drainNotes } from './drain-notes.js';
-import { type DynamoDb, deleteItem, getItem, putItem, queryItems, updateItem } from './dynamo-client.js';
+import {
+  type DynamoDb,
+  deleteItem,
+  getItem,
+  putItem,
+  queryItems,
+  updateItem,
+  updateItemIf,
+  updateItemReturningIf,
+} from './dynamo-client.js';
 import { Keys } from './keys.js';
 import { deleteInput, getInput } from './params/common.js';
+import { holdSocketInput, releaseSocketsInput } from './params/session-sockets.js';
 
 /** How long a connection's items live at most: API Gateway closes a WebSocket after 2 hours. */
 const CONNECTION_TTL_SECONDS = 3 * 3600;
@@ -10,9 +22,31 @@ const CONNECTION_TTL_SECONDS = 3 * 3600;
 type Key = { pk: string; sk: string };
 
 /**
+ * Puts a socket in its session's list (`WEBCHAT_SOCKETS#`, one item per session) and answers the
+ * connections over SESSION_SOCKETS_MAX, oldest first, taken out of the list: one write, a second
+ * when some are over. A list a flood of connects has filled is a RateLimitedError (the connect is refused).
+ */
+async function holdSocket(db: DynamoDb, sessionHash: string, slot: string, ttl: number): Promise<string[]> {
+  const held = await updateItemReturningIf(db, holdSocketInput(db.table, sessionHash, slot, ttl));
+  if (!held) throw new RateLimitedError('too many live sockets for this session', 60);
+  const over = slotsOverCap((held.sockets as Set<string> | undefined) ?? []);
+  if (over.length > 0) await updateItemIf(db, releaseSocketsInput(db.table, sessionHash, over));
+  return over.map(slotConnection);
+}
+
+/** Deletes a connection's item and every follower item it lists. */
+async function forget(db: DynamoDb, key: Key, item: Record<string, unknown> | undefined): Promise<void> {
+  const followed = (item?.followed as Set<string> | undefined) ?? new Set<string>();
+  for (const text of followed) await deleteItem(db, deleteInput(db.table, JSON.parse(text) as Key));
+  await deleteItem(db, deleteInput(db.table, key));
+}
+
+/**
  * The visitors' WebSocket connections on AWS, in the table: one item per connection listing the keys
- * it wrote and the session's hash, one per customer it follows and one per identity it is, each with a `ttl` past API
- * Gateway's 2-hour limit. `$connect` puts them, `$disconnect` (or a 410 on push) removes them.
+ * it wrote, the session's hash and its slot in the session's list of sockets, one per customer it
+ * follows and one per identity it is, each with a `ttl` past API Gateway's 2-hour limit. `$connect`
+ * puts them (and answers the session's sockets over the cap), `$disconnect` removes them and the slot;
+ * `forget` (a 410 on push, from the functions that may not write the list) removes them only.
  */
 export function webchatConnections(db: DynamoDb, now: () => Date) {
   const ttl = () => Math.floor(now().getTime() / 1000) + CONNECTION_TTL_SECONDS;
@@ -41,8 +75,9 @@ export function webchatConnections(db: DynamoDb, now: () => Date) {
       customers: readonly string[],
       identities: readonly string[],
       sessionHash?: string,
-    ): Promise<void>;
+    ): Promise<string[]>;
     disconnect(connectionId: string): Promise<void>;
+    forget(connectionId: string): Promise<void>;
     sessionOf(connectionId: string): Promise<string | undefined>;
   } = {
     following: (customerId) => connectionsOf(Keys.webchatFollower(customerId, '').pk),
@@ -50,20 +85,25 @@ export function webchatConnections(db: DynamoDb, now: () => Date) {
     follow: (connectionId, customerId) =>
       putFollower(connectionId, Keys.webchatFollower(customerId, connectionId)),
     async connect(connectionId, customers, identities, sessionHash) {
-      // The session's hash, so a frame on the socket (`$default` has no query string) acts as the visitor.
+      let over: string[] = [];
+      // The session's hash, so a frame on the socket (`$default` has no query string) acts as the
+      // visitor, and its slot in the session's list, so `$disconnect` takes it out.
       if (sessionHash) {
+        const slot = socketSlot(now(), connectionId);
         await updateItem(db, {
           TableName: db.table,
           Key: Keys.webchatConnection(connectionId),
-          UpdateExpression: 'SET #session = :session, #ttl = :ttl',
-          ExpressionAttributeNames: { '#session': 'session', '#ttl': 'ttl' },
-          ExpressionAttributeValues: { ':session': sessionHash, ':ttl': ttl() },
+          UpdateExpression: 'SET #session = :session, #slot = :slot, #ttl = :ttl',
+          ExpressionAttributeNames: { '#session': 'session', '#slot': 'slot', '#ttl': 'ttl' },
+          ExpressionAttributeValues: { ':session': sessionHash, ':slot': slot, ':ttl': ttl() },
         });
+        over = await holdSocket(db, sessionHash, slot, ttl());
       }
       for (const customerId of customers) await connections.follow(connectionId, customerId);
       for (const token of identities) {
         await putFollower(connectionId, Keys.webchatIdentityFollower(token, connectionId));
       }
+      return over;
     },
     async sessionOf(connectionId) {
       const out = await getItem(db, getInput(db.table, Keys.webchatConnection(connectionId), true));
@@ -71,10 +111,16 @@ export function webchatConnections(db: DynamoDb, now: () => Date) {
     },
     async disconnect(connectionId) {
       const key = Keys.webchatConnection(connectionId);
-      const out = await getItem(db, getInput(db.table, key, true));
-      const followed = (out.Item?.followed as Set<string> | undefined) ?? new Set<string>();
-      for (const text of followed) await deleteItem(db, deleteInput(db.table, JSON.parse(text) as Key));
-      await deleteItem(db, deleteInput(db.table, key));
+      const item = (await getItem(db, getInput(db.table, key, true))).Item;
+      const { session, slot } = item ?? {};
+      if (typeof session === 'string' && typeof slot === 'string') {
+        await updateItemIf(db, releaseSocketsInput(db.table, session, [slot]));
+      }
+      await forget(db, key, item);
+    },
+    async forget(connectionId) {
+      const key = Keys.webchatConnection(connectionId);
+      await forget(db, key, (await getItem(db, getInput(db.table, key, true))).Item);
     },
   };
   return connections;

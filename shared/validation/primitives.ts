@@ -8,3 +8,14 @@ export const optionalString = z.optional(z.string());
 export const nonEmptyString = z.string().check(z.minLength(1));
 export const optionalNonEmptyString = z.optional(nonEmptyString);
 export const optionalBoolean = z.optional(z.boolean());
+
+/**
+ * Text as stored and shown: each lone UTF-16 surrogate (a JSON `"\ud800"` is valid JSON, and a
+ * provider may send one) becomes U+FFFD, so what is kept is well-formed Unicode that every encoder,
+ * DynamoDB's UTF-8 and a browser's text included, takes as it is. Linear (`toWellFormed`, ES2024).
+ */
+export const wellFormed = (text: string): string =>
+  (text as string & { toWellFormed(): string }).toWellFormed();
+
+/** An optional string made well-formed (see wellFormed), for the text people write. */
+export const optionalText = z.optional(z.pipe(z.string(), z.transform(wellFormed)));

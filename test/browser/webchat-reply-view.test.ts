@@ -46,6 +46,27 @@ describe('the web-chat panel shows replies as written, in a browser', { timeout:
     await page.close();
   });
 
+  /**
+   * A bidi override in a reply (U+202E, right-to-left override) would turn round what follows it:
+   * `invoice<U+202E>fdp.exe` reads `invoiceexe.pdf`. The panel drops the controls from what it is
+   * sent, live and read back, as the console does (`parseShownJson`). Before, it showed them.
+   */
+  it('shows a reply without bidi controls, live and after a reload', async () => {
+    const page = await shop.browser.newPage();
+    const conversationId = await startChat(page, 'Which file is the invoice?');
+    const text = 'Open invoice\u202efdp.exe \u2066here\u2069 \u202abefore\u202c you pay';
+    await api('POST', `/api/conversations/${conversationId}/replies`, { text });
+    const reply = page.locator('.msg.agent .text').first();
+    await reply.waitFor(WAIT);
+    expect(await reply.textContent()).toBe('Open invoicefdp.exe here before you pay');
+    await page.reload();
+    await page.locator('.panel[data-connection="live"]').waitFor(WAIT);
+    const again = page.locator('.msg.agent .text').first();
+    await again.waitFor(WAIT);
+    expect(await again.textContent()).toBe('Open invoicefdp.exe here before you pay');
+    await page.close();
+  });
+
   it('dates the first conversation in the log, as it dates each one after it', async () => {
     const page = await shop.browser.newPage();
     await startChat(page, 'When do you open tomorrow?');

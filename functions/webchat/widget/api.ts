@@ -1,4 +1,5 @@
 // The panel's calls to Threadline: sessions, history, sends and read receipts, and the live socket.
+import { parseShownJson } from '#shared/domain/bidi.js';
 import { retryAfterMs } from '#shared/domain/retry-after.js';
 import { isRetryableStatus } from '#shared/http/status.js';
 
@@ -40,7 +41,7 @@ export type LiveFrame =
   | { type: 'message'; message: ChatMessage }
   | { type: 'typing'; by: 'agent' | 'ai'; on: boolean }
   | { type: 'handoff'; handoff: Handoff }
-  | { type: 'ready' | 'pong' };
+  | { type: 'ready' | 'pong' | 'replaced' };
 
 /** The session's localStorage key: one per signed-in user (the token's `sub`), one for anonymous visitors. */
 export function storageKey(identityToken: string | undefined): string {
@@ -73,7 +74,7 @@ export interface CallError extends Error {
 async function refusal(response: Response): Promise<CallError> {
   let detail: string | undefined;
   try {
-    detail = ((await response.json()) as { error?: { message?: string } }).error?.message;
+    detail = (parseShownJson(await response.text()) as { error?: { message?: string } }).error?.message;
   } catch {}
   const wait = retryAfterMs(response.headers.get('retry-after'), Date.now());
   return Object.assign(new Error(`HTTP ${response.status}`), {
@@ -107,7 +108,8 @@ export async function call<T>(
       signal: abort.signal,
     });
     if (!response.ok) throw await refusal(response);
-    return (await response.json()) as T;
+    // Every string shown as written: no bidi control in a reply or a name reorders what the visitor reads.
+    return parseShownJson(await response.text()) as T;
   } catch (error) {
     if ((error as CallError).status !== undefined) throw error;
     throw new Error(abort.signal.aborted ? 'timed out' : 'network error');
@@ -145,23 +147,49 @@ const HEARTBEAT = 4 * 60_000;
 const PONG_WAIT = 10_000;
 
 /**
+ * Pings an open socket every HEARTBEAT (until `stopped`); `silent` when no frame answers within
+ * PONG_WAIT. Answers `heard` (any frame came) and `stop`.
+ */
+function heartbeat(socket: WebSocket, silent: () => void, stopped: () => boolean) {
+  let silence: ReturnType<typeof setTimeout> | undefined;
+  const beat = setInterval(() => {
+    if (stopped()) return clearInterval(beat);
+    socket.send('{"type":"ping"}');
+    silence = setTimeout(silent, PONG_WAIT);
+  }, HEARTBEAT);
+  return {
+    heard: () => clearTimeout(silence),
+    stop: () => {
+      clearInterval(beat);
+      clearTimeout(silence);
+    },
+  };
+}
+
+/**
  * Opens the live socket, reopening it after a drop (with a growing wait) until `stop()`. `onState`'s
  * `again` says an open is a reopen after a drop (the network came back), not the first one; an
  * `error` without a `close` is a drop too (Chromium's answer to a socket the page's CSP refuses). A
  * socket the page refuses (`new WebSocket` throws, or the panel calls `block` on the CSP's violation
  * report) calls `onBlocked` once and is not tried again: the page's policy does not change. An open
  * socket is pinged every HEARTBEAT; one that answers nothing within PONG_WAIT is dropped and reopened.
+ * A socket Threadline closed for a newer one of the session (`replaced`: the visitor has more than ten
+ * tabs) is reopened only on `whenShown` (its tab shown or focused again), so the tabs do not take
+ * turns closing each other.
  */
 export function live(
   url: string,
   onFrame: (frame: LiveFrame) => void,
   onState: (open: boolean, again: boolean) => void,
   onBlocked: () => void,
+  whenShown: (then: () => void) => () => void,
 ) {
   let wait = 500;
   let socket: WebSocket | undefined;
   let stopped = false;
   let opened = false;
+  let replaced = false;
+  const waiting: Array<() => void> = [];
   let timer: ReturnType<typeof setTimeout> | undefined;
   const block = () => {
     if (stopped) return;
@@ -171,6 +199,7 @@ export function live(
   };
   const open = () => {
     if (stopped) return;
+    replaced = false;
     try {
       socket = new WebSocket(url);
     } catch {
@@ -178,14 +207,13 @@ export function live(
     }
     const mine = socket;
     let closed = false;
-    let beat: ReturnType<typeof setInterval> | undefined;
-    let silence: ReturnType<typeof setTimeout> | undefined;
+    let heart: ReturnType<typeof heartbeat> | undefined;
     const drop = () => {
-      clearInterval(beat);
-      clearTimeout(silence);
+      heart?.stop();
       if (stopped || closed) return;
       closed = true;
       onState(false, opened);
+      if (replaced) return void waiting.push(whenShown(open));
       timer = setTimeout(open, wait);
       wait = Math.min(wait * 2, 15_000);
     };
@@ -194,19 +222,18 @@ export function live(
       onState(true, opened);
       opened = true;
       // A half-open link (a device that slept) closes nothing: no pong in time means it is dead.
-      beat = setInterval(() => {
-        if (stopped) return clearInterval(beat);
-        mine.send('{"type":"ping"}');
-        silence = setTimeout(() => {
-          drop();
-          mine.close();
-        }, PONG_WAIT);
-      }, HEARTBEAT);
+      const silent = () => {
+        drop();
+        mine.close();
+      };
+      heart = heartbeat(mine, silent, () => stopped);
     };
     socket.onmessage = (event) => {
-      clearTimeout(silence);
+      heart?.heard();
       try {
-        onFrame(JSON.parse(String(event.data)) as LiveFrame);
+        const frame = parseShownJson(String(event.data)) as LiveFrame;
+        if (frame.type === 'replaced') replaced = true;
+        onFrame(frame);
       } catch {}
     };
     socket.onerror = socket.onclose = drop;
@@ -222,6 +249,7 @@ export function live(
     stop: () => {
       stopped = true;
       clearTimeout(timer);
+      for (const stopWaiting of waiting.splice(0)) stopWaiting();
       socket?.close();
     },
     /** The page refused the socket (the panel saw its CSP violation): no more tries. */

@@ -17,6 +17,7 @@ import { createOutbox, type Outbox, type Unsent } from './outbox.js';
 import { sendRead } from './read-receipts.js';
 import { type Config, useSession } from './session.js';
 import { tabStore } from './storage.js';
+import { whenShown } from './when-shown.js';
 
 /** How long an agent's typing shows after their last hint (the console repeats it while they type). */
 const AGENT_TYPING_MS = 6_000;
@@ -226,11 +227,12 @@ function connect(origin: string, session: StoredSession, hooks: LiveHooks) {
     catchUp();
     if (again) hooks.resume();
   };
-  const channel = live(url, onFrame, onState, () => {
+  const blocked = () => {
     hooks.setSocketOpen('blocked');
     load().catch(() => {});
     poll.start();
-  });
+  };
+  const channel = live(url, onFrame, onState, blocked, whenShown);
   const violated = (event: SecurityPolicyViolationEvent) => {
     if (event.blockedURI && url.startsWith(event.blockedURI)) channel.block();
   };

@@ -38,14 +38,23 @@ class FakeSocket {
 function connect() {
   const states: [boolean, boolean][] = [];
   let blocked = 0;
+  const shown: Array<() => void> = [];
   const channel = live(
     'ws://x/webchat/live',
     () => {},
     (open, again) => states.push([open, again]),
     () => blocked++,
+    (then) => {
+      shown.push(then);
+      return () => shown.splice(shown.indexOf(then), 1);
+    },
   );
   const socket = (n: number) => FakeSocket.made[n] as FakeSocket;
-  return { states, channel, socket, blocked: () => blocked };
+  /** The visitor comes back to the tab. */
+  const show = () => {
+    for (const then of shown.splice(0)) then();
+  };
+  return { states, channel, socket, blocked: () => blocked, show };
 }
 
 describe('the widget’s live socket', () => {
@@ -149,5 +158,26 @@ describe('the widget’s live socket', () => {
     channel.stop();
     vi.advanceTimersByTime(10 * 60_000);
     expect(socket(1).sent).toEqual([]);
+  });
+
+  it('reopens a socket closed for a newer tab of the session only when its tab is shown again', () => {
+    const { states, channel, socket, show } = connect();
+    socket(0).open();
+    socket(0).hear({ type: 'replaced' });
+    socket(0).drop();
+    vi.advanceTimersByTime(10 * 60_000);
+    expect(FakeSocket.made).toHaveLength(1);
+    expect(states).toEqual([
+      [true, false],
+      [false, true],
+    ]);
+    show();
+    expect(FakeSocket.made).toHaveLength(2);
+    // Dropped again without being replaced: the usual reopen after a wait.
+    socket(1).open();
+    socket(1).drop();
+    vi.advanceTimersByTime(500);
+    expect(FakeSocket.made).toHaveLength(3);
+    channel.stop();
   });
 });

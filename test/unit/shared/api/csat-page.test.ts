@@ -93,4 +93,20 @@ describe('the email survey answer page', () => {
       '<h1>Obrigado &lt;b&gt;&amp;&lt;/b&gt; até já</h1>',
     );
   });
+
+  it('escapes script and quotes in every word of the confirm page, the button too', async () => {
+    const attack = `<script>alert("x")</script>'"`;
+    const escaped = '&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;&#39;&quot;';
+    const get = pageWith(() => ({
+      ...portuguese,
+      pageConfirm: `Como ${attack}`,
+      pageChosen: `{score} ${attack}`,
+      pageSend: `Enviar ${attack}`,
+    }));
+    const { html } = await get(`/csat/${token()}?score=4`, 'GET');
+    expect(html).not.toContain('<script>');
+    expect(html).toContain(`<title>Como ${escaped}</title>`);
+    expect(html).toContain(`<p>4 ${escaped}</p>`);
+    expect(html).toContain(`<button type="submit">Enviar ${escaped}</button>`);
+  });
 });

@@ -29,6 +29,31 @@ function sockets() {
   return { deps: { connections, sender, clock }, sent, gone };
 }
 
+/**
+ * `deps` whose first read of the open sockets runs `meanwhile` after reading them: another socket's
+ * frame that passes while this one's handler holds a list that is already out of date.
+ */
+function racing(deps: ReturnType<typeof sockets>['deps'], meanwhile: () => Promise<unknown>) {
+  const { connections } = deps;
+  let reads = 0;
+  const list = async () => {
+    const open = await connections.list();
+    reads += 1;
+    if (reads === 1) await meanwhile();
+    return open;
+  };
+  const bound = {
+    get: connections.get.bind(connections),
+    setViewing: connections.setViewing.bind(connections),
+    remove: connections.remove.bind(connections),
+  };
+  return { ...deps, connections: { ...connections, ...bound, list } };
+}
+
+/** Whether `agentId` views, as each `viewing` frame a socket got says. */
+const viewingOf = (frames: ServerFrame[] | undefined) =>
+  (frames ?? []).flatMap((f) => (f.type === 'viewing' ? [f.item.viewing] : []));
+
 describe('live sockets', () => {
   it('greets a socket with where its events start, tells the others its agent is online, once', async () => {
     const { deps, sent } = sockets();
@@ -148,32 +173,29 @@ describe('live sockets', () => {
     await handleLiveFrame(deps, 'b1', JSON.stringify({ type: 'viewing', conversationId: 'cv_1' }));
     // Bob reloads: the old socket's close reads the open sockets before the new page says what it views,
     // and the new page's viewing is told to Ann before the close's `left` is.
-    const list = deps.connections.list.bind(deps.connections);
-    let reads = 0;
-    const racing = {
-      ...deps,
-      connections: {
-        ...deps.connections,
-        remove: deps.connections.remove.bind(deps.connections),
-        list: async () => {
-          const open = await list();
-          reads += 1;
-          if (reads === 1) {
-            await connectLive(deps, { connectionId: 'b2', agentId: 'bob' });
-            await handleLiveFrame(deps, 'b2', JSON.stringify({ type: 'viewing', conversationId: 'cv_1' }));
-          }
-          return open;
-        },
-      },
-    };
+    const late = racing(deps, async () => {
+      await connectLive(deps, { connectionId: 'b2', agentId: 'bob' });
+      await handleLiveFrame(deps, 'b2', JSON.stringify({ type: 'viewing', conversationId: 'cv_1' }));
+    });
     sent.clear();
-    await disconnectLive(racing, 'b1');
-    const ofBob = (sent.get('a1') ?? []).filter((f) => f.type === 'viewing');
-    expect(ofBob.map((f) => (f.type === 'viewing' ? f.item.viewing : undefined))).toEqual([
-      true,
-      false,
-      true,
-    ]);
+    await disconnectLive(late, 'b1');
+    expect(viewingOf(sent.get('a1'))).toEqual([true, false, true]);
+  });
+
+  it("says again that an agent views a conversation when another tab's viewing passed their left frame", async () => {
+    const { deps, sent } = sockets();
+    await connectLive(deps, { connectionId: 'a1', agentId: 'ann' });
+    await connectLive(deps, { connectionId: 'b1', agentId: 'bob' });
+    await connectLive(deps, { connectionId: 'b2', agentId: 'bob' });
+    await handleLiveFrame(deps, 'b1', JSON.stringify({ type: 'viewing', conversationId: 'cv_1' }));
+    // Bob's first tab leaves cv_1 as his second tab opens it: the left frame reads the open sockets
+    // before the second tab's viewing is kept, and that viewing is told to Ann before the `left` is.
+    const late = racing(deps, () =>
+      handleLiveFrame(deps, 'b2', JSON.stringify({ type: 'viewing', conversationId: 'cv_1' })),
+    );
+    sent.clear();
+    await handleLiveFrame(late, 'b1', JSON.stringify({ type: 'left', conversationId: 'cv_1' }));
+    expect(viewingOf(sent.get('a1'))).toEqual([true, false, true]);
   });
 
   it("keeps the agent at the console on connect and ping; only their last socket's close shortens it to the grace", async () => {

@@ -1,6 +1,6 @@
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { ConditionalCheckFailedException, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { SendMessageBatchCommand, SQSClient } from '@aws-sdk/client-sqs';
 import {
   DeleteCommand,
@@ -18,6 +18,7 @@ import { webchatLiveHandler } from '#shared/lambda/webchat-live.js';
 import { logger } from '#shared/log.js';
 import { SqsEnvelopeQueue } from '#shared/queue/sqs-envelope-queue.js';
 import { sdkSendMessageBatch } from '#shared/queue/sqs-sdk-batch.js';
+import { Keys } from '#shared/store/keys.js';
 import { documentClient } from '#shared/store/sdk-documents.js';
 import { visitorSocketWrites } from '../../../../stacks/table-partitions.js';
 import { mockAws } from '../../../support/aws-mock.js';
@@ -61,6 +62,7 @@ function table(live: { session: WebchatSession | undefined }) {
 describe("the visitors' socket function's frames ($default)", () => {
   const saved = { ...process.env };
   const posted: Array<{ url?: string; body: string }> = [];
+  const deleted: Array<string | undefined> = [];
   let status = 200;
   const server = createServer((req, res) => {
     let body = '';
@@ -68,7 +70,8 @@ describe("the visitors' socket function's frames ($default)", () => {
       body += chunk;
     });
     req.on('end', () => {
-      posted.push({ url: req.url, body });
+      if (req.method === 'DELETE') deleted.push(req.url);
+      else posted.push({ url: req.url, body });
       res.writeHead(status).end();
     });
   });
@@ -95,6 +98,7 @@ describe("the visitors' socket function's frames ($default)", () => {
     sqs.reset();
     warn.mockClear();
     posted.splice(0);
+    deleted.splice(0);
     status = 200;
     table({ session });
   });
@@ -169,6 +173,68 @@ describe("the visitors' socket function's frames ($default)", () => {
     expect(kept?.Key).toEqual({ pk: 'WEBCHAT_CONN#conn-1', sk: expect.any(String) });
     expect(kept?.ExpressionAttributeValues?.[':session']).toBe(session.tokenHash);
     expect(JSON.stringify(ddb.calls().map((c) => c.args[0].input))).not.toContain(token);
+  });
+
+  describe('a session holds at most ten sockets', () => {
+    const connect = {
+      requestContext: { eventType: 'CONNECT', routeKey: '$connect', connectionId: 'conn-new' },
+      queryStringParameters: { session: token },
+    };
+    const socketsKey = Keys.webchatSessionSockets(session.tokenHash);
+    const slots = Array.from({ length: 11 }, (_, n) => `2026-12-05T10:00:${10 + n}.000Z conn-${n}`);
+    const onSocketsItem = () =>
+      ddb
+        .commandCalls(UpdateCommand)
+        .map((c) => c.args[0].input as UpdateCommandInput)
+        .filter((input) => input.Key?.pk === socketsKey.pk);
+
+    it("closes the session's oldest socket past ten at $connect: the frame saying why, then the close", async () => {
+      ddb.on(UpdateCommand, { Key: socketsKey }).resolves({ Attributes: { sockets: new Set(slots) } });
+      expect(await handler(connect)).toEqual({ statusCode: 200 });
+      expect(posted).toEqual([{ url: '/live/@connections/conn-0', body: '{"type":"replaced"}' }]);
+      expect(deleted).toEqual(['/live/@connections/conn-0']);
+      const [hold, trim, ...more] = onSocketsItem();
+      expect(hold?.UpdateExpression).toBe('ADD sockets :slot SET #ttl = :ttl');
+      expect(trim?.UpdateExpression).toBe('DELETE sockets :slots');
+      expect(trim?.ExpressionAttributeValues?.[':slots']).toEqual(new Set([slots[0]]));
+      expect(more).toEqual([]);
+      // The connection keeps its slot, so its `$disconnect` takes it out of the list.
+      const own = ddb
+        .commandCalls(UpdateCommand)
+        .map((c) => c.args[0].input as UpdateCommandInput)
+        .find((input) => input.Key?.pk === 'WEBCHAT_CONN#conn-new');
+      expect(own?.ExpressionAttributeValues?.[':slot']).toMatch(/ conn-new$/);
+    });
+
+    it('writes the list once and closes nothing while the session holds ten or fewer', async () => {
+      ddb
+        .on(UpdateCommand, { Key: socketsKey })
+        .resolves({ Attributes: { sockets: new Set(slots.slice(1)) } });
+      expect(await handler(connect)).toEqual({ statusCode: 200 });
+      expect(onSocketsItem()).toHaveLength(1);
+      expect(posted).toEqual([]);
+      expect(deleted).toEqual([]);
+    });
+
+    it('refuses a connect with 429 when a flood of connects has filled the list', async () => {
+      const full = new ConditionalCheckFailedException({ message: 'full', $metadata: {} });
+      ddb.on(UpdateCommand, { Key: socketsKey }).rejects(full);
+      expect(await handler(connect)).toEqual({ statusCode: 429 });
+      expect(ddb.commandCalls(PutCommand)).toEqual([]);
+    });
+
+    it("takes a closed socket's slot out of its session's list at $disconnect", async () => {
+      const slot = '2026-12-05T10:00:00.000Z conn-1';
+      ddb.on(GetCommand, { Key: { pk: 'WEBCHAT_CONN#conn-1', sk: 'CONN' } }).resolves({
+        Item: { pk: 'WEBCHAT_CONN#conn-1', sk: 'CONN', session: session.tokenHash, slot },
+      });
+      ddb.on(DeleteCommand).resolves({});
+      const disconnect = { requestContext: { eventType: 'DISCONNECT', connectionId: 'conn-1' } };
+      expect(await handler(disconnect)).toEqual({ statusCode: 200 });
+      const [release] = onSocketsItem();
+      expect(release?.UpdateExpression).toBe('DELETE sockets :slots');
+      expect(release?.ExpressionAttributeValues?.[':slots']).toEqual(new Set([slot]));
+    });
   });
 
   it('refuses a read over the rate, without throwing', async () => {

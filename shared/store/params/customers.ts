@@ -5,7 +5,7 @@ import type {
   UpdateCommandInput,
 } from '@aws-sdk/lib-dynamodb';
 import type { CsatPending } from '../../domain/csat/survey.js';
-import type { Channel, Identity } from '../../domain/envelope.js';
+import type { Identity } from '../../domain/envelope.js';
 import { identityToken } from '../../domain/identity.js';
 import type { ContactState, ProfileTouch } from '../../domain/resolver-ports.js';
 import {

@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PROFILE_TIME_GRANULARITY_MS } from '#shared/domain/profile-touch.js';
 import type { LocalRuntime } from '#shared/local/runtime.js';
 import { inboxShardPartition, Keys, nameShardPartition } from '#shared/store/keys.js';
+import { nameWordPartition } from '#shared/store/name-words.js';
 import { countKeyWrites } from '../support/key-writes.js';
 import { ManualTimers } from '../support/manual-timers.js';
 import { SECRETS, startTestRuntime } from '../support/runtime.js';
@@ -84,10 +85,15 @@ describe('local runtime: per-message writes write no list index entry', () => {
     expect(first).toEqual({
       [`gsi1pk=${inboxShardPartition('open', conversationId)}`]: 1,
       [`gsi1pk=${nameShardPartition(customerId)}`]: 1,
+      // "Lena Index": the entry that finds her by her surname.
+      [`gsi1pk=${nameWordPartition(customerId, 1)}`]: 1,
     });
     expect((await openInbox()).map((c) => c.id)).toContain(conversationId);
     expect(
       (await runtime.store.customers.findCustomersByName('lena ind', { limit: 5 })).items.map((c) => c.id),
+    ).toEqual([customerId]);
+    expect(
+      (await runtime.store.customers.findCustomersByName('ind', { limit: 5 })).items.map((c) => c.id),
     ).toEqual([customerId]);
   });
 

@@ -2,6 +2,7 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { nextConversationId } from '#shared/domain/conversation.js';
 import { inboxDueShardPartition, inboxShardPartition, nameShardPartition } from '#shared/store/keys.js';
+import { NAME_WORD_PREFIX, nameWordPartition } from '#shared/store/name-words.js';
 
 /** A table item as the document client reads it (string sets as Set). */
 export type Item = Record<string, unknown>;
@@ -88,6 +89,12 @@ function withShardNamed(item: Item): Item {
     return { ...item, pk: item.pk.replace(/#\d+$/, '#<shard of a conversation id>') };
   }
   const { gsi1pk, id, status } = item;
+  // A name's word entry sits in the shard a hash of the (random) customer id and its place picks.
+  if (item.entity === 'customer_name_word' && typeof gsi1pk === 'string') {
+    const place = Number(String(item.sk).slice(NAME_WORD_PREFIX.length));
+    const right = gsi1pk === nameWordPartition(String(item.customerId), place);
+    return right ? { ...item, gsi1pk: gsi1pk.replace(/#\d+$/, '#<shard of id>') } : item;
+  }
   if (typeof gsi1pk !== 'string' || typeof id !== 'string') return item;
   const right =
     (item.entity === 'conversation' &&

@@ -128,7 +128,8 @@ describe('local runtime: an endpoint that answered 410 loses nothing: its backlo
     timers.advance(1_100);
     await messages('447700900813', ['while 1', 'while 2']);
     const held = await deliveries(subscription.id);
-    expect(held.map((d) => [d.status, d.attempts])).toEqual([
+    // Two held untried, the one the 410 paused tried once (the log's order between them is not asserted).
+    expect(held.map((d) => [d.status, d.attempts]).sort()).toEqual([
       ['paused', 0],
       ['paused', 0],
       ['paused', 1],

@@ -8,7 +8,7 @@ import { tellVisitorsTyping } from '../app/tell-visitors-typing.js';
 import type { ChangeFeedConsumer } from '../domain/change-feed.js';
 import type { VisitorConnections, VisitorPush, VisitorReads } from '../domain/webchat/live-ports.js';
 import { ReadRequestSchema } from '../domain/webchat/requests.js';
-import { REPLACED_CLOSE, REPLACED_FRAME, SESSION_SOCKETS_MAX } from '../domain/webchat/session-sockets.js';
+import { overCap, REPLACED_CLOSE, REPLACED_FRAME } from '../domain/webchat/session-sockets.js';
 import { openSession } from '../domain/webchat/visitor.js';
 import type { WebchatDeps } from '../domain/webchat-ports.js';
 import { log } from '../log.js';
@@ -26,8 +26,7 @@ class LocalVisitorConnections implements VisitorConnections, VisitorPush {
   add(id: string, socket: WebSocket, identities: readonly string[], sessionHash: string): string[] {
     this.sockets.set(id, socket);
     for (const token of identities) this.#set(this.#identities, token).add(id);
-    const mine = [...this.#set(this.#sessions, sessionHash).add(id)];
-    return mine.slice(0, Math.max(0, mine.length - SESSION_SOCKETS_MAX));
+    return overCap([...this.#set(this.#sessions, sessionHash).add(id)]);
   }
   /** Closes a socket for a newer one of its session: REPLACED_FRAME, then the close. */
   retire(id: string): void {

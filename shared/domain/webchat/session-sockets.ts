@@ -29,8 +29,12 @@ export function slotConnection(slot: string): string {
   return slot.slice(slot.indexOf(' ') + 1);
 }
 
+/** Of a session's sockets listed oldest first, those beyond the newest SESSION_SOCKETS_MAX: to close. */
+export function overCap<T>(oldestFirst: readonly T[]): T[] {
+  return oldestFirst.slice(0, Math.max(0, oldestFirst.length - SESSION_SOCKETS_MAX));
+}
+
 /** The slots beyond the newest SESSION_SOCKETS_MAX, oldest first: the sockets to close. */
 export function slotsOverCap(slots: Iterable<string>): string[] {
-  const sorted = [...slots].sort();
-  return sorted.slice(0, Math.max(0, sorted.length - SESSION_SOCKETS_MAX));
+  return overCap([...slots].sort());
 }

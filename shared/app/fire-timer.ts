@@ -149,7 +149,9 @@ async function fire(deps: ConversationClockDeps, conversation: Conversation, tim
  * more than once.
  */
 export async function fireTimer(deps: ConversationClockDeps, timer: Timer): Promise<FireOutcome> {
-  const conversation = await deps.store.getConversation(timer.subject);
+  // A snooze's end reads strongly: a lagging read that missed the snooze's last move drops its only timer.
+  const consistent = timer.kind === 'snooze_wake';
+  const conversation = await deps.store.getConversation(timer.subject, { consistent });
   const fired = conversation ? await fire(deps, conversation, timer) : false;
   const lateMs = deps.clock.now().getTime() - Date.parse(timer.dueAt);
   deps.log?.('info', fired ? 'timer fired' : 'stale timer dropped', {

@@ -169,7 +169,9 @@ export async function trackConversationClock(deps: ConversationClockDeps, event:
   // whose own write saw nothing to wake or end.
   if (!clockConfigured(deps.policy, event) && (event.type !== 'inbound' || nothingToWake(event.conversation)))
     return;
-  const conversation = await deps.store.getConversation(event.conversationId);
+  // A message whose own write saw a snooze reads strongly: a lagging read may not show a snooze just made.
+  const consistent = event.type === 'inbound' && event.conversation?.snoozedUntil !== undefined;
+  const conversation = await deps.store.getConversation(event.conversationId, { consistent });
   if (!conversation) return;
   if (event.type === 'inbound' && conversation.snoozedUntil) {
     await wakeConversation(deps, { conversation, until: conversation.snoozedUntil, reason: 'customer' });

@@ -12,7 +12,11 @@ import type { ClockAuthor } from './waiting.js';
 
 /** What the conversation clock (SLA, snooze, auto-resolve) reads and writes. */
 export interface ClockStore {
-  getConversation(conversationId: string): Promise<Conversation | undefined>;
+  /** With `consistent`, read strongly: it sees every write before it (a snooze just made). */
+  getConversation(
+    conversationId: string,
+    options?: { consistent?: boolean },
+  ): Promise<Conversation | undefined>;
   getCustomer(customerId: string): Promise<Customer | undefined>;
   putTimelineItem(item: TimelineItem, raw: unknown): Promise<boolean>;
   /** Writes the SLA if the stored one is still at `expectedVersion` (none: no SLA yet); false if not. */

@@ -434,6 +434,59 @@ describe('routeMessage', () => {
     expect(decisions(w)).toHaveLength(1);
   });
 
+  /** A world whose conversation, read strongly once the AI has answered, is `changed` by then. */
+  function changedWhileAnswering(
+    changed: (snapshot: { conversation: Conversation; state: ConversationState }) => {
+      conversation: Conversation;
+      state: ConversationState;
+    },
+    options: Parameters<typeof world>[0] = {},
+  ) {
+    const w = world(options);
+    const read = w.deps.store.getConversationState;
+    w.deps.store.getConversationState = async (id, how) => {
+      const snapshot = await read(id, how);
+      return snapshot && how?.consistent ? changed(snapshot) : snapshot;
+    };
+    return w;
+  }
+
+  it('sends nothing when another message hands the conversation to a queue while the AI is answering', async () => {
+    // Two messages at once: the other one's hand-off (to billing, nobody free) lands during this one's AI call.
+    const w = changedWhileAnswering(
+      ({ conversation, state }) => ({
+        conversation: { ...conversation, queue: 'billing' },
+        state: { ...state, escalatedAt: NOW, escalatedItemId: 'whatsapp:wamid.refund' },
+      }),
+      { agents: [] },
+    );
+    const outcome = await inbound(w, 'How long does shipping take?');
+    expect(outcome.decision).toMatchObject({ target: 'human', reason: 'awaiting_human', queue: 'billing' });
+    expect(outcome.decision?.detail).toBe(
+      "another message handed this conversation to a person in billing while the AI was answering; the AI's answer was not sent",
+    );
+    expect(outcome.replied).toBeUndefined();
+    expect(w.outbound).toEqual([]);
+    // Waiting already: no second hand-off note, no assignment.
+    expect(notes(w)).toEqual([]);
+    expect(decisions(w).map((d) => [d.data?.reason, d.data?.queue])).toEqual([['awaiting_human', 'billing']]);
+  });
+
+  it('hands off anew, not into a queue the policy no longer has, when an agent replied and let go while the AI was answering', async () => {
+    const w = changedWhileAnswering(
+      ({ conversation, state }) => ({ conversation, state: { ...state, humanRepliedAt: NOW } }),
+      {
+        conversation: { queue: 'returns' },
+        agents: [],
+      },
+    );
+    const outcome = await inbound(w, 'How long does shipping take?');
+    expect(outcome.decision).toMatchObject({ target: 'human', reason: 'queue_removed', queue: 'general' });
+    expect(outcome.decision?.detail).toMatch(/^its queue "returns" is not in the routing policy any more/);
+    expect(w.conversation.queue).toBe('general');
+    expect(decisions(w).map((d) => [d.data?.reason, d.data?.queue])).toEqual([['queue_removed', 'general']]);
+  });
+
   it('records one decision and sends one reply however often the message is delivered', async () => {
     const w = world();
     await inbound(w, 'How long does shipping take?');

@@ -3,7 +3,7 @@ import * as z from 'zod';
 import { listAgents } from '#shared/app/list-agents.js';
 import { removeAgent } from '#shared/app/remove-agent.js';
 import { updateAgent } from '#shared/app/update-agent.js';
-import { AgentProfileSchema, AgentSchema, AgentUpdateSchema } from '#shared/domain/assignment.js';
+import { AgentListedSchema, AgentProfileSchema, AgentUpdateSchema } from '#shared/domain/assignment.js';
 import { once } from '#shared/domain/on-first-use.js';
 import { requireAdmin } from './admin-only.js';
 import type { AgentAppDeps } from './deps.js';
@@ -18,7 +18,7 @@ const agentRoutes = once(() => {
     path: '/agents',
     operationId: 'listAgents',
     summary: 'Every registered agent: queues, languages, capacity, presence and open conversations',
-    responses: { 200: json('the agents', page(AgentSchema)), ...errors(401) },
+    responses: { 200: json('the agents', page(AgentListedSchema)), ...errors(401) },
   });
 
   const me = createRoute({

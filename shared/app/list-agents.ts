@@ -1,13 +1,23 @@
 import type { AgentStore } from '#shared/domain/agent-ports.js';
-import type { Agent, ListedAgent } from '#shared/domain/assignment.js';
+import type { AgentListed, ListedAgent } from '#shared/domain/assignment.js';
 
 /**
  * Every registered agent, in id order so the list is stable between calls; their load as a count
- * (the ids of the conversations their set holds are routing's, not the list's).
+ * (the ids of the conversations their set holds are routing's, not the list's). With the routing
+ * policy's queue names, an agent registered in a queue the policy no longer has (taken out or renamed,
+ * then a restart) has it named in `unknownQueues`: their registration is kept as it is, but no
+ * conversation is routed to that queue, so they are handed none from it.
  */
-export async function listAgents(deps: { store: Pick<AgentStore, 'listAgents'> }): Promise<Agent[]> {
+export async function listAgents(deps: {
+  store: Pick<AgentStore, 'listAgents'>;
+  queueNames?: (() => readonly string[]) | undefined;
+}): Promise<AgentListed[]> {
   const agents: ListedAgent[] = await deps.store.listAgents();
+  const known = deps.queueNames?.();
   return agents
-    .map(({ openConversationIds: _ids, ...agent }) => agent)
+    .map(({ openConversationIds: _ids, ...agent }): AgentListed => {
+      const unknownQueues = known ? agent.queues.filter((q) => !known.includes(q)) : [];
+      return unknownQueues.length ? { ...agent, unknownQueues } : agent;
+    })
     .sort((a, b) => (a.id < b.id ? -1 : 1));
 }

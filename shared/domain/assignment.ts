@@ -26,6 +26,16 @@ export const AgentSchema = z.object({
 });
 export type Agent = z.infer<typeof AgentSchema>;
 
+/**
+ * An agent as `GET /api/agents` lists them: with `unknownQueues`, those of their queues the routing
+ * policy no longer names (taken out or renamed since they joined), when there are any.
+ */
+export const AgentListedSchema = AgentSchema.extend({
+  /** Their queues the routing policy does not name: nothing is routed to those, so none is handed to them. */
+  unknownQueues: z.array(z.string()).optional(),
+});
+export type AgentListed = z.infer<typeof AgentListedSchema>;
+
 /** An agent as the agents list shows them to routing: with the conversations their set holds. */
 export type ListedAgent = Agent & { openConversationIds?: readonly string[] | undefined };
 

@@ -732,6 +732,40 @@ describe('agent API: notes and assignment', () => {
     expect((await put({ presence: 'away' })).status).toBe(200);
   });
 
+  it('lists an agent registered in a queue the policy no longer has with that queue in unknownQueues', async () => {
+    const store = fakeStore();
+    const registered = {
+      presence: 'online',
+      languages: [],
+      capacity: 5,
+      updatedAt: '2025-06-09T09:00:00.000Z',
+    };
+    // Registered when the policy still had `returns` (it was taken out, then a restart).
+    await store.putAgent({ id: 'ana', queues: ['returns', 'general'], ...registered } as AgentProfile);
+    await store.putAgent({ id: 'bob', queues: ['general'], ...registered } as AgentProfile);
+    await store.putAgent({ id: 'cy', queues: ['returns'], ...registered } as AgentProfile);
+    const api = createAgentApp({
+      store,
+      admin: fakeAdmin(),
+      audit: memoryAuditLog(),
+      replies: fakeReplies(),
+      clock: { now: () => new Date('2025-06-09T10:00:00.000Z') },
+      authenticate: async (token) => CALLERS[token as keyof typeof CALLERS],
+      phone: { defaultRegion: 'US' },
+      queueNames: () => ['general', 'billing'],
+    });
+    const { items } = (await (await api.request('/api/agents', auth)).json()) as {
+      items: Array<{ id: string; queues: string[]; unknownQueues?: string[] }>;
+    };
+    expect(items.map(({ id, queues, unknownQueues }) => ({ id, queues, unknownQueues }))).toEqual([
+      // Their queues as registered, unchanged; those routing hands nothing from, named.
+      { id: 'ana', queues: ['returns', 'general'], unknownQueues: ['returns'] },
+      { id: 'bob', queues: ['general'], unknownQueues: undefined },
+      { id: 'cy', queues: ['returns'], unknownQueues: ['returns'] },
+    ]);
+    expect(Object.keys(items[1] ?? {})).not.toContain('unknownQueues');
+  });
+
   it('answers an assignment, and names who has it on a refusal, from a strong read after the write', async () => {
     // An eventually consistent read may not see the write just made (or the one that beat it yet).
     const stale = { ...conversation, assignee: undefined };

@@ -72,7 +72,13 @@ export function knownQueues(
   return [...all].sort();
 }
 
-function QueuePicker(props: { mine: string[]; queues: string[]; onQueues(queues: string[]): void }) {
+function QueuePicker(props: {
+  mine: string[];
+  queues: string[];
+  /** Queues of hers the routing policy no longer names: marked, for her to untick. */
+  gone: string[];
+  onQueues(queues: string[]): void;
+}) {
   const [added, setAdded] = useState('');
   const toggle = (queue: string, on: boolean) =>
     props.onQueues(on ? [...props.mine, queue] : props.mine.filter((q) => q !== queue));
@@ -89,6 +95,7 @@ function QueuePicker(props: { mine: string[]; queues: string[]; onQueues(queues:
               onChange={(e) => toggle(q, e.currentTarget.checked)}
             />
             {q}
+            {props.gone.includes(q) ? ' (not in the routing policy)' : ''}
           </label>
         ))}
         <form
@@ -110,20 +117,34 @@ function QueuePicker(props: { mine: string[]; queues: string[]; onQueues(queues:
   );
 }
 
+/** What the hint under the picker says to an agent online in no queue routing hands from, if she is. */
+function noQueueHint(mine: string[], gone: string[]): string {
+  if (gone.length < mine.length) return '';
+  const handed = 'no conversation is handed to you. Choose your queues.';
+  if (!gone.length) return `Online in no queue: ${handed}`;
+  const names = `${gone.join(', ')} ${gone.length > 1 ? 'are' : 'is'}`;
+  return `Online in no queue of the routing policy (${names} no longer in it): ${handed}`;
+}
+
 /**
  * The agent's registration for assignment, as routing reads it: presence (online or away) and queues.
- * Online in no queue gets no hand-off, so it says so.
+ * Online in no queue gets no hand-off, so it says so; so does online only in queues the routing policy
+ * no longer has (`policyQueues`: none known, none judged).
  */
 export function PresenceSwitch(props: {
   api: Api;
   agentId: string;
   me: AgentRow | undefined;
   queues: string[];
+  policyQueues: string[];
   onSaved(agent: Omit<AgentRow, 'openConversations'>): void;
 }) {
   const [error, setError] = useState('');
   const presence = props.me?.presence ?? 'away';
   const mine = props.me?.queues ?? [];
+  const policy = props.policyQueues;
+  const gone = policy.length ? mine.filter((q) => !policy.includes(q)) : [];
+  const hint = presence === 'online' ? noQueueHint(mine, gone) : '';
   const save = (update: { presence?: string; queues?: string[] }) => {
     setError('');
     props.api
@@ -139,10 +160,10 @@ export function PresenceSwitch(props: {
           <option value="away">Away</option>
         </select>
       </label>
-      <QueuePicker mine={mine} queues={props.queues} onQueues={(queues) => save({ queues })} />
-      {presence === 'online' && !mine.length ? (
+      <QueuePicker mine={mine} queues={props.queues} gone={gone} onQueues={(queues) => save({ queues })} />
+      {hint ? (
         <p class="hint" role="status">
-          Online in no queue: no conversation is handed to you. Choose your queues.
+          {hint}
         </p>
       ) : null}
       <ErrorNote message={error} />

@@ -91,6 +91,7 @@ function Header(props: {
   presence: Presence;
   agents: AgentRow[];
   queues: string[];
+  policyQueues: string[];
   onSaved(agent: Omit<AgentRow, 'openConversations'>): void;
   onHelp(): void;
   onSignOut(): void;
@@ -118,6 +119,7 @@ function Header(props: {
         agentId={session.agentId}
         me={props.agents.find((a) => a.id === session.agentId)}
         queues={props.queues}
+        policyQueues={props.policyQueues}
         onSaved={props.onSaved}
       />
       <span class="me">
@@ -308,6 +310,7 @@ function Console(props: { config: ConsoleConfig; session: Session; onSignOut(): 
         presence={presence}
         agents={agents}
         queues={queues}
+        policyQueues={policyQueues}
         onSaved={saved}
         onHelp={() => setHelp(true)}
         onSignOut={props.onSignOut}

@@ -1,0 +1,56 @@
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { LocalRuntime } from '#shared/local/runtime.js';
+import { launchBrowser } from '../support/browser.js';
+import { ANA, asAna, closeConsole, signedInPage, startConsoleRuntime } from './console-support.js';
+
+/**
+ * An agent online in a queue the routing policy no longer has (`returns`, taken out since she joined
+ * it): routing hands her nothing. Before, the console said nothing (she was in a queue, so not "in no
+ * queue"), and the picker showed `returns` ticked like any other; she waited for hand-offs that never came.
+ */
+describe('the console and a queue taken out of the routing policy', () => {
+  let runtime: LocalRuntime;
+  let browser: Browser;
+  let page: Page;
+
+  beforeAll(async () => {
+    runtime = await startConsoleRuntime();
+    // Registered when the policy still had `returns` (the shipped policy has no such queue).
+    await runtime.store.agents.putAgent({
+      id: ANA.id,
+      presence: 'online',
+      queues: ['returns'],
+      languages: [],
+      capacity: 5,
+      updatedAt: new Date().toISOString(),
+    });
+    browser = await launchBrowser();
+    page = await signedInPage(browser, runtime);
+  }, 120_000);
+
+  afterAll(() => closeConsole(browser, runtime));
+
+  it('says an agent online in a removed queue only is handed nothing, marks it, and clears once she picks a queue', async () => {
+    const hint = page.getByRole('status').filter({ hasText: 'Online in no queue of the routing policy' });
+    await hint.waitFor({ timeout: 30_000 });
+    expect(await hint.textContent()).toContain('returns is no longer in it');
+    const agents = await asAna<{ items: Array<{ id: string; unknownQueues?: string[] }> }>(
+      runtime,
+      '/api/agents',
+    );
+    expect(agents.items.find((a) => a.id === ANA.id)?.unknownQueues).toEqual(['returns']);
+    await page.getByText('Queues: returns').click();
+    const picker = page.locator('.my-queues');
+    await picker.getByLabel('returns (not in the routing policy)').waitFor({ timeout: 30_000 });
+    // Untick it (a change that keeps it is refused, unknown_queue), then join a queue of the policy.
+    await picker.getByLabel('returns (not in the routing policy)').click();
+    await page.getByText('Queues: none').waitFor({ timeout: 30_000 });
+    await picker.getByLabel('general', { exact: true }).click();
+    await page.getByText('Queues: general').waitFor({ timeout: 30_000 });
+    await page
+      .getByRole('status')
+      .filter({ hasText: 'Online in no queue' })
+      .waitFor({ state: 'detached', timeout: 30_000 });
+  }, 120_000);
+});

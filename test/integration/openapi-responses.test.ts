@@ -92,14 +92,20 @@ describe('local runtime: every answer has the shape the OpenAPI document shows f
     await runtime.idle();
   };
 
-  const call = async (method: string, path: string, body?: unknown, token = ADMIN): Promise<Answer> => {
+  const call = async (
+    method: string,
+    path: string,
+    body?: unknown,
+    token = ADMIN,
+    key = 'responses-1',
+  ): Promise<Answer> => {
     const res = await fetch(`${runtime.url}${path}`, {
       method,
       headers: {
         authorization: `Bearer ${token}`,
         ...(body === undefined ? {} : { 'content-type': 'application/json' }),
         ...(path.endsWith('/replies') || (method === 'POST' && path === '/api/webhooks')
-          ? { 'idempotency-key': 'responses-1' }
+          ? { 'idempotency-key': key }
           : {}),
       },
       ...(body === undefined ? {} : { body: JSON.stringify(body) }),
@@ -116,6 +122,34 @@ describe('local runtime: every answer has the shape the OpenAPI document shows f
     );
     const op = template ? doc.paths[template]?.[method.toLowerCase()] : undefined;
     return template && op ? [template, op] : undefined;
+  };
+
+  /**
+   * What is wrong with an answer against the document, or undefined: its operation or status not in it,
+   * a body where it shows none, or a body outside its schema (closed). Notes the operation as covered.
+   */
+  const shapeProblem = (method: string, path: string, answer: Answer, covered: Set<string>) => {
+    const where = `${method} ${path}: ${answer.status} ${answer.text.slice(0, 300)}`;
+    const found = operationOf(method, path);
+    if (!found) return `not in the document: ${where}`;
+    const [, op] = found;
+    covered.add(op.operationId);
+    const documented = op.responses[String(answer.status)];
+    if (!documented) return `not a documented status: ${where}`;
+    const schema = documented.content?.['application/json']?.schema;
+    if (!schema) return answer.text ? `a body where the document has none: ${where}` : undefined;
+    const parsed = closed(schema).safeParse(answer.body);
+    if (parsed.success) return undefined;
+    const issues = parsed.error.issues.slice(0, 3).map((i) => `${i.path.join('.')}: ${i.message}`);
+    return `${where}\n    ${issues.join('\n    ')}`;
+  };
+
+  /** The codes the document lists for the operation's error answer of `status` (its `error.code` enum). */
+  const documentedCodes = (method: string, path: string, status: number): string[] => {
+    type Node = { properties?: Record<string, Node>; enum?: string[] };
+    const answer = operationOf(method, path)?.[1].responses[String(status)];
+    const schema = answer?.content?.['application/json']?.schema as Node | undefined;
+    return schema?.properties?.error?.properties?.code?.enum ?? [];
   };
 
   it('answers every documented operation in its documented shape', async () => {
@@ -227,29 +261,136 @@ describe('local runtime: every answer has the shape the OpenAPI document shows f
       const path = at instanceof Function ? at() : at;
       const answer = await call(method, path, body, token);
       if (path.endsWith('/export') && answer.status === 202) exportUrl = (answer.body as { url: string }).url;
-      const where = `${method} ${path}: ${answer.status} ${answer.text.slice(0, 300)}`;
-      const found = operationOf(method, path);
-      if (!found) {
-        wrong.push(`not in the document: ${where}`);
-        continue;
-      }
-      const [, op] = found;
-      covered.add(op.operationId);
-      const documented = op.responses[String(answer.status)];
-      if (answer.status >= 300 || !documented) {
-        wrong.push(`not a documented success: ${where}`);
-        continue;
-      }
-      const schema = documented.content?.['application/json']?.schema;
-      if (!schema) {
-        if (answer.text) wrong.push(`a body where the document has none: ${where}`);
-        continue;
-      }
-      const parsed = closed(schema).safeParse(answer.body);
-      if (!parsed.success) {
-        const issues = parsed.error.issues.slice(0, 3).map((i) => `${i.path.join('.')}: ${i.message}`);
-        wrong.push(`${where}\n    ${issues.join('\n    ')}`);
-      }
+      const problem = shapeProblem(method, path, answer, covered);
+      if (problem) wrong.push(problem);
+      else if (answer.status >= 300)
+        wrong.push(`not a success: ${method} ${path}: ${answer.status} ${answer.text}`);
+    }
+    // Refusals, each with the code the document lists for its status: [method, path, body, token, key, status, code].
+    const template = { name: 'order_update', language: 'en' };
+    const refusals: Array<[string, string, unknown, string, string, number, string]> = [
+      [
+        'POST',
+        `/api/conversations/${cv}/replies`,
+        { text: 'x'.repeat(1601), channel: 'sms' },
+        ADMIN,
+        'k1',
+        422,
+        'text_too_long',
+      ],
+      [
+        'POST',
+        `/api/conversations/${cv}/replies`,
+        { template, channel: 'sms' },
+        ADMIN,
+        'k2',
+        422,
+        'content_not_supported',
+      ],
+      [
+        'POST',
+        `/api/conversations/${cv}/replies`,
+        { text: 'Other words' },
+        ADMIN,
+        'responses-1',
+        422,
+        'idempotency_key_reused',
+      ],
+      [
+        'POST',
+        `/api/conversations/${cv}/replies`,
+        { text: 'hi', channel: 'messenger' },
+        ADMIN,
+        'k3',
+        422,
+        'no_address',
+      ],
+      [
+        'POST',
+        `/api/conversations/${cv}/replies`,
+        { text: 'hi', channel: 'sms' },
+        AGENT,
+        'k4',
+        409,
+        'assignee_changed',
+      ],
+      ['POST', `/api/conversations/${cv}/assign`, { agentId: 'nobody' }, ADMIN, '', 422, 'unknown_agent'],
+      ['POST', `/api/conversations/${cv}/assign`, { queue: 'nope' }, ADMIN, '', 422, 'unknown_queue'],
+      [
+        'POST',
+        `/api/conversations/${cv}/assign`,
+        { agentId: 'me', expectedAssignee: 'bob' },
+        ADMIN,
+        '',
+        409,
+        'assignee_changed',
+      ],
+      ['POST', `/api/conversations/${cv}/snooze`, { until: minutesAgo(1) }, ADMIN, '', 422, 'snooze_in_past'],
+      [
+        'POST',
+        `/api/conversations/${cv}/snooze`,
+        { until: '2099-01-01T00:00:00Z' },
+        ADMIN,
+        '',
+        422,
+        'snooze_too_long',
+      ],
+      ['POST', `/api/conversations/${cv}/wake`, undefined, ADMIN, '', 409, 'conversation_not_snoozed'],
+      ['POST', `/api/conversations/${cv}/resolve`, undefined, ADMIN, '', 200, ''],
+      [
+        'POST',
+        `/api/conversations/${cv}/snooze`,
+        { until: new Date(Date.now() + 3_600_000).toISOString() },
+        ADMIN,
+        '',
+        409,
+        'conversation_not_open',
+      ],
+      ['PUT', '/api/agents/me', { queues: ['Nope'] }, ADMIN, '', 422, 'unknown_queue'],
+      ['POST', '/api/webhooks', { url: receiver.url, events: ['message.sent'] }, ADMIN, 'w1', 201, ''],
+      [
+        'POST',
+        '/api/webhooks',
+        { url: receiver.url, events: ['message.sent'] },
+        ADMIN,
+        'w2',
+        409,
+        'webhook_exists',
+      ],
+      [
+        'POST',
+        '/api/webhooks',
+        { url: receiver.url, events: ['csat.received'] },
+        ADMIN,
+        'w1',
+        409,
+        'idempotency_key_reused',
+      ],
+      [
+        'GET',
+        `/api/events?since=${(Date.now() - 25 * 3_600_000) * 1000}`,
+        undefined,
+        ADMIN,
+        '',
+        410,
+        'events_expired',
+      ],
+      ['POST', `/api/customers/${dana}/unmerge`, { customerId: fox }, ADMIN, '', 409, 'conflict'],
+      ['DELETE', `/api/customers/${other}`, undefined, ADMIN, '', 410, 'gone'],
+    ];
+    for (const [method, path, body, token, key, status, code] of refusals) {
+      const answer = await call(method, path, body, token, key);
+      const problem = shapeProblem(method, path, answer, covered);
+      if (problem) wrong.push(problem);
+      const got = [
+        answer.status,
+        (answer.body as { error?: { code: string } } | undefined)?.error?.code ?? '',
+      ];
+      if (got[0] !== status || got[1] !== code)
+        wrong.push(`${method} ${path}: ${got.join(' ')}, not ${status} ${code}`);
+      const listed = status >= 400 ? documentedCodes(method, path, status) : [code];
+      if (!listed.includes(code))
+        wrong.push(`${method} ${path}: ${status} ${code} not listed in the document`);
     }
     expect(wrong).toEqual([]);
     const operations = Object.values(doc.paths).flatMap((ops) =>

@@ -58,6 +58,29 @@ function reply(text = 'Hello', content: Partial<ReplyRequest> = {}) {
   );
 }
 
+/** The customer's address on each channel, as the profile stores it (identity tokens). */
+const ADDRESS: Record<string, string> = {
+  email: 'email#ana@example.com',
+  instagram: 'instagram#17841400000000001:IGSID-1',
+  messenger: 'messenger#PAGE1:PSID-1',
+  sms: 'phone#+447700900123',
+  webchat: 'webchat_visitor#v_1',
+  whatsapp: 'phone#+447700900123',
+};
+
+/** The open conversation's customer, who last wrote on `channel` just now. */
+const customerOn = (channel: string) =>
+  table({
+    entity: 'customer',
+    id: 'cu_1',
+    createdAt: NOW,
+    identities: new Set([ADDRESS[channel]]),
+    channels: new Set([channel]),
+    lastInboundChannel: channel,
+    lastInboundAt: NOW,
+    [`lastInbound_${channel}`]: NOW,
+  });
+
 /** Every command sent but reads: what the call wrote. */
 const writes = () =>
   ddb
@@ -100,30 +123,13 @@ describe('replyAsAgent refused for its customer', () => {
 describe('replyAsAgent refused for its length', () => {
   beforeEach(() => ddb.reset());
 
-  /** The customer's address on each channel, as the profile stores it (identity tokens). */
-  const ADDRESS: Record<string, string> = {
-    instagram: 'instagram#17841400000000001:IGSID-1',
-    messenger: 'messenger#PAGE1:PSID-1',
-    sms: 'phone#+447700900123',
-    whatsapp: 'phone#+447700900123',
-  };
-
   it.each([
     ['instagram', 1001],
     ['messenger', 2001],
     ['sms', 1601],
     ['whatsapp', 4097],
   ])('refuses %s over its limit (%i characters): 422 text_too_long, nothing written', async (channel, n) => {
-    table({
-      entity: 'customer',
-      id: 'cu_1',
-      createdAt: NOW,
-      identities: new Set([ADDRESS[channel]]),
-      channels: new Set([channel]),
-      lastInboundChannel: channel,
-      lastInboundAt: NOW,
-      [`lastInbound_${channel}`]: NOW,
-    });
+    customerOn(channel);
     const refused = reply('x'.repeat(n));
     await expect(refused).rejects.toBeInstanceOf(UnprocessableError);
     await expect(refused).rejects.toMatchObject({ code: 'text_too_long' });
@@ -140,25 +146,6 @@ describe('replyAsAgent refused for its length', () => {
 describe('replyAsAgent refused for what its channel cannot carry', () => {
   beforeEach(() => ddb.reset());
 
-  const ADDRESS: Record<string, string> = {
-    email: 'email#ana@example.com',
-    instagram: 'instagram#17841400000000001:IGSID-1',
-    messenger: 'messenger#PAGE1:PSID-1',
-    sms: 'phone#+447700900123',
-    webchat: 'webchat_visitor#v_1',
-    whatsapp: 'phone#+447700900123',
-  };
-  const customerOn = (channel: string) =>
-    table({
-      entity: 'customer',
-      id: 'cu_1',
-      createdAt: NOW,
-      identities: new Set([ADDRESS[channel]]),
-      channels: new Set([channel]),
-      lastInboundChannel: channel,
-      lastInboundAt: NOW,
-      [`lastInbound_${channel}`]: NOW,
-    });
   const template = { name: 'order_update', language: 'en', parameters: [] };
   const file = (n: number) => ({ url: `https://shop.example/f${n}.pdf`, kind: 'document' as const });
 

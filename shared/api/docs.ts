@@ -3,6 +3,7 @@ import { Hono } from 'hono';
 import * as z from 'zod';
 import { type EventType, EventTypeSchema, eventSchema } from '#shared/domain/events/integration-events.js';
 import { once } from '#shared/domain/on-first-use.js';
+import { errorCodes } from './error-codes.js';
 import { EVENT_EXAMPLES, OPERATION_EXAMPLES } from './examples.js';
 import type { AgentEnv } from './router.js';
 import { errors } from './schemas.js';
@@ -84,6 +85,15 @@ const response = (declared: RouteConfig['responses'][string], example?: unknown)
     ? declared
     : { description: declared.description, ...content(declared.content, 'output', example) };
 
+/** An error answer as the document shows it: its `error.code` the enum of the codes it carries (`errorCodes`). */
+function withCodes(shown: object, codes: readonly string[] | undefined): JsonSchema {
+  type Node = { properties?: Record<string, Node>; enum?: string[] };
+  const copy = structuredClone(shown) as { content?: { 'application/json'?: { schema?: Node } } };
+  const code = copy.content?.['application/json']?.schema?.properties?.error?.properties?.code;
+  if (codes && code) code.enum = [...codes];
+  return copy as JsonSchema;
+}
+
 /**
  * One operation of the document, from the route's createRoute declaration. Every operation that takes
  * a body answers 415 to one of another media type than JSON (`readJsonBody`), so each lists it.
@@ -110,7 +120,9 @@ function operation(route: RouteConfig): JsonSchema {
       ...Object.fromEntries(
         Object.entries(declared).map(([status, answer]) => [
           status,
-          response(answer, examples?.responses?.[Number(status)]),
+          Number(status) >= 400
+            ? withCodes(response(answer), errorCodes(route.operationId, Number(status)))
+            : response(answer, examples?.responses?.[Number(status)]),
         ]),
       ),
       429: THROTTLED,

@@ -1,5 +1,6 @@
 import type { AgentAdmin, AgentStore } from '#shared/domain/agent-ports.js';
 import { type ReplyRequest, replyIdFor } from '#shared/domain/replies.js';
+import { checkReplyContent } from '#shared/domain/reply-content.js';
 import { checkReplyLength } from '#shared/domain/reply-length.js';
 import type { Conversation, TimelineItem } from '#shared/domain/timeline.js';
 import { replyChannelOf } from '#shared/domain/webchat/attachments.js';
@@ -59,7 +60,8 @@ async function claimForReply(deps: ReplyAsAgentDeps, conversation: Conversation,
  * leaves the unassigned inbox and counts in their load; one another agent has is refused unless the
  * request names them (see `claimForReply`), so two agents never answer one customer unawares. A reply
  * the channel's rules refuse leaves it with the agent who tried; one refused for its customer (gone,
- * being erased) or for its length (`text_too_long`) writes nothing. The conversation is read once, for
+ * being erased), for its length (`text_too_long`) or for content its channel cannot carry
+ * (`content_not_supported`) writes nothing. The conversation is read once, for
  * both. Its `Idempotency-Key` sent again with another request is 422 `idempotency_key_reused` (see
  * `sendReply`); `expectedAssignee` is no part of the request the key is kept with.
  */
@@ -80,7 +82,7 @@ export async function replyAsAgent(
   // A text the channel cannot carry is the request's fault: refused before the assignment too.
   const { customer } = recipient;
   const { expectedAssignee, ...request } = input.request;
-  checkReplyLength(replyChannelOf(customer, request), request.text, customer);
+  checkReplyContent(checkReplyLength(replyChannelOf(customer, request), request.text, customer), request);
   await claimForReply(deps, conversation, { ...input, expectedAssignee });
   return sendReply(deps.replies, { ...input, request, keyFromCaller: true, recipient });
 }

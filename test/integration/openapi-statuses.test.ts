@@ -176,7 +176,15 @@ describe('local runtime: every status a route answers is in the OpenAPI document
         const where = `${method.toUpperCase()} ${template} (${probe.label}): ${answer.status}`;
         seen[`${method.toUpperCase()} ${template} ${probe.label}`] = answer.status;
         if (!op.responses[String(answer.status)]) undocumented.push(where);
+        // The error body, its code one the document lists for the status (`error.code`'s enum).
+        const documented = op.responses[String(answer.status)]?.content?.['application/json']?.schema;
         if (answer.status >= 400) expect(ErrorSchema.safeParse(answer.body).success, where).toBe(true);
+        if (answer.status >= 400 && documented) {
+          const parsed = z
+            .fromJSONSchema(documented as Parameters<typeof z.fromJSONSchema>[0])
+            .safeParse(answer.body);
+          expect(parsed.success, `${where} ${JSON.stringify(answer.body)}`).toBe(true);
+        }
         expect(answer.status, where).toBeLessThan(500);
       }
     }

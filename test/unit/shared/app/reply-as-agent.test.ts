@@ -2,6 +2,7 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, GetCommand, type GetCommandInput } from '@aws-sdk/lib-dynamodb';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { replyAsAgent } from '#shared/app/reply-as-agent.js';
+import type { ReplyRequest } from '#shared/domain/replies.js';
 import { GoneError, NotFoundError, UnprocessableError } from '#shared/errors.js';
 import { adminPorts, dynamoRepositories, storePorts } from '#shared/store/dynamo-repositories.js';
 import { documentClient } from '#shared/store/sdk-documents.js';
@@ -33,7 +34,7 @@ function table(profile: Record<string, unknown> | undefined) {
   });
 }
 
-function reply(text = 'Hello') {
+function reply(text = 'Hello', content: Partial<ReplyRequest> = {}) {
   const repos = dynamoRepositories(documentClient(new DynamoDBClient({ region: 'eu-west-1' })), 'threadline');
   const store = storePorts(repos);
   const queued: unknown[] = [];
@@ -50,12 +51,35 @@ function reply(text = 'Hello') {
     },
     {
       conversationId: 'cv_1',
-      request: { text, attachments: [] },
+      request: { text, attachments: [], ...content },
       agentId: 'agent-1',
       idempotencyKey: 'k1',
     },
   );
 }
+
+/** The customer's address on each channel, as the profile stores it (identity tokens). */
+const ADDRESS: Record<string, string> = {
+  email: 'email#ana@example.com',
+  instagram: 'instagram#17841400000000001:IGSID-1',
+  messenger: 'messenger#PAGE1:PSID-1',
+  sms: 'phone#+447700900123',
+  webchat: 'webchat_visitor#v_1',
+  whatsapp: 'phone#+447700900123',
+};
+
+/** The open conversation's customer, who last wrote on `channel` just now. */
+const customerOn = (channel: string) =>
+  table({
+    entity: 'customer',
+    id: 'cu_1',
+    createdAt: NOW,
+    identities: new Set([ADDRESS[channel]]),
+    channels: new Set([channel]),
+    lastInboundChannel: channel,
+    lastInboundAt: NOW,
+    [`lastInbound_${channel}`]: NOW,
+  });
 
 /** Every command sent but reads: what the call wrote. */
 const writes = () =>
@@ -99,33 +123,52 @@ describe('replyAsAgent refused for its customer', () => {
 describe('replyAsAgent refused for its length', () => {
   beforeEach(() => ddb.reset());
 
-  /** The customer's address on each channel, as the profile stores it (identity tokens). */
-  const ADDRESS: Record<string, string> = {
-    instagram: 'instagram#17841400000000001:IGSID-1',
-    messenger: 'messenger#PAGE1:PSID-1',
-    sms: 'phone#+447700900123',
-    whatsapp: 'phone#+447700900123',
-  };
-
   it.each([
     ['instagram', 1001],
     ['messenger', 2001],
     ['sms', 1601],
     ['whatsapp', 4097],
   ])('refuses %s over its limit (%i characters): 422 text_too_long, nothing written', async (channel, n) => {
-    table({
-      entity: 'customer',
-      id: 'cu_1',
-      createdAt: NOW,
-      identities: new Set([ADDRESS[channel]]),
-      channels: new Set([channel]),
-      lastInboundChannel: channel,
-      lastInboundAt: NOW,
-      [`lastInbound_${channel}`]: NOW,
-    });
+    customerOn(channel);
     const refused = reply('x'.repeat(n));
     await expect(refused).rejects.toBeInstanceOf(UnprocessableError);
     await expect(refused).rejects.toMatchObject({ code: 'text_too_long' });
     expect(writes()).toEqual([]);
   });
+});
+
+/**
+ * A reply the channel's provider cannot carry in one message is refused before anything is written,
+ * as the sender would refuse it for good (QA, integrator: a WhatsApp template sent to an SMS customer,
+ * or to Messenger, was accepted `202` and then failed at the send, the customer hearing nothing; on email
+ * the template was dropped and only the text went out).
+ */
+describe('replyAsAgent refused for what its channel cannot carry', () => {
+  beforeEach(() => ddb.reset());
+
+  const template = { name: 'order_update', language: 'en', parameters: [] };
+  const file = (n: number) => ({ url: `https://shop.example/f${n}.pdf`, kind: 'document' as const });
+
+  it.each([
+    ['sms', undefined, { template }],
+    ['messenger', undefined, { template }],
+    ['instagram', undefined, { template }],
+    ['email', 'Your order', { template }],
+    ['webchat', undefined, { template }],
+    ['whatsapp', 'and some text', { template }],
+    ['whatsapp', undefined, { template, attachments: [file(1)] }],
+    ['whatsapp', undefined, { attachments: [file(1), file(2)] }],
+    ['messenger', undefined, { attachments: [file(1), file(2)] }],
+    ['instagram', 'see the file', { attachments: [file(1)] }],
+    ['messenger', 'see the file', { attachments: [file(1)] }],
+  ] as const)(
+    'refuses on %s: text %s with %j: 422 content_not_supported, nothing written',
+    async (channel, text, content) => {
+      customerOn(channel);
+      const refused = reply('', { text, ...content } as Partial<ReplyRequest>);
+      await expect(refused).rejects.toBeInstanceOf(UnprocessableError);
+      await expect(refused).rejects.toMatchObject({ code: 'content_not_supported' });
+      expect(writes()).toEqual([]);
+    },
+  );
 });

@@ -1,0 +1,51 @@
+/**
+ * The `error.code` each error status answers with: one code a status on every route (the error
+ * classes' own, `shared/errors.ts`), but for the statuses whose code says which rule refused the call,
+ * listed per operation below. The document publishes them as the `enum` of `error.code`, so a client
+ * generated from it switches on a union of the codes a call can answer, not on `string`.
+ */
+const BY_STATUS: Readonly<Record<number, readonly string[]>> = {
+  400: ['invalid_request'],
+  401: ['unauthorized'],
+  403: ['forbidden'],
+  404: ['not_found'],
+  409: ['conflict'],
+  410: ['gone'],
+  413: ['payload_too_large'],
+  415: ['unsupported_media_type'],
+  422: ['unprocessable'],
+  503: ['unavailable'],
+};
+
+/** The operations whose codes are their own (by `operationId`, then status). */
+const BY_OPERATION: Readonly<Record<string, Readonly<Record<number, readonly string[]>>>> = {
+  replyToConversation: {
+    409: ['assignee_changed', 'sms_opted_out', 'email_suppressed', 'messaging_window_closed'],
+    422: [
+      'no_channel',
+      'no_address',
+      'whatsapp_window_closed',
+      'text_too_long',
+      'content_not_supported',
+      'idempotency_key_reused',
+      'webchat_attachment_not_https',
+    ],
+  },
+  assignConversation: { 409: ['assignee_changed'], 422: ['unknown_agent', 'unknown_queue'] },
+  snoozeConversation: { 409: ['conversation_not_open'], 422: ['snooze_in_past', 'snooze_too_long'] },
+  wakeConversation: { 409: ['conversation_not_snoozed'] },
+  updateMyAgent: { 422: ['unknown_queue'] },
+  createWebhook: { 409: ['webhook_exists', 'webhook_busy', 'idempotency_key_reused'] },
+  replayWebhookDelivery: { 409: ['conflict', 'webhook_disabled'] },
+  replayFailedWebhookDeliveries: { 409: ['webhook_disabled'] },
+  listLiveEvents: { 410: ['events_expired'] },
+  mergeCustomers: { 409: ['conflict', 'erasure_in_progress'] },
+  unmergeCustomers: { 409: ['conflict', 'erasure_in_progress'] },
+  acceptMergeSuggestion: { 409: ['conflict', 'erasure_in_progress'] },
+  eraseCustomer: { 409: ['unmerge_in_progress'] },
+};
+
+/** The codes an operation's error answer of `status` carries; undefined for a status of no error body. */
+export function errorCodes(operationId: string | undefined, status: number): readonly string[] | undefined {
+  return BY_OPERATION[operationId ?? '']?.[status] ?? BY_STATUS[status];
+}

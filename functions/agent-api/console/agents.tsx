@@ -72,20 +72,22 @@ export function knownQueues(
   return [...all].sort();
 }
 
-function QueuePicker(props: { mine: string[]; queues: string[]; onQueues(queues: string[]): void }) {
+/** The queues the agent takes hand-offs from: a disclosure, in the top bar or in its menu. */
+export function QueuePicker(props: { registration: Registration; queues: string[] }) {
   const [added, setAdded] = useState('');
+  const { mine, save } = props.registration;
   const toggle = (queue: string, on: boolean) =>
-    props.onQueues(on ? [...props.mine, queue] : props.mine.filter((q) => q !== queue));
+    save({ queues: on ? [...mine, queue] : mine.filter((q) => q !== queue) });
   return (
     <details class="my-queues">
-      <summary>Queues: {props.mine.length ? props.mine.join(', ') : 'none'}</summary>
+      <summary>Queues: {mine.length ? mine.join(', ') : 'none'}</summary>
       <fieldset>
         <legend>The queues you take hand-offs from</legend>
-        {[...new Set([...props.queues, ...props.mine])].sort().map((q) => (
+        {[...new Set([...props.queues, ...mine])].sort().map((q) => (
           <label key={q} class="check">
             <input
               type="checkbox"
-              checked={props.mine.includes(q)}
+              checked={mine.includes(q)}
               onChange={(e) => toggle(q, e.currentTarget.checked)}
             />
             {q}
@@ -95,7 +97,7 @@ function QueuePicker(props: { mine: string[]; queues: string[]; onQueues(queues:
           onSubmit={(e) => {
             e.preventDefault();
             const queue = added.trim();
-            if (queue && !props.mine.includes(queue)) toggle(queue, true);
+            if (queue && !mine.includes(queue)) toggle(queue, true);
             setAdded('');
           }}
         >
@@ -110,26 +112,36 @@ function QueuePicker(props: { mine: string[]; queues: string[]; onQueues(queues:
   );
 }
 
-/**
- * The agent's registration for assignment, as routing reads it: presence (online or away) and queues.
- * Online in no queue gets no hand-off, so it says so.
- */
-export function PresenceSwitch(props: {
-  api: Api;
-  agentId: string;
-  me: AgentRow | undefined;
-  queues: string[];
-  onSaved(agent: Omit<AgentRow, 'openConversations'>): void;
-}) {
+/** The agent's registration for assignment, as routing reads it, and a save of a change to it. */
+export interface Registration {
+  presence: 'online' | 'away';
+  mine: string[];
+  save(update: { presence?: string; queues?: string[] }): void;
+  error: string;
+}
+
+/** The agent's own row's presence and queues (away and none until read), saved with `PUT /api/agents/me`. */
+export function useRegistration(
+  api: Api,
+  me: AgentRow | undefined,
+  onSaved: (agent: Omit<AgentRow, 'openConversations'>) => void,
+): Registration {
   const [error, setError] = useState('');
-  const presence = props.me?.presence ?? 'away';
-  const mine = props.me?.queues ?? [];
   const save = (update: { presence?: string; queues?: string[] }) => {
     setError('');
-    props.api
+    api
       .send<Omit<AgentRow, 'openConversations'>>('PUT', '/api/agents/me', update)
-      .then(props.onSaved, (e: Error) => setError(e.message));
+      .then(onSaved, (e: Error) => setError(e.message));
   };
+  return { presence: me?.presence ?? 'away', mine: me?.queues ?? [], save, error };
+}
+
+/**
+ * The agent's presence (online or away), and their queues when `queues` is given (in the compact top
+ * bar they are in its menu). Online in no queue gets no hand-off, so it says so.
+ */
+export function PresenceSwitch(props: { registration: Registration; queues?: string[] }) {
+  const { presence, mine, save, error } = props.registration;
   return (
     <div class="presence">
       <label>
@@ -139,7 +151,7 @@ export function PresenceSwitch(props: {
           <option value="away">Away</option>
         </select>
       </label>
-      <QueuePicker mine={mine} queues={props.queues} onQueues={(queues) => save({ queues })} />
+      {props.queues ? <QueuePicker registration={props.registration} queues={props.queues} /> : null}
       {presence === 'online' && !mine.length ? (
         <p class="hint" role="status">
           Online in no queue: no conversation is handed to you. Choose your queues.

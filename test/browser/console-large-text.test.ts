@@ -159,6 +159,11 @@ describe('the console at the agent’s own font size, zoomed, and under forced c
         await page.keyboard.press('Escape');
         expect(await menu.getAttribute('open')).toBeNull();
         expect(await page.evaluate('document.activeElement.textContent')).toBe('Menu');
+        // A click outside it (here on the bar's title) closes it too: it lies over the page below the bar.
+        await menu.locator('> summary').click();
+        expect(await menu.getAttribute('open')).toBe('');
+        await page.getByRole('heading', { name: 'Threadline' }).click();
+        expect(await menu.getAttribute('open')).toBeNull();
       } finally {
         await page.close();
       }

@@ -84,7 +84,7 @@ export function Header(props: {
       {compact ? null : others}
       <PresenceSwitch registration={registration} queues={compact ? undefined : props.queues} />
       {compact ? (
-        <details class="menu" onKeyDown={closeOnEscape}>
+        <details class="menu" onKeyDown={closeOnEscape} onToggle={closeOnClickOutside}>
           <summary>Menu</summary>
           <div class="menu-items">
             {who}
@@ -108,4 +108,16 @@ function closeOnEscape(e: KeyboardEvent & { currentTarget: HTMLDetailsElement })
   if (e.key !== 'Escape' || !e.currentTarget.open) return;
   e.currentTarget.open = false;
   e.currentTarget.querySelector('summary')?.focus();
+}
+
+/** While the menu is open, a click or tap anywhere outside it closes it (it lies over the page below the bar). */
+function closeOnClickOutside(e: Event & { currentTarget: HTMLDetailsElement }) {
+  const menu = e.currentTarget;
+  if (!menu.open) return;
+  const outside = (event: PointerEvent) => {
+    if (menu.contains(event.target as Node)) return;
+    menu.open = false;
+  };
+  document.addEventListener('pointerdown', outside);
+  menu.addEventListener('toggle', () => document.removeEventListener('pointerdown', outside), { once: true });
 }

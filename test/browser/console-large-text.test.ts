@@ -1,4 +1,4 @@
-import type { Browser, Page } from 'playwright-core';
+import type { Browser, Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { LocalRuntime } from '#shared/local/runtime.js';
 import { launchBrowser } from '../support/browser.js';
@@ -32,6 +32,31 @@ const CLIPPED = `(() => ({
     .filter((c) => c.offsetParent && c.scrollWidth > c.clientWidth + 1)
     .map((c) => (c.textContent || c.name).trim().slice(0, 30)),
 }))()`;
+
+/** How far the page scrolls sideways, and the panes inside it that do. */
+const SIDEWAYS = `(() => ({
+  page: document.documentElement.scrollWidth - innerWidth,
+  panes: [...document.querySelectorAll('*')]
+    .filter((e) => /auto|scroll/.test(getComputedStyle(e).overflowX) && e.scrollWidth > e.clientWidth + 1)
+    .map((e) => e.className),
+}))()`;
+
+/** Whether the element is inside the window, whole. */
+const inView = (locator: Locator) =>
+  locator.evaluate((el) => {
+    const r = el.getBoundingClientRect();
+    const w = el.ownerDocument.defaultView;
+    return r.width > 0 && r.top >= 0 && r.left >= 0 && r.bottom <= w.innerHeight && r.right <= w.innerWidth;
+  });
+
+/** Whether the element is inside its dialog's visible box, whole, and is what shows at its middle. */
+const inDialog = (locator: Locator) =>
+  locator.evaluate((el) => {
+    const r = el.getBoundingClientRect();
+    const d = el.closest('dialog').getBoundingClientRect();
+    const top = el.ownerDocument.elementFromPoint(r.left + r.width / 2, r.top + r.height / 2);
+    return r.top >= d.top && r.bottom <= d.bottom && !!top && (el === top || el.contains(top));
+  });
 
 describe('the console at the agent’s own font size, zoomed, and under forced colours', () => {
   let runtime: LocalRuntime;
@@ -101,10 +126,113 @@ describe('the console at the agent’s own font size, zoomed, and under forced c
     }
   });
 
+  /** The windows of agents who read large: 1280×720 and 1366×768 at 200 % with a 24 px default, and WCAG 1.4.10's 320 px. */
+  const SMALL: Array<[string, number, Parameters<Browser['newPage']>[0]]> = [
+    ['1280×720 at 200 %, 24 px', 24, { viewport: { width: 640, height: 360 }, deviceScaleFactor: 2 }],
+    ['1366×768 at 200 %, 24 px', 24, { viewport: { width: 683, height: 384 }, deviceScaleFactor: 2 }],
+    ['320×568, 16 px', 16, { viewport: { width: 320, height: 568 } }],
+  ];
+
+  it.each(SMALL)(
+    'at %s keeps the top bar to one line, the rest in its Menu, and nothing scrolling both ways',
+    async (_, px, options) => {
+      const page = await openAt(px, options);
+      try {
+        // Before, the bar wrapped to three lines: 116 of 360 px (32 %) and 116 of 384; 110 of 568 at 320 px.
+        const share = (await page.evaluate(
+          `document.querySelector('header.top').getBoundingClientRect().height / innerHeight`,
+        )) as number;
+        expect(share).toBeLessThanOrEqual(0.17);
+        // WCAG 1.4.10: the page, and no pane inside it, scrolls sideways; the reply box is reachable.
+        expect(await page.evaluate(SIDEWAYS)).toEqual({ page: 0, panes: [] });
+        const reply = page.getByLabel('Reply', { exact: true });
+        await reply.focus();
+        expect(await inView(reply)).toBe(true);
+        // The agent's presence stays in the bar; who they are, their queues, Shortcuts and Sign out are in the Menu.
+        await page.getByLabel('Your presence').waitFor(WAIT);
+        const menu = page.locator('details.menu');
+        await menu.locator('> summary').click();
+        for (const name of ['Shortcuts', 'Sign out'])
+          expect(await inView(page.getByRole('button', { name }))).toBe(true);
+        expect(await inView(menu.getByText('Queues: none'))).toBe(true);
+        expect(await page.evaluate(IN_PAGE.smallTargets())).toEqual([]);
+        await page.keyboard.press('Escape');
+        expect(await menu.getAttribute('open')).toBeNull();
+        expect(await page.evaluate('document.activeElement.textContent')).toBe('Menu');
+        // A click outside it (here on the bar's title) closes it too: it lies over the page below the bar.
+        await menu.locator('> summary').click();
+        expect(await menu.getAttribute('open')).toBe('');
+        await page.getByRole('heading', { name: 'Threadline' }).click();
+        expect(await menu.getAttribute('open')).toBeNull();
+      } finally {
+        await page.close();
+      }
+    },
+  );
+
+  it('keeps the shortcuts’ title and Close in view while their list scrolls, at 24 px and 200 % zoom', async () => {
+    const page = await openAt(24, { viewport: { width: 640, height: 360 }, deviceScaleFactor: 2 });
+    try {
+      await page.keyboard.press('?');
+      const dialog = page.getByRole('dialog', { name: 'Keyboard shortcuts' });
+      await dialog.waitFor(WAIT);
+      // The list is taller than the window at this size: the dialog scrolls.
+      const scrolled = await dialog.evaluate((d) => {
+        d.scrollTop = d.scrollHeight;
+        return d.scrollTop;
+      });
+      expect(scrolled).toBeGreaterThan(0);
+      // Before, the title and Close sat above and below the list: scrolled to its end, the title was gone.
+      const shown = async (name: string, role: 'heading' | 'button') =>
+        inDialog(dialog.getByRole(role, { name }));
+      expect(await shown('Keyboard shortcuts', 'heading')).toBe(true);
+      expect(await shown('Close', 'button')).toBe(true);
+      await dialog.getByRole('button', { name: 'Close' }).click();
+      await dialog.waitFor({ state: 'detached' });
+    } finally {
+      await page.close();
+    }
+  });
+
+  it('shows the customer’s and the conversation’s ids, each with a Copy, in the customer panel', async () => {
+    const page = await openAt(24, { ...ZOOMED, permissions: ['clipboard-read', 'clipboard-write'] });
+    try {
+      const conversation =
+        decodeURIComponent((await page.evaluate('location.hash')) as string).split('/')[2] ?? '';
+      expect(conversation).toMatch(/^cv_/);
+      await page.getByRole('button', { name: 'Customer', exact: true }).click();
+      const panel = page.getByRole('complementary', { name: 'Customer' });
+      // Before, the conversation's id was the title of its line in the list only: no keyboard, touch or
+      // zoomed reader could get at it.
+      const ids = (await panel
+        .locator('dl.ids')
+        .evaluate((dl) =>
+          [...dl.querySelectorAll('div')].map((d) => [
+            d.querySelector('dt')?.textContent,
+            d.querySelector('code')?.textContent,
+          ]),
+        )) as string[][];
+      expect(ids).toEqual([
+        ['Customer id', expect.stringMatching(/^cu_/)],
+        ['Conversation id', conversation],
+      ]);
+      const copy = panel.getByRole('button', { name: `Copy the id ${conversation}` });
+      expect(await inView(copy)).toBe(true);
+      await copy.click();
+      await panel
+        .getByRole('button', { name: `Copy the id ${conversation}` })
+        .filter({ hasText: 'Copied' })
+        .waitFor(WAIT);
+      expect(await page.evaluate('navigator.clipboard.readText()')).toBe(conversation);
+    } finally {
+      await page.close();
+    }
+  });
+
   it('makes each control a target of at least 24×24 CSS px at the usual font size', async () => {
     const page = await openAt(16, { viewport: DESKTOP });
     try {
-      await page.getByRole('button', { name: /^Copy the id/ }).waitFor(WAIT);
+      await page.getByRole('button', { name: /^Copy the id cu_/ }).waitFor(WAIT);
       // Before: each row's tick box and "Select all shown" 13×13, the channel's radio button in a 15 px
       // label, "Queues: none" 15 px high and the customer id's Copy 18 px high.
       expect(await page.evaluate(IN_PAGE.smallTargets())).toEqual([]);

@@ -72,37 +72,33 @@ export function knownQueues(
   return [...all].sort();
 }
 
-function QueuePicker(props: {
-  mine: string[];
-  queues: string[];
-  /** Queues of hers the routing policy no longer names: marked, for her to untick. */
-  gone: string[];
-  onQueues(queues: string[]): void;
-}) {
+/** The queues the agent takes hand-offs from: a disclosure, in the top bar or in its menu. */
+export function QueuePicker(props: { registration: Registration; queues: string[] }) {
   const [added, setAdded] = useState('');
+  const { mine, save } = props.registration;
   const toggle = (queue: string, on: boolean) =>
-    props.onQueues(on ? [...props.mine, queue] : props.mine.filter((q) => q !== queue));
+    save({ queues: on ? [...mine, queue] : mine.filter((q) => q !== queue) });
   return (
     <details class="my-queues">
-      <summary>Queues: {props.mine.length ? props.mine.join(', ') : 'none'}</summary>
+      <summary>Queues: {mine.length ? mine.join(', ') : 'none'}</summary>
       <fieldset>
         <legend>The queues you take hand-offs from</legend>
-        {[...new Set([...props.queues, ...props.mine])].sort().map((q) => (
+        {[...new Set([...props.queues, ...mine])].sort().map((q) => (
           <label key={q} class="check">
             <input
               type="checkbox"
-              checked={props.mine.includes(q)}
+              checked={mine.includes(q)}
               onChange={(e) => toggle(q, e.currentTarget.checked)}
             />
             {q}
-            {props.gone.includes(q) ? ' (not in the routing policy)' : ''}
+            {props.registration.gone.includes(q) ? ' (not in the routing policy)' : ''}
           </label>
         ))}
         <form
           onSubmit={(e) => {
             e.preventDefault();
             const queue = added.trim();
-            if (queue && !props.mine.includes(queue)) toggle(queue, true);
+            if (queue && !mine.includes(queue)) toggle(queue, true);
             setAdded('');
           }}
         >
@@ -117,7 +113,39 @@ function QueuePicker(props: {
   );
 }
 
-/** What the hint under the picker says to an agent online in no queue routing hands from, if she is. */
+/** The agent's registration for assignment, as routing reads it, and a save of a change to it. */
+export interface Registration {
+  presence: 'online' | 'away';
+  mine: string[];
+  /** Queues of theirs the routing policy no longer names: marked in the picker, for them to untick. */
+  gone: string[];
+  save(update: { presence?: string; queues?: string[] }): void;
+  error: string;
+}
+
+/**
+ * The agent's own row's presence and queues (away and none until read), saved with `PUT /api/agents/me`;
+ * `policyQueues` the routing policy's queues (none known, none judged gone).
+ */
+export function useRegistration(
+  api: Api,
+  me: AgentRow | undefined,
+  policyQueues: readonly string[],
+  onSaved: (agent: Omit<AgentRow, 'openConversations'>) => void,
+): Registration {
+  const [error, setError] = useState('');
+  const save = (update: { presence?: string; queues?: string[] }) => {
+    setError('');
+    api
+      .send<Omit<AgentRow, 'openConversations'>>('PUT', '/api/agents/me', update)
+      .then(onSaved, (e: Error) => setError(e.message));
+  };
+  const mine = me?.queues ?? [];
+  const gone = policyQueues.length ? mine.filter((q) => !policyQueues.includes(q)) : [];
+  return { presence: me?.presence ?? 'away', mine, gone, save, error };
+}
+
+/** What the hint under the picker says to an agent online in no queue routing hands from, if they are. */
 function noQueueHint(mine: string[], gone: string[]): string {
   if (gone.length < mine.length) return '';
   const handed = 'no conversation is handed to you. Choose your queues.';
@@ -127,30 +155,13 @@ function noQueueHint(mine: string[], gone: string[]): string {
 }
 
 /**
- * The agent's registration for assignment, as routing reads it: presence (online or away) and queues.
- * Online in no queue gets no hand-off, so it says so; so does online only in queues the routing policy
- * no longer has (`policyQueues`: none known, none judged).
+ * The agent's presence (online or away), and their queues when `queues` is given (in the compact top
+ * bar they are in its menu). Online in no queue gets no hand-off, so it says so; so does online only in
+ * queues the routing policy no longer has.
  */
-export function PresenceSwitch(props: {
-  api: Api;
-  agentId: string;
-  me: AgentRow | undefined;
-  queues: string[];
-  policyQueues: string[];
-  onSaved(agent: Omit<AgentRow, 'openConversations'>): void;
-}) {
-  const [error, setError] = useState('');
-  const presence = props.me?.presence ?? 'away';
-  const mine = props.me?.queues ?? [];
-  const policy = props.policyQueues;
-  const gone = policy.length ? mine.filter((q) => !policy.includes(q)) : [];
+export function PresenceSwitch(props: { registration: Registration; queues?: string[] }) {
+  const { presence, mine, gone, save, error } = props.registration;
   const hint = presence === 'online' ? noQueueHint(mine, gone) : '';
-  const save = (update: { presence?: string; queues?: string[] }) => {
-    setError('');
-    props.api
-      .send<Omit<AgentRow, 'openConversations'>>('PUT', '/api/agents/me', update)
-      .then(props.onSaved, (e: Error) => setError(e.message));
-  };
   return (
     <div class="presence">
       <label>
@@ -160,7 +171,7 @@ export function PresenceSwitch(props: {
           <option value="away">Away</option>
         </select>
       </label>
-      <QueuePicker mine={mine} queues={props.queues} gone={gone} onQueues={(queues) => save({ queues })} />
+      {props.queues ? <QueuePicker registration={props.registration} queues={props.queues} /> : null}
       {hint ? (
         <p class="hint" role="status">
           {hint}

@@ -1,8 +1,9 @@
 import { useCallback, useEffect, useMemo, useRef, useState } from 'preact/hooks';
-import { type AgentRow, knownQueues, PresenceSwitch, useAgents } from './agents.js';
+import { knownQueues, useAgents } from './agents.js';
 import { type Api, type Conversation, conversationFrom, createApi } from './api.js';
 import { ConfirmHost } from './confirm.js';
 import { ConversationView } from './conversation.js';
+import { Header } from './header.js';
 import { Help } from './help.js';
 import { type Filters, Inbox } from './inbox.js';
 import { type LinkState, useLinkedConversation } from './linked-conversation.js';
@@ -82,58 +83,6 @@ function useLive(config: ConsoleConfig, api: Api) {
     return () => client.close();
   }, [api, apply, config, publish]);
   return { subscribe, publish, status, reloads, presence, live };
-}
-
-function Header(props: {
-  api: Api;
-  session: Session;
-  status: LiveStatus;
-  presence: Presence;
-  agents: AgentRow[];
-  queues: string[];
-  policyQueues: string[];
-  onSaved(agent: Omit<AgentRow, 'openConversations'>): void;
-  onHelp(): void;
-  onSignOut(): void;
-}) {
-  const { session, status } = props;
-  return (
-    <header class="top">
-      <h1 id="console-title" tabIndex={-1}>
-        Threadline
-      </h1>
-      <span class={`live live-${status}`} role="status" aria-live="polite">
-        {status === 'live' ? 'Live' : status === 'unavailable' ? 'Offline: retrying' : 'Reconnecting…'}
-      </span>
-      <ul class="agents" aria-label="Agents">
-        {Object.entries(props.presence.agents)
-          .filter(([id]) => id !== session.agentId)
-          .map(([id, presence]) => (
-            <li key={id} class={`agent agent-${presence}`}>
-              {id} ({presence})
-            </li>
-          ))}
-      </ul>
-      <PresenceSwitch
-        api={props.api}
-        agentId={session.agentId}
-        me={props.agents.find((a) => a.id === session.agentId)}
-        queues={props.queues}
-        policyQueues={props.policyQueues}
-        onSaved={props.onSaved}
-      />
-      <span class="me">
-        {session.agentId}
-        {session.admin ? ' (admin)' : ''}
-      </span>
-      <button type="button" onClick={props.onHelp} aria-keyshortcuts="?">
-        Shortcuts
-      </button>
-      <button type="button" onClick={props.onSignOut}>
-        Sign out
-      </button>
-    </header>
-  );
 }
 
 function useCurrent(api: Api, subscribe: Subscribe, live: { current: LiveClient | undefined }) {

@@ -24,6 +24,26 @@ function CustomerName(props: { customer: Customer }) {
   );
 }
 
+/** The ids an agent copies (into a merge, a ticket, a message to a colleague), each shown with its Copy. */
+function Ids(props: { customer: string; conversation: string }) {
+  const ids: Array<[string, string]> = [
+    ['Customer id', props.customer],
+    ['Conversation id', props.conversation],
+  ];
+  return (
+    <dl class="ids">
+      {ids.map(([what, id]) => (
+        <div key={what}>
+          <dt>{what}</dt>
+          <dd>
+            <CopyId id={id} />
+          </dd>
+        </div>
+      ))}
+    </dl>
+  );
+}
+
 function Suggestions(props: {
   api: Api;
   customer: CustomerView;
@@ -328,9 +348,10 @@ export function CustomerPanel(props: {
         <p>This customer was erased.</p>
       ) : (
         <>
-          <p class="customer-id">
-            <CustomerName customer={customer} /> <CopyId id={customer.id} />
-          </p>
+          <div class="customer-id">
+            <CustomerName customer={customer} />
+            <Ids customer={customer.id} conversation={props.current} />
+          </div>
           <dl class="identities">
             {customer.identities.map((i) => (
               <div key={`${i.kind}:${i.value}`}>

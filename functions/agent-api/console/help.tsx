@@ -10,7 +10,10 @@ export const SHORTCUTS: ReadonlyArray<[string, string]> = [
   ['?', 'this help'],
 ];
 
-/** The shortcuts dialog: focus moves into it and Escape closes it. */
+/**
+ * The shortcuts dialog: focus moves into it and Escape closes it. Its title and Close stay at its top
+ * while the list scrolls under them (at a large font size and zoom the list is taller than the window).
+ */
 export function Help(props: { onClose(): void }) {
   const dialog = useRef<HTMLDialogElement>(null);
   useEffect(() => {
@@ -18,7 +21,12 @@ export function Help(props: { onClose(): void }) {
   }, []);
   return (
     <dialog ref={dialog} aria-labelledby="help-title" onClose={props.onClose} class="help">
-      <h2 id="help-title">Keyboard shortcuts</h2>
+      <header class="help-head">
+        <h2 id="help-title">Keyboard shortcuts</h2>
+        <button type="button" onClick={() => dialog.current?.close()}>
+          Close
+        </button>
+      </header>
       <dl>
         {SHORTCUTS.map(([key, what]) => (
           <div key={key}>
@@ -30,9 +38,6 @@ export function Help(props: { onClose(): void }) {
         ))}
       </dl>
       <p>Shortcuts work when no text field has the focus.</p>
-      <button type="button" onClick={() => dialog.current?.close()}>
-        Close
-      </button>
     </dialog>
   );
 }

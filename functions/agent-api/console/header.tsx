@@ -1,0 +1,124 @@
+import { useEffect, useState } from 'preact/hooks';
+import { type AgentRow, PresenceSwitch, QueuePicker, useRegistration } from './agents.js';
+import type { Api } from './api.js';
+import type { LiveStatus } from './live.js';
+import type { Presence } from './presence.js';
+import type { Session } from './session.js';
+
+/**
+ * Where the top bar goes compact: where the customer panel goes behind its button (in em, so a larger
+ * default font size makes it compact sooner, as 200 % zoom does).
+ */
+export const COMPACT = '(max-width: 68.75em)';
+
+/** Whether the media query matches now, followed as the window changes. */
+export function useMedia(query: string): boolean {
+  const [matches, setMatches] = useState(() => matchMedia(query).matches);
+  useEffect(() => {
+    const list = matchMedia(query);
+    const follow = () => setMatches(list.matches);
+    follow();
+    list.addEventListener('change', follow);
+    return () => list.removeEventListener('change', follow);
+  }, [query]);
+  return matches;
+}
+
+/**
+ * The top bar. Wide, everything in one line: the live status, the other agents' presence, the agent's
+ * presence and queues, who is signed in, Shortcuts and Sign out. Compact (a narrow window, a large
+ * default font size, zoom), one line of what an agent watches all day (the live status and their
+ * presence) and a Menu for the rest, which wrapped to three lines and took a third of a short window.
+ */
+export function Header(props: {
+  api: Api;
+  session: Session;
+  status: LiveStatus;
+  presence: Presence;
+  agents: AgentRow[];
+  queues: string[];
+  policyQueues: string[];
+  onSaved(agent: Omit<AgentRow, 'openConversations'>): void;
+  onHelp(): void;
+  onSignOut(): void;
+}) {
+  const { session, status } = props;
+  const compact = useMedia(COMPACT);
+  const me = props.agents.find((a) => a.id === session.agentId);
+  const registration = useRegistration(props.api, me, props.policyQueues, props.onSaved);
+  const others = (
+    <ul class="agents" aria-label="Agents">
+      {Object.entries(props.presence.agents)
+        .filter(([id]) => id !== session.agentId)
+        .map(([id, presence]) => (
+          <li key={id} class={`agent agent-${presence}`}>
+            {id} ({presence})
+          </li>
+        ))}
+    </ul>
+  );
+  const who = (
+    <span class="me">
+      {compact ? 'Signed in as ' : ''}
+      {session.agentId}
+      {session.admin ? ' (admin)' : ''}
+    </span>
+  );
+  const buttons = (
+    <>
+      <button type="button" onClick={props.onHelp} aria-keyshortcuts="?">
+        Shortcuts
+      </button>
+      <button type="button" onClick={props.onSignOut}>
+        Sign out
+      </button>
+    </>
+  );
+  return (
+    <header class={`top ${compact ? 'compact' : ''}`}>
+      <h1 id="console-title" tabIndex={-1}>
+        Threadline
+      </h1>
+      <span class={`live live-${status}`} role="status" aria-live="polite">
+        {status === 'live' ? 'Live' : status === 'unavailable' ? 'Offline: retrying' : 'Reconnecting…'}
+      </span>
+      {compact ? null : others}
+      <PresenceSwitch registration={registration} queues={compact ? undefined : props.queues} />
+      {compact ? (
+        <details class="menu" onKeyDown={closeOnEscape} onToggle={closeOnClickOutside}>
+          <summary>Menu</summary>
+          <div class="menu-items">
+            {who}
+            <QueuePicker registration={registration} queues={props.queues} />
+            {others}
+            {buttons}
+          </div>
+        </details>
+      ) : (
+        <>
+          {who}
+          {buttons}
+        </>
+      )}
+    </header>
+  );
+}
+
+/** Escape closes the menu, back on its summary (as the Snooze menu does). */
+function closeOnEscape(e: KeyboardEvent & { currentTarget: HTMLDetailsElement }) {
+  if (e.key !== 'Escape' || !e.currentTarget.open) return;
+  e.currentTarget.open = false;
+  e.currentTarget.querySelector('summary')?.focus();
+}
+
+/** While the menu is open, a click or tap anywhere outside it closes it (it lies over the page below the bar). */
+function closeOnClickOutside(e: Event & { currentTarget: HTMLDetailsElement }) {
+  const menu = e.currentTarget;
+  if (!menu.open) return;
+  const outside = (event: PointerEvent) => {
+    if (menu.contains(event.target as Node)) return;
+    menu.open = false;
+  };
+  document.addEventListener('pointerdown', outside);
+  menu.addEventListener('toggle', () => document.removeEventListener('pointerdown', outside), { once: true });
+}

@@ -1,6 +1,7 @@
 import { createRoute, type OpenAPIHono } from '@hono/zod-openapi';
+import * as z from 'zod';
 import { listAudit } from '#shared/app/list-audit.js';
-import { AuditRecordSchema } from '#shared/domain/audit.js';
+import { AuditActionSchema, AuditRecordSchema } from '#shared/domain/audit.js';
 import { once } from '#shared/domain/on-first-use.js';
 import { requireAdmin } from './admin-only.js';
 import type { AgentAppDeps } from './deps.js';
@@ -8,17 +9,36 @@ import { type AgentEnv, createRouter } from './router.js';
 import { apiSchemas, errors, json, page } from './schemas.js';
 
 const SUMMARY =
-  'The audit log, newest first: every export, erase, merge and unmerge, who made it, on which customers, when and how it ended. Admins only';
+  'The audit log, newest first: every export, erase, merge and unmerge, who made it, on which customers, when and how it ended; filtered by customer, agent, action and time. Admins only';
 
 /** The routes' declarations (their schemas), built with the first sub-app rather than at import. */
 const auditRoutes = once(() => {
-  const { PageQuerySchema } = apiSchemas();
+  const { IdSchema, PageQuerySchema } = apiSchemas();
+  const time = (description: string) => z.iso.datetime({ offset: true }).optional().meta({ description });
+  /** `GET /api/audit`: a page, and what narrows it (every filter given holds). */
+  const AuditQuerySchema = PageQuerySchema.extend({
+    customerId: IdSchema.optional().meta({
+      description:
+        'only records naming this customer in `customerIds` (written since filters came: see README)',
+    }),
+    agentId: z
+      .string()
+      .min(1)
+      .max(128)
+      .optional()
+      .meta({ description: 'only calls this agent made (`me`: yourself)' }),
+    action: AuditActionSchema.optional().meta({ description: 'only records of this action' }),
+    since: time('only records at or after this time (ISO 8601)'),
+    until: time('only records before this time (ISO 8601); after `since`'),
+  });
   const list = createRoute({
     method: 'get',
     path: '/audit',
     operationId: 'listAudit',
     summary: SUMMARY,
-    request: { query: PageQuerySchema },
+    description:
+      'A filtered page may hold fewer than `limit` records, or none, with a `cursor`: follow it until `null`.',
+    request: { query: AuditQuerySchema },
     middleware: [requireAdmin] as const,
     responses: { 200: json('a page of audit records', page(AuditRecordSchema)), ...errors(400, 401, 403) },
   });
@@ -28,5 +48,9 @@ const auditRoutes = once(() => {
 /** `/api/audit`: the audit log, for admins. */
 export function auditApp(deps: Pick<AgentAppDeps, 'audit'>): OpenAPIHono<AgentEnv> {
   const { list } = auditRoutes();
-  return createRouter().openapi(list, async (c) => c.json(await listAudit(deps, c.req.valid('query')), 200));
+  return createRouter().openapi(list, async (c) => {
+    const query = c.req.valid('query');
+    const agentId = query.agentId === 'me' ? c.get('agentId') : query.agentId;
+    return c.json(await listAudit(deps, { ...query, agentId }), 200);
+  });
 }

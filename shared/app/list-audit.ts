@@ -1,10 +1,23 @@
-import type { AuditLog, AuditRecord } from '#shared/domain/audit.js';
+import type { AuditLog, AuditQuery, AuditRecord } from '#shared/domain/audit.js';
 import type { Page } from '#shared/domain/paging.js';
+import { ValidationError } from '#shared/errors.js';
 
-/** The audit log, newest first, a page at a time. */
+/** A time of the window in the form records keep theirs (`toISOString`), so the two compare as strings. */
+const utc = (time: string | undefined): string | undefined =>
+  time === undefined ? undefined : new Date(time).toISOString();
+
+/**
+ * The audit log, newest first, a page at a time, narrowed by the query's filter: a window whose `since`
+ * is not before its `until` is a ValidationError (it could hold nothing).
+ */
 export function listAudit(
   deps: { audit: Pick<AuditLog, 'listAudit'> },
-  page: { limit: number; cursor?: string | undefined },
+  query: AuditQuery,
 ): Promise<Page<AuditRecord>> {
-  return deps.audit.listAudit(page);
+  const since = utc(query.since);
+  const until = utc(query.until);
+  if (since !== undefined && until !== undefined && since >= until) {
+    throw new ValidationError('since must be before until');
+  }
+  return deps.audit.listAudit({ ...query, since, until });
 }

@@ -66,8 +66,35 @@ export function webhookOriginOf(url: string): string | undefined {
   return origin === 'null' ? undefined : origin;
 }
 
-/** Where audit records are kept: written once each, listed newest first. */
+/**
+ * What a page of the audit log may be narrowed to, every criterion given holding: a customer the record
+ * names, the agent who made the call, the action, and a time window (`since` included, `until` not;
+ * ISO 8601 UTC as `toISOString` writes it, the form of a record's `at`).
+ */
+export type AuditFilter = {
+  customerId?: string | undefined;
+  agentId?: string | undefined;
+  action?: AuditAction | undefined;
+  since?: string | undefined;
+  until?: string | undefined;
+};
+
+/** A page of the audit log asked for: its size, the cursor of the last page, and the filter. */
+export type AuditQuery = AuditFilter & { limit: number; cursor?: string | undefined };
+
+/** Whether a record is one a filter asks for. */
+export function auditMatches(record: AuditRecord, filter: AuditFilter): boolean {
+  return (
+    (filter.customerId === undefined || record.customerIds.includes(filter.customerId)) &&
+    (filter.agentId === undefined || record.agentId === filter.agentId) &&
+    (filter.action === undefined || record.action === filter.action) &&
+    (filter.since === undefined || record.at >= filter.since) &&
+    (filter.until === undefined || record.at < filter.until)
+  );
+}
+
+/** Where audit records are kept: written once each, listed newest first, filtered or not. */
 export interface AuditLog {
   recordAudit(entry: Omit<AuditRecord, 'id'>): Promise<AuditRecord>;
-  listAudit(page: { limit: number; cursor?: string | undefined }): Promise<Page<AuditRecord>>;
+  listAudit(query: AuditQuery): Promise<Page<AuditRecord>>;
 }

@@ -1,6 +1,7 @@
 import type { Channel, Identity } from '../domain/envelope.js';
 import { identityToken } from '../domain/identity.js';
 import { replyItemId } from '../domain/replies.js';
+import { auditPartition } from './audit-keys.js';
 
 function identityKey(token: string): { pk: string; sk: string } {
   return { pk: `IDENTITY#${token}`, sk: 'IDENTITY' };
@@ -63,6 +64,9 @@ export const mentionsPartition = (token: string): string => `MENTION#${token}`;
  * | raw provider event     | PutItem  pk=PROVIDER_EVENT#<provider>, sk=<occurredAt>#<id>      |
  * | metrics by day         | Query ×N pk=METRICS#<shard>, sk between DAY#<from> and DAY#<to>, summed |
  * | audit log, newest first| Query ×8 pk=AUDIT#<0..7>, sk=<at>#<id> descending, merged        |
+ * | audit of a customer    | Query    pk=AUDIT#CUSTOMER#<customer id>, sk=<at>#<id> (audit-keys.ts) |
+ * | audit of an agent      | Query ×8 pk=AUDIT#AGENT#<0..7>#<agent id>, sk=<at>#<id>, merged   |
+ * | audit of an action     | Query ×8 pk=AUDIT#ACTION#<0..7>#<action>, sk=<at>#<id>, merged    |
  * | webhook subscription   | GetItem  pk=WEBHOOK#<id>, sk=WEBHOOK                             |
  * | subscription of a URL  | GetItem  pk=WEBHOOK_URL#<sha256 of URL+events>, sk=WEBHOOK_URL (one active each) |
  * | every subscription     | Query    gsi1k gsi1pk=WEBHOOKS, gsi1sk=<createdAt>#<id>, GetItem each |
@@ -199,16 +203,6 @@ export function replyTimelineKey(reply: {
   return Keys.timelineItem(reply.customerId, reply.placedAt ?? reply.at, replyItemId(reply.id));
 }
 
-/**
- * How many partitions the audit log is spread over. Records go to a shard picked from their random id,
- * so writes spread evenly and no partition takes the whole log's traffic; a page reads every shard
- * newest first and merges them (a handful of small queries, one page each). A fixed number, so a
- * reader always knows where to look; raising it means reading the old shards too.
- */
-export const AUDIT_SHARDS = 8;
-/** Partition of one shard of the audit log. */
-export const auditPartition = (shard: number): string => `AUDIT#${shard}`;
-
 /** Partition of the agents in the list index (gsi1k). */
 export const AGENTS_PARTITION = 'AGENTS';
 /** Partition of the customer-name index before it was sharded: still read, never written. */
@@ -274,6 +268,7 @@ export const inboxAnsweredSortKey = (answeredAt: string, conversationId: string)
 /** Deadline index sort key: the soonest pending SLA deadline first, the id to break ties. */
 export const inboxDueSortKey = (due: string, conversationId: string): string => `${due}#${conversationId}`;
 
+export { AUDIT_SHARDS, auditPartition } from './audit-keys.js';
 export { nameSearchKey, nameSortKey } from './name-key.js';
 
 /** Partition of every webhook subscription in the list index (gsi1k; a business has a handful). */

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AuditRecord } from '#shared/domain/audit.js';
 import type { Customer } from '#shared/domain/timeline.js';
 import type { LocalRuntime } from '#shared/local/runtime.js';
-import { startTestRuntime } from '../support/runtime.js';
+import { startTestRuntime, steppingClock } from '../support/runtime.js';
 import { inboundText } from '../unit/fakes/envelopes.js';
 
 const AGENT = 'roles-agent-token';
@@ -20,15 +20,8 @@ describe('local runtime: only admins export, erase, merge and unmerge, and each 
   };
 
   beforeAll(async () => {
-    // Each reading of the clock a second later: audit records of consecutive calls never share a time.
-    let now = Date.parse('2025-06-10T09:00:00.000Z');
     runtime = await startTestRuntime({
-      clock: {
-        now: () => {
-          now += 1000;
-          return new Date(now);
-        },
-      },
+      clock: steppingClock('2025-06-10T09:00:00.000Z'),
       env: { AGENT_TOKENS: `agent-ana:${AGENT},admin-zoe:${ADMIN}:admin` },
       queue: { visibilityTimeoutMs: 500 },
     });

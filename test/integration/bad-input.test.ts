@@ -1077,9 +1077,9 @@ describe('local runtime: hostile and broken requests on every route', () => {
       req.end();
     });
 
-  /** An admin's call that was refused writes its audit record (outcome: the error code), and only that. */
+  /** An admin's call that was refused writes its audit record (outcome: the error code) and its index entries, and only those. */
   const refusalAudit = (item: Record<string, { S?: string }>) =>
-    item.entity?.S === 'audit' && item.outcome?.S !== 'ok';
+    (item.entity?.S === 'audit' || item.entity?.S === 'audit_index') && item.outcome?.S !== 'ok';
 
   /** Every item of the table, in key order, after the queues have settled; refusals' audit records aside. */
   const snapshot = async (): Promise<string> => {

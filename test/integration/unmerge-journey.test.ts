@@ -112,12 +112,13 @@ describe('local runtime: an unmerge, then the next message', () => {
     // identities, Sue's unmerge and its end, her mail's reference, the thread link of the agent's answer
     // in her conversation, her mail's channel time and last inbound on her profile, the kept profile's
     // channels and last inbound. Puts: the two `unmerge` events,
-    // her mail's copy, the audit record. Delete: her mail from the kept customer's partition.
+    // her mail's copy, the audit record and its 4 index entries (the two customers, the agent, the
+    // action). Delete: her mail from the kept customer's partition.
     expect(meter.figures().byCommand).toEqual({
       GetItemCommand: 4,
       QueryCommand: 1,
       UpdateItemCommand: 11,
-      PutItemCommand: 4,
+      PutItemCommand: 8,
       DeleteItemCommand: 1,
     });
     await runtime.idle();

@@ -79,3 +79,14 @@ export async function idleAfterLaterLooks(runtime: LocalRuntime, queueTime: Jump
   queueTime.jump(DELETION_RELOOK_DELAY_S * 1000);
   await runtime.idle();
 }
+
+/** A clock each reading of which is a second after the last, from `from`: records of consecutive calls never share a time. */
+export function steppingClock(from: string): { now: () => Date } {
+  let now = Date.parse(from);
+  return {
+    now: () => {
+      now += 1000;
+      return new Date(now);
+    },
+  };
+}

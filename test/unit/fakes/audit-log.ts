@@ -1,6 +1,6 @@
-import type { AuditLog, AuditRecord } from '#shared/domain/audit.js';
+import { type AuditLog, type AuditRecord, auditMatches } from '#shared/domain/audit.js';
 
-/** An in-memory audit log: records kept in order, listed newest first with an index cursor. */
+/** An in-memory audit log: records kept in order, listed newest first (filtered) with an index cursor. */
 export function memoryAuditLog(): AuditLog & { records: AuditRecord[] } {
   const records: AuditRecord[] = [];
   return {
@@ -10,8 +10,8 @@ export function memoryAuditLog(): AuditLog & { records: AuditRecord[] } {
       records.push(record);
       return record;
     },
-    listAudit: async ({ limit, cursor }) => {
-      const newest = [...records].reverse();
+    listAudit: async ({ limit, cursor, ...filter }) => {
+      const newest = [...records].reverse().filter((record) => auditMatches(record, filter));
       const start = cursor ? Number(cursor) : 0;
       const items = newest.slice(start, start + limit);
       return { items, cursor: start + limit < newest.length ? String(start + limit) : null };

@@ -39,7 +39,7 @@ describe('auditRepository', () => {
       outcome: 'ok',
     });
     expect(record.id).toMatch(/^au_/);
-    const put = ddb.commandCalls(PutCommand)[0]?.args[0].input;
+    const put = ddb.commandCalls(PutCommand).at(-1)?.args[0].input;
     expect(put?.Item).toMatchObject({ ...record, entity: 'audit' });
     expect(String(put?.Item?.pk)).toMatch(/^AUDIT#[0-7]$/);
   });
@@ -48,7 +48,7 @@ describe('auditRepository', () => {
     ddb.on(QueryCommand).callsFake((input: { ExpressionAttributeValues: Record<string, string> }) => {
       const shard = Number(input.ExpressionAttributeValues[':pk']?.slice('AUDIT#'.length));
       const items = [item(shard, 50 - shard), item(shard, 40 - shard)];
-      const before = input.ExpressionAttributeValues[':before'];
+      const before = input.ExpressionAttributeValues[':high'];
       return { Items: items.filter((i) => !before || i.sk < before) };
     });
     const repo = auditRepository(db);
@@ -73,6 +73,80 @@ describe('auditRepository', () => {
       'au_33',
     ]);
     expect(second.cursor).toBeNull();
+  });
+
+  it('writes an index entry per customer named, the agent and the action, before the record: one PutItem each', async () => {
+    ddb.on(PutCommand).resolves({});
+    const record = await auditRepository(db).recordAudit({
+      at: '2025-06-10T09:00:00.000Z',
+      agentId: 'zoe',
+      action: 'erase',
+      customerIds: ['cu_1', 'cu_2', 'cu_3'],
+      outcome: 'ok',
+    });
+    const puts = ddb.commandCalls(PutCommand).map((call) => call.args[0].input.Item ?? {});
+    expect(puts).toHaveLength(6);
+    expect(puts.map((item) => String(item.pk).replace(/#[0-7]#/, '#<shard>#'))).toEqual([
+      'AUDIT#CUSTOMER#cu_1',
+      'AUDIT#CUSTOMER#cu_2',
+      'AUDIT#CUSTOMER#cu_3',
+      'AUDIT#AGENT#<shard>#zoe',
+      'AUDIT#ACTION#<shard>#erase',
+      expect.stringMatching(/^AUDIT#[0-7]$/),
+    ]);
+    for (const item of puts) expect(item).toMatchObject({ ...record, sk: `${record.at}#${record.id}` });
+  });
+
+  it('does not write the record when an index entry fails: the call fails, every record is in its indexes', async () => {
+    ddb.on(PutCommand).callsFake((input: { Item: { pk: string } }) => {
+      if (input.Item.pk.startsWith('AUDIT#AGENT#')) throw new Error('throttled');
+      return {};
+    });
+    await expect(
+      auditRepository(db).recordAudit({
+        at: '2025-06-10T09:00:00.000Z',
+        agentId: 'zoe',
+        action: 'export',
+        customerIds: ['cu_1'],
+        outcome: 'ok',
+      }),
+    ).rejects.toThrow();
+    const pks = ddb.commandCalls(PutCommand).map((call) => String(call.args[0].input.Item?.pk));
+    expect(pks.filter((pk) => /^AUDIT#[0-7]$/.test(pk))).toEqual([]);
+  });
+
+  it("reads one customer's records from their index alone: one Query, whatever the log holds", async () => {
+    ddb
+      .on(QueryCommand)
+      .resolves({ Items: [{ ...item(0, 30), pk: 'AUDIT#CUSTOMER#cu_1', entity: 'audit_index' }] });
+    const page = await auditRepository(db).listAudit({ limit: 20, customerId: 'cu_1' });
+    expect(page).toEqual({
+      items: [expect.objectContaining({ id: 'au_30', customerIds: ['cu_1'] })],
+      cursor: null,
+    });
+    expect(page.items[0]).not.toHaveProperty('entity');
+    const queries = ddb.commandCalls(QueryCommand).map((call) => call.args[0].input);
+    expect(queries).toHaveLength(1);
+    expect(queries[0]?.ExpressionAttributeValues?.[':pk']).toBe('AUDIT#CUSTOMER#cu_1');
+  });
+
+  it("reads an agent's calls from the agent's shards, filtering the action and bounding the window", async () => {
+    ddb.on(QueryCommand).resolves({ Items: [] });
+    await auditRepository(db).listAudit({
+      limit: 20,
+      agentId: 'zoe',
+      action: 'export',
+      since: '2025-06-01T00:00:00.000Z',
+      until: '2025-06-08T00:00:00.000Z',
+    });
+    const queries = ddb.commandCalls(QueryCommand).map((call) => call.args[0].input);
+    expect(queries.map((q) => q.ExpressionAttributeValues?.[':pk']).sort()).toEqual(
+      Array.from({ length: AUDIT_SHARDS }, (_, shard) => `AUDIT#AGENT#${shard}#zoe`),
+    );
+    expect(queries[0]).toMatchObject({
+      KeyConditionExpression: 'pk = :pk AND sk BETWEEN :since AND :high',
+      FilterExpression: '#action = :action',
+    });
   });
 
   it('refuses a cursor it did not make', async () => {

@@ -3,7 +3,7 @@ import type { DeliveryQueue, WebhookStore } from '#shared/domain/webhook-ports.j
 import { pastRetention, type SubscriptionView } from '#shared/domain/webhooks.js';
 import { NotFoundError } from '#shared/errors.js';
 import { type AuditDeps, audited } from './audited.js';
-import { resumePaused, strandedResume } from './paused-deliveries.js';
+import { resumePaused, resumeUnconfirmed, strandedResume } from './paused-deliveries.js';
 
 /** Paused deliveries one enable call resumes: a longer backlog takes more calls (`more`). */
 export const RESUMES_PER_CALL = 500;
@@ -20,10 +20,15 @@ export const spreadDelaySeconds = (n: number): number =>
   Math.min(Math.floor(n / RESUMES_PER_SECOND), MAX_DELAY_SECONDS);
 
 /**
- * Resumes the delivery of a paused note, unless it is gone, older than the log keeps one, or settled
- * meanwhile (its customer erased, an admin's replay, resumed by its writer); one a resumer left pending
- * and unqueued is queued again. True when it queued it.
+ * What became of a paused note's delivery: `queued` (resumed now, or found left pending and unqueued
+ * by a resumer past its claim's lease, and queued again), `unconfirmed` (resumed within the lease and
+ * not tried since: its resumer's message may be on its way or lost with it, so the note is kept for a
+ * later call) or `settled` (gone, older than the log keeps one, or settled meanwhile: its customer
+ * erased, an admin's replay, tried since its resume).
  */
+type NoteOutcome = 'queued' | 'unconfirmed' | 'settled';
+
+/** Resumes the delivery of a paused note, as far as it may: see NoteOutcome. */
 async function resumeNoted(
   deps: {
     webhooks: Pick<WebhookStore, 'getDelivery' | 'resumeDelivery'>;
@@ -33,14 +38,15 @@ async function resumeNoted(
   subscriptionId: string,
   deliveryId: string,
   delaySeconds: number,
-): Promise<boolean> {
+): Promise<NoteOutcome> {
   const delivery = await deps.webhooks.getDelivery(subscriptionId, deliveryId);
   const now = deps.clock.now();
-  if (!delivery || pastRetention(delivery, now)) return false;
-  if (await resumePaused({ ...deps, store: deps.webhooks }, delivery, delaySeconds)) return true;
-  if (!strandedResume(delivery, now)) return false;
+  if (!delivery || pastRetention(delivery, now)) return 'settled';
+  if (await resumePaused({ ...deps, store: deps.webhooks }, delivery, delaySeconds)) return 'queued';
+  if (resumeUnconfirmed(delivery, now)) return 'unconfirmed';
+  if (!strandedResume(delivery, now)) return 'settled';
   await deps.queue.send({ deliveryId, subscriptionId }, delaySeconds);
-  return true;
+  return 'queued';
 }
 
 /** What enabling answers: the subscription, how many paused deliveries it resumed, whether more wait. */
@@ -52,7 +58,9 @@ export type Enabled = SubscriptionView & { resumed: number; more: boolean };
  * events held since) resumed, each with a new 24-hour retry window, spread at RESUMES_PER_SECOND. One
  * older than the log keeps a delivery (30 days) is not sent: its note is let go. Calling it again (on
  * an enabled subscription too) resumes the next ones, so an enable cut short is finished by calling it
- * again.
+ * again. One resumed less than the claim's 15 minutes ago and not tried since (by an enable cut short
+ * before its message, or at the same moment) keeps its note and makes `more` true: a call once the 15
+ * minutes are over queues it if it is still unsent (before, its note was dropped: lost).
  */
 export async function enableWebhook(
   deps: AuditDeps & {
@@ -79,13 +87,18 @@ export async function enableWebhook(
     if (subscription.disabledAt) await deps.webhooks.enableSubscription(id);
     const paused = await deps.webhooks.pausedDeliveries(id, RESUMES_PER_CALL);
     let resumed = 0;
+    let unconfirmed = 0;
     for (const deliveryId of paused.ids) {
-      if (await resumeNoted(deps, id, deliveryId, spreadDelaySeconds(resumed))) resumed += 1;
-      await deps.webhooks.forgetPaused(id, deliveryId);
+      const outcome = await resumeNoted(deps, id, deliveryId, spreadDelaySeconds(resumed));
+      if (outcome === 'queued') resumed += 1;
+      // Its note stays until a call after the lease finds it sent, or left unsent and queues it.
+      if (outcome === 'unconfirmed') unconfirmed += 1;
+      else await deps.webhooks.forgetPaused(id, deliveryId);
     }
+    const more = paused.more || unconfirmed > 0;
     const { secrets: _secrets, ...view } = subscription;
-    if (!subscription.disabledAt) return { ...view, resumed, more: paused.more };
+    if (!subscription.disabledAt) return { ...view, resumed, more };
     const { disabledAt: _d, disabledReason: _r, circuitOpenUntil: _c, ...enabled } = view;
-    return { ...enabled, consecutiveFailures: 0, resumed, more: paused.more };
+    return { ...enabled, consecutiveFailures: 0, resumed, more };
   });
 }

@@ -35,20 +35,39 @@ export async function resumePaused(
 }
 
 /**
+ * Whether a delivery whose paused note is still there looks resumed and not tried since: pending,
+ * with no attempt since its resume, its message (if its resumer lived to send it) not through yet.
+ */
+function resumedUntried(delivery: Delivery): boolean {
+  return (
+    delivery.status === 'pending' &&
+    delivery.event !== undefined &&
+    delivery.attempts === 0 &&
+    !delivery.nextAttemptAt
+  );
+}
+
+/** When a delivery's queueing claim (`queuedAt`) ends its lease; none claimed: long ago. */
+const leaseEnd = (delivery: Delivery): number =>
+  (delivery.queuedAt ? Date.parse(delivery.queuedAt) : 0) + QUEUE_CLAIM_LEASE_MS;
+
+/**
  * Whether a delivery whose paused note is still there was left pending and unqueued by a resumer that
  * died between the two: never tried since, and claimed longer ago than the claim's lease (a message
  * sent by a resume that lived is tried by then). Queuing it again may, at worst, send it twice with
  * the same `webhook-id`.
  */
 export function strandedResume(delivery: Delivery, now: Date): boolean {
-  const claimed = delivery.queuedAt ? Date.parse(delivery.queuedAt) : 0;
-  return (
-    delivery.status === 'pending' &&
-    delivery.event !== undefined &&
-    delivery.attempts === 0 &&
-    !delivery.nextAttemptAt &&
-    claimed + QUEUE_CLAIM_LEASE_MS <= now.getTime()
-  );
+  return resumedUntried(delivery) && leaseEnd(delivery) <= now.getTime();
+}
+
+/**
+ * Whether a delivery whose paused note is still there was resumed within its claim's lease and not
+ * tried since: its resumer's message may be on its way, or the resumer may have died before sending
+ * it (an enable cut short). Neither sent nor let go: its note is kept for an enable after the lease.
+ */
+export function resumeUnconfirmed(delivery: Delivery, now: Date): boolean {
+  return resumedUntried(delivery) && leaseEnd(delivery) > now.getTime();
 }
 
 /**

@@ -15,6 +15,15 @@ type Item = Record<string, unknown>;
 const sortKey = (item: Item): string => String(item.gsi1sk);
 
 /**
+ * Rounds of queries a page makes at most (the first asks every partition, each later one only those
+ * that may still hold a name of the page): entries a shorter text of the same name also matches are
+ * read and passed over, and a long run of them (Mohamed Mohamed Ali, Mohamed Mohamed Saleh... for
+ * `mohamed`) would otherwise be read to its end by one page. Past them the page ends short, or empty,
+ * with a cursor where every partition was read to.
+ */
+export const NAME_SEARCH_ROUNDS = 6;
+
+/**
  * The entries a page answers out of those merged: the first `limit` not skipped, and the last entry
  * passed to reach them (the next page's place), with whether entries not skipped may follow.
  */
@@ -73,11 +82,12 @@ export async function customersByName(db: DynamoDb, prefix: string, page: NamePa
   );
   const within = (item: Item) => sortKey(item).startsWith(prefixKey);
   const keep = (item: Item) => answersAt(item, prefixKey);
-  const merged = await mergeShards(db, inputs, { limit: want, sortKey, within, keep });
+  const rounds = NAME_SEARCH_ROUNDS;
+  const merged = await mergeShards(db, inputs, { limit: want, sortKey, within, keep, rounds });
   const { kept, last, more } = takePage(merged, page.limit, skipped);
   const items = (await profilesOf(db, kept)).map(customerOfItem);
-  return {
-    items,
-    cursor: more && last ? encodeNameCursor({ after: sortKey(last), skip: place.skip }) : null,
-  };
+  // A page cut short by its rounds resumes where every partition was read to, past what it skipped.
+  const after =
+    merged.through !== undefined && kept.length < page.limit ? merged.through : last && sortKey(last);
+  return { items, cursor: more && after ? encodeNameCursor({ after, skip: place.skip }) : null };
 }

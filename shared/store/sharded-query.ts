@@ -67,7 +67,24 @@ type MergeOptions = {
   sortKey: (item: Item) => string;
   within?: ((item: Item) => boolean) | undefined;
   keep?: ((item: Item) => boolean) | undefined;
+  /**
+   * Rounds of queries at most (a round: one query to each shard that may still hold an item of the
+   * page). Past them, the page ends where every shard still asked has been read to (`through`): the
+   * items up to there, maybe fewer than `limit` or none, with `more`. For a `keep` that may pass over
+   * any number of items, so a page's cost does not grow with them.
+   */
+  rounds?: number | undefined;
 };
+
+/** The sort key every shard still open has been read to (the least of their last), if each read one. */
+function frontier(open: readonly Shard[]): string | undefined {
+  let least: string | undefined;
+  for (const shard of open) {
+    if (shard.seen === undefined) return undefined;
+    if (least === undefined || compare(shard.seen, least) < 0) least = shard.seen;
+  }
+  return least;
+}
 
 /**
  * A k-way merge of queries over the shards of one write-sharded index partition, each already in
@@ -78,13 +95,13 @@ type MergeOptions = {
  * input is ordered by it and it is unique (the id breaks ties). `within`, for a query whose key
  * condition cannot say where its range ends (`> after` and a prefix): the first item of a shard outside
  * it ends that shard, the items after it being outside too. `keep`: which items in range belong on a
- * page (those it refuses are read and passed over, as if not there).
+ * page (those it refuses are read and passed over, as if not there). `rounds`: see MergeOptions.
  */
 export async function mergeShards(
   db: DynamoDb,
   inputs: readonly QueryCommandInput[],
   options: MergeOptions,
-): Promise<{ items: Item[]; more: boolean }> {
+): Promise<{ items: Item[]; more: boolean; through?: string }> {
   const { limit, sortKey } = options;
   const first = Math.min(limit, Math.max(2, Math.ceil((2 * limit) / inputs.length)));
   const shards: Shard[] = inputs.map((input) => ({
@@ -97,12 +114,17 @@ export async function mergeShards(
   }));
   let pending = shards;
   let merged: Item[] = [];
-  while (pending.length > 0) {
+  for (let round = 1; pending.length > 0; round += 1) {
     await Promise.all(pending.map((shard) => fill(db, shard, limit, options)));
     merged = shards.flatMap((shard) => shard.items).sort((a, b) => compare(sortKey(a), sortKey(b)));
     const cutoffItem = merged.length >= limit ? merged[limit - 1] : undefined;
     const cutoff = cutoffItem ? sortKey(cutoffItem) : undefined;
     pending = shards.filter((shard) => mayHoldMore(shard, cutoff));
+    const through = options.rounds !== undefined && round >= options.rounds ? frontier(pending) : undefined;
+    if (through !== undefined) {
+      const read = merged.filter((item) => compare(sortKey(item), through) <= 0);
+      return { items: read.slice(0, limit), more: true, ...(read.length < limit ? { through } : {}) };
+    }
   }
   return {
     items: merged.slice(0, limit),

@@ -147,7 +147,8 @@ describe('webhook admin: replaying and enabling on a disabled subscription', () 
     // A resume wrote it pending and died before it queued it, 15 minutes ago: its note is still there.
     const claimed = new Date(START - 900_000).toISOString();
     await world.store.updateDelivery({ ...stranded, status: 'pending', queuedAt: claimed });
-    // One resumed a minute ago by its writer, its message on its way, is not queued twice.
+    // One resumed a minute ago by its writer, its message on its way, is not queued twice; its note
+    // stays (its resumer may have died before the message) and `more` says to call again.
     const onItsWay = { ...newDelivery(subscription, event(3)), status: 'paused' as const };
     await world.store.pauseDelivery(onItsWay);
     const recently = new Date(START - 60_000).toISOString();
@@ -160,10 +161,37 @@ describe('webhook admin: replaying and enabling on a disabled subscription', () 
       status: 'paused',
     };
     await world.store.pauseDelivery(old);
-    expect(await enableWebhook(deps, 'wh_1', 'zoe')).toMatchObject({ resumed: 1, more: false });
+    expect(await enableWebhook(deps, 'wh_1', 'zoe')).toMatchObject({ resumed: 1, more: true });
     expect(world.sent.map((s) => s.message.deliveryId)).toEqual([stranded.id]);
-    expect(world.paused.get('wh_1')?.size).toBe(0);
+    expect([...(world.paused.get('wh_1') ?? [])]).toEqual([onItsWay.id]);
     expect((await world.store.getDelivery('wh_1', old.id))?.status).toBe('paused');
+  });
+
+  it('keeps the note of a delivery an enable resumed and died before queuing, when it is enabled again within 15 minutes, and queues it after', async () => {
+    await world.store.disableSubscription('wh_1', new Date(START).toISOString(), 'gone');
+    // Tried before its subscription went: a backlog delivery, paused by the deliverer.
+    const backlog: Delivery = {
+      ...newDelivery(subscription, event(1)),
+      status: 'paused',
+      attempts: 1,
+      firstAttemptAt: new Date(START - 50_000).toISOString(),
+      lastAttemptAt: new Date(START - 50_000).toISOString(),
+    };
+    await world.store.pauseDelivery(backlog);
+    // The first enable writes it pending and dies before its message (the Lambda's timeout, say).
+    const dies = { send: async () => Promise.reject(new Error('timed out')) };
+    await expect(enableWebhook({ ...deps, queue: dies }, 'wh_1', 'zoe')).rejects.toThrow('timed out');
+    // The admin calls again a minute later: it may not send it (the first's message may be on its way)...
+    let now = START + 60_000;
+    const later = { ...deps, clock: { now: () => new Date(now) } };
+    expect(await enableWebhook(later, 'wh_1', 'zoe')).toMatchObject({ resumed: 0, more: true });
+    expect(world.sent).toEqual([]);
+    // ...but once the resume's 15 minutes are over, a call sends it, once.
+    now = START + 901_000;
+    expect(await enableWebhook(later, 'wh_1', 'zoe')).toMatchObject({ resumed: 1, more: false });
+    expect(world.sent.map((s) => s.message.deliveryId)).toEqual([backlog.id]);
+    expect(await enableWebhook(later, 'wh_1', 'zoe')).toMatchObject({ resumed: 0, more: false });
+    expect(world.sent).toHaveLength(1);
   });
 
   it('resumes a long paused backlog a page per call, answering that there is more', async () => {

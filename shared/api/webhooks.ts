@@ -1,6 +1,7 @@
 import { createRoute, type OpenAPIHono, z } from '@hono/zod-openapi';
 import { createWebhook } from '#shared/app/create-webhook.js';
 import { deleteWebhook } from '#shared/app/delete-webhook.js';
+import { disableWebhook } from '#shared/app/disable-webhook.js';
 import { enableWebhook } from '#shared/app/enable-webhook.js';
 import { listWebhookDeliveries } from '#shared/app/list-webhook-deliveries.js';
 import { listWebhooks } from '#shared/app/list-webhooks.js';
@@ -128,10 +129,11 @@ const webhookRoutes = once(() => {
   return { create, list, remove, rotate, ...deliveryRoutes() };
 });
 
-/** The delivery log's routes: list, replay, and enabling a disabled subscription to resume its log. */
+/** The delivery log's routes: list, replay, and disabling a subscription (holding its log) or enabling it. */
 const deliveryRoutes = once(() => {
   const { IdParamsSchema, PageQuerySchema } = apiSchemas();
   const { DeliveryViewSchema, DeliveryParamsSchema, EnabledSchema, DeliveriesQuerySchema } = webhookSchemas();
+  const { WebhookViewSchema } = webhookSchemas();
   const { ReplayFailedSchema, FailedReplayedSchema } = webhookSchemas();
   const deliveries = createRoute({
     method: 'get',
@@ -167,6 +169,19 @@ const deliveryRoutes = once(() => {
       ...errors(400, 401, 403, 404, 413),
     },
   });
+  const disable = createRoute({
+    method: 'post',
+    path: '/webhooks/{id}/disable',
+    operationId: 'disableWebhook',
+    summary:
+      'Stop sending to a subscription and hold its events (paused, its log kept) until it is enabled again, as its endpoint answering 410 does; one already disabled is left as it was. Admins only; audited',
+    middleware: [requireAdmin, readOptionalJsonBody] as const,
+    request: { params: IdParamsSchema, body: emptyBody() },
+    responses: {
+      200: json('the subscription, disabled', WebhookViewSchema),
+      ...errors(400, 401, 403, 404, 413),
+    },
+  });
   const replayFailed = createRoute({
     method: 'post',
     path: '/webhooks/{id}/replay',
@@ -180,7 +195,7 @@ const deliveryRoutes = once(() => {
       ...errors(400, 401, 403, 404, 409, 413),
     },
   });
-  return { deliveries, replay, enable, replayFailed };
+  return { deliveries, replay, enable, disable, replayFailed };
 });
 
 const created = (s: {
@@ -200,7 +215,7 @@ export function webhooksApp(
   deps: Pick<AgentAppDeps, 'audit' | 'clock'>,
   hooks: WebhookApiDeps,
 ): OpenAPIHono<AgentEnv> {
-  const { create, list, remove, rotate, replay, enable, replayFailed } = webhookRoutes();
+  const { create, list, remove, rotate, replay, enable, disable, replayFailed } = webhookRoutes();
   const admin = {
     ...deps,
     webhooks: hooks.store,
@@ -220,6 +235,7 @@ export function webhooksApp(
       [replay, 'webhook_replay'],
       [replayFailed, 'webhook_replay_failed'],
       [enable, 'webhook_enable'],
+      [disable, 'webhook_disable'],
     ],
     'none',
   );
@@ -253,7 +269,7 @@ export function webhooksApp(
   return withDeliveryLog(subscriptions, deps, admin);
 }
 
-/** The delivery log's handlers: list, replay one, replay the failed since a time, enable. */
+/** The delivery log's handlers: list, replay one, replay the failed since a time, enable, disable. */
 function withDeliveryLog(
   app: OpenAPIHono<AgentEnv>,
   deps: Pick<AgentAppDeps, 'audit' | 'clock'>,
@@ -262,7 +278,7 @@ function withDeliveryLog(
     queue: WebhookApiDeps['queue'];
   },
 ): OpenAPIHono<AgentEnv> {
-  const { deliveries, replay, enable, replayFailed } = webhookRoutes();
+  const { deliveries, replay, enable, disable, replayFailed } = webhookRoutes();
   return app
     .openapi(deliveries, async (c) => {
       const { limit, cursor, status } = c.req.valid('query');
@@ -297,5 +313,10 @@ function withDeliveryLog(
       enable,
       async (c) => c.json(await enableWebhook(admin, c.req.valid('param').id, c.get('agentId')), 200),
       auditedRejection(deps, 'webhook_enable', 'none'),
+    )
+    .openapi(
+      disable,
+      async (c) => c.json(await disableWebhook(admin, c.req.valid('param').id, c.get('agentId')), 200),
+      auditedRejection(deps, 'webhook_disable', 'none'),
     );
 }

@@ -14,6 +14,7 @@ export const AuditActionSchema = z.enum([
   'webhook_replay',
   'webhook_replay_failed',
   'webhook_enable',
+  'webhook_disable',
   'rename',
   'agent_remove',
 ]);

@@ -44,6 +44,10 @@ const webhookSchemas = once(() => {
   });
   const EnabledSchema = WebhookViewSchema.extend({
     resumed: z.number().int().meta({ description: 'paused deliveries this call resumed' }),
+    expired: z.number().int().meta({
+      description:
+        'paused deliveries this call found older than the log keeps (30 days): not sent, their notes let go',
+    }),
     more: z.boolean().meta({ description: 'more paused deliveries wait: call again to resume them' }),
   });
   const ReplayFailedSchema = z.strictObject({

@@ -1,6 +1,6 @@
 import type { Clock } from '#shared/domain/ports.js';
 import type { DeliveryQueue, WebhookStore } from '#shared/domain/webhook-ports.js';
-import { pastRetention, type SubscriptionView } from '#shared/domain/webhooks.js';
+import { deliveryTimeOf, pastRetention, type SubscriptionView } from '#shared/domain/webhooks.js';
 import { NotFoundError } from '#shared/errors.js';
 import { type AuditDeps, audited } from './audited.js';
 import { resumePaused, strandedResume } from './paused-deliveries.js';
@@ -19,10 +19,13 @@ const MAX_DELAY_SECONDS = 900;
 export const spreadDelaySeconds = (n: number): number =>
   Math.min(Math.floor(n / RESUMES_PER_SECOND), MAX_DELAY_SECONDS);
 
+/** What became of one paused note: its delivery resumed, too old to send, or nothing to do. */
+type NoteOutcome = 'resumed' | 'expired' | 'settled';
+
 /**
- * Resumes the delivery of a paused note, unless it is gone, older than the log keeps one, or settled
- * meanwhile (its customer erased, an admin's replay, resumed by its writer); one a resumer left pending
- * and unqueued is queued again. True when it queued it.
+ * Resumes the delivery of a paused note, unless it is older than the log keeps one (`expired`: still
+ * paused, or already removed by its `ttl`), gone, or settled meanwhile (its customer erased, an admin's
+ * replay, resumed by its writer); one a resumer left pending and unqueued is queued again.
  */
 async function resumeNoted(
   deps: {
@@ -33,24 +36,34 @@ async function resumeNoted(
   subscriptionId: string,
   deliveryId: string,
   delaySeconds: number,
-): Promise<boolean> {
+): Promise<NoteOutcome> {
   const delivery = await deps.webhooks.getDelivery(subscriptionId, deliveryId);
   const now = deps.clock.now();
-  if (!delivery || pastRetention(delivery, now)) return false;
-  if (await resumePaused({ ...deps, store: deps.webhooks }, delivery, delaySeconds)) return true;
-  if (!strandedResume(delivery, now)) return false;
+  // The id carries the event's time: a note whose delivery the table removed is told by it alone.
+  const madeAt = delivery?.createdAt ?? deliveryTimeOf(deliveryId);
+  if (madeAt && pastRetention({ createdAt: madeAt }, now)) {
+    const unsent = !delivery || delivery.status === 'paused' || strandedResume(delivery, now);
+    return unsent ? 'expired' : 'settled';
+  }
+  if (!delivery) return 'settled';
+  if (await resumePaused({ ...deps, store: deps.webhooks }, delivery, delaySeconds)) return 'resumed';
+  if (!strandedResume(delivery, now)) return 'settled';
   await deps.queue.send({ deliveryId, subscriptionId }, delaySeconds);
-  return true;
+  return 'resumed';
 }
 
-/** What enabling answers: the subscription, how many paused deliveries it resumed, whether more wait. */
-export type Enabled = SubscriptionView & { resumed: number; more: boolean };
+/**
+ * What enabling answers: the subscription, how many paused deliveries it resumed, how many it found
+ * too old to send (`expired`), whether more wait.
+ */
+export type Enabled = SubscriptionView & { resumed: number; expired: number; more: boolean };
 
 /**
  * Takes a subscription back into use as an admin (audited): no longer disabled, its breaker closed,
  * and up to RESUMES_PER_CALL of the deliveries paused while it was disabled (its backlog then, and the
  * events held since) resumed, each with a new 24-hour retry window, spread at RESUMES_PER_SECOND. One
- * older than the log keeps a delivery (30 days) is not sent: its note is let go. Calling it again (on
+ * older than the log keeps a delivery (30 days) is not sent: its note is let go, and it is counted in
+ * `expired` (with those the table removed already, whose notes are left: their ids tell their age). Calling it again (on
  * an enabled subscription too) resumes the next ones, so an enable cut short is finished by calling it
  * again.
  */
@@ -78,14 +91,15 @@ export async function enableWebhook(
     // writer, who reads the subscription again after writing it (settlePaused).
     if (subscription.disabledAt) await deps.webhooks.enableSubscription(id);
     const paused = await deps.webhooks.pausedDeliveries(id, RESUMES_PER_CALL);
-    let resumed = 0;
+    const counts = { resumed: 0, expired: 0 };
     for (const deliveryId of paused.ids) {
-      if (await resumeNoted(deps, id, deliveryId, spreadDelaySeconds(resumed))) resumed += 1;
+      const outcome = await resumeNoted(deps, id, deliveryId, spreadDelaySeconds(counts.resumed));
+      if (outcome !== 'settled') counts[outcome] += 1;
       await deps.webhooks.forgetPaused(id, deliveryId);
     }
     const { secrets: _secrets, ...view } = subscription;
-    if (!subscription.disabledAt) return { ...view, resumed, more: paused.more };
+    if (!subscription.disabledAt) return { ...view, ...counts, more: paused.more };
     const { disabledAt: _d, disabledReason: _r, circuitOpenUntil: _c, ...enabled } = view;
-    return { ...enabled, consecutiveFailures: 0, resumed, more: paused.more };
+    return { ...enabled, consecutiveFailures: 0, ...counts, more: paused.more };
   });
 }

@@ -5,7 +5,13 @@ import { disableWebhook } from '#shared/app/disable-webhook.js';
 import { enableWebhook } from '#shared/app/enable-webhook.js';
 import { replayWebhookDelivery } from '#shared/app/replay-webhook-delivery.js';
 import type { IntegrationEvent } from '#shared/domain/events/integration-events.js';
-import { type Delivery, newDelivery, type Subscription, subscriptionKeyOf } from '#shared/domain/webhooks.js';
+import {
+  type Delivery,
+  deliveryIdOf,
+  newDelivery,
+  type Subscription,
+  subscriptionKeyOf,
+} from '#shared/domain/webhooks.js';
 import { ConflictError, NotFoundError } from '#shared/errors.js';
 import { memoryAuditLog } from '../../fakes/audit-log.js';
 import { memoryWebhooks } from '../../fakes/webhook-store.js';
@@ -163,7 +169,14 @@ describe('webhook admin: replaying and enabling on a disabled subscription', () 
       status: 'paused',
     };
     await world.store.pauseDelivery(old);
-    expect(await enableWebhook(deps, 'wh_1', 'zoe')).toMatchObject({ resumed: 1, more: false });
+    // Another as old, which DynamoDB removed with its `ttl`, its note not yet.
+    const removed = deliveryIdOf('wh_1', { id: 'evt_gone', timestamp: '2026-10-01T00:00:00.000Z' });
+    world.paused.get('wh_1')?.add(removed);
+    // And one as old resumed by its writer and delivered long ago: its note was left behind, not its event.
+    const settled: Delivery = { ...old, id: deliveryIdOf('wh_1', { ...event(4), timestamp: old.createdAt }) };
+    await world.store.pauseDelivery(settled);
+    await world.store.updateDelivery({ ...settled, status: 'delivered', attempts: 1 });
+    expect(await enableWebhook(deps, 'wh_1', 'zoe')).toMatchObject({ resumed: 1, expired: 2, more: false });
     expect(world.sent.map((s) => s.message.deliveryId)).toEqual([stranded.id]);
     expect(world.paused.get('wh_1')?.size).toBe(0);
     expect((await world.store.getDelivery('wh_1', old.id))?.status).toBe('paused');

@@ -1,6 +1,12 @@
 import type { Clock } from '#shared/domain/ports.js';
 import type { DeliveryQueue, WebhookStore } from '#shared/domain/webhook-ports.js';
-import { deliveryTimeOf, pastRetention, type SubscriptionView } from '#shared/domain/webhooks.js';
+import {
+  type DeliveryMessage,
+  deliveryTimeOf,
+  neverTried,
+  pastRetention,
+  type SubscriptionView,
+} from '#shared/domain/webhooks.js';
 import { NotFoundError } from '#shared/errors.js';
 import { type AuditDeps, audited } from './audited.js';
 import { resumePaused, strandedResume } from './paused-deliveries.js';
@@ -29,7 +35,7 @@ type NoteOutcome = 'resumed' | 'expired' | 'settled';
  */
 async function resumeNoted(
   deps: {
-    webhooks: Pick<WebhookStore, 'getDelivery' | 'resumeDelivery'>;
+    webhooks: Pick<WebhookStore, 'getDelivery' | 'resumeDelivery' | 'takeOverQueueing'>;
     queue: DeliveryQueue;
     clock: Clock;
   },
@@ -48,7 +54,16 @@ async function resumeNoted(
   if (!delivery) return 'settled';
   if (await resumePaused({ ...deps, store: deps.webhooks }, delivery, delaySeconds)) return 'resumed';
   if (!strandedResume(delivery, now)) return 'settled';
-  await deps.queue.send({ deliveryId, subscriptionId }, delaySeconds);
+  let message: DeliveryMessage = { deliveryId, subscriptionId };
+  // Never tried, a check of its claim may be queued (a change delivered again): the claim is taken
+  // over first, as that check would, and carried, so of the two one sends it.
+  if (neverTried(delivery) && delivery.queuedAt) {
+    const at = now.toISOString();
+    const taken = await deps.webhooks.takeOverQueueing(subscriptionId, deliveryId, delivery.queuedAt, at);
+    if (!taken) return 'settled';
+    message = { ...message, queuedAt: at };
+  }
+  await deps.queue.send(message, delaySeconds);
   return 'resumed';
 }
 
@@ -76,6 +91,7 @@ export async function enableWebhook(
       | 'pausedDeliveries'
       | 'getDelivery'
       | 'resumeDelivery'
+      | 'takeOverQueueing'
       | 'forgetPaused'
     >;
     queue: DeliveryQueue;

@@ -67,6 +67,18 @@ describe('local runtime: an endpoint that answered 410 loses nothing: its backlo
     receiver.received.filter(
       (r) => (JSON.parse(r.body) as { type: string }).type === type && r.answer === 200,
     );
+  /** The texts of the message.received events the endpoint took whose text matches. */
+  const textsReceived = (pattern: RegExp) =>
+    received('message.received')
+      .map((r) => (JSON.parse(r.body) as { data: { text: string } }).data.text)
+      .filter((text) => pattern.test(text));
+  /** Two held untried, the one paused on its turn tried once (the log's order between them is not asserted). */
+  const expectThreeHeld = async (subscriptionId: string) =>
+    expect((await deliveries(subscriptionId)).map((d) => [d.status, d.attempts]).sort()).toEqual([
+      ['paused', 0],
+      ['paused', 0],
+      ['paused', 1],
+    ]);
 
   it('pauses the backlog on a 410, refuses to replay until enabled, and sends it all once enabled', async () => {
     const created = await api('POST', '/api/webhooks', { url: receiver.url, events: ['message.received'] });
@@ -128,17 +140,8 @@ describe('local runtime: an endpoint that answered 410 loses nothing: its backlo
     // The events function's list of subscriptions (1 s locally) now shows it disabled.
     timers.advance(1_100);
     await messages('447700900813', ['while 1', 'while 2']);
-    const held = await deliveries(subscription.id);
-    // Two held untried, the one the 410 paused tried once (the log's order between them is not asserted).
-    expect(held.map((d) => [d.status, d.attempts]).sort()).toEqual([
-      ['paused', 0],
-      ['paused', 0],
-      ['paused', 1],
-    ]);
-    const mine = () =>
-      received('message.received')
-        .map((r) => (JSON.parse(r.body) as { data: { text: string } }).data.text)
-        .filter((text) => /^(before|while) /.test(text));
+    await expectThreeHeld(subscription.id);
+    const mine = () => textsReceived(/^(before|while) /);
     expect(mine()).toEqual([]);
 
     answer = 200;
@@ -188,15 +191,8 @@ describe('local runtime: an endpoint that answered 410 loses nothing: its backlo
       'the retry paused',
     );
     await messages('447700900815', ['during 1', 'during 2']);
-    expect((await deliveries(subscription.id)).map((d) => [d.status, d.attempts]).sort()).toEqual([
-      ['paused', 0],
-      ['paused', 0],
-      ['paused', 1],
-    ]);
-    const mine = () =>
-      received('message.received')
-        .map((r) => (JSON.parse(r.body) as { data: { text: string } }).data.text)
-        .filter((text) => /^(down|during) /.test(text));
+    await expectThreeHeld(subscription.id);
+    const mine = () => textsReceived(/^(down|during) /);
     expect(mine()).toEqual([]);
 
     answer = 200;

@@ -55,12 +55,21 @@ const webhookSchemas = once(() => {
       .datetime({ offset: true })
       .meta({ description: 'replay the failed deliveries made at or after this time (ISO 8601)' }),
     cursor: z.string().max(2048).optional().meta({ description: 'the `cursor` the last call answered' }),
+    statuses: z
+      .array(z.enum(['failed', 'delivered']))
+      .min(1)
+      .max(2)
+      .optional()
+      .meta({
+        description:
+          'which deliveries to send again: `failed` (the default), `delivered` (an endpoint that answered 2xx and lost them; audited as webhook_replay_delivered)',
+      }),
   });
   const FailedReplayedSchema = z.object({
-    replayed: z.number().int().meta({ description: 'failed deliveries this call sent again' }),
-    gone: z.number().int().meta({ description: 'failed deliveries of an erased customer: not sent again' }),
+    replayed: z.number().int().meta({ description: 'deliveries this call sent again' }),
+    gone: z.number().int().meta({ description: 'deliveries of an erased customer: not sent again' }),
     cursor: z.string().nullable().meta({
-      description: 'null when every failed delivery since `since` was looked at; else call again with it',
+      description: 'null when every delivery asked for since `since` was looked at; else call again with it',
     }),
   });
   const DeliveriesQuerySchema = z.object({
@@ -191,7 +200,7 @@ const deliveryRoutes = once(() => {
     path: '/webhooks/{id}/replay',
     operationId: 'replayFailedWebhookDeliveries',
     summary:
-      'Send again every delivery given up on (failed) since a time, up to 500 a call (follow `cursor`). Admins only; audited',
+      'Send again every delivery given up on (failed), or with `statuses` also those delivered, since a time, up to 500 a call (follow `cursor`). Admins only; audited',
     middleware: [requireAdmin, readJsonBody] as const,
     request: { params: IdParamsSchema, body: jsonBody(ReplayFailedSchema) },
     responses: {
@@ -303,11 +312,12 @@ function withDeliveryLog(
     .openapi(
       replayFailed,
       async (c) => {
-        const { since, cursor } = c.req.valid('json');
+        const { since, cursor, statuses } = c.req.valid('json');
         const input = {
           subscriptionId: c.req.valid('param').id,
           since: new Date(since).toISOString(),
           cursor,
+          statuses,
         };
         return c.json(await replayFailedDeliveries(admin, input, c.get('agentId')), 202);
       },

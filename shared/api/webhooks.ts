@@ -1,6 +1,7 @@
 import { createRoute, type OpenAPIHono, z } from '@hono/zod-openapi';
 import { createWebhook } from '#shared/app/create-webhook.js';
 import { deleteWebhook } from '#shared/app/delete-webhook.js';
+import { disableWebhook } from '#shared/app/disable-webhook.js';
 import { enableWebhook } from '#shared/app/enable-webhook.js';
 import { listWebhookDeliveries } from '#shared/app/list-webhook-deliveries.js';
 import { listWebhooks } from '#shared/app/list-webhooks.js';
@@ -43,6 +44,10 @@ const webhookSchemas = once(() => {
   });
   const EnabledSchema = WebhookViewSchema.extend({
     resumed: z.number().int().meta({ description: 'paused deliveries this call resumed' }),
+    expired: z.number().int().meta({
+      description:
+        'paused deliveries this call found older than the log keeps (30 days): not sent, their notes let go',
+    }),
     more: z.boolean().meta({ description: 'more paused deliveries wait: call again to resume them' }),
   });
   const ReplayFailedSchema = z.strictObject({
@@ -50,12 +55,21 @@ const webhookSchemas = once(() => {
       .datetime({ offset: true })
       .meta({ description: 'replay the failed deliveries made at or after this time (ISO 8601)' }),
     cursor: z.string().max(2048).optional().meta({ description: 'the `cursor` the last call answered' }),
+    statuses: z
+      .array(z.enum(['failed', 'delivered']))
+      .min(1)
+      .max(2)
+      .optional()
+      .meta({
+        description:
+          'which deliveries to send again: `failed` (the default), `delivered` (an endpoint that answered 2xx and lost them; audited as webhook_replay_delivered)',
+      }),
   });
   const FailedReplayedSchema = z.object({
-    replayed: z.number().int().meta({ description: 'failed deliveries this call sent again' }),
-    gone: z.number().int().meta({ description: 'failed deliveries of an erased customer: not sent again' }),
+    replayed: z.number().int().meta({ description: 'deliveries this call sent again' }),
+    gone: z.number().int().meta({ description: 'deliveries of an erased customer: not sent again' }),
     cursor: z.string().nullable().meta({
-      description: 'null when every failed delivery since `since` was looked at; else call again with it',
+      description: 'null when every delivery asked for since `since` was looked at; else call again with it',
     }),
   });
   const DeliveriesQuerySchema = z.object({
@@ -128,10 +142,11 @@ const webhookRoutes = once(() => {
   return { create, list, remove, rotate, ...deliveryRoutes() };
 });
 
-/** The delivery log's routes: list, replay, and enabling a disabled subscription to resume its log. */
+/** The delivery log's routes: list, replay, and disabling a subscription (holding its log) or enabling it. */
 const deliveryRoutes = once(() => {
   const { IdParamsSchema, PageQuerySchema } = apiSchemas();
   const { DeliveryViewSchema, DeliveryParamsSchema, EnabledSchema, DeliveriesQuerySchema } = webhookSchemas();
+  const { WebhookViewSchema } = webhookSchemas();
   const { ReplayFailedSchema, FailedReplayedSchema } = webhookSchemas();
   const deliveries = createRoute({
     method: 'get',
@@ -167,12 +182,25 @@ const deliveryRoutes = once(() => {
       ...errors(400, 401, 403, 404, 413),
     },
   });
+  const disable = createRoute({
+    method: 'post',
+    path: '/webhooks/{id}/disable',
+    operationId: 'disableWebhook',
+    summary:
+      'Stop sending to a subscription and hold its events (paused, its log kept) until it is enabled again, as its endpoint answering 410 does; one already disabled is left as it was. Admins only; audited',
+    middleware: [requireAdmin, readOptionalJsonBody] as const,
+    request: { params: IdParamsSchema, body: emptyBody() },
+    responses: {
+      200: json('the subscription, disabled', WebhookViewSchema),
+      ...errors(400, 401, 403, 404, 413),
+    },
+  });
   const replayFailed = createRoute({
     method: 'post',
     path: '/webhooks/{id}/replay',
     operationId: 'replayFailedWebhookDeliveries',
     summary:
-      'Send again every delivery given up on (failed) since a time, up to 500 a call (follow `cursor`). Admins only; audited',
+      'Send again every delivery given up on (failed), or with `statuses` also those delivered, since a time, up to 500 a call (follow `cursor`). Admins only; audited',
     middleware: [requireAdmin, readJsonBody] as const,
     request: { params: IdParamsSchema, body: jsonBody(ReplayFailedSchema) },
     responses: {
@@ -180,7 +208,7 @@ const deliveryRoutes = once(() => {
       ...errors(400, 401, 403, 404, 409, 413),
     },
   });
-  return { deliveries, replay, enable, replayFailed };
+  return { deliveries, replay, enable, disable, replayFailed };
 });
 
 const created = (s: {
@@ -200,7 +228,7 @@ export function webhooksApp(
   deps: Pick<AgentAppDeps, 'audit' | 'clock'>,
   hooks: WebhookApiDeps,
 ): OpenAPIHono<AgentEnv> {
-  const { create, list, remove, rotate, replay, enable, replayFailed } = webhookRoutes();
+  const { create, list, remove, rotate, replay, enable, disable, replayFailed } = webhookRoutes();
   const admin = {
     ...deps,
     webhooks: hooks.store,
@@ -220,6 +248,7 @@ export function webhooksApp(
       [replay, 'webhook_replay'],
       [replayFailed, 'webhook_replay_failed'],
       [enable, 'webhook_enable'],
+      [disable, 'webhook_disable'],
     ],
     'none',
   );
@@ -253,7 +282,7 @@ export function webhooksApp(
   return withDeliveryLog(subscriptions, deps, admin);
 }
 
-/** The delivery log's handlers: list, replay one, replay the failed since a time, enable. */
+/** The delivery log's handlers: list, replay one, replay the failed since a time, enable, disable. */
 function withDeliveryLog(
   app: OpenAPIHono<AgentEnv>,
   deps: Pick<AgentAppDeps, 'audit' | 'clock'>,
@@ -262,7 +291,7 @@ function withDeliveryLog(
     queue: WebhookApiDeps['queue'];
   },
 ): OpenAPIHono<AgentEnv> {
-  const { deliveries, replay, enable, replayFailed } = webhookRoutes();
+  const { deliveries, replay, enable, disable, replayFailed } = webhookRoutes();
   return app
     .openapi(deliveries, async (c) => {
       const { limit, cursor, status } = c.req.valid('query');
@@ -283,11 +312,12 @@ function withDeliveryLog(
     .openapi(
       replayFailed,
       async (c) => {
-        const { since, cursor } = c.req.valid('json');
+        const { since, cursor, statuses } = c.req.valid('json');
         const input = {
           subscriptionId: c.req.valid('param').id,
           since: new Date(since).toISOString(),
           cursor,
+          statuses,
         };
         return c.json(await replayFailedDeliveries(admin, input, c.get('agentId')), 202);
       },
@@ -297,5 +327,10 @@ function withDeliveryLog(
       enable,
       async (c) => c.json(await enableWebhook(admin, c.req.valid('param').id, c.get('agentId')), 200),
       auditedRejection(deps, 'webhook_enable', 'none'),
+    )
+    .openapi(
+      disable,
+      async (c) => c.json(await disableWebhook(admin, c.req.valid('param').id, c.get('agentId')), 200),
+      auditedRejection(deps, 'webhook_disable', 'none'),
     );
 }

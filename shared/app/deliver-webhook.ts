@@ -12,12 +12,14 @@ import {
   activeSecrets,
   breakerOpenUntil,
   breakerReleaseAt,
+  CLAIM_RENEWAL_MS,
   claimCheckOf,
   type Delivery,
   type DeliveryMessage,
   delaySecondsUntil,
   neverTried,
   nextAttemptAt,
+  QUEUE_CLAIM_LEASE_MS,
   RETRY_WINDOW_MS,
   type Subscription,
   wants,
@@ -45,18 +47,51 @@ async function later(deps: DeliverDeps, message: DeliveryMessage, dueAt: Date): 
 
 /**
  * Whether a check of a queueing claim (see publishChanges) goes on to send its delivery: only one still
- * never tried whose claim is the one checked, taken over now (of several checks of a claim, one wins).
- * A claim taken since (a check that died after taking it over) is checked again when its lease ends.
+ * never tried whose claim is the one checked, taken over now (of several checks of a claim, one wins):
+ * answers the message it goes on as, the delivery's own under the new claim. A claim taken since (a
+ * check that died after taking it over) is checked again when its lease ends.
  */
-async function claimTakenOver(deps: DeliverDeps, message: DeliveryMessage, delivery: Delivery) {
-  if (!delivery.queuedAt || !neverTried(delivery)) return false;
+async function claimTakenOver(
+  deps: DeliverDeps,
+  message: DeliveryMessage,
+  delivery: Delivery,
+): Promise<DeliveryMessage | undefined> {
+  if (!delivery.queuedAt || !neverTried(delivery)) return undefined;
   if (delivery.queuedAt !== message.claim) {
     const check = claimCheckOf(delivery, delivery.queuedAt);
     await later(deps, check, new Date(check.dueAt));
-    return false;
+    return undefined;
   }
   const at = deps.clock.now().toISOString();
-  return deps.store.takeOverQueueing(delivery.subscriptionId, delivery.id, message.claim, at);
+  if (!(await deps.store.takeOverQueueing(delivery.subscriptionId, delivery.id, message.claim, at))) {
+    return undefined;
+  }
+  const { claim: _checked, ...own } = message;
+  return { ...own, queuedAt: at };
+}
+
+/**
+ * The message a delivery's own message goes on as, or undefined when it must send nothing: a check
+ * took its claim over (it was slower than the lease; the delivery is the check's now). Near the
+ * lease's end, the delivery still never tried, it renews the claim first (a conditional write, as a
+ * check's takeover is: of the two, one sends); earlier, no check can take over before its outcome is
+ * written, so it writes nothing more. A message that carries no claim goes on as before.
+ */
+async function claimStillHeld(
+  deps: DeliverDeps,
+  message: DeliveryMessage,
+  delivery: Delivery,
+): Promise<DeliveryMessage | undefined> {
+  const claim = message.queuedAt;
+  if (claim === undefined) return message;
+  if (delivery.queuedAt !== claim) return undefined;
+  const now = deps.clock.now();
+  if (!neverTried(delivery) || Date.parse(claim) + QUEUE_CLAIM_LEASE_MS - CLAIM_RENEWAL_MS > now.getTime()) {
+    return message;
+  }
+  const at = now.toISOString();
+  const renewed = await deps.store.takeOverQueueing(delivery.subscriptionId, delivery.id, claim, at);
+  return renewed ? { ...message, queuedAt: at } : undefined;
 }
 
 function describe(outcome: PostOutcome): { lastStatus?: number; lastError: string } {
@@ -199,7 +234,8 @@ async function attempt(
  * subscription is disabled (paused, until an admin enables it), gone or no longer takes its event
  * (cancelled), or the endpoint's breaker is open (it waits, without counting an attempt, until a
  * random point of one more breaker window after the breaker closes). A check of a queueing claim
- * goes on only once it took the claim over, and from then on is the delivery's own message.
+ * goes on only once it took the claim over, and from then on is the delivery's own message; a
+ * delivery's own message whose claim was taken over sends nothing.
  */
 export async function deliverWebhook(deps: DeliverDeps, message: DeliveryMessage): Promise<void> {
   if (message.dueAt && Date.parse(message.dueAt) > deps.clock.now().getTime()) {
@@ -208,10 +244,13 @@ export async function deliverWebhook(deps: DeliverDeps, message: DeliveryMessage
   const delivery = await deps.store.getDelivery(message.subscriptionId, message.deliveryId);
   if (delivery?.status !== 'pending' || !delivery.event) return;
   const pending = { ...delivery, event: delivery.event };
-  if (message.claim === undefined) return deliverPending(deps, message, pending);
-  if (!(await claimTakenOver(deps, message, delivery))) return;
-  const { claim: _checked, ...own } = message;
-  return deliverPending(deps, own, pending);
+  const own =
+    message.claim === undefined
+      ? await claimStillHeld(deps, message, delivery)
+      : await claimTakenOver(deps, message, delivery);
+  if (!own) return;
+  // A claim taken over or renewed here is written back with the outcome, not the one read before.
+  await deliverPending(deps, own, own.queuedAt ? { ...pending, queuedAt: own.queuedAt } : pending);
 }
 
 /** A pending delivery, read for its message: see deliverWebhook. */

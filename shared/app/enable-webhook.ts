@@ -1,6 +1,12 @@
 import type { Clock } from '#shared/domain/ports.js';
 import type { DeliveryQueue, WebhookStore } from '#shared/domain/webhook-ports.js';
-import { pastRetention, type SubscriptionView } from '#shared/domain/webhooks.js';
+import {
+  type DeliveryMessage,
+  deliveryTimeOf,
+  neverTried,
+  pastRetention,
+  type SubscriptionView,
+} from '#shared/domain/webhooks.js';
 import { NotFoundError } from '#shared/errors.js';
 import { type AuditDeps, audited } from './audited.js';
 import { resumePaused, resumeUnconfirmed, strandedResume } from './paused-deliveries.js';
@@ -23,15 +29,16 @@ export const spreadDelaySeconds = (n: number): number =>
  * What became of a paused note's delivery: `queued` (resumed now, or found left pending and unqueued
  * by a resumer past its claim's lease, and queued again), `unconfirmed` (resumed within the lease and
  * not tried since: its resumer's message may be on its way or lost with it, so the note is kept for a
- * later call) or `settled` (gone, older than the log keeps one, or settled meanwhile: its customer
- * erased, an admin's replay, tried since its resume).
+ * later call), `expired` (older than the log keeps one and never sent: still paused, stranded, or
+ * already removed by its `ttl`) or `settled` (gone, or settled meanwhile: its customer erased, an
+ * admin's replay, tried since its resume).
  */
-type NoteOutcome = 'queued' | 'unconfirmed' | 'settled';
+type NoteOutcome = 'queued' | 'unconfirmed' | 'expired' | 'settled';
 
 /** Resumes the delivery of a paused note, as far as it may: see NoteOutcome. */
 async function resumeNoted(
   deps: {
-    webhooks: Pick<WebhookStore, 'getDelivery' | 'resumeDelivery'>;
+    webhooks: Pick<WebhookStore, 'getDelivery' | 'resumeDelivery' | 'takeOverQueueing'>;
     queue: DeliveryQueue;
     clock: Clock;
   },
@@ -41,22 +48,41 @@ async function resumeNoted(
 ): Promise<NoteOutcome> {
   const delivery = await deps.webhooks.getDelivery(subscriptionId, deliveryId);
   const now = deps.clock.now();
-  if (!delivery || pastRetention(delivery, now)) return 'settled';
+  // The id carries the event's time: a note whose delivery the table removed is told by it alone.
+  const madeAt = delivery?.createdAt ?? deliveryTimeOf(deliveryId);
+  if (madeAt && pastRetention({ createdAt: madeAt }, now)) {
+    const unsent = !delivery || delivery.status === 'paused' || strandedResume(delivery, now);
+    return unsent ? 'expired' : 'settled';
+  }
+  if (!delivery) return 'settled';
   if (await resumePaused({ ...deps, store: deps.webhooks }, delivery, delaySeconds)) return 'queued';
   if (resumeUnconfirmed(delivery, now)) return 'unconfirmed';
   if (!strandedResume(delivery, now)) return 'settled';
-  await deps.queue.send({ deliveryId, subscriptionId }, delaySeconds);
+  let message: DeliveryMessage = { deliveryId, subscriptionId };
+  // Never tried, a check of its claim may be queued (a change delivered again): the claim is taken
+  // over first, as that check would, and carried, so of the two one sends it.
+  if (neverTried(delivery) && delivery.queuedAt) {
+    const at = now.toISOString();
+    const taken = await deps.webhooks.takeOverQueueing(subscriptionId, deliveryId, delivery.queuedAt, at);
+    if (!taken) return 'settled';
+    message = { ...message, queuedAt: at };
+  }
+  await deps.queue.send(message, delaySeconds);
   return 'queued';
 }
 
-/** What enabling answers: the subscription, how many paused deliveries it resumed, whether more wait. */
-export type Enabled = SubscriptionView & { resumed: number; more: boolean };
+/**
+ * What enabling answers: the subscription, how many paused deliveries it resumed, how many it found
+ * too old to send (`expired`), whether more wait.
+ */
+export type Enabled = SubscriptionView & { resumed: number; expired: number; more: boolean };
 
 /**
  * Takes a subscription back into use as an admin (audited): no longer disabled, its breaker closed,
  * and up to RESUMES_PER_CALL of the deliveries paused while it was disabled (its backlog then, and the
  * events held since) resumed, each with a new 24-hour retry window, spread at RESUMES_PER_SECOND. One
- * older than the log keeps a delivery (30 days) is not sent: its note is let go. Calling it again (on
+ * older than the log keeps a delivery (30 days) is not sent: its note is let go, and it is counted in
+ * `expired` (with those the table removed already, whose notes are left: their ids tell their age). Calling it again (on
  * an enabled subscription too) resumes the next ones, so an enable cut short is finished by calling it
  * again. One resumed less than the claim's 15 minutes ago and not tried since (by an enable cut short
  * before its message, or at the same moment) keeps its note and makes `more` true: a call once the 15
@@ -71,6 +97,7 @@ export async function enableWebhook(
       | 'pausedDeliveries'
       | 'getDelivery'
       | 'resumeDelivery'
+      | 'takeOverQueueing'
       | 'forgetPaused'
     >;
     queue: DeliveryQueue;
@@ -86,19 +113,20 @@ export async function enableWebhook(
     // writer, who reads the subscription again after writing it (settlePaused).
     if (subscription.disabledAt) await deps.webhooks.enableSubscription(id);
     const paused = await deps.webhooks.pausedDeliveries(id, RESUMES_PER_CALL);
-    let resumed = 0;
+    const counts = { resumed: 0, expired: 0 };
     let unconfirmed = 0;
     for (const deliveryId of paused.ids) {
-      const outcome = await resumeNoted(deps, id, deliveryId, spreadDelaySeconds(resumed));
-      if (outcome === 'queued') resumed += 1;
+      const outcome = await resumeNoted(deps, id, deliveryId, spreadDelaySeconds(counts.resumed));
+      if (outcome === 'queued') counts.resumed += 1;
+      if (outcome === 'expired') counts.expired += 1;
       // Its note stays until a call after the lease finds it sent, or left unsent and queues it.
       if (outcome === 'unconfirmed') unconfirmed += 1;
       else await deps.webhooks.forgetPaused(id, deliveryId);
     }
     const more = paused.more || unconfirmed > 0;
     const { secrets: _secrets, ...view } = subscription;
-    if (!subscription.disabledAt) return { ...view, resumed, more };
+    if (!subscription.disabledAt) return { ...view, ...counts, more };
     const { disabledAt: _d, disabledReason: _r, circuitOpenUntil: _c, ...enabled } = view;
-    return { ...enabled, consecutiveFailures: 0, resumed, more };
+    return { ...enabled, consecutiveFailures: 0, ...counts, more };
   });
 }

@@ -30,7 +30,8 @@ export async function resumePaused(
   if (delivery.status !== 'paused' || !delivery.event) return false;
   const queuedAt = deps.clock.now().toISOString();
   if (!(await deps.store.resumeDelivery({ ...pendingAfresh(delivery), queuedAt }))) return false;
-  await deps.queue.send({ deliveryId: delivery.id, subscriptionId: delivery.subscriptionId }, delaySeconds);
+  const message = { deliveryId: delivery.id, subscriptionId: delivery.subscriptionId, queuedAt };
+  await deps.queue.send(message, delaySeconds);
   return true;
 }
 

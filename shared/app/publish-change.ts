@@ -28,11 +28,20 @@ export interface PublishDeps extends PausedDeps {
   log(level: 'error', message: string, fields: Record<string, unknown>): void;
 }
 
-/** Whether a delivery found claimed lost its message: only where the queue can say (`holds`). */
-async function orphaned(deps: PublishDeps, message: DeliveryMessage): Promise<boolean> {
-  if (!deps.holds || deps.holds(message)) return false;
+/**
+ * The message of a delivery found claimed whose message is lost (only where the queue can say:
+ * `holds`), carrying its claim; undefined when the queue holds it, or it is not pending and untried.
+ */
+async function orphanedClaim(
+  deps: PublishDeps,
+  message: DeliveryMessage,
+): Promise<DeliveryMessage | undefined> {
+  if (!deps.holds) return undefined;
   const found = await deps.store.getDelivery(message.subscriptionId, message.deliveryId);
-  return found?.status === 'pending' && found.attempts === 0;
+  if (found?.status !== 'pending' || found.attempts !== 0) return undefined;
+  // The message as it was sent: its claim is part of its body.
+  const own = found.queuedAt ? { ...message, queuedAt: found.queuedAt } : message;
+  return deps.holds(own) ? undefined : own;
 }
 
 /**
@@ -60,14 +69,15 @@ async function publishOne(deps: PublishDeps, subscription: Subscription, event: 
   const message = { deliveryId: delivery.id, subscriptionId: subscription.id };
   const claimed =
     (await deps.store.createDelivery(delivery)) ||
-    (await deps.store.claimQueueing(subscription.id, delivery.id, at)) ||
-    (await orphaned(deps, message));
+    (await deps.store.claimQueueing(subscription.id, delivery.id, at))
+      ? { ...message, queuedAt: at }
+      : await orphanedClaim(deps, message);
   if (!claimed) {
     if (!deps.holds) await checkClaim(deps, message);
     return;
   }
   try {
-    await deps.queue.send(message, 0);
+    await deps.queue.send(claimed, 0);
   } catch (error) {
     await deps.store.releaseQueueing(subscription.id, delivery.id, at).catch((failure: unknown) =>
       // The delivery then stays pending, claimed and unsent: the change delivered again skips it.

@@ -5,6 +5,13 @@ import { type AuditDeps, type AuditEntry, audited } from './audited.js';
 import { spreadDelaySeconds } from './enable-webhook.js';
 import { pendingAgain, refuseWhileDisabled, whyNotAgain } from './replay-webhook-delivery.js';
 
+/**
+ * What a bulk replay may send again: `failed` (the default), and `delivered`, for an endpoint that
+ * answered 2xx and lost them. Not `cancelled`: of a subscription still there, those are its erased
+ * customers', which never go out again.
+ */
+export type ReplayableStatus = 'failed' | 'delivered';
+
 /** Failed deliveries one call reads at most (a filter over the log: it may replay fewer). */
 export const REPLAYS_PER_CALL = 500;
 
@@ -23,8 +30,10 @@ export interface FailedReplayed {
  * call per page of the log instead of one per delivery. Each is replayed as `POST
  * .../deliveries/{id}/replay` does (same `webhook-id`, a new 24-hour window, its history kept), spread
  * as an enable spreads what it resumes (`spreadDelaySeconds`). A delivery replayed is pending, no longer failed, so a call repeated (a
- * client's retry, a crash halfway) replays only what is still failed. 409 `webhook_disabled` while the
- * subscription is disabled, as for one delivery.
+ * client's retry, a crash halfway) replays only what is still failed. With `statuses` including
+ * `delivered` (audited as `webhook_replay_delivered`), the delivered ones too: a call repeated then sends
+ * again those delivered since. 409 `webhook_disabled` while the subscription is disabled, as for one
+ * delivery.
  */
 export async function replayFailedDeliveries(
   deps: AuditDeps & {
@@ -34,12 +43,18 @@ export async function replayFailedDeliveries(
     queue: DeliveryQueue;
     clock: Clock;
   },
-  input: { subscriptionId: string; since: string; cursor?: string | undefined },
+  input: {
+    subscriptionId: string;
+    since: string;
+    cursor?: string | undefined;
+    statuses?: readonly ReplayableStatus[] | undefined;
+  },
   agentId: string,
 ): Promise<FailedReplayed> {
+  const statuses = input.statuses ?? ['failed'];
   const entry: AuditEntry = {
     agentId,
-    action: 'webhook_replay_failed',
+    action: statuses.includes('delivered') ? 'webhook_replay_delivered' : 'webhook_replay_failed',
     customerIds: [],
     webhookId: input.subscriptionId,
   };
@@ -50,7 +65,7 @@ export async function replayFailedDeliveries(
     const page = await deps.webhooks.listDeliveries(input.subscriptionId, {
       limit: REPLAYS_PER_CALL,
       cursor: input.cursor,
-      status: 'failed',
+      status: statuses,
     });
     // Newest first: once the page reaches past `since`, the log holds nothing more to replay.
     const wanted = page.items.filter((delivery) => delivery.createdAt >= input.since);

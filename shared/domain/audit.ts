@@ -13,7 +13,9 @@ export const AuditActionSchema = z.enum([
   'webhook_rotate_secret',
   'webhook_replay',
   'webhook_replay_failed',
+  'webhook_replay_delivered',
   'webhook_enable',
+  'webhook_disable',
   'rename',
   'agent_remove',
 ]);

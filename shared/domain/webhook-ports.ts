@@ -68,10 +68,14 @@ export interface WebhookStore {
   pausedDeliveries(subscriptionId: string, limit: number): Promise<{ ids: string[]; more: boolean }>;
   /** Drops the note of a paused delivery (resumed, or settled meanwhile). */
   forgetPaused(subscriptionId: string, deliveryId: string): Promise<void>;
-  /** A subscription's deliveries, newest first; with `status`, those in it (a page may be short). */
+  /** A subscription's deliveries, newest first; with `status`, those in it, or in one of them (a page may be short). */
   listDeliveries(
     subscriptionId: string,
-    page: { limit: number; cursor?: string | undefined; status?: DeliveryStatus | undefined },
+    page: {
+      limit: number;
+      cursor?: string | undefined;
+      status?: DeliveryStatus | readonly DeliveryStatus[] | undefined;
+    },
   ): Promise<Page<Delivery>>;
 }
 

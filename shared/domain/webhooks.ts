@@ -95,6 +95,12 @@ export const DeliveryMessageSchema = z.object({
    * claim held, due when its lease ends; it sends the delivery only if it is still never tried then.
    */
   claim: z.iso.datetime().optional(),
+  /**
+   * The queueing claim (`queuedAt`) the delivery's own message was sent under: once a check took the
+   * claim over (this message was slower than the lease), the delivery is the check's and this message
+   * sends nothing. Messages queued before this field, replays' and enables' stranded ones carry none.
+   */
+  queuedAt: z.iso.datetime().optional(),
 });
 export type DeliveryMessage = z.infer<typeof DeliveryMessageSchema>;
 
@@ -112,6 +118,14 @@ export function pastRetention(delivery: Pick<Delivery, 'createdAt'>, now: Date):
  * sends the delivery all the same. SQS's longest delay, so the check is one delayed message.
  */
 export const QUEUE_CLAIM_LEASE_MS = 15 * 60_000;
+
+/**
+ * How long before its claim's lease ends a delivery's own message, the delivery still never tried,
+ * renews the claim (a conditional write a check's takeover races: one of the two sends) rather than
+ * send on it. Longer than the webhooks function runs (30 s): a message that sends without renewing
+ * has written its outcome, or died, before any check can take the claim over.
+ */
+export const CLAIM_RENEWAL_MS = 60_000;
 
 /** Whether a delivery is pending and was never tried: its first message may still be on its way. */
 export function neverTried(delivery: Pick<Delivery, 'status' | 'attempts' | 'lastAttemptAt'>): boolean {

@@ -87,8 +87,23 @@ describe('local runtime: the audit log names the webhook each webhook call was a
     const done = await api('POST', `/api/webhooks/${id}/replay`, { since });
     expect(done.status).toBe(202);
     await expect(done.json()).resolves.toEqual({ replayed: 0, gone: 0, cursor: null });
+    // The delivered ones too, on asking (a filter over two statuses); `cancelled` is not one to ask for.
+    const both = await api('POST', `/api/webhooks/${id}/replay`, {
+      since,
+      statuses: ['failed', 'delivered'],
+    });
+    expect(both.status).toBe(202);
+    await expect(both.json()).resolves.toEqual({ replayed: 0, gone: 0, cursor: null });
+    const cancelled = await api('POST', `/api/webhooks/${id}/replay`, { since, statuses: ['cancelled'] });
+    expect(cancelled.status).toBe(400);
+    expect(
+      (await audit())
+        .filter((r) => r.action === 'webhook_replay_delivered')
+        .map((r) => [r.outcome, r.webhookId]),
+    ).toEqual([['ok', id]]);
     const replays = (await audit()).filter((r) => r.action === 'webhook_replay_failed');
     expect(replays.map((r) => [r.agentId, r.outcome, r.webhookId])).toEqual([
+      ['zoe', 'invalid_request', id],
       ['zoe', 'ok', id],
       ['zoe', 'invalid_request', id],
       ['bo', 'forbidden', id],

@@ -7,6 +7,7 @@ import { deliver, signedMeta, waitUntil, whatsappText } from '../support/webhook
 
 const SECRET = 'disable-hooks-meta-secret';
 const ADMIN = 'disable-hooks-admin-token';
+const AGENT = 'disable-hooks-agent-token';
 
 type DeliveryView = {
   id: string;
@@ -30,7 +31,7 @@ describe('local runtime: an endpoint that answered 410 loses nothing: its backlo
       (JSON.parse(body) as { type: string }).type === 'message.received' ? answer : 200,
     );
     runtime = await startTestRuntime({
-      env: { META_APP_SECRET: SECRET, AGENT_TOKENS: `admin-ana:${ADMIN}:admin` },
+      env: { META_APP_SECRET: SECRET, AGENT_TOKENS: `admin-ana:${ADMIN}:admin,bo:${AGENT}` },
       events: true,
       webhookTimers: timers,
     });
@@ -66,6 +67,18 @@ describe('local runtime: an endpoint that answered 410 loses nothing: its backlo
     receiver.received.filter(
       (r) => (JSON.parse(r.body) as { type: string }).type === type && r.answer === 200,
     );
+  /** The texts of the message.received events the endpoint took whose text matches. */
+  const textsReceived = (pattern: RegExp) =>
+    received('message.received')
+      .map((r) => (JSON.parse(r.body) as { data: { text: string } }).data.text)
+      .filter((text) => pattern.test(text));
+  /** Two held untried, the one paused on its turn tried once (the log's order between them is not asserted). */
+  const expectThreeHeld = async (subscriptionId: string) =>
+    expect((await deliveries(subscriptionId)).map((d) => [d.status, d.attempts]).sort()).toEqual([
+      ['paused', 0],
+      ['paused', 0],
+      ['paused', 1],
+    ]);
 
   it('pauses the backlog on a 410, refuses to replay until enabled, and sends it all once enabled', async () => {
     const created = await api('POST', '/api/webhooks', { url: receiver.url, events: ['message.received'] });
@@ -127,17 +140,8 @@ describe('local runtime: an endpoint that answered 410 loses nothing: its backlo
     // The events function's list of subscriptions (1 s locally) now shows it disabled.
     timers.advance(1_100);
     await messages('447700900813', ['while 1', 'while 2']);
-    const held = await deliveries(subscription.id);
-    // Two held untried, the one the 410 paused tried once (the log's order between them is not asserted).
-    expect(held.map((d) => [d.status, d.attempts]).sort()).toEqual([
-      ['paused', 0],
-      ['paused', 0],
-      ['paused', 1],
-    ]);
-    const mine = () =>
-      received('message.received')
-        .map((r) => (JSON.parse(r.body) as { data: { text: string } }).data.text)
-        .filter((text) => /^(before|while) /.test(text));
+    await expectThreeHeld(subscription.id);
+    const mine = () => textsReceived(/^(before|while) /);
     expect(mine()).toEqual([]);
 
     answer = 200;
@@ -156,6 +160,66 @@ describe('local runtime: an endpoint that answered 410 loses nothing: its backlo
     timers.advance(60_000);
     await runtime.idle();
     expect(mine().sort()).toEqual(['before 1', 'while 1', 'while 2']);
+    await api('DELETE', `/api/webhooks/${subscription.id}`);
+  });
+
+  it('holds everything while an admin disables it (its retries and the events made since), and sends each once enabled', async () => {
+    const created = await api('POST', '/api/webhooks', { url: receiver.url, events: ['message.received'] });
+    const subscription = (await created.json()) as { id: string };
+    answer = 500;
+    await messages('447700900814', ['down 1']);
+    expect((await deliveries(subscription.id)).map((d) => [d.status, d.attempts])).toEqual([['pending', 1]]);
+
+    // The receiver goes down for maintenance: an admin disables the subscription (a second call changes nothing).
+    const agent = await fetch(`${runtime.url}/api/webhooks/${subscription.id}/disable`, {
+      method: 'POST',
+      headers: { Authorization: `Bearer ${AGENT}` },
+    });
+    expect(agent.status).toBe(403);
+    const disabled = await api('POST', `/api/webhooks/${subscription.id}/disable`);
+    expect(disabled.status).toBe(200);
+    const view = (await disabled.json()) as { disabledAt: string; disabledReason: string };
+    expect(view.disabledReason).toBe('disabled by an admin (admin-ana)');
+    expect(view).not.toHaveProperty('secrets');
+    expect(await (await api('POST', `/api/webhooks/${subscription.id}/disable`)).json()).toMatchObject({
+      disabledAt: view.disabledAt,
+    });
+    // Its retry comes and is paused, not sent; the events function's list (1 s locally) then holds the new ones.
+    timers.advance(6_000);
+    await waitUntil(
+      async () => (await deliveries(subscription.id)).every((d) => d.status === 'paused'),
+      'the retry paused',
+    );
+    await messages('447700900815', ['during 1', 'during 2']);
+    await expectThreeHeld(subscription.id);
+    const mine = () => textsReceived(/^(down|during) /);
+    expect(mine()).toEqual([]);
+
+    answer = 200;
+    expect(await (await api('POST', `/api/webhooks/${subscription.id}/enable`)).json()).toMatchObject({
+      resumed: 3,
+      more: false,
+    });
+    timers.advance(1_000);
+    await waitUntil(
+      async () => (await deliveries(subscription.id)).every((d) => d.status === 'delivered'),
+      'every delivery delivered',
+    );
+    timers.advance(60_000);
+    await runtime.idle();
+    expect(mine().sort()).toEqual(['down 1', 'during 1', 'during 2']);
+    const audit = (await (await api('GET', '/api/audit?limit=50')).json()) as {
+      items: Array<{ action: string; agentId: string; outcome: string; webhookId?: string }>;
+    };
+    expect(
+      audit.items
+        .filter((r) => r.action === 'webhook_disable')
+        .map((r) => [r.agentId, r.outcome, r.webhookId]),
+    ).toEqual([
+      ['admin-ana', 'ok', subscription.id],
+      ['admin-ana', 'ok', subscription.id],
+      ['bo', 'forbidden', subscription.id],
+    ]);
     await api('DELETE', `/api/webhooks/${subscription.id}`);
   });
 

@@ -162,24 +162,33 @@ export function putDeliveryInput(table: string, delivery: Delivery, once: boolea
 
 /**
  * The newest `limit` deliveries of one shard of a subscription's log, older than the sort key `before`;
- * with `status`, those of it in that status (a filter: `limit` counts the items read).
+ * with `status`, those of it in that status or one of those (a filter: `limit` counts the items read).
  */
 export function queryDeliveriesInput(
   table: string,
   subscriptionId: string,
   shard: number,
-  page: { limit: number; before?: string | undefined; status?: DeliveryStatus | undefined },
+  page: {
+    limit: number;
+    before?: string | undefined;
+    status?: DeliveryStatus | readonly DeliveryStatus[] | undefined;
+  },
 ): QueryCommandInput {
+  const statuses = page.status === undefined ? [] : [page.status].flat();
+  const names = statuses.map((_, i) => `:status${i === 0 ? '' : i}`);
   return {
     TableName: table,
     KeyConditionExpression: page.before ? 'pk = :pk AND sk < :before' : 'pk = :pk',
-    ...(page.status
-      ? { FilterExpression: '#status = :status', ExpressionAttributeNames: { '#status': 'status' } }
+    ...(statuses.length > 0
+      ? {
+          FilterExpression: names.length === 1 ? '#status = :status' : `#status IN (${names.join(', ')})`,
+          ExpressionAttributeNames: { '#status': 'status' },
+        }
       : {}),
     ExpressionAttributeValues: {
       ':pk': deliveryPartition(subscriptionId, shard),
       ...(page.before ? { ':before': page.before } : {}),
-      ...(page.status ? { ':status': page.status } : {}),
+      ...Object.fromEntries(statuses.map((status, i) => [names[i], status])),
     },
     ScanIndexForward: false,
     Limit: page.limit,

@@ -97,7 +97,7 @@ export function memoryWebhooks() {
       const read = log.slice(0, page.limit);
       const last = read.at(-1);
       return {
-        items: structuredClone(read.filter((d) => !page.status || d.status === page.status)),
+        items: structuredClone(read.filter((d) => !page.status || [page.status].flat().includes(d.status))),
         cursor: log.length > page.limit && last ? keyOf(last) : null,
       };
     },

@@ -120,6 +120,7 @@ describe('OpenAPI document', () => {
     'POST /api/webhooks/{id}/deliveries/{deliveryId}/replay': 'replayWebhookDelivery',
     'POST /api/webhooks/{id}/replay': 'replayFailedWebhookDeliveries',
     'POST /api/webhooks/{id}/enable': 'enableWebhook',
+    'POST /api/webhooks/{id}/disable': 'disableWebhook',
     'GET /api/events': 'listLiveEvents',
     'GET /api/customers': 'searchCustomers',
     'GET /api/customers/{id}': 'getCustomer',

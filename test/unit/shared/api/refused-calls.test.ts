@@ -91,6 +91,7 @@ const BODYLESS: Array<[string, string, string, string | undefined]> = [
   ['DELETE', '/api/webhooks/wh_1', 'delete', 'webhook_delete'],
   ['POST', `/api/webhooks/wh_1/deliveries/${DELIVERY}/replay`, 'replay', 'webhook_replay'],
   ['POST', '/api/webhooks/wh_1/enable', 'enable', 'webhook_enable'],
+  ['POST', '/api/webhooks/wh_1/disable', 'disable', 'webhook_disable'],
   ['POST', '/api/conversations/cv_1/reopen', 'reopen', undefined],
   ['POST', '/api/customers/cu_1/suggestions/cu_2/accept', 'merge', 'merge'],
   ['POST', '/api/customers/cu_1/suggestions/cu_2/dismiss', 'dismiss', undefined],

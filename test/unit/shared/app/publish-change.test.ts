@@ -70,7 +70,11 @@ describe('publishChanges', () => {
     await publish([created('1')]);
     const held = [...world.deliveries.values()].find((d) => d.subscriptionId === 'wh_c');
     expect(held).toMatchObject({ status: 'pending', attempts: 0 });
-    expect(world.sent.map((s) => s.message)).toContainEqual({ deliveryId: held?.id, subscriptionId: 'wh_c' });
+    expect(world.sent.map((s) => s.message)).toContainEqual({
+      deliveryId: held?.id,
+      subscriptionId: 'wh_c',
+      queuedAt: AT,
+    });
     expect(held?.queuedAt).toBe(AT);
   });
 

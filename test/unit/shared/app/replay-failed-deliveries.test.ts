@@ -138,4 +138,36 @@ describe('replaying the failed deliveries since a time', () => {
       ['webhook_replay_failed', 'wh_1', 'ok', ['cu_1']],
     ]);
   });
+
+  it('sends again the delivered ones too when asked (an endpoint that answered 2xx and lost them), audited apart', async () => {
+    const outage = Array.from({ length: 4 }, (_, n) => failed(n));
+    const acknowledged = Array.from({ length: 3 }, (_, n) => ({
+      ...failed(10 + n),
+      status: 'delivered' as const,
+      attempts: 1,
+      deliveredAt: new Date(START - 20 * HOUR).toISOString(),
+    }));
+    for (const d of [...outage, ...acknowledged]) await world.store.createDelivery(d);
+    const input = { subscriptionId: 'wh_1', since, statuses: ['delivered' as const] };
+    expect(await replayFailedDeliveries(deps, input, 'zoe')).toEqual({ replayed: 3, gone: 0, cursor: null });
+    expect(world.sent.map((s) => s.message.deliveryId).sort()).toEqual(acknowledged.map((d) => d.id).sort());
+    // Its history kept: when it was delivered, the attempt before.
+    expect(await world.store.getDelivery('wh_1', acknowledged[0]?.id ?? '')).toMatchObject({
+      status: 'pending',
+      priorAttempts: 1,
+      deliveredAt: new Date(START - 20 * HOUR).toISOString(),
+    });
+    const both = { ...input, statuses: ['failed' as const, 'delivered' as const] };
+    expect(await replayFailedDeliveries(deps, both, 'ana')).toMatchObject({ replayed: 4 });
+    // The default is the failed ones only, under its published name.
+    expect(await replayFailedDeliveries(deps, { subscriptionId: 'wh_1', since }, 'bo')).toMatchObject({
+      replayed: 0,
+    });
+    const { records } = deps.audit as ReturnType<typeof memoryAuditLog>;
+    expect(records.map((r) => [r.action, r.agentId, r.outcome])).toEqual([
+      ['webhook_replay_delivered', 'zoe', 'ok'],
+      ['webhook_replay_delivered', 'ana', 'ok'],
+      ['webhook_replay_failed', 'bo', 'ok'],
+    ]);
+  });
 });

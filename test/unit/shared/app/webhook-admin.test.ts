@@ -1,10 +1,17 @@
 import { beforeEach, describe, expect, it } from 'vitest';
 import { createWebhook } from '#shared/app/create-webhook.js';
 import { deleteWebhook } from '#shared/app/delete-webhook.js';
+import { disableWebhook } from '#shared/app/disable-webhook.js';
 import { enableWebhook } from '#shared/app/enable-webhook.js';
 import { replayWebhookDelivery } from '#shared/app/replay-webhook-delivery.js';
 import type { IntegrationEvent } from '#shared/domain/events/integration-events.js';
-import { type Delivery, newDelivery, type Subscription, subscriptionKeyOf } from '#shared/domain/webhooks.js';
+import {
+  type Delivery,
+  deliveryIdOf,
+  newDelivery,
+  type Subscription,
+  subscriptionKeyOf,
+} from '#shared/domain/webhooks.js';
 import { ConflictError, NotFoundError } from '#shared/errors.js';
 import { memoryAuditLog } from '../../fakes/audit-log.js';
 import { memoryWebhooks } from '../../fakes/webhook-store.js';
@@ -28,7 +35,9 @@ const subscription: Subscription = {
 
 describe('webhook admin: replaying and enabling on a disabled subscription', () => {
   let world: ReturnType<typeof memoryWebhooks>;
-  let deps: Parameters<typeof replayWebhookDelivery>[0] & Parameters<typeof enableWebhook>[0];
+  let deps: Parameters<typeof replayWebhookDelivery>[0] &
+    Parameters<typeof enableWebhook>[0] &
+    Parameters<typeof disableWebhook>[0];
 
   beforeEach(async () => {
     world = memoryWebhooks();
@@ -161,8 +170,21 @@ describe('webhook admin: replaying and enabling on a disabled subscription', () 
       status: 'paused',
     };
     await world.store.pauseDelivery(old);
-    expect(await enableWebhook(deps, 'wh_1', 'zoe')).toMatchObject({ resumed: 1, more: true });
-    expect(world.sent.map((s) => s.message.deliveryId)).toEqual([stranded.id]);
+    // Another as old, which DynamoDB removed with its `ttl`, its note not yet.
+    const removed = deliveryIdOf('wh_1', { id: 'evt_gone', timestamp: '2026-10-01T00:00:00.000Z' });
+    world.paused.get('wh_1')?.add(removed);
+    // And one as old resumed by its writer and delivered long ago: its note was left behind, not its event.
+    const settled: Delivery = { ...old, id: deliveryIdOf('wh_1', { ...event(4), timestamp: old.createdAt }) };
+    await world.store.pauseDelivery(settled);
+    await world.store.updateDelivery({ ...settled, status: 'delivered', attempts: 1 });
+    expect(await enableWebhook(deps, 'wh_1', 'zoe')).toMatchObject({ resumed: 1, expired: 2, more: true });
+    // Under a claim taken over from the dead resume's, which a check of that claim then finds gone.
+    expect(world.sent.map((s) => s.message)).toEqual([
+      { deliveryId: stranded.id, subscriptionId: 'wh_1', queuedAt: new Date(START).toISOString() },
+    ]);
+    expect((await world.store.getDelivery('wh_1', stranded.id))?.queuedAt).toBe(
+      new Date(START).toISOString(),
+    );
     expect([...(world.paused.get('wh_1') ?? [])]).toEqual([onItsWay.id]);
     expect((await world.store.getDelivery('wh_1', old.id))?.status).toBe('paused');
   });
@@ -192,6 +214,44 @@ describe('webhook admin: replaying and enabling on a disabled subscription', () 
     expect(world.sent.map((s) => s.message.deliveryId)).toEqual([backlog.id]);
     expect(await enableWebhook(later, 'wh_1', 'zoe')).toMatchObject({ resumed: 0, more: false });
     expect(world.sent).toHaveLength(1);
+  });
+
+  it('disables a subscription for an admin, audited, and leaves one already disabled as it was', async () => {
+    const answer = await disableWebhook(deps, 'wh_1', 'zoe');
+    expect(answer).toMatchObject({
+      id: 'wh_1',
+      disabledAt: new Date(START).toISOString(),
+      disabledReason: 'disabled by an admin (zoe)',
+    });
+    expect(answer).not.toHaveProperty('secrets');
+    expect(await world.store.getSubscription('wh_1')).toMatchObject({
+      disabledAt: new Date(START).toISOString(),
+      disabledReason: 'disabled by an admin (zoe)',
+    });
+    // Again, by another admin later: nothing changes, the first time and reason stand.
+    const later = { ...deps, clock: { now: () => new Date(START + 60_000) } };
+    expect(await disableWebhook(later, 'wh_1', 'ana')).toMatchObject({
+      disabledAt: new Date(START).toISOString(),
+      disabledReason: 'disabled by an admin (zoe)',
+    });
+    await expect(disableWebhook(deps, 'wh_9', 'zoe')).rejects.toBeInstanceOf(NotFoundError);
+    // A replay waits for the enable, as after a 410; the enable takes it back into use.
+    await world.store.createDelivery({ ...delivered(1), status: 'failed' });
+    const replay = replayWebhookDelivery(
+      deps,
+      { subscriptionId: 'wh_1', deliveryId: delivered(1).id },
+      'zoe',
+    );
+    await expect(replay).rejects.toMatchObject({ code: 'webhook_disabled' });
+    expect((await enableWebhook(deps, 'wh_1', 'zoe')).disabledAt).toBeUndefined();
+    const { records } = deps.audit as ReturnType<typeof memoryAuditLog>;
+    expect(records.map((r) => [r.action, r.agentId, r.outcome, r.webhookId])).toEqual([
+      ['webhook_disable', 'zoe', 'ok', 'wh_1'],
+      ['webhook_disable', 'ana', 'ok', 'wh_1'],
+      ['webhook_disable', 'zoe', 'not_found', 'wh_9'],
+      ['webhook_replay', 'zoe', 'webhook_disabled', 'wh_1'],
+      ['webhook_enable', 'zoe', 'ok', 'wh_1'],
+    ]);
   });
 
   it('resumes a long paused backlog a page per call, answering that there is more', async () => {

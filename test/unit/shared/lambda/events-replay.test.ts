@@ -96,6 +96,14 @@ describe('events function: a stream batch run again queues each delivery once', 
         item.queuedAt = at;
         return {};
       }
+      if (input.UpdateExpression === 'ADD consecutiveFailures :one' && item) {
+        item.consecutiveFailures = Number(item.consecutiveFailures ?? 0) + 1;
+        return { Attributes: { consecutiveFailures: item.consecutiveFailures } };
+      }
+      if (input.UpdateExpression === 'SET consecutiveFailures = :zero REMOVE circuitOpenUntil' && item) {
+        item.consecutiveFailures = 0;
+        return {};
+      }
       if (input.UpdateExpression === 'REMOVE queuedAt') {
         if (!item || item.queuedAt !== at || item.attempts !== 0) throw refused();
         delete item.queuedAt;
@@ -265,5 +273,69 @@ describe('events function: a stream batch run again queues each delivery once', 
     // The first message, arriving after all that, finds it delivered.
     await deliverWebhook(deps, message);
     expect(posts).toEqual([message.deliveryId]);
+  });
+
+  /** The endpoint answers these statuses in turn, then 200. */
+  const answering = (deps: ReturnType<typeof deliverer>['deps'], ...statuses: number[]) => {
+    const post = deps.post;
+    deps.post = async (request) => {
+      const status = statuses.shift();
+      if (status === undefined) return post(request);
+      await post(request);
+      return { kind: 'answered' as const, status };
+    };
+  };
+
+  it('sends nothing for a message slower than its claim’s lease once a check took the claim over', async () => {
+    const [message, check] = await claimedTwice();
+    // The message carries the claim it was queued under.
+    expect(message.queuedAt).toBe(AT);
+    now = '2026-12-05T09:15:00.000Z';
+    const { deps, posts } = deliverer();
+    answering(deps, 500);
+    await deliverWebhook(deps, check);
+    expect(posts).toEqual([check.deliveryId]);
+    const retry = sent().at(-1) as DeliveryMessage;
+    expect(retry).toMatchObject({ queuedAt: '2026-12-05T09:15:00.000Z', dueAt: expect.any(String) });
+    // The first message, over 15 minutes in the queue, comes after the check's failed attempt, before
+    // its retry: it queues no second chain of retries beside the check's.
+    now = '2026-12-05T09:15:02.000Z';
+    const queued = sent().length;
+    await deliverWebhook(deps, message);
+    expect(sent()).toHaveLength(queued);
+    now = '2026-12-05T09:15:10.000Z';
+    await deliverWebhook(deps, retry);
+    expect(posts).toEqual([check.deliveryId, check.deliveryId]);
+    const stored = [...items.values()].find((item) => item.id === message.deliveryId);
+    expect(stored).toMatchObject({ status: 'delivered', attempts: 2 });
+  });
+
+  it('posts once when a message slower than its claim’s lease and the check of that claim come together', async () => {
+    const [message, check] = await claimedTwice();
+    now = '2026-12-05T09:15:00.000Z';
+    const { deps, posts } = deliverer();
+    await Promise.all([deliverWebhook(deps, message), deliverWebhook(deps, check)]);
+    expect(posts).toEqual([message.deliveryId]);
+  });
+
+  it('renews the claim of a message near its lease’s end, and costs nothing more to one on time', async () => {
+    sqs.on(SendMessageCommand).resolves({ MessageId: 'm' });
+    await handler({ Records: [customerCreated('cu_1', '100'), customerCreated('cu_2', '200')] });
+    const [early, late] = sent() as [DeliveryMessage, DeliveryMessage];
+    const { deps, posts } = deliverer();
+    ddb.resetHistory();
+    now = '2026-12-05T09:00:01.000Z';
+    await deliverWebhook(deps, early);
+    // On time: read the delivery and the subscription, write the outcome; no claim written.
+    expect(ddb.commandCalls(UpdateCommand)).toHaveLength(0);
+    expect(ddb.calls()).toHaveLength(3);
+    // Fourteen and a half minutes in the queue, nobody checked its claim: one conditional write renews
+    // it (so a check of it coming now would find it taken), then it posts.
+    now = '2026-12-05T09:14:30.000Z';
+    await deliverWebhook(deps, late);
+    expect(ddb.commandCalls(UpdateCommand).map((c) => c.args[0].input.ExpressionAttributeValues)).toEqual([
+      expect.objectContaining({ ':claim': AT, ':at': now }),
+    ]);
+    expect(posts).toEqual([early.deliveryId, late.deliveryId]);
   });
 });

@@ -19,6 +19,7 @@ import { type Presence, usePresence } from './presence.js';
 import { type ConsoleConfig, liveUrl, readSession, type Session, saveSession } from './session.js';
 import { useShortcuts } from './shortcuts.js';
 import { SignIn } from './sign-in.js';
+import { TeamAdmin } from './team-admin.js';
 
 export type { Presence };
 
@@ -92,6 +93,7 @@ function Header(props: {
   agents: AgentRow[];
   queues: string[];
   onSaved(agent: Omit<AgentRow, 'openConversations'>): void;
+  onRemoved(agentId: string): void;
   onHelp(): void;
   onSignOut(): void;
 }) {
@@ -120,6 +122,9 @@ function Header(props: {
         queues={props.queues}
         onSaved={props.onSaved}
       />
+      {session.admin ? (
+        <TeamAdmin api={props.api} agents={props.agents} me={session.agentId} onRemoved={props.onRemoved} />
+      ) : null}
       <span class="me">
         {session.agentId}
         {session.admin ? ' (admin)' : ''}
@@ -294,7 +299,7 @@ function Console(props: { config: ConsoleConfig; session: Session; onSignOut(): 
   const [filters, setFilters] = useState<Filters>(NO_FILTER);
   const [list, setList] = useState<Conversation[]>([]);
   const { current, link, update, open, found, resolve } = useCurrent(api, subscribe, live);
-  const { agents, saved, policyQueues } = useAgents(api, subscribe);
+  const { agents, saved, removed, policyQueues } = useAgents(api, subscribe);
   const queues = useMemo(() => knownQueues(agents, list, policyQueues), [agents, list, policyQueues]);
   const [help, setHelp] = useState(false);
   const { composer, resolveAsked } = useKeys(list, current, open, () => setHelp(true));
@@ -309,6 +314,7 @@ function Console(props: { config: ConsoleConfig; session: Session; onSignOut(): 
         agents={agents}
         queues={queues}
         onSaved={saved}
+        onRemoved={removed}
         onHelp={() => setHelp(true)}
         onSignOut={props.onSignOut}
       />

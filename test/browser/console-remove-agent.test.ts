@@ -43,7 +43,7 @@ describe('the console lets an admin remove an agent', () => {
   const registered = async () =>
     (await asAna<{ items: Array<{ id: string }> }>(runtime, '/api/agents')).items.map((a) => a.id).sort();
 
-  it('shows an agent no Remove; an admin removes Carl after a confirm, and Carl can no longer sign in', async () => {
+  it('shows an agent no Remove; an admin removes Carl after a confirm, and Carl’s sign-in says he was removed', async () => {
     const bob = await (await browser.newContext({ viewport: DESKTOP })).newPage();
     await signIn(bob, runtime, BOB.token);
     await bob.getByRole('combobox', { name: 'Your presence' }).waitFor({ timeout: 30_000 });
@@ -67,8 +67,15 @@ describe('the console lets an admin remove an agent', () => {
     await remove.waitFor({ state: 'detached', timeout: 30_000 });
     await list.getByRole('button', { name: 'Remove bob' }).waitFor({ timeout: 30_000 });
     expect(await registered()).toEqual(['bob']);
-    const carl = await fetch(`${runtime.url}/api/me`, { headers: { authorization: `Bearer ${CARL.token}` } });
-    expect(carl.status).toBe(403);
     await ana.close();
+
+    // Carl's token no longer signs in, and the form says why.
+    const carl = await (await browser.newContext({ viewport: DESKTOP })).newPage();
+    await carl.goto(`${runtime.url}/console`);
+    await carl.getByLabel('Agent token').fill(CARL.token);
+    await carl.getByRole('button', { name: 'Sign in' }).click();
+    await carl.getByRole('alert').getByText('An admin removed you').waitFor({ timeout: 30_000 });
+    expect(await carl.getByRole('navigation', { name: 'Inbox' }).count()).toBe(0);
+    await carl.close();
   }, 120_000);
 });

@@ -58,6 +58,12 @@ describe('local runtime: an admin removes an agent', () => {
     await runtime.idle();
     return (await find(phone)).openConversationId as string;
   };
+  /** The audit records of an action, oldest first: who, on whom, how it ended. */
+  const audited = async (action: AuditRecord['action']) =>
+    (await api<{ items: AuditRecord[] }>('GET', '/api/audit')).items
+      .filter((r) => r.action === action)
+      .map((r) => [r.agentId, r.subjectAgentId, r.outcome])
+      .reverse();
   const listed = async () =>
     (await api<{ items: Array<{ id: string }> }>('GET', '/api/agents')).items.map((a) => a.id);
 
@@ -91,13 +97,7 @@ describe('local runtime: an admin removes an agent', () => {
     expect(assign.status).toBe(422);
     expect(JSON.parse(assign.text).error.code).toBe('unknown_agent');
 
-    const { items: audit } = await api<{ items: AuditRecord[] }>('GET', '/api/audit');
-    expect(
-      audit
-        .filter((r) => r.action === 'agent_remove')
-        .map((r) => [r.agentId, r.subjectAgentId, r.outcome])
-        .reverse(),
-    ).toEqual([
+    expect(await audited('agent_remove')).toEqual([
       ['agent-bob', 'agent-ana', 'forbidden'],
       ['lead', 'agent-ana', 'ok'],
       ['lead', 'agent-ana', 'ok'],
@@ -136,13 +136,7 @@ describe('local runtime: an admin removes an agent', () => {
     expect(await ana()).toMatchObject({ id: 'agent-ana', presence: 'online' });
     expect((await ana())?.connectedUntil).toBeUndefined();
 
-    const { items: audit } = await api<{ items: AuditRecord[] }>('GET', '/api/audit');
-    expect(
-      audit
-        .filter((r) => r.action === 'agent_restore')
-        .map((r) => [r.agentId, r.subjectAgentId, r.outcome])
-        .reverse(),
-    ).toEqual([
+    expect(await audited('agent_restore')).toEqual([
       ['agent-bob', 'agent-ana', 'forbidden'],
       ['lead', 'agent-ana', 'ok'],
       ['lead', 'agent-ana', 'ok'],

@@ -26,11 +26,11 @@ export class UnauthorizedError extends ThreadlineError {
   }
 }
 
-/** The caller is known but may not do this (403). */
+/** The caller is known but may not do this (403); `agent_removed` for an agent an admin removed. */
 export class ForbiddenError extends ThreadlineError {
   override name = 'ForbiddenError';
-  constructor(message = 'not allowed') {
-    super('forbidden', message);
+  constructor(message = 'not allowed', code = 'forbidden') {
+    super(code, message);
   }
 }
 

@@ -21,12 +21,14 @@ export const visitorSocketWrites = [
 ] as const;
 
 /**
- * What the agents' socket function (live) may read: the open sockets, and for an agent's typing on a
- * web-chat conversation the conversation, its customer's profiles (the merged ones too) and latest chat
- * message, and the visitors following it (and a visitor's connection, to forget it when its socket is gone).
+ * What the agents' socket function (live) may read: the open sockets, whether a connecting agent was
+ * removed by an admin, and for an agent's typing on a web-chat conversation the conversation, its
+ * customer's profiles (the merged ones too) and latest chat message, and the visitors following it
+ * (and a visitor's connection, to forget it when its socket is gone).
  */
 export const agentSocketReads = [
   'LIVE_CONN#',
+  'AGENT_REMOVED#',
   'CONVERSATION#',
   'CUSTOMER#',
   'WEBCHAT_LIVE#',

@@ -2,6 +2,7 @@ import { createRoute, type OpenAPIHono } from '@hono/zod-openapi';
 import * as z from 'zod';
 import { listAgents } from '#shared/app/list-agents.js';
 import { removeAgent } from '#shared/app/remove-agent.js';
+import { restoreAgent } from '#shared/app/restore-agent.js';
 import { updateAgent } from '#shared/app/update-agent.js';
 import { AgentListedSchema, AgentProfileSchema, AgentUpdateSchema } from '#shared/domain/assignment.js';
 import { once } from '#shared/domain/on-first-use.js';
@@ -60,20 +61,38 @@ const agentRoutes = once(() => {
     path: '/agents/{id}',
     operationId: 'removeAgent',
     summary:
-      'Remove an agent (admins only; audited): their conversations waiting on an answer go back to their queue (reason `agent_removed`), then their registration is deleted, so they are no longer listed, handed work or assignable (422 `unknown_agent`); `me` is the caller. An agent not registered (removed already): 204, nothing done',
+      'Remove an agent (admins only; audited): their requests are refused from then on (403 `agent_removed`) until an admin restores them, their conversations waiting on an answer go back to their queue (reason `agent_removed`), then their registration and console lease are deleted, so they are no longer listed, handed work or assignable (422 `unknown_agent`); `me` is the caller. An agent not registered (removed already, or never): 204, recorded removed',
     middleware: [requireAdmin] as const,
     request: { params: apiSchemas().IdParamsSchema },
     responses: { 204: { description: 'removed, or not registered' }, ...errors(400, 401, 403, 413) },
   });
-  return { list, me, update, remove };
+  const restore = createRoute({
+    method: 'post',
+    path: '/agents/{id}/restore',
+    operationId: 'restoreAgent',
+    summary:
+      'Restore a removed agent (admins only; audited): their sign-in works again and they register anew with `PUT /api/agents/me`. An agent not removed: 204, nothing done',
+    middleware: [requireAdmin] as const,
+    request: { params: apiSchemas().IdParamsSchema },
+    responses: { 204: { description: 'restored, or not removed' }, ...errors(400, 401, 403, 413) },
+  });
+  return { list, me, update, remove, restore };
 });
 
-/** `/api/agents`: the agents, each agent's own registration for assignment, an admin's removal of one, and `/api/me`. */
+/** `/api/agents`: the agents, each agent's own registration for assignment, an admin's removal and restore of one, and `/api/me`. */
 export function agentsApp(deps: AgentAppDeps): OpenAPIHono<AgentEnv> {
-  const { list, me, update, remove } = agentRoutes();
+  const { list, me, update, remove, restore } = agentRoutes();
   const app = createRouter();
   // A non-admin's attempt is refused before the route runs: recorded too (outcome `forbidden`).
-  auditRefusals(app, deps, [[remove, 'agent_remove']], 'agent');
+  auditRefusals(
+    app,
+    deps,
+    [
+      [remove, 'agent_remove'],
+      [restore, 'agent_restore'],
+    ],
+    'agent',
+  );
   return app
     .openapi(list, async (c) => c.json({ items: await listAgents(deps), cursor: null }, 200))
     .openapi(me, (c) => {
@@ -87,9 +106,21 @@ export function agentsApp(deps: AgentAppDeps): OpenAPIHono<AgentEnv> {
     .openapi(
       remove,
       async (c) => {
-        await removeAgent(deps, c.get('agentId'), agentOfPath(c));
+        const agentId = agentOfPath(c);
+        await removeAgent(deps, c.get('agentId'), agentId);
+        deps.removals?.forget(agentId);
         return c.body(null, 204);
       },
       auditedRejection(deps, 'agent_remove', 'agent'),
+    )
+    .openapi(
+      restore,
+      async (c) => {
+        const agentId = agentOfPath(c);
+        await restoreAgent(deps, c.get('agentId'), agentId);
+        deps.removals?.forget(agentId);
+        return c.body(null, 204);
+      },
+      auditedRejection(deps, 'agent_restore', 'agent'),
     );
 }

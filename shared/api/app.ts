@@ -1,4 +1,5 @@
 import { Hono } from 'hono';
+import { refuseRemovedAgents, removalGate } from '#shared/app/refuse-removed-agents.js';
 import { once } from '#shared/domain/on-first-use.js';
 import { notFoundOrNotAllowed, onError } from '#shared/http/on-error.js';
 import { consoleApp } from './console.js';
@@ -22,12 +23,14 @@ function agentRouter(): Hono<AgentEnv> {
 }
 
 /**
- * The agent API under `/api`: bearer-token auth, stable JSON errors, `{items, cursor}` lists, and its
+ * The agent API under `/api`: bearer-token auth (an agent an admin removed refused), stable JSON errors, `{items, cursor}` lists, and its
  * OpenAPI document at `/api/openapi.json`. Each section (customers, conversations, ...) is built on the
  * first request under its prefix, behind the same auth and body limit: a cold start builds none of
  * the routes' schemas, and a request builds only its section's.
  */
-export function createAgentApp(deps: AgentAppDeps): Hono<AgentEnv> {
+export function createAgentApp(input: AgentAppDeps): Hono<AgentEnv> {
+  const removals = input.removals ?? removalGate(input);
+  const deps = { ...input, removals, authenticate: refuseRemovedAgents(input.authenticate, removals) };
   const sections = apiSections(deps).map((s) => ({ prefixes: s.prefixes, subApps: once(s.subApps) }));
   const app = agentRouter();
   app.route(

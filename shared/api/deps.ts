@@ -1,3 +1,4 @@
+import type { RemovalGate } from '#shared/app/refuse-removed-agents.js';
 import type { ReplyDeps } from '#shared/app/send-reply.js';
 import type { AgentAdmin, AgentStore } from '#shared/domain/agent-ports.js';
 import type { AuditLog } from '#shared/domain/audit.js';
@@ -24,6 +25,11 @@ export interface AgentAppDeps {
   outbox?: Outbox;
   /** Resolves a bearer token to the calling agent and their role, or undefined when the token is not valid. */
   authenticate(token: string): Promise<Caller | undefined>;
+  /**
+   * Whether a signed-in agent was removed by an admin (403 `agent_removed`); `createAgentApp` builds
+   * one over `store` (a look per agent a minute) when none is given.
+   */
+  removals?: RemovalGate;
   phone: PhoneOptions;
   /** SLA, snooze and auto-resolve: what snoozing needs, and what a resolve tells. */
   conversationClock?: ConversationClockDeps;

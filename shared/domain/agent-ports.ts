@@ -62,6 +62,14 @@ export interface AgentStore {
   putAgent(agent: AgentProfile): Promise<void>;
   /** Deletes the agent's registration (their item, with their set); not there, nothing. */
   removeAgent(agentId: string): Promise<void>;
+  /** Records that an admin removed the agent; recorded already, the first record kept. */
+  markAgentRemoved(agentId: string, removal: { at: string; by: string }): Promise<void>;
+  /** Whether the agent is removed (and not restored since). */
+  isAgentRemoved(agentId: string): Promise<boolean>;
+  /** Takes the agent's removal record away: they may sign in and register again. */
+  restoreAgent(agentId: string): Promise<void>;
+  /** Deletes the agent's console lease item; none, nothing. */
+  removeConsoleLease(agentId: string): Promise<void>;
   listAgents(): Promise<ListedAgent[]>;
   /** The conversations the agent's set holds (open ones assigned to them), read strongly. */
   heldConversations(agentId: string): Promise<Conversation[]>;

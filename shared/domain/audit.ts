@@ -18,6 +18,7 @@ export const AuditActionSchema = z.enum([
   'webhook_disable',
   'rename',
   'agent_remove',
+  'agent_restore',
 ]);
 export type AuditAction = z.infer<typeof AuditActionSchema>;
 
@@ -46,10 +47,10 @@ export const AuditRecordSchema = z.object({
       "on webhook_create and webhook_delete, where the subscription sends (or would have sent) events: its URL's scheme, host and port, never its path or query",
   }),
   deliveryId: z.string().optional().meta({ description: 'on webhook_replay, the delivery sent again' }),
-  subjectAgentId: z
-    .string()
-    .optional()
-    .meta({ description: 'on agent_remove, the agent removed (or whose removal was refused)' }),
+  subjectAgentId: z.string().optional().meta({
+    description:
+      'on agent_remove and agent_restore, the agent removed or restored (or whose removal or restore was refused)',
+  }),
 });
 export type AuditRecord = z.infer<typeof AuditRecordSchema>;
 

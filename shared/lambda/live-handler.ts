@@ -5,6 +5,7 @@ import { disconnectLive } from '#shared/app/disconnect-live.js';
 import { fanOutChanges } from '#shared/app/fan-out-changes.js';
 import { handleLiveFrame } from '#shared/app/handle-live-frame.js';
 import { publishLiveChanges } from '#shared/app/publish-live-changes.js';
+import { refuseRemovedAgents, removalGate } from '#shared/app/refuse-removed-agents.js';
 import { dynamoDbLite } from '#shared/aws/dynamodb-lite.js';
 import { liveConnectionsApi } from '#shared/aws/live-connections-api.js';
 import { getSecretString } from '#shared/aws/secrets-lite.js';
@@ -59,8 +60,12 @@ async function build(doc: DocumentStore) {
 export async function createLiveSocketHandler(
   doc: DocumentStore = dynamoDbLite(),
 ): Promise<(event: unknown) => Promise<SocketAnswer>> {
-  const { config, deps } = await build(doc);
-  const authenticate = agentAuthenticator(config);
+  const { config, repos, deps } = await build(doc);
+  // An agent an admin removed opens no socket (as the agent API refuses them): 401, as any refusal.
+  const authenticate = refuseRemovedAgents(
+    agentAuthenticator(config),
+    removalGate({ store: repos.agents, clock: systemClock }),
+  );
   return async (input) => {
     const event = SocketEventSchema.safeParse(input);
     if (!event.success) return { statusCode: 400 };

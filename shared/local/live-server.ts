@@ -14,6 +14,7 @@ import { MAX_CLIENT_FRAME_BYTES, type ServerFrame } from '../domain/live/events.
 import type { LiveConnection, LiveConnections, LiveEventLog, LiveSender } from '../domain/live/live-ports.js';
 import { seqClock } from '../domain/live/seq.js';
 import type { Clock } from '../domain/ports.js';
+import { ForbiddenError } from '../errors.js';
 import { log } from '../log.js';
 import type { LocalChangeFeed } from './change-feed.js';
 import type { LocalUpgrades } from './upgrades.js';
@@ -103,6 +104,19 @@ export interface LocalLive {
 }
 
 /**
+ * Answers an upgrade refused: 401 without a valid token, 403 for an agent an admin removed
+ * (`agent_removed`, as the agent API refuses them); any other failure drops the connection.
+ */
+function refuseUpgrade(socket: Duplex, error?: unknown): void {
+  if (error !== undefined && !(error instanceof ForbiddenError)) {
+    socket.destroy();
+    return;
+  }
+  const status = error ? '403 Forbidden' : '401 Unauthorized';
+  socket.end(`HTTP/1.1 ${status}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
+}
+
+/**
  * Starts live updates locally, as the live functions run on AWS: `GET /api/live?token=` upgrades to a
  * WebSocket for an agent of AGENT_TOKENS (401 before the upgrade otherwise); the change feed's records
  * become events kept in the log (`GET /api/events`) and pushed to every socket; frames move viewing
@@ -158,17 +172,14 @@ export function startLocalLive(input: {
     const token = tokenOf(request);
     (token ? input.authenticate(token) : Promise.resolve(undefined)).then(
       (caller) => {
-        if (!caller) {
-          socket.end('HTTP/1.1 401 Unauthorized\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
-          return;
-        }
+        if (!caller) return refuseUpgrade(socket);
         server.handleUpgrade(request, socket, head, (ws) => {
           accept(ws, caller).catch((error: unknown) =>
             log('error', 'live socket not opened', { error: String(error) }),
           );
         });
       },
-      () => socket.destroy(),
+      (error: unknown) => refuseUpgrade(socket, error),
     );
   });
   return {

@@ -11,10 +11,11 @@ import { conversationOfItem } from '../domain/stored-items.js';
 import { StringSetSchema } from '../domain/string-set.js';
 import type { Conversation } from '../domain/timeline.js';
 import { getItems } from './batch-get.js';
-import { type DynamoDb, deleteItem, getItem, updateItem, updateItemIf } from './dynamo-client.js';
+import { type DynamoDb, deleteItem, getItem, putItemIf, updateItem, updateItemIf } from './dynamo-client.js';
 import { Keys } from './keys.js';
 import { queryAll } from './paging.js';
 import {
+  agentRemovalInput,
   claimAgentSlotInput,
   clearLeaseLapsedInput,
   consoleLeaseInput,
@@ -22,7 +23,7 @@ import {
   putAgentInput,
   queryAgentsInput,
 } from './params/agents.js';
-import { getInput } from './params/common.js';
+import { deleteInput, getInput } from './params/common.js';
 import { AGENT_LOAD_ATTRIBUTE } from './table.js';
 
 function toAgentProfile(item: Record<string, unknown>): AgentProfile {
@@ -163,7 +164,24 @@ export function agentRepository(db: DynamoDb) {
     },
     /** Deletes an agent's registration: their item, set included (the list index with it). */
     async removeAgent(agentId: string): Promise<void> {
-      await deleteItem(db, { TableName: db.table, Key: Keys.agent(agentId) });
+      await deleteItem(db, deleteInput(db.table, Keys.agent(agentId)));
+    },
+    /** Records that an admin removed the agent (see `agentRemovalInput`); recorded already, nothing. */
+    async markAgentRemoved(agentId: string, removal: { at: string; by: string }): Promise<void> {
+      await putItemIf(db, agentRemovalInput(db.table, agentId, removal));
+    },
+    /** Whether an admin removed the agent and nobody restored them: one strong GetItem of the record. */
+    async isAgentRemoved(agentId: string): Promise<boolean> {
+      const out = await getItem(db, getInput(db.table, Keys.agentRemoved(agentId), true));
+      return out.Item !== undefined;
+    },
+    /** Deletes the agent's removal record; none, nothing. */
+    async restoreAgent(agentId: string): Promise<void> {
+      await deleteItem(db, deleteInput(db.table, Keys.agentRemoved(agentId)));
+    },
+    /** Deletes the agent's console lease item (a socket of theirs still open may write it again). */
+    async removeConsoleLease(agentId: string): Promise<void> {
+      await deleteItem(db, deleteInput(db.table, Keys.agentLive(agentId)));
     },
     /** Every registered agent, with the open conversations assigned to each now. */
     listAgents: () => listAgents(db),

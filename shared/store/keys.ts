@@ -60,6 +60,7 @@ export const mentionsPartition = (token: string): string => `MENTION#${token}`;
  * | agent                  | GetItem  pk=AGENT#<id>, sk=AGENT                                 |
  * | every agent            | Query    gsi1k gsi1pk=AGENTS, gsi1sk=<id>, GetItem each            |
  * | agent's console lease  | BatchGetItem pk=AGENT_LIVE#<id>, sk=AGENT_LIVE (the online agents); Update by their sockets (ttl) |
+ * | removed agent          | GetItem  pk=AGENT_REMOVED#<id>, sk=AGENT_REMOVED (sign-in check, once a minute per agent and container) |
  * | reply by id            | GetItem  pk=REPLY#<id>, sk=REPLY                                 |
  * | raw provider event     | PutItem  pk=PROVIDER_EVENT#<provider>, sk=<occurredAt>#<id>      |
  * | metrics by day         | Query ×N pk=METRICS#<shard>, sk between DAY#<from> and DAY#<to>, summed |
@@ -106,6 +107,8 @@ export const Keys = {
   agent: (agentId: string) => ({ pk: `AGENT#${agentId}`, sk: 'AGENT' }),
   /** Until when the agent counts as at the console: written by their live sockets only, not by the agent API. */
   agentLive: (agentId: string) => ({ pk: `AGENT_LIVE#${agentId}`, sk: 'AGENT_LIVE' }),
+  /** That an admin removed the agent: their requests are refused until an admin restores them. */
+  agentRemoved: (agentId: string) => ({ pk: `AGENT_REMOVED#${agentId}`, sk: 'AGENT_REMOVED' }),
   contactState: (identity: Identity) => contactKey(identityToken(identity)),
   /** The contact state of a token (`<kind>#<value>`), as profiles list their identities. */
   contactStateByToken: (token: string) => contactKey(token),

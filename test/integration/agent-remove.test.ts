@@ -58,6 +58,12 @@ describe('local runtime: an admin removes an agent', () => {
     await runtime.idle();
     return (await find(phone)).openConversationId as string;
   };
+  /** The audit records of an action, oldest first: who, on whom, how it ended. */
+  const audited = async (action: AuditRecord['action']) =>
+    (await api<{ items: AuditRecord[] }>('GET', '/api/audit')).items
+      .filter((r) => r.action === action)
+      .map((r) => [r.agentId, r.subjectAgentId, r.outcome])
+      .reverse();
   const listed = async () =>
     (await api<{ items: Array<{ id: string }> }>('GET', '/api/agents')).items.map((a) => a.id);
 
@@ -91,14 +97,48 @@ describe('local runtime: an admin removes an agent', () => {
     expect(assign.status).toBe(422);
     expect(JSON.parse(assign.text).error.code).toBe('unknown_agent');
 
-    const { items: audit } = await api<{ items: AuditRecord[] }>('GET', '/api/audit');
-    expect(
-      audit
-        .filter((r) => r.action === 'agent_remove')
-        .map((r) => [r.agentId, r.subjectAgentId, r.outcome])
-        .reverse(),
-    ).toEqual([
+    expect(await audited('agent_remove')).toEqual([
       ['agent-bob', 'agent-ana', 'forbidden'],
+      ['lead', 'agent-ana', 'ok'],
+      ['lead', 'agent-ana', 'ok'],
+    ]);
+  });
+
+  it('takes away her sign-in and her console lease until an admin restores her', async () => {
+    const refused = async (method: string, path: string, body?: unknown) => {
+      const res = await status(method, path, ANA, body);
+      return [res.status, JSON.parse(res.text).error?.code];
+    };
+    // Removed in the test before: her token is refused everywhere, her own registration included.
+    expect(await refused('PUT', '/api/agents/me', ONLINE)).toEqual([403, 'agent_removed']);
+    expect(await refused('GET', '/api/conversations')).toEqual([403, 'agent_removed']);
+    expect(await refused('GET', '/api/me')).toEqual([403, 'agent_removed']);
+    expect(await listed()).toEqual(['agent-bob']);
+
+    // Only an admin restores her; twice the same. Then she registers again.
+    expect((await status('POST', '/api/agents/agent-ana/restore', BOB)).status).toBe(403);
+    for (let i = 0; i < 2; i++) {
+      expect(await status('POST', '/api/agents/agent-ana/restore', LEAD)).toEqual({ status: 204, text: '' });
+    }
+    await api('PUT', '/api/agents/me', ONLINE, ANA);
+    await runtime.store.consoleLeases.seen('agent-ana', 'console-ana', Date.now() + 3_600_000);
+    const ana = async () =>
+      (await api<{ items: Array<{ id: string; connectedUntil?: string }> }>('GET', '/api/agents')).items.find(
+        (a) => a.id === 'agent-ana',
+      );
+    expect((await ana())?.connectedUntil).toBeDefined();
+
+    // Removed again: refused at once, and her console lease goes with her registration.
+    expect((await status('DELETE', '/api/agents/agent-ana', LEAD)).status).toBe(204);
+    expect(await refused('GET', '/api/customers?q=Customer')).toEqual([403, 'agent_removed']);
+    expect((await status('POST', '/api/agents/agent-ana/restore', LEAD)).status).toBe(204);
+    await api('PUT', '/api/agents/me', ONLINE, ANA);
+    expect(await ana()).toMatchObject({ id: 'agent-ana', presence: 'online' });
+    expect((await ana())?.connectedUntil).toBeUndefined();
+
+    expect(await audited('agent_restore')).toEqual([
+      ['agent-bob', 'agent-ana', 'forbidden'],
+      ['lead', 'agent-ana', 'ok'],
       ['lead', 'agent-ana', 'ok'],
       ['lead', 'agent-ana', 'ok'],
     ]);

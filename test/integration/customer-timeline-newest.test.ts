@@ -50,6 +50,8 @@ describe('local runtime: a customer timeline read newest first', () => {
     await seedHistory(probe, client, small, 10);
     await seedHistory(probe, client, big, 1_500);
 
+    // The agent's first request of the minute also looks at their removal record: made before the count.
+    expect((await read(small.customerId, { limit: '1' })).status).toBe(200);
     meter.reset();
     expect((await read(small.customerId, { order: 'newest', limit: '50' })).status).toBe(200);
     const smallCost = meter.figures().byCommand;

@@ -13,6 +13,7 @@ import { deliver, signedMeta, whatsappText } from '../support/webhooks.js';
 
 const ANN = 'live-ann-token';
 const BOB = 'live-bob-token';
+const CAT = 'live-cat-token';
 
 const isHello = (f: ServerFrame): f is HelloEvent => f.type === 'hello';
 const timelineOf =
@@ -47,7 +48,7 @@ describe('live updates through the local runtime', () => {
   beforeAll(async () => {
     runtime = await startTestRuntime({
       live: true,
-      env: { AGENT_TOKENS: `agent-ann:${ANN},agent-bob:${BOB}` },
+      env: { AGENT_TOKENS: `agent-ann:${ANN},agent-bob:${BOB},agent-cat:${CAT}` },
     });
   });
 
@@ -61,6 +62,13 @@ describe('live updates through the local runtime', () => {
       'status 401',
     );
     await expect(connectLiveClient(`ws://127.0.0.1:${runtime.port}/api/live`)).rejects.toThrow('status 401');
+  });
+
+  it('refuses an agent an admin removed with 403 before the upgrade', async () => {
+    await runtime.store.agents.markAgentRemoved('agent-cat', { at: new Date().toISOString(), by: 'lead' });
+    await expect(connectLiveClient(`ws://127.0.0.1:${runtime.port}/api/live?token=${CAT}`)).rejects.toThrow(
+      'status 403',
+    );
   });
 
   it('shows a WhatsApp message as timeline.item and its conversation as conversation.updated', async () => {

@@ -12,6 +12,12 @@ export interface RecordedCall {
 
 const READS = /^(Get|Query|Scan|BatchGet)/;
 
+/**
+ * Whether a call is the sign-in's look at the caller's removal record (`AGENT_REMOVED#<id>`): made at most
+ * once a minute per agent, by whichever request comes first, so a test of one request's cost leaves it out.
+ */
+export const isRemovalLook = (call: RecordedCall): boolean => call.pk.startsWith('AGENT_REMOVED#');
+
 /** Whether a recorded call was a read. */
 export const isRead = (call: RecordedCall): boolean => READS.test(call.command);
 

@@ -54,7 +54,12 @@ export function useAgents(api: Api, subscribe: Subscribe) {
       return old ? list.map((a) => (a.id === agent.id ? row : a)) : [...list, row];
     });
   }, []);
-  return { agents, saved, policyQueues };
+  // An agent an admin removed here: off the list at once (the next read no longer lists them).
+  const removed = useCallback(
+    (agentId: string) => setAgents((list) => list.filter((a) => a.id !== agentId)),
+    [],
+  );
+  return { agents, saved, removed, policyQueues };
 }
 
 /**

@@ -4,6 +4,7 @@ import type { Api } from './api.js';
 import type { LiveStatus } from './live.js';
 import type { Presence } from './presence.js';
 import type { Session } from './session.js';
+import { TeamAdmin } from './team-admin.js';
 
 /**
  * Where the top bar goes compact: where the customer panel goes behind its button (in em, so a larger
@@ -39,6 +40,8 @@ export function Header(props: {
   queues: string[];
   policyQueues: string[];
   onSaved(agent: Omit<AgentRow, 'openConversations'>): void;
+  /** An admin removed this agent (from the Agents list, admins only). */
+  onRemoved(agentId: string): void;
   onHelp(): void;
   onSignOut(): void;
 }) {
@@ -57,6 +60,9 @@ export function Header(props: {
         ))}
     </ul>
   );
+  const team = session.admin ? (
+    <TeamAdmin api={props.api} agents={props.agents} me={session.agentId} onRemoved={props.onRemoved} />
+  ) : null;
   const who = (
     <span class="me">
       {compact ? 'Signed in as ' : ''}
@@ -91,11 +97,13 @@ export function Header(props: {
             {who}
             <QueuePicker registration={registration} queues={props.queues} />
             {others}
+            {team}
             {buttons}
           </div>
         </details>
       ) : (
         <>
+          {team}
           {who}
           {buttons}
         </>

@@ -29,11 +29,19 @@ export function saveSession(session: Session | null): void {
   else sessionStorage.removeItem(KEY);
 }
 
+/** Why `GET /api/me` refused the token, in the sign-in form's words. */
+async function refusal(response: Response): Promise<string> {
+  if (response.status === 401) return 'That token was not accepted.';
+  const body = (await response.json().catch(() => undefined)) as { error?: { code?: string } } | undefined;
+  if (body?.error?.code === 'agent_removed')
+    return 'An admin removed you from Threadline: ask an admin to restore you.';
+  return 'Sign-in failed.';
+}
+
 /** Checks a token with `GET /api/me` and makes the session. */
 export async function sessionFor(token: string): Promise<Session> {
   const response = await fetch('/api/me', { headers: { authorization: `Bearer ${token}` } });
-  if (!response.ok)
-    throw new Error(response.status === 401 ? 'That token was not accepted.' : 'Sign-in failed.');
+  if (!response.ok) throw new Error(await refusal(response));
   const me = (await response.json()) as { agentId: string; admin: boolean };
   return { token, agentId: me.agentId, admin: me.admin };
 }

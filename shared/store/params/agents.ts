@@ -1,4 +1,4 @@
-import type { QueryCommandInput, UpdateCommandInput } from '@aws-sdk/lib-dynamodb';
+import type { PutCommandInput, QueryCommandInput, UpdateCommandInput } from '@aws-sdk/lib-dynamodb';
 import type { AgentProfile } from '../../domain/assignment.js';
 import { AGENTS_PARTITION, Keys } from '../keys.js';
 import { AGENT_LOAD_ATTRIBUTE, CONVERSATION_LOAD_ATTRIBUTE, LIST_INDEX } from '../table.js';
@@ -21,6 +21,28 @@ export function putAgentInput(table: string, agent: AgentProfile): UpdateCommand
     UpdateExpression: `SET ${names.map((_name, i) => `#f${i} = :f${i}`).join(', ')}`,
     ExpressionAttributeNames: Object.fromEntries(names.map((name, i) => [`#f${i}`, name])),
     ExpressionAttributeValues: Object.fromEntries(names.map((name, i) => [`:f${i}`, fields[name]])),
+  };
+}
+
+/**
+ * The record that an admin removed the agent (`removedAt`, `removedBy`), written once: a second removal
+ * keeps the first one's. No `ttl`: it stands until an admin restores the agent.
+ */
+export function agentRemovalInput(
+  table: string,
+  agentId: string,
+  removal: { at: string; by: string },
+): PutCommandInput {
+  return {
+    TableName: table,
+    Item: {
+      ...Keys.agentRemoved(agentId),
+      entity: 'agent_removal',
+      agentId,
+      removedAt: removal.at,
+      removedBy: removal.by,
+    },
+    ConditionExpression: 'attribute_not_exists(pk)',
   };
 }
 

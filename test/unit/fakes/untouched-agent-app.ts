@@ -1,7 +1,11 @@
 import type { AgentAppDeps } from '#shared/api/deps.js';
+import type { RemovalGate } from '#shared/app/refuse-removed-agents.js';
 
 /** A dependency nothing may use: a call that got past the checks under test fails (500), not 4xx. */
 const untouched = {} as never;
+
+/** Nobody is removed: the sign-in's removal check reads nothing (see refuse-removed-agents.test.ts). */
+export const nobodyRemoved: RemovalGate = { isRemoved: async () => false, forget: () => {} };
 
 /**
  * The agent app's dependencies with no store, admin, audit log or replies behind them, for tests of
@@ -22,6 +26,7 @@ export function untouchedAgentDeps(overrides: Partial<AgentAppDeps> = {}): Agent
     phone: { defaultRegion: 'US' },
     webhooks: untouched,
     live: { events: untouched },
+    removals: nobodyRemoved,
     ...overrides,
   };
 }

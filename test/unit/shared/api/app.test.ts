@@ -44,14 +44,24 @@ const item: TimelineItem = {
 /** A console lease running past the tests' clock: the agents' consoles are open. */
 const CONSOLE_OPEN = '2100-01-01T00:00:00.000Z';
 
-function fakeStore(): AgentStore & { inboxCalls: unknown[]; renamed: unknown[][] } {
+function fakeStore(): AgentStore & { inboxCalls: unknown[]; renamed: unknown[][]; removalLooks: string[] } {
   const inboxCalls: unknown[] = [];
   const renamed: unknown[][] = [];
+  const removalLooks: string[] = [];
   const identities = new Map<string, string>([['phone#+16505551234', 'cu_1']]);
   const agents = new Map<string, AgentProfile>();
+  const removed = new Set<string>();
   return {
     inboxCalls,
     renamed,
+    removalLooks,
+    markAgentRemoved: async (id) => void removed.add(id),
+    isAgentRemoved: async (id) => {
+      removalLooks.push(id);
+      return removed.has(id);
+    },
+    restoreAgent: async (id) => void removed.delete(id),
+    removeConsoleLease: async () => {},
     renameCustomer: async (...args) => {
       renamed.push(args);
     },
@@ -976,6 +986,7 @@ describe('agent API: the admin role and the audit log', () => {
     ['POST', '/api/customers/cu_1/suggestions/cu_2/accept'],
     ['GET', '/api/exports/ex_0123456789abcdef_cu_1'],
     ['DELETE', '/api/agents/agent-9'],
+    ['POST', '/api/agents/agent-9/restore'],
     ['GET', '/api/audit'],
   ];
   const send = (
@@ -1001,9 +1012,16 @@ describe('agent API: the admin role and the audit log', () => {
       });
       expect(admin.calls).toEqual([]);
       // The attempt at an audited call is recorded (outcome `forbidden`); reading the audit log is none.
-      const action = ['export', 'erase', 'merge', 'unmerge', 'merge', 'export_download', 'agent_remove'][
-        ADMIN_CALLS.findIndex((c) => c[1] === call[1])
-      ];
+      const action = [
+        'export',
+        'erase',
+        'merge',
+        'unmerge',
+        'merge',
+        'export_download',
+        'agent_remove',
+        'agent_restore',
+      ][ADMIN_CALLS.findIndex((c) => c[1] === call[1])];
       expect(audit.records.map((r) => [r.agentId, r.action, r.outcome])).toEqual(
         action ? [['agent-7', action, 'forbidden']] : [],
       );
@@ -1063,6 +1081,34 @@ describe('agent API: the admin role and the audit log', () => {
     expect(audit.records.map((r) => [r.action, r.subjectAgentId, r.outcome])).toEqual([
       ['agent_remove', 'admin-1', 'ok'],
     ]);
+  });
+
+  it('refuses an agent an admin removed (403 agent_removed) until an admin restores them, one look each', async () => {
+    const store = fakeStore();
+    const api = app(store);
+    const code = async (res: Response) => [
+      res.status,
+      ((await res.json()) as { error?: { code: string } }).error?.code,
+    ];
+    for (let i = 0; i < 2; i++) expect((await api.request('/api/agents', auth)).status).toBe(200);
+    expect(store.removalLooks).toEqual(['agent-7']);
+
+    expect((await api.request('/api/agents/agent-7', { method: 'DELETE', ...asAdmin })).status).toBe(204);
+    // The container that removed her does not wait out its last look: her next request is refused.
+    expect(await code(await api.request('/api/agents', auth))).toEqual([403, 'agent_removed']);
+    expect(await code(await api.request('/api/me', auth))).toEqual([403, 'agent_removed']);
+    const register = {
+      method: 'PUT',
+      headers: { ...auth.headers, 'content-type': 'application/json' },
+      body: '{}',
+    };
+    expect(await code(await api.request('/api/agents/me', register))).toEqual([403, 'agent_removed']);
+
+    expect((await api.request('/api/agents/agent-7/restore', { method: 'POST', ...asAdmin })).status).toBe(
+      204,
+    );
+    expect((await api.request('/api/agents/me', register)).status).toBe(200);
+    expect(store.removalLooks).toEqual(['agent-7', 'admin-1', 'agent-7', 'agent-7']);
   });
 
   it('lets an admin export, erase, merge and unmerge, and audits each call', async () => {

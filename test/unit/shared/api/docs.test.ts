@@ -150,6 +150,7 @@ describe('OpenAPI document', () => {
     'GET /api/me': 'getMe',
     'PUT /api/agents/me': 'updateMyAgent',
     'DELETE /api/agents/{id}': 'removeAgent',
+    'POST /api/agents/{id}/restore': 'restoreAgent',
     'GET /api/metrics': 'getMetrics',
     'GET /api/audit': 'listAudit',
     'GET /api/exports/{id}': 'getExport',

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { createAgentApp } from '#shared/api/app.js';
 import type { AgentAdmin } from '#shared/domain/agent-ports.js';
 import { memoryAuditLog } from '../../fakes/audit-log.js';
+import { nobodyRemoved } from '../../fakes/untouched-agent-app.js';
 
 const calls: unknown[][] = [];
 const app = createAgentApp({
@@ -19,6 +20,7 @@ const app = createAgentApp({
   clock: { now: () => new Date('2025-06-09T10:00:00.000Z') },
   authenticate: async (token) => (token === 'secret-token' ? { agentId: 'agent-7', admin: true } : undefined),
   phone: {},
+  removals: nobodyRemoved,
 });
 
 const merge = (id: string, body: string | Uint8Array, contentType?: string) =>

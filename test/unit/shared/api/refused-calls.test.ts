@@ -46,6 +46,7 @@ async function world() {
     suggestions: async () => [
       { customerId: 'cu_1', otherId: 'cu_2', status: 'open', createdAt: AT, evidence: [] },
     ],
+    isAgentRemoved: async () => false,
   } as Partial<AgentStore> as AgentStore;
   const admin = {
     erase: async (customerId: string) => {

@@ -1,6 +1,7 @@
 import { createRoute } from '@hono/zod-openapi';
 import { describe, expect, it, vi } from 'vitest';
 import { createAgentApp } from '#shared/api/app.js';
+import { nobodyRemoved } from '../../fakes/untouched-agent-app.js';
 
 vi.mock('@hono/zod-openapi', async (importOriginal) => {
   const original = await importOriginal<typeof import('@hono/zod-openapi')>();
@@ -19,12 +20,19 @@ describe('the agent API built section by section', () => {
       clock: { now: () => new Date() },
       authenticate: async () => ({ agentId: 'agent-7', admin: false }),
       phone: {},
+      removals: nobodyRemoved,
     });
     expect(declared()).toEqual([]);
 
     const me = await app.request('/api/me', { headers: { Authorization: 'Bearer t' } });
     expect(await me.json()).toEqual({ agentId: 'agent-7', admin: false });
-    expect(declared().sort()).toEqual(['delete /agents/{id}', 'get /agents', 'get /me', 'put /agents/me']);
+    expect(declared().sort()).toEqual([
+      'delete /agents/{id}',
+      'get /agents',
+      'get /me',
+      'post /agents/{id}/restore',
+      'put /agents/me',
+    ]);
 
     const document = (await (await app.request('/api/openapi.json')).json()) as {
       paths: Record<string, Record<string, unknown>>;

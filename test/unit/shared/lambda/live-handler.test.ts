@@ -15,7 +15,7 @@ import { mockAws } from '../../../support/aws-mock.js';
 const ddb = mockAws(DynamoDBDocumentClient);
 const ENV = {
   TABLE_NAME: 'threadline',
-  AGENT_TOKENS: 'ann:ann-token',
+  AGENT_TOKENS: 'ann:ann-token,cid:cid-token',
   LIVE_CALLBACK_URL: 'https://abc123.execute-api.eu-west-1.amazonaws.com/live',
 };
 const connect = (token?: string) => ({
@@ -37,6 +37,8 @@ describe('the live socket function', () => {
   beforeEach(() => {
     ddb.reset();
     ddb.on(QueryCommand).resolves({ Items: [] });
+    // No removal record: the agents connecting were not removed.
+    ddb.on(GetCommand).resolves({});
   });
 
   it.each([['forged'], [''], [undefined]])(
@@ -46,6 +48,14 @@ describe('the live socket function', () => {
       expect(ddb.commandCalls(PutCommand)).toHaveLength(0);
     },
   );
+
+  it('refuses $connect of an agent an admin removed (401) and keeps nothing', async () => {
+    const record = { pk: 'AGENT_REMOVED#cid', sk: 'AGENT_REMOVED' };
+    ddb.on(GetCommand, { Key: record }).resolves({ Item: { ...record, agentId: 'cid' } });
+    expect(await handler(connect('cid-token'))).toEqual({ statusCode: 401 });
+    expect(ddb.commandCalls(GetCommand).map((call) => call.args[0].input.Key)).toEqual([record]);
+    expect(ddb.commandCalls(PutCommand)).toHaveLength(0);
+  });
 
   it("keeps a connection of a known agent's token, with its ttl, in a shard of the sockets", async () => {
     expect(await handler(connect('ann-token'))).toEqual({ statusCode: 200 });
@@ -71,7 +81,9 @@ describe('the live socket function', () => {
   it("keeps the agent at the console: a connect sets their lease 12 minutes ahead, their last socket's close shortens it to 2", async () => {
     vi.useFakeTimers({ now: new Date('2026-12-05T10:00:00.000Z'), toFake: ['Date'] });
     try {
-      ddb.on(GetCommand).resolves({ Item: { connectionId: 'conn-1', agentId: 'ann' } });
+      ddb
+        .on(GetCommand, { Key: { sk: 'conn-1' } })
+        .resolves({ Item: { connectionId: 'conn-1', agentId: 'ann' } });
       ddb.on(DeleteCommand).resolves({ Attributes: { connectionId: 'conn-1', agentId: 'ann' } });
       await handler(connect('ann-token'));
       await handler({ requestContext: { routeKey: '$disconnect', connectionId: 'conn-1' } });

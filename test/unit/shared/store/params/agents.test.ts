@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { AgentProfile } from '#shared/domain/assignment.js';
 import {
+  agentRemovalInput,
   clearLeaseLapsedInput,
   countAgentLoadInput,
   listLoadAgentsInput,
@@ -10,6 +11,21 @@ import {
 } from '#shared/store/params/agents.js';
 
 describe('agent params', () => {
+  it('records a removal once, outside the agents index and with no ttl: a second one keeps the first', () => {
+    expect(agentRemovalInput('t', 'ag_1', { at: '2026-12-05T10:00:00.000Z', by: 'lead' })).toEqual({
+      TableName: 't',
+      Item: {
+        pk: 'AGENT_REMOVED#ag_1',
+        sk: 'AGENT_REMOVED',
+        entity: 'agent_removal',
+        agentId: 'ag_1',
+        removedAt: '2026-12-05T10:00:00.000Z',
+        removedBy: 'lead',
+      },
+      ConditionExpression: 'attribute_not_exists(pk)',
+    });
+  });
+
   it('writes an agent under its key and in the agents index, keeping what else the item holds', () => {
     const agent = { id: 'ag_1', updatedAt: '2025-06-08T21:00:00.000Z' } as AgentProfile;
     expect(putAgentInput('t', agent)).toEqual({

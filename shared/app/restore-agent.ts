@@ -1,0 +1,20 @@
+import type { AgentStore } from '#shared/domain/agent-ports.js';
+import { type AuditDeps, audited } from './audited.js';
+
+/** What restoring a removed agent needs: their removal record and the audit log. */
+export type RestoreAgentDeps = AuditDeps & { store: Pick<AgentStore, 'restoreAgent'> };
+
+/**
+ * An admin takes an agent's removal back: their removal record goes, so their sign-in works again and
+ * they register anew (`PUT /api/agents/me`: away, in no queue, as any new agent). Not removed: nothing
+ * to do. Audited (`agent_restore`), naming the agent.
+ */
+export async function restoreAgent(deps: RestoreAgentDeps, adminId: string, agentId: string): Promise<void> {
+  const entry = {
+    agentId: adminId,
+    action: 'agent_restore' as const,
+    customerIds: [],
+    subjectAgentId: agentId,
+  };
+  await audited(deps, entry, () => deps.store.restoreAgent(agentId));
+}

@@ -1,11 +1,12 @@
-import type { Envelope } from '../domain/envelope.js';
+import type { Envelope, Provider } from '../domain/envelope.js';
 import { onceReference, toTimelineItem } from '../domain/resolution.js';
-import type { OncePlacement, ProfileState, ResolverStore } from '../domain/resolver-ports.js';
+import type { IdentityHolder, ProfileState, ResolverStore, SentMessage } from '../domain/resolver-ports.js';
 
 /**
  * Whether an event is a provider's retry of one an erasure took: the erasure left a content-free
- * marker on its provider reference. One read, made only where the reference's own conditional write
- * comes too late: before a customer would be created for the event.
+ * marker for its provider reference. One read (of the marker, and of the reference itself, where
+ * erasures before the markers were hashed left theirs, in one BatchGetItem), made before a customer
+ * would be created for the event.
  */
 export async function isErasedRetry(
   store: Pick<ResolverStore, 'erasedMessage'>,
@@ -17,17 +18,46 @@ export async function isErasedRetry(
 }
 
 /**
- * The same for an event of a known customer placed by its key alone (no reference write to refuse it),
- * read only when it happened before its customer was created: once a customer's first message is in
- * (checked before it created them), only a retry of an earlier customer's event does that.
+ * How long after an event a provider may deliver it again timed anew (our receive time: Twilio gives
+ * none, Graph's `changes` and a WhatsApp event without a timestamp): its webhook's retries. Twilio
+ * retries within minutes, SNS (SES) within an hour here and six on AWS (Lambda's), Graph for 36 hours,
+ * the Cloud API for 7 days; a web-chat visitor's send after an erasure has no session to come through.
  */
-export async function keyedErasedRetry(
+const RESEND_SPAN_MS: Record<Provider, number> = {
+  twilio: 60 * 60 * 1000,
+  ses: 6 * 60 * 60 * 1000,
+  meta: 36 * 60 * 60 * 1000,
+  whatsapp: 7 * 24 * 60 * 60 * 1000,
+  webchat: 0,
+};
+
+/**
+ * The same for an event of a known customer. An erasure deletes the identities, so a retry of what it
+ * took reaches a customer only through an identity claimed again since (`createdAt`; a customer's first
+ * event was checked before the identity was claimed: `isNew`). The marker is kept under a hash of the
+ * reference (no provider id in the table), not on it, so the reference's own write cannot refuse the
+ * retry: it is read when the event happened before the identity was claimed (its time is the provider's,
+ * the same in every delivery), when the event is timed by our receipt and came within its provider's
+ * resend span of the claim, or before the customer has a profile. A customer's later events read nothing,
+ * nor does an event about a message we sent (`sent`: a bounce), which found that message's item.
+ */
+export async function knownErasedRetry(
   store: Pick<ResolverStore, 'erasedMessage'>,
   envelope: Envelope,
-  once: OncePlacement,
-  profile: ProfileState | undefined,
+  holder: { claim: IdentityHolder; profile: ProfileState | undefined; sent?: SentMessage | undefined },
 ): Promise<boolean> {
-  const createdAt = profile?.customer?.createdAt;
-  if (once !== 'key' || createdAt === undefined || envelope.occurredAt >= createdAt) return false;
+  const { claim, profile } = holder;
+  if (claim.isNew || holder.sent) return false;
+  if (profile !== undefined) {
+    const since = claim.createdAt ?? profile.customer?.createdAt;
+    if (since === undefined || !claimedSince(envelope, since)) return false;
+  }
   return isErasedRetry(store, envelope);
+}
+
+/** Whether the event may be one from before the identity's claim, delivered again (see knownErasedRetry). */
+function claimedSince(envelope: Envelope, claimedAt: string): boolean {
+  if (envelope.occurredAt < claimedAt) return true;
+  if (envelope.providerTime === true) return false;
+  return Date.parse(envelope.receivedAt) - Date.parse(claimedAt) < RESEND_SPAN_MS[envelope.provider];
 }

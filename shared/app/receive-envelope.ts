@@ -36,7 +36,7 @@ import { loggedId } from '../log.js';
 import { answerCsat, keepSurveyAnswer } from './answer-csat.js';
 import { isLaterLook, lookAgain, redactDeleted } from './apply-deletion.js';
 import { applyWatermark } from './apply-watermark.js';
-import { keyedErasedRetry } from './erased-retry.js';
+import { knownErasedRetry } from './erased-retry.js';
 import {
   claimOtherIdentities,
   meetEarlierMentions,
@@ -278,7 +278,8 @@ async function resolveCustomerEvent(
   const hopped = customerId !== claim.customerId;
   const { moved, deletionMarkedUntil } = claim;
   const once = oncePlacement(envelope, { moved, hopped, profile, deletionMarkedUntil });
-  if (await keyedErasedRetry(deps.store, envelope, once, profile)) return droppedAsErased(deps, envelope);
+  if (await knownErasedRetry(deps.store, envelope, { claim, profile, sent }))
+    return droppedAsErased(deps, envelope);
   if (await isAnotherReceipt(deps, envelope, customerId)) return { customerId, written: false };
   const pending = profile?.csatPending;
   if (deps.csat && pending && (await answerCsat(deps.csat, { envelope, customerId, pending, profile }))) {

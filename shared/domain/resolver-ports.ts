@@ -316,6 +316,10 @@ export interface IdentityHolder {
   moved: boolean;
   /** Until when a deletion from this identity that came before its message waits for it (`deletionPending`). */
   deletionMarkedUntil?: string | undefined;
+  /** When the identity was claimed (re-claimed after an erasure took it): events before it may be erased ones. */
+  createdAt?: string | undefined;
+  /** The identity was claimed by this event's resolution (its first contact, checked for erasure then). */
+  isNew?: boolean | undefined;
 }
 
 /**

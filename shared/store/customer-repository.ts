@@ -44,6 +44,7 @@ const IdentityItemSchema = z.object({
   mergedFrom: z.string().optional(),
   unmergedFrom: z.string().optional(),
   deletionMarkedUntil: z.string().optional(),
+  createdAt: z.string().optional(),
 });
 
 const ProfileStateSchema = z.object({
@@ -133,6 +134,7 @@ async function findIdentityHolder(
     customerId: item.customerId,
     moved: item.mergedFrom !== undefined || item.unmergedFrom !== undefined,
     ...(item.deletionMarkedUntil ? { deletionMarkedUntil: item.deletionMarkedUntil } : {}),
+    ...(item.createdAt ? { createdAt: item.createdAt } : {}),
   };
 }
 

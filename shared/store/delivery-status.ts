@@ -16,13 +16,15 @@ import {
   getItem,
   isConditionFailure,
   queryItems,
+  sendConditional,
   updateItem,
   updateItemIf,
   updateItemReturningIf,
 } from './dynamo-client.js';
+import { erasedReference } from './erased-marker.js';
 import { Keys, referencedItemKey, replyTimelineKey } from './keys.js';
 import { getInput } from './params/common.js';
-import { parkStatusInput, unparkStatusInput } from './params/parked-status.js';
+import { dropErasedStatusInput, parkStatusInput, unparkStatusInput } from './params/parked-status.js';
 import {
   advanceMessageRefInput,
   advanceReplyStatusInput,
@@ -173,11 +175,16 @@ async function advanceReferencedStatus(
     ref = MessageRefItemSchema.parse(out.Item ?? {});
     seen = true;
   }
-  // No message linked yet: the status is parked for it, for a while (one write more, once).
+  // No message linked yet: the status is parked for it, for a while (one write more, once), unless an
+  // erasure took the message (one read of its marker, on this path only): then the status goes.
   if (!ref.timelineSk) {
     if (ref.status !== undefined && ref.ttl === undefined && ref.erasedAt === undefined) {
       const { channel, providerMessageId, receivedAt } = envelope;
-      await updateItemIf(db, parkStatusInput(db.table, channel, providerMessageId, receivedAt));
+      if (await erasedReference(db, channel, providerMessageId)) {
+        await sendConditional('DeleteItem', () =>
+          db.doc.delete(dropErasedStatusInput(db.table, channel, providerMessageId)),
+        );
+      } else await updateItemIf(db, parkStatusInput(db.table, channel, providerMessageId, receivedAt));
     }
     return undefined;
   }

@@ -74,12 +74,13 @@ async function remove(db: ErasureDb, key: { pk: string; sk: string }): Promise<b
 }
 
 /**
- * Replaces a provider reference with its erased marker (see markErasedMessageInput), spending the
- * budget as a delete does, only when a reference was there (not a marker an earlier call left).
+ * Replaces a provider reference with its erased marker (markErasedMessageInput): the marker first, then
+ * the reference deleted, spending the budget only when a reference was there (not an earlier marker).
  */
 async function forgetMessage(db: ErasureDb, key: { pk: string; sk: string }): Promise<void> {
   if (db.budget.left <= 0) throw new ErasurePaused();
-  const out = await sendDynamo('PutItem', () => db.doc.put(markErasedMessageInput(db.table, key, db.now)));
+  await sendDynamo('PutItem', () => db.doc.put(markErasedMessageInput(db.table, key, db.now)));
+  const out = await sendDynamo('DeleteItem', () => db.doc.delete(deleteErasedInput(db.table, key)));
   if (out.Attributes && out.Attributes.erasedAt === undefined) db.budget.left -= 1;
 }
 

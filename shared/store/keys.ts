@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import type { Channel, Identity } from '../domain/envelope.js';
 import { identityToken } from '../domain/identity.js';
 import { replyItemId } from '../domain/replies.js';
@@ -54,6 +55,7 @@ export const mentionsPartition = (token: string): string => `MENTION#${token}`;
  * | inbox by status        | Query ×N gsi1k gsi1pk=INBOX#<status>#<shard>, gsi1sk=<waitingSince>#<id> (answered: answered#<at>#<id>), merged, GetItem each |
  * | inbox by SLA deadline  | Query ×N gsi2 gsi2pk=INBOXDUE#<status>#<shard>, gsi2sk=<due>#<id>, merged, GetItem each |
  * | message by provider id | GetItem  pk=MESSAGE#<channel>#<providerMessageId>, sk=MESSAGE     |
+ * | erased message's marker| GetItem  pk=ERASED#<sha256 of MESSAGE#<channel>#<id>>, sk=ERASED (ttl) |
  * | a deletion's message   | Query ×N pk=CUSTOMER#<id>, sk between TIMELINE#<at − 7 days> and TIMELINE$, newest first, filter id, ≤ 1,000 read |
  * | who mentioned identity | Query    pk=MENTION#<kind>#<value>, sk=CUSTOMER#<id>              |
  * | contact state (opt-out)| GetItem  pk=CONTACT#<kind>#<value>, sk=CONTACT                    |
@@ -116,6 +118,9 @@ export const Keys = {
     pk: `MESSAGE#${channel}#${providerMessageId}`,
     sk: 'MESSAGE',
   }),
+  /** The marker an erasure left in place of a message reference (see `erasedMarkerKey`). */
+  erasedMessage: (channel: Channel, providerMessageId: string) =>
+    erasedMarkerKey({ pk: `MESSAGE#${channel}#${providerMessageId}` }),
   /** That an email thread link (`messageRef(channel, threadId)`) names the customer: what their erasure deletes. */
   threadNote: (customerId: string, channel: Channel, threadId: string) => ({
     pk: `CUSTOMER#${customerId}`,
@@ -173,6 +178,15 @@ export const Keys = {
   /** One shard's counters of one UTC day (`yyyy-mm-dd`). */
   metricsDay: (shard: number, day: string) => ({ pk: metricsPartition(shard), sk: metricsDaySortKey(day) }),
 } as const;
+
+/**
+ * Where an erasure's marker of a provider reference (`MESSAGE#<channel>#<id>`) is kept: under the
+ * SHA-256 of the reference's key, so no marker holds the provider's id (a WhatsApp message id decodes
+ * to the customer's number). The ids have random parts a hash of them cannot be searched for without.
+ */
+export function erasedMarkerKey(reference: { pk: string }): { pk: string; sk: string } {
+  return { pk: `ERASED#${createHash('sha256').update(reference.pk).digest('hex')}`, sk: 'ERASED' };
+}
 
 /** Key of the suggestion, on `customerId`'s profile, that `otherId` may be the same person. */
 export function suggestionKey(customerId: string, otherId: string): { pk: string; sk: string } {

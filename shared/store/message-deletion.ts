@@ -10,6 +10,7 @@ import {
   updateItemIf,
   updateItemReturningIf,
 } from './dynamo-client.js';
+import { erasedReference } from './erased-marker.js';
 import { Keys, RAW_PREFIX, referencedItemKey } from './keys.js';
 import { queryPage } from './paging.js';
 import { deleteInput, getInput } from './params/common.js';
@@ -118,6 +119,8 @@ export async function applyDeletion(
   const partitions = await customers.mergedPartitions(deletion.customerId, { consistent: true });
   const stored = await findOnTimeline(db, partitions, deletion);
   if (stored) return redactLinked(db, stored, deletion.at);
+  // No reference and no message: an erasure may have taken it (its marker, one read, on this path only).
+  if (await erasedReference(db, deletion.channel, deletion.targetMessageId)) return 'erased';
   // Noted under the customer first: the mark names them, and their erasure finds it by the note.
   await putItem(db, putDeletionNoteInput(db.table, deletion));
   if (await updateItemIf(db, markDeletedInput(db.table, deletion))) {

@@ -2,7 +2,10 @@ const ARABIC_FOLDS: Record<string, string> = { '\u0671': '\u0627', '\u0629': '\u
 
 /** Sort key of the customer-name index: the searchable name, the id to break ties. */
 export const nameSortKey = (name: string, customerId: string): string =>
-  `${nameSearchKey(name)}#${customerId}`;
+  foldedSortKey(nameSearchKey(name), customerId);
+
+/** Sort key of an entry of the name index under an already folded text (`nameSearchKey`): a name's words. */
+export const foldedSortKey = (folded: string, customerId: string): string => `${folded}#${customerId}`;
 
 /**
  * Lower-cased, accent-free form of a name for prefix search. Arabic is folded as people type it: a

@@ -47,16 +47,32 @@ function takePage(
  * The profiles behind a page's entries, in their order (BatchGetItem): a profile's own entry, or a word
  * entry (`NAMEWORD#`) that still names the profile as it is (not renamed since, nor merged away or
  * being erased: a write that came between the profile's and its words' is left out, not shown twice).
+ * A profile merged away (its whole name's entry stays) stands for the customer it was merged into, read
+ * in one BatchGetItem more for a page that holds one; each customer comes once, and not at all when the
+ * first page found them by identity (`skipped`).
  */
-async function profilesOf(db: DynamoDb, entries: readonly Item[]): Promise<Item[]> {
+async function profilesOf(
+  db: DynamoDb,
+  entries: readonly Item[],
+  skipped: ReadonlySet<string>,
+): Promise<Item[]> {
   const keys = entries.map((entry) => Keys.customer(String(entry.pk).slice('CUSTOMER#'.length)));
   const profiles = new Map((await getItems(db, keys)).map((item) => [String(item.pk), item]));
+  const kept = (profile: Item) => (typeof profile.mergedInto === 'string' ? profile.mergedInto : undefined);
+  const roots = [...profiles.values()].flatMap((p) => kept(p) ?? []).map((id) => Keys.customer(id));
+  const unread = roots.filter((key) => !profiles.has(key.pk));
+  if (unread.length) for (const item of await getItems(db, unread)) profiles.set(String(item.pk), item);
   const shown = new Set<string>();
   return entries.flatMap((entry) => {
-    const profile = profiles.get(String(entry.pk));
+    const own = profiles.get(String(entry.pk));
     const word = String(entry.sk).startsWith(NAME_WORD_PREFIX);
-    if (!profile || shown.has(String(entry.pk)) || (word && !wordEntryCurrent(entry, profile))) return [];
-    shown.add(String(entry.pk));
+    if (!own || (word && !wordEntryCurrent(entry, own))) return [];
+    const into = kept(own);
+    const profile = into === undefined ? own : profiles.get(Keys.customer(into).pk);
+    if (profile?.entity !== 'customer' || kept(profile) !== undefined) return [];
+    const pk = String(profile.pk);
+    if (shown.has(pk) || skipped.has(pk)) return [];
+    shown.add(pk);
     return [profile];
   });
 }
@@ -85,7 +101,7 @@ export async function customersByName(db: DynamoDb, prefix: string, page: NamePa
   const rounds = NAME_SEARCH_ROUNDS;
   const merged = await mergeShards(db, inputs, { limit: want, sortKey, within, keep, rounds });
   const { kept, last, more } = takePage(merged, page.limit, skipped);
-  const items = (await profilesOf(db, kept)).map(customerOfItem);
+  const items = (await profilesOf(db, kept, skipped)).map(customerOfItem);
   // A page cut short by its rounds resumes where every partition was read to, past what it skipped.
   const after =
     merged.through !== undefined && kept.length < page.limit ? merged.through : last && sortKey(last);

@@ -1,5 +1,6 @@
 import { type DynamoDb, deleteItem, putItem } from './dynamo-client.js';
 import { Keys, nameSearchKey, shardOf } from './keys.js';
+import { foldedSortKey } from './name-key.js';
 
 type Item = Record<string, unknown>;
 
@@ -59,7 +60,7 @@ export function nameWordItems(customerId: string, name: string): Item[] {
     entity: 'customer_name_word',
     customerId,
     gsi1pk: nameWordPartition(customerId, i + 1),
-    gsi1sk: `${text}#${customerId}`,
+    gsi1sk: foldedSortKey(text, customerId),
   }));
 }
 

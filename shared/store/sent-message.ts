@@ -1,6 +1,7 @@
 import { decodeReplyKey } from '../domain/reply-key.js';
 import type { SentMessage, SentReference } from '../domain/resolver-ports.js';
 import { type DynamoDb, getItem } from './dynamo-client.js';
+import { erasedReference } from './erased-marker.js';
 import { Keys, referencedItemKey, replyTimelineKey } from './keys.js';
 import { getInput } from './params/common.js';
 
@@ -29,8 +30,9 @@ function sentOf(
  * eventually consistent reads (the event comes after the send was recorded): by the reply's key when
  * the event carries one, one read of the reply's item, which must carry the event's provider id (the
  * key comes from outside) or be in the middle of its send; else, or when the key's item is not that,
- * the message reference the sender linked (`MESSAGE#<channel>#<id>`, one read: an erasure's marker
- * there answers `erased`) and the timeline item it points to (one read). At most three reads, no query.
+ * the message reference the sender linked (`MESSAGE#<channel>#<id>`, one read; none there, its erased
+ * marker, one read, answers `erased`) and the timeline item it points to (one read). At most three
+ * reads, no query.
  */
 export async function findSentMessage(
   db: DynamoDb,
@@ -45,6 +47,8 @@ export async function findSentMessage(
   const ref = (await getItem(db, getInput(db.table, Keys.messageRef(sent.channel, sent.providerMessageId))))
     .Item;
   if (ref?.erasedAt !== undefined) return 'erased';
+  // No reference: an erasure's marker (kept apart, under a hash of the reference) says why (one read more).
+  if (!ref && (await erasedReference(db, sent.channel, sent.providerMessageId))) return 'erased';
   if (typeof ref?.customerId !== 'string' || typeof ref.timelineSk !== 'string') return undefined;
   const key = referencedItemKey({ customerId: ref.customerId, timelineSk: ref.timelineSk });
   return sentOf((await getItem(db, getInput(db.table, key))).Item, ref.customerId, sent, false);

@@ -41,6 +41,7 @@ import {
   updateItem,
   updateItemReturningIf,
 } from './dynamo-client.js';
+import { erasedReference } from './erased-marker.js';
 import { Keys, RAW_PREFIX } from './keys.js';
 import { applyDeletion, deletionFirst } from './message-deletion.js';
 import { queryAll, queryPage } from './paging.js';
@@ -281,12 +282,6 @@ async function placeTimelineItem(
   return { written, customerId: placed.customerId, at: placed.at, deletedAt: placed.deletedAt };
 }
 
-/** Whether an erasure's marker holds the provider reference (one eventually consistent read). */
-async function erasedMessage(db: DynamoDb, channel: Channel, id: string): Promise<boolean> {
-  const out = await getItem(db, getInput(db.table, Keys.messageRef(channel, id), false));
-  return out.Item?.erasedAt !== undefined;
-}
-
 /** One timeline item by its key, read strongly. */
 async function readTimelineItem(db: DynamoDb, key: { pk: string; sk: string }) {
   const out = await getItem(db, getInput(db.table, key, true));
@@ -349,7 +344,7 @@ export function timelineRepository(db: DynamoDb, customers: Partitions) {
     /** Redacts the stored message a customer deleted, or marks its reference for it (see applyDeletion). */
     deleteMessage: (deletion: MessageDeletion) => applyDeletion(db, customers, deletion),
     /** Whether an erasure left its marker on a provider reference (the event is a retry of an erased one). */
-    erasedMessage: (channel: Channel, id: string) => erasedMessage(db, channel, id),
+    erasedMessage: (channel: Channel, id: string) => erasedReference(db, channel, id, true),
     sentMessage: (sent: SentReference) => findSentMessage(db, sent),
     /** The conversation the first known thread id (email Message-ID) belongs to. */
     async findThread(channel: Channel, threadIds: readonly string[]): Promise<ThreadLink | undefined> {

@@ -117,6 +117,10 @@ describe('customer search by any word of the name', () => {
     expect(await found('mergedaway')).toEqual([]);
     expect(await wordItems('cu_gone')).toBe(0);
     expect(await found('keeper')).toEqual(['cu_kept']);
+    // Their whole name's entry stays, and finds the customer they were merged into, not a customer of
+    // their own; once, however many of the page's entries lead to it.
+    expect(await found('kim mergedaway')).toEqual(['cu_kept']);
+    expect(await found('kim')).toEqual(['cu_kept']);
     // An unmerge gives them back.
     expect((await admin('POST', '/api/customers/cu_kept/unmerge', { customerId: 'cu_gone' })).status).toBe(
       200,

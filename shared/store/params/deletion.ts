@@ -1,4 +1,9 @@
-import type { PutCommandInput, QueryCommandInput, UpdateCommandInput } from '@aws-sdk/lib-dynamodb';
+import type {
+  DeleteCommandInput,
+  PutCommandInput,
+  QueryCommandInput,
+  UpdateCommandInput,
+} from '@aws-sdk/lib-dynamodb';
 import type { MessageDeletion } from '../../domain/deletion.js';
 import { DELETION_LOOKBACK_MS, DELETION_MARKER_TTL_MS, deletionMarkedUntil } from '../../domain/deletion.js';
 import { placedReplyAt } from '../../domain/replies.js';
@@ -122,19 +127,22 @@ export function queryDeletionNotesInput(table: string, customerId: string, limit
 
 /**
  * What an erasure does to a reference the erased customer's deletion marked: still waiting for its
- * message, it becomes an erased message's marker (naming nobody: the message, if it comes, is dropped
- * as seen); linked since to an item, only the mark's `deletedBy` and `deletedAt` go (the item is the
- * erased customer's, and its reference becomes a marker with their timeline, or another's, and stays).
+ * message, it gives way to an erased message's marker (`marker`, put first, then `unlinked` deletes the
+ * reference: naming nobody, the message, if it comes, is dropped as seen); linked since to an item, only
+ * the mark's `deletedBy` and `deletedAt` go (`linked`: the item is the erased customer's, and its
+ * reference becomes a marker with their timeline, or another's, and stays).
  */
 export function forgetDeletionMarkInputs(
   table: string,
   key: { pk: string; sk: string },
   customerId: string,
   now: string,
-): { unlinked: PutCommandInput; linked: UpdateCommandInput } {
+): { marker: PutCommandInput; unlinked: DeleteCommandInput; linked: UpdateCommandInput } {
   return {
+    marker: markErasedMessageInput(table, key, now),
     unlinked: {
-      ...markErasedMessageInput(table, key, now),
+      TableName: table,
+      Key: key,
       ConditionExpression: 'attribute_not_exists(timelineSk) AND deletedBy = :by',
       ExpressionAttributeValues: { ':by': customerId },
     },

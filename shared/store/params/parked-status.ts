@@ -1,4 +1,4 @@
-import type { UpdateCommandInput } from '@aws-sdk/lib-dynamodb';
+import type { DeleteCommandInput, UpdateCommandInput } from '@aws-sdk/lib-dynamodb';
 import type { Channel, ProviderError } from '../../domain/envelope.js';
 import { Keys } from '../keys.js';
 
@@ -62,5 +62,23 @@ export function unparkStatusInput(
     ConditionExpression:
       'attribute_exists(timelineSk) AND attribute_exists(#status) AND attribute_not_exists(erasedAt) AND attribute_not_exists(deletedAt)',
     ExpressionAttributeNames: { '#ttl': 'ttl', '#status': 'status' },
+  };
+}
+
+/**
+ * Takes back the status a message's reference was just created for when an erasure took the message
+ * (its marker is kept apart, under a hash of the reference, so the status's write did not see it):
+ * the reference would hold the provider's id, and nothing of an erased message is kept. Only while no
+ * message linked it and no deletion marked it.
+ */
+export function dropErasedStatusInput(
+  table: string,
+  channel: Channel,
+  providerMessageId: string,
+): DeleteCommandInput {
+  return {
+    TableName: table,
+    Key: Keys.messageRef(channel, providerMessageId),
+    ConditionExpression: 'attribute_not_exists(timelineSk) AND attribute_not_exists(deletedAt)',
   };
 }

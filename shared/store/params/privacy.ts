@@ -6,7 +6,7 @@ import type {
 } from '@aws-sdk/lib-dynamodb';
 import type { Provider } from '../../domain/envelope.js';
 import type { ErasureReport } from '../../domain/privacy.js';
-import { Keys, mentionsPartition, THREAD_NOTE_PREFIX, TIMELINE_PREFIX } from '../keys.js';
+import { erasedMarkerKey, Keys, mentionsPartition, THREAD_NOTE_PREFIX, TIMELINE_PREFIX } from '../keys.js';
 import { queryPrefixInput } from './common.js';
 
 /** One page of everyone who mentioned the identity of a token: just the keys and who, to delete them. */
@@ -122,24 +122,24 @@ export function queryThreadNotesInput(table: string, customerId: string, limit: 
 export const ERASED_MESSAGE_TTL_SECONDS = 14 * 24 * 60 * 60;
 
 /**
- * Replaces a provider reference (`MESSAGE#<channel>#<id>`) with a marker that names nothing (no
- * customer, no text; only that an erasure took it, and when), expiring after ERASED_MESSAGE_TTL_SECONDS:
- * a provider's retry of the message then finds it and is dropped as seen. Answers what was there.
+ * The marker an erasure leaves for a provider reference (`MESSAGE#<channel>#<id>`, deleted beside it):
+ * it names nothing (no customer, no text, and no provider id: it is kept under a hash of the
+ * reference's key, see `erasedMarkerKey`; only that an erasure took it, and when), expiring after
+ * ERASED_MESSAGE_TTL_SECONDS: a provider's retry of the message then finds it and is dropped as seen.
  */
 export function markErasedMessageInput(
   table: string,
-  key: { pk: string; sk: string },
+  reference: { pk: string; sk: string },
   now: string,
 ): PutCommandInput {
   return {
     TableName: table,
     Item: {
-      ...key,
+      ...erasedMarkerKey(reference),
       entity: 'erased_message',
       erasedAt: now,
       ttl: Math.floor(Date.parse(now) / 1000) + ERASED_MESSAGE_TTL_SECONDS,
     },
-    ReturnValues: 'ALL_OLD',
   };
 }
 

@@ -1,4 +1,5 @@
-import { ConditionalCheckFailedException, DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { createHash } from 'node:crypto';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import {
   DeleteCommand,
   DynamoDBDocumentClient,
@@ -24,6 +25,9 @@ const profile = {
   conversationIds: new Set(['cv_1']),
   mentioned: new Set(['email#a@x.io']),
 };
+
+/** Where an erasure keeps its marker of a provider reference: under the SHA-256 of the reference's key. */
+const markerPk = (referencePk: string) => `ERASED#${createHash('sha256').update(referencePk).digest('hex')}`;
 
 function repository() {
   return privacyRepository(db, {
@@ -92,6 +96,9 @@ describe('privacyRepository', () => {
     expect(
       ddb.commandCalls(DeleteCommand).map((call) => Object.values(call.args[0].input.Key ?? {})),
     ).toEqual([
+      // The message's provider reference goes before the identities (its marker put first), and again
+      // with its item (a reference a send under way wrote since).
+      ['MESSAGE#sms#SM1', 'MESSAGE'],
       ['IDENTITY#phone#+1', 'IDENTITY'],
       ['CONTACT#phone#+1', 'CONTACT'],
       ['MENTION#email#a@x.io', 'CUSTOMER#cu_1'],
@@ -106,13 +113,15 @@ describe('privacyRepository', () => {
       ['CUSTOMER#cu_1', 'CONVERSATION#cv_1'],
       ['CONVERSATION#cv_2', 'CONVERSATION'],
       ['CUSTOMER#cu_1', 'CONVERSATION#cv_2'],
+      ['MESSAGE#sms#SM1', 'MESSAGE'],
       ['CUSTOMER#cu_1', 'TIMELINE#t#m1'],
     ]);
-    // The message's provider reference becomes a marker naming nobody, kept 14 days: a provider's
-    // retry of the message finds it and is dropped instead of starting a new customer.
+    // The message's provider reference gives way to a marker naming nobody, kept 14 days under a hash
+    // of the reference's key (no provider id: a WhatsApp id decodes to the number): a provider's retry
+    // of the message finds it and is dropped instead of starting a new customer.
     expect(ddb.commandCalls(PutCommand)[0]?.args[0].input.Item).toEqual({
-      pk: 'MESSAGE#sms#SM1',
-      sk: 'MESSAGE',
+      pk: markerPk('MESSAGE#sms#SM1'),
+      sk: 'ERASED',
       entity: 'erased_message',
       erasedAt: '2025-06-10T09:00:00.000Z',
       ttl: Date.parse('2025-06-10T09:00:00.000Z') / 1000 + 14 * 24 * 3600,
@@ -324,8 +333,9 @@ describe('privacyRepository', () => {
       );
     await repository().erase('cu_1', 'ag_1', '2025-06-10T09:00:00.000Z');
     const deleted = ddb.commandCalls(DeleteCommand).map((call) => call.args[0].input.Key?.pk);
-    expect(deleted.slice(0, 3)).toEqual([
+    expect(deleted.slice(0, 4)).toEqual([
       'MESSAGE#email#<m2@acme.example>',
+      'MESSAGE#email#ses-m2',
       'MESSAGE#email#<r1@us>',
       'IDENTITY#phone#+1',
     ]);
@@ -339,10 +349,11 @@ describe('privacyRepository', () => {
       .calls()
       .map((call) => call.args[0].input as { Key?: { pk?: string }; Item?: { pk?: string; entity?: string } })
       .map((input) => (input.Item ? `put ${input.Item.pk}` : `delete ${input.Key?.pk}`))
-      .filter((write) => write.includes('MESSAGE#') || write.includes('IDENTITY#'));
-    expect(writes.slice(0, 4)).toEqual([
+      .filter((write) => /MESSAGE#|IDENTITY#|ERASED#/.test(write));
+    expect(writes.slice(0, 5)).toEqual([
       'delete MESSAGE#email#<m2@acme.example>',
-      'put MESSAGE#email#ses-m2',
+      `put ${markerPk('MESSAGE#email#ses-m2')}`,
+      'delete MESSAGE#email#ses-m2',
       'delete MESSAGE#email#<r1@us>',
       'delete IDENTITY#phone#+1',
     ]);
@@ -409,28 +420,35 @@ describe('privacyRepository', () => {
       left = left.filter((n) => n.sk !== input.Key.sk);
       return { Attributes: { pk: 'x' } };
     });
-    // The linked one's message came since (to someone): its marker write is refused.
+    // Each reference read strongly: the never-come one still marked by them; the linked one's message
+    // came since (to someone).
+    const refs: Record<string, Record<string, unknown>> = {
+      'MESSAGE#whatsapp#wamid.never': { deletedBy: 'cu_1' },
+      'MESSAGE#whatsapp#wamid.linked': { deletedBy: 'cu_1', timelineSk: 'TIMELINE#t#x' },
+    };
     ddb
-      .on(PutCommand, { Item: { pk: 'MESSAGE#whatsapp#wamid.linked' } })
-      .rejects(new ConditionalCheckFailedException({ message: 'linked', $metadata: {} }));
+      .on(GetCommand, { Key: { sk: 'MESSAGE' } })
+      .callsFake((input: { Key: { pk: string } }) => ({ Item: refs[input.Key.pk] }));
     await repository().erase('cu_1', 'ag_1', '2025-06-10T09:00:00.000Z');
     const marks = ddb
       .commandCalls(PutCommand)
       .map((call) => call.args[0].input)
-      .filter((input) => String(input.Item?.pk).includes('wamid.'));
-    expect(marks.map((input) => [input.Item?.pk, input.Item?.entity, input.ConditionExpression])).toEqual([
-      [
-        'MESSAGE#whatsapp#wamid.never',
-        'erased_message',
-        'attribute_not_exists(timelineSk) AND deletedBy = :by',
-      ],
-      [
-        'MESSAGE#whatsapp#wamid.linked',
-        'erased_message',
-        'attribute_not_exists(timelineSk) AND deletedBy = :by',
-      ],
+      .filter((input) => Object.keys(refs).map(markerPk).includes(String(input.Item?.pk)));
+    // The never-come one's marker, under the hash of its reference (no `wamid.`: it decodes to the number).
+    expect(marks.map((input) => [input.Item?.pk, input.Item?.entity])).toEqual([
+      [markerPk('MESSAGE#whatsapp#wamid.never'), 'erased_message'],
     ]);
     expect(marks[0]?.Item).not.toHaveProperty('deletedBy');
+    const taken = ddb
+      .commandCalls(DeleteCommand)
+      .map((call) => call.args[0].input)
+      .filter((input) => String(input.Key?.pk).startsWith('MESSAGE#whatsapp#'));
+    expect(taken).toEqual([
+      expect.objectContaining({
+        Key: { pk: 'MESSAGE#whatsapp#wamid.never', sk: 'MESSAGE' },
+        ConditionExpression: 'attribute_not_exists(timelineSk) AND deletedBy = :by',
+      }),
+    ]);
     const unmarked = ddb
       .commandCalls(UpdateCommand)
       .map((call) => call.args[0].input)

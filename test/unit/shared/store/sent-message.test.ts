@@ -2,6 +2,7 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, GetCommand, type GetCommandInput } from '@aws-sdk/lib-dynamodb';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { encodeReplyKey } from '#shared/domain/reply-key.js';
+import { Keys } from '#shared/store/keys.js';
 import { documentClient } from '#shared/store/sdk-documents.js';
 import { timelineRepository } from '#shared/store/timeline-repository.js';
 import { mockAws } from '../../../support/aws-mock.js';
@@ -14,6 +15,9 @@ const SES_ID = '0100018c-aaaa-bbbb-cccc-000000000000-000000';
 const AT = '2026-12-05T10:00:00.000Z';
 const REPLY_SK = `TIMELINE#${AT}#reply:rp_1`;
 const REF_PK = `MESSAGE#email#${SES_ID}`;
+/** Where an erasure's marker of that reference is kept: under a hash of its key, never the id. */
+const MARKER = Keys.erasedMessage('email', SES_ID);
+const MARKER_READ = `${MARKER.pk}|${MARKER.sk}`;
 /** Our reply as its timeline item is stored: no `customerId` (its partition says it), its SES id. */
 const REPLY = {
   pk: 'CUSTOMER#cu_ida',
@@ -76,10 +80,17 @@ describe('sentMessage: the mail an SES bounce or complaint names', () => {
     expect(
       await repo.sentMessage({ channel: 'email', providerMessageId: SES_ID, replyKey: KEY }),
     ).toBeUndefined();
-    expect(reads()).toEqual([`CUSTOMER#cu_ida|${REPLY_SK}`, `${REF_PK}|MESSAGE`]);
+    expect(reads()).toEqual([`CUSTOMER#cu_ida|${REPLY_SK}`, `${REF_PK}|MESSAGE`, MARKER_READ]);
   });
 
-  it("answers `erased` for an erasure's marker, in one read", async () => {
+  it("answers `erased` for an erasure's marker, kept under the reference's hash: two reads", async () => {
+    expect(MARKER.pk).toMatch(/^ERASED#[0-9a-f]{64}$/);
+    table([{ ...MARKER, entity: 'erased_message', erasedAt: AT, ttl: 1 }]);
+    expect(await repo.sentMessage({ channel: 'email', providerMessageId: SES_ID })).toBe('erased');
+    expect(reads()).toEqual([`${REF_PK}|MESSAGE`, MARKER_READ]);
+  });
+
+  it('answers `erased` for a marker an erasure before hashed markers left on the reference, in one read', async () => {
     table([{ pk: REF_PK, sk: 'MESSAGE', entity: 'erased_message', erasedAt: AT, ttl: 1 }]);
     expect(await repo.sentMessage({ channel: 'email', providerMessageId: SES_ID })).toBe('erased');
     expect(reads()).toEqual([`${REF_PK}|MESSAGE`]);
@@ -96,7 +107,7 @@ describe('sentMessage: the mail an SES bounce or complaint names', () => {
   it('finds nothing for a mail we did not send, or a reference to mail we received', async () => {
     table([]);
     expect(await repo.sentMessage({ channel: 'email', providerMessageId: SES_ID })).toBeUndefined();
-    expect(reads()).toEqual([`${REF_PK}|MESSAGE`]);
+    expect(reads()).toEqual([`${REF_PK}|MESSAGE`, MARKER_READ]);
     ddb.reset();
     const inbound = { ...REPLY, sk: `TIMELINE#${AT}#email:${SES_ID}`, direction: 'inbound' };
     table([{ pk: REF_PK, sk: 'MESSAGE', customerId: 'cu_ida', timelineSk: inbound.sk }, inbound]);

@@ -1,8 +1,9 @@
 import { ConditionalCheckFailedException, DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient, GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { DeleteCommand, DynamoDBDocumentClient, GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { beforeEach, describe, expect, it } from 'vitest';
 import type { StatusEnvelope } from '#shared/domain/envelope.js';
 import { statusRank } from '#shared/domain/status-rank.js';
+import { Keys } from '#shared/store/keys.js';
 import { documentClient } from '#shared/store/sdk-documents.js';
 import { timelineRepository } from '#shared/store/timeline-repository.js';
 import { mockAws } from '../../../support/aws-mock.js';
@@ -68,7 +69,27 @@ describe('a late status of an erased message', () => {
     ddb.reset();
   });
 
-  it("writes nothing on the erasure's marker, nor anywhere else", async () => {
+  it("keeps nothing of it where the erasure's marker is kept apart, under a hash of the reference", async () => {
+    const marker = { ...Keys.erasedMessage('whatsapp', 'wamid.out.1'), erasedAt: 'x', ttl: 1 };
+    // The reference is gone: the status's write creates it, holding the provider's id in its key.
+    ddb.on(UpdateCommand).resolves({ Attributes: { status: 'read', statusRank: statusRank('read') } });
+    ddb.on(GetCommand).resolves({});
+    ddb.on(GetCommand, { Key: { pk: marker.pk } }).resolves({ Item: marker });
+    ddb.on(DeleteCommand).resolves({});
+    expect(await repo.advanceStatus(status('read'))).toBeUndefined();
+    // One read of the marker, on this path only, and the reference taken back: not parked (no `ttl`).
+    expect(ddb.calls().map((call) => call.args[0].constructor.name)).toEqual([
+      'UpdateCommand',
+      'GetCommand',
+      'DeleteCommand',
+    ]);
+    expect(ddb.commandCalls(DeleteCommand)[0]?.args[0].input).toMatchObject({
+      Key: { pk: 'MESSAGE#whatsapp#wamid.out.1', sk: 'MESSAGE' },
+      ConditionExpression: 'attribute_not_exists(timelineSk) AND attribute_not_exists(deletedAt)',
+    });
+  });
+
+  it("writes nothing on the erasure's marker an earlier version left on the reference, nor anywhere else", async () => {
     const marker = {
       pk: 'MESSAGE#email#ses-1',
       sk: 'MESSAGE',

@@ -59,16 +59,19 @@ const messageRoutes = once(() => {
     },
   });
 
+  const NoteSchema = z.object({ note: TimelineItemSchema });
   const note = createRoute({
     method: 'post',
     path: '/conversations/{id}/notes',
     operationId: 'addNote',
-    summary: 'An internal note',
+    summary:
+      'An internal note; an `Idempotency-Key` retry by the same agent returns the first note (`200`), the key sent again with another text is 422 `idempotency_key_reused`',
     middleware: [readJsonBody] as const,
-    request: { params: IdParamsSchema, body: jsonBody(NoteRequestSchema) },
+    request: { params: IdParamsSchema, headers: ReplyHeadersSchema, body: jsonBody(NoteRequestSchema) },
     responses: {
-      201: json('the note', z.object({ note: TimelineItemSchema })),
-      ...errors(400, 401, 404, 413),
+      201: json('the note', NoteSchema),
+      200: json('the first note of a retried key', NoteSchema),
+      ...errors(400, 401, 404, 413, 422),
     },
   });
 
@@ -178,10 +181,10 @@ export function conversationsApp(deps: AgentAppDeps): OpenAPIHono<AgentEnv> {
       const conversationId = c.req.valid('param').id;
       const { text } = c.req.valid('json');
       const noteDeps = { ...deps, newId: () => deps.replies.newId() };
-      return c.json(
-        { note: await addNote(noteDeps, { conversationId, text, agentId: c.get('agentId') }) },
-        201,
-      );
+      const idempotencyKey = c.req.valid('header')['Idempotency-Key'];
+      const input = { conversationId, text, agentId: c.get('agentId'), idempotencyKey };
+      const { item, created } = await addNote(noteDeps, input);
+      return created ? c.json({ note: item }, 201) : c.json({ note: item }, 200);
     })
     .openapi(assign, async (c) => {
       const request = { conversationId: c.req.valid('param').id, target: c.req.valid('json') };

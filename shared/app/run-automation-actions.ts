@@ -3,9 +3,11 @@ import { type AutomationAction, otherChannels } from '../domain/automations/rule
 import type { ConversationClockDeps } from '../domain/clock-ports.js';
 import type { Channel } from '../domain/envelope.js';
 import { checkReplyRules, isRefusal, lastInboundOn, standingBlock } from '../domain/replies.js';
+import { checkReplyContent, uncarried } from '../domain/reply-content.js';
 import { durationMs } from '../domain/sla/duration.js';
 import { snoozeTimer } from '../domain/snooze.js';
 import type { Conversation } from '../domain/timeline.js';
+import { logger } from '../log.js';
 import { replyDestination } from './reply-destination.js';
 import { sendReply } from './send-reply.js';
 
@@ -20,8 +22,16 @@ export interface ActionOutcome {
 
 type ReplyAction = Extract<AutomationAction, { type: 'reply' }>;
 
-/** The customer's most recent other channel the reply rules allow now, or undefined. */
-async function otherChannel(ports: AutomationPorts, conversation: Conversation, hasTemplate: boolean) {
+/** What an automation's reply carries, as the content check reads it (never attachments). */
+const contentOf = (action: ReplyAction) => ({
+  text: action.text,
+  template: action.template,
+  attachments: [],
+});
+
+/** The customer's most recent other channel the reply rules allow now and that carries it, or undefined. */
+async function otherChannel(ports: AutomationPorts, conversation: Conversation, action: ReplyAction) {
+  const hasTemplate = action.template !== undefined;
   const { store, clock } = ports.replies;
   const { partitions, customers: profiles } = await store.mergedCustomers(conversation.customerId);
   const root = profiles.find((c) => c.id === (partitions[0] ?? conversation.customerId));
@@ -33,6 +43,7 @@ async function otherChannel(ports: AutomationPorts, conversation: Conversation, 
     }
   }
   for (const channel of otherChannels(latest, conversation.channel)) {
+    if (uncarried(channel, contentOf(action))) continue;
     try {
       const { to, latestEmails } = await replyDestination(
         store,
@@ -64,15 +75,16 @@ async function reply(
   action: ReplyAction,
   key: string,
 ): Promise<ActionOutcome> {
-  const hasTemplate = action.template !== undefined;
   const channel =
     action.channel === 'other'
-      ? await otherChannel(ports, conversation, hasTemplate)
+      ? await otherChannel(ports, conversation, action)
       : action.channel === 'last'
         ? conversation.channel
         : action.channel;
   if (!channel) return { type: 'reply', outcome: 'skipped', reason: 'no_channel_open' };
   try {
+    // Content the channel cannot carry (a template off WhatsApp, with text) is skipped, not queued to fail.
+    checkReplyContent(channel, contentOf(action));
     await sendReply(ports.replies, {
       conversationId: conversation.id,
       request: { text: action.text, template: action.template, channel, attachments: [] },
@@ -83,6 +95,8 @@ async function reply(
     return { type: 'reply', outcome: 'done', channel };
   } catch (error) {
     if (!isRefusal(error)) throw error;
+    const skipped = { conversationId: conversation.id, channel, reason: error.code, detail: error.message };
+    logger.info('automation reply skipped', skipped);
     return { type: 'reply', outcome: 'skipped', channel, reason: error.code, detail: error.message };
   }
 }

@@ -1,5 +1,6 @@
 import type { TrackClock } from '../domain/clock-ports.js';
 import { replyEmail } from '../domain/email-reply.js';
+import { keyReusedError } from '../domain/idempotency.js';
 import { type OutboundMessage, OutboundMessageSchema } from '../domain/outbound.js';
 import type { Clock } from '../domain/ports.js';
 import {
@@ -23,7 +24,7 @@ import { answeredAt, answersCustomer, clockAuthorOf } from '../domain/waiting.js
 import { isUnverifiedVisitor } from '../domain/webchat/anonymous-view.js';
 import { replyChannelOf } from '../domain/webchat/attachments.js';
 import { hasVerifiedEmail } from '../domain/webchat/email-fallback.js';
-import { NotFoundError, UnprocessableError } from '../errors.js';
+import { NotFoundError } from '../errors.js';
 import { logger } from '../log.js';
 import { replyDestination } from './reply-destination.js';
 
@@ -130,10 +131,7 @@ async function storeReply(
   const requestHash = input.keyFromCaller ? replyRequestHash(input.request) : undefined;
   const stored = await deps.store.putReply(candidate, requestHash);
   if (requestHash && !stored.created && stored.requestHash && stored.requestHash !== requestHash) {
-    throw new UnprocessableError(
-      `this Idempotency-Key was used for another reply (${stored.message.id}) on this conversation: send a new key for a new reply`,
-      'idempotency_key_reused',
-    );
+    throw keyReusedError('reply', stored.message.id);
   }
   await deps.store.putTimelineItem(replyItem(stored.message), undefined);
   return { message: stored.message, created: stored.created };

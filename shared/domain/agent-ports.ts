@@ -98,6 +98,11 @@ export interface AgentAdmin extends Pick<RouterAdmin, 'assign'> {
     now: string,
     noteId: string,
   ): Promise<TimelineItem>;
+  /**
+   * An agent's note made once for its `Idempotency-Key` (`noteId` from it): `created` false for a
+   * retry, answering the first note and the hash of the request that made it, for the caller to compare.
+   */
+  addKeyedNote(note: KeyedNote): Promise<{ item: TimelineItem; created: boolean; requestHash: string }>;
   export(customerId: string, now: string): Promise<CustomerExport>;
   erase(customerId: string, agentId: string, now: string): Promise<ErasureReport>;
 }
@@ -130,4 +135,14 @@ export interface AgentAwayStore {
   noteLeaseLapsed(agentId: string, connectedUntil: string): Promise<void>;
   /** Takes the mark off once their return has taken work, while it is still `lapsedAt`. */
   clearLeaseLapsed(agentId: string, lapsedAt: string): Promise<void>;
+}
+
+/** An agent's note under an `Idempotency-Key`: its id follows from the key, the request's hash is kept. */
+export interface KeyedNote {
+  conversationId: string;
+  text: string;
+  agentId: string;
+  now: string;
+  noteId: string;
+  requestHash: string;
 }

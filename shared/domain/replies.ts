@@ -3,6 +3,7 @@ import * as z from 'zod';
 import { ConflictError, NotFoundError, ThreadlineError, UnprocessableError } from '../errors.js';
 import { normaliseEmail } from './addresses.js';
 import { type Channel, ChannelSchema, type Identity } from './envelope.js';
+import { keyedId, requestHash } from './idempotency.js';
 import { type OutboundMessage, ReplyAttachmentSchema, TemplateSchema } from './outbound.js';
 import type { ContactState } from './resolver-ports.js';
 import type { Customer, TimelineItem } from './timeline.js';
@@ -282,26 +283,12 @@ export function answeredItemOf(replyItemIdValue: string): string | undefined {
 
 /** The reply id for an Idempotency-Key: the same key on the same conversation is the same reply. */
 export function replyIdFor(conversationId: string, agentId: string, idempotencyKey: string): string {
-  return `rp_${createHash('sha256').update(`${conversationId}\n${agentId}\n${idempotencyKey}`).digest('base64url').slice(0, 24)}`;
+  return keyedId('rp_', conversationId, agentId, idempotencyKey);
 }
 
-/**
- * A digest of a reply request as validated (keys sorted, text trimmed): kept with an Idempotency-Key's
- * reply, so the key sent again with another body is told apart from a retry.
- */
+/** A digest of a reply request as validated (see `requestHash`), kept with an Idempotency-Key's reply. */
 export function replyRequestHash(request: ReplyRequest): string {
-  return createHash('sha256').update(sortedJson(request)).digest('base64url');
-}
-
-/** JSON of a value with every object's keys in order: the same request, however its keys were sent. */
-function sortedJson(value: unknown): string {
-  if (Array.isArray(value)) return `[${value.map(sortedJson).join(',')}]`;
-  if (value && typeof value === 'object') {
-    const entries = Object.entries(value).filter(([, v]) => v !== undefined);
-    entries.sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-    return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${sortedJson(v)}`).join(',')}}`;
-  }
-  return JSON.stringify(value);
+  return requestHash(request);
 }
 
 /** The id that owns an Idempotency-Key: the agent, or the AI under its own namespace. */

@@ -7,7 +7,7 @@ const ONE_FILE: ReadonlySet<Channel> = new Set(['whatsapp', 'messenger', 'instag
 const FILE_OR_TEXT: ReadonlySet<Channel> = new Set(['messenger', 'instagram']);
 
 /** Why the channel's provider cannot carry the reply in one message, or undefined when it can. */
-function uncarried(
+export function uncarried(
   channel: Channel,
   request: { text?: string | undefined; template?: unknown; attachments: readonly unknown[] },
 ): string | undefined {

@@ -1,4 +1,5 @@
 import type { UpdateCommandInput } from '@aws-sdk/lib-dynamodb';
+import type { KeyedNote } from '../domain/agent-ports.js';
 import type { InboxFilter } from '../domain/inbox.js';
 import { followMerges } from '../domain/merges.js';
 import type { Page } from '../domain/paging.js';
@@ -21,6 +22,7 @@ import {
 } from './dynamo-client.js';
 import { eventItem } from './events.js';
 import { fullItems } from './hydrate.js';
+import { noteItem, putKeyedNote } from './keyed-notes.js';
 import { inboxDuePartitions, inboxPartitions, Keys } from './keys.js';
 import { getInput } from './params/common.js';
 import { conversationStateOf, earlierInboundSinceInput } from './params/conversation-state.js';
@@ -362,19 +364,13 @@ export function conversationRepository(db: DynamoDb, timeline: Timeline) {
       noteId: string,
       authorKind: 'agent' | 'ai' = 'agent',
     ) {
-      const { customerId } = await existing(conversationId);
-      const item: TimelineItem = {
-        id: `note:${noteId}`,
-        type: 'note',
-        at: now,
-        customerId,
-        conversationId,
-        text,
-        data: { author: { kind: authorKind, id: agentId } },
-      };
+      const item = noteItem(await existing(conversationId), { text, agentId, now, noteId, authorKind });
       await timeline.putTimelineItem(item, undefined);
       return item;
     },
+    /** An agent's note made once for its `Idempotency-Key` (`putKeyedNote`). */
+    addKeyedNote: async (note: KeyedNote) =>
+      putKeyedNote(db, timeline, noteItem(await existing(note.conversationId), note), note.requestHash),
     /** Assigns (or transfers) a conversation to an agent and/or a queue, recorded on the timeline. */
     async assign(
       conversationId: string,

@@ -1,13 +1,13 @@
 import * as z from 'zod';
 import { ProviderSchema } from '../domain/envelope.js';
 import type { ErasureReport, ExportStore } from '../domain/privacy.js';
-import { replyItemId } from '../domain/replies.js';
 import type { Suggestion } from '../domain/suggestions.js';
 import { ConflictError } from '../errors.js';
 import { syncAgentLoadOf } from './agent-load.js';
 import { forgetDeletionMarks } from './deletion-erasure.js';
 import { drainNotes } from './drain-notes.js';
 import { type DynamoDb, putItem, queryItems, sendDynamo, updateItemIf } from './dynamo-client.js';
+import { retryKeysOf } from './keyed-notes.js';
 import { Keys, providerReferencesOf, suggestionKey } from './keys.js';
 import { redactLivePack } from './live-erasure.js';
 import { nameWordKeys } from './name-words.js';
@@ -157,8 +157,6 @@ async function forgetLiveEvents(db: ErasureDb, customerId: string, report: Erasu
   );
 }
 
-const REPLY_ITEM_PREFIX = replyItemId('');
-
 /**
  * Deletes a partition's timeline items and the replies' and visitor messages' own items; leaves an
  * erased marker in place of each provider reference (again: the first went with the thread links, see
@@ -179,10 +177,8 @@ async function deleteTimeline(db: ErasureDb, customerId: string, report: Erasure
       ) {
         await remove(db, Keys.webchatMessage(item.providerMessageId));
       }
-      // A reply is also kept under its id (the address it went to and its text), for retried requests.
-      if (typeof item.id === 'string' && item.id.startsWith(REPLY_ITEM_PREFIX)) {
-        await remove(db, Keys.reply(item.id.slice(REPLY_ITEM_PREFIX.length)));
-      }
+      // A reply (its address and text) and a keyed note are also kept under their ids, for retries.
+      for (const key of retryKeysOf(item)) await remove(db, key);
       await remove(db, { pk: String(item.pk), sk: String(item.sk) });
       report.timelineItems += 1;
     }

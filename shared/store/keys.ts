@@ -64,6 +64,7 @@ export const mentionsPartition = (token: string): string => `MENTION#${token}`;
  * | agent's console lease  | BatchGetItem pk=AGENT_LIVE#<id>, sk=AGENT_LIVE (the online agents); Update by their sockets (ttl) |
  * | removed agent          | GetItem  pk=AGENT_REMOVED#<id>, sk=AGENT_REMOVED (sign-in check, once a minute per agent and container) |
  * | reply by id            | GetItem  pk=REPLY#<id>, sk=REPLY                                 |
+ * | note by key            | GetItem  pk=NOTE#<nk_id>, sk=NOTE (where a keyed note is)        |
  * | raw provider event     | PutItem  pk=PROVIDER_EVENT#<provider>, sk=<occurredAt>#<id>      |
  * | metrics by day         | Query ×N pk=METRICS#<shard>, sk between DAY#<from> and DAY#<to>, summed |
  * | audit log, newest first| Query ×8 pk=AUDIT#<0..7>, sk=<at>#<id> descending, merged        |
@@ -138,6 +139,8 @@ export const Keys = {
   }),
   /** A reply as the agent or the AI asked for it, keyed by its id so a retried request finds it. */
   reply: (replyId: string) => ({ pk: `REPLY#${replyId}`, sk: 'REPLY' }),
+  /** An agent's note made with an `Idempotency-Key` (`nk_…`): where it is, so a retried request finds it. */
+  keyedNote: (noteId: string) => ({ pk: `NOTE#${noteId}`, sk: 'NOTE' }),
   /** A raw provider event, kept apart from what timeline queries read. */
   providerEvent: (provider: string, occurredAt: string, envelopeId: string) => ({
     pk: `PROVIDER_EVENT#${provider}`,

@@ -11,7 +11,14 @@ import { envelope } from '../unit/fakes/envelopes.js';
 const ADMIN = 'erasure-admin-token';
 const phone = { kind: 'phone', value: '+14155550199' } as const;
 /** What names the person or holds what was said to or by them: none of it may outlive the erasure. */
-const PERSONAL = ['4155550199', 'Dana Erased', 'parcel-secret', 'reply-secret', 'optout-secret'];
+const PERSONAL = [
+  '4155550199',
+  'Dana Erased',
+  'parcel-secret',
+  'reply-secret',
+  'note-secret',
+  'optout-secret',
+];
 
 describe('local runtime: an erasure leaves nothing that names the customer', () => {
   let runtime: LocalRuntime;
@@ -67,6 +74,15 @@ describe('local runtime: an erasure leaves nothing that names the customer', () 
       { 'Idempotency-Key': 'erasure-reply-1' },
     );
     expect(reply.status).toBe(202);
+    // An agent's note with an Idempotency-Key: its NOTE# item (where the note is) and its timeline item.
+    const noteArgs = [
+      'POST',
+      `/api/conversations/${customer.openConversationId}/notes`,
+      { text: 'Promised the note-secret' },
+      { 'Idempotency-Key': 'erasure-note-1' },
+    ] as const;
+    expect((await call(...noteArgs)).status).toBe(201);
+    expect((await call(...noteArgs)).status).toBe(200);
     await runtime.idle();
     await deliver(
       // STOP by SMS: the contact state of the number.
@@ -120,7 +136,13 @@ describe('local runtime: an erasure leaves nothing that names the customer', () 
     };
     // Each kind is there before the erasure.
     const before = await table();
-    for (const prefix of ['REPLY#', 'CONTACT#phone#+14155550199', 'PROVIDER_EVENT#whatsapp', 'MESSAGE#']) {
+    for (const prefix of [
+      'REPLY#',
+      'NOTE#nk_',
+      'CONTACT#phone#+14155550199',
+      'PROVIDER_EVENT#whatsapp',
+      'MESSAGE#',
+    ]) {
       expect(before).toContain(prefix);
     }
 
@@ -136,6 +158,8 @@ describe('local runtime: an erasure leaves nothing that names the customer', () 
 
     const after = await table();
     expect(PERSONAL.filter((text) => after.includes(text))).toEqual([]);
+    // The keyed note's own item goes with its timeline item, as a reply's REPLY# item does.
+    expect(after).not.toContain('NOTE#nk_');
     // No provider reference still points at the erased customer.
     const references = (JSON.parse(after) as Array<Record<string, unknown>>).filter(
       (item) => String(item.pk).startsWith('MESSAGE#') && item.customerId === customer.id,

@@ -104,7 +104,9 @@ describe('local runtime: every answer has the shape the OpenAPI document shows f
       headers: {
         authorization: `Bearer ${token}`,
         ...(body === undefined ? {} : { 'content-type': 'application/json' }),
-        ...(path.endsWith('/replies') || (method === 'POST' && path === '/api/webhooks')
+        ...(path.endsWith('/replies') ||
+        path.endsWith('/notes') ||
+        (method === 'POST' && path === '/api/webhooks')
           ? { 'idempotency-key': key }
           : {}),
       },
@@ -204,6 +206,8 @@ describe('local runtime: every answer has the shape the OpenAPI document shows f
       ['POST', `/api/conversations/${cv}/replies`, { text: 'It left the warehouse today.' }],
       ['POST', `/api/conversations/${cv}/replies`, { text: 'It left the warehouse today.' }],
       ['POST', `/api/conversations/${cv}/notes`, { text: 'Promised a call back' }],
+      // The same agent's retry of the same key: the first note, 200.
+      ['POST', `/api/conversations/${cv}/notes`, { text: 'Promised a call back' }],
       [
         'POST',
         `/api/conversations/${otherCv}/assign`,
@@ -290,6 +294,15 @@ describe('local runtime: every answer has the shape the OpenAPI document shows f
       [
         'POST',
         `/api/conversations/${cv}/replies`,
+        { text: 'Other words' },
+        ADMIN,
+        'responses-1',
+        422,
+        'idempotency_key_reused',
+      ],
+      [
+        'POST',
+        `/api/conversations/${cv}/notes`,
         { text: 'Other words' },
         ADMIN,
         'responses-1',

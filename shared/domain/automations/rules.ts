@@ -1,6 +1,7 @@
 import * as z from 'zod';
 import { type Channel, ChannelSchema } from '../envelope.js';
 import { TemplateSchema } from '../outbound.js';
+import { uncarried } from '../reply-content.js';
 import { isWithinBusinessHours } from '../routing/business-hours.js';
 import type { BusinessHours } from '../routing/policy.js';
 import { DurationSchema } from '../sla/duration.js';
@@ -83,7 +84,39 @@ export const AutomationsSchema = z
       if (names.indexOf(name) === i) continue;
       ctx.addIssue({ code: 'custom', path: [i, 'name'], message: `"${name}" is named twice` });
     }
+    for (const [i, rule] of rules.entries()) {
+      for (const [j, action] of rule.actions.entries()) {
+        const why = action.type === 'reply' ? unsendableReply(rule, action) : undefined;
+        if (why)
+          ctx.addIssue({ code: 'custom', path: [i, 'actions', j], message: `rule "${rule.name}": ${why}` });
+      }
+    }
   });
+
+/**
+ * Why a rule's reply could never go out as written, or undefined: its content checked against each
+ * channel it can go out on when the rule says (a named channel, or `last` with `conditions.channels`).
+ * `other` and an unscoped `last` are checked when the rule fires (skipped `content_not_supported`).
+ */
+function unsendableReply(
+  rule: { conditions: AutomationConditions },
+  action: Extract<AutomationAction, { type: 'reply' }>,
+): string | undefined {
+  const content = { text: action.text, template: action.template, attachments: [] };
+  const channels: readonly Channel[] =
+    action.channel === 'last'
+      ? (rule.conditions.channels ?? [])
+      : action.channel === 'other'
+        ? []
+        : [action.channel];
+  // A template with text cannot go out on any channel.
+  if (action.template !== undefined && action.text !== undefined) return uncarried('whatsapp', content);
+  for (const channel of channels) {
+    const why = uncarried(channel, content);
+    if (why) return action.channel === 'last' ? `on ${channel} (conditions.channels): ${why}` : why;
+  }
+  return undefined;
+}
 
 /** What conditions are checked against: the conversation now, its customer's tags, the time. */
 export interface AutomationSubject {

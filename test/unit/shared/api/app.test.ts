@@ -146,6 +146,18 @@ function fakeAdmin(): AgentAdmin & { calls: unknown[][] } {
       calls.push(['note', conversationId, text, agentId]);
       return { id: `note:${noteId}`, type: 'note', at: now, customerId: 'cu_1', conversationId, text };
     },
+    addKeyedNote: async ({ conversationId, text, agentId, now, noteId, requestHash }) => {
+      calls.push(['keyedNote', conversationId, text, agentId]);
+      const item = {
+        id: `note:${noteId}`,
+        type: 'note' as const,
+        at: now,
+        customerId: 'cu_1',
+        conversationId,
+        text,
+      };
+      return { item, created: true, requestHash };
+    },
     assign: async (...args) => {
       calls.push(['assign', ...args]);
     },

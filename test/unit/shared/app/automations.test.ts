@@ -250,16 +250,7 @@ describe('automations', () => {
       rule({ trigger: 'sla_breached', actions: [{ type: 'reply', channel: 'whatsapp', text: 'Hi' }] }),
     ]);
     w.setNow(plus(25 * HOUR));
-    await fireAutomationAt(w, 'sla_breached');
-    expect(w.sent).toEqual([]);
-    expect(w.events()[0]?.data?.actions).toEqual([
-      expect.objectContaining({
-        type: 'reply',
-        outcome: 'skipped',
-        channel: 'whatsapp',
-        reason: 'whatsapp_window_closed',
-      }),
-    ]);
+    await expectReplySkipped(w, 'whatsapp', 'whatsapp_window_closed');
   });
 
   it('an automated reply on Messenger 30 hours on is skipped: the HUMAN_AGENT tag is for a person only', async () => {
@@ -273,16 +264,25 @@ describe('automations', () => {
     w.customer.lastInboundByChannel = { messenger: T0 };
     w.conversation.channel = 'messenger';
     w.setNow(plus(30 * HOUR));
+    await expectReplySkipped(w, 'messenger', 'messaging_window_closed', 'HUMAN_AGENT');
+  });
+
+  it('a template on the last channel, email, is skipped content_not_supported, not queued to fail at send', async () => {
+    const template = { name: 'follow_up', language: 'en' };
+    const w = world([rule({ trigger: 'sla_breached', actions: [{ type: 'reply', template }] })]);
+    w.conversation.channel = 'email';
+    await expectReplySkipped(w, 'email', 'content_not_supported', "templates are WhatsApp's");
+  });
+
+  it('channel other with a template: only a channel that carries it (WhatsApp) is a candidate', async () => {
+    const template = { name: 'follow_up', language: 'en' };
+    const w = world([
+      rule({ trigger: 'sla_breached', actions: [{ type: 'reply', channel: 'other', template }] }),
+    ]);
     await fireAutomationAt(w, 'sla_breached');
     expect(w.sent).toEqual([]);
     expect(w.events()[0]?.data?.actions).toEqual([
-      expect.objectContaining({
-        type: 'reply',
-        outcome: 'skipped',
-        channel: 'messenger',
-        reason: 'messaging_window_closed',
-        detail: expect.stringContaining('HUMAN_AGENT'),
-      }),
+      { type: 'reply', outcome: 'skipped', reason: 'no_channel_open' },
     ]);
   });
 
@@ -385,6 +385,21 @@ describe('the automations dry run', () => {
 });
 
 /** Fires a rule on an SLA trigger through its timer path: a breach the conversation's SLA does not hold is stale, so run the rules directly. */
+/** Fires the rule's SLA breach and checks its reply was skipped, sending nothing, for `reason`. */
+async function expectReplySkipped(
+  w: ReturnType<typeof world>,
+  channel: string,
+  reason: string,
+  detail?: string,
+) {
+  await fireAutomationAt(w, 'sla_breached');
+  expect(w.sent).toEqual([]);
+  const skipped = { type: 'reply', outcome: 'skipped', channel, reason };
+  expect(w.events()[0]?.data?.actions).toEqual([
+    expect.objectContaining(detail ? { ...skipped, detail: expect.stringContaining(detail) } : skipped),
+  ]);
+}
+
 async function fireAutomationAt(w: ReturnType<typeof world>, trigger: 'sla_breached') {
   const { runAutomations } = await import('#shared/app/run-automations.js');
   await runAutomations(w.deps, {

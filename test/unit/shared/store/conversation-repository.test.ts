@@ -1,5 +1,5 @@
 import { ConditionalCheckFailedException, DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient, GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { DynamoDBDocumentClient, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { beforeEach, describe, expect, it, vi } from 'vitest';
 import type { ConversationTouch } from '#shared/domain/resolver-ports.js';
 import type { TimelineItem } from '#shared/domain/timeline.js';
@@ -275,6 +275,65 @@ describe('conversationRepository', () => {
       );
       expect(snapshot?.conversation.id).toBe('cv_1');
       expect(snapshot?.state.customerTurns).toBeUndefined();
+    });
+  });
+
+  describe('a note under an Idempotency-Key', () => {
+    const note = {
+      conversationId: 'cv_1',
+      text: 'Promised a call back',
+      agentId: 'ag_1',
+      now: '2025-06-10T09:00:00.000Z',
+      noteId: 'nk_1',
+      requestHash: 'h1',
+    };
+    const guardKey = { pk: 'NOTE#nk_1', sk: 'NOTE' };
+    const firstAt = '2025-06-10T08:59:00.000Z';
+
+    it('writes its NOTE# item (no text) conditionally, then the note: one GetItem, one PutItem', async () => {
+      ddb.on(PutCommand).resolves({});
+      const { conversations, timeline } = repository();
+      const made = await conversations.addKeyedNote(note);
+      expect(made).toMatchObject({
+        created: true,
+        requestHash: 'h1',
+        item: { id: 'note:nk_1', at: note.now },
+      });
+      const put = ddb.commandCalls(PutCommand)[0]?.args[0].input;
+      expect(put).toMatchObject({ ConditionExpression: 'attribute_not_exists(pk)', Item: guardKey });
+      expect(put?.Item).toEqual(expect.not.objectContaining({ text: expect.anything() }));
+      expect(ddb.calls()).toHaveLength(2);
+      expect(timeline.putTimelineItem).toHaveBeenCalledTimes(1);
+    });
+
+    it('a retry answers the first note from the timeline, writing nothing', async () => {
+      const first = { id: 'note:nk_1', type: 'note', at: firstAt, customerId: 'cu_1', text: note.text };
+      ddb.on(PutCommand).rejects(new ConditionalCheckFailedException({ message: 'x', $metadata: {} }));
+      ddb.on(GetCommand, { Key: guardKey }).resolves({
+        Item: { ...guardKey, customerId: 'cu_1', at: firstAt, requestHash: 'h1' },
+      });
+      ddb.on(GetCommand, { Key: { pk: 'CUSTOMER#cu_1', sk: `TIMELINE#${firstAt}#note:nk_1` } }).resolves({
+        Item: { pk: 'CUSTOMER#cu_1', sk: `TIMELINE#${firstAt}#note:nk_1`, ...first },
+      });
+      const { conversations, timeline } = repository();
+      const again = await conversations.addKeyedNote(note);
+      expect(again).toMatchObject({ created: false, requestHash: 'h1', item: { at: firstAt } });
+      expect(timeline.putTimelineItem).not.toHaveBeenCalled();
+    });
+
+    it('completes a first request that stopped before its note, at the first time; another hash writes nothing', async () => {
+      ddb.on(PutCommand).rejects(new ConditionalCheckFailedException({ message: 'x', $metadata: {} }));
+      const guard = { ...guardKey, customerId: 'cu_1', at: firstAt, requestHash: 'h1' };
+      ddb.on(GetCommand, { Key: guardKey }).resolves({ Item: guard });
+      const noteKey = { pk: 'CUSTOMER#cu_1', sk: `TIMELINE#${firstAt}#note:nk_1` };
+      ddb.on(GetCommand, { Key: noteKey }).resolves({});
+      const { conversations, timeline } = repository();
+      const completed = await conversations.addKeyedNote(note);
+      expect(completed).toMatchObject({ created: false, item: { at: firstAt, text: note.text } });
+      expect(timeline.putTimelineItem).toHaveBeenCalledTimes(1);
+      const other = await conversations.addKeyedNote({ ...note, text: 'Other words', requestHash: 'h2' });
+      expect(other).toMatchObject({ created: false, requestHash: 'h1' });
+      expect(timeline.putTimelineItem).toHaveBeenCalledTimes(1);
     });
   });
 

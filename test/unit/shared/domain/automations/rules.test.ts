@@ -142,6 +142,28 @@ describe('the automations section', () => {
     expect(bad([rule, rule])).toThrow(/automations\[1\]\.name: "r" is named twice/);
     expect(AutomationsSchema.safeParse([{ ...rule, conditions: { mood: 'x' } }]).success).toBe(false);
   });
+
+  it('refuses a reply no channel it goes out on can carry, naming the rule; leaves the unknown to run time', () => {
+    const template = { name: 'follow_up', language: 'en' };
+    const reply = (action: Record<string, unknown>, conditions: Record<string, unknown> = {}) => [
+      { name: 'closed', trigger: 'message_received', conditions, actions: [{ type: 'reply', ...action }] },
+    ];
+    const bad = (automations: unknown) => () => parseRoutingPolicy(JSON.stringify({ ...base, automations }));
+    // A template with text goes out on no channel; a template on a named channel other than WhatsApp.
+    expect(bad(reply({ template, text: 'Hi', channel: 'whatsapp' }))).toThrow(
+      /automations\[0\]\.actions\[0\]: rule "closed": a WhatsApp template is sent on its own/,
+    );
+    expect(bad(reply({ template, channel: 'email' }))).toThrow(/rule "closed": templates are WhatsApp's/);
+    // `last` with the rule's channels known: each of them must carry it.
+    expect(bad(reply({ template }, { channels: ['whatsapp', 'sms'] }))).toThrow(
+      /rule "closed": on sms \(conditions\.channels\): templates are WhatsApp's/,
+    );
+    const ok = (automations: unknown) => parseRoutingPolicy(JSON.stringify({ ...base, automations }));
+    expect(ok(reply({ template }, { channels: ['whatsapp'] })).automations).toHaveLength(1);
+    expect(ok(reply({ template })).automations).toHaveLength(1);
+    expect(ok(reply({ template, channel: 'other' })).automations).toHaveLength(1);
+    expect(ok(reply({ text: 'Hi', channel: 'messenger' })).automations).toHaveLength(1);
+  });
 });
 
 describe('triggers', () => {

@@ -89,7 +89,8 @@ function nativeOutput(json: Record_): Record_ {
 
 /**
  * DynamoDB's item calls without the SDK: AWS JSON 1.0 (`POST /`, `X-Amz-Target:
- * DynamoDB_20120810.<Operation>`) to `dynamodb.<region>.amazonaws.com` (or `endpoint`), signed with
+ * DynamoDB_20120810.<Operation>`) to `dynamodb.<region>.amazonaws.com` (or `endpoint`, else the
+ * `AWS_ENDPOINT_URL_DYNAMODB` the AWS SDK reads too, e.g. DynamoDB Local), signed with
  * SigV4. It takes and answers the shapes of `@aws-sdk/lib-dynamodb`'s commands (marshalled as its
  * document client does with `removeUndefinedValues`), so the repositories run on it unchanged. Throttling,
  * 5xx, network errors and timeouts are tried again, `maxAttempts` in all with the SDK's backoff; any other
@@ -98,6 +99,7 @@ function nativeOutput(json: Record_): Record_ {
  * input asked for it).
  */
 export function dynamoDbLite(options: DynamoDbLiteOptions = {}) {
+  const endpoint = options.endpoint ?? process.env.AWS_ENDPOINT_URL_DYNAMODB;
   const call = async (operation: string, input: object): Promise<Record_> => {
     const region = resolveRegion('dynamodb', options.region);
     const body = JSON.stringify(wireInput(operation, input));
@@ -113,7 +115,12 @@ export function dynamoDbLite(options: DynamoDbLiteOptions = {}) {
       body,
     };
     const response = await withRetries(
-      () => signedRequest(request, { timeoutMs: DEFAULT_TIMEOUT_MS, ...options }),
+      () =>
+        signedRequest(request, {
+          timeoutMs: DEFAULT_TIMEOUT_MS,
+          ...options,
+          ...(endpoint ? { endpoint } : {}),
+        }),
       options,
     );
     return nativeOutput(parseJsonObject('dynamodb', response.body));

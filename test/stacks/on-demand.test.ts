@@ -1,5 +1,7 @@
 import { execSync } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync, statSync } from 'node:fs';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -82,10 +84,30 @@ function apiRequest(method: string, path: string, body?: unknown) {
 
 type Handler = (event: unknown) => Promise<{ statusCode: number; body: string }>;
 
+/**
+ * A DynamoDB endpoint that holds nothing: every call answers `{}` (a GetItem: no item). The agent API
+ * reads the caller's removal record before a route reads its request; here the caller is not removed.
+ */
+async function emptyTable(): Promise<{ url: string; close(): void; calls: string[] }> {
+  const calls: string[] = [];
+  const server = createServer((req, res) => {
+    calls.push(String(req.headers['x-amz-target']));
+    req.resume();
+    req.on('end', () => {
+      res.writeHead(200, { 'content-type': 'application/x-amz-json-1.0' });
+      res.end('{}');
+    });
+  });
+  await new Promise<void>((done) => server.listen(0, '127.0.0.1', done));
+  const { port } = server.address() as AddressInfo;
+  return { url: `http://127.0.0.1:${port}`, close: () => server.close(), calls };
+}
+
 describe("the agent API bundled with zod's locales left out", () => {
   it('is smaller, and answers the document and invalid requests with the same bodies as with them', async () => {
     const saved = { ...process.env };
-    Object.assign(process.env, ENV);
+    const table = await emptyTable();
+    Object.assign(process.env, ENV, { AWS_ENDPOINT_URL_DYNAMODB: table.url });
     try {
       const plain = join(dir, 'agent-api-plain', 'index.mjs');
       const slim = join(dir, 'agent-api-slim', 'index.mjs');
@@ -117,8 +139,11 @@ describe("the agent API bundled with zod's locales left out", () => {
         expect(without).toEqual(withLocales);
         if (request.rawPath !== '/api/openapi.json') expect(without?.statusCode).toBe(400);
       }
+      // The removal record was read (once a minute per container: each bundle once), nothing else.
+      expect(new Set(table.calls)).toEqual(new Set(['DynamoDB_20120810.GetItem']));
     } finally {
       process.env = saved;
+      table.close();
     }
   }, 60_000);
 });

@@ -7,7 +7,8 @@
 const BY_STATUS: Readonly<Record<number, readonly string[]>> = {
   400: ['invalid_request'],
   401: ['unauthorized'],
-  403: ['forbidden'],
+  // `agent_removed` on every route that takes a token: an admin removed the caller (refuse-removed-agents).
+  403: ['forbidden', 'agent_removed'],
   404: ['not_found'],
   409: ['conflict'],
   410: ['gone'],

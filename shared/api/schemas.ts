@@ -173,7 +173,7 @@ export const json = <T extends z.ZodType>(description: string, schema: T) => ({
 const STATUS_TEXT: Record<number, string> = {
   400: 'invalid request',
   401: 'missing or invalid bearer token',
-  403: 'only admins may make this call (`forbidden`)',
+  403: 'refused: only admins may make this call (`forbidden`), or an admin removed this agent (`agent_removed`)',
   404: 'not found',
   409: 'the current state forbids it (the error code says which rule)',
   410: 'the customer was erased',
@@ -183,6 +183,13 @@ const STATUS_TEXT: Record<number, string> = {
   503: 'a dependency is unavailable; retry',
 };
 
-/** The error answers a route can give, each with the error body. */
+/**
+ * The error answers a route can give, each with the error body. A route that takes a token (401) may
+ * also answer 403 `agent_removed`, whatever else it refuses: the caller's removal is checked first.
+ */
 export const errors = (...statuses: number[]) =>
-  Object.fromEntries(statuses.map((s) => [s, json(STATUS_TEXT[s] ?? 'error', apiSchemas().ErrorSchema)]));
+  Object.fromEntries(
+    [...new Set(statuses.includes(401) ? [...statuses, 403] : statuses)]
+      .sort((a, b) => a - b)
+      .map((s) => [s, json(STATUS_TEXT[s] ?? 'error', apiSchemas().ErrorSchema)]),
+  );

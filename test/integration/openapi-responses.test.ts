@@ -246,12 +246,14 @@ describe('local runtime: every answer has the shape the OpenAPI document shows f
           `/api/webhooks/${hook.id}/deliveries/${String(receiver.received[0]?.headers['webhook-id'])}/replay`,
       ],
       ['POST', `/api/webhooks/${hook.id}/replay`, { since: minutesAgo(60) }],
+      ['POST', `/api/webhooks/${hook.id}/disable`],
       ['POST', `/api/webhooks/${hook.id}/enable`],
       ['GET', `/api/customers/${dana}/export`],
       ['GET', () => exportUrl],
       ['GET', '/api/audit'],
       ['DELETE', `/api/webhooks/${hook.id}`],
       ['DELETE', '/api/agents/agent-ana'],
+      ['POST', '/api/agents/agent-ana/restore'],
       ['DELETE', `/api/customers/${other}`],
     ];
     let exportUrl = '';

@@ -74,9 +74,15 @@ describe('the console reads a long timeline a page at a time', () => {
     expect(reads).toEqual(['?order=newest&limit=50']);
     expect(await log.getByText('Seeded message 0', { exact: true }).count()).toBe(0);
 
-    await log.evaluate((el) => {
-      el.scrollTop = 0;
-    });
+    // The list notes the row at the top on its scroll event (its own listener, added first, runs first):
+    // wait for it, so the press below never finds the list still thinking the agent is at the bottom.
+    await log.evaluate(
+      (el) =>
+        new Promise<void>((done) => {
+          el.addEventListener('scroll', () => done(), { once: true });
+          el.scrollTop = 0;
+        }),
+    );
     await expect
       .poll(() => page.evaluate(TOP_ROW), { timeout: 30_000 })
       .toMatchObject({ y: expect.any(Number) });

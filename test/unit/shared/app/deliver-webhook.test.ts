@@ -233,9 +233,13 @@ describe('deliverWebhook', () => {
       },
       delaySeconds: 90,
     });
-    expect((await world.store.getDelivery('wh_1', other.id))?.attempts).toBe(0);
-    // Once it is over, a success closes it.
-    now += 60_000;
+    // Never attempted, it notes when it is due: a check of its queueing claim leaves it to this message.
+    expect(await world.store.getDelivery('wh_1', other.id)).toMatchObject({
+      attempts: 0,
+      nextAttemptAt: new Date(START + 90_000).toISOString(),
+    });
+    // Once it is due, a success closes the breaker.
+    now += 90_000;
     await deliverWebhook(deps, { deliveryId: other.id, subscriptionId: 'wh_1' });
     expect(posts).toHaveLength(2);
     expect(await world.store.getSubscription('wh_1')).toMatchObject({ consecutiveFailures: 0 });

@@ -229,8 +229,10 @@ async function attempt(
       deliveryId: delivery.id,
     });
     const { nextAttemptAt: _n, ...rest } = tried;
-    await deps.store.pauseDelivery({ ...rest, ...describe(outcome), status: 'paused' });
-    return;
+    const paused: Delivery = { ...rest, ...describe(outcome), status: 'paused' };
+    await deps.store.pauseDelivery(paused);
+    // An enable landing between the disable and the note found no note: resumed at once, as below.
+    return settlePaused(deps, paused);
   }
   await failed(deps, message, { delivery: tried, now: deps.clock.now(), outcome });
 }

@@ -192,6 +192,29 @@ describe('deliverWebhook', () => {
     expect(posts).toHaveLength(1);
   });
 
+  it('sends a delivery its 410 paused at once when an enable landed between the disable and its note', async () => {
+    answers = [{ kind: 'answered', status: 410 }];
+    // The enable runs after the disable, before the paused note is written: it finds no note.
+    const pause = world.store.pauseDelivery;
+    world.store.pauseDelivery = async (paused) => {
+      await world.store.putSubscription(subscription());
+      await pause(paused);
+    };
+    await deliverWebhook(deps, message);
+    expect(await world.store.getDelivery('wh_1', delivery.id)).toMatchObject({
+      status: 'pending',
+      attempts: 0,
+      priorAttempts: 1,
+    });
+    expect(world.sent.map((s) => s.message)).toEqual([
+      { ...message, queuedAt: new Date(START).toISOString() },
+    ]);
+    world.store.pauseDelivery = pause;
+    await runQueue();
+    expect(posts).toHaveLength(2);
+    expect((await world.store.getDelivery('wh_1', delivery.id))?.status).toBe('delivered');
+  });
+
   it('retries as any other a delivery whose claim a check took over, and none a check of a claim taken since', async () => {
     const claim = new Date(START - 900_000).toISOString();
     await world.store.updateDelivery({ ...delivery, queuedAt: claim });

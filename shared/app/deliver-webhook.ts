@@ -151,7 +151,10 @@ async function giveUp(deps: DeliverDeps, delivery: Delivery): Promise<void> {
 
 /**
  * A delivery the open breaker holds back waits until its release, but no later than the end of its
- * 24 hours of retries: once they are over with the breaker still open, it is given up.
+ * 24 hours of retries: once they are over with the breaker still open, it is given up. One never
+ * attempted notes when it is due (`nextAttemptAt`, one write, on this path only) before its message
+ * waits: a check of its queueing claim then finds its message came through and takes nothing over,
+ * so it keeps one chain of messages however long the breaker holds it.
  */
 async function heldBack(
   deps: DeliverDeps,
@@ -164,7 +167,11 @@ async function heldBack(
     const { nextAttemptAt: _n, ...rest } = delivery;
     return giveUp(deps, { ...rest, lastError: 'the retry window ended while the breaker was open' });
   }
-  return later(deps, message, new Date(Math.min(release.getTime(), deadline)));
+  const due = new Date(Math.min(release.getTime(), deadline));
+  if (delivery.attempts === 0 && delivery.lastAttemptAt === undefined) {
+    await deps.store.updateDelivery({ ...delivery, nextAttemptAt: due.toISOString() });
+  }
+  return later(deps, message, due);
 }
 
 /** Sends the delivery once, signed with every active secret, and records how it went. */
@@ -222,8 +229,10 @@ async function attempt(
       deliveryId: delivery.id,
     });
     const { nextAttemptAt: _n, ...rest } = tried;
-    await deps.store.pauseDelivery({ ...rest, ...describe(outcome), status: 'paused' });
-    return;
+    const paused: Delivery = { ...rest, ...describe(outcome), status: 'paused' };
+    await deps.store.pauseDelivery(paused);
+    // An enable landing between the disable and the note found no note: resumed at once, as below.
+    return settlePaused(deps, paused);
   }
   await failed(deps, message, { delivery: tried, now: deps.clock.now(), outcome });
 }

@@ -52,7 +52,8 @@ export interface WebhookStore {
   releaseQueueing(subscriptionId: string, deliveryId: string, at: string): Promise<void>;
   /**
    * Takes the claim made at `claim` over (`queuedAt` = `at`) once its lease has ended, if the delivery
-   * is still pending and never tried: of several checks of one claim, one wins.
+   * is still pending, never tried and never held back by the breaker (no `nextAttemptAt`): of several
+   * checks of one claim, one wins.
    */
   takeOverQueueing(subscriptionId: string, deliveryId: string, claim: string, at: string): Promise<boolean>;
   getDelivery(subscriptionId: string, deliveryId: string): Promise<Delivery | undefined>;

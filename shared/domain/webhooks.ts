@@ -127,9 +127,19 @@ export const QUEUE_CLAIM_LEASE_MS = 15 * 60_000;
  */
 export const CLAIM_RENEWAL_MS = 60_000;
 
-/** Whether a delivery is pending and was never tried: its first message may still be on its way. */
-export function neverTried(delivery: Pick<Delivery, 'status' | 'attempts' | 'lastAttemptAt'>): boolean {
-  return delivery.status === 'pending' && delivery.attempts === 0 && delivery.lastAttemptAt === undefined;
+/**
+ * Whether a delivery is pending, was never tried and never held back by the breaker (a hold notes its
+ * `nextAttemptAt`): its first message may still be on its way. A held one's message came through.
+ */
+export function neverTried(
+  delivery: Pick<Delivery, 'status' | 'attempts' | 'lastAttemptAt' | 'nextAttemptAt'>,
+): boolean {
+  return (
+    delivery.status === 'pending' &&
+    delivery.attempts === 0 &&
+    delivery.lastAttemptAt === undefined &&
+    delivery.nextAttemptAt === undefined
+  );
 }
 
 /** The check of a delivery's queueing claim, due when the claim's lease ends. */

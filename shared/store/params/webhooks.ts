@@ -262,7 +262,7 @@ export function claimQueueingInput(
   const held =
     claim === undefined
       ? 'attribute_exists(pk) AND attribute_not_exists(queuedAt)'
-      : 'queuedAt = :claim AND attribute_not_exists(lastAttemptAt)';
+      : 'queuedAt = :claim AND attribute_not_exists(lastAttemptAt) AND attribute_not_exists(nextAttemptAt)';
   return {
     TableName: table,
     Key: key,

@@ -67,7 +67,8 @@ export function memoryWebhooks() {
     },
     takeOverQueueing: async (_s, id, claim, at) => {
       const d = deliveries.get(id);
-      if (d?.status !== 'pending' || d.attempts > 0 || d.lastAttemptAt || d.queuedAt !== claim) return false;
+      if (d?.status !== 'pending' || d.attempts > 0 || d.lastAttemptAt || d.nextAttemptAt) return false;
+      if (d.queuedAt !== claim) return false;
       d.queuedAt = at;
       return true;
     },

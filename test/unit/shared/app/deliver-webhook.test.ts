@@ -192,6 +192,29 @@ describe('deliverWebhook', () => {
     expect(posts).toHaveLength(1);
   });
 
+  it('sends a delivery its 410 paused at once when an enable landed between the disable and its note', async () => {
+    answers = [{ kind: 'answered', status: 410 }];
+    // The enable runs after the disable, before the paused note is written: it finds no note.
+    const pause = world.store.pauseDelivery;
+    world.store.pauseDelivery = async (paused) => {
+      await world.store.putSubscription(subscription());
+      await pause(paused);
+    };
+    await deliverWebhook(deps, message);
+    expect(await world.store.getDelivery('wh_1', delivery.id)).toMatchObject({
+      status: 'pending',
+      attempts: 0,
+      priorAttempts: 1,
+    });
+    expect(world.sent.map((s) => s.message)).toEqual([
+      { ...message, queuedAt: new Date(START).toISOString() },
+    ]);
+    world.store.pauseDelivery = pause;
+    await runQueue();
+    expect(posts).toHaveLength(2);
+    expect((await world.store.getDelivery('wh_1', delivery.id))?.status).toBe('delivered');
+  });
+
   it('retries as any other a delivery whose claim a check took over, and none a check of a claim taken since', async () => {
     const claim = new Date(START - 900_000).toISOString();
     await world.store.updateDelivery({ ...delivery, queuedAt: claim });
@@ -233,9 +256,13 @@ describe('deliverWebhook', () => {
       },
       delaySeconds: 90,
     });
-    expect((await world.store.getDelivery('wh_1', other.id))?.attempts).toBe(0);
-    // Once it is over, a success closes it.
-    now += 60_000;
+    // Never attempted, it notes when it is due: a check of its queueing claim leaves it to this message.
+    expect(await world.store.getDelivery('wh_1', other.id)).toMatchObject({
+      attempts: 0,
+      nextAttemptAt: new Date(START + 90_000).toISOString(),
+    });
+    // Once it is due, a success closes the breaker.
+    now += 90_000;
     await deliverWebhook(deps, { deliveryId: other.id, subscriptionId: 'wh_1' });
     expect(posts).toHaveLength(2);
     expect(await world.store.getSubscription('wh_1')).toMatchObject({ consecutiveFailures: 0 });

@@ -89,7 +89,8 @@ describe('events function: a stream batch run again queues each delivery once', 
       const at = input.ExpressionAttributeValues?.[':at'];
       const claim = input.ExpressionAttributeValues?.[':claim'];
       if (input.UpdateExpression === 'SET queuedAt = :at') {
-        const untried = item?.status === 'pending' && item.attempts === 0 && !item.lastAttemptAt;
+        const untried =
+          item?.status === 'pending' && item.attempts === 0 && !item.lastAttemptAt && !item.nextAttemptAt;
         if (!item || !untried || (claim === undefined ? item.queuedAt : item.queuedAt !== claim)) {
           throw refused();
         }
@@ -102,6 +103,10 @@ describe('events function: a stream batch run again queues each delivery once', 
       }
       if (input.UpdateExpression === 'SET consecutiveFailures = :zero REMOVE circuitOpenUntil' && item) {
         item.consecutiveFailures = 0;
+        return {};
+      }
+      if (input.UpdateExpression === 'SET circuitOpenUntil = :until' && item) {
+        item.circuitOpenUntil = input.ExpressionAttributeValues?.[':until'];
         return {};
       }
       if (input.UpdateExpression === 'REMOVE queuedAt') {
@@ -337,5 +342,61 @@ describe('events function: a stream batch run again queues each delivery once', 
       expect.objectContaining({ ':claim': AT, ':at': now }),
     ]);
     expect(posts).toEqual([early.deliveryId, late.deliveryId]);
+  });
+  it('keeps one chain of a delivery the open breaker holds back, whatever checks of its claim come meanwhile', async () => {
+    sqs.on(SendMessageCommand).resolves({ MessageId: 'm' });
+    const one = { Records: [customerCreated('cu_1', '100')] };
+    await handler(one);
+    // The stream hands the record over again twice while the claim holds: two checks, due at 09:15.
+    now = '2026-12-05T09:00:05.000Z';
+    await handler(one);
+    await handler(one);
+    const { deps, posts } = deliverer();
+    const held = { ...subscription, consecutiveFailures: 8, circuitOpenUntil: '2026-12-05T10:00:00.000Z' };
+    items.set(key({ pk: `WEBHOOK#${subscription.id}`, sk: 'WEBHOOK' }), held);
+    deps.random = () => 0.9;
+    answering(deps, 500, 500);
+    // SQS: each message visible once its delay is over, taken in that order, until noon.
+    const inputs = () => sqs.commandCalls(SendMessageCommand).map((call) => call.args[0].input);
+    const queued: Array<{ at: number; message: DeliveryMessage }> = [];
+    let seen = 0;
+    const collect = () => {
+      for (const input of inputs().slice(seen)) {
+        const at = Date.parse(now) + (input.DelaySeconds ?? 0) * 1000;
+        queued.push({ at, message: JSON.parse(input.MessageBody ?? '{}') as DeliveryMessage });
+      }
+      seen = inputs().length;
+    };
+    collect();
+    ddb.resetHistory();
+    for (let i = 0; i < 100 && queued.length > 0; i++) {
+      queued.sort((a, b) => a.at - b.at);
+      const next = queued.shift();
+      if (!next) break;
+      now = new Date(Math.max(next.at, Date.parse(now))).toISOString();
+      await deliverWebhook(deps, next.message);
+      collect();
+    }
+    // The hold noted when its attempt is due (one write, on the breaker's path only): the checks,
+    // finding it held, take nothing over and queue nothing; one chain, under the first claim, posts.
+    const claims = (
+      ddb.commandCalls(UpdateCommand) as Array<{
+        args: [{ input: { ExpressionAttributeValues?: Record<string, unknown> } }];
+      }>
+    )
+      .map((call) => call.args[0].input.ExpressionAttributeValues?.[':claim'])
+      .filter((claim) => claim !== undefined);
+    expect(claims).toEqual([]);
+    const holds = ddb
+      .commandCalls(PutCommand)
+      .filter((call) => call.args[0].input.Item?.attempts === 0 && call.args[0].input.Item?.nextAttemptAt);
+    expect(holds).toHaveLength(1);
+    const own = inputs()
+      .map((input) => JSON.parse(input.MessageBody ?? '{}') as DeliveryMessage)
+      .filter((m) => m.claim === undefined);
+    expect(new Set(own.map((m) => m.queuedAt))).toEqual(new Set([AT]));
+    expect(posts).toHaveLength(3);
+    const stored = [...items.values()].find((item) => item.id === own[0]?.deliveryId);
+    expect(stored).toMatchObject({ status: 'delivered', attempts: 3 });
   });
 });

@@ -38,7 +38,7 @@ export const agentSocketReads = [
 
 /**
  * What the agents' socket function (live) may put, update and delete: its sockets, the agents' console
- * leases (routing reads them), and a visitor's socket gone.
+ * leases (routing reads them), and a visitor's socket gone (its slot in its session's list too).
  */
 export const agentSocketWrites = [
   'LIVE_CONN#',
@@ -46,13 +46,15 @@ export const agentSocketWrites = [
   'WEBCHAT_CONN#',
   'WEBCHAT_LIVE#',
   'WEBCHAT_LIVE_ID#',
+  'WEBCHAT_SOCKETS#',
 ] as const;
 
 /**
  * What the live stream function (the change feed to every socket) may put, update and delete: the
  * live event log (its packs and each customer's index of them), the agents' sockets (one found gone),
  * and the web-chat visitors' connections and what they follow (a verified visitor's message follows
- * their customer; a socket found gone is forgotten). It still reads the table: what a change names.
+ * their customer; a socket found gone is forgotten, its slot in its session's list too). It still reads
+ * the table: what a change names.
  */
 export const liveStreamWrites = [
   'LIVE#',
@@ -60,4 +62,5 @@ export const liveStreamWrites = [
   'WEBCHAT_CONN#',
   'WEBCHAT_LIVE#',
   'WEBCHAT_LIVE_ID#',
+  'WEBCHAT_SOCKETS#',
 ] as const;

@@ -1,4 +1,5 @@
 import * as z from 'zod';
+import { wellFormed } from '../validation/primitives.js';
 import { ChannelSchema, IdentitySchema } from './envelope.js';
 
 /**
@@ -12,8 +13,8 @@ export type AuthorKind = z.infer<typeof AuthorKindSchema>;
 export const TemplateSchema = z.object({
   name: z.string().min(1).max(512),
   language: z.string().min(2).max(16),
-  /** Body parameters, in order. */
-  parameters: z.array(z.string().max(1024)).max(20).default([]),
+  /** Body parameters, in order, made well-formed (see wellFormed). */
+  parameters: z.array(z.string().max(1024).overwrite(wellFormed)).max(20).default([]),
 });
 export type Template = z.infer<typeof TemplateSchema>;
 
@@ -21,7 +22,7 @@ export type Template = z.infer<typeof TemplateSchema>;
 export const OutboundAttachmentSchema = z.object({
   url: z.url().max(2048),
   kind: z.enum(['image', 'audio', 'video', 'document', 'file']).default('file'),
-  filename: z.string().max(255).optional(),
+  filename: z.string().max(255).overwrite(wellFormed).optional(),
   mimeType: z.string().max(255).optional(),
 });
 export type OutboundAttachment = z.infer<typeof OutboundAttachmentSchema>;

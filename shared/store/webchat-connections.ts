@@ -34,8 +34,15 @@ async function holdSocket(db: DynamoDb, sessionHash: string, slot: string, ttl: 
   return over.map(slotConnection);
 }
 
-/** Deletes a connection's item and every follower item it lists. */
+/**
+ * Takes a connection's slot out of its session's list (one conditional write; a list gone stays gone),
+ * then deletes the connection's item and every follower item it lists.
+ */
 async function forget(db: DynamoDb, key: Key, item: Record<string, unknown> | undefined): Promise<void> {
+  const { session, slot } = item ?? {};
+  if (typeof session === 'string' && typeof slot === 'string') {
+    await updateItemIf(db, releaseSocketsInput(db.table, session, [slot]));
+  }
   const followed = (item?.followed as Set<string> | undefined) ?? new Set<string>();
   for (const text of followed) await deleteItem(db, deleteInput(db.table, JSON.parse(text) as Key));
   await deleteItem(db, deleteInput(db.table, key));
@@ -45,8 +52,9 @@ async function forget(db: DynamoDb, key: Key, item: Record<string, unknown> | un
  * The visitors' WebSocket connections on AWS, in the table: one item per connection listing the keys
  * it wrote, the session's hash and its slot in the session's list of sockets, one per customer it
  * follows and one per identity it is, each with a `ttl` past API Gateway's 2-hour limit. `$connect`
- * puts them (and answers the session's sockets over the cap), `$disconnect` removes them and the slot;
- * `forget` (a 410 on push, from the functions that may not write the list) removes them only.
+ * puts them (and answers the session's sockets over the cap); `$disconnect`, and `forget` (a 410 on
+ * push), remove them and the slot. Before, `forget` left the slot, and a later connect over the cap
+ * closed the dead connection again in place of a live one.
  */
 export function webchatConnections(db: DynamoDb, now: () => Date) {
   const ttl = () => Math.floor(now().getTime() / 1000) + CONNECTION_TTL_SECONDS;
@@ -109,15 +117,7 @@ export function webchatConnections(db: DynamoDb, now: () => Date) {
       const out = await getItem(db, getInput(db.table, Keys.webchatConnection(connectionId), true));
       return typeof out.Item?.session === 'string' ? out.Item.session : undefined;
     },
-    async disconnect(connectionId) {
-      const key = Keys.webchatConnection(connectionId);
-      const item = (await getItem(db, getInput(db.table, key, true))).Item;
-      const { session, slot } = item ?? {};
-      if (typeof session === 'string' && typeof slot === 'string') {
-        await updateItemIf(db, releaseSocketsInput(db.table, session, [slot]));
-      }
-      await forget(db, key, item);
-    },
+    disconnect: (connectionId) => connections.forget(connectionId),
     async forget(connectionId) {
       const key = Keys.webchatConnection(connectionId);
       await forget(db, key, (await getItem(db, getInput(db.table, key, true))).Item);

@@ -205,4 +205,32 @@ describe('local runtime: an agent replies on WhatsApp and the statuses come back
       'message',
     ]);
   }, 30_000);
+
+  it('stores and sends a reply’s lone surrogate as U+FFFD, never as it came', async () => {
+    await hook(
+      whatsappText({
+        from: '447700900555',
+        name: 'Lu',
+        messages: [{ id: 'wamid.LU1', at: new Date(Date.now() - 60_000).toISOString(), text: 'Hi' }],
+      }),
+    );
+    const customers = (await (await api('GET', '/api/customers?q=%2B447700900555')).json()) as {
+      items: Customer[];
+    };
+    const customer = customers.items[0] as Customer;
+    // JSON.stringify writes the lone surrogate as the escape `\ud800`: valid JSON, as a client sends it.
+    const sent = await api('POST', `/api/conversations/${customer.openConversationId}/replies`, {
+      text: 'Done \ud800 ok',
+    });
+    expect(sent.status).toBe(202);
+    await runtime.idle();
+    const outbox = runtime.outbox.entries().filter((e) => e.message.to.value === '+447700900555');
+    expect(outbox.map((e) => e.message.text)).toEqual(['Done \ufffd ok']);
+    const timeline = (await (await api('GET', `/api/customers/${customer.id}/timeline`)).json()) as {
+      items: TimelineItem[];
+    };
+    expect(timeline.items.filter((i) => i.direction === 'outbound').map((i) => i.text)).toEqual([
+      'Done \ufffd ok',
+    ]);
+  });
 });

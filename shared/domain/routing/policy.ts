@@ -1,4 +1,5 @@
 import * as z from 'zod';
+import { wellFormed } from '../../validation/primitives.js';
 import { type AutomationRule, AutomationsSchema } from '../automations/rules.js';
 import { type CsatSection, CsatSectionSchema } from '../csat/section.js';
 import { ChannelSchema } from '../envelope.js';
@@ -292,11 +293,14 @@ function fieldPath(path: readonly PropertyKey[]): string {
   return out || '(root)';
 }
 
-/** Parses a routing policy file's text (JSON); throws RoutingPolicyError naming each field that is wrong. */
+/**
+ * Parses a routing policy file's text (JSON); throws RoutingPolicyError naming each field that is wrong.
+ * Every string is made well-formed (see wellFormed) as it is read: the policy's texts go to customers.
+ */
 export function parseRoutingPolicy(text: string): RoutingPolicy {
   let json: unknown;
   try {
-    json = JSON.parse(text);
+    json = JSON.parse(text, (_key, value) => (typeof value === 'string' ? wellFormed(value) : value));
   } catch (error) {
     const reason = error instanceof Error ? error.message : String(error);
     throw new RoutingPolicyError(`routing policy is not valid JSON: ${reason}`, { cause: error });

@@ -214,3 +214,14 @@ describe('agent API: refused admin calls are audited', () => {
     ]);
   });
 });
+
+describe('agent API: a webhook’s description', () => {
+  it('is stored with a lone surrogate made U+FFFD, as all text agents write', async () => {
+    const { call, hooks } = await world();
+    const body =
+      '{"url":"https://hooks.example.com/n","events":["message.received"],"description":"CRM \\ud800"}';
+    const res = await call('POST', '/api/webhooks', body);
+    expect(res.status).toBe(201);
+    expect((await hooks.store.getSubscription('wh_2'))?.description).toBe('CRM \ufffd');
+  });
+});

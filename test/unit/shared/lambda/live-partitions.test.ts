@@ -74,7 +74,8 @@ function table() {
         { pk: 'WEBCHAT_LIVE#cu-1', sk: 'CONN#v-1' },
         { pk: 'WEBCHAT_LIVE_ID#webchat_visitor#wv-1', sk: 'CONN#v-1' },
       ].map((key) => JSON.stringify(key));
-      return { Item: { pk, sk: 'CONN', followed: new Set(followed) } };
+      // Its session's hash and slot: forgetting it takes the slot out of the session's list too.
+      return { Item: { pk, sk: 'CONN', session: 'h1', slot: 'slot-v-1', followed: new Set(followed) } };
     }
     return {};
   });

@@ -1,8 +1,11 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import * as z from 'zod/mini';
+import { apiSchemas } from '#shared/api/schemas.js';
 import { normaliseWhatsApp } from '#shared/channels/whatsapp/normalise.js';
 import { EnvelopeSchema } from '#shared/domain/envelope.js';
+import { ReplyRequestSchema } from '#shared/domain/replies.js';
+import { parseRoutingPolicy } from '#shared/domain/routing/policy.js';
 import { MessageRequestSchema, SessionRequestSchema } from '#shared/domain/webchat/requests.js';
 
 const FIXTURES = new URL('../../../fixtures/whatsapp/', import.meta.url);
@@ -48,5 +51,44 @@ describe('text people write, made well-formed at the edge', () => {
     );
     expect(sent.text).toBe('\ufffd hello');
     expect(SessionRequestSchema.parse({ name: 'Vera \udfff' }).name).toBe('Vera \ufffd');
+  });
+});
+
+/**
+ * What agents write through the API, and the texts the routing policy sends, are made well-formed too:
+ * before, a reply's `"\ud800"` was stored and sent as it came, and broke strict UTF-8 consumers.
+ */
+describe('text agents and the policy write, made well-formed at the schema', () => {
+  const sent = <T>(json: string, parse: (value: unknown) => T): T => parse(JSON.parse(json));
+
+  it('mends a reply’s text, template parameters and file names', () => {
+    const reply = sent(
+      '{"text":"\\ud800 hi","template":{"name":"t","language":"en","parameters":["a\\udc00"]},"attachments":[{"url":"https://x.example/a","filename":"\\udbffa.pdf"}]}',
+      (v) => ReplyRequestSchema.parse(v),
+    );
+    expect(reply.text).toBe('\ufffd hi');
+    expect(reply.template?.parameters).toEqual(['a\ufffd']);
+    expect(reply.attachments[0]?.filename).toBe('\ufffda.pdf');
+  });
+
+  it('mends a note and a customer’s new name', () => {
+    const { NoteRequestSchema, CustomerChangeSchema } = apiSchemas();
+    expect(sent('{"text":"note \\ud800"}', (v) => NoteRequestSchema.parse(v)).text).toBe('note \ufffd');
+    expect(sent('{"name":"Ana \\udfff"}', (v) => CustomerChangeSchema.parse(v)).name).toBe('Ana \ufffd');
+  });
+
+  it('mends every text of the policy (automation replies, hand-off words) as it is read', () => {
+    const policy = parseRoutingPolicy(
+      JSON.stringify({
+        defaultQueue: 'general',
+        queues: [{ name: 'general' }],
+        aiReplies: { handoff: 'A person \ud800 will answer' },
+        automations: [
+          { name: 'hi', trigger: 'message_received', actions: [{ type: 'reply', text: 'Hello \udc00' }] },
+        ],
+      }),
+    );
+    expect(policy.aiReplies?.handoff).toBe('A person \ufffd will answer');
+    expect(policy.automations[0]?.actions[0]).toMatchObject({ text: 'Hello \ufffd' });
   });
 });

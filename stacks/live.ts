@@ -25,6 +25,8 @@ export const LIVE_ENTITIES = [
   'erased_customer',
   'suggestion',
   'agent',
+  // An admin's removal of an agent: their open sockets are closed.
+  'agent_removal',
 ];
 
 /** What live updates need from the other stacks. */

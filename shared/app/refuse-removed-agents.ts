@@ -41,6 +41,15 @@ export function removalGate(deps: { store: Pick<AgentStore, 'isAgentRemoved'>; c
 }
 
 /**
+ * The removal records looked at on every call (one strong GetItem each): for the live socket's connect,
+ * rare beside requests, where a look trusted for a minute would let a socket opened just after a removal
+ * stay open (the sockets open at the removal are closed by it, once).
+ */
+export function removalLook(store: Pick<AgentStore, 'isAgentRemoved'>): Pick<RemovalGate, 'isRemoved'> {
+  return { isRemoved: (agentId) => store.isAgentRemoved(agentId) };
+}
+
+/**
  * An authenticator that refuses a removed agent: a valid token of an agent an admin removed is 403
  * `agent_removed` (a sign-in the identity provider still honours is not enough), until an admin restores them.
  */

@@ -5,7 +5,7 @@ import { disconnectLive } from '#shared/app/disconnect-live.js';
 import { fanOutChanges } from '#shared/app/fan-out-changes.js';
 import { handleLiveFrame } from '#shared/app/handle-live-frame.js';
 import { publishLiveChanges } from '#shared/app/publish-live-changes.js';
-import { refuseRemovedAgents, removalGate } from '#shared/app/refuse-removed-agents.js';
+import { refuseRemovedAgents, removalLook } from '#shared/app/refuse-removed-agents.js';
 import { dynamoDbLite } from '#shared/aws/dynamodb-lite.js';
 import { liveConnectionsApi } from '#shared/aws/live-connections-api.js';
 import { getSecretString } from '#shared/aws/secrets-lite.js';
@@ -62,10 +62,9 @@ export async function createLiveSocketHandler(
 ): Promise<(event: unknown) => Promise<SocketAnswer>> {
   const { config, repos, deps } = await build(doc);
   // An agent an admin removed opens no socket (as the agent API refuses them): 401, as any refusal.
-  const authenticate = refuseRemovedAgents(
-    agentAuthenticator(config),
-    removalGate({ store: repos.agents, clock: systemClock }),
-  );
+  // Looked at on every connect (one GetItem), not trusted for a minute: the removal closes the sockets
+  // open then (the stream function), so one opened just after on a container that looked before is refused.
+  const authenticate = refuseRemovedAgents(agentAuthenticator(config), removalLook(repos.agents));
   return async (input) => {
     const event = SocketEventSchema.safeParse(input);
     if (!event.success) return { statusCode: 400 };

@@ -11,7 +11,13 @@ import type { Caller } from '../domain/caller.js';
 import type { ChangeFeedConsumer } from '../domain/change-feed.js';
 import type { ConsoleLeases } from '../domain/live/console-presence.js';
 import { MAX_CLIENT_FRAME_BYTES, type ServerFrame } from '../domain/live/events.js';
-import type { LiveConnection, LiveConnections, LiveEventLog, LiveSender } from '../domain/live/live-ports.js';
+import type {
+  LiveCloseReason,
+  LiveConnection,
+  LiveConnections,
+  LiveEventLog,
+  LiveSender,
+} from '../domain/live/live-ports.js';
 import { seqClock } from '../domain/live/seq.js';
 import type { Clock } from '../domain/ports.js';
 import { ForbiddenError } from '../errors.js';
@@ -54,9 +60,9 @@ class SocketSender implements LiveSender {
     return 'sent';
   }
 
-  /** Closes a socket (1008, its token expired); its `close` handler forgets it. */
-  async close(connectionId: string): Promise<void> {
-    this.sockets.get(connectionId)?.ws.close(1008, 'token expired');
+  /** Closes a socket (1008, with why: `token_expired` or `agent_removed`); its `close` handler forgets it. */
+  async close(connectionId: string, reason: LiveCloseReason = 'token_expired'): Promise<void> {
+    this.sockets.get(connectionId)?.ws.close(1008, reason);
   }
 
   /** Forgets a closed socket; `leaving` gives its lease back (`terminateAll` waits for it). */

@@ -4,7 +4,7 @@ import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { type ServerType, serve } from '@hono/node-server';
 import type { Hono } from 'hono';
 import type { AgentAppDeps } from '#shared/api/deps.js';
-import { refuseRemovedAgents, removalGate } from '#shared/app/refuse-removed-agents.js';
+import { refuseRemovedAgents, removalLook } from '#shared/app/refuse-removed-agents.js';
 import type { MailQueue } from '../channels/ses/mail.js';
 import { WebchatSender } from '../channels/webchat/send.js';
 import { type Config, ConfigError, parseAgentTokens, requireSettings } from '../config/config.js';
@@ -257,10 +257,10 @@ function startFeedConsumers(input: {
   if (!feed) return { upgrades };
   const webhooks = options.events ? startLocalWebhooks({ config, repos, feed, dataDir, options }) : undefined;
   const tokens = parseAgentTokens(config.AGENT_TOKENS);
-  // An agent an admin removed opens no socket (as the agent API refuses them).
+  // An agent an admin removed opens no socket (as the agent API refuses them), looked at every connect.
   const authenticate = refuseRemovedAgents(
     async (token: string) => tokens.get(token),
-    removalGate({ store: repos.agents, clock }),
+    removalLook(repos.agents),
   );
   const leases = repos.consoleLeases;
   const live = startLocalLive({ feed, upgrades, events: repos.liveEvents, clock, authenticate, leases });

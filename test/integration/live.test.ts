@@ -14,6 +14,8 @@ import { deliver, signedMeta, whatsappText } from '../support/webhooks.js';
 const ANN = 'live-ann-token';
 const BOB = 'live-bob-token';
 const CAT = 'live-cat-token';
+const DAN = 'live-dan-token';
+const LEAD = 'live-lead-token';
 
 const isHello = (f: ServerFrame): f is HelloEvent => f.type === 'hello';
 const timelineOf =
@@ -48,7 +50,9 @@ describe('live updates through the local runtime', () => {
   beforeAll(async () => {
     runtime = await startTestRuntime({
       live: true,
-      env: { AGENT_TOKENS: `agent-ann:${ANN},agent-bob:${BOB},agent-cat:${CAT}` },
+      env: {
+        AGENT_TOKENS: `agent-ann:${ANN},agent-bob:${BOB},agent-cat:${CAT},agent-dan:${DAN},lead:${LEAD}:admin`,
+      },
     });
   });
 
@@ -155,5 +159,27 @@ describe('live updates through the local runtime', () => {
     expect(gone.status).toBe(410);
     expect(gone.body.error?.code).toBe('events_expired');
     expect((await events(-1)).status).toBe(400);
+  });
+
+  it('closes the open socket of an agent an admin removes (1008), which then receives nothing more', async () => {
+    const dan = await connect(DAN);
+    await dan.next(isHello);
+    const ann = await connect(ANN);
+    await ann.next(isHello);
+    const removed = await fetch(`${runtime.url}/api/agents/agent-dan`, {
+      method: 'DELETE',
+      headers: { Authorization: `Bearer ${LEAD}` },
+    });
+    expect(removed.status).toBe(204);
+    expect(await dan.closed).toBe(1008);
+    const seen = dan.frames.length;
+    await ann.next(
+      (f) => f.type === 'presence' && f.item.agentId === 'agent-dan' && f.item.presence === 'offline',
+    );
+    await whatsapp('wamid.LIVE0', 'My address is 1 Main St');
+    await ann.next(timelineOf('whatsapp:wamid.LIVE0'));
+    expect(dan.frames.length).toBe(seen);
+    ann.ws.close();
+    await ann.closed;
   });
 });

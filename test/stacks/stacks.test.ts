@@ -1111,6 +1111,8 @@ describe('ThreadlineApi', () => {
     const filters = JSON.stringify(mapping?.FilterCriteria);
     for (const entity of ['timeline', 'conversation', 'customer', 'suggestion', 'agent'])
       expect(filters).toContain(entity);
+    // An admin's removal of an agent, whose open sockets the function closes.
+    expect(filters).toContain('\\"agent_removal\\"');
     expect(filters).not.toContain('live_event');
   });
 

@@ -41,10 +41,16 @@ export interface LiveConnections {
   list(): Promise<LiveConnection[]>;
 }
 
+/** Why the server closes a socket: its token expired, or an admin removed its agent. */
+export type LiveCloseReason = 'token_expired' | 'agent_removed';
+
 /** Sends frames down sockets (API Gateway's management API on AWS, `ws` locally). */
 export interface LiveSender {
   /** Sends one frame; `gone` when the socket no longer exists (it is then forgotten). */
   send(connectionId: string, frame: ServerFrame): Promise<'sent' | 'gone'>;
-  /** Closes a socket from our side (its close then forgets it, as a client's does). */
-  close?(connectionId: string): Promise<void>;
+  /**
+   * Closes a socket from our side (its close then forgets it, as a client's does), saying why where the
+   * transport can (locally close code 1008 with the reason; API Gateway's DeleteConnection says none).
+   */
+  close?(connectionId: string, reason?: LiveCloseReason): Promise<void>;
 }

@@ -57,6 +57,14 @@ describe('the live socket function', () => {
     expect(ddb.commandCalls(PutCommand)).toHaveLength(0);
   });
 
+  it('looks at the removal record on every $connect: one opened just after a removal is refused', async () => {
+    expect(await handler(connect('ann-token'))).toEqual({ statusCode: 200 });
+    const record = { pk: 'AGENT_REMOVED#ann', sk: 'AGENT_REMOVED' };
+    ddb.on(GetCommand, { Key: record }).resolves({ Item: { ...record, agentId: 'ann' } });
+    expect(await handler(connect('ann-token'))).toEqual({ statusCode: 401 });
+    expect(ddb.commandCalls(GetCommand, { Key: record })).toHaveLength(2);
+  });
+
   it("keeps a connection of a known agent's token, with its ttl, in a shard of the sockets", async () => {
     expect(await handler(connect('ann-token'))).toEqual({ statusCode: 200 });
     const [put] = ddb.commandCalls(PutCommand);

@@ -11,8 +11,6 @@ import {
   type QueryCommandInput,
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
-import { marshall } from '@aws-sdk/util-dynamodb';
-import type { DynamoDBRecord } from 'aws-lambda';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { createLiveStreamHandler } from '#shared/lambda/live-handler.js';
 import { liveConnectionKey } from '#shared/store/keys.js';
@@ -21,6 +19,7 @@ import { liveStreamWrites } from '../../../../stacks/table-partitions.js';
 import { mockAws } from '../../../support/aws-mock.js';
 import { goneSockets } from '../../../support/gone-sockets.js';
 import { outsidePartitions, partitionCalls, prefixesUsed } from '../../../support/partition-calls.js';
+import { streamRecord } from '../../../support/stream-records.js';
 
 // The live stream function's role confines its writes to stacks/table-partitions.ts's list
 // (dynamodb:LeadingKeys): every path of its code stays inside it, and each listed prefix is used.
@@ -29,22 +28,8 @@ const ddb = mockAws(DynamoDBDocumentClient);
 const AT = '2026-12-05T10:00:00.000Z';
 
 /** A stream record of `image` written (INSERT) or changed (MODIFY), as Lambda hands it over. */
-function record(sequence: string, kind: 'INSERT' | 'MODIFY', image: Record<string, unknown>): DynamoDBRecord {
-  const keys = { pk: image.pk, sk: image.sk };
-  return {
-    eventID: `ev-${sequence}`,
-    eventName: kind,
-    eventSource: 'aws:dynamodb',
-    dynamodb: {
-      SequenceNumber: sequence,
-      ApproximateCreationDateTime: Date.parse(AT) / 1000,
-      Keys: marshall(keys) as never,
-      NewImage: marshall(image, { removeUndefinedValues: true }) as never,
-      ...(kind === 'MODIFY' ? { OldImage: marshall(image, { removeUndefinedValues: true }) as never } : {}),
-      StreamViewType: 'NEW_AND_OLD_IMAGES',
-    },
-  };
-}
+const record = (sequence: string, kind: 'INSERT' | 'MODIFY', image: Record<string, unknown>) =>
+  streamRecord(sequence, kind, image, AT);
 
 /** Vera's message in web chat (a verified visitor), her conversation changed, and bob going away. */
 const batch = [

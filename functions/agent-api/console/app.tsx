@@ -101,6 +101,9 @@ function useCurrent(api: Api, subscribe: Subscribe, live: { current: LiveClient 
   useEffect(() => {
     const follow = () => setWanted(conversationInAddress());
     addEventListener('popstate', follow);
+    // The address may have changed between the first render and now (a link followed as the console
+    // mounted, after sign-in): its popstate came before this listener, so read it once more.
+    follow();
     return () => removeEventListener('popstate', follow);
   }, []);
   useEffect(() => {

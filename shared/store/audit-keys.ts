@@ -9,6 +9,8 @@ import type { AuditAction } from '../domain/audit.js';
 export const AUDIT_SHARDS = 8;
 /** Partition of one shard of the audit log. */
 export const auditPartition = (shard: number): string => `AUDIT#${shard}`;
+/** Sort key of a record, in the log and in every index entry of it alike (so one cursor serves all). */
+export const auditSortKey = (at: string, auditId: string): string => `${at}#${auditId}`;
 
 /**
  * Partition of the index entries of the records naming a customer: one, as a customer's audited calls

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import type { Channel, Identity } from '../domain/envelope.js';
 import { identityToken } from '../domain/identity.js';
 import { replyItemId } from '../domain/replies.js';
-import { auditPartition } from './audit-keys.js';
+import { auditPartition, auditSortKey } from './audit-keys.js';
 
 function identityKey(token: string): { pk: string; sk: string } {
   return { pk: `IDENTITY#${token}`, sk: 'IDENTITY' };
@@ -149,7 +149,7 @@ export const Keys = {
   /** An audit record, in the shard its id picks (see `auditShard`). */
   audit: (shard: number, at: string, auditId: string) => ({
     pk: auditPartition(shard),
-    sk: `${at}#${auditId}`,
+    sk: auditSortKey(at, auditId),
   }),
   /** The one item of overall counters, written before the counters were sharded by day (no longer written). */
   metrics: () => ({ pk: 'METRICS', sk: 'OVERALL' }),

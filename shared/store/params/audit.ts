@@ -6,6 +6,7 @@ import {
   auditByAgentPartition,
   auditOfCustomerPartition,
   auditPartition,
+  auditSortKey,
 } from '../audit-keys.js';
 import { Keys } from '../keys.js';
 
@@ -45,7 +46,7 @@ export function auditIndexPartitions(record: AuditRecord): string[] {
 export function putAuditIndexInput(table: string, partition: string, record: AuditRecord): PutCommandInput {
   return {
     TableName: table,
-    Item: { pk: partition, sk: `${record.at}#${record.id}`, entity: 'audit_index', ...record },
+    Item: { pk: partition, sk: auditSortKey(record.at, record.id), entity: 'audit_index', ...record },
   };
 }
 

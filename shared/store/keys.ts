@@ -121,7 +121,7 @@ export const Keys = {
   }),
   /** The marker an erasure left in place of a message reference (see `erasedMarkerKey`). */
   erasedMessage: (channel: Channel, providerMessageId: string) =>
-    erasedMarkerKey({ pk: `MESSAGE#${channel}#${providerMessageId}` }),
+    erasedMarkerKey(Keys.messageRef(channel, providerMessageId)),
   /** That an email thread link (`messageRef(channel, threadId)`) names the customer: what their erasure deletes. */
   threadNote: (customerId: string, channel: Channel, threadId: string) => ({
     pk: `CUSTOMER#${customerId}`,

@@ -7,6 +7,7 @@ import { NAME_SEARCH_ROUNDS } from '#shared/store/name-search.js';
 import { nameWordItems } from '#shared/store/name-words.js';
 import { documentClient } from '#shared/store/sdk-documents.js';
 import { agentRequest } from '../support/agent-api.js';
+import { storedProfileItem } from '../support/stored-profile.js';
 import { useTestRuntime } from '../support/test-runtime.js';
 
 const TOKEN = 'search-run-token';
@@ -51,13 +52,7 @@ describe('customer search over a long run of names it passes over', () => {
     const items = ids.flatMap((id, i) => {
       const name = `Mo Mo${String(i).padStart(3, '0')}`;
       const profile = {
-        ...Keys.customer(id),
-        entity: 'customer',
-        id,
-        name,
-        identities: [],
-        channels: [],
-        createdAt: '2026-06-01T09:00:00.000Z',
+        ...storedProfileItem(id, name, '2026-06-01T09:00:00.000Z'),
         gsi1pk: CUSTOMER_NAME_PARTITION,
         gsi1sk: nameSortKey(name, id),
       };

@@ -7,6 +7,7 @@ import { indexNameWords } from '#shared/store/name-word-backfill.js';
 import { nameWordKeys } from '#shared/store/name-words.js';
 import { documentClient } from '#shared/store/sdk-documents.js';
 import { agentRequest } from '../support/agent-api.js';
+import { storedProfileItem } from '../support/stored-profile.js';
 import { useTestRuntime } from '../support/test-runtime.js';
 
 const AGENT = 'search-words-agent';
@@ -149,15 +150,7 @@ describe('customer search by any word of the name', () => {
       { id: 'cu_old2', name: 'أمينة صبري', sk: 'أمينة صبري#cu_old2'.normalize('NFKD') },
     ];
     for (const { id, name, sk } of before) {
-      const item = {
-        ...Keys.customer(id),
-        entity: 'customer',
-        id,
-        name,
-        identities: [],
-        channels: [],
-        createdAt: at(70),
-      };
+      const item = storedProfileItem(id, name, at(70));
       const index = { gsi1pk: nameShardPartition(id), gsi1sk: sk };
       await doc.send(new PutCommand({ TableName: 'threadline', Item: { ...item, ...index } }));
     }

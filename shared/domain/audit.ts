@@ -85,7 +85,7 @@ export type AuditFilter = {
 /** A page of the audit log asked for: its size, the cursor of the last page, and the filter. */
 export type AuditQuery = AuditFilter & { limit: number; cursor?: string | undefined };
 
-/** Whether a record is one a filter asks for. */
+/** Whether a record is one a filter asks for: what a filtered page of the log lists of the records its index entries name. */
 export function auditMatches(record: AuditRecord, filter: AuditFilter): boolean {
   return (
     (filter.customerId === undefined || record.customerIds.includes(filter.customerId)) &&

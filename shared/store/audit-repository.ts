@@ -1,9 +1,12 @@
-import type { AuditLog, AuditRecord } from '../domain/audit.js';
-import { type DynamoDb, putItem } from './dynamo-client.js';
+import { type AuditLog, type AuditQuery, type AuditRecord, auditMatches } from '../domain/audit.js';
+import { getItems } from './batch-get.js';
+import { type DynamoDb, putItem, putItemIf } from './dynamo-client.js';
 import { timeOrderedId } from './ids.js';
+import { Keys } from './keys.js';
 import {
   auditIndexOf,
   auditIndexPartitions,
+  auditShard,
   putAuditIndexInput,
   putAuditInput,
   queryAuditInput,
@@ -21,14 +24,31 @@ function toRecord(item: Record<string, unknown>): AuditRecord {
 }
 
 /**
+ * The records of a page of index entries that are in the log and hold for the filter, in the entries'
+ * order: one strongly consistent BatchGetItem (per 100). An entry whose record is not there (its call's
+ * record write failed or had not landed yet) is left out, as is one whose record does not match.
+ */
+async function recordsOf(
+  db: DynamoDb,
+  entries: readonly AuditRecord[],
+  filter: AuditQuery,
+): Promise<AuditRecord[]> {
+  if (entries.length === 0) return [];
+  const keys = entries.map((entry) => Keys.audit(auditShard(entry.id), entry.at, entry.id));
+  const found = await getItems(db, keys, { consistent: true });
+  return found.map(toRecord).filter((record) => auditMatches(record, filter));
+}
+
+/**
  * The audit log over the table, spread over AUDIT_SHARDS partitions, with index entries by customer,
  * agent and action (copies of the record under `AUDIT#CUSTOMER#`, `AUDIT#AGENT#`, `AUDIT#ACTION#`). A
- * write puts the index entries first, then the record: a record in the log is found by every filter
- * (a crash between leaves entries of a call whose record a retry writes again, under a new id). A page
- * reads the narrowest index its filter names, every shard of it newest first for its `limit` records
- * older than the cursor, merged; what that index does not key (an agent's or action's within a
- * customer's records) is filtered, so such a page may be short. The cursor is the sort key
- * (`<at>#<id>`) to continue before, the same in the log and every index.
+ * write puts the index entries first, then the record (conditional on its id being new; a retry of it
+ * that meets it is done): a record in the log is found by every filter. A crash between leaves entries
+ * without a record; a filtered page reads the records of the entries it found and lists those, so such
+ * an entry is never listed. A page reads the narrowest index its filter names, every shard of it newest
+ * first for its `limit` records older than the cursor, merged; what that index does not key (an
+ * agent's or action's within a customer's records) is filtered, so such a page may be short. The cursor
+ * is the sort key (`<at>#<id>`) to continue before, the same in the log and every index.
  */
 export function auditRepository(db: DynamoDb): AuditLog {
   return {
@@ -39,7 +59,8 @@ export function auditRepository(db: DynamoDb): AuditLog {
           putItem(db, putAuditIndexInput(db.table, partition, record)),
         ),
       );
-      await putItem(db, putAuditInput(db.table, record));
+      // A failed condition is this record already there: a retry of the put whose answer was lost.
+      await putItemIf(db, putAuditInput(db.table, record));
       return record;
     },
     async listAudit(query) {
@@ -48,7 +69,8 @@ export function auditRepository(db: DynamoDb): AuditLog {
       const found = await shardedPage(db, index.shards, query, (shard, limit, before) =>
         queryAuditInput(db.table, index.partition(shard), { limit, before, since, until, ...index.rest }),
       );
-      return { items: found.items.map(toRecord), cursor: found.cursor };
+      const items = found.items.map(toRecord);
+      return { items: index.isLog ? items : await recordsOf(db, items, query), cursor: found.cursor };
     },
   };
 }

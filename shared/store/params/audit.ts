@@ -58,15 +58,32 @@ export function auditIndexOf(filter: AuditFilter): {
   shards: number;
   partition: (shard: number) => string;
   rest: Pick<AuditFilter, 'agentId' | 'action'>;
+  /** Whether it reads the log itself (no index): its items are the records. */
+  isLog: boolean;
 } {
   const { customerId, agentId, action } = filter;
   if (customerId !== undefined)
-    return { shards: 1, partition: () => auditOfCustomerPartition(customerId), rest: { agentId, action } };
+    return {
+      shards: 1,
+      partition: () => auditOfCustomerPartition(customerId),
+      rest: { agentId, action },
+      isLog: false,
+    };
   if (agentId !== undefined)
-    return { shards: AUDIT_SHARDS, partition: (s) => auditByAgentPartition(s, agentId), rest: { action } };
+    return {
+      shards: AUDIT_SHARDS,
+      partition: (s) => auditByAgentPartition(s, agentId),
+      rest: { action },
+      isLog: false,
+    };
   if (action !== undefined)
-    return { shards: AUDIT_SHARDS, partition: (s) => auditByActionPartition(s, action), rest: {} };
-  return { shards: AUDIT_SHARDS, partition: auditPartition, rest: {} };
+    return {
+      shards: AUDIT_SHARDS,
+      partition: (s) => auditByActionPartition(s, action),
+      rest: {},
+      isLog: false,
+    };
+  return { shards: AUDIT_SHARDS, partition: auditPartition, rest: {}, isLog: true };
 }
 
 /**

@@ -1,10 +1,12 @@
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { ConditionalCheckFailedException, DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { BatchGetCommand, DynamoDBDocumentClient, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { beforeEach, describe, expect, it } from 'vitest';
+import type { AuditRecord } from '#shared/domain/audit.js';
 import { ValidationError } from '#shared/errors.js';
 import { auditRepository } from '#shared/store/audit-repository.js';
 import { encodeCursor } from '#shared/store/cursor.js';
 import { AUDIT_SHARDS } from '#shared/store/keys.js';
+import { putAuditIndexInput, putAuditInput } from '#shared/store/params/audit.js';
 import { documentClient } from '#shared/store/sdk-documents.js';
 import { mockAws } from '../../../support/aws-mock.js';
 
@@ -115,19 +117,93 @@ describe('auditRepository', () => {
     expect(pks.filter((pk) => /^AUDIT#[0-7]$/.test(pk))).toEqual([]);
   });
 
-  it("reads one customer's records from their index alone: one Query, whatever the log holds", async () => {
-    ddb
-      .on(QueryCommand)
-      .resolves({ Items: [{ ...item(0, 30), pk: 'AUDIT#CUSTOMER#cu_1', entity: 'audit_index' }] });
+  /** BatchGetItem answering the records of the keys asked for that `log` holds. */
+  const recordsIn = (log: Record<string, unknown>[]) =>
+    ddb.on(BatchGetCommand).callsFake((input: { RequestItems: Record<string, { Keys: unknown[] }> }) => {
+      const keys = input.RequestItems.threadline?.Keys ?? [];
+      const held = log.filter((r) =>
+        keys.some((k) => JSON.stringify(k) === JSON.stringify({ pk: r.pk, sk: r.sk })),
+      );
+      return { Responses: { threadline: held } };
+    });
+  /** A record as the log holds it, in the shard its id picks, and its entry under `partition`. */
+  const stored = (minute: number, customerIds: string[]) => {
+    const at = `2025-06-10T09:${String(minute).padStart(2, '0')}:00.000Z`;
+    const record: AuditRecord = {
+      id: `au_${minute}xyz`,
+      at,
+      agentId: 'zoe',
+      action: 'export',
+      customerIds,
+      outcome: 'ok',
+    };
+    return {
+      record: putAuditInput('threadline', record).Item ?? {},
+      entry: (partition: string) => putAuditIndexInput('threadline', partition, record).Item ?? {},
+    };
+  };
+
+  it("reads one customer's records from their index, then the records themselves: one Query and one BatchGetItem, whatever the log holds", async () => {
+    const { record, entry } = stored(30, ['cu_1']);
+    ddb.on(QueryCommand).resolves({ Items: [entry('AUDIT#CUSTOMER#cu_1')] });
+    recordsIn([record]);
     const page = await auditRepository(db).listAudit({ limit: 20, customerId: 'cu_1' });
     expect(page).toEqual({
-      items: [expect.objectContaining({ id: 'au_30', customerIds: ['cu_1'] })],
+      items: [expect.objectContaining({ id: 'au_30xyz', customerIds: ['cu_1'] })],
       cursor: null,
     });
     expect(page.items[0]).not.toHaveProperty('entity');
     const queries = ddb.commandCalls(QueryCommand).map((call) => call.args[0].input);
     expect(queries).toHaveLength(1);
     expect(queries[0]?.ExpressionAttributeValues?.[':pk']).toBe('AUDIT#CUSTOMER#cu_1');
+    const gets = ddb.commandCalls(BatchGetCommand).map((call) => call.args[0].input.RequestItems?.threadline);
+    expect(gets).toEqual([{ Keys: [{ pk: record.pk, sk: record.sk }], ConsistentRead: true }]);
+  });
+
+  it('skips an index entry whose record is not in the log (a write cut off between them), and keeps paging past it', async () => {
+    const kept = stored(31, ['cu_1']);
+    const orphan = stored(32, ['cu_1']);
+    const older = stored(29, ['cu_1']);
+    ddb.on(QueryCommand).callsFake((input: { ExpressionAttributeValues: Record<string, string> }) => {
+      const entries = [orphan, kept, older].map((s) => s.entry('AUDIT#CUSTOMER#cu_1'));
+      const high = input.ExpressionAttributeValues[':high'];
+      const left = entries.filter((e) => !high || String(e?.sk) < high);
+      return left.length > 2 ? { Items: left.slice(0, 2), LastEvaluatedKey: left[1] } : { Items: left };
+    });
+    recordsIn([kept.record, older.record]);
+    const repo = auditRepository(db);
+    const first = await repo.listAudit({ limit: 2, customerId: 'cu_1' });
+    expect(first.items.map((r) => r.id)).toEqual(['au_31xyz']);
+    expect(first.cursor).not.toBeNull();
+    const second = await repo.listAudit({ limit: 2, customerId: 'cu_1', cursor: first.cursor ?? undefined });
+    expect(second).toEqual({ items: [expect.objectContaining({ id: 'au_29xyz' })], cursor: null });
+  });
+
+  it('lists the record, not its entry: an entry that does not match its record lists nothing', async () => {
+    const { record, entry } = stored(33, ['cu_2']);
+    ddb.on(QueryCommand).resolves({ Items: [{ ...entry('AUDIT#CUSTOMER#cu_1'), customerIds: ['cu_1'] }] });
+    recordsIn([record]);
+    const page = await auditRepository(db).listAudit({ limit: 20, customerId: 'cu_1' });
+    expect(page.items).toEqual([]);
+  });
+
+  it('writes a record once: a retried put that meets its own record (its first answer lost) is done', async () => {
+    ddb.on(PutCommand).callsFake((input: { Item: { pk: string } }) => {
+      if (/^AUDIT#[0-7]$/.test(input.Item.pk))
+        throw new ConditionalCheckFailedException({ message: 'exists', $metadata: {} });
+      return {};
+    });
+    const record = await auditRepository(db).recordAudit({
+      at: '2025-06-10T09:00:00.000Z',
+      agentId: 'zoe',
+      action: 'export',
+      customerIds: ['cu_1'],
+      outcome: 'ok',
+    });
+    expect(record.id).toMatch(/^au_/);
+    const puts = ddb.commandCalls(PutCommand).map((call) => call.args[0].input);
+    expect(puts).toHaveLength(4);
+    expect(puts.at(-1)?.ConditionExpression).toBe('attribute_not_exists(pk)');
   });
 
   it("reads an agent's calls from the agent's shards, filtering the action and bounding the window", async () => {

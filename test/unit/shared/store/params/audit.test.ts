@@ -81,6 +81,8 @@ describe('audit params', () => {
   ])('reads the narrowest index a filter names: %s', (_name, filter, shards, partition, rest) => {
     const index = auditIndexOf(filter);
     expect([index.shards, index.partition(5), index.rest]).toEqual([shards, partition, rest]);
+    // Only the log's own items are records; an index's entries are checked against theirs.
+    expect(index.isLog).toBe(partition === 'AUDIT#5');
   });
 
   const SINCE = '2025-06-01T00:00:00.000Z';

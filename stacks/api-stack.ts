@@ -315,7 +315,7 @@ export class ApiStack extends Stack {
       // The agent console's page and hashed assets, read from the bundle's folder on the first /console request.
       afterBundling: (outputDir) => [consoleBuildCommand(outputDir)],
     })
-      .bindTable(props.table, { delete: true })
+      .bindTable(props.table, { delete: true, audit: true })
       .bindQueue(props.outboundQueue, 'OUTBOUND_QUEUE_URL')
       // The public survey page's key (CSAT_SIGNING_SECRET); agents sign in with Cognito: no provider secret.
       .bindSecret(props.signingSecret, 'SIGNING_SECRET_ARN');

@@ -1,3 +1,7 @@
+import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
+import { Effect, PolicyStatement } from 'aws-cdk-lib/aws-iam';
+import { AUDIT_KEY_PREFIX } from '#shared/store/audit-keys.js';
+
 /**
  * The table partitions (partition-key prefixes of `Keys`, shared/store/keys.ts) the socket functions'
  * code touches. Their roles confine their item calls to these with `dynamodb:LeadingKeys` (bindTable),
@@ -64,3 +68,24 @@ export const liveStreamWrites = [
   'WEBCHAT_LIVE_ID#',
   'WEBCHAT_SOCKETS#',
 ] as const;
+
+/**
+ * The audit log is written once and never changed: whatever else a role is granted, no UpdateItem,
+ * DeleteItem or BatchWriteItem (its puts and deletes are one action) on an item whose partition key is
+ * an audit one, the records' and their index entries' alike; no PutItem either, unless the function
+ * writes audit records (`mayPut`). What IAM cannot say: a PutItem allowed is allowed with or without the
+ * code's `attribute_not_exists` condition.
+ */
+export function auditItemsUnchangeable(table: ITable, mayPut: boolean): PolicyStatement {
+  return new PolicyStatement({
+    effect: Effect.DENY,
+    actions: [
+      ...(mayPut ? [] : ['dynamodb:PutItem']),
+      'dynamodb:UpdateItem',
+      'dynamodb:DeleteItem',
+      'dynamodb:BatchWriteItem',
+    ],
+    resources: [table.tableArn],
+    conditions: { 'ForAnyValue:StringLike': { 'dynamodb:LeadingKeys': [`${AUDIT_KEY_PREFIX}*`] } },
+  });
+}

@@ -15,6 +15,7 @@ import type { Config } from '#shared/config/config.js';
 import { aliasArgs, type OnDemandModule, onDemandBuildCommand } from '../bundling/on-demand.js';
 import { type BundledAsset, operatorFileAssets } from '../operator-files.js';
 import { operatorEnvironment, operatorSettings } from '../settings.js';
+import { auditItemsUnchangeable } from '../table-partitions.js';
 
 /**
  * How a function consumes an SQS queue: its timeout and its event source's batching. The queue's
@@ -43,6 +44,8 @@ export interface TableAccess {
    * (no BatchGetItem, no index), for a function whose few look-ups are known (a socket function).
    */
   readonly readPartitions?: readonly string[];
+  /** PutItem on the audit log's items (`AUDIT#`): the agent API, whose calls are audited. */
+  readonly audit?: boolean;
 }
 
 /** A statement's condition confining its item calls to partition keys starting with one of `prefixes`. */
@@ -235,7 +238,8 @@ export class ThreadlineFunction extends NodejsFunction {
    * put, update, and delete only when `access.delete`), Query alone on the indexes. Never Scan or
    * BatchWriteItem, which no function calls. `access.writePartitions` confines put, update and delete to
    * partition keys starting with one of those prefixes (dynamodb:LeadingKeys); `access.readPartitions`
-   * likewise confines the reads, to GetItem and Query on the table.
+   * likewise confines the reads, to GetItem and Query on the table. Audit items (`AUDIT#`) are never
+   * updated or deleted, and put only with `access.audit` (auditItemsUnchangeable).
    */
   bindTable(table: ITable, access: TableAccess = {}): this {
     this.addEnvironment(tableNameSetting, table.tableName);
@@ -270,6 +274,7 @@ export class ThreadlineFunction extends NodejsFunction {
         ...leadingKeys(access.writePartitions),
       }),
     );
+    this.addToRolePolicy(auditItemsUnchangeable(table, access.audit === true));
     return this;
   }
 

@@ -4,6 +4,12 @@ import { describe, expect, it } from 'vitest';
 import * as z from 'zod';
 import { WEBHOOK_TIMEOUT_MAX_MS } from '#shared/config/config.js';
 import { SIGNING_SECRET_KEYS } from '#shared/config/secrets.js';
+import {
+  auditByActionPartition,
+  auditByAgentPartition,
+  auditOfCustomerPartition,
+  auditPartition,
+} from '#shared/store/audit-keys.js';
 import { tableDefinition } from '#shared/store/table.js';
 import { ApiStack, statefulInputs } from '../../stacks/api-stack.js';
 import {
@@ -135,8 +141,11 @@ function actionsOn(functionId: string, resource: unknown): string[] {
     .flatMap((s) => s.Action.map(String));
 }
 
+/** Every action the function's role is granted (Allow), on whatever resource. */
 function allActions(functionId: string): string[] {
-  return statementsOf(functionId).flatMap((s) => s.Action.map(String));
+  return statementsOf(functionId)
+    .filter((s) => s.Effect === 'Allow')
+    .flatMap((s) => s.Action.map(String));
 }
 
 const ResourcePolicySchema = z.object({
@@ -1245,14 +1254,45 @@ describe('ThreadlineApi', () => {
     expect(actionsOn(id, tableIndexesArn).filter((a) => a !== 'dynamodb:Query')).toEqual([]);
   });
 
+  it.each(tableFunctionIds)(
+    'denies %s changing or deleting an audit item, and putting one unless it records audited calls (the agent API)',
+    (id) => {
+      const denied = statementsOf(id).filter((s) => s.Effect === 'Deny');
+      expect(denied).toEqual([
+        {
+          Effect: 'Deny',
+          Action: [
+            'dynamodb:BatchWriteItem',
+            'dynamodb:DeleteItem',
+            ...(id === 'AgentApi' ? [] : ['dynamodb:PutItem']),
+            'dynamodb:UpdateItem',
+          ],
+          Resource: [tableArn],
+          Condition: { 'ForAnyValue:StringLike': { 'dynamodb:LeadingKeys': ['AUDIT#*'] } },
+        },
+      ]);
+    },
+  );
+
+  it('denies every audit item: the records and their index entries by customer, agent and action', () => {
+    const keys = [
+      auditPartition(7),
+      auditOfCustomerPartition('cu_1'),
+      auditByAgentPartition(7, 'zoe'),
+      auditByActionPartition(7, 'erase'),
+    ];
+    for (const key of keys) expect(key).toMatch(/^AUDIT#/);
+  });
+
   // The visitors' socket function: its connections, the session it renews and its rate counters; the
   // live stream function: the live log, the sockets and the visitors' connections.
   it.each([
     ['WebchatLive', visitorSocketWrites],
     ['LiveStream', liveStreamWrites],
   ] as const)("confines %s's writes to the partitions it uses", (id, prefixes) => {
-    const writes = statementsOf(id).filter((s) =>
-      s.Action.some((a) => /^dynamodb:(Put|Update|Delete)Item$/.test(String(a))),
+    const writes = statementsOf(id).filter(
+      (s) =>
+        s.Effect === 'Allow' && s.Action.some((a) => /^dynamodb:(Put|Update|Delete)Item$/.test(String(a))),
     );
     expect(writes.length).toBeGreaterThan(0);
     for (const statement of writes) {
@@ -1263,8 +1303,10 @@ describe('ThreadlineApi', () => {
   });
 
   it("confines the agents' socket function to the items it uses: its sockets, and a web-chat conversation's visitors", () => {
-    const onTable = statementsOf('Live').filter((s) =>
-      s.Action.some((a) => String(a).startsWith('dynamodb:') && !/Stream|Shard|Records/.test(String(a))),
+    const onTable = statementsOf('Live').filter(
+      (s) =>
+        s.Effect === 'Allow' &&
+        s.Action.some((a) => String(a).startsWith('dynamodb:') && !/Stream|Shard|Records/.test(String(a))),
     );
     const leading = (prefixes: readonly string[]) => ({
       'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': prefixes.map((p) => `${p}*`) },

@@ -68,7 +68,7 @@ export const mentionsPartition = (token: string): string => `MENTION#${token}`;
  * | raw provider event     | PutItem  pk=PROVIDER_EVENT#<provider>, sk=<occurredAt>#<id>      |
  * | metrics by day         | Query ×N pk=METRICS#<shard>, sk between DAY#<from> and DAY#<to>, summed |
  * | audit log, newest first| Query ×8 pk=AUDIT#<0..7>, sk=<at>#<id> descending, merged        |
- * | audit of a customer    | Query    pk=AUDIT#CUSTOMER#<customer id>, sk=<at>#<id> (audit-keys.ts) |
+ * | audit of a customer    | Query    pk=AUDIT#CUSTOMER#<customer id>, sk=<at>#<id> (audit-keys.ts); any filtered page: BatchGetItem (strong) of its records |
  * | audit of an agent      | Query ×8 pk=AUDIT#AGENT#<0..7>#<agent id>, sk=<at>#<id>, merged   |
  * | audit of an action     | Query ×8 pk=AUDIT#ACTION#<0..7>#<action>, sk=<at>#<id>, merged    |
  * | webhook subscription   | GetItem  pk=WEBHOOK#<id>, sk=WEBHOOK                             |

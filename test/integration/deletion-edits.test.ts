@@ -3,6 +3,7 @@ import type { LocalRuntime } from '#shared/local/runtime.js';
 import { JumpingTimers } from '../support/manual-timers.js';
 import { idleAfterLaterLooks, SECRETS, startTestRuntime } from '../support/runtime.js';
 import { inspectionClient, scanTable } from '../support/table-snapshot.js';
+import { runtimeMeter } from '../support/test-runtime.js';
 import { deliver, signedMeta, whatsappBody } from '../support/webhooks.js';
 
 const NOW_S = Math.floor(Date.now() / 1000);
@@ -39,6 +40,7 @@ const revoke = (phone: string) =>
 describe('local runtime: a deleted message’s edits keep no words either', () => {
   let runtime: LocalRuntime;
   const queueTime = new JumpingTimers();
+  const meter = runtimeMeter();
   const post = async (body: unknown) => {
     expect((await deliver(signedMeta(runtime.url, '/webhooks/whatsapp', body, SECRETS.meta))).status).toBe(
       200,
@@ -61,6 +63,7 @@ describe('local runtime: a deleted message’s edits keep no words either', () =
   beforeAll(async () => {
     runtime = await startTestRuntime({
       queue: { timers: queueTime },
+      dynamoClient: (client) => meter.dynamoClient(client),
       env: { AGENT_TOKENS: `admin-zoe:${ADMIN}:admin` },
     });
   });
@@ -104,5 +107,20 @@ describe('local runtime: a deleted message’s edits keep no words either', () =
     const kept = (item: Record<string, unknown>) =>
       String(item.pk).startsWith('AUDIT#') || (item.pk === `CUSTOMER#${id}` && item.sk === 'PROFILE');
     expect(items.filter((item) => !kept(item) && JSON.stringify(item).includes(String(id)))).toEqual([]);
+  });
+
+  it('an edit pays one strong read more (its message’s reference); it is stored with its words when not deleted', async () => {
+    const phone = '16505550806';
+    await post(text(phone));
+    meter.reset();
+    await post(edit(phone));
+    // Before, 2 GetItems: the third is the message's reference, read strongly.
+    expect(meter.figures().byCommand).toEqual({
+      GetItemCommand: 3,
+      BatchGetItemCommand: 1,
+      UpdateItemCommand: 2,
+      PutItemCommand: 1,
+    });
+    expect(await holding(phone)).not.toEqual([]);
   });
 });

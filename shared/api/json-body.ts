@@ -1,13 +1,15 @@
 import { createMiddleware } from 'hono/factory';
 import * as z from 'zod';
 import { isJsonMediaType } from '#shared/http/json-media-type.js';
+import { parseWellFormedJson } from '#shared/validation/well-formed-json.js';
 import type { AgentEnv } from './router.js';
 
 /**
  * Reads a request body sent as JSON (`isJsonMediaType`) as strict UTF-8 JSON and hands the text to the
  * route's body validation. A body of another media type, or none declared, or one that is not UTF-8
  * JSON, is validated as `null`, which no body schema accepts, and `rejectInvalid` reports it (415 and
- * 400): after the path and query checks, as before.
+ * 400): after the path and query checks, as before. Every string of the body, keys included, is made
+ * well-formed here (`parseWellFormedJson`), once for every route: no schema needs to.
  */
 export const readJsonBody = createMiddleware<AgentEnv>(async (c, next) => {
   // Read outside the try: a body over the limit fails here, and bodyLimit answers 413.
@@ -18,8 +20,7 @@ export const readJsonBody = createMiddleware<AgentEnv>(async (c, next) => {
       c.set('unsupportedBody', true);
       throw new Error('not a JSON media type');
     }
-    text = new TextDecoder('utf-8', { fatal: true }).decode(bytes);
-    JSON.parse(text);
+    text = parseWellFormedJson(new TextDecoder('utf-8', { fatal: true }).decode(bytes)).text;
   } catch (error) {
     text = 'null';
     c.set('unreadableBody', { cause: error });

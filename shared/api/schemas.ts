@@ -2,7 +2,6 @@ import * as z from 'zod';
 import { ChannelSchema } from '#shared/domain/envelope.js';
 import { INBOX_SORTS } from '#shared/domain/inbox.js';
 import { once } from '#shared/domain/on-first-use.js';
-import { wellFormed } from '#shared/validation/primitives.js';
 
 /**
  * The agent API's shared request and error schemas, built by the first route that needs them rather than
@@ -47,12 +46,11 @@ function bodySchemas() {
       .trim()
       .min(1)
       .max(256)
-      .overwrite(wellFormed)
       .describe("the customer's display name, kept over the names providers' profiles give later"),
   });
-  /** `POST /api/conversations/{id}/notes`. Text agents write is made well-formed, as a reply's is. */
+  /** `POST /api/conversations/{id}/notes`. */
   const NoteRequestSchema = z.strictObject({
-    text: z.string().trim().min(1).max(65_536).overwrite(wellFormed),
+    text: z.string().trim().min(1).max(65_536),
   });
   /** `POST /api/conversations/{id}/assign`. */
   const AssignRequestSchema = z

@@ -16,7 +16,6 @@ import {
   SubscriptionSchema,
   WebhookSecretSchema,
 } from '#shared/domain/webhooks.js';
-import { wellFormed } from '#shared/validation/primitives.js';
 import { requireAdmin } from './admin-only.js';
 import type { AgentAppDeps, WebhookApiDeps } from './deps.js';
 import { emptyBody, jsonBody, readJsonBody, readOptionalJsonBody } from './json-body.js';
@@ -29,7 +28,7 @@ const webhookSchemas = once(() => {
   const WebhookRequestSchema = z.strictObject({
     url: z.string().max(2048).meta({ description: 'https only (locally also http://127.0.0.1)' }),
     events: z.array(EventTypeSchema).min(1).max(20),
-    description: z.string().trim().max(500).overwrite(wellFormed).optional(),
+    description: z.string().trim().max(500).optional(),
   });
   const WebhookViewSchema = SubscriptionSchema.omit({ secrets: true });
   const CreatedSchema = z.object({

@@ -1,7 +1,6 @@
 import { createHash } from 'node:crypto';
 import * as z from 'zod';
 import { ConflictError, NotFoundError, ThreadlineError, UnprocessableError } from '../errors.js';
-import { wellFormed } from '../validation/primitives.js';
 import { normaliseEmail } from './addresses.js';
 import { type Channel, ChannelSchema, type Identity } from './envelope.js';
 import { keyedId, requestHash } from './idempotency.js';
@@ -202,8 +201,7 @@ export function channelOption(context: Omit<ReplyContext, 'hasTemplate' | 'autom
  */
 export const ReplyRequestSchema = z
   .strictObject({
-    // What agents write is made well-formed (see wellFormed) here, as what customers write is in the envelope.
-    text: z.string().trim().min(1).max(65_536).overwrite(wellFormed).optional(),
+    text: z.string().trim().min(1).max(65_536).optional(),
     channel: z.optional(ChannelSchema),
     template: z.strictObject(TemplateSchema.shape).optional(),
     attachments: z.array(ReplyAttachmentSchema).max(10).default([]),

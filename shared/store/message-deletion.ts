@@ -16,11 +16,15 @@ import { queryPage } from './paging.js';
 import { deleteInput, getInput } from './params/common.js';
 import {
   clearPreviewInput,
+  DELETION_EDITS_MAX,
   DELETION_LOOKUP_MAX_READ,
   findDeletedMessageInput,
+  findEditsInput,
   markDeletedInput,
+  markLinkedDeletedInput,
   markSenderDeletionInput,
   putDeletionNoteInput,
+  redactEditInput,
   redactRoutingInputs,
   redactTimelineItemInput,
 } from './params/deletion.js';
@@ -51,12 +55,34 @@ export async function sameCustomer(customers: Partitions, customerId: string, ot
   return (await customers.mergedPartitions(customerId, { consistent: true })).includes(other);
 }
 
+/** A raw payload too large for its item rides beside it: deleted with the item's words (nothing is nothing). */
+async function deleteRawAside(db: DynamoDb, key: { pk: string; sk: string }, old: Record<string, unknown>) {
+  if (old.raw === undefined && old.deleted === undefined)
+    await deleteItem(db, deleteInput(db.table, { pk: key.pk, sk: `${RAW_PREFIX}${key.sk}` }));
+}
+
+/** What routing wrote from an item, keyed on it: the hand-off note and the decision's detail. */
+async function redactRouting(db: DynamoDb, old: Record<string, unknown>, at: string) {
+  const { customerId, at: itemAt, id } = old;
+  if (typeof customerId === 'string' && typeof itemAt === 'string' && typeof id === 'string') {
+    for (const input of redactRoutingInputs(db.table, { customerId, at: itemAt, id }, at))
+      await updateItemIf(db, input);
+  }
+}
+
 /**
  * Redacts the stored message a customer deleted: the item at the key (the reference's, or the one its
  * customer's timeline holds) loses its words, files, data and raw payload (the one kept aside deleted),
- * and the conversation's preview when it is that message's. Keyed writes only, whatever the history.
+ * and the conversation's preview when it is that message's; then its edits (`redactEdits`). Keyed
+ * writes, and the bounded look for the edits, whatever the history.
  */
-async function redactLinked(db: DynamoDb, key: { pk: string; sk: string }, at: string) {
+async function redactLinked(
+  db: DynamoDb,
+  customers: Partitions,
+  key: { pk: string; sk: string },
+  deletion: MessageDeletion,
+) {
+  const { at } = deletion;
   const old = await updateItemReturningIf(db, {
     ...redactTimelineItemInput(db.table, key, at),
     ReturnValues: 'ALL_OLD',
@@ -66,19 +92,66 @@ async function redactLinked(db: DynamoDb, key: { pk: string; sk: string }, at: s
     if (!(await getItem(db, getInput(db.table, key, true))).Item) throw new DeletedMessageNotYetStored();
     return 'not-theirs' as const;
   }
-  // A large raw payload rides beside the item, not on it: deleted too (deleting nothing is nothing).
-  if (old.raw === undefined && old.deleted === undefined)
-    await deleteItem(db, deleteInput(db.table, { pk: key.pk, sk: `${RAW_PREFIX}${key.sk}` }));
+  await deleteRawAside(db, key, old);
   const preview = previewOf(old as TimelineItem);
   const conversationId = typeof old.conversationId === 'string' ? old.conversationId : undefined;
   if (preview && conversationId) await updateItemIf(db, clearPreviewInput(db.table, conversationId, preview));
-  // What routing wrote from it, keyed on it: the hand-off note and the decision's detail.
-  const { customerId, at: itemAt, id } = old;
-  if (typeof customerId === 'string' && typeof itemAt === 'string' && typeof id === 'string') {
-    for (const input of redactRoutingInputs(db.table, { customerId, at: itemAt, id }, at))
-      await updateItemIf(db, input);
-  }
+  await redactRouting(db, old, at);
+  if (typeof old.customerId === 'string' && typeof old.at === 'string')
+    await redactEdits(db, customers, deletion, { customerId: old.customerId, at: old.at });
   return 'redacted' as const;
+}
+
+/**
+ * The customer's edits of a message they deleted lose the words they hold (each an event of its own,
+ * with the text the message was edited to, its raw payload and what routing wrote from it), and the
+ * message's reference records the deletion (noted under the customer, as a mark is) so that an edit
+ * coming later is stored without its words (`editOfDeleted`). The edits are looked for in the message's
+ * partition and the deleting customer's merged ones: one bounded, strongly consistent query each, from
+ * the message's time on (see `findEditsInput`).
+ */
+async function redactEdits(
+  db: DynamoDb,
+  customers: Partitions,
+  deletion: MessageDeletion,
+  message: { customerId: string; at: string },
+) {
+  await putItem(db, putDeletionNoteInput(db.table, deletion));
+  if (!(await updateItemIf(db, markLinkedDeletedInput(db.table, deletion))))
+    await updateItemIf(db, markDeletedInput(db.table, deletion));
+  const partitions = new Set(await customers.mergedPartitions(deletion.customerId, { consistent: true }));
+  partitions.add(message.customerId);
+  for (const customerId of partitions) {
+    const input = findEditsInput(db.table, customerId, { ...deletion, at: message.at });
+    const { items } = await queryPage(db, input, DELETION_EDITS_MAX, { maxRead: DELETION_LOOKUP_MAX_READ });
+    for (const edit of items) {
+      const key = { pk: String(edit.pk), sk: String(edit.sk) };
+      const old = await updateItemReturningIf(db, {
+        ...redactEditInput(db.table, key, deletion.targetMessageId, deletion.at),
+        ReturnValues: 'ALL_OLD',
+      });
+      if (!old) continue;
+      await deleteRawAside(db, key, old);
+      await redactRouting(db, old, deletion.at);
+    }
+  }
+}
+
+/**
+ * When an edit event comes for a message its customer (or one merged into them) deleted already, the
+ * deletion's time, read on the message's reference (one strong read, edits only), else undefined: the
+ * edit is then stored without its words.
+ */
+export async function editOfDeleted(
+  db: DynamoDb,
+  customers: Partitions,
+  item: TimelineItem,
+): Promise<string | undefined> {
+  if (item.type !== 'event' || item.event !== 'edit' || !item.channel || !item.targetMessageId)
+    return undefined;
+  const refKey = Keys.messageRef(item.channel, item.targetMessageId);
+  const ref = (await getItem(db, getInput(db.table, refKey, true))).Item;
+  return ref ? deletionFirst(customers, ref, item.customerId) : undefined;
 }
 
 /**
@@ -114,11 +187,11 @@ export async function applyDeletion(
   if (ref.customerId && ref.timelineSk) {
     if (!(await sameCustomer(customers, deletion.customerId, ref.customerId))) return 'not-theirs';
     const key = referencedItemKey({ customerId: ref.customerId, timelineSk: ref.timelineSk });
-    return redactLinked(db, key, deletion.at);
+    return redactLinked(db, customers, key, deletion);
   }
   const partitions = await customers.mergedPartitions(deletion.customerId, { consistent: true });
   const stored = await findOnTimeline(db, partitions, deletion);
-  if (stored) return redactLinked(db, stored, deletion.at);
+  if (stored) return redactLinked(db, customers, stored, deletion);
   // No reference and no message: an erasure may have taken it (its marker, one read, on this path only).
   if (await erasedReference(db, deletion.channel, deletion.targetMessageId)) return 'erased';
   // Noted under the customer first: the mark names them, and their erasure finds it by the note.
@@ -126,7 +199,7 @@ export async function applyDeletion(
   if (await updateItemIf(db, markDeletedInput(db.table, deletion))) {
     await updateItemIf(db, markSenderDeletionInput(db.table, deletion));
     const between = await findOnTimeline(db, partitions, deletion);
-    return between ? redactLinked(db, between, deletion.at) : 'marked';
+    return between ? redactLinked(db, customers, between, deletion) : 'marked';
   }
   // Linked (or erased) between the read and the mark: read again, once.
   if (retried) throw new DeletedMessageNotYetStored();

@@ -43,7 +43,7 @@ import {
 } from './dynamo-client.js';
 import { erasedReference } from './erased-marker.js';
 import { Keys, RAW_PREFIX } from './keys.js';
-import { applyDeletion, deletionFirst } from './message-deletion.js';
+import { applyDeletion, deletionFirst, editOfDeleted } from './message-deletion.js';
 import { queryAll, queryPage } from './paging.js';
 import { getInput } from './params/common.js';
 import { queryRecentTimelineInput } from './params/conversation-state.js';
@@ -261,7 +261,7 @@ async function placeTimelineItem(
     if (at !== undefined && ref.customerId) placed = { ...item, customerId: ref.customerId, at };
     const deletedAt = isDeletable(item)
       ? await deletionFirst(customers, linked, placed.customerId)
-      : undefined;
+      : await editOfDeleted(db, customers, placed);
     if (deletedAt) [placed, kept] = [redactedMessage(placed, deletedAt), undefined];
     // Linked to an item of another id: our own reply, whose echo this is (Messenger, Instagram).
     if (at === undefined && ref.timelineSk && ref.customerId && item.direction === 'outbound') {

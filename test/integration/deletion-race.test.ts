@@ -114,8 +114,15 @@ describe('local runtime: a deletion and its message processed at the same moment
     const conversation = await runtime.store.conversations.getConversation(String(after?.conversationId));
     expect(conversation?.preview).toBe('Hi');
     // What the later look cost (the meter counts calls that succeed): the identity, the profile, the
-    // reference, the customer's merges, the look, the redaction; nothing placed, touched or routed.
-    expect(figures.byCommand).toEqual({ GetItemCommand: 4, QueryCommand: 1, UpdateItemCommand: 1 });
+    // reference, the customer's merges, the look, the redaction; then for its edits the deletion's note,
+    // its mark on the reference, the merges read again and the look for them; nothing placed, touched or
+    // routed.
+    expect(figures.byCommand).toEqual({
+      GetItemCommand: 5,
+      QueryCommand: 2,
+      UpdateItemCommand: 2,
+      PutItemCommand: 1,
+    });
     expect(runtime.deadLetter.messages()).toEqual([]);
   });
 

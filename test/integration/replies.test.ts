@@ -206,7 +206,7 @@ describe('local runtime: an agent replies on WhatsApp and the statuses come back
     ]);
   }, 30_000);
 
-  it('stores and sends a reply’s lone surrogate as U+FFFD, never as it came', async () => {
+  it('stores and sends a reply’s lone surrogates as U+FFFD, never as it came: its text, its file’s link and type', async () => {
     await hook(
       whatsappText({
         from: '447700900555',
@@ -219,18 +219,25 @@ describe('local runtime: an agent replies on WhatsApp and the statuses come back
     };
     const customer = customers.items[0] as Customer;
     // JSON.stringify writes the lone surrogate as the escape `\ud800`: valid JSON, as a client sends it.
+    // Before, the body reader let the file's link and type through as they came (no schema mended them).
+    const file = { url: 'https://files.example.com/a\ud800.pdf', mimeType: 'application/pdf\udc00' };
     const sent = await api('POST', `/api/conversations/${customer.openConversationId}/replies`, {
       text: 'Done \ud800 ok',
+      attachments: [file],
     });
     expect(sent.status).toBe(202);
     await runtime.idle();
+    const mended = { url: 'https://files.example.com/a\ufffd.pdf', mimeType: 'application/pdf\ufffd' };
     const outbox = runtime.outbox.entries().filter((e) => e.message.to.value === '+447700900555');
-    expect(outbox.map((e) => e.message.text)).toEqual(['Done \ufffd ok']);
+    expect(outbox.map((e) => [e.message.text, e.message.attachments])).toEqual([
+      ['Done \ufffd ok', [expect.objectContaining(mended)]],
+    ]);
     const timeline = (await (await api('GET', `/api/customers/${customer.id}/timeline`)).json()) as {
       items: TimelineItem[];
     };
-    expect(timeline.items.filter((i) => i.direction === 'outbound').map((i) => i.text)).toEqual([
-      'Done \ufffd ok',
+    const replies = timeline.items.filter((i) => i.direction === 'outbound');
+    expect(replies.map((i) => [i.text, i.data?.attachments])).toEqual([
+      ['Done \ufffd ok', [expect.objectContaining(mended)]],
     ]);
   });
 });

@@ -25,6 +25,7 @@ import { limitBody } from '#shared/http/body-limit.js';
 import { isJsonMediaType } from '#shared/http/json-media-type.js';
 import { notFound, onError } from '#shared/http/on-error.js';
 import { log } from '#shared/log.js';
+import { parseWellFormedJson } from '#shared/validation/well-formed-json.js';
 import { type WebchatAssets, widgetRoutes } from './assets.js';
 
 /** What the public web-chat routes need beyond the use cases' ports. */
@@ -40,6 +41,7 @@ export interface WebchatAppDeps extends WebchatDeps {
 /**
  * The body as JSON, validated: sent as JSON (the widget's calls all say `application/json`; it sends no
  * beacon) or refused 415 before it is read, as the agent API does; not UTF-8 JSON, or not the schema, 400.
+ * Every string of it, keys included, is made well-formed as it is parsed (`parseWellFormedJson`).
  */
 async function body<S extends z.ZodType>(c: Context, schema: S): Promise<z.infer<S>> {
   if (!isJsonMediaType(c.req.header('content-type'))) {
@@ -48,7 +50,7 @@ async function body<S extends z.ZodType>(c: Context, schema: S): Promise<z.infer
   const bytes = await c.req.arrayBuffer();
   let value: unknown;
   try {
-    value = JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(bytes));
+    value = parseWellFormedJson(new TextDecoder('utf-8', { fatal: true }).decode(bytes)).value;
   } catch {
     throw new ValidationError('the body must be UTF-8 JSON');
   }

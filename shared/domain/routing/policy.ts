@@ -1,5 +1,5 @@
 import * as z from 'zod';
-import { wellFormed } from '../../validation/primitives.js';
+import { parseWellFormedJson } from '../../validation/well-formed-json.js';
 import { type AutomationRule, AutomationsSchema } from '../automations/rules.js';
 import { type CsatSection, CsatSectionSchema } from '../csat/section.js';
 import { ChannelSchema } from '../envelope.js';
@@ -295,12 +295,13 @@ function fieldPath(path: readonly PropertyKey[]): string {
 
 /**
  * Parses a routing policy file's text (JSON); throws RoutingPolicyError naming each field that is wrong.
- * Every string is made well-formed (see wellFormed) as it is read: the policy's texts go to customers.
+ * Every string, keys included, is made well-formed as it is read (`parseWellFormedJson`): the policy's
+ * texts go to customers.
  */
 export function parseRoutingPolicy(text: string): RoutingPolicy {
   let json: unknown;
   try {
-    json = JSON.parse(text, (_key, value) => (typeof value === 'string' ? wellFormed(value) : value));
+    json = parseWellFormedJson(text).value;
   } catch (error) {
     const reason = error instanceof Error ? error.message : String(error);
     throw new RoutingPolicyError(`routing policy is not valid JSON: ${reason}`, { cause: error });

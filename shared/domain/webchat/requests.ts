@@ -1,5 +1,4 @@
 import * as z from 'zod';
-import { wellFormed } from '../../validation/primitives.js';
 import { CHAT_PAGE_MAX } from './chat-page.js';
 import { WEBCHAT_TEXT_MAX } from './text-max.js';
 
@@ -10,7 +9,7 @@ export const WEBCHAT_BODY_MAX_BYTES = 16 * 1024;
 /** The body of `POST /webchat/sessions`: a site's identity token, or what an anonymous visitor typed. */
 export const SessionRequestSchema = z.strictObject({
   identityToken: z.string().min(1).max(4096).optional(),
-  name: z.string().trim().min(1).max(256).transform(wellFormed).optional(),
+  name: z.string().trim().min(1).max(256).optional(),
   email: z.email().max(320).optional(),
   /**
    * The widget's start key: 32 random bytes (base64url) the site's tabs share. Starts with the same key
@@ -25,8 +24,7 @@ export type SessionRequest = z.infer<typeof SessionRequestSchema>;
 
 /** The body of `POST /webchat/messages`: `clientMessageId` makes a retried send one message. */
 export const MessageRequestSchema = z.strictObject({
-  // A lone surrogate (`"\ud800"` is valid JSON) becomes U+FFFD here, as in every envelope.
-  text: z.string().trim().min(1).max(WEBCHAT_TEXT_MAX).transform(wellFormed),
+  text: z.string().trim().min(1).max(WEBCHAT_TEXT_MAX),
   clientMessageId: z
     .string()
     .min(8)

@@ -48,6 +48,24 @@ export function findDeletedMessageInput(
   };
 }
 
+/** Takes an item's words, files, data and raw payload off it, keeping its time and ids, where `only` holds. */
+function redactItemInput(
+  table: string,
+  key: { pk: string; sk: string },
+  deletedAt: string,
+  only: { condition: string; names: Record<string, string>; values: Record<string, unknown> },
+): UpdateCommandInput {
+  return {
+    TableName: table,
+    Key: key,
+    UpdateExpression:
+      'SET deleted = :true, deletedAt = if_not_exists(deletedAt, :at) REMOVE #text, attachments, #data, #raw',
+    ExpressionAttributeNames: { '#text': 'text', '#data': 'data', '#raw': 'raw', ...only.names },
+    ExpressionAttributeValues: { ':true': true, ':at': deletedAt, ...only.values },
+    ConditionExpression: `attribute_exists(pk) AND ${only.condition}`,
+  };
+}
+
 /**
  * Takes a deleted message's words, files and data (and a raw payload kept on it) off its timeline item,
  * keeping the item, its time and ids: one write on its key, only on an inbound message of the customer's
@@ -58,19 +76,77 @@ export function redactTimelineItemInput(
   key: { pk: string; sk: string },
   deletedAt: string,
 ): UpdateCommandInput {
+  return redactItemInput(table, key, deletedAt, {
+    condition: '#type = :message AND direction = :inbound',
+    names: { '#type': 'type' },
+    values: { ':message': 'message', ':inbound': 'inbound' },
+  });
+}
+
+/** How many edits of one message a deletion takes the words out of, per partition (WhatsApp allows edits for 15 minutes). */
+export const DELETION_EDITS_MAX = 100;
+
+/**
+ * A deletion's look for the edits of its message in one partition of its customer (strongly
+ * consistent): the timeline items from the message's time on (an edit comes after what it edits),
+ * oldest first, filtered to edit events of that provider id; with what routing keyed on each. Paged
+ * with `DELETION_LOOKUP_MAX_READ` as its bound, as the look for the message is.
+ */
+export function findEditsInput(
+  table: string,
+  customerId: string,
+  message: { channel: string; targetMessageId: string; at: string },
+): QueryCommandInput {
   return {
     TableName: table,
-    Key: key,
-    UpdateExpression:
-      'SET deleted = :true, deletedAt = if_not_exists(deletedAt, :at) REMOVE #text, attachments, #data, #raw',
-    ExpressionAttributeNames: { '#text': 'text', '#data': 'data', '#raw': 'raw', '#type': 'type' },
+    KeyConditionExpression: 'pk = :pk AND sk BETWEEN :from AND :to',
+    FilterExpression: '#event = :edit AND targetMessageId = :target AND channel = :channel',
+    ProjectionExpression: 'pk, sk, customerId, #at, id',
+    ExpressionAttributeNames: { '#event': 'event', '#at': 'at' },
     ExpressionAttributeValues: {
-      ':true': true,
-      ':at': deletedAt,
-      ':message': 'message',
-      ':inbound': 'inbound',
+      ':pk': Keys.customer(customerId).pk,
+      ':from': `${TIMELINE_PREFIX}${message.at}`,
+      ':to': TIMELINE_END,
+      ':edit': 'edit',
+      ':target': message.targetMessageId,
+      ':channel': message.channel,
     },
-    ConditionExpression: 'attribute_exists(pk) AND #type = :message AND direction = :inbound',
+    ScanIndexForward: true,
+    ConsistentRead: true,
+    Limit: DELETION_LOOKUP_MAX_READ,
+  };
+}
+
+/**
+ * Takes the words an edit of a deleted message holds (the text it was edited to, a raw payload kept on
+ * it) off its event item, keeping the item, its time and ids, `deleted: true`: one write on its key.
+ */
+export function redactEditInput(
+  table: string,
+  key: { pk: string; sk: string },
+  targetMessageId: string,
+  deletedAt: string,
+): UpdateCommandInput {
+  return redactItemInput(table, key, deletedAt, {
+    condition: '#event = :edit AND targetMessageId = :target',
+    names: { '#event': 'event' },
+    values: { ':edit': 'edit', ':target': targetMessageId },
+  });
+}
+
+/**
+ * Records the deletion on the provider reference of a message it redacted (linked: the reference is
+ * the message's, so no `ttl`): an edit of it that comes later reads it there and is stored without its
+ * words, as a message that comes after its deletion is.
+ */
+export function markLinkedDeletedInput(table: string, deletion: MessageDeletion): UpdateCommandInput {
+  return {
+    TableName: table,
+    Key: Keys.messageRef(deletion.channel, deletion.targetMessageId),
+    UpdateExpression:
+      'SET deletedAt = if_not_exists(deletedAt, :at), deletedBy = if_not_exists(deletedBy, :by)',
+    ExpressionAttributeValues: { ':at': deletion.at, ':by': deletion.customerId },
+    ConditionExpression: 'attribute_exists(timelineSk) AND attribute_not_exists(erasedAt)',
   };
 }
 

@@ -94,6 +94,12 @@ describe('JSON request bodies', () => {
     ['malformed JSON', '{"customerId":', 'application/json'],
     ['an empty body', '', 'application/json'],
     ['invalid UTF-8', new Uint8Array([0x7b, 0xff, 0xfe, 0x7d]), 'application/json'],
+    // Mending its lone surrogate walks the value, which nests deeper than the stack goes: 400, not 500.
+    [
+      'a lone surrogate nested 200,000 deep',
+      `${'['.repeat(200_000)}"\\ud800"${']'.repeat(200_000)}`,
+      'application/json',
+    ],
   ])('answers 400 "body is not UTF-8 JSON" for %s', async (_name, body, type) => {
     const res = await merge('cu_1', body, type);
     expect(res.status).toBe(400);
@@ -103,6 +109,15 @@ describe('JSON request bodies', () => {
   it('reports a bad path id before a bad body, as each route did by hand', async () => {
     const res = await merge('..%2Fetc', 'not json', 'application/json');
     expect(await error(res)).toEqual({ code: 'invalid_request', message: 'id: not a valid id' });
+  });
+
+  it('hands the route its body with each lone surrogate, in a key or a value, made U+FFFD', async () => {
+    const res = await merge('cu_1', '{"customerId":"cu_2\\ud800","\\udc00":1}', 'application/json');
+    // The schema sees the mended body: both the value and the unknown key name U+FFFD.
+    expect(await error(res)).toEqual({
+      code: 'invalid_request',
+      message: expect.stringMatching(/^customerId: not a valid id; .*"\ufffd"/),
+    });
   });
 
   it('names each field that fails the body schema', async () => {

@@ -120,6 +120,19 @@ describe('the web-chat routes', () => {
     }
   });
 
+  it('queues a visitor’s lone surrogates as U+FFFD, as the body is read: the message and its page', async () => {
+    const { post, queued } = app();
+    const { sessionToken } = (await (await post('/webchat/sessions', '{"name":"Vera \\udfff"}')).json()) as {
+      sessionToken: string;
+    };
+    const body = `{"text":"\\ud800 hello","clientMessageId":"abcdefgh","page":"${SITE}/a\\udc00"}`;
+    expect((await post('/webchat/messages', body, { authorization: `Bearer ${sessionToken}` })).status).toBe(
+      202,
+    );
+    expect(queued[0]).toMatchObject({ text: '\ufffd hello' });
+    expect(JSON.stringify(queued).match(/\\ud[89a-f]/gi)).toBeNull();
+  });
+
   it('refuses a session start or a read receipt not sent as JSON with 415', async () => {
     const { post } = app();
     const plain = { 'content-type': 'text/plain' };

@@ -7,6 +7,7 @@ import { EnvelopeSchema } from '#shared/domain/envelope.js';
 import { ReplyRequestSchema } from '#shared/domain/replies.js';
 import { parseRoutingPolicy } from '#shared/domain/routing/policy.js';
 import { MessageRequestSchema, SessionRequestSchema } from '#shared/domain/webchat/requests.js';
+import { parseWellFormedJson } from '#shared/validation/well-formed-json.js';
 
 const FIXTURES = new URL('../../../fixtures/whatsapp/', import.meta.url);
 const LONE = 'Hi \ud800 there \udc00, 😀 stays';
@@ -44,31 +45,64 @@ describe('text people write, made well-formed at the edge', () => {
     expect(parsed.text).toBe(MENDED);
     expect(parsed.attachments).toEqual([{ kind: 'document', filename: 'a\ufffd.pdf', caption: '\ufffd' }]);
   });
-
-  it('mends a web-chat message and a pre-chat name as the route reads them', () => {
-    const sent = MessageRequestSchema.parse(
-      JSON.parse('{"text":"\\ud800 hello","clientMessageId":"c-00000001"}'),
-    );
-    expect(sent.text).toBe('\ufffd hello');
-    expect(SessionRequestSchema.parse({ name: 'Vera \udfff' }).name).toBe('Vera \ufffd');
-  });
 });
 
 /**
- * What agents write through the API, and the texts the routing policy sends, are made well-formed too:
- * before, a reply's `"\ud800"` was stored and sent as it came, and broke strict UTF-8 consumers.
+ * What agents and web-chat visitors write through the API, and the texts the routing policy sends, are
+ * made well-formed too, as the body (or the file) is parsed (`parseWellFormedJson`), whatever the
+ * field: before, only the fields whose schema said so were, and a reply's file link or type, say, was
+ * stored and sent as it came.
  */
-describe('text agents and the policy write, made well-formed at the schema', () => {
-  const sent = <T>(json: string, parse: (value: unknown) => T): T => parse(JSON.parse(json));
+describe('text agents, visitors and the policy write, made well-formed as the JSON is read', () => {
+  const sent = <T>(json: string, parse: (value: unknown) => T): T => parse(parseWellFormedJson(json).value);
 
-  it('mends a reply’s text, template parameters and file names', () => {
+  it('mends every string of a body, keys included, nested at any depth', () => {
+    const { value, text } = parseWellFormedJson(
+      '{"a\\ud800":["x\\udc00",{"b":"\\udbff y","c":[1,true,null,"\\ud83d\\ude00"]}]}',
+    );
+    expect(value).toEqual({ 'a\ufffd': ['x\ufffd', { b: '\ufffd y', c: [1, true, null, '😀'] }] });
+    expect(JSON.parse(text)).toEqual(value);
+  });
+
+  it('keeps a surrogate pair and an escaped backslash before `ud800` as they are', () => {
+    for (const [json, value] of [
+      ['{"a":"😀 \\ud83d\\ude00"}', { a: '😀 😀' }],
+      ['{"path":"C:\\\\ud800"}', { path: 'C:\\ud800' }],
+    ] as const) {
+      const read = parseWellFormedJson(json);
+      expect([read.value, JSON.parse(read.text)]).toEqual([value, value]);
+    }
+  });
+
+  it('hands on a text with no surrogate escape as it came, parsed once', () => {
+    const json = '{"name":"Zoë 😀","n":[1e3,-0]}';
+    expect(parseWellFormedJson(json)).toEqual({ value: JSON.parse(json), text: json });
+  });
+
+  it('throws on text that is not JSON, as JSON.parse does', () => {
+    expect(() => parseWellFormedJson('{"a":"\\ud800"')).toThrow(SyntaxError);
+  });
+
+  it('mends a web-chat message and a pre-chat name', () => {
+    const message = sent('{"text":"\\ud800 hello","clientMessageId":"c-00000001"}', (v) =>
+      MessageRequestSchema.parse(v),
+    );
+    expect(message.text).toBe('\ufffd hello');
+    expect(sent('{"name":"Vera \\udfff"}', (v) => SessionRequestSchema.parse(v)).name).toBe('Vera \ufffd');
+  });
+
+  it('mends a reply’s text, template, file names, links and types', () => {
     const reply = sent(
-      '{"text":"\\ud800 hi","template":{"name":"t","language":"en","parameters":["a\\udc00"]},"attachments":[{"url":"https://x.example/a","filename":"\\udbffa.pdf"}]}',
+      '{"text":"\\ud800 hi","template":{"name":"t\\ud800","language":"en","parameters":["a\\udc00"]},"attachments":[{"url":"https://x.example/a\\ud800","filename":"\\udbffa.pdf","mimeType":"application/pdf\\udc00"}]}',
       (v) => ReplyRequestSchema.parse(v),
     );
     expect(reply.text).toBe('\ufffd hi');
-    expect(reply.template?.parameters).toEqual(['a\ufffd']);
-    expect(reply.attachments[0]?.filename).toBe('\ufffda.pdf');
+    expect(reply.template).toMatchObject({ name: 't\ufffd', parameters: ['a\ufffd'] });
+    expect(reply.attachments[0]).toMatchObject({
+      url: 'https://x.example/a\ufffd',
+      filename: '\ufffda.pdf',
+      mimeType: 'application/pdf\ufffd',
+    });
   });
 
   it('mends a note and a customer’s new name', () => {

@@ -62,8 +62,8 @@ export const DeliverySchema = z.object({
   status: DeliveryStatusSchema,
   attempts: z.number().int().nonnegative(),
   /**
-   * When the change feed's publisher claimed it for the queue: a change delivered again finds the
-   * claim and queues it no second time.
+   * When it was last claimed for the queue (by the change feed's publisher, a resume or a replay): a
+   * change delivered again finds the claim and queues it no second time.
    */
   queuedAt: z.iso.datetime().optional(),
   /** The next attempt is due then (while pending). */
@@ -98,7 +98,7 @@ export const DeliveryMessageSchema = z.object({
   /**
    * The queueing claim (`queuedAt`) the delivery's own message was sent under: once a check took the
    * claim over (this message was slower than the lease), the delivery is the check's and this message
-   * sends nothing. Messages queued before this field, replays' and enables' stranded ones carry none.
+   * sends nothing. Messages queued before this field, and enables' stranded ones, carry none.
    */
   queuedAt: z.iso.datetime().optional(),
 });

@@ -38,7 +38,9 @@ export const SubscriptionSchema = z.object({
   /** While in the future, the breaker is open: deliveries wait instead of calling the endpoint. */
   circuitOpenUntil: z.iso.datetime().optional(),
   /** Grows with each edit (`PATCH`), absent before the first: each edit is conditional on the one it read. */
-  revision: z.number().int().positive().optional(),
+  revision: z.number().int().positive().optional().meta({
+    description: 'grows with each edit (PATCH); absent before the first',
+  }),
 });
 export type Subscription = z.infer<typeof SubscriptionSchema>;
 

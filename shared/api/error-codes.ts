@@ -38,6 +38,7 @@ const BY_OPERATION: Readonly<Record<string, Readonly<Record<number, readonly str
   wakeConversation: { 409: ['conversation_not_snoozed'] },
   updateMyAgent: { 422: ['unknown_queue'] },
   createWebhook: { 409: ['webhook_exists', 'webhook_busy', 'idempotency_key_reused'] },
+  updateWebhook: { 409: ['webhook_exists', 'webhook_busy'] },
   replayWebhookDelivery: { 409: ['conflict', 'webhook_disabled'] },
   replayFailedWebhookDeliveries: { 409: ['webhook_disabled'] },
   listLiveEvents: { 410: ['events_expired'] },

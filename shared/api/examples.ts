@@ -117,6 +117,10 @@ export const OPERATION_EXAMPLES: Readonly<
     },
   },
   listWebhooks: { responses: { 200: { items: [webhook], cursor: null } } },
+  updateWebhook: {
+    request: { events: [...webhook.events, 'csat.received'] },
+    responses: { 200: { ...webhook, events: [...webhook.events, 'csat.received'], revision: 1 } },
+  },
 };
 
 const messageReceived = {

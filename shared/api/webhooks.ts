@@ -8,6 +8,7 @@ import { listWebhooks } from '#shared/app/list-webhooks.js';
 import { replayFailedDeliveries } from '#shared/app/replay-failed-deliveries.js';
 import { replayWebhookDelivery } from '#shared/app/replay-webhook-delivery.js';
 import { rotateWebhookSecret } from '#shared/app/rotate-webhook-secret.js';
+import { updateWebhook } from '#shared/app/update-webhook.js';
 import { EventTypeSchema } from '#shared/domain/events/integration-events.js';
 import { once } from '#shared/domain/on-first-use.js';
 import {
@@ -30,6 +31,17 @@ const webhookSchemas = once(() => {
     events: z.array(EventTypeSchema).min(1).max(20),
     description: z.string().trim().max(500).optional(),
   });
+  const WebhookEditSchema = z
+    .strictObject({
+      events: WebhookRequestSchema.shape.events.optional().meta({
+        description:
+          'the events it takes from now on, replacing those it took (409 webhook_exists if another active subscription posts one of them to the same URL)',
+      }),
+      description: WebhookRequestSchema.shape.description.meta({ description: 'an empty one removes it' }),
+    })
+    .refine((edit) => edit.events !== undefined || edit.description !== undefined, {
+      message: 'nothing to change: give events or description (the URL and secret are not edited)',
+    });
   const WebhookViewSchema = SubscriptionSchema.omit({ secrets: true });
   const CreatedSchema = z.object({
     id: z.string(),
@@ -80,6 +92,7 @@ const webhookSchemas = once(() => {
   });
   return {
     WebhookRequestSchema,
+    WebhookEditSchema,
     WebhookViewSchema,
     CreatedSchema,
     DeliveryViewSchema,
@@ -101,7 +114,7 @@ const webhookRoutes = once(() => {
     path: '/webhooks',
     operationId: 'createWebhook',
     summary:
-      'Subscribe an endpoint to events; answers the signing secret once (and to a retry with the same Idempotency-Key). 409 for a second active subscription of the same URL and events. Admins only; audited',
+      'Subscribe an endpoint to events; answers the signing secret once (and to a retry with the same Idempotency-Key). 409 for a second active subscription of the same URL taking any of the same events (edit the first instead). Admins only; audited',
     middleware: [requireAdmin, readJsonBody] as const,
     request: { headers: ReplyHeadersSchema, body: jsonBody(WebhookRequestSchema) },
     responses: {
@@ -127,6 +140,19 @@ const webhookRoutes = once(() => {
     request: { params: IdParamsSchema, body: emptyBody() },
     responses: { 204: { description: 'removed' }, ...errors(400, 401, 403, 404, 413) },
   });
+  const update = createRoute({
+    method: 'patch',
+    path: '/webhooks/{id}',
+    operationId: 'updateWebhook',
+    summary:
+      'Change the events a subscription takes, or its description; its URL, secret and log are kept. 409 if another active subscription posts one of the events to the same URL. Admins only; audited',
+    middleware: [requireAdmin, readJsonBody] as const,
+    request: { params: IdParamsSchema, body: jsonBody(webhookSchemas().WebhookEditSchema) },
+    responses: {
+      200: json('the subscription as edited', WebhookViewSchema),
+      ...errors(400, 401, 403, 404, 409, 413),
+    },
+  });
   const rotate = createRoute({
     method: 'post',
     path: '/webhooks/{id}/rotate-secret',
@@ -139,7 +165,7 @@ const webhookRoutes = once(() => {
       ...errors(400, 401, 403, 404, 413),
     },
   });
-  return { create, list, remove, rotate, ...deliveryRoutes() };
+  return { create, list, remove, update, rotate, ...deliveryRoutes() };
 });
 
 /** The delivery log's routes: list, replay, and disabling a subscription (holding its log) or enabling it. */
@@ -228,7 +254,7 @@ export function webhooksApp(
   deps: Pick<AgentAppDeps, 'audit' | 'clock'>,
   hooks: WebhookApiDeps,
 ): OpenAPIHono<AgentEnv> {
-  const { create, list, remove, rotate, replay, enable, disable, replayFailed } = webhookRoutes();
+  const { create, list, remove, update, rotate, replay, enable, disable, replayFailed } = webhookRoutes();
   const admin = {
     ...deps,
     webhooks: hooks.store,
@@ -244,6 +270,7 @@ export function webhooksApp(
     [
       [create, 'webhook_create'],
       [remove, 'webhook_delete'],
+      [update, 'webhook_update'],
       [rotate, 'webhook_rotate_secret'],
       [replay, 'webhook_replay'],
       [replayFailed, 'webhook_replay_failed'],
@@ -272,6 +299,15 @@ export function webhooksApp(
         return c.body(null, 204);
       },
       auditedRejection(deps, 'webhook_delete', 'none'),
+    )
+    .openapi(
+      update,
+      async (c) =>
+        c.json(
+          await updateWebhook(admin, c.req.valid('param').id, c.req.valid('json'), c.get('agentId')),
+          200,
+        ),
+      auditedRejection(deps, 'webhook_update', 'none'),
     )
     .openapi(
       rotate,

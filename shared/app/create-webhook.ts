@@ -4,9 +4,10 @@ import type { EventType } from '#shared/domain/events/integration-events.js';
 import type { Clock } from '#shared/domain/ports.js';
 import type { WebhookStore } from '#shared/domain/webhook-ports.js';
 import { refusedUrl, type UrlPolicy } from '#shared/domain/webhook-url.js';
-import { normalisedUrl, type Subscription, subscriptionKeyOf } from '#shared/domain/webhooks.js';
+import { normalisedUrl, type Subscription } from '#shared/domain/webhooks.js';
 import { ConflictError, ValidationError } from '#shared/errors.js';
 import { type AuditDeps, type AuditEntry, audited } from './audited.js';
+import { claimEventGuards, listedTwin, twinError } from './webhook-guards.js';
 
 /** What creating and rotating need: the store, fresh ids and secrets, the URL policy. */
 export type WebhookAdminDeps = AuditDeps & {
@@ -44,39 +45,15 @@ function sameAs(subscription: Subscription, request: WebhookRequest): boolean {
   );
 }
 
-/** A twin of the request: the one its guard names (active), or one the list shows (made before guards). */
-function twinError(twin: string): ConflictError {
-  return new ConflictError(
-    `webhook ${twin} already posts these events to this URL: rotate its secret or delete it instead`,
-    'webhook_exists',
-  );
-}
-
-/**
- * Makes `id` the holder of its URL and events' guard, taking it over from a subscription deleted (its
- * guard left behind) or disabled; answers the active twin that holds it instead. The subscription is
- * written first, so a guard always names one that was written: one missing was deleted.
- */
-async function claimGuard(webhooks: WebhookStore, key: string, id: string): Promise<string | undefined> {
-  let from: string | undefined;
-  for (let tries = 0; tries < 3; tries += 1) {
-    if (await webhooks.claimSubscriptionKey(key, id, from)) return undefined;
-    from = await webhooks.subscriptionKeyOwner(key);
-    const holder = from ? await webhooks.getSubscription(from) : undefined;
-    if (holder && !holder.disabledAt && holder.id !== id) return holder.id;
-  }
-  throw new ConflictError(
-    'another create of this URL and these events is under way: try again',
-    'webhook_busy',
-  );
-}
-
 /**
  * Subscribes an endpoint as an admin (audited) and answers it with its signing secret, the only time
  * the secret is shown, except to a retry: with an `Idempotency-Key`, a create retried by the same admin
  * answers the subscription it made (`created: false`; the key for another request is a 409). A URL
  * that could reach into the network is refused, and so (409 naming it) is a second active subscription
- * of the same URL and events, which would receive every event twice.
+ * of the same URL taking any of the same events, which would receive each of those twice: edit the
+ * first instead (updateWebhook). Each event's guard is claimed after the subscription is written, so
+ * of two creates at once one is refused; the refused one deletes its subscription and lets go of the
+ * guards it claimed.
  */
 export async function createWebhook(
   deps: WebhookAdminDeps,
@@ -102,10 +79,10 @@ export async function createWebhook(
       }
       return { subscription: made, created: false };
     }
-    const listed = (await deps.webhooks.listSubscriptions()).find((s) => !s.disabledAt && sameAs(s, request));
-    if (listed && listed.id !== id) {
+    const listed = listedTwin(await deps.webhooks.listSubscriptions(), { ...request, id });
+    if (listed) {
       entry.webhookId = listed.id;
-      throw twinError(listed.id);
+      throw twinError(listed);
     }
     const subscription: Subscription = {
       id,
@@ -119,15 +96,13 @@ export async function createWebhook(
     };
     await deps.webhooks.putSubscription(subscription);
     // The list above lags (an index): two creates at once both miss each other there, not here.
-    const twin = await claimGuard(deps.webhooks, subscriptionKeyOf(subscription), id).catch(
-      async (error: unknown) => {
-        await deps.webhooks.deleteSubscription(id);
-        throw error;
-      },
-    );
+    const twin = await claimEventGuards(deps.webhooks, subscription).catch(async (error: unknown) => {
+      await deps.webhooks.deleteSubscription(id);
+      throw error;
+    });
     if (twin) {
       await deps.webhooks.deleteSubscription(id);
-      entry.webhookId = twin;
+      entry.webhookId = twin.id;
       throw twinError(twin);
     }
     return { subscription, created: true };

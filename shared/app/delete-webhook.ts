@@ -1,14 +1,14 @@
 import { webhookOriginOf } from '#shared/domain/audit.js';
 import type { WebhookStore } from '#shared/domain/webhook-ports.js';
-import { subscriptionKeyOf } from '#shared/domain/webhooks.js';
 import { NotFoundError } from '#shared/errors.js';
 import { type AuditDeps, type AuditEntry, audited } from './audited.js';
+import { releaseGuards } from './webhook-guards.js';
 
 /**
  * Removes a subscription (audited, naming it and the origin it sent to, which outlive it there): its
  * pending deliveries are cancelled when they come up, and its URL and events may be subscribed again
- * (its guard is let go after it, so a crash in between leaves a guard naming no subscription, which the
- * next create takes over).
+ * (its events' guards are let go after it, so a crash in between leaves guards naming no subscription,
+ * which the next create or edit takes over).
  */
 export async function deleteWebhook(
   deps: AuditDeps & {
@@ -24,6 +24,6 @@ export async function deleteWebhook(
     const origin = webhookOriginOf(subscription.url);
     if (origin) entry.webhookOrigin = origin;
     await deps.webhooks.deleteSubscription(id);
-    await deps.webhooks.releaseSubscriptionKey(subscriptionKeyOf(subscription), id);
+    await releaseGuards(deps.webhooks, subscription, subscription);
   });
 }

@@ -3,7 +3,7 @@ import type { DeliveryQueue, ErasureCheck, WebhookStore } from '#shared/domain/w
 import { NotFoundError } from '#shared/errors.js';
 import { type AuditDeps, type AuditEntry, audited } from './audited.js';
 import { spreadDelaySeconds } from './enable-webhook.js';
-import { pendingAgain, refuseWhileDisabled, whyNotAgain } from './replay-webhook-delivery.js';
+import { pendingAgain, refuseWhileDisabled, replayMessage, whyNotAgain } from './replay-webhook-delivery.js';
 
 /**
  * What a bulk replay may send again: `failed` (the default), and `delivered`, for an endpoint that
@@ -82,9 +82,9 @@ export async function replayFailedDeliveries(
         result.gone += 1;
         continue;
       }
-      await deps.webhooks.updateDelivery(pendingAgain(delivery, now));
-      const delay = spreadDelaySeconds(result.replayed);
-      await deps.queue.send({ deliveryId: delivery.id, subscriptionId: delivery.subscriptionId }, delay);
+      const replayed = pendingAgain(delivery, now);
+      await deps.webhooks.updateDelivery(replayed);
+      await deps.queue.send(replayMessage(replayed), spreadDelaySeconds(result.replayed));
       result.replayed += 1;
     }
     entry.customerIds = [...customers];

@@ -1,7 +1,12 @@
 import { outlivesErasure } from '#shared/domain/events/integration-events.js';
 import type { Clock } from '#shared/domain/ports.js';
 import type { DeliveryQueue, ErasureCheck, WebhookStore } from '#shared/domain/webhook-ports.js';
-import { type Delivery, pendingAfresh, type Subscription } from '#shared/domain/webhooks.js';
+import {
+  type Delivery,
+  type DeliveryMessage,
+  pendingAfresh,
+  type Subscription,
+} from '#shared/domain/webhooks.js';
 import { ConflictError, GoneError, NotFoundError } from '#shared/errors.js';
 import { type AuditDeps, type AuditEntry, audited } from './audited.js';
 
@@ -42,7 +47,7 @@ export async function replayWebhookDelivery(
     refuseWhileDisabled(subscription);
     const replayed = pendingAgain(delivery, deps.clock.now().toISOString());
     await deps.webhooks.updateDelivery(replayed);
-    await deps.queue.send({ deliveryId: delivery.id, subscriptionId: delivery.subscriptionId }, 0);
+    await deps.queue.send(replayMessage(replayed), 0);
     const { event: _payload, ...view } = replayed;
     return view;
   });
@@ -50,10 +55,21 @@ export async function replayWebhookDelivery(
 
 /**
  * A delivery replayed by an admin at `at`: pending, its attempts counted as before the replay, a new
- * retry window (no first or next attempt), its history (`deliveredAt`) kept.
+ * retry window (no first or next attempt), its history (`deliveredAt`) kept, and claimed for the queue
+ * then (`queuedAt`), as a resume claims it. One never tried (cancelled or paused before its first
+ * attempt) kept its old claim before, long past its lease: its change delivered again had that claim
+ * checked at once, taken over and sent beside the replay's own message, two chains posting it.
  */
 export function pendingAgain(delivery: Delivery, at: string): Delivery {
-  return { ...pendingAfresh(delivery), replayedAt: at };
+  return { ...pendingAfresh(delivery), replayedAt: at, queuedAt: at };
+}
+
+/** The queue message of a replayed delivery: under its new claim, which a check of it may take over. */
+export function replayMessage(
+  delivery: Pick<Delivery, 'id' | 'subscriptionId' | 'queuedAt'>,
+): DeliveryMessage {
+  const message = { deliveryId: delivery.id, subscriptionId: delivery.subscriptionId };
+  return delivery.queuedAt ? { ...message, queuedAt: delivery.queuedAt } : message;
 }
 
 /** 409 `webhook_disabled` for a subscription that is disabled: a replay waits for its enable. */

@@ -10,6 +10,7 @@ export const AuditActionSchema = z.enum([
   'unmerge',
   'webhook_create',
   'webhook_delete',
+  'webhook_update',
   'webhook_rotate_secret',
   'webhook_replay',
   'webhook_replay_failed',
@@ -40,7 +41,7 @@ export const AuditRecordSchema = z.object({
     .meta({ description: '`ok`, or the error code the call answered (`not_found`, `gone`...)' }),
   webhookId: z.string().optional().meta({
     description:
-      "on a webhook_* call, the subscription it was about (the path's; for webhook_create the one made, or the active one of the same URL and events it was refused for)",
+      "on a webhook_* call, the subscription it was about (the path's; for webhook_create the one made, or the active one posting some of the same events to the URL it was refused for)",
   }),
   webhookOrigin: z.string().optional().meta({
     description:

@@ -39,6 +39,15 @@ export interface WebhookStore {
   enableSubscription(id: string): Promise<void>;
   setSecrets(id: string, secrets: SigningSecret[]): Promise<void>;
   /**
+   * Replaces a subscription's events and description (none: removed) and counts one more revision,
+   * only if it is there at `revision` (0: never edited): false when it is gone or was edited meanwhile.
+   */
+  editSubscription(
+    id: string,
+    revision: number,
+    edit: Pick<Subscription, 'events' | 'description'>,
+  ): Promise<boolean>;
+  /**
    * Creates a delivery once; false when it was there (a change delivered again). A `paused` one (an
    * event held for a disabled subscription) is noted under its subscription first, as pauseDelivery does.
    */

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import * as z from 'zod';
 import {
+  type EventType,
   EventTypeSchema,
   type IntegrationEvent,
   IntegrationEventSchema,
@@ -36,6 +37,10 @@ export const SubscriptionSchema = z.object({
   consecutiveFailures: z.number().int().nonnegative().default(0),
   /** While in the future, the breaker is open: deliveries wait instead of calling the endpoint. */
   circuitOpenUntil: z.iso.datetime().optional(),
+  /** Grows with each edit (`PATCH`), absent before the first: each edit is conditional on the one it read. */
+  revision: z.number().int().positive().optional().meta({
+    description: 'grows with each edit (PATCH); absent before the first',
+  }),
 });
 export type Subscription = z.infer<typeof SubscriptionSchema>;
 
@@ -62,8 +67,8 @@ export const DeliverySchema = z.object({
   status: DeliveryStatusSchema,
   attempts: z.number().int().nonnegative(),
   /**
-   * When the change feed's publisher claimed it for the queue: a change delivered again finds the
-   * claim and queues it no second time.
+   * When it was last claimed for the queue (by the change feed's publisher, a resume or a replay): a
+   * change delivered again finds the claim and queues it no second time.
    */
   queuedAt: z.iso.datetime().optional(),
   /** The next attempt is due then (while pending). */
@@ -98,7 +103,7 @@ export const DeliveryMessageSchema = z.object({
   /**
    * The queueing claim (`queuedAt`) the delivery's own message was sent under: once a check took the
    * claim over (this message was slower than the lease), the delivery is the check's and this message
-   * sends nothing. Messages queued before this field, replays' and enables' stranded ones carry none.
+   * sends nothing. Messages queued before this field, and enables' stranded ones, carry none.
    */
   queuedAt: z.iso.datetime().optional(),
 });
@@ -315,6 +320,29 @@ export function subscriptionKeyOf(subscription: Pick<Subscription, 'url' | 'even
   return createHash('sha256')
     .update(`${normalisedUrl(subscription.url)}\u0000${events}`)
     .digest('base64url');
+}
+
+/**
+ * The guards of a subscription's events, one per event (sorted, so two claimers take them in the same
+ * order): the key of each names the one active subscription posting that event to that URL. A
+ * one-event guard is the key subscriptionKeyOf gives that URL and event, so a one-event subscription
+ * made before per-event guards holds its own already.
+ */
+export function eventGuardsOf(
+  subscription: Pick<Subscription, 'url' | 'events'>,
+): Array<{ event: EventType; key: string }> {
+  return [...new Set(subscription.events)]
+    .sort()
+    .map((event) => ({ event, key: subscriptionKeyOf({ url: subscription.url, events: [event] }) }));
+}
+
+/** The events both post to the same URL (compared normalised), none when the URLs differ. */
+export function sharedEvents(
+  a: Pick<Subscription, 'url' | 'events'>,
+  b: Pick<Subscription, 'url' | 'events'>,
+): EventType[] {
+  if (normalisedUrl(a.url) !== normalisedUrl(b.url)) return [];
+  return [...new Set(a.events)].filter((event) => b.events.includes(event));
 }
 
 /** The time a delivery id starts with, or undefined for an id this code did not make. */

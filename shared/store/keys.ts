@@ -72,7 +72,7 @@ export const mentionsPartition = (token: string): string => `MENTION#${token}`;
  * | audit of an agent      | Query ×8 pk=AUDIT#AGENT#<0..7>#<agent id>, sk=<at>#<id>, merged   |
  * | audit of an action     | Query ×8 pk=AUDIT#ACTION#<0..7>#<action>, sk=<at>#<id>, merged    |
  * | webhook subscription   | GetItem  pk=WEBHOOK#<id>, sk=WEBHOOK                             |
- * | subscription of a URL  | GetItem  pk=WEBHOOK_URL#<sha256 of URL+events>, sk=WEBHOOK_URL (one active each) |
+ * | subscription of a URL  | GetItem  pk=WEBHOOK_URL#<sha256 of URL+event>, sk=WEBHOOK_URL (one active each) |
  * | every subscription     | Query    gsi1k gsi1pk=WEBHOOKS, gsi1sk=<createdAt>#<id>, GetItem each |
  * | webhook delivery log   | Query ×8 pk=WEBHOOK_DELIVERY#<sub>#<0..7>, sk=<at>#<id>, merged   |
  * | paused deliveries      | Query ×9 pk=WEBHOOK_PAUSED#<sub>[#<0..7>], sk=<delivery id> (enable resumes them) |
@@ -301,7 +301,7 @@ export const DELIVERY_SHARDS = 8;
 
 /** A webhook subscription. */
 export const webhookKey = (id: string) => ({ pk: `WEBHOOK#${id}`, sk: 'WEBHOOK' });
-/** The guard naming the one subscription of a URL and set of events (see subscriptionKeyOf). */
+/** The guard naming the one active subscription posting an event to a URL (see eventGuardsOf). */
 export const webhookUrlKey = (hash: string) => ({ pk: `WEBHOOK_URL#${hash}`, sk: 'WEBHOOK_URL' });
 
 /** Partition of one shard of a subscription's delivery log. */

@@ -35,6 +35,7 @@ import {
   claimSubscriptionKeyInput,
   countFailureInput,
   disableSubscriptionInput,
+  editSubscriptionInput,
   enableSubscriptionInput,
   openBreakerInput,
   putCustomerDeliveryNoteInput,
@@ -183,6 +184,9 @@ export function webhookRepository(db: DynamoDb): WebhookStore & { isErased: Eras
     },
     async enableSubscription(id) {
       await updateItem(db, enableSubscriptionInput(db.table, id));
+    },
+    async editSubscription(id, revision, edit) {
+      return updateItemIf(db, editSubscriptionInput(db.table, id, revision, edit));
     },
     async setSecrets(id, secrets) {
       await updateItem(db, setSecretsInput(db.table, id, secrets));

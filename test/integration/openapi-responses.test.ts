@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as z from 'zod';
+import { idempotentWebhookId } from '#shared/app/create-webhook.js';
 import type { Envelope } from '#shared/domain/envelope.js';
 import type { LocalRuntime } from '#shared/local/runtime.js';
 import { startTestRuntime } from '../support/runtime.js';
@@ -238,6 +239,11 @@ describe('local runtime: every answer has the shape the OpenAPI document shows f
       ['GET', `/api/events?since=${since}`],
       ['GET', '/api/webhooks'],
       ['POST', '/api/webhooks', { url: receiver.url, events: ['message.sent'] }],
+      [
+        'PATCH',
+        `/api/webhooks/${hook.id}`,
+        { events: ['message.sent', 'csat.received'], description: 'CRM' },
+      ],
       ['POST', `/api/webhooks/${hook.id}/rotate-secret`],
       ['GET', `/api/webhooks/${hook.id}/deliveries`],
       [
@@ -380,6 +386,16 @@ describe('local runtime: every answer has the shape the OpenAPI document shows f
         'w1',
         409,
         'idempotency_key_reused',
+      ],
+      ['POST', '/api/webhooks', { url: receiver.url, events: ['csat.received'] }, ADMIN, 'w3', 201, ''],
+      [
+        'PATCH',
+        `/api/webhooks/${idempotentWebhookId('admin-zoe', 'w3')}`,
+        { events: ['csat.received', 'message.sent'] },
+        ADMIN,
+        '',
+        409,
+        'webhook_exists',
       ],
       [
         'GET',

@@ -140,6 +140,32 @@ export function enableSubscriptionInput(table: string, id: string): UpdateComman
   );
 }
 
+/**
+ * An edit (`PATCH`): its events and description replaced (none: removed), its revision one more, only
+ * if it is still there at the revision read (0: never edited), so of two edits at once one lands.
+ */
+export function editSubscriptionInput(
+  table: string,
+  id: string,
+  revision: number,
+  edit: Pick<Subscription, 'events' | 'description'>,
+): UpdateCommandInput {
+  const set = `SET events = :events, revision = :next${edit.description ? ', description = :description' : ''}`;
+  return {
+    TableName: table,
+    Key: webhookKey(id),
+    UpdateExpression: edit.description ? set : `${set} REMOVE description`,
+    ConditionExpression:
+      revision === 0 ? 'attribute_exists(pk) AND attribute_not_exists(revision)' : 'revision = :revision',
+    ExpressionAttributeValues: {
+      ':events': edit.events,
+      ':next': revision + 1,
+      ...(edit.description ? { ':description': edit.description } : {}),
+      ...(revision === 0 ? {} : { ':revision': revision }),
+    },
+  };
+}
+
 /** Replaces the signing secrets (a rotation). */
 export function setSecretsInput(table: string, id: string, secrets: SigningSecret[]): UpdateCommandInput {
   return updateSubscription(table, id, 'SET secrets = :secrets', { ':secrets': secrets });

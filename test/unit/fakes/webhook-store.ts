@@ -47,6 +47,14 @@ export function memoryWebhooks() {
       delete s.circuitOpenUntil;
       s.consecutiveFailures = 0;
     },
+    editSubscription: async (id, revision, edit) => {
+      const s = subscriptions.get(id);
+      if (!s || (s.revision ?? 0) !== revision) return false;
+      const { description: _d, ...rest } = s;
+      subscriptions.set(id, { ...rest, ...structuredClone(edit), revision: revision + 1 });
+      if (!edit.description) delete subscriptions.get(id)?.description;
+      return true;
+    },
     setSecrets: async (id, secrets) => void Object.assign(subscriptions.get(id) as Subscription, { secrets }),
     createDelivery: async (d) => {
       if (d.status === 'paused')

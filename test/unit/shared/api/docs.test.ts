@@ -115,6 +115,7 @@ describe('OpenAPI document', () => {
     'POST /api/webhooks': 'createWebhook',
     'GET /api/webhooks': 'listWebhooks',
     'DELETE /api/webhooks/{id}': 'deleteWebhook',
+    'PATCH /api/webhooks/{id}': 'updateWebhook',
     'POST /api/webhooks/{id}/rotate-secret': 'rotateWebhookSecret',
     'GET /api/webhooks/{id}/deliveries': 'listWebhookDeliveries',
     'POST /api/webhooks/{id}/deliveries/{deliveryId}/replay': 'replayWebhookDelivery',
@@ -247,6 +248,8 @@ describe('OpenAPI document', () => {
     ['POST /api/webhooks', 'request'],
     ['POST /api/webhooks', '201'],
     ['GET /api/webhooks', '200'],
+    ['PATCH /api/webhooks/{id}', 'request'],
+    ['PATCH /api/webhooks/{id}', '200'],
   ] as const;
 
   it.each(EXAMPLES)('shows an example of %s %s that its schema accepts', async (operation, which) => {

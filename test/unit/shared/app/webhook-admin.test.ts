@@ -8,9 +8,9 @@ import type { IntegrationEvent } from '#shared/domain/events/integration-events.
 import {
   type Delivery,
   deliveryIdOf,
+  eventGuardsOf,
   newDelivery,
   type Subscription,
-  subscriptionKeyOf,
 } from '#shared/domain/webhooks.js';
 import { ConflictError, NotFoundError } from '#shared/errors.js';
 import { memoryAuditLog } from '../../fakes/audit-log.js';
@@ -316,7 +316,9 @@ describe('webhook admin: replaying and enabling on a disabled subscription', () 
       const again = await createWebhook(lagging, { ...request, events: [...request.events] }, 'zoe');
       await world.store.disableSubscription(again.subscription.id, new Date(START).toISOString(), 'gone');
       const third = await createWebhook(lagging, { ...request, events: [...request.events] }, 'zoe');
-      expect(world.guards.get(subscriptionKeyOf(third.subscription))).toBe(third.subscription.id);
+      for (const { key } of eventGuardsOf(third.subscription)) {
+        expect(world.guards.get(key)).toBe(third.subscription.id);
+      }
     });
 
     it('answers a create retried with the same Idempotency-Key with the subscription it made, secret included', async () => {

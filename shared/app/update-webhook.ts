@@ -1,0 +1,93 @@
+import type { EventType } from '#shared/domain/events/integration-events.js';
+import type { WebhookStore } from '#shared/domain/webhook-ports.js';
+import type { Subscription, SubscriptionView } from '#shared/domain/webhooks.js';
+import { ConflictError, NotFoundError } from '#shared/errors.js';
+import { type AuditDeps, audited } from './audited.js';
+import { claimEventGuards, type GuardStore, listedTwin, releaseGuards, twinError } from './webhook-guards.js';
+
+/** What an admin may change of a subscription without a new secret: its events, its description. */
+export interface WebhookEdit {
+  events?: EventType[] | undefined;
+  /** An empty one removes it. */
+  description?: string | undefined;
+}
+
+type EditDeps = AuditDeps & {
+  webhooks: GuardStore & Pick<WebhookStore, 'listSubscriptions' | 'editSubscription'>;
+};
+
+/** Why a conditional edit did not land: the subscription was deleted (404), or edited meanwhile. */
+async function refusedEdit(deps: EditDeps, id: string): Promise<Error> {
+  if (!(await deps.webhooks.getSubscription(id))) return new NotFoundError(`no webhook ${id}`);
+  return new ConflictError('the webhook was edited meanwhile: read it again and retry', 'webhook_busy');
+}
+
+/** Writes the edit at the revision read; answers the subscription as written. */
+async function save(
+  deps: EditDeps,
+  at: Subscription,
+  edit: Pick<Subscription, 'events' | 'description'>,
+): Promise<Subscription> {
+  const revision = at.revision ?? 0;
+  if (!(await deps.webhooks.editSubscription(at.id, revision, edit))) throw await refusedEdit(deps, at.id);
+  const { description: _old, ...rest } = at;
+  const description = edit.description ? { description: edit.description } : {};
+  return { ...rest, events: edit.events, ...description, revision: revision + 1 };
+}
+
+/**
+ * Gives the subscription the guards of its new events, refusing (409 naming it) an active one that
+ * posts any of them to the same URL already. Added events are written first, beside the old ones
+ * (a guard names a subscription taking its event, as for a create), and taken back if refused: the
+ * old events are never dropped before the new ones are claimed. Answers the subscription as it is then.
+ */
+async function claimEvents(
+  deps: EditDeps,
+  current: Subscription,
+  events: EventType[],
+): Promise<Subscription> {
+  const listed = listedTwin(await deps.webhooks.listSubscriptions(), { ...current, events });
+  if (listed) throw twinError(listed);
+  const added = events.filter((event) => !current.events.includes(event));
+  const at =
+    added.length > 0
+      ? await save(deps, current, { ...current, events: [...current.events, ...added] })
+      : current;
+  const twin = await claimEventGuards(deps.webhooks, { ...current, events }, current.events);
+  if (!twin) return at;
+  // Taken back only if nobody edited it since (then theirs stands).
+  if (at !== current) await deps.webhooks.editSubscription(at.id, at.revision ?? 0, current);
+  throw twinError(twin);
+}
+
+const sameEvents = (a: readonly EventType[], b: readonly EventType[]) =>
+  a.length === b.length && a.every((event) => b.includes(event));
+
+/**
+ * Changes a subscription's events or description as an admin (audited), its secret, URL and log kept:
+ * validated as a create is (an event posted to the same URL by another active subscription is a 409
+ * naming it), conditional on the subscription still there (404) and not edited meanwhile (409
+ * `webhook_busy`, from the revision read). The same edit again changes nothing. Pending deliveries of
+ * an event it no longer takes are cancelled when their turn comes; events it now takes are delivered
+ * from when the events function's list (30 s) sees it.
+ */
+export async function updateWebhook(
+  deps: EditDeps,
+  id: string,
+  edit: WebhookEdit,
+  agentId: string,
+): Promise<SubscriptionView> {
+  return audited(deps, { agentId, action: 'webhook_update', customerIds: [], webhookId: id }, async () => {
+    const current = await deps.webhooks.getSubscription(id);
+    if (!current) throw new NotFoundError(`no webhook ${id}`);
+    const events = edit.events ? [...new Set(edit.events)] : current.events;
+    const description = edit.description === undefined ? current.description : edit.description || undefined;
+    const at = edit.events ? await claimEvents(deps, current, events) : current;
+    const changed = !sameEvents(at.events, events) || at.description !== description;
+    const saved = changed ? await save(deps, at, { events, description }) : at;
+    const dropped = at.events.filter((event) => !events.includes(event));
+    if (dropped.length > 0) await releaseGuards(deps.webhooks, { ...current, events: dropped }, current);
+    const { secrets: _secrets, ...view } = saved;
+    return view;
+  });
+}

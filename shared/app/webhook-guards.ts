@@ -1,0 +1,111 @@
+import type { EventType } from '#shared/domain/events/integration-events.js';
+import type { WebhookStore } from '#shared/domain/webhook-ports.js';
+import {
+  eventGuardsOf,
+  type Subscription,
+  sharedEvents,
+  subscriptionKeyOf,
+} from '#shared/domain/webhooks.js';
+import { ConflictError } from '#shared/errors.js';
+
+/** The store calls the guards need. */
+export type GuardStore = Pick<
+  WebhookStore,
+  'claimSubscriptionKey' | 'subscriptionKeyOwner' | 'releaseSubscriptionKey' | 'getSubscription'
+>;
+
+/** An active subscription already posting some of the same events to the same URL. */
+export interface Twin {
+  id: string;
+  events: EventType[];
+}
+
+/** 409 `webhook_exists`, naming the subscription to edit instead. */
+export function twinError(twin: Twin): ConflictError {
+  return new ConflictError(
+    `webhook ${twin.id} already posts ${twin.events.join(', ')} to this URL (each would be delivered twice): change its events (PATCH /api/webhooks/${twin.id}) or delete it`,
+    'webhook_exists',
+  );
+}
+
+/**
+ * The active subscription other than `candidate` that the list shows posting one of its events to its
+ * URL. The list is an index (it lags), read for subscriptions made before per-event guards, whose
+ * guard named their whole set of events; the guards decide between creates and edits made at once.
+ */
+export function listedTwin(
+  list: readonly Subscription[],
+  candidate: Pick<Subscription, 'id' | 'url' | 'events'>,
+): Twin | undefined {
+  for (const other of list) {
+    if (other.disabledAt || other.id === candidate.id) continue;
+    const events = sharedEvents(candidate, other);
+    if (events.length > 0) return { id: other.id, events };
+  }
+  return undefined;
+}
+
+/**
+ * Makes `id` the holder of one event's guard at its URL, taking it over from a subscription deleted
+ * (its guard left behind), disabled, or no longer taking the event (edited); answers the active
+ * subscription that holds it and takes the event instead. A subscription is written with the event
+ * before it claims the guard, so a guard names one that was written: one missing was deleted.
+ */
+async function claimOne(webhooks: GuardStore, guard: { event: EventType; key: string }, id: string) {
+  let from: string | undefined;
+  for (let tries = 0; tries < 3; tries += 1) {
+    if (await webhooks.claimSubscriptionKey(guard.key, id, from)) return undefined;
+    from = await webhooks.subscriptionKeyOwner(guard.key);
+    const holder = from ? await webhooks.getSubscription(from) : undefined;
+    if (holder && !holder.disabledAt && holder.id !== id && holder.events.includes(guard.event)) {
+      return holder.id;
+    }
+  }
+  throw new ConflictError(
+    'another create or edit of this URL and these events is under way: try again',
+    'webhook_busy',
+  );
+}
+
+/**
+ * Claims the guard of each of the subscription's events, in order (two claimers meet at the first
+ * event they share, and one of them gets it), and answers the active subscription holding one
+ * instead. Refused (or busy), it lets go of the guards it claimed, except those of `held` (events
+ * whose guards the subscription held before: an edit's), before answering or throwing.
+ */
+export async function claimEventGuards(
+  webhooks: GuardStore,
+  subscription: Pick<Subscription, 'id' | 'url' | 'events'>,
+  held: readonly EventType[] = [],
+): Promise<Twin | undefined> {
+  const claimed: EventType[] = [];
+  let all = false;
+  try {
+    for (const guard of eventGuardsOf(subscription)) {
+      const twin = await claimOne(webhooks, guard, subscription.id);
+      if (twin) return { id: twin, events: [guard.event] };
+      claimed.push(guard.event);
+    }
+    all = true;
+    return undefined;
+  } finally {
+    if (!all) {
+      const taken = claimed.filter((event) => !held.includes(event));
+      await releaseGuards(webhooks, { ...subscription, events: taken });
+    }
+  }
+}
+
+/**
+ * Lets go of the guards of these events (and of the whole set's guard a subscription made before
+ * per-event guards holds, `formerly`) if the subscription holds them; another holder's stand.
+ */
+export async function releaseGuards(
+  webhooks: Pick<WebhookStore, 'releaseSubscriptionKey'>,
+  subscription: Pick<Subscription, 'id' | 'url' | 'events'>,
+  formerly?: Pick<Subscription, 'url' | 'events'>,
+): Promise<void> {
+  const keys = new Set(eventGuardsOf(subscription).map((guard) => guard.key));
+  if (formerly && formerly.events.length > 1) keys.add(subscriptionKeyOf(formerly));
+  for (const key of keys) await webhooks.releaseSubscriptionKey(key, subscription.id);
+}

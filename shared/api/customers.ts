@@ -54,9 +54,20 @@ const customerRoutes = once(() => {
     path: '/customers/{id}/timeline',
     operationId: 'getCustomerTimeline',
     summary:
-      'Every item of the customer and those merged with them, a page at a time, oldest first; `order=newest` answers the newest page first (one backwards query per merged partition, whatever the history) and its cursor leads to older pages',
+      'Every item of the customer and those merged with them, a page at a time, oldest first; every oldest-first page, the last one too, carries `resume`, a cursor to read later what was added after it; `order=newest` answers the newest page first (one backwards query per merged partition, whatever the history) and its cursor leads to older pages',
     request: { params: IdParamsSchema, query: TimelineQuerySchema },
-    responses: { 200: json('a page', page(TimelineItemSchema)), ...errors(400, 401, 404, 410) },
+    responses: {
+      200: json(
+        'a page',
+        page(TimelineItemSchema).extend({
+          resume: z.string().nullable().optional().meta({
+            description:
+              '`order=oldest` only, on every page (the last, whose `cursor` is null, too): a cursor after its last item; pass it as `cursor` later to read the items added after it since (`null`: the timeline was empty, read it from the start)',
+          }),
+        }),
+      ),
+      ...errors(400, 401, 404, 410),
+    },
   });
   const channels = createRoute({
     method: 'get',

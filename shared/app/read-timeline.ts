@@ -1,5 +1,5 @@
 import type { AgentStore } from '#shared/domain/agent-ports.js';
-import type { Page } from '#shared/domain/paging.js';
+import type { Page, ResumablePage } from '#shared/domain/paging.js';
 import { type TimelineItem, withChannelSwitches } from '#shared/domain/timeline.js';
 import { existingCustomer } from './read-customer.js';
 
@@ -8,13 +8,14 @@ import { existingCustomer } from './read-customer.js';
  * page. `order: 'newest'` reads from the end: the first page is the newest, its cursor leads to older
  * ones, each a bounded backwards read whatever the history's length. Its channel switches are derived
  * within the page (the inbound message before the page's first one is on the next page: a reader that
- * joins the pages derives that one, as the console does).
+ * joins the pages derives that one, as the console does). Oldest first, every page (the last too)
+ * carries `resume`, the cursor to read later what was added after it.
  */
 export async function readTimeline(
   deps: { store: Pick<AgentStore, 'getCustomer' | 'timeline' | 'timelineBack'> },
   customerId: string,
   page: { limit: number; cursor?: string | undefined; order?: 'oldest' | 'newest' | undefined },
-): Promise<Page<TimelineItem>> {
+): Promise<Page<TimelineItem> | ResumablePage<TimelineItem>> {
   await existingCustomer(deps, customerId);
   const want = { limit: page.limit, cursor: page.cursor };
   if (page.order !== 'newest') return deps.store.timeline(customerId, want);

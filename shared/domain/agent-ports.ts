@@ -5,7 +5,7 @@ import type { Identity } from './envelope.js';
 import type { InboxFilter } from './inbox.js';
 import type { UnmergeProgress } from './merges.js';
 import type { Metrics, MetricsRange } from './metrics.js';
-import type { Page } from './paging.js';
+import type { Page, ResumablePage } from './paging.js';
 import type { CustomerExport, ErasureReport } from './privacy.js';
 import type { RouterAdmin } from './router-ports.js';
 import type { Suggestion } from './suggestions.js';
@@ -29,10 +29,11 @@ export interface AgentStore {
   getCustomers(customerIds: readonly string[]): Promise<Customer[]>;
   /** Customers whose name starts with the prefix, a page at a time, by name. */
   findCustomersByName(prefix: string, page: NamePage): Promise<Page<Customer>>;
+  /** The timeline oldest first, a page at a time; every page's `resume` reads later what comes after it. */
   timeline(
     customerId: string,
     page: { limit: number; cursor?: string | undefined },
-  ): Promise<Page<TimelineItem>>;
+  ): Promise<ResumablePage<TimelineItem>>;
   /** The timeline from its end: the newest page first, its cursor to older ones (oldest first within a page). */
   timelineBack(
     customerId: string,

@@ -18,10 +18,12 @@ import {
   updateCurrentOrStaleReturning,
   updateItem,
   updateItemIf,
+  updateItemReturningIf,
 } from './dynamo-client.js';
 import { Keys } from './keys.js';
 import { customersByName } from './name-search.js';
-import { writeNameWords } from './name-words.js';
+import { clearNameWords, putNameWords, settleNameWords, wordCount } from './name-word-writes.js';
+import { liveName, NAME_WORDS, nameVersion, sameName } from './name-words.js';
 import { getInput } from './params/common.js';
 import { holdOpenConversationInput } from './params/conversations.js';
 import {
@@ -196,13 +198,15 @@ async function touchStale(db: DynamoDb, touch: ProfileTouch): Promise<Record<str
 /**
  * Records a new conversation's membership (but a customer's first, whose id follows from theirs: see
  * `conversationIdsOf`), then upserts the profile. A name another event wrote first is replaced only
- * when this event is earlier. The name's word entries are written before the profile (a retry after a
- * crash between writes them again; the search leaves out words its profile does not have), and put
- * back to the kept name's when another event's name stays.
+ * when this event is earlier. The name's word entries are written before the profile, at the name's
+ * version (a retry after a crash between writes them again; the search leaves out words its profile
+ * does not have), and the profile the write returns says whether they are its name's; when not (a
+ * race with another name, a rename, a merge or an erasure) they are settled against a strong read.
  */
 async function touchProfile(db: DynamoDb, touch: ProfileTouch): Promise<void> {
   const { name } = touch;
-  if (name) await writeNameWords(db, touch.customerId, name.value);
+  const written = name ? { name: name.value, version: nameVersion({ nameAt: name.at }) } : undefined;
+  if (written) await putNameWords(db, touch.customerId, written);
   const first = touch.conversationId === nextConversationId(touch.customerId, undefined);
   if (touch.newConversation !== false && !first) {
     await putItem(db, putMembershipInput(db.table, touch.customerId, touch.conversationId));
@@ -220,15 +224,30 @@ async function touchProfile(db: DynamoDb, touch: ProfileTouch): Promise<void> {
     attributes = out.attributes;
     if (!out.current) await advanceInbound(db, touch, attributes);
   }
-  if (!name) return;
+  if (!name || !written) return;
+  const stored = liveName(attributes);
+  if (sameName(stored, written)) return;
   const storedAt = attributes?.nameAt;
-  let kept = attributes?.name;
-  if (typeof storedAt === 'string' && storedAt > name.at) {
-    if (await updateItemIf(db, setNameInput(db.table, touch.customerId, name.value, name.at)))
-      kept = name.value;
+  if (stored && typeof storedAt === 'string' && storedAt > name.at) {
+    if (await updateItemIf(db, setNameInput(db.table, touch.customerId, name.value, name.at))) {
+      // The later event's name replaced: its words after ours go.
+      const from = wordCount(name.value) + 1;
+      return clearNameWords(db, touch.customerId, written.version, from, wordCount(stored.name));
+    }
   }
-  if (typeof kept === 'string' && kept !== name.value)
-    await writeNameWords(db, touch.customerId, kept, name.value);
+  await settleNameWords(db, touch.customerId, written);
+}
+
+/**
+ * An agent's name for the customer (GoneError once its erasure began), then its word entries in place
+ * of the old name's, settled against a strong read of the profile (see `settleNameWords`).
+ */
+async function renameCustomer(db: DynamoDb, customerId: string, name: string): Promise<void> {
+  const renamed = await updateItemReturningIf(db, renameCustomerInput(db.table, customerId, name));
+  if (!renamed) throw new GoneError(`customer ${customerId} is gone or being erased`);
+  const written = liveName(renamed);
+  if (written) await putNameWords(db, customerId, written, NAME_WORDS);
+  await settleNameWords(db, customerId, written);
 }
 
 /**
@@ -295,11 +314,7 @@ export function customerRepository(db: DynamoDb) {
       await updateItem(db, setTagsInput(db.table, customerId, tags));
     },
     /** An agent's name for the customer, and its word entries in place of the old name's. */
-    async renameCustomer(customerId: string, name: string): Promise<void> {
-      const old = (await updateItem(db, renameCustomerInput(db.table, customerId, name))).Attributes;
-      const previous = typeof old?.name === 'string' ? old.name : undefined;
-      await writeNameWords(db, customerId, old?.mergedInto === undefined ? name : undefined, previous);
-    },
+    renameCustomer: (customerId: string, name: string) => renameCustomer(db, customerId, name),
     /** Adds and removes tags, leaving the others as they are (another agent's change included). */
     async changeTags(customerId: string, change: { add: readonly string[]; remove: readonly string[] }) {
       for (const input of changeTagsInputs(db.table, customerId, change)) await updateItem(db, input);

@@ -9,9 +9,10 @@ import {
 } from '../domain/merges.js';
 import type { TimelineItem } from '../domain/timeline.js';
 import { ConflictError, ValidationError } from '../errors.js';
-import { type DynamoDb, updateItem, updateItemIf } from './dynamo-client.js';
+import { type DynamoDb, updateItem, updateItemIf, updateItemReturningIf } from './dynamo-client.js';
 import { eventItem, mergeEvent } from './events.js';
-import { nameOf, writeNameWords } from './name-words.js';
+import { deleteNameWords, putNameWords, settleNameWords } from './name-word-writes.js';
+import { liveName, nameOf, nameVersion, sameName } from './name-words.js';
 import { setCsatPendingInput } from './params/customers.js';
 import {
   addMergedFromInput,
@@ -103,8 +104,9 @@ async function pointSourceAtTarget(
   if (shown) await updateItem(db, shown);
   // 5. The source's survey still awaits its answer, now on the profile the resolver reads.
   await carryCsatPending(db, targetId, source, mergedAt);
-  // 6. Search finds the kept customer by their words, not the one merged away (back with an unmerge).
-  await writeNameWords(db, sourceId, undefined, nameOf(source));
+  // 6. Search finds the kept customer by their words, not the one merged away (back with an unmerge):
+  // every slot, whatever name a rename racing the merge wrote (it settles against the pointer too).
+  await deleteNameWords(db, sourceId);
 }
 
 /**
@@ -279,8 +281,15 @@ async function undoMerge(db: DynamoDb, pair: Pair, source: RawProfile, agentId: 
   const survey = dropCarriedCsatPendingInput(db.table, pair.targetId, sourceConversationIds(source));
   if (survey) await updateItemIf(db, survey);
   // Before the pointer goes, so a retry writes them again: the search leaves them out until it has.
-  await writeNameWords(db, pair.sourceId, nameOf(source));
-  if (await updateItemIf(db, clearMergedIntoInput(db.table, pair, agentId, now))) return now;
+  const name = nameOf(source);
+  const written = name === undefined ? undefined : { name, version: nameVersion(source) };
+  if (written) await putNameWords(db, pair.sourceId, written);
+  const cleared = await updateItemReturningIf(db, clearMergedIntoInput(db.table, pair, agentId, now));
+  if (cleared) {
+    // Renamed while merged away (no words then): the name the source has now gets them.
+    if (!sameName(liveName(cleared), written)) await settleNameWords(db, pair.sourceId, written);
+    return now;
+  }
   const again = await readRawProfile(db, pair.sourceId);
   if (again.unmergingFrom !== pair.targetId || !again.unmergedAt) {
     throw new ConflictError(`customer ${pair.sourceId} is not merged into ${pair.targetId}`);

@@ -2,7 +2,8 @@ import type { ScanCommandInput } from '@aws-sdk/lib-dynamodb';
 import { encodeCursor } from './cursor.js';
 import { type DynamoDb, sendDynamo, updateItemIf } from './dynamo-client.js';
 import { Keys, nameSortKey } from './keys.js';
-import { nameOf, writeNameWords } from './name-words.js';
+import { putNameWords, settleNameWords } from './name-word-writes.js';
+import { liveName } from './name-words.js';
 import { decodeFrom, type Scanner } from './thread-link-notes.js';
 
 type Item = Record<string, unknown>;
@@ -22,24 +23,26 @@ export function scanNamedProfilesInput(table: string, limit: number, startKey?: 
     FilterExpression: 'entity = :customer AND attribute_exists(#name)',
     ExpressionAttributeNames: { '#name': 'name' },
     ExpressionAttributeValues: { ':customer': 'customer' },
-    ProjectionExpression: 'pk, sk, id, #name, mergedInto, erasingSince, gsi1sk',
+    ProjectionExpression: 'pk, sk, id, entity, #name, nameAt, nameRev, mergedInto, erasingSince, gsi1sk',
     Limit: limit,
     ...(startKey ? { ExclusiveStartKey: startKey } : {}),
   };
 }
 
 /**
- * Writes a stored profile's word entries (none for one merged away or being erased: its merge or
- * erasure took them), and moves its own entry to the name as this version folds it (Arabic letters),
- * conditional on the name and entry read, so a rename since is left as it wrote it. Answers what it did.
+ * Writes a stored profile's word entries at its name's version (none for one merged away or being
+ * erased: its merge or erasure took them), settled against a strong read of the profile, and moves its
+ * own entry to the name as this version folds it (Arabic letters), conditional on the name and entry
+ * read, so a rename since is left as it wrote it. Answers what it did.
  */
 async function indexProfile(db: DynamoDb, profile: Item): Promise<{ indexed: boolean; refolded: boolean }> {
-  const name = nameOf(profile);
   const customerId = String(profile.pk).slice('CUSTOMER#'.length);
-  if (!name || profile.mergedInto !== undefined || profile.erasingSince !== undefined) {
-    return { indexed: false, refolded: false };
-  }
-  await writeNameWords(db, customerId, name);
+  const written = liveName(profile);
+  if (!written) return { indexed: false, refolded: false };
+  const { name } = written;
+  // The scan read the profile a while ago: settled against a strong read, as a rename's are.
+  await putNameWords(db, customerId, written);
+  await settleNameWords(db, customerId, written);
   const sortKey = nameSortKey(name, customerId);
   if (typeof profile.gsi1sk !== 'string' || profile.gsi1sk === sortKey)
     return { indexed: true, refolded: false };

@@ -1,4 +1,3 @@
-import { type DynamoDb, deleteItem, putItem } from './dynamo-client.js';
 import { Keys, nameSearchKey, shardOf } from './keys.js';
 import { foldedSortKey } from './name-key.js';
 
@@ -53,40 +52,50 @@ export function wordSuffixes(folded: string): string[] {
 export const nameOf = (profile: Record<string, unknown>): string | undefined =>
   typeof profile.name === 'string' ? profile.name : undefined;
 
+/** A name as its word entries are written: the name and its version (`nameVersion`). */
+export type VersionedName = { name: string; version: string };
+
+/** `9 - d` for every digit: an ISO time so turned sorts the later before the earlier. */
+const invertDigits = (text: string): string => text.replace(/\d/g, (d) => String(9 - Number(d)));
+
+/**
+ * The version of a profile's name, a string that grows with every change of it: an agent's rename
+ * counts up `nameRev` (none before the first), and while no agent named the customer a provider's name
+ * is replaced only by an earlier event's (`setNameInput`), so the earlier `nameAt` is the later
+ * version. A word entry carries the version it was written for, and is overwritten or cleared only for
+ * a version at least as high: a writer that lost a race cannot put back the words of a name replaced.
+ */
+export function nameVersion(profile: Record<string, unknown>): string {
+  const rev = typeof profile.nameRev === 'number' ? profile.nameRev : 0;
+  const at = typeof profile.nameAt === 'string' ? profile.nameAt : '';
+  return `${String(rev).padStart(8, '0')}#${invertDigits(at)}`;
+}
+
+/**
+ * The name a stored profile's word entries should index, and its version: none for a customer merged
+ * away, being erased or erased, or without a name.
+ */
+export function liveName(profile: Item | undefined): VersionedName | undefined {
+  if (profile?.entity !== 'customer' || profile.mergedInto !== undefined) return undefined;
+  const name = nameOf(profile);
+  if (profile.erasingSince !== undefined || name === undefined) return undefined;
+  return { name, version: nameVersion(profile) };
+}
+
+/** Whether two versioned names are the same (undefined: none). */
+export const sameName = (a: VersionedName | undefined, b: VersionedName | undefined): boolean =>
+  a?.name === b?.name && a?.version === b?.version;
+
 /** The word entries of a name: the items a search finds the customer by, besides their profile. */
-export function nameWordItems(customerId: string, name: string): Item[] {
+export function nameWordItems(customerId: string, name: string, version?: string): Item[] {
   return wordSuffixes(nameSearchKey(name)).map((text, i) => ({
     ...nameWordKey(customerId, i + 1),
     entity: 'customer_name_word',
     customerId,
     gsi1pk: nameWordPartition(customerId, i + 1),
     gsi1sk: foldedSortKey(text, customerId),
+    ...(version === undefined ? {} : { nameVersion: version }),
   }));
-}
-
-/**
- * Writes the word entries of a customer's name (`undefined`: none, as for a customer merged away),
- * and deletes those of `previous` (the name it replaced, when known) that the new one has no entry
- * for: one PutItem per word entry, one DeleteItem per entry left over. The same items every time, so
- * a retry writes what the first try did.
- */
-export async function writeNameWords(
-  db: DynamoDb,
-  customerId: string,
-  name: string | undefined,
-  previous?: string,
-): Promise<void> {
-  const items = name ? nameWordItems(customerId, name) : [];
-  for (const item of items) await putItem(db, { TableName: db.table, Item: item });
-  const before = previous === undefined ? 0 : wordSuffixes(nameSearchKey(previous)).length;
-  for (let n = items.length + 1; n <= before; n += 1) {
-    await deleteItem(db, { TableName: db.table, Key: nameWordKey(customerId, n) });
-  }
-}
-
-/** Deletes every word entry a customer may have (erasure, a merge, the upgrade's tidy-up). */
-export async function deleteNameWords(db: DynamoDb, customerId: string): Promise<void> {
-  for (const key of nameWordKeys(customerId)) await deleteItem(db, { TableName: db.table, Key: key });
 }
 
 /** The folded text an entry of the name index was found by: its sort key without `#<customer id>`. */
@@ -106,9 +115,8 @@ export function answersAt(entry: Item, prefixKey: string): boolean {
 
 /** Whether a word entry still names its profile as read (a rename or merge may have left it behind). */
 export function wordEntryCurrent(entry: Item, profile: Item | undefined): boolean {
-  if (profile?.entity !== 'customer' || profile.mergedInto !== undefined) return false;
-  const name = nameOf(profile);
-  if (profile.erasingSince !== undefined || name === undefined) return false;
+  const name = liveName(profile)?.name;
+  if (name === undefined) return false;
   const n = Number(String(entry.sk).slice(NAME_WORD_PREFIX.length));
   return wordSuffixes(nameSearchKey(name))[n - 1] === entryText(entry);
 }

@@ -1,7 +1,7 @@
 import * as z from 'zod';
 import { isDeletable, type MessageDeletion, redactedMessage } from '../domain/deletion.js';
 import type { Channel, Envelope, StatusEnvelope } from '../domain/envelope.js';
-import type { Page } from '../domain/paging.js';
+import type { Page, ResumablePage } from '../domain/paging.js';
 import type { RawPayload } from '../domain/privacy.js';
 import { onceReference } from '../domain/resolution.js';
 import type {
@@ -88,13 +88,16 @@ type Partitions = {
   mergedPartitions(customerId: string, options?: { consistent?: boolean }): Promise<string[]>;
 };
 
-/** One page of the union of the customer's partitions, oldest first. */
+/**
+ * One page of the union of the customer's partitions, oldest first, with the cursor after its last item
+ * (`resume`) on every page, the last one too: the place to read later what was added after it.
+ */
 async function timelinePage(
   db: DynamoDb,
   customers: Partitions,
   customerId: string,
   page: { limit: number; cursor?: string | undefined },
-): Promise<Page<TimelineItem>> {
+): Promise<ResumablePage<TimelineItem>> {
   const cursor = decodeTimelineCursor(page.cursor);
   const partitions = await customers.mergedPartitions(customerId);
   // One sorted page of the union: `limit` + 1 from each partition (read on past DynamoDB's 1 MB stops;
@@ -120,10 +123,11 @@ async function timelinePage(
     cursor.lastInbound,
   );
   const last = taken.at(-1);
-  return {
-    items: derived.items,
-    cursor: more && last ? encodeTimelineCursor({ after: last.sk, lastInbound: derived.lastInbound }) : null,
-  };
+  // An empty page resumes where it was asked from (nowhere yet: `null`, the start).
+  const resume = last
+    ? encodeTimelineCursor({ after: last.sk, lastInbound: derived.lastInbound })
+    : (page.cursor ?? null);
+  return { items: derived.items, cursor: more && last ? resume : null, resume };
 }
 
 /**

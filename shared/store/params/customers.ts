@@ -196,17 +196,26 @@ export function setNameInput(
  */
 export const AGENT_NAME_AT = '0000-01-01T00:00:00.000Z';
 
-/** An agent's name for a customer, indexed for search as any name; only a customer's profile (no erased one). */
+/**
+ * An agent's name for a customer, indexed for search as any name; only a customer's profile (no erased
+ * one, none being erased). Each counts `nameRev` up: the version its word entries are written at (see
+ * `nameVersion`).
+ */
 export function renameCustomerInput(table: string, customerId: string, name: string): UpdateCommandInput {
   return {
     TableName: table,
     Key: Keys.customer(customerId),
-    UpdateExpression: 'SET #name = :name, nameAt = :nameAt, gsi1pk = :namePk, gsi1sk = :nameSk',
-    ConditionExpression: 'entity = :customer',
+    UpdateExpression:
+      'SET #name = :name, nameAt = :nameAt, gsi1pk = :namePk, gsi1sk = :nameSk ADD nameRev :one',
+    ConditionExpression: 'entity = :customer AND attribute_not_exists(erasingSince)',
     ExpressionAttributeNames: { '#name': 'name' },
-    ExpressionAttributeValues: { ...nameValues(customerId, name, AGENT_NAME_AT), ':customer': 'customer' },
-    // The name it replaced, whose word entries the new name's replace, and whether it was merged away.
-    ReturnValues: 'ALL_OLD',
+    ExpressionAttributeValues: {
+      ...nameValues(customerId, name, AGENT_NAME_AT),
+      ':customer': 'customer',
+      ':one': 1,
+    },
+    // The name as stored, its version, and whether the customer was merged away.
+    ReturnValues: 'ALL_NEW',
   };
 }
 

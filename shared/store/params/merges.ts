@@ -222,6 +222,8 @@ export function clearMergedIntoInput(
       'SET unmergedAt = :now, unmergedBy = :agent, unmergedFrom = :target, unmergingFrom = :target REMOVE mergedInto, mergedAt, mergedBy',
     ConditionExpression: 'mergedInto = :target AND attribute_not_exists(erasingSince)',
     ExpressionAttributeValues: { ':now': now, ':agent': agentId, ':target': merge.targetId },
+    // The name the source has now: its word entries were written for the one read before.
+    ReturnValues: 'ALL_NEW',
   };
 }
 

@@ -98,7 +98,11 @@ function fakeStore(): AgentStore & { inboxCalls: unknown[]; renamed: unknown[][]
           : [],
       cursor: null,
     }),
-    timeline: async (_id, page) => ({ items: [item], cursor: page.cursor ? null : 'next' }),
+    timeline: async (_id, page) => ({
+      items: [item],
+      cursor: page.cursor ? null : 'next',
+      resume: page.cursor ? 'resume-last' : 'next',
+    }),
     timelineBack: async (_id, page) => ({
       items: [item, { ...item, id: 'sms:B', channel: 'sms', at: '2025-06-08T21:00:00.000Z' }],
       cursor: page.cursor ? null : `back-${page.limit}`,
@@ -326,7 +330,7 @@ describe('agent API', () => {
   it('returns the timeline as a page, text JSON-escaped verbatim', async () => {
     const res = await app().request('/api/customers/cu_1/timeline', auth);
     expect(res.headers.get('content-type')).toContain('application/json');
-    expect(await res.json()).toEqual({ items: [item], cursor: 'next' });
+    expect(await res.json()).toEqual({ items: [item], cursor: 'next', resume: 'next' });
   });
 
   it('reads the timeline from its end with order=newest, channel switches derived within the page', async () => {

@@ -42,6 +42,7 @@ function store(pages: number) {
       return {
         items: Array.from({ length: page.limit }, (_, i) => note(n * page.limit + i)),
         cursor: n + 1 < pages ? String(n + 1) : null,
+        resume: String(n + 1),
       };
     },
   };

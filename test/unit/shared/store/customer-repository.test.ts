@@ -81,7 +81,7 @@ describe('customerRepository', () => {
       inbound: true,
       name: { value: 'Ann', at },
     };
-    ddb.on(UpdateCommand).resolves({ Attributes: { name: 'Ann', nameAt: at } });
+    ddb.on(UpdateCommand).resolves({ Attributes: { entity: 'customer', name: 'Ann', nameAt: at } });
     await repository().touchProfile(touch);
     const [first] = ddb.commandCalls(UpdateCommand);
     expect(first?.args[0].input.UpdateExpression).toContain('#name = if_not_exists(#name, :name)');
@@ -89,7 +89,9 @@ describe('customerRepository', () => {
     expect(ddb.commandCalls(UpdateCommand)).toHaveLength(1);
 
     ddb.reset();
-    ddb.on(UpdateCommand).resolves({ Attributes: { name: 'Annie', nameAt: '2025-06-08T21:30:00.000Z' } });
+    ddb.on(UpdateCommand).resolves({
+      Attributes: { entity: 'customer', name: 'Annie', nameAt: '2025-06-08T21:30:00.000Z' },
+    });
     await repository().touchProfile(touch);
     const calls = ddb.commandCalls(UpdateCommand).map((call) => call.args[0].input);
     expect(calls).toHaveLength(2);

@@ -111,6 +111,7 @@ describe('merge params', () => {
         'SET unmergedAt = :now, unmergedBy = :agent, unmergedFrom = :target, unmergingFrom = :target REMOVE mergedInto, mergedAt, mergedBy',
       ConditionExpression: 'mergedInto = :target AND attribute_not_exists(erasingSince)',
       ExpressionAttributeValues: { ':now': '2026-12-03T10:00:00.000Z', ':agent': 'ag_1', ':target': 'cu_t' },
+      ReturnValues: 'ALL_NEW',
     });
   });
 

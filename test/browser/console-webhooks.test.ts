@@ -3,10 +3,12 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Delivery } from '#shared/domain/webhooks.js';
 import type { LocalRuntime } from '#shared/local/runtime.js';
+import { dynamoRepositories } from '#shared/store/dynamo-repositories.js';
 import { putDeliveryInput, putPausedNoteInput } from '#shared/store/params/webhooks.js';
+import { documentClient } from '#shared/store/sdk-documents.js';
 import { launchBrowser } from '../support/browser.js';
 import { ManualTimers } from '../support/manual-timers.js';
-import { writeTableItems } from '../support/seed-timeline.js';
+import { localTableClient, writeTableItems } from '../support/seed-timeline.js';
 import { startReceiver } from '../support/webhook-receiver.js';
 import {
   ANA,
@@ -187,6 +189,22 @@ describe('the console lets an admin manage webhooks', () => {
       .getByText("Enabled: 1 held delivery resumed, 1 expired (older than the log's 30 days: not sent).")
       .waitFor({ timeout: 30_000 });
     await row.getByText('Enabled', { exact: true }).waitFor();
+
+    // The endpoint fails meanwhile and its breaker opens: Read again shows it.
+    const client = localTableClient(runtime);
+    try {
+      const { webhooks } = dynamoRepositories(documentClient(client), TABLE);
+      for (let i = 0; i < 6; i++) await webhooks.countFailure(seeded.id);
+      await webhooks.openBreaker(seeded.id, new Date(Date.now() + 600_000).toISOString());
+    } finally {
+      client.destroy();
+    }
+    await dialog.getByRole('button', { name: 'Read again' }).click();
+    await rowOf(page, `${receiver.url}/crm`)
+      .getByText(
+        /^Paused by the breaker until .+ \(6 failures in a row\): deliveries wait, then are retried$/,
+      )
+      .waitFor({ timeout: 30_000 });
 
     // Escape closes the view, and the focus is back on its button.
     await page.keyboard.press('Escape');

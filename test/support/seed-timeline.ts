@@ -33,14 +33,18 @@ export async function writeTableItems(
   runtime: Pick<LocalRuntime, 'dynamoEndpoint'>,
   items: ReadonlyArray<Record<string, unknown>>,
 ): Promise<void> {
-  const client = new DynamoDBClient({
-    endpoint: runtime.dynamoEndpoint,
-    region: 'local',
-    credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
-  });
+  const client = localTableClient(runtime);
   try {
     await seedItems(client, TABLE, items);
   } finally {
     client.destroy();
   }
 }
+
+/** A client of a runtime's local table (destroy it when done). */
+export const localTableClient = (runtime: Pick<LocalRuntime, 'dynamoEndpoint'>): DynamoDBClient =>
+  new DynamoDBClient({
+    endpoint: runtime.dynamoEndpoint,
+    region: 'local',
+    credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+  });

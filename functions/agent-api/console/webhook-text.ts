@@ -81,8 +81,9 @@ export function webhookErrorText(what: string, error: unknown): string {
   }
   const known = WHY[error.code];
   if (known) return `${what}: ${known}`;
-  if (error.code === 'invalid_request') return `${what}: ${error.message}.`;
-  return `${what}: ${error.message} (${error.status} ${error.code}).`;
+  const said = error.message.replace(/\.$/, '');
+  if (error.code === 'invalid_request') return `${what}: ${said}.`;
+  return `${what}: ${said} (${error.status} ${error.code}).`;
 }
 
 /** One delivery's outcome in a line: its attempts, the endpoint's last answer or error, when it went. */

@@ -28,7 +28,7 @@ export function Webhooks(props: { api: Api; onClose(): void }) {
       target?.focus();
     };
   }, []);
-  const { webhooks, error, replace, add } = useWebhooks(api);
+  const { webhooks, error, replace, add, reload } = useWebhooks(api);
   const [created, setCreated] = useState<Created>();
   const [logOf, setLogOf] = useState<string>();
   const shownLog = webhooks?.find((w) => w.id === logOf);
@@ -45,7 +45,12 @@ export function Webhooks(props: { api: Api; onClose(): void }) {
         them (nothing is lost) until Enable sends them.
       </p>
       <section aria-labelledby="webhooks-list-title">
-        <h3 id="webhooks-list-title">Subscriptions</h3>
+        <div class="webhooks-list-head">
+          <h3 id="webhooks-list-title">Subscriptions</h3>
+          <button type="button" onClick={reload}>
+            Read again
+          </button>
+        </div>
         <ErrorNote message={error} />
         {webhooks === undefined && !error ? <p aria-busy="true">Loading the subscriptions…</p> : null}
         {webhooks?.length === 0 ? <p>No subscription yet: create one below.</p> : null}
@@ -80,12 +85,17 @@ export function Webhooks(props: { api: Api; onClose(): void }) {
   );
 }
 
-/** The subscriptions, read once the view opens; a row replaced by a disable's or an enable's answer. */
+/**
+ * The subscriptions, read when the view opens and on Read again (a breaker opens and closes, a 410
+ * disables one); a row replaced by a disable's or an enable's answer.
+ */
 function useWebhooks(api: Api) {
   const [webhooks, setWebhooks] = useState<Webhook[]>();
   const [error, setError] = useState('');
+  const [reads, setReads] = useState(0);
   useEffect(() => {
     let stale = false;
+    setError('');
     api.get<Page<Webhook>>('/api/webhooks').then(
       (page) => !stale && setWebhooks(page.items),
       (e: unknown) => !stale && setError(webhookErrorText('The subscriptions could not be read', e)),
@@ -93,7 +103,7 @@ function useWebhooks(api: Api) {
     return () => {
       stale = true;
     };
-  }, [api]);
+  }, [api, reads]);
   const replace = (webhook: Webhook) =>
     setWebhooks((list) => list?.map((w) => (w.id === webhook.id ? webhook : w)));
   const add = (made: Created) =>
@@ -101,7 +111,7 @@ function useWebhooks(api: Api) {
       ...(list ?? []).filter((w) => w.id !== made.id),
       { ...made, createdAt: new Date().toISOString(), consecutiveFailures: 0 },
     ]);
-  return { webhooks, error, replace, add };
+  return { webhooks, error, replace, add, reload: () => setReads((n) => n + 1) };
 }
 
 /** What `/enable` answers besides the subscription. */

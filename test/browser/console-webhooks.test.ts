@@ -155,8 +155,10 @@ describe('the console lets an admin manage webhooks', () => {
     await secretBox.getByRole('button', { name: 'Copied' }).waitFor();
     expect(await page.evaluate('navigator.clipboard.readText()')).toBe(secret);
     // Once dismissed, the secret is nowhere in the page; the list never had it.
-    await secretBox.getByRole('button', { name: /^Done/ }).click();
+    await secretBox.getByRole('button', { name: /^Done/ }).press('Enter');
     expect(await page.content()).not.toContain(secret);
+    // The focus goes on into the form that takes the secret's place.
+    await expect.poll(() => page.evaluate('document.activeElement?.type')).toBe('url');
     await rowOf(page, hook).getByText('Events: conversation.resolved').waitFor();
 
     // The same URL and events again: the API's 409 webhook_exists, in words.

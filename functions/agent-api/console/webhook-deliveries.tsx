@@ -2,6 +2,7 @@ import { useEffect, useRef, useState } from 'preact/hooks';
 import type { Api, Page } from './api.js';
 import { clock } from './format.js';
 import { ErrorNote } from './ui.js';
+import { useFocusOnShow } from './webhook-form.js';
 import {
   DELIVERY_STATUSES,
   type DeliveryRow,
@@ -23,8 +24,7 @@ const MAX_REPLAY_CALLS = 100;
  */
 export function DeliveryLog(props: { api: Api; webhook: Webhook }) {
   const { api, webhook } = props;
-  const heading = useRef<HTMLHeadingElement>(null);
-  useEffect(() => heading.current?.focus(), []);
+  const heading = useFocusOnShow<HTMLHeadingElement>();
   const [status, setStatus] = useState('');
   const [reads, setReads] = useState(0);
   return (

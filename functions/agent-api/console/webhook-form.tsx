@@ -1,4 +1,4 @@
-import { useState } from 'preact/hooks';
+import { useEffect, useRef, useState } from 'preact/hooks';
 import { EVENT_TYPES } from '#shared/domain/events/event-types.js';
 import type { Api } from './api.js';
 import { ErrorNote } from './ui.js';
@@ -12,6 +12,15 @@ export interface Created {
   secret: string;
 }
 
+/** A ref whose element takes the focus when it is first drawn (if `on`). */
+export function useFocusOnShow<T extends HTMLElement>(on = true) {
+  const ref = useRef<T>(null);
+  useEffect(() => {
+    if (on) ref.current?.focus();
+  }, []);
+  return ref;
+}
+
 /** A key for one create: kept until the API answers, so a retry after a lost answer makes no second subscription. */
 const newKey = () => crypto.randomUUID();
 
@@ -19,7 +28,8 @@ const newKey = () => crypto.randomUUID();
  * The new subscription form: the endpoint's URL, the events it takes (at least one) and a description.
  * A create carries an `Idempotency-Key`, the same until the form changes or the create goes through.
  */
-export function CreateWebhook(props: { api: Api; onCreated(made: Created): void }) {
+export function CreateWebhook(props: { api: Api; focusOnShow?: boolean; onCreated(made: Created): void }) {
+  const field = useFocusOnShow<HTMLInputElement>(props.focusOnShow);
   const [url, setUrl] = useState('');
   const [description, setDescription] = useState('');
   const [events, setEvents] = useState<string[]>([]);
@@ -59,6 +69,7 @@ export function CreateWebhook(props: { api: Api; onCreated(made: Created): void 
       <label>
         Endpoint URL (https)
         <input
+          ref={field}
           type="url"
           required
           maxLength={2048}

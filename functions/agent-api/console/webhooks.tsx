@@ -3,7 +3,7 @@ import type { Api, Page } from './api.js';
 import { confirmInPage } from './confirm.js';
 import { CopyId, ErrorNote } from './ui.js';
 import { DeliveryLog } from './webhook-deliveries.js';
-import { type Created, CreateWebhook } from './webhook-form.js';
+import { type Created, CreateWebhook, useFocusOnShow } from './webhook-form.js';
 import { type Webhook, webhookErrorText, webhookState } from './webhook-text.js';
 
 /**
@@ -14,22 +14,11 @@ import { type Webhook, webhookErrorText, webhookState } from './webhook-text.js'
  */
 export function Webhooks(props: { api: Api; onClose(): void }) {
   const { api } = props;
-  const dialog = useRef<HTMLDialogElement>(null);
-  useEffect(() => {
-    const back = document.activeElement as HTMLElement | null;
-    const shown = dialog.current;
-    shown?.showModal();
-    return () => {
-      shown?.close();
-      // Opened from the compact top bar's Menu, which a click in the view closed: back on the Menu.
-      const target = back?.getClientRects().length
-        ? back
-        : document.querySelector<HTMLElement>('.menu > summary');
-      target?.focus();
-    };
-  }, []);
+  const dialog = useModal();
   const { webhooks, error, replace, add, reload } = useWebhooks(api);
   const [created, setCreated] = useState<Created>();
+  // Done on the secret puts the focus in the form that takes its place (its button is gone).
+  const [afterSecret, setAfterSecret] = useState(false);
   const [logOf, setLogOf] = useState<string>();
   const shownLog = webhooks?.find((w) => w.id === logOf);
   return (
@@ -70,10 +59,17 @@ export function Webhooks(props: { api: Api; onClose(): void }) {
         ) : null}
       </section>
       {created ? (
-        <SecretOnce created={created} onDone={() => setCreated(undefined)} />
+        <SecretOnce
+          created={created}
+          onDone={() => {
+            setCreated(undefined);
+            setAfterSecret(true);
+          }}
+        />
       ) : (
         <CreateWebhook
           api={api}
+          focusOnShow={afterSecret}
           onCreated={(made) => {
             setCreated(made);
             add(made);
@@ -83,6 +79,27 @@ export function Webhooks(props: { api: Api; onClose(): void }) {
       {shownLog ? <DeliveryLog key={shownLog.id} api={api} webhook={shownLog} /> : null}
     </dialog>
   );
+}
+
+/**
+ * The dialog shown modal while drawn; once gone, the focus back where it was (on Webhooks), or on the
+ * compact top bar's Menu when a click in the view closed the menu that held the button.
+ */
+function useModal() {
+  const dialog = useRef<HTMLDialogElement>(null);
+  useEffect(() => {
+    const back = document.activeElement as HTMLElement | null;
+    const shown = dialog.current;
+    shown?.showModal();
+    return () => {
+      shown?.close();
+      const target = back?.getClientRects().length
+        ? back
+        : document.querySelector<HTMLElement>('.menu > summary');
+      target?.focus();
+    };
+  }, []);
+  return dialog;
 }
 
 /**
@@ -217,8 +234,7 @@ function WebhookRow(props: {
 
 /** The new subscription's signing secret, shown this once, with a Copy. */
 function SecretOnce(props: { created: Created; onDone(): void }) {
-  const heading = useRef<HTMLHeadingElement>(null);
-  useEffect(() => heading.current?.focus(), []);
+  const heading = useFocusOnShow<HTMLHeadingElement>();
   return (
     <section class="webhook-secret" aria-labelledby="webhook-secret-title">
       <h3 id="webhook-secret-title" ref={heading} tabIndex={-1}>

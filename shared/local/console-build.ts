@@ -12,7 +12,8 @@ const sources = fileURLToPath(new URL('../../functions/agent-api/console/', impo
 
 /**
  * Builds the console (Preact, TSX) with esbuild in memory: minified ES modules with a content hash in
- * every file name, the sign-in code for Cognito split into its own chunk, and the page that loads them.
+ * every file name, the sign-in code for Cognito and the admins' Webhooks view split into their own chunks
+ * (loaded when used), and the page that loads the rest.
  */
 export async function buildConsole(): Promise<ConsoleBundle> {
   const esbuild = await import('esbuild');
@@ -42,7 +43,9 @@ export async function buildConsole(): Promise<ConsoleBundle> {
   const entry = Object.entries(out.metafile.outputs).find(([, o]) => o.entryPoint?.endsWith('main.tsx'));
   if (!entry) throw new Error('console build: no entry output');
   const style = entry[1].cssBundle ? basename(entry[1].cssBundle) : undefined;
-  return { html: consolePage(basename(entry[0]), style), assets };
+  // The chunks the entry imports statically (what it shares with a view loaded on demand) load at start.
+  const preload = entry[1].imports.filter((i) => i.kind === 'import-statement').map((i) => basename(i.path));
+  return { html: consolePage(basename(entry[0]), style, preload), assets };
 }
 
 /** Writes a built console into `dir` (`index.html`, `assets/`): what the agent API function's bundle ships. */

@@ -3,7 +3,10 @@ import { buildConsole } from '#shared/local/console-build.js';
 
 const kb = (bytes: number) => `${(bytes / 1024).toFixed(1)} KB`;
 
-/** The agent console's built files, raw and gzipped, and the initial JS against its 80 KB gzipped budget. */
+/**
+ * The agent console's built files, raw and gzipped, and the initial JS against its 80 KB gzipped budget:
+ * the files the page names (the entry and the chunks it imports, preloaded), not those loaded on demand.
+ */
 export async function consoleBundleFigures(): Promise<void> {
   const bundle = await buildConsole();
   const initial = new Set([...bundle.html.matchAll(/\/console\/assets\/([^"]+)"/g)].map((m) => m[1]));
@@ -17,7 +20,7 @@ export async function consoleBundleFigures(): Promise<void> {
       name.padEnd(26),
       kb(file.body.length).padStart(10),
       kb(gz).padStart(10),
-      first ? ' at start' : ' on demand (Cognito sign-in)',
+      first ? ' at start' : ' on demand (Cognito sign-in, Webhooks)',
     );
   }
   console.log(`initial JS gzipped: ${kb(initialJs)} (budget 80 KB)`);

@@ -77,7 +77,12 @@ export const DESKTOP = { width: 1280, height: 800 } as const;
  * of Ana's alone, when it has more agents).
  */
 export function startConsoleRuntime(
-  options: { env?: Record<string, string>; routing?: boolean; queue?: LocalRuntimeOptions['queue'] } = {},
+  options: {
+    env?: Record<string, string>;
+    routing?: boolean;
+    queue?: LocalRuntimeOptions['queue'];
+    webhookTimers?: LocalRuntimeOptions['webhookTimers'];
+  } = {},
 ): Promise<LocalRuntime> {
   return startTestRuntime({
     events: true,

@@ -19,18 +19,32 @@ export async function writeTimelineItems(
   runtime: Pick<LocalRuntime, 'dynamoEndpoint'>,
   items: readonly TimelineItem[],
 ): Promise<void> {
-  const client = new DynamoDBClient({
-    endpoint: runtime.dynamoEndpoint,
-    region: 'local',
-    credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
-  });
+  await writeTableItems(
+    runtime,
+    items.map((item) => putTimelineItemInput(TABLE, item, undefined).Item ?? {}),
+  );
+}
+
+/**
+ * Writes records straight into a runtime's local table, 25 to a BatchWriteItem, past its change feed:
+ * each must be the record the store itself writes (its `put…Input`'s `Item`).
+ */
+export async function writeTableItems(
+  runtime: Pick<LocalRuntime, 'dynamoEndpoint'>,
+  items: ReadonlyArray<Record<string, unknown>>,
+): Promise<void> {
+  const client = localTableClient(runtime);
   try {
-    await seedItems(
-      client,
-      TABLE,
-      items.map((item) => putTimelineItemInput(TABLE, item, undefined).Item ?? {}),
-    );
+    await seedItems(client, TABLE, items);
   } finally {
     client.destroy();
   }
 }
+
+/** A client of a runtime's local table (destroy it when done). */
+export const localTableClient = (runtime: Pick<LocalRuntime, 'dynamoEndpoint'>): DynamoDBClient =>
+  new DynamoDBClient({
+    endpoint: runtime.dynamoEndpoint,
+    region: 'local',
+    credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+  });

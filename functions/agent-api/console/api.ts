@@ -61,14 +61,19 @@ export interface Api {
     method: 'POST' | 'PUT' | 'PATCH' | 'DELETE',
     path: string,
     body?: unknown,
-    headers?: HeadersInit,
+    headers?: Record<string, string>,
   ): Promise<T>;
   token: string;
 }
 
 /** The agent API client for one signed-in agent. */
 export function createApi(token: string, onUnauthorized: () => void): Api {
-  const call = async <T>(method: string, path: string, body?: unknown, headers?: HeadersInit): Promise<T> => {
+  const call = async <T>(
+    method: string,
+    path: string,
+    body?: unknown,
+    headers?: Record<string, string>,
+  ): Promise<T> => {
     const response = await fetch(path, {
       method,
       headers: {

@@ -5,6 +5,7 @@ import type { LiveStatus } from './live.js';
 import type { Presence } from './presence.js';
 import type { Session } from './session.js';
 import { TeamAdmin } from './team-admin.js';
+import { useWebhooksView } from './webhooks-button.js';
 
 /**
  * Where the top bar goes compact: where the customer panel goes behind its button (in em, so a larger
@@ -60,18 +61,15 @@ export function Header(props: {
         ))}
     </ul>
   );
+  const webhooks = useWebhooksView(props.api);
   const team = session.admin ? (
     <TeamAdmin api={props.api} agents={props.agents} me={session.agentId} onRemoved={props.onRemoved} />
   ) : null;
-  const who = (
-    <span class="me">
-      {compact ? 'Signed in as ' : ''}
-      {session.agentId}
-      {session.admin ? ' (admin)' : ''}
-    </span>
-  );
+  const who = <Who session={session} compact={compact} />;
+  // Webhooks (admins) beside Shortcuts and Sign out: in the compact Menu one row, not a line more.
   const buttons = (
     <>
+      {session.admin ? webhooks.button : null}
       <button type="button" onClick={props.onHelp} aria-keyshortcuts="?">
         Shortcuts
       </button>
@@ -98,7 +96,7 @@ export function Header(props: {
             <QueuePicker registration={registration} queues={props.queues} />
             {others}
             {team}
-            {buttons}
+            <div class="menu-row">{buttons}</div>
           </div>
         </details>
       ) : (
@@ -108,7 +106,19 @@ export function Header(props: {
           {buttons}
         </>
       )}
+      {session.admin ? webhooks.view : null}
     </header>
+  );
+}
+
+/** Who is signed in, and whether an admin. */
+function Who(props: { session: Session; compact: boolean }) {
+  return (
+    <span class="me">
+      {props.compact ? 'Signed in as ' : ''}
+      {props.session.agentId}
+      {props.session.admin ? ' (admin)' : ''}
+    </span>
   );
 }
 

@@ -11,8 +11,11 @@ export function ErrorNote(props: { message: string; id?: string }) {
   );
 }
 
-/** A customer id, and a button that copies it (the admin merge box takes one). */
-export function CopyId(props: { id: string }) {
+/**
+ * A customer id, and a button that copies it (the admin merge box takes one); `what` names another
+ * value for the button (a webhook's signing secret), which then does not read the value out.
+ */
+export function CopyId(props: { id: string; what?: string }) {
   const [copied, setCopied] = useState(false);
   return (
     <span class="copy-id">
@@ -20,7 +23,7 @@ export function CopyId(props: { id: string }) {
       <button
         type="button"
         class="copy"
-        aria-label={`Copy the id ${props.id}`}
+        aria-label={`Copy ${props.what ?? `the id ${props.id}`}`}
         onClick={() =>
           navigator.clipboard?.writeText(props.id).then(
             () => setCopied(true),

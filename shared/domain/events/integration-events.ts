@@ -9,23 +9,10 @@ import {
 import { once } from '../on-first-use.js';
 import { AuthorKindSchema } from '../outbound.js';
 import { SlaMetricSchema } from '../sla/policy.js';
+import { EVENT_TYPES } from './event-types.js';
 
 /** The events an integrator can subscribe to (the list grows with the features). */
-export const EventTypeSchema = z.enum([
-  'message.received',
-  'message.sent',
-  'message.status',
-  'conversation.opened',
-  'conversation.assigned',
-  'conversation.resolved',
-  'customer.created',
-  'customer.merged',
-  'customer.unmerged',
-  'customer.erased',
-  'sla.breached',
-  'csat.received',
-  'voicemail.received',
-]);
+export const EventTypeSchema = z.enum(EVENT_TYPES);
 export type EventType = z.infer<typeof EventTypeSchema>;
 
 /**

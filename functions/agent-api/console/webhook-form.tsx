@@ -1,0 +1,134 @@
+import { useEffect, useRef, useState } from 'preact/hooks';
+import { EVENT_TYPES } from '#shared/domain/events/event-types.js';
+import type { Api } from './api.js';
+import { ErrorNote } from './ui.js';
+import { webhookErrorText } from './webhook-text.js';
+
+/** What `POST /api/webhooks` answers: the subscription and its signing secret, shown this once. */
+export interface Created {
+  id: string;
+  url: string;
+  events: string[];
+  secret: string;
+}
+
+/** A ref whose element takes the focus when it is first drawn (if `on`). */
+export function useFocusOnShow<T extends HTMLElement>(on = true) {
+  const ref = useRef<T>(null);
+  useEffect(() => {
+    if (on) ref.current?.focus();
+  }, []);
+  return ref;
+}
+
+/** A key for one create: kept until the API answers, so a retry after a lost answer makes no second subscription. */
+const newKey = () => crypto.randomUUID();
+
+/**
+ * The new subscription form: the endpoint's URL, the events it takes (at least one) and a description.
+ * A create carries an `Idempotency-Key`, the same until the form changes or the create goes through.
+ */
+export function CreateWebhook(props: { api: Api; focusOnShow?: boolean; onCreated(made: Created): void }) {
+  const field = useFocusOnShow<HTMLInputElement>(props.focusOnShow);
+  const [url, setUrl] = useState('');
+  const [description, setDescription] = useState('');
+  const [events, setEvents] = useState<string[]>([]);
+  const [key, setKey] = useState(newKey);
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState('');
+  const changed = () => {
+    setKey(newKey());
+    setError('');
+  };
+  const submit = async (e: Event) => {
+    e.preventDefault();
+    if (!events.length) return setError('Not created: choose at least one event.');
+    setBusy(true);
+    setError('');
+    try {
+      const body = {
+        url: url.trim(),
+        events,
+        ...(description.trim() ? { description: description.trim() } : {}),
+      };
+      const made = await props.api.send<Created>('POST', '/api/webhooks', body, { 'Idempotency-Key': key });
+      setUrl('');
+      setDescription('');
+      setEvents([]);
+      setKey(newKey());
+      props.onCreated(made);
+    } catch (failure) {
+      setError(webhookErrorText('Not created', failure));
+    } finally {
+      setBusy(false);
+    }
+  };
+  return (
+    <form class="webhook-form" aria-labelledby="webhook-new-title" onSubmit={(e) => void submit(e)}>
+      <h3 id="webhook-new-title">New subscription</h3>
+      <label>
+        Endpoint URL (https)
+        <input
+          ref={field}
+          type="url"
+          required
+          maxLength={2048}
+          value={url}
+          placeholder="https://crm.example.com/threadline"
+          onInput={(e) => {
+            setUrl(e.currentTarget.value);
+            changed();
+          }}
+        />
+      </label>
+      <EventChoice
+        chosen={events}
+        onChange={(list) => {
+          setEvents(list);
+          changed();
+        }}
+      />
+      <label>
+        Description (optional)
+        <input
+          maxLength={500}
+          value={description}
+          onInput={(e) => {
+            setDescription(e.currentTarget.value);
+            changed();
+          }}
+        />
+      </label>
+      <p>
+        <button type="submit" disabled={busy}>
+          Create subscription
+        </button>
+      </p>
+      <ErrorNote message={error} />
+    </form>
+  );
+}
+
+/** The events a subscription takes, one tick box each. */
+function EventChoice(props: { chosen: string[]; onChange(events: string[]): void }) {
+  const { chosen } = props;
+  return (
+    <fieldset>
+      <legend>Events to send</legend>
+      <div class="webhook-events">
+        {EVENT_TYPES.map((type) => (
+          <label key={type} class="check">
+            <input
+              type="checkbox"
+              checked={chosen.includes(type)}
+              onChange={(e) =>
+                props.onChange(e.currentTarget.checked ? [...chosen, type] : chosen.filter((t) => t !== type))
+              }
+            />
+            {type}
+          </label>
+        ))}
+      </div>
+    </fieldset>
+  );
+}

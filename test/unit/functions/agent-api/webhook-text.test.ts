@@ -1,0 +1,79 @@
+import { describe, expect, it } from 'vitest';
+import { ApiError } from '../../../../functions/agent-api/console/api.js';
+import {
+  type Webhook,
+  webhookErrorText,
+  webhookState,
+} from '../../../../functions/agent-api/console/webhook-text.js';
+
+const NOW = Date.parse('2026-12-06T10:00:00.000Z');
+const hook = (extra: Partial<Webhook> = {}): Webhook => ({
+  id: 'wh_1',
+  url: 'https://crm.example.com/in',
+  events: ['message.received'],
+  createdAt: '2026-12-01T00:00:00.000Z',
+  consecutiveFailures: 0,
+  ...extra,
+});
+
+describe('webhookState', () => {
+  it('reads enabled, with its failures in a row when there are any', () => {
+    expect(webhookState(hook(), NOW)).toEqual({ kind: 'enabled', text: 'Enabled' });
+    expect(webhookState(hook({ consecutiveFailures: 1 }), NOW).text).toBe('Enabled (1 failure in a row)');
+  });
+
+  it('reads paused by the breaker only while it is open', () => {
+    const open = webhookState(
+      hook({ consecutiveFailures: 6, circuitOpenUntil: '2026-12-06T10:05:00.000Z' }),
+      NOW,
+    );
+    expect(open.kind).toBe('paused');
+    expect(open.text).toMatch(/^Paused by the breaker until .+ \(6 failures in a row\): deliveries wait/);
+    const closed = hook({ consecutiveFailures: 6, circuitOpenUntil: '2026-12-06T09:55:00.000Z' });
+    expect(webhookState(closed, NOW)).toEqual({ kind: 'enabled', text: 'Enabled (6 failures in a row)' });
+  });
+
+  it('reads disabled with its reason, whatever its breaker', () => {
+    const state = webhookState(
+      hook({
+        disabledAt: '2026-12-06T09:00:00.000Z',
+        disabledReason: 'the endpoint answered 410 Gone',
+        circuitOpenUntil: '2026-12-06T10:05:00.000Z',
+      }),
+      NOW,
+    );
+    expect(state.kind).toBe('disabled');
+    expect(state.text).toMatch(/^Disabled since .+: the endpoint answered 410 Gone$/);
+  });
+});
+
+describe('webhookErrorText', () => {
+  it('says each refusal by its code', () => {
+    const exists = new ApiError(
+      409,
+      'webhook_exists',
+      'webhook wh_k9 already posts these events to this URL: rotate its secret or delete it instead',
+    );
+    expect(webhookErrorText('Not created', exists)).toMatch(
+      /^Not created: subscription wh_k9 already posts these events to this URL/,
+    );
+    expect(webhookErrorText('Not enabled', new ApiError(404, 'not_found', 'no webhook wh_1'))).toBe(
+      'Not enabled: this subscription no longer exists (deleted meanwhile): close and open Webhooks again.',
+    );
+    expect(webhookErrorText('Not replayed', new ApiError(409, 'webhook_disabled', 'disabled'))).toBe(
+      'Not replayed: the subscription is disabled: enable it first, then replay.',
+    );
+    expect(
+      webhookErrorText('Not created', new ApiError(400, 'invalid_request', 'url refused: a private address')),
+    ).toBe('Not created: url refused: a private address.');
+    expect(webhookErrorText('Not created', new ApiError(500, 'internal', 'boom'))).toBe(
+      'Not created: boom (500 internal).',
+    );
+  });
+
+  it('says a network failure plainly', () => {
+    expect(webhookErrorText('Not disabled', new TypeError('Failed to fetch'))).toBe(
+      'Not disabled: Threadline could not be reached. Check the connection and try again.',
+    );
+  });
+});

@@ -6,6 +6,7 @@ import { restoreAgent } from '#shared/app/restore-agent.js';
 import { updateAgent } from '#shared/app/update-agent.js';
 import { AgentListedSchema, AgentProfileSchema, AgentUpdateSchema } from '#shared/domain/assignment.js';
 import { once } from '#shared/domain/on-first-use.js';
+import { ForbiddenError } from '#shared/errors.js';
 import { requireAdmin } from './admin-only.js';
 import type { AgentAppDeps } from './deps.js';
 import { jsonBody, readJsonBody } from './json-body.js';
@@ -61,10 +62,10 @@ const agentRoutes = once(() => {
     path: '/agents/{id}',
     operationId: 'removeAgent',
     summary:
-      'Remove an agent (admins only; audited): their requests are refused from then on (403 `agent_removed`) until an admin restores them, their conversations waiting on an answer go back to their queue (reason `agent_removed`), then their registration and console lease are deleted, so they are no longer listed, handed work or assignable (422 `unknown_agent`); `me` is the caller. An agent not registered (removed already, or never): 204, recorded removed',
+      'Remove an agent (admins only; audited): their requests are refused from then on (403 `agent_removed`) until an admin restores them, their conversations waiting on an answer go back to their queue (reason `agent_removed`), then their registration and console lease are deleted, so they are no longer listed, handed work or assignable (422 `unknown_agent`). An agent not registered (removed already, or never): 204, recorded removed. Yourself (`me`, or your id): 409 `cannot_remove_self`. An admin removed meanwhile (two admins removing each other at once: the second) is refused, 403 `agent_removed`, so an admin always remains',
     middleware: [requireAdmin] as const,
     request: { params: apiSchemas().IdParamsSchema },
-    responses: { 204: { description: 'removed, or not registered' }, ...errors(400, 401, 403, 413) },
+    responses: { 204: { description: 'removed, or not registered' }, ...errors(400, 401, 403, 409, 413) },
   });
   const restore = createRoute({
     method: 'post',
@@ -107,7 +108,11 @@ export function agentsApp(deps: AgentAppDeps): OpenAPIHono<AgentEnv> {
       remove,
       async (c) => {
         const agentId = agentOfPath(c);
-        await removeAgent(deps, c.get('agentId'), agentId);
+        // Refused as removed meanwhile: this container's look at the caller is forgotten too.
+        await removeAgent(deps, c.get('agentId'), agentId).catch((error: unknown) => {
+          if (error instanceof ForbiddenError) deps.removals?.forget(c.get('agentId'));
+          throw error;
+        });
         deps.removals?.forget(agentId);
         return c.body(null, 204);
       },

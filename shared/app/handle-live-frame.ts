@@ -12,10 +12,13 @@ import type { Clock } from '#shared/domain/ports.js';
 import { type BroadcastDeps, broadcastLive } from './broadcast-live.js';
 import { tellLeft, viewingFrame } from './tell-left.js';
 
-/** What the server does with a client frame: an answer to the sender, and whether to close (1009). */
+/**
+ * What the server does with a client frame: an answer to the sender, and whether to close: 1009 (a
+ * frame too large), 1008 (a ping of an agent an admin removed: `agent_removed`).
+ */
 export interface FrameOutcome {
   reply?: ServerFrame;
-  close?: 1009;
+  close?: 1009 | 1008;
 }
 
 const refuse = (code: LiveErrorCode, message: string): FrameOutcome => ({
@@ -40,7 +43,7 @@ function parseFrame(text: string): ClientFrame | FrameOutcome {
  * One frame from an agent's socket: `viewing` and `left` move what the socket views and tell the others
  * (leaving the previous conversation first; left only when no other socket of the agent views it), `typing` is passed on (to web-chat visitors too, unless it is a note), `ping` renews the agent's console lease and is answered `pong`, `hello` a `hello`. A frame that
  * is not JSON or not in the contract answers an error and changes nothing; one over the size cap closes
- * the socket with 1009.
+ * the socket with 1009, a ping of an agent an admin removed with 1008.
  */
 export async function handleLiveFrame(
   deps: BroadcastDeps & {
@@ -61,7 +64,9 @@ export async function handleLiveFrame(
   if (frame.type === 'ping') {
     // The console pings every 5 minutes: its agent stays at the console for another lease.
     const now = deps.clock.now().getTime();
-    if (me) await deps.leases?.seen(me.agentId, connectionId, now + CONSOLE_LEASE_MS);
+    // Refused once an admin removed the agent: a socket the removal's close missed is closed now.
+    const seen = me && (await deps.leases?.seen(me.agentId, connectionId, now + CONSOLE_LEASE_MS));
+    if (seen === false) return { close: 1008 };
     return { reply: { type: 'pong' } };
   }
   if (!me) return {};

@@ -1,4 +1,5 @@
 import type { AgentStore } from '#shared/domain/agent-ports.js';
+import { ConflictError, ForbiddenError } from '#shared/errors.js';
 import { type AuditDeps, audited } from './audited.js';
 import { type ReturnHeldDeps, returnHeldConversations } from './return-held-conversations.js';
 
@@ -12,16 +13,22 @@ export type RemoveAgentDeps = ReturnHeldDeps &
       | 'heldConversations'
       | 'removeAgent'
       | 'markAgentRemoved'
+      | 'listAgentRemoved'
       | 'removeConsoleLease'
     >;
   };
 
 /**
- * An admin retires an agent: first the record that they are removed (their requests are refused from
- * then on, `agent_removed`, until an admin restores them), then Away (routing hands them nothing more),
- * the conversations of theirs that wait on the business handed back to their queue as their own Away
- * does (reason `agent_removed`), their registration deleted, so they are no longer listed, routed to
- * or assignable (422 `unknown_agent`, as for an agent never registered), and their console lease.
+ * An admin retires an agent. Never themselves (409 `cannot_remove_self`), nor while removed themselves:
+ * the removed agents' list takes the agent only while the admin is not on it, so of two admins removing
+ * each other at once the second is refused (403 `agent_removed`), an admin who is not removed always
+ * remains, and the last one cannot be removed. Then their console lease is marked removed (no socket of
+ * theirs writes it again, so a connect racing the removal is refused at its lease write), then the
+ * record that they are removed (their requests are refused from then on, `agent_removed`, until an
+ * admin restores them; the change feed closes their open sockets), then Away (routing hands them
+ * nothing more), the conversations of theirs that wait on the business handed back to their queue as
+ * their own Away does (reason `agent_removed`), and their registration deleted, so they are no longer
+ * listed, routed to or assignable (422 `unknown_agent`, as for an agent never registered).
  * Conversations they answered stay theirs, to transfer. A retry after a crash finishes what was left;
  * an agent not registered (removed already, or never) is recorded removed all the same. Audited
  * (`agent_remove`), naming the agent.
@@ -34,16 +41,28 @@ export async function removeAgent(deps: RemoveAgentDeps, adminId: string, agentI
     subjectAgentId: agentId,
   };
   await audited(deps, entry, async () => {
-    await deps.store.markAgentRemoved(agentId, { at: deps.clock.now().toISOString(), by: adminId });
+    if (agentId === adminId) {
+      throw new ConflictError('an admin cannot remove themselves: ask another admin', 'cannot_remove_self');
+    }
+    if (!(await deps.store.listAgentRemoved(agentId, adminId))) {
+      throw new ForbiddenError(
+        'an admin removed you meanwhile: ask an admin to restore you',
+        'agent_removed',
+      );
+    }
+    const at = deps.clock.now().toISOString();
+    await deps.store.removeConsoleLease(agentId, at);
+    await deps.store.markAgentRemoved(agentId, { at, by: adminId });
     const agent = await deps.store.getAgent(agentId);
     if (agent) {
       if (agent.presence !== 'away') {
-        await deps.store.putAgent({ ...agent, presence: 'away', updatedAt: deps.clock.now().toISOString() });
+        // Only while registered: a concurrent removal that deleted the registration does not bring it back.
+        const away = { ...agent, presence: 'away' as const, updatedAt: deps.clock.now().toISOString() };
+        await deps.store.putAgent(away, 'registered');
       }
       const held = await deps.store.heldConversations(agentId);
       await returnHeldConversations(deps, agentId, 'agent_removed', held);
       await deps.store.removeAgent(agentId);
     }
-    await deps.store.removeConsoleLease(agentId);
   });
 }

@@ -1,12 +1,13 @@
 import type { AgentStore } from '#shared/domain/agent-ports.js';
 import { type AuditDeps, audited } from './audited.js';
 
-/** What restoring a removed agent needs: their removal record and the audit log. */
+/** What restoring a removed agent needs: their removal (record, listing, lease mark) and the audit log. */
 export type RestoreAgentDeps = AuditDeps & { store: Pick<AgentStore, 'restoreAgent'> };
 
 /**
- * An admin takes an agent's removal back: their removal record goes, so their sign-in works again and
- * they register anew (`PUT /api/agents/me`: away, in no queue, as any new agent). Not removed: nothing
+ * An admin takes an agent's removal back: their removal goes (the console lease's mark, the record,
+ * their place on the removed agents' list, in that order), so their sign-in works again and they
+ * register anew (`PUT /api/agents/me`: away, in no queue, as any new agent). Not removed: nothing
  * to do. Audited (`agent_restore`), naming the agent.
  */
 export async function restoreAgent(deps: RestoreAgentDeps, adminId: string, agentId: string): Promise<void> {

@@ -1,5 +1,7 @@
 import type { AgentStore } from '#shared/domain/agent-ports.js';
 import { type AgentProfile, type AgentUpdate, applyAgentUpdate } from '#shared/domain/assignment.js';
+import type { Clock } from '#shared/domain/ports.js';
+import { ForbiddenError } from '#shared/errors.js';
 import { refuseUnknownQueues } from './assign-conversation.js';
 import { type ReturnHeldDeps, returnHeldConversations } from './return-held-conversations.js';
 import { type TakeNextWaitingDeps, takeNextWaiting } from './take-next-waiting.js';
@@ -10,27 +12,57 @@ import { type TakeNextWaitingDeps, takeNextWaiting } from './take-next-waiting.j
  * otherwise they take the longest waiting conversations of their queues, up to their room, when they can
  * take any (`takeNextWaiting` reads nothing more when they cannot). Queues the routing policy does not
  * name are refused (422 `unknown_queue`, nothing saved): an online agent in a mistyped queue gets no hand-off.
+ * An agent an admin removes as this runs is refused (403 `agent_removed`) and nothing of theirs is
+ * written back (see `saveRegistration`).
  */
 export async function updateAgent(
   deps: TakeNextWaitingDeps & {
-    store: Pick<AgentStore, 'getAgent' | 'putAgent' | 'heldConversations'> & ReturnHeldDeps['store'];
+    store: Pick<
+      AgentStore,
+      'getAgent' | 'putAgent' | 'heldConversations' | 'isAgentRemoved' | 'removeAgent'
+    > &
+      ReturnHeldDeps['store'];
     queueNames?: (() => readonly string[]) | undefined;
   },
   agentId: string,
   update: AgentUpdate,
 ): Promise<AgentProfile> {
   if (update.queues) refuseUnknownQueues(deps.queueNames, update.queues);
-  const agent = applyAgentUpdate(
-    agentId,
-    await deps.store.getAgent(agentId),
-    update,
-    deps.clock.now().toISOString(),
-  );
-  await deps.store.putAgent(agent);
+  const agent = await saveRegistration(deps, agentId, update);
   // Said in this call (a retry completes what a crash left), never on a profile edit while away.
   if (update.presence === 'away') {
     const held = await deps.store.heldConversations(agentId);
     await returnHeldConversations(deps, agentId, 'agent_away', held);
   } else await takeNextWaiting(deps, agentId);
   return agent;
+}
+
+const removedMeanwhile = () =>
+  new ForbiddenError('an admin removed this agent: ask an admin to restore you', 'agent_removed');
+
+/**
+ * Writes the agent's registration without bringing back one a removal deleted: an update only while
+ * the registration read is there (a removal deletes it), a first registration only while none is (two
+ * at once: the second updates the first's), then the removal record looked at (one strong GetItem,
+ * first registrations only): a removal recorded since finds the registration and deletes it, or this
+ * look finds the removal and deletes it, whatever their order. Either way refused, 403 `agent_removed`.
+ */
+async function saveRegistration(
+  deps: { store: Pick<AgentStore, 'getAgent' | 'putAgent' | 'isAgentRemoved' | 'removeAgent'>; clock: Clock },
+  agentId: string,
+  update: AgentUpdate,
+): Promise<AgentProfile> {
+  for (let attempt = 0; ; attempt++) {
+    const registered = await deps.store.getAgent(agentId);
+    const agent = applyAgentUpdate(agentId, registered, update, deps.clock.now().toISOString());
+    if (!(await deps.store.putAgent(agent, registered ? 'registered' : 'new'))) {
+      if (registered || attempt > 0) throw removedMeanwhile();
+      continue;
+    }
+    if (!registered && (await deps.store.isAgentRemoved(agentId))) {
+      await deps.store.removeAgent(agentId);
+      throw removedMeanwhile();
+    }
+    return agent;
+  }
 }

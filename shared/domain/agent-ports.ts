@@ -60,17 +60,26 @@ export interface AgentStore {
   /** The running counters of a range of UTC days, added up. */
   overallMetrics(range: MetricsRange): Promise<Metrics>;
   getAgent(agentId: string): Promise<AgentProfile | undefined>;
-  putAgent(agent: AgentProfile): Promise<void>;
+  /**
+   * Registers or updates an agent; with `expects`, only while their registration is (`registered`) or
+   * is not (`new`) there yet: false when it is not so (a removal deleted it; another call made it).
+   */
+  putAgent(agent: AgentProfile, expects?: 'new' | 'registered'): Promise<boolean>;
   /** Deletes the agent's registration (their item, with their set); not there, nothing. */
   removeAgent(agentId: string): Promise<void>;
   /** Records that an admin removed the agent; recorded already, the first record kept. */
   markAgentRemoved(agentId: string, removal: { at: string; by: string }): Promise<void>;
   /** Whether the agent is removed (and not restored since). */
   isAgentRemoved(agentId: string): Promise<boolean>;
-  /** Takes the agent's removal record away: they may sign in and register again. */
+  /**
+   * Puts the agent on the removed agents' list, unless the admin removing them (`by`) is on it: false
+   * then (of two admins removing each other at once, one is refused).
+   */
+  listAgentRemoved(agentId: string, by: string): Promise<boolean>;
+  /** Takes the agent's removal away (record, list, console lease mark): they may sign in and register again. */
   restoreAgent(agentId: string): Promise<void>;
-  /** Deletes the agent's console lease item; none, nothing. */
-  removeConsoleLease(agentId: string): Promise<void>;
+  /** Marks the agent's console lease removed: no socket of theirs counts them at the console again. */
+  removeConsoleLease(agentId: string, at: string): Promise<void>;
   listAgents(): Promise<ListedAgent[]>;
   /** The conversations the agent's set holds (open ones assigned to them), read strongly. */
   heldConversations(agentId: string): Promise<Conversation[]>;

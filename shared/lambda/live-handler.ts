@@ -14,6 +14,7 @@ import { loadConfigWithSecrets } from '#shared/config/secrets.js';
 import type { ChangeFeedConsumer } from '#shared/domain/change-feed.js';
 import { seqClock } from '#shared/domain/live/seq.js';
 import { systemClock } from '#shared/domain/ports.js';
+import { ForbiddenError } from '#shared/errors.js';
 import { log } from '#shared/log.js';
 import { createChangeFeedHandler } from '#shared/queue/change-feed-consumer.js';
 import type { DocumentStore } from '#shared/store/dynamo-client.js';
@@ -74,8 +75,13 @@ export async function createLiveSocketHandler(
       const caller =
         token && token.length <= 4096 ? await authenticate(token).catch(() => undefined) : undefined;
       if (!caller) return { statusCode: 401 };
-      await connectLive(deps, { connectionId, agentId: caller.agentId, expiresAt: caller.expiresAt });
-      return { statusCode: 200 };
+      const { agentId, expiresAt } = caller;
+      // Removed as it connected (its lease write refused): refused, as one removed before.
+      const refused = await connectLive(deps, { connectionId, agentId, expiresAt }).then(
+        () => false,
+        (error: unknown) => (error instanceof ForbiddenError ? true : Promise.reject(error)),
+      );
+      return { statusCode: refused ? 401 : 200 };
     }
     if (routeKey === '$disconnect') {
       await disconnectLive(deps, connectionId);
@@ -83,7 +89,8 @@ export async function createLiveSocketHandler(
     }
     const text = event.data.isBase64Encoded ? '' : (event.data.body ?? '');
     const outcome = await handleLiveFrame(deps, connectionId, text);
-    if (outcome.reply) await deps.sender.send(connectionId, outcome.reply);
+    if (outcome.close === 1008) await deps.sender.close?.(connectionId, 'agent_removed');
+    else if (outcome.reply) await deps.sender.send(connectionId, outcome.reply);
     return { statusCode: 200 };
   };
 }

@@ -159,7 +159,8 @@ export function startLocalLive(input: {
       const text = isBinary ? '' : data.toString();
       handleLiveFrame(deps, connectionId, text)
         .then((outcome) => {
-          if (outcome.close) ws.close(outcome.close, 'frame too large');
+          if (outcome.close)
+            ws.close(outcome.close, outcome.close === 1008 ? 'agent_removed' : 'frame too large');
           else if (outcome.reply) ws.send(JSON.stringify(outcome.reply));
         })
         .catch((error: unknown) => log('error', 'live frame failed', { error: String(error) }));
@@ -172,7 +173,12 @@ export function startLocalLive(input: {
         disconnectLive(deps, connectionId).catch(() => undefined),
       );
     });
-    sender.open(connectionId, await connectLive(deps, { connectionId, agentId, expiresAt }));
+    const hello = await connectLive(deps, { connectionId, agentId, expiresAt }).catch((error: unknown) => {
+      if (!(error instanceof ForbiddenError)) throw error;
+      // Removed as it connected (its lease write refused): closed as the removal closes the others.
+      ws.close(1008, 'agent_removed');
+    });
+    if (hello) sender.open(connectionId, hello);
   };
   input.upgrades.add('/api/live', (request: IncomingMessage, socket: Duplex, head: Buffer) => {
     const token = tokenOf(request);

@@ -11,17 +11,31 @@ import { conversationOfItem } from '../domain/stored-items.js';
 import { StringSetSchema } from '../domain/string-set.js';
 import type { Conversation } from '../domain/timeline.js';
 import { getItems } from './batch-get.js';
-import { type DynamoDb, deleteItem, getItem, putItemIf, updateItem, updateItemIf } from './dynamo-client.js';
+import {
+  type DynamoDb,
+  deleteItem,
+  deleteItemIf,
+  getItem,
+  putItem,
+  putItemIf,
+  updateItem,
+  updateItemIf,
+} from './dynamo-client.js';
 import { Keys } from './keys.js';
 import { queryAll } from './paging.js';
 import {
+  type AgentWriteExpects,
   agentRemovalInput,
   claimAgentSlotInput,
   clearLeaseLapsedInput,
   consoleLeaseInput,
+  consoleLeaseRemovedInput,
+  consoleLeaseRestoredInput,
+  listAgentRemovedInput,
   noteLeaseLapsedInput,
   putAgentInput,
   queryAgentsInput,
+  unlistAgentRemovedInput,
 } from './params/agents.js';
 import { deleteInput, getInput } from './params/common.js';
 import { AGENT_LOAD_ATTRIBUTE } from './table.js';
@@ -112,6 +126,40 @@ async function agentNow(db: DynamoDb, agentId: string): Promise<Agent | undefine
   return out.Item ? agentOfItem(out.Item) : undefined;
 }
 
+/**
+ * An admin's removals of agents: the record each request looks at, the removed agents' list a removal
+ * is conditional on, and the mark on a removed agent's console lease.
+ */
+function agentRemovals(db: DynamoDb) {
+  return {
+    /** Records that an admin removed the agent (see `agentRemovalInput`); recorded already, nothing. */
+    async markAgentRemoved(agentId: string, removal: { at: string; by: string }): Promise<void> {
+      await putItemIf(db, agentRemovalInput(db.table, agentId, removal));
+    },
+    /** Whether an admin removed the agent and nobody restored them: one strong GetItem of the record. */
+    async isAgentRemoved(agentId: string): Promise<boolean> {
+      const out = await getItem(db, getInput(db.table, Keys.agentRemoved(agentId), true));
+      return out.Item !== undefined;
+    },
+    /** Adds the agent to the removed agents' list (see `listAgentRemovedInput`); false when `by` is on it. */
+    listAgentRemoved: (agentId: string, by: string): Promise<boolean> =>
+      updateItemIf(db, listAgentRemovedInput(db.table, agentId, by)),
+    /**
+     * Takes the agent's removal back, in the order that keeps every agent with a record on the list: the
+     * lease's mark, the record, then the list. None, nothing.
+     */
+    async restoreAgent(agentId: string): Promise<void> {
+      await deleteItemIf(db, consoleLeaseRestoredInput(db.table, agentId));
+      await deleteItem(db, deleteInput(db.table, Keys.agentRemoved(agentId)));
+      await updateItemIf(db, unlistAgentRemovedInput(db.table, agentId));
+    },
+    /** Marks the agent's console lease removed (see `consoleLeaseRemovedInput`): no socket of theirs writes it again. */
+    async removeConsoleLease(agentId: string, at: string): Promise<void> {
+      await putItem(db, consoleLeaseRemovedInput(db.table, agentId, at));
+    },
+  };
+}
+
 /** Agents: their profiles (skills, capacity, presence) and the load each carries now. */
 export function agentRepository(db: DynamoDb) {
   return {
@@ -158,31 +206,18 @@ export function agentRepository(db: DynamoDb) {
     async clearLeaseLapsed(agentId: string, lapsedAt: string): Promise<void> {
       await updateItemIf(db, clearLeaseLapsedInput(db.table, agentId, lapsedAt));
     },
-    /** Registers or updates an agent. */
-    async putAgent(agent: AgentProfile): Promise<void> {
-      await updateItem(db, putAgentInput(db.table, agent));
+    /**
+     * Registers or updates an agent; with `expects`, only while their registration is (`registered`) or
+     * is not (`new`) there: false when it is not so (a removal deleted it, or another call made it).
+     */
+    async putAgent(agent: AgentProfile, expects?: AgentWriteExpects): Promise<boolean> {
+      return updateItemIf(db, putAgentInput(db.table, agent, expects));
     },
     /** Deletes an agent's registration: their item, set included (the list index with it). */
     async removeAgent(agentId: string): Promise<void> {
       await deleteItem(db, deleteInput(db.table, Keys.agent(agentId)));
     },
-    /** Records that an admin removed the agent (see `agentRemovalInput`); recorded already, nothing. */
-    async markAgentRemoved(agentId: string, removal: { at: string; by: string }): Promise<void> {
-      await putItemIf(db, agentRemovalInput(db.table, agentId, removal));
-    },
-    /** Whether an admin removed the agent and nobody restored them: one strong GetItem of the record. */
-    async isAgentRemoved(agentId: string): Promise<boolean> {
-      const out = await getItem(db, getInput(db.table, Keys.agentRemoved(agentId), true));
-      return out.Item !== undefined;
-    },
-    /** Deletes the agent's removal record; none, nothing. */
-    async restoreAgent(agentId: string): Promise<void> {
-      await deleteItem(db, deleteInput(db.table, Keys.agentRemoved(agentId)));
-    },
-    /** Deletes the agent's console lease item (a socket of theirs still open may write it again). */
-    async removeConsoleLease(agentId: string): Promise<void> {
-      await deleteItem(db, deleteInput(db.table, Keys.agentLive(agentId)));
-    },
+    ...agentRemovals(db),
     /** Every registered agent, with the open conversations assigned to each now. */
     listAgents: () => listAgents(db),
   };
@@ -191,9 +226,9 @@ export function agentRepository(db: DynamoDb) {
 /** The agents' console leases, moved by their live sockets (see `shared/domain/live/console-presence.ts`). */
 export function consoleLeaseRepository(db: DynamoDb): ConsoleLeases {
   return {
-    async seen(agentId, connectionId, untilMs) {
-      await updateItem(db, consoleLeaseInput(db.table, { kind: 'seen', agentId, connectionId, untilMs }));
-    },
+    // A failed condition: an admin removed the agent (the lease is marked so).
+    seen: (agentId, connectionId, untilMs) =>
+      updateItemIf(db, consoleLeaseInput(db.table, { kind: 'seen', agentId, connectionId, untilMs })),
     async left(agentId, connectionId, untilMs) {
       // A failed condition: another socket moved the lease since, or it ends sooner already.
       await updateItemIf(db, consoleLeaseInput(db.table, { kind: 'left', agentId, connectionId, untilMs }));

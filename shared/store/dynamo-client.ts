@@ -146,6 +146,11 @@ export async function deleteItem(db: DynamoDb, input: DeleteCommandInput): Promi
   await sendDynamo('DeleteItem', () => db.doc.delete(input));
 }
 
+/** Sends a conditional DeleteItem; false when its condition failed. */
+export function deleteItemIf(db: DynamoDb, input: DeleteCommandInput): Promise<boolean> {
+  return sendConditional('DeleteItem', () => db.doc.delete(input));
+}
+
 /**
  * The resolver's upserts: the update for an event newer than what is stored; when its condition says
  * the event is older, the update that only adds to order-independent sets, then the optional

@@ -63,6 +63,7 @@ export const mentionsPartition = (token: string): string => `MENTION#${token}`;
  * | every agent            | Query    gsi1k gsi1pk=AGENTS, gsi1sk=<id>, GetItem each            |
  * | agent's console lease  | BatchGetItem pk=AGENT_LIVE#<id>, sk=AGENT_LIVE (the online agents); Update by their sockets (ttl) |
  * | removed agent          | GetItem  pk=AGENT_REMOVED#<id>, sk=AGENT_REMOVED (sign-in check, once a minute per agent and container) |
+ * | removed agents' list   | Update   pk=AGENT_REMOVALS, sk=AGENT_REMOVALS (a removal, conditional on its admin not listed; a restore) |
  * | reply by id            | GetItem  pk=REPLY#<id>, sk=REPLY                                 |
  * | note by key            | GetItem  pk=NOTE#<nk_id>, sk=NOTE (where a keyed note is)        |
  * | raw provider event     | PutItem  pk=PROVIDER_EVENT#<provider>, sk=<occurredAt>#<id>      |
@@ -98,10 +99,7 @@ export const Keys = {
     pk: `CUSTOMER#${customerId}`,
     sk: `${TIMELINE_PREFIX}${at}#${itemId}`,
   }),
-  conversation: (conversationId: string) => ({
-    pk: `CONVERSATION#${conversationId}`,
-    sk: 'CONVERSATION',
-  }),
+  conversation: (conversationId: string) => ({ pk: `CONVERSATION#${conversationId}`, sk: 'CONVERSATION' }),
   /** That a conversation is the customer's: one item per conversation, so no profile set grows. */
   membership: (customerId: string, conversationId: string) => ({
     pk: `CUSTOMER#${customerId}`,
@@ -112,6 +110,8 @@ export const Keys = {
   agentLive: (agentId: string) => ({ pk: `AGENT_LIVE#${agentId}`, sk: 'AGENT_LIVE' }),
   /** That an admin removed the agent: their requests are refused until an admin restores them. */
   agentRemoved: (agentId: string) => ({ pk: `AGENT_REMOVED#${agentId}`, sk: 'AGENT_REMOVED' }),
+  /** The agents removed and not restored, one set: a removal is written only while its admin is not in it. */
+  agentRemovals: () => ({ pk: 'AGENT_REMOVALS', sk: 'AGENT_REMOVALS' }),
   contactState: (identity: Identity) => contactKey(identityToken(identity)),
   /** The contact state of a token (`<kind>#<value>`), as profiles list their identities. */
   contactStateByToken: (token: string) => contactKey(token),

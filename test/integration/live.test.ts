@@ -15,6 +15,7 @@ const ANN = 'live-ann-token';
 const BOB = 'live-bob-token';
 const CAT = 'live-cat-token';
 const DAN = 'live-dan-token';
+const EVE = 'live-eve-token';
 const LEAD = 'live-lead-token';
 
 const isHello = (f: ServerFrame): f is HelloEvent => f.type === 'hello';
@@ -51,7 +52,7 @@ describe('live updates through the local runtime', () => {
     runtime = await startTestRuntime({
       live: true,
       env: {
-        AGENT_TOKENS: `agent-ann:${ANN},agent-bob:${BOB},agent-cat:${CAT},agent-dan:${DAN},lead:${LEAD}:admin`,
+        AGENT_TOKENS: `agent-ann:${ANN},agent-bob:${BOB},agent-cat:${CAT},agent-dan:${DAN},agent-eve:${EVE},lead:${LEAD}:admin`,
       },
     });
   });
@@ -181,5 +182,14 @@ describe('live updates through the local runtime', () => {
     expect(dan.frames.length).toBe(seen);
     ann.ws.close();
     await ann.closed;
+  });
+
+  it('closes a socket that connects as a removal runs: its record not written yet, its lease already marked (1008)', async () => {
+    // The removal's first writes: Eve's console lease is marked removed; her record comes next, and the
+    // close of her open sockets after it. Her connect looked at the record before: it is refused at the lease.
+    await runtime.store.agents.removeConsoleLease('agent-eve', new Date().toISOString());
+    const eve = await connect(EVE);
+    expect(await eve.closed).toBe(1008);
+    expect(eve.frames.filter(isHello)).toEqual([]);
   });
 });

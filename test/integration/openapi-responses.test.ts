@@ -368,6 +368,7 @@ describe('local runtime: every answer has the shape the OpenAPI document shows f
         'conversation_not_open',
       ],
       ['PUT', '/api/agents/me', { queues: ['Nope'] }, ADMIN, '', 422, 'unknown_queue'],
+      ['DELETE', '/api/agents/admin-zoe', undefined, ADMIN, '', 409, 'cannot_remove_self'],
       ['POST', '/api/webhooks', { url: receiver.url, events: ['message.sent'] }, ADMIN, 'w1', 201, ''],
       [
         'POST',

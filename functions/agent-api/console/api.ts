@@ -54,7 +54,10 @@ export interface Suggestion {
 /** The profile as `GET /api/customers/{id}` answers it. */
 export type CustomerView = Customer & { openConversation: Conversation | null; suggestions: Suggestion[] };
 
-/** The calls the console makes, with the agent's bearer token; a 401 signs the agent out. */
+/**
+ * The calls the console makes, with the agent's bearer token; a 401 signs the agent out, a 403
+ * `agent_removed` (an admin removed them) stops the console.
+ */
 export interface Api {
   get<T>(path: string): Promise<T>;
   send<T>(
@@ -67,7 +70,7 @@ export interface Api {
 }
 
 /** The agent API client for one signed-in agent. */
-export function createApi(token: string, onUnauthorized: () => void): Api {
+export function createApi(token: string, onUnauthorized: () => void, onRemoved?: () => void): Api {
   const call = async <T>(
     method: string,
     path: string,
@@ -89,6 +92,7 @@ export function createApi(token: string, onUnauthorized: () => void): Api {
     if (response.status === 401) onUnauthorized();
     if (!response.ok) {
       const error = json?.error ?? {};
+      if (response.status === 403 && error.code === 'agent_removed') onRemoved?.();
       throw new ApiError(response.status, error.code ?? 'error', error.message ?? response.statusText);
     }
     return json as T;

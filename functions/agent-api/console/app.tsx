@@ -30,6 +30,7 @@ export type Subscribe = (listener: (event: LiveEvent) => void) => () => void;
 export function App() {
   const [config, setConfig] = useState<ConsoleConfig>();
   const [session, setSession] = useState<Session | null>(readSession);
+  const [removed, setRemoved] = useState(false);
   useEffect(() => {
     fetch('/console/config.json')
       .then((r) => r.json())
@@ -39,7 +40,9 @@ export function App() {
     forgetPlace();
     saveSession(null);
     setSession(null);
+    setRemoved(false);
   }, []);
+  const onRemoved = useCallback(() => setRemoved(true), []);
   if (!session || !config)
     return (
       <SignIn
@@ -50,10 +53,29 @@ export function App() {
         }}
       />
     );
-  return <Console config={config} session={session} onSignOut={signOut} />;
+  // The console goes with its socket, its reads and its timers: nothing is asked of the server again.
+  if (removed) return <Removed onSignOut={signOut} />;
+  return <Console config={config} session={session} onSignOut={signOut} onRemoved={onRemoved} />;
 }
 
-function useLive(config: ConsoleConfig, api: Api) {
+/** The whole page once an admin removed the agent (a 403 `agent_removed`, or their socket closed for it). */
+function Removed(props: { onSignOut(): void }) {
+  return (
+    <main class="sign-in removed">
+      <section aria-labelledby="removed-title">
+        <div role="alert">
+          <h1 id="removed-title">Your access was removed by an admin</h1>
+          <p>Threadline no longer takes this sign-in. Ask an admin to restore you, then sign in again.</p>
+        </div>
+        <button type="button" onClick={props.onSignOut}>
+          Sign out
+        </button>
+      </section>
+    </main>
+  );
+}
+
+function useLive(config: ConsoleConfig, api: Api, onRemoved: () => void) {
   const listeners = useRef(new Set<(event: LiveEvent) => void>());
   const subscribe: Subscribe = useCallback((listener) => {
     listeners.current.add(listener);
@@ -75,13 +97,14 @@ function useLive(config: ConsoleConfig, api: Api) {
       },
       onStatus: setStatus,
       onReload: () => setReloads((n) => n + 1),
+      onRemoved,
     });
     live.current = client;
     // Tests drop the socket through it, as a network failure would.
     (window as unknown as { threadlineLive?: LiveClient }).threadlineLive = client;
     client.connect();
     return () => client.close();
-  }, [api, apply, config, publish]);
+  }, [api, apply, config, publish, onRemoved]);
   return { subscribe, publish, status, reloads, presence, live };
 }
 
@@ -240,11 +263,16 @@ function useDayTurns(): void {
   }, []);
 }
 
-function Console(props: { config: ConsoleConfig; session: Session; onSignOut(): void }) {
-  const { session } = props;
+/** The agent API client of the session: a 401 signs the agent out, a 403 `agent_removed` stops the console. */
+function useApi(token: string, onSignOut: () => void, onRemoved: () => void): Api {
+  return useMemo(() => createApi(token, onSignOut, onRemoved), [token, onSignOut, onRemoved]);
+}
+
+function Console(props: { config: ConsoleConfig; session: Session; onSignOut(): void; onRemoved(): void }) {
+  const { session, onSignOut, onRemoved } = props;
   useDayTurns();
-  const api: Api = useMemo(() => createApi(session.token, props.onSignOut), [session, props.onSignOut]);
-  const { subscribe, publish, status, reloads, presence, live } = useLive(props.config, api);
+  const api = useApi(session.token, onSignOut, onRemoved);
+  const { subscribe, publish, status, reloads, presence, live } = useLive(props.config, api, onRemoved);
   const [filters, setFilters] = useState<Filters>(NO_FILTER);
   const [list, setList] = useState<Conversation[]>([]);
   const { current, link, update, open, found, resolve } = useCurrent(api, subscribe, live);

@@ -22,6 +22,8 @@ export interface LiveHandlers {
   onStatus(status: LiveStatus): void;
   /** The missed events are gone (`410 events_expired`): reload what is on screen. */
   onReload(): void;
+  /** An admin removed the agent (the socket closed `1008` `agent_removed`): the client has stopped for good. */
+  onRemoved(): void;
 }
 
 const MAX_SEEN = 5_000;
@@ -32,6 +34,9 @@ export const PING_EVERY_MS = 5 * 60_000;
 /**
  * The console's live connection: reconnects with backoff, and after a reconnect asks
  * `GET /api/events?since=` for what it missed before taking new frames, deduplicating by event id.
+ * A close that says the agent was removed (`1008` `agent_removed`) stops it; any other close asks
+ * `GET /api/me` first, so a refusal the socket cannot tell (on AWS a refused connect just fails)
+ * reaches the console through the API's answer (a 403 `agent_removed`, a 401) instead of a reconnect.
  */
 export class LiveClient {
   #socket: WebSocket | undefined;
@@ -68,16 +73,27 @@ export class LiveClient {
       this.#ping = setInterval(() => this.send({ type: 'ping' }), PING_EVERY_MS);
     };
     socket.onmessage = (message) => this.#receive(String(message.data), socket);
-    socket.onclose = () => {
+    socket.onclose = (event) => {
       if (this.#socket !== socket) return;
       clearInterval(this.#ping);
       if (this.#closed) return;
       this.#socket = undefined;
+      if (event.code === 1008 && event.reason === 'agent_removed') {
+        this.close();
+        return this.handlers.onRemoved();
+      }
       this.#attempt++;
       this.handlers.onStatus(this.#attempt > 8 ? 'unavailable' : 'reconnecting');
-      const delay = Math.min(10_000, 250 * 2 ** Math.min(this.#attempt, 6)) * (0.5 + Math.random() / 2);
-      this.#timer = setTimeout(() => this.connect(), delay);
+      void this.#reconnectAfterLook();
     };
+  }
+
+  /** Asks who the token signs in (a refusal stops the console through the API), then reconnects with backoff. */
+  async #reconnectAfterLook(): Promise<void> {
+    await this.api.get('/api/me').catch(() => undefined);
+    if (this.#closed) return;
+    const delay = Math.min(10_000, 250 * 2 ** Math.min(this.#attempt, 6)) * (0.5 + Math.random() / 2);
+    this.#timer = setTimeout(() => this.connect(), delay);
   }
 
   /** Sends a client frame (viewing, left, typing, ping) when connected; viewing is kept for the next socket. */

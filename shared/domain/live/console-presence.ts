@@ -31,8 +31,11 @@ export function withConnectedUntil<T extends { connectedUntil?: string | undefin
 
 /** The agents' console leases (a table item per agent, on AWS and locally). */
 export interface ConsoleLeases {
-  /** A socket of the agent is open (connected or pinged): counts them there until `untilMs`. */
-  seen(agentId: string, connectionId: string, untilMs: number): Promise<void>;
+  /**
+   * A socket of the agent is open (connected or pinged): counts them there until `untilMs`. False when
+   * an admin removed the agent (their lease is marked so): nothing written, the socket is to be closed.
+   */
+  seen(agentId: string, connectionId: string, untilMs: number): Promise<boolean>;
   /**
    * The agent's last socket closed: shortens their lease to `untilMs`, unless a later connect or ping of
    * another socket moved it since (the lease names the socket that last moved it), so a reload's close

@@ -1,13 +1,28 @@
-import type { PutCommandInput, QueryCommandInput, UpdateCommandInput } from '@aws-sdk/lib-dynamodb';
+import type {
+  DeleteCommandInput,
+  PutCommandInput,
+  QueryCommandInput,
+  UpdateCommandInput,
+} from '@aws-sdk/lib-dynamodb';
 import type { AgentProfile } from '../../domain/assignment.js';
 import { AGENTS_PARTITION, Keys } from '../keys.js';
 import { AGENT_LOAD_ATTRIBUTE, CONVERSATION_LOAD_ATTRIBUTE, LIST_INDEX } from '../table.js';
 
 /**
- * Registers or updates an agent, indexed under the agents partition so they can all be listed; an
- * update, not a put, so the open conversations counted on the item stay.
+ * What a registration write expects: `new`, no registration there (a first `PUT /api/agents/me`);
+ * `registered`, the registration read still there (an update never brings back one a removal deleted).
  */
-export function putAgentInput(table: string, agent: AgentProfile): UpdateCommandInput {
+export type AgentWriteExpects = 'new' | 'registered';
+
+/**
+ * Registers or updates an agent, indexed under the agents partition so they can all be listed; an
+ * update, not a put, so the open conversations counted on the item stay. With `expects`, conditional.
+ */
+export function putAgentInput(
+  table: string,
+  agent: AgentProfile,
+  expects?: AgentWriteExpects,
+): UpdateCommandInput {
   const fields: Record<string, unknown> = {
     entity: 'agent',
     gsi1pk: AGENTS_PARTITION,
@@ -21,6 +36,58 @@ export function putAgentInput(table: string, agent: AgentProfile): UpdateCommand
     UpdateExpression: `SET ${names.map((_name, i) => `#f${i} = :f${i}`).join(', ')}`,
     ExpressionAttributeNames: Object.fromEntries(names.map((name, i) => [`#f${i}`, name])),
     ExpressionAttributeValues: Object.fromEntries(names.map((name, i) => [`:f${i}`, fields[name]])),
+    ...(expects && {
+      ConditionExpression: expects === 'new' ? 'attribute_not_exists(pk)' : 'attribute_exists(pk)',
+    }),
+  };
+}
+
+/**
+ * Adds an agent to the removed agents' list, unless the admin removing them is on it (removed, by a
+ * removal that won the race): one item, so of two admins removing each other at once one is refused,
+ * and the last removal standing was always made by an admin who is not removed. Adding twice, once.
+ */
+export function listAgentRemovedInput(table: string, agentId: string, by: string): UpdateCommandInput {
+  return {
+    TableName: table,
+    Key: Keys.agentRemovals(),
+    UpdateExpression: 'SET entity = :entity ADD #removed :agent',
+    ConditionExpression: 'NOT contains(#removed, :by)',
+    ExpressionAttributeNames: { '#removed': 'removed' },
+    ExpressionAttributeValues: { ':entity': 'agent_removals', ':agent': new Set([agentId]), ':by': by },
+  };
+}
+
+/** Takes a restored agent off the removed agents' list (not listed, nothing). */
+export function unlistAgentRemovedInput(table: string, agentId: string): UpdateCommandInput {
+  return {
+    TableName: table,
+    Key: Keys.agentRemovals(),
+    UpdateExpression: 'DELETE #removed :agent',
+    ConditionExpression: 'attribute_exists(pk)',
+    ExpressionAttributeNames: { '#removed': 'removed' },
+    ExpressionAttributeValues: { ':agent': new Set([agentId]) },
+  };
+}
+
+/**
+ * The removed agent's console lease: the lease item replaced by a mark (`removedAt`, no `ttl`) that a
+ * socket's connect or ping (`seen`) may not write over, so none of theirs counts them at the console
+ * again or brings the lease back; a restore deletes it.
+ */
+export function consoleLeaseRemovedInput(table: string, agentId: string, at: string): PutCommandInput {
+  return {
+    TableName: table,
+    Item: { ...Keys.agentLive(agentId), entity: 'agent_live', agentId, removedAt: at },
+  };
+}
+
+/** Deletes a removed agent's lease mark on their restore; a lease of an agent not removed stays. */
+export function consoleLeaseRestoredInput(table: string, agentId: string): DeleteCommandInput {
+  return {
+    TableName: table,
+    Key: Keys.agentLive(agentId),
+    ConditionExpression: 'attribute_exists(removedAt)',
   };
 }
 
@@ -162,7 +229,8 @@ export type ConsoleLeaseMove = 'seen' | 'left';
 
 /**
  * An update of the agent's own small console item (not the agent's item, which their sockets never
- * write): `seen` sets the lease to `untilMs` and names the socket, unconditionally; `left` shortens it to
+ * write): `seen` sets the lease to `untilMs` and names the socket, unless an admin's removal marked the
+ * item (`removedAt`: see `consoleLeaseRemovedInput`); `left` shortens it to
  * `untilMs` only if that socket is the one that last moved it (no later connect or ping of another) and
  * it runs later than that.
  */
@@ -184,6 +252,7 @@ export function consoleLeaseInput(
     ...base,
     UpdateExpression:
       'SET entity = :entity, agentId = :agent, connectedUntil = :until, socket = :socket, #ttl = :ttl',
+    ConditionExpression: 'attribute_not_exists(removedAt)',
     ExpressionAttributeNames: { '#ttl': 'ttl' },
     ExpressionAttributeValues: {
       ':entity': 'agent_live',

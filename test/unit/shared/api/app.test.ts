@@ -56,6 +56,7 @@ function fakeStore(): AgentStore & { inboxCalls: unknown[]; renamed: unknown[][]
     renamed,
     removalLooks,
     markAgentRemoved: async (id) => void removed.add(id),
+    listAgentRemoved: async (_id, by) => !removed.has(by),
     isAgentRemoved: async (id) => {
       removalLooks.push(id);
       return removed.has(id);
@@ -67,8 +68,10 @@ function fakeStore(): AgentStore & { inboxCalls: unknown[]; renamed: unknown[][]
     },
     findCustomerId: async (identity: Identity) => identities.get(identityToken(identity)),
     getAgent: async (id) => agents.get(id),
-    putAgent: async (agent) => {
+    putAgent: async (agent, expects) => {
+      if (expects && agents.has(agent.id) !== (expects === 'registered')) return false;
       agents.set(agent.id, agent);
+      return true;
     },
     removeAgent: async (id) => {
       agents.delete(id);
@@ -1077,7 +1080,7 @@ describe('agent API: the admin role and the audit log', () => {
     ]);
   });
 
-  it('takes `me` in DELETE /api/agents/{id} as the calling admin', async () => {
+  it('refuses an admin removing themselves, by `me` or by id (409 cannot_remove_self), audited', async () => {
     const store = fakeStore();
     const audit = memoryAuditLog();
     await store.putAgent({
@@ -1088,14 +1091,19 @@ describe('agent API: the admin role and the audit log', () => {
       capacity: 5,
       updatedAt: '2025-06-09T09:00:00.000Z',
     });
-    const res = await app(store, fakeAdmin(), fakeReplies(), audit).request('/api/agents/me', {
-      method: 'DELETE',
-      ...asAdmin,
-    });
-    expect(res.status).toBe(204);
-    expect(await store.getAgent('admin-1')).toBeUndefined();
+    const api = app(store, fakeAdmin(), fakeReplies(), audit);
+    for (const path of ['/api/agents/me', '/api/agents/admin-1']) {
+      const res = await api.request(path, { method: 'DELETE', ...asAdmin });
+      expect([res.status, ((await res.json()) as { error: { code: string } }).error.code]).toEqual([
+        409,
+        'cannot_remove_self',
+      ]);
+    }
+    expect(await store.getAgent('admin-1')).toBeDefined();
+    expect(await store.isAgentRemoved('admin-1')).toBe(false);
     expect(audit.records.map((r) => [r.action, r.subjectAgentId, r.outcome])).toEqual([
-      ['agent_remove', 'admin-1', 'ok'],
+      ['agent_remove', 'admin-1', 'cannot_remove_self'],
+      ['agent_remove', 'admin-1', 'cannot_remove_self'],
     ]);
   });
 
@@ -1124,7 +1132,8 @@ describe('agent API: the admin role and the audit log', () => {
       204,
     );
     expect((await api.request('/api/agents/me', register)).status).toBe(200);
-    expect(store.removalLooks).toEqual(['agent-7', 'admin-1', 'agent-7', 'agent-7']);
+    // The gate's looks, and her first registration's own look after it is written (a removal racing it).
+    expect(store.removalLooks).toEqual(['agent-7', 'admin-1', 'agent-7', 'agent-7', 'agent-7']);
   });
 
   it('lets an admin export, erase, merge and unmerge, and audits each call', async () => {

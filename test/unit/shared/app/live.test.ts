@@ -203,7 +203,7 @@ describe('live sockets', () => {
     const calls: string[] = [];
     const leases = {
       seen: async (agentId: string, socket: string, until: number) =>
-        void calls.push(`seen ${agentId} ${socket} +${(until - NOW) / 60_000}m`),
+        calls.push(`seen ${agentId} ${socket} +${(until - NOW) / 60_000}m`) > 0,
       left: async (agentId: string, socket: string, until: number) =>
         void calls.push(`left ${agentId} ${socket} +${(until - NOW) / 60_000}m`),
     };
@@ -221,6 +221,24 @@ describe('live sockets', () => {
       // b1's close leaves b2 open: nothing; b2 was his last; its second close does nothing.
       'left bob b2 +2m',
     ]);
+  });
+
+  it('refuses a socket whose agent an admin removed as it connected (lease refused), and closes one that pings after', async () => {
+    const { deps, sent } = sockets();
+    await connectLive(deps, { connectionId: 'c1', agentId: 'ann' });
+    await connectLive(deps, { connectionId: 'b1', agentId: 'bob' });
+    sent.clear();
+    // Bob's and Dan's removals marked their console leases: their writes of them are refused from then on.
+    const leases = { seen: async (agentId: string) => agentId === 'ann', left: async () => {} };
+    const removed = { ...deps, leases };
+    await expect(connectLive(removed, { connectionId: 'd1', agentId: 'dan' })).rejects.toMatchObject({
+      code: 'agent_removed',
+    });
+    // Not kept, and not announced online to the others.
+    expect((await deps.connections.list()).map((c) => c.connectionId)).toEqual(['c1', 'b1']);
+    expect(sent.size).toBe(0);
+    expect(await handleLiveFrame(removed, 'b1', '{"type":"ping"}')).toEqual({ close: 1008 });
+    expect(await handleLiveFrame(removed, 'c1', '{"type":"ping"}')).toEqual({ reply: { type: 'pong' } });
   });
 
   it('says an agent left a conversation only when the last of their sockets viewing it leaves', async () => {

@@ -65,6 +65,19 @@ describe('the live socket function', () => {
     expect(ddb.commandCalls(GetCommand, { Key: record })).toHaveLength(2);
   });
 
+  it('refuses $connect (401) and forgets the socket when the removal lands as it connects (its lease write refused)', async () => {
+    // The record was not there when it looked; the removal marked the console lease just after.
+    const refused = Object.assign(new Error('The conditional request failed'), {
+      name: 'ConditionalCheckFailedException',
+    });
+    ddb.on(UpdateCommand, { Key: { pk: 'AGENT_LIVE#ann', sk: 'AGENT_LIVE' } }).rejects(refused);
+    ddb.on(DeleteCommand).resolves({ Attributes: { connectionId: 'conn-1', agentId: 'ann' } });
+    expect(await handler(connect('ann-token'))).toEqual({ statusCode: 401 });
+    const [kept] = ddb.commandCalls(PutCommand).map((call) => call.args[0].input.Item);
+    const [forgot] = ddb.commandCalls(DeleteCommand).map((call) => call.args[0].input.Key);
+    expect(forgot).toEqual({ pk: kept?.pk, sk: 'conn-1' });
+  });
+
   it("keeps a connection of a known agent's token, with its ttl, in a shard of the sockets", async () => {
     expect(await handler(connect('ann-token'))).toEqual({ statusCode: 200 });
     const [put] = ddb.commandCalls(PutCommand);
@@ -99,7 +112,11 @@ describe('the live socket function', () => {
       expect(
         leases.map((u) => [u.Key, u.ExpressionAttributeValues?.[':until'], u.ConditionExpression]),
       ).toEqual([
-        [{ pk: 'AGENT_LIVE#ann', sk: 'AGENT_LIVE' }, '2026-12-05T10:12:00.000Z', undefined],
+        [
+          { pk: 'AGENT_LIVE#ann', sk: 'AGENT_LIVE' },
+          '2026-12-05T10:12:00.000Z',
+          'attribute_not_exists(removedAt)',
+        ],
         [
           { pk: 'AGENT_LIVE#ann', sk: 'AGENT_LIVE' },
           '2026-12-05T10:02:00.000Z',

@@ -3,11 +3,16 @@ import type { AgentProfile } from '#shared/domain/assignment.js';
 import {
   agentRemovalInput,
   clearLeaseLapsedInput,
+  consoleLeaseInput,
+  consoleLeaseRemovedInput,
+  consoleLeaseRestoredInput,
   countAgentLoadInput,
+  listAgentRemovedInput,
   listLoadAgentsInput,
   noteLeaseLapsedInput,
   putAgentInput,
   queryAgentsInput,
+  unlistAgentRemovedInput,
 } from '#shared/store/params/agents.js';
 
 describe('agent params', () => {
@@ -24,6 +29,55 @@ describe('agent params', () => {
       },
       ConditionExpression: 'attribute_not_exists(pk)',
     });
+  });
+
+  it('lists a removed agent in one item, only while the admin removing them is not listed', () => {
+    expect(listAgentRemovedInput('t', 'ada', 'cy')).toEqual({
+      TableName: 't',
+      Key: { pk: 'AGENT_REMOVALS', sk: 'AGENT_REMOVALS' },
+      UpdateExpression: 'SET entity = :entity ADD #removed :agent',
+      ConditionExpression: 'NOT contains(#removed, :by)',
+      ExpressionAttributeNames: { '#removed': 'removed' },
+      ExpressionAttributeValues: { ':entity': 'agent_removals', ':agent': new Set(['ada']), ':by': 'cy' },
+    });
+    expect(unlistAgentRemovedInput('t', 'ada')).toMatchObject({
+      UpdateExpression: 'DELETE #removed :agent',
+      ConditionExpression: 'attribute_exists(pk)',
+    });
+  });
+
+  it("marks a removed agent's console lease, which a connect or ping does not write over; a restore deletes only the mark", () => {
+    expect(consoleLeaseRemovedInput('t', 'ada', '2026-12-06T02:00:00.000Z')).toEqual({
+      TableName: 't',
+      Item: {
+        pk: 'AGENT_LIVE#ada',
+        sk: 'AGENT_LIVE',
+        entity: 'agent_live',
+        agentId: 'ada',
+        removedAt: '2026-12-06T02:00:00.000Z',
+      },
+    });
+    const seen = consoleLeaseInput('t', { kind: 'seen', agentId: 'ada', connectionId: 'c1', untilMs: 0 });
+    expect(seen.ConditionExpression).toBe('attribute_not_exists(removedAt)');
+    expect(consoleLeaseRestoredInput('t', 'ada')).toEqual({
+      TableName: 't',
+      Key: { pk: 'AGENT_LIVE#ada', sk: 'AGENT_LIVE' },
+      ConditionExpression: 'attribute_exists(removedAt)',
+    });
+  });
+
+  it('writes a registration conditionally when asked: a first one while none is there, an update while it is', () => {
+    const agent: AgentProfile = {
+      id: 'ada',
+      presence: 'away',
+      queues: [],
+      languages: [],
+      capacity: 5,
+      updatedAt: '2026-12-06T02:00:00.000Z',
+    };
+    expect(putAgentInput('t', agent).ConditionExpression).toBeUndefined();
+    expect(putAgentInput('t', agent, 'new').ConditionExpression).toBe('attribute_not_exists(pk)');
+    expect(putAgentInput('t', agent, 'registered').ConditionExpression).toBe('attribute_exists(pk)');
   });
 
   it('writes an agent under its key and in the agents index, keeping what else the item holds', () => {

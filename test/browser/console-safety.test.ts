@@ -175,6 +175,11 @@ describe('the console: notes, keys and refusals', () => {
       .locator('.meta')
       .getByText(/^Snoozed until /)
       .waitFor({ timeout: 30_000 });
+    // The timeline says until when and by whom (it read the bare "snoozed").
+    await page
+      .getByRole('log', { name: 'Messages' })
+      .getByText(new RegExp(`Snoozed until .+ by ${ANA.id}$`))
+      .waitFor({ timeout: 30_000 });
     const open = await asAna<{ items: Array<{ customer?: { name?: string } }> }>(
       runtime,
       '/api/conversations',

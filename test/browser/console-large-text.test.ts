@@ -111,6 +111,54 @@ describe('the console at the agent’s own font size, zoomed, and under forced c
     }
   });
 
+  /** The share of the window's height the conversation's header takes. */
+  const HEAD_SHARE = `document.querySelector('.conversation-head').getBoundingClientRect().height / innerHeight`;
+
+  it('at 200 % zoom on a 1366×768 laptop keeps the conversation’s header small: Transfer behind its button', async () => {
+    // Before, Back to inbox took a line of its own and the Transfer form's two labelled lists two more:
+    // at 16 px the header was 170 of 384 px (44 %; 30 % now), at 24 px 324 (84 %) for a short name.
+    for (const [px, most] of [
+      [16, 0.3],
+      [24, 0.7],
+    ] as const) {
+      const page = await openAt(px, { viewport: { width: 683, height: 384 }, deviceScaleFactor: 2 });
+      try {
+        expect(await page.evaluate(HEAD_SHARE)).toBeLessThanOrEqual(most);
+      } finally {
+        await page.close();
+      }
+    }
+    const page = await openAt(24, { viewport: { width: 683, height: 384 }, deviceScaleFactor: 2 });
+    try {
+      const head = page.locator('.conversation-head');
+      const menu = head.locator('details.transfer-menu');
+      const form = head.getByRole('form', { name: 'Transfer' });
+      expect(await form.isVisible()).toBe(false);
+      await menu.locator('> summary').focus();
+      await page.keyboard.press('Enter');
+      await form.getByLabel('Queue').waitFor(WAIT);
+      expect(await inView(form)).toBe(true);
+      expect(await page.evaluate(SIDEWAYS)).toEqual({ page: 0, panes: [] });
+      // Escape closes it, back on its button.
+      await form.getByLabel('Queue').focus();
+      await page.keyboard.press('Escape');
+      await form.waitFor({ state: 'hidden', ...WAIT });
+      expect(await page.evaluate('document.activeElement.textContent')).toBe('Transfer');
+      // A transfer that goes through closes it, the focus back on its button.
+      await page.keyboard.press('Enter');
+      const meta = (await head.locator('.meta').textContent()) ?? '';
+      const options = await form.getByLabel('Queue').locator('option').allTextContents();
+      const queue = options.find((q, i) => i > 0 && !meta.includes(`queue ${q}`)) ?? '';
+      await form.getByLabel('Queue').selectOption(queue);
+      await form.getByRole('button', { name: 'Transfer' }).click();
+      await head.locator('.meta').getByText(`queue ${queue}`).waitFor(WAIT);
+      await form.waitFor({ state: 'hidden', ...WAIT });
+      await expect.poll(() => page.evaluate('document.activeElement.textContent'), WAIT).toBe('Transfer');
+    } finally {
+      await page.close();
+    }
+  });
+
   it('at 24 px and 200 % zoom shows one pane at a time, nothing cut off or scrolled sideways', async () => {
     const page = await openAt(24, ZOOMED);
     try {

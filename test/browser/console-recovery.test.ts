@@ -8,6 +8,7 @@ import {
   answerConfirm,
   asAna,
   closeConsole,
+  openInboxRow,
   postMeta,
   seedTimeline,
   signedInPage,
@@ -112,12 +113,7 @@ describe('the console: resize, focus, search, erase, drafts, unmerge', () => {
     });
   const inbox = (p: Page = page) => p.getByRole('navigation', { name: 'Inbox' });
   const composer = () => page.getByRole('form', { name: 'Reply or note' });
-  const openRow = async (name: string) => {
-    await inbox()
-      .getByRole('button', { name: new RegExp(name) })
-      .click();
-    await page.getByRole('heading', { name }).waitFor({ timeout: 30_000 });
-  };
+  const openRow = (name: string) => openInboxRow(page, name);
 
   it('re-measures the timeline rows when the window narrows, so none overlaps another', async () => {
     await openRow(WREN.name);

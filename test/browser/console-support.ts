@@ -47,6 +47,28 @@ export async function openCustomerConversation(page: Page, runtime: LocalRuntime
   return page.getByRole('log', { name: 'Messages' });
 }
 
+/** Opens the inbox row of the customer named `name` by a click, as an agent does; waits for its heading. */
+export async function openInboxRow(page: Page, name: string): Promise<void> {
+  await page
+    .getByRole('navigation', { name: 'Inbox' })
+    .getByRole('button', { name: new RegExp(name) })
+    .click();
+  await page.getByRole('heading', { name }).waitFor({ timeout: 30_000 });
+}
+
+/** The first conversation the inbox lists (open, by default) of the customer named `name`. */
+export async function inboxConversationOf(
+  runtime: LocalRuntime,
+  name: string,
+): Promise<{ id: string; customerId: string }> {
+  const rows = await asAna<{
+    items: Array<{ id: string; customerId: string; customer?: { name?: string } }>;
+  }>(runtime, '/api/conversations');
+  const row = rows.items.find((r) => r.customer?.name === name);
+  if (!row) throw new Error(`no conversation of ${name}`);
+  return row;
+}
+
 /** Opens the console and signs in with an agent token (Ana's unless another is given), as an agent would. */
 export async function signIn(page: Page, runtime: LocalRuntime, token: string = ANA.token): Promise<void> {
   await page.goto(`${runtime.url}/console`);

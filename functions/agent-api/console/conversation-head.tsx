@@ -2,9 +2,10 @@ import { useEffect, useRef, useState } from 'preact/hooks';
 import type { AgentRow } from './agents.js';
 import { type Api, ApiError, type Conversation } from './api.js';
 import { channelName, failureText } from './format.js';
+import { useMedia } from './header.js';
 import type { LiveStatus } from './live.js';
 import { SnoozeControl, snooze, statusText, wake } from './snooze.js';
-import { TransferForm, type TransferTarget } from './transfer.js';
+import { TransferForm, TransferMenu, type TransferTarget } from './transfer.js';
 import { ErrorNote, focusLost } from './ui.js';
 
 /** The conversation's header: who, its status and actions, who else is here, the last action's error. */
@@ -34,12 +35,14 @@ export function ConversationHead(props: {
   const told = useDoneTold(props.done, c);
   return (
     <header class="conversation-head">
-      <button type="button" class="back" onClick={props.onBack}>
-        Back to inbox
-      </button>
-      <h2 id="conversation-title" tabIndex={-1} title={props.name.title}>
-        {props.name.text ?? props.conversation.customerId}
-      </h2>
+      <div class="title-row">
+        <button type="button" class="back" onClick={props.onBack}>
+          Back to inbox
+        </button>
+        <h2 id="conversation-title" tabIndex={-1} title={props.name.title}>
+          {props.name.text ?? props.conversation.customerId}
+        </h2>
+      </div>
       {props.erased ? null : <p class="meta">{metaText(c)}</p>}
       <div class="actions">
         {props.erased ? null : <HeadActions {...props} />}
@@ -69,6 +72,12 @@ export function ConversationHead(props: {
   );
 }
 
+/**
+ * Where the console is one column (header.tsx's COMPACT is wider): a laptop at 200 % zoom, a phone. The
+ * Transfer form goes behind its button there.
+ */
+const ONE_COLUMN = '(max-width: 43.75em)';
+
 /** The header's line under the name: status, who has it, its queue and channels. */
 const metaText = (c: Conversation): string =>
   `${statusText(c.status, c.snoozedUntil)} · ${c.assignee ? `assigned to ${c.assignee}` : 'unassigned'}` +
@@ -83,7 +92,8 @@ export interface Done {
 /** Where the focus goes when an action left it nowhere (its control went, or was disabled). */
 const LANDING: Record<Done['after'], string> = {
   assign: '#conversation-title',
-  transfer: '.conversation-head form.transfer select',
+  // Its menu's button in one column (the transfer closed it), else the form's first list.
+  transfer: '.conversation-head .transfer-menu summary, .conversation-head form.transfer select',
   snooze: '.conversation-head .wake',
   wake: '.conversation-head details.snooze summary',
   resolve: '#conversation-title',
@@ -112,12 +122,13 @@ function useDoneTold(done: Done, c: Conversation): string {
 /** Assign, transfer, snooze and resolve: what the header offers on a conversation that is still there. */
 function HeadActions(props: Parameters<typeof ConversationHead>[0]) {
   const { conversation: c } = props;
+  const Transfer = useMedia(ONE_COLUMN) ? TransferMenu : TransferForm;
   return (
     <>
       <button type="button" onClick={() => props.onAssign({ agentId: 'me' })}>
         Assign to me
       </button>
-      <TransferForm
+      <Transfer
         agents={props.agents}
         queues={props.queues}
         assignee={c.assignee}

@@ -89,7 +89,9 @@ const NOT_SENT: Record<string, string> = {
  * network failure as one (the browser's own "Failed to fetch" says nothing to an agent).
  */
 export function notSentText(error: unknown): string {
-  if (!(error instanceof Error) || error instanceof TypeError) return `Not sent: ${failureText(error)}`;
+  // No answer came: it may have gone. Sent again as it is, it goes once (the key is kept for the tab).
+  if (!(error instanceof Error) || error instanceof TypeError)
+    return 'Threadline could not be reached, so it may or may not have gone. Send it again as it is: it goes only once.';
   const code = (error as { code?: unknown }).code;
   const known = typeof code === 'string' ? NOT_SENT[code] : undefined;
   return `Not sent: ${known ?? error.message}`;

@@ -2,6 +2,7 @@ import type { Conversation } from './api.js';
 
 const SEEN = 'threadline.conversations';
 const DRAFT = 'threadline.draft.';
+const PENDING = 'threadline.pending.';
 const KEEP = 50;
 
 /** The conversation the address names (`/console#/conversations/<id>`), if any. */
@@ -61,7 +62,10 @@ export function forgetCustomers(
   for (const id of customerIds) erased.add(id);
   const seen = read<Conversation[]>(SEEN, []);
   const gone = seen.filter((c) => erased.has(c.customerId)).map((c) => c.id);
-  for (const id of [...gone, ...conversationIds]) write(DRAFT + id, undefined);
+  for (const id of [...gone, ...conversationIds]) {
+    write(DRAFT + id, undefined);
+    write(PENDING + id, undefined);
+  }
   if (gone.length)
     write(
       SEEN,
@@ -98,13 +102,50 @@ export const saveDraft = (id: string, draft: Draft): void =>
   write(DRAFT + id, draft.text || draft.mode === 'note' ? draft : undefined);
 
 /**
+ * A reply or note posted to a conversation whose answer has not come (a dropped connection, a reload
+ * while it went): its `Idempotency-Key` and what it said (`content`). Sent again as it is, after a reload
+ * or another conversation too, it goes with the same key, so the API answers the first rather than
+ * storing or sending a second.
+ */
+export interface PendingSend {
+  mode: ComposerMode;
+  key: string;
+  content: string;
+}
+
+/** The send of a conversation still waiting for its answer, if any. */
+function readPending(id: string): PendingSend | undefined {
+  const kept = read<Partial<PendingSend> | undefined>(PENDING + id, undefined);
+  if (typeof kept?.key !== 'string' || typeof kept.content !== 'string') return undefined;
+  return { mode: kept.mode === 'note' ? 'note' : 'reply', key: kept.key, content: kept.content };
+}
+
+/** Keeps the send on its way (before it is posted), or forgets it once the API has taken it. */
+export const savePending = (id: string, pending: PendingSend | undefined): void =>
+  write(PENDING + id, pending);
+
+/**
+ * The `Idempotency-Key` a reply or note goes with: the key of the send on this conversation still
+ * waiting for its answer when this one says the same (kept for the tab, so a reload or another
+ * conversation in between does not make it a second), else a new one. It is kept before the post and
+ * forgotten once the API has taken it; an edited text is another send, with a key of its own (the API
+ * refuses a key sent again with another body: 422 `idempotency_key_reused`).
+ */
+export function keyFor(conversationId: string, mode: ComposerMode, content: string): string {
+  const pending = readPending(conversationId);
+  const key = pending?.mode === mode && pending.content === content ? pending.key : crypto.randomUUID();
+  savePending(conversationId, { mode, key, content });
+  return key;
+}
+
+/**
  * Sign-out on a shared tab: the next agent gets none of this one's place, so the open conversation, the
  * conversations seen and every draft go (a half-written reply lost beats one shown to someone else).
  */
 export function forgetPlace(): void {
   try {
     for (const key of Object.keys(sessionStorage))
-      if (key === SEEN || key.startsWith(DRAFT)) sessionStorage.removeItem(key);
+      if (key === SEEN || key.startsWith(DRAFT) || key.startsWith(PENDING)) sessionStorage.removeItem(key);
   } catch {
     // Storage refused: there is nothing kept to leak.
   }

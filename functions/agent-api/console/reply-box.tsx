@@ -2,16 +2,13 @@ import type { RefObject } from 'preact';
 import { useEffect, useRef, useState } from 'preact/hooks';
 import type { Channel } from '#shared/domain/envelope.js';
 import { REPLY_TEXT_LIMITS } from '#shared/domain/reply-length.js';
+import { afterSent } from './after-sent.js';
 import { type Api, ApiError, type ChannelOption, type Conversation, type TimelineItem } from './api.js';
 import { channelName, notSentText, reasonText } from './format.js';
 import type { LiveStatus } from './live.js';
-import { type ComposerMode, type Draft, readDraft, saveDraft } from './place.js';
+import { type ComposerMode, type Draft, keyFor, readDraft, saveDraft, savePending } from './place.js';
 import { HeldNote, type HeldReply, holderNow, replyContent, takeOver } from './reply-claim.js';
 import { ErrorNote, focusLost } from './ui.js';
-
-function newKey(): string {
-  return crypto.randomUUID();
-}
 
 function ChannelChoice(props: { channels: ChannelOption[]; value: string; onChange(channel: string): void }) {
   return (
@@ -95,9 +92,9 @@ function TemplateFields(props: {
 }
 
 /**
- * Posts a note or a reply, one at a time (a second Ctrl+Enter while one is on its way is ignored, so a
- * note is never stored twice); a reply's Idempotency-Key stays until the API accepts it, so a retry never
- * sends twice, but for an edited reply (another body), which gets a new one. A reply the channel's rules refuse (409 or 422) has the channels read again, so the
+ * Posts a note or a reply, one at a time (a second Ctrl+Enter while one is on its way is ignored), each
+ * with an Idempotency-Key kept for the tab until the API accepts it (`keyFor`), so a retry never sends or
+ * stores twice, after a reload too. A reply the channel's rules refuse (409 or 422) has the channels read again, so the
  * choice and the template form show what the channel allows now. A reply refused because a colleague
  * has the conversation (409 `assignee_changed`) is held (`held`): the view learns who has it, and the
  * agent chooses what to do (see `HeldNote`).
@@ -112,9 +109,6 @@ function useSender(
   },
   status: LiveStatus,
 ) {
-  const key = useRef(newKey());
-  /** The body last posted with `key`: an edited body is another reply, with a key of its own. */
-  const postedWith = useRef<string | undefined>(undefined);
   const running = useRef(false);
   const [error, setError] = useState('');
   const [busy, setBusy] = useState(false);
@@ -124,23 +118,12 @@ function useSender(
     if (status === 'live') setError('');
   }, [status]);
   const post = async (mode: ComposerMode, body: Record<string, unknown>): Promise<TimelineItem> => {
-    if (mode === 'note')
-      return (
-        await api.send<{ note: TimelineItem }>('POST', `/api/conversations/${conversationId}/notes`, body)
-      ).note;
-    const posted = replyContent(body);
-    // The API refuses a key sent again with another body (422 idempotency_key_reused).
-    if (postedWith.current !== undefined && postedWith.current !== posted) key.current = newKey();
-    postedWith.current = posted;
-    const out = await api.send<{ reply: TimelineItem }>(
-      'POST',
-      `/api/conversations/${conversationId}/replies`,
-      body,
-      { 'Idempotency-Key': key.current },
-    );
-    key.current = newKey();
-    postedWith.current = undefined;
-    return out.reply;
+    const content = mode === 'note' ? String(body.text ?? '') : replyContent(body);
+    const headers = { 'Idempotency-Key': keyFor(conversationId, mode, content) };
+    const path = `/api/conversations/${conversationId}/${mode === 'note' ? 'notes' : 'replies'}`;
+    const out = await api.send<{ note?: TimelineItem; reply?: TimelineItem }>('POST', path, body, headers);
+    savePending(conversationId, undefined);
+    return (out.note ?? out.reply) as TimelineItem;
   };
   /** Who has the conversation when a colleague's holding it refused the reply, else "". */
   const holderOf = async (mode: ComposerMode, e: unknown): Promise<string> =>
@@ -210,17 +193,19 @@ function useDraft(own: string, target: string) {
     key.current = target;
     setDraft(readDraft(target));
   }, [target]);
-  const update = (change: Partial<Draft>) =>
+  const update = (change: (d: Draft) => Partial<Draft>) =>
     setDraft((d) => {
-      const next = { ...d, ...change };
+      const next = { ...d, ...change(d) };
       saveDraft(key.current, next);
       return next;
     });
   return {
     text: draft.text,
     mode: draft.mode,
-    setText: (text: string) => update({ text }),
-    setMode: (mode: ComposerMode) => update({ mode }),
+    setText: (text: string) => update(() => ({ text })),
+    setMode: (mode: ComposerMode) => update(() => ({ mode })),
+    /** Takes what was sent out of the box, keeping what was typed after it while it went. */
+    clearSent: (sent: string) => update((d) => ({ text: afterSent(d.text, sent) })),
   };
 }
 
@@ -326,7 +311,7 @@ export function ReplyBox(props: {
 }) {
   const id = props.conversation.id;
   const target = props.sendTo ?? id;
-  const { text, mode, setText, setMode } = useDraft(id, target);
+  const { text, mode, setText, setMode, clearSent } = useDraft(id, target);
   const [channel, setChannel] = useState('');
   const [template, setTemplate] = useState({ name: '', language: 'en' });
   const on = {
@@ -351,13 +336,15 @@ export function ReplyBox(props: {
   const submit = async (event: Event) => {
     event.preventDefault();
     const form = event.currentTarget as HTMLFormElement;
+    const sent = text;
     if (!(await send(mode, requestBody(mode, text, chosen, needsTemplate ? template : undefined)))) return;
-    setText('');
+    clearSent(sent);
     // The Send button was disabled while the send was on its way, which drops its focus: back to the text.
     if (focusLost() || form.contains(document.activeElement)) area.current?.focus();
   };
   const sendHeld = async (how: 'take' | 'beside') => {
-    if (await resend(how)) setText('');
+    const sent = text;
+    if (await resend(how)) clearSent(sent);
   };
   const onInput = (value: string) => {
     setText(value);

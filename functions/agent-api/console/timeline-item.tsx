@@ -5,6 +5,7 @@ import { assignedText } from './assigned-text.js';
 import { agentBy, channelName, clock } from './format.js';
 import { ActMarks, Attachments, ContentNote, Quote } from './message-parts.js';
 import { routeReasonText } from './route-reasons.js';
+import { snoozeText } from './snooze-text.js';
 
 function author(item: TimelineItem): string {
   const a = item.data?.author as { kind?: string; id?: string; automatic?: string } | undefined;
@@ -134,6 +135,9 @@ function eventText(item: TimelineItem, acts: Acts): string {
       return automationText(d);
     case 'resolved':
       return agentBy(d) ? `Resolved by ${agentBy(d)}` : 'Resolved';
+    case 'snoozed':
+    case 'woke':
+      return snoozeText(item.event, d, agentBy(d), clock);
     case 'reopened':
       // `delivery`: the provider reported the reply it was resolved on as not delivered.
       if (d.by === 'delivery') return 'Reopened: a reply was not delivered';

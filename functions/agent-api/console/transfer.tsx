@@ -1,4 +1,4 @@
-import { useState } from 'preact/hooks';
+import { useRef, useState } from 'preact/hooks';
 import type { AgentRow } from './agents.js';
 
 /** Where a transfer goes: an agent (`""` takes it back to the queue), a queue, or both. */
@@ -94,5 +94,38 @@ export function TransferForm(props: {
         {words.submit}
       </button>
     </form>
+  );
+}
+
+/**
+ * The conversation's Transfer in one column (a phone, a laptop at 200 % zoom): a Transfer button that
+ * opens the form below it, over the timeline (its two labelled lists took two lines of the header
+ * there). Escape closes it, back on its button; a transfer that went through closes it too.
+ */
+export function TransferMenu(props: Parameters<typeof TransferForm>[0]) {
+  const menu = useRef<HTMLDetailsElement>(null);
+  const close = () => {
+    if (!menu.current?.open) return;
+    menu.current.open = false;
+    menu.current.querySelector('summary')?.focus();
+  };
+  return (
+    <details
+      ref={menu}
+      class="transfer-menu"
+      onKeyDown={(e) => {
+        if (e.key === 'Escape') close();
+      }}
+    >
+      <summary>Transfer</summary>
+      <TransferForm
+        {...props}
+        onTransfer={async (target) => {
+          const done = await props.onTransfer(target);
+          if (done) close();
+          return done;
+        }}
+      />
+    </details>
   );
 }

@@ -1,0 +1,166 @@
+import type { Browser, Page, Route } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { LocalRuntime } from '#shared/local/runtime.js';
+import { launchBrowser } from '../support/browser.js';
+import { whatsappText } from '../support/webhooks.js';
+import {
+  asAna,
+  closeConsole,
+  inboxConversationOf,
+  openInboxRow,
+  postMeta,
+  signedInPage,
+  startConsoleRuntime,
+} from './console-support.js';
+
+const RUTH = { from: '15550008001', name: 'Ruth Reload' };
+const OMAR = { from: '15550008002', name: 'Omar Other' };
+const NINA = { from: '15550008003', name: 'Nina Notes' };
+const KAI = { from: '15550008004', name: 'Kai Keeps' };
+
+/**
+ * What an agent sends reaches the customer (or the timeline) once, however the tab goes between the
+ * send and the retry, and what they type while a send is on its way stays in the box.
+ */
+describe('the console: a send goes once, and what is typed meanwhile stays', () => {
+  let runtime: LocalRuntime;
+  let browser: Browser;
+  let page: Page;
+
+  beforeAll(async () => {
+    runtime = await startConsoleRuntime();
+    browser = await launchBrowser();
+    for (const [i, p] of [RUTH, OMAR, NINA, KAI].entries()) {
+      const at = new Date(Date.now() - (10 - i) * 60_000).toISOString();
+      await postMeta(
+        runtime,
+        '/webhooks/whatsapp',
+        whatsappText({ ...p, messages: [{ id: `wamid.once.${i}`, at, text: `Hello from ${p.name}` }] }),
+      );
+    }
+    await runtime.idle();
+    page = await signedInPage(browser, runtime);
+  }, 240_000);
+
+  afterAll(() => closeConsole(browser, runtime));
+
+  const composer = () => page.getByRole('form', { name: 'Reply or note' });
+  const openRow = (name: string) => openInboxRow(page, name);
+  const customerOf = (name: string) => inboxConversationOf(runtime, name);
+  const outboxTexts = async (start: string) =>
+    (await asAna<{ items: Array<{ message: { text?: string } }> }>(runtime, '/api/outbox')).items
+      .map((o) => o.message.text)
+      .filter((t) => t?.startsWith(start));
+  /** The API takes the next post to `pattern`, and its answer never reaches the tab (a dropped connection). */
+  const loseNextAnswer = async (pattern: string) => {
+    let lost = false;
+    const lose = async (route: Route) => {
+      if (lost) return route.continue();
+      lost = true;
+      await route.fetch();
+      await route.abort('failed');
+    };
+    await page.route(pattern, lose);
+    return () => page.unroute(pattern, lose);
+  };
+
+  it('sends a reply whose answer was lost once, when sent again after a reload', async () => {
+    await openRow(RUTH.name);
+    const stop = await loseNextAnswer('**/replies');
+    const reply = composer().getByLabel('Reply', { exact: true });
+    await reply.fill('Your refund went out today.');
+    await reply.press('Control+Enter');
+    await composer().getByText('Threadline could not be reached').waitFor({ timeout: 30_000 });
+    await stop();
+    await page.reload();
+    await page.getByRole('heading', { name: RUTH.name }).waitFor({ timeout: 30_000 });
+    const again = composer().getByLabel('Reply', { exact: true });
+    await expect.poll(() => again.inputValue(), { timeout: 30_000 }).toBe('Your refund went out today.');
+    await again.press('Control+Enter');
+    await expect.poll(() => again.inputValue(), { timeout: 30_000 }).toBe('');
+    await runtime.idle();
+    expect(await outboxTexts('Your refund')).toEqual(['Your refund went out today.']);
+  }, 120_000);
+
+  it('sends it once when sent again after another conversation, and a new text as a new reply', async () => {
+    await openRow(OMAR.name);
+    const stop = await loseNextAnswer('**/replies');
+    const reply = composer().getByLabel('Reply', { exact: true });
+    await reply.fill('Omar, the courier comes Monday.');
+    await reply.press('Control+Enter');
+    await composer().getByText('Threadline could not be reached').waitFor({ timeout: 30_000 });
+    await stop();
+    await openRow(RUTH.name);
+    await openRow(OMAR.name);
+    const again = composer().getByLabel('Reply', { exact: true });
+    await expect.poll(() => again.inputValue(), { timeout: 30_000 }).toBe('Omar, the courier comes Monday.');
+    await again.press('Control+Enter');
+    await expect.poll(() => again.inputValue(), { timeout: 30_000 }).toBe('');
+    // The same words written again later are a reply of their own.
+    await again.fill('Omar, the courier comes Monday.');
+    await again.press('Control+Enter');
+    await expect.poll(() => again.inputValue(), { timeout: 30_000 }).toBe('');
+    await runtime.idle();
+    expect(await outboxTexts('Omar, the courier')).toEqual([
+      'Omar, the courier comes Monday.',
+      'Omar, the courier comes Monday.',
+    ]);
+  }, 120_000);
+
+  it('stores a note whose answer was lost once, when added again after a reload', async () => {
+    await openRow(NINA.name);
+    await composer().getByRole('button', { name: 'Note', exact: true }).click();
+    const stop = await loseNextAnswer('**/notes');
+    const note = composer().getByLabel('Note (only agents see it)');
+    await note.fill('Nina: refund approved by the lead');
+    await note.press('Control+Enter');
+    await composer().getByText('Threadline could not be reached').waitFor({ timeout: 30_000 });
+    await stop();
+    await page.reload();
+    await page.getByRole('heading', { name: NINA.name }).waitFor({ timeout: 30_000 });
+    const again = composer().getByLabel('Note (only agents see it)');
+    await expect
+      .poll(() => again.inputValue(), { timeout: 30_000 })
+      .toBe('Nina: refund approved by the lead');
+    await again.press('Control+Enter');
+    await expect.poll(() => again.inputValue(), { timeout: 30_000 }).toBe('');
+    const { customerId } = await customerOf(NINA.name);
+    const items = await asAna<{ items: Array<{ type: string; text?: string }> }>(
+      runtime,
+      `/api/customers/${customerId}/timeline?limit=200`,
+    );
+    expect(items.items.filter((i) => i.text === 'Nina: refund approved by the lead')).toHaveLength(1);
+  }, 120_000);
+
+  it('keeps what is typed while a reply is on its way, and sends only what was sent', async () => {
+    await openRow(KAI.name);
+    let release = () => {};
+    const held = new Promise<void>((r) => {
+      release = r;
+    });
+    let posts = 0;
+    const hold = async (route: Route) => {
+      posts += 1;
+      await held;
+      await route.continue();
+    };
+    await page.route('**/replies', hold);
+    const reply = composer().getByLabel('Reply', { exact: true });
+    await reply.fill('Kai, your order shipped.');
+    await reply.press('Control+Enter');
+    await expect.poll(() => posts, { timeout: 30_000 }).toBe(1);
+    await reply.press('End');
+    await reply.pressSequentially(' Tracking: KX12');
+    release();
+    await expect.poll(() => reply.inputValue(), { timeout: 30_000 }).toBe('Tracking: KX12');
+    await page.unroute('**/replies', hold);
+    await runtime.idle();
+    expect(await outboxTexts('Kai,')).toEqual(['Kai, your order shipped.']);
+    // What was kept is the draft: it comes back after another conversation.
+    await openRow(RUTH.name);
+    await openRow(KAI.name);
+    await expect
+      .poll(() => composer().getByLabel('Reply', { exact: true }).inputValue(), { timeout: 30_000 })
+      .toBe('Tracking: KX12');
+  }, 120_000);
+});

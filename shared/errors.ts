@@ -68,11 +68,14 @@ export class RateLimitedError extends ThreadlineError {
   }
 }
 
-/** A dependency (queue, table) failed or throttled; the caller should retry (503). */
+/**
+ * A dependency (queue, table) failed or throttled, or what the call needs is not there yet; the caller
+ * should retry (503). `code` says which, when the logs should tell it from a dependency's failure.
+ */
 export class UnavailableError extends ThreadlineError {
   override name = 'UnavailableError';
-  constructor(message: string, options?: { cause?: unknown }) {
-    super('unavailable', message, options);
+  constructor(message: string, options?: { cause?: unknown; code?: string }) {
+    super(options?.code ?? 'unavailable', message, options);
   }
 }
 

@@ -79,8 +79,13 @@ export async function eventHolder(
     ? { customerId: sent.customerId, isNew: false, moved: false }
     : await resolveCustomerClaim(deps, customer, envelope, unauthenticated);
   if (!claim) return undefined;
+  // A customer erased since their identity was read: the event waits for the identity to be gone,
+  // rather than write under the erased id. Not for unauthenticated mail (its customer follows from the
+  // event: a redelivery meets the erased marker) nor a bounce (a sent message's customer with no
+  // profile left was erased: dropped below).
+  const erasedWaits = !sent && !unauthenticated;
   const { customerId, profile } = await followMerges(
-    (id) => deps.store.getProfileState(id),
+    (id) => deps.store.getProfileState(id, { erasedWaits }),
     claim.customerId,
   );
   if (sent && !profile) return undefined;

@@ -13,6 +13,7 @@ import { getItems } from './batch-get.js';
 import {
   type DynamoDb,
   getItem,
+  isConditionFailure,
   putItem,
   putItemIf,
   updateCurrentOrStaleReturning,
@@ -40,6 +41,9 @@ import {
   touchProfileInput,
 } from './params/customers.js';
 import { advanceChannelInboundInput, laterProfileInboundInput } from './params/profile-inbound.js';
+
+/** The code of the retry an erasure since the resolver's read causes: in the resolver's log line. */
+const ERASED_MEANWHILE = 'customer_erased_meanwhile';
 
 const IdentityItemSchema = z.object({
   customerId: z.string(),
@@ -140,9 +144,22 @@ async function findIdentityHolder(
   };
 }
 
-/** What the resolver needs of a profile, or undefined; UnavailableError while it is being erased. */
-async function readProfileState(db: DynamoDb, customerId: string): Promise<ProfileState | undefined> {
+/**
+ * What the resolver needs of a profile, or undefined; UnavailableError while it is being erased, and
+ * with `erasedWaits` once it was (the tombstone: see `ResolverStore.getProfileState`).
+ */
+async function readProfileState(
+  db: DynamoDb,
+  customerId: string,
+  options: { erasedWaits?: boolean } = {},
+): Promise<ProfileState | undefined> {
   const out = await getItem(db, getInput(db.table, Keys.customer(customerId)));
+  if (out.Item?.entity === 'erased_customer' && options.erasedWaits) {
+    throw new UnavailableError(
+      `customer ${customerId} was erased after its identity was read; the event waits for the identity to be gone`,
+      { code: ERASED_MEANWHILE },
+    );
+  }
   if (out.Item?.entity !== 'customer') return undefined;
   // Nothing is added to a customer being erased: the record comes back once the erasure has taken
   // the identities, and then starts a new customer.
@@ -196,6 +213,32 @@ async function touchStale(db: DynamoDb, touch: ProfileTouch): Promise<Record<str
 }
 
 /**
+ * The profile's write for an event (current, or its stale part), answering the profile as it left it.
+ * UnavailableError when the customer's erasure began since the resolver read the profile: nothing is
+ * written on them, and the event is retried, to wait for their identities to be gone.
+ */
+async function writeTouch(db: DynamoDb, touch: ProfileTouch): Promise<Record<string, unknown> | undefined> {
+  try {
+    if (touch.stale) return await touchStale(db, touch);
+    const out = await updateCurrentOrStaleReturning(db, {
+      current: touchProfileInput(db.table, touch, 'current'),
+      // Older than the last event or the last resolution: only the order-independent sets change,
+      // and the last inbound (or the channel's reply window) if this is the latest message.
+      stale: staleTouchInput(db.table, touch),
+      followUp: undefined,
+    });
+    if (!out.current) await advanceInbound(db, touch, out.attributes);
+    return out.attributes;
+  } catch (error) {
+    if (!isConditionFailure(error)) throw error;
+    throw new UnavailableError(
+      `customer ${touch.customerId} is being erased or was erased since its profile was read; the event waits`,
+      { cause: error, code: ERASED_MEANWHILE },
+    );
+  }
+}
+
+/**
  * Records a new conversation's membership (but a customer's first, whose id follows from theirs: see
  * `conversationIdsOf`), then upserts the profile. A name another event wrote first is replaced only
  * when this event is earlier. The name's word entries are written before the profile, at the name's
@@ -211,19 +254,7 @@ async function touchProfile(db: DynamoDb, touch: ProfileTouch): Promise<void> {
   if (touch.newConversation !== false && !first) {
     await putItem(db, putMembershipInput(db.table, touch.customerId, touch.conversationId));
   }
-  let attributes: Record<string, unknown> | undefined;
-  if (touch.stale) attributes = await touchStale(db, touch);
-  else {
-    const out = await updateCurrentOrStaleReturning(db, {
-      current: touchProfileInput(db.table, touch, 'current'),
-      // Older than the last event or the last resolution: only the order-independent sets change,
-      // and the last inbound (or the channel's reply window) if this is the latest message.
-      stale: staleTouchInput(db.table, touch),
-      followUp: undefined,
-    });
-    attributes = out.attributes;
-    if (!out.current) await advanceInbound(db, touch, attributes);
-  }
+  const attributes = await writeTouch(db, touch);
   if (!name || !written) return;
   const stored = liveName(attributes);
   if (sameName(stored, written)) return;
@@ -275,7 +306,8 @@ export function customerRepository(db: DynamoDb) {
     /** Records a new conversation's membership, then upserts the profile for an event. */
     touchProfile: (touch: ProfileTouch): Promise<void> => touchProfile(db, touch),
     /** What the resolver needs of a profile, or undefined when there is none. */
-    getProfileState: (customerId: string) => readProfileState(db, customerId),
+    getProfileState: (customerId: string, options?: { erasedWaits?: boolean }) =>
+      readProfileState(db, customerId, options),
     /** Records whether an address may be contacted; only a later event changes it. */
     async setContactState(identity: Identity, state: ContactState): Promise<void> {
       await putItemIf(db, setContactStateInput(db.table, identity, state));

@@ -43,11 +43,19 @@ export function claimIdentityInput(
 }
 
 /**
+ * A profile touch never lands on a customer being erased or erased: a tombstone is not made a profile
+ * again (its `identities` is a count, which refused the touch's ADD of a set: ValidationException).
+ */
+const NOT_ERASING =
+  '(attribute_not_exists(entity) OR entity <> :erased) AND attribute_not_exists(erasingSince)';
+
+/**
  * Upserts the profile for an event; the resolver writes it last. `current` for an event newer than
  * both the last one seen and the last resolution: it may (re)point the open conversation and move the
  * last-inbound fields. `stale` (the retry after a failed check) only adds identities and channels to
- * their sets, which are order-independent and bounded. The conversation is recorded by its own
- * membership item (see `putMembershipInput`), never in a set on the profile.
+ * their sets, which are order-independent and bounded. Neither writes on a customer whose erasure began.
+ * The conversation is recorded by its own membership item (see `putMembershipInput`), never in a set on
+ * the profile.
  */
 export function touchProfileInput(
   table: string,
@@ -60,6 +68,7 @@ export function touchProfileInput(
     ':id': touch.customerId,
     ':now': touch.now,
     ':channels': new Set([touch.channel]),
+    ':erased': 'erased_customer',
   };
   const sets = ['entity = :entity', 'id = :id', 'createdAt = if_not_exists(createdAt, :now)'];
   const adds = ['channels :channels'];
@@ -88,7 +97,7 @@ export function touchProfileInput(
     );
   }
   const removes: string[] = [];
-  let condition: string | undefined;
+  let condition = NOT_ERASING;
   if (phase === 'current') {
     // The latest WhatsApp message says which id WhatsApp delivers to.
     if (typeof touch.whatsappAddress === 'string') {
@@ -113,8 +122,8 @@ export function touchProfileInput(
       values[':channel'] = touch.channel;
       sets.push('lastInboundAt = :at', 'lastInboundChannel = :channel', '#channelInbound = :at');
     }
-    condition =
-      '(attribute_not_exists(lastEventAt) OR lastEventAt <= :at) AND (attribute_not_exists(lastResolvedAt) OR lastResolvedAt < :at)';
+    condition +=
+      ' AND (attribute_not_exists(lastEventAt) OR lastEventAt <= :at) AND (attribute_not_exists(lastResolvedAt) OR lastResolvedAt < :at)';
   }
   return {
     TableName: table,
@@ -122,7 +131,7 @@ export function touchProfileInput(
     UpdateExpression: `SET ${sets.join(', ')} ADD ${adds.join(', ')}${removes.length ? ` REMOVE ${removes.join(', ')}` : ''}`,
     ...(Object.keys(names).length ? { ExpressionAttributeNames: names } : {}),
     ExpressionAttributeValues: values,
-    ...(condition ? { ConditionExpression: condition } : {}),
+    ConditionExpression: condition,
     // What the write left, so a name another event set first can be checked without a read.
     ...(touch.name ? { ReturnValues: 'ALL_NEW' as const } : {}),
   };

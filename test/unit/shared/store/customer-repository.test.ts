@@ -11,6 +11,10 @@ import { customerRepository } from '#shared/store/customer-repository.js';
 import { documentClient } from '#shared/store/sdk-documents.js';
 import { mockAws } from '../../../support/aws-mock.js';
 
+/** The condition of every profile touch: none lands on a customer whose erasure began. */
+const ERASURE_GUARD =
+  '(attribute_not_exists(entity) OR entity <> :erased) AND attribute_not_exists(erasingSince)';
+
 const ddb = mockAws(DynamoDBDocumentClient);
 const phone = { kind: 'phone', value: '+16505551234' } as const;
 const conditionFailed = () => new ConditionalCheckFailedException({ message: 'failed', $metadata: {} });
@@ -116,7 +120,8 @@ describe('customerRepository', () => {
     expect(calls).toHaveLength(2);
     expect(calls[0]?.UpdateExpression).not.toContain('openConversationId');
     expect(calls[0]?.UpdateExpression).not.toContain('#open');
-    expect(calls[0]?.ConditionExpression).toBeUndefined();
+    // Only the guard against an erasure begun since the read: no order condition.
+    expect(calls[0]?.ConditionExpression).toBe(ERASURE_GUARD);
     expect(calls[1]?.ExpressionAttributeNames).toEqual({ '#channelInbound': 'lastInbound_whatsapp' });
   });
 
@@ -171,6 +176,6 @@ describe('customerRepository', () => {
     const second = calls[1]?.args[0].input as { UpdateExpression: string; ConditionExpression?: string };
     expect(second.UpdateExpression).not.toContain('lastInboundAt');
     expect(second.UpdateExpression).not.toContain('#open');
-    expect(second.ConditionExpression).toBeUndefined();
+    expect(second.ConditionExpression).toBe(ERASURE_GUARD);
   });
 });

@@ -47,7 +47,7 @@ describe('customer params', () => {
         'lastInboundAt = :at, lastInboundChannel = :channel, #channelInbound = :at ADD identities :identities, channels :channels',
     );
     expect(input.ConditionExpression).toBe(
-      '(attribute_not_exists(lastEventAt) OR lastEventAt <= :at) AND (attribute_not_exists(lastResolvedAt) OR lastResolvedAt < :at)',
+      '(attribute_not_exists(entity) OR entity <> :erased) AND attribute_not_exists(erasingSince) AND (attribute_not_exists(lastEventAt) OR lastEventAt <= :at) AND (attribute_not_exists(lastResolvedAt) OR lastResolvedAt < :at)',
     );
     expect(input.ExpressionAttributeValues?.[':identities']).toEqual(new Set(['phone#+16505551234']));
     // The reply windows run per channel.
@@ -69,7 +69,10 @@ describe('customer params', () => {
     expect(input.UpdateExpression).toBe(
       'SET entity = :entity, id = :id, createdAt = if_not_exists(createdAt, :now) ADD identities :identities, channels :channels',
     );
-    expect(input.ConditionExpression).toBeUndefined();
+    // Only the guard against an erasure begun since the resolver read the profile.
+    expect(input.ConditionExpression).toBe(
+      '(attribute_not_exists(entity) OR entity <> :erased) AND attribute_not_exists(erasingSince)',
+    );
   });
 
   it('keeps the email a web-chat visitor typed as a plain attribute, never among the identities', () => {

@@ -254,7 +254,11 @@ async function touchProfile(db: DynamoDb, touch: ProfileTouch): Promise<void> {
   if (touch.newConversation !== false && !first) {
     await putItem(db, putMembershipInput(db.table, touch.customerId, touch.conversationId));
   }
-  const attributes = await writeTouch(db, touch);
+  const attributes = await writeTouch(db, touch).catch(async (error: unknown) => {
+    // Refused (the erasure began meanwhile): the words written above are not left under the erased id.
+    if (written) await settleNameWords(db, touch.customerId, written);
+    throw error;
+  });
   if (!name || !written) return;
   const stored = liveName(attributes);
   if (sameName(stored, written)) return;

@@ -118,7 +118,7 @@ describe('word entries of a name against racing renames, merges and erasures', (
     expect(await found('lateral')).toEqual([]);
   });
 
-  it("takes the words of the resolver's first named message when the customer's erasure began meanwhile", async () => {
+  it("takes back the words of the resolver's first named message when the customer's erasure began meanwhile", async () => {
     await touch('cu_gone', '+16505550108');
     const resolver = new DynamoGate();
     resolver.hold(wordPut, 1);
@@ -130,7 +130,9 @@ describe('word entries of a name against racing renames, merges and erasures', (
     const erasing = gated(erasure).privacy.erase('cu_gone', AGENT, at(5));
     await erasure.arrived(1);
     resolver.release(0);
-    await resolving;
+    // Its profile write is refused (the event waits, retried, for the identities to go), and the
+    // words it wrote before are taken back.
+    await expect(resolving).rejects.toMatchObject({ code: 'customer_erased_meanwhile' });
     erasure.release(0);
     await erasing;
     expect(await words('cu_gone')).toEqual([]);

@@ -175,6 +175,8 @@ export interface ResolverStore {
   /** Claims an identity for a customer; false when somebody holds it already. */
   claimIdentity(identity: Identity, customerId: string, now: string): Promise<boolean>;
   getProfileState(customerId: string): Promise<ProfileState | undefined>;
+  /** Lists a customer at their first contact (once: a repeat keeps the first); answers whether it wrote. */
+  listCustomer(customerId: string, createdAt: string): Promise<boolean>;
   /** Writes a timeline item unless it is there already; answers whether it wrote. */
   putTimelineItem(item: TimelineItem, raw: unknown): Promise<boolean>;
   /**

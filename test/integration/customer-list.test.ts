@@ -1,5 +1,9 @@
+import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import type { ScanCommandInput } from '@aws-sdk/lib-dynamodb';
 import { beforeAll, describe, expect, it, vi } from 'vitest';
 import type { Customer } from '#shared/domain/timeline.js';
+import { indexCustomers } from '#shared/store/customer-list-backfill.js';
+import { documentClient } from '#shared/store/sdk-documents.js';
 import { agentRequest } from '../support/agent-api.js';
 import { type RecordedCall, recordCalls } from '../support/call-recorder.js';
 import { useTestRuntime } from '../support/test-runtime.js';
@@ -19,10 +23,12 @@ type ListPage = { items: Customer[]; cursor: string | null };
 describe('customer list', () => {
   vi.setConfig({ testTimeout: 60_000 });
   const calls: RecordedCall[] = [];
+  let dynamo: DynamoDBClient | undefined;
   const runtime = useTestRuntime({
     env: { AGENT_TOKENS: `agent-admin:${ADMIN}:admin` },
     dynamoClient: (client) => {
       recordCalls(client, calls);
+      dynamo = client;
       return client;
     },
   });
@@ -105,6 +111,35 @@ describe('customer list', () => {
         String(limit),
       ).toEqual(newestFirst(shown));
     }
+  });
+
+  it('lists customers first seen before it once `index-customers` has run, resumably, each once', async () => {
+    const before = [70, 71, 72].map(idOf);
+    for (const [n, customerId] of before.entries()) {
+      await runtime.store.customers.touchProfile({
+        customerId,
+        identities: [{ kind: 'phone', value: `+4477004${String(n).padStart(5, '0')}` }],
+        channel: 'sms',
+        at: at(70 + n),
+        now: at(70 + n),
+        conversationId: `cv_before${n}`,
+        inbound: true,
+      });
+    }
+    expect((await allPages(200)).flatMap((p) => p.ids)).toEqual(newestFirst(shown));
+    const db = { doc: documentClient(dynamo as DynamoDBClient), table: 'threadline' };
+    const scan = (input: ScanCommandInput) => db.doc.scan(input);
+    let run = await indexCustomers(db, scan, { limit: 20, pages: 1 });
+    let listed = run.listed;
+    while (run.cursor) {
+      run = await indexCustomers(db, scan, { limit: 20, pages: 1, from: run.cursor });
+      listed += run.listed;
+    }
+    // The three before it: not the merged-away customer, not the erased one, not those listed already.
+    expect(listed).toBe(3);
+    shown = [...shown, ...before];
+    expect((await allPages(25)).flatMap((p) => p.ids)).toEqual(newestFirst(shown));
+    expect((await indexCustomers(db, scan, { limit: 1000 })).listed).toBe(0);
   });
 
   it.each([

@@ -7,7 +7,7 @@ import { listReplyChannels } from '#shared/app/list-reply-channels.js';
 import { readCustomer } from '#shared/app/read-customer.js';
 import { readTimeline } from '#shared/app/read-timeline.js';
 import { renameCustomer } from '#shared/app/rename-customer.js';
-import { searchCustomers } from '#shared/app/search-customers.js';
+import { listCustomers, searchCustomers } from '#shared/app/search-customers.js';
 import { setTags } from '#shared/app/set-tags.js';
 import { once } from '#shared/domain/on-first-use.js';
 import { CustomerExportSchema, ErasureReportSchema, StoredExportSchema } from '#shared/domain/privacy.js';
@@ -28,7 +28,7 @@ const customerRoutes = once(() => {
     path: '/customers',
     operationId: 'searchCustomers',
     summary:
-      'Find customers by name prefix or any identity (phone in any format, email, handle), a page at a time: the first page the identity matches, then name matches by name up to `limit` in all; `cursor` reads the next name matches (never an identity match again)',
+      'Find customers by name prefix or any identity (phone in any format, email, handle), a page at a time: the first page the identity matches, then name matches by name up to `limit` in all; `cursor` reads the next name matches (never an identity match again). Without `q`: every customer, newest first (by first contact), a page at a time; customers merged away or erased are left out, so a page may hold fewer than `limit` and still have a `cursor`',
     request: { query: SearchQuerySchema },
     responses: { 200: json('matches', page(CustomerSchema)), ...errors(400, 401) },
   });
@@ -157,7 +157,7 @@ const tagRoutes = once(() => {
   return { tags, changeTags, update };
 });
 
-/** `/api/customers`: search, profile, timeline, tags, name, export and erasure. */
+/** `/api/customers`: list, search, profile, timeline, tags, name, export and erasure. */
 export function customersApp(deps: AgentAppDeps): OpenAPIHono<AgentEnv> {
   const { search, read, timeline, channels, exportData } = customerRoutes();
   const erase = eraseRoute();
@@ -171,6 +171,7 @@ export function customersApp(deps: AgentAppDeps): OpenAPIHono<AgentEnv> {
   return app
     .openapi(search, async (c) => {
       const { q, ...page } = c.req.valid('query');
+      if (q === undefined) return c.json(await listCustomers(deps, page), 200);
       return c.json(await searchCustomers(deps, q, page), 200);
     })
     .openapi(read, async (c) => c.json(await readCustomer(deps, c.req.valid('param').id), 200))

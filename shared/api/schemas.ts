@@ -81,6 +81,9 @@ function bodySchemas() {
   };
 }
 
+/** A search's text: trimmed, not empty (built when called, not at import). */
+const searchText = () => z.string().trim().min(1).max(320);
+
 /**
  * Queries, headers and the error body. Every query is a strict object, as bodies are: a misspelt filter
  * (`assigne=me`) is 400 naming it, never another list answered as if it were the one asked for.
@@ -107,9 +110,11 @@ function querySchemas(IdSchema: z.ZodString) {
         '`oldest` (default): the first page is the oldest items; `newest`: the first page is the newest items and its `cursor` leads to older ones (items oldest first within a page either way; a cursor is good only for the order that made it)',
     }),
   });
-  /** `GET /api/customers?q=`. */
+  /** `GET /api/customers[?q=]`. */
   const SearchQuerySchema = z.strictObject({
-    q: z.string().trim().min(1).max(320).meta({ description: 'search text' }),
+    q: searchText().optional().meta({
+      description: 'search text; without it, every customer, newest first',
+    }),
     cursor: CursorSchema,
     limit: LimitSchema.unwrap().default(25).meta({ description: 'page size (default 25)' }),
   });

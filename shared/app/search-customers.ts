@@ -71,3 +71,15 @@ export async function searchCustomers(
   });
   return { items: [...found, ...names.items], cursor: names.cursor };
 }
+
+/**
+ * Every customer, newest first by first contact, a page at a time (`GET /api/customers` without `q`):
+ * a bounded read per page, whatever the number of customers. Customers merged away, erased or being
+ * erased are left out, so a page may be short and still have a cursor.
+ */
+export function listCustomers(
+  deps: { store: Pick<AgentStore, 'listCustomers'> },
+  page: { limit: number; cursor?: string | undefined },
+): Promise<Page<Customer>> {
+  return deps.store.listCustomers(page);
+}

@@ -29,6 +29,8 @@ export interface AgentStore {
   getCustomers(customerIds: readonly string[]): Promise<Customer[]>;
   /** Customers whose name starts with the prefix, a page at a time, by name. */
   findCustomersByName(prefix: string, page: NamePage): Promise<Page<Customer>>;
+  /** Every customer, newest first, a page at a time (merged away, erased and being-erased ones left out). */
+  listCustomers(page: { limit: number; cursor?: string | undefined }): Promise<Page<Customer>>;
   /** The timeline oldest first, a page at a time; every page's `resume` reads later what comes after it. */
   timeline(
     customerId: string,

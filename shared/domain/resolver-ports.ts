@@ -181,6 +181,8 @@ export interface ResolverStore {
    * event is retried, to find it gone (a new customer, or a retry of an erased event dropped).
    */
   getProfileState(customerId: string, options?: { erasedWaits?: boolean }): Promise<ProfileState | undefined>;
+  /** Lists a customer at their first contact (once: a repeat keeps the first); answers whether it wrote. */
+  listCustomer(customerId: string, createdAt: string): Promise<boolean>;
   /** Writes a timeline item unless it is there already; answers whether it wrote. */
   putTimelineItem(item: TimelineItem, raw: unknown): Promise<boolean>;
   /**

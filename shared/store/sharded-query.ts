@@ -35,7 +35,9 @@ export function compareSortKeys(a: string, b: string): number {
   return a.length === b.length ? 0 : a.length < b.length ? -1 : 1;
 }
 
-const compare = compareSortKeys;
+/** The merge's order: ascending sort keys, or with `descending` the reverse (each shard queried so). */
+const orderOf = (options: { descending?: boolean | undefined }) =>
+  options.descending ? (a: string, b: string) => compareSortKeys(b, a) : compareSortKeys;
 
 /** Asks a shard for its next batch; an item outside the range (`within`) ends the shard before it. */
 async function fill(db: DynamoDb, shard: Shard, limit: number, options: MergeOptions): Promise<void> {
@@ -57,7 +59,7 @@ async function fill(db: DynamoDb, shard: Shard, limit: number, options: MergeOpt
 }
 
 /** Whether a shard may still hold an item that belongs on the page: it has more and has not passed it. */
-function mayHoldMore(shard: Shard, cutoff: string | undefined): boolean {
+function mayHoldMore(shard: Shard, cutoff: string | undefined, compare: typeof compareSortKeys): boolean {
   if (shard.done) return false;
   return cutoff === undefined || shard.seen === undefined || compare(shard.seen, cutoff) < 0;
 }
@@ -74,10 +76,12 @@ type MergeOptions = {
    * any number of items, so a page's cost does not grow with them.
    */
   rounds?: number | undefined;
+  /** Each input reads its shard newest first (`ScanIndexForward: false`): the merge is descending too. */
+  descending?: boolean | undefined;
 };
 
 /** The sort key every shard still open has been read to (the least of their last), if each read one. */
-function frontier(open: readonly Shard[]): string | undefined {
+function frontier(open: readonly Shard[], compare: typeof compareSortKeys): string | undefined {
   let least: string | undefined;
   for (const shard of open) {
     if (shard.seen === undefined) return undefined;
@@ -88,7 +92,7 @@ function frontier(open: readonly Shard[]): string | undefined {
 
 /**
  * A k-way merge of queries over the shards of one write-sharded index partition, each already in
- * ascending `sortKey` order: the first `limit` items in that order across all shards, and whether more
+ * ascending `sortKey` order (or each descending, with `descending`): the first `limit` items in that order across all shards, and whether more
  * remain. Each shard is asked for a small batch first (about 2 × limit / shards), and only shards that
  * could still hold an item of the page are asked again (doubling, at most `limit`), so a page reads
  * little more than `limit` items plus one small query per shard. Any sort key works, as long as each
@@ -103,6 +107,7 @@ export async function mergeShards(
   options: MergeOptions,
 ): Promise<{ items: Item[]; more: boolean; through?: string }> {
   const { limit, sortKey } = options;
+  const compare = orderOf(options);
   const first = Math.min(limit, Math.max(2, Math.ceil((2 * limit) / inputs.length)));
   const shards: Shard[] = inputs.map((input) => ({
     input,
@@ -119,8 +124,9 @@ export async function mergeShards(
     merged = shards.flatMap((shard) => shard.items).sort((a, b) => compare(sortKey(a), sortKey(b)));
     const cutoffItem = merged.length >= limit ? merged[limit - 1] : undefined;
     const cutoff = cutoffItem ? sortKey(cutoffItem) : undefined;
-    pending = shards.filter((shard) => mayHoldMore(shard, cutoff));
-    const through = options.rounds !== undefined && round >= options.rounds ? frontier(pending) : undefined;
+    pending = shards.filter((shard) => mayHoldMore(shard, cutoff, compare));
+    const through =
+      options.rounds !== undefined && round >= options.rounds ? frontier(pending, compare) : undefined;
     if (through !== undefined) {
       const read = merged.filter((item) => compare(sortKey(item), through) <= 0);
       return { items: read.slice(0, limit), more: true, ...(read.length < limit ? { through } : {}) };

@@ -84,18 +84,22 @@ describe('local runtime: the resolver writes a profile only when what it keeps c
       body: JSON.stringify({ text: 'Thanks, looking into it.', channel: 'whatsapp' }),
     });
 
-  it("writes a new customer's first message in 5 units: claim, item (by its key), conversation, the surname's search entry, named profile", async () => {
+  it("writes a new customer's first message in 6 units: claim, list entry, item (by its key), conversation, the surname's search entry, named profile", async () => {
     const first = await measured(() => whatsapp('15550100001', time.now()));
     expect(first.map(kindOf)).toEqual([
       'PutItem IDENTITY IDENTITY',
+      // In the customer list (`GET /api/customers`), newest first: written at first contact only.
+      'PutItem CUSTOMER LISTED',
       'PutItem CUSTOMER TIMELINE',
       'UpdateItem CONVERSATION CONVERSATION',
       // `Dana Writes`: found by `writes` too (one entry a word after the first, at most 4).
       'PutItem CUSTOMER NAMEWORD',
       'UpdateItem CUSTOMER PROFILE',
     ]);
-    expect(first.reduce((sum, w) => sum + w.units, 0)).toBe(5);
+    expect(first.reduce((sum, w) => sum + w.units, 0)).toBe(6);
     const customer = await customerOf('15550100001');
+    const listed = await runtime.store.customers.listCustomers({ limit: 1 });
+    expect(listed.items.map((c) => c.id)).toEqual([customer.id]);
     // The name came with the profile's first write and is in the name index.
     expect(customer.name).toBe('Dana Writes');
     for (const prefix of ['dana wri', 'writ']) {

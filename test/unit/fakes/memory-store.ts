@@ -95,6 +95,16 @@ export class MemoryStore implements ResolverStore {
     return true;
   }
 
+  /** A customer's list item: when it was listed (the first write wins). */
+  readonly listed = new Map<string, string>();
+
+  async listCustomer(customerId: string, createdAt: string): Promise<boolean> {
+    this.#write();
+    if (this.listed.has(customerId)) return false;
+    this.listed.set(customerId, createdAt);
+    return true;
+  }
+
   async getProfileState(customerId: string): Promise<ProfileState | undefined> {
     const p = this.profiles.get(customerId);
     if (!p) return undefined;

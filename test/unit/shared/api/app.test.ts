@@ -92,6 +92,7 @@ function fakeStore(): AgentStore & { inboxCalls: unknown[]; renamed: unknown[][]
     heldConversations: async () => [],
     getCustomer: async (id) => (id === 'cu_1' ? sheena : undefined),
     getCustomers: async (ids) => (ids.includes('cu_1') ? [sheena] : []),
+    listCustomers: async (page) => ({ items: [sheena], cursor: page.cursor ? null : 'next' }),
     findCustomersByName: async (prefix, page) => ({
       items:
         page.limit > 0 &&
@@ -313,8 +314,14 @@ describe('agent API', () => {
     },
   );
 
-  it('answers 400 when q is missing', async () => {
-    const res = await app().request('/api/customers', auth);
+  it('lists every customer without q, a page at a time', async () => {
+    const res = await app().request('/api/customers?limit=2', auth);
+    expect(res.status).toBe(200);
+    expect(await res.json()).toEqual({ items: [sheena], cursor: 'next' });
+  });
+
+  it.each(['q=', 'q=%20', 'limit=0', 'limit=201'])('answers 400 to /api/customers?%s', async (query) => {
+    const res = await app().request(`/api/customers?${query}`, auth);
     expect(res.status).toBe(400);
     expect(((await res.json()) as { error: { code: string } }).error.code).toBe('invalid_request');
   });

@@ -107,6 +107,8 @@ describe('privacyRepository', () => {
       ['CUSTOMER#cu_1', 'NAMEWORD#2'],
       ['CUSTOMER#cu_1', 'NAMEWORD#3'],
       ['CUSTOMER#cu_1', 'NAMEWORD#4'],
+      // Out of the customer list (`GET /api/customers`).
+      ['CUSTOMER#cu_1', 'LISTED'],
       [`CONVERSATION#${FIRST}`, 'CONVERSATION'],
       ['CUSTOMER#cu_1', `CONVERSATION#${FIRST}`],
       ['CONVERSATION#cv_1', 'CONVERSATION'],

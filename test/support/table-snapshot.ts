@@ -1,6 +1,7 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { nextConversationId } from '#shared/domain/conversation.js';
+import { customerListPartition } from '#shared/store/customer-list.js';
 import { inboxDueShardPartition, inboxShardPartition, nameShardPartition } from '#shared/store/keys.js';
 import { NAME_WORD_PREFIX, nameWordPartition } from '#shared/store/name-words.js';
 
@@ -93,6 +94,12 @@ function withShardNamed(item: Item): Item {
   if (item.entity === 'customer_name_word' && typeof gsi1pk === 'string') {
     const place = Number(String(item.sk).slice(NAME_WORD_PREFIX.length));
     const right = gsi1pk === nameWordPartition(String(item.customerId), place);
+    return right ? { ...item, gsi1pk: gsi1pk.replace(/#\d+$/, '#<shard of id>') } : item;
+  }
+  // A customer's list entry sits in the shard a hash of the (random) customer id picks.
+  if (item.entity === 'customer_listed' && typeof gsi1pk === 'string') {
+    const customerId = String(item.pk).slice('CUSTOMER#'.length);
+    const right = gsi1pk === customerListPartition(customerId);
     return right ? { ...item, gsi1pk: gsi1pk.replace(/#\d+$/, '#<shard of id>') } : item;
   }
   if (typeof gsi1pk !== 'string' || typeof id !== 'string') return item;

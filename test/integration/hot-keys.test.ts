@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { LocalRuntime } from '#shared/local/runtime.js';
+import { CUSTOMER_LIST_SHARDS } from '#shared/store/customer-list.js';
 import { inboxShardPartition, SHARDS } from '#shared/store/keys.js';
 import { WORD_SHARDS } from '#shared/store/name-words.js';
 import { countKeyWrites } from '../support/key-writes.js';
@@ -20,6 +21,7 @@ const FAMILIES: Array<[RegExp, string, number]> = [
   [/^gsi1pk=INBOX#[a-z]+#\d+$/, 'inbox', SHARDS.inbox],
   [/^gsi1pk=CUSTOMER_NAME#\d+$/, 'names', SHARDS.names],
   [/^gsi1pk=CUSTOMER_WORD#\d+$/, 'words', WORD_SHARDS],
+  [/^gsi1pk=CUSTOMER_LIST#\d+$/, 'customer list', CUSTOMER_LIST_SHARDS],
 ];
 
 /**

@@ -2,6 +2,7 @@ import { DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PROFILE_TIME_GRANULARITY_MS } from '#shared/domain/profile-touch.js';
 import type { LocalRuntime } from '#shared/local/runtime.js';
+import { customerListPartition } from '#shared/store/customer-list.js';
 import { inboxShardPartition, Keys, nameShardPartition } from '#shared/store/keys.js';
 import { nameWordPartition } from '#shared/store/name-words.js';
 import { countKeyWrites } from '../support/key-writes.js';
@@ -87,6 +88,8 @@ describe('local runtime: per-message writes write no list index entry', () => {
       [`gsi1pk=${nameShardPartition(customerId)}`]: 1,
       // "Lena Index": the entry that finds her by her surname.
       [`gsi1pk=${nameWordPartition(customerId, 1)}`]: 1,
+      // Her entry in the customers list, at her first contact only.
+      [`gsi1pk=${customerListPartition(customerId)}`]: 1,
     });
     expect((await openInbox()).map((c) => c.id)).toContain(conversationId);
     expect(

@@ -40,6 +40,7 @@ const BY_OPERATION: Readonly<Record<string, Readonly<Record<number, readonly str
   removeAgent: { 409: ['cannot_remove_self'] },
   createWebhook: { 409: ['webhook_exists', 'webhook_busy', 'idempotency_key_reused'] },
   updateWebhook: { 409: ['webhook_exists', 'webhook_busy'] },
+  enableWebhook: { 409: ['webhook_exists', 'webhook_busy'] },
   replayWebhookDelivery: { 409: ['conflict', 'webhook_disabled'] },
   replayFailedWebhookDeliveries: { 409: ['webhook_disabled'] },
   listLiveEvents: { 410: ['events_expired'] },

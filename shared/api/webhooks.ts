@@ -200,12 +200,12 @@ const deliveryRoutes = once(() => {
     path: '/webhooks/{id}/enable',
     operationId: 'enableWebhook',
     summary:
-      'Take a disabled subscription (its endpoint answered 410) back into use and resume its paused deliveries (its backlog, and the events held while it was disabled), up to 500 a call. Admins only; audited',
+      'Take a disabled subscription (its endpoint answered 410) back into use and resume its paused deliveries (its backlog, and the events held while it was disabled), up to 500 a call (409 webhook_exists, nothing resumed, if another active subscription now posts one of its events to the same URL). Admins only; audited',
     middleware: [requireAdmin, readOptionalJsonBody] as const,
     request: { params: IdParamsSchema, body: emptyBody() },
     responses: {
       200: json('the subscription, and how many paused deliveries resumed', EnabledSchema),
-      ...errors(400, 401, 403, 404, 413),
+      ...errors(400, 401, 403, 404, 409, 413),
     },
   });
   const disable = createRoute({

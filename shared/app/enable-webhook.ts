@@ -5,11 +5,13 @@ import {
   deliveryTimeOf,
   neverTried,
   pastRetention,
+  type Subscription,
   type SubscriptionView,
 } from '#shared/domain/webhooks.js';
 import { NotFoundError } from '#shared/errors.js';
 import { type AuditDeps, audited } from './audited.js';
 import { resumePaused, resumeUnconfirmed, strandedResume } from './paused-deliveries.js';
+import { claimEventGuards, type GuardStore, listedTwin, twinError } from './webhook-guards.js';
 
 /** Paused deliveries one enable call resumes: a longer backlog takes more calls (`more`). */
 export const RESUMES_PER_CALL = 500;
@@ -71,6 +73,34 @@ async function resumeNoted(
   return 'queued';
 }
 
+type EnableStore = GuardStore &
+  Pick<WebhookStore, 'listSubscriptions' | 'enableSubscription' | 'disableSubscription'>;
+
+/**
+ * Takes a disabled subscription back into use unless another active one posts some of its events to
+ * its URL (created while it was disabled, taking its guards over): 409 `webhook_exists` naming it, and
+ * it stays disabled as it was. As a create writes its subscription before claiming its guards, it is
+ * enabled first and claims its guards then (a create that took one over meanwhile reads it again and
+ * gives the guard back, see claimEventGuards); refused, it is disabled again with its first time and
+ * reason. The list is read first, for subscriptions made before per-event guards, and so that a plain
+ * refusal never enables it even for a moment.
+ */
+async function takeBackIntoUse(webhooks: EnableStore, subscription: Subscription): Promise<void> {
+  const listed = listedTwin(await webhooks.listSubscriptions(), subscription);
+  if (listed) throw twinError(listed);
+  const { id, disabledAt = '', disabledReason = '' } = subscription;
+  await webhooks.enableSubscription(id);
+  const twin = await claimEventGuards(webhooks, subscription, subscription.events).catch(
+    async (error: unknown) => {
+      await webhooks.disableSubscription(id, disabledAt, disabledReason);
+      throw error;
+    },
+  );
+  if (!twin) return;
+  await webhooks.disableSubscription(id, disabledAt, disabledReason);
+  throw twinError(twin);
+}
+
 /**
  * What enabling answers: the subscription, how many paused deliveries it resumed, how many it found
  * too old to send (`expired`), whether more wait.
@@ -86,20 +116,22 @@ export type Enabled = SubscriptionView & { resumed: number; expired: number; mor
  * an enabled subscription too) resumes the next ones, so an enable cut short is finished by calling it
  * again. One resumed less than the claim's 15 minutes ago and not tried since (by an enable cut short
  * before its message, or at the same moment) keeps its note and makes `more` true: a call once the 15
- * minutes are over queues it if it is still unsent (before, its note was dropped: lost).
+ * minutes are over queues it if it is still unsent (before, its note was dropped: lost). A disabled
+ * one that another active subscription now posts some of its events to the same URL for is refused
+ * (409 `webhook_exists` naming it, see takeBackIntoUse) before anything is resumed: both would post them.
  */
 export async function enableWebhook(
   deps: AuditDeps & {
-    webhooks: Pick<
-      WebhookStore,
-      | 'getSubscription'
-      | 'enableSubscription'
-      | 'pausedDeliveries'
-      | 'getDelivery'
-      | 'resumeDelivery'
-      | 'takeOverQueueing'
-      | 'forgetPaused'
-    >;
+    webhooks: EnableStore &
+      Pick<
+        WebhookStore,
+        | 'getSubscription'
+        | 'pausedDeliveries'
+        | 'getDelivery'
+        | 'resumeDelivery'
+        | 'takeOverQueueing'
+        | 'forgetPaused'
+      >;
     queue: DeliveryQueue;
     clock: Clock;
   },
@@ -111,7 +143,7 @@ export async function enableWebhook(
     if (!subscription) throw new NotFoundError(`no webhook ${id}`);
     // Enabled before the notes are read: a delivery paused meanwhile is found here, or resumed by its
     // writer, who reads the subscription again after writing it (settlePaused).
-    if (subscription.disabledAt) await deps.webhooks.enableSubscription(id);
+    if (subscription.disabledAt) await takeBackIntoUse(deps.webhooks, subscription);
     const paused = await deps.webhooks.pausedDeliveries(id, RESUMES_PER_CALL);
     const counts = { resumed: 0, expired: 0 };
     let unconfirmed = 0;

@@ -45,24 +45,43 @@ export function listedTwin(
   return undefined;
 }
 
+type Guard = { event: EventType; key: string };
+
+/** Whether a subscription other than `id` is active and takes the event. */
+function posts(holder: Subscription | undefined, event: EventType, id: string): holder is Subscription {
+  return !!holder && !holder.disabledAt && holder.id !== id && holder.events.includes(event);
+}
+
+/**
+ * After taking a guard over from `from` (read disabled, or not taking the event), reads it again: an
+ * enable (or edit) of it writes the subscription before it claims its guards, so one that landed
+ * between the read and the take-over is seen here, and the guard is given back to it (answered as
+ * the holder). Of an enable and a create (or edit) at once, never both land.
+ */
+async function handedBack(webhooks: GuardStore, guard: Guard, id: string, from: string) {
+  if (!posts(await webhooks.getSubscription(from), guard.event, id)) return undefined;
+  await webhooks.claimSubscriptionKey(guard.key, from, id);
+  return from;
+}
+
 /**
  * Makes `id` the holder of one event's guard at its URL, taking it over from a subscription deleted
  * (its guard left behind), disabled, or no longer taking the event (edited); answers the active
  * subscription that holds it and takes the event instead. A subscription is written with the event
  * before it claims the guard, so a guard names one that was written: one missing was deleted.
  */
-async function claimOne(webhooks: GuardStore, guard: { event: EventType; key: string }, id: string) {
+async function claimOne(webhooks: GuardStore, guard: Guard, id: string) {
   let from: string | undefined;
   for (let tries = 0; tries < 3; tries += 1) {
-    if (await webhooks.claimSubscriptionKey(guard.key, id, from)) return undefined;
+    if (await webhooks.claimSubscriptionKey(guard.key, id, from)) {
+      return from && from !== id ? handedBack(webhooks, guard, id, from) : undefined;
+    }
     from = await webhooks.subscriptionKeyOwner(guard.key);
     const holder = from ? await webhooks.getSubscription(from) : undefined;
-    if (holder && !holder.disabledAt && holder.id !== id && holder.events.includes(guard.event)) {
-      return holder.id;
-    }
+    if (posts(holder, guard.event, id)) return holder.id;
   }
   throw new ConflictError(
-    'another create or edit of this URL and these events is under way: try again',
+    'another create, edit or enable of this URL and these events is under way: try again',
     'webhook_busy',
   );
 }

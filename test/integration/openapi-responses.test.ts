@@ -398,6 +398,26 @@ describe('local runtime: every answer has the shape the OpenAPI document shows f
         409,
         'webhook_exists',
       ],
+      // w1 disabled, another takes message.sent at its URL: w1 may not come back to post it too.
+      [
+        'POST',
+        `/api/webhooks/${idempotentWebhookId('admin-zoe', 'w1')}/disable`,
+        undefined,
+        ADMIN,
+        '',
+        200,
+        '',
+      ],
+      ['POST', '/api/webhooks', { url: receiver.url, events: ['message.sent'] }, ADMIN, 'w4', 201, ''],
+      [
+        'POST',
+        `/api/webhooks/${idempotentWebhookId('admin-zoe', 'w1')}/enable`,
+        undefined,
+        ADMIN,
+        '',
+        409,
+        'webhook_exists',
+      ],
       [
         'GET',
         `/api/events?since=${(Date.now() - 25 * 3_600_000) * 1000}`,

@@ -64,7 +64,8 @@ export function webhookState(
 const WHY: Record<string, string> = {
   forbidden: 'only admins manage webhooks.',
   not_found: 'this subscription no longer exists (deleted meanwhile): close and open Webhooks again.',
-  webhook_busy: 'another create of this URL and these events is under way: try again in a moment.',
+  webhook_busy:
+    'another create, edit or enable of this URL and these events is under way: try again in a moment.',
   webhook_disabled: 'the subscription is disabled: enable it first, then replay.',
   idempotency_key_reused:
     'this form was already used to create another subscription: change a field and try again.',
@@ -76,8 +77,11 @@ const WHY: Record<string, string> = {
 export function webhookErrorText(what: string, error: unknown): string {
   if (!(error instanceof ApiError)) return `${what}: ${failureText(error)}`;
   if (error.code === 'webhook_exists') {
-    const twin = /webhook (\S+) already/.exec(error.message)?.[1];
-    return `${what}: subscription ${twin ?? ''} already posts these events to this URL (a second would receive every event twice). Disable it first to replace it.`;
+    // "webhook <id> already posts <events> to this URL (…)": a create's, an edit's or an enable's.
+    const [, twin = '', events] =
+      /^webhook (\S{1,80}) already posts ([\w., ]{1,400}) to this URL/.exec(error.message) ?? [];
+    const which = events ? ` (${events})` : '';
+    return `${what}: subscription ${twin} already posts these events to this URL${which}, so each would be delivered twice. Disable it or edit its events first, or choose other events for this one.`;
   }
   const known = WHY[error.code];
   if (known) return `${what}: ${known}`;

@@ -52,10 +52,14 @@ describe('webhookErrorText', () => {
     const exists = new ApiError(
       409,
       'webhook_exists',
-      'webhook wh_k9 already posts these events to this URL: rotate its secret or delete it instead',
+      'webhook wh_k9 already posts message.received, message.sent to this URL (each would be delivered twice): change its events (PATCH /api/webhooks/wh_k9) or delete it',
     );
     expect(webhookErrorText('Not created', exists)).toMatch(
-      /^Not created: subscription wh_k9 already posts these events to this URL/,
+      /^Not created: subscription wh_k9 already posts these events to this URL \(message.received, message.sent\)/,
+    );
+    // Enabling one disabled while another took its events at its URL: named, with what to do.
+    expect(webhookErrorText('Not enabled', exists)).toBe(
+      'Not enabled: subscription wh_k9 already posts these events to this URL (message.received, message.sent), so each would be delivered twice. Disable it or edit its events first, or choose other events for this one.',
     );
     expect(webhookErrorText('Not enabled', new ApiError(404, 'not_found', 'no webhook wh_1'))).toBe(
       'Not enabled: this subscription no longer exists (deleted meanwhile): close and open Webhooks again.',

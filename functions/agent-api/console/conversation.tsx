@@ -15,7 +15,7 @@ import { customerLabel } from './customer-label.js';
 import { CustomerPanel } from './customer-panel.js';
 import type { LiveStatus } from './live.js';
 import { forgetCustomers } from './place.js';
-import { useReopenCheck } from './reopen-check.js';
+import { resolverOf, useReopenCheck } from './reopen-check.js';
 import { ReplyBox } from './reply-box.js';
 import type { Session } from './session.js';
 import { spokenText, TimelineEntry } from './timeline-item.js';
@@ -276,6 +276,11 @@ function ConversationBody(
         onTyping={props.onTyping}
         composer={props.composer}
         status={props.status}
+        resolvedBy={
+          !open && c.status === 'resolved'
+            ? (resolverOf(data.items, c, props.session.agentId) ?? undefined)
+            : undefined
+        }
       />
     </>
   );

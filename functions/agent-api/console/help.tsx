@@ -8,6 +8,7 @@ export const SHORTCUTS: ReadonlyArray<[string, string]> = [
   ['n', 'note'],
   ['e', 'resolve (or reopen)'],
   ['?', 'this help'],
+  ['Esc', 'in the reply box: leave it for the conversation (what is written stays)'],
 ];
 
 /**
@@ -37,7 +38,9 @@ export function Help(props: { onClose(): void }) {
           </div>
         ))}
       </dl>
-      <p>Shortcuts work when no text field has the focus.</p>
+      <p>
+        Shortcuts work when no text field has the focus: Escape in the reply box moves the focus out of it.
+      </p>
     </dialog>
   );
 }

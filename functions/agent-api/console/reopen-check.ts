@@ -18,16 +18,25 @@ function resolveEvent(items: readonly TimelineItem[], c: Conversation): Timeline
 }
 
 /**
- * What a Reopen asks of a resolve the agent has not seen, naming who resolved as the timeline says;
- * nothing when it was this agent (from another tab: they know of it).
+ * Who resolved the conversation as the timeline says: null until its event has come, undefined when it
+ * was this agent (from another tab: they know of it).
  */
-function reopenQuestion(items: readonly TimelineItem[], c: Conversation, me: string): string | undefined {
+export function resolverOf(
+  items: readonly TimelineItem[],
+  c: Conversation,
+  me: string,
+): string | null | undefined {
   const event = resolveEvent(items, c);
-  const by = event?.data?.by;
-  if (by === me) return undefined;
-  const agent = event ? agentBy(event.data ?? {}) : undefined;
-  const who = agent ?? (event ? 'Threadline (a rule, a timer or a merge)' : 'Someone else');
-  return `${who} resolved this conversation after you last saw it open. Reopen it?`;
+  if (!event) return null;
+  if (event.data?.by === me) return undefined;
+  return agentBy(event.data ?? {}) ?? 'Threadline (a rule, a timer or a merge)';
+}
+
+/** What a Reopen asks of a resolve the agent has not seen, naming who resolved; nothing when it was this agent. */
+function reopenQuestion(items: readonly TimelineItem[], c: Conversation, me: string): string | undefined {
+  const who = resolverOf(items, c, me);
+  if (who === undefined) return undefined;
+  return `${who ?? 'Someone else'} resolved this conversation after you last saw it open. Reopen it?`;
 }
 
 /**

@@ -8,6 +8,7 @@ import { channelName, notSentText, reasonText } from './format.js';
 import type { LiveStatus } from './live.js';
 import { type ComposerMode, type Draft, keyFor, readDraft, saveDraft, savePending } from './place.js';
 import { HeldNote, type HeldReply, holderNow, replyContent, takeOver } from './reply-claim.js';
+import { useResolvedMeanwhile } from './resolved-meanwhile.js';
 import { ErrorNote, focusLost } from './ui.js';
 
 function ChannelChoice(props: { channels: ChannelOption[]; value: string; onChange(channel: string): void }) {
@@ -225,7 +226,17 @@ function requestBody(
   return { text, ...(chosen ? { channel: chosen.channel } : {}) };
 }
 
-/** The reply's or note's text, Ctrl/Cmd+Enter to send, and why a reply is too long for its channel. */
+/**
+ * Escape leaves the box for the conversation's heading, where the one-key shortcuts (j/k) work again;
+ * what is written stays. Not while an input method composes (its Escape cancels the composition).
+ */
+function leaveBox(e: KeyboardEvent): void {
+  if (e.key !== 'Escape' || e.isComposing || e.defaultPrevented) return;
+  e.preventDefault();
+  document.getElementById('conversation-title')?.focus();
+}
+
+/** The reply's or note's text, Ctrl/Cmd+Enter to send, Escape to leave it, why a reply is too long. */
 function TextField(props: {
   mode: ComposerMode;
   text: string;
@@ -249,6 +260,7 @@ function TextField(props: {
           onInput={(e) => props.onInput(e.currentTarget.value)}
           onKeyDown={(e) => {
             if (e.key === 'Enter' && (e.ctrlKey || e.metaKey)) e.currentTarget.form?.requestSubmit();
+            leaveBox(e);
           }}
         />
       </label>
@@ -289,11 +301,8 @@ function useTypingSignal(mode: ComposerMode, onTyping: (note: boolean) => void) 
   };
 }
 
-/**
- * The reply box: which channels a reply may use now and why not (before any typing), a template picker
- * where only a template may go out, and notes.
- */
-export function ReplyBox(props: {
+/** What the reply box is given by the conversation view. */
+interface ReplyBoxProps {
   api: Api;
   conversation: Conversation;
   /** Where replies and notes go when not to this conversation: the customer's newer open one. */
@@ -308,7 +317,18 @@ export function ReplyBox(props: {
   onTyping(note: boolean): void;
   composer: { mode: 'reply' | 'note'; at: number } | undefined;
   status: LiveStatus;
-}) {
+  /**
+   * Who resolved it (the timeline's event, once come), while it is resolved, not by this agent, and what is written
+   * here goes to it (no newer open conversation).
+   */
+  resolvedBy?: string | undefined;
+}
+
+/**
+ * The reply box: which channels a reply may use now and why not (before any typing), a template picker
+ * where only a template may go out, and notes.
+ */
+export function ReplyBox(props: ReplyBoxProps) {
   const id = props.conversation.id;
   const target = props.sendTo ?? id;
   const { text, mode, setText, setMode, clearSent } = useDraft(id, target);
@@ -322,6 +342,7 @@ export function ReplyBox(props: {
   const { send, resend, held, error, busy } = useSender(props.api, target, on, props.status);
   const area = useRef<HTMLTextAreaElement>(null);
   const typed = useTypingSignal(mode, props.onTyping);
+  const meanwhile = useResolvedMeanwhile(props.conversation, mode === 'reply' ? text : '', props.resolvedBy);
   const channels = props.channels ?? [];
   const chosen =
     channels.find((c) => c.channel === channel && c.available) ?? channels.find((c) => c.available);
@@ -337,6 +358,7 @@ export function ReplyBox(props: {
     event.preventDefault();
     const form = event.currentTarget as HTMLFormElement;
     const sent = text;
+    if (mode === 'reply' && !(await meanwhile.confirmed())) return;
     if (!(await send(mode, requestBody(mode, text, chosen, needsTemplate ? template : undefined)))) return;
     clearSent(sent);
     // The Send button was disabled while the send was on its way, which drops its focus: back to the text.
@@ -364,6 +386,7 @@ export function ReplyBox(props: {
       ) : (
         <TextField mode={mode} text={text} area={area} tooLong={tooLong} onInput={onInput} />
       )}
+      {mode === 'reply' ? meanwhile.note : null}
       <ErrorNote message={error} />
       {held ? <HeldNote held={held} busy={busy} onChoose={(how) => void sendHeld(how)} /> : null}
       <button type="submit" disabled={busy || noChannel || tooLong !== undefined}>

@@ -1,7 +1,6 @@
 import { mkdirSync } from 'node:fs';
-import type { Browser, Page } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Delivery } from '#shared/domain/webhooks.js';
 import type { LocalRuntime } from '#shared/local/runtime.js';
 import { dynamoRepositories } from '#shared/store/dynamo-repositories.js';
 import { putDeliveryInput, putPausedNoteInput } from '#shared/store/params/webhooks.js';
@@ -20,37 +19,13 @@ import {
   startConsoleRuntime,
   ZOOMED,
 } from './console-support.js';
+import { delivery, openWebhooks, rowOf } from './webhooks-view-support.js';
 
 const BOB = { id: 'bob', token: 'bob-webhooks-token-1234' } as const;
 const SCREENSHOTS = new URL('./screenshots/', import.meta.url);
 const TABLE = 'threadline';
 /** Failed deliveries seeded: more than one replay call takes (500), so the replay follows a cursor. */
 const FAILED = 505;
-
-/** A delivery of the seeded subscription, `ageMs` old, as the deliverer leaves one in the log. */
-function delivery(subscriptionId: string, i: number, ageMs: number, status: Delivery['status']): Delivery {
-  const at = Date.now() - ageMs;
-  // The id's last character picks the log's shard: the index last, so the seeded spread over them.
-  const tail = `seed${status}`.padEnd(18, 'x') + String(i).padStart(6, '0');
-  return {
-    id: `msg_${at.toString(36).padStart(9, '0')}${tail}`,
-    subscriptionId,
-    eventId: `evt_seed_${status}_${i}`,
-    eventType: 'message.received',
-    customerId: 'cu_webhooks_seed',
-    createdAt: new Date(at).toISOString(),
-    status,
-    attempts: status === 'failed' ? 8 : status === 'paused' ? 0 : 1,
-    event: {
-      id: `evt_seed_${status}_${i}`,
-      type: 'message.received',
-      timestamp: new Date(at).toISOString(),
-      data: { customerId: 'cu_webhooks_seed' },
-    },
-    ...(status === 'failed' ? { lastStatus: 500, lastError: 'the endpoint answered 500' } : {}),
-    ...(status === 'delivered' ? { lastStatus: 200, deliveredAt: new Date(at).toISOString() } : {}),
-  };
-}
 
 /**
  * The admins' Webhooks view: the subscriptions and their state, a create that shows the secret once,
@@ -93,18 +68,6 @@ describe('the console lets an admin manage webhooks', () => {
     await closeConsole(browser, runtime);
     await receiver?.close();
   });
-
-  /** Opens the view as an admin would, by keyboard: the Webhooks button, then Enter. */
-  const openWebhooks = async (page: Page) => {
-    const open = page.getByRole('button', { name: 'Webhooks', exact: true });
-    await open.focus({ timeout: 30_000 });
-    await page.keyboard.press('Enter');
-    const dialog = page.getByRole('dialog', { name: 'Webhooks' });
-    await dialog.waitFor({ timeout: 30_000 });
-    return dialog;
-  };
-  const rowOf = (page: Page, url: string) =>
-    page.getByRole('list', { name: 'Webhook subscriptions' }).getByRole('listitem').filter({ hasText: url });
 
   it('shows an agent no Webhooks button', async () => {
     const bob = await browser.newPage({ viewport: DESKTOP });
@@ -273,12 +236,22 @@ describe('the console lets an admin manage webhooks', () => {
       await signIn(page, runtime);
       await page.getByText('Menu', { exact: true }).click();
       const dialog = await openWebhooks(page);
-      await rowOf(page, `${receiver.url}/crm`).waitFor({ timeout: 30_000 });
-      const overflow = await dialog.evaluate((el) => el.scrollWidth - el.clientWidth);
-      expect(overflow).toBeLessThanOrEqual(0);
-      expect(
-        await page.evaluate('document.documentElement.scrollWidth - window.innerWidth'),
-      ).toBeLessThanOrEqual(0);
+      const row = rowOf(page, `${receiver.url}/crm`);
+      await row.waitFor({ timeout: 30_000 });
+      const fits = async () => {
+        const overflow = await dialog.evaluate((el) => el.scrollWidth - el.clientWidth);
+        expect(overflow).toBeLessThanOrEqual(0);
+        expect(
+          await page.evaluate('document.documentElement.scrollWidth - window.innerWidth'),
+        ).toBeLessThanOrEqual(0);
+      };
+      await fits();
+      // Its edit, in the row, fits too; Cancel puts the focus back on Edit.
+      await row.getByRole('button', { name: 'Edit' }).click();
+      await row.getByRole('button', { name: 'Save' }).waitFor();
+      await fits();
+      await row.getByRole('button', { name: 'Cancel' }).click();
+      await expect.poll(() => page.evaluate('document.activeElement?.textContent')).toBe('Edit');
       await dialog.getByRole('button', { name: 'Close' }).click();
       await dialog.waitFor({ state: 'detached' });
       await page.close();

@@ -1,7 +1,7 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
 import type { Api, Page } from './api.js';
 import { clock } from './format.js';
-import { ErrorNote } from './ui.js';
+import { ErrorNote, focusLost } from './ui.js';
 import { useFocusOnShow } from './webhook-form.js';
 import {
   DELIVERY_STATUSES,
@@ -19,8 +19,8 @@ const MAX_REPLAY_CALLS = 100;
 
 /**
  * A subscription's delivery log, newest first, a page at a time (More follows the API's cursor), with
- * its status filter; and "Replay failed since", which sends again every delivery given up on since a
- * time, calling again with the cursor until it is null.
+ * its status filter and a Replay on each failed delivery; and "Replay failed since", which sends again
+ * every delivery given up on since a time, calling again with the cursor until it is null.
  */
 export function DeliveryLog(props: { api: Api; webhook: Webhook }) {
   const { api, webhook } = props;
@@ -44,30 +44,63 @@ export function DeliveryLog(props: { api: Api; webhook: Webhook }) {
           ))}
         </select>
       </label>
-      <LogPages key={`${status}#${reads}`} api={api} id={webhook.id} status={status} />
+      <LogPages key={`${status}#${reads}`} api={api} webhook={webhook} status={status} />
     </section>
   );
 }
 
 /**
  * The log's pages under one filter (drawn anew when the filter changes or a replay is done, so no page
- * of the last filter shows under the new one), and More for the next page.
+ * of the last filter shows under the new one), and More for the next page. A failed delivery's Replay
+ * (while the subscription is enabled) sends it again (`POST …/deliveries/{id}/replay`, the same
+ * `webhook-id`): its row then shows it pending, as the API answers it.
  */
-function LogPages(props: { api: Api; id: string; status: string }) {
-  const log = useLog(props.api, props.id, props.status);
+function LogPages(props: { api: Api; webhook: Webhook; status: string }) {
+  const { api, webhook } = props;
+  const log = useLog(api, webhook.id, props.status);
+  const [said, setSaid] = useState('');
+  const [refused, setRefused] = useState('');
+  const list = useRef<HTMLUListElement>(null);
+  useEffect(() => {
+    // The replayed row's button is gone: the focus on the next failed delivery's Replay, or the list.
+    if (said && focusLost()) list.current?.querySelector<HTMLElement>('.replay-one')?.focus();
+    if (said && focusLost()) list.current?.focus();
+  }, [said]);
+  const replay = async (d: DeliveryRow) => {
+    setSaid('');
+    setRefused('');
+    const path = `/api/webhooks/${encodeURIComponent(webhook.id)}/deliveries/${encodeURIComponent(d.id)}/replay`;
+    try {
+      log.replace(await api.send<DeliveryRow>('POST', path));
+      setSaid(`Sent again: the ${d.eventType} of ${clock(d.createdAt)}, pending.`);
+    } catch (e) {
+      setRefused(webhookErrorText('Not replayed', e));
+    }
+  };
   return (
     <>
-      <ul class="webhook-deliveries" aria-label="Deliveries" aria-busy={log.busy}>
+      <ul ref={list} class="webhook-deliveries" aria-label="Deliveries" aria-busy={log.busy} tabIndex={-1}>
         {log.rows.map((d) => (
           <li key={d.id}>
             <span class={`delivery-status status-${d.status}`}>{d.status}</span> {d.eventType},{' '}
             {clock(d.createdAt)}
             <span class="muted"> · {deliveryText(d)}</span>
+            {d.status === 'failed' && !webhook.disabledAt ? (
+              <button
+                type="button"
+                class="replay-one"
+                aria-label={`Replay the ${d.eventType} of ${clock(d.createdAt)}`}
+                onClick={() => void replay(d)}
+              >
+                Replay
+              </button>
+            ) : null}
           </li>
         ))}
       </ul>
       <p role="status">{log.summary}</p>
-      <ErrorNote message={log.error} />
+      <p role="status">{said}</p>
+      <ErrorNote message={refused || log.error} />
       {log.cursor ? (
         <button type="button" disabled={log.busy} onClick={log.more}>
           More deliveries
@@ -115,7 +148,8 @@ function useLog(api: Api, id: string, status: string) {
     : rows.length === 0 && !cursor
       ? `No${filtered} deliveries in the log (it keeps 30 days).`
       : `${rows.length}${filtered} ${rows.length === 1 ? 'delivery' : 'deliveries'} shown${cursor ? ', more in the log' : ''}.`;
-  return { rows, cursor, busy, error, summary, more: () => read(cursor) };
+  const replace = (row: DeliveryRow) => setRows((shown) => shown.map((d) => (d.id === row.id ? row : d)));
+  return { rows, cursor, busy, error, summary, more: () => read(cursor), replace };
 }
 
 /** What `POST /api/webhooks/{id}/replay` answers. */

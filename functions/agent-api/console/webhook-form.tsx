@@ -2,7 +2,7 @@ import { useEffect, useRef, useState } from 'preact/hooks';
 import { EVENT_TYPES } from '#shared/domain/events/event-types.js';
 import type { Api } from './api.js';
 import { ErrorNote } from './ui.js';
-import { webhookErrorText } from './webhook-text.js';
+import { editBody, editErrorText, type Webhook, webhookErrorText } from './webhook-text.js';
 
 /** What `POST /api/webhooks` answers: the subscription and its signing secret, shown this once. */
 export interface Created {
@@ -102,6 +102,65 @@ export function CreateWebhook(props: { api: Api; focusOnShow?: boolean; onCreate
       <p>
         <button type="submit" disabled={busy}>
           Create subscription
+        </button>
+      </p>
+      <ErrorNote message={error} />
+    </form>
+  );
+}
+
+/**
+ * A subscription's edit (`PATCH`): its events and description, its URL and secret kept. Sends only what
+ * changed; `webhook_busy` (changed meanwhile), as any refusal, has the list read again (`onRefused`) and the choices kept,
+ * to save again.
+ */
+export function EditWebhook(props: {
+  api: Api;
+  webhook: Webhook;
+  list: Webhook[];
+  onSaved(webhook: Webhook): void;
+  onRefused(): void;
+  onCancel(): void;
+}) {
+  const { webhook } = props;
+  const heading = useFocusOnShow<HTMLHeadingElement>();
+  const [events, setEvents] = useState(webhook.events);
+  const [description, setDescription] = useState(webhook.description ?? '');
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState('');
+  const submit = async (e: Event) => {
+    e.preventDefault();
+    if (!events.length) return setError('Not saved: choose at least one event.');
+    const body = editBody(webhook, events, description);
+    if (!body) return setError('Nothing to save: the events and description are as they were.');
+    setBusy(true);
+    setError('');
+    try {
+      const path = `/api/webhooks/${encodeURIComponent(webhook.id)}`;
+      props.onSaved(await props.api.send<Webhook>('PATCH', path, body));
+    } catch (failure) {
+      setError(editErrorText(failure, props.list));
+      props.onRefused();
+    } finally {
+      setBusy(false);
+    }
+  };
+  return (
+    <form class="webhook-form" aria-labelledby={`edit-${webhook.id}`} onSubmit={(e) => void submit(e)}>
+      <h4 id={`edit-${webhook.id}`} ref={heading} tabIndex={-1}>
+        Edit the subscription to {webhook.url}
+      </h4>
+      <EventChoice chosen={events} onChange={setEvents} />
+      <label>
+        Description (empty removes it)
+        <input maxLength={500} value={description} onInput={(e) => setDescription(e.currentTarget.value)} />
+      </label>
+      <p class="webhook-actions">
+        <button type="submit" disabled={busy}>
+          Save
+        </button>
+        <button type="button" onClick={props.onCancel}>
+          Cancel
         </button>
       </p>
       <ErrorNote message={error} />

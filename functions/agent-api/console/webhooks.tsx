@@ -1,24 +1,23 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
 import type { Api, Page } from './api.js';
-import { confirmInPage } from './confirm.js';
 import { CopyId, ErrorNote } from './ui.js';
 import { DeliveryLog } from './webhook-deliveries.js';
 import { type Created, CreateWebhook, useFocusOnShow } from './webhook-form.js';
-import { type Webhook, webhookErrorText, webhookState } from './webhook-text.js';
+import { WebhookRow } from './webhook-row.js';
+import { settledList, type Webhook, webhookErrorText } from './webhook-text.js';
 
 /**
  * Admins only (loaded when an admin opens it): the webhook subscriptions with their state, a new one
- * (its signing secret shown once), disable and enable, and a subscription's delivery log with its
- * replay of the failed. A modal dialog, as the shortcuts are: Escape or Close closes it, and the focus
- * goes back to the Webhooks button.
+ * (its signing secret shown once), edit, disable and enable, secret rotation (the new secret shown
+ * once), delete, and a subscription's delivery log with its replays. A modal dialog, as the shortcuts
+ * are: Escape or Close closes it, and the focus goes back to the Webhooks button.
  */
 export function Webhooks(props: { api: Api; onClose(): void }) {
   const { api } = props;
   const dialog = useModal();
-  const { webhooks, error, replace, add, reload } = useWebhooks(api);
-  const [created, setCreated] = useState<Created>();
-  // Done on the secret puts the focus in the form that takes its place (its button is gone).
-  const [afterSecret, setAfterSecret] = useState(false);
+  const { webhooks, error, replace, add, remove, reload } = useWebhooks(api);
+  const { secrets, show, done, afterSecret } = useSecrets();
+  const { deleted, gone, listHead, onDeleted } = useDeletions(remove);
   const [logOf, setLogOf] = useState<string>();
   const shownLog = webhooks?.find((w) => w.id === logOf);
   return (
@@ -35,12 +34,15 @@ export function Webhooks(props: { api: Api; onClose(): void }) {
       </p>
       <section aria-labelledby="webhooks-list-title">
         <div class="webhooks-list-head">
-          <h3 id="webhooks-list-title">Subscriptions</h3>
+          <h3 id="webhooks-list-title" ref={listHead} tabIndex={-1}>
+            Subscriptions
+          </h3>
           <button type="button" onClick={reload}>
             Read again
           </button>
         </div>
-        <ErrorNote message={error} />
+        <p role="status">{deleted}</p>
+        <ErrorNote message={error || gone} />
         {webhooks === undefined && !error ? <p aria-busy="true">Loading the subscriptions…</p> : null}
         {webhooks?.length === 0 ? <p>No subscription yet: create one below.</p> : null}
         {webhooks?.length ? (
@@ -50,28 +52,27 @@ export function Webhooks(props: { api: Api; onClose(): void }) {
                 key={w.id}
                 api={api}
                 webhook={w}
+                list={webhooks}
                 logShown={w.id === logOf}
                 onChanged={replace}
+                onDeleted={onDeleted}
+                onRotated={(made) => show({ ...made, rotated: true })}
+                onReload={reload}
                 onLog={() => setLogOf(w.id === logOf ? undefined : w.id)}
               />
             ))}
           </ul>
         ) : null}
       </section>
-      {created ? (
-        <SecretOnce
-          created={created}
-          onDone={() => {
-            setCreated(undefined);
-            setAfterSecret(true);
-          }}
-        />
-      ) : (
+      {secrets.map((secret, i) => (
+        <SecretOnce key={secret.secret} created={secret} n={i} onDone={() => done(secret)} />
+      ))}
+      {secrets.length ? null : (
         <CreateWebhook
           api={api}
           focusOnShow={afterSecret}
           onCreated={(made) => {
-            setCreated(made);
+            show(made);
             add(made);
           }}
         />
@@ -79,6 +80,40 @@ export function Webhooks(props: { api: Api; onClose(): void }) {
       {shownLog ? <DeliveryLog key={shownLog.id} api={api} webhook={shownLog} /> : null}
     </dialog>
   );
+}
+
+/**
+ * Secrets shown once, each until its Done: a new subscription's, or a rotated one's (`rotated`). Done on
+ * a rotated one puts the focus back on its row's Rotate secret; on a new one's, in the form that takes
+ * its place (its button is gone).
+ */
+function useSecrets() {
+  const [secrets, setSecrets] = useState<Secret[]>([]);
+  const [afterSecret, setAfterSecret] = useState(false);
+  const show = (secret: Secret) => setSecrets((list) => [...list, secret]);
+  const done = (secret: Secret) => {
+    setSecrets((list) => list.filter((s) => s !== secret));
+    if (secret.rotated) document.getElementById(`rotate-${secret.id}`)?.focus();
+    else setAfterSecret(true);
+  };
+  return { secrets, show, done, afterSecret };
+}
+
+/**
+ * A subscription gone from the list: deleted here (said in a status line) or meanwhile (an action's
+ * refusal, said as an alert); its row, and the focus on its button, gone, the focus on the list's heading.
+ */
+function useDeletions(remove: (id: string) => void) {
+  const [deleted, setDeleted] = useState('');
+  const [gone, setGone] = useState('');
+  const listHead = useRef<HTMLHeadingElement>(null);
+  const onDeleted = (webhook: Webhook, refused?: string) => {
+    remove(webhook.id);
+    setDeleted(refused ? '' : `Deleted the subscription to ${webhook.url}.`);
+    setGone(refused ? `${refused} (${webhook.url})` : '');
+    listHead.current?.focus();
+  };
+  return { deleted, gone, listHead, onDeleted };
 }
 
 /**
@@ -103,146 +138,76 @@ function useModal() {
 }
 
 /**
- * The subscriptions, read when the view opens and on Read again (a breaker opens and closes, a 410
- * disables one); a row replaced by a disable's or an enable's answer.
+ * The subscriptions, read when the view opens, on Read again (a breaker opens and closes, a 410
+ * disables one), after each action, and when the window takes the focus again while the view is open
+ * (no timer); a row replaced by an action's answer. A read leaves out what this view deleted and keeps
+ * what it created (the list is an index, which may not show them yet); a newer read wins over an older.
  */
 function useWebhooks(api: Api) {
   const [webhooks, setWebhooks] = useState<Webhook[]>();
   const [error, setError] = useState('');
   const [reads, setReads] = useState(0);
+  const mine = useRef({ deleted: new Set<string>(), made: [] as Webhook[] });
+  const reload = () => setReads((n) => n + 1);
   useEffect(() => {
     let stale = false;
     setError('');
     api.get<Page<Webhook>>('/api/webhooks').then(
-      (page) => !stale && setWebhooks(page.items),
+      (page) => {
+        if (stale) return;
+        const { deleted, made } = mine.current;
+        mine.current.made = made.filter((m) => !page.items.some((w) => w.id === m.id));
+        setWebhooks(settledList(page.items, deleted, made));
+      },
       (e: unknown) => !stale && setError(webhookErrorText('The subscriptions could not be read', e)),
     );
     return () => {
       stale = true;
     };
   }, [api, reads]);
+  useEffect(() => {
+    const back = () => document.visibilityState === 'visible' && reload();
+    addEventListener('focus', back);
+    document.addEventListener('visibilitychange', back);
+    return () => {
+      removeEventListener('focus', back);
+      document.removeEventListener('visibilitychange', back);
+    };
+  }, []);
   const replace = (webhook: Webhook) =>
     setWebhooks((list) => list?.map((w) => (w.id === webhook.id ? webhook : w)));
-  const add = (made: Created) =>
-    setWebhooks((list) => [
-      ...(list ?? []).filter((w) => w.id !== made.id),
-      { ...made, createdAt: new Date().toISOString(), consecutiveFailures: 0 },
-    ]);
-  return { webhooks, error, replace, add, reload: () => setReads((n) => n + 1) };
-}
-
-/** What `/enable` answers besides the subscription. */
-interface Enabled extends Webhook {
-  resumed: number;
-  expired: number;
-  more: boolean;
-}
-
-/** Enables a subscription, calling again while `more` (at most 100 calls), and sums what each resumed. */
-async function enableAll(api: Api, id: string): Promise<Enabled> {
-  const path = `/api/webhooks/${encodeURIComponent(id)}/enable`;
-  let total: Enabled | undefined;
-  for (let call = 0; call < 100; call++) {
-    const answer = await api.send<Enabled>('POST', path);
-    total = total
-      ? { ...answer, resumed: total.resumed + answer.resumed, expired: total.expired + answer.expired }
-      : answer;
-    if (!answer.more) break;
-  }
-  return total as Enabled;
-}
-
-/** What an enable did, in words: its counts, `expired` included (held past the log's 30 days, not sent). */
-const enabledText = (e: Enabled) =>
-  `Enabled: ${e.resumed} held ${e.resumed === 1 ? 'delivery' : 'deliveries'} resumed, ${e.expired} expired (older than the log's 30 days: not sent)${e.more ? '; more wait: press Enable again' : ''}.`;
-
-/** One subscription: its URL, state and events, Disable or Enable, and its delivery log's button. */
-function WebhookRow(props: {
-  api: Api;
-  webhook: Webhook;
-  logShown: boolean;
-  onChanged(webhook: Webhook): void;
-  onLog(): void;
-}) {
-  const { api, webhook } = props;
-  const [busy, setBusy] = useState(false);
-  const [outcome, setOutcome] = useState('');
-  const [error, setError] = useState('');
-  const state = webhookState(webhook);
-  const act = async (run: () => Promise<string>, failed: string) => {
-    setBusy(true);
-    setError('');
-    setOutcome('');
-    try {
-      setOutcome(await run());
-    } catch (e) {
-      setError(webhookErrorText(failed, e));
-    } finally {
-      setBusy(false);
-    }
+  const add = (made: Created) => {
+    const row = { ...made, createdAt: new Date().toISOString(), consecutiveFailures: 0 };
+    mine.current.made.push(row);
+    setWebhooks((list) => [...(list ?? []).filter((w) => w.id !== made.id), row]);
   };
-  const disable = async () => {
-    const text = `Disable ${webhook.url}? Nothing more is sent to it: its pending deliveries and the events made from now on are held (paused) until you enable it.`;
-    if (!(await confirmInPage(text, 'Disable'))) return;
-    await act(async () => {
-      const path = `/api/webhooks/${encodeURIComponent(webhook.id)}/disable`;
-      props.onChanged(await api.send<Webhook>('POST', path));
-      return 'Disabled: its events are held until you enable it.';
-    }, 'Not disabled');
+  const remove = (id: string) => {
+    mine.current.deleted.add(id);
+    setWebhooks((list) => list?.filter((w) => w.id !== id));
   };
-  const enable = () =>
-    act(async () => {
-      const enabled = await enableAll(api, webhook.id);
-      const { resumed: _r, expired: _e, more: _m, ...rest } = enabled;
-      props.onChanged(rest);
-      return enabledText(enabled);
-    }, 'Not enabled');
-  return (
-    <li class={`webhook webhook-${state.kind}`}>
-      <p class="webhook-url">
-        <code>{webhook.url}</code>
-      </p>
-      <p class={`webhook-state state-${state.kind}`}>{state.text}</p>
-      <p class="muted">
-        Events: {webhook.events.join(', ')}
-        {webhook.description ? ` · ${webhook.description}` : ''}
-      </p>
-      <p class="muted">
-        Id <CopyId id={webhook.id} />
-      </p>
-      <div class="webhook-actions">
-        {webhook.disabledAt ? (
-          <button type="button" disabled={busy} onClick={() => void enable()}>
-            Enable
-          </button>
-        ) : (
-          <button type="button" class="danger" disabled={busy} onClick={() => void disable()}>
-            Disable
-          </button>
-        )}
-        <button type="button" aria-pressed={props.logShown} onClick={props.onLog}>
-          Delivery log
-        </button>
-      </div>
-      <p role="status" class="webhook-outcome">
-        {outcome}
-      </p>
-      <ErrorNote message={error} />
-    </li>
-  );
+  return { webhooks, error, replace, add, remove, reload };
 }
 
-/** The new subscription's signing secret, shown this once, with a Copy. */
-function SecretOnce(props: { created: Created; onDone(): void }) {
+/** A signing secret to show once: a new subscription's, or a rotated one's. */
+type Secret = Created & { rotated?: boolean };
+
+/**
+ * A signing secret shown this once, with a Copy: a new subscription's, or one rotated (the old one
+ * signing beside it for 24 hours, as the API's rotation keeps it).
+ */
+function SecretOnce(props: { created: Secret; n: number; onDone(): void }) {
   const heading = useFocusOnShow<HTMLHeadingElement>();
+  const { url, rotated } = props.created;
   return (
-    <section class="webhook-secret" aria-labelledby="webhook-secret-title">
-      <h3 id="webhook-secret-title" ref={heading} tabIndex={-1}>
-        Created: the signing secret of {props.created.url}
+    <section class="webhook-secret" aria-labelledby={`webhook-secret-${props.n}`}>
+      <h3 id={`webhook-secret-${props.n}`} ref={heading} tabIndex={-1}>
+        {rotated ? `Rotated: the new signing secret of ${url}` : `Created: the signing secret of ${url}`}
       </h3>
       <p>
-        <strong>Copy it now: it will not be shown again.</strong> The endpoint checks each event's signature
-        with it (a lost secret is replaced by rotating it through the API).
+        <strong>Copy it now: it will not be shown again.</strong>{' '}
+        {rotated
+          ? 'Give it to the endpoint within 24 hours: until then each event is signed with the old secret and with this one, then with this one only.'
+          : "The endpoint checks each event's signature with it (a lost secret is replaced by Rotate secret)."}
       </p>
       <CopyId id={props.created.secret} what="the signing secret" />
       <p>

@@ -1,0 +1,46 @@
+import type { Page } from 'playwright-core';
+import type { Delivery } from '#shared/domain/webhooks.js';
+
+/** A delivery of a seeded subscription, `ageMs` old, as the deliverer leaves one in the log. */
+export function delivery(
+  subscriptionId: string,
+  i: number,
+  ageMs: number,
+  status: Delivery['status'],
+): Delivery {
+  const at = Date.now() - ageMs;
+  // The id's last character picks the log's shard: the index last, so the seeded spread over them.
+  const tail = `seed${status}`.padEnd(18, 'x') + String(i).padStart(6, '0');
+  return {
+    id: `msg_${at.toString(36).padStart(9, '0')}${tail}`,
+    subscriptionId,
+    eventId: `evt_seed_${status}_${i}`,
+    eventType: 'message.received',
+    customerId: 'cu_webhooks_seed',
+    createdAt: new Date(at).toISOString(),
+    status,
+    attempts: status === 'failed' ? 8 : status === 'paused' ? 0 : 1,
+    event: {
+      id: `evt_seed_${status}_${i}`,
+      type: 'message.received',
+      timestamp: new Date(at).toISOString(),
+      data: { customerId: 'cu_webhooks_seed' },
+    },
+    ...(status === 'failed' ? { lastStatus: 500, lastError: 'the endpoint answered 500' } : {}),
+    ...(status === 'delivered' ? { lastStatus: 200, deliveredAt: new Date(at).toISOString() } : {}),
+  };
+}
+
+/** Opens the Webhooks view as an admin would, by keyboard: the Webhooks button, then Enter. */
+export async function openWebhooks(page: Page) {
+  const open = page.getByRole('button', { name: 'Webhooks', exact: true });
+  await open.focus({ timeout: 30_000 });
+  await page.keyboard.press('Enter');
+  const dialog = page.getByRole('dialog', { name: 'Webhooks' });
+  await dialog.waitFor({ timeout: 30_000 });
+  return dialog;
+}
+
+/** The list's row of the subscription to `url`. */
+export const rowOf = (page: Page, url: string) =>
+  page.getByRole('list', { name: 'Webhook subscriptions' }).getByRole('listitem').filter({ hasText: url });

@@ -6,16 +6,8 @@ import { launchBrowser } from '../support/browser.js';
 import { ManualTimers } from '../support/manual-timers.js';
 import { writeTableItems } from '../support/seed-timeline.js';
 import { startReceiver } from '../support/webhook-receiver.js';
-import {
-  ANA,
-  answerConfirm,
-  asAna,
-  closeConsole,
-  DESKTOP,
-  signIn,
-  startConsoleRuntime,
-} from './console-support.js';
-import { delivery, openWebhooks, rowOf } from './webhooks-view-support.js';
+import { ANA, answerConfirm, asAna, startConsoleRuntime } from './console-support.js';
+import { closeWebhookTests, delivery, openedAsAdmin, rowOf } from './webhooks-view-support.js';
 
 const TABLE = 'threadline';
 
@@ -63,17 +55,12 @@ describe('the console lets an admin edit, rotate, delete and replay one delivery
     browser = await launchBrowser();
   }, 120_000);
 
-  afterAll(async () => {
-    await closeConsole(browser, runtime);
-    await receiver?.close();
-  });
+  afterAll(() => closeWebhookTests(browser, runtime, receiver));
 
   it('edits events and description (a twin named, a busy edit read again and saved), reads the list again on focus', async () => {
     const first = await subscribe('/edit', ['conversation.resolved'], 'Tickets');
     const twin = await subscribe('/edit', ['message.sent'], 'Outbound log');
-    const page = await browser.newPage({ viewport: DESKTOP });
-    await signIn(page, runtime);
-    const dialog = await openWebhooks(page);
+    const { page, dialog } = await openedAsAdmin(browser, runtime);
     const row = rowOf(page, `${receiver.url}/edit`).filter({ hasText: 'Tickets' });
     await row.getByRole('button', { name: 'Edit' }).click({ timeout: 30_000 });
     const form = row.getByRole('form', { name: `Edit the subscription to ${receiver.url}/edit` });
@@ -161,9 +148,7 @@ describe('the console lets an admin edit, rotate, delete and replay one delivery
   it('rotates a secret after asking (the new one shown once, the old one’s 24 hours said) and deletes after asking', async () => {
     const made = await subscribe('/rotate', ['customer.created'], 'Rotating');
     const doomed = await subscribe('/delete', ['customer.merged'], 'To delete');
-    const page = await browser.newPage({ viewport: DESKTOP });
-    await signIn(page, runtime);
-    const dialog = await openWebhooks(page);
+    const { page, dialog } = await openedAsAdmin(browser, runtime);
     const row = rowOf(page, `${receiver.url}/rotate`);
     await row.getByRole('button', { name: 'Rotate secret' }).click({ timeout: 30_000 });
     expect(await answerConfirm(page, true)).toMatch(/keeps signing beside it for 24 hours/);
@@ -229,9 +214,7 @@ describe('the console lets an admin edit, rotate, delete and replay one delivery
       runtime,
       rows.map((d) => putDeliveryInput(TABLE, d, false).Item ?? {}),
     );
-    const page = await browser.newPage({ viewport: DESKTOP });
-    await signIn(page, runtime);
-    const dialog = await openWebhooks(page);
+    const { page, dialog } = await openedAsAdmin(browser, runtime);
     await rowOf(page, `${receiver.url}/replay-one`).getByRole('button', { name: 'Delivery log' }).click({
       timeout: 30_000,
     });

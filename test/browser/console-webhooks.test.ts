@@ -13,13 +13,12 @@ import {
   ANA,
   answerConfirm,
   asAna,
-  closeConsole,
   DESKTOP,
   signIn,
   startConsoleRuntime,
   ZOOMED,
 } from './console-support.js';
-import { delivery, openWebhooks, rowOf } from './webhooks-view-support.js';
+import { closeWebhookTests, delivery, openWebhooks, rowOf } from './webhooks-view-support.js';
 
 const BOB = { id: 'bob', token: 'bob-webhooks-token-1234' } as const;
 const SCREENSHOTS = new URL('./screenshots/', import.meta.url);
@@ -64,10 +63,7 @@ describe('the console lets an admin manage webhooks', () => {
     browser = await launchBrowser();
   }, 120_000);
 
-  afterAll(async () => {
-    await closeConsole(browser, runtime);
-    await receiver?.close();
-  });
+  afterAll(() => closeWebhookTests(browser, runtime, receiver));
 
   it('shows an agent no Webhooks button', async () => {
     const bob = await browser.newPage({ viewport: DESKTOP });

@@ -1,5 +1,7 @@
-import type { Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import type { Delivery } from '#shared/domain/webhooks.js';
+import type { LocalRuntime } from '#shared/local/runtime.js';
+import { closeConsole, signedInPage } from './console-support.js';
 
 /** A delivery of a seeded subscription, `ageMs` old, as the deliverer leaves one in the log. */
 export function delivery(
@@ -44,3 +46,19 @@ export async function openWebhooks(page: Page) {
 /** The list's row of the subscription to `url`. */
 export const rowOf = (page: Page, url: string) =>
   page.getByRole('list', { name: 'Webhook subscriptions' }).getByRole('listitem').filter({ hasText: url });
+
+/** A desktop page with Ana signed in and the Webhooks view open. */
+export async function openedAsAdmin(browser: Browser, runtime: LocalRuntime) {
+  const page = await signedInPage(browser, runtime);
+  return { page, dialog: await openWebhooks(page) };
+}
+
+/** Closes a Webhooks test file's browser, runtime and receiving endpoint. */
+export async function closeWebhookTests(
+  browser: Browser | undefined,
+  runtime: LocalRuntime | undefined,
+  receiver: { close(): Promise<void> } | undefined,
+): Promise<void> {
+  await closeConsole(browser, runtime);
+  await receiver?.close();
+}

@@ -150,6 +150,9 @@ describe('the console lets an admin edit, rotate, delete and replay one delivery
     const doomed = await subscribe('/delete', ['customer.merged'], 'To delete');
     const { page, dialog } = await openedAsAdmin(browser, runtime);
     const row = rowOf(page, `${receiver.url}/rotate`);
+    // Half a new subscription typed meanwhile: a rotation leaves it there.
+    const typed = dialog.getByLabel('Endpoint URL (https)');
+    await typed.fill(`${receiver.url}/half-typed`);
     await row.getByRole('button', { name: 'Rotate secret' }).click({ timeout: 30_000 });
     expect(await answerConfirm(page, true)).toMatch(/keeps signing beside it for 24 hours/);
     const box = dialog.getByRole('region', {
@@ -162,6 +165,7 @@ describe('the console lets an admin edit, rotate, delete and replay one delivery
     const secret = (await box.locator('code').textContent()) ?? '';
     expect(secret).toMatch(/^whsec_[A-Za-z0-9+/]{32,88}={0,2}$/);
     expect(secret).not.toBe(made.secret);
+    expect(await typed.inputValue()).toBe(`${receiver.url}/half-typed`);
     await box.getByRole('button', { name: /^Done/ }).click();
     expect(await page.content()).not.toContain(secret);
     // The focus back on the row's Rotate secret.

@@ -111,15 +111,15 @@ export function CreateWebhook(props: { api: Api; focusOnShow?: boolean; onCreate
 
 /**
  * A subscription's edit (`PATCH`): its events and description, its URL and secret kept. Sends only what
- * changed; `webhook_busy` (changed meanwhile), as any refusal, has the list read again (`onRefused`) and the choices kept,
- * to save again.
+ * changed; a refusal (`webhook_busy`: changed meanwhile) is said and handed on (`onRefused`: the list
+ * read again, a row deleted meanwhile taken away), the choices kept, to save again.
  */
 export function EditWebhook(props: {
   api: Api;
   webhook: Webhook;
   list: Webhook[];
   onSaved(webhook: Webhook): void;
-  onRefused(): void;
+  onRefused(error: unknown, text: string): void;
   onCancel(): void;
 }) {
   const { webhook } = props;
@@ -139,8 +139,9 @@ export function EditWebhook(props: {
       const path = `/api/webhooks/${encodeURIComponent(webhook.id)}`;
       props.onSaved(await props.api.send<Webhook>('PATCH', path, body));
     } catch (failure) {
-      setError(editErrorText(failure, props.list));
-      props.onRefused();
+      const text = editErrorText(failure, props.list);
+      setError(text);
+      props.onRefused(failure, text);
     } finally {
       setBusy(false);
     }

@@ -158,7 +158,10 @@ export function WebhookRow(props: RowProps) {
             setOutcome('Saved: its events and description are as shown.');
             setEditing(false);
           }}
-          onRefused={props.onReload}
+          onRefused={(e, text) => {
+            if (e instanceof ApiError && e.code === 'not_found') props.onDeleted(webhook, text);
+            props.onReload();
+          }}
           onCancel={() => setEditing(false)}
         />
       ) : (

@@ -67,7 +67,8 @@ export function Webhooks(props: { api: Api; onClose(): void }) {
       {secrets.map((secret, i) => (
         <SecretOnce key={secret.secret} created={secret} n={i} onDone={() => done(secret)} />
       ))}
-      {secrets.length ? null : (
+      {/* A new subscription's secret takes the form's place; a rotated one's leaves it (and what is typed in it). */}
+      {secrets.some((secret) => !secret.rotated) ? null : (
         <CreateWebhook
           api={api}
           focusOnShow={afterSecret}

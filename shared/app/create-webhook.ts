@@ -79,6 +79,12 @@ export async function createWebhook(
       }
       return { subscription: made, created: false };
     }
+    if (idempotencyKey && (await deps.webhooks.wasDeleted(id))) {
+      throw new ConflictError(
+        'the subscription this Idempotency-Key made was deleted since: use a new key to subscribe again',
+        'idempotency_key_reused',
+      );
+    }
     const listed = listedTwin(await deps.webhooks.listSubscriptions(), { ...request, id });
     if (listed) {
       entry.webhookId = listed.id;

@@ -8,11 +8,15 @@ import { releaseGuards } from './webhook-guards.js';
  * Removes a subscription (audited, naming it and the origin it sent to, which outlive it there): its
  * pending deliveries are cancelled when they come up, and its URL and events may be subscribed again
  * (its events' guards are let go after it, so a crash in between leaves guards naming no subscription,
- * which the next create or edit takes over).
+ * which the next create or edit takes over). Its id is marked deleted for good: a create retried with
+ * the `Idempotency-Key` that made it is refused, never the same subscription made again.
  */
 export async function deleteWebhook(
   deps: AuditDeps & {
-    webhooks: Pick<WebhookStore, 'getSubscription' | 'deleteSubscription' | 'releaseSubscriptionKey'>;
+    webhooks: Pick<
+      WebhookStore,
+      'getSubscription' | 'deleteSubscription' | 'releaseSubscriptionKey' | 'markDeleted'
+    >;
   },
   id: string,
   agentId: string,
@@ -23,6 +27,8 @@ export async function deleteWebhook(
     if (!subscription) throw new NotFoundError(`no webhook ${id}`);
     const origin = webhookOriginOf(subscription.url);
     if (origin) entry.webhookOrigin = origin;
+    // The mark first: a crash after it leaves the subscription, which a second delete finds again.
+    await deps.webhooks.markDeleted(id, deps.clock.now().toISOString());
     await deps.webhooks.deleteSubscription(id);
     await releaseGuards(deps.webhooks, subscription, subscription);
   });

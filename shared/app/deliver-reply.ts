@@ -135,6 +135,9 @@ export async function deliverReply(
   // The provider reported it failed before the send was recorded (its webhook ran between the
   // provider's answer and these writes, and found no answer to undo).
   let failedFirst = false;
+  // `sent` is when it was handed over: a status the provider reports during the call (the web chat's
+  // `delivered`, queued inside send) is then never timed before it.
+  const handedAt = deps.clock.now().toISOString();
   try {
     const result = await sender.send(message);
     sent = true;
@@ -142,7 +145,7 @@ export async function deliverReply(
     // Nobody waiting (the resolver's touch said so, its message answered by this reply): nothing to end.
     if (answersCustomer(message.author) && !held?.nobodyWaiting)
       await deps.store.markAnswered?.(message.conversationId, answeredAt(message));
-    failedFirst = await deps.store.recordSent(message, result, deps.clock.now().toISOString());
+    failedFirst = await deps.store.recordSent(message, result, handedAt);
     logger.info('reply sent', { ...fields, providerMessageId: loggedId(result.providerMessageId) });
   } catch (error) {
     // Once the provider took it, the lease stays until it runs out: a retry then finds it recorded, or sends again.

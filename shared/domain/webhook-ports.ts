@@ -19,6 +19,13 @@ export interface WebhookStore {
   listSubscriptions(): Promise<Subscription[]>;
   deleteSubscription(id: string): Promise<void>;
   /**
+   * Marks a subscription deleted by an admin (a small item beside it, kept), so a create retried with
+   * the `Idempotency-Key` that made it is refused rather than making it again under the same id.
+   */
+  markDeleted(id: string, at: string): Promise<void>;
+  /** Whether an admin deleted the subscription of this id (markDeleted), read strongly. */
+  wasDeleted(id: string): Promise<boolean>;
+  /**
    * Makes `id` the one subscription of a URL and events (`key`, subscriptionKeyOf), read strongly and
    * written conditionally, unlike the list: true when the guard was free, already `id`'s, or `from`'s
    * (taken over from a subscription disabled or deleted); false when another holds it.

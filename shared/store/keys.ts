@@ -299,8 +299,8 @@ export const WEBHOOKS_PARTITION = 'WEBHOOKS';
  */
 export const DELIVERY_SHARDS = 8;
 
-/** A webhook subscription. */
-export const webhookKey = (id: string) => ({ pk: `WEBHOOK#${id}`, sk: 'WEBHOOK' });
+/** A webhook subscription; `GONE`: the mark its delete leaves, so an Idempotency-Key never remakes it. */
+export const webhookKey = (id: string, sk: 'WEBHOOK' | 'GONE' = 'WEBHOOK') => ({ pk: `WEBHOOK#${id}`, sk });
 /** The guard naming the one active subscription posting an event to a URL (see eventGuardsOf). */
 export const webhookUrlKey = (hash: string) => ({ pk: `WEBHOOK_URL#${hash}`, sk: 'WEBHOOK_URL' });
 

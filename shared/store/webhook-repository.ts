@@ -64,6 +64,18 @@ function keyOf(subscriptionId: string, deliveryId: string) {
   return at ? deliveryKey(subscriptionId, deliveryId, at) : undefined;
 }
 
+/** The marks deleted subscriptions leave (webhookKey `GONE`), kept so their ids are never made again. */
+function deletionMarks(db: DynamoDb): Pick<WebhookStore, 'markDeleted' | 'wasDeleted'> {
+  return {
+    async markDeleted(id, at) {
+      await putItem(db, { TableName: db.table, Item: { ...webhookKey(id, 'GONE'), deletedAt: at } });
+    },
+    async wasDeleted(id) {
+      return (await getItem(db, getInput(db.table, webhookKey(id, 'GONE'), true))).Item !== undefined;
+    },
+  };
+}
+
 /** The notes of deliveries paused while their subscription is disabled (see pausedDeliveryKey). */
 function pausedDeliveries(
   db: DynamoDb,
@@ -167,6 +179,7 @@ export function webhookRepository(db: DynamoDb): WebhookStore & { isErased: Eras
     async deleteSubscription(id) {
       await deleteItem(db, { TableName: db.table, Key: webhookKey(id) });
     },
+    ...deletionMarks(db),
     ...subscriptionGuards(db),
     async countFailure(id) {
       const out = await updateItem(db, countFailureInput(db.table, id));

@@ -40,13 +40,17 @@ async function run(doc: DocumentStore) {
   await repos.webhooks.putSubscription(subscription as never);
   const listed = await repos.webhooks.listSubscriptions();
   const failures = [await repos.webhooks.countFailure('wh_1'), await repos.webhooks.countFailure('wh_1')];
+  const gone = [await repos.webhooks.wasDeleted('wh_1')];
+  await repos.webhooks.markDeleted('wh_1', '2026-12-06T00:00:00.000Z');
   await repos.webhooks.deleteSubscription('wh_1');
+  gone.push(await repos.webhooks.wasDeleted('wh_1'), await repos.webhooks.wasDeleted('wh_2'));
   const customerId = await store.findCustomerId(
     { kind: 'phone', value: '+14155550100' },
     { consistent: true },
   );
   const timeline = customerId ? await repos.timeline.recentTimeline([customerId], 50) : [];
-  return { listed, failures, customerId, timeline, after: await repos.webhooks.listSubscriptions() };
+  const after = await repos.webhooks.listSubscriptions();
+  return { listed, failures, gone, customerId, timeline, after };
 }
 
 let sdk: LocalDynamo;
@@ -75,6 +79,7 @@ describe('the repositories on the lite DynamoDB client', () => {
     expect(viaSdk.timeline.length).toBeGreaterThan(1);
     expect(viaSdk.listed).toHaveLength(1);
     expect(viaSdk.failures).toEqual([1, 2]);
+    expect(viaSdk.gone).toEqual([false, true, false]);
     expect(viaSdk.after).toEqual([]);
     expect(viaLite).toEqual(viaSdk);
 

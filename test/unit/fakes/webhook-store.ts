@@ -9,11 +9,15 @@ export function memoryWebhooks() {
   const paused = new Map<string, Set<string>>();
   /** The subscription holding each URL and events' guard. */
   const guards = new Map<string, string>();
+  /** The subscriptions an admin deleted. */
+  const gone = new Set<string>();
   const store: WebhookStore = {
     putSubscription: async (s) => void subscriptions.set(s.id, structuredClone(s)),
     getSubscription: async (id) => structuredClone(subscriptions.get(id)),
     listSubscriptions: async () => [...subscriptions.values()],
     deleteSubscription: async (id) => void subscriptions.delete(id),
+    markDeleted: async (id) => void gone.add(id),
+    wasDeleted: async (id) => gone.has(id),
     claimSubscriptionKey: async (key, id, from) => {
       const owner = guards.get(key);
       if (owner !== undefined && owner !== id && owner !== from) return false;

@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { deliverReply, type SenderDeps } from '#shared/app/deliver-reply.js';
+import { WebchatSender } from '#shared/channels/webchat/send.js';
+import type { Envelope } from '#shared/domain/envelope.js';
 import { type OutboundMessage, OutboundMessageSchema } from '#shared/domain/outbound.js';
 import { PermanentSendError, RetryableSendError } from '#shared/domain/send-errors.js';
 import type { SenderStore } from '#shared/domain/sender-ports.js';
@@ -56,6 +58,29 @@ describe('deliverReply', () => {
     const { fake, calls } = store();
     await deliverReply(deps(fake, sent), message, 1);
     expect(calls).toEqual([['claim'], ['sent', 'SM1', NOW]]);
+  });
+
+  it("times `sent` no later than a status the provider reports during the send (the web chat's delivered)", async () => {
+    const { fake, calls } = store();
+    let ms = Date.parse(NOW);
+    // Every reading of the clock is 7 ms after the one before.
+    const clock = {
+      now: () => {
+        ms += 7;
+        return new Date(ms);
+      },
+    };
+    const queued: Envelope[] = [];
+    const webchat = new WebchatSender({ queue: { enqueue: async (e) => void queued.push(...e) }, clock });
+    const chat = OutboundMessageSchema.parse({
+      ...message,
+      channel: 'webchat',
+      to: { kind: 'webchat_visitor', value: 'vs_1' },
+    });
+    await deliverReply({ ...deps(fake, sent), clock, senders: { webchat } }, chat, 1);
+    const sentAt = calls.find((c) => c[0] === 'sent')?.[2] as string;
+    const delivered = queued[0] as Envelope & { occurredAt: string };
+    expect(delivered.occurredAt > sentAt).toBe(true);
   });
 
   it('drops a reply queued before its customer erasure began: no claim, no send, nothing written', async () => {

@@ -337,5 +337,20 @@ describe('webhook admin: replaying and enabling on a disabled subscription', () 
       );
       await expect(other).rejects.toBeInstanceOf(ConflictError);
     });
+
+    it('refuses a create retried with the Idempotency-Key of a subscription deleted since, never making its id again', async () => {
+      const deps = admin();
+      const first = await createWebhook(deps, { ...request, events: [...request.events] }, 'zoe', 'key-2');
+      await deleteWebhook(deps, first.subscription.id, 'zoe');
+      for (const retry of [request, { ...request, description: 'new one' }]) {
+        const again = createWebhook(deps, { ...retry, events: [...retry.events] }, 'zoe', 'key-2');
+        await expect(again).rejects.toMatchObject({ code: 'idempotency_key_reused' });
+      }
+      expect(await world.store.getSubscription(first.subscription.id)).toBeUndefined();
+      // A new key subscribes the same URL again, under another id.
+      const fresh = await createWebhook(deps, { ...request, events: [...request.events] }, 'zoe', 'key-3');
+      expect(fresh.created).toBe(true);
+      expect(fresh.subscription.id).not.toBe(first.subscription.id);
+    });
   });
 });

@@ -14,7 +14,7 @@ import dynalite from 'dynalite';
 import { afterEach, describe, expect, it } from 'vitest';
 import { startLocalDynamo } from '#shared/local/dynamo.js';
 import { inboxShardPartition, inboxSortKey, Keys } from '#shared/store/keys.js';
-import { LIST_INDEX, tableDefinition } from '#shared/store/table.js';
+import { CUSTOMER_LIST_INDEX, LIST_INDEX, tableDefinition } from '#shared/store/table.js';
 
 const TABLE = 'threadline';
 const folders: string[] = [];
@@ -48,7 +48,7 @@ const conversation = (i: number) => {
 async function oldTable(
   path: string,
   items: number,
-  made: 'before gsi1k' | 'narrower gsi1k' = 'before gsi1k',
+  made: 'before gsi1k' | 'narrower gsi1k' | 'before gsi3' = 'before gsi1k',
 ): Promise<void> {
   const server = dynalite({ path, createTableMs: 0 });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));
@@ -59,7 +59,8 @@ async function oldTable(
   });
   const definition = tableDefinition(TABLE, { keepGsi1: made === 'before gsi1k' });
   definition.GlobalSecondaryIndexes = definition.GlobalSecondaryIndexes?.flatMap((index) => {
-    if (index.IndexName !== LIST_INDEX) return [index];
+    if (index.IndexName === CUSTOMER_LIST_INDEX) return made === 'before gsi3' ? [] : [index];
+    if (index.IndexName !== LIST_INDEX || made === 'before gsi3') return [index];
     if (made === 'before gsi1k') return [];
     // gsi1k as first made, before it projected the agents' open conversations.
     const attributes = index.Projection?.NonKeyAttributes?.filter((a) => a !== 'openConversationIds');
@@ -108,7 +109,11 @@ describe('local DynamoDB: a table made before the list index', () => {
     await oldTable(path, 40);
     const dynamo = await startLocalDynamo({ path, tableName: TABLE });
     try {
-      expect(await look(dynamo.client)).toEqual({ indexes: [LIST_INDEX, 'gsi2'], items: 40, listed: 40 });
+      expect(await look(dynamo.client)).toEqual({
+        indexes: [LIST_INDEX, 'gsi2', CUSTOMER_LIST_INDEX],
+        items: 40,
+        listed: 40,
+      });
       expect(existsSync(join(path, `${TABLE}-upgrade.jsonl`))).toBe(false);
     } finally {
       await dynamo.close();
@@ -116,7 +121,11 @@ describe('local DynamoDB: a table made before the list index', () => {
     // The next start finds nothing to do and the same items.
     const again = await startLocalDynamo({ path, tableName: TABLE });
     try {
-      expect(await look(again.client)).toEqual({ indexes: [LIST_INDEX, 'gsi2'], items: 40, listed: 40 });
+      expect(await look(again.client)).toEqual({
+        indexes: [LIST_INDEX, 'gsi2', CUSTOMER_LIST_INDEX],
+        items: 40,
+        listed: 40,
+      });
     } finally {
       await again.close();
     }
@@ -127,10 +136,29 @@ describe('local DynamoDB: a table made before the list index', () => {
     await oldTable(path, 40, 'narrower gsi1k');
     const dynamo = await startLocalDynamo({ path, tableName: TABLE });
     try {
-      expect(await look(dynamo.client)).toEqual({ indexes: [LIST_INDEX, 'gsi2'], items: 40, listed: 40 });
+      expect(await look(dynamo.client)).toEqual({
+        indexes: [LIST_INDEX, 'gsi2', CUSTOMER_LIST_INDEX],
+        items: 40,
+        listed: 40,
+      });
       const { Table } = await dynamo.client.send(new DescribeTableCommand({ TableName: TABLE }));
       const list = Table?.GlobalSecondaryIndexes?.find((index) => index.IndexName === LIST_INDEX);
       expect(list?.Projection?.NonKeyAttributes).toContain('openConversationIds');
+    } finally {
+      await dynamo.close();
+    }
+  });
+
+  it('is rebuilt when it has no customer list index (gsi3, 2026-12-06)', async () => {
+    const path = folder();
+    await oldTable(path, 40, 'before gsi3');
+    const dynamo = await startLocalDynamo({ path, tableName: TABLE });
+    try {
+      expect(await look(dynamo.client)).toEqual({
+        indexes: [LIST_INDEX, 'gsi2', CUSTOMER_LIST_INDEX],
+        items: 40,
+        listed: 40,
+      });
     } finally {
       await dynamo.close();
     }
@@ -142,7 +170,11 @@ describe('local DynamoDB: a table made before the list index', () => {
     writeFileSync(join(path, `${TABLE}-upgrade.jsonl`), saved);
     const dynamo = await startLocalDynamo({ path, tableName: TABLE });
     try {
-      expect(await look(dynamo.client)).toEqual({ indexes: [LIST_INDEX, 'gsi2'], items: 30, listed: 30 });
+      expect(await look(dynamo.client)).toEqual({
+        indexes: [LIST_INDEX, 'gsi2', CUSTOMER_LIST_INDEX],
+        items: 30,
+        listed: 30,
+      });
       expect(existsSync(join(path, `${TABLE}-upgrade.jsonl`))).toBe(false);
     } finally {
       await dynamo.close();

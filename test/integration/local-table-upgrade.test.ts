@@ -103,17 +103,20 @@ async function look(client: DynamoDBClient) {
   };
 }
 
+/** What `look` finds in a table rebuilt with the definition's indexes and `items` conversations. */
+const rebuilt = (items: number) => ({
+  indexes: [LIST_INDEX, 'gsi2', CUSTOMER_LIST_INDEX],
+  items,
+  listed: items,
+});
+
 describe('local DynamoDB: a table made before the list index', () => {
   it('is rebuilt with the indexes of the definition and every item, once', async () => {
     const path = folder();
     await oldTable(path, 40);
     const dynamo = await startLocalDynamo({ path, tableName: TABLE });
     try {
-      expect(await look(dynamo.client)).toEqual({
-        indexes: [LIST_INDEX, 'gsi2', CUSTOMER_LIST_INDEX],
-        items: 40,
-        listed: 40,
-      });
+      expect(await look(dynamo.client)).toEqual(rebuilt(40));
       expect(existsSync(join(path, `${TABLE}-upgrade.jsonl`))).toBe(false);
     } finally {
       await dynamo.close();
@@ -121,11 +124,7 @@ describe('local DynamoDB: a table made before the list index', () => {
     // The next start finds nothing to do and the same items.
     const again = await startLocalDynamo({ path, tableName: TABLE });
     try {
-      expect(await look(again.client)).toEqual({
-        indexes: [LIST_INDEX, 'gsi2', CUSTOMER_LIST_INDEX],
-        items: 40,
-        listed: 40,
-      });
+      expect(await look(again.client)).toEqual(rebuilt(40));
     } finally {
       await again.close();
     }
@@ -136,11 +135,7 @@ describe('local DynamoDB: a table made before the list index', () => {
     await oldTable(path, 40, 'narrower gsi1k');
     const dynamo = await startLocalDynamo({ path, tableName: TABLE });
     try {
-      expect(await look(dynamo.client)).toEqual({
-        indexes: [LIST_INDEX, 'gsi2', CUSTOMER_LIST_INDEX],
-        items: 40,
-        listed: 40,
-      });
+      expect(await look(dynamo.client)).toEqual(rebuilt(40));
       const { Table } = await dynamo.client.send(new DescribeTableCommand({ TableName: TABLE }));
       const list = Table?.GlobalSecondaryIndexes?.find((index) => index.IndexName === LIST_INDEX);
       expect(list?.Projection?.NonKeyAttributes).toContain('openConversationIds');
@@ -153,15 +148,7 @@ describe('local DynamoDB: a table made before the list index', () => {
     const path = folder();
     await oldTable(path, 40, 'before gsi3');
     const dynamo = await startLocalDynamo({ path, tableName: TABLE });
-    try {
-      expect(await look(dynamo.client)).toEqual({
-        indexes: [LIST_INDEX, 'gsi2', CUSTOMER_LIST_INDEX],
-        items: 40,
-        listed: 40,
-      });
-    } finally {
-      await dynamo.close();
-    }
+    expect(await look(dynamo.client).finally(() => dynamo.close())).toEqual(rebuilt(40));
   });
 
   it('puts the saved items back on the next start after a crash between the delete and the put', async () => {
@@ -170,11 +157,7 @@ describe('local DynamoDB: a table made before the list index', () => {
     writeFileSync(join(path, `${TABLE}-upgrade.jsonl`), saved);
     const dynamo = await startLocalDynamo({ path, tableName: TABLE });
     try {
-      expect(await look(dynamo.client)).toEqual({
-        indexes: [LIST_INDEX, 'gsi2', CUSTOMER_LIST_INDEX],
-        items: 30,
-        listed: 30,
-      });
+      expect(await look(dynamo.client)).toEqual(rebuilt(30));
       expect(existsSync(join(path, `${TABLE}-upgrade.jsonl`))).toBe(false);
     } finally {
       await dynamo.close();

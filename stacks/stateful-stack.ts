@@ -287,8 +287,9 @@ export class StatefulStack extends Stack {
       // Epoch seconds after which DynamoDB deletes an item (webhook deliveries after 30 days).
       timeToLiveAttribute: 'ttl',
     });
-    // The list index (and the sparse deadline index) project keys and the inbox filters only, so a
-    // message's writes of a conversation or a profile do not write them; reads fetch the items by key.
+    // The list index (and the sparse deadline index) project keys and the inbox filters only, the
+    // customer list index keys only, so a message's writes of a conversation or a profile do not
+    // write them; reads fetch the items by key.
     for (const index of tableDefinition(this.stackName, { keepGsi1 }).GlobalSecondaryIndexes ?? []) {
       const [hash, range] = index.KeySchema ?? [];
       const projected = index.Projection?.NonKeyAttributes;
@@ -298,7 +299,9 @@ export class StatefulStack extends Stack {
         sortKey: { name: range?.AttributeName ?? '', type: AttributeType.STRING },
         ...(projected
           ? { projectionType: ProjectionType.INCLUDE, nonKeyAttributes: projected }
-          : { projectionType: ProjectionType.ALL }),
+          : index.Projection?.ProjectionType === 'KEYS_ONLY'
+            ? { projectionType: ProjectionType.KEYS_ONLY }
+            : { projectionType: ProjectionType.ALL }),
       });
     }
     return table;

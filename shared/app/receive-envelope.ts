@@ -224,6 +224,8 @@ async function updateCustomer(
     ...(placed.whatsapp
       ? { whatsappAddress: placed.whatsapp.address, whatsappProvider: placed.whatsapp.provider }
       : {}),
+    // No profile yet: its first write lists the customer (a crash before it: the retry finds none either).
+    ...(profile ? {} : { firstContact: true }),
   };
   if (!profileTouchNeeded(profile, touch)) return false;
   await deps.store.touchProfile(touch);

@@ -89,8 +89,6 @@ export async function eventHolder(
     claim.customerId,
   );
   if (sent && !profile) return undefined;
-  // First contact (the profile is written last, so a crash before it lists them on the retry): listed once.
-  if (!profile) await deps.store.listCustomer(customerId, deps.clock.now().toISOString());
   if (!unauthenticated && (claim.isNew || !profile)) await meetEarlierMentions(deps, customer, customerId);
   return { claim, customerId, profile };
 }

@@ -123,6 +123,11 @@ export interface ProfileTouch {
    * for one through the Cloud API, which clears it. Undefined for other events: left as it is.
    */
   whatsappProvider?: 'twilio' | null | undefined;
+  /**
+   * The resolver found no profile (a customer's first contact, or its retry after a crash before the
+   * profile): the write lists the customer (`GET /api/customers`) at its time, a place it keeps.
+   */
+  firstContact?: boolean | undefined;
 }
 
 /** A conversation touch's outcome: whether the event was the conversation's latest, and its state then. */
@@ -181,8 +186,6 @@ export interface ResolverStore {
    * event is retried, to find it gone (a new customer, or a retry of an erased event dropped).
    */
   getProfileState(customerId: string, options?: { erasedWaits?: boolean }): Promise<ProfileState | undefined>;
-  /** Lists a customer at their first contact (once: a repeat keeps the first); answers whether it wrote. */
-  listCustomer(customerId: string, createdAt: string): Promise<boolean>;
   /** Writes a timeline item unless it is there already; answers whether it wrote. */
   putTimelineItem(item: TimelineItem, raw: unknown): Promise<boolean>;
   /**

@@ -10,7 +10,7 @@ import { StringSetSchema } from '../domain/string-set.js';
 import type { Customer } from '../domain/timeline.js';
 import { GoneError, UnavailableError } from '../errors.js';
 import { getItems } from './batch-get.js';
-import { customerList, listCustomer } from './customer-list.js';
+import { customerList } from './customer-list.js';
 import {
   type DynamoDb,
   getItem,
@@ -308,8 +308,6 @@ export function customerRepository(db: DynamoDb) {
     claimIdentity(identity: Identity, customerId: string, now: string): Promise<boolean> {
       return putItemIf(db, claimIdentityInput(db.table, identity, customerId, now));
     },
-    /** Lists a new customer (`GET /api/customers`), once: a repeat keeps the first. */
-    listCustomer: (customerId: string, createdAt: string) => listCustomer(db, customerId, createdAt),
     /** The customer list, newest first, a page at a time. */
     listCustomers: (page: { limit: number; cursor?: string | undefined }) => customerList(db, page),
     /** Records a new conversation's membership, then upserts the profile for an event. */

@@ -4,7 +4,7 @@ import type { ErasureReport, ExportStore } from '../domain/privacy.js';
 import type { Suggestion } from '../domain/suggestions.js';
 import { ConflictError } from '../errors.js';
 import { syncAgentLoadOf } from './agent-load.js';
-import { customerListKey } from './customer-list.js';
+import { legacyCustomerListKey } from './customer-list.js';
 import { forgetDeletionMarks } from './deletion-erasure.js';
 import { drainNotes } from './drain-notes.js';
 import { type DynamoDb, putItem, queryItems, sendDynamo, updateItemIf } from './dynamo-client.js';
@@ -262,7 +262,8 @@ const STEPS: readonly Step[] = [
   async (db, _deps, profile) => {
     for (const token of profile.mentioned) await remove(db, Keys.mention(token, profile.id));
     for (const key of nameWordKeys(profile.id)) await remove(db, key);
-    await remove(db, customerListKey(profile.id));
+    // The list entry is on the profile (the tombstone takes it); a list item of the version before goes.
+    await remove(db, legacyCustomerListKey(profile.id));
   },
   async (db, _deps, profile, report) => {
     for (const conversationId of await conversationIdsOf(db, profile)) {

@@ -37,7 +37,16 @@ async function exportCustomer(
   const suggestions: Suggestion[] = [];
   for (const id of partitions) {
     const profile = await readRawProfile(db, id);
-    const { pk: _pk, sk: _sk, gsi1pk: _g, gsi1sk: _s, ...rest } = profile as Record<string, unknown>;
+    // Without the keys: the table's, the name index's and the customer list's.
+    const {
+      pk: _pk,
+      sk: _sk,
+      gsi1pk: _g,
+      gsi1sk: _s,
+      gsi3pk: _l,
+      gsi3sk: _t,
+      ...rest
+    } = profile as Record<string, unknown>;
     customers.push(rest);
     for (const conversationId of await conversationIdsOf(db, profile)) {
       const conversation = await deps.conversations.getConversation(conversationId);

@@ -37,15 +37,25 @@ export const LIST_INDEX_ATTRIBUTES = [
   AGENT_LOAD_ATTRIBUTE,
 ];
 
+/**
+ * The customer list index: the profiles, newest first, by keys the profile's first write sets
+ * (`shared/store/customer-list.ts`). Keys only and sparse: nothing later on the profile writes it, and
+ * no other item has its keys. A profile has its place in the list index (gsi1k) already, by name,
+ * so the list needs its own.
+ */
+export const CUSTOMER_LIST_INDEX = 'gsi3';
+
 /** The key attributes of each index the store queries (an index's name need not prefix them). */
 export const INDEX_KEYS = {
   [LIST_INDEX]: { pk: 'gsi1pk', sk: 'gsi1sk' },
   gsi2: { pk: 'gsi2pk', sk: 'gsi2sk' },
+  [CUSTOMER_LIST_INDEX]: { pk: 'gsi3pk', sk: 'gsi3sk' },
 } as const;
 
 /** An index the store queries. */
 export type QueriedIndex = keyof typeof INDEX_KEYS;
 
+/** An index's projection: every attribute (undefined), its keys only (`[]`), or its keys and these. */
 function index(name: string, keys: { pk: string; sk: string }, projected?: string[]): GlobalSecondaryIndex {
   return {
     IndexName: name,
@@ -53,16 +63,20 @@ function index(name: string, keys: { pk: string; sk: string }, projected?: strin
       { AttributeName: keys.pk, KeyType: 'HASH' },
       { AttributeName: keys.sk, KeyType: 'RANGE' },
     ],
-    Projection: projected
-      ? { ProjectionType: 'INCLUDE', NonKeyAttributes: projected }
-      : { ProjectionType: 'ALL' },
+    Projection:
+      projected === undefined
+        ? { ProjectionType: 'ALL' }
+        : projected.length === 0
+          ? { ProjectionType: 'KEYS_ONLY' }
+          : { ProjectionType: 'INCLUDE', NonKeyAttributes: projected },
   };
 }
 
 /**
  * The table's key schema, shared by the local engine and asserted against the CDK stack, so the two
  * cannot drift: pk/sk strings, the list index gsi1k (gsi1pk/gsi1sk) and the sparse deadline index gsi2
- * (gsi2pk/gsi2sk), each projecting the keys and the inbox filters (gsi1k the agents' profiles too).
+ * (gsi2pk/gsi2sk), each projecting the keys and the inbox filters (gsi1k the agents' profiles too),
+ * and the sparse customer list index gsi3 (gsi3pk/gsi3sk), keys only.
  * `keepGsi1` adds the index gsi1k replaced (same keys, projecting everything), which an upgraded stack
  * keeps for one deploy.
  */
@@ -79,6 +93,8 @@ export function tableDefinition(
       { AttributeName: 'gsi1sk', AttributeType: 'S' },
       { AttributeName: 'gsi2pk', AttributeType: 'S' },
       { AttributeName: 'gsi2sk', AttributeType: 'S' },
+      { AttributeName: 'gsi3pk', AttributeType: 'S' },
+      { AttributeName: 'gsi3sk', AttributeType: 'S' },
     ],
     KeySchema: [
       { AttributeName: 'pk', KeyType: 'HASH' },
@@ -88,6 +104,7 @@ export function tableDefinition(
       ...(options.keepGsi1 ? [index('gsi1', INDEX_KEYS[LIST_INDEX])] : []),
       index(LIST_INDEX, INDEX_KEYS[LIST_INDEX], LIST_INDEX_ATTRIBUTES),
       index('gsi2', INDEX_KEYS.gsi2, DEADLINE_INDEX_ATTRIBUTES),
+      index(CUSTOMER_LIST_INDEX, INDEX_KEYS[CUSTOMER_LIST_INDEX], []),
     ],
     BillingMode: 'PAY_PER_REQUEST',
   };

@@ -2,6 +2,7 @@ import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { ScanCommandInput } from '@aws-sdk/lib-dynamodb';
 import { beforeAll, describe, expect, it, vi } from 'vitest';
 import type { Customer } from '#shared/domain/timeline.js';
+import { customerListPartition } from '#shared/store/customer-list.js';
 import { indexCustomers } from '#shared/store/customer-list-backfill.js';
 import { documentClient } from '#shared/store/sdk-documents.js';
 import { agentRequest } from '../support/agent-api.js';
@@ -47,13 +48,13 @@ describe('customer list', () => {
         conversationId: `cv_list${i}`,
         inbound: true,
         name: { value: `Listed ${i}`, at: at(i) },
+        firstContact: true,
       });
       await runtime.store.customers.claimIdentity(
         { kind: 'phone', value: `+4477002${String(i).padStart(5, '0')}` },
         customerId,
         at(i),
       );
-      expect(await runtime.store.customers.listCustomer(customerId, at(i))).toBe(true);
     }
   }, 60_000);
 
@@ -78,7 +79,17 @@ describe('customer list', () => {
   let shown = Array.from({ length: CUSTOMERS }, (_, i) => idOf(i));
 
   it('answers every customer newest first, each once, at every page size; a repeat listing keeps the first', async () => {
-    expect(await runtime.store.customers.listCustomer(idOf(0), at(99))).toBe(false);
+    // A retry of the first contact, later: the profile keeps its place.
+    await runtime.store.customers.touchProfile({
+      customerId: idOf(0),
+      identities: [{ kind: 'phone', value: '+447700200000' }],
+      channel: 'sms',
+      at: at(99),
+      now: at(99),
+      conversationId: 'cv_list0',
+      inbound: true,
+      firstContact: true,
+    });
     for (const limit of [25, 7, 200]) {
       const pages = await allPages(limit);
       expect(
@@ -105,6 +116,19 @@ describe('customer list', () => {
     const erased = await request('DELETE', `/api/customers/${idOf(20)}`);
     expect(erased.status).toBe(200);
     shown = shown.filter((id) => id !== idOf(10) && id !== idOf(20));
+    // Out of the index itself, not only left out of the page: the tombstone carries no list keys.
+    const db = documentClient(dynamo as DynamoDBClient);
+    const inIndex = async (customerId: string) =>
+      (
+        await db.query({
+          TableName: 'threadline',
+          IndexName: 'gsi3',
+          KeyConditionExpression: 'gsi3pk = :pk',
+          ExpressionAttributeValues: { ':pk': customerListPartition(customerId) },
+        })
+      ).Items?.some((item) => item.pk === `CUSTOMER#${customerId}`);
+    expect(await inIndex(idOf(20))).toBe(false);
+    expect(await inIndex(idOf(10))).toBe(true);
     for (const limit of [25, 3]) {
       expect(
         (await allPages(limit)).flatMap((p) => p.ids),
@@ -129,14 +153,26 @@ describe('customer list', () => {
     expect((await allPages(200)).flatMap((p) => p.ids)).toEqual(newestFirst(shown));
     const db = { doc: documentClient(dynamo as DynamoDBClient), table: 'threadline' };
     const scan = (input: ScanCommandInput) => db.doc.scan(input);
+    // A list item the version before wrote (2026-12-06): the run replaces it by the profile's keys.
+    const legacy = { pk: `CUSTOMER#${idOf(71)}`, sk: 'LISTED' };
+    await db.doc.put({
+      TableName: 'threadline',
+      Item: {
+        ...legacy,
+        entity: 'customer_listed',
+        gsi1pk: 'CUSTOMER_LIST#1',
+        gsi1sk: `${at(71)}#${idOf(71)}`,
+      },
+    });
     let run = await indexCustomers(db, scan, { limit: 20, pages: 1 });
     let listed = run.listed;
     while (run.cursor) {
       run = await indexCustomers(db, scan, { limit: 20, pages: 1, from: run.cursor });
       listed += run.listed;
     }
-    // The three before it: not the merged-away customer, not the erased one, not those listed already.
+    // The three before it: not the erased one, not those listed already.
     expect(listed).toBe(3);
+    expect((await db.doc.get({ TableName: 'threadline', Key: legacy })).Item).toBeUndefined();
     shown = [...shown, ...before];
     expect((await allPages(25)).flatMap((p) => p.ids)).toEqual(newestFirst(shown));
     expect((await indexCustomers(db, scan, { limit: 1000 })).listed).toBe(0);

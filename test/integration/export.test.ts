@@ -61,6 +61,9 @@ describe('local runtime: an export too large for one response', () => {
     expect(fetched.status).toBe(200);
     const data = (await fetched.json()) as CustomerExport;
     expect(data.timeline.filter((item) => item.type === 'message').map((item) => item.text)).toEqual(texts);
+    // The profile as held, without the table's keys nor the indexes' (the name's, the customer list's).
+    expect(data.customers[0]).toMatchObject({ id: customerId });
+    expect(Object.keys(data.customers[0] ?? {}).filter((k) => /^(pk|sk|gsi\d+(pk|sk))$/.test(k))).toEqual([]);
 
     // The export is audited like one answered inline, and so is its download, the refused one too.
     const audit = await get(ADMIN, '/api/audit');

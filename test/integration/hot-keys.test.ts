@@ -21,7 +21,7 @@ const FAMILIES: Array<[RegExp, string, number]> = [
   [/^gsi1pk=INBOX#[a-z]+#\d+$/, 'inbox', SHARDS.inbox],
   [/^gsi1pk=CUSTOMER_NAME#\d+$/, 'names', SHARDS.names],
   [/^gsi1pk=CUSTOMER_WORD#\d+$/, 'words', WORD_SHARDS],
-  [/^gsi1pk=CUSTOMER_LIST#\d+$/, 'customer list', CUSTOMER_LIST_SHARDS],
+  [/^gsi3pk=CUSTOMER_LIST#\d+$/, 'customer list', CUSTOMER_LIST_SHARDS],
 ];
 
 /**

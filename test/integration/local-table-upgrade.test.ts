@@ -14,7 +14,7 @@ import dynalite from 'dynalite';
 import { afterEach, describe, expect, it } from 'vitest';
 import { startLocalDynamo } from '#shared/local/dynamo.js';
 import { inboxShardPartition, inboxSortKey, Keys } from '#shared/store/keys.js';
-import { LIST_INDEX, tableDefinition } from '#shared/store/table.js';
+import { CUSTOMER_LIST_INDEX, LIST_INDEX, tableDefinition } from '#shared/store/table.js';
 
 const TABLE = 'threadline';
 const folders: string[] = [];
@@ -48,7 +48,7 @@ const conversation = (i: number) => {
 async function oldTable(
   path: string,
   items: number,
-  made: 'before gsi1k' | 'narrower gsi1k' = 'before gsi1k',
+  made: 'before gsi1k' | 'narrower gsi1k' | 'before gsi3' = 'before gsi1k',
 ): Promise<void> {
   const server = dynalite({ path, createTableMs: 0 });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));
@@ -59,7 +59,8 @@ async function oldTable(
   });
   const definition = tableDefinition(TABLE, { keepGsi1: made === 'before gsi1k' });
   definition.GlobalSecondaryIndexes = definition.GlobalSecondaryIndexes?.flatMap((index) => {
-    if (index.IndexName !== LIST_INDEX) return [index];
+    if (index.IndexName === CUSTOMER_LIST_INDEX) return made === 'before gsi3' ? [] : [index];
+    if (index.IndexName !== LIST_INDEX || made === 'before gsi3') return [index];
     if (made === 'before gsi1k') return [];
     // gsi1k as first made, before it projected the agents' open conversations.
     const attributes = index.Projection?.NonKeyAttributes?.filter((a) => a !== 'openConversationIds');
@@ -102,13 +103,20 @@ async function look(client: DynamoDBClient) {
   };
 }
 
+/** What `look` finds in a table rebuilt with the definition's indexes and `items` conversations. */
+const rebuilt = (items: number) => ({
+  indexes: [LIST_INDEX, 'gsi2', CUSTOMER_LIST_INDEX],
+  items,
+  listed: items,
+});
+
 describe('local DynamoDB: a table made before the list index', () => {
   it('is rebuilt with the indexes of the definition and every item, once', async () => {
     const path = folder();
     await oldTable(path, 40);
     const dynamo = await startLocalDynamo({ path, tableName: TABLE });
     try {
-      expect(await look(dynamo.client)).toEqual({ indexes: [LIST_INDEX, 'gsi2'], items: 40, listed: 40 });
+      expect(await look(dynamo.client)).toEqual(rebuilt(40));
       expect(existsSync(join(path, `${TABLE}-upgrade.jsonl`))).toBe(false);
     } finally {
       await dynamo.close();
@@ -116,7 +124,7 @@ describe('local DynamoDB: a table made before the list index', () => {
     // The next start finds nothing to do and the same items.
     const again = await startLocalDynamo({ path, tableName: TABLE });
     try {
-      expect(await look(again.client)).toEqual({ indexes: [LIST_INDEX, 'gsi2'], items: 40, listed: 40 });
+      expect(await look(again.client)).toEqual(rebuilt(40));
     } finally {
       await again.close();
     }
@@ -127,7 +135,7 @@ describe('local DynamoDB: a table made before the list index', () => {
     await oldTable(path, 40, 'narrower gsi1k');
     const dynamo = await startLocalDynamo({ path, tableName: TABLE });
     try {
-      expect(await look(dynamo.client)).toEqual({ indexes: [LIST_INDEX, 'gsi2'], items: 40, listed: 40 });
+      expect(await look(dynamo.client)).toEqual(rebuilt(40));
       const { Table } = await dynamo.client.send(new DescribeTableCommand({ TableName: TABLE }));
       const list = Table?.GlobalSecondaryIndexes?.find((index) => index.IndexName === LIST_INDEX);
       expect(list?.Projection?.NonKeyAttributes).toContain('openConversationIds');
@@ -136,13 +144,20 @@ describe('local DynamoDB: a table made before the list index', () => {
     }
   });
 
+  it('is rebuilt when it has no customer list index (gsi3, 2026-12-06)', async () => {
+    const path = folder();
+    await oldTable(path, 40, 'before gsi3');
+    const dynamo = await startLocalDynamo({ path, tableName: TABLE });
+    expect(await look(dynamo.client).finally(() => dynamo.close())).toEqual(rebuilt(40));
+  });
+
   it('puts the saved items back on the next start after a crash between the delete and the put', async () => {
     const path = folder();
     const saved = Array.from({ length: 30 }, (_, i) => JSON.stringify(conversation(i))).join('\n');
     writeFileSync(join(path, `${TABLE}-upgrade.jsonl`), saved);
     const dynamo = await startLocalDynamo({ path, tableName: TABLE });
     try {
-      expect(await look(dynamo.client)).toEqual({ indexes: [LIST_INDEX, 'gsi2'], items: 30, listed: 30 });
+      expect(await look(dynamo.client)).toEqual(rebuilt(30));
       expect(existsSync(join(path, `${TABLE}-upgrade.jsonl`))).toBe(false);
     } finally {
       await dynamo.close();

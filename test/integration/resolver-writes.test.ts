@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { nextConversationId } from '#shared/domain/conversation.js';
 import { PROFILE_TIME_GRANULARITY_MS } from '#shared/domain/profile-touch.js';
 import type { LocalRuntime } from '#shared/local/runtime.js';
+import { customerListPartition } from '#shared/store/customer-list.js';
 import { Keys } from '#shared/store/keys.js';
 import { type RecordedCall, recordCalls } from '../support/call-recorder.js';
 import { ManualTimers } from '../support/manual-timers.js';
@@ -84,20 +85,23 @@ describe('local runtime: the resolver writes a profile only when what it keeps c
       body: JSON.stringify({ text: 'Thanks, looking into it.', channel: 'whatsapp' }),
     });
 
-  it("writes a new customer's first message in 6 units: claim, list entry, item (by its key), conversation, the surname's search entry, named profile", async () => {
+  it("writes a new customer's first message in 5 units: claim, item (by its key), conversation, the surname's search entry, named profile (listed by its first write)", async () => {
     const first = await measured(() => whatsapp('15550100001', time.now()));
     expect(first.map(kindOf)).toEqual([
       'PutItem IDENTITY IDENTITY',
-      // In the customer list (`GET /api/customers`), newest first: written at first contact only.
-      'PutItem CUSTOMER LISTED',
       'PutItem CUSTOMER TIMELINE',
       'UpdateItem CONVERSATION CONVERSATION',
       // `Dana Writes`: found by `writes` too (one entry a word after the first, at most 4).
       'PutItem CUSTOMER NAMEWORD',
       'UpdateItem CUSTOMER PROFILE',
     ]);
-    expect(first.reduce((sum, w) => sum + w.units, 0)).toBe(6);
+    expect(first.reduce((sum, w) => sum + w.units, 0)).toBe(5);
     const customer = await customerOf('15550100001');
+    // In the customer list (`GET /api/customers`), newest first: by keys the profile's first write set.
+    expect(await profileItem(customer.id)).toMatchObject({
+      gsi3pk: customerListPartition(customer.id),
+      gsi3sk: expect.stringMatching(new RegExp(`#${customer.id}$`)),
+    });
     const listed = await runtime.store.customers.listCustomers({ limit: 1 });
     expect(listed.items.map((c) => c.id)).toEqual([customer.id]);
     // The name came with the profile's first write and is in the name index.

@@ -176,11 +176,11 @@ describe('ThreadlineStateful', () => {
       BillingMode: 'PAY_PER_REQUEST',
     });
     const table = stateful.toJSON().Resources[tableId];
-    expect(table.Properties.AttributeDefinitions).toHaveLength(6);
-    expect(local.GlobalSecondaryIndexes?.map((index) => index.IndexName)).toEqual(['gsi1k', 'gsi2']);
+    expect(table.Properties.AttributeDefinitions).toHaveLength(8);
+    expect(local.GlobalSecondaryIndexes?.map((index) => index.IndexName)).toEqual(['gsi1k', 'gsi2', 'gsi3']);
   });
 
-  it('projects keys, the inbox filters (and agents with their open conversations) in both indexes, so per-message writes write neither', () => {
+  it('projects keys, the inbox filters (and agents with their open conversations) in two indexes, keys only in the customer list index, so per-message writes write none', () => {
     const filters = ['assignee', 'queue', 'channels'];
     const agent = ['id', 'queues', 'languages', 'capacity', 'presence', 'updatedAt'];
     stateful.hasResourceProperties('AWS::DynamoDB::Table', {
@@ -204,6 +204,14 @@ describe('ThreadlineStateful', () => {
           ],
           Projection: { ProjectionType: 'INCLUDE', NonKeyAttributes: filters },
         },
+        {
+          IndexName: 'gsi3',
+          KeySchema: [
+            { AttributeName: 'gsi3pk', KeyType: 'HASH' },
+            { AttributeName: 'gsi3sk', KeyType: 'RANGE' },
+          ],
+          Projection: { ProjectionType: 'KEYS_ONLY' },
+        },
       ],
     });
   });
@@ -217,6 +225,7 @@ describe('ThreadlineStateful', () => {
       ['gsi1', 'ALL'],
       ['gsi1k', 'INCLUDE'],
       ['gsi2', 'INCLUDE'],
+      ['gsi3', 'KEYS_ONLY'],
     ]);
     upgrading.hasResourceProperties('AWS::DynamoDB::Table', { GlobalSecondaryIndexes: kept });
     expect(() => new StatefulStack(appWith({ keepGsi1: 'yes' }), 'ThreadlineStateful')).toThrow(/^keepGsi1:/);

@@ -45,13 +45,26 @@ function deadlineWrites(before: Marshalled | undefined, after: Marshalled | unde
   return partitions;
 }
 
+/** The `gsi3` (customer list, keys only) partitions a write changes: when the item's keys there change. */
+function customerListWrites(before: Marshalled | undefined, after: Marshalled | undefined): string[] {
+  const entry = (item: Marshalled | undefined) =>
+    item?.gsi3pk?.S !== undefined && item?.gsi3sk?.S !== undefined
+      ? { pk: item.gsi3pk.S, sk: item.gsi3sk.S }
+      : undefined;
+  const was = entry(before);
+  const now = entry(after);
+  if (was?.pk === now?.pk && was?.sk === now?.sk) return [];
+  return [...(was ? [`gsi3pk=${was.pk}`] : []), ...(now ? [`gsi3pk=${now.pk}`] : [])];
+}
+
 /**
  * Counts the writes each partition takes: the table partition (`pk`) of every write call, and the
  * list index partition (`gsi1pk`) of every write that changes what that index holds of an item (its
  * keys or the projected filters: its `gsi1pk` before, when the item leaves or its index key changes,
  * and after), read around each call (a consistent GetItem, which this counter lets through), as
  * DynamoDB bills it. The deadline index `gsi2` projects keys and filters too: a write counts there when
- * it adds, moves, removes or changes what the index holds of the item.
+ * it adds, moves, removes or changes what the index holds of the item; the customer list index `gsi3`
+ * (keys only) when it adds, moves or removes the item.
  */
 export function countKeyWrites(client: DynamoDBClient): Map<string, number> {
   const writes = new Map<string, number>();
@@ -75,6 +88,7 @@ export function countKeyWrites(client: DynamoDBClient): Map<string, number> {
       if (changed && was !== undefined && moved) add(`gsi1pk=${was}`);
       if (changed && now !== undefined) add(`gsi1pk=${now}`);
       for (const partition of deadlineWrites(before, after)) add(partition);
+      for (const partition of customerListWrites(before, after)) add(partition);
       return out;
     },
     { step: 'serialize', priority: 'high', name: 'countKeyWrites' },

@@ -96,11 +96,11 @@ function withShardNamed(item: Item): Item {
     const right = gsi1pk === nameWordPartition(String(item.customerId), place);
     return right ? { ...item, gsi1pk: gsi1pk.replace(/#\d+$/, '#<shard of id>') } : item;
   }
-  // A customer's list entry sits in the shard a hash of the (random) customer id picks.
-  if (item.entity === 'customer_listed' && typeof gsi1pk === 'string') {
-    const customerId = String(item.pk).slice('CUSTOMER#'.length);
-    const right = gsi1pk === customerListPartition(customerId);
-    return right ? { ...item, gsi1pk: gsi1pk.replace(/#\d+$/, '#<shard of id>') } : item;
+  // A profile's place in the customer list sits in the shard a hash of the (random) customer id picks.
+  const { gsi3pk } = item;
+  if (item.entity === 'customer' && typeof gsi3pk === 'string' && typeof id === 'string') {
+    const right = gsi3pk === customerListPartition(id);
+    if (right) return withShardNamed({ ...item, gsi3pk: gsi3pk.replace(/#\d+$/, '#<shard of id>') });
   }
   if (typeof gsi1pk !== 'string' || typeof id !== 'string') return item;
   const right =

@@ -8,6 +8,7 @@ import type { CsatPending } from '../../domain/csat/survey.js';
 import type { Identity } from '../../domain/envelope.js';
 import { identityToken } from '../../domain/identity.js';
 import type { ContactState, ProfileTouch } from '../../domain/resolver-ports.js';
+import { listedByFirstWrite } from '../customer-list.js';
 import {
   CUSTOMER_NAME_PARTITION,
   Keys,
@@ -72,6 +73,7 @@ export function touchProfileInput(
   };
   const sets = ['entity = :entity', 'id = :id', 'createdAt = if_not_exists(createdAt, :now)'];
   const adds = ['channels :channels'];
+  if (touch.firstContact) sets.push(...listedByFirstWrite(values, touch.customerId, touch.now));
   // A set may not be empty: a profile of unauthenticated mail owns no identity.
   if (touch.identities.length) {
     values[':identities'] = new Set(touch.identities.map(identityToken));
@@ -160,7 +162,6 @@ export function advanceSourceInboundInputs(
   message: { channel: string; at: string },
 ): UpdateCommandInput[] {
   const key = Keys.customer(sourceId);
-  const values = { ':at': message.at, ':channel': message.channel };
   return [
     {
       TableName: table,
@@ -177,7 +178,7 @@ export function advanceSourceInboundInputs(
       UpdateExpression: 'SET lastInboundAt = :at, lastInboundChannel = :channel',
       ConditionExpression:
         'attribute_exists(pk) AND (attribute_not_exists(lastInboundAt) OR lastInboundAt < :at)',
-      ExpressionAttributeValues: values,
+      ExpressionAttributeValues: { ':at': message.at, ':channel': message.channel },
     },
   ];
 }

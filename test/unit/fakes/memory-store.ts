@@ -95,15 +95,10 @@ export class MemoryStore implements ResolverStore {
     return true;
   }
 
-  /** A customer's list item: when it was listed (the first write wins). */
+  /** A customer's place in the customer list: when their profile's first write listed them (kept). */
   readonly listed = new Map<string, string>();
-
-  async listCustomer(customerId: string, createdAt: string): Promise<boolean> {
-    this.#write();
-    if (this.listed.has(customerId)) return false;
-    this.listed.set(customerId, createdAt);
-    return true;
-  }
+  /** Every profile touch, in order. */
+  readonly touches: ProfileTouch[] = [];
 
   async getProfileState(customerId: string): Promise<ProfileState | undefined> {
     const p = this.profiles.get(customerId);
@@ -206,6 +201,9 @@ export class MemoryStore implements ResolverStore {
       conversationIds: new Set<string>(),
     };
     this.profiles.set(touch.customerId, p);
+    this.touches.push(touch);
+    if (touch.firstContact && !this.listed.has(touch.customerId))
+      this.listed.set(touch.customerId, touch.now);
     for (const identity of touch.identities) p.identities.add(identityToken(identity));
     p.channels.add(touch.channel);
     p.conversationIds.add(touch.conversationId);

@@ -61,6 +61,8 @@ describe('receiveEnvelope', () => {
     expect(d.store.timeline('cu_1').map((i) => [i.id, i.direction, i.text])).toEqual([
       ['whatsapp:wamid.IN1', 'inbound', 'Hello, my order has not arrived'],
     ]);
+    // In the customer list, by the profile's first write.
+    expect([...d.store.listed.keys()]).toEqual(['cu_1']);
   });
 
   it('keeps one item when the same envelope is delivered four times', async () => {
@@ -80,6 +82,10 @@ describe('receiveEnvelope', () => {
     expect(second.customerId).toBe(first.customerId);
     expect(second.conversationId).toBe(first.conversationId);
     expect(d.store.timeline('cu_1').map((i) => i.providerMessageId)).toEqual(['wamid.IN1', 'wamid.IN2']);
+    // Listed by the first message only: a returning customer's touch does not ask to list them.
+    expect(d.store.touches.filter((t) => t.firstContact).map((t) => t.at)).toEqual([
+      '2025-06-08T20:59:43.000Z',
+    ]);
   });
 
   it('gives two concurrent first messages from one person one customer', async () => {
@@ -109,6 +115,8 @@ describe('receiveEnvelope', () => {
       // the state with ids replaced by the identity that found them.
       expect(normalised(crashed.store), `crash at write ${k}`).toEqual(normalised(clean.store));
       expect(crashed.store.profiles.size).toBe(1);
+      // A crash before the profile's first write: the retry finds no profile, and that write lists them.
+      expect(crashed.store.listed.size, `crash at write ${k}`).toBe(1);
     }
   });
 

@@ -107,7 +107,8 @@ describe('privacyRepository', () => {
       ['CUSTOMER#cu_1', 'NAMEWORD#2'],
       ['CUSTOMER#cu_1', 'NAMEWORD#3'],
       ['CUSTOMER#cu_1', 'NAMEWORD#4'],
-      // Out of the customer list (`GET /api/customers`).
+      // A customer-list item of the version before (the list's keys are on the profile now, which the
+      // tombstone replaces).
       ['CUSTOMER#cu_1', 'LISTED'],
       [`CONVERSATION#${FIRST}`, 'CONVERSATION'],
       ['CUSTOMER#cu_1', `CONVERSATION#${FIRST}`],

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { customerListPartition } from '#shared/store/customer-list.js';
 import {
   changeTagsInputs,
   claimIdentityInput,
@@ -62,6 +63,21 @@ describe('customer params', () => {
     expect(cloud.UpdateExpression).toMatch(/ REMOVE whatsappProvider$/);
     const older = touchProfileInput('t', { ...touch, whatsappProvider: 'twilio' }, 'stale');
     expect(older.UpdateExpression).not.toContain('whatsappProvider');
+  });
+
+  it("lists a customer by their profile's first write only: the list's keys at its creation time, kept once set", () => {
+    const firstContact = { ...touch, firstContact: true };
+    for (const phase of ['current', 'stale'] as const) {
+      const input = touchProfileInput('t', firstContact, phase);
+      expect(input.UpdateExpression).toContain(
+        'gsi3pk = if_not_exists(gsi3pk, :listPk), gsi3sk = if_not_exists(gsi3sk, :listSk)',
+      );
+      expect(input.ExpressionAttributeValues?.[':listPk']).toBe(customerListPartition('cu_1'));
+      expect(input.ExpressionAttributeValues?.[':listSk']).toBe(`${touch.now}#cu_1`);
+      expect(input.ExpressionAttributeValues?.[':now']).toBe(touch.now);
+    }
+    // A returning customer's touch leaves the list alone: no index write.
+    expect(touchProfileInput('t', touch, 'current').UpdateExpression).not.toContain('gsi3');
   });
 
   it('only adds to the sets on the retry for an older event', () => {

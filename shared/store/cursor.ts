@@ -58,6 +58,18 @@ export function decodeCursor(cursor: string | undefined): Record<string, unknown
 }
 
 /**
+ * The place of a page of a list read newest first and sorted by `<at>#<id>` (the customer list, the
+ * audit log, a webhook's deliveries): `{before}`, the sort key to continue before, and nothing else.
+ */
+const BeforeCursorSchema = z.strictObject({ before: z.string().includes('#').max(2048) });
+
+/** Decodes a `{before}` cursor to its sort key; no cursor is the newest page; any other is a ValidationError. */
+export function decodeBeforeCursor(cursor: string | undefined): string | undefined {
+  if (!cursor) return undefined;
+  return decodeWith(BeforeCursorSchema, cursor).before;
+}
+
+/**
  * A name search's place: the sort key of the last name entry it passed (none: the names start at the
  * first), and the customers the first page answered by an identity, left out of every later page.
  */

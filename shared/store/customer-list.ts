@@ -2,9 +2,8 @@ import type { QueryCommandInput, UpdateCommandInput } from '@aws-sdk/lib-dynamod
 import type { Page } from '../domain/paging.js';
 import { customerOfItem, readableOrUndefined } from '../domain/stored-items.js';
 import type { Customer } from '../domain/timeline.js';
-import { ValidationError } from '../errors.js';
 import { getItems } from './batch-get.js';
-import { decodeCursor, encodeCursor } from './cursor.js';
+import { decodeBeforeCursor, encodeCursor } from './cursor.js';
 import { type DynamoDb, updateItemIf } from './dynamo-client.js';
 import { Keys, shardOf } from './keys.js';
 import { mergeShards } from './sharded-query.js';
@@ -90,20 +89,6 @@ function queryShardInput(table: string, shard: number, limit: number, before?: s
   };
 }
 
-/** The sort key a cursor continues before; a cursor we did not make is a ValidationError. */
-function listBefore(cursor: string | undefined): string | undefined {
-  const decoded = decodeCursor(cursor);
-  if (decoded === undefined) return undefined;
-  if (
-    typeof decoded.before !== 'string' ||
-    Object.keys(decoded).length !== 1 ||
-    !decoded.before.includes('#')
-  ) {
-    throw new ValidationError('invalid cursor');
-  }
-  return decoded.before;
-}
-
 /** Whether a profile is shown in the list: a customer, not merged away, not erased nor being erased. */
 const listable = (item: Item): boolean =>
   item.entity === 'customer' && item.mergedInto === undefined && item.erasingSince === undefined;
@@ -119,7 +104,7 @@ export async function customerList(
   db: DynamoDb,
   page: { limit: number; cursor?: string | undefined },
 ): Promise<Page<Customer>> {
-  const before = listBefore(page.cursor);
+  const before = decodeBeforeCursor(page.cursor);
   const inputs = Array.from({ length: CUSTOMER_LIST_SHARDS }, (_, shard) =>
     queryShardInput(db.table, shard, page.limit, before),
   );

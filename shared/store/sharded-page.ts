@@ -1,15 +1,6 @@
 import type { QueryCommandInput } from '@aws-sdk/lib-dynamodb';
-import { ValidationError } from '../errors.js';
-import { decodeCursor, encodeCursor } from './cursor.js';
+import { decodeBeforeCursor, encodeCursor } from './cursor.js';
 import { type DynamoDb, queryItems } from './dynamo-client.js';
-
-/** The sort key a cursor continues before; a cursor we did not make is a ValidationError. */
-function before(cursor: string | undefined): string | undefined {
-  const decoded = decodeCursor(cursor);
-  if (decoded === undefined) return undefined;
-  if (typeof decoded.before !== 'string') throw new ValidationError('invalid cursor');
-  return decoded.before;
-}
 
 /**
  * One page, newest first, of a log spread over `shards` partitions sorted by `<at>#<id>`: every shard
@@ -24,7 +15,7 @@ export async function shardedPage(
   page: { limit: number; cursor?: string | undefined },
   query: (shard: number, limit: number, before: string | undefined) => QueryCommandInput,
 ): Promise<{ items: Record<string, unknown>[]; cursor: string | null }> {
-  const after = before(page.cursor);
+  const after = decodeBeforeCursor(page.cursor);
   const all = Array.from({ length: shards }, (_, shard) => shard);
   const pages = await Promise.all(all.map((shard) => queryItems(db, query(shard, page.limit, after))));
   const found = pages

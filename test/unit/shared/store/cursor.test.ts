@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { ValidationError } from '#shared/errors.js';
 import {
+  decodeBeforeCursor,
   decodeCursor,
   decodeTimelineCursor,
   encodeCursor,
@@ -24,5 +25,16 @@ describe('cursors', () => {
     expect(() => decodeTimelineCursor(encodeCursor({ after: 'PROFILE' }) ?? undefined)).toThrow(
       ValidationError,
     );
+  });
+
+  it('decodes a {before} cursor to its sort key and refuses any other', () => {
+    const before = '2026-06-01T09:00:00.000Z#au_1';
+    expect(decodeBeforeCursor(encodeCursor({ before }) ?? undefined)).toBe(before);
+    expect(decodeBeforeCursor(undefined)).toBeUndefined();
+    for (const forged of [{ before: 'x' }, { before, pk: 'AUDIT#0' }, { after: before }, { before: 7 }]) {
+      expect(() => decodeBeforeCursor(encodeCursor(forged) ?? undefined), JSON.stringify(forged)).toThrow(
+        ValidationError,
+      );
+    }
   });
 });

@@ -1,17 +1,13 @@
 import { pathToFileURL } from 'node:url';
 import { type CustomerListBackfill, indexCustomers } from '#shared/store/customer-list-backfill.js';
-import { runAsMain, runScanCommand, type ScanCommandDeps } from './scan-command.js';
+import { runAsMain, runScanCommand, type ScanCommandDeps, scanCommandUsage } from './scan-command.js';
 
-export const indexCustomersUsage = `Usage: npm run index-customers -- (--table <name> | --local) [options]
-
-Once, after upgrading to the version with the customer list (GET /api/customers without q): lists
+export const indexCustomersUsage = scanCommandUsage(
+  'index-customers',
+  `Once, after upgrading to the version with the customer list (GET /api/customers without q): lists
 every customer first seen before it (they are absent from the list until then), at the time their
-profile was created. Reads the whole table once; safe to run again or to stop and resume.
-  --table <name>  on AWS: the table (the stateful stack's TableName output); AWS credentials and
-                  region from the environment, as for the AWS CLI
-  --local         the local runtime's table under DATA_DIR (default .data); stop npm start first
-  --from <cursor> carry on from the cursor a stopped run printed
-  --limit <n>     items the Scan reads per page (default 1000)`;
+profile was created. Reads the whole table once; safe to run again or to stop and resume.`,
+);
 
 /** Runs `npm run index-customers -- <args>`; throws ValidationError on bad arguments. */
 export function runIndexCustomers(args: readonly string[], deps: ScanCommandDeps): Promise<void> {

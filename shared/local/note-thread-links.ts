@@ -1,18 +1,14 @@
 import { pathToFileURL } from 'node:url';
 import { noteThreadLinks, type ThreadLinkNotes } from '#shared/store/thread-link-notes.js';
-import { runAsMain, runScanCommand, type ScanCommandDeps } from './scan-command.js';
+import { runAsMain, runScanCommand, type ScanCommandDeps, scanCommandUsage } from './scan-command.js';
 
-export const noteThreadLinksUsage = `Usage: npm run note-thread-links -- (--table <name> | --local) [options]
-
-Once, after upgrading to the version whose erasure deletes noted thread links: notes each email
+export const noteThreadLinksUsage = scanCommandUsage(
+  'note-thread-links',
+  `Once, after upgrading to the version whose erasure deletes noted thread links: notes each email
 thread link under the customer it names, so that customer's erasure deletes it (links of replies
 sent before replies kept their Message-ID have nothing else to find them by), and deletes the links
-of customers already erased. Reads the whole table once; safe to run again or to stop and resume.
-  --table <name>  on AWS: the table (the stateful stack's TableName output); AWS credentials and
-                  region from the environment, as for the AWS CLI
-  --local         the local runtime's table under DATA_DIR (default .data); stop npm start first
-  --from <cursor> carry on from the cursor a stopped run printed
-  --limit <n>     items the Scan reads per page (default 1000)`;
+of customers already erased. Reads the whole table once; safe to run again or to stop and resume.`,
+);
 
 /** What the command needs from outside: a DynamoDB client for AWS, the local data folder, its output. */
 export type NoteThreadLinksDeps = ScanCommandDeps;

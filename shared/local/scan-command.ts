@@ -9,6 +9,26 @@ import type { Scanner } from '#shared/store/thread-link-notes.js';
 import { startLocalDynamo } from './dynamo.js';
 import { runningRuntime } from './runtime-lock.js';
 
+/**
+ * The usage text of an upgrade command: how to call `npm run <name>`, what it is for (`about`), then the
+ * options every one of them takes; `limit` says what `--limit` counts.
+ */
+export function scanCommandUsage(
+  name: string,
+  about: string,
+  limit = 'items the Scan reads per page',
+): string {
+  return `Usage: npm run ${name} -- (--table <name> | --local) [options]
+
+${about}
+  --table <name>  on AWS: the table (the stateful stack's TableName output); AWS credentials and
+                  region from the environment, as for the AWS CLI
+  --local         the local runtime's table under DATA_DIR (default .data); stop npm start first
+  --from <cursor> carry on from the cursor a stopped run printed
+  --limit <n>     ${limit} (default 1000)
+  --help          this text`;
+}
+
 /** What an upgrade command needs from outside: a DynamoDB client for AWS, the local data folder, its output. */
 export interface ScanCommandDeps {
   dynamo: () => DynamoDBClient;
@@ -36,13 +56,20 @@ export interface ScanCommand<T extends ScanPageDone> {
   summary: (totals: T) => string;
 }
 
-/** Runs an upgrade command on AWS (`--table`) or the local runtime's table (`--local`); ValidationError on bad arguments. */
+/**
+ * Runs an upgrade command on AWS (`--table`) or the local runtime's table (`--local`), or writes its
+ * usage (`--help`); ValidationError on bad arguments.
+ */
 export async function runScanCommand<T extends ScanPageDone>(
   args: readonly string[],
   deps: ScanCommandDeps,
   command: ScanCommand<T>,
 ): Promise<void> {
   const values = parse(args, command.usage);
+  if (values.help) {
+    deps.write(command.usage);
+    return;
+  }
   if (Boolean(values.local) === (values.table !== undefined)) {
     throw new ValidationError(`give either --table or --local\n\n${command.usage}`);
   }
@@ -103,6 +130,7 @@ function parse(args: readonly string[], usage: string) {
         table: { type: 'string' },
         from: { type: 'string' },
         limit: { type: 'string' },
+        help: { type: 'boolean' },
       },
     }).values;
   } catch (error) {

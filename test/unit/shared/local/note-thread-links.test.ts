@@ -1,4 +1,3 @@
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import {
   DeleteCommand,
   DynamoDBDocumentClient,
@@ -9,6 +8,7 @@ import {
 import { beforeEach, describe, expect, it } from 'vitest';
 import { runNoteThreadLinks } from '#shared/local/note-thread-links.js';
 import { mockAws } from '../../../support/aws-mock.js';
+import { scanCommandDeps } from '../../../support/scan-command-deps.js';
 
 const ddb = mockAws(DynamoDBDocumentClient);
 const link = (id: string, customerId: string) => ({
@@ -19,12 +19,7 @@ const link = (id: string, customerId: string) => ({
 
 describe('npm run note-thread-links', () => {
   let lines: string[];
-  const run = (...args: string[]) =>
-    runNoteThreadLinks(args, {
-      dynamo: () => new DynamoDBClient({ region: 'eu-west-1' }),
-      dataDir: '/nonexistent',
-      write: (line) => lines.push(line),
-    });
+  const run = (...args: string[]) => runNoteThreadLinks(args, scanCommandDeps(lines));
 
   beforeEach(() => {
     lines = [];

@@ -1,4 +1,3 @@
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { indexAuditLogUsage, runIndexAuditLog } from '#shared/local/index-audit-log.js';
@@ -7,6 +6,7 @@ import { indexNameWordsUsage, runIndexNameWords } from '#shared/local/index-name
 import { noteThreadLinksUsage, runNoteThreadLinks } from '#shared/local/note-thread-links.js';
 import type { ScanCommandDeps } from '#shared/local/scan-command.js';
 import { mockAws } from '../../../support/aws-mock.js';
+import { scanCommandDeps } from '../../../support/scan-command-deps.js';
 
 const ddb = mockAws(DynamoDBDocumentClient);
 const COMMANDS: Array<[string, string, (args: readonly string[], deps: ScanCommandDeps) => Promise<void>]> = [
@@ -18,11 +18,6 @@ const COMMANDS: Array<[string, string, (args: readonly string[], deps: ScanComma
 
 describe('the upgrade commands that scan the table', () => {
   let lines: string[];
-  const deps: ScanCommandDeps = {
-    dynamo: () => new DynamoDBClient({ region: 'eu-west-1' }),
-    dataDir: '/nonexistent',
-    write: (line) => lines.push(line),
-  };
 
   beforeEach(() => {
     lines = [];
@@ -32,7 +27,7 @@ describe('the upgrade commands that scan the table', () => {
   it.each(COMMANDS)(
     'npm run %s -- --help writes its usage, every shared option in it, and reads nothing',
     async (name, usage, run) => {
-      await run(['--help'], deps);
+      await run(['--help'], scanCommandDeps(lines));
       expect(lines).toEqual([usage]);
       expect(usage.split('\n')[0]).toBe(`Usage: npm run ${name} -- (--table <name> | --local) [options]`);
       for (const option of ['--table <name>', '--local', '--from <cursor>', '--limit <n>', '--help']) {
@@ -43,7 +38,7 @@ describe('the upgrade commands that scan the table', () => {
   );
 
   it.each(COMMANDS)('npm run %s with an unknown option answers its usage', async (_name, usage, run) => {
-    await expect(run(['--tables', 't'], deps)).rejects.toThrow(usage);
+    await expect(run(['--tables', 't'], scanCommandDeps(lines))).rejects.toThrow(usage);
     expect(ddb.commandCalls(ScanCommand)).toEqual([]);
   });
 });

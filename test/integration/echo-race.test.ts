@@ -1,10 +1,7 @@
-import { afterAll, describe, expect, it } from 'vitest';
-import { HeldMetaSender } from '../support/held-meta-sender.js';
-import { useTestRuntime } from '../support/test-runtime.js';
-import { deliver, messengerMessage, signedMeta, waitUntil } from '../support/webhooks.js';
+import { describe, expect, it } from 'vitest';
+import { useEchoRace } from '../support/echo-race.js';
+import { messengerMessage, waitUntil } from '../support/webhooks.js';
 
-const SECRET = 'echo-race-secret';
-const TOKEN = 'echo-race-token';
 const PAGE = '1234567890';
 const PSID = '5550003001';
 /** Our app's id as Meta would stamp it on the echo; the resolver does not know it. */
@@ -22,54 +19,20 @@ function messenger(ms: number, message: Record<string, unknown>, echo = false): 
  * on a redelivery. Through the local runtime, the interleaving forced by a sender held mid-call.
  */
 describe('local runtime: the echo of our reply that overtakes our sender', () => {
-  const sender = new HeldMetaSender('m_race_reply');
-  let now = Date.parse('2026-12-04T15:00:00.000Z');
-  const tick = () => {
-    now += 1_000;
-    return now;
-  };
-
-  const runtime = useTestRuntime({
-    env: { META_APP_SECRET: SECRET, AGENT_TOKENS: `agent-race:${TOKEN}` },
-    clock: { now: () => new Date(now) },
-    senders: { messenger: sender },
+  const { sender, runtime, tick, post, timeline, replyInFlight } = useEchoRace({
+    name: 'echo-race',
+    channel: 'messenger',
+    providerMessageId: 'm_race_reply',
+    start: '2026-12-04T15:00:00.000Z',
   });
-  // Registered after the runtime's own, so it runs first: the held send lets go before the close.
-  afterAll(() => {
-    sender.release();
-  });
-
-  const post = async (payload: unknown) => {
-    expect((await deliver(signedMeta(runtime.url, '/webhooks/meta', payload, SECRET))).status).toBe(200);
-  };
-  const timeline = async (customerId: string) =>
-    (await runtime.store.timeline.timeline(customerId, { limit: 50 })).items;
 
   it('takes an echo that comes before the send is recorded for our reply, once, and answers nothing', async () => {
     await post(messenger(tick(), { mid: 'm_race_q1', text: 'Where is my parcel?' }));
     await runtime.idle();
-    const customerId = await runtime.store.customers.findCustomerId(
+    const { customerId, read, request, replyItemId } = await replyInFlight(
       { kind: 'messenger', value: `${PAGE}:${PSID}` },
-      { consistent: true },
+      'On its way.',
     );
-    if (!customerId) throw new Error('no customer');
-    const conversationId = (await runtime.store.customers.getCustomer(customerId))?.openConversationId;
-    const read = async () => {
-      const snapshot = await runtime.store.conversationState.getConversationState(conversationId as string);
-      if (!snapshot) throw new Error('no conversation');
-      return snapshot;
-    };
-
-    tick();
-    const res = await fetch(`${runtime.url}/api/conversations/${conversationId}/replies`, {
-      method: 'POST',
-      headers: { Authorization: `Bearer ${TOKEN}`, 'content-type': 'application/json' },
-      body: JSON.stringify({ text: 'On its way.' }),
-    });
-    expect(res.status).toBe(202);
-    await waitUntil(() => sender.requests.length === 1, 'the sender called Meta');
-    const [request] = sender.requests;
-    const replyItemId = `reply:${request?.message.id}`;
 
     // The customer writes again while our send is in flight; then Meta's echo of the reply overtakes
     // the Send API's answer.

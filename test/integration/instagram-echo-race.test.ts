@@ -1,10 +1,7 @@
-import { afterAll, describe, expect, it } from 'vitest';
-import { HeldMetaSender } from '../support/held-meta-sender.js';
-import { useTestRuntime } from '../support/test-runtime.js';
-import { deliver, IG_ACCOUNT, instagramText, signedMeta, waitUntil } from '../support/webhooks.js';
+import { describe, expect, it } from 'vitest';
+import { useEchoRace } from '../support/echo-race.js';
+import { IG_ACCOUNT, instagramText, waitUntil } from '../support/webhooks.js';
 
-const SECRET = 'ig-echo-race-secret';
-const TOKEN = 'ig-echo-race-token';
 const IGSID = '6660004001';
 const OUR_APP = 1517776481860111;
 
@@ -37,25 +34,12 @@ function instagramEcho(options: { mid: string; ms: number; text: string }): unkn
  * that reply, whichever comes first, and again on a redelivery.
  */
 describe('local runtime: the Instagram echo of our reply that overtakes our sender', () => {
-  const sender = new HeldMetaSender('ig_race_reply');
-  let now = Date.parse('2026-12-04T16:00:00.000Z');
-  const tick = () => {
-    now += 1_000;
-    return now;
-  };
-  const runtime = useTestRuntime({
-    env: { META_APP_SECRET: SECRET, AGENT_TOKENS: `agent-igrace:${TOKEN}` },
-    clock: { now: () => new Date(now) },
-    senders: { instagram: sender },
+  const { sender, runtime, tick, post, timeline, replyInFlight } = useEchoRace({
+    name: 'ig-echo-race',
+    channel: 'instagram',
+    providerMessageId: 'ig_race_reply',
+    start: '2026-12-04T16:00:00.000Z',
   });
-  afterAll(() => {
-    sender.release();
-  });
-  const post = async (payload: unknown) => {
-    expect((await deliver(signedMeta(runtime.url, '/webhooks/meta', payload, SECRET))).status).toBe(200);
-  };
-  const timeline = async (customerId: string) =>
-    (await runtime.store.timeline.timeline(customerId, { limit: 50 })).items;
 
   it('takes the echo that comes before the send result for our reply: one item, no answer', async () => {
     const asked = tick();
@@ -68,29 +52,11 @@ describe('local runtime: the Instagram echo of our reply that overtakes our send
       }),
     );
     await runtime.idle();
-    const customerId = await runtime.store.customers.findCustomerId(
+    const { customerId, read, request, replyItemId } = await replyInFlight(
       { kind: 'instagram', value: `${IG_ACCOUNT}:${IGSID}` },
-      { consistent: true },
+      'Yes, two left.',
     );
-    if (!customerId) throw new Error('no customer');
-    const conversationId = (await runtime.store.customers.getCustomer(customerId))?.openConversationId;
-    const read = async () => {
-      const snapshot = await runtime.store.conversationState.getConversationState(conversationId as string);
-      if (!snapshot) throw new Error('no conversation');
-      return snapshot;
-    };
-
-    tick();
-    const res = await fetch(`${runtime.url}/api/conversations/${conversationId}/replies`, {
-      method: 'POST',
-      headers: { Authorization: `Bearer ${TOKEN}`, 'content-type': 'application/json' },
-      body: JSON.stringify({ text: 'Yes, two left.' }),
-    });
-    expect(res.status).toBe(202);
-    await waitUntil(() => sender.requests.length === 1, 'the sender called Meta');
-    const [request] = sender.requests;
     expect(request?.body.message.metadata).toBeUndefined();
-    const replyItemId = `reply:${request?.message.id}`;
     const before = await read();
 
     // Meta's echo of the reply overtakes the Send API's answer.

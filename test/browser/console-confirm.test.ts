@@ -1,9 +1,17 @@
-import type { Browser, Page } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { LocalRuntime } from '#shared/local/runtime.js';
 import { launchBrowser } from '../support/browser.js';
-import { whatsappText } from '../support/webhooks.js';
-import { ANA, asAna, closeConsole, postMeta, signedInPage, startConsoleRuntime } from './console-support.js';
+import {
+  ANA,
+  asAna,
+  closeConsole,
+  greetOnWhatsApp,
+  inboxConversationOf,
+  openInboxRow,
+  signedInPage,
+  startConsoleRuntime,
+} from './console-support.js';
 
 const BOB = { id: 'bob', token: 'bob-confirm-token-1234' } as const;
 const ROSA = { from: '15550009201', name: 'Rosa Reopen' };
@@ -29,40 +37,19 @@ describe('the console asks before a Reopen and an Erase in an in-page dialog', (
       env: { AGENT_TOKENS: `${ANA.id}:${ANA.token}:admin,${BOB.id}:${BOB.token}` },
     });
     browser = await launchBrowser();
-    for (const [i, p] of [ROSA, EDDA].entries())
-      await postMeta(
-        runtime,
-        '/webhooks/whatsapp',
-        whatsappText({
-          ...p,
-          messages: [{ id: `wamid.confirm.${i}`, at: new Date().toISOString(), text: 'Hi' }],
-        }),
-      );
-    await runtime.idle();
+    await greetOnWhatsApp(
+      runtime,
+      'confirm',
+      [ROSA, EDDA].map((p) => ({ ...p, text: 'Hi' })),
+    );
   }, 120_000);
 
   afterAll(() => closeConsole(browser, runtime));
 
-  const conversationOf = async (name: string) => {
-    const list = await asAna<{
-      items: Array<{ id: string; customerId: string; customer?: { name?: string } }>;
-    }>(runtime, '/api/conversations?status=open');
-    const row = list.items.find((c) => c.customer?.name === name);
-    if (!row) throw new Error(`no conversation of ${name}`);
-    return row;
-  };
-  const open = async (page: Page, name: string) => {
-    await page
-      .getByRole('navigation', { name: 'Inbox' })
-      .getByRole('button', { name: new RegExp(name) })
-      .click();
-    await page.getByRole('heading', { name }).waitFor();
-  };
-
   it('Reopen of a resolve not seen: Escape cancels and gives focus back; Enter on Reopen reopens', async () => {
     const page = await signedInPage(browser, runtime);
-    const rosa = await conversationOf(ROSA.name);
-    await open(page, ROSA.name);
+    const rosa = await inboxConversationOf(runtime, ROSA.name);
+    await openInboxRow(page, ROSA.name);
     await page.getByRole('status').getByText('Live').waitFor();
     const res = await fetch(`${runtime.url}/api/conversations/${rosa.id}/resolve`, {
       method: 'POST',
@@ -107,12 +94,12 @@ describe('the console asks before a Reopen and an Erase in an in-page dialog', (
 
   it('Erase: Escape erases nothing and gives focus back to Erase; Enter on Erase customer erases', async () => {
     const page = await signedInPage(browser, runtime);
-    const edda = await conversationOf(EDDA.name);
+    const edda = await inboxConversationOf(runtime, EDDA.name);
     const deletes: string[] = [];
     page.on('request', (r) => {
       if (r.method() === 'DELETE') deletes.push(r.url());
     });
-    await open(page, EDDA.name);
+    await openInboxRow(page, EDDA.name);
     const erase = page.locator('aside.customer').getByRole('button', { name: 'Erase customer' });
     await erase.click();
     const dialog = page.getByRole('alertdialog', { name: /Erase this customer/ });

@@ -3,8 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Conversation, Customer } from '#shared/domain/timeline.js';
 import type { LocalRuntime } from '#shared/local/runtime.js';
 import { launchBrowser } from '../support/browser.js';
-import { whatsappText } from '../support/webhooks.js';
-import { ANA, asAna, closeConsole, postMeta, startConsoleRuntime } from './console-support.js';
+import { ANA, asAna, closeConsole, greetOnWhatsApp, startConsoleRuntime } from './console-support.js';
 
 const FRIDA = { from: '15550004001', name: 'Frida Linked', text: 'Where is parcel 88?' };
 const GUS = { from: '15550004002', name: 'Gus Open', text: 'Do you sell gift cards?' };
@@ -38,11 +37,7 @@ describe('the console: a pasted link to a conversation that is not on the inbox 
   beforeAll(async () => {
     runtime = await startConsoleRuntime();
     browser = await launchBrowser();
-    for (const [i, p] of [FRIDA, GUS].entries()) {
-      const message = { id: `wamid.link.${i}`, at: new Date().toISOString(), text: p.text };
-      await postMeta(runtime, '/webhooks/whatsapp', whatsappText({ ...p, messages: [message] }));
-    }
-    await runtime.idle();
+    await greetOnWhatsApp(runtime, 'link', [FRIDA, GUS]);
     const found = await asAna<{ items: Customer[] }>(runtime, `/api/customers?q=%2B${FRIDA.from}`);
     const frida = await asAna<{ openConversation: Conversation }>(
       runtime,

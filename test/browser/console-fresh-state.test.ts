@@ -2,9 +2,14 @@ import type { Browser, Page, Route } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { LocalRuntime } from '#shared/local/runtime.js';
 import { launchBrowser } from '../support/browser.js';
-import { startTestRuntime } from '../support/runtime.js';
-import { whatsappText } from '../support/webhooks.js';
-import { ANA, answerConfirm, asAna, postMeta } from './console-support.js';
+import {
+  ANA,
+  answerConfirm,
+  asAna,
+  greetOnWhatsApp,
+  minutesAgo,
+  startConsoleRuntime,
+} from './console-support.js';
 
 /** Erased while her conversation is open in two tabs. */
 const ERA = { from: '15550009001', name: 'Era Erased' };
@@ -40,20 +45,10 @@ describe('the console keeps what it shows fresh: erasure, reopen, the profile re
   let browser: Browser;
 
   beforeAll(async () => {
-    runtime = await startTestRuntime({
-      events: true,
-      env: { AGENT_TOKENS: `${ANA.id}:${ANA.token}:admin` },
-    });
+    runtime = await startConsoleRuntime();
     browser = await launchBrowser();
-    for (const [i, p] of [ERA, REO, STA, HEL, ELI].entries()) {
-      const at = new Date(Date.now() - (10 - i) * 60_000).toISOString();
-      await postMeta(
-        runtime,
-        '/webhooks/whatsapp',
-        whatsappText({ ...p, messages: [{ id: `wamid.fresh.${i}`, at, text: `Hello from ${p.name}` }] }),
-      );
-    }
-    await runtime.idle();
+    const customers = [ERA, REO, STA, HEL, ELI].map((p, i) => ({ ...p, at: minutesAgo(10 - i) }));
+    await greetOnWhatsApp(runtime, 'fresh', customers);
     for (const p of [REO, STA, HEL]) {
       const row = await rowOf(p.name);
       await asAdmin('POST', `/api/conversations/${row.id}/resolve`);

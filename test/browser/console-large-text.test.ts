@@ -2,12 +2,11 @@ import type { Browser, Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { LocalRuntime } from '#shared/local/runtime.js';
 import { launchBrowser } from '../support/browser.js';
-import { whatsappText } from '../support/webhooks.js';
 import {
   closeConsole,
   DESKTOP,
+  greetOnWhatsApp,
   IN_PAGE,
-  postMeta,
   setDefaultFontSize,
   signIn,
   startConsoleRuntime,
@@ -65,18 +64,11 @@ describe('the console at the agent’s own font size, zoomed, and under forced c
   beforeAll(async () => {
     runtime = await startConsoleRuntime();
     browser = await launchBrowser();
-    for (const [i, who] of [LONG, SHORT].entries())
-      await postMeta(
-        runtime,
-        '/webhooks/whatsapp',
-        whatsappText({
-          ...who,
-          messages: [
-            { id: `wamid.large.${i}`, at: new Date().toISOString(), text: `Where is my order, ${who.name}?` },
-          ],
-        }),
-      );
-    await runtime.idle();
+    await greetOnWhatsApp(
+      runtime,
+      'large',
+      [LONG, SHORT].map((who) => ({ ...who, text: `Where is my order, ${who.name}?` })),
+    );
   }, 240_000);
 
   afterAll(() => closeConsole(browser, runtime));

@@ -5,8 +5,7 @@ import type { LocalRuntime } from '#shared/local/runtime.js';
 import { launchBrowser } from '../support/browser.js';
 import { slaPolicyFile } from '../support/policy-file.js';
 import { startTestRuntime } from '../support/runtime.js';
-import { whatsappText } from '../support/webhooks.js';
-import { ANA, asAna, DESKTOP, postMeta, signIn } from './console-support.js';
+import { ANA, asAna, DESKTOP, greetOnWhatsApp, minutesAgo, signIn } from './console-support.js';
 
 const BOB = { id: 'bob', token: 'lead-bob-token' } as const;
 /** Wrote two hours ago: her ten-minute first-response target breached, which raised her priority. */
@@ -44,22 +43,18 @@ describe('the console for a team lead: overdue rows, any agent’s conversations
       },
     });
     browser = await launchBrowser();
-    const ago = (minutes: number) => new Date(Date.now() - minutes * 60_000).toISOString();
     const people = [
-      { ...OLD, at: ago(120) },
-      { ...NEW, at: ago(0) },
-      { ...RACE, at: ago(1) },
-      ...BATCH.map((p) => ({ ...p, at: ago(2) })),
+      { ...OLD, at: minutesAgo(120) },
+      { ...NEW, at: minutesAgo(0) },
+      { ...RACE, at: minutesAgo(1) },
+      ...BATCH.map((p) => ({ ...p, at: minutesAgo(2) })),
     ];
-    for (const [i, p] of people.entries()) {
-      const text = 'I want a refund, please: talk to a person';
-      await postMeta(
-        runtime,
-        '/webhooks/whatsapp',
-        whatsappText({ from: p.from, name: p.name, messages: [{ id: `wamid.lead.${i}`, at: p.at, text }] }),
-      );
-    }
-    await runtime.idle();
+    const text = 'I want a refund, please: talk to a person';
+    await greetOnWhatsApp(
+      runtime,
+      'lead',
+      people.map((p) => ({ from: p.from, name: p.name, at: p.at, text })),
+    );
     await as(BOB.token, 'PUT', '/api/agents/me', { presence: 'away', queues: ['billing'] });
   }, 240_000);
 

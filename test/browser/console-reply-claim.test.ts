@@ -3,8 +3,14 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Conversation } from '#shared/domain/timeline.js';
 import type { LocalRuntime } from '#shared/local/runtime.js';
 import { launchBrowser } from '../support/browser.js';
-import { whatsappText } from '../support/webhooks.js';
-import { ANA, closeConsole, DESKTOP, postMeta, signIn, startConsoleRuntime } from './console-support.js';
+import {
+  ANA,
+  closeConsole,
+  DESKTOP,
+  greetOnWhatsApp,
+  signIn,
+  startConsoleRuntime,
+} from './console-support.js';
 
 const BOB = { id: 'bob', token: 'claim-bob-token' } as const;
 /** Bob answers her first, while Ana's view still shows her unassigned; Ana takes it over. */
@@ -27,16 +33,12 @@ describe('the console’s reply to a conversation a colleague has', () => {
       env: { AGENT_TOKENS: `${ANA.id}:${ANA.token}:admin,${BOB.id}:${BOB.token}` },
     });
     browser = await launchBrowser();
-    for (const [i, p] of [TAKEN, BESIDE].entries()) {
-      const text = 'I want a refund, please: talk to a person';
-      const at = new Date().toISOString();
-      await postMeta(
-        runtime,
-        '/webhooks/whatsapp',
-        whatsappText({ from: p.from, name: p.name, messages: [{ id: `wamid.claim.${i}`, at, text }] }),
-      );
-    }
-    await runtime.idle();
+    const text = 'I want a refund, please: talk to a person';
+    await greetOnWhatsApp(
+      runtime,
+      'claim',
+      [TAKEN, BESIDE].map((p) => ({ from: p.from, name: p.name, text })),
+    );
   }, 240_000);
 
   afterAll(() => closeConsole(browser, runtime));

@@ -3,14 +3,14 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Conversation } from '#shared/domain/timeline.js';
 import type { LocalRuntime } from '#shared/local/runtime.js';
 import { launchBrowser } from '../support/browser.js';
-import { whatsappText } from '../support/webhooks.js';
 import {
   ANA,
   answerConfirm,
   closeConsole,
+  greetOnWhatsApp,
   inboxConversationOf,
+  minutesAgo,
   openInboxRow,
-  postMeta,
   signedInPage,
   startConsoleRuntime,
 } from './console-support.js';
@@ -40,12 +40,12 @@ describe('the console’s reply box when the conversation changes under it, and 
       env: { AGENT_TOKENS: `${ANA.id}:${ANA.token}:admin,${BOB.id}:${BOB.token}` },
     });
     browser = await launchBrowser();
-    for (const [i, p] of [RITA, ...ROW].entries()) {
-      const at = new Date(Date.now() - p.minutesAgo * 60_000).toISOString();
-      const messages = [{ id: `wamid.resolved.${i}`, at, text: `Hello from ${p.name}` }];
-      await postMeta(runtime, '/webhooks/whatsapp', whatsappText({ from: p.from, name: p.name, messages }));
-    }
-    await runtime.idle();
+    const customers = [RITA, ...ROW].map((p) => ({
+      from: p.from,
+      name: p.name,
+      at: minutesAgo(p.minutesAgo),
+    }));
+    await greetOnWhatsApp(runtime, 'resolved', customers);
     page = await signedInPage(browser, runtime);
   }, 240_000);
 

@@ -8,7 +8,9 @@ import {
   ANA,
   asAna,
   closeConsole,
+  greetOnWhatsApp,
   inboxConversationOf,
+  minutesAgo,
   openInboxRow,
   postMeta,
   signedInPage,
@@ -23,7 +25,6 @@ const MAYA = { from: '15550007004', name: 'Maya Merged' };
 const OLGA = { from: '15550007003', name: 'Olga Late' };
 /** Her replies' answers are lost on the way back (the API took them). */
 const PIA = { from: '15550007005', name: 'Pia Retry' };
-const HOUR = 3_600_000;
 
 /**
  * What an agent writes goes where they meant it to: a note stays a note, a double Ctrl+Enter stores
@@ -44,15 +45,11 @@ describe('the console: notes, keys and refusals', () => {
       },
     });
     browser = await launchBrowser();
-    for (const [i, p] of [TOM, LENA, OLGA, MAYA, PIA].entries()) {
-      const at = new Date(Date.now() - (p === OLGA ? 25 * HOUR : (10 - i) * 60_000)).toISOString();
-      await postMeta(
-        runtime,
-        '/webhooks/whatsapp',
-        whatsappText({ ...p, messages: [{ id: `wamid.safety.${i}`, at, text: `Hello from ${p.name}` }] }),
-      );
-    }
-    await runtime.idle();
+    const customers = [TOM, LENA, OLGA, MAYA, PIA].map((p, i) => ({
+      ...p,
+      at: minutesAgo(p === OLGA ? 25 * 60 : 10 - i),
+    }));
+    await greetOnWhatsApp(runtime, 'safety', customers);
     page = await signedInPage(browser, runtime);
   }, 240_000);
 

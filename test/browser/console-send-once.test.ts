@@ -2,13 +2,13 @@ import type { Browser, Page, Route } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { LocalRuntime } from '#shared/local/runtime.js';
 import { launchBrowser } from '../support/browser.js';
-import { whatsappText } from '../support/webhooks.js';
 import {
   asAna,
   closeConsole,
+  greetOnWhatsApp,
   inboxConversationOf,
+  minutesAgo,
   openInboxRow,
-  postMeta,
   signedInPage,
   startConsoleRuntime,
 } from './console-support.js';
@@ -30,15 +30,8 @@ describe('the console: a send goes once, and what is typed meanwhile stays', () 
   beforeAll(async () => {
     runtime = await startConsoleRuntime();
     browser = await launchBrowser();
-    for (const [i, p] of [RUTH, OMAR, NINA, KAI].entries()) {
-      const at = new Date(Date.now() - (10 - i) * 60_000).toISOString();
-      await postMeta(
-        runtime,
-        '/webhooks/whatsapp',
-        whatsappText({ ...p, messages: [{ id: `wamid.once.${i}`, at, text: `Hello from ${p.name}` }] }),
-      );
-    }
-    await runtime.idle();
+    const customers = [RUTH, OMAR, NINA, KAI].map((p, i) => ({ ...p, at: minutesAgo(10 - i) }));
+    await greetOnWhatsApp(runtime, 'once', customers);
     page = await signedInPage(browser, runtime);
   }, 240_000);
 

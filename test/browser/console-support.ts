@@ -3,7 +3,7 @@ import type { TimelineItem } from '#shared/domain/timeline.js';
 import type { LocalRuntime, LocalRuntimeOptions } from '#shared/local/runtime.js';
 import { SECRETS, startTestRuntime } from '../support/runtime.js';
 import { writeTimelineItems } from '../support/seed-timeline.js';
-import { deliver, signedMeta } from '../support/webhooks.js';
+import { deliver, signedMeta, whatsappText } from '../support/webhooks.js';
 
 /** The admin agent the console tests sign in as. */
 export const ANA = { id: 'ana', token: 'ana-console-token' } as const;
@@ -12,6 +12,38 @@ export const ANA = { id: 'ana', token: 'ana-console-token' } as const;
 export async function postMeta(runtime: LocalRuntime, path: string, payload: unknown): Promise<void> {
   const answer = await deliver(signedMeta(runtime.url, path, payload, SECRETS.meta));
   if (answer.status !== 200) throw new Error(`webhook answered ${answer.status}: ${answer.body}`);
+}
+
+/** A customer who writes one WhatsApp message: `text` (`Hello from <name>` unless given) at `at` (now unless given). */
+export interface WhatsAppGreeting {
+  from: string;
+  name: string;
+  text?: string;
+  at?: string;
+}
+
+/** The time `minutes` before `now`, in ISO 8601: when a seeded customer wrote. */
+export const minutesAgo = (minutes: number, now = Date.now()): string =>
+  new Date(now - minutes * 60_000).toISOString();
+
+/**
+ * The customers write on WhatsApp, one message each and in order (message ids `wamid.<tag>.<i>`, unique
+ * to the test file by its tag); answers once the runtime has handled every one.
+ */
+export async function greetOnWhatsApp(
+  runtime: LocalRuntime,
+  tag: string,
+  customers: readonly WhatsAppGreeting[],
+): Promise<void> {
+  for (const [i, { from, name, text, at }] of customers.entries()) {
+    const message = {
+      id: `wamid.${tag}.${i}`,
+      at: at ?? new Date().toISOString(),
+      text: text ?? `Hello from ${name}`,
+    };
+    await postMeta(runtime, '/webhooks/whatsapp', whatsappText({ from, name, messages: [message] }));
+  }
+  await runtime.idle();
 }
 
 /**

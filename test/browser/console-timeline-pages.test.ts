@@ -3,11 +3,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Customer } from '#shared/domain/timeline.js';
 import type { LocalRuntime } from '#shared/local/runtime.js';
 import { launchBrowser } from '../support/browser.js';
-import { whatsappText } from '../support/webhooks.js';
 import {
   asAna,
   closeConsole,
-  postMeta,
+  greetOnWhatsApp,
+  minutesAgo,
   seedTimeline,
   signedInPage,
   startConsoleRuntime,
@@ -49,15 +49,11 @@ describe('the console reads a long timeline a page at a time', () => {
   beforeAll(async () => {
     runtime = await startConsoleRuntime();
     browser = await launchBrowser();
-    for (const [i, p] of [PAIGE, NORA].entries()) {
-      const at = new Date(Date.now() - (2 - i) * 60_000).toISOString();
-      await postMeta(
-        runtime,
-        '/webhooks/whatsapp',
-        whatsappText({ ...p, messages: [{ id: `wamid.pages.${i}`, at, text: p.text }] }),
-      );
-    }
-    await runtime.idle();
+    await greetOnWhatsApp(
+      runtime,
+      'pages',
+      [PAIGE, NORA].map((p, i) => ({ ...p, at: minutesAgo(2 - i) })),
+    );
     const found = await asAna<{ items: Customer[] }>(runtime, `/api/customers?q=%2B${PAIGE.from}`);
     await seedTimeline(runtime, (found.items[0] as Customer).id, SEEDED);
   }, 240_000);

@@ -4,13 +4,13 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Customer } from '#shared/domain/timeline.js';
 import type { LocalRuntime } from '#shared/local/runtime.js';
 import { launchBrowser } from '../support/browser.js';
-import { whatsappText } from '../support/webhooks.js';
 import {
   asAna,
   closeConsole,
   contrast,
+  greetOnWhatsApp,
   IN_PAGE,
-  postMeta,
+  minutesAgo,
   seedTimeline,
   signedInPage,
   signIn,
@@ -35,15 +35,11 @@ describe('the console: a long timeline, accessibility, phone width', () => {
       { from: '15550002002', name: 'Alan Turing', text: 'Can I change the delivery address?' },
       { from: '15550002003', name: 'Long History', text: 'Hello again, it is me.' },
     ];
-    for (const [i, p] of people.entries()) {
-      const at = new Date(now - (3 - i) * 60_000).toISOString();
-      await postMeta(
-        runtime,
-        '/webhooks/whatsapp',
-        whatsappText({ ...p, messages: [{ id: `wamid.views.${i}`, at, text: p.text }] }),
-      );
-    }
-    await runtime.idle();
+    await greetOnWhatsApp(
+      runtime,
+      'views',
+      people.map((p, i) => ({ ...p, at: minutesAgo(3 - i, now) })),
+    );
     const found = await asAna<{ items: Customer[] }>(runtime, '/api/customers?q=%2B15550002003');
     longCustomer = found.items[0] as Customer;
     await seedTimeline(runtime, longCustomer.id, LONG);

@@ -2,8 +2,13 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { LocalRuntime } from '#shared/local/runtime.js';
 import { launchBrowser } from '../support/browser.js';
-import { whatsappText } from '../support/webhooks.js';
-import { closeConsole, postMeta, signedInPage, startConsoleRuntime } from './console-support.js';
+import {
+  closeConsole,
+  greetOnWhatsApp,
+  minutesAgo,
+  signedInPage,
+  startConsoleRuntime,
+} from './console-support.js';
 
 /**
  * The inbox says "waiting" only for customers whose message no answer followed, and "answered" for
@@ -25,15 +30,11 @@ describe('the console: waiting and answered conversations', () => {
       { from: '15550009001', name: 'Ada Answered', text: 'How long does shipping take?' },
       { from: '15550009002', name: 'Wendy Waiting', text: 'I want to speak to a person, please.' },
     ];
-    for (const [i, p] of people.entries()) {
-      const at = new Date(now - (20 - i * 8) * 60_000).toISOString();
-      await postMeta(
-        runtime,
-        '/webhooks/whatsapp',
-        whatsappText({ ...p, messages: [{ id: `wamid.waiting.${i}`, at, text: p.text }] }),
-      );
-    }
-    await runtime.idle();
+    await greetOnWhatsApp(
+      runtime,
+      'waiting',
+      people.map((p, i) => ({ ...p, at: minutesAgo(20 - i * 8, now) })),
+    );
     page = await signedInPage(browser, runtime);
   }, 240_000);
 

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AuditRecord } from '#shared/domain/audit.js';
 import type { LocalRuntime } from '#shared/local/runtime.js';
+import { agentFetcher } from '../support/agent-api.js';
 import { startTestRuntime } from '../support/runtime.js';
 
 const ADMIN = 'webhook-audit-admin-token';
@@ -20,12 +21,7 @@ describe('local runtime: the audit log names the webhook each webhook call was a
     await runtime?.close();
   });
 
-  const api = (method: string, path: string, body?: unknown, token = ADMIN) =>
-    fetch(`${runtime.url}${path}`, {
-      method,
-      headers: { Authorization: `Bearer ${token}`, 'content-type': 'application/json' },
-      ...(body ? { body: JSON.stringify(body) } : {}),
-    });
+  const api = agentFetcher(() => runtime.url, ADMIN);
   const audit = async () =>
     ((await (await api('GET', '/api/audit?limit=50')).json()) as { items: AuditRecord[] }).items;
 

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { LocalRuntime } from '#shared/local/runtime.js';
+import { agentFetcher } from '../support/agent-api.js';
 import { ManualTimers } from '../support/manual-timers.js';
 import { startTestRuntime } from '../support/runtime.js';
 import { startReceiver } from '../support/webhook-receiver.js';
@@ -42,12 +43,7 @@ describe('local runtime: an endpoint that answered 410 loses nothing: its backlo
     await receiver?.close();
   });
 
-  const api = (method: string, path: string, body?: unknown) =>
-    fetch(`${runtime.url}${path}`, {
-      method,
-      headers: { Authorization: `Bearer ${ADMIN}`, 'content-type': 'application/json' },
-      ...(body ? { body: JSON.stringify(body) } : {}),
-    });
+  const api = agentFetcher(() => runtime.url, ADMIN);
   const deliveries = async (subscriptionId: string, query = '') =>
     (
       (await (await api('GET', `/api/webhooks/${subscriptionId}/deliveries?limit=200${query}`)).json()) as {

@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { EventTypeSchema } from '#shared/domain/events/integration-events.js';
 import type { Customer } from '#shared/domain/timeline.js';
 import type { LocalRuntime } from '#shared/local/runtime.js';
+import { agentFetcher } from '../support/agent-api.js';
 import { documentedEvent, type EventDocument } from '../support/documented-event.js';
 import { ManualTimers } from '../support/manual-timers.js';
 import { startTestRuntime } from '../support/runtime.js';
@@ -42,12 +43,7 @@ describe('local runtime: integrators receive every event of a journey, signed, e
     await receiver?.close();
   });
 
-  const api = (method: string, path: string, body?: unknown, token = ADMIN) =>
-    fetch(`${runtime.url}${path}`, {
-      method,
-      headers: { Authorization: `Bearer ${token}`, 'content-type': 'application/json' },
-      ...(body ? { body: JSON.stringify(body) } : {}),
-    });
+  const api = agentFetcher(() => runtime.url, ADMIN);
   const hook = async (payload: unknown) => {
     expect((await deliver(signedMeta(runtime.url, '/webhooks/whatsapp', payload, SECRET))).status).toBe(200);
     await runtime.idle();

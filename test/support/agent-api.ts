@@ -22,6 +22,15 @@ export function agentCaller(url: () => string, token: string): AgentCall {
   };
 }
 
+/**
+ * A JSON call to the agent API of one runtime as the agent of `token` (or of the call's own `as`),
+ * answering the Response unread: for tests that check headers, statuses and bodies their own way.
+ */
+export function agentFetcher(url: () => string, token: string) {
+  return (method: string, path: string, body?: unknown, as: string = token): Promise<Response> =>
+    agentFetch(`${url()}${path}`, as, method, body);
+}
+
 /** An API call of the test that answers the status beside the parsed body, checking neither. */
 export type AgentRequest = <T>(
   method: string,

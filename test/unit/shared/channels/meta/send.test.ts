@@ -1,4 +1,4 @@
-import { describe, expect, it, vi } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type * as z from 'zod';
 import {
   buildMetaSendRequest,
@@ -9,6 +9,7 @@ import {
 import { type OutboundMessage, OutboundMessageSchema } from '#shared/domain/outbound.js';
 import { decodeReplyKey, replyKeyOf } from '#shared/domain/reply-key.js';
 import { PermanentSendError, RetryableSendError } from '#shared/domain/send-errors.js';
+import { answering, failure, itHandlesGraphCallFailures } from './graph-send-cases.js';
 
 const TOKEN = 'EAAB-page-secret-token';
 const PAGE_ID = '1906385232743851';
@@ -44,12 +45,6 @@ function build(message: OutboundMessage, options: Partial<MetaSendRequestOptions
   return { ...request, body: JSON.parse(request.body) as unknown };
 }
 
-function answering(status: number, body: unknown) {
-  return vi.fn<typeof fetch>(
-    async () => new Response(typeof body === 'string' ? body : JSON.stringify(body), { status }),
-  );
-}
-
 function sender(fetchFn: typeof fetch): MetaMessagingSender {
   return new MetaMessagingSender({ pageAccessToken: TOKEN, fetch: fetchFn });
 }
@@ -65,15 +60,6 @@ function graphError(code: number, subcode?: number, message = 'Some message') {
       fbtrace_id: 'BLBz/WZt8dN',
     },
   };
-}
-
-async function failure(promise: Promise<unknown>): Promise<Error> {
-  const error = await promise.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  if (!(error instanceof Error)) throw new Error('expected the send to fail');
-  return error;
 }
 
 /** The reply's key, which a Messenger send carries as `metadata` for its echo to hand back. */
@@ -319,32 +305,8 @@ describe('MetaMessagingSender', () => {
     expect(error.message).toContain(`HTTP ${status}`);
   });
 
-  it('retries a network failure, keeping it as the cause', async () => {
-    const cause = new TypeError('fetch failed');
-    const fetchFn = vi.fn<typeof fetch>(async () => {
-      throw cause;
-    });
-    const error = await failure(sender(fetchFn).send(outbound({ text: TEXT })));
-    expect(error).toBeInstanceOf(RetryableSendError);
-    expect(error.message).toBe('Messenger did not answer (network error); will retry');
-    expect(error.cause).toBe(cause);
-  });
-
-  it('retries a call that timed out', async () => {
-    const fetchFn = vi.fn<typeof fetch>(async () => {
-      throw new DOMException('The operation was aborted due to timeout', 'TimeoutError');
-    });
-    const error = await failure(sender(fetchFn).send(outbound({ text: TEXT })));
-    expect(error).toBeInstanceOf(RetryableSendError);
-    expect(error.message).toContain('timed out');
-  });
-
-  it('does not retry a 200 without a message id, which may have been sent', async () => {
-    const error = await failure(
-      sender(answering(200, { recipient_id: PSID })).send(outbound({ text: TEXT })),
-    );
-    expect(error).toBeInstanceOf(PermanentSendError);
-    expect(error.message).toContain('without a message id');
+  itHandlesGraphCallFailures('Messenger', (fetchFn) => sender(fetchFn).send(outbound({ text: TEXT })), {
+    recipient_id: PSID,
   });
 
   it.each([

@@ -1,4 +1,4 @@
-import { describe, expect, it, vi } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type * as z from 'zod';
 import {
   buildWhatsAppRequest,
@@ -8,6 +8,7 @@ import {
 import { type OutboundMessage, OutboundMessageSchema } from '#shared/domain/outbound.js';
 import { decodeReplyKey, replyKeyOf } from '#shared/domain/reply-key.js';
 import { PermanentSendError, RetryableSendError } from '#shared/domain/send-errors.js';
+import { answering, failure, itHandlesGraphCallFailures } from '../meta/graph-send-cases.js';
 
 const TOKEN = 'EAAG-secret-access-token';
 const PHONE_NUMBER_ID = '106540352242922';
@@ -37,13 +38,6 @@ function bodyOf(message: OutboundMessage): unknown {
   );
 }
 
-/** A fetch that answers every call with this JSON (or text) body and status. */
-function answering(status: number, body: unknown) {
-  return vi.fn<typeof fetch>(
-    async () => new Response(typeof body === 'string' ? body : JSON.stringify(body), { status }),
-  );
-}
-
 function sender(fetchFn: typeof fetch): WhatsAppSender {
   return new WhatsAppSender({ phoneNumberId: PHONE_NUMBER_ID, accessToken: TOKEN, fetch: fetchFn });
 }
@@ -60,15 +54,6 @@ function graphError(code: number, message = 'Some title', extra: Record<string, 
       ...extra,
     },
   };
-}
-
-async function failure(promise: Promise<unknown>): Promise<Error> {
-  const error = await promise.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  if (!(error instanceof Error)) throw new Error('expected the send to fail');
-  return error;
 }
 
 describe('buildWhatsAppRequest', () => {
@@ -396,32 +381,8 @@ describe('WhatsAppSender', () => {
     expect(error.message).toContain(`HTTP ${status}`);
   });
 
-  it('retries a network failure, keeping it as the cause', async () => {
-    const cause = new TypeError('fetch failed');
-    const fetchFn = vi.fn<typeof fetch>(async () => {
-      throw cause;
-    });
-    const error = await failure(sender(fetchFn).send(outbound({ text: TEXT })));
-    expect(error).toBeInstanceOf(RetryableSendError);
-    expect(error.message).toContain('network error');
-    expect(error.cause).toBe(cause);
-  });
-
-  it('retries a call that timed out', async () => {
-    const fetchFn = vi.fn<typeof fetch>(async () => {
-      throw new DOMException('The operation was aborted due to timeout', 'TimeoutError');
-    });
-    const error = await failure(sender(fetchFn).send(outbound({ text: TEXT })));
-    expect(error).toBeInstanceOf(RetryableSendError);
-    expect(error.message).toContain('timed out');
-  });
-
-  it('does not retry a 200 without a message id, which may have been sent', async () => {
-    const error = await failure(
-      sender(answering(200, { messaging_product: 'whatsapp' })).send(outbound({ text: TEXT })),
-    );
-    expect(error).toBeInstanceOf(PermanentSendError);
-    expect(error.message).toContain('without a message id');
+  itHandlesGraphCallFailures('WhatsApp', (fetchFn) => sender(fetchFn).send(outbound({ text: TEXT })), {
+    messaging_product: 'whatsapp',
   });
 
   it.each([

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { createAgentApp } from '#shared/api/app.js';
+import type { AgentAppDeps } from '#shared/api/deps.js';
 import type { ReplyDeps } from '#shared/app/send-reply.js';
 import type { AgentAdmin, AgentStore } from '#shared/domain/agent-ports.js';
 import type { AgentProfile } from '#shared/domain/assignment.js';
@@ -244,7 +245,14 @@ const CALLERS = {
   'admin-token': { agentId: 'admin-1', admin: true },
 } as const;
 
-function app(store = fakeStore(), admin = fakeAdmin(), replies = fakeReplies(), audit = memoryAuditLog()) {
+/** The agent API over the fakes; `more` adds or replaces dependencies (a routing policy's queues...). */
+function app(
+  store = fakeStore(),
+  admin = fakeAdmin(),
+  replies = fakeReplies(),
+  audit = memoryAuditLog(),
+  more: Partial<AgentAppDeps> = {},
+) {
   return createAgentApp({
     store,
     admin,
@@ -253,8 +261,13 @@ function app(store = fakeStore(), admin = fakeAdmin(), replies = fakeReplies(), 
     clock: { now: () => new Date('2025-06-09T10:00:00.000Z') },
     authenticate: async (token) => CALLERS[token as keyof typeof CALLERS],
     phone: { defaultRegion: 'US' },
+    ...more,
   });
 }
+
+/** The agent API with a routing policy whose queues are `general` and `billing`. */
+const withPolicyQueues = (store: ReturnType<typeof fakeStore>, admin = fakeAdmin()) =>
+  app(store, admin, undefined, undefined, { queueNames: () => ['general', 'billing'] });
 
 const auth = { headers: { Authorization: 'Bearer secret-token' } };
 const asAdmin = { headers: { Authorization: 'Bearer admin-token' } };
@@ -700,16 +713,7 @@ describe('agent API: notes and assignment', () => {
       capacity: 5,
       updatedAt: '2025-06-09T09:00:00.000Z',
     });
-    const api = createAgentApp({
-      store,
-      admin,
-      audit: memoryAuditLog(),
-      replies: fakeReplies(),
-      clock: { now: () => new Date('2025-06-09T10:00:00.000Z') },
-      authenticate: async (token) => CALLERS[token as keyof typeof CALLERS],
-      phone: { defaultRegion: 'US' },
-      queueNames: () => ['general', 'billing'],
-    });
+    const api = withPolicyQueues(store, admin);
     const assign = (body: unknown) =>
       api.request('/api/conversations/cv_1/assign', {
         method: 'POST',
@@ -736,16 +740,7 @@ describe('agent API: notes and assignment', () => {
 
   it('answers 422 unknown_queue naming each queue the policy does not have when an agent joins it, and saves nothing', async () => {
     const store = fakeStore();
-    const api = createAgentApp({
-      store,
-      admin: fakeAdmin(),
-      audit: memoryAuditLog(),
-      replies: fakeReplies(),
-      clock: { now: () => new Date('2025-06-09T10:00:00.000Z') },
-      authenticate: async (token) => CALLERS[token as keyof typeof CALLERS],
-      phone: { defaultRegion: 'US' },
-      queueNames: () => ['general', 'billing'],
-    });
+    const api = withPolicyQueues(store);
     const put = (body: unknown) =>
       api.request('/api/agents/me', {
         method: 'PUT',
@@ -780,16 +775,7 @@ describe('agent API: notes and assignment', () => {
     await store.putAgent({ id: 'ana', queues: ['returns', 'general'], ...registered } as AgentProfile);
     await store.putAgent({ id: 'bob', queues: ['general'], ...registered } as AgentProfile);
     await store.putAgent({ id: 'cy', queues: ['returns'], ...registered } as AgentProfile);
-    const api = createAgentApp({
-      store,
-      admin: fakeAdmin(),
-      audit: memoryAuditLog(),
-      replies: fakeReplies(),
-      clock: { now: () => new Date('2025-06-09T10:00:00.000Z') },
-      authenticate: async (token) => CALLERS[token as keyof typeof CALLERS],
-      phone: { defaultRegion: 'US' },
-      queueNames: () => ['general', 'billing'],
-    });
+    const api = withPolicyQueues(store);
     const { items } = (await (await api.request('/api/agents', auth)).json()) as {
       items: Array<{ id: string; queues: string[]; unknownQueues?: string[] }>;
     };
@@ -1243,14 +1229,7 @@ describe('agent API: unknown body keys', () => {
     '%s %s answers 400 naming the unknown key, and changes nothing',
     async (method, path, body, key) => {
       const admin = fakeAdmin();
-      const api = createAgentApp({
-        store: fakeStore(),
-        admin,
-        audit: memoryAuditLog(),
-        replies: fakeReplies(),
-        clock: { now: () => new Date('2025-06-09T10:00:00.000Z') },
-        authenticate: async (token) => CALLERS[token as keyof typeof CALLERS],
-        phone: { defaultRegion: 'US' },
+      const api = app(fakeStore(), admin, undefined, undefined, {
         webhooks: {} as never,
         conversationClock: {} as never,
       });

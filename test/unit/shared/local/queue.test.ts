@@ -55,6 +55,21 @@ function recorder(fails: (body: string, call: number) => boolean = () => false) 
   return { calls, consumer, bodies };
 }
 
+/**
+ * Starts `q`'s consumer with its first call hung until the test resolves `hang`; every later call
+ * answers `later`. Answers once the first call is made; `calls` records each call's records.
+ */
+async function startHung(q: LocalQueue, later?: SQSBatchResponse) {
+  const hang = deferred<SQSBatchResponse | undefined>();
+  const calls: SQSRecord[][] = [];
+  q.start(async (event) => {
+    calls.push(event.Records);
+    return calls.length === 1 ? hang.promise : later;
+  });
+  await until(() => calls.length === 1);
+  return { hang, calls };
+}
+
 describe('LocalQueue', () => {
   let timers: ManualTimers;
   let log: Mock<QueueLog>;
@@ -187,13 +202,7 @@ describe('LocalQueue', () => {
   it('makes a message visible again while the consumer hangs, and delivers it when the slot frees', async () => {
     const q = queue();
     await q.send(['a']);
-    const hang = deferred<SQSBatchResponse>();
-    const calls: SQSRecord[][] = [];
-    q.start(async (event) => {
-      calls.push(event.Records);
-      return calls.length === 1 ? hang.promise : undefined;
-    });
-    await until(() => calls.length === 1);
+    const { hang, calls } = await startHung(q);
 
     timers.advance(VISIBILITY);
     await flush();
@@ -210,13 +219,7 @@ describe('LocalQueue', () => {
     const q = queue({ deadLetter: dead, maxReceiveCount: 1 });
     await q.send(['a', 'a', 'b']);
     expect([q.holds('a'), q.holds('b'), q.holds('c')]).toEqual([true, true, false]);
-    const hang = deferred<SQSBatchResponse>();
-    const calls: SQSRecord[][] = [];
-    q.start(async (event) => {
-      calls.push(event.Records);
-      return calls.length === 1 ? hang.promise : { batchItemFailures: [] };
-    });
-    await until(() => calls.length === 1);
+    const { hang, calls } = await startHung(q, { batchItemFailures: [] });
     expect(q.holds('a')).toBe(true);
     const failB = calls[0]?.filter((r) => r.body === 'b').map((r) => ({ itemIdentifier: r.messageId }));
     hang.resolve({ batchItemFailures: failB ?? [] });
@@ -230,13 +233,7 @@ describe('LocalQueue', () => {
   it('redelivers a hung message to a free slot when concurrency allows', async () => {
     const q = queue({ concurrency: 2 });
     await q.send(['a']);
-    const hang = deferred<undefined>();
-    const calls: SQSRecord[][] = [];
-    q.start(async (event) => {
-      calls.push(event.Records);
-      return calls.length === 1 ? hang.promise : undefined;
-    });
-    await until(() => calls.length === 1);
+    const { hang, calls } = await startHung(q);
 
     timers.advance(VISIBILITY);
     await until(() => calls.length === 2);

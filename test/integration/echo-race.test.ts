@@ -19,12 +19,13 @@ function messenger(ms: number, message: Record<string, unknown>, echo = false): 
  * on a redelivery. Through the local runtime, the interleaving forced by a sender held mid-call.
  */
 describe('local runtime: the echo of our reply that overtakes our sender', () => {
-  const { sender, runtime, tick, post, timeline, replyInFlight } = useEchoRace({
-    name: 'echo-race',
-    channel: 'messenger',
-    providerMessageId: 'm_race_reply',
-    start: '2026-12-04T15:00:00.000Z',
-  });
+  const { runtime, tick, post, timeline, replyInFlight, applyEcho, outbound, releaseThenRedeliver } =
+    useEchoRace({
+      name: 'echo-race',
+      channel: 'messenger',
+      providerMessageId: 'm_race_reply',
+      start: '2026-12-04T15:00:00.000Z',
+    });
 
   it('takes an echo that comes before the send is recorded for our reply, once, and answers nothing', async () => {
     await post(messenger(tick(), { mid: 'm_race_q1', text: 'Where is my parcel?' }));
@@ -54,25 +55,16 @@ describe('local runtime: the echo of our reply that overtakes our sender', () =>
       },
       true,
     );
-    await post(echo);
-    await waitUntil(
-      async () => (await timeline(customerId)).some((i) => i.providerMessageId === 'm_race_reply'),
-      'the echo is applied',
-    );
-    const outbound = async () =>
-      (await timeline(customerId)).filter((i) => i.direction === 'outbound').map((i) => i.id);
-    expect(await outbound()).toEqual([replyItemId]);
+    await applyEcho(customerId, echo, 'm_race_reply');
+    expect(await outbound(customerId)).toEqual([replyItemId]);
     const afterEcho = await read();
     expect(afterEcho.conversation.waitingSince).toBe(waiting.conversation.waitingSince);
     expect(afterEcho.conversation.answeredAt).toBe(waiting.conversation.answeredAt);
     expect(afterEcho.state).toEqual(waiting.state);
 
     // Meta answers our sender now; then the echo comes again (a redelivery).
-    sender.release();
-    await runtime.idle();
-    await post(echo);
-    await runtime.idle();
-    expect(await outbound()).toEqual([replyItemId]);
+    await releaseThenRedeliver(echo);
+    expect(await outbound(customerId)).toEqual([replyItemId]);
     const reply = (await timeline(customerId)).find((i) => i.id === replyItemId);
     expect([reply?.providerMessageId, reply?.status]).toEqual(['m_race_reply', 'sent']);
     const settled = await read();

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { useEchoRace } from '../support/echo-race.js';
-import { IG_ACCOUNT, instagramText, waitUntil } from '../support/webhooks.js';
+import { IG_ACCOUNT, instagramText } from '../support/webhooks.js';
 
 const IGSID = '6660004001';
 const OUR_APP = 1517776481860111;
@@ -34,12 +34,13 @@ function instagramEcho(options: { mid: string; ms: number; text: string }): unkn
  * that reply, whichever comes first, and again on a redelivery.
  */
 describe('local runtime: the Instagram echo of our reply that overtakes our sender', () => {
-  const { sender, runtime, tick, post, timeline, replyInFlight } = useEchoRace({
-    name: 'ig-echo-race',
-    channel: 'instagram',
-    providerMessageId: 'ig_race_reply',
-    start: '2026-12-04T16:00:00.000Z',
-  });
+  const { sender, runtime, tick, post, timeline, replyInFlight, applyEcho, outbound, releaseThenRedeliver } =
+    useEchoRace({
+      name: 'ig-echo-race',
+      channel: 'instagram',
+      providerMessageId: 'ig_race_reply',
+      start: '2026-12-04T16:00:00.000Z',
+    });
 
   it('takes the echo that comes before the send result for our reply: one item, no answer', async () => {
     const asked = tick();
@@ -61,24 +62,15 @@ describe('local runtime: the Instagram echo of our reply that overtakes our send
 
     // Meta's echo of the reply overtakes the Send API's answer.
     const echo = instagramEcho({ mid: 'ig_race_reply', ms: tick(), text: 'Yes, two left.' });
-    await post(echo);
-    await waitUntil(
-      async () => (await timeline(customerId)).some((i) => i.providerMessageId === 'ig_race_reply'),
-      'the echo is applied',
-    );
-    const outbound = async () =>
-      (await timeline(customerId)).filter((i) => i.direction === 'outbound').map((i) => i.id);
-    expect(await outbound()).toEqual([replyItemId]);
+    await applyEcho(customerId, echo, 'ig_race_reply');
+    expect(await outbound(customerId)).toEqual([replyItemId]);
     const afterEcho = await read();
     expect(afterEcho.state.humanRepliedAt).toBe(before.state.humanRepliedAt);
     expect(afterEcho.state.firstResponseAt).toBe(before.state.firstResponseAt);
 
     // Meta answers our sender now; then the echo comes again (a redelivery).
-    sender.release();
-    await runtime.idle();
-    await post(echo);
-    await runtime.idle();
-    expect(await outbound()).toEqual([replyItemId]);
+    await releaseThenRedeliver(echo);
+    expect(await outbound(customerId)).toEqual([replyItemId]);
     const reply = (await timeline(customerId)).find((i) => i.id === replyItemId);
     expect([reply?.providerMessageId, reply?.status]).toEqual(['ig_race_reply', 'sent']);
     // The agent's reply answered (as the sender records it), once; the echo answered nothing more.

@@ -66,5 +66,24 @@ export function useEchoRace(options: {
     return { customerId, read, request, replyItemId: `reply:${request?.message.id}` };
   };
 
-  return { sender, runtime, tick, post, timeline, replyInFlight };
+  /** Posts Meta's echo (`echo`, of message `mid`) and waits until the customer's timeline has it. */
+  const applyEcho = async (customerId: string, echo: unknown, mid: string) => {
+    await post(echo);
+    await waitUntil(
+      async () => (await timeline(customerId)).some((i) => i.providerMessageId === mid),
+      'the echo is applied',
+    );
+  };
+  /** The ids of the customer's outbound timeline items. */
+  const outbound = async (customerId: string) =>
+    (await timeline(customerId)).filter((i) => i.direction === 'outbound').map((i) => i.id);
+  /** Meta answers the held sender; then the echo comes again (a redelivery), and all is handled. */
+  const releaseThenRedeliver = async (echo: unknown) => {
+    sender.release();
+    await runtime.idle();
+    await post(echo);
+    await runtime.idle();
+  };
+
+  return { sender, runtime, tick, post, timeline, replyInFlight, applyEcho, outbound, releaseThenRedeliver };
 }

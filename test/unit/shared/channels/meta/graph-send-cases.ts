@@ -21,14 +21,23 @@ export async function failure(promise: Promise<unknown>): Promise<Error> {
 /**
  * The cases every sender over the Graph API (shared/channels/meta/graph.ts: Messenger and Instagram,
  * WhatsApp) shares: a call that fails on the way or times out is retried, a 200 with no message id is
- * not (the message may have gone). `send` sends a text through a sender using `fetchFn`; `product` is
- * the name its errors give; `noId` a 200's body without a message id.
+ * not (the message may have gone), an answer without a Graph error code is mapped by its status.
+ * `send` sends a text through a sender using `fetchFn`; `product` is the name its errors give; `noId` a
+ * 200's body without a message id.
  */
 export function itHandlesGraphCallFailures(
   product: string,
   send: (fetchFn: typeof fetch) => Promise<unknown>,
   noId: unknown,
+  /** Answers with no Graph error code: the status, the body, and the error it must make. */
+  uncoded: Array<[number, unknown, typeof RetryableSendError | typeof PermanentSendError]>,
 ): void {
+  it.each(uncoded)('maps HTTP %i without a Graph error code by its status', async (status, body, kind) => {
+    const error = await failure(send(answering(status, body)));
+    expect(error).toBeInstanceOf(kind);
+    expect(error.message).toContain(`HTTP ${status}`);
+  });
+
   it('retries a network failure, keeping it as the cause', async () => {
     const cause = new TypeError('fetch failed');
     const fetchFn = vi.fn<typeof fetch>(async () => {

@@ -1,16 +1,10 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
-import {
-  type Api,
-  type Conversation,
-  type Customer,
-  type CustomerView,
-  newestPage,
-  type Page,
-} from './api.js';
+import { type Api, type Conversation, type Customer, type CustomerView, newestPage } from './api.js';
 import type { Subscribe } from './app.js';
-import { customerLabel } from './customer-label.js';
-import { identityName, openAfter } from './format.js';
-import { CopyId, ErrorNote } from './ui.js';
+import { useCustomerPages } from './customer-pages.js';
+import { FoundPane } from './customer-pane.js';
+import { failureText, openAfter } from './format.js';
+import { ErrorNote } from './ui.js';
 
 /**
  * The customer's latest conversation, open or not: the last one their timeline names, read from its end
@@ -63,74 +57,13 @@ function useFollowFound(
   );
 }
 
-/** The customers found, with an answer's page added: a customer already listed is not listed again. */
-function withPage(list: Customer[] | undefined, items: Customer[]): Customer[] {
-  const listed = new Set(list?.map((c) => c.id));
-  return [...(list ?? []), ...items.filter((c) => !listed.has(c.id))];
-}
-
 /**
- * The customers a search found, a page at a time (25, the API's default). `search` starts over; `more`
- * reads the next page with the API's cursor and adds it below, and is undefined once the cursor is
- * null. An answer that comes after a new search began (of the search before, or of its More) is dropped,
- * so a slow page never lands in another search's list. A failed More keeps the list and its cursor.
- */
-function useSearchPages(api: Api) {
-  const [found, setFound] = useState<Customer[]>();
-  const [next, setNext] = useState<{ q: string; cursor: string }>();
-  const [reading, setReading] = useState(false);
-  const [error, setError] = useState('');
-  const generation = useRef(0);
-  const read = (q: string, cursor: string | undefined) => {
-    const mine = generation.current;
-    setReading(true);
-    const after = cursor ? `&cursor=${encodeURIComponent(cursor)}` : '';
-    api.get<Page<Customer>>(`/api/customers?q=${encodeURIComponent(q)}${after}`).then(
-      (page) => {
-        if (mine !== generation.current) return;
-        setFound((list) => (cursor ? withPage(list, page.items) : page.items));
-        setNext(page.cursor ? { q, cursor: page.cursor } : undefined);
-        setReading(false);
-      },
-      (e: Error) => {
-        if (mine !== generation.current) return;
-        setError(e.message);
-        setReading(false);
-      },
-    );
-  };
-  const search = (q: string) => {
-    generation.current += 1;
-    setError('');
-    setNext(undefined);
-    setReading(false);
-    if (!q) return setFound(undefined);
-    read(q, undefined);
-  };
-  const more = () => {
-    if (!next || reading) return;
-    setError('');
-    read(next.q, next.cursor);
-  };
-  return { found, setFound, error, setError, search, more: next ? more : undefined, reading };
-}
-
-/** The foot of the customers found while another page is there: how many are shown, and More. */
-function MoreFound(props: { count: number; reading: boolean; onMore(): void }) {
-  return (
-    <p class="more-rows">
-      {props.count} shown, more match
-      <button type="button" onClick={props.onMore} disabled={props.reading}>
-        More
-      </button>
-    </p>
-  );
-}
-
-/**
- * Find a customer by name, phone, email or handle (`GET /api/customers?q=`, More for the next page),
- * see their id, open their conversation; one with none open opens on their latest (resolved) one, with
- * their whole timeline, the customer panel and Reopen, so a search never dead-ends.
+ * Find a customer by name, phone, email or handle (`GET /api/customers?q=`), or, with the field empty,
+ * Browse every customer, newest first (`GET /api/customers`); More for the next page. Each row shows
+ * their channels, when first seen and last heard from, their id, and opens their conversation; one with
+ * none open opens on their latest (resolved) one, with their whole timeline, the customer panel and
+ * Reopen, so a search never dead-ends. Clearing the field turns a search's pane back to the newest
+ * customers; Close leaves it; Escape in the list goes back to the field.
  */
 export function CustomerSearch(props: {
   api: Api;
@@ -139,7 +72,10 @@ export function CustomerSearch(props: {
   shown: Conversation | undefined;
   onOpen(conversation: Conversation): void;
 }) {
-  const { found, setFound, error, setError, search, more, reading } = useSearchPages(props.api);
+  const pages = useCustomerPages(props.api);
+  const { setFound, setError } = pages;
+  const [typed, setTyped] = useState('');
+  const field = useRef<HTMLInputElement>(null);
   useFollowFound(setFound, props.subscribe, props.shown);
   const open = (id: string) =>
     props.api
@@ -147,45 +83,48 @@ export function CustomerSearch(props: {
       .then((c) => c.openConversation ?? latestConversation(props.api, id))
       .then(
         (c) => (c ? props.onOpen(c) : setError('This customer has no conversation yet.')),
-        (e: Error) => setError(e.message),
+        (e: unknown) => setError(failureText(e)),
       );
+  const firstRow = () => document.querySelector<HTMLButtonElement>('.customer-search button.open-customer');
   return (
     <section class="customer-search">
       <form
         aria-label="Customer search"
         onSubmit={(e) => {
           e.preventDefault();
-          search(String(new FormData(e.currentTarget).get('q') ?? '').trim());
+          pages.show(String(new FormData(e.currentTarget).get('q') ?? '').trim());
         }}
       >
         <label>
           Find a customer
-          <input name="q" type="search" maxLength={320} placeholder="name, phone, email" />
+          <input
+            ref={field}
+            name="q"
+            type="search"
+            maxLength={320}
+            placeholder="name, phone, email"
+            onInput={(e) => {
+              const q = e.currentTarget.value.trim();
+              setTyped(q);
+              // The search's text gone: the pane goes back to the newest customers, read anew.
+              if (!q && pages.shown) pages.show('');
+            }}
+            onKeyDown={(e) => {
+              if (e.key !== 'ArrowDown' || !firstRow()) return;
+              e.preventDefault();
+              firstRow()?.focus();
+            }}
+          />
         </label>
-        <button type="submit">Find</button>
+        <button type="submit" title={typed ? undefined : 'Every customer, newest first'}>
+          {typed ? 'Find' : 'Browse'}
+        </button>
       </form>
-      <ErrorNote message={error} />
-      {found ? (
-        <ul class="found" aria-label="Customers found">
-          {found.length ? null : <li class="muted">No customer matches.</li>}
-          {found.map((c) => (
-            <li key={c.id} data-customer={c.id}>
-              <strong title={customerLabel(c.name, c.identities[0]).title}>
-                {customerLabel(c.name, c.identities[0]).text ?? 'unnamed'}
-              </strong>{' '}
-              <span class="muted">
-                {c.identities.map((i) => `${identityName(i.kind)} ${i.display ?? i.value}`).join(' · ')}
-              </span>
-              <CopyId id={c.id} />
-              <button type="button" onClick={() => open(c.id)}>
-                {c.openConversationId ? 'Open conversation' : 'View customer'}
-              </button>
-              {c.openConversationId ? null : <span class="muted"> no open conversation</span>}
-            </li>
-          ))}
-        </ul>
-      ) : null}
-      {found && more ? <MoreFound count={found.length} reading={reading} onMore={more} /> : null}
+      {pages.shown === undefined ? (
+        <ErrorNote message={pages.error} />
+      ) : (
+        <FoundPane pages={pages} onOpen={open} onField={() => field.current?.focus()} />
+      )}
     </section>
   );
 }

@@ -342,4 +342,28 @@ describe('the console lists the newest customers', () => {
       await page.close();
     }
   }, 120_000);
+
+  // Last: the customer it adds is newer than every other test's list.
+  it('puts a customer who writes for the first time at the top of the list shown, live', async () => {
+    const page = await signedInPage(browser, runtime);
+    try {
+      await browse(page);
+      await expect.poll(() => rows(page), { timeout: 30_000 }).toEqual(newest().slice(0, 25));
+      await postMeta(
+        runtime,
+        '/webhooks/whatsapp',
+        whatsappText({
+          from: '15550009002',
+          name: 'Zia Live',
+          messages: [{ id: 'wamid.customer-list.2', at: new Date().toISOString(), text: 'Hello?' }],
+        }),
+      );
+      await expect.poll(async () => (await rows(page))[0], { timeout: 30_000 }).not.toBe(wesId);
+      const top = pane(page).locator('li[data-customer]').first();
+      expect(await top.locator('strong').textContent()).toBe('Zia Live');
+      expect(await rows(page)).toEqual([expect.any(String), ...newest().slice(0, 25)]);
+    } finally {
+      await page.close();
+    }
+  }, 120_000);
 });

@@ -73,3 +73,26 @@ export function seenText(customer: Customer, now: number): string {
   if (Date.parse(last) - Date.parse(customer.createdAt) < 60_000) return `${first}${on}`;
   return `${first} · last wrote ${since(last, now)} ago${on}`;
 }
+
+/**
+ * The customers shown after a live change of one (`customer.updated`): an erased customer or one merged
+ * away leaves (neither list nor search answers them again); a listed one is replaced by the change; one
+ * not listed comes first on the newest customers' list when first seen no earlier than its first row
+ * (a new customer's first message), and is left out of a search's results, which it may not match.
+ */
+export function afterCustomerChange(
+  list: Customer[] | undefined,
+  change: { customerId: string | undefined; erased: boolean; customer: Customer | undefined },
+  newest: boolean,
+): Customer[] | undefined {
+  if (!list) return list;
+  const { customer } = change;
+  if (change.erased || customer?.mergedInto) {
+    const id = customer?.id ?? change.customerId;
+    return list.some((c) => c.id === id) ? list.filter((c) => c.id !== id) : list;
+  }
+  if (!customer) return list;
+  if (list.some((c) => c.id === customer.id)) return list.map((c) => (c.id === customer.id ? customer : c));
+  const first = list[0];
+  return newest && (!first || customer.createdAt >= first.createdAt) ? [customer, ...list] : list;
+}

@@ -46,6 +46,7 @@ export function FoundPane(props: {
         <h3>{title}</h3>
         <button
           type="button"
+          aria-label="Close the customer list"
           onClick={() => {
             props.pages.close();
             props.onField();

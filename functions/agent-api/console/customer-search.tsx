@@ -1,6 +1,7 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { type Api, type Conversation, type Customer, type CustomerView, newestPage } from './api.js';
 import type { Subscribe } from './app.js';
+import { afterCustomerChange } from './customer-list-state.js';
 import { useCustomerPages } from './customer-pages.js';
 import { FoundPane } from './customer-pane.js';
 import { failureText, openAfter } from './format.js';
@@ -23,14 +24,17 @@ async function latestConversation(api: Api, customerId: string): Promise<Convers
 }
 
 /**
- * Keeps the customers found as they change after the search: the conversation shown reopened or
+ * Keeps the customers shown as they change after their read: the conversation shown reopened or
  * resolved here says so at once (its answer, not the live event), a profile changed elsewhere follows
- * live, and an erased customer leaves the list.
+ * live, an erased customer or one merged away leaves, and a new customer comes first on the newest
+ * customers' list (`afterCustomerChange`).
  */
 function useFollowFound(
   setFound: (change: (list: Customer[] | undefined) => Customer[] | undefined) => void,
   subscribe: Subscribe,
   shown: Conversation | undefined,
+  /** Whether the newest customers show (not a search's). */
+  newest: { current: boolean },
 ) {
   useEffect(() => {
     if (shown)
@@ -47,11 +51,8 @@ function useFollowFound(
       subscribe((event) => {
         if (event.type !== 'customer.updated') return;
         const { change, customer } = event.item ?? {};
-        setFound((list) =>
-          change === 'erased'
-            ? list?.filter((c) => c.id !== event.customerId)
-            : list?.map((c) => (customer && c.id === customer.id ? customer : c)),
-        );
+        const what = { customerId: event.customerId, erased: change === 'erased', customer };
+        setFound((list) => afterCustomerChange(list, what, newest.current));
       }),
     [subscribe],
   );
@@ -76,7 +77,9 @@ export function CustomerSearch(props: {
   const { setFound, setError } = pages;
   const [typed, setTyped] = useState('');
   const field = useRef<HTMLInputElement>(null);
-  useFollowFound(setFound, props.subscribe, props.shown);
+  const newest = useRef(false);
+  newest.current = pages.shown === '';
+  useFollowFound(setFound, props.subscribe, props.shown, newest);
   const open = (id: string) =>
     props.api
       .get<CustomerView>(`/api/customers/${id}`)

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Customer } from '../../../../functions/agent-api/console/api.js';
 import {
+  afterCustomerChange,
   customersPath,
   listShows,
   rowAfterKey,
@@ -91,5 +92,40 @@ describe("the console's customer list", () => {
     expect(seenText(first, now)).toBe('first seen 5 min ago on SMS');
     const again = customer('cu_1', { lastInboundAt: '2026-06-01T09:01:00.000Z', lastInboundChannel: 'sms' });
     expect(seenText(again, now)).toBe('first seen 5 min ago · last wrote 4 min ago on SMS');
+  });
+
+  describe('after a live change of a customer', () => {
+    const shown = [
+      customer('cu_2', { createdAt: '2026-06-02T09:00:00.000Z' }),
+      customer('cu_1', { createdAt: '2026-06-01T09:00:00.000Z' }),
+    ];
+    const ids = (list: Customer[] | undefined) => list?.map((c) => c.id);
+    const change = (c: Customer) => ({ customerId: c.id, erased: false, customer: c });
+
+    it('replaces a listed customer by their new profile, in place', () => {
+      const renamed = { ...shown[1], name: 'Renamed' } as Customer;
+      const after = afterCustomerChange(shown, change(renamed), true);
+      expect(ids(after)).toEqual(['cu_2', 'cu_1']);
+      expect(after?.[1]?.name).toBe('Renamed');
+    });
+
+    it('drops an erased customer and one merged away', () => {
+      expect(
+        ids(afterCustomerChange(shown, { customerId: 'cu_2', erased: true, customer: undefined }, true)),
+      ).toEqual(['cu_1']);
+      const merged = { ...shown[0], mergedInto: 'cu_9' } as Customer;
+      expect(ids(afterCustomerChange(shown, change(merged), false))).toEqual(['cu_1']);
+    });
+
+    it('puts a new customer first on the newest list, and not in a search or below the first row', () => {
+      const fresh = customer('cu_3', { createdAt: '2026-06-03T09:00:00.000Z' });
+      expect(ids(afterCustomerChange(shown, change(fresh), true))).toEqual(['cu_3', 'cu_2', 'cu_1']);
+      expect(ids(afterCustomerChange(shown, change(fresh), false))).toEqual(['cu_2', 'cu_1']);
+      // An older customer not on the pages read belongs further down: left to More.
+      const older = customer('cu_0', { createdAt: '2026-05-01T09:00:00.000Z' });
+      expect(ids(afterCustomerChange(shown, change(older), true))).toEqual(['cu_2', 'cu_1']);
+      expect(ids(afterCustomerChange([], change(fresh), true))).toEqual(['cu_3']);
+      expect(afterCustomerChange(undefined, change(fresh), true)).toBeUndefined();
+    });
   });
 });

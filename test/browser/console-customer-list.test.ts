@@ -324,6 +324,10 @@ describe('the console lists the newest customers', () => {
         expect(await inbox.isVisible()).toBe(false);
         await page.getByRole('button', { name: 'Back to inbox' }).click();
         expect(await rows(page)).toEqual(newest().slice(0, 25));
+        // Back on the row the customer was opened from (not on their inbox row, further down), so j goes on.
+        await expect.poll(() => focused(page), { timeout: 10_000 }).toBe(wesId);
+        await page.keyboard.press('j');
+        expect(await focused(page)).toBe(newest()[1]);
       } finally {
         await page.close();
       }

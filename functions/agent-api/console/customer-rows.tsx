@@ -91,6 +91,36 @@ export function CustomerList(props: {
   );
 }
 
+/**
+ * Back from a conversation opened from the customers listed (Back to inbox, at phone width) puts the
+ * focus on that customer's row again, a frame after the console put it on the inbox's row or the search
+ * field, so `j` and `k` go on from there. Only for the conversation opened here: one reached since by
+ * `j`, `k` or a click elsewhere goes back as the console does. Answers what to call on an open.
+ */
+export function useBackToRow(
+  shownId: string | undefined,
+): (conversationId: string, customerId: string) => void {
+  const opened = useRef<{ conversationId: string; customerId: string }>();
+  const left = useRef(shownId);
+  useEffect(() => {
+    const was = left.current;
+    left.current = shownId;
+    const from = opened.current;
+    if (shownId || !from || from.conversationId !== was) return;
+    const frame = requestAnimationFrame(() =>
+      document
+        .querySelector<HTMLButtonElement>(
+          `.customer-search li[data-customer="${CSS.escape(from.customerId)}"] button.open-customer`,
+        )
+        ?.focus(),
+    );
+    return () => cancelAnimationFrame(frame);
+  }, [shownId]);
+  return (conversationId, customerId) => {
+    opened.current = { conversationId, customerId };
+  };
+}
+
 /** The foot of the customers listed: how many show, and More while the API's cursor says more follow. */
 export function MoreFound(props: { count: number; what: string; reading: boolean; onMore?: () => void }) {
   return (

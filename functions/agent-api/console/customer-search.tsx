@@ -4,6 +4,7 @@ import type { Subscribe } from './app.js';
 import { afterCustomerChange } from './customer-list-state.js';
 import { useCustomerPages } from './customer-pages.js';
 import { FoundPane } from './customer-pane.js';
+import { useBackToRow } from './customer-rows.js';
 import { failureText, openAfter } from './format.js';
 import { ErrorNote } from './ui.js';
 
@@ -80,12 +81,17 @@ export function CustomerSearch(props: {
   const newest = useRef(false);
   newest.current = pages.shown === '';
   useFollowFound(setFound, props.subscribe, props.shown, newest);
+  const opened = useBackToRow(props.shown?.id);
   const open = (id: string) =>
     props.api
       .get<CustomerView>(`/api/customers/${id}`)
       .then((c) => c.openConversation ?? latestConversation(props.api, id))
       .then(
-        (c) => (c ? props.onOpen(c) : setError('This customer has no conversation yet.')),
+        (c) => {
+          if (!c) return setError('This customer has no conversation yet.');
+          opened(c.id, id);
+          props.onOpen(c);
+        },
         (e: unknown) => setError(failureText(e)),
       );
   const firstRow = () => document.querySelector<HTMLButtonElement>('.customer-search button.open-customer');

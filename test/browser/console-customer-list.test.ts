@@ -121,131 +121,135 @@ describe('the console lists the newest customers', () => {
   /** The page's own turns after an answer: its handlers ran and drew what they would. */
   const settle = (page: Page) =>
     page.evaluate('new Promise((done) => requestAnimationFrame(() => setTimeout(done, 0)))');
-
-  it('lists the newest 25 with channels and times, and More adds the rest below, each once', async () => {
-    const page = await signedInPage(browser, runtime);
-    try {
-      await browse(page);
-      await expect.poll(() => rows(page), { timeout: 30_000 }).toHaveLength(25);
-      expect(await rows(page)).toEqual(newest().slice(0, 25));
-      const wes = pane(page).locator(`li[data-customer="${wesId}"]`);
-      expect(await wes.locator('strong').textContent()).toBe(WES.name);
-      expect(await wes.locator('.badge').allTextContents()).toEqual(['WhatsApp']);
-      expect(await wes.locator('.seen').textContent()).toMatch(/^first seen \d+ s ago on WhatsApp$/);
-      const last = pane(page).locator(`li[data-customer="${idOf(LISTED - 1)}"]`);
-      expect(await last.locator('strong').textContent()).toBe(nameOf(LISTED - 1));
-      expect(await last.locator('.seen').textContent()).toMatch(/^first seen 3 h ago on Email$/);
-      expect(
-        await pane(page)
-          .locator(`li[data-customer="${idOf(28)}"] .seen`)
-          .textContent(),
-      ).toBe('first seen 4 h ago · last wrote 20 min ago on WhatsApp');
-      expect(await pane(page).getByRole('status').last().textContent()).toContain('25 shown, more below');
-      await more(page).click();
-      await expect.poll(() => rows(page), { timeout: 30_000 }).toHaveLength(LISTED + 1);
-      expect(await rows(page)).toEqual(newest());
-      await expect.poll(() => more(page).count(), { timeout: 30_000 }).toBe(0);
-      expect(await pane(page).getByRole('status').last().textContent()).toBe(`${LISTED + 1} in all`);
-      // More's button went with the last page: the focus is on the first customer it added.
-      expect(await focused(page)).toBe(newest()[25]);
-    } finally {
-      await page.close();
-    }
-  }, 120_000);
-
-  it('turns to a search and back to the newest when its text is cleared, a slow answer dropped', async () => {
+  /** Runs `steps` on a new page signed in with the newest customers listed (its first page read), then closes it. */
+  async function browsing(steps: (page: Page) => Promise<void>): Promise<void> {
     const page = await signedInPage(browser, runtime);
     try {
       await browse(page);
       await expect.poll(() => rows(page), { timeout: 30_000 }).toEqual(newest().slice(0, 25));
-      await searchFor(page, 'Listed 0');
-      const tens = Array.from({ length: 10 }, (_, i) => idOf(i));
-      await expect.poll(() => rows(page, 'Customers found'), { timeout: 30_000 }).toEqual(tens);
-      expect(await pane(page).getByRole('heading', { level: 3 }).textContent()).toBe('Customers found');
-      await page.getByLabel('Find a customer').fill('');
-      await expect.poll(() => rows(page), { timeout: 30_000 }).toEqual(newest().slice(0, 25));
-      expect(await pane(page).getByRole('list', { name: 'Customers found' }).count()).toBe(0);
-      // Escape in the field clears it (the browser's own, for a search field): the newest again.
-      await searchFor(page, 'Listed 0');
-      await expect.poll(() => rows(page, 'Customers found'), { timeout: 30_000 }).toEqual(tens);
-      await page.getByLabel('Find a customer').press('Escape');
-      await expect.poll(() => rows(page), { timeout: 30_000 }).toEqual(newest().slice(0, 25));
-
-      // A search whose answer is slow, cleared before it comes: its rows never land among the newest.
-      const held: Route[] = [];
-      await page.route(/\/api\/customers\?q=/, (route) => {
-        held.push(route);
-      });
-      await searchFor(page, 'Listed 1');
-      await expect.poll(() => held.length, { timeout: 30_000 }).toBe(1);
-      await pane(page).getByText('Searching…').waitFor({ timeout: 30_000 });
-      await page.getByLabel('Find a customer').fill('');
-      await expect.poll(() => rows(page), { timeout: 30_000 }).toEqual(newest().slice(0, 25));
-      const answered = page.waitForEvent('requestfinished', (r) => r.url().includes('q=Listed'));
-      await held[0]?.continue();
-      await answered;
-      await page.unroute(/\/api\/customers\?q=/);
-      await settle(page);
-      expect(await rows(page)).toEqual(newest().slice(0, 25));
-      expect(await pane(page).getByRole('heading', { level: 3 }).textContent()).toBe('Newest customers');
-
-      // The newest list's More answered after a search began: it adds nothing to the search.
-      const heldMore: Route[] = [];
-      await page.route(/\/api\/customers\?cursor=/, (route) => {
-        heldMore.push(route);
-      });
-      await more(page).click();
-      await expect.poll(() => heldMore.length, { timeout: 30_000 }).toBe(1);
-      await searchFor(page, 'Listed 2');
-      const twenties = Array.from({ length: 10 }, (_, i) => idOf(20 + i));
-      await expect.poll(() => rows(page, 'Customers found'), { timeout: 30_000 }).toEqual(twenties);
-      const moreAnswered = page.waitForEvent('requestfinished', (r) => r.url().includes('cursor='));
-      await heldMore[0]?.continue();
-      await moreAnswered;
-      await settle(page);
-      expect(await rows(page, 'Customers found')).toEqual(twenties);
+      await steps(page);
     } finally {
       await page.close();
     }
-  }, 120_000);
+  }
 
-  it('moves through the rows with j and k, not through the inbox, and opens one with Enter', async () => {
-    const page = await signedInPage(browser, runtime);
-    try {
-      await page.getByRole('button', { name: new RegExp(WES.name) }).waitFor({ timeout: 30_000 });
-      await browse(page);
-      await expect.poll(() => rows(page), { timeout: 30_000 }).toHaveLength(25);
-      await page.getByLabel('Find a customer').press('ArrowDown');
-      expect(await focused(page)).toBe(newest()[0]);
-      await page.keyboard.press('j');
-      await page.keyboard.press('j');
-      expect(await focused(page)).toBe(newest()[2]);
-      await page.keyboard.press('k');
-      expect(await focused(page)).toBe(newest()[1]);
-      await page.keyboard.press('End');
-      expect(await focused(page)).toBe(newest()[24]);
-      await page.keyboard.press('j');
-      expect(await focused(page)).toBe(newest()[24]);
-      await page.keyboard.press('Home');
-      expect(await focused(page)).toBe(newest()[0]);
-      // j and k there moved no conversation into the view.
-      expect(await page.locator('.shell.has-conversation').count()).toBe(0);
-      await page.keyboard.press('Escape');
-      expect(await focused(page)).toBe('q');
-      await page.keyboard.press('ArrowDown');
-      await page.keyboard.press('Enter');
-      await page.getByRole('heading', { name: WES.name }).waitFor({ timeout: 30_000 });
-      expect(page.url()).toMatch(/#\/conversations\/cv_/);
-      // The list stays as it was, for the next customer.
-      expect(await rows(page)).toEqual(newest().slice(0, 25));
-      await page.keyboard.press('?');
-      const help = page.getByRole('dialog', { name: 'Keyboard shortcuts' });
-      await help.getByText('next / previous customer').waitFor();
-      await help.getByRole('button', { name: 'Close' }).click();
-    } finally {
-      await page.close();
-    }
-  }, 120_000);
+  it(
+    'lists the newest 25 with channels and times, and More adds the rest below, each once',
+    () =>
+      browsing(async (page) => {
+        const wes = pane(page).locator(`li[data-customer="${wesId}"]`);
+        expect(await wes.locator('strong').textContent()).toBe(WES.name);
+        expect(await wes.locator('.badge').allTextContents()).toEqual(['WhatsApp']);
+        expect(await wes.locator('.seen').textContent()).toMatch(/^first seen \d+ s ago on WhatsApp$/);
+        const last = pane(page).locator(`li[data-customer="${idOf(LISTED - 1)}"]`);
+        expect(await last.locator('strong').textContent()).toBe(nameOf(LISTED - 1));
+        expect(await last.locator('.seen').textContent()).toMatch(/^first seen 3 h ago on Email$/);
+        expect(
+          await pane(page)
+            .locator(`li[data-customer="${idOf(28)}"] .seen`)
+            .textContent(),
+        ).toBe('first seen 4 h ago · last wrote 20 min ago on WhatsApp');
+        expect(await pane(page).getByRole('status').last().textContent()).toContain('25 shown, more below');
+        await more(page).click();
+        await expect.poll(() => rows(page), { timeout: 30_000 }).toHaveLength(LISTED + 1);
+        expect(await rows(page)).toEqual(newest());
+        await expect.poll(() => more(page).count(), { timeout: 30_000 }).toBe(0);
+        expect(await pane(page).getByRole('status').last().textContent()).toBe(`${LISTED + 1} in all`);
+        // More's button went with the last page: the focus is on the first customer it added.
+        expect(await focused(page)).toBe(newest()[25]);
+      }),
+    120_000,
+  );
+
+  it(
+    'turns to a search and back to the newest when its text is cleared, a slow answer dropped',
+    () =>
+      browsing(async (page) => {
+        await searchFor(page, 'Listed 0');
+        const tens = Array.from({ length: 10 }, (_, i) => idOf(i));
+        await expect.poll(() => rows(page, 'Customers found'), { timeout: 30_000 }).toEqual(tens);
+        expect(await pane(page).getByRole('heading', { level: 3 }).textContent()).toBe('Customers found');
+        await page.getByLabel('Find a customer').fill('');
+        await expect.poll(() => rows(page), { timeout: 30_000 }).toEqual(newest().slice(0, 25));
+        expect(await pane(page).getByRole('list', { name: 'Customers found' }).count()).toBe(0);
+        // Escape in the field clears it (the browser's own, for a search field): the newest again.
+        await searchFor(page, 'Listed 0');
+        await expect.poll(() => rows(page, 'Customers found'), { timeout: 30_000 }).toEqual(tens);
+        await page.getByLabel('Find a customer').press('Escape');
+        await expect.poll(() => rows(page), { timeout: 30_000 }).toEqual(newest().slice(0, 25));
+
+        // A search whose answer is slow, cleared before it comes: its rows never land among the newest.
+        const held: Route[] = [];
+        await page.route(/\/api\/customers\?q=/, (route) => {
+          held.push(route);
+        });
+        await searchFor(page, 'Listed 1');
+        await expect.poll(() => held.length, { timeout: 30_000 }).toBe(1);
+        await pane(page).getByText('Searching…').waitFor({ timeout: 30_000 });
+        await page.getByLabel('Find a customer').fill('');
+        await expect.poll(() => rows(page), { timeout: 30_000 }).toEqual(newest().slice(0, 25));
+        const answered = page.waitForEvent('requestfinished', (r) => r.url().includes('q=Listed'));
+        await held[0]?.continue();
+        await answered;
+        await page.unroute(/\/api\/customers\?q=/);
+        await settle(page);
+        expect(await rows(page)).toEqual(newest().slice(0, 25));
+        expect(await pane(page).getByRole('heading', { level: 3 }).textContent()).toBe('Newest customers');
+
+        // The newest list's More answered after a search began: it adds nothing to the search.
+        const heldMore: Route[] = [];
+        await page.route(/\/api\/customers\?cursor=/, (route) => {
+          heldMore.push(route);
+        });
+        await more(page).click();
+        await expect.poll(() => heldMore.length, { timeout: 30_000 }).toBe(1);
+        await searchFor(page, 'Listed 2');
+        const twenties = Array.from({ length: 10 }, (_, i) => idOf(20 + i));
+        await expect.poll(() => rows(page, 'Customers found'), { timeout: 30_000 }).toEqual(twenties);
+        const moreAnswered = page.waitForEvent('requestfinished', (r) => r.url().includes('cursor='));
+        await heldMore[0]?.continue();
+        await moreAnswered;
+        await settle(page);
+        expect(await rows(page, 'Customers found')).toEqual(twenties);
+      }),
+    120_000,
+  );
+
+  it(
+    'moves through the rows with j and k, not through the inbox, and opens one with Enter',
+    () =>
+      browsing(async (page) => {
+        await page.getByRole('button', { name: new RegExp(WES.name) }).waitFor({ timeout: 30_000 });
+        await page.getByLabel('Find a customer').press('ArrowDown');
+        expect(await focused(page)).toBe(newest()[0]);
+        await page.keyboard.press('j');
+        await page.keyboard.press('j');
+        expect(await focused(page)).toBe(newest()[2]);
+        await page.keyboard.press('k');
+        expect(await focused(page)).toBe(newest()[1]);
+        await page.keyboard.press('End');
+        expect(await focused(page)).toBe(newest()[24]);
+        await page.keyboard.press('j');
+        expect(await focused(page)).toBe(newest()[24]);
+        await page.keyboard.press('Home');
+        expect(await focused(page)).toBe(newest()[0]);
+        // j and k there moved no conversation into the view.
+        expect(await page.locator('.shell.has-conversation').count()).toBe(0);
+        await page.keyboard.press('Escape');
+        expect(await focused(page)).toBe('q');
+        await page.keyboard.press('ArrowDown');
+        await page.keyboard.press('Enter');
+        await page.getByRole('heading', { name: WES.name }).waitFor({ timeout: 30_000 });
+        expect(page.url()).toMatch(/#\/conversations\/cv_/);
+        // The list stays as it was, for the next customer.
+        expect(await rows(page)).toEqual(newest().slice(0, 25));
+        await page.keyboard.press('?');
+        const help = page.getByRole('dialog', { name: 'Keyboard shortcuts' });
+        await help.getByText('next / previous customer').waitFor();
+        await help.getByRole('button', { name: 'Close' }).click();
+      }),
+    120_000,
+  );
 
   it('says it is loading, that there is no customer yet, and why a read failed, with Try again', async () => {
     const page = await signedInPage(browser, runtime);
@@ -336,38 +340,31 @@ describe('the console lists the newest customers', () => {
 
   it('saves a screenshot of the newest customers', async () => {
     mkdirSync(SHOTS, { recursive: true });
-    const page = await signedInPage(browser, runtime);
-    try {
+    await browsing(async (page) => {
       await page.getByRole('button', { name: new RegExp(WES.name) }).waitFor({ timeout: 30_000 });
-      await browse(page);
-      await expect.poll(() => rows(page), { timeout: 30_000 }).toHaveLength(25);
       await page.screenshot({ path: new URL('console-customers.png', SHOTS).pathname });
-    } finally {
-      await page.close();
-    }
+    });
   }, 120_000);
 
   // Last: the customer it adds is newer than every other test's list.
-  it('puts a customer who writes for the first time at the top of the list shown, live', async () => {
-    const page = await signedInPage(browser, runtime);
-    try {
-      await browse(page);
-      await expect.poll(() => rows(page), { timeout: 30_000 }).toEqual(newest().slice(0, 25));
-      await postMeta(
-        runtime,
-        '/webhooks/whatsapp',
-        whatsappText({
-          from: '15550009002',
-          name: 'Zia Live',
-          messages: [{ id: 'wamid.customer-list.2', at: new Date().toISOString(), text: 'Hello?' }],
-        }),
-      );
-      await expect.poll(async () => (await rows(page))[0], { timeout: 30_000 }).not.toBe(wesId);
-      const top = pane(page).locator('li[data-customer]').first();
-      expect(await top.locator('strong').textContent()).toBe('Zia Live');
-      expect(await rows(page)).toEqual([expect.any(String), ...newest().slice(0, 25)]);
-    } finally {
-      await page.close();
-    }
-  }, 120_000);
+  it(
+    'puts a customer who writes for the first time at the top of the list shown, live',
+    () =>
+      browsing(async (page) => {
+        await postMeta(
+          runtime,
+          '/webhooks/whatsapp',
+          whatsappText({
+            from: '15550009002',
+            name: 'Zia Live',
+            messages: [{ id: 'wamid.customer-list.2', at: new Date().toISOString(), text: 'Hello?' }],
+          }),
+        );
+        await expect.poll(async () => (await rows(page))[0], { timeout: 30_000 }).not.toBe(wesId);
+        const top = pane(page).locator('li[data-customer]').first();
+        expect(await top.locator('strong').textContent()).toBe('Zia Live');
+        expect(await rows(page)).toEqual([expect.any(String), ...newest().slice(0, 25)]);
+      }),
+    120_000,
+  );
 });

@@ -1,16 +1,12 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
-import {
-  type Api,
-  type Conversation,
-  type Customer,
-  type CustomerView,
-  newestPage,
-  type Page,
-} from './api.js';
+import { type Api, type Conversation, type Customer, type CustomerView, newestPage } from './api.js';
 import type { Subscribe } from './app.js';
-import { customerLabel } from './customer-label.js';
-import { identityName, openAfter } from './format.js';
-import { CopyId, ErrorNote } from './ui.js';
+import { afterCustomerChange } from './customer-list-state.js';
+import { useCustomerPages } from './customer-pages.js';
+import { FoundPane } from './customer-pane.js';
+import { useBackToRow } from './customer-rows.js';
+import { failureText, openAfter } from './format.js';
+import { ErrorNote } from './ui.js';
 
 /**
  * The customer's latest conversation, open or not: the last one their timeline names, read from its end
@@ -29,14 +25,17 @@ async function latestConversation(api: Api, customerId: string): Promise<Convers
 }
 
 /**
- * Keeps the customers found as they change after the search: the conversation shown reopened or
+ * Keeps the customers shown as they change after their read: the conversation shown reopened or
  * resolved here says so at once (its answer, not the live event), a profile changed elsewhere follows
- * live, and an erased customer leaves the list.
+ * live, an erased customer or one merged away leaves, and a new customer comes first on the newest
+ * customers' list (`afterCustomerChange`).
  */
 function useFollowFound(
   setFound: (change: (list: Customer[] | undefined) => Customer[] | undefined) => void,
   subscribe: Subscribe,
   shown: Conversation | undefined,
+  /** Whether the newest customers show (not a search's). */
+  newest: { current: boolean },
 ) {
   useEffect(() => {
     if (shown)
@@ -53,84 +52,20 @@ function useFollowFound(
       subscribe((event) => {
         if (event.type !== 'customer.updated') return;
         const { change, customer } = event.item ?? {};
-        setFound((list) =>
-          change === 'erased'
-            ? list?.filter((c) => c.id !== event.customerId)
-            : list?.map((c) => (customer && c.id === customer.id ? customer : c)),
-        );
+        const what = { customerId: event.customerId, erased: change === 'erased', customer };
+        setFound((list) => afterCustomerChange(list, what, newest.current));
       }),
     [subscribe],
   );
 }
 
-/** The customers found, with an answer's page added: a customer already listed is not listed again. */
-function withPage(list: Customer[] | undefined, items: Customer[]): Customer[] {
-  const listed = new Set(list?.map((c) => c.id));
-  return [...(list ?? []), ...items.filter((c) => !listed.has(c.id))];
-}
-
 /**
- * The customers a search found, a page at a time (25, the API's default). `search` starts over; `more`
- * reads the next page with the API's cursor and adds it below, and is undefined once the cursor is
- * null. An answer that comes after a new search began (of the search before, or of its More) is dropped,
- * so a slow page never lands in another search's list. A failed More keeps the list and its cursor.
- */
-function useSearchPages(api: Api) {
-  const [found, setFound] = useState<Customer[]>();
-  const [next, setNext] = useState<{ q: string; cursor: string }>();
-  const [reading, setReading] = useState(false);
-  const [error, setError] = useState('');
-  const generation = useRef(0);
-  const read = (q: string, cursor: string | undefined) => {
-    const mine = generation.current;
-    setReading(true);
-    const after = cursor ? `&cursor=${encodeURIComponent(cursor)}` : '';
-    api.get<Page<Customer>>(`/api/customers?q=${encodeURIComponent(q)}${after}`).then(
-      (page) => {
-        if (mine !== generation.current) return;
-        setFound((list) => (cursor ? withPage(list, page.items) : page.items));
-        setNext(page.cursor ? { q, cursor: page.cursor } : undefined);
-        setReading(false);
-      },
-      (e: Error) => {
-        if (mine !== generation.current) return;
-        setError(e.message);
-        setReading(false);
-      },
-    );
-  };
-  const search = (q: string) => {
-    generation.current += 1;
-    setError('');
-    setNext(undefined);
-    setReading(false);
-    if (!q) return setFound(undefined);
-    read(q, undefined);
-  };
-  const more = () => {
-    if (!next || reading) return;
-    setError('');
-    read(next.q, next.cursor);
-  };
-  return { found, setFound, error, setError, search, more: next ? more : undefined, reading };
-}
-
-/** The foot of the customers found while another page is there: how many are shown, and More. */
-function MoreFound(props: { count: number; reading: boolean; onMore(): void }) {
-  return (
-    <p class="more-rows">
-      {props.count} shown, more match
-      <button type="button" onClick={props.onMore} disabled={props.reading}>
-        More
-      </button>
-    </p>
-  );
-}
-
-/**
- * Find a customer by name, phone, email or handle (`GET /api/customers?q=`, More for the next page),
- * see their id, open their conversation; one with none open opens on their latest (resolved) one, with
- * their whole timeline, the customer panel and Reopen, so a search never dead-ends.
+ * Find a customer by name, phone, email or handle (`GET /api/customers?q=`), or, with the field empty,
+ * Browse every customer, newest first (`GET /api/customers`); More for the next page. Each row shows
+ * their channels, when first seen and last heard from, their id, and opens their conversation; one with
+ * none open opens on their latest (resolved) one, with their whole timeline, the customer panel and
+ * Reopen, so a search never dead-ends. Clearing the field turns a search's pane back to the newest
+ * customers; Close leaves it; Escape in the list goes back to the field.
  */
 export function CustomerSearch(props: {
   api: Api;
@@ -139,53 +74,66 @@ export function CustomerSearch(props: {
   shown: Conversation | undefined;
   onOpen(conversation: Conversation): void;
 }) {
-  const { found, setFound, error, setError, search, more, reading } = useSearchPages(props.api);
-  useFollowFound(setFound, props.subscribe, props.shown);
+  const pages = useCustomerPages(props.api);
+  const { setFound, setError } = pages;
+  const [typed, setTyped] = useState('');
+  const field = useRef<HTMLInputElement>(null);
+  const newest = useRef(false);
+  newest.current = pages.shown === '';
+  useFollowFound(setFound, props.subscribe, props.shown, newest);
+  const opened = useBackToRow(props.shown?.id);
   const open = (id: string) =>
     props.api
       .get<CustomerView>(`/api/customers/${id}`)
       .then((c) => c.openConversation ?? latestConversation(props.api, id))
       .then(
-        (c) => (c ? props.onOpen(c) : setError('This customer has no conversation yet.')),
-        (e: Error) => setError(e.message),
+        (c) => {
+          if (!c) return setError('This customer has no conversation yet.');
+          opened(c.id, id);
+          props.onOpen(c);
+        },
+        (e: unknown) => setError(failureText(e)),
       );
+  const firstRow = () => document.querySelector<HTMLButtonElement>('.customer-search button.open-customer');
   return (
     <section class="customer-search">
       <form
         aria-label="Customer search"
         onSubmit={(e) => {
           e.preventDefault();
-          search(String(new FormData(e.currentTarget).get('q') ?? '').trim());
+          pages.show(String(new FormData(e.currentTarget).get('q') ?? '').trim());
         }}
       >
         <label>
           Find a customer
-          <input name="q" type="search" maxLength={320} placeholder="name, phone, email" />
+          <input
+            ref={field}
+            name="q"
+            type="search"
+            maxLength={320}
+            placeholder="name, phone, email"
+            onInput={(e) => {
+              const q = e.currentTarget.value.trim();
+              setTyped(q);
+              // The search's text gone: the pane goes back to the newest customers, read anew.
+              if (!q && pages.shown) pages.show('');
+            }}
+            onKeyDown={(e) => {
+              if (e.key !== 'ArrowDown' || !firstRow()) return;
+              e.preventDefault();
+              firstRow()?.focus();
+            }}
+          />
         </label>
-        <button type="submit">Find</button>
+        <button type="submit" title={typed ? undefined : 'Every customer, newest first'}>
+          {typed ? 'Find' : 'Browse'}
+        </button>
       </form>
-      <ErrorNote message={error} />
-      {found ? (
-        <ul class="found" aria-label="Customers found">
-          {found.length ? null : <li class="muted">No customer matches.</li>}
-          {found.map((c) => (
-            <li key={c.id} data-customer={c.id}>
-              <strong title={customerLabel(c.name, c.identities[0]).title}>
-                {customerLabel(c.name, c.identities[0]).text ?? 'unnamed'}
-              </strong>{' '}
-              <span class="muted">
-                {c.identities.map((i) => `${identityName(i.kind)} ${i.display ?? i.value}`).join(' · ')}
-              </span>
-              <CopyId id={c.id} />
-              <button type="button" onClick={() => open(c.id)}>
-                {c.openConversationId ? 'Open conversation' : 'View customer'}
-              </button>
-              {c.openConversationId ? null : <span class="muted"> no open conversation</span>}
-            </li>
-          ))}
-        </ul>
-      ) : null}
-      {found && more ? <MoreFound count={found.length} reading={reading} onMore={more} /> : null}
+      {pages.shown === undefined ? (
+        <ErrorNote message={pages.error} />
+      ) : (
+        <FoundPane pages={pages} onOpen={open} onField={() => field.current?.focus()} />
+      )}
     </section>
   );
 }

@@ -4,6 +4,7 @@ import { useEffect, useRef } from 'preact/hooks';
 export const SHORTCUTS: ReadonlyArray<[string, string]> = [
   ['j', 'next conversation'],
   ['k', 'previous conversation'],
+  ['j k ↓ ↑', 'in the customers listed (Browse, a search): next / previous customer; Enter opens'],
   ['r', 'reply'],
   ['n', 'note'],
   ['e', 'resolve (or reopen)'],

@@ -2,6 +2,7 @@ import * as z from 'zod';
 import { ChannelSchema } from '#shared/domain/envelope.js';
 import { INBOX_SORTS } from '#shared/domain/inbox.js';
 import { once } from '#shared/domain/on-first-use.js';
+import { TAG_RULE } from '#shared/domain/tag-rule.js';
 
 /**
  * The agent API's shared request and error schemas, built by the first route that needs them rather than
@@ -30,14 +31,18 @@ function bodySchemas() {
     .string()
     .trim()
     .min(1)
-    .max(64)
-    .regex(/^[\w.:-]+$/, 'letters, digits, _ . : -');
+    .max(TAG_RULE.maxLength)
+    .regex(TAG_RULE.pattern, TAG_RULE.allowed);
   /** `PUT /api/customers/{id}/tags`. */
-  const TagsRequestSchema = z.strictObject({ tags: z.array(TagSchema).max(50) });
+  const TagsRequestSchema = z.strictObject({ tags: z.array(TagSchema).max(TAG_RULE.maxPerChange) });
   /** `PATCH /api/customers/{id}/tags`: only what changed, so a concurrent change of other tags stays. */
   const TagsChangeSchema = z.strictObject({
-    add: z.array(TagSchema).max(50).default([]).describe('tags to add'),
-    remove: z.array(TagSchema).max(50).default([]).describe('tags to remove (one also added is kept)'),
+    add: z.array(TagSchema).max(TAG_RULE.maxPerChange).default([]).describe('tags to add'),
+    remove: z
+      .array(TagSchema)
+      .max(TAG_RULE.maxPerChange)
+      .default([])
+      .describe('tags to remove (one also added is kept)'),
   });
   /** `PATCH /api/customers/{id}`: what an agent may change of a profile. */
   const CustomerChangeSchema = z.strictObject({

@@ -6,6 +6,7 @@ import { ConversationView } from './conversation.js';
 import { Header } from './header.js';
 import { Help } from './help.js';
 import { type Filters, Inbox } from './inbox.js';
+import { type InboxPlace, placeIn, stepTarget } from './inbox-step.js';
 import { type LinkState, useLinkedConversation } from './linked-conversation.js';
 import { LiveClient, type LiveEvent, type LiveStatus } from './live.js';
 import {
@@ -20,6 +21,7 @@ import { type Presence, usePresence } from './presence.js';
 import { type ConsoleConfig, liveUrl, readSession, type Session, saveSession } from './session.js';
 import { useShortcuts } from './shortcuts.js';
 import { SignIn } from './sign-in.js';
+import { focusLost } from './ui.js';
 
 export type { Presence };
 
@@ -179,9 +181,20 @@ function useCurrent(api: Api, subscribe: Subscribe, live: { current: LiveClient 
 
 const NO_FILTER: Filters = { status: 'open', assignee: '', queue: '', channel: '', sort: 'waiting' };
 
+/** A press of `r` or `n`: the composer of the conversation it was made in (`conversationId`) opens, once. */
+export interface ComposerAsk {
+  mode: 'reply' | 'note';
+  at: number;
+  conversationId: string;
+}
+
 /**
  * The keyboard: j and k through the inbox, r and n to the composer, e resolves (through the open
- * conversation's header, so a failure shows as the Resolve button's does), ? the help.
+ * conversation's header, so a failure shows as the Resolve button's does), ? the help. `r` and `n` go to
+ * the open conversation only (the reply box takes them once, never again as it is opened later). j or k
+ * pressed with the focus on the conversation's heading (Escape left the reply box) puts it on the next
+ * one's heading, so j and k go on working; after the open conversation left the list (resolved with `e`),
+ * they go to the rows that were either side of it.
  */
 function useKeys(
   list: Conversation[],
@@ -189,22 +202,38 @@ function useKeys(
   open: (c: Conversation) => void,
   help: () => void,
 ) {
-  const [composer, setComposer] = useState<{ mode: 'reply' | 'note'; at: number }>();
+  const [composer, setComposer] = useState<ComposerAsk>();
   const [resolveAsked, setResolveAsked] = useState<number>();
-  const step = (by: number) => {
-    const index = list.findIndex((c) => c.id === current?.id);
-    const next = list[Math.min(list.length - 1, Math.max(0, index + by))];
-    if (next) open(next);
+  const last = useRef<InboxPlace>();
+  const toHeading = useRef(false);
+  useEffect(() => {
+    last.current =
+      placeIn(list, current?.id) ?? (last.current?.id === current?.id ? last.current : undefined);
+  }, [list, current?.id]);
+  useEffect(() => {
+    if (!toHeading.current) return;
+    toHeading.current = false;
+    document.getElementById('conversation-title')?.focus();
+  }, [current?.id]);
+  const step = (by: 1 | -1) => {
+    const next = stepTarget(list, current?.id, by, last.current);
+    if (!next || next.id === current?.id) return;
+    const at = document.activeElement;
+    toHeading.current = at?.id === 'conversation-title' || focusLost();
+    open(next);
+  };
+  const ask = (mode: ComposerAsk['mode']) => {
+    if (current) setComposer({ mode, at: Date.now(), conversationId: current.id });
   };
   useShortcuts({
     j: () => step(1),
     k: () => step(-1),
-    r: () => setComposer({ mode: 'reply', at: Date.now() }),
-    n: () => setComposer({ mode: 'note', at: Date.now() }),
+    r: () => ask('reply'),
+    n: () => ask('note'),
     e: () => setResolveAsked(Date.now()),
     '?': help,
   });
-  return { composer, resolveAsked };
+  return { composer: composer?.conversationId === current?.id ? composer : undefined, resolveAsked };
 }
 
 /**

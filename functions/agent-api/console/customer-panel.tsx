@@ -1,10 +1,11 @@
-import { useEffect, useState } from 'preact/hooks';
+import { useState } from 'preact/hooks';
 import type { Api, Conversation, Customer, CustomerView, TimelineItem } from './api.js';
 import { confirmInPage } from './confirm.js';
 import { ConversationLinks } from './customer-conversations.js';
 import { customerLabel } from './customer-label.js';
 import { channelName, clock, evidenceReason, failureText, identityName } from './format.js';
 import type { Session } from './session.js';
+import { TagsForm } from './tags-form.js';
 import { CopyId, ErrorNote, useReadEach } from './ui.js';
 
 /** What a customer is called (see `customerLabel`). */
@@ -257,47 +258,6 @@ function AdminTools(props: {
   );
 }
 
-/** The tags typed in the field: split on commas and spaces. */
-const parseTags = (raw: string): string[] => raw.split(/[\s,]+/).filter(Boolean);
-
-/**
- * The tags field: it follows the profile as it changes live (another agent's edit) until the agent
- * starts typing, and saving sends only the tags added and removed since then, so a change another agent
- * made meanwhile to other tags is kept (the whole list sent would overwrite it).
- */
-function TagsForm(props: { tags: string[]; onSave(change: { add: string[]; remove: string[] }): void }) {
-  const shown = props.tags.join(', ');
-  const [edit, setEdit] = useState<{ base: string[]; text: string }>();
-  useEffect(() => {
-    if (edit && edit.text === edit.base.join(', ')) setEdit(undefined);
-  }, [shown]);
-  return (
-    <form
-      class="tags"
-      onSubmit={(e) => {
-        e.preventDefault();
-        if (!edit) return;
-        const typed = parseTags(edit.text);
-        props.onSave({
-          add: typed.filter((t) => !edit.base.includes(t)),
-          remove: edit.base.filter((t) => !typed.includes(t)),
-        });
-        setEdit(undefined);
-      }}
-    >
-      <label>
-        Tags
-        <input
-          name="tags"
-          value={edit ? edit.text : shown}
-          onInput={(e) => setEdit({ base: edit?.base ?? props.tags, text: e.currentTarget.value })}
-        />
-      </label>
-      <button type="submit">Save tags</button>
-    </form>
-  );
-}
-
 /** The customer: identities, tags, other conversations, merge suggestions; merge, export and erase for admins. */
 export function CustomerPanel(props: {
   api: Api;
@@ -363,7 +323,9 @@ export function CustomerPanel(props: {
           <p>Channels: {customer.channels.map(channelName).join(', ') || 'none'}</p>
           <TagsForm
             tags={customer.tags}
-            onSave={(change) => run(() => api.send('PATCH', `/api/customers/${customer.id}/tags`, change))}
+            onSave={(change) =>
+              api.send('PATCH', `/api/customers/${customer.id}/tags`, change).then(props.onChanged)
+            }
           />
           <ConversationLinks {...props} onError={setError} />
           <Suggestions api={api} customer={customer} admin={props.session.admin} run={run} />

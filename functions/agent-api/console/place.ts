@@ -76,16 +76,18 @@ export function forgetCustomers(
 /** What the composer writes: a reply to the customer or a note only agents see. */
 export type ComposerMode = 'reply' | 'note';
 
-/** A half-written text and whether it was a reply or a note. */
+/** A half-written text, whether it was a reply or a note, and the channel the agent chose for a reply. */
 export interface Draft {
   text: string;
   mode: ComposerMode;
+  /** Chosen by the agent (never the one picked for them), so a reload or a return keeps it. */
+  channel?: string;
 }
 
 /**
  * The half-written text of a conversation (kept for the tab, per conversation) with its mode, so a note
- * comes back as a note and never goes to the customer as a reply. A draft kept as bare text by an
- * earlier console is a reply, as it was then.
+ * comes back as a note and never goes to the customer as a reply, and the reply's channel when the agent
+ * chose one. A draft kept as bare text by an earlier console is a reply, as it was then.
  */
 export function readDraft(id: string): Draft {
   const kept = read<unknown>(DRAFT + id, undefined);
@@ -94,6 +96,7 @@ export function readDraft(id: string): Draft {
   return {
     text: typeof draft?.text === 'string' ? draft.text : '',
     mode: draft?.mode === 'note' ? 'note' : 'reply',
+    ...(typeof draft?.channel === 'string' ? { channel: draft.channel } : {}),
   };
 }
 

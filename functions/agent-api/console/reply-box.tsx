@@ -4,43 +4,15 @@ import type { Channel } from '#shared/domain/envelope.js';
 import { REPLY_TEXT_LIMITS } from '#shared/domain/reply-length.js';
 import { afterSent } from './after-sent.js';
 import { type Api, ApiError, type ChannelOption, type Conversation, type TimelineItem } from './api.js';
-import { channelName, notSentText, reasonText } from './format.js';
+import { channelName, notSentText } from './format.js';
 import type { LiveStatus } from './live.js';
 import { type ComposerMode, type Draft, keyFor, readDraft, saveDraft, savePending } from './place.js';
+import { ChannelChoice, ChannelLost, channelNow } from './reply-channels.js';
 import { HeldNote, type HeldReply, holderNow, replyContent, takeOver } from './reply-claim.js';
 import { useResolvedMeanwhile } from './resolved-meanwhile.js';
 import { ErrorNote, focusLost } from './ui.js';
 
-function ChannelChoice(props: { channels: ChannelOption[]; value: string; onChange(channel: string): void }) {
-  return (
-    <fieldset class="channels">
-      <legend>Send on</legend>
-      {props.channels.map((c) => (
-        <label key={c.channel} class={c.available ? '' : 'unavailable'}>
-          <input
-            type="radio"
-            name="channel"
-            value={c.channel}
-            checked={props.value === c.channel}
-            disabled={!c.available}
-            onChange={() => props.onChange(c.channel)}
-          />
-          {channelName(c.channel)}
-          <span class="why" data-channel-reason={c.channel}>
-            {c.available
-              ? c.needsTemplate
-                ? ` (template only: ${reasonText(c.reason)})`
-                : c.tag
-                  ? ' (after 24 h: sent with the HUMAN_AGENT tag)'
-                  : ' (open)'
-              : `: ${reasonText(c.reason)}`}
-          </span>
-        </label>
-      ))}
-    </fieldset>
-  );
-}
-
+/** Reply or Note, and where what is written goes, in words beside them. */
 function ModeSwitch(props: { mode: 'reply' | 'note'; onMode(mode: 'reply' | 'note'): void }) {
   const modes: Array<['reply' | 'note', string, string]> = [
     ['reply', 'Reply', 'r'],
@@ -60,6 +32,9 @@ function ModeSwitch(props: { mode: 'reply' | 'note'; onMode(mode: 'reply' | 'not
           {label}
         </button>
       ))}
+      <span class="composer-says">
+        {props.mode === 'note' ? 'Internal: only agents see it' : 'Goes to the customer'}
+      </span>
     </fieldset>
   );
 }
@@ -179,8 +154,9 @@ function moveDraft(own: string, target: string): void {
 }
 
 /**
- * The text of the reply box and its mode, kept together for the tab as they change, under the
- * conversation they go to: this one, or the newer open one that what is written here is sent to.
+ * The text of the reply box, its mode and the channel the agent chose, kept together for the tab as they
+ * change, under the conversation they go to: this one, or the newer open one that what is written here
+ * is sent to.
  */
 function useDraft(own: string, target: string) {
   const [draft, setDraft] = useState(() => {
@@ -203,8 +179,10 @@ function useDraft(own: string, target: string) {
   return {
     text: draft.text,
     mode: draft.mode,
+    channel: draft.channel,
     setText: (text: string) => update(() => ({ text })),
     setMode: (mode: ComposerMode) => update(() => ({ mode })),
+    setChannel: (channel: string) => update(() => ({ channel })),
     /** Takes what was sent out of the box, keeping what was typed after it while it went. */
     clearSent: (sent: string) => update((d) => ({ text: afterSent(d.text, sent) })),
   };
@@ -301,6 +279,21 @@ function useTypingSignal(mode: ComposerMode, onTyping: (note: boolean) => void) 
   };
 }
 
+/**
+ * A press of `r` or `n` made while this box shows: its mode, then the focus in the text. The ask the box
+ * was first drawn with is an old one (the box is drawn afresh for each conversation opened), and taking
+ * it again would turn a note kept as a draft into a reply (or a reply into a note) as the conversation
+ * opens: one Ctrl+Enter then sent a note to the customer.
+ */
+function useComposerAsk(ask: ReplyBoxProps['composer'], apply: (mode: ComposerMode) => void): void {
+  const seen = useRef(ask?.at);
+  useEffect(() => {
+    if (!ask || ask.at === seen.current) return;
+    seen.current = ask.at;
+    apply(ask.mode);
+  }, [ask?.at]);
+}
+
 /** What the reply box is given by the conversation view. */
 interface ReplyBoxProps {
   api: Api;
@@ -331,8 +324,7 @@ interface ReplyBoxProps {
 export function ReplyBox(props: ReplyBoxProps) {
   const id = props.conversation.id;
   const target = props.sendTo ?? id;
-  const { text, mode, setText, setMode, clearSent } = useDraft(id, target);
-  const [channel, setChannel] = useState('');
+  const { text, mode, channel, setText, setMode, setChannel, clearSent } = useDraft(id, target);
   const [template, setTemplate] = useState({ name: '', language: 'en' });
   const on = {
     sent: props.onSent,
@@ -344,15 +336,14 @@ export function ReplyBox(props: ReplyBoxProps) {
   const typed = useTypingSignal(mode, props.onTyping);
   const meanwhile = useResolvedMeanwhile(props.conversation, mode === 'reply' ? text : '', props.resolvedBy);
   const channels = props.channels ?? [];
-  const chosen =
-    channels.find((c) => c.channel === channel && c.available) ?? channels.find((c) => c.available);
-  useEffect(() => {
-    if (!props.composer) return;
-    setMode(props.composer.mode);
+  const { chosen, lost } = channelNow(channels, props.channels !== undefined, channel);
+  useComposerAsk(props.composer, (mode) => {
+    setMode(mode);
     area.current?.focus();
-  }, [props.composer?.at]);
+  });
   const needsTemplate = mode === 'reply' && chosen?.needsTemplate === true;
-  const noChannel = mode === 'reply' && props.channels !== undefined && !chosen;
+  const noChannel = mode === 'reply' && props.channels !== undefined && !chosen && !lost;
+  const mustChoose = mode === 'reply' && lost !== undefined && !chosen;
   const tooLong = mode === 'reply' && !needsTemplate ? overLimit(chosen, text) : undefined;
   const submit = async (event: Event) => {
     event.preventDefault();
@@ -381,6 +372,7 @@ export function ReplyBox(props: ReplyBoxProps) {
         <ChannelChoice channels={channels} value={chosen?.channel ?? ''} onChange={setChannel} />
       )}
       {noChannel ? <p role="status">No channel can take a reply now.</p> : null}
+      {mode === 'reply' && lost ? <ChannelLost lost={lost} /> : null}
       {needsTemplate ? (
         <TemplateFields value={template} onChange={setTemplate} />
       ) : (
@@ -389,7 +381,7 @@ export function ReplyBox(props: ReplyBoxProps) {
       {mode === 'reply' ? meanwhile.note : null}
       <ErrorNote message={error} />
       {held ? <HeldNote held={held} busy={busy} onChoose={(how) => void sendHeld(how)} /> : null}
-      <button type="submit" disabled={busy || noChannel || tooLong !== undefined}>
+      <button type="submit" disabled={busy || noChannel || mustChoose || tooLong !== undefined}>
         {mode === 'note' ? 'Add note' : needsTemplate ? 'Send template' : 'Send'}
       </button>
     </form>

@@ -16,7 +16,12 @@ import { typedIdentities } from '../domain/webchat/envelopes.js';
 type EvidenceDeps = {
   store: Pick<
     ResolverStore,
-    'mentionsOf' | 'putSuggestion' | 'findCustomerId' | 'claimIdentity' | 'putMention'
+    | 'mentionsOf'
+    | 'putSuggestion'
+    | 'findCustomerId'
+    | 'claimIdentity'
+    | 'putMention'
+    | 'takeOverErasedIdentity'
   >;
   phone?: PhoneOptions | undefined;
 };
@@ -50,7 +55,8 @@ export async function meetEarlierMentions(
 
 /**
  * Other identities in the same payload (a WhatsApp number and its BSUID) join this customer only if
- * nobody holds them; one held by someone else becomes a suggestion for an agent.
+ * nobody holds them, or an erased customer does (see `takeOverErasedIdentity`); one held by someone
+ * else becomes a suggestion for an agent.
  */
 export async function claimOtherIdentities(
   deps: EvidenceDeps,
@@ -62,9 +68,15 @@ export async function claimOtherIdentities(
   const contested: Identity[] = own ? [] : [customer];
   for (const identity of envelope.kind === 'message' ? envelope.alsoKnownAs : []) {
     const holder = await deps.store.findCustomerId(identity);
-    if (holder === customerId || (!holder && (await deps.store.claimIdentity(identity, customerId, now)))) {
+    // One an erased customer holds was claimed for them after their erasure took their identities.
+    const ours =
+      holder === customerId ||
+      (holder === undefined
+        ? await deps.store.claimIdentity(identity, customerId, now)
+        : await deps.store.takeOverErasedIdentity(identity, holder, customerId, now));
+    if (ours) {
       identities.push(identity);
-      if (!holder) await meetEarlierMentions(deps, identity, customerId);
+      if (holder !== customerId) await meetEarlierMentions(deps, identity, customerId);
     } else {
       contested.push(identity);
     }

@@ -84,6 +84,22 @@ export async function claimOtherIdentities(
   return { identities, contested };
 }
 
+/**
+ * Claims an identity for a customer (a WhatsApp user id's change), or takes it over from an erased
+ * holder (see `takeOverErasedIdentity`): whether it is theirs now. One read more when the claim fails.
+ */
+export async function claimOrTakeOver(
+  deps: EvidenceDeps,
+  identity: Identity,
+  customerId: string,
+  now: string,
+): Promise<boolean> {
+  if (await deps.store.claimIdentity(identity, customerId, now)) return true;
+  const holder = await deps.store.findCustomerId(identity);
+  if (!holder || holder === customerId) return false;
+  return deps.store.takeOverErasedIdentity(identity, holder, customerId, now);
+}
+
 /** Turns the identities a payload or a text names into suggestions, never into merges. */
 export async function recordEvidence(
   deps: EvidenceDeps,

@@ -15,6 +15,19 @@ function deps(store = new MemoryStore()): ResolverDeps & { store: MemoryStore } 
   };
 }
 
+/** A WhatsApp user_changed_number event: the customer's new number. */
+const numberChanged = (): Envelope =>
+  envelope({
+    ...inboundText(),
+    id: 'whatsapp:msg:wamid.SYS',
+    kind: 'system',
+    event: 'identity_changed',
+    providerMessageId: 'wamid.SYS',
+    occurredAt: '2025-06-09T08:00:00.000Z',
+    newIdentity: { kind: 'phone', value: '+16505550000' },
+    text: 'User changed from 16505551234 to 16505550000',
+  });
+
 const echo = (id: string, at: string): Envelope =>
   envelope({
     ...inboundText(),
@@ -255,19 +268,7 @@ describe('receiveEnvelope', () => {
   it('gives the new number of a user_changed_number event to the same customer', async () => {
     const d = deps();
     await receiveEnvelope(d, inboundText());
-    await receiveEnvelope(
-      d,
-      envelope({
-        ...inboundText(),
-        id: 'whatsapp:msg:wamid.SYS',
-        kind: 'system',
-        event: 'identity_changed',
-        providerMessageId: 'wamid.SYS',
-        occurredAt: '2025-06-09T08:00:00.000Z',
-        newIdentity: { kind: 'phone', value: '+16505550000' },
-        text: 'User changed from 16505551234 to 16505550000',
-      }),
-    );
+    await receiveEnvelope(d, numberChanged());
     expect(d.store.identities.get('phone#+16505550000')).toBe('cu_1');
     expect(d.store.timeline('cu_1').map((i) => i.event ?? i.type)).toEqual(['message', 'identity_changed']);
   });
@@ -288,18 +289,7 @@ describe('receiveEnvelope', () => {
         ],
       }),
     );
-    await receiveEnvelope(
-      d,
-      envelope({
-        ...inboundText(),
-        id: 'whatsapp:msg:wamid.SYS',
-        kind: 'system',
-        event: 'identity_changed',
-        providerMessageId: 'wamid.SYS',
-        newIdentity: { kind: 'phone', value: '+16505550000' },
-        text: 'User changed from 16505551234 to 16505550000',
-      }),
-    );
+    await receiveEnvelope(d, numberChanged());
     expect(d.store.identities.get('whatsapp#US.13491208655302741918')).toBe('cu_1');
     expect(d.store.identities.get('phone#+16505550000')).toBe('cu_1');
     // A live customer's stays theirs: a suggestion, as before.

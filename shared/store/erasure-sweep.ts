@@ -48,11 +48,6 @@ async function sweepPartition(db: ErasureDb, deps: Pick<ErasureDeps, 'suggestion
   const profile = RawProfileSchema.parse({ entity: 'erased_customer', id: customerId });
   for (const key of nameWordKeys(customerId)) await remove(db, key);
   await remove(db, customerListKey(customerId));
-  for (const conversationId of await conversationIdsOf(db, profile)) {
-    await syncAgentLoadOf(db, conversationId, { gone: true });
-    await remove(db, Keys.conversation(conversationId));
-    await remove(db, Keys.membership(customerId, conversationId));
-  }
   for (const suggestion of await deps.suggestions.suggestionsOn(customerId)) {
     await remove(db, suggestionKey(suggestion.otherId, customerId));
     await remove(db, suggestionKey(customerId, suggestion.otherId));
@@ -60,6 +55,16 @@ async function sweepPartition(db: ErasureDb, deps: Pick<ErasureDeps, 'suggestion
   for (const item of await queryAll(db, queryRawPayloadsInput(db.table, customerId, 'aside'))) {
     await remove(db, { pk: String(item.pk), sk: String(item.sk) });
   }
+  // A conversation an item names goes before the item: one the message opened may have no membership
+  // yet (written later), so a sweep stopped after the item would not find it again.
+  const gone = new Set<string>();
+  const forgetConversation = async (conversationId: string) => {
+    if (gone.has(conversationId)) return;
+    gone.add(conversationId);
+    await syncAgentLoadOf(db, conversationId, { gone: true });
+    await remove(db, Keys.conversation(conversationId));
+    await remove(db, Keys.membership(customerId, conversationId));
+  };
   let startKey: Record<string, unknown> | undefined;
   do {
     const out = await queryItems(db, queryTimelineItemsInput(db.table, customerId, startKey));
@@ -71,10 +76,12 @@ async function sweepPartition(db: ErasureDb, deps: Pick<ErasureDeps, 'suggestion
         await remove(db, Keys.webchatMessage(item.providerMessageId));
       }
       for (const key of retryKeysOf(item)) await remove(db, key);
+      if (typeof item.conversationId === 'string') await forgetConversation(item.conversationId);
       await remove(db, { pk: String(item.pk), sk: String(item.sk) });
     }
     startKey = out.LastEvaluatedKey;
   } while (startKey);
+  for (const conversationId of await conversationIdsOf(db, profile)) await forgetConversation(conversationId);
   await forgetLiveEvents(db, customerId, { liveEvents: 0 });
   await forgetDeliveryPayloads(db, customerId, {
     spend: () => {

@@ -60,9 +60,9 @@ export function addTimers(
     name: 'timers',
     timeout: timersConsumer.timeout,
     description:
-      "Threadline timers: SLA warnings and breaches, snooze wake-ups, auto-resolve; agents' load reconcile and away sweep",
+      "Threadline timers: SLA warnings and breaches, snooze wake-ups, auto-resolve, erasures' second pass; agents' load reconcile and away sweep",
     assets: ['shared/domain/routing/default-policy.json'],
-  }).bindTable(props.table);
+  }).bindTable(props.table, { delete: true });
   timers.consume(props.timersQueue, timersConsumer);
   // The agents' load reconcile, and the sweep that hands an absent agent's waiting conversations back.
   addPeriodicTask(scope, timers, {

@@ -178,7 +178,8 @@ export function customersApp(deps: AgentAppDeps): OpenAPIHono<AgentEnv> {
     .openapi(
       erase,
       async (c) => {
-        const report = await eraseCustomer(deps, c.req.valid('param').id, c.get('agentId'));
+        const timers = deps.conversationClock?.timers;
+        const report = await eraseCustomer({ ...deps, timers }, c.req.valid('param').id, c.get('agentId'));
         return report.complete ? c.json(report, 200) : c.json(report, 202);
       },
       auditedRejection(deps, 'erase'),

@@ -8,6 +8,7 @@ import { fireAutomationTimer } from './fire-automation-timer.js';
 import { runAutomations } from './run-automations.js';
 import { sendCsatSurvey } from './send-csat-survey.js';
 import { sendWebchatFallback } from './send-webchat-fallback.js';
+import { fireErasureSweep } from './sweep-erasure.js';
 import { runningPolicy, trackConversationClock } from './track-conversation-clock.js';
 import { wakeConversation } from './wake-conversation.js';
 
@@ -143,12 +144,15 @@ async function fire(deps: ConversationClockDeps, conversation: Conversation, tim
 
 /**
  * Fires a timer: a warning or a breach of an SLA target (and the automations it sets off), a snooze's
- * end, an auto-resolve, a delayed automation, a satisfaction survey, a web-chat reply's email fallback. A timer
+ * end, an auto-resolve, a delayed automation, a satisfaction survey, a web-chat reply's email fallback, an
+ * erasure's second pass. A timer
  * whose version no longer matches what it watches (a deadline met or moved, a snooze ended, the
  * customer wrote) is stale and dropped with a log line; one that fires twice or late does nothing
  * more than once.
  */
 export async function fireTimer(deps: ConversationClockDeps, timer: Timer): Promise<FireOutcome> {
+  // Not a conversation's: the erasure's second pass over a customer's partitions.
+  if (timer.kind === 'erasure_sweep') return fireErasureSweep(deps, timer);
   // A snooze's end reads strongly: a lagging read that missed the snooze's last move drops its only timer.
   const consistent = timer.kind === 'snooze_wake';
   const conversation = await deps.store.getConversation(timer.subject, { consistent });

@@ -16,7 +16,12 @@ import { typedIdentities } from '../domain/webchat/envelopes.js';
 type EvidenceDeps = {
   store: Pick<
     ResolverStore,
-    'mentionsOf' | 'putSuggestion' | 'findCustomerId' | 'claimIdentity' | 'putMention'
+    | 'mentionsOf'
+    | 'putSuggestion'
+    | 'findCustomerId'
+    | 'claimIdentity'
+    | 'putMention'
+    | 'takeOverErasedIdentity'
   >;
   phone?: PhoneOptions | undefined;
 };
@@ -50,7 +55,8 @@ export async function meetEarlierMentions(
 
 /**
  * Other identities in the same payload (a WhatsApp number and its BSUID) join this customer only if
- * nobody holds them; one held by someone else becomes a suggestion for an agent.
+ * nobody holds them, or an erased customer does (see `takeOverErasedIdentity`); one held by someone
+ * else becomes a suggestion for an agent.
  */
 export async function claimOtherIdentities(
   deps: EvidenceDeps,
@@ -62,14 +68,36 @@ export async function claimOtherIdentities(
   const contested: Identity[] = own ? [] : [customer];
   for (const identity of envelope.kind === 'message' ? envelope.alsoKnownAs : []) {
     const holder = await deps.store.findCustomerId(identity);
-    if (holder === customerId || (!holder && (await deps.store.claimIdentity(identity, customerId, now)))) {
+    // One an erased customer holds was claimed for them after their erasure took their identities.
+    const ours =
+      holder === customerId ||
+      (holder === undefined
+        ? await deps.store.claimIdentity(identity, customerId, now)
+        : await deps.store.takeOverErasedIdentity(identity, holder, customerId, now));
+    if (ours) {
       identities.push(identity);
-      if (!holder) await meetEarlierMentions(deps, identity, customerId);
+      if (holder !== customerId) await meetEarlierMentions(deps, identity, customerId);
     } else {
       contested.push(identity);
     }
   }
   return { identities, contested };
+}
+
+/**
+ * Claims an identity for a customer (a WhatsApp user id's change), or takes it over from an erased
+ * holder (see `takeOverErasedIdentity`): whether it is theirs now. One read more when the claim fails.
+ */
+export async function claimOrTakeOver(
+  deps: EvidenceDeps,
+  identity: Identity,
+  customerId: string,
+  now: string,
+): Promise<boolean> {
+  if (await deps.store.claimIdentity(identity, customerId, now)) return true;
+  const holder = await deps.store.findCustomerId(identity);
+  if (!holder || holder === customerId) return false;
+  return deps.store.takeOverErasedIdentity(identity, holder, customerId, now);
 }
 
 /** Turns the identities a payload or a text names into suggestions, never into merges. */

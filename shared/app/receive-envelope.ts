@@ -38,6 +38,7 @@ import { isLaterLook, lookAgain, redactDeleted } from './apply-deletion.js';
 import { applyWatermark } from './apply-watermark.js';
 import { knownErasedRetry } from './erased-retry.js';
 import {
+  claimOrTakeOver,
   claimOtherIdentities,
   meetEarlierMentions,
   meetThreadOwner,
@@ -196,7 +197,7 @@ async function updateCustomer(
   const { envelope, customer, customerId, profile, now } = resolving;
   const { identities, contested } = claimed;
   if (envelope.kind === 'system' && envelope.newIdentity) {
-    if (await deps.store.claimIdentity(envelope.newIdentity, customerId, now)) {
+    if (await claimOrTakeOver(deps, envelope.newIdentity, customerId, now)) {
       identities.push(envelope.newIdentity);
       await meetEarlierMentions(deps, envelope.newIdentity, customerId);
     }

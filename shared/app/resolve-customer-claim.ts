@@ -4,6 +4,7 @@ import { followMerges } from '../domain/merges.js';
 import type { Clock, IdGenerator } from '../domain/ports.js';
 import { isUnauthenticated, unauthenticatedCustomerId } from '../domain/resolution.js';
 import type { IdentityHolder, ProfileState, ResolverStore, SentMessage } from '../domain/resolver-ports.js';
+import { GoneError } from '../errors.js';
 import { isErasedRetry } from './erased-retry.js';
 import { meetEarlierMentions } from './identity-evidence.js';
 
@@ -64,7 +65,8 @@ async function findEarlierHolder(
  * resolveCustomerClaim; unauthenticated mail's own, by its From), or for an event about a message we
  * sent (`sent`: a bounce) that message's customer, the identity not claimed (the address a bounce
  * names is nobody's by it). Undefined for a retry of an erased event (a sent message's customer with
- * no profile left was erased: the reply's item goes before the profile). On a customer's first event
+ * no profile left was erased: the reply's item goes before the profile; unauthenticated mail whose own
+ * customer is a tombstone). On a customer's first event
  * (no profile yet: it is written last, so a crash before it lands here again), whoever mentioned the
  * identity earlier meets them.
  */
@@ -84,10 +86,15 @@ export async function eventHolder(
   // event: a redelivery meets the erased marker) nor a bounce (a sent message's customer with no
   // profile left was erased: dropped below).
   const erasedWaits = !sent && !unauthenticated;
-  const { customerId, profile } = await followMerges(
-    (id) => deps.store.getProfileState(id, { erasedWaits }),
-    claim.customerId,
-  );
+  // Unauthenticated mail's customer is its own: erased, the erasure took this very mail (dropped
+  // before anything is written, the list entry included).
+  const read = (id: string) => deps.store.getProfileState(id, { erasedWaits, erasedGone: unauthenticated });
+  const found = await followMerges(read, claim.customerId).catch((error: unknown) => {
+    if (unauthenticated && error instanceof GoneError) return undefined;
+    throw error;
+  });
+  if (!found) return undefined;
+  const { customerId, profile } = found;
   if (sent && !profile) return undefined;
   if (!unauthenticated && (claim.isNew || !profile)) await meetEarlierMentions(deps, customer, customerId);
   return { claim, customerId, profile };

@@ -61,6 +61,13 @@ export interface ConversationClockDeps {
   /** WEBCHAT_ALLOWED_ORIGINS: the fallback email links back to the visitor's chat page only on these. */
   webchatAllowedOrigins?: readonly string[] | undefined;
   log?: (level: 'info' | 'warn', message: string, fields: Record<string, unknown>) => void;
+  /** Where the erasure's second pass runs (`erasure_sweep` timers); without it, those timers do nothing. */
+  erasures?: ErasureSweeper | undefined;
+}
+
+/** The erasure's second pass over an erased customer's partitions (see `sweep-erasure`). */
+export interface ErasureSweeper {
+  sweepErased(customerId: string, now: string): Promise<'swept' | 'erasing' | 'none'>;
 }
 
 /** Something that happened to a conversation that its clock must hear of. */

@@ -179,13 +179,18 @@ export interface ResolverStore {
   ): Promise<IdentityHolder | undefined>;
   /** Claims an identity for a customer; false when somebody holds it already. */
   claimIdentity(identity: Identity, customerId: string, now: string): Promise<boolean>;
+  /** Takes an identity over from an erased holder (see `takeOverErasedIdentity`); false if not erased. */
+  takeOverErasedIdentity(identity: Identity, holder: string, to: string, now: string): Promise<boolean>;
   /**
    * What the resolver needs of a profile, or undefined when there is none (an erased customer's
-   * tombstone reads as none); UnavailableError while the customer is being erased, and with
-   * `erasedWaits` once erased: the identity that led here was read before the erasure took it, and the
-   * event is retried, to find it gone (a new customer, or a retry of an erased event dropped).
+   * tombstone reads as none; GoneError with `erasedGone`, for unauthenticated mail's own customer);
+   * UnavailableError while the customer is being erased, and with `erasedWaits` once erased: the identity
+   * that led here was read before the erasure took it, and the event is retried, to find it gone.
    */
-  getProfileState(customerId: string, options?: { erasedWaits?: boolean }): Promise<ProfileState | undefined>;
+  getProfileState(
+    customerId: string,
+    options?: { erasedWaits?: boolean; erasedGone?: boolean },
+  ): Promise<ProfileState | undefined>;
   /** Writes a timeline item unless it is there already; answers whether it wrote. */
   putTimelineItem(item: TimelineItem, raw: unknown): Promise<boolean>;
   /**

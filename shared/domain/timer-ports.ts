@@ -9,6 +9,7 @@ export const TimerKindSchema = z.enum([
   'automation',
   'csat',
   'webchat_fallback',
+  'erasure_sweep',
 ]);
 export type TimerKind = z.infer<typeof TimerKindSchema>;
 
@@ -22,7 +23,7 @@ export const TimerSchema = z.object({
   id: z.string().min(1).max(512),
   kind: TimerKindSchema,
   dueAt: z.iso.datetime(),
-  /** The conversation id. */
+  /** The conversation id (for `erasure_sweep`, the erased customer's id). */
   subject: z.string().min(1).max(256),
   version: z.string().min(1).max(128),
   /** What else the kind needs (an SLA metric, an automation rule). */

@@ -70,6 +70,8 @@ export function awsConversationClock(config: Config, repos: DynamoRepositories):
     webchatAllowedOrigins: config.WEBCHAT_ALLOWED_ORIGINS,
     // Email survey links need PUBLIC_BASE_URL and CSAT_SIGNING_SECRET (the timers function has both).
     csat: csatSettings(config, { store: storePorts(repos), setCsatPending: repos.customers.setCsatPending }),
+    // The erasure's second pass, fired by the timers function (which may delete items for it).
+    erasures: repos.privacy,
   };
 }
 

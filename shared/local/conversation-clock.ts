@@ -39,6 +39,7 @@ export function localConversationClock(input: {
     webchatBusinessName: input.config.WEBCHAT_BUSINESS_NAME,
     webchatAllowedOrigins: input.config.WEBCHAT_ALLOWED_ORIGINS,
     log,
+    erasures: input.repos.privacy,
     // Email survey links lead to this runtime unless PUBLIC_BASE_URL says otherwise.
     csat: csatSettings(
       {

@@ -22,6 +22,7 @@ import {
   updateItemIf,
   updateItemReturningIf,
 } from './dynamo-client.js';
+import { takeOverErasedIdentity } from './erased-holder.js';
 import { Keys } from './keys.js';
 import { customersByName } from './name-search.js';
 import { clearNameWords, putNameWords, settleNameWords, wordCount } from './name-word-writes.js';
@@ -42,6 +43,11 @@ import {
   touchProfileInput,
 } from './params/customers.js';
 import { advanceChannelInboundInput, laterProfileInboundInput } from './params/profile-inbound.js';
+
+/** How the resolver reads a profile whose customer was erased (see `ResolverStore.getProfileState`). */
+type ProfileRead = { erasedWaits?: boolean; erasedGone?: boolean };
+/** An identity, its erased holder, the customer taking it over, and the time. */
+type TakeOver = [identity: Identity, holder: string, customerId: string, now: string];
 
 /** The code of the retry an erasure since the resolver's read causes: in the resolver's log line. */
 const ERASED_MEANWHILE = 'customer_erased_meanwhile';
@@ -147,14 +153,18 @@ async function findIdentityHolder(
 
 /**
  * What the resolver needs of a profile, or undefined; UnavailableError while it is being erased, and
- * with `erasedWaits` once it was (the tombstone: see `ResolverStore.getProfileState`).
+ * with `erasedWaits` once it was (the tombstone: see `ResolverStore.getProfileState`); GoneError for
+ * the tombstone with `erasedGone`.
  */
 async function readProfileState(
   db: DynamoDb,
   customerId: string,
-  options: { erasedWaits?: boolean } = {},
+  options: ProfileRead = {},
 ): Promise<ProfileState | undefined> {
   const out = await getItem(db, getInput(db.table, Keys.customer(customerId)));
+  if (out.Item?.entity === 'erased_customer' && options.erasedGone) {
+    throw new GoneError(`customer ${customerId} was erased`);
+  }
   if (out.Item?.entity === 'erased_customer' && options.erasedWaits) {
     throw new UnavailableError(
       `customer ${customerId} was erased after its identity was read; the event waits for the identity to be gone`,
@@ -295,12 +305,8 @@ export function customerRepository(db: DynamoDb) {
   const getCustomer = (customerId: string) => readCustomer(db, customerId, false);
   return {
     /** Who holds this identity; eventually consistent unless asked. */
-    async findCustomerId(
-      identity: Identity,
-      options: { consistent?: boolean } = {},
-    ): Promise<string | undefined> {
-      return (await findIdentityHolder(db, identity, options))?.customerId;
-    },
+    findCustomerId: async (identity: Identity, options: { consistent?: boolean } = {}) =>
+      (await findIdentityHolder(db, identity, options))?.customerId,
     /** The customer an identity belongs to, and whether a merge or an unmerge moved it. */
     findIdentityHolder: (identity: Identity, options: { consistent?: boolean } = {}) =>
       findIdentityHolder(db, identity, options),
@@ -308,13 +314,14 @@ export function customerRepository(db: DynamoDb) {
     claimIdentity(identity: Identity, customerId: string, now: string): Promise<boolean> {
       return putItemIf(db, claimIdentityInput(db.table, identity, customerId, now));
     },
+    /** Takes an identity over from an erased customer that a late delivery claimed it for. */
+    takeOverErasedIdentity: (...args: TakeOver) => takeOverErasedIdentity(db, ...args),
     /** The customer list, newest first, a page at a time. */
     listCustomers: (page: { limit: number; cursor?: string | undefined }) => customerList(db, page),
     /** Records a new conversation's membership, then upserts the profile for an event. */
     touchProfile: (touch: ProfileTouch): Promise<void> => touchProfile(db, touch),
     /** What the resolver needs of a profile, or undefined when there is none. */
-    getProfileState: (customerId: string, options?: { erasedWaits?: boolean }) =>
-      readProfileState(db, customerId, options),
+    getProfileState: (customerId: string, options?: ProfileRead) => readProfileState(db, customerId, options),
     /** Records whether an address may be contacted; only a later event changes it. */
     async setContactState(identity: Identity, state: ContactState): Promise<void> {
       await putItemIf(db, setContactStateInput(db.table, identity, state));

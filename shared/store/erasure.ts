@@ -56,10 +56,10 @@ type Cursor = z.infer<typeof CursorSchema>;
  * The table, how many more items this call may delete before it stops, and where in its step it is
  * (kept on the profile when it stops, so the next call does not read again what it went through).
  */
-type ErasureDb = DynamoDb & { budget: { left: number }; cursor: Cursor | undefined; now: string };
+export type ErasureDb = DynamoDb & { budget: { left: number }; cursor: Cursor | undefined; now: string };
 
 /** An erasure call spent its deletes: the next call carries on from its progress marker. */
-class ErasurePaused extends Error {
+export class ErasurePaused extends Error {
   override name = 'ErasurePaused';
 }
 
@@ -67,7 +67,7 @@ class ErasurePaused extends Error {
  * Deletes one item, spending the budget only when there was an item: deleting what an earlier call
  * already deleted is free, so each call removes `budget` items or finishes.
  */
-async function remove(db: ErasureDb, key: { pk: string; sk: string }): Promise<boolean> {
+export async function remove(db: ErasureDb, key: { pk: string; sk: string }): Promise<boolean> {
   if (db.budget.left <= 0) throw new ErasurePaused();
   const out = await sendDynamo('DeleteItem', () => db.doc.delete(deleteErasedInput(db.table, key)));
   if (out.Attributes) db.budget.left -= 1;
@@ -135,6 +135,7 @@ async function forgetProviderEvents(db: ErasureDb, tokens: readonly string[]): P
 
 /** Notes of the live log read per page by an erasure (each deleted once its pack is redacted). */
 const LIVE_NOTES_PAGE = 100;
+type LiveCount = Pick<ErasureReport, 'liveEvents'>;
 
 /**
  * Takes the customer's events out of the live event log (kept 26 hours, message text included): the
@@ -142,7 +143,7 @@ const LIVE_NOTES_PAGE = 100;
  * pack (deleted, or rewritten with the others' events) and deletes the note. Deleted notes are not read
  * again, so a resumed call starts from the first note left; a rewrite spends the budget as a delete does.
  */
-async function forgetLiveEvents(db: ErasureDb, customerId: string, report: ErasureReport): Promise<void> {
+export async function forgetLiveEvents(db: ErasureDb, customerId: string, report: LiveCount): Promise<void> {
   const remover = (key: { pk: string; sk: string }) => remove(db, key);
   await drainNotes(
     db,

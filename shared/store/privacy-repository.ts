@@ -3,6 +3,7 @@ import type { Suggestion } from '../domain/suggestions.js';
 import { type Conversation, readTimelinePages, type TimelineItem } from '../domain/timeline.js';
 import type { DynamoDb } from './dynamo-client.js';
 import { type ErasureDeps, eraseCustomer } from './erasure.js';
+import { sweepErased } from './erasure-sweep.js';
 import { conversationIdsOf, readRawProfile } from './raw-profile.js';
 
 type Deps = ErasureDeps & {
@@ -77,6 +78,8 @@ export function privacyRepository(db: DynamoDb, deps: Deps, options: { deletesPe
      */
     erase: (customerId: string, agentId: string, now: string): Promise<ErasureReport> =>
       eraseCustomer(db, deps, { customerId, agentId, now, deletesPerCall }),
+    /** Sweeps an erased customer's partitions again, for what a write begun before the erasure left. */
+    sweepErased: (customerId: string, now: string) => sweepErased(db, deps, customerId, now),
   };
 }
 

@@ -41,6 +41,7 @@ import {
   updateItem,
   updateItemReturningIf,
 } from './dynamo-client.js';
+import { referenceFromErased } from './erased-holder.js';
 import { erasedReference } from './erased-marker.js';
 import { Keys, RAW_PREFIX } from './keys.js';
 import { applyDeletion, deletionFirst, editOfDeleted } from './message-deletion.js';
@@ -260,7 +261,8 @@ async function placeTimelineItem(
     );
     // A provider's retry of a message an erasure took: seen already, nothing written.
     if (!linked) return { written: false, customerId: item.customerId, at: item.at, erased: true };
-    const ref = MessageRefItemSchema.parse(linked);
+    // Written under a customer erased since (a delivery begun before the erasure): moved to this one.
+    const ref = MessageRefItemSchema.parse(await referenceFromErased(db, reference, linked, target));
     const at = ref.timelineSk ? timelineAtOf(ref.timelineSk, item.id) : undefined;
     if (at !== undefined && ref.customerId) placed = { ...item, customerId: ref.customerId, at };
     const deletedAt = isDeletable(item)

@@ -1246,8 +1246,11 @@ describe('ThreadlineApi', () => {
     expect(actionsOn('AgentApi', inboundArn).filter((a) => a.startsWith('sqs:'))).toEqual([]);
   });
 
-  /** The functions that delete items: erasure, merges and webhook subscriptions (agent API), sockets gone. */
-  const deleters = ['AgentApi', 'Live', 'LiveStream', 'WebchatLive'];
+  /**
+   * The functions that delete items: erasure, merges and webhook subscriptions (agent API), sockets
+   * gone, the erasure's second pass (timers).
+   */
+  const deleters = ['AgentApi', 'Live', 'LiveStream', 'WebchatLive', 'Timers'];
   const tableFunctionIds = TABLE_FUNCTION_IDS;
 
   it.each(tableFunctionIds)('grants %s the item calls its code makes, never Scan or BatchWriteItem', (id) => {

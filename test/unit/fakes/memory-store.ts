@@ -95,6 +95,18 @@ export class MemoryStore implements ResolverStore {
     return true;
   }
 
+  /** Customers whose erasure finished (a tombstone): their identities may be taken over. */
+  readonly erasedCustomers = new Set<string>();
+
+  async takeOverErasedIdentity(identity: Identity, holder: string, customerId: string): Promise<boolean> {
+    if (!this.erasedCustomers.has(holder)) return false;
+    this.#write();
+    const token = identityToken(identity);
+    if (this.identities.get(token) !== holder) return false;
+    this.identities.set(token, customerId);
+    return true;
+  }
+
   /** A customer's place in the customer list: when their profile's first write listed them (kept). */
   readonly listed = new Map<string, string>();
   /** Every profile touch, in order. */

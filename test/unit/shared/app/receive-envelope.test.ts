@@ -15,6 +15,19 @@ function deps(store = new MemoryStore()): ResolverDeps & { store: MemoryStore } 
   };
 }
 
+/** A WhatsApp user_changed_number event: the customer's new number. */
+const numberChanged = (): Envelope =>
+  envelope({
+    ...inboundText(),
+    id: 'whatsapp:msg:wamid.SYS',
+    kind: 'system',
+    event: 'identity_changed',
+    providerMessageId: 'wamid.SYS',
+    occurredAt: '2025-06-09T08:00:00.000Z',
+    newIdentity: { kind: 'phone', value: '+16505550000' },
+    text: 'User changed from 16505551234 to 16505550000',
+  });
+
 const echo = (id: string, at: string): Envelope =>
   envelope({
     ...inboundText(),
@@ -263,21 +276,32 @@ describe('receiveEnvelope', () => {
   it('gives the new number of a user_changed_number event to the same customer', async () => {
     const d = deps();
     await receiveEnvelope(d, inboundText());
-    await receiveEnvelope(
-      d,
-      envelope({
-        ...inboundText(),
-        id: 'whatsapp:msg:wamid.SYS',
-        kind: 'system',
-        event: 'identity_changed',
-        providerMessageId: 'wamid.SYS',
-        occurredAt: '2025-06-09T08:00:00.000Z',
-        newIdentity: { kind: 'phone', value: '+16505550000' },
-        text: 'User changed from 16505551234 to 16505550000',
-      }),
-    );
+    await receiveEnvelope(d, numberChanged());
     expect(d.store.identities.get('phone#+16505550000')).toBe('cu_1');
     expect(d.store.timeline('cu_1').map((i) => i.event ?? i.type)).toEqual(['message', 'identity_changed']);
+  });
+
+  it('takes an identity over from an erased customer it was claimed for as their erasure ran', async () => {
+    const d = deps();
+    // A delivery begun before cu_gone's erasure claimed the BSUID and the new number after it.
+    d.store.identities.set('whatsapp#US.13491208655302741918', 'cu_gone');
+    d.store.identities.set('phone#+16505550000', 'cu_gone');
+    d.store.erasedCustomers.add('cu_gone');
+    d.store.identities.set('phone#+447700900999', 'cu_live');
+    await receiveEnvelope(
+      d,
+      inboundText({
+        alsoKnownAs: [
+          { kind: 'whatsapp', value: 'US.13491208655302741918' },
+          { kind: 'phone', value: '+447700900999' },
+        ],
+      }),
+    );
+    await receiveEnvelope(d, numberChanged());
+    expect(d.store.identities.get('whatsapp#US.13491208655302741918')).toBe('cu_1');
+    expect(d.store.identities.get('phone#+16505550000')).toBe('cu_1');
+    // A live customer's stays theirs: a suggestion, as before.
+    expect(d.store.identities.get('phone#+447700900999')).toBe('cu_live');
   });
 
   it('keeps an account-level provider error that names no customer', async () => {

@@ -117,8 +117,42 @@ describe('placeTimelineItem', () => {
 
   it("follows the reference's customer when it holds the same key (a redelivery after a merge)", async () => {
     ddb.on(UpdateCommand).resolves({ Attributes: { customerId: 'cu_source', timelineSk: SK } });
+    ddb
+      .on(GetCommand)
+      .resolves({ Item: { entity: 'customer', id: 'cu_source', mergedInto: item.customerId } });
     const placed = await repo.placeTimelineItem(item, undefined);
     expect(placed.customerId).toBe('cu_source');
     expect(ddb.commandCalls(PutCommand)[0]?.args[0].input.Item).toMatchObject({ pk: 'CUSTOMER#cu_source' });
+    // The customer it names read once, strongly, to tell a merge from an erasure.
+    expect(ddb.commandCalls(GetCommand).map((c) => c.args[0].input.ConsistentRead)).toEqual([true]);
+  });
+
+  it("moves a reference an erased customer holds to the event's customer (written as their erasure ran)", async () => {
+    ddb
+      .on(UpdateCommand)
+      .resolvesOnce({
+        Attributes: { customerId: 'cu_erased', timelineSk: SK.replace(item.customerId, 'cu_erased') },
+      })
+      .resolves({ Attributes: { customerId: item.customerId, timelineSk: SK } });
+    ddb.on(GetCommand).resolves({ Item: { entity: 'erased_customer', id: 'cu_erased' } });
+    const placed = await repo.placeTimelineItem(item, undefined);
+    expect(placed.customerId).toBe(item.customerId);
+    const moved = ddb.commandCalls(UpdateCommand)[1]?.args[0].input;
+    expect(moved?.ConditionExpression).toBe('customerId = :from');
+    expect(moved?.ExpressionAttributeValues).toMatchObject({ ':from': 'cu_erased', ':to': item.customerId });
+    expect(ddb.commandCalls(PutCommand)[0]?.args[0].input.Item).toMatchObject({
+      pk: `CUSTOMER#${item.customerId}`,
+    });
+  });
+
+  it('waits while the customer the reference names is being erased', async () => {
+    ddb.on(UpdateCommand).resolves({ Attributes: { customerId: 'cu_erasing', timelineSk: SK } });
+    ddb
+      .on(GetCommand)
+      .resolves({ Item: { entity: 'customer', id: 'cu_erasing', erasingSince: '2026-12-06T05:00:00.000Z' } });
+    await expect(repo.placeTimelineItem(item, undefined)).rejects.toMatchObject({
+      code: 'customer_erased_meanwhile',
+    });
+    expect(ddb.commandCalls(PutCommand)).toHaveLength(0);
   });
 });

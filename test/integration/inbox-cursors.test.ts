@@ -1,23 +1,15 @@
 import { describe, expect, it } from 'vitest';
 import { agentCaller, agentRequest } from '../support/agent-api.js';
+import { forgedCursors } from '../support/forged-cursors.js';
 import { openConversationOf } from '../support/open-conversation.js';
 import { SECRETS } from '../support/runtime.js';
 import { useTestRuntime } from '../support/test-runtime.js';
 import { deliver, signedMeta, whatsappText } from '../support/webhooks.js';
 
 const TOKEN = 'inbox-cursors-admin';
-const cursorOf = (json: string) => Buffer.from(json).toString('base64url');
 
 /** Cursors the inbox did not make: each a 400 invalid_request, in either order, nothing read. */
-const FORGED = [
-  ['not base64 JSON', 'not-ours'],
-  ['another list’s key', cursorOf('{"before":"2026-06-01T09:00:00.000Z#x"}')],
-  ['a sort key with no #', cursorOf('{"after":"x"}')],
-  ['an empty sort key', cursorOf('{"after":""}')],
-  ['a number', cursorOf('{"after":7}')],
-  ['a key too many', cursorOf('{"after":"2026-06-01T09:00:00.000Z#x","pk":"INBOX#open"}')],
-  ['a 3 kB sort key', cursorOf(`{"after":"${'9'.repeat(3000)}#x"}`)],
-];
+const FORGED = forgedCursors('after');
 
 /**
  * The inbox's `{after}` cursor is decoded as strictly as the `{before}` lists' (decodeAfterCursor):

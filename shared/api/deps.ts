@@ -43,7 +43,7 @@ export interface AgentAppDeps {
   live?: { events: Pick<LiveEventLog, 'read'> } | undefined;
   /** The agent console at `/console`; absent, there is none. */
   console?: ConsoleServing;
-  /** The routing policy's queue names (read on first use): an assignment to another queue is refused. */
+  /** The routing policy's queue names (read on first use): an assignment to, or inbox filter on, another queue is refused. */
   queueNames?: (() => readonly string[]) | undefined;
 }
 

@@ -39,7 +39,8 @@ async function checkTarget(
 /**
  * Refuses (422 `unknown_queue`) the queues of `asked` that the routing policy does not name, exactly
  * as routing compares them (case and all), naming each; without the policy's names any queue is taken.
- * An assignment or an agent's queue with a typo would otherwise hide conversations where nobody looks.
+ * An assignment or an agent's queue with a typo would otherwise hide conversations where nobody looks,
+ * and an inbox filter with one would look like an empty queue.
  */
 export function refuseUnknownQueues(
   queueNames: (() => readonly string[]) | undefined,

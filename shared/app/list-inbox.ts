@@ -2,20 +2,29 @@ import type { AgentStore } from '#shared/domain/agent-ports.js';
 import { customerSummary, type InboxConversation, type InboxFilter } from '#shared/domain/inbox.js';
 import type { Page } from '#shared/domain/paging.js';
 import { isWaiting } from '#shared/domain/waiting.js';
+import { refuseUnknownQueues } from './assign-conversation.js';
 
 /**
  * One page of the inbox, longest waiting first or soonest due; the assignee `me` is the calling agent.
  * Each conversation carries its customer's summary, the page's profiles read at once, so a list shows
- * names without a read per row.
+ * names without a read per row. A `queue` the routing policy does not name is refused (422
+ * `unknown_queue`, nothing read), as an assignment to it is: a typo would look like an empty queue. A
+ * queue taken out of the policy is refused too (the policy keeps no record of it); the conversations
+ * still in it show in the unfiltered inbox, each with its `queue`.
  */
 export async function listInbox(
-  deps: { store: Pick<AgentStore, 'inbox' | 'getCustomers'> },
+  deps: {
+    store: Pick<AgentStore, 'inbox' | 'getCustomers'>;
+    /** The routing policy's queue names; without them any queue is taken. */
+    queueNames?: (() => readonly string[]) | undefined;
+  },
   {
     filter,
     page,
     agentId,
   }: { filter: InboxFilter; page: { limit: number; cursor?: string | undefined }; agentId: string },
 ): Promise<Page<InboxConversation>> {
+  if (filter.queue) refuseUnknownQueues(deps.queueNames, [filter.queue]);
   const assignee = filter.assignee === 'me' ? agentId : filter.assignee;
   const found = await deps.store.inbox(
     { status: filter.status, sort: filter.sort, assignee, queue: filter.queue, channel: filter.channel },

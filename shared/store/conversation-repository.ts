@@ -8,11 +8,11 @@ import type { ConversationSnapshot } from '../domain/routing/conversation-state.
 import { conversationOfItem } from '../domain/stored-items.js';
 import type { Conversation, TimelineItem } from '../domain/timeline.js';
 import { DELIVERY_AUTHOR_ID } from '../domain/waiting.js';
-import { NotFoundError, ValidationError } from '../errors.js';
+import { NotFoundError } from '../errors.js';
 import { syncAgentLoad } from './agent-load.js';
 import type { Timeline } from './assign-conversation.js';
 import { assign, assignRouted, type RoutedChange } from './assign-conversation.js';
-import { decodeCursor, encodeCursor } from './cursor.js';
+import { decodeAfterCursor, encodeCursor } from './cursor.js';
 import {
   type DynamoDb,
   getItem,
@@ -52,16 +52,6 @@ import {
 import { mergeShards } from './sharded-query.js';
 import { INDEX_KEYS, LIST_INDEX } from './table.js';
 
-/** The sort key a cursor continues after; a cursor we did not make is a ValidationError. */
-function inboxAfter(cursor: string | undefined): string | undefined {
-  const decoded = decodeCursor(cursor);
-  if (decoded === undefined) return undefined;
-  if (typeof decoded.after !== 'string' || Object.keys(decoded).length !== 1) {
-    throw new ValidationError('invalid cursor');
-  }
-  return decoded.after;
-}
-
 /**
  * The inbox: conversations of a status, longest waiting first, merged from the list index's shards
  * (and the partition written before sharding); or, sorted by due, those with a pending SLA deadline,
@@ -74,7 +64,7 @@ async function inbox(
   filter: InboxFilter,
   page: { limit: number; cursor?: string | undefined },
 ): Promise<Page<Conversation>> {
-  const after = inboxAfter(page.cursor);
+  const after = decodeAfterCursor(page.cursor);
   const index = filter.sort === 'due' ? 'gsi2' : LIST_INDEX;
   const partitions = index === 'gsi2' ? inboxDuePartitions(filter.status) : inboxPartitions(filter.status);
   const inputs = partitions.map((partition) =>

@@ -58,15 +58,30 @@ export function decodeCursor(cursor: string | undefined): Record<string, unknown
 }
 
 /**
- * The place of a page of a list read newest first and sorted by `<at>#<id>` (the customer list, the
- * audit log, a webhook's deliveries): `{before}`, the sort key to continue before, and nothing else.
+ * The place of a page of a list sorted by `<at>#<id>` or the like (every such key has a `#`): the
+ * sort key to continue from, `{before}` for a list read newest first (the customer list, the audit
+ * log, a webhook's deliveries), `{after}` for the inbox; that one key and nothing else.
  */
-const BeforeCursorSchema = z.strictObject({ before: z.string().includes('#').max(2048) });
+const PlaceKeySchema = z.string().includes('#').max(2048);
+const PLACE_CURSORS: Record<'before' | 'after', z.ZodType<Record<string, string>>> = {
+  before: z.strictObject({ before: PlaceKeySchema }),
+  after: z.strictObject({ after: PlaceKeySchema }),
+};
+
+/** Decodes a place cursor of `side` to its sort key; no cursor is the first page; any other is a ValidationError. */
+function decodePlaceCursor(cursor: string | undefined, side: keyof typeof PLACE_CURSORS): string | undefined {
+  if (!cursor) return undefined;
+  return decodeWith(PLACE_CURSORS[side], cursor)[side];
+}
 
 /** Decodes a `{before}` cursor to its sort key; no cursor is the newest page; any other is a ValidationError. */
 export function decodeBeforeCursor(cursor: string | undefined): string | undefined {
-  if (!cursor) return undefined;
-  return decodeWith(BeforeCursorSchema, cursor).before;
+  return decodePlaceCursor(cursor, 'before');
+}
+
+/** Decodes an `{after}` cursor (the inbox's) to its sort key; no cursor is the first page; any other is a ValidationError. */
+export function decodeAfterCursor(cursor: string | undefined): string | undefined {
+  return decodePlaceCursor(cursor, 'after');
 }
 
 /**

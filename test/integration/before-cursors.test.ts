@@ -1,22 +1,15 @@
 import { describe, expect, it } from 'vitest';
 import { agentRequest } from '../support/agent-api.js';
+import { forgedCursors } from '../support/forged-cursors.js';
 import { useTestRuntime } from '../support/test-runtime.js';
 
 const ADMIN = 'before-cursors-admin';
-const cursorOf = (json: string) => Buffer.from(json).toString('base64url');
 
 /**
  * Cursors we did not make, each a 400 invalid_request on every route that pages newest first by
  * `{before: <at>#<id>}` (decodeBeforeCursor); the cursor each one answers itself is taken back.
  */
-const FORGED = [
-  ['not base64 JSON', 'not-ours'],
-  ['another list’s key', cursorOf('{"after":"2026-06-01T09:00:00.000Z#x"}')],
-  ['a sort key with no #', cursorOf('{"before":"x"}')],
-  ['a number', cursorOf('{"before":7}')],
-  ['a key too many', cursorOf('{"before":"2026-06-01T09:00:00.000Z#x","pk":"CUSTOMER#x"}')],
-  ['a 3 kB sort key', cursorOf(`{"before":"${'9'.repeat(3000)}#x"}`)],
-];
+const FORGED = forgedCursors('before');
 
 describe('routes paging by a {before} cursor refuse one they did not make', () => {
   const runtime = useTestRuntime({ env: { AGENT_TOKENS: `agent-admin:${ADMIN}:admin` }, events: true });

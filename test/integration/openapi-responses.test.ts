@@ -337,6 +337,7 @@ describe('local runtime: every answer has the shape the OpenAPI document shows f
       ],
       ['POST', `/api/conversations/${cv}/assign`, { agentId: 'nobody' }, ADMIN, '', 422, 'unknown_agent'],
       ['POST', `/api/conversations/${cv}/assign`, { queue: 'nope' }, ADMIN, '', 422, 'unknown_queue'],
+      ['GET', '/api/conversations?queue=nope', undefined, ADMIN, '', 422, 'unknown_queue'],
       [
         'POST',
         `/api/conversations/${cv}/assign`,

@@ -381,6 +381,23 @@ describe('agent API', () => {
     ]);
   });
 
+  it('answers 422 unknown_queue for an inbox filter on a queue the policy does not have, reading nothing', async () => {
+    const store = fakeStore();
+    const api = withPolicyQueues(store);
+    for (const queue of ['nope', 'Billing', 'billing%20']) {
+      const res = await api.request(`/api/conversations?queue=${queue}&sort=due`, auth);
+      expect(res.status, queue).toBe(422);
+      const { error } = (await res.json()) as { error: { code: string; message: string } };
+      expect(error.code).toBe('unknown_queue');
+      expect(error.message).toContain('(queues: general, billing)');
+    }
+    expect(store.inboxCalls).toEqual([]);
+    // A queue of the policy, and no filter (`queue=` is none, as before), read as before.
+    expect((await api.request('/api/conversations?queue=billing', auth)).status).toBe(200);
+    expect((await api.request('/api/conversations?queue=', auth)).status).toBe(200);
+    expect(store.inboxCalls).toMatchObject([{ filter: { queue: 'billing' } }, { filter: { queue: '' } }]);
+  });
+
   it("answers each conversation with its customer's summary, the page's profiles read at once", async () => {
     const store = fakeStore();
     const asked: string[][] = [];

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { ValidationError } from '#shared/errors.js';
 import {
+  decodeAfterCursor,
   decodeBeforeCursor,
   decodeCursor,
   decodeTimelineCursor,
@@ -33,6 +34,31 @@ describe('cursors', () => {
     expect(decodeBeforeCursor(undefined)).toBeUndefined();
     for (const forged of [{ before: 'x' }, { before, pk: 'AUDIT#0' }, { after: before }, { before: 7 }]) {
       expect(() => decodeBeforeCursor(encodeCursor(forged) ?? undefined), JSON.stringify(forged)).toThrow(
+        ValidationError,
+      );
+    }
+  });
+
+  it('decodes an {after} cursor (the inbox) to its sort key and refuses any other', () => {
+    // Every sort key the inbox writes: waiting, answered, resolved and snoozed alike, and a deadline.
+    for (const after of [
+      '2026-06-01T09:00:00.000Z#cv_1',
+      'answered#2026-06-01T09:00:00.000Z#cv_1',
+      '2026-06-01T10:00:00.000Z#01JXYZ',
+    ]) {
+      expect(decodeAfterCursor(encodeCursor({ after }) ?? undefined)).toBe(after);
+    }
+    expect(decodeAfterCursor(undefined)).toBeUndefined();
+    const after = '2026-06-01T09:00:00.000Z#cv_1';
+    for (const forged of [
+      { after: 'x' },
+      { after: '' },
+      { after, pk: 'INBOX#open' },
+      { before: after },
+      { after: 7 },
+      { after: `${'9'.repeat(3000)}#x` },
+    ]) {
+      expect(() => decodeAfterCursor(encodeCursor(forged) ?? undefined), JSON.stringify(forged)).toThrow(
         ValidationError,
       );
     }

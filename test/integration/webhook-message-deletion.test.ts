@@ -157,4 +157,47 @@ describe('local runtime: a deleted message’s words leave the webhook delivery 
       false,
     );
   });
+
+  it('replays since an outage a message the provider sent late, timed days before; its 30 days count from its coming', async () => {
+    type Logged = { eventType: string; createdAt: string; madeAt?: string };
+    const subscription = (await api<{ items: Array<{ id: string }> }>('GET', '/api/webhooks')).json.items[0];
+    const path = `/api/webhooks/${subscription?.id}`;
+    const logged = async () =>
+      (await api<{ items: Logged[] }>('GET', `${path}/deliveries?status=delivered`)).json.items;
+    // The outage begins after everything the log holds so far.
+    const times = (await logged()).map((d) => d.madeAt ?? d.createdAt).sort();
+    const since = new Date(Date.parse(times.at(-1) ?? '') + 1).toISOString();
+    const late = 'late: where is my order?';
+    const body = whatsappBody({
+      contacts: [{ profile: { name: 'Lee' }, wa_id: '16505554445' }],
+      messages: [
+        {
+          from: '16505554445',
+          id: 'wamid.LATE1',
+          timestamp: String(NOW_S - 3 * 86_400),
+          type: 'text',
+          text: { body: late },
+        },
+      ],
+    });
+    const before = receiver.received.length;
+    await post(body);
+    await waitUntil(() => receiver.received.length === before + 1, 'the late message.received sent');
+    // Its event's time is the provider's, 3 days before; Threadline made it since.
+    const delivery = (await logged()).find((d) => Date.parse(d.createdAt) < Date.parse(since) - 86_400_000);
+    expect(delivery?.madeAt !== undefined && delivery.madeAt >= since).toBe(true);
+    const client = inspectionClient(runtime.dynamoEndpoint);
+    const items = await scanTable(client, 'threadline');
+    client.destroy();
+    const stored = items.find(
+      (i) => String(i.pk).startsWith('WEBHOOK_DELIVERY#') && i.madeAt === delivery?.madeAt,
+    );
+    expect(Number(stored?.ttl)).toBe(Math.floor(Date.parse(String(delivery?.madeAt)) / 1000) + 30 * 86_400);
+    // An endpoint that lost what it took since the outage began gets it again, and only that.
+    const replay = await api('POST', `${path}/replay`, { since, statuses: ['delivered'] });
+    expect(replay).toEqual({ status: 202, json: { replayed: 1, gone: 0, cursor: null } });
+    await runtime.idle();
+    await waitUntil(() => receiver.received.length === before + 2, 'the late message replayed');
+    expect(receiver.received.at(-1)?.body).toContain(late);
+  });
 });

@@ -151,8 +151,9 @@ async function giveUp(deps: DeliverDeps, delivery: Delivery): Promise<void> {
 
 /**
  * A delivery the open breaker holds back waits until its release, but no later than the end of its
- * 24 hours of retries: once they are over with the breaker still open, it is given up. One never
- * attempted notes when it is due (`nextAttemptAt`, one write, on this path only) before its message
+ * 24 hours of retries: once they are over with the breaker still open, it is given up. It notes when
+ * it is due (`nextAttemptAt`, one write, on this path only, when the noted time is earlier: a retry's
+ * time the breaker overtook, or none for one never attempted) before its message
  * waits: a check of its queueing claim then finds its message came through and takes nothing over,
  * so it keeps one chain of messages however long the breaker holds it.
  */
@@ -168,7 +169,8 @@ async function heldBack(
     return giveUp(deps, { ...rest, lastError: 'the retry window ended while the breaker was open' });
   }
   const due = new Date(Math.min(release.getTime(), deadline));
-  if (delivery.attempts === 0 && delivery.lastAttemptAt === undefined) {
+  // The log says when it is really tried: a retry's time the breaker overtook is moved to its release.
+  if (delivery.nextAttemptAt === undefined || Date.parse(delivery.nextAttemptAt) < due.getTime()) {
     await deps.store.updateDelivery({ ...delivery, nextAttemptAt: due.toISOString() });
   }
   return later(deps, message, due);

@@ -1,10 +1,10 @@
+import { pastRetention } from '#shared/domain/delivery-log.js';
 import type { Clock } from '#shared/domain/ports.js';
 import type { DeliveryQueue, WebhookStore } from '#shared/domain/webhook-ports.js';
 import {
   type DeliveryMessage,
   deliveryTimeOf,
   neverTried,
-  pastRetention,
   type Subscription,
   type SubscriptionView,
 } from '#shared/domain/webhooks.js';
@@ -52,7 +52,7 @@ async function resumeNoted(
   const now = deps.clock.now();
   // The id carries the event's time: a note whose delivery the table removed is told by it alone.
   const madeAt = delivery?.createdAt ?? deliveryTimeOf(deliveryId);
-  if (madeAt && pastRetention({ createdAt: madeAt }, now)) {
+  if (madeAt && pastRetention({ createdAt: madeAt, madeAt: delivery?.madeAt }, now)) {
     const unsent = !delivery || delivery.status === 'paused' || strandedResume(delivery, now);
     return unsent ? 'expired' : 'settled';
   }

@@ -91,9 +91,10 @@ export async function holdEvent(
   deps: PausedDeps,
   subscription: Subscription,
   event: IntegrationEvent,
+  madeAt?: string,
 ): Promise<void> {
   const delivery: Delivery = {
-    ...newDelivery(subscription, event),
+    ...newDelivery(subscription, event, madeAt),
     status: 'paused',
     lastError: 'subscription disabled',
   };

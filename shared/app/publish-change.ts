@@ -1,12 +1,13 @@
 import { type ChangeFeedConsumer, inOrder } from '#shared/domain/change-feed.js';
 import type { IntegrationEvent } from '#shared/domain/events/integration-events.js';
-import { eventsOfChange } from '#shared/domain/events/map-change.js';
+import { eventsOfChange, wordsWithdrawnBy } from '#shared/domain/events/map-change.js';
 import type { Clock } from '#shared/domain/ports.js';
 import type { WebhookStore } from '#shared/domain/webhook-ports.js';
 import {
   claimCheckOf,
   type DeliveryMessage,
   delaySecondsUntil,
+  deliveryIdOf,
   neverTried,
   newDelivery,
   type Subscription,
@@ -17,7 +18,7 @@ import { holdEvent, type PausedDeps } from './paused-deliveries.js';
 /** What publishing needs: the subscriptions (a cached list), the delivery log, the queue, a log. */
 export interface PublishDeps extends PausedDeps {
   subscriptions(): Promise<Subscription[]>;
-  store: PausedDeps['store'] & Pick<WebhookStore, 'claimQueueing' | 'releaseQueueing'>;
+  store: PausedDeps['store'] & Pick<WebhookStore, 'claimQueueing' | 'releaseQueueing' | 'forgetWords'>;
   clock: Clock;
   /**
    * Whether the queue still holds a delivery's message (waiting or in flight). The local queue can
@@ -63,9 +64,14 @@ async function checkClaim(deps: PublishDeps, message: DeliveryMessage): Promise<
  * or an unclaimed one found is claimed, before its message is sent; a send that fails lets the claim
  * go, so the change delivered again queues it.
  */
-async function publishOne(deps: PublishDeps, subscription: Subscription, event: IntegrationEvent) {
+async function publishOne(
+  deps: PublishDeps,
+  subscription: Subscription,
+  event: IntegrationEvent,
+  madeAt: string,
+) {
   const at = deps.clock.now().toISOString();
-  const delivery = { ...newDelivery(subscription, event), queuedAt: at };
+  const delivery = { ...newDelivery(subscription, event, madeAt), queuedAt: at };
   const message = { deliveryId: delivery.id, subscriptionId: subscription.id };
   const claimed =
     (await deps.store.createDelivery(delivery)) ||
@@ -93,20 +99,27 @@ async function publishOne(deps: PublishDeps, subscription: Subscription, event: 
 /**
  * The change-feed consumer that publishes integrator events: each change, in order, becomes events
  * and one queued delivery per subscription that takes each (held, paused, for a disabled one, until it
- * is enabled). Idempotent: a change delivered again finds its deliveries in the log, claimed for the
+ * is enabled). A customer's deletion takes the words it withdrew out of each subscription's deliveries
+ * of the message (and of its edits), so no replay sends them again. Idempotent: a change delivered again finds its deliveries in the log, claimed for the
  * queue, and queues none of them again (a check of a claim still untried, at most).
  */
 export function publishChanges(deps: PublishDeps): ChangeFeedConsumer {
   return inOrder(
     async (record) => {
       const events = eventsOfChange(record);
-      if (events.length === 0) return;
+      const withdrawn = wordsWithdrawnBy(record);
+      if (events.length === 0 && withdrawn.length === 0) return;
       const subscriptions = await deps.subscriptions();
+      // Every subscription's (whatever it takes now): one conditional write each, on a deletion only.
+      for (const gone of withdrawn) {
+        for (const subscription of subscriptions)
+          await deps.store.forgetWords(subscription.id, deliveryIdOf(subscription.id, gone));
+      }
       for (const event of events) {
         for (const subscription of subscriptions) {
           if (!takes(subscription, event)) continue;
-          if (subscription.disabledAt) await holdEvent(deps, subscription, event);
-          else await publishOne(deps, subscription, event);
+          if (subscription.disabledAt) await holdEvent(deps, subscription, event, record.at);
+          else await publishOne(deps, subscription, event, record.at);
         }
       }
     },

@@ -1,3 +1,4 @@
+import { LATE_EVENT_MS, loggedAt } from '#shared/domain/delivery-log.js';
 import type { Clock } from '#shared/domain/ports.js';
 import type { DeliveryQueue, ErasureCheck, WebhookStore } from '#shared/domain/webhook-ports.js';
 import { NotFoundError } from '#shared/errors.js';
@@ -26,7 +27,8 @@ export interface FailedReplayed {
 
 /**
  * Sends again, as an admin (audited once per call), every delivery of a subscription that was given up
- * on (`failed`) and made at or after `since`: after an outage longer than the 24-hour retry window, one
+ * on (`failed`) and made at or after `since` (`loggedAt`: a message the provider sent late, timed days
+ * before, counts from when it came; the log is read up to LATE_EVENT_MS before `since` for those): after an outage longer than the 24-hour retry window, one
  * call per page of the log instead of one per delivery. Each is replayed as `POST
  * .../deliveries/{id}/replay` does (same `webhook-id`, a new 24-hour window, its history kept), spread
  * as an enable spreads what it resumes (`spreadDelaySeconds`). A delivery replayed is pending, no longer failed, so a call repeated (a
@@ -67,12 +69,15 @@ export async function replayFailedDeliveries(
       cursor: input.cursor,
       status: statuses,
     });
-    // Newest first: once the page reaches past `since`, the log holds nothing more to replay.
-    const wanted = page.items.filter((delivery) => delivery.createdAt >= input.since);
+    // In the events' order, newest first: a delivery made since `since` of an event sent late is up to
+    // LATE_EVENT_MS further on, so the page is read that far; past it, the log holds nothing more.
+    const floor = new Date(Date.parse(input.since) - LATE_EVENT_MS).toISOString();
+    const within = page.items.filter((delivery) => delivery.createdAt >= floor);
+    const wanted = within.filter((delivery) => loggedAt(delivery) >= input.since);
     const result: FailedReplayed = {
       replayed: 0,
       gone: 0,
-      cursor: wanted.length < page.items.length ? null : page.cursor,
+      cursor: within.length < page.items.length ? null : page.cursor,
     };
     const now = deps.clock.now().toISOString();
     const customers = new Set<string>();

@@ -74,6 +74,11 @@ export interface WebhookStore {
   takeOverQueueing(subscriptionId: string, deliveryId: string, claim: string, at: string): Promise<boolean>;
   getDelivery(subscriptionId: string, deliveryId: string): Promise<Delivery | undefined>;
   updateDelivery(delivery: Delivery): Promise<void>;
+  /**
+   * Takes a deleted message's words (text, attachments) out of a delivery's payload, its status kept:
+   * true when it held some. A delivery not in the log, or without words, costs the one write refused.
+   */
+  forgetWords(subscriptionId: string, deliveryId: string): Promise<boolean>;
   /** Writes a delivery as paused, noted under its subscription so that enabling it finds it. */
   pauseDelivery(delivery: Delivery): Promise<void>;
   /**

@@ -64,6 +64,12 @@ export const DeliverySchema = z.object({
   eventType: EventTypeSchema,
   customerId: z.string(),
   createdAt: z.iso.datetime(),
+  /**
+   * When Threadline made the delivery (the change's own time in the feed), when later than `createdAt`
+   * (the event's time, which the id and the log's order keep): a message the provider sent late.
+   * A bulk replay's `since` and the log's 30 days count from the later of the two.
+   */
+  madeAt: z.iso.datetime().optional(),
   status: DeliveryStatusSchema,
   attempts: z.number().int().nonnegative(),
   /**
@@ -111,11 +117,6 @@ export type DeliveryMessage = z.infer<typeof DeliveryMessageSchema>;
 
 /** Days a delivery stays in the log (the table's `ttl` removes it; its payload goes with it). */
 export const DELIVERY_LOG_DAYS = 30;
-
-/** Whether a delivery is older than the log keeps one: the `ttl` is due (DynamoDB removes it lazily). */
-export function pastRetention(delivery: Pick<Delivery, 'createdAt'>, now: Date): boolean {
-  return Date.parse(delivery.createdAt) + DELIVERY_LOG_DAYS * 86_400_000 <= now.getTime();
-}
 
 /**
  * How long a queueing claim (`queuedAt`) is trusted to have its message on the queue: a process that
@@ -353,8 +354,15 @@ export function deliveryTimeOf(deliveryId: string): string | undefined {
   return Number.isFinite(ms) && ms < 8.64e15 ? new Date(ms).toISOString() : undefined;
 }
 
-/** A new delivery of an event to a subscription, pending its first attempt. */
-export function newDelivery(subscription: Pick<Subscription, 'id'>, event: IntegrationEvent): Delivery {
+/**
+ * A new delivery of an event to a subscription, pending its first attempt; `madeAt`: the change's time
+ * in the feed (the same when the change is delivered again), noted when later than the event's.
+ */
+export function newDelivery(
+  subscription: Pick<Subscription, 'id'>,
+  event: IntegrationEvent,
+  madeAt?: string,
+): Delivery {
   return {
     id: deliveryIdOf(subscription.id, event),
     subscriptionId: subscription.id,
@@ -362,6 +370,7 @@ export function newDelivery(subscription: Pick<Subscription, 'id'>, event: Integ
     eventType: event.type,
     customerId: event.data.customerId,
     createdAt: event.timestamp,
+    ...(madeAt !== undefined && madeAt > event.timestamp ? { madeAt } : {}),
     status: 'pending',
     attempts: 0,
     event,

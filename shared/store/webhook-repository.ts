@@ -37,6 +37,7 @@ import {
   disableSubscriptionInput,
   editSubscriptionInput,
   enableSubscriptionInput,
+  forgetWordsInput,
   openBreakerInput,
   putCustomerDeliveryNoteInput,
   putDeliveryInput,
@@ -132,6 +133,17 @@ function subscriptionGuards(
   };
 }
 
+/** A customer's deletion taking a message's words out of a delivery (see WebhookStore.forgetWords). */
+function deletedWords(db: DynamoDb): Pick<WebhookStore, 'forgetWords'> {
+  return {
+    async forgetWords(subscriptionId, deliveryId) {
+      const key = keyOf(subscriptionId, deliveryId);
+      // A failed condition: no such delivery, or its payload holds no words (any more).
+      return key ? updateItemIf(db, forgetWordsInput(db.table, key)) : false;
+    },
+  };
+}
+
 /** The claims that queue a delivery once (see WebhookStore.claimQueueing). */
 function queueClaims(
   db: DynamoDb,
@@ -220,6 +232,7 @@ export function webhookRepository(db: DynamoDb): WebhookStore & { isErased: Eras
       const out = await getItem(db, getInput(db.table, key, true));
       return out.Item ? toDelivery(out.Item) : undefined;
     },
+    ...deletedWords(db),
     async updateDelivery(delivery) {
       await putItem(db, putDeliveryInput(db.table, delivery, false));
     },

@@ -6,6 +6,8 @@ export const EVENT_TYPES = [
   'message.received',
   'message.sent',
   'message.status',
+  'message.edited',
+  'message.deleted',
   'conversation.opened',
   'conversation.assigned',
   'conversation.resolved',

@@ -37,6 +37,16 @@ const attachmentSchema = () =>
     sizeBytes: z.number().optional(),
   });
 
+/** `message.edited` and `message.deleted`: a customer's edit (the new text) and deletion (no words). */
+const customerChanges = <M extends z.ZodRawShape>(message: M, time: z.ZodISODateTime) => ({
+  'message.edited': z.object({
+    ...message,
+    text: z.string().optional().meta({ description: 'what the customer edited the message to' }),
+    editedAt: time,
+  }),
+  'message.deleted': z.object({ ...message, deletedAt: time }),
+});
+
 /**
  * Each event type's `data`, as the mapper (`map-change.ts`) builds it: its `event()` takes only this
  * shape, and the OpenAPI document's `webhooks` describe it, so the payloads integrators receive and
@@ -80,6 +90,7 @@ export const eventDataSchemas = once(() => {
       previousStatus: z.optional(DeliveryStatusSchema),
       errors: z.array(z.object({ code: z.string() })).optional(),
     }),
+    ...customerChanges(message, time),
     'conversation.opened': z.object({
       customerId,
       conversationId,

@@ -9,6 +9,7 @@ import {
   DirectionSchema,
 } from '../envelope.js';
 import { AuthorKindSchema } from '../outbound.js';
+import { messageItemId } from '../resolution.js';
 import { SlaMetricSchema } from '../sla/policy.js';
 import { withKeyFields } from '../timeline.js';
 import type { EventData, EventType, IntegrationEvent } from './integration-events.js';
@@ -151,6 +152,73 @@ function voicemailEvents(record: ChangeRecord, item: Image, old: Image | undefin
   ];
 }
 
+/**
+ * `message.edited` of a customer's `edit` timeline event (inserted once per edit): ids of the message
+ * edited (its timeline id, as `message.received` gave it), the text it was edited to and when. None for
+ * an edit of a message deleted already (stored without its words).
+ */
+function editEvents(record: ChangeRecord, item: Image, old: Image | undefined): IntegrationEvent[] {
+  const [customerId, channel, target, at] = [
+    str(item.customerId),
+    str(item.channel),
+    str(item.targetMessageId),
+    str(item.at),
+  ];
+  if (old || item.event !== 'edit' || item.deleted === true || !customerId || !channel || !target || !at)
+    return [];
+  return [
+    event('message.edited', [record.keys.pk, record.keys.sk], at, {
+      customerId,
+      ...some('conversationId', item.conversationId),
+      messageId: messageItemId({ channel, providerMessageId: target }),
+      channel: member(ChannelSchema, channel),
+      direction: 'inbound',
+      ...(typeof item.text === 'string' ? { text: item.text } : {}),
+      editedAt: at,
+    }),
+  ];
+}
+
+/**
+ * `message.deleted` of a message stored without its words because its customer deleted it (redacted,
+ * or stored so when the deletion came first): ids, channel, when the deletion came; never the words.
+ */
+function deletedEvents(record: ChangeRecord, item: Image, old: Image | undefined): IntegrationEvent[] {
+  if (item.deleted !== true || old?.deleted === true) return [];
+  const deletedAt = str(item.deletedAt) ?? record.at;
+  return [
+    event('message.deleted', [record.keys.pk, record.keys.sk], deletedAt, {
+      ...messageData(item),
+      deletedAt,
+    }),
+  ];
+}
+
+/**
+ * The events whose payloads held words a customer's deletion took out of the table, by the id and time
+ * their deliveries are derived from (`deliveryIdOf`): a message redacted, its `message.received`; an
+ * edit of it redacted, its `message.edited`. The publisher takes those words out of every
+ * subscription's delivery of them, so no replay sends them again.
+ */
+export function wordsWithdrawnBy(record: ChangeRecord): Array<Pick<IntegrationEvent, 'id' | 'timestamp'>> {
+  const [item, old] = [record.newImage, record.oldImage];
+  if (
+    record.kind !== 'modify' ||
+    item?.entity !== 'timeline' ||
+    item.deleted !== true ||
+    old?.deleted === true
+  )
+    return [];
+  const at = str(item.at);
+  if (!at) return [];
+  const key = [record.keys.pk, record.keys.sk];
+  if (item.type === 'message' && item.direction === 'inbound')
+    return [{ id: eventId('message.received', ...key), timestamp: at }];
+  if (item.type === 'event' && item.event === 'edit')
+    return [{ id: eventId('message.edited', ...key), timestamp: at }];
+  return [];
+}
+
 function timelineEvents(record: ChangeRecord, item: Image, old: Image | undefined): IntegrationEvent[] {
   // An unmerge moving a message back to its customer: integrators had it once, `customer.unmerged` says why it moved.
   if (!old && item.movedFrom !== undefined) return [];
@@ -159,6 +227,7 @@ function timelineEvents(record: ChangeRecord, item: Image, old: Image | undefine
       ...slaEvents(record, item, old),
       ...csatEvents(record, item, old),
       ...voicemailEvents(record, item, old),
+      ...editEvents(record, item, old),
     ];
   if (item.type !== 'message' || typeof item.customerId !== 'string' || typeof item.at !== 'string')
     return [];
@@ -176,8 +245,11 @@ function timelineEvents(record: ChangeRecord, item: Image, old: Image | undefine
         ...(author ? { author } : {}),
         ...someOf('status', DeliveryStatusSchema, item.status),
       }),
+      ...deletedEvents(record, item, old),
     ];
   }
+  const deleted = deletedEvents(record, item, old);
+  if (deleted.length > 0) return deleted;
   const status = member(DeliveryStatusSchema, item.status);
   if (!status || status === old.status) return [];
   const errors = Array.isArray(item.errors)
@@ -284,7 +356,8 @@ function conversationEvents(record: ChangeRecord, item: Image, old: Image | unde
 
 /**
  * The integrator events one change of the table makes: a timeline message inserted is
- * `message.received` or `message.sent`, its status moving is `message.status`; a conversation
+ * `message.received` or `message.sent`, its status moving is `message.status`, its customer deleting
+ * it `message.deleted`, their edit of it `message.edited`; a conversation
  * created or reopened, (re)assigned, resolved; an SLA target breached; a customer created, merged
  * into another, unmerged, erased. A message an unmerge moves to its customer makes none.
  * Pure and total: any other change (and any removal) makes none.

@@ -4,13 +4,8 @@ import type {
   QueryCommandInput,
   UpdateCommandInput,
 } from '@aws-sdk/lib-dynamodb';
-import {
-  DELIVERY_LOG_DAYS,
-  type Delivery,
-  type DeliveryStatus,
-  type SigningSecret,
-  type Subscription,
-} from '../../domain/webhooks.js';
+import { deliveryTtlOf } from '../../domain/delivery-log.js';
+import type { Delivery, DeliveryStatus, SigningSecret, Subscription } from '../../domain/webhooks.js';
 import {
   customerDeliveryKey,
   deliveryKey,
@@ -171,9 +166,9 @@ export function setSecretsInput(table: string, id: string, secrets: SigningSecre
   return updateSubscription(table, id, 'SET secrets = :secrets', { ':secrets': secrets });
 }
 
-/** Writes a delivery; `once` only if it is not in the log yet. Expires DELIVERY_LOG_DAYS after it was made. */
+/** Writes a delivery; `once` only if it is not in the log yet. Expires 30 days after it came into the log. */
 export function putDeliveryInput(table: string, delivery: Delivery, once: boolean): PutCommandInput {
-  const ttl = Math.floor(Date.parse(delivery.createdAt) / 1000) + DELIVERY_LOG_DAYS * 86_400;
+  const ttl = deliveryTtlOf(delivery);
   return {
     TableName: table,
     Item: {
@@ -223,7 +218,7 @@ export function queryDeliveriesInput(
 
 /** The note of a paused delivery (it expires with the delivery). */
 export function putPausedNoteInput(table: string, delivery: Delivery): PutCommandInput {
-  const ttl = Math.floor(Date.parse(delivery.createdAt) / 1000) + DELIVERY_LOG_DAYS * 86_400;
+  const ttl = deliveryTtlOf(delivery);
   return { TableName: table, Item: { ...pausedDeliveryKey(delivery.subscriptionId, delivery.id), ttl } };
 }
 
@@ -253,7 +248,7 @@ export function resumeDeliveryInput(table: string, delivery: Delivery): PutComma
 
 /** The note of a delivery under its customer (see customerDeliveryKey); it expires with the delivery. */
 export function putCustomerDeliveryNoteInput(table: string, delivery: Delivery): PutCommandInput {
-  const ttl = Math.floor(Date.parse(delivery.createdAt) / 1000) + DELIVERY_LOG_DAYS * 86_400;
+  const ttl = deliveryTtlOf(delivery);
   return {
     TableName: table,
     Item: { ...customerDeliveryKey(delivery.customerId, delivery.subscriptionId, delivery.id), ttl },
@@ -316,5 +311,19 @@ export function releaseQueueingInput(
     UpdateExpression: 'REMOVE queuedAt',
     ConditionExpression: 'queuedAt = :at AND attempts = :zero',
     ExpressionAttributeValues: { ':at': at, ':zero': 0 },
+  };
+}
+
+/**
+ * Takes a deleted message's words (`text`, `attachments`) out of one delivery's payload, keeping the
+ * delivery and its status: one conditional write, only where the payload still holds them.
+ */
+export function forgetWordsInput(table: string, key: { pk: string; sk: string }): UpdateCommandInput {
+  return {
+    TableName: table,
+    Key: key,
+    UpdateExpression: 'REMOVE #event.#data.#text, #event.#data.attachments',
+    ConditionExpression: 'attribute_exists(#event.#data.#text) OR attribute_exists(#event.#data.attachments)',
+    ExpressionAttributeNames: { '#event': 'event', '#data': 'data', '#text': 'text' },
   };
 }

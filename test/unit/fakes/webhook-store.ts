@@ -86,6 +86,13 @@ export function memoryWebhooks() {
     },
     getDelivery: async (_s, id) => structuredClone(deliveries.get(id)),
     updateDelivery: async (d) => void deliveries.set(d.id, structuredClone(d)),
+    forgetWords: async (_s, id) => {
+      const data = deliveries.get(id)?.event?.data;
+      if (!data || (data.text === undefined && data.attachments === undefined)) return false;
+      delete data.text;
+      delete data.attachments;
+      return true;
+    },
     pauseDelivery: async (d) => {
       paused.set(d.subscriptionId, (paused.get(d.subscriptionId) ?? new Set()).add(d.id));
       deliveries.set(d.id, structuredClone({ ...d, status: 'paused' as const }));

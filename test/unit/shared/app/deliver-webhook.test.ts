@@ -269,6 +269,23 @@ describe('deliverWebhook', () => {
     expect((await world.store.getSubscription('wh_1'))?.circuitOpenUntil).toBeUndefined();
   });
 
+  it('shows a retry the breaker overtook at the time it is really tried, not a time already past', async () => {
+    await world.store.putSubscription(subscription({ consecutiveFailures: 4 }));
+    answers = [{ kind: 'failed', reason: 'no answer within 10000 ms' }];
+    await deliverWebhook(deps, message);
+    // Its retry was due in 5 s (random 0.5: no jitter); the breaker opened for 60 s with the failure.
+    expect((await world.store.getDelivery('wh_1', delivery.id))?.nextAttemptAt).toBe(
+      new Date(START + 5_000).toISOString(),
+    );
+    await runQueue(1);
+    expect(posts).toHaveLength(1);
+    // Held: the log says when it goes, the breaker's close plus half a window (60 s + 30 s).
+    const held = await world.store.getDelivery('wh_1', delivery.id);
+    expect(held).toMatchObject({ attempts: 1, nextAttemptAt: new Date(START + 90_000).toISOString() });
+    // The held message comes back when that time is due, and writes nothing more on the way.
+    expect(world.sent.at(-1)?.message.dueAt).toBe(new Date(START + 90_000).toISOString());
+  });
+
   it('stops an erased customer’s events at once, dropping the payload, but sends customer.erased', async () => {
     erased.add('cu_1');
     await deliverWebhook(deps, message);

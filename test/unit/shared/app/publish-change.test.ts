@@ -139,3 +139,105 @@ describe('publishChanges', () => {
     expect(errors).toEqual([{ sequence: '1', error: 'Error' }]);
   });
 });
+
+describe('publishChanges, a customer deleting a message', () => {
+  const SENT = '2026-12-03T09:58:00.000Z';
+  const keys = { pk: 'CUSTOMER#cu_1', sk: `TIMELINE#${SENT}#whatsapp:wamid.S1` };
+  const message = {
+    entity: 'timeline',
+    id: 'whatsapp:wamid.S1',
+    type: 'message',
+    channel: 'whatsapp',
+    direction: 'inbound',
+    text: 'my card is 4111 1111 1111 1111',
+    attachments: [{ kind: 'file', filename: 'card.pdf', url: 'https://media.example/1' }],
+    at: SENT,
+    customerId: 'cu_1',
+  };
+  const { text: _t, attachments: _a, ...rest } = message;
+  const change = (sequence: string, newImage: Record<string, unknown>, old?: Record<string, unknown>) =>
+    ({
+      id: `rec-${sequence}`,
+      kind: old ? 'modify' : 'insert',
+      keys,
+      newImage,
+      ...(old ? { oldImage: old } : {}),
+      sequence,
+      at: AT,
+    }) satisfies ChangeRecord;
+
+  it("takes its words out of every subscription's delivery of it, keeping the delivery; once", async () => {
+    const world = memoryWebhooks();
+    const subs = [
+      subscription('wh_a', ['message.received']),
+      subscription('wh_b', ['message.received', 'message.deleted']),
+      subscription('wh_c', ['customer.created']),
+    ];
+    const forgotten: string[] = [];
+    const store = {
+      ...world.store,
+      forgetWords: async (s: string, d: string) => {
+        forgotten.push(s);
+        return world.store.forgetWords(s, d);
+      },
+    };
+    const publish = publishChanges({
+      subscriptions: async () => subs,
+      store,
+      queue: world.queue,
+      clock: { now: () => new Date(AT) },
+      log: () => undefined,
+    });
+    await publish([change('1', message)]);
+    const before = [...world.deliveries.values()];
+    expect(before.map((d) => [d.subscriptionId, d.event?.data.text])).toEqual([
+      ['wh_a', message.text],
+      ['wh_b', message.text],
+    ]);
+    const deleted = { ...rest, deleted: true, deletedAt: AT };
+    await publish([change('2', deleted, message)]);
+    const after = [...world.deliveries.values()];
+    // The two deliveries of message.received keep their status and ids, without the words.
+    expect(after.filter((d) => d.eventType === 'message.received').map((d) => d.event?.data)).toEqual([
+      {
+        customerId: 'cu_1',
+        messageId: 'whatsapp:wamid.S1',
+        channel: 'whatsapp',
+        direction: 'inbound',
+        at: SENT,
+      },
+      {
+        customerId: 'cu_1',
+        messageId: 'whatsapp:wamid.S1',
+        channel: 'whatsapp',
+        direction: 'inbound',
+        at: SENT,
+      },
+    ]);
+    expect(after.filter((d) => d.eventType === 'message.deleted').map((d) => d.subscriptionId)).toEqual([
+      'wh_b',
+    ]);
+    // One conditional write per subscription, whatever it takes now; the change again writes nothing new.
+    expect(forgotten).toEqual(['wh_a', 'wh_b', 'wh_c']);
+    await publish([change('2', deleted, message)]);
+    expect(world.deliveries.size).toBe(3);
+    expect([...world.deliveries.values()]).toEqual(after);
+  });
+
+  it('notes when a delivery of a message sent late was made: the change’s time, kept when it comes again', async () => {
+    const world = memoryWebhooks();
+    const publish = publishChanges({
+      subscriptions: async () => [subscription('wh_a', ['message.received'])],
+      store: world.store,
+      queue: world.queue,
+      clock: { now: () => new Date('2026-12-04T00:00:00.000Z') },
+      log: () => undefined,
+    });
+    const late = { ...message, at: '2026-11-30T08:00:00.000Z' };
+    await publish([change('1', late)]);
+    await publish([change('1', late)]);
+    const [delivery, ...more] = [...world.deliveries.values()];
+    expect(more).toEqual([]);
+    expect(delivery).toMatchObject({ createdAt: late.at, madeAt: AT });
+  });
+});

@@ -94,6 +94,24 @@ describe('replaying the failed deliveries since a time', () => {
     expect(world.sent).toHaveLength(30);
   });
 
+  it('sends again one made since then of a message the provider sent late, timed days before; not one made before', async () => {
+    // Timed 3 days before the outage began, made by Threadline an hour into it (Meta sent it again late).
+    const late: Delivery = {
+      ...failed(7, START - 3 * 24 * HOUR),
+      madeAt: new Date(START - 30 * HOUR).toISOString(),
+    };
+    const old = failed(8, START - 3 * 24 * HOUR);
+    // Past the 7 days an event may come late: the replay reads no further.
+    const ancient = {
+      ...failed(9, START - 9 * 24 * HOUR),
+      madeAt: new Date(START - 30 * HOUR).toISOString(),
+    };
+    for (const d of [late, old, ancient]) await world.store.createDelivery(d);
+    const result = await replayFailedDeliveries(deps, { subscriptionId: 'wh_1', since }, 'zoe');
+    expect(result).toEqual({ replayed: 1, gone: 0, cursor: null });
+    expect(world.sent.map((s) => s.message.deliveryId)).toEqual([late.id]);
+  });
+
   it("goes a page of the log a call (follow the cursor), and sends nothing of an erased customer's", async () => {
     const outage = Array.from({ length: REPLAYS_PER_CALL + 20 }, (_, n) => failed(n));
     for (const d of outage) await world.store.createDelivery(d);

@@ -14,6 +14,7 @@ import { EventTypeSchema } from '#shared/domain/events/integration-events.js';
 import { eventsOfChange } from '#shared/domain/events/map-change.js';
 import { OutboundMessageSchema } from '#shared/domain/outbound.js';
 import { SlaMetricSchema } from '#shared/domain/sla/policy.js';
+import { changeRecord } from '../../../../support/change-records.js';
 import { documentedEvent, type EventDocument } from '../../../../support/documented-event.js';
 
 const AT = '2026-12-03T10:00:00.000Z';
@@ -22,15 +23,7 @@ const change = (
   newImage: Record<string, unknown>,
   oldImage?: Record<string, unknown>,
   sk = 'TIMELINE#x',
-): ChangeRecord => ({
-  id: 'rec-1',
-  kind,
-  keys: { pk: 'CUSTOMER#cu_1', sk },
-  newImage,
-  ...(oldImage ? { oldImage } : {}),
-  sequence: '1',
-  at: AT,
-});
+): ChangeRecord => changeRecord(kind, { pk: 'CUSTOMER#cu_1', sk }, AT, newImage, oldImage);
 
 const inbound = {
   entity: 'timeline',
@@ -131,6 +124,15 @@ const CHANGES: ChangeRecord[] = [
       { durationSeconds: 23, recordingUrl: 'https://api.twilio.com/Recordings/RE1' },
       { channel: 'voice', direction: 'inbound' },
     ),
+  ),
+  change(
+    'insert',
+    event('edit', {}, { channel: 'whatsapp', targetMessageId: 'wamid.1', text: 'Where is my parcel?' }),
+  ),
+  change(
+    'modify',
+    { ...inbound, text: undefined, attachments: undefined, deleted: true, deletedAt: AT },
+    inbound,
   ),
 ];
 

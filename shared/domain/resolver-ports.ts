@@ -182,13 +182,12 @@ export interface ResolverStore {
   /** Takes an identity over from an erased holder (see `takeOverErasedIdentity`); false if not erased. */
   takeOverErasedIdentity(identity: Identity, holder: string, to: string, now: string): Promise<boolean>;
   /**
-   * What the resolver needs of a profile, or undefined when there is none (an erased customer's
-   * tombstone reads as none; GoneError with `erasedGone`, for unauthenticated mail's own customer);
-   * UnavailableError while the customer is being erased, and with `erasedWaits` once erased: the identity
-   * that led here was read before the erasure took it, and the event is retried, to find it gone.
+   * What the resolver needs of a profile, or undefined when none (a tombstone too; GoneError with
+   * `erasedGone`: unauthenticated mail's own customer); UnavailableError while being erased, and with
+   * `erasedWaits` once erased (the identity was read before the erasure took it: retried, to find it gone).
    */
   getProfileState(
-    customerId: string,
+    id: string,
     options?: { erasedWaits?: boolean; erasedGone?: boolean },
   ): Promise<ProfileState | undefined>;
   /** Writes a timeline item unless it is there already; answers whether it wrote. */
@@ -225,10 +224,7 @@ export interface ResolverStore {
   sentMessage(sent: SentReference): Promise<SentMessage | 'erased' | undefined>;
   /** A timeline item by its key parts. */
   getTimelineItem(customerId: string, at: string, itemId: string): Promise<TimelineItem | undefined>;
-  /**
-   * Upserts the conversation of an event; may answer the conversation as the write left it (with its
-   * routing state), which saves routing a read.
-   */
+  /** Upserts an event's conversation; may answer it as the write left it (routing then reads none). */
   touchConversation(touch: ConversationTouch): Promise<TouchedConversation>;
   /**
    * The customer's message at `at` starts a wait on the open conversation, unless one runs already or

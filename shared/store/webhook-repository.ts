@@ -65,9 +65,14 @@ function keyOf(subscriptionId: string, deliveryId: string) {
   return at ? deliveryKey(subscriptionId, deliveryId, at) : undefined;
 }
 
-/** The marks deleted subscriptions leave (webhookKey `GONE`), kept so their ids are never made again. */
-function deletionMarks(db: DynamoDb): Pick<WebhookStore, 'markDeleted' | 'wasDeleted'> {
+/** A subscription's delete, and the mark it leaves (webhookKey `GONE`), kept so its id is never made again. */
+function deletionMarks(
+  db: DynamoDb,
+): Pick<WebhookStore, 'deleteSubscription' | 'markDeleted' | 'wasDeleted'> {
   return {
+    async deleteSubscription(id) {
+      await deleteItem(db, { TableName: db.table, Key: webhookKey(id) });
+    },
     async markDeleted(id, at) {
       await putItem(db, { TableName: db.table, Item: { ...webhookKey(id, 'GONE'), deletedAt: at } });
     },
@@ -187,9 +192,6 @@ export function webhookRepository(db: DynamoDb): WebhookStore & { isErased: Eras
         startKey = out.LastEvaluatedKey;
       } while (startKey);
       return all;
-    },
-    async deleteSubscription(id) {
-      await deleteItem(db, { TableName: db.table, Key: webhookKey(id) });
     },
     ...deletionMarks(db),
     ...subscriptionGuards(db),

@@ -50,12 +50,13 @@ describe('the inbox row shows the first words of the conversation', () => {
       .toEqual(expect.arrayContaining([ARABIC, expect.stringMatching(/^My order 4471 arrived .*…$/)]));
     const long = rows.filter({ hasText: 'My order 4471' }).locator('.preview');
     const shape = await long.evaluate((el) => {
-      const style = getComputedStyle(el);
+      const style = el.ownerDocument.defaultView.getComputedStyle(el);
+      const box = el.getBoundingClientRect();
       return {
         overflow: style.textOverflow,
-        oneLine: el.getBoundingClientRect().height < 2 * Number.parseFloat(style.fontSize),
+        oneLine: box.height < 2 * Number.parseFloat(style.fontSize),
         cut: el.scrollWidth > el.clientWidth,
-        inside: el.getBoundingClientRect().right <= (el.closest('li')?.getBoundingClientRect().right ?? 0),
+        inside: box.right <= el.closest('li')?.getBoundingClientRect().right,
       };
     });
     expect(shape).toEqual({ overflow: 'ellipsis', oneLine: true, cut: true, inside: true });
@@ -63,6 +64,8 @@ describe('the inbox row shows the first words of the conversation', () => {
     await page.getByRole('button', { name: /Instagram user My order 4471 arrived/ }).waitFor();
     expect(await long.getAttribute('title')).toMatch(/^My order 4471/);
     const arabic = rows.filter({ hasText: ARABIC }).locator('.preview');
-    expect(await arabic.evaluate((el) => getComputedStyle(el).direction)).toBe('rtl');
+    expect(await arabic.evaluate((el) => el.ownerDocument.defaultView.getComputedStyle(el).direction)).toBe(
+      'rtl',
+    );
   }, 120_000);
 });

@@ -24,8 +24,9 @@ interface Profile {
 }
 
 /**
- * What an admin changes about a customer from the customer panel: a merge names the other customer
- * and asks first (before, it merged at once whatever id was pasted).
+ * What is changed about a customer from the customer panel: a merge names the other customer and asks
+ * first (before, it merged at once whatever id was pasted); any agent can give the customer a name
+ * (before, the console could not: an SMS customer stayed "+12025550100"), a refusal said in words.
  */
 describe('the customer panel asks before it changes a customer', () => {
   let runtime: LocalRuntime;
@@ -80,5 +81,43 @@ describe('the customer panel asks before it changes a customer', () => {
     await expect
       .poll(async () => (await profile(tom.customerId)).mergedInto, { timeout: 30_000 })
       .toBe(maya.customerId);
+  }, 120_000);
+
+  it('renames the customer from the panel, and says in words why a rename was refused', async () => {
+    const maya = await inboxConversationOf(runtime, MAYA.name);
+    await page.goto(`${runtime.url}/console#/conversations/${maya.id}`);
+    const panel = page.locator('#customer-panel');
+    await panel.getByText('Rename', { exact: true }).click({ timeout: 30_000 });
+    const field = panel.getByLabel('The customer’s name');
+    expect(await field.inputValue()).toBe(MAYA.name);
+    await field.fill('   ');
+    await panel.getByRole('button', { name: 'Save name' }).click();
+    await panel.getByRole('alert').getByText('type a name').waitFor();
+
+    // A customer whose erasure began meanwhile: the API answers 410, said as such.
+    await page.route(`**/api/customers/${maya.customerId}`, (route) =>
+      route.request().method() === 'PATCH'
+        ? route.fulfill({
+            status: 410,
+            contentType: 'application/json',
+            body: JSON.stringify({ error: { code: 'gone', message: 'customer is gone' } }),
+          })
+        : route.fallback(),
+    );
+    await field.fill('Maya Okafor');
+    await panel.getByRole('button', { name: 'Save name' }).click();
+    await panel
+      .getByRole('alert')
+      .getByText('Not renamed: this customer was erased, or is being erased.')
+      .waitFor();
+    expect((await profile(maya.customerId)).name).toBe(MAYA.name);
+    await page.unrouteAll();
+
+    await panel.getByRole('button', { name: 'Save name' }).click();
+    await expect
+      .poll(async () => (await profile(maya.customerId)).name, { timeout: 30_000 })
+      .toBe('Maya Okafor');
+    await panel.locator('.customer-id strong').getByText('Maya Okafor').waitFor({ timeout: 30_000 });
+    expect(await panel.getByRole('alert').count()).toBe(0);
   }, 120_000);
 });

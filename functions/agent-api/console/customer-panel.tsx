@@ -5,6 +5,7 @@ import { ConversationLinks } from './customer-conversations.js';
 import { customerLabel } from './customer-label.js';
 import { channelName, clock, evidenceReason, failureText, identityName } from './format.js';
 import { MergeForm } from './merge-form.js';
+import { RenameForm } from './rename-form.js';
 import type { Session } from './session.js';
 import { CopyId, ErrorNote, useReadEach } from './ui.js';
 
@@ -336,6 +337,7 @@ export function CustomerPanel(props: {
             <CustomerName customer={customer} />
             <Ids customer={customer.id} conversation={props.current} />
           </div>
+          <RenameForm api={api} customer={customer} onRenamed={props.onChanged} />
           <dl class="identities">
             {customer.identities.map((i) => (
               <div key={`${i.kind}:${i.value}`}>

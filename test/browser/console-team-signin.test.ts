@@ -14,6 +14,8 @@ import {
 } from './console-support.js';
 
 const BOB = { id: 'bob', token: 'bob-signin-token-1234' } as const;
+/** Works through the API only: never opens the console, so never registered. */
+const CARL = { id: 'carl', token: 'carl-signin-token-1234' } as const;
 
 interface Listed {
   id: string;
@@ -33,7 +35,7 @@ describe('the console registers the agents who sign in to it', () => {
 
   beforeAll(async () => {
     runtime = await startConsoleRuntime({
-      env: { AGENT_TOKENS: `${ANA.id}:${ANA.token}:admin,${BOB.id}:${BOB.token}` },
+      env: { AGENT_TOKENS: `${ANA.id}:${ANA.token}:admin,${BOB.id}:${BOB.token},${CARL.id}:${CARL.token}` },
     });
     browser = await launchBrowser();
   }, 120_000);
@@ -93,5 +95,40 @@ describe('the console registers the agents who sign in to it', () => {
     expect((await listed()).map((a) => a.presence)).toEqual(['away', 'away']);
     await ana.context().close();
     await bob.context().close();
+  }, 120_000);
+
+  it('offers in the Assigned filter an agent who holds a conversation in view without being registered', async () => {
+    await postMeta(
+      runtime,
+      '/webhooks/whatsapp',
+      whatsappText({
+        from: '15550007002',
+        name: 'Carl Customer',
+        messages: [{ id: 'wamid.signin.2', at: new Date().toISOString(), text: 'Anyone there?' }],
+      }),
+    );
+    await runtime.idle();
+    const rows = await asAna<{ items: Array<{ id: string; customer?: { name?: string } }> }>(
+      runtime,
+      '/api/conversations',
+    );
+    const id = rows.items.find((r) => r.customer?.name === 'Carl Customer')?.id;
+    const res = await fetch(`${runtime.url}/api/conversations/${id}/assign`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${CARL.token}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ agentId: 'me' }),
+    });
+    expect(res.status).toBe(200);
+    expect((await listed()).map((a) => a.id)).not.toContain(CARL.id);
+
+    const ana = await windowOf(ANA.token);
+    const assigned = ana.getByRole('combobox', { name: 'Assigned' });
+    await expect
+      .poll(() => assigned.locator('option').allTextContents(), { timeout: 30_000 })
+      .toContain('carl (not registered)');
+    await assigned.selectOption(CARL.id);
+    await ana.getByText('1 in all').waitFor({ timeout: 30_000 });
+    expect(await ana.locator('.conversation-row .name').allTextContents()).toEqual(['Carl Customer']);
+    await ana.context().close();
   }, 120_000);
 });

@@ -131,4 +131,26 @@ describe('the console registers the agents who sign in to it', () => {
     expect(await ana.locator('.conversation-row .name').allTextContents()).toEqual(['Carl Customer']);
     await ana.context().close();
   }, 120_000);
+
+  it('says why the lists are empty when nobody is registered', async () => {
+    const page = await (await browser.newContext({ viewport: DESKTOP })).newPage();
+    // A list read before anyone signed in, and a registration that did not get through.
+    await page.route('**/api/agents', (route) =>
+      route.fulfill({ contentType: 'application/json', body: JSON.stringify({ items: [], cursor: null }) }),
+    );
+    await page.route('**/api/agents/me', (route) => route.abort());
+    await signIn(page, runtime);
+    await page.getByText('Agents (0)').click({ timeout: 30_000 });
+    await page.locator('.team-panel').getByText('No agents have signed in yet').waitFor();
+    const rows = await asAna<{ items: Array<{ id: string }> }>(runtime, '/api/conversations');
+    await page.goto(`${runtime.url}/console#/conversations/${rows.items[0]?.id}`);
+    const agent = page.locator('header.conversation-head').getByRole('combobox', { name: 'Agent' });
+    await expect
+      .poll(() => agent.locator('option').allTextContents(), { timeout: 30_000 })
+      .toContain('No agents have signed in yet');
+    expect(await agent.locator('option', { hasText: 'No agents have signed in yet' }).isDisabled()).toBe(
+      true,
+    );
+    await page.context().close();
+  }, 120_000);
 });

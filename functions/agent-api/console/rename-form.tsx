@@ -16,7 +16,7 @@ export function RenameForm(props: { api: Api; customer: CustomerView; onRenamed(
   const shown = name ?? customer.name ?? '';
   return (
     <details class="rename" onToggle={() => setError('')}>
-      <summary>{customer.name ? 'Rename' : 'Add a name'}</summary>
+      <summary class="rename-toggle">{customer.name ? 'Rename' : 'Add a name'}</summary>
       <form
         onSubmit={async (e) => {
           e.preventDefault();

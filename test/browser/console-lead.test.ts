@@ -156,7 +156,9 @@ describe('the console for a team lead: overdue rows, any agent’s conversations
   }, 90_000);
 
   it('assigns the ticked rows at once, leaves the one a colleague took meanwhile with them, and lists what is left', async () => {
-    await as(ANA.token, 'PUT', '/api/agents/me', { presence: 'away', queues: ['billing'] });
+    // Away already (the console registered her at sign-in): an Away again would hand back the conversation
+    // she took over above, waiting on an answer, to its queue, and it would be listed unassigned too.
+    await as(ANA.token, 'PUT', '/api/agents/me', { queues: ['billing'] });
     const page = await open({ live: false });
     await page.getByLabel('Assigned').selectOption('unassigned');
     const rows = page.locator('.conversation-row');

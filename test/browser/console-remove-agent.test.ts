@@ -53,20 +53,20 @@ describe('the console lets an admin remove an agent', () => {
 
     const ana = await (await browser.newContext({ viewport: DESKTOP })).newPage();
     await signIn(ana, runtime);
-    await ana.getByText('Agents (2)').click({ timeout: 30_000 });
+    await ana.getByText('Agents (3)').click({ timeout: 30_000 });
     const list = ana.getByRole('list', { name: 'Registered agents' });
     const remove = list.getByRole('button', { name: 'Remove carl' });
     await remove.waitFor({ timeout: 30_000 });
 
     await remove.click();
     expect(await answerConfirm(ana, false)).toMatch(/Remove carl\?/);
-    expect(await registered()).toEqual(['bob', 'carl']);
+    expect(await registered()).toEqual(['ana', 'bob', 'carl']);
 
     await remove.click();
     expect(await answerConfirm(ana, true)).toMatch(/can no longer sign in/);
     await remove.waitFor({ state: 'detached', timeout: 30_000 });
     await list.getByRole('button', { name: 'Remove bob' }).waitFor({ timeout: 30_000 });
-    expect(await registered()).toEqual(['bob']);
+    expect(await registered()).toEqual(['ana', 'bob']);
     await ana.close();
 
     // Carl's token no longer signs in, and the form says why.

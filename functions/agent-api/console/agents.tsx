@@ -1,4 +1,5 @@
-import { useCallback, useEffect, useState } from 'preact/hooks';
+import { useCallback, useEffect, useRef, useState } from 'preact/hooks';
+import { loadMoved } from './agent-load.js';
 import type { Api, Page } from './api.js';
 import type { Subscribe } from './app.js';
 import { ErrorNote } from './ui.js';
@@ -13,27 +14,55 @@ export interface AgentRow {
   openConversations: number;
 }
 
-/** The registered agents, read again when someone's presence moves (the live socket says so). */
-export function useAgents(api: Api, subscribe: Subscribe) {
+/**
+ * The registered agents, read again when someone's presence moves (the live socket says so) and when a
+ * conversation changes hands or status (its load moved: `loadMoved`), a second after, once for a burst.
+ * An agent signed in here who is not on the list is registered (`PUT /api/agents/me` with nothing to
+ * change: a new agent is away, in no queue), once a load, so colleagues can transfer to them and an
+ * admin sees them; never set online by it (on a list that lagged, the call changes nothing of theirs).
+ */
+export function useAgents(api: Api, subscribe: Subscribe, me: string) {
   const [agents, setAgents] = useState<AgentRow[]>([]);
   const [tick, setTick] = useState(0);
+  const registering = useRef(false);
   useEffect(() => {
     let stale = false;
     api.get<Page<AgentRow>>('/api/agents').then(
-      (page) => !stale && setAgents(page.items),
+      (page) => {
+        if (stale) return;
+        setAgents(page.items);
+        if (registering.current || page.items.some((a) => a.id === me)) return;
+        registering.current = true;
+        api.send<Omit<AgentRow, 'openConversations'>>('PUT', '/api/agents/me', {}).then(
+          (agent) =>
+            setAgents((list) =>
+              list.some((a) => a.id === agent.id) ? list : [...list, { ...agent, openConversations: 0 }],
+            ),
+          () => undefined,
+        );
+      },
       () => undefined,
     );
     return () => {
       stale = true;
     };
-  }, [api, tick]);
-  useEffect(
-    () =>
-      subscribe((event) => {
-        if (event.type === 'presence' || event.type === 'hello') setTick((t) => t + 1);
-      }),
-    [subscribe],
-  );
+  }, [api, tick, me]);
+  useEffect(() => {
+    const known = new Map<string, string>();
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const off = subscribe((event) => {
+      if (event.type === 'presence' || event.type === 'hello') setTick((t) => t + 1);
+      else if (loadMoved(known, event) && !timer)
+        timer = setTimeout(() => {
+          timer = undefined;
+          setTick((t) => t + 1);
+        }, 1_000);
+    });
+    return () => {
+      off();
+      clearTimeout(timer);
+    };
+  }, [subscribe]);
   // The routing policy's queues, read once a load: a queue just added to the policy is offered to join
   // before anyone is in it (before, the picker knew only agents' queues and those of conversations in view).
   const [policyQueues, setPolicyQueues] = useState<string[]>([]);

@@ -305,7 +305,7 @@ function Console(props: { config: ConsoleConfig; session: Session; onSignOut(): 
   const [filters, setFilters] = useState<Filters>(NO_FILTER);
   const [list, setList] = useState<Conversation[]>([]);
   const { current, link, update, open, found, resolve } = useCurrent(api, subscribe, live);
-  const { agents, saved, removed, policyQueues } = useAgents(api, subscribe);
+  const { agents, saved, removed, policyQueues } = useAgents(api, subscribe, session.agentId);
   const queues = useMemo(() => knownQueues(agents, list, policyQueues), [agents, list, policyQueues]);
   const [help, setHelp] = useState(false);
   const { composer, resolveAsked } = useKeys(list, current, open, () => setHelp(true));

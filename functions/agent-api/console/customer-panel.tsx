@@ -4,6 +4,8 @@ import { confirmInPage } from './confirm.js';
 import { ConversationLinks } from './customer-conversations.js';
 import { customerLabel } from './customer-label.js';
 import { channelName, clock, evidenceReason, failureText, identityName } from './format.js';
+import { MergeForm } from './merge-form.js';
+import { RenameForm } from './rename-form.js';
 import type { Session } from './session.js';
 import { TagsForm } from './tags-form.js';
 import { CopyId, ErrorNote, useReadEach } from './ui.js';
@@ -210,24 +212,7 @@ function AdminTools(props: {
       <h3 id="admin-title">Admin</h3>
       {erased ? null : (
         <>
-          <form
-            onSubmit={(e) => {
-              e.preventDefault();
-              const other = String(
-                new FormData(e.currentTarget as HTMLFormElement).get('other') ?? '',
-              ).trim();
-              if (other)
-                props.run(() =>
-                  api.send('POST', `/api/customers/${customer.id}/merge`, { customerId: other }),
-                );
-            }}
-          >
-            <label>
-              Merge another customer in (their id: find them with the customer search)
-              <input name="other" placeholder="cu_…" />
-            </label>
-            <button type="submit">Merge</button>
-          </form>
+          <MergeForm api={api} customer={customer} run={props.run} />
           {customer.mergedFrom.map((id) => (
             <button key={id} type="button" onClick={() => props.run(() => unmergeAll(api, customer.id, id))}>
               Unmerge {id}
@@ -312,6 +297,7 @@ export function CustomerPanel(props: {
             <CustomerName customer={customer} />
             <Ids customer={customer.id} conversation={props.current} />
           </div>
+          <RenameForm api={api} customer={customer} onRenamed={props.onChanged} />
           <dl class="identities">
             {customer.identities.map((i) => (
               <div key={`${i.kind}:${i.value}`}>

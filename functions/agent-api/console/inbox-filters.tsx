@@ -4,21 +4,29 @@ import type { Filters } from './inbox.js';
 
 /**
  * The Assigned filter's choices: anyone, mine, unassigned, then every other registered agent with
- * their presence and load, so a lead sees what one agent holds (an absent one's too); an agent the
- * filter names who is not listed (yet) keeps their option.
+ * their presence and load, so a lead sees what one agent holds (an absent one's too); then those who
+ * hold a conversation in view but are not registered (they never opened the console since it registers
+ * its agents: an API client, say), so what they hold can be found and moved; an agent the filter names
+ * who is not listed (yet) keeps their option.
  */
 export function assigneeOptions(
   agents: readonly AgentRow[],
   me: string,
   chosen: string,
+  conversations: ReadonlyArray<{ assignee?: string | undefined }> = [],
 ): Array<[string, string]> {
   const others = agents.filter((a) => a.id !== me);
   const rows: Array<[string, string]> = others.map((a) => [
     a.id,
     `${a.id} (${a.presence === 'online' ? 'online' : 'away'}, ${a.openConversations} open)`,
   ]);
+  const listed = new Set([me, ...agents.map((a) => a.id)]);
+  const holders = new Set(
+    conversations.flatMap((c) => (c.assignee && !listed.has(c.assignee) ? [c.assignee] : [])),
+  );
+  for (const id of [...holders].sort()) rows.push([id, `${id} (not registered)`]);
   const fixed = ['', 'me', 'unassigned'];
-  if (chosen && !fixed.includes(chosen) && !others.some((a) => a.id === chosen)) rows.push([chosen, chosen]);
+  if (chosen && !fixed.includes(chosen) && !rows.some(([id]) => id === chosen)) rows.push([chosen, chosen]);
   return [['', 'Anyone'], ['me', 'Mine'], ['unassigned', 'Unassigned'], ...rows];
 }
 
@@ -29,6 +37,8 @@ export function FilterForm(props: {
   agents: readonly AgentRow[];
   me: string;
   queues: readonly string[];
+  /** The conversations in view: who holds one without being registered is offered too. */
+  conversations?: ReadonlyArray<{ assignee?: string | undefined }> | undefined;
 }) {
   const { filters } = props;
   const set = (patch: Partial<Filters>) => props.onFilters({ ...filters, ...patch });
@@ -52,7 +62,11 @@ export function FilterForm(props: {
         ['resolved', 'Resolved'],
         ['snoozed', 'Snoozed'],
       ])}
-      {select('Assigned', 'assignee', assigneeOptions(props.agents, props.me, filters.assignee))}
+      {select(
+        'Assigned',
+        'assignee',
+        assigneeOptions(props.agents, props.me, filters.assignee, props.conversations),
+      )}
       {select('Channel', 'channel', [
         ['', 'Any'],
         ...CHANNELS.map((c): [string, string] => [c, channelName(c)]),

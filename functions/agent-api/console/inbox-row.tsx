@@ -46,7 +46,11 @@ function PriorityBadge(props: { priority: string | undefined }) {
   );
 }
 
-/** One conversation of the inbox: who, priority, channels, state, next target, assignee, queue. */
+/**
+ * One conversation of the inbox: who, the first words of their first message in it (`preview`, one line:
+ * cut with an ellipsis by the style sheet, set in its own direction so a right-to-left message keeps the
+ * row's words in order), priority, channels, state, next target, assignee, queue.
+ */
 export function ConversationRow(props: {
   conversation: InboxRow;
   selected: boolean;
@@ -78,6 +82,11 @@ export function ConversationRow(props: {
         <span class="name" title={who.title}>
           {who.text ?? c.customerId}
         </span>
+        {c.preview ? (
+          <span class="preview" dir="auto" title={c.preview}>
+            {c.preview}
+          </span>
+        ) : null}
         <span class="badges">
           <PriorityBadge priority={c.priority} />
           {(c.channels.length ? c.channels : c.channel ? [c.channel] : []).map((ch) => (

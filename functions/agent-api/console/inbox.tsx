@@ -293,6 +293,7 @@ export function Inbox(props: {
         agents={props.agents}
         me={props.me}
         queues={props.queues}
+        conversations={items}
       />
       <ErrorNote message={error} />
       {items && items.length === 0 ? <p class="muted">Nothing here.</p> : null}

@@ -35,6 +35,11 @@ export function TeamAdmin(props: {
     <details class="team">
       <summary>Agents ({props.agents.length})</summary>
       <div class="team-panel">
+        {props.agents.length ? null : (
+          <p class="hint">
+            No agents have signed in yet: an agent is listed once they sign in to the console.
+          </p>
+        )}
         <ul aria-label="Registered agents">
           {props.agents.map((agent) => (
             <li key={agent.id}>

@@ -8,6 +8,8 @@ export interface TransferTarget {
 }
 
 const NOBODY = '\u0000nobody';
+/** Shown (and never sent) when no agent is registered: why the list has nobody to choose. */
+const NO_AGENT = '\u0000none';
 
 /** A list to choose from; the option shown follows `value` even as the options change. */
 function Picker(props: {
@@ -21,7 +23,7 @@ function Picker(props: {
       {props.label}
       <select onChange={(e) => props.onChange(e.currentTarget.value)}>
         {props.options.map(([value, text]) => (
-          <option key={value} value={value} selected={props.value === value}>
+          <option key={value} value={value} selected={props.value === value} disabled={value === NO_AGENT}>
             {text}
           </option>
         ))}
@@ -78,6 +80,7 @@ export function TransferForm(props: {
         options={[
           ['', 'Choose an agent'],
           ...(props.assignee ? [[NOBODY, 'Nobody (back to the queue)'] as [string, string]] : []),
+          ...(props.agents.length ? [] : [[NO_AGENT, 'No agents have signed in yet'] as [string, string]]),
           ...props.agents.map((a): [string, string] => [
             a.id,
             `${a.id} (${a.presence}, ${a.openConversations}/${a.capacity})`,

@@ -4,7 +4,7 @@ import { isolatedDate } from '#shared/domain/bidi.js';
 import { WEBCHAT_TEXT_MAX } from '#shared/domain/webchat/text-max.js';
 import type { ChatMessage, Availability as Hours, StoredSession } from './api.js';
 import type { Unsent } from './outbox.js';
-import { tabStore } from './storage.js';
+import { siteStore } from './storage.js';
 
 const AUTHOR = { visitor: 'You', agent: 'Agent', ai: 'Assistant' } as const;
 
@@ -305,13 +305,13 @@ export function Composer(props: {
 }): ComponentChild {
   const area = useRef<HTMLTextAreaElement>(null);
   const [length, setLength] = useState(0);
-  /** The draft, kept in the tab's sessionStorage so the next page of the site shows it again. */
+  /** The draft, kept beside the session in the site's localStorage: the next page, or tab, shows it again. */
   const keep = (text: string) => {
-    if (text) tabStore.setItem(props.draftKey, text);
-    else tabStore.removeItem(props.draftKey);
+    if (text) siteStore.setItem(props.draftKey, text);
+    else siteStore.removeItem(props.draftKey);
   };
   useEffect(() => {
-    if (area.current) area.current.value = tabStore.getItem(props.draftKey) ?? '';
+    if (area.current) area.current.value = siteStore.getItem(props.draftKey) ?? '';
     setLength(area.current?.value.trim().length ?? 0);
     if (props.focus) area.current?.focus();
   }, []);

@@ -51,7 +51,7 @@ button.send{background:#1f5fbf;color:#fff;border:1px solid transparent;border-ra
 .strong{font-weight:600}
 .msg .text{display:block}
 .files{margin:4px 0 0;padding:0;list-style:none}
-.files a{color:inherit;text-decoration:underline}
+.msg a{color:inherit;text-decoration:underline}
 input{min-width:0;width:100%;box-sizing:border-box}
 @media (prefers-contrast:more){.meta,.visitor .meta{opacity:1}.divider,.typing,.kept,.count{color:#1b1b1b}}
 @media (max-width:30em){.panel{top:0;right:0;bottom:0;left:0;width:auto;height:auto;border-radius:0;scroll-padding-top:calc(32px + 3.2em)}.launcher[aria-expanded=true]{display:none}.close{min-width:2.2em;min-height:2.2em}}`;

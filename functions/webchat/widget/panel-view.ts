@@ -3,6 +3,7 @@ import { useEffect, useLayoutEffect, useRef, useState } from 'preact/hooks';
 import { isolatedDate } from '#shared/domain/bidi.js';
 import { WEBCHAT_TEXT_MAX } from '#shared/domain/webchat/text-max.js';
 import type { ChatMessage, Availability as Hours, StoredSession } from './api.js';
+import { linkParts } from './links.js';
 import type { Unsent } from './outbox.js';
 import { siteStore } from './storage.js';
 
@@ -36,7 +37,7 @@ function Message(props: { message: ChatMessage; unsent?: Unsent | undefined; onR
     [
       h('span', { class: 'sr' }, `${AUTHOR[message.author]}: `),
       // Its own direction (Arabic, Hebrew): the page's would put its punctuation on the wrong side.
-      message.text ? h('span', { class: 'text', dir: 'auto', lang: pageLang() }, message.text) : null,
+      message.text ? h('span', { class: 'text', dir: 'auto', lang: pageLang() }, linked(message.text)) : null,
       h(Files, { message }),
       h('span', { class: 'meta' }, [
         isolatedDate(new Date(message.at).toLocaleTimeString()),
@@ -53,6 +54,18 @@ function Message(props: { message: ChatMessage; unsent?: Unsent | undefined; onR
           : null,
       ]),
     ],
+  );
+}
+
+/**
+ * A message's text with its `https:` and `mailto:` addresses as links that open in a new tab (the
+ * visitor's own too: what they pasted is as useful to them); the rest stays text.
+ */
+function linked(text: string): ComponentChild[] {
+  return linkParts(text).map((part) =>
+    typeof part === 'string'
+      ? part
+      : h('a', { href: part.href, target: '_blank', rel: 'noopener noreferrer' }, part.text),
   );
 }
 

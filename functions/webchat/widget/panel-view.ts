@@ -223,10 +223,14 @@ export function PreChat(props: {
   };
   const form = useRef<HTMLFormElement>(null);
   // After hours the email moves first; Chromium blurs an input the move takes out and back in, which
-  // would leave a keyboard visitor on the page's body: the input that had the focus gets it back.
+  // would leave a keyboard visitor on the page's body: the focus comes back. On a field still empty (the
+  // panel put it on the first field as it opened, before the answer came) it goes to the new first field,
+  // the email the after-hours note asks for; on one the visitor wrote in, or a button, it stays.
   const had = (form.current?.getRootNode() as ShadowRoot | undefined)?.activeElement;
   useLayoutEffect(() => {
-    if (had instanceof HTMLElement && form.current?.contains(had)) had.focus();
+    if (!(had instanceof HTMLElement) || !form.current?.contains(had)) return;
+    const first = form.current.querySelector('input');
+    (had instanceof HTMLInputElement && !had.value && first ? first : had).focus();
   }, [props.closed]);
   // A field refused (the email's pattern, or the server's 400) takes the focus, so the keyboard is where
   // the correction goes and a screen reader reads the field, invalid, with why (it stayed on Start chat).

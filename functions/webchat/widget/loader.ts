@@ -26,6 +26,7 @@ interface WidgetConfig {
 // (a border, a margin, a transform): `!important` in the shadow root's own `:host` rule outranks the
 // page's, important or not. Fixed and 0 × 0 at the window's corner, it clips nothing: the launcher and the
 // panel inside are fixed to the window themselves (no transform or filter left on the host to contain them).
+// In dark mode the launcher's blue (3.1:1 on a #121212 page) gets a light edge, and the failure note is light.
 // The launcher's focus ring: near-black around a white gap, so one edge stands out on any page (the
 // amber ring it replaced was 1.6:1 on a white one). Its border is transparent, drawn under forced colours
 // (the circle's background goes); its sizes are in em of the visitor's default font size.
@@ -33,7 +34,8 @@ const CSS = `:host{all:initial!important;position:fixed!important;top:0!importan
 .launcher{position:fixed;right:20px;bottom:20px;z-index:2147483000;width:4em;height:4em;box-sizing:border-box;border-radius:50%;border:1px solid transparent;background:#1f5fbf;color:#fff;font:600 .875em system-ui,sans-serif;cursor:pointer;box-shadow:0 2px 10px rgba(0,0,0,.25)}
 .launcher:focus-visible{outline:3px solid #1b1b1b;outline-offset:2px;box-shadow:0 0 0 2px #fff}
 .badge{position:absolute;top:-4px;right:-4px;min-width:1.667em;height:1.667em;padding:0 5px;box-sizing:border-box;border-radius:.833em;background:#b00020;color:#fff;font:600 .857em/1.667 system-ui,sans-serif}
-.oops{position:fixed;right:20px;bottom:calc(28px + 4.31em);z-index:2147483000;margin:0;padding:6px 10px;border-radius:6px;background:#1b1b1b;color:#fff;font:.8125em system-ui,sans-serif}`;
+.oops{position:fixed;right:20px;bottom:calc(28px + 4.31em);z-index:2147483000;margin:0;padding:6px 10px;border-radius:6px;background:#1b1b1b;color:#fff;font:.8125em system-ui,sans-serif}
+@media (prefers-color-scheme:dark){.launcher{box-shadow:0 0 0 1px #fff8,0 2px 10px #000}.oops{background:#ececec;color:#1b1b1b}}`;
 
 /**
  * A visitor who chatted before, not in this tab (a session kept in the site's localStorage): true when

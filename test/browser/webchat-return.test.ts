@@ -43,6 +43,15 @@ describe('the web-chat widget when the visitor comes back in a new tab', { timeo
     const { messages } = (await res.json()) as { messages: Array<{ author: string; text: string }> };
     return messages.filter((m) => m.author === 'visitor' && m.text === text).length;
   };
+  /** A visitor's first tab: the chat started and `text` written. */
+  const chatting = async (text: string) => {
+    const first = await shop.browser.newContext();
+    const page = await first.newPage();
+    await open(page);
+    await start(page);
+    await write(page, text);
+    return { first, page };
+  };
   /** The tab closed: the context's localStorage (what `storageState` keeps) in a new context. */
   const reopen = async (context: BrowserContext) => {
     const storageState = await context.storageState();
@@ -51,11 +60,7 @@ describe('the web-chat widget when the visitor comes back in a new tab', { timeo
   };
 
   it('sends a message left "Not sent yet" when the tab was closed once the visitor is back, in two tabs at once too, and keeps the draft', async () => {
-    const first = await shop.browser.newContext();
-    const page = await first.newPage();
-    await open(page);
-    await start(page);
-    await write(page, 'A first message that goes');
+    const { first, page } = await chatting('A first message that goes');
     await page
       .locator('.msg.visitor[data-status=""]', { hasText: 'A first message that goes' })
       .waitFor(WAIT);
@@ -83,11 +88,7 @@ describe('the web-chat widget when the visitor comes back in a new tab', { timeo
   });
 
   it('shows the replies that came while the visitor was away on the launcher of a new tab, without loading the panel', async () => {
-    const first = await shop.browser.newContext();
-    const page = await first.newPage();
-    await open(page);
-    await start(page);
-    await write(page, 'I want to talk to a person about a refund');
+    const { first, page } = await chatting('I want to talk to a person about a refund');
     await page.getByRole('status').filter({ hasText: 'Connecting you to someone' }).waitFor(WAIT);
     const conversationId = await visitorConversation(page, shop.runtime.url, AGENT);
     const back = await reopen(first);

@@ -46,6 +46,33 @@ describe('the web-chat panel shows replies as written, in a browser', { timeout:
     await page.close();
   });
 
+  it('shows the web and mail addresses in a reply and in the visitor’s own message as links that open in a new tab', async () => {
+    const page = await shop.browser.newPage();
+    const conversationId = await startChat(page, 'My order is https://shop.example/orders/42, where is it?');
+    const text = 'Track it at https://track.example/p?id=42. Or write to mailto:help@shop.example (any time)';
+    await api('POST', `/api/conversations/${conversationId}/replies`, { text });
+    const reply = page.locator('.msg.agent .text', { hasText: 'Track it at' });
+    await reply.waitFor(WAIT);
+    const links = await reply
+      .locator('a')
+      .evaluateAll((as) =>
+        as.map((a) => [
+          a.getAttribute('href'),
+          a.textContent,
+          a.getAttribute('target'),
+          a.getAttribute('rel'),
+        ]),
+      );
+    expect(links).toEqual([
+      ['https://track.example/p?id=42', 'https://track.example/p?id=42', '_blank', 'noopener noreferrer'],
+      ['mailto:help@shop.example', 'mailto:help@shop.example', '_blank', 'noopener noreferrer'],
+    ]);
+    expect(await reply.textContent()).toBe(text);
+    const mine = page.locator('.msg.visitor .text a');
+    expect(await mine.getAttribute('href')).toBe('https://shop.example/orders/42');
+    await page.close();
+  });
+
   /**
    * A bidi override in a reply (U+202E, right-to-left override) would turn round what follows it:
    * `invoice<U+202E>fdp.exe` reads `invoiceexe.pdf`. The panel drops the controls from what it is

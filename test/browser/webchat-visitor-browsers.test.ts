@@ -124,7 +124,7 @@ describe('the web-chat widget in the browsers visitors really have', { timeout: 
     expect(await sessionOf(c)).toBe(await sessionOf(a));
   });
 
-  it('keeps the keyboard focus in the pre-chat form when the after-hours answer reorders it, and Escape still closes', async () => {
+  it('moves the keyboard focus to the email field the after-hours answer puts first, and Escape still closes', async () => {
     const page = await (await shop.browser.newContext()).newPage();
     let answer: (() => void) | undefined;
     let ask = () => {};
@@ -146,7 +146,8 @@ describe('the web-chat widget in the browsers visitors really have', { timeout: 
     await expect.poll(() => focused(page), WAIT).toBe('INPUT[name=name]');
     answer?.();
     await page.getByLabel('Your email, for our reply by email').waitFor(WAIT);
-    expect(await focused(page)).toBe('INPUT[name=name]');
+    // The first field now, the one the after-hours note asks for (it stayed on the name before).
+    expect(await focused(page)).toBe('INPUT[name=email]');
     await page.keyboard.press('Escape');
     await page.locator('.panel').waitFor({ state: 'hidden', ...WAIT });
   });

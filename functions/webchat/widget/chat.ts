@@ -16,7 +16,7 @@ import { merge } from './merge.js';
 import { createOutbox, type Outbox, type Unsent } from './outbox.js';
 import { sendRead } from './read-receipts.js';
 import { type Config, useSession } from './session.js';
-import { tabStore } from './storage.js';
+import { siteStore } from './storage.js';
 import { whenShown } from './when-shown.js';
 
 /** How long an agent's typing shows after their last hint (the console repeats it while they type). */
@@ -129,7 +129,7 @@ function useOutbox(
   tokenRef.current = token;
   const outbox = useMemo<Outbox>(() => {
     const box = createOutbox(`${key}:outbox`, {
-      storage: tabStore,
+      storage: siteStore,
       post: (u) =>
         call(origin, '/webchat/messages', {
           method: 'POST',

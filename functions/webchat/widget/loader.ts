@@ -1,4 +1,6 @@
 // The web chat's loader (≤ 5 KB gzipped): the launcher in a shadow root; the panel on first open.
+import { storageKey } from './api.js';
+import { label, unreadReplies } from './launcher.js';
 
 /** The panel's hashed path, set by the build. */
 declare const PANEL_PATH: string;
@@ -20,13 +22,46 @@ interface WidgetConfig {
   title?: string | undefined;
 }
 
+// The host element is out of the page's flow and boxless whatever the page's rules say of a `div`
+// (a border, a margin, a transform): `!important` in the shadow root's own `:host` rule outranks the
+// page's, important or not. Fixed and 0 × 0 at the window's corner, it clips nothing: the launcher and the
+// panel inside are fixed to the window themselves (no transform or filter left on the host to contain them).
+// In dark mode the launcher's blue (3.1:1 on a #121212 page) gets a light edge, and the failure note is light.
 // The launcher's focus ring: near-black around a white gap, so one edge stands out on any page (the
 // amber ring it replaced was 1.6:1 on a white one). Its border is transparent, drawn under forced colours
 // (the circle's background goes); its sizes are in em of the visitor's default font size.
-const CSS = `:host{all:initial}
+const CSS = `:host{all:initial!important;position:fixed!important;top:0!important;left:0!important;width:0!important;height:0!important;z-index:2147483000!important}
 .launcher{position:fixed;right:20px;bottom:20px;z-index:2147483000;width:4em;height:4em;box-sizing:border-box;border-radius:50%;border:1px solid transparent;background:#1f5fbf;color:#fff;font:600 .875em system-ui,sans-serif;cursor:pointer;box-shadow:0 2px 10px rgba(0,0,0,.25)}
 .launcher:focus-visible{outline:3px solid #1b1b1b;outline-offset:2px;box-shadow:0 0 0 2px #fff}
-.oops{position:fixed;right:20px;bottom:calc(28px + 4.31em);z-index:2147483000;margin:0;padding:6px 10px;border-radius:6px;background:#1b1b1b;color:#fff;font:.8125em system-ui,sans-serif}`;
+.badge{position:absolute;top:-4px;right:-4px;min-width:1.667em;height:1.667em;padding:0 5px;box-sizing:border-box;border-radius:.833em;background:#b00020;color:#fff;font:600 .857em/1.667 system-ui,sans-serif}
+.oops{position:fixed;right:20px;bottom:calc(28px + 4.31em);z-index:2147483000;margin:0;padding:6px 10px;border-radius:6px;background:#1b1b1b;color:#fff;font:.8125em system-ui,sans-serif}
+@media (prefers-color-scheme:dark){.launcher{box-shadow:0 0 0 1px #fff8,0 2px 10px #000}.oops{background:#ececec;color:#1b1b1b}}`;
+
+/**
+ * A visitor who chatted before, not in this tab (a session kept in the site's localStorage): true when
+ * they left messages unsent (a tab closed offline), which the panel, loaded closed, sends now; else the
+ * launcher says how many replies wait unread, from one read of the history's newest page, and the panel
+ * stays unloaded (`loaded`: the visitor opened it meanwhile, and it counts from then on).
+ */
+function returning(config: WidgetConfig, launcher: HTMLButtonElement, loaded: () => boolean): boolean {
+  const key = storageKey(config.identityToken);
+  let kept: { sessionToken?: string; expiresAt?: string } | null = null;
+  try {
+    kept = JSON.parse(localStorage.getItem(key) ?? 'null');
+    if (kept && localStorage.getItem(`${key}:outbox`)) return true;
+  } catch {}
+  if (!kept?.sessionToken || !(Date.parse(kept.expiresAt ?? '') > Date.now())) return false;
+  fetch(`${config.origin}/webchat/messages?order=newest`, {
+    headers: { authorization: `Bearer ${kept.sessionToken}` },
+    credentials: 'omit',
+  })
+    .then((response) => (response.ok ? response.json() : undefined))
+    .then((page: { messages?: Parameters<typeof unreadReplies>[0] } | undefined) => {
+      if (!loaded() && page?.messages) label(launcher, false, unreadReplies(page.messages));
+    })
+    .catch(() => {});
+  return false;
+}
 
 (() => {
   const script = document.currentScript as HTMLScriptElement | null;
@@ -102,6 +137,7 @@ const CSS = `:host{all:initial}
     if (location.hash === '#threadline-chat') sessionStorage.setItem('threadline-chat:open', '1');
     used = sessionStorage.getItem('threadline-chat:open');
   } catch {}
+  if (used === null && returning(config, launcher, () => Boolean(panel))) used = '0';
   if (used !== null) {
     panel = load(true);
     panel.catch(() => {});

@@ -1,6 +1,7 @@
-// The visitor's unsent messages: kept in sessionStorage until Threadline takes them, sent in order, and
-// retried with a growing wait (or the server's Retry-After) under the same clientMessageId, which the
-// server keeps as one message however often it arrives.
+// The visitor's unsent messages: kept in the site's localStorage (beside the session) until Threadline
+// takes them, sent in order, and retried with a growing wait (or the server's Retry-After) under the same
+// clientMessageId, which the server keeps as one message however often it arrives: a tab closed with a
+// message unsent sends it when the visitor comes back, and two tabs that both send it make one message.
 import { type CallError, retryable } from './api.js';
 
 /** Tries before a message shows "Not sent": waits of 1, 2, 4, 8 and 16 s between them. */
@@ -18,7 +19,7 @@ export interface Unsent {
   attempts: number;
 }
 
-/** Where unsent messages are kept: the page's sessionStorage (survives a reload, not the tab). */
+/** Where unsent messages are kept: the site's localStorage (survives closing the tab), shared by its tabs. */
 export interface KeptStorage {
   getItem(key: string): string | null;
   setItem(key: string, value: string): void;
@@ -41,27 +42,42 @@ export function retryDelay(attempts: number, error: CallError): number {
   return Math.min(1000 * 2 ** (attempts - 1), 30_000);
 }
 
-function load(storage: KeptStorage, key: string): Unsent[] {
+type Kept = Pick<Unsent, 'clientMessageId' | 'text' | 'at'>;
+
+function read(storage: KeptStorage, key: string): Kept[] {
   try {
-    const saved = JSON.parse(storage.getItem(key) ?? '[]') as Unsent[];
-    return saved.map((u) => ({ ...u, state: 'queued' as const, attempts: 0 }));
+    const saved = JSON.parse(storage.getItem(key) ?? '[]') as Kept[];
+    return Array.isArray(saved) ? saved : [];
   } catch {
     return [];
   }
 }
 
+/**
+ * Writes this tab's change into the kept list as it is now (another tab of the site may have added or
+ * sent messages since this one read it): what this tab added goes in, what it took out goes, the rest stays.
+ */
+function keep(storage: KeptStorage, key: string, before: readonly Unsent[], after: readonly Unsent[]) {
+  const was = new Set(before.map((u) => u.clientMessageId));
+  const now = new Set(after.map((u) => u.clientMessageId));
+  const kept = read(storage, key).filter((u) => !was.has(u.clientMessageId) || now.has(u.clientMessageId));
+  for (const { clientMessageId, text, at } of after)
+    if (!was.has(clientMessageId) && !kept.some((u) => u.clientMessageId === clientMessageId))
+      kept.push({ clientMessageId, text, at });
+  if (kept.length) storage.setItem(key, JSON.stringify(kept));
+  else storage.removeItem(key);
+}
+
 /** The outbox of one visitor (its storage key): `add` keeps the text before anything is sent. */
 export function createOutbox(key: string, ports: OutboxPorts) {
-  let items = load(ports.storage, key);
+  let items: Unsent[] = read(ports.storage, key).map((u) => ({ ...u, state: 'queued', attempts: 0 }));
   let ready = false;
   let timer: ReturnType<typeof setTimeout> | undefined;
   const update = (next: Unsent[]) => {
-    items = next;
     try {
-      const kept = items.map(({ clientMessageId, text, at }) => ({ clientMessageId, text, at }));
-      if (kept.length) ports.storage.setItem(key, JSON.stringify(kept));
-      else ports.storage.removeItem(key);
+      keep(ports.storage, key, items, next);
     } catch {}
+    items = next;
     ports.changed(items);
   };
   const set = (id: string, change: Partial<Unsent>) =>

@@ -11,7 +11,11 @@
  * of the visitor's own default font size (the host's `all:initial` gives `medium`): 14 px text at the
  * usual 16 px, 21 px at 24 px; px sizes before kept it at 14 px whatever the browser was set to. The
  * panel, its title bar, the bubbles and the buttons have a transparent border: under forced colours
- * (backgrounds and shadows gone) it is drawn, so the panel has an edge and a bubble a box.
+ * (backgrounds and shadows gone) it is drawn, so the panel has an edge and a bubble a box. Under
+ * `prefers-color-scheme: dark` the panel is dark grey with light text (every text at least 4.5:1 on its
+ * background, checked in `test/browser/webchat-host-page.test.ts`); the blue title bar, the visitor's
+ * bubbles and Send keep their blue (white on it 6.1:1). The site sets no colours of the widget (there is
+ * no such setting), so the visitor's preference alone decides.
  */
 export const PANEL_CSS = `.panel{position:fixed;right:20px;bottom:calc(32px + 4em);z-index:2147483000;width:min(25.7em,calc(100vw - 40px));height:min(37.1em,calc(100vh - 64px - 4em));display:flex;flex-direction:column;background:#fff;color:#1b1b1b;box-sizing:border-box;border:1px solid transparent;border-radius:12px;box-shadow:0 4px 24px rgba(0,0,0,.25);font:.875em/1.4 system-ui,sans-serif;overflow:hidden auto;scroll-padding-top:4em}
 .head{background:#1f5fbf;color:#fff;border-bottom:1px solid transparent;padding:12px 16px;display:flex;justify-content:space-between;align-items:center;position:sticky;top:0;z-index:1}
@@ -51,8 +55,9 @@ button.send{background:#1f5fbf;color:#fff;border:1px solid transparent;border-ra
 .strong{font-weight:600}
 .msg .text{display:block}
 .files{margin:4px 0 0;padding:0;list-style:none}
-.files a{color:inherit;text-decoration:underline}
-.badge{position:absolute;top:-4px;right:-4px;min-width:1.667em;height:1.667em;padding:0 5px;box-sizing:border-box;border-radius:.833em;background:#b00020;color:#fff;font:600 .857em/1.667 system-ui,sans-serif}
+.msg a{color:inherit;text-decoration:underline}
 input{min-width:0;width:100%;box-sizing:border-box}
 @media (prefers-contrast:more){.meta,.visitor .meta{opacity:1}.divider,.typing,.kept,.count{color:#1b1b1b}}
+@media (prefers-color-scheme:dark){.panel{background:#1c1d21;color:#ececec;color-scheme:dark}.agent,.ai{background:#2e3138}.divider,.typing,.kept,.count{color:#b4b4b4}.note{background:#3b3216;color:#f3e7c0}.error,p.error.count,.retry{color:#ff9a9a}.failed{background:#3d1c1f;color:#ececec;border-color:#ff9a9a}form{border-top-color:#44474e}textarea,input{background:#26282d;color:#ececec;border-color:#8d8d8d}:focus-visible{outline-color:#ececec}.hint{background:#ececec;color:#1b1b1b}}
+@media (prefers-color-scheme:dark) and (prefers-contrast:more){.divider,.typing,.kept,.count{color:#fff}}
 @media (max-width:30em){.panel{top:0;right:0;bottom:0;left:0;width:auto;height:auto;border-radius:0;scroll-padding-top:calc(32px + 3.2em)}.launcher[aria-expanded=true]{display:none}.close{min-width:2.2em;min-height:2.2em}}`;

@@ -3,8 +3,9 @@ import { useEffect, useLayoutEffect, useRef, useState } from 'preact/hooks';
 import { isolatedDate } from '#shared/domain/bidi.js';
 import { WEBCHAT_TEXT_MAX } from '#shared/domain/webchat/text-max.js';
 import type { ChatMessage, Availability as Hours, StoredSession } from './api.js';
+import { linkParts } from './links.js';
 import type { Unsent } from './outbox.js';
-import { tabStore } from './storage.js';
+import { siteStore } from './storage.js';
 
 const AUTHOR = { visitor: 'You', agent: 'Agent', ai: 'Assistant' } as const;
 
@@ -36,7 +37,7 @@ function Message(props: { message: ChatMessage; unsent?: Unsent | undefined; onR
     [
       h('span', { class: 'sr' }, `${AUTHOR[message.author]}: `),
       // Its own direction (Arabic, Hebrew): the page's would put its punctuation on the wrong side.
-      message.text ? h('span', { class: 'text', dir: 'auto', lang: pageLang() }, message.text) : null,
+      message.text ? h('span', { class: 'text', dir: 'auto', lang: pageLang() }, linked(message.text)) : null,
       h(Files, { message }),
       h('span', { class: 'meta' }, [
         isolatedDate(new Date(message.at).toLocaleTimeString()),
@@ -53,6 +54,18 @@ function Message(props: { message: ChatMessage; unsent?: Unsent | undefined; onR
           : null,
       ]),
     ],
+  );
+}
+
+/**
+ * A message's text with its `https:` and `mailto:` addresses as links that open in a new tab (the
+ * visitor's own too: what they pasted is as useful to them); the rest stays text.
+ */
+function linked(text: string): ComponentChild[] {
+  return linkParts(text).map((part) =>
+    typeof part === 'string'
+      ? part
+      : h('a', { href: part.href, target: '_blank', rel: 'noopener noreferrer' }, part.text),
   );
 }
 
@@ -210,10 +223,14 @@ export function PreChat(props: {
   };
   const form = useRef<HTMLFormElement>(null);
   // After hours the email moves first; Chromium blurs an input the move takes out and back in, which
-  // would leave a keyboard visitor on the page's body: the input that had the focus gets it back.
+  // would leave a keyboard visitor on the page's body: the focus comes back. On a field still empty (the
+  // panel put it on the first field as it opened, before the answer came) it goes to the new first field,
+  // the email the after-hours note asks for; on one the visitor wrote in, or a button, it stays.
   const had = (form.current?.getRootNode() as ShadowRoot | undefined)?.activeElement;
   useLayoutEffect(() => {
-    if (had instanceof HTMLElement && form.current?.contains(had)) had.focus();
+    if (!(had instanceof HTMLElement) || !form.current?.contains(had)) return;
+    const first = form.current.querySelector('input');
+    (had instanceof HTMLInputElement && !had.value && first ? first : had).focus();
   }, [props.closed]);
   // A field refused (the email's pattern, or the server's 400) takes the focus, so the keyboard is where
   // the correction goes and a screen reader reads the field, invalid, with why (it stayed on Start chat).
@@ -305,13 +322,13 @@ export function Composer(props: {
 }): ComponentChild {
   const area = useRef<HTMLTextAreaElement>(null);
   const [length, setLength] = useState(0);
-  /** The draft, kept in the tab's sessionStorage so the next page of the site shows it again. */
+  /** The draft, kept beside the session in the site's localStorage: the next page, or tab, shows it again. */
   const keep = (text: string) => {
-    if (text) tabStore.setItem(props.draftKey, text);
-    else tabStore.removeItem(props.draftKey);
+    if (text) siteStore.setItem(props.draftKey, text);
+    else siteStore.removeItem(props.draftKey);
   };
   useEffect(() => {
-    if (area.current) area.current.value = tabStore.getItem(props.draftKey) ?? '';
+    if (area.current) area.current.value = siteStore.getItem(props.draftKey) ?? '';
     setLength(area.current?.value.trim().length ?? 0);
     if (props.focus) area.current?.focus();
   }, []);

@@ -4,6 +4,7 @@ import { useEffect, useLayoutEffect, useRef, useState } from 'preact/hooks';
 import type { ChatMessage } from './api.js';
 import { type Connection, useChat } from './chat.js';
 import { emailProblem } from './email-check.js';
+import { isChatReply, label } from './launcher.js';
 import { PANEL_CSS } from './panel-css.js';
 import {
   Arrivals,
@@ -103,11 +104,6 @@ function useReadReceipts(
     );
     if (unread.length) markRead(unread.slice(-50));
   }, [showing, messages]);
-}
-
-/** Whether a message is a reply on the chat the visitor has to read (not theirs, not an email's). */
-function isChatReply(m: ChatMessage): boolean {
-  return m.author !== 'visitor' && m.id.startsWith('reply:') && (m.channel ?? 'webchat') === 'webchat';
 }
 
 /**
@@ -258,27 +254,6 @@ function Panel(props: { config: Config; open: boolean; onClose(): void; onUnread
 
 /** Where the panel's open or closed state is kept for the tab's next page of the site ('1' open, '0' closed). */
 const OPEN_KEY = 'threadline-chat:open';
-
-/** The launcher's name and badge: "Open chat, 2 unread messages" while replies wait unseen. */
-function label(launcher: HTMLButtonElement, open: boolean, unread: number) {
-  const count = open ? 0 : unread;
-  const name = open
-    ? 'Close chat'
-    : count
-      ? `Open chat, ${count} unread message${count === 1 ? '' : 's'}`
-      : 'Open chat';
-  launcher.setAttribute('aria-expanded', String(open));
-  launcher.setAttribute('aria-label', name);
-  let badge = launcher.querySelector('.badge');
-  if (!count) return badge?.remove();
-  if (!badge) {
-    badge = document.createElement('span');
-    badge.className = 'badge';
-    badge.setAttribute('aria-hidden', 'true');
-    launcher.append(badge);
-  }
-  badge.textContent = String(count);
-}
 
 /**
  * Mounts the panel. `restore`: the loader found the tab's kept state on this new page of the site (the

@@ -36,6 +36,16 @@ function readStored(key: string): StoredSession | undefined {
 }
 
 /**
+ * The session stored under `key`, read as the panel mounts; none (ended, never started), the messages
+ * and the draft kept beside it for the next visit go too: they belonged to a session there is no more.
+ */
+function storedOrForget(key: string): StoredSession | undefined {
+  const stored = readStored(key);
+  if (!stored) for (const kept of [':outbox', ':draft']) siteStore.removeItem(key + kept);
+  return stored;
+}
+
+/**
  * Another tab of the site stored a session under our key (its visitor started the chat there): this
  * tab takes it, so one visitor stays one customer with one conversation whichever tab they write in.
  */
@@ -83,7 +93,7 @@ export function useSession(config: Config) {
   const [guest, setGuest] = useState(false);
   const signedIn = Boolean(config.identityToken) && !guest;
   const key = storageKey(signedIn ? config.identityToken : undefined);
-  const [session, setSession] = useState(() => readStored(key));
+  const [session, setSession] = useState(() => storedOrForget(key));
   const [problem, setProblem] = useState<StartProblem | undefined>();
   const [starting, setStarting] = useState(false);
   useOtherTabs(key, (found) => setSession((now) => (now?.sessionToken === found.sessionToken ? now : found)));

@@ -60,9 +60,9 @@ function guarded(which: 'localStorage' | 'sessionStorage'): { store: Kept; kept:
 const local = guarded('localStorage');
 const tab = guarded('sessionStorage');
 
-/** The site's localStorage (the session, across tabs and reloads), or memory. */
+/** The site's localStorage (the session, its outbox and draft: across tabs, reloads and closing the tab), or memory. */
 export const siteStore: Kept = local.store;
-/** The tab's sessionStorage (the outbox, the draft, the replies seen, open or closed), or memory. */
+/** The tab's sessionStorage (the replies seen, open or closed), or memory. */
 export const tabStore: Kept = tab.store;
 /** Whether the browser keeps the chat across a reload (false: it blocks site data, memory holds it). */
 export const storageKept = local.kept && tab.kept;

@@ -6,7 +6,7 @@ const KEY = 'threadline-chat:anonymous:outbox';
 
 let storage: ReturnType<typeof memoryStorage>;
 
-/** sessionStorage as the browser has it, in memory. */
+/** The site's localStorage as the browser has it (one for all its tabs), in memory. */
 function memoryStorage() {
   const data = new Map<string, string>();
   return {
@@ -128,5 +128,25 @@ describe('the widget’s outbox', () => {
     again.box.ready(true);
     await vi.runAllTimersAsync();
     expect(again.tries).toHaveLength(0);
+  });
+
+  it("keeps what two tabs of the site write in the one storage: neither tab's write drops the other's unsent message", async () => {
+    const a = outbox([]);
+    const b = outbox([]);
+    a.box.add('from tab A');
+    b.box.add('from tab B');
+    const kept = () => (JSON.parse(storage.getItem(KEY) ?? '[]') as Unsent[]).map((u) => u.text);
+    expect(kept()).toEqual(['from tab A', 'from tab B']);
+    // Tab B comes back online and sends its own: tab A's stays kept for it (or the next page) to send.
+    b.box.ready(true);
+    await vi.runAllTimersAsync();
+    expect(b.sent).toEqual(['from tab B']);
+    expect(kept()).toEqual(['from tab A']);
+    // A page opened now (a new tab, the visitor back) sends what is left, once.
+    const back = outbox([]);
+    back.box.ready(true);
+    await vi.runAllTimersAsync();
+    expect(back.sent).toEqual(['from tab A']);
+    expect(storage.getItem(KEY)).toBeNull();
   });
 });

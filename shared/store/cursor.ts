@@ -16,15 +16,31 @@ function decodeWith<T>(schema: z.ZodType<T>, cursor: string): T {
 const TimelineCursorSchema = z.object({
   after: z.string().startsWith(TIMELINE_PREFIX).max(2048),
   lastInbound: z.optional(ChannelSchema),
+  /**
+   * The last item's place among those of its time (see `Place` in timeline-order.ts) and how many of
+   * that time were answered up to it (`seen`): the next page reads that time again from its start and
+   * answers what is placed after it. A cursor without it (made before) reads after the key `after`.
+   */
+  place: z.optional(
+    z.strictObject({
+      arrival: z.number().int(),
+      sk: z.string().startsWith(TIMELINE_PREFIX).max(2048),
+      after: z.number().int().min(0).max(1),
+      part: z.number().int().min(0).max(1),
+      seen: z.number().int().min(1).max(1_000_000),
+    }),
+  ),
 });
 
-/** Encodes a timeline cursor: the last sort key returned and the last inbound channel seen. */
+/** Encodes a timeline cursor: the last sort key returned, its place, and the last inbound channel seen. */
 export function encodeTimelineCursor(cursor: z.infer<typeof TimelineCursorSchema>): string {
   return Buffer.from(JSON.stringify(cursor)).toString('base64url');
 }
 
 /** Decodes a timeline cursor; no cursor is the first page. */
-export function decodeTimelineCursor(cursor: string | undefined): { after?: string; lastInbound?: Channel } {
+export function decodeTimelineCursor(
+  cursor: string | undefined,
+): Partial<z.infer<typeof TimelineCursorSchema>> & { lastInbound?: Channel } {
   if (!cursor) return {};
   return decodeWith(TimelineCursorSchema, cursor);
 }

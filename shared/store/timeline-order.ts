@@ -1,14 +1,18 @@
 import { decidedItemId } from '../domain/routing/routable.js';
 import { TIMELINE_PREFIX } from './keys.js';
 
-/** A timeline row as read: its sort key (`TIMELINE#<at>#<item id>`) and its `arrival`, when it has one. */
+/**
+ * A timeline row as read: its sort key (`TIMELINE#<at>#<item id>`), its `arrival`, when it has one, and
+ * its place among the rows one stored item unfolds into (an AI reply and its decision: 0, 1).
+ */
 export interface OrderedRow {
   sk: string;
   arrival?: number | undefined;
+  part?: number | undefined;
 }
 
-/** The time in a timeline sort key: what two items of one second (WhatsApp's) share. */
-function keyTime(sk: string): string {
+/** The time in a timeline sort key (`TIMELINE#<at>`): what two items of one second (WhatsApp's) share. */
+export function keyTime(sk: string): string {
   const end = sk.indexOf('#', TIMELINE_PREFIX.length);
   return end < 0 ? sk : sk.slice(0, end);
 }
@@ -20,11 +24,21 @@ export function arrivalOfItem(item: Record<string, unknown>): number | undefined
   return typeof item.arrival === 'number' ? item.arrival : undefined;
 }
 
-/** Where a row sorts among those of its time: an arrival and a key, and 1 for a row put after that key's. */
-interface Place {
+/**
+ * Where a row sorts among those of its time: an arrival and a key, 1 for a row put after that key's,
+ * and its part of its stored item. A total order of one time's rows, whatever else is read with them
+ * (a page's cursor keeps its last row's place).
+ */
+export interface Place {
   arrival: number;
   sk: string;
   after: number;
+  part: number;
+}
+
+/** Compares two places of one time. */
+export function comparePlaces(a: Place, b: Place): number {
+  return a.arrival - b.arrival || compare(a.sk, b.sk) || a.after - b.after || a.part - b.part;
 }
 
 /**
@@ -41,7 +55,7 @@ function placesOf<T extends OrderedRow>(rows: readonly T[]): Map<T, Place> {
     const decided = decidedItemId(row.sk.slice(time.length + 1));
     const item = decided === undefined ? undefined : bySk.get(`${time}#${decided}`);
     const own = item ?? row;
-    places.set(row, { arrival: own.arrival ?? -1, sk: own.sk, after: item ? 1 : 0 });
+    places.set(row, { arrival: own.arrival ?? -1, sk: own.sk, after: item ? 1 : 0, part: row.part ?? 0 });
   }
   return places;
 }
@@ -49,21 +63,21 @@ function placesOf<T extends OrderedRow>(rows: readonly T[]): Map<T, Place> {
 /**
  * Timeline rows oldest first, as they happened: by the time in their key, then, within one time, by
  * `arrival` (an item without one, written before or by our own clock, first), then by key (the
- * provider's id: the order before), a routing decision right after its item (`placesOf`). Stable, so
- * rows sharing a key (an AI reply and its decision) keep their order.
+ * provider's id: the order before), a routing decision right after its item (`placesOf`), rows sharing
+ * a key (an AI reply and its decision) by their part.
  */
 export function inTimelineOrder<T extends OrderedRow>(rows: readonly T[]): T[] {
+  return placedInTimelineOrder(rows).map(({ row }) => row);
+}
+
+/** The same, each row with its place among those of its time (see `Place`). */
+export function placedInTimelineOrder<T extends OrderedRow>(
+  rows: readonly T[],
+): Array<{ row: T; place: Place }> {
   const places = placesOf(rows);
-  const placeOf = (row: T): Place => places.get(row) ?? { arrival: row.arrival ?? -1, sk: row.sk, after: 0 };
-  return [...rows].sort((a, b) => {
-    const [pa, pb] = [placeOf(a), placeOf(b)];
-    return (
-      compare(keyTime(a.sk), keyTime(b.sk)) ||
-      pa.arrival - pb.arrival ||
-      compare(pa.sk, pb.sk) ||
-      pa.after - pb.after
-    );
-  });
+  return rows
+    .map((row) => ({ row, place: places.get(row) as Place }))
+    .sort((a, b) => compare(keyTime(a.row.sk), keyTime(b.row.sk)) || comparePlaces(a.place, b.place));
 }
 
 /**

@@ -1,7 +1,7 @@
 import * as z from 'zod';
 import { isDeletable, type MessageDeletion, redactedMessage } from '../domain/deletion.js';
 import type { Channel, Envelope, StatusEnvelope } from '../domain/envelope.js';
-import type { Page, ResumablePage } from '../domain/paging.js';
+import type { Page } from '../domain/paging.js';
 import type { RawPayload } from '../domain/privacy.js';
 import { onceReference } from '../domain/resolution.js';
 import type {
@@ -12,20 +12,9 @@ import type {
   ThreadLink,
   WatermarkReceipt,
 } from '../domain/resolver-ports.js';
-import { unfoldDecision } from '../domain/routing/facts.js';
-import {
-  type PlacedTimelineItem,
-  type TimelineItem,
-  timelineAtOf,
-  withChannelSwitches,
-} from '../domain/timeline.js';
+import { type PlacedTimelineItem, type TimelineItem, timelineAtOf } from '../domain/timeline.js';
 import { getItems } from './batch-get.js';
-import {
-  decodeTimelineBackCursor,
-  decodeTimelineCursor,
-  encodeTimelineBackCursor,
-  encodeTimelineCursor,
-} from './cursor.js';
+import { decodeTimelineBackCursor, encodeTimelineBackCursor } from './cursor.js';
 import {
   advanceStatus,
   advanceWatermark,
@@ -59,77 +48,18 @@ import {
   queryLastInboundInput,
   queryRawPayloadsInput,
   queryTimelineBackInput,
-  queryTimelineInput,
   rawAside,
 } from './params/timeline.js';
 import { echoOfPendingReply } from './pending-echo.js';
 import { findSentMessage } from './sent-message.js';
-import { arrivalOfItem, inTimelineOrder, type OrderedRow, pageCut } from './timeline-order.js';
+import { inTimelineOrder, pageCut } from './timeline-order.js';
+import { timelinePage, toTimelineRows } from './timeline-page.js';
 
 const ThreadLinkItemSchema = z.object({ customerId: z.string(), conversationId: z.string() });
-
-/**
- * A stored timeline item as readers see it: an AI reply with its decision is two (`unfoldDecision`),
- * each with the stored item's sort key and the time in it.
- */
-function toTimelineItems(item: Record<string, unknown>): Array<OrderedRow & PlacedTimelineItem> {
-  const sk = String(item.sk);
-  const parsed = toTimelineItem(item);
-  const placedAt = timelineAtOf(sk, parsed.id);
-  const arrival = arrivalOfItem(item);
-  return unfoldDecision(parsed, placedAt).map((one) => ({
-    sk,
-    arrival,
-    item: one,
-    placedAt: placedAt ?? parsed.at,
-  }));
-}
 
 type Partitions = {
   mergedPartitions(customerId: string, options?: { consistent?: boolean }): Promise<string[]>;
 };
-
-/**
- * One page of the union of the customer's partitions, oldest first, with the cursor after its last item
- * (`resume`) on every page, the last one too: the place to read later what was added after it.
- */
-async function timelinePage(
-  db: DynamoDb,
-  customers: Partitions,
-  customerId: string,
-  page: { limit: number; cursor?: string | undefined },
-): Promise<ResumablePage<TimelineItem>> {
-  const cursor = decodeTimelineCursor(page.cursor);
-  const partitions = await customers.mergedPartitions(customerId);
-  // One sorted page of the union: `limit` + 1 from each partition (read on past DynamoDB's 1 MB stops;
-  // the one more says whether the page ends inside a second), merged, cut to `limit` (`pageCut`).
-  // There is more if any partition has more, or the union is over what the page took.
-  const pages = await Promise.all(
-    partitions.map((id) =>
-      queryPage(
-        db,
-        queryTimelineInput(db.table, id, { limit: page.limit + 2, after: cursor.after }),
-        page.limit + 1,
-      ),
-    ),
-  );
-  const rows = pages
-    .flatMap((out) => out.items)
-    .flatMap(toTimelineItems)
-    .sort((a, b) => (a.sk < b.sk ? -1 : a.sk > b.sk ? 1 : 0));
-  const taken = pageCut(rows, page.limit);
-  const more = rows.length > taken.length || pages.some((out) => out.next !== undefined);
-  const derived = withChannelSwitches(
-    inTimelineOrder(taken).map((r) => r.item),
-    cursor.lastInbound,
-  );
-  const last = taken.at(-1);
-  // An empty page resumes where it was asked from (nowhere yet: `null`, the start).
-  const resume = last
-    ? encodeTimelineCursor({ after: last.sk, lastInbound: derived.lastInbound })
-    : (page.cursor ?? null);
-  return { items: derived.items, cursor: more && last ? resume : null, resume };
-}
 
 /**
  * One page of the union of the customer's partitions read from its end: the `limit` newest items
@@ -155,7 +85,7 @@ async function timelineBackPage(
   const rows = pages
     .flatMap((out) => out.items)
     .filter((item) => item.sk !== before)
-    .flatMap((item) => toTimelineItems(item).reverse())
+    .flatMap((item) => toTimelineRows(item).reverse())
     .sort((a, b) => (a.sk < b.sk ? 1 : a.sk > b.sk ? -1 : 0));
   const taken = pageCut(rows, page.limit);
   const more = rows.length > taken.length || pages.some((out) => out.next !== undefined);
@@ -183,7 +113,7 @@ async function recentPlacedTimeline(
     .flatMap((out, i) =>
       (out.Items ?? []).map((item) => ({ pk: Keys.customer(partitions[i] ?? '').pk, ...item })),
     )
-    .flatMap((item) => toTimelineItems(item).reverse())
+    .flatMap((item) => toTimelineRows(item).reverse())
     .sort((a, b) => (a.sk < b.sk ? 1 : a.sk > b.sk ? -1 : 0))
     .slice(0, limit);
   return inTimelineOrder(newest.reverse()).map(({ item, placedAt }) => ({ item, placedAt }));

@@ -4,6 +4,7 @@ import type { LocalRuntime } from '#shared/local/runtime.js';
 import { meterClient } from '../support/capacity-meter.js';
 import { newCustomer, type PipelineProbe, sendWhatsApp } from '../support/pipeline-cost.js';
 import { SECRETS, startTestRuntime } from '../support/runtime.js';
+import { deliver, signedMeta, whatsappText } from '../support/webhooks.js';
 
 const TOKEN = 'timeline-resume-token';
 
@@ -77,6 +78,43 @@ describe('local runtime: a customer timeline read oldest first, resumed later', 
     const all = await readToEnd(customer.customerId);
     expect([...first.items, ...later.items].map((i) => i.id)).toEqual(all.items.map((i) => i.id));
     expect(later.resume).toBe(all.resume);
+  }, 60_000);
+
+  it('resumes with a message of the last second read that came later, and pages in one order whatever the size', async () => {
+    const waId = '447700900413';
+    const second = new Date(Math.floor(Date.now() / 1000) * 1000 - 60_000).toISOString();
+    const whatsapp = async (id: string) => {
+      const body = whatsappText({ from: waId, messages: [{ id, at: second, text: `text ${id}` }] });
+      expect((await deliver(signedMeta(runtime.url, '/webhooks/whatsapp', body, SECRETS.meta))).status).toBe(
+        200,
+      );
+      await runtime.idle();
+    };
+    // One second, in this order; their ids sort otherwise.
+    for (const id of ['wamid.T5', 'wamid.T10', 'wamid.T25']) await whatsapp(id);
+    const customerId = await runtime.store.customers.findCustomerId(
+      { kind: 'phone', value: `+${waId}` },
+      { consistent: true },
+    );
+    if (!customerId) throw new Error('no customer');
+    const first = await read(customerId, { limit: '200' });
+    expect(first.cursor).toBeNull();
+    // Then a message of the same second, whose id sorts before every other.
+    await whatsapp('wamid.A0');
+    const later = await read(customerId, { cursor: first.resume as string });
+    expect(later.items.map((i) => i.providerMessageId)).toEqual(['wamid.A0']);
+    const whole = (await read(customerId, { limit: '200' })).items.map((i) => i.id);
+    expect([...first.items, ...later.items].map((i) => i.id)).toEqual(whole);
+    for (const limit of ['1', '2', '3']) {
+      const paged: string[] = [];
+      let page = await read(customerId, { limit });
+      paged.push(...page.items.map((i) => i.id));
+      while (page.cursor) {
+        page = await read(customerId, { limit, cursor: page.cursor });
+        paged.push(...page.items.map((i) => i.id));
+      }
+      expect(paged, `limit ${limit}`).toEqual(whole);
+    }
   }, 60_000);
 
   it('answers a resume point on a one-page timeline, and none for order=newest (its first page shows what is new)', async () => {

@@ -1,3 +1,4 @@
+import type { ComponentChildren } from 'preact';
 import { useEffect, useRef, useState } from 'preact/hooks';
 import type { Api, Page } from './api.js';
 import {
@@ -94,9 +95,8 @@ function AuditFilters(props: { form: AuditForm; onApply(form: AuditForm): void }
       }}
       onReset={() => props.onApply(NO_FILTER)}
     >
-      <label>
-        Action
-        <select name="action">
+      <Field id="audit-action" label="Action">
+        <select id="audit-action" name="action">
           <option value="">Any action</option>
           {AUDIT_ACTIONS.map((a) => (
             <option key={a} value={a}>
@@ -104,28 +104,34 @@ function AuditFilters(props: { form: AuditForm; onApply(form: AuditForm): void }
             </option>
           ))}
         </select>
-      </label>
-      <label>
-        Agent
-        <input name="agentId" maxLength={128} placeholder="agent id, or me" />
-      </label>
-      <label>
-        Customer id
-        <input name="customerId" maxLength={128} />
-      </label>
-      <label>
-        From
-        <input name="since" type="date" />
-      </label>
-      <label>
-        To
-        <input name="until" type="date" />
-      </label>
+      </Field>
+      <Field id="audit-agent" label="Agent">
+        <input id="audit-agent" name="agentId" maxLength={128} placeholder="agent id, or me" />
+      </Field>
+      <Field id="audit-customer" label="Customer id">
+        <input id="audit-customer" name="customerId" maxLength={128} />
+      </Field>
+      <Field id="audit-since" label="From">
+        <input id="audit-since" name="since" type="date" />
+      </Field>
+      <Field id="audit-until" label="To">
+        <input id="audit-until" name="until" type="date" />
+      </Field>
       <span class="audit-filter-buttons">
         <button type="submit">Show</button>
         <button type="reset">Clear</button>
       </span>
     </form>
+  );
+}
+
+/** A filter's label above its control, tied to it by id (a wrapping label would name a select by its options too). */
+function Field(props: { id: string; label: string; children: ComponentChildren }) {
+  return (
+    <span class="audit-field">
+      <label for={props.id}>{props.label}</label>
+      {props.children}
+    </span>
   );
 }
 

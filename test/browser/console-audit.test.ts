@@ -12,6 +12,7 @@ import {
   signedInPage,
   signIn,
   startConsoleRuntime,
+  ZOOMED,
 } from './console-support.js';
 
 const BOB = { id: 'bob', token: 'bob-audit-token-12345' } as const;
@@ -148,4 +149,26 @@ describe('the console shows an admin the audit log', () => {
     await page.getByRole('heading', { name: 'Maria Audit' }).first().waitFor({ timeout: 30_000 });
     await page.close();
   }, 60_000);
+
+  it('fits at 200 % zoom and at phone width, from the compact top bar’s Menu, rows as labelled blocks', async () => {
+    for (const window of [ZOOMED, { viewport: { width: 320, height: 568 } }]) {
+      const page = await browser.newPage(window);
+      await signIn(page, runtime);
+      await page.getByText('Menu', { exact: true }).click();
+      const dialog = await openAudit(page);
+      await rows(page).first().waitFor({ timeout: 30_000 });
+      expect(await dialog.evaluate((el) => el.scrollWidth - el.clientWidth)).toBeLessThanOrEqual(0);
+      expect(
+        await page.evaluate('document.documentElement.scrollWidth - window.innerWidth'),
+      ).toBeLessThanOrEqual(0);
+      expect(
+        await rows(page)
+          .first()
+          .evaluate((el) => el.ownerDocument.defaultView?.getComputedStyle(el).display),
+      ).toBe('block');
+      await dialog.getByRole('button', { name: 'Close' }).click();
+      await dialog.waitFor({ state: 'detached' });
+      await page.close();
+    }
+  }, 120_000);
 });

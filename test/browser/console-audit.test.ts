@@ -14,6 +14,7 @@ import {
   startConsoleRuntime,
   ZOOMED,
 } from './console-support.js';
+import { openAdminView } from './webhooks-view-support.js';
 
 const BOB = { id: 'bob', token: 'bob-audit-token-12345' } as const;
 /** Exports made: more than the view's page (50), so the unfiltered log takes More. */
@@ -29,15 +30,8 @@ const call = (runtime: LocalRuntime, token: string, method: string, path: string
     ...(body === undefined ? {} : { body: JSON.stringify(body) }),
   });
 
-/** Opens the Audit view as an admin would, by keyboard: the Audit button, then Enter. */
-async function openAudit(page: Page) {
-  const open = page.getByRole('button', { name: 'Audit', exact: true });
-  await open.focus({ timeout: 30_000 });
-  await page.keyboard.press('Enter');
-  const dialog = page.getByRole('dialog', { name: 'Audit log' });
-  await dialog.waitFor({ timeout: 30_000 });
-  return dialog;
-}
+/** Opens the Audit view as an admin would, by keyboard. */
+const openAudit = (page: Page) => openAdminView(page, 'Audit', 'Audit log');
 
 /** The table's body rows, once the view has read. */
 const rows = (page: Page) => page.getByRole('dialog').getByRole('table').locator('tbody tr');

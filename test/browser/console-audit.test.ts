@@ -122,6 +122,12 @@ describe('the console shows an admin the audit log', () => {
     await dialog.getByRole('button', { name: 'Show' }).click();
     await dialog.getByText('No record matches.').waitFor({ timeout: 30_000 });
 
+    await dialog.getByLabel('From', { exact: true }).fill('2026-12-06');
+    await dialog.getByLabel('To', { exact: true }).fill('2026-12-05');
+    await dialog.getByRole('button', { name: 'Show' }).click();
+    await dialog.getByRole('alert').filter({ hasText: 'The first day is after the last day.' }).waitFor();
+    expect(await dialog.getByText('No record matches.').count()).toBe(0);
+
     await dialog.getByRole('button', { name: 'Clear' }).click();
     await rows(page).nth(49).waitFor({ timeout: 30_000 });
     await dialog.getByRole('button', { name: 'Close' }).click();

@@ -47,7 +47,7 @@ export function Audit(props: { api: Api; onClose(): void }) {
         <h3 id="audit-records-title">Records</h3>
         <ErrorNote message={log.error} />
         {shows === 'loading' ? <p role="status">Loading the audit log…</p> : null}
-        {shows === 'empty' ? <p role="status">No record matches.</p> : null}
+        {shows === 'empty' && !log.error ? <p role="status">No record matches.</p> : null}
         {log.pages.records.length ? <AuditTable records={log.pages.records} onOpen={opening.open} /> : null}
         {shows === 'rows' || shows === 'failed' ? <AuditMore log={log} /> : null}
       </section>

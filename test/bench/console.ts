@@ -20,7 +20,7 @@ export async function consoleBundleFigures(): Promise<void> {
       name.padEnd(26),
       kb(file.body.length).padStart(10),
       kb(gz).padStart(10),
-      first ? ' at start' : ' on demand (Cognito sign-in, Webhooks)',
+      first ? ' at start' : ' on demand (Cognito sign-in, Webhooks, Audit)',
     );
   }
   console.log(`initial JS gzipped: ${kb(initialJs)} (budget 80 KB)`);

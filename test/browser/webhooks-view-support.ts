@@ -33,15 +33,18 @@ export function delivery(
   };
 }
 
-/** Opens the Webhooks view as an admin would, by keyboard: the Webhooks button, then Enter. */
-export async function openWebhooks(page: Page) {
-  const open = page.getByRole('button', { name: 'Webhooks', exact: true });
+/** Opens an admin's view as an admin would, by keyboard: its header button, then Enter; answers its dialog. */
+export async function openAdminView(page: Page, button: string, title = button) {
+  const open = page.getByRole('button', { name: button, exact: true });
   await open.focus({ timeout: 30_000 });
   await page.keyboard.press('Enter');
-  const dialog = page.getByRole('dialog', { name: 'Webhooks' });
+  const dialog = page.getByRole('dialog', { name: title });
   await dialog.waitFor({ timeout: 30_000 });
   return dialog;
 }
+
+/** Opens the Webhooks view as an admin would, by keyboard: the Webhooks button, then Enter. */
+export const openWebhooks = (page: Page) => openAdminView(page, 'Webhooks');
 
 /** The list's row of the subscription to `url`. */
 export const rowOf = (page: Page, url: string) =>

@@ -1,28 +1,13 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
-import { type Api, type Conversation, type Customer, type CustomerView, newestPage } from './api.js';
+import type { Api, Conversation, Customer, CustomerView } from './api.js';
 import type { Subscribe } from './app.js';
 import { afterCustomerChange } from './customer-list-state.js';
 import { useCustomerPages } from './customer-pages.js';
 import { FoundPane } from './customer-pane.js';
 import { useBackToRow } from './customer-rows.js';
 import { failureText, openAfter } from './format.js';
+import { latestConversation } from './latest-conversation.js';
 import { ErrorNote } from './ui.js';
-
-/**
- * The customer's latest conversation, open or not: the last one their timeline names, read from its end
- * a page at a time until a page names one (the newest page, nearly always), then read by its id.
- * Undefined when none is named.
- */
-async function latestConversation(api: Api, customerId: string): Promise<Conversation | undefined> {
-  let cursor: string | undefined;
-  do {
-    const page = await newestPage(api, customerId, 50, cursor);
-    const latest = page.items.findLast((item) => item.conversationId)?.conversationId;
-    if (latest) return api.get<Conversation>(`/api/conversations/${latest}`);
-    cursor = page.cursor ?? undefined;
-  } while (cursor);
-  return undefined;
-}
 
 /**
  * Keeps the customers shown as they change after their read: the conversation shown reopened or

@@ -1,11 +1,11 @@
 import { useEffect, useState } from 'preact/hooks';
+import { useAdminViews } from './admin-views.js';
 import { type AgentRow, PresenceSwitch, QueuePicker, useRegistration } from './agents.js';
 import type { Api } from './api.js';
 import type { LiveStatus } from './live.js';
 import type { Presence } from './presence.js';
 import type { Session } from './session.js';
 import { TeamAdmin } from './team-admin.js';
-import { useWebhooksView } from './webhooks-button.js';
 
 /**
  * Where the top bar goes compact: where the customer panel goes behind its button (in em, so a larger
@@ -61,15 +61,15 @@ export function Header(props: {
         ))}
     </ul>
   );
-  const webhooks = useWebhooksView(props.api);
+  const admin = useAdminViews(props.api);
   const team = session.admin ? (
     <TeamAdmin api={props.api} agents={props.agents} me={session.agentId} onRemoved={props.onRemoved} />
   ) : null;
   const who = <Who session={session} compact={compact} />;
-  // Webhooks (admins) beside Shortcuts and Sign out: in the compact Menu one row, not a line more.
+  // Webhooks and Audit (admins) beside Shortcuts and Sign out: in the compact Menu one row, not a line more.
   const buttons = (
     <>
-      {session.admin ? webhooks.button : null}
+      {session.admin ? admin.buttons : null}
       <button type="button" onClick={props.onHelp} aria-keyshortcuts="?">
         Shortcuts
       </button>
@@ -106,7 +106,7 @@ export function Header(props: {
           {buttons}
         </>
       )}
-      {session.admin ? webhooks.view : null}
+      {session.admin ? admin.views : null}
     </header>
   );
 }

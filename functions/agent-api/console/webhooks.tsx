@@ -1,5 +1,6 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
 import type { Api, Page } from './api.js';
+import { useModal } from './modal.js';
 import { CopyId, ErrorNote } from './ui.js';
 import { DeliveryLog } from './webhook-deliveries.js';
 import { type Created, CreateWebhook, useFocusOnShow } from './webhook-form.js';
@@ -115,27 +116,6 @@ function useDeletions(remove: (id: string) => void) {
     listHead.current?.focus();
   };
   return { deleted, gone, listHead, onDeleted };
-}
-
-/**
- * The dialog shown modal while drawn; once gone, the focus back where it was (on Webhooks), or on the
- * compact top bar's Menu when a click in the view closed the menu that held the button.
- */
-function useModal() {
-  const dialog = useRef<HTMLDialogElement>(null);
-  useEffect(() => {
-    const back = document.activeElement as HTMLElement | null;
-    const shown = dialog.current;
-    shown?.showModal();
-    return () => {
-      shown?.close();
-      const target = back?.getClientRects().length
-        ? back
-        : document.querySelector<HTMLElement>('.menu > summary');
-      target?.focus();
-    };
-  }, []);
-  return dialog;
 }
 
 /**

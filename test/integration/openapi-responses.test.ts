@@ -156,6 +156,11 @@ describe('local runtime: every answer has the shape the OpenAPI document shows f
   };
 
   it('answers every documented operation in its documented shape', async () => {
+    // Subscribed first: the feed's list of subscriptions (cached a second) has it from its first read.
+    const hook = (await call('POST', '/api/webhooks', { url: receiver.url, events: ['message.sent'] }))
+      .body as {
+      id: string;
+    };
     const phone = { kind: 'phone', value: '+14155550100' };
     await deliver(
       message('wamid.R1', 'whatsapp', phone, 'My parcel is late'),
@@ -185,10 +190,6 @@ describe('local runtime: every answer has the shape the OpenAPI document shows f
     const otherCv = await conversationOf(other);
     const since = (Date.now() - 60_000) * 1000;
 
-    const hook = (await call('POST', '/api/webhooks', { url: receiver.url, events: ['message.sent'] }))
-      .body as {
-      id: string;
-    };
     // Calls in order, each answer checked: [method, path, body?, token?].
     const rows: Array<[string, string | (() => string), unknown?, string?]> = [
       ['GET', '/api/me'],

@@ -10,12 +10,15 @@ describe('the console build', () => {
   const dir = mkdtempSync(join(tmpdir(), 'console-build-'));
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-  it('writes a page that loads hashed assets only, with the Cognito sign-in and the Webhooks view in chunks loaded later', async () => {
+  it('writes a page that loads hashed assets only, with the Cognito sign-in and the Webhooks and Audit views in chunks loaded later', async () => {
     await writeConsole(join(dir, 'console'));
     const bundle = await readConsoleDir(join(dir, 'console'));
     const referenced = [...bundle.html.matchAll(/\/console\/assets\/([^"]+)"/g)].map((m) => m[1] ?? '');
-    // The style sheet, the entry and the chunk it imports (preloaded beside it).
-    expect(referenced).toHaveLength(3);
+    // The style sheet, the entry and the chunks it imports (each preloaded beside it).
+    const scripts = referenced.filter((n) => n.endsWith('.js'));
+    expect(referenced.filter((n) => n.endsWith('.css'))).toHaveLength(1);
+    expect(scripts.length).toBeGreaterThanOrEqual(2);
+    expect([...bundle.html.matchAll(/rel="modulepreload"/g)]).toHaveLength(scripts.length - 1);
     for (const name of bundle.assets.keys()) expect(name).toMatch(/^[a-z]+-[A-Z0-9]{8}\.(js|css)$/);
     for (const name of referenced) expect(bundle.assets.has(name)).toBe(true);
     expect(bundle.html).not.toMatch(/<script>|<style>|\sstyle=|\son\w+=/);
@@ -24,7 +27,11 @@ describe('the console build', () => {
     const text = (name: string) => new TextDecoder().decode(bundle.assets.get(name)?.body);
     const initial = referenced.filter((n) => n.endsWith('.js'));
     const later = [...bundle.assets.keys()].filter((n) => n.endsWith('.js') && !initial.includes(n));
-    for (const lazyText of ['Caldera Derived Key', 'Replay failed deliveries since']) {
+    for (const lazyText of [
+      'Caldera Derived Key',
+      'Replay failed deliveries since',
+      'Audit records, newest first',
+    ]) {
       expect(initial.some((n) => text(n).includes(lazyText))).toBe(false);
       expect(later.some((n) => text(n).includes(lazyText))).toBe(true);
     }

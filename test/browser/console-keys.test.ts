@@ -38,6 +38,8 @@ async function textIn(runtime: LocalRuntime, params: Record<string, string>): Pr
 /**
  * Everyone writes on WhatsApp, an hour ago onwards, a minute apart (the inbox lists them in that order);
  * Wes texts first and writes on WhatsApp last: both take a reply, WhatsApp (his last) offered first.
+ * His SMS is timed to the millisecond it came in, a WhatsApp message to its whole second (Meta's time):
+ * his last is timed at the next second, else it would fall before the SMS most of the time.
  */
 async function everyoneWrites(runtime: LocalRuntime): Promise<void> {
   await textIn(
@@ -46,7 +48,7 @@ async function everyoneWrites(runtime: LocalRuntime): Promise<void> {
   );
   const start = Date.now() - 60 * 60_000;
   const written = [AMY, XAVI, YARA, WES, TESS, ...ROW].map((p, i) => ({ p, i, at: start + i * 60_000 }));
-  written.push({ p: WES, i: written.length, at: Date.now() });
+  written.push({ p: WES, i: written.length, at: (Math.floor(Date.now() / 1000) + 1) * 1000 });
   for (const { p, i, at } of written) {
     const text = `Hello from ${p.name}`;
     const payload = whatsappText({
@@ -179,6 +181,8 @@ describe('the console’s keyboard, drafts and tags', () => {
   it('keeps the reply’s channel with the draft, and says so when that channel can no longer take it', async () => {
     const channel = (name: string) => box().getByRole('radio', { name: new RegExp(`^${name}`) });
     await openInboxRow(page, WES.name);
+    // WhatsApp, his last, is chosen until the agent picks SMS: the pick is one to keep.
+    await expect.poll(() => channel('WhatsApp').isChecked(), { timeout: 30_000 }).toBe(true);
     await channel('SMS').check();
     await text().fill('Wes, by text: your code is 4411');
     await page.reload();

@@ -140,8 +140,18 @@ describe('the console with more than one agent at work', () => {
     await bob.getByLabel('Note (only agents see it)').fill('Refund approved by finance');
     await awareness(ana).getByText('bob is writing a note…').waitFor();
     expect(await awareness(ana).textContent()).not.toContain('reply');
-    await bob.getByRole('button', { name: 'Reply', exact: true }).click();
-    await bob.getByLabel('Reply', { exact: true }).fill('Your refund is on its way');
+    // Bob switches to a reply and types at once: his first key comes before his page has painted the
+    // switch (a quick typist, a busy machine), and still tells Ana it is a reply now.
+    await bob.evaluate(`(async () => {
+      [...document.querySelectorAll('form.composer button')].find((b) => b.textContent === 'Reply').click();
+      await Promise.resolve();
+      await Promise.resolve();
+      const area = document.querySelector('form.composer textarea');
+      area.value = 'Your refund is on its way';
+      area.dispatchEvent(new Event('input', { bubbles: true }));
+    })()`);
+    await bob.getByLabel('Reply', { exact: true }).waitFor();
+    expect(await bob.getByLabel('Reply', { exact: true }).inputValue()).toBe('Your refund is on its way');
     await awareness(ana).getByText('bob is typing a reply…').waitFor();
     expect(await awareness(ana).textContent()).not.toContain('note');
     // Bob stops typing: a few seconds later the line says so without anything else happening on the page.

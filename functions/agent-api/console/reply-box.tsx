@@ -265,16 +265,15 @@ function overLimit(option: ChannelOption | undefined, text: string): string | un
 
 /**
  * Tells the other agents that this one types, at most every 3 s, and whether a reply or a note: a
- * switch between the two is said with the next key, not up to 3 s later.
+ * switch between the two is said with the next key, not up to 3 s later. The mode last told is kept
+ * with its time and compared at the key itself: a key that comes before the page has drawn the switch
+ * (a quick typist, a busy machine) must not be taken for more of the same.
  */
 function useTypingSignal(mode: ComposerMode, onTyping: (note: boolean) => void) {
-  const last = useRef(0);
-  useEffect(() => {
-    last.current = 0;
-  }, [mode]);
+  const last = useRef<{ at: number; mode?: ComposerMode }>({ at: 0 });
   return () => {
-    if (Date.now() - last.current <= 3_000) return;
-    last.current = Date.now();
+    if (last.current.mode === mode && Date.now() - last.current.at <= 3_000) return;
+    last.current = { at: Date.now(), mode };
     onTyping(mode === 'note');
   };
 }

@@ -119,7 +119,7 @@ describe('the console lets an admin edit, rotate, delete and replay one delivery
     expect(patches).toEqual([
       { events: ['conversation.resolved', 'conversation.opened'], description: 'Tickets and openings' },
     ]);
-    expect(await page.evaluate('document.activeElement?.textContent')).toBe('Edit');
+    await expect.poll(() => page.evaluate('document.activeElement?.textContent')).toBe('Edit');
     const saved = (await listed()).find((w) => w.id === first.id);
     expect(saved?.events).toEqual(['conversation.resolved', 'conversation.opened']);
     expect(saved?.description).toBe('Tickets and openings');
@@ -169,7 +169,7 @@ describe('the console lets an admin edit, rotate, delete and replay one delivery
     await box.getByRole('button', { name: /^Done/ }).click();
     expect(await page.content()).not.toContain(secret);
     // The focus back on the row's Rotate secret.
-    expect(await page.evaluate('document.activeElement?.id')).toBe(`rotate-${made.id}`);
+    await expect.poll(() => page.evaluate('document.activeElement?.id')).toBe(`rotate-${made.id}`);
 
     // Delete: Cancel keeps it; Delete removes it, the list says so and the focus is on its heading.
     const gone = rowOf(page, `${receiver.url}/delete`);
@@ -186,7 +186,7 @@ describe('the console lets an admin edit, rotate, delete and replay one delivery
       .waitFor({ timeout: 30_000 });
     await gone.waitFor({ state: 'detached' });
     expect((await listed()).some((w) => w.id === doomed.id)).toBe(false);
-    expect(await page.evaluate('document.activeElement?.textContent')).toBe('Subscriptions');
+    await expect.poll(() => page.evaluate('document.activeElement?.textContent')).toBe('Subscriptions');
     // A delete of one deleted meanwhile (another admin) is said in words.
     const other = await subscribe('/gone', ['customer.unmerged'], 'Gone meanwhile');
     await page.evaluate('window.dispatchEvent(new Event("focus"))');
@@ -242,7 +242,7 @@ describe('the console lets an admin edit, rotate, delete and replay one delivery
     expect(calls).toEqual([`/api/webhooks/${made.id}/deliveries/${rows[0]?.id}/replay`]);
     expect(await replays.count()).toBe(1);
     // The focus on the next failed delivery's Replay.
-    expect(await page.evaluate('document.activeElement?.className')).toBe('replay-one');
+    await expect.poll(() => page.evaluate('document.activeElement?.className')).toBe('replay-one');
     // Sent again to the endpoint with the same webhook-id (the delivery's id), the other left failed.
     await expect
       .poll(() => receiver.received.filter((r) => r.headers['webhook-id'] === rows[0]?.id).length, {

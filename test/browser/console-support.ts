@@ -75,7 +75,11 @@ export async function openCustomerConversation(page: Page, runtime: LocalRuntime
   const id = found.items[0]?.openConversationId;
   if (!id) throw new Error(`no open conversation for ${q}`);
   await page.goto(`${runtime.url}/console#/conversations/${id}`);
-  await page.locator('section.timeline[aria-busy="false"]').waitFor({ timeout: 60_000 });
+  // This conversation's timeline, read: after a move from another one (the hash alone changes), the
+  // previous conversation's timeline and reply box stay until the new one is drawn.
+  await page
+    .locator(`section.timeline[data-conversation="${id}"][aria-busy="false"]`)
+    .waitFor({ timeout: 60_000 });
   return page.getByRole('log', { name: 'Messages' });
 }
 

@@ -133,6 +133,8 @@ function useArrivals(items: readonly TimelineItem[], loading: boolean, me: strin
  * press reads the page before and puts it above, the rows on screen staying where they are.
  */
 function Timeline(props: {
+  /** The conversation shown (on the section: which one the timeline is, for a page moving between them). */
+  conversationId: string;
   items: TimelineItem[];
   loading: boolean;
   me: string;
@@ -143,7 +145,12 @@ function Timeline(props: {
   const told = useArrivals(props.items, props.loading, props.me);
   const acts = useMemo(() => customerActs(props.items), [props.items]);
   return (
-    <section class="timeline" aria-label="Timeline" aria-busy={props.loading}>
+    <section
+      class="timeline"
+      aria-label="Timeline"
+      aria-busy={props.loading}
+      data-conversation={props.conversationId}
+    >
       {props.loading ? <p class="muted loading">Loading the timeline…</p> : null}
       {earlier.cursor ? (
         <button type="button" class="earlier" aria-busy={earlier.busy} onClick={props.onEarlier}>
@@ -252,6 +259,7 @@ function ConversationBody(
   return (
     <>
       <Timeline
+        conversationId={c.id}
         items={data.items}
         loading={data.loading}
         me={props.session.agentId}

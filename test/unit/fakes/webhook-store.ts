@@ -1,5 +1,17 @@
+import type { EventType } from '#shared/domain/events/integration-events.js';
 import type { WebhookStore } from '#shared/domain/webhook-ports.js';
 import type { Delivery, DeliveryMessage, Subscription } from '#shared/domain/webhooks.js';
+
+/** A use-case test's subscription `wh_1` to an https endpoint, taking `events`, signed with one secret. */
+export const subscriptionTo = (events: EventType[]): Subscription => ({
+  id: 'wh_1',
+  url: 'https://hooks.example.com/t',
+  events,
+  createdAt: '2026-12-01T00:00:00.000Z',
+  createdBy: 'zoe',
+  secrets: [{ secret: `whsec_${Buffer.alloc(32, 7).toString('base64')}` }],
+  consecutiveFailures: 0,
+});
 
 /** An in-memory WebhookStore and delivery queue, for use-case tests. */
 export function memoryWebhooks() {

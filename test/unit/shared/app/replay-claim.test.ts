@@ -5,18 +5,10 @@ import { replayWebhookDelivery } from '#shared/app/replay-webhook-delivery.js';
 import type { ChangeRecord } from '#shared/domain/change-feed.js';
 import type { Subscription } from '#shared/domain/webhooks.js';
 import { memoryAuditLog } from '../../fakes/audit-log.js';
-import { memoryWebhooks } from '../../fakes/webhook-store.js';
+import { memoryWebhooks, subscriptionTo } from '../../fakes/webhook-store.js';
 
 const AT = '2026-12-05T09:00:00.000Z';
-const subscription: Subscription = {
-  id: 'wh_1',
-  url: 'https://hooks.example.com/t',
-  events: ['customer.created'],
-  createdAt: '2026-12-01T00:00:00.000Z',
-  createdBy: 'zoe',
-  secrets: [{ secret: `whsec_${Buffer.alloc(32, 7).toString('base64')}` }],
-  consecutiveFailures: 0,
-};
+const subscription = subscriptionTo(['customer.created']);
 const created: ChangeRecord = {
   id: 'rec-1',
   kind: 'insert',

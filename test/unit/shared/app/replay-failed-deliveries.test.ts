@@ -1,22 +1,14 @@
 import { beforeEach, describe, expect, it } from 'vitest';
 import { REPLAYS_PER_CALL, replayFailedDeliveries } from '#shared/app/replay-failed-deliveries.js';
 import type { IntegrationEvent } from '#shared/domain/events/integration-events.js';
-import { type Delivery, newDelivery, type Subscription } from '#shared/domain/webhooks.js';
+import { type Delivery, newDelivery } from '#shared/domain/webhooks.js';
 import { ConflictError, NotFoundError } from '#shared/errors.js';
 import { memoryAuditLog } from '../../fakes/audit-log.js';
-import { memoryWebhooks } from '../../fakes/webhook-store.js';
+import { memoryWebhooks, subscriptionTo } from '../../fakes/webhook-store.js';
 
 const START = Date.parse('2026-12-05T09:00:00.000Z');
 const HOUR = 3_600_000;
-const subscription: Subscription = {
-  id: 'wh_1',
-  url: 'https://hooks.example.com/t',
-  events: ['message.received', 'customer.erased'],
-  createdAt: '2026-12-01T00:00:00.000Z',
-  createdBy: 'zoe',
-  secrets: [{ secret: `whsec_${Buffer.alloc(32, 7).toString('base64')}` }],
-  consecutiveFailures: 0,
-};
+const subscription = subscriptionTo(['message.received', 'customer.erased']);
 /** The n-th message event, of customer `cu_<n % 3>`, made n minutes after `from`. */
 const event = (n: number, from: number): IntegrationEvent => ({
   id: `evt_${n}`,

@@ -5,16 +5,10 @@ import { disableWebhook } from '#shared/app/disable-webhook.js';
 import { enableWebhook } from '#shared/app/enable-webhook.js';
 import { replayWebhookDelivery } from '#shared/app/replay-webhook-delivery.js';
 import type { IntegrationEvent } from '#shared/domain/events/integration-events.js';
-import {
-  type Delivery,
-  deliveryIdOf,
-  eventGuardsOf,
-  newDelivery,
-  type Subscription,
-} from '#shared/domain/webhooks.js';
+import { type Delivery, deliveryIdOf, eventGuardsOf, newDelivery } from '#shared/domain/webhooks.js';
 import { ConflictError, NotFoundError } from '#shared/errors.js';
 import { memoryAuditLog } from '../../fakes/audit-log.js';
-import { memoryWebhooks } from '../../fakes/webhook-store.js';
+import { memoryWebhooks, subscriptionTo } from '../../fakes/webhook-store.js';
 
 const START = Date.parse('2026-12-05T09:00:00.000Z');
 const event = (n: number): IntegrationEvent => ({
@@ -23,15 +17,7 @@ const event = (n: number): IntegrationEvent => ({
   timestamp: new Date(START - 60_000 + n).toISOString(),
   data: { customerId: 'cu_1', conversationId: 'cv_1', messageId: `whatsapp:wamid.${n}`, text: 'hi' },
 });
-const subscription: Subscription = {
-  id: 'wh_1',
-  url: 'https://hooks.example.com/t',
-  events: ['message.received'],
-  createdAt: '2026-12-01T00:00:00.000Z',
-  createdBy: 'zoe',
-  secrets: [{ secret: `whsec_${Buffer.alloc(32, 7).toString('base64')}` }],
-  consecutiveFailures: 0,
-};
+const subscription = subscriptionTo(['message.received']);
 
 describe('webhook admin: replaying and enabling on a disabled subscription', () => {
   let world: ReturnType<typeof memoryWebhooks>;

@@ -5,7 +5,7 @@ import type { DynamoDBRecord, DynamoDBStreamEvent, SQSRecord } from 'aws-lambda'
 import { beforeEach, describe, expect, it } from 'vitest';
 import { deliverWebhook } from '#shared/app/deliver-webhook.js';
 import { publishChanges } from '#shared/app/publish-change.js';
-import type { DeliveryMessage, Subscription } from '#shared/domain/webhooks.js';
+import type { DeliveryMessage } from '#shared/domain/webhooks.js';
 import { createChangeFeedHandler } from '#shared/queue/change-feed-consumer.js';
 import { SqsDeliveryQueue } from '#shared/queue/sqs-delivery-queue.js';
 import { createWebhookConsumer } from '#shared/queue/webhook-consumer.js';
@@ -13,21 +13,14 @@ import { Keys } from '#shared/store/keys.js';
 import { documentClient } from '#shared/store/sdk-documents.js';
 import { webhookRepository } from '#shared/store/webhook-repository.js';
 import { mockAws } from '../../../support/aws-mock.js';
+import { subscriptionTo } from '../../fakes/webhook-store.js';
 
 const ddb = mockAws(DynamoDBDocumentClient);
 const sqs = mockAws(SQSClient);
 const db = { doc: documentClient(new DynamoDBClient({ region: 'eu-west-1' })), table: 'threadline' };
 const AT = '2026-12-05T09:00:00.000Z';
 const QUEUE = 'https://sqs.eu-west-1.amazonaws.com/123456789012/threadline-webhooks';
-const subscription: Subscription = {
-  id: 'wh_1',
-  url: 'https://hooks.example.com/t',
-  events: ['customer.created'],
-  createdAt: '2026-12-01T00:00:00.000Z',
-  createdBy: 'zoe',
-  secrets: [{ secret: `whsec_${Buffer.alloc(32, 7).toString('base64')}` }],
-  consecutiveFailures: 0,
-};
+const subscription = subscriptionTo(['customer.created']);
 
 /** A stream record of a new customer's profile, as Lambda hands it over. */
 const customerCreated = (customerId: string, sequence: string): DynamoDBRecord => {

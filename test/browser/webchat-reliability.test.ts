@@ -293,7 +293,9 @@ describe('the web-chat widget when things go wrong, in a browser', { timeout: 60
     await pause(page);
     // A keep-alive connection gone half-open: the reads after the reconnect are sent and never answered.
     let stalled = 0;
+    const reads: string[] = [];
     await page.route(`${shop.runtime.url}/webchat/messages?order=newest*`, async (route) => {
+      reads.push(`${route.request().url()} at ${await page.evaluate('Date.now()')}`);
       if (stalled < 2) return void stalled++;
       return route.fallback();
     });
@@ -302,7 +304,8 @@ describe('the web-chat widget when things go wrong, in a browser', { timeout: 60
     const reply = page.locator('.msg.agent', { hasText: 'Cal here' });
     await page.clock.runFor(1000);
     await expect.poll(() => sockets.length, WAIT).toBe(2);
-    await expect.poll(() => stalled, WAIT).toBe(1);
+    // (The reads, named in a failure: one was once seen stalled twice here, under load.)
+    await expect.poll(() => stalled, { ...WAIT, message: reads.join('; ') }).toBe(1);
     await page.clock.runFor(15_000);
     await page.locator('.panel[data-connection="retrying"]').waitFor(WAIT);
     await page.getByText('Could not load the latest messages. Trying again…').waitFor(WAIT);

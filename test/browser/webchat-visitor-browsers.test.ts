@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium, type Page, type Route } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
+import { HOURS_WAIT } from '../../functions/webchat/widget/api.js';
 import { BROWSER_ARGS, ensureBrowser } from '../support/browser.js';
 import { shopForTests } from '../support/webchat-site.js';
 
@@ -124,8 +125,10 @@ describe('the web-chat widget in the browsers visitors really have', { timeout: 
     expect(await sessionOf(c)).toBe(await sessionOf(a));
   });
 
-  it('moves the keyboard focus to the email field the after-hours answer puts first, and Escape still closes', async () => {
+  /** A page whose first availability read is held until `answer()`; `asked` settles when the read is made. */
+  const heldHours = async (clock = false) => {
     const page = await (await shop.browser.newContext()).newPage();
+    if (clock) await page.clock.install();
     let answer: (() => void) | undefined;
     let ask = () => {};
     const asked = new Promise<void>((resolve) => {
@@ -143,13 +146,38 @@ describe('the web-chat widget in the browsers visitors really have', { timeout: 
     await page.getByRole('button', { name: 'Open chat' }).focus(WAIT);
     await page.keyboard.press('Enter');
     await asked;
+    return { page, answer: () => answer?.() };
+  };
+  const fields = (page: Page) =>
+    page.locator('form.pre input').evaluateAll((els) => els.map((e) => e.getAttribute('name')));
+
+  it('shows the pre-chat form once the hours are known: after hours the email first, with the keyboard focus, and Escape still closes', async () => {
+    const { page, answer } = await heldHours();
+    // While the answer is awaited the dialog holds the focus and no field can be typed into and then moved.
+    await expect.poll(() => focused(page), WAIT).toBe('SECTION');
+    expect(await page.locator('.panel').getAttribute('data-hours')).toBe('asking');
+    expect(await fields(page)).toEqual([]);
+    answer();
+    await page.getByLabel('Your email, for our reply by email').waitFor(WAIT);
+    expect(await fields(page)).toEqual(['email', 'name']);
+    expect(await page.locator('.panel').getAttribute('data-hours')).toBe('closed');
+    await expect.poll(() => focused(page), WAIT).toBe('INPUT[name=email]');
+    await page.keyboard.press('Escape');
+    await page.locator('.panel').waitFor({ state: 'hidden', ...WAIT });
+  });
+
+  it('shows the form anyway when the hours are slow to come, and moves the focus to the email the late answer puts first', async () => {
+    const { page, answer } = await heldHours(true);
+    await expect.poll(() => focused(page), WAIT).toBe('SECTION');
+    await page.clock.fastForward(HOURS_WAIT);
+    await page.getByLabel('Your email (optional)').waitFor(WAIT);
+    expect(await fields(page)).toEqual(['name', 'email']);
+    expect(await page.locator('.panel').getAttribute('data-hours')).toBe('unknown');
     await expect.poll(() => focused(page), WAIT).toBe('INPUT[name=name]');
-    answer?.();
+    answer();
     await page.getByLabel('Your email, for our reply by email').waitFor(WAIT);
     // The first field now, the one the after-hours note asks for (it stayed on the name before).
     expect(await focused(page)).toBe('INPUT[name=email]');
-    await page.keyboard.press('Escape');
-    await page.locator('.panel').waitFor({ state: 'hidden', ...WAIT });
   });
 
   it("shows the time and status in the visitor's own bubbles at a contrast of at least 4.5:1", async () => {

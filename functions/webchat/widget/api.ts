@@ -88,6 +88,12 @@ async function refusal(response: Response): Promise<CallError> {
 export const CALL_TIMEOUT = 15_000;
 
 /**
+ * How long the pre-chat form waits for the availability answer before it shows anyway (in the order of
+ * open hours): a slow answer must not keep a visitor from writing.
+ */
+export const HOURS_WAIT = 4000;
+
+/**
  * Calls one route; throws a {@link CallError} so callers can retry, start a new session or show the
  * field. No answer within CALL_TIMEOUT (headers and body) aborts it: a network error (no `status`).
  */

@@ -44,6 +44,7 @@ button.send{background:#1f5fbf;color:#fff;border:1px solid transparent;border-ra
 .head :focus-visible{outline-color:#ffbf47}
 .sr{position:absolute;width:1px;height:1px;overflow:hidden;clip:rect(0 0 0 0)}
 .panel[hidden]{display:none}
+.panel:focus{outline:none}
 .panel>*{flex-shrink:0}
 .body{flex:1;position:relative;display:flex;flex-direction:column;min-height:6em}
 .state{margin:0;padding:4px 12px;background:#5c2d00;color:#fff;font-size:.857em}

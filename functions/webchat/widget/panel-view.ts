@@ -227,6 +227,11 @@ export function PreChat(props: {
   // panel put it on the first field as it opened, before the answer came) it goes to the new first field,
   // the email the after-hours note asks for; on one the visitor wrote in, or a button, it stays.
   const had = (form.current?.getRootNode() as ShadowRoot | undefined)?.activeElement;
+  // Shown once the hours are known: the dialog held the focus while it waited, the first field takes it.
+  useEffect(() => {
+    const root = form.current?.getRootNode() as ShadowRoot | undefined;
+    if (root?.activeElement?.classList.contains('panel')) form.current?.querySelector('input')?.focus();
+  }, []);
   useLayoutEffect(() => {
     if (!(had instanceof HTMLElement) || !form.current?.contains(had)) return;
     const first = form.current.querySelector('input');

@@ -174,7 +174,7 @@ function useSeen(chat: ReturnType<typeof useChat>, inView: boolean, onUnread: (n
 function Panel(props: { config: Config; open: boolean; onClose(): void; onUnread(n: number): void }) {
   const { config, open } = props;
   const chat = useChat(config);
-  const hours = useAvailability(config.origin, open, chat.session?.availability);
+  const { hours, known } = useAvailability(config.origin, open, chat.session?.availability);
   const [typedError, setTypedError] = useState<{ field: string; message: string } | undefined>();
   const formShown = useRef(false);
   const follow = useFollow(open, chat.messages, chat.unsent.length, chat.loadOlder);
@@ -195,10 +195,10 @@ function Panel(props: { config: Config; open: boolean; onClose(): void; onUnread
         focus: open && formShown.current,
         draftKey: `${chat.key}:draft`,
       })
-    : chat.signedIn
+    : chat.signedIn || !known
       ? null
       : h(PreChat, { onStart, closed, starting: chat.starting, fieldError });
-  formShown.current ||= open && !chat.session && !chat.signedIn;
+  formShown.current ||= open && known && !chat.session && !chat.signedIn;
   return h(
     'section',
     {
@@ -206,6 +206,8 @@ function Panel(props: { config: Config; open: boolean; onClose(): void; onUnread
       role: 'dialog',
       'aria-label': config.title ?? 'Chat with us',
       'data-connection': chat.session ? chat.connection : undefined,
+      'data-hours': hours ? (hours.open ? 'open' : 'closed') : known ? 'unknown' : 'asking',
+      tabIndex: -1,
       hidden: !open,
       onKeyDown: (event: KeyboardEvent) => event.key === 'Escape' && props.onClose(),
     },
@@ -280,8 +282,14 @@ const OPEN_KEY = 'threadline-chat:open';
     tabStore.setItem(OPEN_KEY, open ? '1' : '0');
     render(h(Panel, { config, open, onClose: toggle, onUnread }), mount);
     if (!focus) return;
+    // The first field, or the dialog itself while the pre-chat form waits for the hours (it takes the
+    // focus over when it shows).
     if (open)
-      requestAnimationFrame(() => (root.querySelector('textarea, input') as HTMLElement | null)?.focus());
+      requestAnimationFrame(() =>
+        (
+          root.querySelector<HTMLElement>('textarea, input') ?? root.querySelector<HTMLElement>('.panel')
+        )?.focus(),
+      );
     else launcher.focus();
   };
   const toggle = () => {

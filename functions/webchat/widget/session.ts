@@ -1,7 +1,14 @@
 // The visitor's session: the stored one, or a new one (a site's identity token, or the pre-chat form),
 // and what went wrong starting it, said so the visitor knows what to do.
 import { useEffect, useState } from 'preact/hooks';
-import { type Availability, type CallError, call, type StoredSession, storageKey } from './api.js';
+import {
+  type Availability,
+  type CallError,
+  call,
+  HOURS_WAIT,
+  type StoredSession,
+  storageKey,
+} from './api.js';
 import { siteStore } from './storage.js';
 
 /** The loader's settings: its origin, and the script tag's data attributes. */
@@ -146,12 +153,25 @@ export function useSession(config: Config) {
   return { key, session, problem, starting, signedIn, start, reset, renew };
 }
 
-/** Whether a person answers now, asked when the panel opens (the stored session's answer may be old). */
+/**
+ * Whether a person answers now, asked when the panel opens (the stored session's answer may be old).
+ * `known`: the answer came, failed, or took longer than `HOURS_WAIT`; the pre-chat form waits for it,
+ * so its fields are not reordered under a visitor already typing.
+ */
 export function useAvailability(origin: string, open: boolean, stored: Availability | undefined) {
   const [fresh, setFresh] = useState<Availability | undefined>();
+  const [settled, setSettled] = useState(false);
   useEffect(() => {
     if (!open) return;
-    call<Availability>(origin, '/webchat/availability', { method: 'GET' }).then(setFresh, () => {});
+    const done = () => setSettled(true);
+    const waited = setTimeout(done, HOURS_WAIT);
+    call<Availability>(origin, '/webchat/availability', { method: 'GET' })
+      .then(setFresh, () => {})
+      .finally(() => {
+        clearTimeout(waited);
+        done();
+      });
+    return () => clearTimeout(waited);
   }, [open]);
-  return fresh ?? stored;
+  return { hours: fresh ?? stored, known: settled || Boolean(fresh ?? stored) };
 }

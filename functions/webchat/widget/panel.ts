@@ -1,7 +1,7 @@
 // The web chat's panel (Preact), loaded by the loader on first open.
 import { h, render } from 'preact';
 import { useEffect, useLayoutEffect, useRef, useState } from 'preact/hooks';
-import type { ChatMessage } from './api.js';
+import type { ChatMessage, Availability as Hours } from './api.js';
 import { type Connection, useChat } from './chat.js';
 import { emailProblem } from './email-check.js';
 import { isChatReply, label } from './launcher.js';
@@ -171,6 +171,23 @@ function useSeen(chat: ReturnType<typeof useChat>, inView: boolean, onUnread: (n
   useUnread(chat.key, showing, chat.messages, onUnread);
 }
 
+/** Threadline handed the chat to a person: when they will answer (after hours, from the next opening). */
+function Handoff(props: { hours: Hours | undefined }) {
+  const { hours } = props;
+  const when = hours?.open === false && hours.nextOpenAt ? ` from ${nextOpening(hours)}` : ' soon';
+  return h(
+    'p',
+    { class: 'note', role: 'status' },
+    `Connecting you to someone. A person will reply here${when}.`,
+  );
+}
+
+/** The panel's `data-hours`: the availability answer, `asking` while it is awaited, `unknown` without it. */
+function hoursState(hours: { open: boolean } | undefined, known: boolean) {
+  if (hours) return hours.open ? 'open' : 'closed';
+  return known ? 'unknown' : 'asking';
+}
+
 function Panel(props: { config: Config; open: boolean; onClose(): void; onUnread(n: number): void }) {
   const { config, open } = props;
   const chat = useChat(config);
@@ -206,7 +223,7 @@ function Panel(props: { config: Config; open: boolean; onClose(): void; onUnread
       role: 'dialog',
       'aria-label': config.title ?? 'Chat with us',
       'data-connection': chat.session ? chat.connection : undefined,
-      'data-hours': hours ? (hours.open ? 'open' : 'closed') : known ? 'unknown' : 'asking',
+      'data-hours': hoursState(hours, known),
       tabIndex: -1,
       hidden: !open,
       onKeyDown: (event: KeyboardEvent) => event.key === 'Escape' && props.onClose(),
@@ -240,13 +257,7 @@ function Panel(props: { config: Config; open: boolean; onClose(): void; onUnread
           ? h('button', { class: 'hint', type: 'button', onClick: follow.toEnd }, 'New message ↓')
           : null,
       ]),
-      chat.handoff
-        ? h(
-            'p',
-            { class: 'note', role: 'status' },
-            `Connecting you to someone. A person will reply here${closed && hours?.nextOpenAt ? ` from ${nextOpening(hours)}` : ' soon'}.`,
-          )
-        : null,
+      chat.handoff ? h(Handoff, { hours }) : null,
       h('div', { class: 'typing', role: 'status', 'aria-live': 'polite' }, who),
       h(Arrivals, { messages: chat.messages, unsent: chat.unsent, ready: chat.historyRead }),
       form,

@@ -2,7 +2,7 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { LocalRuntime } from '#shared/local/runtime.js';
 import { launchBrowser } from '../support/browser.js';
-import { ANA, asAna, closeConsole, signedInPage, startConsoleRuntime } from './console-support.js';
+import { ANA, asAna, closeConsole, signedInPage, signIn, startConsoleRuntime } from './console-support.js';
 
 /**
  * An agent online in a queue the routing policy no longer has (`returns`, taken out since she joined
@@ -52,5 +52,31 @@ describe('the console and a queue taken out of the routing policy', () => {
       .getByRole('status')
       .filter({ hasText: 'Online in no queue' })
       .waitFor({ state: 'detached', timeout: 30_000 });
+  }, 120_000);
+
+  it('keeps a queue name being typed over a redraw; says why an inbox filtered on a queue the policy lacks reads nothing, and does not ask again and again', async () => {
+    const filtered = await browser.newPage();
+    await filtered.clock.install();
+    const reads: string[] = [];
+    filtered.on('request', (r) => r.url().includes('/api/conversations?') && reads.push(r.url()));
+    await signIn(filtered, runtime);
+    const queue = filtered.getByRole('combobox', { name: 'Queue' });
+    await expect.poll(() => reads.length, { timeout: 30_000 }).toBeGreaterThan(0);
+    // Typed, not yet applied: the inbox's redraw (its clock ticks every 15 s) leaves it in the field.
+    await queue.fill('retr');
+    await filtered.clock.runFor(16_000);
+    expect(await queue.inputValue()).toBe('retr');
+    await queue.fill('retruns');
+    await queue.press('Tab');
+    await filtered.getByRole('alert').filter({ hasText: 'retruns' }).waitFor({ timeout: 30_000 });
+    const asked = reads.filter((u) => u.includes('queue=retruns')).length;
+    expect(asked).toBe(1);
+    // A refusal repeated cannot change: no read every 2 s (a busy API's 5xx is still tried again).
+    await filtered.clock.runFor(10_000);
+    expect(reads.filter((u) => u.includes('queue=retruns')).length).toBe(asked);
+    await queue.fill('general');
+    await queue.press('Tab');
+    await expect.poll(() => reads.some((u) => u.includes('queue=general')), { timeout: 30_000 }).toBe(true);
+    await filtered.close();
   }, 120_000);
 });

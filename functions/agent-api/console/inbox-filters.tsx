@@ -1,3 +1,4 @@
+import { useEffect, useState } from 'preact/hooks';
 import type { AgentRow } from './agents.js';
 import { CHANNELS, channelName } from './format.js';
 import type { Filters } from './inbox.js';
@@ -71,24 +72,39 @@ export function FilterForm(props: {
         ['', 'Any'],
         ...CHANNELS.map((c): [string, string] => [c, channelName(c)]),
       ])}
-      <label>
-        Queue
-        <input
-          value={filters.queue}
-          placeholder="any"
-          list="known-queues"
-          onChange={(e) => set({ queue: value(e) })}
-        />
-        <datalist id="known-queues">
-          {props.queues.map((q) => (
-            <option key={q} value={q} />
-          ))}
-        </datalist>
-      </label>
+      <QueueFilter queue={filters.queue} queues={props.queues} onQueue={(queue) => set({ queue })} />
       {select('Sort', 'sort', [
         ['waiting', 'Waiting longest'],
         ['due', 'SLA due soonest'],
       ])}
     </form>
+  );
+}
+
+/**
+ * The queue filter: a name typed (one of the policy's offered), applied when it is committed (Enter or
+ * leaving the field). What is typed is the field's own, so a redraw meanwhile (a live update, the clock)
+ * does not put the applied value back under the agent's hands.
+ */
+function QueueFilter(props: { queue: string; queues: readonly string[]; onQueue(queue: string): void }) {
+  const [typed, setTyped] = useState(props.queue);
+  useEffect(() => setTyped(props.queue), [props.queue]);
+  const value = (e: Event) => (e.currentTarget as HTMLInputElement).value;
+  return (
+    <label>
+      Queue
+      <input
+        value={typed}
+        placeholder="any"
+        list="known-queues"
+        onInput={(e) => setTyped(value(e))}
+        onChange={(e) => props.onQueue(value(e))}
+      />
+      <datalist id="known-queues">
+        {props.queues.map((q) => (
+          <option key={q} value={q} />
+        ))}
+      </datalist>
+    </label>
   );
 }

@@ -1,6 +1,7 @@
 import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
+import { isRetryableStatus } from '#shared/http/status.js';
 import type { AgentRow } from './agents.js';
-import type { Api, Conversation, InboxConversation, Page } from './api.js';
+import { type Api, ApiError, type Conversation, type InboxConversation, type Page } from './api.js';
 import type { Presence, Subscribe } from './app.js';
 import { CustomerSearch } from './customer-search.js';
 import { BulkBar, useSelection } from './inbox-bulk.js';
@@ -162,7 +163,10 @@ function useInbox(api: Api, filters: Filters, subscribe: Subscribe, reloads: num
   held.current = pages;
   const asked = useRef({ filters, count: 1 });
   if (asked.current.filters !== filters) asked.current = { filters, count: 1 };
-  /** A failed read (the API busy or unreachable a moment) tries again by itself, as the live socket does. */
+  /**
+   * A failed read (the API busy or unreachable a moment) tries again by itself, as the live socket does;
+   * a refusal (a 4xx but 408 and 429: a queue the policy does not have) says why and waits for a change.
+   */
   const failed = useRef<(e: Error) => void>(() => {});
   useEffect(() => {
     let stale = false;
@@ -171,6 +175,7 @@ function useInbox(api: Api, filters: Filters, subscribe: Subscribe, reloads: num
       if (stale) return;
       setError(e.message);
       clearTimeout(retry);
+      if (e instanceof ApiError && !isRetryableStatus(e.status)) return;
       retry = setTimeout(() => setTick((t) => t + 1), 2_000);
     };
     readPages(api, filters, asked.current.count).then((read) => {

@@ -1,8 +1,11 @@
 import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll } from 'vitest';
 import type { TimelineItem } from '#shared/domain/timeline.js';
-import type { LocalRuntime, LocalRuntimeOptions } from '#shared/local/runtime.js';
+import type { LocalRuntime } from '#shared/local/runtime.js';
+import { launchBrowser } from '../support/browser.js';
 import { SECRETS, startTestRuntime } from '../support/runtime.js';
 import { writeTimelineItems } from '../support/seed-timeline.js';
+import { madeInBeforeAll } from '../support/test-runtime.js';
 import { deliver, signedMeta, whatsappText } from '../support/webhooks.js';
 
 /** The admin agent the console tests sign in as. */
@@ -129,19 +132,15 @@ export async function answerConfirm(page: Page, yes: boolean): Promise<string> {
 /** The desktop window most console tests work in. */
 export const DESKTOP = { width: 1280, height: 800 } as const;
 
+/** What a console test file's runtime is started with: `startTestRuntime`'s options. */
+export type ConsoleRuntimeOptions = NonNullable<Parameters<typeof startTestRuntime>[0]>;
+
 /**
  * The runtime a console test file runs against: the change feed on (the console's live updates and the
  * webhooks run on it), Ana an admin, and the file's own settings over these (its AGENT_TOKENS in place
  * of Ana's alone, when it has more agents).
  */
-export function startConsoleRuntime(
-  options: {
-    env?: Record<string, string>;
-    routing?: boolean;
-    queue?: LocalRuntimeOptions['queue'];
-    webhookTimers?: LocalRuntimeOptions['webhookTimers'];
-  } = {},
-): Promise<LocalRuntime> {
+export function startConsoleRuntime(options: ConsoleRuntimeOptions = {}): Promise<LocalRuntime> {
   return startTestRuntime({
     events: true,
     ...options,
@@ -149,11 +148,34 @@ export function startConsoleRuntime(
   });
 }
 
-/** A new page of the desktop window's size with the console open and Ana signed in. */
-export async function signedInPage(browser: Browser, runtime: LocalRuntime): Promise<Page> {
-  const page = await browser.newPage({ viewport: DESKTOP });
-  await signIn(page, runtime);
-  return page;
+/** The runtime and the browser of a console test's describe block, from its `beforeAll` on. */
+export interface ConsoleUnderTest {
+  readonly runtime: LocalRuntime;
+  readonly browser: Browser;
+}
+
+/**
+ * Starts the console's runtime (the change feed on, Ana an admin, `options` over these) and launches the
+ * browser before the describe block's tests; closes both after them (`closeConsole`), after the block's
+ * own `afterAll`s. `options` may be a function, called when the block starts, for what is made then (a
+ * policy file, a clock read at the start). As with `useTestRuntime`, what it answers stands for what
+ * that `beforeAll` made: a test reads `runtime.url` and calls `browser.newPage()` inside a test or hook,
+ * each describe block with a runtime and a browser of its own.
+ */
+export function useConsole(
+  options: ConsoleRuntimeOptions | (() => ConsoleRuntimeOptions) = {},
+): ConsoleUnderTest {
+  let runtime: LocalRuntime | undefined;
+  let browser: Browser | undefined;
+  beforeAll(async () => {
+    runtime = await startConsoleRuntime(typeof options === 'function' ? options() : options);
+    browser = await launchBrowser();
+  }, 120_000);
+  afterAll(() => closeConsole(browser, runtime));
+  return {
+    runtime: madeInBeforeAll('the runtime', () => runtime),
+    browser: madeInBeforeAll('the browser', () => browser),
+  };
 }
 
 /** Closes what a console test file opened: the browser first (its pages hold sockets to the runtime). */
@@ -163,6 +185,13 @@ export async function closeConsole(
 ): Promise<void> {
   await browser?.close();
   await runtime?.close();
+}
+
+/** A new page of the desktop window's size with the console open and Ana signed in. */
+export async function signedInPage(browser: Browser, runtime: LocalRuntime): Promise<Page> {
+  const page = await browser.newPage({ viewport: DESKTOP });
+  await signIn(page, runtime);
+  return page;
 }
 
 /**

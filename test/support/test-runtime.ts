@@ -13,18 +13,32 @@ import { startTestRuntime } from './runtime.js';
  */
 export function useTestRuntime(options: Parameters<typeof startTestRuntime>[0] = {}): LocalRuntime {
   let started: LocalRuntime | undefined;
-  const running = (): LocalRuntime => {
-    if (!started) throw new Error('the runtime starts in beforeAll: use it inside a test');
-    return started;
-  };
   beforeAll(async () => {
     started = await startTestRuntime(options);
   }, 30_000);
   afterAll(async () => {
     await started?.close();
   });
-  return new Proxy({} as LocalRuntime, {
-    get: (_, property) => Reflect.get(running(), property),
+  return madeInBeforeAll('the runtime', () => started);
+}
+
+/**
+ * What a `use…` helper answers for something its `beforeAll` makes (a runtime, a browser): every
+ * property read goes to the one `made` answers then, a method bound to it, so a test uses it as it would
+ * a `let` it had set itself. Read before that `beforeAll` has run, it throws, naming `what`.
+ */
+export function madeInBeforeAll<T extends object>(what: string, made: () => T | undefined): T {
+  const running = (): T => {
+    const it = made();
+    if (!it) throw new Error(`${what} starts in beforeAll: use it inside a test`);
+    return it;
+  };
+  return new Proxy({} as T, {
+    get: (_, property) => {
+      const it = running();
+      const value: unknown = Reflect.get(it, property);
+      return typeof value === 'function' ? value.bind(it) : value;
+    },
     has: (_, property) => Reflect.has(running(), property),
   });
 }

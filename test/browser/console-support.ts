@@ -170,7 +170,7 @@ export function useConsole(
   beforeAll(async () => {
     runtime = await startConsoleRuntime(typeof options === 'function' ? options() : options);
     browser = await launchBrowser();
-  }, 120_000);
+  }, 240_000);
   afterAll(() => closeConsole(browser, runtime));
   return {
     runtime: madeInBeforeAll('the runtime', () => runtime),

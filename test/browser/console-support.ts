@@ -3,9 +3,9 @@ import { afterAll, beforeAll } from 'vitest';
 import type { TimelineItem } from '#shared/domain/timeline.js';
 import type { LocalRuntime } from '#shared/local/runtime.js';
 import { launchBrowser } from '../support/browser.js';
+import { madeInBeforeAll } from '../support/made-in-before-all.js';
 import { SECRETS, startTestRuntime } from '../support/runtime.js';
 import { writeTimelineItems } from '../support/seed-timeline.js';
-import { madeInBeforeAll } from '../support/test-runtime.js';
 import { deliver, signedMeta, whatsappText } from '../support/webhooks.js';
 
 /** The admin agent the console tests sign in as. */

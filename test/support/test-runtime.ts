@@ -2,6 +2,7 @@ import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { afterAll, beforeAll } from 'vitest';
 import type { LocalRuntime } from '#shared/local/runtime.js';
 import { type CapacityMeter, meterClient } from './capacity-meter.js';
+import { madeInBeforeAll } from './made-in-before-all.js';
 import { startTestRuntime } from './runtime.js';
 
 /**
@@ -20,27 +21,6 @@ export function useTestRuntime(options: Parameters<typeof startTestRuntime>[0] =
     await started?.close();
   });
   return madeInBeforeAll('the runtime', () => started);
-}
-
-/**
- * What a `use…` helper answers for something its `beforeAll` makes (a runtime, a browser): every
- * property read goes to the one `made` answers then, a method bound to it, so a test uses it as it would
- * a `let` it had set itself. Read before that `beforeAll` has run, it throws, naming `what`.
- */
-export function madeInBeforeAll<T extends object>(what: string, made: () => T | undefined): T {
-  const running = (): T => {
-    const it = made();
-    if (!it) throw new Error(`${what} starts in beforeAll: use it inside a test`);
-    return it;
-  };
-  return new Proxy({} as T, {
-    get: (_, property) => {
-      const it = running();
-      const value: unknown = Reflect.get(it, property);
-      return typeof value === 'function' ? value.bind(it) : value;
-    },
-    has: (_, property) => Reflect.has(running(), property),
-  });
 }
 
 /** A capacity meter that `dynamoClient` puts on the runtime's DynamoDB client when it starts. */
